@@ -1,0 +1,88 @@
+// Lint rules from ../shared/STYLE.md. The important part is the last block:
+// system/ logic may reach time, randomness, sockets, SQLite and crypto only
+// through the seams in system/core (Clock, Random, Transport, Store), so the
+// simulation can drive it. Adapters that bind the seams are the exceptions.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+
+const rawGlobals = [
+  { name: 'setTimeout', message: 'Use the Clock seam (system/core/clock.ts).' },
+  { name: 'setInterval', message: 'Use the Clock seam (system/core/clock.ts).' },
+  { name: 'setImmediate', message: 'Use the Clock seam (system/core/clock.ts).' },
+  { name: 'clearTimeout', message: 'Use the Clock seam (system/core/clock.ts).' },
+  { name: 'clearInterval', message: 'Use the Clock seam (system/core/clock.ts).' },
+  { name: 'performance', message: 'Use Clock.monotonic().' },
+];
+const rawProperties = [
+  { object: 'Date', property: 'now', message: 'Use Clock.now().' },
+  { object: 'Math', property: 'random', message: 'Use the Random seam (system/core/random.ts).' },
+  { object: 'crypto', property: 'randomUUID', message: 'Use the Random seam.' },
+  { object: 'crypto', property: 'getRandomValues', message: 'Use the Random seam.' },
+  { object: 'performance', property: 'now', message: 'Use Clock.monotonic().' },
+];
+const rawImports = {
+  paths: [
+    { name: 'ws', message: 'Use the Transport seam; ws lives in system/transport/.' },
+    { name: 'better-sqlite3', message: 'Use the Store seam; SQLite lives in system/store/sqlite-store.ts.' },
+    { name: 'node:crypto', message: 'Use Random or system/core/crypto.ts.' },
+    { name: 'crypto', message: 'Use Random or system/core/crypto.ts.' },
+    { name: 'node:timers', message: 'Use the Clock seam.' },
+    { name: 'node:timers/promises', message: 'Use the Clock seam.' },
+    { name: 'node:net', message: 'Use the Transport seam.' },
+    { name: 'node:http', message: 'Use the Transport seam.' },
+  ],
+  patterns: [{ group: ['**/harness/**', 'harness/*'], message: 'system/ never imports harness/.' }],
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'reports/**', 'dist/**', '.clinic/**', 'bin/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'import-x': importX },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'import-x/no-cycle': ['error', { maxDepth: 6 }],
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    // Adapters (listed in the ignores above) may use raw IO, but never the harness.
+    files: ['system/core/**/*.ts', 'system/transport/**/*.ts', 'system/store/**/*.ts', 'system/cli/**/*.ts', 'system/tasks/**/*.ts'],
+    ignores: ['system/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/harness/**', 'harness/*'], message: 'system/ never imports harness/.' }] },
+      ],
+    },
+  },
+  {
+    // system/ logic: no raw IO, time or randomness; no harness imports.
+    files: ['system/**/*.ts'],
+    ignores: [
+      'system/core/clock.ts',
+      'system/core/random.ts',
+      'system/core/crypto.ts',
+      'system/core/cpu.ts',
+      'system/transport/**',
+      'system/store/sqlite-store.ts',
+      'system/cli/**',
+      'system/tasks/command.ts',
+      'system/tasks/container.ts',
+      'system/**/*.test.ts',
+    ],
+    rules: {
+      'no-restricted-globals': ['error', ...rawGlobals],
+      'no-restricted-properties': ['error', ...rawProperties],
+      'no-restricted-imports': ['error', rawImports],
+    },
+  },
+);

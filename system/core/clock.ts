@@ -1,0 +1,67 @@
+/**
+ * Clock seam. Every piece of coordinator, worker and engine logic gets time
+ * from a Clock, never from Date.now/setTimeout/performance.now directly, so the
+ * simulation can bind it to a virtual clock (@sinonjs/fake-timers, withGlobal).
+ */
+
+/** A scheduled callback; cancel() is idempotent. */
+export interface TimerHandle {
+  cancel(): void;
+}
+
+export interface Clock {
+  /** Wall-clock time in epoch milliseconds (may be skewed per host in simulation). */
+  now(): number;
+  /** Monotonic milliseconds with sub-millisecond precision, for durations only. */
+  monotonic(): number;
+  /** Runs fn once after ms milliseconds. */
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  /** Runs fn every ms milliseconds until cancelled. */
+  setInterval(fn: () => void, ms: number): TimerHandle;
+}
+
+/** The production clock: real timers. Timers are unref'd only when asked by the owner. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  monotonic: () => performance.now(),
+  setTimeout(fn, ms) {
+    const t = setTimeout(fn, Math.max(0, ms));
+    return { cancel: () => clearTimeout(t) };
+  },
+  setInterval(fn, ms) {
+    const t = setInterval(fn, Math.max(1, ms));
+    return { cancel: () => clearInterval(t) };
+  },
+};
+
+/**
+ * Resolves after ms on the given clock; rejects with the signal's reason if
+ * aborted first. The timer is cancelled on abort so nothing leaks.
+ */
+export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      handle.cancel();
+      reject(signal?.reason);
+    };
+    const handle = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** A Clock whose now() is offset by skewMs (clock skew); timers are unaffected. */
+export function skewedClock(base: Clock, skewMs: () => number): Clock {
+  return {
+    now: () => base.now() + skewMs(),
+    monotonic: () => base.monotonic(),
+    setTimeout: (fn, ms) => base.setTimeout(fn, ms),
+    setInterval: (fn, ms) => base.setInterval(fn, ms),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Observable events: what the coordinator, engine and workers did, in order.
+ * Production feeds them to logs and metrics; the harness records them as the
+ * history its invariant checker reads. Emitting is synchronous and must never
+ * throw into the caller. Every event carries `at` (the emitter's clock.now())
+ * and `source` ("coordinator" or the worker id).
+ */
+import type { ExecutionStatus } from '../engine/model.js';
+
+type E<T extends string, F> = { type: T; at: number; source: string } & F;
+type Ex = { executionId: string };
+type Lease = Ex & { workerId: string; attempt: number; leaseToken: string };
+
+export type SystemEvent =
+  // coordinator / engine
+  | E<'submitted', Ex & { kind: string; dependencies: string[]; maxAttempts: number; priority: string }>
+  | E<'status', Ex & { from: ExecutionStatus | null; to: ExecutionStatus; attempt: number; reason?: string }>
+  | E<'claimed', Lease>
+  | E<'lease_expired', Lease>
+  | E<'lease_released', Lease & { reason: string }>
+  | E<'checkpoint_saved', Ex & { seq: number; attempt: number }>
+  | E<'result_recorded', Lease & { outcome: string }>
+  | E<'result_rejected', Ex & { leaseToken: string; attempt: number; reason: 'stale' | 'duplicate' | 'unknown' }>
+  | E<'worker_registered', { workerId: string; sessionId: string; resumed: boolean; connectionId: string }>
+  | E<'worker_replaced', { workerId: string; oldConnectionId: string; newConnectionId: string }>
+  | E<'worker_disconnected', { workerId: string; connectionId: string; code: number; reason: string }>
+  | E<'worker_lost', { workerId: string }>
+  | E<'auth_failed', { workerId: string; connectionId: string; reason: string }>
+  | E<'protocol_error', { connectionId: string; code: string; message: string; closeCode: number }>
+  | E<'heartbeat_timeout', { side: 'coordinator' | 'worker'; workerId: string; connectionId: string }>
+  // worker
+  | E<'connecting', { workerId: string; attempt: number }>
+  | E<'connected', { workerId: string; sessionId: string; resumed: boolean; afterMs: number }>
+  | E<'synced', { workerId: string; confirmed: number; revoked: number }>
+  | E<'disconnected', { workerId: string; code: number; reason: string }>
+  | E<'backoff', { workerId: string; attempt: number; delayMs: number; strategy: string; capMs: number; floorMs: number }>
+  | E<'task_started', Lease>
+  | E<'task_finished', Lease & { outcome: string }>
+  | E<'task_aborted', Lease & { reason: string }>;
+
+export type SystemEventType = SystemEvent['type'];
+
+/** Where events go. */
+export interface EventSink {
+  emit(event: SystemEvent): void;
+}
+
+export const nullSink: EventSink = { emit: () => {} };
+
+/** Fans one event out to several sinks. */
+export function teeSink(...sinks: EventSink[]): EventSink {
+  return { emit: (e) => sinks.forEach((s) => s.emit(e)) };
+}

@@ -1,0 +1,85 @@
+/**
+ * Transport seam: how coordinator and worker exchange frames. Production binds
+ * it to `ws` (system/transport/); simulation binds it to the virtual network
+ * (harness/sim/). Coordinator and worker logic never see a socket.
+ *
+ * Frames are text (JSON). A Connection reports to a handler interface; frames
+ * that arrive before attach() are buffered and delivered on attach.
+ */
+
+/** Receives a connection's events. */
+export interface ConnectionHandler {
+  onMessage(frame: string): void;
+  /** Called exactly once, whoever closed. code 1006 = abnormal (no close frame). */
+  onClose(code: number, reason: string): void;
+}
+
+export interface Connection {
+  /** Unique per connection, for logs and traces. */
+  readonly id: string;
+  readonly remoteAddress: string;
+  /** Bytes queued but not yet on the wire (backpressure signal). */
+  readonly bufferedAmount: number;
+  /** Queues a frame; returns false (frame dropped) if the connection is not open. */
+  send(frame: string): boolean;
+  /** Starts a close handshake with an application close code. Idempotent. */
+  close(code: number, reason: string): void;
+  /** Drops the connection at once, without a close handshake. Idempotent. */
+  terminate(): void;
+  attach(handler: ConnectionHandler): void;
+}
+
+export interface HttpRequest {
+  method: string;
+  /** Path without the query string, e.g. /api/v1/executions/ex_1. */
+  path: string;
+  query: URLSearchParams;
+  headers: Readonly<Record<string, string | undefined>>;
+  body: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body: string;
+}
+
+export type HttpHandler = (req: HttpRequest) => Promise<HttpResponse>;
+
+export interface ListenOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** WebSocket upgrade path; default /ws. */
+  wsPath?: string;
+  /** Hard limit the transport enforces (close 1009 above it). */
+  maxPayloadBytes: number;
+  /** permessage-deflate for frames at least thresholdBytes long; false disables. */
+  perMessageDeflate: false | { thresholdBytes: number };
+  onConnection(conn: Connection, info: { remoteAddress: string; url: string }): void;
+  /** Plain HTTP requests on the same port (everything but the upgrade path). */
+  onHttp?: HttpHandler;
+}
+
+export interface Listener {
+  readonly host: string;
+  readonly port: number;
+  /** ws://host:port base URL (without the path). */
+  readonly url: string;
+  /** Stops accepting, closes every open connection with 1001, resolves when done. */
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** Give up connecting (and reject) after this long. */
+  handshakeTimeoutMs: number;
+  maxPayloadBytes: number;
+  perMessageDeflate: false | { thresholdBytes: number };
+  signal?: AbortSignal;
+}
+
+export interface Transport {
+  listen(opts: ListenOptions): Promise<Listener>;
+  /** Resolves with an open connection, or rejects (refused, timed out, aborted). */
+  connect(url: string, opts: ConnectOptions): Promise<Connection>;
+}

@@ -1,0 +1,35 @@
+/**
+ * WebSocket close codes squall uses. 4000-4999 is the application range.
+ * Each is documented in docs/PROTOCOL.md; a close is preceded by an `error`
+ * message saying what was wrong (where the peer can still be told).
+ */
+export const CloseCode = {
+  /** Normal shutdown of the peer process (drain, SIGTERM). */
+  GoingAway: 1001,
+  /** Transport-level hard limit exceeded (ws maxPayload). */
+  TransportTooBig: 1009,
+  /** Frame is not valid JSON, or fails the message schema. */
+  Malformed: 4400,
+  /** Registration HMAC missing or wrong, or a message signature fails. */
+  AuthFailed: 4401,
+  /** Message type unknown to this protocol version. */
+  UnknownType: 4404,
+  /** Message not allowed in the current connection state (e.g. assign before register). */
+  UnexpectedMessage: 4405,
+  /** No heartbeat within the timeout (half-open connection). */
+  HeartbeatTimeout: 4408,
+  /** Replaced by a newer authenticated connection with the same worker id. */
+  Replaced: 4409,
+  /** Frame larger than the configured maxFrameBytes. */
+  TooLarge: 4413,
+  /** Protocol version not supported. */
+  UnsupportedVersion: 4426,
+  /** Registration did not arrive in time. */
+  RegisterTimeout: 4429,
+  /** Unexpected internal error while handling the connection. */
+  Internal: 4500,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Close codes after which a worker should not retry (misconfiguration, not weather). */
+export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.AuthFailed, CloseCode.UnsupportedVersion]);

@@ -1,0 +1,113 @@
+/**
+ * Encoding and validation at the edge. decode() never throws: any bytes give
+ * either a typed message or a DecodeError naming what was wrong, where, and
+ * the close code to use. Nothing unvalidated gets past this file.
+ */
+import type { z } from 'zod';
+import { hmacHex, safeEqualHex } from '../core/crypto.js';
+import { CloseCode } from './close-codes.js';
+import {
+  PROTOCOL_VERSION,
+  SUPPORTED_VERSIONS,
+  TO_COORDINATOR_TYPES,
+  TO_WORKER_TYPES,
+  ToCoordinator,
+  ToWorker,
+  type AnyMessage,
+} from './messages.js';
+
+export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
+
+export interface DecodeError {
+  ok: false;
+  /** Stable error code sent in the `error` message. */
+  code: 'malformed' | 'unknown_type' | 'unsupported_version' | 'too_large' | 'auth_failed';
+  closeCode: CloseCode;
+  message: string;
+  /** Dotted path of the offending field, if any. */
+  path?: string;
+}
+export type Decoded<T> = { ok: true; msg: T } | DecodeError;
+
+function fail(code: DecodeError['code'], closeCode: CloseCode, message: string, path?: string): DecodeError {
+  return path === undefined ? { ok: false, code, closeCode, message } : { ok: false, code, closeCode, message, path };
+}
+
+function zodPath(issue: z.core.$ZodIssue): string {
+  return issue.path.map(String).join('.');
+}
+
+function decodeWith<T>(
+  frame: string,
+  schema: z.ZodType<T>,
+  knownTypes: readonly string[],
+  maxFrameBytes: number,
+  verifyKey: string | undefined,
+): Decoded<T> {
+  const bytes = Buffer.byteLength(frame, 'utf8');
+  if (bytes > maxFrameBytes) {
+    return fail('too_large', CloseCode.TooLarge, `frame of ${bytes} bytes exceeds the limit of ${maxFrameBytes} bytes`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(frame);
+  } catch (err) {
+    return fail('malformed', CloseCode.Malformed, `frame is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return fail('malformed', CloseCode.Malformed, 'frame must be a JSON object');
+  }
+  const obj = raw as Record<string, unknown>;
+  if (obj.v !== PROTOCOL_VERSION) {
+    return fail(
+      'unsupported_version',
+      CloseCode.UnsupportedVersion,
+      `protocol version ${JSON.stringify(obj.v)} is not supported; supported: ${SUPPORTED_VERSIONS.join(', ')}`,
+      'v',
+    );
+  }
+  if (typeof obj.type !== 'string') return fail('malformed', CloseCode.Malformed, 'field "type" must be a string', 'type');
+  if (!knownTypes.includes(obj.type)) {
+    return fail('unknown_type', CloseCode.UnknownType, `unknown message type "${obj.type.slice(0, 64)}"`, 'type');
+  }
+  if (verifyKey !== undefined && obj.type !== 'register' && obj.type !== 'welcome' && obj.type !== 'error') {
+    const { sig, ...rest } = obj;
+    if (typeof sig !== 'string' || !safeEqualHex(sig, hmacHex(verifyKey, JSON.stringify(rest)))) {
+      return fail('auth_failed', CloseCode.AuthFailed, `message signature missing or invalid on "${obj.type}"`, 'sig');
+    }
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue ? zodPath(issue) : '';
+    return fail('malformed', CloseCode.Malformed, `invalid "${obj.type}" message: ${issue?.message ?? 'schema mismatch'} at "${path}"`, path);
+  }
+  return { ok: true, msg: parsed.data };
+}
+
+/** Decodes a frame received by the coordinator. */
+export function decodeToCoordinator(frame: string, maxFrameBytes = DEFAULT_MAX_FRAME_BYTES, verifyKey?: string): Decoded<ToCoordinator> {
+  return decodeWith(frame, ToCoordinator, TO_COORDINATOR_TYPES, maxFrameBytes, verifyKey);
+}
+
+/** Decodes a frame received by a worker. */
+export function decodeToWorker(frame: string, maxFrameBytes = DEFAULT_MAX_FRAME_BYTES, verifyKey?: string): Decoded<ToWorker> {
+  return decodeWith(frame, ToWorker, TO_WORKER_TYPES, maxFrameBytes, verifyKey);
+}
+
+/** Serialises a message; with a key, appends an HMAC signature over the rest. */
+export function encode(msg: AnyMessage, signKey?: string): string {
+  const s = JSON.stringify(msg);
+  if (signKey === undefined) return s;
+  return `${s.slice(0, -1)},"sig":"${hmacHex(signKey, s)}"}`;
+}
+
+/** The registration proof a worker sends for a welcome nonce. */
+export function registrationMac(secret: string, nonce: string, workerId: string): string {
+  return hmacHex(secret, `squall-register-v1|${nonce}|${workerId}`);
+}
+
+/** Per-connection key for message signatures (bound to the nonce, so no cross-connection replay). */
+export function sessionSigningKey(secret: string, nonce: string): string {
+  return hmacHex(secret, `squall-session-v1|${nonce}`);
+}

@@ -1,0 +1,41 @@
+/**
+ * The storage boundary: one interface of named operations, each with stated
+ * durability. Every mutating operation resolves only after its effect is
+ * committed (durable for SQLite, "survives crash()" for the in-memory store),
+ * and the coordinator acknowledges nothing before that. Implementations may
+ * group commits: several operations issued in the same tick share one
+ * transaction, but none resolves before the transaction commits.
+ *
+ * Operations are applied in the order they are issued. Records are stored as
+ * whole snapshots, so an operation carries the full record after the change.
+ *
+ * Implementations: memory-store.ts (tests, simulation, `--store memory`),
+ * sqlite-store.ts (production default, WAL). One conformance suite runs
+ * against both (tests/conformance/store.test.ts).
+ */
+import type { ExecutionId } from '../core/ids.js';
+import type { CheckpointRecord, ExecutionRecord } from '../engine/model.js';
+
+export interface StoreStats {
+  commits: number;
+  operations: number;
+}
+
+export interface Store {
+  /** Every execution, for recovery at startup. Reads committed state only. */
+  loadAll(): Promise<ExecutionRecord[]>;
+  /** Persists new executions atomically (a graph or batch commits all or nothing). */
+  submit(records: readonly ExecutionRecord[]): Promise<void>;
+  /** Persists a claim: status preparing with the new lease and attempt count. */
+  claim(record: ExecutionRecord): Promise<void>;
+  /** Persists a checkpoint (only if seq is higher than the stored one). */
+  saveCheckpoint(executionId: ExecutionId, checkpoint: CheckpointRecord): Promise<void>;
+  /** Persists a terminal outcome (completed/failed/cancelled/timeout). */
+  complete(record: ExecutionRecord): Promise<void>;
+  /** Persists any other change of an execution (status transition, retry time, lease dropped). */
+  update(records: readonly ExecutionRecord[]): Promise<void>;
+  /** Drops terminal executions completed before the given time; returns how many. */
+  prune(completedBefore: number): Promise<number>;
+  stats(): StoreStats;
+  close(): Promise<void>;
+}

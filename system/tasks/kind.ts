@@ -1,0 +1,42 @@
+/**
+ * Task kinds: what a worker can run. Each kind declares a zod schema for its
+ * params (the coordinator validates submissions against it, so an unknown kind
+ * or bad params is rejected at the edge with the field named) and a run
+ * function that honours ctx.signal (cancel, timeout, pause, revoke).
+ */
+import type { z } from 'zod';
+import type { Clock } from '../core/clock.js';
+import type { Cpu } from '../core/cpu.js';
+import type { Logger } from '../core/logger.js';
+import type { Random } from '../core/random.js';
+
+export interface TaskContext {
+  executionId: string;
+  attempt: number;
+  /** Aborted on cancel, timeout, pause, revoke or shutdown; reason says which. */
+  signal: AbortSignal;
+  clock: Clock;
+  random: Random;
+  cpu: Cpu;
+  logger: Logger;
+  /** State of the latest acknowledged checkpoint, if this attempt resumes one. */
+  resumeFrom: unknown;
+  /**
+   * Records a checkpoint. Resolves once it is queued for the coordinator;
+   * it is reliable (re-sent across reconnects until acknowledged).
+   */
+  checkpoint(state: unknown): Promise<void>;
+  /** Reports progress (0..1); coalesced, may be dropped. */
+  progress(fraction: number, message?: string): void;
+}
+
+export interface TaskKind<P = unknown> {
+  readonly name: string;
+  readonly params: z.ZodType<P>;
+  run(params: P, ctx: TaskContext): Promise<unknown>;
+}
+
+/** Identity helper that keeps the params type of a kind definition. */
+export function defineTaskKind<P>(kind: TaskKind<P>): TaskKind<P> {
+  return kind;
+}
