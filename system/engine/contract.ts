@@ -91,3 +91,37 @@ export interface EngineForCoordinator {
   leasesOf(workerId: WorkerId): number;
   get(executionId: ExecutionId): ExecutionRecord | undefined;
 }
+
+export type ExecutionHook = (execution: Readonly<ExecutionRecord>) => void | Promise<void>;
+
+export interface ListQuery {
+  status?: string;
+  taskId?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/**
+ * The embedding API (mirrors the seed's TaskExecutionEngine). The HTTP API is
+ * a thin layer over exactly these. Specs are validated here (spec.ts), so a
+ * bad field throws InvalidArgumentError naming its path, an unknown kind
+ * throws code unknown_task_kind listing the known ones, a cycle throws code
+ * cycle naming it. Inputs are never mutated.
+ */
+export interface EngineApi {
+  /** Resolves after commit. A repeated idempotencyKey returns the existing execution. */
+  scheduleTask(spec: ExecutionSpec): Promise<ExecutionRecord>;
+  /** All or nothing. */
+  scheduleTaskBatch(specs: readonly ExecutionSpec[]): Promise<ExecutionRecord[]>;
+  /** All or nothing; dependsOn names tasks of the graph. */
+  scheduleTaskGraph(graph: GraphSpec): Promise<{ taskId: string; executionId: ExecutionId }[]>;
+  cancelExecution(executionId: string, reason?: string): Promise<ExecutionRecord>;
+  pauseExecution(executionId: string): Promise<ExecutionRecord>;
+  resumeExecution(executionId: string): Promise<ExecutionRecord>;
+  getExecution(executionId: string): ExecutionRecord | undefined;
+  listExecutions(query?: ListQuery): { executions: ExecutionRecord[]; nextCursor: string | null };
+  /** Counts per status, retried, timed out, queue length, running, per-kind success rate, p50/p95 durations, breakers. */
+  getExecutionStats(): Record<string, unknown>;
+  addPreExecutionHook(hook: ExecutionHook): void;
+  addPostExecutionHook(hook: ExecutionHook): void;
+}
