@@ -157,6 +157,9 @@ export const Result = z.object({
   durationMs: z.number().nonnegative(),
 });
 
+/** The worker is shutting down gracefully: assign nothing more; it finishes what it holds. */
+export const Drain = z.object({ ...reliable, type: z.literal('drain') });
+
 /** Application payload for load tests (message-flood); the coordinator acks and counts it. */
 export const Data = z.object({ ...reliable, type: z.literal('data'), payload: z.string().max(16 * 1024 * 1024) });
 
@@ -183,6 +186,7 @@ export const ToCoordinator = z.discriminatedUnion('type', [
   Started,
   Result,
   Data,
+  Drain,
   Ping,
   Pong,
   Ack,
@@ -204,13 +208,14 @@ export type Checkpoint = z.infer<typeof Checkpoint>;
 export type Started = z.infer<typeof Started>;
 export type Result = z.infer<typeof Result>;
 export type Data = z.infer<typeof Data>;
+export type Drain = z.infer<typeof Drain>;
 export type Ping = z.infer<typeof Ping>;
 export type Pong = z.infer<typeof Pong>;
 
 export const TO_WORKER_TYPES = ToWorker.options.map((o) => o.shape.type.value);
 export const TO_COORDINATOR_TYPES = ToCoordinator.options.map((o) => o.shape.type.value);
 /** Types that carry a seq and must be acknowledged. */
-export const RELIABLE_TYPES: ReadonlySet<string> = new Set(['assign', 'abort', 'sync_result', 'sync', 'checkpoint', 'started', 'result', 'data']);
+export const RELIABLE_TYPES: ReadonlySet<string> = new Set(['assign', 'abort', 'sync_result', 'sync', 'checkpoint', 'started', 'result', 'data', 'drain']);
 
 /** Distributive Omit over a union. */
 export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
