@@ -1,0 +1,15 @@
+/**
+ * Production Transport over `ws` and node:http. Coordinator and worker get it
+ * injected (the simulation injects its virtual network instead).
+ */
+import type { Transport } from '../core/transport.js';
+import { connectWs } from './ws-client.js';
+import { listenWs } from './ws-server.js';
+
+/** The production Transport: real sockets on loopback or any interface. */
+export function wsTransport(): Transport {
+  return { listen: listenWs, connect: connectWs };
+}
+
+export { connectWs } from './ws-client.js';
+export { listenWs, MAX_HTTP_BODY_BYTES } from './ws-server.js';

@@ -1,0 +1,108 @@
+/**
+ * Adapts one `ws` WebSocket to the Connection seam: text frames only (binary
+ * frames are delivered as UTF-8 strings and left to the codec to reject),
+ * frames buffered until attach(), onClose reported exactly once whoever closed.
+ * No protocol logic lives here.
+ */
+import type { WebSocket } from 'ws';
+import type { Connection, ConnectionHandler } from '../core/transport.js';
+
+let nextConnectionNumber = 0;
+
+/** A process-unique connection id for logs and traces. */
+export function newConnectionId(prefix: string): string {
+  nextConnectionNumber += 1;
+  return `${prefix}-${nextConnectionNumber}`;
+}
+
+/** WebSocket close reasons are limited to 123 bytes; trims without splitting a character. */
+export function trimCloseReason(reason: string): string {
+  if (Buffer.byteLength(reason, 'utf8') <= 123) return reason;
+  let out = reason.slice(0, 123);
+  while (Buffer.byteLength(out, 'utf8') > 123) out = out.slice(0, -1);
+  return out;
+}
+
+/** Close codes an application may put in a close frame (RFC 6455 §7.4). */
+function isSendableCloseCode(code: number): boolean {
+  return code === 1000 || (code >= 1001 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999);
+}
+
+/** The Connection over a ws WebSocket. */
+export class WsConnection implements Connection {
+  readonly id: string;
+  readonly remoteAddress: string;
+  private handler: ConnectionHandler | undefined;
+  private readonly pending: string[] = [];
+  private closed: { code: number; reason: string } | undefined;
+  private closeReported = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    id: string,
+    remoteAddress: string,
+  ) {
+    this.id = id;
+    this.remoteAddress = remoteAddress;
+    ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
+    ws.on('close', (code, reason) => this.onWsClose(code, reason.toString('utf8')));
+    // Errors (protocol violations, resets, 1009 on maxPayload) are followed by 'close'.
+    ws.on('error', () => {});
+  }
+
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  send(frame: string): boolean {
+    if (this.ws.readyState !== this.ws.OPEN) return false;
+    this.ws.send(frame);
+    return true;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws.readyState === this.ws.CLOSING || this.ws.readyState === this.ws.CLOSED) return;
+    const safeCode = isSendableCloseCode(code) ? code : 1011;
+    this.ws.close(safeCode, trimCloseReason(reason));
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  attach(handler: ConnectionHandler): void {
+    if (this.handler !== undefined) throw new Error(`connection ${this.id} already has a handler; attach() once`);
+    this.handler = handler;
+    while (this.pending.length > 0) {
+      const frame = this.pending.shift() as string;
+      handler.onMessage(frame);
+    }
+    if (this.closed !== undefined) this.reportClose();
+  }
+
+  private onFrame(data: unknown, isBinary: boolean): void {
+    const frame = toText(data, isBinary);
+    if (this.handler === undefined) this.pending.push(frame);
+    else this.handler.onMessage(frame);
+  }
+
+  private onWsClose(code: number, reason: string): void {
+    if (this.closed !== undefined) return;
+    this.closed = { code, reason };
+    if (this.handler !== undefined) this.reportClose();
+  }
+
+  private reportClose(): void {
+    if (this.closeReported || this.closed === undefined || this.handler === undefined) return;
+    this.closeReported = true;
+    this.handler.onClose(this.closed.code, this.closed.reason);
+  }
+}
+
+function toText(data: unknown, _isBinary: boolean): string {
+  if (typeof data === 'string') return data;
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data as Buffer[]).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return String(data);
+}

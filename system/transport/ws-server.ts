@@ -1,0 +1,125 @@
+/**
+ * The server half of the production Transport: one node:http server per
+ * listen() serving WebSocket upgrades on wsPath (ws in noServer mode, with a
+ * hard maxPayload and optional permessage-deflate) and plain HTTP requests
+ * everywhere else (handed to onHttp with the body read under a size limit).
+ * TCP_NODELAY is set on every socket by `ws` itself (WebSocket#setSocket).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { HttpHandler, HttpResponse, Listener, ListenOptions } from '../core/transport.js';
+import { WsConnection, newConnectionId } from './ws-connection.js';
+
+/** Largest HTTP request body accepted (413 above it). */
+export const MAX_HTTP_BODY_BYTES = 1024 * 1024;
+
+function jsonResponse(status: number, code: string, message: string): HttpResponse {
+  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { code, message, path: '' } }) };
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string | 'too_large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) over = true;
+      if (!over) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(over ? 'too_large' : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+async function serveHttp(onHttp: HttpHandler | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let response: HttpResponse;
+  try {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const body = await readBody(req, MAX_HTTP_BODY_BYTES);
+    if (body === 'too_large') {
+      response = jsonResponse(413, 'too_large', `request body exceeds ${MAX_HTTP_BODY_BYTES} bytes`);
+    } else if (onHttp === undefined) {
+      response = jsonResponse(404, 'not_found', `no HTTP handler on this port for ${url.pathname}`);
+    } else {
+      const headers: Record<string, string | undefined> = {};
+      for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      response = await onHttp({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body });
+    }
+  } catch (err) {
+    response = jsonResponse(500, 'internal', `internal error: ${(err as Error).message}`);
+  }
+  if (res.writableEnded || res.destroyed) return;
+  const body = Buffer.from(response.body, 'utf8');
+  res.writeHead(response.status, { 'content-length': String(body.length), ...response.headers });
+  res.end(body);
+}
+
+/** Starts listening; resolves once the port is bound. */
+export function listenWs(opts: ListenOptions): Promise<Listener> {
+  const wsPath = opts.wsPath ?? '/ws';
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: opts.maxPayloadBytes,
+    perMessageDeflate: opts.perMessageDeflate === false ? false : { threshold: opts.perMessageDeflate.thresholdBytes },
+  });
+  const sockets = new Set<WebSocket>();
+  const server = createServer((req, res) => {
+    void serveHttp(opts.onHttp, req, res);
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== wsPath) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.once('close', () => sockets.delete(ws));
+      const remoteAddress = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+      const conn = new WsConnection(ws, newConnectionId('c'), remoteAddress);
+      opts.onConnection(conn, { remoteAddress, url: req.url ?? wsPath });
+    });
+  });
+  // A client that resets mid-handshake must not crash the process.
+  server.on('clientError', (_err, socket: Duplex) => socket.destroy());
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      const addr = server.address();
+      const port = typeof addr === 'object' && addr !== null ? addr.port : opts.port;
+      const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+      let closing: Promise<void> | undefined;
+      resolve({
+        host: opts.host,
+        port,
+        url: `ws://${host}:${port}`,
+        close: () => (closing ??= closeAll(server, wss, sockets)),
+      });
+    });
+  });
+}
+
+async function closeAll(server: ReturnType<typeof createServer>, wss: WebSocketServer, sockets: Set<WebSocket>): Promise<void> {
+  const closed = [...sockets].map(
+    (ws) =>
+      new Promise<void>((resolve) => {
+        if (ws.readyState === ws.CLOSED) return resolve();
+        const force = setTimeout(() => ws.terminate(), 1000);
+        ws.once('close', () => {
+          clearTimeout(force);
+          resolve();
+        });
+        ws.close(1001, 'server shutting down');
+      }),
+  );
+  const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  await Promise.all(closed);
+  await new Promise<void>((resolve) => wss.close(() => resolve()));
+  server.closeAllConnections();
+  await serverClosed;
+}
