@@ -1,0 +1,336 @@
+/**
+ * SQLite Store (better-sqlite3, WAL): the production default.
+ *
+ * Group commit: every operation is queued; a flush runs on the next
+ * setImmediate (or at once when the queue reaches `maxBatch`) and applies all
+ * queued operations in ONE transaction with prepared statements, then settles
+ * their promises. No promise resolves before its transaction committed. Each
+ * operation runs inside a savepoint, so one that fails on its own (conflict,
+ * not found) rolls back alone and is rejected while the rest commit; if the
+ * transaction itself fails (I/O error, disk full), every operation in it is
+ * rejected.
+ *
+ * Durability: `synchronous: 'normal'` (default) in WAL mode makes a commit
+ * durable against a crash of the process (kill -9): the commit is in the WAL
+ * file, in the OS page cache, before the promise resolves, and the next open
+ * replays it. It is NOT fsynced per commit, so a power loss or kernel crash
+ * may lose the most recent commits (never corrupt the database).
+ * `synchronous: 'full'` fsyncs the WAL on every commit: durable against power
+ * loss, at the cost of one fsync per group.
+ *
+ * Records are stored as JSON documents (`doc`) beside the indexed columns.
+ * JSON drops `undefined`, so loadAll() restores absent optional fields as
+ * `undefined` to give back the shape that was stored.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { ErrorCode, IllegalStateError, InvalidArgumentError, NotFoundError, SquallError } from '../core/errors.js';
+import type { ExecutionId } from '../core/ids.js';
+import { type CheckpointRecord, type ExecutionRecord, isTerminal, TERMINAL_STATUSES } from '../engine/model.js';
+import { claimMisuse, completeMisuse } from './memory-store.js';
+import type { Store, StoreStats } from './store.js';
+
+export interface SqliteStoreOptions {
+  /** 'normal' (default): survives kill -9; 'full': also survives power loss. */
+  synchronous?: 'normal' | 'full';
+  /** How long to wait for a lock held by another connection. Default 5000. */
+  busyTimeoutMs?: number;
+  /** Queue length that triggers an immediate flush. Default 512. */
+  maxBatch?: number;
+}
+
+type Db = Database.Database;
+
+/** Schema steps; index i migrates from user_version i to i + 1. */
+const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
+  (db) =>
+    db.exec(`
+      CREATE TABLE executions (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        task_id TEXT NOT NULL,
+        idempotency_key TEXT UNIQUE,
+        created_at INTEGER NOT NULL,
+        completed_at INTEGER,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX executions_status ON executions(status);
+      CREATE INDEX executions_task_id ON executions(task_id);
+      CREATE INDEX executions_completed_at ON executions(completed_at);
+    `),
+];
+
+/** The schema version this build writes (PRAGMA user_version). */
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings the database to SQLITE_SCHEMA_VERSION in one transaction; refuses a newer schema. */
+export function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SQLITE_SCHEMA_VERSION) {
+    throw new SquallError(
+      ErrorCode.UnsupportedVersion,
+      `database schema version ${current} is newer than this squall supports (${SQLITE_SCHEMA_VERSION}); upgrade squall`,
+    );
+  }
+  db.transaction(() => {
+    for (let v = current; v < SQLITE_SCHEMA_VERSION; v++) MIGRATIONS[v]?.(db);
+    db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+  })();
+}
+
+interface Queued {
+  run(): unknown;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown };
+
+/** A record as bound to the statements: the indexed columns plus the JSON document. */
+interface Row {
+  id: string;
+  status: string;
+  taskId: string;
+  key: string | null;
+  createdAt: number;
+  completedAt: number | null;
+  doc: string;
+}
+
+/** Optional fields of ExecutionRecord that JSON drops when undefined. */
+const OPTIONAL_FIELDS = [
+  'params', 'timeoutMs', 'scheduledAt', 'idempotencyKey', 'result', 'error',
+  'lease', 'checkpoint', 'nextRunAt', 'startedAt', 'completedAt',
+] as const satisfies ReadonlyArray<keyof ExecutionRecord>;
+
+/** The SQLite Store; see the file header for group commit and durability. */
+export class SqliteStore implements Store {
+  private readonly db: Db;
+  private readonly maxBatch: number;
+  private queue: Queued[] = [];
+  private flushScheduled = false;
+  private closed = false;
+  private readonly counters: StoreStats = { commits: 0, operations: 0 };
+  private readonly stmt;
+  private readonly runOne: (op: Queued) => unknown;
+  private readonly runGroup: (ops: Queued[]) => Outcome[];
+
+  /** Opens (creating directory, file and schema if needed) the database at path. */
+  static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+      migrate(db);
+      return new SqliteStore(db, options);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  private constructor(db: Db, options: SqliteStoreOptions) {
+    const maxBatch = options.maxBatch ?? 512;
+    if (!(Number.isInteger(maxBatch) && maxBatch >= 1)) {
+      throw new InvalidArgumentError(`maxBatch must be an integer >= 1, got ${maxBatch}`, 'maxBatch');
+    }
+    this.db = db;
+    this.maxBatch = maxBatch;
+    this.stmt = {
+      all: db.prepare<[], { doc: string }>('SELECT doc FROM executions ORDER BY rowid'),
+      insert: db.prepare<Row>(
+        `INSERT INTO executions (id, status, task_id, idempotency_key, created_at, completed_at, doc)
+         VALUES (@id, @status, @taskId, @key, @createdAt, @completedAt, @doc)`,
+      ),
+      replace: db.prepare<Row>(
+        `UPDATE executions SET status = @status, task_id = @taskId, idempotency_key = @key,
+         created_at = @createdAt, completed_at = @completedAt, doc = @doc WHERE id = @id`,
+      ),
+      checkpoint: db.prepare<{ id: string; seq: number; cp: string }>(
+        `UPDATE executions SET doc = json_set(doc, '$.checkpoint', json(@cp))
+         WHERE id = @id AND coalesce(json_extract(doc, '$.checkpoint.seq') < @seq, 1)`,
+      ),
+      exists: db.prepare<[string], { id: string }>('SELECT id FROM executions WHERE id = ?'),
+      keyHolder: db.prepare<[string], { id: string }>('SELECT id FROM executions WHERE idempotency_key = ?'),
+      prune: db.prepare<[number]>(
+        `DELETE FROM executions WHERE completed_at IS NOT NULL AND completed_at < ?
+         AND status IN (${[...TERMINAL_STATUSES].map((s) => `'${s}'`).join(', ')})`,
+      ),
+    };
+    this.runOne = db.transaction((op: Queued) => op.run());
+    this.runGroup = db.transaction((ops: Queued[]): Outcome[] =>
+      ops.map((op) => {
+        try {
+          return { ok: true, value: this.runOne(op) };
+        } catch (err) {
+          if (err instanceof SquallError) return { ok: false, err };
+          throw err;
+        }
+      }),
+    );
+  }
+
+  async loadAll(): Promise<ExecutionRecord[]> {
+    this.assertOpen('loadAll');
+    return this.stmt.all.all().map((row) => fromDoc(row.doc));
+  }
+
+  submit(records: readonly ExecutionRecord[]): Promise<void> {
+    return this.writeAll('submit', records, 'insert');
+  }
+
+  claim(record: ExecutionRecord): Promise<void> {
+    if (record.status !== 'preparing' || record.lease === undefined) return Promise.reject(claimMisuse(record));
+    return this.writeAll('claim', [record], 'replace');
+  }
+
+  saveCheckpoint(executionId: ExecutionId, checkpoint: CheckpointRecord): Promise<void> {
+    let cp: string;
+    try {
+      cp = serialize(checkpoint, `checkpoint of ${executionId}`);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.enqueue(() => {
+      const { changes } = this.stmt.checkpoint.run({ id: executionId, seq: checkpoint.seq, cp });
+      if (changes === 0 && this.stmt.exists.get(executionId) === undefined) {
+        throw new NotFoundError(`saveCheckpoint: no execution ${executionId}`);
+      }
+    });
+  }
+
+  complete(record: ExecutionRecord): Promise<void> {
+    if (!isTerminal(record.status)) return Promise.reject(completeMisuse(record));
+    return this.writeAll('complete', [record], 'replace');
+  }
+
+  update(records: readonly ExecutionRecord[]): Promise<void> {
+    return this.writeAll('update', records, 'replace');
+  }
+
+  prune(completedBefore: number): Promise<number> {
+    return this.enqueue(() => this.stmt.prune.run(completedBefore).changes);
+  }
+
+  stats(): StoreStats {
+    return { ...this.counters };
+  }
+
+  /** Commits everything queued, then closes the database. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    this.db.close();
+  }
+
+  /** Queues one atomic operation writing every record (serialized now, so later mutation can't leak in). */
+  private writeAll(op: string, records: readonly ExecutionRecord[], how: 'insert' | 'replace'): Promise<void> {
+    let rows: Row[];
+    try {
+      rows = records.map(toRow);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.enqueue(() => {
+      for (const row of rows) this.write(op, row, how);
+    });
+  }
+
+  /** Inserts or overwrites one row, translating constraint failures into SquallErrors. */
+  private write(op: string, row: Row, how: 'insert' | 'replace'): void {
+    let changes: number;
+    try {
+      changes = this.stmt[how].run(row).changes;
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new SquallError(ErrorCode.Conflict, `${op}: execution ${row.id} already exists`);
+      }
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE' && row.key !== null) {
+        const holder = this.stmt.keyHolder.get(row.key)?.id ?? 'another execution';
+        throw new SquallError(
+          ErrorCode.Conflict,
+          `idempotencyKey ${JSON.stringify(row.key)} of execution ${row.id} is already held by execution ${holder}`,
+        );
+      }
+      throw err;
+    }
+    if (changes === 0) throw new NotFoundError(`${op}: no execution ${row.id}`);
+  }
+
+  private enqueue<T>(run: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(new IllegalStateError('SqliteStore: the store is closed'));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run, resolve: resolve as (v: unknown) => void, reject });
+      if (this.queue.length >= this.maxBatch) {
+        this.flush();
+      } else if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => {
+          this.flushScheduled = false;
+          this.flush();
+        });
+      }
+    });
+  }
+
+  /** Applies every queued operation in one transaction, then settles their promises. */
+  private flush(): void {
+    const group = this.queue;
+    this.queue = [];
+    if (group.length === 0 || this.closed) return;
+    let outcomes: Outcome[];
+    try {
+      outcomes = this.runGroup(group);
+    } catch (err) {
+      const failure = new SquallError(ErrorCode.Unavailable, `store commit failed: ${String(err)}`, { cause: err });
+      for (const op of group) op.reject(failure);
+      return;
+    }
+    this.counters.commits++;
+    this.counters.operations += group.length;
+    group.forEach((op, i) => {
+      const o = outcomes[i];
+      if (o?.ok === true) op.resolve(o.value);
+      else op.reject(o?.err);
+    });
+  }
+
+  private assertOpen(op: string): void {
+    if (this.closed) throw new IllegalStateError(`SqliteStore.${op}: the store is closed`);
+  }
+}
+
+function serialize(value: unknown, what: string): string {
+  try {
+    return JSON.stringify(value);
+  } catch (err) {
+    throw new InvalidArgumentError(`${what} is not JSON-serializable: ${String(err)}`);
+  }
+}
+
+function toRow(r: ExecutionRecord): Row {
+  return {
+    id: r.executionId,
+    status: r.status,
+    taskId: r.taskId,
+    key: r.idempotencyKey ?? null,
+    createdAt: r.createdAt,
+    completedAt: r.completedAt ?? null,
+    doc: serialize(r, `execution ${r.executionId}`),
+  };
+}
+
+/** Parses a stored document, restoring absent optional fields as undefined. */
+function fromDoc(doc: string): ExecutionRecord {
+  const r = JSON.parse(doc) as ExecutionRecord;
+  const loose = r as unknown as Record<string, unknown>;
+  for (const f of OPTIONAL_FIELDS) if (!(f in loose)) loose[f] = undefined;
+  const cp = r.checkpoint as Partial<CheckpointRecord> | undefined;
+  if (cp !== undefined && !('state' in cp)) cp.state = undefined;
+  return r;
+}
