@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Entry point for `squall`: runs the TypeScript CLI through tsx's loader.
+// Entry point for `squall`: runs the TypeScript CLI through tsx's ESM loader.
 import { register } from 'tsx/esm/api';
+
 register();
-await import('../system/cli/main.ts');
+await import('../harness/cli/main.ts');

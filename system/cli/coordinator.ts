@@ -1,0 +1,87 @@
+/**
+ * `squall coordinator`: runs a coordinator process (WebSocket + HTTP on one
+ * port) on the production seams: ws transport, real clock, node:crypto
+ * randomness, SQLite store (or memory). SIGINT/SIGTERM close it cleanly.
+ */
+import type { Command } from 'commander';
+import { systemClock } from '../core/clock.js';
+import { nullSink } from '../core/events.js';
+import { cryptoRandom } from '../core/random.js';
+import { createCoordinator } from '../coordinator/index.js';
+import { openStore } from '../store/index.js';
+import { builtinTaskKinds } from '../tasks/registry.js';
+import { wsTransport } from '../transport/index.js';
+import { createLogger } from './logger.js';
+import { intOption, resolveSecret } from './options.js';
+import { onShutdownSignal } from './signals.js';
+
+interface CoordinatorFlags {
+  host: string;
+  port: number;
+  dataDir?: string;
+  store?: string;
+  secret?: string;
+  signMessages?: boolean;
+  heartbeatMs: number;
+  heartbeatTimeoutMs?: number;
+  leaseMs: number;
+  compressionThreshold?: number;
+  compression: boolean;
+  maxConcurrent?: number;
+  logLevel?: string;
+}
+
+export function registerCoordinatorCommand(program: Command): void {
+  program
+    .command('coordinator')
+    .description('run a coordinator: WebSocket for workers and the HTTP API on one port')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 = any free port)', intOption('--port', 0, 65535), 7070)
+    .option('--data-dir <dir>', 'directory of the SQLite store (default .squall-data)')
+    .option('--store <kind>', 'store kind: sqlite (default, durable) or memory (lost on exit)')
+    .option('--secret <secret>', 'shared secret for HMAC worker authentication (or SQUALL_SECRET)')
+    .option('--sign-messages', 'sign and verify every message with a per-connection HMAC key')
+    .option('--heartbeat-ms <ms>', 'heartbeat interval', intOption('--heartbeat-ms', 10), 1000)
+    .option('--heartbeat-timeout-ms <ms>', 'silence after which a connection is dead (default 3x heartbeat)', intOption('--heartbeat-timeout-ms', 10))
+    .option('--lease-ms <ms>', 'lease duration; renewed by worker heartbeats', intOption('--lease-ms', 100), 15000)
+    .option('--compression-threshold <bytes>', 'permessage-deflate for frames at least this long', intOption('--compression-threshold', 0))
+    .option('--no-compression', 'disable permessage-deflate')
+    .option('--max-concurrent <n>', 'global limit of executions running at once', intOption('--max-concurrent', 1))
+    .option('--log-level <level>', 'trace|debug|info|warn|error')
+    .action(async (flags: CoordinatorFlags) => {
+      if (flags.store !== undefined && flags.store !== 'memory' && flags.store !== 'sqlite') {
+        throw new Error(`--store must be "sqlite" or "memory", got "${flags.store}"`);
+      }
+      if (flags.store === 'memory' && flags.dataDir !== undefined) {
+        throw new Error('--data-dir and --store memory exclude each other: the memory store keeps no files');
+      }
+      const logger = createLogger({ name: 'coordinator', level: flags.logLevel });
+      const secret = resolveSecret(flags.secret);
+      const store =
+        flags.store === 'memory'
+          ? await openStore({ kind: 'memory' })
+          : await openStore({ kind: 'sqlite', dataDir: flags.dataDir ?? '.squall-data' });
+      const coordinator = await createCoordinator(
+        { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger, events: nullSink, store, taskKinds: builtinTaskKinds() },
+        {
+          host: flags.host,
+          port: flags.port,
+          ...(secret === undefined ? {} : { secret }),
+          signMessages: flags.signMessages === true,
+          heartbeatMs: flags.heartbeatMs,
+          heartbeatTimeoutMs: flags.heartbeatTimeoutMs ?? flags.heartbeatMs * 3,
+          leaseMs: flags.leaseMs,
+          compression: flags.compression ? { thresholdBytes: flags.compressionThreshold ?? 1024 } : false,
+          ...(flags.maxConcurrent === undefined ? {} : { engine: { maxConcurrentExecutions: flags.maxConcurrent } }),
+        },
+      );
+      logger.info(
+        { url: coordinator.url, http: coordinator.url.replace(/^ws/, 'http'), store: flags.store ?? 'sqlite', auth: secret !== undefined },
+        'coordinator listening',
+      );
+      onShutdownSignal(logger, async () => {
+        await coordinator.close();
+        await store.close();
+      });
+    });
+}

@@ -1,0 +1,15 @@
+/**
+ * The system's own commands (coordinator, worker, submit). The `squall`
+ * binary (harness/cli/main.ts) adds the harness commands on top; system/
+ * never imports harness/.
+ */
+import type { Command } from 'commander';
+import { registerCoordinatorCommand } from './coordinator.js';
+import { registerSubmitCommand } from './submit.js';
+import { registerWorkerCommand } from './worker.js';
+
+export function registerSystemCommands(program: Command): void {
+  registerCoordinatorCommand(program);
+  registerWorkerCommand(program);
+  registerSubmitCommand(program);
+}

@@ -1,0 +1,19 @@
+/**
+ * Production logger: pino, pretty on a TTY, JSON lines otherwise (CI, files,
+ * log shippers). Level from --log-level or SQUALL_LOG_LEVEL (default info).
+ */
+import { pino } from 'pino';
+import type { Logger } from '../core/logger.js';
+
+export function createLogger(opts: { name: string; level?: string; pretty?: boolean }): Logger {
+  const level = opts.level ?? process.env.SQUALL_LOG_LEVEL ?? 'info';
+  const pretty = opts.pretty ?? process.stderr.isTTY;
+  if (pretty) {
+    return pino({
+      name: opts.name,
+      level,
+      transport: { target: 'pino-pretty', options: { destination: 2, colorize: true, translateTime: 'HH:MM:ss.l' } },
+    });
+  }
+  return pino({ name: opts.name, level }, pino.destination(2));
+}

@@ -1,0 +1,71 @@
+/**
+ * `squall worker`: runs one worker process that connects to a coordinator and
+ * survives any network weather. SIGTERM drains (finishes held tasks, flushes
+ * results), SIGINT too; a second signal exits at once.
+ */
+import type { Command } from 'commander';
+import { systemClock } from '../core/clock.js';
+import { realCpu } from '../core/cpu.js';
+import { nullSink } from '../core/events.js';
+import { cryptoRandom } from '../core/random.js';
+import { builtinTaskKinds } from '../tasks/registry.js';
+import { wsTransport } from '../transport/index.js';
+import { Worker } from '../worker/worker.js';
+import { createLogger } from './logger.js';
+import { choiceOption, intOption, resolveSecret } from './options.js';
+import { onShutdownSignal } from './signals.js';
+
+const STRATEGIES = ['none', 'full-jitter', 'equal-jitter', 'decorrelated-jitter'] as const;
+
+interface WorkerFlags {
+  coordinator: string;
+  id: string;
+  concurrency: number;
+  secret?: string;
+  backoff: (typeof STRATEGIES)[number];
+  backoffInitialMs: number;
+  backoffMaxMs: number;
+  backoffMultiplier: number;
+  heartbeatMs: number;
+  drainTimeoutMs: number;
+  logLevel?: string;
+}
+
+export function registerWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description('run a worker that takes tasks from a coordinator and reconnects through any network weather')
+    .requiredOption('--coordinator <url>', 'coordinator WebSocket URL, e.g. ws://127.0.0.1:7070')
+    .requiredOption('--id <id>', 'unique worker id')
+    .option('--concurrency <n>', 'tasks run at once', intOption('--concurrency', 1, 10000), 1)
+    .option('--secret <secret>', 'shared secret for HMAC authentication (or SQUALL_SECRET)')
+    .option('--backoff <strategy>', `reconnect backoff: ${STRATEGIES.join(' | ')}`, choiceOption('--backoff', STRATEGIES), 'full-jitter')
+    .option('--backoff-initial-ms <ms>', 'first reconnect delay', intOption('--backoff-initial-ms', 0), 100)
+    .option('--backoff-max-ms <ms>', 'cap on the reconnect delay (applied before jitter)', intOption('--backoff-max-ms', 0), 10000)
+    .option('--backoff-multiplier <x>', 'growth factor per attempt', Number, 2)
+    .option('--heartbeat-ms <ms>', 'heartbeat interval', intOption('--heartbeat-ms', 10), 1000)
+    .option('--drain-timeout-ms <ms>', 'how long a graceful stop waits for held tasks', intOption('--drain-timeout-ms', 0), 30000)
+    .option('--log-level <level>', 'trace|debug|info|warn|error')
+    .action((flags: WorkerFlags) => {
+      const logger = createLogger({ name: `worker:${flags.id}`, level: flags.logLevel });
+      const secret = resolveSecret(flags.secret);
+      const worker = new Worker(
+        { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger, events: nullSink, cpu: realCpu, taskKinds: builtinTaskKinds() },
+        {
+          id: flags.id,
+          coordinatorUrl: flags.coordinator,
+          ...(secret === undefined ? {} : { secret }),
+          concurrency: flags.concurrency,
+          backoff: {
+            strategy: flags.backoff,
+            initialMs: flags.backoffInitialMs,
+            maxMs: flags.backoffMaxMs,
+            multiplier: flags.backoffMultiplier,
+          },
+          heartbeatMs: flags.heartbeatMs,
+        },
+      );
+      worker.start();
+      onShutdownSignal(logger, () => worker.stop({ drain: true, timeoutMs: flags.drainTimeoutMs }));
+    });
+}
