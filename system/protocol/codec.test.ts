@@ -1,0 +1,99 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CloseCode } from './close-codes.js';
+import { decodeToCoordinator, decodeToWorker, encode, registrationMac, sessionSigningKey } from './codec.js';
+import { PROTOCOL_VERSION, type ToCoordinator } from './messages.js';
+
+const result: ToCoordinator = {
+  v: PROTOCOL_VERSION,
+  type: 'result',
+  seq: 3,
+  ack: 2,
+  executionId: 'ex_1',
+  attempt: 1,
+  leaseToken: 'ls_1',
+  outcome: 'completed',
+  result: { ok: true },
+  durationMs: 12,
+};
+
+describe('codec', () => {
+  it('round-trips a valid message', () => {
+    const d = decodeToCoordinator(encode(result));
+    expect(d).toEqual({ ok: true, msg: result });
+  });
+
+  it('never throws on arbitrary strings, and rejects them with a close code', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (s) => {
+        const d = decodeToCoordinator(s);
+        if (!d.ok) expect(Object.values(CloseCode)).toContain(d.closeCode);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('never throws on arbitrary JSON values, in either direction', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const frame = JSON.stringify(v);
+        decodeToCoordinator(frame);
+        decodeToWorker(frame);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('never accepts a mutated reliable message with a wrong field type', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('seq', 'attempt', 'executionId', 'outcome', 'durationMs'), fc.oneof(fc.string(), fc.object(), fc.constant(-1)), (field, value) => {
+        fc.pre(!(field === 'executionId' && typeof value === 'string' && value.length > 0));
+        const d = decodeToCoordinator(JSON.stringify({ ...result, [field]: value }));
+        expect(d.ok).toBe(false);
+        if (!d.ok) expect(d.path).toBe(field);
+      }),
+    );
+  });
+
+  it('names the reason and the close code for each kind of bad frame', () => {
+    const cases: [string, number, string][] = [
+      ['{not json', CloseCode.Malformed, 'malformed'],
+      ['[1,2]', CloseCode.Malformed, 'malformed'],
+      [JSON.stringify({ ...result, v: 99 }), CloseCode.UnsupportedVersion, 'unsupported_version'],
+      [JSON.stringify({ v: 1, type: 'teleport' }), CloseCode.UnknownType, 'unknown_type'],
+      [JSON.stringify({ ...result, outcome: 'exploded' }), CloseCode.Malformed, 'malformed'],
+      [JSON.stringify({ ...result, result: 'x'.repeat(2000) }), CloseCode.TooLarge, 'too_large'],
+    ];
+    for (const [frame, closeCode, code] of cases) {
+      const d = decodeToCoordinator(frame, 1024);
+      expect(d.ok, frame.slice(0, 40)).toBe(false);
+      if (!d.ok) {
+        expect(d.closeCode).toBe(closeCode);
+        expect(d.code).toBe(code);
+        expect(d.message.length).toBeGreaterThan(10);
+      }
+    }
+  });
+
+  it('a message-direction mismatch is an unknown type (assign sent to the coordinator)', () => {
+    const d = decodeToCoordinator(JSON.stringify({ v: 1, type: 'assign', seq: 1 }));
+    expect(d.ok === false && d.code).toBe('unknown_type');
+  });
+
+  it('verifies signatures: a signed frame passes, a tampered or unsigned one fails', () => {
+    const key = sessionSigningKey('s3cret', 'n'.repeat(32));
+    const signed = encode(result, key);
+    expect(decodeToCoordinator(signed, undefined, key).ok).toBe(true);
+    const tampered = signed.replace('"durationMs":12', '"durationMs":13');
+    expect(decodeToCoordinator(tampered, undefined, key)).toMatchObject({ ok: false, closeCode: CloseCode.AuthFailed });
+    expect(decodeToCoordinator(encode(result), undefined, key)).toMatchObject({ ok: false, closeCode: CloseCode.AuthFailed });
+    expect(decodeToCoordinator(signed, undefined, sessionSigningKey('other', 'n'.repeat(32))).ok).toBe(false);
+  });
+
+  it('binds the registration MAC to nonce and worker id', () => {
+    const mac = registrationMac('k', 'nonce-a', 'w1');
+    expect(mac).toHaveLength(64);
+    expect(registrationMac('k', 'nonce-b', 'w1')).not.toBe(mac);
+    expect(registrationMac('k', 'nonce-a', 'w2')).not.toBe(mac);
+  });
+});
