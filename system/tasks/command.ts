@@ -1,0 +1,98 @@
+/**
+ * `command` {argv, env?, cwd?}: runs a child process without a shell (argv[0]
+ * is the program, no word splitting or expansion). Captures the last 64 KiB of
+ * stdout and stderr; a non-zero exit is a failure carrying the exit code and
+ * stderr tail. On abort: SIGTERM, then SIGKILL after 2 s if still alive.
+ * An adapter (real processes, real time), so it may use raw timers.
+ */
+import { spawn } from 'node:child_process';
+import { z } from 'zod';
+import { ErrorCode, SquallError } from '../core/errors.js';
+import { defineTaskKind } from './kind.js';
+
+export const CommandParams = z.strictObject({
+  argv: z.array(z.string().max(100_000)).min(1).max(10_000),
+  env: z.record(z.string().min(1).max(1000), z.string().max(100_000)).optional(),
+  cwd: z.string().min(1).max(4096).optional(),
+});
+export type CommandParams = z.infer<typeof CommandParams>;
+
+const TAIL_BYTES = 64 * 1024;
+const KILL_GRACE_MS = 2000;
+
+/** Keeps the last `limit` bytes written to it. */
+class Tail {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  constructor(private readonly limit: number) {}
+  push(b: Buffer): void {
+    this.chunks.push(b);
+    this.size += b.length;
+    while (this.size - (this.chunks[0]?.length ?? 0) >= this.limit && this.chunks.length > 1) {
+      this.size -= this.chunks.shift()?.length ?? 0;
+    }
+  }
+  text(): string {
+    const all = Buffer.concat(this.chunks);
+    return all.subarray(Math.max(0, all.length - this.limit)).toString('utf8');
+  }
+}
+
+export class CommandFailedError extends SquallError {
+  constructor(
+    message: string,
+    readonly exitCode: number | null,
+    readonly stderr: string,
+  ) {
+    super(ErrorCode.TaskFailed, message);
+  }
+}
+
+export const commandKind = defineTaskKind<CommandParams>({
+  name: 'command',
+  params: CommandParams,
+  run({ argv, env, cwd }, ctx) {
+    return new Promise((resolve, reject) => {
+      ctx.signal.throwIfAborted();
+      const [program, ...args] = argv as [string, ...string[]];
+      const child = spawn(program, args, {
+        shell: false,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...env },
+        ...(cwd === undefined ? {} : { cwd }),
+      });
+      const stdout = new Tail(TAIL_BYTES);
+      const stderr = new Tail(TAIL_BYTES);
+      child.stdout.on('data', (b: Buffer) => stdout.push(b));
+      child.stderr.on('data', (b: Buffer) => stderr.push(b));
+      let killTimer: NodeJS.Timeout | undefined;
+      const onAbort = (): void => {
+        child.kill('SIGTERM');
+        killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+        killTimer.unref();
+      };
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      let settled = false;
+      const finish = (fn: () => void): void => {
+        if (settled) return;
+        settled = true;
+        ctx.signal.removeEventListener('abort', onAbort);
+        if (killTimer) clearTimeout(killTimer);
+        fn();
+      };
+      child.on('error', (err) =>
+        finish(() => reject(new CommandFailedError(`could not start ${JSON.stringify(program)}: ${err.message}`, null, ''))),
+      );
+      child.on('close', (code, signal) =>
+        finish(() => {
+          if (ctx.signal.aborted) return reject(ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('aborted'));
+          const err = stderr.text();
+          if (code === 0) return resolve({ exitCode: 0, stdout: stdout.text(), stderr: err });
+          const how = code === null ? `was killed by ${signal ?? 'a signal'}` : `exited with code ${code}`;
+          const tail = err.trim().slice(-2000);
+          reject(new CommandFailedError(`command ${JSON.stringify(program)} ${how}${tail ? `: ${tail}` : ''}`, code, err));
+        }),
+      );
+    });
+  },
+});

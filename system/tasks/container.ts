@@ -1,0 +1,110 @@
+/**
+ * `container` {image, cmd, env?, timeoutMs?}: runs a command in a Docker
+ * container through dockerode and returns its exit code and log tails.
+ * It NEVER pulls: the image must already be present locally, and a missing
+ * image or an unreachable engine are reported as clear errors. The container
+ * is removed afterwards, and killed on abort or timeout.
+ * An adapter (real IO, real time), so it may use raw timers.
+ */
+import Docker from 'dockerode';
+import { z } from 'zod';
+import { ErrorCode, SquallError } from '../core/errors.js';
+import { defineTaskKind, type TaskKind } from './kind.js';
+
+export const ContainerParams = z.strictObject({
+  image: z.string().min(1).max(500),
+  cmd: z.array(z.string().max(100_000)).min(1).max(10_000),
+  env: z.record(z.string().min(1).max(1000), z.string().max(100_000)).optional(),
+  timeoutMs: z.number().int().positive().max(24 * 3600 * 1000).optional(),
+});
+export type ContainerParams = z.infer<typeof ContainerParams>;
+
+export interface ContainerKindOptions {
+  /** Docker engine socket; default DOCKER_SOCKET env or /var/run/docker.sock. */
+  socketPath?: string;
+}
+
+const TAIL_CHARS = 64 * 1024;
+
+/** Splits Docker's multiplexed (non-TTY) log stream into stdout and stderr. */
+export function demuxDockerLogs(buf: Buffer): { stdout: string; stderr: string } {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  let i = 0;
+  while (i + 8 <= buf.length) {
+    const stream = buf[i];
+    const size = buf.readUInt32BE(i + 4);
+    const payload = buf.subarray(i + 8, i + 8 + size);
+    (stream === 2 ? err : out).push(payload);
+    i += 8 + size;
+  }
+  const tail = (b: Buffer[]): string => Buffer.concat(b).toString('utf8').slice(-TAIL_CHARS);
+  return { stdout: tail(out), stderr: tail(err) };
+}
+
+function causeOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The `container` kind bound to one Docker engine. */
+export function containerKind(opts: ContainerKindOptions = {}): TaskKind<ContainerParams> {
+  const socketPath = opts.socketPath ?? process.env.DOCKER_SOCKET ?? '/var/run/docker.sock';
+  return defineTaskKind<ContainerParams>({
+    name: 'container',
+    params: ContainerParams,
+    async run({ image, cmd, env, timeoutMs }, ctx) {
+      const docker = new Docker({ socketPath });
+      try {
+        await docker.ping();
+      } catch (err) {
+        throw new SquallError(ErrorCode.Unavailable, `Docker engine not reachable at ${socketPath}: ${causeOf(err)}`);
+      }
+      try {
+        await docker.getImage(image).inspect();
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode === 404) {
+          throw new SquallError(ErrorCode.NotFound, `image ${image} not present locally; squall never pulls — build or load it first`);
+        }
+        throw new SquallError(ErrorCode.Unavailable, `Docker engine not reachable at ${socketPath}: ${causeOf(err)}`);
+      }
+      ctx.signal.throwIfAborted();
+      const container = await docker.createContainer({
+        Image: image,
+        Cmd: cmd,
+        Env: Object.entries(env ?? {}).map(([k, v]) => `${k}=${v}`),
+        Tty: false,
+        AttachStdout: false,
+        AttachStderr: false,
+      });
+      let timedOut = false;
+      const kill = (): void => {
+        container.kill().catch(() => {});
+      };
+      const onAbort = (): void => kill();
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              timedOut = true;
+              kill();
+            }, timeoutMs);
+      try {
+        await container.start();
+        const status = (await container.wait()) as { StatusCode?: number };
+        const logs = demuxDockerLogs(await container.logs({ stdout: true, stderr: true, follow: false }));
+        ctx.signal.throwIfAborted();
+        const exitCode = status.StatusCode ?? -1;
+        if (timedOut) throw new SquallError(ErrorCode.Timeout, `container ${image} exceeded its timeoutMs ${timeoutMs} and was killed`);
+        if (exitCode !== 0) {
+          throw new SquallError(ErrorCode.TaskFailed, `container ${image} exited with code ${exitCode}: ${logs.stderr.trim().slice(-2000)}`);
+        }
+        return { exitCode, stdout: logs.stdout, stderr: logs.stderr };
+      } finally {
+        if (timer) clearTimeout(timer);
+        ctx.signal.removeEventListener('abort', onAbort);
+        await container.remove({ force: true }).catch(() => {});
+      }
+    },
+  });
+}

@@ -1,0 +1,16 @@
+/** `cpu` {ms}: keeps a core busy for ms through the Cpu seam (virtual time in simulation). */
+import { z } from 'zod';
+import { defineTaskKind } from './kind.js';
+
+export const CpuParams = z.strictObject({ ms: z.number().int().min(0).max(3_600_000) });
+export type CpuParams = z.infer<typeof CpuParams>;
+
+export const cpuKind = defineTaskKind<CpuParams>({
+  name: 'cpu',
+  params: CpuParams,
+  async run({ ms }, ctx) {
+    const t0 = ctx.clock.monotonic();
+    await ctx.cpu.burn(ms, ctx.signal);
+    return { ms, tookMs: ctx.clock.monotonic() - t0 };
+  },
+});

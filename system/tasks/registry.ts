@@ -1,0 +1,28 @@
+/**
+ * The built-in task kinds. The coordinator validates submissions against
+ * their params schemas; a worker advertises and runs them.
+ */
+import { commandKind } from './command.js';
+import { type ContainerKindOptions, containerKind } from './container.js';
+import { cpuKind } from './cpu.js';
+import { echoKind } from './echo.js';
+import { failKind } from './fail.js';
+import type { TaskKind } from './kind.js';
+import { sleepKind } from './sleep.js';
+
+export { SleepParams } from './sleep.js';
+export { EchoParams } from './echo.js';
+export { FailParams } from './fail.js';
+export { CpuParams } from './cpu.js';
+export { CommandParams } from './command.js';
+export { ContainerParams } from './container.js';
+
+export interface BuiltinTaskKindOptions {
+  container?: ContainerKindOptions;
+}
+
+/** sleep, echo, fail, cpu, command and container, by name. */
+export function builtinTaskKinds(opts: BuiltinTaskKindOptions = {}): Map<string, TaskKind<unknown>> {
+  const kinds = [sleepKind, echoKind, failKind, cpuKind, commandKind, containerKind(opts.container)] as TaskKind<unknown>[];
+  return new Map(kinds.map((k) => [k.name, k]));
+}

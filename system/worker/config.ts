@@ -1,0 +1,115 @@
+/**
+ * Worker configuration: WorkerConfig (what the CLI or a test passes) →
+ * workerConfigWithDefaults → ResolvedWorkerConfig (validated, every field filled).
+ * Bad values are rejected with the field named and what would be right.
+ */
+import { InvalidArgumentError } from '../core/errors.js';
+import { type BackoffConfig, type BackoffOptions, backoffWithDefaults } from './backoff.js';
+
+export interface WorkerConfig {
+  id: string;
+  /** ws://host:port[/path]; /ws is appended when there is no path. */
+  coordinatorUrl: string;
+  secret?: string | undefined;
+  concurrency?: number;
+  backoff?: BackoffOptions;
+  heartbeatMs?: number;
+  /** Silence after which the link counts as dead; default: the coordinator's welcome value (else 3 * heartbeatMs). */
+  heartbeatTimeoutMs?: number;
+  /** Connect + welcome + registered must complete within this. */
+  handshakeTimeoutMs?: number;
+  maxFrameBytes?: number;
+  /** Droppable/data messages that may wait in the outbox. */
+  outboxCapacity?: number;
+  perMessageDeflate?: false | { thresholdBytes: number };
+  /** Consecutive failed connection attempts before giving up (default Infinity). */
+  maxAttempts?: number;
+  /** How long an explicit ack may be delayed waiting for a message to piggyback on. */
+  ackDelayMs?: number;
+}
+
+/** Validated worker configuration. */
+export interface ResolvedWorkerConfig {
+  readonly id: string;
+  readonly coordinatorUrl: string;
+  readonly secret: string | undefined;
+  readonly concurrency: number;
+  readonly backoff: BackoffConfig;
+  readonly heartbeatMs: number;
+  /** undefined = take the coordinator's value from welcome. */
+  readonly heartbeatTimeoutMs: number | undefined;
+  readonly handshakeTimeoutMs: number;
+  readonly maxFrameBytes: number;
+  readonly outboxCapacity: number;
+  readonly perMessageDeflate: false | { thresholdBytes: number };
+  readonly maxAttempts: number;
+  readonly ackDelayMs: number;
+}
+
+/**
+ * ws://host:port → ws://host:port/ws; a URL that already has a path keeps it
+ * unchanged (the seed system appended the path twice).
+ */
+export function normalizeCoordinatorUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InvalidArgumentError(`coordinatorUrl must be a URL like ws://127.0.0.1:7070; got ${JSON.stringify(raw)}`, 'coordinatorUrl');
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+    throw new InvalidArgumentError(`coordinatorUrl must use ws:// or wss://; got ${JSON.stringify(raw)}`, 'coordinatorUrl');
+  }
+  if (url.pathname === '' || url.pathname === '/') url.pathname = '/ws';
+  return url.toString();
+}
+
+function positiveInt(v: number, path: string, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isInteger(v) || v <= 0 || v > max) {
+    throw new InvalidArgumentError(`${path} must be an integer between 1 and ${max}; got ${v}`, path);
+  }
+  return v;
+}
+
+/** Fills defaults and validates. */
+export function workerConfigWithDefaults(o: WorkerConfig): ResolvedWorkerConfig {
+  if (typeof o.id !== 'string' || o.id.length === 0 || o.id.length > 200) {
+    throw new InvalidArgumentError(`id must be a non-empty string of at most 200 characters; got ${JSON.stringify(o.id)}`, 'id');
+  }
+  if (o.secret !== undefined && o.secret.length === 0) {
+    throw new InvalidArgumentError('secret must not be empty; omit it to register without authentication', 'secret');
+  }
+  const heartbeatMs = positiveInt(o.heartbeatMs ?? 1000, 'heartbeatMs');
+  const heartbeatTimeoutMs = o.heartbeatTimeoutMs === undefined ? undefined : positiveInt(o.heartbeatTimeoutMs, 'heartbeatTimeoutMs');
+  if (heartbeatTimeoutMs !== undefined && heartbeatTimeoutMs <= heartbeatMs) {
+    throw new InvalidArgumentError(
+      `heartbeatTimeoutMs must be greater than heartbeatMs (${heartbeatMs}); got ${heartbeatTimeoutMs}`,
+      'heartbeatTimeoutMs',
+    );
+  }
+  const maxAttempts = o.maxAttempts ?? Infinity;
+  if (maxAttempts !== Infinity) positiveInt(maxAttempts, 'maxAttempts');
+  const pmd = o.perMessageDeflate ?? false;
+  if (pmd !== false && (!Number.isInteger(pmd.thresholdBytes) || pmd.thresholdBytes < 0)) {
+    throw new InvalidArgumentError(`perMessageDeflate.thresholdBytes must be an integer >= 0`, 'perMessageDeflate.thresholdBytes');
+  }
+  const ackDelayMs = o.ackDelayMs ?? 5;
+  if (!Number.isFinite(ackDelayMs) || ackDelayMs < 0) {
+    throw new InvalidArgumentError(`ackDelayMs must be a number >= 0; got ${ackDelayMs}`, 'ackDelayMs');
+  }
+  return {
+    id: o.id,
+    coordinatorUrl: normalizeCoordinatorUrl(o.coordinatorUrl),
+    secret: o.secret,
+    concurrency: positiveInt(o.concurrency ?? 1, 'concurrency', 10_000),
+    backoff: backoffWithDefaults(o.backoff),
+    heartbeatMs,
+    heartbeatTimeoutMs,
+    handshakeTimeoutMs: positiveInt(o.handshakeTimeoutMs ?? 5000, 'handshakeTimeoutMs'),
+    maxFrameBytes: positiveInt(o.maxFrameBytes ?? 1024 * 1024, 'maxFrameBytes'),
+    outboxCapacity: positiveInt(o.outboxCapacity ?? 10_000, 'outboxCapacity'),
+    perMessageDeflate: pmd,
+    maxAttempts,
+    ackDelayMs,
+  };
+}

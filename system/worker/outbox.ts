@@ -1,0 +1,194 @@
+/**
+ * The worker's priority outbox. Messages wait here until the connection can
+ * take them; reliable ones then move to the unacked list (with their seq)
+ * until the coordinator acknowledges them, and are re-sent across reconnects.
+ *
+ * Promises (each a defect of the seed system):
+ *  - results, checkpoints, started, sync and drain are never dropped or refused;
+ *    capacity bounds only the droppable kinds and `data` (which gets
+ *    backpressure: enqueue returns false);
+ *  - FIFO within a priority; heartbeats go through the queue like the rest;
+ *  - superseded progress (per execution) and heartbeats are coalesced;
+ *  - after a disconnect, stale pings/pongs are discarded, and unacked messages
+ *    keep their original order (they are never re-queued at a new priority).
+ */
+import { assert } from '../core/errors.js';
+import type { Outgoing, ToCoordinator } from '../protocol/messages.js';
+import { RELIABLE_TYPES } from '../protocol/messages.js';
+
+export type OutMessage = Outgoing<ToCoordinator>;
+
+/** Lower number = sent first. */
+export const OutPriority = { sync: 0, control: 1, task: 2, progress: 3, data: 4 } as const;
+export type OutPriority = (typeof OutPriority)[keyof typeof OutPriority];
+
+/** The priority class of an outgoing message type. */
+export function priorityOf(type: OutMessage['type']): OutPriority {
+  switch (type) {
+    case 'sync':
+    case 'register':
+      return OutPriority.sync;
+    case 'ping':
+    case 'pong':
+    case 'drain':
+    case 'ack':
+    case 'error':
+      return OutPriority.control;
+    case 'started':
+    case 'checkpoint':
+    case 'result':
+      return OutPriority.task;
+    case 'progress':
+      return OutPriority.progress;
+    case 'data':
+      return OutPriority.data;
+  }
+}
+
+/** A reliable message that went out and waits for its ack. */
+export interface SentMessage {
+  seq: number;
+  msg: OutMessage;
+}
+
+/** Kinds that count against capacity. Everything else is never refused. */
+const BOUNDED: ReadonlySet<string> = new Set(['progress', 'ping', 'pong', 'data']);
+const PRIORITIES = Object.values(OutPriority).sort((a, b) => a - b);
+
+export class Outbox {
+  private readonly queues = new Map<OutPriority, OutMessage[]>(PRIORITIES.map((p) => [p, []]));
+  private bounded = 0;
+  private unacked: SentMessage[] = [];
+  private nextSeq = 1;
+
+  /** capacity: how many droppable/data messages may wait at once. */
+  constructor(private readonly capacity: number) {}
+
+  /** Messages waiting to be sent (not counting unacked ones). */
+  get depth(): number {
+    let n = 0;
+    for (const q of this.queues.values()) n += q.length;
+    return n;
+  }
+
+  /** Reliable messages sent and not yet acknowledged. */
+  get unackedCount(): number {
+    return this.unacked.length;
+  }
+
+  /** Reliable messages either queued or awaiting ack. */
+  get reliableOutstanding(): number {
+    let n = this.unacked.length;
+    for (const q of this.queues.values()) for (const m of q) if (RELIABLE_TYPES.has(m.type)) n++;
+    return n;
+  }
+
+  /**
+   * Queues a message. Coalesces progress per execution and pings/pongs.
+   * Returns false only for a bounded kind when the outbox is full (progress
+   * is dropped; data is refused: backpressure for the caller).
+   */
+  enqueue(msg: OutMessage): boolean {
+    const q = this.queue(priorityOf(msg.type));
+    if (msg.type === 'progress' || msg.type === 'ping' || msg.type === 'pong') {
+      const i = q.findIndex((m) => m.type === msg.type && (msg.type !== 'progress' || (m as typeof msg).executionId === msg.executionId));
+      if (i >= 0) {
+        q[i] = msg; // superseded: keep the slot, take the newer content
+        return true;
+      }
+    }
+    if (BOUNDED.has(msg.type)) {
+      if (this.bounded >= this.capacity) return false;
+      this.bounded++;
+    }
+    q.push(msg);
+    return true;
+  }
+
+  /** The next message to send whose priority is <= maxPriority, without removing it. */
+  peek(maxPriority: OutPriority = OutPriority.data): OutMessage | undefined {
+    for (const p of PRIORITIES) {
+      if (p > maxPriority) break;
+      const m = this.queue(p)[0];
+      if (m) return m;
+    }
+    return undefined;
+  }
+
+  /**
+   * Removes the next message (priority order, FIFO within) and, if reliable,
+   * assigns its seq and tracks it as unacked. Returns it with its seq.
+   */
+  take(maxPriority: OutPriority = OutPriority.data): { msg: OutMessage; seq?: number } | undefined {
+    for (const p of PRIORITIES) {
+      if (p > maxPriority) break;
+      const msg = this.queue(p).shift();
+      if (!msg) continue;
+      if (BOUNDED.has(msg.type)) this.bounded--;
+      if (!RELIABLE_TYPES.has(msg.type)) return { msg };
+      const seq = this.nextSeq++;
+      this.unacked.push({ seq, msg });
+      return { msg, seq };
+    }
+    return undefined;
+  }
+
+  /** Cumulative ack: removes every unacked message with seq <= n and returns them. */
+  ack(n: number): SentMessage[] {
+    let k = 0;
+    while (k < this.unacked.length && (this.unacked[k]?.seq ?? Infinity) <= n) k++;
+    if (k === 0) return [];
+    return this.unacked.splice(0, k);
+  }
+
+  /** The link is gone: heartbeats queued for it are stale and never flushed later. */
+  onDisconnect(): void {
+    for (const type of ['ping', 'pong'] as const) {
+      const q = this.queue(priorityOf(type));
+      for (let i = q.length - 1; i >= 0; i--) {
+        if (q[i]?.type === type) {
+          q.splice(i, 1);
+          this.bounded--;
+        }
+      }
+    }
+  }
+
+  /**
+   * The coordinator resumed our session and has committed up to lastSeq:
+   * returns the unacked messages above it, in original order with their seqs.
+   * Returns the acked ones separately so the caller can release what they held.
+   */
+  resume(lastSeq: number): { resend: SentMessage[]; acked: SentMessage[] } {
+    const acked = this.ack(lastSeq);
+    const top = this.unacked.at(-1)?.seq ?? lastSeq;
+    this.nextSeq = Math.max(this.nextSeq, lastSeq + 1, top + 1);
+    return { resend: [...this.unacked], acked };
+  }
+
+  /**
+   * A new session: seqs restart at 1. Unacked messages are renumbered in
+   * their original order (stale `sync` reports are dropped: a fresh one follows).
+   */
+  renumber(): SentMessage[] {
+    this.nextSeq = 1;
+    this.unacked = this.unacked.filter((s) => s.msg.type !== 'sync').map((s) => ({ seq: this.nextSeq++, msg: s.msg }));
+    return [...this.unacked];
+  }
+
+  /** Every unacked message, oldest first (for inspection and tests). */
+  pendingAcks(): readonly SentMessage[] {
+    return this.unacked;
+  }
+
+  /** Every queued message, in the order take() would return them. */
+  queued(): OutMessage[] {
+    return PRIORITIES.flatMap((p) => this.queue(p));
+  }
+
+  private queue(p: OutPriority): OutMessage[] {
+    const q = this.queues.get(p);
+    assert(q, `outbox has a queue for priority ${p}`);
+    return q;
+  }
+}

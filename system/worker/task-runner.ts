@@ -1,0 +1,282 @@
+/**
+ * Runs assigned task attempts under a concurrency limit, one AbortController
+ * per attempt (cancel, timeout, pause, revoke, shutdown), and turns each into
+ * `started`, `checkpoint`, `progress` and finally `result` messages.
+ *
+ * Promises (each a seed defect): the result is the task's actual return value,
+ * produced only when the attempt settled (never a placeholder); a settled
+ * attempt leaves the running set at once (no ghosts filling capacity); a
+ * finished attempt stays "held" until its result is acknowledged, so the sync
+ * report after a reconnect lists it.
+ */
+import type { Clock, TimerHandle } from '../core/clock.js';
+import type { Cpu } from '../core/cpu.js';
+import { ErrorCode, toErrorInfo } from '../core/errors.js';
+import type { EventSink } from '../core/events.js';
+import type { Logger } from '../core/logger.js';
+import type { Random } from '../core/random.js';
+import type { Assign, HeldTask, Result } from '../protocol/messages.js';
+import { type AbortReason, TaskAbortedError } from '../tasks/abort.js';
+import type { TaskContext, TaskKind } from '../tasks/kind.js';
+import type { OutMessage } from './outbox.js';
+
+export interface TaskRunnerDeps {
+  workerId: string;
+  clock: Clock;
+  random: Random;
+  cpu: Cpu;
+  logger: Logger;
+  events: EventSink;
+  taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
+  concurrency: number;
+  /** Queues a message for the coordinator (the worker's outbox). */
+  send(msg: OutMessage): void;
+  /** Called after an attempt settled (capacity freed, result queued). */
+  onSettled(): void;
+}
+
+interface Run {
+  executionId: string;
+  attempt: number;
+  leaseToken: string;
+  controller: AbortController;
+  startedAt: number;
+  timer: TimerHandle | undefined;
+  abortReason: AbortReason | undefined;
+  done: boolean;
+}
+
+const OUTCOME_OF_ABORT: Record<AbortReason, Result['outcome']> = {
+  cancel: 'cancelled',
+  timeout: 'timeout',
+  pause: 'paused',
+  revoked: 'revoked',
+  // The worker gives the lease back; the coordinator re-queues the execution.
+  shutdown: 'revoked',
+};
+
+type Finished = { executionId: string; attempt: number; leaseToken: string };
+const key = (executionId: string, leaseToken: string): string => `${executionId}\u0000${leaseToken}`;
+
+/** JSON-safe copy of a value (undefined stays undefined); throws on values JSON cannot carry. */
+function toJson(v: unknown): unknown {
+  if (v === undefined) return undefined;
+  const s = JSON.stringify(v);
+  if (s === undefined) throw new TypeError(`value of type ${typeof v} cannot be sent as JSON`);
+  return JSON.parse(s) as unknown;
+}
+
+export class TaskRunner {
+  private readonly running = new Map<string, Run>();
+  private readonly finished = new Map<string, Finished>();
+  /** False while draining: new assignments are handed back. */
+  accepting = true;
+
+  constructor(private readonly deps: TaskRunnerDeps) {}
+
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  /** Finished attempts whose result is not acknowledged yet. */
+  get unackedResults(): number {
+    return this.finished.size;
+  }
+
+  /** What the worker holds, for the sync report. */
+  held(): HeldTask[] {
+    const out: HeldTask[] = [];
+    for (const r of this.running.values()) {
+      out.push({ executionId: r.executionId, attempt: r.attempt, leaseToken: r.leaseToken, state: 'running' });
+    }
+    for (const f of this.finished.values()) out.push({ ...f, state: 'finished' });
+    return out;
+  }
+
+  /** The coordinator acknowledged this attempt's result: no longer held. */
+  resultAcked(executionId: string, leaseToken: string): void {
+    this.finished.delete(key(executionId, leaseToken));
+  }
+
+  /** Forgets a finished attempt whose lease the coordinator revoked (its result will be rejected as stale). */
+  forgetFinished(executionId: string): void {
+    for (const [k, f] of this.finished) if (f.executionId === executionId) this.finished.delete(k);
+  }
+
+  /** Handles an `assign`. */
+  assign(a: Assign): void {
+    const { deps } = this;
+    const existing = this.running.get(a.executionId);
+    if (existing) {
+      if (existing.leaseToken === a.leaseToken) return; // duplicate delivery
+      this.abort(a.executionId, existing.leaseToken, 'revoked');
+    }
+    if (this.finished.has(key(a.executionId, a.leaseToken))) return; // already ran this lease
+    if (!this.accepting) return this.reject(a, 'revoked', ErrorCode.Unavailable, `worker ${deps.workerId} is draining`);
+    if (this.running.size >= deps.concurrency) {
+      return this.reject(a, 'revoked', ErrorCode.Unavailable, `worker ${deps.workerId} is at its concurrency limit ${deps.concurrency}`);
+    }
+    const kind = deps.taskKinds.get(a.kind);
+    if (!kind) {
+      const known = [...deps.taskKinds.keys()].join(', ');
+      return this.reject(a, 'failed', ErrorCode.UnknownTaskKind, `unknown task kind "${a.kind}"; this worker runs: ${known}`);
+    }
+    const parsed = kind.params.safeParse(a.params);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const path = ['params', ...(issue?.path ?? []).map(String)].join('.');
+      return this.reject(a, 'failed', ErrorCode.InvalidArgument, `invalid params for "${a.kind}": ${issue?.message ?? 'schema mismatch'} at ${path}`);
+    }
+    this.start(a, kind, parsed.data);
+  }
+
+  /** Aborts the attempt holding this lease (any lease if leaseToken is undefined). Returns whether one was aborted. */
+  abort(executionId: string, leaseToken: string | undefined, reason: AbortReason): boolean {
+    const run = this.running.get(executionId);
+    if (!run || run.done || (leaseToken !== undefined && run.leaseToken !== leaseToken)) return false;
+    if (run.abortReason !== undefined) return true;
+    run.abortReason = reason;
+    this.deps.events.emit({
+      type: 'task_aborted',
+      at: this.deps.clock.now(),
+      source: this.deps.workerId,
+      executionId,
+      workerId: this.deps.workerId,
+      attempt: run.attempt,
+      leaseToken: run.leaseToken,
+      reason,
+    });
+    run.controller.abort(new TaskAbortedError(reason));
+    return true;
+  }
+
+  /** Aborts every running attempt (shutdown without drain). */
+  abortAll(reason: AbortReason): void {
+    for (const r of [...this.running.values()]) this.abort(r.executionId, r.leaseToken, reason);
+  }
+
+  private lease(run: { executionId: string; attempt: number; leaseToken: string }) {
+    return { executionId: run.executionId, workerId: this.deps.workerId, attempt: run.attempt, leaseToken: run.leaseToken };
+  }
+
+  private reject(a: Assign, outcome: Result['outcome'], code: string, message: string): void {
+    this.deps.logger.warn({ executionId: a.executionId, code }, message);
+    this.finished.set(key(a.executionId, a.leaseToken), { executionId: a.executionId, attempt: a.attempt, leaseToken: a.leaseToken });
+    this.deps.send({
+      type: 'result',
+      executionId: a.executionId,
+      attempt: a.attempt,
+      leaseToken: a.leaseToken,
+      outcome,
+      error: { code, message },
+      durationMs: 0,
+    });
+    this.deps.onSettled();
+  }
+
+  private start(a: Assign, kind: TaskKind<unknown>, params: unknown): void {
+    const { deps } = this;
+    const run: Run = {
+      executionId: a.executionId,
+      attempt: a.attempt,
+      leaseToken: a.leaseToken,
+      controller: new AbortController(),
+      startedAt: deps.clock.monotonic(),
+      timer: undefined,
+      abortReason: undefined,
+      done: false,
+    };
+    this.running.set(a.executionId, run);
+    deps.send({ type: 'started', executionId: a.executionId, attempt: a.attempt, leaseToken: a.leaseToken });
+    deps.events.emit({ type: 'task_started', at: deps.clock.now(), source: deps.workerId, ...this.lease(run) });
+    if (a.timeoutMs !== undefined) {
+      run.timer = deps.clock.setTimeout(() => this.abort(run.executionId, run.leaseToken, 'timeout'), a.timeoutMs);
+    }
+    let checkpointSeq = a.checkpoint?.seq ?? 0;
+    const logger = deps.logger.child({ executionId: a.executionId, attempt: a.attempt });
+    const ctx: TaskContext = {
+      executionId: a.executionId,
+      attempt: a.attempt,
+      signal: run.controller.signal,
+      clock: deps.clock,
+      random: deps.random.fork(`task:${a.executionId}:${a.attempt}`),
+      cpu: deps.cpu,
+      logger,
+      resumeFrom: a.checkpoint?.state,
+      checkpoint: (state) => {
+        if (run.done) {
+          logger.debug({}, 'checkpoint after the attempt settled; ignored');
+          return Promise.resolve();
+        }
+        let json: unknown;
+        try {
+          json = toJson(state) ?? null;
+        } catch (err) {
+          return Promise.reject(err instanceof Error ? err : new TypeError(String(err)));
+        }
+        checkpointSeq += 1;
+        deps.send({
+          type: 'checkpoint',
+          executionId: run.executionId,
+          attempt: run.attempt,
+          leaseToken: run.leaseToken,
+          checkpoint: { seq: checkpointSeq, state: json as never },
+        });
+        return Promise.resolve();
+      },
+      progress: (fraction, message) => {
+        if (run.done) return;
+        const f = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
+        deps.send({ type: 'progress', executionId: run.executionId, leaseToken: run.leaseToken, fraction: f, ...(message === undefined ? {} : { message: message.slice(0, 1000) }) });
+      },
+    };
+    Promise.resolve()
+      .then(() => kind.run(params, ctx))
+      .then(
+        (value) => this.settle(run, { ok: true, value }),
+        (err: unknown) => this.settle(run, { ok: false, err }),
+      )
+      .catch((err: unknown) => logger.error({ err }, 'settling a task attempt failed'));
+  }
+
+  private settle(run: Run, r: { ok: true; value: unknown } | { ok: false; err: unknown }): void {
+    const { deps } = this;
+    const durationMs = Math.max(0, deps.clock.monotonic() - run.startedAt);
+    run.done = true;
+    run.timer?.cancel();
+    if (this.running.get(run.executionId) === run) this.running.delete(run.executionId);
+    let outcome: Result['outcome'];
+    let result: unknown;
+    let error: { code: string; message: string } | undefined;
+    if (run.abortReason !== undefined) {
+      outcome = OUTCOME_OF_ABORT[run.abortReason];
+      error = { code: run.abortReason === 'timeout' ? ErrorCode.Timeout : ErrorCode.Aborted, message: `attempt aborted: ${run.abortReason}` };
+      if (r.ok && run.abortReason === 'pause') error = undefined;
+    } else if (r.ok) {
+      try {
+        result = toJson(r.value);
+        outcome = 'completed';
+      } catch (err) {
+        outcome = 'failed';
+        error = { code: ErrorCode.TaskFailed, message: `task returned a value that is not JSON: ${(err as Error).message}` };
+      }
+    } else {
+      outcome = 'failed';
+      const info = toErrorInfo(r.err);
+      error = { code: info.code.slice(0, 100), message: info.message.slice(0, 4000) };
+    }
+    this.finished.set(key(run.executionId, run.leaseToken), { executionId: run.executionId, attempt: run.attempt, leaseToken: run.leaseToken });
+    deps.send({
+      type: 'result',
+      executionId: run.executionId,
+      attempt: run.attempt,
+      leaseToken: run.leaseToken,
+      outcome,
+      ...(result === undefined ? {} : { result: result as never }),
+      ...(error === undefined ? {} : { error }),
+      durationMs,
+    });
+    deps.events.emit({ type: 'task_finished', at: deps.clock.now(), source: deps.workerId, ...this.lease(run), outcome });
+    deps.onSettled();
+  }
+}

@@ -1,0 +1,561 @@
+/**
+ * The reconnecting worker: one live connection at a time, an explicit state
+ * machine (state.ts), backoff (backoff.ts), heartbeats (heartbeat.ts), a
+ * priority outbox with session resume (outbox.ts) and a task runner
+ * (task-runner.ts). Protocol: docs/PROTOCOL.md; lifecycle: ARCHITECTURE.md.
+ *
+ * Every connection gets a generation number; its handlers capture it and do
+ * nothing once it is stale, so an old socket's close can never start a second
+ * connection (a seed defect: forced reconnect + old close handler = two sockets).
+ */
+import type { Clock, TimerHandle } from '../core/clock.js';
+import type { Cpu } from '../core/cpu.js';
+import type { EventSink, SystemEvent } from '../core/events.js';
+import type { Logger } from '../core/logger.js';
+import type { Random } from '../core/random.js';
+import type { Connection, Transport } from '../core/transport.js';
+import { CloseCode, FATAL_CLOSE_CODES } from '../protocol/close-codes.js';
+import { decodeToWorker, encode, registrationMac, sessionSigningKey } from '../protocol/codec.js';
+import { type AnyMessage, PROTOCOL_VERSION, RELIABLE_TYPES, type ToWorker, type Welcome } from '../protocol/messages.js';
+import type { TaskKind } from '../tasks/kind.js';
+import { backoffBounds, backoffDelay } from './backoff.js';
+import { type ResolvedWorkerConfig, type WorkerConfig, workerConfigWithDefaults } from './config.js';
+import { Heartbeat } from './heartbeat.js';
+import { type OutMessage, Outbox, OutPriority, type SentMessage } from './outbox.js';
+import { StateMachine, type WorkerState } from './state.js';
+import { TaskRunner } from './task-runner.js';
+
+export type { WorkerState } from './state.js';
+
+/** Everything the worker touches outside itself, injected (seams). */
+export interface WorkerDeps {
+  transport: Transport;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  events: EventSink;
+  cpu: Cpu;
+  taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
+}
+
+/** A snapshot for /metrics, the CLI and the harness. */
+export interface WorkerStats {
+  state: WorkerState;
+  sessionId: string | null;
+  /** Successful re-registrations after the first one (each counted once). */
+  reconnects: number;
+  /** Epoch ms of the current registration, null while disconnected. */
+  connectedSince: number | null;
+  /** Link lost → registered again, ms, for the latest reconnect. */
+  lastReconnectMs: number | null;
+  /** Consecutive failed connection attempts (0 when connected). */
+  attempt: number;
+  running: number;
+  /** Finished attempts whose result is not acknowledged yet. */
+  heldResults: number;
+  outboxDepth: number;
+  unacked: number;
+  rttMs: number | null;
+  /** Why the worker stopped on its own (bad secret, replaced, ...), else null. */
+  fatalError: { code: number; message: string } | null;
+}
+
+export interface StopOptions {
+  /** Finish held tasks and flush results first (default true). */
+  drain?: boolean;
+  /** Give up draining after this long (default 30 s). */
+  timeoutMs?: number;
+}
+
+/** Bytes buffered in the transport above which the outbox holds messages back. */
+const HIGH_WATER_BYTES = 1024 * 1024;
+const FLUSH_RETRY_MS = 5;
+
+function fatalReason(code: number, reason: string, workerId: string, lastError: string | undefined): string | undefined {
+  const said = [reason, lastError].filter((s) => s).join('; ');
+  const detail = said ? ` (coordinator said: ${said})` : '';
+  if (code === CloseCode.AuthFailed) return `authentication failed: the coordinator rejected worker "${workerId}"'s secret or signature; check --secret / SQUALL_SECRET${detail}`;
+  if (code === CloseCode.UnsupportedVersion) return `unsupported protocol version: this worker speaks version ${PROTOCOL_VERSION}, the coordinator does not${detail}`;
+  if (code === CloseCode.Replaced) return `replaced: another process registered with the same worker id "${workerId}"; worker ids must be unique${detail}`;
+  if (FATAL_CLOSE_CODES.has(code)) return `fatal close code ${code}${detail}`;
+  return undefined;
+}
+
+export class Worker {
+  readonly config: ResolvedWorkerConfig;
+  private readonly sm = new StateMachine();
+  private readonly outbox: Outbox;
+  private readonly runner: TaskRunner;
+  private readonly log: Logger;
+
+  private gen = 0;
+  private conn: Connection | undefined;
+  private connectAbort: AbortController | undefined;
+  private heartbeat: Heartbeat | undefined;
+  private handshakeTimer: TimerHandle | undefined;
+  private backoffTimer: TimerHandle | undefined;
+  private ackTimer: TimerHandle | undefined;
+  private flushTimer: TimerHandle | undefined;
+  private drainTimer: TimerHandle | undefined;
+
+  private welcome: Welcome | undefined;
+  private signKey: string | undefined;
+  private sessionId: string | undefined;
+  /** Highest contiguous coordinator seq received (what we ack). */
+  private inSeq = 0;
+  private ackPending = false;
+  private lastError: string | undefined;
+
+  private attempt = 0;
+  private prevDelay: number | undefined;
+  private lostAt = 0;
+  private everRegistered = false;
+  private reconnects = 0;
+  private connectedSince: number | null = null;
+  private lastReconnectMs: number | null = null;
+  private fatal: { code: number; message: string } | null = null;
+  private draining = false;
+  private readonly stopWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly deps: WorkerDeps,
+    config: WorkerConfig,
+  ) {
+    this.config = workerConfigWithDefaults(config);
+    this.log = deps.logger.child({ workerId: this.config.id });
+    this.outbox = new Outbox(this.config.outboxCapacity);
+    this.runner = new TaskRunner({
+      workerId: this.config.id,
+      clock: deps.clock,
+      random: deps.random.fork('tasks'),
+      cpu: deps.cpu,
+      logger: this.log,
+      events: deps.events,
+      taskKinds: deps.taskKinds,
+      concurrency: this.config.concurrency,
+      send: (msg) => {
+        this.outbox.enqueue(msg);
+        this.flush();
+      },
+      onSettled: () => this.checkDrained(),
+    });
+  }
+
+  get state(): WorkerState {
+    return this.sm.state;
+  }
+
+  /** Subscribes to state changes; returns the unsubscribe function. */
+  onStateChange(listener: (to: WorkerState, from: WorkerState) => void): () => void {
+    return this.sm.onChange(listener);
+  }
+
+  /** Connects and keeps reconnecting until stop() or a fatal close. */
+  start(): void {
+    this.lostAt = this.deps.clock.monotonic();
+    this.connect();
+  }
+
+  /**
+   * Stops. With drain (default): tells the coordinator, finishes held tasks,
+   * waits until every result is acknowledged (or timeoutMs), then closes 1001.
+   */
+  stop(opts: StopOptions = {}): Promise<void> {
+    if (this.sm.state === 'stopped') return Promise.resolve();
+    if (this.sm.state === 'idle') {
+      this.sm.transition('stopped');
+      return Promise.resolve();
+    }
+    const done = new Promise<void>((resolve) => this.stopWaiters.push(resolve));
+    if (opts.drain === false) {
+      this.finishStop('stopped by owner');
+      return done;
+    }
+    if (!this.draining) {
+      this.draining = true;
+      this.runner.accepting = false;
+      this.outbox.enqueue({ type: 'drain' });
+      if (this.sm.state === 'ready') this.sm.transition('draining');
+      this.drainTimer = this.deps.clock.setTimeout(() => {
+        this.log.warn({ running: this.runner.runningCount, unacked: this.outbox.reliableOutstanding }, 'drain timed out');
+        this.finishStop('drain timed out');
+      }, opts.timeoutMs ?? 30_000);
+      this.flush();
+      this.checkDrained();
+    }
+    return done;
+  }
+
+  /** Queues an application `data` message (load tests); false = outbox full, back off. */
+  sendData(payload: string): boolean {
+    if (this.sm.state === 'stopped') return false;
+    const ok = this.outbox.enqueue({ type: 'data', payload });
+    if (ok) this.flush();
+    return ok;
+  }
+
+  stats(): WorkerStats {
+    return {
+      state: this.sm.state,
+      sessionId: this.sessionId ?? null,
+      reconnects: this.reconnects,
+      connectedSince: this.connectedSince,
+      lastReconnectMs: this.lastReconnectMs,
+      attempt: this.attempt,
+      running: this.runner.runningCount,
+      heldResults: this.runner.unackedResults,
+      outboxDepth: this.outbox.depth,
+      unacked: this.outbox.unackedCount,
+      rttMs: this.heartbeat?.rttMs ?? null,
+      fatalError: this.fatal,
+    };
+  }
+
+  // ---- connection lifecycle ----
+
+  private emit(e: SystemEvent): void {
+    try {
+      this.deps.events.emit(e);
+    } catch (err) {
+      this.log.warn({ err }, 'event sink threw');
+    }
+  }
+
+  private base(): { at: number; source: string; workerId: string } {
+    return { at: this.deps.clock.now(), source: this.config.id, workerId: this.config.id };
+  }
+
+  private connect(): void {
+    this.sm.transition('connecting');
+    const gen = ++this.gen;
+    this.welcome = undefined;
+    this.signKey = undefined;
+    this.lastError = undefined;
+    this.emit({ type: 'connecting', ...this.base(), attempt: Math.max(1, this.attempt) });
+    const ac = new AbortController();
+    this.connectAbort = ac;
+    const { handshakeTimeoutMs, maxFrameBytes, perMessageDeflate } = this.config;
+    void this.deps.transport
+      .connect(this.config.coordinatorUrl, { handshakeTimeoutMs, maxPayloadBytes: maxFrameBytes, perMessageDeflate, signal: ac.signal })
+      .then(
+        (conn) => this.onOpen(gen, conn),
+        (err: unknown) => this.lost(gen, 1006, `connect failed: ${err instanceof Error ? err.message : String(err)}`),
+      )
+      .catch((err: unknown) => this.log.error({ err }, 'connection setup failed'));
+  }
+
+  private onOpen(gen: number, conn: Connection): void {
+    if (gen !== this.gen || this.sm.state !== 'connecting') {
+      conn.terminate();
+      return;
+    }
+    this.conn = conn;
+    this.connectAbort = undefined;
+    this.sm.transition('handshaking');
+    this.handshakeTimer = this.deps.clock.setTimeout(() => {
+      this.log.warn({ connectionId: conn.id }, `no registration within ${this.config.handshakeTimeoutMs} ms; reconnecting`);
+      this.lost(gen, CloseCode.RegisterTimeout, 'handshake timed out', true);
+    }, this.config.handshakeTimeoutMs);
+    conn.attach({
+      onMessage: (frame) => this.onFrame(gen, frame),
+      onClose: (code, reason) => this.onClose(gen, code, reason),
+    });
+  }
+
+  private onClose(gen: number, code: number, reason: string): void {
+    if (gen !== this.gen) return;
+    const fatal = fatalReason(code, reason, this.config.id, this.lastError);
+    if (fatal !== undefined) {
+      this.fail(code, fatal);
+      return;
+    }
+    this.lost(gen, code, reason || 'connection closed');
+  }
+
+  /**
+   * The single place a connection ends (close, error, timeout). Bumps the
+   * generation first, so nothing from the old connection runs afterwards.
+   */
+  private lost(gen: number, code: number, reason: string, terminate = false): void {
+    if (gen !== this.gen || this.sm.state === 'stopped') return;
+    this.gen++;
+    const conn = this.conn;
+    this.conn = undefined;
+    this.teardownConnection();
+    if (terminate) conn?.terminate();
+    if (conn) {
+      this.log.info({ code, reason, connectionId: conn.id }, 'disconnected');
+      this.emit({ type: 'disconnected', ...this.base(), code, reason });
+    }
+    if (this.connectedSince !== null) this.lostAt = this.deps.clock.monotonic();
+    this.connectedSince = null;
+    this.scheduleReconnect();
+  }
+
+  private teardownConnection(): void {
+    this.connectAbort?.abort();
+    this.connectAbort = undefined;
+    this.heartbeat?.stop();
+    this.heartbeat = undefined;
+    this.handshakeTimer?.cancel();
+    this.handshakeTimer = undefined;
+    this.ackTimer?.cancel();
+    this.ackTimer = undefined;
+    this.flushTimer?.cancel();
+    this.flushTimer = undefined;
+    this.ackPending = false;
+    this.outbox.onDisconnect();
+  }
+
+  private scheduleReconnect(): void {
+    this.attempt += 1;
+    if (this.attempt > this.config.maxAttempts) {
+      this.fail(0, `gave up after ${this.config.maxAttempts} consecutive failed connection attempts to ${this.config.coordinatorUrl}`);
+      return;
+    }
+    const { backoff } = this.config;
+    const bounds = backoffBounds(backoff.strategy, backoff, this.attempt, this.prevDelay);
+    const delayMs = backoffDelay(backoff, this.attempt, this.deps.random, this.prevDelay);
+    this.prevDelay = delayMs;
+    this.sm.transition('backoff');
+    this.emit({ type: 'backoff', ...this.base(), attempt: this.attempt, delayMs, strategy: backoff.strategy, ...bounds });
+    this.backoffTimer = this.deps.clock.setTimeout(() => {
+      this.backoffTimer = undefined;
+      if (this.sm.state === 'backoff') this.connect();
+    }, delayMs);
+  }
+
+  /** Stops for good because retrying cannot help; says why. */
+  private fail(code: number, message: string): void {
+    this.fatal = { code, message };
+    this.log.error({ code }, message);
+    this.emit({ type: 'disconnected', ...this.base(), code, reason: `fatal: ${message}` });
+    this.finishStop(message);
+  }
+
+  private finishStop(reason: string): void {
+    if (this.sm.state === 'stopped') return;
+    this.runner.abortAll('shutdown');
+    const conn = this.conn;
+    this.gen++;
+    this.conn = undefined;
+    this.teardownConnection();
+    this.backoffTimer?.cancel();
+    this.drainTimer?.cancel();
+    conn?.close(CloseCode.GoingAway, reason.slice(0, 120));
+    this.connectedSince = null;
+    this.sm.transition('stopped');
+    for (const w of this.stopWaiters.splice(0)) w();
+  }
+
+  private checkDrained(): void {
+    if (!this.draining || this.sm.state === 'stopped') return;
+    if (this.runner.runningCount === 0 && this.outbox.reliableOutstanding === 0) this.finishStop('drained');
+  }
+
+  // ---- inbound ----
+
+  private onFrame(gen: number, frame: string): void {
+    if (gen !== this.gen) return;
+    this.heartbeat?.received();
+    const verifyKey = this.welcome?.signMessages ? this.signKey : undefined;
+    const d = decodeToWorker(frame, this.config.maxFrameBytes, verifyKey);
+    if (!d.ok) {
+      this.log.warn({ code: d.code, path: d.path }, `bad frame from coordinator: ${d.message}`);
+      this.sendNow({ type: 'error', code: d.code, message: d.message, ...(d.path === undefined ? {} : { path: d.path }) });
+      this.conn?.close(d.closeCode, d.message.slice(0, 120));
+      this.lost(gen, d.closeCode, d.message);
+      return;
+    }
+    this.handle(gen, d.msg);
+  }
+
+  private unexpected(gen: number, type: string): void {
+    const message = `message "${type}" is not allowed in worker state "${this.sm.state}"`;
+    this.sendNow({ type: 'error', code: 'unexpected_message', message });
+    this.conn?.close(CloseCode.UnexpectedMessage, message.slice(0, 120));
+    this.lost(gen, CloseCode.UnexpectedMessage, message);
+  }
+
+  private handle(gen: number, msg: ToWorker): void {
+    // Acks on welcome/registered could refer to a previous session; registered.lastSeq carries that instead.
+    if (msg.ack !== undefined && msg.type !== 'welcome' && msg.type !== 'registered') this.onAck(msg.ack);
+    if (RELIABLE_TYPES.has(msg.type) && 'seq' in msg) {
+      if (msg.seq <= this.inSeq) {
+        this.scheduleAck(); // duplicate: already handled; ack again
+        return;
+      }
+      if (msg.seq !== this.inSeq + 1) this.log.warn({ seq: msg.seq, expected: this.inSeq + 1 }, 'gap in coordinator seqs');
+      this.inSeq = msg.seq;
+      this.scheduleAck();
+    }
+    const state = this.sm.state;
+    switch (msg.type) {
+      case 'welcome':
+        if (state !== 'handshaking' || this.welcome) return this.unexpected(gen, msg.type);
+        return this.onWelcome(msg);
+      case 'registered':
+        if (state !== 'handshaking' || !this.welcome) return this.unexpected(gen, msg.type);
+        return this.onRegistered(gen, msg);
+      case 'sync_result':
+        if (state === 'handshaking') return this.unexpected(gen, msg.type);
+        for (const r of msg.revoke) {
+          if (!this.runner.abort(r.executionId, undefined, 'revoked')) this.runner.forgetFinished(r.executionId);
+        }
+        this.emit({ type: 'synced', ...this.base(), confirmed: msg.confirm.length, revoked: msg.revoke.length });
+        if (state === 'syncing') this.sm.transition(this.draining ? 'draining' : 'ready');
+        this.flush();
+        this.checkDrained();
+        return;
+      case 'assign':
+        if (state === 'handshaking') return this.unexpected(gen, msg.type);
+        this.runner.assign(msg);
+        return;
+      case 'abort':
+        if (state === 'handshaking') return this.unexpected(gen, msg.type);
+        this.runner.abort(msg.executionId, msg.leaseToken, msg.reason);
+        return;
+      case 'ping':
+        this.outbox.enqueue({ type: 'pong', id: msg.id, t: msg.t });
+        this.flush();
+        return;
+      case 'pong':
+        this.heartbeat?.pong(msg.t);
+        return;
+      case 'ack':
+        return;
+      case 'error':
+        this.lastError = `${msg.code}: ${msg.message}`;
+        this.log.warn({ code: msg.code, path: msg.path }, `coordinator reported an error: ${msg.message}`);
+        return;
+    }
+  }
+
+  private onWelcome(msg: Welcome): void {
+    const { secret, id } = this.config;
+    if (!msg.protocolVersions.includes(PROTOCOL_VERSION)) {
+      return this.fail(CloseCode.UnsupportedVersion, `unsupported protocol version: the coordinator speaks ${msg.protocolVersions.join(', ')}, this worker ${PROTOCOL_VERSION}`);
+    }
+    if ((msg.authRequired || msg.signMessages) && secret === undefined) {
+      return this.fail(CloseCode.AuthFailed, `the coordinator requires authentication; configure the shared secret (--secret or SQUALL_SECRET) for worker "${id}"`);
+    }
+    this.welcome = msg;
+    if (msg.signMessages && secret !== undefined) this.signKey = sessionSigningKey(secret, msg.nonce);
+    const kinds = [...this.deps.taskKinds.keys()].slice(0, 100);
+    this.sendNow({
+      type: 'register',
+      protocolVersion: PROTOCOL_VERSION,
+      workerId: id,
+      capabilities: { kinds, concurrency: this.config.concurrency },
+      ...(secret === undefined ? {} : { auth: { mac: registrationMac(secret, msg.nonce, id) } }),
+      ...(this.sessionId === undefined ? {} : { resume: { sessionId: this.sessionId, lastSeq: this.inSeq } }),
+    });
+  }
+
+  private onRegistered(gen: number, msg: Extract<ToWorker, { type: 'registered' }>): void {
+    const { clock } = this.deps;
+    this.handshakeTimer?.cancel();
+    this.handshakeTimer = undefined;
+    let resend: SentMessage[];
+    if (msg.resumed) {
+      const r = this.outbox.resume(msg.lastSeq);
+      this.released(r.acked);
+      resend = r.resend;
+    } else {
+      this.inSeq = 0;
+      resend = this.outbox.renumber();
+    }
+    this.sessionId = msg.sessionId;
+    const afterMs = clock.monotonic() - this.lostAt;
+    if (this.everRegistered) {
+      this.reconnects += 1;
+      this.lastReconnectMs = afterMs;
+    }
+    this.everRegistered = true;
+    this.attempt = 0;
+    this.prevDelay = undefined;
+    this.connectedSince = clock.now();
+    this.sm.transition('syncing');
+    this.log.info({ sessionId: msg.sessionId, resumed: msg.resumed, afterMs, resend: resend.length }, 'registered');
+    this.emit({ type: 'connected', ...this.base(), sessionId: msg.sessionId, resumed: msg.resumed, afterMs });
+    this.startHeartbeat(gen);
+    for (const s of resend) this.sendNow(s.msg, s.seq);
+    this.outbox.enqueue({ type: 'sync', tasks: this.runner.held() });
+    this.flush();
+  }
+
+  private startHeartbeat(gen: number): void {
+    const w = this.welcome;
+    const intervalMs = Math.min(this.config.heartbeatMs, w?.heartbeatMs ?? Infinity);
+    const timeoutMs = this.config.heartbeatTimeoutMs ?? w?.heartbeatTimeoutMs ?? intervalMs * 3;
+    const connectionId = this.conn?.id ?? '';
+    this.heartbeat = new Heartbeat(this.deps.clock, intervalMs, timeoutMs, {
+      sendPing: (id, t) => {
+        this.outbox.enqueue({ type: 'ping', id, t });
+        this.flush();
+      },
+      onTimeout: (silentMs) => {
+        this.log.warn({ silentMs, connectionId }, 'nothing received within the heartbeat timeout; dropping the link');
+        this.emit({ type: 'heartbeat_timeout', ...this.base(), side: 'worker', connectionId });
+        this.lost(gen, CloseCode.HeartbeatTimeout, `heartbeat timeout after ${Math.round(silentMs)} ms of silence`, true);
+      },
+    });
+    this.heartbeat.start();
+  }
+
+  private onAck(n: number): void {
+    const acked = this.outbox.ack(n);
+    if (acked.length === 0) return;
+    this.released(acked);
+    this.checkDrained();
+  }
+
+  private released(acked: SentMessage[]): void {
+    for (const { msg } of acked) if (msg.type === 'result') this.runner.resultAcked(msg.executionId, msg.leaseToken);
+  }
+
+  // ---- outbound ----
+
+  private scheduleAck(): void {
+    this.ackPending = true;
+    if (this.ackTimer) return;
+    this.ackTimer = this.deps.clock.setTimeout(() => {
+      this.ackTimer = undefined;
+      if (this.ackPending) this.sendNow({ type: 'ack' });
+    }, this.config.ackDelayMs);
+  }
+
+  /** Stamps v/seq/ack, signs if the session signs, and sends on the current connection. */
+  private sendNow(msg: OutMessage, seq?: number): boolean {
+    const conn = this.conn;
+    if (!conn) return false;
+    const stamped: Record<string, unknown> = { v: PROTOCOL_VERSION, ...msg };
+    if (seq !== undefined) stamped.seq = seq;
+    if (msg.type !== 'register') {
+      stamped.ack = this.inSeq;
+      this.ackPending = false;
+    }
+    const signKey = msg.type === 'register' || msg.type === 'error' ? undefined : this.signKey;
+    return conn.send(encode(stamped as AnyMessage, signKey));
+  }
+
+  /** Sends queued messages the current state allows, while the transport is not backed up. */
+  private flush(): void {
+    const conn = this.conn;
+    if (!conn) return;
+    const state = this.sm.state;
+    const max = state === 'ready' || state === 'draining' ? OutPriority.data : state === 'syncing' ? OutPriority.control : undefined;
+    if (max === undefined) return;
+    while (conn.bufferedAmount < HIGH_WATER_BYTES) {
+      const next = this.outbox.take(max);
+      if (!next) return;
+      this.sendNow(next.msg, next.seq);
+    }
+    if (!this.flushTimer && this.outbox.peek(max)) {
+      this.flushTimer = this.deps.clock.setTimeout(() => {
+        this.flushTimer = undefined;
+        this.flush();
+      }, FLUSH_RETRY_MS);
+    }
+  }
+}
