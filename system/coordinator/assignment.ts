@@ -1,0 +1,91 @@
+/**
+ * The assignment loop: keeps every connected, non-draining worker busy up to
+ * its concurrency. It runs whenever woken (new work, a registration, a
+ * result, freed capacity), coalesced into one pass per tick, and hands out
+ * work round-robin, one claim per worker per round, so no worker starves and
+ * no queued task waits for some connection event (seed defect 4). An
+ * assignment is sent only after the engine committed the claim; if the
+ * worker's session changed meanwhile the lease is left to expire or be
+ * revoked on sync.
+ */
+import type { TimerHandle } from '../core/clock.js';
+import type { AssignmentSpec } from '../engine/contract.js';
+import type { CoordinatorContext } from './context.js';
+import type { WorkerEntry } from './registry.js';
+import type { Session } from './session.js';
+
+/** Claims per pass before yielding the event loop (the loop re-wakes itself). */
+const MAX_CLAIMS_PER_PASS = 2000;
+
+export class AssignmentLoop {
+  private scheduled: TimerHandle | undefined;
+  private stopped = false;
+
+  constructor(private readonly ctx: Omit<CoordinatorContext, 'wake'>) {}
+
+  /** Schedules a pass on the next tick (several wakes in one tick share it). */
+  wake(): void {
+    if (this.scheduled !== undefined || this.stopped) return;
+    this.scheduled = this.ctx.clock.setTimeout(() => {
+      this.scheduled = undefined;
+      this.runPass();
+    }, 0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.scheduled?.cancel();
+    this.scheduled = undefined;
+  }
+
+  /** One pass; exported for tests. Returns the number of claims made. */
+  runPass(): number {
+    const { engine, registry } = this.ctx;
+    let active = registry.assignable();
+    const given = new Map<WorkerEntry, number>();
+    const capacity = (w: WorkerEntry): number =>
+      Math.min(w.concurrency - engine.leasesOf(w.workerId), w.concurrency - (given.get(w) ?? 0));
+    let claims = 0;
+    while (active.length > 0) {
+      const next: WorkerEntry[] = [];
+      for (const w of active) {
+        const session = w.session;
+        if (session === undefined || w.state !== 'connected' || w.draining || capacity(w) <= 0) continue;
+        const claim = engine.claimNext(w.workerId, w.kinds);
+        if (claim === undefined) continue;
+        claims += 1;
+        given.set(w, (given.get(w) ?? 0) + 1);
+        this.deliver(w, session, claim.assignment, claim.committed);
+        if (capacity(w) > 0) next.push(w);
+      }
+      active = next;
+      if (claims >= MAX_CLAIMS_PER_PASS) {
+        this.wake();
+        break;
+      }
+    }
+    return claims;
+  }
+
+  private deliver(w: WorkerEntry, session: Session, a: AssignmentSpec, committed: Promise<void>): void {
+    committed.then(
+      () => {
+        if (w.session !== session) {
+          this.ctx.logger.info({ workerId: w.workerId, executionId: a.executionId }, 'worker session changed before the assignment was sent; leaving the lease to expire');
+          return;
+        }
+        session.sendReliable({
+          type: 'assign',
+          executionId: a.executionId,
+          attempt: a.attempt,
+          leaseToken: a.leaseToken,
+          kind: a.kind,
+          params: (a.params ?? null) as never,
+          ...(a.timeoutMs === undefined ? {} : { timeoutMs: a.timeoutMs }),
+          ...(a.checkpoint === undefined ? {} : { checkpoint: { seq: a.checkpoint.seq, state: a.checkpoint.state as never } }),
+        });
+      },
+      (err: unknown) => this.ctx.logger.error({ err, workerId: w.workerId, executionId: a.executionId }, 'claim did not commit; not sending the assignment'),
+    );
+  }
+}

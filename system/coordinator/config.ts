@@ -1,0 +1,94 @@
+/**
+ * Coordinator options: what callers pass (CoordinatorConfig), validated and
+ * filled with defaults (ResolvedCoordinatorConfig). Bad values throw
+ * InvalidArgumentError naming the option and saying what would be right.
+ */
+import { InvalidArgumentError } from '../core/errors.js';
+import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/codec.js';
+
+/** Engine options are owned by the engine; the coordinator passes them through. */
+export type EngineOptions = Record<string, unknown>;
+
+export interface CoordinatorConfig {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Shared secret for HMAC registration (and message signatures). */
+  secret?: string | undefined;
+  /** Sign and verify every message after registration (needs a secret). */
+  signMessages?: boolean;
+  heartbeatMs?: number;
+  heartbeatTimeoutMs?: number;
+  leaseMs?: number;
+  registerTimeoutMs?: number;
+  /** Frames above this get error too_large and close 4413. */
+  maxFrameBytes?: number;
+  compression?: false | { thresholdBytes: number };
+  /** How long a disconnected worker's session can be resumed. */
+  sessionTtlMs?: number;
+  /** Delay before an explicit ack is sent when nothing else carries it. */
+  ackDelayMs?: number;
+  serverVersion?: string;
+  engine?: EngineOptions;
+}
+
+export interface ResolvedCoordinatorConfig {
+  host: string;
+  port: number;
+  secret: string | undefined;
+  signMessages: boolean;
+  heartbeatMs: number;
+  heartbeatTimeoutMs: number;
+  leaseMs: number;
+  registerTimeoutMs: number;
+  maxFrameBytes: number;
+  compression: false | { thresholdBytes: number };
+  sessionTtlMs: number;
+  ackDelayMs: number;
+  serverVersion: string;
+  engine: EngineOptions;
+}
+
+export const COORDINATOR_DEFAULTS: ResolvedCoordinatorConfig = {
+  host: '127.0.0.1',
+  port: 0,
+  secret: undefined,
+  signMessages: false,
+  heartbeatMs: 1000,
+  heartbeatTimeoutMs: 3000,
+  leaseMs: 15_000,
+  registerTimeoutMs: 5000,
+  maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+  compression: { thresholdBytes: 1024 },
+  sessionTtlMs: 60_000,
+  ackDelayMs: 2,
+  serverVersion: '0.1.0',
+  engine: {},
+};
+
+function positiveInt(name: string, v: number): number {
+  if (!Number.isInteger(v) || v <= 0) throw new InvalidArgumentError(`coordinator option ${name} must be a positive integer (got ${String(v)})`, name);
+  return v;
+}
+
+/** Validates options and applies defaults. */
+export function resolveCoordinatorConfig(config: CoordinatorConfig = {}): ResolvedCoordinatorConfig {
+  const c: ResolvedCoordinatorConfig = { ...COORDINATOR_DEFAULTS };
+  for (const [k, v] of Object.entries(config)) if (v !== undefined) (c as unknown as Record<string, unknown>)[k] = v;
+  if (typeof c.host !== 'string' || c.host === '') throw new InvalidArgumentError('coordinator option host must be a non-empty string', 'host');
+  if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) throw new InvalidArgumentError(`coordinator option port must be 0..65535 (got ${String(c.port)})`, 'port');
+  for (const k of ['heartbeatMs', 'heartbeatTimeoutMs', 'leaseMs', 'registerTimeoutMs', 'maxFrameBytes', 'sessionTtlMs'] as const) positiveInt(k, c[k]);
+  if (!Number.isInteger(c.ackDelayMs) || c.ackDelayMs < 0) throw new InvalidArgumentError('coordinator option ackDelayMs must be an integer >= 0', 'ackDelayMs');
+  if (c.heartbeatTimeoutMs <= c.heartbeatMs) {
+    throw new InvalidArgumentError(`heartbeatTimeoutMs (${c.heartbeatTimeoutMs}) must be greater than heartbeatMs (${c.heartbeatMs})`, 'heartbeatTimeoutMs');
+  }
+  if (c.secret !== undefined && (typeof c.secret !== 'string' || c.secret === '')) {
+    throw new InvalidArgumentError('coordinator option secret must be a non-empty string when given', 'secret');
+  }
+  if (c.signMessages && c.secret === undefined) throw new InvalidArgumentError('signMessages needs a secret: set secret or disable signMessages', 'signMessages');
+  if (c.compression !== false) {
+    const t = c.compression.thresholdBytes;
+    if (!Number.isInteger(t) || t < 0) throw new InvalidArgumentError('compression.thresholdBytes must be an integer >= 0 (or compression: false)', 'compression.thresholdBytes');
+  }
+  return c;
+}

@@ -1,0 +1,276 @@
+/**
+ * The coordinator's edge for one connection. States:
+ *  - awaiting_register: welcome sent; only `register` is allowed (4405 otherwise),
+ *    and it must come within registerTimeoutMs (4429 otherwise).
+ *  - registered: bound to a worker entry and its session; worker messages flow
+ *    to inbound.ts.
+ *  - closed: closing or replaced; nothing more is acted on.
+ * Every inbound frame is decoded (and, with signatures, verified) here; bad
+ * input gets an `error` message and the DecodeError's close code. Anything a
+ * handler throws closes only this connection (4500).
+ */
+import type { TimerHandle } from '../core/clock.js';
+import { asWorkerId, newNonce, newSessionId, type WorkerId } from '../core/ids.js';
+import type { Connection, ConnectionHandler } from '../core/transport.js';
+import { CloseCode } from '../protocol/close-codes.js';
+import { decodeToCoordinator, encode } from '../protocol/codec.js';
+import { PROTOCOL_VERSION, SUPPORTED_VERSIONS, type Register, type ToCoordinator, type ToWorker } from '../protocol/messages.js';
+import { authenticate } from './auth.js';
+import type { CoordinatorContext, LiveConnection } from './context.js';
+import { handleWorkerMessage, type InboundScope } from './inbound.js';
+import { Session } from './session.js';
+
+type State = 'awaiting_register' | 'registered' | 'closed';
+
+export class CoordinatorConnection implements ConnectionHandler, LiveConnection {
+  private state: State = 'awaiting_register';
+  private readonly nonce: string;
+  private signKey: string | undefined;
+  private registerTimer: TimerHandle | undefined;
+  private lastReceivedMono: number;
+  private lastPingMono: number;
+  private lastRenewMono = Number.NEGATIVE_INFINITY;
+  private pingId = 0;
+  private scope: InboundScope | undefined;
+
+  constructor(
+    private readonly ctx: CoordinatorContext,
+    private readonly conn: Connection,
+  ) {
+    this.nonce = newNonce(ctx.random);
+    this.lastReceivedMono = ctx.clock.monotonic();
+    this.lastPingMono = this.lastReceivedMono;
+  }
+
+  get connectionId(): string {
+    return this.conn.id;
+  }
+
+  /** Sends welcome, starts the registration timer, attaches to the connection. */
+  start(): void {
+    const c = this.ctx.config;
+    this.ctx.connections.set(this.conn.id, this);
+    this.ctx.metrics.connections.inc();
+    this.sendFrame({
+      v: PROTOCOL_VERSION,
+      type: 'welcome',
+      serverVersion: c.serverVersion,
+      protocolVersions: [...SUPPORTED_VERSIONS],
+      nonce: this.nonce,
+      authRequired: c.secret !== undefined,
+      signMessages: c.signMessages,
+      heartbeatMs: c.heartbeatMs,
+      heartbeatTimeoutMs: c.heartbeatTimeoutMs,
+      maxFrameBytes: c.maxFrameBytes,
+    });
+    this.registerTimer = this.ctx.clock.setTimeout(() => {
+      if (this.state === 'awaiting_register') {
+        this.fail('register_timeout', `no register message within ${c.registerTimeoutMs} ms`, CloseCode.RegisterTimeout);
+      }
+    }, c.registerTimeoutMs);
+    this.conn.attach(this);
+  }
+
+  onMessage(frame: string): void {
+    if (this.state === 'closed') return;
+    this.lastReceivedMono = this.ctx.clock.monotonic();
+    try {
+      const decoded = decodeToCoordinator(frame, this.ctx.config.maxFrameBytes, this.signKey);
+      const bytes = Buffer.byteLength(frame, 'utf8');
+      if (!decoded.ok) {
+        this.ctx.metrics.countMessage('in', 'invalid', bytes);
+        if (decoded.code === 'auth_failed') this.authFailed(this.scope?.workerId ?? '', decoded.message);
+        this.fail(decoded.code, decoded.message, decoded.closeCode, decoded.path);
+        return;
+      }
+      this.ctx.metrics.countMessage('in', decoded.msg.type, bytes);
+      this.dispatch(decoded.msg);
+    } catch (err) {
+      this.ctx.logger.error({ err, connectionId: this.conn.id }, 'internal error handling a frame; closing this connection');
+      this.fail('internal', `internal error: ${(err as Error).message}`, CloseCode.Internal);
+    }
+  }
+
+  onClose(code: number, reason: string): void {
+    const wasRegistered = this.state === 'registered';
+    this.state = 'closed';
+    this.registerTimer?.cancel();
+    if (this.ctx.connections.get(this.conn.id) === this) {
+      this.ctx.connections.delete(this.conn.id);
+      this.ctx.metrics.connections.dec();
+    }
+    const workerId = this.scope?.workerId;
+    if (workerId === undefined) return;
+    const changed = this.ctx.registry.detach(workerId, this.conn.id, this.ctx.clock.now(), this.ctx.clock.monotonic());
+    if (changed || wasRegistered) {
+      this.ctx.emit({ type: 'worker_disconnected', workerId, connectionId: this.conn.id, code, reason });
+    }
+  }
+
+  tick(mono: number): void {
+    if (this.state === 'closed') return;
+    const c = this.ctx.config;
+    if (mono - this.lastReceivedMono > c.heartbeatTimeoutMs) {
+      this.ctx.metrics.heartbeatTimeouts.inc();
+      this.ctx.emit({ type: 'heartbeat_timeout', side: 'coordinator', workerId: this.scope?.workerId ?? '', connectionId: this.conn.id });
+      this.ctx.logger.warn({ connectionId: this.conn.id, workerId: this.scope?.workerId, silentMs: mono - this.lastReceivedMono }, 'heartbeat timeout; dropping connection');
+      this.conn.terminate();
+      return;
+    }
+    if (this.state === 'registered' && mono - this.lastPingMono >= c.heartbeatMs) {
+      this.lastPingMono = mono;
+      this.pingId += 1;
+      this.scope?.session.sendUnreliable({ type: 'ping', id: this.pingId, t: mono });
+    }
+  }
+
+  replaceBy(newConnectionId: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.sendError('replaced', `worker id re-registered on connection ${newConnectionId}; this connection is replaced`);
+    this.conn.close(CloseCode.Replaced, 'replaced by a newer connection');
+  }
+
+  shutdown(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.conn.close(CloseCode.GoingAway, 'coordinator shutting down');
+  }
+
+  private dispatch(msg: ToCoordinator): void {
+    if (this.state === 'awaiting_register') {
+      if (msg.type !== 'register') {
+        this.fail('unexpected_message', `"${msg.type}" is not allowed before register`, CloseCode.UnexpectedMessage, 'type');
+        return;
+      }
+      this.register(msg);
+      return;
+    }
+    const scope = this.scope;
+    if (scope === undefined) return;
+    if (msg.type === 'register') {
+      this.fail('unexpected_message', 'already registered on this connection', CloseCode.UnexpectedMessage, 'type');
+      return;
+    }
+    const mono = this.ctx.clock.monotonic();
+    const entry = this.ctx.registry.get(scope.workerId);
+    if (entry !== undefined) entry.lastSeenAt = this.ctx.clock.now();
+    if (mono - this.lastRenewMono >= this.ctx.config.heartbeatMs / 2) {
+      this.lastRenewMono = mono;
+      this.ctx.engine.renewLeases(scope.workerId);
+    }
+    handleWorkerMessage(scope, msg);
+  }
+
+  private register(msg: Register): void {
+    this.registerTimer?.cancel();
+    const c = this.ctx.config;
+    if (!SUPPORTED_VERSIONS.includes(msg.protocolVersion)) {
+      this.fail('unsupported_version', `protocolVersion ${msg.protocolVersion} is not supported; supported: ${SUPPORTED_VERSIONS.join(', ')}`, CloseCode.UnsupportedVersion, 'protocolVersion');
+      return;
+    }
+    const auth = authenticate(c.secret, c.signMessages, this.nonce, msg);
+    if (!auth.ok) {
+      this.authFailed(msg.workerId, auth.reason);
+      this.fail('auth_failed', auth.reason, CloseCode.AuthFailed, 'auth');
+      return;
+    }
+    this.signKey = auth.signKey;
+    const workerId = asWorkerId(msg.workerId);
+    const now = this.ctx.clock.now();
+    const mono = this.ctx.clock.monotonic();
+    const { entry, known } = this.ctx.registry.getOrCreate(workerId);
+    const wasConnected = entry.state === 'connected';
+
+    if (entry.connectionId !== undefined && entry.connectionId !== this.conn.id) {
+      const old = this.ctx.connections.get(entry.connectionId);
+      this.ctx.emit({ type: 'worker_replaced', workerId, oldConnectionId: entry.connectionId, newConnectionId: this.conn.id });
+      this.ctx.logger.warn({ workerId, oldConnectionId: entry.connectionId, newConnectionId: this.conn.id }, 'worker id re-registered; replacing the old connection');
+      old?.replaceBy(this.conn.id);
+      entry.session?.detach(now);
+      entry.connectionId = undefined;
+    }
+
+    const prev = entry.session;
+    const resumable =
+      msg.resume !== undefined && prev !== undefined && prev.id === msg.resume.sessionId && (prev.detachedAt === undefined || now - prev.detachedAt <= c.sessionTtlMs);
+    let session: Session;
+    if (resumable) {
+      session = prev;
+    } else {
+      prev?.dispose();
+      session = new Session(newSessionId(this.ctx.random), workerId, this.ctx.clock, c.ackDelayMs);
+      entry.draining = false;
+    }
+
+    if (known) {
+      entry.reconnects += 1;
+      this.ctx.metrics.reconnects.inc();
+      if (!wasConnected && entry.disconnectedMono !== undefined) this.ctx.metrics.reconnectDuration.observe(Math.max(0, mono - entry.disconnectedMono) / 1000);
+    }
+    entry.session = session;
+    entry.connectionId = this.conn.id;
+    entry.state = 'connected';
+    entry.connectedAt = now;
+    entry.lastSeenAt = now;
+    entry.disconnectedMono = undefined;
+    entry.concurrency = msg.capabilities.concurrency;
+    entry.kinds = new Set(msg.capabilities.kinds);
+    this.state = 'registered';
+    this.scope = {
+      ctx: this.ctx,
+      workerId,
+      session,
+      connectionId: this.conn.id,
+      entry,
+      failInternal: (message) => this.fail('internal', message, CloseCode.Internal),
+    };
+
+    session.attach({ send: (m) => this.sendFrame(m) });
+    session.sendUnreliable({
+      type: 'registered',
+      workerId,
+      sessionId: session.id,
+      resumed: resumable,
+      lastSeq: session.committed,
+      leaseMs: c.leaseMs,
+    });
+    if (resumable) session.resend(msg.resume?.lastSeq ?? 0);
+    this.ctx.emit({ type: 'worker_registered', workerId, sessionId: session.id, resumed: resumable, connectionId: this.conn.id });
+    this.ctx.logger.info({ workerId, sessionId: session.id, resumed: resumable, connectionId: this.conn.id, reconnects: entry.reconnects }, 'worker registered');
+    this.lastRenewMono = mono;
+    this.ctx.engine.renewLeases(workerId);
+    this.ctx.wake();
+  }
+
+  private authFailed(workerId: WorkerId | string, reason: string): void {
+    this.ctx.metrics.authFailures.inc();
+    this.ctx.emit({ type: 'auth_failed', workerId, connectionId: this.conn.id, reason });
+    this.ctx.logger.warn({ workerId, connectionId: this.conn.id, reason }, 'authentication failed');
+  }
+
+  /** Tells the peer what was wrong, closes with the given code, ignores everything after. */
+  private fail(code: string, message: string, closeCode: number, path?: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.registerTimer?.cancel();
+    this.ctx.metrics.protocolErrors.inc({ code });
+    this.ctx.emit({ type: 'protocol_error', connectionId: this.conn.id, code, message, closeCode });
+    this.ctx.logger.warn({ connectionId: this.conn.id, workerId: this.scope?.workerId, code, closeCode, path }, message);
+    this.sendError(code, message, path);
+    this.conn.close(closeCode, message);
+  }
+
+  private sendError(code: string, message: string, path?: string): void {
+    const msg: ToWorker = path === undefined ? { v: PROTOCOL_VERSION, type: 'error', code, message } : { v: PROTOCOL_VERSION, type: 'error', code, message, path };
+    const frame = encode(msg);
+    this.ctx.metrics.countMessage('out', 'error', Buffer.byteLength(frame, 'utf8'));
+    this.conn.send(frame);
+  }
+
+  private sendFrame(msg: ToWorker): boolean {
+    const frame = encode(msg, msg.type === 'welcome' ? undefined : this.signKey);
+    this.ctx.metrics.countMessage('out', msg.type, Buffer.byteLength(frame, 'utf8'));
+    return this.conn.send(frame);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * What the coordinator's parts share: seams, config, the engine, the worker
+ * registry, metrics, the live connections and the assignment wake-up. Passed
+ * explicitly so each part stays a small file without import cycles.
+ */
+import type { Clock } from '../core/clock.js';
+import type { EventSink, SystemEvent } from '../core/events.js';
+import type { Logger } from '../core/logger.js';
+import type { Random } from '../core/random.js';
+import type { Dispatcher, EngineApi, EngineForCoordinator } from '../engine/contract.js';
+import type { ResolvedCoordinatorConfig } from './config.js';
+import type { CoordinatorMetrics } from './metrics.js';
+import type { WorkerRegistry } from './registry.js';
+
+/** The engine as the coordinator needs it: dispatch side plus the embedding API. */
+export type CoordinatorEngine = EngineForCoordinator & EngineApi & { setDispatcher?(d: Dispatcher): void };
+
+/** A live connection as the heartbeat monitor and replacement logic see it. */
+export interface LiveConnection {
+  readonly connectionId: string;
+  /** Heartbeat tick: ping if due, drop if silent past the timeout. */
+  tick(mono: number): void;
+  /** Another authenticated connection took over this worker id: tell, close 4409, forget. */
+  replaceBy(newConnectionId: string): void;
+  /** Coordinator shutdown. */
+  shutdown(): void;
+}
+
+/** Distributes a SystemEvent type: the fields an emitter supplies (at and source are stamped). */
+type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type EventBody = Without<SystemEvent, 'at' | 'source'>;
+
+export interface CoordinatorContext {
+  readonly config: ResolvedCoordinatorConfig;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly logger: Logger;
+  readonly engine: CoordinatorEngine;
+  readonly registry: WorkerRegistry;
+  readonly metrics: CoordinatorMetrics;
+  readonly connections: Map<string, LiveConnection>;
+  /** Emits an event stamped with at = clock.now() and source = "coordinator". */
+  emit(event: EventBody): void;
+  /** Runs the assignment loop soon (coalesced). */
+  wake(): void;
+}
+
+/** Builds the emit() helper over a sink; never throws into the caller. */
+export function eventEmitter(sink: EventSink, clock: Clock, logger: Logger): (e: EventBody) => void {
+  return (e) => {
+    try {
+      sink.emit({ ...e, at: clock.now(), source: 'coordinator' } as SystemEvent);
+    } catch (err) {
+      logger.error({ err, type: e.type }, 'event sink threw');
+    }
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * The coordinator: one port for worker WebSockets (/ws) and the HTTP API,
+ * wiring the engine to connections. It owns connections, sessions, the worker
+ * registry, the assignment loop and the heartbeat monitor; the engine owns
+ * every execution's state and is reachable as `coordinator.engine` for
+ * embedding.
+ */
+import type { Clock } from '../core/clock.js';
+import type { EventSink } from '../core/events.js';
+import type { ExecutionId, LeaseToken, WorkerId } from '../core/ids.js';
+import type { Logger } from '../core/logger.js';
+import type { Random } from '../core/random.js';
+import type { HttpHandler, Listener, Transport } from '../core/transport.js';
+import type { Dispatcher } from '../engine/contract.js';
+import type { Store } from '../store/store.js';
+import type { TaskKind } from '../tasks/kind.js';
+import { AssignmentLoop } from './assignment.js';
+import { resolveCoordinatorConfig, type CoordinatorConfig, type ResolvedCoordinatorConfig } from './config.js';
+import { CoordinatorConnection } from './connection-handler.js';
+import { eventEmitter, type CoordinatorContext, type CoordinatorEngine, type LiveConnection } from './context.js';
+import { HeartbeatMonitor } from './heartbeat-monitor.js';
+import { createHttpApi } from './http-api.js';
+import { CoordinatorMetrics } from './metrics.js';
+import { WorkerRegistry, type WorkerView } from './registry.js';
+
+export interface CoordinatorDeps {
+  transport: Transport;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  events: EventSink;
+  store: Store;
+  taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
+}
+
+/** Makes the engine; `events` already includes the coordinator's metrics hook. */
+export type EngineFactory = (deps: CoordinatorDeps & { events: EventSink }, config: ResolvedCoordinatorConfig) => Promise<CoordinatorEngine>;
+
+export interface Coordinator {
+  /** ws://host:port (workers connect to url + "/ws"). */
+  readonly url: string;
+  /** http://host:port */
+  readonly httpUrl: string;
+  readonly port: number;
+  readonly engine: CoordinatorEngine;
+  readonly handleHttp: HttpHandler;
+  readonly metrics: CoordinatorMetrics;
+  readonly config: ResolvedCoordinatorConfig;
+  workers(): WorkerView[];
+  /** Stops the loops and closes every connection (1001) and the port. Does not close the store. */
+  close(): Promise<void>;
+}
+
+const BREAKER_VALUES: Record<string, number> = { closed: 0, 'half-open': 1, half_open: 1, halfOpen: 1, open: 2 };
+
+function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** Reads per-status counts and breaker states from the engine's stats, whatever their nesting. */
+function statsGauges(engine: CoordinatorEngine): { byStatus: Record<string, number>; breakers: Record<string, number> } {
+  const stats = asRecord(engine.getExecutionStats()) ?? {};
+  const byStatus: Record<string, number> = {};
+  const counts = asRecord(stats.byStatus) ?? asRecord(stats.counts) ?? asRecord(stats.statuses) ?? {};
+  for (const [k, v] of Object.entries(counts)) if (typeof v === 'number') byStatus[k] = v;
+  const breakers: Record<string, number> = {};
+  const raw = asRecord(stats.breakers) ?? asRecord(stats.circuitBreakers) ?? {};
+  for (const [kind, b] of Object.entries(raw)) {
+    const state = typeof b === 'string' ? b : asRecord(b)?.state;
+    if (typeof state === 'string' && BREAKER_VALUES[state] !== undefined) breakers[kind] = BREAKER_VALUES[state];
+  }
+  return { byStatus, breakers };
+}
+
+/**
+ * Starts a coordinator around an engine made by `makeEngine` (recovered from
+ * the store before the port opens).
+ */
+export async function startCoordinator(deps: CoordinatorDeps, configIn: CoordinatorConfig, makeEngine: EngineFactory): Promise<Coordinator> {
+  const config = resolveCoordinatorConfig(configIn);
+  const registry = new WorkerRegistry();
+  const connections = new Map<string, LiveConnection>();
+  const late: { metrics?: CoordinatorMetrics } = {};
+  const hook: EventSink = {
+    emit: (e) => {
+      if (e.type === 'lease_expired') late.metrics?.leaseExpiries.inc();
+    },
+  };
+  const events: EventSink = {
+    emit: (e) => {
+      hook.emit(e);
+      deps.events.emit(e);
+    },
+  };
+  const engine = await makeEngine({ ...deps, events }, config);
+  const metrics = new CoordinatorMetrics({
+    outboxDepth: () => registry.outboxDepth(),
+    workersByState: () => {
+      const out: Record<string, number> = { connected: 0, disconnected: 0, lost: 0 };
+      for (const e of registry.all()) out[e.state] = (out[e.state] ?? 0) + 1;
+      return out;
+    },
+    executionsByStatus: () => statsGauges(engine).byStatus,
+    breakerStates: () => statsGauges(engine).breakers,
+  });
+  late.metrics = metrics;
+  const logger = deps.logger.child({ component: 'coordinator' });
+  const base = { config, clock: deps.clock, random: deps.random, logger, engine, registry, metrics, connections, emit: eventEmitter(events, deps.clock, logger) };
+  const loop = new AssignmentLoop(base);
+  const ctx: CoordinatorContext = { ...base, wake: () => loop.wake() };
+  const monitor = new HeartbeatMonitor(ctx);
+
+  const dispatcher: Dispatcher = {
+    abort(workerId: WorkerId, executionId: ExecutionId, leaseToken: LeaseToken, reason) {
+      const session = registry.get(workerId)?.session;
+      if (session === undefined) {
+        logger.info({ workerId, executionId, reason }, 'abort for a worker without a session; it will be revoked on sync');
+        return;
+      }
+      session.sendReliable({ type: 'abort', executionId, leaseToken, reason });
+    },
+    wake: () => loop.wake(),
+  };
+  engine.setDispatcher?.(dispatcher);
+
+  const workers = (): WorkerView[] => registry.all().map((e) => registry.view(e, engine.leasesOf(e.workerId)));
+  const handleHttp = createHttpApi({ engine, taskKinds: deps.taskKinds, clock: deps.clock, workers, metrics: () => metrics.text() });
+
+  let listener: Listener;
+  try {
+    listener = await deps.transport.listen({
+      host: config.host,
+      port: config.port,
+      wsPath: '/ws',
+      maxPayloadBytes: Math.max(config.maxFrameBytes * 4, 64 * 1024),
+      perMessageDeflate: config.compression,
+      onConnection: (conn) => new CoordinatorConnection(ctx, conn).start(),
+      onHttp: handleHttp,
+    });
+  } catch (err) {
+    loop.stop();
+    throw err;
+  }
+  monitor.start();
+  loop.wake();
+  logger.info({ url: listener.url }, 'coordinator listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: listener.url,
+    httpUrl: listener.url.replace(/^ws/, 'http'),
+    port: listener.port,
+    engine,
+    handleHttp,
+    metrics,
+    config,
+    workers,
+    close: () =>
+      (closing ??= (async () => {
+        monitor.stop();
+        loop.stop();
+        for (const c of [...connections.values()]) c.shutdown();
+        await listener.close();
+        const closable = engine as unknown as { close?: () => Promise<void> | void; stop?: () => Promise<void> | void };
+        if (typeof closable.close === 'function') await closable.close();
+        else if (typeof closable.stop === 'function') await closable.stop();
+      })()),
+  };
+}

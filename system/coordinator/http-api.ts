@@ -1,0 +1,281 @@
+/**
+ * The HTTP API (JSON), a thin table-driven layer over the engine's embedding
+ * API. Bad input always gets 4xx with {error: {code, message, path}} naming
+ * the field; an unknown route 404, a known route with the wrong method 405.
+ * Submitted params are checked against the task kind's schema here, so a
+ * typo is reported at submission rather than as a failed attempt later.
+ */
+import type { Clock } from '../core/clock.js';
+import { ErrorCode, InvalidArgumentError, SquallError } from '../core/errors.js';
+import type { HttpHandler, HttpRequest, HttpResponse } from '../core/transport.js';
+import type { EngineApi, ExecutionSpec, GraphSpec } from '../engine/contract.js';
+import { EXECUTION_STATUSES, type ExecutionRecord } from '../engine/model.js';
+import type { TaskKind } from '../tasks/kind.js';
+import type { WorkerView } from './registry.js';
+
+export interface HttpApiDeps {
+  engine: EngineApi;
+  taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
+  clock: Clock;
+  workers(): WorkerView[];
+  metrics(): Promise<{ contentType: string; body: string }>;
+}
+
+type Params = Record<string, string>;
+interface Route {
+  method: 'GET' | 'POST';
+  path: string;
+  handle(req: HttpRequest, params: Params): Promise<HttpResponse> | HttpResponse;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
+function json(status: number, body: unknown): HttpResponse {
+  return { status, headers: JSON_HEADERS, body: JSON.stringify(body) };
+}
+
+function errorBody(status: number, code: string, message: string, path = ''): HttpResponse {
+  return json(status, { error: { code, message, path } });
+}
+
+const STATUS_BY_CODE: Partial<Record<string, number>> = {
+  [ErrorCode.InvalidArgument]: 400,
+  [ErrorCode.Malformed]: 400,
+  [ErrorCode.UnknownTaskKind]: 400,
+  [ErrorCode.Cycle]: 400,
+  [ErrorCode.UnknownType]: 400,
+  [ErrorCode.UnsupportedVersion]: 400,
+  [ErrorCode.TooLarge]: 413,
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.Conflict]: 409,
+  [ErrorCode.IllegalState]: 409,
+  [ErrorCode.Unavailable]: 503,
+  [ErrorCode.Timeout]: 504,
+};
+
+/** Maps a thrown error to a response: SquallErrors by code, anything else 500. */
+export function errorResponse(err: unknown): HttpResponse {
+  if (err instanceof SquallError) return errorBody(STATUS_BY_CODE[err.code] ?? 500, err.code, err.message, err.path ?? '');
+  return errorBody(500, ErrorCode.Internal, `internal error: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+function parseJson(body: string, required: boolean): unknown {
+  if (body.trim() === '') {
+    if (required) throw new SquallError(ErrorCode.Malformed, 'request body is empty; expected a JSON object', { path: '' });
+    return {};
+  }
+  try {
+    return JSON.parse(body) as unknown;
+  } catch (err) {
+    throw new SquallError(ErrorCode.Malformed, `request body is not valid JSON: ${(err as Error).message}`, { path: '' });
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function joinPath(prefix: string, rest: string): string {
+  if (prefix === '') return rest;
+  return rest === '' ? prefix : `${prefix}.${rest}`;
+}
+
+/** Checks one spec's shape, kind and params; throws naming the field (prefixed). */
+function checkSpec(v: unknown, prefix: string, kinds: ReadonlyMap<string, TaskKind<unknown>>): ExecutionSpec {
+  if (!isObject(v)) throw new InvalidArgumentError(`${prefix === '' ? 'body' : prefix} must be a JSON object with at least "kind"`, prefix);
+  if (typeof v.kind !== 'string' || v.kind === '') throw new InvalidArgumentError('kind must be a non-empty string naming a task kind', joinPath(prefix, 'kind'));
+  const kind = kinds.get(v.kind);
+  if (kind === undefined) {
+    throw new SquallError(ErrorCode.UnknownTaskKind, `unknown task kind "${v.kind.slice(0, 100)}"; known kinds: ${[...kinds.keys()].sort().join(', ')}`, {
+      path: joinPath(prefix, 'kind'),
+    });
+  }
+  const parsed = kind.params.safeParse(v.params ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = joinPath(joinPath(prefix, 'params'), issue?.path.map(String).join('.') ?? '');
+    throw new InvalidArgumentError(`invalid params for kind "${v.kind}": ${issue?.message ?? 'schema mismatch'} at "${where}"`, where);
+  }
+  return v as unknown as ExecutionSpec;
+}
+
+function view(r: ExecutionRecord): Record<string, unknown> {
+  return {
+    executionId: r.executionId,
+    taskId: r.taskId,
+    kind: r.kind,
+    status: r.status,
+    attempts: r.attempts,
+    result: r.result ?? null,
+    error: r.error ?? null,
+    statusHistory: r.statusHistory.map((h) => ({ status: h.status, at: h.at, previous: h.previous, attempt: h.attempt, reason: h.reason ?? null })),
+    priority: r.priority,
+    dependencies: r.dependencies,
+    params: r.params ?? null,
+    retry: r.retry,
+    timeoutMs: r.timeoutMs ?? null,
+    scheduledAt: r.scheduledAt ?? null,
+    metadata: r.metadata,
+    idempotencyKey: r.idempotencyKey ?? null,
+    checkpoint: r.checkpoint === undefined ? null : { seq: r.checkpoint.seq, attempt: r.checkpoint.attempt, at: r.checkpoint.at },
+    lease: r.lease === undefined ? null : { workerId: r.lease.workerId, attempt: r.lease.attempt, expiresAt: r.lease.expiresAt },
+    nextRunAt: r.nextRunAt ?? null,
+    createdAt: r.createdAt,
+    startedAt: r.startedAt ?? null,
+    completedAt: r.completedAt ?? null,
+  };
+}
+
+function listQuery(q: URLSearchParams): { status?: string; taskId?: string; limit?: number; cursor?: string } {
+  const out: { status?: string; taskId?: string; limit?: number; cursor?: string } = {};
+  const status = q.get('status');
+  if (status !== null && status !== '') {
+    if (!(EXECUTION_STATUSES as readonly string[]).includes(status)) {
+      throw new InvalidArgumentError(`status must be one of ${EXECUTION_STATUSES.join(', ')} (got "${status.slice(0, 50)}")`, 'status');
+    }
+    out.status = status;
+  }
+  const taskId = q.get('taskId');
+  if (taskId !== null && taskId !== '') out.taskId = taskId;
+  const limit = q.get('limit');
+  if (limit !== null && limit !== '') {
+    const n = Number(limit);
+    if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InvalidArgumentError(`limit must be an integer from 1 to 1000 (got "${limit.slice(0, 50)}")`, 'limit');
+    out.limit = n;
+  }
+  const cursor = q.get('cursor');
+  if (cursor !== null && cursor !== '') out.cursor = cursor;
+  return out;
+}
+
+function batchSpecs(body: unknown): { specs: unknown[]; prefix: string } {
+  if (Array.isArray(body)) return { specs: body, prefix: '' };
+  if (isObject(body)) {
+    if (Array.isArray(body.executions)) return { specs: body.executions, prefix: 'executions' };
+    if (Array.isArray(body.tasks)) return { specs: body.tasks, prefix: 'tasks' };
+  }
+  throw new InvalidArgumentError('batch body must be {"executions": [spec, ...]} (or a JSON array of specs)', 'executions');
+}
+
+function routes(d: HttpApiDeps): Route[] {
+  const e = d.engine;
+  return [
+    {
+      method: 'POST',
+      path: '/api/v1/executions',
+      handle: async (req) => {
+        const spec = checkSpec(parseJson(req.body, true), '', d.taskKinds);
+        const before = d.clock.now();
+        const record = await e.scheduleTask(spec);
+        const reused = spec.idempotencyKey !== undefined && record.createdAt < before;
+        return json(reused ? 200 : 201, view(record));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/executions/batch',
+      handle: async (req) => {
+        const { specs, prefix } = batchSpecs(parseJson(req.body, true));
+        if (specs.length === 0) throw new InvalidArgumentError('batch must contain at least one spec', prefix);
+        const checked = specs.map((s, i) => checkSpec(s, joinPath(prefix, String(i)), d.taskKinds));
+        const records = await e.scheduleTaskBatch(checked);
+        return json(201, { executions: records.map(view) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/executions',
+      handle: (req) => {
+        const page = e.listExecutions(listQuery(req.query));
+        return json(200, { executions: page.executions.map(view), nextCursor: page.nextCursor });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/executions/:id',
+      handle: (_req, p) => {
+        const r = e.getExecution(p.id ?? '');
+        return r === undefined ? errorBody(404, ErrorCode.NotFound, `no execution with id "${(p.id ?? '').slice(0, 200)}"`) : json(200, view(r));
+      },
+    },
+    ...(['cancel', 'pause', 'resume'] as const).map(
+      (action): Route => ({
+        method: 'POST',
+        path: `/api/v1/executions/:id/${action}`,
+        handle: async (req, p) => {
+          const id = p.id ?? '';
+          const body = parseJson(req.body, false);
+          const reason = isObject(body) && typeof body.reason === 'string' ? body.reason : undefined;
+          const r = action === 'cancel' ? await e.cancelExecution(id, reason) : action === 'pause' ? await e.pauseExecution(id) : await e.resumeExecution(id);
+          return json(200, view(r));
+        },
+      }),
+    ),
+    {
+      method: 'POST',
+      path: '/api/v1/graphs',
+      handle: async (req) => {
+        const body = parseJson(req.body, true);
+        if (!isObject(body) || !isObject(body.tasks)) throw new InvalidArgumentError('graph body must be {"tasks": {"name": spec, ...}}', 'tasks');
+        const tasks = body.tasks;
+        if (Object.keys(tasks).length === 0) throw new InvalidArgumentError('graph must contain at least one task', 'tasks');
+        for (const [name, spec] of Object.entries(tasks)) checkSpec(spec, `tasks.${name}`, d.taskKinds);
+        const executions = await e.scheduleTaskGraph(tasks as GraphSpec);
+        return json(201, { executions });
+      },
+    },
+    { method: 'GET', path: '/api/v1/stats', handle: () => json(200, e.getExecutionStats()) },
+    { method: 'GET', path: '/api/v1/workers', handle: () => json(200, { workers: d.workers() }) },
+    { method: 'GET', path: '/healthz', handle: () => json(200, { status: 'ok' }) },
+    {
+      method: 'GET',
+      path: '/metrics',
+      handle: async () => {
+        const m = await d.metrics();
+        return { status: 200, headers: { 'content-type': m.contentType }, body: m.body };
+      },
+    },
+  ];
+}
+
+function match(pattern: string, path: string): Params | undefined {
+  const ps = pattern.split('/');
+  const xs = path.split('/');
+  if (ps.length !== xs.length) return undefined;
+  const params: Params = {};
+  for (let i = 0; i < ps.length; i++) {
+    const p = ps[i] as string;
+    const x = xs[i] as string;
+    if (p.startsWith(':')) {
+      if (x === '') return undefined;
+      try {
+        params[p.slice(1)] = decodeURIComponent(x);
+      } catch {
+        return undefined;
+      }
+    } else if (p !== x) return undefined;
+  }
+  return params;
+}
+
+/** Builds the handler. Literal routes win over parameterised ones (batch before :id). */
+export function createHttpApi(deps: HttpApiDeps): HttpHandler {
+  const table = routes(deps).sort((a, b) => Number(a.path.includes(':')) - Number(b.path.includes(':')));
+  return async (req) => {
+    const path = req.path.length > 1 && req.path.endsWith('/') ? req.path.slice(0, -1) : req.path;
+    const matching = table.map((r) => ({ r, params: match(r.path, path) })).filter((m) => m.params !== undefined);
+    if (matching.length === 0) return errorBody(404, ErrorCode.NotFound, `no route ${req.method} ${path.slice(0, 200)}`);
+    const literal = matching.filter((m) => !m.r.path.includes(':'));
+    const candidates = literal.length > 0 && !literal.every((m) => m.r.method !== req.method) ? literal : matching;
+    const hit = candidates.find((m) => m.r.method === req.method);
+    if (hit === undefined) {
+      const allow = [...new Set(matching.map((m) => m.r.method))].join(', ');
+      return { ...errorBody(405, 'method_not_allowed', `${req.method} is not allowed on ${path}; allowed: ${allow}`), headers: { ...JSON_HEADERS, allow } };
+    }
+    try {
+      return await hit.r.handle(req, hit.params ?? {});
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * Messages from a registered worker. Reliable ones (sync, started, checkpoint,
+ * result, data, drain) are admitted once per seq and acknowledged only after
+ * the engine committed their effect; unreliable ones (progress, ping, pong,
+ * ack, error) are handled at once. Every message's `ack` releases our
+ * buffered outbound messages.
+ */
+import { assertNever } from '../core/errors.js';
+import { asExecutionId, asLeaseToken, type WorkerId } from '../core/ids.js';
+import type { ToCoordinator } from '../protocol/messages.js';
+import type { CoordinatorContext } from './context.js';
+import type { WorkerEntry } from './registry.js';
+import type { Session } from './session.js';
+
+/** What a registered connection's messages act on. */
+export interface InboundScope {
+  readonly ctx: CoordinatorContext;
+  readonly workerId: WorkerId;
+  readonly session: Session;
+  readonly connectionId: string;
+  readonly entry: WorkerEntry;
+  /** Closes this connection (4500) so the worker reconnects and re-sends what was not acked. */
+  readonly failInternal: (message: string) => void;
+}
+
+/**
+ * Admits a reliable message once and acknowledges it after `work` committed.
+ * A failure leaves the seq un-acked (the worker re-sends it after reconnecting)
+ * and is rethrown for the connection to close with 4500.
+ */
+function reliably(scope: InboundScope, seq: number, work: () => Promise<unknown> | void): void {
+  const { session, ctx } = scope;
+  if (session.admit(seq) === 'duplicate') {
+    if (seq <= session.committed) session.reack();
+    return;
+  }
+  let pending: Promise<unknown> | void;
+  try {
+    pending = work();
+  } catch (err) {
+    session.abandon(seq);
+    throw err;
+  }
+  if (pending === undefined) {
+    session.commit(seq);
+    return;
+  }
+  pending.then(
+    () => session.commit(seq),
+    (err: unknown) => {
+      session.abandon(seq);
+      ctx.logger.error({ err, workerId: scope.workerId, seq }, 'engine failed to commit a worker message; it stays unacknowledged');
+      scope.failInternal(`could not commit message ${seq}: ${(err as Error).message}`);
+    },
+  );
+}
+
+export function handleWorkerMessage(scope: InboundScope, msg: ToCoordinator): void {
+  const { ctx, session, workerId, entry } = scope;
+  if (msg.ack !== undefined) session.onPeerAck(msg.ack);
+  const engine = ctx.engine;
+  switch (msg.type) {
+    case 'sync':
+      reliably(scope, msg.seq, () => {
+        const verdict = engine.syncHeldTasks(workerId, msg.tasks);
+        session.sendReliable({ type: 'sync_result', confirm: verdict.confirm, revoke: verdict.revoke });
+        ctx.wake();
+      });
+      return;
+    case 'started':
+      reliably(scope, msg.seq, () => engine.onStarted(asExecutionId(msg.executionId), msg.attempt, asLeaseToken(msg.leaseToken)));
+      return;
+    case 'checkpoint':
+      reliably(scope, msg.seq, () =>
+        engine.onCheckpoint(asExecutionId(msg.executionId), msg.attempt, asLeaseToken(msg.leaseToken), {
+          seq: msg.checkpoint.seq,
+          state: msg.checkpoint.state,
+        }),
+      );
+      return;
+    case 'result':
+      reliably(scope, msg.seq, () => {
+        const report = {
+          executionId: asExecutionId(msg.executionId),
+          attempt: msg.attempt,
+          leaseToken: asLeaseToken(msg.leaseToken),
+          outcome: msg.outcome,
+          result: msg.result,
+          error: msg.error,
+          durationMs: msg.durationMs,
+        };
+        // Any verdict (recorded, duplicate, stale) is acknowledged: the worker is done with it.
+        return engine.onResult(report).then(() => ctx.wake());
+      });
+      return;
+    case 'data':
+      reliably(scope, msg.seq, () => {
+        ctx.metrics.dataBytes.inc(Buffer.byteLength(msg.payload, 'utf8'));
+      });
+      return;
+    case 'drain':
+      reliably(scope, msg.seq, () => {
+        entry.draining = true;
+        ctx.logger.info({ workerId }, 'worker draining; no more assignments to it');
+      });
+      return;
+    case 'progress':
+      ctx.metrics.progressReports.inc();
+      return;
+    case 'ping':
+      session.sendUnreliable({ type: 'pong', id: msg.id, t: msg.t });
+      return;
+    case 'pong': {
+      const rtt = ctx.clock.monotonic() - msg.t;
+      if (rtt >= 0 && rtt < 3_600_000) {
+        ctx.metrics.heartbeatRtt.observe(rtt / 1000);
+        entry.rttMs = Math.round(rtt * 1000) / 1000;
+      }
+      return;
+    }
+    case 'ack':
+      return;
+    case 'error':
+      ctx.logger.warn({ workerId, code: msg.code, message: msg.message, path: msg.path }, 'worker reported an error');
+      return;
+    case 'register':
+      // Handled (rejected) by the connection before it gets here.
+      return;
+    default:
+      assertNever(msg, 'message type');
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * The coordinator: sessions, registry, assignment loop, heartbeat monitor and
+ * HTTP API on one port. `createCoordinator` builds the engine over the given
+ * store (recovering its state first) and starts listening.
+ */
+import { Engine } from '../engine/engine.js';
+import { startCoordinator, type Coordinator, type CoordinatorDeps } from './coordinator.js';
+import type { CoordinatorConfig } from './config.js';
+import type { CoordinatorEngine } from './context.js';
+
+/** Starts a coordinator with the production engine over deps.store. */
+export function createCoordinator(deps: CoordinatorDeps, config: CoordinatorConfig = {}): Promise<Coordinator> {
+  return startCoordinator(deps, config, async (d, c) => {
+    const engine = new Engine(
+      { store: d.store, clock: d.clock, random: d.random, logger: d.logger.child({ component: 'engine' }), events: d.events },
+      { leaseMs: c.leaseMs, ...c.engine, taskKinds: d.taskKinds },
+    );
+    await engine.recover();
+    return engine as CoordinatorEngine;
+  });
+}
+
+export { startCoordinator, type Coordinator, type CoordinatorDeps, type EngineFactory } from './coordinator.js';
+export { resolveCoordinatorConfig, COORDINATOR_DEFAULTS, type CoordinatorConfig, type ResolvedCoordinatorConfig } from './config.js';
+export type { CoordinatorEngine } from './context.js';
+export type { WorkerView, WorkerState } from './registry.js';
+export { createHttpApi, type HttpApiDeps } from './http-api.js';

@@ -1,0 +1,86 @@
+/**
+ * Coordinator metrics (Prometheus, prom-client) in a Registry of its own, so
+ * several coordinators in one process (tests, simulation) never share counts.
+ * Gauges that mirror state elsewhere (executions by status, outbox depth,
+ * workers by state, breakers) are collected on scrape from their owners.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Where scrape-time gauges read their values. */
+export interface MetricsSources {
+  outboxDepth(): number;
+  workersByState(): Record<string, number>;
+  executionsByStatus(): Record<string, number>;
+  /** 0 closed, 1 half-open, 2 open, per task kind. */
+  breakerStates(): Record<string, number>;
+}
+
+const BREAKER_HELP = 'Circuit breaker state per task kind: 0 closed, 1 half-open, 2 open.';
+
+export class CoordinatorMetrics {
+  readonly registry = new Registry();
+  readonly connections: Gauge;
+  readonly reconnects: Counter;
+  readonly reconnectDuration: Histogram;
+  readonly heartbeatRtt: Histogram;
+  readonly messages: Counter<'type' | 'direction'>;
+  readonly bytes: Counter<'type' | 'direction'>;
+  readonly leaseExpiries: Counter;
+  readonly protocolErrors: Counter<'code'>;
+  readonly authFailures: Counter;
+  readonly heartbeatTimeouts: Counter;
+  readonly dataBytes: Counter;
+  readonly progressReports: Counter;
+
+  constructor(sources: MetricsSources) {
+    const registers = [this.registry];
+    this.connections = new Gauge({ name: 'squall_connections', help: 'Open WebSocket connections.', registers });
+    new Gauge({ name: 'squall_workers', help: 'Workers by state.', labelNames: ['state'], registers, collect() {
+      this.reset();
+      for (const [state, n] of Object.entries(sources.workersByState())) this.set({ state }, n);
+    } });
+    this.reconnects = new Counter({ name: 'squall_reconnects_total', help: 'Re-registrations of known workers (once per re-registration).', registers });
+    this.reconnectDuration = new Histogram({
+      name: 'squall_reconnect_duration_seconds',
+      help: "Time from a worker's disconnect to its re-registration, seen by the coordinator.",
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    });
+    this.heartbeatRtt = new Histogram({
+      name: 'squall_heartbeat_rtt_seconds',
+      help: 'Heartbeat round trip (coordinator ping to worker pong).',
+      buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    this.messages = new Counter({ name: 'squall_messages_total', help: 'Protocol messages by type and direction.', labelNames: ['type', 'direction'], registers });
+    this.bytes = new Counter({ name: 'squall_message_bytes_total', help: 'Protocol bytes by type and direction.', labelNames: ['type', 'direction'], registers });
+    this.leaseExpiries = new Counter({ name: 'squall_lease_expiries_total', help: 'Leases that expired (holder silent past leaseMs).', registers });
+    this.protocolErrors = new Counter({ name: 'squall_protocol_errors_total', help: 'Connections closed for bad input, by error code.', labelNames: ['code'], registers });
+    this.authFailures = new Counter({ name: 'squall_auth_failures_total', help: 'Failed registrations or message signatures.', registers });
+    this.heartbeatTimeouts = new Counter({ name: 'squall_heartbeat_timeouts_total', help: 'Connections dropped for silence past heartbeatTimeoutMs.', registers });
+    this.dataBytes = new Counter({ name: 'squall_data_payload_bytes_total', help: 'Payload bytes of data messages (message flood).', registers });
+    this.progressReports = new Counter({ name: 'squall_progress_reports_total', help: 'Progress reports received.', registers });
+    new Gauge({ name: 'squall_outbox_depth', help: 'Reliable messages sent to workers and not yet acknowledged.', registers, collect() {
+      this.set(sources.outboxDepth());
+    } });
+    new Gauge({ name: 'squall_executions', help: 'Executions by status.', labelNames: ['status'], registers, collect() {
+      this.reset();
+      for (const [status, n] of Object.entries(sources.executionsByStatus())) this.set({ status }, n);
+    } });
+    new Gauge({ name: 'squall_breaker_state', help: BREAKER_HELP, labelNames: ['kind'], registers, collect() {
+      this.reset();
+      for (const [kind, n] of Object.entries(sources.breakerStates())) this.set({ kind }, n);
+    } });
+  }
+
+  /** Counts one message and its bytes. */
+  countMessage(direction: 'in' | 'out', type: string, bytes: number): void {
+    this.messages.inc({ type, direction });
+    this.bytes.inc({ type, direction }, bytes);
+  }
+
+  /** Prometheus text exposition. */
+  async text(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The worker registry: one entry per worker id, holding at most one live
+ * connection and one session. A newer connection under the same id replaces
+ * the older one; the older connection's later close is recognised by its
+ * connection id and changes nothing (two workers are never merged, and one
+ * disconnect never removes another connection's entry).
+ *
+ * States: connected (a registered connection is attached); disconnected (no
+ * connection, gone for less than leaseMs); lost (gone for longer).
+ */
+import type { SessionId, WorkerId } from '../core/ids.js';
+import type { Session } from './session.js';
+
+export type WorkerState = 'connected' | 'disconnected' | 'lost';
+
+export interface WorkerEntry {
+  readonly workerId: WorkerId;
+  state: WorkerState;
+  /** Id of the registered connection currently attached, if any. */
+  connectionId: string | undefined;
+  session: Session | undefined;
+  /** Re-registrations of this (already known) worker. */
+  reconnects: number;
+  connectedAt: number | undefined;
+  disconnectedAt: number | undefined;
+  /** Monotonic ms of the disconnect, for the reconnect-duration histogram. */
+  disconnectedMono: number | undefined;
+  lastSeenAt: number | undefined;
+  concurrency: number;
+  kinds: ReadonlySet<string>;
+  draining: boolean;
+  rttMs: number | undefined;
+}
+
+/** A worker as the HTTP API lists it. */
+export interface WorkerView {
+  id: string;
+  state: WorkerState;
+  reconnects: number;
+  connectedAt: number | null;
+  disconnectedAt: number | null;
+  lastSeenAt: number | null;
+  running: number;
+  concurrency: number;
+  kinds: string[];
+  draining: boolean;
+  rttMs: number | null;
+  sessionId: string | null;
+}
+
+export class WorkerRegistry {
+  private readonly entries = new Map<WorkerId, WorkerEntry>();
+  /** Round-robin start for the assignment loop. */
+  private rotation = 0;
+
+  get(workerId: WorkerId): WorkerEntry | undefined {
+    return this.entries.get(workerId);
+  }
+
+  /** Returns the entry, creating it (state disconnected, no connection) if new. */
+  getOrCreate(workerId: WorkerId): { entry: WorkerEntry; known: boolean } {
+    const existing = this.entries.get(workerId);
+    if (existing !== undefined) return { entry: existing, known: true };
+    const entry: WorkerEntry = {
+      workerId,
+      state: 'disconnected',
+      connectionId: undefined,
+      session: undefined,
+      reconnects: 0,
+      connectedAt: undefined,
+      disconnectedAt: undefined,
+      disconnectedMono: undefined,
+      lastSeenAt: undefined,
+      concurrency: 0,
+      kinds: new Set(),
+      draining: false,
+      rttMs: undefined,
+    };
+    this.entries.set(workerId, entry);
+    return { entry, known: false };
+  }
+
+  /**
+   * Marks the entry disconnected if (and only if) connectionId is still its
+   * current connection. Returns whether anything changed.
+   */
+  detach(workerId: WorkerId, connectionId: string, now: number, mono: number): boolean {
+    const entry = this.entries.get(workerId);
+    if (entry === undefined || entry.connectionId !== connectionId) return false;
+    entry.connectionId = undefined;
+    entry.state = 'disconnected';
+    entry.disconnectedAt = now;
+    entry.disconnectedMono = mono;
+    entry.session?.detach(now);
+    return true;
+  }
+
+  all(): WorkerEntry[] {
+    return [...this.entries.values()];
+  }
+
+  /** Connected, non-draining workers, rotated by one on every call (round-robin). */
+  assignable(): WorkerEntry[] {
+    const list = [...this.entries.values()].filter((e) => e.state === 'connected' && !e.draining && e.session !== undefined);
+    if (list.length === 0) return list;
+    this.rotation = (this.rotation + 1) % list.length;
+    return [...list.slice(this.rotation), ...list.slice(0, this.rotation)];
+  }
+
+  /** Sum of unacked outbound messages over all sessions. */
+  outboxDepth(): number {
+    let n = 0;
+    for (const e of this.entries.values()) n += e.session?.outboxDepth ?? 0;
+    return n;
+  }
+
+  view(entry: WorkerEntry, running: number): WorkerView {
+    return {
+      id: entry.workerId,
+      state: entry.state,
+      reconnects: entry.reconnects,
+      connectedAt: entry.connectedAt ?? null,
+      disconnectedAt: entry.state === 'connected' ? null : (entry.disconnectedAt ?? null),
+      lastSeenAt: entry.lastSeenAt ?? null,
+      running,
+      concurrency: entry.concurrency,
+      kinds: [...entry.kinds].sort(),
+      draining: entry.draining,
+      rttMs: entry.rttMs ?? null,
+      sessionId: (entry.session?.id as SessionId | undefined) ?? null,
+    };
+  }
+}

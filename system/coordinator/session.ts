@@ -1,0 +1,154 @@
+/**
+ * A worker session: the reliable-delivery state that outlives one connection.
+ *
+ * Outbound (coordinator → worker): reliable messages (assign, abort,
+ * sync_result) get the next seq and stay buffered until the worker acks them;
+ * on resume everything above the worker's lastSeq is re-sent in order.
+ *
+ * Inbound (worker → coordinator): a reliable message is admitted once per seq
+ * (duplicates from re-sends are dropped) and the cumulative ack advances only
+ * when every message up to it has been committed by the engine, in seq order.
+ * The ack rides on every outgoing message; when nothing is going out an
+ * explicit `ack` is sent after ackDelayMs (at most one per interval).
+ */
+import type { Clock, TimerHandle } from '../core/clock.js';
+import type { SessionId, WorkerId } from '../core/ids.js';
+import { PROTOCOL_VERSION, type Abort, type Assign, type Outgoing, type SyncResult, type ToWorker } from '../protocol/messages.js';
+
+/** Where a session's frames go: the current connection (encodes, signs, counts). */
+export interface FrameSink {
+  send(msg: ToWorker): boolean;
+}
+
+export type ReliableOutgoing = Outgoing<Assign> | Outgoing<Abort> | Outgoing<SyncResult>;
+export type UnreliableOutgoing = Exclude<Outgoing<ToWorker>, ReliableOutgoing>;
+
+/** Result of admitting an inbound reliable seq. */
+export type Admission = 'new' | 'duplicate';
+
+export class Session {
+  private outSeq = 0;
+  private readonly unacked = new Map<number, ReliableOutgoing>();
+  private committedSeq = 0;
+  private readonly inflight = new Set<number>();
+  private readonly doneAhead = new Set<number>();
+  private lastAckSent = 0;
+  private ackTimer: TimerHandle | undefined;
+  private sink: FrameSink | undefined;
+  /** Epoch ms of the last detach while no connection is attached; undefined while attached. */
+  detachedAt: number | undefined;
+
+  constructor(
+    readonly id: SessionId,
+    readonly workerId: WorkerId,
+    private readonly clock: Clock,
+    private readonly ackDelayMs: number,
+  ) {}
+
+  /** Highest contiguous worker seq committed (what we ack). */
+  get committed(): number {
+    return this.committedSeq;
+  }
+
+  /** Reliable messages sent but not yet acknowledged by the worker. */
+  get outboxDepth(): number {
+    return this.unacked.size;
+  }
+
+  get attached(): boolean {
+    return this.sink !== undefined;
+  }
+
+  /** Binds the session to a (new) connection; call resend() after the `registered` reply. */
+  attach(sink: FrameSink): void {
+    this.sink = sink;
+    this.detachedAt = undefined;
+    this.lastAckSent = 0;
+  }
+
+  /** Re-sends, in order, every reliable message above the worker's lastSeq. */
+  resend(workerLastSeq: number): void {
+    this.onPeerAck(workerLastSeq);
+    for (const [seq, msg] of this.unacked) this.transmit(msg, seq);
+  }
+
+  /** The connection went away; messages keep queueing for a resume. */
+  detach(now: number): void {
+    this.sink = undefined;
+    this.detachedAt = now;
+    this.ackTimer?.cancel();
+    this.ackTimer = undefined;
+  }
+
+  /** Queues a reliable message (sent at once if attached, else on resume). */
+  sendReliable(msg: ReliableOutgoing): number {
+    this.outSeq += 1;
+    this.unacked.set(this.outSeq, msg);
+    if (this.sink !== undefined) this.transmit(msg, this.outSeq);
+    return this.outSeq;
+  }
+
+  /** Sends an unreliable message now if attached (dropped otherwise). */
+  sendUnreliable(msg: UnreliableOutgoing): boolean {
+    if (this.sink === undefined) return false;
+    return this.transmit(msg, undefined);
+  }
+
+  /** The worker acknowledged our messages up to ack (cumulative). */
+  onPeerAck(ack: number): void {
+    for (const seq of this.unacked.keys()) {
+      if (seq > ack) break;
+      this.unacked.delete(seq);
+    }
+  }
+
+  /** Admits an inbound reliable seq once; re-sends of admitted seqs are duplicates. */
+  admit(seq: number): Admission {
+    if (seq <= this.committedSeq || this.inflight.has(seq) || this.doneAhead.has(seq)) return 'duplicate';
+    this.inflight.add(seq);
+    return 'new';
+  }
+
+  /** The message with this seq is committed; advances the contiguous ack. */
+  commit(seq: number): void {
+    if (!this.inflight.delete(seq)) return;
+    this.doneAhead.add(seq);
+    while (this.doneAhead.delete(this.committedSeq + 1)) this.committedSeq += 1;
+    this.scheduleAck();
+  }
+
+  /** A duplicate of an already committed seq arrived: the worker missed our ack, send it again. */
+  reack(): void {
+    this.lastAckSent = Math.min(this.lastAckSent, this.committedSeq - 1);
+    this.scheduleAck();
+  }
+
+  /** Processing failed; the seq may be admitted again when the worker re-sends it. */
+  abandon(seq: number): void {
+    this.inflight.delete(seq);
+  }
+
+  /** Stops timers (session dropped). */
+  dispose(): void {
+    this.ackTimer?.cancel();
+    this.ackTimer = undefined;
+    this.sink = undefined;
+  }
+
+  private scheduleAck(): void {
+    if (this.ackTimer !== undefined || this.sink === undefined || this.committedSeq <= this.lastAckSent) return;
+    this.ackTimer = this.clock.setTimeout(() => {
+      this.ackTimer = undefined;
+      if (this.sink !== undefined && this.committedSeq > this.lastAckSent) this.transmit({ type: 'ack' }, undefined);
+    }, this.ackDelayMs);
+  }
+
+  private transmit(msg: Outgoing<ToWorker>, seq: number | undefined): boolean {
+    if (this.sink === undefined) return false;
+    const full = (seq === undefined
+      ? { v: PROTOCOL_VERSION, ...msg, ack: this.committedSeq }
+      : { v: PROTOCOL_VERSION, ...msg, seq, ack: this.committedSeq }) as ToWorker;
+    this.lastAckSent = Math.max(this.lastAckSent, this.committedSeq);
+    return this.sink.send(full);
+  }
+}
