@@ -1,0 +1,67 @@
+/**
+ * Durability of SqliteStore against kill -9: a child process acknowledges
+ * writes (prints them only after their promise resolved), is SIGKILLed mid
+ * stream, and every acknowledged write must be in the reopened database.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, expect, it } from 'vitest';
+import { SqliteStore } from '../../system/store/sqlite-store.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = join(here, '..', '..');
+const fixture = join(here, 'fixtures', 'sqlite-writer.ts');
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the writer until it acknowledged `wanted` submits, then SIGKILLs it; returns every acked line. */
+function runAndKill(dataDir: string, wanted: number): Promise<{ lines: string[]; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let buffered = '';
+    let stderr = '';
+    const lines: string[] = [];
+    let submits = 0;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      const parts = buffered.split('\n');
+      buffered = parts.pop() ?? ''; // a partial last line is not an ack
+      for (const line of parts) {
+        lines.push(line);
+        if (line.startsWith('sub ') && ++submits === wanted) child.kill('SIGKILL');
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (_code, signal) => {
+      if (signal !== 'SIGKILL') reject(new Error(`writer exited without being killed (signal ${signal}): ${stderr}`));
+      else resolve({ lines, signal });
+    });
+  });
+}
+
+it('loses no acknowledged submit or checkpoint when the process is killed with SIGKILL', async () => {
+  dir = mkdtempSync(join(tmpdir(), 'squall-kill-'));
+  const { lines } = await runAndKill(dir, 200);
+  const acked = lines.filter((l) => l.startsWith('sub ')).map((l) => l.slice(4));
+  const ackedCheckpoints = lines.filter((l) => l.startsWith('cp ')).map((l) => l.split(' ')[1]);
+  expect(acked.length).toBeGreaterThanOrEqual(200);
+
+  const store = SqliteStore.open(join(dir, 'squall.db'));
+  try {
+    const records = new Map((await store.loadAll()).map((r) => [r.executionId as string, r]));
+    expect(acked.filter((id) => !records.has(id))).toEqual([]);
+    expect(ackedCheckpoints.filter((id) => records.get(id ?? '')?.checkpoint?.seq !== 1)).toEqual([]);
+  } finally {
+    await store.close();
+  }
+});
