@@ -1,0 +1,187 @@
+/**
+ * The history a run leaves behind, in Jepsen's shape: an ordered list of
+ * records {index, time, process, type: invoke | ok | fail | info, f, value}.
+ *
+ * Two kinds of records:
+ *  - system events (SystemEvent from system/core/events.ts) the coordinator,
+ *    engine and workers emitted: type 'info', f = the event type, process =
+ *    the event's source, value = the event's fields (HistoryRecorder is an
+ *    EventSink, so it plugs in wherever events go);
+ *  - harness actions: submissions (invoke before submitting, ok once the
+ *    coordinator acknowledged with execution ids, fail when refused), faults
+ *    starting and stopping, phase changes, free-form info.
+ *
+ * `time` is the recorder's clock (the simulation's true virtual time, or the
+ * harness's wall clock live), not the emitter's possibly skewed `at`, which is
+ * kept in the value only when it differs. Records serialise to JSON lines.
+ */
+import type { Clock } from '../../system/core/clock.js';
+import type { EventSink, SystemEvent, SystemEventType } from '../../system/core/events.js';
+import { IllegalStateError, InvalidArgumentError } from '../../system/core/errors.js';
+
+export type RecordType = 'invoke' | 'ok' | 'fail' | 'info';
+
+/** Harness operations (f of harness records). */
+export const HARNESS_OPS = ['submit', 'fault', 'phase', 'note'] as const;
+export type HarnessOp = (typeof HARNESS_OPS)[number];
+
+export interface HistoryRecord {
+  /** Position in the history, from 0. */
+  index: number;
+  /** Recorder time in ms. */
+  time: number;
+  /** 'coordinator', a worker id, 'client' (submissions), 'nemesis' (faults) or 'harness'. */
+  process: string;
+  type: RecordType;
+  /** A SystemEvent type, or a HarnessOp. */
+  f: SystemEventType | HarnessOp;
+  value: Record<string, unknown>;
+}
+
+/** What a submit invoke says: a client reference and what was submitted. */
+export interface SubmitInvoke {
+  /** The harness's own name for this submission (workload item and number). */
+  ref: string;
+  kind: string;
+  /** Graph shape when a graph was submitted. */
+  graph?: string;
+  /** Retry policy as submitted (partial; the engine fills defaults). */
+  retry?: Record<string, unknown>;
+}
+/** What a submit ok says: the acknowledged execution ids (one, or a graph's). */
+export interface SubmitOk {
+  executionIds: string[];
+}
+
+/** A fault as recorded when it starts or stops. */
+export interface FaultDetails {
+  /** Stable per run: pairs start and stop. */
+  id: string;
+  action: string;
+  target: string;
+  /** Workers affected (resolved target), when known. */
+  workers?: string[];
+  /** Whether the coordinator is affected. */
+  coordinator?: boolean;
+  params?: Record<string, unknown>;
+  /** 'timeline' or 'swarm'. */
+  origin?: string;
+}
+
+/** Phases of a run: faults start, heal begins (all faults removed), the run ends. */
+export type Phase = 'faults' | 'heal' | 'end';
+
+/** Records a run's history. Implements EventSink; never throws into an emitter. */
+export class HistoryRecorder implements EventSink {
+  private readonly records: HistoryRecord[] = [];
+  private readonly open = new Map<number, string>();
+
+  constructor(private readonly clock: Pick<Clock, 'now'>) {}
+
+  /** EventSink: a system event becomes an info record. */
+  emit(event: SystemEvent): void {
+    const { type, at, source, ...rest } = event;
+    const time = this.clock.now();
+    const value: Record<string, unknown> = at === time ? rest : { ...rest, at };
+    this.push(source, 'info', type, value, time);
+  }
+
+  /** Before a submission is sent; returns the invoke's index to pass to recordOk/recordFail. */
+  recordInvoke(value: SubmitInvoke, process = 'client'): number {
+    const index = this.push(process, 'invoke', 'submit', { ...value });
+    this.open.set(index, process);
+    return index;
+  }
+
+  /** The coordinator acknowledged the submission (after commit) with these executions. */
+  recordOk(invokeIndex: number, value: SubmitOk): void {
+    this.complete(invokeIndex, 'ok', { ...value, invoke: invokeIndex });
+  }
+
+  /** The submission was refused or its outcome is unknown (`indeterminate`: Jepsen's info). */
+  recordFail(invokeIndex: number, error: { code: string; message: string }, indeterminate = false): void {
+    this.complete(invokeIndex, indeterminate ? 'info' : 'fail', { error, invoke: invokeIndex });
+  }
+
+  /** A fault started or stopped. */
+  recordFault(phase: 'start' | 'stop', details: FaultDetails): void {
+    this.push('nemesis', 'info', 'fault', { phase, ...details });
+  }
+
+  /** A phase began. */
+  recordPhase(phase: Phase): void {
+    this.push('harness', 'info', 'phase', { phase });
+  }
+
+  /** Anything else worth seeing next to the events (shown in violations). */
+  recordInfo(value: Record<string, unknown>, process = 'harness'): void {
+    this.push(process, 'info', 'note', value);
+  }
+
+  /** The records so far (a copy of the list; records are frozen). */
+  history(): HistoryRecord[] {
+    return [...this.records];
+  }
+
+  get length(): number {
+    return this.records.length;
+  }
+
+  private complete(invokeIndex: number, type: RecordType, value: Record<string, unknown>): void {
+    const process = this.open.get(invokeIndex);
+    if (process === undefined) {
+      throw new IllegalStateError(`no open submit invoke at index ${invokeIndex}; call recordInvoke first, and complete it once`);
+    }
+    this.open.delete(invokeIndex);
+    this.push(process, type, 'submit', value);
+  }
+
+  private push(process: string, type: RecordType, f: HistoryRecord['f'], value: Record<string, unknown>, time = this.clock.now()): number {
+    const index = this.records.length;
+    this.records.push(Object.freeze({ index, time, process, type, f, value }));
+    return index;
+  }
+}
+
+/** The SystemEvent a record holds, or undefined for harness records. */
+export function eventOf(r: HistoryRecord): SystemEvent | undefined {
+  if (r.type !== 'info' || (HARNESS_OPS as readonly string[]).includes(r.f)) return undefined;
+  const { at, ...rest } = r.value;
+  return { ...rest, type: r.f, at: typeof at === 'number' ? at : r.time, source: r.process } as SystemEvent;
+}
+
+/** The history as JSON lines (one record per line, trailing newline). */
+export function toJsonLines(history: readonly HistoryRecord[]): string {
+  return history.map((r) => JSON.stringify(r)).join('\n') + (history.length > 0 ? '\n' : '');
+}
+
+/** Parses JSON lines written by toJsonLines; throws InvalidArgumentError naming the bad line. */
+export function fromJsonLines(text: string): HistoryRecord[] {
+  const out: HistoryRecord[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    let r: unknown;
+    try {
+      r = JSON.parse(line);
+    } catch (err) {
+      throw new InvalidArgumentError(`history line ${i + 1} is not JSON: ${(err as Error).message}`, `line ${i + 1}`);
+    }
+    if (!isRecord(r)) throw new InvalidArgumentError(`history line ${i + 1} is not a history record {index,time,process,type,f,value}`, `line ${i + 1}`);
+    out.push(r);
+  });
+  return out;
+}
+
+function isRecord(r: unknown): r is HistoryRecord {
+  if (r === null || typeof r !== 'object') return false;
+  const o = r as Record<string, unknown>;
+  return (
+    typeof o.index === 'number' &&
+    typeof o.time === 'number' &&
+    typeof o.process === 'string' &&
+    (o.type === 'invoke' || o.type === 'ok' || o.type === 'fail' || o.type === 'info') &&
+    typeof o.f === 'string' &&
+    o.value !== null &&
+    typeof o.value === 'object'
+  );
+}

@@ -1,0 +1,29 @@
+/**
+ * The ten promises of ARCHITECTURE.md, numbered and named once. Scenario
+ * files name them in `checks.promises`; violations carry number and name.
+ */
+import { assert } from '../../system/core/errors.js';
+
+export const PROMISES = [
+  { number: 1, name: 'no-lost-work', title: 'No lost work' },
+  { number: 2, name: 'exactly-once', title: 'Exactly-once completion' },
+  { number: 3, name: 'no-double-ownership', title: 'No double ownership' },
+  { number: 4, name: 'order', title: 'Order' },
+  { number: 5, name: 'retries', title: 'Retries' },
+  { number: 6, name: 'checkpoints', title: 'Checkpoints' },
+  { number: 7, name: 'durability', title: 'Durability' },
+  { number: 8, name: 'auth', title: 'Auth' },
+  { number: 9, name: 'backoff', title: 'Backoff' },
+  { number: 10, name: 'liveness', title: 'Liveness of connections' },
+] as const;
+
+export type PromiseName = (typeof PROMISES)[number]['name'];
+export type PromiseNumber = (typeof PROMISES)[number]['number'];
+export const PROMISE_NAMES = PROMISES.map((p) => p.name) as [PromiseName, ...PromiseName[]];
+
+/** The promise entry for a name. */
+export function promiseByName(name: PromiseName): (typeof PROMISES)[number] {
+  const p = PROMISES.find((x) => x.name === name);
+  assert(p !== undefined, `unknown promise ${name}`);
+  return p;
+}

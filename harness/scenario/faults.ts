@@ -1,0 +1,172 @@
+/**
+ * The fault vocabulary of scenario files, one for simulation and live runs:
+ * Toxiproxy's toxic names (latency, bandwidth, timeout, reset_peer,
+ * slow_close, slicer, limit_data, and `down` for a disabled proxy) plus our
+ * extensions (corrupt, partition, pause, kill, restart, clock_skew).
+ *
+ * Attribute names are camelCase with a unit suffix; the Toxiproxy attribute
+ * each maps to is named in the comment. `stream` follows Toxiproxy: upstream
+ * is worker → coordinator, downstream is coordinator → worker; we default to
+ * `both` (Toxiproxy defaults to downstream) because a scenario usually means
+ * "the link is bad", not "one direction is bad".
+ */
+import { z } from 'zod';
+import { didYouMean } from './suggest.js';
+
+/** Non-negative whole milliseconds. */
+export const Ms = z.number().int().nonnegative();
+/** Positive whole number. */
+export const PosInt = z.number().int().positive();
+const Probability = z.number().min(0).max(1);
+
+const net = {
+  /** upstream: worker → coordinator; downstream: coordinator → worker. */
+  stream: z.enum(['both', 'upstream', 'downstream']).default('both'),
+  /** Probability the toxic applies to a given connection (rolled per connection, seeded). */
+  toxicity: Probability.default(1),
+};
+
+/** Network actions: they act on links (a worker's connection to the coordinator). */
+export const NETWORK_ACTIONS = [
+  'latency',
+  'bandwidth',
+  'timeout',
+  'reset_peer',
+  'slow_close',
+  'slicer',
+  'limit_data',
+  'down',
+  'corrupt',
+  'partition',
+] as const;
+/** Process actions: they act on nodes (the coordinator or workers). */
+export const PROCESS_ACTIONS = ['pause', 'kill', 'restart', 'clock_skew'] as const;
+export const ACTION_NAMES = [...NETWORK_ACTIONS, ...PROCESS_ACTIONS] as const;
+export type ActionName = (typeof ACTION_NAMES)[number];
+export const isNetworkAction = (a: ActionName): boolean => (NETWORK_ACTIONS as readonly string[]).includes(a);
+
+/** One side of a partition: an endpoint name (coordinator, worker id, group) or a list of them. */
+const Side = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+const actionOptions = [
+  /** Toxiproxy latency: `latency`, `jitter`. */
+  z.strictObject({ type: z.literal('latency'), ms: Ms, jitterMs: Ms.default(0), ...net }),
+  /** Toxiproxy bandwidth: `rate` in KB/s (kilobytes per second, despite the name). */
+  z.strictObject({ type: z.literal('bandwidth'), kbps: z.number().positive(), ...net }),
+  /** Toxiproxy timeout: data stops; closed after timeoutMs, never when 0 (a blackhole). */
+  z.strictObject({ type: z.literal('timeout'), timeoutMs: Ms.default(0), ...net }),
+  /** Toxiproxy reset_peer: TCP RST after timeoutMs (0: at once). */
+  z.strictObject({ type: z.literal('reset_peer'), timeoutMs: Ms.default(0), ...net }),
+  /** Toxiproxy slow_close: the close is delayed by delayMs. */
+  z.strictObject({ type: z.literal('slow_close'), delayMs: Ms, ...net }),
+  /** Toxiproxy slicer: `average_size`, `size_variation` (bytes), `delay` (µs). */
+  z.strictObject({
+    type: z.literal('slicer'),
+    averageSize: PosInt,
+    sizeVariation: z.number().int().nonnegative().default(0),
+    delayUs: z.number().int().nonnegative().default(0),
+    ...net,
+  }),
+  /** Toxiproxy limit_data: the connection closes after `bytes`. */
+  z.strictObject({ type: z.literal('limit_data'), bytes: PosInt, ...net }),
+  /** Toxiproxy `enabled: false`: the link is down, new connections are refused. */
+  z.strictObject({ type: z.literal('down') }),
+  /** Extension: each frame is corrupted (bit flips) with this probability. */
+  z.strictObject({ type: z.literal('corrupt'), probability: Probability, ...net }),
+  /**
+   * Extension: endpoints on different sides cannot talk. `groups` lists the
+   * sides (each an endpoint name or a list of names); the coordinator joins
+   * side 0 unless named. With oneWay only traffic leaving side 0 is dropped
+   * (side 0 cannot reach the others, the others still reach side 0):
+   * a half-open connection.
+   */
+  z.strictObject({ type: z.literal('partition'), groups: z.array(Side).min(2), oneWay: z.boolean().default(false) }),
+  /** Extension: SIGSTOP for the fault's duration, then SIGCONT. */
+  z.strictObject({ type: z.literal('pause') }),
+  /** Extension: kill -9; restarted after `for` (or at heal when `for` is absent). */
+  z.strictObject({ type: z.literal('kill') }),
+  /** Extension: kill -9 and start again at once (same data dir / store). */
+  z.strictObject({ type: z.literal('restart') }),
+  /** Extension: the target's clock runs `ms` ahead (negative: behind). */
+  z.strictObject({ type: z.literal('clock_skew'), ms: z.number().int() }),
+] as const;
+
+/** A fault action as an object: `{type: <name>, ...attributes}`. */
+export const FaultActionObject = z.discriminatedUnion('type', actionOptions, {
+    error: (iss) => {
+      if (iss.code !== 'invalid_union') return undefined;
+      const input = iss.input as { type?: unknown } | undefined;
+      const got = input !== null && typeof input === 'object' ? input.type : undefined;
+      if (typeof got !== 'string') return `missing action type: one of ${ACTION_NAMES.join(', ')}`;
+      return `unknown action "${got}"${didYouMean(got, ACTION_NAMES)}; expected one of ${ACTION_NAMES.join(', ')}`;
+    },
+});
+
+/** A fault action: `{type: <name>, ...attributes}`, or just the name when defaults suffice. */
+export const FaultAction = z.preprocess((v) => (typeof v === 'string' ? { type: v } : v), FaultActionObject);
+export type FaultAction = z.output<typeof FaultAction>;
+
+/**
+ * One entry of the fault timeline. `at` and `for` are ms from the start of the
+ * run; a fault without `for` lasts until the fault phase ends. `repeat`
+ * re-applies it `count` times, `everyMs` apart (a flapping link).
+ *
+ * `target` is `coordinator`, `all-workers`, a worker id (`w1`..`wN`), a group
+ * name, or a link `A<->B` between two of those (network actions only). A
+ * network action on a node target applies to every link of that node.
+ * Partitions name their sides in `action.groups` and ignore `target`.
+ */
+export const Fault = z.strictObject({
+  at: Ms,
+  for: PosInt.optional(),
+  target: z.string().min(1).default('all-workers'),
+  action: FaultAction,
+  repeat: z.strictObject({ everyMs: PosInt, count: PosInt }).optional(),
+  /** Free text shown in reports. */
+  note: z.string().optional(),
+});
+export type Fault = z.output<typeof Fault>;
+
+export const SWARM_TARGETS = ['workers', 'groups', 'coordinator', 'links'] as const;
+
+/**
+ * Random faults drawn from the seed, as TigerBeetle's VOPR does: how many
+ * (`faults` in total, or `ratePerMin` over the fault phase; 10 in total when
+ * neither is given, see swarmFaultCount), which actions,
+ * which kinds of target, and the ranges parameters are drawn from.
+ */
+export const Swarm = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    faults: PosInt.optional(),
+    ratePerMin: z.number().positive().optional(),
+    actions: z
+      .array(z.enum(ACTION_NAMES))
+      .min(1)
+      .default(['latency', 'down', 'timeout', 'reset_peer', 'corrupt', 'partition', 'pause', 'kill']),
+    targets: z.array(z.enum(SWARM_TARGETS)).min(1).default(['workers', 'groups']),
+    minDurationMs: PosInt.default(200),
+    maxDurationMs: PosInt.default(5_000),
+    /** At most this many swarm faults active at once. */
+    maxConcurrent: PosInt.default(3),
+    maxLatencyMs: PosInt.default(500),
+    maxSkewMs: PosInt.default(2_000),
+    maxCorruptProbability: Probability.default(0.05),
+  })
+  .refine((s) => s.faults === undefined || s.ratePerMin === undefined, {
+    message: 'give either faults (a count) or ratePerMin, not both',
+    path: ['ratePerMin'],
+  })
+  .refine((s) => s.minDurationMs <= s.maxDurationMs, {
+    message: 'minDurationMs must be <= maxDurationMs',
+    path: ['minDurationMs'],
+  });
+export type Swarm = z.output<typeof Swarm>;
+
+/** How many swarm faults a run draws. */
+export function swarmFaultCount(swarm: Swarm, faultsMs: number): number {
+  if (!swarm.enabled) return 0;
+  if (swarm.faults !== undefined) return swarm.faults;
+  if (swarm.ratePerMin !== undefined) return Math.round((swarm.ratePerMin * faultsMs) / 60_000);
+  return 10;
+}

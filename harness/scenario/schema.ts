@@ -1,0 +1,235 @@
+/**
+ * The scenario file schema (zod; the JSON Schema for editors is generated from
+ * it into scenarios/schema.json by gen-json-schema.ts). A scenario means the
+ * same thing in simulation and live.
+ *
+ * A run has two phases: `phases.faultsMs` of faults (the timeline in `faults`
+ * plus `swarm` faults drawn from the seed), then heal: every fault still active
+ * is removed (links healed, paused processes resumed, killed ones restarted,
+ * skew reset) and the system must converge within `phases.healMs`.
+ *
+ *   name, description, seed (default 1)
+ *   fleet        workers (ids w1..wN, see workerIds), concurrency, groups
+ *                (named sets of workers by count, id range or ids), backoff
+ *                {strategy, initialMs, maxMs, multiplier}, heartbeatMs, ...
+ *   coordinator  heartbeatMs, heartbeatTimeoutMs, leaseMs, store, secret, ...
+ *   workload     items: {kind, count, at | ratePerSec, params, failureRate,
+ *                failTimes, retry, timeoutMs, priority, graph}; flood
+ *   faults       timeline of {at, for?, target, action, repeat?} (faults.ts)
+ *   swarm        random faults from the seed (faults.ts)
+ *   phases       faultsMs, healMs
+ *   checks       which of the ten promises to check (default all) + tolerances
+ *   slo          reconnect p50/p99, all work done within T after heal, ...
+ *
+ * Every object is strict: an unknown key is an error (with a "did you mean").
+ * Types: `ScenarioInput` is what a file may say, `Scenario` is the validated,
+ * defaulted result the runners consume. Helpers for runners: workerIds,
+ * executionCount, enabledPromises, faultTimeline here; resolveGroups,
+ * resolveEndpoint, resolveTarget in targets.ts. ScenarioSchema (structure +
+ * cross-field rules) is in validate.ts; loadScenario/parseScenario in loader.ts.
+ */
+import { z } from 'zod';
+import { RETRY_STRATEGIES } from '../../system/engine/model.js';
+import { PROMISE_NAMES } from '../check/promises.js';
+import { Fault, Ms, PosInt, Swarm } from './faults.js';
+
+export { Fault, FaultAction, Swarm, ACTION_NAMES, NETWORK_ACTIONS, PROCESS_ACTIONS } from './faults.js';
+export type { ActionName } from './faults.js';
+
+export const BACKOFF_STRATEGIES = ['none', 'full-jitter', 'equal-jitter', 'decorrelated-jitter'] as const;
+
+/** Worker reconnect backoff; the cap is applied before jitter. */
+export const Backoff = z.strictObject({
+  strategy: z.enum(BACKOFF_STRATEGIES).default('full-jitter'),
+  initialMs: Ms.default(100),
+  maxMs: PosInt.default(10_000),
+  multiplier: z.number().min(1).default(2),
+});
+export type Backoff = z.output<typeof Backoff>;
+
+/** A named set of workers: the first `count` not yet grouped, an id range, or explicit ids. */
+export const WorkerGroup = z.union([
+  z.strictObject({ name: z.string().min(1), count: PosInt }),
+  z.strictObject({ name: z.string().min(1), from: PosInt, to: PosInt }),
+  z.strictObject({ name: z.string().min(1), ids: z.array(z.string().min(1)).min(1) }),
+], { error: () => 'a group is {name, count}, {name, from, to} (1-based, inclusive) or {name, ids: [...]}' });
+export type WorkerGroup = z.output<typeof WorkerGroup>;
+
+export const Fleet = z.strictObject({
+  /** Number of workers; their ids are `${idPrefix}1` .. `${idPrefix}N`. */
+  workers: PosInt,
+  /** Tasks each worker runs at once. */
+  concurrency: PosInt.default(4),
+  idPrefix: z.string().min(1).default('w'),
+  groups: z.array(WorkerGroup).default([]),
+  backoff: Backoff.prefault({}),
+  /** Worker heartbeat interval; undefined: use the coordinator's (sent in `welcome`). */
+  heartbeatMs: PosInt.optional(),
+  /** Worker-side half-open detection; undefined: use the coordinator's. */
+  heartbeatTimeoutMs: PosInt.optional(),
+  /** Outbox bound (messages); results and checkpoints are never dropped. */
+  outboxLimit: PosInt.optional(),
+  /** Task kinds the workers accept; undefined: every built-in kind. */
+  kinds: z.array(z.string().min(1)).optional(),
+});
+export type Fleet = z.output<typeof Fleet>;
+
+export const Coordinator = z.strictObject({
+  heartbeatMs: PosInt.default(1_000),
+  heartbeatTimeoutMs: PosInt.default(3_000),
+  leaseMs: PosInt.default(5_000),
+  /** Simulation always uses the in-memory store with crash semantics; live may use sqlite. */
+  store: z.enum(['memory', 'sqlite']).default('memory'),
+  /** HMAC secret for registration; undefined: no authentication. */
+  secret: z.string().min(1).optional(),
+  /** Per-message signatures (needs `secret`). */
+  signMessages: z.boolean().default(false),
+  /** Global limit of running executions; undefined: only per-worker concurrency. */
+  maxConcurrency: PosInt.optional(),
+  maxFrameBytes: PosInt.optional(),
+});
+export type Coordinator = z.output<typeof Coordinator>;
+
+export const GRAPH_SHAPES = ['none', 'chain', 'fanout', 'diamond', 'random-dag'] as const;
+
+/**
+ * Shape of each submission. none: one execution. chain: size in a line.
+ * fanout: one root, size-1 children. diamond: root, size-2 middles, one sink.
+ * random-dag: size nodes, an edge i→j (i<j) with edgeProbability (seeded).
+ */
+export const Graph = z.strictObject({
+  shape: z.enum(GRAPH_SHAPES).default('none'),
+  size: z.number().int().min(2).default(4),
+  edgeProbability: z.number().min(0).max(1).default(0.3),
+});
+export type Graph = z.output<typeof Graph>;
+
+export const Retry = z.strictObject({
+  strategy: z.enum(RETRY_STRATEGIES).optional(),
+  maxRetries: z.number().int().nonnegative().optional(),
+  delayMs: Ms.optional(),
+  maxDelayMs: Ms.optional(),
+});
+export type Retry = z.output<typeof Retry>;
+
+/**
+ * A batch of submissions: `count` submissions (graphs, when `graph.shape` is
+ * not none) of one task kind, all at `at` or spread at `ratePerSec` from `at`.
+ * `failureRate` of the executions (drawn from the seed) fail their first
+ * `failTimes` attempts (`always`: every attempt).
+ */
+export const WorkloadItem = z.strictObject({
+  name: z.string().min(1).optional(),
+  kind: z.string().min(1),
+  count: PosInt,
+  at: Ms.default(0),
+  ratePerSec: z.number().positive().optional(),
+  params: z.record(z.string(), z.unknown()).default({}),
+  failureRate: z.number().min(0).max(1).default(0),
+  failTimes: z.union([PosInt, z.literal('always')]).default('always'),
+  retry: Retry.optional(),
+  timeoutMs: PosInt.optional(),
+  priority: z.enum(['low', 'medium', 'high', 'critical']).default('medium'),
+  graph: Graph.prefault({}),
+});
+export type WorkloadItem = z.output<typeof WorkloadItem>;
+
+/** Every worker sends `messagesPerSec` progress messages of `bytes` each while connected. */
+export const Flood = z.strictObject({
+  messagesPerSec: z.number().positive(),
+  bytes: PosInt,
+  /** Only while the fault phase lasts (default) or for the whole run. */
+  during: z.enum(['faults', 'run']).default('faults'),
+});
+export type Flood = z.output<typeof Flood>;
+
+export const Workload = z.strictObject({
+  items: z.array(WorkloadItem).default([]),
+  flood: Flood.optional(),
+});
+export type Workload = z.output<typeof Workload>;
+
+export const Phases = z.strictObject({
+  /** Length of the fault phase (ms of simulated or real time). */
+  faultsMs: PosInt.default(10_000),
+  /** Bound on convergence after faults stop: all accepted work terminal, workers reconnected. */
+  healMs: PosInt.default(30_000),
+});
+export type Phases = z.output<typeof Phases>;
+
+/** Which promises to check and the tolerances of the timing checks. */
+export const Checks = z.strictObject({
+  promises: z.union([z.literal('all'), z.array(z.enum(PROMISE_NAMES)).min(1)]).default('all'),
+  skip: z.array(z.enum(PROMISE_NAMES)).default([]),
+  /** Slack for timing checks (retry delays, heartbeat detection): scheduling and latency. */
+  toleranceMs: Ms.default(250),
+  /** After heal every worker is connected again within this; default backoff.maxMs + heartbeatTimeoutMs + toleranceMs. */
+  maxReconnectBoundMs: PosInt.optional(),
+  /** Minimum fraction of distinct delays among backoff events at the cap (lockstep detection). */
+  minCapSpread: z.number().min(0).max(1).default(0.5),
+});
+export type Checks = z.output<typeof Checks>;
+
+export const Slo = z.strictObject({
+  reconnectP50Ms: PosInt.optional(),
+  reconnectP99Ms: PosInt.optional(),
+  /** All accepted work terminal within this many ms after heal starts. */
+  allWorkDoneWithinMs: PosInt.optional(),
+  maxLostCompletions: z.number().int().nonnegative().default(0),
+  maxDuplicateCompletions: z.number().int().nonnegative().default(0),
+});
+export type Slo = z.output<typeof Slo>;
+
+/**
+ * The structure of a scenario. The full schema, with the cross-field rules
+ * (targets exist, groups fit the fleet, faults end within the fault phase), is
+ * `ScenarioSchema` in validate.ts; load files with loader.ts.
+ */
+export const ScenarioObject = z.strictObject({
+  /** JSON Schema reference for editors; ignored. */
+  $schema: z.string().optional(),
+  name: z
+    .string()
+    .min(1)
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'name must be kebab-case (a-z, 0-9, -)'),
+  description: z.string().min(1),
+  seed: z.number().int().nonnegative().default(1),
+  fleet: Fleet,
+  coordinator: Coordinator.prefault({}),
+  workload: Workload.prefault({}),
+  faults: z.array(Fault).default([]),
+  swarm: Swarm.optional(),
+  phases: Phases.prefault({}),
+  checks: Checks.prefault({}),
+  slo: Slo.prefault({}),
+});
+
+export type Scenario = z.output<typeof ScenarioObject>;
+export type ScenarioInput = z.input<typeof ScenarioObject>;
+
+/** Worker ids of a fleet, in order: `${idPrefix}1` .. `${idPrefix}N`. */
+export function workerIds(fleet: Pick<Fleet, 'workers' | 'idPrefix'>): string[] {
+  return Array.from({ length: fleet.workers }, (_, i) => `${fleet.idPrefix}${i + 1}`);
+}
+
+/** Executions one workload item submits in total (graphs count their nodes). */
+export function executionCount(item: WorkloadItem): number {
+  return item.graph.shape === 'none' ? item.count : item.count * item.graph.size;
+}
+
+/** The promises a scenario asks to check, in order. */
+export function enabledPromises(checks: Checks): (typeof PROMISE_NAMES)[number][] {
+  const wanted = checks.promises === 'all' ? PROMISE_NAMES : checks.promises;
+  return PROMISE_NAMES.filter((p) => wanted.includes(p) && !checks.skip.includes(p));
+}
+
+/** Timeline entries with `repeat` expanded, sorted by `at` (stable). */
+export function faultTimeline(faults: readonly Fault[]): Omit<Fault, 'repeat'>[] {
+  const out: Omit<Fault, 'repeat'>[] = [];
+  for (const f of faults) {
+    const { repeat, ...one } = f;
+    const n = repeat?.count ?? 1;
+    for (let i = 0; i < n; i++) out.push({ ...one, at: one.at + i * (repeat?.everyMs ?? 0) });
+  }
+  return out.map((f, i) => ({ f, i })).sort((a, b) => a.f.at - b.f.at || a.i - b.i).map((x) => x.f);
+}

@@ -1,0 +1,123 @@
+/**
+ * Names in a scenario resolved to concrete nodes: worker groups to worker ids,
+ * fault targets to nodes or links, partition sides to sets of nodes. The
+ * simulation and live runners both use these, so `target: east` means the same
+ * workers in both.
+ */
+import { InvalidArgumentError } from '../../system/core/errors.js';
+import type { FaultAction } from './faults.js';
+import type { Fleet } from './schema.js';
+import { workerIds } from './schema.js';
+
+/** A set of nodes: possibly the coordinator, and some workers (ids in fleet order). */
+export interface NodeSet {
+  coordinator: boolean;
+  workers: string[];
+}
+
+/** A fault target: every link of some nodes, or the links between two node sets. */
+export type ResolvedTarget = { kind: 'nodes'; nodes: NodeSet } | { kind: 'link'; a: NodeSet; b: NodeSet };
+
+type FleetLike = Pick<Fleet, 'workers' | 'idPrefix' | 'groups'>;
+
+/** Reserved endpoint names. */
+export const COORDINATOR = 'coordinator';
+export const ALL_WORKERS = 'all-workers';
+export const LINK_SEPARATOR = '<->';
+
+/** Groups resolved to worker ids, plus what was wrong (path relative to fleet.groups). */
+export function groupsOf(fleet: FleetLike): { groups: Map<string, string[]>; problems: { path: (string | number)[]; message: string }[] } {
+  const ids = workerIds(fleet);
+  const known = new Set(ids);
+  const groups = new Map<string, string[]>();
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  let next = 0;
+  fleet.groups.forEach((g, i) => {
+    if (g.name === COORDINATOR || g.name === ALL_WORKERS || known.has(g.name) || g.name.includes(LINK_SEPARATOR)) {
+      problems.push({ path: [i, 'name'], message: `group name "${g.name}" is reserved or a worker id; pick another name` });
+    }
+    if (groups.has(g.name)) problems.push({ path: [i, 'name'], message: `duplicate group name "${g.name}"` });
+    let members: string[] = [];
+    if ('count' in g) {
+      if (next + g.count > ids.length) {
+        problems.push({
+          path: [i, 'count'],
+          message: `group "${g.name}" needs ${g.count} workers but only ${ids.length - next} are left of ${ids.length}`,
+        });
+      }
+      members = ids.slice(next, next + g.count);
+      next += g.count;
+    } else if ('from' in g) {
+      if (g.from > g.to || g.to > ids.length) {
+        problems.push({ path: [i, 'to'], message: `range ${g.from}..${g.to} must satisfy 1 <= from <= to <= ${ids.length} (fleet.workers)` });
+      }
+      members = ids.slice(g.from - 1, Math.min(g.to, ids.length));
+    } else {
+      g.ids.forEach((id, j) => {
+        if (!known.has(id)) problems.push({ path: [i, 'ids', j], message: `unknown worker id "${id}"; ids are ${ids[0]}..${ids[ids.length - 1]}` });
+      });
+      members = g.ids.filter((id) => known.has(id));
+    }
+    groups.set(g.name, members);
+  });
+  return { groups, problems };
+}
+
+/** Groups resolved to worker ids; throws InvalidArgumentError when they do not fit the fleet. */
+export function resolveGroups(fleet: FleetLike): Map<string, string[]> {
+  const { groups, problems } = groupsOf(fleet);
+  const first = problems[0];
+  if (first !== undefined) throw new InvalidArgumentError(first.message, ['fleet', 'groups', ...first.path].join('.'));
+  return groups;
+}
+
+/** Every name a target may use (for validation and suggestions). */
+export function endpointNames(fleet: FleetLike): string[] {
+  return [COORDINATOR, ALL_WORKERS, ...fleet.groups.map((g) => g.name), ...workerIds(fleet)];
+}
+
+/** One endpoint name (coordinator, all-workers, group, worker id) to nodes; undefined when unknown. */
+export function resolveEndpoint(fleet: FleetLike, name: string, groups = groupsOf(fleet).groups): NodeSet | undefined {
+  if (name === COORDINATOR) return { coordinator: true, workers: [] };
+  if (name === ALL_WORKERS) return { coordinator: false, workers: workerIds(fleet) };
+  const g = groups.get(name);
+  if (g !== undefined) return { coordinator: false, workers: [...g] };
+  const ids = workerIds(fleet);
+  return ids.includes(name) ? { coordinator: false, workers: [name] } : undefined;
+}
+
+/** A fault's `target` to nodes or a link; throws InvalidArgumentError naming the unknown endpoint. */
+export function resolveTarget(fleet: FleetLike, target: string): ResolvedTarget {
+  const groups = groupsOf(fleet).groups;
+  const one = (name: string): NodeSet => {
+    const r = resolveEndpoint(fleet, name.trim(), groups);
+    if (r === undefined) throw new InvalidArgumentError(`unknown target "${name.trim()}"`, 'target');
+    return r;
+  };
+  const parts = target.split(LINK_SEPARATOR);
+  if (parts.length === 1) return { kind: 'nodes', nodes: one(target) };
+  if (parts.length !== 2) throw new InvalidArgumentError(`a link target is "A<->B", got "${target}"`, 'target');
+  return { kind: 'link', a: one(parts[0] ?? ''), b: one(parts[1] ?? '') };
+}
+
+/**
+ * A partition's sides as node sets. The coordinator joins side 0 unless a side
+ * names it; nodes no side names are not affected.
+ */
+export function resolvePartition(fleet: FleetLike, action: Extract<FaultAction, { type: 'partition' }>): NodeSet[] {
+  const groups = groupsOf(fleet).groups;
+  const sides = action.groups.map((side) => {
+    const names = typeof side === 'string' ? [side] : side;
+    const set: NodeSet = { coordinator: false, workers: [] };
+    for (const n of names) {
+      const r = resolveEndpoint(fleet, n, groups);
+      if (r === undefined) throw new InvalidArgumentError(`unknown partition member "${n}"`, 'action.groups');
+      set.coordinator ||= r.coordinator;
+      for (const w of r.workers) if (!set.workers.includes(w)) set.workers.push(w);
+    }
+    return set;
+  });
+  const first = sides[0];
+  if (first !== undefined && !sides.some((s) => s.coordinator)) first.coordinator = true;
+  return sides;
+}
