@@ -1,0 +1,173 @@
+/**
+ * The HTTP API, route for route Toxiproxy 2.x (api.go): JSON bodies, 201 for
+ * a created proxy, 200 for a created toxic, 204 for deletes and reset, error
+ * bodies `{"error","status"}` sent like Go's http.Error (text/plain, newline),
+ * 404 "404 page not found" for unknown paths, 405 for a wrong method, and 403
+ * for browsers (User-Agent "Mozilla/...").
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Logger } from '../../system/core/logger.js';
+import { ApiError, toApiError } from './api-error.js';
+import type { ProxyCollection } from './collection.js';
+import { toxicJson } from './toxic-spec.js';
+
+/** The Toxiproxy version this API matches. */
+export const TOXIPROXY_VERSION = '2.12.0';
+
+type Handler = (req: { params: string[]; body: string }) => Promise<Reply> | Reply;
+type Reply = { status: number; json?: unknown; raw?: string; contentType?: string };
+
+interface Route {
+  readonly pattern: readonly string[]; // '*' = one path segment
+  readonly methods: Readonly<Record<string, Handler>>;
+}
+
+function ok(json: unknown, status = 200): Reply {
+  return { status, json };
+}
+const noContent: Reply = { status: 204 };
+
+function routes(c: ProxyCollection): Route[] {
+  return [
+    { pattern: ['reset'], methods: { POST: async () => (await c.reset(), noContent) } },
+    {
+      pattern: ['proxies'],
+      methods: { GET: () => ok(c.index()), POST: async ({ body }) => ok(await c.create(body), 201) },
+    },
+    {
+      pattern: ['populate'],
+      methods: {
+        POST: async ({ body }) => {
+          const r = await c.populate(body);
+          const json = r.error === undefined ? { proxies: r.proxies } : { ...r.error.body(), proxies: r.proxies };
+          return ok(json, r.error?.status ?? 201);
+        },
+      },
+    },
+    {
+      pattern: ['proxies', '*'],
+      methods: {
+        GET: ({ params: [p] }) => ok(c.get(p as string).toJSON()),
+        POST: async ({ params: [p], body }) => ok(await c.update(p as string, body)),
+        PATCH: async ({ params: [p], body }) => ok(await c.update(p as string, body)),
+        DELETE: ({ params: [p] }) => (c.remove(p as string), noContent),
+      },
+    },
+    {
+      pattern: ['proxies', '*', 'toxics'],
+      methods: {
+        GET: ({ params: [p] }) => ok(c.get(p as string).toxicList().map(toxicJson)),
+        POST: ({ params: [p], body }) => ok(c.addToxic(p as string, body)),
+      },
+    },
+    {
+      pattern: ['proxies', '*', 'toxics', '*'],
+      methods: {
+        GET: ({ params: [p, t] }) => ok(c.getToxic(p as string, t as string)),
+        POST: ({ params: [p, t], body }) => ok(c.updateToxic(p as string, t as string, body)),
+        PATCH: ({ params: [p, t], body }) => ok(c.updateToxic(p as string, t as string, body)),
+        DELETE: ({ params: [p, t] }) => (c.get(p as string).removeToxic(t as string), noContent),
+      },
+    },
+    {
+      pattern: ['version'],
+      methods: {
+        GET: () => ({ status: 200, raw: `{"version": "${TOXIPROXY_VERSION}"}\n`, contentType: 'application/json;charset=utf-8' }),
+      },
+    },
+  ];
+}
+
+function match(route: Route, segments: readonly string[]): string[] | undefined {
+  if (route.pattern.length !== segments.length) return undefined;
+  const params: string[] = [];
+  for (let i = 0; i < segments.length; i++) {
+    const want = route.pattern[i];
+    const got = segments[i] as string;
+    if (want === '*') {
+      if (got === '') return undefined;
+      params.push(got);
+    } else if (want !== got) return undefined;
+  }
+  return params;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    req.on('data', (d: Buffer) => parts.push(d));
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  if (reply.status === 204) {
+    res.writeHead(204).end();
+    return;
+  }
+  const text = reply.raw ?? JSON.stringify(reply.json);
+  res.writeHead(reply.status, { 'Content-Type': reply.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Go's http.Error: overrides the content type with text/plain and appends a newline. */
+function sendError(res: ServerResponse, status: number, text: string): void {
+  const body = `${text}\n`;
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+/** Builds the request listener serving a collection. */
+export function createApiHandler(collection: ProxyCollection, logger: Logger): RequestListener {
+  const table = routes(collection);
+  return (req, res) => {
+    void (async () => {
+      const method = req.method ?? 'GET';
+      const url = new URL(req.url ?? '/', 'http://proxy.invalid');
+      if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) {
+        sendError(res, 403, 'User agent not allowed');
+        return;
+      }
+      let segments: string[];
+      try {
+        segments = url.pathname.split('/').slice(1).map(decodeURIComponent);
+      } catch {
+        sendError(res, 404, '404 page not found');
+        return;
+      }
+      let pathMatched = false;
+      for (const route of table) {
+        const params = match(route, segments);
+        if (params === undefined) continue;
+        pathMatched = true;
+        const handler = route.methods[method];
+        if (handler === undefined) continue;
+        const body = await readBody(req);
+        try {
+          const reply = await handler({ params, body });
+          logger.debug({ method, url: req.url, status: reply.status }, 'api');
+          send(res, reply);
+        } catch (err) {
+          const apiErr = toApiError(err);
+          if (!(err instanceof ApiError)) logger.warn({ err: apiErr.message }, 'Error did not include status code');
+          logger.debug({ method, url: req.url, status: apiErr.status, error: apiErr.message }, 'api');
+          sendError(res, apiErr.status, JSON.stringify(apiErr.body()));
+        }
+        return;
+      }
+      if (pathMatched) {
+        res.writeHead(405).end();
+        return;
+      }
+      sendError(res, 404, '404 page not found');
+    })().catch((err: unknown) => {
+      logger.error({ err: err instanceof Error ? err.message : String(err) }, 'proxy API handler failed');
+      if (!res.headersSent) sendError(res, 500, JSON.stringify({ error: 'internal error', status: 500 }));
+    });
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * One named proxy: a TCP listener that dials its upstream per client and runs
+ * the proxy's toxics on each connection. Mirrors Toxiproxy's Proxy: enabling
+ * listens (port 0 picks one, and `listen` then names the real port, so a
+ * later re-enable reuses it); disabling closes the listener and every
+ * connection; toxic changes reach live connections.
+ */
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { Clock } from '../../system/core/clock.js';
+import type { Logger } from '../../system/core/logger.js';
+import type { Random } from '../../system/core/random.js';
+import { apiErrors } from './api-error.js';
+import { Connection } from './connection.js';
+import { Direction, toxicJson, type Toxic, type ToxicJson } from './toxic-spec.js';
+
+/** The wire shape of a proxy, in Go's field order. */
+export interface ProxyJson {
+  name: string;
+  listen: string;
+  upstream: string;
+  enabled: boolean;
+  toxics: ToxicJson[];
+}
+
+export interface ProxyDeps {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly random: Random;
+}
+
+/** Splits "host:port" / "[v6]:port" like Go's net.SplitHostPort (port may be empty = 0). */
+export function splitHostPort(addr: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d*)$/.exec(addr);
+  if (m === null) throw new Error(`listen tcp ${addr}: address ${addr}: missing port in address`);
+  const host = m[1] ?? m[2] ?? '';
+  const port = m[3] === '' || m[3] === undefined ? 0 : Number(m[3]);
+  if (!Number.isInteger(port) || port > 65535) throw new Error(`listen tcp ${addr}: address ${addr}: invalid port`);
+  return { host, port };
+}
+
+function formatAddr(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+export class Proxy {
+  readonly name: string;
+  listen: string;
+  upstream: string;
+  enabled = false;
+  /** Toxics in creation order; Toxiproxy lists upstream ones first, then downstream. */
+  private readonly toxics: Toxic[] = [];
+  private server: Server | undefined;
+  private readonly connections = new Set<Connection>();
+  private connSeq = 0;
+
+  constructor(
+    name: string,
+    listen: string,
+    upstream: string,
+    private readonly deps: ProxyDeps,
+  ) {
+    this.name = name;
+    this.listen = listen;
+    this.upstream = upstream;
+  }
+
+  toJSON(): ProxyJson {
+    return { name: this.name, listen: this.listen, upstream: this.upstream, enabled: this.enabled, toxics: this.toxicList().map(toxicJson) };
+  }
+
+  /** Toxics as Toxiproxy orders them: the upstream chain, then the downstream chain. */
+  toxicList(): Toxic[] {
+    return [...this.toxics.filter((t) => t.direction === Direction.Upstream), ...this.toxics.filter((t) => t.direction === Direction.Downstream)];
+  }
+
+  getToxic(name: string): Toxic | undefined {
+    return this.toxics.find((t) => t.name === name);
+  }
+
+  /** Number of live proxied connections. */
+  connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Starts listening; a no-op when already enabled. Rejects with Go-like text when the address is bad or taken. */
+  async start(): Promise<void> {
+    if (this.enabled) return;
+    const { host, port } = splitHostPort(this.listen);
+    const bindHost = host === '' ? '::' : host === 'localhost' ? '127.0.0.1' : host;
+    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => this.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException): void => {
+        const reason = err.code === 'EADDRINUSE' ? 'bind: address already in use' : err.code === 'EADDRNOTAVAIL' ? 'bind: cannot assign requested address' : err.message;
+        reject(new Error(`listen tcp ${this.listen}: ${reason}`));
+      };
+      server.once('error', onError);
+      server.listen({ host: bindHost, port, exclusive: true }, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+    server.on('error', (err) => this.deps.logger.warn({ proxy: this.name, err: err.message }, 'proxy listener error'));
+    const addr = server.address();
+    if (addr !== null && typeof addr === 'object') this.listen = formatAddr(addr.address, addr.port);
+    this.server = server;
+    this.enabled = true;
+    this.deps.logger.info({ name: this.name, proxy: this.listen, upstream: this.upstream }, 'Started proxy');
+  }
+
+  /** Stops listening and closes every connection; a no-op when disabled. */
+  stop(): void {
+    if (!this.enabled) return;
+    this.enabled = false;
+    this.server?.close();
+    this.server = undefined;
+    for (const c of [...this.connections]) c.close();
+    this.deps.logger.info({ name: this.name, proxy: this.listen, upstream: this.upstream }, 'Terminated proxy');
+  }
+
+  /** Toxiproxy's Proxy.Update: a new address restarts; then enabled is applied. */
+  async update(input: { listen: string; upstream: string; enabled: boolean }): Promise<void> {
+    if (input.listen !== this.listen || input.upstream !== this.upstream) {
+      this.stop();
+      this.listen = input.listen;
+      this.upstream = input.upstream;
+    }
+    if (input.enabled !== this.enabled) {
+      if (input.enabled) await this.start();
+      else this.stop();
+    }
+  }
+
+  private accept(client: Socket): void {
+    const id = `${this.name}#${++this.connSeq}`;
+    let upstreamAddr: { host: string; port: number };
+    try {
+      upstreamAddr = splitHostPort(this.upstream);
+    } catch {
+      client.destroy();
+      return;
+    }
+    const upstream = connect({ host: upstreamAddr.host || 'localhost', port: upstreamAddr.port, allowHalfOpen: true });
+    const onFail = (err: Error): void => {
+      this.deps.logger.warn({ name: this.name, upstream: this.upstream, err: err.message }, 'Unable to open connection to upstream');
+      client.destroy();
+    };
+    upstream.once('error', onFail);
+    upstream.once('connect', () => {
+      upstream.off('error', onFail);
+      if (!this.enabled || client.destroyed) {
+        upstream.destroy();
+        client.destroy();
+        return;
+      }
+      const conn = new Connection({
+        id,
+        client,
+        upstream,
+        clock: this.deps.clock,
+        logger: this.deps.logger,
+        random: this.deps.random,
+        toxics: this.toxics,
+        onClosed: (c) => this.connections.delete(c),
+      });
+      this.connections.add(conn);
+      client.resume();
+    });
+    client.on('error', () => upstream.destroy());
+  }
+
+  /** Adds a decoded toxic (name already checked unique). */
+  addToxic(toxic: Toxic): void {
+    this.toxics.push(toxic);
+    for (const c of this.connections) c.addToxic(toxic);
+  }
+
+  updateToxic(name: string, change: { attributes: Record<string, number>; toxicity: number }): Toxic {
+    const t = this.getToxic(name);
+    if (t === undefined) throw apiErrors.toxicNotFound();
+    t.attributes = change.attributes;
+    t.toxicity = change.toxicity;
+    for (const c of this.connections) c.updateToxic(t);
+    return t;
+  }
+
+  removeToxic(name: string): void {
+    const i = this.toxics.findIndex((t) => t.name === name);
+    const t = this.toxics[i];
+    if (t === undefined) throw apiErrors.toxicNotFound();
+    this.toxics.splice(i, 1);
+    for (const c of [...this.connections]) c.removeToxic(t);
+  }
+
+  resetToxics(): void {
+    for (const t of this.toxicList()) this.removeToxic(t.name);
+  }
+}
