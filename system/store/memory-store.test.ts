@@ -61,6 +61,8 @@ describe('MemoryStore', () => {
     await flushMicrotasks();
     expect(resolved).toBe(0);
     expect(await store.loadAll()).toHaveLength(0);
+    // A process reading the same durable state sees nothing yet either.
+    expect(await new MemoryStore({ durable: store.durable }).loadAll()).toHaveLength(0);
     tick(9);
     await flushMicrotasks();
     expect(resolved).toBe(0);

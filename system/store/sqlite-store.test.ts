@@ -1,0 +1,107 @@
+/**
+ * SqliteStore specifics: file layout, schema versioning, immediate flush at
+ * maxBatch, and a failed transaction rejecting every operation in it. The
+ * behaviour shared with MemoryStore is in tests/conformance/store.test.ts.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { asExecutionId } from '../core/ids.js';
+import { MemoryStore, openStore, SQLITE_FILE_NAME } from './index.js';
+import { SQLITE_SCHEMA_VERSION, SqliteStore } from './sqlite-store.js';
+import { makeExecutionRecord } from './testing.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'squall-sqlite-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const inspect = <T>(file: string, fn: (db: Database.Database) => T): T => {
+  const db = new Database(file);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+};
+
+describe('SqliteStore', () => {
+  it('creates the data directory, a WAL database and the current schema version', async () => {
+    const dataDir = join(dir, 'nested', 'data');
+    const store = openStore({ kind: 'sqlite', dataDir });
+    await store.close();
+    const file = join(dataDir, SQLITE_FILE_NAME);
+    expect(existsSync(file)).toBe(true);
+    inspect(file, (db) => {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
+      const indexes = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'index'").pluck().all();
+      expect(indexes).toEqual(expect.arrayContaining(['executions_status', 'executions_task_id', 'executions_completed_at']));
+    });
+  });
+
+  it('refuses a database written by a newer schema', () => {
+    const file = join(dir, 'squall.db');
+    inspect(file, (db) => db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`));
+    expect(() => SqliteStore.open(file)).toThrow(expect.objectContaining({ code: 'unsupported_version' }));
+  });
+
+  it('reopens an existing database without migrating it again', async () => {
+    const file = join(dir, 'squall.db');
+    const first = SqliteStore.open(file, { synchronous: 'full' });
+    const r = makeExecutionRecord();
+    await first.submit([r]);
+    await first.close();
+    const second = SqliteStore.open(file);
+    expect(await second.loadAll()).toStrictEqual([r]);
+    await second.close();
+  });
+
+  it('flushes synchronously once the queue reaches maxBatch', async () => {
+    const file = join(dir, 'squall.db');
+    const store = SqliteStore.open(file, { maxBatch: 4 });
+    const pending = Array.from({ length: 6 }, () => store.submit([makeExecutionRecord()]));
+    expect(store.stats()).toEqual({ commits: 1, operations: 4 }); // before any tick
+    await Promise.all(pending);
+    expect(store.stats()).toEqual({ commits: 2, operations: 6 });
+    await store.close();
+  });
+
+  it('rejects every operation of a group whose transaction fails, committing none', async () => {
+    const file = join(dir, 'squall.db');
+    const store = SqliteStore.open(file);
+    inspect(file, (db) =>
+      db.exec(`CREATE TRIGGER boom BEFORE INSERT ON executions WHEN NEW.id = 'ex_boom'
+               BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`),
+    );
+    const results = await Promise.allSettled([
+      store.submit([makeExecutionRecord()]),
+      store.submit([makeExecutionRecord({ executionId: asExecutionId('ex_boom') })]),
+    ]);
+    expect(results.map((r) => (r.status === 'rejected' ? (r.reason as { code: string }).code : r.status))).toEqual([
+      'unavailable',
+      'unavailable',
+    ]);
+    expect(await store.loadAll()).toEqual([]);
+    expect(store.stats()).toEqual({ commits: 0, operations: 0 });
+    await store.close();
+  });
+
+  it('rejects a record that cannot be serialized without queueing it', async () => {
+    const store = SqliteStore.open(join(dir, 'squall.db'));
+    await expect(store.submit([makeExecutionRecord({ params: { n: 1n } })])).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    expect(store.stats().operations).toBe(0);
+    await store.close();
+  });
+});
+
+describe('openStore', () => {
+  it('opens a MemoryStore for kind memory', () => {
+    expect(openStore({ kind: 'memory' })).toBeInstanceOf(MemoryStore);
+  });
+});
