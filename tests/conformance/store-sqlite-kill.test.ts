@@ -41,10 +41,16 @@ function runAndKill(dataDir: string, wanted: number): Promise<{ lines: string[];
       }
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    // Never leave a writer running behind a failed test.
+    const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
     child.on('error', reject);
     child.on('close', (_code, signal) => {
-      if (signal !== 'SIGKILL') reject(new Error(`writer exited without being killed (signal ${signal}): ${stderr}`));
-      else resolve({ lines, signal });
+      clearTimeout(guard);
+      if (signal !== 'SIGKILL' || submits < wanted) {
+        reject(new Error(`writer ended after ${submits} acks (signal ${signal}) instead of being killed: ${stderr}`));
+      } else {
+        resolve({ lines, signal });
+      }
     });
   });
 }
