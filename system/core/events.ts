@@ -5,7 +5,7 @@
  * throw into the caller. Every event carries `at` (the emitter's clock.now())
  * and `source` ("coordinator" or the worker id).
  */
-import type { ExecutionStatus } from '../engine/model.js';
+import type { ExecutionStatus, RetryPolicy } from '../engine/model.js';
 
 type E<T extends string, F> = { type: T; at: number; source: string } & F;
 type Ex = { executionId: string };
@@ -13,9 +13,11 @@ type Lease = Ex & { workerId: string; attempt: number; leaseToken: string };
 
 export type SystemEvent =
   // coordinator / engine
-  | E<'submitted', Ex & { kind: string; dependencies: string[]; maxAttempts: number; priority: string }>
+  // retry (optional): the effective policy, so the harness can check retry delays against it.
+  | E<'submitted', Ex & { kind: string; dependencies: string[]; maxAttempts: number; priority: string; retry?: RetryPolicy }>
   | E<'status', Ex & { from: ExecutionStatus | null; to: ExecutionStatus; attempt: number; reason?: string }>
-  | E<'claimed', Lease>
+  // checkpointSeq (optional): seq of the checkpoint the assignment resumes from (absent: none).
+  | E<'claimed', Lease & { checkpointSeq?: number }>
   | E<'lease_expired', Lease>
   | E<'lease_released', Lease & { reason: string }>
   | E<'checkpoint_saved', Ex & { seq: number; attempt: number }>
