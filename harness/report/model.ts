@@ -1,0 +1,236 @@
+/**
+ * RunResult: the one data model every report is written from. `squall sim`,
+ * `squall run --mode live` and `squall bench reconnect` each fill what they
+ * measured and leave the rest out; the writer renders whatever is present.
+ * The zod schema is the single source: the type is inferred from it and a
+ * `result.json` read back (e.g. by `squall report compare`) is validated with it.
+ *
+ * Objects are "loose": producers may add fields (e.g. the events around a
+ * violation) and they survive a round trip through result.json.
+ *
+ * Reconnect samples are stored grouped and columnar (one group per
+ * strategy × condition × fleet size with parallel `ms` / `beyondBackoffMs`
+ * arrays rounded to microseconds): exact CDFs, about 8 bytes per sample.
+ */
+import { z } from 'zod';
+import { InvalidArgumentError } from '../../system/core/errors.js';
+
+/** Bumped on any incompatible change of the shape below. */
+export const RUN_RESULT_SCHEMA_VERSION = 1 as const;
+
+/** What produced the result. */
+export const RunKind = { Sim: 'sim', Live: 'live', BenchReconnect: 'bench-reconnect' } as const;
+export type RunKind = (typeof RunKind)[keyof typeof RunKind];
+
+const ms = z.number().finite().nonnegative();
+const count = z.number().int().nonnegative();
+
+/** A broken promise found by the checker; `promise` is the number (1..10) of ARCHITECTURE.md or a slug. */
+export const ViolationSchema = z.looseObject({
+  promise: z.union([z.number().int(), z.string()]),
+  name: z.string(),
+  message: z.string(),
+  executionId: z.string().optional(),
+  workerId: z.string().optional(),
+});
+export type Violation = z.infer<typeof ViolationSchema>;
+
+/** Percentiles in milliseconds. */
+export const LatencySummarySchema = z.looseObject({ p50: ms, p95: ms, p99: ms, max: ms, count });
+export type LatencySummary = z.infer<typeof LatencySummarySchema>;
+
+export const CompletionsSchema = z.looseObject({ expected: count, completed: count, lost: count, duplicated: count });
+export type Completions = z.infer<typeof CompletionsSchema>;
+
+export const MetricsSchema = z.looseObject({
+  reconnect: LatencySummarySchema.optional(),
+  completions: CompletionsSchema.optional(),
+  eventLoopLagMs: z.looseObject({ p50: ms, p99: ms, max: ms }).optional(),
+  cpuPercent: z.number().finite().nonnegative().optional(),
+});
+export type Metrics = z.infer<typeof MetricsSchema>;
+
+/** One sample of the fleet's state; `t` is ms from the start of the run. */
+export const TimelinePointSchema = z.looseObject({
+  t: ms,
+  connectedWorkers: count,
+  completedTotal: count,
+  throughputPerSec: z.number().finite().nonnegative(),
+});
+export type TimelinePoint = z.infer<typeof TimelinePointSchema>;
+
+/** A fault interval, ms from the start of the run (`end` = heal). */
+export const FaultIntervalSchema = z.looseObject({ start: ms, end: ms, action: z.string(), target: z.string() });
+export type FaultInterval = z.infer<typeof FaultIntervalSchema>;
+
+/** Reconnect (heal → registered and synced) samples of one strategy × condition × fleet size. */
+export const ReconnectSampleGroupSchema = z
+  .looseObject({
+    strategy: z.string(),
+    condition: z.string().default('scenario'),
+    fleetSize: count.optional(),
+    ms: z.array(ms),
+    beyondBackoffMs: z.array(z.number().finite()).optional(),
+  })
+  .refine((g) => g.beyondBackoffMs === undefined || g.beyondBackoffMs.length === g.ms.length, {
+    message: 'beyondBackoffMs must have one entry per ms sample',
+    path: ['beyondBackoffMs'],
+  });
+export type ReconnectSampleGroup = z.infer<typeof ReconnectSampleGroupSchema>;
+
+/** One row of the reconnection benchmark (all times in ms). */
+export const BenchRowSchema = z.looseObject({
+  condition: z.string(),
+  strategy: z.string(),
+  fleetSize: count,
+  p50: ms,
+  p95: ms,
+  p99: ms,
+  max: ms,
+  beyondBackoffP99: z.number().finite(),
+  failedHandshakes: count,
+  loopLagP99: ms,
+  cpuPercent: z.number().finite().nonnegative(),
+});
+export type BenchRow = z.infer<typeof BenchRowSchema>;
+
+/** A service-level objective and what was measured against it. */
+export const SloResultSchema = z.looseObject({
+  name: z.string(),
+  target: z.union([z.number(), z.string()]),
+  measured: z.union([z.number(), z.string(), z.null()]),
+  unit: z.string().optional(),
+  passed: z.boolean(),
+});
+export type SloResult = z.infer<typeof SloResultSchema>;
+
+/** One seed of a sweep (`squall sim --seeds K`). */
+export const SweepRunSchema = z.looseObject({
+  seed: z.number().int(),
+  passed: z.boolean(),
+  traceHash: z.string().optional(),
+  violations: count,
+  simulatedMs: ms.optional(),
+  wallMs: ms.optional(),
+});
+export type SweepRun = z.infer<typeof SweepRunSchema>;
+
+export const RunResultSchema = z.looseObject({
+  schemaVersion: z.literal(RUN_RESULT_SCHEMA_VERSION),
+  runId: z.string().min(1),
+  kind: z.enum([RunKind.Sim, RunKind.Live, RunKind.BenchReconnect]),
+  /** ISO-8601 wall-clock start. */
+  startedAt: z.string(),
+  /** squall version that produced the run. */
+  version: z.string(),
+  scenario: z.string().optional(),
+  seed: z.number().int().optional(),
+  passed: z.boolean(),
+  traceHash: z.string().optional(),
+  simulatedMs: ms.optional(),
+  wallMs: ms,
+  /** Promises (numbers or slugs) the checker evaluated; default: all ten for sim/live, none for benches. */
+  promisesChecked: z.array(z.union([z.number().int(), z.string()])).optional(),
+  violations: z.array(ViolationSchema).default([]),
+  metrics: MetricsSchema.default({}),
+  timeline: z.array(TimelinePointSchema).default([]),
+  faults: z.array(FaultIntervalSchema).default([]),
+  reconnectSamples: z.array(ReconnectSampleGroupSchema).default([]),
+  benchRows: z.array(BenchRowSchema).optional(),
+  /** Bare `ws` connect + handshake on loopback, the floor reconnects are compared with. */
+  floor: z.looseObject({ p50: ms, p99: ms }).optional(),
+  slo: z.array(SloResultSchema).default([]),
+  sweep: z.array(SweepRunSchema).optional(),
+});
+/** A fully defaulted, validated result (what the renderers take). */
+export type RunResult = z.infer<typeof RunResultSchema>;
+/** What producers may hand in: defaulted arrays may be left out. */
+export type RunResultInput = z.input<typeof RunResultSchema>;
+
+/** Validates producer output or a parsed result.json; throws InvalidArgumentError naming the field. */
+export function parseRunResult(input: unknown, source = 'run result'): RunResult {
+  const parsed = RunResultSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const path = issue?.path.map(String).join('.') ?? '';
+  throw new InvalidArgumentError(
+    `${source} is not a valid RunResult (schemaVersion ${RUN_RESULT_SCHEMA_VERSION}): ` +
+      `${path === '' ? '(root)' : path}: ${issue?.message ?? 'invalid'}`,
+    path,
+  );
+}
+
+/** Percentile by nearest rank over a sorted copy; `p` in 0..100. Empty → 0. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? 0;
+}
+
+/** p50/p95/p99/max/count of raw millisecond samples (exact; for HDR use hdr-histogram-js upstream). */
+export function summarizeSamples(samples: readonly number[]): LatencySummary {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? 0,
+    count: sorted.length,
+  };
+}
+
+/** One reconnect measurement, as producers naturally collect them. */
+export interface ReconnectSample {
+  strategy: string;
+  condition?: string;
+  fleetSize?: number;
+  ms: number;
+  beyondBackoffMs?: number;
+}
+
+const roundUs = (x: number): number => Math.round(x * 1000) / 1000;
+
+/**
+ * Groups per-sample rows into the compact columnar form stored in result.json.
+ * Groups keep the order in which they first appear (the producer's order of
+ * conditions and strategies, which the charts follow).
+ */
+export function groupReconnectSamples(samples: Iterable<ReconnectSample>): ReconnectSampleGroup[] {
+  const groups = new Map<string, ReconnectSampleGroup & { hasBeyond: boolean }>();
+  for (const s of samples) {
+    const condition = s.condition ?? 'scenario';
+    const key = JSON.stringify([condition, s.fleetSize ?? -1, s.strategy]);
+    let g = groups.get(key);
+    if (!g) {
+      g = { strategy: s.strategy, condition, ms: [], beyondBackoffMs: [], hasBeyond: true };
+      if (s.fleetSize !== undefined) g.fleetSize = s.fleetSize;
+      groups.set(key, g);
+    }
+    g.ms.push(roundUs(s.ms));
+    if (s.beyondBackoffMs === undefined) g.hasBeyond = false;
+    else g.beyondBackoffMs?.push(roundUs(s.beyondBackoffMs));
+  }
+  return [...groups.values()].map(({ hasBeyond, beyondBackoffMs, ...rest }) => (hasBeyond ? { ...rest, beyondBackoffMs } : rest));
+}
+
+/** The ten promises of ARCHITECTURE.md, for naming test cases and violations. */
+export const PROMISES: readonly { readonly id: number; readonly slug: string; readonly title: string }[] = [
+  { id: 1, slug: 'no-lost-work', title: 'No lost work' },
+  { id: 2, slug: 'exactly-once', title: 'Exactly-once completion' },
+  { id: 3, slug: 'no-double-ownership', title: 'No double ownership' },
+  { id: 4, slug: 'order', title: 'Order' },
+  { id: 5, slug: 'retries', title: 'Retries' },
+  { id: 6, slug: 'checkpoints', title: 'Checkpoints' },
+  { id: 7, slug: 'durability', title: 'Durability' },
+  { id: 8, slug: 'auth', title: 'Auth' },
+  { id: 9, slug: 'backoff', title: 'Backoff' },
+  { id: 10, slug: 'connection-liveness', title: 'Liveness of connections' },
+];
+
+/** Finds the catalogue entry a violation's `promise` refers to (by number, slug or title). */
+export function findPromise(ref: number | string): (typeof PROMISES)[number] | undefined {
+  if (typeof ref === 'number') return PROMISES.find((p) => p.id === ref);
+  const norm = ref.trim().toLowerCase();
+  const asNum = /^\d+$/.test(norm) ? Number(norm) : NaN;
+  return PROMISES.find((p) => p.id === asNum || p.slug === norm || p.title.toLowerCase() === norm);
+}

@@ -1,0 +1,110 @@
+/**
+ * summary.md: the report a person reads in a terminal, a PR comment or a CI
+ * log. Verdict first, then the key numbers, SLOs, every violation with its
+ * message, and the benchmark table when there is one.
+ */
+import type { RunResult } from './model.js';
+import {
+  fmtMs,
+  fmtNum,
+  fmtSloValue,
+  keyNumbers,
+  mdCell,
+  mdTable,
+  runTitle,
+  verdictLine,
+  violationSubject,
+  violationTitle,
+} from './format.js';
+
+/** Renders the Markdown summary of one run. */
+export function renderSummaryMarkdown(r: RunResult): string {
+  const out: string[] = [];
+  out.push(`# ${mdCell(runTitle(r))}`, '');
+  out.push(`**${mdCell(verdictLine(r))}**`, '');
+  out.push('## Key numbers', '', mdTable(['', 'value'], keyNumbers(r)), '');
+
+  if (r.slo.length > 0) {
+    out.push('## SLOs', '');
+    out.push(
+      mdTable(
+        ['SLO', 'target', 'measured', 'result'],
+        r.slo.map((s) => [s.name, fmtSloValue(s.target, s.unit), fmtSloValue(s.measured, s.unit), s.passed ? 'pass' : 'FAIL']),
+        ['l', 'r', 'r', 'l'],
+      ),
+      '',
+    );
+  }
+
+  out.push('## Violations', '');
+  if (r.violations.length === 0) out.push('None.', '');
+  else {
+    r.violations.forEach((v, i) => {
+      const subject = violationSubject(v);
+      out.push(`${i + 1}. **${mdCell(violationTitle(v))}**${subject ? ` (${mdCell(subject)})` : ''}: ${mdCell(v.message)}`);
+    });
+    out.push('');
+  }
+
+  if (r.benchRows && r.benchRows.length > 0) {
+    out.push('## Reconnection benchmark', '');
+    if (r.floor) out.push(`Floor (bare ws connect + handshake): p50 ${fmtMs(r.floor.p50)}, p99 ${fmtMs(r.floor.p99)}.`, '');
+    out.push(
+      mdTable(
+        ['condition', 'strategy', 'fleet', 'p50', 'p95', 'p99', 'max', 'beyond backoff p99', 'failed handshakes', 'loop lag p99', 'CPU %'],
+        r.benchRows.map((b) => [
+          b.condition,
+          b.strategy,
+          String(b.fleetSize),
+          fmtMs(b.p50),
+          fmtMs(b.p95),
+          fmtMs(b.p99),
+          fmtMs(b.max),
+          fmtMs(b.beyondBackoffP99),
+          String(b.failedHandshakes),
+          fmtMs(b.loopLagP99),
+          fmtNum(b.cpuPercent, 1),
+        ]),
+        ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ),
+      '',
+    );
+  }
+
+  if (r.sweep && r.sweep.length > 0) {
+    out.push('## Seeds', '');
+    out.push(
+      mdTable(
+        ['seed', 'result', 'violations', 'trace hash', 'simulated', 'wall'],
+        r.sweep.map((s) => [
+          String(s.seed),
+          s.passed ? 'pass' : 'FAIL',
+          String(s.violations),
+          s.traceHash ?? '–',
+          fmtMs(s.simulatedMs),
+          fmtMs(s.wallMs),
+        ]),
+        ['r', 'l', 'r', 'l', 'r', 'r'],
+      ),
+      '',
+    );
+  }
+
+  if (r.faults.length > 0) {
+    out.push('## Faults', '');
+    out.push(
+      mdTable(
+        ['start', 'end', 'action', 'target'],
+        r.faults.map((f) => [fmtMs(f.start), fmtMs(f.end), f.action, f.target]),
+        ['r', 'r', 'l', 'l'],
+      ),
+      '',
+    );
+  }
+  if (r.seed !== undefined && r.kind === 'sim' && r.scenario !== undefined) {
+    const hash = r.traceHash ? `; the replay must reproduce trace hash ${r.traceHash}` : '';
+    const file = /[/.]/.test(r.scenario) ? r.scenario : `scenarios/${r.scenario}.yaml`;
+    out.push(`Replay: \`squall sim ${file.replace(/`/g, '')} --seed ${r.seed}\`${hash}.`, '');
+  }
+  return out.join('\n');
+}

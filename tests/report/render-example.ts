@@ -1,0 +1,14 @@
+/**
+ * Renders the example reports from the fixtures, for looking at by eye:
+ * `npx tsx tests/report/render-example.ts [outDir]` (default /tmp/squall-report-example).
+ */
+import { writeReport } from '../../harness/report/write.js';
+import { benchFixture, liveFixture } from './fixtures.js';
+
+const out = process.argv[2] ?? '/tmp/squall-report-example';
+for (const make of [liveFixture, benchFixture]) {
+  const t0 = process.hrtime.bigint();
+  const dir = await writeReport(make(), { dir: out });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  console.log(`${dir} (${ms.toFixed(0)} ms)`);
+}
