@@ -1,0 +1,69 @@
+/**
+ * What to do with each execution loaded from the Store after a crash or
+ * restart. Nothing is dropped: every non-terminal status has an action.
+ * - preparing/running with a lease: keep the lease (fresh expiry; the worker
+ *   may come back and sync), else re-queue;
+ * - scheduled/retrying: back in the queues at their time (a retrying record
+ *   without nextRunAt runs now rather than crashing anything);
+ * - pending: re-evaluated (dependencies done → scheduled, failed → failed);
+ * - paused and terminal: unchanged.
+ */
+import type { ExecutionId } from '../core/ids.js';
+import { type ExecutionRecord, type ExecutionStatus, isTerminal } from './model.js';
+
+export type DependencyState =
+  | { state: 'done' }
+  | { state: 'waiting' }
+  | { state: 'failed'; dependency: string; status: ExecutionStatus | 'missing' };
+
+/** Whether all dependencies completed, one ended unsuccessfully (or is unknown), or some are still going. */
+export function dependencyState(
+  rec: ExecutionRecord,
+  lookup: (id: ExecutionId) => ExecutionRecord | undefined,
+): DependencyState {
+  let waiting = false;
+  for (const id of rec.dependencies) {
+    const dep = lookup(id);
+    if (dep === undefined) return { state: 'failed', dependency: id, status: 'missing' };
+    if (dep.status === 'completed') continue;
+    if (isTerminal(dep.status)) return { state: 'failed', dependency: id, status: dep.status };
+    waiting = true;
+  }
+  return waiting ? { state: 'waiting' } : { state: 'done' };
+}
+
+export type RecoveryAction =
+  | { type: 'none' }
+  | { type: 'keep-lease' }
+  | { type: 'requeue'; reason: string }
+  | { type: 'queue' }
+  | { type: 'wait' }
+  | { type: 'ready' }
+  | { type: 'dependency-failed'; dependency: string; status: string };
+
+export function recoveryAction(rec: ExecutionRecord, lookup: (id: ExecutionId) => ExecutionRecord | undefined): RecoveryAction {
+  switch (rec.status) {
+    case 'completed':
+    case 'failed':
+    case 'cancelled':
+    case 'timeout':
+    case 'paused':
+      return { type: 'none' };
+    case 'preparing':
+    case 'running':
+      return rec.lease === undefined ? { type: 'requeue', reason: 'recovered_without_lease' } : { type: 'keep-lease' };
+    case 'scheduled':
+    case 'retrying':
+      return { type: 'queue' };
+    case 'pending': {
+      const deps = dependencyState(rec, lookup);
+      if (deps.state === 'done') return { type: 'ready' };
+      if (deps.state === 'waiting') return { type: 'wait' };
+      return { type: 'dependency-failed', dependency: deps.dependency, status: deps.status };
+    }
+    default: {
+      const never: never = rec.status;
+      return { type: 'requeue', reason: `unknown status ${String(never)}` };
+    }
+  }
+}
