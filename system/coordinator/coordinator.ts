@@ -59,7 +59,9 @@ function asRecord(v: unknown): Record<string, unknown> | undefined {
 
 /** Reads per-status counts and breaker states from the engine's stats, whatever their nesting. */
 function statsGauges(engine: CoordinatorEngine): { byStatus: Record<string, number>; breakers: Record<string, number> } {
+  const counted = engine as unknown as { snapshotCounts?: () => { byStatus: Record<string, number> } };
   const stats = asRecord(engine.getExecutionStats()) ?? {};
+  if (typeof counted.snapshotCounts === 'function') stats.byStatus = counted.snapshotCounts().byStatus;
   const byStatus: Record<string, number> = {};
   const counts = asRecord(stats.byStatus) ?? asRecord(stats.counts) ?? asRecord(stats.statuses) ?? {};
   for (const [k, v] of Object.entries(counts)) if (typeof v === 'number') byStatus[k] = v;
@@ -124,7 +126,13 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
   engine.setDispatcher?.(dispatcher);
 
   const workers = (): WorkerView[] => registry.all().map((e) => registry.view(e, engine.leasesOf(e.workerId)));
-  const handleHttp = createHttpApi({ engine, taskKinds: deps.taskKinds, clock: deps.clock, workers, metrics: () => metrics.text() });
+  const submissionCount = (): number => {
+    const counted = engine as unknown as { snapshotCounts?: () => { total: number } };
+    if (typeof counted.snapshotCounts === 'function') return counted.snapshotCounts().total;
+    const total = asRecord(engine.getExecutionStats())?.total;
+    return typeof total === 'number' ? total : 0;
+  };
+  const handleHttp = createHttpApi({ engine, taskKinds: deps.taskKinds, clock: deps.clock, workers, submissionCount, metrics: () => metrics.text() });
 
   let listener: Listener;
   try {

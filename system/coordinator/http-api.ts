@@ -18,6 +18,8 @@ export interface HttpApiDeps {
   taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
   clock: Clock;
   workers(): WorkerView[];
+  /** Executions ever created (to tell a new submission from an idempotent repeat). */
+  submissionCount(): number;
   metrics(): Promise<{ contentType: string; body: string }>;
 }
 
@@ -165,10 +167,12 @@ function routes(d: HttpApiDeps): Route[] {
       path: '/api/v1/executions',
       handle: async (req) => {
         const spec = checkSpec(parseJson(req.body, true), '', d.taskKinds);
-        const before = d.clock.now();
-        const record = await e.scheduleTask(spec);
-        const reused = spec.idempotencyKey !== undefined && record.createdAt < before;
-        return json(reused ? 200 : 201, view(record));
+        // The engine indexes a new execution synchronously, so the count tells new from repeated.
+        const before = d.submissionCount();
+        const pending = e.scheduleTask(spec);
+        const created = d.submissionCount() > before;
+        const record = await pending;
+        return json(created ? 201 : 200, view(record));
       },
     },
     {

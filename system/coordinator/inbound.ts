@@ -62,7 +62,14 @@ export function handleWorkerMessage(scope: InboundScope, msg: ToCoordinator): vo
   switch (msg.type) {
     case 'sync':
       reliably(scope, msg.seq, () => {
-        const verdict = engine.syncHeldTasks(workerId, msg.tasks);
+        // Assignments the worker has not received yet (re-sent after `registered`) are held too:
+        // without them the engine would re-queue work that is already on its way.
+        const reported = new Set(msg.tasks.map((t) => t.executionId));
+        const inFlight = session
+          .pendingAssignments()
+          .filter((a) => !reported.has(a.executionId))
+          .map((a) => ({ ...a, state: 'running' as const }));
+        const verdict = engine.syncHeldTasks(workerId, [...msg.tasks, ...inFlight]);
         session.sendReliable({ type: 'sync_result', confirm: verdict.confirm, revoke: verdict.revoke });
         ctx.wake();
       });

@@ -94,6 +94,16 @@ export class Session {
     return this.transmit(msg, undefined);
   }
 
+  /**
+   * Assignments still buffered for the worker (sent or re-sent, not yet acked).
+   * On resume they count as held: the worker receives them after its sync.
+   */
+  pendingAssignments(): { executionId: string; attempt: number; leaseToken: string }[] {
+    const out: { executionId: string; attempt: number; leaseToken: string }[] = [];
+    for (const m of this.unacked.values()) if (m.type === 'assign') out.push({ executionId: m.executionId, attempt: m.attempt, leaseToken: m.leaseToken });
+    return out;
+  }
+
   /** The worker acknowledged our messages up to ack (cumulative). */
   onPeerAck(ack: number): void {
     for (const seq of this.unacked.keys()) {

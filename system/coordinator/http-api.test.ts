@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { systemClock } from '../core/clock.js';
+import { ErrorCode, InvalidArgumentError, SquallError } from '../core/errors.js';
+import type { HttpRequest } from '../core/transport.js';
+import { defineTaskKind, type TaskKind } from '../tasks/kind.js';
+import { createHttpApi } from './http-api.js';
+import { FakeEngine } from './testing.js';
+
+const sleepKind = defineTaskKind({ name: 'sleep', params: z.object({ durationMs: z.number().int().nonnegative() }), run: async () => null });
+const echoKind = defineTaskKind({ name: 'echo', params: z.object({ value: z.unknown() }), run: async () => null });
+const kinds = new Map<string, TaskKind<unknown>>([
+  ['sleep', sleepKind as TaskKind<unknown>],
+  ['echo', echoKind as TaskKind<unknown>],
+]);
+
+function api(engine = new FakeEngine()) {
+  const handler = createHttpApi({
+    engine,
+    taskKinds: kinds,
+    clock: systemClock,
+    workers: () => [],
+    submissionCount: () => engine.records.size,
+    metrics: async () => ({ contentType: 'text/plain; version=0.0.4', body: 'squall_connections 0\n' }),
+  });
+  return async (method: string, url: string, body = '') => {
+    const u = new URL(url, 'http://x');
+    const req: HttpRequest = { method, path: u.pathname, query: u.searchParams, headers: {}, body };
+    const res = await handler(req);
+    const parsed = (res.headers?.['content-type'] ?? '').includes('json') ? (JSON.parse(res.body) as Record<string, unknown>) : res.body;
+    return { status: res.status, body: parsed as Record<string, unknown> & { error?: { code: string; message: string; path: string } } };
+  };
+}
+
+describe('HTTP API', () => {
+  it('submits an execution (201) and reads it back', async () => {
+    const call = api();
+    const res = await call('POST', '/api/v1/executions', JSON.stringify({ kind: 'sleep', params: { durationMs: 10 } }));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ executionId: 'ex_1', status: 'scheduled', kind: 'sleep', attempts: 0, result: null, error: null });
+    const got = await call('GET', '/api/v1/executions/ex_1');
+    expect(got.status).toBe(200);
+    expect(got.body.statusHistory).toEqual([{ status: 'scheduled', at: 0, previous: null, attempt: 0, reason: null }]);
+  });
+
+  it('answers 200 with the existing execution when nothing new was created (idempotent repeat)', async () => {
+    const engine = new FakeEngine();
+    await engine.scheduleTask({ kind: 'sleep' });
+    engine.scheduleTask = async () => engine.records.get('ex_1') as never;
+    const res = await api(engine)('POST', '/api/v1/executions', JSON.stringify({ kind: 'sleep', params: { durationMs: 1 }, idempotencyKey: 'k' }));
+    expect(res.status).toBe(200);
+    expect(res.body.executionId).toBe('ex_1');
+  });
+
+  it.each([
+    ['invalid JSON', '{"kind":', 'malformed', ''],
+    ['empty body', '', 'malformed', ''],
+    ['not an object', '[1,2]', 'invalid_argument', ''],
+    ['missing kind', '{"params":{}}', 'invalid_argument', 'kind'],
+    ['unknown kind', '{"kind":"teleport"}', 'unknown_task_kind', 'kind'],
+    ['bad params', '{"kind":"sleep","params":{"durationMs":"soon"}}', 'invalid_argument', 'params.durationMs'],
+  ])('rejects %s with 400 naming the field', async (_n, body, code, path) => {
+    const res = await api()('POST', '/api/v1/executions', body);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code, path });
+    expect(res.body.error?.message.length).toBeGreaterThan(5);
+  });
+
+  it('names the failing entry of a batch and of a graph', async () => {
+    const call = api();
+    const batch = await call('POST', '/api/v1/executions/batch', JSON.stringify({ executions: [{ kind: 'echo', params: { value: 1 } }, { kind: 'sleep', params: {} }] }));
+    expect(batch.status).toBe(400);
+    expect(batch.body.error?.path).toBe('executions.1.params.durationMs');
+    const graph = await call('POST', '/api/v1/graphs', JSON.stringify({ tasks: { a: { kind: 'echo', params: { value: 1 } }, b: { kind: 'nope', dependsOn: ['a'] } } }));
+    expect(graph.status).toBe(400);
+    expect(graph.body.error).toMatchObject({ code: 'unknown_task_kind', path: 'tasks.b.kind' });
+    const ok = await call('POST', '/api/v1/executions/batch', JSON.stringify({ executions: [{ kind: 'echo', params: { value: 1 } }] }));
+    expect(ok.status).toBe(201);
+    expect((ok.body.executions as unknown[]).length).toBe(1);
+  });
+
+  it('maps engine errors to status codes (400 cycle, 404, 409), never 500 for bad input', async () => {
+    const engine = new FakeEngine();
+    engine.scheduleTaskGraph = async () => {
+      throw new SquallError(ErrorCode.Cycle, 'cycle: a -> b -> a', { path: 'tasks' });
+    };
+    engine.cancelExecution = async (id) => {
+      if (id === 'ex_done') throw new SquallError(ErrorCode.Conflict, 'already completed');
+      throw new SquallError(ErrorCode.NotFound, `no ${id}`);
+    };
+    engine.scheduleTask = async () => {
+      throw new InvalidArgumentError('priority must be one of low, medium, high, critical', 'priority');
+    };
+    const call = api(engine);
+    const cyc = await call('POST', '/api/v1/graphs', JSON.stringify({ tasks: { a: { kind: 'echo', params: { value: 1 }, dependsOn: ['b'] }, b: { kind: 'echo', params: { value: 1 }, dependsOn: ['a'] } } }));
+    expect(cyc.status).toBe(400);
+    expect(cyc.body.error?.message).toContain('a -> b -> a');
+    expect((await call('POST', '/api/v1/executions/ex_done/cancel')).status).toBe(409);
+    expect((await call('POST', '/api/v1/executions/ex_x/cancel')).status).toBe(404);
+    const pri = await call('POST', '/api/v1/executions', JSON.stringify({ kind: 'echo', params: { value: 1 }, priority: 'urgent' }));
+    expect(pri.status).toBe(400);
+    expect(pri.body.error?.path).toBe('priority');
+  });
+
+  it('routes: 404 unknown route and execution, 405 wrong method, list query validation, healthz, metrics, stats', async () => {
+    const call = api();
+    expect((await call('GET', '/api/v1/nope')).status).toBe(404);
+    expect((await call('GET', '/api/v1/executions/ex_404')).status).toBe(404);
+    expect((await call('DELETE', '/api/v1/executions')).status).toBe(405);
+    expect((await call('GET', '/api/v1/graphs')).status).toBe(405);
+    expect((await call('GET', '/api/v1/executions/batch')).status).toBe(404);
+    const lim = await call('GET', '/api/v1/executions?limit=0');
+    expect(lim.status).toBe(400);
+    expect(lim.body.error?.path).toBe('limit');
+    expect((await call('GET', '/api/v1/executions?status=bogus')).body.error?.path).toBe('status');
+    const list = await call('GET', '/api/v1/executions?status=scheduled&limit=10');
+    expect(list.body).toEqual({ executions: [], nextCursor: null });
+    expect(await call('GET', '/healthz')).toEqual({ status: 200, body: { status: 'ok' } });
+    const m = await call('GET', '/metrics');
+    expect(m.status).toBe(200);
+    expect(String(m.body)).toContain('squall_connections');
+    expect((await call('GET', '/api/v1/stats')).body).toMatchObject({ total: 0 });
+    expect((await call('GET', '/api/v1/workers')).body).toEqual({ workers: [] });
+  });
+});

@@ -1,0 +1,185 @@
+/**
+ * Test doubles for coordinator unit tests: a FakeEngine that records what the
+ * coordinator asked of it and lets a test decide when commits resolve.
+ */
+import type { ExecutionId, LeaseToken, WorkerId } from '../core/ids.js';
+import { asExecutionId, asLeaseToken, asTaskId } from '../core/ids.js';
+import type { AssignmentSpec, Dispatcher, ExecutionSpec, ResultReport, ResultVerdict } from '../engine/contract.js';
+import type { ExecutionRecord } from '../engine/model.js';
+import type { CoordinatorEngine } from './context.js';
+
+/** A promise with its resolver exposed. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+function record(id: string, kind: string): ExecutionRecord {
+  return {
+    executionId: asExecutionId(id),
+    taskId: asTaskId(id),
+    kind,
+    params: {},
+    priority: 'medium',
+    retry: { strategy: 'none', maxRetries: 0, delayMs: 0, maxDelayMs: 0 },
+    timeoutMs: undefined,
+    dependencies: [],
+    scheduledAt: undefined,
+    metadata: {},
+    idempotencyKey: undefined,
+    status: 'scheduled',
+    attempts: 0,
+    result: undefined,
+    error: undefined,
+    statusHistory: [{ status: 'scheduled', at: 0, previous: null, attempt: 0 }],
+    lease: undefined,
+    checkpoint: undefined,
+    nextRunAt: undefined,
+    createdAt: 0,
+    startedAt: undefined,
+    completedAt: undefined,
+  };
+}
+
+/** Minimal engine: a FIFO of ready executions, leases per worker, controllable commits. */
+export class FakeEngine implements CoordinatorEngine {
+  readonly ready: { id: string; kind: string }[] = [];
+  readonly leases = new Map<string, { workerId: WorkerId; token: string; attempt: number }>();
+  readonly calls: { method: string; args: unknown[] }[] = [];
+  readonly records = new Map<string, ExecutionRecord>();
+  dispatcher: Dispatcher | undefined;
+  /** When set, commits wait for the test to resolve them. */
+  holdCommits = false;
+  readonly held: ReturnType<typeof deferred<void>>[] = [];
+  private tokens = 0;
+
+  add(id: string, kind = 'sleep'): void {
+    this.ready.push({ id, kind });
+    this.records.set(id, record(id, kind));
+    this.dispatcher?.wake();
+  }
+
+  private commit(): Promise<void> {
+    if (!this.holdCommits) return Promise.resolve();
+    const d = deferred<void>();
+    this.held.push(d);
+    return d.promise;
+  }
+
+  setDispatcher(d: Dispatcher): void {
+    this.dispatcher = d;
+  }
+
+  claimNext(workerId: WorkerId, kinds: ReadonlySet<string>): { assignment: AssignmentSpec; committed: Promise<void> } | undefined {
+    const i = this.ready.findIndex((r) => kinds.has(r.kind));
+    if (i < 0) return undefined;
+    const [r] = this.ready.splice(i, 1);
+    if (r === undefined) return undefined;
+    this.tokens += 1;
+    const token = `ls_${this.tokens}`;
+    this.leases.set(r.id, { workerId, token, attempt: 1 });
+    this.calls.push({ method: 'claimNext', args: [workerId, r.id] });
+    const assignment: AssignmentSpec = {
+      executionId: asExecutionId(r.id),
+      attempt: 1,
+      leaseToken: asLeaseToken(token),
+      kind: r.kind,
+      params: { durationMs: 1 },
+      timeoutMs: undefined,
+      checkpoint: undefined,
+    };
+    return { assignment, committed: this.commit() };
+  }
+
+  onStarted(executionId: ExecutionId, attempt: number, leaseToken: LeaseToken): Promise<void> {
+    this.calls.push({ method: 'onStarted', args: [executionId, attempt, leaseToken] });
+    return this.commit();
+  }
+
+  onCheckpoint(executionId: ExecutionId, attempt: number, leaseToken: LeaseToken, cp: { seq: number; state: unknown }): Promise<'saved' | 'stale'> {
+    this.calls.push({ method: 'onCheckpoint', args: [executionId, attempt, leaseToken, cp] });
+    return this.commit().then(() => 'saved' as const);
+  }
+
+  onResult(report: ResultReport): Promise<ResultVerdict> {
+    this.calls.push({ method: 'onResult', args: [report] });
+    const lease = this.leases.get(report.executionId);
+    const verdict: ResultVerdict = lease?.token === report.leaseToken ? 'recorded' : 'duplicate';
+    if (verdict === 'recorded') this.leases.delete(report.executionId);
+    return this.commit().then(() => verdict);
+  }
+
+  renewLeases(workerId: WorkerId): void {
+    this.calls.push({ method: 'renewLeases', args: [workerId] });
+  }
+
+  syncHeldTasks(workerId: WorkerId, held: readonly { executionId: string; attempt: number; leaseToken: string; state: 'running' | 'finished' }[]) {
+    this.calls.push({ method: 'syncHeldTasks', args: [workerId, held] });
+    const confirm: ExecutionId[] = [];
+    const revoke: { executionId: ExecutionId; reason: string }[] = [];
+    for (const h of held) {
+      const l = this.leases.get(h.executionId);
+      if (l?.token === h.leaseToken && l.workerId === workerId) confirm.push(asExecutionId(h.executionId));
+      else revoke.push({ executionId: asExecutionId(h.executionId), reason: 'lease_expired' });
+    }
+    return { confirm, revoke };
+  }
+
+  leasesOf(workerId: WorkerId): number {
+    let n = 0;
+    for (const l of this.leases.values()) if (l.workerId === workerId) n += 1;
+    return n;
+  }
+
+  get(executionId: ExecutionId): ExecutionRecord | undefined {
+    return this.records.get(executionId);
+  }
+
+  count(method: string): number {
+    return this.calls.filter((c) => c.method === method).length;
+  }
+
+  // ---- embedding API (only what HTTP tests need)
+  async scheduleTask(spec: ExecutionSpec): Promise<ExecutionRecord> {
+    const id = `ex_${this.records.size + 1}`;
+    this.add(id, spec.kind);
+    return this.records.get(id) as ExecutionRecord;
+  }
+  async scheduleTaskBatch(specs: readonly ExecutionSpec[]): Promise<ExecutionRecord[]> {
+    return Promise.all(specs.map((s) => this.scheduleTask(s)));
+  }
+  async scheduleTaskGraph(): Promise<{ taskId: string; executionId: ExecutionId }[]> {
+    return [];
+  }
+  async cancelExecution(id: string): Promise<ExecutionRecord> {
+    return this.mustGet(id);
+  }
+  async pauseExecution(id: string): Promise<ExecutionRecord> {
+    return this.mustGet(id);
+  }
+  async resumeExecution(id: string): Promise<ExecutionRecord> {
+    return this.mustGet(id);
+  }
+  getExecution(id: string): ExecutionRecord | undefined {
+    return this.records.get(id);
+  }
+  listExecutions(): { executions: ExecutionRecord[]; nextCursor: string | null } {
+    return { executions: [...this.records.values()], nextCursor: null };
+  }
+  getExecutionStats(): Record<string, unknown> {
+    return { total: this.records.size, byStatus: { scheduled: this.ready.length }, breakers: { sleep: 'open' } };
+  }
+  addPreExecutionHook(): void {}
+  addPostExecutionHook(): void {}
+
+  private mustGet(id: string): ExecutionRecord {
+    const r = this.records.get(id);
+    if (r === undefined) throw new Error(`no ${id}`);
+    return r;
+  }
+}
