@@ -5,12 +5,13 @@
  */
 import type { Command } from 'commander';
 import { systemClock } from '../core/clock.js';
-import { nullSink } from '../core/events.js';
+import { type EventSink, nullSink } from '../core/events.js';
 import { cryptoRandom } from '../core/random.js';
 import { createCoordinator } from '../coordinator/index.js';
 import { openStore } from '../store/index.js';
 import { builtinTaskKinds } from '../tasks/registry.js';
 import { wsTransport } from '../transport/index.js';
+import { fileEventSink } from './event-file.js';
 import { createLogger } from './logger.js';
 import { intOption, resolveSecret } from './options.js';
 import { onShutdownSignal } from './signals.js';
@@ -29,6 +30,7 @@ interface CoordinatorFlags {
   compression: boolean;
   maxConcurrent?: number;
   logLevel?: string;
+  eventsFile?: string;
 }
 
 export function registerCoordinatorCommand(program: Command): void {
@@ -48,6 +50,7 @@ export function registerCoordinatorCommand(program: Command): void {
     .option('--no-compression', 'disable permessage-deflate')
     .option('--max-concurrent <n>', 'global limit of executions running at once', intOption('--max-concurrent', 1))
     .option('--log-level <level>', 'trace|debug|info|warn|error')
+    .option('--events-file <path>', 'append every coordinator event as a JSON line (for the live harness)')
     .action(async (flags: CoordinatorFlags) => {
       if (flags.store !== undefined && flags.store !== 'memory' && flags.store !== 'sqlite') {
         throw new Error(`--store must be "sqlite" or "memory", got "${flags.store}"`);
@@ -57,12 +60,14 @@ export function registerCoordinatorCommand(program: Command): void {
       }
       const logger = createLogger({ name: 'coordinator', level: flags.logLevel });
       const secret = resolveSecret(flags.secret);
+      const eventFile = flags.eventsFile === undefined ? undefined : fileEventSink(flags.eventsFile);
+      const events: EventSink = eventFile ?? nullSink;
       const store =
         flags.store === 'memory'
           ? await openStore({ kind: 'memory' })
           : await openStore({ kind: 'sqlite', dataDir: flags.dataDir ?? '.squall-data' });
       const coordinator = await createCoordinator(
-        { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger, events: nullSink, store, taskKinds: builtinTaskKinds() },
+        { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger, events, store, taskKinds: builtinTaskKinds() },
         {
           host: flags.host,
           port: flags.port,
@@ -82,6 +87,7 @@ export function registerCoordinatorCommand(program: Command): void {
       onShutdownSignal(logger, async () => {
         await coordinator.close();
         await store.close();
+        await eventFile?.close();
       });
     });
 }

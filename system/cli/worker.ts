@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { systemClock } from '../core/clock.js';
 import { realCpu } from '../core/cpu.js';
 import { nullSink } from '../core/events.js';
+import { fileEventSink } from './event-file.js';
 import { cryptoRandom } from '../core/random.js';
 import { builtinTaskKinds } from '../tasks/registry.js';
 import { wsTransport } from '../transport/index.js';
@@ -29,6 +30,7 @@ interface WorkerFlags {
   heartbeatMs: number;
   drainTimeoutMs: number;
   logLevel?: string;
+  eventsFile?: string;
 }
 
 export function registerWorkerCommand(program: Command): void {
@@ -46,11 +48,13 @@ export function registerWorkerCommand(program: Command): void {
     .option('--heartbeat-ms <ms>', 'heartbeat interval', intOption('--heartbeat-ms', 10), 1000)
     .option('--drain-timeout-ms <ms>', 'how long a graceful stop waits for held tasks', intOption('--drain-timeout-ms', 0), 30000)
     .option('--log-level <level>', 'trace|debug|info|warn|error')
+    .option('--events-file <path>', 'append every worker event as a JSON line (for the live harness)')
     .action((flags: WorkerFlags) => {
       const logger = createLogger({ name: `worker:${flags.id}`, level: flags.logLevel });
       const secret = resolveSecret(flags.secret);
+      const eventFile = flags.eventsFile === undefined ? undefined : fileEventSink(flags.eventsFile);
       const worker = new Worker(
-        { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger, events: nullSink, cpu: realCpu, taskKinds: builtinTaskKinds() },
+        { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger, events: eventFile ?? nullSink, cpu: realCpu, taskKinds: builtinTaskKinds() },
         {
           id: flags.id,
           coordinatorUrl: flags.coordinator,
@@ -66,6 +70,9 @@ export function registerWorkerCommand(program: Command): void {
         },
       );
       worker.start();
-      onShutdownSignal(logger, () => worker.stop({ drain: true, timeoutMs: flags.drainTimeoutMs }));
+      onShutdownSignal(logger, async () => {
+        await worker.stop({ drain: true, timeoutMs: flags.drainTimeoutMs });
+        await eventFile?.close();
+      });
     });
 }
