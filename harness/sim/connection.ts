@@ -1,0 +1,350 @@
+/**
+ * A virtual WebSocket connection: two endpoints (each implements the
+ * Connection seam for its process) joined by two pipes, one per direction.
+ * A pipe keeps its items in send order, asks its link what to do with each
+ * (hold / deliver after a delay / abort) and delivers them with one timer for
+ * the head of its in-flight queue, so frames due at the same instant are
+ * delivered as a batch. Arrivals run inside the receiving process (queued
+ * while it is paused, dropped if it died), like a kernel socket buffer.
+ */
+import type { TimerHandle } from '../../system/core/clock.js';
+import type { Connection, ConnectionHandler } from '../../system/core/transport.js';
+import type { LinkDir } from './link.js';
+import { TraceKind, type Trace } from './trace.js';
+import type { HostLike, PipeLike, RuleConnState, WireItem } from './types.js';
+import type { VirtualTime } from './virtual-time.js';
+
+/** ws's default close handshake timeout: after it the closer gives up with 1006. */
+export const CLOSE_TIMEOUT_MS = 30_000;
+const ABNORMAL = 1006;
+const TOO_BIG = 1009;
+
+export interface NetEnv {
+  readonly time: VirtualTime;
+  readonly trace: Trace;
+}
+
+/** One direction of a connection. */
+export class Pipe implements PipeLike {
+  readonly ruleStates = new Map<number, RuleConnState>();
+  /** Bytes accepted from the sender and not yet arrived. */
+  bufferedBytes = 0;
+  private queue: WireItem[] = [];
+  private inflight: { at: number; item: WireItem }[] = [];
+  private inflightHead = 0;
+  private lastAt = 0;
+  private timer: TimerHandle | null = null;
+  private retired = false;
+  /** limit_data: what already passed the proxy still arrives, then the connection is closed. */
+  private abortWhenDrained: string | null = null;
+
+  constructor(
+    readonly id: string,
+    private readonly env: NetEnv,
+    private readonly link: LinkDir,
+    private readonly receiver: Endpoint,
+    private readonly owner: VirtualConnection,
+  ) {
+    link.attach(this);
+  }
+
+  push(item: WireItem): void {
+    if (this.retired || this.abortWhenDrained !== null) return;
+    this.queue.push(item);
+    this.bufferedBytes += item.bytes;
+    this.pump();
+  }
+
+  pump(): void {
+    if (this.retired || this.abortWhenDrained !== null) return;
+    let sent = 0;
+    for (; sent < this.queue.length; sent++) {
+      const item = this.queue[sent] as WireItem;
+      const verdict = this.link.evaluate(this, item);
+      if (verdict.action === 'hold') break;
+      if (verdict.action === 'abort') {
+        this.discardUnsent();
+        if (this.inflightHead >= this.inflight.length) this.owner.abort(verdict.why);
+        else this.abortWhenDrained = verdict.why;
+        return;
+      }
+      const at = Math.max(Math.ceil(this.env.time.now() + verdict.delayMs), this.lastAt);
+      this.lastAt = at;
+      this.inflight.push({ at, item: verdict.item });
+      this.bufferedBytes += verdict.item.bytes - item.bytes;
+    }
+    if (sent > 0) this.queue = sent === this.queue.length ? [] : this.queue.slice(sent);
+    this.arm();
+  }
+
+  /** Drops what the sender queued but the link has not taken yet (RST / crash). */
+  discardUnsent(): void {
+    for (const item of this.queue) this.bufferedBytes -= item.bytes;
+    this.queue = [];
+  }
+
+  abort(why: string): void {
+    this.owner.abort(why);
+  }
+
+  /** Stops everything: no more deliveries, rule timers cancelled. */
+  retire(): void {
+    if (this.retired) return;
+    this.retired = true;
+    this.timer?.cancel();
+    this.timer = null;
+    this.queue = [];
+    this.inflight = [];
+    this.inflightHead = 0;
+    this.bufferedBytes = 0;
+    this.link.detach(this);
+  }
+
+  private arm(): void {
+    if (this.timer !== null) return;
+    const head = this.inflight[this.inflightHead];
+    if (head === undefined) return;
+    this.timer = this.env.time.setTimeout(() => this.deliverDue(), head.at - this.env.time.now());
+  }
+
+  private deliverDue(): void {
+    this.timer = null;
+    const now = this.env.time.now();
+    while (!this.retired) {
+      const next = this.inflight[this.inflightHead];
+      if (next === undefined || next.at > now) break;
+      this.inflightHead++;
+      this.bufferedBytes -= next.item.bytes;
+      this.arrive(next.item);
+    }
+    if (this.abortWhenDrained !== null && this.inflightHead >= this.inflight.length) {
+      this.owner.abort(this.abortWhenDrained);
+      return;
+    }
+    if (this.inflightHead > 64 && this.inflightHead * 2 > this.inflight.length) {
+      this.inflight = this.inflight.slice(this.inflightHead);
+      this.inflightHead = 0;
+    }
+    this.arm();
+  }
+
+  private arrive(item: WireItem): void {
+    const trace = this.env.trace;
+    switch (item.kind) {
+      case 'data':
+        trace.record(TraceKind.Frame, this.id, item.text);
+        break;
+      case 'close':
+        trace.record(TraceKind.Close, this.id, item.code, item.reason);
+        break;
+      case 'fin':
+        trace.record(TraceKind.Close, this.id, 'fin');
+        break;
+      case 'open':
+        trace.record(TraceKind.Connect, this.id, 'open');
+        break;
+    }
+    const ep = this.receiver;
+    ep.host.deliver(ep.incarnation, () => ep.receive(item));
+  }
+}
+
+/** Lifecycle of one endpoint. */
+type EndpointState =
+  /** Client side, waiting for the upgrade response. */
+  | 'connecting'
+  | 'open'
+  /** close() called, waiting for the peer's close frame. */
+  | 'closing'
+  | 'closed';
+
+/** One end of a virtual connection, as its process sees it. */
+export class Endpoint implements Connection {
+  state: EndpointState;
+  out!: Pipe;
+  /** Client side: called when the upgrade response arrives (connect resolves). */
+  onOpen: (() => void) | null = null;
+  private handler: ConnectionHandler | null = null;
+  private early: ((h: ConnectionHandler) => void)[] = [];
+  private notified = false;
+  private closeTimer: TimerHandle | null = null;
+
+  constructor(
+    readonly id: string,
+    readonly remoteAddress: string,
+    readonly host: HostLike,
+    readonly incarnation: number,
+    private readonly maxPayloadBytes: number,
+    private readonly env: NetEnv,
+    private readonly conn: VirtualConnection,
+    initial: EndpointState,
+  ) {
+    this.state = initial;
+  }
+
+  get bufferedAmount(): number {
+    return this.out.bufferedBytes;
+  }
+
+  send(frame: string): boolean {
+    if (this.state !== 'open') return false;
+    this.out.push({ kind: 'data', text: frame, bytes: Buffer.byteLength(frame) });
+    return true;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.state === 'closing' || this.state === 'closed') return;
+    this.state = 'closing';
+    this.out.push({ kind: 'close', code, reason, bytes: 2 + Buffer.byteLength(reason) });
+    this.closeTimer = this.env.time.setTimeout(() => {
+      this.closeTimer = null;
+      if (this.state !== 'closing') return;
+      this.finishLocally();
+    }, CLOSE_TIMEOUT_MS);
+  }
+
+  terminate(): void {
+    if (this.state === 'closed') return;
+    this.finishLocally();
+  }
+
+  attach(handler: ConnectionHandler): void {
+    this.handler = handler;
+    const early = this.early;
+    this.early = [];
+    for (const deliver of early) deliver(handler);
+  }
+
+  /** An item arrived from the peer (runs inside this endpoint's process). */
+  receive(item: WireItem): void {
+    if (this.state === 'closed') return;
+    switch (item.kind) {
+      case 'open': {
+        if (this.state !== 'connecting') return;
+        this.state = 'open';
+        const onOpen = this.onOpen;
+        this.onOpen = null;
+        onOpen?.();
+        return;
+      }
+      case 'data': {
+        if (item.bytes > this.maxPayloadBytes) {
+          this.close(TOO_BIG, 'Max payload size exceeded');
+          return;
+        }
+        const text = item.text;
+        this.dispatch((h) => h.onMessage(text));
+        return;
+      }
+      case 'close': {
+        const wasClosing = this.state === 'closing';
+        this.state = 'closed';
+        this.closeTimer?.cancel();
+        if (!wasClosing) this.out.push({ kind: 'close', code: item.code, reason: item.reason, bytes: item.bytes });
+        this.notify(item.code, item.reason);
+        return;
+      }
+      case 'fin':
+        this.state = 'closed';
+        this.closeTimer?.cancel();
+        this.out.discardUnsent();
+        this.notify(ABNORMAL, '');
+        return;
+    }
+  }
+
+  /** The process died: the socket vanishes; the peer sees a FIN when the link lets it through. */
+  vanish(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.notified = true;
+    this.closeTimer?.cancel();
+    this.out.discardUnsent();
+    this.out.push({ kind: 'fin', bytes: 0 });
+    this.conn.maybeRetire();
+  }
+
+  /** The network dropped the connection under us (proxy reset, link down, limit_data). */
+  dropByNetwork(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.closeTimer?.cancel();
+    if (this.onOpen !== null) {
+      this.onOpen = null;
+      this.conn.failOpen?.();
+      return;
+    }
+    this.host.deliver(this.incarnation, () => this.notify(ABNORMAL, ''));
+  }
+
+  /** Ends this side now (terminate, close timeout): 1006 locally, FIN to the peer. */
+  private finishLocally(): void {
+    this.state = 'closed';
+    this.closeTimer?.cancel();
+    this.out.discardUnsent();
+    this.out.push({ kind: 'fin', bytes: 0 });
+    // ws emits 'close' asynchronously after destroying the socket.
+    this.env.time.setTimeout(() => this.host.deliver(this.incarnation, () => this.notify(ABNORMAL, '')), 0);
+    this.conn.maybeRetire();
+  }
+
+  private dispatch(deliver: (h: ConnectionHandler) => void): void {
+    if (this.handler === null) this.early.push(deliver);
+    else deliver(this.handler);
+  }
+
+  private notify(code: number, reason: string): void {
+    if (this.notified) return;
+    this.notified = true;
+    this.dispatch((h) => h.onClose(code, reason));
+    this.conn.maybeRetire();
+  }
+}
+
+/** Both ends and both directions of one connection. */
+export class VirtualConnection {
+  readonly client: Endpoint;
+  readonly server: Endpoint;
+  /** Set by the connecting side: the network killed the connection before it opened. */
+  failOpen: (() => void) | null = null;
+  private retired = false;
+
+  constructor(
+    readonly id: string,
+    private readonly env: NetEnv,
+    opts: {
+      clientHost: HostLike;
+      serverHost: HostLike;
+      serverAddress: string;
+      up: LinkDir;
+      down: LinkDir;
+      clientMaxPayload: number;
+      serverMaxPayload: number;
+    },
+  ) {
+    const { clientHost, serverHost } = opts;
+    this.client = new Endpoint(id, opts.serverAddress, clientHost, clientHost.incarnation, opts.clientMaxPayload, env, this, 'connecting');
+    this.server = new Endpoint(id, clientHost.name, serverHost, serverHost.incarnation, opts.serverMaxPayload, env, this, 'open');
+    this.client.out = new Pipe(`${id}:${clientHost.name}>${serverHost.name}`, env, opts.up, this.server, this);
+    this.server.out = new Pipe(`${id}:${serverHost.name}>${clientHost.name}`, env, opts.down, this.client, this);
+  }
+
+  /** The proxy/link kills the connection: both ends see 1006 at once, nothing in flight arrives. */
+  abort(why: string): void {
+    if (this.retired) return;
+    this.client.out.retire();
+    this.server.out.retire();
+    this.client.dropByNetwork();
+    this.server.dropByNetwork();
+    this.retired = true;
+    this.env.trace.record(TraceKind.Fault, 'abort', this.id, why);
+  }
+
+  /** Frees the pipes once both ends are closed. */
+  maybeRetire(): void {
+    if (this.retired || this.client.state !== 'closed' || this.server.state !== 'closed') return;
+    this.retired = true;
+    this.client.out.retire();
+    this.server.out.retire();
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * The virtual network: named hosts, a link per ordered pair of hosts (created
+ * on first use), group partitions, and the connect handshake. Each host's
+ * `transport` implements the Transport seam, so the real coordinator and
+ * worker code runs over it unchanged. Fault API summary: harness/sim/index.ts.
+ */
+import type { HttpRequest, HttpResponse } from '../../system/core/transport.js';
+import type { Connection, ConnectOptions } from '../../system/core/transport.js';
+import { InvalidArgumentError, SquallError } from '../../system/core/errors.js';
+import type { Random } from '../../system/core/random.js';
+import { VirtualConnection } from './connection.js';
+import type { FaultHandle, FaultRule } from './faults.js';
+import { Host, type Connector } from './host.js';
+import { LinkDir, LinkState } from './link.js';
+import { TraceKind, type Trace } from './trace.js';
+import type { VirtualTime } from './virtual-time.js';
+
+/** Options of a group partition. */
+export interface PartitionOptions {
+  /** Cut only groupA → groupB (B's frames still reach A). Default: both ways. */
+  oneWay?: boolean;
+}
+
+function combine(handles: FaultHandle[]): FaultHandle {
+  return { remove: () => handles.forEach((h) => h.remove()) };
+}
+
+/** All hosts and links of one simulation. */
+export class VirtualNetwork implements Connector {
+  private readonly hosts = new Map<string, Host>();
+  private readonly links = new Map<string, LinkDir>();
+  private nextConnId = 1;
+  private nextRuleId = 1;
+  private nextPartitionId = 1;
+
+  constructor(
+    private readonly time: VirtualTime,
+    private readonly trace: Trace,
+    private readonly random: Random,
+  ) {}
+
+  /** The host with this name, created (not booted) on first use. */
+  host(name: string): Host {
+    let h = this.hosts.get(name);
+    if (h === undefined) {
+      if (name.length === 0 || /[\s/:|>]/.test(name)) {
+        throw new InvalidArgumentError(`host name must be non-empty without spaces, '/', ':', '|' or '>', got '${name}'`, 'host');
+      }
+      h = new Host(name, this.time, this.trace, this);
+      this.hosts.set(name, h);
+    }
+    return h;
+  }
+
+  /** Names of all hosts, in creation order. */
+  hostNames(): string[] {
+    return [...this.hosts.keys()];
+  }
+
+  /** The link direction from → to. */
+  link(from: string, to: string): LinkDir {
+    const key = `${from}>${to}`;
+    let l = this.links.get(key);
+    if (l === undefined) {
+      l = new LinkDir(from, to, this.time, this.trace, this.random.fork(`link:${key}`), () => this.nextRuleId++);
+      this.links.set(key, l);
+    }
+    return l;
+  }
+
+  /** Installs a rule on from → to. */
+  addRule(from: string, to: string, rule: FaultRule): FaultHandle {
+    return this.link(from, to).addRule(rule);
+  }
+
+  /** Installs the rule on both directions between a and b (Toxiproxy downstream + upstream). */
+  addRuleBothWays(a: string, b: string, rule: FaultRule): FaultHandle {
+    return combine([this.addRule(a, b, rule), this.addRule(b, a, rule)]);
+  }
+
+  /** Sets the explicit state of a link (both ways unless oneWay); the handle restores healthy. */
+  setLinkState(from: string, to: string, state: LinkState, opts: PartitionOptions = {}): FaultHandle {
+    const handles = [this.link(from, to).setState(state)];
+    if (opts.oneWay !== true) handles.push(this.link(to, from).setState(state));
+    return combine(handles);
+  }
+
+  /**
+   * Cuts every link from a host of groupA to a host of groupB (and back,
+   * unless oneWay). Partitions stack: a link heals when no partition cuts it.
+   */
+  partition(groupA: readonly string[], groupB: readonly string[], opts: PartitionOptions = {}): FaultHandle {
+    const id = this.nextPartitionId++;
+    const cut: LinkDir[] = [];
+    for (const a of groupA) {
+      for (const b of groupB) {
+        if (a === b) continue;
+        cut.push(this.link(a, b));
+        if (opts.oneWay !== true) cut.push(this.link(b, a));
+      }
+    }
+    this.trace.record(TraceKind.Fault, 'partition', id, groupA.join(','), groupB.join(','), opts.oneWay === true ? 'one-way' : 'both');
+    for (const l of cut) l.partitions++;
+    for (const l of cut) if (l.partitions === 1) l.partitionsChanged();
+    let removed = false;
+    return {
+      remove: () => {
+        if (removed) return;
+        removed = true;
+        this.trace.record(TraceKind.Fault, 'heal', id);
+        for (const l of cut) l.partitions--;
+        for (const l of cut) if (l.partitions === 0) l.partitionsChanged();
+      },
+    };
+  }
+
+  /** Opens a connection from a host's process to ws://host:port/path (Connector). */
+  connect(client: Host, incarnation: number, url: string, opts: ConnectOptions): Promise<Connection> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return Promise.reject(new InvalidArgumentError(`not a ws:// URL: '${url}'`, 'url'));
+    }
+    const serverName = parsed.hostname;
+    const port = Number(parsed.port === '' ? 80 : parsed.port);
+    return new Promise<Connection>((resolve, reject) => {
+      let settled = false;
+      const clock = client.clock;
+      const onAbort = (): void => settle(() => reject(opts.signal?.reason));
+      const timer = clock.setTimeout(
+        () => settle(() => reject(new SquallError('timeout', `connect ${url}: no handshake within ${opts.handshakeTimeoutMs} ms`))),
+        opts.handshakeTimeoutMs,
+      );
+      function settle(fn: () => void): void {
+        if (settled) return;
+        settled = true;
+        timer.cancel();
+        opts.signal?.removeEventListener('abort', onAbort);
+        fn();
+      }
+      if (opts.signal?.aborted === true) {
+        settle(() => reject(opts.signal?.reason));
+        return;
+      }
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      const fail = (err: Error, afterMs: number): void => {
+        this.trace.record(TraceKind.Refused, client.name, url, err.message);
+        this.time.setTimeout(() => client.deliver(incarnation, () => settle(() => reject(err))), afterMs);
+      };
+      const refused = (): Error => new SquallError('unavailable', `connect ${url}: connection refused (ECONNREFUSED)`);
+      const server = this.hosts.get(serverName);
+      if (server === undefined) {
+        fail(new SquallError('unavailable', `connect ${url}: unknown host ${serverName} (ENOTFOUND)`), 0);
+        return;
+      }
+      const up = this.link(client.name, serverName);
+      const down = this.link(serverName, client.name);
+
+      const syn = (): void => {
+        if (settled || !client.isAlive(incarnation)) return;
+        if (up.isDown() || down.isDown()) return fail(refused(), 0);
+        if (up.state === LinkState.Hold) return up.waitForRelease(syn);
+        if (up.state === LinkState.Partition) return; // SYN lost: the client times out
+        const hole = up.blackhole() ?? down.blackhole();
+        if (hole !== null) {
+          if (hole.type === 'timeout' && hole.timeout > 0) fail(new SquallError('unavailable', `connect ${url}: closed before open (1006)`), hole.timeout);
+          return;
+        }
+        this.time.setTimeout(arrive, up.handshakeDelay());
+      };
+      const arrive = (): void => {
+        if (settled || !client.isAlive(incarnation)) return;
+        const listener = server.listenerAt(port);
+        if (listener === null) {
+          if (down.state === LinkState.Healthy) fail(refused(), down.handshakeDelay());
+          return;
+        }
+        server.deliver(listener.incarnation, () => accept());
+      };
+      const accept = (): void => {
+        const listener = server.listenerAt(port);
+        if (listener === null || !client.isAlive(incarnation)) return;
+        const id = `c${this.nextConnId++}`;
+        const conn = new VirtualConnection(id, { time: this.time, trace: this.trace }, {
+          clientHost: client,
+          serverHost: server,
+          serverAddress: `${serverName}:${port}`,
+          up,
+          down,
+          clientMaxPayload: opts.maxPayloadBytes,
+          serverMaxPayload: listener.opts.maxPayloadBytes,
+        });
+        conn.client.onOpen = () => {
+          if (settled) conn.client.vanish();
+          else settle(() => resolve(conn.client));
+        };
+        conn.failOpen = () =>
+          client.deliver(incarnation, () => settle(() => reject(new SquallError('unavailable', `connect ${url}: reset during handshake (1006)`))));
+        client.adopt(conn.client);
+        server.adopt(conn.server);
+        listener.accepted.add(conn.server);
+        this.trace.record(TraceKind.Connect, id, client.name, url);
+        conn.server.out.push({ kind: 'open', bytes: 0 });
+        listener.opts.onConnection(conn.server, { remoteAddress: client.name, url: parsed.pathname + parsed.search });
+      };
+      syn();
+    });
+  }
+
+  /**
+   * A plain HTTP request from a host to ws://host:port's onHttp handler (the
+   * coordinator API), across the links: fails fast if a link is down, times
+   * out (rejects after timeoutMs) if cut or blackholed.
+   */
+  http(fromName: string, url: string, req: Omit<HttpRequest, 'query'> & { query?: URLSearchParams }, timeoutMs = 10_000): Promise<HttpResponse> {
+    const parsed = new URL(url);
+    const server = this.hosts.get(parsed.hostname);
+    const port = Number(parsed.port === '' ? 80 : parsed.port);
+    const up = this.link(fromName, parsed.hostname);
+    const down = this.link(parsed.hostname, fromName);
+    const passable = (l: LinkDir): boolean => l.state === LinkState.Healthy && !l.isDown() && l.blackhole() === null;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const timer = this.time.setTimeout(() => finish(() => reject(new SquallError('timeout', `HTTP ${req.method} ${url}: no response within ${timeoutMs} ms`))), timeoutMs);
+      function finish(fn: () => void): void {
+        if (settled) return;
+        settled = true;
+        timer.cancel();
+        fn();
+      }
+      const handler = server?.listenerAt(port)?.opts.onHttp;
+      if (server === undefined || handler === undefined || up.isDown()) {
+        finish(() => reject(new SquallError('unavailable', `HTTP ${req.method} ${url}: connection refused`)));
+        return;
+      }
+      if (!passable(up)) return;
+      const incarnation = server.incarnation;
+      this.time.setTimeout(() => {
+        server.deliver(incarnation, () => {
+          handler({ ...req, query: req.query ?? parsed.searchParams }).then(
+            (res) => {
+              this.trace.record(TraceKind.Note, 'http', req.method, url, res.status);
+              if (passable(down)) this.time.setTimeout(() => finish(() => resolve(res)), down.handshakeDelay());
+            },
+            (err: unknown) => finish(() => reject(err)),
+          );
+        });
+      }, up.handshakeDelay());
+    });
+  }
+}

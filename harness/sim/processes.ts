@@ -1,0 +1,141 @@
+/**
+ * The simulated processes: the REAL coordinator (createCoordinator over a
+ * MemoryStore) and REAL workers (system/worker), each bound to its host's
+ * seams: the host's ProcessClock, its Transport on the virtual network, a
+ * seeded Random stream per incarnation, and a Cpu that waits on virtual time.
+ * Kill = kill -9 (timers cancelled, sockets vanish, the store loses what was
+ * not committed); restart = a new incarnation on the same address.
+ */
+import { sleep, type Clock } from '../../system/core/clock.js';
+import type { Cpu } from '../../system/core/cpu.js';
+import type { EventSink } from '../../system/core/events.js';
+import type { Logger } from '../../system/core/logger.js';
+import type { Random } from '../../system/core/random.js';
+import { createCoordinator, type Coordinator, type CoordinatorConfig } from '../../system/coordinator/index.js';
+import { MemoryStore } from '../../system/store/memory-store.js';
+import type { TaskKind } from '../../system/tasks/kind.js';
+import type { WorkerConfig } from '../../system/worker/config.js';
+import { Worker } from '../../system/worker/worker.js';
+import type { Host } from './host.js';
+
+/** The `cpu` task kind burns virtual time: a busy loop would never end with time stood still. */
+export function virtualCpu(clock: Clock): Cpu {
+  return { burn: (ms, signal) => sleep(clock, ms, signal) };
+}
+
+/** What every simulated process gets from the simulation. */
+export interface ProcessEnv {
+  random: Random;
+  logger: Logger;
+  events: EventSink;
+  taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
+}
+
+/** Coordinator options in the simulation. */
+export interface SimCoordinatorOptions {
+  /** Listen port on the `coordinator` host (default 7000). */
+  port?: number;
+  /** Group-commit delay of the MemoryStore on virtual time; > 0 lets a crash land between op and commit (default 2). */
+  commitDelayMs?: number;
+  config?: Omit<CoordinatorConfig, 'host' | 'port'>;
+}
+
+/** The coordinator process and its durable store across incarnations. */
+export class CoordinatorProcess {
+  /** The live coordinator (null while down or starting). */
+  instance: Coordinator | null = null;
+  /** The store of the current incarnation; its durable state survives kills. */
+  store: MemoryStore | null = null;
+  readonly port: number;
+
+  constructor(
+    readonly host: Host,
+    private readonly env: ProcessEnv,
+    readonly options: SimCoordinatorOptions,
+  ) {
+    this.port = options.port ?? 7000;
+  }
+
+  /** ws://coordinator:port, what workers connect to. */
+  get url(): string {
+    return `ws://${this.host.name}:${this.port}`;
+  }
+
+  /** Boots a new incarnation over the committed state; resolves when it listens. */
+  async start(): Promise<Coordinator> {
+    this.host.boot();
+    const incarnation = this.host.incarnation;
+    const clock = this.host.clock;
+    const commitDelayMs = this.options.commitDelayMs ?? 2;
+    this.store = this.store === null ? new MemoryStore({ clock, commitDelayMs }) : this.store.reopen({ clock, commitDelayMs });
+    const coordinator = await createCoordinator(
+      {
+        transport: this.host.transport,
+        clock,
+        random: this.env.random.fork(`incarnation-${incarnation}`),
+        logger: this.env.logger.child({ process: this.host.name, incarnation }),
+        events: this.env.events,
+        store: this.store,
+        taskKinds: this.env.taskKinds,
+      },
+      { ...this.options.config, host: this.host.name, port: this.port },
+    );
+    if (this.host.isAlive(incarnation)) this.instance = coordinator;
+    return coordinator;
+  }
+
+  /** kill -9: timers and sockets die; the store loses uncommitted operations. */
+  kill(): void {
+    this.host.kill();
+    this.store?.crash();
+    this.instance = null;
+  }
+}
+
+/** Worker options in the simulation. */
+export interface SimWorkerOptions {
+  /** Worker config apart from id and coordinatorUrl (filled in by the simulation). */
+  config?: Omit<WorkerConfig, 'id' | 'coordinatorUrl'>;
+}
+
+/** One worker process across incarnations. */
+export class WorkerProcess {
+  /** The live worker (null while down). */
+  instance: Worker | null = null;
+
+  constructor(
+    readonly id: string,
+    readonly host: Host,
+    private readonly env: ProcessEnv,
+    private readonly coordinatorUrl: string,
+    readonly options: SimWorkerOptions,
+  ) {}
+
+  /** Boots a new incarnation and starts connecting. */
+  start(): Worker {
+    this.host.boot();
+    const incarnation = this.host.incarnation;
+    const clock = this.host.clock;
+    const worker = new Worker(
+      {
+        transport: this.host.transport,
+        clock,
+        random: this.env.random.fork(`incarnation-${incarnation}`),
+        logger: this.env.logger.child({ process: this.id, incarnation }),
+        events: this.env.events,
+        cpu: virtualCpu(clock),
+        taskKinds: this.env.taskKinds,
+      },
+      { ...this.options.config, id: this.id, coordinatorUrl: this.coordinatorUrl },
+    );
+    this.instance = worker;
+    worker.start();
+    return worker;
+  }
+
+  /** kill -9. */
+  kill(): void {
+    this.host.kill();
+    this.instance = null;
+  }
+}

@@ -1,0 +1,249 @@
+/**
+ * The deterministic simulation of a whole squall deployment: a virtual clock,
+ * a virtual network, seeded randomness and the real coordinator and worker
+ * code as simulated processes. Same seed and same calls ⇒ same trace hash.
+ *
+ * Randomness: one root stream from the seed, forked per component by name:
+ * `net` (links: jitter, toxicity, corruption), `coordinator`, `worker:<id>`
+ * (each forked again per incarnation), and `faults` / `workload` for callers
+ * (scenario runner). Adding a worker never shifts another component's draws.
+ */
+import type { EventSink, SystemEvent } from '../../system/core/events.js';
+import { IllegalStateError, InvalidArgumentError, NotFoundError } from '../../system/core/errors.js';
+import { silentLogger, type Logger } from '../../system/core/logger.js';
+import { seededRandom, type Random } from '../../system/core/random.js';
+import type { Coordinator } from '../../system/coordinator/index.js';
+import { builtinTaskKinds } from '../../system/tasks/registry.js';
+import type { TaskKind } from '../../system/tasks/kind.js';
+import type { Worker } from '../../system/worker/worker.js';
+import { VirtualNetwork } from './network.js';
+import { CoordinatorProcess, WorkerProcess, type ProcessEnv, type SimCoordinatorOptions, type SimWorkerOptions } from './processes.js';
+import { Trace, TraceKind } from './trace.js';
+import { SIM_EPOCH_MS, VirtualTime } from './virtual-time.js';
+
+export interface SimulationOptions {
+  seed: number;
+  logger?: Logger;
+  /** Where SystemEvents go besides the trace (the history recorder). */
+  events?: EventSink;
+  /** Task kinds for coordinator and workers (default: builtinTaskKinds()). */
+  taskKinds?: ReadonlyMap<string, TaskKind<unknown>>;
+  /** Keep every trace line in memory (to diff two runs). Default false. */
+  keepTrace?: boolean;
+  /** Virtual epoch ms at start (default 2030-01-01). */
+  startMs?: number;
+}
+
+/** Cost and speed of a run so far. */
+export interface SimulationStats {
+  simulatedMs: number;
+  wallMs: number;
+  /** simulatedMs / wallMs (time spent inside runFor/runUntil only). */
+  speedup: number;
+  timersFired: number;
+  framesDelivered: number;
+  traceLines: number;
+}
+
+/** Hostname of the coordinator on the virtual network. */
+export const COORDINATOR_HOST = 'coordinator';
+
+/** One simulated deployment; see the file header. */
+export class Simulation {
+  readonly seed: number;
+  readonly time: VirtualTime;
+  readonly trace: Trace;
+  readonly random: Random;
+  readonly net: VirtualNetwork;
+  /** Sink the processes emit to: the trace plus options.events. */
+  readonly events: EventSink;
+  readonly logger: Logger;
+  private readonly taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
+  private coordinatorProcess: CoordinatorProcess | null = null;
+  private readonly workerProcesses = new Map<string, WorkerProcess>();
+  private wall = 0;
+
+  constructor(options: SimulationOptions) {
+    if (!Number.isSafeInteger(options.seed)) throw new InvalidArgumentError(`seed must be a safe integer, got ${options.seed}`, 'seed');
+    this.seed = options.seed;
+    this.time = new VirtualTime(options.startMs ?? SIM_EPOCH_MS);
+    this.trace = new Trace(() => this.time.elapsed(), options.keepTrace ?? false);
+    this.random = seededRandom(options.seed);
+    this.net = new VirtualNetwork(this.time, this.trace, this.random.fork('net'));
+    this.logger = options.logger ?? silentLogger;
+    this.taskKinds = options.taskKinds ?? builtinTaskKinds();
+    const user = options.events;
+    const trace = this.trace;
+    this.events = {
+      emit(event: SystemEvent): void {
+        trace.record(TraceKind.Event, JSON.stringify(event));
+        user?.emit(event);
+      },
+    };
+  }
+
+  /** Current virtual epoch ms (unskewed). */
+  now(): number {
+    return this.time.now();
+  }
+
+  /** Virtual ms since the start. */
+  get simulatedMs(): number {
+    return this.time.elapsed();
+  }
+
+  /** Real ms spent running the simulation (inside runFor/runUntil/settle). */
+  get wallMs(): number {
+    return this.wall;
+  }
+
+  /** SHA-256 of the canonical trace so far. */
+  traceHash(): string {
+    return this.trace.digest();
+  }
+
+  stats(): SimulationStats {
+    const simulatedMs = this.simulatedMs;
+    return {
+      simulatedMs,
+      wallMs: this.wall,
+      speedup: this.wall > 0 ? simulatedMs / this.wall : Infinity,
+      timersFired: this.time.steps,
+      framesDelivered: this.trace.frames,
+      traceLines: this.trace.count,
+    };
+  }
+
+  /** Advances virtual time by ms, running everything that comes due. */
+  async runFor(ms: number): Promise<void> {
+    if (!(ms >= 0)) throw new InvalidArgumentError(`runFor(ms) needs ms >= 0, got ${ms}`, 'ms');
+    await this.timed(() => this.time.runUntil(this.time.now() + ms));
+  }
+
+  /**
+   * Runs until predicate() holds or maxMs of virtual time passed; returns
+   * whether it held. The predicate is checked between timer firings.
+   */
+  async runUntil(predicate: () => boolean, opts: { maxMs: number }): Promise<boolean> {
+    return this.timed(() => this.time.runUntil(this.time.now() + opts.maxMs, predicate));
+  }
+
+  /** Runs the simulation until the promise settles (at most maxMs virtual); returns its value. */
+  async settle<T>(promise: Promise<T>, maxMs = 600_000): Promise<T> {
+    let done = false;
+    const watched = promise.finally(() => {
+      done = true;
+    });
+    watched.catch(() => {});
+    await this.runUntil(() => done, { maxMs });
+    if (!done) throw new IllegalStateError(`operation did not complete within ${maxMs} ms of simulated time`);
+    return watched;
+  }
+
+  /** Records a free-form line in the trace (scenario steps, checks). */
+  note(...fields: (string | number)[]): void {
+    this.trace.record(TraceKind.Note, ...fields);
+  }
+
+  // ---- coordinator -------------------------------------------------------
+
+  /** The coordinator process (spawned or not). */
+  get coordinator(): CoordinatorProcess {
+    if (this.coordinatorProcess === null) throw new IllegalStateError('no coordinator: call spawnCoordinator() first');
+    return this.coordinatorProcess;
+  }
+
+  /** The live coordinator instance (its .engine is the embedding API). */
+  get coordinatorInstance(): Coordinator {
+    const c = this.coordinator.instance;
+    if (c === null) throw new IllegalStateError('the coordinator is down (killed and not restarted)');
+    return c;
+  }
+
+  /** Starts the coordinator on host `coordinator`; runs the simulation until it listens. */
+  async spawnCoordinator(options: SimCoordinatorOptions = {}): Promise<Coordinator> {
+    if (this.coordinatorProcess !== null) throw new IllegalStateError('spawnCoordinator() called twice; use restartCoordinator()');
+    this.coordinatorProcess = new CoordinatorProcess(this.net.host(COORDINATOR_HOST), this.env('coordinator'), options);
+    return this.settle(this.coordinatorProcess.start());
+  }
+
+  /** kill -9 of the coordinator: uncommitted store operations are lost. */
+  killCoordinator(): void {
+    this.coordinator.kill();
+  }
+
+  /** Kills (if running) and starts a new coordinator over the committed state, same address. */
+  async restartCoordinator(): Promise<Coordinator> {
+    const p = this.coordinator;
+    if (p.host.state !== 'down') p.kill();
+    return this.settle(p.start());
+  }
+
+  // ---- workers -----------------------------------------------------------
+
+  /** Starts a worker process (host named by its id) connecting to the coordinator. */
+  spawnWorker(id: string, options: SimWorkerOptions = {}): Worker {
+    if (this.workerProcesses.has(id)) throw new IllegalStateError(`worker ${id} already spawned; use restartWorker()`);
+    if (id === COORDINATOR_HOST) throw new InvalidArgumentError(`worker id '${id}' is the coordinator's host name`, 'id');
+    const url = this.coordinatorProcess?.url ?? `ws://${COORDINATOR_HOST}:7000`;
+    const p = new WorkerProcess(id, this.net.host(id), this.env(`worker:${id}`), url, options);
+    this.workerProcesses.set(id, p);
+    return p.start();
+  }
+
+  /** The worker process with this id. */
+  worker(id: string): WorkerProcess {
+    const p = this.workerProcesses.get(id);
+    if (p === undefined) throw new NotFoundError(`no worker '${id}'; spawned: ${[...this.workerProcesses.keys()].join(', ') || 'none'}`);
+    return p;
+  }
+
+  /** Ids of all spawned workers, in spawn order. */
+  workerIds(): string[] {
+    return [...this.workerProcesses.keys()];
+  }
+
+  killWorker(id: string): void {
+    this.worker(id).kill();
+  }
+
+  /** Kills (if running) and starts a new incarnation of the worker. */
+  restartWorker(id: string): Worker {
+    const p = this.worker(id);
+    p.kill();
+    return p.start();
+  }
+
+  /** SIGSTOP: no timer fires and nothing is received until resumeWorker. */
+  pauseWorker(id: string): void {
+    this.worker(id).host.pause();
+  }
+
+  /** SIGCONT. */
+  resumeWorker(id: string): void {
+    this.worker(id).host.resume();
+  }
+
+  /** Pause/resume/skew of any host, coordinator included. */
+  host(name: string): ReturnType<VirtualNetwork['host']> {
+    return this.net.host(name);
+  }
+
+  /** Wall-clock offset of a host in ms (kept across restarts). */
+  setClockSkew(hostName: string, skewMs: number): void {
+    this.net.host(hostName).skew = skewMs;
+  }
+
+  private env(component: string): ProcessEnv {
+    return { random: this.random.fork(component), logger: this.logger, events: this.events, taskKinds: this.taskKinds };
+  }
+
+  private async timed<T>(fn: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.wall += performance.now() - started;
+    }
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Small shared shapes of the virtual network, kept apart so links,
+ * connections and hosts do not import each other in a cycle.
+ */
+import type { TimerHandle } from '../../system/core/clock.js';
+
+/**
+ * What travels on one direction of a connection. `open` is the upgrade
+ * response that completes a client's connect; `close` is a WebSocket close
+ * frame; `fin` is the end of the TCP stream without a close frame (peer sees
+ * 1006): process killed, terminate(), aborted handshake.
+ */
+export type WireItem =
+  | { kind: 'data'; text: string; bytes: number }
+  | { kind: 'close'; code: number; reason: string; bytes: number }
+  | { kind: 'fin'; bytes: 0 }
+  | { kind: 'open'; bytes: 0 };
+
+/** Per connection direction state of one installed rule. */
+export interface RuleConnState {
+  /** Toxicity roll: does the rule apply to this connection direction at all? */
+  applies: boolean;
+  /** limit_data: bytes counted so far. */
+  bytes: number;
+  /** bandwidth: virtual time at which the direction is free again. */
+  freeAt: number;
+  /** reset_peer / timeout: the pending close of this connection. */
+  timer: TimerHandle | null;
+}
+
+/** The part of a connection direction a link needs. */
+export interface PipeLike {
+  readonly id: string;
+  /** Per-rule state, keyed by rule id; created by the link on first use. */
+  readonly ruleStates: Map<number, RuleConnState>;
+  /** Re-evaluates held items (called when the link changed). */
+  pump(): void;
+  /** The proxy drops the connection: both ends see 1006 at once. */
+  abort(why: string): void;
+}
+
+/** The part of a host a connection needs. */
+export interface HostLike {
+  readonly name: string;
+  readonly incarnation: number;
+  /**
+   * Runs fn inside the process of the given incarnation: at once if it is
+   * running, after resume if paused, never if that incarnation is dead.
+   */
+  deliver(incarnation: number, fn: () => void): void;
+}
