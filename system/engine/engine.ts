@@ -220,7 +220,8 @@ export class Engine implements EngineForCoordinator, EngineApi {
     };
     this.trackLease(rec);
     this.breakers.onClaim(rec.kind, rec.executionId);
-    this.emit({ type: 'claimed', ...this.leaseFields(rec) });
+    const claimed = { type: 'claimed' as const, ...this.leaseFields(rec) };
+    this.emit(rec.checkpoint === undefined ? claimed : { ...claimed, checkpointSeq: rec.checkpoint.seq });
     const committed = this.transition(rec, 'preparing', `claimed by ${workerId}`);
     this.armTimeout(rec);
     this.runHooks(this.preHooks, rec);
@@ -491,6 +492,7 @@ export class Engine implements EngineForCoordinator, EngineApi {
         dependencies: [...rec.dependencies],
         maxAttempts: maxFailedAttempts(rec.retry),
         priority: rec.priority,
+        retry: { ...rec.retry },
       });
       this.emit({ type: 'status', executionId: rec.executionId, from: null, to: rec.status, attempt: 0, reason: 'submitted' });
       created.push(rec);
