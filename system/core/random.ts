@@ -32,7 +32,7 @@ export function randomId(random: Random, prefix = ''): string {
 
 /** Production randomness from node:crypto. */
 export const cryptoRandom: Random = {
-  float: () => randomInt(0, 2 ** 48) / 2 ** 48,
+  float: () => randomBytes(6).readUIntBE(0, 6) / 2 ** 48,
   int: (min, max) => randomInt(min, max + 1),
   bytes: (n) => new Uint8Array(randomBytes(n)),
   fork: () => cryptoRandom,
