@@ -30,6 +30,7 @@ export interface ProxyDeps {
 
 /** Splits "host:port" / "[v6]:port" like Go's net.SplitHostPort (port may be empty = 0). */
 export function splitHostPort(addr: string): { host: string; port: number } {
+  if (addr === '') return { host: '', port: 0 }; // Go: all interfaces, any port
   const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d*)$/.exec(addr);
   if (m === null) throw new Error(`listen tcp ${addr}: address ${addr}: missing port in address`);
   const host = m[1] ?? m[2] ?? '';
