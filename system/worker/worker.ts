@@ -106,7 +106,10 @@ export class Worker {
   private ackPending = false;
   private lastError: string | undefined;
 
+  /** Backoff attempt number: reconnect delays since the last registration. */
   private attempt = 0;
+  /** Connection tries since the last registration that never registered (for maxAttempts). */
+  private failedTries = 0;
   private prevDelay: number | undefined;
   private lostAt = 0;
   private everRegistered = false;
@@ -287,8 +290,16 @@ export class Worker {
       this.log.info({ code, reason, connectionId: conn.id }, 'disconnected');
       this.emit({ type: 'disconnected', ...this.base(), code, reason });
     }
-    if (this.connectedSince !== null) this.lostAt = this.deps.clock.monotonic();
+    if (this.connectedSince !== null) {
+      this.lostAt = this.deps.clock.monotonic();
+    } else {
+      this.failedTries += 1; // this try never got registered
+    }
     this.connectedSince = null;
+    if (this.failedTries >= this.config.maxAttempts) {
+      this.fail(0, `gave up after ${this.failedTries} consecutive failed connection attempts to ${this.config.coordinatorUrl} (last: ${reason})`);
+      return;
+    }
     this.scheduleReconnect();
   }
 
@@ -309,10 +320,6 @@ export class Worker {
 
   private scheduleReconnect(): void {
     this.attempt += 1;
-    if (this.attempt > this.config.maxAttempts) {
-      this.fail(0, `gave up after ${this.config.maxAttempts} consecutive failed connection attempts to ${this.config.coordinatorUrl}`);
-      return;
-    }
     const { backoff } = this.config;
     const bounds = backoffBounds(backoff.strategy, backoff, this.attempt, this.prevDelay);
     const delayMs = backoffDelay(backoff, this.attempt, this.deps.random, this.prevDelay);
@@ -473,6 +480,7 @@ export class Worker {
     }
     this.everRegistered = true;
     this.attempt = 0;
+    this.failedTries = 0;
     this.prevDelay = undefined;
     this.connectedSince = clock.now();
     this.sm.transition('syncing');
