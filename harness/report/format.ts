@@ -104,14 +104,22 @@ export function keyNumbers(r: RunResult): [string, string][] {
   return out;
 }
 
+// XML 1.0 Char production: tab, LF, CR, U+0020..U+D7FF, U+E000..U+FFFD, astral (valid pairs only).
+const INVALID_CHARS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** Drops control characters and lone surrogates that XML forbids and HTML/Markdown only garble. */
+export function stripInvalidChars(s: string): string {
+  return s.replace(INVALID_CHARS, '');
+}
+
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return stripInvalidChars(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Escapes a Markdown table cell (pipes, newlines) and raw-HTML openers. */
 export function mdCell(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '\\<').replace(/\r?\n/g, ' ');
+  return stripInvalidChars(s).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '\\<').replace(/\r?\n/g, ' ');
 }
 
 /** A GitHub-flavoured Markdown table; `align` uses 'r' for numeric columns. */

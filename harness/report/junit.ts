@@ -7,7 +7,7 @@
  */
 import type { RunResult, Violation } from './model.js';
 import { PROMISES, findPromise } from './model.js';
-import { fmtSloValue, runTitle, violationSubject, violationTitle } from './format.js';
+import { fmtSloValue, runTitle, stripInvalidChars, violationSubject, violationTitle } from './format.js';
 
 /** One test case before serialisation. */
 export interface JunitCase {
@@ -17,12 +17,9 @@ export interface JunitCase {
   failure?: { message: string; type: string; body: string };
 }
 
-// XML 1.0 Char production: tab, LF, CR, U+0020..U+D7FF, U+E000..U+FFFD, astral (valid pairs).
-const INVALID_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-
 /** Escapes text for XML content and double-quoted attributes; drops forbidden characters. */
 export function escapeXml(s: string): string {
-  return s.replace(INVALID_XML, '').replace(/[&<>"']/g, (c) => {
+  return stripInvalidChars(s).replace(/[&<>"']/g, (c) => {
     switch (c) {
       case '&':
         return '&amp;';
