@@ -68,8 +68,10 @@ export class AssignmentLoop {
   }
 
   private deliver(w: WorkerEntry, session: Session, a: AssignmentSpec, committed: Promise<void>): void {
+    session.claimStarted(a);
     committed.then(
       () => {
+        session.claimSettled(a.leaseToken);
         if (w.session !== session) {
           this.ctx.logger.info({ workerId: w.workerId, executionId: a.executionId }, 'worker session changed before the assignment was sent; leaving the lease to expire');
           return;
@@ -85,7 +87,10 @@ export class AssignmentLoop {
           ...(a.checkpoint === undefined ? {} : { checkpoint: { seq: a.checkpoint.seq, state: a.checkpoint.state as never } }),
         });
       },
-      (err: unknown) => this.ctx.logger.error({ err, workerId: w.workerId, executionId: a.executionId }, 'claim did not commit; not sending the assignment'),
+      (err: unknown) => {
+        session.claimSettled(a.leaseToken);
+        this.ctx.logger.error({ err, workerId: w.workerId, executionId: a.executionId }, 'claim did not commit; not sending the assignment');
+      },
     );
   }
 }

@@ -277,6 +277,21 @@ describe('coordinator sessions and identity', () => {
     expect(text).toMatch(/squall_reconnect_duration_seconds_count 1\b/);
   });
 
+  it('counts a claim still committing as held when the worker syncs', async () => {
+    const { c, engine } = await start();
+    const r = await Raw.open(c);
+    await r.registered('w1');
+    engine.holdCommits = true;
+    engine.add('ex_slow');
+    await until(() => engine.held.length === 1, 'claim committing');
+    engine.holdCommits = false;
+    r.reliable({ type: 'sync', tasks: [] });
+    await until(() => r.of('sync_result').length === 1, 'sync_result');
+    expect(r.of('sync_result')[0]?.confirm).toEqual(['ex_slow']);
+    engine.held[0]?.resolve();
+    await until(() => r.of('assign').length === 1, 'assign after commit');
+  });
+
   it('starts a new session when the resume token is unknown', async () => {
     const { c } = await start();
     const r = await Raw.open(c);

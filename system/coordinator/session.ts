@@ -35,6 +35,8 @@ export class Session {
   private lastAckSent = 0;
   private ackTimer: TimerHandle | undefined;
   private sink: FrameSink | undefined;
+  /** Claims made for this session whose commit has not resolved yet (assign not queued yet). */
+  private readonly claiming = new Map<string, { executionId: string; attempt: number; leaseToken: string }>();
   /** Epoch ms of the last detach while no connection is attached; undefined while attached. */
   detachedAt: number | undefined;
 
@@ -99,9 +101,19 @@ export class Session {
    * On resume they count as held: the worker receives them after its sync.
    */
   pendingAssignments(): { executionId: string; attempt: number; leaseToken: string }[] {
-    const out: { executionId: string; attempt: number; leaseToken: string }[] = [];
+    const out: { executionId: string; attempt: number; leaseToken: string }[] = [...this.claiming.values()];
     for (const m of this.unacked.values()) if (m.type === 'assign') out.push({ executionId: m.executionId, attempt: m.attempt, leaseToken: m.leaseToken });
     return out;
+  }
+
+  /** A claim for this session is committing; until then it counts as a pending assignment. */
+  claimStarted(a: { executionId: string; attempt: number; leaseToken: string }): void {
+    this.claiming.set(a.leaseToken, { executionId: a.executionId, attempt: a.attempt, leaseToken: a.leaseToken });
+  }
+
+  /** The claim committed (and its assign was queued) or failed. */
+  claimSettled(leaseToken: string): void {
+    this.claiming.delete(leaseToken);
   }
 
   /** The worker acknowledged our messages up to ack (cumulative). */
