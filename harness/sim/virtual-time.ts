@@ -35,13 +35,23 @@ function fakeGlobalObject(): object {
 }
 
 /**
- * Lets every pending promise continuation run. A macrotask boundary is the
- * only complete microtask drain; nothing else is scheduled on the real event
- * loop during a simulation, so this is deterministic.
+ * Lets every pending promise continuation run before the next timer fires.
+ * Node runs process.nextTick callbacks only once the microtask queue is
+ * empty, so resolving on nextTick is a complete drain without a trip through
+ * the event loop (2-3x cheaper than setImmediate). Every YIELD_EVERY steps
+ * the loop does go through setImmediate, so the host process (test runner,
+ * progress bar) stays responsive. Nothing else is scheduled on the real event
+ * loop during a simulation, so both are deterministic.
  */
 function drainMicrotasks(): Promise<void> {
+  return new Promise((resolve) => process.nextTick(resolve));
+}
+
+function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+const YIELD_EVERY = 512;
 
 /** The one clock of a simulation and the loop that drives it. */
 export class VirtualTime {
@@ -92,12 +102,13 @@ export class VirtualTime {
       reached = true;
     }, untilMs - this.now());
     try {
-      await drainMicrotasks();
+      await yieldToEventLoop();
       while (!reached) {
         if (predicate?.()) return true;
         this.fake.next();
         this.steps++;
-        await drainMicrotasks();
+        if (this.steps % YIELD_EVERY === 0) await yieldToEventLoop();
+        else await drainMicrotasks();
       }
       return predicate ? predicate() : true;
     } finally {
