@@ -1,0 +1,143 @@
+/**
+ * Maps scenario faults onto the simulation's fault API (harness/sim): network
+ * actions become link rules in Toxiproxy's vocabulary on the worker ↔
+ * coordinator links they target, partitions become network partitions, and
+ * process actions pause, kill, restart or skew simulated processes. Each
+ * applied fault returns an undo function; the runner calls it when the fault's
+ * `for` ends or at heal.
+ */
+import { assertNever } from '../../system/core/errors.js';
+import type { FaultHandle, FaultRule, Simulation } from '../sim/index.js';
+import { COORDINATOR_HOST } from '../sim/index.js';
+import type { FaultAction, Scenario } from './schema.js';
+import type { ScheduledFault } from './swarm.js';
+import { type NodeSet, resolvePartition, resolveTarget } from './targets.js';
+
+/** Undoes an applied fault (idempotent). */
+export type Undo = () => void | Promise<void>;
+
+type NetAction = Exclude<FaultAction, { type: 'partition' | 'pause' | 'kill' | 'restart' | 'clock_skew' }>;
+
+/** The Toxiproxy-vocabulary rule for a network action. */
+export function ruleOf(action: NetAction): FaultRule {
+  const toxicity = 'toxicity' in action ? { toxicity: action.toxicity } : {};
+  switch (action.type) {
+    case 'latency':
+      return { type: 'latency', latency: action.ms, jitter: action.jitterMs, ...toxicity };
+    case 'bandwidth':
+      return { type: 'bandwidth', rate: action.kbps, ...toxicity };
+    case 'timeout':
+      return { type: 'timeout', timeout: action.timeoutMs, ...toxicity };
+    case 'reset_peer':
+      return { type: 'reset_peer', timeout: action.timeoutMs, ...toxicity };
+    case 'slow_close':
+      return { type: 'slow_close', delay: action.delayMs, ...toxicity };
+    case 'slicer':
+      return { type: 'slicer', average_size: action.averageSize, size_variation: action.sizeVariation, delay: action.delayUs, ...toxicity };
+    case 'limit_data':
+      return { type: 'limit_data', bytes: action.bytes, ...toxicity };
+    case 'down':
+      return { type: 'down' };
+    case 'corrupt':
+      return { type: 'corrupt', probability: action.probability, ...toxicity };
+    default:
+      return assertNever(action, 'network action');
+  }
+}
+
+/** Worker ↔ coordinator links a node set or a link target covers, as worker ids. */
+function linkWorkers(scenario: Scenario, target: string): string[] {
+  const t = resolveTarget(scenario.fleet, target);
+  if (t.kind === 'nodes') return t.nodes.coordinator ? allWorkers(scenario) : t.nodes.workers;
+  // A link A<->B: the worker side is whichever is not the coordinator; worker-worker links don't exist.
+  if (t.a.coordinator) return t.b.workers;
+  if (t.b.coordinator) return t.a.workers;
+  return [];
+}
+
+function allWorkers(scenario: Scenario): string[] {
+  return Array.from({ length: scenario.fleet.workers }, (_, i) => `${scenario.fleet.idPrefix}${i + 1}`);
+}
+
+function hostsOf(set: NodeSet): string[] {
+  return set.coordinator ? [COORDINATOR_HOST, ...set.workers] : [...set.workers];
+}
+
+/** The processes (coordinator and/or workers) a process action targets. */
+export function processTargets(scenario: Scenario, target: string): NodeSet {
+  const t = resolveTarget(scenario.fleet, target);
+  if (t.kind === 'nodes') return t.nodes;
+  return { coordinator: t.a.coordinator || t.b.coordinator, workers: [...t.a.workers, ...t.b.workers] };
+}
+
+/** What a fault touches, for the history. */
+export function affected(scenario: Scenario, fault: ScheduledFault): { workers: string[]; coordinator: boolean } {
+  const a = fault.action;
+  if (a.type === 'partition') {
+    const sides = resolvePartition(scenario.fleet, a);
+    return { workers: sides.flatMap((s) => s.workers), coordinator: sides.some((s) => s.coordinator) };
+  }
+  if (a.type === 'pause' || a.type === 'kill' || a.type === 'restart' || a.type === 'clock_skew') return processTargets(scenario, fault.target);
+  return { workers: linkWorkers(scenario, fault.target), coordinator: false };
+}
+
+/** Applies one fault to the simulation; returns its undo. */
+export async function applySimFault(sim: Simulation, scenario: Scenario, fault: ScheduledFault): Promise<Undo> {
+  const action = fault.action;
+  const handles: FaultHandle[] = [];
+  const undoHandles: Undo = () => handles.forEach((h) => h.remove());
+  switch (action.type) {
+    case 'partition': {
+      const sides = resolvePartition(scenario.fleet, action).map(hostsOf);
+      for (let i = 0; i < sides.length; i++) {
+        for (let j = i + 1; j < sides.length; j++) handles.push(sim.net.partition(sides[i]!, sides[j]!, { oneWay: action.oneWay }));
+      }
+      return undoHandles;
+    }
+    case 'pause': {
+      const t = processTargets(scenario, fault.target);
+      if (t.coordinator) sim.host(COORDINATOR_HOST).pause();
+      for (const w of t.workers) sim.pauseWorker(w);
+      return () => {
+        if (t.coordinator) sim.host(COORDINATOR_HOST).resume();
+        for (const w of t.workers) sim.resumeWorker(w);
+      };
+    }
+    case 'kill': {
+      const t = processTargets(scenario, fault.target);
+      if (t.coordinator) sim.killCoordinator();
+      for (const w of t.workers) sim.killWorker(w);
+      return async () => {
+        if (t.coordinator) await sim.restartCoordinator();
+        for (const w of t.workers) sim.restartWorker(w);
+      };
+    }
+    case 'restart': {
+      const t = processTargets(scenario, fault.target);
+      if (t.coordinator) {
+        sim.killCoordinator();
+        await sim.restartCoordinator();
+      }
+      for (const w of t.workers) {
+        sim.killWorker(w);
+        sim.restartWorker(w);
+      }
+      return () => {};
+    }
+    case 'clock_skew': {
+      const t = processTargets(scenario, fault.target);
+      const hosts = hostsOf(t);
+      for (const h of hosts) sim.setClockSkew(h, action.ms);
+      return () => hosts.forEach((h) => sim.setClockSkew(h, 0));
+    }
+    default: {
+      const rule = ruleOf(action);
+      const stream = 'stream' in action ? action.stream : 'both';
+      for (const w of linkWorkers(scenario, fault.target)) {
+        if (stream === 'both' || stream === 'upstream') handles.push(sim.net.addRule(w, COORDINATOR_HOST, rule));
+        if (stream === 'both' || stream === 'downstream') handles.push(sim.net.addRule(COORDINATOR_HOST, w, rule));
+      }
+      return undoHandles;
+    }
+  }
+}

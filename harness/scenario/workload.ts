@@ -1,0 +1,76 @@
+/**
+ * Expands a scenario's workload into a time-ordered list of submissions, the
+ * same in simulation and live: each is one execution spec or one graph, at a
+ * time in ms from the start of the run. Graph shapes and which executions
+ * fail are drawn from the seed, so a seed gives the same workload everywhere.
+ *
+ * An execution picked by `failureRate` is submitted as the `fail` kind (its
+ * first `failTimes` attempts fail, `always`: every attempt), keeping the
+ * item's retry policy, timeout and priority.
+ */
+import type { ExecutionSpec, GraphSpec } from '../../system/engine/contract.js';
+import type { Random } from '../../system/core/random.js';
+import type { WorkloadItem, Scenario } from './schema.js';
+
+/** The fail kind's bound on `times`: effectively "always". */
+const ALWAYS_FAIL_TIMES = 1000;
+
+export type Submission =
+  | { at: number; ref: string; item: string; type: 'task'; spec: ExecutionSpec }
+  | { at: number; ref: string; item: string; type: 'graph'; shape: string; graph: GraphSpec };
+
+function specOf(item: WorkloadItem, random: Random): ExecutionSpec {
+  const fails = item.failureRate > 0 && random.float() < item.failureRate;
+  const spec: ExecutionSpec = fails
+    ? { kind: 'fail', params: { times: item.failTimes === 'always' ? ALWAYS_FAIL_TIMES : item.failTimes } }
+    : { kind: item.kind, params: { ...item.params } };
+  spec.priority = item.priority;
+  if (item.retry !== undefined) spec.retry = { ...item.retry };
+  if (item.timeoutMs !== undefined) spec.timeoutMs = item.timeoutMs;
+  return spec;
+}
+
+/** Edges of a graph shape over nodes 0..size-1 (i → j means j depends on i). */
+export function graphEdges(shape: WorkloadItem['graph']['shape'], size: number, edgeProbability: number, random: Random): [number, number][] {
+  const edges: [number, number][] = [];
+  switch (shape) {
+    case 'none':
+      break;
+    case 'chain':
+      for (let i = 1; i < size; i++) edges.push([i - 1, i]);
+      break;
+    case 'fanout':
+      for (let i = 1; i < size; i++) edges.push([0, i]);
+      break;
+    case 'diamond':
+      for (let i = 1; i < size - 1; i++) edges.push([0, i], [i, size - 1]);
+      break;
+    case 'random-dag':
+      for (let j = 1; j < size; j++) for (let i = 0; i < j; i++) if (random.float() < edgeProbability) edges.push([i, j]);
+      break;
+  }
+  return edges;
+}
+
+function graphOf(item: WorkloadItem, random: Random): GraphSpec {
+  const { shape, size, edgeProbability } = item.graph;
+  const graph: GraphSpec = {};
+  for (let i = 0; i < size; i++) graph[`n${i}`] = { ...specOf(item, random), dependsOn: [] };
+  for (const [from, to] of graphEdges(shape, size, edgeProbability, random)) graph[`n${to}`]!.dependsOn!.push(`n${from}`);
+  return graph;
+}
+
+/** Every submission of the scenario, ordered by time (stable). */
+export function expandWorkload(scenario: Scenario, random: Random): Submission[] {
+  const out: Submission[] = [];
+  scenario.workload.items.forEach((item, itemIndex) => {
+    const name = item.name ?? `item${itemIndex + 1}`;
+    for (let n = 0; n < item.count; n++) {
+      const at = Math.round(item.at + (item.ratePerSec === undefined ? 0 : (n * 1000) / item.ratePerSec));
+      const ref = `${name}#${n + 1}`;
+      if (item.graph.shape === 'none') out.push({ at, ref, item: name, type: 'task', spec: specOf(item, random) });
+      else out.push({ at, ref, item: name, type: 'graph', shape: item.graph.shape, graph: graphOf(item, random) });
+    }
+  });
+  return out.map((s, i) => ({ s, i })).sort((a, b) => a.s.at - b.s.at || a.i - b.i).map((x) => x.s);
+}
