@@ -1,0 +1,437 @@
+/**
+ * The engine's state machine, shared by every public entry point (engine.ts):
+ * the authoritative in-memory records and their indexes, THE transition
+ * function, outcomes and retries, terminal endings with the dependency
+ * cascade, leases and their sweep, coordinator-side timeouts, the ready and
+ * delay queues, wakes, hooks and events. Engine (engine.ts) adds the public
+ * API on top. Protected methods are the seams the regression tests override
+ * to build deliberately broken variants.
+ */
+import type { Clock, TimerHandle } from '../core/clock.js';
+import { ErrorCode, IllegalStateError, NotFoundError, SquallError } from '../core/errors.js';
+import type { EventSink, SystemEvent } from '../core/events.js';
+import { asExecutionId, type ExecutionId, type LeaseToken, type WorkerId } from '../core/ids.js';
+import type { Logger } from '../core/logger.js';
+import type { Random } from '../core/random.js';
+import type { Store } from '../store/store.js';
+import { type BreakerConfig, CircuitBreakers } from './circuit-breaker.js';
+import { type EngineConfig, engineConfigWithDefaults, type ResolvedEngineConfig } from './config.js';
+import type { Dispatcher, ExecutionHook, ResultOutcome } from './contract.js';
+import { DelayQueue } from './delay-queue.js';
+import { ListingIndex } from './listing.js';
+import { type ExecutionRecord, type ExecutionStatus, isTerminal } from './model.js';
+import { type ReadyEntry, ReadyQueue } from './ready-queue.js';
+import { failedAttempts, snapshot } from './records.js';
+import { dependencyState } from './recovery.js';
+import { maxFailedAttempts, retryDelayMs, shouldRetry } from './retry.js';
+import { StatsCollector } from './stats.js';
+import { Submitter } from './submit.js';
+
+/** The seams the engine runs on. */
+export interface EngineDeps {
+  store: Store;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  events: EventSink;
+}
+
+export type TerminalStatus = 'completed' | 'failed' | 'cancelled' | 'timeout';
+export type ErrorInfo = { code: string; message: string };
+/** One pending ending in finish()'s worklist. */
+export interface FinishWork {
+  rec: ExecutionRecord;
+  to: TerminalStatus;
+  reason: string;
+  error: ErrorInfo | undefined;
+}
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export const noop = (): void => {};
+const nullDispatcher: Dispatcher = { abort: noop, wake: noop };
+
+export abstract class EngineCore {
+  readonly config: ResolvedEngineConfig;
+  protected readonly store: Store;
+  protected readonly clock: Clock;
+  protected readonly random: Random;
+  protected readonly logger: Logger;
+  protected readonly events: EventSink;
+  protected dispatcher: Dispatcher = nullDispatcher;
+
+  protected readonly records = new Map<ExecutionId, ExecutionRecord>();
+  protected readonly listing = new ListingIndex();
+  protected readonly seqOf = new Map<ExecutionId, number>();
+  protected nextSeq = 0;
+  protected readonly byKey = new Map<string, ExecutionId>();
+  protected readonly dependents = new Map<ExecutionId, ExecutionId[]>();
+  protected readonly ready: ReadyQueue;
+  protected readonly delayed: DelayQueue;
+  /** Executions holding a lease (preparing/running), in claim order. */
+  protected readonly leased = new Map<ExecutionId, ExecutionRecord>();
+  protected readonly byWorker = new Map<WorkerId, Set<ExecutionId>>();
+  protected readonly timeouts = new Map<ExecutionId, TimerHandle>();
+  protected readonly pauseRequested = new Set<ExecutionId>();
+  /** Lease tokens whose outcome was recorded, with the commit of that outcome. */
+  protected readonly recorded = new Map<ExecutionId, Map<LeaseToken, Promise<void>>>();
+  protected readonly breakers: CircuitBreakers;
+  protected readonly stats: StatsCollector;
+  protected readonly submitter: Submitter;
+  protected readonly preHooks: ExecutionHook[] = [];
+  protected readonly postHooks: ExecutionHook[] = [];
+  protected sweepTimer: TimerHandle | undefined;
+  protected state: 'new' | 'recovering' | 'running' | 'closed' = 'new';
+  protected wakeWanted = false;
+
+  constructor(deps: EngineDeps, config: EngineConfig) {
+    this.config = engineConfigWithDefaults(config);
+    this.store = deps.store;
+    this.clock = deps.clock;
+    this.random = deps.random;
+    this.logger = deps.logger;
+    this.events = deps.events;
+    this.ready = this.createReadyQueue();
+    this.delayed = new DelayQueue(this.clock, (id) => this.onDue(id));
+    this.breakers = this.createBreakers(this.config.breaker, () => this.dispatcher.wake());
+    this.stats = this.createStats(this.config.durationSamples);
+    this.submitter = new Submitter(
+      this.config,
+      this.random,
+      (id) => this.records.get(id),
+      (key) => this.byKey.get(key),
+      () => this.clock.now(),
+    );
+  }
+
+  /** Factory seam (tests build broken variants by overriding it). */
+  protected createReadyQueue(): ReadyQueue {
+    return new ReadyQueue();
+  }
+
+  /** Factory seam (tests build broken variants by overriding it). */
+  protected createBreakers(config: BreakerConfig, onReopenable: () => void): CircuitBreakers {
+    return new CircuitBreakers(this.clock, config, onReopenable);
+  }
+
+  /** Factory seam (tests build broken variants by overriding it). */
+  protected createStats(samples: number): StatsCollector {
+    return new StatsCollector(samples);
+  }
+
+  /** Claimed-but-unfinished executions, counted from the moment of the claim (not the start). */
+  protected inFlight(): number {
+    return this.leased.size;
+  }
+
+  /** The best ready execution among `kinds` whose breaker lets it through. */
+  protected pickReady(kinds: ReadonlySet<string>): ReadyEntry | undefined {
+    return this.ready.best(kinds, (kind) => this.breakerAllows(kind));
+  }
+
+  protected breakerAllows(kind: string): boolean {
+    return this.breakers.canPass(kind);
+  }
+
+  /** Second line of the double-claim guard: only an unleased scheduled/retrying execution may be claimed. */
+  protected claimable(rec: ExecutionRecord | undefined): rec is ExecutionRecord {
+    return rec !== undefined && (rec.status === 'scheduled' || rec.status === 'retrying') && rec.lease === undefined;
+  }
+
+  /** The coordinator's side of the seam: abort attempts, wake the assignment loop. */
+  setDispatcher(dispatcher: Dispatcher): void {
+    this.dispatcher = dispatcher;
+  }
+
+  protected index(rec: ExecutionRecord): void {
+    this.records.set(rec.executionId, rec);
+    this.listing.add(rec);
+    this.seqOf.set(rec.executionId, this.nextSeq++);
+    if (rec.idempotencyKey !== undefined) this.byKey.set(rec.idempotencyKey, rec.executionId);
+    for (const dep of rec.dependencies) {
+      const list = this.dependents.get(dep);
+      if (list === undefined) this.dependents.set(dep, [rec.executionId]);
+      else list.push(rec.executionId);
+    }
+  }
+
+  /**
+   * THE status change: history entry, stats, 'status' event, Store operation
+   * (claim for preparing, complete for terminal, update otherwise). An
+   * 'interim' entry (a failed/timeout attempt about to be retried) is recorded
+   * but not persisted on its own: the retrying transition right after it
+   * persists both, so a crash can never leave a non-terminal 'failed' on disk.
+   */
+  protected transition(rec: ExecutionRecord, to: ExecutionStatus, reason: string | undefined, mode: 'persist' | 'interim' = 'persist'): Promise<void> {
+    const from = rec.status;
+    rec.status = to;
+    const entry = { status: to, at: this.clock.now(), previous: from, attempt: rec.attempts };
+    rec.statusHistory.push(reason === undefined ? entry : { ...entry, reason });
+    this.stats.onTransition(rec, from, to, mode === 'persist' && isTerminal(to));
+    this.emit({ type: 'status', executionId: rec.executionId, from, to, attempt: rec.attempts, reason });
+    if (mode === 'interim') return Promise.resolve();
+    if (to === 'preparing') return this.store.claim(rec);
+    if (isTerminal(to)) return this.store.complete(rec);
+    return this.store.update([rec]);
+  }
+
+  /** Applies the outcome of the current lease. Synchronous state change; returns the commit. */
+  protected recordOutcome(rec: ExecutionRecord, outcome: ResultOutcome, result: unknown, error: ErrorInfo | undefined): Promise<void> {
+    const fields = this.leaseFields(rec);
+    const id = rec.executionId;
+    let p: Promise<void>;
+    switch (outcome) {
+      case 'completed':
+        this.breakers.onSuccess(rec.kind, id);
+        rec.result = result;
+        rec.error = undefined;
+        p = this.finish(rec, 'completed', 'completed');
+        break;
+      case 'failed':
+      case 'timeout':
+        this.breakers.onFailure(rec.kind, id);
+        rec.error = error ?? (outcome === 'timeout' ? { code: 'timeout', message: 'the attempt timed out' } : { code: 'task_failed', message: 'the attempt failed' });
+        p = this.failAttempt(rec, outcome);
+        break;
+      case 'paused':
+        this.dropLease(rec, 'paused');
+        p = this.transition(rec, 'paused', rec.checkpoint === undefined ? 'paused' : `paused at checkpoint ${rec.checkpoint.seq}`);
+        break;
+      case 'cancelled':
+        p = this.finish(rec, 'cancelled', 'cancelled by worker', error ?? { code: 'cancelled', message: 'cancelled by worker' });
+        break;
+      case 'revoked': {
+        const pause = this.pauseRequested.has(id);
+        this.dropLease(rec, 'revoked');
+        p = this.transition(rec, pause ? 'paused' : 'scheduled', 'revoked');
+        this.enqueue(rec);
+        break;
+      }
+      default: {
+        const never: never = outcome;
+        throw new SquallError(ErrorCode.InvalidArgument, `unknown outcome ${String(never)}`);
+      }
+    }
+    let tokens = this.recorded.get(id);
+    if (tokens === undefined) {
+      tokens = new Map();
+      this.recorded.set(id, tokens);
+    }
+    tokens.set(fields.leaseToken as LeaseToken, p);
+    this.emit({ type: 'result_recorded', ...fields, outcome });
+    return p;
+  }
+
+  /** A failed or timed-out attempt: retry per policy (interim entry + retrying), or end the execution. */
+  protected failAttempt(rec: ExecutionRecord, outcome: 'failed' | 'timeout'): Promise<void> {
+    const failures = failedAttempts(rec) + 1;
+    const why = `${outcome === 'timeout' ? 'attempt timed out' : 'attempt failed'}: ${rec.error?.code ?? outcome}`;
+    if (!shouldRetry(rec.retry, failures)) return this.finish(rec, outcome, why);
+    const delay = retryDelayMs(rec.retry, failures);
+    this.dropLease(rec, outcome);
+    this.transition(rec, outcome, why, 'interim').catch(noop);
+    rec.nextRunAt = this.clock.now() + delay;
+    const p = this.transition(rec, 'retrying', `retry ${failures} of ${maxFailedAttempts(rec.retry) - 1} in ${delay}ms`);
+    this.enqueue(rec);
+    return p;
+  }
+
+  /**
+   * Ends an execution and, transitively, every unfinished dependent of an
+   * unsuccessful one (failed, reason dependency_failed). Completion makes
+   * dependents whose dependencies are all done ready. Iterative, so long
+   * chains can't overflow the stack.
+   */
+  protected finish(rec: ExecutionRecord, to: TerminalStatus, reason: string, error?: ErrorInfo): Promise<void> {
+    const commits: Promise<void>[] = [];
+    const work: FinishWork[] = [{ rec, to, reason, error }];
+    for (let i = 0; i < work.length; i++) {
+      const w = work[i] as FinishWork;
+      const r = w.rec;
+      if (isTerminal(r.status)) continue;
+      if (r.lease !== undefined) {
+        if (i > 0) this.dispatcher.abort(r.lease.workerId, r.executionId, r.lease.token, 'cancel');
+        this.dropLease(r, w.to);
+      }
+      this.dequeue(r);
+      this.pauseRequested.delete(r.executionId);
+      if (w.error !== undefined) r.error = w.error;
+      r.completedAt = this.clock.now();
+      r.nextRunAt = undefined;
+      commits.push(this.transition(r, w.to, w.reason));
+      this.runHooks(this.postHooks, r);
+      for (const depId of this.dependents.get(r.executionId) ?? []) {
+        const d = this.records.get(depId);
+        if (d !== undefined && !isTerminal(d.status)) this.dependencyEnded(d, r, work, commits);
+      }
+    }
+    return Promise.all(commits).then(noop);
+  }
+
+  /**
+   * A dependency of `dependent` ended: completed → ready it if all its
+   * dependencies are done; anything else → queue it to fail (dependency_failed).
+   */
+  protected dependencyEnded(dependent: ExecutionRecord, dependency: ExecutionRecord, work: FinishWork[], commits: Promise<void>[]): void {
+    if (dependency.status !== 'completed') {
+      const message = `dependency ${dependency.executionId} ended ${dependency.status}`;
+      work.push({ rec: dependent, to: 'failed', reason: 'dependency_failed', error: { code: 'dependency_failed', message } });
+    } else if (dependent.status === 'pending' && dependencyState(dependent, (x) => this.records.get(x)).state === 'done') {
+      commits.push(this.transition(dependent, 'scheduled', 'dependencies_completed'));
+      this.enqueue(dependent);
+    }
+  }
+
+  /** The lease is gone without an outcome (expired, or not held after sync): abort it and re-queue (or pause). */
+  protected loseLease(rec: ExecutionRecord, reason: string): void {
+    const lease = rec.lease;
+    if (lease === undefined) return;
+    this.emit({ type: 'lease_expired', ...this.leaseFields(rec) });
+    this.dispatcher.abort(lease.workerId, rec.executionId, lease.token, 'revoked');
+    const pause = this.pauseRequested.has(rec.executionId);
+    this.dropLease(rec, reason);
+    this.background(this.transition(rec, pause ? 'paused' : 'scheduled', reason), 'requeue');
+    this.enqueue(rec);
+  }
+
+  protected sweepLeases(): void {
+    const now = this.clock.now();
+    const expired: ExecutionRecord[] = [];
+    for (const rec of this.leased.values()) if ((rec.lease?.expiresAt ?? 0) <= now) expired.push(rec);
+    for (const rec of expired) this.loseLease(rec, 'lease_expired');
+    this.flushWake();
+  }
+
+  protected trackLease(rec: ExecutionRecord): void {
+    const lease = rec.lease as NonNullable<ExecutionRecord['lease']>;
+    this.leased.set(rec.executionId, rec);
+    let set = this.byWorker.get(lease.workerId);
+    if (set === undefined) {
+      set = new Set();
+      this.byWorker.set(lease.workerId, set);
+    }
+    set.add(rec.executionId);
+  }
+
+  /** Releases the current lease (slot, timer, breaker trial); later results with its token are stale. */
+  protected dropLease(rec: ExecutionRecord, reason: string): void {
+    const lease = rec.lease;
+    if (lease === undefined) return;
+    const fields = this.leaseFields(rec);
+    rec.lease = undefined;
+    const id = rec.executionId;
+    this.leased.delete(id);
+    const set = this.byWorker.get(lease.workerId);
+    set?.delete(id);
+    if (set?.size === 0) this.byWorker.delete(lease.workerId);
+    this.timeouts.get(id)?.cancel();
+    this.timeouts.delete(id);
+    this.breakers.onRelease(rec.kind, id);
+    this.pauseRequested.delete(id);
+    this.emit({ type: 'lease_released', ...fields, reason });
+    this.requestWake();
+  }
+
+  /** Coordinator-side timeout: timeoutMs + grace after the attempt was claimed or started. */
+  protected armTimeout(rec: ExecutionRecord): void {
+    const id = rec.executionId;
+    this.timeouts.get(id)?.cancel();
+    this.timeouts.delete(id);
+    const lease = rec.lease;
+    if (rec.timeoutMs === undefined || lease === undefined || this.state === 'closed') return;
+    const token = lease.token;
+    const ms = rec.timeoutMs + this.config.timeoutGraceMs;
+    this.timeouts.set(
+      id,
+      this.clock.setTimeout(() => {
+        this.timeouts.delete(id);
+        const current = this.records.get(id);
+        if (current?.lease?.token !== token) return;
+        this.dispatcher.abort(current.lease.workerId, id, token, 'timeout');
+        const error = { code: 'timeout', message: `the attempt exceeded timeoutMs ${rec.timeoutMs} (+${this.config.timeoutGraceMs} ms grace)` };
+        this.background(this.recordOutcome(current, 'timeout', undefined, error), 'timeout');
+        this.flushWake();
+      }, ms),
+    );
+  }
+
+  /** Puts a scheduled/retrying execution in the ready queue, or the delay queue if it is not due yet. */
+  protected enqueue(rec: ExecutionRecord): void {
+    if ((rec.status !== 'scheduled' && rec.status !== 'retrying') || rec.lease !== undefined) return;
+    const due = rec.nextRunAt ?? rec.scheduledAt;
+    if (due !== undefined && due > this.clock.now()) {
+      this.delayed.schedule(rec.executionId, due);
+      return;
+    }
+    if (this.ready.push(rec.executionId, rec.kind, rec.priority, this.seqOf.get(rec.executionId) ?? 0)) this.requestWake();
+  }
+
+  protected dequeue(rec: ExecutionRecord): void {
+    this.ready.remove(rec.executionId);
+    this.delayed.remove(rec.executionId);
+  }
+
+  protected onDue(id: ExecutionId): void {
+    const rec = this.records.get(id);
+    if (rec === undefined || (rec.status !== 'scheduled' && rec.status !== 'retrying') || rec.lease !== undefined) return;
+    if (this.ready.push(id, rec.kind, rec.priority, this.seqOf.get(id) ?? 0)) this.requestWake();
+    this.flushWake();
+  }
+
+  protected requestWake(): void {
+    this.wakeWanted = true;
+  }
+
+  /** One wake per public operation, however many executions became ready. */
+  protected flushWake(): void {
+    if (!this.wakeWanted || this.state !== 'running') return;
+    this.wakeWanted = false;
+    try {
+      this.dispatcher.wake();
+    } catch (err) {
+      this.logger.error({ err }, 'engine: dispatcher.wake threw');
+    }
+  }
+
+  protected runHooks(hooks: readonly ExecutionHook[], rec: ExecutionRecord): void {
+    if (hooks.length === 0) return;
+    const view = snapshot(rec);
+    for (const hook of hooks) {
+      try {
+        const r = hook(view);
+        if (r instanceof Promise) r.catch((err: unknown) => this.logger.warn({ err, executionId: rec.executionId }, 'engine: hook failed'));
+      } catch (err) {
+        this.logger.warn({ err, executionId: rec.executionId }, 'engine: hook threw');
+      }
+    }
+  }
+
+  protected leaseFields(rec: ExecutionRecord): { executionId: string; workerId: string; attempt: number; leaseToken: string } {
+    const lease = rec.lease as NonNullable<ExecutionRecord['lease']>;
+    return { executionId: rec.executionId, workerId: lease.workerId, attempt: lease.attempt, leaseToken: lease.token };
+  }
+
+  protected emit(event: DistributiveOmit<SystemEvent, 'at' | 'source'>): void {
+    try {
+      this.events.emit({ ...event, at: this.clock.now(), source: 'coordinator' } as SystemEvent);
+    } catch (err) {
+      this.logger.error({ err }, 'engine: event sink threw');
+    }
+  }
+
+  protected background(p: Promise<unknown>, what: string): void {
+    p.catch((err: unknown) => this.logger.error({ err, what }, 'engine: store operation failed'));
+  }
+
+  protected mustGet(executionId: string): ExecutionRecord {
+    const rec = this.records.get(asExecutionId(executionId));
+    if (rec === undefined) throw new NotFoundError(`no execution ${JSON.stringify(executionId)}`);
+    return rec;
+  }
+
+  protected assertRunning(what: string): void {
+    if (this.state === 'running') return;
+    throw new IllegalStateError(
+      this.state === 'closed' ? `Engine.${what}: the engine is closed` : `Engine.${what}: call and await recover() first (engine is ${this.state})`,
+    );
+  }
+}
