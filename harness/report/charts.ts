@@ -25,7 +25,8 @@ const STRATEGY_ORDER = ['none', 'full-jitter', 'equal-jitter', 'decorrelated-jit
 const PALETTE = ['#d62728', '#1f77b4', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
 
 const CONFIG = {
-  font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+  // Short on purpose (repeated on every text element); index.html's CSS sets the nicer stack.
+  font: 'sans-serif',
   background: 'white',
   padding: 8,
   title: { fontSize: 14, anchor: 'start', subtitleFontSize: 11, subtitleColor: '#555', offset: 14 },
@@ -247,6 +248,7 @@ export function timelineSpec(result: RunResult): TopLevelSpec | undefined {
     ],
   });
   const lanes = [...new Set(faults.map((f) => f.label))];
+  // labelLimit 0 above: vega estimates text width without a canvas and would cut labels short.
   const gantt = {
     width: 640,
     height: Math.max(20, 18 * lanes.length),
@@ -255,7 +257,7 @@ export function timelineSpec(result: RunResult): TopLevelSpec | undefined {
     encoding: {
       x: { ...x, field: 'start', title: null, axis: { labels: false } },
       x2: { field: 'end' },
-      y: { field: 'label', type: 'nominal', title: null, sort: lanes, axis: { labelLimit: 260 } },
+      y: { field: 'label', type: 'nominal', title: null, sort: lanes, axis: { labelLimit: 0 } },
       color: { field: 'action', type: 'nominal', title: 'fault', scale: { scheme: 'set2' } },
       tooltip: [{ field: 'label' }, { field: 'start' }, { field: 'end' }],
     },
@@ -420,7 +422,15 @@ export async function renderCharts(result: RunResult): Promise<RenderedChart[]> 
   const out: RenderedChart[] = [];
   for (const w of wanted) {
     if (w.spec === undefined) continue;
-    out.push({ id: w.id, title: w.title, caption: w.caption, svg: inlineSvg(await renderVegaLiteSvg(w.spec), w.id) });
+    let svg: string;
+    try {
+      svg = inlineSvg(await renderVegaLiteSvg(w.spec), w.id);
+    } catch (err) {
+      // A chart that cannot be drawn must not cost the run its report: say so in its place.
+      const msg = (err instanceof Error ? err.message : String(err)).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+      svg = `<p class="chart-error">This chart could not be rendered: ${msg}</p>`;
+    }
+    out.push({ id: w.id, title: w.title, caption: w.caption, svg });
   }
   return out;
 }

@@ -5,7 +5,7 @@
 import type { RunResult, SloResult, Violation } from './model.js';
 import { findPromise } from './model.js';
 
-/** Milliseconds for humans: µs below 1 ms, seconds from 10 s. */
+/** Milliseconds for humans: µs below 1 ms, seconds from 10 s, minutes/hours from 2 min. */
 export function fmtMs(v: number | null | undefined): string {
   if (v === null || v === undefined) return '–';
   if (!Number.isFinite(v)) return String(v);
@@ -13,7 +13,9 @@ export function fmtMs(v: number | null | undefined): string {
   if (Math.abs(v) < 10) return `${v.toFixed(2)} ms`;
   if (Math.abs(v) < 100) return `${v.toFixed(1)} ms`;
   if (Math.abs(v) < 10_000) return `${v.toFixed(0)} ms`;
-  return `${(v / 1000).toFixed(1)} s`;
+  if (Math.abs(v) < 120_000) return `${(v / 1000).toFixed(1)} s`;
+  const min = Math.round(v / 60_000);
+  return min < 120 ? `${min} min` : `${Math.floor(min / 60)} h ${min % 60} min`;
 }
 
 /** A plain number with thousands separators and at most `digits` decimals. */

@@ -44,8 +44,10 @@ table.nowrap td { white-space: nowrap; }
 .violation pre { white-space: pre-wrap; margin: 6px 0 0; font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; }
 figure { margin: 16px 0 28px; overflow-x: auto; }
 figure svg { max-width: 100%; height: auto; display: block; }
+figure svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 figcaption { color: var(--muted); font-size: 13px; margin-top: 4px; }
 .muted { color: var(--muted); }
+.chart-error { color: var(--bad); border: 1px dashed var(--bad); padding: 8px 12px; border-radius: 6px; }
 .scroll { overflow-x: auto; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
 `;

@@ -202,3 +202,81 @@ export function liveFixture(): RunResult {
   };
   return parseRunResult(input);
 }
+
+/** A simulated mixed-chaos sweep of 20 seeds (10 simulated minutes each), one failing on backoff. */
+export function simSweepFixture(): RunResult {
+  const r = rng(1);
+  const actions = ['partition', 'latency 300ms', 'reset_peer', 'pause', 'kill', 'corrupt 0.1%', 'clock skew +2s'];
+  const faults = [];
+  for (let t = 20_000; t < 480_000; t += 25_000 + Math.floor(r() * 30_000)) {
+    const action = actions[Math.floor(r() * actions.length)] ?? 'partition';
+    const lo = Math.floor(r() * 40);
+    faults.push({ start: t, end: t + 3_000 + Math.floor(r() * 20_000), action, target: `workers[${lo}..${lo + 9}]` });
+  }
+  const timeline = [];
+  let completed = 0;
+  for (let t = 0; t <= 600_000; t += 1_000) {
+    const hit = faults.filter((f) => t >= f.start && t < f.end).length;
+    const connected = Math.max(0, 50 - hit * 10 - (r() < 0.05 ? 1 : 0));
+    const tput = (connected / 50) * 40 + r() * 4;
+    completed += Math.round(tput);
+    timeline.push({ t, connectedWorkers: connected, completedTotal: completed, throughputPerSec: tput });
+  }
+  const samples: ReconnectSample[] = [];
+  for (let i = 0; i < 400; i++) {
+    const overhead = noisy(r, 3, 0.4);
+    samples.push({ strategy: 'full-jitter', ms: r() * 1500 + overhead, beyondBackoffMs: overhead });
+  }
+  const sweep = Array.from({ length: 20 }, (_, i) => ({
+    seed: i + 1,
+    passed: i + 1 !== 13,
+    traceHash: (0x9e3779b9 * (i + 1)).toString(16).slice(0, 12),
+    violations: i + 1 === 13 ? 1 : 0,
+    simulatedMs: 600_000,
+    wallMs: 380 + Math.round(r() * 90),
+  }));
+  const input: RunResultInput = {
+    schemaVersion: 1,
+    runId: 'sim-mixed-chaos-sweep-20261123T123000Z',
+    kind: 'sim',
+    startedAt: '2026-11-23T12:30:00.000Z',
+    version: '0.1.0',
+    scenario: 'mixed-chaos',
+    seed: 1,
+    passed: false,
+    traceHash: 'c0ffee1234ab',
+    simulatedMs: 600_000 * 20,
+    wallMs: sweep.reduce((n, s) => n + s.wallMs, 0),
+    violations: [
+      {
+        promise: 9,
+        name: 'backoff',
+        message: 'seed 13: worker w-31 retried at attempt 12 after 2000 ms, the same instant as 7 other capped workers (cap applied after jitter)',
+        workerId: 'w-31',
+      },
+    ],
+    metrics: {
+      reconnect: summarizeSamples(samples.map((s) => s.ms)),
+      completions: { expected: completed, completed, lost: 0, duplicated: 0 },
+    },
+    timeline,
+    faults,
+    reconnectSamples: groupReconnectSamples(samples),
+    sweep,
+    slo: [{ name: 'all work done within 60 s after faults stop', target: 60_000, measured: 21_500, unit: 'ms', passed: true }],
+  };
+  return parseRunResult(input);
+}
+
+/** The least a producer can hand in: no metrics, no samples, no charts. */
+export function minimalFixture(): RunResultInput {
+  return {
+    schemaVersion: 1,
+    runId: 'sim-minimal',
+    kind: 'sim',
+    startedAt: '2026-11-23T12:00:00.000Z',
+    version: '0.1.0',
+    passed: true,
+    wallMs: 12,
+  };
+}

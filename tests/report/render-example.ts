@@ -3,10 +3,10 @@
  * `npx tsx tests/report/render-example.ts [outDir]` (default /tmp/squall-report-example).
  */
 import { writeReport } from '../../harness/report/write.js';
-import { benchFixture, liveFixture } from './fixtures.js';
+import { benchFixture, liveFixture, simSweepFixture } from './fixtures.js';
 
 const out = process.argv[2] ?? '/tmp/squall-report-example';
-for (const make of [liveFixture, benchFixture]) {
+for (const make of [liveFixture, benchFixture, simSweepFixture]) {
   const t0 = process.hrtime.bigint();
   const dir = await writeReport(make(), { dir: out });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fmtMs } from '../../harness/report/format.js';
 import { parseRunResult, type RunResult } from '../../harness/report/model.js';
 import { makeRunId, renderReport, writeReport } from '../../harness/report/write.js';
-import { benchFixture, liveFixture } from './fixtures.js';
+import { benchFixture, liveFixture, minimalFixture, simSweepFixture } from './fixtures.js';
 import { findAll, parseXml } from './xml-check.js';
 
 let root: string;
@@ -165,5 +165,37 @@ describe('run ids', () => {
   it('rejects an invalid result naming the field', async () => {
     const bad = { ...liveFixture(), wallMs: -1 };
     await expect(writeReport(bad, { dir: root })).rejects.toThrow(/wallMs/);
+  });
+});
+
+describe('other kinds of run', () => {
+  it('renders a minimal result with no metrics and no charts', async () => {
+    const r = await renderReport(minimalFixture());
+    expect(r.summaryMd).toMatch(/^\*\*PASSED: no violations\*\*/m);
+    expect(r.indexHtml).not.toContain('<svg');
+    expect(r.indexHtml).toContain('None: every checked promise held.');
+    const doc = parseXml(r.junitXml);
+    // the run + the ten promises, all passing
+    expect(findAll(doc, 'testcase')).toHaveLength(11);
+    expect(findAll(doc, 'failure')).toHaveLength(0);
+  });
+
+  it('gives a seed sweep one test case per seed, failing seeds as <failure>', async () => {
+    const result = simSweepFixture();
+    const r = await renderReport(result);
+    const cases = findAll(parseXml(r.junitXml), 'testcase');
+    const seeds = cases.filter((c) => c.attrs.classname === 'squall.sim.mixed-chaos.seeds');
+    expect(seeds).toHaveLength(20);
+    expect(seeds.filter((c) => c.children.some((x) => x.name === 'failure')).map((c) => c.attrs.name)).toEqual(['seed 13']);
+    expect(r.summaryMd).toContain('1 of 20 seeds failed');
+    expect(r.summaryMd).toContain('## Seeds');
+    expect(r.indexHtml).toContain('simulated time since start (s)');
+  });
+
+  it('gives every inline SVG its own element ids', async () => {
+    const r = await renderReport(benchFixture());
+    const ids = [...r.indexHtml.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThan(10);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });
