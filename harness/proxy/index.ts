@@ -11,3 +11,4 @@ export { ApiError } from './api-error.js';
 export { TOXIPROXY_VERSION } from './api.js';
 export type { ProxyJson } from './proxy.js';
 export type { ToxicJson } from './toxic-spec.js';
+export { serveProxy, type ServeProxyOptions } from './serve.js';
