@@ -124,17 +124,23 @@ describe('Outbox', () => {
   });
 
   it('discards stale heartbeats on disconnect but keeps everything else queued in order', () => {
-    const o = new Outbox(3);
+    const o = new Outbox(2);
     o.enqueue(ping(1));
     o.enqueue({ type: 'pong', id: 7, t: 7 });
     o.enqueue(result('a'));
     o.enqueue(data('x'));
     o.onDisconnect();
     expect(o.queued().map((m) => m.type)).toEqual(['result', 'data']);
-    // capacity accounting released the discarded heartbeats
+  });
+
+  it('never refuses a heartbeat, even when data filled the capacity', () => {
+    const o = new Outbox(2);
+    expect(o.enqueue(data('x'))).toBe(true);
     expect(o.enqueue(data('y'))).toBe(true);
-    expect(o.enqueue(data('z'))).toBe(true);
-    expect(o.enqueue(data('w'))).toBe(false);
+    expect(o.enqueue(data('z'))).toBe(false);
+    expect(o.enqueue(ping(1))).toBe(true);
+    expect(o.enqueue({ type: 'pong', id: 1, t: 1 })).toBe(true);
+    expect(o.take()?.msg.type).toBe('ping');
   });
 
   it('counts reliable messages outstanding (queued or unacked)', () => {

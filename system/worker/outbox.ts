@@ -5,8 +5,8 @@
  *
  * Promises (each a defect of the seed system):
  *  - results, checkpoints, started, sync and drain are never dropped or refused;
- *    capacity bounds only the droppable kinds and `data` (which gets
- *    backpressure: enqueue returns false);
+ *    capacity bounds only progress (dropped when full) and `data` (which gets
+ *    backpressure: enqueue returns false); heartbeats are coalesced instead;
  *  - FIFO within a priority; heartbeats go through the queue like the rest;
  *  - superseded progress (per execution) and heartbeats are coalesced;
  *  - after a disconnect, stale pings/pongs are discarded, and unacked messages
@@ -51,8 +51,12 @@ export interface SentMessage {
   msg: OutMessage;
 }
 
-/** Kinds that count against capacity. Everything else is never refused. */
-const BOUNDED: ReadonlySet<string> = new Set(['progress', 'ping', 'pong', 'data']);
+/**
+ * Kinds that count against capacity. Everything else is never refused: the
+ * reliable kinds must not be lost, and pings/pongs are coalesced to at most
+ * one each (a data flood must never starve the heartbeat).
+ */
+const BOUNDED: ReadonlySet<string> = new Set(['progress', 'data']);
 const PRIORITIES = Object.values(OutPriority).sort((a, b) => a - b);
 
 export class Outbox {
@@ -146,10 +150,7 @@ export class Outbox {
     for (const type of ['ping', 'pong'] as const) {
       const q = this.queue(priorityOf(type));
       for (let i = q.length - 1; i >= 0; i--) {
-        if (q[i]?.type === type) {
-          q.splice(i, 1);
-          this.bounded--;
-        }
+        if (q[i]?.type === type) q.splice(i, 1);
       }
     }
   }

@@ -11,7 +11,7 @@
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Cpu } from '../core/cpu.js';
-import { ErrorCode, toErrorInfo } from '../core/errors.js';
+import { ErrorCode, SquallError, toErrorInfo } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
 import type { Random } from '../core/random.js';
@@ -29,6 +29,8 @@ export interface TaskRunnerDeps {
   events: EventSink;
   taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
   concurrency: number;
+  /** Largest frame the coordinator accepts; bigger results/checkpoints are refused here, not re-sent forever. */
+  maxFrameBytes: number;
   /** Queues a message for the coordinator (the worker's outbox). */
   send(msg: OutMessage): void;
   /** Called after an attempt settled (capacity freed, result queued). */
@@ -64,6 +66,14 @@ function toJson(v: unknown): unknown {
   const s = JSON.stringify(v);
   if (s === undefined) throw new TypeError(`value of type ${typeof v} cannot be sent as JSON`);
   return JSON.parse(s) as unknown;
+}
+
+/** Room for the envelope the session adds (v, seq, ack, sig). */
+const ENVELOPE_BYTES = 256;
+
+/** Serialised size of a message plus its envelope. */
+export function frameBytes(msg: OutMessage): number {
+  return Buffer.byteLength(JSON.stringify(msg), 'utf8') + ENVELOPE_BYTES;
 }
 
 export class TaskRunner {
@@ -214,14 +224,21 @@ export class TaskRunner {
         } catch (err) {
           return Promise.reject(err instanceof Error ? err : new TypeError(String(err)));
         }
-        checkpointSeq += 1;
-        deps.send({
+        const msg: OutMessage = {
           type: 'checkpoint',
           executionId: run.executionId,
           attempt: run.attempt,
           leaseToken: run.leaseToken,
-          checkpoint: { seq: checkpointSeq, state: json as never },
-        });
+          checkpoint: { seq: checkpointSeq + 1, state: json as never },
+        };
+        const bytes = frameBytes(msg);
+        if (bytes > deps.maxFrameBytes) {
+          return Promise.reject(
+            new SquallError(ErrorCode.TooLarge, `checkpoint of ${bytes} bytes exceeds maxFrameBytes ${deps.maxFrameBytes}; keep checkpoint state small`),
+          );
+        }
+        checkpointSeq += 1;
+        deps.send(msg);
         return Promise.resolve();
       },
       progress: (fraction, message) => {
@@ -266,16 +283,23 @@ export class TaskRunner {
       error = { code: info.code.slice(0, 100), message: info.message.slice(0, 4000) };
     }
     this.finished.set(key(run.executionId, run.leaseToken), { executionId: run.executionId, attempt: run.attempt, leaseToken: run.leaseToken });
-    deps.send({
+    const lease = { executionId: run.executionId, attempt: run.attempt, leaseToken: run.leaseToken };
+    let msg: OutMessage = {
       type: 'result',
-      executionId: run.executionId,
-      attempt: run.attempt,
-      leaseToken: run.leaseToken,
+      ...lease,
       outcome,
       ...(result === undefined ? {} : { result: result as never }),
       ...(error === undefined ? {} : { error }),
       durationMs,
-    });
+    };
+    const bytes = frameBytes(msg);
+    if (bytes > deps.maxFrameBytes) {
+      // Sent as is, the coordinator would close the link and the re-send would fail forever.
+      outcome = 'failed';
+      const message = `result of ${bytes} bytes exceeds maxFrameBytes ${deps.maxFrameBytes}; return less (or store it elsewhere)`;
+      msg = { type: 'result', ...lease, outcome, error: { code: ErrorCode.TooLarge, message }, durationMs };
+    }
+    deps.send(msg);
     deps.events.emit({ type: 'task_finished', at: deps.clock.now(), source: deps.workerId, ...this.lease(run), outcome });
     deps.onSettled();
   }

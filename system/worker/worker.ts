@@ -10,6 +10,7 @@
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Cpu } from '../core/cpu.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import type { EventSink, SystemEvent } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
 import type { Random } from '../core/random.js';
@@ -23,7 +24,7 @@ import { type ResolvedWorkerConfig, type WorkerConfig, workerConfigWithDefaults 
 import { Heartbeat } from './heartbeat.js';
 import { type OutMessage, Outbox, OutPriority, type SentMessage } from './outbox.js';
 import { StateMachine, type WorkerState } from './state.js';
-import { TaskRunner } from './task-runner.js';
+import { frameBytes, TaskRunner } from './task-runner.js';
 
 export type { WorkerState } from './state.js';
 
@@ -136,6 +137,7 @@ export class Worker {
       events: deps.events,
       taskKinds: deps.taskKinds,
       concurrency: this.config.concurrency,
+      maxFrameBytes: this.config.maxFrameBytes,
       send: (msg) => {
         this.outbox.enqueue(msg);
         this.flush();
@@ -192,6 +194,10 @@ export class Worker {
   /** Queues an application `data` message (load tests); false = outbox full, back off. */
   sendData(payload: string): boolean {
     if (this.sm.state === 'stopped') return false;
+    const bytes = frameBytes({ type: 'data', payload });
+    if (bytes > this.config.maxFrameBytes) {
+      throw new InvalidArgumentError(`data payload of ${bytes} bytes exceeds maxFrameBytes ${this.config.maxFrameBytes}`, 'payload');
+    }
     const ok = this.outbox.enqueue({ type: 'data', payload });
     if (ok) this.flush();
     return ok;
@@ -374,7 +380,14 @@ export class Worker {
       this.lost(gen, d.closeCode, d.message);
       return;
     }
-    this.handle(gen, d.msg);
+    try {
+      this.handle(gen, d.msg);
+    } catch (err) {
+      // A bug on our side: drop this link (what was not acked is re-sent) rather than crash the process.
+      this.log.error({ err, type: d.msg.type }, 'handling a coordinator message failed; reconnecting');
+      this.conn?.close(CloseCode.Internal, 'worker internal error');
+      this.lost(gen, CloseCode.Internal, `internal error handling "${d.msg.type}"`);
+    }
   }
 
   private unexpected(gen: number, type: string): void {

@@ -4,18 +4,27 @@
  * and sync, revoke, pause, half-open detection, stale close handlers, drain.
  */
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { sleep } from '../../system/core/clock.js';
 import type { Cpu } from '../../system/core/cpu.js';
 import type { SystemEvent } from '../../system/core/events.js';
 import { silentLogger } from '../../system/core/logger.js';
 import { seededRandom } from '../../system/core/random.js';
 import { CloseCode, registrationMac } from '../../system/protocol/index.js';
+import { defineTaskKind, type TaskKind } from '../../system/tasks/kind.js';
 import { builtinTaskKinds } from '../../system/tasks/registry.js';
 import type { WorkerConfig } from '../../system/worker/config.js';
 import { Worker } from '../../system/worker/worker.js';
 import { fakeClock } from './helpers/fake-clock.js';
 import { FakeCoordinator, type FakeCoordinatorOptions } from './helpers/fake-coordinator.js';
 import { MemoryTransport } from './helpers/memory-transport.js';
+
+/** Returns a string of `size` characters: a result much bigger than its assignment. */
+const bigKind = defineTaskKind<{ size: number }>({
+  name: 'big',
+  params: z.strictObject({ size: z.number().int() }),
+  run: ({ size }) => Promise.resolve('x'.repeat(size)),
+});
 
 function setup(o: { coord?: FakeCoordinatorOptions; worker?: Partial<WorkerConfig> } = {}) {
   const fc = fakeClock();
@@ -24,7 +33,7 @@ function setup(o: { coord?: FakeCoordinatorOptions; worker?: Partial<WorkerConfi
   const events: SystemEvent[] = [];
   const cpu: Cpu = { burn: (ms, signal) => sleep(fc.clock, ms, signal) };
   const worker = new Worker(
-    { transport, clock: fc.clock, random: seededRandom(42), logger: silentLogger, events: { emit: (e) => events.push(e) }, cpu, taskKinds: builtinTaskKinds() },
+    { transport, clock: fc.clock, random: seededRandom(42), logger: silentLogger, events: { emit: (e) => events.push(e) }, cpu, taskKinds: new Map([...builtinTaskKinds(), ['big', bigKind as TaskKind<unknown>]]) },
     { id: 'w1', coordinatorUrl: 'ws://127.0.0.1:1', backoff: { initialMs: 100, maxMs: 1000 }, heartbeatMs: 1000, ...o.worker },
   );
   const of = <T extends SystemEvent['type']>(type: T) => events.filter((e): e is Extract<SystemEvent, { type: T }> => e.type === type);
@@ -358,6 +367,20 @@ describe('Worker', () => {
       ['ex1', 'completed'],
       ['ex3', 'failed'],
     ]);
+  });
+
+  it('turns a result larger than maxFrameBytes into a failure instead of re-sending it forever', async () => {
+    const t = setup({ worker: { maxFrameBytes: 4096, concurrency: 2 } });
+    t.worker.start();
+    await t.flush();
+    t.coord.assign({ executionId: 'ex1', kind: 'big', params: { size: 3000 } });
+    t.coord.assign({ executionId: 'ex2', kind: 'big', params: { size: 5000 } });
+    await t.tick(10);
+    expect(t.coord.of('result').map((r) => [r.executionId, r.outcome, r.error?.code])).toEqual([
+      ['ex1', 'completed', undefined],
+      ['ex2', 'failed', 'too_large'],
+    ]);
+    expect(() => t.worker.sendData('y'.repeat(5000))).toThrow(/exceeds maxFrameBytes 4096/);
   });
 
   it('sendData applies backpressure when the outbox is full', async () => {
