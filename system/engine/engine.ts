@@ -131,7 +131,7 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
       this.ready.remove(entry.id);
       rec = this.records.get(entry.id);
       if (this.claimable(rec)) break;
-      this.logger.error({ executionId: entry.id, status: rec?.status }, 'engine: ready queue held a non-claimable execution');
+      this.logger.error({ executionId: entry.id, status: this.records.get(entry.id)?.status }, 'engine: ready queue held a non-claimable execution');
     }
     rec.attempts += 1;
     rec.nextRunAt = undefined;
