@@ -20,7 +20,7 @@ import { wsTransport } from '../../system/transport/index.js';
 import { Worker } from '../../system/worker/worker.js';
 import type { WorkerConfig } from '../../system/worker/config.js';
 
-export const FAST_COORDINATOR: CoordinatorConfig = { host: '127.0.0.1', port: 0, heartbeatMs: 100, heartbeatTimeoutMs: 500, leaseMs: 3000, registerTimeoutMs: 2000 };
+export const FAST_COORDINATOR: CoordinatorConfig = { host: '127.0.0.1', port: 0, heartbeatMs: 100, heartbeatTimeoutMs: 2000, leaseMs: 3000, registerTimeoutMs: 2000 };
 
 /** Everything a test started, torn down in reverse by cleanup(). */
 export class Fixture {
