@@ -40,6 +40,12 @@ export interface SimulationStats {
   wallMs: number;
   /** simulatedMs / wallMs (time spent inside runFor/runUntil only). */
   speedup: number;
+  /**
+   * CPU ms this process spent inside runFor/runUntil (user + system). On a
+   * loaded machine wall time includes waiting for a core; simulatedMs / cpuMs
+   * is the speed the simulation would reach with a core to itself.
+   */
+  cpuMs: number;
   timersFired: number;
   framesDelivered: number;
   traceLines: number;
@@ -62,6 +68,7 @@ export class Simulation {
   private coordinatorProcess: CoordinatorProcess | null = null;
   private readonly workerProcesses = new Map<string, WorkerProcess>();
   private wall = 0;
+  private cpu = 0;
 
   constructor(options: SimulationOptions) {
     if (!Number.isSafeInteger(options.seed)) throw new InvalidArgumentError(`seed must be a safe integer, got ${options.seed}`, 'seed');
@@ -108,6 +115,7 @@ export class Simulation {
       simulatedMs,
       wallMs: this.wall,
       speedup: this.wall > 0 ? simulatedMs / this.wall : Infinity,
+      cpuMs: this.cpu,
       timersFired: this.time.steps,
       framesDelivered: this.trace.frames,
       traceLines: this.trace.count,
@@ -240,10 +248,13 @@ export class Simulation {
 
   private async timed<T>(fn: () => Promise<T>): Promise<T> {
     const started = performance.now();
+    const cpuStart = process.cpuUsage();
     try {
       return await fn();
     } finally {
       this.wall += performance.now() - started;
+      const cpu = process.cpuUsage(cpuStart);
+      this.cpu += (cpu.user + cpu.system) / 1000;
     }
   }
 }
