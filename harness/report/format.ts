@@ -30,7 +30,7 @@ export function fmtSloValue(v: number | string | null, unit: string | undefined)
   if (v === null) return '–';
   if (typeof v === 'string') return v;
   if (unit === 'ms') return fmtMs(v);
-  return unit === undefined ? fmtNum(v) : `${fmtNum(v)} ${unit}`;
+  return unit === undefined || unit === '' ? fmtNum(v) : `${fmtNum(v)} ${unit}`;
 }
 
 /** "promise 2 · exactly-once" (or the raw ref when it is not one of the ten). */

@@ -40,7 +40,9 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 table.nowrap td { white-space: nowrap; }
 .pass { color: var(--ok); font-weight: 600; } .fail { color: var(--bad); font-weight: 600; }
 .violation { border-left: 4px solid var(--bad); background: #fff8f8; padding: 8px 12px; margin: 8px 0; border-radius: 0 6px 6px 0; }
-.violation .t { font-weight: 600; } .violation .s { color: var(--muted); font-size: 13px; }
+.violation .t { font-weight: 600; }
+.violation details { margin-top: 6px; } .violation summary { cursor: pointer; color: var(--muted); font-size: 13px; }
+.violation pre.events { font-size: 12px; color: #333; white-space: pre; overflow-x: auto; } .violation .s { color: var(--muted); font-size: 13px; }
 .violation pre { white-space: pre-wrap; margin: 6px 0 0; font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; }
 figure { margin: 16px 0 28px; overflow-x: auto; }
 figure svg { max-width: 100%; height: auto; display: block; }
@@ -124,7 +126,11 @@ export function renderHtml(r: RunResult, charts: readonly RenderedChart[]): stri
     parts.push(
       `<div class="violation"><div class="t">${h(violationTitle(v))}</div>${
         subject ? `<div class="s">${h(subject)}</div>` : ''
-      }<pre>${h(v.message)}</pre></div>`,
+      }<pre>${h(v.message)}</pre>${
+        v.events && v.events.length > 0
+          ? `<details${r.violations.length <= 3 ? ' open' : ''}><summary>${v.events.length} history records around it</summary><pre class="events">${h(v.events.join('\n'))}</pre></details>`
+          : ''
+      }</div>`,
     );
   }
   for (const c of charts) {

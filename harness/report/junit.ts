@@ -42,7 +42,8 @@ function attr(s: string): string {
 
 function describe(v: Violation): string {
   const subject = violationSubject(v);
-  return `${violationTitle(v)}${subject ? ` (${subject})` : ''}: ${v.message}`;
+  const events = v.events && v.events.length > 0 ? `\n  history:\n${v.events.map((e) => `    ${e}`).join('\n')}` : '';
+  return `${violationTitle(v)}${subject ? ` (${subject})` : ''}: ${v.message}${events}`;
 }
 
 /** Builds the test cases of a run (exported for tests and other CI formats). */

@@ -32,6 +32,8 @@ export const ViolationSchema = z.looseObject({
   message: z.string(),
   executionId: z.string().optional(),
   workerId: z.string().optional(),
+  /** The history records around the offending one, one formatted line each (harness/check formatRecord). */
+  events: z.array(z.string()).optional(),
 });
 export type Violation = z.infer<typeof ViolationSchema>;
 

@@ -12,6 +12,7 @@ import {
   mdCell,
   mdTable,
   runTitle,
+  stripInvalidChars,
   verdictLine,
   violationSubject,
   violationTitle,
@@ -42,6 +43,10 @@ export function renderSummaryMarkdown(r: RunResult): string {
     r.violations.forEach((v, i) => {
       const subject = violationSubject(v);
       out.push(`${i + 1}. **${mdCell(violationTitle(v))}**${subject ? ` (${mdCell(subject)})` : ''}: ${mdCell(v.message)}`);
+      if (v.events && v.events.length > 0) {
+        // Indented fence inside the list item; backticks in records cannot close a ~~~ fence.
+        out.push('', '   ~~~', ...v.events.map((e) => `   ${stripInvalidChars(e).replace(/\r?\n/g, ' ')}`), '   ~~~', '');
+      }
     });
     out.push('');
   }

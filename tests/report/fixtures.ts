@@ -183,6 +183,12 @@ export function liveFixture(): RunResult {
           'execution ex-0042 completed twice: attempt 1 (lease <lt-7a> & worker w-17) and attempt 2 (lease "lt-9c"); only the current lease may record',
         executionId: 'ex-0042',
         workerId: 'w-17',
+        events: [
+          '#18220 t=24990 coordinator info claimed {"executionId":"ex-0042","workerId":"w-17","attempt":1,"leaseToken":"lt-7a"}',
+          '#18391 t=25010 nemesis info fault {"phase":"end","action":"partition","target":"workers[0..499]"}',
+          '#18502 t=25420 coordinator info result_recorded {"executionId":"ex-0042","workerId":"w-17","attempt":1,"outcome":"completed"}',
+          '#18977 t=26103 coordinator info result_recorded {"executionId":"ex-0042","workerId":"w-88","attempt":2,"outcome":"completed"}',
+        ],
       },
     ],
     metrics: {

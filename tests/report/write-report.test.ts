@@ -60,6 +60,7 @@ describe('writeReport on a live run with a violation', () => {
     expect(md).toContain('30,992 / 30,992');
     expect(md).toContain('| lost / duplicated completions | 0 / 1 |');
     expect(md).toContain('execution ex-0042 completed twice');
+    expect(md).toContain('   #18977 t=26103 coordinator info result_recorded');
     expect(md).toMatch(/\| reconnect p99 \| 2000 ms \| \d+ ms \| pass \|/);
   });
 
@@ -75,6 +76,7 @@ describe('writeReport on a live run with a violation', () => {
     expect(html).not.toMatch(/<script\b|<link\b|\bsrc=/i);
     // The violation message is escaped, not interpreted as markup.
     expect(html).toContain('lease &#60;lt-7a&#62; &#38; worker w-17');
+    expect(html).toContain('<summary>4 history records around it</summary>');
   });
 
   it('junit.xml is well-formed, its counts match and the violation is a <failure>', () => {
@@ -94,6 +96,7 @@ describe('writeReport on a live run with a violation', () => {
     const failure = promise2?.children.find((c) => c.name === 'failure');
     expect(failure?.attrs.message).toContain('lease <lt-7a> & worker w-17');
     expect(failure?.text).toContain('execution ex-0042');
+    expect(failure?.text).toContain('history:\n    #18220 t=24990 coordinator info claimed {"executionId":"ex-0042"');
     const promise1 = cases.find((c) => c.attrs.name === 'promise 1: No lost work');
     expect(promise1?.children).toEqual([]);
   });
