@@ -9,6 +9,7 @@ import { silentLogger, type Logger } from '../../system/core/logger.js';
 import { startProxyServer, type ProxyServer } from './server.js';
 import type { ToxicJson } from './toxic-spec.js';
 
+/** Where the fault proxy lives. */
 export interface FaultProxyOptions {
   /** API URL of an external Toxiproxy; default process.env.TOXIPROXY_URL; unset = start ours. */
   readonly url?: string;
@@ -26,6 +27,7 @@ export interface ToxicInput {
   readonly attributes?: Readonly<Record<string, number>>;
 }
 
+/** A connected fault proxy: the node client plus the few calls the harness makes. */
 export interface FaultProxy {
   /** Base URL of the API. */
   readonly url: string;

@@ -11,11 +11,13 @@ import { asObject, boolField, parseBody, stringField } from './json-decode.js';
 import { Proxy, type ProxyJson } from './proxy.js';
 import { decodeNewToxic, decodeToxicUpdate, toxicJson, type ToxicJson } from './toxic-spec.js';
 
+/** What /populate reports: the proxies it applied, and the error that stopped it. */
 export interface PopulateResult {
   proxies: ProxyJson[] | null;
   error?: ApiError;
 }
 
+/** The proxies of one server, by name. */
 export class ProxyCollection {
   private readonly proxies = new Map<string, Proxy>();
 

@@ -11,6 +11,7 @@ import type { Random } from '../../system/core/random.js';
 import { Link, type LinkOwner } from './link.js';
 import { Direction, type Toxic } from './toxic-spec.js';
 
+/** What a connection is built from (the proxy supplies it per accepted client). */
 export interface ConnectionOptions {
   readonly id: string;
   readonly client: Socket;
@@ -22,6 +23,7 @@ export interface ConnectionOptions {
   readonly onClosed: (conn: Connection) => void;
 }
 
+/** A client/upstream socket pair and its two links. */
 export class Connection implements LinkOwner {
   readonly id: string;
   private readonly client: Socket;

@@ -6,6 +6,7 @@
  */
 import { apiErrors } from './api-error.js';
 
+/** A decoded JSON object. */
 export type JsonObject = Record<string, unknown>;
 
 /** Parses a body; an empty body is Go's `EOF`. */

@@ -22,6 +22,7 @@ export interface ProxyJson {
   toxics: ToxicJson[];
 }
 
+/** Time, logging and randomness for a proxy's connections. */
 export interface ProxyDeps {
   readonly clock: Clock;
   readonly logger: Logger;
@@ -43,6 +44,7 @@ function formatAddr(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
+/** One named proxy: listener, connections and toxics. */
 export class Proxy {
   readonly name: string;
   listen: string;

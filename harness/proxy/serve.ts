@@ -5,6 +5,7 @@
 import type { Logger } from '../../system/core/logger.js';
 import { startProxyServer } from './server.js';
 
+/** Options of `squall proxy`. */
 export interface ServeProxyOptions {
   readonly host: string;
   readonly port: number;

@@ -11,6 +11,7 @@ import { cryptoRandom, seededRandom } from '../../system/core/random.js';
 import { createApiHandler } from './api.js';
 import { ProxyCollection } from './collection.js';
 
+/** Where the API listens and how toxics draw randomness. */
 export interface ProxyServerOptions {
   /** Interface for the API (default 127.0.0.1). */
   readonly host?: string;
@@ -22,6 +23,7 @@ export interface ProxyServerOptions {
   readonly clock?: Clock;
 }
 
+/** A running server. */
 export interface ProxyServer {
   /** Base URL of the API, e.g. http://127.0.0.1:8474 (give it to toxiproxy-node-client). */
   readonly url: string;

@@ -7,6 +7,7 @@ import { apiErrors } from './api-error.js';
 import { asObject, float32, floatField, intField, lookup, parseBody, stringField, type JsonObject } from './json-decode.js';
 import { toxicRegistry, type ToxicDefinition } from './toxics/index.js';
 
+/** Stream directions, as Toxiproxy names them. */
 export const Direction = { Upstream: 'upstream', Downstream: 'downstream' } as const;
 /** upstream = client → server, downstream = server → client. */
 export type Direction = (typeof Direction)[keyof typeof Direction];
@@ -31,6 +32,7 @@ export interface ToxicJson {
   toxicity: number;
 }
 
+/** The API view of a toxic. */
 export function toxicJson(t: Toxic): ToxicJson {
   return { attributes: { ...t.attributes }, name: t.name, type: t.type, stream: t.stream, toxicity: t.toxicity };
 }
