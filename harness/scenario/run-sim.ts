@@ -13,7 +13,8 @@ import { seededRandom } from '../../system/core/random.js';
 import { isTerminal } from '../../system/engine/model.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
 import { Simulation } from '../sim/index.js';
-import { affected, applySimFault, type Undo } from './faults-sim.js';
+import { describeFault } from '../check/fault-details.js';
+import { applySimFault, type Undo } from './faults-sim.js';
 import { type Scenario, faultTimeline, workerIds } from './schema.js';
 import { type ScheduledFault, sampleSwarm } from './swarm.js';
 import { expandWorkload, type Submission } from './workload.js';
@@ -138,14 +139,14 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   }
 
   // Faults: apply at `at`, undo at `at + for` (or at heal).
-  const active = new Map<number, { undo: Undo; fault: ScheduledFault; id: string }>();
+  const active = new Map<number, { undo: Undo; details: ReturnType<typeof describeFault> }>();
   timeline.forEach((fault, i) => {
     const id = `f${i + 1}`;
-    const details = { id, action: fault.action.type, target: fault.target, origin: fault.note === 'swarm' ? 'swarm' : 'timeline', params: { ...fault.action }, ...affected(scenario, fault) };
+    const details = describeFault(f, fault, id, fault.note === 'swarm' ? 'swarm' : 'timeline');
     at(fault.at, async () => {
       recorder.recordFault('start', details);
       const undo = await applySimFault(sim, scenario, fault);
-      active.set(i, { undo, fault, id });
+      active.set(i, { undo, details });
     });
     if (fault.for !== undefined && fault.at + fault.for < faultsMs) {
       at(fault.at + fault.for, async () => {
@@ -164,8 +165,7 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
     for (const [i, a] of [...active.entries()].reverse()) {
       active.delete(i);
       await a.undo();
-      const fault = a.fault;
-      recorder.recordFault('stop', { id: a.id, action: fault.action.type, target: fault.target });
+      recorder.recordFault('stop', a.details);
     }
   });
 

@@ -1,0 +1,222 @@
+/**
+ * `squall sim`, `squall replay` and `squall suite`: scenario files in
+ * deterministic simulation. Exit codes: 0 all promises held, 1 a violation
+ * (or a replay that did not reproduce), 2 bad input (the message says what
+ * and where).
+ */
+import { readdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { Command } from 'commander';
+import fc from 'fast-check';
+import { intOption } from '../../system/cli/options.js';
+import { formatViolation } from '../check/index.js';
+import { createProgress } from '../report/progress.js';
+import { writeReport } from '../report/write.js';
+import { type Artifact, makeArtifact, readArtifact, writeArtifact } from '../scenario/artifact.js';
+import { loadScenario } from '../scenario/loader.js';
+import { type CheckedSimRun, runChecked, toRunResult, toSimJson } from '../scenario/run.js';
+import type { Scenario } from '../scenario/schema.js';
+import { swarmArbitrary } from '../scenario/swarm.js';
+import { renderTable } from './table.js';
+
+const out = (s: string): void => {
+  process.stdout.write(`${s}\n`);
+};
+const err = (s: string): void => {
+  process.stderr.write(`${s}\n`);
+};
+
+function defaultArtifactPath(scenario: Scenario, seed: number): string {
+  return join('artifacts', `${scenario.name}-seed-${seed}.json`);
+}
+
+function secs(ms: number): string {
+  return ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** One readable paragraph for a run. */
+export function describeRun(run: CheckedSimRun): string {
+  const j = toSimJson(run);
+  const speed = j.wallMs > 0 ? `${Math.round(j.simulatedMs / j.wallMs)}x` : '-';
+  const lines = [
+    `${j.scenario}  seed ${j.seed}  ${j.passed ? 'PASSED' : 'FAILED'}  simulated ${secs(j.simulatedMs)} in ${secs(j.wallMs)} (${speed})  trace ${j.traceHash.slice(0, 16)}`,
+    `  accepted ${j.accepted} executions; ${j.convergedAfterMs === null ? 'did NOT converge within the heal bound' : `converged ${j.convergedAfterMs} ms after heal`}`,
+  ];
+  for (const s of j.slo) lines.push(`  slo ${s.name}: ${s.value ?? 'n/a'} (limit ${s.limit}) ${s.passed ? 'ok' : 'MISSED'}`);
+  for (const v of run.violations) lines.push(formatViolation(v).replace(/^/gm, '  '));
+  return lines.join('\n');
+}
+
+interface SimFlags {
+  seed?: number;
+  seeds?: number;
+  json?: boolean;
+  artifact?: string;
+  checkDeterminism?: boolean;
+  explore?: number;
+  report?: boolean;
+  reportDir: string;
+}
+
+async function runOne(file: string, scenario: Scenario, seed: number, flags: SimFlags): Promise<CheckedSimRun> {
+  const startedAt = new Date();
+  const run = await runChecked(scenario, { seed });
+  if (flags.checkDeterminism === true) {
+    const again = await runChecked(scenario, { seed });
+    if (again.outcome.traceHash !== run.outcome.traceHash) {
+      err(`NOT deterministic: seed ${seed} gave trace ${run.outcome.traceHash} then ${again.outcome.traceHash}`);
+      process.exitCode = 1;
+    } else if (flags.json !== true) {
+      err(`deterministic: two runs of seed ${seed} gave the same trace hash`);
+    }
+  }
+  if (!run.passed || flags.artifact !== undefined) {
+    const path = flags.artifact ?? defaultArtifactPath(scenario, seed);
+    await writeArtifact(path, makeArtifact(run, { scenarioFile: file }));
+    err(`artifact written: ${path}  (replay: squall replay ${path})`);
+  }
+  if (flags.report === true) err(`report: ${await writeReport(toRunResult(run, startedAt), { dir: flags.reportDir })}`);
+  return run;
+}
+
+async function sweep(file: string, scenario: Scenario, first: number, count: number, flags: SimFlags): Promise<void> {
+  const progress = createProgress({ total: count, label: `${scenario.name} seeds` });
+  const runs = [];
+  let failed = 0;
+  for (let seed = first; seed < first + count; seed++) {
+    const run = await runOne(file, scenario, seed, { ...flags, report: false });
+    if (!run.passed) failed++;
+    runs.push(toSimJson(run));
+    progress.tick({ failed: !run.passed, detail: `seed ${seed}` });
+  }
+  progress.stop();
+  const summary = { seeds: count, passed: count - failed, failed, failingSeeds: runs.filter((r) => !r.passed).map((r) => r.seed) };
+  if (flags.json === true) out(JSON.stringify({ scenario: scenario.name, runs, summary }));
+  else {
+    out(renderTable(['seed', 'verdict', 'violations', 'simulated', 'wall', 'trace'], runs.map((r) => [String(r.seed), r.passed ? 'pass' : 'FAIL', String(r.violations.length), secs(r.simulatedMs), secs(r.wallMs), r.traceHash.slice(0, 12)])));
+    out(`${summary.passed}/${count} seeds passed${failed > 0 ? `; failing: ${summary.failingSeeds.join(', ')}` : ''}`);
+  }
+  if (failed > 0) process.exitCode = 1;
+}
+
+/** fast-check searches swarm schedules; a failure is shrunk to a minimal schedule and saved. */
+async function explore(file: string, scenario: Scenario, seed: number, numRuns: number, flags: SimFlags): Promise<void> {
+  let last: CheckedSimRun | undefined;
+  const result = await fc.check(
+    fc.asyncProperty(swarmArbitrary(scenario), async (swarm) => {
+      last = await runChecked(scenario, { seed, swarm });
+      return last.passed;
+    }),
+    { seed, numRuns, endOnFailure: false },
+  );
+  if (!result.failed || result.counterexample === null) {
+    out(`explored ${result.numRuns} swarm schedules of ${scenario.name} (fast-check seed ${seed}): all passed`);
+    return;
+  }
+  const [swarm] = result.counterexample;
+  const run = await runChecked(scenario, { seed, swarm });
+  last = run;
+  const path = flags.artifact ?? join('artifacts', `${scenario.name}-explore-${seed}.json`);
+  await writeArtifact(path, makeArtifact(run, { scenarioFile: file, fastCheck: { seed, path: result.counterexamplePath ?? '', numRuns } }));
+  out(`fast-check found a failing schedule after ${result.numRuns} runs, shrunk ${result.numShrinks} times to ${swarm.length} fault(s)`);
+  out(describeRun(last));
+  err(`artifact written: ${path}  (replay: squall replay ${path})`);
+  process.exitCode = 1;
+}
+
+export function registerSimCommands(program: Command): void {
+  program
+    .command('sim')
+    .description('run a scenario file in deterministic simulation and check every promise')
+    .argument('<file>', 'scenario file (YAML)')
+    .option('--seed <n>', 'seed (default: the file\'s seed)', intOption('--seed', 0))
+    .option('--seeds <k>', 'sweep k seeds starting at --seed', intOption('--seeds', 1, 100000))
+    .option('--json', 'print one JSON object on stdout')
+    .option('--artifact <path>', 'write a replay artifact (always; failures write one anyway)')
+    .option('--check-determinism', 'run twice and compare trace hashes')
+    .option('--explore <runs>', 'let fast-check search swarm schedules and shrink a failure', intOption('--explore', 1, 100000))
+    .option('--report', 'write reports/<run-id>/ (result.json, summary.md, index.html, junit.xml)')
+    .option('--report-dir <dir>', 'where reports go', 'reports')
+    .action(async (file: string, flags: SimFlags) => {
+      const scenario = await loadScenario(file);
+      const seed = flags.seed ?? scenario.seed;
+      if (flags.explore !== undefined) return explore(file, scenario, seed, flags.explore, flags);
+      if (flags.seeds !== undefined) return sweep(file, scenario, seed, flags.seeds, flags);
+      const run = await runOne(file, scenario, seed, flags);
+      out(flags.json === true ? JSON.stringify(toSimJson(run)) : describeRun(run));
+      if (!run.passed) process.exitCode = 1;
+    });
+
+  program
+    .command('replay')
+    .description('re-run a replay artifact in simulation: same trace hash, same verdict')
+    .argument('<file>', 'artifact JSON (from a failure, --artifact, or scenarios/regressions/)')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (file: string, flags: { json?: boolean }) => {
+      const artifact: Artifact = await readArtifact(file);
+      const run = await runChecked(artifact.scenario, { seed: artifact.seed, swarm: artifact.swarm });
+      const sameTrace = run.outcome.traceHash === artifact.traceHash;
+      const sameVerdict = run.passed === artifact.passed && run.violations.length === artifact.violations.length;
+      const reproduced = sameTrace && sameVerdict;
+      if (flags.json === true) out(JSON.stringify({ ...toSimJson(run), reproduced, expectedTraceHash: artifact.traceHash }));
+      else {
+        out(describeRun(run));
+        out(reproduced ? 'reproduced: same trace hash and verdict' : `NOT reproduced: trace ${sameTrace ? 'same' : `differs (artifact ${artifact.traceHash.slice(0, 16)}, squall ${artifact.squallVersion})`}, verdict ${sameVerdict ? 'same' : 'differs'}`);
+      }
+      if (!reproduced || !run.passed) process.exitCode = 1;
+    });
+
+  program
+    .command('suite')
+    .description('run every scenario file in simulation and print a table (the main job on embedded defaults)')
+    .option('--dir <dir>', 'scenario directory', 'scenarios')
+    .option('--seed <n>', 'seed for every scenario (default: each file\'s seed)', intOption('--seed', 0))
+    .option('--only <names>', 'comma-separated scenario names')
+    .option('--json', 'print one JSON object on stdout')
+    .option('--report', 'write a report per scenario')
+    .option('--report-dir <dir>', 'where reports go', 'reports')
+    .action(async (flags: { dir: string; seed?: number; only?: string; json?: boolean; report?: boolean; reportDir: string }) => {
+      const only = flags.only?.split(',').map((s) => s.trim());
+      const files = (await readdir(flags.dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
+      const scenarios: [string, Scenario][] = [];
+      for (const f of files) {
+        const s = await loadScenario(join(flags.dir, f));
+        if (only === undefined || only.includes(s.name) || only.includes(basename(f).replace(/\.ya?ml$/, ''))) scenarios.push([join(flags.dir, f), s]);
+      }
+      const progress = createProgress({ total: scenarios.length, label: 'scenarios' });
+      const rows = [];
+      let failed = 0;
+      for (const [file, s] of scenarios) {
+        const seed = flags.seed ?? s.seed;
+        const run = await runOne(file, s, seed, { report: flags.report === true, reportDir: flags.reportDir });
+        if (!run.passed) failed++;
+        rows.push({ json: toSimJson(run), workers: s.fleet.workers, faults: run.outcome.faults.length });
+        progress.tick({ failed: !run.passed, detail: s.name });
+      }
+      progress.stop();
+      if (flags.json === true) out(JSON.stringify({ runs: rows.map((r) => r.json), summary: { scenarios: rows.length, failed } }));
+      else {
+        out(
+          renderTable(
+            ['scenario', 'seed', 'verdict', 'workers', 'faults', 'accepted', 'violations', 'converged', 'simulated', 'wall', 'speed'],
+            rows.map(({ json: j, workers, faults }) => [
+              j.scenario,
+              String(j.seed),
+              j.passed ? 'pass' : 'FAIL',
+              String(workers),
+              String(faults),
+              String(j.accepted),
+              String(j.violations.length),
+              j.convergedAfterMs === null ? 'never' : `${j.convergedAfterMs} ms`,
+              secs(j.simulatedMs),
+              secs(j.wallMs),
+              j.wallMs > 0 ? `${Math.round(j.simulatedMs / j.wallMs)}x` : '-',
+            ]),
+            ['l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+          ),
+        );
+        out(failed === 0 ? `all ${rows.length} scenarios passed every promise` : `${failed} of ${rows.length} scenarios FAILED (artifacts in artifacts/)`);
+      }
+      if (failed > 0) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,157 @@
+/**
+ * A checked simulation run: runs the scenario (run-sim.ts), checks the ten
+ * promises and the SLOs over its history (harness/check), and shapes the
+ * outcome as the CLI's JSON (`squall sim --json`) and as a RunResult for the
+ * report writer (harness/report).
+ */
+import { checkHistory, checkSlo, contextFromScenario, percentile, type Violation } from '../check/index.js';
+import { reconnectTimes } from '../check/slo.js';
+import { HistoryView } from '../check/view.js';
+import type { RunResult } from '../report/model.js';
+import { RUN_RESULT_SCHEMA_VERSION } from '../report/model.js';
+import { makeRunId } from '../report/write.js';
+import { SQUALL_VERSION } from '../version.js';
+import { runScenarioSim, type SimRunOptions, type SimRunOutcome } from './run-sim.js';
+import type { Scenario } from './schema.js';
+
+/** A violation as it goes into JSON output: no history records, just the story's headline and a few lines. */
+export interface ViolationSummary {
+  promise: number;
+  name: string;
+  message: string;
+  executionId?: string;
+  workerId?: string;
+  events: string[];
+}
+
+export interface CheckedSimRun {
+  outcome: SimRunOutcome;
+  violations: Violation[];
+  slo: ReturnType<typeof checkSlo>;
+  passed: boolean;
+}
+
+/** The `squall sim --json` object for one seed. */
+export interface SimJson {
+  scenario: string;
+  seed: number;
+  passed: boolean;
+  traceHash: string;
+  simulatedMs: number;
+  wallMs: number;
+  violations: ViolationSummary[];
+  accepted: number;
+  convergedAfterMs: number | null;
+  slo: { name: string; limit: number; value: number | null; passed: boolean }[];
+}
+
+export async function runChecked(scenario: Scenario, opts: SimRunOptions = {}): Promise<CheckedSimRun> {
+  const outcome = await runScenarioSim(scenario, opts);
+  const violations = checkHistory(outcome.history, scenario.checks, contextFromScenario(scenario));
+  const slo = checkSlo(outcome.history, scenario.slo);
+  return { outcome, violations, slo, passed: violations.length === 0 && slo.passed };
+}
+
+export function summarizeViolation(v: Violation): ViolationSummary {
+  const s: ViolationSummary = {
+    promise: v.promise.number,
+    name: v.promise.name,
+    message: v.message,
+    events: v.events.slice(0, 12).map((r) => `#${r.index} t=${r.time} ${r.process} ${r.type} ${r.f} ${JSON.stringify(r.value)}`),
+  };
+  if (v.executionId !== undefined) s.executionId = v.executionId;
+  if (v.workerId !== undefined) s.workerId = v.workerId;
+  return s;
+}
+
+export function toSimJson(run: CheckedSimRun): SimJson {
+  const o = run.outcome;
+  return {
+    scenario: o.scenario.name,
+    seed: o.seed,
+    passed: run.passed,
+    traceHash: o.traceHash,
+    simulatedMs: Math.round(o.simulatedMs),
+    wallMs: Math.round(o.wallMs),
+    violations: run.violations.map(summarizeViolation),
+    accepted: o.accepted,
+    convergedAfterMs: o.convergedAfterMs,
+    slo: run.slo.checks.map((c) => ({ name: c.name, limit: c.limit, value: c.value, passed: c.passed })),
+  };
+}
+
+/** Connected workers and completions over time, sampled every `stepMs` of the history. */
+function timelineOf(o: SimRunOutcome, stepMs: number): RunResult['timeline'] {
+  const connected = new Set<string>();
+  let completed = 0;
+  const points: RunResult['timeline'] = [];
+  let next = 0;
+  let lastCompleted = 0;
+  const flush = (t: number): void => {
+    while (next <= t) {
+      points.push({ t: next, connectedWorkers: connected.size, completedTotal: completed, throughputPerSec: ((completed - lastCompleted) * 1000) / stepMs });
+      lastCompleted = completed;
+      next += stepMs;
+    }
+  };
+  for (const r of o.history) {
+    flush(r.time - 1);
+    if (r.f === 'connected') connected.add(r.process);
+    else if (r.f === 'disconnected') connected.delete(r.process);
+    else if (r.f === 'status' && r.value.to === 'completed') completed++;
+  }
+  flush(o.simulatedMs);
+  return points;
+}
+
+/** The RunResult of a checked simulation run, for writeReport. */
+export function toRunResult(run: CheckedSimRun, startedAt: Date): RunResult {
+  const o = run.outcome;
+  const m = run.slo.measured;
+  const view = new HistoryView(o.history);
+  const reconnectMs = reconnectTimes(view);
+  const faultEnd = new Map<string, number>();
+  const starts: { id: string; start: number; action: string; target: string }[] = [];
+  for (const r of o.history) {
+    if (r.f !== 'fault') continue;
+    const id = String(r.value.id);
+    if (r.value.phase === 'start') starts.push({ id, start: r.time, action: String(r.value.action), target: String(r.value.target) });
+    else faultEnd.set(id, r.time);
+  }
+  const step = Math.max(100, Math.round(o.simulatedMs / 300));
+  return {
+    schemaVersion: RUN_RESULT_SCHEMA_VERSION,
+    runId: makeRunId({ kind: 'sim', scenario: o.scenario.name, seed: o.seed, startedAt }),
+    kind: 'sim',
+    startedAt: startedAt.toISOString(),
+    version: SQUALL_VERSION,
+    scenario: o.scenario.name,
+    seed: o.seed,
+    passed: run.passed,
+    traceHash: o.traceHash,
+    simulatedMs: Math.round(o.simulatedMs),
+    wallMs: Math.round(o.wallMs),
+    violations: run.violations.map((v) => ({
+      promise: v.promise.number,
+      name: v.promise.name,
+      message: v.message,
+      ...(v.executionId === undefined ? {} : { executionId: v.executionId }),
+      ...(v.workerId === undefined ? {} : { workerId: v.workerId }),
+    })),
+    metrics: {
+      ...(m.reconnect.count > 0
+        ? { reconnect: { p50: m.reconnect.p50Ms ?? 0, p95: percentile(reconnectMs, 95) ?? 0, p99: m.reconnect.p99Ms ?? 0, max: m.reconnect.maxMs ?? 0, count: m.reconnect.count } }
+        : {}),
+      completions: {
+        expected: o.accepted,
+        completed: o.history.filter((r) => r.f === 'status' && r.value.to === 'completed').length,
+        lost: m.lostCompletions,
+        duplicated: m.duplicateCompletions,
+      },
+    },
+    timeline: timelineOf(o, step),
+    faults: starts.map((s) => ({ start: s.start, end: faultEnd.get(s.id) ?? o.simulatedMs, action: s.action, target: s.target })),
+    reconnectSamples: reconnectMs.length > 0 ? [{ strategy: o.scenario.fleet.backoff.strategy, condition: o.scenario.name, ms: reconnectMs }] : [],
+    slo: run.slo.checks.map((c) => ({ name: c.name, target: c.limit, measured: c.value, unit: c.name.endsWith('Ms') ? 'ms' : '', passed: c.passed })),
+  } as RunResult;
+}
