@@ -339,6 +339,48 @@ describe('Worker', () => {
     expect(t.transport.openCount()).toBe(0);
   });
 
+  it('gives up draining after timeoutMs, aborting what still runs', async () => {
+    const t = setup();
+    t.worker.start();
+    await t.flush();
+    t.coord.assign({ executionId: 'ex1', kind: 'sleep', params: { durationMs: 60_000 } });
+    await t.tick(10);
+    let stopped = false;
+    void t.worker.stop({ drain: true, timeoutMs: 1000 }).then(() => (stopped = true));
+    await t.tick(999);
+    expect(stopped).toBe(false);
+    await t.tick(1);
+    expect(stopped).toBe(true);
+    expect(t.of('task_aborted').map((e) => e.reason)).toEqual(['shutdown']);
+    expect(t.transport.openCount()).toBe(0);
+  });
+
+  it('stops at once without drain', async () => {
+    const t = setup();
+    t.worker.start();
+    await t.flush();
+    t.coord.assign({ executionId: 'ex1', kind: 'sleep', params: { durationMs: 60_000 } });
+    await t.tick(10);
+    await t.worker.stop({ drain: false });
+    expect(t.worker.state).toBe('stopped');
+    expect(t.coord.of('drain')).toHaveLength(0);
+    expect(t.of('task_aborted').map((e) => e.reason)).toEqual(['shutdown']);
+    await t.tick(60_000);
+    expect(t.transport.connectCalls).toBe(1);
+  });
+
+  it('sends an explicit ack when nothing else goes out', async () => {
+    const t = setup();
+    t.worker.start();
+    await t.flush();
+    const before = t.coord.of('ack').length;
+    t.coord.send({ type: 'abort', executionId: 'nothing-here', leaseToken: 'x', reason: 'cancel' }); // seq 2
+    await t.tick(4);
+    expect(t.coord.of('ack')).toHaveLength(before);
+    await t.tick(1);
+    expect(t.coord.of('ack').slice(before).map((a) => a.ack)).toEqual([2]);
+  });
+
   it('signs every message after register when the coordinator asks for it', async () => {
     const t = setup({ coord: { secret: 'k', signMessages: true }, worker: { secret: 'k' } });
     t.worker.start();
