@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import type { Connection, Listener } from '../core/transport.js';
 import { wsTransport } from './index.js';
@@ -117,6 +118,22 @@ describe('wsTransport', () => {
     const ac = new AbortController();
     ac.abort();
     await expect(transport.connect(`ws://127.0.0.1:${port}/ws`, { ...opts, signal: ac.signal })).rejects.toThrow(/aborted/);
+  });
+
+  it('rejects with a timeout when the server never answers the handshake', async () => {
+    const held: Socket[] = [];
+    const silent = createServer((s) => held.push(s));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const addr = silent.address();
+    const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+    try {
+      await expect(
+        transport.connect(`ws://127.0.0.1:${port}/ws`, { handshakeTimeoutMs: 100, maxPayloadBytes: 1024, perMessageDeflate: false }),
+      ).rejects.toThrow(/timed out after 100 ms/);
+    } finally {
+      held.forEach((s) => s.destroy());
+      await new Promise((r) => silent.close(r));
+    }
   });
 
   it('close() on the listener closes open connections with 1001', async () => {

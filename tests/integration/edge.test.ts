@@ -69,6 +69,15 @@ describe('coordinator edge over loopback', () => {
     await stillWorks(c, 'with a bad neighbour');
   });
 
+  it('runs work with per-message signatures and compression on', async () => {
+    fx = new Fixture();
+    const c = await fx.coordinator({ secret: 'sig', signMessages: true, compression: { thresholdBytes: 64 } });
+    const w = fx.worker(c.url, 'signed', { secret: 'sig', perMessageDeflate: { thresholdBytes: 64 } });
+    await waitFor(() => w.stats().state === 'ready', 'signed worker registered');
+    await stillWorks(c, 'x'.repeat(5000));
+    expect(w.stats().fatalError).toBeNull();
+  });
+
   it('closes garbage (4400), oversized (4413), wrong version (4426), unknown type (4404) frames while a worker keeps working', async () => {
     fx = new Fixture();
     const c = await fx.coordinator({ maxFrameBytes: 64 * 1024 });
