@@ -1,0 +1,240 @@
+/**
+ * Scenario faults on real processes and sockets. Network actions become
+ * toxics on the fault proxies of the affected workers (`stream: both` adds one
+ * per direction), `down` disables those proxies (refused connections, open
+ * ones dropped), and a partition blackholes the cut side with a `timeout`
+ * toxic (timeout 0: data stops, nothing is closed: half-open connections, as
+ * a real partition); one-way cuts only the stream leaving side 0. Process
+ * actions: pause = SIGSTOP/SIGCONT, kill = kill -9 (restarted when the fault
+ * ends), restart = kill -9 and start again at once; the coordinator restarts
+ * on the same port and SQLite data dir. clock_skew cannot be done to a real
+ * process here and is recorded as "not supported live".
+ *
+ * Each apply returns an undo (idempotent) that the runner calls when the
+ * fault's `for` ends or at heal.
+ */
+import type { FaultProxy } from '../proxy/client.js';
+import type { FaultAction } from '../scenario/faults.js';
+import type { Scenario } from '../scenario/schema.js';
+import { workerIds } from '../scenario/schema.js';
+import type { ScheduledFault } from '../scenario/swarm.js';
+import { resolvePartition, resolveTarget } from '../scenario/targets.js';
+import type { CoordinatorProcess, SwarmHostProcess } from './processes.js';
+import { type Topology, unitsFor } from './topology.js';
+
+export type Undo = () => Promise<void>;
+
+/** What faults act on. */
+export interface LiveFaultContext {
+  scenario: Scenario;
+  topology: Topology;
+  proxy: FaultProxy;
+  coordinator: CoordinatorProcess;
+  hosts: Map<string, SwarmHostProcess>;
+  /** Starts the host if it is not running and spawns these workers in it. */
+  respawnWorkers(hostName: string, workers: string[]): Promise<void>;
+  /** An info note for the history (approximations, unsupported faults). */
+  note(value: Record<string, unknown>): void;
+}
+
+/** Bytes per frame assumed to turn the scenario's per-frame corrupt probability into the proxy's per-bit one. */
+const ASSUMED_FRAME_BYTES = 200;
+
+/** Per-frame probability → per-bit flip probability (proxy `corrupt` flips bits independently). */
+export function perBitProbability(perFrame: number): number {
+  if (perFrame >= 1) return 1;
+  return 1 - Math.pow(1 - perFrame, 1 / (ASSUMED_FRAME_BYTES * 8));
+}
+
+type NetAction = Exclude<FaultAction, { type: 'down' | 'partition' | 'pause' | 'kill' | 'restart' | 'clock_skew' }>;
+
+/** The toxic type and attributes of a network action (Toxiproxy names). */
+export function toxicOf(a: NetAction): { type: string; attributes: Record<string, number> } {
+  switch (a.type) {
+    case 'latency':
+      return { type: 'latency', attributes: { latency: a.ms, jitter: a.jitterMs } };
+    case 'bandwidth':
+      return { type: 'bandwidth', attributes: { rate: Math.max(1, Math.round(a.kbps)) } };
+    case 'timeout':
+      return { type: 'timeout', attributes: { timeout: a.timeoutMs } };
+    case 'reset_peer':
+      return { type: 'reset_peer', attributes: { timeout: a.timeoutMs } };
+    case 'slow_close':
+      return { type: 'slow_close', attributes: { delay: a.delayMs } };
+    case 'slicer':
+      return { type: 'slicer', attributes: { average_size: a.averageSize, size_variation: a.sizeVariation, delay: a.delayUs } };
+    case 'limit_data':
+      return { type: 'limit_data', attributes: { bytes: a.bytes } };
+    case 'corrupt':
+      return { type: 'corrupt', attributes: { probability: perBitProbability(a.probability) } };
+  }
+}
+
+const streamsOf = (s: 'both' | 'upstream' | 'downstream'): ('upstream' | 'downstream')[] => (s === 'both' ? ['upstream', 'downstream'] : [s]);
+
+function once(fn: Undo): Undo {
+  let done: Promise<void> | undefined;
+  return () => (done ??= fn());
+}
+
+/** Workers whose links a network fault's target covers. */
+function linkWorkers(scenario: Scenario, target: string): string[] {
+  const t = resolveTarget(scenario.fleet, target);
+  if (t.kind === 'nodes') return t.nodes.coordinator ? workerIds(scenario.fleet) : t.nodes.workers;
+  // Workers only talk to the coordinator: a worker<->worker link carries nothing.
+  if (t.a.coordinator) return t.b.workers;
+  if (t.b.coordinator) return t.a.workers;
+  return [];
+}
+
+const downCount = new WeakMap<LiveFaultContext, Map<string, number>>();
+const pauseCount = new WeakMap<LiveFaultContext, Map<string, number>>();
+
+function counter(map: WeakMap<LiveFaultContext, Map<string, number>>, ctx: LiveFaultContext): Map<string, number> {
+  let m = map.get(ctx);
+  if (m === undefined) map.set(ctx, (m = new Map()));
+  return m;
+}
+
+async function addToxics(ctx: LiveFaultContext, id: string, proxies: string[], streams: ('upstream' | 'downstream')[], toxic: { type: string; attributes: Record<string, number> }, toxicity: number): Promise<Undo> {
+  const added: [string, string][] = [];
+  for (const p of proxies) {
+    for (const stream of streams) {
+      const name = `${id}_${toxic.type}_${stream}`;
+      await ctx.proxy.addToxic(p, { name, type: toxic.type, stream, toxicity, attributes: toxic.attributes });
+      added.push([p, name]);
+    }
+  }
+  return once(async () => {
+    for (const [p, name] of added) await ctx.proxy.removeToxic(p, name).catch(() => undefined);
+  });
+}
+
+async function applyNetwork(ctx: LiveFaultContext, fault: ScheduledFault, id: string): Promise<Undo> {
+  const { scenario, topology } = ctx;
+  const a = fault.action;
+  if (a.type === 'partition') {
+    const sides = resolvePartition(scenario.fleet, a);
+    const ci = sides.findIndex((s) => s.coordinator);
+    const coordSide = new Set(sides[ci]?.workers ?? []);
+    const undos: Undo[] = [];
+    for (const [i, side] of sides.entries()) {
+      if (i === ci) continue;
+      const cut = side.workers.filter((w) => !coordSide.has(w));
+      let streams: ('upstream' | 'downstream')[];
+      if (!a.oneWay) streams = ['upstream', 'downstream'];
+      else if (ci === 0) streams = ['downstream']; // side 0 (with the coordinator) cannot reach the others
+      else if (i === 0) streams = ['upstream']; // side 0 (these workers) cannot reach the coordinator
+      else continue;
+      const { names, overApproximated } = unitsFor(cut, topology.proxyOf, topology.proxies);
+      if (overApproximated) ctx.note({ fault: id, approximation: 'partition side shares a proxy with uncut workers; they are cut too' });
+      undos.push(await addToxics(ctx, `${id}s${i}`, names, streams, { type: 'timeout', attributes: { timeout: 0 } }, 1));
+    }
+    return once(async () => {
+      for (const u of undos) await u();
+    });
+  }
+  const workers = linkWorkers(scenario, fault.target);
+  const { names, overApproximated } = unitsFor(workers, topology.proxyOf, topology.proxies);
+  if (overApproximated) ctx.note({ fault: id, approximation: `${a.type} on part of a shared proxy hits every worker behind it` });
+  if (a.type === 'down') {
+    const counts = counter(downCount, ctx);
+    for (const p of names) {
+      const n = counts.get(p) ?? 0;
+      counts.set(p, n + 1);
+      if (n === 0) await ctx.proxy.setEnabled(p, false);
+    }
+    return once(async () => {
+      for (const p of names) {
+        const n = (counts.get(p) ?? 1) - 1;
+        counts.set(p, n);
+        if (n === 0) await ctx.proxy.setEnabled(p, true).catch(() => undefined);
+      }
+    });
+  }
+  if (a.type === 'pause' || a.type === 'kill' || a.type === 'restart' || a.type === 'clock_skew') throw new Error(`not a network action: ${a.type}`);
+  return addToxics(ctx, id, names, streamsOf(a.stream), toxicOf(a), a.toxicity);
+}
+
+async function applyProcess(ctx: LiveFaultContext, fault: ScheduledFault, id: string): Promise<Undo> {
+  const a = fault.action;
+  const t = resolveTarget(ctx.scenario.fleet, fault.target);
+  const nodes = t.kind === 'nodes' ? t.nodes : { coordinator: t.a.coordinator || t.b.coordinator, workers: [...t.a.workers, ...t.b.workers] };
+  const undos: Undo[] = [];
+  if (a.type === 'clock_skew') {
+    ctx.note({ fault: id, unsupported: 'clock_skew is not supported live (a real process clock cannot be skewed from outside); skipped' });
+    return () => Promise.resolve();
+  }
+  if (nodes.coordinator) {
+    const c = ctx.coordinator;
+    if (a.type === 'pause') {
+      c.pause();
+      undos.push(once(async () => c.resume()));
+    } else if (a.type === 'kill') {
+      await c.kill9();
+      undos.push(once(async () => {
+        if (!c.running) await c.start();
+      }));
+    } else if (a.type === 'restart') {
+      await c.restart();
+    }
+  }
+  if (nodes.workers.length > 0) {
+    const { topology } = ctx;
+    const { names, overApproximated } = unitsFor(nodes.workers, topology.hostOf, topology.hosts);
+    if (a.type === 'pause') {
+      if (overApproximated) ctx.note({ fault: id, approximation: 'pause (SIGSTOP) of part of a swarm host pauses every worker in it' });
+      const counts = counter(pauseCount, ctx);
+      for (const h of names) {
+        const n = counts.get(h) ?? 0;
+        counts.set(h, n + 1);
+        if (n === 0) ctx.hosts.get(h)?.pause();
+      }
+      undos.push(once(async () => {
+        for (const h of names) {
+          const n = (counts.get(h) ?? 1) - 1;
+          counts.set(h, n);
+          if (n === 0) ctx.hosts.get(h)?.resume();
+        }
+      }));
+    } else if (a.type === 'kill' || a.type === 'restart') {
+      const wanted = new Set(nodes.workers);
+      const restore: [string, string[]][] = [];
+      for (const h of names) {
+        const host = ctx.hosts.get(h);
+        const members = topology.hosts.find((x) => x.name === h)?.workers ?? [];
+        const victims = members.filter((w) => wanted.has(w));
+        if (host === undefined) continue;
+        if (victims.length === members.length) {
+          counter(pauseCount, ctx).set(h, 0);
+          await host.kill9();
+        } else {
+          ctx.note({ fault: id, approximation: `${a.type} of part of swarm host ${h}: those workers are stopped abruptly (no drain), not kill -9` });
+          await host.command({ cmd: 'crash', ids: victims }).catch(() => undefined);
+        }
+        restore.push([h, victims]);
+      }
+      const undo = once(async () => {
+        for (const [h, victims] of restore) await ctx.respawnWorkers(h, victims);
+      });
+      if (a.type === 'restart') await undo();
+      else undos.push(undo);
+    }
+  }
+  return once(async () => {
+    for (const u of undos) await u();
+  });
+}
+
+/** Applies one fault; resolves to its undo. */
+export async function applyLiveFault(ctx: LiveFaultContext, fault: ScheduledFault, id: string): Promise<Undo> {
+  switch (fault.action.type) {
+    case 'pause':
+    case 'kill':
+    case 'restart':
+    case 'clock_skew':
+      return applyProcess(ctx, fault, id);
+    default:
+      return applyNetwork(ctx, fault, id);
+  }
+}

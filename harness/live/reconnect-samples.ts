@@ -1,0 +1,76 @@
+/**
+ * Reconnect times measured from worker events after a heal, shared by the
+ * live runner and the reconnection benchmark. For every worker that was not
+ * synced at the heal instant: `ms` = its first `synced` after heal minus heal;
+ * `beyondBackoffMs` = that `synced` minus the start of the successful attempt,
+ * i.e. minus max(heal, end of the backoff delay it had chosen before that
+ * attempt); `failedAttempts` = connection attempts after heal (or in flight at
+ * heal) that did not register. All stamps are monotonic ms (monoNow()).
+ */
+import type { SystemEvent } from '../../system/core/events.js';
+
+export interface HealSample {
+  workerId: string;
+  ms: number;
+  beyondBackoffMs: number;
+  failedAttempts: number;
+}
+
+export interface HealMeasurement {
+  samples: HealSample[];
+  /** Workers down at heal that never synced in the events given. */
+  neverSynced: string[];
+}
+
+type Stamped = { mono: number; event: SystemEvent };
+
+/** See the file comment. `events` must be in stamp order; `workers` limits to those ids. */
+export function healSamples(events: readonly Stamped[], heal: number, workers?: ReadonlySet<string>): HealMeasurement {
+  const byWorker = new Map<string, Stamped[]>();
+  for (const e of events) {
+    const t = e.event.type;
+    if (t !== 'synced' && t !== 'disconnected' && t !== 'backoff' && t !== 'connecting' && t !== 'connected') continue;
+    const id = e.event.source;
+    if (workers !== undefined && !workers.has(id)) continue;
+    let list = byWorker.get(id);
+    if (list === undefined) byWorker.set(id, (list = []));
+    list.push(e);
+  }
+  const samples: HealSample[] = [];
+  const neverSynced: string[] = [];
+  for (const [workerId, list] of byWorker) {
+    let up = false;
+    let inFlight = false;
+    let lastBackoffEnd: number | undefined;
+    for (const e of list) {
+      if (e.mono >= heal) break;
+      const ev = e.event;
+      if (ev.type === 'synced') up = true;
+      else if (ev.type === 'disconnected') up = false;
+      else if (ev.type === 'backoff') {
+        up = false;
+        inFlight = false;
+        lastBackoffEnd = e.mono + ev.delayMs;
+      } else if (ev.type === 'connecting') inFlight = true;
+    }
+    if (up) continue;
+    let attempts = inFlight ? 1 : 0;
+    let attemptStart = heal;
+    let done = false;
+    for (const e of list) {
+      if (e.mono < heal) continue;
+      const ev = e.event;
+      if (ev.type === 'backoff') lastBackoffEnd = e.mono + ev.delayMs;
+      else if (ev.type === 'connecting') {
+        attempts++;
+        attemptStart = Math.max(heal, lastBackoffEnd ?? heal);
+      } else if (ev.type === 'synced') {
+        samples.push({ workerId, ms: e.mono - heal, beyondBackoffMs: e.mono - attemptStart, failedAttempts: Math.max(0, attempts - 1) });
+        done = true;
+        break;
+      }
+    }
+    if (!done) neverSynced.push(workerId);
+  }
+  return { samples, neverSynced };
+}

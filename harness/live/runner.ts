@@ -1,0 +1,185 @@
+/**
+ * `runLive(scenario, opts)`: runs a scenario against real processes
+ * (live-run.ts), checks it and writes a report. Two sources of verdicts:
+ *  - the same checker as the simulation (harness/check) over the history the
+ *    run recorded (events from every process, ordered by their monotonic
+ *    stamps, plus submissions, faults and phases);
+ *  - the essential live checks from the coordinator's HTTP API at the end:
+ *    every 201'd execution exists and is terminal (completed unless it was
+ *    meant to fail) with exactly one terminal entry in its statusHistory, and
+ *    every worker is connected again.
+ * The JSON has the shape of `squall sim --json` (traceHash and simulatedMs
+ * null: a live run is not reproducible to the event).
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { toJsonLines } from '../check/history.js';
+import { checkHistory } from '../check/invariants.js';
+import { contextFromScenario } from '../check/context.js';
+import { checkSlo } from '../check/slo.js';
+import { makeRunId, writeReport } from '../report/write.js';
+import { groupReconnectSamples, type RunResultInput, summarizeSamples, type TimelinePoint, type Violation } from '../report/model.js';
+import type { Scenario } from '../scenario/schema.js';
+import { workerIds } from '../scenario/schema.js';
+import { TERMINAL } from './http-client.js';
+import { type LiveRunOptions, type LiveRunOutcome, runScenarioLive } from './live-run.js';
+import { healSamples } from './reconnect-samples.js';
+
+export interface RunLiveOptions extends LiveRunOptions {
+  /** Parent dir of reports; default `reports`. null: write no report. */
+  reportDir?: string | null;
+  version?: string;
+}
+
+/** What `squall run --mode live --json` prints. */
+export interface LiveJson {
+  scenario: string;
+  seed: number;
+  passed: boolean;
+  traceHash: null;
+  simulatedMs: null;
+  wallMs: number;
+  violations: Violation[];
+  convergedAfterMs: number | null;
+  acknowledged: number;
+  report: string | null;
+}
+
+/** The essential live checks over the final HTTP state (see the file comment). */
+export function essentialViolations(o: LiveRunOutcome): Violation[] {
+  const out: Violation[] = [];
+  const byId = new Map(o.executions.map((e) => [e.executionId, e]));
+  for (const [id, { ref, expect }] of o.acked) {
+    const e = byId.get(id);
+    if (e === undefined) {
+      out.push({ promise: 1, name: 'no-lost-work', executionId: id, message: `acknowledged execution ${id} (${ref}) is gone${o.coordinatorRestarts > 0 ? ` after ${o.coordinatorRestarts} coordinator restart(s)` : ''}` });
+      continue;
+    }
+    const terminals = e.statusHistory.filter((h) => TERMINAL.has(h.status));
+    if (!TERMINAL.has(e.status)) {
+      out.push({ promise: 1, name: 'no-lost-work', executionId: id, message: `acknowledged execution ${id} (${ref}) still ${e.status} ${o.scenario.phases.healMs} ms after heal` });
+    } else if (expect === 'completed' && e.status !== 'completed') {
+      out.push({ promise: 1, name: 'no-lost-work', executionId: id, message: `execution ${id} (${ref}) ended ${e.status}, expected completed: ${JSON.stringify(e.error)}` });
+    }
+    if (terminals.length > 1) {
+      out.push({ promise: 2, name: 'exactly-once', executionId: id, message: `execution ${id} has ${terminals.length} terminal entries in its history: ${terminals.map((t) => t.status).join(', ')}` });
+    }
+  }
+  for (const id of workerIds(o.scenario.fleet)) {
+    const w = o.workers.find((x) => x.id === id);
+    if (w?.state !== 'connected') {
+      out.push({ promise: 10, name: 'liveness', workerId: id, message: `worker ${id} is ${w?.state ?? 'unknown to the coordinator'} at the end, expected connected again after heal` });
+    }
+  }
+  return out;
+}
+
+/** Connected workers, completions and throughput every 500 ms, from the events. */
+function timelineOf(o: LiveRunOutcome): TimelinePoint[] {
+  const events = o.buffer.events();
+  const up = new Set<string>();
+  const points: TimelinePoint[] = [];
+  let completed = 0;
+  let lastCompleted = 0;
+  let i = 0;
+  const end = events.length > 0 ? (events[events.length - 1]?.mono ?? o.t0) : o.t0;
+  for (let t = o.t0; t <= end + 500; t += 500) {
+    for (; i < events.length && (events[i]?.mono ?? Infinity) <= t; i++) {
+      const e = events[i]?.event;
+      if (e === undefined) continue;
+      if (e.type === 'synced') up.add(e.source);
+      else if (e.type === 'disconnected' || e.type === 'backoff') up.delete(e.source);
+      else if (e.type === 'result_recorded' && e.outcome === 'completed') completed++;
+    }
+    points.push({ t: t - o.t0, connectedWorkers: up.size, completedTotal: completed, throughputPerSec: (completed - lastCompleted) * 2 });
+    lastCompleted = completed;
+  }
+  return points;
+}
+
+function dedupe(vs: Violation[]): Violation[] {
+  const seen = new Set<string>();
+  return vs.filter((v) => {
+    const k = `${v.promise}|${v.executionId ?? ''}|${v.workerId ?? ''}|${v.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Runs, checks, reports. */
+export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Promise<{ json: LiveJson; result: RunResultInput }> {
+  const startedAt = new Date();
+  const o = await runScenarioLive(scenario, opts);
+  const history = o.buffer.history();
+  // History time is ms since the run started (processes spawned), as in the simulation.
+  const healAt = o.healMono - o.buffer.t0;
+  const checked = checkHistory(history, scenario.checks, { ...contextFromScenario(scenario), healAt }).map(
+    (v): Violation => ({
+      promise: v.promise.number,
+      name: v.promise.name,
+      message: v.message,
+      ...(v.executionId === undefined ? {} : { executionId: v.executionId }),
+      ...(v.workerId === undefined ? {} : { workerId: v.workerId }),
+      source: 'history',
+    }),
+  );
+  const violations = dedupe([...essentialViolations(o).map((v) => ({ ...v, source: 'http' })), ...checked]);
+  const slo = checkSlo(history, scenario.slo, healAt);
+  const heal = healSamples(o.buffer.events(), o.healMono, new Set(workerIds(scenario.fleet)));
+  const byId = new Map(o.executions.map((e) => [e.executionId, e]));
+  const ackedViews = [...o.acked.keys()].map((id) => byId.get(id));
+  const completed = ackedViews.filter((e) => e?.status === 'completed').length;
+  const lost = ackedViews.filter((e) => e === undefined || !TERMINAL.has(e.status)).length;
+  const duplicated = ackedViews.reduce((n, e) => n + Math.max(0, (e?.statusHistory.filter((h) => TERMINAL.has(h.status)).length ?? 0) - 1), 0);
+  const lag = summarizeSamples(o.loopLagMs);
+  const passed = violations.length === 0 && slo.passed;
+  const runId = makeRunId({ kind: 'live', scenario: scenario.name, seed: o.seed, startedAt });
+  const result: RunResultInput = {
+    schemaVersion: 1,
+    runId,
+    kind: 'live',
+    startedAt: startedAt.toISOString(),
+    version: opts.version ?? '0.1.0',
+    scenario: scenario.name,
+    seed: o.seed,
+    passed,
+    wallMs: o.wallMs,
+    violations,
+    metrics: {
+      ...(heal.samples.length > 0 ? { reconnect: summarizeSamples(heal.samples.map((s) => s.ms)) } : {}),
+      completions: { expected: o.acked.size, completed, lost, duplicated },
+      ...(lag.count > 0 ? { eventLoopLagMs: { p50: lag.p50, p99: lag.p99, max: lag.max } } : {}),
+      ...(o.cpuPercent === null ? {} : { cpuPercent: o.cpuPercent }),
+      convergedAfterMs: o.convergedAfterMs,
+      refusedSubmissions: o.refused,
+      indeterminateSubmissions: o.indeterminate,
+      coordinatorRestarts: o.coordinatorRestarts,
+      workersNeverSyncedAfterHeal: heal.neverSynced,
+    },
+    timeline: timelineOf(o),
+    faults: o.faults.map((f) => ({ start: f.at, end: Math.min(f.at + (f.for ?? Infinity), scenario.phases.faultsMs), action: f.action.type, target: f.target })),
+    reconnectSamples: groupReconnectSamples(
+      heal.samples.map((s) => ({ strategy: scenario.fleet.backoff.strategy, condition: 'scenario', fleetSize: scenario.fleet.workers, ms: s.ms, beyondBackoffMs: s.beyondBackoffMs })),
+    ),
+    slo: slo.checks.map((c) => ({ name: c.name, target: c.limit, measured: c.value, unit: c.name.endsWith('Ms') ? 'ms' : 'count', passed: c.passed })),
+  };
+  const report = opts.reportDir === null ? null : await writeReport(result, { dir: opts.reportDir ?? 'reports' });
+  // The history beside the report, for replaying the checker or reading a violation's story.
+  if (report !== null) await writeFile(join(report, 'history.jsonl'), toJsonLines(history));
+  return {
+    json: {
+      scenario: scenario.name,
+      seed: o.seed,
+      passed,
+      traceHash: null,
+      simulatedMs: null,
+      wallMs: Math.round(o.wallMs),
+      violations,
+      convergedAfterMs: o.convergedAfterMs === null ? null : Math.round(o.convergedAfterMs),
+      acknowledged: o.acked.size,
+      report,
+    },
+    result,
+  };
+}
