@@ -1,0 +1,43 @@
+/**
+ * What the checkers need to know besides the history: the timing parameters
+ * the run used (heartbeats, leases, backoff) and the tolerances. Build it
+ * from a scenario with contextFromScenario; tests build it by hand.
+ */
+import type { Scenario } from '../scenario/schema.js';
+
+export interface CheckContext {
+  /** Coordinator heartbeat interval and half-open timeout (ms). */
+  heartbeatMs: number;
+  heartbeatTimeoutMs: number;
+  /** Worker-side timeout; default heartbeatTimeoutMs. */
+  workerHeartbeatTimeoutMs?: number;
+  leaseMs: number;
+  /** Convergence bound after heal (phases.healMs). */
+  healMs: number;
+  /** Worker reconnect backoff as configured. */
+  backoff: { strategy: string; initialMs: number; maxMs: number; multiplier: number };
+  /** Slack for timing checks. */
+  toleranceMs: number;
+  /** After heal every worker reconnects within this; default backoff.maxMs + heartbeatTimeoutMs + toleranceMs. */
+  maxReconnectBoundMs?: number;
+  /** Minimum p90-p10 spread of backoff delays at the cap, as a fraction of [floor, cap]. */
+  minCapSpread: number;
+  /** When heal began, overriding the history's 'heal' phase record. */
+  healAt?: number;
+}
+
+/** The check context a scenario implies. */
+export function contextFromScenario(s: Scenario): CheckContext {
+  const ctx: CheckContext = {
+    heartbeatMs: s.coordinator.heartbeatMs,
+    heartbeatTimeoutMs: s.coordinator.heartbeatTimeoutMs,
+    leaseMs: s.coordinator.leaseMs,
+    healMs: s.phases.healMs,
+    backoff: { ...s.fleet.backoff },
+    toleranceMs: s.checks.toleranceMs,
+    minCapSpread: s.checks.minCapSpread,
+  };
+  if (s.fleet.heartbeatTimeoutMs !== undefined) ctx.workerHeartbeatTimeoutMs = s.fleet.heartbeatTimeoutMs;
+  if (s.checks.maxReconnectBoundMs !== undefined) ctx.maxReconnectBoundMs = s.checks.maxReconnectBoundMs;
+  return ctx;
+}

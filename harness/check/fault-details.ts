@@ -1,0 +1,44 @@
+/**
+ * Turns a scenario fault into the FaultDetails the recorder stores, with the
+ * target resolved to concrete workers (and partition sides), so the checker
+ * knows exactly who was affected without the scenario at hand. `workers` are
+ * the workers whose links (network actions) or processes (process actions)
+ * the fault touches; `coordinator` says the coordinator itself was targeted.
+ */
+import type { FaultAction } from '../scenario/faults.js';
+import { isNetworkAction } from '../scenario/faults.js';
+import type { Fleet } from '../scenario/schema.js';
+import { workerIds } from '../scenario/schema.js';
+import { resolvePartition, resolveTarget } from '../scenario/targets.js';
+import type { FaultDetails } from './history.js';
+
+/** FaultDetails for one (expanded) timeline or swarm fault. */
+export function describeFault(
+  fleet: Pick<Fleet, 'workers' | 'idPrefix' | 'groups'>,
+  fault: { target: string; action: FaultAction },
+  id: string,
+  origin: 'timeline' | 'swarm' = 'timeline',
+): FaultDetails {
+  const { type, ...attributes } = fault.action;
+  const params: Record<string, unknown> = { ...attributes };
+  let workers: string[];
+  let coordinator: boolean;
+  if (fault.action.type === 'partition') {
+    const sides = resolvePartition(fleet, fault.action);
+    params.sides = sides;
+    workers = sides.flatMap((s) => s.workers);
+    coordinator = false;
+  } else {
+    const t = resolveTarget(fleet, fault.target);
+    if (t.kind === 'nodes') {
+      // Every link touches the coordinator: a network fault on it affects every worker's link.
+      workers = t.nodes.coordinator && isNetworkAction(type) ? workerIds(fleet) : t.nodes.workers;
+      coordinator = t.nodes.coordinator;
+    } else {
+      workers = [...new Set([...t.a.workers, ...t.b.workers])];
+      coordinator = false;
+      params.link = { a: t.a, b: t.b };
+    }
+  }
+  return { id, action: type, target: fault.target, workers, coordinator, params, origin };
+}

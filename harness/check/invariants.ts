@@ -1,0 +1,51 @@
+/**
+ * checkHistory: runs the checker of every enabled promise over a history and
+ * returns what was violated (empty: all promises held). The checkers are
+ * pure functions of the history and the context, so a saved history can be
+ * re-checked (and a replay gives the same verdict).
+ */
+import type { Checks } from '../scenario/schema.js';
+import type { CheckContext } from './context.js';
+import type { HistoryRecord } from './history.js';
+import type { PromiseName } from './promises.js';
+import { PROMISE_NAMES } from './promises.js';
+import { checkAuth, checkBackoff, checkLiveness } from './promises-conn.js';
+import { checkCheckpoints, checkDurability } from './promises-state.js';
+import { checkExactlyOnce, checkNoDoubleOwnership, checkNoLostWork, checkOrder, checkRetries } from './promises-work.js';
+import { HistoryView } from './view.js';
+import type { Violation } from './violation.js';
+
+type Checker = (view: HistoryView, ctx: CheckContext) => Violation[];
+
+/** One checker per promise. */
+export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
+  'no-lost-work': checkNoLostWork,
+  'exactly-once': checkExactlyOnce,
+  'no-double-ownership': checkNoDoubleOwnership,
+  order: checkOrder,
+  retries: checkRetries,
+  checkpoints: checkCheckpoints,
+  durability: checkDurability,
+  auth: checkAuth,
+  backoff: checkBackoff,
+  liveness: checkLiveness,
+};
+
+/** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */
+export type PromiseSelection = 'all' | readonly PromiseName[] | Pick<Checks, 'promises' | 'skip'>;
+
+function selected(sel: PromiseSelection): PromiseName[] {
+  if (sel === 'all') return [...PROMISE_NAMES];
+  if (Array.isArray(sel)) return PROMISE_NAMES.filter((p) => sel.includes(p));
+  const c = sel as Pick<Checks, 'promises' | 'skip'>;
+  const wanted = c.promises === 'all' ? PROMISE_NAMES : c.promises;
+  return PROMISE_NAMES.filter((p) => wanted.includes(p) && !c.skip.includes(p));
+}
+
+/** Every violation of the selected promises, ordered by where in the history it happened. */
+export function checkHistory(history: readonly HistoryRecord[], promises: PromiseSelection, context: CheckContext): Violation[] {
+  const view = new HistoryView(history);
+  const out: Violation[] = [];
+  for (const name of selected(promises)) out.push(...CHECKERS[name](view, context));
+  return out.sort((a, b) => (a.index ?? Infinity) - (b.index ?? Infinity) || a.promise.number - b.promise.number);
+}

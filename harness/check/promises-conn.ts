@@ -1,0 +1,253 @@
+/**
+ * Promises about connections (ARCHITECTURE.md 8–10): nothing from an
+ * unauthenticated connection is acted on; reconnect backoff stays within its
+ * bounds, never stops while faults last and never runs in lockstep at the
+ * cap; half-open connections are detected within the heartbeat timeout.
+ */
+import type { CheckContext } from './context.js';
+import type { Ev, FaultSpan, HistoryView } from './view.js';
+import { affectsCoordinator, affectsWorker } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+/** 8. After auth_failed on a connection, nothing from it is acted on: no registration, claims or results for that worker. */
+export function checkAuth(view: HistoryView, _ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  const failed = new Set<string>();
+  /** Per worker: its authenticated connections that are open. */
+  const live = new Map<string, Set<string>>();
+  /** Workers whose last connection event was an auth failure. */
+  const rejected = new Map<string, Ev>();
+  const conns = (w: string): Set<string> => {
+    let s = live.get(w);
+    if (s === undefined) live.set(w, (s = new Set()));
+    return s;
+  };
+  for (const e of view.events) {
+    const ev = e.ev;
+    switch (ev.type) {
+      case 'auth_failed':
+        failed.add(ev.connectionId);
+        rejected.set(ev.workerId, e);
+        break;
+      case 'worker_registered':
+        if (failed.has(ev.connectionId)) {
+          out.push(
+            violation(view.records, 'auth', `${ev.workerId} registered on connection ${ev.connectionId} after that connection failed authentication`, {
+              index: e.rec.index,
+              workerId: ev.workerId,
+            }),
+          );
+        }
+        conns(ev.workerId).add(ev.connectionId);
+        rejected.delete(ev.workerId);
+        break;
+      case 'worker_replaced':
+        conns(ev.workerId).delete(ev.oldConnectionId);
+        conns(ev.workerId).add(ev.newConnectionId);
+        break;
+      case 'worker_disconnected':
+        conns(ev.workerId).delete(ev.connectionId);
+        break;
+      case 'claimed':
+      case 'result_recorded':
+      case 'task_started':
+      case 'checkpoint_saved': {
+        const w = 'workerId' in ev ? ev.workerId : undefined;
+        if (w === undefined || ev.source !== 'coordinator') break;
+        const r = rejected.get(w);
+        if (r !== undefined && conns(w).size === 0) {
+          out.push(
+            violation(
+              view.records,
+              'auth',
+              `${ev.type} for ${w} while its only connection had failed authentication (t=${r.rec.time}) and no authenticated one was open`,
+              { index: e.rec.index, workerId: w, executionId: 'executionId' in ev ? ev.executionId : undefined },
+            ),
+          );
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+/** p-quantile (0..1) of sorted numbers. */
+function quantile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.floor(p * (sorted.length - 1))));
+  return sorted[i] ?? NaN;
+}
+
+/** 9. Backoff delays within [floor, cap], cap within the configured max, attempts increasing, no gap in retrying, no lockstep at the cap. */
+export function checkBackoff(view: HistoryView, ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  const eps = 0.001;
+  const tol = ctx.toleranceMs;
+  const atCap: number[] = [];
+  const healAt = ctx.healAt ?? view.healAt;
+  const bound = ctx.maxReconnectBoundMs ?? ctx.backoff.maxMs + ctx.heartbeatTimeoutMs + tol;
+  for (const [w, all] of view.byWorker) {
+    const mine = all.filter((e) => e.ev.source === w);
+    let lastAttempt = 0;
+    let connectedAtHeal = false;
+    if (healAt !== undefined) {
+      for (const e of mine) {
+        if (e.rec.time > healAt) break;
+        if (e.ev.type === 'connected') connectedAtHeal = true;
+        else if (e.ev.type === 'disconnected' || e.ev.type === 'backoff') connectedAtHeal = false;
+      }
+    }
+    const v = (e: Ev, message: string): void => {
+      out.push(violation(view.records, 'backoff', message, { index: e.rec.index, workerId: w }));
+    };
+    for (let i = 0; i < mine.length; i++) {
+      const e = mine[i] as Ev;
+      const ev = e.ev;
+      if (ev.type === 'connected') {
+        lastAttempt = 0;
+      } else if (ev.type === 'disconnected') {
+        const next = mine.slice(i + 1).find((x) => x.ev.type === 'backoff' || x.ev.type === 'connecting');
+        const deadline = e.rec.time + tol;
+        if (deadline < view.endAt && (next === undefined || next.rec.time > deadline) && !view.processFaultOn(w, e.rec.time, deadline)) {
+          v(e, `disconnected at t=${e.rec.time} and did not schedule a reconnect within ${tol} ms`);
+        }
+      } else if (ev.type === 'backoff') {
+        const { delayMs: d, floorMs: lo, capMs: hi, attempt } = ev;
+        if (!Number.isFinite(d) || d < lo - eps || d > hi + eps || lo < 0) v(e, `delay ${d} ms outside [${lo}, ${hi}] (attempt ${attempt})`);
+        if (hi > ctx.backoff.maxMs + eps) v(e, `cap ${hi} ms above the configured maximum ${ctx.backoff.maxMs} ms (attempt ${attempt})`);
+        if (!Number.isSafeInteger(attempt) || attempt < 1) v(e, `attempt counter ${attempt} is not a positive safe integer`);
+        else if (attempt <= lastAttempt) v(e, `attempt counter went from ${lastAttempt} to ${attempt} without a successful connection`);
+        lastAttempt = attempt;
+        if (ev.strategy !== 'none' && hi >= ctx.backoff.maxMs - 0.5 && hi > lo) atCap.push((d - lo) / (hi - lo));
+        const deadline = e.rec.time + d + tol;
+        const next = mine.slice(i + 1).find((x) => x.ev.type === 'connecting' || x.ev.type === 'connected');
+        if (deadline < view.endAt && (next === undefined || next.rec.time > deadline) && !view.processFaultOn(w, e.rec.time, deadline)) {
+          v(e, `backoff of ${d} ms at t=${e.rec.time} but ${next === undefined ? 'no further connection attempt' : `the next attempt only at t=${next.rec.time}`}: stopped retrying`);
+        }
+      }
+    }
+    if (healAt !== undefined && !connectedAtHeal && view.endAt >= healAt + bound) {
+      const back = mine.find((e) => e.ev.type === 'connected' && e.rec.time > healAt);
+      if (back === undefined || back.rec.time > healAt + bound) {
+        const last = mine[mine.length - 1];
+        out.push(
+          violation(
+            view.records,
+            'backoff',
+            `disconnected at heal (t=${healAt}) and ${back === undefined ? 'never connected again' : `connected only at t=${back.rec.time}`}; the bound is ${bound} ms`,
+            { index: back?.rec.index ?? last?.rec.index, workerId: w },
+          ),
+        );
+      }
+    }
+  }
+  if (atCap.length >= 20) {
+    const sorted = [...atCap].sort((a, b) => a - b);
+    const spread = quantile(sorted, 0.9) - quantile(sorted, 0.1);
+    if (spread < ctx.minCapSpread) {
+      out.push(
+        violation(
+          view.records,
+          'backoff',
+          `${atCap.length} backoff delays at the cap are bunched (p90-p10 spread ${spread.toFixed(3)} of [floor, cap], want >= ${ctx.minCapSpread}): workers at the cap retry in lockstep (cap applied after jitter?)`,
+          {},
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+type Side = 'coordinator' | 'worker';
+
+/** Which (worker, detecting side) pairs a fault makes half-open, given the fault's recorded details. */
+export function halfOpenPairs(span: FaultSpan, allWorkers: readonly string[]): { workerId: string; side: Side }[] {
+  const d = span.details;
+  const params = d.params ?? {};
+  const stream = typeof params.stream === 'string' ? params.stream : 'both';
+  const workers = allWorkers.filter((w) => affectsWorker(d, w));
+  const pairs: { workerId: string; side: Side }[] = [];
+  const add = (ws: readonly string[], sides: Side[]): void => ws.forEach((w) => sides.forEach((side) => pairs.push({ workerId: w, side })));
+  switch (d.action) {
+    case 'timeout':
+      add(workers, stream === 'upstream' ? ['coordinator'] : stream === 'downstream' ? ['worker'] : ['coordinator', 'worker']);
+      break;
+    case 'pause':
+      if (affectsCoordinator(d)) add(allWorkers, ['worker']);
+      else add(workers, ['coordinator']);
+      break;
+    case 'partition': {
+      const sides = Array.isArray(params.sides) ? (params.sides as { coordinator?: boolean; workers?: string[] }[]) : [];
+      const c = sides.findIndex((s) => s.coordinator === true);
+      if (c < 0) break;
+      sides.forEach((s, j) => {
+        const ws = s.workers ?? [];
+        if (j === c) return;
+        if (params.oneWay !== true) add(ws, ['coordinator', 'worker']);
+        else if (c === 0) add(ws, ['worker']);
+        else if (j === 0) add(ws, ['coordinator']);
+      });
+      break;
+    }
+    default:
+      break;
+  }
+  return pairs;
+}
+
+/** 10. A half-open connection is detected within the heartbeat timeout (+ one heartbeat + tolerance) on each side that stops hearing. */
+export function checkLiveness(view: HistoryView, ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  const allWorkers = [...view.byWorker.keys()].sort();
+  for (const span of view.faults) {
+    const t0 = span.start.time;
+    const end = view.faultEnd(span);
+    for (const { workerId: w, side } of halfOpenPairs(span, allWorkers)) {
+      const timeout = side === 'worker' ? (ctx.workerHeartbeatTimeoutMs ?? ctx.heartbeatTimeoutMs) : ctx.heartbeatTimeoutMs;
+      const bound = timeout + ctx.heartbeatMs + ctx.toleranceMs;
+      if (end - t0 < bound) continue; // too short to require detection
+      const events = view.byWorker.get(w) ?? [];
+      const before = events.filter((e) => e.rec.index < span.start.index);
+      if (!wasConnected(before, w, side)) continue;
+      const detected = events.find(
+        (e) =>
+          e.rec.index > span.start.index &&
+          e.rec.time <= t0 + bound &&
+          (side === 'coordinator'
+            ? e.ev.source === 'coordinator' &&
+              ((e.ev.type === 'heartbeat_timeout' && e.ev.side === 'coordinator') || e.ev.type === 'worker_disconnected' || e.ev.type === 'worker_lost')
+            : e.ev.source === w && ((e.ev.type === 'heartbeat_timeout' && e.ev.side === 'worker') || e.ev.type === 'disconnected')),
+      );
+      if (detected === undefined) {
+        out.push(
+          violation(
+            view.records,
+            'liveness',
+            `${span.details.action} from t=${t0} made ${w}'s connection half-open; the ${side} side did not detect it within ${bound} ms (timeout ${timeout} + heartbeat ${ctx.heartbeatMs} + tolerance ${ctx.toleranceMs})`,
+            { index: span.start.index, workerId: w },
+          ),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+function wasConnected(before: readonly Ev[], w: string, side: Side): boolean {
+  for (let i = before.length - 1; i >= 0; i--) {
+    const ev = (before[i] as Ev).ev;
+    if (side === 'worker' && ev.source === w) {
+      if (ev.type === 'connected' || ev.type === 'synced') return true;
+      if (ev.type === 'disconnected' || ev.type === 'backoff' || ev.type === 'connecting' || ev.type === 'heartbeat_timeout') return false;
+    }
+    if (side === 'coordinator' && ev.source === 'coordinator') {
+      if (ev.type === 'worker_registered' || ev.type === 'worker_replaced') return true;
+      if (ev.type === 'worker_disconnected' || ev.type === 'worker_lost' || ev.type === 'heartbeat_timeout') return false;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,143 @@
+/**
+ * Promises about durable state (ARCHITECTURE.md 6–7): checkpoints only move
+ * forward and a reassigned attempt resumes from the latest acknowledged one;
+ * nothing acknowledged is lost when the coordinator is killed and restarts.
+ */
+import { TERMINAL_STATUSES } from '../../system/engine/model.js';
+import type { CheckContext } from './context.js';
+import type { HistoryView } from './view.js';
+import { affectsCoordinator } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+/** A coordinator crash: killed at `at`, running again from `restartAt`. */
+export interface Crash {
+  at: number;
+  index: number;
+  restartAt: number;
+}
+
+/** Coordinator kills and restarts recorded as faults. */
+export function coordinatorCrashes(view: HistoryView): Crash[] {
+  return view.faults
+    .filter((f) => (f.details.action === 'kill' || f.details.action === 'restart') && affectsCoordinator(f.details))
+    .map((f) => ({
+      at: f.start.time,
+      index: f.start.index,
+      restartAt: f.details.action === 'restart' ? f.start.time : view.faultEnd(f),
+    }));
+}
+
+/** 6. Saved checkpoint seqs strictly increase, only from the current lease; a claim resumes from the latest saved. */
+export function checkCheckpoints(view: HistoryView, _ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  const crashes = coordinatorCrashes(view);
+  for (const [id, events] of view.byExecution) {
+    let last: { seq: number; index: number; time: number } | undefined;
+    let lease: { token: string; attempt: number; open: boolean } | undefined;
+    // Across a coordinator crash the same rules are promise 7's (checkDurability).
+    const crashedSince = (from: number, to: number): boolean => crashes.some((c) => c.index > from && c.index < to);
+    for (const e of events) {
+      const ev = e.ev;
+      if (ev.type === 'claimed') {
+        lease = { token: ev.leaseToken, attempt: ev.attempt, open: true };
+        if (last !== undefined && !crashedSince(last.index, e.rec.index) && (ev.checkpointSeq === undefined || ev.checkpointSeq < last.seq)) {
+          out.push(
+            violation(
+              view.records,
+              'checkpoints',
+              `attempt ${ev.attempt} (${ev.workerId}) resumes from ${ev.checkpointSeq === undefined ? 'no checkpoint' : `checkpoint ${ev.checkpointSeq}`} although checkpoint ${last.seq} was saved at t=${last.time}`,
+              { index: e.rec.index, executionId: id, workerId: ev.workerId },
+            ),
+          );
+        }
+      } else if ((ev.type === 'lease_expired' || ev.type === 'lease_released' || ev.type === 'result_recorded') && lease?.token === ev.leaseToken) {
+        lease.open = false;
+      } else if (ev.type === 'checkpoint_saved') {
+        if (last !== undefined && ev.seq <= last.seq && !crashedSince(last.index, e.rec.index)) {
+          out.push(
+            violation(view.records, 'checkpoints', `checkpoint ${ev.seq} saved after checkpoint ${last.seq}: checkpoints must only move forward`, {
+              index: e.rec.index,
+              executionId: id,
+            }),
+          );
+        }
+        if (lease === undefined || lease.attempt !== ev.attempt || !lease.open) {
+          out.push(
+            violation(
+              view.records,
+              'checkpoints',
+              `checkpoint ${ev.seq} of attempt ${ev.attempt} saved, but ${lease === undefined ? 'the execution was never claimed' : `the current lease is attempt ${lease.attempt}${lease.open ? '' : ' and it has ended'}`}: not fenced`,
+              { index: e.rec.index, executionId: id },
+            ),
+          );
+        }
+        if (last === undefined || ev.seq > last.seq) last = { seq: ev.seq, index: e.rec.index, time: e.rec.time };
+      }
+    }
+  }
+  return out;
+}
+
+/** 7. Across a coordinator crash: acknowledged work, results and checkpoints survive. */
+export function checkDurability(view: HistoryView, _ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  for (const crash of coordinatorCrashes(view)) {
+    for (const [id, ack] of view.acked) {
+      if (ack.ok.index > crash.index) continue;
+      const events = view.byExecution.get(id) ?? [];
+      const before = events.filter((e) => e.rec.index < crash.index);
+      const after = events.filter((e) => e.rec.time >= crash.restartAt && e.rec.index > crash.index);
+      const terminal = before.find((e) => e.ev.type === 'status' && TERMINAL_STATUSES.has(e.ev.to));
+      if (terminal === undefined && after.length === 0 && view.endAt > crash.restartAt) {
+        out.push(
+          violation(
+            view.records,
+            'durability',
+            `acknowledged at t=${ack.ok.time}, before the coordinator crash at t=${crash.at}, and never seen again after the restart at t=${crash.restartAt}`,
+            { index: before[before.length - 1]?.rec.index ?? ack.ok.index, executionId: id },
+          ),
+        );
+        continue;
+      }
+      if (terminal !== undefined) {
+        const rerun = after.find((e) => e.ev.type === 'claimed');
+        if (rerun !== undefined) {
+          out.push(
+            violation(
+              view.records,
+              'durability',
+              `ended ${terminal.ev.type === 'status' ? terminal.ev.to : '?'} before the crash at t=${crash.at}, yet was claimed again after the restart: its result was not durable`,
+              { index: rerun.rec.index, executionId: id },
+            ),
+          );
+        }
+        continue;
+      }
+      let saved = -1;
+      for (const e of before) if (e.ev.type === 'checkpoint_saved') saved = Math.max(saved, e.ev.seq);
+      if (saved < 0) continue;
+      const firstClaim = after.find((e) => e.ev.type === 'claimed');
+      if (firstClaim !== undefined && firstClaim.ev.type === 'claimed' && (firstClaim.ev.checkpointSeq ?? -1) < saved) {
+        out.push(
+          violation(
+            view.records,
+            'durability',
+            `checkpoint ${saved} was acknowledged before the crash at t=${crash.at}, but the first claim after the restart resumes from ${firstClaim.ev.checkpointSeq === undefined ? 'no checkpoint' : `checkpoint ${firstClaim.ev.checkpointSeq}`}`,
+            { index: firstClaim.rec.index, executionId: id },
+          ),
+        );
+      }
+      const regressed = after.find((e) => e.ev.type === 'checkpoint_saved' && e.ev.seq <= saved);
+      if (regressed !== undefined && regressed.ev.type === 'checkpoint_saved') {
+        out.push(
+          violation(view.records, 'durability', `checkpoint ${regressed.ev.seq} saved after the restart, though ${saved} was acknowledged before the crash`, {
+            index: regressed.rec.index,
+            executionId: id,
+          }),
+        );
+      }
+    }
+  }
+  return out;
+}

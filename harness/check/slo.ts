@@ -1,0 +1,100 @@
+/**
+ * Service-level checks of a run, beside the promises: how long workers took
+ * to reconnect (p50/p99 from each worker's `disconnected` to its next
+ * `connected`), how long after heal all acknowledged work was done, and how
+ * many completions were lost or duplicated. Returns the measured values and a
+ * pass/fail per configured limit, for reports and the CLI's JSON.
+ */
+import { TERMINAL_STATUSES } from '../../system/engine/model.js';
+import type { Slo } from '../scenario/schema.js';
+import type { HistoryRecord } from './history.js';
+import { HistoryView } from './view.js';
+
+export interface SloMeasurement {
+  reconnect: { count: number; p50Ms: number | null; p99Ms: number | null; maxMs: number | null };
+  /** ms from heal until the last acknowledged execution was terminal (0 if all were before heal); null if some never were or no heal was recorded. */
+  allWorkDoneAfterHealMs: number | null;
+  /** Acknowledged executions that never reached a terminal state. */
+  lostCompletions: number;
+  /** Extra completions: completed results or terminal states beyond the first, per execution. */
+  duplicateCompletions: number;
+}
+
+export interface SloCheck {
+  name: 'reconnectP50Ms' | 'reconnectP99Ms' | 'allWorkDoneWithinMs' | 'maxLostCompletions' | 'maxDuplicateCompletions';
+  limit: number;
+  value: number | null;
+  passed: boolean;
+}
+
+export interface SloResult {
+  measured: SloMeasurement;
+  checks: SloCheck[];
+  passed: boolean;
+}
+
+/** Nearest-rank percentile (p in 0..100) of unsorted samples; null when empty. */
+export function percentile(samples: readonly number[], p: number): number | null {
+  if (samples.length === 0) return null;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1] ?? null;
+}
+
+/** Reconnect samples in ms, one per disconnection that ended in a connection. */
+export function reconnectTimes(view: HistoryView): number[] {
+  const out: number[] = [];
+  for (const [w, events] of view.byWorker) {
+    let downAt: number | undefined;
+    for (const e of events) {
+      if (e.ev.source !== w) continue;
+      if (e.ev.type === 'disconnected' && downAt === undefined) downAt = e.rec.time;
+      else if (e.ev.type === 'connected' && downAt !== undefined) {
+        out.push(e.rec.time - downAt);
+        downAt = undefined;
+      }
+    }
+  }
+  return out;
+}
+
+/** Measures a history (heal time from its 'heal' phase record unless given). */
+export function measureSlo(history: readonly HistoryRecord[] | HistoryView, healAt?: number): SloMeasurement {
+  const view = history instanceof HistoryView ? history : new HistoryView(history);
+  const heal = healAt ?? view.healAt;
+  const times = reconnectTimes(view);
+  let lost = 0;
+  let latest = 0;
+  for (const id of view.acked.keys()) {
+    const terminal = (view.byExecution.get(id) ?? []).find((e) => e.ev.type === 'status' && TERMINAL_STATUSES.has(e.ev.to));
+    if (terminal === undefined) lost++;
+    else latest = Math.max(latest, terminal.rec.time);
+  }
+  let duplicates = 0;
+  for (const events of view.byExecution.values()) {
+    const completions = events.filter((e) => e.ev.type === 'result_recorded' && e.ev.outcome === 'completed').length;
+    const terminals = events.filter((e) => e.ev.type === 'status' && TERMINAL_STATUSES.has(e.ev.to)).length;
+    duplicates += Math.max(0, completions - 1, terminals - 1);
+  }
+  return {
+    reconnect: { count: times.length, p50Ms: percentile(times, 50), p99Ms: percentile(times, 99), maxMs: percentile(times, 100) },
+    allWorkDoneAfterHealMs: heal === undefined || lost > 0 ? null : Math.max(0, latest - heal),
+    lostCompletions: lost,
+    duplicateCompletions: duplicates,
+  };
+}
+
+/** Measures and compares with a scenario's `slo` limits (unset limits are not checked). */
+export function checkSlo(history: readonly HistoryRecord[] | HistoryView, slo: Slo, healAt?: number): SloResult {
+  const m = measureSlo(history, healAt);
+  const checks: SloCheck[] = [];
+  const atMost = (name: SloCheck['name'], limit: number | undefined, value: number | null): void => {
+    if (limit !== undefined) checks.push({ name, limit, value, passed: value !== null && value <= limit });
+  };
+  atMost('reconnectP50Ms', slo.reconnectP50Ms, m.reconnect.count === 0 ? 0 : m.reconnect.p50Ms);
+  atMost('reconnectP99Ms', slo.reconnectP99Ms, m.reconnect.count === 0 ? 0 : m.reconnect.p99Ms);
+  atMost('allWorkDoneWithinMs', slo.allWorkDoneWithinMs, m.allWorkDoneAfterHealMs);
+  atMost('maxLostCompletions', slo.maxLostCompletions, m.lostCompletions);
+  atMost('maxDuplicateCompletions', slo.maxDuplicateCompletions, m.duplicateCompletions);
+  return { measured: m, checks, passed: checks.every((c) => c.passed) };
+}

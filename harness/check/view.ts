@@ -1,0 +1,134 @@
+/**
+ * An indexed, read-only view of a history for the checkers: system events by
+ * execution and by worker, acknowledged submissions, fault spans and phase
+ * times. Built once per check; every checker reads it, none mutates it.
+ */
+import type { SystemEvent, SystemEventType } from '../../system/core/events.js';
+import type { FaultDetails, HistoryRecord } from './history.js';
+import { eventOf } from './history.js';
+
+/** The event variant with type T. */
+export type EventOf<T extends SystemEventType> = Extract<SystemEvent, { type: T }>;
+
+/** A system event with the record that holds it (time = recorder time). */
+export interface Ev<T extends SystemEventType = SystemEventType> {
+  rec: HistoryRecord;
+  ev: EventOf<T>;
+}
+
+/** A fault from its start record to its stop record (undefined: still active at the end). */
+export interface FaultSpan {
+  details: FaultDetails;
+  start: HistoryRecord;
+  stop: HistoryRecord | undefined;
+}
+
+/** An acknowledged submission: the ok record and the invoke it answers. */
+export interface Ack {
+  executionId: string;
+  ok: HistoryRecord;
+  invoke: HistoryRecord | undefined;
+}
+
+export class HistoryView {
+  readonly events: Ev[] = [];
+  readonly byExecution = new Map<string, Ev[]>();
+  readonly byWorker = new Map<string, Ev[]>();
+  readonly acked = new Map<string, Ack>();
+  readonly submitted = new Map<string, Ev<'submitted'>>();
+  readonly faults: FaultSpan[] = [];
+  /** When heal began (the 'heal' phase record), if recorded. */
+  readonly healAt: number | undefined;
+  /** When the run ended ('end' phase record, else the last record's time). */
+  readonly endAt: number;
+
+  constructor(readonly records: readonly HistoryRecord[]) {
+    let healAt: number | undefined;
+    let endAt: number | undefined;
+    const openFaults = new Map<string, FaultSpan>();
+    for (const rec of records) {
+      const ev = eventOf(rec);
+      if (ev !== undefined) {
+        this.addEvent({ rec, ev });
+        continue;
+      }
+      if (rec.f === 'submit' && rec.type === 'ok') {
+        const ids = Array.isArray(rec.value.executionIds) ? (rec.value.executionIds as unknown[]) : [];
+        const invokeIndex = typeof rec.value.invoke === 'number' ? rec.value.invoke : -1;
+        for (const id of ids) {
+          if (typeof id === 'string') this.acked.set(id, { executionId: id, ok: rec, invoke: records[invokeIndex] });
+        }
+      } else if (rec.f === 'phase') {
+        if (rec.value.phase === 'heal' && healAt === undefined) healAt = rec.time;
+        if (rec.value.phase === 'end') endAt = rec.time;
+      } else if (rec.f === 'fault') {
+        const details = rec.value as unknown as FaultDetails & { phase: string };
+        if (details.phase === 'start') {
+          const span: FaultSpan = { details, start: rec, stop: undefined };
+          this.faults.push(span);
+          openFaults.set(details.id, span);
+        } else {
+          const span = openFaults.get(details.id);
+          if (span !== undefined) span.stop = rec;
+          openFaults.delete(details.id);
+        }
+      }
+    }
+    this.healAt = healAt;
+    this.endAt = endAt ?? records[records.length - 1]?.time ?? 0;
+  }
+
+  private addEvent(e: Ev): void {
+    this.events.push(e);
+    const ex = (e.ev as { executionId?: unknown }).executionId;
+    if (typeof ex === 'string') push(this.byExecution, ex, e);
+    const worker = workerOf(e.ev);
+    if (worker !== undefined) push(this.byWorker, worker, e);
+    if (e.ev.type === 'submitted' && !this.submitted.has(e.ev.executionId)) this.submitted.set(e.ev.executionId, e as Ev<'submitted'>);
+  }
+
+  /** Events of one type, in order. */
+  ofType<T extends SystemEventType>(type: T): Ev<T>[] {
+    return this.events.filter((e) => e.ev.type === type) as unknown as Ev<T>[];
+  }
+
+  /** When a fault span ends: its stop record, else heal, else the end. */
+  faultEnd(span: FaultSpan): number {
+    return span.stop?.time ?? this.healAt ?? this.endAt;
+  }
+
+  /** Whether a process fault (pause, kill, restart) on this worker overlaps [from, to]. */
+  processFaultOn(workerId: string, from: number, to: number): boolean {
+    return this.faults.some(
+      (f) =>
+        (f.details.action === 'pause' || f.details.action === 'kill' || f.details.action === 'restart') &&
+        affectsWorker(f.details, workerId) &&
+        f.start.time <= to &&
+        (f.details.action === 'restart' ? f.start.time : this.faultEnd(f)) >= from,
+    );
+  }
+}
+
+/** The worker an event is about: its workerId field, or its source when a worker emitted it. */
+export function workerOf(ev: SystemEvent): string | undefined {
+  const w = (ev as { workerId?: unknown }).workerId;
+  if (typeof w === 'string') return w;
+  return ev.source !== 'coordinator' ? ev.source : undefined;
+}
+
+/** Whether a recorded fault affects a worker (resolved `workers`, else its target). */
+export function affectsWorker(d: FaultDetails, workerId: string): boolean {
+  if (d.workers !== undefined) return d.workers.includes(workerId);
+  return d.target === workerId || d.target === 'all-workers';
+}
+
+/** Whether a recorded fault affects the coordinator process. */
+export function affectsCoordinator(d: FaultDetails): boolean {
+  return d.coordinator ?? d.target === 'coordinator';
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list === undefined) m.set(k, [v]);
+  else list.push(v);
+}

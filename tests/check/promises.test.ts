@@ -1,0 +1,279 @@
+/**
+ * The checker can fail: for each of the ten promises, a synthetic history
+ * that breaks it is reported (naming the promise, execution or worker), and
+ * a clean history that exercises the same machinery passes.
+ */
+import { describe, expect, it } from 'vitest';
+import type { CheckContext } from '../../harness/check/context.js';
+import type { PromiseName } from '../../harness/check/promises.js';
+import { checkHistory } from '../../harness/check/invariants.js';
+import { formatViolation } from '../../harness/check/violation.js';
+import { H, baseContext } from './builder.js';
+
+const blackholeW2 = { id: 'f1', action: 'timeout', target: 'w2', workers: ['w2'], coordinator: false, params: { timeoutMs: 0, stream: 'both' } };
+
+/** w2 keeps retrying with growing full-jitter backoff from `from` until `until`, then connects. */
+function retryUntil(h: H, w: string, from: number, until: number): H {
+  let t = from;
+  let attempt = 1;
+  while (t < until) {
+    const cap = Math.min(2000, 100 * 2 ** (attempt - 1));
+    const delay = Math.round(cap * (0.3 + 0.4 * ((attempt * 7) % 5) / 4));
+    h.at(t).emit(w, { type: 'backoff', workerId: w, attempt, delayMs: delay, strategy: 'full-jitter', capMs: cap, floorMs: 0 });
+    t += delay;
+    h.at(t).emit(w, { type: 'connecting', workerId: w, attempt });
+    t += 10;
+    attempt++;
+  }
+  return h.at(t).connect(w, `c-${w}-back`, attempt);
+}
+
+/** A run where every promise holds: dependencies, a retry, a reassignment with checkpoints, a detected blackhole. */
+function clean(): H {
+  const h = new H();
+  h.phase('faults').connect('w1').connect('w2');
+  h.at(5).emit('coordinator', { type: 'auth_failed', workerId: 'w9', connectionId: 'rogue', reason: 'bad proof' });
+  h.at(10).submit('a').submit('b', { deps: ['a'] });
+  h.submit('c', { maxAttempts: 3, retry: { strategy: 'fixed', maxRetries: 2, delayMs: 500, maxDelayMs: 500 } }).submit('d');
+  h.at(20).run('a', 'w1', 1, 'a1');
+  h.at(30).status('b', 'pending', 'scheduled', 0).run('b', 'w2', 1, 'b1');
+  h.at(40).claim('c', 'w1', 1, 'c1').start('c', 'w1', 1, 'c1').at(100).finish('c', 'w1', 1, 'c1', 'failed', 'retrying');
+  h.at(200).claim('d', 'w2', 1, 'd1').start('d', 'w2', 1, 'd1').at(400).checkpoint('d', 1, 1);
+  h.at(700).claim('c', 'w1', 2, 'c2', undefined, 'retrying').start('c', 'w1', 2, 'c2').finish('c', 'w1', 2, 'c2');
+  h.at(800).checkpoint('d', 2, 1);
+  h.at(1000).fault('start', blackholeW2);
+  h.at(2500).expire('d', 'w2', 1, 'd1');
+  h.at(2600).claim('d', 'w1', 2, 'd2', 2).start('d', 'w1', 2, 'd2').at(2700).checkpoint('d', 3, 2).at(2900).finish('d', 'w1', 2, 'd2');
+  h.at(3000).emit('coordinator', { type: 'heartbeat_timeout', side: 'coordinator', workerId: 'w2', connectionId: 'c-w2-0' });
+  h.emit('coordinator', { type: 'worker_disconnected', workerId: 'w2', connectionId: 'c-w2-0', code: 4408, reason: 'heartbeat timeout' });
+  h.at(3100).emit('w2', { type: 'heartbeat_timeout', side: 'worker', workerId: 'w2', connectionId: 'c-w2-0' });
+  h.emit('w2', { type: 'disconnected', workerId: 'w2', code: 4408, reason: 'heartbeat timeout' });
+  retryUntil(h, 'w2', 3100, 5000);
+  h.fault('stop', blackholeW2);
+  h.at(6000).phase('heal').at(8000).phase('end');
+  return h;
+}
+
+function check(h: H, promise: PromiseName, ctx: CheckContext = baseContext) {
+  return checkHistory(h.history(), [promise], ctx);
+}
+
+describe('checkHistory on a clean run', () => {
+  it('finds no violation of any promise', () => {
+    const v = checkHistory(clean().history(), 'all', baseContext);
+    expect(v.map(formatViolation)).toEqual([]);
+  });
+});
+
+describe('1 no lost work', () => {
+  it('reports an acknowledged execution that never ends', () => {
+    const h = new H().connect('w1').submit('x').claim('x', 'w1', 1, 't1').at(100).phase('heal').at(20_000).phase('end');
+    const [v, ...rest] = check(h, 'no-lost-work');
+    expect(rest).toEqual([]);
+    expect(v).toMatchObject({ promise: { number: 1 }, executionId: 'x' });
+    expect(v?.message).toMatch(/never reached a terminal state \(last status preparing/);
+    expect(v?.events.some((r) => r.f === 'claimed')).toBe(true);
+  });
+  it('reports work that ends later than the heal bound', () => {
+    const h = new H().connect('w1').submit('x').at(100).phase('heal').at(20_000).run('x', 'w1', 1, 't1');
+    expect(check(h, 'no-lost-work')[0]?.message).toMatch(/after heal; the bound is 10000 ms/);
+  });
+});
+
+describe('2 exactly-once completion', () => {
+  it('reports a result recorded with a stale lease token (no fencing)', () => {
+    const h = new H().connect('w1').connect('w2').submit('x').claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1');
+    h.at(4000).expire('x', 'w1', 1, 't1').claim('x', 'w2', 2, 't2').start('x', 'w2', 2, 't2');
+    h.at(4100).emit('coordinator', { type: 'result_recorded', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 't1', outcome: 'completed' });
+    const v = check(h, 'exactly-once');
+    expect(v.map((x) => x.message)).toEqual([expect.stringMatching(/lease t1 .* recorded, but the current lease is t2/)]);
+  });
+  it('reports a second completion and a change after a terminal state', () => {
+    const h = new H().connect('w1').submit('x').run('x', 'w1', 1, 't1').at(50).run('x', 'w1', 2, 't2');
+    const msgs = check(h, 'exactly-once').map((x) => x.message);
+    expect(msgs).toContainEqual(expect.stringMatching(/completed twice/));
+    expect(msgs).toContainEqual(expect.stringMatching(/left terminal state completed/));
+  });
+});
+
+describe('3 no double ownership', () => {
+  it('reports a second claim while the first lease is still valid', () => {
+    const h = new H().connect('w1').connect('w2').submit('x').claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1');
+    h.at(100).emit('coordinator', { type: 'claimed', executionId: 'x', workerId: 'w2', attempt: 2, leaseToken: 't2' });
+    const [v] = check(h, 'no-double-ownership');
+    expect(v).toMatchObject({ executionId: 'x', workerId: 'w2' });
+    expect(v?.message).toMatch(/while w1's lease t1 .* was still valid/);
+  });
+  it('accepts a claim after the previous lease expired', () => {
+    const h = new H().connect('w1').connect('w2').submit('x').claim('x', 'w1', 1, 't1').at(4000).expire('x', 'w1', 1, 't1').claim('x', 'w2', 2, 't2');
+    expect(check(h, 'no-double-ownership')).toEqual([]);
+  });
+});
+
+describe('4 order', () => {
+  it('reports a dependent claimed before its dependency completed', () => {
+    const h = new H().connect('w1').connect('w2').submit('a').submit('b', { deps: ['a'] });
+    h.claim('a', 'w1', 1, 'a1').claim('b', 'w2', 1, 'b1', undefined, 'pending').at(10).start('a', 'w1', 1, 'a1').finish('a', 'w1', 1, 'a1');
+    const [v] = check(h, 'order');
+    expect(v).toMatchObject({ executionId: 'b' });
+    expect(v?.message).toMatch(/claimed at t=0 before its dependency a completed/);
+  });
+  it('reports a dependent of a failed dependency that hangs', () => {
+    const h = new H().connect('w1').submit('a').submit('b', { deps: ['a'] }).claim('a', 'w1', 1, 'a1').start('a', 'w1', 1, 'a1').finish('a', 'w1', 1, 'a1', 'failed');
+    expect(check(h, 'order')[0]?.message).toMatch(/dependency a ended failed but this dependent ended pending/);
+    h.status('b', 'pending', 'failed', 0, 'dependency_failed');
+    expect(check(h, 'order')).toEqual([]);
+  });
+});
+
+describe('5 retries', () => {
+  const retry = { strategy: 'exponential' as const, maxRetries: 1, delayMs: 1000, maxDelayMs: 10_000 };
+  it('reports more attempts than 1 + maxRetries', () => {
+    const h = new H().connect('w1').submit('x', { maxAttempts: 2 });
+    h.claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1').finish('x', 'w1', 1, 't1', 'failed', 'retrying');
+    h.at(2000).claim('x', 'w1', 2, 't2', undefined, 'retrying').start('x', 'w1', 2, 't2').finish('x', 'w1', 2, 't2', 'failed', 'retrying');
+    h.at(4000).claim('x', 'w1', 3, 't3', undefined, 'retrying');
+    expect(check(h, 'retries').map((v) => v.message)).toEqual([expect.stringMatching(/claimed again \(attempt 3\) after 2 failed attempts; at most 2/)]);
+  });
+  it('reports a retry earlier than the strategy allows', () => {
+    const h = new H().connect('w1').submit('x', { maxAttempts: 2, retry });
+    h.claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1').at(100).finish('x', 'w1', 1, 't1', 'failed', 'retrying');
+    h.at(300).claim('x', 'w1', 2, 't2', undefined, 'retrying');
+    expect(check(h, 'retries')[0]?.message).toMatch(/retried 200 ms after failure 1; strategy exponential .* asks for 1000 ms/);
+    const ok = new H().connect('w1').submit('x', { maxAttempts: 2, retry });
+    ok.claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1').at(100).finish('x', 'w1', 1, 't1', 'failed', 'retrying');
+    ok.at(1100).claim('x', 'w1', 2, 't2', undefined, 'retrying');
+    expect(check(ok, 'retries')).toEqual([]);
+  });
+});
+
+describe('6 checkpoints', () => {
+  it('reports a checkpoint that moves backwards', () => {
+    const h = new H().connect('w1').submit('x').claim('x', 'w1', 1, 't1').checkpoint('x', 3, 1).at(10).checkpoint('x', 2, 1);
+    expect(check(h, 'checkpoints')[0]?.message).toMatch(/checkpoint 2 saved after checkpoint 3/);
+  });
+  it('reports a reassigned attempt that does not resume from the latest checkpoint', () => {
+    const h = new H().connect('w1').connect('w2').submit('x').claim('x', 'w1', 1, 't1').checkpoint('x', 1, 1).checkpoint('x', 2, 1);
+    h.at(4000).expire('x', 'w1', 1, 't1').claim('x', 'w2', 2, 't2', 1);
+    const [v] = check(h, 'checkpoints');
+    expect(v).toMatchObject({ executionId: 'x', workerId: 'w2' });
+    expect(v?.message).toMatch(/resumes from checkpoint 1 although checkpoint 2 was saved/);
+  });
+  it('reports a checkpoint saved from a lease that expired', () => {
+    const h = new H().connect('w1').submit('x').claim('x', 'w1', 1, 't1').at(4000).expire('x', 'w1', 1, 't1').checkpoint('x', 1, 1);
+    expect(check(h, 'checkpoints')[0]?.message).toMatch(/not fenced/);
+  });
+});
+
+describe('7 durability', () => {
+  const crash = { id: 'k1', action: 'kill', target: 'coordinator', workers: [], coordinator: true };
+  it('reports acknowledged work that vanishes after a coordinator crash', () => {
+    const h = new H().connect('w1').submit('x').submit('y').at(100).fault('start', crash).at(2000).fault('stop', crash);
+    h.at(2100).connect('w1').run('y', 'w1', 1, 'y1').at(3000).phase('end');
+    const v = check(h, 'durability');
+    expect(v).toHaveLength(1);
+    expect(v[0]).toMatchObject({ executionId: 'x' });
+    expect(v[0]?.message).toMatch(/never seen again after the restart at t=2000/);
+  });
+  it('reports completed work run again, and checkpoints lost, after a restart', () => {
+    const h = new H().connect('w1').submit('x').submit('y').run('x', 'w1', 1, 'x1').claim('y', 'w1', 1, 'y1').checkpoint('y', 4, 1);
+    h.at(100).fault('start', crash).at(2000).fault('stop', crash);
+    h.at(2100).claim('x', 'w1', 2, 'x2', undefined, 'scheduled').claim('y', 'w1', 2, 'y2', 1);
+    const msgs = check(h, 'durability').map((v) => `${v.executionId}: ${v.message}`);
+    expect(msgs).toEqual([
+      expect.stringMatching(/^x: ended completed before the crash .* not durable/),
+      expect.stringMatching(/^y: checkpoint 4 was acknowledged before the crash .* resumes from checkpoint 1/),
+    ]);
+  });
+});
+
+describe('8 auth', () => {
+  it('reports a registration on a connection that failed authentication', () => {
+    const h = new H().emit('coordinator', { type: 'auth_failed', workerId: 'w1', connectionId: 'c9', reason: 'bad proof' });
+    h.emit('coordinator', { type: 'worker_registered', workerId: 'w1', sessionId: 's', resumed: false, connectionId: 'c9' });
+    expect(check(h, 'auth')[0]).toMatchObject({ workerId: 'w1', message: expect.stringMatching(/after that connection failed authentication/) });
+  });
+  it('reports work handed to a worker whose only connection failed authentication', () => {
+    const h = new H().submit('x').emit('coordinator', { type: 'auth_failed', workerId: 'w1', connectionId: 'c9', reason: 'bad proof' });
+    h.emit('coordinator', { type: 'claimed', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 't' });
+    expect(check(h, 'auth')[0]?.message).toMatch(/claimed for w1 while its only connection had failed authentication/);
+  });
+});
+
+describe('9 backoff', () => {
+  const backoff = (h: H, w: string, attempt: number, delayMs: number, capMs = 2000, floorMs = 0) =>
+    h.emit(w, { type: 'backoff', workerId: w, attempt, delayMs, strategy: 'full-jitter', capMs, floorMs });
+  it('reports a delay outside [floor, cap] and a cap above the configured maximum', () => {
+    const h = new H().connect('w1').at(10).emit('w1', { type: 'disconnected', workerId: 'w1', code: 1006, reason: '' });
+    backoff(h, 'w1', 1, 150, 100).at(160).emit('w1', { type: 'connecting', workerId: 'w1', attempt: 1 });
+    backoff(h, 'w1', 2, 100, 5000).at(260).emit('w1', { type: 'connecting', workerId: 'w1', attempt: 2 }).connect('w1');
+    expect(check(h, 'backoff').map((v) => v.message)).toEqual([
+      'delay 150 ms outside [0, 100] (attempt 1)',
+      'cap 5000 ms above the configured maximum 2000 ms (attempt 2)',
+    ]);
+  });
+  it('reports an attempt counter that goes backwards (overflow, reset)', () => {
+    const h = new H().connect('w1').at(10).emit('w1', { type: 'disconnected', workerId: 'w1', code: 1006, reason: '' });
+    backoff(h, 'w1', 5, 50).at(60).emit('w1', { type: 'connecting', workerId: 'w1', attempt: 5 });
+    backoff(h, 'w1', 2, 50).at(110).emit('w1', { type: 'connecting', workerId: 'w1', attempt: 2 }).connect('w1');
+    expect(check(h, 'backoff')[0]?.message).toMatch(/attempt counter went from 5 to 2/);
+  });
+  it('reports a worker that stops retrying, and one not back within the bound after heal', () => {
+    const h = new H().connect('w1').at(10).emit('w1', { type: 'disconnected', workerId: 'w1', code: 1006, reason: '' });
+    backoff(h, 'w1', 1, 50).at(1000).phase('heal').at(20_000).phase('end');
+    const msgs = check(h, 'backoff').map((v) => v.message);
+    expect(msgs).toContainEqual(expect.stringMatching(/backoff of 50 ms at t=10 but no further connection attempt: stopped retrying/));
+    expect(msgs).toContainEqual(expect.stringMatching(/disconnected at heal .* never connected again/));
+  });
+  it('does not blame a killed worker for not retrying', () => {
+    const h = new H().connect('w1').at(10).fault('start', { id: 'k', action: 'kill', target: 'w1', workers: ['w1'] });
+    h.emit('w1', { type: 'disconnected', workerId: 'w1', code: 1006, reason: '' });
+    backoff(h, 'w1', 1, 50).at(500).fault('stop', { id: 'k', action: 'kill', target: 'w1' }).connect('w1');
+    expect(check(h, 'backoff')).toEqual([]);
+  });
+  it('reports workers at the cap retrying in lockstep, and accepts spread ones', () => {
+    const run = (delay: (i: number) => number): H => {
+      const h = new H();
+      for (let i = 0; i < 30; i++) {
+        const w = `w${i}`;
+        h.connect(w).emit(w, { type: 'disconnected', workerId: w, code: 1006, reason: '' });
+        backoff(h, w, 6, delay(i)).emit(w, { type: 'connecting', workerId: w, attempt: 6 });
+      }
+      return h;
+    };
+    const lockstep = check(run(() => 2000), 'backoff', { ...baseContext, toleranceMs: 10_000 });
+    expect(lockstep.map((v) => v.message)).toEqual([expect.stringMatching(/30 backoff delays at the cap are bunched .* lockstep/)]);
+    expect(check(run((i) => (i * 67) % 2000), 'backoff', { ...baseContext, toleranceMs: 10_000 })).toEqual([]);
+  });
+});
+
+describe('10 liveness', () => {
+  it('reports a half-open connection the coordinator never detects', () => {
+    const h = new H().connect('w1').at(1000).fault('start', { ...blackholeW2, target: 'w1', workers: ['w1'] });
+    h.at(3200).emit('w1', { type: 'heartbeat_timeout', side: 'worker', workerId: 'w1', connectionId: 'c' });
+    h.emit('w1', { type: 'disconnected', workerId: 'w1', code: 4408, reason: 'timeout' });
+    h.at(9000).fault('stop', { ...blackholeW2, target: 'w1' });
+    const v = check(h, 'liveness');
+    expect(v.map((x) => x.message)).toEqual([expect.stringMatching(/made w1's connection half-open; the coordinator side did not detect it within 2600 ms/)]);
+    expect(v[0]?.workerId).toBe('w1');
+  });
+  it('requires detection only on the side that stops hearing (one-way partition) and only for long faults', () => {
+    const sides = [{ coordinator: true, workers: [] }, { coordinator: false, workers: ['w1'] }];
+    const part = { id: 'p', action: 'partition', target: 'all-workers', workers: ['w1'], params: { sides, oneWay: true } };
+    const h = new H().connect('w1').at(1000).fault('start', part).at(9000).fault('stop', part);
+    expect(check(h, 'liveness').map((v) => v.message)).toEqual([expect.stringMatching(/the worker side did not detect/)]);
+    const short = new H().connect('w1').at(1000).fault('start', part).at(2000).fault('stop', part);
+    expect(check(short, 'liveness')).toEqual([]);
+  });
+});
+
+describe('formatViolation', () => {
+  it('names the promise, the execution and marks the offending record', () => {
+    const h = new H().connect('w1').connect('w2').submit('x').claim('x', 'w1', 1, 't1');
+    h.at(100).emit('coordinator', { type: 'claimed', executionId: 'x', workerId: 'w2', attempt: 2, leaseToken: 't2' });
+    const [v] = check(h, 'no-double-ownership');
+    const text = formatViolation(v!);
+    expect(text).toMatch(/^promise 3 \(No double ownership\) violated \[execution x, worker w2\]: claimed by w2/);
+    expect(text).toMatch(/\n {2}> #\d+ t=100 coordinator info claimed \{"executionId":"x","workerId":"w2"/);
+  });
+});
