@@ -298,6 +298,21 @@ export function logHistogram(values: readonly number[]): { lo: number; hi: numbe
   return out;
 }
 
+/** Equal-width bins over the samples' range: 8 to 30 depending on the sample count. */
+export function linearHistogram(values: readonly number[]): { lo: number; hi: number; count: number }[] {
+  if (values.length === 0) return [];
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  const n = Math.min(30, Math.max(8, Math.ceil(2 * Math.sqrt(values.length))));
+  const width = max > min ? (max - min) / n : 1;
+  const counts = new Array<number>(n).fill(0);
+  for (const v of values) {
+    const i = Math.min(n - 1, Math.floor((v - min) / width));
+    counts[i] = (counts[i] ?? 0) + 1;
+  }
+  return counts.map((count, i) => ({ lo: min + i * width, hi: min + (i + 1) * width, count }));
+}
+
 /** Reconnect-time histograms per strategy (benches: the largest fleet, one row per condition). */
 export function latencyHistogramSpec(result: RunResult): TopLevelSpec | undefined {
   let groups = result.reconnectSamples.filter((g) => g.ms.length > 0);
@@ -309,7 +324,12 @@ export function latencyHistogramSpec(result: RunResult): TopLevelSpec | undefine
   const conditions = [...new Set(groups.map((g) => g.condition))];
   const panelOfGroup = (g: ReconnectSampleGroup): string =>
     conditions.length > 1 ? `${g.condition} · ${g.strategy}` : g.strategy;
-  const bars = groups.flatMap((g) => logHistogram(g.ms).map((b) => ({ strategy: g.strategy, panel: panelOfGroup(g), ...b })));
+  // Log bins when the values span decades; plain bins over a narrow range read better.
+  const all = groups.flatMap((g) => g.ms);
+  const log = logOrLinear(all).type === 'log';
+  const bin = log ? logHistogram : linearHistogram;
+  const bars = groups.flatMap((g) => bin(g.ms).map((b) => ({ strategy: g.strategy, panel: panelOfGroup(g), ...b })));
+  const binWord = log ? 'log bins' : 'bins';
   const order = conditions.flatMap((c) =>
     strategies.domain.flatMap((st) => groups.filter((g) => g.condition === c && g.strategy === st).map(panelOfGroup)),
   );
@@ -322,8 +342,13 @@ export function latencyHistogramSpec(result: RunResult): TopLevelSpec | undefine
       x: {
         field: 'lo',
         type: 'quantitative',
-        scale: { type: 'log', domain: [Math.min(...bars.map((b) => b.lo)), Math.max(...bars.map((b) => b.hi))], nice: false },
-        title: small ? 'ms (log bins)' : 'reconnect time (ms, log bins)',
+        scale: {
+          type: log ? 'log' : 'linear',
+          domain: [Math.min(...bars.map((b) => b.lo)), Math.max(...bars.map((b) => b.hi))],
+          nice: false,
+          zero: false,
+        },
+        title: small ? `ms (${binWord})` : `reconnect time (ms, ${binWord})`,
       },
       x2: { field: 'hi' },
       y: { field: 'count', type: 'quantitative', title: small ? null : 'reconnects', axis: { tickCount: 3 } },
@@ -337,7 +362,7 @@ export function latencyHistogramSpec(result: RunResult): TopLevelSpec | undefine
       text: 'Reconnect time histograms',
       subtitle: [
         fleets.size > 1 ? `fleet of ${largest} workers, by condition and backoff strategy` : 'all reconnects of the run',
-        ...(small ? ['x: reconnect time (ms, log bins); y: reconnects per bin'] : []),
+        ...(small ? [`x: reconnect time (ms, ${binWord}); y: reconnects per bin`] : []),
       ],
     },
     config: CONFIG,
@@ -415,7 +440,7 @@ export async function renderCharts(result: RunResult): Promise<RenderedChart[]> 
     {
       id: 'histogram',
       title: 'Reconnect time histograms',
-      caption: 'Distribution of reconnect times on logarithmic bins.',
+      caption: 'Distribution of reconnect times (logarithmic bins when they span decades).',
       spec: latencyHistogramSpec(result),
     },
   ];

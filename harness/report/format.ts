@@ -9,6 +9,7 @@ import { findPromise } from './model.js';
 export function fmtMs(v: number | null | undefined): string {
   if (v === null || v === undefined) return '–';
   if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0 ms';
   if (Math.abs(v) < 1) return `${(v * 1000).toFixed(0)} µs`;
   if (Math.abs(v) < 10) return `${v.toFixed(2)} ms`;
   if (Math.abs(v) < 100) return `${v.toFixed(1)} ms`;
@@ -38,6 +39,16 @@ export function violationTitle(v: Violation): string {
   const p = findPromise(v.promise);
   const ref = p ? `promise ${p.id}` : `promise ${String(v.promise)}`;
   return v.name === '' ? ref : `${ref} · ${v.name}`;
+}
+
+/** [promise title, count] pairs in order of first appearance. */
+export function countByPromise(violations: readonly Violation[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const v of violations) {
+    const k = violationTitle(v);
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  return [...counts.entries()];
 }
 
 /** "execution ex-1, worker w-2" or ''. */

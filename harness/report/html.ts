@@ -4,8 +4,9 @@
  * attached to a CI run or mailed. Everything from the run is HTML-escaped.
  */
 import type { RenderedChart } from './charts.js';
-import type { RunResult } from './model.js';
+import type { RunResult, Violation } from './model.js';
 import {
+  countByPromise,
   escapeHtml as h,
   fmtMs,
   fmtNum,
@@ -49,6 +50,7 @@ figure svg { max-width: 100%; height: auto; display: block; }
 figure svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 figcaption { color: var(--muted); font-size: 13px; margin-top: 4px; }
 .muted { color: var(--muted); }
+details.more > summary { cursor: pointer; margin: 10px 0; font-weight: 600; color: var(--bad); }
 .chart-error { color: var(--bad); border: 1px dashed var(--bad); padding: 8px 12px; border-radius: 6px; }
 .scroll { overflow-x: auto; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
@@ -95,6 +97,43 @@ function benchSection(r: RunResult): string {
   )}`;
 }
 
+/** How many violations are shown in full before the rest fold away. */
+const SHOWN_VIOLATIONS = 5;
+
+function violationBlock(v: Violation, open: boolean): string {
+  const subject = violationSubject(v);
+  const events =
+    v.events && v.events.length > 0
+      ? `<details${open ? ' open' : ''}><summary>${v.events.length} history records around it</summary><pre class="events">${h(
+          v.events.join('\n'),
+        )}</pre></details>`
+      : '';
+  return `<div class="violation"><div class="t">${h(violationTitle(v))}</div>${
+    subject ? `<div class="s">${h(subject)}</div>` : ''
+  }<pre>${h(v.message)}</pre>${events}</div>`;
+}
+
+/** Counts per promise, the first few violations in full, the rest folded. */
+function violationsSection(r: RunResult): string {
+  if (r.violations.length === 0) return '<h2>Violations</h2><p class="muted">None: every checked promise held.</p>';
+  const parts = [`<h2>Violations (${r.violations.length})</h2>`];
+  const counts = countByPromise(r.violations);
+  if (r.violations.length > SHOWN_VIOLATIONS) {
+    parts.push(table(['promise', 'violations'], counts.map(([k, n]) => [h(k), String(n)]), [false, true]));
+  }
+  const open = r.violations.length <= 3;
+  parts.push(...r.violations.slice(0, SHOWN_VIOLATIONS).map((v) => violationBlock(v, open)));
+  const rest = r.violations.slice(SHOWN_VIOLATIONS);
+  if (rest.length > 0) {
+    parts.push(
+      `<details class="more"><summary>${rest.length} more violation${rest.length === 1 ? '' : 's'}</summary>${rest
+        .map((v) => violationBlock(v, false))
+        .join('')}</details>`,
+    );
+  }
+  return parts.join('');
+}
+
 /** Renders the page; `charts` come from renderCharts(). */
 export function renderHtml(r: RunResult, charts: readonly RenderedChart[]): string {
   const title = runTitle(r);
@@ -119,20 +158,7 @@ export function renderHtml(r: RunResult, charts: readonly RenderedChart[]): stri
       )}`,
     );
   }
-  parts.push('<h2>Violations</h2>');
-  if (r.violations.length === 0) parts.push('<p class="muted">None: every checked promise held.</p>');
-  for (const v of r.violations) {
-    const subject = violationSubject(v);
-    parts.push(
-      `<div class="violation"><div class="t">${h(violationTitle(v))}</div>${
-        subject ? `<div class="s">${h(subject)}</div>` : ''
-      }<pre>${h(v.message)}</pre>${
-        v.events && v.events.length > 0
-          ? `<details${r.violations.length <= 3 ? ' open' : ''}><summary>${v.events.length} history records around it</summary><pre class="events">${h(v.events.join('\n'))}</pre></details>`
-          : ''
-      }</div>`,
-    );
-  }
+  parts.push(violationsSection(r));
   for (const c of charts) {
     parts.push(`<h2 id="${h(c.id)}">${h(c.title)}</h2><figure>${c.svg}<figcaption>${h(c.caption)}</figcaption></figure>`);
   }

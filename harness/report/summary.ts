@@ -5,6 +5,7 @@
  */
 import type { RunResult } from './model.js';
 import {
+  countByPromise,
   fmtMs,
   fmtNum,
   fmtSloValue,
@@ -17,6 +18,9 @@ import {
   violationSubject,
   violationTitle,
 } from './format.js';
+
+/** Violations listed in full; the rest are counted (all are in result.json and junit.xml). */
+const SHOWN_VIOLATIONS = 20;
 
 /** Renders the Markdown summary of one run. */
 export function renderSummaryMarkdown(r: RunResult): string {
@@ -40,7 +44,10 @@ export function renderSummaryMarkdown(r: RunResult): string {
   out.push('## Violations', '');
   if (r.violations.length === 0) out.push('None.', '');
   else {
-    r.violations.forEach((v, i) => {
+    if (r.violations.length > SHOWN_VIOLATIONS) {
+      out.push(mdTable(['promise', 'violations'], countByPromise(r.violations).map(([k, n]) => [k, String(n)]), ['l', 'r']), '');
+    }
+    r.violations.slice(0, SHOWN_VIOLATIONS).forEach((v, i) => {
       const subject = violationSubject(v);
       out.push(`${i + 1}. **${mdCell(violationTitle(v))}**${subject ? ` (${mdCell(subject)})` : ''}: ${mdCell(v.message)}`);
       if (v.events && v.events.length > 0) {
@@ -48,6 +55,8 @@ export function renderSummaryMarkdown(r: RunResult): string {
         out.push('', '   ~~~', ...v.events.map((e) => `   ${stripInvalidChars(e).replace(/\r?\n/g, ' ')}`), '   ~~~', '');
       }
     });
+    const rest = r.violations.length - SHOWN_VIOLATIONS;
+    if (rest > 0) out.push('', `… and ${rest} more (all of them are in result.json and junit.xml).`);
     out.push('');
   }
 

@@ -202,3 +202,29 @@ describe('other kinds of run', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 });
+
+describe('many violations', () => {
+  it('counts them per promise, shows the first few and folds the rest, junit keeps all', async () => {
+    const base = liveFixture();
+    const violations = Array.from({ length: 40 }, (_, i) => ({
+      promise: i % 4 === 0 ? 1 : 2,
+      name: i % 4 === 0 ? 'no-lost-work' : 'exactly-once',
+      message: `violation number ${i}`,
+      executionId: `ex-${i}`,
+    }));
+    const r = await renderReport(parseRunResult({ ...base, violations }));
+    expect(r.summaryMd).toContain('| promise 2 · exactly-once | 30 |');
+    expect(r.summaryMd).toContain('| promise 1 · no-lost-work | 10 |');
+    expect(r.summaryMd).toContain('violation number 19');
+    expect(r.summaryMd).not.toContain('violation number 20');
+    expect(r.summaryMd).toContain('… and 20 more');
+    expect(r.indexHtml).toContain('<h2>Violations (40)</h2>');
+    expect(r.indexHtml).toContain('<summary>35 more violations</summary>');
+    expect(r.indexHtml).toContain('violation number 39');
+    const failures = findAll(parseXml(r.junitXml), 'failure');
+    const byPromise = failures.filter((f) => f.attrs.type === 'violation');
+    expect(byPromise).toHaveLength(2);
+    const p2 = byPromise.find((f) => f.text.startsWith('promise 2'));
+    expect(p2?.text.split('\n').filter((l) => l.includes('violation number'))).toHaveLength(30);
+  });
+});
