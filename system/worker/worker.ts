@@ -243,6 +243,11 @@ export class Worker {
     this.emit({ type: 'connecting', ...this.base(), attempt: Math.max(1, this.attempt) });
     const ac = new AbortController();
     this.connectAbort = ac;
+    // One deadline for connect + welcome + registered, whatever the transport does.
+    this.handshakeTimer = this.deps.clock.setTimeout(() => {
+      this.log.warn({ state: this.sm.state }, `not registered within ${this.config.handshakeTimeoutMs} ms; reconnecting`);
+      this.lost(gen, CloseCode.RegisterTimeout, 'handshake timed out', true);
+    }, this.config.handshakeTimeoutMs);
     const { handshakeTimeoutMs, maxFrameBytes, perMessageDeflate } = this.config;
     void this.deps.transport
       .connect(this.config.coordinatorUrl, { handshakeTimeoutMs, maxPayloadBytes: maxFrameBytes, perMessageDeflate, signal: ac.signal })
@@ -261,10 +266,6 @@ export class Worker {
     this.conn = conn;
     this.connectAbort = undefined;
     this.sm.transition('handshaking');
-    this.handshakeTimer = this.deps.clock.setTimeout(() => {
-      this.log.warn({ connectionId: conn.id }, `no registration within ${this.config.handshakeTimeoutMs} ms; reconnecting`);
-      this.lost(gen, CloseCode.RegisterTimeout, 'handshake timed out', true);
-    }, this.config.handshakeTimeoutMs);
     conn.attach({
       onMessage: (frame) => this.onFrame(gen, frame),
       onClose: (code, reason) => this.onClose(gen, code, reason),

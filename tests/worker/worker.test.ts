@@ -298,6 +298,27 @@ describe('Worker', () => {
     expect(t.transport.connectCalls).toBe(1);
   });
 
+  it('bounds connect + welcome + registered by handshakeTimeoutMs', async () => {
+    const t = setup({ worker: { handshakeTimeoutMs: 2000 } });
+    t.transport.hang = true;
+    t.worker.start();
+    await t.tick(1999);
+    expect(t.worker.state).toBe('connecting');
+    await t.tick(1);
+    expect(t.worker.state).toBe('backoff');
+    t.transport.hang = false;
+    t.coord.ignoreRegister = true;
+    await t.tick(200);
+    expect(t.worker.state).toBe('handshaking');
+    await t.tick(2000);
+    expect(t.worker.state).not.toBe('handshaking');
+    expect(t.transport.openCount()).toBe(0);
+    t.coord.ignoreRegister = false;
+    await t.tick(500);
+    expect(t.worker.state).toBe('ready');
+    expect(t.of('disconnected').map((e) => e.reason)).toEqual(['handshake timed out']);
+  });
+
   it('gives up after maxAttempts when configured', async () => {
     const t = setup({ worker: { maxAttempts: 3 } });
     t.transport.refuse = true;

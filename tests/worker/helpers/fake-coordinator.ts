@@ -51,6 +51,8 @@ export class FakeCoordinator {
   answerPings = true;
   /** Executions to revoke in the next sync_result. */
   revokeOnSync: string[] = [];
+  /** Never answer register (a hung coordinator). */
+  ignoreRegister = false;
   /** Forget sessions (a new coordinator process): registrations get a new session. */
   forgetSessions = false;
   private nonceN = 0;
@@ -135,7 +137,7 @@ export class FakeCoordinator {
     }
     const msg = d.msg;
     this.received.push({ conn: conn.id, msg });
-    if (msg.type === 'register') return this.onRegister(conn, msg);
+    if (msg.type === 'register') return this.ignoreRegister ? undefined : this.onRegister(conn, msg);
     const session = st.workerId ? this.sessions.get(st.workerId) : undefined;
     if (!session) return;
     if (RELIABLE_TYPES.has(msg.type) && 'seq' in msg) {

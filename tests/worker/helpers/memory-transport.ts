@@ -86,6 +86,8 @@ export class MemoryTransport implements Transport {
   connectCalls = 0;
   /** When true, connect() rejects (coordinator down). */
   refuse = false;
+  /** When true, connect() never settles unless aborted (a SYN into a black hole). */
+  hang = false;
   readonly connections: MemoryConnection[] = [];
   onConnection: ((serverSide: MemoryConnection) => void) | undefined;
 
@@ -102,6 +104,9 @@ export class MemoryTransport implements Transport {
     this.connectCalls++;
     if (this.refuse || !this.onConnection) return Promise.reject(new Error('connection refused'));
     if (opts.signal?.aborted) return Promise.reject(new Error('aborted'));
+    if (this.hang) {
+      return new Promise((_, reject) => opts.signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+    }
     const id = `c${++this.n}`;
     const client = new MemoryConnection(`${id}-w`);
     const server = new MemoryConnection(`${id}-c`);
