@@ -50,7 +50,7 @@ function routes(c: ProxyCollection): Route[] {
         GET: ({ params: [p] }) => ok(c.get(p as string).toJSON()),
         POST: async ({ params: [p], body }) => ok(await c.update(p as string, body)),
         PATCH: async ({ params: [p], body }) => ok(await c.update(p as string, body)),
-        DELETE: ({ params: [p] }) => (c.remove(p as string), noContent),
+        DELETE: async ({ params: [p] }) => (await c.remove(p as string), noContent),
       },
     },
     {

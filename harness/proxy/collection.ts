@@ -20,6 +20,14 @@ export interface PopulateResult {
 /** The proxies of one server, by name. */
 export class ProxyCollection {
   private readonly proxies = new Map<string, Proxy>();
+  /** Listener changes run one at a time (Toxiproxy holds its collection/proxy locks for them). */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private serial<T>(fn: () => Promise<T> | T): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
 
   constructor(private readonly deps: { clock: Clock; logger: Logger; random: Random }) {}
 
@@ -37,7 +45,11 @@ export class ProxyCollection {
   }
 
   /** POST /proxies. */
-  async create(text: string): Promise<ProxyJson> {
+  create(text: string): Promise<ProxyJson> {
+    return this.serial(() => this.createNow(text));
+  }
+
+  private async createNow(text: string): Promise<ProxyJson> {
     const body = asObject(parseBody(text), 'toxiproxy.Proxy');
     const name = stringField(body, 'name', 'Proxy') ?? '';
     const listen = stringField(body, 'listen', 'Proxy') ?? '';
@@ -48,16 +60,16 @@ export class ProxyCollection {
     if (this.proxies.has(name)) throw apiErrors.proxyAlreadyExists();
     const proxy = new Proxy(name, listen, upstream, this.deps);
     if (enabled) await proxy.start();
-    if (this.proxies.has(name)) {
-      proxy.stop(); // a concurrent create won while we were binding
-      throw apiErrors.proxyAlreadyExists();
-    }
     this.proxies.set(name, proxy);
     return proxy.toJSON();
   }
 
   /** POST /populate: validates all, then adds or replaces in order; stops at the first failure. */
-  async populate(text: string): Promise<PopulateResult> {
+  populate(text: string): Promise<PopulateResult> {
+    return this.serial(() => this.populateNow(text));
+  }
+
+  private async populateNow(text: string): Promise<PopulateResult> {
     let input: unknown;
     try {
       input = parseBody(text);
@@ -104,7 +116,11 @@ export class ProxyCollection {
   }
 
   /** POST/PATCH /proxies/{name}: absent fields keep their values. */
-  async update(name: string, text: string): Promise<ProxyJson> {
+  update(name: string, text: string): Promise<ProxyJson> {
+    return this.serial(() => this.updateNow(name, text));
+  }
+
+  private async updateNow(name: string, text: string): Promise<ProxyJson> {
     const proxy = this.get(name);
     const body = asObject(parseBody(text), 'toxiproxy.Proxy');
     await proxy.update({
@@ -116,18 +132,22 @@ export class ProxyCollection {
   }
 
   /** DELETE /proxies/{name}. */
-  remove(name: string): void {
-    const proxy = this.get(name);
-    proxy.stop();
-    this.proxies.delete(name);
+  remove(name: string): Promise<void> {
+    return this.serial(() => {
+      const proxy = this.get(name);
+      proxy.stop();
+      this.proxies.delete(name);
+    });
   }
 
   /** POST /reset: re-enable every proxy and remove every toxic. */
-  async reset(): Promise<void> {
-    for (const proxy of this.proxies.values()) {
-      await proxy.start();
-      proxy.resetToxics();
-    }
+  reset(): Promise<void> {
+    return this.serial(async () => {
+      for (const proxy of this.proxies.values()) {
+        await proxy.start();
+        proxy.resetToxics();
+      }
+    });
   }
 
   /** POST /proxies/{name}/toxics. */

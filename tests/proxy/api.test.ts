@@ -85,6 +85,19 @@ describe('proxies', () => {
     expect(await tryConnect(port)).toBe('connected');
   });
 
+  it('serialises concurrent changes: one create wins, toggles leave state and listener agreeing', async () => {
+    const creates = await Promise.all(
+      Array.from({ length: 8 }, () => rig.api('/proxies', 'POST', { name: 'race', listen: '127.0.0.1:0', upstream: rig.echo.addr })),
+    );
+    expect(creates.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+    const toggles = [false, true, false, true, false, true];
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(toggles.map((enabled) => rig.api('/proxies/echo', 'PATCH', { enabled })));
+      const { enabled } = (await rig.api('/proxies/echo')).json as { enabled: boolean };
+      expect(await tryConnect(rig.port)).toBe(enabled ? 'connected' : 'ECONNREFUSED');
+    }
+  });
+
   it('reports a taken listen address as a 500 with Go-like text', async () => {
     const r = await rig.api('/proxies', 'POST', { name: 'clash', listen: `127.0.0.1:${rig.port}`, upstream: rig.echo.addr });
     expect(r.status).toBe(500);
