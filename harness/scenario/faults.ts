@@ -11,6 +11,7 @@
  * "the link is bad", not "one direction is bad".
  */
 import { z } from 'zod';
+import { assertNever } from '../../system/core/errors.js';
 import { didYouMean } from './suggest.js';
 
 /** Non-negative whole milliseconds. */
@@ -169,4 +170,52 @@ export function swarmFaultCount(swarm: Swarm, faultsMs: number): number {
   if (swarm.faults !== undefined) return swarm.faults;
   if (swarm.ratePerMin !== undefined) return Math.round((swarm.ratePerMin * faultsMs) / 60_000);
   return 10;
+}
+
+/** A network action in Toxiproxy's terms (attribute names and units as its HTTP API takes them). */
+export interface ToxicSpec {
+  type: 'latency' | 'bandwidth' | 'timeout' | 'reset_peer' | 'slow_close' | 'slicer' | 'limit_data' | 'corrupt';
+  attributes: Record<string, number>;
+  stream: 'both' | 'upstream' | 'downstream';
+  toxicity: number;
+}
+
+/**
+ * The Toxiproxy toxic for a link action; undefined for `down` (proxy
+ * `enabled: false`), `partition` and process actions, which are not toxics.
+ */
+export function toToxic(action: FaultAction): ToxicSpec | undefined {
+  const t = (type: ToxicSpec['type'], attributes: Record<string, number>, a: { stream: ToxicSpec['stream']; toxicity: number }): ToxicSpec => ({
+    type,
+    attributes,
+    stream: a.stream,
+    toxicity: a.toxicity,
+  });
+  switch (action.type) {
+    case 'latency':
+      return t('latency', { latency: action.ms, jitter: action.jitterMs }, action);
+    case 'bandwidth':
+      return t('bandwidth', { rate: action.kbps }, action);
+    case 'timeout':
+      return t('timeout', { timeout: action.timeoutMs }, action);
+    case 'reset_peer':
+      return t('reset_peer', { timeout: action.timeoutMs }, action);
+    case 'slow_close':
+      return t('slow_close', { delay: action.delayMs }, action);
+    case 'slicer':
+      return t('slicer', { average_size: action.averageSize, size_variation: action.sizeVariation, delay: action.delayUs }, action);
+    case 'limit_data':
+      return t('limit_data', { bytes: action.bytes }, action);
+    case 'corrupt':
+      return t('corrupt', { probability: action.probability }, action);
+    case 'down':
+    case 'partition':
+    case 'pause':
+    case 'kill':
+    case 'restart':
+    case 'clock_skew':
+      return undefined;
+    default:
+      return assertNever(action, 'fault action');
+  }
 }

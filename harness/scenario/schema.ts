@@ -165,7 +165,10 @@ export const Checks = z.strictObject({
   toleranceMs: Ms.default(250),
   /** After heal every worker is connected again within this; default backoff.maxMs + heartbeatTimeoutMs + toleranceMs. */
   maxReconnectBoundMs: PosInt.optional(),
-  /** Minimum fraction of distinct delays among backoff events at the cap (lockstep detection). */
+  /**
+   * Lockstep detection: backoff delays at the cap must spread over at least this
+   * fraction of [floor, cap] (p90 - p10 of their positions); uniform jitter gives ~0.8.
+   */
   minCapSpread: z.number().min(0).max(1).default(0.5),
 });
 export type Checks = z.output<typeof Checks>;
