@@ -76,7 +76,7 @@ describe('HTTP API never answers 500 to bad input', () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 200 }), fc.string({ maxLength: 40 }), async (body, q) => {
         checkResponse(await call('POST', '/api/v1/executions', body));
-        checkResponse(await call('GET', `/api/v1/executions?limit=${encodeURIComponent(q)}&status=${encodeURIComponent(q)}&cursor=${encodeURIComponent(q)}`));
+        checkResponse(await call('GET', `/api/v1/executions?limit=${encodeURIComponent(q)}&status=${encodeURIComponent(q)}&cursor=${encodeURIComponent(q)}`, ''));
         checkResponse(await call('POST', `/api/v1/executions/${encodeURIComponent(q) || 'x'}/cancel`, body));
         checkResponse(await call('GET', `/api/v1/executions/${encodeURIComponent(q) || 'x'}`, ''));
       }),
