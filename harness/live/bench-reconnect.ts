@@ -1,0 +1,332 @@
+/**
+ * `squall bench reconnect`: reconnection time under real network conditions.
+ * For each fleet size a coordinator child process (SQLite store, probe.mjs
+ * preloaded for in-process event-loop lag and CPU) and swarm hosts; every
+ * worker goes through one fault proxy. For each condition × backoff strategy:
+ * the condition's toxics are applied, a fresh fleet with that strategy
+ * registers, tasks are put in flight, then `cuts` times: the proxy is
+ * disabled (every link dropped, reconnects refused) for `downMs` (flapping:
+ * toggled during it), healed, and each worker's heal → `synced` time is
+ * measured (reconnect-samples.ts), with the part beyond the backoff wait it
+ * chose and its failed attempts. Afterwards every task must have completed
+ * exactly once. The floor, a bare `ws` connect + handshake on loopback to the
+ * coordinator (direct and through the proxy), is measured in the same run.
+ * Percentiles come from HDR histograms (µs resolution).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as hdr from 'hdr-histogram-js';
+import WebSocket from 'ws';
+import type { SystemEvent } from '../../system/core/events.js';
+import { connectFaultProxy, type FaultProxy } from '../proxy/client.js';
+import { createProgress } from '../report/progress.js';
+import type { BenchRow, ReconnectSample, RunResultInput } from '../report/model.js';
+import { groupReconnectSamples, summarizeSamples } from '../report/model.js';
+import { makeRunId, writeReport } from '../report/write.js';
+import { TERMINAL } from './http-client.js';
+import { CoordinatorProcess, delay, JsonLinesTail, monoNow, SwarmHostProcess } from './processes.js';
+import { healSamples } from './reconnect-samples.js';
+
+export const BENCH_STRATEGIES = ['none', 'full-jitter', 'equal-jitter', 'decorrelated-jitter'] as const;
+export type BenchStrategy = (typeof BENCH_STRATEGIES)[number];
+
+/** Link conditions: toxics kept on during the whole cell; flapping toggles the link while it is cut. */
+export const CONDITIONS = {
+  clean: { toxics: [] },
+  'latency-50ms': { toxics: [{ type: 'latency', attributes: { latency: 50, jitter: 0 } }] },
+  'jitter-200±100ms': { toxics: [{ type: 'latency', attributes: { latency: 200, jitter: 100 } }] },
+  'bandwidth-100KBps': { toxics: [{ type: 'bandwidth', attributes: { rate: 100 } }] },
+  flapping: { toxics: [], flapEveryMs: 150 },
+  // ~1 flipped bit per 10 KB: a few frames per reconnect storm get corrupted
+  corrupting: { toxics: [{ type: 'corrupt', attributes: { probability: 0.00001 } }] },
+} as const satisfies Record<string, { toxics: readonly { type: string; attributes: Record<string, number> }[]; flapEveryMs?: number }>;
+export type ConditionName = keyof typeof CONDITIONS;
+export const CONDITION_NAMES = Object.keys(CONDITIONS) as ConditionName[];
+
+export interface BenchOptions {
+  quick?: boolean;
+  conditions?: ConditionName[];
+  strategies?: BenchStrategy[];
+  fleets?: number[];
+  /** Cuts per cell. */
+  cuts?: number;
+  /** How long each cut keeps the link down (ms). */
+  downMs?: number;
+  backoff?: { initialMs: number; maxMs: number; multiplier?: number };
+  /** Bare ws handshakes measured for the floor. */
+  floorSamples?: number;
+  /** Tasks per worker put in flight before the cuts (0: none). */
+  tasksPerWorker?: number;
+  /** Progress on stderr (default true). */
+  progress?: boolean;
+  reportDir?: string | null;
+  log?: (line: string) => void;
+}
+
+interface Summary { p50: number; p95: number; p99: number; max: number; count: number }
+
+/** HDR summary (ms) of ms samples, recorded at µs resolution. */
+export function hdrSummary(samplesMs: readonly number[]): Summary {
+  if (samplesMs.length === 0) return { p50: 0, p95: 0, p99: 0, max: 0, count: 0 };
+  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+  for (const s of samplesMs) h.recordValue(Math.max(1, Math.round(s * 1000)));
+  const at = (p: number): number => h.getValueAtPercentile(p) / 1000;
+  const out = { p50: at(50), p95: at(95), p99: at(99), max: h.maxValue / 1000, count: samplesMs.length };
+  h.destroy();
+  return out;
+}
+
+/** Bare `ws` connect + handshake (open) times in ms, sequential. */
+export async function measureWsFloor(url: string, n: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = monoNow();
+    await new Promise<void>((resolve, reject) => {
+      const ws = new WebSocket(url, { perMessageDeflate: false });
+      ws.once('open', () => {
+        out.push(monoNow() - t);
+        ws.terminate();
+        resolve();
+      });
+      ws.once('error', reject);
+    });
+  }
+  return out;
+}
+
+type Stamped = { mono: number; event: SystemEvent };
+type ProbeLine = { mono: number; lagMs: number[]; cpuUserUs: number; cpuSystemUs: number };
+
+interface Cell { condition: ConditionName; strategy: BenchStrategy; fleetSize: number }
+
+/** Runs the benchmark; returns the JSON figures and the RunResult (written as a report unless reportDir is null). */
+export async function runReconnectBench(opts: BenchOptions = {}): Promise<{ json: Record<string, unknown>; result: RunResultInput }> {
+  const quick = opts.quick === true;
+  const conditions = opts.conditions ?? (quick ? ['clean', 'latency-50ms'] : CONDITION_NAMES);
+  const strategies = opts.strategies ?? [...BENCH_STRATEGIES];
+  const fleets = opts.fleets ?? (quick ? [1, 50] : [1, 50, 500]);
+  const cuts = opts.cuts ?? (quick ? 2 : 5);
+  const downMs = opts.downMs ?? (quick ? 600 : 1500);
+  const backoff = { multiplier: 2, ...(opts.backoff ?? { initialMs: 50, maxMs: 1000 }) };
+  const tasksPerWorker = opts.tasksPerWorker ?? 1;
+  const log = opts.log ?? (() => undefined);
+  const startedAt = new Date();
+  const t0 = monoNow();
+  const cells: Cell[] = fleets.flatMap((fleetSize) => conditions.flatMap((condition) => strategies.map((strategy) => ({ condition, strategy, fleetSize }))));
+  const progress = opts.progress === false ? undefined : createProgress({ total: cells.length, label: 'bench reconnect', unit: 'cells' });
+  const rows: BenchRow[] = [];
+  const samples: ReconnectSample[] = [];
+  let floor: { direct: Summary; proxied: Summary } | undefined;
+  let lost = 0;
+  let duplicated = 0;
+  let submitted = 0;
+  const dir = await mkdtemp(join(tmpdir(), 'squall-bench-'));
+  const proxy = await connectFaultProxy({ seed: 1 });
+  try {
+    for (const fleetSize of fleets) {
+      const events: Stamped[] = [];
+      const probe: ProbeLine[] = [];
+      const coordinator = new CoordinatorProcess({ dataDir: join(dir, `data-${fleetSize}`), probeFile: join(dir, `probe-${fleetSize}.jsonl`), heartbeatMs: 1000, leaseMs: 15_000 });
+      const probeTail = new JsonLinesTail<ProbeLine>(join(dir, `probe-${fleetSize}.jsonl`), (p) => probe.push(p), 100);
+      const hosts: SwarmHostProcess[] = [];
+      const proxyName = `bench-${fleetSize}`;
+      try {
+        await coordinator.start();
+        probeTail.start();
+        const listen = (await proxy.createProxy(proxyName, coordinator.address)).listen;
+        if (floor === undefined) {
+          const n = opts.floorSamples ?? (quick ? 50 : 200);
+          floor = { direct: hdrSummary(await measureWsFloor(`${coordinator.wsUrl}/ws`, n)), proxied: hdrSummary(await measureWsFloor(`ws://${listen}/ws`, n)) };
+          log(`floor: direct p50 ${floor.direct.p50.toFixed(3)} ms p99 ${floor.direct.p99.toFixed(3)} ms; via proxy p50 ${floor.proxied.p50.toFixed(3)} ms p99 ${floor.proxied.p99.toFixed(3)} ms`);
+        }
+        const hostCount = Math.max(1, Math.ceil(fleetSize / 100));
+        for (let i = 0; i < hostCount; i++) {
+          const h = new SwarmHostProcess(`bench-host-${i + 1}`, (e) => events.push(e));
+          await h.start();
+          hosts.push(h);
+        }
+        let cellNo = 0;
+        for (const cell of cells.filter((c) => c.fleetSize === fleetSize)) {
+          cellNo++;
+          const r = await runCell({ cell, cellNo, proxy, proxyName, listen, coordinator, hosts, events, probe, cuts, downMs, backoff, tasksPerWorker });
+          rows.push(r.row);
+          samples.push(...r.samples);
+          lost += r.lost;
+          duplicated += r.duplicated;
+          submitted += r.submitted;
+          progress?.tick({ failed: r.lost + r.duplicated + r.neverSynced > 0, detail: `${cell.condition} ${cell.strategy} ×${fleetSize}` });
+        }
+      } finally {
+        await Promise.all(hosts.map((h) => h.stop().catch(() => undefined)));
+        await coordinator.stop().catch(() => undefined);
+        probeTail.stop();
+        await proxy.client.get(proxyName).then((p) => p.remove()).catch(() => undefined);
+      }
+    }
+  } finally {
+    progress?.stop();
+    await proxy.close().catch(() => undefined);
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+  const wallMs = monoNow() - t0;
+  const result: RunResultInput = {
+    schemaVersion: 1,
+    runId: makeRunId({ kind: 'bench-reconnect', startedAt }),
+    kind: 'bench-reconnect',
+    startedAt: startedAt.toISOString(),
+    version: '0.1.0',
+    passed: lost === 0 && duplicated === 0,
+    wallMs,
+    benchRows: rows,
+    reconnectSamples: groupReconnectSamples(samples),
+    ...(floor === undefined ? {} : { floor: { p50: floor.direct.p50, p99: floor.direct.p99, proxied: floor.proxied } }),
+    metrics: { completions: { expected: submitted, completed: submitted - lost, lost, duplicated }, reconnect: summarizeSamples(samples.map((s) => s.ms)) },
+  };
+  const report = opts.reportDir === null ? null : await writeReport(result, { dir: opts.reportDir ?? 'reports' });
+  return {
+    json: { kind: 'bench-reconnect', quick, floor: floor ?? null, cuts, downMs, backoff, rows, completions: { submitted, lost, duplicated }, wallMs: Math.round(wallMs), report },
+    result,
+  };
+}
+
+interface CellContext {
+  cell: Cell;
+  cellNo: number;
+  proxy: FaultProxy;
+  proxyName: string;
+  listen: string;
+  coordinator: CoordinatorProcess;
+  hosts: SwarmHostProcess[];
+  events: Stamped[];
+  probe: ProbeLine[];
+  cuts: number;
+  downMs: number;
+  backoff: { initialMs: number; maxMs: number; multiplier: number };
+  tasksPerWorker: number;
+}
+
+async function waitFor(cond: () => boolean, timeoutMs: number): Promise<boolean> {
+  const end = monoNow() + timeoutMs;
+  while (!cond()) {
+    if (monoNow() > end) return false;
+    await delay(10);
+  }
+  return true;
+}
+
+async function runCell(c: CellContext): Promise<{ row: BenchRow; samples: ReconnectSample[]; lost: number; duplicated: number; submitted: number; neverSynced: number }> {
+  const { cell, proxy, proxyName, hosts, events } = c;
+  const cond = CONDITIONS[cell.condition];
+  const ids = Array.from({ length: cell.fleetSize }, (_, i) => `c${c.cellNo}-w${i + 1}`);
+  const idSet = new Set(ids);
+  const cellStart = monoNow();
+  const cpuStart = await c.coordinator.cpuMs();
+  // Fresh fleet with this strategy; the condition applies from the start.
+  for (const t of cond.toxics) for (const stream of ['upstream', 'downstream'] as const) {
+    await proxy.addToxic(proxyName, { name: `cond_${stream}`, type: t.type, stream, attributes: { ...t.attributes } });
+  }
+  const synced = new Set<string>();
+  const from = events.length;
+  const countSynced = (): number => {
+    for (let i = from; i < events.length; i++) {
+      const e = events[i]?.event;
+      if (e?.type === 'synced' && idSet.has(e.source)) synced.add(e.source);
+    }
+    return synced.size;
+  };
+  await Promise.all(hosts.map((h, hi) => h.spawnWorkers(ids.filter((_, i) => i % hosts.length === hi).map((id) => ({
+    id, coordinatorUrl: `ws://${c.listen}`, concurrency: 2, backoff: { strategy: cell.strategy, ...c.backoff }, heartbeatMs: 1000,
+  })))));
+  await waitFor(() => countSynced() === ids.length, 60_000);
+  // Work in flight across the cuts.
+  const taskIds: string[] = [];
+  if (c.tasksPerWorker > 0) {
+    const body = { executions: Array.from({ length: ids.length * c.tasksPerWorker }, () => ({ kind: 'sleep', params: { durationMs: 400, checkpointEveryMs: 100 } })) };
+    const res = await fetch(`${c.coordinator.httpUrl}/api/v1/executions/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+    if (res.status === 201) taskIds.push(...((await res.json()) as { executions: { executionId: string }[] }).executions.map((e) => e.executionId));
+  }
+  const samples: ReconnectSample[] = [];
+  let failed = 0;
+  let neverSynced = 0;
+  for (let k = 0; k < c.cuts; k++) {
+    await delay(150);
+    const cutFrom = events.length;
+    await proxy.setEnabled(proxyName, false);
+    if ('flapEveryMs' in cond) {
+      const end = monoNow() + c.downMs;
+      let up = false;
+      while (monoNow() + cond.flapEveryMs < end) {
+        await delay(cond.flapEveryMs);
+        up = !up;
+        await proxy.setEnabled(proxyName, up);
+      }
+      if (up) await proxy.setEnabled(proxyName, false);
+      await delay(Math.max(0, end - monoNow()));
+    } else {
+      await delay(c.downMs);
+    }
+    const heal = monoNow();
+    await proxy.setEnabled(proxyName, true);
+    const back = new Set<string>();
+    await waitFor(() => {
+      for (let i = cutFrom; i < events.length; i++) {
+        const e = events[i];
+        if (e !== undefined && e.mono >= heal && e.event.type === 'synced' && idSet.has(e.event.source)) back.add(e.event.source);
+      }
+      return back.size === ids.length;
+    }, 30_000);
+    const m = healSamples(events.slice(cutFrom), heal, idSet);
+    neverSynced += m.neverSynced.length;
+    for (const s of m.samples) {
+      failed += s.failedAttempts;
+      samples.push({ strategy: cell.strategy, condition: cell.condition, fleetSize: cell.fleetSize, ms: s.ms, beyondBackoffMs: Math.max(0, s.beyondBackoffMs) });
+    }
+  }
+  // Every task completes exactly once.
+  let lost = 0;
+  let duplicated = 0;
+  const views = new Map<string, { status: string; statusHistory: { status: string }[] }>();
+  const deadline = monoNow() + 30_000;
+  while (monoNow() < deadline) {
+    const pending = taskIds.filter((id) => !TERMINAL.has(views.get(id)?.status ?? ''));
+    if (pending.length === 0) break;
+    for (let i = 0; i < pending.length; i += 50) {
+      await Promise.all(pending.slice(i, i + 50).map(async (id) => {
+        const r = await fetch(`${c.coordinator.httpUrl}/api/v1/executions/${id}`, { signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+        if (r?.status === 200) views.set(id, (await r.json()) as { status: string; statusHistory: { status: string }[] });
+      }));
+    }
+    await delay(200);
+  }
+  for (const id of taskIds) {
+    const v = views.get(id);
+    if (v === undefined || v.status !== 'completed') lost++;
+    duplicated += Math.max(0, (v?.statusHistory.filter((h) => TERMINAL.has(h.status)).length ?? 0) - 1);
+  }
+  const cellEnd = monoNow();
+  const cpuEnd = await c.coordinator.cpuMs();
+  await Promise.all(hosts.map((h) => h.command({ cmd: 'stop', ids, drain: false }).catch(() => undefined)));
+  for (const t of cond.toxics) for (const stream of ['upstream', 'downstream'] as const) await proxy.removeToxic(proxyName, `cond_${stream}`).catch(() => undefined);
+  const lag = c.probe.filter((p) => p.mono >= cellStart && p.mono <= cellEnd).flatMap((p) => p.lagMs);
+  const s = hdrSummary(samples.map((x) => x.ms));
+  const beyond = hdrSummary(samples.map((x) => x.beyondBackoffMs ?? 0));
+  const row: BenchRow = {
+    condition: cell.condition,
+    strategy: cell.strategy,
+    fleetSize: cell.fleetSize,
+    p50: s.p50, p95: s.p95, p99: s.p99, max: s.max,
+    beyondBackoffP50: beyond.p50,
+    beyondBackoffP99: beyond.p99,
+    failedHandshakes: failed,
+    loopLagP99: hdrSummary(lag).p99,
+    loopLagMax: lag.length === 0 ? 0 : Math.max(...lag),
+    cpuPercent: cpuStart !== undefined && cpuEnd !== undefined ? Math.max(0, ((cpuEnd - cpuStart) / (cellEnd - cellStart)) * 100) : 0,
+    samples: samples.length,
+    neverSynced,
+    tasks: taskIds.length,
+    lost,
+    duplicated,
+  };
+  return { row, samples, lost, duplicated, submitted: taskIds.length, neverSynced };
+}
