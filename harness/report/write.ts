@@ -78,12 +78,35 @@ export async function renderReport(input: RunResult | RunResultInput): Promise<R
   };
 }
 
+/** Writes an input that failed validation to <dir>/<run-id>/result.invalid.json, if its run id is usable. */
+async function saveInvalid(input: unknown, options: WriteReportOptions): Promise<string | undefined> {
+  const raw = options.runId ?? (input as { runId?: unknown } | null)?.runId;
+  if (typeof raw !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(raw)) return undefined;
+  try {
+    const dir = resolve(options.dir ?? 'reports', raw);
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, 'result.invalid.json');
+    await writeFile(file, `${toJson(input)}\n`);
+    return file;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Writes reports/<run-id>/ and returns that directory's absolute path. An
  * existing directory of the same run id is overwritten file by file.
  */
 export async function writeReport(input: RunResult | RunResultInput, options: WriteReportOptions = {}): Promise<string> {
-  const parsed = parseRunResult(input);
+  let parsed: RunResult;
+  try {
+    parsed = parseRunResult(input);
+  } catch (err) {
+    // Never lose a long run's figures to a producer's mistake: keep the raw data beside the error.
+    const saved = await saveInvalid(input, options);
+    if (saved !== undefined && err instanceof Error) err.message += ` (raw result kept in ${saved})`;
+    throw err;
+  }
   const runId = checkRunId(options.runId ?? parsed.runId);
   const result: RunResult = { ...parsed, runId };
   const rendered = await renderReport(result);

@@ -165,9 +165,11 @@ describe('run ids', () => {
     await expect(writeReport(liveFixture(), { dir: root, runId: '../escape' })).rejects.toThrow(/cannot name a report directory/);
   });
 
-  it('rejects an invalid result naming the field', async () => {
-    const bad = { ...liveFixture(), wallMs: -1 };
-    await expect(writeReport(bad, { dir: root })).rejects.toThrow(/wallMs/);
+  it('rejects an invalid result naming the field, keeping the raw data', async () => {
+    const bad = { ...liveFixture(), runId: 'invalid-run', wallMs: -1 };
+    await expect(writeReport(bad, { dir: root })).rejects.toThrow(/wallMs.*raw result kept in .*result\.invalid\.json/);
+    const kept = JSON.parse(await readFile(join(root, 'invalid-run', 'result.invalid.json'), 'utf8')) as { wallMs: number };
+    expect(kept.wallMs).toBe(-1);
   });
 });
 
