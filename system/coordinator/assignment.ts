@@ -17,6 +17,7 @@ import type { Session } from './session.js';
 /** Claims per pass before yielding the event loop (the loop re-wakes itself). */
 const MAX_CLAIMS_PER_PASS = 2000;
 
+/** The coalesced, round-robin assignment loop (see the file comment). */
 export class AssignmentLoop {
   private scheduled: TimerHandle | undefined;
   private stopped = false;

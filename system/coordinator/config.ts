@@ -9,6 +9,7 @@ import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/codec.js';
 /** Engine options are owned by the engine; the coordinator passes them through. */
 export type EngineOptions = Record<string, unknown>;
 
+/** Coordinator options as callers pass them; every field optional. */
 export interface CoordinatorConfig {
   host?: string;
   /** 0 picks a free port. */
@@ -32,6 +33,7 @@ export interface CoordinatorConfig {
   engine?: EngineOptions;
 }
 
+/** Options after validation, every field filled. */
 export interface ResolvedCoordinatorConfig {
   host: string;
   port: number;
@@ -49,6 +51,7 @@ export interface ResolvedCoordinatorConfig {
   engine: EngineOptions;
 }
 
+/** Defaults: 1 s heartbeats, 3 s timeout, 15 s leases, 1 MiB frames, deflate above 1 KiB. */
 export const COORDINATOR_DEFAULTS: ResolvedCoordinatorConfig = {
   host: '127.0.0.1',
   port: 0,

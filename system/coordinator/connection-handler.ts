@@ -22,6 +22,7 @@ import { Session } from './session.js';
 
 type State = 'awaiting_register' | 'registered' | 'closed';
 
+/** One connection's handler: edge validation, registration, then worker messages. */
 export class CoordinatorConnection implements ConnectionHandler, LiveConnection {
   private state: State = 'awaiting_register';
   private readonly nonce: string;

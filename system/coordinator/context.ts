@@ -30,6 +30,7 @@ export interface LiveConnection {
 type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type EventBody = Without<SystemEvent, 'at' | 'source'>;
 
+/** Shared state of one coordinator's parts. */
 export interface CoordinatorContext {
   readonly config: ResolvedCoordinatorConfig;
   readonly clock: Clock;

@@ -23,6 +23,7 @@ import { createHttpApi } from './http-api.js';
 import { CoordinatorMetrics } from './metrics.js';
 import { WorkerRegistry, type WorkerView } from './registry.js';
 
+/** The seams a coordinator runs on (production: ws, real clock, crypto, SQLite; simulation: virtual ones). */
 export interface CoordinatorDeps {
   transport: Transport;
   clock: Clock;
@@ -36,6 +37,7 @@ export interface CoordinatorDeps {
 /** Makes the engine; `events` already includes the coordinator's metrics hook. */
 export type EngineFactory = (deps: CoordinatorDeps & { events: EventSink }, config: ResolvedCoordinatorConfig) => Promise<CoordinatorEngine>;
 
+/** A running coordinator. */
 export interface Coordinator {
   /** ws://host:port (workers connect to url + "/ws"). */
   readonly url: string;

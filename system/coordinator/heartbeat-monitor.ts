@@ -7,6 +7,7 @@
 import type { TimerHandle } from '../core/clock.js';
 import type { CoordinatorContext } from './context.js';
 
+/** Periodic liveness checks over connections, workers and sessions. */
 export class HeartbeatMonitor {
   private timer: TimerHandle | undefined;
 

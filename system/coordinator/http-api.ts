@@ -13,6 +13,7 @@ import { EXECUTION_STATUSES, type ExecutionRecord } from '../engine/model.js';
 import type { TaskKind } from '../tasks/kind.js';
 import type { WorkerView } from './registry.js';
 
+/** What the HTTP layer reads: the engine's embedding API, task kinds, workers, metrics. */
 export interface HttpApiDeps {
   engine: EngineApi;
   taskKinds: ReadonlyMap<string, TaskKind<unknown>>;

@@ -55,6 +55,7 @@ function reliably(scope: InboundScope, seq: number, work: () => Promise<unknown>
   );
 }
 
+/** Acts on one validated message from a registered worker. */
 export function handleWorkerMessage(scope: InboundScope, msg: ToCoordinator): void {
   const { ctx, session, workerId, entry } = scope;
   if (msg.ack !== undefined) session.onPeerAck(msg.ack);

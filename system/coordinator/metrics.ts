@@ -17,6 +17,7 @@ export interface MetricsSources {
 
 const BREAKER_HELP = 'Circuit breaker state per task kind: 0 closed, 1 half-open, 2 open.';
 
+/** The coordinator's metric families, registered in a Registry of their own. */
 export class CoordinatorMetrics {
   readonly registry = new Registry();
   readonly connections: Gauge;

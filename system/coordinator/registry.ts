@@ -11,8 +11,10 @@
 import type { SessionId, WorkerId } from '../core/ids.js';
 import type { Session } from './session.js';
 
+/** connected: a registered connection; disconnected: gone < leaseMs; lost: gone longer. */
 export type WorkerState = 'connected' | 'disconnected' | 'lost';
 
+/** What the coordinator knows about one worker id (survives its connections). */
 export interface WorkerEntry {
   readonly workerId: WorkerId;
   state: WorkerState;
@@ -48,6 +50,7 @@ export interface WorkerView {
   sessionId: string | null;
 }
 
+/** Worker entries by id; the only place that decides which connection a worker id maps to. */
 export class WorkerRegistry {
   private readonly entries = new Map<WorkerId, WorkerEntry>();
   /** Round-robin start for the assignment loop. */

@@ -20,12 +20,15 @@ export interface FrameSink {
   send(msg: ToWorker): boolean;
 }
 
+/** Messages the coordinator sends with a seq and keeps until acknowledged. */
 export type ReliableOutgoing = Outgoing<Assign> | Outgoing<Abort> | Outgoing<SyncResult>;
+/** Messages sent without a seq (dropped while detached). */
 export type UnreliableOutgoing = Exclude<Outgoing<ToWorker>, ReliableOutgoing>;
 
 /** Result of admitting an inbound reliable seq. */
 export type Admission = 'new' | 'duplicate';
 
+/** Reliable-delivery state of one worker session (see the file comment). */
 export class Session {
   private outSeq = 0;
   private readonly unacked = new Map<number, ReliableOutgoing>();
