@@ -200,6 +200,7 @@ export class VirtualNetwork implements Connector {
         client.adopt(conn.client);
         server.adopt(conn.server);
         listener.accepted.add(conn.server);
+        if (listener.accepted.size % 64 === 0) for (const ep of listener.accepted) if (ep.state === 'closed') listener.accepted.delete(ep);
         this.trace.record(TraceKind.Connect, id, client.name, url);
         conn.server.out.push({ kind: 'open', bytes: 0 });
         listener.opts.onConnection(conn.server, { remoteAddress: client.name, url: parsed.pathname + parsed.search });

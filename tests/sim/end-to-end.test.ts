@@ -53,6 +53,22 @@ describe('end to end in simulation', () => {
     expect(doubleCompletions(w.events)).toEqual([]);
   });
 
+  it('a paused (SIGSTOP) coordinator: workers notice, reconnect after SIGCONT, work completes', async () => {
+    const w = await systemWorld(4);
+    const ids = await w.submit(mixedSpecs(30, 1_000));
+    await w.sim.runFor(1_000);
+    w.sim.host('coordinator').pause();
+    await w.sim.runFor(10_000);
+    expect(w.events.some((e) => e.type === 'heartbeat_timeout' && e.side === 'worker')).toBe(true);
+    w.sim.host('coordinator').resume();
+    const done = await w.sim.runUntil(() => w.allTerminal(ids), { maxMs: 300_000 });
+    expect(w.statuses(ids).filter((s) => s !== 'completed')).toEqual([]);
+    expect(done).toBe(true);
+    expect(doubleCompletions(w.events)).toEqual([]);
+    await w.sim.runUntil(() => w.workerIds.every((id) => w.sim.worker(id).instance?.state === 'ready'), { maxMs: 60_000 });
+    expect(w.workerIds.map((id) => w.sim.worker(id).instance?.state)).toEqual(w.workerIds.map(() => 'ready'));
+  });
+
   it('the real system is deterministic: same seed, same trace hash; another seed, another hash', async () => {
     const run = async (seed: number): Promise<{ hash: string; lines: string[] }> => {
       const w = await systemWorld(seed, 4, { keepTrace: true });
