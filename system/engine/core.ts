@@ -239,17 +239,19 @@ export abstract class EngineCore {
    * Ends an execution and, transitively, every unfinished dependent of an
    * unsuccessful one (failed, reason dependency_failed). Completion makes
    * dependents whose dependencies are all done ready. Iterative, so long
-   * chains can't overflow the stack.
+   * chains can't overflow the stack. Holders of ended leases are told to
+   * abort ('cancel'): dependents always, `rec` itself if abortHolder.
    */
-  protected finish(rec: ExecutionRecord, to: TerminalStatus, reason: string, error?: ErrorInfo): Promise<void> {
+  protected finish(rec: ExecutionRecord, to: TerminalStatus, reason: string, error?: ErrorInfo, abortHolder = false): Promise<void> {
     const commits: Promise<void>[] = [];
     const work: FinishWork[] = [{ rec, to, reason, error }];
+    const aborts: { rec: ExecutionRecord; lease: NonNullable<ExecutionRecord['lease']> }[] = [];
     for (let i = 0; i < work.length; i++) {
       const w = work[i] as FinishWork;
       const r = w.rec;
       if (isTerminal(r.status)) continue;
       if (r.lease !== undefined) {
-        if (i > 0) this.dispatcher.abort(r.lease.workerId, r.executionId, r.lease.token, 'cancel');
+        if (i > 0 || abortHolder) aborts.push({ rec: r, lease: r.lease });
         this.dropLease(r, w.to);
       }
       this.dequeue(r);
@@ -264,6 +266,8 @@ export abstract class EngineCore {
         if (d !== undefined && !isTerminal(d.status)) this.dependencyEnded(d, r, work, commits);
       }
     }
+    // Abort after the state change: a dispatcher that calls back at once finds the lease already gone.
+    for (const { rec: r, lease } of aborts) this.dispatcher.abort(lease.workerId, r.executionId, lease.token, 'cancel');
     return Promise.all(commits).then(noop);
   }
 
@@ -286,11 +290,11 @@ export abstract class EngineCore {
     const lease = rec.lease;
     if (lease === undefined) return;
     this.emit({ type: 'lease_expired', ...this.leaseFields(rec) });
-    this.dispatcher.abort(lease.workerId, rec.executionId, lease.token, 'revoked');
     const pause = this.pauseRequested.has(rec.executionId);
     this.dropLease(rec, reason);
     this.background(this.transition(rec, pause ? 'paused' : 'scheduled', reason), 'requeue');
     this.enqueue(rec);
+    this.dispatcher.abort(lease.workerId, rec.executionId, lease.token, 'revoked');
   }
 
   protected sweepLeases(): void {
@@ -346,9 +350,10 @@ export abstract class EngineCore {
         this.timeouts.delete(id);
         const current = this.records.get(id);
         if (current?.lease?.token !== token) return;
-        this.dispatcher.abort(current.lease.workerId, id, token, 'timeout');
+        const workerId = current.lease.workerId;
         const error = { code: 'timeout', message: `the attempt exceeded timeoutMs ${rec.timeoutMs} (+${this.config.timeoutGraceMs} ms grace)` };
         this.background(this.recordOutcome(current, 'timeout', undefined, error), 'timeout');
+        this.dispatcher.abort(workerId, id, token, 'timeout');
         this.flushWake();
       }, ms),
     );

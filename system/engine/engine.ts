@@ -292,8 +292,7 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
     if (isTerminal(rec.status)) {
       throw new SquallError(ErrorCode.Conflict, `execution ${executionId} already ${rec.status}; only unfinished executions can be cancelled`);
     }
-    if (rec.lease !== undefined) this.dispatcher.abort(rec.lease.workerId, rec.executionId, rec.lease.token, 'cancel');
-    const p = this.finish(rec, 'cancelled', reason, { code: 'cancelled', message: reason });
+    const p = this.finish(rec, 'cancelled', reason, { code: 'cancelled', message: reason }, true);
     this.flushWake();
     await p;
     return snapshot(rec);

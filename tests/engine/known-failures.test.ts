@@ -299,8 +299,8 @@ async function attemptStatsScenario(make?: (...a: Make) => Engine): Promise<void
 
 /** The original: TIMEOUT set no completion time. */
 class NoTimeoutCompletion extends Engine {
-  protected override finish(rec: ExecutionRecord, to: TerminalStatus, reason: string, error?: ErrorInfo): Promise<void> {
-    const p = super.finish(rec, to, reason, error);
+  protected override finish(rec: ExecutionRecord, to: TerminalStatus, reason: string, error?: ErrorInfo, abortHolder?: boolean): Promise<void> {
+    const p = super.finish(rec, to, reason, error, abortHolder);
     if (to === 'timeout') rec.completedAt = undefined;
     return p;
   }

@@ -1,0 +1,275 @@
+/**
+ * fast-check property over random task graphs: random DAGs, durations, per-
+ * attempt failures/timeouts/hangs, retry policies, priorities, cancels and
+ * worker losses, driven by an in-test fake worker loop on a virtual clock.
+ * Checked on every run:
+ * - order: nothing is claimed or started before all its dependencies completed;
+ * - liveness: every execution is terminal at the end;
+ * - no double run: an execution is never claimed while another worker still
+ *   runs it, and never completed twice;
+ * - retries: failed/timed-out attempts never exceed 1 + maxRetries;
+ * - the global concurrency limit holds at every claim.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { asWorkerId, type ExecutionId, type LeaseToken, type WorkerId } from '../../system/core/ids.js';
+import type { AssignmentSpec, Dispatcher, ResultReport } from '../../system/engine/contract.js';
+import { Engine } from '../../system/engine/engine.js';
+import type { FinishWork } from '../../system/engine/core.js';
+import { type ExecutionRecord, isTerminal, type RetryPolicy } from '../../system/engine/model.js';
+import { maxFailedAttempts } from '../../system/engine/retry.js';
+import { fakeClock, startEngine } from '../../system/engine/testing.js';
+import { ALL_KINDS } from './helpers.js';
+
+type Outcome = 'ok' | 'fail' | 'timeout' | 'hang';
+interface TaskPlan {
+  deps: number[];
+  durationMs: number;
+  outcomes: Outcome[];
+  retry: RetryPolicy;
+  timeoutMs: number | undefined;
+  priority: 'low' | 'medium' | 'high' | 'critical';
+  cancelAtMs: number | undefined;
+}
+interface Scenario {
+  tasks: TaskPlan[];
+  workerLossAtMs: number | undefined;
+  maxConcurrent: number;
+}
+
+const taskArb = (i: number): fc.Arbitrary<TaskPlan> =>
+  fc.record({
+    deps: i === 0 ? fc.constant([]) : fc.uniqueArray(fc.integer({ min: 0, max: i - 1 }), { maxLength: Math.min(i, 3) }),
+    durationMs: fc.integer({ min: 1, max: 400 }),
+    outcomes: fc.array(fc.constantFrom<Outcome>('ok', 'ok', 'fail', 'timeout', 'hang'), { maxLength: 4 }),
+    retry: fc.record({
+      strategy: fc.constantFrom('none', 'immediate', 'fixed', 'exponential', 'fibonacci'),
+      maxRetries: fc.integer({ min: 0, max: 3 }),
+      delayMs: fc.integer({ min: 0, max: 200 }),
+      maxDelayMs: fc.integer({ min: 0, max: 1000 }),
+    }),
+    timeoutMs: fc.option(fc.integer({ min: 100, max: 600 }), { nil: undefined }),
+    priority: fc.constantFrom('low', 'medium', 'high', 'critical'),
+    cancelAtMs: fc.option(fc.integer({ min: 0, max: 3000 }), { freq: 8, nil: undefined }),
+  });
+
+const scenarioArb: fc.Arbitrary<Scenario> = fc.integer({ min: 1, max: 10 }).chain((n) =>
+  fc.record({
+    tasks: fc.tuple(...Array.from({ length: n }, (_, i) => taskArb(i))),
+    workerLossAtMs: fc.option(fc.integer({ min: 0, max: 3000 }), { nil: undefined }),
+    maxConcurrent: fc.integer({ min: 1, max: 6 }),
+  }),
+);
+
+interface Running {
+  a: AssignmentSpec;
+  timer: { cancel(): void } | undefined;
+}
+
+/** Fake workers: run assignments per plan on the virtual clock; abort stops them at once. */
+class FakeWorld implements Dispatcher {
+  readonly running = new Map<WorkerId, Map<ExecutionId, Running>>();
+  readonly alive = new Set<WorkerId>();
+  engine!: Engine;
+  violations: string[] = [];
+
+  constructor(
+    readonly time: ReturnType<typeof fakeClock>,
+    readonly planOf: (id: ExecutionId) => TaskPlan,
+    readonly failuresSeen: Map<ExecutionId, number>,
+  ) {
+    for (const w of ['w1', 'w2', 'w3'].map(asWorkerId)) {
+      this.running.set(w, new Map());
+      this.alive.add(w);
+    }
+  }
+
+  abort(workerId: WorkerId, executionId: ExecutionId, leaseToken: LeaseToken, reason: 'cancel' | 'timeout' | 'pause' | 'revoked'): void {
+    const held = this.running.get(workerId)?.get(executionId);
+    if (held === undefined || held.a.leaseToken !== leaseToken) return;
+    held.timer?.cancel();
+    this.running.get(workerId)?.delete(executionId);
+    if (this.alive.has(workerId) && (reason === 'timeout' || reason === 'cancel')) {
+      this.send({ ...this.base(held.a), outcome: reason === 'timeout' ? 'timeout' : 'cancelled' });
+    }
+  }
+
+  wake(): void {}
+
+  step(): void {
+    for (const [w, tasks] of this.running) {
+      if (!this.alive.has(w)) continue;
+      this.engine.renewLeases(w);
+      while (tasks.size < 2) {
+        const c = this.engine.claimNext(w, ALL_KINDS);
+        if (c === undefined) break;
+        this.start(w, c.assignment);
+      }
+    }
+  }
+
+  /** A worker dies (stops heartbeating, loses its tasks) and comes back empty after a while. */
+  lose(w: WorkerId): void {
+    this.alive.delete(w);
+    for (const r of this.running.get(w)?.values() ?? []) r.timer?.cancel();
+    this.running.get(w)?.clear();
+    this.time.clock.setTimeout(() => {
+      this.alive.add(w);
+      this.engine.syncHeldTasks(w, []);
+    }, 5000);
+  }
+
+  private start(w: WorkerId, a: AssignmentSpec): void {
+    for (const [other, tasks] of this.running) {
+      if (tasks.has(a.executionId)) this.violations.push(`${a.executionId} claimed by ${w} while ${other} still runs it`);
+    }
+    const rec = this.engine.get(a.executionId);
+    for (const dep of rec?.dependencies ?? []) {
+      if (this.engine.get(dep)?.status !== 'completed') this.violations.push(`${a.executionId} claimed before dependency ${dep} completed`);
+    }
+    if (this.engine.snapshotCounts().inFlight > this.maxConcurrent) this.violations.push('concurrency limit exceeded');
+    const plan = this.planOf(a.executionId);
+    const n = this.failuresSeen.get(a.executionId) ?? 0;
+    const planned = plan.outcomes[n] ?? 'ok';
+    // A hang without a timeout would legitimately run forever (the worker is alive): only hang when a timeout ends it.
+    const outcome = planned === 'hang' && plan.timeoutMs === undefined ? 'ok' : planned;
+    const entry: Running = { a, timer: undefined };
+    this.running.get(w)?.set(a.executionId, entry);
+    // The started report arrives a little after the claim (as over a network).
+    this.time.clock.setTimeout(() => {
+      if (this.running.get(w)?.get(a.executionId) === entry) this.engine.onStarted(a.executionId, a.attempt, a.leaseToken).catch(() => {});
+    }, 1);
+    if (outcome === 'hang') return; // only a timeout, cancel or lease loss ends it
+    entry.timer = this.time.clock.setTimeout(() => {
+      this.running.get(w)?.delete(a.executionId);
+      if (outcome !== 'ok') this.failuresSeen.set(a.executionId, n + 1);
+      this.send({ ...this.base(a), outcome: outcome === 'ok' ? 'completed' : outcome === 'fail' ? 'failed' : 'timeout' });
+    }, plan.durationMs);
+  }
+
+  maxConcurrent = 0;
+
+  private base(a: AssignmentSpec): Omit<ResultReport, 'outcome'> {
+    return { executionId: a.executionId, attempt: a.attempt, leaseToken: a.leaseToken, durationMs: 1 };
+  }
+
+  private send(r: ResultReport): void {
+    this.engine.onResult(r).catch((err: unknown) => this.violations.push(`onResult threw ${String(err)}`));
+  }
+}
+
+type Make = ConstructorParameters<typeof Engine>;
+
+async function runScenario(s: Scenario, make?: (...a: Make) => Engine): Promise<void> {
+  const time = fakeClock();
+  const failuresSeen = new Map<ExecutionId, number>();
+  const plans = new Map<ExecutionId, TaskPlan>();
+  let world: FakeWorld | undefined;
+  const { engine, sink } = await startEngine({
+    time,
+    config: { maxConcurrentExecutions: s.maxConcurrent, leaseMs: 1000, timeoutGraceMs: 50, breaker: false },
+    ...(make ? { make } : {}),
+  });
+  world = new FakeWorld(time, (id) => plans.get(id) as TaskPlan, failuresSeen);
+  world.maxConcurrent = s.maxConcurrent;
+  world.engine = engine;
+  engine.setDispatcher(world);
+
+  const graph = Object.fromEntries(
+    s.tasks.map((t, i) => [
+      `t${i}`,
+      {
+        kind: 'sleep',
+        params: { durationMs: t.durationMs },
+        retry: t.retry,
+        priority: t.priority,
+        ...(t.timeoutMs === undefined ? {} : { timeoutMs: t.timeoutMs }),
+        dependsOn: t.deps.map((d) => `t${d}`),
+      },
+    ]),
+  );
+  const ids = await engine.scheduleTaskGraph(graph);
+  ids.forEach((x, i) => plans.set(x.executionId, s.tasks[i] as TaskPlan));
+  s.tasks.forEach((t, i) => {
+    if (t.cancelAtMs === undefined) return;
+    time.clock.setTimeout(() => {
+      const id = ids[i]?.executionId as ExecutionId;
+      if (!isTerminal(engine.get(id)?.status ?? 'completed')) engine.cancelExecution(id).catch(() => {});
+    }, t.cancelAtMs);
+  });
+  if (s.workerLossAtMs !== undefined) time.clock.setTimeout(() => world?.lose(asWorkerId('w1')), s.workerLossAtMs);
+
+  const all = ids.map((x) => x.executionId);
+  for (let step = 0; step < 3000 && !all.every((id) => isTerminal(engine.get(id)?.status ?? 'pending')); step++) {
+    world.step();
+    await time.tickAsync(20);
+  }
+  engine.close();
+
+  expect(world.violations).toEqual([]);
+  for (const id of all) {
+    const rec = engine.getExecution(id);
+    expect(rec && isTerminal(rec.status), `${id} ends terminal, got ${rec?.status}`).toBe(true);
+    const failed = rec?.statusHistory.filter((e) => (e.status === 'failed' || e.status === 'timeout') && e.reason !== 'dependency_failed').length ?? 0;
+    expect(failed).toBeLessThanOrEqual(maxFailedAttempts(rec?.retry as RetryPolicy));
+  }
+  // Order from the event history: running only after every dependency's completed.
+  const completedAt = new Map<string, number>();
+  sink.events.forEach((e, i) => {
+    if (e.type !== 'status') return;
+    if (e.to === 'completed') {
+      expect(completedAt.has(e.executionId), `${e.executionId} completed twice`).toBe(false);
+      completedAt.set(e.executionId, i);
+    }
+    if (e.to === 'running' || e.to === 'preparing') {
+      for (const dep of engine.get(e.executionId as ExecutionId)?.dependencies ?? []) {
+        expect(completedAt.get(dep), `${e.executionId} ${e.to} before ${dep} completed`).toBeLessThan(i);
+      }
+    }
+  });
+}
+
+/** Broken variants the property must catch. */
+class CountsStartedOnly extends Engine {
+  protected override inFlight(): number {
+    return [...this.leased.values()].filter((r) => r.status === 'running').length;
+  }
+}
+class RequeueDependents extends Engine {
+  protected override dependencyEnded(d: ExecutionRecord, dep: ExecutionRecord, work: FinishWork[], commits: Promise<void>[]): void {
+    if (dep.status === 'completed') super.dependencyEnded(d, dep, work, commits);
+  }
+}
+class IgnoresDependencies extends Engine {
+  protected override dependencyEnded(d: ExecutionRecord, dep: ExecutionRecord, work: FinishWork[], commits: Promise<void>[]): void {
+    super.dependencyEnded(d, dep, work, commits);
+  }
+  protected override index(rec: ExecutionRecord): void {
+    super.index(rec);
+    if (rec.status === 'pending') rec.status = 'scheduled';
+    this.enqueue(rec);
+  }
+}
+
+/** Time-boxed by default; SQUALL_FC_RUNS / SQUALL_FC_SEED explore further (a failure prints its seed and path). */
+const RUNS = Number(process.env.SQUALL_FC_RUNS ?? 60);
+const SEED = process.env.SQUALL_FC_SEED === undefined ? 20261123 : Number(process.env.SQUALL_FC_SEED);
+
+describe('random task graphs (fast-check)', () => {
+  it('respect order, end terminal, never run twice, stay within retry bounds', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenarioArb, (s) => runScenario(s)),
+      { numRuns: RUNS, seed: SEED },
+    );
+  }, 600_000);
+
+  it('the property catches broken variants', async () => {
+    for (const Broken of [CountsStartedOnly, RequeueDependents, IgnoresDependencies]) {
+      const out = await fc.check(
+        fc.asyncProperty(scenarioArb, (s) => runScenario(s, (...a: Make) => new Broken(...a))),
+        { numRuns: 60, seed: 20261123, endOnFailure: true },
+      );
+      expect(out.failed, `${Broken.name} must be caught`).toBe(true);
+    }
+  }, 60_000);
+});
