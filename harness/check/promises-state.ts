@@ -3,10 +3,9 @@
  * forward and a reassigned attempt resumes from the latest acknowledged one;
  * nothing acknowledged is lost when the coordinator is killed and restarts.
  */
-import { TERMINAL_STATUSES } from '../../system/engine/model.js';
 import type { CheckContext } from './context.js';
 import type { HistoryView } from './view.js';
-import { affectsCoordinator } from './view.js';
+import { affectsCoordinator, finalTerminals } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
@@ -62,12 +61,15 @@ export function checkCheckpoints(view: HistoryView, _ctx: CheckContext): Violati
             }),
           );
         }
-        if (lease === undefined || lease.attempt !== ev.attempt || !lease.open) {
+        // checkpoint_saved is emitted after the store commit, so the holder's own lease may have
+        // ended (its result or expiry) in between; what fencing forbids is a save for an attempt
+        // that a newer claim had superseded.
+        if (lease === undefined || lease.attempt !== ev.attempt) {
           out.push(
             violation(
               view.records,
               'checkpoints',
-              `checkpoint ${ev.seq} of attempt ${ev.attempt} saved, but ${lease === undefined ? 'the execution was never claimed' : `the current lease is attempt ${lease.attempt}${lease.open ? '' : ' and it has ended'}`}: not fenced`,
+              `checkpoint ${ev.seq} of attempt ${ev.attempt} saved, but ${lease === undefined ? 'the execution was never claimed' : `attempt ${lease.attempt} already holds the lease`}: not fenced`,
               { index: e.rec.index, executionId: id },
             ),
           );
@@ -88,7 +90,7 @@ export function checkDurability(view: HistoryView, _ctx: CheckContext): Violatio
       const events = view.byExecution.get(id) ?? [];
       const before = events.filter((e) => e.rec.index < crash.index);
       const after = events.filter((e) => e.rec.time >= crash.restartAt && e.rec.index > crash.index);
-      const terminal = before.find((e) => e.ev.type === 'status' && TERMINAL_STATUSES.has(e.ev.to));
+      const terminal = finalTerminals(before)[0];
       if (terminal === undefined && after.length === 0 && view.endAt > crash.restartAt) {
         out.push(
           violation(

@@ -7,6 +7,7 @@ import type { ExecutionStatus, RetryPolicy } from '../../system/engine/model.js'
 import { TERMINAL_STATUSES } from '../../system/engine/model.js';
 import type { CheckContext } from './context.js';
 import type { Ev, HistoryView } from './view.js';
+import { finalTerminals, interimStatuses } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
@@ -25,7 +26,7 @@ export function checkNoLostWork(view: HistoryView, ctx: CheckContext): Violation
   for (const [id, ack] of view.acked) {
     const events = view.byExecution.get(id) ?? [];
     const st = statuses(events);
-    const terminal = st.find((e) => isTerminal(e.ev.to));
+    const terminal = finalTerminals(events)[0];
     const last = st[st.length - 1];
     if (terminal === undefined) {
       const where = last === undefined ? 'the coordinator never mentioned it after the acknowledgement' : `last status ${last.ev.to} at t=${last.rec.time}`;
@@ -55,6 +56,8 @@ interface Claim {
   workerId: string;
   open: boolean;
   ended?: string;
+  /** The engine releases a lease as it records its outcome: the release reason is that outcome. */
+  releasedFor?: string;
 }
 
 /** 2. At most one recorded result per attempt, one completion, one terminal state; results only under the current lease. */
@@ -65,6 +68,7 @@ export function checkExactlyOnce(view: HistoryView, _ctx: CheckContext): Violati
     const recorded = new Set<string>();
     let completed: Ev | undefined;
     let terminal: Ev<'status'> | undefined;
+    const interim = interimStatuses(events);
     const v = (e: Ev, message: string): void => {
       out.push(violation(view.records, 'exactly-once', message, { index: e.rec.index, executionId: id }));
     };
@@ -78,7 +82,8 @@ export function checkExactlyOnce(view: HistoryView, _ctx: CheckContext): Violati
         case 'lease_released':
           if (current !== undefined && current.token === ev.leaseToken && current.open) {
             current.open = false;
-            current.ended = `${ev.type === 'lease_expired' ? 'expired' : 'was released'} at t=${e.rec.time}`;
+            current.ended = `${ev.type === 'lease_expired' ? 'expired' : `was released (${ev.type === 'lease_released' ? ev.reason : ''})`} at t=${e.rec.time}`;
+            if (ev.type === 'lease_released') current.releasedFor = ev.reason;
           }
           break;
         case 'result_recorded': {
@@ -88,9 +93,10 @@ export function checkExactlyOnce(view: HistoryView, _ctx: CheckContext): Violati
           if (current === undefined) v(e, `a result was recorded (lease ${ev.leaseToken}) for an execution that was never claimed`);
           else if (current.token !== ev.leaseToken) {
             v(e, `a result with lease ${ev.leaseToken} (attempt ${ev.attempt}, ${ev.workerId}) was recorded, but the current lease is ${current.token} (attempt ${current.attempt}, ${current.workerId}): not fenced`);
-          } else if (!current.open) {
+          } else if (!current.open && current.releasedFor !== ev.outcome) {
             v(e, `a result was recorded under lease ${ev.leaseToken} after that lease ${current.ended ?? 'ended'}: not fenced`);
           }
+          if (current !== undefined && current.token === ev.leaseToken) current.releasedFor = undefined;
           if (ev.outcome === 'completed') {
             if (completed !== undefined) v(e, `completed twice (first at t=${completed.rec.time}, again at t=${e.rec.time})`);
             completed = e;
@@ -98,6 +104,7 @@ export function checkExactlyOnce(view: HistoryView, _ctx: CheckContext): Violati
           break;
         }
         case 'status':
+          if (interim.has(e.rec.index)) break;
           if (terminal !== undefined) {
             v(e, `left terminal state ${terminal.ev.to} (reached at t=${terminal.rec.time}) for ${ev.to}`);
           } else if (isTerminal(ev.to)) terminal = e as unknown as Ev<'status'>;

@@ -5,10 +5,9 @@
  * many completions were lost or duplicated. Returns the measured values and a
  * pass/fail per configured limit, for reports and the CLI's JSON.
  */
-import { TERMINAL_STATUSES } from '../../system/engine/model.js';
 import type { Slo } from '../scenario/schema.js';
 import type { HistoryRecord } from './history.js';
-import { HistoryView } from './view.js';
+import { HistoryView, finalTerminals } from './view.js';
 
 export interface SloMeasurement {
   reconnect: { count: number; p50Ms: number | null; p99Ms: number | null; maxMs: number | null };
@@ -66,14 +65,14 @@ export function measureSlo(history: readonly HistoryRecord[] | HistoryView, heal
   let lost = 0;
   let latest = 0;
   for (const id of view.acked.keys()) {
-    const terminal = (view.byExecution.get(id) ?? []).find((e) => e.ev.type === 'status' && TERMINAL_STATUSES.has(e.ev.to));
+    const terminal = finalTerminals(view.byExecution.get(id) ?? [])[0];
     if (terminal === undefined) lost++;
     else latest = Math.max(latest, terminal.rec.time);
   }
   let duplicates = 0;
   for (const events of view.byExecution.values()) {
     const completions = events.filter((e) => e.ev.type === 'result_recorded' && e.ev.outcome === 'completed').length;
-    const terminals = events.filter((e) => e.ev.type === 'status' && TERMINAL_STATUSES.has(e.ev.to)).length;
+    const terminals = finalTerminals(events).length;
     duplicates += Math.max(0, completions - 1, terminals - 1);
   }
   return {

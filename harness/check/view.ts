@@ -4,6 +4,7 @@
  * times. Built once per check; every checker reads it, none mutates it.
  */
 import type { SystemEvent, SystemEventType } from '../../system/core/events.js';
+import { TERMINAL_STATUSES } from '../../system/engine/model.js';
 import type { FaultDetails, HistoryRecord } from './history.js';
 import { eventOf } from './history.js';
 
@@ -107,6 +108,28 @@ export class HistoryView {
         (f.details.action === 'restart' ? f.start.time : this.faultEnd(f)) >= from,
     );
   }
+}
+
+/**
+ * Indexes (record index) of interim terminal statuses: a failed or timed-out
+ * attempt that is retried is recorded as `failed`/`timeout` immediately
+ * followed by `retrying` (the engine's interim entry); it does not end the
+ * execution.
+ */
+export function interimStatuses(events: readonly Ev[]): Set<number> {
+  const st = events.filter((e) => e.ev.type === 'status') as unknown as Ev<'status'>[];
+  const out = new Set<number>();
+  st.forEach((e, i) => {
+    const next = st[i + 1];
+    if (TERMINAL_STATUSES.has(e.ev.to) && next !== undefined && next.ev.to === 'retrying' && next.ev.from === e.ev.to) out.add(e.rec.index);
+  });
+  return out;
+}
+
+/** Status events that end an execution (terminal and not interim), in order. */
+export function finalTerminals(events: readonly Ev[]): Ev<'status'>[] {
+  const interim = interimStatuses(events);
+  return (events.filter((e) => e.ev.type === 'status' && TERMINAL_STATUSES.has(e.ev.to) && !interim.has(e.rec.index)) as unknown as Ev<'status'>[]);
 }
 
 /** The worker an event is about: its workerId field, or its source when a worker emitted it. */

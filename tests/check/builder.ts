@@ -82,11 +82,17 @@ export class H {
     return this.emit('coordinator', { type: 'checkpoint_saved', executionId: id, seq, attempt });
   }
 
-  /** The worker finishes and the coordinator records the result and the terminal (or retrying) status. */
-  finish(id: string, w: string, attempt: number, token: string, outcome: 'completed' | 'failed' = 'completed', next?: string): this {
+  /**
+   * The worker finishes; the coordinator does what the engine does: release
+   * the lease (reason = outcome), change status (a retried failure is an
+   * interim `failed` then `retrying`), then emit result_recorded.
+   */
+  finish(id: string, w: string, attempt: number, token: string, outcome: 'completed' | 'failed' = 'completed', next?: 'retrying'): this {
     this.emit(w, { type: 'task_finished', executionId: id, workerId: w, attempt, leaseToken: token, outcome });
-    this.emit('coordinator', { type: 'result_recorded', executionId: id, workerId: w, attempt, leaseToken: token, outcome });
-    return this.status(id, 'running', next ?? outcome, attempt);
+    this.emit('coordinator', { type: 'lease_released', executionId: id, workerId: w, attempt, leaseToken: token, reason: outcome });
+    this.status(id, 'running', outcome, attempt);
+    if (next === 'retrying') this.status(id, outcome, 'retrying', attempt);
+    return this.emit('coordinator', { type: 'result_recorded', executionId: id, workerId: w, attempt, leaseToken: token, outcome });
   }
 
   /** Claim, start and complete in one go. */
@@ -96,7 +102,8 @@ export class H {
 
   expire(id: string, w: string, attempt: number, token: string): this {
     this.emit('coordinator', { type: 'lease_expired', executionId: id, workerId: w, attempt, leaseToken: token });
-    return this.status(id, 'running', 'scheduled', attempt, 'lease expired');
+    this.emit('coordinator', { type: 'lease_released', executionId: id, workerId: w, attempt, leaseToken: token, reason: 'lease_expired' });
+    return this.status(id, 'running', 'scheduled', attempt, 'lease_expired');
   }
 
   fault(phase: 'start' | 'stop', d: FaultDetails): this {

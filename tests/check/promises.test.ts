@@ -88,6 +88,18 @@ describe('2 exactly-once completion', () => {
     const v = check(h, 'exactly-once');
     expect(v.map((x) => x.message)).toEqual([expect.stringMatching(/lease t1 .* recorded, but the current lease is t2/)]);
   });
+  it('reports a result recorded after its lease was released for another reason (cancelled)', () => {
+    const h = new H().connect('w1').submit('x').claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1');
+    h.emit('coordinator', { type: 'lease_released', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 't1', reason: 'cancelled' });
+    h.status('x', 'running', 'cancelled', 1);
+    h.at(50).emit('coordinator', { type: 'result_recorded', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 't1', outcome: 'completed' });
+    expect(check(h, 'exactly-once').map((v) => v.message)).toEqual([expect.stringMatching(/after that lease was released \(cancelled\) .*not fenced/)]);
+  });
+  it('treats a retried failure (interim failed, then retrying) as not terminal', () => {
+    const h = new H().connect('w1').submit('x', { maxAttempts: 2 }).claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1').finish('x', 'w1', 1, 't1', 'failed', 'retrying');
+    h.at(10).claim('x', 'w1', 2, 't2', undefined, 'retrying').start('x', 'w1', 2, 't2').finish('x', 'w1', 2, 't2');
+    expect(checkHistory(h.history(), ['exactly-once', 'no-lost-work', 'retries'], baseContext)).toEqual([]);
+  });
   it('reports a second completion and a change after a terminal state', () => {
     const h = new H().connect('w1').submit('x').run('x', 'w1', 1, 't1').at(50).run('x', 'w1', 2, 't2');
     const msgs = check(h, 'exactly-once').map((x) => x.message);
