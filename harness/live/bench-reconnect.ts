@@ -307,7 +307,7 @@ async function runCell(c: CellContext): Promise<{ row: BenchRow; samples: Reconn
   const cellEnd = monoNow();
   const cpuEnd = await c.coordinator.cpuMs();
   await Promise.all(hosts.map((h) => h.command({ cmd: 'stop', ids, drain: false }).catch(() => undefined)));
-  for (const t of cond.toxics) for (const stream of ['upstream', 'downstream'] as const) await proxy.removeToxic(proxyName, `cond_${stream}`).catch(() => undefined);
+  for (const _t of cond.toxics) for (const stream of ['upstream', 'downstream'] as const) await proxy.removeToxic(proxyName, `cond_${stream}`).catch(() => undefined);
   const lag = c.probe.filter((p) => p.mono >= cellStart && p.mono <= cellEnd).flatMap((p) => p.lagMs);
   const s = hdrSummary(samples.map((x) => x.ms));
   const beyond = hdrSummary(samples.map((x) => x.beyondBackoffMs ?? 0));

@@ -7,6 +7,7 @@
  *   {"mono": <ms, timeOrigin + now>, "lagMs": [...], "cpuUserUs": n, "cpuSystemUs": n}
  * Plain JS so it needs no loader; unref'd so it never keeps the process alive.
  */
+/* global process, performance, setInterval */
 import { appendFileSync } from 'node:fs';
 
 const file = process.env.SQUALL_PROBE_FILE;

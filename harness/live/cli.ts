@@ -1,0 +1,103 @@
+/**
+ * CLI commands of the live harness, registered by harness/cli:
+ *   squall run FILE [--mode sim|live] [--json] [--seed N] [--report-dir DIR]
+ *   squall bench reconnect [--quick] [--json] [--report-dir DIR]
+ *   squall proxy [--host H] [--port P] [--seed N]
+ * `--mode sim` delegates to the runSim callback the caller passes (the
+ * simulation lives elsewhere). Exit code 1 when a run fails its checks.
+ */
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { startProxyServer } from '../proxy/server.js';
+import { loadScenario } from '../scenario/loader.js';
+import type { Scenario } from '../scenario/schema.js';
+import { runReconnectBench } from './bench-reconnect.js';
+import { runLive } from './runner.js';
+
+/** What `squall run --mode sim` does; provided by the caller. Returns whether the run passed. */
+export type RunSim = (scenario: Scenario, opts: { file: string; seed?: number; json: boolean; reportDir?: string }) => Promise<boolean>;
+
+const int = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer, got "${v}"`);
+  return n;
+};
+
+interface RunFlags { mode: string; json?: boolean; seed?: number; reportDir?: string; report: boolean }
+interface BenchFlags { quick?: boolean; json?: boolean; reportDir?: string; report: boolean }
+interface ProxyFlags { host: string; port: number; seed?: number }
+
+/** Registers run, bench reconnect and proxy. */
+export function registerLiveCommands(program: Command, deps: { runSim?: RunSim } = {}): void {
+  program
+    .command('run')
+    .description('run a scenario file in simulation (default) or against real processes (--mode live)')
+    .argument('<file>', 'scenario YAML file')
+    .option('--mode <mode>', 'sim | live', 'sim')
+    .option('--json', 'print the verdict as JSON on stdout')
+    .option('--seed <n>', 'seed (default: the scenario\'s)', int('--seed'))
+    .option('--report-dir <dir>', 'parent directory of reports', 'reports')
+    .option('--no-report', 'write no report')
+    .action(async (file: string, flags: RunFlags) => {
+      if (flags.mode !== 'sim' && flags.mode !== 'live') throw new InvalidArgumentError(`--mode must be sim or live, got "${flags.mode}"`);
+      const scenario = await loadScenario(file);
+      if (flags.mode === 'sim') {
+        if (deps.runSim === undefined) throw new Error('simulation mode is not wired into this CLI; use --mode live');
+        const ok = await deps.runSim(scenario, { file, json: flags.json === true, ...(flags.seed === undefined ? {} : { seed: flags.seed }), ...(flags.reportDir === undefined ? {} : { reportDir: flags.reportDir }) });
+        if (!ok) process.exitCode = 1;
+        return;
+      }
+      const log = (l: string): void => void process.stderr.write(`${l}\n`);
+      const { json } = await runLive(scenario, {
+        ...(flags.seed === undefined ? {} : { seed: flags.seed }),
+        reportDir: flags.report ? (flags.reportDir ?? 'reports') : null,
+        log,
+      });
+      if (flags.json === true) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+      else {
+        process.stdout.write(`${json.passed ? 'PASS' : 'FAIL'} ${json.scenario} (live, seed ${json.seed}) in ${(json.wallMs / 1000).toFixed(1)} s: ${json.acknowledged} acknowledged executions, converged ${json.convergedAfterMs === null ? 'never' : `${json.convergedAfterMs} ms after heal`}\n`);
+        for (const v of json.violations) process.stdout.write(`  promise ${v.promise} ${v.name}: ${v.message}\n`);
+        if (json.report !== null) process.stdout.write(`report: ${json.report}/index.html\n`);
+      }
+      if (!json.passed) process.exitCode = 1;
+    });
+
+  const bench = program.commands.find((c) => c.name() === 'bench') ?? program.command('bench').description('benchmarks');
+  bench
+    .command('reconnect')
+    .description('reconnection time per network condition x backoff strategy x fleet size, beside the bare ws handshake floor')
+    .option('--quick', 'a subset that finishes in about a minute')
+    .option('--json', 'print the figures as JSON on stdout')
+    .option('--report-dir <dir>', 'parent directory of reports', 'reports')
+    .option('--no-report', 'write no report')
+    .action(async (flags: BenchFlags) => {
+      const log = (l: string): void => void process.stderr.write(`${l}\n`);
+      const { json } = await runReconnectBench({ quick: flags.quick === true, reportDir: flags.report ? (flags.reportDir ?? 'reports') : null, log });
+      if (flags.json === true) {
+        process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+        return;
+      }
+      const rows = json.rows as { condition: string; strategy: string; fleetSize: number; p50: number; p99: number; max: number; beyondBackoffP99: number; failedHandshakes: number; loopLagP99: number; cpuPercent: number; lost: number; duplicated: number }[];
+      const f = (x: number): string => x.toFixed(1).padStart(8);
+      process.stdout.write(`floor (bare ws connect+handshake): ${JSON.stringify(json.floor)}\n`);
+      process.stdout.write('condition            strategy             fleet      p50      p99      max beyond99 failed  lag99   cpu% lost dup\n');
+      for (const r of rows) {
+        process.stdout.write(`${r.condition.padEnd(20)} ${r.strategy.padEnd(20)} ${String(r.fleetSize).padStart(5)} ${f(r.p50)} ${f(r.p99)} ${f(r.max)} ${f(r.beyondBackoffP99)} ${String(r.failedHandshakes).padStart(6)} ${r.loopLagP99.toFixed(1).padStart(6)} ${r.cpuPercent.toFixed(1).padStart(6)} ${String(r.lost).padStart(4)} ${String(r.duplicated).padStart(3)}\n`);
+      }
+      if (json.report !== null) process.stdout.write(`report: ${String(json.report)}/index.html\n`);
+    });
+
+  program
+    .command('proxy')
+    .description('run the Toxiproxy-compatible fault proxy standalone')
+    .option('--host <host>', 'API address', '127.0.0.1')
+    .option('--port <port>', 'API port', int('--port'), 8474)
+    .option('--seed <n>', 'seed for toxic randomness', int('--seed'))
+    .action(async (flags: ProxyFlags) => {
+      const server = await startProxyServer({ host: flags.host, port: flags.port, ...(flags.seed === undefined ? {} : { seed: flags.seed }) });
+      process.stderr.write(`squall proxy: Toxiproxy-compatible API on ${server.url}\n`);
+      const stop = (): void => void server.close().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}
