@@ -96,10 +96,10 @@ export class Fixture {
 
 /** A plain TCP relay; cut() resets every relayed connection (both sides see a reset). */
 export class Relay {
-  private readonly pairs = new Set<[Socket, Socket]>();
   private constructor(
     private readonly server: Server,
     readonly port: number,
+    private readonly pairs: Set<[Socket, Socket]>,
   ) {}
 
   static start(targetPort: number): Promise<Relay> {
@@ -121,9 +121,7 @@ export class Relay {
     return new Promise((resolve) => {
       server.listen(0, '127.0.0.1', () => {
         const addr = server.address();
-        const relay = new Relay(server, typeof addr === 'object' && addr !== null ? addr.port : 0);
-        (relay as unknown as { pairs: Set<[Socket, Socket]> }).pairs = pairs;
-        resolve(relay);
+        resolve(new Relay(server, typeof addr === 'object' && addr !== null ? addr.port : 0, pairs));
       });
     });
   }
