@@ -132,6 +132,12 @@ export function junitCases(r: RunResult): JunitCase[] {
   return cases;
 }
 
+/** The Ant JUnit schema's timestamp: ISO 8601 in UTC without zone or fraction (yyyy-mm-ddThh:mm:ss). */
+function junitTimestamp(startedAt: string): string {
+  const d = new Date(startedAt);
+  return Number.isNaN(d.getTime()) ? startedAt : d.toISOString().slice(0, 19);
+}
+
 /** Renders the whole junit.xml document. */
 export function renderJunitXml(r: RunResult): string {
   const cases = junitCases(r);
@@ -147,7 +153,7 @@ export function renderJunitXml(r: RunResult): string {
   const lines: string[] = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="squall" tests="${cases.length}" failures="${failures}" errors="0" time="${time}">`,
-    `  <testsuite name="${attr(suite)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="${time}" timestamp="${attr(r.startedAt.replace(/Z$/, ''))}">`,
+    `  <testsuite name="${attr(suite)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="${time}" timestamp="${attr(junitTimestamp(r.startedAt))}">`,
     '    <properties>',
     ...props.map(([k, v]) => `      <property name="${attr(k)}" value="${attr(v)}"/>`),
     '    </properties>',

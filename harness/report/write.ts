@@ -61,7 +61,8 @@ function checkRunId(runId: string): string {
 
 /** Pretty JSON, but arrays of numbers (reconnect samples) stay on one line: ~8 bytes per sample. */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/\[(\s*-?[\d.eE+-]+(?:,\s*-?[\d.eE+-]+)*\s*)\]/g, (_m, body: string) =>
+  // Only arrays laid out over lines: JSON strings never hold a raw newline, so text like "[1, 2]" is left alone.
+  return JSON.stringify(value, null, 2).replace(/\[\n\s*(-?[\d.eE+-]+(?:,\n\s*-?[\d.eE+-]+)*)\n\s*\]/g, (_m, body: string) =>
     `[${body.replace(/\s+/g, '')}]`,
   );
 }

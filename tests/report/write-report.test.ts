@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fmtMs } from '../../harness/report/format.js';
 import { parseRunResult, type RunResult } from '../../harness/report/model.js';
-import { makeRunId, renderReport, writeReport } from '../../harness/report/write.js';
+import { makeRunId, renderReport, toJson, writeReport } from '../../harness/report/write.js';
 import { benchFixture, liveFixture, minimalFixture, simSweepFixture } from './fixtures.js';
 import { findAll, parseXml } from './xml-check.js';
 
@@ -99,6 +99,17 @@ describe('writeReport on a live run with a violation', () => {
     expect(failure?.text).toContain('history:\n    #18220 t=24990 coordinator info claimed {"executionId":"ex-0042"');
     const promise1 = cases.find((c) => c.attrs.name === 'promise 1: No lost work');
     expect(promise1?.children).toEqual([]);
+  });
+
+  it('junit.xml uses the Ant schema timestamp form', () => {
+    const suite = findAll(parseXml(out['junit.xml'] ?? ''), 'testsuite')[0];
+    expect(suite?.attrs.timestamp).toBe('2026-11-23T12:15:00');
+  });
+
+  it('result.json keeps sample arrays on one line and strings untouched', () => {
+    const json = out['result.json'] ?? '';
+    expect(json).toMatch(/"ms": \[[\d.,]+\]/);
+    expect(toJson({ message: 'workers [1, 2]', xs: [1, 2.5, -3] })).toBe('{\n  "message": "workers [1, 2]",\n  "xs": [1,2.5,-3]\n}');
   });
 
   it('result.json round-trips through the schema', () => {
