@@ -164,13 +164,12 @@ async function runScenario(s: Scenario, make?: (...a: Make) => Engine): Promise<
   const time = fakeClock();
   const failuresSeen = new Map<ExecutionId, number>();
   const plans = new Map<ExecutionId, TaskPlan>();
-  let world: FakeWorld | undefined;
   const { engine, sink } = await startEngine({
     time,
     config: { maxConcurrentExecutions: s.maxConcurrent, leaseMs: 1000, timeoutGraceMs: 50, breaker: false },
     ...(make ? { make } : {}),
   });
-  world = new FakeWorld(time, (id) => plans.get(id) as TaskPlan, failuresSeen);
+  const world = new FakeWorld(time, (id) => plans.get(id) as TaskPlan, failuresSeen);
   world.maxConcurrent = s.maxConcurrent;
   world.engine = engine;
   engine.setDispatcher(world);
@@ -197,7 +196,7 @@ async function runScenario(s: Scenario, make?: (...a: Make) => Engine): Promise<
       if (!isTerminal(engine.get(id)?.status ?? 'completed')) engine.cancelExecution(id).catch(() => {});
     }, t.cancelAtMs);
   });
-  if (s.workerLossAtMs !== undefined) time.clock.setTimeout(() => world?.lose(asWorkerId('w1')), s.workerLossAtMs);
+  if (s.workerLossAtMs !== undefined) time.clock.setTimeout(() => world.lose(asWorkerId('w1')), s.workerLossAtMs);
 
   const all = ids.map((x) => x.executionId);
   for (let step = 0; step < 3000 && !all.every((id) => isTerminal(engine.get(id)?.status ?? 'pending')); step++) {
