@@ -145,7 +145,7 @@ export class Pipe implements PipeLike {
         break;
     }
     const ep = this.receiver;
-    ep.host.deliver(ep.incarnation, () => ep.receive(item));
+    ep.host.deliverItem(ep.incarnation, ep, item);
   }
 }
 

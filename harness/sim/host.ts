@@ -11,7 +11,7 @@ import type { Connection, ConnectOptions, Listener, ListenOptions, Transport } f
 import type { Endpoint } from './connection.js';
 import { ProcessClock } from './process-clock.js';
 import { TraceKind, type Trace } from './trace.js';
-import type { HostLike } from './types.js';
+import type { HostLike, ItemReceiver, WireItem } from './types.js';
 import type { VirtualTime } from './virtual-time.js';
 
 /** Process state on a host. */
@@ -119,6 +119,12 @@ export class Host implements HostLike {
     if (incarnation !== this.incarnation || this.state === 'down') return;
     if (this.state === 'paused') this.pausedQueue.push(fn);
     else fn();
+  }
+
+  deliverItem(incarnation: number, target: ItemReceiver, item: WireItem): void {
+    if (incarnation !== this.incarnation || this.state === 'down') return;
+    if (this.state === 'paused') this.pausedQueue.push(() => target.receive(item));
+    else target.receive(item);
   }
 
   /** The Transport of the current incarnation (stale incarnations' calls fail). */

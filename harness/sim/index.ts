@@ -57,5 +57,5 @@ export { validateRule, describeRule, corruptFrame, type FaultRule, type FaultRul
 export { Host, type HostState } from './host.js';
 export { ProcessClock } from './process-clock.js';
 export { VirtualTime, SIM_EPOCH_MS } from './virtual-time.js';
-export { Trace, TraceKind } from './trace.js';
+export { Trace, TraceKind, firstTraceDifference } from './trace.js';
 export { CoordinatorProcess, WorkerProcess, virtualCpu, type SimCoordinatorOptions, type SimWorkerOptions } from './processes.js';

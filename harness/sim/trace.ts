@@ -51,3 +51,12 @@ export class Trace {
     return this.hash.copy().digest('hex');
   }
 }
+
+/** Where two kept traces first differ (null if identical): for a failed determinism check. */
+export function firstTraceDifference(a: readonly string[], b: readonly string[]): { index: number; a: string | null; b: string | null } | null {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    if (a[i] !== b[i]) return { index: i, a: a[i] ?? null, b: b[i] ?? null };
+  }
+  return null;
+}

@@ -48,4 +48,11 @@ export interface HostLike {
    * running, after resume if paused, never if that incarnation is dead.
    */
   deliver(incarnation: number, fn: () => void): void;
+  /** deliver() for one arriving item, without allocating a closure unless paused (hot path). */
+  deliverItem(incarnation: number, target: ItemReceiver, item: WireItem): void;
+}
+
+/** Something that takes arriving items (an endpoint). */
+export interface ItemReceiver {
+  receive(item: WireItem): void;
 }

@@ -1,5 +1,6 @@
 /** The real coordinator, workers and engine under simulated faults: all work completes. */
 import { describe, expect, it } from 'vitest';
+import { firstTraceDifference } from '../../harness/sim/index.js';
 import { doubleCompletions, mixedSpecs, systemWorld } from './system-world.js';
 
 describe('end to end in simulation', () => {
@@ -84,8 +85,7 @@ describe('end to end in simulation', () => {
     const a = await run(5);
     const b = await run(5);
     expect(b.lines.length).toBe(a.lines.length);
-    const firstDiff = a.lines.findIndex((l, i) => b.lines[i] !== l);
-    expect(firstDiff === -1 ? null : { a: a.lines[firstDiff], b: b.lines[firstDiff] }).toBeNull();
+    expect(firstTraceDifference(a.lines, b.lines)).toBeNull();
     expect(b.hash).toBe(a.hash);
     const c = await run(6);
     expect(c.hash).not.toBe(a.hash);
