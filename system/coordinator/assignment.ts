@@ -16,10 +16,15 @@ import type { Session } from './session.js';
 
 /** Claims per pass before yielding the event loop (the loop re-wakes itself). */
 const MAX_CLAIMS_PER_PASS = 2000;
+/** A worker whose socket has more than this queued gets no new work until it drains. */
+export const ASSIGN_HIGH_WATER_BYTES = 4 * 1024 * 1024;
+/** How soon a pass that skipped a backlogged worker looks again. */
+const BACKLOG_RETRY_MS = 10;
 
 /** The coalesced, round-robin assignment loop (see the file comment). */
 export class AssignmentLoop {
   private scheduled: TimerHandle | undefined;
+  private retry: TimerHandle | undefined;
   private stopped = false;
 
   constructor(private readonly ctx: Omit<CoordinatorContext, 'wake'>) {}
@@ -37,12 +42,23 @@ export class AssignmentLoop {
     this.stopped = true;
     this.scheduled?.cancel();
     this.scheduled = undefined;
+    this.retry?.cancel();
+    this.retry = undefined;
   }
 
   /** One pass; exported for tests. Returns the number of claims made. */
   runPass(): number {
     const { engine, registry } = this.ctx;
-    let active = registry.assignable();
+    const backlogged = (w: WorkerEntry): boolean =>
+      w.connectionId !== undefined && (this.ctx.connections.get(w.connectionId)?.bufferedAmount ?? 0) > ASSIGN_HIGH_WATER_BYTES;
+    const candidates = registry.assignable();
+    let active = candidates.filter((w) => !backlogged(w));
+    if (active.length < candidates.length && this.retry === undefined && !this.stopped) {
+      this.retry = this.ctx.clock.setTimeout(() => {
+        this.retry = undefined;
+        this.wake();
+      }, BACKLOG_RETRY_MS);
+    }
     const given = new Map<WorkerEntry, number>();
     const capacity = (w: WorkerEntry): number =>
       Math.min(w.concurrency - engine.leasesOf(w.workerId), w.concurrency - (given.get(w) ?? 0));

@@ -47,6 +47,10 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     return this.conn.id;
   }
 
+  get bufferedAmount(): number {
+    return this.conn.bufferedAmount;
+  }
+
   /** Sends welcome, starts the registration timer, attaches to the connection. */
   start(): void {
     const c = this.ctx.config;

@@ -18,6 +18,8 @@ export type CoordinatorEngine = EngineForCoordinator & EngineApi & { setDispatch
 /** A live connection as the heartbeat monitor and replacement logic see it. */
 export interface LiveConnection {
   readonly connectionId: string;
+  /** Bytes queued on the socket and not yet sent (backpressure). */
+  readonly bufferedAmount: number;
   /** Heartbeat tick: ping if due, drop if silent past the timeout. */
   tick(mono: number): void;
   /** Another authenticated connection took over this worker id: tell, close 4409, forget. */
