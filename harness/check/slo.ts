@@ -1,13 +1,13 @@
 /**
  * Service-level checks of a run, beside the promises: how long workers took
- * to reconnect (p50/p99 from each worker's `disconnected` to its next
- * `connected`), how long after heal all acknowledged work was done, and how
+ * to reconnect (p50/p99 from each worker's `disconnected`, or the end of the
+ * fault that kept it away, to its next `connected`), how long after heal all acknowledged work was done, and how
  * many completions were lost or duplicated. Returns the measured values and a
  * pass/fail per configured limit, for reports and the CLI's JSON.
  */
 import type { Slo } from '../scenario/schema.js';
 import type { HistoryRecord } from './history.js';
-import { HistoryView, finalTerminals } from './view.js';
+import { HistoryView, affectsCoordinator, affectsWorker, finalTerminals } from './view.js';
 
 export interface SloMeasurement {
   reconnect: { count: number; p50Ms: number | null; p99Ms: number | null; maxMs: number | null };
@@ -40,22 +40,34 @@ export function percentile(samples: readonly number[], p: number): number | null
   return sorted[rank - 1] ?? null;
 }
 
-/** Reconnect samples in ms, one per disconnection that ended in a connection. */
+/**
+ * Reconnect samples in ms, one per disconnection that ended in a connection:
+ * from the moment reconnecting could succeed to `connected`. That is the
+ * worker's `disconnected`, or, when a fault kept it (or the coordinator) away,
+ * the end of the last such fault, so an outage's own length is not counted.
+ */
 export function reconnectTimes(view: HistoryView): number[] {
   const out: number[] = [];
   for (const [w, events] of view.byWorker) {
+    const ends = view.faults
+      .filter((f) => affectsWorker(f.details, w) || (affectsCoordinator(f.details) && PROCESS.has(f.details.action)))
+      .map((f) => view.faultEnd(f));
     let downAt: number | undefined;
     for (const e of events) {
       if (e.ev.source !== w) continue;
       if (e.ev.type === 'disconnected' && downAt === undefined) downAt = e.rec.time;
       else if (e.ev.type === 'connected' && downAt !== undefined) {
-        out.push(e.rec.time - downAt);
+        let from = downAt;
+        for (const end of ends) if (end >= from && end <= e.rec.time) from = end;
+        out.push(e.rec.time - from);
         downAt = undefined;
       }
     }
   }
   return out;
 }
+
+const PROCESS: ReadonlySet<string> = new Set(['pause', 'kill', 'restart']);
 
 /** Measures a history (heal time from its 'heal' phase record unless given). */
 export function measureSlo(history: readonly HistoryRecord[] | HistoryView, healAt?: number): SloMeasurement {

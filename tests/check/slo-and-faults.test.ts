@@ -26,6 +26,14 @@ describe('SLO checks', () => {
     expect(m.duplicateCompletions).toBe(0);
   });
 
+  it('counts reconnect time from the end of the fault that kept the worker away', () => {
+    const h = new H().connect('w1');
+    const down = { id: 'f', action: 'down', target: 'w1', workers: ['w1'] };
+    h.at(100).fault('start', down).emit('w1', { type: 'disconnected', workerId: 'w1', code: 1006, reason: '' });
+    h.at(3000).fault('stop', down).at(3250).connect('w1');
+    expect(measureSlo(h.history()).reconnect).toMatchObject({ count: 1, p50Ms: 250 });
+  });
+
   it('fails limits that are exceeded and passes those that are met', () => {
     const r = checkSlo(run().history(), { reconnectP99Ms: 500, allWorkDoneWithinMs: 2000, maxLostCompletions: 0, maxDuplicateCompletions: 0 });
     expect(r.passed).toBe(false);
