@@ -1,0 +1,142 @@
+/**
+ * `npm run bench:dispatch`: end-to-end throughput of `echo` tasks through the
+ * real system (SQLite store with group commit, ws transport over loopback,
+ * coordinator + 4 workers) on this machine. Prints one JSON object.
+ *
+ * Topologies (both by default):
+ * - split: coordinator (and the submitting client, via the embedding API) in
+ *   this process, all 4 workers in ONE child process: one process per core.
+ * - single: coordinator, client and 4 workers in this one process.
+ *
+ * Measures per topology:
+ * - max: N tasks submitted as fast as possible with engine.scheduleTaskBatch
+ *   (batches of --batch), timed from the first submit to the last committed
+ *   completion → tasksPerSec.
+ * - paced: one engine.scheduleTask per task at --rate/s for --paced-sec;
+ *   submit call → terminal status committed to SQLite, HDR p50/p99.
+ * - store: commits vs operations during the max run (group commit effect).
+ *
+ * `--target http://127.0.0.1:P` instead drives an already-running coordinator
+ * process (workers must be connected to it) with POST /executions/batch and
+ * polls /api/v1/stats; used by profile-coordinator.sh.
+ *
+ *   npm run bench:dispatch -- [--tasks 30000] [--batch 1000] [--rate 2000] [--paced-sec 10]
+ *                             [--workers 4] [--concurrency 64] [--topology split|single|both] [--quick]
+ */
+import { cpus, loadavg } from 'node:os';
+import { argFlag, argNumber, argString } from './lib/args.js';
+import { processCpuMs, removeDir, spawnWorkerHost, startEmbedded, startWorkersInProcess, tempDataDir } from './lib/cluster.js';
+import { type CompletionTracker, maxEmbedded, maxHttp, type MaxRun, pacedEmbedded, type PacedRun } from './lib/load.js';
+
+const quick = argFlag('quick');
+const config = {
+  tasks: argNumber('tasks', quick ? 10_000 : 30_000),
+  batch: argNumber('batch', 1000),
+  rate: argNumber('rate', 2000),
+  pacedSec: argNumber('paced-sec', quick ? 5 : 10),
+  warmupTasks: argNumber('warmup-tasks', 3000),
+  workers: argNumber('workers', 4),
+  concurrency: argNumber('concurrency', 64),
+  timeoutMs: argNumber('timeout-ms', 120_000),
+  store: 'sqlite (WAL, synchronous=normal, group commit)',
+};
+const topologyArg = argString('topology') ?? 'both';
+if (!['split', 'single', 'both'].includes(topologyArg)) throw new Error(`--topology must be split, single or both; got ${topologyArg}`);
+
+interface TopologyResult {
+  topology: 'split' | 'single';
+  description: string;
+  max: MaxRun;
+  paced: PacedRun;
+  store: { commits: number; operations: number; opsPerCommit: number };
+  cpuMs: { coordinatorProcess: number; workerProcess?: number };
+}
+
+async function runTopology(topology: 'split' | 'single'): Promise<TopologyResult> {
+  const dataDir = tempDataDir('dispatch');
+  let tracker: CompletionTracker | undefined;
+  const setTracker = (t: CompletionTracker): void => {
+    tracker = t;
+  };
+  const system = await startEmbedded(dataDir, (rec) => tracker?.onCommitted(rec));
+  const url = system.coordinator.url;
+  const workers =
+    topology === 'split' ? spawnWorkerHost(url, config.workers, config.concurrency) : startWorkersInProcess(url, config.workers, config.concurrency);
+  try {
+    await workers.ready;
+    const engine = system.coordinator.engine;
+    await maxEmbedded(engine, setTracker, { tasks: config.warmupTasks, batchSize: config.batch, timeoutMs: config.timeoutMs, tag: `${topology}-warm` });
+    const s0 = system.store.stats();
+    const cpu0 = processCpuMs();
+    const max = await maxEmbedded(engine, setTracker, { tasks: config.tasks, batchSize: config.batch, timeoutMs: config.timeoutMs, tag: `${topology}-max` });
+    const s1 = system.store.stats();
+    const cpuMax = processCpuMs() - cpu0;
+    const paced = await pacedEmbedded(engine, setTracker, {
+      rate: config.rate,
+      durationSec: config.pacedSec,
+      warmupSec: 1,
+      timeoutMs: config.timeoutMs,
+      tag: `${topology}-paced`,
+    });
+    const commits = s1.commits - s0.commits;
+    const operations = s1.operations - s0.operations;
+    const stopped = await workers.stop();
+    return {
+      topology,
+      description:
+        topology === 'split'
+          ? `coordinator + embedding-API client in this process; ${config.workers} workers (concurrency ${config.concurrency}) in one child process`
+          : `coordinator, embedding-API client and ${config.workers} workers (concurrency ${config.concurrency}) in one process`,
+      max,
+      paced,
+      store: { commits, operations, opsPerCommit: commits === 0 ? 0 : Math.round((operations / commits) * 10) / 10 },
+      cpuMs: { coordinatorProcess: cpuMax, ...(stopped.cpuMs === undefined ? {} : { workerProcess: stopped.cpuMs }) },
+    };
+  } finally {
+    await workers.stop().catch(() => {});
+    await system.close();
+    removeDir(dataDir);
+  }
+}
+
+async function main(): Promise<void> {
+  const target = argString('target');
+  if (target !== undefined) {
+    const max = await maxHttp(target, { tasks: config.tasks, batchSize: config.batch, inflight: 4, pollMs: 20, timeoutMs: config.timeoutMs, tag: 'http' });
+    console.log(JSON.stringify({ benchmark: 'dispatch', mode: 'http', target, submission: 'POST /api/v1/executions/batch, 4 in flight', completion: 'GET /api/v1/stats byStatus.completed polled every 20 ms', tasksPerSec: max.tasksPerSec, max, config }, null, 2));
+    return;
+  }
+  const order: ('split' | 'single')[] = topologyArg === 'both' ? ['split', 'single'] : [topologyArg as 'split' | 'single'];
+  const results: TopologyResult[] = [];
+  for (const t of order) results.push(await runTopology(t));
+  const primary = results[0] as TopologyResult;
+  console.log(
+    JSON.stringify(
+      {
+        benchmark: 'dispatch',
+        date: new Date().toISOString(),
+        machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg1m: Math.round((loadavg()[0] ?? 0) * 10) / 10, node: process.version },
+        topology: primary.topology,
+        tasksPerSec: primary.max.tasksPerSec,
+        pacedRate: config.rate,
+        submitToCompleteMs: { p50: primary.paced.submitToCompleteMs.p50, p99: primary.paced.submitToCompleteMs.p99 },
+        store: primary.store,
+        target: { tasksPerSec: 20_000, met: primary.max.tasksPerSec >= 20_000 },
+        submission: `embedding API in the coordinator process: scheduleTaskBatch of ${config.batch} for max, one scheduleTask per task for paced`,
+        completion: "an execution counts as completed when its terminal status committed to SQLite (Store.complete resolved)",
+        config,
+        topologies: Object.fromEntries(results.map((r) => [r.topology, r])),
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

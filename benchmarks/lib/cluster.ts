@@ -1,0 +1,215 @@
+/**
+ * Starting the pieces a benchmark measures: an embedded coordinator (SQLite
+ * store in a temp dir, production seams), workers in this process, a worker
+ * host child process (N workers in one other process) and a CLI coordinator
+ * child process (`node bin/squall.js coordinator`). Loopback only.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { systemClock } from '../../system/core/clock.js';
+import { realCpu } from '../../system/core/cpu.js';
+import { nullSink } from '../../system/core/events.js';
+import { silentLogger } from '../../system/core/logger.js';
+import { cryptoRandom } from '../../system/core/random.js';
+import { type Coordinator, type CoordinatorConfig, createCoordinator } from '../../system/coordinator/index.js';
+import { openStore } from '../../system/store/index.js';
+import { builtinTaskKinds } from '../../system/tasks/registry.js';
+import { wsTransport } from '../../system/transport/index.js';
+import { Worker } from '../../system/worker/worker.js';
+import { type CommittedListener, TimingStore } from './timing-store.js';
+
+/** The repository root (benchmarks/lib/../..). */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A fresh temp directory for a SQLite store; remove with removeDir. */
+export function tempDataDir(tag: string): string {
+  return mkdtempSync(join(tmpdir(), `squall-bench-${tag}-`));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** An embedded coordinator on the production seams over a SQLite store wrapped in a TimingStore. */
+export interface Embedded {
+  coordinator: Coordinator;
+  store: TimingStore;
+  close(): Promise<void>;
+}
+
+/** Starts a coordinator in this process: SQLite at dataDir, ws on a free loopback port, silent logs. */
+export async function startEmbedded(dataDir: string, onCommitted: CommittedListener, config: CoordinatorConfig = {}): Promise<Embedded> {
+  const store = new TimingStore(openStore({ kind: 'sqlite', dataDir }), onCommitted);
+  const coordinator = await createCoordinator(
+    { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger: silentLogger, events: nullSink, store, taskKinds: builtinTaskKinds() },
+    { host: '127.0.0.1', port: 0, ...config },
+  );
+  return {
+    coordinator,
+    store,
+    close: async () => {
+      await coordinator.close();
+      await store.close();
+    },
+  };
+}
+
+/** Workers in some process: resolves ready once all registered. */
+export interface WorkerGroup {
+  ready: Promise<void>;
+  /** Stops them; cpuMs is the host process's CPU time when it is a child, else undefined. */
+  stop(): Promise<{ cpuMs?: number }>;
+}
+
+/** N workers in THIS process (shares the event loop with whatever else runs here). */
+export function startWorkersInProcess(url: string, count: number, concurrency: number): WorkerGroup {
+  let connected = 0;
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((r) => (markReady = r));
+  const seen = new Set<string>();
+  const workers: Worker[] = [];
+  for (let i = 0; i < count; i++) {
+    const w = new Worker(
+      {
+        transport: wsTransport(),
+        clock: systemClock,
+        random: cryptoRandom,
+        logger: silentLogger,
+        events: {
+          emit: (e) => {
+            if (e.type === 'connected' && !seen.has(e.workerId)) {
+              seen.add(e.workerId);
+              if (++connected === count) markReady();
+            }
+          },
+        },
+        cpu: realCpu,
+        taskKinds: builtinTaskKinds(),
+      },
+      { id: `inproc-${i}`, coordinatorUrl: url, concurrency, backoff: { strategy: 'full-jitter', initialMs: 20, maxMs: 500 } },
+    );
+    workers.push(w);
+    w.start();
+  }
+  return {
+    ready,
+    stop: async () => {
+      await Promise.all(workers.map((w) => w.stop({ drain: false }).catch(() => {})));
+      return {};
+    },
+  };
+}
+
+function tsxNode(script: string, args: string[], extraNodeArgs: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...extraNodeArgs, '--import', 'tsx', join(REPO_ROOT, script), ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+/** N workers in ONE child process (benchmarks/lib/worker-host.ts). */
+export function spawnWorkerHost(url: string, count: number, concurrency: number): WorkerGroup {
+  const child = tsxNode('benchmarks/lib/worker-host.ts', ['--url', url, '--workers', String(count), '--concurrency', String(concurrency)]);
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  let last: { cpuMs?: number } = {};
+  let markReady: () => void = () => {};
+  let fail: (e: Error) => void = () => {};
+  const ready = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    fail = reject;
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('exit', (code) => fail(new Error(`worker host exited (code ${String(code)}) before all workers registered`)));
+  lines.on('line', (line) => {
+    try {
+      const msg = JSON.parse(line) as { ready?: number; cpuMs?: number };
+      if (msg.ready !== undefined) markReady();
+      if (msg.cpuMs !== undefined) last = { cpuMs: msg.cpuMs };
+    } catch {
+      // not ours
+    }
+  });
+  return {
+    ready,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+      return last;
+    },
+  };
+}
+
+/** A `squall coordinator` child process (SQLite at dataDir). */
+export interface CoordinatorProcess {
+  httpUrl: string;
+  wsUrl: string;
+  child: ChildProcess;
+  /** SIGINT (clean shutdown), SIGKILL after timeoutMs. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/** Spawns `node [nodeArgs] bin/squall.js coordinator ...` and waits until its HTTP API answers. */
+export async function spawnCoordinator(opts: { port: number; dataDir: string; nodeArgs?: string[] }): Promise<CoordinatorProcess> {
+  const args = ['coordinator', '--host', '127.0.0.1', '--port', String(opts.port), '--data-dir', opts.dataDir, '--log-level', 'warn'];
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), join(REPO_ROOT, 'bin/squall.js'), ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const httpUrl = `http://127.0.0.1:${opts.port}`;
+  await waitForHttp(`${httpUrl}/api/v1/stats`, 30_000, () => child.exitCode !== null);
+  return {
+    httpUrl,
+    wsUrl: `ws://127.0.0.1:${opts.port}`,
+    child,
+    stop: async (timeoutMs = 10_000) => {
+      if (child.exitCode === null) child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Polls url until it answers 200 (or gives up after timeoutMs / when dead() says the server died). */
+export async function waitForHttp(url: string, timeoutMs: number, dead: () => boolean = () => false): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (dead()) throw new Error(`server for ${url} exited before answering`);
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+/** CPU time (user + system) of this process in ms. */
+export function processCpuMs(): number {
+  const u = process.cpuUsage();
+  return Math.round((u.user + u.system) / 1000);
+}
