@@ -33,13 +33,15 @@ export function checkCheckpoints(view: HistoryView, _ctx: CheckContext): Violati
   const crashes = coordinatorCrashes(view);
   for (const [id, events] of view.byExecution) {
     let last: { seq: number; index: number; time: number } | undefined;
-    let lease: { token: string; attempt: number; open: boolean } | undefined;
+    let lease: { token: string; attempt: number; endedAt: number | undefined } | undefined;
+    const leases = new Map<number, { token: string; attempt: number; endedAt: number | undefined }>();
     // Across a coordinator crash the same rules are promise 7's (checkDurability).
     const crashedSince = (from: number, to: number): boolean => crashes.some((c) => c.index > from && c.index < to);
     for (const e of events) {
       const ev = e.ev;
       if (ev.type === 'claimed') {
-        lease = { token: ev.leaseToken, attempt: ev.attempt, open: true };
+        lease = { token: ev.leaseToken, attempt: ev.attempt, endedAt: undefined };
+        leases.set(ev.attempt, lease);
         if (last !== undefined && !crashedSince(last.index, e.rec.index) && (ev.checkpointSeq === undefined || ev.checkpointSeq < last.seq)) {
           out.push(
             violation(
@@ -50,8 +52,9 @@ export function checkCheckpoints(view: HistoryView, _ctx: CheckContext): Violati
             ),
           );
         }
-      } else if ((ev.type === 'lease_expired' || ev.type === 'lease_released' || ev.type === 'result_recorded') && lease?.token === ev.leaseToken) {
-        lease.open = false;
+      } else if (ev.type === 'lease_expired' || ev.type === 'lease_released' || ev.type === 'result_recorded') {
+        const held = leases.get(ev.attempt);
+        if (held?.token === ev.leaseToken) held.endedAt ??= ev.at;
       } else if (ev.type === 'checkpoint_saved') {
         if (last !== undefined && ev.seq <= last.seq && !crashedSince(last.index, e.rec.index)) {
           out.push(
@@ -61,15 +64,17 @@ export function checkCheckpoints(view: HistoryView, _ctx: CheckContext): Violati
             }),
           );
         }
-        // checkpoint_saved is emitted after the store commit, so the holder's own lease may have
-        // ended (its result or expiry) in between; what fencing forbids is a save for an attempt
-        // that a newer claim had superseded.
-        if (lease === undefined || lease.attempt !== ev.attempt) {
+        // checkpoint_saved is emitted after the store commit, so the holder's lease may have ended
+        // (its result, expiry) in between; what fencing forbids is accepting it after the lease ended
+        // (acceptedAt, on the coordinator's clock) or for an attempt a newer claim superseded.
+        const acceptedAt = ev.acceptedAt ?? ev.at;
+        const own = leases.get(ev.attempt);
+        if (own === undefined || (own.endedAt !== undefined && acceptedAt > own.endedAt)) {
           out.push(
             violation(
               view.records,
               'checkpoints',
-              `checkpoint ${ev.seq} of attempt ${ev.attempt} saved, but ${lease === undefined ? 'the execution was never claimed' : `attempt ${lease.attempt} already holds the lease`}: not fenced`,
+              `checkpoint ${ev.seq} of attempt ${ev.attempt} saved, but ${own === undefined ? `attempt ${ev.attempt} never held a lease` : `it was accepted at ${acceptedAt}, after that lease ended at ${own.endedAt}${lease !== undefined && lease !== own ? ` (attempt ${lease.attempt} holds the lease now)` : ''}`}: not fenced`,
               { index: e.rec.index, executionId: id },
             ),
           );

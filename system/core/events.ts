@@ -20,7 +20,7 @@ export type SystemEvent =
   | E<'claimed', Lease & { checkpointSeq?: number }>
   | E<'lease_expired', Lease>
   | E<'lease_released', Lease & { reason: string }>
-  | E<'checkpoint_saved', Ex & { seq: number; attempt: number }>
+  | E<'checkpoint_saved', Ex & { seq: number; attempt: number; /** When the engine accepted it (clock of the emitter); `at` is after the commit. */ acceptedAt?: number }>
   | E<'result_recorded', Lease & { outcome: string }>
   | E<'result_rejected', Ex & { leaseToken: string; attempt: number; reason: 'stale' | 'duplicate' | 'unknown' }>
   | E<'worker_registered', { workerId: string; sessionId: string; resumed: boolean; connectionId: string }>

@@ -180,7 +180,7 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
     const cp: CheckpointRecord = { seq: checkpoint.seq, state: checkpoint.state, attempt: rec.lease.attempt, at: this.clock.now() };
     rec.checkpoint = cp;
     await this.store.saveCheckpoint(executionId, cp);
-    this.emit({ type: 'checkpoint_saved', executionId, seq: cp.seq, attempt: cp.attempt });
+    this.emit({ type: 'checkpoint_saved', executionId, seq: cp.seq, attempt: cp.attempt, acceptedAt: cp.at });
     return 'saved';
   }
 
@@ -199,7 +199,7 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
       return 'stale';
     }
     if (rec.lease?.token !== report.leaseToken) {
-      const commit = this.recorded.get(rec.executionId)?.get(report.leaseToken);
+      const commit = this.recorded.get(report.leaseToken);
       if (commit !== undefined) {
         rejected('duplicate');
         await commit.catch(noop);
@@ -399,9 +399,12 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
   protected async submit(items: SubmitItem[]): Promise<ExecutionRecord[]> {
     const created: ExecutionRecord[] = [];
     const out: ExecutionRecord[] = [];
+    const waits: Promise<void>[] = [];
     for (const item of items) {
       if (item.existing !== undefined) {
-        out.push(this.records.get(item.existing) ?? (created.find((r) => r.executionId === item.existing) as ExecutionRecord));
+        out.push(this.records.get(item.existing) as ExecutionRecord);
+        const inFlight = this.pendingSubmits.get(item.existing);
+        if (inFlight !== undefined) waits.push(inFlight);
         continue;
       }
       const rec = item.record;
@@ -420,8 +423,17 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
       created.push(rec);
       out.push(rec);
     }
-    if (created.length === 0) return out;
-    const commits: Promise<void>[] = [this.store.submit(created)];
+    if (created.length === 0) {
+      await Promise.all(waits);
+      return out;
+    }
+    const submitted = this.store.submit(created);
+    for (const rec of created) this.pendingSubmits.set(rec.executionId, submitted);
+    const forget = (): void => {
+      for (const rec of created) if (this.pendingSubmits.get(rec.executionId) === submitted) this.pendingSubmits.delete(rec.executionId);
+    };
+    submitted.then(forget, forget);
+    const commits: Promise<void>[] = [submitted, ...waits];
     for (const rec of created) {
       const deps = dependencyState(rec, (id) => this.records.get(id));
       if (rec.status === 'pending' && deps.state === 'failed') {

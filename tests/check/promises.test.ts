@@ -172,7 +172,7 @@ describe('6 checkpoints', () => {
     expect(v?.message).toMatch(/resumes from checkpoint 1 although checkpoint 2 was saved/);
   });
   it('reports a checkpoint saved from a lease that expired', () => {
-    const h = new H().connect('w1').submit('x').claim('x', 'w1', 1, 't1').at(4000).expire('x', 'w1', 1, 't1').checkpoint('x', 1, 1);
+    const h = new H().connect('w1').submit('x').claim('x', 'w1', 1, 't1').at(4000).expire('x', 'w1', 1, 't1').at(4001).checkpoint('x', 1, 1);
     expect(check(h, 'checkpoints')[0]?.message).toMatch(/not fenced/);
   });
 });
