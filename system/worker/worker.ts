@@ -8,103 +8,45 @@
  * nothing once it is stale, so an old socket's close can never start a second
  * connection (a seed defect: forced reconnect + old close handler = two sockets).
  */
-import type { Clock, TimerHandle } from '../core/clock.js';
-import type { Cpu } from '../core/cpu.js';
+import type { TimerHandle } from '../core/clock.js';
 import { InvalidArgumentError } from '../core/errors.js';
-import type { EventSink, SystemEvent } from '../core/events.js';
+import type { SystemEvent } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
-import type { Random } from '../core/random.js';
-import type { Connection, Transport } from '../core/transport.js';
-import { CloseCode, FATAL_CLOSE_CODES } from '../protocol/close-codes.js';
-import { decodeToWorker, encode, registrationMac, sessionSigningKey } from '../protocol/codec.js';
-import { type AnyMessage, PROTOCOL_VERSION, RELIABLE_TYPES, type ToWorker, type Welcome } from '../protocol/messages.js';
-import type { TaskKind } from '../tasks/kind.js';
+import type { Connection } from '../core/transport.js';
+import { CloseCode } from '../protocol/close-codes.js';
+import { decodeToWorker, registrationMac, sessionSigningKey } from '../protocol/codec.js';
+import { PROTOCOL_VERSION, RELIABLE_TYPES, type ToWorker, type Welcome } from '../protocol/messages.js';
 import { backoffBounds, backoffDelay } from './backoff.js';
+import { Channel, sendableIn } from './channel.js';
 import { type ResolvedWorkerConfig, type WorkerConfig, workerConfigWithDefaults } from './config.js';
 import { Heartbeat } from './heartbeat.js';
-import { type OutMessage, Outbox, OutPriority, type SentMessage } from './outbox.js';
+import { Outbox, type SentMessage } from './outbox.js';
 import { StateMachine, type WorkerState } from './state.js';
 import { frameBytes, TaskRunner } from './task-runner.js';
+import { fatalReason, type StopOptions, type WorkerDeps, type WorkerStats } from './worker-types.js';
 
 export type { WorkerState } from './state.js';
-
-/** Everything the worker touches outside itself, injected (seams). */
-export interface WorkerDeps {
-  transport: Transport;
-  clock: Clock;
-  random: Random;
-  logger: Logger;
-  events: EventSink;
-  cpu: Cpu;
-  taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
-}
-
-/** A snapshot for /metrics, the CLI and the harness. */
-export interface WorkerStats {
-  state: WorkerState;
-  sessionId: string | null;
-  /** Successful re-registrations after the first one (each counted once). */
-  reconnects: number;
-  /** Epoch ms of the current registration, null while disconnected. */
-  connectedSince: number | null;
-  /** Link lost → registered again, ms, for the latest reconnect. */
-  lastReconnectMs: number | null;
-  /** Consecutive failed connection attempts (0 when connected). */
-  attempt: number;
-  running: number;
-  /** Finished attempts whose result is not acknowledged yet. */
-  heldResults: number;
-  outboxDepth: number;
-  unacked: number;
-  rttMs: number | null;
-  /** Why the worker stopped on its own (bad secret, replaced, ...), else null. */
-  fatalError: { code: number; message: string } | null;
-}
-
-export interface StopOptions {
-  /** Finish held tasks and flush results first (default true). */
-  drain?: boolean;
-  /** Give up draining after this long (default 30 s). */
-  timeoutMs?: number;
-}
-
-/** Bytes buffered in the transport above which the outbox holds messages back. */
-const HIGH_WATER_BYTES = 1024 * 1024;
-const FLUSH_RETRY_MS = 5;
-
-function fatalReason(code: number, reason: string, workerId: string, lastError: string | undefined): string | undefined {
-  const said = [reason, lastError].filter((s) => s).join('; ');
-  const detail = said ? ` (coordinator said: ${said})` : '';
-  if (code === CloseCode.AuthFailed) return `authentication failed: the coordinator rejected worker "${workerId}"'s secret or signature; check --secret / SQUALL_SECRET${detail}`;
-  if (code === CloseCode.UnsupportedVersion) return `unsupported protocol version: this worker speaks version ${PROTOCOL_VERSION}, the coordinator does not${detail}`;
-  if (code === CloseCode.Replaced) return `replaced: another process registered with the same worker id "${workerId}"; worker ids must be unique${detail}`;
-  if (FATAL_CLOSE_CODES.has(code)) return `fatal close code ${code}${detail}`;
-  return undefined;
-}
+export type { StopOptions, WorkerDeps, WorkerStats } from './worker-types.js';
 
 export class Worker {
   readonly config: ResolvedWorkerConfig;
   private readonly sm = new StateMachine();
   private readonly outbox: Outbox;
+  private readonly channel: Channel;
   private readonly runner: TaskRunner;
   private readonly log: Logger;
 
   private gen = 0;
-  private conn: Connection | undefined;
   private connectAbort: AbortController | undefined;
   private heartbeat: Heartbeat | undefined;
   private handshakeTimer: TimerHandle | undefined;
   private backoffTimer: TimerHandle | undefined;
-  private ackTimer: TimerHandle | undefined;
-  private flushTimer: TimerHandle | undefined;
   private drainTimer: TimerHandle | undefined;
 
   private welcome: Welcome | undefined;
-  private signKey: string | undefined;
+  /** Session signing key once welcome asked for signatures: verifies inbound, signs outbound. */
+  private verifyKey: string | undefined;
   private sessionId: string | undefined;
-  /** Highest contiguous coordinator seq received (what we ack). */
-  private inSeq = 0;
-  private ackPending = false;
   private lastError: string | undefined;
 
   /** Backoff attempt number: reconnect delays since the last registration. */
@@ -128,6 +70,9 @@ export class Worker {
     this.config = workerConfigWithDefaults(config);
     this.log = deps.logger.child({ workerId: this.config.id });
     this.outbox = new Outbox(this.config.outboxCapacity);
+    this.channel = new Channel(deps.clock, this.outbox, this.config.ackDelayMs, this.log);
+    // What may go out follows the state: sync/control while syncing, everything when ready or draining.
+    this.sm.onChange((to) => this.channel.allow(sendableIn(to)));
     this.runner = new TaskRunner({
       workerId: this.config.id,
       clock: deps.clock,
@@ -138,10 +83,7 @@ export class Worker {
       taskKinds: deps.taskKinds,
       concurrency: this.config.concurrency,
       maxFrameBytes: this.config.maxFrameBytes,
-      send: (msg) => {
-        this.outbox.enqueue(msg);
-        this.flush();
-      },
+      send: (msg) => void this.channel.enqueue(msg),
       onSettled: () => this.checkDrained(),
     });
   }
@@ -179,13 +121,12 @@ export class Worker {
     if (!this.draining) {
       this.draining = true;
       this.runner.accepting = false;
-      this.outbox.enqueue({ type: 'drain' });
+      this.channel.enqueue({ type: 'drain' });
       if (this.sm.state === 'ready') this.sm.transition('draining');
       this.drainTimer = this.deps.clock.setTimeout(() => {
         this.log.warn({ running: this.runner.runningCount, unacked: this.outbox.reliableOutstanding }, 'drain timed out');
         this.finishStop('drain timed out');
       }, opts.timeoutMs ?? 30_000);
-      this.flush();
       this.checkDrained();
     }
     return done;
@@ -198,9 +139,7 @@ export class Worker {
     if (bytes > this.config.maxFrameBytes) {
       throw new InvalidArgumentError(`data payload of ${bytes} bytes exceeds maxFrameBytes ${this.config.maxFrameBytes}`, 'payload');
     }
-    const ok = this.outbox.enqueue({ type: 'data', payload });
-    if (ok) this.flush();
-    return ok;
+    return this.channel.enqueue({ type: 'data', payload });
   }
 
   stats(): WorkerStats {
@@ -238,7 +177,7 @@ export class Worker {
     this.sm.transition('connecting');
     const gen = ++this.gen;
     this.welcome = undefined;
-    this.signKey = undefined;
+    this.verifyKey = undefined;
     this.lastError = undefined;
     this.emit({ type: 'connecting', ...this.base(), attempt: Math.max(1, this.attempt) });
     const ac = new AbortController();
@@ -263,7 +202,7 @@ export class Worker {
       conn.terminate();
       return;
     }
-    this.conn = conn;
+    this.channel.bind(conn);
     this.connectAbort = undefined;
     this.sm.transition('handshaking');
     conn.attach({
@@ -289,9 +228,7 @@ export class Worker {
   private lost(gen: number, code: number, reason: string, terminate = false): void {
     if (gen !== this.gen || this.sm.state === 'stopped') return;
     this.gen++;
-    const conn = this.conn;
-    this.conn = undefined;
-    this.teardownConnection();
+    const conn = this.teardownConnection();
     if (terminate) conn?.terminate();
     if (conn) {
       this.log.info({ code, reason, connectionId: conn.id }, 'disconnected');
@@ -310,19 +247,15 @@ export class Worker {
     this.scheduleReconnect();
   }
 
-  private teardownConnection(): void {
+  /** Stops everything tied to the current connection and returns it (for a close or terminate). */
+  private teardownConnection(): Connection | undefined {
     this.connectAbort?.abort();
     this.connectAbort = undefined;
     this.heartbeat?.stop();
     this.heartbeat = undefined;
     this.handshakeTimer?.cancel();
     this.handshakeTimer = undefined;
-    this.ackTimer?.cancel();
-    this.ackTimer = undefined;
-    this.flushTimer?.cancel();
-    this.flushTimer = undefined;
-    this.ackPending = false;
-    this.outbox.onDisconnect();
+    return this.channel.unbind();
   }
 
   private scheduleReconnect(): void {
@@ -350,10 +283,8 @@ export class Worker {
   private finishStop(reason: string): void {
     if (this.sm.state === 'stopped') return;
     this.runner.abortAll('shutdown');
-    const conn = this.conn;
     this.gen++;
-    this.conn = undefined;
-    this.teardownConnection();
+    const conn = this.teardownConnection();
     this.backoffTimer?.cancel();
     this.drainTimer?.cancel();
     conn?.close(CloseCode.GoingAway, reason.slice(0, 120));
@@ -372,12 +303,11 @@ export class Worker {
   private onFrame(gen: number, frame: string): void {
     if (gen !== this.gen) return;
     this.heartbeat?.received();
-    const verifyKey = this.welcome?.signMessages ? this.signKey : undefined;
-    const d = decodeToWorker(frame, this.config.maxFrameBytes, verifyKey);
+    const d = decodeToWorker(frame, this.config.maxFrameBytes, this.verifyKey);
     if (!d.ok) {
       this.log.warn({ code: d.code, path: d.path }, `bad frame from coordinator: ${d.message}`);
-      this.sendNow({ type: 'error', code: d.code, message: d.message, ...(d.path === undefined ? {} : { path: d.path }) });
-      this.conn?.close(d.closeCode, d.message.slice(0, 120));
+      this.channel.sendNow({ type: 'error', code: d.code, message: d.message, ...(d.path === undefined ? {} : { path: d.path }) });
+      this.channel.connection?.close(d.closeCode, d.message.slice(0, 120));
       this.lost(gen, d.closeCode, d.message);
       return;
     }
@@ -386,30 +316,23 @@ export class Worker {
     } catch (err) {
       // A bug on our side: drop this link (what was not acked is re-sent) rather than crash the process.
       this.log.error({ err, type: d.msg.type }, 'handling a coordinator message failed; reconnecting');
-      this.conn?.close(CloseCode.Internal, 'worker internal error');
+      this.channel.connection?.close(CloseCode.Internal, 'worker internal error');
       this.lost(gen, CloseCode.Internal, `internal error handling "${d.msg.type}"`);
     }
   }
 
   private unexpected(gen: number, type: string): void {
     const message = `message "${type}" is not allowed in worker state "${this.sm.state}"`;
-    this.sendNow({ type: 'error', code: 'unexpected_message', message });
-    this.conn?.close(CloseCode.UnexpectedMessage, message.slice(0, 120));
+    this.channel.sendNow({ type: 'error', code: 'unexpected_message', message });
+    this.channel.connection?.close(CloseCode.UnexpectedMessage, message.slice(0, 120));
     this.lost(gen, CloseCode.UnexpectedMessage, message);
   }
 
   private handle(gen: number, msg: ToWorker): void {
     // Acks on welcome/registered could refer to a previous session; registered.lastSeq carries that instead.
     if (msg.ack !== undefined && msg.type !== 'welcome' && msg.type !== 'registered') this.onAck(msg.ack);
-    if (RELIABLE_TYPES.has(msg.type) && 'seq' in msg) {
-      if (msg.seq <= this.inSeq) {
-        this.scheduleAck(); // duplicate: already handled; ack again
-        return;
-      }
-      if (msg.seq !== this.inSeq + 1) this.log.warn({ seq: msg.seq, expected: this.inSeq + 1 }, 'gap in coordinator seqs');
-      this.inSeq = msg.seq;
-      this.scheduleAck();
-    }
+    // A duplicate was handled already; admit() re-acks it so the coordinator stops re-sending.
+    if (RELIABLE_TYPES.has(msg.type) && 'seq' in msg && this.channel.admit(msg.seq) === 'duplicate') return;
     const state = this.sm.state;
     switch (msg.type) {
       case 'welcome':
@@ -425,7 +348,6 @@ export class Worker {
         }
         this.emit({ type: 'synced', ...this.base(), confirmed: msg.confirm.length, revoked: msg.revoke.length });
         if (state === 'syncing') this.sm.transition(this.draining ? 'draining' : 'ready');
-        this.flush();
         this.checkDrained();
         return;
       case 'assign':
@@ -437,8 +359,7 @@ export class Worker {
         this.runner.abort(msg.executionId, msg.leaseToken, msg.reason);
         return;
       case 'ping':
-        this.outbox.enqueue({ type: 'pong', id: msg.id, t: msg.t });
-        this.flush();
+        this.channel.enqueue({ type: 'pong', id: msg.id, t: msg.t });
         return;
       case 'pong':
         this.heartbeat?.pong(msg.t);
@@ -461,15 +382,18 @@ export class Worker {
       return this.fail(CloseCode.AuthFailed, `the coordinator requires authentication; configure the shared secret (--secret or SQUALL_SECRET) for worker "${id}"`);
     }
     this.welcome = msg;
-    if (msg.signMessages && secret !== undefined) this.signKey = sessionSigningKey(secret, msg.nonce);
+    if (msg.signMessages && secret !== undefined) {
+      this.verifyKey = sessionSigningKey(secret, msg.nonce);
+      this.channel.setSignKey(this.verifyKey);
+    }
     const kinds = [...this.deps.taskKinds.keys()].slice(0, 100);
-    this.sendNow({
+    this.channel.sendNow({
       type: 'register',
       protocolVersion: PROTOCOL_VERSION,
       workerId: id,
       capabilities: { kinds, concurrency: this.config.concurrency },
       ...(secret === undefined ? {} : { auth: { mac: registrationMac(secret, msg.nonce, id) } }),
-      ...(this.sessionId === undefined ? {} : { resume: { sessionId: this.sessionId, lastSeq: this.inSeq } }),
+      ...(this.sessionId === undefined ? {} : { resume: { sessionId: this.sessionId, lastSeq: this.channel.inSeq } }),
     });
   }
 
@@ -483,7 +407,7 @@ export class Worker {
       this.released(r.acked);
       resend = r.resend;
     } else {
-      this.inSeq = 0;
+      this.channel.inSeq = 0;
       resend = this.outbox.renumber();
     }
     this.sessionId = msg.sessionId;
@@ -497,25 +421,23 @@ export class Worker {
     this.failedTries = 0;
     this.prevDelay = undefined;
     this.connectedSince = clock.now();
-    this.sm.transition('syncing');
     this.log.info({ sessionId: msg.sessionId, resumed: msg.resumed, afterMs, resend: resend.length }, 'registered');
     this.emit({ type: 'connected', ...this.base(), sessionId: msg.sessionId, resumed: msg.resumed, afterMs });
-    this.startHeartbeat(gen);
-    for (const s of resend) this.sendNow(s.msg, s.seq);
+    // Order on the wire: what the coordinator has not acknowledged (original order), then the
+    // held-task report, then (once synced) everything queued meanwhile, by priority.
+    for (const s of resend) this.channel.sendNow(s.msg, s.seq);
     this.outbox.enqueue({ type: 'sync', tasks: this.runner.held() });
-    this.flush();
+    this.sm.transition('syncing');
+    this.startHeartbeat(gen);
   }
 
   private startHeartbeat(gen: number): void {
     const w = this.welcome;
     const intervalMs = Math.min(this.config.heartbeatMs, w?.heartbeatMs ?? Infinity);
     const timeoutMs = this.config.heartbeatTimeoutMs ?? w?.heartbeatTimeoutMs ?? intervalMs * 3;
-    const connectionId = this.conn?.id ?? '';
+    const connectionId = this.channel.connection?.id ?? '';
     this.heartbeat = new Heartbeat(this.deps.clock, intervalMs, timeoutMs, {
-      sendPing: (id, t) => {
-        this.outbox.enqueue({ type: 'ping', id, t });
-        this.flush();
-      },
+      sendPing: (id, t) => void this.channel.enqueue({ type: 'ping', id, t }),
       onTimeout: (silentMs) => {
         this.log.warn({ silentMs, connectionId }, 'nothing received within the heartbeat timeout; dropping the link');
         this.emit({ type: 'heartbeat_timeout', ...this.base(), side: 'worker', connectionId });
@@ -534,50 +456,5 @@ export class Worker {
 
   private released(acked: SentMessage[]): void {
     for (const { msg } of acked) if (msg.type === 'result') this.runner.resultAcked(msg.executionId, msg.leaseToken);
-  }
-
-  // ---- outbound ----
-
-  private scheduleAck(): void {
-    this.ackPending = true;
-    if (this.ackTimer) return;
-    this.ackTimer = this.deps.clock.setTimeout(() => {
-      this.ackTimer = undefined;
-      if (this.ackPending) this.sendNow({ type: 'ack' });
-    }, this.config.ackDelayMs);
-  }
-
-  /** Stamps v/seq/ack, signs if the session signs, and sends on the current connection. */
-  private sendNow(msg: OutMessage, seq?: number): boolean {
-    const conn = this.conn;
-    if (!conn) return false;
-    const stamped: Record<string, unknown> = { v: PROTOCOL_VERSION, ...msg };
-    if (seq !== undefined) stamped.seq = seq;
-    if (msg.type !== 'register') {
-      stamped.ack = this.inSeq;
-      this.ackPending = false;
-    }
-    const signKey = msg.type === 'register' || msg.type === 'error' ? undefined : this.signKey;
-    return conn.send(encode(stamped as AnyMessage, signKey));
-  }
-
-  /** Sends queued messages the current state allows, while the transport is not backed up. */
-  private flush(): void {
-    const conn = this.conn;
-    if (!conn) return;
-    const state = this.sm.state;
-    const max = state === 'ready' || state === 'draining' ? OutPriority.data : state === 'syncing' ? OutPriority.control : undefined;
-    if (max === undefined) return;
-    while (conn.bufferedAmount < HIGH_WATER_BYTES) {
-      const next = this.outbox.take(max);
-      if (!next) return;
-      this.sendNow(next.msg, next.seq);
-    }
-    if (!this.flushTimer && this.outbox.peek(max)) {
-      this.flushTimer = this.deps.clock.setTimeout(() => {
-        this.flushTimer = undefined;
-        this.flush();
-      }, FLUSH_RETRY_MS);
-    }
   }
 }

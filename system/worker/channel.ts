@@ -1,0 +1,142 @@
+/**
+ * The worker's side of the session framing: what goes on the wire and in
+ * which order. It stamps v/seq/ack (and a signature when the session signs),
+ * flushes the outbox as far as the current state allows and the transport is
+ * not backed up, tracks the highest contiguous coordinator seq (inbound
+ * dedupe), and sends an explicit `ack` when nothing else carries one.
+ *
+ * The Channel outlives connections (inSeq belongs to the session); bind()
+ * attaches the current connection, unbind() detaches it and drops its timers.
+ */
+import type { Clock, TimerHandle } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { Connection } from '../core/transport.js';
+import { encode } from '../protocol/codec.js';
+import { type AnyMessage, PROTOCOL_VERSION } from '../protocol/messages.js';
+import { type OutMessage, type Outbox, OutPriority } from './outbox.js';
+
+/** Bytes buffered in the transport above which the outbox holds messages back. */
+const HIGH_WATER_BYTES = 1024 * 1024;
+const FLUSH_RETRY_MS = 5;
+
+export class Channel {
+  private conn: Connection | undefined;
+  private signKey: string | undefined;
+  /** Highest contiguous coordinator seq received: what every outgoing message acks. */
+  inSeq = 0;
+  private ackPending = false;
+  private ackTimer: TimerHandle | undefined;
+  private flushTimer: TimerHandle | undefined;
+  /** Highest priority class flush() may send now (undefined: nothing). */
+  private maxPriority: OutPriority | undefined;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly outbox: Outbox,
+    private readonly ackDelayMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  get connection(): Connection | undefined {
+    return this.conn;
+  }
+
+  /** Attaches a new connection; nothing flushes until allow() says what may go out. */
+  bind(conn: Connection): void {
+    this.unbind();
+    this.conn = conn;
+  }
+
+  /** Detaches the connection (returned), cancels timers, discards stale heartbeats. */
+  unbind(): Connection | undefined {
+    const conn = this.conn;
+    this.conn = undefined;
+    this.signKey = undefined;
+    this.maxPriority = undefined;
+    this.ackTimer?.cancel();
+    this.ackTimer = undefined;
+    this.flushTimer?.cancel();
+    this.flushTimer = undefined;
+    this.ackPending = false;
+    this.outbox.onDisconnect();
+    return conn;
+  }
+
+  /** Every message after register is signed with this key. */
+  setSignKey(key: string | undefined): void {
+    this.signKey = key;
+  }
+
+  /** What the current state lets flush() send: sync/control while syncing, everything once ready. */
+  allow(maxPriority: OutPriority | undefined): void {
+    this.maxPriority = maxPriority;
+    this.flush();
+  }
+
+  /**
+   * An inbound reliable seq: 'new' (advance, ack soon) or 'duplicate'
+   * (already handled: ack again so the coordinator stops re-sending).
+   */
+  admit(seq: number): 'new' | 'duplicate' {
+    this.scheduleAck();
+    if (seq <= this.inSeq) return 'duplicate';
+    if (seq !== this.inSeq + 1) this.log.warn({ seq, expected: this.inSeq + 1 }, 'gap in coordinator seqs');
+    this.inSeq = seq;
+    return 'new';
+  }
+
+  /** Queues a message and flushes. Returns false if the outbox refused it (full). */
+  enqueue(msg: OutMessage): boolean {
+    const ok = this.outbox.enqueue(msg);
+    if (ok) this.flush();
+    return ok;
+  }
+
+  /** Stamps v/seq/ack, signs if the session signs, and sends on the current connection now. */
+  sendNow(msg: OutMessage, seq?: number): boolean {
+    const conn = this.conn;
+    if (!conn) return false;
+    const stamped: Record<string, unknown> = { v: PROTOCOL_VERSION, ...msg };
+    if (seq !== undefined) stamped.seq = seq;
+    if (msg.type !== 'register') {
+      stamped.ack = this.inSeq;
+      this.ackPending = false;
+    }
+    const signKey = msg.type === 'register' || msg.type === 'error' ? undefined : this.signKey;
+    return conn.send(encode(stamped as AnyMessage, signKey));
+  }
+
+  /** Sends queued messages the current state allows, while the transport is not backed up. */
+  flush(): void {
+    const conn = this.conn;
+    const max = this.maxPriority;
+    if (!conn || max === undefined) return;
+    while (conn.bufferedAmount < HIGH_WATER_BYTES) {
+      const next = this.outbox.take(max);
+      if (!next) return;
+      this.sendNow(next.msg, next.seq);
+    }
+    if (!this.flushTimer && this.outbox.peek(max)) {
+      this.flushTimer = this.clock.setTimeout(() => {
+        this.flushTimer = undefined;
+        this.flush();
+      }, FLUSH_RETRY_MS);
+    }
+  }
+
+  private scheduleAck(): void {
+    this.ackPending = true;
+    if (this.ackTimer) return;
+    this.ackTimer = this.clock.setTimeout(() => {
+      this.ackTimer = undefined;
+      if (this.ackPending) this.sendNow({ type: 'ack' });
+    }, this.ackDelayMs);
+  }
+}
+
+/** What the outbox may send in a given worker state. */
+export function sendableIn(state: string): OutPriority | undefined {
+  if (state === 'ready' || state === 'draining') return OutPriority.data;
+  if (state === 'syncing') return OutPriority.control;
+  return undefined;
+}

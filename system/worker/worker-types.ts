@@ -1,0 +1,66 @@
+/**
+ * The worker's public shapes (deps, stats, stop options) and the wording of
+ * the fatal stops, kept apart so worker.ts stays about behaviour.
+ */
+import type { Clock } from '../core/clock.js';
+import type { Cpu } from '../core/cpu.js';
+import type { EventSink } from '../core/events.js';
+import type { Logger } from '../core/logger.js';
+import type { Random } from '../core/random.js';
+import type { Transport } from '../core/transport.js';
+import { CloseCode, FATAL_CLOSE_CODES } from '../protocol/close-codes.js';
+import { PROTOCOL_VERSION } from '../protocol/messages.js';
+import type { TaskKind } from '../tasks/kind.js';
+import type { WorkerState } from './state.js';
+
+/** Everything the worker touches outside itself, injected (seams). */
+export interface WorkerDeps {
+  transport: Transport;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  events: EventSink;
+  cpu: Cpu;
+  taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
+}
+
+/** A snapshot for /metrics, the CLI and the harness. */
+export interface WorkerStats {
+  state: WorkerState;
+  sessionId: string | null;
+  /** Successful re-registrations after the first one (each counted once). */
+  reconnects: number;
+  /** Epoch ms of the current registration, null while disconnected. */
+  connectedSince: number | null;
+  /** Link lost → registered again, ms, for the latest reconnect. */
+  lastReconnectMs: number | null;
+  /** Consecutive failed connection attempts (0 when connected). */
+  attempt: number;
+  running: number;
+  /** Finished attempts whose result is not acknowledged yet. */
+  heldResults: number;
+  outboxDepth: number;
+  unacked: number;
+  rttMs: number | null;
+  /** Why the worker stopped on its own (bad secret, replaced, ...), else null. */
+  fatalError: { code: number; message: string } | null;
+}
+
+export interface StopOptions {
+  /** Finish held tasks and flush results first (default true). */
+  drain?: boolean;
+  /** Give up draining after this long (default 30 s). */
+  timeoutMs?: number;
+}
+
+/** Why a close code means "stop, retrying cannot help", in words; undefined if it does not. */
+export function fatalReason(code: number, reason: string, workerId: string, lastError: string | undefined): string | undefined {
+  const said = [reason, lastError].filter((s) => s).join('; ');
+  const detail = said ? ` (coordinator said: ${said})` : '';
+  if (code === CloseCode.AuthFailed) return `authentication failed: the coordinator rejected worker "${workerId}"'s secret or signature; check --secret / SQUALL_SECRET${detail}`;
+  if (code === CloseCode.UnsupportedVersion) return `unsupported protocol version: this worker speaks version ${PROTOCOL_VERSION}, the coordinator does not${detail}`;
+  if (code === CloseCode.Replaced) return `replaced: another process registered with the same worker id "${workerId}"; worker ids must be unique${detail}`;
+  if (FATAL_CLOSE_CODES.has(code)) return `fatal close code ${code}${detail}`;
+  return undefined;
+}
+
