@@ -48,6 +48,7 @@ export interface FinishWork {
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export const noop = (): void => {};
+const RECORDED_TOKENS_KEPT = 200_000;
 const nullDispatcher: Dispatcher = { abort: noop, wake: noop };
 
 export abstract class EngineCore {
@@ -72,8 +73,14 @@ export abstract class EngineCore {
   protected readonly byWorker = new Map<WorkerId, Set<ExecutionId>>();
   protected readonly timeouts = new Map<ExecutionId, TimerHandle>();
   protected readonly pauseRequested = new Set<ExecutionId>();
-  /** Lease tokens whose outcome was recorded, with the commit of that outcome. */
-  protected readonly recorded = new Map<ExecutionId, Map<LeaseToken, Promise<void>>>();
+  /**
+   * Lease tokens whose outcome was recorded, with the commit of that outcome
+   * (so a duplicate is acknowledged only after the original committed).
+   * Bounded: the oldest are forgotten; a very late duplicate then reads 'stale'.
+   */
+  protected readonly recorded = new Map<LeaseToken, Promise<void>>();
+  /** Commits of submissions still in flight (an idempotent repeat waits for them). */
+  protected readonly pendingSubmits = new Map<ExecutionId, Promise<void>>();
   protected readonly breakers: CircuitBreakers;
   protected readonly stats: StatsCollector;
   protected readonly submitter: Submitter;
@@ -211,12 +218,11 @@ export abstract class EngineCore {
         throw new SquallError(ErrorCode.InvalidArgument, `unknown outcome ${String(never)}`);
       }
     }
-    let tokens = this.recorded.get(id);
-    if (tokens === undefined) {
-      tokens = new Map();
-      this.recorded.set(id, tokens);
+    this.recorded.set(fields.leaseToken as LeaseToken, p);
+    if (this.recorded.size > RECORDED_TOKENS_KEPT) {
+      const oldest = this.recorded.keys().next();
+      if (oldest.done !== true) this.recorded.delete(oldest.value);
     }
-    tokens.set(fields.leaseToken as LeaseToken, p);
     this.emit({ type: 'result_recorded', ...fields, outcome });
     return p;
   }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { asWorkerId, type ExecutionId } from '../core/ids.js';
 import type { AssignmentSpec, ResultReport } from './contract.js';
 import type { Engine } from './engine.js';
-import { startEngine } from './testing.js';
+import { MemoryStore } from '../store/memory-store.js';
+import { fakeClock, startEngine } from './testing.js';
 
 const W1 = asWorkerId('w1');
 const W2 = asWorkerId('w2');
@@ -223,5 +224,27 @@ describe('Engine: submission API', () => {
       durationsMs: { p50: 40, p95: 40 },
       breakers: { echo: 'closed', fail: 'closed', sleep: 'closed' },
     });
+  });
+
+  it('acknowledges nothing before its commit: submissions, idempotent repeats, results and duplicates', async () => {
+    const time = fakeClock();
+    const store = new MemoryStore({ clock: time.clock, commitDelayMs: 10 });
+    const { engine } = await startEngine({ time, store });
+    const settled: string[] = [];
+    const first = engine.scheduleTask({ kind: 'echo', idempotencyKey: 'k' }).then(() => settled.push('first'));
+    const repeat = engine.scheduleTask({ kind: 'echo', idempotencyKey: 'k' }).then(() => settled.push('repeat'));
+    await time.tickAsync(9);
+    expect(settled).toEqual([]);
+    await time.tickAsync(1);
+    await Promise.all([first, repeat]);
+    expect(settled).toEqual(['first', 'repeat']);
+    const a = claim(engine);
+    const recorded = engine.onResult(report(a, 'completed')).then((v) => settled.push(v));
+    const duplicate = engine.onResult(report(a, 'completed')).then((v) => settled.push(v));
+    await time.tickAsync(9);
+    expect(settled).toHaveLength(2);
+    await time.tickAsync(1);
+    await Promise.all([recorded, duplicate]);
+    expect(settled.slice(2).sort()).toEqual(['duplicate', 'recorded']);
   });
 });

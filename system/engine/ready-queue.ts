@@ -56,13 +56,6 @@ export class ReadyQueue {
     return this.live.delete(id);
   }
 
-  /** Number of ready executions of one kind. */
-  sizeOf(kind: string): number {
-    let n = 0;
-    for (const e of this.live.values()) if (e.kind === kind) n++;
-    return n;
-  }
-
   /** The best ready entry among `kinds` whose kind passes `allow`; not removed. */
   best(kinds: Iterable<string>, allow: (kind: string) => boolean): ReadyEntry | undefined {
     let best: ReadyEntry | undefined;
