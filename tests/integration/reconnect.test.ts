@@ -26,13 +26,15 @@ describe('coordinator and worker over loopback', () => {
     const metrics = await fetch(`${c.httpUrl}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/squall_executions\{status="completed"\} 1/);
     expect(metrics).toMatch(/squall_messages_total\{type="result",direction="in"\} 1/);
+    expect(metrics).toMatch(/squall_message_bytes_total\{type="assign",direction="out"\} [1-9]/);
   });
 
   it('reconnects after a connection reset; reconnects go up once; the task completes with one completed entry', async () => {
     fx = new Fixture();
     const c = await fx.coordinator();
     const relay = await fx.relay(c.port);
-    const w = fx.worker(relay.url, 'w1');
+    // equal-jitter: the first retry waits at least 10 ms, so the coordinator has seen the reset first.
+    const w = fx.worker(relay.url, 'w1', { backoff: { strategy: 'equal-jitter', initialMs: 20, maxMs: 200 } });
     await waitFor(() => c.workers()[0]?.state === 'connected', 'worker connected');
     const res = await http(c, 'POST', '/api/v1/executions', { kind: 'sleep', params: { durationMs: 800, checkpointEveryMs: 100 } });
     const id = res.body.executionId as string;
@@ -46,6 +48,10 @@ describe('coordinator and worker over loopback', () => {
     expect(fx.coordinatorEvents.filter((e) => e.type === 'result_recorded' && e.executionId === id)).toHaveLength(1);
     const workers = (await http(c, 'GET', '/api/v1/workers')).body.workers as { id: string; state: string; reconnects: number }[];
     expect(workers).toEqual([expect.objectContaining({ id: 'w1', state: 'connected', reconnects: 1 })]);
+    const metrics = await fetch(`${c.httpUrl}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/squall_reconnects_total 1\b/);
+    expect(metrics).toMatch(/squall_reconnect_duration_seconds_count 1\b/);
+    expect(metrics).toMatch(/squall_connections 1\b/);
   });
 
   it('completes a task exactly once when the link drops repeatedly mid-task', async () => {
