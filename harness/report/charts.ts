@@ -47,17 +47,20 @@ function strategyScale(strategies: readonly string[]): { domain: string[]; range
   return { domain, range };
 }
 
+/** vega and vega-lite log warnings to the console; a CLI printing --json must stay quiet. Errors still throw. */
+const QUIET = vega.logger(vega.None);
+
 /** Compiles and renders one vega-lite spec to an SVG string. */
 export async function renderVegaLiteSvg(spec: TopLevelSpec): Promise<string> {
   let vgSpec;
   try {
-    vgSpec = compile(spec).spec;
+    vgSpec = compile(spec, { logger: QUIET }).spec;
   } catch (err) {
     // vega-lite quotes the whole spec (data included) in its message: keep the first line short.
     const msg = err instanceof Error ? err.message : String(err);
     throw new SquallError(ErrorCode.Internal, `vega-lite rejected a chart spec: ${msg.slice(0, 300)}`);
   }
-  const view = new vega.View(vega.parse(vgSpec), { renderer: 'none' });
+  const view = new vega.View(vega.parse(vgSpec), { renderer: 'none', logger: QUIET });
   try {
     return await view.toSVG();
   } finally {
@@ -346,7 +349,7 @@ export function latencyHistogramSpec(result: RunResult): TopLevelSpec | undefine
           type: log ? 'log' : 'linear',
           domain: [Math.min(...bars.map((b) => b.lo)), Math.max(...bars.map((b) => b.hi))],
           nice: false,
-          zero: false,
+          ...(log ? {} : { zero: false }),
         },
         title: small ? `ms (${binWord})` : `reconnect time (ms, ${binWord})`,
       },

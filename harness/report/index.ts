@@ -16,3 +16,5 @@ export { renderSummaryMarkdown } from './summary.js';
 export { renderHtml } from './html.js';
 export { renderJunitXml, junitCases, escapeXml } from './junit.js';
 export { verdictLine, fmtMs } from './format.js';
+export { reconnectBenchSlos } from './bench-slo.js';
+export type { BenchTargets } from './bench-slo.js';

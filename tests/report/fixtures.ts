@@ -4,6 +4,7 @@
  * a live thundering-herd run with one violation, and a full reconnect benchmark.
  */
 import type { BenchRow, ReconnectSample, RunResult, RunResultInput } from '../../harness/report/model.js';
+import { reconnectBenchSlos } from '../../harness/report/bench-slo.js';
 import { groupReconnectSamples, parseRunResult, summarizeSamples } from '../../harness/report/model.js';
 
 /** mulberry32: tiny seeded generator so fixtures never change between runs. */
@@ -95,8 +96,6 @@ export function benchFixture(): RunResult {
       }
     }
   }
-  const herd = rows.find((x) => x.strategy === 'full-jitter' && x.fleetSize === 500 && x.condition === 'clean');
-  const single = rows.find((x) => x.strategy === 'none' && x.fleetSize === 1 && x.condition === 'clean');
   const floor = { p50: 0.31, p99: 0.52 };
   const input: RunResultInput = {
     schemaVersion: 1,
@@ -110,27 +109,12 @@ export function benchFixture(): RunResult {
       reconnect: summarizeSamples(samples.map((s) => s.ms)),
       eventLoopLagMs: { p50: 1.2, p99: 44.6, max: 61.3 },
       cpuPercent: 71.5,
+      completions: { expected: 13_224, completed: 13_224, lost: 0, duplicated: 0 },
     },
     reconnectSamples: groupReconnectSamples(samples),
     benchRows: rows,
     floor,
-    slo: [
-      {
-        name: 'one worker: heal-to-synced p99 beyond backoff within 2 ms of floor',
-        target: floor.p99 + 2,
-        measured: single?.beyondBackoffP99 ?? null,
-        unit: 'ms',
-        passed: (single?.beyondBackoffP99 ?? Infinity) <= floor.p99 + 2,
-      },
-      {
-        name: '500 workers, full-jitter: all synced within 2 s of heal',
-        target: 2000,
-        measured: herd?.max ?? null,
-        unit: 'ms',
-        passed: (herd?.max ?? Infinity) <= 2000,
-      },
-      { name: 'coordinator event-loop lag p99', target: 50, measured: 44.6, unit: 'ms', passed: true },
-    ],
+    slo: reconnectBenchSlos({ benchRows: rows, floor, completions: { expected: 13_224, completed: 13_224, lost: 0, duplicated: 0 } }),
   };
   return parseRunResult(input);
 }

@@ -7,8 +7,11 @@ import { benchFixture, liveFixture, simSweepFixture } from './fixtures.js';
 
 const out = process.argv[2] ?? '/tmp/squall-report-example';
 for (const make of [liveFixture, benchFixture, simSweepFixture]) {
+  const result = make();
   const t0 = process.hrtime.bigint();
-  const dir = await writeReport(make(), { dir: out });
+  const cpu0 = process.cpuUsage();
+  const dir = await writeReport(result, { dir: out });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  console.log(`${dir} (${ms.toFixed(0)} ms)`);
+  const cpu = process.cpuUsage(cpu0);
+  console.log(`${dir} (${ms.toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU)`);
 }
