@@ -66,7 +66,7 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
       ...(c.secret === undefined ? {} : { secret: c.secret }),
       signMessages: c.signMessages,
       ...(c.maxFrameBytes === undefined ? {} : { maxFrameBytes: c.maxFrameBytes }),
-      ...(c.maxConcurrency === undefined ? {} : { engine: { maxConcurrentExecutions: c.maxConcurrency } }),
+      engine: { breaker: c.breaker, ...(c.maxConcurrency === undefined ? {} : { maxConcurrentExecutions: c.maxConcurrency }) },
     },
   });
   const f = scenario.fleet;

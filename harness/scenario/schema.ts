@@ -87,6 +87,17 @@ export const Coordinator = z.strictObject({
   /** Global limit of running executions; undefined: only per-worker concurrency. */
   maxConcurrency: PosInt.optional(),
   maxFrameBytes: PosInt.optional(),
+  /**
+   * Per-kind circuit breaker of the engine (false: off). Scenarios default to a
+   * short reset so deliberate failures (the `fail` kind) don't park work for
+   * the production default of 30 s.
+   */
+  breaker: z
+    .union([
+      z.literal(false),
+      z.strictObject({ failureThreshold: PosInt.default(5), resetTimeoutMs: PosInt.default(2_000), halfOpenMaxCalls: PosInt.default(1) }),
+    ])
+    .default({ failureThreshold: 5, resetTimeoutMs: 2_000, halfOpenMaxCalls: 1 }),
 });
 export type Coordinator = z.output<typeof Coordinator>;
 
