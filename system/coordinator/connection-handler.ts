@@ -113,7 +113,8 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
   }
 
   tick(mono: number): void {
-    if (this.state === 'closed') return;
+    // Before registration the register timer (4429) is the only deadline.
+    if (this.state !== 'registered') return;
     const c = this.ctx.config;
     if (mono - this.lastReceivedMono > c.heartbeatTimeoutMs) {
       this.ctx.metrics.heartbeatTimeouts.inc();
@@ -122,7 +123,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       this.conn.terminate();
       return;
     }
-    if (this.state === 'registered' && mono - this.lastPingMono >= c.heartbeatMs) {
+    if (mono - this.lastPingMono >= c.heartbeatMs) {
       this.lastPingMono = mono;
       this.pingId += 1;
       this.scope?.session.sendUnreliable({ type: 'ping', id: this.pingId, t: mono });

@@ -153,8 +153,8 @@ describe('coordinator connection edge', () => {
     expect(await r.closedWith()).toBe(4405);
   });
 
-  it('closes with 4429 when no register arrives in time', async () => {
-    const { c } = await start({ registerTimeoutMs: 50 });
+  it('closes with 4429 when no register arrives in time (even if that is longer than the heartbeat timeout)', async () => {
+    const { c } = await start({ registerTimeoutMs: 300, heartbeatMs: 20, heartbeatTimeoutMs: 100 });
     const r = await Raw.open(c);
     expect(await r.closedWith()).toBe(4429);
   });
