@@ -81,7 +81,9 @@ export const commandKind = defineTaskKind<CommandParams>({
         fn();
       };
       child.on('error', (err) =>
-        finish(() => reject(new CommandFailedError(`could not start ${JSON.stringify(program)}: ${err.message}`, null, ''))),
+        finish(() =>
+          reject(new CommandFailedError(`could not start ${JSON.stringify(program)}${cwd === undefined ? '' : ` in ${JSON.stringify(cwd)}`}: ${err.message}`, null, '')),
+        ),
       );
       child.on('close', (code, signal) =>
         finish(() => {
