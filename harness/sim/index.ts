@@ -11,7 +11,15 @@
  *   await sim.runFor(5_000);                         // virtual ms
  *   await sim.runUntil(() => allDone(), { maxMs: 600_000 });
  *   await sim.settle(sim.coordinatorInstance.engine.scheduleTask(spec));
- *   sim.traceHash(); sim.stats();                    // { simulatedMs, wallMs, speedup, ... }
+ *   sim.traceHash(); sim.stats();                    // { simulatedMs, wallMs, cpuMs, speedup, ... }
+ *   await sim.settle(sim.net.http('client', 'http://coordinator:7000/api/v1/stats', req)); // HTTP API
+ *
+ * Determinism: everything runs on one fake-timers clock (withGlobal over a
+ * throwaway global; nothing real is patched); between two timers every
+ * promise continuation settles; randomness comes only from the seed (one
+ * forked stream per component); rule ids, connection ids and ports are
+ * per-simulation counters. Keep lines with `keepTrace: true` and compare two
+ * runs with firstTraceDifference() when a hash differs.
  *
  * Hosts: the coordinator listens on `coordinator:7000` (workers connect to
  * ws://coordinator:7000/ws); each worker's host is named by its worker id.
