@@ -81,7 +81,8 @@ export function verdictLine(r: RunResult): string {
   if (sweepFailed > 0) reasons.push(`${sweepFailed} of ${r.sweep?.length ?? 0} seeds failed`);
   if (r.passed) {
     const extra = reasons.length > 0 ? ` (but ${reasons.join('; ')})` : '';
-    return `PASSED: ${r.slo.length > 0 ? `${r.slo.length} SLOs met` : 'no violations'}${extra}`;
+    const checked = r.slo.filter((s) => s.target !== 'informational').length;
+    return `PASSED: ${checked > 0 ? `${checked} SLOs met` : 'no violations'}${extra}`;
   }
   return `FAILED: ${reasons.length > 0 ? reasons.join('; ') : 'the run reported failure'}`;
 }

@@ -153,7 +153,7 @@ export function renderHtml(r: RunResult, charts: readonly RenderedChart[]): stri
     parts.push(
       `<h2>SLOs</h2>${table(
         ['SLO', 'target', 'measured', 'result'],
-        r.slo.map((s) => [h(s.name), h(fmtSloValue(s.target, s.unit)), h(fmtSloValue(s.measured, s.unit)), passCell(s.passed)]),
+        r.slo.map((s) => [h(s.name), h(fmtSloValue(s.target, s.unit)), h(fmtSloValue(s.measured, s.unit)), s.target === 'informational' ? '<span class="muted">info</span>' : passCell(s.passed)]),
         [false, true, true, false],
       )}`,
     );

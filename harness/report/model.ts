@@ -96,7 +96,7 @@ export const BenchRowSchema = z.looseObject({
 });
 export type BenchRow = z.infer<typeof BenchRowSchema>;
 
-/** A service-level objective and what was measured against it. */
+/** A service-level objective and what was measured against it; target 'informational' marks a row shown for comparison only. */
 export const SloResultSchema = z.looseObject({
   name: z.string(),
   target: z.union([z.number(), z.string()]),

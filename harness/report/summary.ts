@@ -34,7 +34,7 @@ export function renderSummaryMarkdown(r: RunResult): string {
     out.push(
       mdTable(
         ['SLO', 'target', 'measured', 'result'],
-        r.slo.map((s) => [s.name, fmtSloValue(s.target, s.unit), fmtSloValue(s.measured, s.unit), s.passed ? 'pass' : 'FAIL']),
+        r.slo.map((s) => [s.name, fmtSloValue(s.target, s.unit), fmtSloValue(s.measured, s.unit), s.target === 'informational' ? 'info' : s.passed ? 'pass' : 'FAIL']),
         ['l', 'r', 'r', 'l'],
       ),
       '',
