@@ -113,7 +113,8 @@ export function checkBackoff(view: HistoryView, ctx: CheckContext): Violation[] 
         const next = mine.slice(i + 1).find((x) => x.ev.type === 'backoff' || x.ev.type === 'connecting');
         const deadline = e.rec.time + tol;
         if (deadline < view.endAt && (next === undefined || next.rec.time > deadline) && !view.processFaultOn(w, e.rec.time, deadline)) {
-          v(e, `disconnected at t=${e.rec.time} and did not schedule a reconnect within ${tol} ms`);
+          const why = ev.reason === '' ? '' : ` (code ${ev.code}: ${ev.reason.length > 120 ? `${ev.reason.slice(0, 120)}…` : ev.reason})`;
+          v(e, `disconnected at t=${e.rec.time}${why} and did not schedule a reconnect within ${tol} ms: a worker must keep retrying while faults last`);
         }
       } else if (ev.type === 'backoff') {
         const { delayMs: d, floorMs: lo, capMs: hi, attempt } = ev;
@@ -169,6 +170,8 @@ export function halfOpenPairs(span: FaultSpan, allWorkers: readonly string[]): {
   const d = span.details;
   const params = d.params ?? {};
   const stream = typeof params.stream === 'string' ? params.stream : 'both';
+  // A toxic rolled per connection (toxicity < 1) may spare some: no detection can be required.
+  if (typeof params.toxicity === 'number' && params.toxicity < 1) return [];
   const workers = allWorkers.filter((w) => affectsWorker(d, w));
   const pairs: { workerId: string; side: Side }[] = [];
   const add = (ws: readonly string[], sides: Side[]): void => ws.forEach((w) => sides.forEach((side) => pairs.push({ workerId: w, side })));

@@ -41,12 +41,14 @@ export function around(
     return r.f === 'fault' || r.f === 'phase';
   };
   const before: HistoryRecord[] = [];
-  for (let i = at - 1; i >= 0 && before.length < Math.ceil(n / 2); i--) {
+  // Look at most this far away, so thousands of violations over a long history stay cheap.
+  const reach = 20_000;
+  for (let i = at - 1; i >= Math.max(0, at - reach) && before.length < Math.ceil(n / 2); i--) {
     const r = records[i];
     if (r !== undefined && related(r)) before.unshift(r);
   }
   const after: HistoryRecord[] = [];
-  for (let i = at + 1; i < records.length && after.length < Math.floor(n / 2); i++) {
+  for (let i = at + 1; i < Math.min(records.length, at + reach) && after.length < Math.floor(n / 2); i++) {
     const r = records[i];
     if (r !== undefined && related(r)) after.push(r);
   }
