@@ -31,5 +31,9 @@ export const CloseCode = {
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
-/** Close codes after which a worker should not retry (misconfiguration, not weather). */
-export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.AuthFailed, CloseCode.UnsupportedVersion]);
+/**
+ * Close codes after which a worker should not retry (misconfiguration, not
+ * weather). Not 4401: a corrupted frame fails authentication too, so workers
+ * retry it with backoff and log it as an error.
+ */
+export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.UnsupportedVersion, CloseCode.Replaced]);

@@ -53,14 +53,23 @@ export interface StopOptions {
   timeoutMs?: number;
 }
 
-/** Why a close code means "stop, retrying cannot help", in words; undefined if it does not. */
+/**
+ * Why a close code means "stop, retrying cannot help", in words; undefined if
+ * it does not. 4401 (authentication failed) is not fatal: a corrupted frame
+ * fails its signature just like a wrong secret does, so the worker retries
+ * with backoff and logs the likely misconfiguration (authFailureHint).
+ */
 export function fatalReason(code: number, reason: string, workerId: string, lastError: string | undefined): string | undefined {
   const said = [reason, lastError].filter((s) => s).join('; ');
   const detail = said ? ` (coordinator said: ${said})` : '';
-  if (code === CloseCode.AuthFailed) return `authentication failed: the coordinator rejected worker "${workerId}"'s secret or signature; check --secret / SQUALL_SECRET${detail}`;
   if (code === CloseCode.UnsupportedVersion) return `unsupported protocol version: this worker speaks version ${PROTOCOL_VERSION}, the coordinator does not${detail}`;
   if (code === CloseCode.Replaced) return `replaced: another process registered with the same worker id "${workerId}"; worker ids must be unique${detail}`;
   if (FATAL_CLOSE_CODES.has(code)) return `fatal close code ${code}${detail}`;
   return undefined;
 }
 
+
+/** The error logged on every 4401: most often a wrong secret, sometimes a corrupted frame. */
+export function authFailureHint(workerId: string, reason: string): string {
+  return `authentication failed: the coordinator rejected worker "${workerId}"'s registration or a message signature (${reason || 'no reason given'}); if this repeats, check --secret / SQUALL_SECRET. Retrying with backoff.`;
+}

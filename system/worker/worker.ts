@@ -23,7 +23,7 @@ import { Heartbeat } from './heartbeat.js';
 import { Outbox, type SentMessage } from './outbox.js';
 import { StateMachine, type WorkerState } from './state.js';
 import { frameBytes, TaskRunner } from './task-runner.js';
-import { fatalReason, type StopOptions, type WorkerDeps, type WorkerStats } from './worker-types.js';
+import { authFailureHint, fatalReason, type StopOptions, type WorkerDeps, type WorkerStats } from './worker-types.js';
 
 export type { WorkerState } from './state.js';
 export type { StopOptions, WorkerDeps, WorkerStats } from './worker-types.js';
@@ -218,6 +218,7 @@ export class Worker {
       this.fail(code, fatal);
       return;
     }
+    if (code === CloseCode.AuthFailed) this.log.error({ code }, authFailureHint(this.config.id, reason));
     this.lost(gen, code, reason || 'connection closed');
   }
 
