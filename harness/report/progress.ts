@@ -104,10 +104,13 @@ export function createProgress(options: ProgressOptions): Progress {
       }
       const decile = total === 0 ? 10 : Math.floor((done * 10) / total);
       const t = now();
-      if (decile > lastDecile || t - lastLineAt >= intervalMs || (info.failed && info.detail)) {
+      const namedFailure = info.failed === true && info.detail !== undefined;
+      // The 100 % line is left to stop(), which adds the duration.
+      if (done === total && !namedFailure) return;
+      if (decile > lastDecile || t - lastLineAt >= intervalMs || namedFailure) {
         lastDecile = Math.max(lastDecile, decile);
         lastLineAt = t;
-        const why = info.failed && info.detail ? ` (failed: ${info.detail})` : '';
+        const why = namedFailure ? ` (failed: ${info.detail})` : '';
         stream.write(`${status()}${why}\n`);
       }
     },

@@ -33,6 +33,7 @@ describe('createProgress without a TTY', () => {
     const lines = out.text().split('\n').filter(Boolean);
     expect(lines[lines.length - 1]).toBe('sweep: 20/20 seeds, 1 failed, done in 25.0 s');
     expect(lines.filter((l) => l.includes('done in'))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('sweep: 20/20'))).toHaveLength(1);
     expect(p.done).toBe(20);
     expect(p.failed).toBe(1);
   });
