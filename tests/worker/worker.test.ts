@@ -62,7 +62,6 @@ describe('Worker', () => {
     const t = setup({ coord: { secret: 'right' }, worker: { secret: 'wrong' } });
     t.worker.start();
     await t.tick(5000);
-    console.log(JSON.stringify(t.events.map((e) => [e.type, (e as { reason?: string }).reason, (e as { code?: number }).code])));
     expect(t.worker.state).not.toBe('ready');
     expect(t.worker.stats().fatalError).toBeNull();
     expect(t.of('connected')).toHaveLength(0);
