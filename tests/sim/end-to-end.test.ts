@@ -39,6 +39,24 @@ describe('end to end in simulation', () => {
     expect(doubleCompletions(w.events)).toEqual([]);
   });
 
+  it('a crash between an operation and its commit loses exactly the unacknowledged submission', async () => {
+    const w = await systemWorld(8, 0);
+    const acked = await w.submit([{ kind: 'echo', params: { value: 'kept' }, idempotencyKey: 'kept' }]);
+    let lostSettled = false;
+    void w.sim.coordinatorInstance.engine
+      .scheduleTask({ kind: 'echo', params: { value: 'lost' }, idempotencyKey: 'lost' })
+      .finally(() => (lostSettled = true));
+    await w.sim.runFor(1); // the store commits 2 ms after the operation
+    w.sim.killCoordinator();
+    await w.sim.runFor(1_000);
+    expect(lostSettled).toBe(false);
+    await w.sim.restartCoordinator();
+    const engine = w.sim.coordinatorInstance.engine;
+    expect(engine.getExecution(acked[0] as string)?.executionId).toBe(acked[0]);
+    const all = engine.listExecutions().executions.map((r) => r.params);
+    expect(all).toEqual([{ value: 'kept' }]);
+  });
+
   it('killed and paused workers: their tasks are reassigned or resumed and complete', async () => {
     const w = await systemWorld(3);
     const ids = await w.submit(mixedSpecs(30, 3_000));
