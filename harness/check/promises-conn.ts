@@ -82,7 +82,11 @@ function quantile(sorted: readonly number[], p: number): number {
   return sorted[i] ?? NaN;
 }
 
-/** 9. Backoff delays within [floor, cap], cap within the configured max, attempts increasing, no gap in retrying, no lockstep at the cap. */
+/**
+ * 9. Backoff delays within [floor, cap], cap within the configured max,
+ * attempts increasing, no gap in retrying, back within a bound after heal,
+ * one connection at a time (no reconnect race), no lockstep at the cap.
+ */
 export function checkBackoff(view: HistoryView, ctx: CheckContext): Violation[] {
   const out: Violation[] = [];
   const eps = 0.001;
@@ -93,6 +97,8 @@ export function checkBackoff(view: HistoryView, ctx: CheckContext): Violation[] 
   for (const [w, all] of view.byWorker) {
     const mine = all.filter((e) => e.ev.source === w);
     let lastAttempt = 0;
+    /** When the current connection came up; undefined while disconnected. */
+    let up: number | undefined;
     let connectedAtHeal = false;
     if (healAt !== undefined) {
       for (const e of mine) {
@@ -108,8 +114,14 @@ export function checkBackoff(view: HistoryView, ctx: CheckContext): Violation[] 
       const e = mine[i] as Ev;
       const ev = e.ev;
       if (ev.type === 'connected') {
+        // A killed (restarted) process emits no `disconnected`: its new life starts fresh.
+        if (up !== undefined && !view.processFaultOn(w, up, e.rec.time)) {
+          v(e, `connected again at t=${e.rec.time} without a disconnection in between: two connections at once (reconnect race)`);
+        }
+        up = e.rec.time;
         lastAttempt = 0;
       } else if (ev.type === 'disconnected') {
+        up = undefined;
         const next = mine.slice(i + 1).find((x) => x.ev.type === 'backoff' || x.ev.type === 'connecting');
         const deadline = e.rec.time + tol;
         if (deadline < view.endAt && (next === undefined || next.rec.time > deadline) && !view.processFaultOn(w, e.rec.time, deadline)) {
@@ -202,9 +214,13 @@ export function halfOpenPairs(span: FaultSpan, allWorkers: readonly string[]): {
   return pairs;
 }
 
-/** 10. A half-open connection is detected within the heartbeat timeout (+ one heartbeat + tolerance) on each side that stops hearing. */
+/**
+ * 10. A half-open connection is detected within the heartbeat timeout (+ one
+ * heartbeat + tolerance) on each side that stops hearing; and a healthy one is
+ * never declared dead (checkSpuriousTimeouts).
+ */
 export function checkLiveness(view: HistoryView, ctx: CheckContext): Violation[] {
-  const out: Violation[] = [];
+  const out: Violation[] = checkSpuriousTimeouts(view, ctx);
   const allWorkers = [...view.byWorker.keys()].sort();
   for (const span of view.faults) {
     const t0 = span.start.time;
@@ -235,6 +251,37 @@ export function checkLiveness(view: HistoryView, ctx: CheckContext): Violation[]
           ),
         );
       }
+    }
+  }
+  return out;
+}
+
+/**
+ * The other half of liveness: a healthy connection is never declared dead. A
+ * heartbeat_timeout (either side) when no fault touched that worker's link,
+ * the worker or the coordinator within the detection window before it is a
+ * false detection (e.g. a heartbeat clock not reset on reconnect). Clock skew
+ * does not excuse one: timeouts must run on elapsed time, not wall clocks.
+ */
+export function checkSpuriousTimeouts(view: HistoryView, ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  const window = Math.max(ctx.heartbeatTimeoutMs, ctx.workerHeartbeatTimeoutMs ?? 0) + ctx.heartbeatMs + ctx.toleranceMs;
+  const excusing = view.faults.filter((f) => f.details.action !== 'clock_skew');
+  for (const e of view.ofType('heartbeat_timeout')) {
+    const w = e.ev.workerId;
+    const t = e.rec.time;
+    const excused = excusing.some(
+      (f) => (affectsWorker(f.details, w) || affectsCoordinator(f.details)) && f.start.time <= t && view.faultEnd(f) >= t - window,
+    );
+    if (!excused) {
+      out.push(
+        violation(
+          view.records,
+          'liveness',
+          `the ${e.ev.side} side declared ${w}'s connection dead at t=${t} though no fault touched it in the ${window} ms before: a false half-open detection`,
+          { index: e.rec.index, workerId: w },
+        ),
+      );
     }
   }
   return out;

@@ -279,6 +279,30 @@ describe('10 liveness', () => {
   });
 });
 
+describe('10 liveness: no false detections', () => {
+  const timeoutAt = (h: H, t: number): H =>
+    h.at(t).emit('coordinator', { type: 'heartbeat_timeout', side: 'coordinator', workerId: 'w1', connectionId: 'c' });
+  it('reports a heartbeat timeout on a healthy link (e.g. heartbeat clock not reset on reconnect)', () => {
+    const v = check(timeoutAt(new H().connect('w1'), 5000), 'liveness');
+    expect(v.map((x) => x.message)).toEqual([expect.stringMatching(/declared w1's connection dead at t=5000 though no fault touched it/)]);
+  });
+  it('accepts one during or just after a fault on that link, but not one excused only by clock skew', () => {
+    const down = { id: 'd', action: 'latency', target: 'w1', workers: ['w1'] };
+    const h = new H().connect('w1').at(1000).fault('start', down).at(2000).fault('stop', down);
+    expect(check(timeoutAt(h, 3000), 'liveness')).toEqual([]);
+    const skew = { id: 's', action: 'clock_skew', target: 'w1', workers: ['w1'], params: { ms: 5000 } };
+    const k = new H().connect('w1').at(1000).fault('start', skew);
+    expect(check(timeoutAt(k, 3000), 'liveness')).toHaveLength(1);
+  });
+});
+
+describe('9 backoff: one connection at a time', () => {
+  it('reports a worker connected twice without a disconnection (reconnect race)', () => {
+    const h = new H().connect('w1').at(100).connect('w1');
+    expect(check(h, 'backoff').map((v) => v.message)).toEqual([expect.stringMatching(/connected again at t=100 without a disconnection/)]);
+  });
+});
+
 describe('formatViolation', () => {
   it('names the promise, the execution and marks the offending record', () => {
     const h = new H().connect('w1').connect('w2').submit('x').claim('x', 'w1', 1, 't1');
