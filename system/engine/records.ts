@@ -53,7 +53,21 @@ export function failedAttempts(rec: ExecutionRecord): number {
   return n;
 }
 
-/** A copy a caller may keep or mutate without touching engine state (params/result/metadata deep-copied). */
+/**
+ * A copy of a record for callers: every field the engine mutates (status,
+ * history, lease, checkpoint, counters) is copied, so it never changes under
+ * the caller. params, metadata, result and checkpoint state are shared, not
+ * deep-copied (cheap on the hot path); the engine never mutates them, and
+ * callers must not either.
+ */
 export function snapshot(rec: ExecutionRecord): ExecutionRecord {
-  return structuredClone(rec);
+  return {
+    ...rec,
+    retry: { ...rec.retry },
+    dependencies: [...rec.dependencies],
+    statusHistory: rec.statusHistory.map((e) => ({ ...e })),
+    lease: rec.lease === undefined ? undefined : { ...rec.lease },
+    checkpoint: rec.checkpoint === undefined ? undefined : { ...rec.checkpoint },
+    error: rec.error === undefined ? undefined : { ...rec.error },
+  };
 }
