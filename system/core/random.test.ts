@@ -31,6 +31,19 @@ describe('Random', () => {
     expect(seededRandom(8).float()).not.toBe(seededRandom(7).float());
   });
 
+  it('cryptoRandom: pooled draws never repeat across pool refills; large draws bypass the pool; results are independent copies', () => {
+    const ids = Array.from({ length: 5000 }, () => Buffer.from(cryptoRandom.bytes(8)).toString('hex'));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.every((id) => id.length === 16)).toBe(true);
+    const big = cryptoRandom.bytes(10_000);
+    expect(big).toHaveLength(10_000);
+    expect(new Set(big).size).toBeGreaterThan(200);
+    const a = cryptoRandom.bytes(16);
+    const copy = Uint8Array.from(a);
+    cryptoRandom.bytes(16);
+    expect(a).toEqual(copy);
+  });
+
   it('hashString is stable', () => {
     expect(hashString('abc')).toBe(hashString('abc'));
     expect(hashString('abc')).not.toBe(hashString('abd'));
