@@ -27,22 +27,31 @@ export function around(
 ): HistoryRecord[] {
   if (records.length === 0) return [];
   const at = index ?? records.length - 1;
+  // Look at most this far away, so thousands of violations over a long history stay cheap.
+  const reach = 20_000;
+  // Faults matter when they touch the worker, or a worker that held the execution, or everyone.
+  const workers = new Set<string>(ids.workerId === undefined ? [] : [ids.workerId]);
+  if (ids.executionId !== undefined) {
+    for (let i = Math.max(0, at - reach); i < Math.min(records.length, at + reach); i++) {
+      const v = records[i]?.value;
+      if (v?.executionId === ids.executionId && typeof v.workerId === 'string') workers.add(v.workerId);
+    }
+  }
   const related = (r: HistoryRecord): boolean => {
     if (ids.executionId === undefined && ids.workerId === undefined) return true;
     const v = r.value;
+    if (r.f === 'phase') return true;
+    if (r.f === 'fault') {
+      if (v.coordinator === true || v.target === 'all-workers' || workers.has(String(v.target))) return true;
+      return Array.isArray(v.workers) && v.workers.some((w) => workers.has(String(w)));
+    }
     if (ids.executionId !== undefined) {
       if (v.executionId === ids.executionId) return true;
       if (Array.isArray(v.executionIds) && v.executionIds.includes(ids.executionId)) return true;
     }
-    if (ids.workerId !== undefined) {
-      if (v.workerId === ids.workerId || r.process === ids.workerId) return true;
-      if (r.f === 'fault' && (v.target === ids.workerId || (Array.isArray(v.workers) && v.workers.includes(ids.workerId)))) return true;
-    }
-    return r.f === 'fault' || r.f === 'phase';
+    return ids.workerId !== undefined && (v.workerId === ids.workerId || r.process === ids.workerId);
   };
   const before: HistoryRecord[] = [];
-  // Look at most this far away, so thousands of violations over a long history stay cheap.
-  const reach = 20_000;
   for (let i = at - 1; i >= Math.max(0, at - reach) && before.length < Math.ceil(n / 2); i--) {
     const r = records[i];
     if (r !== undefined && related(r)) before.unshift(r);
