@@ -119,22 +119,22 @@ describe('HTTP API with the real engine', () => {
   it('re-queues the task of a worker that went silent (lease expiry) and another worker completes it', async () => {
     fx = new Fixture();
     const c = await fx.coordinator({ heartbeatMs: 50, heartbeatTimeoutMs: 200, leaseMs: 400 });
-    // A raw "worker" that registers, accepts one assignment and then goes silent (half-open).
+    // A raw "worker" that registers, answers pings until it holds one assignment, then goes silent (half-open).
+    const res = await http(c, 'POST', '/api/v1/executions', { kind: 'echo', params: { value: 'rescued' } });
+    const id = res.body.executionId as string;
     const ws = new WebSocket(`${c.url}/ws`);
     fx.onCleanup(() => ws.terminate());
     ws.on('error', () => {});
     const assigned: string[] = [];
     ws.on('message', (d) => {
-      const m = JSON.parse(String(d)) as { type: string; executionId?: string };
+      const m = JSON.parse(String(d)) as { type: string; executionId?: string; id?: number; t?: number };
       if (m.type === 'welcome') ws.send(JSON.stringify({ v: 1, type: 'register', protocolVersion: 1, workerId: 'ghost', capabilities: { kinds: ['echo'], concurrency: 1 } }));
+      if (m.type === 'ping' && assigned.length === 0) ws.send(JSON.stringify({ v: 1, type: 'pong', id: m.id, t: m.t }));
       if (m.type === 'assign' && m.executionId !== undefined) assigned.push(m.executionId);
     });
-    await waitFor(() => c.workers()[0]?.state === 'connected', 'ghost registered');
-    const res = await http(c, 'POST', '/api/v1/executions', { kind: 'echo', params: { value: 'rescued' } });
-    const id = res.body.executionId as string;
     await waitFor(() => assigned.includes(id), 'ghost got the task');
     fx.worker(c.url, 'real', { heartbeatMs: 50 });
-    const done = await waitForStatus(c, id, 'completed', 5000);
+    const done = await waitForStatus(c, id, 'completed');
     expect(done.result).toBe('rescued');
     expect(done.attempts).toBe(2);
     await waitFor(() => c.workers().find((w) => w.id === 'ghost')?.state !== 'connected', 'ghost dropped');
