@@ -25,7 +25,7 @@ import type { BenchRow, ReconnectSample, RunResultInput } from '../report/model.
 import { groupReconnectSamples, summarizeSamples } from '../report/model.js';
 import { makeRunId, writeReport } from '../report/write.js';
 import { TERMINAL } from './http-client.js';
-import { CoordinatorProcess, delay, JsonLinesTail, monoNow, SwarmHostProcess } from './processes.js';
+import { CoordinatorProcess, delay, JsonLinesTail, monoNow, startRunProxy, SwarmHostProcess } from './processes.js';
 import { healSamples } from './reconnect-samples.js';
 
 export const BENCH_STRATEGIES = ['none', 'full-jitter', 'equal-jitter', 'decorrelated-jitter'] as const;
@@ -122,7 +122,8 @@ export async function runReconnectBench(opts: BenchOptions = {}): Promise<{ json
   let duplicated = 0;
   let submitted = 0;
   const dir = await mkdtemp(join(tmpdir(), 'squall-bench-'));
-  const proxy = await connectFaultProxy({ seed: 1 });
+  const proxyHost = await startRunProxy(1);
+  const proxy = await connectFaultProxy({ url: proxyHost.url });
   try {
     for (const fleetSize of fleets) {
       const events: Stamped[] = [];
@@ -167,6 +168,7 @@ export async function runReconnectBench(opts: BenchOptions = {}): Promise<{ json
   } finally {
     progress?.stop();
     await proxy.close().catch(() => undefined);
+    await proxyHost.stop().catch(() => undefined);
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
   const wallMs = monoNow() - t0;

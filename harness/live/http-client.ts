@@ -52,6 +52,7 @@ export class CoordinatorHttp {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
+        timeoutMs: 30_000,
       });
     } catch (err) {
       return { ok: false, indeterminate: true, code: 'unavailable', message: err instanceof Error ? err.message : String(err) };

@@ -23,7 +23,7 @@ import { type ScheduledFault, sampleSwarm } from '../scenario/swarm.js';
 import { expandWorkload, type Submission } from '../scenario/workload.js';
 import { CoordinatorHttp, type ExecutionView, TERMINAL, type WorkerView } from './http-client.js';
 import { applyLiveFault, type LiveFaultContext, type Undo } from './live-faults.js';
-import { CoordinatorProcess, delay, JsonLinesTail, monoNow, SwarmHostProcess } from './processes.js';
+import { CoordinatorProcess, delay, JsonLinesTail, monoNow, startRunProxy, SwarmHostProcess } from './processes.js';
 import type { HostedWorkerConfig } from './swarm-host.js';
 import { TimelineBuffer } from './timeline-buffer.js';
 import { planTopology, type Topology } from './topology.js';
@@ -34,6 +34,8 @@ export interface LiveRunOptions {
   swarm?: ScheduledFault[];
   /** Progress lines (stderr by the CLI). */
   log?: (line: string) => void;
+  /** Submissions in flight at most (default 32). */
+  maxInflightSubmissions?: number;
 }
 
 /** What the run saw; runner.ts turns it into verdicts and a report. */
@@ -129,7 +131,8 @@ export async function runScenarioLive(scenario: Scenario, opts: LiveRunOptions =
     cpuFirst ??= { mono: p.mono, us };
     cpuLast = { mono: p.mono, us };
   }, 250);
-  const proxy = await connectFaultProxy({ seed });
+  const proxyHost = await startRunProxy(seed);
+  const proxy = await connectFaultProxy({ url: proxyHost.url });
   const hosts = new Map<string, SwarmHostProcess>();
   const http = new CoordinatorHttp(() => coordinator.httpUrl);
   const active = new Map<number, { undo: Undo; details: ReturnType<typeof describeFault> }>();
@@ -154,9 +157,9 @@ export async function runScenarioLive(scenario: Scenario, opts: LiveRunOptions =
       await host.spawnWorkers(workers.map((w) => configs.get(w)).filter((x): x is HostedWorkerConfig => x !== undefined));
     };
     // Hosts start two at a time: each is a Node process compiling TypeScript.
-    const queue = [...topology.hosts];
+    const hostQueue = [...topology.hosts];
     await Promise.all([0, 1].map(async () => {
-      for (let h = queue.shift(); h !== undefined; h = queue.shift()) await respawnWorkers(h.name, h.workers);
+      for (let h = hostQueue.shift(); h !== undefined; h = hostQueue.shift()) await respawnWorkers(h.name, h.workers);
     }));
     const fleetDeadline = monoNow() + 30_000 + ids.length * 100;
     while (!ids.every((id) => ready.get(id) === true)) {
@@ -172,7 +175,10 @@ export async function runScenarioLive(scenario: Scenario, opts: LiveRunOptions =
     let refused = 0;
     let indeterminate = 0;
     const inflight = new Set<Promise<void>>();
-    const submit = (s: Submission): void => {
+    // At most this many submissions in flight: a slow coordinator backs the client off instead of piling up timeouts.
+    const maxInflight = opts.maxInflightSubmissions ?? 32;
+    const queue: Submission[] = [];
+    const send = (s: Submission): void => {
       const failing = s.type === 'task' ? s.spec.kind === 'fail' : Object.values(s.graph).some((g) => g.kind === 'fail');
       const key = buffer.invoke(monoNow(), { ref: s.ref, kind: s.type === 'task' ? s.spec.kind : 'graph', ...(s.type === 'graph' ? { graph: s.shape } : {}) });
       const p = http.submit(s.type === 'task' ? s.spec : { tasks: s.graph }, s.type === 'graph').then((r) => {
@@ -186,7 +192,18 @@ export async function runScenarioLive(scenario: Scenario, opts: LiveRunOptions =
         }
       });
       inflight.add(p);
-      void p.finally(() => inflight.delete(p));
+      void p.finally(() => {
+        inflight.delete(p);
+        pump();
+      });
+    };
+    const pump = (): void => {
+      while (queue.length > 0 && inflight.size < maxInflight) send(queue.shift()!);
+    };
+    /** Due now: sent at once, or queued behind a slow coordinator (the invoke is recorded when it is sent). */
+    const submit = (s: Submission): void => {
+      queue.push(s);
+      pump();
     };
 
     type Step = { at: number; seq: number; run: () => void | Promise<void> };
@@ -252,7 +269,8 @@ export async function runScenarioLive(scenario: Scenario, opts: LiveRunOptions =
     log(`live: heal at ${Math.round(healMono - t0)} ms; waiting up to ${scenario.phases.healMs} ms for convergence`);
 
     // Heal: until every acknowledged execution is terminal and every worker synced, or healMs.
-    await Promise.race([Promise.all([...inflight]), delay(15_000)]);
+    const drainDeadline = monoNow() + Math.min(60_000, scenario.phases.healMs);
+    while ((queue.length > 0 || inflight.size > 0) && monoNow() < drainDeadline) await delay(50);
     let convergedAfterMs: number | null = null;
     let executions: ExecutionView[] = [];
     let workers: WorkerView[] = [];
@@ -271,7 +289,7 @@ export async function runScenarioLive(scenario: Scenario, opts: LiveRunOptions =
       } catch {
         // coordinator restarting: try again
       }
-      await delay(250);
+      await delay(1000);
     }
     // A short tail so acks and the last events land in the files.
     await delay(Math.min(1000, c.heartbeatMs * 2));
@@ -295,6 +313,7 @@ export async function runScenarioLive(scenario: Scenario, opts: LiveRunOptions =
     coordTail.stop();
     probeTail.stop();
     await proxy.close().catch(() => undefined);
+    await proxyHost.stop().catch(() => undefined);
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 }

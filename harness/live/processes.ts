@@ -495,3 +495,64 @@ export class WorkerProcess {
     return this.output.text();
   }
 }
+
+/**
+ * The fault proxy (Toxiproxy-compatible API) as a child process: see
+ * proxy-host.ts. `url` is its API address for connectFaultProxy({url}).
+ */
+export class ProxyHostProcess {
+  private child: ChildProcess | undefined;
+  private output = tailBuffer();
+  url = '';
+
+  constructor(private readonly seed?: number) {}
+
+  async start(timeoutMs = 20_000): Promise<string> {
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'harness/live/proxy-host.ts')], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, SQUALL_PROXY_SEED: this.seed === undefined ? '' : String(this.seed) },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.stderr?.on('data', (c: Buffer) => this.output.push(c));
+    child.stdin?.on('error', () => undefined);
+    this.url = await new Promise<string>((res, rej) => {
+      const t = setTimeout(() => rej(new Error(`proxy host not listening within ${timeoutMs} ms:\n${this.output.text()}`)), timeoutMs);
+      child.once('exit', (code) => {
+        clearTimeout(t);
+        rej(new Error(`proxy host exited with ${code}:\n${this.output.text()}`));
+      });
+      createInterface({ input: child.stdout! }).once('line', (line) => {
+        clearTimeout(t);
+        try {
+          res((JSON.parse(line) as { url: string }).url);
+        } catch {
+          rej(new Error(`proxy host said ${line}`));
+        }
+      });
+    });
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    const c = this.child;
+    if (c === undefined || c.exitCode !== null || c.signalCode !== null) return;
+    c.stdin?.end();
+    if (!(await waitExit(c, 3_000))) {
+      c.kill('SIGKILL');
+      await waitExit(c, 2_000);
+    }
+  }
+}
+
+/**
+ * A fault proxy for a run: the external Toxiproxy at TOXIPROXY_URL when set,
+ * else our proxy in a child process. close() also stops that process.
+ */
+export async function startRunProxy(seed?: number): Promise<{ url: string; stop(): Promise<void> }> {
+  const external = process.env['TOXIPROXY_URL'];
+  if (external !== undefined && external !== '') return { url: external.replace(/\/+$/, ''), stop: () => Promise.resolve() };
+  const p = new ProxyHostProcess(seed);
+  const url = await p.start();
+  return { url, stop: () => p.stop() };
+}

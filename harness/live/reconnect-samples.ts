@@ -14,6 +14,8 @@ export interface HealSample {
   ms: number;
   beyondBackoffMs: number;
   failedAttempts: number;
+  /** Stamp of the `synced` event measured. */
+  syncedAt: number;
 }
 
 export interface HealMeasurement {
@@ -65,7 +67,7 @@ export function healSamples(events: readonly Stamped[], heal: number, workers?: 
         attempts++;
         attemptStart = Math.max(heal, lastBackoffEnd ?? heal);
       } else if (ev.type === 'synced') {
-        samples.push({ workerId, ms: e.mono - heal, beyondBackoffMs: e.mono - attemptStart, failedAttempts: Math.max(0, attempts - 1) });
+        samples.push({ workerId, ms: e.mono - heal, beyondBackoffMs: e.mono - attemptStart, failedAttempts: Math.max(0, attempts - 1), syncedAt: e.mono });
         done = true;
         break;
       }
@@ -73,4 +75,22 @@ export function healSamples(events: readonly Stamped[], heal: number, workers?: 
     if (!done) neverSynced.push(workerId);
   }
   return { samples, neverSynced };
+}
+
+/**
+ * Reconnect samples of a scenario run: from every instant links came back
+ * (each fault's stop, for the workers it affected, and the heal phase, for
+ * all), each worker's next `synced`. A `synced` reached from several such
+ * instants counts once, from the latest of them (the shortest time).
+ */
+export function restoreSamples(events: readonly Stamped[], restores: readonly { mono: number; workers?: readonly string[] }[]): HealSample[] {
+  const best = new Map<string, HealSample>();
+  for (const r of restores) {
+    for (const s of healSamples(events, r.mono, r.workers === undefined ? undefined : new Set(r.workers)).samples) {
+      const key = `${s.workerId}@${s.syncedAt}`;
+      const prev = best.get(key);
+      if (prev === undefined || s.ms < prev.ms) best.set(key, s);
+    }
+  }
+  return [...best.values()];
 }

@@ -23,12 +23,18 @@ import type { Scenario } from '../scenario/schema.js';
 import { workerIds } from '../scenario/schema.js';
 import { TERMINAL } from './http-client.js';
 import { type LiveRunOptions, type LiveRunOutcome, runScenarioLive } from './live-run.js';
-import { healSamples } from './reconnect-samples.js';
+import { healSamples, restoreSamples } from './reconnect-samples.js';
 
 export interface RunLiveOptions extends LiveRunOptions {
   /** Parent dir of reports; default `reports`. null: write no report. */
   reportDir?: string | null;
   version?: string;
+  /**
+   * Slack for the checker's timing checks (backoff timers, heartbeat
+   * detection, reconnect bound). Real processes on a shared machine get
+   * scheduled late where the simulation never is; default max(scenario's, 1000).
+   */
+  toleranceMs?: number;
 }
 
 /** What `squall run --mode live --json` prints. */
@@ -114,7 +120,8 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
   const history = o.buffer.history();
   // History time is ms since the run started (processes spawned), as in the simulation.
   const healAt = o.healMono - o.buffer.t0;
-  const checked = checkHistory(history, scenario.checks, { ...contextFromScenario(scenario), healAt }).map(
+  const toleranceMs = opts.toleranceMs ?? Math.max(scenario.checks.toleranceMs, 1000);
+  const checked = checkHistory(history, scenario.checks, { ...contextFromScenario(scenario), healAt, toleranceMs }).map(
     (v): Violation => ({
       promise: v.promise.number,
       name: v.promise.name,
@@ -126,7 +133,9 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
   );
   const violations = dedupe([...essentialViolations(o).map((v) => ({ ...v, source: 'http' })), ...checked]);
   const slo = checkSlo(history, scenario.slo, healAt);
-  const heal = healSamples(o.buffer.events(), o.healMono, new Set(workerIds(scenario.fleet)));
+  const events = o.buffer.events();
+  const heal = healSamples(events, o.healMono, new Set(workerIds(scenario.fleet)));
+  const restored = restoreSamples(events, [...o.buffer.faultStops().filter((f) => f.mono < o.healMono), { mono: o.healMono }]);
   const byId = new Map(o.executions.map((e) => [e.executionId, e]));
   const ackedViews = [...o.acked.keys()].map((id) => byId.get(id));
   const completed = ackedViews.filter((e) => e?.status === 'completed').length;
@@ -147,7 +156,7 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
     wallMs: o.wallMs,
     violations,
     metrics: {
-      ...(heal.samples.length > 0 ? { reconnect: summarizeSamples(heal.samples.map((s) => s.ms)) } : {}),
+      ...(restored.length > 0 ? { reconnect: summarizeSamples(restored.map((s) => s.ms)) } : {}),
       completions: { expected: o.acked.size, completed, lost, duplicated },
       ...(lag.count > 0 ? { eventLoopLagMs: { p50: lag.p50, p99: lag.p99, max: lag.max } } : {}),
       ...(o.cpuPercent === null ? {} : { cpuPercent: o.cpuPercent }),
@@ -155,12 +164,13 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
       refusedSubmissions: o.refused,
       indeterminateSubmissions: o.indeterminate,
       coordinatorRestarts: o.coordinatorRestarts,
+      liveToleranceMs: toleranceMs,
       workersNeverSyncedAfterHeal: heal.neverSynced,
     },
     timeline: timelineOf(o),
     faults: o.faults.map((f) => ({ start: f.at, end: Math.min(f.at + (f.for ?? Infinity), scenario.phases.faultsMs), action: f.action.type, target: f.target })),
     reconnectSamples: groupReconnectSamples(
-      heal.samples.map((s) => ({ strategy: scenario.fleet.backoff.strategy, condition: 'scenario', fleetSize: scenario.fleet.workers, ms: s.ms, beyondBackoffMs: s.beyondBackoffMs })),
+      restored.map((s) => ({ strategy: scenario.fleet.backoff.strategy, condition: 'scenario', fleetSize: scenario.fleet.workers, ms: s.ms, beyondBackoffMs: s.beyondBackoffMs })),
     ),
     slo: slo.checks.map((c) => ({ name: c.name, target: c.limit, measured: c.value, unit: c.name.endsWith('Ms') ? 'ms' : 'count', passed: c.passed })),
   };

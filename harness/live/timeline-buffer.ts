@@ -63,6 +63,11 @@ export class TimelineBuffer {
     return this.sorted().flatMap((e) => (e.kind === 'event' ? [{ mono: e.mono, event: e.event }] : []));
   }
 
+  /** Stamps of fault stops with the workers each affected (link restorations). */
+  faultStops(): { mono: number; workers?: string[] }[] {
+    return this.sorted().flatMap((e) => (e.kind === 'fault' && e.phase === 'stop' ? [{ mono: e.mono, ...(e.details.workers === undefined ? {} : { workers: e.details.workers }) }] : []));
+  }
+
   private sorted(): Entry[] {
     return [...this.entries].sort((a, b) => a.mono - b.mono || a.seq - b.seq);
   }
