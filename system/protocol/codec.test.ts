@@ -20,7 +20,7 @@ const result: ToCoordinator = {
 describe('codec', () => {
   it('round-trips a valid message', () => {
     const d = decodeToCoordinator(encode(result));
-    expect(d).toEqual({ ok: true, msg: result });
+    expect(d).toMatchObject({ ok: true, msg: result });
   });
 
   it('never throws on arbitrary strings, and rejects them with a close code', () => {
@@ -48,7 +48,7 @@ describe('codec', () => {
     fc.assert(
       fc.property(fc.constantFrom('seq', 'attempt', 'executionId', 'outcome', 'durationMs'), fc.oneof(fc.string(), fc.object(), fc.constant(-1)), (field, value) => {
         fc.pre(!(field === 'executionId' && typeof value === 'string' && value.length > 0));
-        const d = decodeToCoordinator(JSON.stringify({ ...result, [field]: value }));
+        const d = decodeToCoordinator(encode({ ...result, [field]: value } as ToCoordinator));
         expect(d.ok).toBe(false);
         if (!d.ok) expect(d.path).toBe(field);
       }),
@@ -61,8 +61,10 @@ describe('codec', () => {
       ['[1,2]', CloseCode.Malformed, 'malformed'],
       [JSON.stringify({ ...result, v: 99 }), CloseCode.UnsupportedVersion, 'unsupported_version'],
       [JSON.stringify({ v: 1, type: 'teleport' }), CloseCode.UnknownType, 'unknown_type'],
-      [JSON.stringify({ ...result, outcome: 'exploded' }), CloseCode.Malformed, 'malformed'],
-      [JSON.stringify({ ...result, result: 'x'.repeat(2000) }), CloseCode.TooLarge, 'too_large'],
+      [encode({ ...result, outcome: 'exploded' } as unknown as ToCoordinator), CloseCode.Malformed, 'malformed'],
+      [JSON.stringify(result), CloseCode.Malformed, 'malformed'],
+      [encode(result).replace('"ex_1"', '"ex_7"'), CloseCode.Malformed, 'malformed'],
+      [encode({ ...result, result: 'x'.repeat(2000) }), CloseCode.TooLarge, 'too_large'],
     ];
     for (const [frame, closeCode, code] of cases) {
       const d = decodeToCoordinator(frame, 1024);
@@ -73,6 +75,17 @@ describe('codec', () => {
         expect(d.message.length).toBeGreaterThan(10);
       }
     }
+  });
+
+  it('rejects any single flipped bit of an unsigned frame (crc), so corruption is never acted on', () => {
+    const frame = encode(result);
+    fc.assert(
+      fc.property(fc.nat({ max: frame.length - 1 }), fc.nat({ max: 6 }), (i, bit) => {
+        const flipped = frame.slice(0, i) + String.fromCharCode(frame.charCodeAt(i) ^ (1 << bit)) + frame.slice(i + 1);
+        expect(decodeToCoordinator(flipped).ok).toBe(false);
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('a message-direction mismatch is an unknown type (assign sent to the coordinator)', () => {

@@ -3,6 +3,7 @@
  * either a typed message or a DecodeError naming what was wrong, where, and
  * the close code to use. Nothing unvalidated gets past this file.
  */
+import { crc32 } from 'node:zlib';
 import type { z } from 'zod';
 import { hmacHex, safeEqualHex } from '../core/crypto.js';
 import { CloseCode } from './close-codes.js';
@@ -17,6 +18,14 @@ import {
 } from './messages.js';
 
 export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
+
+/** Types never signed (sent before the session key exists, or about its failure); they carry a crc. */
+const UNSIGNED_TYPES: ReadonlySet<string> = new Set(['register', 'welcome', 'error']);
+
+/** CRC-32 of a string as 8 hex digits. */
+function crcHex(s: string): string {
+  return crc32(s).toString(16).padStart(8, '0');
+}
 
 export interface DecodeError {
   ok: false;
@@ -70,10 +79,16 @@ function decodeWith<T>(
   if (!knownTypes.includes(obj.type)) {
     return fail('unknown_type', CloseCode.UnknownType, `unknown message type "${obj.type.slice(0, 64)}"`, 'type');
   }
-  if (verifyKey !== undefined && obj.type !== 'register' && obj.type !== 'welcome' && obj.type !== 'error') {
+  if (verifyKey !== undefined && !UNSIGNED_TYPES.has(obj.type)) {
     const { sig, ...rest } = obj;
     if (typeof sig !== 'string' || !safeEqualHex(sig, hmacHex(verifyKey, JSON.stringify(rest)))) {
       return fail('auth_failed', CloseCode.AuthFailed, `message signature missing or invalid on "${obj.type}"`, 'sig');
+    }
+  } else {
+    const { crc, ...rest } = obj;
+    if (typeof crc !== 'string') return fail('malformed', CloseCode.Malformed, `"${obj.type}" frame has no integrity check ("crc")`, 'crc');
+    if (crc !== crcHex(JSON.stringify(rest))) {
+      return fail('malformed', CloseCode.Malformed, `"${obj.type}" frame failed its integrity check (crc): corrupted in transit`, 'crc');
     }
   }
   const parsed = schema.safeParse(raw);
@@ -95,10 +110,15 @@ export function decodeToWorker(frame: string, maxFrameBytes = DEFAULT_MAX_FRAME_
   return decodeWith(frame, ToWorker, TO_WORKER_TYPES, maxFrameBytes, verifyKey);
 }
 
-/** Serialises a message; with a key, appends an HMAC signature over the rest. */
+/**
+ * Serialises a message. With a key, appends an HMAC signature over the rest
+ * (integrity and authenticity); without, a CRC-32 (integrity: a frame
+ * corrupted in transit is rejected at the edge instead of being acted on with
+ * a flipped seq, id or outcome).
+ */
 export function encode(msg: AnyMessage, signKey?: string): string {
   const s = JSON.stringify(msg);
-  if (signKey === undefined) return s;
+  if (signKey === undefined) return `${s.slice(0, -1)},"crc":"${crcHex(s)}"}`;
   return `${s.slice(0, -1)},"sig":"${hmacHex(signKey, s)}"}`;
 }
 

@@ -19,7 +19,7 @@ const json = z.json();
 const seq = z.number().int().positive();
 const ack = z.number().int().nonnegative();
 
-const base = { v: z.literal(PROTOCOL_VERSION), ack: ack.optional(), sig: z.string().max(128).optional() };
+const base = { v: z.literal(PROTOCOL_VERSION), ack: ack.optional(), sig: z.string().max(128).optional(), crc: z.string().length(8).optional() };
 const reliable = { ...base, seq };
 
 export const ErrorInfo = z.object({ code: z.string().max(100), message: z.string().max(4000) });
@@ -220,4 +220,4 @@ export const RELIABLE_TYPES: ReadonlySet<string> = new Set(['assign', 'abort', '
 /** Distributive Omit over a union. */
 export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A message as composed by the sender, before the session stamps v/seq/ack/sig. */
-export type Outgoing<T extends AnyMessage> = DistributiveOmit<T, 'v' | 'seq' | 'ack' | 'sig'>;
+export type Outgoing<T extends AnyMessage> = DistributiveOmit<T, 'v' | 'seq' | 'ack' | 'sig' | 'crc'>;

@@ -3,6 +3,7 @@
  * workers on loopback: graphs in dependency order, retries, timeouts, cancel,
  * pause/resume, listing and stats; plus lease expiry of a dead worker's task.
  */
+import { encode } from '../../system/protocol/codec.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { Fixture, execution, http, waitFor, waitForStatus, type ExecutionView } from './helpers.js';
@@ -118,7 +119,7 @@ describe('HTTP API with the real engine', () => {
 
   it('re-queues the task of a worker that went silent (lease expiry) and another worker completes it', async () => {
     fx = new Fixture();
-    const c = await fx.coordinator({ heartbeatMs: 50, heartbeatTimeoutMs: 200, leaseMs: 400 });
+    const c = await fx.coordinator({ heartbeatMs: 50, heartbeatTimeoutMs: 400, leaseMs: 600 });
     // A raw "worker" that registers, answers pings until it holds one assignment, then goes silent (half-open).
     const res = await http(c, 'POST', '/api/v1/executions', { kind: 'echo', params: { value: 'rescued' } });
     const id = res.body.executionId as string;
@@ -128,8 +129,8 @@ describe('HTTP API with the real engine', () => {
     const assigned: string[] = [];
     ws.on('message', (d) => {
       const m = JSON.parse(String(d)) as { type: string; executionId?: string; id?: number; t?: number };
-      if (m.type === 'welcome') ws.send(JSON.stringify({ v: 1, type: 'register', protocolVersion: 1, workerId: 'ghost', capabilities: { kinds: ['echo'], concurrency: 1 } }));
-      if (m.type === 'ping' && assigned.length === 0) ws.send(JSON.stringify({ v: 1, type: 'pong', id: m.id, t: m.t }));
+      if (m.type === 'welcome') ws.send(encode({ v: 1, type: 'register', protocolVersion: 1, workerId: 'ghost', capabilities: { kinds: ['echo'], concurrency: 1 } }));
+      if (m.type === 'ping' && assigned.length === 0) ws.send(encode({ v: 1, type: 'pong', id: m.id ?? 0, t: m.t ?? 0 }));
       if (m.type === 'assign' && m.executionId !== undefined) assigned.push(m.executionId);
     });
     await waitFor(() => assigned.includes(id), 'ghost got the task');

@@ -3,6 +3,7 @@
  * on a fake clock: handshake and auth, task flow, acks, reconnect with resume
  * and sync, revoke, pause, half-open detection, stale close handlers, drain.
  */
+import { encode } from '../../system/protocol/codec.js';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { sleep } from '../../system/core/clock.js';
@@ -98,7 +99,7 @@ describe('Worker', () => {
     const started = t.coord.of('started')[0];
     expect(started?.ack).toBe(2); // sync_result = 1, assign = 2
     // the same assign again (same seq): ignored, re-acked
-    t.coord.current.send(JSON.stringify({ v: 1, type: 'assign', seq: 2, executionId: 'ex1', attempt: 1, leaseToken: 'ls_ex1', kind: 'echo', params: { value: 7 } }));
+    t.coord.current.send(encode({ v: 1, type: 'assign', seq: 2, executionId: 'ex1', attempt: 1, leaseToken: 'ls_ex1', kind: 'echo', params: { value: 7 } }));
     await t.tick(50);
     expect(t.coord.of('started')).toHaveLength(1);
     expect(t.coord.of('result')).toHaveLength(1);
