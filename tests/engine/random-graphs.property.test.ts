@@ -1,13 +1,15 @@
 /**
  * fast-check property over random task graphs: random DAGs, durations, per-
- * attempt failures/timeouts/hangs, retry policies, priorities, cancels and
- * worker losses, driven by an in-test fake worker loop on a virtual clock.
+ * attempt failures/timeouts/hangs, retry policies, priorities, cancels,
+ * pause/resume, checkpoints and worker losses, driven by an in-test fake
+ * worker loop on a virtual clock.
  * Checked on every run:
  * - order: nothing is claimed or started before all its dependencies completed;
  * - liveness: every execution is terminal at the end;
  * - no double run: an execution is never claimed while another worker still
  *   runs it, and never completed twice;
  * - retries: failed/timed-out attempts never exceed 1 + maxRetries;
+ * - checkpoints: an attempt resumes from the latest acknowledged checkpoint;
  * - the global concurrency limit holds at every claim.
  */
 import fc from 'fast-check';
@@ -30,6 +32,7 @@ interface TaskPlan {
   timeoutMs: number | undefined;
   priority: 'low' | 'medium' | 'high' | 'critical';
   cancelAtMs: number | undefined;
+  pauseAtMs: number | undefined;
 }
 interface Scenario {
   tasks: TaskPlan[];
@@ -51,6 +54,7 @@ const taskArb = (i: number): fc.Arbitrary<TaskPlan> =>
     timeoutMs: fc.option(fc.integer({ min: 100, max: 600 }), { nil: undefined }),
     priority: fc.constantFrom('low', 'medium', 'high', 'critical'),
     cancelAtMs: fc.option(fc.integer({ min: 0, max: 3000 }), { freq: 8, nil: undefined }),
+    pauseAtMs: fc.option(fc.integer({ min: 0, max: 3000 }), { freq: 5, nil: undefined }),
   });
 
 const scenarioArb: fc.Arbitrary<Scenario> = fc.integer({ min: 1, max: 10 }).chain((n) =>
@@ -89,8 +93,8 @@ class FakeWorld implements Dispatcher {
     if (held === undefined || held.a.leaseToken !== leaseToken) return;
     held.timer?.cancel();
     this.running.get(workerId)?.delete(executionId);
-    if (this.alive.has(workerId) && (reason === 'timeout' || reason === 'cancel')) {
-      this.send({ ...this.base(held.a), outcome: reason === 'timeout' ? 'timeout' : 'cancelled' });
+    if (this.alive.has(workerId) && reason !== 'revoked') {
+      this.send({ ...this.base(held.a), outcome: reason === 'timeout' ? 'timeout' : reason === 'pause' ? 'paused' : 'cancelled' });
     }
   }
 
@@ -128,6 +132,9 @@ class FakeWorld implements Dispatcher {
       if (this.engine.get(dep)?.status !== 'completed') this.violations.push(`${a.executionId} claimed before dependency ${dep} completed`);
     }
     if (this.engine.snapshotCounts().inFlight > this.maxConcurrent) this.violations.push('concurrency limit exceeded');
+    // Resume from the latest acknowledged checkpoint, never an older one.
+    const acked = this.checkpointAcked.get(a.executionId) ?? 0;
+    if ((a.checkpoint?.seq ?? 0) < acked) this.violations.push(`${a.executionId} resumed from ${a.checkpoint?.seq} though ${acked} was acknowledged`);
     const plan = this.planOf(a.executionId);
     const n = this.failuresSeen.get(a.executionId) ?? 0;
     const planned = plan.outcomes[n] ?? 'ok';
@@ -140,6 +147,17 @@ class FakeWorld implements Dispatcher {
       if (this.running.get(w)?.get(a.executionId) === entry) this.engine.onStarted(a.executionId, a.attempt, a.leaseToken).catch(() => {});
     }, 1);
     if (outcome === 'hang') return; // only a timeout, cancel or lease loss ends it
+    // Checkpoint halfway (seq continues from the resumed one).
+    const seq = (a.checkpoint?.seq ?? 0) + 1;
+    this.time.clock.setTimeout(() => {
+      if (this.running.get(w)?.get(a.executionId) !== entry) return;
+      this.engine
+        .onCheckpoint(a.executionId, a.attempt, a.leaseToken, { seq, state: { seq } })
+        .then((v) => {
+          if (v === 'saved') this.checkpointAcked.set(a.executionId, Math.max(seq, this.checkpointAcked.get(a.executionId) ?? 0));
+        })
+        .catch(() => {});
+    }, Math.floor(plan.durationMs / 2));
     entry.timer = this.time.clock.setTimeout(() => {
       this.running.get(w)?.delete(a.executionId);
       if (outcome !== 'ok') this.failuresSeen.set(a.executionId, n + 1);
@@ -148,6 +166,7 @@ class FakeWorld implements Dispatcher {
   }
 
   maxConcurrent = 0;
+  readonly checkpointAcked = new Map<ExecutionId, number>();
 
   private base(a: AssignmentSpec): Omit<ResultReport, 'outcome'> {
     return { executionId: a.executionId, attempt: a.attempt, leaseToken: a.leaseToken, durationMs: 1 };
@@ -195,6 +214,19 @@ async function runScenario(s: Scenario, make?: (...a: Make) => Engine): Promise<
       const id = ids[i]?.executionId as ExecutionId;
       if (!isTerminal(engine.get(id)?.status ?? 'completed')) engine.cancelExecution(id).catch(() => {});
     }, t.cancelAtMs);
+  });
+  s.tasks.forEach((t, i) => {
+    if (t.pauseAtMs === undefined) return;
+    const id = ids[i]?.executionId as ExecutionId;
+    time.clock.setTimeout(() => {
+      engine.pauseExecution(id).catch(() => {});
+      // Resume once it is paused (a pause of work on a lost worker lands only at lease expiry).
+      const poll = time.clock.setInterval(() => {
+        const status = engine.get(id)?.status ?? 'completed';
+        if (status === 'paused') engine.resumeExecution(id).catch(() => {});
+        if (status === 'paused' || isTerminal(status)) poll.cancel();
+      }, 300);
+    }, t.pauseAtMs);
   });
   if (s.workerLossAtMs !== undefined) time.clock.setTimeout(() => world.lose(asWorkerId('w1')), s.workerLossAtMs);
 
