@@ -318,7 +318,8 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
   async resumeExecution(executionId: string): Promise<ExecutionRecord> {
     const rec = this.mustGet(executionId);
     if (rec.status !== 'paused') {
-      throw new SquallError(ErrorCode.Conflict, `execution ${executionId} is ${rec.status}; only paused executions can be resumed`);
+      const pending = this.pauseRequested.has(rec.executionId) ? ' (pause requested; resume it once it is paused)' : '';
+      throw new SquallError(ErrorCode.Conflict, `execution ${executionId} is ${rec.status}${pending}; only paused executions can be resumed`);
     }
     const deps = dependencyState(rec, (id) => this.records.get(id));
     let p: Promise<void>;
