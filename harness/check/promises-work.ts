@@ -61,8 +61,16 @@ interface Claim {
 }
 
 /** 2. At most one recorded result per attempt, one completion, one terminal state; results only under the current lease. */
-export function checkExactlyOnce(view: HistoryView, _ctx: CheckContext): Violation[] {
+export function checkExactlyOnce(view: HistoryView, ctx: CheckContext): Violation[] {
   const out: Violation[] = [];
+  // Worker-side completions, to check a recorded completion came from its lease holder.
+  const finishedAt = new Map<string, number>();
+  const reporting = new Set<string>();
+  for (const e of view.ofType('task_finished')) {
+    reporting.add(e.ev.workerId);
+    const k = `${e.ev.workerId}/${e.ev.leaseToken}`;
+    if (e.ev.outcome === 'completed' && !finishedAt.has(k)) finishedAt.set(k, e.rec.time);
+  }
   for (const [id, events] of view.byExecution) {
     let current: Claim | undefined;
     const recorded = new Set<string>();
@@ -97,6 +105,12 @@ export function checkExactlyOnce(view: HistoryView, _ctx: CheckContext): Violati
             v(e, `a result was recorded under lease ${ev.leaseToken} after that lease ${current.ended ?? 'ended'}: not fenced`);
           }
           if (current !== undefined && current.token === ev.leaseToken) current.releasedFor = undefined;
+          if (ev.outcome === 'completed' && reporting.has(ev.workerId)) {
+            const done = finishedAt.get(`${ev.workerId}/${ev.leaseToken}`);
+            if (done === undefined || done > e.rec.time + ctx.toleranceMs) {
+              v(e, `completion recorded for ${ev.workerId}'s lease ${ev.leaseToken} at t=${e.rec.time}, but that worker ${done === undefined ? 'never finished it' : `only finished it at t=${done}`}: the result came from someone else (not fenced)`);
+            }
+          }
           if (ev.outcome === 'completed') {
             if (completed !== undefined) v(e, `completed twice (first at t=${completed.rec.time}, again at t=${e.rec.time})`);
             completed = e;

@@ -95,6 +95,16 @@ describe('2 exactly-once completion', () => {
     h.at(50).emit('coordinator', { type: 'result_recorded', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 't1', outcome: 'completed' });
     expect(check(h, 'exactly-once').map((v) => v.message)).toEqual([expect.stringMatching(/after that lease was released \(cancelled\) .*not fenced/)]);
   });
+  it("reports a completion recorded under the new holder's lease before that holder finished (a stale result let through)", () => {
+    const h = new H().connect('w1').connect('w2').submit('x').claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1');
+    h.at(4000).expire('x', 'w1', 1, 't1').claim('x', 'w2', 2, 't2').start('x', 'w2', 2, 't2');
+    h.at(4100).emit('w1', { type: 'task_finished', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 't1', outcome: 'completed' });
+    h.emit('coordinator', { type: 'lease_released', executionId: 'x', workerId: 'w2', attempt: 2, leaseToken: 't2', reason: 'completed' });
+    h.status('x', 'running', 'completed', 2);
+    h.emit('coordinator', { type: 'result_recorded', executionId: 'x', workerId: 'w2', attempt: 2, leaseToken: 't2', outcome: 'completed' });
+    h.at(6000).emit('w2', { type: 'task_finished', executionId: 'x', workerId: 'w2', attempt: 2, leaseToken: 't2', outcome: 'completed' });
+    expect(check(h, 'exactly-once').map((v) => v.message)).toEqual([expect.stringMatching(/w2 only finished it at t=6000: the result came from someone else/)]);
+  });
   it('treats a retried failure (interim failed, then retrying) as not terminal', () => {
     const h = new H().connect('w1').submit('x', { maxAttempts: 2 }).claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1').finish('x', 'w1', 1, 't1', 'failed', 'retrying');
     h.at(10).claim('x', 'w1', 2, 't2', undefined, 'retrying').start('x', 'w1', 2, 't2').finish('x', 'w1', 2, 't2');
