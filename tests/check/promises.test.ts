@@ -103,7 +103,7 @@ describe('2 exactly-once completion', () => {
     h.status('x', 'running', 'completed', 2);
     h.emit('coordinator', { type: 'result_recorded', executionId: 'x', workerId: 'w2', attempt: 2, leaseToken: 't2', outcome: 'completed' });
     h.at(6000).emit('w2', { type: 'task_finished', executionId: 'x', workerId: 'w2', attempt: 2, leaseToken: 't2', outcome: 'completed' });
-    expect(check(h, 'exactly-once').map((v) => v.message)).toEqual([expect.stringMatching(/w2 only finished it at t=6000: the result came from someone else/)]);
+    expect(check(h, 'exactly-once').map((v) => v.message)).toEqual([expect.stringMatching(/lease t2 at t=4100, but that worker only finished it at t=6000: the result came from someone else/)]);
   });
   it('treats a retried failure (interim failed, then retrying) as not terminal', () => {
     const h = new H().connect('w1').submit('x', { maxAttempts: 2 }).claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1').finish('x', 'w1', 1, 't1', 'failed', 'retrying');
