@@ -22,6 +22,18 @@ export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 /** Types never signed (sent before the session key exists, or about its failure); they carry a crc. */
 const UNSIGNED_TYPES: ReadonlySet<string> = new Set(['register', 'welcome', 'error']);
 
+/**
+ * The integrity trailer of a frame: `,"<name>":"<hex>"}` as its last member
+ * (where encode() puts it), and the frame without it, which is what was
+ * checksummed or signed. Checked on the raw text: no second serialisation.
+ */
+function trailer(frame: string, name: string, hexLength: number): { body: string; value: string } | undefined {
+  const head = `,"${name}":"`;
+  const start = frame.length - head.length - hexLength - 2;
+  if (start < 1 || !frame.endsWith('"}') || !frame.startsWith(head, start)) return undefined;
+  return { body: `${frame.slice(0, start)}}`, value: frame.slice(start + head.length, frame.length - 2) };
+}
+
 /** CRC-32 of a string as 8 hex digits. */
 function crcHex(s: string): string {
   return crc32(s).toString(16).padStart(8, '0');
@@ -80,14 +92,14 @@ function decodeWith<T>(
     return fail('unknown_type', CloseCode.UnknownType, `unknown message type "${obj.type.slice(0, 64)}"`, 'type');
   }
   if (verifyKey !== undefined && !UNSIGNED_TYPES.has(obj.type)) {
-    const { sig, ...rest } = obj;
-    if (typeof sig !== 'string' || !safeEqualHex(sig, hmacHex(verifyKey, JSON.stringify(rest)))) {
+    const t = trailer(frame, 'sig', 64);
+    if (t === undefined || !safeEqualHex(t.value, hmacHex(verifyKey, t.body))) {
       return fail('auth_failed', CloseCode.AuthFailed, `message signature missing or invalid on "${obj.type}"`, 'sig');
     }
   } else {
-    const { crc, ...rest } = obj;
-    if (typeof crc !== 'string') return fail('malformed', CloseCode.Malformed, `"${obj.type}" frame has no integrity check ("crc")`, 'crc');
-    if (crc !== crcHex(JSON.stringify(rest))) {
+    const t = trailer(frame, 'crc', 8);
+    if (t === undefined) return fail('malformed', CloseCode.Malformed, `"${obj.type}" frame has no integrity check: "crc" must be its last member`, 'crc');
+    if (t.value !== crcHex(t.body)) {
       return fail('malformed', CloseCode.Malformed, `"${obj.type}" frame failed its integrity check (crc): corrupted in transit`, 'crc');
     }
   }
