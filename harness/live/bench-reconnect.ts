@@ -270,6 +270,7 @@ async function runCell(c: CellContext): Promise<{ row: BenchRow; samples: Reconn
     }
     const heal = monoNow();
     await proxy.setEnabled(proxyName, true);
+    const confirmed = monoNow();
     const back = new Set<string>();
     await waitFor(() => {
       for (let i = cutFrom; i < events.length; i++) {
@@ -278,7 +279,7 @@ async function runCell(c: CellContext): Promise<{ row: BenchRow; samples: Reconn
       }
       return back.size === ids.length;
     }, 30_000);
-    const m = healSamples(events.slice(cutFrom), heal, idSet);
+    const m = healSamples(events.slice(cutFrom), heal, idSet, confirmed);
     neverSynced += m.neverSynced.length;
     for (const s of m.samples) {
       failed += s.failedAttempts;

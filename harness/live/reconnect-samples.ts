@@ -26,8 +26,13 @@ export interface HealMeasurement {
 
 type Stamped = { mono: number; event: SystemEvent };
 
-/** See the file comment. `events` must be in stamp order; `workers` limits to those ids. */
-export function healSamples(events: readonly Stamped[], heal: number, workers?: ReadonlySet<string>): HealMeasurement {
+/**
+ * See the file comment. `events` must be in stamp order; `workers` limits to
+ * those ids. `failuresFrom`: count failed attempts only from this stamp (e.g.
+ * when the link was confirmed back, so attempts refused while it was being
+ * re-enabled do not count as failed handshakes).
+ */
+export function healSamples(events: readonly Stamped[], heal: number, workers?: ReadonlySet<string>, failuresFrom?: number): HealMeasurement {
   const byWorker = new Map<string, Stamped[]>();
   for (const e of events) {
     const t = e.event.type;
@@ -56,7 +61,9 @@ export function healSamples(events: readonly Stamped[], heal: number, workers?: 
       } else if (ev.type === 'connecting') inFlight = true;
     }
     if (up) continue;
-    let attempts = inFlight ? 1 : 0;
+    const counts = (mono: number): boolean => failuresFrom === undefined || mono >= failuresFrom;
+    let attempts = inFlight && failuresFrom === undefined ? 1 : 0;
+    let lastCounted = inFlight && failuresFrom === undefined;
     let attemptStart = heal;
     let done = false;
     for (const e of list) {
@@ -64,10 +71,12 @@ export function healSamples(events: readonly Stamped[], heal: number, workers?: 
       const ev = e.event;
       if (ev.type === 'backoff') lastBackoffEnd = e.mono + ev.delayMs;
       else if (ev.type === 'connecting') {
-        attempts++;
+        lastCounted = counts(e.mono);
+        if (lastCounted) attempts++;
         attemptStart = Math.max(heal, lastBackoffEnd ?? heal);
       } else if (ev.type === 'synced') {
-        samples.push({ workerId, ms: e.mono - heal, beyondBackoffMs: e.mono - attemptStart, failedAttempts: Math.max(0, attempts - 1), syncedAt: e.mono });
+        const failedAttempts = Math.max(0, attempts - (lastCounted ? 1 : 0));
+        samples.push({ workerId, ms: e.mono - heal, beyondBackoffMs: e.mono - attemptStart, failedAttempts, syncedAt: e.mono });
         done = true;
         break;
       }
