@@ -11,7 +11,7 @@
  * anything to anyone only after that promise resolves.
  */
 import type { ExecutionId, LeaseToken, WorkerId } from '../core/ids.js';
-import type { CheckpointRecord, ExecutionRecord, Priority, RetryPolicy } from './model.js';
+import type { CheckpointRecord, ExecutionRecord, ExecutionStatus, Priority, RetryPolicy } from './model.js';
 
 /** What a caller submits (HTTP body or embedding API), before defaults. */
 export interface ExecutionSpec {
@@ -90,6 +90,22 @@ export interface EngineForCoordinator {
   /** Leases currently held by a worker (for metrics, capacity and the workers API). */
   leasesOf(workerId: WorkerId): number;
   get(executionId: ExecutionId): ExecutionRecord | undefined;
+  /** O(1) counts for metrics gauges (optional so fakes may omit it). */
+  snapshotCounts?(): EngineCounts;
+  /** Circuit breaker state per task kind, sorted by kind (optional so fakes may omit it). */
+  breakerStates?(): Record<string, 'closed' | 'open' | 'half-open'>;
+}
+
+/** Executions by status and queue sizes, for metrics. */
+export interface EngineCounts {
+  total: number;
+  byStatus: Record<ExecutionStatus, number>;
+  /** Claimed and not finished (preparing + running): what maxConcurrentExecutions limits. */
+  inFlight: number;
+  /** Ready to claim now. */
+  queueLength: number;
+  /** Waiting for scheduledAt or a retry time. */
+  delayed: number;
 }
 
 export type ExecutionHook = (execution: Readonly<ExecutionRecord>) => void | Promise<void>;

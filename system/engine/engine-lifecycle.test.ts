@@ -224,6 +224,8 @@ describe('Engine: submission API', () => {
       durationsMs: { p50: 40, p95: 40 },
       breakers: { echo: 'closed', fail: 'closed', sleep: 'closed' },
     });
+    expect(engine.snapshotCounts()).toMatchObject({ total: 3, inFlight: 0, queueLength: 0, delayed: 1, byStatus: { completed: 1, failed: 1 } });
+    expect(engine.breakerStates()).toEqual({ echo: 'closed', fail: 'closed', sleep: 'closed' });
   });
 
   it('acknowledges nothing before its commit: submissions, idempotent repeats, results and duplicates', async () => {

@@ -15,6 +15,7 @@ import { asExecutionId, type ExecutionId, type LeaseToken, newLeaseToken, type W
 import type {
   AssignmentSpec,
   EngineApi,
+  EngineCounts,
   EngineForCoordinator,
   ExecutionHook,
   ExecutionSpec,
@@ -25,7 +26,7 @@ import type {
 } from './contract.js';
 import { EngineCore, noop } from './core.js';
 import { parseQuery } from './listing.js';
-import { type CheckpointRecord, type ExecutionRecord, type ExecutionStatus, isTerminal } from './model.js';
+import { type CheckpointRecord, type ExecutionRecord, isTerminal } from './model.js';
 import { snapshot } from './records.js';
 import { dependencyState, recoveryAction } from './recovery.js';
 import { maxFailedAttempts } from './retry.js';
@@ -33,17 +34,7 @@ import type { SubmitItem } from './submit.js';
 
 export type { EngineDeps } from './core.js';
 
-/** Cheap counts for metrics (see Engine.snapshotCounts). */
-export interface EngineCounts {
-  total: number;
-  byStatus: Record<ExecutionStatus, number>;
-  /** Claimed and not finished (preparing + running): what maxConcurrentExecutions limits. */
-  inFlight: number;
-  /** Ready to claim now. */
-  queueLength: number;
-  /** Waiting for scheduledAt or a retry time. */
-  delayed: number;
-}
+export type { EngineCounts } from './contract.js';
 
 export class Engine extends EngineCore implements EngineForCoordinator, EngineApi {
   // ---------------------------------------------------------------- lifecycle
@@ -349,8 +340,6 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
   }
 
   getExecutionStats(): Record<string, unknown> {
-    const breakers: Record<string, string> = {};
-    for (const kind of [...this.config.taskKinds.keys()].sort()) breakers[kind] = this.breakers.state(kind);
     const d = this.stats.percentiles();
     return {
       total: this.stats.total,
@@ -363,7 +352,7 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
       inFlight: this.leased.size,
       byKind: this.stats.kinds(),
       durationsMs: { p50: d.p50, p95: d.p95, samples: d.samples },
-      breakers: { ...this.breakers.states(), ...breakers },
+      breakers: this.breakerStates(),
     };
   }
 
@@ -379,6 +368,14 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
       queueLength: this.ready.size,
       delayed: this.delayed.size,
     };
+  }
+
+  /** Breaker state of every configured (and seen) task kind, sorted by kind, for metrics. */
+  breakerStates(): Record<string, 'closed' | 'open' | 'half-open'> {
+    const out: Record<string, 'closed' | 'open' | 'half-open'> = {};
+    const kinds = new Set([...this.config.taskKinds.keys(), ...Object.keys(this.breakers.states())]);
+    for (const kind of [...kinds].sort()) out[kind] = this.breakers.state(kind);
+    return out;
   }
 
   /** Breaker state of one kind ('closed' | 'open' | 'half-open'), for metrics. */
