@@ -112,11 +112,11 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     }
   }
 
-  tick(mono: number): void {
+  tick(mono: number, judgeSilence: boolean): void {
     // Before registration the register timer (4429) is the only deadline.
     if (this.state !== 'registered') return;
     const c = this.ctx.config;
-    if (mono - this.lastReceivedMono > c.heartbeatTimeoutMs) {
+    if (judgeSilence && mono - this.lastReceivedMono > c.heartbeatTimeoutMs) {
       this.ctx.metrics.heartbeatTimeouts.inc();
       this.ctx.emit({ type: 'heartbeat_timeout', side: 'coordinator', workerId: this.scope?.workerId ?? '', connectionId: this.conn.id });
       this.ctx.logger.warn({ connectionId: this.conn.id, workerId: this.scope?.workerId, silentMs: mono - this.lastReceivedMono }, 'heartbeat timeout; dropping connection');

@@ -20,8 +20,8 @@ export interface LiveConnection {
   readonly connectionId: string;
   /** Bytes queued on the socket and not yet sent (backpressure). */
   readonly bufferedAmount: number;
-  /** Heartbeat tick: ping if due, drop if silent past the timeout. */
-  tick(mono: number): void;
+  /** Heartbeat tick: ping if due; if judgeSilence, drop when silent past the timeout. */
+  tick(mono: number, judgeSilence: boolean): void;
   /** Another authenticated connection took over this worker id: tell, close 4409, forget. */
   replaceBy(newConnectionId: string): void;
   /** Coordinator shutdown. */

@@ -10,13 +10,17 @@ import type { CoordinatorContext } from './context.js';
 /** Periodic liveness checks over connections, workers and sessions. */
 export class HeartbeatMonitor {
   private timer: TimerHandle | undefined;
+  /** Tick period: half the smaller of the heartbeat period and half the timeout. */
+  private readonly every: number;
+  private lastTickMono: number | undefined;
 
-  constructor(private readonly ctx: Omit<CoordinatorContext, 'wake'>) {}
+  constructor(private readonly ctx: Omit<CoordinatorContext, 'wake'>) {
+    this.every = Math.max(1, Math.floor(Math.min(ctx.config.heartbeatMs, ctx.config.heartbeatTimeoutMs / 2) / 2));
+  }
 
   start(): void {
     if (this.timer !== undefined) return;
-    const every = Math.max(1, Math.floor(Math.min(this.ctx.config.heartbeatMs, this.ctx.config.heartbeatTimeoutMs / 2) / 2));
-    this.timer = this.ctx.clock.setInterval(() => this.tick(), every);
+    this.timer = this.ctx.clock.setInterval(() => this.tick(), this.every);
   }
 
   stop(): void {
@@ -24,12 +28,19 @@ export class HeartbeatMonitor {
     this.timer = undefined;
   }
 
-  /** One round; exported for tests. */
+  /**
+   * One round; exported for tests. After a stall of this process (the tick
+   * itself came late), frames that arrived meanwhile are still unread, so
+   * silence is not judged this round: a slow coordinator must not mistake
+   * its own pause for dead workers.
+   */
   tick(): void {
     const mono = this.ctx.clock.monotonic();
+    const stalled = this.lastTickMono !== undefined && mono - this.lastTickMono > this.every * 4;
+    this.lastTickMono = mono;
     for (const conn of [...this.ctx.connections.values()]) {
       try {
-        conn.tick(mono);
+        conn.tick(mono, !stalled);
       } catch (err) {
         this.ctx.logger.error({ err, connectionId: conn.connectionId }, 'heartbeat tick failed for a connection');
       }
