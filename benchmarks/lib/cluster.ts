@@ -55,9 +55,17 @@ export interface Embedded {
   close(): Promise<void>;
 }
 
-/** Starts a coordinator in this process: SQLite at dataDir, ws on a free loopback port, silent logs. */
-export async function startEmbedded(dataDir: string, onCommitted: CommittedListener, config: CoordinatorConfig = {}): Promise<Embedded> {
-  const store = new TimingStore(openStore({ kind: 'sqlite', dataDir }), onCommitted);
+/**
+ * Starts a coordinator in this process: SQLite at dataDir (or the memory
+ * store, for diagnosing what SQLite costs), ws on a free loopback port, silent logs.
+ */
+export async function startEmbedded(
+  dataDir: string,
+  onCommitted: CommittedListener,
+  config: CoordinatorConfig = {},
+  storeKind: 'sqlite' | 'memory' = 'sqlite',
+): Promise<Embedded> {
+  const store = new TimingStore(openStore(storeKind === 'memory' ? { kind: 'memory' } : { kind: 'sqlite', dataDir }), onCommitted);
   const coordinator = await createCoordinator(
     { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger: silentLogger, events: nullSink, store, taskKinds: builtinTaskKinds() },
     { host: '127.0.0.1', port: 0, ...config },
@@ -75,6 +83,8 @@ export async function startEmbedded(dataDir: string, onCommitted: CommittedListe
 /** Workers in some process: resolves ready once all registered. */
 export interface WorkerGroup {
   ready: Promise<void>;
+  /** CPU time (ms) so far of the process the workers run in. */
+  cpuMs(): Promise<number>;
   /** Stops them; cpuMs is the host process's CPU time when it is a child, else undefined. */
   stop(): Promise<{ cpuMs?: number }>;
 }
@@ -111,6 +121,7 @@ export function startWorkersInProcess(url: string, count: number, concurrency: n
   }
   return {
     ready,
+    cpuMs: () => Promise.resolve(processCpuMs()),
     stop: async () => {
       await Promise.all(workers.map((w) => w.stop({ drain: false }).catch(() => {})));
       return {};
@@ -130,6 +141,7 @@ export function spawnWorkerHost(url: string, count: number, concurrency: number)
   const child = tsxNode('benchmarks/lib/worker-host.ts', ['--url', url, '--workers', String(count), '--concurrency', String(concurrency)]);
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   let last: { cpuMs?: number } = {};
+  let cpuWaiter: ((ms: number) => void) | undefined;
   let markReady: () => void = () => {};
   let fail: (e: Error) => void = () => {};
   const ready = new Promise<void>((resolve, reject) => {
@@ -140,8 +152,9 @@ export function spawnWorkerHost(url: string, count: number, concurrency: number)
   child.once('exit', (code) => fail(new Error(`worker host exited (code ${String(code)}) before all workers registered`)));
   lines.on('line', (line) => {
     try {
-      const msg = JSON.parse(line) as { ready?: number; cpuMs?: number };
+      const msg = JSON.parse(line) as { ready?: number; cpuMs?: number; cpuNowMs?: number };
       if (msg.ready !== undefined) markReady();
+      if (msg.cpuNowMs !== undefined) cpuWaiter?.(msg.cpuNowMs);
       if (msg.cpuMs !== undefined) last = { cpuMs: msg.cpuMs };
     } catch {
       // not ours
@@ -149,6 +162,11 @@ export function spawnWorkerHost(url: string, count: number, concurrency: number)
   });
   return {
     ready,
+    cpuMs: () =>
+      new Promise<number>((resolve) => {
+        cpuWaiter = resolve;
+        child.kill('SIGUSR2');
+      }),
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -2,7 +2,8 @@
  * Child-process entry for benchmarks: runs N production workers (ws
  * transport, real clock) in ONE process against a coordinator, so the
  * coordinator's process gets a core to itself. Prints one JSON line
- * {"ready":N} once every worker registered; on SIGTERM/SIGINT stops the
+ * {"ready":N} once every worker registered; on SIGUSR2 prints
+ * {"cpuNowMs":...}; on SIGTERM/SIGINT stops the
  * workers, prints {"cpuMs":...,"finished":...} and exits.
  *
  *   node --import tsx benchmarks/lib/worker-host.ts --url ws://127.0.0.1:P --workers 4 --concurrency 64
@@ -60,5 +61,10 @@ async function stop(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ cpuMs: Math.round((cpu.user + cpu.system) / 1000), finished })}\n`);
   process.exit(0);
 }
+// SIGUSR2: report CPU time so far (the benchmark reads CPU per task of each phase).
+process.on('SIGUSR2', () => {
+  const cpu = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ cpuNowMs: Math.round((cpu.user + cpu.system) / 1000), finished })}\n`);
+});
 process.on('SIGTERM', () => void stop());
 process.on('SIGINT', () => void stop());
