@@ -74,6 +74,17 @@ describe('1 no lost work', () => {
     expect(v?.message).toMatch(/never reached a terminal state \(last status preparing/);
     expect(v?.events.some((r) => r.f === 'claimed')).toBe(true);
   });
+  it("reports a lease that outlives its holder's connection (work stuck behind a dead worker)", () => {
+    const h = new H().connect('w1', 'c1').submit('x').claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1');
+    h.at(1000).emit('coordinator', { type: 'worker_disconnected', workerId: 'w1', connectionId: 'c1', code: 1006, reason: '' });
+    h.at(9000).expire('x', 'w1', 1, 't1');
+    const v = check(h, 'no-lost-work').filter((x) => /lease/.test(x.message));
+    expect(v.map((x) => x.message)).toEqual([expect.stringMatching(/w1's connection was lost at t=1000 but its lease t1 was still held 3850 ms later/)]);
+    const ok = new H().connect('w1', 'c1').submit('x').claim('x', 'w1', 1, 't1');
+    ok.at(1000).emit('coordinator', { type: 'worker_disconnected', workerId: 'w1', connectionId: 'c1', code: 1006, reason: '' });
+    ok.at(3900).expire('x', 'w1', 1, 't1');
+    expect(check(ok, 'no-lost-work').filter((x) => /lease/.test(x.message))).toEqual([]);
+  });
   it('reports work that ends later than the heal bound', () => {
     const h = new H().connect('w1').submit('x').at(100).phase('heal').at(20_000).run('x', 'w1', 1, 't1');
     expect(check(h, 'no-lost-work')[0]?.message).toMatch(/after heal; the bound is 10000 ms/);
