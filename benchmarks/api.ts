@@ -11,7 +11,7 @@
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { argFlag, argList, argNumber } from './lib/args.js';
-import { freePort, removeDir, spawnCoordinator, spawnWorkerHost, tempDataDir, type WorkerGroup } from './lib/cluster.js';
+import { childCpuMs, freePort, removeDir, spawnCoordinator, spawnWorkerHost, tempDataDir, type WorkerGroup } from './lib/cluster.js';
 
 /** The part of autocannon's result this benchmark reads. */
 interface AutocannonResult {
@@ -46,7 +46,10 @@ async function main(): Promise<void> {
     // Warm-up: JIT, SQLite page cache, keep-alive connections.
     await autocannon({ ...request, connections: 10, duration: 2 });
     for (const connections of connectionCounts) {
+      const cpu0 = childCpuMs(coordinator.child.pid);
       const r = await autocannon({ ...request, connections, duration });
+      const cpu1 = childCpuMs(coordinator.child.pid);
+      const cpuMs = cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0;
       runs.push({
         connections,
         durationSec: duration,
@@ -56,6 +59,8 @@ async function main(): Promise<void> {
         non2xx: r.non2xx,
         errors: r.errors,
         timeouts: r.timeouts,
+        coordinatorCpuMs: cpuMs,
+        coordinatorCpuUsPerRequest: cpuMs === undefined || r.requests.total === 0 ? undefined : Math.round((cpuMs * 1000) / r.requests.total),
         statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => [k, v.count])),
       });
     }
