@@ -249,4 +249,31 @@ describe('Engine: submission API', () => {
     await Promise.all([recorded, duplicate]);
     expect(settled.slice(2).sort()).toEqual(['duplicate', 'recorded']);
   });
+
+  it('prune forgets old terminal executions except dependencies of unfinished ones; recovery treats pruned dependencies as done', async () => {
+    const time = fakeClock();
+    const store = new MemoryStore();
+    const { engine } = await startEngine({ time, store });
+    const old = await engine.scheduleTask({ kind: 'echo', idempotencyKey: 'old' });
+    const dep = await engine.scheduleTask({ kind: 'echo' });
+    await engine.onResult(report(claim(engine), 'completed'));
+    await engine.onResult(report(claim(engine), 'completed'));
+    const blocker = await engine.scheduleTask({ kind: 'echo', scheduledAt: time.clock.now() + 60_000 });
+    const child = await engine.scheduleTask({ kind: 'echo', dependencies: [dep.executionId, blocker.executionId] });
+    await time.tickAsync(1000);
+    expect(await engine.prune(time.clock.now())).toBe(2);
+    expect(engine.getExecution(old.executionId)).toBeUndefined();
+    expect(engine.getExecution(dep.executionId)?.status).toBe('completed');
+    expect(engine.snapshotCounts().total).toBe(3);
+    expect((await engine.scheduleTask({ kind: 'echo', idempotencyKey: 'old' })).executionId).not.toBe(old.executionId);
+    // After a restart the store no longer has `dep`: the child still waits only for `blocker`, then runs.
+    engine.close();
+    const { engine: again } = await startEngine({ time, store });
+    expect(again.getExecution(child.executionId)?.status).toBe('pending');
+    await time.tickAsync(60_000);
+    const first = claim(again);
+    expect(first.executionId).toBe(blocker.executionId);
+    await again.onResult(report(first, 'completed'));
+    expect(again.getExecution(child.executionId)?.status).toBe('scheduled');
+  });
 });

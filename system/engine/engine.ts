@@ -383,6 +383,35 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
     return this.breakers.state(kind);
   }
 
+  /**
+   * Forgets terminal executions completed before `completedBefore`, in memory
+   * and in the Store (store.prune), except those an unfinished execution still
+   * depends on (kept in memory). Returns how many the Store dropped. Bounds
+   * memory on long runs; pruned ids read as not found afterwards.
+   */
+  async prune(completedBefore: number): Promise<number> {
+    this.assertRunning('prune');
+    const gone = new Set<ExecutionId>();
+    for (const rec of this.records.values()) {
+      if (!isTerminal(rec.status) || rec.completedAt === undefined || rec.completedAt >= completedBefore) continue;
+      const live = (this.dependents.get(rec.executionId) ?? []).some((d) => {
+        const dep = this.records.get(d);
+        return dep !== undefined && !isTerminal(dep.status);
+      });
+      if (!live) gone.add(rec.executionId);
+    }
+    for (const id of gone) {
+      const rec = this.records.get(id) as ExecutionRecord;
+      this.records.delete(id);
+      this.stats.onForgotten(rec);
+      this.seqOf.delete(id);
+      this.dependents.delete(id);
+      if (rec.idempotencyKey !== undefined && this.byKey.get(rec.idempotencyKey) === id) this.byKey.delete(rec.idempotencyKey);
+    }
+    if (gone.size > 0) this.listing.removeWhere((r) => gone.has(r.executionId));
+    return this.store.prune(completedBefore);
+  }
+
   addPreExecutionHook(hook: ExecutionHook): void {
     this.preHooks.push(hook);
   }

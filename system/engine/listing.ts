@@ -63,6 +63,13 @@ export class ListingIndex {
     this.items.splice(this.lowerBound(rec.createdAt, rec.executionId), 0, rec);
   }
 
+  /** Drops records for which `gone` is true (one pass). */
+  removeWhere(gone: (rec: ExecutionRecord) => boolean): void {
+    let j = 0;
+    for (const rec of this.items) if (!gone(rec)) this.items[j++] = rec;
+    this.items.length = j;
+  }
+
   /** One page of matching records after the cursor, plus the next cursor (null at the end). */
   page(q: ParsedQuery): { executions: ExecutionRecord[]; nextCursor: string | null } {
     let i = q.after === undefined ? 0 : this.lowerBound(q.after.createdAt, q.after.id);

@@ -14,9 +14,15 @@ import { type ExecutionRecord, type ExecutionStatus, isTerminal } from './model.
 export type DependencyState =
   | { state: 'done' }
   | { state: 'waiting' }
-  | { state: 'failed'; dependency: string; status: ExecutionStatus | 'missing' };
+  | { state: 'failed'; dependency: string; status: ExecutionStatus };
 
-/** Whether all dependencies completed, one ended unsuccessfully (or is unknown), or some are still going. */
+/**
+ * Whether all dependencies completed, one ended unsuccessfully, or some are
+ * still going. A dependency that no longer exists was pruned, and only
+ * terminal executions are pruned; had it ended unsuccessfully, this execution
+ * would have been failed at that moment (in the same commit group), so a
+ * missing dependency of an unfinished execution counts as completed.
+ */
 export function dependencyState(
   rec: ExecutionRecord,
   lookup: (id: ExecutionId) => ExecutionRecord | undefined,
@@ -24,7 +30,7 @@ export function dependencyState(
   let waiting = false;
   for (const id of rec.dependencies) {
     const dep = lookup(id);
-    if (dep === undefined) return { state: 'failed', dependency: id, status: 'missing' };
+    if (dep === undefined) continue;
     if (dep.status === 'completed') continue;
     if (isTerminal(dep.status)) return { state: 'failed', dependency: id, status: dep.status };
     waiting = true;

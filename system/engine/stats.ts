@@ -58,6 +58,12 @@ export class StatsCollector {
     }
   }
 
+  /** A pruned execution leaves the counts of existing executions (per-kind history stays). */
+  onForgotten(rec: ExecutionRecord): void {
+    this.total--;
+    this.byStatus[rec.status]--;
+  }
+
   kinds(): Record<string, KindStats> {
     const out: Record<string, KindStats> = {};
     for (const kind of [...this.byKind.keys()].sort()) {
