@@ -215,7 +215,7 @@ async function applyProcess(ctx: LiveFaultContext, fault: ScheduledFault, id: st
         restore.push([h, victims]);
       }
       const undo = once(async () => {
-        for (const [h, victims] of restore) await ctx.respawnWorkers(h, victims);
+        await Promise.all(restore.map(([h, victims]) => ctx.respawnWorkers(h, victims)));
       });
       if (a.type === 'restart') await undo();
       else undos.push(undo);

@@ -216,25 +216,34 @@ export async function runScenarioLive(scenario: Scenario, opts: LiveRunOptions =
       at(0, async () => void (await Promise.all([...hosts.values()].map((h) => h.command({ cmd: 'flood', messagesPerSec: flood.messagesPerSec, bytes: flood.bytes }).catch(() => undefined)))));
       if (flood.during === 'faults') at(faultsMs, async () => void (await Promise.all([...hosts.values()].map((h) => h.command({ cmd: 'flood', messagesPerSec: 0, bytes: 0 }).catch(() => undefined)))));
     }
+    // Fault steps never block the schedule (restarting a host takes seconds): each
+    // fault's start and stop run in order on a chain of its own; heal waits for all.
+    const chains = new Map<number, Promise<void>>();
+    const onChain = (i: number, fn: () => Promise<void>): void => {
+      const next = (chains.get(i) ?? Promise.resolve()).then(fn).catch((err: unknown) =>
+        buffer.note(monoNow(), { fault: `f${i + 1}`, error: err instanceof Error ? err.message : String(err) }),
+      );
+      chains.set(i, next);
+    };
     timeline.forEach((fault, i) => {
       const id = `f${i + 1}`;
       const details = describeFault(scenario.fleet, fault, id, fault.note === 'swarm' ? 'swarm' : 'timeline');
-      at(fault.at, async () => {
-        buffer.fault(monoNow(), 'start', details);
-        try {
+      at(fault.at, () =>
+        onChain(i, async () => {
+          buffer.fault(monoNow(), 'start', details);
           active.set(i, { undo: await applyLiveFault(ctx, fault, id), details });
-        } catch (err) {
-          buffer.note(monoNow(), { fault: id, error: `could not apply: ${err instanceof Error ? err.message : String(err)}` });
-        }
-      });
+        }),
+      );
       if (fault.for !== undefined && fault.at + fault.for < faultsMs) {
-        at(fault.at + fault.for, async () => {
-          const a = active.get(i);
-          if (a === undefined) return;
-          active.delete(i);
-          await a.undo();
-          buffer.fault(monoNow(), 'stop', details);
-        });
+        at(fault.at + fault.for, () =>
+          onChain(i, async () => {
+            const a = active.get(i);
+            if (a === undefined) return;
+            active.delete(i);
+            await a.undo();
+            buffer.fault(monoNow(), 'stop', details);
+          }),
+        );
       }
     });
     let healMono = t0 + faultsMs;
@@ -243,6 +252,7 @@ export async function runScenarioLive(scenario: Scenario, opts: LiveRunOptions =
       healMono = monoNow();
       healEpoch = Date.now();
       buffer.phase(healMono, 'heal');
+      await Promise.all(chains.values());
       for (const [i, a] of [...active.entries()].reverse()) {
         active.delete(i);
         await a.undo().catch((err: unknown) => buffer.note(monoNow(), { heal: `undo failed: ${String(err)}` }));
