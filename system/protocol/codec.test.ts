@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CloseCode } from './close-codes.js';
-import { decodeToCoordinator, decodeToWorker, encode, registrationMac, sessionSigningKey } from './codec.js';
-import { PROTOCOL_VERSION, type ToCoordinator } from './messages.js';
+import { decodeToCoordinator, decodeToWorker, encode, heartbeatFastPath, registrationMac, sessionSigningKey } from './codec.js';
+import { PROTOCOL_VERSION, ToCoordinator, ToWorker } from './messages.js';
 
 const result: ToCoordinator = {
   v: PROTOCOL_VERSION,
@@ -88,6 +88,16 @@ describe('codec', () => {
     );
   });
 
+  it('a corrupted version or type is an integrity failure (retryable 4400), never a fatal version error', () => {
+    const frame = encode(result);
+    const v0 = frame.replace('"v":1', '"v":0');
+    expect(decodeToCoordinator(v0)).toMatchObject({ ok: false, code: 'malformed', closeCode: CloseCode.Malformed, path: 'crc' });
+    const teleport = frame.replace('"type":"result"', '"type":"resulu"');
+    expect(decodeToCoordinator(teleport)).toMatchObject({ ok: false, code: 'malformed', path: 'crc' });
+    // An intact frame of another version is still a version error.
+    expect(decodeToCoordinator(encode({ ...result, v: 2 } as unknown as ToCoordinator))).toMatchObject({ ok: false, closeCode: CloseCode.UnsupportedVersion });
+  });
+
   it('a message-direction mismatch is an unknown type (assign sent to the coordinator)', () => {
     const d = decodeToCoordinator(JSON.stringify({ v: 1, type: 'assign', seq: 1 }));
     expect(d.ok === false && d.code).toBe('unknown_type');
@@ -101,6 +111,44 @@ describe('codec', () => {
     expect(decodeToCoordinator(tampered, undefined, key)).toMatchObject({ ok: false, closeCode: CloseCode.AuthFailed });
     expect(decodeToCoordinator(encode(result), undefined, key)).toMatchObject({ ok: false, closeCode: CloseCode.AuthFailed });
     expect(decodeToCoordinator(signed, undefined, sessionSigningKey('other', 'n'.repeat(32))).ok).toBe(false);
+  });
+
+  it('the ping/pong/ack fast path accepts only what zod accepts, and returns exactly what zod returns', () => {
+    // Values near every boundary the schemas draw (ints, signs, finiteness, string lengths, wrong types).
+    const value = fc.oneof(
+      fc.constantFrom(0, -0, 1, -1, 0.5, 2 ** 53 - 1, 2 ** 53, 1e308, Infinity, -Infinity, NaN, null, true, '1', [], {}),
+      fc.integer(),
+      fc.double(),
+      fc.string({ maxLength: 10 }),
+      fc.string({ minLength: 126, maxLength: 130 }),
+    );
+    const field = (k: string): fc.Arbitrary<Record<string, unknown>> => fc.option(value.map((x) => ({ [k]: x })), { nil: {} });
+    const message = fc
+      .tuple(fc.constantFrom('ping', 'pong', 'ack', 'progress'), field('ack'), field('sig'), field('crc'), field('id'), field('t'), field('extra'), fc.boolean())
+      .map(([type, ...rest]) => {
+        const [ack, sig, crc, id, t, extra, idOk] = rest;
+        return { v: 1, type, ...ack, ...sig, ...crc, ...(idOk ? { id: 7, t: 12.5 } : {}), ...id, ...t, ...(extra as object) };
+      });
+    fc.assert(
+      fc.property(message, fc.boolean(), (msg, toWorker) => {
+        const schema = toWorker ? ToWorker : ToCoordinator;
+        const z = schema.safeParse(msg);
+        const fast = heartbeatFastPath(msg);
+        if (fast !== undefined) {
+          expect(z.success).toBe(true);
+          expect(JSON.stringify(fast)).toBe(JSON.stringify(z.data));
+        } else if (msg.type === 'ping' || msg.type === 'pong' || msg.type === 'ack') {
+          // Declined: zod decides; declining something valid would only be slower, so require that it is invalid.
+          expect(z.success).toBe(false);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    // And through the full decoder: a valid ping round-trips; a bad id is named by zod's message.
+    const ping = decodeToWorker(encode({ v: 1, type: 'ping', id: 3, t: 9.5, ack: 4 }));
+    expect(ping).toEqual({ ok: true, msg: { v: 1, ack: 4, crc: expect.any(String), type: 'ping', id: 3, t: 9.5 } });
+    const bad = decodeToCoordinator(encode({ v: 1, type: 'pong', id: -1, t: 1 } as unknown as ToCoordinator));
+    expect(bad).toMatchObject({ ok: false, code: 'malformed', path: 'id' });
   });
 
   it('binds the registration MAC to nonce and worker id', () => {

@@ -58,6 +58,36 @@ function zodPath(issue: z.core.$ZodIssue): string {
   return issue.path.map(String).join('.');
 }
 
+const isAckValue = (x: unknown): boolean => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+
+/**
+ * ping, pong and ack are most of the traffic (both sides ping every
+ * heartbeat): checked by hand against exactly what their zod schemas in
+ * messages.ts require, and shaped as zod would return them (known keys only,
+ * in schema order). Anything not plainly valid returns undefined and goes to
+ * zod, which decides and names the error; codec.test.ts checks both agree.
+ * Called after the version, type and integrity checks.
+ */
+export function heartbeatFastPath(obj: Record<string, unknown>): AnyMessage | undefined {
+  const { type, ack, sig, crc } = obj;
+  if (type !== 'ping' && type !== 'pong' && type !== 'ack') return undefined;
+  if (ack !== undefined && !isAckValue(ack)) return undefined;
+  if (sig !== undefined && !(typeof sig === 'string' && sig.length <= 128)) return undefined;
+  if (crc !== undefined && !(typeof crc === 'string' && crc.length === 8)) return undefined;
+  const out: Record<string, unknown> = { v: obj.v };
+  if (ack !== undefined) out.ack = ack;
+  if (sig !== undefined) out.sig = sig;
+  if (crc !== undefined) out.crc = crc;
+  out.type = type;
+  if (type !== 'ack') {
+    const { id, t } = obj;
+    if (!isAckValue(id) || typeof t !== 'number' || !Number.isFinite(t)) return undefined;
+    out.id = id;
+    out.t = t;
+  }
+  return out as AnyMessage;
+}
+
 function decodeWith<T>(
   frame: string,
   schema: z.ZodType<T>,
@@ -65,7 +95,8 @@ function decodeWith<T>(
   maxFrameBytes: number,
   verifyKey: string | undefined,
 ): Decoded<T> {
-  const bytes = Buffer.byteLength(frame, 'utf8');
+  // UTF-8 needs at most 3 bytes per UTF-16 unit: short frames can't be too large, no need to count.
+  const bytes = frame.length * 3 <= maxFrameBytes ? 0 : Buffer.byteLength(frame, 'utf8');
   if (bytes > maxFrameBytes) {
     return fail('too_large', CloseCode.TooLarge, `frame of ${bytes} bytes exceeds the limit of ${maxFrameBytes} bytes`);
   }
@@ -79,6 +110,20 @@ function decodeWith<T>(
     return fail('malformed', CloseCode.Malformed, 'frame must be a JSON object');
   }
   const obj = raw as Record<string, unknown>;
+  // Integrity first: a bit flipped in transit must never read as a wrong version or type (those
+  // are fatal for the peer) or as a different seq, id or outcome. A frame with no trailer at all
+  // may come from another protocol version, so its version is judged before "no trailer" is.
+  const signed = verifyKey !== undefined && !(typeof obj.type === 'string' && UNSIGNED_TYPES.has(obj.type));
+  const t = signed ? trailer(frame, 'sig', 64) : trailer(frame, 'crc', 8);
+  const what = typeof obj.type === 'string' ? `"${obj.type.slice(0, 64)}"` : 'a';
+  if (t !== undefined) {
+    if (signed && !safeEqualHex(t.value, hmacHex(verifyKey, t.body))) {
+      return fail('auth_failed', CloseCode.AuthFailed, `message signature invalid on ${what} frame`, 'sig');
+    }
+    if (!signed && t.value !== crcHex(t.body)) {
+      return fail('malformed', CloseCode.Malformed, `${what} frame failed its integrity check (crc): corrupted in transit`, 'crc');
+    }
+  }
   if (obj.v !== PROTOCOL_VERSION) {
     return fail(
       'unsupported_version',
@@ -91,17 +136,10 @@ function decodeWith<T>(
   if (!knownTypes.includes(obj.type)) {
     return fail('unknown_type', CloseCode.UnknownType, `unknown message type "${obj.type.slice(0, 64)}"`, 'type');
   }
-  if (verifyKey !== undefined && !UNSIGNED_TYPES.has(obj.type)) {
-    const t = trailer(frame, 'sig', 64);
-    if (t === undefined || !safeEqualHex(t.value, hmacHex(verifyKey, t.body))) {
-      return fail('auth_failed', CloseCode.AuthFailed, `message signature missing or invalid on "${obj.type}"`, 'sig');
-    }
-  } else {
-    const t = trailer(frame, 'crc', 8);
-    if (t === undefined) return fail('malformed', CloseCode.Malformed, `"${obj.type}" frame has no integrity check: "crc" must be its last member`, 'crc');
-    if (t.value !== crcHex(t.body)) {
-      return fail('malformed', CloseCode.Malformed, `"${obj.type}" frame failed its integrity check (crc): corrupted in transit`, 'crc');
-    }
+  if (t === undefined) {
+    return signed
+      ? fail('auth_failed', CloseCode.AuthFailed, `message signature missing on "${obj.type}": "sig" must be its last member`, 'sig')
+      : fail('malformed', CloseCode.Malformed, `"${obj.type}" frame has no integrity check: "crc" must be its last member`, 'crc');
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
