@@ -233,12 +233,18 @@ export abstract class EngineCore {
     const why = `${outcome === 'timeout' ? 'attempt timed out' : 'attempt failed'}: ${rec.error?.code ?? outcome}`;
     if (!shouldRetry(rec.retry, failures)) return this.finish(rec, outcome, why);
     const delay = retryDelayMs(rec.retry, failures);
+    const pause = this.pauseRequested.has(rec.executionId);
     this.dropLease(rec, outcome);
     this.transition(rec, outcome, why, 'interim').catch(noop);
     rec.nextRunAt = this.clock.now() + delay;
     const p = this.transition(rec, 'retrying', `retry ${failures} of ${maxFailedAttempts(rec.retry) - 1} in ${delay}ms`);
-    this.enqueue(rec);
-    return p;
+    if (!pause) {
+      this.enqueue(rec);
+      return p;
+    }
+    // A pause requested during the attempt still holds: the retry waits for resume.
+    rec.nextRunAt = undefined;
+    return Promise.all([p, this.transition(rec, 'paused', 'pause requested')]).then(noop);
   }
 
   /**

@@ -141,6 +141,18 @@ describe('Engine: pause and resume', () => {
     await expect(engine.resumeExecution(rec.executionId)).rejects.toMatchObject({ code: 'conflict' });
   });
 
+  it('a pause requested during an attempt that then fails waits for resume instead of retrying', async () => {
+    const { engine } = await startEngine();
+    const rec = await engine.scheduleTask({ kind: 'fail', retry: { strategy: 'immediate', maxRetries: 2 } });
+    const a = claim(engine);
+    await engine.pauseExecution(rec.executionId);
+    await engine.onResult(report(a, 'failed'));
+    expect(engine.getExecution(rec.executionId)?.statusHistory.slice(-3).map((e) => e.status)).toEqual(['failed', 'retrying', 'paused']);
+    expect(engine.claimNext(W1, ALL)).toBeUndefined();
+    await engine.resumeExecution(rec.executionId);
+    expect(claim(engine).attempt).toBe(2);
+  });
+
   it('pauses queued work directly; resume of a pending one waits for its dependencies', async () => {
     const { engine } = await startEngine();
     const a = await engine.scheduleTask({ kind: 'echo' });
