@@ -12,7 +12,7 @@ import { toErrorInfo } from '../../system/core/errors.js';
 import { seededRandom } from '../../system/core/random.js';
 import { isTerminal } from '../../system/engine/model.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
-import { Simulation } from '../sim/index.js';
+import { Simulation, type SimWiring } from '../sim/index.js';
 import { describeFault } from '../check/fault-details.js';
 import { applySimFault, type Undo } from './faults-sim.js';
 import { type Scenario, faultTimeline, workerIds } from './schema.js';
@@ -25,6 +25,8 @@ export interface SimRunOptions {
   swarm?: ScheduledFault[];
   /** Called every simulated second or so. */
   onProgress?: (simulatedMs: number, totalMs: number) => void;
+  /** Test-only: broken variants swapped into the real system (tests/sim/broken-variants.test.ts). */
+  wiring?: SimWiring;
 }
 
 export interface SimRunOutcome {
@@ -54,7 +56,7 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   const seed = opts.seed ?? scenario.seed;
   let now = (): number => 0;
   const recorder = new HistoryRecorder({ now: () => now() });
-  const sim = new Simulation({ seed, events: recorder });
+  const sim = new Simulation({ seed, events: recorder, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }) });
   now = () => sim.simulatedMs;
 
   const c = scenario.coordinator;

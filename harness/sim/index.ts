@@ -66,4 +66,4 @@ export { Host, type HostState } from './host.js';
 export { ProcessClock } from './process-clock.js';
 export { VirtualTime, SIM_EPOCH_MS } from './virtual-time.js';
 export { Trace, TraceKind, firstTraceDifference } from './trace.js';
-export { CoordinatorProcess, WorkerProcess, virtualCpu, type SimCoordinatorOptions, type SimWorkerOptions } from './processes.js';
+export { CoordinatorProcess, WorkerProcess, virtualCpu, type SimCoordinatorOptions, type SimWiring, type SimWorkerOptions } from './processes.js';

@@ -11,16 +11,35 @@ import type { Cpu } from '../../system/core/cpu.js';
 import type { EventSink } from '../../system/core/events.js';
 import type { Logger } from '../../system/core/logger.js';
 import type { Random } from '../../system/core/random.js';
-import { createCoordinator, type Coordinator, type CoordinatorConfig } from '../../system/coordinator/index.js';
+import { createCoordinator, startCoordinator, type Coordinator, type CoordinatorConfig, type EngineFactory } from '../../system/coordinator/index.js';
 import { MemoryStore } from '../../system/store/memory-store.js';
+import type { Store } from '../../system/store/store.js';
 import type { TaskKind } from '../../system/tasks/kind.js';
 import type { WorkerConfig } from '../../system/worker/config.js';
 import { Worker } from '../../system/worker/worker.js';
+import type { WorkerDeps } from '../../system/worker/worker-types.js';
 import type { Host } from './host.js';
 
 /** The `cpu` task kind burns virtual time: a busy loop would never end with time stood still. */
 export function virtualCpu(clock: Clock): Cpu {
   return { burn: (ms, signal) => sleep(clock, ms, signal) };
+}
+
+/**
+ * Test-only wiring: swaps one piece of the real system for a test double, so
+ * tests can prove the checker catches a deliberately broken variant
+ * (tests/sim/broken-variants.test.ts). Nothing in system/ knows about it;
+ * every member is optional and absent means the production piece.
+ */
+export interface SimWiring {
+  /** Builds the coordinator's engine instead of createCoordinator's real Engine. */
+  engineFactory?: EngineFactory;
+  /** Wraps the coordinator's store (crash semantics stay on the MemoryStore inside). */
+  wrapStore?: (store: MemoryStore) => Store;
+  /** Rewrites a worker's deps (task kinds, transport, backoff...) before each incarnation starts. */
+  workerDeps?: (id: string, deps: WorkerDeps) => WorkerDeps;
+  /** Sees each worker incarnation right after construction, before start(). */
+  onWorker?: (id: string, worker: Worker) => void;
 }
 
 /** What every simulated process gets from the simulation. */
@@ -29,6 +48,7 @@ export interface ProcessEnv {
   logger: Logger;
   events: EventSink;
   taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
+  wiring: SimWiring;
 }
 
 /** Coordinator options in the simulation. */
@@ -68,18 +88,18 @@ export class CoordinatorProcess {
     const clock = this.host.clock;
     const commitDelayMs = this.options.commitDelayMs ?? 2;
     this.store = this.store === null ? new MemoryStore({ clock, commitDelayMs }) : this.store.reopen({ clock, commitDelayMs });
-    const coordinator = await createCoordinator(
-      {
-        transport: this.host.transport,
-        clock,
-        random: this.env.random.fork(`incarnation-${incarnation}`),
-        logger: this.env.logger.child({ process: this.host.name, incarnation }),
-        events: this.env.events,
-        store: this.store,
-        taskKinds: this.env.taskKinds,
-      },
-      { ...this.options.config, host: this.host.name, port: this.port },
-    );
+    const { engineFactory, wrapStore } = this.env.wiring;
+    const deps = {
+      transport: this.host.transport,
+      clock,
+      random: this.env.random.fork(`incarnation-${incarnation}`),
+      logger: this.env.logger.child({ process: this.host.name, incarnation }),
+      events: this.env.events,
+      store: wrapStore === undefined ? this.store : wrapStore(this.store),
+      taskKinds: this.env.taskKinds,
+    };
+    const config = { ...this.options.config, host: this.host.name, port: this.port };
+    const coordinator = await (engineFactory === undefined ? createCoordinator(deps, config) : startCoordinator(deps, config, engineFactory));
     if (this.host.isAlive(incarnation)) this.instance = coordinator;
     return coordinator;
   }
@@ -116,18 +136,22 @@ export class WorkerProcess {
     this.host.boot();
     const incarnation = this.host.incarnation;
     const clock = this.host.clock;
-    const worker = new Worker(
-      {
-        transport: this.host.transport,
-        clock,
-        random: this.env.random.fork(`incarnation-${incarnation}`),
-        logger: this.env.logger.child({ process: this.id, incarnation }),
-        events: this.env.events,
-        cpu: virtualCpu(clock),
-        taskKinds: this.env.taskKinds,
-      },
-      { ...this.options.config, id: this.id, coordinatorUrl: this.coordinatorUrl },
-    );
+    const deps: WorkerDeps = {
+      transport: this.host.transport,
+      clock,
+      random: this.env.random.fork(`incarnation-${incarnation}`),
+      logger: this.env.logger.child({ process: this.id, incarnation }),
+      events: this.env.events,
+      cpu: virtualCpu(clock),
+      taskKinds: this.env.taskKinds,
+    };
+    const { workerDeps, onWorker } = this.env.wiring;
+    const worker = new Worker(workerDeps === undefined ? deps : workerDeps(this.id, deps), {
+      ...this.options.config,
+      id: this.id,
+      coordinatorUrl: this.coordinatorUrl,
+    });
+    onWorker?.(this.id, worker);
     this.instance = worker;
     worker.start();
     return worker;

@@ -17,7 +17,7 @@ import { builtinTaskKinds } from '../../system/tasks/registry.js';
 import type { TaskKind } from '../../system/tasks/kind.js';
 import type { Worker } from '../../system/worker/worker.js';
 import { VirtualNetwork } from './network.js';
-import { CoordinatorProcess, WorkerProcess, type ProcessEnv, type SimCoordinatorOptions, type SimWorkerOptions } from './processes.js';
+import { CoordinatorProcess, WorkerProcess, type ProcessEnv, type SimCoordinatorOptions, type SimWiring, type SimWorkerOptions } from './processes.js';
 import { Trace, TraceKind } from './trace.js';
 import { SIM_EPOCH_MS, VirtualTime } from './virtual-time.js';
 
@@ -32,6 +32,8 @@ export interface SimulationOptions {
   keepTrace?: boolean;
   /** Virtual epoch ms at start (default 2030-01-01). */
   startMs?: number;
+  /** Test-only: swap pieces of the real system for test doubles (see SimWiring). */
+  wiring?: SimWiring;
 }
 
 /** Cost and speed of a run so far. */
@@ -65,6 +67,7 @@ export class Simulation {
   readonly events: EventSink;
   readonly logger: Logger;
   private readonly taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
+  private readonly wiring: SimWiring;
   private coordinatorProcess: CoordinatorProcess | null = null;
   private readonly workerProcesses = new Map<string, WorkerProcess>();
   private wall = 0;
@@ -79,6 +82,7 @@ export class Simulation {
     this.net = new VirtualNetwork(this.time, this.trace, this.random.fork('net'));
     this.logger = options.logger ?? silentLogger;
     this.taskKinds = options.taskKinds ?? builtinTaskKinds();
+    this.wiring = options.wiring ?? {};
     const user = options.events;
     const trace = this.trace;
     this.events = {
@@ -243,7 +247,7 @@ export class Simulation {
   }
 
   private env(component: string): ProcessEnv {
-    return { random: this.random.fork(component), logger: this.logger, events: this.events, taskKinds: this.taskKinds };
+    return { random: this.random.fork(component), logger: this.logger, events: this.events, taskKinds: this.taskKinds, wiring: this.wiring };
   }
 
   private async timed<T>(fn: () => Promise<T>): Promise<T> {

@@ -11,6 +11,7 @@ import type { Transport } from '../core/transport.js';
 import { CloseCode, FATAL_CLOSE_CODES } from '../protocol/close-codes.js';
 import { PROTOCOL_VERSION } from '../protocol/messages.js';
 import type { TaskKind } from '../tasks/kind.js';
+import type { backoffDelay } from './backoff.js';
 import type { WorkerState } from './state.js';
 
 /** Everything the worker touches outside itself, injected (seams). */
@@ -22,6 +23,12 @@ export interface WorkerDeps {
   events: EventSink;
   cpu: Cpu;
   taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
+  /**
+   * Test-only wiring (default: backoff.ts's backoffDelay): lets the harness's
+   * broken-variant tests swap in a defective backoff and prove the checker
+   * catches it. Production code never passes it.
+   */
+  backoffDelay?: typeof backoffDelay;
 }
 
 /** A snapshot for /metrics, the CLI and the harness. */

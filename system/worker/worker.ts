@@ -263,7 +263,7 @@ export class Worker {
     this.attempt += 1;
     const { backoff } = this.config;
     const bounds = backoffBounds(backoff.strategy, backoff, this.attempt, this.prevDelay);
-    const delayMs = backoffDelay(backoff, this.attempt, this.deps.random, this.prevDelay);
+    const delayMs = (this.deps.backoffDelay ?? backoffDelay)(backoff, this.attempt, this.deps.random, this.prevDelay);
     this.prevDelay = delayMs;
     this.sm.transition('backoff');
     this.emit({ type: 'backoff', ...this.base(), attempt: this.attempt, delayMs, strategy: backoff.strategy, ...bounds });
