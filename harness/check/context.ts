@@ -18,7 +18,13 @@ export interface CheckContext {
   backoff: { strategy: string; initialMs: number; maxMs: number; multiplier: number };
   /** Slack for timing checks. */
   toleranceMs: number;
-  /** After heal every worker reconnects within this; default backoff.maxMs + heartbeatTimeoutMs + toleranceMs. */
+  /** Worker connect + handshake deadline (the worker's default is 5000). */
+  handshakeTimeoutMs?: number;
+  /**
+   * After heal every worker reconnects within this. Default: max(handshake
+   * timeout, heartbeat timeout) (a hung connect or an undetected half-open
+   * link) + backoff.maxMs + toleranceMs.
+   */
   maxReconnectBoundMs?: number;
   /** Minimum p90-p10 spread of backoff delays at the cap, as a fraction of [floor, cap]. */
   minCapSpread: number;
@@ -39,5 +45,6 @@ export function contextFromScenario(s: Scenario): CheckContext {
   };
   if (s.fleet.heartbeatTimeoutMs !== undefined) ctx.workerHeartbeatTimeoutMs = s.fleet.heartbeatTimeoutMs;
   if (s.checks.maxReconnectBoundMs !== undefined) ctx.maxReconnectBoundMs = s.checks.maxReconnectBoundMs;
+  if (s.fleet.handshakeTimeoutMs !== undefined) ctx.handshakeTimeoutMs = s.fleet.handshakeTimeoutMs;
   return ctx;
 }

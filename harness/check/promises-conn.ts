@@ -93,7 +93,8 @@ export function checkBackoff(view: HistoryView, ctx: CheckContext): Violation[] 
   const tol = ctx.toleranceMs;
   const atCap: number[] = [];
   const healAt = ctx.healAt ?? view.healAt;
-  const bound = ctx.maxReconnectBoundMs ?? ctx.backoff.maxMs + ctx.heartbeatTimeoutMs + tol;
+  const handshake = ctx.handshakeTimeoutMs ?? 5_000;
+  const bound = ctx.maxReconnectBoundMs ?? Math.max(handshake, ctx.workerHeartbeatTimeoutMs ?? ctx.heartbeatTimeoutMs) + ctx.backoff.maxMs + tol;
   for (const [w, all] of view.byWorker) {
     const mine = all.filter((e) => e.ev.source === w);
     let lastAttempt = 0;
@@ -127,6 +128,12 @@ export function checkBackoff(view: HistoryView, ctx: CheckContext): Violation[] 
         if (deadline < view.endAt && (next === undefined || next.rec.time > deadline) && !view.processFaultOn(w, e.rec.time, deadline)) {
           const why = ev.reason === '' ? '' : ` (code ${ev.code}: ${ev.reason.length > 120 ? `${ev.reason.slice(0, 120)}…` : ev.reason})`;
           v(e, `disconnected at t=${e.rec.time}${why} and did not schedule a reconnect within ${tol} ms: a worker must keep retrying while faults last`);
+        }
+      } else if (ev.type === 'connecting') {
+        const deadline = e.rec.time + handshake + tol;
+        const next = mine.slice(i + 1).find((x) => x.ev.type === 'connected' || x.ev.type === 'backoff' || x.ev.type === 'disconnected');
+        if (deadline < view.endAt && (next === undefined || next.rec.time > deadline) && !view.processFaultOn(w, e.rec.time, deadline)) {
+          v(e, `connection attempt ${ev.attempt} at t=${e.rec.time} neither succeeded nor failed within the handshake timeout (${handshake} ms): stuck connecting`);
         }
       } else if (ev.type === 'backoff') {
         const { delayMs: d, floorMs: lo, capMs: hi, attempt } = ev;

@@ -94,7 +94,10 @@ export function checkDurability(view: HistoryView, _ctx: CheckContext): Violatio
       if (ack.ok.index > crash.index) continue;
       const events = view.byExecution.get(id) ?? [];
       const before = events.filter((e) => e.rec.index < crash.index);
-      const after = events.filter((e) => e.rec.time >= crash.restartAt && e.rec.index > crash.index);
+      // Evidence that the restarted coordinator knows the execution (a rejected result is not).
+      const after = events.filter(
+        (e) => e.rec.time >= crash.restartAt && e.rec.index > crash.index && e.ev.source === 'coordinator' && e.ev.type !== 'result_rejected',
+      );
       const terminal = finalTerminals(before)[0];
       if (terminal === undefined && after.length === 0 && view.endAt > crash.restartAt) {
         out.push(

@@ -67,6 +67,8 @@ export const Fleet = z.strictObject({
   heartbeatMs: PosInt.optional(),
   /** Worker-side half-open detection; undefined: use the coordinator's. */
   heartbeatTimeoutMs: PosInt.optional(),
+  /** Connect + welcome + registered deadline per attempt; undefined: the worker's default (5000). */
+  handshakeTimeoutMs: PosInt.optional(),
   /** Outbox bound (messages); results and checkpoints are never dropped. */
   outboxLimit: PosInt.optional(),
   /** Task kinds the workers accept; undefined: every built-in kind. */
@@ -174,7 +176,7 @@ export const Checks = z.strictObject({
   skip: z.array(z.enum(PROMISE_NAMES)).default([]),
   /** Slack for timing checks (retry delays, heartbeat detection): scheduling and latency. */
   toleranceMs: Ms.default(250),
-  /** After heal every worker is connected again within this; default backoff.maxMs + heartbeatTimeoutMs + toleranceMs. */
+  /** After heal every worker is connected again within this; default max(handshake, heartbeat timeout) + backoff.maxMs + toleranceMs. */
   maxReconnectBoundMs: PosInt.optional(),
   /**
    * Lockstep detection: backoff delays at the cap must spread over at least this
