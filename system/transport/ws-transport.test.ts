@@ -136,6 +136,23 @@ describe('wsTransport', () => {
     }
   });
 
+  it('frames sent in one tick (socket corked until nextTick) all arrive, in order, also when close() follows at once', async () => {
+    const { l, conns } = await listen();
+    const client = await transport.connect(`${l.url}/ws`, { handshakeTimeoutMs: 2000, maxPayloadBytes: 64 * 1024, perMessageDeflate: { thresholdBytes: 16 } });
+    collect(client);
+    await until(() => conns.length === 1);
+    const s = collect(conns[0] as Connection);
+    const sent = Array.from({ length: 500 }, (_, i) => (i % 50 === 0 ? `big-${i}-${'y'.repeat(200)}` : `f${i}`)); // some compressed
+    for (const f of sent) expect(client.send(f)).toBe(true);
+    await until(() => s.frames.length === sent.length);
+    expect(s.frames).toEqual(sent);
+    client.send('last-a');
+    client.send('last-b');
+    client.close(4000, 'bye');
+    expect(await s.closed).toEqual({ code: 4000, reason: 'bye' });
+    expect(s.frames.slice(-2)).toEqual(['last-a', 'last-b']);
+  });
+
   it('close() on the listener closes open connections with 1001', async () => {
     const { l, conns } = await listen();
     const client = await transport.connect(`${l.url}/ws`, { handshakeTimeoutMs: 2000, maxPayloadBytes: 1024, perMessageDeflate: false });
