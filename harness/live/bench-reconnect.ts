@@ -24,7 +24,7 @@ import { createProgress } from '../report/progress.js';
 import type { BenchRow, ReconnectSample, RunResultInput } from '../report/model.js';
 import { groupReconnectSamples, summarizeSamples } from '../report/model.js';
 import { makeRunId, writeReport } from '../report/write.js';
-import { TERMINAL } from './http-client.js';
+import { TERMINAL, terminalEntries } from './http-client.js';
 import { CoordinatorProcess, delay, JsonLinesTail, monoNow, startRunProxy, SwarmHostProcess } from './processes.js';
 import { healSamples } from './reconnect-samples.js';
 
@@ -305,7 +305,7 @@ async function runCell(c: CellContext): Promise<{ row: BenchRow; samples: Reconn
   for (const id of taskIds) {
     const v = views.get(id);
     if (v === undefined || v.status !== 'completed') lost++;
-    duplicated += Math.max(0, (v?.statusHistory.filter((h) => TERMINAL.has(h.status)).length ?? 0) - 1);
+    duplicated += Math.max(0, (v === undefined ? 0 : terminalEntries(v.statusHistory).length) - 1);
   }
   const cellEnd = monoNow();
   const cpuEnd = await c.coordinator.cpuMs();

@@ -28,6 +28,15 @@ export type SubmitOutcome =
 
 export const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'timeout']);
 
+/**
+ * The entries of a statusHistory where the execution ended: a terminal status
+ * not followed by `retrying` (a failed or timed-out attempt that is retried
+ * passes through `failed`/`timeout` first). Exactly-once = exactly one.
+ */
+export function terminalEntries(history: readonly { status: string }[]): { status: string }[] {
+  return history.filter((h, i) => TERMINAL.has(h.status) && history[i + 1]?.status !== 'retrying');
+}
+
 async function call(url: string, init: RequestInit & { timeoutMs?: number } = {}): Promise<{ status: number; body: unknown }> {
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(init.timeoutMs ?? 10_000) });
   const text = await res.text();

@@ -21,7 +21,7 @@ import { makeRunId, writeReport } from '../report/write.js';
 import { groupReconnectSamples, type RunResultInput, summarizeSamples, type TimelinePoint, type Violation } from '../report/model.js';
 import type { Scenario } from '../scenario/schema.js';
 import { workerIds } from '../scenario/schema.js';
-import { TERMINAL } from './http-client.js';
+import { TERMINAL, terminalEntries } from './http-client.js';
 import { type LiveRunOptions, type LiveRunOutcome, runScenarioLive } from './live-run.js';
 import { healSamples, restoreSamples } from './reconnect-samples.js';
 
@@ -61,7 +61,7 @@ export function essentialViolations(o: LiveRunOutcome): Violation[] {
       out.push({ promise: 1, name: 'no-lost-work', executionId: id, message: `acknowledged execution ${id} (${ref}) is gone${o.coordinatorRestarts > 0 ? ` after ${o.coordinatorRestarts} coordinator restart(s)` : ''}` });
       continue;
     }
-    const terminals = e.statusHistory.filter((h) => TERMINAL.has(h.status));
+    const terminals = terminalEntries(e.statusHistory);
     if (!TERMINAL.has(e.status)) {
       out.push({ promise: 1, name: 'no-lost-work', executionId: id, message: `acknowledged execution ${id} (${ref}) still ${e.status} ${o.scenario.phases.healMs} ms after heal` });
     } else if (expect === 'completed' && e.status !== 'completed') {
@@ -140,7 +140,7 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
   const ackedViews = [...o.acked.keys()].map((id) => byId.get(id));
   const completed = ackedViews.filter((e) => e?.status === 'completed').length;
   const lost = ackedViews.filter((e) => e === undefined || !TERMINAL.has(e.status)).length;
-  const duplicated = ackedViews.reduce((n, e) => n + Math.max(0, (e?.statusHistory.filter((h) => TERMINAL.has(h.status)).length ?? 0) - 1), 0);
+  const duplicated = ackedViews.reduce((n, e) => n + Math.max(0, (e === undefined ? 0 : terminalEntries(e.statusHistory).length) - 1), 0);
   const lag = summarizeSamples(o.loopLagMs);
   const passed = violations.length === 0 && slo.passed;
   const runId = makeRunId({ kind: 'live', scenario: scenario.name, seed: o.seed, startedAt });

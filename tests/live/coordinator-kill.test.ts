@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CoordinatorHttp, TERMINAL } from '../../harness/live/http-client.js';
+import { CoordinatorHttp, TERMINAL, terminalEntries } from '../../harness/live/http-client.js';
 import { CoordinatorProcess, delay, SwarmHostProcess } from '../../harness/live/processes.js';
 
 describe('live: kill -9 of the coordinator', () => {
@@ -58,7 +58,7 @@ describe('live: kill -9 of the coordinator', () => {
     for (const id of acked) {
       const e = views.find((x) => x.executionId === id);
       expect(e?.status, `execution ${id}`).toBe('completed');
-      expect(e?.statusHistory.filter((h) => TERMINAL.has(h.status)).length, `terminal entries of ${id}`).toBe(1);
+      expect(terminalEntries(e?.statusHistory ?? []).length, `terminal entries of ${id}`).toBe(1);
     }
   }, 90_000);
 });
