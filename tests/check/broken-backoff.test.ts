@@ -12,11 +12,12 @@ import { contextFromScenario } from '../../harness/check/context.js';
 import { checkHistory } from '../../harness/check/invariants.js';
 import { parseScenario } from '../../harness/scenario/loader.js';
 import { runScenarioSim } from '../../harness/scenario/run-sim.js';
+import type * as Backoff from '../../system/worker/backoff.js';
 
 const state = vi.hoisted(() => ({ broken: false }));
 
 vi.mock('../../system/worker/backoff.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../system/worker/backoff.js')>();
+  const real = await importOriginal<typeof Backoff>();
   const backoffDelay: typeof real.backoffDelay = (cfg, attempt, random, prevMs) => {
     if (!state.broken) return real.backoffDelay(cfg, attempt, random, prevMs);
     const raw = cfg.initialMs * cfg.multiplier ** Math.max(0, attempt - 1);
