@@ -22,7 +22,7 @@ import { IllegalStateError, InvalidArgumentError } from '../../system/core/error
 export type RecordType = 'invoke' | 'ok' | 'fail' | 'info';
 
 /** Harness operations (f of harness records). */
-export const HARNESS_OPS = ['submit', 'fault', 'phase', 'note'] as const;
+export const HARNESS_OPS = ['submit', 'fault', 'phase', 'note', 'read'] as const;
 export type HarnessOp = (typeof HARNESS_OPS)[number];
 
 export interface HistoryRecord {
@@ -45,6 +45,12 @@ export interface SubmitInvoke {
   kind: string;
   /** Graph shape when a graph was submitted. */
   graph?: string;
+  /**
+   * For a graph: each node's dependencies as the client submitted them, as
+   * positions in the ok's executionIds (the checker's order promise uses
+   * these, so dependencies the system dropped still count).
+   */
+  dependsOn?: number[][];
   /** Retry policy as submitted (partial; the engine fills defaults). */
   retry?: Record<string, unknown>;
 }
@@ -111,6 +117,16 @@ export class HistoryRecorder implements EventSink {
   /** A phase began. */
   recordPhase(phase: Phase): void {
     this.push('harness', 'info', 'phase', { phase });
+  }
+
+  /**
+   * A read of every acknowledged execution's status from the coordinator
+   * (Jepsen's final read), at the end of the run: null for one the
+   * coordinator does not know. Lets the checker see acknowledged work lost
+   * by a crash even when nothing else would mention it again.
+   */
+  recordRead(executions: Record<string, string | null>): void {
+    this.push('client', 'ok', 'read', { executions });
   }
 
   /** Anything else worth seeing next to the events (shown in violations). */

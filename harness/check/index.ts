@@ -8,7 +8,9 @@
  *   rec.recordOk(i, { executionIds: [id] });         // after the coordinator acknowledged (committed)
  *   rec.recordFail(i, { code, message }, indeterminate?)
  *   rec.recordFault('start' | 'stop', describeFault(scenario.fleet, fault, 'f3'))
- *   rec.recordPhase('heal'); ... rec.recordPhase('end');
+ *   rec.recordPhase('heal'); ...
+ *   rec.recordRead({ [executionId]: status | null, ... })   // final read of every acked execution (optional, recommended)
+ *   rec.recordPhase('end');
  *   const violations = checkHistory(rec.history(), scenario.checks, contextFromScenario(scenario));
  *   const slo = checkSlo(rec.history(), scenario.slo);
  *   violations.map(formatViolation)

@@ -86,9 +86,13 @@ export function checkCheckpoints(view: HistoryView, _ctx: CheckContext): Violati
   return out;
 }
 
-/** 7. Across a coordinator crash: acknowledged work, results and checkpoints survive. */
+/**
+ * 7. Across a coordinator crash: acknowledged work, results and checkpoints
+ * survive. With a final read (recordRead), every acknowledged execution must
+ * still be known, in the terminal state the history recorded for it.
+ */
 export function checkDurability(view: HistoryView, _ctx: CheckContext): Violation[] {
-  const out: Violation[] = [];
+  const out: Violation[] = checkFinalRead(view);
   for (const crash of coordinatorCrashes(view)) {
     for (const [id, ack] of view.acked) {
       if (ack.ok.index > crash.index) continue;
@@ -147,6 +151,35 @@ export function checkDurability(view: HistoryView, _ctx: CheckContext): Violatio
           }),
         );
       }
+    }
+  }
+  return out;
+}
+
+function checkFinalRead(view: HistoryView): Violation[] {
+  const read = view.finalRead;
+  if (read === undefined) return [];
+  const out: Violation[] = [];
+  for (const [id, ack] of view.acked) {
+    if (ack.ok.index > read.rec.index) continue;
+    const seen = read.executions[id];
+    const recorded = finalTerminals(view.byExecution.get(id) ?? [])[0];
+    if (seen === undefined || seen === null) {
+      out.push(
+        violation(
+          view.records,
+          'durability',
+          `acknowledged at t=${ack.ok.time} but unknown to the coordinator at the final read (t=${read.rec.time})${recorded === undefined ? '' : `, though it ended ${recorded.ev.to} at t=${recorded.rec.time}`}`,
+          { index: recorded?.rec.index ?? ack.ok.index, executionId: id },
+        ),
+      );
+    } else if (recorded !== undefined && seen !== recorded.ev.to) {
+      out.push(
+        violation(view.records, 'durability', `ended ${recorded.ev.to} at t=${recorded.rec.time} but the final read shows ${seen}`, {
+          index: recorded.rec.index,
+          executionId: id,
+        }),
+      );
     }
   }
   return out;

@@ -248,8 +248,21 @@ export function checkOrder(view: HistoryView, _ctx: CheckContext): Violation[] {
     if (e.ev.to === 'completed' && !completedAt.has(e.ev.executionId)) completedAt.set(e.ev.executionId, e.rec.index);
     finalStatus.set(e.ev.executionId, e);
   }
+  const intended = intendedDependencies(view);
   for (const [id, sub] of view.submitted) {
-    const deps = sub.ev.dependencies;
+    const asked = intended.get(id) ?? [];
+    const dropped = asked.filter((d) => !sub.ev.dependencies.includes(d));
+    if (dropped.length > 0) {
+      out.push(
+        violation(
+          view.records,
+          'order',
+          `submitted with dependencies [${sub.ev.dependencies.join(', ')}] but the client asked for [${asked.join(', ')}]: dependencies ${dropped.join(', ')} dropped`,
+          { index: sub.rec.index, executionId: id },
+        ),
+      );
+    }
+    const deps = [...new Set([...sub.ev.dependencies, ...asked])];
     if (deps.length === 0) continue;
     const events = view.byExecution.get(id) ?? [];
     const claimedTokens = new Set<string>();
@@ -290,6 +303,24 @@ export function checkOrder(view: HistoryView, _ctx: CheckContext): Violation[] {
         );
       }
     }
+  }
+  return out;
+}
+
+/** Dependencies each graph node was submitted with by the client (submit invoke's dependsOn), by execution id. */
+function intendedDependencies(view: HistoryView): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const ack of view.acked.values()) {
+    const dependsOn = ack.invoke?.value.dependsOn;
+    const ids = ack.ok.value.executionIds;
+    if (!Array.isArray(dependsOn) || !Array.isArray(ids) || out.has(ack.executionId)) continue;
+    const at = ids.indexOf(ack.executionId);
+    const mine: unknown = dependsOn[at];
+    if (!Array.isArray(mine)) continue;
+    out.set(
+      ack.executionId,
+      mine.map((j) => ids[j as number]).filter((d): d is string => typeof d === 'string'),
+    );
   }
   return out;
 }

@@ -42,10 +42,13 @@ export class HistoryView {
   readonly healAt: number | undefined;
   /** When the run ended ('end' phase record, else the last record's time). */
   readonly endAt: number;
+  /** The last final read (recordRead), if any: execution id → status (null: unknown). */
+  readonly finalRead: { rec: HistoryRecord; executions: Record<string, string | null> } | undefined;
 
   constructor(readonly records: readonly HistoryRecord[]) {
     let healAt: number | undefined;
     let endAt: number | undefined;
+    let finalRead: HistoryView['finalRead'];
     const openFaults = new Map<string, FaultSpan>();
     for (const rec of records) {
       const ev = eventOf(rec);
@@ -59,6 +62,9 @@ export class HistoryView {
         for (const id of ids) {
           if (typeof id === 'string') this.acked.set(id, { executionId: id, ok: rec, invoke: records[invokeIndex] });
         }
+      } else if (rec.f === 'read') {
+        const executions = rec.value.executions;
+        if (executions !== null && typeof executions === 'object') finalRead = { rec, executions: executions as Record<string, string | null> };
       } else if (rec.f === 'phase') {
         if (rec.value.phase === 'heal' && healAt === undefined) healAt = rec.time;
         if (rec.value.phase === 'end') endAt = rec.time;
@@ -76,6 +82,7 @@ export class HistoryView {
       }
     }
     this.healAt = healAt;
+    this.finalRead = finalRead;
     this.endAt = endAt ?? records[records.length - 1]?.time ?? 0;
   }
 

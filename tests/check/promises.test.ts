@@ -220,6 +220,18 @@ describe('7 durability', () => {
   });
 });
 
+describe('7 durability: the final read', () => {
+  it('reports completed work the coordinator no longer knows, or knows differently', () => {
+    const h = new H().connect('w1').submit('x').submit('y').submit('z').run('x', 'w1', 1, 'x1').run('y', 'w1', 1, 'y1').run('z', 'w1', 1, 'z1');
+    h.at(100).rec.recordRead({ x: 'completed', y: null, z: 'failed' });
+    const msgs = check(h, 'durability').map((v) => `${v.executionId}: ${v.message}`);
+    expect(msgs).toEqual([
+      expect.stringMatching(/^y: acknowledged at t=0 but unknown to the coordinator at the final read \(t=100\), though it ended completed/),
+      expect.stringMatching(/^z: ended completed at t=0 but the final read shows failed/),
+    ]);
+  });
+});
+
 describe('8 auth', () => {
   it('reports a registration on a connection that failed authentication', () => {
     const h = new H().emit('coordinator', { type: 'auth_failed', workerId: 'w1', connectionId: 'c9', reason: 'bad proof' });
