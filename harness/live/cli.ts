@@ -12,6 +12,7 @@ import { startProxyServer } from '../proxy/server.js';
 import { loadScenario } from '../scenario/loader.js';
 import type { Scenario } from '../scenario/schema.js';
 import { runReconnectBench } from './bench-reconnect.js';
+import { exitOnSignals } from './processes.js';
 import { runLive } from './runner.js';
 
 /** What `squall run --mode sim` does; provided by the caller. Returns whether the run passed. */
@@ -47,6 +48,7 @@ export function registerLiveCommands(program: Command, deps: { runSim?: RunSim }
         if (!ok) process.exitCode = 1;
         return;
       }
+      exitOnSignals();
       const log = (l: string): void => void process.stderr.write(`${l}\n`);
       const { json } = await runLive(scenario, {
         ...(flags.seed === undefined ? {} : { seed: flags.seed }),
@@ -71,6 +73,7 @@ export function registerLiveCommands(program: Command, deps: { runSim?: RunSim }
     .option('--report-dir <dir>', 'parent directory of reports', 'reports')
     .option('--no-report', 'write no report')
     .action(async (flags: BenchFlags) => {
+      exitOnSignals();
       const log = (l: string): void => void process.stderr.write(`${l}\n`);
       const { json } = await runReconnectBench({ quick: flags.quick === true, reportDir: flags.report ? (flags.reportDir ?? 'reports') : null, log });
       if (flags.json === true) {

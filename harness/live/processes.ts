@@ -29,6 +29,38 @@ const SQUALL_BIN = resolve(REPO_ROOT, 'bin/squall.js');
 const PROBE = resolve(REPO_ROOT, 'harness/live/probe.mjs');
 const SWARM_HOST = resolve(REPO_ROOT, 'harness/live/swarm-host.ts');
 
+const children = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/**
+ * Every child the live harness spawns is killed when the harness process
+ * exits, however it exits, so no coordinator or fleet is left orphaned.
+ */
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const c of children) {
+        try {
+          if (c.pid !== undefined) process.kill(c.pid, 'SIGCONT');
+          c.kill('SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    });
+  }
+  return child;
+}
+
+/** For CLI commands: SIGINT/SIGTERM exit (running the exit hook that kills the children). */
+export function exitOnSignals(): void {
+  process.once('SIGINT', () => process.exit(130));
+  process.once('SIGTERM', () => process.exit(143));
+}
+
 /** Monotonic ms comparable across processes on this machine. */
 export function monoNow(): number {
   return performance.timeOrigin + performance.now();
@@ -235,7 +267,7 @@ export class CoordinatorProcess {
       '--log-level', o.logLevel ?? 'warn',
     ];
     const env = { ...process.env, SQUALL_SECRET: '', ...(o.probeFile === undefined ? {} : { SQUALL_PROBE_FILE: o.probeFile }) };
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = track(spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
     this.child = child;
     this.starts += 1;
     child.stdout?.on('data', (c: Buffer) => this.output.push(c));
@@ -323,11 +355,11 @@ export class SwarmHostProcess {
   /** Spawns the host and waits for its ready line. */
   async start(timeoutMs = 20_000): Promise<void> {
     if (this.running) throw new Error(`swarm host ${this.name} already running`);
-    const child = spawn(process.execPath, ['--import', 'tsx', SWARM_HOST], {
+    const child = track(spawn(process.execPath, ['--import', 'tsx', SWARM_HOST], {
       cwd: REPO_ROOT,
       env: { ...process.env, SQUALL_SECRET: '' },
       stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    }));
     this.child = child;
     child.stderr?.on('data', (c: Buffer) => this.output.push(c));
     const ready = new Promise<void>((res, rej) => {
@@ -459,7 +491,7 @@ export class WorkerProcess {
         : ['--backoff', o.backoff.strategy, '--backoff-initial-ms', String(o.backoff.initialMs), '--backoff-max-ms', String(o.backoff.maxMs),
            ...(o.backoff.multiplier === undefined ? [] : ['--backoff-multiplier', String(o.backoff.multiplier)])]),
     ];
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, SQUALL_SECRET: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = track(spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, SQUALL_SECRET: '' }, stdio: ['ignore', 'pipe', 'pipe'] }));
     this.child = child;
     child.stdout?.on('data', (c: Buffer) => this.output.push(c));
     child.stderr?.on('data', (c: Buffer) => this.output.push(c));
@@ -508,11 +540,11 @@ export class ProxyHostProcess {
   constructor(private readonly seed?: number) {}
 
   async start(timeoutMs = 20_000): Promise<string> {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'harness/live/proxy-host.ts')], {
+    const child = track(spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'harness/live/proxy-host.ts')], {
       cwd: REPO_ROOT,
       env: { ...process.env, SQUALL_PROXY_SEED: this.seed === undefined ? '' : String(this.seed) },
       stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    }));
     this.child = child;
     child.stderr?.on('data', (c: Buffer) => this.output.push(c));
     child.stdin?.on('error', () => undefined);
