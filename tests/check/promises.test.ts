@@ -151,6 +151,21 @@ describe('4 order', () => {
     expect(v).toMatchObject({ executionId: 'b' });
     expect(v?.message).toMatch(/claimed at t=0 before its dependency a completed/);
   });
+  it('reports dependencies the system dropped from a submitted graph (and the dependent run too early)', () => {
+    const h = new H().connect('w1');
+    const i = h.rec.recordInvoke({ ref: 'g', kind: 'graph', graph: 'chain', dependsOn: [[], [0]] });
+    for (const id of ['a', 'b']) {
+      h.emit('coordinator', { type: 'submitted', executionId: id, kind: 'sleep', dependencies: [], maxAttempts: 1, priority: 'medium' });
+      h.status(id, null, 'scheduled', 0);
+    }
+    h.rec.recordOk(i, { executionIds: ['a', 'b'] });
+    h.at(10).run('b', 'w1', 1, 'b1').at(20).run('a', 'w1', 1, 'a1');
+    const msgs = check(h, 'order').map((v) => `${v.executionId}: ${v.message}`);
+    expect(msgs).toEqual([
+      expect.stringMatching(/^b: submitted with dependencies \[\] but the client asked for \[a\]: dependencies a dropped/),
+      expect.stringMatching(/^b: claimed at t=10 before its dependency a completed/),
+    ]);
+  });
   it('reports a dependent of a failed dependency that hangs', () => {
     const h = new H().connect('w1').submit('a').submit('b', { deps: ['a'] }).claim('a', 'w1', 1, 'a1').start('a', 'w1', 1, 'a1').finish('a', 'w1', 1, 'a1', 'failed');
     expect(check(h, 'order')[0]?.message).toMatch(/dependency a ended failed but this dependent ended pending/);
