@@ -310,6 +310,8 @@ export async function runScenarioLive(scenario: Scenario, opts: LiveRunOptions =
       buffer.note(monoNow(), { end: `final HTTP read failed: ${String(err)}` });
     }
     coordTail.poll();
+    const finalById = new Map(executions.map((e) => [e.executionId, e.status]));
+    buffer.read(monoNow(), Object.fromEntries([...acked.keys()].map((id) => [id, finalById.get(id) ?? null])));
     buffer.phase(monoNow(), 'end');
     const cpuPercent = cpuFirst !== undefined && cpuLast !== undefined && cpuLast.mono > cpuFirst.mono ? (cpuAcc / 1000 / (cpuLast.mono - cpuFirst.mono)) * 100 : null;
     return {

@@ -17,7 +17,8 @@ type Entry =
   | { mono: number; seq: number; kind: 'fail'; key: number; error: { code: string; message: string }; indeterminate: boolean }
   | { mono: number; seq: number; kind: 'fault'; phase: 'start' | 'stop'; details: FaultDetails }
   | { mono: number; seq: number; kind: 'phase'; phase: Phase }
-  | { mono: number; seq: number; kind: 'note'; value: Record<string, unknown> };
+  | { mono: number; seq: number; kind: 'note'; value: Record<string, unknown> }
+  | { mono: number; seq: number; kind: 'read'; executions: Record<string, string | null> };
 
 type NoSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
 
@@ -56,6 +57,10 @@ export class TimelineBuffer {
   }
   note(mono: number, value: Record<string, unknown>): void {
     this.push({ mono, kind: 'note', value });
+  }
+  /** The final read of every acknowledged execution's status (null: unknown to the coordinator). */
+  read(mono: number, executions: Record<string, string | null>): void {
+    this.push({ mono, kind: 'read', executions });
   }
 
   /** Every stamped SystemEvent, in stamp order. */
@@ -104,6 +109,9 @@ export class TimelineBuffer {
           break;
         case 'note':
           rec.recordInfo(e.value);
+          break;
+        case 'read':
+          rec.recordRead(e.executions);
           break;
       }
     }
