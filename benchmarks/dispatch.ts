@@ -3,10 +3,13 @@
  * real system (SQLite store with group commit, ws transport over loopback,
  * coordinator + 4 workers) on this machine. Prints one JSON object.
  *
- * Topologies (both by default):
+ * Topologies (all three by default):
  * - split: coordinator (and the submitting client, via the embedding API) in
  *   this process, all 4 workers in ONE child process: one process per core.
  * - single: coordinator, client and 4 workers in this one process.
+ * - processes: `squall coordinator` as its own process, the 4 workers in
+ *   another, this process as an HTTP client (POST /executions/batch, polling
+ *   /api/v1/stats): max throughput only.
  *
  * Measures per topology:
  * - max: N tasks submitted as fast as possible with engine.scheduleTaskBatch
@@ -21,12 +24,22 @@
  * polls /api/v1/stats; used by profile-coordinator.sh.
  *
  *   npm run bench:dispatch -- [--tasks 30000] [--batch 1000] [--rate 2000] [--paced-sec 10]
- *                             [--workers 4] [--concurrency 64] [--topology split|single|both] [--quick]
+ *                             [--workers 4] [--concurrency 64] [--topology split|single|processes|both|all] [--quick]
  *                             [--store memory]   (diagnostic: what SQLite costs; not the headline figure)
  */
 import { cpus, loadavg } from 'node:os';
 import { argFlag, argNumber, argString } from './lib/args.js';
-import { processCpuMs, removeDir, spawnWorkerHost, startEmbedded, startWorkersInProcess, tempDataDir } from './lib/cluster.js';
+import {
+  childCpuMs,
+  freePort,
+  processCpuMs,
+  removeDir,
+  spawnCoordinator,
+  spawnWorkerHost,
+  startEmbedded,
+  startWorkersInProcess,
+  tempDataDir,
+} from './lib/cluster.js';
 import { type CompletionTracker, maxEmbedded, maxHttp, type MaxRun, pacedEmbedded, type PacedRun } from './lib/load.js';
 
 const quick = argFlag('quick');
@@ -42,8 +55,51 @@ const config = {
   store: argString('store') === 'memory' ? 'memory (diagnostic: no durability)' : 'sqlite (WAL, synchronous=normal, group commit)',
 };
 const storeKind = argString('store') === 'memory' ? 'memory' : 'sqlite';
-const topologyArg = argString('topology') ?? 'both';
-if (!['split', 'single', 'both'].includes(topologyArg)) throw new Error(`--topology must be split, single or both; got ${topologyArg}`);
+const topologyArg = argString('topology') ?? 'all';
+if (!['split', 'single', 'processes', 'both', 'all'].includes(topologyArg)) {
+  throw new Error(`--topology must be split, single, processes, both (split + single) or all; got ${topologyArg}`);
+}
+
+/** Result of the processes topology (no paced run: completion is only seen by polling). */
+interface ProcessesResult {
+  topology: 'processes';
+  description: string;
+  max: MaxRun & { httpErrors: number };
+  cpuDuringMax: Record<string, number | string>;
+}
+
+/** Coordinator process (CLI) + worker process + this process submitting over HTTP. */
+async function runProcesses(): Promise<ProcessesResult> {
+  const dataDir = tempDataDir('dispatch-proc');
+  const coordinator = await spawnCoordinator({ port: await freePort(), dataDir });
+  const workers = spawnWorkerHost(coordinator.wsUrl, config.workers, config.concurrency);
+  try {
+    await workers.ready;
+    const opts = { batchSize: config.batch, inflight: 4, pollMs: 20, timeoutMs: config.timeoutMs };
+    await maxHttp(coordinator.httpUrl, { ...opts, tasks: config.warmupTasks, tag: 'proc-warm' });
+    const c0 = childCpuMs(coordinator.child.pid) ?? 0;
+    const w0 = await workers.cpuMs();
+    const max = await maxHttp(coordinator.httpUrl, { ...opts, tasks: config.tasks, tag: 'proc-max' });
+    const c1 = childCpuMs(coordinator.child.pid) ?? 0;
+    const w1 = await workers.cpuMs();
+    return {
+      topology: 'processes',
+      description: `squall coordinator process (SQLite); ${config.workers} workers (concurrency ${config.concurrency}) in one child process; this process submits with POST /api/v1/executions/batch (${config.batch} per request, 4 in flight) and polls GET /api/v1/stats every 20 ms`,
+      max,
+      cpuDuringMax: {
+        coordinatorProcessMs: c1 - c0,
+        coordinatorProcessUsPerTask: Math.round(((c1 - c0) * 1000) / config.tasks),
+        workerProcessMs: w1 - w0,
+        workerProcessUsPerTask: Math.round(((w1 - w0) * 1000) / config.tasks),
+        note: 'coordinator CPU read from /proc (10 ms ticks); includes HTTP parsing of the batches',
+      },
+    };
+  } finally {
+    await workers.stop().catch(() => {});
+    await coordinator.stop();
+    removeDir(dataDir);
+  }
+}
 
 interface TopologyResult {
   topology: 'split' | 'single';
@@ -116,10 +172,13 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ benchmark: 'dispatch', mode: 'http', target, submission: 'POST /api/v1/executions/batch, 4 in flight', completion: 'GET /api/v1/stats byStatus.completed polled every 20 ms', tasksPerSec: max.tasksPerSec, max, config }, null, 2));
     return;
   }
-  const order: ('split' | 'single')[] = topologyArg === 'both' ? ['split', 'single'] : [topologyArg as 'split' | 'single'];
-  const results: TopologyResult[] = [];
-  for (const t of order) results.push(await runTopology(t));
-  const primary = results[0] as TopologyResult;
+  const embedded: ('split' | 'single')[] =
+    topologyArg === 'both' || topologyArg === 'all' ? ['split', 'single'] : topologyArg === 'processes' ? [] : [topologyArg as 'split' | 'single'];
+  const results: (TopologyResult | ProcessesResult)[] = [];
+  for (const t of embedded) results.push(await runTopology(t));
+  if (topologyArg === 'processes' || topologyArg === 'all') results.push(await runProcesses());
+  const primary = results[0] as TopologyResult | ProcessesResult;
+  const paced = 'paced' in primary ? primary.paced : undefined;
   console.log(
     JSON.stringify(
       {
@@ -129,10 +188,10 @@ async function main(): Promise<void> {
         topology: primary.topology,
         tasksPerSec: primary.max.tasksPerSec,
         pacedRate: config.rate,
-        submitToCompleteMs: { p50: primary.paced.submitToCompleteMs.p50, p99: primary.paced.submitToCompleteMs.p99 },
-        store: primary.store,
+        submitToCompleteMs: paced === undefined ? null : { p50: paced.submitToCompleteMs.p50, p99: paced.submitToCompleteMs.p99 },
+        store: 'store' in primary ? primary.store : null,
         target: { tasksPerSec: 20_000, met: primary.max.tasksPerSec >= 20_000 },
-        submission: `embedding API in the coordinator process: scheduleTaskBatch of ${config.batch} for max, one scheduleTask per task for paced`,
+        submission: `split/single: embedding API in the coordinator process (scheduleTaskBatch of ${config.batch} for max, one scheduleTask per task for paced); processes: batch HTTP`,
         completion: "an execution counts as completed when its terminal status committed to SQLite (Store.complete resolved)",
         config,
         topologies: Object.fromEntries(results.map((r) => [r.topology, r])),
