@@ -236,9 +236,15 @@ export function checkLiveness(view: HistoryView, ctx: CheckContext): Violation[]
       const timeout = side === 'worker' ? (ctx.workerHeartbeatTimeoutMs ?? ctx.heartbeatTimeoutMs) : ctx.heartbeatTimeoutMs;
       const bound = timeout + ctx.heartbeatMs + ctx.toleranceMs;
       if (end - t0 < bound) continue; // too short to require detection
+      // A paused or killed process detects nothing; that is not a liveness failure of the protocol.
+      if (view.processFaultOn(side === 'worker' ? w : 'coordinator', t0, t0 + bound)) continue;
       const events = view.byWorker.get(w) ?? [];
       const before = events.filter((e) => e.rec.index < span.start.index);
-      if (!wasConnected(before, w, side)) continue;
+      const since = connectedSince(before, w, side);
+      if (since === undefined) continue;
+      // A killed, restarted or paused process is not a half-open link to detect (pauses have their own pairs).
+      if (span.details.action !== 'pause' && view.processFaultOn(w, since, t0 + bound)) continue;
+      if (side === 'coordinator' && coordinatorDown(view, t0, t0 + bound)) continue;
       const detected = events.find(
         (e) =>
           e.rec.index > span.start.index &&
@@ -294,17 +300,26 @@ export function checkSpuriousTimeouts(view: HistoryView, ctx: CheckContext): Vio
   return out;
 }
 
-function wasConnected(before: readonly Ev[], w: string, side: Side): boolean {
+/** When the side's view of the worker's connection came up, if it was up at the end of `before`. */
+function connectedSince(before: readonly Ev[], w: string, side: Side): number | undefined {
   for (let i = before.length - 1; i >= 0; i--) {
-    const ev = (before[i] as Ev).ev;
+    const e = before[i] as Ev;
+    const ev = e.ev;
     if (side === 'worker' && ev.source === w) {
-      if (ev.type === 'connected' || ev.type === 'synced') return true;
-      if (ev.type === 'disconnected' || ev.type === 'backoff' || ev.type === 'connecting' || ev.type === 'heartbeat_timeout') return false;
+      if (ev.type === 'connected' || ev.type === 'synced') return e.rec.time;
+      if (ev.type === 'disconnected' || ev.type === 'backoff' || ev.type === 'connecting' || ev.type === 'heartbeat_timeout') return undefined;
     }
     if (side === 'coordinator' && ev.source === 'coordinator') {
-      if (ev.type === 'worker_registered' || ev.type === 'worker_replaced') return true;
-      if (ev.type === 'worker_disconnected' || ev.type === 'worker_lost' || ev.type === 'heartbeat_timeout') return false;
+      if (ev.type === 'worker_registered' || ev.type === 'worker_replaced') return e.rec.time;
+      if (ev.type === 'worker_disconnected' || ev.type === 'worker_lost' || ev.type === 'heartbeat_timeout') return undefined;
     }
   }
-  return false;
+  return undefined;
+}
+
+/** Whether the coordinator process was paused, killed or restarted at some point in [from, to]. */
+function coordinatorDown(view: HistoryView, from: number, to: number): boolean {
+  return view.faults.some(
+    (f) => ['pause', 'kill', 'restart'].includes(f.details.action) && affectsCoordinator(f.details) && f.start.time <= to && view.faultEnd(f) >= from,
+  );
 }

@@ -327,6 +327,16 @@ describe('10 liveness', () => {
   });
 });
 
+describe('10 liveness: dead processes are not half-open links', () => {
+  it('requires no detection for a worker that was killed before the partition', () => {
+    const kill = { id: 'k', action: 'kill', target: 'w1', workers: ['w1'] };
+    const sides = [{ coordinator: true, workers: [] }, { coordinator: false, workers: ['w1'] }];
+    const part = { id: 'p', action: 'partition', target: 'all-workers', workers: ['w1'], params: { sides } };
+    const h = new H().connect('w1').at(500).fault('start', kill).at(1000).fault('start', part).at(9000).fault('stop', part).fault('stop', kill);
+    expect(check(h, 'liveness')).toEqual([]);
+  });
+});
+
 describe('10 liveness: no false detections', () => {
   const timeoutAt = (h: H, t: number): H =>
     h.at(t).emit('coordinator', { type: 'heartbeat_timeout', side: 'coordinator', workerId: 'w1', connectionId: 'c' });
