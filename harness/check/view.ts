@@ -105,12 +105,12 @@ export class HistoryView {
     return span.stop?.time ?? this.healAt ?? this.endAt;
   }
 
-  /** Whether a process fault (pause, kill, restart) on this worker overlaps [from, to]. */
+  /** Whether a process fault (pause, kill, restart) on this worker (or 'coordinator') overlaps [from, to]. */
   processFaultOn(workerId: string, from: number, to: number): boolean {
     return this.faults.some(
       (f) =>
         (f.details.action === 'pause' || f.details.action === 'kill' || f.details.action === 'restart') &&
-        affectsWorker(f.details, workerId) &&
+        (workerId === 'coordinator' ? affectsCoordinator(f.details) : affectsWorker(f.details, workerId)) &&
         f.start.time <= to &&
         (f.details.action === 'restart' ? f.start.time : this.faultEnd(f)) >= from,
     );

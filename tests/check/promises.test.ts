@@ -317,6 +317,19 @@ describe('10 liveness', () => {
     expect(v.map((x) => x.message)).toEqual([expect.stringMatching(/made w1's connection half-open; the coordinator side did not detect it within 2600 ms/)]);
     expect(v[0]?.workerId).toBe('w1');
   });
+  it('does not require a paused or killed worker to detect anything (mixed-chaos seeds 2 and 19)', () => {
+    const pause = { id: 'p', action: 'pause', target: 'w1', workers: ['w1'], coordinator: false };
+    const run = (paused: boolean): string[] => {
+      const h = new H().connect('w1').at(1000).fault('start', { ...blackholeW2, target: 'w1', workers: ['w1'] });
+      if (paused) h.at(1500).fault('start', pause);
+      h.at(3200).emit('coordinator', { type: 'heartbeat_timeout', side: 'coordinator', workerId: 'w1', connectionId: 'c' });
+      h.at(9000).fault('stop', { ...blackholeW2, target: 'w1' });
+      if (paused) h.fault('stop', pause);
+      return check(h, 'liveness').map((x) => x.message);
+    };
+    expect(run(false)).toEqual([expect.stringMatching(/the worker side did not detect it/)]);
+    expect(run(true)).toEqual([]);
+  });
   it('requires detection only on the side that stops hearing (one-way partition) and only for long faults', () => {
     const sides = [{ coordinator: true, workers: [] }, { coordinator: false, workers: ['w1'] }];
     const part = { id: 'p', action: 'partition', target: 'all-workers', workers: ['w1'], params: { sides, oneWay: true } };
