@@ -131,13 +131,7 @@ export function toRunResult(run: CheckedSimRun, startedAt: Date): RunResult {
     traceHash: o.traceHash,
     simulatedMs: Math.round(o.simulatedMs),
     wallMs: Math.round(o.wallMs),
-    violations: run.violations.map((v) => ({
-      promise: v.promise.number,
-      name: v.promise.name,
-      message: v.message,
-      ...(v.executionId === undefined ? {} : { executionId: v.executionId }),
-      ...(v.workerId === undefined ? {} : { workerId: v.workerId }),
-    })),
+    violations: run.violations.map(summarizeViolation),
     metrics: {
       ...(m.reconnect.count > 0
         ? { reconnect: { p50: m.reconnect.p50Ms ?? 0, p95: percentile(reconnectMs, 95) ?? 0, p99: m.reconnect.p99Ms ?? 0, max: m.reconnect.maxMs ?? 0, count: m.reconnect.count } }
