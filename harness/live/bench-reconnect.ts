@@ -77,15 +77,15 @@ export function hdrSummary(samplesMs: readonly number[]): Summary {
   return out;
 }
 
-/** Bare `ws` connect + handshake (open) times in ms, sequential. */
-export async function measureWsFloor(url: string, n: number): Promise<number[]> {
+/** Bare `ws` connect + handshake (open) times in ms, sequential, after `warmup` unrecorded ones (JIT, pools). */
+export async function measureWsFloor(url: string, n: number, warmup = 10): Promise<number[]> {
   const out: number[] = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = -warmup; i < n; i++) {
     const t = monoNow();
     await new Promise<void>((resolve, reject) => {
       const ws = new WebSocket(url, { perMessageDeflate: false });
       ws.once('open', () => {
-        out.push(monoNow() - t);
+        if (i >= 0) out.push(monoNow() - t);
         ws.terminate();
         resolve();
       });
