@@ -58,7 +58,7 @@ describe('scenarios/*.yaml', () => {
 
     const mixed = await loadScenario(join(dir, 'mixed-chaos.yaml'));
     expect(mixed.fleet.workers).toBe(50);
-    expect(mixed.phases.faultsMs + mixed.phases.healMs).toBe(600_000);
+    expect(mixed.phases.faultsMs).toBeGreaterThanOrEqual(600_000);
     expect(mixed.swarm?.enabled).toBe(true);
     expect(mixed.workload.items.reduce((n, i) => n + executionCount(i), 0)).toBeGreaterThan(1000);
   });
