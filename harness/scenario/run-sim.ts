@@ -17,7 +17,7 @@ import { describeFault } from '../check/fault-details.js';
 import { applySimFault, type Undo } from './faults-sim.js';
 import { type Scenario, faultTimeline, workerIds } from './schema.js';
 import { type ScheduledFault, sampleSwarm } from './swarm.js';
-import { expandWorkload, type Submission } from './workload.js';
+import { expandWorkload, graphDependsOn, type Submission } from './workload.js';
 
 export interface SimRunOptions {
   seed?: number;
@@ -99,7 +99,11 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   const pending = new Set<string>();
   let accepted = 0;
   const submit = (s: Submission): void => {
-    const inv = recorder.recordInvoke({ ref: s.ref, kind: s.type === 'task' ? s.spec.kind : 'graph', ...(s.type === 'graph' ? { graph: s.shape } : {}) });
+    const inv = recorder.recordInvoke({
+      ref: s.ref,
+      kind: s.type === 'task' ? s.spec.kind : 'graph',
+      ...(s.type === 'graph' ? { graph: s.shape, dependsOn: graphDependsOn(s.graph) } : {}),
+    });
     const coordinator = sim.coordinator.instance;
     if (coordinator === null) {
       recorder.recordFail(inv, { code: 'unavailable', message: 'coordinator is down' });

@@ -60,6 +60,17 @@ function graphOf(item: WorkloadItem, random: Random): GraphSpec {
   return graph;
 }
 
+/**
+ * The dependencies the client asks for, by node position (Object.keys order,
+ * the order scheduleTaskGraph returns execution ids in). Copied before
+ * submitting, so the checker judges order by the client's intent, not by what
+ * the system says it submitted (a system that drops dependencies reports none).
+ */
+export function graphDependsOn(graph: GraphSpec): number[][] {
+  const names = Object.keys(graph);
+  return names.map((n) => (graph[n]?.dependsOn ?? []).map((d) => names.indexOf(d)));
+}
+
 /** Every submission of the scenario, ordered by time (stable). */
 export function expandWorkload(scenario: Scenario, random: Random): Submission[] {
   const out: Submission[] = [];

@@ -34,10 +34,12 @@ export function virtualCpu(clock: Clock): Cpu {
 export interface SimWiring {
   /** Builds the coordinator's engine instead of createCoordinator's real Engine. */
   engineFactory?: EngineFactory;
-  /** Wraps the coordinator's store (crash semantics stay on the MemoryStore inside). */
-  wrapStore?: (store: MemoryStore) => Store;
+  /** Wraps the coordinator's store (crash semantics stay on the MemoryStore inside); clock is the coordinator's. */
+  wrapStore?: (store: MemoryStore, clock: Clock) => Store;
   /** Rewrites a worker's deps (task kinds, transport, backoff...) before each incarnation starts. */
   workerDeps?: (id: string, deps: WorkerDeps) => WorkerDeps;
+  /** Rewrites a worker's config (id, url, ...) before each incarnation starts. */
+  workerConfig?: (id: string, config: WorkerConfig) => WorkerConfig;
   /** Sees each worker incarnation right after construction, before start(). */
   onWorker?: (id: string, worker: Worker) => void;
 }
@@ -95,7 +97,7 @@ export class CoordinatorProcess {
       random: this.env.random.fork(`incarnation-${incarnation}`),
       logger: this.env.logger.child({ process: this.host.name, incarnation }),
       events: this.env.events,
-      store: wrapStore === undefined ? this.store : wrapStore(this.store),
+      store: wrapStore === undefined ? this.store : wrapStore(this.store, clock),
       taskKinds: this.env.taskKinds,
     };
     const config = { ...this.options.config, host: this.host.name, port: this.port };
@@ -145,12 +147,12 @@ export class WorkerProcess {
       cpu: virtualCpu(clock),
       taskKinds: this.env.taskKinds,
     };
-    const { workerDeps, onWorker } = this.env.wiring;
-    const worker = new Worker(workerDeps === undefined ? deps : workerDeps(this.id, deps), {
-      ...this.options.config,
-      id: this.id,
-      coordinatorUrl: this.coordinatorUrl,
-    });
+    const { workerDeps, workerConfig, onWorker } = this.env.wiring;
+    const config: WorkerConfig = { ...this.options.config, id: this.id, coordinatorUrl: this.coordinatorUrl };
+    const worker = new Worker(
+      workerDeps === undefined ? deps : workerDeps(this.id, deps),
+      workerConfig === undefined ? config : workerConfig(this.id, config),
+    );
     onWorker?.(this.id, worker);
     this.instance = worker;
     worker.start();

@@ -1,0 +1,85 @@
+/**
+ * Deliberately broken pieces of squall, built only here (test doubles wired in
+ * through SimWiring, never a switch in production code). Each mirrors a defect
+ * of ../shared/KNOWN_FAILURE_MODES.md; tests/sim/broken-variants.test.ts runs
+ * the real system with one of them swapped in and asserts the checker says so.
+ */
+import type { CoordinatorEngine, EngineFactory } from '../../../system/coordinator/index.js';
+import type { ExecutionId } from '../../../system/core/ids.js';
+import type { GraphSpec, ResultReport } from '../../../system/engine/contract.js';
+import { Engine } from '../../../system/engine/engine.js';
+import type { ExecutionRecord } from '../../../system/engine/model.js';
+import type { BackoffConfig } from '../../../system/worker/backoff.js';
+import type { Random } from '../../../system/core/random.js';
+import type { Worker } from '../../../system/worker/worker.js';
+
+type EngineClass = new (...args: ConstructorParameters<typeof Engine>) => Engine;
+
+/** The production engine factory of createCoordinator, with another Engine class. */
+export function engineFactoryOf(EngineCls: EngineClass): EngineFactory {
+  return async (d, c) => {
+    const engine = new EngineCls(
+      { store: d.store, clock: d.clock, random: d.random, logger: d.logger.child({ component: 'engine' }), events: d.events },
+      { leaseMs: c.leaseMs, ...c.engine, taskKinds: d.taskKinds },
+    );
+    await engine.recover();
+    return engine as CoordinatorEngine;
+  };
+}
+
+/** Engine #1: the graph's dependencies are emptied in place before planning, so every node is ready at once. */
+export class DependencyDroppingEngine extends Engine {
+  override scheduleTaskGraph(graph: GraphSpec): ReturnType<Engine['scheduleTaskGraph']> {
+    for (const node of Object.values(graph)) node.dependsOn = [];
+    return super.scheduleTaskGraph(graph);
+  }
+}
+
+/** Results accepted without fencing: a report under a superseded lease is recorded as if it were current. */
+export class UnfencedEngine extends Engine {
+  override async onResult(report: ResultReport): ReturnType<Engine['onResult']> {
+    const rec = this.records.get(report.executionId as ExecutionId);
+    if (rec?.lease !== undefined && rec.lease.token !== report.leaseToken) {
+      await this.recordOutcome(rec, report.outcome, report.result, report.error);
+      return 'recorded';
+    }
+    return super.onResult(report);
+  }
+}
+
+/** Reconnection #4 / leases never expiring: the lease sweep does nothing, so work held by dead workers waits for them. */
+export class NeverExpiringEngine extends Engine {
+  protected override sweepLeases(): void {}
+}
+
+/** Engine #5: a failed dependency leaves its dependents pending forever instead of failing them. */
+export class HangingDependentsEngine extends Engine {
+  protected override dependencyEnded(...args: Parameters<Engine['dependencyEnded']>): void {
+    const [, dependency] = args;
+    if (dependency.status !== 'completed') return;
+    super.dependencyEnded(...args);
+  }
+}
+
+/** Engine #6: restart recovery silently drops executions that were preparing or running at the crash. */
+export class DroppingRecoveryEngine extends Engine {
+  protected override recoverOne(rec: ExecutionRecord, now: number, commits: Promise<void>[]): void {
+    if (rec.status === 'preparing' || rec.status === 'running') {
+      this.records.delete(rec.executionId);
+      return;
+    }
+    super.recoverOne(rec, now, commits);
+  }
+}
+
+/** Reconnection #6: the cap applied after jitter; workers at the cap all wait exactly the cap (lockstep). */
+export function capAfterJitter(cfg: BackoffConfig, attempt: number, random: Random): number {
+  const uncapped = cfg.initialMs * cfg.multiplier ** Math.max(0, attempt - 1);
+  return Math.min(cfg.maxMs, random.float() * uncapped);
+}
+
+/** Reconnection #3: finished tasks are never removed from the worker's running set; ghosts fill its capacity. */
+export function keepGhosts(_id: string, worker: Worker): void {
+  const runner = (worker as unknown as { runner: { running: Map<string, unknown> } }).runner;
+  runner.running.delete = () => false;
+}
