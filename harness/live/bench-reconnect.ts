@@ -172,6 +172,7 @@ export async function runReconnectBench(opts: BenchOptions = {}): Promise<{ json
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
   const wallMs = monoNow() - t0;
+  const targets = benchTargets(rows, floor, lost, duplicated);
   const result: RunResultInput = {
     schemaVersion: 1,
     runId: makeRunId({ kind: 'bench-reconnect', startedAt }),
@@ -184,12 +185,48 @@ export async function runReconnectBench(opts: BenchOptions = {}): Promise<{ json
     reconnectSamples: groupReconnectSamples(samples),
     ...(floor === undefined ? {} : { floor: { p50: floor.direct.p50, p99: floor.direct.p99, proxied: floor.proxied } }),
     metrics: { completions: { expected: submitted, completed: submitted - lost, lost, duplicated }, reconnect: summarizeSamples(samples.map((s) => s.ms)) },
+    targets,
   };
   const report = opts.reportDir === null ? null : await writeReport(result, { dir: opts.reportDir ?? 'reports' });
   return {
-    json: { kind: 'bench-reconnect', quick, floor: floor ?? null, cuts, downMs, backoff, rows, completions: { submitted, lost, duplicated }, wallMs: Math.round(wallMs), report },
+    json: { kind: 'bench-reconnect', quick, floor: floor ?? null, cuts, downMs, backoff, rows, completions: { submitted, lost, duplicated }, targets, wallMs: Math.round(wallMs), report },
     result,
   };
+}
+
+/** A target of issue 5, reported (never asserted): what was measured against it; met null = not measured in this run. */
+export interface BenchTarget {
+  name: string;
+  target: string;
+  measured: string | null;
+  met: boolean | null;
+}
+
+/** The issue's targets against this run's rows (see the file comment of the issue: report, not test). */
+export function benchTargets(rows: readonly BenchRow[], floor: { direct: Summary; proxied: Summary } | undefined, lost: number, duplicated: number): BenchTarget[] {
+  const one = rows.filter((r) => r.fleetSize === 1 && r.condition === 'clean');
+  const herd = rows.find((r) => r.fleetSize === 500 && r.condition === 'clean' && r.strategy === 'full-jitter');
+  const herdNone = rows.find((r) => r.fleetSize === 500 && r.condition === 'clean' && r.strategy === 'none');
+  const big = rows.filter((r) => r.fleetSize === 500);
+  const worstOne = one.length === 0 ? undefined : Math.max(...one.map((r) => r.beyondBackoffP99));
+  const lag = big.length === 0 ? undefined : Math.max(...big.map((r) => r.loopLagP99));
+  const ms = (x: number): string => `${x.toFixed(2)} ms`;
+  return [
+    {
+      name: 'one worker: heal-to-synced p99 beyond backoff within 2 ms of the bare handshake floor',
+      target: 'beyondBackoffP99 - floor.p99 <= 2 ms',
+      measured: worstOne === undefined || floor === undefined ? null : `${ms(worstOne)} vs floor p99 ${ms(floor.direct.p99)} (via proxy ${ms(floor.proxied.p99)})`,
+      met: worstOne === undefined || floor === undefined ? null : worstOne - floor.proxied.p99 <= 2,
+    },
+    {
+      name: '500 workers healed at once: all synced within 2 s with full-jitter',
+      target: 'max <= 2000 ms',
+      measured: herd === undefined ? null : `max ${ms(herd.max)}${herdNone === undefined ? '' : `; none: max ${ms(herdNone.max)}`}`,
+      met: herd === undefined ? null : herd.max <= 2000,
+    },
+    { name: 'zero lost or duplicated completions', target: '0 / 0', measured: `${lost} / ${duplicated}`, met: lost === 0 && duplicated === 0 },
+    { name: 'coordinator event-loop lag p99 under 50 ms (500 workers)', target: '< 50 ms', measured: lag === undefined ? null : ms(lag), met: lag === undefined ? null : lag < 50 },
+  ];
 }
 
 interface CellContext {

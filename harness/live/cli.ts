@@ -87,6 +87,9 @@ export function registerLiveCommands(program: Command, deps: { runSim?: RunSim }
       for (const r of rows) {
         process.stdout.write(`${r.condition.padEnd(20)} ${r.strategy.padEnd(20)} ${String(r.fleetSize).padStart(5)} ${f(r.p50)} ${f(r.p99)} ${f(r.max)} ${f(r.beyondBackoffP99)} ${String(r.failedHandshakes).padStart(6)} ${r.loopLagP99.toFixed(1).padStart(6)} ${r.cpuPercent.toFixed(1).padStart(6)} ${String(r.lost).padStart(4)} ${String(r.duplicated).padStart(3)}\n`);
       }
+      for (const t of json.targets as { name: string; measured: string | null; met: boolean | null }[]) {
+        process.stdout.write(`target ${t.met === null ? 'not measured' : t.met ? 'met' : 'MISSED'}: ${t.name}${t.measured === null ? '' : ` (${t.measured})`}\n`);
+      }
       if (json.report !== null) process.stdout.write(`report: ${String(json.report)}/index.html\n`);
     });
 
