@@ -30,6 +30,11 @@ const out = {
   samples: beyond.count,
   reconnectBeyondBackoffMs: { p50: beyond.p50, p99: beyond.p99, max: beyond.max },
   healToSyncedMs: { p50: total.p50, p99: total.p99, max: total.max },
+  // the beyond-backoff part split: attempt start → registered (connected event), registered → synced
+  split: (() => {
+    const row = result.benchRows?.[0] as { registerP50?: number; registerP99?: number; syncP50?: number; syncP99?: number } | undefined;
+    return row === undefined ? null : { toRegisteredMs: { p50: row.registerP50, p99: row.registerP99 }, registeredToSyncedMs: { p50: row.syncP50, p99: row.syncP99 } };
+  })(),
   bareWsHandshakeMs: floor === null ? null : { direct: { p50: floor.direct.p50, p99: floor.direct.p99 }, viaProxy: { p50: floor.proxied.p50, p99: floor.proxied.p99 } },
   p99OverFloorMs: floor === null ? null : Math.round((beyond.p99 - floor.proxied.p99) * 1000) / 1000,
   target: 'p99 beyond backoff within 2 ms of the bare handshake',

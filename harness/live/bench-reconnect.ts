@@ -286,6 +286,8 @@ async function runCell(c: CellContext): Promise<{ row: BenchRow; samples: Reconn
     if (res.status === 201) taskIds.push(...((await res.json()) as { executions: { executionId: string }[] }).executions.map((e) => e.executionId));
   }
   const samples: ReconnectSample[] = [];
+  const registerMs: number[] = [];
+  const syncMs: number[] = [];
   let failed = 0;
   let neverSynced = 0;
   for (let k = 0; k < c.cuts; k++) {
@@ -321,6 +323,10 @@ async function runCell(c: CellContext): Promise<{ row: BenchRow; samples: Reconn
     for (const s of m.samples) {
       failed += s.failedAttempts;
       samples.push({ strategy: cell.strategy, condition: cell.condition, fleetSize: cell.fleetSize, ms: s.ms, beyondBackoffMs: Math.max(0, s.beyondBackoffMs) });
+      if (s.connectedAt !== undefined) {
+        registerMs.push(Math.max(0, s.connectedAt - s.attemptStart));
+        syncMs.push(Math.max(0, s.syncedAt - s.connectedAt));
+      }
     }
   }
   // Every task completes exactly once.
@@ -358,6 +364,11 @@ async function runCell(c: CellContext): Promise<{ row: BenchRow; samples: Reconn
     p50: s.p50, p95: s.p95, p99: s.p99, max: s.max,
     beyondBackoffP50: beyond.p50,
     beyondBackoffP99: beyond.p99,
+    // beyond backoff = attempt start → registered (ws connect + welcome + register) + registered → synced
+    registerP50: hdrSummary(registerMs).p50,
+    registerP99: hdrSummary(registerMs).p99,
+    syncP50: hdrSummary(syncMs).p50,
+    syncP99: hdrSummary(syncMs).p99,
     failedHandshakes: failed,
     loopLagP99: hdrSummary(lag).p99,
     loopLagMax: lag.length === 0 ? 0 : Math.max(...lag),

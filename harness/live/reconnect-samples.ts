@@ -16,6 +16,10 @@ export interface HealSample {
   failedAttempts: number;
   /** Stamp of the `synced` event measured. */
   syncedAt: number;
+  /** Start of the successful attempt (max(heal, end of its backoff delay)). */
+  attemptStart: number;
+  /** Stamp of the `connected` (registered) event before that `synced`, if seen. */
+  connectedAt?: number;
 }
 
 export interface HealMeasurement {
@@ -65,6 +69,7 @@ export function healSamples(events: readonly Stamped[], heal: number, workers?: 
     let attempts = inFlight && failuresFrom === undefined ? 1 : 0;
     let lastCounted = inFlight && failuresFrom === undefined;
     let attemptStart = heal;
+    let connectedAt: number | undefined;
     let done = false;
     for (const e of list) {
       if (e.mono < heal) continue;
@@ -74,9 +79,11 @@ export function healSamples(events: readonly Stamped[], heal: number, workers?: 
         lastCounted = counts(e.mono);
         if (lastCounted) attempts++;
         attemptStart = Math.max(heal, lastBackoffEnd ?? heal);
+      } else if (ev.type === 'connected') {
+        connectedAt = e.mono;
       } else if (ev.type === 'synced') {
         const failedAttempts = Math.max(0, attempts - (lastCounted ? 1 : 0));
-        samples.push({ workerId, ms: e.mono - heal, beyondBackoffMs: e.mono - attemptStart, failedAttempts, syncedAt: e.mono });
+        samples.push({ workerId, ms: e.mono - heal, beyondBackoffMs: e.mono - attemptStart, failedAttempts, syncedAt: e.mono, attemptStart, ...(connectedAt === undefined ? {} : { connectedAt }) });
         done = true;
         break;
       }
