@@ -17,6 +17,7 @@ import { resolveOnIssue } from '../../system/store/testing.js';
 import {
   capAfterJitter,
   DependencyDroppingEngine,
+  DoubleQueueEngine,
   DroppingRecoveryEngine,
   engineFactoryOf,
   HangingDependentsEngine,
@@ -202,6 +203,20 @@ phases: { faultsMs: 2000, healMs: 4000 }
     // displaced workers stop for good, which the backoff promise reports (they never retry).
     caught: ['backoff'],
     says: /same worker id/,
+  },
+  {
+    name: 'a task queued twice runs twice: two workers hold leases on one execution',
+    mirrors: 'engine #2 (concurrency limit not enforced; a task queued twice ran twice)',
+    yaml: `name: double-queue
+description: a few sleeps on a fleet with spare capacity
+fleet: { workers: 3, concurrency: 2 }
+workload:
+  items: [{ kind: sleep, count: 3, params: { durationMs: 500 } }]
+phases: { faultsMs: 500, healMs: 3000 }
+`,
+    broken: { engineFactory: engineFactoryOf(DoubleQueueEngine) },
+    caught: ['no-double-ownership'],
+    says: /while \S+'s lease \S+ .* was still valid/,
   },
 ];
 

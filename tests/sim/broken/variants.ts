@@ -83,3 +83,27 @@ export function keepGhosts(_id: string, worker: Worker): void {
   const runner = (worker as unknown as { runner: { running: Map<string, unknown> } }).runner;
   runner.running.delete = () => false;
 }
+
+/**
+ * Engine #2: a task queued twice runs twice. Every claim puts the execution
+ * back in the ready queue once more, and the double-claim guard lets a
+ * leased execution through, so a second worker gets it while the first runs.
+ */
+export class DoubleQueueEngine extends Engine {
+  private readonly requeued = new Set<string>();
+
+  override claimNext(...args: Parameters<Engine['claimNext']>): ReturnType<Engine['claimNext']> {
+    const claim = super.claimNext(...args);
+    const id = claim?.assignment.executionId;
+    const rec = id === undefined ? undefined : this.records.get(id);
+    if (rec !== undefined && !this.requeued.has(rec.executionId)) {
+      this.requeued.add(rec.executionId);
+      this.ready.push(rec.executionId, rec.kind, rec.priority, this.seqOf.get(rec.executionId) ?? 0);
+    }
+    return claim;
+  }
+
+  protected override claimable(rec: ExecutionRecord | undefined): rec is ExecutionRecord {
+    return rec !== undefined && (rec.status === 'scheduled' || rec.status === 'retrying' || rec.status === 'preparing');
+  }
+}
