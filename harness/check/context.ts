@@ -4,6 +4,7 @@
  * from a scenario with contextFromScenario; tests build it by hand.
  */
 import type { Scenario } from '../scenario/schema.js';
+import { workerIds } from '../scenario/schema.js';
 
 export interface CheckContext {
   /** Coordinator heartbeat interval and half-open timeout (ms). */
@@ -28,6 +29,8 @@ export interface CheckContext {
   maxReconnectBoundMs?: number;
   /** Minimum p90-p10 spread of backoff delays at the cap, as a fraction of [floor, cap]. */
   minCapSpread: number;
+  /** The fleet's worker ids; each must register at some point (identity collisions). */
+  workerIds?: readonly string[];
   /** When heal began, overriding the history's 'heal' phase record. */
   healAt?: number;
 }
@@ -42,6 +45,7 @@ export function contextFromScenario(s: Scenario): CheckContext {
     backoff: { ...s.fleet.backoff },
     toleranceMs: s.checks.toleranceMs,
     minCapSpread: s.checks.minCapSpread,
+    workerIds: workerIds(s.fleet),
   };
   if (s.fleet.heartbeatTimeoutMs !== undefined) ctx.workerHeartbeatTimeoutMs = s.fleet.heartbeatTimeoutMs;
   if (s.checks.maxReconnectBoundMs !== undefined) ctx.maxReconnectBoundMs = s.checks.maxReconnectBoundMs;

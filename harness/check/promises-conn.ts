@@ -95,6 +95,13 @@ export function checkBackoff(view: HistoryView, ctx: CheckContext): Violation[] 
   const healAt = ctx.healAt ?? view.healAt;
   const handshake = ctx.handshakeTimeoutMs ?? 5_000;
   const bound = ctx.maxReconnectBoundMs ?? Math.max(handshake, ctx.workerHeartbeatTimeoutMs ?? ctx.heartbeatTimeoutMs) + ctx.backoff.maxMs + tol;
+  // Every worker of the fleet must show up (identity collision: workers registering under one id).
+  for (const w of ctx.workerIds ?? []) {
+    const mine = (view.byWorker.get(w) ?? []).filter((e) => e.ev.source === w || e.ev.type === 'worker_registered');
+    if (!mine.some((e) => e.ev.type === 'connected' || e.ev.type === 'worker_registered') && view.endAt >= handshake + tol) {
+      out.push(violation(view.records, 'backoff', `${w} never registered during the run (a worker identity collision, or a worker that never connects)`, { workerId: w }));
+    }
+  }
   for (const [w, all] of view.byWorker) {
     const mine = all.filter((e) => e.ev.source === w);
     let lastAttempt = 0;

@@ -367,6 +367,14 @@ describe('10 liveness: no false detections', () => {
   });
 });
 
+describe('9 backoff: every worker of the fleet shows up', () => {
+  it('reports fleet workers that never register (identity collision)', () => {
+    const h = new H().connect('w1').at(6000).phase('end');
+    const v = check(h, 'backoff', { ...baseContext, workerIds: ['w1', 'w2'] });
+    expect(v.map((x) => x.message)).toEqual([expect.stringMatching(/^w2 never registered during the run/)]);
+  });
+});
+
 describe('9 backoff: one connection at a time', () => {
   it('reports a worker connected twice without a disconnection (reconnect race)', () => {
     const h = new H().connect('w1').at(100).connect('w1');
