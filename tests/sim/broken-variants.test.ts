@@ -20,9 +20,11 @@ import {
   DoubleQueueEngine,
   DroppingRecoveryEngine,
   engineFactoryOf,
+  ForgetfulCheckpointEngine,
   HangingDependentsEngine,
   keepGhosts,
   NeverExpiringEngine,
+  RetryForeverEngine,
   UnfencedEngine,
 } from './broken/variants.js';
 
@@ -217,6 +219,38 @@ phases: { faultsMs: 500, healMs: 3000 }
     broken: { engineFactory: engineFactoryOf(DoubleQueueEngine) },
     caught: ['no-double-ownership'],
     says: /while \S+'s lease \S+ .* was still valid/,
+  },
+  {
+    name: 'retry policy ignored: failed attempts retried at once, past maxRetries',
+    mirrors: 'engine #5 (re-queued forever) and #7 (attempt accounting): promise 5',
+    yaml: `name: retry-forever
+description: tasks that fail their first three attempts, with one fixed-delay retry allowed
+fleet: { workers: 2, concurrency: 2 }
+coordinator: { breaker: false }
+workload:
+  items: [{ kind: fail, count: 3, params: { times: 3 }, retry: { strategy: fixed, maxRetries: 1, delayMs: 300 } }]
+phases: { faultsMs: 500, healMs: 3000 }
+`,
+    broken: { engineFactory: engineFactoryOf(RetryForeverEngine) },
+    caught: ['retries'],
+    says: /claimed again \(attempt \d+\) after \d+ failed attempts/,
+  },
+  {
+    name: 'checkpoints forgotten on reassignment: the new attempt starts from scratch',
+    mirrors: 'reconnection #9 (checkpoints lived only in worker memory)',
+    yaml: `name: forgotten-checkpoints
+description: checkpointing sleeps; one worker dies mid-task
+fleet: { workers: 3, concurrency: 2 }
+coordinator: { heartbeatMs: 300, heartbeatTimeoutMs: 1000, leaseMs: 1000 }
+workload:
+  items: [{ kind: sleep, count: 4, params: { durationMs: 2000, checkpointEveryMs: 200 } }]
+faults:
+  - { at: 1000, for: 2000, target: w1, action: kill }
+phases: { faultsMs: 3000, healMs: 6000 }
+`,
+    broken: { engineFactory: engineFactoryOf(ForgetfulCheckpointEngine) },
+    caught: ['checkpoints'],
+    says: /resumes from no checkpoint although checkpoint \d+ was saved/,
   },
 ];
 

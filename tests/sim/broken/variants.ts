@@ -107,3 +107,23 @@ export class DoubleQueueEngine extends Engine {
     return rec !== undefined && (rec.status === 'scheduled' || rec.status === 'retrying' || rec.status === 'preparing');
   }
 }
+
+/** Engine #5 / promise 5: a failed attempt is retried at once and without end, whatever the retry policy says. */
+export class RetryForeverEngine extends Engine {
+  protected override failAttempt(rec: ExecutionRecord, outcome: 'failed' | 'timeout'): Promise<void> {
+    this.dropLease(rec, outcome);
+    this.transition(rec, outcome, 'attempt failed', 'interim').catch(() => {});
+    rec.nextRunAt = this.clock.now();
+    const p = this.transition(rec, 'retrying', 'retry at once');
+    this.enqueue(rec);
+    return p;
+  }
+}
+
+/** Reconnection #9: checkpoints lived only in the holder's memory; a reassigned attempt starts from scratch. */
+export class ForgetfulCheckpointEngine extends Engine {
+  protected override loseLease(rec: ExecutionRecord, reason: string): void {
+    rec.checkpoint = undefined;
+    super.loseLease(rec, reason);
+  }
+}
