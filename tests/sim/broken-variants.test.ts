@@ -252,6 +252,24 @@ phases: { faultsMs: 3000, healMs: 6000 }
     caught: ['checkpoints'],
     says: /resumes from no checkpoint although checkpoint \d+ was saved/,
   },
+  {
+    name: 'a worker that never judges heartbeat silence keeps a half-open connection forever',
+    mirrors: 'promise 10 (liveness); the heartbeat half of reconnection #6',
+    yaml: `name: deaf-heartbeat
+description: the coordinator's frames to w1 are dropped (one-way partition) for a while
+fleet: { workers: 2, concurrency: 1, heartbeatMs: 300, heartbeatTimeoutMs: 1000 }
+coordinator: { heartbeatMs: 300, heartbeatTimeoutMs: 1000 }
+workload:
+  items: [{ kind: echo, count: 4, ratePerSec: 2, params: { value: 1 } }]
+faults:
+  - { at: 500, for: 3000, action: { type: partition, groups: [coordinator, w1], oneWay: true } }
+phases: { faultsMs: 4000, healMs: 4000 }
+`,
+    // The worker's half-open timeout is configured, and ignored: it waits ten minutes.
+    broken: { workerConfig: (_id, config) => ({ ...config, heartbeatTimeoutMs: 600_000 }) },
+    caught: ['liveness'],
+    says: /the worker side did not detect it/,
+  },
 ];
 
 describe('broken variants of the real system are caught in simulation', () => {
