@@ -97,6 +97,7 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
 
   // Workload: submissions through the coordinator's embedding API (what HTTP calls).
   const pending = new Set<string>();
+  const acked: string[] = [];
   let accepted = 0;
   const submit = (s: Submission): void => {
     const inv = recorder.recordInvoke({
@@ -115,7 +116,13 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
         : coordinator.engine.scheduleTaskGraph(s.graph).then((rs) => rs.map((r) => r.executionId));
     p.then(
       (ids) => {
+        // Resolved in the tick the coordinator was killed: the client never got the answer.
+        if (sim.coordinator.instance !== coordinator) {
+          recorder.recordFail(inv, { code: 'unavailable', message: 'coordinator died before answering' }, true);
+          return;
+        }
         recorder.recordOk(inv, { executionIds: ids });
+        acked.push(...ids);
         accepted += ids.length;
         ids.forEach((id) => pending.add(id));
       },
@@ -208,6 +215,9 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   const convergedAfterMs = ok ? sim.simulatedMs - healedAt : null;
   // A short tail so in-flight acks and heartbeats settle into the history.
   await sim.runFor(Math.min(1000, scenario.coordinator.heartbeatMs * 2));
+  // A final read of every acknowledged execution, as a client would do: lets the checker see work a crash lost.
+  const finalEngine = sim.coordinator.instance?.engine;
+  recorder.recordRead(Object.fromEntries(acked.map((id) => [id, finalEngine?.getExecution(id)?.status ?? null])));
   recorder.recordPhase('end');
   opts.onProgress?.(total, total);
 
