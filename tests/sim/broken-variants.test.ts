@@ -49,8 +49,6 @@ interface Case {
   /** The KNOWN_FAILURE_MODES.md item this variant mirrors. */
   mirrors: string;
   yaml: string;
-  /** Wiring of the real system (default: none). */
-  real?: SimWiring;
   broken: SimWiring;
   /** Promises the broken run must violate (each of them). */
   caught: PromiseName[];
@@ -275,7 +273,7 @@ phases: { faultsMs: 4000, healMs: 4000 }
 describe('broken variants of the real system are caught in simulation', () => {
   for (const c of CASES) {
     it(`${c.name} [${c.mirrors}]`, async () => {
-      const real = await run(c.yaml, c.real);
+      const real = await run(c.yaml);
       expect(real.text).toBe('');
       expect(real.passed).toBe(true);
       const broken = await run(c.yaml, c.broken);
