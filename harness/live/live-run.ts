@@ -116,6 +116,7 @@ export async function runScenarioLive(scenario: Scenario, opts: LiveRunOptions =
     ...(c.secret === undefined ? {} : { secret: c.secret }),
     signMessages: c.signMessages,
     ...(c.maxConcurrency === undefined ? {} : { maxConcurrent: c.maxConcurrency }),
+    breaker: c.breaker,
   });
   const coordTail = new JsonLinesTail<SystemEvent & { mono: number }>(join(dir, 'coordinator-events.jsonl'), ({ mono, ...e }) => onEvent(mono, e as SystemEvent));
   const lag: number[] = [];

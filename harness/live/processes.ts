@@ -201,6 +201,8 @@ export interface CoordinatorProcessOptions {
   heartbeatTimeoutMs?: number;
   leaseMs?: number;
   maxConcurrent?: number;
+  /** The engine's per-kind circuit breaker (false: off); omitted: the coordinator's defaults. */
+  breaker?: false | { failureThreshold: number; resetTimeoutMs: number };
   /** Where --events-file writes; the caller tails it. */
   eventsFile?: string;
   /** Where probe.mjs writes lag/CPU lines; omitted: no probe. */
@@ -263,6 +265,11 @@ export class CoordinatorProcess {
       ...(o.heartbeatTimeoutMs === undefined ? [] : ['--heartbeat-timeout-ms', String(o.heartbeatTimeoutMs)]),
       ...(o.leaseMs === undefined ? [] : ['--lease-ms', String(o.leaseMs)]),
       ...(o.maxConcurrent === undefined ? [] : ['--max-concurrent', String(o.maxConcurrent)]),
+      ...(o.breaker === undefined
+        ? []
+        : o.breaker === false
+          ? ['--no-breaker']
+          : ['--breaker-threshold', String(o.breaker.failureThreshold), '--breaker-reset-ms', String(o.breaker.resetTimeoutMs)]),
       ...(o.eventsFile === undefined ? [] : ['--events-file', o.eventsFile]),
       '--log-level', o.logLevel ?? 'warn',
     ];

@@ -29,6 +29,9 @@ interface CoordinatorFlags {
   compressionThreshold?: number;
   compression: boolean;
   maxConcurrent?: number;
+  breaker: boolean;
+  breakerThreshold?: number;
+  breakerResetMs?: number;
   logLevel?: string;
   eventsFile?: string;
 }
@@ -49,6 +52,9 @@ export function registerCoordinatorCommand(program: Command): void {
     .option('--compression-threshold <bytes>', 'permessage-deflate for frames at least this long', intOption('--compression-threshold', 0))
     .option('--no-compression', 'disable permessage-deflate')
     .option('--max-concurrent <n>', 'global limit of executions running at once', intOption('--max-concurrent', 1))
+    .option('--breaker-threshold <n>', 'consecutive failures of a task kind that open its circuit breaker (default 5)', intOption('--breaker-threshold', 1))
+    .option('--breaker-reset-ms <ms>', 'how long an open breaker holds work of its kind back (default 30000)', intOption('--breaker-reset-ms', 1))
+    .option('--no-breaker', 'disable the per-kind circuit breakers')
     .option('--log-level <level>', 'trace|debug|info|warn|error')
     .option('--events-file <path>', 'append every coordinator event as a JSON line (for the live harness)')
     .action(async (flags: CoordinatorFlags) => {
@@ -77,7 +83,15 @@ export function registerCoordinatorCommand(program: Command): void {
           heartbeatTimeoutMs: flags.heartbeatTimeoutMs ?? flags.heartbeatMs * 3,
           leaseMs: flags.leaseMs,
           compression: flags.compression ? { thresholdBytes: flags.compressionThreshold ?? 1024 } : false,
-          ...(flags.maxConcurrent === undefined ? {} : { engine: { maxConcurrentExecutions: flags.maxConcurrent } }),
+          engine: {
+            ...(flags.maxConcurrent === undefined ? {} : { maxConcurrentExecutions: flags.maxConcurrent }),
+            breaker: flags.breaker
+              ? {
+                  ...(flags.breakerThreshold === undefined ? {} : { failureThreshold: flags.breakerThreshold }),
+                  ...(flags.breakerResetMs === undefined ? {} : { resetTimeoutMs: flags.breakerResetMs }),
+                }
+              : false,
+          },
         },
       );
       logger.info(
