@@ -15,10 +15,25 @@ import type { VirtualTime } from './virtual-time.js';
 /** Where one armed timer stands. */
 type TimerState = 'armed' | 'deferred' | 'done';
 
-interface Tracked {
-  state: TimerState;
-  fn: () => void;
-  inner: TimerHandle | null;
+/** One armed timer of a process; also its handle (cancel is a method: no closure per timer). */
+class Tracked implements TimerHandle {
+  state: TimerState = 'armed';
+  /** Id of the VirtualTime timer while armed, else 0 (fake-timers ids start at 1). */
+  inner = 0;
+
+  constructor(
+    readonly clock: ProcessClock,
+    readonly fn: () => void,
+  ) {}
+
+  cancel(): void {
+    this.clock.cancelTimer(this);
+  }
+}
+
+/** Shared by every armed timer: fake-timers passes the Tracked as the argument. */
+function fireTracked(t: Tracked): void {
+  t.clock.fireTimer(t);
 }
 
 const NOOP_HANDLE: TimerHandle = { cancel: () => {} };
@@ -50,24 +65,22 @@ export class ProcessClock implements Clock {
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
     if (this.dead) return NOOP_HANDLE;
-    const t: Tracked = { state: 'armed', fn, inner: null };
-    t.inner = this.time.setTimeout(() => this.fire(t), ms);
+    const t = new Tracked(this, fn);
+    t.inner = this.time.schedule(fireTracked, ms, t);
     this.timers.add(t);
-    return { cancel: () => this.cancel(t) };
+    return t;
   }
 
   setInterval(fn: () => void, ms: number): TimerHandle {
     const period = Math.max(1, ms);
     let cancelled = false;
     let current: TimerHandle = NOOP_HANDLE;
-    const arm = (): void => {
-      current = this.setTimeout(() => {
-        if (cancelled) return;
-        arm();
-        fn();
-      }, period);
+    const tick = (): void => {
+      if (cancelled) return;
+      current = this.setTimeout(tick, period);
+      fn();
     };
-    arm();
+    current = this.setTimeout(tick, period);
     return {
       cancel: () => {
         cancelled = true;
@@ -127,15 +140,17 @@ export class ProcessClock implements Clock {
     this.paused = false;
     for (const t of this.timers) {
       t.state = 'done';
-      t.inner?.cancel();
+      if (t.inner !== 0) this.time.clear(t.inner);
+      t.inner = 0;
     }
     this.timers.clear();
     this.deferred = [];
   }
 
-  private fire(t: Tracked): void {
+  /** A timer came due (called by fireTracked). */
+  fireTimer(t: Tracked): void {
     if (t.state !== 'armed') return;
-    t.inner = null;
+    t.inner = 0;
     if (this.paused) {
       t.state = 'deferred';
       this.deferred.push(t);
@@ -150,10 +165,12 @@ export class ProcessClock implements Clock {
     this.timers.delete(t);
   }
 
-  private cancel(t: Tracked): void {
+  /** The handle's cancel(). */
+  cancelTimer(t: Tracked): void {
     if (t.state === 'done') return;
     t.state = 'done';
-    t.inner?.cancel();
+    if (t.inner !== 0) this.time.clear(t.inner);
+    t.inner = 0;
     this.timers.delete(t);
   }
 }
