@@ -115,13 +115,13 @@ function decodeWith<T>(
   // may come from another protocol version, so its version is judged before "no trailer" is.
   const signed = verifyKey !== undefined && !(typeof obj.type === 'string' && UNSIGNED_TYPES.has(obj.type));
   const t = signed ? trailer(frame, 'sig', 64) : trailer(frame, 'crc', 8);
-  const what = typeof obj.type === 'string' ? `"${obj.type.slice(0, 64)}"` : 'a';
+  const what = (): string => (typeof obj.type === 'string' ? `"${obj.type.slice(0, 64)}"` : 'a');
   if (t !== undefined) {
     if (signed && !safeEqualHex(t.value, hmacHex(verifyKey, t.body))) {
-      return fail('auth_failed', CloseCode.AuthFailed, `message signature invalid on ${what} frame`, 'sig');
+      return fail('auth_failed', CloseCode.AuthFailed, `message signature invalid on ${what()} frame`, 'sig');
     }
     if (!signed && t.value !== crcHex(t.body)) {
-      return fail('malformed', CloseCode.Malformed, `${what} frame failed its integrity check (crc): corrupted in transit`, 'crc');
+      return fail('malformed', CloseCode.Malformed, `${what()} frame failed its integrity check (crc): corrupted in transit`, 'crc');
     }
   }
   if (obj.v !== PROTOCOL_VERSION) {
@@ -141,6 +141,8 @@ function decodeWith<T>(
       ? fail('auth_failed', CloseCode.AuthFailed, `message signature missing on "${obj.type}": "sig" must be its last member`, 'sig')
       : fail('malformed', CloseCode.Malformed, `"${obj.type}" frame has no integrity check: "crc" must be its last member`, 'crc');
   }
+  const fast = heartbeatFastPath(obj);
+  if (fast !== undefined) return { ok: true, msg: fast as T };
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
