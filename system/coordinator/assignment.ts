@@ -59,11 +59,16 @@ export class AssignmentLoop {
         this.wake();
       }, BACKLOG_RETRY_MS);
     }
+    // Only claims change the ready queue during a pass. Once it is empty every claimNext would
+    // return undefined, so the pass stops instead of asking each remaining worker (with 500
+    // workers, one submission used to cost a round of 500 calls). Same claims, same order.
+    const readyLeft = (): number => engine.snapshotCounts?.().queueLength ?? Infinity;
+    let drained = readyLeft() === 0;
     const given = new Map<WorkerEntry, number>();
     const capacity = (w: WorkerEntry): number =>
       Math.min(w.concurrency - engine.leasesOf(w.workerId), w.concurrency - (given.get(w) ?? 0));
     let claims = 0;
-    while (active.length > 0) {
+    while (active.length > 0 && !drained) {
       const next: WorkerEntry[] = [];
       for (const w of active) {
         const session = w.session;
@@ -74,6 +79,10 @@ export class AssignmentLoop {
         given.set(w, (given.get(w) ?? 0) + 1);
         this.deliver(w, session, claim.assignment, claim.committed);
         if (capacity(w) > 0) next.push(w);
+        if (readyLeft() === 0) {
+          drained = true;
+          break;
+        }
       }
       active = next;
       if (claims >= MAX_CLAIMS_PER_PASS) {
