@@ -26,6 +26,9 @@ export interface ContainerKindOptions {
 
 const TAIL_CHARS = 64 * 1024;
 
+/** Label on every container this kind creates; its value is the execution id. */
+export const CONTAINER_LABEL = 'squall.execution';
+
 /** Splits Docker's multiplexed (non-TTY) log stream into stdout and stderr. */
 export function demuxDockerLogs(buf: Buffer): { stdout: string; stderr: string } {
   const out: Buffer[] = [];
@@ -75,6 +78,8 @@ export function containerKind(opts: ContainerKindOptions = {}): TaskKind<Contain
         Tty: false,
         AttachStdout: false,
         AttachStderr: false,
+        // So an operator (and the opt-in Docker suite) can find what squall made.
+        Labels: { [CONTAINER_LABEL]: ctx.executionId },
       });
       let timedOut = false;
       const kill = (): void => {
@@ -82,6 +87,12 @@ export function containerKind(opts: ContainerKindOptions = {}): TaskKind<Contain
       };
       const onAbort = (): void => kill();
       ctx.signal.addEventListener('abort', onAbort, { once: true });
+      // An abort that landed while the container was being created.
+      if (ctx.signal.aborted) {
+        ctx.signal.removeEventListener('abort', onAbort);
+        await container.remove({ force: true }).catch(() => {});
+        ctx.signal.throwIfAborted();
+      }
       const timer =
         timeoutMs === undefined
           ? undefined
