@@ -32,6 +32,8 @@ export class CoordinatorMetrics {
   readonly heartbeatTimeouts: Counter;
   readonly dataBytes: Counter;
   readonly progressReports: Counter;
+  /** countMessage() tallies not yet added to messages/bytes, by direction then type. */
+  private readonly messageTallies = { in: new Map<string, { n: number; bytes: number }>(), out: new Map<string, { n: number; bytes: number }>() };
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -53,8 +55,9 @@ export class CoordinatorMetrics {
       buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
-    this.messages = new Counter({ name: 'squall_messages_total', help: 'Protocol messages by type and direction.', labelNames: ['type', 'direction'], registers });
-    this.bytes = new Counter({ name: 'squall_message_bytes_total', help: 'Protocol bytes by type and direction.', labelNames: ['type', 'direction'], registers });
+    const flushMessages = (): void => this.flushMessageCounts();
+    this.messages = new Counter({ name: 'squall_messages_total', help: 'Protocol messages by type and direction.', labelNames: ['type', 'direction'], registers, collect: flushMessages });
+    this.bytes = new Counter({ name: 'squall_message_bytes_total', help: 'Protocol bytes by type and direction.', labelNames: ['type', 'direction'], registers, collect: flushMessages });
     this.leaseExpiries = new Counter({ name: 'squall_lease_expiries_total', help: 'Leases that expired (holder silent past leaseMs).', registers });
     this.protocolErrors = new Counter({ name: 'squall_protocol_errors_total', help: 'Connections closed for bad input, by error code.', labelNames: ['code'], registers });
     this.authFailures = new Counter({ name: 'squall_auth_failures_total', help: 'Failed registrations or message signatures.', registers });
@@ -74,10 +77,31 @@ export class CoordinatorMetrics {
     } });
   }
 
-  /** Counts one message and its bytes. */
+  /**
+   * Counts one message and its bytes. Per-frame hot path: tallied in plain
+   * maps and added to the prom-client counters when they are read (collect),
+   * instead of hashing the label set twice per frame.
+   */
   countMessage(direction: 'in' | 'out', type: string, bytes: number): void {
-    this.messages.inc({ type, direction });
-    this.bytes.inc({ type, direction }, bytes);
+    const tallies = this.messageTallies[direction];
+    const t = tallies.get(type);
+    if (t === undefined) tallies.set(type, { n: 1, bytes });
+    else {
+      t.n += 1;
+      t.bytes += bytes;
+    }
+  }
+
+
+  private flushMessageCounts(): void {
+    for (const direction of ['in', 'out'] as const) {
+      const tallies = this.messageTallies[direction];
+      for (const [type, t] of tallies) {
+        this.messages.inc({ type, direction }, t.n);
+        this.bytes.inc({ type, direction }, t.bytes);
+      }
+      tallies.clear();
+    }
   }
 
   /** Prometheus text exposition. */
