@@ -73,7 +73,8 @@ export class Pipe implements PipeLike {
       this.inflight.push({ at, item: verdict.item });
       this.bufferedBytes += verdict.item.bytes - item.bytes;
     }
-    if (sent > 0) this.queue = sent === this.queue.length ? [] : this.queue.slice(sent);
+    if (sent === this.queue.length) this.queue.length = 0;
+    else if (sent > 0) this.queue = this.queue.slice(sent);
     this.arm();
   }
 
@@ -230,6 +231,10 @@ export class Endpoint implements Connection {
       case 'data': {
         if (item.bytes > this.maxPayloadBytes) {
           this.close(TOO_BIG, 'Max payload size exceeded');
+          return;
+        }
+        if (this.handler !== null) {
+          this.handler.onMessage(item.text);
           return;
         }
         const text = item.text;
