@@ -87,21 +87,20 @@ export function containerKind(opts: ContainerKindOptions = {}): TaskKind<Contain
       };
       const onAbort = (): void => kill();
       ctx.signal.addEventListener('abort', onAbort, { once: true });
-      // An abort that landed while the container was being created.
-      if (ctx.signal.aborted) {
-        ctx.signal.removeEventListener('abort', onAbort);
-        await container.remove({ force: true }).catch(() => {});
-        ctx.signal.throwIfAborted();
-      }
-      const timer =
-        timeoutMs === undefined
-          ? undefined
-          : setTimeout(() => {
-              timedOut = true;
-              kill();
-            }, timeoutMs);
+      let timer: ReturnType<typeof setTimeout> | undefined;
       try {
+        // An abort while the container was being created: never start it.
+        ctx.signal.throwIfAborted();
         await container.start();
+        // A kill before start is refused by the engine (409), so look again now.
+        if (ctx.signal.aborted) kill();
+        // The timeout counts from start, so a kill always hits a started container.
+        if (timeoutMs !== undefined) {
+          timer = setTimeout(() => {
+            timedOut = true;
+            kill();
+          }, timeoutMs);
+        }
         const status = (await container.wait()) as { StatusCode?: number };
         const logs = demuxDockerLogs(await container.logs({ stdout: true, stderr: true, follow: false }));
         ctx.signal.throwIfAborted();
@@ -112,7 +111,7 @@ export function containerKind(opts: ContainerKindOptions = {}): TaskKind<Contain
         }
         return { exitCode, stdout: logs.stdout, stderr: logs.stderr };
       } finally {
-        if (timer) clearTimeout(timer);
+        if (timer !== undefined) clearTimeout(timer);
         ctx.signal.removeEventListener('abort', onAbort);
         await container.remove({ force: true }).catch(() => {});
       }

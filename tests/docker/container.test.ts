@@ -58,7 +58,9 @@ async function containersOf(executionId: string): Promise<Docker.ContainerInfo[]
  * A unix-socket relay in front of the real engine that records every HTTP
  * request line the kind sends, so a test can prove no pull was even tried.
  */
-async function recordingRelay(): Promise<{ socketPath: string; requests: string[]; close: () => Promise<void> }> {
+async function recordingRelay(
+  opts: { holdMs?: (request: string) => number; onRequest?: (request: string) => void } = {},
+): Promise<{ socketPath: string; requests: string[]; close: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'squall-relay-'));
   const socketPath = join(dir, 'docker.sock');
   const requests: string[] = [];
@@ -67,10 +69,19 @@ async function recordingRelay(): Promise<{ socketPath: string; requests: string[
     const up = createConnection(SOCKET);
     sockets.add(down);
     sockets.add(up);
+    let chain = Promise.resolve();
     down.on('data', (chunk: Buffer) => {
-      for (const m of chunk.toString('latin1').matchAll(/^(GET|POST|PUT|DELETE|HEAD) (\S+) HTTP\/1/gm)) requests.push(`${m[1]} ${m[2]}`);
+      let hold = 0;
+      for (const m of chunk.toString('latin1').matchAll(/^(GET|POST|PUT|DELETE|HEAD) (\S+) HTTP\/1/gm)) {
+        const request = `${m[1]} ${m[2]}`;
+        requests.push(request);
+        opts.onRequest?.(request);
+        hold = Math.max(hold, opts.holdMs?.(request) ?? 0);
+      }
+      // Forward in order; a held request delays everything after it on this connection.
+      chain = chain.then(() => (hold > 0 ? new Promise((r) => setTimeout(r, hold)) : undefined)).then(() => void up.write(chunk));
     });
-    down.pipe(up);
+    down.on('end', () => void chain.then(() => up.end()));
     up.pipe(down);
     down.on('error', () => up.destroy());
     up.on('error', () => down.destroy());
@@ -202,6 +213,27 @@ describe.runIf(ENABLED)('container kind on a real Docker engine', () => {
     const err = await rejection(running);
     expect(err.message).toBe('early cancel');
     expect(await containersOf(c.executionId)).toEqual([]);
+  });
+
+  it('an abort while the engine is starting the container still kills it (a kill before start is refused)', async () => {
+    const ac = new AbortController();
+    const c = ctx(ac.signal);
+    const relay = await recordingRelay({
+      // Hold the start request; abort while it is in flight, so the abort's kill hits a not-yet-running container.
+      holdMs: (r) => (r.startsWith('POST') && r.includes('/start') ? 400 : 0),
+      onRequest: (r) => {
+        if (r.startsWith('POST') && r.includes('/start')) ac.abort(new SquallError(ErrorCode.Aborted, 'cancel during start'));
+      },
+    });
+    try {
+      const started = Date.now();
+      const err = await rejection(containerKind({ socketPath: relay.socketPath }).run({ image: IMAGE, cmd: ['sleep', '60'] }, c));
+      expect(err.message).toBe('cancel during start');
+      expect(Date.now() - started).toBeLessThan(20_000); // not the 60 s sleep
+      expect(await containersOf(c.executionId)).toEqual([]);
+    } finally {
+      await relay.close();
+    }
   });
 
   it('timeoutMs kills the container with a timeout error and removes it', async () => {
