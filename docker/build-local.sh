@@ -22,12 +22,14 @@ cd "$(dirname "$0")/.."
 TAG="${SQUALL_IMAGE_TAG:-squall:local}"
 BASE=squall-base/node20:local
 DEPS=squall-base/node20-deps:local
+# A static binary: ldd refuses it ("not a dynamic executable").
+is_static() { [ -x "$1" ] && ! ldd "$1" >/dev/null 2>&1; }
 say() { printf '[build-local] %s\n' "$*"; }
 
 node_bin="$(readlink -f "$(command -v node)")"
 busybox=""
 for b in /bin/busybox /usr/bin/busybox; do
-  if [ -x "$b" ] && file -L "$b" | grep -q 'statically linked'; then busybox="$b"; break; fi
+  if is_static "$b"; then busybox="$b"; break; fi
 done
 [ -n "$busybox" ] || { say "no static busybox (run scripts/docker-setup.sh)"; exit 1; }
 [ -d node_modules ] || { say "no node_modules on the host (run npm ci first)"; exit 1; }

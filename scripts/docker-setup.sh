@@ -27,12 +27,14 @@ WAIT_S="${SQUALL_DOCKERD_WAIT_S:-60}"
 IMAGE="${SQUALL_TEST_IMAGE:-squall-test/busybox:latest}"
 export DOCKER_HOST="unix://${SOCKET}"
 
+# A static binary: ldd refuses it ("not a dynamic executable").
+is_static() { [ -x "$1" ] && ! ldd "$1" >/dev/null 2>&1; }
 say() { printf '[docker-setup] %s\n' "$*"; }
 
 # 1. packages
 missing=()
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
-[ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' || {
+is_static /bin/busybox || {
   dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
 }
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -70,7 +72,7 @@ if docker image inspect "$IMAGE" >/dev/null 2>&1; then
 else
   busybox=""
   for b in /bin/busybox /usr/bin/busybox; do
-    if [ -x "$b" ] && file -L "$b" | grep -q 'statically linked'; then busybox="$b"; break; fi
+    if is_static "$b"; then busybox="$b"; break; fi
   done
   [ -n "$busybox" ] || { say "no static busybox found (install busybox-static)"; exit 1; }
   root="$(mktemp -d)"
