@@ -75,8 +75,6 @@ export default tseslint.config(
       'system/transport/**',
       'system/store/sqlite-store.ts',
       'system/cli/**',
-      'system/tasks/command.ts',
-      'system/tasks/container.ts',
       'system/**/*.test.ts',
     ],
     rules: {

@@ -5,6 +5,7 @@
  * stderr tail. On abort: SIGTERM, then SIGKILL after 2 s if still alive.
  * An adapter (real processes, real time), so it may use raw timers.
  */
+import type { TimerHandle } from '../core/clock.js';
 import { spawn } from 'node:child_process';
 import { z } from 'zod';
 import { ErrorCode, SquallError } from '../core/errors.js';
@@ -65,11 +66,10 @@ export const commandKind = defineTaskKind<CommandParams>({
       const stderr = new Tail(TAIL_BYTES);
       child.stdout.on('data', (b: Buffer) => stdout.push(b));
       child.stderr.on('data', (b: Buffer) => stderr.push(b));
-      let killTimer: NodeJS.Timeout | undefined;
+      let killTimer: TimerHandle | undefined;
       const onAbort = (): void => {
         child.kill('SIGTERM');
-        killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-        killTimer.unref();
+        killTimer = ctx.clock.setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
       };
       ctx.signal.addEventListener('abort', onAbort, { once: true });
       let settled = false;
@@ -77,7 +77,7 @@ export const commandKind = defineTaskKind<CommandParams>({
         if (settled) return;
         settled = true;
         ctx.signal.removeEventListener('abort', onAbort);
-        if (killTimer) clearTimeout(killTimer);
+        killTimer?.cancel();
         fn();
       };
       child.on('error', (err) =>

@@ -6,6 +6,7 @@
  * is removed afterwards, and killed on abort or timeout.
  * An adapter (real IO, real time), so it may use raw timers.
  */
+import type { TimerHandle } from '../core/clock.js';
 import Docker from 'dockerode';
 import { z } from 'zod';
 import { ErrorCode, SquallError } from '../core/errors.js';
@@ -87,7 +88,7 @@ export function containerKind(opts: ContainerKindOptions = {}): TaskKind<Contain
       };
       const onAbort = (): void => kill();
       ctx.signal.addEventListener('abort', onAbort, { once: true });
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let timer: TimerHandle | undefined;
       try {
         // An abort while the container was being created: never start it.
         ctx.signal.throwIfAborted();
@@ -96,7 +97,7 @@ export function containerKind(opts: ContainerKindOptions = {}): TaskKind<Contain
         if (ctx.signal.aborted) kill();
         // The timeout counts from start, so a kill always hits a started container.
         if (timeoutMs !== undefined) {
-          timer = setTimeout(() => {
+          timer = ctx.clock.setTimeout(() => {
             timedOut = true;
             kill();
           }, timeoutMs);
@@ -111,7 +112,7 @@ export function containerKind(opts: ContainerKindOptions = {}): TaskKind<Contain
         }
         return { exitCode, stdout: logs.stdout, stderr: logs.stderr };
       } finally {
-        if (timer !== undefined) clearTimeout(timer);
+        timer?.cancel();
         ctx.signal.removeEventListener('abort', onAbort);
         await container.remove({ force: true }).catch(() => {});
       }
