@@ -64,7 +64,8 @@ export function summarizeViolation(v: Violation): ViolationSummary {
   return s;
 }
 
-export function toSimJson(run: CheckedSimRun): SimJson {
+/** The verdict fields the CLI's JSON and the report share. */
+function verdictFields(run: CheckedSimRun): Pick<SimJson, 'scenario' | 'seed' | 'passed' | 'traceHash' | 'simulatedMs' | 'wallMs' | 'violations'> {
   const o = run.outcome;
   return {
     scenario: o.scenario.name,
@@ -74,6 +75,13 @@ export function toSimJson(run: CheckedSimRun): SimJson {
     simulatedMs: Math.round(o.simulatedMs),
     wallMs: Math.round(o.wallMs),
     violations: run.violations.map(summarizeViolation),
+  };
+}
+
+export function toSimJson(run: CheckedSimRun): SimJson {
+  const o = run.outcome;
+  return {
+    ...verdictFields(run),
     accepted: o.accepted,
     convergedAfterMs: o.convergedAfterMs,
     slo: run.slo.checks.map((c) => ({ name: c.name, limit: c.limit, value: c.value, passed: c.passed })),
@@ -125,13 +133,7 @@ export function toRunResult(run: CheckedSimRun, startedAt: Date): RunResult {
     kind: 'sim',
     startedAt: startedAt.toISOString(),
     version: SQUALL_VERSION,
-    scenario: o.scenario.name,
-    seed: o.seed,
-    passed: run.passed,
-    traceHash: o.traceHash,
-    simulatedMs: Math.round(o.simulatedMs),
-    wallMs: Math.round(o.wallMs),
-    violations: run.violations.map(summarizeViolation),
+    ...verdictFields(run),
     metrics: {
       ...(m.reconnect.count > 0
         ? { reconnect: { p50: m.reconnect.p50Ms ?? 0, p95: percentile(reconnectMs, 95) ?? 0, p99: m.reconnect.p99Ms ?? 0, max: m.reconnect.maxMs ?? 0, count: m.reconnect.count } }
