@@ -64,21 +64,10 @@ function hostsOf(set: NodeSet): string[] {
 }
 
 /** The processes (coordinator and/or workers) a process action targets. */
-export function processTargets(scenario: Scenario, target: string): NodeSet {
+function processTargets(scenario: Scenario, target: string): NodeSet {
   const t = resolveTarget(scenario.fleet, target);
   if (t.kind === 'nodes') return t.nodes;
   return { coordinator: t.a.coordinator || t.b.coordinator, workers: [...t.a.workers, ...t.b.workers] };
-}
-
-/** What a fault touches, for the history. */
-export function affected(scenario: Scenario, fault: ScheduledFault): { workers: string[]; coordinator: boolean } {
-  const a = fault.action;
-  if (a.type === 'partition') {
-    const sides = resolvePartition(scenario.fleet, a);
-    return { workers: sides.flatMap((s) => s.workers), coordinator: sides.some((s) => s.coordinator) };
-  }
-  if (a.type === 'pause' || a.type === 'kill' || a.type === 'restart' || a.type === 'clock_skew') return processTargets(scenario, fault.target);
-  return { workers: linkWorkers(scenario, fault.target), coordinator: false };
 }
 
 /** Applies one fault to the simulation; returns its undo. */
