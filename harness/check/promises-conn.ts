@@ -105,6 +105,7 @@ export function checkBackoff(view: HistoryView, ctx: CheckContext): Violation[] 
   for (const [w, all] of view.byWorker) {
     const mine = all.filter((e) => e.ev.source === w);
     let lastAttempt = 0;
+    let lastAttemptAt = 0;
     /** When the current connection came up; undefined while disconnected. */
     let up: number | undefined;
     let connectedAtHeal = false;
@@ -147,8 +148,12 @@ export function checkBackoff(view: HistoryView, ctx: CheckContext): Violation[] 
         if (!Number.isFinite(d) || d < lo - eps || d > hi + eps || lo < 0) v(e, `delay ${d} ms outside [${lo}, ${hi}] (attempt ${attempt})`);
         if (hi > ctx.backoff.maxMs + eps) v(e, `cap ${hi} ms above the configured maximum ${ctx.backoff.maxMs} ms (attempt ${attempt})`);
         if (!Number.isSafeInteger(attempt) || attempt < 1) v(e, `attempt counter ${attempt} is not a positive safe integer`);
-        else if (attempt <= lastAttempt) v(e, `attempt counter went from ${lastAttempt} to ${attempt} without a successful connection`);
+        // A killed or restarted process starts counting afresh, like one that connected.
+        else if (attempt <= lastAttempt && !view.processFaultOn(w, lastAttemptAt, e.rec.time)) {
+          v(e, `attempt counter went from ${lastAttempt} to ${attempt} without a successful connection`);
+        }
         lastAttempt = attempt;
+        lastAttemptAt = e.rec.time;
         if (ev.strategy !== 'none' && hi >= ctx.backoff.maxMs - 0.5 && hi > lo) atCap.push((d - lo) / (hi - lo));
         const deadline = e.rec.time + d + tol;
         const next = mine.slice(i + 1).find((x) => x.ev.type === 'connecting' || x.ev.type === 'connected');

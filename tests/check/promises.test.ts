@@ -278,6 +278,18 @@ describe('9 backoff', () => {
     backoff(h, 'w1', 2, 50).at(110).emit('w1', { type: 'connecting', workerId: 'w1', attempt: 2 }).connect('w1');
     expect(check(h, 'backoff')[0]?.message).toMatch(/attempt counter went from 5 to 2/);
   });
+  it('lets a restarted worker count attempts afresh (mixed-chaos seed 18)', () => {
+    const restart = { id: 'r', action: 'restart', target: 'w1', workers: ['w1'], coordinator: false };
+    const run = (restarted: boolean): string[] => {
+      const h = new H().connect('w1').at(10).emit('w1', { type: 'disconnected', workerId: 'w1', code: 1006, reason: '' });
+      backoff(h, 'w1', 1, 50).at(60).emit('w1', { type: 'connecting', workerId: 'w1', attempt: 1 });
+      if (restarted) h.at(100).fault('start', restart).fault('stop', restart);
+      backoff(h.at(200), 'w1', 1, 50).at(250).emit('w1', { type: 'connecting', workerId: 'w1', attempt: 1 }).connect('w1');
+      return check(h, 'backoff').map((v) => v.message);
+    };
+    expect(run(false)).toContainEqual(expect.stringMatching(/attempt counter went from 1 to 1/));
+    expect(run(true).filter((m) => /attempt counter/.test(m))).toEqual([]);
+  });
   it('reports a worker that stops retrying, and one not back within the bound after heal', () => {
     const h = new H().connect('w1').at(10).emit('w1', { type: 'disconnected', workerId: 'w1', code: 1006, reason: '' });
     backoff(h, 'w1', 1, 50).at(1000).phase('heal').at(20_000).phase('end');
