@@ -6,6 +6,7 @@ import type { ExecutionId, LeaseToken, WorkerId } from '../core/ids.js';
 import { asExecutionId, asLeaseToken, asTaskId } from '../core/ids.js';
 import type { AssignmentSpec, Dispatcher, ExecutionSpec, ResultReport, ResultVerdict } from '../engine/contract.js';
 import type { ExecutionRecord } from '../engine/model.js';
+import { makeExecutionRecord } from '../store/testing.js';
 import type { CoordinatorEngine } from './context.js';
 
 /** A promise with its resolver exposed. */
@@ -17,33 +18,6 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => 
     reject = rej;
   });
   return { promise, resolve, reject };
-}
-
-function record(id: string, kind: string): ExecutionRecord {
-  return {
-    executionId: asExecutionId(id),
-    taskId: asTaskId(id),
-    kind,
-    params: {},
-    priority: 'medium',
-    retry: { strategy: 'none', maxRetries: 0, delayMs: 0, maxDelayMs: 0 },
-    timeoutMs: undefined,
-    dependencies: [],
-    scheduledAt: undefined,
-    metadata: {},
-    idempotencyKey: undefined,
-    status: 'scheduled',
-    attempts: 0,
-    result: undefined,
-    error: undefined,
-    statusHistory: [{ status: 'scheduled', at: 0, previous: null, attempt: 0 }],
-    lease: undefined,
-    checkpoint: undefined,
-    nextRunAt: undefined,
-    createdAt: 0,
-    startedAt: undefined,
-    completedAt: undefined,
-  };
 }
 
 /** Minimal engine: a FIFO of ready executions, leases per worker, controllable commits. */
@@ -60,7 +34,7 @@ export class FakeEngine implements CoordinatorEngine {
 
   add(id: string, kind = 'sleep'): void {
     this.ready.push({ id, kind });
-    this.records.set(id, record(id, kind));
+    this.records.set(id, makeExecutionRecord({ executionId: asExecutionId(id), taskId: asTaskId(id), kind, params: {}, createdAt: 0 }));
     this.dispatcher?.wake();
   }
 

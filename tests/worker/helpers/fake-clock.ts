@@ -1,9 +1,10 @@
 /**
- * A Clock on @sinonjs/fake-timers (withGlobal → createClock, nothing global is
- * replaced): tests advance virtual time with tick() and never sleep for real.
+ * The worker tests' view of the shared fake Clock (system/engine/testing.ts:
+ * @sinonjs/fake-timers withGlobal → createClock, nothing global replaced):
+ * tick() advances virtual time, flush() lets promise jobs run.
  */
-import { withGlobal } from '@sinonjs/fake-timers';
 import type { Clock } from '../../../system/core/clock.js';
+import { fakeClock as sharedFakeClock } from '../../../system/engine/testing.js';
 
 export interface FakeClock {
   clock: Clock;
@@ -14,26 +15,6 @@ export interface FakeClock {
 }
 
 export function fakeClock(startEpochMs = 1_700_000_000_000): FakeClock {
-  const fake = withGlobal(globalThis).createClock(startEpochMs);
-  const clock: Clock = {
-    now: () => fake.now,
-    monotonic: () => fake.now - startEpochMs,
-    setTimeout(fn, ms) {
-      const id = fake.setTimeout(fn, Math.max(0, ms));
-      return { cancel: () => fake.clearTimeout(id) };
-    },
-    setInterval(fn, ms) {
-      const id = fake.setInterval(fn, Math.max(1, ms));
-      return { cancel: () => fake.clearInterval(id) };
-    },
-  };
-  return {
-    clock,
-    tick: async (ms) => {
-      await fake.tickAsync(ms);
-    },
-    flush: async () => {
-      await fake.tickAsync(0);
-    },
-  };
+  const f = sharedFakeClock(startEpochMs);
+  return { clock: f.clock, tick: (ms) => f.tickAsync(ms), flush: () => f.settle() };
 }
