@@ -234,17 +234,25 @@ export class MemoryStore implements Store {
     this.durable.commits++;
     this.counters.commits++;
     this.counters.operations += group.length;
-    group.forEach((op, i) => {
-      const o = outcomes[i];
-      if (o?.ok === true) op.resolve(o.value);
-      else op.reject(o?.err);
-    });
+    settleGroup(group, outcomes);
   }
 
   private assertUsable(op: string): void {
     if (this.state === 'crashed') throw deadError(op);
     if (this.state === 'closed') throw closedError(op);
   }
+}
+
+/** One operation's outcome inside a committed group. */
+export type GroupOutcome = { ok: true; value: unknown } | { ok: false; err: unknown };
+
+/** After a group commit: resolves or rejects each operation's promise with its own outcome. */
+export function settleGroup(group: readonly { resolve(v: unknown): void; reject(e: unknown): void }[], outcomes: readonly GroupOutcome[]): void {
+  group.forEach((op, i) => {
+    const o = outcomes[i];
+    if (o?.ok === true) op.resolve(o.value);
+    else op.reject(o?.err);
+  });
 }
 
 /** Runs body; if it throws, undoes what it did (newest first) and rethrows. */

@@ -28,7 +28,7 @@ import Database from 'better-sqlite3';
 import { ErrorCode, IllegalStateError, InvalidArgumentError, NotFoundError, SquallError } from '../core/errors.js';
 import type { ExecutionId } from '../core/ids.js';
 import { type CheckpointRecord, type ExecutionRecord, isTerminal, TERMINAL_STATUSES } from '../engine/model.js';
-import { claimMisuse, completeMisuse } from './memory-store.js';
+import { claimMisuse, completeMisuse, type GroupOutcome, settleGroup } from './memory-store.js';
 import type { Store, StoreStats } from './store.js';
 
 export interface SqliteStoreOptions {
@@ -85,7 +85,7 @@ interface Queued {
   reject(err: unknown): void;
 }
 
-type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown };
+type Outcome = GroupOutcome;
 
 /** A record as bound to the statements: the indexed columns plus the JSON document. */
 interface Row {
@@ -297,11 +297,7 @@ export class SqliteStore implements Store {
     }
     this.counters.commits++;
     this.counters.operations += group.length;
-    group.forEach((op, i) => {
-      const o = outcomes[i];
-      if (o?.ok === true) op.resolve(o.value);
-      else op.reject(o?.err);
-    });
+    settleGroup(group, outcomes);
   }
 
   private assertOpen(op: string): void {
