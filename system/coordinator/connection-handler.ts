@@ -14,8 +14,8 @@ import { asWorkerId, newNonce, newSessionId, type WorkerId } from '../core/ids.j
 import type { Connection, ConnectionHandler } from '../core/transport.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import { decodeToCoordinator, encode } from '../protocol/codec.js';
-import { PROTOCOL_VERSION, SUPPORTED_VERSIONS, type Register, type ToCoordinator, type ToWorker } from '../protocol/messages.js';
-import { authenticate } from './auth.js';
+import { PROTOCOL_VERSION, SUPPORTED_VERSIONS, type Register, type ToCoordinator, type ToWorker, type Welcome } from '../protocol/messages.js';
+import { authenticate, proveToWorker } from './auth.js';
 import type { CoordinatorContext, LiveConnection } from './context.js';
 import { handleWorkerMessage, type InboundScope } from './inbound.js';
 import { Session } from './session.js';
@@ -26,6 +26,8 @@ type State = 'awaiting_register' | 'registered' | 'closed';
 export class CoordinatorConnection implements ConnectionHandler, LiveConnection {
   private state: State = 'awaiting_register';
   private readonly nonce: string;
+  /** The welcome as sent: both handshake MACs cover its parameters. */
+  private welcome: Welcome | undefined;
   private signKey: string | undefined;
   private registerTimer: TimerHandle | undefined;
   private lastReceivedMono: number;
@@ -56,7 +58,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     const c = this.ctx.config;
     this.ctx.connections.set(this.conn.id, this);
     this.ctx.metrics.connections.inc();
-    this.sendFrame({
+    this.welcome = {
       v: PROTOCOL_VERSION,
       type: 'welcome',
       serverVersion: c.serverVersion,
@@ -67,7 +69,9 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       heartbeatMs: c.heartbeatMs,
       heartbeatTimeoutMs: c.heartbeatTimeoutMs,
       maxFrameBytes: c.maxFrameBytes,
-    });
+      compression: c.compression !== false,
+    };
+    this.sendFrame(this.welcome);
     this.registerTimer = this.ctx.clock.setTimeout(() => {
       if (this.state === 'awaiting_register') {
         this.fail('register_timeout', `no register message within ${c.registerTimeoutMs} ms`, CloseCode.RegisterTimeout);
@@ -84,7 +88,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       const bytes = Buffer.byteLength(frame, 'utf8');
       if (!decoded.ok) {
         this.ctx.metrics.countMessage('in', 'invalid', bytes);
-        if (decoded.code === 'auth_failed') this.authFailed(this.scope?.workerId ?? '', decoded.message);
+        if (decoded.code === 'bad_signature') this.authFailed(this.scope?.workerId ?? '', decoded.message);
         this.fail(decoded.code, decoded.message, decoded.closeCode, decoded.path);
         return;
       }
@@ -175,7 +179,9 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       this.fail('unsupported_version', `protocolVersion ${msg.protocolVersion} is not supported; supported: ${SUPPORTED_VERSIONS.join(', ')}`, CloseCode.UnsupportedVersion, 'protocolVersion');
       return;
     }
-    const auth = authenticate(c.secret, c.signMessages, this.nonce, msg);
+    const welcome = this.welcome;
+    if (welcome === undefined) return;
+    const auth = authenticate(c.secret, welcome, msg);
     if (!auth.ok) {
       this.authFailed(msg.workerId, auth.reason);
       this.fail('auth_failed', auth.reason, CloseCode.AuthFailed, 'auth');
@@ -233,14 +239,9 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     };
 
     session.attach({ send: (m) => this.sendFrame(m) });
-    session.sendUnreliable({
-      type: 'registered',
-      workerId,
-      sessionId: session.id,
-      resumed: resumable,
-      lastSeq: session.committed,
-      leaseMs: c.leaseMs,
-    });
+    const binding = { workerId, sessionId: session.id, resumed: resumable, lastSeq: session.committed, leaseMs: c.leaseMs };
+    const proof = proveToWorker(c.secret, welcome, msg.clientNonce, binding);
+    session.sendUnreliable({ type: 'registered', ...binding, ...(proof === undefined ? {} : { proof }) });
     if (resumable) session.resend(msg.resume?.lastSeq ?? 0);
     this.ctx.emit({ type: 'worker_registered', workerId, sessionId: session.id, resumed: resumable, connectionId: this.conn.id });
     this.ctx.logger.info({ workerId, sessionId: session.id, resumed: resumable, connectionId: this.conn.id, reconnects: entry.reconnects }, 'worker registered');

@@ -5,7 +5,9 @@ import { systemClock } from '../core/clock.js';
 import type { SystemEvent } from '../core/events.js';
 import { silentLogger } from '../core/logger.js';
 import { cryptoRandom } from '../core/random.js';
-import { encode, registrationMac, sessionSigningKey } from '../protocol/codec.js';
+import { encode } from '../protocol/codec.js';
+import { registrationMac, sessionSigningKey } from '../protocol/handshake.js';
+import { PROTOCOL_VERSION, type Register, type Welcome } from '../protocol/messages.js';
 import { defineTaskKind, type TaskKind } from '../tasks/kind.js';
 import { wsTransport } from '../transport/index.js';
 import type { CoordinatorConfig } from './config.js';
@@ -80,6 +82,18 @@ class Raw {
   get nonce(): string {
     return this.of('welcome')[0]?.nonce as string;
   }
+  get welcome(): Welcome {
+    return this.of('welcome')[0] as unknown as Welcome;
+  }
+  readonly clientNonce = 'c'.repeat(32);
+  /** The register body this client sends (what the MAC covers). */
+  registerBody(workerId: string, extra: Record<string, unknown> = {}): Register {
+    return { v: PROTOCOL_VERSION, type: 'register', protocolVersion: PROTOCOL_VERSION, workerId, clientNonce: this.clientNonce, capabilities: { kinds: ['sleep'], concurrency: 2 }, ...extra } as Register;
+  }
+  /** The worker's MAC for this connection's welcome under `secret`. */
+  mac(secret: string, workerId: string, welcome: Welcome = this.welcome): { auth: { mac: string } } {
+    return { auth: { mac: registrationMac(secret, welcome, this.registerBody(workerId)) } };
+  }
   of(type: string): Msg[] {
     return this.msgs.filter((m) => m.type === type);
   }
@@ -87,7 +101,7 @@ class Raw {
     this.ws.send(frame);
   }
   send(m: Record<string, unknown>): void {
-    this.ws.send(encode({ v: 1, ...m } as never, this.signKey));
+    this.ws.send(encode({ v: PROTOCOL_VERSION, ...m } as never, this.signKey));
   }
   reliable(m: Record<string, unknown>, seq?: number): number {
     const s = seq ?? ++this.seq;
@@ -95,7 +109,8 @@ class Raw {
     return s;
   }
   register(workerId: string, extra: Record<string, unknown> = {}): void {
-    this.send({ type: 'register', protocolVersion: 1, workerId, capabilities: { kinds: ['sleep'], concurrency: 2 }, ...extra });
+    const { v: _v, ...body } = this.registerBody(workerId, extra);
+    this.send(body);
   }
   async registered(workerId: string, extra: Record<string, unknown> = {}): Promise<Msg> {
     this.register(workerId, extra);
@@ -118,7 +133,7 @@ describe('coordinator connection edge', () => {
     const a = await Raw.open(c);
     const b = await Raw.open(c);
     const w = a.of('welcome')[0] as Msg;
-    expect(w).toMatchObject({ v: 1, authRequired: true, signMessages: false, heartbeatMs: 100, heartbeatTimeoutMs: 1000, maxFrameBytes: 4096, protocolVersions: [1] });
+    expect(w).toMatchObject({ v: 2, authRequired: true, signMessages: false, heartbeatMs: 100, heartbeatTimeoutMs: 1000, maxFrameBytes: 4096, protocolVersions: [2], compression: true });
     expect(a.nonce).toMatch(/^[0-9a-f]{32}$/);
     expect(a.nonce).not.toBe(b.nonce);
   });
@@ -130,7 +145,7 @@ describe('coordinator connection edge', () => {
     ['oversized', (r: Raw) => r.send({ type: 'ping', id: 1, t: 1, pad: 'x'.repeat(5000) }), 4413, 'too_large'],
     ['binary garbage', (r: Raw) => r.ws.send(Buffer.from([0xff, 0x00, 0x13]), { binary: true }), 4400, 'malformed'],
     ['message before register', (r: Raw) => r.send({ type: 'ping', id: 1, t: 1 }), 4405, 'unexpected_message'],
-    ['schema violation', (r: Raw) => r.send({ type: 'register', protocolVersion: 1, workerId: '', capabilities: { kinds: [], concurrency: 1 } }), 4400, 'malformed'],
+    ['schema violation', (r: Raw) => r.send({ type: 'register', protocolVersion: 2, clientNonce: 'c'.repeat(32), workerId: '', capabilities: { kinds: [], concurrency: 1 } }), 4400, 'malformed'],
   ])('%s gets an error message and close %i, while another worker keeps working', async (_name, poke, code, errCode) => {
     const { c, engine } = await start({ maxFrameBytes: 4096 });
     const good = await Raw.open(c);
@@ -162,13 +177,13 @@ describe('coordinator connection edge', () => {
   it('requires the HMAC proof when a secret is set, and the nonce cannot be replayed', async () => {
     const { c, events } = await start({ secret: 'right' });
     const wrong = await Raw.open(c);
-    wrong.register('w1', { auth: { mac: registrationMac('wrong', wrong.nonce, 'w1') } });
+    wrong.register('w1', wrong.mac('wrong', 'w1'));
     expect(await wrong.closedWith()).toBe(4401);
     const missing = await Raw.open(c);
     missing.register('w1');
     expect(await missing.closedWith()).toBe(4401);
     const first = await Raw.open(c);
-    const captured = registrationMac('right', first.nonce, 'w1');
+    const captured = first.mac('right', 'w1').auth.mac;
     const replay = await Raw.open(c);
     replay.register('w1', { auth: { mac: captured } });
     expect(await replay.closedWith()).toBe(4401);
@@ -181,16 +196,16 @@ describe('coordinator connection edge', () => {
   it('verifies message signatures after registration and signs its own', async () => {
     const { c, engine } = await start({ secret: 'k', signMessages: true });
     const r = await Raw.open(c);
-    await r.registered('w1', { auth: { mac: registrationMac('k', r.nonce, 'w1') } });
+    await r.registered('w1', r.mac('k', 'w1'));
     expect(typeof r.of('registered')[0]?.sig).toBe('string');
-    r.signKey = sessionSigningKey('k', r.nonce);
+    r.signKey = sessionSigningKey('k', r.nonce, r.clientNonce);
     engine.add('ex_1');
     await until(() => r.of('assign').length === 1, 'signed assign');
     r.reliable({ type: 'started', executionId: 'ex_1', attempt: 1, leaseToken: r.of('assign')[0]?.leaseToken });
     await until(() => engine.count('onStarted') === 1, 'signed started accepted');
     r.signKey = undefined;
     r.reliable({ type: 'drain' });
-    expect(await r.closedWith()).toBe(4401);
+    expect(await r.closedWith()).toBe(4402);
   });
 });
 

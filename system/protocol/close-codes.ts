@@ -10,8 +10,12 @@ export const CloseCode = {
   TransportTooBig: 1009,
   /** Frame is not valid JSON, or fails the message schema. */
   Malformed: 4400,
-  /** Registration HMAC missing or wrong, or a message signature fails. */
+  /** Registration HMAC missing or wrong (coordinator → worker). */
   AuthFailed: 4401,
+  /** A message signature is missing or wrong on a signing session (either side). */
+  BadSignature: 4402,
+  /** The coordinator's proof in `registered` is missing or wrong (worker → coordinator). */
+  CoordinatorAuthFailed: 4403,
   /** Message type unknown to this protocol version. */
   UnknownType: 4404,
   /** Message not allowed in the current connection state (e.g. assign before register). */
@@ -33,7 +37,8 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /**
  * Close codes after which a worker should not retry (misconfiguration, not
- * weather). Not 4401: a corrupted frame fails authentication too, so workers
- * retry it with backoff and log it as an error.
+ * weather). Not 4401/4402/4403: a corrupted frame fails authentication too,
+ * and a fake coordinator may hold the address only for a while, so workers
+ * retry those with backoff and log them as errors.
  */
 export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.UnsupportedVersion, CloseCode.Replaced]);

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CloseCode } from './close-codes.js';
-import { decodeToCoordinator, decodeToWorker, encode, heartbeatFastPath, registrationMac, sessionSigningKey } from './codec.js';
+import { decodeToCoordinator, decodeToWorker, encode, heartbeatFastPath } from './codec.js';
+import { coordinatorProof, registrationMac, sessionSigningKey } from './handshake.js';
+import type { Register, Welcome } from './messages.js';
 import { PROTOCOL_VERSION, ToCoordinator, ToWorker } from './messages.js';
 
 const result: ToCoordinator = {
@@ -60,7 +62,7 @@ describe('codec', () => {
       ['{not json', CloseCode.Malformed, 'malformed'],
       ['[1,2]', CloseCode.Malformed, 'malformed'],
       [JSON.stringify({ ...result, v: 99 }), CloseCode.UnsupportedVersion, 'unsupported_version'],
-      [JSON.stringify({ v: 1, type: 'teleport' }), CloseCode.UnknownType, 'unknown_type'],
+      [JSON.stringify({ v: 2, type: 'teleport' }), CloseCode.UnknownType, 'unknown_type'],
       [encode({ ...result, outcome: 'exploded' } as unknown as ToCoordinator), CloseCode.Malformed, 'malformed'],
       [JSON.stringify(result), CloseCode.Malformed, 'malformed'],
       [encode(result).replace('"ex_1"', '"ex_7"'), CloseCode.Malformed, 'malformed'],
@@ -90,27 +92,28 @@ describe('codec', () => {
 
   it('a corrupted version or type is an integrity failure (retryable 4400), never a fatal version error', () => {
     const frame = encode(result);
-    const v0 = frame.replace('"v":1', '"v":0');
+    const v0 = frame.replace('"v":2', '"v":0');
     expect(decodeToCoordinator(v0)).toMatchObject({ ok: false, code: 'malformed', closeCode: CloseCode.Malformed, path: 'crc' });
     const teleport = frame.replace('"type":"result"', '"type":"resulu"');
     expect(decodeToCoordinator(teleport)).toMatchObject({ ok: false, code: 'malformed', path: 'crc' });
     // An intact frame of another version is still a version error.
-    expect(decodeToCoordinator(encode({ ...result, v: 2 } as unknown as ToCoordinator))).toMatchObject({ ok: false, closeCode: CloseCode.UnsupportedVersion });
+    expect(decodeToCoordinator(encode({ ...result, v: 1 } as unknown as ToCoordinator))).toMatchObject({ ok: false, closeCode: CloseCode.UnsupportedVersion });
   });
 
   it('a message-direction mismatch is an unknown type (assign sent to the coordinator)', () => {
-    const d = decodeToCoordinator(JSON.stringify({ v: 1, type: 'assign', seq: 1 }));
+    const d = decodeToCoordinator(JSON.stringify({ v: 2, type: 'assign', seq: 1 }));
     expect(d.ok === false && d.code).toBe('unknown_type');
   });
 
   it('verifies signatures: a signed frame passes, a tampered or unsigned one fails', () => {
-    const key = sessionSigningKey('s3cret', 'n'.repeat(32));
+    const key = sessionSigningKey('s3cret', 'n'.repeat(32), 'c'.repeat(32));
     const signed = encode(result, key);
     expect(decodeToCoordinator(signed, undefined, key).ok).toBe(true);
     const tampered = signed.replace('"durationMs":12', '"durationMs":13');
-    expect(decodeToCoordinator(tampered, undefined, key)).toMatchObject({ ok: false, closeCode: CloseCode.AuthFailed });
-    expect(decodeToCoordinator(encode(result), undefined, key)).toMatchObject({ ok: false, closeCode: CloseCode.AuthFailed });
-    expect(decodeToCoordinator(signed, undefined, sessionSigningKey('other', 'n'.repeat(32))).ok).toBe(false);
+    expect(decodeToCoordinator(tampered, undefined, key)).toMatchObject({ ok: false, closeCode: CloseCode.BadSignature });
+    expect(decodeToCoordinator(encode(result), undefined, key)).toMatchObject({ ok: false, closeCode: CloseCode.BadSignature });
+    expect(decodeToCoordinator(signed, undefined, sessionSigningKey('other', 'n'.repeat(32), 'c'.repeat(32))).ok).toBe(false);
+    expect(decodeToCoordinator(signed, undefined, sessionSigningKey('s3cret', 'n'.repeat(32), 'd'.repeat(32))).ok).toBe(false);
   });
 
   it('the ping/pong/ack fast path accepts only what zod accepts, and returns exactly what zod returns', () => {
@@ -127,7 +130,7 @@ describe('codec', () => {
       .tuple(fc.constantFrom('ping', 'pong', 'ack', 'progress'), field('ack'), field('sig'), field('crc'), field('id'), field('t'), field('extra'), fc.boolean())
       .map(([type, ...rest]) => {
         const [ack, sig, crc, id, t, extra, idOk] = rest;
-        return { v: 1, type, ...ack, ...sig, ...crc, ...(idOk ? { id: 7, t: 12.5 } : {}), ...id, ...t, ...(extra as object) };
+        return { v: 2, type, ...ack, ...sig, ...crc, ...(idOk ? { id: 7, t: 12.5 } : {}), ...id, ...t, ...(extra as object) };
       });
     fc.assert(
       fc.property(message, fc.boolean(), (msg, toWorker) => {
@@ -145,16 +148,34 @@ describe('codec', () => {
       { numRuns: 3000 },
     );
     // And through the full decoder: a valid ping round-trips; a bad id is named by zod's message.
-    const ping = decodeToWorker(encode({ v: 1, type: 'ping', id: 3, t: 9.5, ack: 4 }));
-    expect(ping).toEqual({ ok: true, msg: { v: 1, ack: 4, crc: expect.any(String), type: 'ping', id: 3, t: 9.5 } });
-    const bad = decodeToCoordinator(encode({ v: 1, type: 'pong', id: -1, t: 1 } as unknown as ToCoordinator));
+    const ping = decodeToWorker(encode({ v: 2, type: 'ping', id: 3, t: 9.5, ack: 4 }));
+    expect(ping).toEqual({ ok: true, msg: { v: 2, ack: 4, crc: expect.any(String), type: 'ping', id: 3, t: 9.5 } });
+    const bad = decodeToCoordinator(encode({ v: 2, type: 'pong', id: -1, t: 1 } as unknown as ToCoordinator));
     expect(bad).toMatchObject({ ok: false, code: 'malformed', path: 'id' });
   });
 
-  it('binds the registration MAC to nonce and worker id', () => {
-    const mac = registrationMac('k', 'nonce-a', 'w1');
-    expect(mac).toHaveLength(64);
-    expect(registrationMac('k', 'nonce-b', 'w1')).not.toBe(mac);
-    expect(registrationMac('k', 'nonce-a', 'w2')).not.toBe(mac);
+  it('binds both handshake MACs to every welcome parameter, both nonces and the register/registered fields', () => {
+    const welcome: Welcome = {
+      v: 2, type: 'welcome', serverVersion: '1', protocolVersions: [2], nonce: 'n'.repeat(32), authRequired: true,
+      signMessages: true, heartbeatMs: 1000, heartbeatTimeoutMs: 3000, maxFrameBytes: 1024, compression: true,
+    };
+    const reg = { protocolVersion: 2, workerId: 'w1', clientNonce: 'c'.repeat(32), capabilities: { kinds: ['echo'], concurrency: 1 } } as Register;
+    const mac = registrationMac('k', welcome, reg);
+    expect(mac).toMatch(/^[0-9a-f]{64}$/);
+    const changes: Partial<Welcome>[] = [
+      { signMessages: false }, { compression: false }, { authRequired: false }, { nonce: 'm'.repeat(32) }, { protocolVersions: [1, 2] },
+      { heartbeatMs: 999 }, { heartbeatTimeoutMs: 2999 }, { maxFrameBytes: 1025 }, { serverVersion: '2' },
+    ];
+    for (const change of changes) expect(registrationMac('k', { ...welcome, ...change }, reg)).not.toBe(mac);
+    expect(registrationMac('k', welcome, { ...reg, workerId: 'w2' })).not.toBe(mac);
+    expect(registrationMac('k', welcome, { ...reg, clientNonce: 'd'.repeat(32) })).not.toBe(mac);
+    expect(registrationMac('k', welcome, { ...reg, capabilities: { kinds: ['echo', 'command'], concurrency: 1 } })).not.toBe(mac);
+    const r = { workerId: 'w1', sessionId: 'ss_1', resumed: false, lastSeq: 0, leaseMs: 1000 };
+    const proof = coordinatorProof('k', welcome, reg.clientNonce, r);
+    expect(proof).not.toBe(mac);
+    expect(coordinatorProof('k', { ...welcome, signMessages: false }, reg.clientNonce, r)).not.toBe(proof);
+    expect(coordinatorProof('k', welcome, 'd'.repeat(32), r)).not.toBe(proof);
+    expect(coordinatorProof('other', welcome, reg.clientNonce, r)).not.toBe(proof);
+    expect(coordinatorProof('k', welcome, reg.clientNonce, { ...r, sessionId: 'ss_2' })).not.toBe(proof);
   });
 });

@@ -42,7 +42,7 @@ function crcHex(s: string): string {
 export interface DecodeError {
   ok: false;
   /** Stable error code sent in the `error` message. */
-  code: 'malformed' | 'unknown_type' | 'unsupported_version' | 'too_large' | 'auth_failed';
+  code: 'malformed' | 'unknown_type' | 'unsupported_version' | 'too_large' | 'bad_signature';
   closeCode: CloseCode;
   message: string;
   /** Dotted path of the offending field, if any. */
@@ -118,7 +118,7 @@ function decodeWith<T>(
   const what = (): string => (typeof obj.type === 'string' ? `"${obj.type.slice(0, 64)}"` : 'a');
   if (t !== undefined) {
     if (signed && !safeEqualHex(t.value, hmacHex(verifyKey, t.body))) {
-      return fail('auth_failed', CloseCode.AuthFailed, `message signature invalid on ${what()} frame`, 'sig');
+      return fail('bad_signature', CloseCode.BadSignature, `message signature invalid on ${what()} frame`, 'sig');
     }
     if (!signed && t.value !== crcHex(t.body)) {
       return fail('malformed', CloseCode.Malformed, `${what()} frame failed its integrity check (crc): corrupted in transit`, 'crc');
@@ -138,7 +138,7 @@ function decodeWith<T>(
   }
   if (t === undefined) {
     return signed
-      ? fail('auth_failed', CloseCode.AuthFailed, `message signature missing on "${obj.type}": "sig" must be its last member`, 'sig')
+      ? fail('bad_signature', CloseCode.BadSignature, `message signature missing on "${obj.type}": "sig" must be its last member`, 'sig')
       : fail('malformed', CloseCode.Malformed, `"${obj.type}" frame has no integrity check: "crc" must be its last member`, 'crc');
   }
   const fast = heartbeatFastPath(obj);
@@ -172,14 +172,4 @@ export function encode(msg: AnyMessage, signKey?: string): string {
   const s = JSON.stringify(msg);
   if (signKey === undefined) return `${s.slice(0, -1)},"crc":"${crcHex(s)}"}`;
   return `${s.slice(0, -1)},"sig":"${hmacHex(signKey, s)}"}`;
-}
-
-/** The registration proof a worker sends for a welcome nonce. */
-export function registrationMac(secret: string, nonce: string, workerId: string): string {
-  return hmacHex(secret, `squall-register-v1|${nonce}|${workerId}`);
-}
-
-/** Per-connection key for message signatures (bound to the nonce, so no cross-connection replay). */
-export function sessionSigningKey(secret: string, nonce: string): string {
-  return hmacHex(secret, `squall-session-v1|${nonce}`);
 }

@@ -11,7 +11,12 @@
  */
 import { z } from 'zod';
 
-export const PROTOCOL_VERSION = 1;
+/**
+ * 2: mutual authentication (the worker sends its own nonce, the coordinator
+ * proves the secret in `registered`) and the welcome's parameters bound into
+ * both handshake MACs (no signing downgrade). Version 1 peers are refused (4426).
+ */
+export const PROTOCOL_VERSION = 2;
 export const SUPPORTED_VERSIONS: readonly number[] = [PROTOCOL_VERSION];
 
 const id = z.string().min(1).max(200);
@@ -43,6 +48,8 @@ export const Welcome = z.object({
   heartbeatMs: z.number().int().positive(),
   heartbeatTimeoutMs: z.number().int().positive(),
   maxFrameBytes: z.number().int().positive(),
+  /** Whether the coordinator offers permessage-deflate (bound into the handshake MACs like every field here). */
+  compression: z.boolean(),
 });
 
 export const Registered = z.object({
@@ -56,6 +63,12 @@ export const Registered = z.object({
   lastSeq: ack,
   /** Lease duration; leases are renewed by heartbeats. */
   leaseMs: z.number().int().positive(),
+  /**
+   * The coordinator's proof that it knows the secret (protocol/handshake.ts
+   * coordinatorProof); present whenever the coordinator has one. A worker with
+   * a secret acts on nothing from a coordinator whose proof is missing or wrong.
+   */
+  proof: z.string().length(64).optional(),
 });
 
 export const Assign = z.object({
@@ -100,7 +113,9 @@ export const Register = z.object({
     kinds: z.array(z.string().min(1).max(100)).max(100),
     concurrency: z.number().int().positive().max(10_000),
   }),
-  /** HMAC-SHA256(secret, "squall-register-v1|" + nonce + "|" + workerId), hex. */
+  /** The worker's own challenge (32+ hex chars, fresh per connection): the coordinator's proof covers it. */
+  clientNonce: z.string().min(32).max(128),
+  /** protocol/handshake.ts registrationMac: binds the welcome's parameters, both nonces and this register. */
   auth: z.object({ mac: z.string().length(64) }).optional(),
   /** Resume the previous session if the coordinator still has it. */
   resume: z.object({ sessionId: id, lastSeq: ack }).optional(),

@@ -40,3 +40,10 @@ export interface TaskKind<P = unknown> {
 export function defineTaskKind<P>(kind: TaskKind<P>): TaskKind<P> {
   return kind;
 }
+
+/**
+ * Kinds that run arbitrary code on the worker's host. A worker runs them only
+ * when started with them allowed (WorkerConfig.allowKinds, --allow-kinds):
+ * anyone who can submit work could otherwise run anything where workers run.
+ */
+export const DANGEROUS_KINDS: ReadonlySet<string> = new Set(['command', 'container']);

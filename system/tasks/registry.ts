@@ -17,6 +17,8 @@ export { CpuParams } from './cpu.js';
 export { CommandParams } from './command.js';
 export { ContainerParams } from './container.js';
 
+export { DANGEROUS_KINDS } from './kind.js';
+
 export interface BuiltinTaskKindOptions {
   container?: ContainerKindOptions;
 }

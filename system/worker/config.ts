@@ -4,6 +4,7 @@
  * Bad values are rejected with the field named and what would be right.
  */
 import { InvalidArgumentError } from '../core/errors.js';
+import { DANGEROUS_KINDS } from '../tasks/kind.js';
 import { type BackoffConfig, type BackoffOptions, backoffWithDefaults } from './backoff.js';
 
 export interface WorkerConfig {
@@ -26,6 +27,11 @@ export interface WorkerConfig {
   maxAttempts?: number;
   /** How long an explicit ack may be delayed waiting for a message to piggyback on. */
   ackDelayMs?: number;
+  /**
+   * Dangerous kinds (DANGEROUS_KINDS: command, container) this worker may run;
+   * default none. Others are neither advertised nor run.
+   */
+  allowKinds?: readonly string[];
 }
 
 /** Validated worker configuration. */
@@ -44,6 +50,7 @@ export interface ResolvedWorkerConfig {
   readonly perMessageDeflate: false | { thresholdBytes: number };
   readonly maxAttempts: number;
   readonly ackDelayMs: number;
+  readonly allowKinds: ReadonlySet<string>;
 }
 
 /**
@@ -97,6 +104,11 @@ export function workerConfigWithDefaults(o: WorkerConfig): ResolvedWorkerConfig 
   if (!Number.isFinite(ackDelayMs) || ackDelayMs < 0) {
     throw new InvalidArgumentError(`ackDelayMs must be a number >= 0; got ${ackDelayMs}`, 'ackDelayMs');
   }
+  for (const [i, k] of (o.allowKinds ?? []).entries()) {
+    if (!DANGEROUS_KINDS.has(k)) {
+      throw new InvalidArgumentError(`allowKinds[${i}] must be one of ${[...DANGEROUS_KINDS].join(', ')} (the kinds that need opting in); got ${JSON.stringify(k)}`, `allowKinds.${i}`);
+    }
+  }
   return {
     id: o.id,
     coordinatorUrl: normalizeCoordinatorUrl(o.coordinatorUrl),
@@ -111,5 +123,6 @@ export function workerConfigWithDefaults(o: WorkerConfig): ResolvedWorkerConfig 
     perMessageDeflate: pmd,
     maxAttempts,
     ackDelayMs,
+    allowKinds: new Set(o.allowKinds ?? []),
   };
 }

@@ -18,6 +18,7 @@ import type { Random } from '../core/random.js';
 import type { Assign, HeldTask, Result } from '../protocol/messages.js';
 import { type AbortReason, TaskAbortedError } from '../tasks/abort.js';
 import type { TaskContext, TaskKind } from '../tasks/kind.js';
+import { DANGEROUS_KINDS } from '../tasks/kind.js';
 import type { OutMessage } from './outbox.js';
 
 export interface TaskRunnerDeps {
@@ -31,6 +32,8 @@ export interface TaskRunnerDeps {
   concurrency: number;
   /** Largest frame the coordinator accepts; bigger results/checkpoints are refused here, not re-sent forever. */
   maxFrameBytes: number;
+  /** Dangerous kinds (DANGEROUS_KINDS) this worker was started with; the rest of those it refuses. */
+  allowedKinds: ReadonlySet<string>;
   /** Queues a message for the coordinator (the worker's outbox). */
   send(msg: OutMessage): void;
   /** Called after an attempt settled (capacity freed, result queued). */
@@ -93,6 +96,16 @@ export class TaskRunner {
     return this.finished.size;
   }
 
+  /** True if this worker may run `kind` (known, and opted in if dangerous). */
+  runs(kind: string): boolean {
+    return this.deps.taskKinds.has(kind) && (!DANGEROUS_KINDS.has(kind) || this.deps.allowedKinds.has(kind));
+  }
+
+  /** The kinds advertised in register: the coordinator assigns nothing else to this worker. */
+  advertisedKinds(): string[] {
+    return [...this.deps.taskKinds.keys()].filter((k) => this.runs(k));
+  }
+
   /** What the worker holds, for the sync report. */
   held(): HeldTask[] {
     const out: HeldTask[] = [];
@@ -125,6 +138,9 @@ export class TaskRunner {
     if (!this.accepting) return this.reject(a, 'revoked', ErrorCode.Unavailable, `worker ${deps.workerId} is draining`);
     if (this.running.size >= deps.concurrency) {
       return this.reject(a, 'revoked', ErrorCode.Unavailable, `worker ${deps.workerId} is at its concurrency limit ${deps.concurrency}`);
+    }
+    if (DANGEROUS_KINDS.has(a.kind) && !deps.allowedKinds.has(a.kind)) {
+      return this.reject(a, 'failed', 'kind_not_allowed', `worker ${deps.workerId} does not run "${a.kind}" tasks: start it with --allow-kinds ${a.kind} to opt in`);
     }
     const kind = deps.taskKinds.get(a.kind);
     if (!kind) {

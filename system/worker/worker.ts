@@ -14,8 +14,10 @@ import type { SystemEvent } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
 import type { Connection } from '../core/transport.js';
 import { CloseCode } from '../protocol/close-codes.js';
-import { decodeToWorker, registrationMac, sessionSigningKey } from '../protocol/codec.js';
+import type { Random } from '../core/random.js';
+import { decodeToWorker } from '../protocol/codec.js';
 import { PROTOCOL_VERSION, RELIABLE_TYPES, type ToWorker, type Welcome } from '../protocol/messages.js';
+import { checkCoordinatorProof, registerMessage } from './handshake.js';
 import { backoffBounds, backoffDelay } from './backoff.js';
 import { Channel, sendableIn } from './channel.js';
 import { type ResolvedWorkerConfig, type WorkerConfig, workerConfigWithDefaults } from './config.js';
@@ -44,6 +46,10 @@ export class Worker {
   private drainTimer: TimerHandle | undefined;
 
   private welcome: Welcome | undefined;
+  /** This connection's own challenge, sent in register; the coordinator's proof must cover it. */
+  private clientNonce = '';
+  /** Own stream for nonces, so drawing them shifts no other component's draws (simulation replays). */
+  private readonly nonceRandom: Random;
   /** Session signing key once welcome asked for signatures: verifies inbound, signs outbound. */
   private verifyKey: string | undefined;
   private sessionId: string | undefined;
@@ -69,6 +75,7 @@ export class Worker {
   ) {
     this.config = workerConfigWithDefaults(config);
     this.log = deps.logger.child({ workerId: this.config.id });
+    this.nonceRandom = deps.random.fork('handshake');
     this.outbox = new Outbox(this.config.outboxCapacity);
     this.channel = new Channel(deps.clock, this.outbox, this.config.ackDelayMs, this.log);
     // What may go out follows the state: sync/control while syncing, everything when ready or draining.
@@ -83,6 +90,7 @@ export class Worker {
       taskKinds: deps.taskKinds,
       concurrency: this.config.concurrency,
       maxFrameBytes: this.config.maxFrameBytes,
+      allowedKinds: this.config.allowKinds,
       send: (msg) => void this.channel.enqueue(msg),
       onSettled: () => this.checkDrained(),
     });
@@ -177,6 +185,7 @@ export class Worker {
     this.sm.transition('connecting');
     const gen = ++this.gen;
     this.welcome = undefined;
+    this.clientNonce = '';
     this.verifyKey = undefined;
     this.lastError = undefined;
     this.emit({ type: 'connecting', ...this.base(), attempt: Math.max(1, this.attempt) });
@@ -305,6 +314,10 @@ export class Worker {
     if (gen !== this.gen) return;
     this.heartbeat?.received();
     const d = decodeToWorker(frame, this.config.maxFrameBytes, this.verifyKey);
+    if (!d.ok && d.code === 'unsupported_version' && this.sm.state === 'handshaking' && !this.welcome) {
+      // The coordinator's first frame speaks another protocol version: upgrading one side is the only cure.
+      return this.fail(CloseCode.UnsupportedVersion, `unsupported protocol version: ${d.message}; this worker speaks version ${PROTOCOL_VERSION}, upgrade the older side`);
+    }
     if (!d.ok) {
       this.log.warn({ code: d.code, path: d.path }, `bad frame from coordinator: ${d.message}`);
       this.channel.sendNow({ type: 'error', code: d.code, message: d.message, ...(d.path === undefined ? {} : { path: d.path }) });
@@ -338,7 +351,7 @@ export class Worker {
     switch (msg.type) {
       case 'welcome':
         if (state !== 'handshaking' || this.welcome) return this.unexpected(gen, msg.type);
-        return this.onWelcome(msg);
+        return this.onWelcome(gen, msg);
       case 'registered':
         if (state !== 'handshaking' || !this.welcome) return this.unexpected(gen, msg.type);
         return this.onRegistered(gen, msg);
@@ -374,32 +387,47 @@ export class Worker {
     }
   }
 
-  private onWelcome(msg: Welcome): void {
+  private onWelcome(gen: number, msg: Welcome): void {
     const { secret, id } = this.config;
     if (!msg.protocolVersions.includes(PROTOCOL_VERSION)) {
       return this.fail(CloseCode.UnsupportedVersion, `unsupported protocol version: the coordinator speaks ${msg.protocolVersions.join(', ')}, this worker ${PROTOCOL_VERSION}`);
     }
     if ((msg.authRequired || msg.signMessages) && secret === undefined) {
-      return this.fail(CloseCode.AuthFailed, `the coordinator requires authentication; configure the shared secret (--secret or SQUALL_SECRET) for worker "${id}"`);
+      return this.fail(CloseCode.AuthFailed, `the coordinator requires authentication; configure the shared secret (--secret-file or SQUALL_SECRET) for worker "${id}"`);
+    }
+    if (secret !== undefined && !msg.authRequired) {
+      // A coordinator that knows the secret always requires it: this one cannot prove itself.
+      return this.refuseCoordinator(gen, 'the coordinator does not require authentication, so it cannot prove it knows the secret this worker was given');
     }
     this.welcome = msg;
-    if (msg.signMessages && secret !== undefined) {
-      this.verifyKey = sessionSigningKey(secret, msg.nonce);
-      this.channel.setSignKey(this.verifyKey);
+    this.clientNonce = Buffer.from(this.nonceRandom.bytes(16)).toString('hex');
+    const kinds = this.runner.advertisedKinds().slice(0, 100);
+    const resume = this.sessionId === undefined ? undefined : { sessionId: this.sessionId, lastSeq: this.channel.inSeq };
+    const reg = registerMessage({ secret, welcome: msg, workerId: id, clientNonce: this.clientNonce, kinds, concurrency: this.config.concurrency, resume });
+    if (reg.signKey !== undefined) {
+      this.verifyKey = reg.signKey;
+      this.channel.setSignKey(reg.signKey);
     }
-    const kinds = [...this.deps.taskKinds.keys()].slice(0, 100);
-    this.channel.sendNow({
-      type: 'register',
-      protocolVersion: PROTOCOL_VERSION,
-      workerId: id,
-      capabilities: { kinds, concurrency: this.config.concurrency },
-      ...(secret === undefined ? {} : { auth: { mac: registrationMac(secret, msg.nonce, id) } }),
-      ...(this.sessionId === undefined ? {} : { resume: { sessionId: this.sessionId, lastSeq: this.channel.inSeq } }),
-    });
+    this.channel.sendNow(reg.msg);
+  }
+
+  /**
+   * The coordinator did not prove it knows the secret: act on nothing it
+   * sent, tell it, close 4403 and retry with backoff (the real coordinator
+   * may come back to this address).
+   */
+  private refuseCoordinator(gen: number, why: string): void {
+    const message = `coordinator authentication failed: ${why}`;
+    this.log.error({ code: CloseCode.CoordinatorAuthFailed, url: this.config.coordinatorUrl }, `${message}; not acting on anything it sent, retrying with backoff`);
+    this.channel.sendNow({ type: 'error', code: 'coordinator_auth_failed', message });
+    this.channel.connection?.close(CloseCode.CoordinatorAuthFailed, message.slice(0, 120));
+    this.lost(gen, CloseCode.CoordinatorAuthFailed, message);
   }
 
   private onRegistered(gen: number, msg: Extract<ToWorker, { type: 'registered' }>): void {
     const { clock } = this.deps;
+    const refused = this.welcome === undefined ? 'no welcome' : checkCoordinatorProof(this.config.secret, this.welcome, this.clientNonce, msg);
+    if (refused !== undefined) return this.refuseCoordinator(gen, refused);
     this.handshakeTimer?.cancel();
     this.handshakeTimer = undefined;
     let resend: SentMessage[];

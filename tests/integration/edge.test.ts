@@ -86,9 +86,9 @@ describe('coordinator edge over loopback', () => {
     await waitFor(() => good.stats().state === 'ready', 'worker registered');
     const cases: [string, string, number, string][] = [
       ['garbage', '\u0000\u0001 not json {', 4400, 'malformed'],
-      ['oversized', JSON.stringify({ v: 1, type: 'register', pad: 'x'.repeat(70 * 1024) }), 4413, 'too_large'],
-      ['wrong version', JSON.stringify({ v: 2, type: 'register' }), 4426, 'unsupported_version'],
-      ['unknown type', JSON.stringify({ v: 1, type: 'teleport' }), 4404, 'unknown_type'],
+      ['oversized', JSON.stringify({ v: 2, type: 'register', pad: 'x'.repeat(70 * 1024) }), 4413, 'too_large'],
+      ['wrong version', JSON.stringify({ v: 1, type: 'register' }), 4426, 'unsupported_version'],
+      ['unknown type', JSON.stringify({ v: 2, type: 'teleport' }), 4404, 'unknown_type'],
     ];
     for (const [name, frame, code, errCode] of cases) {
       const got = await poke(c, frame);

@@ -129,8 +129,8 @@ describe('HTTP API with the real engine', () => {
     const assigned: string[] = [];
     ws.on('message', (d) => {
       const m = JSON.parse(String(d)) as { type: string; executionId?: string; id?: number; t?: number };
-      if (m.type === 'welcome') ws.send(encode({ v: 1, type: 'register', protocolVersion: 1, workerId: 'ghost', capabilities: { kinds: ['echo'], concurrency: 1 } }));
-      if (m.type === 'ping' && assigned.length === 0) ws.send(encode({ v: 1, type: 'pong', id: m.id ?? 0, t: m.t ?? 0 }));
+      if (m.type === 'welcome') ws.send(encode({ v: 2, type: 'register', protocolVersion: 2, workerId: 'ghost', clientNonce: 'c'.repeat(32), capabilities: { kinds: ['echo'], concurrency: 1 } }));
+      if (m.type === 'ping' && assigned.length === 0) ws.send(encode({ v: 2, type: 'pong', id: m.id ?? 0, t: m.t ?? 0 }));
       if (m.type === 'assign' && m.executionId !== undefined) assigned.push(m.executionId);
     });
     await waitFor(() => assigned.includes(id), 'ghost got the task');

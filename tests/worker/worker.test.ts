@@ -11,7 +11,7 @@ import type { Cpu } from '../../system/core/cpu.js';
 import type { SystemEvent } from '../../system/core/events.js';
 import { silentLogger } from '../../system/core/logger.js';
 import { seededRandom } from '../../system/core/random.js';
-import { CloseCode, registrationMac } from '../../system/protocol/index.js';
+import { CloseCode, PROTOCOL_VERSION, registrationMac, type Register, type Welcome } from '../../system/protocol/index.js';
 import { defineTaskKind, type TaskKind } from '../../system/tasks/kind.js';
 import { builtinTaskKinds } from '../../system/tasks/registry.js';
 import type { WorkerConfig } from '../../system/worker/config.js';
@@ -51,8 +51,10 @@ describe('Worker', () => {
     expect(t.worker.state).toBe('ready');
     expect(states).toEqual(['connecting', 'handshaking', 'syncing', 'ready']);
     const [register] = t.coord.of('register');
-    expect(register?.auth?.mac).toBe(registrationMac('s3cret', 'nonce-0000000000000001', 'w1'));
-    expect(register?.capabilities.kinds).toEqual(expect.arrayContaining(['sleep', 'echo', 'fail', 'cpu', 'command', 'container']));
+    expect(register?.clientNonce).toMatch(/^[0-9a-f]{32}$/);
+    expect(register?.auth?.mac).toBe(registrationMac('s3cret', t.coord.welcomes[0] as Welcome, register as Register));
+    // Dangerous kinds are opt-in: not advertised unless allowed.
+    expect(register?.capabilities.kinds).toEqual(['sleep', 'echo', 'fail', 'cpu', 'big']);
     expect(register?.resume).toBeUndefined();
     expect(t.of('connected')).toHaveLength(1);
     expect(t.of('synced')).toHaveLength(1);
@@ -99,7 +101,7 @@ describe('Worker', () => {
     const started = t.coord.of('started')[0];
     expect(started?.ack).toBe(2); // sync_result = 1, assign = 2
     // the same assign again (same seq): ignored, re-acked
-    t.coord.current.send(encode({ v: 1, type: 'assign', seq: 2, executionId: 'ex1', attempt: 1, leaseToken: 'ls_ex1', kind: 'echo', params: { value: 7 } }));
+    t.coord.current.send(encode({ v: PROTOCOL_VERSION, type: 'assign', seq: 2, executionId: 'ex1', attempt: 1, leaseToken: 'ls_ex1', kind: 'echo', params: { value: 7 } }));
     await t.tick(50);
     expect(t.coord.of('started')).toHaveLength(1);
     expect(t.coord.of('result')).toHaveLength(1);

@@ -7,8 +7,10 @@
 import { hmacHex } from '../../../system/core/crypto.js';
 import {
   CloseCode,
+  coordinatorProof,
   decodeToCoordinator,
   encode,
+  PROTOCOL_VERSION,
   registrationMac,
   RELIABLE_TYPES,
   sessionSigningKey,
@@ -16,6 +18,7 @@ import {
   type Outgoing,
   type ToCoordinator,
   type ToWorker,
+  type Welcome,
 } from '../../../system/protocol/index.js';
 import type { MemoryConnection, MemoryTransport } from './memory-transport.js';
 
@@ -25,6 +28,13 @@ export interface FakeCoordinatorOptions {
   heartbeatMs?: number;
   heartbeatTimeoutMs?: number;
   leaseMs?: number;
+  /**
+   * An impostor: a server that does not know the worker's secret. It claims
+   * to require auth (welcome.authRequired), accepts any register without
+   * checking it, and sends `registered` with no proof ('omit') or a proof made
+   * with this other secret.
+   */
+  impostor?: { proof: 'omit' } | { proof: 'wrong-secret'; secret: string };
 }
 
 interface Session {
@@ -57,13 +67,18 @@ export class FakeCoordinator {
   forgetSessions = false;
   private nonceN = 0;
   private sessionN = 0;
-  private readonly state = new Map<MemoryConnection, { nonce: string; workerId?: string; key?: string }>();
+  private readonly state = new Map<MemoryConnection, { nonce: string; welcome?: Welcome; workerId?: string; key?: string }>();
 
   constructor(
     transport: MemoryTransport,
     private readonly opts: FakeCoordinatorOptions = {},
   ) {
     transport.onConnection = (c) => this.accept(c);
+  }
+
+  /** Every welcome sent, in order (tests recompute MACs from them). */
+  get welcomes(): Welcome[] {
+    return this.conns.map((c) => this.state.get(c)?.welcome).filter((w): w is Welcome => w !== undefined);
   }
 
   /** The connection of the latest registration. */
@@ -81,7 +96,7 @@ export class FakeCoordinator {
   send(msg: Outgoing<ToWorker>, conn: MemoryConnection = this.current): void {
     const st = this.state.get(conn);
     const session = st?.workerId ? this.sessions.get(st.workerId) : undefined;
-    const full: Record<string, unknown> = { v: 1, ...msg };
+    const full: Record<string, unknown> = { v: PROTOCOL_VERSION, ...msg };
     if (RELIABLE_TYPES.has(msg.type) && session) full.seq = ++session.outSeq;
     if (session) full.ack = session.inSeq;
     const key = msg.type === 'welcome' || msg.type === 'error' ? undefined : st?.key;
@@ -111,20 +126,21 @@ export class FakeCoordinator {
     const nonce = `nonce-${String(++this.nonceN).padStart(16, '0')}`;
     this.state.set(conn, { nonce });
     conn.attach({ onMessage: (f) => this.onFrame(conn, f), onClose: () => {} });
-    this.send(
-      {
-        type: 'welcome',
-        serverVersion: 'fake',
-        protocolVersions: [1],
-        nonce,
-        authRequired: this.opts.secret !== undefined,
-        signMessages: this.opts.signMessages ?? false,
-        heartbeatMs: this.opts.heartbeatMs ?? 1000,
-        heartbeatTimeoutMs: this.opts.heartbeatTimeoutMs ?? 3000,
-        maxFrameBytes: 1024 * 1024,
-      },
-      conn,
-    );
+    const welcome: Welcome = {
+      v: PROTOCOL_VERSION,
+      type: 'welcome',
+      serverVersion: 'fake',
+      protocolVersions: [PROTOCOL_VERSION],
+      nonce,
+      authRequired: this.opts.secret !== undefined || this.opts.impostor !== undefined,
+      signMessages: this.opts.signMessages ?? false,
+      heartbeatMs: this.opts.heartbeatMs ?? 1000,
+      heartbeatTimeoutMs: this.opts.heartbeatTimeoutMs ?? 3000,
+      maxFrameBytes: 1024 * 1024,
+      compression: false,
+    };
+    this.state.set(conn, { nonce, welcome });
+    this.send(welcome, conn);
   }
 
   private onFrame(conn: MemoryConnection, frame: string): void {
@@ -156,7 +172,8 @@ export class FakeCoordinator {
     const st = this.state.get(conn);
     if (!st) return;
     const { secret } = this.opts;
-    if (secret !== undefined && msg.auth?.mac !== registrationMac(secret, st.nonce, msg.workerId)) {
+    const welcome = st.welcome as Welcome;
+    if (secret !== undefined && msg.auth?.mac !== registrationMac(secret, welcome, msg)) {
       this.send({ type: 'error', code: 'auth_failed', message: 'registration MAC is wrong' }, conn);
       conn.close(CloseCode.AuthFailed, 'authentication failed');
       return;
@@ -164,7 +181,7 @@ export class FakeCoordinator {
     // A newer connection replaces the old one under the same id.
     for (const [c, s] of this.state) if (c !== conn && s.workerId === msg.workerId && c.open) c.close(CloseCode.Replaced, 'replaced');
     st.workerId = msg.workerId;
-    if (secret !== undefined && this.opts.signMessages) st.key = sessionSigningKey(secret, st.nonce);
+    if (secret !== undefined && this.opts.signMessages) st.key = sessionSigningKey(secret, st.nonce, msg.clientNonce);
     let session = this.forgetSessions ? undefined : this.sessions.get(msg.workerId);
     const resumed = session !== undefined && msg.resume?.sessionId === session.id;
     if (!resumed) {
@@ -172,7 +189,11 @@ export class FakeCoordinator {
       this.sessions.set(msg.workerId, session);
     }
     this.forgetSessions = false;
-    this.send({ type: 'registered', workerId: msg.workerId, sessionId: session!.id, resumed, lastSeq: session!.inSeq, leaseMs: 10_000 }, conn);
+    const binding = { workerId: msg.workerId, sessionId: session!.id, resumed, lastSeq: session!.inSeq, leaseMs: 10_000 };
+    const imp = this.opts.impostor;
+    const proofSecret = imp === undefined ? secret : imp.proof === 'wrong-secret' ? imp.secret : undefined;
+    const proof = proofSecret === undefined ? undefined : coordinatorProof(proofSecret, welcome, msg.clientNonce, binding);
+    this.send({ type: 'registered', ...binding, ...(proof === undefined ? {} : { proof }) }, conn);
   }
 }
 
