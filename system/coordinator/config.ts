@@ -31,6 +31,18 @@ export interface CoordinatorConfig {
   ackDelayMs?: number;
   serverVersion?: string;
   engine?: EngineOptions;
+  /** 'token': every HTTP endpoint but /healthz needs a bearer token (needs deps.tokens). Default 'none'. */
+  apiAuth?: 'token' | 'none';
+  /** Whether /metrics needs a read token when apiAuth is 'token' (default 'token'). */
+  metricsAuth?: 'token' | 'none';
+  /** Origins (scheme://host[:port]) browsers may call the API from, beside its own. */
+  allowedOrigins?: string[];
+  /** Host names the API may be addressed as, beside the listen address and loopback names. */
+  allowedHosts?: string[];
+  /** Accept listening on a non-loopback address without full auth (secret + tokens); warns loudly. */
+  insecure?: boolean;
+  /** PEM certificate chain and key: serve https:// and wss:// instead of http:// and ws://. */
+  tls?: { cert: string; key: string };
 }
 
 /** Options after validation, every field filled. */
@@ -49,6 +61,12 @@ export interface ResolvedCoordinatorConfig {
   ackDelayMs: number;
   serverVersion: string;
   engine: EngineOptions;
+  apiAuth: 'token' | 'none';
+  metricsAuth: 'token' | 'none';
+  allowedOrigins: string[];
+  allowedHosts: string[];
+  insecure: boolean;
+  tls: { cert: string; key: string } | undefined;
 }
 
 /** Defaults: 1 s heartbeats, 3 s timeout, 15 s leases, 1 MiB frames, deflate above 1 KiB. */
@@ -67,6 +85,12 @@ export const COORDINATOR_DEFAULTS: ResolvedCoordinatorConfig = {
   ackDelayMs: 2,
   serverVersion: '0.1.0',
   engine: {},
+  apiAuth: 'none',
+  metricsAuth: 'token',
+  allowedOrigins: [],
+  allowedHosts: [],
+  insecure: false,
+  tls: undefined,
 };
 
 function positiveInt(name: string, v: number): number {
@@ -89,6 +113,12 @@ export function resolveCoordinatorConfig(config: CoordinatorConfig = {}): Resolv
     throw new InvalidArgumentError('coordinator option secret must be a non-empty string when given', 'secret');
   }
   if (c.signMessages && c.secret === undefined) throw new InvalidArgumentError('signMessages needs a secret: set secret or disable signMessages', 'signMessages');
+  for (const k of ['apiAuth', 'metricsAuth'] as const) {
+    if (c[k] !== 'token' && c[k] !== 'none') throw new InvalidArgumentError(`coordinator option ${k} must be "token" or "none" (got ${JSON.stringify(c[k])})`, k);
+  }
+  if (c.tls !== undefined && (typeof c.tls.cert !== 'string' || typeof c.tls.key !== 'string' || c.tls.cert === '' || c.tls.key === '')) {
+    throw new InvalidArgumentError('coordinator option tls needs both cert and key (PEM text)', 'tls');
+  }
   if (c.compression !== false) {
     const t = c.compression.thresholdBytes;
     if (!Number.isInteger(t) || t < 0) throw new InvalidArgumentError('compression.thresholdBytes must be an integer >= 0 (or compression: false)', 'compression.thresholdBytes');

@@ -20,6 +20,8 @@ import { CoordinatorConnection } from './connection-handler.js';
 import { eventEmitter, type CoordinatorContext, type CoordinatorEngine, type LiveConnection } from './context.js';
 import { HeartbeatMonitor } from './heartbeat-monitor.js';
 import { createHttpApi } from './http-api.js';
+import { securedHttp, checkListenSecurity } from './security.js';
+import type { TokenStore } from './tokens.js';
 import { CoordinatorMetrics } from './metrics.js';
 import { WorkerRegistry, type WorkerView } from './registry.js';
 
@@ -32,6 +34,8 @@ export interface CoordinatorDeps {
   events: EventSink;
   store: Store;
   taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
+  /** API tokens (needed when config.apiAuth is 'token'). */
+  tokens?: TokenStore;
 }
 
 /** Makes the engine; `events` already includes the coordinator's metrics hook. */
@@ -82,6 +86,7 @@ function statsGauges(engine: CoordinatorEngine): { byStatus: Record<string, numb
  */
 export async function startCoordinator(deps: CoordinatorDeps, configIn: CoordinatorConfig, makeEngine: EngineFactory): Promise<Coordinator> {
   const config = resolveCoordinatorConfig(configIn);
+  checkListenSecurity(config, deps.tokens, deps.logger);
   const registry = new WorkerRegistry();
   const connections = new Map<string, LiveConnection>();
   const late: { metrics?: CoordinatorMetrics } = {};
@@ -134,7 +139,8 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
     const total = asRecord(engine.getExecutionStats())?.total;
     return typeof total === 'number' ? total : 0;
   };
-  const handleHttp = createHttpApi({ engine, taskKinds: deps.taskKinds, clock: deps.clock, workers, submissionCount, metrics: () => metrics.text() });
+  const api = createHttpApi({ engine, taskKinds: deps.taskKinds, clock: deps.clock, workers, submissionCount, metrics: () => metrics.text() });
+  const handleHttp = securedHttp(api, config, deps);
 
   let listener: Listener;
   try {
@@ -146,6 +152,7 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
       perMessageDeflate: config.compression,
       onConnection: (conn) => new CoordinatorConnection(ctx, conn).start(),
       onHttp: handleHttp,
+      ...(config.tls === undefined ? {} : { tls: config.tls }),
     });
   } catch (err) {
     loop.stop();

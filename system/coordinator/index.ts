@@ -25,3 +25,7 @@ export { resolveCoordinatorConfig, COORDINATOR_DEFAULTS, type CoordinatorConfig,
 export type { CoordinatorEngine } from './context.js';
 export type { WorkerView, WorkerState } from './registry.js';
 export { createHttpApi, type HttpApiDeps } from './http-api.js';
+export { authorize, requiredScope, checkRequestSource, gateHttp, isLoopbackHost, type Authorization, type HttpGateOptions } from './http-auth.js';
+export { createToken, verifyToken, memoryTokenStore, scopeCovers, parseScope, TOKEN_SCOPES, type TokenRecord, type TokenStore, type TokenScope, type Principal } from './tokens.js';
+export { publicToken } from './tokens-api.js';
+export { securityGaps } from './security.js';

@@ -1,0 +1,139 @@
+/**
+ * The HTTP API's gate, in front of every route (createHttpApi and anything
+ * mounted beside it, e.g. a dashboard under /ui):
+ *
+ * 1. Host must name this coordinator (stops DNS rebinding: a page on
+ *    evil.example whose name resolves to 127.0.0.1 sends Host: evil.example).
+ * 2. Origin, when a browser sends one, must be this coordinator's own origin
+ *    or an allowed one (stops cross-site requests riding the operator's browser).
+ * 3. A token of the route's scope when auth is on (401 without/with a bad or
+ *    revoked token, 403 with too small a scope). /healthz is always open;
+ *    /metrics as configured.
+ * 4. Requests that change something must be `application/json` (415): a
+ *    browser cannot send that cross-site without a CORS preflight, which this
+ *    server never approves.
+ *
+ * `authorize` is the reusable part: request + needed scope → principal or a
+ * ready 401/403 response.
+ */
+import type { HttpHandler, HttpRequest, HttpResponse } from '../core/transport.js';
+import { scopeCovers, verifyToken, type Principal, type TokenScope, type TokenStore } from './tokens.js';
+
+/** How the gate is configured (from ResolvedCoordinatorConfig, plus the token store). */
+export interface HttpGateOptions {
+  /** 'token': bearer tokens required; 'none': anyone who reaches the port (loopback, or --insecure). */
+  apiAuth: 'token' | 'none';
+  /** Whether /metrics needs a read token (when apiAuth is 'token'). */
+  metricsAuth: 'token' | 'none';
+  tokens: TokenStore | undefined;
+  /** Extra origins (scheme://host[:port]) browsers may call from. */
+  allowedOrigins: readonly string[];
+  /** Host names (or host:port) requests may be addressed to, beside the listen address. */
+  allowedHosts: readonly string[];
+  /** The address the coordinator listens on (known once the port is bound). */
+  listenHost(): string;
+}
+
+/** Outcome of authorize(). */
+export type Authorization = { ok: true; principal: Principal } | { ok: false; response: HttpResponse };
+
+const ANONYMOUS: Principal = { tokenId: null, name: 'anonymous (auth off)', scope: 'admin' };
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+const WILDCARD = new Set(['0.0.0.0', '::', '[::]', '']);
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function refuse(status: number, code: string, message: string, extra: Record<string, string> = {}): HttpResponse {
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...extra }, body: JSON.stringify({ error: { code, message, path: '' } }) };
+}
+
+/** True for an address only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_NAMES.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** The scope a route needs (null: open). Reads need read, /api/v1/tokens admin, every other change submit. */
+export function requiredScope(method: string, path: string, metricsAuth: 'token' | 'none'): TokenScope | null {
+  if (path === '/healthz' || path === '/healthz/') return null;
+  if (path === '/metrics' && metricsAuth === 'none') return null;
+  if (path === '/api/v1/tokens' || path.startsWith('/api/v1/tokens/')) return 'admin';
+  if (SAFE_METHODS.has(method)) return 'read';
+  if (path.startsWith('/api/v1/executions') || path.startsWith('/api/v1/graphs')) return 'submit';
+  return 'admin';
+}
+
+/** Checks the bearer token of a request against the scope it needs. Reusable by anything mounted on the API. */
+export function authorize(req: HttpRequest, needed: TokenScope | null, opts: Pick<HttpGateOptions, 'apiAuth' | 'tokens'>): Authorization {
+  if (opts.apiAuth === 'none' || needed === null) return { ok: true, principal: ANONYMOUS };
+  const challenge = { 'www-authenticate': 'Bearer realm="squall"' };
+  const header = req.headers.authorization;
+  const m = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (m === null) {
+    const why = header === undefined ? 'no Authorization header' : 'the Authorization header is not "Bearer <token>"';
+    return { ok: false, response: refuse(401, 'unauthenticated', `${why}: this API needs a token (squall tokens create --scope ${needed}; send it as --token, SQUALL_TOKEN or --token-file)`, challenge) };
+  }
+  if (opts.tokens === undefined) return { ok: false, response: refuse(401, 'invalid_token', 'this coordinator has no token store; no token is valid') };
+  const v = verifyToken(opts.tokens, m[1] as string);
+  if (!v.ok) return { ok: false, response: refuse(401, v.code, v.message, challenge) };
+  if (!scopeCovers(v.principal.scope, needed)) {
+    const msg = `token "${v.principal.name}" has scope ${v.principal.scope}; ${req.method} ${req.path} needs ${needed}`;
+    return { ok: false, response: refuse(403, 'insufficient_scope', msg, { 'www-authenticate': `Bearer realm="squall", error="insufficient_scope", scope="${needed}"` }) };
+  }
+  return { ok: true, principal: v.principal };
+}
+
+function hostnameOf(hostHeader: string): string | undefined {
+  try {
+    return new URL(`http://${hostHeader}`).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Host and Origin checks (see the file comment); undefined when the request may proceed. */
+export function checkRequestSource(req: HttpRequest, opts: HttpGateOptions): HttpResponse | undefined {
+  const host = req.headers.host;
+  if (host !== undefined) {
+    const name = hostnameOf(host);
+    const listen = opts.listenHost();
+    const allowed =
+      name !== undefined &&
+      (opts.allowedHosts.includes(host) ||
+        opts.allowedHosts.includes(name) ||
+        (opts.allowedHosts.length === 0 && WILDCARD.has(listen)) ||
+        name === listen ||
+        `[${listen}]` === name ||
+        LOOPBACK_NAMES.has(name));
+    if (!allowed) return refuse(403, 'host_not_allowed', `Host "${host.slice(0, 200)}" is not this coordinator (listening on ${listen}); add it with --allowed-hosts if it is`);
+  }
+  const origin = req.headers.origin;
+  if (origin !== undefined && !opts.allowedOrigins.includes(origin)) {
+    let sameOrigin = false;
+    try {
+      sameOrigin = host !== undefined && new URL(origin).host === host;
+    } catch {
+      sameOrigin = false;
+    }
+    if (!sameOrigin) return refuse(403, 'origin_not_allowed', `cross-origin request from ${origin.slice(0, 200)} refused; allow it with --allowed-origins if it is yours`);
+  }
+  return undefined;
+}
+
+function isJson(contentType: string | undefined): boolean {
+  const media = contentType?.split(';')[0]?.trim().toLowerCase();
+  return media === 'application/json';
+}
+
+/** Wraps a handler with the gate (see the file comment). */
+export function gateHttp(handler: HttpHandler, opts: HttpGateOptions): HttpHandler {
+  return async (req) => {
+    const source = checkRequestSource(req, opts);
+    if (source !== undefined) return source;
+    const auth = authorize(req, requiredScope(req.method, req.path, opts.metricsAuth), opts);
+    if (!auth.ok) return auth.response;
+    if (!SAFE_METHODS.has(req.method) && !isJson(req.headers['content-type'])) {
+      const got = req.headers['content-type'] === undefined ? 'no Content-Type' : `Content-Type "${req.headers['content-type'].slice(0, 100)}"`;
+      return refuse(415, 'unsupported_media_type', `${req.method} ${req.path} needs Content-Type: application/json (got ${got})`);
+    }
+    return handler(req);
+  };
+}
