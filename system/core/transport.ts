@@ -59,12 +59,14 @@ export interface ListenOptions {
   onConnection(conn: Connection, info: { remoteAddress: string; url: string }): void;
   /** Plain HTTP requests on the same port (everything but the upgrade path). */
   onHttp?: HttpHandler;
+  /** PEM certificate chain and key: serve TLS (https:// and wss://). */
+  tls?: { cert: string; key: string };
 }
 
 export interface Listener {
   readonly host: string;
   readonly port: number;
-  /** ws://host:port base URL (without the path). */
+  /** ws://host:port (wss:// with TLS) base URL (without the path). */
   readonly url: string;
   /** Stops accepting, closes every open connection with 1001, resolves when done. */
   close(): Promise<void>;
@@ -76,6 +78,8 @@ export interface ConnectOptions {
   maxPayloadBytes: number;
   perMessageDeflate: false | { thresholdBytes: number };
   signal?: AbortSignal;
+  /** PEM CA certificate(s) to trust for wss:// instead of the system's (a private CA, or the server's own certificate pinned). */
+  ca?: string;
 }
 
 export interface Transport {

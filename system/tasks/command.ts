@@ -4,12 +4,17 @@
  * stdout and stderr; a non-zero exit is a failure carrying the exit code and
  * stderr tail. On abort: SIGTERM, then SIGKILL after 2 s if still alive.
  * An adapter (real processes, real time), so it may use raw timers.
+ *
+ * The child gets a clean environment, never the worker's: PATH, HOME, LANG
+ * and TMPDIR-like basics, the names the worker allow-lists
+ * (--command-env-allow), then what the task passes. The worker's secrets
+ * (SQUALL_SECRET, SQUALL_TOKEN, ...) can never be allow-listed.
  */
 import type { TimerHandle } from '../core/clock.js';
 import { spawn } from 'node:child_process';
 import { z } from 'zod';
 import { ErrorCode, SquallError } from '../core/errors.js';
-import { defineTaskKind } from './kind.js';
+import { defineTaskKind, type TaskKind } from './kind.js';
 
 export const CommandParams = z.strictObject({
   argv: z.array(z.string().max(100_000)).min(1).max(10_000),
@@ -17,6 +22,37 @@ export const CommandParams = z.strictObject({
   cwd: z.string().min(1).max(4096).optional(),
 });
 export type CommandParams = z.infer<typeof CommandParams>;
+
+/** Inherited from the worker so programs are found and behave: nothing secret. */
+export const COMMAND_BASE_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'LOGNAME', 'SHELL'] as const;
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** Worker secrets: refused in an allow-list whatever the operator asks. */
+const NEVER_INHERITED = /^SQUALL_(SECRET|TOKEN)(_FILE)?$/;
+
+/** Checks an allow-list of variable names; throws naming the bad entry. */
+export function checkEnvAllowList(names: readonly string[]): string[] {
+  for (const [i, n] of names.entries()) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) throw new SquallError(ErrorCode.InvalidArgument, `command env allow-list entry ${i} "${n.slice(0, 100)}" is not a variable name`, { path: `commandEnvAllow.${i}` });
+    if (NEVER_INHERITED.test(n)) throw new SquallError(ErrorCode.InvalidArgument, `${n} is a worker secret and is never passed to commands`, { path: `commandEnvAllow.${i}` });
+  }
+  return [...names];
+}
+
+/** The child's environment: basics + allow-listed names from `from` + the task's own env. */
+export function commandEnv(from: NodeJS.ProcessEnv, allow: readonly string[], task: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = { PATH: DEFAULT_PATH };
+  for (const name of [...COMMAND_BASE_ENV, ...allow]) {
+    const v = from[name];
+    if (v !== undefined && !NEVER_INHERITED.test(name)) out[name] = v;
+  }
+  return { ...out, ...task };
+}
+
+/** Options of the command kind (the worker's --command-env-allow). */
+export interface CommandKindOptions {
+  /** Names of worker environment variables passed through to commands. */
+  envAllow?: readonly string[];
+}
 
 const TAIL_BYTES = 64 * 1024;
 const KILL_GRACE_MS = 2000;
@@ -49,52 +85,59 @@ export class CommandFailedError extends SquallError {
   }
 }
 
-export const commandKind = defineTaskKind<CommandParams>({
-  name: 'command',
-  params: CommandParams,
-  run({ argv, env, cwd }, ctx) {
-    return new Promise((resolve, reject) => {
-      ctx.signal.throwIfAborted();
-      const [program, ...args] = argv as [string, ...string[]];
-      const child = spawn(program, args, {
-        shell: false,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, ...env },
-        ...(cwd === undefined ? {} : { cwd }),
+/** The command kind with the default options (no extra variables passed through). */
+export const commandKind = commandKindWith();
+
+/** The command kind passing the allow-listed variables through (see the file comment). */
+export function commandKindWith(opts: CommandKindOptions = {}): TaskKind<CommandParams> {
+  const allow = checkEnvAllowList(opts.envAllow ?? []);
+  return defineTaskKind<CommandParams>({
+    name: 'command',
+    params: CommandParams,
+    run({ argv, env, cwd }, ctx) {
+      return new Promise((resolve, reject) => {
+        ctx.signal.throwIfAborted();
+        const [program, ...args] = argv as [string, ...string[]];
+        const child = spawn(program, args, {
+          shell: false,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: commandEnv(process.env, allow, env),
+          ...(cwd === undefined ? {} : { cwd }),
+        });
+        const stdout = new Tail(TAIL_BYTES);
+        const stderr = new Tail(TAIL_BYTES);
+        child.stdout.on('data', (b: Buffer) => stdout.push(b));
+        child.stderr.on('data', (b: Buffer) => stderr.push(b));
+        let killTimer: TimerHandle | undefined;
+        const onAbort = (): void => {
+          child.kill('SIGTERM');
+          killTimer = ctx.clock.setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+        };
+        ctx.signal.addEventListener('abort', onAbort, { once: true });
+        let settled = false;
+        const finish = (fn: () => void): void => {
+          if (settled) return;
+          settled = true;
+          ctx.signal.removeEventListener('abort', onAbort);
+          killTimer?.cancel();
+          fn();
+        };
+        child.on('error', (err) =>
+          finish(() =>
+            reject(new CommandFailedError(`could not start ${JSON.stringify(program)}${cwd === undefined ? '' : ` in ${JSON.stringify(cwd)}`}: ${err.message}`, null, '')),
+          ),
+        );
+        child.on('close', (code, signal) =>
+          finish(() => {
+            if (ctx.signal.aborted) return reject(ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('aborted'));
+            const err = stderr.text();
+            if (code === 0) return resolve({ exitCode: 0, stdout: stdout.text(), stderr: err });
+            const how = code === null ? `was killed by ${signal ?? 'a signal'}` : `exited with code ${code}`;
+            const tail = err.trim().slice(-2000);
+            reject(new CommandFailedError(`command ${JSON.stringify(program)} ${how}${tail ? `: ${tail}` : ''}`, code, err));
+          }),
+        );
       });
-      const stdout = new Tail(TAIL_BYTES);
-      const stderr = new Tail(TAIL_BYTES);
-      child.stdout.on('data', (b: Buffer) => stdout.push(b));
-      child.stderr.on('data', (b: Buffer) => stderr.push(b));
-      let killTimer: TimerHandle | undefined;
-      const onAbort = (): void => {
-        child.kill('SIGTERM');
-        killTimer = ctx.clock.setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-      };
-      ctx.signal.addEventListener('abort', onAbort, { once: true });
-      let settled = false;
-      const finish = (fn: () => void): void => {
-        if (settled) return;
-        settled = true;
-        ctx.signal.removeEventListener('abort', onAbort);
-        killTimer?.cancel();
-        fn();
-      };
-      child.on('error', (err) =>
-        finish(() =>
-          reject(new CommandFailedError(`could not start ${JSON.stringify(program)}${cwd === undefined ? '' : ` in ${JSON.stringify(cwd)}`}: ${err.message}`, null, '')),
-        ),
-      );
-      child.on('close', (code, signal) =>
-        finish(() => {
-          if (ctx.signal.aborted) return reject(ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('aborted'));
-          const err = stderr.text();
-          if (code === 0) return resolve({ exitCode: 0, stdout: stdout.text(), stderr: err });
-          const how = code === null ? `was killed by ${signal ?? 'a signal'}` : `exited with code ${code}`;
-          const tail = err.trim().slice(-2000);
-          reject(new CommandFailedError(`command ${JSON.stringify(program)} ${how}${tail ? `: ${tail}` : ''}`, code, err));
-        }),
-      );
-    });
-  },
-});
+    },
+  });
+}

@@ -2,7 +2,7 @@
  * The built-in task kinds. The coordinator validates submissions against
  * their params schemas; a worker advertises and runs them.
  */
-import { commandKind } from './command.js';
+import { type CommandKindOptions, commandKindWith } from './command.js';
 import { type ContainerKindOptions, containerKind } from './container.js';
 import { cpuKind } from './cpu.js';
 import { echoKind } from './echo.js';
@@ -21,10 +21,11 @@ export { DANGEROUS_KINDS } from './kind.js';
 
 export interface BuiltinTaskKindOptions {
   container?: ContainerKindOptions;
+  command?: CommandKindOptions;
 }
 
 /** sleep, echo, fail, cpu, command and container, by name. */
 export function builtinTaskKinds(opts: BuiltinTaskKindOptions = {}): Map<string, TaskKind<unknown>> {
-  const kinds = [sleepKind, echoKind, failKind, cpuKind, commandKind, containerKind(opts.container)] as TaskKind<unknown>[];
+  const kinds = [sleepKind, echoKind, failKind, cpuKind, commandKindWith(opts.command), containerKind(opts.container)] as TaskKind<unknown>[];
   return new Map(kinds.map((k) => [k.name, k]));
 }

@@ -9,7 +9,7 @@ import type { ConnectOptions, Connection } from '../core/transport.js';
 import { ErrorCode, SquallError } from '../core/errors.js';
 import { WsConnection, newConnectionId } from './ws-connection.js';
 
-/** Connects to a ws:// URL. */
+/** Connects to a ws:// or wss:// URL (certificate verified against the system roots, or opts.ca). */
 export function connectWs(url: string, opts: ConnectOptions): Promise<Connection> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) {
@@ -22,6 +22,8 @@ export function connectWs(url: string, opts: ConnectOptions): Promise<Connection
         handshakeTimeout: opts.handshakeTimeoutMs,
         maxPayload: opts.maxPayloadBytes,
         perMessageDeflate: opts.perMessageDeflate === false ? false : { threshold: opts.perMessageDeflate.thresholdBytes },
+        // wss:// verifies the server's certificate (never disabled); `ca` replaces the trusted roots.
+        ...(opts.ca === undefined ? {} : { ca: opts.ca }),
       });
     } catch (err) {
       reject(new SquallError(ErrorCode.InvalidArgument, `cannot connect to ${JSON.stringify(url)}: ${(err as Error).message}`, { cause: err }));

@@ -4,8 +4,10 @@
  * hard maxPayload and optional permessage-deflate) and plain HTTP requests
  * everywhere else (handed to onHttp with the body read under a size limit).
  * TCP_NODELAY is set on every socket by `ws` itself (WebSocket#setSocket).
+ * With `tls` (PEM cert + key) the server is node:https: https:// and wss://.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { HttpHandler, HttpResponse, Listener, ListenOptions } from '../core/transport.js';
@@ -65,9 +67,11 @@ export function listenWs(opts: ListenOptions): Promise<Listener> {
     perMessageDeflate: opts.perMessageDeflate === false ? false : { threshold: opts.perMessageDeflate.thresholdBytes },
   });
   const sockets = new Set<WebSocket>();
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     void serveHttp(opts.onHttp, req, res);
-  });
+  };
+  // With TLS the same port speaks https:// and wss:// only; a plain-text client fails its handshake.
+  const server: Server = opts.tls === undefined ? createHttpServer(onRequest) : createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, onRequest);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path !== wsPath) {
@@ -96,14 +100,14 @@ export function listenWs(opts: ListenOptions): Promise<Listener> {
       resolve({
         host: opts.host,
         port,
-        url: `ws://${host}:${port}`,
+        url: `${opts.tls === undefined ? 'ws' : 'wss'}://${host}:${port}`,
         close: () => (closing ??= closeAll(server, wss, sockets)),
       });
     });
   });
 }
 
-async function closeAll(server: ReturnType<typeof createServer>, wss: WebSocketServer, sockets: Set<WebSocket>): Promise<void> {
+async function closeAll(server: Server, wss: WebSocketServer, sockets: Set<WebSocket>): Promise<void> {
   const closed = [...sockets].map(
     (ws) =>
       new Promise<void>((resolve) => {

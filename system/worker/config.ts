@@ -32,6 +32,8 @@ export interface WorkerConfig {
    * default none. Others are neither advertised nor run.
    */
   allowKinds?: readonly string[];
+  /** PEM CA certificate(s) trusted for a wss:// coordinator instead of the system roots (pinning / private CA). */
+  tlsCa?: string;
 }
 
 /** Validated worker configuration. */
@@ -51,6 +53,7 @@ export interface ResolvedWorkerConfig {
   readonly maxAttempts: number;
   readonly ackDelayMs: number;
   readonly allowKinds: ReadonlySet<string>;
+  readonly tlsCa: string | undefined;
 }
 
 /**
@@ -124,5 +127,6 @@ export function workerConfigWithDefaults(o: WorkerConfig): ResolvedWorkerConfig 
     maxAttempts,
     ackDelayMs,
     allowKinds: new Set(o.allowKinds ?? []),
+    tlsCa: o.tlsCa,
   };
 }

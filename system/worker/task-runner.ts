@@ -20,6 +20,7 @@ import { type AbortReason, TaskAbortedError } from '../tasks/abort.js';
 import type { TaskContext, TaskKind } from '../tasks/kind.js';
 import { DANGEROUS_KINDS } from '../tasks/kind.js';
 import type { OutMessage } from './outbox.js';
+import { redactSecrets } from './redact.js';
 
 export interface TaskRunnerDeps {
   workerId: string;
@@ -34,6 +35,8 @@ export interface TaskRunnerDeps {
   maxFrameBytes: number;
   /** Dangerous kinds (DANGEROUS_KINDS) this worker was started with; the rest of those it refuses. */
   allowedKinds: ReadonlySet<string>;
+  /** Values never sent in a result or checkpoint (the worker's secret): replaced by "[redacted]". */
+  redact?: readonly string[];
   /** Queues a message for the coordinator (the worker's outbox). */
   send(msg: OutMessage): void;
   /** Called after an attempt settled (capacity freed, result queued). */
@@ -236,7 +239,7 @@ export class TaskRunner {
         }
         let json: unknown;
         try {
-          json = toJson(state) ?? null;
+          json = redactSecrets(toJson(state) ?? null, this.deps.redact ?? []);
         } catch (err) {
           return Promise.reject(err instanceof Error ? err : new TypeError(String(err)));
         }
@@ -300,6 +303,8 @@ export class TaskRunner {
     }
     this.finished.set(key(run.executionId, run.leaseToken), { executionId: run.executionId, attempt: run.attempt, leaseToken: run.leaseToken });
     const lease = { executionId: run.executionId, attempt: run.attempt, leaseToken: run.leaseToken };
+    result = redactSecrets(result, deps.redact ?? []);
+    error = redactSecrets(error, deps.redact ?? []);
     let msg: OutMessage = {
       type: 'result',
       ...lease,

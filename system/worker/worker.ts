@@ -91,6 +91,7 @@ export class Worker {
       concurrency: this.config.concurrency,
       maxFrameBytes: this.config.maxFrameBytes,
       allowedKinds: this.config.allowKinds,
+      redact: this.config.secret === undefined ? [] : [this.config.secret],
       send: (msg) => void this.channel.enqueue(msg),
       onSettled: () => this.checkDrained(),
     });
@@ -196,9 +197,9 @@ export class Worker {
       this.log.warn({ state: this.sm.state }, `not registered within ${this.config.handshakeTimeoutMs} ms; reconnecting`);
       this.lost(gen, CloseCode.RegisterTimeout, 'handshake timed out', true);
     }, this.config.handshakeTimeoutMs);
-    const { handshakeTimeoutMs, maxFrameBytes, perMessageDeflate } = this.config;
+    const { handshakeTimeoutMs, maxFrameBytes, perMessageDeflate, tlsCa } = this.config;
     void this.deps.transport
-      .connect(this.config.coordinatorUrl, { handshakeTimeoutMs, maxPayloadBytes: maxFrameBytes, perMessageDeflate, signal: ac.signal })
+      .connect(this.config.coordinatorUrl, { handshakeTimeoutMs, maxPayloadBytes: maxFrameBytes, perMessageDeflate, signal: ac.signal, ...(tlsCa === undefined ? {} : { ca: tlsCa }) })
       .then(
         (conn) => this.onOpen(gen, conn),
         (err: unknown) => this.lost(gen, 1006, `connect failed: ${err instanceof Error ? err.message : String(err)}`),
