@@ -13,16 +13,15 @@ import { builtinTaskKinds } from '../tasks/registry.js';
 import { wsTransport } from '../transport/index.js';
 import { fileEventSink } from './event-file.js';
 import { createLogger } from './logger.js';
-import { intOption, resolveSecret } from './options.js';
+import { addSecurityOptions, securityConfig, type SecurityFlags } from './coordinator-security.js';
+import { intOption } from './options.js';
 import { onShutdownSignal } from './signals.js';
 
-interface CoordinatorFlags {
+interface CoordinatorFlags extends SecurityFlags {
   host: string;
   port: number;
   dataDir?: string;
   store?: string;
-  secret?: string;
-  signMessages?: boolean;
   heartbeatMs: number;
   heartbeatTimeoutMs?: number;
   leaseMs: number;
@@ -37,15 +36,13 @@ interface CoordinatorFlags {
 }
 
 export function registerCoordinatorCommand(program: Command): void {
-  program
+  const cmd = program
     .command('coordinator')
     .description('run a coordinator: WebSocket for workers and the HTTP API on one port')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 = any free port)', intOption('--port', 0, 65535), 7070)
     .option('--data-dir <dir>', 'directory of the SQLite store (default .squall-data)')
     .option('--store <kind>', 'store kind: sqlite (default, durable) or memory (lost on exit)')
-    .option('--secret <secret>', 'shared secret for HMAC worker authentication (or SQUALL_SECRET)')
-    .option('--sign-messages', 'sign and verify every message with a per-connection HMAC key')
     .option('--heartbeat-ms <ms>', 'heartbeat interval', intOption('--heartbeat-ms', 10), 1000)
     .option('--heartbeat-timeout-ms <ms>', 'silence after which a connection is dead (default 3x heartbeat)', intOption('--heartbeat-timeout-ms', 10))
     .option('--lease-ms <ms>', 'lease duration; renewed by worker heartbeats', intOption('--lease-ms', 100), 15000)
@@ -56,8 +53,8 @@ export function registerCoordinatorCommand(program: Command): void {
     .option('--breaker-reset-ms <ms>', 'how long an open breaker holds work of its kind back (default 30000)', intOption('--breaker-reset-ms', 1))
     .option('--no-breaker', 'disable the per-kind circuit breakers')
     .option('--log-level <level>', 'trace|debug|info|warn|error')
-    .option('--events-file <path>', 'append every coordinator event as a JSON line (for the live harness)')
-    .action(async (flags: CoordinatorFlags) => {
+    .option('--events-file <path>', 'append every coordinator event as a JSON line (for the live harness)');
+  addSecurityOptions(cmd).action(async (flags: CoordinatorFlags) => {
       if (flags.store !== undefined && flags.store !== 'memory' && flags.store !== 'sqlite') {
         throw new Error(`--store must be "sqlite" or "memory", got "${flags.store}"`);
       }
@@ -65,7 +62,9 @@ export function registerCoordinatorCommand(program: Command): void {
         throw new Error('--data-dir and --store memory exclude each other: the memory store keeps no files');
       }
       const logger = createLogger({ name: 'coordinator', level: flags.logLevel });
-      const secret = resolveSecret(flags.secret);
+      const dataDir = flags.store === 'memory' ? undefined : (flags.dataDir ?? '.squall-data');
+      const security = securityConfig(flags, dataDir, logger);
+      const secret = security.secret;
       const eventFile = flags.eventsFile === undefined ? undefined : fileEventSink(flags.eventsFile);
       const events: EventSink = eventFile ?? nullSink;
       const store =
@@ -73,12 +72,11 @@ export function registerCoordinatorCommand(program: Command): void {
           ? await openStore({ kind: 'memory' })
           : await openStore({ kind: 'sqlite', dataDir: flags.dataDir ?? '.squall-data' });
       const coordinator = await createCoordinator(
-        { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger, events, store, taskKinds: builtinTaskKinds() },
+        { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger, events, store, taskKinds: builtinTaskKinds(), ...(security.tokens === undefined ? {} : { tokens: security.tokens }) },
         {
+          ...security.config,
           host: flags.host,
           port: flags.port,
-          ...(secret === undefined ? {} : { secret }),
-          signMessages: flags.signMessages === true,
           heartbeatMs: flags.heartbeatMs,
           heartbeatTimeoutMs: flags.heartbeatTimeoutMs ?? flags.heartbeatMs * 3,
           leaseMs: flags.leaseMs,
@@ -95,7 +93,7 @@ export function registerCoordinatorCommand(program: Command): void {
         },
       );
       logger.info(
-        { url: coordinator.url, http: coordinator.url.replace(/^ws/, 'http'), store: flags.store ?? 'sqlite', auth: secret !== undefined },
+        { url: coordinator.url, http: coordinator.httpUrl, store: flags.store ?? 'sqlite', workerAuth: secret !== undefined, apiAuth: flags.apiAuth, tls: security.config.tls !== undefined },
         'coordinator listening',
       );
       onShutdownSignal(logger, async () => {

@@ -2,6 +2,7 @@
  * Parsing helpers for CLI flags: every bad value is rejected with a message
  * naming the flag and what would be right.
  */
+import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 
 export function intOption(name: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
@@ -33,8 +34,72 @@ export function jsonOption(name: string) {
   };
 }
 
-/** The shared secret: --secret wins, then SQUALL_SECRET; empty means none. */
-export function resolveSecret(flag: string | undefined): string | undefined {
-  const s = flag ?? process.env.SQUALL_SECRET;
-  return s === undefined || s === '' ? undefined : s;
+/** Reads a secret from a file: trimmed, non-empty, and named in the error when not. */
+export function readSecretFile(path: string, flag: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new InvalidArgumentError(`${flag} ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const s = text.trim();
+  if (s === '') throw new InvalidArgumentError(`${flag} ${path} is empty; put the secret in it`);
+  return s;
+}
+
+/** Where a secret-like value may come from, most explicit first. */
+export interface SecretSources {
+  /** --secret / --token value (visible in ps: warned about). */
+  flag: string | undefined;
+  /** --secret-file / --token-file path. */
+  file: string | undefined;
+  /** Environment variable names: the value itself, then a file path (e.g. SQUALL_SECRET, SQUALL_SECRET_FILE). */
+  env: string;
+  envFile: string;
+  flagName: string;
+  fileFlagName: string;
+}
+
+/**
+ * A secret from the first source given: --x-file, --x (with a warning on
+ * stderr: the command line is visible to every user in ps), $ENV_FILE, $ENV.
+ * Empty means none.
+ */
+export function resolveSecretFrom(src: SecretSources, warn: (msg: string) => void = (m) => process.stderr.write(`warning: ${m}\n`)): string | undefined {
+  if (src.file !== undefined) return readSecretFile(src.file, src.fileFlagName);
+  if (src.flag !== undefined && src.flag !== '') {
+    warn(`${src.flagName} on the command line is visible to other users (ps, /proc); prefer ${src.fileFlagName} or $${src.env}`);
+    return src.flag;
+  }
+  const envFile = process.env[src.envFile];
+  if (envFile !== undefined && envFile !== '') return readSecretFile(envFile, `$${src.envFile}`);
+  const v = process.env[src.env];
+  return v === undefined || v === '' ? undefined : v;
+}
+
+/** The shared worker secret: --secret-file, --secret (warned), $SQUALL_SECRET_FILE, $SQUALL_SECRET. */
+export function resolveSecret(flag: string | undefined, file?: string): string | undefined {
+  return resolveSecretFrom({ flag, file, env: 'SQUALL_SECRET', envFile: 'SQUALL_SECRET_FILE', flagName: '--secret', fileFlagName: '--secret-file' });
+}
+
+/** The API token a client sends: --token-file, --token (warned), $SQUALL_TOKEN_FILE, $SQUALL_TOKEN. */
+export function resolveToken(flag: string | undefined, file: string | undefined): string | undefined {
+  return resolveSecretFrom({ flag, file, env: 'SQUALL_TOKEN', envFile: 'SQUALL_TOKEN_FILE', flagName: '--token', fileFlagName: '--token-file' });
+}
+
+/** A comma-separated list flag ("a,b , c" → [a, b, c]). */
+export function listOption(value: string): string[] {
+  return value.split(',').map((x) => x.trim()).filter((x) => x !== '');
+}
+
+/** Reads a PEM file for a TLS flag, naming the flag when it cannot. */
+export function readPemFile(path: string, flag: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new InvalidArgumentError(`${flag} ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (!text.includes('-----BEGIN ')) throw new InvalidArgumentError(`${flag} ${path} is not a PEM file (no "-----BEGIN" line)`);
+  return text;
 }

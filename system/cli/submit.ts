@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { intOption, jsonOption } from './options.js';
+import { apiCall, type ApiTarget } from './api-client.js';
+import { intOption, jsonOption, readPemFile, resolveToken } from './options.js';
 
 interface SubmitFlags {
   url: string;
@@ -18,24 +19,18 @@ interface SubmitFlags {
   retry?: unknown;
   wait?: boolean;
   waitTimeoutMs: number;
+  token?: string;
+  tokenFile?: string;
+  tlsCa?: string;
 }
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'timeout']);
 
-async function call(method: string, url: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  let json: unknown = text;
-  try {
-    json = JSON.parse(text) as unknown;
-  } catch {
-    // keep the text
-  }
-  return { status: res.status, json };
+/** The API target of this invocation (set once flags are parsed). */
+let target: ApiTarget = { base: 'http://127.0.0.1:7070', token: undefined, ca: undefined };
+
+function call(method: string, url: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  return apiCall(target, method, url, body);
 }
 
 async function waitFor(base: string, ids: string[], timeoutMs: number): Promise<unknown[]> {
@@ -69,8 +64,12 @@ export function registerSubmitCommand(program: Command): void {
     .option('--graph <path>', 'a JSON graph: {"tasks": {"a": {...}, "b": {"dependsOn": ["a"], ...}}}')
     .option('--wait', 'wait until every submitted execution is terminal and print them')
     .option('--wait-timeout-ms <ms>', 'give up waiting after this long', intOption('--wait-timeout-ms', 1), 600000)
+    .option('--token-file <path>', 'file holding the API token (submit scope), or $SQUALL_TOKEN_FILE')
+    .option('--token <token>', 'API token (prefer --token-file or $SQUALL_TOKEN: the command line is visible in ps)')
+    .option('--tls-ca <pem>', 'CA certificate to trust for an https:// coordinator (a private CA, or its own certificate)')
     .action(async (flags: SubmitFlags) => {
       const base = flags.url.replace(/\/+$/, '');
+      target = { base, token: resolveToken(flags.token, flags.tokenFile), ca: flags.tlsCa === undefined ? undefined : readPemFile(flags.tlsCa, '--tls-ca') };
       let res: { status: number; json: unknown };
       if (flags.graph !== undefined) {
         res = await call('POST', `${base}/api/v1/graphs`, JSON.parse(readFileSync(flags.graph, 'utf8')) as unknown);

@@ -13,7 +13,7 @@ import { builtinTaskKinds } from '../tasks/registry.js';
 import { wsTransport } from '../transport/index.js';
 import { Worker } from '../worker/worker.js';
 import { createLogger } from './logger.js';
-import { choiceOption, intOption, resolveSecret } from './options.js';
+import { choiceOption, intOption, listOption, readPemFile, resolveSecret } from './options.js';
 import { onShutdownSignal } from './signals.js';
 
 const STRATEGIES = ['none', 'full-jitter', 'equal-jitter', 'decorrelated-jitter'] as const;
@@ -23,6 +23,10 @@ interface WorkerFlags {
   id: string;
   concurrency: number;
   secret?: string;
+  secretFile?: string;
+  allowKinds?: string[];
+  commandEnvAllow?: string[];
+  tlsCa?: string;
   backoff: (typeof STRATEGIES)[number];
   backoffInitialMs: number;
   backoffMaxMs: number;
@@ -40,7 +44,11 @@ export function registerWorkerCommand(program: Command): void {
     .requiredOption('--coordinator <url>', 'coordinator WebSocket URL, e.g. ws://127.0.0.1:7070')
     .requiredOption('--id <id>', 'unique worker id')
     .option('--concurrency <n>', 'tasks run at once', intOption('--concurrency', 1, 10000), 1)
-    .option('--secret <secret>', 'shared secret for HMAC authentication (or SQUALL_SECRET)')
+    .option('--secret-file <path>', 'file holding the shared secret (or $SQUALL_SECRET_FILE / $SQUALL_SECRET)')
+    .option('--secret <secret>', 'shared secret (visible in ps: prefer --secret-file or $SQUALL_SECRET)')
+    .option('--allow-kinds <list>', 'dangerous task kinds this worker may run: command,container (default: none)', listOption)
+    .option('--command-env-allow <list>', 'worker environment variables passed to command tasks (comma-separated; never SQUALL_SECRET/SQUALL_TOKEN)', listOption)
+    .option('--tls-ca <pem>', 'CA certificate to trust for a wss:// coordinator (a private CA, or its own certificate)')
     .option('--backoff <strategy>', `reconnect backoff: ${STRATEGIES.join(' | ')}`, choiceOption('--backoff', STRATEGIES), 'full-jitter')
     .option('--backoff-initial-ms <ms>', 'first reconnect delay', intOption('--backoff-initial-ms', 0), 100)
     .option('--backoff-max-ms <ms>', 'cap on the reconnect delay (applied before jitter)', intOption('--backoff-max-ms', 0), 10000)
@@ -51,14 +59,19 @@ export function registerWorkerCommand(program: Command): void {
     .option('--events-file <path>', 'append every worker event as a JSON line (for the live harness)')
     .action((flags: WorkerFlags) => {
       const logger = createLogger({ name: `worker:${flags.id}`, level: flags.logLevel });
-      const secret = resolveSecret(flags.secret);
+      const secret = resolveSecret(flags.secret, flags.secretFile);
+      const tlsCa = flags.tlsCa === undefined ? undefined : readPemFile(flags.tlsCa, '--tls-ca');
+      // Read once; nothing this process starts inherits them.
+      for (const name of ['SQUALL_SECRET', 'SQUALL_SECRET_FILE', 'SQUALL_TOKEN', 'SQUALL_TOKEN_FILE']) delete process.env[name];
       const eventFile = flags.eventsFile === undefined ? undefined : fileEventSink(flags.eventsFile);
       const worker = new Worker(
-        { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger, events: eventFile ?? nullSink, cpu: realCpu, taskKinds: builtinTaskKinds() },
+        { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger, events: eventFile ?? nullSink, cpu: realCpu, taskKinds: builtinTaskKinds({ command: { envAllow: flags.commandEnvAllow ?? [] } }) },
         {
           id: flags.id,
           coordinatorUrl: flags.coordinator,
           ...(secret === undefined ? {} : { secret }),
+          ...(tlsCa === undefined ? {} : { tlsCa }),
+          allowKinds: flags.allowKinds ?? [],
           concurrency: flags.concurrency,
           backoff: {
             strategy: flags.backoff,

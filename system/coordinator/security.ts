@@ -63,7 +63,7 @@ function withHealthSecurity(handler: HttpHandler, report: () => Record<string, u
     if (req.path !== '/healthz' || !res.headers?.['content-type']?.startsWith('application/json')) return res;
     try {
       const body = JSON.parse(res.body) as unknown;
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) return res;
+      if (typeof body !== 'object' || body === null || Array.isArray(body) || 'error' in body) return res;
       return { ...res, body: JSON.stringify({ ...body, security: report() }) };
     } catch {
       return res;
