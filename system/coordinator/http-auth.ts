@@ -9,9 +9,9 @@
  * 3. A token of the route's scope when auth is on (401 without/with a bad or
  *    revoked token, 403 with too small a scope). /healthz is always open;
  *    /metrics as configured.
- * 4. Requests that change something must be `application/json` (415): a
- *    browser cannot send that cross-site without a CORS preflight, which this
- *    server never approves.
+ * 4. Requests that change something must be `application/json` (415; an
+ *    empty body may come without any Content-Type): a browser cannot send
+ *    that cross-site without a CORS preflight, which this server never approves.
  *
  * `authorize` is the reusable part: request + needed scope → principal or a
  * ready 401/403 response.
@@ -130,7 +130,9 @@ export function gateHttp(handler: HttpHandler, opts: HttpGateOptions): HttpHandl
     if (source !== undefined) return source;
     const auth = authorize(req, requiredScope(req.method, req.path, opts.metricsAuth), opts);
     if (!auth.ok) return auth.response;
-    if (!SAFE_METHODS.has(req.method) && !isJson(req.headers['content-type'])) {
+    const ct = req.headers['content-type'];
+    // A body must be declared JSON; an empty body may come without a type (curl -X POST .../cancel).
+    if (!SAFE_METHODS.has(req.method) && !isJson(ct) && (req.body !== '' || ct !== undefined)) {
       const got = req.headers['content-type'] === undefined ? 'no Content-Type' : `Content-Type "${req.headers['content-type'].slice(0, 100)}"`;
       return refuse(415, 'unsupported_media_type', `${req.method} ${req.path} needs Content-Type: application/json (got ${got})`);
     }
