@@ -123,7 +123,7 @@ describe('coordinator edge over loopback', () => {
     expect(cycle.body.error?.message).toMatch(/a.*b|b.*a/);
     expect((await http(c, 'GET', '/api/v1/executions/ex_missing')).status).toBe(404);
     expect((await http(c, 'PUT', '/api/v1/executions')).status).toBe(405);
-    expect((await http(c, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
+    expect((await http(c, 'GET', '/healthz')).body).toMatchObject({ status: 'ok' });
   });
 
   it('repeats an idempotent submission with 200 and the same execution', async () => {
