@@ -37,7 +37,7 @@ for t in "${TOOLS[@]}"; do
   echo "profile-coordinator: clinic $t on the coordinator, load: $TASKS tasks + ${API_SEC}s HTTP submissions (limit ${LIMIT_SEC}s)" >&2
   timeout -s INT -k 60 "$LIMIT_SEC" node node_modules/.bin/clinic "$t" --open=false --dest "$OUT/$t" \
     --on-port "node --import tsx benchmarks/lib/profile-load.ts --tasks $TASKS --api-sec $API_SEC > $OUT/$t-load.json" \
-    -- node bin/squall.js coordinator --host 127.0.0.1 --port 0 --data-dir "$DATA" --log-level warn >&2 || {
+    -- node bin/squall.js coordinator --host 127.0.0.1 --port 0 --data-dir "$DATA" --log-level warn --api-auth none >&2 || {
     echo "profile-coordinator: clinic $t exited with status $?" >&2
   }
   rm -rf "$DATA"

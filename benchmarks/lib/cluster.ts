@@ -188,7 +188,8 @@ export interface CoordinatorProcess {
 
 /** Spawns `node [nodeArgs] bin/squall.js coordinator ...` and waits until its HTTP API answers. */
 export async function spawnCoordinator(opts: { port: number; dataDir: string; nodeArgs?: string[] }): Promise<CoordinatorProcess> {
-  const args = ['coordinator', '--host', '127.0.0.1', '--port', String(opts.port), '--data-dir', opts.dataDir, '--log-level', 'warn'];
+  // Raw API throughput on loopback: no token checks in the measured path (the API default is token auth).
+  const args = ['coordinator', '--host', '127.0.0.1', '--port', String(opts.port), '--data-dir', opts.dataDir, '--log-level', 'warn', '--api-auth', 'none'];
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), join(REPO_ROOT, 'bin/squall.js'), ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -282,7 +282,7 @@ async function runCell(c: CellContext): Promise<{ row: BenchRow; samples: Reconn
   const taskIds: string[] = [];
   if (c.tasksPerWorker > 0) {
     const body = { executions: Array.from({ length: ids.length * c.tasksPerWorker }, () => ({ kind: 'sleep', params: { durationMs: 400, checkpointEveryMs: 100 } })) };
-    const res = await fetch(`${c.coordinator.httpUrl}/api/v1/executions/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(`${c.coordinator.httpUrl}/api/v1/executions/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${c.coordinator.token}` }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
     if (res.status === 201) taskIds.push(...((await res.json()) as { executions: { executionId: string }[] }).executions.map((e) => e.executionId));
   }
   const samples: ReconnectSample[] = [];
@@ -339,7 +339,7 @@ async function runCell(c: CellContext): Promise<{ row: BenchRow; samples: Reconn
     if (pending.length === 0) break;
     for (let i = 0; i < pending.length; i += 50) {
       await Promise.all(pending.slice(i, i + 50).map(async (id) => {
-        const r = await fetch(`${c.coordinator.httpUrl}/api/v1/executions/${id}`, { signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+        const r = await fetch(`${c.coordinator.httpUrl}/api/v1/executions/${id}`, { headers: { authorization: `Bearer ${c.coordinator.token}` }, signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
         if (r?.status === 200) views.set(id, (await r.json()) as { status: string; statusHistory: { status: string }[] });
       }));
     }

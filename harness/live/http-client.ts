@@ -49,9 +49,18 @@ async function call(url: string, init: RequestInit & { timeoutMs?: number } = {}
   return { status: res.status, body };
 }
 
-/** Client of one coordinator's HTTP API (base like http://127.0.0.1:7070). */
+/** Client of one coordinator's HTTP API (base like http://127.0.0.1:7070), sending its bearer token if it has one. */
 export class CoordinatorHttp {
-  constructor(private readonly base: () => string) {}
+  constructor(
+    private readonly base: () => string,
+    private readonly token: () => string | undefined = () => undefined,
+  ) {}
+
+  /** The Authorization header for the current token (read at each call: it survives coordinator restarts). */
+  private auth(): Record<string, string> {
+    const t = this.token();
+    return t === undefined ? {} : { authorization: `Bearer ${t}` };
+  }
 
   /** POST a spec (or a graph); a network error or 5xx is indeterminate, a 4xx a definite refusal. */
   async submit(body: unknown, graph = false): Promise<SubmitOutcome> {
@@ -59,7 +68,7 @@ export class CoordinatorHttp {
     try {
       r = await call(`${this.base()}${graph ? '/api/v1/graphs' : '/api/v1/executions'}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...this.auth() },
         body: JSON.stringify(body),
         timeoutMs: 30_000,
       });
@@ -81,7 +90,7 @@ export class CoordinatorHttp {
     let cursor: string | null = null;
     do {
       const q: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
-      const r = await call(`${this.base()}/api/v1/executions?limit=1000${q}`);
+      const r = await call(`${this.base()}/api/v1/executions?limit=1000${q}`, { headers: this.auth() });
       if (r.status !== 200) throw new Error(`GET /api/v1/executions: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
       const b = r.body as { executions: ExecutionView[]; nextCursor: string | null };
       out.push(...b.executions);
@@ -91,7 +100,7 @@ export class CoordinatorHttp {
   }
 
   async workers(): Promise<WorkerView[]> {
-    const r = await call(`${this.base()}/api/v1/workers`);
+    const r = await call(`${this.base()}/api/v1/workers`, { headers: this.auth() });
     if (r.status !== 200) throw new Error(`GET /api/v1/workers: HTTP ${r.status}`);
     return (r.body as { workers: WorkerView[] }).workers;
   }

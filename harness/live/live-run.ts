@@ -135,7 +135,7 @@ export async function runScenarioLive(scenario: Scenario, opts: LiveRunOptions =
   const proxyHost = await startRunProxy(seed);
   const proxy = await connectFaultProxy({ url: proxyHost.url });
   const hosts = new Map<string, SwarmHostProcess>();
-  const http = new CoordinatorHttp(() => coordinator.httpUrl);
+  const http = new CoordinatorHttp(() => coordinator.httpUrl, () => coordinator.token);
   const active = new Map<number, { undo: Undo; details: ReturnType<typeof describeFault> }>();
   try {
     await coordinator.start();

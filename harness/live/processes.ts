@@ -14,10 +14,11 @@
  * on one machine are comparable at sub-millisecond precision.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { dirname, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { SystemEvent } from '../../system/core/events.js';
@@ -209,6 +210,8 @@ export interface CoordinatorProcessOptions {
   probeFile?: string;
   logLevel?: string;
   startTimeoutMs?: number;
+  /** Admin token file (--bootstrap-token-file); default: one in a temp dir, kept across restarts. */
+  tokenFile?: string;
 }
 
 /** A coordinator child process that survives kill -9 + restart on the same port and data dir. */
@@ -220,9 +223,18 @@ export class CoordinatorProcess {
   /** Starts, counting restarts. */
   starts = 0;
 
+  /** The bootstrap admin token's file: the coordinator writes it at first start, reads it after a restart. */
+  readonly tokenFile: string;
+
   constructor(private readonly opts: CoordinatorProcessOptions) {
     this.host = opts.host ?? '127.0.0.1';
     this.port = opts.port;
+    this.tokenFile = opts.tokenFile ?? join(mkdtempSync(join(tmpdir(), 'squall-live-token-')), 'admin.token');
+  }
+
+  /** The admin token every harness HTTP call sends (the API runs with token auth, as in production). */
+  get token(): string {
+    return readFileSync(this.tokenFile, 'utf8').trim();
   }
 
   get pid(): number | undefined {
@@ -259,8 +271,9 @@ export class CoordinatorProcess {
       '--host', this.host,
       '--port', String(this.port),
       ...(o.dataDir === undefined ? ['--store', 'memory'] : ['--data-dir', o.dataDir]),
-      ...(o.secret === undefined ? [] : ['--secret', o.secret]),
-      ...(o.signMessages === true ? ['--sign-messages'] : []),
+      // The secret goes by environment (a --secret flag is visible in ps); signing exactly as asked.
+      ...(o.secret === undefined ? [] : [o.signMessages === true ? '--sign-messages' : '--no-sign-messages']),
+      '--bootstrap-token-file', this.tokenFile,
       ...(o.heartbeatMs === undefined ? [] : ['--heartbeat-ms', String(o.heartbeatMs)]),
       ...(o.heartbeatTimeoutMs === undefined ? [] : ['--heartbeat-timeout-ms', String(o.heartbeatTimeoutMs)]),
       ...(o.leaseMs === undefined ? [] : ['--lease-ms', String(o.leaseMs)]),
@@ -273,7 +286,7 @@ export class CoordinatorProcess {
       ...(o.eventsFile === undefined ? [] : ['--events-file', o.eventsFile]),
       '--log-level', o.logLevel ?? 'warn',
     ];
-    const env = { ...process.env, SQUALL_SECRET: '', ...(o.probeFile === undefined ? {} : { SQUALL_PROBE_FILE: o.probeFile }) };
+    const env = { ...process.env, SQUALL_SECRET: o.secret ?? '', SQUALL_SECRET_FILE: '', ...(o.probeFile === undefined ? {} : { SQUALL_PROBE_FILE: o.probeFile }) };
     const child = track(spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
     this.child = child;
     this.starts += 1;
@@ -490,7 +503,6 @@ export class WorkerProcess {
     const args = [
       SQUALL_BIN, 'worker', '--coordinator', o.coordinatorUrl, '--id', o.id,
       '--events-file', o.eventsFile, '--log-level', 'warn',
-      ...(o.secret === undefined ? [] : ['--secret', o.secret]),
       ...(o.concurrency === undefined ? [] : ['--concurrency', String(o.concurrency)]),
       ...(o.heartbeatMs === undefined ? [] : ['--heartbeat-ms', String(o.heartbeatMs)]),
       ...(o.backoff === undefined
@@ -498,7 +510,7 @@ export class WorkerProcess {
         : ['--backoff', o.backoff.strategy, '--backoff-initial-ms', String(o.backoff.initialMs), '--backoff-max-ms', String(o.backoff.maxMs),
            ...(o.backoff.multiplier === undefined ? [] : ['--backoff-multiplier', String(o.backoff.multiplier)])]),
     ];
-    const child = track(spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, SQUALL_SECRET: '' }, stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = track(spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, SQUALL_SECRET: o.secret ?? '', SQUALL_SECRET_FILE: '' }, stdio: ['ignore', 'pipe', 'pipe'] }));
     this.child = child;
     child.stdout?.on('data', (c: Buffer) => this.output.push(c));
     child.stderr?.on('data', (c: Buffer) => this.output.push(c));

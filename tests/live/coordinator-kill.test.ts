@@ -23,7 +23,7 @@ describe('live: kill -9 of the coordinator', () => {
     const coordinator = new CoordinatorProcess({ dataDir: join(dir, 'data'), heartbeatMs: 200, leaseMs: 1000 });
     cleanups.push(() => coordinator.stop());
     await coordinator.start();
-    const http = new CoordinatorHttp(() => coordinator.httpUrl);
+    const http = new CoordinatorHttp(() => coordinator.httpUrl, () => coordinator.token);
 
     // Submit in a stream; kill -9 in the middle of it.
     const acked: string[] = [];

@@ -42,7 +42,7 @@ describe('live: worker CLI process', () => {
     await worker.kill9();
     worker.start();
     expect(await until(() => synced() === 2, 20_000)).toBe(true);
-    const http = new CoordinatorHttp(() => coordinator.httpUrl);
+    const http = new CoordinatorHttp(() => coordinator.httpUrl, () => coordinator.token);
     expect(await until(async () => (await http.workers()).some((w) => w.id === 'cli-w1' && w.state === 'connected'), 10_000)).toBe(true);
   }, 60_000);
 });
