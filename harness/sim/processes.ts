@@ -100,7 +100,8 @@ export class CoordinatorProcess {
       store: wrapStore === undefined ? this.store : wrapStore(this.store, clock),
       taskKinds: this.env.taskKinds,
     };
-    const config = { ...this.options.config, host: this.host.name, port: this.port };
+    // The virtual network is reachable from nothing outside this process: the host name is not an exposure.
+    const config = { insecure: true, ...this.options.config, host: this.host.name, port: this.port };
     const coordinator = await (engineFactory === undefined ? createCoordinator(deps, config) : startCoordinator(deps, config, engineFactory));
     if (this.host.isAlive(incarnation)) this.instance = coordinator;
     return coordinator;
