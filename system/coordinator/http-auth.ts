@@ -7,8 +7,8 @@
  * 2. Origin, when a browser sends one, must be this coordinator's own origin
  *    or an allowed one (stops cross-site requests riding the operator's browser).
  * 3. A token of the route's scope when auth is on (401 without/with a bad or
- *    revoked token, 403 with too small a scope). /healthz is always open;
- *    /metrics as configured.
+ *    revoked token, 403 with too small a scope). /healthz (and the /readyz,
+ *    /livez probes) are always open; /metrics as configured.
  * 4. Requests that change something must be `application/json` (415; an
  *    empty body may come without any Content-Type): a browser cannot send
  *    that cross-site without a CORS preflight, which this server never approves.
@@ -41,6 +41,8 @@ const ANONYMOUS: Principal = { tokenId: null, name: 'anonymous (auth off)', scop
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 const WILDCARD = new Set(['0.0.0.0', '::', '[::]', '']);
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Probes a load balancer or orchestrator calls without credentials: they say up/ready, nothing more. */
+const OPEN_PATHS = new Set(['/healthz', '/readyz', '/livez']);
 
 function refuse(status: number, code: string, message: string, extra: Record<string, string> = {}): HttpResponse {
   return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...extra }, body: JSON.stringify({ error: { code, message, path: '' } }) };
@@ -53,7 +55,7 @@ export function isLoopbackHost(host: string): boolean {
 
 /** The scope a route needs (null: open). Reads need read, /api/v1/tokens admin, every other change submit. */
 export function requiredScope(method: string, path: string, metricsAuth: 'token' | 'none'): TokenScope | null {
-  if (path === '/healthz' || path === '/healthz/') return null;
+  if (OPEN_PATHS.has(path.replace(/\/+$/, ''))) return null;
   if (path === '/metrics' && metricsAuth === 'none') return null;
   if (path === '/api/v1/tokens' || path.startsWith('/api/v1/tokens/')) return 'admin';
   if (SAFE_METHODS.has(method)) return 'read';

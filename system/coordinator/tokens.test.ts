@@ -27,6 +27,7 @@ describe('API tokens', () => {
 
   it('routes need: nothing for /healthz, read for GETs, submit for work changes, admin for tokens and anything unknown', () => {
     expect(requiredScope('GET', '/healthz', 'token')).toBeNull();
+    expect(requiredScope('GET', '/readyz/', 'token')).toBeNull();
     expect(requiredScope('GET', '/metrics', 'none')).toBeNull();
     expect(requiredScope('GET', '/metrics', 'token')).toBe('read');
     expect(requiredScope('GET', '/ui/index.html', 'token')).toBe('read');
