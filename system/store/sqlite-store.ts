@@ -219,6 +219,13 @@ export class SqliteStore implements Store {
     return this.enqueue(() => this.stmt.prune.run(completedBefore).changes);
   }
 
+  /** Rewrites the schema version (page 1 of the file) in a transaction: a real write, so a full or read-only disk fails it. */
+  probe(): Promise<void> {
+    return this.enqueue(() => {
+      this.db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+    });
+  }
+
   stats(): StoreStats {
     return { ...this.counters };
   }
