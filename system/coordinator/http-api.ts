@@ -7,6 +7,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import { ErrorCode, InvalidArgumentError, SquallError } from '../core/errors.js';
+import { checkJsonLimits } from '../core/json-limits.js';
 import type { HttpHandler, HttpRequest, HttpResponse } from '../core/transport.js';
 import type { EngineApi, ExecutionSpec, GraphSpec } from '../engine/contract.js';
 import { EXECUTION_STATUSES, type ExecutionRecord } from '../engine/model.js';
@@ -67,11 +68,15 @@ function parseJson(body: string, required: boolean): unknown {
     if (required) throw new SquallError(ErrorCode.Malformed, 'request body is empty; expected a JSON object', { path: '' });
     return {};
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(body) as unknown;
+    parsed = JSON.parse(body) as unknown;
   } catch (err) {
     throw new SquallError(ErrorCode.Malformed, `request body is not valid JSON: ${(err as Error).message}`, { path: '' });
   }
+  // Depth and size limits before anything is created (json-limits.ts).
+  checkJsonLimits(parsed, '');
+  return parsed;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -25,13 +25,11 @@ import type {
   ResultVerdict,
 } from './contract.js';
 import { CommittedCore } from './committed.js';
-import { noop } from './core.js';
 import { parseQuery } from './listing.js';
 import { type CheckpointRecord, type ExecutionRecord, isTerminal } from './model.js';
 import { snapshot } from './records.js';
+import type { StoreHealthStatus } from './store-health.js';
 import { dependencyState, recoveryAction } from './recovery.js';
-import { maxFailedAttempts } from './retry.js';
-import type { SubmitItem } from './submit.js';
 
 export type { EngineDeps } from './core.js';
 
@@ -187,8 +185,10 @@ export class Engine extends CommittedCore implements EngineForCoordinator, Engin
     if (rec.lease?.token !== report.leaseToken) {
       const commit = this.recorded.get(report.leaseToken);
       if (commit !== undefined) {
+        // Acknowledged as a duplicate only once the original committed; if it failed, neither is acknowledged.
+        this.assertWritable('result');
+        await commit;
         rejected('duplicate');
-        await commit.catch(noop);
         return 'duplicate';
       }
       rejected('stale');
@@ -375,6 +375,11 @@ export class Engine extends CommittedCore implements EngineForCoordinator, Engin
     const kinds = new Set([...this.config.taskKinds.keys(), ...Object.keys(this.breakers.states())]);
     for (const kind of [...kinds].sort()) out[kind] = this.breakers.state(kind);
     return out;
+  }
+
+  /** Can the store commit? What /readyz reports; while not ok, writes get 503 store_unavailable. */
+  storeHealth(): StoreHealthStatus {
+    return this.health.status();
   }
 
   /** Breaker state of one kind ('closed' | 'open' | 'half-open'), for metrics. */
