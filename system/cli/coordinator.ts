@@ -8,9 +8,9 @@ import { systemClock } from '../core/clock.js';
 import { type EventSink, nullSink } from '../core/events.js';
 import { cryptoRandom } from '../core/random.js';
 import { createCoordinator } from '../coordinator/index.js';
-import { openStore } from '../store/index.js';
 import { builtinTaskKinds } from '../tasks/registry.js';
 import { wsTransport } from '../transport/index.js';
+import { openCoordinatorStore, recoveredSummary } from './coordinator-store.js';
 import { fileEventSink } from './event-file.js';
 import { createLogger } from './logger.js';
 import { intOption, resolveSecret } from './options.js';
@@ -34,6 +34,7 @@ interface CoordinatorFlags {
   breakerResetMs?: number;
   logLevel?: string;
   eventsFile?: string;
+  init?: boolean;
 }
 
 export function registerCoordinatorCommand(program: Command): void {
@@ -57,21 +58,13 @@ export function registerCoordinatorCommand(program: Command): void {
     .option('--no-breaker', 'disable the per-kind circuit breakers')
     .option('--log-level <level>', 'trace|debug|info|warn|error')
     .option('--events-file <path>', 'append every coordinator event as a JSON line (for the live harness)')
+    .option('--init', 'accept an empty (0-byte) squall.db as a new store (refused otherwise: it may be a lost database)')
     .action(async (flags: CoordinatorFlags) => {
-      if (flags.store !== undefined && flags.store !== 'memory' && flags.store !== 'sqlite') {
-        throw new Error(`--store must be "sqlite" or "memory", got "${flags.store}"`);
-      }
-      if (flags.store === 'memory' && flags.dataDir !== undefined) {
-        throw new Error('--data-dir and --store memory exclude each other: the memory store keeps no files');
-      }
       const logger = createLogger({ name: 'coordinator', level: flags.logLevel });
       const secret = resolveSecret(flags.secret);
       const eventFile = flags.eventsFile === undefined ? undefined : fileEventSink(flags.eventsFile);
       const events: EventSink = eventFile ?? nullSink;
-      const store =
-        flags.store === 'memory'
-          ? await openStore({ kind: 'memory' })
-          : await openStore({ kind: 'sqlite', dataDir: flags.dataDir ?? '.squall-data' });
+      const { store, where } = openCoordinatorStore(flags, logger);
       const coordinator = await createCoordinator(
         { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger, events, store, taskKinds: builtinTaskKinds() },
         {
@@ -93,7 +86,13 @@ export function registerCoordinatorCommand(program: Command): void {
               : false,
           },
         },
-      );
+      ).catch(async (err: unknown) => {
+        // Nothing may keep the process alive after a failed start (e.g. a busy port): close and exit non-zero.
+        await store.close().catch(() => {});
+        await eventFile?.close();
+        throw err;
+      });
+      logger.info({ store: where, recovered: recoveredSummary(coordinator.engine.snapshotCounts?.().byStatus ?? {}) }, 'store recovered');
       logger.info(
         { url: coordinator.url, http: coordinator.url.replace(/^ws/, 'http'), store: flags.store ?? 'sqlite', auth: secret !== undefined },
         'coordinator listening',

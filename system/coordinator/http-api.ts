@@ -12,6 +12,7 @@ import type { HttpHandler, HttpRequest, HttpResponse } from '../core/transport.j
 import type { EngineApi, ExecutionSpec, GraphSpec } from '../engine/contract.js';
 import { EXECUTION_STATUSES, type ExecutionRecord } from '../engine/model.js';
 import type { TaskKind } from '../tasks/kind.js';
+import { type HealthSource, liveness, readiness } from './health.js';
 import type { WorkerView } from './registry.js';
 
 /** What the HTTP layer reads: the engine's embedding API, task kinds, workers, metrics. */
@@ -23,6 +24,8 @@ export interface HttpApiDeps {
   /** Executions ever created (to tell a new submission from an idempotent repeat). */
   submissionCount(): number;
   metrics(): Promise<{ contentType: string; body: string }>;
+  /** Store and listener health for /healthz and /readyz (health.ts); without it both say ok. */
+  health?: HealthSource;
 }
 
 type Params = Record<string, string>;
@@ -55,11 +58,18 @@ const STATUS_BY_CODE: Partial<Record<string, number>> = {
   [ErrorCode.IllegalState]: 409,
   [ErrorCode.Unavailable]: 503,
   [ErrorCode.Timeout]: 504,
+  [ErrorCode.StoreUnavailable]: 503,
+  [ErrorCode.RateLimited]: 429,
 };
 
 /** Maps a thrown error to a response: SquallErrors by code, anything else 500. */
 export function errorResponse(err: unknown): HttpResponse {
-  if (err instanceof SquallError) return errorBody(STATUS_BY_CODE[err.code] ?? 500, err.code, err.message, err.path ?? '');
+  if (err instanceof SquallError) {
+    const res = errorBody(STATUS_BY_CODE[err.code] ?? 500, err.code, err.message, err.path ?? '');
+    // Tell clients when to come back: a failing store is probed within seconds; quotas say their own wait.
+    const retryAfter = (err as { retryAfterSec?: number }).retryAfterSec ?? (err.code === ErrorCode.StoreUnavailable ? 1 : undefined);
+    return retryAfter === undefined ? res : { ...res, headers: { ...res.headers, 'retry-after': String(retryAfter) } };
+  }
   return errorBody(500, ErrorCode.Internal, `internal error: ${err instanceof Error ? err.message : String(err)}`);
 }
 
@@ -236,7 +246,8 @@ function routes(d: HttpApiDeps): Route[] {
     },
     { method: 'GET', path: '/api/v1/stats', handle: () => json(200, e.getExecutionStats()) },
     { method: 'GET', path: '/api/v1/workers', handle: () => json(200, { workers: d.workers() }) },
-    { method: 'GET', path: '/healthz', handle: () => json(200, { status: 'ok' }) },
+    { method: 'GET', path: '/healthz', handle: () => (d.health === undefined ? json(200, { status: 'ok' }) : liveness(d.health)) },
+    { method: 'GET', path: '/readyz', handle: () => (d.health === undefined ? json(200, { status: 'ready' }) : readiness(d.health)) },
     {
       method: 'GET',
       path: '/metrics',
