@@ -209,6 +209,8 @@ export interface CoordinatorProcessOptions {
   probeFile?: string;
   logLevel?: string;
   startTimeoutMs?: number;
+  /** Control file of injected storage faults (SQUALL_STORE_FAULTS; see system/store/fault-control.ts). */
+  storeFaultsFile?: string;
 }
 
 /** A coordinator child process that survives kill -9 + restart on the same port and data dir. */
@@ -219,6 +221,11 @@ export class CoordinatorProcess {
   readonly host: string;
   /** Starts, counting restarts. */
   starts = 0;
+
+  /** The storage-fault control file, when the coordinator was started with one. */
+  get storeFaultsFile(): string | undefined {
+    return this.opts.storeFaultsFile;
+  }
 
   constructor(private readonly opts: CoordinatorProcessOptions) {
     this.host = opts.host ?? '127.0.0.1';
@@ -273,7 +280,12 @@ export class CoordinatorProcess {
       ...(o.eventsFile === undefined ? [] : ['--events-file', o.eventsFile]),
       '--log-level', o.logLevel ?? 'warn',
     ];
-    const env = { ...process.env, SQUALL_SECRET: '', ...(o.probeFile === undefined ? {} : { SQUALL_PROBE_FILE: o.probeFile }) };
+    const env = {
+      ...process.env,
+      SQUALL_SECRET: '',
+      ...(o.probeFile === undefined ? {} : { SQUALL_PROBE_FILE: o.probeFile }),
+      ...(o.storeFaultsFile === undefined ? {} : { SQUALL_STORE_FAULTS: o.storeFaultsFile }),
+    };
     const child = track(spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
     this.child = child;
     this.starts += 1;

@@ -179,5 +179,6 @@ export abstract class CommittedCore extends EngineCore {
     this.pauseRequested.clear();
     this.recorded.clear();
     this.pendingSubmits.clear();
+    this.dropDeferred();
   }
 }

@@ -94,8 +94,12 @@ export abstract class EngineCore {
   protected readonly health: StoreHealth;
   /** Bumped by every reload from the store: commit callbacks of an older epoch act on nothing. */
   protected epoch = 0;
-  /** Status events of interim entries, emitted with the persisted transition that follows them. */
-  private readonly interimEvents = new Map<ExecutionId, SystemEvent[]>();
+  /**
+   * Events about an execution waiting for its next persisted transition to
+   * commit (interim statuses, claims, lease releases, expiries): emitted just
+   * before that transition's status event, dropped if it fails (rolled back).
+   */
+  private readonly deferredEvents = new Map<ExecutionId, SystemEvent[]>();
 
   constructor(deps: EngineDeps, config: EngineConfig) {
     this.config = engineConfigWithDefaults(config);
@@ -219,12 +223,12 @@ export abstract class EngineCore {
     this.stats.onTransition(rec, from, to, mode === 'persist' && isTerminal(to));
     const event = this.stamp({ type: 'status', executionId: rec.executionId, from, to, attempt: rec.attempts, reason });
     const id = rec.executionId;
-    const earlier = this.interimEvents.get(id) ?? [];
+    const earlier = this.deferredEvents.get(id) ?? [];
     if (mode === 'interim') {
-      this.interimEvents.set(id, [...earlier, event]);
+      this.deferredEvents.set(id, [...earlier, event]);
       return Promise.resolve();
     }
-    this.interimEvents.delete(id);
+    this.deferredEvents.delete(id);
     const op = to === 'preparing' ? this.store.claim(rec) : isTerminal(to) ? this.store.complete(rec) : this.store.update([rec]);
     // Listeners (history, metrics) hear of a change only once it committed.
     return this.persist(op).then(() => {
@@ -274,8 +278,8 @@ export abstract class EngineCore {
       const oldest = this.recorded.keys().next();
       if (oldest.done !== true) this.recorded.delete(oldest.value);
     }
-    this.emit({ type: 'result_recorded', ...fields, outcome });
-    return p;
+    const recorded = this.stamp({ type: 'result_recorded', ...fields, outcome });
+    return p.then(() => this.send(recorded));
   }
 
   /** A failed or timed-out attempt: retry per policy (interim entry + retrying), or end the execution. */
@@ -372,7 +376,7 @@ export abstract class EngineCore {
     const lease = rec.lease;
     // While the store is failing nothing changes; the reload after recovery re-arms leases afresh.
     if (lease === undefined || !this.health.ok) return;
-    this.emit({ type: 'lease_expired', ...this.leaseFields(rec) });
+    this.defer({ type: 'lease_expired', ...this.leaseFields(rec) });
     const pause = this.pauseRequested.has(rec.executionId);
     this.dropLease(rec, reason);
     this.background(this.transition(rec, pause ? 'paused' : 'scheduled', reason), 'requeue');
@@ -415,7 +419,7 @@ export abstract class EngineCore {
     this.timeouts.delete(id);
     this.breakers.onRelease(rec.kind, id);
     this.pauseRequested.delete(id);
-    this.emit({ type: 'lease_released', ...fields, reason });
+    this.defer({ type: 'lease_released', ...fields, reason });
     this.requestWake();
   }
 
@@ -503,6 +507,17 @@ export abstract class EngineCore {
 
   protected emit(event: DistributiveOmit<SystemEvent, 'at' | 'source'>): void {
     this.send(this.stamp(event));
+  }
+
+  /** Emits an event about one execution with its next persisted transition, once that committed. */
+  protected defer(event: DistributiveOmit<SystemEvent, 'at' | 'source'> & { executionId: string }): void {
+    const id = event.executionId as ExecutionId;
+    this.deferredEvents.set(id, [...(this.deferredEvents.get(id) ?? []), this.stamp(event)]);
+  }
+
+  /** Forgets deferred events (a reload rolled their changes back). */
+  protected dropDeferred(): void {
+    this.deferredEvents.clear();
   }
 
   private stamp(event: DistributiveOmit<SystemEvent, 'at' | 'source'>): SystemEvent {

@@ -126,7 +126,7 @@ export class Engine extends CommittedCore implements EngineForCoordinator, Engin
     this.trackLease(rec);
     this.breakers.onClaim(rec.kind, rec.executionId);
     const claimed = { type: 'claimed' as const, ...this.leaseFields(rec) };
-    this.emit(rec.checkpoint === undefined ? claimed : { ...claimed, checkpointSeq: rec.checkpoint.seq });
+    this.defer(rec.checkpoint === undefined ? claimed : { ...claimed, checkpointSeq: rec.checkpoint.seq });
     const committed = this.transition(rec, 'preparing', `claimed by ${workerId}`);
     this.armTimeout(rec);
     this.runHooks(this.preHooks, rec);
