@@ -11,6 +11,7 @@ import type { PromiseName } from './promises.js';
 import { PROMISE_NAMES } from './promises.js';
 import { checkAuth, checkBackoff, checkLiveness } from './promises-conn.js';
 import { checkCheckpoints, checkDurability } from './promises-state.js';
+import { checkNoPhantom, checkStoreHealth } from './promises-store.js';
 import { checkExactlyOnce, checkNoDoubleOwnership, checkNoLostWork, checkOrder, checkRetries } from './promises-work.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
@@ -29,6 +30,8 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   auth: checkAuth,
   backoff: checkBackoff,
   liveness: checkLiveness,
+  'no-phantom': checkNoPhantom,
+  'store-health': checkStoreHealth,
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

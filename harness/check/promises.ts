@@ -15,6 +15,8 @@ export const PROMISES = [
   { number: 8, name: 'auth', title: 'Auth' },
   { number: 9, name: 'backoff', title: 'Backoff' },
   { number: 10, name: 'liveness', title: 'Liveness of connections' },
+  { number: 11, name: 'no-phantom', title: 'No phantom (a refused submission never runs)' },
+  { number: 12, name: 'store-health', title: 'Honest health while the store cannot commit' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

@@ -14,7 +14,8 @@
  * fault's `for` ends or at heal.
  */
 import type { FaultProxy } from '../proxy/client.js';
-import type { FaultAction } from '../scenario/faults.js';
+import { writeFileSync } from 'node:fs';
+import { type FaultAction, isStorageAction } from '../scenario/faults.js';
 import type { Scenario } from '../scenario/schema.js';
 import { workerIds } from '../scenario/schema.js';
 import type { ScheduledFault } from '../scenario/swarm.js';
@@ -46,7 +47,7 @@ export function perBitProbability(perFrame: number): number {
   return 1 - Math.pow(1 - perFrame, 1 / (ASSUMED_FRAME_BYTES * 8));
 }
 
-type NetAction = Exclude<FaultAction, { type: 'down' | 'partition' | 'pause' | 'kill' | 'restart' | 'clock_skew' }>;
+type NetAction = Exclude<FaultAction, { type: 'down' | 'partition' | 'pause' | 'kill' | 'restart' | 'clock_skew' | 'disk_full' | 'disk_error' | 'slow_disk' }>;
 
 /** The toxic type and attributes of a network action (Toxiproxy names). */
 export function toxicOf(a: NetAction): { type: string; attributes: Record<string, number> } {
@@ -152,7 +153,8 @@ async function applyNetwork(ctx: LiveFaultContext, fault: ScheduledFault, id: st
       }
     });
   }
-  if (a.type === 'pause' || a.type === 'kill' || a.type === 'restart' || a.type === 'clock_skew') throw new Error(`not a network action: ${a.type}`);
+  if (a.type === 'pause' || a.type === 'kill' || a.type === 'restart' || a.type === 'clock_skew' || isStorageAction(a.type)) throw new Error(`not a network action: ${a.type}`);
+  if (!('stream' in a)) throw new Error(`not a toxic: ${a.type}`);
   return addToxics(ctx, id, names, streamsOf(a.stream), toxicOf(a), a.toxicity);
 }
 
@@ -234,7 +236,23 @@ export async function applyLiveFault(ctx: LiveFaultContext, fault: ScheduledFaul
     case 'restart':
     case 'clock_skew':
       return applyProcess(ctx, fault, id);
+    case 'disk_full':
+    case 'disk_error':
+    case 'slow_disk':
+      return applyStorage(ctx, fault.action);
     default:
       return applyNetwork(ctx, fault, id);
   }
+}
+
+/** Storage faults live: the coordinator re-reads its SQUALL_STORE_FAULTS control file before writes. */
+function applyStorage(ctx: LiveFaultContext, a: Extract<FaultAction, { type: 'disk_full' | 'disk_error' | 'slow_disk' }>): Undo {
+  const file = ctx.coordinator.storeFaultsFile;
+  if (file === undefined) {
+    ctx.note({ unsupported: a.type, why: 'the coordinator was started without a SQUALL_STORE_FAULTS control file' });
+    return () => Promise.resolve();
+  }
+  const line = a.type === 'disk_full' ? 'disk_full' : a.type === 'disk_error' ? `disk_error ${a.probability}` : `slow_disk ${a.minMs} ${Math.max(a.minMs, a.maxMs)}`;
+  writeFileSync(file, `${line}\n`);
+  return async () => writeFileSync(file, 'ok\n');
 }

@@ -117,6 +117,7 @@ export async function runScenarioLive(scenario: Scenario, opts: LiveRunOptions =
     signMessages: c.signMessages,
     ...(c.maxConcurrency === undefined ? {} : { maxConcurrent: c.maxConcurrency }),
     breaker: c.breaker,
+    storeFaultsFile: join(dir, 'store-faults'),
   });
   const coordTail = new JsonLinesTail<SystemEvent & { mono: number }>(join(dir, 'coordinator-events.jsonl'), ({ mono, ...e }) => onEvent(mono, e as SystemEvent));
   const lag: number[] = [];

@@ -212,6 +212,8 @@ export interface CoordinatorProcessOptions {
   startTimeoutMs?: number;
   /** Admin token file (--bootstrap-token-file); default: one in a temp dir, kept across restarts. */
   tokenFile?: string;
+  /** Control file of injected storage faults (SQUALL_STORE_FAULTS; see system/store/fault-control.ts). */
+  storeFaultsFile?: string;
 }
 
 /** A coordinator child process that survives kill -9 + restart on the same port and data dir. */
@@ -225,6 +227,11 @@ export class CoordinatorProcess {
 
   /** The bootstrap admin token's file: the coordinator writes it at first start, reads it after a restart. */
   readonly tokenFile: string;
+
+  /** The storage-fault control file, when the coordinator was started with one. */
+  get storeFaultsFile(): string | undefined {
+    return this.opts.storeFaultsFile;
+  }
 
   constructor(private readonly opts: CoordinatorProcessOptions) {
     this.host = opts.host ?? '127.0.0.1';
@@ -286,7 +293,13 @@ export class CoordinatorProcess {
       ...(o.eventsFile === undefined ? [] : ['--events-file', o.eventsFile]),
       '--log-level', o.logLevel ?? 'warn',
     ];
-    const env = { ...process.env, SQUALL_SECRET: o.secret ?? '', SQUALL_SECRET_FILE: '', ...(o.probeFile === undefined ? {} : { SQUALL_PROBE_FILE: o.probeFile }) };
+    const env = {
+      ...process.env,
+      SQUALL_SECRET: o.secret ?? '',
+      SQUALL_SECRET_FILE: '',
+      ...(o.probeFile === undefined ? {} : { SQUALL_PROBE_FILE: o.probeFile }),
+      ...(o.storeFaultsFile === undefined ? {} : { SQUALL_STORE_FAULTS: o.storeFaultsFile }),
+    };
     const child = track(spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
     this.child = child;
     this.starts += 1;

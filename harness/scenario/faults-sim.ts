@@ -16,7 +16,7 @@ import { type NodeSet, resolvePartition, resolveTarget } from './targets.js';
 /** Undoes an applied fault (idempotent). */
 export type Undo = () => void | Promise<void>;
 
-type NetAction = Exclude<FaultAction, { type: 'partition' | 'pause' | 'kill' | 'restart' | 'clock_skew' }>;
+type NetAction = Exclude<FaultAction, { type: 'partition' | 'pause' | 'kill' | 'restart' | 'clock_skew' | 'disk_full' | 'disk_error' | 'slow_disk' }>;
 
 /** The Toxiproxy-vocabulary rule for a network action. */
 export function ruleOf(action: NetAction): FaultRule {
@@ -119,6 +119,10 @@ export async function applySimFault(sim: Simulation, scenario: Scenario, fault: 
       for (const h of hosts) sim.setClockSkew(h, action.ms);
       return () => hosts.forEach((h) => sim.setClockSkew(h, 0));
     }
+    case 'disk_full':
+    case 'disk_error':
+    case 'slow_disk':
+      return applyStorageFault(sim, action);
     default: {
       const rule = ruleOf(action);
       const stream = 'stream' in action ? action.stream : 'both';
@@ -129,4 +133,13 @@ export async function applySimFault(sim: Simulation, scenario: Scenario, fault: 
       return undoHandles;
     }
   }
+}
+
+/** Storage faults act on the coordinator's disk (whatever the target): set the mode, undo restores a healthy disk. */
+function applyStorageFault(sim: Simulation, action: Extract<FaultAction, { type: 'disk_full' | 'disk_error' | 'slow_disk' }>): Undo {
+  const p = sim.coordinator;
+  if (action.type === 'disk_full') p.setDiskMode({ type: 'disk_full' });
+  else if (action.type === 'disk_error') p.setDiskMode({ type: 'disk_error', probability: action.probability });
+  else p.setDiskMode({ type: 'slow_disk', minMs: action.minMs, maxMs: Math.max(action.minMs, action.maxMs) });
+  return () => p.setDiskMode({ type: 'ok' });
 }

@@ -42,7 +42,10 @@ export const NETWORK_ACTIONS = [
 ] as const;
 /** Process actions: they act on nodes (the coordinator or workers). */
 export const PROCESS_ACTIONS = ['pause', 'kill', 'restart', 'clock_skew'] as const;
-export const ACTION_NAMES = [...NETWORK_ACTIONS, ...PROCESS_ACTIONS] as const;
+/** Storage actions: they act on the coordinator's store (its disk); target `coordinator`. */
+export const STORAGE_ACTIONS = ['disk_full', 'disk_error', 'slow_disk'] as const;
+export const ACTION_NAMES = [...NETWORK_ACTIONS, ...PROCESS_ACTIONS, ...STORAGE_ACTIONS] as const;
+export const isStorageAction = (a: string): boolean => (STORAGE_ACTIONS as readonly string[]).includes(a);
 export type ActionName = (typeof ACTION_NAMES)[number];
 export const isNetworkAction = (a: ActionName): boolean => (NETWORK_ACTIONS as readonly string[]).includes(a);
 
@@ -90,6 +93,12 @@ const actionOptions = [
   z.strictObject({ type: z.literal('restart') }),
   /** Extension: the target's clock runs `ms` ahead (negative: behind). */
   z.strictObject({ type: z.literal('clock_skew'), ms: z.number().int() }),
+  /** Storage: every store write fails with ENOSPC (nothing is written) until the fault ends. */
+  z.strictObject({ type: z.literal('disk_full') }),
+  /** Storage: each store write fails with EIO with this probability (seeded). */
+  z.strictObject({ type: z.literal('disk_error'), probability: Probability.default(1) }),
+  /** Storage: each store write stalls a seeded delay in [minMs, maxMs] (order kept). */
+  z.strictObject({ type: z.literal('slow_disk'), minMs: Ms.default(50), maxMs: Ms.default(300) }),
 ] as const;
 
 /** A fault action as an object: `{type: <name>, ...attributes}`. */
@@ -214,6 +223,9 @@ export function toToxic(action: FaultAction): ToxicSpec | undefined {
     case 'kill':
     case 'restart':
     case 'clock_skew':
+    case 'disk_full':
+    case 'disk_error':
+    case 'slow_disk':
       return undefined;
     default:
       return assertNever(action, 'fault action');

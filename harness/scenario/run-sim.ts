@@ -8,6 +8,7 @@
  * The same scenario and seed give the same trace hash. `faults` overrides the
  * swarm schedule (replay of an artifact, fast-check exploration).
  */
+import type { Coordinator } from '../../system/coordinator/index.js';
 import { toErrorInfo } from '../../system/core/errors.js';
 import { seededRandom } from '../../system/core/random.js';
 import { isTerminal } from '../../system/engine/model.js';
@@ -18,6 +19,9 @@ import { applySimFault, type Undo } from './faults-sim.js';
 import { type Scenario, faultTimeline, workerIds } from './schema.js';
 import { type ScheduledFault, sampleSwarm } from './swarm.js';
 import { expandWorkload, graphDependsOn, type Submission } from './workload.js';
+
+/** Refusals that mean the coordinator created nothing (the client knows the outcome). */
+const DEFINITE_FAILURES: ReadonlySet<string> = new Set(['store_unavailable', 'rate_limited', 'invalid_argument', 'conflict']);
 
 export interface SimRunOptions {
   seed?: number;
@@ -126,7 +130,12 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
         accepted += ids.length;
         ids.forEach((id) => pending.add(id));
       },
-      (err: unknown) => recorder.recordFail(inv, toErrorInfo(err), true),
+      (err: unknown) => {
+        const info = toErrorInfo(err);
+        // A refusal the coordinator answered is definite (nothing was created); anything else may or may not have been.
+        recorder.recordFail(inv, info, !DEFINITE_FAILURES.has(info.code));
+        if (info.code === 'store_unavailable') void recordReadyz(coordinator, 'store_unavailable');
+      },
     );
   };
   for (const s of expandWorkload(scenario, seededRandom(seed).fork('workload'))) at(s.at, () => submit(s));
@@ -182,6 +191,12 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
     }
   });
 
+  /** Reads /readyz through the coordinator's HTTP handler and records it (promise 12). */
+  async function recordReadyz(c: Coordinator, after: string): Promise<void> {
+    const res = await c.handleHttp({ method: 'GET', path: '/readyz', query: new URLSearchParams(), headers: {}, body: '' });
+    recorder.recordInfo({ readyz: res.status, after });
+  }
+
   recorder.recordPhase('faults');
   steps.sort((a, b) => a.at - b.at || a.seq - b.seq);
   const total = faultsMs + scenario.phases.healMs;
@@ -217,6 +232,7 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   await sim.runFor(Math.min(1000, scenario.coordinator.heartbeatMs * 2));
   // A final read of every acknowledged execution, as a client would do: lets the checker see work a crash lost.
   const finalEngine = sim.coordinator.instance?.engine;
+  if (sim.coordinator.instance !== null) await recordReadyz(sim.coordinator.instance, 'end');
   recorder.recordRead(Object.fromEntries(acked.map((id) => [id, finalEngine?.getExecution(id)?.status ?? null])));
   recorder.recordPhase('end');
   opts.onProgress?.(total, total);

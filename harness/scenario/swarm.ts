@@ -15,7 +15,7 @@ export type ScheduledFault = Omit<Fault, 'repeat'>;
 
 type ActionName = Swarm['actions'][number];
 
-const PROCESS_ONLY: ReadonlySet<ActionName> = new Set(['pause', 'kill', 'restart', 'clock_skew']);
+const PROCESS_ONLY: ReadonlySet<ActionName> = new Set(['pause', 'kill', 'restart', 'clock_skew', 'disk_full', 'disk_error', 'slow_disk']);
 
 function actionArb(name: ActionName, swarm: Swarm, sides: fc.Arbitrary<string[][]>): fc.Arbitrary<FaultAction> {
   const net = { stream: 'both' as const, toxicity: 1 };
@@ -54,6 +54,12 @@ function actionArb(name: ActionName, swarm: Swarm, sides: fc.Arbitrary<string[][
       return fc.constant({ type: 'restart' });
     case 'clock_skew':
       return fc.integer({ min: -swarm.maxSkewMs, max: swarm.maxSkewMs }).map((ms) => ({ type: 'clock_skew', ms }));
+    case 'disk_full':
+      return fc.constant({ type: 'disk_full' });
+    case 'disk_error':
+      return fc.double({ min: 0.05, max: 1, noNaN: true }).map((p) => ({ type: 'disk_error', probability: Math.round(p * 100) / 100 }));
+    case 'slow_disk':
+      return fc.integer({ min: 10, max: 400 }).map((maxMs) => ({ type: 'slow_disk', minMs: Math.floor(maxMs / 4), maxMs }));
   }
 }
 

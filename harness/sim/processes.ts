@@ -12,6 +12,7 @@ import type { EventSink } from '../../system/core/events.js';
 import type { Logger } from '../../system/core/logger.js';
 import type { Random } from '../../system/core/random.js';
 import { createCoordinator, startCoordinator, type Coordinator, type CoordinatorConfig, type EngineFactory } from '../../system/coordinator/index.js';
+import { FaultyStore, type StoreFaultMode } from '../../system/store/faulty-store.js';
 import { MemoryStore } from '../../system/store/memory-store.js';
 import type { Store } from '../../system/store/store.js';
 import type { TaskKind } from '../../system/tasks/kind.js';
@@ -34,8 +35,11 @@ export function virtualCpu(clock: Clock): Cpu {
 export interface SimWiring {
   /** Builds the coordinator's engine instead of createCoordinator's real Engine. */
   engineFactory?: EngineFactory;
-  /** Wraps the coordinator's store (crash semantics stay on the MemoryStore inside); clock is the coordinator's. */
-  wrapStore?: (store: MemoryStore, clock: Clock) => Store;
+  /**
+   * Wraps the coordinator's store: the simulated disk (a FaultyStore over the
+   * MemoryStore, which keeps the crash semantics); clock is the coordinator's.
+   */
+  wrapStore?: (store: Store, clock: Clock) => Store;
   /** Rewrites a worker's deps (task kinds, transport, backoff...) before each incarnation starts. */
   workerDeps?: (id: string, deps: WorkerDeps) => WorkerDeps;
   /** Rewrites a worker's config (id, url, ...) before each incarnation starts. */
@@ -68,6 +72,9 @@ export class CoordinatorProcess {
   instance: Coordinator | null = null;
   /** The store of the current incarnation; its durable state survives kills. */
   store: MemoryStore | null = null;
+  /** The disk's condition: outlives incarnations (a full disk is still full after a restart). */
+  private diskMode: StoreFaultMode = { type: 'ok' };
+  private disk: FaultyStore | null = null;
   readonly port: number;
 
   constructor(
@@ -97,7 +104,7 @@ export class CoordinatorProcess {
       random: this.env.random.fork(`incarnation-${incarnation}`),
       logger: this.env.logger.child({ process: this.host.name, incarnation }),
       events: this.env.events,
-      store: wrapStore === undefined ? this.store : wrapStore(this.store, clock),
+      store: wrapStore === undefined ? this.wrapDisk(this.store, clock, incarnation) : wrapStore(this.wrapDisk(this.store, clock, incarnation), clock),
       taskKinds: this.env.taskKinds,
     };
     // The virtual network is reachable from nothing outside this process: the host name is not an exposure.
@@ -105,6 +112,18 @@ export class CoordinatorProcess {
     const coordinator = await (engineFactory === undefined ? createCoordinator(deps, config) : startCoordinator(deps, config, engineFactory));
     if (this.host.isAlive(incarnation)) this.instance = coordinator;
     return coordinator;
+  }
+
+  /** Sets the disk's condition (storage faults); applies to this and later incarnations. */
+  setDiskMode(mode: StoreFaultMode): void {
+    this.diskMode = mode;
+    this.disk?.setMode(mode);
+  }
+
+  private wrapDisk(store: Store, clock: Clock, incarnation: number): Store {
+    this.disk = new FaultyStore(store, clock, this.env.random.fork(`disk-${incarnation}`));
+    this.disk.setMode(this.diskMode);
+    return this.disk;
   }
 
   /** kill -9: timers and sockets die; the store loses uncommitted operations. */

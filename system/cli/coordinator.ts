@@ -8,9 +8,9 @@ import { systemClock } from '../core/clock.js';
 import { type EventSink, nullSink } from '../core/events.js';
 import { cryptoRandom } from '../core/random.js';
 import { createCoordinator } from '../coordinator/index.js';
-import { openStore } from '../store/index.js';
 import { builtinTaskKinds } from '../tasks/registry.js';
 import { wsTransport } from '../transport/index.js';
+import { openCoordinatorStore, recoveredSummary } from './coordinator-store.js';
 import { fileEventSink } from './event-file.js';
 import { createLogger } from './logger.js';
 import { addSecurityOptions, securityConfig, type SecurityFlags } from './coordinator-security.js';
@@ -33,6 +33,7 @@ interface CoordinatorFlags extends SecurityFlags {
   breakerResetMs?: number;
   logLevel?: string;
   eventsFile?: string;
+  init?: boolean;
 }
 
 export function registerCoordinatorCommand(program: Command): void {
@@ -53,24 +54,16 @@ export function registerCoordinatorCommand(program: Command): void {
     .option('--breaker-reset-ms <ms>', 'how long an open breaker holds work of its kind back (default 30000)', intOption('--breaker-reset-ms', 1))
     .option('--no-breaker', 'disable the per-kind circuit breakers')
     .option('--log-level <level>', 'trace|debug|info|warn|error')
-    .option('--events-file <path>', 'append every coordinator event as a JSON line (for the live harness)');
+    .option('--events-file <path>', 'append every coordinator event as a JSON line (for the live harness)')
+    .option('--init', 'accept an empty (0-byte) squall.db as a new store (refused otherwise: it may be a lost database)');
   addSecurityOptions(cmd).action(async (flags: CoordinatorFlags) => {
-      if (flags.store !== undefined && flags.store !== 'memory' && flags.store !== 'sqlite') {
-        throw new Error(`--store must be "sqlite" or "memory", got "${flags.store}"`);
-      }
-      if (flags.store === 'memory' && flags.dataDir !== undefined) {
-        throw new Error('--data-dir and --store memory exclude each other: the memory store keeps no files');
-      }
       const logger = createLogger({ name: 'coordinator', level: flags.logLevel });
+      const { store, where } = openCoordinatorStore(flags, logger);
       const dataDir = flags.store === 'memory' ? undefined : (flags.dataDir ?? '.squall-data');
       const security = securityConfig(flags, dataDir, logger);
       const secret = security.secret;
       const eventFile = flags.eventsFile === undefined ? undefined : fileEventSink(flags.eventsFile);
       const events: EventSink = eventFile ?? nullSink;
-      const store =
-        flags.store === 'memory'
-          ? await openStore({ kind: 'memory' })
-          : await openStore({ kind: 'sqlite', dataDir: flags.dataDir ?? '.squall-data' });
       const coordinator = await createCoordinator(
         { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger, events, store, taskKinds: builtinTaskKinds(), ...(security.tokens === undefined ? {} : { tokens: security.tokens }) },
         {
@@ -91,7 +84,13 @@ export function registerCoordinatorCommand(program: Command): void {
               : false,
           },
         },
-      );
+      ).catch(async (err: unknown) => {
+        // Nothing may keep the process alive after a failed start (e.g. a busy port): close and exit non-zero.
+        await store.close().catch(() => {});
+        await eventFile?.close();
+        throw err;
+      });
+      logger.info({ store: where, recovered: recoveredSummary(coordinator.engine.snapshotCounts?.().byStatus ?? {}) }, 'store recovered');
       logger.info(
         { url: coordinator.url, http: coordinator.httpUrl, store: flags.store ?? 'sqlite', workerAuth: secret !== undefined, apiAuth: flags.apiAuth, tls: security.config.tls !== undefined },
         'coordinator listening',

@@ -6,6 +6,8 @@
  * embedding.
  */
 import type { Clock } from '../core/clock.js';
+import { ErrorCode, SquallError } from '../core/errors.js';
+import type { StoreHealthStatus } from '../engine/store-health.js';
 import type { EventSink } from '../core/events.js';
 import type { ExecutionId, LeaseToken, WorkerId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
@@ -18,6 +20,7 @@ import { AssignmentLoop } from './assignment.js';
 import { resolveCoordinatorConfig, type CoordinatorConfig, type ResolvedCoordinatorConfig } from './config.js';
 import { CoordinatorConnection } from './connection-handler.js';
 import { eventEmitter, type CoordinatorContext, type CoordinatorEngine, type LiveConnection } from './context.js';
+import { type HealthSource } from './health.js';
 import { HeartbeatMonitor } from './heartbeat-monitor.js';
 import { createHttpApi } from './http-api.js';
 import { securedHttp, checkListenSecurity } from './security.js';
@@ -139,7 +142,10 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
     const total = asRecord(engine.getExecutionStats())?.total;
     return typeof total === 'number' ? total : 0;
   };
-  const api = createHttpApi({ engine, taskKinds: deps.taskKinds, clock: deps.clock, workers, submissionCount, metrics: () => metrics.text() });
+  let listening = false;
+  const withHealth = engine as unknown as { storeHealth?: () => StoreHealthStatus };
+  const health: HealthSource = { store: () => withHealth.storeHealth?.(), listening: () => listening };
+  const api = createHttpApi({ engine, taskKinds: deps.taskKinds, clock: deps.clock, workers, submissionCount, metrics: () => metrics.text(), health });
   const handleHttp = securedHttp(api, config, deps);
 
   let listener: Listener;
@@ -156,8 +162,10 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
     });
   } catch (err) {
     loop.stop();
-    throw err;
+    await closeEngine(engine);
+    throw listenError(err, config.host, config.port);
   }
+  listening = true;
   monitor.start();
   loop.wake();
   logger.info({ url: listener.url }, 'coordinator listening');
@@ -177,10 +185,25 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
         monitor.stop();
         loop.stop();
         for (const c of [...connections.values()]) c.shutdown();
+        listening = false;
         await listener.close();
-        const closable = engine as unknown as { close?: () => Promise<void> | void; stop?: () => Promise<void> | void };
-        if (typeof closable.close === 'function') await closable.close();
-        else if (typeof closable.stop === 'function') await closable.stop();
+        await closeEngine(engine);
       })()),
   };
+}
+
+async function closeEngine(engine: CoordinatorEngine): Promise<void> {
+  const closable = engine as unknown as { close?: () => Promise<void> | void; stop?: () => Promise<void> | void };
+  if (typeof closable.close === 'function') await closable.close();
+  else if (typeof closable.stop === 'function') await closable.stop();
+}
+
+/** A listen failure as a clear error: a busy port names the address and what to do. */
+function listenError(err: unknown, host: string, port: number): unknown {
+  const code = (err as { code?: unknown }).code;
+  if (code === 'EADDRINUSE') {
+    return new SquallError(ErrorCode.Unavailable, `cannot listen on ${host}:${port}: the address is already in use (EADDRINUSE); stop the process holding it or pick another --port`, { cause: err });
+  }
+  if (code === 'EACCES') return new SquallError(ErrorCode.Unavailable, `cannot listen on ${host}:${port}: permission denied (EACCES); use a port above 1023`, { cause: err });
+  return err;
 }

@@ -7,10 +7,12 @@
  */
 import type { Clock } from '../core/clock.js';
 import { ErrorCode, InvalidArgumentError, SquallError } from '../core/errors.js';
+import { checkJsonLimits } from '../core/json-limits.js';
 import type { HttpHandler, HttpRequest, HttpResponse } from '../core/transport.js';
 import type { EngineApi, ExecutionSpec, GraphSpec } from '../engine/contract.js';
 import { EXECUTION_STATUSES, type ExecutionRecord } from '../engine/model.js';
 import type { TaskKind } from '../tasks/kind.js';
+import { type HealthSource, liveness, readiness } from './health.js';
 import type { WorkerView } from './registry.js';
 
 /** What the HTTP layer reads: the engine's embedding API, task kinds, workers, metrics. */
@@ -22,6 +24,8 @@ export interface HttpApiDeps {
   /** Executions ever created (to tell a new submission from an idempotent repeat). */
   submissionCount(): number;
   metrics(): Promise<{ contentType: string; body: string }>;
+  /** Store and listener health for /healthz and /readyz (health.ts); without it both say ok. */
+  health?: HealthSource;
 }
 
 type Params = Record<string, string>;
@@ -54,11 +58,18 @@ const STATUS_BY_CODE: Partial<Record<string, number>> = {
   [ErrorCode.IllegalState]: 409,
   [ErrorCode.Unavailable]: 503,
   [ErrorCode.Timeout]: 504,
+  [ErrorCode.StoreUnavailable]: 503,
+  [ErrorCode.RateLimited]: 429,
 };
 
 /** Maps a thrown error to a response: SquallErrors by code, anything else 500. */
 export function errorResponse(err: unknown): HttpResponse {
-  if (err instanceof SquallError) return errorBody(STATUS_BY_CODE[err.code] ?? 500, err.code, err.message, err.path ?? '');
+  if (err instanceof SquallError) {
+    const res = errorBody(STATUS_BY_CODE[err.code] ?? 500, err.code, err.message, err.path ?? '');
+    // Tell clients when to come back: a failing store is probed within seconds; quotas say their own wait.
+    const retryAfter = (err as { retryAfterSec?: number }).retryAfterSec ?? (err.code === ErrorCode.StoreUnavailable ? 1 : undefined);
+    return retryAfter === undefined ? res : { ...res, headers: { ...res.headers, 'retry-after': String(retryAfter) } };
+  }
   return errorBody(500, ErrorCode.Internal, `internal error: ${err instanceof Error ? err.message : String(err)}`);
 }
 
@@ -67,11 +78,15 @@ function parseJson(body: string, required: boolean): unknown {
     if (required) throw new SquallError(ErrorCode.Malformed, 'request body is empty; expected a JSON object', { path: '' });
     return {};
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(body) as unknown;
+    parsed = JSON.parse(body) as unknown;
   } catch (err) {
     throw new SquallError(ErrorCode.Malformed, `request body is not valid JSON: ${(err as Error).message}`, { path: '' });
   }
+  // Depth and size limits before anything is created (json-limits.ts).
+  checkJsonLimits(parsed, '');
+  return parsed;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -231,7 +246,8 @@ function routes(d: HttpApiDeps): Route[] {
     },
     { method: 'GET', path: '/api/v1/stats', handle: () => json(200, e.getExecutionStats()) },
     { method: 'GET', path: '/api/v1/workers', handle: () => json(200, { workers: d.workers() }) },
-    { method: 'GET', path: '/healthz', handle: () => json(200, { status: 'ok' }) },
+    { method: 'GET', path: '/healthz', handle: () => (d.health === undefined ? json(200, { status: 'ok' }) : liveness(d.health)) },
+    { method: 'GET', path: '/readyz', handle: () => (d.health === undefined ? json(200, { status: 'ready' }) : readiness(d.health)) },
     {
       method: 'GET',
       path: '/metrics',

@@ -21,6 +21,10 @@ export const ErrorCode = {
   Aborted: 'aborted',
   TaskFailed: 'task_failed',
   Internal: 'internal',
+  /** The Store could not commit (disk full, I/O error): nothing was changed; retry later (HTTP 503). */
+  StoreUnavailable: 'store_unavailable',
+  /** A quota on pending work was reached (HTTP 429 with Retry-After). */
+  RateLimited: 'rate_limited',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -30,6 +30,10 @@ export type SystemEvent =
   | E<'auth_failed', { workerId: string; connectionId: string; reason: string }>
   | E<'protocol_error', { connectionId: string; code: string; message: string; closeCode: number }>
   | E<'heartbeat_timeout', { side: 'coordinator' | 'worker'; workerId: string; connectionId: string }>
+  // The store failed to commit: the engine stops dispatching and refuses writes (503) until a probe commits.
+  | E<'store_failed', { error: string }>
+  // A probe committed: in-memory state was reloaded from the store (what failed to commit is rolled back).
+  | E<'store_recovered', { downMs: number; rolledBack: number }>
   // worker
   | E<'connecting', { workerId: string; attempt: number }>
   | E<'connected', { workerId: string; sessionId: string; resumed: boolean; afterMs: number }>

@@ -25,6 +25,7 @@ import { failedAttempts, snapshot } from './records.js';
 import { dependencyState } from './recovery.js';
 import { maxFailedAttempts, retryDelayMs, shouldRetry } from './retry.js';
 import { StatsCollector } from './stats.js';
+import { isStoreFailure, StoreHealth, storeUnavailable } from './store-health.js';
 import { Submitter } from './submit.js';
 
 /** The seams the engine runs on. */
@@ -89,6 +90,16 @@ export abstract class EngineCore {
   protected sweepTimer: TimerHandle | undefined;
   protected state: 'new' | 'recovering' | 'running' | 'closed' = 'new';
   protected wakeWanted = false;
+  /** Can the store commit? Failing: no dispatch, writes refused (503) until a probe commits and state is reloaded. */
+  protected readonly health: StoreHealth;
+  /** Bumped by every reload from the store: commit callbacks of an older epoch act on nothing. */
+  protected epoch = 0;
+  /**
+   * Events about an execution waiting for its next persisted transition to
+   * commit (interim statuses, claims, lease releases, expiries): emitted just
+   * before that transition's status event, dropped if it fails (rolled back).
+   */
+  private readonly deferredEvents = new Map<ExecutionId, SystemEvent[]>();
 
   constructor(deps: EngineDeps, config: EngineConfig) {
     this.config = engineConfigWithDefaults(config);
@@ -108,6 +119,42 @@ export abstract class EngineCore {
       (key) => this.byKey.get(key),
       () => this.clock.now(),
     );
+    this.health = new StoreHealth(
+      this.clock,
+      this.logger,
+      () => (this.store.probe === undefined ? this.store.update([]) : this.store.probe()),
+      (downMs) => this.reloadFromStore(downMs),
+      (error) => this.emit({ type: 'store_failed', error }),
+    );
+  }
+
+  /** Rebuilds every in-memory structure from the store's committed state (engine.ts). */
+  protected abstract reloadFromStore(downMs: number): Promise<void>;
+
+  /**
+   * Every Store write goes through here: a failure marks the store failing
+   * (for real I/O failures), and the caller gets store_unavailable (503) or
+   * the store's own logical error. The reload that follows recovery rolls
+   * the in-memory state back to what committed.
+   */
+  protected persist<T>(op: Promise<T>): Promise<T> {
+    const epoch = this.epoch;
+    return op.catch((err: unknown) => {
+      if (!isStoreFailure(err)) {
+        // A logical failure (e.g. not found) of a change made in memory: roll back by reloading too.
+        if (epoch === this.epoch) this.health.failed(err);
+        throw err;
+      }
+      this.health.failed(err);
+      throw storeUnavailable(err);
+    });
+  }
+
+  /** Throws store_unavailable while the store is failing: no change is made that could not be committed. */
+  protected assertWritable(what: string): void {
+    if (this.health.ok) return;
+    const st = this.health.status();
+    throw storeUnavailable(new Error(`${what}: the store is failing since ${st.failingSince ?? '?'} (${st.error ?? 'unknown error'})`));
   }
 
   /** Factory seam (tests build broken variants by overriding it). */
@@ -174,11 +221,19 @@ export abstract class EngineCore {
     const entry = { status: to, at: this.clock.now(), previous: from, attempt: rec.attempts };
     rec.statusHistory.push(reason === undefined ? entry : { ...entry, reason });
     this.stats.onTransition(rec, from, to, mode === 'persist' && isTerminal(to));
-    this.emit({ type: 'status', executionId: rec.executionId, from, to, attempt: rec.attempts, reason });
-    if (mode === 'interim') return Promise.resolve();
-    if (to === 'preparing') return this.store.claim(rec);
-    if (isTerminal(to)) return this.store.complete(rec);
-    return this.store.update([rec]);
+    const event = this.stamp({ type: 'status', executionId: rec.executionId, from, to, attempt: rec.attempts, reason });
+    const id = rec.executionId;
+    const earlier = this.deferredEvents.get(id) ?? [];
+    if (mode === 'interim') {
+      this.deferredEvents.set(id, [...earlier, event]);
+      return Promise.resolve();
+    }
+    this.deferredEvents.delete(id);
+    const op = to === 'preparing' ? this.store.claim(rec) : isTerminal(to) ? this.store.complete(rec) : this.store.update([rec]);
+    // Listeners (history, metrics) hear of a change only once it committed.
+    return this.persist(op).then(() => {
+      for (const e of [...earlier, event]) this.send(e);
+    });
   }
 
   /** Applies the outcome of the current lease. Synchronous state change; returns the commit. */
@@ -223,8 +278,8 @@ export abstract class EngineCore {
       const oldest = this.recorded.keys().next();
       if (oldest.done !== true) this.recorded.delete(oldest.value);
     }
-    this.emit({ type: 'result_recorded', ...fields, outcome });
-    return p;
+    const recorded = this.stamp({ type: 'result_recorded', ...fields, outcome });
+    return p.then(() => this.send(recorded));
   }
 
   /** A failed or timed-out attempt: retry per policy (interim entry + retrying), or end the execution. */
@@ -271,11 +326,17 @@ export abstract class EngineCore {
       if (w.error !== undefined) r.error = w.error;
       r.completedAt = this.clock.now();
       r.nextRunAt = undefined;
-      commits.push(this.transition(r, w.to, w.reason));
-      this.runHooks(this.postHooks, r);
+      const committed = this.transition(r, w.to, w.reason);
+      // Hooks see the ended execution once its ending committed.
+      const view = this.postHooks.length === 0 ? undefined : snapshot(r);
+      commits.push(
+        committed.then(() => {
+          if (view !== undefined) this.runHooks(this.postHooks, view);
+        }),
+      );
       for (const depId of this.dependents.get(r.executionId) ?? []) {
         const d = this.records.get(depId);
-        if (d !== undefined && !isTerminal(d.status)) this.dependencyEnded(d, r, work, commits);
+        if (d !== undefined && !isTerminal(d.status)) this.dependencyEnded(d, r, work, commits, committed);
       }
     }
     // Abort after the state change: a dispatcher that calls back at once finds the lease already gone.
@@ -287,21 +348,35 @@ export abstract class EngineCore {
    * A dependency of `dependent` ended: completed → ready it if all its
    * dependencies are done; anything else → queue it to fail (dependency_failed).
    */
-  protected dependencyEnded(dependent: ExecutionRecord, dependency: ExecutionRecord, work: FinishWork[], commits: Promise<void>[]): void {
+  protected dependencyEnded(
+    dependent: ExecutionRecord,
+    dependency: ExecutionRecord,
+    work: FinishWork[],
+    commits: Promise<void>[],
+    dependencyCommitted: Promise<void> = Promise.resolve(),
+  ): void {
     if (dependency.status !== 'completed') {
       const message = `dependency ${dependency.executionId} ended ${dependency.status}`;
       work.push({ rec: dependent, to: 'failed', reason: 'dependency_failed', error: { code: 'dependency_failed', message } });
     } else if (dependent.status === 'pending' && dependencyState(dependent, (x) => this.records.get(x)).state === 'done') {
-      commits.push(this.transition(dependent, 'scheduled', 'dependencies_completed'));
-      this.enqueue(dependent);
+      const scheduled = this.transition(dependent, 'scheduled', 'dependencies_completed');
+      commits.push(scheduled);
+      // Dispatchable only once the dependency's completion (and this change) committed.
+      const epoch = this.epoch;
+      Promise.all([dependencyCommitted, scheduled]).then(() => {
+        if (epoch !== this.epoch) return;
+        this.enqueue(dependent);
+        this.flushWake();
+      }, noop);
     }
   }
 
   /** The lease is gone without an outcome (expired, or not held after sync): abort it and re-queue (or pause). */
   protected loseLease(rec: ExecutionRecord, reason: string): void {
     const lease = rec.lease;
-    if (lease === undefined) return;
-    this.emit({ type: 'lease_expired', ...this.leaseFields(rec) });
+    // While the store is failing nothing changes; the reload after recovery re-arms leases afresh.
+    if (lease === undefined || !this.health.ok) return;
+    this.defer({ type: 'lease_expired', ...this.leaseFields(rec) });
     const pause = this.pauseRequested.has(rec.executionId);
     this.dropLease(rec, reason);
     this.background(this.transition(rec, pause ? 'paused' : 'scheduled', reason), 'requeue');
@@ -310,6 +385,7 @@ export abstract class EngineCore {
   }
 
   protected sweepLeases(): void {
+    if (!this.health.ok) return;
     const now = this.clock.now();
     const expired: ExecutionRecord[] = [];
     for (const rec of this.leased.values()) if ((rec.lease?.expiresAt ?? 0) <= now) expired.push(rec);
@@ -343,7 +419,7 @@ export abstract class EngineCore {
     this.timeouts.delete(id);
     this.breakers.onRelease(rec.kind, id);
     this.pauseRequested.delete(id);
-    this.emit({ type: 'lease_released', ...fields, reason });
+    this.defer({ type: 'lease_released', ...fields, reason });
     this.requestWake();
   }
 
@@ -361,7 +437,7 @@ export abstract class EngineCore {
       this.clock.setTimeout(() => {
         this.timeouts.delete(id);
         const current = this.records.get(id);
-        if (current?.lease?.token !== token) return;
+        if (current?.lease?.token !== token || !this.health.ok) return;
         const workerId = current.lease.workerId;
         const error = { code: 'timeout', message: `the attempt exceeded timeoutMs ${rec.timeoutMs} (+${this.config.timeoutGraceMs} ms grace)` };
         this.background(this.recordOutcome(current, 'timeout', undefined, error), 'timeout');
@@ -374,6 +450,8 @@ export abstract class EngineCore {
   /** Puts a scheduled/retrying execution in the ready queue, or the delay queue if it is not due yet. */
   protected enqueue(rec: ExecutionRecord): void {
     if ((rec.status !== 'scheduled' && rec.status !== 'retrying') || rec.lease !== undefined) return;
+    // Not dispatchable before its submission committed (submit() enqueues it then).
+    if (this.pendingSubmits.has(rec.executionId)) return;
     const due = rec.nextRunAt ?? rec.scheduledAt;
     if (due !== undefined && due > this.clock.now()) {
       this.delayed.schedule(rec.executionId, due);
@@ -428,8 +506,27 @@ export abstract class EngineCore {
   }
 
   protected emit(event: DistributiveOmit<SystemEvent, 'at' | 'source'>): void {
+    this.send(this.stamp(event));
+  }
+
+  /** Emits an event about one execution with its next persisted transition, once that committed. */
+  protected defer(event: DistributiveOmit<SystemEvent, 'at' | 'source'> & { executionId: string }): void {
+    const id = event.executionId as ExecutionId;
+    this.deferredEvents.set(id, [...(this.deferredEvents.get(id) ?? []), this.stamp(event)]);
+  }
+
+  /** Forgets deferred events (a reload rolled their changes back). */
+  protected dropDeferred(): void {
+    this.deferredEvents.clear();
+  }
+
+  private stamp(event: DistributiveOmit<SystemEvent, 'at' | 'source'>): SystemEvent {
+    return { ...event, at: this.clock.now(), source: 'coordinator' } as SystemEvent;
+  }
+
+  protected send(event: SystemEvent): void {
     try {
-      this.events.emit({ ...event, at: this.clock.now(), source: 'coordinator' } as SystemEvent);
+      this.events.emit(event);
     } catch (err) {
       this.logger.error({ err }, 'engine: event sink threw');
     }

@@ -24,37 +24,27 @@ import type {
   ResultReport,
   ResultVerdict,
 } from './contract.js';
-import { EngineCore, noop } from './core.js';
+import { CommittedCore } from './committed.js';
 import { parseQuery } from './listing.js';
 import { type CheckpointRecord, type ExecutionRecord, isTerminal } from './model.js';
 import { snapshot } from './records.js';
+import type { StoreHealthStatus } from './store-health.js';
 import { dependencyState, recoveryAction } from './recovery.js';
-import { maxFailedAttempts } from './retry.js';
-import type { SubmitItem } from './submit.js';
 
 export type { EngineDeps } from './core.js';
 
 export type { EngineCounts } from './contract.js';
 
-export class Engine extends EngineCore implements EngineForCoordinator, EngineApi {
+export class Engine extends CommittedCore implements EngineForCoordinator, EngineApi {
   // ---------------------------------------------------------------- lifecycle
 
   /** Loads every execution from the Store and rebuilds queues, leases and timers. Call once, before use. */
   async recover(): Promise<void> {
     if (this.state !== 'new') throw new IllegalStateError(`Engine.recover() may be called once, before use; the engine is ${this.state}`);
     this.state = 'recovering';
-    const loaded = await this.store.loadAll();
-    loaded.sort((a, b) => (a.createdAt !== b.createdAt ? a.createdAt - b.createdAt : a.executionId < b.executionId ? -1 : 1));
-    for (const rec of loaded) {
-      this.index(rec);
-      this.stats.onRecovered(rec);
-    }
-    const now = this.clock.now();
-    const commits: Promise<void>[] = [];
-    for (const rec of loaded) this.recoverOne(rec, now, commits);
+    await this.loadFromStore();
     this.state = 'running';
     this.sweepTimer = this.clock.setInterval(() => this.sweepLeases(), this.config.leaseSweepMs);
-    await Promise.all(commits);
     this.requestWake();
     this.flushWake();
   }
@@ -105,6 +95,7 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
     this.sweepTimer?.cancel();
     this.sweepTimer = undefined;
     this.delayed.close();
+    this.health.close();
     for (const t of this.timeouts.values()) t.cancel();
     this.timeouts.clear();
     this.breakers.close();
@@ -114,7 +105,7 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
 
   claimNext(workerId: WorkerId, kinds: ReadonlySet<string>): { assignment: AssignmentSpec; committed: Promise<void> } | undefined {
     this.assertRunning('claimNext');
-    if (this.inFlight() >= this.config.maxConcurrentExecutions) return undefined;
+    if (!this.health.ok || this.inFlight() >= this.config.maxConcurrentExecutions) return undefined;
     let rec: ExecutionRecord | undefined;
     for (;;) {
       const entry = this.pickReady(kinds);
@@ -135,7 +126,7 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
     this.trackLease(rec);
     this.breakers.onClaim(rec.kind, rec.executionId);
     const claimed = { type: 'claimed' as const, ...this.leaseFields(rec) };
-    this.emit(rec.checkpoint === undefined ? claimed : { ...claimed, checkpointSeq: rec.checkpoint.seq });
+    this.defer(rec.checkpoint === undefined ? claimed : { ...claimed, checkpointSeq: rec.checkpoint.seq });
     const committed = this.transition(rec, 'preparing', `claimed by ${workerId}`);
     this.armTimeout(rec);
     this.runHooks(this.preHooks, rec);
@@ -154,6 +145,7 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
   async onStarted(executionId: ExecutionId, _attempt: number, leaseToken: LeaseToken): Promise<void> {
     const rec = this.records.get(executionId);
     if (rec?.lease?.token !== leaseToken || rec.status !== 'preparing') return;
+    this.assertWritable('started');
     rec.startedAt = this.clock.now();
     this.armTimeout(rec);
     await this.transition(rec, 'running', undefined);
@@ -168,9 +160,10 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
     const rec = this.records.get(executionId);
     if (rec?.lease?.token !== leaseToken) return 'stale';
     if (rec.checkpoint !== undefined && checkpoint.seq <= rec.checkpoint.seq) return 'stale';
+    this.assertWritable('checkpoint');
     const cp: CheckpointRecord = { seq: checkpoint.seq, state: checkpoint.state, attempt: rec.lease.attempt, at: this.clock.now() };
     rec.checkpoint = cp;
-    await this.store.saveCheckpoint(executionId, cp);
+    await this.persist(this.store.saveCheckpoint(executionId, cp));
     this.emit({ type: 'checkpoint_saved', executionId, seq: cp.seq, attempt: cp.attempt, acceptedAt: cp.at });
     return 'saved';
   }
@@ -192,13 +185,16 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
     if (rec.lease?.token !== report.leaseToken) {
       const commit = this.recorded.get(report.leaseToken);
       if (commit !== undefined) {
+        // Acknowledged as a duplicate only once the original committed; if it failed, neither is acknowledged.
+        this.assertWritable('result');
+        await commit;
         rejected('duplicate');
-        await commit.catch(noop);
         return 'duplicate';
       }
       rejected('stale');
       return 'stale';
     }
+    this.assertWritable('result');
     const p = this.recordOutcome(rec, report.outcome, report.result, report.error);
     this.flushWake();
     await p;
@@ -280,6 +276,7 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
 
   async cancelExecution(executionId: string, reason = 'cancelled by request'): Promise<ExecutionRecord> {
     const rec = this.mustGet(executionId);
+    this.assertWritable('cancel');
     if (isTerminal(rec.status)) {
       throw new SquallError(ErrorCode.Conflict, `execution ${executionId} already ${rec.status}; only unfinished executions can be cancelled`);
     }
@@ -291,6 +288,7 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
 
   async pauseExecution(executionId: string): Promise<ExecutionRecord> {
     const rec = this.mustGet(executionId);
+    this.assertWritable('pause');
     if (isTerminal(rec.status)) {
       throw new SquallError(ErrorCode.Conflict, `execution ${executionId} already ${rec.status}; only unfinished executions can be paused`);
     }
@@ -308,6 +306,7 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
 
   async resumeExecution(executionId: string): Promise<ExecutionRecord> {
     const rec = this.mustGet(executionId);
+    this.assertWritable('resume');
     if (rec.status !== 'paused') {
       const pending = this.pauseRequested.has(rec.executionId) ? ' (pause requested; resume it once it is paused)' : '';
       throw new SquallError(ErrorCode.Conflict, `execution ${executionId} is ${rec.status}${pending}; only paused executions can be resumed`);
@@ -378,6 +377,11 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
     return out;
   }
 
+  /** Can the store commit? What /readyz reports; while not ok, writes get 503 store_unavailable. */
+  storeHealth(): StoreHealthStatus {
+    return this.health.status();
+  }
+
   /** Breaker state of one kind ('closed' | 'open' | 'half-open'), for metrics. */
   breakerState(kind: string): 'closed' | 'open' | 'half-open' {
     return this.breakers.state(kind);
@@ -409,7 +413,7 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
       if (rec.idempotencyKey !== undefined && this.byKey.get(rec.idempotencyKey) === id) this.byKey.delete(rec.idempotencyKey);
     }
     if (gone.size > 0) this.listing.removeWhere((r) => gone.has(r.executionId));
-    return this.store.prune(completedBefore);
+    return this.persist(this.store.prune(completedBefore));
   }
 
   addPreExecutionHook(hook: ExecutionHook): void {
@@ -419,62 +423,4 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
   addPostExecutionHook(hook: ExecutionHook): void {
     this.postHooks.push(hook);
   }
-
-  // -------------------------------------------------------------- internals
-
-  /** Creates planned executions (all or nothing: validation happened in planning), persists them in one submit. */
-  protected async submit(items: SubmitItem[]): Promise<ExecutionRecord[]> {
-    const created: ExecutionRecord[] = [];
-    const out: ExecutionRecord[] = [];
-    const waits: Promise<void>[] = [];
-    for (const item of items) {
-      if (item.existing !== undefined) {
-        out.push(this.records.get(item.existing) as ExecutionRecord);
-        const inFlight = this.pendingSubmits.get(item.existing);
-        if (inFlight !== undefined) waits.push(inFlight);
-        continue;
-      }
-      const rec = item.record;
-      this.index(rec);
-      this.stats.onCreated(rec.status);
-      this.emit({
-        type: 'submitted',
-        executionId: rec.executionId,
-        kind: rec.kind,
-        dependencies: [...rec.dependencies],
-        maxAttempts: maxFailedAttempts(rec.retry),
-        priority: rec.priority,
-        retry: { ...rec.retry },
-      });
-      this.emit({ type: 'status', executionId: rec.executionId, from: null, to: rec.status, attempt: 0, reason: 'submitted' });
-      created.push(rec);
-      out.push(rec);
-    }
-    if (created.length === 0) {
-      await Promise.all(waits);
-      return out;
-    }
-    const submitted = this.store.submit(created);
-    for (const rec of created) this.pendingSubmits.set(rec.executionId, submitted);
-    const forget = (): void => {
-      for (const rec of created) if (this.pendingSubmits.get(rec.executionId) === submitted) this.pendingSubmits.delete(rec.executionId);
-    };
-    submitted.then(forget, forget);
-    const commits: Promise<void>[] = [submitted, ...waits];
-    for (const rec of created) {
-      const deps = dependencyState(rec, (id) => this.records.get(id));
-      if (rec.status === 'pending' && deps.state === 'failed') {
-        commits.push(
-          this.finish(rec, 'failed', 'dependency_failed', { code: 'dependency_failed', message: `dependency ${deps.dependency} ended ${deps.status}` }),
-        );
-      } else {
-        this.enqueue(rec);
-      }
-    }
-    this.flushWake();
-    await Promise.all(commits);
-    return out;
-  }
-
-  /** Adds a record to the indexes (not the queues). */
 }

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { ErrorCode, InvalidArgumentError, SquallError } from '../core/errors.js';
+import { checkJsonLimits } from '../core/json-limits.js';
 import type { TaskKind } from '../tasks/kind.js';
 import { findCycle, topologicalOrder } from './graph.js';
 import { type Priority, RETRY_STRATEGIES, type RetryPolicy } from './model.js';
@@ -138,6 +139,7 @@ function finish(raw: z.infer<typeof specSchema>, ctx: SpecContext, prefix: strin
 
 /** Validates one spec; `prefix` is prepended to error paths (e.g. "[3]" in a batch). */
 export function normalizeSpec(input: unknown, ctx: SpecContext, prefix = ''): NormalizedSpec {
+  checkJsonLimits(input, prefix);
   const copy = plainCopy(input, prefix);
   const parsed = specSchema.safeParse(copy);
   if (!parsed.success) fail(prefix, parsed.error);
@@ -167,6 +169,7 @@ export function normalizeGraph(input: unknown, ctx: SpecContext): GraphNode[] {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new InvalidArgumentError('graph must be an object mapping task names to specs', '');
   }
+  checkJsonLimits(input, '');
   const copy = plainCopy(input as Record<string, unknown>, '');
   const names = Object.keys(copy);
   if (names.length === 0) throw new InvalidArgumentError('graph must contain at least one task', '');

@@ -4,7 +4,7 @@
  * any state, so a batch or graph is all or nothing: any error throws here and
  * nothing was created.
  */
-import { InvalidArgumentError } from '../core/errors.js';
+import { ErrorCode, InvalidArgumentError, SquallError } from '../core/errors.js';
 import { type ExecutionId, newExecutionId } from '../core/ids.js';
 import type { Random } from '../core/random.js';
 import type { ResolvedEngineConfig } from './config.js';
@@ -62,6 +62,16 @@ export class Submitter {
       const key = p.spec.idempotencyKey;
       const existing = key === undefined ? undefined : (this.byKey(key) ?? keys.get(key));
       if (existing !== undefined) {
+        const held = this.lookup(existing);
+        const differs = held === undefined ? undefined : specDifference(held, p.spec);
+        if (differs !== undefined) {
+          const path = `${p.path === '' ? '' : `${p.path}.`}idempotencyKey`;
+          throw new SquallError(
+            ErrorCode.Conflict,
+            `idempotencyKey ${JSON.stringify(key)} is already used by execution ${existing} with a different ${differs}; use a new key for a different spec`,
+            { path },
+          );
+        }
         if (p.name !== undefined) idOfName.set(p.name, existing);
         items.push({ existing });
         continue;
@@ -82,4 +92,29 @@ export class Submitter {
     }
     return { items };
   }
+}
+
+/** JSON with object keys sorted, so equal values compare equal whatever their key order. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x !== null && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x,
+  );
+}
+
+/**
+ * The first field in which a repeated submission (same idempotency key)
+ * differs from the execution holding the key, or undefined when it is the
+ * same request: a reused key with another spec is a conflict, not a repeat.
+ */
+export function specDifference(held: ExecutionRecord, spec: NormalizedSpec): string | undefined {
+  if (held.kind !== spec.kind) return 'kind';
+  if (canonical(held.params) !== canonical(spec.params)) return 'params';
+  if (held.priority !== spec.priority) return 'priority';
+  if (canonical(held.retry) !== canonical(spec.retry)) return 'retry';
+  if (held.timeoutMs !== spec.timeoutMs) return 'timeoutMs';
+  if (held.scheduledAt !== spec.scheduledAt) return 'scheduledAt';
+  if (canonical(held.metadata) !== canonical(spec.metadata)) return 'metadata';
+  if (spec.taskId !== undefined && held.taskId !== spec.taskId) return 'taskId';
+  if (spec.dependencies.some((d) => !(held.dependencies as string[]).includes(d))) return 'dependencies';
+  return undefined;
 }

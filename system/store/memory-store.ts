@@ -166,6 +166,11 @@ export class MemoryStore implements Store {
     });
   }
 
+  /** A no-op operation that still needs a commit group. */
+  probe(): Promise<void> {
+    return this.stage<void>('probe', () => undefined);
+  }
+
   stats(): StoreStats {
     return { ...this.counters };
   }

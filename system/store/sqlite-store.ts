@@ -28,6 +28,7 @@ import Database from 'better-sqlite3';
 import { ErrorCode, IllegalStateError, InvalidArgumentError, NotFoundError, SquallError } from '../core/errors.js';
 import type { ExecutionId } from '../core/ids.js';
 import { type CheckpointRecord, type ExecutionRecord, isTerminal, TERMINAL_STATUSES } from '../engine/model.js';
+import { checkDatabaseFile } from './integrity.js';
 import { claimMisuse, completeMisuse, type GroupOutcome, settleGroup } from './memory-store.js';
 import type { Store, StoreStats } from './store.js';
 
@@ -38,6 +39,15 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Queue length that triggers an immediate flush. Default 512. */
   maxBatch?: number;
+  /**
+   * Hold an exclusive lock on the database for the life of this store (SQLite
+   * locking_mode EXCLUSIVE, taken at open): a second process opening it fails
+   * at once naming the file. The OS drops the lock when the process dies
+   * (kill -9 included), so it cannot go stale. The coordinator CLI sets it.
+   */
+  exclusive?: boolean;
+  /** Accept an empty (0-byte) file as a new store (the CLI's --init); see integrity.ts. */
+  init?: boolean;
 }
 
 type Db = Database.Database;
@@ -118,9 +128,13 @@ export class SqliteStore implements Store {
 
   /** Opens (creating directory, file and schema if needed) the database at path. */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path);
+    if (path !== ':memory:') {
+      mkdirSync(dirname(path), { recursive: true });
+      checkDatabaseFile(path, options.init === true);
+    }
+    const db = openDatabase(path);
     try {
+      if (options.exclusive === true) lockExclusively(db, path);
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
       db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
@@ -217,6 +231,13 @@ export class SqliteStore implements Store {
 
   prune(completedBefore: number): Promise<number> {
     return this.enqueue(() => this.stmt.prune.run(completedBefore).changes);
+  }
+
+  /** Rewrites the schema version (page 1 of the file) in a transaction: a real write, so a full or read-only disk fails it. */
+  probe(): Promise<void> {
+    return this.enqueue(() => {
+      this.db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+    });
   }
 
   stats(): StoreStats {
@@ -323,6 +344,33 @@ function toRow(r: ExecutionRecord): Row {
     completedAt: r.completedAt ?? null,
     doc: serialize(r, `execution ${r.executionId}`),
   };
+}
+
+function openDatabase(path: string): Db {
+  try {
+    return new Database(path);
+  } catch (err) {
+    throw new SquallError(ErrorCode.IllegalState, `cannot open store ${path}: ${(err as Error).message}`, { cause: err, path });
+  }
+}
+
+/** Takes the exclusive lock now (a write transaction), failing at once if another process holds the file. */
+function lockExclusively(db: Db, path: string): void {
+  db.pragma('busy_timeout = 0');
+  db.pragma('locking_mode = EXCLUSIVE');
+  try {
+    db.exec('BEGIN IMMEDIATE; COMMIT');
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+      throw new SquallError(
+        ErrorCode.IllegalState,
+        `store ${path} is in use by another process (another coordinator on the same --data-dir?); one coordinator per data directory`,
+        { cause: err, path },
+      );
+    }
+    throw new SquallError(ErrorCode.IllegalState, `cannot lock store ${path}: ${(err as Error).message}`, { cause: err, path });
+  }
 }
 
 /** Parses a stored document, restoring absent optional fields as undefined. */

@@ -36,6 +36,12 @@ export interface Store {
   update(records: readonly ExecutionRecord[]): Promise<void>;
   /** Drops terminal executions completed before the given time; returns how many. */
   prune(completedBefore: number): Promise<number>;
+  /**
+   * A real, tiny write (resolves once it committed): how the engine learns the
+   * store can commit again after a failure. Optional for test doubles; without
+   * it the engine probes with an empty update.
+   */
+  probe?(): Promise<void>;
   stats(): StoreStats;
   close(): Promise<void>;
 }

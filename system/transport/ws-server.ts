@@ -11,6 +11,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { HttpHandler, HttpResponse, Listener, ListenOptions } from '../core/transport.js';
+import { answerRaw, checkRequestLimits, PARSER_MAX_HEADER_BYTES, parserErrorAnswer } from './http-limits.js';
 import { WsConnection, newConnectionId } from './ws-connection.js';
 
 /** Largest HTTP request body accepted (413 above it). */
@@ -37,7 +38,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | 'too_la
 
 async function serveHttp(onHttp: HttpHandler | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
   let response: HttpResponse;
+  const over = checkRequestLimits(req);
   try {
+    if (over !== undefined) throw Object.assign(new Error(over.message), { answer: over });
     const url = new URL(req.url ?? '/', 'http://localhost');
     const body = await readBody(req, MAX_HTTP_BODY_BYTES);
     if (body === 'too_large') {
@@ -50,7 +53,10 @@ async function serveHttp(onHttp: HttpHandler | undefined, req: IncomingMessage, 
       response = await onHttp({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body });
     }
   } catch (err) {
-    response = jsonResponse(500, 'internal', `internal error: ${(err as Error).message}`);
+    response =
+      over !== undefined
+        ? { ...jsonResponse(over.status, over.code, over.message), headers: { 'content-type': 'application/json', connection: 'close' } }
+        : jsonResponse(500, 'internal', `internal error: ${(err as Error).message}`);
   }
   if (res.writableEnded || res.destroyed) return;
   const body = Buffer.from(response.body, 'utf8');
@@ -71,7 +77,9 @@ export function listenWs(opts: ListenOptions): Promise<Listener> {
     void serveHttp(opts.onHttp, req, res);
   };
   // With TLS the same port speaks https:// and wss:// only; a plain-text client fails its handshake.
-  const server: Server = opts.tls === undefined ? createHttpServer(onRequest) : createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, onRequest);
+  const server: Server = opts.tls === undefined
+      ? createHttpServer({ maxHeaderSize: PARSER_MAX_HEADER_BYTES }, onRequest)
+      : createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key, maxHeaderSize: PARSER_MAX_HEADER_BYTES }, onRequest);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path !== wsPath) {
@@ -86,8 +94,8 @@ export function listenWs(opts: ListenOptions): Promise<Listener> {
       opts.onConnection(conn, { remoteAddress, url: req.url ?? wsPath });
     });
   });
-  // A client that resets mid-handshake must not crash the process.
-  server.on('clientError', (_err, socket: Duplex) => socket.destroy());
+  // A request the parser refuses still gets an answer (405/431/400); a reset mid-handshake must not crash the process.
+  server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => answerRaw(socket, parserErrorAnswer(err.code)));
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);

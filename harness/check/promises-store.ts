@@ -1,0 +1,70 @@
+/**
+ * Promises about storage faults (issue 9): 11 no phantom, 12 honest health.
+ *
+ * 11. No phantom: an execution the coordinator reports submitted or
+ *     dispatched was acknowledged to a client, or belongs to a submission
+ *     whose outcome the client could not know (the coordinator died before
+ *     answering: an `info` completion). A submission the client was told
+ *     failed (a definite `fail`, e.g. 503 store_unavailable) must leave
+ *     nothing that runs. Counted, since a failed submission carries no id:
+ *     unacknowledged executions seen may not exceed what the ambiguous
+ *     submissions could have created.
+ * 12. Store health: every submission refused with store_unavailable was
+ *     refused while /readyz said not ready (the harness reads /readyz right
+ *     after such a refusal and records it), and at the end of the run
+ *     /readyz is ready again (the coordinator did not stay stuck).
+ */
+import type { CheckContext } from './context.js';
+import type { HistoryView } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+/** How many executions an ambiguous (info) submission could have created: a graph's node count, else 1. */
+function possibleIds(invoke: Record<string, unknown> | undefined): number {
+  const deps = invoke?.dependsOn;
+  return deps !== null && typeof deps === 'object' ? Math.max(1, Object.keys(deps).length) : 1;
+}
+
+/** 11. Unacknowledged executions that were submitted or dispatched, beyond the ambiguous submissions' allowance. */
+export function checkNoPhantom(view: HistoryView, _ctx: CheckContext): Violation[] {
+  let allowance = 0;
+  let definite = 0;
+  for (const rec of view.records) {
+    if (rec.f !== 'submit') continue;
+    const invoke = typeof rec.value.invoke === 'number' ? view.records[rec.value.invoke]?.value : undefined;
+    if (rec.type === 'info') allowance += possibleIds(invoke);
+    if (rec.type === 'fail') definite++;
+  }
+  const seen = new Map<string, number>();
+  for (const e of view.events) {
+    if (e.ev.type !== 'submitted' && e.ev.type !== 'claimed') continue;
+    const id = e.ev.executionId;
+    if (!view.acked.has(id) && !seen.has(id)) seen.set(id, e.rec.index);
+  }
+  if (seen.size <= allowance) return [];
+  const [firstId, index] = [...seen.entries()][allowance] as [string, number];
+  return [
+    violation(
+      view.records,
+      'no-phantom',
+      `${seen.size} executions were submitted or dispatched that no client was acknowledged for, but only ${allowance} could come from submissions with an unknown outcome (${definite} submissions were refused outright): ${firstId} is a phantom`,
+      { index, executionId: firstId },
+    ),
+  ];
+}
+
+/** 12. store_unavailable only while /readyz says not ready; ready again at the end. */
+export function checkStoreHealth(view: HistoryView, _ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  for (const rec of view.records) {
+    if (rec.f !== 'note' || rec.value.readyz === undefined) continue;
+    const status = rec.value.readyz;
+    if (rec.value.after === 'store_unavailable' && status === 200) {
+      out.push(violation(view.records, 'store-health', `a submission was refused with store_unavailable while /readyz answered 200 (ready): the coordinator hid that it could not commit`, { index: rec.index }));
+    }
+    if (rec.value.after === 'end' && status !== 200) {
+      out.push(violation(view.records, 'store-health', `at the end of the run, after every fault healed, /readyz answered ${String(status)}: the coordinator stayed unable to commit (stuck)`, { index: rec.index }));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,48 @@
+/**
+ * Opening the coordinator's store from CLI flags: SQLite in --data-dir with
+ * the exclusive lock (one coordinator per data dir) and the integrity check
+ * (--init to accept an empty file), or memory; wrapped in a FaultyStore when
+ * SQUALL_STORE_FAULTS names a control file (live storage-fault tests). Logs
+ * where the store is; recoveredSummary() tells what was recovered.
+ */
+import { resolve } from 'node:path';
+import { systemClock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import { cryptoRandom } from '../core/random.js';
+import { fileFaultSource, STORE_FAULTS_ENV } from '../store/fault-control.js';
+import { FaultyStore } from '../store/faulty-store.js';
+import { openStore, SQLITE_FILE_NAME, type Store } from '../store/index.js';
+
+/** The flags this reads. */
+export interface StoreFlags {
+  store?: string;
+  dataDir?: string;
+  init?: boolean;
+}
+
+/** Opens the store the flags select; throws a SquallError naming the file when it must not be used. */
+export function openCoordinatorStore(flags: StoreFlags, logger: Logger, env: NodeJS.ProcessEnv = process.env): { store: Store; where: string } {
+  if (flags.store !== undefined && flags.store !== 'memory' && flags.store !== 'sqlite') {
+    throw new Error(`--store must be "sqlite" or "memory", got "${flags.store}"`);
+  }
+  if (flags.store === 'memory' && flags.dataDir !== undefined) {
+    throw new Error('--data-dir and --store memory exclude each other: the memory store keeps no files');
+  }
+  const where = flags.store === 'memory' ? 'memory' : resolve(flags.dataDir ?? '.squall-data', SQLITE_FILE_NAME);
+  let store =
+    flags.store === 'memory'
+      ? openStore({ kind: 'memory' })
+      : openStore({ kind: 'sqlite', dataDir: flags.dataDir ?? '.squall-data', exclusive: true, init: flags.init === true });
+  const control = env[STORE_FAULTS_ENV];
+  if (control !== undefined && control !== '') {
+    logger.warn({ control }, `${STORE_FAULTS_ENV} is set: store writes follow the injected fault mode in that file (testing only)`);
+    store = new FaultyStore(store, systemClock, cryptoRandom, fileFaultSource(control, systemClock));
+  }
+  logger.info({ store: where }, 'store opened');
+  return { store, where };
+}
+
+/** "completed=3 running=1 ...": executions by status, for the startup log. */
+export function recoveredSummary(byStatus: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(byStatus).filter(([, n]) => n > 0));
+}

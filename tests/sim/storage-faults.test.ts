@@ -1,0 +1,90 @@
+/**
+ * Storage faults in simulation (issue 9): scenarios/disk-full.yaml and
+ * scenarios/flaky-disk.yaml pass every promise at fixed seeds and really
+ * exercise the faults (refused writes, unhealthy reports, recoveries), and
+ * each new promise catches a deliberately broken variant built through the
+ * seams: an engine that keeps and dispatches refused submissions (phantom),
+ * an engine whose health hides a failing store, a store wrapper that
+ * acknowledges before the disk refuses the write. (An engine that never rolls
+ * back is caught by tests/engine/store-faults.test.ts.)
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatViolation } from '../../harness/check/violation.js';
+import { loadScenario } from '../../harness/scenario/loader.js';
+import { runChecked } from '../../harness/scenario/run.js';
+import type { SimWiring } from '../../harness/sim/index.js';
+import type { ExecutionRecord } from '../../system/engine/model.js';
+import { Engine } from '../../system/engine/engine.js';
+import type { StoreHealthStatus } from '../../system/engine/store-health.js';
+import { maxFailedAttempts } from '../../system/engine/retry.js';
+import { resolveOnIssue } from '../../system/store/testing.js';
+import { engineFactoryOf } from './broken/variants.js';
+
+/** Phantom: a submission refused with 503 is kept and dispatched anyway (issue 9 #2, the old engine). */
+class PhantomEngine extends Engine {
+  protected override assertWritable(): void {}
+  protected override unindex(recs: readonly ExecutionRecord[]): void {
+    for (const rec of recs) {
+      const { executionId, kind, priority } = rec;
+      this.emit({ type: 'submitted', executionId, kind, dependencies: [...rec.dependencies], maxAttempts: maxFailedAttempts(rec.retry), priority });
+      this.enqueue(rec);
+    }
+  }
+  protected override async reloadFromStore(): Promise<void> {}
+}
+
+/** Health that hides a failing store: /readyz always says ready. */
+class HidesFailureEngine extends Engine {
+  override storeHealth(): StoreHealthStatus {
+    return { ok: true, failures: 0, recoveries: 0 };
+  }
+}
+
+async function run(name: string, seed: number, wiring?: SimWiring) {
+  const scenario = await loadScenario(join(import.meta.dirname, `../../scenarios/${name}.yaml`));
+  const r = await runChecked(scenario, { seed, ...(wiring === undefined ? {} : { wiring }) });
+  const notes = r.outcome.history.filter((h) => h.f === 'submit' && h.type === 'fail').length;
+  const failed = r.outcome.history.filter((h) => h.f === 'store_failed').length;
+  return { r, refused: notes, storeFailed: failed, text: r.violations.map(formatViolation).join('\n'), promises: new Set(r.violations.map((v) => v.promise.name)) };
+}
+
+describe('storage-fault scenarios', () => {
+  for (const [name, seed] of [
+    ['disk-full', 1],
+    ['disk-full', 2],
+    ['flaky-disk', 1],
+    ['flaky-disk', 2],
+  ] as const) {
+    it(`${name} seed ${seed}: every promise holds and the faults were really hit`, async () => {
+      const { r, refused, storeFailed, text } = await run(name, seed);
+      expect(text).toBe('');
+      expect(r.passed).toBe(true);
+      expect(refused).toBeGreaterThan(0);
+      expect(storeFailed).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe('the storage promises catch broken variants', () => {
+  it('no-phantom: an engine that keeps and dispatches refused submissions', async () => {
+    const { r, promises, text } = await run('disk-full', 1, { engineFactory: engineFactoryOf(PhantomEngine) });
+    expect(r.passed).toBe(false);
+    expect([...promises], text).toContain('no-phantom');
+    expect(text).toMatch(/is a phantom/);
+  });
+
+  it('store-health: an engine whose /readyz hides that the store cannot commit', async () => {
+    const { r, promises, text } = await run('disk-full', 1, { engineFactory: engineFactoryOf(HidesFailureEngine) });
+    expect(r.passed).toBe(false);
+    expect([...promises], text).toEqual(['store-health']);
+    expect(text).toMatch(/while \/readyz answered 200/);
+  });
+
+  it('no-lost-work / durability: a store wrapper that acknowledges before the disk refuses the write', async () => {
+    const { r, promises, text } = await run('disk-full', 1, { wrapStore: (store) => resolveOnIssue(store) });
+    expect(r.passed).toBe(false);
+    expect([...promises].some((p) => p === 'no-lost-work' || p === 'durability'), text).toBe(true);
+  });
+
+});
