@@ -585,13 +585,13 @@ export class ProxyHostProcess {
 }
 
 /**
- * A fault proxy for a run: the external Toxiproxy at TOXIPROXY_URL when set,
- * else our proxy in a child process. close() also stops that process.
+ * A fault proxy for a run: the external Toxiproxy at `url` (default
+ * TOXIPROXY_URL) when set, else our proxy in a child process, with squall's
+ * extensions (`corrupt`) enabled. stop() also stops that process.
  */
-export async function startRunProxy(seed?: number): Promise<{ url: string; stop(): Promise<void> }> {
-  const external = process.env['TOXIPROXY_URL'];
-  if (external !== undefined && external !== '') return { url: external.replace(/\/+$/, ''), stop: () => Promise.resolve() };
+export async function startRunProxy(seed?: number, url = process.env['TOXIPROXY_URL']): Promise<{ url: string; external: boolean; stop(): Promise<void> }> {
+  if (url !== undefined && url !== '') return { url: url.replace(/\/+$/, ''), external: true, stop: () => Promise.resolve() };
   const p = new ProxyHostProcess(seed);
-  const url = await p.start();
-  return { url, stop: () => p.stop() };
+  const started = await p.start();
+  return { url: started, external: false, stop: () => p.stop() };
 }
