@@ -26,7 +26,7 @@ const int = (name: string) => (v: string): number => {
 
 interface RunFlags { mode: string; json?: boolean; seed?: number; reportDir?: string; report: boolean }
 interface BenchFlags { quick?: boolean; json?: boolean; reportDir?: string; report: boolean }
-interface ProxyFlags { host: string; port: number; seed?: number }
+interface ProxyFlags { host: string; port: number; seed?: number; extensions?: boolean; proxyMetrics?: boolean; runtimeMetrics?: boolean }
 
 /** The human-readable verdict of a live run. */
 function printLive(json: LiveJson): void {
@@ -110,9 +110,15 @@ export function registerLiveCommands(program: Command, deps: { runSim?: RunSim }
     .option('--host <host>', 'API address', '127.0.0.1')
     .option('--port <port>', 'API port', int('--port'), 8474)
     .option('--seed <n>', 'seed for toxic randomness', int('--seed'))
+    .option('--extensions', "accept squall's own toxic types (corrupt), which no Toxiproxy has")
+    .option('--proxy-metrics', 'serve /metrics with per-proxy byte counts (as toxiproxy-server -proxy-metrics)')
+    .option('--runtime-metrics', 'serve /metrics with process runtime metrics (as toxiproxy-server -runtime-metrics)')
     .action(async (flags: ProxyFlags) => {
-      const server = await startProxyServer({ host: flags.host, port: flags.port, ...(flags.seed === undefined ? {} : { seed: flags.seed }) });
-      process.stderr.write(`squall proxy: Toxiproxy-compatible API on ${server.url}\n`);
+      const server = await startProxyServer({
+        host: flags.host, port: flags.port, ...(flags.seed === undefined ? {} : { seed: flags.seed }),
+        extensions: flags.extensions === true, proxyMetrics: flags.proxyMetrics === true, runtimeMetrics: flags.runtimeMetrics === true,
+      });
+      process.stderr.write(`squall proxy: Toxiproxy-compatible API on ${server.url}${flags.extensions === true ? ' (extensions: corrupt)' : ''}\n`);
       const stop = (): void => void server.close().then(() => process.exit(0));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
