@@ -13,7 +13,9 @@
  * - timeout {timeout}: blackhole. Frames (and new connections) stop; they
  *   are held, not dropped, since a TCP stream cannot lose bytes mid-stream and
  *   stay valid. timeout > 0: the proxy closes the connection (1006 at both
- *   ends) that many ms after the rule meets it. 0: held until removed.
+ *   ends) that many ms after the rule met it or after the last frame that
+ *   reached it, whichever is later (each frame restarts the timer, as in
+ *   Toxiproxy). 0: held until removed.
  * - reset_peer {timeout}: every connection is reset (1006 at both ends)
  *   timeout ms after the rule meets it (install time, or connect time).
  * - slow_close {delay}: close frames / FIN / RST are delayed by delay ms.

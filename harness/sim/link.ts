@@ -214,7 +214,23 @@ export class LinkDir {
     return st;
   }
 
-  /** reset_peer and timeout>0 close each connection a fixed time after meeting it. */
+  /**
+   * An item entered a connection direction: a timeout > 0 rule restarts its
+   * timer, as Toxiproxy's timeout closes `timeout` ms after the last data,
+   * not after it was added.
+   */
+  dataArrived(pipe: PipeLike): void {
+    for (const r of this.rules) {
+      if (r.rule.type !== 'timeout' || r.rule.timeout <= 0) continue;
+      const st = pipe.ruleStates.get(r.id);
+      if (st?.timer === null || st?.timer === undefined) continue;
+      st.timer.cancel();
+      st.timer = null;
+      this.armConnTimer(pipe, r);
+    }
+  }
+
+  /** reset_peer and timeout>0 close each connection a time after meeting it (timeout: restarted by data, see dataArrived). */
   private armConnTimer(pipe: PipeLike, r: InstalledRule): void {
     const rule = r.rule;
     if (rule.type !== 'reset_peer' && !(rule.type === 'timeout' && rule.timeout > 0)) return;

@@ -98,6 +98,21 @@ describe('virtual network', () => {
     expect(server.closed).toEqual([{ at: start + 3_000, code: 1006, reason: '' }]);
   });
 
+  it('timeout > 0 restarts on every frame: closes timeout ms after the last one, as Toxiproxy', async () => {
+    const w = await netWorld();
+    const { client, server } = await w.connect();
+    w.sim.net.addRule('cli', 'srv', { type: 'timeout', timeout: 3_000 });
+    for (let i = 0; i < 4; i++) {
+      await w.sim.runFor(2_000); // less than the timeout between frames: never closes meanwhile
+      client.conn.send(`f${i}`);
+    }
+    const last = w.sim.simulatedMs;
+    expect(client.closed).toEqual([]);
+    await w.sim.runFor(5_000);
+    expect(client.closed).toEqual([{ at: last + 3_000, code: 1006, reason: '' }]);
+    expect(server.got).toEqual([]);
+  });
+
   it('reset_peer resets every connection after its timeout, new ones too', async () => {
     const w = await netWorld();
     const first = await w.connect();
