@@ -113,20 +113,28 @@ describe('virtual network', () => {
     expect(server.got).toEqual([]);
   });
 
-  it('reset_peer resets every connection after its timeout, new ones too', async () => {
+  it('reset_peer resets each connection its timeout after the first frame it sees, new ones too; idle ones never', async () => {
     const w = await netWorld();
     const first = await w.connect();
+    const idle = await w.connect();
     const rule = w.sim.net.addRule('cli', 'srv', { type: 'reset_peer', timeout: 1_000 });
-    await w.sim.runFor(500);
-    const second = await w.connect();
-    await w.sim.runFor(600);
+    await w.sim.runFor(300);
+    first.client.conn.send('x');
+    await w.sim.runFor(999);
+    expect(first.client.closed).toEqual([]);
+    await w.sim.runFor(2);
     expect(first.client.closed.map((c) => c.code)).toEqual([1006]);
     expect(first.server.closed.map((c) => c.code)).toEqual([1006]);
-    expect(second.client.closed).toEqual([]);
-    await w.sim.runFor(500);
+    const second = await w.connect();
+    await w.sim.runFor(1_500);
+    expect(second.client.closed).toEqual([]); // no data yet: not armed
+    second.client.conn.send('y');
+    await w.sim.runFor(1_001);
     expect(second.client.closed.map((c) => c.code)).toEqual([1006]);
+    expect(idle.client.closed).toEqual([]);
     rule.remove();
     const third = await w.connect();
+    third.client.conn.send('z');
     await w.sim.runFor(5_000);
     expect(third.client.closed).toEqual([]);
   });
