@@ -279,7 +279,7 @@ export class CoordinatorProcess {
     this.starts += 1;
     child.stdout?.on('data', (c: Buffer) => this.output.push(c));
     child.stderr?.on('data', (c: Buffer) => this.output.push(c));
-    await waitHealthy(`${this.httpUrl}/healthz`, o.startTimeoutMs ?? 20_000, () => {
+    await waitHealthy(`${this.httpUrl}/healthz`, o.startTimeoutMs ?? 60_000, () => {
       const exited = child.exitCode !== null ? ` (exited with ${child.exitCode})` : '';
       return `${exited}; coordinator output:\n${this.output.text()}`;
     });
@@ -360,7 +360,7 @@ export class SwarmHostProcess {
   }
 
   /** Spawns the host and waits for its ready line. */
-  async start(timeoutMs = 20_000): Promise<void> {
+  async start(timeoutMs = 60_000): Promise<void> {
     if (this.running) throw new Error(`swarm host ${this.name} already running`);
     const child = track(spawn(process.execPath, ['--import', 'tsx', SWARM_HOST], {
       cwd: REPO_ROOT,

@@ -79,7 +79,7 @@ function faultLines(o: LiveRunOutcome): LiveJson['faults'] {
 
 /** Refused faults as violations, so the report and the exit code show them. */
 function refusalViolations(refused: FaultLine[], url: string): Violation[] {
-  return refused.map((r) => ({ promise: 'faults', name: 'fault-refused', message: `fault ${r.id} (${r.action} on ${r.target} at ${r.at} ms) was not applied by the fault proxy at ${url}: ${r.reason ?? 'refused'}` }));
+  return refused.map((r) => ({ promise: 'faults', name: 'fault-refused', message: `fault ${r.id} (${r.action} on ${r.target} at ${r.at} ms) was not applied: ${r.reason ?? 'refused'} (fault proxy ${url})` }));
 }
 
 /** The essential live checks over the final HTTP state (see the file comment). */
