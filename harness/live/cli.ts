@@ -13,7 +13,7 @@ import { loadScenario } from '../scenario/loader.js';
 import type { Scenario } from '../scenario/schema.js';
 import { runReconnectBench } from './bench-reconnect.js';
 import { exitOnSignals } from './processes.js';
-import { runLive } from './runner.js';
+import { type LiveJson, runLive } from './runner.js';
 
 /** What `squall run --mode sim` does; provided by the caller. Returns whether the run passed. */
 export type RunSim = (scenario: Scenario, opts: { file: string; seed?: number; json: boolean; reportDir?: string }) => Promise<boolean>;
@@ -26,7 +26,18 @@ const int = (name: string) => (v: string): number => {
 
 interface RunFlags { mode: string; json?: boolean; seed?: number; reportDir?: string; report: boolean }
 interface BenchFlags { quick?: boolean; json?: boolean; reportDir?: string; report: boolean }
-interface ProxyFlags { host: string; port: number; seed?: number }
+interface ProxyFlags { host: string; port: number; seed?: number; extensions?: boolean; proxyMetrics?: boolean; runtimeMetrics?: boolean }
+
+/** The human-readable verdict of a live run. */
+function printLive(json: LiveJson): void {
+  const w = (l: string): void => void process.stdout.write(`${l}\n`);
+  if (json.error === undefined) w(`${json.passed ? 'PASS' : 'FAIL'} ${json.scenario} (live, seed ${json.seed}) in ${(json.wallMs / 1000).toFixed(1)} s: ${json.acknowledged} acknowledged executions, converged ${json.convergedAfterMs === null ? 'never' : `${json.convergedAfterMs} ms after heal`}`);
+  else w(`FAIL ${json.scenario} (live, seed ${json.seed}): not run`);
+  if (json.proxy !== null) w(`  fault proxy ${json.proxy.url} (${json.proxy.external ? 'external Toxiproxy' : "squall's own"}): ${json.faults.applied.length} fault(s) applied, ${json.faults.refused.length} refused`);
+  for (const r of json.faults.refused) w(`  REFUSED ${r.id} ${r.action} on ${r.target} at ${r.at} ms: ${r.reason ?? ''}`);
+  for (const v of json.violations) if (v.name !== 'fault-refused') w(`  promise ${v.promise} ${v.name}: ${v.message}`);
+  if (json.report !== null) w(`report: ${json.report}/index.html`);
+}
 
 /** Registers run, bench reconnect and proxy. */
 export function registerLiveCommands(program: Command, deps: { runSim?: RunSim } = {}): void {
@@ -44,7 +55,8 @@ export function registerLiveCommands(program: Command, deps: { runSim?: RunSim }
       const scenario = await loadScenario(file);
       if (flags.mode === 'sim') {
         if (deps.runSim === undefined) throw new Error('simulation mode is not wired into this CLI; use --mode live');
-        const ok = await deps.runSim(scenario, { file, json: flags.json === true, ...(flags.seed === undefined ? {} : { seed: flags.seed }), ...(flags.reportDir === undefined ? {} : { reportDir: flags.reportDir }) });
+        // --no-report: no reportDir, so runSim writes nothing
+        const ok = await deps.runSim(scenario, { file, json: flags.json === true, ...(flags.seed === undefined ? {} : { seed: flags.seed }), ...(flags.report ? { reportDir: flags.reportDir ?? 'reports' } : {}) });
         if (!ok) process.exitCode = 1;
         return;
       }
@@ -56,12 +68,11 @@ export function registerLiveCommands(program: Command, deps: { runSim?: RunSim }
         log,
       });
       if (flags.json === true) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-      else {
-        process.stdout.write(`${json.passed ? 'PASS' : 'FAIL'} ${json.scenario} (live, seed ${json.seed}) in ${(json.wallMs / 1000).toFixed(1)} s: ${json.acknowledged} acknowledged executions, converged ${json.convergedAfterMs === null ? 'never' : `${json.convergedAfterMs} ms after heal`}\n`);
-        for (const v of json.violations) process.stdout.write(`  promise ${v.promise} ${v.name}: ${v.message}\n`);
-        if (json.report !== null) process.stdout.write(`report: ${json.report}/index.html\n`);
-      }
-      if (!json.passed) process.exitCode = 1;
+      else printLive(json);
+      if (json.error !== undefined) process.stderr.write(`squall: ${json.error.message}\n`);
+      // 2: the proxy could not be reached (environment); 1: the run failed, refused faults included
+      if (json.error?.code === 'unavailable') process.exitCode = 2;
+      else if (!json.passed) process.exitCode = 1;
     });
 
   const bench = program.commands.find((c) => c.name() === 'bench') ?? program.command('bench').description('benchmarks');
@@ -99,9 +110,15 @@ export function registerLiveCommands(program: Command, deps: { runSim?: RunSim }
     .option('--host <host>', 'API address', '127.0.0.1')
     .option('--port <port>', 'API port', int('--port'), 8474)
     .option('--seed <n>', 'seed for toxic randomness', int('--seed'))
+    .option('--extensions', "accept squall's own toxic types (corrupt), which no Toxiproxy has")
+    .option('--proxy-metrics', 'serve /metrics with per-proxy byte counts (as toxiproxy-server -proxy-metrics)')
+    .option('--runtime-metrics', 'serve /metrics with process runtime metrics (as toxiproxy-server -runtime-metrics)')
     .action(async (flags: ProxyFlags) => {
-      const server = await startProxyServer({ host: flags.host, port: flags.port, ...(flags.seed === undefined ? {} : { seed: flags.seed }) });
-      process.stderr.write(`squall proxy: Toxiproxy-compatible API on ${server.url}\n`);
+      const server = await startProxyServer({
+        host: flags.host, port: flags.port, ...(flags.seed === undefined ? {} : { seed: flags.seed }),
+        extensions: flags.extensions === true, proxyMetrics: flags.proxyMetrics === true, runtimeMetrics: flags.runtimeMetrics === true,
+      });
+      process.stderr.write(`squall proxy: Toxiproxy-compatible API on ${server.url}${flags.extensions === true ? ' (extensions: corrupt)' : ''}\n`);
       const stop = (): void => void server.close().then(() => process.exit(0));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

@@ -8,14 +8,17 @@
  * actions: pause = SIGSTOP/SIGCONT, kill = kill -9 (restarted when the fault
  * ends), restart = kill -9 and start again at once; the coordinator restarts
  * on the same port and SQLite data dir. clock_skew cannot be done to a real
- * process here and is recorded as "not supported live".
+ * process here: it is refused (before the run, by preflight.ts), never skipped.
  *
- * Each apply returns an undo (idempotent) that the runner calls when the
- * fault's `for` ends or at heal.
+ * LIVE_APPLIERS is the table of fault kinds → appliers: what each needs from
+ * the fault proxy (checked before the run starts) and how it is applied. A
+ * new fault kind adds a row. Each apply returns an undo (idempotent) that the
+ * driver calls when the fault's `for` ends or at heal; an apply that fails
+ * (the proxy refused it) throws with the proxy's answer and stops the run.
  */
 import type { FaultProxy } from '../proxy/client.js';
 import { writeFileSync } from 'node:fs';
-import { type FaultAction, isStorageAction } from '../scenario/faults.js';
+import { type ActionName, type FaultAction, isStorageAction } from '../scenario/faults.js';
 import type { Scenario } from '../scenario/schema.js';
 import { workerIds } from '../scenario/schema.js';
 import type { ScheduledFault } from '../scenario/swarm.js';
@@ -47,6 +50,15 @@ export function perBitProbability(perFrame: number): number {
   return 1 - Math.pow(1 - perFrame, 1 / (ASSUMED_FRAME_BYTES * 8));
 }
 
+/**
+ * Scenario `kbps` (kilobits per second) → Toxiproxy's bandwidth `rate`, an
+ * integer in KB/s (1 KB = 1000 bytes): kbps / 8, at least 1 (Toxiproxy reads
+ * 0 as unlimited).
+ */
+export function toxiproxyRate(kbps: number): number {
+  return Math.max(1, Math.round(kbps / 8));
+}
+
 type NetAction = Exclude<FaultAction, { type: 'down' | 'partition' | 'pause' | 'kill' | 'restart' | 'clock_skew' | 'disk_full' | 'disk_error' | 'slow_disk' }>;
 
 /** The toxic type and attributes of a network action (Toxiproxy names). */
@@ -55,7 +67,7 @@ export function toxicOf(a: NetAction): { type: string; attributes: Record<string
     case 'latency':
       return { type: 'latency', attributes: { latency: a.ms, jitter: a.jitterMs } };
     case 'bandwidth':
-      return { type: 'bandwidth', attributes: { rate: Math.max(1, Math.round(a.kbps)) } };
+      return { type: 'bandwidth', attributes: { rate: toxiproxyRate(a.kbps) } };
     case 'timeout':
       return { type: 'timeout', attributes: { timeout: a.timeoutMs } };
     case 'reset_peer':
@@ -163,10 +175,7 @@ async function applyProcess(ctx: LiveFaultContext, fault: ScheduledFault, id: st
   const t = resolveTarget(ctx.scenario.fleet, fault.target);
   const nodes = t.kind === 'nodes' ? t.nodes : { coordinator: t.a.coordinator || t.b.coordinator, workers: [...t.a.workers, ...t.b.workers] };
   const undos: Undo[] = [];
-  if (a.type === 'clock_skew') {
-    ctx.note({ fault: id, unsupported: 'clock_skew is not supported live (a real process clock cannot be skewed from outside); skipped' });
-    return () => Promise.resolve();
-  }
+  if (a.type === 'clock_skew') throw new Error(LIVE_APPLIERS.clock_skew.unsupported);
   if (nodes.coordinator) {
     const c = ctx.coordinator;
     if (a.type === 'pause') {
@@ -228,31 +237,66 @@ async function applyProcess(ctx: LiveFaultContext, fault: ScheduledFault, id: st
   });
 }
 
-/** Applies one fault; resolves to its undo. */
-export async function applyLiveFault(ctx: LiveFaultContext, fault: ScheduledFault, id: string): Promise<Undo> {
-  switch (fault.action.type) {
-    case 'pause':
-    case 'kill':
-    case 'restart':
-    case 'clock_skew':
-      return applyProcess(ctx, fault, id);
-    case 'disk_full':
-    case 'disk_error':
-    case 'slow_disk':
-      return applyStorage(ctx, fault.action);
-    default:
-      return applyNetwork(ctx, fault, id);
-  }
+/** What a fault needs from the fault proxy, checked before the run starts (preflight.ts). */
+export interface ProxyNeed {
+  toxic?: { type: string; attributes: Record<string, number> };
+  /** Proxies are disabled and enabled again. */
+  disable?: boolean;
+}
+
+/** How the live harness applies one kind of fault. */
+export interface LiveApplier {
+  /** Set when the fault cannot be applied live at all: why. */
+  readonly unsupported?: string;
+  needs(action: FaultAction): ProxyNeed;
+  apply(ctx: LiveFaultContext, fault: ScheduledFault, id: string): Promise<Undo>;
+}
+
+const toxicApplier: LiveApplier = {
+  needs: (a) => ({ toxic: toxicOf(a as NetAction) }),
+  apply: applyNetwork,
+};
+const processApplier: LiveApplier = { needs: () => ({}), apply: applyProcess };
+const storageApplier: LiveApplier = { needs: () => ({}), apply: (ctx, fault) => applyStorage(ctx, fault.action) };
+
+/** Fault kinds → appliers (see the file comment). */
+export const LIVE_APPLIERS: Readonly<Record<ActionName, LiveApplier>> = {
+  latency: toxicApplier,
+  bandwidth: toxicApplier,
+  timeout: toxicApplier,
+  reset_peer: toxicApplier,
+  slow_close: toxicApplier,
+  slicer: toxicApplier,
+  limit_data: toxicApplier,
+  corrupt: toxicApplier,
+  down: { needs: () => ({ disable: true }), apply: applyNetwork },
+  partition: { needs: () => ({ toxic: { type: 'timeout', attributes: { timeout: 0 } } }), apply: applyNetwork },
+  pause: processApplier,
+  kill: processApplier,
+  restart: processApplier,
+  disk_full: storageApplier,
+  disk_error: storageApplier,
+  slow_disk: storageApplier,
+  clock_skew: {
+    unsupported: 'clock_skew cannot be applied to real processes (their clocks are the host\'s; only the simulation can skew a clock)',
+    needs: () => ({}),
+    apply: () => Promise.reject(new Error('clock_skew is not supported live')),
+  },
+};
+
+/** Applies one fault; resolves to its undo. Throws (with the proxy's answer) when it cannot be applied. */
+export function applyLiveFault(ctx: LiveFaultContext, fault: ScheduledFault, id: string): Promise<Undo> {
+  return LIVE_APPLIERS[fault.action.type].apply(ctx, fault, id);
 }
 
 /** Storage faults live: the coordinator re-reads its SQUALL_STORE_FAULTS control file before writes. */
-function applyStorage(ctx: LiveFaultContext, a: Extract<FaultAction, { type: 'disk_full' | 'disk_error' | 'slow_disk' }>): Undo {
+function applyStorage(ctx: LiveFaultContext, a: FaultAction): Promise<Undo> {
   const file = ctx.coordinator.storeFaultsFile;
+  if (a.type !== 'disk_full' && a.type !== 'disk_error' && a.type !== 'slow_disk') return Promise.reject(new Error(`${a.type} is not a storage fault`));
   if (file === undefined) {
-    ctx.note({ unsupported: a.type, why: 'the coordinator was started without a SQUALL_STORE_FAULTS control file' });
-    return () => Promise.resolve();
+    return Promise.reject(new Error(`${a.type} cannot be applied: the coordinator was started without a SQUALL_STORE_FAULTS control file`));
   }
   const line = a.type === 'disk_full' ? 'disk_full' : a.type === 'disk_error' ? `disk_error ${a.probability}` : `slow_disk ${a.minMs} ${Math.max(a.minMs, a.maxMs)}`;
   writeFileSync(file, `${line}\n`);
-  return async () => writeFileSync(file, 'ok\n');
+  return Promise.resolve(async () => writeFileSync(file, 'ok\n'));
 }

@@ -1,31 +1,32 @@
 /**
- * Runs a scenario against real processes: a coordinator child (SQLite store in
- * a temp dir, so kill -9 + restart keeps what it acknowledged), swarm hosts
- * with the fleet, every worker behind a fault proxy (topology.ts). Two phases,
- * as in simulation: faults (timeline + swarm) for `phases.faultsMs`, then heal
- * (every fault undone, paused processes resumed, killed ones restarted) until
- * all acknowledged work is terminal and every worker is synced again, or
- * `phases.healMs` passes. The workload goes over the HTTP API; an execution
- * counts as acknowledged only once its 201 arrived.
+ * Runs a scenario against real processes (live-system.ts): a coordinator
+ * child, swarm hosts with the fleet, every worker behind a fault proxy. The
+ * schedule, faults, heal and convergence are the shared driver's
+ * (harness/scenario/driver.ts), as in simulation; this file is the live
+ * ModeAdapter: wall-clock time, submissions over the coordinator's HTTP API
+ * (an execution counts as acknowledged only once its 201 arrived), faults on
+ * the proxy and on processes (live-faults.ts), convergence read over HTTP.
+ *
+ * Before any process starts, the fault proxy is checked: reachable (else
+ * ProxyUnreachableError naming the URL and the cause) and able to apply
+ * every fault of the run (else FaultsRefusedError naming each fault, the
+ * proxy and its answer); see preflight.ts.
  *
  * The outcome carries the stamped history (timeline-buffer.ts) and the final
  * state read over HTTP; runner.ts checks both.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { SystemEvent } from '../../system/core/events.js';
-import { hashString, seededRandom } from '../../system/core/random.js';
-import { describeFault } from '../check/fault-details.js';
-import { connectFaultProxy } from '../proxy/client.js';
-import { type Scenario, faultTimeline, workerIds } from '../scenario/schema.js';
-import { type ScheduledFault, sampleSwarm } from '../scenario/swarm.js';
-import { expandWorkload, type Submission } from '../scenario/workload.js';
+import { connectFaultProxy, type FaultProxy } from '../proxy/client.js';
+import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault, type RunRecorder, runSwarm, runTimeline, type SubmitHandlers } from '../scenario/driver.js';
+import type { Scenario } from '../scenario/schema.js';
+import type { ScheduledFault } from '../scenario/swarm.js';
+import type { Submission } from '../scenario/workload.js';
 import { CoordinatorHttp, type ExecutionView, TERMINAL, type WorkerView } from './http-client.js';
-import { applyLiveFault, type LiveFaultContext, type Undo } from './live-faults.js';
-import { CoordinatorProcess, delay, JsonLinesTail, monoNow, startRunProxy, SwarmHostProcess } from './processes.js';
-import type { HostedWorkerConfig } from './swarm-host.js';
-import { TimelineBuffer } from './timeline-buffer.js';
+import { applyLiveFault, type LiveFaultContext } from './live-faults.js';
+import { LiveSystem } from './live-system.js';
+import type { HostCommand } from './swarm-host.js';
+import { preflight } from './preflight.js';
+import { delay, monoNow, startRunProxy } from './processes.js';
+import type { TimelineBuffer } from './timeline-buffer.js';
 import { planTopology, type Topology } from './topology.js';
 
 export interface LiveRunOptions {
@@ -36,6 +37,10 @@ export interface LiveRunOptions {
   log?: (line: string) => void;
   /** Submissions in flight at most (default 32). */
   maxInflightSubmissions?: number;
+  /** Fault proxy API URL; default TOXIPROXY_URL, else our proxy in a child process. */
+  proxyUrl?: string;
+  /** Test-only: rewrites a submission's HTTP body before it is sent (a broken client or system, tests/live). The history keeps what the scenario asked for. */
+  wiring?: { submitBody?: (body: unknown, graph: boolean) => unknown };
 }
 
 /** What the run saw; runner.ts turns it into verdicts and a report. */
@@ -51,8 +56,13 @@ export interface LiveRunOutcome {
   buffer: TimelineBuffer;
   topology: Topology;
   faults: ScheduledFault[];
+  /** Ids of faults applied, and faults refused (the run stopped at the first refusal). */
+  applied: string[];
+  refusedFaults: RefusedFault[];
+  /** The fault proxy's API URL and whether it is an external Toxiproxy. */
+  proxy: { url: string; external: boolean };
   /** Acknowledged executions and what each must end as. */
-  acked: Map<string, { ref: string; expect: 'completed' | 'terminal' }>;
+  acked: Map<string, AckedExecution>;
   /** Submissions refused or of unknown outcome. */
   refused: number;
   indeterminate: number;
@@ -66,268 +76,152 @@ export interface LiveRunOutcome {
   cpuPercent: number | null;
 }
 
-function workerConfigs(scenario: Scenario, url: (id: string) => string, seed: number): Map<string, HostedWorkerConfig> {
-  const f = scenario.fleet;
-  const c = scenario.coordinator;
-  const out = new Map<string, HostedWorkerConfig>();
-  for (const id of workerIds(f)) {
-    out.set(id, {
-      id,
-      coordinatorUrl: url(id),
-      ...(c.secret === undefined ? {} : { secret: c.secret }),
-      concurrency: f.concurrency,
-      backoff: { ...f.backoff },
-      ...(f.heartbeatMs === undefined ? {} : { heartbeatMs: f.heartbeatMs }),
-      ...(f.heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs: f.heartbeatTimeoutMs }),
-      ...(f.outboxLimit === undefined ? {} : { outboxCapacity: f.outboxLimit }),
-      ...(f.kinds === undefined ? {} : { kinds: f.kinds }),
-      seed: hashString(`${seed}:${id}`),
+function bufferRecorder(buffer: TimelineBuffer): RunRecorder {
+  return {
+    invoke: (v) => buffer.invoke(monoNow(), v),
+    ok: (k, ids) => buffer.ok(monoNow(), k, ids),
+    fail: (k, e, indeterminate) => buffer.fail(monoNow(), k, e, indeterminate),
+    fault: (phase, details) => buffer.fault(monoNow(), phase, details),
+    phase: (p) => buffer.phase(monoNow(), p),
+    note: (v) => buffer.note(monoNow(), v),
+    read: (executions) => buffer.read(monoNow(), executions),
+  };
+}
+
+/** HTTP submissions, at most `max` in flight: a slow coordinator backs the client off instead of piling up timeouts. */
+class SubmitQueue {
+  private readonly queue: [Submission, SubmitHandlers][] = [];
+  readonly inflight = new Set<Promise<void>>();
+  constructor(
+    private readonly http: CoordinatorHttp,
+    private readonly max: number,
+    private readonly rewrite: (body: unknown, graph: boolean) => unknown,
+  ) {}
+  get idle(): boolean {
+    return this.queue.length === 0 && this.inflight.size === 0;
+  }
+  push(s: Submission, h: SubmitHandlers): void {
+    this.queue.push([s, h]);
+    this.pump();
+  }
+  private pump(): void {
+    while (this.queue.length > 0 && this.inflight.size < this.max) this.send(...this.queue.shift()!);
+  }
+  private send(s: Submission, h: SubmitHandlers): void {
+    h.begin();
+    const graph = s.type === 'graph';
+    const p = this.http.submit(this.rewrite(graph ? { tasks: s.graph } : s.spec, graph), graph).then((r) => {
+      if (r.ok) h.ok(r.executionIds);
+      else h.fail({ code: r.code, message: r.message }, r.indeterminate);
+    });
+    this.inflight.add(p);
+    void p.finally(() => {
+      this.inflight.delete(p);
+      this.pump();
     });
   }
-  return out;
+}
+
+/** Live state after heal: every acknowledged execution terminal and every worker synced and connected. */
+async function liveConvergence(sys: LiveSystem, http: CoordinatorHttp, acked: ReadonlyMap<string, AckedExecution>, until: number, t0: number): Promise<boolean> {
+  while (monoNow() - t0 < until) {
+    try {
+      const byId = new Map((await http.listExecutions()).map((e) => [e.executionId, e]));
+      const workers = await http.workers();
+      const allTerminal = [...acked.keys()].every((id) => TERMINAL.has(byId.get(id)?.status ?? ''));
+      const allBack = sys.allReady() && sys.ids.every((id) => workers.find((w) => w.id === id)?.state === 'connected');
+      if (allTerminal && allBack) return true;
+    } catch {
+      // coordinator restarting: try again
+    }
+    await delay(1000);
+  }
+  return false;
+}
+
+interface LiveState {
+  t0: number;
+  executions: ExecutionView[];
+  workers: WorkerView[];
+}
+
+/** The live ModeAdapter (see driver.ts). */
+function liveMode(sys: LiveSystem, proxy: FaultProxy, st: LiveState, opts: LiveRunOptions): ModeAdapter {
+  const http = new CoordinatorHttp(() => sys.coordinator.httpUrl, () => sys.coordinator.token);
+  const queue = new SubmitQueue(http, opts.maxInflightSubmissions ?? 32, opts.wiring?.submitBody ?? ((b) => b));
+  const ctx: LiveFaultContext = {
+    scenario: sys.scenario, topology: sys.topology, proxy, coordinator: sys.coordinator, hosts: sys.hosts,
+    respawnWorkers: (h, w) => sys.respawnWorkers(h, w),
+    note: (value) => sys.buffer.note(monoNow(), value),
+  };
+  const hostsCommand = (cmd: HostCommand): Promise<void> =>
+    Promise.all([...sys.hosts.values()].map((h) => h.command(cmd).catch(() => undefined))).then(() => undefined);
+  const flood = sys.scenario.workload.flood;
+  return {
+    recorder: bufferRecorder(sys.buffer),
+    faultSteps: 'chained',
+    now: () => monoNow() - st.t0,
+    sleepUntil: async (t) => {
+      const wait = st.t0 + t - monoNow();
+      if (wait > 0) await delay(wait);
+    },
+    submit: (s, h) => queue.push(s, h),
+    scheduleExtras: (at, faultsMs) => {
+      if (flood === undefined) return;
+      at(0, () => hostsCommand({ cmd: 'flood', messagesPerSec: flood.messagesPerSec, bytes: flood.bytes }));
+      if (flood.during === 'faults') at(faultsMs, () => hostsCommand({ cmd: 'flood', messagesPerSec: 0, bytes: 0 }));
+    },
+    applyFault: (fault, id) => applyLiveFault(ctx, fault, id),
+    restoreAll: async () => {
+      await sys.restoreProcesses();
+      await proxy.reset().catch(() => undefined);
+    },
+    drainSubmissions: async (t) => {
+      while (!queue.idle && monoNow() - st.t0 < t) await delay(50);
+    },
+    awaitConvergence: (acked, t) => liveConvergence(sys, http, acked, t, st.t0),
+    finalStatuses: async (ids) => {
+      try {
+        st.executions = await http.listExecutions();
+        st.workers = await http.workers();
+      } catch (err) {
+        sys.buffer.note(monoNow(), { end: `final HTTP read failed: ${String(err)}` });
+      }
+      sys.pollEvents();
+      const byId = new Map(st.executions.map((e) => [e.executionId, e.status]));
+      return Object.fromEntries(ids.map((id) => [id, byId.get(id) ?? null]));
+    },
+    ...(opts.log === undefined ? {} : { log: (l: string) => opts.log?.(`live: ${l}`) }),
+  };
 }
 
 /** Runs the scenario live; always cleans up its processes and temp dir. */
 export async function runScenarioLive(scenario: Scenario, opts: LiveRunOptions = {}): Promise<LiveRunOutcome> {
   const seed = opts.seed ?? scenario.seed;
-  const log = opts.log ?? (() => undefined);
   const started = monoNow();
-  const dir = await mkdtemp(join(tmpdir(), 'squall-live-'));
-  await mkdir(join(dir, 'data'), { recursive: true });
-  const swarm = opts.swarm ?? sampleSwarm(scenario, seed);
-  const timeline: ScheduledFault[] = [...faultTimeline(scenario.faults).map((x) => ({ ...x, note: x.note ?? 'timeline' })), ...swarm];
-  const topology = planTopology(scenario, timeline);
-  const ids = workerIds(scenario.fleet);
-  const buffer = new TimelineBuffer(started);
-  const ready = new Map<string, boolean>();
-  const onEvent = (mono: number, e: SystemEvent): void => {
-    buffer.event(mono, e);
-    if (e.type === 'synced') ready.set(e.source, true);
-    else if (e.type === 'disconnected' || e.type === 'backoff') ready.set(e.source, false);
-  };
-  const c = scenario.coordinator;
-  const coordinator = new CoordinatorProcess({
-    dataDir: join(dir, 'data'),
-    eventsFile: join(dir, 'coordinator-events.jsonl'),
-    probeFile: join(dir, 'probe.jsonl'),
-    heartbeatMs: c.heartbeatMs,
-    heartbeatTimeoutMs: c.heartbeatTimeoutMs,
-    leaseMs: c.leaseMs,
-    ...(c.secret === undefined ? {} : { secret: c.secret }),
-    signMessages: c.signMessages,
-    ...(c.maxConcurrency === undefined ? {} : { maxConcurrent: c.maxConcurrency }),
-    breaker: c.breaker,
-    storeFaultsFile: join(dir, 'store-faults'),
-  });
-  const coordTail = new JsonLinesTail<SystemEvent & { mono: number }>(join(dir, 'coordinator-events.jsonl'), ({ mono, ...e }) => onEvent(mono, e as SystemEvent));
-  const lag: number[] = [];
-  let cpuFirst: { mono: number; us: number } | undefined;
-  let cpuLast: { mono: number; us: number } | undefined;
-  let cpuAcc = 0;
-  const probeTail = new JsonLinesTail<{ mono: number; lagMs: number[]; cpuUserUs: number; cpuSystemUs: number }>(join(dir, 'probe.jsonl'), (p) => {
-    lag.push(...p.lagMs);
-    const us = p.cpuUserUs + p.cpuSystemUs;
-    // a restarted coordinator starts its CPU count again: accumulate per process
-    if (cpuLast !== undefined && us >= cpuLast.us) cpuAcc += us - cpuLast.us;
-    else if (cpuLast !== undefined) cpuAcc += us;
-    cpuFirst ??= { mono: p.mono, us };
-    cpuLast = { mono: p.mono, us };
-  }, 250);
-  const proxyHost = await startRunProxy(seed);
-  const proxy = await connectFaultProxy({ url: proxyHost.url });
-  const hosts = new Map<string, SwarmHostProcess>();
-  const http = new CoordinatorHttp(() => coordinator.httpUrl, () => coordinator.token);
-  const active = new Map<number, { undo: Undo; details: ReturnType<typeof describeFault> }>();
+  const swarm = runSwarm(scenario, seed, opts.swarm);
+  const topology = planTopology(scenario, runTimeline(scenario, swarm));
+  const proxyHost = await startRunProxy(seed, opts.proxyUrl);
+  const sys = new LiveSystem(scenario, topology, seed, started);
+  let proxy: FaultProxy | undefined;
   try {
-    await coordinator.start();
-    coordTail.start();
-    probeTail.start();
-    const listen = new Map<string, string>();
-    for (const p of topology.proxies) listen.set(p.name, (await proxy.createProxy(p.name, coordinator.address)).listen);
-    const configs = workerConfigs(scenario, (id) => `ws://${listen.get(topology.proxyOf.get(id) ?? '') ?? ''}`, seed);
-    log(`live: coordinator ${coordinator.httpUrl}, ${topology.hosts.length} swarm host(s), ${topology.proxies.length} proxies, ${ids.length} workers`);
-    const respawnWorkers = async (hostName: string, workers: string[]): Promise<void> => {
-      let host = hosts.get(hostName);
-      for (const w of workers) ready.set(w, false);
-      if (host === undefined || !host.running) {
-        host = new SwarmHostProcess(hostName, (e) => onEvent(e.mono, e.event));
-        hosts.set(hostName, host);
-        await host.start();
-        workers = topology.hosts.find((h) => h.name === hostName)?.workers ?? workers;
-        for (const w of workers) ready.set(w, false);
-      }
-      await host.spawnWorkers(workers.map((w) => configs.get(w)).filter((x): x is HostedWorkerConfig => x !== undefined));
-    };
-    // Hosts start two at a time: each is a Node process compiling TypeScript.
-    const hostQueue = [...topology.hosts];
-    await Promise.all([0, 1].map(async () => {
-      for (let h = hostQueue.shift(); h !== undefined; h = hostQueue.shift()) await respawnWorkers(h.name, h.workers);
-    }));
-    const fleetDeadline = monoNow() + 30_000 + ids.length * 100;
-    while (!ids.every((id) => ready.get(id) === true)) {
-      if (monoNow() > fleetDeadline) throw new Error(`fleet not ready: ${ids.filter((id) => ready.get(id) !== true).length} of ${ids.length} workers never synced`);
-      await delay(50);
-    }
-    const t0 = monoNow();
-    const ctx: LiveFaultContext = {
-      scenario, topology, proxy, coordinator, hosts, respawnWorkers,
-      note: (value) => buffer.note(monoNow(), value),
-    };
-    const acked = new Map<string, { ref: string; expect: 'completed' | 'terminal' }>();
-    let refused = 0;
-    let indeterminate = 0;
-    const inflight = new Set<Promise<void>>();
-    // At most this many submissions in flight: a slow coordinator backs the client off instead of piling up timeouts.
-    const maxInflight = opts.maxInflightSubmissions ?? 32;
-    const queue: Submission[] = [];
-    const send = (s: Submission): void => {
-      const failing = s.type === 'task' ? s.spec.kind === 'fail' : Object.values(s.graph).some((g) => g.kind === 'fail');
-      const key = buffer.invoke(monoNow(), { ref: s.ref, kind: s.type === 'task' ? s.spec.kind : 'graph', ...(s.type === 'graph' ? { graph: s.shape } : {}) });
-      const p = http.submit(s.type === 'task' ? s.spec : { tasks: s.graph }, s.type === 'graph').then((r) => {
-        if (r.ok) {
-          buffer.ok(monoNow(), key, r.executionIds);
-          for (const id of r.executionIds) acked.set(id, { ref: s.ref, expect: failing ? 'terminal' : 'completed' });
-        } else {
-          buffer.fail(monoNow(), key, { code: r.code, message: r.message }, r.indeterminate);
-          if (r.indeterminate) indeterminate++;
-          else refused++;
-        }
-      });
-      inflight.add(p);
-      void p.finally(() => {
-        inflight.delete(p);
-        pump();
-      });
-    };
-    const pump = (): void => {
-      while (queue.length > 0 && inflight.size < maxInflight) send(queue.shift()!);
-    };
-    /** Due now: sent at once, or queued behind a slow coordinator (the invoke is recorded when it is sent). */
-    const submit = (s: Submission): void => {
-      queue.push(s);
-      pump();
-    };
-
-    type Step = { at: number; seq: number; run: () => void | Promise<void> };
-    const steps: Step[] = [];
-    const at = (t: number, run: Step['run']): void => void steps.push({ at: t, seq: steps.length, run });
-    for (const s of expandWorkload(scenario, seededRandom(seed).fork('workload'))) at(s.at, () => submit(s));
-    const faultsMs = scenario.phases.faultsMs;
-    const flood = scenario.workload.flood;
-    if (flood !== undefined) {
-      at(0, async () => void (await Promise.all([...hosts.values()].map((h) => h.command({ cmd: 'flood', messagesPerSec: flood.messagesPerSec, bytes: flood.bytes }).catch(() => undefined)))));
-      if (flood.during === 'faults') at(faultsMs, async () => void (await Promise.all([...hosts.values()].map((h) => h.command({ cmd: 'flood', messagesPerSec: 0, bytes: 0 }).catch(() => undefined)))));
-    }
-    // Fault steps never block the schedule (restarting a host takes seconds): each
-    // fault's start and stop run in order on a chain of its own; heal waits for all.
-    const chains = new Map<number, Promise<void>>();
-    const onChain = (i: number, fn: () => Promise<void>): void => {
-      const next = (chains.get(i) ?? Promise.resolve()).then(fn).catch((err: unknown) =>
-        buffer.note(monoNow(), { fault: `f${i + 1}`, error: err instanceof Error ? err.message : String(err) }),
-      );
-      chains.set(i, next);
-    };
-    timeline.forEach((fault, i) => {
-      const id = `f${i + 1}`;
-      const details = describeFault(scenario.fleet, fault, id, fault.note === 'swarm' ? 'swarm' : 'timeline');
-      at(fault.at, () =>
-        onChain(i, async () => {
-          buffer.fault(monoNow(), 'start', details);
-          active.set(i, { undo: await applyLiveFault(ctx, fault, id), details });
-        }),
-      );
-      if (fault.for !== undefined && fault.at + fault.for < faultsMs) {
-        at(fault.at + fault.for, () =>
-          onChain(i, async () => {
-            const a = active.get(i);
-            if (a === undefined) return;
-            active.delete(i);
-            await a.undo();
-            buffer.fault(monoNow(), 'stop', details);
-          }),
-        );
-      }
-    });
-    let healMono = t0 + faultsMs;
-    let healEpoch = Date.now();
-    at(faultsMs, async () => {
-      healMono = monoNow();
-      healEpoch = Date.now();
-      buffer.phase(healMono, 'heal');
-      await Promise.all(chains.values());
-      for (const [i, a] of [...active.entries()].reverse()) {
-        active.delete(i);
-        await a.undo().catch((err: unknown) => buffer.note(monoNow(), { heal: `undo failed: ${String(err)}` }));
-        buffer.fault(monoNow(), 'stop', a.details);
-      }
-      // Belt and braces: nothing stays paused, down or toxic; dead hosts come back.
-      coordinator.resume();
-      if (!coordinator.running) await coordinator.start();
-      for (const h of topology.hosts) {
-        const host = hosts.get(h.name);
-        host?.resume();
-        if (host === undefined || !host.running) await respawnWorkers(h.name, h.workers);
-      }
-      await proxy.reset().catch(() => undefined);
-    });
-
-    buffer.phase(t0, 'faults');
-    steps.sort((a, b) => a.at - b.at || a.seq - b.seq);
-    for (const step of steps) {
-      const wait = t0 + step.at - monoNow();
-      if (wait > 0) await delay(wait);
-      await step.run();
-    }
-    log(`live: heal at ${Math.round(healMono - t0)} ms; waiting up to ${scenario.phases.healMs} ms for convergence`);
-
-    // Heal: until every acknowledged execution is terminal and every worker synced, or healMs.
-    const drainDeadline = monoNow() + Math.min(60_000, scenario.phases.healMs);
-    while ((queue.length > 0 || inflight.size > 0) && monoNow() < drainDeadline) await delay(50);
-    let convergedAfterMs: number | null = null;
-    let executions: ExecutionView[] = [];
-    let workers: WorkerView[] = [];
-    const deadline = healMono + scenario.phases.healMs;
-    while (monoNow() < deadline) {
-      try {
-        executions = await http.listExecutions();
-        workers = await http.workers();
-        const byId = new Map(executions.map((e) => [e.executionId, e]));
-        const allTerminal = [...acked.keys()].every((id) => TERMINAL.has(byId.get(id)?.status ?? ''));
-        const allBack = ids.every((id) => ready.get(id) === true) && ids.every((id) => workers.find((w) => w.id === id)?.state === 'connected');
-        if (allTerminal && allBack) {
-          convergedAfterMs = monoNow() - healMono;
-          break;
-        }
-      } catch {
-        // coordinator restarting: try again
-      }
-      await delay(1000);
-    }
-    // A short tail so acks and the last events land in the files.
-    await delay(Math.min(1000, c.heartbeatMs * 2));
-    try {
-      executions = await http.listExecutions();
-      workers = await http.workers();
-    } catch (err) {
-      buffer.note(monoNow(), { end: `final HTTP read failed: ${String(err)}` });
-    }
-    coordTail.poll();
-    const finalById = new Map(executions.map((e) => [e.executionId, e.status]));
-    buffer.read(monoNow(), Object.fromEntries([...acked.keys()].map((id) => [id, finalById.get(id) ?? null])));
-    buffer.phase(monoNow(), 'end');
-    const cpuPercent = cpuFirst !== undefined && cpuLast !== undefined && cpuLast.mono > cpuFirst.mono ? (cpuAcc / 1000 / (cpuLast.mono - cpuFirst.mono)) * 100 : null;
+    proxy = await connectFaultProxy({ url: proxyHost.url });
+    await preflight(proxy, scenario, swarm);
+    await sys.startCoordinator(proxy);
+    await sys.startFleet();
+    opts.log?.(`live: coordinator ${sys.coordinator.httpUrl}, ${topology.hosts.length} swarm host(s), ${topology.proxies.length} proxies on ${proxy.url}, ${sys.ids.length} workers`);
+    const st: LiveState = { t0: monoNow(), executions: [], workers: [] };
+    const d = await driveScenario(scenario, liveMode(sys, proxy, st, opts), { seed, swarm });
+    const healMono = st.t0 + d.healedAt;
     return {
-      scenario, seed, t0, healMono, healEpoch, wallMs: monoNow() - started, buffer, topology, faults: timeline,
-      acked, refused, indeterminate, executions, workers, convergedAfterMs, coordinatorRestarts: coordinator.starts - 1,
-      loopLagMs: lag, cpuPercent,
+      scenario, seed, t0: st.t0, healMono, healEpoch: Date.now() - (monoNow() - healMono), wallMs: monoNow() - started, buffer: sys.buffer, topology,
+      faults: d.faults, applied: d.applied, refusedFaults: d.refused, proxy: { url: proxy.url, external: proxyHost.external },
+      acked: d.acked, refused: d.refusedSubmissions, indeterminate: d.indeterminate, executions: st.executions, workers: st.workers,
+      convergedAfterMs: d.convergedAfterMs, coordinatorRestarts: sys.coordinator.starts - 1, loopLagMs: sys.lag, cpuPercent: sys.cpu.percent(),
     };
   } finally {
-    await Promise.all([...hosts.values()].map((h) => h.stop().catch(() => undefined)));
-    await coordinator.stop().catch(() => undefined);
-    coordTail.stop();
-    probeTail.stop();
-    await proxy.close().catch(() => undefined);
+    await sys.stop();
+    await proxy?.close().catch(() => undefined);
     await proxyHost.stop().catch(() => undefined);
-    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 }

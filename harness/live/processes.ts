@@ -305,7 +305,7 @@ export class CoordinatorProcess {
     this.starts += 1;
     child.stdout?.on('data', (c: Buffer) => this.output.push(c));
     child.stderr?.on('data', (c: Buffer) => this.output.push(c));
-    await waitHealthy(`${this.httpUrl}/healthz`, o.startTimeoutMs ?? 20_000, () => {
+    await waitHealthy(`${this.httpUrl}/healthz`, o.startTimeoutMs ?? 60_000, () => {
       const exited = child.exitCode !== null ? ` (exited with ${child.exitCode})` : '';
       return `${exited}; coordinator output:\n${this.output.text()}`;
     });
@@ -386,7 +386,7 @@ export class SwarmHostProcess {
   }
 
   /** Spawns the host and waits for its ready line. */
-  async start(timeoutMs = 20_000): Promise<void> {
+  async start(timeoutMs = 60_000): Promise<void> {
     if (this.running) throw new Error(`swarm host ${this.name} already running`);
     const child = track(spawn(process.execPath, ['--import', 'tsx', SWARM_HOST], {
       cwd: REPO_ROOT,
@@ -610,13 +610,13 @@ export class ProxyHostProcess {
 }
 
 /**
- * A fault proxy for a run: the external Toxiproxy at TOXIPROXY_URL when set,
- * else our proxy in a child process. close() also stops that process.
+ * A fault proxy for a run: the external Toxiproxy at `url` (default
+ * TOXIPROXY_URL) when set, else our proxy in a child process, with squall's
+ * extensions (`corrupt`) enabled. stop() also stops that process.
  */
-export async function startRunProxy(seed?: number): Promise<{ url: string; stop(): Promise<void> }> {
-  const external = process.env['TOXIPROXY_URL'];
-  if (external !== undefined && external !== '') return { url: external.replace(/\/+$/, ''), stop: () => Promise.resolve() };
+export async function startRunProxy(seed?: number, url = process.env['TOXIPROXY_URL']): Promise<{ url: string; external: boolean; stop(): Promise<void> }> {
+  if (url !== undefined && url !== '') return { url: url.replace(/\/+$/, ''), external: true, stop: () => Promise.resolve() };
   const p = new ProxyHostProcess(seed);
-  const url = await p.start();
-  return { url, stop: () => p.stop() };
+  const started = await p.start();
+  return { url: started, external: false, stop: () => p.stop() };
 }

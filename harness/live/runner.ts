@@ -23,6 +23,7 @@ import type { Scenario } from '../scenario/schema.js';
 import { workerIds } from '../scenario/schema.js';
 import { TERMINAL, terminalEntries } from './http-client.js';
 import { type LiveRunOptions, type LiveRunOutcome, runScenarioLive } from './live-run.js';
+import { FaultsRefusedError, ProxyUnreachableError } from './preflight.js';
 import { healSamples, restoreSamples } from './reconnect-samples.js';
 
 export interface RunLiveOptions extends LiveRunOptions {
@@ -37,6 +38,16 @@ export interface RunLiveOptions extends LiveRunOptions {
   toleranceMs?: number;
 }
 
+/** One fault as the JSON and the report list it. */
+export interface FaultLine {
+  id: string;
+  action: string;
+  target: string;
+  at: number;
+  /** Why it was refused (refused faults only): the proxy's answer or the harness's reason. */
+  reason?: string;
+}
+
 /** What `squall run --mode live --json` prints. */
 export interface LiveJson {
   scenario: string;
@@ -48,7 +59,27 @@ export interface LiveJson {
   violations: Violation[];
   convergedAfterMs: number | null;
   acknowledged: number;
+  /** The fault proxy the run used; external = a Toxiproxy at TOXIPROXY_URL. */
+  proxy: { url: string; external: boolean } | null;
+  /** Faults applied and faults refused, separately: a refused fault never counts as injected and fails the run. */
+  faults: { applied: FaultLine[]; refused: FaultLine[] };
+  /** Why the run did not start or stopped (unreachable proxy, refused faults). */
+  error?: { code: string; message: string };
   report: string | null;
+}
+
+/** Applied and refused faults of a finished run. */
+function faultLines(o: LiveRunOutcome): LiveJson['faults'] {
+  const line = (id: string): FaultLine => {
+    const f = o.faults[Number(id.slice(1)) - 1];
+    return { id, action: f?.action.type ?? '?', target: f?.target ?? '?', at: f?.at ?? 0 };
+  };
+  return { applied: o.applied.map(line), refused: o.refusedFaults.map((r) => ({ id: r.id, action: r.action, target: r.target, at: r.at, reason: r.reason })) };
+}
+
+/** Refused faults as violations, so the report and the exit code show them. */
+function refusalViolations(refused: FaultLine[], url: string): Violation[] {
+  return refused.map((r) => ({ promise: 'faults', name: 'fault-refused', message: `fault ${r.id} (${r.action} on ${r.target} at ${r.at} ms) was not applied: ${r.reason ?? 'refused'} (fault proxy ${url})` }));
 }
 
 /** The essential live checks over the final HTTP state (see the file comment). */
@@ -113,10 +144,30 @@ function dedupe(vs: Violation[]): Violation[] {
   });
 }
 
-/** Runs, checks, reports. */
-export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Promise<{ json: LiveJson; result: RunResultInput }> {
+/** The JSON of a run that never started: the proxy was unreachable or refused faults (preflight.ts). */
+function notStartedJson(scenario: Scenario, seed: number, err: ProxyUnreachableError | FaultsRefusedError, startedAt: Date, external: boolean): LiveJson {
+  const refused = err instanceof FaultsRefusedError ? err.refused.map((r) => ({ id: r.id, action: r.action, target: r.target, at: r.at, reason: r.reason })) : [];
+  return {
+    scenario: scenario.name, seed, passed: false, traceHash: null, simulatedMs: null, wallMs: Date.now() - startedAt.getTime(),
+    violations: refusalViolations(refused, err.url), convergedAfterMs: null, acknowledged: 0,
+    proxy: { url: err.url, external }, faults: { applied: [], refused },
+    error: { code: err.code, message: err.message }, report: null,
+  };
+}
+
+/** Runs, checks, reports. A run the proxy cannot serve is not started and fails (json.error says why). */
+export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Promise<{ json: LiveJson; result: RunResultInput | null }> {
   const startedAt = new Date();
-  const o = await runScenarioLive(scenario, opts);
+  let o: LiveRunOutcome;
+  try {
+    o = await runScenarioLive(scenario, opts);
+  } catch (err) {
+    if (err instanceof ProxyUnreachableError || err instanceof FaultsRefusedError) {
+      const external = (opts.proxyUrl ?? process.env['TOXIPROXY_URL'] ?? '') !== '';
+      return { json: notStartedJson(scenario, opts.seed ?? scenario.seed, err, startedAt, external), result: null };
+    }
+    throw err;
+  }
   const history = o.buffer.history();
   // History time is ms since the run started (processes spawned), as in the simulation.
   const healAt = o.healMono - o.buffer.t0;
@@ -131,7 +182,8 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
       source: 'history',
     }),
   );
-  const violations = dedupe([...essentialViolations(o).map((v) => ({ ...v, source: 'http' })), ...checked]);
+  const faults = faultLines(o);
+  const violations = dedupe([...refusalViolations(faults.refused, o.proxy.url), ...essentialViolations(o).map((v) => ({ ...v, source: 'http' })), ...checked]);
   const slo = checkSlo(history, scenario.slo, healAt);
   const events = o.buffer.events();
   const heal = healSamples(events, o.healMono, new Set(workerIds(scenario.fleet)));
@@ -168,7 +220,12 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
       workersNeverSyncedAfterHeal: heal.neverSynced,
     },
     timeline: timelineOf(o),
-    faults: o.faults.map((f) => ({ start: f.at, end: Math.min(f.at + (f.for ?? Infinity), scenario.phases.faultsMs), action: f.action.type, target: f.target })),
+    faults: o.faults.flatMap((f, i) => {
+      const id = `f${i + 1}`;
+      const refused = o.refusedFaults.some((r) => r.id === id);
+      if (!refused && !o.applied.includes(id)) return [];
+      return [{ start: f.at, end: refused ? f.at : Math.min(f.at + (f.for ?? Infinity), scenario.phases.faultsMs), action: refused ? `${f.action.type} (REFUSED)` : f.action.type, target: f.target, status: refused ? 'refused' : 'applied' }];
+    }),
     reconnectSamples: groupReconnectSamples(
       restored.map((s) => ({ strategy: scenario.fleet.backoff.strategy, condition: 'scenario', fleetSize: scenario.fleet.workers, ms: s.ms, beyondBackoffMs: s.beyondBackoffMs })),
     ),
@@ -188,6 +245,8 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
       violations,
       convergedAfterMs: o.convergedAfterMs === null ? null : Math.round(o.convergedAfterMs),
       acknowledged: o.acked.size,
+      proxy: o.proxy,
+      faults,
       report,
     },
     result,

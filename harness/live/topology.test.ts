@@ -32,7 +32,8 @@ describe('fault mapping', () => {
   it('maps actions to Toxiproxy toxics and attribute names', () => {
     expect(toxicOf({ type: 'latency', ms: 50, jitterMs: 10, stream: 'both', toxicity: 1 })).toEqual({ type: 'latency', attributes: { latency: 50, jitter: 10 } });
     expect(toxicOf({ type: 'slicer', averageSize: 64, sizeVariation: 8, delayUs: 100, stream: 'both', toxicity: 1 }).attributes).toEqual({ average_size: 64, size_variation: 8, delay: 100 });
-    expect(toxicOf({ type: 'bandwidth', kbps: 100, stream: 'both', toxicity: 1 })).toEqual({ type: 'bandwidth', attributes: { rate: 100 } });
+    expect(toxicOf({ type: 'bandwidth', kbps: 100, stream: 'both', toxicity: 1 })).toEqual({ type: 'bandwidth', attributes: { rate: 13 } }); // 100 kbit/s = 12.5 KB/s
+    expect(toxicOf({ type: 'bandwidth', kbps: 4, stream: 'both', toxicity: 1 }).attributes.rate).toBe(1); // never 0 (unlimited)
   });
 
   it('turns a per-frame corruption probability into a per-bit one', () => {

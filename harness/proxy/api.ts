@@ -2,13 +2,18 @@
  * The HTTP API, route for route Toxiproxy 2.x (api.go): JSON bodies, 201 for
  * a created proxy, 200 for a created toxic, 204 for deletes and reset, error
  * bodies `{"error","status"}` sent like Go's http.Error (text/plain, newline),
- * 404 "404 page not found" for unknown paths, 405 for a wrong method, and 403
- * for browsers (User-Agent "Mozilla/...").
+ * 404 "404 page not found" for unknown paths, 405 for a wrong method, 301 to
+ * the cleaned path for an unclean one (`//version`), as gorilla/mux does. On
+ * a matched route only (mux middleware): an `X-Toxiproxy-Request-Id` header,
+ * and 403 for browsers (User-Agent "Mozilla/...").
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { posix } from 'node:path';
+import type { Random } from '../../system/core/random.js';
 import type { Logger } from '../../system/core/logger.js';
 import { ApiError, toApiError } from './api-error.js';
 import type { ProxyCollection } from './collection.js';
+import type { ProxyMetrics } from './metrics.js';
 import { toxicJson } from './toxic-spec.js';
 
 /** The Toxiproxy version this API matches. */
@@ -27,8 +32,13 @@ function ok(json: unknown, status = 200): Reply {
 }
 const noContent: Reply = { status: 204 };
 
-function routes(c: ProxyCollection): Route[] {
+function routes(c: ProxyCollection, metrics: ProxyMetrics | undefined): Route[] {
+  const metricsRoute: Route[] = metrics?.enabled === true ? [{ pattern: ['metrics'], methods: ANY_METHOD(async () => {
+    const m = await metrics.render();
+    return { status: 200, raw: m.text, contentType: m.contentType };
+  }) }] : [];
   return [
+    ...metricsRoute,
     { pattern: ['reset'], methods: { POST: async () => (await c.reset(), noContent) } },
     {
       pattern: ['proxies'],
@@ -78,6 +88,27 @@ function routes(c: ProxyCollection): Route[] {
   ];
 }
 
+/** The same handler for every method (mux's Handle without .Methods). */
+function ANY_METHOD(h: Handler): Record<string, Handler> {
+  return Object.fromEntries(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].map((m) => [m, h]));
+}
+
+/** Go's path.Clean keeping a trailing slash (gorilla/mux cleanPath). */
+function cleanPath(p: string): string {
+  if (p === '') return '/';
+  const cleaned = posix.normalize(p.startsWith('/') ? p : `/${p}`);
+  return cleaned;
+}
+
+const XID_ALPHABET = '0123456789abcdefghijklmnopqrstuv';
+
+/** A 20-character request id in the alphabet of the xid the real server sends. */
+function requestId(random: Random): string {
+  let id = '';
+  for (let i = 0; i < 20; i++) id += XID_ALPHABET[random.int(0, 31)];
+  return id;
+}
+
 function match(route: Route, segments: readonly string[]): string[] | undefined {
   if (route.pattern.length !== segments.length) return undefined;
   const params: string[] = [];
@@ -114,23 +145,31 @@ function send(res: ServerResponse, reply: Reply): void {
 /** Go's http.Error: overrides the content type with text/plain and appends a newline. */
 function sendError(res: ServerResponse, status: number, text: string): void {
   const body = `${text}\n`;
-  res.writeHead(status, {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'X-Content-Type-Options': 'nosniff',
-    'Content-Length': Buffer.byteLength(body),
-  });
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.writeHead(status);
   res.end(body);
 }
 
+/** What the API serves besides the collection. */
+export interface ApiOptions {
+  readonly metrics?: ProxyMetrics;
+  /** Request ids are drawn from it (seeded servers repeat them). */
+  readonly random: Random;
+}
+
 /** Builds the request listener serving a collection. */
-export function createApiHandler(collection: ProxyCollection, logger: Logger): RequestListener {
-  const table = routes(collection);
+export function createApiHandler(collection: ProxyCollection, logger: Logger, opts: ApiOptions): RequestListener {
+  const table = routes(collection, opts.metrics);
   return (req, res) => {
     void (async () => {
       const method = req.method ?? 'GET';
       const url = new URL(req.url ?? '/', 'http://proxy.invalid');
-      if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) {
-        sendError(res, 403, 'User agent not allowed');
+      const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+      const clean = cleanPath(rawPath);
+      if (clean !== rawPath) {
+        res.writeHead(301, { Location: clean + (url.search ?? '') }).end();
         return;
       }
       let segments: string[];
@@ -147,6 +186,11 @@ export function createApiHandler(collection: ProxyCollection, logger: Logger): R
         pathMatched = true;
         const handler = route.methods[method];
         if (handler === undefined) continue;
+        res.setHeader('X-Toxiproxy-Request-Id', requestId(opts.random));
+        if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) {
+          sendError(res, 403, 'User agent not allowed');
+          return;
+        }
         const body = await readBody(req);
         try {
           const reply = await handler({ params, body });

@@ -16,6 +16,8 @@ export interface FaultProxyOptions {
   /** Seed for our server's toxic randomness (ignored by an external Toxiproxy). */
   readonly seed?: number;
   readonly logger?: Logger;
+  /** Our server only: accept squall's own toxic types (corrupt). */
+  readonly extensions?: boolean;
 }
 
 /** A toxic to add; name, stream and toxicity default as in Toxiproxy. */
@@ -66,7 +68,7 @@ export async function connectFaultProxy(opts: FaultProxyOptions = {}): Promise<F
   if (externalUrl !== undefined && externalUrl !== '') {
     url = externalUrl.replace(/\/+$/, '');
   } else {
-    server = await startProxyServer({ host: '127.0.0.1', port: 0, ...(opts.seed === undefined ? {} : { seed: opts.seed }), logger: opts.logger ?? silentLogger });
+    server = await startProxyServer({ host: '127.0.0.1', port: 0, ...(opts.seed === undefined ? {} : { seed: opts.seed }), logger: opts.logger ?? silentLogger, extensions: opts.extensions === true });
     url = server.url;
   }
   const client = new Toxiproxy(url);

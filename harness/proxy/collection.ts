@@ -8,6 +8,7 @@ import type { Logger } from '../../system/core/logger.js';
 import type { Random } from '../../system/core/random.js';
 import { apiErrors, toApiError, type ApiError } from './api-error.js';
 import { asObject, boolField, parseBody, stringField } from './json-decode.js';
+import type { ProxyMetrics } from './metrics.js';
 import { Proxy, type ProxyJson } from './proxy.js';
 import { decodeNewToxic, decodeToxicUpdate, toxicJson, type ToxicJson } from './toxic-spec.js';
 
@@ -29,7 +30,8 @@ export class ProxyCollection {
     return run;
   }
 
-  constructor(private readonly deps: { clock: Clock; logger: Logger; random: Random }) {}
+  /** `extensions`: accept squall's own toxic types (corrupt); off, the API refuses them like a real Toxiproxy. */
+  constructor(private readonly deps: { clock: Clock; logger: Logger; random: Random; extensions?: boolean; metrics?: ProxyMetrics }) {}
 
   /** All proxies keyed by name, sorted like Go's map marshalling. */
   index(): Record<string, ProxyJson> {
@@ -106,7 +108,8 @@ export class ProxyCollection {
   private async addOrReplace(s: { name: string; listen: string; upstream: string; enabled: boolean }): Promise<ProxyJson> {
     const existing = this.proxies.get(s.name);
     if (existing !== undefined) {
-      if (existing.listen === s.listen && existing.upstream === s.upstream) return existing.toJSON();
+      // Toxiproxy's AddOrReplace: the same (resolved) address and upstream keeps the proxy, its toxics and connections.
+      if (!(await existing.differs(s))) return existing.toJSON();
       existing.stop();
     }
     const proxy = new Proxy(s.name, s.listen, s.upstream, this.deps);
@@ -153,7 +156,7 @@ export class ProxyCollection {
   /** POST /proxies/{name}/toxics. */
   addToxic(proxyName: string, text: string): ToxicJson {
     const proxy = this.get(proxyName);
-    const toxic = decodeNewToxic(text, (n) => proxy.getToxic(n) !== undefined);
+    const toxic = decodeNewToxic(text, (n) => proxy.getToxic(n) !== undefined, this.deps.extensions === true);
     proxy.addToxic(toxic);
     return toxicJson(toxic);
   }

@@ -21,6 +21,8 @@ export interface ConnectionOptions {
   readonly random: Random;
   readonly toxics: readonly Toxic[];
   readonly onClosed: (conn: Connection) => void;
+  /** Called once per link when the connection ends, with its byte counts (proxy metrics). */
+  readonly onLinkDone?: (direction: 'upstream' | 'downstream', received: number, sent: number) => void;
 }
 
 /** A client/upstream socket pair and its two links. */
@@ -32,9 +34,12 @@ export class Connection implements LinkOwner {
   private readonly down: Link;
   private readonly finished = new Set<Link>();
   private closed = false;
+  /** As Toxiproxy: a connection that starts while a reset_peer toxic exists gets SO_LINGER 0 on both sockets, so every close of it is a RST. */
+  readonly lingerZero: boolean;
 
   constructor(private readonly opts: ConnectionOptions) {
     this.id = opts.id;
+    this.lingerZero = opts.toxics.some((t) => t.type === 'reset_peer');
     this.client = opts.client;
     this.upstream = opts.upstream;
     const randomFor = (dir: Direction) => (toxic: string) => opts.random.fork(`${opts.id}/${dir}/${toxic}`);
@@ -87,10 +92,15 @@ export class Connection implements LinkOwner {
     this.upstream.resetAndDestroy();
   }
 
-  /** Closes both sockets now (proxy disabled or deleted, or both directions done). */
+  /** Closes both sockets now (proxy disabled or deleted, or both directions done); RST when lingerZero. */
   close(): void {
     if (this.closed) return;
     this.teardown();
+    if (this.lingerZero) {
+      if (!this.client.destroyed) this.client.resetAndDestroy();
+      if (!this.upstream.destroyed) this.upstream.resetAndDestroy();
+      return;
+    }
     this.client.destroy();
     this.upstream.destroy();
   }
@@ -99,6 +109,8 @@ export class Connection implements LinkOwner {
     this.closed = true;
     this.up.destroy();
     this.down.destroy();
+    this.opts.onLinkDone?.('upstream', this.up.received, this.up.sent);
+    this.opts.onLinkDone?.('downstream', this.down.received, this.down.sent);
     this.opts.onClosed(this);
   }
 }

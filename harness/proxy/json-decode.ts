@@ -2,18 +2,70 @@
  * Decoding request bodies the way Go's encoding/json does for Toxiproxy's
  * structs: keys match case-insensitively (an exact match wins), `null` and
  * absent leave the default, a wrong type is a 400 "bad request body: json: ...",
- * and integer fields reject fractions. Unknown keys are ignored.
+ * and integer fields reject any number literal with a fraction or exponent
+ * (`1.0`, `1e3`), as Go does. Unknown keys are ignored. Like json.Decoder,
+ * only the first JSON value of a body is read: text after it is ignored.
  */
 import { apiErrors } from './api-error.js';
 
 /** A decoded JSON object. */
 export type JsonObject = Record<string, unknown>;
 
-/** Parses a body; an empty body is Go's `EOF`. */
+/** A number written with a fraction or exponent (`1.0`, `1e3`): Go refuses it for an int field even when whole. */
+export class RawNumber {
+  constructor(
+    readonly value: number,
+    readonly raw: string,
+  ) {}
+}
+
+const MARK = '\u0000num:';
+
+/**
+ * The first JSON value of `text` (json.Decoder reads one value and leaves the
+ * rest), with every non-integer number literal turned into a marked string the
+ * reviver makes a RawNumber of. Returns undefined when no value ends.
+ */
+function firstValue(text: string): string | undefined {
+  let out = '';
+  let depth = 0;
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    const rest = text.slice(i);
+    let token: string | undefined;
+    if (ch === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      token = text.slice(i, j + 1);
+      out += token;
+    } else if (/[-0-9]/.test(ch)) {
+      const m = /^-?\d+(\.\d+)?([eE][-+]?\d+)?/.exec(rest);
+      token = m?.[0] ?? ch;
+      out += m?.[1] !== undefined || m?.[2] !== undefined ? JSON.stringify(MARK + token) : token;
+    } else if (/[a-z]/i.test(ch)) {
+      token = /^[a-z]+/i.exec(rest)?.[0] ?? ch;
+      out += token;
+    }
+    if (token !== undefined) {
+      i += token.length;
+      if (depth === 0) return out;
+      continue;
+    }
+    out += ch;
+    i++;
+    if (ch === '{' || ch === '[') depth++;
+    else if ((ch === '}' || ch === ']') && --depth <= 0) return out;
+  }
+  return undefined;
+}
+
+/** Parses a body's first JSON value; an empty body is Go's `EOF`. */
 export function parseBody(text: string): unknown {
   if (text.trim().length === 0) throw apiErrors.badRequestBody('EOF');
+  const first = firstValue(text) ?? text;
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(first, (_k, v: unknown) => (typeof v === 'string' && v.startsWith(MARK) ? new RawNumber(Number(v.slice(MARK.length)), v.slice(MARK.length)) : v)) as unknown;
   } catch (err) {
     throw apiErrors.badRequestBody(err instanceof Error ? err.message : String(err));
   }
@@ -22,6 +74,7 @@ export function parseBody(text: string): unknown {
 function jsonKind(v: unknown): string {
   if (Array.isArray(v)) return 'array';
   if (v === null) return 'null';
+  if (v instanceof RawNumber) return 'number';
   return typeof v === 'object' ? 'object' : typeof v;
 }
 
@@ -32,7 +85,7 @@ function mismatch(v: unknown, goType: string, where: string): Error {
 /** The body as an object; `null` decodes to no fields, anything else not an object is a type error. */
 export function asObject(v: unknown, goType: string, where = 'value'): JsonObject {
   if (v === null) return {};
-  if (typeof v !== 'object' || Array.isArray(v)) throw mismatch(v, goType, where);
+  if (typeof v !== 'object' || Array.isArray(v) || v instanceof RawNumber) throw mismatch(v, goType, where);
   return v as JsonObject;
 }
 
@@ -62,8 +115,9 @@ export function boolField(obj: JsonObject, key: string, where: string): boolean 
 
 /** A float field (Go float32/float64), or undefined when absent/null. */
 export function floatField(obj: JsonObject, key: string, where: string, goType = 'float32'): number | undefined {
-  const v = lookup(obj, key);
-  if (v === undefined || v === null) return undefined;
+  const raw = lookup(obj, key);
+  if (raw === undefined || raw === null) return undefined;
+  const v = raw instanceof RawNumber ? raw.value : raw;
   if (typeof v !== 'number') throw mismatch(v, goType, `struct field ${where}.${key}`);
   return goType === 'float32' ? float32(v) : v;
 }
@@ -86,9 +140,9 @@ export function float32(v: number): number {
 export function intField(obj: JsonObject, key: string, where: string): number | undefined {
   const v = lookup(obj, key);
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number') throw mismatch(v, 'int64', `struct field ${where}.${key}`);
-  if (!Number.isInteger(v)) {
-    throw apiErrors.badRequestBody(`json: cannot unmarshal number ${v} into Go struct field ${where}.${key} of type int64`);
+  if (v instanceof RawNumber || (typeof v === 'number' && !Number.isInteger(v))) {
+    throw apiErrors.badRequestBody(`json: cannot unmarshal number ${v instanceof RawNumber ? v.raw : v} into Go struct field ${where}.${key} of type int64`);
   }
+  if (typeof v !== 'number') throw mismatch(v, 'int64', `struct field ${where}.${key}`);
   return v;
 }

@@ -24,6 +24,8 @@ export interface LinkOwner {
   linkFinished(link: Link): void;
   /** A toxic asked for TCP RST. */
   resetConnection(): void;
+  /** Sockets close with RST (SO_LINGER 0): the connection started with a reset_peer toxic on the proxy. */
+  readonly lingerZero: boolean;
 }
 
 /** Bytes held inside a link before it stops reading its source. */
@@ -140,6 +142,7 @@ class SocketSink implements Sink {
       return;
     }
     this.link.inFlight -= n;
+    this.link.sent += n;
     if (!this.dest.write(chunk.data)) this.needsDrain = true;
     this.link.checkFlow();
   }
@@ -147,6 +150,11 @@ class SocketSink implements Sink {
     if (this.ended) return;
     this.ended = true;
     if (this.dest.destroyed || this.dest.writableFinished) {
+      this.link.owner.linkFinished(this.link);
+      return;
+    }
+    if (this.link.owner.lingerZero) {
+      this.dest.resetAndDestroy();
       this.link.owner.linkFinished(this.link);
       return;
     }
@@ -162,6 +170,9 @@ export class Link {
   private paused = false;
   /** Bytes read from the source and not yet written or dropped. */
   inFlight = 0;
+  /** Bytes read from the source / written to the destination (proxy metrics). */
+  received = 0;
+  sent = 0;
 
   constructor(
     readonly name: string,
@@ -184,6 +195,7 @@ export class Link {
   input(data: Buffer): void {
     if (this.inputEnded) return;
     this.inFlight += data.length;
+    this.received += data.length;
     this.head().write({ data, ts: this.clock.monotonic() });
     this.checkFlow();
   }

@@ -5,20 +5,23 @@
  * later re-enable reuses it); disabling closes the listener and every
  * connection; toxic changes reach live connections.
  */
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { lookup } from 'node:dns/promises';
+import { createServer, connect, isIP, type Server, type Socket } from 'node:net';
 import type { Clock } from '../../system/core/clock.js';
 import type { Logger } from '../../system/core/logger.js';
 import type { Random } from '../../system/core/random.js';
 import { apiErrors } from './api-error.js';
 import { Connection } from './connection.js';
+import type { ProxyMetrics } from './metrics.js';
 import { Direction, toxicJson, type Toxic, type ToxicJson } from './toxic-spec.js';
 
-/** The wire shape of a proxy, in Go's field order. */
+/** The wire shape of a proxy, in Go's field order (`Logger` is the real server's exported zerolog field, always `{}`). */
 export interface ProxyJson {
   name: string;
   listen: string;
   upstream: string;
   enabled: boolean;
+  Logger: Record<string, never>;
   toxics: ToxicJson[];
 }
 
@@ -27,17 +30,35 @@ export interface ProxyDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly random: Random;
+  readonly metrics?: ProxyMetrics;
 }
 
 /** Splits "host:port" / "[v6]:port" like Go's net.SplitHostPort (port may be empty = 0). */
 export function splitHostPort(addr: string): { host: string; port: number } {
   if (addr === '') return { host: '', port: 0 }; // Go: all interfaces, any port
   const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d*)$/.exec(addr);
-  if (m === null) throw new Error(`listen tcp ${addr}: address ${addr}: missing port in address`);
+  if (m === null) throw new Error(`address ${addr}: missing port in address`);
   const host = m[1] ?? m[2] ?? '';
   const port = m[3] === '' || m[3] === undefined ? 0 : Number(m[3]);
-  if (!Number.isInteger(port) || port > 65535) throw new Error(`listen tcp ${addr}: address ${addr}: invalid port`);
+  if (!Number.isInteger(port) || port > 65535) throw new Error(`address ${m[3] ?? ''}: invalid port`);
   return { host, port };
+}
+
+/**
+ * Go's net.ResolveTCPAddr(...).String(): the address a listen string names
+ * (`localhost:P` → `127.0.0.1:P`), so two spellings of one address compare
+ * equal. Rejects like Go when the address is malformed or the host unknown.
+ */
+export async function resolveTcpAddr(addr: string): Promise<string> {
+  const { host, port } = splitHostPort(addr);
+  if (host === '') return `:${port}`;
+  if (isIP(host) !== 0) return formatAddr(host, port);
+  if (host === 'localhost') return formatAddr('127.0.0.1', port);
+  try {
+    return formatAddr((await lookup(host, { family: 4 })).address, port);
+  } catch {
+    throw new Error(`lookup ${host}: no such host`);
+  }
 }
 
 function formatAddr(host: string, port: number): string {
@@ -68,7 +89,7 @@ export class Proxy {
   }
 
   toJSON(): ProxyJson {
-    return { name: this.name, listen: this.listen, upstream: this.upstream, enabled: this.enabled, toxics: this.toxicList().map(toxicJson) };
+    return { name: this.name, listen: this.listen, upstream: this.upstream, enabled: this.enabled, Logger: {}, toxics: this.toxicList().map(toxicJson) };
   }
 
   /** Toxics as Toxiproxy orders them: the upstream chain, then the downstream chain. */
@@ -88,7 +109,13 @@ export class Proxy {
   /** Starts listening; a no-op when already enabled. Rejects with Go-like text when the address is bad or taken. */
   async start(): Promise<void> {
     if (this.enabled) return;
-    const { host, port } = splitHostPort(this.listen);
+    let host: string;
+    let port: number;
+    try {
+      ({ host, port } = splitHostPort(this.listen));
+    } catch (err) {
+      throw new Error(`listen tcp: ${err instanceof Error ? err.message : String(err)}`);
+    }
     const bindHost = host === '' ? '::' : host === 'localhost' ? '127.0.0.1' : host;
     const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
@@ -120,9 +147,22 @@ export class Proxy {
     this.deps.logger.info({ name: this.name, proxy: this.listen, upstream: this.upstream }, 'Terminated proxy');
   }
 
-  /** Toxiproxy's Proxy.Update: a new address restarts; then enabled is applied. */
+  /**
+   * Toxiproxy's Proxy.Differs: the new listen resolved (so `localhost:P` and
+   * `127.0.0.1:P` are the same) or the upstream differs. Throws, changing
+   * nothing, when the listen address does not resolve.
+   */
+  async differs(input: { listen: string; upstream: string }): Promise<boolean> {
+    return (await resolveTcpAddr(input.listen)) !== this.listen || input.upstream !== this.upstream;
+  }
+
+  /**
+   * Toxiproxy's Proxy.Update: a bad listen changes nothing (the proxy keeps
+   * running); a different address stops it and takes the new one; then
+   * `enabled` is applied (so a changed address restarts an enabled proxy).
+   */
   async update(input: { listen: string; upstream: string; enabled: boolean }): Promise<void> {
-    if (input.listen !== this.listen || input.upstream !== this.upstream) {
+    if (await this.differs(input)) {
       this.stop();
       this.listen = input.listen;
       this.upstream = input.upstream;
@@ -164,6 +204,7 @@ export class Proxy {
         random: this.deps.random,
         toxics: this.toxics,
         onClosed: (c) => this.connections.delete(c),
+        onLinkDone: (direction, received, sent) => this.deps.metrics?.linkDone({ direction, listener: this.listen, proxy: this.name, upstream: this.upstream }, received, sent),
       });
       this.connections.add(conn);
       client.resume();

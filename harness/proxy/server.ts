@@ -10,6 +10,7 @@ import { silentLogger, type Logger } from '../../system/core/logger.js';
 import { cryptoRandom, seededRandom } from '../../system/core/random.js';
 import { createApiHandler } from './api.js';
 import { ProxyCollection } from './collection.js';
+import { ProxyMetrics } from './metrics.js';
 
 /** Where the API listens and how toxics draw randomness. */
 export interface ProxyServerOptions {
@@ -21,6 +22,11 @@ export interface ProxyServerOptions {
   readonly seed?: number;
   readonly logger?: Logger;
   readonly clock?: Clock;
+  /** Accept squall's own toxic types (`corrupt`); off (default) they are "invalid toxic type", as on a real Toxiproxy. */
+  readonly extensions?: boolean;
+  /** Serve /metrics like `toxiproxy-server -proxy-metrics` / `-runtime-metrics`. */
+  readonly proxyMetrics?: boolean;
+  readonly runtimeMetrics?: boolean;
 }
 
 /** A running server. */
@@ -39,8 +45,9 @@ export async function startProxyServer(opts: ProxyServerOptions = {}): Promise<P
   const host = opts.host ?? '127.0.0.1';
   const logger = (opts.logger ?? silentLogger).child({ component: 'proxy' });
   const random = opts.seed === undefined ? cryptoRandom : seededRandom(opts.seed);
-  const collection = new ProxyCollection({ clock: opts.clock ?? systemClock, logger, random });
-  const server: Server = createServer(createApiHandler(collection, logger));
+  const metrics = new ProxyMetrics({ proxyMetrics: opts.proxyMetrics === true, runtimeMetrics: opts.runtimeMetrics === true });
+  const collection = new ProxyCollection({ clock: opts.clock ?? systemClock, logger, random, extensions: opts.extensions === true, metrics });
+  const server: Server = createServer(createApiHandler(collection, logger, { metrics, random: random.fork('request-id') }));
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {
     sockets.add(s);

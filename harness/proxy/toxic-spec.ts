@@ -37,6 +37,19 @@ export function toxicJson(t: Toxic): ToxicJson {
   return { attributes: { ...t.attributes }, name: t.name, type: t.type, stream: t.stream, toxicity: t.toxicity };
 }
 
+/** The Go struct of each toxic type, as the real server names it in decoding errors. */
+const GO_STRUCT: Readonly<Record<string, string>> = {
+  latency: 'LatencyToxic',
+  bandwidth: 'BandwidthToxic',
+  slow_close: 'SlowCloseToxic',
+  timeout: 'TimeoutToxic',
+  reset_peer: 'ResetToxic',
+  slicer: 'SlicerToxic',
+  limit_data: 'LimitDataToxic',
+  noop: 'NoopToxic',
+  corrupt: 'CorruptToxic',
+};
+
 function parseDirection(stream: string): Direction | undefined {
   const s = stream.toLowerCase();
   return s === 'upstream' ? Direction.Upstream : s === 'downstream' ? Direction.Downstream : undefined;
@@ -47,16 +60,21 @@ function decodeAttributes(def: ToxicDefinition, raw: unknown, base: Readonly<Rec
   const out: Record<string, number> = {};
   for (const [name] of def.attributes) out[name] = base[name] ?? 0;
   if (raw === undefined || raw === null) return out;
-  const obj = asObject(raw, `toxics.${def.type}`, 'struct field .attributes');
+  const where = `${GO_STRUCT[def.type] ?? def.type}.attributes`;
+  const obj = asObject(raw, `toxics.${GO_STRUCT[def.type] ?? def.type}`, `struct field ${where}`);
   for (const [name, kind] of def.attributes) {
-    const v = kind === 'int' ? intField(obj, name, '.attributes') : floatField(obj, name, '.attributes', 'float64');
+    const v = kind === 'int' ? intField(obj, name, where) : floatField(obj, name, where, 'float64');
     if (v !== undefined) out[name] = v;
   }
   return out;
 }
 
-/** Decodes a create body; `exists` says whether a toxic name is taken on the proxy. */
-export function decodeNewToxic(text: string, exists: (name: string) => boolean): Toxic {
+/**
+ * Decodes a create body; `exists` says whether a toxic name is taken on the
+ * proxy. Toxic types that are squall's extensions (`corrupt`) are "invalid
+ * toxic type", as on a real Toxiproxy, unless `extensions` is on.
+ */
+export function decodeNewToxic(text: string, exists: (name: string) => boolean, extensions = false): Toxic {
   const body: JsonObject = asObject(parseBody(text), 'toxics.ToxicWrapper');
   const where = 'ToxicWrapper';
   const stream = stringField(body, 'stream', where) ?? 'downstream';
@@ -67,7 +85,7 @@ export function decodeNewToxic(text: string, exists: (name: string) => boolean):
   if (direction === undefined) throw apiErrors.invalidStream();
   if (name === '') name = `${type}_${stream}`;
   const definition = toxicRegistry.get(type);
-  if (definition === undefined) throw apiErrors.invalidToxicType();
+  if (definition === undefined || (definition.extension === true && !extensions)) throw apiErrors.invalidToxicType();
   if (exists(name)) throw apiErrors.toxicAlreadyExists();
   const attributes = decodeAttributes(definition, lookup(body, 'attributes'), {});
   return { name, type, stream, direction, toxicity, attributes, definition };

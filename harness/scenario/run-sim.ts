@@ -7,18 +7,22 @@
  *
  * The same scenario and seed give the same trace hash. `faults` overrides the
  * swarm schedule (replay of an artifact, fast-check exploration).
+ *
+ * The schedule, faults, heal and convergence are the shared driver's
+ * (driver.ts); this file is the simulation's ModeAdapter: processes on the
+ * virtual network, submissions through the coordinator's embedding API, and
+ * simulated time.
  */
 import type { Coordinator } from '../../system/coordinator/index.js';
 import { toErrorInfo } from '../../system/core/errors.js';
-import { seededRandom } from '../../system/core/random.js';
 import { isTerminal } from '../../system/engine/model.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
 import { Simulation, type SimWiring } from '../sim/index.js';
-import { describeFault } from '../check/fault-details.js';
-import { applySimFault, type Undo } from './faults-sim.js';
-import { type Scenario, faultTimeline, workerIds } from './schema.js';
-import { type ScheduledFault, sampleSwarm } from './swarm.js';
-import { expandWorkload, graphDependsOn, type Submission } from './workload.js';
+import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault, type RunRecorder, runSwarm, type Schedule, type SubmitHandlers } from './driver.js';
+import { applySimFault } from './faults-sim.js';
+import { type Scenario, workerIds } from './schema.js';
+import type { ScheduledFault } from './swarm.js';
+import type { Submission } from './workload.js';
 
 /** Refusals that mean the coordinator created nothing (the client knows the outcome). */
 const DEFINITE_FAILURES: ReadonlySet<string> = new Set(['store_unavailable', 'rate_limited', 'invalid_argument', 'conflict']);
@@ -43,26 +47,29 @@ export interface SimRunOutcome {
   faults: ScheduledFault[];
   swarm: ScheduledFault[];
   history: HistoryRecord[];
+  /** Ids of faults applied, and faults the simulation refused (the run stopped there). */
+  applied: string[];
+  refused: RefusedFault[];
   /** Simulated ms from heal to convergence; null if it never converged. */
   convergedAfterMs: number | null;
   accepted: number;
   stats: ReturnType<Simulation['stats']>;
 }
 
-interface Step {
-  at: number;
-  seq: number;
-  run: () => void | Promise<void>;
+/** The HistoryRecorder as the driver's RunRecorder (time: simulated ms). */
+function simRecorder(recorder: HistoryRecorder): RunRecorder {
+  return {
+    invoke: (v) => recorder.recordInvoke(v),
+    ok: (k, ids) => recorder.recordOk(k, { executionIds: ids }),
+    fail: (k, e, indeterminate) => recorder.recordFail(k, e, indeterminate),
+    fault: (phase, details) => recorder.recordFault(phase, details),
+    phase: (p) => recorder.recordPhase(p),
+    note: (v) => recorder.recordInfo(v),
+    read: (executions) => recorder.recordRead(executions),
+  };
 }
 
-/** Runs the scenario; the outcome's history goes to the checker (run.ts). */
-export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {}): Promise<SimRunOutcome> {
-  const seed = opts.seed ?? scenario.seed;
-  let now = (): number => 0;
-  const recorder = new HistoryRecorder({ now: () => now() });
-  const sim = new Simulation({ seed, events: recorder, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }) });
-  now = () => sim.simulatedMs;
-
+async function spawnFleet(sim: Simulation, scenario: Scenario): Promise<void> {
   const c = scenario.coordinator;
   await sim.spawnCoordinator({
     config: {
@@ -89,165 +96,129 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
       },
     });
   }
+}
 
-  const faultsMs = scenario.phases.faultsMs;
-  const swarm = opts.swarm ?? sampleSwarm(scenario, seed);
-  const timeline = [...faultTimeline(scenario.faults).map((x) => ({ ...x, note: x.note ?? 'timeline' })), ...swarm];
-  const steps: Step[] = [];
-  let seq = 0;
-  const at = (t: number, run: Step['run']): void => {
-    steps.push({ at: t, seq: seq++, run });
-  };
+/** Submissions through the coordinator's embedding API (what HTTP calls). */
+function simSubmit(sim: Simulation, s: Submission, h: SubmitHandlers, note: RunRecorder['note']): void {
+  h.begin();
+  const coordinator = sim.coordinator.instance;
+  if (coordinator === null) {
+    h.fail({ code: 'unavailable', message: 'coordinator is down' }, false);
+    return;
+  }
+  const p: Promise<string[]> =
+    s.type === 'task'
+      ? coordinator.engine.scheduleTask(s.spec).then((r) => [r.executionId])
+      : coordinator.engine.scheduleTaskGraph(s.graph).then((rs) => rs.map((r) => r.executionId));
+  p.then(
+    (ids) => {
+      // Resolved in the tick the coordinator was killed: the client never got the answer.
+      if (sim.coordinator.instance !== coordinator) h.fail({ code: 'unavailable', message: 'coordinator died before answering' }, true);
+      else h.ok(ids);
+    },
+    (err: unknown) => {
+      const info = toErrorInfo(err);
+      // A refusal the coordinator answered is definite (nothing was created); anything else may or may not have been.
+      h.fail(info, !DEFINITE_FAILURES.has(info.code));
+      if (info.code === 'store_unavailable') void recordReadyz(coordinator, note, 'store_unavailable');
+    },
+  );
+}
 
-  // Workload: submissions through the coordinator's embedding API (what HTTP calls).
-  const pending = new Set<string>();
-  const acked: string[] = [];
-  let accepted = 0;
-  const submit = (s: Submission): void => {
-    const inv = recorder.recordInvoke({
-      ref: s.ref,
-      kind: s.type === 'task' ? s.spec.kind : 'graph',
-      ...(s.type === 'graph' ? { graph: s.shape, dependsOn: graphDependsOn(s.graph) } : {}),
-    });
-    const coordinator = sim.coordinator.instance;
-    if (coordinator === null) {
-      recorder.recordFail(inv, { code: 'unavailable', message: 'coordinator is down' });
-      return;
-    }
-    const p: Promise<string[]> =
-      s.type === 'task'
-        ? coordinator.engine.scheduleTask(s.spec).then((r) => [r.executionId])
-        : coordinator.engine.scheduleTaskGraph(s.graph).then((rs) => rs.map((r) => r.executionId));
-    p.then(
-      (ids) => {
-        // Resolved in the tick the coordinator was killed: the client never got the answer.
-        if (sim.coordinator.instance !== coordinator) {
-          recorder.recordFail(inv, { code: 'unavailable', message: 'coordinator died before answering' }, true);
-          return;
-        }
-        recorder.recordOk(inv, { executionIds: ids });
-        acked.push(...ids);
-        accepted += ids.length;
-        ids.forEach((id) => pending.add(id));
-      },
-      (err: unknown) => {
-        const info = toErrorInfo(err);
-        // A refusal the coordinator answered is definite (nothing was created); anything else may or may not have been.
-        recorder.recordFail(inv, info, !DEFINITE_FAILURES.has(info.code));
-        if (info.code === 'store_unavailable') void recordReadyz(coordinator, 'store_unavailable');
-      },
-    );
-  };
-  for (const s of expandWorkload(scenario, seededRandom(seed).fork('workload'))) at(s.at, () => submit(s));
+/** Reads /readyz through the coordinator's HTTP handler and records it (the store-health promise). */
+async function recordReadyz(c: Coordinator, note: RunRecorder['note'], after: string): Promise<void> {
+  const res = await c.handleHttp({ method: 'GET', path: '/readyz', query: new URLSearchParams(), headers: {}, body: '' });
+  note({ readyz: res.status, after });
+}
 
-  // Message flood: every connected worker sends `messagesPerSec` data messages, in 100 ms ticks.
+/** Message flood: every connected worker sends `messagesPerSec` data messages, in 100 ms ticks. */
+function scheduleFlood(sim: Simulation, scenario: Scenario, at: Schedule, faultsMs: number): void {
   const flood = scenario.workload.flood;
-  if (flood !== undefined) {
-    const end = flood.during === 'faults' ? faultsMs : faultsMs + scenario.phases.healMs;
-    const payload = 'x'.repeat(flood.bytes);
-    const perTick = flood.messagesPerSec / 10;
-    let credit = 0;
-    for (let t = 0; t < end; t += 100) {
-      at(t, () => {
-        credit += perTick;
-        const n = Math.floor(credit);
-        credit -= n;
-        for (const id of workerIds(f)) {
-          const w = sim.worker(id).instance;
-          if (w !== null && w.state === 'ready') for (let i = 0; i < n; i++) w.sendData(payload);
-        }
-      });
-    }
-  }
-
-  // Faults: apply at `at`, undo at `at + for` (or at heal).
-  const active = new Map<number, { undo: Undo; details: ReturnType<typeof describeFault> }>();
-  timeline.forEach((fault, i) => {
-    const id = `f${i + 1}`;
-    const details = describeFault(f, fault, id, fault.note === 'swarm' ? 'swarm' : 'timeline');
-    at(fault.at, async () => {
-      recorder.recordFault('start', details);
-      const undo = await applySimFault(sim, scenario, fault);
-      active.set(i, { undo, details });
+  if (flood === undefined) return;
+  const end = flood.during === 'faults' ? faultsMs : faultsMs + scenario.phases.healMs;
+  const payload = 'x'.repeat(flood.bytes);
+  const perTick = flood.messagesPerSec / 10;
+  let credit = 0;
+  for (let t = 0; t < end; t += 100) {
+    at(t, () => {
+      credit += perTick;
+      const n = Math.floor(credit);
+      credit -= n;
+      for (const id of workerIds(scenario.fleet)) {
+        const w = sim.worker(id).instance;
+        if (w !== null && w.state === 'ready') for (let i = 0; i < n; i++) w.sendData(payload);
+      }
     });
-    if (fault.for !== undefined && fault.at + fault.for < faultsMs) {
-      at(fault.at + fault.for, async () => {
-        const a = active.get(i);
-        if (a === undefined) return;
-        active.delete(i);
-        await a.undo();
-        recorder.recordFault('stop', details);
-      });
-    }
-  });
-  let healedAt = faultsMs;
-  at(faultsMs, async () => {
-    recorder.recordPhase('heal');
-    healedAt = sim.simulatedMs;
-    for (const [i, a] of [...active.entries()].reverse()) {
-      active.delete(i);
-      await a.undo();
-      recorder.recordFault('stop', a.details);
-    }
-  });
-
-  /** Reads /readyz through the coordinator's HTTP handler and records it (promise 12). */
-  async function recordReadyz(c: Coordinator, after: string): Promise<void> {
-    const res = await c.handleHttp({ method: 'GET', path: '/readyz', query: new URLSearchParams(), headers: {}, body: '' });
-    recorder.recordInfo({ readyz: res.status, after });
   }
+}
 
-  recorder.recordPhase('faults');
-  steps.sort((a, b) => a.at - b.at || a.seq - b.seq);
-  const total = faultsMs + scenario.phases.healMs;
-  let lastProgress = 0;
-  for (const step of steps) {
-    const wait = step.at - sim.simulatedMs;
-    if (wait > 0) await sim.runFor(wait);
-    await step.run();
-    if (opts.onProgress !== undefined && sim.simulatedMs - lastProgress >= 1000) {
-      lastProgress = sim.simulatedMs;
-      opts.onProgress(sim.simulatedMs, total);
-    }
-  }
-
-  // Heal: run until every accepted execution is terminal and every worker is ready again.
+/** Heal: run until every accepted execution is terminal and every worker is ready again. */
+async function simConvergence(sim: Simulation, scenario: Scenario, acked: ReadonlyMap<string, AckedExecution>, until: number): Promise<boolean> {
+  const done = new Set<string>();
   let lastCheck = -Infinity;
   const converged = (): boolean => {
     if (sim.simulatedMs - lastCheck < 50) return false;
     lastCheck = sim.simulatedMs;
     const engine = sim.coordinator.instance?.engine;
     if (engine === undefined) return false;
-    for (const id of pending) {
+    for (const id of acked.keys()) {
+      if (done.has(id)) continue;
       const r = engine.getExecution(id);
       if (r === undefined || !isTerminal(r.status)) return false;
-      pending.delete(id);
+      done.add(id);
     }
-    return workerIds(f).every((id) => sim.worker(id).instance?.state === 'ready');
+    return workerIds(scenario.fleet).every((id) => sim.worker(id).instance?.state === 'ready');
   };
-  const remaining = Math.max(0, healedAt + scenario.phases.healMs - sim.simulatedMs);
-  const ok = await sim.runUntil(converged, { maxMs: remaining });
-  const convergedAfterMs = ok ? sim.simulatedMs - healedAt : null;
-  // A short tail so in-flight acks and heartbeats settle into the history.
-  await sim.runFor(Math.min(1000, scenario.coordinator.heartbeatMs * 2));
-  // A final read of every acknowledged execution, as a client would do: lets the checker see work a crash lost.
-  const finalEngine = sim.coordinator.instance?.engine;
-  if (sim.coordinator.instance !== null) await recordReadyz(sim.coordinator.instance, 'end');
-  recorder.recordRead(Object.fromEntries(acked.map((id) => [id, finalEngine?.getExecution(id)?.status ?? null])));
-  recorder.recordPhase('end');
-  opts.onProgress?.(total, total);
+  return sim.runUntil(converged, { maxMs: Math.max(0, until - sim.simulatedMs) });
+}
 
+/** The simulation's ModeAdapter (see driver.ts). */
+function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder, opts: SimRunOptions): ModeAdapter {
+  const runRecorder = simRecorder(recorder);
+  return {
+    recorder: runRecorder,
+    faultSteps: 'inline',
+    now: () => sim.simulatedMs,
+    sleepUntil: async (t) => {
+      const wait = t - sim.simulatedMs;
+      if (wait > 0) await sim.runFor(wait);
+    },
+    submit: (s, h) => simSubmit(sim, s, h, runRecorder.note),
+    scheduleExtras: (at, faultsMs) => scheduleFlood(sim, scenario, at, faultsMs),
+    applyFault: (fault) => applySimFault(sim, scenario, fault),
+    awaitConvergence: (acked, until) => simConvergence(sim, scenario, acked, until),
+    finalStatuses: async (ids) => {
+      const instance = sim.coordinator.instance;
+      if (instance !== null) await recordReadyz(instance, runRecorder.note, 'end');
+      return Object.fromEntries(ids.map((id) => [id, instance?.engine.getExecution(id)?.status ?? null]));
+    },
+    ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
+  };
+}
+
+/** Runs the scenario; the outcome's history goes to the checker (run.ts). */
+export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {}): Promise<SimRunOutcome> {
+  const seed = opts.seed ?? scenario.seed;
+  let now = (): number => 0;
+  const recorder = new HistoryRecorder({ now: () => now() });
+  const sim = new Simulation({ seed, events: recorder, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }) });
+  now = () => sim.simulatedMs;
+  await spawnFleet(sim, scenario);
+  const swarm = runSwarm(scenario, seed, opts.swarm);
+  const d = await driveScenario(scenario, simMode(sim, scenario, recorder, opts), { seed, swarm });
   return {
     scenario,
     seed,
     traceHash: sim.traceHash(),
     simulatedMs: sim.simulatedMs,
     wallMs: sim.wallMs,
-    faults: timeline,
+    faults: d.faults,
     swarm,
     history: recorder.history(),
-    convergedAfterMs,
-    accepted,
+    applied: d.applied,
+    refused: d.refused,
+    convergedAfterMs: d.convergedAfterMs,
+    accepted: d.acked.size,
     stats: sim.stats(),
   };
 }

@@ -52,6 +52,7 @@ export class Pipe implements PipeLike {
     if (this.retired || this.abortWhenDrained !== null) return;
     this.queue.push(item);
     this.bufferedBytes += item.bytes;
+    this.link.dataArrived(this);
     this.pump();
   }
 

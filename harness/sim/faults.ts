@@ -13,9 +13,13 @@
  * - timeout {timeout}: blackhole. Frames (and new connections) stop; they
  *   are held, not dropped, since a TCP stream cannot lose bytes mid-stream and
  *   stay valid. timeout > 0: the proxy closes the connection (1006 at both
- *   ends) that many ms after the rule meets it. 0: held until removed.
- * - reset_peer {timeout}: every connection is reset (1006 at both ends)
- *   timeout ms after the rule meets it (install time, or connect time).
+ *   ends) that many ms after the rule met it or after the last frame that
+ *   reached it, whichever is later (each frame restarts the timer, as in
+ *   Toxiproxy). 0: held until removed.
+ * - reset_peer {timeout}: a connection is reset (1006 at both ends)
+ *   timeout ms after the first frame that reaches the rule in its direction
+ *   (as Toxiproxy's reset_peer waits on its input; an idle connection is
+ *   never reset).
  * - slow_close {delay}: close frames / FIN / RST are delayed by delay ms.
  * - slicer {average_size, size_variation, delay}: data is sliced into chunks
  *   with delay µs between them; a frame arrives whole once its last chunk

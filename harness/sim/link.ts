@@ -214,10 +214,32 @@ export class LinkDir {
     return st;
   }
 
-  /** reset_peer and timeout>0 close each connection a fixed time after meeting it. */
-  private armConnTimer(pipe: PipeLike, r: InstalledRule): void {
+  /**
+   * An item entered a connection direction: a timeout > 0 rule restarts its
+   * timer, as Toxiproxy's timeout closes `timeout` ms after the last data,
+   * not after it was added.
+   */
+  dataArrived(pipe: PipeLike): void {
+    for (const r of this.rules) {
+      // reset_peer starts counting at the first data after it met the connection (Toxiproxy waits on its input).
+      if (r.rule.type === 'reset_peer') this.armConnTimer(pipe, r, true);
+      if (r.rule.type !== 'timeout' || r.rule.timeout <= 0) continue;
+      const st = pipe.ruleStates.get(r.id);
+      if (st?.timer === null || st?.timer === undefined) continue;
+      st.timer.cancel();
+      st.timer = null;
+      this.armConnTimer(pipe, r);
+    }
+  }
+
+  /**
+   * timeout > 0 closes each connection a time after meeting it (restarted by
+   * data, see dataArrived); reset_peer a time after the first data it sees.
+   */
+  private armConnTimer(pipe: PipeLike, r: InstalledRule, onData = false): void {
     const rule = r.rule;
     if (rule.type !== 'reset_peer' && !(rule.type === 'timeout' && rule.timeout > 0)) return;
+    if (rule.type === 'reset_peer' && !onData) return;
     const st = this.stateFor(pipe, r);
     if (!st.applies || st.timer !== null) return;
     const handle: TimerHandle = this.time.setTimeout(() => {

@@ -18,7 +18,7 @@ describe('proxies', () => {
   it('creates with 201 and reports the real listen port, in Go field order', async () => {
     const r = await rig.api('/proxies', 'POST', { name: 'p2', listen: '127.0.0.1:0', upstream: rig.echo.addr });
     expect(r.status).toBe(201);
-    expect(Object.keys(r.json as object)).toEqual(['name', 'listen', 'upstream', 'enabled', 'toxics']);
+    expect(Object.keys(r.json as object)).toEqual(['name', 'listen', 'upstream', 'enabled', 'Logger', 'toxics']);
     const p = r.json as { listen: string; enabled: boolean; toxics: unknown[] };
     expect(p.listen).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(p.listen).not.toBe('127.0.0.1:0');
@@ -151,13 +151,26 @@ describe('toxics', () => {
       reset_peer: { timeout: 0 },
       slicer: { average_size: 0, size_variation: 0, delay: 0 },
       limit_data: { bytes: 0 },
-      corrupt: { probability: 0 },
       noop: {},
     };
     for (const [type, attributes] of Object.entries(expected)) {
       const r = await rig.api('/proxies/echo/toxics', 'POST', { type, stream: 'upstream' });
       expect(r.status, type).toBe(200);
       expect((r.json as { attributes: unknown }).attributes, type).toEqual(attributes);
+    }
+  });
+
+  it('refuses squall\'s corrupt extension as a real Toxiproxy does, unless extensions are on', async () => {
+    const r = await rig.api('/proxies/echo/toxics', 'POST', { type: 'corrupt', attributes: { probability: 0.1 } });
+    expect(r.status).toBe(400);
+    expect(r.json).toEqual({ error: 'invalid toxic type', status: 400 });
+    const ext = await startRig({ extensions: true });
+    try {
+      const ok = await ext.api('/proxies/echo/toxics', 'POST', { type: 'corrupt', stream: 'upstream' });
+      expect(ok.status).toBe(200);
+      expect((ok.json as { attributes: unknown }).attributes).toEqual({ probability: 0 });
+    } finally {
+      await ext.close();
     }
   });
 

@@ -109,9 +109,9 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function startRig(opts: { seed?: number; name?: string } = {}): Promise<Rig> {
+export async function startRig(opts: { seed?: number; name?: string; extensions?: boolean } = {}): Promise<Rig> {
   const echo = await startEcho();
-  const server = await startProxyServer({ port: 0, seed: opts.seed ?? 42 });
+  const server = await startProxyServer({ port: 0, seed: opts.seed ?? 42, extensions: opts.extensions ?? false });
   const api: Rig['api'] = async (path, method = 'GET', body) => {
     const res = await fetch(server.url + path, { method, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
     const text = await res.text();

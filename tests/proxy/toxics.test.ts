@@ -7,7 +7,7 @@ import { connectClient, sleepMs, startRig, type Rig } from './helpers.js';
 
 let rig: Rig;
 beforeEach(async () => {
-  rig = await startRig({ seed: 7 });
+  rig = await startRig({ seed: 7, extensions: true });
 });
 afterEach(async () => {
   await rig.close();
@@ -132,7 +132,7 @@ describe('toxics on real traffic', () => {
     expect(first.data.length).toBe(5000);
     expect(first.data.equals(payload(5000))).toBe(false);
     // A second server with the same seed: its first connection repeats the flips.
-    const again = await startRig({ seed: 7 });
+    const again = await startRig({ seed: 7, extensions: true });
     try {
       await again.api('/proxies/echo/toxics', 'POST', { type: 'corrupt', attributes: { probability: 0.01 } });
       const c = await connectClient(again.port);

@@ -98,20 +98,43 @@ describe('virtual network', () => {
     expect(server.closed).toEqual([{ at: start + 3_000, code: 1006, reason: '' }]);
   });
 
-  it('reset_peer resets every connection after its timeout, new ones too', async () => {
+  it('timeout > 0 restarts on every frame: closes timeout ms after the last one, as Toxiproxy', async () => {
+    const w = await netWorld();
+    const { client, server } = await w.connect();
+    w.sim.net.addRule('cli', 'srv', { type: 'timeout', timeout: 3_000 });
+    for (let i = 0; i < 4; i++) {
+      await w.sim.runFor(2_000); // less than the timeout between frames: never closes meanwhile
+      client.conn.send(`f${i}`);
+    }
+    const last = w.sim.simulatedMs;
+    expect(client.closed).toEqual([]);
+    await w.sim.runFor(5_000);
+    expect(client.closed).toEqual([{ at: last + 3_000, code: 1006, reason: '' }]);
+    expect(server.got).toEqual([]);
+  });
+
+  it('reset_peer resets each connection its timeout after the first frame it sees, new ones too; idle ones never', async () => {
     const w = await netWorld();
     const first = await w.connect();
+    const idle = await w.connect();
     const rule = w.sim.net.addRule('cli', 'srv', { type: 'reset_peer', timeout: 1_000 });
-    await w.sim.runFor(500);
-    const second = await w.connect();
-    await w.sim.runFor(600);
+    await w.sim.runFor(300);
+    first.client.conn.send('x');
+    await w.sim.runFor(999);
+    expect(first.client.closed).toEqual([]);
+    await w.sim.runFor(2);
     expect(first.client.closed.map((c) => c.code)).toEqual([1006]);
     expect(first.server.closed.map((c) => c.code)).toEqual([1006]);
-    expect(second.client.closed).toEqual([]);
-    await w.sim.runFor(500);
+    const second = await w.connect();
+    await w.sim.runFor(1_500);
+    expect(second.client.closed).toEqual([]); // no data yet: not armed
+    second.client.conn.send('y');
+    await w.sim.runFor(1_001);
     expect(second.client.closed.map((c) => c.code)).toEqual([1006]);
+    expect(idle.client.closed).toEqual([]);
     rule.remove();
     const third = await w.connect();
+    third.client.conn.send('z');
     await w.sim.runFor(5_000);
     expect(third.client.closed).toEqual([]);
   });

@@ -130,6 +130,19 @@ describe('toxic behaviours (virtual time)', () => {
     h.advance(529);
     expect(h.log).toEqual(['discard 1']);
     h.advance(530);
-    expect(h.log).toEqual(['discard 1', 'reset@530']);
+    // The stage closes; whether that is a RST or a FIN is the connection's linger (see tests/proxy and the conformance suite).
+    expect(h.log).toEqual(['discard 1', 'close@530']);
+  });
+
+  it('timeout restarts its timer on every chunk and closes timeout ms after the last data (Toxiproxy)', () => {
+    const h = harness(timeoutToxic, { timeout: 40 });
+    h.advance(30);
+    h.b.write(h.chunk('a')); // t=30: timer now due at 70, not 40
+    h.advance(60);
+    h.b.write(h.chunk('b')); // t=60: due at 100
+    h.advance(99);
+    expect(h.log).toEqual(['discard 1', 'discard 1']);
+    h.advance(100);
+    expect(h.log).toEqual(['discard 1', 'discard 1', 'close@100']);
   });
 });

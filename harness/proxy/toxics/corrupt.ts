@@ -1,7 +1,10 @@
 /**
- * corrupt {probability} (extension; same name and attribute as Toxiproxy's
- * later `corrupt`): flips each bit independently with the given probability,
- * drawing positions from the seeded stream, so a seed repeats the same flips.
+ * corrupt {probability}: squall's own extension, in no Toxiproxy release.
+ * Flips each bit independently with the given probability, drawing positions
+ * from the seeded stream, so a seed repeats the same flips. The API refuses
+ * it ("invalid toxic type", as a real Toxiproxy does) unless the server was
+ * started with extensions on (`squall proxy --extensions`; the live harness's
+ * own proxy has them on).
  */
 import type { Random } from '../../../system/core/random.js';
 import type { ToxicDefinition } from './types.js';
@@ -30,6 +33,7 @@ export function flipBits(data: Buffer, probability: number, random: Random): num
 
 export const corruptToxic: ToxicDefinition = {
   type: 'corrupt',
+  extension: true,
   attributes: [['probability', 'float']],
   run(ctx, a) {
     const p = a['probability'] ?? 0;

@@ -1,7 +1,10 @@
 /**
  * reset_peer {timeout} (ms): on the first data (or end) in its direction,
- * waits timeout and then resets the connection with TCP RST on both sides;
- * the data is dropped. Peers see ECONNRESET.
+ * drops it, waits timeout and closes the connection. As in Toxiproxy, the close is a
+ * TCP RST (SO_LINGER 0) only on connections that started while a reset_peer
+ * toxic was on the proxy (Toxiproxy sets linger when a link starts); one
+ * added to an already open connection closes it with a FIN, like any close.
+ * Peers of a reset connection see ECONNRESET.
  */
 import type { ToxicDefinition } from './types.js';
 
@@ -13,7 +16,7 @@ export const resetPeerToxic: ToxicDefinition = {
     const arm = (): void => {
       if (armed) return;
       armed = true;
-      ctx.setTimer(() => ctx.reset(), Math.max(0, a['timeout'] ?? 0));
+      ctx.setTimer(() => ctx.close(), Math.max(0, a['timeout'] ?? 0));
     };
     return {
       write: (chunk) => {

@@ -1,8 +1,12 @@
 /**
- * timeout {timeout} (ms): drops all data; after timeout > 0 closes the
- * connection, with 0 holds it forever. Removing the toxic closes the
- * connection (Toxiproxy's Cleanup), so a healed partition looks like a drop.
+ * timeout {timeout} (ms): drops all data. With timeout > 0 the connection is
+ * closed `timeout` ms after the toxic started or after the last data that
+ * reached it, whichever is later: each chunk restarts the timer (Toxiproxy's
+ * Pipe selects on a fresh time.After each loop). With 0 it holds the
+ * connection forever. Removing the toxic closes the connection (Toxiproxy's
+ * Cleanup), so a healed partition looks like a drop.
  */
+import type { TimerHandle } from '../../../system/core/clock.js';
 import type { ToxicDefinition } from './types.js';
 
 export const timeoutToxic: ToxicDefinition = {
@@ -11,9 +15,18 @@ export const timeoutToxic: ToxicDefinition = {
   closeOnRemove: true,
   run(ctx, a) {
     const timeout = a['timeout'] ?? 0;
-    if (timeout > 0) ctx.setTimer(() => ctx.close(), timeout);
+    let timer: TimerHandle | undefined;
+    const arm = (): void => {
+      if (timeout <= 0) return;
+      timer?.cancel();
+      timer = ctx.setTimer(() => ctx.close(), timeout);
+    };
+    arm();
     return {
-      write: (chunk) => ctx.discard(chunk.data.length),
+      write: (chunk) => {
+        ctx.discard(chunk.data.length);
+        arm();
+      },
       end: () => ctx.close(),
       interrupt: () => ({ chunks: [], ended: false }),
     };

@@ -56,6 +56,8 @@ export type AttributeKind = 'int' | 'float';
 export interface ToxicDefinition {
   readonly type: string;
   readonly attributes: readonly (readonly [name: string, kind: AttributeKind])[];
+  /** squall's own toxic, not Toxiproxy's: refused unless the server runs with extensions on. */
+  readonly extension?: boolean;
   /** Removing the toxic closes the connection it ran on (Toxiproxy's timeout Cleanup). */
   readonly closeOnRemove?: boolean;
   run(ctx: StageContext, attributes: Readonly<Record<string, number>>): ToxicBehaviour;
