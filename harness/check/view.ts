@@ -45,7 +45,15 @@ export class HistoryView {
   /** The last final read (recordRead), if any: execution id → status (null: unknown). */
   readonly finalRead: { rec: HistoryRecord; executions: Record<string, string | null> } | undefined;
 
+  /** Indexes of events the coordinator emitted but never committed (a crash discarded them): not facts. */
+  readonly discarded: ReadonlySet<number>;
+
   constructor(readonly records: readonly HistoryRecord[]) {
+    const discarded = new Set<number>();
+    for (const rec of records) {
+      if (rec.f === 'discard' && Array.isArray(rec.value.indexes)) for (const i of rec.value.indexes) if (typeof i === 'number') discarded.add(i);
+    }
+    this.discarded = discarded;
     let healAt: number | undefined;
     let endAt: number | undefined;
     let finalRead: HistoryView['finalRead'];
@@ -53,7 +61,7 @@ export class HistoryView {
     for (const rec of records) {
       const ev = eventOf(rec);
       if (ev !== undefined) {
-        this.addEvent({ rec, ev });
+        if (!discarded.has(rec.index)) this.addEvent({ rec, ev });
         continue;
       }
       if (rec.f === 'submit' && rec.type === 'ok') {

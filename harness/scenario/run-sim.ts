@@ -56,7 +56,7 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   const seed = opts.seed ?? scenario.seed;
   let now = (): number => 0;
   const recorder = new HistoryRecorder({ now: () => now() });
-  const sim = new Simulation({ seed, events: recorder, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }) });
+  const sim = new Simulation({ seed, events: recorder, commits: recorder, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }) });
   now = () => sim.simulatedMs;
 
   const c = scenario.coordinator;

@@ -18,6 +18,7 @@ import type { TaskKind } from '../../system/tasks/kind.js';
 import type { WorkerConfig } from '../../system/worker/config.js';
 import { Worker } from '../../system/worker/worker.js';
 import type { WorkerDeps } from '../../system/worker/worker-types.js';
+import { type CommitObserver, observeCommits } from './commit-observer.js';
 import type { Host } from './host.js';
 
 /** The `cpu` task kind burns virtual time: a busy loop would never end with time stood still. */
@@ -42,6 +43,8 @@ export interface SimWiring {
   workerConfig?: (id: string, config: WorkerConfig) => WorkerConfig;
   /** Sees each worker incarnation right after construction, before start(). */
   onWorker?: (id: string, worker: Worker) => void;
+  /** The MemoryStore's group-commit delay on virtual time, overriding the coordinator option (a slow disk). */
+  commitDelayMs?: number;
 }
 
 /** What every simulated process gets from the simulation. */
@@ -51,6 +54,8 @@ export interface ProcessEnv {
   events: EventSink;
   taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
   wiring: SimWiring;
+  /** Told when the coordinator's store operations are staged, committed, and lost to a crash. */
+  commits?: CommitObserver;
 }
 
 /** Coordinator options in the simulation. */
@@ -88,16 +93,17 @@ export class CoordinatorProcess {
     this.host.boot();
     const incarnation = this.host.incarnation;
     const clock = this.host.clock;
-    const commitDelayMs = this.options.commitDelayMs ?? 2;
-    this.store = this.store === null ? new MemoryStore({ clock, commitDelayMs }) : this.store.reopen({ clock, commitDelayMs });
     const { engineFactory, wrapStore } = this.env.wiring;
+    const commitDelayMs = this.env.wiring.commitDelayMs ?? this.options.commitDelayMs ?? 2;
+    this.store = this.store === null ? new MemoryStore({ clock, commitDelayMs }) : this.store.reopen({ clock, commitDelayMs });
+    const observed = this.env.commits === undefined ? this.store : observeCommits(this.store, this.env.commits);
     const deps = {
       transport: this.host.transport,
       clock,
       random: this.env.random.fork(`incarnation-${incarnation}`),
       logger: this.env.logger.child({ process: this.host.name, incarnation }),
       events: this.env.events,
-      store: wrapStore === undefined ? this.store : wrapStore(this.store, clock),
+      store: wrapStore === undefined ? observed : wrapStore(observed, clock),
       taskKinds: this.env.taskKinds,
     };
     const config = { ...this.options.config, host: this.host.name, port: this.port };
@@ -110,6 +116,7 @@ export class CoordinatorProcess {
   kill(): void {
     this.host.kill();
     this.store?.crash();
+    this.env.commits?.crashed();
     this.instance = null;
   }
 }
