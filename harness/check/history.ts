@@ -53,6 +53,15 @@ export interface SubmitInvoke {
   dependsOn?: number[][];
   /** Retry policy as submitted (partial; the engine fills defaults). */
   retry?: Record<string, unknown>;
+  /** What each execution runs, aligned with the ok's executionIds (task contracts, timeouts: promises 16, 17). */
+  tasks?: TaskSubmitted[];
+}
+
+/** One submitted execution's kind, params and timeout, as the client asked. */
+export interface TaskSubmitted {
+  kind: string;
+  params?: unknown;
+  timeoutMs?: number;
 }
 /** What a submit ok says: the acknowledged execution ids (one, or a graph's). */
 export interface SubmitOk {

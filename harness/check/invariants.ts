@@ -10,7 +10,10 @@ import type { HistoryRecord } from './history.js';
 import type { PromiseName } from './promises.js';
 import { PROMISE_NAMES } from './promises.js';
 import { checkAuth, checkBackoff, checkLiveness } from './promises-conn.js';
+import { checkLeaseExpiry, checkPromptCompletion, checkResultRecorded } from './promises-holders.js';
+import { checkAckedNotResent, checkDelivery } from './promises-protocol.js';
 import { checkCheckpoints, checkDurability } from './promises-state.js';
+import { checkTaskContract, checkTimeouts } from './promises-tasks.js';
 import { checkExactlyOnce, checkNoDoubleOwnership, checkNoLostWork, checkOrder, checkRetries } from './promises-work.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
@@ -29,6 +32,13 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   auth: checkAuth,
   backoff: checkBackoff,
   liveness: checkLiveness,
+  delivery: checkDelivery,
+  'acked-not-resent': checkAckedNotResent,
+  'lease-expiry': checkLeaseExpiry,
+  'prompt-completion': checkPromptCompletion,
+  'result-recorded': checkResultRecorded,
+  'task-contract': checkTaskContract,
+  timeouts: checkTimeouts,
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

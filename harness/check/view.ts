@@ -113,6 +113,32 @@ export class HistoryView {
     return span.stop?.time ?? this.healAt ?? this.endAt;
   }
 
+  /**
+   * Which life of a process (a worker id or 'coordinator') a record at `index`
+   * belongs to: the number of kill/restart faults on it that started before.
+   * A process's memory (outbox, sessions, seen seqs) dies with its life.
+   */
+  lifeOf(process: string, index: number): number {
+    let n = 0;
+    for (const f of this.faults) {
+      if (f.start.index >= index) break;
+      if (f.details.action !== 'kill' && f.details.action !== 'restart') continue;
+      if (process === 'coordinator' ? affectsCoordinator(f.details) : affectsWorker(f.details, process)) n++;
+    }
+    return n;
+  }
+
+  /** Whether any fault (other than those listed) touching this worker or the coordinator overlaps [from, to]. */
+  anyFaultOn(workerId: string, from: number, to: number, except: readonly string[] = []): boolean {
+    return this.faults.some(
+      (f) =>
+        !except.includes(f.details.action) &&
+        (affectsWorker(f.details, workerId) || affectsCoordinator(f.details) || f.details.target === 'all') &&
+        f.start.time <= to &&
+        (f.details.action === 'restart' ? f.start.time : this.faultEnd(f)) >= from,
+    );
+  }
+
   /** Whether a process fault (pause, kill, restart) on this worker (or 'coordinator') overlaps [from, to]. */
   processFaultOn(workerId: string, from: number, to: number): boolean {
     return this.faults.some(

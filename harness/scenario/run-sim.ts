@@ -14,6 +14,7 @@ import { isTerminal } from '../../system/engine/model.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
 import { Simulation, type SimWiring } from '../sim/index.js';
 import { describeFault } from '../check/fault-details.js';
+import { submittedTasks } from '../check/promises-tasks.js';
 import { applySimFault, type Undo } from './faults-sim.js';
 import { type Scenario, faultTimeline, workerIds } from './schema.js';
 import { type ScheduledFault, sampleSwarm } from './swarm.js';
@@ -104,6 +105,7 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
       ref: s.ref,
       kind: s.type === 'task' ? s.spec.kind : 'graph',
       ...(s.type === 'graph' ? { graph: s.shape, dependsOn: graphDependsOn(s.graph) } : {}),
+      tasks: submittedTasks(s),
     });
     const coordinator = sim.coordinator.instance;
     if (coordinator === null) {
