@@ -69,9 +69,37 @@ export function checkLeaseExpiry(view: HistoryView, ctx: CheckContext): Violatio
   return judgeExpiries(view, ctx).filter((v) => v.promise.name === 'lease-expiry');
 }
 
-/** 14, see checkLeaseExpiry. */
+/**
+ * 14, see checkLeaseExpiry; and a holder that restarted (its new life cannot
+ * hold the lease) and registered again must see the lease end at its sync,
+ * within two heartbeats and the tolerance, not be renewed by its heartbeats
+ * forever.
+ */
 export function checkPromptCompletion(view: HistoryView, ctx: CheckContext): Violation[] {
-  return judgeExpiries(view, ctx).filter((v) => v.promise.name === 'prompt-completion');
+  const out = judgeExpiries(view, ctx).filter((v) => v.promise.name === 'prompt-completion');
+  const bound = 2 * ctx.heartbeatMs + ctx.toleranceMs;
+  const ended = new Map<string, number>();
+  for (const e of view.events) {
+    const ev = e.ev;
+    if (ev.source === 'coordinator' && (ev.type === 'lease_expired' || ev.type === 'lease_released' || ev.type === 'result_recorded') && !ended.has(ev.leaseToken)) ended.set(ev.leaseToken, e.rec.time);
+  }
+  for (const c of view.ofType('claimed')) {
+    const { workerId: w, leaseToken, executionId } = c.ev;
+    const until = ended.get(leaseToken) ?? Infinity;
+    const back = view.ofType('worker_registered').find(
+      (r) => r.ev.workerId === w && r.rec.index > c.rec.index && view.lifeOf(w, r.rec.index) > view.lifeOf(w, c.rec.index) && view.lifeOf('coordinator', r.rec.index) === view.lifeOf('coordinator', c.rec.index),
+    );
+    if (back === undefined || back.rec.time + bound >= Math.min(until, view.endAt) || view.anyFaultOn(w, back.rec.time, back.rec.time + bound)) continue;
+    out.push(
+      violation(
+        view.records,
+        'prompt-completion',
+        `${w} restarted after taking lease ${leaseToken} and registered again at t=${back.rec.time}, yet the lease was still held ${bound} ms later (${until === Infinity ? 'to the end' : `until t=${until}`}): its sync must give the work back at once`,
+        { index: back.rec.index, executionId, workerId: w },
+      ),
+    );
+  }
+  return out;
 }
 
 function judgeExpiries(view: HistoryView, ctx: CheckContext): Violation[] {
@@ -79,8 +107,12 @@ function judgeExpiries(view: HistoryView, ctx: CheckContext): Violation[] {
   const spans = registeredSpans(view);
   const healAt = ctx.healAt ?? view.healAt;
   const window = ctx.leaseMs + ctx.heartbeatTimeoutMs + ctx.heartbeatMs + ctx.toleranceMs;
+  // The engine also ends a lease the holder no longer reports at its sync (lease_expired, then
+  // lease_released 'not_held_after_sync'): that is the prompt path, not a timed-out lease.
+  const reasons = new Map(view.ofType('lease_released').map((r) => [r.ev.leaseToken, r.ev.reason]));
   for (const e of view.ofType('lease_expired')) {
     const { workerId: w, executionId, leaseToken } = e.ev;
+    if ((reasons.get(leaseToken) ?? 'lease_expired') !== 'lease_expired') continue;
     const t = e.rec.time;
     const where = { index: e.rec.index, executionId, workerId: w };
     const quiet = !view.anyFaultOn(w, t - window, t);
@@ -109,7 +141,7 @@ function judgeExpiries(view: HistoryView, ctx: CheckContext): Violation[] {
 
 /**
  * 15. A worker finished an attempt (completed or failed) while its lease was
- * live; after that it synced again with the coordinator and nothing touched
+ * live; after that it registered again (or its link stayed healthy) and nothing touched
  * it, yet its lease ended by expiry or revocation without the result being
  * recorded: the result was lost and the work will be redone.
  */
@@ -129,17 +161,18 @@ export function checkResultRecorded(view: HistoryView, ctx: CheckContext): Viola
     const end = ended.get(leaseToken);
     if (end === undefined || end.rec.index < f.rec.index) continue;
     if (end.ev.type === 'lease_released' && end.ev.reason === outcome) continue;
-    if (end.ev.type === 'lease_released' && !/expired|revoked|superseded|lost/.test(end.ev.reason)) continue;
+    if (end.ev.type === 'lease_released' && !/expired|revoked|superseded|lost|not_held/.test(end.ev.reason)) continue;
     if (view.processFaultOn(w, f.rec.time, end.rec.time) || view.processFaultOn('coordinator', f.rec.time, end.rec.time)) continue;
+    // The worker registered again after finishing (and could re-send), and nothing touched it since.
     const synced = (view.byWorker.get(w) ?? []).find(
-      (x) => x.ev.source === w && x.ev.type === 'synced' && x.rec.index > f.rec.index && x.rec.index < end.rec.index && !view.anyFaultOn(w, x.rec.time, end.rec.time, ['clock_skew']),
+      (x) => x.ev.source === w && x.ev.type === 'connected' && x.rec.index > f.rec.index && x.rec.index < end.rec.index && !view.anyFaultOn(w, x.rec.time, end.rec.time, ['clock_skew']),
     );
     if (synced === undefined && view.anyFaultOn(w, f.rec.time, end.rec.time + ctx.toleranceMs)) continue;
     out.push(
       violation(
         view.records,
         'result-recorded',
-        `${w} finished attempt ${f.ev.attempt} (${outcome}) under live lease ${leaseToken} at t=${f.rec.time}, ${synced === undefined ? 'on a healthy link' : `synced again at t=${synced.rec.time}`}, yet the lease ${end.ev.type === 'lease_expired' ? 'expired' : `was released (${end.ev.type === 'lease_released' ? end.ev.reason : ''})`} at t=${end.rec.time} with no result recorded: the work is redone`,
+        `${w} finished attempt ${f.ev.attempt} (${outcome}) under live lease ${leaseToken} at t=${f.rec.time}, ${synced === undefined ? 'on a healthy link' : `registered again at t=${synced.rec.time}`}, yet the lease ${end.ev.type === 'lease_expired' ? 'expired' : `was released (${end.ev.type === 'lease_released' ? end.ev.reason : ''})`} at t=${end.rec.time} with no result recorded: the work is redone`,
         { index: end.rec.index, executionId, workerId: w },
       ),
     );
