@@ -43,6 +43,7 @@ export function describeRun(run: CheckedSimRun): string {
     `  accepted ${j.accepted} executions; ${j.convergedAfterMs === null ? 'did NOT converge within the heal bound' : `converged ${j.convergedAfterMs} ms after heal`}`,
   ];
   for (const s of j.slo) lines.push(`  slo ${s.name}: ${s.value ?? 'n/a'} (limit ${s.limit}) ${s.passed ? 'ok' : 'MISSED'}`);
+  if (run.crash !== undefined) lines.push(`  CRASHED (${run.crash.origin}): ${run.crash.message}`, ...(run.crash.stack ?? '').split('\n').slice(1, 6).map((l) => `    ${l.trim()}`));
   for (const v of run.violations) lines.push(formatViolation(v).replace(/^/gm, '  '));
   return lines.join('\n');
 }
