@@ -33,7 +33,7 @@ describe(boxMs === 0 ? `seed sweep (${seeds} fixed seeds)` : 'seed sweep (soak, 
         if (!run.passed) {
           const path = join('artifacts', `${name}-seed-${seed}.json`);
           await writeArtifact(path, makeArtifact(run, { scenarioFile: `scenarios/${name}.yaml` }));
-          failures.push(`seed ${seed}: ${run.crash === undefined ? "" : `CRASHED (${run.crash.message}); `}${run.violations.length} violation(s), slo ${run.slo.passed ? 'ok' : 'missed'}; replay: npx squall replay ${path}\n${run.violations.slice(0, 3).map(formatViolation).join('\n')}`);
+          failures.push(`seed ${seed}: ${run.crash === undefined ? '' : `CRASHED (${run.crash.message}); `}${run.violations.length} violation(s), slo ${run.slo.passed ? 'ok' : 'missed'}; replay: npx squall replay ${path}\n${run.violations.slice(0, 3).map(formatViolation).join('\n')}`);
         }
       }
       expect(failures, `${name}: ${seed - base} seeds`).toEqual([]);
