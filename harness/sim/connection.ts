@@ -65,7 +65,12 @@ export class Pipe implements PipeLike {
       if (verdict.action === 'abort') {
         this.discardUnsent();
         if (this.inflightHead >= this.inflight.length) this.owner.abort(verdict.why);
-        else this.abortWhenDrained = verdict.why;
+        else {
+          // What passed before the limit still arrives; the head timer must be armed for it
+          // (items taken in this very pump are not armed yet), or the pipe stalls for good.
+          this.abortWhenDrained = verdict.why;
+          this.arm();
+        }
         return;
       }
       const at = Math.max(Math.ceil(this.env.time.now() + verdict.delayMs), this.lastAt);
