@@ -28,6 +28,8 @@ export interface SimRunOptions {
   onProgress?: (simulatedMs: number, totalMs: number) => void;
   /** Test-only: broken variants swapped into the real system (tests/sim/broken-variants.test.ts). */
   wiring?: SimWiring;
+  /** The coordinator's store: 'memory' (default) or 'sqlite' (the production store in a temp file). */
+  store?: 'memory' | 'sqlite';
 }
 
 export interface SimRunOutcome {
@@ -62,6 +64,7 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
 
   const c = scenario.coordinator;
   await sim.spawnCoordinator({
+    ...(opts.store === undefined ? {} : { store: opts.store }),
     config: {
       heartbeatMs: c.heartbeatMs,
       heartbeatTimeoutMs: c.heartbeatTimeoutMs,
@@ -221,6 +224,7 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   const finalEngine = sim.coordinator.instance?.engine;
   recorder.recordRead(Object.fromEntries(acked.map((id) => [id, finalEngine?.getExecution(id)?.status ?? null])));
   recorder.recordPhase('end');
+  sim.coordinator.dispose();
   opts.onProgress?.(total, total);
 
   return {

@@ -7,7 +7,7 @@
  * what was emitted after the last resolved operation. The HistoryRecorder is
  * the observer: at a crash it marks the coordinator's uncommitted events.
  */
-import type { MemoryStore } from '../../system/store/memory-store.js';
+import type { Store } from '../../system/store/store.js';
 
 /** Told when store operations are staged and committed, and when the store crashed. */
 export interface CommitObserver {
@@ -23,7 +23,7 @@ export interface CommitObserver {
 const WRITES: ReadonlySet<string> = new Set(['submit', 'claim', 'saveCheckpoint', 'complete', 'update', 'prune']);
 
 /** The same store, reporting each write's staging and commit to `observer`. */
-export function observeCommits(store: MemoryStore, observer: CommitObserver): MemoryStore {
+export function observeCommits<S extends Store>(store: S, observer: CommitObserver): S {
   return new Proxy(store, {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);

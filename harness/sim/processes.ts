@@ -19,6 +19,7 @@ import type { WorkerConfig } from '../../system/worker/config.js';
 import { Worker } from '../../system/worker/worker.js';
 import type { WorkerDeps } from '../../system/worker/worker-types.js';
 import { type CommitObserver, observeCommits } from './commit-observer.js';
+import { SimSqliteStore } from './sim-sqlite-store.js';
 import type { Host } from './host.js';
 
 /** The `cpu` task kind burns virtual time: a busy loop would never end with time stood still. */
@@ -35,8 +36,8 @@ export function virtualCpu(clock: Clock): Cpu {
 export interface SimWiring {
   /** Builds the coordinator's engine instead of createCoordinator's real Engine. */
   engineFactory?: EngineFactory;
-  /** Wraps the coordinator's store (crash semantics stay on the MemoryStore inside); clock is the coordinator's. */
-  wrapStore?: (store: MemoryStore, clock: Clock) => Store;
+  /** Wraps the coordinator's store (crash semantics stay on the store inside); clock is the coordinator's. */
+  wrapStore?: (store: Store, clock: Clock) => Store;
   /** Rewrites a worker's deps (task kinds, transport, backoff...) before each incarnation starts. */
   workerDeps?: (id: string, deps: WorkerDeps) => WorkerDeps;
   /** Rewrites a worker's config (id, url, ...) before each incarnation starts. */
@@ -62,8 +63,10 @@ export interface ProcessEnv {
 export interface SimCoordinatorOptions {
   /** Listen port on the `coordinator` host (default 7000). */
   port?: number;
-  /** Group-commit delay of the MemoryStore on virtual time; > 0 lets a crash land between op and commit (default 2). */
+  /** Group-commit delay of the store on virtual time; > 0 lets a crash land between op and commit (default 2). */
   commitDelayMs?: number;
+  /** 'memory' (default): the MemoryStore; 'sqlite': the production SQLite store in a temp file (SimSqliteStore). */
+  store?: 'memory' | 'sqlite';
   config?: Omit<CoordinatorConfig, 'host' | 'port'>;
 }
 
@@ -72,7 +75,7 @@ export class CoordinatorProcess {
   /** The live coordinator (null while down or starting). */
   instance: Coordinator | null = null;
   /** The store of the current incarnation; its durable state survives kills. */
-  store: MemoryStore | null = null;
+  store: MemoryStore | SimSqliteStore | null = null;
   readonly port: number;
 
   constructor(
@@ -95,7 +98,7 @@ export class CoordinatorProcess {
     const clock = this.host.clock;
     const { engineFactory, wrapStore } = this.env.wiring;
     const commitDelayMs = this.env.wiring.commitDelayMs ?? this.options.commitDelayMs ?? 2;
-    this.store = this.store === null ? new MemoryStore({ clock, commitDelayMs }) : this.store.reopen({ clock, commitDelayMs });
+    this.store = this.openStore(clock, commitDelayMs);
     const observed = this.env.commits === undefined ? this.store : observeCommits(this.store, this.env.commits);
     const deps = {
       transport: this.host.transport,
@@ -110,6 +113,16 @@ export class CoordinatorProcess {
     const coordinator = await (engineFactory === undefined ? createCoordinator(deps, config) : startCoordinator(deps, config, engineFactory));
     if (this.host.isAlive(incarnation)) this.instance = coordinator;
     return coordinator;
+  }
+
+  private openStore(clock: Clock, commitDelayMs: number): MemoryStore | SimSqliteStore {
+    if (this.store !== null) return this.store.reopen({ clock, commitDelayMs });
+    return this.options.store === 'sqlite' ? SimSqliteStore.create({ clock, commitDelayMs }) : new MemoryStore({ clock, commitDelayMs });
+  }
+
+  /** Frees what the store holds outside the simulation (the SQLite temp file). */
+  dispose(): void {
+    if (this.store instanceof SimSqliteStore) this.store.dispose();
   }
 
   /** kill -9: timers and sockets die; the store loses uncommitted operations. */
