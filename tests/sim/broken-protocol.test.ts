@@ -57,6 +57,8 @@ const CASES: Case[] = [
     yaml: `name: renumber-acked
 description: the coordinator restarts; workers renumber into new sessions
 fleet: { workers: 2, concurrency: 2 }
+# The dead coordinator's FIN may come late: workers notice by their heartbeat timeout.
+coordinator: { heartbeatMs: 200, heartbeatTimeoutMs: 800 }
 workload:
   items: [{ kind: echo, count: 30, ratePerSec: 15, params: { value: 1 } }]
 faults:
