@@ -83,10 +83,12 @@ export function checkPromptCompletion(view: HistoryView, ctx: CheckContext): Vio
     const ev = e.ev;
     if (ev.source === 'coordinator' && (ev.type === 'lease_expired' || ev.type === 'lease_released' || ev.type === 'result_recorded') && !ended.has(ev.leaseToken)) ended.set(ev.leaseToken, e.rec.time);
   }
+  const registrations = view.ofType('worker_registered');
   for (const c of view.ofType('claimed')) {
     const { workerId: w, leaseToken, executionId } = c.ev;
     const until = ended.get(leaseToken) ?? Infinity;
-    const back = view.ofType('worker_registered').find(
+    if (view.lifeOf(w, view.records.length) === view.lifeOf(w, c.rec.index)) continue;
+    const back = registrations.find(
       (r) => r.ev.workerId === w && r.rec.index > c.rec.index && view.lifeOf(w, r.rec.index) > view.lifeOf(w, c.rec.index) && view.lifeOf('coordinator', r.rec.index) === view.lifeOf('coordinator', c.rec.index),
     );
     if (back === undefined || back.rec.time + bound >= Math.min(until, view.endAt) || view.anyFaultOn(w, back.rec.time, back.rec.time + bound)) continue;

@@ -93,12 +93,21 @@ function checkLostAtReconnect(view: HistoryView): Violation[] {
   }
   const acked = ackedKeys(view);
   const reported = new Set<string>();
+  const byWorker = new Map<string, Ev[]>();
+  const links = (w: string): Ev[] => {
+    let l = byWorker.get(w);
+    if (l === undefined) {
+      l = (view.byWorker.get(w) ?? []).filter((x) => x.ev.source === w && (x.ev.type === 'connected' || x.ev.type === 'synced' || x.ev.type === 'disconnected'));
+      byWorker.set(w, l);
+    }
+    return l;
+  };
   for (const e of view.ofType('msg_sent')) {
     if (e.ev.key === undefined) continue;
     const { dir, workerId: w, key } = e.ev;
     const k = `${dir}|${w}|${key}`;
     if (reported.has(k) || acked.has(`${k}|${e.rec.index}`)) continue;
-    const synced = nextSync(view, w, e, dir);
+    const synced = nextSync(view, links(w), e, dir);
     if (synced === undefined) continue;
     if ((delivered.get(k) ?? []).some((i) => i < synced.rec.index)) continue;
     reported.add(k);
@@ -115,8 +124,16 @@ function checkLostAtReconnect(view: HistoryView): Violation[] {
 }
 
 /** The worker's `synced` that ends the first (re)registration after `sent` that must carry it, if any. */
-function nextSync(view: HistoryView, w: string, sent: Sent, dir: MsgDir): Ev | undefined {
-  const mine = (view.byWorker.get(w) ?? []).filter((x) => x.ev.source === w && x.rec.index > sent.rec.index);
+function nextSync(view: HistoryView, linkEvents: readonly Ev[], sent: Sent, dir: MsgDir): Ev | undefined {
+  const w = sent.ev.workerId;
+  let lo = 0;
+  let hi = linkEvents.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((linkEvents[mid] as Ev).rec.index > sent.rec.index) hi = mid;
+    else lo = mid + 1;
+  }
+  const mine = linkEvents.slice(lo, lo + 64);
   const connected = mine.find((x) => x.ev.type === 'connected');
   if (connected === undefined || connected.ev.type !== 'connected') return undefined;
   if (view.lifeOf(w, connected.rec.index) !== view.lifeOf(w, sent.rec.index)) return undefined;
@@ -137,23 +154,35 @@ function nextSync(view: HistoryView, w: string, sent: Sent, dir: MsgDir): Ev | u
  */
 function ackedKeys(view: HistoryView): Set<string> {
   const out = new Set<string>();
-  const pending = new Map<string, Sent[]>();
+  const pending = new Map<string, Pending>();
   for (const e of view.events) {
-    if (e.ev.type === 'msg_sent') {
-      const sk = `${e.ev.dir}|${e.ev.workerId}|${e.ev.sessionId}`;
-      const list = pending.get(sk) ?? [];
-      list.push(e as Sent);
-      pending.set(sk, list);
-    } else if (e.ev.type === 'msg_acked') {
-      const sk = `${e.ev.dir}|${e.ev.workerId}|${e.ev.sessionId}`;
-      const list = pending.get(sk) ?? [];
-      const upTo = e.ev.upTo;
-      for (const s of list) if (s.ev.seq <= upTo && s.ev.key !== undefined) out.add(`${s.ev.dir}|${s.ev.workerId}|${s.ev.key}|${s.rec.index}`);
-      pending.set(
-        sk,
-        list.filter((s) => s.ev.seq > upTo),
-      );
-    }
+    if (e.ev.type !== 'msg_sent' && e.ev.type !== 'msg_acked') continue;
+    const p = pendingOf(pending, `${e.ev.dir}|${e.ev.workerId}|${e.ev.sessionId}`);
+    if (e.ev.type === 'msg_sent') p.list.push(e as Sent);
+    else for (const s of release(p, e.ev.upTo)) if (s.ev.key !== undefined) out.add(`${s.ev.dir}|${s.ev.workerId}|${s.ev.key}|${s.rec.index}`);
+  }
+  return out;
+}
+
+/** Sends of one session awaiting an ack, in send order (seqs ascend), with a head pointer. */
+interface Pending {
+  list: Sent[];
+  head: number;
+}
+
+function pendingOf(m: Map<string, Pending>, k: string): Pending {
+  let p = m.get(k);
+  if (p === undefined) m.set(k, (p = { list: [], head: 0 }));
+  return p;
+}
+
+/** Releases (returns) the pending sends from the head with seq <= upTo (a re-sent lower seq waits for the next ack). */
+function release(p: Pending, upTo: number): Sent[] {
+  const out: Sent[] = [];
+  while (p.head < p.list.length && (p.list[p.head] as Sent).ev.seq <= upTo) out.push(p.list[p.head++] as Sent);
+  if (p.head > 256 && p.head * 2 > p.list.length) {
+    p.list = p.list.slice(p.head);
+    p.head = 0;
   }
   return out;
 }
@@ -169,7 +198,7 @@ export function checkAckedNotResent(view: HistoryView, _ctx: CheckContext): Viol
   /** Per sender link and life: acked keys (when) and the highest ack per session. */
   const ackedAt = new Map<string, number>();
   const ackTop = new Map<string, number>();
-  const sends = new Map<string, Sent[]>();
+  const sends = new Map<string, Pending>();
   for (const e of view.events) {
     const ev = e.ev;
     if (ev.type !== 'msg_sent' && ev.type !== 'msg_acked') continue;
@@ -177,11 +206,7 @@ export function checkAckedNotResent(view: HistoryView, _ctx: CheckContext): Viol
     const sk = `${link}|${ev.sessionId}`;
     if (ev.type === 'msg_acked') {
       ackTop.set(sk, Math.max(ackTop.get(sk) ?? 0, ev.upTo));
-      for (const s of sends.get(sk) ?? []) if (s.ev.seq <= ev.upTo && s.ev.key !== undefined && !ackedAt.has(`${link}|${s.ev.key}`)) ackedAt.set(`${link}|${s.ev.key}`, e.rec.time);
-      sends.set(
-        sk,
-        (sends.get(sk) ?? []).filter((s) => s.ev.seq > ev.upTo),
-      );
+      for (const s of release(pendingOf(sends, sk), ev.upTo)) if (s.ev.key !== undefined && !ackedAt.has(`${link}|${s.ev.key}`)) ackedAt.set(`${link}|${s.ev.key}`, e.rec.time);
       continue;
     }
     const s = e as Sent;
@@ -191,9 +216,7 @@ export function checkAckedNotResent(view: HistoryView, _ctx: CheckContext): Viol
     const when = ev.key === undefined ? undefined : ackedAt.get(`${link}|${ev.key}`);
     if (when !== undefined) v(`${what(s)} sent again as seq ${ev.seq} in session ${ev.sessionId}, though the peer acknowledged it at t=${when}`);
     else if (ev.resend && ev.seq <= (ackTop.get(sk) ?? 0)) v(`seq ${ev.seq} (${what(s)}) re-sent though the peer acknowledged up to ${ackTop.get(sk)}`);
-    const list = sends.get(sk) ?? [];
-    list.push(s);
-    sends.set(sk, list);
+    pendingOf(sends, sk).list.push(s);
   }
   return out;
 }

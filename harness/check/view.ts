@@ -119,14 +119,20 @@ export class HistoryView {
    * A process's memory (outbox, sessions, seen seqs) dies with its life.
    */
   lifeOf(process: string, index: number): number {
-    let n = 0;
-    for (const f of this.faults) {
-      if (f.start.index >= index) break;
-      if (f.details.action !== 'kill' && f.details.action !== 'restart') continue;
-      if (process === 'coordinator' ? affectsCoordinator(f.details) : affectsWorker(f.details, process)) n++;
+    let deaths = this.deaths.get(process);
+    if (deaths === undefined) {
+      deaths = this.faults
+        .filter((f) => (f.details.action === 'kill' || f.details.action === 'restart') && (process === 'coordinator' ? affectsCoordinator(f.details) : affectsWorker(f.details, process)))
+        .map((f) => f.start.index);
+      this.deaths.set(process, deaths);
     }
+    let n = 0;
+    while (n < deaths.length && (deaths[n] as number) < index) n++;
     return n;
   }
+
+  /** Per process, the record indexes of its kills and restarts (lifeOf's cache). */
+  private readonly deaths = new Map<string, number[]>();
 
   /** Whether any fault (other than those listed) touching this worker or the coordinator overlaps [from, to]. */
   anyFaultOn(workerId: string, from: number, to: number, except: readonly string[] = []): boolean {
