@@ -33,6 +33,10 @@ export interface CheckContext {
   workerIds?: readonly string[];
   /** When heal began, overriding the history's 'heal' phase record. */
   healAt?: number;
+  /** The engine's grace past timeoutMs before it times an attempt out (engine default 2000). */
+  timeoutGraceMs?: number;
+  /** Whether per-kind circuit breakers may hold claims back (then late retries are not judged). */
+  breaker?: boolean;
 }
 
 /** The check context a scenario implies. */
@@ -46,6 +50,7 @@ export function contextFromScenario(s: Scenario): CheckContext {
     toleranceMs: s.checks.toleranceMs,
     minCapSpread: s.checks.minCapSpread,
     workerIds: workerIds(s.fleet),
+    breaker: s.coordinator.breaker !== false,
   };
   if (s.fleet.heartbeatTimeoutMs !== undefined) ctx.workerHeartbeatTimeoutMs = s.fleet.heartbeatTimeoutMs;
   if (s.checks.maxReconnectBoundMs !== undefined) ctx.maxReconnectBoundMs = s.checks.maxReconnectBoundMs;

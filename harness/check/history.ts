@@ -22,7 +22,7 @@ import { IllegalStateError, InvalidArgumentError } from '../../system/core/error
 export type RecordType = 'invoke' | 'ok' | 'fail' | 'info';
 
 /** Harness operations (f of harness records). */
-export const HARNESS_OPS = ['submit', 'fault', 'phase', 'note', 'read'] as const;
+export const HARNESS_OPS = ['submit', 'fault', 'phase', 'note', 'read', 'discard'] as const;
 export type HarnessOp = (typeof HARNESS_OPS)[number];
 
 export interface HistoryRecord {
@@ -53,6 +53,15 @@ export interface SubmitInvoke {
   dependsOn?: number[][];
   /** Retry policy as submitted (partial; the engine fills defaults). */
   retry?: Record<string, unknown>;
+  /** What each execution runs, aligned with the ok's executionIds (task contracts, timeouts: promises 16, 17). */
+  tasks?: TaskSubmitted[];
+}
+
+/** One submitted execution's kind, params and timeout, as the client asked. */
+export interface TaskSubmitted {
+  kind: string;
+  params?: unknown;
+  timeoutMs?: number;
 }
 /** What a submit ok says: the acknowledged execution ids (one, or a graph's). */
 export interface SubmitOk {
@@ -77,10 +86,30 @@ export interface FaultDetails {
 /** Phases of a run: faults start, heal begins (all faults removed), the run ends. */
 export type Phase = 'faults' | 'heal' | 'end';
 
-/** Records a run's history. Implements EventSink; never throws into an emitter. */
+/**
+ * Coordinator events the engine emits before the store commits their effect
+ * (it emits, then stages the write in the same turn). A crash before that
+ * commit means they never happened. An event that carries `committed: true`
+ * was emitted after its commit and is always a fact.
+ */
+const PRE_COMMIT: ReadonlySet<string> = new Set(['submitted', 'status', 'claimed', 'lease_expired', 'lease_released', 'result_recorded']);
+
+/**
+ * Records a run's history. Implements EventSink (never throws into an
+ * emitter) and CommitObserver (harness/sim/commit-observer.ts): when the
+ * coordinator crashes, the events whose store write had not committed are
+ * marked by a `discard` record, and the checker ignores them, so the history
+ * holds only what was committed at any commit latency.
+ */
 export class HistoryRecorder implements EventSink {
   private readonly records: HistoryRecord[] = [];
   private readonly open = new Map<number, string>();
+  /** Pre-commit coordinator events of this instant that no store write covers yet. */
+  private awaiting: number[] = [];
+  /** Staged, uncommitted store writes and the events they make durable. */
+  private readonly uncommitted = new Map<number, number[]>();
+  private nextOp = 0;
+  private lastOp: { token: number; time: number } | undefined;
 
   constructor(private readonly clock: Pick<Clock, 'now'>) {}
 
@@ -89,7 +118,48 @@ export class HistoryRecorder implements EventSink {
     const { type, at, source, ...rest } = event;
     const time = this.clock.now();
     const value: Record<string, unknown> = at === time ? rest : { ...rest, at };
-    this.push(source, 'info', type, value, time);
+    this.settleAwaiting(time);
+    const index = this.push(source, 'info', type, value, time);
+    if (source === 'coordinator' && PRE_COMMIT.has(type) && value.committed !== true) this.awaiting.push(index);
+  }
+
+  /** CommitObserver: a store write is staged now; it covers the pre-commit events emitted just before it. */
+  staged(): number {
+    const now = this.clock.now();
+    this.settleAwaiting(now);
+    const token = this.nextOp++;
+    this.uncommitted.set(token, this.awaiting);
+    this.awaiting = [];
+    this.lastOp = { token, time: now };
+    return token;
+  }
+
+  /** CommitObserver: that write is durable, and so are its events. */
+  committed(token: number): void {
+    this.uncommitted.delete(token);
+  }
+
+  /** CommitObserver: the coordinator died; its events whose write had not committed are marked discarded. */
+  crashed(): void {
+    this.settleAwaiting(Infinity);
+    const lost = [...this.uncommitted.values()].flat();
+    this.uncommitted.clear();
+    this.lastOp = undefined;
+    if (lost.length > 0) this.push('harness', 'info', 'discard', { indexes: lost.sort((a, b) => a - b), reason: 'coordinator crashed before its store committed them' });
+  }
+
+  /**
+   * Pre-commit events of an earlier instant that no write followed were
+   * emitted right after the last write of their instant (result_recorded
+   * follows its status write): they share its fate. Otherwise no write
+   * backs them and they stand.
+   */
+  private settleAwaiting(now: number): void {
+    const stale = this.awaiting.filter((i) => (this.records[i]?.time ?? now) < now);
+    if (stale.length === 0) return;
+    this.awaiting = this.awaiting.filter((i) => !stale.includes(i));
+    const last = this.lastOp === undefined ? undefined : this.uncommitted.get(this.lastOp.token);
+    if (last !== undefined) last.push(...stale.filter((i) => this.records[i]?.time === this.lastOp?.time));
   }
 
   /** Before a submission is sent; returns the invoke's index to pass to recordOk/recordFail. */

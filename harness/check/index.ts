@@ -25,7 +25,7 @@
  * bound of promise 1).
  */
 export { HistoryRecorder, eventOf, fromJsonLines, toJsonLines, HARNESS_OPS } from './history.js';
-export type { FaultDetails, HarnessOp, HistoryRecord, Phase, RecordType, SubmitInvoke, SubmitOk } from './history.js';
+export type { FaultDetails, HarnessOp, HistoryRecord, Phase, RecordType, SubmitInvoke, SubmitOk, TaskSubmitted } from './history.js';
 export { checkHistory, CHECKERS } from './invariants.js';
 export type { PromiseSelection } from './invariants.js';
 export { contextFromScenario } from './context.js';
@@ -37,4 +37,6 @@ export type { PromiseName } from './promises.js';
 export { checkSlo, measureSlo, percentile } from './slo.js';
 export type { SloCheck, SloMeasurement, SloResult } from './slo.js';
 export { describeFault } from './fault-details.js';
+export { submittedTasks } from './promises-tasks.js';
+export { registeredSpans } from './promises-holders.js';
 export { HistoryView } from './view.js';

@@ -10,8 +10,11 @@ import type { HistoryRecord } from './history.js';
 import type { PromiseName } from './promises.js';
 import { PROMISE_NAMES } from './promises.js';
 import { checkAuth, checkBackoff, checkLiveness } from './promises-conn.js';
+import { checkLeaseExpiry, checkPromptCompletion, checkResultRecorded } from './promises-holders.js';
+import { checkAckedNotResent, checkDelivery } from './promises-protocol.js';
 import { checkCheckpoints, checkDurability } from './promises-state.js';
 import { checkNoPhantom, checkStoreHealth } from './promises-store.js';
+import { checkTaskContract, checkTimeouts } from './promises-tasks.js';
 import { checkExactlyOnce, checkNoDoubleOwnership, checkNoLostWork, checkOrder, checkRetries } from './promises-work.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
@@ -32,6 +35,13 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   liveness: checkLiveness,
   'no-phantom': checkNoPhantom,
   'store-health': checkStoreHealth,
+  delivery: checkDelivery,
+  'acked-not-resent': checkAckedNotResent,
+  'lease-expiry': checkLeaseExpiry,
+  'prompt-completion': checkPromptCompletion,
+  'result-recorded': checkResultRecorded,
+  'task-contract': checkTaskContract,
+  timeouts: checkTimeouts,
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

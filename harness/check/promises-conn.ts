@@ -239,7 +239,7 @@ export function halfOpenPairs(span: FaultSpan, allWorkers: readonly string[]): {
  * never declared dead (checkSpuriousTimeouts).
  */
 export function checkLiveness(view: HistoryView, ctx: CheckContext): Violation[] {
-  const out: Violation[] = checkSpuriousTimeouts(view, ctx);
+  const out: Violation[] = [...checkSpuriousTimeouts(view, ctx), ...checkSpuriousDisconnects(view, ctx)];
   const allWorkers = [...view.byWorker.keys()].sort();
   for (const span of view.faults) {
     const t0 = span.start.time;
@@ -308,6 +308,39 @@ export function checkSpuriousTimeouts(view: HistoryView, ctx: CheckContext): Vio
         ),
       );
     }
+  }
+  return out;
+}
+
+/** Close codes that end a healthy link on purpose: normal close, going away (stop, shutdown), replaced by a newer connection. */
+const DELIBERATE_CLOSES: ReadonlySet<number> = new Set([1000, 1001, 4409]);
+
+/**
+ * Liveness, the rest of it: every disconnect of a healthy link is spurious.
+ * A `disconnected` (worker side) or `worker_disconnected` (coordinator side)
+ * when no fault touched the worker, its link or the coordinator within the
+ * detection window before it, and not a deliberate close, is a violation
+ * (heartbeat timeouts are judged by checkSpuriousTimeouts).
+ */
+export function checkSpuriousDisconnects(view: HistoryView, ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  const window = Math.max(ctx.heartbeatTimeoutMs, ctx.workerHeartbeatTimeoutMs ?? 0) + ctx.heartbeatMs + ctx.toleranceMs;
+  const timedOut = new Set(view.ofType('heartbeat_timeout').map((e) => `${e.ev.workerId}@${e.rec.time}`));
+  for (const e of view.events) {
+    const ev = e.ev;
+    if (ev.type !== 'disconnected' && ev.type !== 'worker_disconnected') continue;
+    const w = ev.workerId;
+    const t = e.rec.time;
+    if (DELIBERATE_CLOSES.has(ev.code) || timedOut.has(`${w}@${t}`) || view.anyFaultOn(w, t - window, t, ['clock_skew'])) continue;
+    const side = ev.type === 'disconnected' ? 'worker' : 'coordinator';
+    out.push(
+      violation(
+        view.records,
+        'liveness',
+        `the ${side} side dropped ${w}'s connection at t=${t} (code ${ev.code}: ${ev.reason.slice(0, 100)}) though no fault touched it in the ${window} ms before: a spurious disconnect`,
+        { index: e.rec.index, workerId: w },
+      ),
+    );
   }
   return out;
 }

@@ -103,7 +103,9 @@ export function checkDurability(view: HistoryView, _ctx: CheckContext): Violatio
         (e) => e.rec.time >= crash.restartAt && e.rec.index > crash.index && e.ev.source === 'coordinator' && e.ev.type !== 'result_rejected',
       );
       const terminal = finalTerminals(before)[0];
-      if (terminal === undefined && after.length === 0 && view.endAt > crash.restartAt) {
+      // With a final read, that read is the evidence (checkFinalRead): an execution the restarted
+      // coordinator still knows but that made no progress is lost work (promise 1), not lost data.
+      if (terminal === undefined && after.length === 0 && view.endAt > crash.restartAt && view.finalRead === undefined) {
         out.push(
           violation(
             view.records,

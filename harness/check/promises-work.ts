@@ -248,6 +248,28 @@ function intendedDependencies(view: HistoryView): Map<string, string[]> {
   return out;
 }
 
+/**
+ * A worker that was registered and held no lease at time t, with no fault on
+ * it or the coordinator since `from`: anything ready by t would have been
+ * claimed by it.
+ */
+export function idleWorkerAt(view: HistoryView, t: number, from: number): string | undefined {
+  const held = new Map<string, Set<string>>();
+  const registered = new Map<string, number>();
+  for (const { rec, ev } of view.events) {
+    if (rec.time > t) break;
+    if (ev.source !== 'coordinator') continue;
+    if (ev.type === 'claimed') held.set(ev.workerId, (held.get(ev.workerId) ?? new Set()).add(ev.leaseToken));
+    else if (ev.type === 'lease_released' || ev.type === 'lease_expired' || ev.type === 'result_recorded') held.get(ev.workerId)?.delete(ev.leaseToken);
+    else if (ev.type === 'worker_registered') registered.set(ev.workerId, (registered.get(ev.workerId) ?? 0) + 1);
+    else if (ev.type === 'worker_disconnected' || ev.type === 'worker_lost') registered.set(ev.workerId, 0);
+  }
+  for (const [w, n] of registered) {
+    if (n > 0 && (held.get(w)?.size ?? 0) === 0 && !view.anyFaultOn(w, from, t)) return w;
+  }
+  return undefined;
+}
+
 /** Reference retry delay after the n-th failure (n >= 1), written independently of the engine's. */
 export function expectedRetryDelay(p: RetryPolicy, n: number): number {
   let raw: number;
@@ -272,7 +294,11 @@ export function expectedRetryDelay(p: RetryPolicy, n: number): number {
   return Math.min(raw, p.maxDelayMs);
 }
 
-/** 5. Failed attempts within 1 + maxRetries; the next attempt never comes before the strategy's delay. */
+/**
+ * 5. Failed attempts within 1 + maxRetries; the next attempt never comes
+ * before the strategy's delay, nor after it while a worker sat idle (when no
+ * circuit breaker can hold claims back).
+ */
 export function checkRetries(view: HistoryView, ctx: CheckContext): Violation[] {
   const out: Violation[] = [];
   for (const [id, sub] of view.submitted) {
@@ -303,6 +329,18 @@ export function checkRetries(view: HistoryView, ctx: CheckContext): Violation[] 
       if (policy !== undefined && failed.size > 0 && lastFailureAt !== undefined) {
         const expected = expectedRetryDelay(policy, failed.size);
         const waited = e.rec.time - lastFailureAt;
+        const due = lastFailureAt + expected + ctx.toleranceMs;
+        const idle = waited > expected + ctx.toleranceMs && ctx.breaker === false ? idleWorkerAt(view, due, lastFailureAt) : undefined;
+        if (idle !== undefined) {
+          out.push(
+            violation(
+              view.records,
+              'retries',
+              `retried ${waited} ms after failure ${failed.size}; strategy ${policy.strategy} (delay ${policy.delayMs}, cap ${policy.maxDelayMs}) asks for ${expected} ms, and ${idle} was idle at t=${due}: the retry came too late`,
+              { index: e.rec.index, executionId: id },
+            ),
+          );
+        }
         if (waited + ctx.toleranceMs < expected) {
           out.push(
             violation(

@@ -1,6 +1,8 @@
 /**
- * The ten promises of ARCHITECTURE.md, numbered and named once. Scenario
- * files name them in `checks.promises`; violations carry number and name.
+ * The promises the checker holds the system to, numbered and named once:
+ * the ten of ARCHITECTURE.md (outcomes), then what docs/PROTOCOL.md and the
+ * task kinds promise (11–17), then what the store promises under storage faults (18–19). Scenario files name them in `checks.promises`;
+ * violations carry number and name.
  */
 import { assert } from '../../system/core/errors.js';
 
@@ -15,8 +17,15 @@ export const PROMISES = [
   { number: 8, name: 'auth', title: 'Auth' },
   { number: 9, name: 'backoff', title: 'Backoff' },
   { number: 10, name: 'liveness', title: 'Liveness of connections' },
-  { number: 11, name: 'no-phantom', title: 'No phantom (a refused submission never runs)' },
-  { number: 12, name: 'store-health', title: 'Honest health while the store cannot commit' },
+  { number: 11, name: 'delivery', title: 'Reliable delivery' },
+  { number: 12, name: 'acked-not-resent', title: 'Acknowledged messages are not re-sent' },
+  { number: 13, name: 'lease-expiry', title: 'Leases expire only for silent holders' },
+  { number: 14, name: 'prompt-completion', title: 'Work of connected workers finishes without lease expiry' },
+  { number: 15, name: 'result-recorded', title: 'A live lease\'s result is recorded, not redone' },
+  { number: 16, name: 'task-contract', title: 'Task kinds keep their contract' },
+  { number: 17, name: 'timeouts', title: 'Timeouts are enforced' },
+  { number: 18, name: 'no-phantom', title: 'No phantom (a refused submission never runs)' },
+  { number: 19, name: 'store-health', title: 'Honest health while the store cannot commit' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

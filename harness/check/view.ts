@@ -45,7 +45,15 @@ export class HistoryView {
   /** The last final read (recordRead), if any: execution id → status (null: unknown). */
   readonly finalRead: { rec: HistoryRecord; executions: Record<string, string | null> } | undefined;
 
+  /** Indexes of events the coordinator emitted but never committed (a crash discarded them): not facts. */
+  readonly discarded: ReadonlySet<number>;
+
   constructor(readonly records: readonly HistoryRecord[]) {
+    const discarded = new Set<number>();
+    for (const rec of records) {
+      if (rec.f === 'discard' && Array.isArray(rec.value.indexes)) for (const i of rec.value.indexes) if (typeof i === 'number') discarded.add(i);
+    }
+    this.discarded = discarded;
     let healAt: number | undefined;
     let endAt: number | undefined;
     let finalRead: HistoryView['finalRead'];
@@ -53,7 +61,7 @@ export class HistoryView {
     for (const rec of records) {
       const ev = eventOf(rec);
       if (ev !== undefined) {
-        this.addEvent({ rec, ev });
+        if (!discarded.has(rec.index)) this.addEvent({ rec, ev });
         continue;
       }
       if (rec.f === 'submit' && rec.type === 'ok') {
@@ -103,6 +111,38 @@ export class HistoryView {
   /** When a fault span ends: its stop record, else heal, else the end. */
   faultEnd(span: FaultSpan): number {
     return span.stop?.time ?? this.healAt ?? this.endAt;
+  }
+
+  /**
+   * Which life of a process (a worker id or 'coordinator') a record at `index`
+   * belongs to: the number of kill/restart faults on it that started before.
+   * A process's memory (outbox, sessions, seen seqs) dies with its life.
+   */
+  lifeOf(process: string, index: number): number {
+    let deaths = this.deaths.get(process);
+    if (deaths === undefined) {
+      deaths = this.faults
+        .filter((f) => (f.details.action === 'kill' || f.details.action === 'restart') && (process === 'coordinator' ? affectsCoordinator(f.details) : affectsWorker(f.details, process)))
+        .map((f) => f.start.index);
+      this.deaths.set(process, deaths);
+    }
+    let n = 0;
+    while (n < deaths.length && (deaths[n] as number) < index) n++;
+    return n;
+  }
+
+  /** Per process, the record indexes of its kills and restarts (lifeOf's cache). */
+  private readonly deaths = new Map<string, number[]>();
+
+  /** Whether any fault (other than those listed) touching this worker or the coordinator overlaps [from, to]. */
+  anyFaultOn(workerId: string, from: number, to: number, except: readonly string[] = []): boolean {
+    return this.faults.some(
+      (f) =>
+        !except.includes(f.details.action) &&
+        (affectsWorker(f.details, workerId) || affectsCoordinator(f.details) || f.details.target === 'all') &&
+        f.start.time <= to &&
+        (f.details.action === 'restart' ? f.start.time : this.faultEnd(f)) >= from,
+    );
   }
 
   /** Whether a process fault (pause, kill, restart) on this worker (or 'coordinator') overlaps [from, to]. */

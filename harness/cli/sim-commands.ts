@@ -8,7 +8,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import fc from 'fast-check';
-import { intOption } from '../../system/cli/options.js';
+import { choiceOption, intOption } from '../../system/cli/options.js';
 import { formatViolation } from '../check/index.js';
 import { createProgress } from '../report/progress.js';
 import { writeReport } from '../report/write.js';
@@ -43,6 +43,7 @@ export function describeRun(run: CheckedSimRun): string {
     `  accepted ${j.accepted} executions; ${j.convergedAfterMs === null ? 'did NOT converge within the heal bound' : `converged ${j.convergedAfterMs} ms after heal`}`,
   ];
   for (const s of j.slo) lines.push(`  slo ${s.name}: ${s.value ?? 'n/a'} (limit ${s.limit}) ${s.passed ? 'ok' : 'MISSED'}`);
+  if (run.crash !== undefined) lines.push(`  CRASHED (${run.crash.origin}): ${run.crash.message}`, ...(run.crash.stack ?? '').split('\n').slice(1, 6).map((l) => `    ${l.trim()}`));
   for (const v of run.violations) lines.push(formatViolation(v).replace(/^/gm, '  '));
   return lines.join('\n');
 }
@@ -56,13 +57,15 @@ interface SimFlags {
   explore?: number;
   report?: boolean;
   reportDir: string;
+  store?: 'memory' | 'sqlite';
 }
 
 async function runOne(file: string, scenario: Scenario, seed: number, flags: SimFlags): Promise<CheckedSimRun> {
   const startedAt = new Date();
-  const run = await runChecked(scenario, { seed });
+  const store = flags.store === undefined ? {} : { store: flags.store };
+  const run = await runChecked(scenario, { seed, ...store });
   if (flags.checkDeterminism === true) {
-    const again = await runChecked(scenario, { seed });
+    const again = await runChecked(scenario, { seed, ...store });
     if (again.outcome.traceHash !== run.outcome.traceHash) {
       err(`NOT deterministic: seed ${seed} gave trace ${run.outcome.traceHash} then ${again.outcome.traceHash}`);
       process.exitCode = 1;
@@ -134,6 +137,7 @@ export function registerSimCommands(program: Command): void {
     .option('--json', 'print one JSON object on stdout')
     .option('--artifact <path>', 'write a replay artifact (always; failures write one anyway)')
     .option('--check-determinism', 'run twice and compare trace hashes')
+    .option('--store <kind>', "the coordinator's store: memory (default) or sqlite (the production store in a temp file)", choiceOption('--store', ['memory', 'sqlite'] as const))
     .option('--explore <runs>', 'let fast-check search swarm schedules and shrink a failure', intOption('--explore', 1, 100000))
     .option('--report', 'write reports/<run-id>/ (result.json, summary.md, index.html, junit.xml)')
     .option('--report-dir <dir>', 'where reports go', 'reports')
@@ -175,7 +179,8 @@ export function registerSimCommands(program: Command): void {
     .option('--json', 'print one JSON object on stdout')
     .option('--report', 'write a report per scenario')
     .option('--report-dir <dir>', 'where reports go', 'reports')
-    .action(async (flags: { dir: string; seed?: number; only?: string; json?: boolean; report?: boolean; reportDir: string }) => {
+    .option('--store <kind>', "the coordinator's store: memory (default) or sqlite", choiceOption('--store', ['memory', 'sqlite'] as const))
+    .action(async (flags: { dir: string; seed?: number; only?: string; json?: boolean; report?: boolean; reportDir: string; store?: 'memory' | 'sqlite' }) => {
       const only = flags.only?.split(',').map((s) => s.trim());
       const files = (await readdir(flags.dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
       const scenarios: [string, Scenario][] = [];
@@ -188,7 +193,7 @@ export function registerSimCommands(program: Command): void {
       let failed = 0;
       for (const [file, s] of scenarios) {
         const seed = flags.seed ?? s.seed;
-        const run = await runOne(file, s, seed, { report: flags.report === true, reportDir: flags.reportDir });
+        const run = await runOne(file, s, seed, { report: flags.report === true, reportDir: flags.reportDir, ...(flags.store === undefined ? {} : { store: flags.store }) });
         if (!run.passed) failed++;
         rows.push({ json: toSimJson(run), workers: s.fleet.workers, faults: run.outcome.faults.length });
         progress.tick({ failed: !run.passed, detail: s.name });

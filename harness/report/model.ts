@@ -215,7 +215,7 @@ export function groupReconnectSamples(samples: Iterable<ReconnectSample>): Recon
   return [...groups.values()].map(({ hasBeyond, beyondBackoffMs, ...rest }) => (hasBeyond ? { ...rest, beyondBackoffMs } : rest));
 }
 
-/** The ten promises of ARCHITECTURE.md, for naming test cases and violations. */
+/** The promises the checker holds (harness/check/promises.ts), for naming test cases and violations. */
 export const PROMISES: readonly { readonly id: number; readonly slug: string; readonly title: string }[] = [
   { id: 1, slug: 'no-lost-work', title: 'No lost work' },
   { id: 2, slug: 'exactly-once', title: 'Exactly-once completion' },
@@ -227,6 +227,13 @@ export const PROMISES: readonly { readonly id: number; readonly slug: string; re
   { id: 8, slug: 'auth', title: 'Auth' },
   { id: 9, slug: 'backoff', title: 'Backoff' },
   { id: 10, slug: 'connection-liveness', title: 'Liveness of connections' },
+  { id: 11, slug: 'delivery', title: 'Reliable delivery' },
+  { id: 12, slug: 'acked-not-resent', title: 'Acknowledged messages are not re-sent' },
+  { id: 13, slug: 'lease-expiry', title: 'Leases expire only for silent holders' },
+  { id: 14, slug: 'prompt-completion', title: 'Work of connected workers finishes without lease expiry' },
+  { id: 15, slug: 'result-recorded', title: "A live lease's result is recorded, not redone" },
+  { id: 16, slug: 'task-contract', title: 'Task kinds keep their contract' },
+  { id: 17, slug: 'timeouts', title: 'Timeouts are enforced' },
 ];
 
 /** Finds the catalogue entry a violation's `promise` refers to (by number, slug or title). */

@@ -35,6 +35,8 @@ export interface Artifact {
   traceHash: string;
   passed: boolean;
   violations: ViolationSummary[];
+  /** The run crashed (exception, unhandled rejection): what and where. */
+  crash?: CheckedSimRun['crash'];
 }
 
 const ArtifactShape = z.looseObject({
@@ -61,6 +63,7 @@ export function makeArtifact(run: CheckedSimRun, extra: { scenarioFile?: string;
     traceHash: o.traceHash,
     passed: run.passed,
     violations: run.violations.map(summarizeViolation),
+    ...(run.crash === undefined ? {} : { crash: run.crash }),
   };
 }
 

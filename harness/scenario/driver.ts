@@ -16,6 +16,7 @@ import type { FaultDetails, Phase, SubmitInvoke } from '../check/history.js';
 import { seededRandom } from '../../system/core/random.js';
 import { type Scenario, faultTimeline } from './schema.js';
 import { type ScheduledFault, sampleSwarm } from './swarm.js';
+import { submittedTasks } from '../check/promises-tasks.js';
 import { expandWorkload, graphDependsOn, type Submission } from './workload.js';
 
 /** Undoes an applied fault (idempotent). */
@@ -164,6 +165,7 @@ function scheduleWorkload(d: Drive, seed: number): void {
             ref: s.ref,
             kind: s.type === 'task' ? s.spec.kind : 'graph',
             ...(s.type === 'graph' ? { graph: s.shape, dependsOn: graphDependsOn(s.graph) } : {}),
+            tasks: submittedTasks(s),
           });
         },
         ok: (ids) => {

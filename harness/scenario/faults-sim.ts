@@ -10,6 +10,7 @@ import { assertNever } from '../../system/core/errors.js';
 import type { FaultHandle, FaultRule, Simulation } from '../sim/index.js';
 import { COORDINATOR_HOST } from '../sim/index.js';
 import type { FaultAction, Scenario } from './schema.js';
+import { kbpsToRate } from './faults.js';
 import type { ScheduledFault } from './swarm.js';
 import { type NodeSet, resolvePartition, resolveTarget } from './targets.js';
 
@@ -25,7 +26,7 @@ export function ruleOf(action: NetAction): FaultRule {
     case 'latency':
       return { type: 'latency', latency: action.ms, jitter: action.jitterMs, ...toxicity };
     case 'bandwidth':
-      return { type: 'bandwidth', rate: action.kbps, ...toxicity };
+      return { type: 'bandwidth', rate: kbpsToRate(action.kbps), ...toxicity };
     case 'timeout':
       return { type: 'timeout', timeout: action.timeoutMs, ...toxicity };
     case 'reset_peer':

@@ -55,7 +55,7 @@ const Side = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 const actionOptions = [
   /** Toxiproxy latency: `latency`, `jitter`. */
   z.strictObject({ type: z.literal('latency'), ms: Ms, jitterMs: Ms.default(0), ...net }),
-  /** Toxiproxy bandwidth: `rate` in KB/s (kilobytes per second, despite the name). */
+  /** Bandwidth in kilobits per second, as the name says; Toxiproxy's `rate` is KB/s, so it gets kbps / 8 (kbpsToRate). */
   z.strictObject({ type: z.literal('bandwidth'), kbps: z.number().positive(), ...net }),
   /** Toxiproxy timeout: data stops; closed after timeoutMs, never when 0 (a blackhole). */
   z.strictObject({ type: z.literal('timeout'), timeoutMs: Ms.default(0), ...net }),
@@ -190,6 +190,15 @@ export interface ToxicSpec {
 }
 
 /**
+ * Scenario bandwidth (kilobits per second) as Toxiproxy's `rate` (kilobytes
+ * per second, 1 KB = 1000 B): kbps / 8. A 16 kbps link moves 2000 bytes a
+ * second, not 16 000 (issue 10: every bandwidth fault was 8x too mild).
+ */
+export function kbpsToRate(kbps: number): number {
+  return kbps / 8;
+}
+
+/**
  * The Toxiproxy toxic for a link action; undefined for `down` (proxy
  * `enabled: false`), `partition` and process actions, which are not toxics.
  */
@@ -204,7 +213,7 @@ export function toToxic(action: FaultAction): ToxicSpec | undefined {
     case 'latency':
       return t('latency', { latency: action.ms, jitter: action.jitterMs }, action);
     case 'bandwidth':
-      return t('bandwidth', { rate: action.kbps }, action);
+      return t('bandwidth', { rate: kbpsToRate(action.kbps) }, action);
     case 'timeout':
       return t('timeout', { timeout: action.timeoutMs }, action);
     case 'reset_peer':

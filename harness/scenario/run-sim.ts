@@ -35,6 +35,8 @@ export interface SimRunOptions {
   onProgress?: (simulatedMs: number, totalMs: number) => void;
   /** Test-only: broken variants swapped into the real system (tests/sim/broken-variants.test.ts). */
   wiring?: SimWiring;
+  /** The coordinator's store: 'memory' (default) or 'sqlite' (the production store in a temp file). */
+  store?: 'memory' | 'sqlite';
 }
 
 export interface SimRunOutcome {
@@ -69,9 +71,10 @@ function simRecorder(recorder: HistoryRecorder): RunRecorder {
   };
 }
 
-async function spawnFleet(sim: Simulation, scenario: Scenario): Promise<void> {
+async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOptions['store']): Promise<void> {
   const c = scenario.coordinator;
   await sim.spawnCoordinator({
+    ...(store === undefined ? {} : { store }),
     config: {
       heartbeatMs: c.heartbeatMs,
       heartbeatTimeoutMs: c.heartbeatTimeoutMs,
@@ -201,11 +204,11 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   const seed = opts.seed ?? scenario.seed;
   let now = (): number => 0;
   const recorder = new HistoryRecorder({ now: () => now() });
-  const sim = new Simulation({ seed, events: recorder, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }) });
+  const sim = new Simulation({ seed, events: recorder, commits: recorder, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }) });
   now = () => sim.simulatedMs;
-  await spawnFleet(sim, scenario);
+  await spawnFleet(sim, scenario, opts.store);
   const swarm = runSwarm(scenario, seed, opts.swarm);
-  const d = await driveScenario(scenario, simMode(sim, scenario, recorder, opts), { seed, swarm });
+  const d = await driveScenario(scenario, simMode(sim, scenario, recorder, opts), { seed, swarm }).finally(() => sim.coordinator.dispose());
   return {
     scenario,
     seed,

@@ -11,8 +11,10 @@ import type { RunResult } from '../report/model.js';
 import { RUN_RESULT_SCHEMA_VERSION } from '../report/model.js';
 import { makeRunId } from '../report/write.js';
 import { SQUALL_VERSION } from '../version.js';
+import { guardRun, type RunCrash } from './crash-guard.js';
 import { runScenarioSim, type SimRunOptions, type SimRunOutcome } from './run-sim.js';
-import type { Scenario } from './schema.js';
+import { faultTimeline, type Scenario } from './schema.js';
+import { sampleSwarm } from './swarm.js';
 
 /** A violation as it goes into JSON output: no history records, just the story's headline and a few lines. */
 export interface ViolationSummary {
@@ -29,6 +31,8 @@ export interface CheckedSimRun {
   violations: Violation[];
   slo: ReturnType<typeof checkSlo>;
   passed: boolean;
+  /** The run crashed (system or harness exception, unhandled rejection): failed, with what was known. */
+  crash?: RunCrash;
 }
 
 /** The `squall sim --json` object for one seed. */
@@ -43,13 +47,42 @@ export interface SimJson {
   accepted: number;
   convergedAfterMs: number | null;
   slo: { name: string; limit: number; value: number | null; passed: boolean }[];
+  /** Present when the run crashed instead of finishing. */
+  crash?: { origin: string; message: string };
 }
 
+/** Runs and checks one seed; a crash during the run is a failed run (crashedRun), never a rejected promise. */
 export async function runChecked(scenario: Scenario, opts: SimRunOptions = {}): Promise<CheckedSimRun> {
-  const outcome = await runScenarioSim(scenario, opts);
+  const started = performance.now();
+  const guarded = await guardRun(() => runScenarioSim(scenario, opts));
+  if (!guarded.ok) return crashedRun(scenario, opts, guarded.crash, performance.now() - started);
+  const outcome = guarded.value;
   const violations = checkHistory(outcome.history, scenario.checks, contextFromScenario(scenario));
   const slo = checkSlo(outcome.history, scenario.slo);
   return { outcome, violations, slo, passed: violations.length === 0 && slo.passed };
+}
+
+/** The failed run a crash leaves: seed, scenario and fault schedule (enough to replay it), no history. */
+function crashedRun(scenario: Scenario, opts: SimRunOptions, crash: RunCrash, wallMs: number): CheckedSimRun {
+  const seed = opts.seed ?? scenario.seed;
+  const swarm = opts.swarm ?? sampleSwarm(scenario, seed);
+  const stats = { simulatedMs: 0, wallMs, speedup: 0, cpuMs: 0, timersFired: 0, framesDelivered: 0, traceLines: 0 };
+  const outcome: SimRunOutcome = {
+    scenario,
+    seed,
+    traceHash: 'crashed',
+    simulatedMs: 0,
+    wallMs,
+    faults: [...faultTimeline(scenario.faults).map((x) => ({ ...x, note: x.note ?? 'timeline' })), ...swarm],
+    swarm,
+    history: [],
+    applied: [],
+    refused: [],
+    convergedAfterMs: null,
+    accepted: 0,
+    stats,
+  };
+  return { outcome, violations: [], slo: checkSlo([], scenario.slo), passed: false, crash };
 }
 
 export function summarizeViolation(v: Violation): ViolationSummary {
@@ -65,9 +98,10 @@ export function summarizeViolation(v: Violation): ViolationSummary {
 }
 
 /** The verdict fields the CLI's JSON and the report share. */
-function verdictFields(run: CheckedSimRun): Pick<SimJson, 'scenario' | 'seed' | 'passed' | 'traceHash' | 'simulatedMs' | 'wallMs' | 'violations'> {
+function verdictFields(run: CheckedSimRun): Pick<SimJson, 'scenario' | 'seed' | 'passed' | 'traceHash' | 'simulatedMs' | 'wallMs' | 'violations' | 'crash'> {
   const o = run.outcome;
   return {
+    ...(run.crash === undefined ? {} : { crash: { origin: run.crash.origin, message: run.crash.message } }),
     scenario: o.scenario.name,
     seed: o.seed,
     passed: run.passed,

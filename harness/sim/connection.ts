@@ -66,7 +66,12 @@ export class Pipe implements PipeLike {
       if (verdict.action === 'abort') {
         this.discardUnsent();
         if (this.inflightHead >= this.inflight.length) this.owner.abort(verdict.why);
-        else this.abortWhenDrained = verdict.why;
+        else {
+          // What passed before the limit still arrives; the head timer must be armed for it
+          // (items taken in this very pump are not armed yet), or the pipe stalls for good.
+          this.abortWhenDrained = verdict.why;
+          this.arm();
+        }
         return;
       }
       const at = Math.max(Math.ceil(this.env.time.now() + verdict.delayMs), this.lastAt);
@@ -259,14 +264,23 @@ export class Endpoint implements Connection {
     }
   }
 
-  /** The process died: the socket vanishes; the peer sees a FIN when the link lets it through. */
-  vanish(): void {
+  /**
+   * The process died: the socket vanishes; the peer sees a FIN when the link
+   * lets it through, `finDelayMs` later than that when the FIN was held up
+   * (retransmitted), so a new connection of the restarted process can reach
+   * the peer before the old one's close does.
+   */
+  vanish(finDelayMs = 0): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.notified = true;
     this.closeTimer?.cancel();
     this.out.discardUnsent();
-    this.out.push({ kind: 'fin', bytes: 0 });
+    const fin: WireItem = { kind: 'fin', bytes: 0 };
+    if (finDelayMs > 0) {
+      this.env.trace.record(TraceKind.Fault, 'late_fin', this.out.id, finDelayMs);
+      this.env.time.setTimeout(() => this.out.push(fin), finDelayMs);
+    } else this.out.push(fin);
     this.conn.maybeRetire();
   }
 

@@ -8,7 +8,7 @@
  * How each rule acts on WebSocket frames in the simulation:
  * - latency {latency, jitter}: +latency ms ± uniform jitter per frame; order
  *   within a connection is kept (a frame never overtakes an earlier one).
- * - bandwidth {rate}: KB/s per connection direction; frames queue behind
+ * - bandwidth {rate}: KB/s (1 KB = 1000 B, Toxiproxy's unit) per connection direction; frames queue behind
  *   each other (serialisation delay).
  * - timeout {timeout}: blackhole. Frames (and new connections) stop; they
  *   are held, not dropped, since a TCP stream cannot lose bytes mid-stream and

@@ -29,6 +29,8 @@ export interface ListenerEntry {
 /** What the host needs from the network to connect out. */
 export interface Connector {
   connect(from: Host, incarnation: number, url: string, opts: ConnectOptions): Promise<Connection>;
+  /** How much later than its link allows a killed process's FIN arrives (seeded; 0: at once). */
+  finDelayMs?(): number;
 }
 
 const FIRST_EPHEMERAL_PORT = 40_000;
@@ -73,7 +75,7 @@ export class Host implements HostLike {
     this.listeners.clear();
     const endpoints = this.endpoints;
     this.endpoints = new Set();
-    for (const ep of endpoints) ep.vanish();
+    for (const ep of endpoints) ep.vanish(this.connector.finDelayMs?.() ?? 0);
     this.trace.record(TraceKind.Process, this.name, 'kill', this.incarnation);
   }
 

@@ -168,7 +168,8 @@ export class LinkDir {
           delay += this.latency(rule.latency, rule.jitter ?? 0);
           break;
         case 'bandwidth': {
-          const txMs = (out.bytes / (rule.rate * 1024)) * 1000;
+          // Toxiproxy's unit: KB/s with 1 KB = 1000 B.
+          const txMs = (out.bytes / (rule.rate * 1000)) * 1000;
           st.freeAt = Math.max(now + delay, st.freeAt) + txMs;
           delay = st.freeAt - now;
           break;

@@ -26,6 +26,9 @@ function combine(handles: FaultHandle[]): FaultHandle {
 }
 
 /** All hosts and links of one simulation. */
+/** Default chance that a killed process's FIN arrives late (see finDelayMs). */
+export const LATE_FIN_PROBABILITY = 0.3;
+
 export class VirtualNetwork implements Connector {
   private readonly hosts = new Map<string, Host>();
   private readonly links = new Map<string, LinkDir>();
@@ -33,11 +36,29 @@ export class VirtualNetwork implements Connector {
   private nextRuleId = 1;
   private nextPartitionId = 1;
 
+  /** Its own stream, so late FINs never shift the links' draws. */
+  private readonly finRandom: Random;
+
   constructor(
     private readonly time: VirtualTime,
     private readonly trace: Trace,
     private readonly random: Random,
-  ) {}
+    /** Chance that a killed process's FIN is held up (0..1); then it arrives 0.5–5 s late. */
+    private readonly lateFinProbability = LATE_FIN_PROBABILITY,
+  ) {
+    this.finRandom = random.fork('late-fin');
+  }
+
+  /**
+   * Connector: a killed process's FIN is sometimes held up (retransmission,
+   * a host that went away with its kernel): the restarted process can then
+   * register again before the peer sees the old connection close, which is
+   * how a coordinator gets to replace a session (close 4409).
+   */
+  finDelayMs(): number {
+    if (this.lateFinProbability <= 0 || this.finRandom.float() >= this.lateFinProbability) return 0;
+    return this.finRandom.int(500, 5_000);
+  }
 
   /** The host with this name, created (not booted) on first use. */
   host(name: string): Host {

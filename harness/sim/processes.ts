@@ -19,6 +19,8 @@ import type { TaskKind } from '../../system/tasks/kind.js';
 import type { WorkerConfig } from '../../system/worker/config.js';
 import { Worker } from '../../system/worker/worker.js';
 import type { WorkerDeps } from '../../system/worker/worker-types.js';
+import { type CommitObserver, observeCommits } from './commit-observer.js';
+import { SimSqliteStore } from './sim-sqlite-store.js';
 import type { Host } from './host.js';
 
 /** The `cpu` task kind burns virtual time: a busy loop would never end with time stood still. */
@@ -46,6 +48,8 @@ export interface SimWiring {
   workerConfig?: (id: string, config: WorkerConfig) => WorkerConfig;
   /** Sees each worker incarnation right after construction, before start(). */
   onWorker?: (id: string, worker: Worker) => void;
+  /** The MemoryStore's group-commit delay on virtual time, overriding the coordinator option (a slow disk). */
+  commitDelayMs?: number;
 }
 
 /** What every simulated process gets from the simulation. */
@@ -55,14 +59,18 @@ export interface ProcessEnv {
   events: EventSink;
   taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
   wiring: SimWiring;
+  /** Told when the coordinator's store operations are staged, committed, and lost to a crash. */
+  commits?: CommitObserver;
 }
 
 /** Coordinator options in the simulation. */
 export interface SimCoordinatorOptions {
   /** Listen port on the `coordinator` host (default 7000). */
   port?: number;
-  /** Group-commit delay of the MemoryStore on virtual time; > 0 lets a crash land between op and commit (default 2). */
+  /** Group-commit delay of the store on virtual time; > 0 lets a crash land between op and commit (default 2). */
   commitDelayMs?: number;
+  /** 'memory' (default): the MemoryStore; 'sqlite': the production SQLite store in a temp file (SimSqliteStore). */
+  store?: 'memory' | 'sqlite';
   config?: Omit<CoordinatorConfig, 'host' | 'port'>;
 }
 
@@ -71,7 +79,7 @@ export class CoordinatorProcess {
   /** The live coordinator (null while down or starting). */
   instance: Coordinator | null = null;
   /** The store of the current incarnation; its durable state survives kills. */
-  store: MemoryStore | null = null;
+  store: MemoryStore | SimSqliteStore | null = null;
   /** The disk's condition: outlives incarnations (a full disk is still full after a restart). */
   private diskMode: StoreFaultMode = { type: 'ok' };
   private disk: FaultyStore | null = null;
@@ -95,16 +103,17 @@ export class CoordinatorProcess {
     this.host.boot();
     const incarnation = this.host.incarnation;
     const clock = this.host.clock;
-    const commitDelayMs = this.options.commitDelayMs ?? 2;
-    this.store = this.store === null ? new MemoryStore({ clock, commitDelayMs }) : this.store.reopen({ clock, commitDelayMs });
     const { engineFactory, wrapStore } = this.env.wiring;
+    const commitDelayMs = this.env.wiring.commitDelayMs ?? this.options.commitDelayMs ?? 2;
+    this.store = this.openStore(clock, commitDelayMs);
+    const observed = this.env.commits === undefined ? this.store : observeCommits(this.store, this.env.commits);
     const deps = {
       transport: this.host.transport,
       clock,
       random: this.env.random.fork(`incarnation-${incarnation}`),
       logger: this.env.logger.child({ process: this.host.name, incarnation }),
       events: this.env.events,
-      store: wrapStore === undefined ? this.wrapDisk(this.store, clock, incarnation) : wrapStore(this.wrapDisk(this.store, clock, incarnation), clock),
+      store: wrapStore === undefined ? this.wrapDisk(observed, clock, incarnation) : wrapStore(this.wrapDisk(observed, clock, incarnation), clock),
       taskKinds: this.env.taskKinds,
     };
     // The virtual network is reachable from nothing outside this process: the host name is not an exposure.
@@ -126,10 +135,21 @@ export class CoordinatorProcess {
     return this.disk;
   }
 
+  private openStore(clock: Clock, commitDelayMs: number): MemoryStore | SimSqliteStore {
+    if (this.store !== null) return this.store.reopen({ clock, commitDelayMs });
+    return this.options.store === 'sqlite' ? SimSqliteStore.create({ clock, commitDelayMs }) : new MemoryStore({ clock, commitDelayMs });
+  }
+
+  /** Frees what the store holds outside the simulation (the SQLite temp file). */
+  dispose(): void {
+    if (this.store instanceof SimSqliteStore) this.store.dispose();
+  }
+
   /** kill -9: timers and sockets die; the store loses uncommitted operations. */
   kill(): void {
     this.host.kill();
     this.store?.crash();
+    this.env.commits?.crashed();
     this.instance = null;
   }
 }

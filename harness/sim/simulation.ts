@@ -17,6 +17,7 @@ import { builtinTaskKinds } from '../../system/tasks/registry.js';
 import type { TaskKind } from '../../system/tasks/kind.js';
 import type { Worker } from '../../system/worker/worker.js';
 import { VirtualNetwork } from './network.js';
+import type { CommitObserver } from './commit-observer.js';
 import { CoordinatorProcess, WorkerProcess, type ProcessEnv, type SimCoordinatorOptions, type SimWiring, type SimWorkerOptions } from './processes.js';
 import { Trace, TraceKind } from './trace.js';
 import { SIM_EPOCH_MS, VirtualTime } from './virtual-time.js';
@@ -34,6 +35,8 @@ export interface SimulationOptions {
   startMs?: number;
   /** Test-only: swap pieces of the real system for test doubles (see SimWiring). */
   wiring?: SimWiring;
+  /** Told about the coordinator's store commits and crashes (the HistoryRecorder: commit-aware history). */
+  commits?: CommitObserver;
 }
 
 /** Cost and speed of a run so far. */
@@ -68,6 +71,7 @@ export class Simulation {
   readonly logger: Logger;
   private readonly taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
   private readonly wiring: SimWiring;
+  private readonly commits: CommitObserver | undefined;
   private coordinatorProcess: CoordinatorProcess | null = null;
   private readonly workerProcesses = new Map<string, WorkerProcess>();
   private wall = 0;
@@ -83,6 +87,7 @@ export class Simulation {
     this.logger = options.logger ?? silentLogger;
     this.taskKinds = options.taskKinds ?? builtinTaskKinds();
     this.wiring = options.wiring ?? {};
+    this.commits = options.commits;
     const user = options.events;
     const trace = this.trace;
     this.events = {
@@ -247,7 +252,9 @@ export class Simulation {
   }
 
   private env(component: string): ProcessEnv {
-    return { random: this.random.fork(component), logger: this.logger, events: this.events, taskKinds: this.taskKinds, wiring: this.wiring };
+    const env: ProcessEnv = { random: this.random.fork(component), logger: this.logger, events: this.events, taskKinds: this.taskKinds, wiring: this.wiring };
+    if (this.commits !== undefined) env.commits = this.commits;
+    return env;
   }
 
   private async timed<T>(fn: () => Promise<T>): Promise<T> {

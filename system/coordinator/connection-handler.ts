@@ -211,7 +211,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       session = prev;
     } else {
       prev?.dispose();
-      session = new Session(newSessionId(this.ctx.random), workerId, this.ctx.clock, c.ackDelayMs);
+      session = new Session(newSessionId(this.ctx.random), workerId, this.ctx.clock, c.ackDelayMs, this.ctx.emit);
       entry.draining = false;
     }
 

@@ -7,6 +7,7 @@
  */
 import { assertNever } from '../core/errors.js';
 import { asExecutionId, asLeaseToken, type WorkerId } from '../core/ids.js';
+import { messageKey } from '../protocol/message-key.js';
 import type { ToCoordinator } from '../protocol/messages.js';
 import type { CoordinatorContext } from './context.js';
 import type { WorkerEntry } from './registry.js';
@@ -28,12 +29,15 @@ export interface InboundScope {
  * A failure leaves the seq un-acked (the worker re-sends it after reconnecting)
  * and is rethrown for the connection to close with 4500.
  */
-function reliably(scope: InboundScope, seq: number, work: () => Promise<unknown> | void): void {
+function reliably(scope: InboundScope, msg: ToCoordinator & { seq: number }, work: () => Promise<unknown> | void): void {
   const { session, ctx } = scope;
+  const seq = msg.seq;
   if (session.admit(seq) === 'duplicate') {
     if (seq <= session.committed) session.reack();
     return;
   }
+  const key = messageKey(msg);
+  ctx.emit({ type: 'msg_delivered', workerId: scope.workerId, sessionId: session.id, dir: 'to_coordinator', seq, msgType: msg.type, ...(key === undefined ? {} : { key }) });
   let pending: Promise<unknown> | void;
   try {
     pending = work();
@@ -62,7 +66,7 @@ export function handleWorkerMessage(scope: InboundScope, msg: ToCoordinator): vo
   const engine = ctx.engine;
   switch (msg.type) {
     case 'sync':
-      reliably(scope, msg.seq, () => {
+      reliably(scope, msg, () => {
         // Assignments the worker has not received yet (re-sent after `registered`) are held too:
         // without them the engine would re-queue work that is already on its way.
         const reported = new Set(msg.tasks.map((t) => t.executionId));
@@ -76,10 +80,10 @@ export function handleWorkerMessage(scope: InboundScope, msg: ToCoordinator): vo
       });
       return;
     case 'started':
-      reliably(scope, msg.seq, () => engine.onStarted(asExecutionId(msg.executionId), msg.attempt, asLeaseToken(msg.leaseToken)));
+      reliably(scope, msg, () => engine.onStarted(asExecutionId(msg.executionId), msg.attempt, asLeaseToken(msg.leaseToken)));
       return;
     case 'checkpoint':
-      reliably(scope, msg.seq, () =>
+      reliably(scope, msg, () =>
         engine.onCheckpoint(asExecutionId(msg.executionId), msg.attempt, asLeaseToken(msg.leaseToken), {
           seq: msg.checkpoint.seq,
           state: msg.checkpoint.state,
@@ -87,7 +91,7 @@ export function handleWorkerMessage(scope: InboundScope, msg: ToCoordinator): vo
       );
       return;
     case 'result':
-      reliably(scope, msg.seq, () => {
+      reliably(scope, msg, () => {
         const report = {
           executionId: asExecutionId(msg.executionId),
           attempt: msg.attempt,
@@ -102,12 +106,12 @@ export function handleWorkerMessage(scope: InboundScope, msg: ToCoordinator): vo
       });
       return;
     case 'data':
-      reliably(scope, msg.seq, () => {
+      reliably(scope, msg, () => {
         ctx.metrics.dataBytes.inc(Buffer.byteLength(msg.payload, 'utf8'));
       });
       return;
     case 'drain':
-      reliably(scope, msg.seq, () => {
+      reliably(scope, msg, () => {
         entry.draining = true;
         ctx.logger.info({ workerId }, 'worker draining; no more assignments to it');
       });

@@ -13,7 +13,9 @@
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { SessionId, WorkerId } from '../core/ids.js';
+import { messageKey } from '../protocol/message-key.js';
 import { PROTOCOL_VERSION, type Abort, type Assign, type Outgoing, type SyncResult, type ToWorker } from '../protocol/messages.js';
+import type { EventBody } from './context.js';
 
 /** Where a session's frames go: the current connection (encodes, signs, counts). */
 export interface FrameSink {
@@ -48,6 +50,8 @@ export class Session {
     readonly workerId: WorkerId,
     private readonly clock: Clock,
     private readonly ackDelayMs: number,
+    /** Where the delivery events (msg_sent, msg_acked) go; absent: not traced. */
+    private readonly trace?: (e: EventBody) => void,
   ) {}
 
   /** Highest contiguous worker seq committed (what we ack). */
@@ -74,7 +78,10 @@ export class Session {
   /** Re-sends, in order, every reliable message above the worker's lastSeq. */
   resend(workerLastSeq: number): void {
     this.onPeerAck(workerLastSeq);
-    for (const [seq, msg] of this.unacked) this.transmit(msg, seq);
+    for (const [seq, msg] of this.unacked) {
+      this.traceSent(msg, seq, true);
+      this.transmit(msg, seq);
+    }
   }
 
   /** The connection went away; messages keep queueing for a resume. */
@@ -89,6 +96,7 @@ export class Session {
   sendReliable(msg: ReliableOutgoing): number {
     this.outSeq += 1;
     this.unacked.set(this.outSeq, msg);
+    this.traceSent(msg, this.outSeq, false);
     if (this.sink !== undefined) this.transmit(msg, this.outSeq);
     return this.outSeq;
   }
@@ -121,10 +129,13 @@ export class Session {
 
   /** The worker acknowledged our messages up to ack (cumulative). */
   onPeerAck(ack: number): void {
+    let released = false;
     for (const seq of this.unacked.keys()) {
       if (seq > ack) break;
       this.unacked.delete(seq);
+      released = true;
     }
+    if (released) this.trace?.({ type: 'msg_acked', workerId: this.workerId, sessionId: this.id, dir: 'to_worker', upTo: ack });
   }
 
   /** Admits an inbound reliable seq once; re-sends of admitted seqs are duplicates. */
@@ -158,6 +169,12 @@ export class Session {
     this.ackTimer?.cancel();
     this.ackTimer = undefined;
     this.sink = undefined;
+  }
+
+  private traceSent(msg: ReliableOutgoing, seq: number, resend: boolean): void {
+    if (this.trace === undefined) return;
+    const key = messageKey(msg);
+    this.trace({ type: 'msg_sent', workerId: this.workerId, sessionId: this.id, dir: 'to_worker', seq, msgType: msg.type, ...(key === undefined ? {} : { key }), resend });
   }
 
   private scheduleAck(): void {

@@ -10,6 +10,9 @@ import type { ExecutionStatus, RetryPolicy } from '../engine/model.js';
 type E<T extends string, F> = { type: T; at: number; source: string } & F;
 type Ex = { executionId: string };
 type Lease = Ex & { workerId: string; attempt: number; leaseToken: string };
+/** Direction of a protocol message. */
+export type MsgDir = 'to_worker' | 'to_coordinator';
+type Msg = { workerId: string; sessionId: string; dir: MsgDir; seq: number; msgType: string; key?: string };
 
 export type SystemEvent =
   // coordinator / engine
@@ -34,6 +37,12 @@ export type SystemEvent =
   | E<'store_failed', { error: string }>
   // A probe committed: in-memory state was reloaded from the store (what failed to commit is rolled back).
   | E<'store_recovered', { downMs: number; rolledBack: number }>
+  // reliable delivery (either side; dir is the message's direction): a reliable message went out
+  // (resend: again, after a reconnect), was handed to the receiver's logic (admitted as new), or the
+  // sender saw the peer's cumulative ack reach upTo. key: protocol/message-key.ts (absent: seq only).
+  | E<'msg_sent', Msg & { resend: boolean }>
+  | E<'msg_delivered', Msg>
+  | E<'msg_acked', { workerId: string; sessionId: string; dir: MsgDir; upTo: number }>
   // worker
   | E<'connecting', { workerId: string; attempt: number }>
   | E<'connected', { workerId: string; sessionId: string; resumed: boolean; afterMs: number }>

@@ -29,6 +29,8 @@ export class Channel {
   private flushTimer: TimerHandle | undefined;
   /** Highest priority class flush() may send now (undefined: nothing). */
   private maxPriority: OutPriority | undefined;
+  /** Told when a reliable message goes out for the first time (the worker's delivery trace). */
+  onFirstSend: ((msg: OutMessage, seq: number) => void) | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -114,6 +116,7 @@ export class Channel {
     while (conn.bufferedAmount < HIGH_WATER_BYTES) {
       const next = this.outbox.take(max);
       if (!next) return;
+      if (next.seq !== undefined) this.onFirstSend?.(next.msg, next.seq);
       this.sendNow(next.msg, next.seq);
     }
     if (!this.flushTimer && this.outbox.peek(max)) {

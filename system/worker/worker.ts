@@ -10,12 +10,13 @@
  */
 import type { TimerHandle } from '../core/clock.js';
 import { InvalidArgumentError } from '../core/errors.js';
-import type { SystemEvent } from '../core/events.js';
+import type { MsgDir, SystemEvent } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
 import type { Connection } from '../core/transport.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import type { Random } from '../core/random.js';
 import { decodeToWorker } from '../protocol/codec.js';
+import { messageKey } from '../protocol/message-key.js';
 import { PROTOCOL_VERSION, RELIABLE_TYPES, type ToWorker, type Welcome } from '../protocol/messages.js';
 import { checkCoordinatorProof, registerMessage } from './handshake.js';
 import { backoffBounds, backoffDelay } from './backoff.js';
@@ -80,6 +81,7 @@ export class Worker {
     this.channel = new Channel(deps.clock, this.outbox, this.config.ackDelayMs, this.log);
     // What may go out follows the state: sync/control while syncing, everything when ready or draining.
     this.sm.onChange((to) => this.channel.allow(sendableIn(to)));
+    this.channel.onFirstSend = (msg, seq) => this.traceMsg('msg_sent', 'to_coordinator', msg, seq, false);
     this.runner = new TaskRunner({
       workerId: this.config.id,
       clock: deps.clock,
@@ -347,7 +349,10 @@ export class Worker {
     // Acks on welcome/registered could refer to a previous session; registered.lastSeq carries that instead.
     if (msg.ack !== undefined && msg.type !== 'welcome' && msg.type !== 'registered') this.onAck(msg.ack);
     // A duplicate was handled already; admit() re-acks it so the coordinator stops re-sending.
-    if (RELIABLE_TYPES.has(msg.type) && 'seq' in msg && this.channel.admit(msg.seq) === 'duplicate') return;
+    if (RELIABLE_TYPES.has(msg.type) && 'seq' in msg) {
+      if (this.channel.admit(msg.seq) === 'duplicate') return;
+      this.traceMsg('msg_delivered', 'to_worker', msg, msg.seq);
+    }
     const state = this.sm.state;
     switch (msg.type) {
       case 'welcome':
@@ -434,6 +439,7 @@ export class Worker {
     let resend: SentMessage[];
     if (msg.resumed) {
       const r = this.outbox.resume(msg.lastSeq);
+      if (r.acked.length > 0) this.traceAck(msg.lastSeq, msg.sessionId);
       this.released(r.acked);
       resend = r.resend;
     } else {
@@ -455,7 +461,10 @@ export class Worker {
     this.emit({ type: 'connected', ...this.base(), sessionId: msg.sessionId, resumed: msg.resumed, afterMs });
     // Order on the wire: what the coordinator has not acknowledged (original order), then the
     // held-task report, then (once synced) everything queued meanwhile, by priority.
-    for (const s of resend) this.channel.sendNow(s.msg, s.seq);
+    for (const s of resend) {
+      this.traceMsg('msg_sent', 'to_coordinator', s.msg, s.seq);
+      this.channel.sendNow(s.msg, s.seq);
+    }
     this.outbox.enqueue({ type: 'sync', tasks: this.runner.held() });
     this.sm.transition('syncing');
     this.startHeartbeat(gen);
@@ -480,8 +489,20 @@ export class Worker {
   private onAck(n: number): void {
     const acked = this.outbox.ack(n);
     if (acked.length === 0) return;
+    this.traceAck(n);
     this.released(acked);
     this.checkDrained();
+  }
+
+  /** Delivery trace (events msg_sent / msg_delivered): a reliable message this worker sent or admitted. */
+  private traceMsg(type: 'msg_sent' | 'msg_delivered', dir: MsgDir, msg: { type: string }, seq: number, resend = true): void {
+    const key = messageKey(msg);
+    const base = { workerId: this.config.id, sessionId: this.sessionId ?? '', dir, seq, msgType: msg.type, ...(key === undefined ? {} : { key }) };
+    this.emit(type === 'msg_sent' ? { type, ...this.base(), ...base, resend } : { type, ...this.base(), ...base });
+  }
+
+  private traceAck(upTo: number, sessionId = this.sessionId ?? ''): void {
+    this.emit({ type: 'msg_acked', ...this.base(), workerId: this.config.id, sessionId, dir: 'to_coordinator', upTo });
   }
 
   private released(acked: SentMessage[]): void {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { describeFault } from '../../harness/check/fault-details.js';
 import { checkSlo, measureSlo, percentile } from '../../harness/check/slo.js';
 import { toToxic } from '../../harness/scenario/faults.js';
+import { ruleOf } from '../../harness/scenario/faults-sim.js';
+import { netWorld } from '../sim/net-world.js';
 import { parseScenario } from '../../harness/scenario/loader.js';
 import { H } from './builder.js';
 
@@ -71,5 +73,23 @@ describe('describeFault and toToxic', () => {
     expect(toToxic(s.faults[0]!.action)).toEqual({ type: 'latency', attributes: { latency: 30, jitter: 5 }, stream: 'both', toxicity: 1 });
     expect(toToxic(s.faults[1]!.action)).toEqual({ type: 'timeout', attributes: { timeout: 0 }, stream: 'both', toxicity: 1 });
     expect(toToxic(s.faults[3]!.action)).toBeUndefined();
+  });
+});
+
+describe('bandwidth units: kbps means kilobits per second', () => {
+  const action = { type: 'bandwidth' as const, kbps: 16, stream: 'both' as const, toxicity: 1 };
+  it('becomes Toxiproxy\'s rate in KB/s (kbps / 8) for the proxy and the simulator alike', () => {
+    expect(toToxic(action)).toMatchObject({ type: 'bandwidth', attributes: { rate: 2 } });
+    expect(ruleOf(action)).toEqual({ type: 'bandwidth', rate: 2, toxicity: 1 });
+  });
+  it('a 16 kbps link takes a second for 2000 bytes in simulation', async () => {
+    const w = await netWorld();
+    const { client, server } = await w.connect();
+    w.sim.net.addRule('cli', 'srv', ruleOf(action));
+    client.conn.send('x'.repeat(2000));
+    await w.sim.runFor(990);
+    expect(server.got).toEqual([]);
+    await w.sim.runFor(20);
+    expect(server.got).toHaveLength(1);
   });
 });

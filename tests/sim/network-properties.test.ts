@@ -2,7 +2,10 @@
  * Properties of the virtual network under random fault schedules (fast-check):
  * frames are never reordered or duplicated, a receiver sees a prefix of what
  * was sent (all of it if the connection survived), each end is told about the
- * close at most once, and a seed replays to the same trace.
+ * close at most once, and a seed replays to the same trace. fast-check runs
+ * with a fixed seed (FC_SEED) so the default suite is deterministic; set
+ * SQUALL_FC_SEED to explore other schedules. Shrunk counterexamples are pinned
+ * below as fixed schedules.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -81,30 +84,49 @@ async function play(seed: number, schedule: { gapMs: number; action: Action }[])
   return { w, client, server, sent };
 }
 
+const FC_SEED = Number(process.env.SQUALL_FC_SEED ?? 20261202);
+
 function isPrefix(got: string[], sent: string[]): boolean {
   return got.length <= sent.length && got.every((f, i) => f === sent[i]);
 }
 
+/** The property, for one seed and schedule. */
+async function holds(seed: number, schedule: { gapMs: number; action: Action }[]): Promise<void> {
+  const { client, server, sent } = await play(seed, schedule);
+  const up = server.got.map((r) => r.frame);
+  const down = client.got.map((r) => r.frame);
+  expect(isPrefix(up, sent.up)).toBe(true);
+  expect(isPrefix(down, sent.down)).toBe(true);
+  expect(client.closed.length).toBeLessThanOrEqual(1);
+  expect(server.closed.length).toBeLessThanOrEqual(1);
+  // After healing everything, a connection is either fully closed at both ends or fully delivered.
+  expect(client.closed.length).toBe(server.closed.length);
+  if (client.closed.length === 0) {
+    expect(up).toEqual(sent.up);
+    expect(down).toEqual(sent.down);
+    expect(client.conn.bufferedAmount).toBe(0);
+  }
+}
+
+describe('virtual network: pinned counterexamples', () => {
+  it('hold, a 4-byte limit_data rule, two frames: the first arrives and the connection closes (it used to stall forever)', async () => {
+    const schedule: { gapMs: number; action: Action }[] = [
+      { gapMs: 0, action: { kind: 'hold' } },
+      { gapMs: 0, action: { kind: 'rule', up: true, rule: { type: 'limit_data', bytes: 4 } } },
+      { gapMs: 0, action: { kind: 'send', fromClient: true, count: 2 } },
+    ];
+    await holds(1, schedule);
+    const { client, server } = await play(1, schedule);
+    expect(server.got.map((r) => r.frame)).toEqual(['f0:x']);
+    expect([client.closed.length, server.closed.length]).toEqual([1, 1]);
+  });
+});
+
 describe('virtual network properties', () => {
   it('in order, no duplicates, prefix delivery, full delivery if the connection survived, one close per end', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), scheduleArb, async (seed, schedule) => {
-        const { client, server, sent } = await play(seed, schedule);
-        const up = server.got.map((r) => r.frame);
-        const down = client.got.map((r) => r.frame);
-        expect(isPrefix(up, sent.up)).toBe(true);
-        expect(isPrefix(down, sent.down)).toBe(true);
-        expect(client.closed.length).toBeLessThanOrEqual(1);
-        expect(server.closed.length).toBeLessThanOrEqual(1);
-        // After healing everything, a connection is either fully closed at both ends or fully delivered.
-        expect(client.closed.length).toBe(server.closed.length);
-        if (client.closed.length === 0) {
-          expect(up).toEqual(sent.up);
-          expect(down).toEqual(sent.down);
-          expect(client.conn.bufferedAmount).toBe(0);
-        }
-      }),
-      { numRuns: 100 },
+      fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), scheduleArb, holds),
+      { numRuns: 100, seed: FC_SEED },
     );
   });
 
@@ -116,7 +138,7 @@ describe('virtual network properties', () => {
         expect(b.w.sim.trace.lines).toEqual(a.w.sim.trace.lines);
         expect(b.w.sim.traceHash()).toBe(a.w.sim.traceHash());
       }),
-      { numRuns: 15 },
+      { numRuns: 15, seed: FC_SEED },
     );
   });
 });

@@ -1,0 +1,133 @@
+/**
+ * What each task kind promises, and that timeouts hold (16, 17). The checker
+ * knows the builtin kinds' contracts (system/tasks): `fail {times}` fails
+ * attempts 1..times and completes after; `sleep {durationMs}` and `cpu {ms}`
+ * take at least that long across all attempts (a resumed attempt only sleeps
+ * the rest); every completion follows a start of the same lease. What was
+ * submitted comes from the submit invoke's `tasks` (submittedTasks()).
+ */
+import type { ExecutionSpec, GraphSpec } from '../../system/engine/contract.js';
+import type { CheckContext } from './context.js';
+import type { TaskSubmitted } from './history.js';
+import type { Ev, HistoryView } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+/** What a submit invoke records per execution (aligned with the ok's executionIds), for promises 16 and 17. */
+export function submittedTasks(s: { type: 'task'; spec: ExecutionSpec } | { type: 'graph'; graph: GraphSpec }): TaskSubmitted[] {
+  const one = (spec: ExecutionSpec): TaskSubmitted => ({
+    kind: spec.kind,
+    params: spec.params,
+    ...(spec.timeoutMs === undefined ? {} : { timeoutMs: spec.timeoutMs }),
+  });
+  return s.type === 'task' ? [one(s.spec)] : Object.values(s.graph).map(one);
+}
+
+/** The submitted task of every acknowledged execution that recorded one. */
+function tasksById(view: HistoryView): Map<string, TaskSubmitted> {
+  const out = new Map<string, TaskSubmitted>();
+  for (const ack of view.acked.values()) {
+    const tasks = ack.invoke?.value.tasks;
+    const ids = ack.ok.value.executionIds;
+    if (!Array.isArray(tasks) || !Array.isArray(ids)) continue;
+    const t: unknown = tasks[ids.indexOf(ack.executionId)];
+    if (t !== null && typeof t === 'object' && typeof (t as TaskSubmitted).kind === 'string') out.set(ack.executionId, t as TaskSubmitted);
+  }
+  return out;
+}
+
+const num = (params: unknown, field: string): number | undefined => {
+  const v = params !== null && typeof params === 'object' ? (params as Record<string, unknown>)[field] : undefined;
+  return typeof v === 'number' ? v : undefined;
+};
+
+/** 16. Each finished attempt keeps its kind's contract. */
+export function checkTaskContract(view: HistoryView, ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  const tasks = tasksById(view);
+  for (const [id, task] of tasks) {
+    const events = view.byExecution.get(id) ?? [];
+    const started = new Set<string>();
+    let firstStart: number | undefined;
+    for (const e of events) {
+      const ev = e.ev;
+      if (ev.type === 'task_started') {
+        started.add(`${ev.workerId}/${ev.leaseToken}`);
+        firstStart ??= e.rec.time;
+      }
+      if (ev.type !== 'task_finished') continue;
+      const v = (message: string): void => {
+        out.push(violation(view.records, 'task-contract', `${task.kind} ${JSON.stringify(task.params)}: ${message}`, { index: e.rec.index, executionId: id, workerId: ev.workerId }));
+      };
+      const f = e as Ev<'task_finished'>;
+      if (!started.has(`${ev.workerId}/${ev.leaseToken}`)) v(`${ev.workerId} reported ${ev.outcome} for lease ${ev.leaseToken} without having started it`);
+      judgeOutcome(task, f, firstStart, ctx, v);
+    }
+  }
+  return out;
+}
+
+function judgeOutcome(task: TaskSubmitted, f: Ev<'task_finished'>, firstStart: number | undefined, ctx: CheckContext, v: (m: string) => void): void {
+  const { outcome, attempt } = f.ev;
+  if (task.kind === 'fail') {
+    const times = num(task.params, 'times') ?? 0;
+    if (outcome === 'completed' && attempt <= times) v(`attempt ${attempt} completed, but fail {times: ${times}} fails attempts 1..${times}`);
+    if (outcome === 'failed' && attempt > times) v(`attempt ${attempt} failed, but fail {times: ${times}} completes every attempt after ${times}`);
+    return;
+  }
+  if (outcome === 'failed' && (task.kind === 'echo' || task.kind === 'sleep' || task.kind === 'cpu')) {
+    v(`attempt ${attempt} failed, but ${task.kind} never fails on its own (only an abort ends it early)`);
+  }
+  const minMs = task.kind === 'sleep' ? num(task.params, 'durationMs') : task.kind === 'cpu' ? num(task.params, 'ms') : undefined;
+  if (outcome === 'completed' && minMs !== undefined && firstStart !== undefined && f.rec.time - firstStart + ctx.toleranceMs < minMs) {
+    v(`completed ${f.rec.time - firstStart} ms after its first start, but it takes at least ${minMs} ms`);
+  }
+}
+
+/**
+ * 17. An attempt with a timeout does not outlive it: the worker ends it
+ * within timeoutMs of its start, the coordinator ends the lease within
+ * timeoutMs + grace of its claim or start (plus tolerance); a paused or
+ * killed process is excused for the time it was down.
+ */
+export function checkTimeouts(view: HistoryView, ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  const grace = ctx.timeoutGraceMs ?? 2_000;
+  for (const [id, task] of tasksById(view)) {
+    const limit = task.timeoutMs;
+    if (limit === undefined) continue;
+    const events = view.byExecution.get(id) ?? [];
+    for (const e of events) {
+      const ev = e.ev;
+      if (ev.type === 'task_started') {
+        const end = events.find((x) => x.rec.index > e.rec.index && (x.ev.type === 'task_finished' || x.ev.type === 'task_aborted') && x.ev.leaseToken === ev.leaseToken);
+        const t = end?.rec.time ?? view.endAt;
+        if (t - e.rec.time > limit + ctx.toleranceMs && !view.processFaultOn(ev.workerId, e.rec.time, t)) {
+          out.push(
+            violation(view.records, 'timeouts', `${ev.workerId} ran attempt ${ev.attempt} for ${end === undefined ? 'more than ' : ''}${t - e.rec.time} ms; its timeoutMs is ${limit}`, {
+              index: end?.rec.index ?? e.rec.index,
+              executionId: id,
+              workerId: ev.workerId,
+            }),
+          );
+        }
+      } else if (ev.type === 'claimed' && ev.source === 'coordinator') {
+        const running = events.find((x) => x.rec.index > e.rec.index && x.ev.type === 'status' && x.ev.to === 'running' && x.ev.attempt === ev.attempt);
+        const from = running?.rec.time ?? e.rec.time;
+        const end = events.find(
+          (x) => x.rec.index > e.rec.index && x.ev.source === 'coordinator' && (x.ev.type === 'lease_released' || x.ev.type === 'lease_expired' || x.ev.type === 'result_recorded') && x.ev.leaseToken === ev.leaseToken,
+        );
+        const t = end?.rec.time ?? view.endAt;
+        if (t - from > limit + grace + ctx.toleranceMs && !view.processFaultOn('coordinator', from, t)) {
+          out.push(
+            violation(view.records, 'timeouts', `lease ${ev.leaseToken} (attempt ${ev.attempt}, ${ev.workerId}) lasted ${end === undefined ? 'more than ' : ''}${t - from} ms after it started; timeoutMs ${limit} + grace ${grace} should have ended it`, {
+              index: end?.rec.index ?? e.rec.index,
+              executionId: id,
+            }),
+          );
+        }
+      }
+    }
+  }
+  return out;
+}

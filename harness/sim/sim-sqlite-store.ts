@@ -1,0 +1,118 @@
+/**
+ * The production SQLite store (system/store/sqlite-store.ts) under the
+ * simulation: a file in a temp directory, and a group-commit window on the
+ * coordinator's virtual clock in front of it, so a crash can land between
+ * an operation and its commit exactly as with the MemoryStore.
+ *
+ * Operations wait in the window for `commitDelayMs` of virtual time, then go
+ * to SQLite in staging order (maxBatch 1: each one commits in its own
+ * transaction, synchronously, before its promise settles). crash() is kill -9
+ * of the process: what waits in the window is lost (its promises never
+ * settle, like a dead process's), the database handle is dropped without a
+ * flush, and reopen() opens the same file again: what SQLite committed (its
+ * WAL) is what the next incarnation recovers. The SQLite I/O itself is
+ * synchronous, so runs stay deterministic.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Clock, TimerHandle } from '../../system/core/clock.js';
+import { IllegalStateError } from '../../system/core/errors.js';
+import type { ExecutionRecord } from '../../system/engine/model.js';
+import { SqliteStore } from '../../system/store/sqlite-store.js';
+import type { Store, StoreStats } from '../../system/store/store.js';
+
+interface Staged {
+  run: (s: SqliteStore) => Promise<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/** A SQLite-backed store with the MemoryStore's crash/reopen surface (see the file comment). */
+export class SimSqliteStore implements Store {
+  private staged: Staged[] = [];
+  private timer: TimerHandle | undefined;
+  private state: 'open' | 'crashed' | 'closed' = 'open';
+
+  private constructor(
+    private readonly dir: string,
+    private readonly sqlite: SqliteStore,
+    private readonly options: { clock: Clock; commitDelayMs: number },
+  ) {}
+
+  /** A new database file in a fresh temp directory. */
+  static create(options: { clock: Clock; commitDelayMs: number }): SimSqliteStore {
+    const dir = mkdtempSync(join(tmpdir(), 'squall-sim-sqlite-'));
+    return new SimSqliteStore(dir, SqliteStore.open(join(dir, 'squall.db'), { maxBatch: 1 }), options);
+  }
+
+  /** The same file, opened by the next incarnation (after crash() or close()). */
+  reopen(options: { clock: Clock; commitDelayMs: number }): SimSqliteStore {
+    if (this.state === 'open') throw new IllegalStateError('SimSqliteStore.reopen() needs a crashed or closed store, but this one is open');
+    return new SimSqliteStore(this.dir, SqliteStore.open(join(this.dir, 'squall.db'), { maxBatch: 1 }), options);
+  }
+
+  /** kill -9: the window's operations are lost, the handle dropped without a flush. */
+  crash(): void {
+    if (this.state !== 'open') return;
+    this.state = 'crashed';
+    this.timer?.cancel();
+    this.staged = [];
+    (this.sqlite as unknown as { db: { close(): void } }).db.close();
+  }
+
+  /** Removes the temp directory (after the run). */
+  dispose(): void {
+    if (this.state === 'open') this.crash();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  loadAll(): Promise<ExecutionRecord[]> {
+    return this.sqlite.loadAll();
+  }
+  submit(records: readonly ExecutionRecord[]): Promise<void> {
+    return this.stage((s) => s.submit(records));
+  }
+  claim(record: ExecutionRecord): Promise<void> {
+    return this.stage((s) => s.claim(record));
+  }
+  saveCheckpoint(...args: Parameters<Store['saveCheckpoint']>): Promise<void> {
+    return this.stage((s) => s.saveCheckpoint(...args));
+  }
+  complete(record: ExecutionRecord): Promise<void> {
+    return this.stage((s) => s.complete(record));
+  }
+  update(records: readonly ExecutionRecord[]): Promise<void> {
+    return this.stage((s) => s.update(records));
+  }
+  prune(completedBefore: number): Promise<number> {
+    return this.stage((s) => s.prune(completedBefore));
+  }
+  stats(): StoreStats {
+    return this.sqlite.stats();
+  }
+  async close(): Promise<void> {
+    if (this.state !== 'open') return;
+    this.flush();
+    this.state = 'closed';
+    await this.sqlite.close();
+  }
+
+  private stage<T>(run: (s: SqliteStore) => Promise<T>): Promise<T> {
+    if (this.state !== 'open') return Promise.reject(new IllegalStateError(`SimSqliteStore: the store is ${this.state}`));
+    return new Promise<T>((resolve, reject) => {
+      this.staged.push({ run, resolve: resolve as (v: unknown) => void, reject });
+      this.timer ??= this.options.clock.setTimeout(() => {
+        this.timer = undefined;
+        this.flush();
+      }, this.options.commitDelayMs);
+    });
+  }
+
+  /** Hands the window to SQLite in order; each operation commits before the next starts. */
+  private flush(): void {
+    const group = this.staged;
+    this.staged = [];
+    for (const op of group) op.run(this.sqlite).then(op.resolve, op.reject);
+  }
+}
