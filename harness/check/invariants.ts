@@ -11,6 +11,9 @@ import type { PromiseName } from './promises.js';
 import { PROMISE_NAMES } from './promises.js';
 import { checkAuth, checkBackoff, checkLiveness } from './promises-conn.js';
 import { checkCheckpoints, checkDurability } from './promises-state.js';
+import { checkAdversaries } from './promises-adversary.js';
+import { checkControls, checkResumedCheckpoints } from './promises-control.js';
+import { checkIdempotency, checkPriority, checkTimeouts } from './promises-engine.js';
 import { checkExactlyOnce, checkNoDoubleOwnership, checkNoLostWork, checkOrder, checkRetries } from './promises-work.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
@@ -24,11 +27,16 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'no-double-ownership': checkNoDoubleOwnership,
   order: checkOrder,
   retries: checkRetries,
-  checkpoints: checkCheckpoints,
+  checkpoints: (v, c) => [...checkCheckpoints(v, c), ...checkResumedCheckpoints(v, c)],
   durability: checkDurability,
-  auth: checkAuth,
+  auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c)],
   backoff: checkBackoff,
   liveness: checkLiveness,
+  // Engine features (issue 10).
+  priority: checkPriority,
+  idempotency: checkIdempotency,
+  timeouts: checkTimeouts,
+  'client-control': checkControls,
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

@@ -15,6 +15,11 @@ export const PROMISES = [
   { number: 8, name: 'auth', title: 'Auth' },
   { number: 9, name: 'backoff', title: 'Backoff' },
   { number: 10, name: 'liveness', title: 'Liveness of connections' },
+  // Engine features the workload uses (issue 10, promises-engine.ts, promises-control.ts); numbered from 21 so 11-20 stay free for protocol promises.
+  { number: 21, name: 'priority', title: 'Priority order' },
+  { number: 22, name: 'idempotency', title: 'Idempotency keys' },
+  { number: 23, name: 'timeouts', title: 'Timeouts enforced' },
+  { number: 24, name: 'client-control', title: 'Cancel and pause reach the worker' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

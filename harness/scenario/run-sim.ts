@@ -17,7 +17,8 @@ import { describeFault } from '../check/fault-details.js';
 import { applySimFault, type Undo } from './faults-sim.js';
 import { type Scenario, faultTimeline, workerIds } from './schema.js';
 import { type ScheduledFault, sampleSwarm } from './swarm.js';
-import { expandWorkload, graphDependsOn, type Submission } from './workload.js';
+import { expandWorkload, graphDependsOn, intentOf, type Submission } from './workload.js';
+import { EngineExtras } from './run-extras.js';
 
 export interface SimRunOptions {
   seed?: number;
@@ -56,11 +57,14 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   const seed = opts.seed ?? scenario.seed;
   let now = (): number => 0;
   const recorder = new HistoryRecorder({ now: () => now() });
-  const sim = new Simulation({ seed, events: recorder, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }) });
+  const extras = new EngineExtras(scenario, recorder);
+  const sim = new Simulation({ seed, events: extras.sink, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }) });
   now = () => sim.simulatedMs;
+  extras.attach(sim);
 
   const c = scenario.coordinator;
   await sim.spawnCoordinator({
+    ...extras.coordinatorOptions(),
     config: {
       heartbeatMs: c.heartbeatMs,
       heartbeatTimeoutMs: c.heartbeatTimeoutMs,
@@ -104,6 +108,7 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
       ref: s.ref,
       kind: s.type === 'task' ? s.spec.kind : 'graph',
       ...(s.type === 'graph' ? { graph: s.shape, dependsOn: graphDependsOn(s.graph) } : {}),
+      intent: intentOf(s),
     });
     const coordinator = sim.coordinator.instance;
     if (coordinator === null) {
@@ -125,6 +130,7 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
         acked.push(...ids);
         accepted += ids.length;
         ids.forEach((id) => pending.add(id));
+        extras.accepted(s, ids);
       },
       (err: unknown) => recorder.recordFail(inv, toErrorInfo(err), true),
     );
@@ -171,10 +177,12 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
       });
     }
   });
+  for (const x of extras.steps()) at(x.at, x.run);
   let healedAt = faultsMs;
   at(faultsMs, async () => {
     recorder.recordPhase('heal');
     healedAt = sim.simulatedMs;
+    await extras.heal();
     for (const [i, a] of [...active.entries()].reverse()) {
       active.delete(i);
       await a.undo();
