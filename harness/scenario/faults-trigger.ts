@@ -65,7 +65,11 @@ export class TriggeredFaults implements EventSink {
       if (a.seen < a.trigger.on.nth) return;
       a.fired = true;
       const sim = this.sim as Simulation;
-      sim.time.setTimeout(() => this.fire(a.trigger, `t${i + 1}`), a.trigger.on.delayMs);
+      const fire = (): void => this.fire(a.trigger, `t${i + 1}`);
+      // delayMs 0: right after the emitting step, in the same simulated ms (a 0 ms timer set
+      // inside a timer callback would land 1 ms later).
+      if (a.trigger.on.delayMs === 0) void Promise.resolve().then(fire);
+      else sim.time.setTimeout(fire, a.trigger.on.delayMs);
     });
   }
 

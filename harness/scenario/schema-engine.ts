@@ -50,19 +50,21 @@ export const ENGINE_COORDINATOR_FIELDS = {
 /**
  * Protocol events a trigger can wait for. Aliases name protocol boundaries;
  * any SystemEvent type (system/core/events.ts) is accepted as well.
- *   claim          coordinator claimed an execution (before its commit: inside the commit window)
- *   started        a worker started an attempt (between `started` and `result`)
- *   result-sent    a worker sent a result (task_finished)
- *   result-acked   the coordinator committed a result; its ack leaves now (result_recorded)
+ *   claim             coordinator claimed an execution, in memory: its commit window is open
+ *   started           a worker started an attempt (between `started` and `result`)
+ *   result-sent       a worker sent a result (task_finished)
+ *   result-recorded   the coordinator recorded a result in memory; its ack leaves when the
+ *                     store commits, so delayMs > coordinator.commitDelayMs is "right after
+ *                     the ack left" and delayMs < it is "inside the commit window"
  *   checkpoint-acked  the coordinator committed a checkpoint; its ack leaves now (checkpoint_saved)
- *   sync           the coordinator registered a (re)connecting worker; the sync exchange follows
- *   retry-wait     an execution entered its retry delay (status → retrying)
+ *   sync              the coordinator registered a (re)connecting worker; the sync exchange follows
+ *   retry-wait        an execution entered its retry delay (status → retrying)
  */
 export const TRIGGER_ALIASES = {
   claim: 'claimed',
   started: 'task_started',
   'result-sent': 'task_finished',
-  'result-acked': 'result_recorded',
+  'result-recorded': 'result_recorded',
   'checkpoint-acked': 'checkpoint_saved',
   sync: 'worker_registered',
   'retry-wait': 'status:retrying',
