@@ -13,7 +13,7 @@ import { checkAuth, checkBackoff, checkLiveness } from './promises-conn.js';
 import { checkCheckpoints, checkDurability } from './promises-state.js';
 import { checkAdversaries } from './promises-adversary.js';
 import { checkControls, checkResumedCheckpoints } from './promises-control.js';
-import { checkIdempotency, checkPriority, checkTimeouts } from './promises-engine.js';
+import { checkIdempotency, checkPriority, checkTimeouts as checkWorkerTimeouts } from './promises-engine.js';
 import { checkExactlyOnce, checkNoDoubleOwnership, checkNoLostWork, checkOrder, checkRetries } from './promises-work.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
@@ -35,7 +35,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   // Engine features (issue 10).
   priority: checkPriority,
   idempotency: checkIdempotency,
-  timeouts: checkTimeouts,
+  'worker-timeouts': checkWorkerTimeouts,
   'client-control': checkControls,
 };
 

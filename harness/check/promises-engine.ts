@@ -110,7 +110,7 @@ export function checkIdempotency(view: HistoryView, _ctx: CheckContext): Violati
 }
 
 /**
- * 23. Timeouts: an attempt of an execution submitted with timeoutMs T is
+ * 23. Worker timeouts: an attempt of an execution submitted with timeoutMs T is
  * aborted by its worker once T has passed since it started (within the
  * tolerance), and never timed out before T. Judged on the worker's own events
  * (task_started → task_aborted/task_finished), the clock the timer runs on;
@@ -132,14 +132,14 @@ export function checkTimeouts(view: HistoryView, ctx: CheckContext): Violation[]
       );
       const where = { index: end?.rec.index ?? s.rec.index, executionId: id, workerId };
       if (end !== undefined && end.ev.type === 'task_aborted' && end.ev.reason === 'timeout' && end.rec.time < start + T - tol) {
-        out.push(violation(view.records, 'timeouts', `attempt timed out ${end.rec.time - start} ms after it started; timeoutMs is ${T}: the timeout fired early (wrong unit?)`, where));
+        out.push(violation(view.records, 'worker-timeouts', `attempt timed out ${end.rec.time - start} ms after it started; timeoutMs is ${T}: the timeout fired early (wrong unit?)`, where));
         continue;
       }
       const deadline = start + T + tol;
       const over = end === undefined ? view.endAt > deadline : end.rec.time > deadline;
       if (!over || view.processFaultOn(workerId, start, deadline)) continue;
       const seen = end === undefined ? 'was still running at the end of the run' : `ran until t=${end.rec.time} (${end.rec.time - start} ms)`;
-      out.push(violation(view.records, 'timeouts', `attempt started at t=${start} with timeoutMs ${T} ${seen}: not stopped at its timeout (wrong unit, or no timer?)`, where));
+      out.push(violation(view.records, 'worker-timeouts', `attempt started at t=${start} with timeoutMs ${T} ${seen}: not stopped at its timeout (wrong unit, or no timer?)`, where));
     }
   }
   return out;

@@ -48,7 +48,7 @@ describe('22 idempotency', () => {
   });
 });
 
-describe('23 timeouts', () => {
+describe('23 worker-timeouts', () => {
   const run = (abortAt: number): H => {
     const h = new H().phase('faults').connect('w1');
     submit(h, 'x', { timeoutMs: 1000 });
@@ -57,9 +57,9 @@ describe('23 timeouts', () => {
     return h.at(5000).phase('end');
   };
   it('flags an early timeout and a late one; accepts one on time', () => {
-    expect(messages(run(2), 'timeouts')).toEqual([expect.stringMatching(/fired early/)]);
-    expect(messages(run(3000), 'timeouts')).toEqual([expect.stringMatching(/not stopped at its timeout/)]);
-    expect(messages(run(1001), 'timeouts')).toEqual([]);
+    expect(messages(run(2), 'worker-timeouts')).toEqual([expect.stringMatching(/fired early/)]);
+    expect(messages(run(3000), 'worker-timeouts')).toEqual([expect.stringMatching(/not stopped at its timeout/)]);
+    expect(messages(run(1001), 'worker-timeouts')).toEqual([]);
   });
 });
 

@@ -37,8 +37,8 @@ const engine = (cls: typeof Engine): SimWiring => ({ engineFactory: engineFactor
 const CASES: { name: string; wiring: SimWiring; caught: PromiseName; says: RegExp }[] = [
   { name: 'the ready queue ignores priorities', wiring: engine(PriorityBlindEngine), caught: 'priority', says: /higher priority must go first/ },
   { name: 'idempotency keys are ignored', wiring: engine(KeylessEngine), caught: 'idempotency', says: /the same key must give one execution/ },
-  { name: 'timeoutMs sent in seconds', wiring: engine(TimeoutInSecondsEngine), caught: 'timeouts', says: /fired early/ },
-  { name: 'timeoutMs scaled by 1000', wiring: engine(TimeoutTimesThousandEngine), caught: 'timeouts', says: /not stopped at its timeout/ },
+  { name: 'timeoutMs sent in seconds', wiring: engine(TimeoutInSecondsEngine), caught: 'worker-timeouts', says: /fired early/ },
+  { name: 'timeoutMs scaled by 1000', wiring: engine(TimeoutTimesThousandEngine), caught: 'worker-timeouts', says: /not stopped at its timeout/ },
   { name: 'a cancel never reaches the worker', wiring: engine(CancelNotDispatchedEngine), caught: 'client-control', says: /cancel at t=\d+ .* never stopped it|cancel at t=\d+ .* stopped it only/ },
   { name: 'a pause never reaches the worker', wiring: engine(PauseNotDispatchedEngine), caught: 'client-control', says: /pause at t=\d+ .* (never stopped it|stopped it only)/ },
   { name: 'the assignment drops the checkpoint the claim names', wiring: engine(CheckpointDroppingEngine), caught: 'checkpoints', says: /as the worker reports/ },
