@@ -27,6 +27,7 @@ import { CoordinatorProcess, delay, JsonLinesTail, monoNow, startRunProxy, Swarm
 import type { HostedWorkerConfig } from './swarm-host.js';
 import { TimelineBuffer } from './timeline-buffer.js';
 import { planTopology, type Topology } from './topology.js';
+import { refuseSimOnlyFields } from '../scenario/run-extras.js';
 
 export interface LiveRunOptions {
   seed?: number;
@@ -89,6 +90,7 @@ function workerConfigs(scenario: Scenario, url: (id: string) => string, seed: nu
 
 /** Runs the scenario live; always cleans up its processes and temp dir. */
 export async function runScenarioLive(scenario: Scenario, opts: LiveRunOptions = {}): Promise<LiveRunOutcome> {
+  refuseSimOnlyFields(scenario, 'live');
   const seed = opts.seed ?? scenario.seed;
   const log = opts.log ?? (() => undefined);
   const started = monoNow();

@@ -6,6 +6,7 @@
  * (client controls), extra timed steps (adversarial clients) and heal
  * (triggered faults undone).
  */
+import { ErrorCode, SquallError } from '../../system/core/errors.js';
 import { teeSink, type EventSink } from '../../system/core/events.js';
 import type { HistoryRecorder } from '../check/history.js';
 import type { SimCoordinatorOptions, Simulation } from '../sim/index.js';
@@ -60,4 +61,25 @@ export class EngineExtras {
   heal(): Promise<void> {
     return this.triggers.heal();
   }
+}
+
+/**
+ * The fields only the simulation runs (protocol-event triggers, adversarial
+ * clients, client controls, the simulated store's commit latency): a live run
+ * of a scenario that uses them is refused, naming them, rather than run
+ * without them and reported green.
+ */
+export function refuseSimOnlyFields(scenario: Scenario, mode: string): void {
+  const used = [
+    scenario.triggers.length > 0 ? 'triggers' : undefined,
+    scenario.adversaries.length > 0 ? 'adversaries' : undefined,
+    scenario.workload.items.some((i) => i.control.length > 0) ? 'workload.items[].control' : undefined,
+    scenario.coordinator.commitDelayMs !== undefined ? 'coordinator.commitDelayMs' : undefined,
+  ].filter((x) => x !== undefined);
+  if (used.length === 0) return;
+  throw new SquallError(
+    ErrorCode.InvalidArgument,
+    `scenario ${scenario.name} uses ${used.join(', ')}, which only the simulation runs so far; run it with \`squall sim\`, or remove them for --mode ${mode}`,
+    { path: used[0] },
+  );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from './loader.js';
+import { refuseSimOnlyFields } from './run-extras.js';
 
 const bad = `name: bad
 description: x
@@ -47,5 +48,15 @@ adversaries:
     );
     expect(s.triggers[0]?.on).toEqual({ event: 'result-sent', worker: 'w2', nth: 2, delayMs: 1 });
     expect(s.coordinator.commitDelayMs).toBe(200);
+  });
+  it('refuses a live run of fields only the simulation runs, and passes plain scenarios', () => {
+    const s = parseScenario(`name: t
+description: x
+fleet: { workers: 1 }
+coordinator: { secret: s }
+adversaries: [{ at: 0, victim: w1 }]
+`, 't.yaml');
+    expect(() => refuseSimOnlyFields(s, 'live')).toThrow(/uses adversaries, which only the simulation runs so far; run it with `squall sim`/);
+    expect(() => refuseSimOnlyFields(parseScenario('name: p\ndescription: x\nfleet: { workers: 1 }\n', 'p.yaml'), 'live')).not.toThrow();
   });
 });
