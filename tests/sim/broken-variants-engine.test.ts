@@ -17,17 +17,19 @@ import {
   CancelNotDispatchedEngine,
   CheckpointDroppingEngine,
   KeylessEngine,
+  NoRetryDelayEngine,
   OnlyFailedPropagatesEngine,
   PauseNotDispatchedEngine,
   PriorityBlindEngine,
+  RetryDueForgottenEngine,
   TimeoutInSecondsEngine,
   TimeoutTimesThousandEngine,
 } from './broken/engine-variants.js';
 
 const FILE = 'scenarios/engine-features.yaml';
 
-async function verdict(wiring?: SimWiring): Promise<{ passed: boolean; promises: PromiseName[]; text: string }> {
-  const scenario = await loadScenario(FILE);
+async function verdict(wiring?: SimWiring, file = FILE): Promise<{ passed: boolean; promises: PromiseName[]; text: string }> {
+  const scenario = await loadScenario(file);
   const r = await runChecked(scenario, { seed: 1, ...(wiring === undefined ? {} : { wiring }) });
   return { passed: r.passed, promises: [...new Set(r.violations.map((v) => v.promise.name))], text: r.violations.map((v) => formatViolation(v)).join('\n') };
 }
@@ -42,6 +44,7 @@ const CASES: { name: string; wiring: SimWiring; caught: PromiseName; says: RegEx
   { name: 'a cancel never reaches the worker', wiring: engine(CancelNotDispatchedEngine), caught: 'client-control', says: /cancel at t=\d+ .* never stopped it|cancel at t=\d+ .* stopped it only/ },
   { name: 'a pause never reaches the worker', wiring: engine(PauseNotDispatchedEngine), caught: 'client-control', says: /pause at t=\d+ .* (never stopped it|stopped it only)/ },
   { name: 'the assignment drops the checkpoint the claim names', wiring: engine(CheckpointDroppingEngine), caught: 'checkpoints', says: /as the worker reports/ },
+  { name: 'retry delays ignored', wiring: engine(NoRetryDelayEngine), caught: 'retries', says: /retried \d+ ms after failure 1; strategy fixed/ },
   { name: 'timed-out and cancelled dependencies leave dependents hanging', wiring: engine(OnlyFailedPropagatesEngine), caught: 'order', says: /ended (timeout|cancelled) but this dependent/ },
 ];
 
@@ -60,4 +63,16 @@ describe('engine-features scenario', () => {
       expect(v.text).toMatch(c.says);
     });
   }
+});
+
+describe('combined-faults scenario', () => {
+  it('passes on the real system and catches a restart that forgets when waiting retries are due', async () => {
+    const file = 'scenarios/combined-faults.yaml';
+    expect((await verdict(undefined, file)).text).toBe('');
+    const v = await verdict(engine(RetryDueForgottenEngine), file);
+    expect(v.promises).toContain('retries');
+    expect(v.text).toMatch(/retried \d+ ms after failure \d; strategy (fixed|exponential|fibonacci)/);
+    // A restart alone, with nothing waiting on a retry delay, does not reach the defect.
+    expect((await verdict(engine(RetryDueForgottenEngine), 'scenarios/coordinator-crash-restart.yaml')).passed).toBe(true);
+  });
 });

@@ -74,3 +74,20 @@ export class OnlyFailedPropagatesEngine extends Engine {
     if (status === 'completed' || status === 'failed') super.dependencyEnded(...args);
   }
 }
+
+/** Retry delays ignored: a failed attempt is queued again at once, whatever its strategy says. */
+export class NoRetryDelayEngine extends Engine {
+  protected override enqueue(rec: Parameters<Engine['enqueue']>[0]): void {
+    if (rec.status === 'retrying') rec.nextRunAt = undefined;
+    super.enqueue(rec);
+  }
+}
+
+/** Recovery forgets when a waiting retry is due: after a restart, work waiting on a retry delay runs at once. */
+export class RetryDueForgottenEngine extends Engine {
+  protected override recoverOne(...args: Parameters<Engine['recoverOne']>): void {
+    const rec = args[0];
+    if (rec.status === 'retrying') rec.nextRunAt = undefined;
+    super.recoverOne(...args);
+  }
+}
