@@ -41,7 +41,15 @@ export const ENGINE_ITEM_FIELDS = {
   control: z.array(ControlOp).default([]),
 };
 
-/** Fields spread into Coordinator (schema.ts); simulation only (live stores commit at their own speed). */
+/**
+ * Fields spread into Coordinator (schema.ts); simulation only (live stores
+ * commit at their own speed). commitDelayMs is the in-memory store's fixed
+ * group-commit delay; storage faults in the Store seam (a slow disk adding
+ * seeded per-commit latency) stack on top of it. A crash is placed inside a
+ * commit window by a trigger on the event that opens it (claim,
+ * result-recorded, submitted) with delayMs below the commit latency, so it
+ * lands in the window whichever layer makes the commit slow.
+ */
 export const ENGINE_COORDINATOR_FIELDS = {
   /** Group-commit latency of the simulated store in ms (default 2): a crash in this window loses the uncommitted. */
   commitDelayMs: Ms.optional(),
