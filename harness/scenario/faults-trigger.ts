@@ -11,6 +11,7 @@
  * simulation itself: a coordinator brought back is started and left to boot
  * as simulated time goes on (the runner's heal settles whatever is left).
  */
+import { IllegalStateError } from '../../system/core/errors.js';
 import type { EventSink, SystemEvent } from '../../system/core/events.js';
 import { describeFault } from '../check/fault-details.js';
 import type { FaultDetails, HistoryRecorder } from '../check/history.js';
@@ -73,7 +74,11 @@ export class TriggeredFaults implements EventSink {
     });
   }
 
-  /** Heal: no more triggers; every triggered fault still active is undone (settling a restart). */
+  /**
+   * Heal: no more triggers; every triggered fault still active is undone
+   * (settling a restart). A trigger that never fired is a fault that was not
+   * applied: the run fails saying which, instead of passing without it.
+   */
   async heal(): Promise<void> {
     this.open = false;
     for (const [id, a] of [...this.active.entries()].reverse()) {
@@ -81,6 +86,12 @@ export class TriggeredFaults implements EventSink {
       await a.undo();
       this.recorder.recordFault('stop', a.details);
     }
+    const unfired = this.armed.map((a, i) => ({ a, id: `t${i + 1}` })).filter((x) => !x.a.fired);
+    if (unfired.length === 0) return;
+    const what = unfired.map(({ a, id }) => `${id} (triggers[${Number(id.slice(1)) - 1}]: ${a.trigger.on.event}${a.trigger.on.worker === undefined ? '' : ` of ${a.trigger.on.worker}`} #${a.trigger.on.nth}, seen ${a.seen} time(s))`);
+    throw new IllegalStateError(
+      `trigger ${what.join(', ')} never fired during the fault phase: the run never reached that protocol moment, so its fault was not applied; lower on.nth, widen the workload or lengthen phases.faultsMs`,
+    );
   }
 
   private fire(trigger: Trigger, id: string): void {

@@ -32,4 +32,10 @@ describe('protocol-event triggers', () => {
     const again = await runScenarioSim(s, { seed: 1 });
     expect(again.traceHash).toBe(o.traceHash);
   });
+
+  it('fail the run, naming the trigger, when one never fires', async () => {
+    const s = await loadScenario('scenarios/protocol-boundaries.yaml');
+    const never = { ...s, triggers: s.triggers.map((t, i) => (i === 4 ? { ...t, on: { ...t.on, nth: 2000 } } : t)) };
+    await expect(runScenarioSim(never, { seed: 1 })).rejects.toThrow(/trigger t5 \(triggers\[4\]: sync #2000, seen \d+ time\(s\)\) never fired/);
+  });
 });
