@@ -53,6 +53,8 @@ export interface SubmitInvoke {
   dependsOn?: number[][];
   /** Retry policy as submitted (partial; the engine fills defaults). */
   retry?: Record<string, unknown>;
+  /** Per execution (ok's executionIds order): priority, timeoutMs, idempotencyKey as the client asked (promises-engine.ts). */
+  intent?: { priority: string; timeoutMs?: number; idempotencyKey?: string }[];
   /** What each execution runs, aligned with the ok's executionIds (task contracts, timeouts: promises 16, 17). */
   tasks?: TaskSubmitted[];
 }

@@ -15,6 +15,9 @@ import { checkAckedNotResent, checkDelivery } from './promises-protocol.js';
 import { checkCheckpoints, checkDurability } from './promises-state.js';
 import { checkNoPhantom, checkStoreHealth } from './promises-store.js';
 import { checkTaskContract, checkTimeouts } from './promises-tasks.js';
+import { checkAdversaries } from './promises-adversary.js';
+import { checkControls, checkResumedCheckpoints } from './promises-control.js';
+import { checkIdempotency, checkPriority, checkTimeouts as checkWorkerTimeouts } from './promises-engine.js';
 import { checkExactlyOnce, checkNoDoubleOwnership, checkNoLostWork, checkOrder, checkRetries } from './promises-work.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
@@ -28,9 +31,9 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'no-double-ownership': checkNoDoubleOwnership,
   order: checkOrder,
   retries: checkRetries,
-  checkpoints: checkCheckpoints,
+  checkpoints: (v, c) => [...checkCheckpoints(v, c), ...checkResumedCheckpoints(v, c)],
   durability: checkDurability,
-  auth: checkAuth,
+  auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c)],
   backoff: checkBackoff,
   liveness: checkLiveness,
   'no-phantom': checkNoPhantom,
@@ -42,6 +45,11 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'result-recorded': checkResultRecorded,
   'task-contract': checkTaskContract,
   timeouts: checkTimeouts,
+  // Engine features (issue 10).
+  priority: checkPriority,
+  idempotency: checkIdempotency,
+  'worker-timeouts': checkWorkerTimeouts,
+  'client-control': checkControls,
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

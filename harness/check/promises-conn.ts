@@ -7,6 +7,7 @@
 import type { CheckContext } from './context.js';
 import type { Ev, FaultSpan, HistoryView } from './view.js';
 import { affectsCoordinator, affectsWorker } from './view.js';
+import { type CapDraw, lockstepViolations } from './lockstep.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
@@ -92,6 +93,7 @@ export function checkBackoff(view: HistoryView, ctx: CheckContext): Violation[] 
   const eps = 0.001;
   const tol = ctx.toleranceMs;
   const atCap: number[] = [];
+  const capDraws: CapDraw[] = [];
   const healAt = ctx.healAt ?? view.healAt;
   const handshake = ctx.handshakeTimeoutMs ?? 5_000;
   const bound = ctx.maxReconnectBoundMs ?? Math.max(handshake, ctx.workerHeartbeatTimeoutMs ?? ctx.heartbeatTimeoutMs) + ctx.backoff.maxMs + tol;
@@ -154,7 +156,10 @@ export function checkBackoff(view: HistoryView, ctx: CheckContext): Violation[] 
         }
         lastAttempt = attempt;
         lastAttemptAt = e.rec.time;
-        if (ev.strategy !== 'none' && hi >= ctx.backoff.maxMs - 0.5 && hi > lo) atCap.push((d - lo) / (hi - lo));
+        if (ev.strategy !== 'none' && hi >= ctx.backoff.maxMs - 0.5 && hi > lo) {
+          atCap.push((d - lo) / (hi - lo));
+          capDraws.push({ workerId: w, delayMs: d, position: (d - lo) / (hi - lo), index: e.rec.index });
+        }
         const deadline = e.rec.time + d + tol;
         const next = mine.slice(i + 1).find((x) => x.ev.type === 'connecting' || x.ev.type === 'connected');
         if (deadline < view.endAt && (next === undefined || next.rec.time > deadline) && !view.processFaultOn(w, e.rec.time, deadline)) {
@@ -177,6 +182,7 @@ export function checkBackoff(view: HistoryView, ctx: CheckContext): Violation[] 
       }
     }
   }
+  out.push(...lockstepViolations(view.records, capDraws));
   if (atCap.length >= 20) {
     const sorted = [...atCap].sort((a, b) => a - b);
     const spread = quantile(sorted, 0.9) - quantile(sorted, 0.1);

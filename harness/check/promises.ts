@@ -26,6 +26,11 @@ export const PROMISES = [
   { number: 17, name: 'timeouts', title: 'Timeouts are enforced' },
   { number: 18, name: 'no-phantom', title: 'No phantom (a refused submission never runs)' },
   { number: 19, name: 'store-health', title: 'Honest health while the store cannot commit' },
+  // Engine features the workload uses (issue 10, promises-engine.ts, promises-control.ts); numbered from 21 so 11-20 stay free for protocol promises.
+  { number: 21, name: 'priority', title: 'Priority order' },
+  { number: 22, name: 'idempotency', title: 'Idempotency keys' },
+  { number: 23, name: 'worker-timeouts', title: 'Workers stop attempts at their timeout' },
+  { number: 24, name: 'client-control', title: 'Cancel and pause reach the worker' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

@@ -28,6 +28,7 @@ import { preflight } from './preflight.js';
 import { delay, monoNow, startRunProxy } from './processes.js';
 import type { TimelineBuffer } from './timeline-buffer.js';
 import { planTopology, type Topology } from './topology.js';
+import { refuseSimOnlyFields } from '../scenario/run-extras.js';
 
 export interface LiveRunOptions {
   seed?: number;
@@ -197,6 +198,7 @@ function liveMode(sys: LiveSystem, proxy: FaultProxy, st: LiveState, opts: LiveR
 
 /** Runs the scenario live; always cleans up its processes and temp dir. */
 export async function runScenarioLive(scenario: Scenario, opts: LiveRunOptions = {}): Promise<LiveRunOutcome> {
+  refuseSimOnlyFields(scenario, 'live');
   const seed = opts.seed ?? scenario.seed;
   const started = monoNow();
   const swarm = runSwarm(scenario, seed, opts.swarm);

@@ -17,7 +17,7 @@ import { seededRandom } from '../../system/core/random.js';
 import { type Scenario, faultTimeline } from './schema.js';
 import { type ScheduledFault, sampleSwarm } from './swarm.js';
 import { submittedTasks } from '../check/promises-tasks.js';
-import { expandWorkload, graphDependsOn, type Submission } from './workload.js';
+import { expandWorkload, graphDependsOn, intentOf, type Submission } from './workload.js';
 
 /** Undoes an applied fault (idempotent). */
 export type Undo = () => void | Promise<void>;
@@ -166,6 +166,7 @@ function scheduleWorkload(d: Drive, seed: number): void {
             kind: s.type === 'task' ? s.spec.kind : 'graph',
             ...(s.type === 'graph' ? { graph: s.shape, dependsOn: graphDependsOn(s.graph) } : {}),
             tasks: submittedTasks(s),
+            intent: intentOf(s),
           });
         },
         ok: (ids) => {

@@ -23,6 +23,7 @@ import { applySimFault } from './faults-sim.js';
 import { type Scenario, workerIds } from './schema.js';
 import type { ScheduledFault } from './swarm.js';
 import type { Submission } from './workload.js';
+import { EngineExtras } from './run-extras.js';
 
 /** Refusals that mean the coordinator created nothing (the client knows the outcome). */
 const DEFINITE_FAILURES: ReadonlySet<string> = new Set(['store_unavailable', 'rate_limited', 'invalid_argument', 'conflict']);
@@ -71,9 +72,10 @@ function simRecorder(recorder: HistoryRecorder): RunRecorder {
   };
 }
 
-async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOptions['store']): Promise<void> {
+async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOptions['store'], extras: EngineExtras): Promise<void> {
   const c = scenario.coordinator;
   await sim.spawnCoordinator({
+    ...extras.coordinatorOptions(),
     ...(store === undefined ? {} : { store }),
     config: {
       heartbeatMs: c.heartbeatMs,
@@ -176,7 +178,7 @@ async function simConvergence(sim: Simulation, scenario: Scenario, acked: Readon
 }
 
 /** The simulation's ModeAdapter (see driver.ts). */
-function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder, opts: SimRunOptions): ModeAdapter {
+function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder, extras: EngineExtras, opts: SimRunOptions): ModeAdapter {
   const runRecorder = simRecorder(recorder);
   return {
     recorder: runRecorder,
@@ -186,8 +188,12 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
       const wait = t - sim.simulatedMs;
       if (wait > 0) await sim.runFor(wait);
     },
-    submit: (s, h) => simSubmit(sim, s, h, runRecorder.note),
-    scheduleExtras: (at, faultsMs) => scheduleFlood(sim, scenario, at, faultsMs),
+    submit: (s, h) => simSubmit(sim, s, { ...h, ok: (ids) => (h.ok(ids), extras.accepted(s, ids)) }, runRecorder.note),
+    scheduleExtras: (at, faultsMs) => {
+      scheduleFlood(sim, scenario, at, faultsMs);
+      for (const x of extras.steps()) at(x.at, x.run);
+    },
+    restoreAll: () => extras.heal(),
     applyFault: (fault) => applySimFault(sim, scenario, fault),
     awaitConvergence: (acked, until) => simConvergence(sim, scenario, acked, until),
     finalStatuses: async (ids) => {
@@ -204,11 +210,13 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   const seed = opts.seed ?? scenario.seed;
   let now = (): number => 0;
   const recorder = new HistoryRecorder({ now: () => now() });
-  const sim = new Simulation({ seed, events: recorder, commits: recorder, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }) });
+  const extras = new EngineExtras(scenario, recorder);
+  const sim = new Simulation({ seed, events: extras.sink, commits: recorder, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }) });
   now = () => sim.simulatedMs;
-  await spawnFleet(sim, scenario, opts.store);
+  extras.attach(sim);
+  await spawnFleet(sim, scenario, opts.store, extras);
   const swarm = runSwarm(scenario, seed, opts.swarm);
-  const d = await driveScenario(scenario, simMode(sim, scenario, recorder, opts), { seed, swarm }).finally(() => sim.coordinator.dispose());
+  const d = await driveScenario(scenario, simMode(sim, scenario, recorder, extras, opts), { seed, swarm }).finally(() => sim.coordinator.dispose());
   return {
     scenario,
     seed,

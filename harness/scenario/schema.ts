@@ -32,6 +32,7 @@ import { z } from 'zod';
 import { RETRY_STRATEGIES } from '../../system/engine/model.js';
 import { PROMISE_NAMES } from '../check/promises.js';
 import { Fault, Ms, PosInt, Swarm } from './faults.js';
+import { ENGINE_COORDINATOR_FIELDS, ENGINE_ITEM_FIELDS, ENGINE_SCENARIO_FIELDS } from './schema-engine.js';
 
 export { Fault, FaultAction, Swarm, ACTION_NAMES, NETWORK_ACTIONS, PROCESS_ACTIONS } from './faults.js';
 export type { ActionName } from './faults.js';
@@ -100,6 +101,8 @@ export const Coordinator = z.strictObject({
       z.strictObject({ failureThreshold: PosInt.default(5), resetTimeoutMs: PosInt.default(2_000), halfOpenMaxCalls: PosInt.default(1) }),
     ])
     .default({ failureThreshold: 5, resetTimeoutMs: 2_000, halfOpenMaxCalls: 1 }),
+  // Engine-feature block (issue 10, schema-engine.ts): commitDelayMs.
+  ...ENGINE_COORDINATOR_FIELDS,
 });
 export type Coordinator = z.output<typeof Coordinator>;
 
@@ -144,6 +147,8 @@ export const WorkloadItem = z.strictObject({
   timeoutMs: PosInt.optional(),
   priority: z.enum(['low', 'medium', 'high', 'critical']).default('medium'),
   graph: Graph.prefault({}),
+  // Engine-feature block (issue 10, schema-engine.ts): idempotency, control.
+  ...ENGINE_ITEM_FIELDS,
 });
 export type WorkloadItem = z.output<typeof WorkloadItem>;
 
@@ -218,6 +223,8 @@ export const ScenarioObject = z.strictObject({
   phases: Phases.prefault({}),
   checks: Checks.prefault({}),
   slo: Slo.prefault({}),
+  // Engine-feature block (issue 10, schema-engine.ts): triggers, adversaries.
+  ...ENGINE_SCENARIO_FIELDS,
 });
 
 export type Scenario = z.output<typeof ScenarioObject>;

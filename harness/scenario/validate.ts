@@ -10,6 +10,7 @@ import { isNetworkAction } from './faults.js';
 import type { Scenario } from './schema.js';
 import { ScenarioObject, workerIds } from './schema.js';
 import { didYouMean } from './suggest.js';
+import { validateEngineFields } from './validate-engine.js';
 import { LINK_SEPARATOR, endpointNames, groupsOf, resolveEndpoint } from './targets.js';
 
 type Ctx = z.RefinementCtx;
@@ -100,6 +101,7 @@ export function validateScenario(s: Scenario, ctx: Ctx): void {
   for (const p of problems) problem(ctx, ['fleet', 'groups', ...p.path], p.message);
   checkFaults(ctx, s, groups);
   checkRest(ctx, s);
+  validateEngineFields(s, ctx, groups);
 }
 
 /** The full scenario schema: structure (schema.ts) plus the cross-field rules. */

@@ -11,13 +11,38 @@
 import type { ExecutionSpec, GraphSpec } from '../../system/engine/contract.js';
 import type { Random } from '../../system/core/random.js';
 import type { WorkloadItem, Scenario } from './schema.js';
+import type { ControlOp } from './schema-engine.js';
 
 /** The fail kind's bound on `times`: effectively "always". */
 const ALWAYS_FAIL_TIMES = 1000;
 
+/** Client requests to make on a submission once it is acknowledged (cancel, pause, resume). */
+type Controls = { control: ControlOp[] };
+
 export type Submission =
-  | { at: number; ref: string; item: string; type: 'task'; spec: ExecutionSpec }
-  | { at: number; ref: string; item: string; type: 'graph'; shape: string; graph: GraphSpec };
+  | ({ at: number; ref: string; item: string; type: 'task'; spec: ExecutionSpec } & Controls)
+  | ({ at: number; ref: string; item: string; type: 'graph'; shape: string; graph: GraphSpec } & Controls);
+
+/**
+ * What the client asked of one execution, recorded with the submission so
+ * the checker judges the engine against the request, not against what the
+ * system says it accepted (harness/check/promises-engine.ts).
+ */
+export interface Intent {
+  priority: string;
+  timeoutMs?: number;
+  idempotencyKey?: string;
+}
+
+/** Per execution of a submission (a graph's nodes in Object.keys order). */
+export function intentOf(s: Submission): Intent[] {
+  const specs = s.type === 'task' ? [s.spec] : Object.values(s.graph);
+  return specs.map((spec) => ({
+    priority: spec.priority ?? 'medium',
+    ...(spec.timeoutMs === undefined ? {} : { timeoutMs: spec.timeoutMs }),
+    ...(spec.idempotencyKey === undefined ? {} : { idempotencyKey: spec.idempotencyKey }),
+  }));
+}
 
 function specOf(item: WorkloadItem, random: Random): ExecutionSpec {
   const fails = item.failureRate > 0 && random.float() < item.failureRate;
@@ -79,8 +104,12 @@ export function expandWorkload(scenario: Scenario, random: Random): Submission[]
     for (let n = 0; n < item.count; n++) {
       const at = Math.round(item.at + (item.ratePerSec === undefined ? 0 : (n * 1000) / item.ratePerSec));
       const ref = `${name}#${n + 1}`;
-      if (item.graph.shape === 'none') out.push({ at, ref, item: name, type: 'task', spec: specOf(item, random) });
-      else out.push({ at, ref, item: name, type: 'graph', shape: item.graph.shape, graph: graphOf(item, random) });
+      const control = item.control;
+      if (item.graph.shape === 'none') {
+        const spec = specOf(item, random);
+        if (item.idempotency !== undefined) spec.idempotencyKey = `${name}-k${(n % item.idempotency.keys) + 1}`;
+        out.push({ at, ref, item: name, type: 'task', spec, control });
+      } else out.push({ at, ref, item: name, type: 'graph', shape: item.graph.shape, graph: graphOf(item, random), control });
     }
   });
   return out.map((s, i) => ({ s, i })).sort((a, b) => a.s.at - b.s.at || a.i - b.i).map((x) => x.s);

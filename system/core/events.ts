@@ -49,7 +49,8 @@ export type SystemEvent =
   | E<'synced', { workerId: string; confirmed: number; revoked: number }>
   | E<'disconnected', { workerId: string; code: number; reason: string }>
   | E<'backoff', { workerId: string; attempt: number; delayMs: number; strategy: string; capMs: number; floorMs: number }>
-  | E<'task_started', Lease>
+  // checkpointSeq (optional): seq of the checkpoint this attempt resumes from, as the worker received it (absent: none).
+  | E<'task_started', Lease & { checkpointSeq?: number }>
   | E<'task_finished', Lease & { outcome: string }>
   | E<'task_aborted', Lease & { reason: string }>;
 

@@ -217,7 +217,8 @@ export class TaskRunner {
     };
     this.running.set(a.executionId, run);
     deps.send({ type: 'started', executionId: a.executionId, attempt: a.attempt, leaseToken: a.leaseToken });
-    deps.events.emit({ type: 'task_started', at: deps.clock.now(), source: deps.workerId, ...this.lease(run) });
+    const resumes = a.checkpoint === undefined ? {} : { checkpointSeq: a.checkpoint.seq };
+    deps.events.emit({ type: 'task_started', at: deps.clock.now(), source: deps.workerId, ...this.lease(run), ...resumes });
     if (a.timeoutMs !== undefined) {
       run.timer = deps.clock.setTimeout(() => this.abort(run.executionId, run.leaseToken, 'timeout'), a.timeoutMs);
     }

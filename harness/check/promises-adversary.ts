@@ -1,0 +1,77 @@
+/**
+ * Promise 8 (auth) against adversarial clients (harness/scenario/adversary.ts):
+ * nothing an adversary sends is acted on. Its attempts are `adversary` notes
+ * in the history; the check looks at what the coordinator did next:
+ *  - a registration attack (no MAC, forged or replayed MAC, session hijack)
+ *    must not register or replace the victim: a worker_registered or
+ *    worker_replaced for the victim soon after, without the victim itself
+ *    connecting, means the coordinator took the adversary for the victim;
+ *  - a result is recorded only if the lease holder sent it: a result_recorded
+ *    (other than the coordinator's own timeout or revocation) with no
+ *    task_finished of that lease before it was forged or replayed;
+ *  - a forged checkpoint seq is never saved.
+ */
+import type { CheckContext } from './context.js';
+import type { HistoryRecord } from './history.js';
+import type { HistoryView } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+const REGISTRATION_ATTACKS = new Set(['no-mac', 'forged-mac', 'replayed-mac', 'hijack-session']);
+
+/** Adversary notes, in order. */
+function attacks(view: HistoryView): HistoryRecord[] {
+  return view.records.filter((r) => r.f === 'note' && r.process === 'adversary' && typeof r.value.attack === 'string');
+}
+
+/** 8 (adversaries). See the file header. */
+export function checkAdversaries(view: HistoryView, ctx: CheckContext): Violation[] {
+  const notes = attacks(view);
+  const out: Violation[] = checkResultsHaveSenders(view);
+  const window = ctx.heartbeatMs + ctx.toleranceMs;
+  for (const n of notes) {
+    const victim = String(n.value.victim);
+    const attack = String(n.value.attack);
+    if (REGISTRATION_ATTACKS.has(attack)) {
+      const mine = view.byWorker.get(victim) ?? [];
+      const acted = mine.find(
+        (e) => e.rec.index > n.index && e.rec.time <= n.time + window && e.ev.source === 'coordinator' && (e.ev.type === 'worker_registered' || e.ev.type === 'worker_replaced'),
+      );
+      const ownConnect = acted === undefined ? undefined : mine.find((e) => e.ev.source === victim && e.ev.type === 'connecting' && e.rec.index < acted.rec.index && e.rec.time >= n.time - window);
+      if (acted !== undefined && ownConnect === undefined) {
+        out.push(
+          violation(view.records, 'auth', `adversary's ${attack} registration as ${victim} at t=${n.time} was acted on: ${acted.ev.type} at t=${acted.rec.time} without ${victim} connecting`, {
+            index: acted.rec.index,
+            workerId: victim,
+          }),
+        );
+      }
+    } else if (attack === 'forged-checkpoint' && typeof n.value.forgedSeq === 'number') {
+      const id = String(n.value.executionId);
+      const saved = (view.byExecution.get(id) ?? []).find((e) => e.rec.index > n.index && e.ev.type === 'checkpoint_saved' && e.ev.seq === n.value.forgedSeq);
+      if (saved !== undefined) {
+        out.push(violation(view.records, 'auth', `checkpoint ${String(n.value.forgedSeq)} forged by an adversary at t=${n.time} was saved`, { index: saved.rec.index, executionId: id }));
+      }
+    }
+  }
+  return out;
+}
+
+/** A result recorded for a lease whose holder never sent one: forged, replayed or invented. */
+function checkResultsHaveSenders(view: HistoryView): Violation[] {
+  const out: Violation[] = [];
+  const sent = new Set<string>();
+  for (const e of view.events) {
+    const ev = e.ev;
+    if (ev.type === 'task_finished' && ev.source !== 'coordinator') sent.add(ev.leaseToken);
+    if (ev.type !== 'result_recorded' || ev.outcome === 'timeout' || ev.outcome === 'revoked' || sent.has(ev.leaseToken)) continue;
+    out.push(
+      violation(view.records, 'auth', `a ${ev.outcome} result was recorded for ${ev.workerId}'s lease (attempt ${ev.attempt}) that its holder never sent: a forged or replayed result was acted on`, {
+        index: e.rec.index,
+        executionId: ev.executionId,
+        workerId: ev.workerId,
+      }),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,134 @@
+/**
+ * Client controls reach the worker, and resumed attempts start where the
+ * last acknowledged checkpoint left off (issue 10):
+ *  - 24 (client-control): a cancel or pause of an execution whose attempt is
+ *    running on a worker aborts that attempt on the worker within the
+ *    detection bound (a cancel that only changes the coordinator's records
+ *    leaves the work running); a cancelled execution is never claimed again.
+ *  - 6 (checkpoints, worker side): an attempt starts from the latest
+ *    checkpoint acknowledged before its claim, as the WORKER reports it
+ *    (task_started.checkpointSeq), not as the coordinator's claim says.
+ */
+import type { CheckContext } from './context.js';
+import type { HistoryRecord } from './history.js';
+import { coordinatorCrashes } from './promises-state.js';
+import type { Ev, HistoryView } from './view.js';
+import { affectsCoordinator, affectsWorker, finalTerminals } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+interface ControlCall {
+  op: string;
+  executionId: string;
+  invoke: HistoryRecord;
+  answer: HistoryRecord | undefined;
+}
+
+/** Client control requests (client-ops.ts notes), each with its answer. */
+export function controlCalls(view: HistoryView): ControlCall[] {
+  const calls: ControlCall[] = [];
+  const open = new Map<string, ControlCall[]>();
+  for (const r of view.records) {
+    if (r.f !== 'note' || r.process !== 'client' || typeof r.value.op !== 'string') continue;
+    const key = `${r.value.op} ${String(r.value.executionId)}`;
+    if (r.value.phase === 'invoke') {
+      const c: ControlCall = { op: r.value.op, executionId: String(r.value.executionId), invoke: r, answer: undefined };
+      calls.push(c);
+      open.set(key, [...(open.get(key) ?? []), c]);
+    } else {
+      const c = open.get(key)?.shift();
+      if (c !== undefined) c.answer = r;
+    }
+  }
+  return calls;
+}
+
+/** The lease running on a worker at record index `at`: claimed, started by the worker, not ended. */
+function runningAt(events: readonly Ev[], at: number): { token: string; workerId: string } | undefined {
+  let held: { token: string; workerId: string; started: boolean } | undefined;
+  for (const e of events) {
+    if (e.rec.index >= at) break;
+    const ev = e.ev;
+    if (ev.type === 'claimed') held = { token: ev.leaseToken, workerId: ev.workerId, started: false };
+    else if (held === undefined || !('leaseToken' in ev) || ev.leaseToken !== held.token) continue;
+    else if (ev.type === 'task_started' && ev.source === held.workerId) held.started = true;
+    else if (['lease_released', 'lease_expired', 'result_recorded', 'task_finished', 'task_aborted'].includes(ev.type)) held = undefined;
+  }
+  return held?.started === true ? held : undefined;
+}
+
+/** 24. Cancel and pause reach the worker running the attempt; cancelled stays cancelled. */
+export function checkControls(view: HistoryView, ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  const bound = ctx.heartbeatTimeoutMs + ctx.heartbeatMs + ctx.toleranceMs;
+  for (const call of controlCalls(view)) {
+    if (call.op !== 'cancel' && call.op !== 'pause') continue;
+    if (call.answer === undefined || call.answer.value.phase !== 'ok') continue;
+    const events = view.byExecution.get(call.executionId) ?? [];
+    const held = runningAt(events, call.invoke.index);
+    if (held === undefined) continue;
+    const t = call.invoke.time;
+    const faulted = view.faults.some(
+      (f) => f.details.action !== 'clock_skew' && (affectsWorker(f.details, held.workerId) || affectsCoordinator(f.details)) && f.start.time <= t + bound && view.faultEnd(f) >= t,
+    );
+    if (faulted || view.endAt < t + bound) continue;
+    const reached = events.find(
+      (e) =>
+        e.rec.index > call.invoke.index &&
+        e.ev.source === held.workerId &&
+        (e.ev.type === 'task_aborted' || e.ev.type === 'task_finished') &&
+        e.ev.leaseToken === held.token,
+    );
+    if (reached === undefined || reached.rec.time > t + bound) {
+      const seen = reached === undefined ? 'never stopped it' : `stopped it only at t=${reached.rec.time} (${reached.ev.type})`;
+      out.push(
+        violation(view.records, 'client-control', `${call.op} at t=${t} of the attempt running on ${held.workerId}: the worker ${seen}; it must abort within ${bound} ms`, {
+          index: reached?.rec.index ?? call.invoke.index,
+          executionId: call.executionId,
+          workerId: held.workerId,
+        }),
+      );
+    }
+  }
+  for (const [id, events] of view.byExecution) {
+    const cancelled = finalTerminals(events).find((e) => e.ev.to === 'cancelled');
+    const again = cancelled === undefined ? undefined : events.find((e) => e.rec.index > cancelled.rec.index && e.ev.type === 'claimed');
+    if (again !== undefined) {
+      out.push(violation(view.records, 'client-control', `claimed again at t=${again.rec.time} after it was cancelled at t=${cancelled?.rec.time}`, { index: again.rec.index, executionId: id }));
+    }
+  }
+  return out;
+}
+
+/** 6 (worker side). Each attempt starts from the latest checkpoint acknowledged before its claim. */
+export function checkResumedCheckpoints(view: HistoryView, _ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  const crashes = coordinatorCrashes(view).map((c) => c.index);
+  for (const [id, events] of view.byExecution) {
+    let saved: { seq: number; index: number; time: number } | undefined;
+    const claims = new Map<string, number>();
+    for (const e of events) {
+      const ev = e.ev;
+      if (ev.type === 'checkpoint_saved') {
+        if (saved === undefined || ev.seq > saved.seq) saved = { seq: ev.seq, index: e.rec.index, time: e.rec.time };
+      } else if (ev.type === 'claimed') {
+        claims.set(ev.leaseToken, e.rec.index);
+      } else if (ev.type === 'task_started' && ev.source !== 'coordinator' && saved !== undefined) {
+        const claimedAt = claims.get(ev.leaseToken);
+        if (claimedAt === undefined || claimedAt < saved.index) continue;
+        const s = saved;
+        if (crashes.some((c) => c > s.index && c < claimedAt)) continue; // across a crash: promise 7's
+        if ((ev.checkpointSeq ?? -1) >= saved.seq) continue;
+        out.push(
+          violation(
+            view.records,
+            'checkpoints',
+            `attempt ${ev.attempt} on ${ev.workerId} started from ${ev.checkpointSeq === undefined ? 'no checkpoint' : `checkpoint ${ev.checkpointSeq}`} (as the worker reports), though checkpoint ${saved.seq} was acknowledged at t=${saved.time}`,
+            { index: e.rec.index, executionId: id, workerId: ev.workerId },
+          ),
+        );
+      }
+    }
+  }
+  return out;
+}

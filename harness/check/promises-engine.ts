@@ -1,0 +1,146 @@
+/**
+ * Promises about engine features the workload uses (issue 10): priority
+ * order under contention, idempotency keys, and timeouts enforced in the
+ * right unit. Each judges the engine against what the client asked (the
+ * submit invoke's `intent`, harness/scenario/workload.ts), so a system that
+ * drops a field it was given cannot pass by reporting it never got it.
+ */
+import { Priority } from '../../system/engine/model.js';
+import type { CheckContext } from './context.js';
+import { coordinatorCrashes } from './promises-state.js';
+import type { Ev, HistoryView } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+/** What the client asked of one execution (SubmitInvoke.intent). */
+export interface IntentOf {
+  priority?: string;
+  timeoutMs?: number;
+  idempotencyKey?: string;
+}
+
+/** Execution id → the client's intent, from acknowledged submissions. */
+export function intents(view: HistoryView): Map<string, IntentOf> {
+  const out = new Map<string, IntentOf>();
+  for (const ack of view.acked.values()) {
+    const ids = ack.ok.value.executionIds as unknown[];
+    const list = ack.invoke?.value.intent;
+    if (!Array.isArray(list)) continue;
+    const at = ids.indexOf(ack.executionId);
+    const it = list[at] as IntentOf | undefined;
+    if (it !== undefined) out.set(ack.executionId, it);
+  }
+  return out;
+}
+
+const rank = (p: string | undefined): number => (p !== undefined && p in Priority ? Priority[p as keyof typeof Priority] : Priority.medium);
+
+/**
+ * 21. Priority: when a worker claims an execution, no execution of the same
+ * kind with a higher priority was ready (status `scheduled`) at that moment.
+ * Same kind, so the worker's kinds and the kind's circuit breaker admit both:
+ * the worker had a choice. Across a coordinator crash the ready set is
+ * forgotten (recovery re-queues without events), which only loses power.
+ */
+export function checkPriority(view: HistoryView, _ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  const wanted = intents(view);
+  const prio = (id: string): number => rank(wanted.get(id)?.priority ?? view.submitted.get(id)?.ev.priority);
+  const kindOf = (id: string): string | undefined => view.submitted.get(id)?.ev.kind;
+  const crashes = coordinatorCrashes(view).map((c) => c.index);
+  let nextCrash = 0;
+  const ready = new Map<string, Ev>();
+  for (const e of view.events) {
+    while (nextCrash < crashes.length && (crashes[nextCrash] ?? Infinity) < e.rec.index) {
+      ready.clear();
+      nextCrash++;
+    }
+    const ev = e.ev;
+    if (ev.type === 'status') {
+      if (ev.to === 'scheduled') ready.set(ev.executionId, e);
+      else ready.delete(ev.executionId);
+    } else if (ev.type === 'claimed') {
+      ready.delete(ev.executionId);
+      const mine = prio(ev.executionId);
+      const kind = kindOf(ev.executionId);
+      let better: [string, Ev] | undefined;
+      for (const [id, r] of ready) if (kindOf(id) === kind && prio(id) > mine && (better === undefined || prio(id) > prio(better[0]))) better = [id, r];
+      if (better !== undefined) {
+        const [id, r] = better;
+        out.push(
+          violation(
+            view.records,
+            'priority',
+            `${ev.workerId} was given ${ev.executionId} (priority ${rankName(mine)}) while ${id} (priority ${rankName(prio(id))}, same kind ${kind ?? '?'}) had been ready since t=${r.rec.time}: higher priority must go first`,
+            { index: e.rec.index, executionId: ev.executionId, workerId: ev.workerId },
+          ),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+function rankName(r: number): string {
+  return Object.entries(Priority).find(([, v]) => v === r)?.[0] ?? String(r);
+}
+
+/** 22. Idempotency: acknowledged submissions with the same key name one execution. */
+export function checkIdempotency(view: HistoryView, _ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  const byKey = new Map<string, { id: string; index: number }[]>();
+  for (const [id, it] of intents(view)) {
+    if (it.idempotencyKey === undefined) continue;
+    const list = byKey.get(it.idempotencyKey) ?? [];
+    list.push({ id, index: view.acked.get(id)?.ok.index ?? 0 });
+    byKey.set(it.idempotencyKey, list);
+  }
+  for (const [key, list] of byKey) {
+    const ids = [...new Set(list.map((x) => x.id))];
+    if (ids.length <= 1) continue;
+    const second = list.find((x) => x.id !== list[0]?.id);
+    out.push(
+      violation(view.records, 'idempotency', `idempotency key "${key}" was acknowledged as ${ids.length} executions (${ids.join(', ')}); the same key must give one execution`, {
+        index: second?.index,
+        executionId: second?.id,
+      }),
+    );
+  }
+  return out;
+}
+
+/**
+ * 23. Worker timeouts: an attempt of an execution submitted with timeoutMs T is
+ * aborted by its worker once T has passed since it started (within the
+ * tolerance), and never timed out before T. Judged on the worker's own events
+ * (task_started → task_aborted/task_finished), the clock the timer runs on;
+ * a paused or killed worker process is excused.
+ */
+export function checkTimeouts(view: HistoryView, ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  const tol = ctx.toleranceMs;
+  for (const [id, it] of intents(view)) {
+    const T = it.timeoutMs;
+    if (T === undefined) continue;
+    const events = view.byExecution.get(id) ?? [];
+    for (const s of events) {
+      if (s.ev.type !== 'task_started' || s.ev.source === 'coordinator') continue;
+      const { leaseToken, workerId } = s.ev;
+      const start = s.rec.time;
+      const end = events.find(
+        (e) => e.rec.index > s.rec.index && e.ev.source === workerId && (e.ev.type === 'task_aborted' || e.ev.type === 'task_finished') && e.ev.leaseToken === leaseToken,
+      );
+      const where = { index: end?.rec.index ?? s.rec.index, executionId: id, workerId };
+      if (end !== undefined && end.ev.type === 'task_aborted' && end.ev.reason === 'timeout' && end.rec.time < start + T - tol) {
+        out.push(violation(view.records, 'worker-timeouts', `attempt timed out ${end.rec.time - start} ms after it started; timeoutMs is ${T}: the timeout fired early (wrong unit?)`, where));
+        continue;
+      }
+      const deadline = start + T + tol;
+      const over = end === undefined ? view.endAt > deadline : end.rec.time > deadline;
+      if (!over || view.processFaultOn(workerId, start, deadline)) continue;
+      const seen = end === undefined ? 'was still running at the end of the run' : `ran until t=${end.rec.time} (${end.rec.time - start} ms)`;
+      out.push(violation(view.records, 'worker-timeouts', `attempt started at t=${start} with timeoutMs ${T} ${seen}: not stopped at its timeout (wrong unit, or no timer?)`, where));
+    }
+  }
+  return out;
+}

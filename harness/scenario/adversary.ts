@@ -1,0 +1,167 @@
+/**
+ * Adversarial clients (scenario `adversaries`): a simulated process on host
+ * `adversary` that connects to the coordinator like a worker and tries, for
+ * each attack, to be taken for the victim or to make the coordinator act on
+ * frames it had no right to send:
+ *   no-mac          register as the victim without a MAC
+ *   forged-mac      register as the victim with a made-up MAC
+ *   replayed-mac    register with a MAC captured on an earlier connection (another nonce)
+ *   hijack-session  resume the victim's session id with a forged MAC (detach the victim)
+ *   forged-result   a `completed` result for a lease the victim holds, outside any session
+ *   forged-checkpoint  a checkpoint (seq 1e6) for the victim's lease, outside any session
+ *   forged-sig      a result signed with a key captured from an earlier connection
+ * What a wire-sniffing attacker would have learnt (nonces of its own earlier
+ * connections, the victim's session id and lease tokens) the harness reads
+ * from the simulation. Each attempt is recorded as an `adversary` note
+ * ({attack, victim, executionId?, leaseToken?, forgedSeq?}) before it is
+ * sent, for promise 8's adversary check (harness/check/promises-adversary.ts).
+ */
+import { hmacHex } from '../../system/core/crypto.js';
+import { decodeToWorker, encode } from '../../system/protocol/codec.js';
+import { registrationMac, sessionSigningKey } from '../../system/protocol/handshake.js';
+import { PROTOCOL_VERSION, type AnyMessage, type Register, type Welcome } from '../../system/protocol/messages.js';
+import type { Connection } from '../../system/core/transport.js';
+import type { HistoryRecorder } from '../check/history.js';
+import type { Simulation } from '../sim/index.js';
+import type { Adversary, Attack } from './schema-engine.js';
+
+/** The forged checkpoint seq: far beyond anything an honest worker reaches in a run. */
+export const FORGED_CHECKPOINT_SEQ = 1_000_000;
+const HOST = 'adversary';
+
+/** A connection the adversary saw: the welcome it was sent and the client nonce it answered with. */
+interface Seen {
+  welcome: Welcome;
+  clientNonce: string;
+}
+
+/** One adversarial client across its attacks; remembers the welcomes it was offered. */
+export class AdversaryClient {
+  private readonly seen: Seen[] = [];
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly recorder: HistoryRecorder,
+    private readonly secret: string | undefined,
+  ) {}
+
+  /** One round: every attack of the entry, one connection each, in order. */
+  async round(a: Adversary): Promise<void> {
+    const host = this.sim.host(HOST);
+    if (host.state === 'down') host.boot();
+    for (const attack of a.attacks) await this.attack(attack, a.victim);
+  }
+
+  private async attack(attack: Attack, victim: string): Promise<void> {
+    const conn = await this.connect();
+    if (conn === undefined) return;
+    const { c, welcome } = conn;
+    const nonce = welcome.nonce;
+    const clientNonce = `adversary-${this.seen.length + 1}`;
+    const note = (extra: Record<string, unknown> = {}): void => this.recorder.recordInfo({ attack, victim, ...extra }, 'adversary');
+    const register = (mac: string | undefined, resume?: { sessionId: string; lastSeq: number }, cn = clientNonce): Register => ({
+      v: PROTOCOL_VERSION,
+      type: 'register',
+      protocolVersion: PROTOCOL_VERSION,
+      workerId: victim,
+      clientNonce: cn,
+      capabilities: { kinds: ['sleep', 'echo', 'fail', 'cpu'], concurrency: 4 },
+      ...(mac === undefined ? {} : { auth: { mac } }),
+      ...(resume === undefined ? {} : { resume }),
+    });
+    const old = this.seen.find((x) => x.welcome.nonce !== nonce);
+    switch (attack) {
+      case 'no-mac':
+        note();
+        c.send(encode(register(undefined)));
+        break;
+      case 'forged-mac':
+        note();
+        c.send(encode(register(hmacHex('guessed-secret', nonce))));
+        break;
+      case 'replayed-mac':
+        if (old === undefined || this.secret === undefined) break;
+        note();
+        // The whole register of an earlier connection, replayed: its MAC binds that connection's welcome.
+        c.send(encode(register(registrationMac(this.secret, old.welcome, register(undefined, undefined, old.clientNonce)), undefined, old.clientNonce)));
+        break;
+      case 'hijack-session': {
+        const sessionId = this.victimSession(victim);
+        if (sessionId === undefined) break;
+        note({ sessionId });
+        c.send(encode(register(hmacHex('guessed-secret', nonce), { sessionId, lastSeq: 0 })));
+        break;
+      }
+      default:
+        this.forgeFrame(attack, victim, c, note, old);
+    }
+    this.seen.push({ welcome, clientNonce });
+    await this.sim.runFor(0);
+    c.terminate();
+  }
+
+  /** Frames outside any session, about a lease the victim holds (none held: nothing to forge). */
+  private forgeFrame(attack: Attack, victim: string, c: Connection, note: (x: Record<string, unknown>) => void, old: Seen | undefined): void {
+    const lease = this.victimLease(victim);
+    if (lease === undefined) return;
+    const ids = { executionId: lease.executionId, attempt: lease.attempt, leaseToken: lease.leaseToken };
+    const result: AnyMessage = { v: PROTOCOL_VERSION, seq: 1, type: 'result', ...ids, outcome: 'completed', result: 'forged', durationMs: 1 };
+    if (attack === 'forged-result') {
+      note({ executionId: lease.executionId, leaseToken: lease.leaseToken });
+      c.send(encode(result));
+    } else if (attack === 'forged-checkpoint') {
+      note({ executionId: lease.executionId, leaseToken: lease.leaseToken, forgedSeq: FORGED_CHECKPOINT_SEQ });
+      c.send(encode({ v: PROTOCOL_VERSION, seq: 1, type: 'checkpoint', ...ids, checkpoint: { seq: FORGED_CHECKPOINT_SEQ, state: { forged: true } } }));
+    } else if (attack === 'forged-sig' && old !== undefined && this.secret !== undefined) {
+      note({ executionId: lease.executionId, leaseToken: lease.leaseToken });
+      c.send(encode(result, sessionSigningKey(this.secret, old.welcome.nonce, old.clientNonce)));
+    }
+  }
+
+  /** Opens a connection and waits for the welcome; undefined if the coordinator is unreachable. */
+  private async connect(): Promise<{ c: Connection; welcome: Welcome } | undefined> {
+    const url = `${this.sim.coordinator.url}/ws`;
+    const opts = { handshakeTimeoutMs: 2000, maxPayloadBytes: 1 << 20, perMessageDeflate: false as const };
+    const pending = this.sim.host(HOST).transport.connect(url, opts);
+    let c: Connection;
+    try {
+      c = await this.sim.settle(pending, 5000);
+    } catch {
+      return undefined;
+    }
+    let welcome: Welcome | undefined;
+    c.attach({
+      onMessage: (frame) => {
+        const d = decodeToWorker(frame);
+        if (d.ok && d.msg.type === 'welcome') welcome = d.msg;
+      },
+      onClose: () => {},
+    });
+    await this.sim.runUntil(() => welcome !== undefined, { maxMs: 2000 });
+    if (welcome === undefined) {
+      c.terminate();
+      return undefined;
+    }
+    return { c, welcome };
+  }
+
+  private victimSession(victim: string): string | undefined {
+    const recs = this.recorder.history();
+    for (let i = recs.length - 1; i >= 0; i--) {
+      const r = recs[i];
+      if (r?.f === 'connected' && r.process === victim && typeof r.value.sessionId === 'string') return r.value.sessionId;
+    }
+    return undefined;
+  }
+
+  private victimLease(victim: string): { executionId: string; attempt: number; leaseToken: string } | undefined {
+    const engine = this.sim.coordinator.instance?.engine;
+    if (engine === undefined) return undefined;
+    for (const status of ['running', 'preparing']) {
+      for (const e of engine.listExecutions({ status, limit: 1000 }).executions) {
+        if (e.lease?.workerId === victim) return { executionId: e.executionId, attempt: e.lease.attempt, leaseToken: e.lease.token };
+      }
+    }
+    return undefined;
+  }
+}

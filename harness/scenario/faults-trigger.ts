@@ -1,0 +1,148 @@
+/**
+ * Faults fired by protocol events instead of clock times (scenario
+ * `triggers`): a coordinator crash right after a result's ack leaves, inside
+ * a claim's commit window, during a worker's sync; a worker crash between
+ * `started` and `result`. The trigger watches the system's event stream (it
+ * is an EventSink teed next to the history recorder) and applies the fault on
+ * the virtual clock `delayMs` after the nth matching event, so a seed still
+ * gives one trace.
+ *
+ * Applying runs inside a simulated timer, so nothing here may run the
+ * simulation itself: a coordinator brought back is started and left to boot
+ * as simulated time goes on (the runner's heal settles whatever is left).
+ */
+import { IllegalStateError } from '../../system/core/errors.js';
+import type { EventSink, SystemEvent } from '../../system/core/events.js';
+import { describeFault } from '../check/fault-details.js';
+import type { FaultDetails, HistoryRecorder } from '../check/history.js';
+import type { Simulation } from '../sim/index.js';
+import { applySimFault, type Undo } from './faults-sim.js';
+import type { Scenario } from './schema.js';
+import { type Trigger, triggerEvent } from './schema-engine.js';
+import { resolveTarget } from './targets.js';
+
+interface Armed {
+  trigger: Trigger;
+  type: string;
+  status: string | undefined;
+  seen: number;
+  fired: boolean;
+}
+
+/** Whether an event matches a trigger's event name and worker. */
+function matches(a: Armed, ev: SystemEvent): boolean {
+  if (ev.type !== a.type) return false;
+  if (a.status !== undefined && (ev.type !== 'status' || ev.to !== a.status)) return false;
+  const w = a.trigger.on.worker;
+  if (w === undefined) return true;
+  const about = (ev as { workerId?: unknown }).workerId;
+  return about === w || ev.source === w;
+}
+
+/** Watches events, fires the scenario's triggers, and undoes their faults at heal. */
+export class TriggeredFaults implements EventSink {
+  private readonly armed: Armed[];
+  private readonly active = new Map<string, { undo: Undo; details: FaultDetails }>();
+  private sim: Simulation | undefined;
+  private open = true;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly recorder: HistoryRecorder,
+  ) {
+    this.armed = scenario.triggers.map((trigger) => ({ trigger, ...statusOf(trigger), seen: 0, fired: false }));
+  }
+
+  /** The simulation to act on (it is built with this sink, so it comes second). */
+  attach(sim: Simulation): void {
+    this.sim = sim;
+  }
+
+  emit(ev: SystemEvent): void {
+    if (!this.open || this.sim === undefined) return;
+    this.armed.forEach((a, i) => {
+      if (a.fired || !matches(a, ev)) return;
+      a.seen += 1;
+      if (a.seen < a.trigger.on.nth) return;
+      a.fired = true;
+      const sim = this.sim as Simulation;
+      const fire = (): void => this.fire(a.trigger, `t${i + 1}`);
+      // delayMs 0: right after the emitting step, in the same simulated ms (a 0 ms timer set
+      // inside a timer callback would land 1 ms later).
+      if (a.trigger.on.delayMs === 0) void Promise.resolve().then(fire);
+      else sim.time.setTimeout(fire, a.trigger.on.delayMs);
+    });
+  }
+
+  /**
+   * Heal: no more triggers; every triggered fault still active is undone
+   * (settling a restart). A trigger that never fired is a fault that was not
+   * applied: the run fails saying which, instead of passing without it.
+   */
+  async heal(): Promise<void> {
+    this.open = false;
+    for (const [id, a] of [...this.active.entries()].reverse()) {
+      this.active.delete(id);
+      await a.undo();
+      this.recorder.recordFault('stop', a.details);
+    }
+    const unfired = this.armed.map((a, i) => ({ a, id: `t${i + 1}` })).filter((x) => !x.a.fired);
+    if (unfired.length === 0) return;
+    const what = unfired.map(({ a, id }) => `${id} (triggers[${Number(id.slice(1)) - 1}]: ${a.trigger.on.event}${a.trigger.on.worker === undefined ? '' : ` of ${a.trigger.on.worker}`} #${a.trigger.on.nth}, seen ${a.seen} time(s))`);
+    throw new IllegalStateError(
+      `trigger ${what.join(', ')} never fired during the fault phase: the run never reached that protocol moment, so its fault was not applied; lower on.nth, widen the workload or lengthen phases.faultsMs`,
+    );
+  }
+
+  private fire(trigger: Trigger, id: string): void {
+    const sim = this.sim;
+    if (!this.open || sim === undefined) return;
+    const details: FaultDetails = { ...describeFault(this.scenario.fleet, trigger, id), origin: 'trigger' };
+    details.params = { ...details.params, on: { ...trigger.on } };
+    this.recorder.recordFault('start', details);
+    const onCoordinator = trigger.action.type !== 'partition' && resolveTarget(this.scenario.fleet, trigger.target).kind === 'nodes' && details.coordinator === true;
+    const process = trigger.action.type === 'kill' || trigger.action.type === 'restart';
+    if (process && onCoordinator) {
+      this.crashCoordinator(sim, trigger, id, details);
+      return;
+    }
+    applySimFault(sim, this.scenario, { at: sim.simulatedMs, target: trigger.target, action: trigger.action }).then(
+      (undo) => this.keep(sim, trigger, id, details, undo),
+      (err: unknown) => this.recorder.recordInfo({ trigger: id, error: String(err) }, 'nemesis'),
+    );
+  }
+
+  /** kill/restart of the coordinator from inside a timer: the new incarnation boots on simulated time. */
+  private crashCoordinator(sim: Simulation, trigger: Trigger, id: string, details: FaultDetails): void {
+    sim.killCoordinator();
+    const boot = (): void => {
+      sim.coordinator.start().catch((err: unknown) => this.recorder.recordInfo({ trigger: id, error: String(err) }, 'nemesis'));
+    };
+    if (trigger.action.type === 'restart') {
+      boot();
+      return;
+    }
+    const undo: Undo = async () => {
+      if (sim.coordinator.host.state === 'down') await sim.restartCoordinator();
+    };
+    this.keep(sim, trigger, id, details, undo, boot);
+  }
+
+  private keep(sim: Simulation, trigger: Trigger, id: string, details: FaultDetails, undo: Undo, undoInTimer: () => void = () => void undo()): void {
+    if (trigger.for === undefined) {
+      this.active.set(id, { undo, details });
+      return;
+    }
+    this.active.set(id, { undo, details });
+    sim.time.setTimeout(() => {
+      if (!this.active.delete(id)) return;
+      undoInTimer();
+      this.recorder.recordFault('stop', details);
+    }, trigger.for);
+  }
+}
+
+function statusOf(trigger: Trigger): { type: string; status: string | undefined } {
+  const t = triggerEvent(trigger.on.event);
+  return { type: t.type, status: t.status };
+}

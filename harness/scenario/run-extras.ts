@@ -1,0 +1,85 @@
+/**
+ * What a simulation run needs for the engine-feature workload and the
+ * protocol-timed nemesis (issue 10), in one object the runner (run-sim.ts)
+ * calls at five points: the event sink (history recorder plus triggers), the
+ * coordinator options (simulated commit latency), each accepted submission
+ * (client controls), extra timed steps (adversarial clients) and heal
+ * (triggered faults undone).
+ */
+import { ErrorCode, SquallError } from '../../system/core/errors.js';
+import { teeSink, type EventSink } from '../../system/core/events.js';
+import type { HistoryRecorder } from '../check/history.js';
+import type { SimCoordinatorOptions, Simulation } from '../sim/index.js';
+import { AdversaryClient } from './adversary.js';
+import { scheduleControls } from './client-ops.js';
+import { TriggeredFaults } from './faults-trigger.js';
+import type { Scenario } from './schema.js';
+import type { Submission } from './workload.js';
+
+/** The engine-feature and nemesis extras of one simulation run. */
+export class EngineExtras {
+  /** Pass to the Simulation as its event sink: the recorder first, then the triggers. */
+  readonly sink: EventSink;
+  private readonly triggers: TriggeredFaults;
+  private sim: Simulation | undefined;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly recorder: HistoryRecorder,
+  ) {
+    this.triggers = new TriggeredFaults(scenario, recorder);
+    this.sink = scenario.triggers.length === 0 ? recorder : teeSink(recorder, this.triggers);
+  }
+
+  attach(sim: Simulation): void {
+    this.sim = sim;
+    this.triggers.attach(sim);
+  }
+
+  /** Coordinator options beyond its config: the store's commit latency. */
+  coordinatorOptions(): Pick<SimCoordinatorOptions, 'commitDelayMs'> {
+    const d = this.scenario.coordinator.commitDelayMs;
+    return d === undefined ? {} : { commitDelayMs: d };
+  }
+
+  /** A submission was acknowledged with these executions. */
+  accepted(s: Submission, executionIds: readonly string[]): void {
+    if (this.sim !== undefined && s.control.length > 0) scheduleControls(this.sim, this.recorder, s, executionIds);
+  }
+
+  /** Timed steps for the runner's schedule: every round of every adversarial client. */
+  steps(): { at: number; run: () => Promise<void> }[] {
+    const sim = this.sim;
+    if (sim === undefined || this.scenario.adversaries.length === 0) return [];
+    const client = new AdversaryClient(sim, this.recorder, this.scenario.coordinator.secret);
+    return this.scenario.adversaries.flatMap((a) =>
+      Array.from({ length: a.count }, (_, i) => ({ at: a.at + i * a.everyMs, run: () => client.round(a) })),
+    );
+  }
+
+  /** Heal: triggered faults undone. */
+  heal(): Promise<void> {
+    return this.triggers.heal();
+  }
+}
+
+/**
+ * The fields only the simulation runs (protocol-event triggers, adversarial
+ * clients, client controls, the simulated store's commit latency): a live run
+ * of a scenario that uses them is refused, naming them, rather than run
+ * without them and reported green.
+ */
+export function refuseSimOnlyFields(scenario: Scenario, mode: string): void {
+  const used = [
+    scenario.triggers.length > 0 ? 'triggers' : undefined,
+    scenario.adversaries.length > 0 ? 'adversaries' : undefined,
+    scenario.workload.items.some((i) => i.control.length > 0) ? 'workload.items[].control' : undefined,
+    scenario.coordinator.commitDelayMs !== undefined ? 'coordinator.commitDelayMs' : undefined,
+  ].filter((x) => x !== undefined);
+  if (used.length === 0) return;
+  throw new SquallError(
+    ErrorCode.InvalidArgument,
+    `scenario ${scenario.name} uses ${used.join(', ')}, which only the simulation runs so far; run it with \`squall sim\`, or remove them for --mode ${mode}`,
+    { path: used[0] },
+  );
+}

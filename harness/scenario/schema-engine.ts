@@ -1,0 +1,150 @@
+/**
+ * Scenario schema for engine features and protocol-timed faults (issue 10):
+ * the workload fields that make a run use idempotency keys and client
+ * controls (cancel, pause, resume), the coordinator's simulated commit
+ * latency, triggers (faults fired by a protocol event, not a clock) and
+ * adversarial clients. Kept apart from schema.ts so the base schema stays
+ * readable; schema.ts spreads these in.
+ *
+ *   workload.items[].idempotency  {keys}: submission n carries key `<item>-k<(n mod keys)+1>`
+ *   workload.items[].control      [{op: cancel|pause|resume, afterMs, node?}] per submission
+ *   coordinator.commitDelayMs     group-commit latency of the simulated store (ms)
+ *   triggers                      [{on: {event, worker?, nth?, delayMs?}, target, action, for?}]
+ *   adversaries                   [{at, victim, attacks, everyMs?, count?}]
+ */
+import { z } from 'zod';
+import type { SystemEventType } from '../../system/core/events.js';
+import { FaultAction, Ms, PosInt } from './faults.js';
+import { didYouMean } from './suggest.js';
+
+/** Same key, one execution: submission n of the item uses key `<item>-k<(n mod keys)+1>`. */
+export const Idempotency = z.strictObject({ keys: PosInt });
+export type Idempotency = z.output<typeof Idempotency>;
+
+export const CONTROL_OPS = ['cancel', 'pause', 'resume'] as const;
+
+/**
+ * A client request on each submission of the item, `afterMs` after the
+ * coordinator acknowledged it: cancel, pause or resume the execution (for a
+ * graph, node `node`, default 0: the root).
+ */
+export const ControlOp = z.strictObject({
+  op: z.enum(CONTROL_OPS),
+  afterMs: Ms,
+  node: z.number().int().nonnegative().default(0),
+});
+export type ControlOp = z.output<typeof ControlOp>;
+
+/** Fields spread into WorkloadItem (schema.ts). */
+export const ENGINE_ITEM_FIELDS = {
+  idempotency: Idempotency.optional(),
+  control: z.array(ControlOp).default([]),
+};
+
+/**
+ * Fields spread into Coordinator (schema.ts); simulation only (live stores
+ * commit at their own speed). commitDelayMs is the in-memory store's fixed
+ * group-commit delay; storage faults in the Store seam (a slow disk adding
+ * seeded per-commit latency) stack on top of it. A crash is placed inside a
+ * commit window by a trigger on the event that opens it (claim,
+ * result-recorded, submitted) with delayMs below the commit latency, so it
+ * lands in the window whichever layer makes the commit slow.
+ */
+export const ENGINE_COORDINATOR_FIELDS = {
+  /** Group-commit latency of the simulated store in ms (default 2): a crash in this window loses the uncommitted. */
+  commitDelayMs: Ms.optional(),
+};
+
+/**
+ * Protocol events a trigger can wait for. Aliases name protocol boundaries;
+ * any SystemEvent type (system/core/events.ts) is accepted as well.
+ *   claim             coordinator claimed an execution, in memory: its commit window is open
+ *   started           a worker started an attempt (between `started` and `result`)
+ *   result-sent       a worker sent a result (task_finished)
+ *   result-recorded   the coordinator recorded a result in memory; its ack leaves when the
+ *                     store commits, so delayMs > coordinator.commitDelayMs is "right after
+ *                     the ack left" and delayMs < it is "inside the commit window"
+ *   checkpoint-acked  the coordinator committed a checkpoint; its ack leaves now (checkpoint_saved)
+ *   sync              the coordinator registered a (re)connecting worker; the sync exchange follows
+ *   retry-wait        an execution entered its retry delay (status → retrying)
+ */
+export const TRIGGER_ALIASES = {
+  claim: 'claimed',
+  started: 'task_started',
+  'result-sent': 'task_finished',
+  'result-recorded': 'result_recorded',
+  'checkpoint-acked': 'checkpoint_saved',
+  sync: 'worker_registered',
+  'retry-wait': 'status:retrying',
+} as const;
+
+/** Every SystemEvent type, for trigger validation (the compiler keeps it in step with events.ts). */
+export const SYSTEM_EVENT_TYPES = [
+  'submitted', 'status', 'claimed', 'lease_expired', 'lease_released', 'checkpoint_saved', 'result_recorded', 'result_rejected',
+  'worker_registered', 'worker_replaced', 'worker_disconnected', 'worker_lost', 'auth_failed', 'protocol_error', 'heartbeat_timeout',
+  'connecting', 'connected', 'synced', 'disconnected', 'backoff', 'task_started', 'task_finished', 'task_aborted',
+] as const satisfies readonly SystemEventType[];
+
+const TRIGGER_EVENTS: readonly string[] = [...Object.keys(TRIGGER_ALIASES), ...SYSTEM_EVENT_TYPES];
+
+/** When a trigger fires: the nth matching event (from any worker, or one worker), plus delayMs. */
+export const TriggerOn = z.strictObject({
+  event: z.string().min(1).refine((e) => TRIGGER_EVENTS.includes(e) || /^status:[a-z]+$/.test(e), {
+    error: (iss) => `unknown trigger event "${String(iss.input)}"${didYouMean(String(iss.input), TRIGGER_EVENTS)}; expected one of ${TRIGGER_EVENTS.join(', ')} or status:<status>`,
+  }),
+  /** Only events about this worker (its workerId or source). */
+  worker: z.string().min(1).optional(),
+  /** Fire on the nth match (1 = first). */
+  nth: PosInt.default(1),
+  /** Apply the fault this long after the event (0: at once, in the same simulated ms). */
+  delayMs: Ms.default(0),
+});
+export type TriggerOn = z.output<typeof TriggerOn>;
+
+/**
+ * A fault applied when a protocol event happens, not at a clock time: a crash
+ * right after an ack leaves, during sync, between `started` and `result`.
+ * Lasts `for` ms (or until heal); fires at most once.
+ */
+export const Trigger = z.strictObject({
+  on: TriggerOn,
+  target: z.string().min(1).default('all-workers'),
+  action: FaultAction,
+  for: PosInt.optional(),
+  note: z.string().optional(),
+});
+export type Trigger = z.output<typeof Trigger>;
+
+export const ATTACKS = ['no-mac', 'forged-mac', 'replayed-mac', 'hijack-session', 'forged-result', 'forged-checkpoint', 'forged-sig'] as const;
+export type Attack = (typeof ATTACKS)[number];
+
+/**
+ * An adversarial client: a simulated process that connects to the
+ * coordinator and tries each attack against `victim` (a worker id): register
+ * as the victim without a MAC, with a forged MAC or with a MAC replayed from
+ * another connection's nonce, resume the victim's session, and send result,
+ * checkpoint and signed frames for the victim's leases outside any session.
+ * Nothing it sends may be acted on (promise 8); needs coordinator.secret.
+ */
+export const Adversary = z.strictObject({
+  at: Ms,
+  victim: z.string().min(1),
+  attacks: z.array(z.enum(ATTACKS)).min(1).default([...ATTACKS]),
+  /** Repeat the whole round every everyMs, count times. */
+  everyMs: PosInt.default(1000),
+  count: PosInt.default(1),
+});
+export type Adversary = z.output<typeof Adversary>;
+
+/** Top-level fields spread into ScenarioObject (schema.ts). */
+export const ENGINE_SCENARIO_FIELDS = {
+  triggers: z.array(Trigger).default([]),
+  adversaries: z.array(Adversary).default([]),
+};
+
+/** The SystemEvent type (and optional status) a trigger's `event` names. */
+export function triggerEvent(event: string): { type: string; status?: string } {
+  const resolved: string = (TRIGGER_ALIASES as Record<string, string>)[event] ?? event;
+  const [type, status] = resolved.split(':');
+  return status === undefined ? { type: type ?? resolved } : { type: type ?? resolved, status };
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { parseScenario } from './loader.js';
+import { refuseSimOnlyFields } from './run-extras.js';
+
+const bad = `name: bad
+description: x
+fleet: { workers: 2 }
+workload:
+  items:
+    - { kind: echo, count: 2, idempotency: { keys: 1 }, graph: { shape: chain, size: 2 }, control: [{ op: cancel, afterMs: 1, node: 5 }] }
+triggers:
+  - { on: { event: result-sentt, worker: w9 }, target: w3, action: kill }
+adversaries:
+  - { at: 0, victim: w7 }
+`;
+
+describe('engine-feature scenario fields', () => {
+  it('refuses what cannot run, naming each field and what would be right', () => {
+    let message = '';
+    try {
+      parseScenario(bad, 'bad.yaml');
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/workload\.items\[0\]\.idempotency: idempotency keys apply to single submissions/);
+    expect(message).toMatch(/control\[0\]\.node: node 5 does not exist/);
+    expect(message).toMatch(/triggers\[0\]\.on\.event: unknown trigger event "result-sentt" \(did you mean "result-sent"\?\)/);
+    expect(message).toMatch(/triggers\[0\]\.on\.worker: unknown worker "w9"/);
+    expect(message).toMatch(/triggers\[0\]\.target: unknown target "w3"/);
+    expect(message).toMatch(/adversaries\[0\]: adversaries need coordinator\.secret/);
+    expect(message).toMatch(/adversaries\[0\]\.victim: unknown victim "w7"/);
+  });
+  it('accepts the same fields when they fit', () => {
+    const s = parseScenario(
+      `name: good
+description: x
+fleet: { workers: 2 }
+coordinator: { secret: s, commitDelayMs: 200 }
+workload:
+  items:
+    - { kind: echo, count: 2, idempotency: { keys: 1 }, control: [{ op: cancel, afterMs: 1 }] }
+triggers:
+  - { on: { event: result-sent, worker: w2, nth: 2, delayMs: 1 }, target: coordinator, action: restart }
+adversaries:
+  - { at: 0, victim: w1, attacks: [no-mac] }
+`,
+      'good.yaml',
+    );
+    expect(s.triggers[0]?.on).toEqual({ event: 'result-sent', worker: 'w2', nth: 2, delayMs: 1 });
+    expect(s.coordinator.commitDelayMs).toBe(200);
+  });
+  it('refuses a live run of fields only the simulation runs, and passes plain scenarios', () => {
+    const s = parseScenario(`name: t
+description: x
+fleet: { workers: 1 }
+coordinator: { secret: s }
+adversaries: [{ at: 0, victim: w1 }]
+`, 't.yaml');
+    expect(() => refuseSimOnlyFields(s, 'live')).toThrow(/uses adversaries, which only the simulation runs so far; run it with `squall sim`/);
+    expect(() => refuseSimOnlyFields(parseScenario('name: p\ndescription: x\nfleet: { workers: 1 }\n', 'p.yaml'), 'live')).not.toThrow();
+  });
+});

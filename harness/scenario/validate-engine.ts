@@ -1,0 +1,51 @@
+/**
+ * Cross-field rules for the engine-feature and nemesis fields of a scenario
+ * (schema-engine.ts): adversaries need a secret to be refused by and a victim
+ * in the fleet; trigger targets exist; idempotency keys and controls fit the
+ * item they are on. Called from validateScenario (validate.ts).
+ */
+import type { z } from 'zod';
+import { isNetworkAction } from './faults.js';
+import type { Scenario } from './schema.js';
+import { workerIds } from './schema.js';
+import { didYouMean } from './suggest.js';
+import { endpointNames, resolveEndpoint } from './targets.js';
+
+type Ctx = z.RefinementCtx;
+
+function problem(ctx: Ctx, path: (string | number)[], message: string): void {
+  ctx.addIssue({ code: 'custom', path, message });
+}
+
+/** Every engine-feature rule; `groups` as resolved by groupsOf. */
+export function validateEngineFields(s: Scenario, ctx: Ctx, groups: Map<string, string[]>): void {
+  const ids = workerIds(s.fleet);
+  s.adversaries.forEach((a, i) => {
+    if (s.coordinator.secret === undefined) {
+      problem(ctx, ['adversaries', i], 'adversaries need coordinator.secret: without one every registration is accepted by design, so there is nothing to refuse');
+    }
+    if (!ids.includes(a.victim)) problem(ctx, ['adversaries', i, 'victim'], `unknown victim "${a.victim}"${didYouMean(a.victim, ids)}; expected a worker id (${ids[0]}..${ids[ids.length - 1]})`);
+    if (a.at + (a.count - 1) * a.everyMs >= s.phases.faultsMs) {
+      problem(ctx, ['adversaries', i, 'count'], `the last round starts at ${a.at + (a.count - 1) * a.everyMs} ms, not within the fault phase (phases.faultsMs = ${s.phases.faultsMs})`);
+    }
+  });
+  s.triggers.forEach((t, i) => {
+    const w = t.on.worker;
+    if (w !== undefined && !ids.includes(w)) problem(ctx, ['triggers', i, 'on', 'worker'], `unknown worker "${w}"${didYouMean(w, ids)}`);
+    if (t.action.type === 'partition') return;
+    const parts = t.target.split('<->').map((p) => p.trim());
+    if (parts.length === 2 && !isNetworkAction(t.action.type)) problem(ctx, ['triggers', i, 'target'], `"${t.action.type}" acts on processes, not links; target a node`);
+    for (const p of parts) {
+      if (resolveEndpoint(s.fleet, p, groups) === undefined) problem(ctx, ['triggers', i, 'target'], `unknown target "${p}"${didYouMean(p, endpointNames(s.fleet))}`);
+    }
+  });
+  s.workload.items.forEach((item, i) => {
+    if (item.idempotency !== undefined && item.graph.shape !== 'none') {
+      problem(ctx, ['workload', 'items', i, 'idempotency'], 'idempotency keys apply to single submissions; remove graph or idempotency');
+    }
+    const nodes = item.graph.shape === 'none' ? 1 : item.graph.size;
+    item.control.forEach((c, j) => {
+      if (c.node >= nodes) problem(ctx, ['workload', 'items', i, 'control', j, 'node'], `node ${c.node} does not exist: the submission has ${nodes} execution(s), numbered from 0`);
+    });
+  });
+}

@@ -1,0 +1,126 @@
+/**
+ * Synthetic histories for the engine-feature promises (21-24), the worker-side
+ * resume check under 6 and the adversary checks under 8: each rule flags the
+ * history that breaks it and accepts the one that keeps it.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkHistory } from '../../harness/check/invariants.js';
+import type { PromiseName } from '../../harness/check/promises.js';
+import { baseContext, H } from './builder.js';
+
+/** An acknowledged execution with the client's intent recorded on the invoke. */
+function submit(h: H, id: string, intent: { priority?: string; timeoutMs?: number; idempotencyKey?: string }, kind = 'sleep'): H {
+  const i = h.rec.recordInvoke({ ref: `ref-${id}`, kind, intent: [{ priority: 'medium', ...intent }] });
+  h.emit('coordinator', { type: 'submitted', executionId: id, kind, dependencies: [], maxAttempts: 1, priority: (intent.priority ?? 'medium') as 'medium' });
+  h.status(id, null, 'scheduled', 0);
+  h.rec.recordOk(i, { executionIds: [id] });
+  return h;
+}
+
+const messages = (h: H, p: PromiseName): string[] => checkHistory(h.history(), [p], baseContext).map((v) => v.message);
+
+describe('21 priority', () => {
+  const history = (first: string): H => {
+    const h = new H().phase('faults').connect('w1');
+    submit(h, 'low', { priority: 'low' });
+    submit(h, 'high', { priority: 'high' });
+    return h.at(10).run(first, 'w1', 1, `t-${first}`);
+  };
+  it('flags a claim of low priority while a high one of the same kind was ready', () => {
+    expect(messages(history('low'), 'priority')).toEqual([expect.stringMatching(/higher priority must go first/)]);
+  });
+  it('accepts the high one first', () => {
+    expect(messages(history('high'), 'priority')).toEqual([]);
+  });
+});
+
+describe('22 idempotency', () => {
+  it('flags one key acknowledged as two executions, accepts one', () => {
+    const h = new H().phase('faults');
+    submit(h, 'a', { idempotencyKey: 'k1' });
+    submit(h, 'b', { idempotencyKey: 'k1' });
+    expect(messages(h, 'idempotency')).toEqual([expect.stringMatching(/key "k1" was acknowledged as 2 executions/)]);
+    const ok = new H().phase('faults');
+    submit(ok, 'a', { idempotencyKey: 'k1' });
+    const i = ok.rec.recordInvoke({ ref: 'again', kind: 'sleep', intent: [{ priority: 'medium', idempotencyKey: 'k1' }] });
+    ok.rec.recordOk(i, { executionIds: ['a'] });
+    expect(messages(ok, 'idempotency')).toEqual([]);
+  });
+});
+
+describe('23 worker-timeouts', () => {
+  const run = (abortAt: number): H => {
+    const h = new H().phase('faults').connect('w1');
+    submit(h, 'x', { timeoutMs: 1000 });
+    h.at(10).claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1');
+    h.at(10 + abortAt).emit('w1', { type: 'task_aborted', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 't1', reason: 'timeout' });
+    return h.at(5000).phase('end');
+  };
+  it('flags an early timeout and a late one; accepts one on time', () => {
+    expect(messages(run(2), 'worker-timeouts')).toEqual([expect.stringMatching(/fired early/)]);
+    expect(messages(run(3000), 'worker-timeouts')).toEqual([expect.stringMatching(/not stopped at its timeout/)]);
+    expect(messages(run(1001), 'worker-timeouts')).toEqual([]);
+  });
+});
+
+describe('24 client-control', () => {
+  const cancel = (abortAfter: number | undefined): H => {
+    const h = new H().phase('faults').connect('w1');
+    submit(h, 'x', {});
+    h.at(10).claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1');
+    h.at(100).rec.recordInfo({ op: 'cancel', executionId: 'x', phase: 'invoke' }, 'client');
+    h.emit('coordinator', { type: 'lease_released', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 't1', reason: 'cancelled' });
+    h.status('x', 'running', 'cancelled', 1);
+    h.rec.recordInfo({ op: 'cancel', executionId: 'x', phase: 'ok', status: 'cancelled' }, 'client');
+    if (abortAfter !== undefined) h.at(100 + abortAfter).emit('w1', { type: 'task_aborted', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 't1', reason: 'cancel' });
+    return h.at(10_000).phase('end');
+  };
+  it('flags a cancel the worker never hears of, accepts a prompt abort', () => {
+    expect(messages(cancel(undefined), 'client-control')).toEqual([expect.stringMatching(/cancel at t=100 .* never stopped it/)]);
+    expect(messages(cancel(5000), 'client-control')).toEqual([expect.stringMatching(/stopped it only at t=5100/)]);
+    expect(messages(cancel(3), 'client-control')).toEqual([]);
+  });
+});
+
+describe('6 checkpoints as the worker reports them', () => {
+  const resume = (workerSeq: number | undefined): H => {
+    const h = new H().phase('faults').connect('w1').connect('w2');
+    submit(h, 'x', {});
+    h.at(10).claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1').checkpoint('x', 1, 1).checkpoint('x', 2, 1);
+    h.at(500).expire('x', 'w1', 1, 't1');
+    h.claim('x', 'w2', 2, 't2', 2);
+    h.emit('w2', { type: 'task_started', executionId: 'x', workerId: 'w2', attempt: 2, leaseToken: 't2', ...(workerSeq === undefined ? {} : { checkpointSeq: workerSeq }) });
+    return h;
+  };
+  it('flags a worker that started from less than the claim said, accepts the latest', () => {
+    expect(messages(resume(undefined), 'checkpoints')).toEqual([expect.stringMatching(/started from no checkpoint \(as the worker reports\), though checkpoint 2/)]);
+    expect(messages(resume(1), 'checkpoints')).toEqual([expect.stringMatching(/started from checkpoint 1/)]);
+    expect(messages(resume(2), 'checkpoints')).toEqual([]);
+  });
+});
+
+describe('8 against adversaries', () => {
+  it('flags a victim replaced right after a forged registration, not its own reconnect', () => {
+    const h = new H().phase('faults').connect('w1', 'c1');
+    h.at(1000).rec.recordInfo({ attack: 'forged-mac', victim: 'w1' }, 'adversary');
+    h.emit('coordinator', { type: 'worker_replaced', workerId: 'w1', oldConnectionId: 'c1', newConnectionId: 'c9' });
+    expect(messages(h, 'auth')).toEqual([expect.stringMatching(/forged-mac registration as w1 .* was acted on: worker_replaced/)]);
+    const own = new H().phase('faults').connect('w1', 'c1');
+    own.at(1000).rec.recordInfo({ attack: 'forged-mac', victim: 'w1' }, 'adversary');
+    own.connect('w1', 'c2');
+    expect(messages(own, 'auth')).toEqual([]);
+  });
+  it('flags a result recorded that the holder never sent, and a saved forged checkpoint', () => {
+    const h = new H().phase('faults').connect('w1');
+    submit(h, 'x', {});
+    h.at(10).claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1');
+    h.at(20).rec.recordInfo({ attack: 'forged-checkpoint', victim: 'w1', executionId: 'x', leaseToken: 't1', forgedSeq: 1_000_000 }, 'adversary');
+    h.checkpoint('x', 1_000_000, 1);
+    h.emit('coordinator', { type: 'result_recorded', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 't1', outcome: 'completed' });
+    expect(messages(h, 'auth')).toEqual([expect.stringMatching(/checkpoint 1000000 forged/), expect.stringMatching(/never sent/)]);
+    const honest = new H().phase('faults').connect('w1');
+    submit(honest, 'x', {});
+    honest.at(10).run('x', 'w1', 1, 't1');
+    expect(messages(honest, 'auth')).toEqual([]);
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * Backoff at its cap (issue 10): scenarios/backoff-cap.yaml keeps 24 workers
+ * down for 40 s, so thousands of delays are drawn at the cap and attempt
+ * counters pass 250. The real backoff passes; each broken variant, swapped in
+ * through SimWiring, is reported under promise 9 by the rule it breaks:
+ *  - cap applied after jitter (KNOWN_FAILURE_MODES reconnection #6): the
+ *    uniformity test (Kolmogorov–Smirnov, false-positive rate <= 1e-6);
+ *  - one random stream shared by every worker: identical delays across workers;
+ *  - a 32-bit shift for the exponential: a negative delay at attempt 32.
+ * A worker whose attempt counter starts just below 2^31 shows the real
+ * arithmetic saturates there.
+ */
+import { describe, expect, it } from 'vitest';
+import { formatViolation } from '../../harness/check/violation.js';
+import { loadScenario } from '../../harness/scenario/loader.js';
+import { runChecked } from '../../harness/scenario/run.js';
+import type { SimWiring } from '../../harness/sim/index.js';
+import { seededRandom } from '../../system/core/random.js';
+import type { BackoffConfig } from '../../system/worker/backoff.js';
+import type { Random } from '../../system/core/random.js';
+import { capAfterJitter } from './broken/variants.js';
+
+async function backoffStory(wiring?: SimWiring): Promise<{ passed: boolean; text: string }> {
+  const s = await loadScenario('scenarios/backoff-cap.yaml');
+  const r = await runChecked(s, { seed: 1, ...(wiring === undefined ? {} : { wiring }) });
+  const mine = r.violations.filter((v) => v.promise.name === 'backoff');
+  return { passed: r.passed, text: mine.map((v) => formatViolation(v)).join('\n') };
+}
+
+/** 2^(attempt-1) with a 32-bit shift: wraps negative at attempt 32. */
+function shiftedExponential(cfg: BackoffConfig, attempt: number, random: Random): number {
+  return random.float() * Math.min(cfg.maxMs, cfg.initialMs * (1 << (attempt - 1)));
+}
+
+describe('backoff-cap scenario', () => {
+  it('passes on the real backoff', async () => {
+    const v = await backoffStory();
+    expect(v.text).toBe('');
+    expect(v.passed).toBe(true);
+  });
+
+  it('catches a cap applied after jitter (uniformity test)', async () => {
+    const v = await backoffStory({ workerDeps: (_id, deps) => ({ ...deps, backoffDelay: capAfterJitter }) });
+    expect(v.text).toMatch(/delays at the cap are not uniform .* Kolmogorov–Smirnov D=0\.\d+ > 0\.0\d+ \(false-positive rate <= 0\.000001/);
+  });
+
+  it('catches workers sharing one random stream (identical delays across workers)', async () => {
+    const v = await backoffStory({ workerDeps: (_id, deps) => ({ ...deps, random: seededRandom(7) }) });
+    expect(v.text).toMatch(/identical across workers/);
+  });
+
+  it('catches a 32-bit shift overflow once attempts pass 31', async () => {
+    const v = await backoffStory({ workerDeps: (_id, deps) => ({ ...deps, backoffDelay: shiftedExponential }) });
+    expect(v.text).toMatch(/delay -\d+(\.\d+)? ms outside \[0, 300\] \(attempt 32\)/);
+  });
+
+  it('reaches attempt counters near 2^31 with sane delays on the real code', async () => {
+    // The counter restarts at 2^31 - 8 instead of 0 after every registration (the reset is its only writer besides +1).
+    const start = 2 ** 31 - 8;
+    let highest = 0;
+    const onWorker: SimWiring['onWorker'] = (_id, w) => {
+      let attempt = start;
+      Object.defineProperty(w, 'attempt', {
+        get: () => attempt,
+        set: (x: number) => {
+          attempt = x === 0 ? start : x;
+          highest = Math.max(highest, attempt);
+        },
+      });
+    };
+    const v = await backoffStory({ onWorker });
+    expect(highest).toBeGreaterThan(2 ** 31 + 200);
+    expect(v.text).toBe('');
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * Broken engine pieces for the engine-feature promises (issue 10), built only
+ * here and wired in through SimWiring (tests/sim/broken-variants-engine.test.ts).
+ * Each is a defect a developer could really commit; none is a switch in
+ * production code.
+ */
+import type { Dispatcher } from '../../../system/engine/contract.js';
+import { Engine } from '../../../system/engine/engine.js';
+import type { Priority } from '../../../system/engine/model.js';
+import { ReadyQueue } from '../../../system/engine/ready-queue.js';
+import type { ExecutionId } from '../../../system/core/ids.js';
+
+/** The ready queue forgets priorities: everything is queued as medium, so it runs in submission order. */
+class PriorityBlindQueue extends ReadyQueue {
+  override push(id: ExecutionId, kind: string, _priority: Priority, seq: number): boolean {
+    return super.push(id, kind, 'medium', seq);
+  }
+}
+
+export class PriorityBlindEngine extends Engine {
+  protected override createReadyQueue(): ReadyQueue {
+    return new PriorityBlindQueue();
+  }
+}
+
+/** Aborts for these reasons are never dispatched: the coordinator's records change, the worker runs on. */
+function droppingAborts(reasons: readonly string[]): typeof Engine {
+  return class extends Engine {
+    override setDispatcher(d: Dispatcher): void {
+      super.setDispatcher({ abort: (w, e, t, r) => (reasons.includes(r) ? undefined : d.abort(w, e, t, r)), wake: () => d.wake() });
+    }
+  };
+}
+export const CancelNotDispatchedEngine = droppingAborts(['cancel']);
+export const PauseNotDispatchedEngine = droppingAborts(['pause']);
+
+/** Idempotency keys ignored: every submission makes a new execution. */
+export class KeylessEngine extends Engine {
+  override scheduleTask(spec: Parameters<Engine['scheduleTask']>[0]): ReturnType<Engine['scheduleTask']> {
+    const { idempotencyKey: _dropped, ...rest } = spec;
+    return super.scheduleTask(rest);
+  }
+}
+
+/** The assignment carries timeoutMs converted with the wrong factor (seconds ↔ ms). */
+function timeoutScaled(factor: number): typeof Engine {
+  return class extends Engine {
+    override claimNext(...args: Parameters<Engine['claimNext']>): ReturnType<Engine['claimNext']> {
+      const claim = super.claimNext(...args);
+      const t = claim?.assignment.timeoutMs;
+      if (claim !== undefined && t !== undefined) claim.assignment.timeoutMs = Math.max(1, Math.round(t * factor));
+      return claim;
+    }
+  };
+}
+/** timeoutMs sent as seconds to a worker that reads ms: the attempt is aborted almost at once. */
+export const TimeoutInSecondsEngine = timeoutScaled(1 / 1000);
+/** timeoutMs multiplied as if it were seconds: only the coordinator's grace timer ends the attempt. */
+export const TimeoutTimesThousandEngine = timeoutScaled(1000);
+
+/** The claim says which checkpoint the attempt resumes from, but the assignment leaves it out. */
+export class CheckpointDroppingEngine extends Engine {
+  override claimNext(...args: Parameters<Engine['claimNext']>): ReturnType<Engine['claimNext']> {
+    const claim = super.claimNext(...args);
+    if (claim !== undefined) claim.assignment.checkpoint = undefined;
+    return claim;
+  }
+}
+
+/** Only a `failed` dependency fails its dependents; a timed-out or cancelled one leaves them pending forever. */
+export class OnlyFailedPropagatesEngine extends Engine {
+  protected override dependencyEnded(...args: Parameters<Engine['dependencyEnded']>): void {
+    const status = args[1].status;
+    if (status === 'completed' || status === 'failed') super.dependencyEnded(...args);
+  }
+}
+
+/** Retry delays ignored: a failed attempt is queued again at once, whatever its strategy says. */
+export class NoRetryDelayEngine extends Engine {
+  protected override enqueue(rec: Parameters<Engine['enqueue']>[0]): void {
+    if (rec.status === 'retrying') rec.nextRunAt = undefined;
+    super.enqueue(rec);
+  }
+}
+
+/** Recovery forgets when a waiting retry is due: after a restart, work waiting on a retry delay runs at once. */
+export class RetryDueForgottenEngine extends Engine {
+  protected override recoverOne(...args: Parameters<Engine['recoverOne']>): void {
+    const rec = args[0];
+    if (rec.status === 'retrying') rec.nextRunAt = undefined;
+    super.recoverOne(...args);
+  }
+}
