@@ -169,7 +169,7 @@ export function checkResultRecorded(view: HistoryView, ctx: CheckContext): Viola
     const synced = (view.byWorker.get(w) ?? []).find(
       (x) => x.ev.source === w && x.ev.type === 'connected' && x.rec.index > f.rec.index && x.rec.index < end.rec.index && !view.anyFaultOn(w, x.rec.time, end.rec.time, ['clock_skew']),
     );
-    if (synced === undefined && view.anyFaultOn(w, f.rec.time, end.rec.time + ctx.toleranceMs)) continue;
+    if (synced === undefined && (view.anyFaultOn(w, f.rec.time, end.rec.time + ctx.toleranceMs) || !connectedAt(view, w, f.rec.index))) continue;
     out.push(
       violation(
         view.records,
@@ -180,4 +180,16 @@ export function checkResultRecorded(view: HistoryView, ctx: CheckContext): Viola
     );
   }
   return out;
+}
+
+/** Whether worker w's last connection event before record `index` was a `connected` (a worker still reconnecting holds no link to report on). */
+function connectedAt(view: HistoryView, w: string, index: number): boolean {
+  let connected = false;
+  for (const x of view.byWorker.get(w) ?? []) {
+    if (x.rec.index >= index) break;
+    if (x.ev.source !== w) continue;
+    if (x.ev.type === 'connected') connected = true;
+    else if (x.ev.type === 'disconnected') connected = false;
+  }
+  return connected;
 }

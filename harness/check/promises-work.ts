@@ -75,6 +75,9 @@ export function checkExactlyOnce(view: HistoryView, ctx: CheckContext): Violatio
   for (const [id, events] of view.byExecution) {
     let current: Claim | undefined;
     const recorded = new Set<string>();
+    // Leases released because of a result (reason = the outcome): the result_recorded event follows the
+    // commit, so with an immediate retry it can come after the next attempt's claim; it is still fenced.
+    const releasedForResult = new Map<string, string>();
     let completed: Ev | undefined;
     let terminal: Ev<'status'> | undefined;
     const interim = interimStatuses(events);
@@ -89,6 +92,7 @@ export function checkExactlyOnce(view: HistoryView, ctx: CheckContext): Violatio
           break;
         case 'lease_expired':
         case 'lease_released':
+          if (ev.type === 'lease_released') releasedForResult.set(ev.leaseToken, ev.reason);
           if (current !== undefined && current.token === ev.leaseToken && current.open) {
             current.open = false;
             current.ended = `${ev.type === 'lease_expired' ? 'expired' : `was released (${ev.type === 'lease_released' ? ev.reason : ''})`} at t=${e.rec.time}`;
@@ -101,7 +105,7 @@ export function checkExactlyOnce(view: HistoryView, ctx: CheckContext): Violatio
           recorded.add(key);
           if (current === undefined) v(e, `a result was recorded (lease ${ev.leaseToken}) for an execution that was never claimed`);
           else if (current.token !== ev.leaseToken) {
-            v(e, `a result with lease ${ev.leaseToken} (attempt ${ev.attempt}, ${ev.workerId}) was recorded, but the current lease is ${current.token} (attempt ${current.attempt}, ${current.workerId}): not fenced`);
+            if (releasedForResult.get(ev.leaseToken) !== ev.outcome) v(e, `a result with lease ${ev.leaseToken} (attempt ${ev.attempt}, ${ev.workerId}) was recorded, but the current lease is ${current.token} (attempt ${current.attempt}, ${current.workerId}): not fenced`);
           } else if (!current.open && current.releasedFor !== ev.outcome) {
             v(e, `a result was recorded under lease ${ev.leaseToken} after that lease ${current.ended ?? 'ended'}: not fenced`);
           }
