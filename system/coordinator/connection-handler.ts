@@ -83,6 +83,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       const decoded = decodeToCoordinator(frame, this.ctx.config.maxFrameBytes, this.signKey);
       const bytes = Buffer.byteLength(frame, 'utf8');
       if (!decoded.ok) {
+        this.ctx.marks.hit('coordinator.frame-rejected');
         this.ctx.metrics.countMessage('in', 'invalid', bytes);
         if (decoded.code === 'auth_failed') this.authFailed(this.scope?.workerId ?? '', decoded.message);
         this.fail(decoded.code, decoded.message, decoded.closeCode, decoded.path);
@@ -118,6 +119,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     const c = this.ctx.config;
     if (judgeSilence && mono - this.lastReceivedMono > c.heartbeatTimeoutMs) {
       this.ctx.metrics.heartbeatTimeouts.inc();
+      this.ctx.marks.hit('coordinator.heartbeat-timeout');
       this.ctx.emit({ type: 'heartbeat_timeout', side: 'coordinator', workerId: this.scope?.workerId ?? '', connectionId: this.conn.id });
       this.ctx.logger.warn({ connectionId: this.conn.id, workerId: this.scope?.workerId, silentMs: mono - this.lastReceivedMono }, 'heartbeat timeout; dropping connection');
       this.conn.terminate();
@@ -192,6 +194,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       const old = this.ctx.connections.get(entry.connectionId);
       this.ctx.emit({ type: 'worker_replaced', workerId, oldConnectionId: entry.connectionId, newConnectionId: this.conn.id });
       this.ctx.logger.warn({ workerId, oldConnectionId: entry.connectionId, newConnectionId: this.conn.id }, 'worker id re-registered; replacing the old connection');
+      if (old !== undefined) this.ctx.marks.hit('coordinator.session-replaced');
       old?.replaceBy(this.conn.id);
       entry.session?.detach(now);
       entry.connectionId = undefined;
@@ -205,7 +208,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       session = prev;
     } else {
       prev?.dispose();
-      session = new Session(newSessionId(this.ctx.random), workerId, this.ctx.clock, c.ackDelayMs);
+      session = new Session(newSessionId(this.ctx.random), workerId, this.ctx.clock, c.ackDelayMs, () => this.ctx.buggify.extraMs('coordinator.hold-ack', 200));
       entry.draining = false;
     }
 
@@ -241,7 +244,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       lastSeq: session.committed,
       leaseMs: c.leaseMs,
     });
-    if (resumable) session.resend(msg.resume?.lastSeq ?? 0);
+    if (resumable && session.resend(msg.resume?.lastSeq ?? 0) > 0) this.ctx.marks.hit('coordinator.resume-resend');
     this.ctx.emit({ type: 'worker_registered', workerId, sessionId: session.id, resumed: resumable, connectionId: this.conn.id });
     this.ctx.logger.info({ workerId, sessionId: session.id, resumed: resumable, connectionId: this.conn.id, reconnects: entry.reconnects }, 'worker registered');
     this.lastRenewMono = mono;

@@ -31,6 +31,7 @@ export interface InboundScope {
 function reliably(scope: InboundScope, seq: number, work: () => Promise<unknown> | void): void {
   const { session, ctx } = scope;
   if (session.admit(seq) === 'duplicate') {
+    ctx.marks.hit('coordinator.duplicate-dropped');
     if (seq <= session.committed) session.reack();
     return;
   }

@@ -136,6 +136,7 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
     this.breakers.onClaim(rec.kind, rec.executionId);
     const claimed = { type: 'claimed' as const, ...this.leaseFields(rec) };
     this.emit(rec.checkpoint === undefined ? claimed : { ...claimed, checkpointSeq: rec.checkpoint.seq });
+    if (rec.checkpoint !== undefined) this.marks.hit('engine.checkpoint-handed-over');
     const committed = this.transition(rec, 'preparing', `claimed by ${workerId}`);
     this.armTimeout(rec);
     this.runHooks(this.preHooks, rec);
@@ -193,10 +194,12 @@ export class Engine extends EngineCore implements EngineForCoordinator, EngineAp
       const commit = this.recorded.get(report.leaseToken);
       if (commit !== undefined) {
         rejected('duplicate');
+        this.marks.hit('engine.duplicate-result-ignored');
         await commit.catch(noop);
         return 'duplicate';
       }
       rejected('stale');
+      this.marks.hit('engine.stale-result-fenced');
       return 'stale';
     }
     const p = this.recordOutcome(rec, report.outcome, report.result, report.error);
