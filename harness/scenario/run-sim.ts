@@ -13,10 +13,13 @@ import { seededRandom } from '../../system/core/random.js';
 import { isTerminal } from '../../system/engine/model.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
 import { Simulation, type SimWiring } from '../sim/index.js';
+import type { BuggifyOdds } from '../sim/buggify.js';
+import type { MarkCounts } from '../sim/marks.js';
 import { describeFault } from '../check/fault-details.js';
 import { applySimFault, type Undo } from './faults-sim.js';
 import { type Scenario, faultTimeline, workerIds } from './schema.js';
 import { type ScheduledFault, sampleSwarm } from './swarm.js';
+import { plannedExecutions } from './run-guards.js';
 import { expandWorkload, graphDependsOn, type Submission } from './workload.js';
 
 export interface SimRunOptions {
@@ -27,6 +30,8 @@ export interface SimRunOptions {
   onProgress?: (simulatedMs: number, totalMs: number) => void;
   /** Test-only: broken variants swapped into the real system (tests/sim/broken-variants.test.ts). */
   wiring?: SimWiring;
+  /** BUGGIFY in the seams (harness/sim/buggify.ts), optionally with its odds; default: the scenario's `buggify` field. */
+  buggify?: boolean | BuggifyOdds;
 }
 
 export interface SimRunOutcome {
@@ -42,6 +47,12 @@ export interface SimRunOutcome {
   /** Simulated ms from heal to convergence; null if it never converged. */
   convergedAfterMs: number | null;
   accepted: number;
+  /** Executions the workload planned to submit (tasks plus graph nodes). */
+  planned: number;
+  /** Coverage marks hit during the run (harness/sim/marks.ts). */
+  marks: MarkCounts;
+  /** How often each buggify point fired; null when buggify was off. */
+  buggify: Record<string, number> | null;
   stats: ReturnType<Simulation['stats']>;
 }
 
@@ -56,7 +67,8 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   const seed = opts.seed ?? scenario.seed;
   let now = (): number => 0;
   const recorder = new HistoryRecorder({ now: () => now() });
-  const sim = new Simulation({ seed, events: recorder, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }) });
+  const buggify = opts.buggify ?? scenario.buggify ?? false;
+  const sim = new Simulation({ seed, events: recorder, buggify, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }) });
   now = () => sim.simulatedMs;
 
   const c = scenario.coordinator;
@@ -129,7 +141,8 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
       (err: unknown) => recorder.recordFail(inv, toErrorInfo(err), true),
     );
   };
-  for (const s of expandWorkload(scenario, seededRandom(seed).fork('workload'))) at(s.at, () => submit(s));
+  const plan = expandWorkload(scenario, seededRandom(seed).fork('workload'));
+  for (const s of plan) at(s.at, () => submit(s));
 
   // Message flood: every connected worker sends `messagesPerSec` data messages, in 100 ms ticks.
   const flood = scenario.workload.flood;
@@ -232,6 +245,9 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
     history: recorder.history(),
     convergedAfterMs,
     accepted,
+    planned: plannedExecutions(plan),
+    marks: sim.marks.snapshot(),
+    buggify: sim.buggify?.fired() ?? null,
     stats: sim.stats(),
   };
 }

@@ -11,6 +11,8 @@ import type { RunResult } from '../report/model.js';
 import { RUN_RESULT_SCHEMA_VERSION } from '../report/model.js';
 import { makeRunId } from '../report/write.js';
 import { SQUALL_VERSION } from '../version.js';
+import type { MarkCounts } from '../sim/marks.js';
+import { runGuardProblems } from './run-guards.js';
 import { runScenarioSim, type SimRunOptions, type SimRunOutcome } from './run-sim.js';
 import type { Scenario } from './schema.js';
 
@@ -28,6 +30,8 @@ export interface CheckedSimRun {
   outcome: SimRunOutcome;
   violations: Violation[];
   slo: ReturnType<typeof checkSlo>;
+  /** Why the run cannot count as a pass although no promise broke (run-guards.ts); empty normally. */
+  problems: string[];
   passed: boolean;
 }
 
@@ -40,7 +44,14 @@ export interface SimJson {
   simulatedMs: number;
   wallMs: number;
   violations: ViolationSummary[];
+  /** Reasons the run did not test what its file asked (workload refused, no fault applied). */
+  problems: string[];
   accepted: number;
+  planned: number;
+  /** Coverage marks hit (harness/sim/marks.ts). */
+  marks: MarkCounts;
+  /** Buggify firings per point; null when off. */
+  buggify: Record<string, number> | null;
   convergedAfterMs: number | null;
   slo: { name: string; limit: number; value: number | null; passed: boolean }[];
 }
@@ -49,7 +60,8 @@ export async function runChecked(scenario: Scenario, opts: SimRunOptions = {}): 
   const outcome = await runScenarioSim(scenario, opts);
   const violations = checkHistory(outcome.history, scenario.checks, contextFromScenario(scenario));
   const slo = checkSlo(outcome.history, scenario.slo);
-  return { outcome, violations, slo, passed: violations.length === 0 && slo.passed };
+  const problems = runGuardProblems(outcome);
+  return { outcome, violations, slo, problems, passed: violations.length === 0 && slo.passed && problems.length === 0 };
 }
 
 export function summarizeViolation(v: Violation): ViolationSummary {
@@ -82,7 +94,11 @@ export function toSimJson(run: CheckedSimRun): SimJson {
   const o = run.outcome;
   return {
     ...verdictFields(run),
+    problems: run.problems,
     accepted: o.accepted,
+    planned: o.planned,
+    marks: o.marks,
+    buggify: o.buggify,
     convergedAfterMs: o.convergedAfterMs,
     slo: run.slo.checks.map((c) => ({ name: c.name, limit: c.limit, value: c.value, passed: c.passed })),
   };

@@ -218,6 +218,9 @@ export const ScenarioObject = z.strictObject({
   phases: Phases.prefault({}),
   checks: Checks.prefault({}),
   slo: Slo.prefault({}),
+  // ---- marks (issue 10): seeded stress in the seams ----
+  /** BUGGIFY: widen rare windows at seeded points in simulation (harness/sim/buggify.ts); ignored live. */
+  buggify: z.boolean().default(false),
 });
 
 export type Scenario = z.output<typeof ScenarioObject>;

@@ -9,7 +9,9 @@
 import { sleep, type Clock } from '../../system/core/clock.js';
 import type { Cpu } from '../../system/core/cpu.js';
 import type { EventSink } from '../../system/core/events.js';
+import type { Buggify } from '../../system/core/buggify.js';
 import type { Logger } from '../../system/core/logger.js';
+import type { Marks } from '../../system/core/marks.js';
 import type { Random } from '../../system/core/random.js';
 import { createCoordinator, startCoordinator, type Coordinator, type CoordinatorConfig, type EngineFactory } from '../../system/coordinator/index.js';
 import { MemoryStore } from '../../system/store/memory-store.js';
@@ -51,6 +53,10 @@ export interface ProcessEnv {
   events: EventSink;
   taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
   wiring: SimWiring;
+  /** The run's coverage-mark counter. */
+  marks: Marks;
+  /** The run's live Buggify (absent: off, the processes get noBuggify). */
+  buggify?: Buggify;
 }
 
 /** Coordinator options in the simulation. */
@@ -89,7 +95,8 @@ export class CoordinatorProcess {
     const incarnation = this.host.incarnation;
     const clock = this.host.clock;
     const commitDelayMs = this.options.commitDelayMs ?? 2;
-    this.store = this.store === null ? new MemoryStore({ clock, commitDelayMs }) : this.store.reopen({ clock, commitDelayMs });
+    const buggify = this.env.buggify === undefined ? {} : { buggify: this.env.buggify };
+    this.store = this.store === null ? new MemoryStore({ clock, commitDelayMs, ...buggify }) : this.store.reopen({ clock, commitDelayMs, ...buggify });
     const { engineFactory, wrapStore } = this.env.wiring;
     const deps = {
       transport: this.host.transport,
@@ -99,6 +106,8 @@ export class CoordinatorProcess {
       events: this.env.events,
       store: wrapStore === undefined ? this.store : wrapStore(this.store, clock),
       taskKinds: this.env.taskKinds,
+      marks: this.env.marks,
+      ...buggify,
     };
     const config = { ...this.options.config, host: this.host.name, port: this.port };
     const coordinator = await (engineFactory === undefined ? createCoordinator(deps, config) : startCoordinator(deps, config, engineFactory));
@@ -108,6 +117,8 @@ export class CoordinatorProcess {
 
   /** kill -9: timers and sockets die; the store loses uncommitted operations. */
   kill(): void {
+    // Harness-side mark: the crash lands inside a commit window (acks for these operations must not have left).
+    if (this.host.state !== 'down' && (this.store?.stagedCount ?? 0) > 0) this.env.marks.hit('sim.crash-in-commit-window');
     this.host.kill();
     this.store?.crash();
     this.instance = null;
@@ -146,6 +157,8 @@ export class WorkerProcess {
       events: this.env.events,
       cpu: virtualCpu(clock),
       taskKinds: this.env.taskKinds,
+      marks: this.env.marks,
+      ...(this.env.buggify === undefined ? {} : { buggify: this.env.buggify }),
     };
     const { workerDeps, workerConfig, onWorker } = this.env.wiring;
     const config: WorkerConfig = { ...this.options.config, id: this.id, coordinatorUrl: this.coordinatorUrl };

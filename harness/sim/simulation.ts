@@ -18,6 +18,8 @@ import type { TaskKind } from '../../system/tasks/kind.js';
 import type { Worker } from '../../system/worker/worker.js';
 import { VirtualNetwork } from './network.js';
 import { CoordinatorProcess, WorkerProcess, type ProcessEnv, type SimCoordinatorOptions, type SimWiring, type SimWorkerOptions } from './processes.js';
+import { type BuggifyOdds, SeededBuggify } from './buggify.js';
+import { MarkCounter } from './marks.js';
 import { Trace, TraceKind } from './trace.js';
 import { SIM_EPOCH_MS, VirtualTime } from './virtual-time.js';
 
@@ -34,6 +36,8 @@ export interface SimulationOptions {
   startMs?: number;
   /** Test-only: swap pieces of the real system for test doubles (see SimWiring). */
   wiring?: SimWiring;
+  /** Seeded window-widening in the seams (BUGGIFY, harness/sim/buggify.ts). Default off. */
+  buggify?: boolean | BuggifyOdds;
 }
 
 /** Cost and speed of a run so far. */
@@ -66,6 +70,10 @@ export class Simulation {
   /** Sink the processes emit to: the trace plus options.events. */
   readonly events: EventSink;
   readonly logger: Logger;
+  /** Coverage marks hit by every process of this run (system/core/marks.ts). */
+  readonly marks = new MarkCounter();
+  /** The run's live Buggify, or null when off (the processes then get noBuggify). */
+  readonly buggify: SeededBuggify | null;
   private readonly taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
   private readonly wiring: SimWiring;
   private coordinatorProcess: CoordinatorProcess | null = null;
@@ -83,6 +91,8 @@ export class Simulation {
     this.logger = options.logger ?? silentLogger;
     this.taskKinds = options.taskKinds ?? builtinTaskKinds();
     this.wiring = options.wiring ?? {};
+    const odds = options.buggify === true ? undefined : options.buggify || undefined;
+    this.buggify = options.buggify ? new SeededBuggify(this.random.fork('buggify'), odds) : null;
     const user = options.events;
     const trace = this.trace;
     this.events = {
@@ -247,7 +257,8 @@ export class Simulation {
   }
 
   private env(component: string): ProcessEnv {
-    return { random: this.random.fork(component), logger: this.logger, events: this.events, taskKinds: this.taskKinds, wiring: this.wiring };
+    const seams = { marks: this.marks, ...(this.buggify === null ? {} : { buggify: this.buggify }) };
+    return { random: this.random.fork(component), logger: this.logger, events: this.events, taskKinds: this.taskKinds, wiring: this.wiring, ...seams };
   }
 
   private async timed<T>(fn: () => Promise<T>): Promise<T> {
