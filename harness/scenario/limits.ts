@@ -9,7 +9,7 @@
  */
 import type { z } from 'zod';
 import { swarmFaultCount } from './faults.js';
-import { type Scenario, executionCount, faultTimeline } from './schema.js';
+import { type Scenario, executionCount } from './schema.js';
 
 /** One documented limit on a numeric field; `[]` in a path means "each element". */
 export interface FieldLimit {
@@ -65,9 +65,16 @@ function valuesAt(root: unknown, path: string): { at: (string | number)[]; value
   return nodes;
 }
 
-/** Adds a problem at the offending field for every limit the scenario exceeds. */
-export function checkLimits(s: Scenario, ctx: z.RefinementCtx): void {
-  const problem = (path: (string | number)[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
+/**
+ * Adds a problem at the offending field for every limit the scenario exceeds;
+ * true when all sizes are within limits. Allocates nothing per worker or fault.
+ */
+export function checkLimits(s: Scenario, ctx: z.RefinementCtx): boolean {
+  let ok = true;
+  const problem = (path: (string | number)[], message: string): void => {
+    ok = false;
+    ctx.addIssue({ code: 'custom', path, message });
+  };
   for (const l of FIELD_LIMITS) {
     for (const { at, value } of valuesAt(s, l.path)) {
       if (typeof value === 'number' && value > l.max) problem(at, `${value} is above the limit ${l.max} for ${l.path} (${l.why}); see harness/scenario/limits.ts`);
@@ -77,7 +84,8 @@ export function checkLimits(s: Scenario, ctx: z.RefinementCtx): void {
   if (executions > TOTAL_LIMITS.executions) {
     problem(['workload', 'items'], `the workload plans ${executions} executions in total, above the limit ${TOTAL_LIMITS.executions}; lower the counts or graph sizes`);
   }
-  const faults = faultTimeline(s.faults).length + (s.swarm === undefined ? 0 : swarmFaultCount(s.swarm, s.phases.faultsMs));
+  const timeline = s.faults.reduce((n, f) => n + (f.repeat?.count ?? 1), 0);
+  const faults = timeline + (s.swarm === undefined ? 0 : swarmFaultCount(s.swarm, s.phases.faultsMs));
   if (faults > TOTAL_LIMITS.faults) {
     problem([s.swarm === undefined ? 'faults' : 'swarm'], `the run plans ${faults} faults in total, above the limit ${TOTAL_LIMITS.faults}`);
   }
@@ -85,6 +93,7 @@ export function checkLimits(s: Scenario, ctx: z.RefinementCtx): void {
   if (flood !== undefined && flood.messagesPerSec * s.fleet.workers > TOTAL_LIMITS.floodMessagesPerSec) {
     problem(['workload', 'flood', 'messagesPerSec'], `${flood.messagesPerSec} messages/s on each of ${s.fleet.workers} workers is above the fleet-wide limit ${TOTAL_LIMITS.floodMessagesPerSec}/s`);
   }
+  return ok;
 }
 
 /** Writes each field limit into the generated JSON Schema as `maximum` (with the reason in `description`). */

@@ -119,12 +119,13 @@ function checkKinds(ctx: Ctx, s: Scenario): void {
 
 /** The superRefine body: every cross-field rule. */
 export function validateScenario(s: Scenario, ctx: Ctx): void {
+  // Sizes first: the other rules enumerate workers and faults, which an absurd size would exhaust memory doing.
+  if (!checkLimits(s, ctx)) return;
   const { groups, problems } = groupsOf(s.fleet);
   for (const p of problems) problem(ctx, ['fleet', 'groups', ...p.path], p.message);
   checkFaults(ctx, s, groups);
   checkRest(ctx, s);
   checkKinds(ctx, s);
-  checkLimits(s, ctx);
 }
 
 /** The full scenario schema: structure (schema.ts) plus the cross-field rules. */

@@ -31,7 +31,18 @@ export class MarkCounter implements Marks {
  * Marks that are declared but not required of the default suite yet, each
  * with the reason. Every other catalog mark is required.
  */
-export const NOT_YET_REQUIRED: Partial<Record<MarkName, string>> = {};
+export const NOT_YET_REQUIRED: Partial<Record<MarkName, string>> = {
+  'worker.session-renumbered':
+    'reached only with BUGGIFY (held acks across a coordinator restart: coordinator-crash-restart --buggify); that run fails today on the checker counting claims a crash discarded (issue 10 deliverable 1)',
+  'worker.duplicate-dropped': 'needs a resume after an assign or abort arrived but its ack was lost on the way back; no scenario holds the worker→coordinator direction at that moment',
+  'worker.cancel-received': 'no scenario workload cancels executions yet (issue 10 deliverable 2 adds cancel to the workloads)',
+  'engine.cancel-running': 'no scenario workload cancels executions yet (issue 10 deliverable 2)',
+  'engine.timeout-enforced': 'no scenario workload sets timeoutMs below a task\'s run time yet (issue 10 deliverable 2)',
+  'engine.duplicate-result-ignored':
+    'needs a result re-sent on a new session after its first copy committed (coordinator restart with unacked results); reached neither at the suite seeds nor with BUGGIFY so far',
+  'coordinator.session-replaced':
+    'the simulator always delivers a dead connection\'s close before the worker registers again, so 4409 cannot happen (issue 10 deliverable 6)',
+};
 
 /** The marks the default scenario suite (scenarios/*.yaml at their seeds) must reach. */
 export const REQUIRED_MARKS: readonly MarkName[] = MARK_NAMES.filter((m) => NOT_YET_REQUIRED[m] === undefined);
