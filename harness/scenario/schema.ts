@@ -20,6 +20,10 @@
  *   phases       faultsMs, healMs
  *   checks       which of the ten promises to check (default all) + tolerances
  *   slo          reconnect p50/p99, all work done within T after heal, ...
+ *   buggify      seeded window-widening in simulation (docs/MARKS.md)
+ *
+ * Sizes have documented maxima (workers, counts, rates, swarm, phases,
+ * totals), checked at load time and written into schema.json: limits.ts.
  *
  * Every object is strict: an unknown key is an error (with a "did you mean").
  * Types: `ScenarioInput` is what a file may say, `Scenario` is the validated,
