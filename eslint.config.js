@@ -36,7 +36,7 @@ const rawImports = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'reports/**', 'dist/**', '.clinic/**', 'bin/**'] },
+  { ignores: ['node_modules/**', 'reports/**', 'dist/**', '.clinic/**', 'bin/**', '.stryker-tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -17,6 +17,7 @@ import { loadScenario } from '../scenario/loader.js';
 import { type CheckedSimRun, runChecked, toRunResult, toSimJson } from '../scenario/run.js';
 import type { Scenario } from '../scenario/schema.js';
 import { swarmArbitrary } from '../scenario/swarm.js';
+import { marksSummary, renderUnreachedMarks } from './marks-report.js';
 import { renderTable } from './table.js';
 
 const out = (s: string): void => {
@@ -40,10 +41,12 @@ export function describeRun(run: CheckedSimRun): string {
   const speed = j.wallMs > 0 ? `${Math.round(j.simulatedMs / j.wallMs)}x` : '-';
   const lines = [
     `${j.scenario}  seed ${j.seed}  ${j.passed ? 'PASSED' : 'FAILED'}  simulated ${secs(j.simulatedMs)} in ${secs(j.wallMs)} (${speed})  trace ${j.traceHash.slice(0, 16)}`,
-    `  accepted ${j.accepted} executions; ${j.convergedAfterMs === null ? 'did NOT converge within the heal bound' : `converged ${j.convergedAfterMs} ms after heal`}`,
+    `  accepted ${j.accepted} of ${j.planned} planned executions; ${j.convergedAfterMs === null ? 'did NOT converge within the heal bound' : `converged ${j.convergedAfterMs} ms after heal`}`,
   ];
   for (const s of j.slo) lines.push(`  slo ${s.name}: ${s.value ?? 'n/a'} (limit ${s.limit}) ${s.passed ? 'ok' : 'MISSED'}`);
   if (run.crash !== undefined) lines.push(`  CRASHED (${run.crash.origin}): ${run.crash.message}`, ...(run.crash.stack ?? '').split('\n').slice(1, 6).map((l) => `    ${l.trim()}`));
+  for (const p of j.problems) lines.push(`  NOT A VALID TEST: ${p}`);
+  if (j.buggify !== null) lines.push(`  buggify fired: ${Object.entries(j.buggify).map(([k, n]) => `${k} ${n}`).join(', ')}`);
   for (const v of run.violations) lines.push(formatViolation(v).replace(/^/gm, '  '));
   return lines.join('\n');
 }
@@ -58,14 +61,15 @@ interface SimFlags {
   report?: boolean;
   reportDir: string;
   store?: 'memory' | 'sqlite';
+  buggify?: boolean;
 }
 
 async function runOne(file: string, scenario: Scenario, seed: number, flags: SimFlags): Promise<CheckedSimRun> {
   const startedAt = new Date();
-  const store = flags.store === undefined ? {} : { store: flags.store };
-  const run = await runChecked(scenario, { seed, ...store });
+  const opts = { seed, ...(flags.store === undefined ? {} : { store: flags.store }), ...(flags.buggify === true ? { buggify: true } : {}) };
+  const run = await runChecked(scenario, opts);
   if (flags.checkDeterminism === true) {
-    const again = await runChecked(scenario, { seed, ...store });
+    const again = await runChecked(scenario, opts);
     if (again.outcome.traceHash !== run.outcome.traceHash) {
       err(`NOT deterministic: seed ${seed} gave trace ${run.outcome.traceHash} then ${again.outcome.traceHash}`);
       process.exitCode = 1;
@@ -94,8 +98,10 @@ async function sweep(file: string, scenario: Scenario, first: number, count: num
   }
   progress.stop();
   const summary = { seeds: count, passed: count - failed, failed, failingSeeds: runs.filter((r) => !r.passed).map((r) => r.seed) };
-  if (flags.json === true) out(JSON.stringify({ scenario: scenario.name, runs, summary }));
+  const marks = marksSummary(runs);
+  if (flags.json === true) out(JSON.stringify({ scenario: scenario.name, runs, summary, marks }));
   else {
+    out(renderUnreachedMarks(marks, count));
     out(renderTable(['seed', 'verdict', 'violations', 'simulated', 'wall', 'trace'], runs.map((r) => [String(r.seed), r.passed ? 'pass' : 'FAIL', String(r.violations.length), secs(r.simulatedMs), secs(r.wallMs), r.traceHash.slice(0, 12)])));
     out(`${summary.passed}/${count} seeds passed${failed > 0 ? `; failing: ${summary.failingSeeds.join(', ')}` : ''}`);
   }
@@ -141,6 +147,7 @@ export function registerSimCommands(program: Command): void {
     .option('--explore <runs>', 'let fast-check search swarm schedules and shrink a failure', intOption('--explore', 1, 100000))
     .option('--report', 'write reports/<run-id>/ (result.json, summary.md, index.html, junit.xml)')
     .option('--report-dir <dir>', 'where reports go', 'reports')
+    .option('--buggify', 'widen rare windows at seeded points in the seams (BUGGIFY); replayable from the seed')
     .action(async (file: string, flags: SimFlags) => {
       const scenario = await loadScenario(file);
       const seed = flags.seed ?? scenario.seed;
@@ -158,7 +165,7 @@ export function registerSimCommands(program: Command): void {
     .option('--json', 'print one JSON object on stdout')
     .action(async (file: string, flags: { json?: boolean }) => {
       const artifact: Artifact = await readArtifact(file);
-      const run = await runChecked(artifact.scenario, { seed: artifact.seed, swarm: artifact.swarm });
+      const run = await runChecked(artifact.scenario, { seed: artifact.seed, swarm: artifact.swarm, ...(artifact.buggify === true ? { buggify: true } : {}) });
       const sameTrace = run.outcome.traceHash === artifact.traceHash;
       const sameVerdict = run.passed === artifact.passed && run.violations.length === artifact.violations.length;
       const reproduced = sameTrace && sameVerdict;
@@ -180,7 +187,8 @@ export function registerSimCommands(program: Command): void {
     .option('--report', 'write a report per scenario')
     .option('--report-dir <dir>', 'where reports go', 'reports')
     .option('--store <kind>', "the coordinator's store: memory (default) or sqlite", choiceOption('--store', ['memory', 'sqlite'] as const))
-    .action(async (flags: { dir: string; seed?: number; only?: string; json?: boolean; report?: boolean; reportDir: string; store?: 'memory' | 'sqlite' }) => {
+    .option('--buggify', 'BUGGIFY every scenario (seeded stress in the seams)')
+    .action(async (flags: { dir: string; seed?: number; only?: string; json?: boolean; report?: boolean; reportDir: string; store?: 'memory' | 'sqlite'; buggify?: boolean }) => {
       const only = flags.only?.split(',').map((s) => s.trim());
       const files = (await readdir(flags.dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
       const scenarios: [string, Scenario][] = [];
@@ -193,14 +201,16 @@ export function registerSimCommands(program: Command): void {
       let failed = 0;
       for (const [file, s] of scenarios) {
         const seed = flags.seed ?? s.seed;
-        const run = await runOne(file, s, seed, { report: flags.report === true, reportDir: flags.reportDir, ...(flags.store === undefined ? {} : { store: flags.store }) });
+        const run = await runOne(file, s, seed, { report: flags.report === true, reportDir: flags.reportDir, ...(flags.store === undefined ? {} : { store: flags.store }), ...(flags.buggify === true ? { buggify: true } : {}) });
         if (!run.passed) failed++;
         rows.push({ json: toSimJson(run), workers: s.fleet.workers, faults: run.outcome.faults.length });
         progress.tick({ failed: !run.passed, detail: s.name });
       }
       progress.stop();
-      if (flags.json === true) out(JSON.stringify({ runs: rows.map((r) => r.json), summary: { scenarios: rows.length, failed } }));
+      const marks = marksSummary(rows.map((r) => r.json));
+      if (flags.json === true) out(JSON.stringify({ runs: rows.map((r) => r.json), summary: { scenarios: rows.length, failed }, marks }));
       else {
+        out(renderUnreachedMarks(marks, rows.length));
         out(
           renderTable(
             ['scenario', 'seed', 'verdict', 'workers', 'faults', 'accepted', 'violations', 'converged', 'simulated', 'wall', 'speed'],

@@ -32,6 +32,8 @@ export interface Artifact {
   faultTimeline: ScheduledFault[];
   /** Present when fast-check found (and shrank) the schedule: replay with fc's seed and path. */
   fastCheck?: { seed: number; path: string; numRuns: number };
+  /** The run had BUGGIFY on (scenario field or --buggify): the replay turns it on too. */
+  buggify?: boolean;
   traceHash: string;
   passed: boolean;
   violations: ViolationSummary[];
@@ -60,6 +62,7 @@ export function makeArtifact(run: CheckedSimRun, extra: { scenarioFile?: string;
     swarm: o.swarm,
     faultTimeline: o.faults,
     ...(extra.fastCheck === undefined ? {} : { fastCheck: extra.fastCheck }),
+    ...(o.buggify === null ? {} : { buggify: true }),
     traceHash: o.traceHash,
     passed: run.passed,
     violations: run.violations.map(summarizeViolation),

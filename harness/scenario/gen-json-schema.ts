@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ACTION_NAMES, FaultActionObject } from './faults.js';
+import { applyLimitsToJsonSchema } from './limits.js';
 import { ScenarioObject } from './schema.js';
 
 /** Where the generated schema lives. */
@@ -28,6 +29,7 @@ export function scenarioJsonSchemaText(): string {
       }
     },
   });
+  applyLimitsToJsonSchema(schema as Record<string, unknown>);
   return `${JSON.stringify({ ...schema, title: 'squall scenario', description: 'A squall chaos scenario (harness/scenario/schema.ts).' }, null, 2)}\n`;
 }
 

@@ -22,7 +22,11 @@ import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault
 import { applySimFault } from './faults-sim.js';
 import { type Scenario, workerIds } from './schema.js';
 import type { ScheduledFault } from './swarm.js';
-import type { Submission } from './workload.js';
+import { expandWorkload, type Submission } from './workload.js';
+import type { BuggifyOdds } from '../sim/buggify.js';
+import type { MarkCounts } from '../sim/marks.js';
+import { plannedExecutions } from './run-guards.js';
+import { seededRandom } from '../../system/core/random.js';
 import { EngineExtras } from './run-extras.js';
 
 /** Refusals that mean the coordinator created nothing (the client knows the outcome). */
@@ -38,6 +42,8 @@ export interface SimRunOptions {
   wiring?: SimWiring;
   /** The coordinator's store: 'memory' (default) or 'sqlite' (the production store in a temp file). */
   store?: 'memory' | 'sqlite';
+  /** BUGGIFY in the seams (harness/sim/buggify.ts), optionally with its odds; default: the scenario's `buggify` field. */
+  buggify?: boolean | BuggifyOdds;
 }
 
 export interface SimRunOutcome {
@@ -56,6 +62,12 @@ export interface SimRunOutcome {
   /** Simulated ms from heal to convergence; null if it never converged. */
   convergedAfterMs: number | null;
   accepted: number;
+  /** Executions the workload planned to submit (tasks plus graph nodes). */
+  planned: number;
+  /** Coverage marks hit during the run (harness/sim/marks.ts). */
+  marks: MarkCounts;
+  /** How often each buggify point fired; null when buggify was off. */
+  buggify: Record<string, number> | null;
   stats: ReturnType<Simulation['stats']>;
 }
 
@@ -211,7 +223,8 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   let now = (): number => 0;
   const recorder = new HistoryRecorder({ now: () => now() });
   const extras = new EngineExtras(scenario, recorder);
-  const sim = new Simulation({ seed, events: extras.sink, commits: recorder, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }) });
+  const buggify = opts.buggify ?? scenario.buggify ?? false;
+  const sim = new Simulation({ seed, events: extras.sink, commits: recorder, buggify, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }) });
   now = () => sim.simulatedMs;
   extras.attach(sim);
   await spawnFleet(sim, scenario, opts.store, extras);
@@ -230,6 +243,9 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
     refused: d.refused,
     convergedAfterMs: d.convergedAfterMs,
     accepted: d.acked.size,
+    planned: plannedExecutions(expandWorkload(scenario, seededRandom(seed).fork('workload'))),
+    marks: sim.marks.snapshot(),
+    buggify: sim.buggify?.fired() ?? null,
     stats: sim.stats(),
   };
 }

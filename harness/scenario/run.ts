@@ -12,6 +12,8 @@ import { RUN_RESULT_SCHEMA_VERSION } from '../report/model.js';
 import { makeRunId } from '../report/write.js';
 import { SQUALL_VERSION } from '../version.js';
 import { guardRun, type RunCrash } from './crash-guard.js';
+import { type MarkCounts, sumMarks } from '../sim/marks.js';
+import { runGuardProblems } from './run-guards.js';
 import { runScenarioSim, type SimRunOptions, type SimRunOutcome } from './run-sim.js';
 import { faultTimeline, type Scenario } from './schema.js';
 import { sampleSwarm } from './swarm.js';
@@ -30,6 +32,8 @@ export interface CheckedSimRun {
   outcome: SimRunOutcome;
   violations: Violation[];
   slo: ReturnType<typeof checkSlo>;
+  /** Why the run cannot count as a pass although no promise broke (run-guards.ts); empty normally. */
+  problems: string[];
   passed: boolean;
   /** The run crashed (system or harness exception, unhandled rejection): failed, with what was known. */
   crash?: RunCrash;
@@ -44,7 +48,14 @@ export interface SimJson {
   simulatedMs: number;
   wallMs: number;
   violations: ViolationSummary[];
+  /** Reasons the run did not test what its file asked (workload refused, no fault applied). */
+  problems: string[];
   accepted: number;
+  planned: number;
+  /** Coverage marks hit (harness/sim/marks.ts). */
+  marks: MarkCounts;
+  /** Buggify firings per point; null when off. */
+  buggify: Record<string, number> | null;
   convergedAfterMs: number | null;
   slo: { name: string; limit: number; value: number | null; passed: boolean }[];
   /** Present when the run crashed instead of finishing. */
@@ -59,7 +70,8 @@ export async function runChecked(scenario: Scenario, opts: SimRunOptions = {}): 
   const outcome = guarded.value;
   const violations = checkHistory(outcome.history, scenario.checks, contextFromScenario(scenario));
   const slo = checkSlo(outcome.history, scenario.slo);
-  return { outcome, violations, slo, passed: violations.length === 0 && slo.passed };
+  const problems = runGuardProblems(outcome);
+  return { outcome, violations, slo, problems, passed: violations.length === 0 && slo.passed && problems.length === 0 };
 }
 
 /** The failed run a crash leaves: seed, scenario and fault schedule (enough to replay it), no history. */
@@ -80,9 +92,12 @@ function crashedRun(scenario: Scenario, opts: SimRunOptions, crash: RunCrash, wa
     refused: [],
     convergedAfterMs: null,
     accepted: 0,
+    planned: 0,
+    marks: sumMarks([]),
+    buggify: null,
     stats,
   };
-  return { outcome, violations: [], slo: checkSlo([], scenario.slo), passed: false, crash };
+  return { outcome, violations: [], slo: checkSlo([], scenario.slo), problems: [], passed: false, crash };
 }
 
 export function summarizeViolation(v: Violation): ViolationSummary {
@@ -116,7 +131,11 @@ export function toSimJson(run: CheckedSimRun): SimJson {
   const o = run.outcome;
   return {
     ...verdictFields(run),
+    problems: run.problems,
     accepted: o.accepted,
+    planned: o.planned,
+    marks: o.marks,
+    buggify: o.buggify,
     convergedAfterMs: o.convergedAfterMs,
     slo: run.slo.checks.map((c) => ({ name: c.name, limit: c.limit, value: c.value, passed: c.passed })),
   };

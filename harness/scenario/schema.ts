@@ -20,6 +20,10 @@
  *   phases       faultsMs, healMs
  *   checks       which of the ten promises to check (default all) + tolerances
  *   slo          reconnect p50/p99, all work done within T after heal, ...
+ *   buggify      seeded window-widening in simulation (docs/MARKS.md)
+ *
+ * Sizes have documented maxima (workers, counts, rates, swarm, phases,
+ * totals), checked at load time and written into schema.json: limits.ts.
  *
  * Every object is strict: an unknown key is an error (with a "did you mean").
  * Types: `ScenarioInput` is what a file may say, `Scenario` is the validated,
@@ -225,6 +229,9 @@ export const ScenarioObject = z.strictObject({
   slo: Slo.prefault({}),
   // Engine-feature block (issue 10, schema-engine.ts): triggers, adversaries.
   ...ENGINE_SCENARIO_FIELDS,
+  // ---- marks (issue 10): seeded stress in the seams ----
+  /** BUGGIFY: widen rare windows at seeded points in simulation (harness/sim/buggify.ts); ignored live. */
+  buggify: z.boolean().default(false),
 });
 
 export type Scenario = z.output<typeof ScenarioObject>;

@@ -6,7 +6,9 @@
  * point at its line.
  */
 import type { z } from 'zod';
+import { builtinTaskKinds } from '../../system/tasks/registry.js';
 import { isNetworkAction } from './faults.js';
+import { checkLimits } from './limits.js';
 import type { Scenario } from './schema.js';
 import { ScenarioObject, workerIds } from './schema.js';
 import { didYouMean } from './suggest.js';
@@ -95,13 +97,37 @@ function checkRest(ctx: Ctx, s: Scenario): void {
   }
 }
 
+// ---- task kinds (no false green: a typo such as `kind: ehco` is refused here, not run as 0 accepted) ----
+
+let knownKinds: string[] | undefined;
+
+/** Every workload kind and fleet.kinds entry is a built-in task kind, and some worker accepts each workload kind. */
+function checkKinds(ctx: Ctx, s: Scenario): void {
+  knownKinds ??= [...builtinTaskKinds().keys()];
+  const known = knownKinds;
+  const unknown = (kind: string): string => `unknown task kind "${kind}"${didYouMean(kind, known)}; known kinds: ${known.join(', ')}`;
+  s.fleet.kinds?.forEach((kind, i) => {
+    if (!known.includes(kind)) problem(ctx, ['fleet', 'kinds', i], unknown(kind));
+  });
+  s.workload.items.forEach((item, i) => {
+    const at = ['workload', 'items', i, 'kind'];
+    if (!known.includes(item.kind)) problem(ctx, at, unknown(item.kind));
+    else if (s.fleet.kinds !== undefined && !s.fleet.kinds.includes(item.kind)) {
+      problem(ctx, at, `no worker accepts kind "${item.kind}": fleet.kinds is [${s.fleet.kinds.join(', ')}]; add it there or change the kind`);
+    }
+  });
+}
+
 /** The superRefine body: every cross-field rule. */
 export function validateScenario(s: Scenario, ctx: Ctx): void {
+  // Sizes first: the other rules enumerate workers and faults, which an absurd size would exhaust memory doing.
+  if (!checkLimits(s, ctx)) return;
   const { groups, problems } = groupsOf(s.fleet);
   for (const p of problems) problem(ctx, ['fleet', 'groups', ...p.path], p.message);
   checkFaults(ctx, s, groups);
   checkRest(ctx, s);
   validateEngineFields(s, ctx, groups);
+  checkKinds(ctx, s);
 }
 
 /** The full scenario schema: structure (schema.ts) plus the cross-field rules. */

@@ -9,7 +9,9 @@
 import { sleep, type Clock } from '../../system/core/clock.js';
 import type { Cpu } from '../../system/core/cpu.js';
 import type { EventSink } from '../../system/core/events.js';
+import type { Buggify } from '../../system/core/buggify.js';
 import type { Logger } from '../../system/core/logger.js';
+import type { Marks } from '../../system/core/marks.js';
 import type { Random } from '../../system/core/random.js';
 import { createCoordinator, startCoordinator, type Coordinator, type CoordinatorConfig, type EngineFactory } from '../../system/coordinator/index.js';
 import { FaultyStore, type StoreFaultMode } from '../../system/store/faulty-store.js';
@@ -61,6 +63,10 @@ export interface ProcessEnv {
   wiring: SimWiring;
   /** Told when the coordinator's store operations are staged, committed, and lost to a crash. */
   commits?: CommitObserver;
+  /** The run's coverage-mark counter. */
+  marks: Marks;
+  /** The run's live Buggify (absent: off, the processes get noBuggify). */
+  buggify?: Buggify;
 }
 
 /** Coordinator options in the simulation. */
@@ -103,9 +109,10 @@ export class CoordinatorProcess {
     this.host.boot();
     const incarnation = this.host.incarnation;
     const clock = this.host.clock;
+    const buggify = this.env.buggify === undefined ? {} : { buggify: this.env.buggify };
     const { engineFactory, wrapStore } = this.env.wiring;
     const commitDelayMs = this.env.wiring.commitDelayMs ?? this.options.commitDelayMs ?? 2;
-    this.store = this.openStore(clock, commitDelayMs);
+    this.store = this.openStore(clock, commitDelayMs, buggify);
     const observed = this.env.commits === undefined ? this.store : observeCommits(this.store, this.env.commits);
     const deps = {
       transport: this.host.transport,
@@ -115,6 +122,8 @@ export class CoordinatorProcess {
       events: this.env.events,
       store: wrapStore === undefined ? this.wrapDisk(observed, clock, incarnation) : wrapStore(this.wrapDisk(observed, clock, incarnation), clock),
       taskKinds: this.env.taskKinds,
+      marks: this.env.marks,
+      ...buggify,
     };
     // The virtual network is reachable from nothing outside this process: the host name is not an exposure.
     const config = { insecure: true, ...this.options.config, host: this.host.name, port: this.port };
@@ -135,9 +144,10 @@ export class CoordinatorProcess {
     return this.disk;
   }
 
-  private openStore(clock: Clock, commitDelayMs: number): MemoryStore | SimSqliteStore {
+  private openStore(clock: Clock, commitDelayMs: number, buggify: { buggify?: Buggify }): MemoryStore | SimSqliteStore {
+    if (this.store instanceof MemoryStore) return this.store.reopen({ clock, commitDelayMs, ...buggify });
     if (this.store !== null) return this.store.reopen({ clock, commitDelayMs });
-    return this.options.store === 'sqlite' ? SimSqliteStore.create({ clock, commitDelayMs }) : new MemoryStore({ clock, commitDelayMs });
+    return this.options.store === 'sqlite' ? SimSqliteStore.create({ clock, commitDelayMs }) : new MemoryStore({ clock, commitDelayMs, ...buggify });
   }
 
   /** Frees what the store holds outside the simulation (the SQLite temp file). */
@@ -147,6 +157,8 @@ export class CoordinatorProcess {
 
   /** kill -9: timers and sockets die; the store loses uncommitted operations. */
   kill(): void {
+    // Harness-side mark: the crash lands inside a commit window (acks for these operations must not have left).
+    if (this.host.state !== 'down' && (this.store?.stagedCount ?? 0) > 0) this.env.marks.hit('sim.crash-in-commit-window');
     this.host.kill();
     this.store?.crash();
     this.env.commits?.crashed();
@@ -186,6 +198,8 @@ export class WorkerProcess {
       events: this.env.events,
       cpu: virtualCpu(clock),
       taskKinds: this.env.taskKinds,
+      marks: this.env.marks,
+      ...(this.env.buggify === undefined ? {} : { buggify: this.env.buggify }),
     };
     const { workerDeps, workerConfig, onWorker } = this.env.wiring;
     const config: WorkerConfig = { ...this.options.config, id: this.id, coordinatorUrl: this.coordinatorUrl };

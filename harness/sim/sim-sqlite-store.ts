@@ -41,6 +41,11 @@ export class SimSqliteStore implements Store {
   ) {}
 
   /** A new database file in a fresh temp directory. */
+  /** Operations waiting in the commit window (a crash now would lose them). */
+  get stagedCount(): number {
+    return this.staged.length;
+  }
+
   static create(options: { clock: Clock; commitDelayMs: number }): SimSqliteStore {
     const dir = mkdtempSync(join(tmpdir(), 'squall-sim-sqlite-'));
     return new SimSqliteStore(dir, SqliteStore.open(join(dir, 'squall.db'), { maxBatch: 1 }), options);

@@ -19,6 +19,8 @@ import type { Worker } from '../../system/worker/worker.js';
 import { VirtualNetwork } from './network.js';
 import type { CommitObserver } from './commit-observer.js';
 import { CoordinatorProcess, WorkerProcess, type ProcessEnv, type SimCoordinatorOptions, type SimWiring, type SimWorkerOptions } from './processes.js';
+import { type BuggifyOdds, SeededBuggify } from './buggify.js';
+import { MarkCounter } from './marks.js';
 import { Trace, TraceKind } from './trace.js';
 import { SIM_EPOCH_MS, VirtualTime } from './virtual-time.js';
 
@@ -37,6 +39,8 @@ export interface SimulationOptions {
   wiring?: SimWiring;
   /** Told about the coordinator's store commits and crashes (the HistoryRecorder: commit-aware history). */
   commits?: CommitObserver;
+  /** Seeded window-widening in the seams (BUGGIFY, harness/sim/buggify.ts). Default off. */
+  buggify?: boolean | BuggifyOdds;
 }
 
 /** Cost and speed of a run so far. */
@@ -69,6 +73,10 @@ export class Simulation {
   /** Sink the processes emit to: the trace plus options.events. */
   readonly events: EventSink;
   readonly logger: Logger;
+  /** Coverage marks hit by every process of this run (system/core/marks.ts). */
+  readonly marks = new MarkCounter();
+  /** The run's live Buggify, or null when off (the processes then get noBuggify). */
+  readonly buggify: SeededBuggify | null;
   private readonly taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
   private readonly wiring: SimWiring;
   private readonly commits: CommitObserver | undefined;
@@ -88,6 +96,8 @@ export class Simulation {
     this.taskKinds = options.taskKinds ?? builtinTaskKinds();
     this.wiring = options.wiring ?? {};
     this.commits = options.commits;
+    const odds = options.buggify === true ? undefined : options.buggify || undefined;
+    this.buggify = options.buggify ? new SeededBuggify(this.random.fork('buggify'), odds) : null;
     const user = options.events;
     const trace = this.trace;
     this.events = {
@@ -252,7 +262,8 @@ export class Simulation {
   }
 
   private env(component: string): ProcessEnv {
-    const env: ProcessEnv = { random: this.random.fork(component), logger: this.logger, events: this.events, taskKinds: this.taskKinds, wiring: this.wiring };
+    const env: ProcessEnv = { random: this.random.fork(component), logger: this.logger, events: this.events, taskKinds: this.taskKinds, wiring: this.wiring, marks: this.marks };
+    if (this.buggify !== null) env.buggify = this.buggify;
     if (this.commits !== undefined) env.commits = this.commits;
     return env;
   }

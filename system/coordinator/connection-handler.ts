@@ -87,6 +87,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       const decoded = decodeToCoordinator(frame, this.ctx.config.maxFrameBytes, this.signKey);
       const bytes = Buffer.byteLength(frame, 'utf8');
       if (!decoded.ok) {
+        this.ctx.marks.hit('coordinator.frame-rejected');
         this.ctx.metrics.countMessage('in', 'invalid', bytes);
         if (decoded.code === 'bad_signature') this.authFailed(this.scope?.workerId ?? '', decoded.message);
         this.fail(decoded.code, decoded.message, decoded.closeCode, decoded.path);
@@ -122,6 +123,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     const c = this.ctx.config;
     if (judgeSilence && mono - this.lastReceivedMono > c.heartbeatTimeoutMs) {
       this.ctx.metrics.heartbeatTimeouts.inc();
+      this.ctx.marks.hit('coordinator.heartbeat-timeout');
       this.ctx.emit({ type: 'heartbeat_timeout', side: 'coordinator', workerId: this.scope?.workerId ?? '', connectionId: this.conn.id });
       this.ctx.logger.warn({ connectionId: this.conn.id, workerId: this.scope?.workerId, silentMs: mono - this.lastReceivedMono }, 'heartbeat timeout; dropping connection');
       this.conn.terminate();
@@ -198,6 +200,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       const old = this.ctx.connections.get(entry.connectionId);
       this.ctx.emit({ type: 'worker_replaced', workerId, oldConnectionId: entry.connectionId, newConnectionId: this.conn.id });
       this.ctx.logger.warn({ workerId, oldConnectionId: entry.connectionId, newConnectionId: this.conn.id }, 'worker id re-registered; replacing the old connection');
+      if (old !== undefined) this.ctx.marks.hit('coordinator.session-replaced');
       old?.replaceBy(this.conn.id);
       entry.session?.detach(now);
       entry.connectionId = undefined;
@@ -211,7 +214,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       session = prev;
     } else {
       prev?.dispose();
-      session = new Session(newSessionId(this.ctx.random), workerId, this.ctx.clock, c.ackDelayMs, this.ctx.emit);
+      session = new Session(newSessionId(this.ctx.random), workerId, this.ctx.clock, c.ackDelayMs, this.ctx.emit, () => this.ctx.buggify.extraMs('coordinator.hold-ack', 200));
       entry.draining = false;
     }
 
@@ -242,7 +245,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     const binding = { workerId, sessionId: session.id, resumed: resumable, lastSeq: session.committed, leaseMs: c.leaseMs };
     const proof = proveToWorker(c.secret, welcome, msg.clientNonce, binding);
     session.sendUnreliable({ type: 'registered', ...binding, ...(proof === undefined ? {} : { proof }) });
-    if (resumable) session.resend(msg.resume?.lastSeq ?? 0);
+    if (resumable && session.resend(msg.resume?.lastSeq ?? 0) > 0) this.ctx.marks.hit('coordinator.resume-resend');
     this.ctx.emit({ type: 'worker_registered', workerId, sessionId: session.id, resumed: resumable, connectionId: this.conn.id });
     this.ctx.logger.info({ workerId, sessionId: session.id, resumed: resumable, connectionId: this.conn.id, reconnects: entry.reconnects }, 'worker registered');
     this.lastRenewMono = mono;

@@ -3,9 +3,11 @@
  * registry, metrics, the live connections and the assignment wake-up. Passed
  * explicitly so each part stays a small file without import cycles.
  */
+import type { Buggify } from '../core/buggify.js';
 import type { Clock } from '../core/clock.js';
 import type { EventSink, SystemEvent } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
+import type { Marks } from '../core/marks.js';
 import type { Random } from '../core/random.js';
 import type { Dispatcher, EngineApi, EngineForCoordinator } from '../engine/contract.js';
 import type { ResolvedCoordinatorConfig } from './config.js';
@@ -38,6 +40,10 @@ export interface CoordinatorContext {
   readonly clock: Clock;
   readonly random: Random;
   readonly logger: Logger;
+  /** Coverage marks (production: noMarks). */
+  readonly marks: Marks;
+  /** Seeded window-widening (production: noBuggify, which never fires). */
+  readonly buggify: Buggify;
   readonly engine: CoordinatorEngine;
   readonly registry: WorkerRegistry;
   readonly metrics: CoordinatorMetrics;

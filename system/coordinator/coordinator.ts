@@ -5,12 +5,14 @@
  * every execution's state and is reachable as `coordinator.engine` for
  * embedding.
  */
+import { type Buggify, noBuggify } from '../core/buggify.js';
 import type { Clock } from '../core/clock.js';
 import { ErrorCode, SquallError } from '../core/errors.js';
 import type { StoreHealthStatus } from '../engine/store-health.js';
 import type { EventSink } from '../core/events.js';
 import type { ExecutionId, LeaseToken, WorkerId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
+import { type Marks, noMarks } from '../core/marks.js';
 import type { Random } from '../core/random.js';
 import type { HttpHandler, Listener, Transport } from '../core/transport.js';
 import type { Dispatcher } from '../engine/contract.js';
@@ -39,6 +41,10 @@ export interface CoordinatorDeps {
   taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
   /** API tokens (needed when config.apiAuth is 'token'). */
   tokens?: TokenStore;
+  /** Coverage marks (default noMarks; the simulation counts them). Passed on to the engine. */
+  marks?: Marks;
+  /** Seeded window-widening (default noBuggify; only the simulation passes a live one). */
+  buggify?: Buggify;
 }
 
 /** Makes the engine; `events` already includes the coordinator's metrics hook. */
@@ -117,7 +123,8 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
   });
   late.metrics = metrics;
   const logger = deps.logger.child({ component: 'coordinator' });
-  const base = { config, clock: deps.clock, random: deps.random, logger, engine, registry, metrics, connections, emit: eventEmitter(events, deps.clock, logger) };
+  const seams = { marks: deps.marks ?? noMarks, buggify: deps.buggify ?? noBuggify };
+  const base = { config, clock: deps.clock, random: deps.random, logger, ...seams, engine, registry, metrics, connections, emit: eventEmitter(events, deps.clock, logger) };
   const loop = new AssignmentLoop(base);
   const ctx: CoordinatorContext = { ...base, wake: () => loop.wake() };
   const monitor = new HeartbeatMonitor(ctx);

@@ -33,6 +33,7 @@ function reliably(scope: InboundScope, msg: ToCoordinator & { seq: number }, wor
   const { session, ctx } = scope;
   const seq = msg.seq;
   if (session.admit(seq) === 'duplicate') {
+    ctx.marks.hit('coordinator.duplicate-dropped');
     if (seq <= session.committed) session.reack();
     return;
   }

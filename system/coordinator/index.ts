@@ -12,7 +12,7 @@ import type { CoordinatorEngine } from './context.js';
 export function createCoordinator(deps: CoordinatorDeps, config: CoordinatorConfig = {}): Promise<Coordinator> {
   return startCoordinator(deps, config, async (d, c) => {
     const engine = new Engine(
-      { store: d.store, clock: d.clock, random: d.random, logger: d.logger.child({ component: 'engine' }), events: d.events },
+      { store: d.store, clock: d.clock, random: d.random, logger: d.logger.child({ component: 'engine' }), events: d.events, ...(d.marks === undefined ? {} : { marks: d.marks }) },
       { leaseMs: c.leaseMs, ...c.engine, taskKinds: d.taskKinds },
     );
     await engine.recover();

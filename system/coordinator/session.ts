@@ -52,6 +52,8 @@ export class Session {
     private readonly ackDelayMs: number,
     /** Where the delivery events (msg_sent, msg_acked) go; absent: not traced. */
     private readonly trace?: (e: EventBody) => void,
+    /** Extra delay per explicit ack (the simulation's buggify widens it; production: none). */
+    private readonly extraAckMs: () => number = () => 0,
   ) {}
 
   /** Highest contiguous worker seq committed (what we ack). */
@@ -75,13 +77,14 @@ export class Session {
     this.lastAckSent = 0;
   }
 
-  /** Re-sends, in order, every reliable message above the worker's lastSeq. */
-  resend(workerLastSeq: number): void {
+  /** Re-sends, in order, every reliable message above the worker's lastSeq; returns how many. */
+  resend(workerLastSeq: number): number {
     this.onPeerAck(workerLastSeq);
     for (const [seq, msg] of this.unacked) {
       this.traceSent(msg, seq, true);
       this.transmit(msg, seq);
     }
+    return this.unacked.size;
   }
 
   /** The connection went away; messages keep queueing for a resume. */
@@ -182,7 +185,7 @@ export class Session {
     this.ackTimer = this.clock.setTimeout(() => {
       this.ackTimer = undefined;
       if (this.sink !== undefined && this.committedSeq > this.lastAckSent) this.transmit({ type: 'ack' }, undefined);
-    }, this.ackDelayMs);
+    }, this.ackDelayMs + this.extraAckMs());
   }
 
   private transmit(msg: Outgoing<ToWorker>, seq: number | undefined): boolean {

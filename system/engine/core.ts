@@ -12,6 +12,7 @@ import { ErrorCode, IllegalStateError, NotFoundError, SquallError } from '../cor
 import type { EventSink, SystemEvent } from '../core/events.js';
 import { asExecutionId, type ExecutionId, type LeaseToken, type WorkerId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
+import { type Marks, noMarks } from '../core/marks.js';
 import type { Random } from '../core/random.js';
 import type { Store } from '../store/store.js';
 import { type BreakerConfig, CircuitBreakers } from './circuit-breaker.js';
@@ -35,6 +36,8 @@ export interface EngineDeps {
   random: Random;
   logger: Logger;
   events: EventSink;
+  /** Coverage marks (default noMarks; the simulation counts them). */
+  marks?: Marks;
 }
 
 export type TerminalStatus = 'completed' | 'failed' | 'cancelled' | 'timeout';
@@ -59,6 +62,7 @@ export abstract class EngineCore {
   protected readonly random: Random;
   protected readonly logger: Logger;
   protected readonly events: EventSink;
+  protected readonly marks: Marks;
   protected dispatcher: Dispatcher = nullDispatcher;
 
   protected readonly records = new Map<ExecutionId, ExecutionRecord>();
@@ -108,6 +112,7 @@ export abstract class EngineCore {
     this.random = deps.random;
     this.logger = deps.logger;
     this.events = deps.events;
+    this.marks = deps.marks ?? noMarks;
     this.ready = this.createReadyQueue();
     this.delayed = new DelayQueue(this.clock, (id) => this.onDue(id));
     this.breakers = this.createBreakers(this.config.breaker, () => this.dispatcher.wake());
@@ -292,6 +297,7 @@ export abstract class EngineCore {
     this.dropLease(rec, outcome);
     this.transition(rec, outcome, why, 'interim').catch(noop);
     rec.nextRunAt = this.clock.now() + delay;
+    if (delay > 0) this.marks.hit('engine.retry-delay-scheduled');
     const p = this.transition(rec, 'retrying', `retry ${failures} of ${maxFailedAttempts(rec.retry) - 1} in ${delay}ms`);
     if (!pause) {
       this.enqueue(rec);
@@ -340,7 +346,10 @@ export abstract class EngineCore {
       }
     }
     // Abort after the state change: a dispatcher that calls back at once finds the lease already gone.
-    for (const { rec: r, lease } of aborts) this.dispatcher.abort(lease.workerId, r.executionId, lease.token, 'cancel');
+    for (const { rec: r, lease } of aborts) {
+      if (r === rec && to === 'cancelled') this.marks.hit('engine.cancel-running');
+      this.dispatcher.abort(lease.workerId, r.executionId, lease.token, 'cancel');
+    }
     return Promise.all(commits).then(noop);
   }
 
@@ -377,6 +386,7 @@ export abstract class EngineCore {
     // While the store is failing nothing changes; the reload after recovery re-arms leases afresh.
     if (lease === undefined || !this.health.ok) return;
     this.defer({ type: 'lease_expired', ...this.leaseFields(rec) });
+    this.marks.hit('engine.lease-expired');
     const pause = this.pauseRequested.has(rec.executionId);
     this.dropLease(rec, reason);
     this.background(this.transition(rec, pause ? 'paused' : 'scheduled', reason), 'requeue');
@@ -439,6 +449,7 @@ export abstract class EngineCore {
         const current = this.records.get(id);
         if (current?.lease?.token !== token || !this.health.ok) return;
         const workerId = current.lease.workerId;
+        this.marks.hit('engine.timeout-enforced');
         const error = { code: 'timeout', message: `the attempt exceeded timeoutMs ${rec.timeoutMs} (+${this.config.timeoutGraceMs} ms grace)` };
         this.background(this.recordOutcome(current, 'timeout', undefined, error), 'timeout');
         this.dispatcher.abort(workerId, id, token, 'timeout');

@@ -127,6 +127,7 @@ export class Engine extends CommittedCore implements EngineForCoordinator, Engin
     this.breakers.onClaim(rec.kind, rec.executionId);
     const claimed = { type: 'claimed' as const, ...this.leaseFields(rec) };
     this.defer(rec.checkpoint === undefined ? claimed : { ...claimed, checkpointSeq: rec.checkpoint.seq });
+    if (rec.checkpoint !== undefined) this.marks.hit('engine.checkpoint-handed-over');
     const committed = this.transition(rec, 'preparing', `claimed by ${workerId}`);
     this.armTimeout(rec);
     this.runHooks(this.preHooks, rec);
@@ -189,9 +190,11 @@ export class Engine extends CommittedCore implements EngineForCoordinator, Engin
         this.assertWritable('result');
         await commit;
         rejected('duplicate');
+        this.marks.hit('engine.duplicate-result-ignored');
         return 'duplicate';
       }
       rejected('stale');
+      this.marks.hit('engine.stale-result-fenced');
       return 'stale';
     }
     this.assertWritable('result');

@@ -17,6 +17,7 @@
  * e.g. on an idempotency-key conflict, applies nothing) and fails alone.
  * Values go through structuredClone, not JSON, so they keep `undefined`.
  */
+import type { Buggify } from '../core/buggify.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { ErrorCode, IllegalStateError, InvalidArgumentError, NotFoundError, SquallError } from '../core/errors.js';
 import type { ExecutionId } from '../core/ids.js';
@@ -43,6 +44,8 @@ export interface MemoryStoreOptions {
   clock?: Clock;
   /** Committed state to start from (see reopen()); a new empty state by default. */
   durable?: MemoryDurableState;
+  /** Seeded slow commits under simulation (point store.slow-commit); default noBuggify. */
+  buggify?: Buggify;
 }
 
 /** Lifecycle of one store instance (one process life). */
@@ -211,7 +214,7 @@ export class MemoryStore implements Store {
       this.timer ??= clock.setTimeout(() => {
         this.timer = undefined;
         this.flush();
-      }, this.options.commitDelayMs ?? 1);
+      }, (this.options.commitDelayMs ?? 1) + (this.options.buggify?.extraMs('store.slow-commit', 250) ?? 0));
       return;
     }
     if (this.microtaskPending) return;

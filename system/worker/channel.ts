@@ -37,6 +37,8 @@ export class Channel {
     private readonly outbox: Outbox,
     private readonly ackDelayMs: number,
     private readonly log: Logger,
+    /** Extra ack delay per ack (simulation's buggify widens it; production: none). */
+    private readonly extraAckMs: () => number = () => 0,
   ) {}
 
   get connection(): Connection | undefined {
@@ -133,7 +135,7 @@ export class Channel {
     this.ackTimer = this.clock.setTimeout(() => {
       this.ackTimer = undefined;
       if (this.ackPending) this.sendNow({ type: 'ack' });
-    }, this.ackDelayMs);
+    }, this.ackDelayMs + this.extraAckMs());
   }
 }
 

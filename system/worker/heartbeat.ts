@@ -9,6 +9,8 @@ import type { Clock, TimerHandle } from '../core/clock.js';
 
 export interface HeartbeatHooks {
   sendPing(id: number, t: number): void;
+  /** Optional extra delay of one ping (the simulation's buggify; production: none). */
+  lateMs?(): number;
   onTimeout(silentForMs: number): void;
 }
 
@@ -33,7 +35,7 @@ export class Heartbeat {
   /** Starts pinging and watching; the silence clock starts now. */
   start(): void {
     this.lastReceived = this.clock.monotonic();
-    this.pingTimer = this.clock.setInterval(() => this.hooks.sendPing(this.nextId++, this.clock.monotonic()), this.intervalMs);
+    this.pingTimer = this.clock.setInterval(() => this.ping(), this.intervalMs);
     this.arm(this.timeoutMs);
   }
 
@@ -52,6 +54,15 @@ export class Heartbeat {
     this.stopped = true;
     this.pingTimer?.cancel();
     this.watchdog?.cancel();
+  }
+
+  private ping(): void {
+    const late = this.hooks.lateMs?.() ?? 0;
+    const send = (): void => {
+      if (!this.stopped) this.hooks.sendPing(this.nextId++, this.clock.monotonic());
+    };
+    if (late > 0) this.clock.setTimeout(send, late);
+    else send();
   }
 
   private arm(ms: number): void {

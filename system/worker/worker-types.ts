@@ -2,10 +2,12 @@
  * The worker's public shapes (deps, stats, stop options) and the wording of
  * the fatal stops, kept apart so worker.ts stays about behaviour.
  */
+import type { Buggify } from '../core/buggify.js';
 import type { Clock } from '../core/clock.js';
 import type { Cpu } from '../core/cpu.js';
 import type { EventSink } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
+import type { Marks } from '../core/marks.js';
 import type { Random } from '../core/random.js';
 import type { Transport } from '../core/transport.js';
 import { CloseCode, FATAL_CLOSE_CODES } from '../protocol/close-codes.js';
@@ -23,6 +25,10 @@ export interface WorkerDeps {
   events: EventSink;
   cpu: Cpu;
   taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
+  /** Coverage marks (default noMarks; the simulation counts them). */
+  marks?: Marks;
+  /** Seeded window-widening (default noBuggify; only the simulation passes a live one). */
+  buggify?: Buggify;
   /**
    * Test-only wiring (default: backoff.ts's backoffDelay): lets the harness's
    * broken-variant tests swap in a defective backoff and prove the checker

@@ -8,10 +8,12 @@
  * nothing once it is stale, so an old socket's close can never start a second
  * connection (a seed defect: forced reconnect + old close handler = two sockets).
  */
+import { type Buggify, noBuggify } from '../core/buggify.js';
 import type { TimerHandle } from '../core/clock.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import type { MsgDir, SystemEvent } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
+import { type Marks, noMarks } from '../core/marks.js';
 import type { Connection } from '../core/transport.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import type { Random } from '../core/random.js';
@@ -38,6 +40,8 @@ export class Worker {
   private readonly channel: Channel;
   private readonly runner: TaskRunner;
   private readonly log: Logger;
+  private readonly marks: Marks;
+  private readonly buggify: Buggify;
 
   private gen = 0;
   private connectAbort: AbortController | undefined;
@@ -77,8 +81,11 @@ export class Worker {
     this.config = workerConfigWithDefaults(config);
     this.log = deps.logger.child({ workerId: this.config.id });
     this.nonceRandom = deps.random.fork('handshake');
-    this.outbox = new Outbox(this.config.outboxCapacity);
-    this.channel = new Channel(deps.clock, this.outbox, this.config.ackDelayMs, this.log);
+    this.marks = deps.marks ?? noMarks;
+    this.buggify = deps.buggify ?? noBuggify;
+    const small = this.buggify.fires('worker.small-outbox');
+    this.outbox = new Outbox(small ? Math.min(4, this.config.outboxCapacity) : this.config.outboxCapacity);
+    this.channel = new Channel(deps.clock, this.outbox, this.config.ackDelayMs, this.log, () => this.buggify.extraMs('worker.hold-ack', 200));
     // What may go out follows the state: sync/control while syncing, everything when ready or draining.
     this.sm.onChange((to) => this.channel.allow(sendableIn(to)));
     this.channel.onFirstSend = (msg, seq) => this.traceMsg('msg_sent', 'to_coordinator', msg, seq, false);
@@ -277,6 +284,7 @@ export class Worker {
     const bounds = backoffBounds(backoff.strategy, backoff, this.attempt, this.prevDelay);
     const delayMs = (this.deps.backoffDelay ?? backoffDelay)(backoff, this.attempt, this.deps.random, this.prevDelay);
     this.prevDelay = delayMs;
+    if (backoff.strategy !== 'none' && bounds.capMs >= backoff.maxMs) this.marks.hit('worker.backoff-cap');
     this.sm.transition('backoff');
     this.emit({ type: 'backoff', ...this.base(), attempt: this.attempt, delayMs, strategy: backoff.strategy, ...bounds });
     this.backoffTimer = this.deps.clock.setTimeout(() => {
@@ -322,6 +330,7 @@ export class Worker {
       return this.fail(CloseCode.UnsupportedVersion, `unsupported protocol version: ${d.message}; this worker speaks version ${PROTOCOL_VERSION}, upgrade the older side`);
     }
     if (!d.ok) {
+      this.marks.hit('worker.frame-rejected');
       this.log.warn({ code: d.code, path: d.path }, `bad frame from coordinator: ${d.message}`);
       this.channel.sendNow({ type: 'error', code: d.code, message: d.message, ...(d.path === undefined ? {} : { path: d.path }) });
       this.channel.connection?.close(d.closeCode, d.message.slice(0, 120));
@@ -350,7 +359,7 @@ export class Worker {
     if (msg.ack !== undefined && msg.type !== 'welcome' && msg.type !== 'registered') this.onAck(msg.ack);
     // A duplicate was handled already; admit() re-acks it so the coordinator stops re-sending.
     if (RELIABLE_TYPES.has(msg.type) && 'seq' in msg) {
-      if (this.channel.admit(msg.seq) === 'duplicate') return;
+      if (this.channel.admit(msg.seq) === 'duplicate') return this.marks.hit('worker.duplicate-dropped');
       this.traceMsg('msg_delivered', 'to_worker', msg, msg.seq);
     }
     const state = this.sm.state;
@@ -363,6 +372,7 @@ export class Worker {
         return this.onRegistered(gen, msg);
       case 'sync_result':
         if (state === 'handshaking') return this.unexpected(gen, msg.type);
+        if (msg.revoke.length > 0) this.marks.hit('worker.task-revoked');
         for (const r of msg.revoke) {
           if (!this.runner.abort(r.executionId, undefined, 'revoked')) this.runner.forgetFinished(r.executionId);
         }
@@ -372,11 +382,12 @@ export class Worker {
         return;
       case 'assign':
         if (state === 'handshaking') return this.unexpected(gen, msg.type);
+        if (msg.checkpoint !== undefined) this.marks.hit('worker.checkpoint-resumed');
         this.runner.assign(msg);
         return;
       case 'abort':
         if (state === 'handshaking') return this.unexpected(gen, msg.type);
-        this.runner.abort(msg.executionId, msg.leaseToken, msg.reason);
+        if (this.runner.abort(msg.executionId, msg.leaseToken, msg.reason) && msg.reason === 'cancel') this.marks.hit('worker.cancel-received');
         return;
       case 'ping':
         this.channel.enqueue({ type: 'pong', id: msg.id, t: msg.t });
@@ -446,6 +457,7 @@ export class Worker {
       this.channel.inSeq = 0;
       resend = this.outbox.renumber();
     }
+    if (resend.length > 0) this.marks.hit(msg.resumed ? 'worker.resume-resend' : 'worker.session-renumbered');
     this.sessionId = msg.sessionId;
     const afterMs = clock.monotonic() - this.lostAt;
     if (this.everRegistered) {
@@ -475,10 +487,13 @@ export class Worker {
     const intervalMs = Math.min(this.config.heartbeatMs, w?.heartbeatMs ?? Infinity);
     const timeoutMs = this.config.heartbeatTimeoutMs ?? w?.heartbeatTimeoutMs ?? intervalMs * 3;
     const connectionId = this.channel.connection?.id ?? '';
+    const lateMs = (): number => this.buggify.extraMs('worker.late-heartbeat', intervalMs / 5);
     this.heartbeat = new Heartbeat(this.deps.clock, intervalMs, timeoutMs, {
+      lateMs,
       sendPing: (id, t) => void this.channel.enqueue({ type: 'ping', id, t }),
       onTimeout: (silentMs) => {
         this.log.warn({ silentMs, connectionId }, 'nothing received within the heartbeat timeout; dropping the link');
+        this.marks.hit('worker.heartbeat-timeout');
         this.emit({ type: 'heartbeat_timeout', ...this.base(), side: 'worker', connectionId });
         this.lost(gen, CloseCode.HeartbeatTimeout, `heartbeat timeout after ${Math.round(silentMs)} ms of silence`, true);
       },
