@@ -27,6 +27,7 @@ interface WorkerFlags {
   allowKinds?: string[];
   commandEnvAllow?: string[];
   tlsCa?: string;
+  insecure?: boolean;
   backoff: (typeof STRATEGIES)[number];
   backoffInitialMs: number;
   backoffMaxMs: number;
@@ -49,6 +50,7 @@ export function registerWorkerCommand(program: Command): void {
     .option('--allow-kinds <list>', 'dangerous task kinds this worker may run: command,container (default: none)', listOption)
     .option('--command-env-allow <list>', 'worker environment variables passed to command tasks (comma-separated; never SQUALL_SECRET/SQUALL_TOKEN)', listOption)
     .option('--tls-ca <pem>', 'CA certificate to trust for a wss:// coordinator (a private CA, or its own certificate)')
+    .option('--insecure', 'run without a secret against a non-loopback coordinator (it cannot be told from an impostor)')
     .option('--backoff <strategy>', `reconnect backoff: ${STRATEGIES.join(' | ')}`, choiceOption('--backoff', STRATEGIES), 'full-jitter')
     .option('--backoff-initial-ms <ms>', 'first reconnect delay', intOption('--backoff-initial-ms', 0), 100)
     .option('--backoff-max-ms <ms>', 'cap on the reconnect delay (applied before jitter)', intOption('--backoff-max-ms', 0), 10000)
@@ -72,6 +74,7 @@ export function registerWorkerCommand(program: Command): void {
           ...(secret === undefined ? {} : { secret }),
           ...(tlsCa === undefined ? {} : { tlsCa }),
           allowKinds: flags.allowKinds ?? [],
+          insecure: flags.insecure === true,
           concurrency: flags.concurrency,
           backoff: {
             strategy: flags.backoff,

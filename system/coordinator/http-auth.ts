@@ -17,6 +17,7 @@
  * ready 401/403 response.
  */
 import type { HttpHandler, HttpRequest, HttpResponse } from '../core/transport.js';
+export { isLoopbackHost } from '../core/loopback.js';
 import { scopeCovers, verifyToken, type Principal, type TokenScope, type TokenStore } from './tokens.js';
 
 /** How the gate is configured (from ResolvedCoordinatorConfig, plus the token store). */
@@ -46,11 +47,6 @@ const OPEN_PATHS = new Set(['/healthz', '/readyz', '/livez']);
 
 function refuse(status: number, code: string, message: string, extra: Record<string, string> = {}): HttpResponse {
   return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...extra }, body: JSON.stringify({ error: { code, message, path: '' } }) };
-}
-
-/** True for an address only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK_NAMES.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** The scope a route needs (null: open). Reads need read, /api/v1/tokens admin, every other change submit. */

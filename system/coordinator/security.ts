@@ -11,7 +11,8 @@ import type { Random } from '../core/random.js';
 import type { Clock } from '../core/clock.js';
 import type { HttpHandler, HttpResponse } from '../core/transport.js';
 import type { ResolvedCoordinatorConfig } from './config.js';
-import { gateHttp, isLoopbackHost } from './http-auth.js';
+import { isLoopbackHost } from '../core/loopback.js';
+import { gateHttp } from './http-auth.js';
 import { tokensApi } from './tokens-api.js';
 import type { TokenStore } from './tokens.js';
 

@@ -12,7 +12,7 @@ describe('worker config', () => {
   });
 
   it('fills defaults', () => {
-    const c = workerConfigWithDefaults({ id: 'w1', coordinatorUrl: 'ws://h:1' });
+    const c = workerConfigWithDefaults({ id: 'w1', coordinatorUrl: 'ws://h:1', secret: 's' });
     expect(c).toMatchObject({
       concurrency: 1,
       heartbeatMs: 1000,
@@ -27,10 +27,18 @@ describe('worker config', () => {
   });
 
   it('rejects bad values naming the field', () => {
-    const base = { id: 'w1', coordinatorUrl: 'ws://h:1' };
+    const base = { id: 'w1', coordinatorUrl: 'ws://h:1', secret: 's' };
     expect(() => workerConfigWithDefaults({ ...base, concurrency: 0 })).toThrow(/concurrency must be an integer/);
     expect(() => workerConfigWithDefaults({ ...base, id: '' })).toThrow(/id must be a non-empty string/);
     expect(() => workerConfigWithDefaults({ ...base, heartbeatMs: 1000, heartbeatTimeoutMs: 500 })).toThrow(/heartbeatTimeoutMs must be greater/);
     expect(() => workerConfigWithDefaults({ ...base, backoff: { initialMs: 10, maxMs: 5 } })).toThrow('backoff.maxMs must be >= backoff.initialMs');
+  });
+
+  it('without a secret: loopback only and no dangerous kinds, unless insecure', () => {
+    expect(() => workerConfigWithDefaults({ id: 'w1', coordinatorUrl: 'ws://coord.example:7070' })).toThrow(/without a secret would obey anyone at coord\.example/);
+    expect(() => workerConfigWithDefaults({ id: 'w1', coordinatorUrl: 'ws://127.0.0.1:7070', allowKinds: ['command'] })).toThrow(/allowKinds \(command\) needs a secret/);
+    expect(workerConfigWithDefaults({ id: 'w1', coordinatorUrl: 'ws://localhost:7070' }).secret).toBeUndefined();
+    expect(workerConfigWithDefaults({ id: 'w1', coordinatorUrl: 'ws://coord.example:7070', insecure: true }).coordinatorUrl).toBe('ws://coord.example:7070/ws');
+    expect(workerConfigWithDefaults({ id: 'w1', coordinatorUrl: 'wss://coord.example:7070', secret: 's', allowKinds: ['command'] }).allowKinds.has('command')).toBe(true);
   });
 });

@@ -4,6 +4,7 @@
  * Bad values are rejected with the field named and what would be right.
  */
 import { InvalidArgumentError } from '../core/errors.js';
+import { isLoopbackHost } from '../core/loopback.js';
 import { DANGEROUS_KINDS } from '../tasks/kind.js';
 import { type BackoffConfig, type BackoffOptions, backoffWithDefaults } from './backoff.js';
 
@@ -34,6 +35,11 @@ export interface WorkerConfig {
   allowKinds?: readonly string[];
   /** PEM CA certificate(s) trusted for a wss:// coordinator instead of the system roots (pinning / private CA). */
   tlsCa?: string;
+  /**
+   * Allow running without a secret against a non-loopback coordinator, or
+   * with dangerous kinds allowed (then whoever holds the address gives orders).
+   */
+  insecure?: boolean;
 }
 
 /** Validated worker configuration. */
@@ -74,6 +80,25 @@ export function normalizeCoordinatorUrl(raw: string): string {
   return url.toString();
 }
 
+/**
+ * Secure by default: without a secret a worker cannot tell its coordinator
+ * from an impostor, so it connects only to a loopback address and runs no
+ * dangerous kind, unless told `insecure`.
+ */
+function checkWorkerSecurity(o: WorkerConfig, url: string): void {
+  if (o.secret !== undefined || o.insecure === true) return;
+  const host = new URL(url).hostname;
+  if (!isLoopbackHost(host)) {
+    throw new InvalidArgumentError(
+      `a worker without a secret would obey anyone at ${host}: give the shared secret (--secret-file or SQUALL_SECRET), or --insecure to accept that`,
+      'secret',
+    );
+  }
+  if ((o.allowKinds ?? []).length > 0) {
+    throw new InvalidArgumentError(`allowKinds (${(o.allowKinds ?? []).join(', ')}) needs a secret, so that only the real coordinator can make this worker run them (or --insecure)`, 'allowKinds');
+  }
+}
+
 function positiveInt(v: number, path: string, max = Number.MAX_SAFE_INTEGER): number {
   if (!Number.isInteger(v) || v <= 0 || v > max) {
     throw new InvalidArgumentError(`${path} must be an integer between 1 and ${max}; got ${v}`, path);
@@ -112,9 +137,11 @@ export function workerConfigWithDefaults(o: WorkerConfig): ResolvedWorkerConfig 
       throw new InvalidArgumentError(`allowKinds[${i}] must be one of ${[...DANGEROUS_KINDS].join(', ')} (the kinds that need opting in); got ${JSON.stringify(k)}`, `allowKinds.${i}`);
     }
   }
+  const coordinatorUrl = normalizeCoordinatorUrl(o.coordinatorUrl);
+  checkWorkerSecurity(o, coordinatorUrl);
   return {
     id: o.id,
-    coordinatorUrl: normalizeCoordinatorUrl(o.coordinatorUrl),
+    coordinatorUrl,
     secret: o.secret,
     concurrency: positiveInt(o.concurrency ?? 1, 'concurrency', 10_000),
     backoff: backoffWithDefaults(o.backoff),

@@ -253,8 +253,9 @@ describe.runIf(ENABLED)('container task end to end (HTTP → coordinator → wor
 
   it('a submitted container task completes with its output; a failing one ends failed with the exit code', async () => {
     fx = new Fixture();
-    const c = await fx.coordinator();
-    fx.worker(c.url, 'docker-w1');
+    // container is a dangerous kind: the worker opts in, and opting in needs an authenticated coordinator.
+    const c = await fx.coordinator({ secret: 'docker-suite-secret' });
+    fx.worker(c.url, 'docker-w1', { secret: 'docker-suite-secret', allowKinds: ['container'] });
     const ok = await http(c, 'POST', '/api/v1/executions', {
       kind: 'container',
       params: { image: IMAGE, cmd: ['sh', '-c', 'echo hi'] },
