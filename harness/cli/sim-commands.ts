@@ -43,6 +43,7 @@ export function describeRun(run: CheckedSimRun): string {
     `  accepted ${j.accepted} executions; ${j.convergedAfterMs === null ? 'did NOT converge within the heal bound' : `converged ${j.convergedAfterMs} ms after heal`}`,
   ];
   for (const s of j.slo) lines.push(`  slo ${s.name}: ${s.value ?? 'n/a'} (limit ${s.limit}) ${s.passed ? 'ok' : 'MISSED'}`);
+  for (const r of j.faults.refused) lines.push(`  fault ${r.id} (${r.action} on ${r.target} at ${r.at} ms) REFUSED: ${r.reason}; the run stopped there`);
   for (const v of run.violations) lines.push(formatViolation(v).replace(/^/gm, '  '));
   return lines.join('\n');
 }

@@ -11,6 +11,7 @@ import type { RunResult } from '../report/model.js';
 import { RUN_RESULT_SCHEMA_VERSION } from '../report/model.js';
 import { makeRunId } from '../report/write.js';
 import { SQUALL_VERSION } from '../version.js';
+import type { RefusedFault } from './driver.js';
 import { runScenarioSim, type SimRunOptions, type SimRunOutcome } from './run-sim.js';
 import type { Scenario } from './schema.js';
 
@@ -43,13 +44,16 @@ export interface SimJson {
   accepted: number;
   convergedAfterMs: number | null;
   slo: { name: string; limit: number; value: number | null; passed: boolean }[];
+  /** Faults applied (ids) and refused (a refused fault stops the run and fails it), as in live runs' JSON. */
+  faults: { applied: string[]; refused: RefusedFault[] };
 }
 
 export async function runChecked(scenario: Scenario, opts: SimRunOptions = {}): Promise<CheckedSimRun> {
   const outcome = await runScenarioSim(scenario, opts);
   const violations = checkHistory(outcome.history, scenario.checks, contextFromScenario(scenario));
   const slo = checkSlo(outcome.history, scenario.slo);
-  return { outcome, violations, slo, passed: violations.length === 0 && slo.passed };
+  // A fault the simulation could not apply means the run did not test what the file says: it fails.
+  return { outcome, violations, slo, passed: violations.length === 0 && slo.passed && outcome.refused.length === 0 };
 }
 
 export function summarizeViolation(v: Violation): ViolationSummary {
@@ -85,6 +89,7 @@ export function toSimJson(run: CheckedSimRun): SimJson {
     accepted: o.accepted,
     convergedAfterMs: o.convergedAfterMs,
     slo: run.slo.checks.map((c) => ({ name: c.name, limit: c.limit, value: c.value, passed: c.passed })),
+    faults: { applied: o.applied, refused: o.refused },
   };
 }
 
