@@ -47,6 +47,7 @@ export function describeRun(run: CheckedSimRun): string {
   if (run.crash !== undefined) lines.push(`  CRASHED (${run.crash.origin}): ${run.crash.message}`, ...(run.crash.stack ?? '').split('\n').slice(1, 6).map((l) => `    ${l.trim()}`));
   for (const p of j.problems) lines.push(`  NOT A VALID TEST: ${p}`);
   if (j.buggify !== null) lines.push(`  buggify fired: ${Object.entries(j.buggify).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  for (const r of j.faults.refused) lines.push(`  fault ${r.id} (${r.action} on ${r.target} at ${r.at} ms) REFUSED: ${r.reason}; the run stopped there`);
   for (const v of run.violations) lines.push(formatViolation(v).replace(/^/gm, '  '));
   return lines.join('\n');
 }

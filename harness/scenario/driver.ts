@@ -243,6 +243,7 @@ async function runSteps(d: Drive): Promise<void> {
   let lastProgress = 0;
   d.steps.sort((a, b) => a.at - b.at || a.seq - b.seq);
   for (const step of d.steps) {
+    if (d.aborted !== undefined) return;
     if (step.at > d.mode.now()) await Promise.race([d.mode.sleepUntil(step.at), d.abortSignal]);
     if (d.aborted !== undefined) return;
     await step.run();

@@ -55,11 +55,11 @@ const Side = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 const actionOptions = [
   /** Toxiproxy latency: `latency`, `jitter`. */
   z.strictObject({ type: z.literal('latency'), ms: Ms, jitterMs: Ms.default(0), ...net }),
-  /** Bandwidth in kilobits per second, as the name says; Toxiproxy's `rate` is KB/s, so it gets kbps / 8 (kbpsToRate). */
+  /** Toxiproxy bandwidth. `kbps`: kilobits per second; Toxiproxy's `rate` is KB/s (1000 bytes), so live runs send rate = kbps / 8 (at least 1). */
   z.strictObject({ type: z.literal('bandwidth'), kbps: z.number().positive(), ...net }),
-  /** Toxiproxy timeout: data stops; closed after timeoutMs, never when 0 (a blackhole). */
+  /** Toxiproxy timeout: data stops; closed timeoutMs after the last data (each chunk restarts the timer), never when 0 (a blackhole). */
   z.strictObject({ type: z.literal('timeout'), timeoutMs: Ms.default(0), ...net }),
-  /** Toxiproxy reset_peer: TCP RST after timeoutMs (0: at once). */
+  /** Toxiproxy reset_peer: closes timeoutMs after the first data it sees (RST on connections opened while it exists, FIN on older ones). */
   z.strictObject({ type: z.literal('reset_peer'), timeoutMs: Ms.default(0), ...net }),
   /** Toxiproxy slow_close: the close is delayed by delayMs. */
   z.strictObject({ type: z.literal('slow_close'), delayMs: Ms, ...net }),
@@ -75,7 +75,7 @@ const actionOptions = [
   z.strictObject({ type: z.literal('limit_data'), bytes: PosInt, ...net }),
   /** Toxiproxy `enabled: false`: the link is down, new connections are refused. */
   z.strictObject({ type: z.literal('down') }),
-  /** Extension: each frame is corrupted (bit flips) with this probability. */
+  /** Extension (no Toxiproxy has it; live, only squall's own proxy can apply it): each frame is corrupted (bit flips) with this probability. */
   z.strictObject({ type: z.literal('corrupt'), probability: Probability, ...net }),
   /**
    * Extension: endpoints on different sides cannot talk. `groups` lists the

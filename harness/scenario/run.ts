@@ -14,6 +14,7 @@ import { SQUALL_VERSION } from '../version.js';
 import { guardRun, type RunCrash } from './crash-guard.js';
 import { type MarkCounts, sumMarks } from '../sim/marks.js';
 import { runGuardProblems } from './run-guards.js';
+import type { RefusedFault } from './driver.js';
 import { runScenarioSim, type SimRunOptions, type SimRunOutcome } from './run-sim.js';
 import { faultTimeline, type Scenario } from './schema.js';
 import { sampleSwarm } from './swarm.js';
@@ -60,6 +61,8 @@ export interface SimJson {
   slo: { name: string; limit: number; value: number | null; passed: boolean }[];
   /** Present when the run crashed instead of finishing. */
   crash?: { origin: string; message: string };
+  /** Faults applied (ids) and refused (a refused fault stops the run and fails it), as in live runs' JSON. */
+  faults: { applied: string[]; refused: RefusedFault[] };
 }
 
 /** Runs and checks one seed; a crash during the run is a failed run (crashedRun), never a rejected promise. */
@@ -71,7 +74,8 @@ export async function runChecked(scenario: Scenario, opts: SimRunOptions = {}): 
   const violations = checkHistory(outcome.history, scenario.checks, contextFromScenario(scenario));
   const slo = checkSlo(outcome.history, scenario.slo);
   const problems = runGuardProblems(outcome);
-  return { outcome, violations, slo, problems, passed: violations.length === 0 && slo.passed && problems.length === 0 };
+  // A fault the simulation could not apply means the run did not test what the file says: it fails.
+  return { outcome, violations, slo, problems, passed: violations.length === 0 && slo.passed && problems.length === 0 && outcome.refused.length === 0 };
 }
 
 /** The failed run a crash leaves: seed, scenario and fault schedule (enough to replay it), no history. */
@@ -138,6 +142,7 @@ export function toSimJson(run: CheckedSimRun): SimJson {
     buggify: o.buggify,
     convergedAfterMs: o.convergedAfterMs,
     slo: run.slo.checks.map((c) => ({ name: c.name, limit: c.limit, value: c.value, passed: c.passed })),
+    faults: { applied: o.applied, refused: o.refused },
   };
 }
 
