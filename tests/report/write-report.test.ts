@@ -90,8 +90,8 @@ describe('writeReport on a live run with a violation', () => {
     expect(Number(suite?.attrs.tests)).toBe(cases.length);
     expect(Number(suite?.attrs.failures)).toBe(failures.length);
     expect(Number(doc.attrs.failures)).toBe(failures.length);
-    // scenario + 10 promises + 3 SLOs + completions
-    expect(cases).toHaveLength(15);
+    // scenario + 17 promises + 3 SLOs + completions
+    expect(cases).toHaveLength(22);
     const promise2 = cases.find((c) => c.attrs.name === 'promise 2: Exactly-once completion');
     const failure = promise2?.children.find((c) => c.name === 'failure');
     expect(failure?.attrs.message).toContain('lease <lt-7a> & worker w-17');
@@ -195,8 +195,8 @@ describe('other kinds of run', () => {
     expect(r.indexHtml).not.toContain('<svg');
     expect(r.indexHtml).toContain('None: every checked promise held.');
     const doc = parseXml(r.junitXml);
-    // the run + the ten promises, all passing
-    expect(findAll(doc, 'testcase')).toHaveLength(11);
+    // the run + the 17 promises, all passing
+    expect(findAll(doc, 'testcase')).toHaveLength(18);
     expect(findAll(doc, 'failure')).toHaveLength(0);
   });
 
