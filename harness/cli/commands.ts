@@ -9,6 +9,7 @@ import { compareCommand } from '../report/compare.js';
 import { writeReport } from '../report/write.js';
 import { makeArtifact, writeArtifact } from '../scenario/artifact.js';
 import { runChecked, toRunResult, toSimJson } from '../scenario/run.js';
+import { registerCiCommands } from './ci-commands.js';
 import { describeRun, registerSimCommands } from './sim-commands.js';
 
 function registerReportCommands(program: Command): void {
@@ -44,4 +45,5 @@ export function registerHarnessCommands(program: Command): void {
     },
   });
   registerReportCommands(program);
+  registerCiCommands(program);
 }

@@ -108,6 +108,8 @@ export type SloResult = z.infer<typeof SloResultSchema>;
 
 /** One seed of a sweep (`squall sim --seeds K`). */
 export const SweepRunSchema = z.looseObject({
+  /** Set when the sweep spans scenarios (a suite, a merged report). */
+  scenario: z.string().optional(),
   seed: z.number().int(),
   passed: z.boolean(),
   traceHash: z.string().optional(),
@@ -116,6 +118,17 @@ export const SweepRunSchema = z.looseObject({
   wallMs: ms.optional(),
 });
 export type SweepRun = z.infer<typeof SweepRunSchema>;
+
+/** What a sweep or suite meant to run (all shards together), and which slice this result is. */
+export const PlanSchema = z.looseObject({
+  units: z.array(z.looseObject({ scenario: z.string(), seed: z.number().int() })),
+  shard: z.looseObject({ index: z.number().int().positive(), count: z.number().int().positive() }).optional(),
+});
+export type Plan = z.infer<typeof PlanSchema>;
+
+/** A promise as the checker names it (the report shows whatever list the checker exposes). */
+export const PromiseEntrySchema = z.looseObject({ number: z.number().int(), name: z.string(), title: z.string() });
+export type PromiseEntry = z.infer<typeof PromiseEntrySchema>;
 
 export const RunResultSchema = z.looseObject({
   schemaVersion: z.literal(RUN_RESULT_SCHEMA_VERSION),
@@ -143,6 +156,18 @@ export const RunResultSchema = z.looseObject({
   floor: z.looseObject({ p50: ms, p99: ms }).optional(),
   slo: z.array(SloResultSchema).default([]),
   sweep: z.array(SweepRunSchema).optional(),
+  /** Sweeps and suites: every unit planned over all shards (`squall report merge` finds the uncovered ones). */
+  plan: PlanSchema.optional(),
+  /** A merged report: planned units that no shard ran. */
+  uncovered: z.array(z.looseObject({ scenario: z.string(), seed: z.number().int() })).optional(),
+  /** Every promise the checker knows, in its order (drives the report's per-promise table). */
+  promiseCatalog: z.array(PromiseEntrySchema).optional(),
+  /** The scenario file's description. */
+  description: z.string().optional(),
+  /** ms from the start of the run when faults stopped (the heal), if they did. */
+  healAt: ms.optional(),
+  /** Sibling files of the report (e.g. history.jsonl) it links to. */
+  files: z.array(z.looseObject({ name: z.string(), title: z.string() })).optional(),
 });
 /** A fully defaulted, validated result (what the renderers take). */
 export type RunResult = z.infer<typeof RunResultSchema>;
