@@ -22,6 +22,7 @@ import { HeartbeatMonitor } from './heartbeat-monitor.js';
 import { createHttpApi } from './http-api.js';
 import { CoordinatorMetrics } from './metrics.js';
 import { WorkerRegistry, type WorkerView } from './registry.js';
+import { createUiHandler, type UiHandler } from './ui/ui-handler.js';
 
 /** The seams a coordinator runs on (production: ws, real clock, crypto, SQLite; simulation: virtual ones). */
 export interface CoordinatorDeps {
@@ -84,7 +85,7 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
   const config = resolveCoordinatorConfig(configIn);
   const registry = new WorkerRegistry();
   const connections = new Map<string, LiveConnection>();
-  const late: { metrics?: CoordinatorMetrics } = {};
+  const late: { metrics?: CoordinatorMetrics; ui?: UiHandler } = {};
   const hook: EventSink = {
     emit: (e) => {
       if (e.type === 'lease_expired') late.metrics?.leaseExpiries.inc();
@@ -93,6 +94,7 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
   const events: EventSink = {
     emit: (e) => {
       hook.emit(e);
+      late.ui?.notify(e);
       deps.events.emit(e);
     },
   };
@@ -134,7 +136,10 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
     const total = asRecord(engine.getExecutionStats())?.total;
     return typeof total === 'number' ? total : 0;
   };
-  const handleHttp = createHttpApi({ engine, taskKinds: deps.taskKinds, clock: deps.clock, workers, submissionCount, metrics: () => metrics.text() });
+  const api = createHttpApi({ engine, taskKinds: deps.taskKinds, clock: deps.clock, workers, submissionCount, metrics: () => metrics.text() });
+  // The dashboard (/ui): its data routes take the HTTP API's auth check as `authorize`.
+  const ui = (late.ui = createUiHandler({ clock: deps.clock, engine, workers }));
+  const handleHttp: HttpHandler = (req) => ui.handle(req) ?? api(req);
 
   let listener: Listener;
   try {
@@ -169,6 +174,7 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
       (closing ??= (async () => {
         monitor.stop();
         loop.stop();
+        ui.close();
         for (const c of [...connections.values()]) c.shutdown();
         await listener.close();
         const closable = engine as unknown as { close?: () => Promise<void> | void; stop?: () => Promise<void> | void };
