@@ -25,7 +25,7 @@ import { CoordinatorHttp, type ExecutionView, TERMINAL, type WorkerView } from '
 import { applyLiveFault, type LiveFaultContext, type Undo } from './live-faults.js';
 import { CoordinatorProcess, delay, JsonLinesTail, monoNow, startRunProxy, SwarmHostProcess } from './processes.js';
 import type { HostedWorkerConfig } from './swarm-host.js';
-import { TimelineBuffer } from './timeline-buffer.js';
+import { type TimelineEntry, TimelineBuffer } from './timeline-buffer.js';
 import { planTopology, type Topology } from './topology.js';
 
 export interface LiveRunOptions {
@@ -36,6 +36,16 @@ export interface LiveRunOptions {
   log?: (line: string) => void;
   /** Submissions in flight at most (default 32). */
   maxInflightSubmissions?: number;
+  /** Watches the run as it happens (the `--ui` page); never changes it. */
+  observer?: LiveRunObserver;
+}
+
+/** Callbacks for watching a live run (harness/live/ui). */
+export interface LiveRunObserver {
+  /** Every stamped entry as it is recorded: events, submissions, faults, phases. */
+  onEntry?(entry: TimelineEntry, t0: number): void;
+  /** The coordinator is up at this URL. */
+  onCoordinator?(httpUrl: string): void;
 }
 
 /** What the run saw; runner.ts turns it into verdicts and a report. */
@@ -98,7 +108,7 @@ export async function runScenarioLive(scenario: Scenario, opts: LiveRunOptions =
   const timeline: ScheduledFault[] = [...faultTimeline(scenario.faults).map((x) => ({ ...x, note: x.note ?? 'timeline' })), ...swarm];
   const topology = planTopology(scenario, timeline);
   const ids = workerIds(scenario.fleet);
-  const buffer = new TimelineBuffer(started);
+  const buffer = new TimelineBuffer(started, (entry) => opts.observer?.onEntry?.(entry, started));
   const ready = new Map<string, boolean>();
   const onEvent = (mono: number, e: SystemEvent): void => {
     buffer.event(mono, e);
@@ -144,6 +154,7 @@ export async function runScenarioLive(scenario: Scenario, opts: LiveRunOptions =
     const listen = new Map<string, string>();
     for (const p of topology.proxies) listen.set(p.name, (await proxy.createProxy(p.name, coordinator.address)).listen);
     const configs = workerConfigs(scenario, (id) => `ws://${listen.get(topology.proxyOf.get(id) ?? '') ?? ''}`, seed);
+    opts.observer?.onCoordinator?.(coordinator.httpUrl);
     log(`live: coordinator ${coordinator.httpUrl}, ${topology.hosts.length} swarm host(s), ${topology.proxies.length} proxies, ${ids.length} workers`);
     const respawnWorkers = async (hostName: string, workers: string[]): Promise<void> => {
       let host = hosts.get(hostName);

@@ -103,7 +103,7 @@ describe.skipIf(NO_BROWSER !== undefined)('dashboard sign-in in Chromium', () =>
     await page.fill('#token', 's3cret');
     await page.click('#login-form button');
     await page.waitForSelector('#conn.live');
-    expect(await page.evaluate(() => document.cookie)).toBe('');
+    expect(await page.evaluate('document.cookie')).toBe('');
     expect(seen.every((s) => s.endsWith('cookie='))).toBe(true);
     // The 401s of the refused attempts are the only console errors.
     expect(b.problems.filter((p) => !/401/.test(p))).toEqual([]);

@@ -11,8 +11,8 @@ function rec(id: string, dependencies: string[] = []): ExecutionRecord {
   return { executionId: id, taskId: id, kind: 'echo', status: 'completed', dependencies } as unknown as ExecutionRecord;
 }
 function engine(records: ExecutionRecord[]): UiDeps['engine'] {
-  const byId = new Map(records.map((r) => [r.executionId, r]));
-  return { getExecution: (id) => byId.get(id), listExecutions: () => ({ executions: records, nextCursor: null }), getExecutionStats: () => ({ total: records.length }) };
+  const byId = new Map<string, ExecutionRecord>(records.map((r) => [r.executionId as string, r]));
+  return { getExecution: (id: string) => byId.get(id), listExecutions: () => ({ executions: records, nextCursor: null }), getExecutionStats: () => ({ total: records.length }) };
 }
 function sink(): HttpStreamSink & { chunks: string[]; close(): void } {
   const closers: (() => void)[] = [];
