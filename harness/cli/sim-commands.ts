@@ -10,14 +10,13 @@ import fc from 'fast-check';
 import { intOption } from '../../system/cli/options.js';
 import { InvalidArgumentError } from '../../system/core/errors.js';
 import { formatViolation } from '../check/index.js';
-import { writeReport } from '../report/write.js';
 import { type Artifact, makeArtifact, readArtifact, writeArtifact } from '../scenario/artifact.js';
 import { loadScenario } from '../scenario/loader.js';
-import { type CheckedSimRun, runChecked, toRunResult, toSimJson } from '../scenario/run.js';
+import { type CheckedSimRun, runChecked, toSimJson } from '../scenario/run.js';
 import type { Scenario } from '../scenario/schema.js';
 import { type ScheduledFault, swarmArbitrary } from '../scenario/swarm.js';
 import { parseShard, shardLabel } from './shard.js';
-import { type PlannedUnit, runPlan } from './sweep-run.js';
+import { type PlannedUnit, runPlan, writeSimReport } from './sweep-run.js';
 import { type SuiteFlags, suiteAction, writeSweepOutputs } from './suite-run.js';
 import { renderTable } from './table.js';
 
@@ -42,7 +41,7 @@ export function describeRun(run: CheckedSimRun): string {
   const speed = j.wallMs > 0 ? `${Math.round(j.simulatedMs / j.wallMs)}x` : '-';
   const lines = [
     `${j.scenario}  seed ${j.seed}  ${j.passed ? 'PASSED' : 'FAILED'}  simulated ${secs(j.simulatedMs)} in ${secs(j.wallMs)} (${speed})  trace ${j.traceHash.slice(0, 16)}`,
-    `  accepted ${j.accepted} executions; ${j.convergedAfterMs === null ? 'did NOT converge within the heal bound' : `converged ${j.convergedAfterMs} ms after heal`}`,
+    `  accepted ${j.accepted} executions; ${j.convergedAfterMs === null ? 'did NOT converge within the heal bound' : `all work done ${run.slo.measured.allWorkDoneAfterHealMs ?? '?'} ms after heal (convergence seen after ${j.convergedAfterMs} ms)`}`,
   ];
   for (const s of j.slo) lines.push(`  slo ${s.name}: ${s.value ?? 'n/a'} (limit ${s.limit}) ${s.passed ? 'ok' : 'MISSED'}`);
   for (const v of run.violations) lines.push(formatViolation(v).replace(/^/gm, '  '));
@@ -82,7 +81,7 @@ export async function runOne(file: string, scenario: Scenario, seed: number, fla
     await writeArtifact(path, makeArtifact(run, { scenarioFile: file }));
     err(`artifact written: ${path}  (replay: squall replay ${path})`);
   }
-  if (flags.report === true) err(`report: ${await writeReport(toRunResult(run, startedAt), { dir: flags.reportDir })}`);
+  if (flags.report === true) err(`report: ${await writeSimReport(run, startedAt, flags.reportDir)}`);
   return run;
 }
 

@@ -4,13 +4,15 @@
  * unit, the full `plan`), so shards written by many machines can be merged
  * by `squall report merge`. Used by `squall sim --seeds` and `squall suite`.
  */
-import { PROMISES as CHECKER_PROMISES } from '../check/index.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PROMISES as CHECKER_PROMISES, toJsonLines } from '../check/index.js';
 import type { RunResultInput, Violation } from '../report/model.js';
 import { RUN_RESULT_SCHEMA_VERSION } from '../report/model.js';
 import { createProgress } from '../report/progress.js';
-import { makeRunId } from '../report/write.js';
+import { makeRunId, writeReport } from '../report/write.js';
 import { enabledPromises, type Scenario } from '../scenario/schema.js';
-import { type CheckedSimRun, toSimJson } from '../scenario/run.js';
+import { type CheckedSimRun, toRunResult, toSimJson } from '../scenario/run.js';
 import { SQUALL_VERSION } from '../version.js';
 import { type RunUnit, type Shard, shardLabel, shardSlice } from './shard.js';
 
@@ -96,4 +98,12 @@ export async function runPlan(plan: readonly PlannedUnit[], shard: Shard | undef
   }
   progress.stop();
   return { runs, result: sweepResult({ plan, shard, runs, startedAt, wallMs: performance.now() - t0 }) };
+}
+
+/** Writes one simulated run's report with its history beside it (history.jsonl, linked from the page). */
+export async function writeSimReport(run: CheckedSimRun, startedAt: Date, dir: string): Promise<string> {
+  const result = { ...toRunResult(run, startedAt), files: [{ name: 'history.jsonl', title: 'the recorded history (one JSON record per line)' }] };
+  const out = await writeReport(result, { dir });
+  await writeFile(join(out, 'history.jsonl'), toJsonLines(run.outcome.history));
+  return out;
 }

@@ -64,7 +64,7 @@ export function registerLiveCommands(program: Command, deps: { runSim?: RunSim }
       await finishRunUi(ui, json, flags.uiKeep === true, log);
       if (flags.json === true) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
       else {
-        process.stdout.write(`${json.passed ? 'PASS' : 'FAIL'} ${json.scenario} (live, seed ${json.seed}) in ${(json.wallMs / 1000).toFixed(1)} s: ${json.acknowledged} acknowledged executions, converged ${json.convergedAfterMs === null ? 'never' : `${json.convergedAfterMs} ms after heal`}\n`);
+        process.stdout.write(`${json.passed ? 'PASS' : 'FAIL'} ${json.scenario} (live, seed ${json.seed}) in ${(json.wallMs / 1000).toFixed(1)} s: ${json.acknowledged} acknowledged executions, ${json.convergedAfterMs === null ? 'did NOT converge' : `all work done ${json.allWorkDoneAfterHealMs ?? '?'} ms after heal (convergence seen after ${json.convergedAfterMs} ms)`}\n`);
         for (const v of json.violations) process.stdout.write(`  promise ${v.promise} ${v.name}: ${v.message}\n`);
         if (json.report !== null) process.stdout.write(`report: ${json.report}/index.html\n`);
       }

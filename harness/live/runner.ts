@@ -17,10 +17,13 @@ import { toJsonLines } from '../check/history.js';
 import { checkHistory } from '../check/invariants.js';
 import { contextFromScenario } from '../check/context.js';
 import { checkSlo } from '../check/slo.js';
+import { PROMISES } from '../check/promises.js';
+import { faultIntervalsOf, operationsOf } from '../report/from-history.js';
 import { makeRunId, writeReport } from '../report/write.js';
 import { groupReconnectSamples, type RunResultInput, summarizeSamples, type TimelinePoint, type Violation } from '../report/model.js';
 import type { Scenario } from '../scenario/schema.js';
-import { workerIds } from '../scenario/schema.js';
+import { summarizeViolation } from '../scenario/run.js';
+import { enabledPromises, workerIds } from '../scenario/schema.js';
 import { TERMINAL, terminalEntries } from './http-client.js';
 import { type LiveRunOptions, type LiveRunOutcome, runScenarioLive } from './live-run.js';
 import { healSamples, restoreSamples } from './reconnect-samples.js';
@@ -47,6 +50,8 @@ export interface LiveJson {
   wallMs: number;
   violations: Violation[];
   convergedAfterMs: number | null;
+  /** When the last acknowledged execution ended, after heal (the SLO's measure, from the history). */
+  allWorkDoneAfterHealMs: number | null;
   acknowledged: number;
   report: string | null;
 }
@@ -88,8 +93,9 @@ function timelineOf(o: LiveRunOutcome): TimelinePoint[] {
   let completed = 0;
   let lastCompleted = 0;
   let i = 0;
-  const end = events.length > 0 ? (events[events.length - 1]?.mono ?? o.t0) : o.t0;
-  for (let t = o.t0; t <= end + 500; t += 500) {
+  // The whole run, not just up to the last event: the axis covers what the report's wall time says.
+  const end = Math.max(events.length > 0 ? (events[events.length - 1]?.mono ?? o.t0) : o.t0, o.t0 + o.wallMs);
+  for (let t = o.t0; t <= end; t += 500) {
     for (; i < events.length && (events[i]?.mono ?? Infinity) <= t; i++) {
       const e = events[i]?.event;
       if (e === undefined) continue;
@@ -122,14 +128,11 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
   const healAt = o.healMono - o.buffer.t0;
   const toleranceMs = opts.toleranceMs ?? Math.max(scenario.checks.toleranceMs, 1000);
   const checked = checkHistory(history, scenario.checks, { ...contextFromScenario(scenario), healAt, toleranceMs }).map(
-    (v): Violation => ({
-      promise: v.promise.number,
-      name: v.promise.name,
-      message: v.message,
-      ...(v.executionId === undefined ? {} : { executionId: v.executionId }),
-      ...(v.workerId === undefined ? {} : { workerId: v.workerId }),
-      source: 'history',
-    }),
+    (v): Violation => {
+      // With the history records around it (the report shows them under the promise).
+      const { promise, name, message, executionId, workerId, events } = summarizeViolation(v);
+      return { promise, name, message, events, ...(executionId === undefined ? {} : { executionId }), ...(workerId === undefined ? {} : { workerId }), source: 'history' };
+    },
   );
   const violations = dedupe([...essentialViolations(o).map((v) => ({ ...v, source: 'http' })), ...checked]);
   const slo = checkSlo(history, scenario.slo, healAt);
@@ -143,6 +146,7 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
   const duplicated = ackedViews.reduce((n, e) => n + Math.max(0, (e === undefined ? 0 : terminalEntries(e.statusHistory).length) - 1), 0);
   const lag = summarizeSamples(o.loopLagMs);
   const passed = violations.length === 0 && slo.passed;
+  const ops = operationsOf(history);
   const runId = makeRunId({ kind: 'live', scenario: scenario.name, seed: o.seed, startedAt });
   const result: RunResultInput = {
     schemaVersion: 1,
@@ -161,6 +165,7 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
       ...(lag.count > 0 ? { eventLoopLagMs: { p50: lag.p50, p99: lag.p99, max: lag.max } } : {}),
       ...(o.cpuPercent === null ? {} : { cpuPercent: o.cpuPercent }),
       convergedAfterMs: o.convergedAfterMs,
+      allWorkDoneAfterHealMs: slo.measured.allWorkDoneAfterHealMs,
       refusedSubmissions: o.refused,
       indeterminateSubmissions: o.indeterminate,
       coordinatorRestarts: o.coordinatorRestarts,
@@ -168,7 +173,15 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
       workersNeverSyncedAfterHeal: heal.neverSynced,
     },
     timeline: timelineOf(o),
-    faults: o.faults.map((f) => ({ start: f.at, end: Math.min(f.at + (f.for ?? Infinity), scenario.phases.faultsMs), action: f.action.type, target: f.target })),
+    // From the recorded fault entries: the same time base as the timeline (ms since processes started).
+    faults: faultIntervalsOf(history, o.wallMs),
+    healAt,
+    description: scenario.description,
+    promisesChecked: enabledPromises(scenario.checks),
+    promiseCatalog: PROMISES.map((p) => ({ number: p.number, name: p.name, title: p.title })),
+    operations: ops.spans,
+    operationsTotal: ops.total,
+    files: opts.reportDir === null ? [] : [{ name: 'history.jsonl', title: 'the recorded history (one JSON record per line)' }],
     reconnectSamples: groupReconnectSamples(
       restored.map((s) => ({ strategy: scenario.fleet.backoff.strategy, condition: 'scenario', fleetSize: scenario.fleet.workers, ms: s.ms, beyondBackoffMs: s.beyondBackoffMs })),
     ),
@@ -187,6 +200,7 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
       wallMs: Math.round(o.wallMs),
       violations,
       convergedAfterMs: o.convergedAfterMs === null ? null : Math.round(o.convergedAfterMs),
+      allWorkDoneAfterHealMs: slo.measured.allWorkDoneAfterHealMs === null ? null : Math.round(slo.measured.allWorkDoneAfterHealMs),
       acknowledged: o.acked.size,
       report,
     },

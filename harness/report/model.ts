@@ -62,7 +62,15 @@ export const TimelinePointSchema = z.looseObject({
 export type TimelinePoint = z.infer<typeof TimelinePointSchema>;
 
 /** A fault interval, ms from the start of the run (`end` = heal). */
-export const FaultIntervalSchema = z.looseObject({ start: ms, end: ms, action: z.string(), target: z.string() });
+export const FaultIntervalSchema = z.looseObject({
+  start: ms,
+  end: ms,
+  action: z.string(),
+  /** Who it hits, for people (partitions by their sides: harness/report/fault-label.ts). */
+  target: z.string(),
+  /** Workers it cut off or touched, when known. */
+  workers: z.array(z.string()).optional(),
+});
 export type FaultInterval = z.infer<typeof FaultIntervalSchema>;
 
 /** Reconnect (heal → registered and synced) samples of one strategy × condition × fleet size. */
@@ -166,6 +174,12 @@ export const RunResultSchema = z.looseObject({
   description: z.string().optional(),
   /** ms from the start of the run when faults stopped (the heal), if they did. */
   healAt: ms.optional(),
+  /** Per-operation timeline: each execution from submission to its terminal status (the first few hundred). */
+  operations: z
+    .array(z.looseObject({ id: z.string(), kind: z.string(), start: ms, end: ms.nullable(), outcome: z.string(), workers: z.array(z.string()), attempts: count }))
+    .optional(),
+  /** How many operations the run had (operations may hold fewer). */
+  operationsTotal: count.optional(),
   /** Sibling files of the report (e.g. history.jsonl) it links to. */
   files: z.array(z.looseObject({ name: z.string(), title: z.string() })).optional(),
 });
