@@ -85,7 +85,11 @@ export function essentialViolations(o: LiveRunOutcome): Violation[] {
   return out;
 }
 
-/** Connected workers, completions and throughput every 500 ms, from the events. */
+/**
+ * Connected workers, completions and throughput every 500 ms, from the events,
+ * in the history's time base (ms since the processes started, buffer.t0), the
+ * same as the faults and the heal; not since the faults phase began (o.t0).
+ */
 function timelineOf(o: LiveRunOutcome): TimelinePoint[] {
   const events = o.buffer.events();
   const up = new Set<string>();
@@ -94,8 +98,9 @@ function timelineOf(o: LiveRunOutcome): TimelinePoint[] {
   let lastCompleted = 0;
   let i = 0;
   // The whole run, not just up to the last event: the axis covers what the report's wall time says.
-  const end = Math.max(events.length > 0 ? (events[events.length - 1]?.mono ?? o.t0) : o.t0, o.t0 + o.wallMs);
-  for (let t = o.t0; t <= end; t += 500) {
+  const t0 = o.buffer.t0;
+  const end = Math.max(events.length > 0 ? (events[events.length - 1]?.mono ?? t0) : t0, t0 + o.wallMs);
+  for (let t = t0; t <= end; t += 500) {
     for (; i < events.length && (events[i]?.mono ?? Infinity) <= t; i++) {
       const e = events[i]?.event;
       if (e === undefined) continue;
@@ -103,7 +108,7 @@ function timelineOf(o: LiveRunOutcome): TimelinePoint[] {
       else if (e.type === 'disconnected' || e.type === 'backoff') up.delete(e.source);
       else if (e.type === 'result_recorded' && e.outcome === 'completed') completed++;
     }
-    points.push({ t: t - o.t0, connectedWorkers: up.size, completedTotal: completed, throughputPerSec: (completed - lastCompleted) * 2 });
+    points.push({ t: t - t0, connectedWorkers: up.size, completedTotal: completed, throughputPerSec: (completed - lastCompleted) * 2 });
     lastCompleted = completed;
   }
   return points;
