@@ -42,7 +42,9 @@ function chart(st) {
     const x2 = x(f.stop ?? st.now);
     svg.append(s('rect', { x: x(f.start), y, width: Math.max(2, x2 - x(f.start)), height: lane - 3, class: 'fault', 'data-fault': f.id }));
     svg.append(s('rect', { x: x(f.start), y: top, width: Math.max(1, x2 - x(f.start)), height: H - bottom - top, fill: '#ffebe9', opacity: 0.35 }));
-    svg.append(s('text', { x: x(f.start) + 4, y: y + lane - 6, class: 'fault-label' }, `${f.action} ${f.target}${f.workers.length ? ` · ${f.workers.length} worker(s) hit` : ''}`));
+    // Labels of late faults end at the fault's end, so they never run off the right edge.
+    const late = x(f.start) > W * 0.55;
+    svg.append(s('text', { x: late ? x2 - 4 : x(f.start) + 4, y: y + lane - 6, class: 'fault-label', 'text-anchor': late ? 'end' : 'start' }, `${f.action} ${f.target}${f.workers.length ? ` · ${f.workers.length} worker(s) hit` : ''}`));
   });
   for (const p of st.series) svg.append(s('rect', { x: x(p[0] * 1000), y: yT(p[2]), width: Math.max(1, x(1000) - x(0) - 1), height: H - bottom - yT(p[2]), fill: '#aceebb' }));
   if (st.series.length > 0) svg.append(s('path', { d: st.series.map((p, i) => `${i ? 'L' : 'M'} ${x(p[0] * 1000)} ${yW(p[1])}`).join(' '), class: 'line workers' }));
