@@ -83,4 +83,14 @@ export default tseslint.config(
       'no-restricted-imports': ['error', rawImports],
     },
   },
+  {
+    // Dashboard pages (plain browser ES modules served as they are, no build step).
+    files: ['**/ui/assets/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'sessionStorage', 'fetch', 'setTimeout', 'clearTimeout', 'AbortController', 'TextDecoderStream', 'Node', 'console', 'URLSearchParams', 'Date', 'requestAnimationFrame'].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
 );

@@ -6,10 +6,11 @@ import type { Command } from 'commander';
 import { intOption } from '../../system/cli/options.js';
 import { registerLiveCommands } from '../live/cli.js';
 import { compareCommand } from '../report/compare.js';
-import { writeReport } from '../report/write.js';
 import { makeArtifact, writeArtifact } from '../scenario/artifact.js';
-import { runChecked, toRunResult, toSimJson } from '../scenario/run.js';
+import { runChecked, toSimJson } from '../scenario/run.js';
+import { registerCiCommands } from './ci-commands.js';
 import { describeRun, registerSimCommands } from './sim-commands.js';
+import { writeSimReport } from './sweep-run.js';
 
 function registerReportCommands(program: Command): void {
   const report = program.commands.find((c) => c.name() === 'report') ?? program.command('report').description('reports');
@@ -38,10 +39,11 @@ export function registerHarnessCommands(program: Command): void {
         await writeArtifact(path, makeArtifact(run, { scenarioFile: opts.file }));
         process.stderr.write(`artifact written: ${path}\n`);
       }
-      if (opts.reportDir !== undefined) process.stderr.write(`report: ${await writeReport(toRunResult(run, startedAt), { dir: opts.reportDir })}\n`);
+      if (opts.reportDir !== undefined) process.stderr.write(`report: ${await writeSimReport(run, startedAt, opts.reportDir)}\n`);
       process.stdout.write(`${opts.json ? JSON.stringify(toSimJson(run)) : describeRun(run)}\n`);
       return run.passed;
     },
   });
   registerReportCommands(program);
+  registerCiCommands(program);
 }

@@ -4,20 +4,21 @@
  * (or a replay that did not reproduce), 2 bad input (the message says what
  * and where).
  */
-import { readdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import fc from 'fast-check';
 import { choiceOption, intOption } from '../../system/cli/options.js';
+import { InvalidArgumentError } from '../../system/core/errors.js';
 import { formatViolation } from '../check/index.js';
-import { createProgress } from '../report/progress.js';
-import { writeReport } from '../report/write.js';
 import { type Artifact, makeArtifact, readArtifact, writeArtifact } from '../scenario/artifact.js';
 import { loadScenario } from '../scenario/loader.js';
-import { type CheckedSimRun, runChecked, toRunResult, toSimJson } from '../scenario/run.js';
+import { type CheckedSimRun, runChecked, toSimJson } from '../scenario/run.js';
 import type { Scenario } from '../scenario/schema.js';
-import { swarmArbitrary } from '../scenario/swarm.js';
+import { type ScheduledFault, swarmArbitrary } from '../scenario/swarm.js';
 import { marksSummary, renderUnreachedMarks } from './marks-report.js';
+import { parseShard, shardLabel } from './shard.js';
+import { type PlannedUnit, runPlan, writeSimReport } from './sweep-run.js';
+import { type SuiteFlags, suiteAction, writeSweepOutputs } from './suite-run.js';
 import { renderTable } from './table.js';
 
 const out = (s: string): void => {
@@ -41,7 +42,7 @@ export function describeRun(run: CheckedSimRun): string {
   const speed = j.wallMs > 0 ? `${Math.round(j.simulatedMs / j.wallMs)}x` : '-';
   const lines = [
     `${j.scenario}  seed ${j.seed}  ${j.passed ? 'PASSED' : 'FAILED'}  simulated ${secs(j.simulatedMs)} in ${secs(j.wallMs)} (${speed})  trace ${j.traceHash.slice(0, 16)}`,
-    `  accepted ${j.accepted} of ${j.planned} planned executions; ${j.convergedAfterMs === null ? 'did NOT converge within the heal bound' : `converged ${j.convergedAfterMs} ms after heal`}`,
+    `  accepted ${j.accepted} of ${j.planned} planned executions; ${j.convergedAfterMs === null ? 'did NOT converge within the heal bound' : `all work done ${run.slo.measured.allWorkDoneAfterHealMs ?? '?'} ms after heal (convergence seen after ${j.convergedAfterMs} ms)`}`,
   ];
   for (const s of j.slo) lines.push(`  slo ${s.name}: ${s.value ?? 'n/a'} (limit ${s.limit}) ${s.passed ? 'ok' : 'MISSED'}`);
   if (run.crash !== undefined) lines.push(`  CRASHED (${run.crash.origin}): ${run.crash.message}`, ...(run.crash.stack ?? '').split('\n').slice(1, 6).map((l) => `    ${l.trim()}`));
@@ -63,11 +64,16 @@ interface SimFlags {
   reportDir: string;
   store?: 'memory' | 'sqlite';
   buggify?: boolean;
+  shard?: string;
+  junit?: string;
+  /** A pinned swarm schedule (regression artifacts replay theirs). */
+  swarm?: ScheduledFault[];
 }
 
-async function runOne(file: string, scenario: Scenario, seed: number, flags: SimFlags): Promise<CheckedSimRun> {
+/** Runs one seed: checks, determinism check, artifact on failure, optional report. */
+export async function runOne(file: string, scenario: Scenario, seed: number, flags: SimFlags): Promise<CheckedSimRun> {
   const startedAt = new Date();
-  const opts = { seed, ...(flags.store === undefined ? {} : { store: flags.store }), ...(flags.buggify === true ? { buggify: true } : {}) };
+  const opts = { seed, ...(flags.store === undefined ? {} : { store: flags.store }), ...(flags.buggify === true ? { buggify: true } : {}), ...(flags.swarm === undefined ? {} : { swarm: flags.swarm }) };
   const run = await runChecked(scenario, opts);
   if (flags.checkDeterminism === true) {
     const again = await runChecked(scenario, opts);
@@ -83,28 +89,24 @@ async function runOne(file: string, scenario: Scenario, seed: number, flags: Sim
     await writeArtifact(path, makeArtifact(run, { scenarioFile: file }));
     err(`artifact written: ${path}  (replay: squall replay ${path})`);
   }
-  if (flags.report === true) err(`report: ${await writeReport(toRunResult(run, startedAt), { dir: flags.reportDir })}`);
+  if (flags.report === true) err(`report: ${await writeSimReport(run, startedAt, flags.reportDir)}`);
   return run;
 }
 
 async function sweep(file: string, scenario: Scenario, first: number, count: number, flags: SimFlags): Promise<void> {
-  const progress = createProgress({ total: count, label: `${scenario.name} seeds` });
-  const runs = [];
-  let failed = 0;
-  for (let seed = first; seed < first + count; seed++) {
-    const run = await runOne(file, scenario, seed, { ...flags, report: false });
-    if (!run.passed) failed++;
-    runs.push(toSimJson(run));
-    progress.tick({ failed: !run.passed, detail: `seed ${seed}` });
-  }
-  progress.stop();
-  const summary = { seeds: count, passed: count - failed, failed, failingSeeds: runs.filter((r) => !r.passed).map((r) => r.seed) };
+  const plan: PlannedUnit[] = Array.from({ length: count }, (_v, i) => ({ file, loaded: scenario, scenario: scenario.name, seed: first + i }));
+  const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
+  const { runs: done, result } = await runPlan(plan, shard, (u) => runOne(file, scenario, u.seed, { ...flags, report: false }), `${scenario.name} seeds`);
+  const runs = done.map((d) => toSimJson(d.run));
+  const failed = runs.filter((r) => !r.passed).length;
+  const summary = { seeds: runs.length, passed: runs.length - failed, failed, failingSeeds: runs.filter((r) => !r.passed).map((r) => r.seed), shard: shard ?? null, planned: count };
+  await writeSweepOutputs(result, flags);
   const marks = marksSummary(runs);
   if (flags.json === true) out(JSON.stringify({ scenario: scenario.name, runs, summary, marks }));
   else {
-    out(renderUnreachedMarks(marks, count));
+    out(renderUnreachedMarks(marks, runs.length));
     out(renderTable(['seed', 'verdict', 'violations', 'simulated', 'wall', 'trace'], runs.map((r) => [String(r.seed), r.passed ? 'pass' : 'FAIL', String(r.violations.length), secs(r.simulatedMs), secs(r.wallMs), r.traceHash.slice(0, 12)])));
-    out(`${summary.passed}/${count} seeds passed${failed > 0 ? `; failing: ${summary.failingSeeds.join(', ')}` : ''}`);
+    out(`${summary.passed}/${runs.length} seeds passed${shard === undefined ? '' : ` (shard ${shardLabel(shard)} of ${count} planned)`}${failed > 0 ? `; failing: ${summary.failingSeeds.join(', ')}` : ''}`);
   }
   if (failed > 0) process.exitCode = 1;
 }
@@ -149,11 +151,14 @@ export function registerSimCommands(program: Command): void {
     .option('--report', 'write reports/<run-id>/ (result.json, summary.md, index.html, junit.xml)')
     .option('--report-dir <dir>', 'where reports go', 'reports')
     .option('--buggify', 'widen rare windows at seeded points in the seams (BUGGIFY); replayable from the seed')
+    .option('--shard <i/k>', 'with --seeds: run only slice I of K (round-robin over the seeds); merge with `squall report merge`')
+    .option('--junit <path>', 'with --seeds: also write the sweep\'s junit.xml here')
     .action(async (file: string, flags: SimFlags) => {
       const scenario = await loadScenario(file);
       const seed = flags.seed ?? scenario.seed;
       if (flags.explore !== undefined) return explore(file, scenario, seed, flags.explore, flags);
       if (flags.seeds !== undefined) return sweep(file, scenario, seed, flags.seeds, flags);
+      if (flags.shard !== undefined) throw new InvalidArgumentError('--shard splits a sweep: use it with --seeds N', '--shard');
       const run = await runOne(file, scenario, seed, flags);
       out(flags.json === true ? JSON.stringify(toSimJson(run)) : describeRun(run));
       if (!run.passed) process.exitCode = 1;
@@ -189,50 +194,9 @@ export function registerSimCommands(program: Command): void {
     .option('--report-dir <dir>', 'where reports go', 'reports')
     .option('--store <kind>', "the coordinator's store: memory (default) or sqlite", choiceOption('--store', ['memory', 'sqlite'] as const))
     .option('--buggify', 'BUGGIFY every scenario (seeded stress in the seams)')
-    .action(async (flags: { dir: string; seed?: number; only?: string; json?: boolean; report?: boolean; reportDir: string; store?: 'memory' | 'sqlite'; buggify?: boolean }) => {
-      const only = flags.only?.split(',').map((s) => s.trim());
-      const files = (await readdir(flags.dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
-      const scenarios: [string, Scenario][] = [];
-      for (const f of files) {
-        const s = await loadScenario(join(flags.dir, f));
-        if (only === undefined || only.includes(s.name) || only.includes(basename(f).replace(/\.ya?ml$/, ''))) scenarios.push([join(flags.dir, f), s]);
-      }
-      const progress = createProgress({ total: scenarios.length, label: 'scenarios' });
-      const rows = [];
-      let failed = 0;
-      for (const [file, s] of scenarios) {
-        const seed = flags.seed ?? s.seed;
-        const run = await runOne(file, s, seed, { report: flags.report === true, reportDir: flags.reportDir, ...(flags.store === undefined ? {} : { store: flags.store }), ...(flags.buggify === true ? { buggify: true } : {}) });
-        if (!run.passed) failed++;
-        rows.push({ json: toSimJson(run), workers: s.fleet.workers, faults: run.outcome.faults.length });
-        progress.tick({ failed: !run.passed, detail: s.name });
-      }
-      progress.stop();
-      const marks = marksSummary(rows.map((r) => r.json));
-      if (flags.json === true) out(JSON.stringify({ runs: rows.map((r) => r.json), summary: { scenarios: rows.length, failed }, marks }));
-      else {
-        out(renderUnreachedMarks(marks, rows.length));
-        out(
-          renderTable(
-            ['scenario', 'seed', 'verdict', 'workers', 'faults', 'accepted', 'violations', 'converged', 'simulated', 'wall', 'speed'],
-            rows.map(({ json: j, workers, faults }) => [
-              j.scenario,
-              String(j.seed),
-              j.passed ? 'pass' : 'FAIL',
-              String(workers),
-              String(faults),
-              String(j.accepted),
-              String(j.violations.length),
-              j.convergedAfterMs === null ? 'never' : `${j.convergedAfterMs} ms`,
-              secs(j.simulatedMs),
-              secs(j.wallMs),
-              j.wallMs > 0 ? `${Math.round(j.simulatedMs / j.wallMs)}x` : '-',
-            ]),
-            ['l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
-          ),
-        );
-        out(failed === 0 ? `all ${rows.length} scenarios passed every promise` : `${failed} of ${rows.length} scenarios FAILED (artifacts in artifacts/)`);
-      }
-      if (failed > 0) process.exitCode = 1;
-    });
+    .option('--seeds <k>', 'run k seeds of every scenario, from its seed (or --seed) on', intOption('--seeds', 1, 100000))
+    .option('--shard <i/k>', 'run only slice I of K of the planned (scenario, seed) runs; merge with `squall report merge`')
+    .option('--junit <path>', 'also write one junit.xml for the whole suite here')
+    .option('--no-regressions', 'skip replaying the pinned artifacts of <dir>/regressions/')
+    .action((flags: SuiteFlags) => suiteAction(flags, (file, s, seed, f) => runOne(file, s, seed, f)));
 }

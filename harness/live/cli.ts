@@ -14,6 +14,7 @@ import type { Scenario } from '../scenario/schema.js';
 import { runReconnectBench } from './bench-reconnect.js';
 import { exitOnSignals } from './processes.js';
 import { type LiveJson, runLive } from './runner.js';
+import { finishRunUi, startRunUi } from './ui/run-ui.js';
 
 /** What `squall run --mode sim` does; provided by the caller. Returns whether the run passed. */
 export type RunSim = (scenario: Scenario, opts: { file: string; seed?: number; json: boolean; reportDir?: string }) => Promise<boolean>;
@@ -24,14 +25,14 @@ const int = (name: string) => (v: string): number => {
   return n;
 };
 
-interface RunFlags { mode: string; json?: boolean; seed?: number; reportDir?: string; report: boolean }
+interface RunFlags { mode: string; json?: boolean; seed?: number; reportDir?: string; report: boolean; ui?: boolean; uiPort?: number; uiKeep?: boolean }
 interface BenchFlags { quick?: boolean; json?: boolean; reportDir?: string; report: boolean }
 interface ProxyFlags { host: string; port: number; seed?: number; extensions?: boolean; proxyMetrics?: boolean; runtimeMetrics?: boolean }
 
 /** The human-readable verdict of a live run. */
 function printLive(json: LiveJson): void {
   const w = (l: string): void => void process.stdout.write(`${l}\n`);
-  if (json.error === undefined) w(`${json.passed ? 'PASS' : 'FAIL'} ${json.scenario} (live, seed ${json.seed}) in ${(json.wallMs / 1000).toFixed(1)} s: ${json.acknowledged} acknowledged executions, converged ${json.convergedAfterMs === null ? 'never' : `${json.convergedAfterMs} ms after heal`}`);
+  if (json.error === undefined) w(`${json.passed ? 'PASS' : 'FAIL'} ${json.scenario} (live, seed ${json.seed}) in ${(json.wallMs / 1000).toFixed(1)} s: ${json.acknowledged} acknowledged executions, ${json.convergedAfterMs === null ? 'did NOT converge' : `all work done ${json.allWorkDoneAfterHealMs ?? '?'} ms after heal (convergence seen after ${json.convergedAfterMs} ms)`}`);
   else w(`FAIL ${json.scenario} (live, seed ${json.seed}): not run`);
   if (json.proxy !== null) w(`  fault proxy ${json.proxy.url} (${json.proxy.external ? 'external Toxiproxy' : "squall's own"}): ${json.faults.applied.length} fault(s) applied, ${json.faults.refused.length} refused`);
   for (const r of json.faults.refused) w(`  REFUSED ${r.id} ${r.action} on ${r.target} at ${r.at} ms: ${r.reason ?? ''}`);
@@ -50,6 +51,9 @@ export function registerLiveCommands(program: Command, deps: { runSim?: RunSim }
     .option('--seed <n>', 'seed (default: the scenario\'s)', int('--seed'))
     .option('--report-dir <dir>', 'parent directory of reports', 'reports')
     .option('--no-report', 'write no report')
+    .option('--ui', 'live only: serve a page that shows faults, workers, throughput and violations as they happen')
+    .option('--ui-port <port>', 'port of the --ui page (default: a free one, on 127.0.0.1)', int('--ui-port'))
+    .option('--ui-keep', 'keep serving the --ui page after the run until Ctrl-C')
     .action(async (file: string, flags: RunFlags) => {
       if (flags.mode !== 'sim' && flags.mode !== 'live') throw new InvalidArgumentError(`--mode must be sim or live, got "${flags.mode}"`);
       const scenario = await loadScenario(file);
@@ -62,11 +66,14 @@ export function registerLiveCommands(program: Command, deps: { runSim?: RunSim }
       }
       exitOnSignals();
       const log = (l: string): void => void process.stderr.write(`${l}\n`);
+      const ui = flags.ui === true ? await startRunUi(scenario, flags.uiPort, log) : undefined;
       const { json } = await runLive(scenario, {
         ...(flags.seed === undefined ? {} : { seed: flags.seed }),
         reportDir: flags.report ? (flags.reportDir ?? 'reports') : null,
         log,
+        ...(ui === undefined ? {} : { observer: ui.observer }),
       });
+      await finishRunUi(ui, json, flags.uiKeep === true, log);
       if (flags.json === true) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
       else printLive(json);
       if (json.error !== undefined) process.stderr.write(`squall: ${json.error.message}\n`);

@@ -26,7 +26,7 @@ import { LiveSystem } from './live-system.js';
 import type { HostCommand } from './swarm-host.js';
 import { preflight } from './preflight.js';
 import { delay, monoNow, startRunProxy } from './processes.js';
-import type { TimelineBuffer } from './timeline-buffer.js';
+import type { TimelineBuffer, TimelineEntry } from './timeline-buffer.js';
 import { planTopology, type Topology } from './topology.js';
 import { refuseSimOnlyFields } from '../scenario/run-extras.js';
 
@@ -42,6 +42,16 @@ export interface LiveRunOptions {
   proxyUrl?: string;
   /** Test-only: rewrites a submission's HTTP body before it is sent (a broken client or system, tests/live). The history keeps what the scenario asked for. */
   wiring?: { submitBody?: (body: unknown, graph: boolean) => unknown };
+  /** Watches the run as it happens (the `--ui` page); never changes it. */
+  observer?: LiveRunObserver;
+}
+
+/** Callbacks for watching a live run (harness/live/ui). */
+export interface LiveRunObserver {
+  /** Every stamped entry as it is recorded: events, submissions, faults, phases. */
+  onEntry?(entry: TimelineEntry, t0: number): void;
+  /** The coordinator is up at this URL. */
+  onCoordinator?(httpUrl: string): void;
 }
 
 /** What the run saw; runner.ts turns it into verdicts and a report. */
@@ -204,12 +214,13 @@ export async function runScenarioLive(scenario: Scenario, opts: LiveRunOptions =
   const swarm = runSwarm(scenario, seed, opts.swarm);
   const topology = planTopology(scenario, runTimeline(scenario, swarm));
   const proxyHost = await startRunProxy(seed, opts.proxyUrl);
-  const sys = new LiveSystem(scenario, topology, seed, started);
+  const sys = new LiveSystem(scenario, topology, seed, started, (entry) => opts.observer?.onEntry?.(entry, started));
   let proxy: FaultProxy | undefined;
   try {
     proxy = await connectFaultProxy({ url: proxyHost.url });
     await preflight(proxy, scenario, swarm);
     await sys.startCoordinator(proxy);
+    opts.observer?.onCoordinator?.(sys.coordinator.httpUrl);
     await sys.startFleet();
     opts.log?.(`live: coordinator ${sys.coordinator.httpUrl}, ${topology.hosts.length} swarm host(s), ${topology.proxies.length} proxies on ${proxy.url}, ${sys.ids.length} workers`);
     const st: LiveState = { t0: monoNow(), executions: [], workers: [] };

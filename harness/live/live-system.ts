@@ -19,7 +19,7 @@ import type { FaultProxy } from '../proxy/client.js';
 import { type Scenario, workerIds } from '../scenario/schema.js';
 import { CoordinatorProcess, type CoordinatorProcessOptions, delay, JsonLinesTail, monoNow, SwarmHostProcess } from './processes.js';
 import type { HostedWorkerConfig } from './swarm-host.js';
-import { TimelineBuffer } from './timeline-buffer.js';
+import { TimelineBuffer, type TimelineEntry } from './timeline-buffer.js';
 import type { Topology } from './topology.js';
 
 type ProbeLine = { mono: number; lagMs: number[]; cpuUserUs: number; cpuSystemUs: number };
@@ -101,8 +101,9 @@ export class LiveSystem {
     readonly topology: Topology,
     private readonly seed: number,
     started: number,
+    onEntry?: (entry: TimelineEntry) => void,
   ) {
-    this.buffer = new TimelineBuffer(started);
+    this.buffer = new TimelineBuffer(started, onEntry);
     this.ids = workerIds(scenario.fleet);
   }
 

@@ -17,10 +17,13 @@ import { toJsonLines } from '../check/history.js';
 import { checkHistory } from '../check/invariants.js';
 import { contextFromScenario } from '../check/context.js';
 import { checkSlo } from '../check/slo.js';
+import { PROMISES } from '../check/promises.js';
+import { faultIntervalsOf, operationsOf } from '../report/from-history.js';
 import { makeRunId, writeReport } from '../report/write.js';
 import { groupReconnectSamples, type RunResultInput, summarizeSamples, type TimelinePoint, type Violation } from '../report/model.js';
 import type { Scenario } from '../scenario/schema.js';
-import { workerIds } from '../scenario/schema.js';
+import { summarizeViolation } from '../scenario/run.js';
+import { enabledPromises, workerIds } from '../scenario/schema.js';
 import { TERMINAL, terminalEntries } from './http-client.js';
 import { type LiveRunOptions, type LiveRunOutcome, runScenarioLive } from './live-run.js';
 import { FaultsRefusedError, ProxyUnreachableError } from './preflight.js';
@@ -58,6 +61,8 @@ export interface LiveJson {
   wallMs: number;
   violations: Violation[];
   convergedAfterMs: number | null;
+  /** When the last acknowledged execution ended, after heal (the SLO's measure, from the history). */
+  allWorkDoneAfterHealMs: number | null;
   acknowledged: number;
   /** The fault proxy the run used; external = a Toxiproxy at TOXIPROXY_URL. */
   proxy: { url: string; external: boolean } | null;
@@ -111,7 +116,11 @@ export function essentialViolations(o: LiveRunOutcome): Violation[] {
   return out;
 }
 
-/** Connected workers, completions and throughput every 500 ms, from the events. */
+/**
+ * Connected workers, completions and throughput every 500 ms, from the events,
+ * in the history's time base (ms since the processes started, buffer.t0), the
+ * same as the faults and the heal; not since the faults phase began (o.t0).
+ */
 function timelineOf(o: LiveRunOutcome): TimelinePoint[] {
   const events = o.buffer.events();
   const up = new Set<string>();
@@ -119,8 +128,10 @@ function timelineOf(o: LiveRunOutcome): TimelinePoint[] {
   let completed = 0;
   let lastCompleted = 0;
   let i = 0;
-  const end = events.length > 0 ? (events[events.length - 1]?.mono ?? o.t0) : o.t0;
-  for (let t = o.t0; t <= end + 500; t += 500) {
+  // The whole run, not just up to the last event: the axis covers what the report's wall time says.
+  const t0 = o.buffer.t0;
+  const end = Math.max(events.length > 0 ? (events[events.length - 1]?.mono ?? t0) : t0, t0 + o.wallMs);
+  for (let t = t0; t <= end; t += 500) {
     for (; i < events.length && (events[i]?.mono ?? Infinity) <= t; i++) {
       const e = events[i]?.event;
       if (e === undefined) continue;
@@ -128,7 +139,7 @@ function timelineOf(o: LiveRunOutcome): TimelinePoint[] {
       else if (e.type === 'disconnected' || e.type === 'backoff') up.delete(e.source);
       else if (e.type === 'result_recorded' && e.outcome === 'completed') completed++;
     }
-    points.push({ t: t - o.t0, connectedWorkers: up.size, completedTotal: completed, throughputPerSec: (completed - lastCompleted) * 2 });
+    points.push({ t: t - t0, connectedWorkers: up.size, completedTotal: completed, throughputPerSec: (completed - lastCompleted) * 2 });
     lastCompleted = completed;
   }
   return points;
@@ -149,7 +160,7 @@ function notStartedJson(scenario: Scenario, seed: number, err: ProxyUnreachableE
   const refused = err instanceof FaultsRefusedError ? err.refused.map((r) => ({ id: r.id, action: r.action, target: r.target, at: r.at, reason: r.reason })) : [];
   return {
     scenario: scenario.name, seed, passed: false, traceHash: null, simulatedMs: null, wallMs: Date.now() - startedAt.getTime(),
-    violations: refusalViolations(refused, err.url), convergedAfterMs: null, acknowledged: 0,
+    violations: refusalViolations(refused, err.url), convergedAfterMs: null, allWorkDoneAfterHealMs: null, acknowledged: 0,
     proxy: { url: err.url, external }, faults: { applied: [], refused },
     error: { code: err.code, message: err.message }, report: null,
   };
@@ -173,14 +184,11 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
   const healAt = o.healMono - o.buffer.t0;
   const toleranceMs = opts.toleranceMs ?? Math.max(scenario.checks.toleranceMs, 1000);
   const checked = checkHistory(history, scenario.checks, { ...contextFromScenario(scenario), healAt, toleranceMs }).map(
-    (v): Violation => ({
-      promise: v.promise.number,
-      name: v.promise.name,
-      message: v.message,
-      ...(v.executionId === undefined ? {} : { executionId: v.executionId }),
-      ...(v.workerId === undefined ? {} : { workerId: v.workerId }),
-      source: 'history',
-    }),
+    (v): Violation => {
+      // With the history records around it (the report shows them under the promise).
+      const { promise, name, message, executionId, workerId, events } = summarizeViolation(v);
+      return { promise, name, message, events, ...(executionId === undefined ? {} : { executionId }), ...(workerId === undefined ? {} : { workerId }), source: 'history' };
+    },
   );
   const faults = faultLines(o);
   const violations = dedupe([...refusalViolations(faults.refused, o.proxy.url), ...essentialViolations(o).map((v) => ({ ...v, source: 'http' })), ...checked]);
@@ -195,6 +203,7 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
   const duplicated = ackedViews.reduce((n, e) => n + Math.max(0, (e === undefined ? 0 : terminalEntries(e.statusHistory).length) - 1), 0);
   const lag = summarizeSamples(o.loopLagMs);
   const passed = violations.length === 0 && slo.passed;
+  const ops = operationsOf(history);
   const runId = makeRunId({ kind: 'live', scenario: scenario.name, seed: o.seed, startedAt });
   const result: RunResultInput = {
     schemaVersion: 1,
@@ -213,6 +222,7 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
       ...(lag.count > 0 ? { eventLoopLagMs: { p50: lag.p50, p99: lag.p99, max: lag.max } } : {}),
       ...(o.cpuPercent === null ? {} : { cpuPercent: o.cpuPercent }),
       convergedAfterMs: o.convergedAfterMs,
+      allWorkDoneAfterHealMs: slo.measured.allWorkDoneAfterHealMs,
       refusedSubmissions: o.refused,
       indeterminateSubmissions: o.indeterminate,
       coordinatorRestarts: o.coordinatorRestarts,
@@ -220,12 +230,19 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
       workersNeverSyncedAfterHeal: heal.neverSynced,
     },
     timeline: timelineOf(o),
-    faults: o.faults.flatMap((f, i) => {
-      const id = `f${i + 1}`;
-      const refused = o.refusedFaults.some((r) => r.id === id);
-      if (!refused && !o.applied.includes(id)) return [];
-      return [{ start: f.at, end: refused ? f.at : Math.min(f.at + (f.for ?? Infinity), scenario.phases.faultsMs), action: refused ? `${f.action.type} (REFUSED)` : f.action.type, target: f.target, status: refused ? 'refused' : 'applied' }];
-    }),
+    // From the recorded fault entries: the same time base as the timeline (ms since processes started).
+    // Refused faults are listed too, as zero-length intervals at the moment they were refused.
+    faults: [
+      ...faultIntervalsOf(history, o.wallMs),
+      ...o.refusedFaults.map((r) => ({ start: r.at, end: r.at, action: `${r.action} (REFUSED)`, target: r.target, status: 'refused' as const })),
+    ],
+    healAt,
+    description: scenario.description,
+    promisesChecked: enabledPromises(scenario.checks),
+    promiseCatalog: PROMISES.map((p) => ({ number: p.number, name: p.name, title: p.title })),
+    operations: ops.spans,
+    operationsTotal: ops.total,
+    files: opts.reportDir === null ? [] : [{ name: 'history.jsonl', title: 'the recorded history (one JSON record per line)' }],
     reconnectSamples: groupReconnectSamples(
       restored.map((s) => ({ strategy: scenario.fleet.backoff.strategy, condition: 'scenario', fleetSize: scenario.fleet.workers, ms: s.ms, beyondBackoffMs: s.beyondBackoffMs })),
     ),
@@ -244,6 +261,7 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
       wallMs: Math.round(o.wallMs),
       violations,
       convergedAfterMs: o.convergedAfterMs === null ? null : Math.round(o.convergedAfterMs),
+      allWorkDoneAfterHealMs: slo.measured.allWorkDoneAfterHealMs === null ? null : Math.round(slo.measured.allWorkDoneAfterHealMs),
       acknowledged: o.acked.size,
       proxy: o.proxy,
       faults,

@@ -22,16 +22,25 @@ type Entry =
 
 type NoSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
 
+/** One stamped entry, as an observer sees it (e.g. the live-run UI). */
+export type TimelineEntry = Readonly<Entry>;
+
 /** Stamped entries of a live run; see the file comment. */
 export class TimelineBuffer {
   private readonly entries: Entry[] = [];
   private seq = 0;
   private nextKey = 1;
 
-  constructor(readonly t0: number) {}
+  /** `observe` sees every entry as it arrives (arrival order, not stamp order). */
+  constructor(
+    readonly t0: number,
+    private readonly observe?: (entry: TimelineEntry) => void,
+  ) {}
 
   private push(e: NoSeq<Entry>): void {
-    this.entries.push({ ...e, seq: this.seq++ } as Entry);
+    const entry = { ...e, seq: this.seq++ } as Entry;
+    this.entries.push(entry);
+    this.observe?.(entry);
   }
 
   event(mono: number, event: SystemEvent): void {

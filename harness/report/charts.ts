@@ -227,7 +227,10 @@ export function timelineSpec(result: RunResult): TopLevelSpec | undefined {
     throughput: p.throughputPerSec,
   }));
   const faults = result.faults.map((f) => ({ start: f.start / 1000, end: Math.max(f.end, f.start) / 1000, label: faultLabel(f), action: f.action }));
-  const maxS = Math.max(points[points.length - 1]?.s ?? 0, ...faults.map((f) => f.end));
+  // The axis covers the whole run (and the heal), not just up to the last sample.
+  const runS = (result.simulatedMs ?? result.wallMs) / 1000;
+  const healS = result.healAt === undefined ? undefined : result.healAt / 1000;
+  const maxS = Math.max(points[points.length - 1]?.s ?? 0, runS, healS ?? 0, ...faults.map((f) => f.end));
   const x = { type: 'quantitative', scale: { domain: [0, maxS], nice: false } };
   const timeAxis = result.simulatedMs !== undefined ? 'simulated time since start (s)' : 'time since start (s)';
   const shade = {
@@ -235,11 +238,19 @@ export function timelineSpec(result: RunResult): TopLevelSpec | undefined {
     mark: { type: 'rect', opacity: 0.14, color: '#d62728' },
     encoding: { x: { ...x, field: 'start', title: timeAxis }, x2: { field: 'end' } },
   };
+  const heal =
+    healS === undefined
+      ? []
+      : [
+          { data: { values: [{ s: healS }] }, mark: { type: 'rule', color: '#1a7f37', strokeDash: [4, 3], strokeWidth: 2 }, encoding: { x: { ...x, field: 's' } } },
+          { data: { values: [{ s: healS, label: 'heal' }] }, mark: { type: 'text', color: '#1a7f37', align: 'left', dx: 4, baseline: 'top', y: 2, fontWeight: 'bold' }, encoding: { x: { ...x, field: 's' }, text: { field: 'label' } } },
+        ];
   const panel = (field: string, yTitle: string, color: string, showX: boolean): Record<string, unknown> => ({
     width: 640,
     height: 150,
     layer: [
       ...(faults.length > 0 ? [shade] : []),
+      ...heal,
       {
         data: { values: points },
         mark: { type: 'line', color, strokeWidth: 1.5, interpolate: 'step-after' },
@@ -269,7 +280,7 @@ export function timelineSpec(result: RunResult): TopLevelSpec | undefined {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: 'Faults against connected workers and throughput',
-      subtitle: faults.length > 0 ? 'shaded: a fault is active' : 'no faults injected',
+      subtitle: `${faults.length > 0 ? 'shaded: a fault is active' : 'no faults injected'}${healS === undefined ? '' : `; dashed: heal at ${healS.toFixed(1)} s`}`,
     },
     config: CONFIG,
     vconcat: [

@@ -66,6 +66,12 @@ export function runTitle(r: RunResult): string {
   return parts.join(' · ');
 }
 
+/** Percentiles from few samples say so: p99 of 20 samples is just the largest. */
+export function fewSamplesNote(n: number): string {
+  if (n >= 100) return '';
+  return n < 20 ? ` (only ${n} samples: p95/p99 are the largest ones)` : ` (${n} samples: p99 is about the maximum)`;
+}
+
 /** One line saying whether the run passed, and why not. */
 export function verdictLine(r: RunResult): string {
   const failedSlos = r.slo.filter((s: SloResult) => !s.passed);
@@ -102,8 +108,12 @@ export function keyNumbers(r: RunResult): [string, string][] {
   const rec = r.metrics.reconnect;
   if (rec) {
     out.push(['reconnects', fmtNum(rec.count, 0)]);
-    out.push(['reconnect p50 / p95 / p99 / max', [rec.p50, rec.p95, rec.p99, rec.max].map(fmtMs).join(' / ')]);
+    out.push([`reconnect p50 / p95 / p99 / max (n=${rec.count})`, `${[rec.p50, rec.p95, rec.p99, rec.max].map(fmtMs).join(' / ')}${fewSamplesNote(rec.count)}`]);
   }
+  const done = r.metrics.allWorkDoneAfterHealMs;
+  if (typeof done === 'number' || done === null) out.push(['all work done after heal (SLO measure)', done === null ? 'never' : fmtMs(done)]);
+  const conv = r.metrics.convergedAfterMs;
+  if (typeof conv === 'number' || conv === null) out.push(['convergence seen after heal (driver, as the CLI prints)', conv === null ? 'never' : fmtMs(conv)]);
   if (r.floor) out.push(['floor (bare ws handshake) p50 / p99', `${fmtMs(r.floor.p50)} / ${fmtMs(r.floor.p99)}`]);
   const c = r.metrics.completions;
   if (c) {

@@ -17,6 +17,7 @@ import {
   violationSubject,
   violationTitle,
 } from './format.js';
+import { aboutSection, coverageSection, operationsSection, promisesSection, SECTION_CSS } from './html-sections.js';
 
 const CSS = `
 :root { --ok: #1a7f37; --bad: #cf222e; --muted: #57606a; --line: #d0d7de; --bg: #f6f8fa; }
@@ -139,11 +140,13 @@ export function renderHtml(r: RunResult, charts: readonly RenderedChart[]): stri
   const title = runTitle(r);
   const parts: string[] = [];
   parts.push(`<h1>${h(title)}</h1>`);
+  parts.push(aboutSection(r));
   parts.push(
     `<div class="verdict ${r.passed ? 'ok' : 'bad'}"><span class="badge">${r.passed ? 'PASSED' : 'FAILED'}</span><span>${h(
       verdictLine(r).replace(/^(PASSED|FAILED): /, ''),
     )}</span></div>`,
   );
+  parts.push(promisesSection(r));
   parts.push(
     `<div class="cards">${keyNumbers(r)
       .map(([k, v]) => `<div class="card"><div class="k">${h(k)}</div><div class="v">${h(v)}</div></div>`)
@@ -158,26 +161,28 @@ export function renderHtml(r: RunResult, charts: readonly RenderedChart[]): stri
       )}`,
     );
   }
+  parts.push(coverageSection(r));
   parts.push(violationsSection(r));
   for (const c of charts) {
     parts.push(`<h2 id="${h(c.id)}">${h(c.title)}</h2><figure>${c.svg}<figcaption>${h(c.caption)}</figcaption></figure>`);
   }
+  parts.push(operationsSection(r));
   parts.push(benchSection(r));
   if (r.sweep && r.sweep.length > 0) {
     parts.push(
       `<h2>Seeds</h2>${table(
-        ['seed', 'result', 'violations', 'trace hash', 'simulated', 'wall'],
-        r.sweep.map((s) => [String(s.seed), passCell(s.passed), String(s.violations), h(s.traceHash ?? '–'), h(fmtMs(s.simulatedMs)), h(fmtMs(s.wallMs))]),
-        [true, false, true, false, true, true],
+        ['scenario', 'seed', 'result', 'violations', 'trace hash', 'simulated', 'wall'],
+        r.sweep.map((s) => [h(s.scenario ?? r.scenario ?? ''), String(s.seed), passCell(s.passed), String(s.violations), h(s.traceHash ?? '–'), h(fmtMs(s.simulatedMs)), h(fmtMs(s.wallMs))]),
+        [false, true, false, true, false, true, true],
       )}`,
     );
   }
   if (r.faults.length > 0) {
     parts.push(
       `<h2>Faults</h2>${table(
-        ['start', 'end', 'action', 'target'],
-        r.faults.map((f) => [h(fmtMs(f.start)), h(fmtMs(f.end)), h(f.action), h(f.target)]),
-        [true, true, false, false],
+        ['start', 'end', 'action', 'target', 'workers hit'],
+        r.faults.map((f) => [h(fmtMs(f.start)), h(fmtMs(f.end)), h(f.action), h(f.target), h(f.workers === undefined ? '–' : f.workers.length === 0 ? 'none' : `${f.workers.length}: ${f.workers.slice(0, 12).join(', ')}${f.workers.length > 12 ? ', …' : ''}`)]),
+        [true, true, false, false, false],
       )}`,
     );
   }
@@ -190,7 +195,7 @@ export function renderHtml(r: RunResult, charts: readonly RenderedChart[]): stri
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${h(`${r.passed ? 'PASSED' : 'FAILED'} · ${title}`)}</title>
-<style>${CSS}</style>
+<style>${CSS}${SECTION_CSS}</style>
 </head>
 <body>
 <main>

@@ -54,12 +54,18 @@ export function junitCases(r: RunResult): JunitCase[] {
 
   if (r.sweep && r.sweep.length > 0) {
     for (const s of r.sweep) {
+      const mine = r.violations.filter((v) => v.seed === s.seed && (s.scenario === undefined || v.scenario === s.scenario));
+      const unit = `${s.scenario === undefined ? '' : `${s.scenario} `}seed ${s.seed}`;
       cases.push({
-        classname: `${cls}.seeds`,
-        name: `seed ${s.seed}`,
+        classname: s.scenario === undefined ? `${cls}.seeds` : `squall.${r.kind}.${s.scenario}.seeds`,
+        name: unit,
         timeSec: (s.wallMs ?? 0) / 1000,
-        ...(s.passed ? {} : { failure: fail(`seed ${s.seed}: ${s.violations} violation(s)`, 'seed', `trace hash ${s.traceHash ?? '?'}`) }),
+        ...(s.passed ? {} : { failure: fail(`${unit}: ${s.violations} violation(s)`, 'seed', [`trace hash ${s.traceHash ?? '?'}`, ...mine.map(describe)].join('\n')) }),
       });
+    }
+    for (const u of r.uncovered ?? []) {
+      const unit = `${u.scenario} seed ${u.seed}`;
+      cases.push({ classname: `squall.${r.kind}.${u.scenario}.seeds`, name: unit, timeSec: 0, failure: fail(`${unit}: planned but run by no shard`, 'uncovered', 'no shard result contained this run') });
     }
   } else {
     const title = runTitle(r);

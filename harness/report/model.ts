@@ -62,7 +62,15 @@ export const TimelinePointSchema = z.looseObject({
 export type TimelinePoint = z.infer<typeof TimelinePointSchema>;
 
 /** A fault interval, ms from the start of the run (`end` = heal). */
-export const FaultIntervalSchema = z.looseObject({ start: ms, end: ms, action: z.string(), target: z.string() });
+export const FaultIntervalSchema = z.looseObject({
+  start: ms,
+  end: ms,
+  action: z.string(),
+  /** Who it hits, for people (partitions by their sides: harness/report/fault-label.ts). */
+  target: z.string(),
+  /** Workers it cut off or touched, when known. */
+  workers: z.array(z.string()).optional(),
+});
 export type FaultInterval = z.infer<typeof FaultIntervalSchema>;
 
 /** Reconnect (heal → registered and synced) samples of one strategy × condition × fleet size. */
@@ -108,6 +116,8 @@ export type SloResult = z.infer<typeof SloResultSchema>;
 
 /** One seed of a sweep (`squall sim --seeds K`). */
 export const SweepRunSchema = z.looseObject({
+  /** Set when the sweep spans scenarios (a suite, a merged report). */
+  scenario: z.string().optional(),
   seed: z.number().int(),
   passed: z.boolean(),
   traceHash: z.string().optional(),
@@ -116,6 +126,17 @@ export const SweepRunSchema = z.looseObject({
   wallMs: ms.optional(),
 });
 export type SweepRun = z.infer<typeof SweepRunSchema>;
+
+/** What a sweep or suite meant to run (all shards together), and which slice this result is. */
+export const PlanSchema = z.looseObject({
+  units: z.array(z.looseObject({ scenario: z.string(), seed: z.number().int() })),
+  shard: z.looseObject({ index: z.number().int().positive(), count: z.number().int().positive() }).optional(),
+});
+export type Plan = z.infer<typeof PlanSchema>;
+
+/** A promise as the checker names it (the report shows whatever list the checker exposes). */
+export const PromiseEntrySchema = z.looseObject({ number: z.number().int(), name: z.string(), title: z.string() });
+export type PromiseEntry = z.infer<typeof PromiseEntrySchema>;
 
 export const RunResultSchema = z.looseObject({
   schemaVersion: z.literal(RUN_RESULT_SCHEMA_VERSION),
@@ -143,6 +164,24 @@ export const RunResultSchema = z.looseObject({
   floor: z.looseObject({ p50: ms, p99: ms }).optional(),
   slo: z.array(SloResultSchema).default([]),
   sweep: z.array(SweepRunSchema).optional(),
+  /** Sweeps and suites: every unit planned over all shards (`squall report merge` finds the uncovered ones). */
+  plan: PlanSchema.optional(),
+  /** A merged report: planned units that no shard ran. */
+  uncovered: z.array(z.looseObject({ scenario: z.string(), seed: z.number().int() })).optional(),
+  /** Every promise the checker knows, in its order (drives the report's per-promise table). */
+  promiseCatalog: z.array(PromiseEntrySchema).optional(),
+  /** The scenario file's description. */
+  description: z.string().optional(),
+  /** ms from the start of the run when faults stopped (the heal), if they did. */
+  healAt: ms.optional(),
+  /** Per-operation timeline: each execution from submission to its terminal status (the first few hundred). */
+  operations: z
+    .array(z.looseObject({ id: z.string(), kind: z.string(), start: ms, end: ms.nullable(), outcome: z.string(), workers: z.array(z.string()), attempts: count }))
+    .optional(),
+  /** How many operations the run had (operations may hold fewer). */
+  operationsTotal: count.optional(),
+  /** Sibling files of the report (e.g. history.jsonl) it links to. */
+  files: z.array(z.looseObject({ name: z.string(), title: z.string() })).optional(),
 });
 /** A fully defaulted, validated result (what the renderers take). */
 export type RunResult = z.infer<typeof RunResultSchema>;

@@ -4,7 +4,8 @@
  * outcome as the CLI's JSON (`squall sim --json`) and as a RunResult for the
  * report writer (harness/report).
  */
-import { checkHistory, checkSlo, contextFromScenario, percentile, type Violation } from '../check/index.js';
+import { checkHistory, checkSlo, contextFromScenario, percentile, PROMISES, type Violation } from '../check/index.js';
+import { faultIntervalsOf, healAtOf, operationsOf } from '../report/from-history.js';
 import { reconnectTimes } from '../check/slo.js';
 import { HistoryView } from '../check/view.js';
 import type { RunResult } from '../report/model.js';
@@ -16,10 +17,10 @@ import { type MarkCounts, sumMarks } from '../sim/marks.js';
 import { runGuardProblems } from './run-guards.js';
 import type { RefusedFault } from './driver.js';
 import { runScenarioSim, type SimRunOptions, type SimRunOutcome } from './run-sim.js';
-import { faultTimeline, type Scenario } from './schema.js';
+import { enabledPromises, faultTimeline, type Scenario } from './schema.js';
 import { sampleSwarm } from './swarm.js';
 
-/** A violation as it goes into JSON output: no history records, just the story's headline and a few lines. */
+/** A violation as it goes into JSON output: no history records, just the story's headline and the records around it. */
 export interface ViolationSummary {
   promise: number;
   name: string;
@@ -176,14 +177,8 @@ export function toRunResult(run: CheckedSimRun, startedAt: Date): RunResult {
   const m = run.slo.measured;
   const view = new HistoryView(o.history);
   const reconnectMs = reconnectTimes(view);
-  const faultEnd = new Map<string, number>();
-  const starts: { id: string; start: number; action: string; target: string }[] = [];
-  for (const r of o.history) {
-    if (r.f !== 'fault') continue;
-    const id = String(r.value.id);
-    if (r.value.phase === 'start') starts.push({ id, start: r.time, action: String(r.value.action), target: String(r.value.target) });
-    else faultEnd.set(id, r.time);
-  }
+  const healAt = healAtOf(o.history);
+  const ops = operationsOf(o.history);
   const step = Math.max(100, Math.round(o.simulatedMs / 300));
   return {
     schemaVersion: RUN_RESULT_SCHEMA_VERSION,
@@ -196,6 +191,8 @@ export function toRunResult(run: CheckedSimRun, startedAt: Date): RunResult {
       ...(m.reconnect.count > 0
         ? { reconnect: { p50: m.reconnect.p50Ms ?? 0, p95: percentile(reconnectMs, 95) ?? 0, p99: m.reconnect.p99Ms ?? 0, max: m.reconnect.maxMs ?? 0, count: m.reconnect.count } }
         : {}),
+      allWorkDoneAfterHealMs: m.allWorkDoneAfterHealMs,
+      convergedAfterMs: o.convergedAfterMs,
       completions: {
         expected: o.accepted,
         completed: o.history.filter((r) => r.f === 'status' && r.value.to === 'completed').length,
@@ -204,8 +201,14 @@ export function toRunResult(run: CheckedSimRun, startedAt: Date): RunResult {
       },
     },
     timeline: timelineOf(o, step),
-    faults: starts.map((s) => ({ start: s.start, end: faultEnd.get(s.id) ?? o.simulatedMs, action: s.action, target: s.target })),
+    faults: faultIntervalsOf(o.history, o.simulatedMs),
+    ...(healAt === undefined ? {} : { healAt }),
+    description: o.scenario.description,
+    promisesChecked: enabledPromises(o.scenario.checks),
+    promiseCatalog: PROMISES.map((p) => ({ number: p.number, name: p.name, title: p.title })),
+    operations: ops.spans,
+    operationsTotal: ops.total,
     reconnectSamples: reconnectMs.length > 0 ? [{ strategy: o.scenario.fleet.backoff.strategy, condition: o.scenario.name, ms: reconnectMs }] : [],
     slo: run.slo.checks.map((c) => ({ name: c.name, target: c.limit, measured: c.value, unit: c.name.endsWith('Ms') ? 'ms' : '', passed: c.passed })),
-  } as RunResult;
+  } as unknown as RunResult;
 }

@@ -29,6 +29,7 @@ import { securedHttp, checkListenSecurity } from './security.js';
 import type { TokenStore } from './tokens.js';
 import { CoordinatorMetrics } from './metrics.js';
 import { WorkerRegistry, type WorkerView } from './registry.js';
+import { createUiHandler, type UiHandler } from './ui/ui-handler.js';
 
 /** The seams a coordinator runs on (production: ws, real clock, crypto, SQLite; simulation: virtual ones). */
 export interface CoordinatorDeps {
@@ -98,7 +99,7 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
   checkListenSecurity(config, deps.tokens, deps.logger);
   const registry = new WorkerRegistry();
   const connections = new Map<string, LiveConnection>();
-  const late: { metrics?: CoordinatorMetrics } = {};
+  const late: { metrics?: CoordinatorMetrics; ui?: UiHandler } = {};
   const hook: EventSink = {
     emit: (e) => {
       if (e.type === 'lease_expired') late.metrics?.leaseExpiries.inc();
@@ -107,6 +108,7 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
   const events: EventSink = {
     emit: (e) => {
       hook.emit(e);
+      late.ui?.notify(e);
       deps.events.emit(e);
     },
   };
@@ -153,7 +155,9 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
   const withHealth = engine as unknown as { storeHealth?: () => StoreHealthStatus };
   const health: HealthSource = { store: () => withHealth.storeHealth?.(), listening: () => listening };
   const api = createHttpApi({ engine, taskKinds: deps.taskKinds, clock: deps.clock, workers, submissionCount, metrics: () => metrics.text(), health });
-  const handleHttp = securedHttp(api, config, deps);
+  // The dashboard (/ui) sits behind the same gate as the API: its page and assets are open paths, its data routes need a read token.
+  const ui = (late.ui = createUiHandler({ clock: deps.clock, engine, workers }));
+  const handleHttp = securedHttp((req) => ui.handle(req) ?? api(req), config, deps);
 
   let listener: Listener;
   try {
@@ -191,6 +195,7 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
       (closing ??= (async () => {
         monitor.stop();
         loop.stop();
+        ui.close();
         for (const c of [...connections.values()]) c.shutdown();
         listening = false;
         await listener.close();

@@ -53,6 +53,8 @@ function refuse(status: number, code: string, message: string, extra: Record<str
 export function requiredScope(method: string, path: string, metricsAuth: 'token' | 'none'): TokenScope | null {
   if (OPEN_PATHS.has(path.replace(/\/+$/, ''))) return null;
   if (path === '/metrics' && metricsAuth === 'none') return null;
+  // The dashboard's page and static assets hold no data; its data routes (/ui/events, /ui/graph/...) need a token.
+  if (path === '/ui' || path === '/ui/' || path.startsWith('/ui/assets/')) return null;
   if (path === '/api/v1/tokens' || path.startsWith('/api/v1/tokens/')) return 'admin';
   if (SAFE_METHODS.has(method)) return 'read';
   if (path.startsWith('/api/v1/executions') || path.startsWith('/api/v1/graphs')) return 'submit';

@@ -42,6 +42,27 @@ export interface HttpResponse {
   status: number;
   headers?: Record<string, string>;
   body: string;
+  /**
+   * A long-lived response (server-sent events): when set, the transport sends
+   * status and headers, ignores `body` and hands the open response to start().
+   * Transports without streaming (the simulation) answer `body` instead.
+   */
+  stream?: HttpStream;
+}
+
+/** The open end of a streaming response. */
+export interface HttpStreamSink {
+  /** Writes a chunk; false once the client has gone. */
+  write(chunk: string): boolean;
+  /** Ends the response. Idempotent. */
+  end(): void;
+  /** Runs fn once when the client disconnects or the response ends. */
+  onClose(fn: () => void): void;
+}
+
+/** Produces a streaming response's chunks. */
+export interface HttpStream {
+  start(sink: HttpStreamSink): void;
 }
 
 export type HttpHandler = (req: HttpRequest) => Promise<HttpResponse>;

@@ -59,9 +59,32 @@ async function serveHttp(onHttp: HttpHandler | undefined, req: IncomingMessage, 
         : jsonResponse(500, 'internal', `internal error: ${(err as Error).message}`);
   }
   if (res.writableEnded || res.destroyed) return;
+  if (response.stream !== undefined) return startStream(response, res);
   const body = Buffer.from(response.body, 'utf8');
   res.writeHead(response.status, { 'content-length': String(body.length), ...response.headers });
   res.end(body);
+}
+
+/** A streaming response (server-sent events): headers now, chunks as the producer writes them. */
+function startStream(response: HttpResponse, res: ServerResponse): void {
+  const closers: (() => void)[] = [];
+  let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    for (const fn of closers.splice(0)) fn();
+  };
+  res.on('close', close);
+  res.writeHead(response.status, { 'cache-control': 'no-store', ...response.headers });
+  res.flushHeaders();
+  response.stream?.start({
+    write: (chunk) => !closed && !res.destroyed && (res.write(chunk), true),
+    end: () => {
+      if (!res.writableEnded) res.end();
+      close();
+    },
+    onClose: (fn) => (closed ? fn() : void closers.push(fn)),
+  });
 }
 
 /** Starts listening; resolves once the port is bound. */

@@ -1,0 +1,113 @@
+/**
+ * `squall run --mode live --ui`: a page for watching a live chaos run as it
+ * happens: fault timeline with the heal, connected workers, completions per
+ * second, warnings on the wire and the verdict at the end. Served on its own
+ * port (loopback by default) with the coordinator dashboard's client and
+ * style; state is pushed over server-sent events at most every `flushMs`.
+ * Optional bearer token (SQUALL_UI_TOKEN), sent by the page as a header.
+ */
+import type { HttpRequest, HttpResponse, HttpStreamSink, Listener } from '../../../system/core/transport.js';
+import { serveAsset, UI_ASSET_DIR, UI_HEADERS } from '../../../system/coordinator/ui/ui-handler.js';
+import { wsTransport } from '../../../system/transport/index.js';
+import type { LiveRunObserver } from '../live-run.js';
+import { LiveUiModel, type LiveUiState } from './live-state.js';
+
+const LIVE_ASSETS = new URL('./assets/', import.meta.url);
+
+export interface LiveUiOptions {
+  host?: string;
+  port?: number;
+  /** Required bearer token for data (page and assets are open); default none. */
+  token?: string;
+  /** Push window; default 500 ms. */
+  flushMs?: number;
+}
+
+/** A running live-run page. */
+export interface LiveUi {
+  readonly url: string;
+  readonly observer: LiveRunObserver;
+  readonly model: LiveUiModel;
+  /** Shows the checker's verdict. */
+  finish(verdict: NonNullable<LiveUiState['verdict']>): void;
+  close(): Promise<void>;
+}
+
+const json = (status: number, body: unknown): HttpResponse => ({ status, headers: { ...UI_HEADERS, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) });
+
+/** Starts the page's server for one run. */
+export async function startLiveUi(scenario: { name: string; description?: string }, fleet: string[], opts: LiveUiOptions = {}): Promise<LiveUi> {
+  const model = new LiveUiModel(scenario, fleet);
+  const clients = new Set<HttpStreamSink>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const push = (): void => {
+    timer = undefined;
+    const frame = `event: update\ndata: ${JSON.stringify(model.state)}\n\n`;
+    for (const c of clients) c.write(frame);
+  };
+  const changed = (): void => {
+    if (clients.size > 0) timer ??= setTimeout(push, opts.flushMs ?? 500);
+  };
+  const denied = (req: HttpRequest): HttpResponse | undefined =>
+    opts.token === undefined || req.headers.authorization === `Bearer ${opts.token}` ? undefined : json(401, { error: { code: 'auth_failed', message: 'this page needs the token given to squall run --ui (SQUALL_UI_TOKEN)', path: 'authorization' } });
+  const handle = (req: HttpRequest): HttpResponse => {
+    if (req.method !== 'GET') return json(405, { error: { code: 'method_not_allowed', message: `${req.method} is not allowed; allowed: GET`, path: '' } });
+    if (req.path === '/' || req.path === '/ui' || req.path === '/ui/') return serveAsset(LIVE_ASSETS, 'live.html') as HttpResponse;
+    if (req.path.startsWith('/ui/assets/')) {
+      const name = req.path.slice('/ui/assets/'.length);
+      return serveAsset(LIVE_ASSETS, name) ?? serveAsset(UI_ASSET_DIR, name) ?? json(404, { error: { code: 'not_found', message: `no asset ${name.slice(0, 100)}`, path: '' } });
+    }
+    if (req.path === '/ui/state') return denied(req) ?? json(200, model.state);
+    if (req.path === '/ui/events') {
+      return denied(req) ?? {
+        status: 200,
+        headers: { ...UI_HEADERS, 'content-type': 'text/event-stream; charset=utf-8' },
+        body: '',
+        stream: {
+          start: (sink) => {
+            clients.add(sink);
+            sink.onClose(() => clients.delete(sink));
+            sink.write(`retry: 2000\n\nevent: update\ndata: ${JSON.stringify(model.state)}\n\n`);
+          },
+        },
+      };
+    }
+    return json(404, { error: { code: 'not_found', message: `no route ${req.path.slice(0, 200)}; the page is at /ui`, path: '' } });
+  };
+  const listener: Listener = await wsTransport().listen({
+    host: opts.host ?? '127.0.0.1',
+    port: opts.port ?? 0,
+    wsPath: '/no-websocket',
+    maxPayloadBytes: 1024,
+    perMessageDeflate: false,
+    onConnection: (conn) => conn.close(1008, 'no WebSocket here'),
+    onHttp: (req) => Promise.resolve(handle(req)),
+  });
+  const keepAlive = setInterval(() => clients.forEach((c) => c.write(': keep-alive\n\n')), 15_000);
+  keepAlive.unref();
+  return {
+    url: `${listener.url.replace(/^ws/, 'http')}/ui`,
+    model,
+    observer: {
+      onEntry: (entry, t0) => {
+        model.add(entry, t0);
+        changed();
+      },
+      onCoordinator: (url) => {
+        model.state.coordinatorUrl = url;
+        changed();
+      },
+    },
+    finish: (verdict) => {
+      model.finish(verdict);
+      if (timer !== undefined) clearTimeout(timer);
+      push();
+    },
+    close: async () => {
+      clearInterval(keepAlive);
+      if (timer !== undefined) clearTimeout(timer);
+      for (const c of [...clients]) c.end();
+      await listener.close();
+    },
+  };
+}

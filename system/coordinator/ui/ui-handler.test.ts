@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { SystemEvent } from '../../core/events.js';
+import type { HttpRequest, HttpResponse, HttpStreamSink } from '../../core/transport.js';
+import { fakeClock } from '../../engine/testing.js';
+import type { ExecutionRecord } from '../../engine/model.js';
+import { createUiHandler, executionGraph, type UiDeps } from './ui-handler.js';
+
+const req = (path: string, headers: Record<string, string> = {}, method = 'GET'): HttpRequest => ({ method, path, query: new URLSearchParams(), headers, body: '' });
+
+function rec(id: string, dependencies: string[] = []): ExecutionRecord {
+  return { executionId: id, taskId: id, kind: 'echo', status: 'completed', dependencies } as unknown as ExecutionRecord;
+}
+function engine(records: ExecutionRecord[]): UiDeps['engine'] {
+  const byId = new Map<string, ExecutionRecord>(records.map((r) => [r.executionId as string, r]));
+  return { getExecution: (id: string) => byId.get(id), listExecutions: () => ({ executions: records, nextCursor: null }), getExecutionStats: () => ({ total: records.length }) };
+}
+function sink(): HttpStreamSink & { chunks: string[]; close(): void } {
+  const closers: (() => void)[] = [];
+  const chunks: string[] = [];
+  return { chunks, write: (c) => (chunks.push(c), true), end: () => closers.forEach((f) => f()), onClose: (f) => void closers.push(f), close: () => closers.forEach((f) => f()) };
+}
+const ev = (workerId: string): SystemEvent => ({ type: 'worker_registered', at: 1, source: 'c', workerId, sessionId: 's', resumed: false, connectionId: 'k' });
+
+describe('dashboard routes', () => {
+  const t = fakeClock();
+  const token = (r: HttpRequest): HttpResponse | undefined => (r.headers.authorization === 'Bearer good' ? undefined : { status: 401, body: '{"error":{"code":"auth_failed"}}' });
+
+  it('serves the page and assets to anyone, data only through the auth check', async () => {
+    const ui = createUiHandler({ clock: t.clock, engine: engine([rec('a'), rec('b', ['a'])]), workers: () => [], authorize: token });
+    const page = await ui.handle(req('/ui'));
+    expect(page?.status).toBe(200);
+    expect(page?.body).toMatch(/<script type="module" src="\/ui\/assets\/app.js">/);
+    expect(page?.headers?.['content-security-policy']).toMatch(/default-src 'none'/);
+    expect((await ui.handle(req('/ui/assets/client.js')))?.status).toBe(200);
+    expect((await ui.handle(req('/ui/assets/../ui-handler.ts')))?.status).toBe(404);
+    expect((await ui.handle(req('/ui/graph/b')))?.status).toBe(401);
+    expect((await ui.handle(req('/ui/events')))?.status).toBe(401);
+    expect((await ui.handle(req('/ui/graph/b', { authorization: 'Bearer good' })))?.status).toBe(200);
+    expect((await ui.handle(req('/ui/events', { authorization: 'Bearer good' })))?.stream).toBeDefined();
+    expect((await ui.handle(req('/ui', {}, 'POST')))?.status).toBe(405);
+    expect(ui.handle(req('/api/v1/stats'))).toBeUndefined();
+    // No cookie is ever set.
+    for (const p of ['/ui', '/ui/assets/app.js', '/ui/graph/b']) expect(JSON.stringify((await ui.handle(req(p, { authorization: 'Bearer good' })))?.headers ?? {})).not.toMatch(/set-cookie/i);
+  });
+
+  it('draws a graph upstream and downstream of an execution', () => {
+    const g = executionGraph(engine([rec('a'), rec('b', ['a']), rec('c', ['a']), rec('d', ['b', 'c']), rec('x')]), 'b');
+    expect(g?.nodes.map((n) => n.id).sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(g?.edges.sort()).toEqual([['a', 'b'], ['a', 'c'], ['b', 'd'], ['c', 'd']]);
+  });
+
+  it('coalesces a burst of events into one push per window and stops when the last client leaves', async () => {
+    const ui = createUiHandler({ clock: t.clock, engine: engine([]), workers: () => [{ id: 'w1' }], flushMs: 250 });
+    const res = await ui.handle(req('/ui/events'));
+    const s = sink();
+    res?.stream?.start(s);
+    const pushes = (): string[] => s.chunks.filter((c) => c.includes('event: update'));
+    expect(pushes()).toHaveLength(1); // the snapshot on connect
+    for (let i = 0; i < 500; i++) ui.notify(ev(`w${i}`));
+    await t.tickAsync(249);
+    expect(pushes()).toHaveLength(1);
+    await t.tickAsync(1);
+    expect(pushes()).toHaveLength(2);
+    const data = JSON.parse(pushes()[1]?.split('data: ')[1] ?? '{}') as { events: unknown[]; dropped: number; workers: unknown[] };
+    expect(data.events).toHaveLength(200);
+    expect(data.dropped).toBe(300);
+    expect(data.workers).toEqual([{ id: 'w1' }]);
+    s.close();
+    expect(ui.hub.size).toBe(0);
+    ui.notify(ev('late'));
+    await t.tickAsync(1000);
+    expect(pushes()).toHaveLength(2);
+  });
+});
