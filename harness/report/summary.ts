@@ -89,8 +89,9 @@ export function renderSummaryMarkdown(r: RunResult): string {
     out.push('## Seeds', '');
     out.push(
       mdTable(
-        ['seed', 'result', 'violations', 'trace hash', 'simulated', 'wall'],
+        ['scenario', 'seed', 'result', 'violations', 'trace hash', 'simulated', 'wall'],
         r.sweep.map((s) => [
+          s.scenario ?? r.scenario ?? '',
           String(s.seed),
           s.passed ? 'pass' : 'FAIL',
           String(s.violations),
@@ -98,10 +99,12 @@ export function renderSummaryMarkdown(r: RunResult): string {
           fmtMs(s.simulatedMs),
           fmtMs(s.wallMs),
         ]),
-        ['r', 'l', 'r', 'l', 'r', 'r'],
+        ['l', 'r', 'l', 'r', 'l', 'r', 'r'],
       ),
       '',
     );
+    const missing = r.uncovered ?? [];
+    if (missing.length > 0) out.push(`**${missing.length} planned run(s) no shard covered:** ${missing.map((u) => `${u.scenario} seed ${u.seed}`).join(', ')}`, '');
   }
 
   if (r.faults.length > 0) {
