@@ -25,6 +25,8 @@ export const baseContext: CheckContext = {
 export class H {
   now = 0;
   readonly rec = new HistoryRecorder({ now: () => this.now });
+  /** Checkpoint seq each claim (by lease token) carried, for start(). */
+  private readonly claimedSeq = new Map<string, number>();
 
   /** Moves time to t (never backwards). */
   at(t: number): this {
@@ -69,12 +71,15 @@ export class H {
   }
 
   claim(id: string, w: string, attempt: number, token: string, checkpointSeq?: number, from = 'scheduled'): this {
+    if (checkpointSeq !== undefined) this.claimedSeq.set(token, checkpointSeq);
     this.emit('coordinator', { type: 'claimed', executionId: id, workerId: w, attempt, leaseToken: token, ...(checkpointSeq === undefined ? {} : { checkpointSeq }) });
     return this.status(id, from, 'preparing', attempt);
   }
 
   start(id: string, w: string, attempt: number, token: string): this {
-    this.emit(w, { type: 'task_started', executionId: id, workerId: w, attempt, leaseToken: token });
+    // As the real worker: it reports the checkpoint its assignment carried (the claim's).
+    const checkpointSeq = this.claimedSeq.get(token);
+    this.emit(w, { type: 'task_started', executionId: id, workerId: w, attempt, leaseToken: token, ...(checkpointSeq === undefined ? {} : { checkpointSeq }) });
     return this.status(id, 'preparing', 'running', attempt);
   }
 
