@@ -36,10 +36,17 @@ describe('backoff edges', () => {
     expect(() => backoffWithDefaults({ initialMs: -1 }, 'fleet.backoff')).toThrow(/^fleet\.backoff\.initialMs must be a finite number >= 0; got -1$/);
     expect(() => backoffWithDefaults({ initialMs: 10, maxMs: 5 })).toThrow(/^backoff\.maxMs must be >= backoff\.initialMs \(got maxMs 5 < initialMs 10\)$/);
     expect(() => backoffWithDefaults({ multiplier: 0.5 })).toThrow(/^backoff\.multiplier must be a finite number >= 1; got 0\.5$/);
-    try {
-      backoffWithDefaults({ maxMs: Number.NaN });
-    } catch (err) {
-      expect((err as { path?: string }).path).toBe('backoff.maxMs');
-    }
+    const pathOf = (opts: Parameters<typeof backoffWithDefaults>[0]): string | undefined => {
+      try {
+        backoffWithDefaults(opts, 'fleet.backoff');
+      } catch (err) {
+        return (err as { path?: string }).path;
+      }
+      return undefined;
+    };
+    expect(pathOf({ strategy: 'linear' as never })).toBe('fleet.backoff.strategy');
+    expect(pathOf({ maxMs: Number.NaN })).toBe('fleet.backoff.maxMs');
+    expect(pathOf({ initialMs: 10, maxMs: 5 })).toBe('fleet.backoff.maxMs');
+    expect(pathOf({ multiplier: 0 })).toBe('fleet.backoff.multiplier');
   });
 });
