@@ -69,6 +69,9 @@ export const COORDINATOR_DEFAULTS: ResolvedCoordinatorConfig = {
   engine: {},
 };
 
+/** The longest heartbeat, lease, register timeout or session TTL accepted: 1 day. */
+export const MAX_DURATION_MS = 24 * 3600 * 1000;
+
 function positiveInt(name: string, v: number): number {
   if (!Number.isInteger(v) || v <= 0) throw new InvalidArgumentError(`coordinator option ${name} must be a positive integer (got ${String(v)})`, name);
   return v;
@@ -81,6 +84,9 @@ export function resolveCoordinatorConfig(config: CoordinatorConfig = {}): Resolv
   if (typeof c.host !== 'string' || c.host === '') throw new InvalidArgumentError('coordinator option host must be a non-empty string', 'host');
   if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) throw new InvalidArgumentError(`coordinator option port must be 0..65535 (got ${String(c.port)})`, 'port');
   for (const k of ['heartbeatMs', 'heartbeatTimeoutMs', 'leaseMs', 'registerTimeoutMs', 'maxFrameBytes', 'sessionTtlMs'] as const) positiveInt(k, c[k]);
+  for (const k of ['heartbeatMs', 'heartbeatTimeoutMs', 'leaseMs', 'registerTimeoutMs', 'sessionTtlMs'] as const) {
+    if (c[k] > MAX_DURATION_MS) throw new InvalidArgumentError(`coordinator option ${k} must be at most ${MAX_DURATION_MS} ms (1 day), got ${c[k]}`, k);
+  }
   if (!Number.isInteger(c.ackDelayMs) || c.ackDelayMs < 0) throw new InvalidArgumentError('coordinator option ackDelayMs must be an integer >= 0', 'ackDelayMs');
   if (c.heartbeatTimeoutMs <= c.heartbeatMs) {
     throw new InvalidArgumentError(`heartbeatTimeoutMs (${c.heartbeatTimeoutMs}) must be greater than heartbeatMs (${c.heartbeatMs})`, 'heartbeatTimeoutMs');

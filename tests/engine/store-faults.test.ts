@@ -150,3 +150,30 @@ describe('engine over a failing store: commit or no trace', () => {
     expect(store.stats().operations).toBe(0);
   });
 });
+
+describe('time bounds', () => {
+  it('refuses durations and dates past their documented maxima, naming the field', async () => {
+    const { engine } = await startEngine();
+    const day = 86_400_000;
+    await expect(engine.scheduleTask({ kind: 'echo', timeoutMs: 31 * day })).rejects.toMatchObject({ path: 'timeoutMs', message: expect.stringMatching(/at most 2592000000 \(30 days\)/) });
+    await expect(engine.scheduleTask({ kind: 'echo', retry: { delayMs: 40 * day } })).rejects.toMatchObject({ path: 'retry.delayMs' });
+    await expect(engine.scheduleTask({ kind: 'echo', scheduledAt: Date.UTC(2100, 0, 1) })).rejects.toMatchObject({ path: 'scheduledAt', message: expect.stringMatching(/at most 366 days ahead/) });
+  });
+
+  it('a 30-day timeoutMs times the attempt out at 30 days (+grace), not at once', async () => {
+    const { engine, time } = await startEngine({ config: { timeoutGraceMs: 0, leaseMs: 2 * 86_400_000, leaseSweepMs: 3_600_000 } });
+    const day = 86_400_000;
+    const rec = await engine.scheduleTask({ kind: 'sleep', params: { durationMs: 1 }, timeoutMs: 30 * day, retry: { strategy: 'none' } });
+    const c = engine.claimNext(W1, ALL);
+    if (c === undefined) throw new Error('nothing to claim');
+    await c.committed;
+    for (let i = 0; i < 29; i++) {
+      engine.renewLeases(W1);
+      await time.tickAsync(day);
+    }
+    expect(engine.getExecution(rec.executionId)?.status).toBe('preparing');
+    engine.renewLeases(W1);
+    await time.tickAsync(day);
+    expect(engine.getExecution(rec.executionId)?.status).toBe('timeout');
+  });
+});
