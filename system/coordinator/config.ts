@@ -31,6 +31,8 @@ export interface CoordinatorConfig {
   ackDelayMs?: number;
   serverVersion?: string;
   engine?: EngineOptions;
+  /** Most unfinished executions one client may have (HTTP API; client-quota.ts). Default: no limit. */
+  maxPendingPerClient?: number;
 }
 
 /** Options after validation, every field filled. */
@@ -49,6 +51,7 @@ export interface ResolvedCoordinatorConfig {
   ackDelayMs: number;
   serverVersion: string;
   engine: EngineOptions;
+  maxPendingPerClient: number | undefined;
 }
 
 /** Defaults: 1 s heartbeats, 3 s timeout, 15 s leases, 1 MiB frames, deflate above 1 KiB. */
@@ -67,6 +70,7 @@ export const COORDINATOR_DEFAULTS: ResolvedCoordinatorConfig = {
   ackDelayMs: 2,
   serverVersion: '0.1.0',
   engine: {},
+  maxPendingPerClient: undefined,
 };
 
 /** The longest heartbeat, lease, register timeout or session TTL accepted: 1 day. */
@@ -94,6 +98,7 @@ export function resolveCoordinatorConfig(config: CoordinatorConfig = {}): Resolv
   if (c.secret !== undefined && (typeof c.secret !== 'string' || c.secret === '')) {
     throw new InvalidArgumentError('coordinator option secret must be a non-empty string when given', 'secret');
   }
+  if (c.maxPendingPerClient !== undefined) positiveInt('maxPendingPerClient', c.maxPendingPerClient);
   if (c.signMessages && c.secret === undefined) throw new InvalidArgumentError('signMessages needs a secret: set secret or disable signMessages', 'signMessages');
   if (c.compression !== false) {
     const t = c.compression.thresholdBytes;

@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { EventSink, SystemEvent } from '../core/events.js';
+import type { LogLimiter } from '../core/log-limiter.js';
 import type { Logger } from '../core/logger.js';
 import type { Random } from '../core/random.js';
 import type { Dispatcher, EngineApi, EngineForCoordinator } from '../engine/contract.js';
@@ -46,6 +47,8 @@ export interface CoordinatorContext {
   emit(event: EventBody): void;
   /** Runs the assignment loop soon (coalesced). */
   wake(): void;
+  /** Rate limit for logs of repeated rejections (auth failures, protocol errors). */
+  readonly rejectLog?: LogLimiter;
 }
 
 /** Builds the emit() helper over a sink; never throws into the caller. */

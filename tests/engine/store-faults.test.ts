@@ -177,3 +177,49 @@ describe('time bounds', () => {
     expect(engine.getExecution(rec.executionId)?.status).toBe('timeout');
   });
 });
+
+describe('retention and quotas', () => {
+  async function finishAll(engine: Engine, n: number, tick?: () => Promise<void>, kind = 'echo'): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) ids.push((await engine.scheduleTask({ kind, params: { value: i } })).executionId);
+    for (;;) {
+      const c = engine.claimNext(W1, ALL);
+      if (c === undefined) break;
+      await c.committed;
+      const a = c.assignment;
+      await engine.onResult({ executionId: a.executionId, attempt: a.attempt, leaseToken: a.leaseToken, outcome: 'completed', durationMs: 1 });
+      await tick?.();
+    }
+    return ids;
+  }
+
+  it('keeps the newest retention.maxCount terminal executions, with their history; the rest are gone from memory and store', async () => {
+    const { engine, time, store } = await startEngine({ config: { retention: { maxCount: 5, sweepMs: 1000 } } });
+    const ids = await finishAll(engine, 20, () => time.tickAsync(1));
+    await time.tickAsync(1000);
+    await time.settle();
+    const kept = ids.filter((id) => engine.getExecution(id) !== undefined);
+    expect(kept).toEqual(ids.slice(15));
+    expect(engine.getExecution(kept[0] as string)?.statusHistory.map((h) => h.status)).toEqual(['scheduled', 'preparing', 'completed']);
+    expect((await store.loadAll()).length).toBe(5);
+  });
+
+  it('retention.maxAgeMs forgets terminals older than the age; unfinished work is never pruned', async () => {
+    const { engine, time } = await startEngine({ config: { retention: { maxAgeMs: 60_000, sweepMs: 1000 } } });
+    const done = await finishAll(engine, 3);
+    const waiting = await engine.scheduleTask({ kind: 'echo', scheduledAt: time.clock.now() + 3_600_000 });
+    await time.tickAsync(30_000);
+    expect(done.every((id) => engine.getExecution(id) !== undefined)).toBe(true);
+    await time.tickAsync(40_000);
+    expect(done.every((id) => engine.getExecution(id) === undefined)).toBe(true);
+    expect(engine.getExecution(waiting.executionId)?.status).toBe('scheduled');
+  });
+
+  it('maxPending refuses submissions past the limit with rate_limited, and accepts again once work finishes', async () => {
+    const { engine } = await startEngine({ config: { maxPending: 3 } });
+    for (let i = 0; i < 3; i++) await engine.scheduleTask({ kind: 'echo' });
+    await expect(engine.scheduleTask({ kind: 'echo' })).rejects.toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/limit of 3/) });
+    await finishAll(engine, 0);
+    await expect(engine.scheduleTask({ kind: 'echo' })).resolves.toMatchObject({ status: 'scheduled' });
+  });
+});
