@@ -6,6 +6,7 @@
  * where the store is; recoveredSummary() tells what was recovered.
  */
 import { resolve } from 'node:path';
+import { InvalidArgumentError } from 'commander';
 import { systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { cryptoRandom } from '../core/random.js';
@@ -45,4 +46,16 @@ export function openCoordinatorStore(flags: StoreFlags, logger: Logger, env: Nod
 /** "completed=3 running=1 ...": executions by status, for the startup log. */
 export function recoveredSummary(byStatus: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(byStatus).filter(([, n]) => n > 0));
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Commander parser for a duration flag: "500ms", "30s", "15m", "12h", "7d" or plain milliseconds. */
+export function durationOption(name: string) {
+  return (value: string): number => {
+    const m = /^(\d+)(ms|s|m|h|d)?$/.exec(value.trim());
+    const n = m === null ? NaN : Number(m[1]) * (UNITS[m[2] ?? 'ms'] ?? NaN);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive duration like 500ms, 30s, 15m, 12h or 7d, got "${value}"`);
+    return n;
+  };
 }

@@ -10,7 +10,7 @@ import { cryptoRandom } from '../core/random.js';
 import { createCoordinator } from '../coordinator/index.js';
 import { builtinTaskKinds } from '../tasks/registry.js';
 import { wsTransport } from '../transport/index.js';
-import { openCoordinatorStore, recoveredSummary } from './coordinator-store.js';
+import { durationOption, openCoordinatorStore, recoveredSummary } from './coordinator-store.js';
 import { fileEventSink } from './event-file.js';
 import { createLogger } from './logger.js';
 import { addSecurityOptions, securityConfig, type SecurityFlags } from './coordinator-security.js';
@@ -34,6 +34,10 @@ interface CoordinatorFlags extends SecurityFlags {
   logLevel?: string;
   eventsFile?: string;
   init?: boolean;
+  retainCount?: number;
+  retainAge?: number;
+  maxPending?: number;
+  maxPendingPerClient?: number;
 }
 
 export function registerCoordinatorCommand(program: Command): void {
@@ -55,7 +59,11 @@ export function registerCoordinatorCommand(program: Command): void {
     .option('--no-breaker', 'disable the per-kind circuit breakers')
     .option('--log-level <level>', 'trace|debug|info|warn|error')
     .option('--events-file <path>', 'append every coordinator event as a JSON line (for the live harness)')
-    .option('--init', 'accept an empty (0-byte) squall.db as a new store (refused otherwise: it may be a lost database)');
+    .option('--init', 'accept an empty (0-byte) squall.db as a new store (refused otherwise: it may be a lost database)')
+    .option('--retain-count <n>', 'keep at most this many finished executions (oldest pruned)', intOption('--retain-count', 1))
+    .option('--retain-age <duration>', 'prune finished executions older than this (e.g. 7d, 12h)', durationOption('--retain-age'))
+    .option('--max-pending <n>', 'most unfinished executions at once; more get 429', intOption('--max-pending', 1))
+    .option('--max-pending-per-client <n>', 'most unfinished executions per client (x-squall-client header or address); more get 429', intOption('--max-pending-per-client', 1));
   addSecurityOptions(cmd).action(async (flags: CoordinatorFlags) => {
       const logger = createLogger({ name: 'coordinator', level: flags.logLevel });
       const { store, where } = openCoordinatorStore(flags, logger);
@@ -74,8 +82,13 @@ export function registerCoordinatorCommand(program: Command): void {
           heartbeatTimeoutMs: flags.heartbeatTimeoutMs ?? flags.heartbeatMs * 3,
           leaseMs: flags.leaseMs,
           compression: flags.compression ? { thresholdBytes: flags.compressionThreshold ?? 1024 } : false,
+          ...(flags.maxPendingPerClient === undefined ? {} : { maxPendingPerClient: flags.maxPendingPerClient }),
           engine: {
             ...(flags.maxConcurrent === undefined ? {} : { maxConcurrentExecutions: flags.maxConcurrent }),
+            ...(flags.maxPending === undefined ? {} : { maxPending: flags.maxPending }),
+            ...(flags.retainCount === undefined && flags.retainAge === undefined
+              ? {}
+              : { retention: { ...(flags.retainCount === undefined ? {} : { maxCount: flags.retainCount }), ...(flags.retainAge === undefined ? {} : { maxAgeMs: flags.retainAge }) } }),
             breaker: flags.breaker
               ? {
                   ...(flags.breakerThreshold === undefined ? {} : { failureThreshold: flags.breakerThreshold }),

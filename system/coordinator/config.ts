@@ -43,6 +43,8 @@ export interface CoordinatorConfig {
   insecure?: boolean;
   /** PEM certificate chain and key: serve https:// and wss:// instead of http:// and ws://. */
   tls?: { cert: string; key: string };
+  /** Most unfinished executions one client may have (HTTP API; client-quota.ts). Default: no limit. */
+  maxPendingPerClient?: number;
 }
 
 /** Options after validation, every field filled. */
@@ -67,6 +69,7 @@ export interface ResolvedCoordinatorConfig {
   allowedHosts: string[];
   insecure: boolean;
   tls: { cert: string; key: string } | undefined;
+  maxPendingPerClient: number | undefined;
 }
 
 /** Defaults: 1 s heartbeats, 3 s timeout, 15 s leases, 1 MiB frames, deflate above 1 KiB. */
@@ -91,7 +94,11 @@ export const COORDINATOR_DEFAULTS: ResolvedCoordinatorConfig = {
   allowedHosts: [],
   insecure: false,
   tls: undefined,
+  maxPendingPerClient: undefined,
 };
+
+/** The longest heartbeat, lease, register timeout or session TTL accepted: 1 day. */
+export const MAX_DURATION_MS = 24 * 3600 * 1000;
 
 function positiveInt(name: string, v: number): number {
   if (!Number.isInteger(v) || v <= 0) throw new InvalidArgumentError(`coordinator option ${name} must be a positive integer (got ${String(v)})`, name);
@@ -105,6 +112,9 @@ export function resolveCoordinatorConfig(config: CoordinatorConfig = {}): Resolv
   if (typeof c.host !== 'string' || c.host === '') throw new InvalidArgumentError('coordinator option host must be a non-empty string', 'host');
   if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) throw new InvalidArgumentError(`coordinator option port must be 0..65535 (got ${String(c.port)})`, 'port');
   for (const k of ['heartbeatMs', 'heartbeatTimeoutMs', 'leaseMs', 'registerTimeoutMs', 'maxFrameBytes', 'sessionTtlMs'] as const) positiveInt(k, c[k]);
+  for (const k of ['heartbeatMs', 'heartbeatTimeoutMs', 'leaseMs', 'registerTimeoutMs', 'sessionTtlMs'] as const) {
+    if (c[k] > MAX_DURATION_MS) throw new InvalidArgumentError(`coordinator option ${k} must be at most ${MAX_DURATION_MS} ms (1 day), got ${c[k]}`, k);
+  }
   if (!Number.isInteger(c.ackDelayMs) || c.ackDelayMs < 0) throw new InvalidArgumentError('coordinator option ackDelayMs must be an integer >= 0', 'ackDelayMs');
   if (c.heartbeatTimeoutMs <= c.heartbeatMs) {
     throw new InvalidArgumentError(`heartbeatTimeoutMs (${c.heartbeatTimeoutMs}) must be greater than heartbeatMs (${c.heartbeatMs})`, 'heartbeatTimeoutMs');
@@ -112,6 +122,7 @@ export function resolveCoordinatorConfig(config: CoordinatorConfig = {}): Resolv
   if (c.secret !== undefined && (typeof c.secret !== 'string' || c.secret === '')) {
     throw new InvalidArgumentError('coordinator option secret must be a non-empty string when given', 'secret');
   }
+  if (c.maxPendingPerClient !== undefined) positiveInt('maxPendingPerClient', c.maxPendingPerClient);
   if (c.signMessages && c.secret === undefined) throw new InvalidArgumentError('signMessages needs a secret: set secret or disable signMessages', 'signMessages');
   for (const k of ['apiAuth', 'metricsAuth'] as const) {
     if (c[k] !== 'token' && c[k] !== 'none') throw new InvalidArgumentError(`coordinator option ${k} must be "token" or "none" (got ${JSON.stringify(c[k])})`, k);

@@ -256,7 +256,8 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
   private authFailed(workerId: WorkerId | string, reason: string): void {
     this.ctx.metrics.authFailures.inc();
     this.ctx.emit({ type: 'auth_failed', workerId, connectionId: this.conn.id, reason });
-    this.ctx.logger.warn({ workerId, connectionId: this.conn.id, reason }, 'authentication failed');
+    const gate = this.ctx.rejectLog?.allow('auth_failed') ?? { log: true, suppressed: 0 };
+    if (gate.log) this.ctx.logger.warn({ workerId, connectionId: this.conn.id, reason, suppressed: gate.suppressed }, 'authentication failed');
   }
 
   /** Tells the peer what was wrong, closes with the given code, ignores everything after. */
@@ -266,7 +267,8 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     this.registerTimer?.cancel();
     this.ctx.metrics.protocolErrors.inc({ code });
     this.ctx.emit({ type: 'protocol_error', connectionId: this.conn.id, code, message, closeCode });
-    this.ctx.logger.warn({ connectionId: this.conn.id, workerId: this.scope?.workerId, code, closeCode, path }, message);
+    const gate = this.ctx.rejectLog?.allow(`protocol_error:${code}`) ?? { log: true, suppressed: 0 };
+    if (gate.log) this.ctx.logger.warn({ connectionId: this.conn.id, workerId: this.scope?.workerId, code, closeCode, path, suppressed: gate.suppressed }, message);
     this.sendError(code, message, path);
     this.conn.close(closeCode, message);
   }

@@ -6,6 +6,7 @@
 import type { Buggify } from '../core/buggify.js';
 import type { Clock } from '../core/clock.js';
 import type { EventSink, SystemEvent } from '../core/events.js';
+import type { LogLimiter } from '../core/log-limiter.js';
 import type { Logger } from '../core/logger.js';
 import type { Marks } from '../core/marks.js';
 import type { Random } from '../core/random.js';
@@ -52,6 +53,8 @@ export interface CoordinatorContext {
   emit(event: EventBody): void;
   /** Runs the assignment loop soon (coalesced). */
   wake(): void;
+  /** Rate limit for logs of repeated rejections (auth failures, protocol errors). */
+  readonly rejectLog?: LogLimiter;
 }
 
 /** Builds the emit() helper over a sink; never throws into the caller. */

@@ -8,6 +8,7 @@
 import { type Buggify, noBuggify } from '../core/buggify.js';
 import type { Clock } from '../core/clock.js';
 import { ErrorCode, SquallError } from '../core/errors.js';
+import { LogLimiter } from '../core/log-limiter.js';
 import type { StoreHealthStatus } from '../engine/store-health.js';
 import type { EventSink } from '../core/events.js';
 import type { ExecutionId, LeaseToken, WorkerId } from '../core/ids.js';
@@ -22,6 +23,7 @@ import { AssignmentLoop } from './assignment.js';
 import { resolveCoordinatorConfig, type CoordinatorConfig, type ResolvedCoordinatorConfig } from './config.js';
 import { CoordinatorConnection } from './connection-handler.js';
 import { eventEmitter, type CoordinatorContext, type CoordinatorEngine, type LiveConnection } from './context.js';
+import { ClientQuota } from './client-quota.js';
 import { type HealthSource } from './health.js';
 import { HeartbeatMonitor } from './heartbeat-monitor.js';
 import { createHttpApi } from './http-api.js';
@@ -126,7 +128,8 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
   late.metrics = metrics;
   const logger = deps.logger.child({ component: 'coordinator' });
   const seams = { marks: deps.marks ?? noMarks, buggify: deps.buggify ?? noBuggify };
-  const base = { config, clock: deps.clock, random: deps.random, logger, ...seams, engine, registry, metrics, connections, emit: eventEmitter(events, deps.clock, logger) };
+  const rejectLog = new LogLimiter(deps.clock);
+  const base = { config, clock: deps.clock, random: deps.random, logger, ...seams, engine, registry, metrics, connections, emit: eventEmitter(events, deps.clock, logger), rejectLog };
   const loop = new AssignmentLoop(base);
   const ctx: CoordinatorContext = { ...base, wake: () => loop.wake() };
   const monitor = new HeartbeatMonitor(ctx);
@@ -154,7 +157,8 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
   let listening = false;
   const withHealth = engine as unknown as { storeHealth?: () => StoreHealthStatus };
   const health: HealthSource = { store: () => withHealth.storeHealth?.(), listening: () => listening };
-  const api = createHttpApi({ engine, taskKinds: deps.taskKinds, clock: deps.clock, workers, submissionCount, metrics: () => metrics.text(), health });
+  const quota = config.maxPendingPerClient === undefined ? undefined : new ClientQuota(config.maxPendingPerClient, (id) => engine.get(id as ExecutionId)?.status);
+  const api = createHttpApi({ engine, taskKinds: deps.taskKinds, clock: deps.clock, workers, submissionCount, metrics: () => metrics.text(), health, ...(quota === undefined ? {} : { quota }) });
   // The dashboard (/ui) sits behind the same gate as the API: its page and assets are open paths, its data routes need a read token.
   const ui = (late.ui = createUiHandler({ clock: deps.clock, engine, workers }));
   const handleHttp = securedHttp((req) => ui.handle(req) ?? api(req), config, deps);

@@ -25,7 +25,7 @@ function body(status: number, value: unknown): HttpResponse {
 export function liveness(src: HealthSource): HttpResponse {
   const store = src.store();
   if (store !== undefined && !store.ok) return body(503, { status: 'unhealthy', reason: `store cannot commit: ${store.error ?? 'unknown error'}`, store });
-  return body(200, { status: 'ok', ...(store === undefined ? {} : { store }) });
+  return body(200, { status: 'ok' });
 }
 
 /** GET /readyz: 200 when the store commits and the listener accepts; 503 naming each failing check. */

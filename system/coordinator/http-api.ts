@@ -12,6 +12,7 @@ import type { HttpHandler, HttpRequest, HttpResponse } from '../core/transport.j
 import type { EngineApi, ExecutionSpec, GraphSpec } from '../engine/contract.js';
 import { EXECUTION_STATUSES, type ExecutionRecord } from '../engine/model.js';
 import type { TaskKind } from '../tasks/kind.js';
+import { type ClientQuota, clientOf } from './client-quota.js';
 import { type HealthSource, liveness, readiness } from './health.js';
 import type { WorkerView } from './registry.js';
 
@@ -26,6 +27,8 @@ export interface HttpApiDeps {
   metrics(): Promise<{ contentType: string; body: string }>;
   /** Store and listener health for /healthz and /readyz (health.ts); without it both say ok. */
   health?: HealthSource;
+  /** Per-client limit on unfinished work (client-quota.ts); none: no limit. */
+  quota?: ClientQuota;
 }
 
 type Params = Record<string, string>;
@@ -183,11 +186,13 @@ function routes(d: HttpApiDeps): Route[] {
       path: '/api/v1/executions',
       handle: async (req) => {
         const spec = checkSpec(parseJson(req.body, true), '', d.taskKinds);
+        d.quota?.admit(clientOf(req), 1);
         // The engine indexes a new execution synchronously, so the count tells new from repeated.
         const before = d.submissionCount();
         const pending = e.scheduleTask(spec);
         const created = d.submissionCount() > before;
         const record = await pending;
+        d.quota?.track(clientOf(req), [record.executionId]);
         return json(created ? 201 : 200, view(record));
       },
     },
@@ -198,7 +203,9 @@ function routes(d: HttpApiDeps): Route[] {
         const { specs, prefix } = batchSpecs(parseJson(req.body, true));
         if (specs.length === 0) throw new InvalidArgumentError('batch must contain at least one spec', prefix);
         const checked = specs.map((s, i) => checkSpec(s, joinPath(prefix, String(i)), d.taskKinds));
+        d.quota?.admit(clientOf(req), checked.length);
         const records = await e.scheduleTaskBatch(checked);
+        d.quota?.track(clientOf(req), records.map((r) => r.executionId));
         return json(201, { executions: records.map(view) });
       },
     },
@@ -240,7 +247,9 @@ function routes(d: HttpApiDeps): Route[] {
         const tasks = body.tasks;
         if (Object.keys(tasks).length === 0) throw new InvalidArgumentError('graph must contain at least one task', 'tasks');
         for (const [name, spec] of Object.entries(tasks)) checkSpec(spec, `tasks.${name}`, d.taskKinds);
+        d.quota?.admit(clientOf(req), Object.keys(tasks).length);
         const executions = await e.scheduleTaskGraph(tasks as GraphSpec);
+        d.quota?.track(clientOf(req), executions.map((x) => x.executionId));
         return json(201, { executions });
       },
     },

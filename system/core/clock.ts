@@ -3,6 +3,7 @@
  * from a Clock, never from Date.now/setTimeout/performance.now directly, so the
  * simulation can bind it to a virtual clock (@sinonjs/fake-timers, withGlobal).
  */
+import { chainTimeout, clampInterval } from './long-timer.js';
 
 /** A scheduled callback; cancel() is idempotent. */
 export interface TimerHandle {
@@ -25,11 +26,14 @@ export const systemClock: Clock = {
   now: () => Date.now(),
   monotonic: () => performance.now(),
   setTimeout(fn, ms) {
-    const t = setTimeout(fn, Math.max(0, ms));
-    return { cancel: () => clearTimeout(t) };
+    // Chained past Node's 2^31-1 ms limit (long-timer.ts): a 30-day wait is 30 days, not 1 ms.
+    return chainTimeout((f, d) => {
+      const t = setTimeout(f, d);
+      return { cancel: () => clearTimeout(t) };
+    }, fn, ms);
   },
   setInterval(fn, ms) {
-    const t = setInterval(fn, Math.max(1, ms));
+    const t = setInterval(fn, clampInterval(ms));
     return { cancel: () => clearInterval(t) };
   },
 };

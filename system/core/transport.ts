@@ -36,6 +36,8 @@ export interface HttpRequest {
   query: URLSearchParams;
   headers: Readonly<Record<string, string | undefined>>;
   body: string;
+  /** The peer's address (no port), when the transport knows it: a client identity for quotas. */
+  remoteAddress?: string;
 }
 
 export interface HttpResponse {

@@ -13,10 +13,12 @@
  *   as a restart would, without one. Leases that existed only in memory are
  *   revoked at their workers.
  */
+import { ErrorCode, SquallError } from '../core/errors.js';
 import type { ExecutionId } from '../core/ids.js';
 import { EngineCore } from './core.js';
 import { isTerminal, type ExecutionRecord } from './model.js';
 import { dependencyState } from './recovery.js';
+import { retentionCutoff } from './retention.js';
 import { maxFailedAttempts } from './retry.js';
 import type { SubmitItem } from './submit.js';
 
@@ -24,6 +26,7 @@ export abstract class CommittedCore extends EngineCore {
   /** Creates planned executions; resolves with them once committed, or rolls them back and rejects. */
   protected async submit(items: SubmitItem[]): Promise<ExecutionRecord[]> {
     this.assertWritable('submit');
+    this.assertQuota(items.filter((i) => i.existing === undefined).length);
     const created: ExecutionRecord[] = [];
     const out: ExecutionRecord[] = [];
     const waits: Promise<void>[] = [];
@@ -97,6 +100,33 @@ export abstract class CommittedCore extends EngineCore {
       this.enqueue(rec);
     }
   }
+
+  /** Refuses (429 rate_limited) a submission that would take unfinished executions past maxPending. */
+  private assertQuota(adding: number): void {
+    const max = this.config.maxPending;
+    if (adding === 0 || max === Number.MAX_SAFE_INTEGER) return;
+    const c = this.stats.byStatus;
+    const pending = this.stats.total - c.completed - c.failed - c.cancelled - c.timeout;
+    if (pending + adding <= max) return;
+    throw Object.assign(
+      new SquallError(ErrorCode.RateLimited, `${pending} executions are unfinished and ${adding} more would pass the limit of ${max} (maxPending); retry once some finish`),
+      { retryAfterSec: 1 },
+    );
+  }
+
+  /** Applies the retention policy (retention.ts) once; the engine runs it every retention.sweepMs. */
+  protected applyRetention(): void {
+    const policy = this.config.retention;
+    if (policy === undefined || !this.health.ok || this.state !== 'running') return;
+    const times: number[] = [];
+    for (const rec of this.records.values()) if (isTerminal(rec.status) && rec.completedAt !== undefined) times.push(rec.completedAt);
+    const cutoff = retentionCutoff(times, policy, this.clock.now());
+    if (cutoff === undefined) return;
+    this.pruneBefore(cutoff).catch((err: unknown) => this.logger.warn({ err }, 'engine: retention prune failed; retried at the next sweep'));
+  }
+
+  /** Forgets terminal executions completed before the cutoff (engine.ts prune). */
+  protected abstract pruneBefore(completedBefore: number): Promise<number>;
 
   /** Removes records whose submission failed from every index: as if never submitted. */
   protected unindex(recs: readonly ExecutionRecord[]): void {

@@ -7,6 +7,7 @@ import { InvalidArgumentError } from '../core/errors.js';
 import type { TaskKind } from '../tasks/kind.js';
 import type { BreakerConfig } from './circuit-breaker.js';
 import { RETRY_STRATEGIES, type RetryPolicy } from './model.js';
+import { checkRetention, type RetentionConfig } from './retention.js';
 
 export interface EngineConfig {
   /** Known task kinds; submissions are validated against their names and params schemas. */
@@ -25,6 +26,10 @@ export interface EngineConfig {
   breaker?: Partial<BreakerConfig> | false;
   /** How many recent completed-execution durations feed the p50/p95 stats. Default 4096. */
   durationSamples?: number;
+  /** Pruning of terminal executions by count and age (retention.ts); default: keep everything. */
+  retention?: RetentionConfig;
+  /** Most unfinished executions at once; submissions beyond it get 429 rate_limited. Default: no limit. */
+  maxPending?: number;
 }
 
 export interface ResolvedEngineConfig {
@@ -36,6 +41,8 @@ export interface ResolvedEngineConfig {
   defaultRetry: RetryPolicy;
   breaker: BreakerConfig;
   durationSamples: number;
+  retention: RetentionConfig | undefined;
+  maxPending: number;
 }
 
 function check(ok: boolean, field: string, rule: string, value: unknown): void {
@@ -81,5 +88,8 @@ export function engineConfigWithDefaults(config: EngineConfig): ResolvedEngineCo
   check(isInt(breaker.resetTimeoutMs) && breaker.resetTimeoutMs > 0, 'breaker.resetTimeoutMs', 'an integer > 0', breaker.resetTimeoutMs);
   check(isInt(breaker.halfOpenMaxCalls) && breaker.halfOpenMaxCalls > 0, 'breaker.halfOpenMaxCalls', 'an integer > 0', breaker.halfOpenMaxCalls);
 
-  return { taskKinds: config.taskKinds, maxConcurrentExecutions, leaseMs, leaseSweepMs, timeoutGraceMs, defaultRetry, breaker, durationSamples };
+  const maxPending = config.maxPending ?? Number.MAX_SAFE_INTEGER;
+  check(isInt(maxPending) && maxPending > 0, 'maxPending', 'an integer > 0', maxPending);
+  const retention = checkRetention(config.retention);
+  return { taskKinds: config.taskKinds, maxConcurrentExecutions, leaseMs, leaseSweepMs, timeoutGraceMs, defaultRetry, breaker, durationSamples, retention, maxPending };
 }

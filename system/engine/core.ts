@@ -245,6 +245,8 @@ export abstract class EngineCore {
   protected recordOutcome(rec: ExecutionRecord, outcome: ResultOutcome, result: unknown, error: ErrorInfo | undefined): Promise<void> {
     const fields = this.leaseFields(rec);
     const id = rec.executionId;
+    // Goes out with the outcome's first committed transition, before any later claim's events.
+    this.defer({ type: 'result_recorded', ...fields, outcome });
     let p: Promise<void>;
     switch (outcome) {
       case 'completed':
@@ -283,8 +285,7 @@ export abstract class EngineCore {
       const oldest = this.recorded.keys().next();
       if (oldest.done !== true) this.recorded.delete(oldest.value);
     }
-    const recorded = this.stamp({ type: 'result_recorded', ...fields, outcome });
-    return p.then(() => this.send(recorded));
+    return p;
   }
 
   /** A failed or timed-out attempt: retry per policy (interim entry + retrying), or end the execution. */

@@ -10,6 +10,7 @@
  * entry, one 'status' event, one Store operation. Time comes from the Clock, ids from
  * Random, collections are iterated in insertion order: runs are deterministic.
  */
+import type { TimerHandle } from '../core/clock.js';
 import { ErrorCode, IllegalStateError, SquallError } from '../core/errors.js';
 import { asExecutionId, type ExecutionId, type LeaseToken, newLeaseToken, type WorkerId } from '../core/ids.js';
 import type {
@@ -36,6 +37,8 @@ export type { EngineDeps } from './core.js';
 export type { EngineCounts } from './contract.js';
 
 export class Engine extends CommittedCore implements EngineForCoordinator, EngineApi {
+  private retentionTimer: TimerHandle | undefined;
+
   // ---------------------------------------------------------------- lifecycle
 
   /** Loads every execution from the Store and rebuilds queues, leases and timers. Call once, before use. */
@@ -45,6 +48,7 @@ export class Engine extends CommittedCore implements EngineForCoordinator, Engin
     await this.loadFromStore();
     this.state = 'running';
     this.sweepTimer = this.clock.setInterval(() => this.sweepLeases(), this.config.leaseSweepMs);
+    if (this.config.retention !== undefined) this.retentionTimer = this.clock.setInterval(() => this.applyRetention(), this.config.retention.sweepMs ?? 10_000);
     this.requestWake();
     this.flushWake();
   }
@@ -94,6 +98,8 @@ export class Engine extends CommittedCore implements EngineForCoordinator, Engin
     this.state = 'closed';
     this.sweepTimer?.cancel();
     this.sweepTimer = undefined;
+    this.retentionTimer?.cancel();
+    this.retentionTimer = undefined;
     this.delayed.close();
     this.health.close();
     for (const t of this.timeouts.values()) t.cancel();
@@ -398,6 +404,10 @@ export class Engine extends CommittedCore implements EngineForCoordinator, Engin
    */
   async prune(completedBefore: number): Promise<number> {
     this.assertRunning('prune');
+    return this.pruneBefore(completedBefore);
+  }
+
+  protected async pruneBefore(completedBefore: number): Promise<number> {
     const gone = new Set<ExecutionId>();
     for (const rec of this.records.values()) {
       if (!isTerminal(rec.status) || rec.completedAt === undefined || rec.completedAt >= completedBefore) continue;

@@ -41,12 +41,25 @@ const text = (max: number) => {
   return z.string({ error: msg }).min(1, { error: msg }).max(max, { error: msg });
 };
 
+/** Documented maxima of every duration and date a spec accepts (README "Limits"); timers past 2^31-1 ms are chained. */
+export const SPEC_LIMITS = {
+  /** timeoutMs: 30 days. */
+  maxTimeoutMs: 30 * 24 * 3600 * 1000,
+  /** retry.delayMs and retry.maxDelayMs: 30 days. */
+  maxRetryDelayMs: 30 * 24 * 3600 * 1000,
+  /** scheduledAt: at most 366 days after submission. */
+  maxScheduleAheadMs: 366 * 24 * 3600 * 1000,
+  /** scheduledAt: an epoch-ms date JavaScript can represent. */
+  maxDateMs: 8.64e15,
+} as const;
+const atMost = (max: number, what: string) => ({ error: `must be at most ${max} (${what})` });
+
 const retrySchema = z.strictObject(
   {
     strategy: z.enum(RETRY_STRATEGIES, { error: `must be one of ${RETRY_STRATEGIES.join(', ')}` }).optional(),
     maxRetries: intAtLeast(0).max(1000, { error: 'must be an integer <= 1000' }).optional(),
-    delayMs: intAtLeast(0).optional(),
-    maxDelayMs: intAtLeast(0).optional(),
+    delayMs: intAtLeast(0).max(SPEC_LIMITS.maxRetryDelayMs, atMost(SPEC_LIMITS.maxRetryDelayMs, '30 days')).optional(),
+    maxDelayMs: intAtLeast(0).max(SPEC_LIMITS.maxRetryDelayMs, atMost(SPEC_LIMITS.maxRetryDelayMs, '30 days')).optional(),
   },
   { error: 'must be an object' },
 );
@@ -57,9 +70,9 @@ const specShape = {
   taskId: text(256).optional(),
   priority: z.enum(['low', 'medium', 'high', 'critical'], { error: 'must be one of low, medium, high, critical' }).optional(),
   retry: retrySchema.optional(),
-  timeoutMs: intAtLeast(1).optional(),
+  timeoutMs: intAtLeast(1).max(SPEC_LIMITS.maxTimeoutMs, atMost(SPEC_LIMITS.maxTimeoutMs, '30 days')).optional(),
   dependencies: z.array(text(256), { error: 'must be an array of execution ids' }).max(10_000).optional(),
-  scheduledAt: intAtLeast(0).optional(),
+  scheduledAt: intAtLeast(0).max(SPEC_LIMITS.maxDateMs, atMost(SPEC_LIMITS.maxDateMs, 'the largest epoch-ms date')).optional(),
   metadata: z.record(z.string(), z.unknown(), { error: 'must be an object' }).optional(),
   idempotencyKey: text(256).optional(),
 };

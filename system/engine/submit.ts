@@ -11,7 +11,7 @@ import type { ResolvedEngineConfig } from './config.js';
 import type { ExecutionSpec, GraphSpec } from './contract.js';
 import type { ExecutionRecord } from './model.js';
 import { newRecord } from './records.js';
-import { type NormalizedSpec, normalizeBatch, normalizeGraph, normalizeSpec, type SpecContext } from './spec.js';
+import { type NormalizedSpec, normalizeBatch, normalizeGraph, normalizeSpec, SPEC_LIMITS, type SpecContext } from './spec.js';
 
 /** One planned submission: an existing execution (idempotency key) or a new record. */
 export type SubmitItem = { existing: ExecutionId; record?: undefined } | { existing?: undefined; record: ExecutionRecord };
@@ -59,6 +59,11 @@ export class Submitter {
     const idOfName = new Map<string, ExecutionId>();
     const items: SubmitItem[] = [];
     for (const p of planned) {
+      const ahead = (p.spec.scheduledAt ?? now) - now;
+      if (ahead > SPEC_LIMITS.maxScheduleAheadMs) {
+        const path = `${p.path === '' ? '' : `${p.path}.`}scheduledAt`;
+        throw new InvalidArgumentError(`${path} is ${Math.round(ahead / 86_400_000)} days ahead; at most 366 days ahead is accepted`, path);
+      }
       const key = p.spec.idempotencyKey;
       const existing = key === undefined ? undefined : (this.byKey(key) ?? keys.get(key));
       if (existing !== undefined) {

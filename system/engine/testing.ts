@@ -17,6 +17,7 @@ import { seededRandom } from '../core/random.js';
 import { MemoryStore } from '../store/memory-store.js';
 import type { Store } from '../store/store.js';
 import type { TaskKind } from '../tasks/kind.js';
+import { chainTimeout } from '../core/long-timer.js';
 import type { EngineConfig } from './config.js';
 import type { Dispatcher } from './contract.js';
 import { Engine } from './engine.js';
@@ -39,8 +40,10 @@ export function fakeClock(startMs = 1_700_000_000_000): FakeClock {
     now: () => fake.now,
     monotonic: () => fake.now - startMs,
     setTimeout(fn, ms) {
-      const id = fake.setTimeout(fn, Math.max(0, ms));
-      return { cancel: () => fake.clearTimeout(id) };
+      return chainTimeout((f, d) => {
+        const id = fake.setTimeout(f, d);
+        return { cancel: () => fake.clearTimeout(id) };
+      }, fn, ms);
     },
     setInterval(fn, ms) {
       const id = fake.setInterval(fn, Math.max(1, ms));

@@ -50,7 +50,8 @@ async function serveHttp(onHttp: HttpHandler | undefined, req: IncomingMessage, 
     } else {
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      response = await onHttp({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body });
+      const remoteAddress = req.socket.remoteAddress;
+      response = await onHttp({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body, ...(remoteAddress === undefined ? {} : { remoteAddress }) });
     }
   } catch (err) {
     response =

@@ -150,3 +150,76 @@ describe('engine over a failing store: commit or no trace', () => {
     expect(store.stats().operations).toBe(0);
   });
 });
+
+describe('time bounds', () => {
+  it('refuses durations and dates past their documented maxima, naming the field', async () => {
+    const { engine } = await startEngine();
+    const day = 86_400_000;
+    await expect(engine.scheduleTask({ kind: 'echo', timeoutMs: 31 * day })).rejects.toMatchObject({ path: 'timeoutMs', message: expect.stringMatching(/at most 2592000000 \(30 days\)/) });
+    await expect(engine.scheduleTask({ kind: 'echo', retry: { delayMs: 40 * day } })).rejects.toMatchObject({ path: 'retry.delayMs' });
+    await expect(engine.scheduleTask({ kind: 'echo', scheduledAt: Date.UTC(2100, 0, 1) })).rejects.toMatchObject({ path: 'scheduledAt', message: expect.stringMatching(/at most 366 days ahead/) });
+  });
+
+  it('a 30-day timeoutMs times the attempt out at 30 days (+grace), not at once', async () => {
+    const { engine, time } = await startEngine({ config: { timeoutGraceMs: 0, leaseMs: 2 * 86_400_000, leaseSweepMs: 3_600_000 } });
+    const day = 86_400_000;
+    const rec = await engine.scheduleTask({ kind: 'sleep', params: { durationMs: 1 }, timeoutMs: 30 * day, retry: { strategy: 'none' } });
+    const c = engine.claimNext(W1, ALL);
+    if (c === undefined) throw new Error('nothing to claim');
+    await c.committed;
+    for (let i = 0; i < 29; i++) {
+      engine.renewLeases(W1);
+      await time.tickAsync(day);
+    }
+    expect(engine.getExecution(rec.executionId)?.status).toBe('preparing');
+    engine.renewLeases(W1);
+    await time.tickAsync(day);
+    expect(engine.getExecution(rec.executionId)?.status).toBe('timeout');
+  });
+});
+
+describe('retention and quotas', () => {
+  async function finishAll(engine: Engine, n: number, tick?: () => Promise<void>, kind = 'echo'): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) ids.push((await engine.scheduleTask({ kind, params: { value: i } })).executionId);
+    for (;;) {
+      const c = engine.claimNext(W1, ALL);
+      if (c === undefined) break;
+      await c.committed;
+      const a = c.assignment;
+      await engine.onResult({ executionId: a.executionId, attempt: a.attempt, leaseToken: a.leaseToken, outcome: 'completed', durationMs: 1 });
+      await tick?.();
+    }
+    return ids;
+  }
+
+  it('keeps the newest retention.maxCount terminal executions, with their history; the rest are gone from memory and store', async () => {
+    const { engine, time, store } = await startEngine({ config: { retention: { maxCount: 5, sweepMs: 1000 } } });
+    const ids = await finishAll(engine, 20, () => time.tickAsync(1));
+    await time.tickAsync(1000);
+    await time.settle();
+    const kept = ids.filter((id) => engine.getExecution(id) !== undefined);
+    expect(kept).toEqual(ids.slice(15));
+    expect(engine.getExecution(kept[0] as string)?.statusHistory.map((h) => h.status)).toEqual(['scheduled', 'preparing', 'completed']);
+    expect((await store.loadAll()).length).toBe(5);
+  });
+
+  it('retention.maxAgeMs forgets terminals older than the age; unfinished work is never pruned', async () => {
+    const { engine, time } = await startEngine({ config: { retention: { maxAgeMs: 60_000, sweepMs: 1000 } } });
+    const done = await finishAll(engine, 3);
+    const waiting = await engine.scheduleTask({ kind: 'echo', scheduledAt: time.clock.now() + 3_600_000 });
+    await time.tickAsync(30_000);
+    expect(done.every((id) => engine.getExecution(id) !== undefined)).toBe(true);
+    await time.tickAsync(40_000);
+    expect(done.every((id) => engine.getExecution(id) === undefined)).toBe(true);
+    expect(engine.getExecution(waiting.executionId)?.status).toBe('scheduled');
+  });
+
+  it('maxPending refuses submissions past the limit with rate_limited, and accepts again once work finishes', async () => {
+    const { engine } = await startEngine({ config: { maxPending: 3 } });
+    for (let i = 0; i < 3; i++) await engine.scheduleTask({ kind: 'echo' });
+    await expect(engine.scheduleTask({ kind: 'echo' })).rejects.toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/limit of 3/) });
+    await finishAll(engine, 0);
+    await expect(engine.scheduleTask({ kind: 'echo' })).resolves.toMatchObject({ status: 'scheduled' });
+  });
+});

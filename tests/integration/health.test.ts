@@ -42,3 +42,25 @@ describe('health reflects the store', () => {
     await waitFor(async () => (await http(c, 'GET', `/api/v1/executions/${id}`)).body.status === 'completed', 'completed after recovery');
   });
 });
+
+describe('per-client quota', () => {
+  it('429 with Retry-After past maxPendingPerClient, per client; other clients unaffected', async () => {
+    fx = new Fixture();
+    const c = await fx.coordinator({ ...FAST_COORDINATOR, maxPendingPerClient: 2 });
+    const post = (client: string): Promise<Response> =>
+      fetch(`${c.httpUrl}/api/v1/executions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-squall-client': client },
+        body: JSON.stringify({ kind: 'echo', params: { value: 1 } }),
+      });
+    expect((await post('a')).status).toBe(201);
+    expect((await post('a')).status).toBe(201);
+    const refused = await post('a');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(JSON.stringify(await refused.json())).toMatch(/client:a has 2 unfinished executions/);
+    expect((await post('b')).status).toBe(201);
+    fx.worker(c.url, 'w1');
+    await waitFor(async () => (await post('a')).status === 201, 'a may submit again once its work finished');
+  });
+});

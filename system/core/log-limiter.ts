@@ -1,0 +1,38 @@
+/**
+ * Rate-limited logging of repeated rejections (refused WebSockets, bad
+ * frames): at most `perWindow` lines per key per window; the first line
+ * after a quiet spell says how many were suppressed, so a flood of hostile
+ * connections costs a few log lines, not ~320 bytes each.
+ */
+import type { Clock } from './clock.js';
+
+/** Per-key token window; see the file comment. */
+export class LogLimiter {
+  private readonly windows = new Map<string, { start: number; count: number; suppressed: number }>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly perWindow = 10,
+    private readonly windowMs = 10_000,
+  ) {}
+
+  /** Whether to log this occurrence of `key`; when yes, how many were suppressed since the last logged one. */
+  allow(key: string): { log: boolean; suppressed: number } {
+    const now = this.clock.monotonic();
+    let w = this.windows.get(key);
+    if (w === undefined || now - w.start >= this.windowMs) {
+      const suppressed = w?.suppressed ?? 0;
+      if (this.windows.size > 1000) this.windows.clear();
+      w = { start: now, count: 0, suppressed: 0 };
+      this.windows.set(key, w);
+      w.count++;
+      return { log: true, suppressed };
+    }
+    if (w.count < this.perWindow) {
+      w.count++;
+      return { log: true, suppressed: 0 };
+    }
+    w.suppressed++;
+    return { log: false, suppressed: 0 };
+  }
+}
