@@ -89,12 +89,23 @@ export interface FaultDetails {
 export type Phase = 'faults' | 'heal' | 'end';
 
 /**
- * Coordinator events the engine emits before the store commits their effect
- * (it emits, then stages the write in the same turn). A crash before that
- * commit means they never happened. An event that carries `committed: true`
- * was emitted after its commit and is always a fact.
+ * Coordinator event types an emitter announces BEFORE the store commits their
+ * effect. The merged engine (system/engine/core.ts transition(), committed.ts
+ * goLive(), recordOutcome()) emits submitted, status, claimed, lease_expired,
+ * lease_released and result_recorded only once their write committed, so by
+ * default none is pre-commit: every event is a fact, and an engine that
+ * announced an uncommitted change (lost in a crash) is caught by the
+ * promises instead of being excused by a discard. A recorder for a
+ * pre-commit emitter names its types (HistoryRecorderOptions.preCommit); an
+ * event that carries `committed: true` is a fact either way.
  */
-const PRE_COMMIT: ReadonlySet<string> = new Set(['submitted', 'status', 'claimed', 'lease_expired', 'lease_released', 'result_recorded']);
+export const ENGINE_PRE_COMMIT: ReadonlySet<string> = new Set();
+
+/** How a HistoryRecorder treats the coordinator's events. */
+export interface HistoryRecorderOptions {
+  /** Event types emitted before their store write (see ENGINE_PRE_COMMIT); default: none. */
+  preCommit?: ReadonlySet<string>;
+}
 
 /**
  * Records a run's history. Implements EventSink (never throws into an
@@ -113,7 +124,14 @@ export class HistoryRecorder implements EventSink {
   private nextOp = 0;
   private lastOp: { token: number; time: number } | undefined;
 
-  constructor(private readonly clock: Pick<Clock, 'now'>) {}
+  private readonly preCommit: ReadonlySet<string>;
+
+  constructor(
+    private readonly clock: Pick<Clock, 'now'>,
+    options: HistoryRecorderOptions = {},
+  ) {
+    this.preCommit = options.preCommit ?? ENGINE_PRE_COMMIT;
+  }
 
   /** EventSink: a system event becomes an info record. */
   emit(event: SystemEvent): void {
@@ -122,7 +140,7 @@ export class HistoryRecorder implements EventSink {
     const value: Record<string, unknown> = at === time ? rest : { ...rest, at };
     this.settleAwaiting(time);
     const index = this.push(source, 'info', type, value, time);
-    if (source === 'coordinator' && PRE_COMMIT.has(type) && value.committed !== true) this.awaiting.push(index);
+    if (source === 'coordinator' && this.preCommit.has(type) && value.committed !== true) this.awaiting.push(index);
   }
 
   /** CommitObserver: a store write is staged now; it covers the pre-commit events emitted just before it. */

@@ -40,8 +40,9 @@ function checkSessions(view: HistoryView): Violation[] {
     const k = e.ev.key === undefined ? undefined : `${e.ev.dir}|${e.ev.workerId}|${view.lifeOf(senderOf(e.ev.dir, e.ev.workerId), e.rec.index)}|${e.ev.key}`;
     if (k !== undefined && !firstSent.has(k)) firstSent.set(k, e.rec.index);
   }
-  const sessions = new Map<string, { seq: number; at: number; keys: Map<string, Delivered>; lastOrder: number; last?: Delivered }>();
-  // The coordinator closes with 4500 when it could not commit a message: it was never handed over for good.
+  const sessions = new Map<string, { seq: number; delivered: Map<number, number>; keys: Map<string, Delivered>; lastOrder: number; last?: Delivered }>();
+  // The coordinator closes with 4500 when it could not commit a message: it (and any other message still
+  // uncommitted then, whose commit fails the same way) was never handed over for good and comes again.
   const internal = view.ofType('worker_disconnected').filter((x) => x.ev.code === 4500);
   const retried = (w: string, after: number, before: number): boolean => internal.some((x) => x.ev.workerId === w && x.rec.index > after && x.rec.index < before);
   for (const e of view.ofType('msg_delivered')) {
@@ -49,20 +50,22 @@ function checkSessions(view: HistoryView): Violation[] {
     const life = view.lifeOf(receiverOf(dir, w), e.rec.index);
     const sk = `${dir}|${w}|${sessionId}|${life}`;
     let s = sessions.get(sk);
-    if (s === undefined) sessions.set(sk, (s = { seq: 0, at: -1, keys: new Map(), lastOrder: -1 }));
+    if (s === undefined) sessions.set(sk, (s = { seq: 0, delivered: new Map(), keys: new Map(), lastOrder: -1 }));
     const v = (message: string): void => {
       out.push(violation(view.records, 'delivery', `${dir} ${w} session ${sessionId}: ${message}`, { index: e.rec.index, workerId: w }));
     };
-    if (seq <= s.seq && !retried(w, s.at, e.rec.index)) v(`seq ${seq} (${what(e)}) handed over again after seq ${s.seq}: a duplicate reached the ${receiverOf(dir, w)}'s logic`);
-    else if (seq !== s.seq + 1) v(`seq ${seq} (${what(e)}) handed over after seq ${s.seq}: seqs ${s.seq + 1}..${seq - 1} were lost`);
+    const before = s.delivered.get(seq);
+    if (before !== undefined && !retried(w, before, e.rec.index)) v(`seq ${seq} (${what(e)}) handed over again after seq ${s.seq}: a duplicate reached the ${receiverOf(dir, w)}'s logic`);
+    else if (seq > s.seq + 1) v(`seq ${seq} (${what(e)}) handed over after seq ${s.seq}: seqs ${s.seq + 1}..${seq - 1} were lost`);
+    else if (before === undefined && seq <= s.seq) v(`seq ${seq} (${what(e)}) handed over after seq ${s.seq}: out of order`);
+    s.delivered.set(seq, e.rec.index);
     s.seq = Math.max(s.seq, seq);
-    s.at = e.rec.index;
     if (e.ev.key === undefined) continue;
     const dup = s.keys.get(e.ev.key);
     if (dup !== undefined && !retried(w, dup.rec.index, e.rec.index)) v(`${what(e)} handed over twice (seq ${dup.ev.seq} at t=${dup.rec.time}, seq ${seq} at t=${e.rec.time})`);
     s.keys.set(e.ev.key, e);
     const order = firstSent.get(`${dir}|${w}|${view.lifeOf(senderOf(dir, w), e.rec.index)}|${e.ev.key}`);
-    if (order !== undefined && order < s.lastOrder && s.last !== undefined) {
+    if (order !== undefined && order < s.lastOrder && s.last !== undefined && !retried(w, s.last.rec.index, e.rec.index)) {
       v(`${what(e)} handed over after ${what(s.last)}, though it was sent first: order not kept`);
     }
     if (order !== undefined && order > s.lastOrder) {

@@ -28,6 +28,8 @@ import type { Adversary, Attack } from './schema-engine.js';
 /** The forged checkpoint seq: far beyond anything an honest worker reaches in a run. */
 export const FORGED_CHECKPOINT_SEQ = 1_000_000;
 const HOST = 'adversary';
+/** How long (simulated) an attack waits for the coordinator's answer before hanging up. */
+const ANSWER_WAIT_MS = 500;
 
 /** A connection the adversary saw: the welcome it was sent and the client nonce it answered with. */
 interface Seen {
@@ -55,9 +57,10 @@ export class AdversaryClient {
   private async attack(attack: Attack, victim: string): Promise<void> {
     const conn = await this.connect();
     if (conn === undefined) return;
-    const { c, welcome } = conn;
+    const { c, welcome, closed } = conn;
     const nonce = welcome.nonce;
-    const clientNonce = `adversary-${this.seen.length + 1}`;
+    // Well formed (hex, as long as a worker's) so the register reaches authenticate: a malformed one is refused by the schema first.
+    const clientNonce = hmacHex('adversary-client-nonce', String(this.seen.length + 1));
     const note = (extra: Record<string, unknown> = {}): void => this.recorder.recordInfo({ attack, victim, ...extra }, 'adversary');
     const register = (mac: string | undefined, resume?: { sessionId: string; lastSeq: number }, cn = clientNonce): Register => ({
       v: PROTOCOL_VERSION,
@@ -96,7 +99,9 @@ export class AdversaryClient {
         this.forgeFrame(attack, victim, c, note, old);
     }
     this.seen.push({ welcome, clientNonce });
-    await this.sim.runFor(0);
+    // Let the frame cross the network and the coordinator answer (it closes a refused registration);
+    // terminating at once dropped every attack before it reached the coordinator.
+    await this.sim.runUntil(closed, { maxMs: ANSWER_WAIT_MS });
     c.terminate();
   }
 
@@ -119,7 +124,7 @@ export class AdversaryClient {
   }
 
   /** Opens a connection and waits for the welcome; undefined if the coordinator is unreachable. */
-  private async connect(): Promise<{ c: Connection; welcome: Welcome } | undefined> {
+  private async connect(): Promise<{ c: Connection; welcome: Welcome; closed: () => boolean } | undefined> {
     const url = `${this.sim.coordinator.url}/ws`;
     const opts = { handshakeTimeoutMs: 2000, maxPayloadBytes: 1 << 20, perMessageDeflate: false as const };
     const pending = this.sim.host(HOST).transport.connect(url, opts);
@@ -130,19 +135,22 @@ export class AdversaryClient {
       return undefined;
     }
     let welcome: Welcome | undefined;
+    let closed = false;
     c.attach({
       onMessage: (frame) => {
         const d = decodeToWorker(frame);
         if (d.ok && d.msg.type === 'welcome') welcome = d.msg;
       },
-      onClose: () => {},
+      onClose: () => {
+        closed = true;
+      },
     });
     await this.sim.runUntil(() => welcome !== undefined, { maxMs: 2000 });
     if (welcome === undefined) {
       c.terminate();
       return undefined;
     }
-    return { c, welcome };
+    return { c, welcome, closed: () => closed };
   }
 
   private victimSession(victim: string): string | undefined {

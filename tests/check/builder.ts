@@ -7,7 +7,7 @@ import type { SystemEvent } from '../../system/core/events.js';
 import type { RetryPolicy } from '../../system/engine/model.js';
 import type { CheckContext } from '../../harness/check/context.js';
 import type { FaultDetails, HistoryRecord } from '../../harness/check/history.js';
-import { HistoryRecorder } from '../../harness/check/history.js';
+import { HistoryRecorder, type HistoryRecorderOptions } from '../../harness/check/history.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type EventInput = DistributiveOmit<SystemEvent, 'at' | 'source'>;
@@ -24,9 +24,14 @@ export const baseContext: CheckContext = {
 
 export class H {
   now = 0;
-  readonly rec = new HistoryRecorder({ now: () => this.now });
+  readonly rec: HistoryRecorder;
   /** Checkpoint seq each claim (by lease token) carried, for start(). */
   private readonly claimedSeq = new Map<string, number>();
+
+  /** options: how the recorder treats coordinator events (a pre-commit emitter names its types). */
+  constructor(options: HistoryRecorderOptions = {}) {
+    this.rec = new HistoryRecorder({ now: () => this.now }, options);
+  }
 
   /** Moves time to t (never backwards). */
   at(t: number): this {
@@ -76,9 +81,9 @@ export class H {
     return this.status(id, from, 'preparing', attempt);
   }
 
-  start(id: string, w: string, attempt: number, token: string): this {
-    // As the real worker: it reports the checkpoint its assignment carried (the claim's).
-    const checkpointSeq = this.claimedSeq.get(token);
+  /** checkpointSeq: the checkpoint the worker reports resuming from (default, as a correct worker: the one its claim carried). */
+  start(id: string, w: string, attempt: number, token: string, reported?: number): this {
+    const checkpointSeq = reported ?? this.claimedSeq.get(token);
     this.emit(w, { type: 'task_started', executionId: id, workerId: w, attempt, leaseToken: token, ...(checkpointSeq === undefined ? {} : { checkpointSeq }) });
     return this.status(id, 'preparing', 'running', attempt);
   }
