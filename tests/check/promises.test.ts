@@ -314,11 +314,8 @@ describe('9 backoff', () => {
       return h;
     };
     const lockstep = check(run(() => 2000), 'backoff', { ...baseContext, toleranceMs: 10_000 });
-    // The uniformity test (harness/check/lockstep.ts) and the spread rule both see it, as in broken-backoff.test.ts.
-    expect(lockstep.map((v) => v.message)).toEqual([
-      expect.stringMatching(/30 backoff delays at the cap are not uniform .* lockstep/),
-      expect.stringMatching(/30 backoff delays at the cap are bunched .* lockstep/),
-    ]);
+    // The spread rule reports it; the uniformity test (harness/check/lockstep.ts) only judges what the spread rule lets through: one defect, one violation.
+    expect(lockstep.map((v) => v.message)).toEqual([expect.stringMatching(/30 backoff delays at the cap are bunched .* lockstep/)]);
     expect(check(run((i) => (i * 67) % 2000), 'backoff', { ...baseContext, toleranceMs: 10_000 })).toEqual([]);
   });
 });

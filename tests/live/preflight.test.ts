@@ -63,7 +63,7 @@ describe('preflight', () => {
 
   it('refuses clock_skew live outright, whatever the proxy', async () => {
     const scenario = parseScenario(
-      'name: s\ndescription: d\nfleet: { workers: 1 }\nworkload: { items: [{ kind: echo, count: 1 }] }\nfaults: [{ at: 0, for: 100, target: w1, action: { type: clock_skew, ms: 500 } }]\nphases: { faultsMs: 500, healMs: 1000 }\n',
+      'name: s\ndescription: d\nfleet: { workers: 1 }\nworkload: { items: [{ kind: echo, count: 1, params: { value: 1 } }] }\nfaults: [{ at: 0, for: 100, target: w1, action: { type: clock_skew, ms: 500 } }]\nphases: { faultsMs: 500, healMs: 1000 }\n',
       's.yaml',
     );
     const err = await preflight(await connectFaultProxy({ url: withExtensions.url }), scenario, []).then(() => undefined, (e: unknown) => e);
@@ -105,7 +105,7 @@ describe('squall run (CLI)', () => {
   it('--mode sim --no-report writes no report; without it, it does', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'squall-noreport-'));
     const file = join(mkdtempSync(join(tmpdir(), 'squall-tiny-')), 'tiny.yaml');
-    writeFileSync(file, 'name: tiny\ndescription: one echo\nfleet: { workers: 1 }\nworkload: { items: [{ kind: echo, count: 1 }] }\nphases: { faultsMs: 500, healMs: 2000 }\n');
+    writeFileSync(file, 'name: tiny\ndescription: one echo\nfleet: { workers: 1 }\nworkload: { items: [{ kind: echo, count: 1, params: { value: 1 } }] }\nphases: { faultsMs: 500, healMs: 2000 }\n');
     const none = await squall(['run', file, '--mode', 'sim', '--json', '--no-report', '--report-dir', dir]);
     expect(none.code).toBe(0);
     expect(readdirSync(dir)).toEqual([]);
