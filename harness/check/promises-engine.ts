@@ -131,7 +131,7 @@ export function checkTimeouts(view: HistoryView, ctx: CheckContext): Violation[]
         (e) => e.rec.index > s.rec.index && e.ev.source === workerId && (e.ev.type === 'task_aborted' || e.ev.type === 'task_finished') && e.ev.leaseToken === leaseToken,
       );
       const where = { index: end?.rec.index ?? s.rec.index, executionId: id, workerId };
-      if (end !== undefined && end.ev.type === 'task_aborted' && end.ev.reason === 'timeout' && end.rec.time < start + T - tol) {
+      if (end !== undefined && end.ev.type === 'task_aborted' && end.ev.reason === 'timeout' && end.rec.time < start + T - tol && !coordinatorTimedOut(events, leaseToken, end.rec.time, T - tol)) {
         out.push(violation(view.records, 'worker-timeouts', `attempt timed out ${end.rec.time - start} ms after it started; timeoutMs is ${T}: the timeout fired early (wrong unit?)`, where));
         continue;
       }
@@ -143,4 +143,15 @@ export function checkTimeouts(view: HistoryView, ctx: CheckContext): Violation[]
     }
   }
   return out;
+}
+
+/**
+ * Whether the coordinator's own timer (armed at its claim) had run out when the
+ * worker aborted: a worker that was away while its attempt timed out gets the
+ * assignment and the coordinator's timeout abort together on resume, and stops
+ * at once; that is the coordinator's timeout, not the worker's firing early.
+ */
+function coordinatorTimedOut(events: readonly Ev[], leaseToken: string, at: number, atLeastMs: number): boolean {
+  const claim = events.find((e) => e.ev.source === 'coordinator' && e.ev.type === 'claimed' && e.ev.leaseToken === leaseToken);
+  return claim !== undefined && at - claim.rec.time >= atLeastMs;
 }
