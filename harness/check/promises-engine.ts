@@ -110,11 +110,23 @@ export function checkIdempotency(view: HistoryView, _ctx: CheckContext): Violati
 }
 
 /**
+ * Did the worker receive the coordinator's abort for this lease between these records? Then its
+ * task_aborted 'timeout' is the coordinator's timeout (counted from the claim: promise 17's), not its own timer.
+ */
+function abortOrdered(view: HistoryView, after: number, upTo: number, workerId: string, keyPrefix: string): boolean {
+  return view.ofType('msg_delivered').some(
+    (m) => m.rec.index > after && m.rec.index < upTo && m.ev.source === workerId && m.ev.dir === 'to_worker' && m.ev.msgType === 'abort' && (m.ev.key ?? '').startsWith(keyPrefix),
+  );
+}
+
+/**
  * 23. Worker timeouts: an attempt of an execution submitted with timeoutMs T is
  * aborted by its worker once T has passed since it started (within the
  * tolerance), and never timed out before T. Judged on the worker's own events
  * (task_started → task_aborted/task_finished), the clock the timer runs on;
- * a paused or killed worker process is excused.
+ * a paused or killed worker process is excused, and so is an attempt the
+ * coordinator aborted for its own timeout (an assignment that reached the
+ * worker late, after a disconnect, may be aborted the instant it starts).
  */
 export function checkTimeouts(view: HistoryView, ctx: CheckContext): Violation[] {
   const out: Violation[] = [];
@@ -131,7 +143,7 @@ export function checkTimeouts(view: HistoryView, ctx: CheckContext): Violation[]
         (e) => e.rec.index > s.rec.index && e.ev.source === workerId && (e.ev.type === 'task_aborted' || e.ev.type === 'task_finished') && e.ev.leaseToken === leaseToken,
       );
       const where = { index: end?.rec.index ?? s.rec.index, executionId: id, workerId };
-      if (end !== undefined && end.ev.type === 'task_aborted' && end.ev.reason === 'timeout' && end.rec.time < start + T - tol && !coordinatorTimedOut(events, leaseToken, end.rec.time, T - tol)) {
+      if (end !== undefined && end.ev.type === 'task_aborted' && end.ev.reason === 'timeout' && end.rec.time < start + T - tol && !abortOrdered(view, s.rec.index, end.rec.index, workerId, `abort:${id}/${leaseToken}/`)) {
         out.push(violation(view.records, 'worker-timeouts', `attempt timed out ${end.rec.time - start} ms after it started; timeoutMs is ${T}: the timeout fired early (wrong unit?)`, where));
         continue;
       }
@@ -143,15 +155,4 @@ export function checkTimeouts(view: HistoryView, ctx: CheckContext): Violation[]
     }
   }
   return out;
-}
-
-/**
- * Whether the coordinator's own timer (armed at its claim) had run out when the
- * worker aborted: a worker that was away while its attempt timed out gets the
- * assignment and the coordinator's timeout abort together on resume, and stops
- * at once; that is the coordinator's timeout, not the worker's firing early.
- */
-function coordinatorTimedOut(events: readonly Ev[], leaseToken: string, at: number, atLeastMs: number): boolean {
-  const claim = events.find((e) => e.ev.source === 'coordinator' && e.ev.type === 'claimed' && e.ev.leaseToken === leaseToken);
-  return claim !== undefined && at - claim.rec.time >= atLeastMs;
 }

@@ -18,7 +18,7 @@
  */
 import type { FaultProxy } from '../proxy/client.js';
 import { writeFileSync } from 'node:fs';
-import { type ActionName, type FaultAction, isStorageAction } from '../scenario/faults.js';
+import { type ActionName, type FaultAction, isStorageAction, kbpsToRate } from '../scenario/faults.js';
 import type { Scenario } from '../scenario/schema.js';
 import { workerIds } from '../scenario/schema.js';
 import type { ScheduledFault } from '../scenario/swarm.js';
@@ -50,15 +50,6 @@ export function perBitProbability(perFrame: number): number {
   return 1 - Math.pow(1 - perFrame, 1 / (ASSUMED_FRAME_BYTES * 8));
 }
 
-/**
- * Scenario `kbps` (kilobits per second) → Toxiproxy's bandwidth `rate`, an
- * integer in KB/s (1 KB = 1000 bytes): kbps / 8, at least 1 (Toxiproxy reads
- * 0 as unlimited).
- */
-export function toxiproxyRate(kbps: number): number {
-  return Math.max(1, Math.round(kbps / 8));
-}
-
 type NetAction = Exclude<FaultAction, { type: 'down' | 'partition' | 'pause' | 'kill' | 'restart' | 'clock_skew' | 'disk_full' | 'disk_error' | 'slow_disk' }>;
 
 /** The toxic type and attributes of a network action (Toxiproxy names). */
@@ -67,7 +58,7 @@ export function toxicOf(a: NetAction): { type: string; attributes: Record<string
     case 'latency':
       return { type: 'latency', attributes: { latency: a.ms, jitter: a.jitterMs } };
     case 'bandwidth':
-      return { type: 'bandwidth', attributes: { rate: toxiproxyRate(a.kbps) } };
+      return { type: 'bandwidth', attributes: { rate: kbpsToRate(a.kbps) } };
     case 'timeout':
       return { type: 'timeout', attributes: { timeout: a.timeoutMs } };
     case 'reset_peer':

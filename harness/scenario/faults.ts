@@ -193,9 +193,12 @@ export interface ToxicSpec {
  * Scenario bandwidth (kilobits per second) as Toxiproxy's `rate` (kilobytes
  * per second, 1 KB = 1000 B): kbps / 8. A 16 kbps link moves 2000 bytes a
  * second, not 16 000 (issue 10: every bandwidth fault was 8x too mild).
+ * Toxiproxy's rate is an integer and reads 0 as unlimited, so it is rounded
+ * and at least 1; the one conversion for the proxy, the live fault table and
+ * the simulator, so both modes run the same link.
  */
 export function kbpsToRate(kbps: number): number {
-  return kbps / 8;
+  return Math.max(1, Math.round(kbps / 8));
 }
 
 /**

@@ -176,15 +176,18 @@ async function simConvergence(sim: Simulation, scenario: Scenario, acked: Readon
   const converged = (): boolean => {
     if (sim.simulatedMs - lastCheck < 50) return false;
     lastCheck = sim.simulatedMs;
-    const engine = sim.coordinator.instance?.engine;
-    if (engine === undefined) return false;
+    const coordinator = sim.coordinator.instance;
+    if (coordinator === null) return false;
+    const engine = coordinator.engine;
     for (const id of acked.keys()) {
       if (done.has(id)) continue;
       const r = engine.getExecution(id);
       if (r === undefined || !isTerminal(r.status)) return false;
       done.add(id);
     }
-    return workerIds(scenario.fleet).every((id) => sim.worker(id).instance?.state === 'ready');
+    // Both ends: a worker 'ready' on a half-open connection to a dead coordinator is not back (as live-run.ts).
+    const registered = new Set(coordinator.workers().filter((w) => w.state === 'connected').map((w) => w.id));
+    return workerIds(scenario.fleet).every((id) => sim.worker(id).instance?.state === 'ready' && registered.has(id));
   };
   return sim.runUntil(converged, { maxMs: Math.max(0, until - sim.simulatedMs) });
 }

@@ -61,6 +61,19 @@ describe('23 worker-timeouts', () => {
     expect(messages(run(3000), 'worker-timeouts')).toEqual([expect.stringMatching(/not stopped at its timeout/)]);
     expect(messages(run(1001), 'worker-timeouts')).toEqual([]);
   });
+  it("does not blame the worker for the coordinator's timeout abort of an assignment that reached it late", () => {
+    const late = (ordered: boolean): H => {
+      const h = new H().phase('faults').connect('w1');
+      submit(h, 'x', { timeoutMs: 1000 });
+      h.at(10).claim('x', 'w1', 1, 't1').at(20_000).start('x', 'w1', 1, 't1');
+      if (ordered) h.emit('w1', { type: 'msg_delivered', workerId: 'w1', sessionId: 's1', dir: 'to_worker', seq: 2, msgType: 'abort', key: 'abort:x/t1/timeout' });
+      h.emit('w1', { type: 'task_aborted', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 't1', reason: 'timeout' });
+      return h.at(25_000).phase('end');
+    };
+    expect(messages(late(true), 'worker-timeouts')).toEqual([]);
+    // The same abort with no abort message from the coordinator is the worker's own timer firing early.
+    expect(messages(late(false), 'worker-timeouts')).toEqual([expect.stringMatching(/fired early/)]);
+  });
 });
 
 describe('24 client-control', () => {

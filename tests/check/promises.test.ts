@@ -121,6 +121,18 @@ describe('2 exactly-once completion', () => {
     h.at(10).claim('x', 'w1', 2, 't2', undefined, 'retrying').start('x', 'w1', 2, 't2').finish('x', 'w1', 2, 't2');
     expect(checkHistory(h.history(), ['exactly-once', 'no-lost-work', 'retries'], baseContext)).toEqual([]);
   });
+  it("accepts a failure's result_recorded that follows the retry's claim (events follow the commit), not a result for a lease released otherwise", () => {
+    const late = (releasedFor: string): H => {
+      const h = new H().connect('w1').submit('x', { maxAttempts: 2 }).claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1');
+      h.at(10).emit('w1', { type: 'task_finished', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 't1', outcome: 'failed' });
+      h.emit('coordinator', { type: 'lease_released', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 't1', reason: releasedFor });
+      h.status('x', 'running', 'failed', 1).status('x', 'failed', 'retrying', 1);
+      h.claim('x', 'w1', 2, 't2', undefined, 'retrying');
+      return h.emit('coordinator', { type: 'result_recorded', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 't1', outcome: 'failed' });
+    };
+    expect(check(late('failed'), 'exactly-once')).toEqual([]);
+    expect(check(late('lease_expired'), 'exactly-once').map((v) => v.message)).toEqual([expect.stringMatching(/lease t1 .* recorded, but the current lease is t2 .*not fenced/)]);
+  });
   it('reports a second completion and a change after a terminal state', () => {
     const h = new H().connect('w1').submit('x').run('x', 'w1', 1, 't1').at(50).run('x', 'w1', 2, 't2');
     const msgs = check(h, 'exactly-once').map((x) => x.message);
