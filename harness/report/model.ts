@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import { InvalidArgumentError } from '../../system/core/errors.js';
+import { PROMISES as CHECKER_PROMISES } from '../check/promises.js';
 
 /** Bumped on any incompatible change of the shape below. */
 export const RUN_RESULT_SCHEMA_VERSION = 1 as const;
@@ -254,26 +255,16 @@ export function groupReconnectSamples(samples: Iterable<ReconnectSample>): Recon
   return [...groups.values()].map(({ hasBeyond, beyondBackoffMs, ...rest }) => (hasBeyond ? { ...rest, beyondBackoffMs } : rest));
 }
 
-/** The promises the checker holds (harness/check/promises.ts), for naming test cases and violations. */
-export const PROMISES: readonly { readonly id: number; readonly slug: string; readonly title: string }[] = [
-  { id: 1, slug: 'no-lost-work', title: 'No lost work' },
-  { id: 2, slug: 'exactly-once', title: 'Exactly-once completion' },
-  { id: 3, slug: 'no-double-ownership', title: 'No double ownership' },
-  { id: 4, slug: 'order', title: 'Order' },
-  { id: 5, slug: 'retries', title: 'Retries' },
-  { id: 6, slug: 'checkpoints', title: 'Checkpoints' },
-  { id: 7, slug: 'durability', title: 'Durability' },
-  { id: 8, slug: 'auth', title: 'Auth' },
-  { id: 9, slug: 'backoff', title: 'Backoff' },
-  { id: 10, slug: 'connection-liveness', title: 'Liveness of connections' },
-  { id: 11, slug: 'delivery', title: 'Reliable delivery' },
-  { id: 12, slug: 'acked-not-resent', title: 'Acknowledged messages are not re-sent' },
-  { id: 13, slug: 'lease-expiry', title: 'Leases expire only for silent holders' },
-  { id: 14, slug: 'prompt-completion', title: 'Work of connected workers finishes without lease expiry' },
-  { id: 15, slug: 'result-recorded', title: "A live lease's result is recorded, not redone" },
-  { id: 16, slug: 'task-contract', title: 'Task kinds keep their contract' },
-  { id: 17, slug: 'timeouts', title: 'Timeouts are enforced' },
-];
+/**
+ * The promises the checker holds, for naming test cases and violations: taken from
+ * harness/check/promises.ts so the report never lags the checker (a hand-kept copy
+ * stopped at 17 and spelled promise 10 'connection-liveness', which no violation carries).
+ */
+export const PROMISES: readonly { readonly id: number; readonly slug: string; readonly title: string }[] = CHECKER_PROMISES.map((p) => ({
+  id: p.number,
+  slug: p.name,
+  title: p.title,
+}));
 
 /** Finds the catalogue entry a violation's `promise` refers to (by number, slug or title). */
 export function findPromise(ref: number | string): (typeof PROMISES)[number] | undefined {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fmtMs } from '../../harness/report/format.js';
-import { parseRunResult, type RunResult } from '../../harness/report/model.js';
+import { PROMISES, parseRunResult, type RunResult } from '../../harness/report/model.js';
 import { makeRunId, renderReport, toJson, writeReport } from '../../harness/report/write.js';
 import { benchFixture, liveFixture, minimalFixture, simSweepFixture } from './fixtures.js';
 import { findAll, parseXml } from './xml-check.js';
@@ -90,8 +90,8 @@ describe('writeReport on a live run with a violation', () => {
     expect(Number(suite?.attrs.tests)).toBe(cases.length);
     expect(Number(suite?.attrs.failures)).toBe(failures.length);
     expect(Number(doc.attrs.failures)).toBe(failures.length);
-    // scenario + 17 promises + 3 SLOs + completions
-    expect(cases).toHaveLength(22);
+    // scenario + every promise the checker holds + 3 SLOs + completions
+    expect(cases).toHaveLength(1 + PROMISES.length + 3 + 1);
     const promise2 = cases.find((c) => c.attrs.name === 'promise 2: Exactly-once completion');
     const failure = promise2?.children.find((c) => c.name === 'failure');
     expect(failure?.attrs.message).toContain('lease <lt-7a> & worker w-17');
@@ -195,8 +195,8 @@ describe('other kinds of run', () => {
     expect(r.indexHtml).not.toContain('<svg');
     expect(r.indexHtml).toContain('None: every checked promise held.');
     const doc = parseXml(r.junitXml);
-    // the run + the 17 promises, all passing
-    expect(findAll(doc, 'testcase')).toHaveLength(18);
+    // the run + every promise, all passing
+    expect(findAll(doc, 'testcase')).toHaveLength(1 + PROMISES.length);
     expect(findAll(doc, 'failure')).toHaveLength(0);
   });
 
