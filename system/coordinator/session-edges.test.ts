@@ -3,44 +3,11 @@
 // dispose, the explicit-ack delay with its extra, what counts as a pending
 // assignment, and sending while detached.
 import { describe, expect, it } from 'vitest';
-import type { Clock, TimerHandle } from '../core/clock.js';
 import { asSessionId, asWorkerId } from '../core/ids.js';
 import type { ToWorker } from '../protocol/messages.js';
 import { Session } from './session.js';
+import { manualClock, sessionSetup as setup } from './testing.js';
 
-/** A manual clock: timers fire only when the test advances time. */
-function manualClock(): Clock & { advance(ms: number): void } {
-  let now = 0;
-  const timers: { at: number; fn: () => void; live: boolean }[] = [];
-  const handle = (t: { live: boolean }): TimerHandle => ({ cancel: () => (t.live = false) });
-  return {
-    now: () => now,
-    monotonic: () => now,
-    setTimeout(fn, ms) {
-      const t = { at: now + ms, fn, live: true };
-      timers.push(t);
-      return handle(t);
-    },
-    setInterval() {
-      throw new Error('not used');
-    },
-    advance(ms) {
-      now += ms;
-      for (const t of timers.filter((x) => x.live && x.at <= now)) {
-        t.live = false;
-        t.fn();
-      }
-    },
-  };
-}
-
-function setup() {
-  const clock = manualClock();
-  const sent: ToWorker[] = [];
-  const s = new Session(asSessionId('ss_1'), asWorkerId('w1'), clock, 2);
-  s.attach({ send: (m) => (sent.push(m), true) });
-  return { clock, sent, s };
-}
 
 
 describe('Session edges', () => {

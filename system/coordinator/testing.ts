@@ -3,11 +3,14 @@
  * coordinator asked of it and lets a test decide when commits resolve.
  */
 import type { ExecutionId, LeaseToken, WorkerId } from '../core/ids.js';
-import { asExecutionId, asLeaseToken, asTaskId } from '../core/ids.js';
+import { asExecutionId, asLeaseToken, asSessionId, asTaskId, asWorkerId } from '../core/ids.js';
 import type { AssignmentSpec, Dispatcher, ExecutionSpec, ResultReport, ResultVerdict } from '../engine/contract.js';
 import type { ExecutionRecord } from '../engine/model.js';
 import { makeExecutionRecord } from '../store/testing.js';
+import type { Clock, TimerHandle } from '../core/clock.js';
+import type { ToWorker } from '../protocol/messages.js';
 import type { CoordinatorEngine } from './context.js';
+import { Session } from './session.js';
 
 /** A promise with its resolver exposed. */
 export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
@@ -156,4 +159,39 @@ export class FakeEngine implements CoordinatorEngine {
     if (r === undefined) throw new Error(`no ${id}`);
     return r;
   }
+}
+
+/** A manual clock: timers fire only when the test advances time. */
+export function manualClock(): Clock & { advance(ms: number): void } {
+  let now = 0;
+  const timers: { at: number; fn: () => void; live: boolean }[] = [];
+  const handle = (t: { live: boolean }): TimerHandle => ({ cancel: () => (t.live = false) });
+  return {
+    now: () => now,
+    monotonic: () => now,
+    setTimeout(fn, ms) {
+      const t = { at: now + ms, fn, live: true };
+      timers.push(t);
+      return handle(t);
+    },
+    setInterval() {
+      throw new Error('not used');
+    },
+    advance(ms) {
+      now += ms;
+      for (const t of timers.filter((x) => x.live && x.at <= now)) {
+        t.live = false;
+        t.fn();
+      }
+    },
+  };
+}
+
+/** A session on a manual clock, attached to a sink that collects what it sends. */
+export function sessionSetup() {
+  const clock = manualClock();
+  const sent: ToWorker[] = [];
+  const s = new Session(asSessionId('ss_1'), asWorkerId('w1'), clock, 2);
+  s.attach({ send: (m) => (sent.push(m), true) });
+  return { clock, sent, s };
 }
