@@ -16,7 +16,7 @@ export async function startRunUi(scenario: Scenario, port: number | undefined, l
 export async function finishRunUi(ui: LiveUi | undefined, json: LiveJson, keep: boolean, log: (l: string) => void): Promise<void> {
   if (ui === undefined) return;
   const s = ui.safety()?.stats;
-  if (s !== undefined && s.checks > 0) log(`live: ${s.checks} mid-run safety check(s), ${(s.totalMs / s.checks).toFixed(1)} ms mean, ${s.maxMs.toFixed(1)} ms max, ${s.records} records at the last`);
+  if (s !== undefined && s.checks > 0) log(`live: ${s.checks} mid-run safety check(s), ${(s.totalMs / s.checks).toFixed(1)} ms mean, ${s.maxMs.toFixed(1)} ms max, ${s.records} records at the last, ${ui.model.state.early.length} violation(s) found mid-run`);
   ui.finish({ passed: json.passed, violations: json.violations.map((v) => ({ promise: v.promise, name: v.name, message: v.message })), report: json.report });
   if (!keep) return ui.close();
   // The open server keeps the process alive; Ctrl-C ends it (exitOnSignals).
