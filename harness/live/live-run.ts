@@ -50,6 +50,8 @@ export interface LiveRunOptions {
 export interface LiveRunObserver {
   /** Every stamped entry as it is recorded: events, submissions, faults, phases. */
   onEntry?(entry: TimelineEntry, t0: number): void;
+  /** The run's buffer, once, before anything is recorded (the page re-checks its prefix for safety violations). */
+  onBuffer?(buffer: TimelineBuffer): void;
   /** The coordinator is up at this URL. */
   onCoordinator?(httpUrl: string): void;
 }
@@ -215,6 +217,7 @@ export async function runScenarioLive(scenario: Scenario, opts: LiveRunOptions =
   const topology = planTopology(scenario, runTimeline(scenario, swarm));
   const proxyHost = await startRunProxy(seed, opts.proxyUrl);
   const sys = new LiveSystem(scenario, topology, seed, started, (entry) => opts.observer?.onEntry?.(entry, started));
+  opts.observer?.onBuffer?.(sys.buffer);
   let proxy: FaultProxy | undefined;
   try {
     proxy = await connectFaultProxy({ url: proxyHost.url });

@@ -86,12 +86,13 @@ export class TimelineBuffer {
     return [...this.entries].sort((a, b) => a.mono - b.mono || a.seq - b.seq);
   }
 
-  /** The history in stamp order; time = ms since t0 (rounded to µs). */
-  history(): HistoryRecord[] {
+  /** The history in stamp order; time = ms since t0 (rounded to µs). `upToMono`: only entries stamped up to then (a mid-run prefix). */
+  history(upToMono = Infinity): HistoryRecord[] {
     let now = 0;
     const rec = new HistoryRecorder({ now: () => now });
     const index = new Map<number, number>();
     for (const e of this.sorted()) {
+      if (e.mono > upToMono) break;
       now = Math.round((e.mono - this.t0) * 1000) / 1000;
       switch (e.kind) {
         case 'event':

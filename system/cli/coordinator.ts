@@ -105,7 +105,7 @@ export function registerCoordinatorCommand(program: Command): void {
       });
       logger.info({ store: where, recovered: recoveredSummary(coordinator.engine.snapshotCounts?.().byStatus ?? {}) }, 'store recovered');
       logger.info(
-        { url: coordinator.url, http: coordinator.httpUrl, store: flags.store ?? 'sqlite', workerAuth: secret !== undefined, apiAuth: flags.apiAuth, tls: security.config.tls !== undefined },
+        { url: coordinator.url, http: coordinator.httpUrl, ui: `${coordinator.httpUrl}/ui`, store: flags.store ?? 'sqlite', workerAuth: secret !== undefined, apiAuth: flags.apiAuth, tls: security.config.tls !== undefined },
         'coordinator listening',
       );
       onShutdownSignal(logger, async () => {

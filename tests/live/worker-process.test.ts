@@ -25,6 +25,15 @@ describe('live: worker CLI process', () => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
   });
 
+  it('the coordinator logs its dashboard URL beside "coordinator listening"', async () => {
+    const coordinator = new CoordinatorProcess({ logLevel: 'info' });
+    cleanups.push(() => coordinator.stop());
+    await coordinator.start();
+    const line = (): string | undefined => coordinator.outputTail().split('\n').find((l) => l.includes('coordinator listening') && l.includes('"http"'));
+    expect(await until(() => line() !== undefined, 10_000)).toBe(true);
+    expect(JSON.parse(line() ?? '{}')).toMatchObject({ ui: `${coordinator.httpUrl}/ui` });
+  }, 30_000);
+
   it('streams stamped events and re-registers after kill -9 and restart', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'squall-live-worker-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));

@@ -2,15 +2,18 @@
  * What the live-run page shows, folded from the run's stamped entries as
  * they arrive: the fault timeline (start, stop, target, workers hit), which
  * workers are connected, completions per second, warnings seen on the wire
- * (rejected results, expired leases, protocol errors) and, at the end, the
- * checker's verdict and violations. Small and bounded: series keep one point
+ * (rejected results, expired leases, protocol errors), safety violations
+ * found mid-run (live-safety.ts) and, at the end, the checker's verdict. Small and bounded: series keep one point
  * per second for at most MAX_POINTS seconds.
  */
 import { describeFaultTarget } from '../../report/fault-label.js';
+import type { EarlyViolation } from '../../check/prefix-safe.js';
 import type { TimelineEntry } from '../timeline-buffer.js';
+import type { SafetyStats } from './live-safety.js';
 
 const MAX_POINTS = 3600;
 const MAX_WARNINGS = 200;
+const MAX_EARLY = 200;
 
 /** One fault as the page draws it; times in ms since the run's start. */
 export interface UiFault {
@@ -43,6 +46,10 @@ export interface LiveUiState {
   completed: number;
   submitted: number;
   warnings: { t: number; type: string; workerId?: string; executionId?: string; detail?: string }[];
+  /** Safety violations found while the run goes (prefix-safe promises only; the verdict stays authoritative). */
+  early: EarlyViolation[];
+  /** Which promises are checked mid-run and what the checks cost. */
+  safety: { promises: string[]; stats: SafetyStats } | null;
   verdict: null | { passed: boolean; violations: { promise: number | string; name: string; message: string }[]; report: string | null };
 }
 
@@ -55,7 +62,7 @@ export class LiveUiModel {
   private completedAt: number[] = [];
 
   constructor(scenario: { name: string; description?: string }, fleet: string[]) {
-    this.state = { scenario: scenario.name, description: scenario.description ?? '', coordinatorUrl: null, now: 0, phase: 'starting', healAt: null, faultsAt: null, fleet, connected: [], faults: [], series: [], completed: 0, submitted: 0, warnings: [], verdict: null };
+    this.state = { scenario: scenario.name, description: scenario.description ?? '', coordinatorUrl: null, now: 0, phase: 'starting', healAt: null, faultsAt: null, fleet, connected: [], faults: [], series: [], completed: 0, submitted: 0, warnings: [], early: [], safety: null, verdict: null };
   }
 
   /** Feeds one entry (the LiveRunObserver's onEntry). */
@@ -119,6 +126,11 @@ export class LiveUiModel {
     last[1] = this.up.size;
     last[2] = this.completedAt.filter((c) => Math.floor(c / 1000) === last[0]).length;
     this.completedAt = this.completedAt.filter((c) => Math.floor(c / 1000) >= last[0]);
+  }
+
+  /** Safety violations found mid-run (kept to the first MAX_EARLY). */
+  addEarly(found: EarlyViolation[]): void {
+    this.state.early.push(...found.slice(0, Math.max(0, MAX_EARLY - this.state.early.length)));
   }
 
   /** The checker's verdict (the end of the run). */

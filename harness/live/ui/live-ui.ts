@@ -10,6 +10,10 @@ import type { HttpRequest, HttpResponse, HttpStreamSink, Listener } from '../../
 import { serveAsset, UI_ASSET_DIR, UI_HEADERS } from '../../../system/coordinator/ui/ui-handler.js';
 import { wsTransport } from '../../../system/transport/index.js';
 import type { LiveRunObserver } from '../live-run.js';
+import type { CheckContext } from '../../check/context.js';
+import type { PromiseSelection } from '../../check/invariants.js';
+import { ProgressiveChecker } from '../../check/prefix-safe.js';
+import { LiveSafetyWatch, type SafetyWatchOptions } from './live-safety.js';
 import { LiveUiModel, type LiveUiState } from './live-state.js';
 
 const LIVE_ASSETS = new URL('./assets/', import.meta.url);
@@ -21,6 +25,8 @@ export interface LiveUiOptions {
   token?: string;
   /** Push window; default 500 ms. */
   flushMs?: number;
+  /** Re-check the run's history mid-run with these promises' prefix-safe part (default: no mid-run checks). */
+  safety?: { selection: PromiseSelection; context: CheckContext } & SafetyWatchOptions;
 }
 
 /** A running live-run page. */
@@ -28,6 +34,8 @@ export interface LiveUi {
   readonly url: string;
   readonly observer: LiveRunObserver;
   readonly model: LiveUiModel;
+  /** The mid-run safety checks, once the run's buffer is known. */
+  readonly safety: () => LiveSafetyWatch | undefined;
   /** Shows the checker's verdict. */
   finish(verdict: NonNullable<LiveUiState['verdict']>): void;
   close(): Promise<void>;
@@ -83,12 +91,25 @@ export async function startLiveUi(scenario: { name: string; description?: string
     onConnection: (conn) => conn.close(1008, 'no WebSocket here'),
     onHttp: (req) => Promise.resolve(handle(req)),
   });
+  let watch: LiveSafetyWatch | undefined;
   const keepAlive = setInterval(() => clients.forEach((c) => c.write(': keep-alive\n\n')), 15_000);
   keepAlive.unref();
   return {
     url: `${listener.url.replace(/^ws/, 'http')}/ui`,
     model,
+    safety: () => watch,
     observer: {
+      onBuffer: (buffer) => {
+        if (opts.safety === undefined || watch !== undefined) return;
+        const checker = new ProgressiveChecker(opts.safety.selection, opts.safety.context);
+        const w = new LiveSafetyWatch((upTo) => buffer.history(upTo), checker, (found) => {
+          model.addEarly(found);
+          changed();
+        }, opts.safety);
+        model.state.safety = { promises: [...checker.checking], stats: w.stats };
+        watch = w;
+        w.start();
+      },
       onEntry: (entry, t0) => {
         model.add(entry, t0);
         changed();
@@ -99,11 +120,13 @@ export async function startLiveUi(scenario: { name: string; description?: string
       },
     },
     finish: (verdict) => {
+      watch?.stop();
       model.finish(verdict);
       if (timer !== undefined) clearTimeout(timer);
       push();
     },
     close: async () => {
+      watch?.stop();
       clearInterval(keepAlive);
       if (timer !== undefined) clearTimeout(timer);
       for (const c of [...clients]) c.end();

@@ -1,6 +1,6 @@
 // The live-run page: one SSE stream of the run's whole state, drawn locally
 // (SVG chart of connected workers and completions against the fault
-// intervals, the heal marked), faults table, worker chips, verdict.
+// intervals, the heal marked), faults table, worker chips, violations so far, verdict.
 import { el, followEvents, pill, setToken } from './client.js';
 
 const $ = (id) => document.getElementById(id);
@@ -83,6 +83,14 @@ function verdict(st) {
   );
 }
 
+function early(st) {
+  if (st.safety) $('safety-note').textContent = `(checked mid-run: ${st.safety.promises.join(', ') || 'none'}; ${st.safety.stats.checks} check(s), max ${Math.round(st.safety.stats.maxMs)} ms; the verdict at the end is authoritative)`;
+  if (st.early.length === 0) return $('violation-box').replaceChildren(el('div', { class: 'empty' }, 'none so far'));
+  const rows = st.early.map((v) => el('tr', { 'data-promise': v.name },
+    el('td', { class: 'num' }, secs(v.time)), el('td', {}, `${v.promise} · ${v.name}`), el('td', {}, v.executionId ?? v.workerId ?? '–'), el('td', {}, v.message)));
+  $('violation-box').replaceChildren(el('table', {}, el('thead', {}, el('tr', {}, ['at', 'promise', 'on', 'what happened'].map((h, i) => el('th', { class: i === 0 ? 'num' : undefined }, h)))), el('tbody', {}, rows)));
+}
+
 function warnings(st) {
   $('warning-list').replaceChildren(...[...st.warnings].reverse().map((w) => el('li', { class: 'fault' }, el('span', { class: 't' }, secs(w.t)), w.type, w.workerId ? ` ${w.workerId}` : '', w.executionId ? ` ${w.executionId}` : '', w.detail ? ` → ${w.detail}` : '')));
 }
@@ -92,7 +100,7 @@ function render(st) {
   $('description').textContent = st.description;
   $('phase').className = `pill ${st.phase === 'faults' ? 'bad' : st.phase === 'heal' ? 'warn' : st.phase === 'checked' ? (st.verdict?.passed ? 'ok' : 'bad') : 'info'}`;
   $('phase').textContent = st.phase === 'checked' ? 'done' : st.phase;
-  tiles(st); chart(st); faultTable(st); fleet(st); verdict(st); warnings(st);
+  tiles(st); chart(st); faultTable(st); fleet(st); early(st); verdict(st); warnings(st);
   document.body.dataset.updates = String(Number(document.body.dataset.updates ?? 0) + 1);
   document.body.dataset.phase = st.phase;
 }
