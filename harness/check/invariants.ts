@@ -12,6 +12,7 @@ import { PROMISE_NAMES } from './promises.js';
 import { checkAuth, checkBackoff, checkLiveness } from './promises-conn.js';
 import { checkLeaseExpiry, checkPromptCompletion, checkResultRecorded } from './promises-holders.js';
 import { checkAckedNotResent, checkDelivery } from './promises-protocol.js';
+import { checkAckedCommitted } from './promises-acked.js';
 import { checkCheckpoints, checkDurability } from './promises-state.js';
 import { checkNoPhantom, checkStoreHealth } from './promises-store.js';
 import { checkTaskContract, checkTimeouts } from './promises-tasks.js';
@@ -38,6 +39,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   liveness: checkLiveness,
   'no-phantom': checkNoPhantom,
   'store-health': checkStoreHealth,
+  'acked-committed': checkAckedCommitted,
   delivery: checkDelivery,
   'acked-not-resent': checkAckedNotResent,
   'lease-expiry': checkLeaseExpiry,

@@ -168,19 +168,20 @@ function ackedKeys(view: HistoryView): Set<string> {
 }
 
 /** Sends of one session awaiting an ack, in send order (seqs ascend), with a head pointer. */
-interface Pending {
+export interface Pending {
   list: Sent[];
   head: number;
 }
 
-function pendingOf(m: Map<string, Pending>, k: string): Pending {
+/** The pending sends of one session key, created empty on first use. */
+export function pendingOf(m: Map<string, Pending>, k: string): Pending {
   let p = m.get(k);
   if (p === undefined) m.set(k, (p = { list: [], head: 0 }));
   return p;
 }
 
 /** Releases (returns) the pending sends from the head with seq <= upTo (a re-sent lower seq waits for the next ack). */
-function release(p: Pending, upTo: number): Sent[] {
+export function release(p: Pending, upTo: number): Sent[] {
   const out: Sent[] = [];
   while (p.head < p.list.length && (p.list[p.head] as Sent).ev.seq <= upTo) out.push(p.list[p.head++] as Sent);
   if (p.head > 256 && p.head * 2 > p.list.length) {

@@ -1,7 +1,8 @@
 /**
  * The promises the checker holds the system to, numbered and named once:
  * the ten of ARCHITECTURE.md (outcomes), then what docs/PROTOCOL.md and the
- * task kinds promise (11–17), then what the store promises under storage faults (18–19). Scenario files name them in `checks.promises`;
+ * task kinds promise (11–17), then what the store promises under storage faults (18–19), then that an
+ * acknowledged worker message was committed (20). Scenario files name them in `checks.promises`;
  * violations carry number and name.
  */
 import { assert } from '../../system/core/errors.js';
@@ -26,6 +27,7 @@ export const PROMISES = [
   { number: 17, name: 'timeouts', title: 'Timeouts are enforced' },
   { number: 18, name: 'no-phantom', title: 'No phantom (a refused submission never runs)' },
   { number: 19, name: 'store-health', title: 'Honest health while the store cannot commit' },
+  { number: 20, name: 'acked-committed', title: 'An acknowledged message was committed' },
   // Engine features the workload uses (issue 10, promises-engine.ts, promises-control.ts); numbered from 21 so 11-20 stay free for protocol promises.
   { number: 21, name: 'priority', title: 'Priority order' },
   { number: 22, name: 'idempotency', title: 'Idempotency keys' },

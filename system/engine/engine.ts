@@ -38,6 +38,8 @@ export type { EngineCounts } from './contract.js';
 
 export class Engine extends CommittedCore implements EngineForCoordinator, EngineApi {
   private retentionTimer: TimerHandle | undefined;
+  /** Checkpoint writes in their commit window, by execution: a copy re-sent meanwhile waits for the verdict. */
+  private readonly checkpointCommits = new Map<string, Promise<unknown>>();
 
   // ---------------------------------------------------------------- lifecycle
 
@@ -165,12 +167,24 @@ export class Engine extends CommittedCore implements EngineForCoordinator, Engin
     checkpoint: Omit<CheckpointRecord, 'attempt' | 'at'>,
   ): Promise<'saved' | 'stale'> {
     const rec = this.records.get(executionId);
-    if (rec?.lease?.token !== leaseToken) return 'stale';
-    if (rec.checkpoint !== undefined && checkpoint.seq <= rec.checkpoint.seq) return 'stale';
+    if (rec === undefined) return 'stale';
+    // While the store is failing, memory may hold changes the reload rolls back: no 'stale' verdict (an ack) against them.
     this.assertWritable('checkpoint');
+    if (rec.lease?.token !== leaseToken) return 'stale';
+    if (rec.checkpoint !== undefined && checkpoint.seq <= rec.checkpoint.seq) {
+      // Stale against a checkpoint still in its commit window only once it committed (if it fails, neither is acked).
+      await this.checkpointCommits.get(executionId);
+      return 'stale';
+    }
     const cp: CheckpointRecord = { seq: checkpoint.seq, state: checkpoint.state, attempt: rec.lease.attempt, at: this.clock.now() };
     rec.checkpoint = cp;
-    await this.persist(this.store.saveCheckpoint(executionId, cp));
+    const commit = this.persist(this.store.saveCheckpoint(executionId, cp));
+    this.checkpointCommits.set(executionId, commit);
+    try {
+      await commit;
+    } finally {
+      if (this.checkpointCommits.get(executionId) === commit) this.checkpointCommits.delete(executionId);
+    }
     this.emit({ type: 'checkpoint_saved', executionId, seq: cp.seq, attempt: cp.attempt, acceptedAt: cp.at });
     return 'saved';
   }

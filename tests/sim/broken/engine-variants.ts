@@ -4,7 +4,7 @@
  * Each is a defect a developer could really commit; none is a switch in
  * production code.
  */
-import type { Dispatcher } from '../../../system/engine/contract.js';
+import type { Dispatcher, ResultReport } from '../../../system/engine/contract.js';
 import { Engine } from '../../../system/engine/engine.js';
 import type { Priority } from '../../../system/engine/model.js';
 import { ReadyQueue } from '../../../system/engine/ready-queue.js';
@@ -89,5 +89,30 @@ export class RetryDueForgottenEngine extends Engine {
     const rec = args[0];
     if (rec.status === 'retrying') rec.nextRunAt = undefined;
     super.recoverOne(...args);
+  }
+}
+
+/**
+ * Acknowledges before the store commit: onResult and onCheckpoint answer at
+ * once and commit in the background, so the coordinator acks a worker's
+ * result or checkpoint while its write is still in the commit window (promise 20).
+ */
+export class AckBeforeCommitEngine extends Engine {
+  override onResult(report: ResultReport): ReturnType<Engine['onResult']> {
+    super.onResult(report).catch(() => undefined);
+    return Promise.resolve('recorded');
+  }
+
+  override onCheckpoint(...args: Parameters<Engine['onCheckpoint']>): ReturnType<Engine['onCheckpoint']> {
+    super.onCheckpoint(...args).catch(() => undefined);
+    return Promise.resolve('saved');
+  }
+}
+
+/** Only results are acknowledged before their commit (checkpoints as the real engine): promise 20 on results alone. */
+export class ResultAckBeforeCommitEngine extends Engine {
+  override onResult(report: ResultReport): ReturnType<Engine['onResult']> {
+    super.onResult(report).catch(() => undefined);
+    return Promise.resolve('recorded');
   }
 }

@@ -1,0 +1,127 @@
+/**
+ * 20. An acknowledged message was committed. The coordinator acknowledges a
+ * worker's reliable `result` or `checkpoint` only after the engine committed
+ * its effect (system/coordinator/inbound.ts `reliably`); the worker then
+ * drops it from its outbox for good. So every such message whose ack the
+ * worker saw (its `msg_acked` to_coordinator covering the seq, in that
+ * session) must have a committed effect in the history no later than the
+ * coordinator life the ack was seen in (before the next coordinator crash,
+ * or the end of the run):
+ *  - result: `result_recorded` or `result_rejected` (stale, duplicate,
+ *    unknown: a refusal is a verdict, acknowledged legitimately) for that
+ *    execution and lease;
+ *  - checkpoint: `checkpoint_saved` for that execution with this seq or a
+ *    later one, unless the lease had already ended before the ack (the engine
+ *    refuses a stale checkpoint silently).
+ * An ack sent before the commit is otherwise invisible: when a crash loses
+ * the uncommitted result, the task is silently redone and nothing is lost
+ * end to end. Events a crash discarded are not in the view (not facts).
+ */
+import type { CheckContext } from './context.js';
+import { pendingOf, release, type Pending } from './promises-protocol.js';
+import type { Ev, HistoryView } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+/** A durable worker message, parsed from its key (system/protocol/message-key.ts). */
+interface Durable {
+  kind: 'result' | 'checkpoint';
+  executionId: string;
+  leaseToken: string;
+  /** The outcome (result) or checkpoint seq (checkpoint), as in the key. */
+  detail: string;
+}
+
+/** `result:exec/lease/outcome` or `checkpoint:exec/lease/seq`; undefined for any other key. */
+export function parseDurableKey(key: string | undefined): Durable | undefined {
+  if (key === undefined) return undefined;
+  const colon = key.indexOf(':');
+  const kind = key.slice(0, colon);
+  if (kind !== 'result' && kind !== 'checkpoint') return undefined;
+  const parts = key.slice(colon + 1).split('/');
+  if (parts.length < 3) return undefined;
+  const detail = parts.pop() as string;
+  const leaseToken = parts.pop() as string;
+  return { kind, executionId: parts.join('/'), leaseToken, detail };
+}
+
+/** A durable message and the record index where its sender saw it acknowledged. */
+interface Acked {
+  msg: Durable;
+  sent: Ev<'msg_sent'>;
+  ackIndex: number;
+  ackTime: number;
+}
+
+/** Every durable worker → coordinator message the worker saw acknowledged (first ack per key). */
+function ackedDurable(view: HistoryView): Acked[] {
+  const out: Acked[] = [];
+  const seen = new Set<string>();
+  const pending = new Map<string, Pending>();
+  for (const e of view.events) {
+    const ev = e.ev;
+    if ((ev.type !== 'msg_sent' && ev.type !== 'msg_acked') || ev.dir !== 'to_coordinator') continue;
+    const p = pendingOf(pending, `${ev.workerId}|${view.lifeOf(ev.workerId, e.rec.index)}|${ev.sessionId}`);
+    if (ev.type === 'msg_sent') {
+      p.list.push(e as Ev<'msg_sent'>);
+      continue;
+    }
+    for (const s of release(p, ev.upTo)) {
+      const msg = parseDurableKey(s.ev.key);
+      const k = `${s.ev.workerId}|${s.ev.key ?? ''}`;
+      if (msg === undefined || seen.has(k)) continue;
+      seen.add(k);
+      out.push({ msg, sent: s, ackIndex: e.rec.index, ackTime: e.rec.time });
+    }
+  }
+  return out;
+}
+
+/** The committed effect of an acknowledged result, recorded no later than the ack's coordinator life. */
+function resultCommitted(view: HistoryView, a: Acked, life: number): boolean {
+  return (view.byExecution.get(a.msg.executionId) ?? []).some(
+    (x) =>
+      (x.ev.type === 'result_recorded' || x.ev.type === 'result_rejected') &&
+      x.ev.leaseToken === a.msg.leaseToken &&
+      view.lifeOf('coordinator', x.rec.index) <= life,
+  );
+}
+
+/** A saved checkpoint at or past this seq by the ack's coordinator life, or the lease ended before the ack (stale). */
+function checkpointCommitted(view: HistoryView, a: Acked, life: number): boolean {
+  const seq = Number(a.msg.detail);
+  const events = view.byExecution.get(a.msg.executionId) ?? [];
+  let claimedAt: number | undefined;
+  for (const x of events) {
+    const ev = x.ev;
+    if (ev.type === 'checkpoint_saved' && ev.seq >= seq && view.lifeOf('coordinator', x.rec.index) <= life) return true;
+    if (x.rec.index >= a.ackIndex) continue;
+    if (ev.type === 'claimed' && ev.leaseToken === a.msg.leaseToken) claimedAt = x.rec.index;
+    const ended =
+      ((ev.type === 'lease_expired' || ev.type === 'lease_released' || ev.type === 'result_recorded' || ev.type === 'result_rejected') && ev.leaseToken === a.msg.leaseToken) ||
+      (ev.type === 'claimed' && ev.leaseToken !== a.msg.leaseToken && claimedAt !== undefined && x.rec.index > claimedAt);
+    if (ended) return true;
+  }
+  return false;
+}
+
+/** 20. Every acknowledged result and checkpoint has a committed effect. */
+export function checkAckedCommitted(view: HistoryView, _ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  for (const a of ackedDurable(view)) {
+    const life = view.lifeOf('coordinator', a.ackIndex);
+    const ok = a.msg.kind === 'result' ? resultCommitted(view, a, life) : checkpointCommitted(view, a, life);
+    if (ok) continue;
+    const w = a.sent.ev.workerId;
+    const effect = a.msg.kind === 'result' ? 'no result_recorded or result_rejected for that lease' : `no checkpoint_saved at seq >= ${a.msg.detail} while the lease was live`;
+    out.push(
+      violation(
+        view.records,
+        'acked-committed',
+        `${w}: ${a.msg.kind} ${a.sent.ev.key ?? ''} (seq ${a.sent.ev.seq}, session ${a.sent.ev.sessionId}) was acknowledged at t=${a.ackTime}, but the coordinator committed ${effect} before ${life < view.lifeOf('coordinator', Infinity) ? 'its next crash' : 'the run ended'}: it acknowledged before the store commit`,
+        { index: a.ackIndex, workerId: w, executionId: a.msg.executionId },
+      ),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+/**
+ * Synthetic histories for promise 20 (acked-committed): a worker's result or
+ * checkpoint that the coordinator acknowledged must have a committed effect
+ * (result_recorded / result_rejected, checkpoint_saved) by the next
+ * coordinator crash. Refusals (stale, duplicate) and checkpoints under a
+ * lease that had already ended are acknowledged legitimately.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkHistory } from '../../harness/check/invariants.js';
+import { parseDurableKey } from '../../harness/check/promises-acked.js';
+import { H, baseContext } from './builder.js';
+
+const check = (h: H): string[] => checkHistory(h.history(), ['acked-committed'], baseContext).map((v) => v.message);
+const crash = { id: 'k1', action: 'restart', target: 'coordinator', workers: [], coordinator: true };
+
+/** w1 sends a reliable message (seq, key) in session s-w1 and the coordinator hands it over. */
+function send(h: H, seq: number, msgType: string, key: string): H {
+  const m = { workerId: 'w1', sessionId: 's-w1', dir: 'to_coordinator' as const, seq, msgType, key };
+  h.emit('w1', { type: 'msg_sent', ...m, resend: false });
+  return h.emit('coordinator', { type: 'msg_delivered', ...m });
+}
+const ack = (h: H, upTo: number): H => h.emit('w1', { type: 'msg_acked', workerId: 'w1', sessionId: 's-w1', dir: 'to_coordinator', upTo });
+const result = (token = 'L1'): string => `result:e1/${token}/completed`;
+
+describe('20 acked-committed', () => {
+  it('parses the durable keys and nothing else', () => {
+    expect(parseDurableKey('result:e1/L1/completed')).toEqual({ kind: 'result', executionId: 'e1', leaseToken: 'L1', detail: 'completed' });
+    expect(parseDurableKey('checkpoint:e1/L1/3')).toEqual({ kind: 'checkpoint', executionId: 'e1', leaseToken: 'L1', detail: '3' });
+    expect(parseDurableKey('started:e1/L1')).toBeUndefined();
+    expect(parseDurableKey(undefined)).toBeUndefined();
+  });
+
+  it('passes a result and a checkpoint acknowledged after their commit', () => {
+    const h = new H().connect('w1').submit('e1').claim('e1', 'w1', 1, 'L1').start('e1', 'w1', 1, 'L1');
+    send(h.at(10), 1, 'checkpoint', 'checkpoint:e1/L1/1').checkpoint('e1', 1, 1);
+    ack(h.at(12), 1);
+    send(h.at(20), 2, 'result', result()).finish('e1', 'w1', 1, 'L1');
+    ack(h.at(22), 2).fault('start', crash).at(30).fault('stop', crash);
+    expect(check(h)).toEqual([]);
+  });
+
+  it('passes refusals: a stale or duplicate result, a checkpoint under an ended lease or behind a saved one', () => {
+    const h = new H().connect('w1').submit('e1').claim('e1', 'w1', 1, 'L1').start('e1', 'w1', 1, 'L1');
+    h.checkpoint('e1', 2, 1);
+    send(h.at(5), 1, 'checkpoint', 'checkpoint:e1/L1/2');
+    ack(h.at(6), 1);
+    h.at(10).expire('e1', 'w1', 1, 'L1');
+    send(h.at(11), 2, 'checkpoint', 'checkpoint:e1/L1/3');
+    send(h, 3, 'result', result());
+    h.emit('coordinator', { type: 'result_rejected', executionId: 'e1', leaseToken: 'L1', attempt: 1, reason: 'stale' });
+    ack(h.at(12), 3).fault('start', crash).at(20).fault('stop', crash);
+    expect(check(h)).toEqual([]);
+  });
+
+  it('reports a result acknowledged before its commit and lost in the crash that followed', () => {
+    const h = new H().connect('w1').submit('e1').claim('e1', 'w1', 1, 'L1').start('e1', 'w1', 1, 'L1');
+    send(h.at(20), 1, 'result', result());
+    ack(h.at(21), 1).fault('start', crash).at(30).fault('stop', crash);
+    // After the restart the task is redone under a new lease: nothing is lost end to end.
+    h.claim('e1', 'w1', 2, 'L2').start('e1', 'w1', 2, 'L2').finish('e1', 'w1', 2, 'L2');
+    expect(check(h)).toEqual([
+      expect.stringMatching(/^w1: result result:e1\/L1\/completed \(seq 1, session s-w1\) was acknowledged at t=21, but the coordinator committed no result_recorded or result_rejected for that lease before its next crash/),
+    ]);
+  });
+
+  it('reports a checkpoint acknowledged and never saved, even when its lease ends after the ack', () => {
+    const h = new H().connect('w1').submit('e1').claim('e1', 'w1', 1, 'L1').start('e1', 'w1', 1, 'L1');
+    send(h.at(10), 1, 'checkpoint', 'checkpoint:e1/L1/1');
+    ack(h.at(11), 1);
+    h.at(40).expire('e1', 'w1', 1, 'L1');
+    expect(check(h)).toEqual([expect.stringMatching(/checkpoint checkpoint:e1\/L1\/1 .* no checkpoint_saved at seq >= 1 while the lease was live before the run ended/)]);
+  });
+
+  it('does not count an effect committed only after the crash that followed the ack', () => {
+    const h = new H().connect('w1').submit('e1').claim('e1', 'w1', 1, 'L1').start('e1', 'w1', 1, 'L1');
+    send(h.at(10), 1, 'checkpoint', 'checkpoint:e1/L1/1');
+    ack(h.at(11), 1).fault('start', crash).at(20).fault('stop', crash);
+    h.checkpoint('e1', 1, 1);
+    expect(check(h)).toHaveLength(1);
+  });
+});
