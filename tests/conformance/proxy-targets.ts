@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { freePort } from '../../harness/live/processes.js';
 import { startProxyServer } from '../../harness/proxy/server.js';
-import { type Echo, startEcho } from '../proxy/helpers.js';
+import { type Echo, jsonOrUndefined, startEcho } from '../proxy/helpers.js';
 
 /** A running Toxiproxy API and its echo upstream. */
 export interface ProxyTarget {
@@ -41,12 +41,7 @@ function apiOf(url: string): ProxyTarget['api'] {
     const body = init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
     const res = await fetch(url + path, { method: init.method ?? 'GET', redirect: 'manual', headers: { 'User-Agent': 'squall-conformance', ...init.headers }, ...(body === undefined ? {} : { body }) });
     const text = await res.text();
-    let json: unknown;
-    try {
-      json = text.length > 0 ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
+    const json = jsonOrUndefined(text);
     return { status: res.status, text, json, headers: res.headers };
   };
 }

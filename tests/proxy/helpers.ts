@@ -109,18 +109,23 @@ export interface Rig {
   close(): Promise<void>;
 }
 
+/** A response body parsed as JSON, or undefined when it is empty or not JSON (the API's plain-text errors). */
+export function jsonOrUndefined(text: string): unknown {
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startRig(opts: { seed?: number; name?: string; extensions?: boolean } = {}): Promise<Rig> {
   const echo = await startEcho();
   const server = await startProxyServer({ port: 0, seed: opts.seed ?? 42, extensions: opts.extensions ?? false });
   const api: Rig['api'] = async (path, method = 'GET', body) => {
     const res = await fetch(server.url + path, { method, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
     const text = await res.text();
-    let json: unknown;
-    try {
-      json = text.length > 0 ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
+    const json = jsonOrUndefined(text);
     return { status: res.status, json, text };
   };
   const created = await api('/proxies', 'POST', { name: opts.name ?? 'echo', listen: '127.0.0.1:0', upstream: echo.addr });
