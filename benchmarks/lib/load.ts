@@ -7,7 +7,7 @@
  */
 import type * as hdr from 'hdr-histogram-js';
 import type { ExecutionSpec } from '../../system/engine/contract.js';
-import type { ExecutionRecord } from '../../system/engine/model.js';
+import type { ExecutionRecord } from '../../system/core/model.js';
 import { microsHistogram, recordMs, summarizeMs, type LatencySummaryMs } from './histogram.js';
 
 /** What the embedded drivers need of the engine (EngineApi subset). */

@@ -6,7 +6,7 @@
  * memory.
  */
 import type { ExecutionId } from '../../system/core/ids.js';
-import type { CheckpointRecord, ExecutionRecord } from '../../system/engine/model.js';
+import type { CheckpointRecord, ExecutionRecord } from '../../system/core/model.js';
 import type { Store, StoreStats } from '../../system/store/store.js';
 
 /** Called once per execution whose terminal status committed. */

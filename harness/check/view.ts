@@ -4,7 +4,7 @@
  * times. Built once per check; every checker reads it, none mutates it.
  */
 import type { SystemEvent, SystemEventType } from '../../system/core/events.js';
-import { TERMINAL_STATUSES } from '../../system/engine/model.js';
+import { TERMINAL_STATUSES } from '../../system/core/model.js';
 import type { FaultDetails, HistoryRecord } from './history.js';
 import { eventOf } from './history.js';
 

@@ -15,7 +15,7 @@
  */
 import type { Coordinator } from '../../system/coordinator/index.js';
 import { toErrorInfo } from '../../system/core/errors.js';
-import { isTerminal } from '../../system/engine/model.js';
+import { isTerminal } from '../../system/core/model.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
 import { Simulation, type SimWiring } from '../sim/index.js';
 import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault, type RunRecorder, runSwarm, type Schedule, type SubmitHandlers } from './driver.js';

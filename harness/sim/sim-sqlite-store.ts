@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock, TimerHandle } from '../../system/core/clock.js';
 import { IllegalStateError } from '../../system/core/errors.js';
-import type { ExecutionRecord } from '../../system/engine/model.js';
+import type { ExecutionRecord } from '../../system/core/model.js';
 import { SqliteStore } from '../../system/store/sqlite-store.js';
 import type { Store, StoreStats } from '../../system/store/store.js';
 

@@ -15,7 +15,7 @@ import type { Logger } from '../core/logger.js';
 import { cryptoRandom } from '../core/random.js';
 import type { CoordinatorConfig } from '../coordinator/config.js';
 import { createToken, memoryTokenStore, type TokenStore } from '../coordinator/tokens.js';
-import { fileTokenStore } from '../store/token-file.js';
+import { fileTokenStore } from '../coordinator/token-file.js';
 import { choiceOption, listOption, readPemFile, resolveSecret } from './options.js';
 
 /** The parsed security flags. */

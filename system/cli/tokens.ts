@@ -10,7 +10,7 @@ import { systemClock } from '../core/clock.js';
 import { cryptoRandom } from '../core/random.js';
 import { createToken, parseScope, TOKEN_SCOPES } from '../coordinator/tokens.js';
 import { publicToken } from '../coordinator/tokens-api.js';
-import { fileTokenStore } from '../store/token-file.js';
+import { fileTokenStore } from '../coordinator/token-file.js';
 import { choiceOption } from './options.js';
 
 interface TokenFlags {

@@ -10,7 +10,7 @@
  */
 import { ErrorCode, SquallError } from '../core/errors.js';
 import type { HttpRequest } from '../core/transport.js';
-import { isTerminal } from '../engine/model.js';
+import { isTerminal } from '../core/model.js';
 
 /** Who a request counts against. */
 export function clientOf(req: HttpRequest): string {

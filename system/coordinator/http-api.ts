@@ -10,7 +10,7 @@ import { ErrorCode, InvalidArgumentError, SquallError } from '../core/errors.js'
 import { checkJsonLimits } from '../core/json-limits.js';
 import type { HttpHandler, HttpRequest, HttpResponse } from '../core/transport.js';
 import type { EngineApi, ExecutionSpec, GraphSpec } from '../engine/contract.js';
-import { EXECUTION_STATUSES, type ExecutionRecord } from '../engine/model.js';
+import { EXECUTION_STATUSES, type ExecutionRecord } from '../core/model.js';
 import type { TaskKind } from '../tasks/kind.js';
 import { type ClientQuota, clientOf } from './client-quota.js';
 import { type HealthSource, liveness, readiness } from './health.js';

@@ -5,7 +5,7 @@
 import type { ExecutionId, LeaseToken, WorkerId } from '../core/ids.js';
 import { asExecutionId, asLeaseToken, asSessionId, asTaskId, asWorkerId } from '../core/ids.js';
 import type { AssignmentSpec, Dispatcher, ExecutionSpec, ResultReport, ResultVerdict } from '../engine/contract.js';
-import type { ExecutionRecord } from '../engine/model.js';
+import type { ExecutionRecord } from '../core/model.js';
 import { makeExecutionRecord } from '../store/testing.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { ToWorker } from '../protocol/messages.js';

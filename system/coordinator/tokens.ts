@@ -3,7 +3,7 @@
  * token is `sqt_<id>_<secret>` with 256 random bits of secret; only its
  * SHA-256 is stored (TokenStore), so a leaked store file gives no working
  * token. Verification looks the id up and compares hashes in constant time.
- * Storage is a seam: system/store/token-file.ts keeps them in the data dir
+ * Storage is a seam: system/coordinator/token-file.ts keeps them in the data dir
  * (survives restarts, shared with `squall tokens`); tests use memoryTokenStore.
  */
 import { safeEqualHex, sha256Hex } from '../core/crypto.js';

@@ -5,7 +5,7 @@
  * throw into the caller. Every event carries `at` (the emitter's clock.now())
  * and `source` ("coordinator" or the worker id).
  */
-import type { ExecutionStatus, RetryPolicy } from '../engine/model.js';
+import type { ExecutionStatus, RetryPolicy } from './model.js';
 
 type E<T extends string, F> = { type: T; at: number; source: string } & F;
 type Ex = { executionId: string };

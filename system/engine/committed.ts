@@ -16,7 +16,7 @@
 import { ErrorCode, SquallError } from '../core/errors.js';
 import type { ExecutionId } from '../core/ids.js';
 import { EngineCore } from './core.js';
-import { isTerminal, type ExecutionRecord } from './model.js';
+import { isTerminal, type ExecutionRecord } from '../core/model.js';
 import { dependencyState } from './recovery.js';
 import { retentionCutoff } from './retention.js';
 import { maxFailedAttempts } from './retry.js';

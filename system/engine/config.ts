@@ -6,7 +6,7 @@
 import { InvalidArgumentError } from '../core/errors.js';
 import type { TaskKind } from '../tasks/kind.js';
 import type { BreakerConfig } from './circuit-breaker.js';
-import { RETRY_STRATEGIES, type RetryPolicy } from './model.js';
+import { RETRY_STRATEGIES, type RetryPolicy } from '../core/model.js';
 import { checkRetention, type RetentionConfig } from './retention.js';
 
 export interface EngineConfig {

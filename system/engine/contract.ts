@@ -11,7 +11,7 @@
  * anything to anyone only after that promise resolves.
  */
 import type { ExecutionId, LeaseToken, WorkerId } from '../core/ids.js';
-import type { CheckpointRecord, ExecutionRecord, ExecutionStatus, Priority, RetryPolicy } from './model.js';
+import type { CheckpointRecord, ExecutionRecord, ExecutionStatus, Priority, RetryPolicy } from '../core/model.js';
 
 /** What a caller submits (HTTP body or embedding API), before defaults. */
 export interface ExecutionSpec {

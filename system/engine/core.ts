@@ -20,7 +20,7 @@ import { type EngineConfig, engineConfigWithDefaults, type ResolvedEngineConfig 
 import type { Dispatcher, ExecutionHook, ResultOutcome } from './contract.js';
 import { DelayQueue } from './delay-queue.js';
 import { ListingIndex } from './listing.js';
-import { type ExecutionRecord, type ExecutionStatus, isTerminal } from './model.js';
+import { type ExecutionRecord, type ExecutionStatus, isTerminal } from '../core/model.js';
 import { type ReadyEntry, ReadyQueue } from './ready-queue.js';
 import { failedAttempts, snapshot } from './records.js';
 import { dependencyState } from './recovery.js';

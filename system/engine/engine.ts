@@ -27,7 +27,7 @@ import type {
 } from './contract.js';
 import { CommittedCore } from './committed.js';
 import { parseQuery } from './listing.js';
-import { type CheckpointRecord, type ExecutionRecord, isTerminal } from './model.js';
+import { type CheckpointRecord, type ExecutionRecord, isTerminal } from '../core/model.js';
 import { snapshot } from './records.js';
 import type { StoreHealthStatus } from './store-health.js';
 import { dependencyState, recoveryAction } from './recovery.js';

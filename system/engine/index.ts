@@ -17,7 +17,7 @@ export { Engine, type EngineCounts, type EngineDeps } from './engine.js';
 export { type EngineConfig, engineConfigWithDefaults, type ResolvedEngineConfig } from './config.js';
 export type { BreakerConfig, BreakerState } from './circuit-breaker.js';
 export type * from './contract.js';
-export * from './model.js';
+export * from '../core/model.js';
 export { maxFailedAttempts, retryDelayMs, shouldRetry } from './retry.js';
 export { normalizeBatch, normalizeGraph, normalizeSpec, type NormalizedSpec } from './spec.js';
 export { findCycle, topologicalOrder } from './graph.js';

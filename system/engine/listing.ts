@@ -4,7 +4,7 @@
  * ones arrive (they sort after existing ones unless the clock went back).
  */
 import { InvalidArgumentError } from '../core/errors.js';
-import { EXECUTION_STATUSES, type ExecutionRecord, type ExecutionStatus } from './model.js';
+import { EXECUTION_STATUSES, type ExecutionRecord, type ExecutionStatus } from '../core/model.js';
 
 const before = (a: ExecutionRecord, createdAt: number, id: string): boolean =>
   a.createdAt !== createdAt ? a.createdAt < createdAt : a.executionId < id;

@@ -10,7 +10,7 @@
  */
 import type { ExecutionId } from '../core/ids.js';
 import { Heap } from './heap.js';
-import { Priority } from './model.js';
+import { Priority } from '../core/model.js';
 
 export interface ReadyEntry {
   readonly id: ExecutionId;

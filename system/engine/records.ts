@@ -5,7 +5,7 @@
  */
 import type { ExecutionId } from '../core/ids.js';
 import { asTaskId } from '../core/ids.js';
-import type { ExecutionRecord, ExecutionStatus } from './model.js';
+import type { ExecutionRecord, ExecutionStatus } from '../core/model.js';
 import type { NormalizedSpec } from './spec.js';
 
 /** A new record in `status`, with its first history entry. */

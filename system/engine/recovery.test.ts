@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asLeaseToken, asWorkerId } from '../core/ids.js';
 import { makeExecutionRecord } from '../store/testing.js';
-import type { ExecutionRecord } from './model.js';
+import type { ExecutionRecord } from '../core/model.js';
 import { dependencyState, recoveryAction } from './recovery.js';
 
 function world(...recs: ExecutionRecord[]) {

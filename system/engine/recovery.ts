@@ -9,7 +9,7 @@
  * - paused and terminal: unchanged.
  */
 import type { ExecutionId } from '../core/ids.js';
-import { type ExecutionRecord, type ExecutionStatus, isTerminal } from './model.js';
+import { type ExecutionRecord, type ExecutionStatus, isTerminal } from '../core/model.js';
 
 export type DependencyState =
   | { state: 'done' }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RetryPolicy } from './model.js';
+import type { RetryPolicy } from '../core/model.js';
 import { fibonacci, maxFailedAttempts, retryDelayMs, shouldRetry } from './retry.js';
 
 const policy = (p: Partial<RetryPolicy>): RetryPolicy => ({ strategy: 'fixed', maxRetries: 3, delayMs: 100, maxDelayMs: 10_000, ...p });

@@ -3,7 +3,7 @@
  * long to wait before the next one. Pure functions, so the property tests and
  * the engine agree on one definition.
  */
-import type { RetryPolicy } from './model.js';
+import type { RetryPolicy } from '../core/model.js';
 
 /** Failed (or timed-out) attempts an execution may have in total: 1 + maxRetries ('none' → 1). */
 export function maxFailedAttempts(policy: RetryPolicy): number {

@@ -11,7 +11,7 @@ import { ErrorCode, InvalidArgumentError, SquallError } from '../core/errors.js'
 import { checkJsonLimits } from '../core/json-limits.js';
 import type { TaskKind } from '../tasks/kind.js';
 import { findCycle, topologicalOrder } from './graph.js';
-import { type Priority, RETRY_STRATEGIES, type RetryPolicy } from './model.js';
+import { type Priority, RETRY_STRATEGIES, type RetryPolicy } from '../core/model.js';
 
 /** A validated spec with defaults applied (dependencies are still caller-given ids). */
 export interface NormalizedSpec {

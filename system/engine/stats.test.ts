@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeExecutionRecord } from '../store/testing.js';
-import type { ExecutionRecord, ExecutionStatus } from './model.js';
+import type { ExecutionRecord, ExecutionStatus } from '../core/model.js';
 import { StatsCollector } from './stats.js';
 
 function move(stats: StatsCollector, rec: ExecutionRecord, to: ExecutionStatus, terminal = false): void {

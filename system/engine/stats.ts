@@ -7,7 +7,7 @@
  * `timedOut` counts timed-out attempts; byKind counts terminal EXECUTIONS
  * (a failed attempt that is retried is not a failed execution).
  */
-import { EXECUTION_STATUSES, type ExecutionRecord, type ExecutionStatus } from './model.js';
+import { EXECUTION_STATUSES, type ExecutionRecord, type ExecutionStatus } from '../core/model.js';
 
 export interface KindStats {
   completed: number;

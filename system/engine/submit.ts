@@ -9,7 +9,7 @@ import { type ExecutionId, newExecutionId } from '../core/ids.js';
 import type { Random } from '../core/random.js';
 import type { ResolvedEngineConfig } from './config.js';
 import type { ExecutionSpec, GraphSpec } from './contract.js';
-import type { ExecutionRecord } from './model.js';
+import type { ExecutionRecord } from '../core/model.js';
 import { newRecord } from './records.js';
 import { type NormalizedSpec, normalizeBatch, normalizeGraph, normalizeSpec, SPEC_LIMITS, type SpecContext } from './spec.js';
 

@@ -19,7 +19,7 @@ import type { Clock } from '../core/clock.js';
 import { ErrorCode, InvalidArgumentError, SquallError } from '../core/errors.js';
 import type { ExecutionId } from '../core/ids.js';
 import type { Random } from '../core/random.js';
-import type { CheckpointRecord, ExecutionRecord } from '../engine/model.js';
+import type { CheckpointRecord, ExecutionRecord } from '../core/model.js';
 import type { Store, StoreStats } from './store.js';
 
 /** The injected condition of the disk. */

@@ -21,7 +21,7 @@ import type { Buggify } from '../core/buggify.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { ErrorCode, IllegalStateError, InvalidArgumentError, NotFoundError, SquallError } from '../core/errors.js';
 import type { ExecutionId } from '../core/ids.js';
-import { type CheckpointRecord, type ExecutionRecord, isTerminal } from '../engine/model.js';
+import { type CheckpointRecord, type ExecutionRecord, isTerminal } from '../core/model.js';
 import type { Store, StoreStats } from './store.js';
 
 /**

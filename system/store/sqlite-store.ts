@@ -27,7 +27,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ErrorCode, IllegalStateError, InvalidArgumentError, NotFoundError, SquallError } from '../core/errors.js';
 import type { ExecutionId } from '../core/ids.js';
-import { type CheckpointRecord, type ExecutionRecord, isTerminal, TERMINAL_STATUSES } from '../engine/model.js';
+import { type CheckpointRecord, type ExecutionRecord, isTerminal, TERMINAL_STATUSES } from '../core/model.js';
 import { checkDatabaseFile } from './integrity.js';
 import { claimMisuse, completeMisuse, type GroupOutcome, settleGroup } from './memory-store.js';
 import type { Store, StoreStats } from './store.js';

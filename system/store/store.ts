@@ -14,7 +14,7 @@
  * against both (tests/conformance/store.test.ts).
  */
 import type { ExecutionId } from '../core/ids.js';
-import type { CheckpointRecord, ExecutionRecord } from '../engine/model.js';
+import type { CheckpointRecord, ExecutionRecord } from '../core/model.js';
 
 export interface StoreStats {
   commits: number;

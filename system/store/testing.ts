@@ -3,7 +3,7 @@
  * production code never imports this module.
  */
 import { asExecutionId, asTaskId } from '../core/ids.js';
-import type { ExecutionRecord } from '../engine/model.js';
+import type { ExecutionRecord } from '../core/model.js';
 import type { Store } from './store.js';
 
 let counter = 0;

@@ -4,7 +4,7 @@
  * the real HistoryRecorder.
  */
 import type { SystemEvent } from '../../system/core/events.js';
-import type { RetryPolicy } from '../../system/engine/model.js';
+import type { RetryPolicy } from '../../system/core/model.js';
 import type { CheckContext } from '../../harness/check/context.js';
 import type { FaultDetails, HistoryRecord } from '../../harness/check/history.js';
 import { HistoryRecorder, type HistoryRecorderOptions } from '../../harness/check/history.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asExecutionId, asLeaseToken, asWorkerId } from '../../system/core/ids.js';
-import type { ExecutionRecord } from '../../system/engine/model.js';
+import type { ExecutionRecord } from '../../system/core/model.js';
 import { MemoryStore, openStore, SqliteStore, type Store } from '../../system/store/index.js';
 import { makeExecutionRecord } from '../../system/store/testing.js';
 

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { asWorkerId, type ExecutionId, type LeaseToken, type WorkerId } from '../../system/core/ids.js';
 import type { AssignmentSpec, Dispatcher, ResultReport } from '../../system/engine/contract.js';
 import { Engine } from '../../system/engine/engine.js';
-import { type ExecutionRecord, isTerminal } from '../../system/engine/model.js';
+import { type ExecutionRecord, isTerminal } from '../../system/core/model.js';
 import { maxFailedAttempts } from '../../system/engine/retry.js';
 import { fakeClock, startEngine } from '../../system/engine/testing.js';
 import { MemoryStore } from '../../system/store/memory-store.js';

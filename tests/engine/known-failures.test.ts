@@ -11,7 +11,7 @@ import { CircuitBreakers } from '../../system/engine/circuit-breaker.js';
 import type { FinishWork, TerminalStatus, ErrorInfo } from '../../system/engine/core.js';
 import type { Dispatcher, GraphSpec } from '../../system/engine/contract.js';
 import { Engine } from '../../system/engine/engine.js';
-import type { ExecutionRecord, ExecutionStatus } from '../../system/engine/model.js';
+import type { ExecutionRecord, ExecutionStatus } from '../../system/core/model.js';
 import { type ReadyEntry, ReadyQueue, runsBefore } from '../../system/engine/ready-queue.js';
 import { StatsCollector } from '../../system/engine/stats.js';
 import { startEngine } from '../../system/engine/testing.js';

@@ -18,7 +18,7 @@ import { asWorkerId, type ExecutionId, type LeaseToken, type WorkerId } from '..
 import type { AssignmentSpec, Dispatcher, ResultReport } from '../../system/engine/contract.js';
 import { Engine } from '../../system/engine/engine.js';
 import type { FinishWork } from '../../system/engine/core.js';
-import { type ExecutionRecord, isTerminal, type RetryPolicy } from '../../system/engine/model.js';
+import { type ExecutionRecord, isTerminal, type RetryPolicy } from '../../system/core/model.js';
 import { maxFailedAttempts } from '../../system/engine/retry.js';
 import { fakeClock, startEngine } from '../../system/engine/testing.js';
 import { ALL_KINDS } from './helpers.js';

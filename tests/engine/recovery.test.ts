@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutionId } from '../../system/core/ids.js';
 import { Engine } from '../../system/engine/engine.js';
-import type { ExecutionRecord } from '../../system/engine/model.js';
+import type { ExecutionRecord } from '../../system/core/model.js';
 import { fakeClock, startEngine } from '../../system/engine/testing.js';
 import { MemoryStore } from '../../system/store/memory-store.js';
 import { makeExecutionRecord } from '../../system/store/testing.js';

@@ -9,7 +9,7 @@ import { asWorkerId } from '../../system/core/ids.js';
 import { seededRandom } from '../../system/core/random.js';
 import type { EngineConfig } from '../../system/engine/config.js';
 import { Engine } from '../../system/engine/engine.js';
-import type { ExecutionRecord } from '../../system/engine/model.js';
+import type { ExecutionRecord } from '../../system/core/model.js';
 import { fakeClock, startEngine, type TestEngine } from '../../system/engine/testing.js';
 import { FaultyStore } from '../../system/store/faulty-store.js';
 import { MemoryStore } from '../../system/store/memory-store.js';

@@ -18,7 +18,7 @@ import { cryptoRandom } from '../../system/core/random.js';
 import type { HttpHandler, HttpRequest } from '../../system/core/transport.js';
 import { createCoordinator, createHttpApi, createToken, memoryTokenStore, type Coordinator, type TokenStore } from '../../system/coordinator/index.js';
 import { openStore } from '../../system/store/index.js';
-import { fileTokenStore } from '../../system/store/token-file.js';
+import { fileTokenStore } from '../../system/coordinator/token-file.js';
 import { builtinTaskKinds } from '../../system/tasks/registry.js';
 import { wsTransport } from '../../system/transport/index.js';
 import { FAST_COORDINATOR } from '../integration/helpers.js';

@@ -14,7 +14,7 @@ import { formatViolation } from '../../harness/check/violation.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
-import type { ExecutionRecord } from '../../system/engine/model.js';
+import type { ExecutionRecord } from '../../system/core/model.js';
 import { Engine } from '../../system/engine/engine.js';
 import type { StoreHealthStatus } from '../../system/engine/store-health.js';
 import { maxFailedAttempts } from '../../system/engine/retry.js';

@@ -4,7 +4,7 @@
  */
 import type { SystemEvent } from '../../system/core/events.js';
 import type { ExecutionSpec } from '../../system/engine/contract.js';
-import { isTerminal } from '../../system/engine/model.js';
+import { isTerminal } from '../../system/core/model.js';
 import { Simulation } from '../../harness/sim/index.js';
 
 export interface SystemWorld {

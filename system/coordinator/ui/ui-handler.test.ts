@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SystemEvent } from '../../core/events.js';
 import type { HttpRequest, HttpResponse, HttpStreamSink } from '../../core/transport.js';
 import { fakeClock } from '../../engine/testing.js';
-import type { ExecutionRecord } from '../../engine/model.js';
+import type { ExecutionRecord } from '../../core/model.js';
 import { createUiHandler, executionGraph, type UiDeps } from './ui-handler.js';
 
 const req = (path: string, headers: Record<string, string> = {}, method = 'GET'): HttpRequest => ({ method, path, query: new URLSearchParams(), headers, body: '' });

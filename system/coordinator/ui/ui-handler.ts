@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import type { Clock } from '../../core/clock.js';
 import type { HttpRequest, HttpResponse } from '../../core/transport.js';
 import type { EngineApi } from '../../engine/contract.js';
-import type { ExecutionRecord } from '../../engine/model.js';
+import type { ExecutionRecord } from '../../core/model.js';
 import { EventHub } from './event-hub.js';
 
 /** Answers a request that fails authentication (401/403), or undefined to let it through. */

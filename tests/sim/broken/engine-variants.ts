@@ -6,7 +6,7 @@
  */
 import type { Dispatcher, ResultReport } from '../../../system/engine/contract.js';
 import { Engine } from '../../../system/engine/engine.js';
-import type { Priority } from '../../../system/engine/model.js';
+import type { Priority } from '../../../system/core/model.js';
 import { ReadyQueue } from '../../../system/engine/ready-queue.js';
 import type { ExecutionId } from '../../../system/core/ids.js';
 

@@ -9,7 +9,7 @@ import type { TimerHandle } from '../../../system/core/clock.js';
 import { asExecutionId, type ExecutionId, type WorkerId } from '../../../system/core/ids.js';
 import type { AssignmentSpec } from '../../../system/engine/contract.js';
 import { Engine } from '../../../system/engine/engine.js';
-import { type ExecutionRecord, isTerminal } from '../../../system/engine/model.js';
+import { type ExecutionRecord, isTerminal } from '../../../system/core/model.js';
 import type { TaskKind } from '../../../system/tasks/kind.js';
 import type { Outbox, SentMessage } from '../../../system/worker/outbox.js';
 import type { Worker } from '../../../system/worker/worker.js';

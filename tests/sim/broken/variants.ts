@@ -8,7 +8,7 @@ import type { CoordinatorEngine, EngineFactory } from '../../../system/coordinat
 import type { ExecutionId } from '../../../system/core/ids.js';
 import type { GraphSpec, ResultReport } from '../../../system/engine/contract.js';
 import { Engine } from '../../../system/engine/engine.js';
-import type { ExecutionRecord } from '../../../system/engine/model.js';
+import type { ExecutionRecord } from '../../../system/core/model.js';
 import type { BackoffConfig } from '../../../system/worker/backoff.js';
 import type { Random } from '../../../system/core/random.js';
 import type { Worker } from '../../../system/worker/worker.js';

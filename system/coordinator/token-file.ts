@@ -10,7 +10,7 @@ import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { ErrorCode, SquallError } from '../core/errors.js';
-import { TOKEN_SCOPES, type TokenRecord, type TokenStore } from '../coordinator/tokens.js';
+import { TOKEN_SCOPES, type TokenRecord, type TokenStore } from './tokens.js';
 
 /** The token file's name inside a data dir. */
 export const TOKEN_FILE_NAME = 'tokens.json';

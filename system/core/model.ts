@@ -2,7 +2,7 @@
  * The execution model shared by engine, coordinator, store and harness.
  * Field names follow the HTTP API (docs/PROTOCOL.md, README).
  */
-import type { ExecutionId, LeaseToken, TaskId, WorkerId } from '../core/ids.js';
+import type { ExecutionId, LeaseToken, TaskId, WorkerId } from './ids.js';
 
 export const ExecutionStatus = {
   /** Accepted; waiting for dependencies to complete. */

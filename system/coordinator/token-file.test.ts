@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../core/random.js';
-import { createToken, verifyToken } from '../coordinator/tokens.js';
+import { createToken, verifyToken } from './tokens.js';
 import { fileTokenStore, TOKEN_FILE_NAME } from './token-file.js';
 
 describe('token file', () => {
