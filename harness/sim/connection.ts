@@ -9,6 +9,7 @@
  */
 import type { TimerHandle } from '../../system/core/clock.js';
 import type { Connection, ConnectionHandler } from '../../system/core/transport.js';
+import type { QueuedEvent } from './event-queue.js';
 import type { LinkDir } from './link.js';
 import { TraceKind, type Trace } from './trace.js';
 import type { HostLike, PipeLike, RuleConnState, WireItem } from './types.js';
@@ -33,8 +34,10 @@ export class Pipe implements PipeLike {
   private inflight: { at: number; item: WireItem }[] = [];
   private inflightHead = 0;
   private lastAt = 0;
-  private timer: TimerHandle | null = null;
+  private timer: QueuedEvent | null = null;
   private retired = false;
+  /** This direction's event source (same-instant tie-break, see event-queue.ts). */
+  readonly source: number;
   /** limit_data: what already passed the proxy still arrives, then the connection is closed. */
   private abortWhenDrained: string | null = null;
 
@@ -45,6 +48,7 @@ export class Pipe implements PipeLike {
     private readonly receiver: Endpoint,
     private readonly owner: VirtualConnection,
   ) {
+    this.source = env.time.allocSource();
     link.attach(this);
   }
 
@@ -98,7 +102,7 @@ export class Pipe implements PipeLike {
   retire(): void {
     if (this.retired) return;
     this.retired = true;
-    this.timer?.cancel();
+    if (this.timer !== null) this.env.time.clear(this.timer);
     this.timer = null;
     this.queue = [];
     this.inflight = [];
@@ -111,10 +115,11 @@ export class Pipe implements PipeLike {
     if (this.timer !== null) return;
     const head = this.inflight[this.inflightHead];
     if (head === undefined) return;
-    this.timer = this.env.time.setTimeout(() => this.deliverDue(), head.at - this.env.time.now());
+    this.timer = this.env.time.schedule(deliverDue, head.at - this.env.time.now(), this, this.source);
   }
 
-  private deliverDue(): void {
+  /** The head's event fired: delivers every item due now, in order (called by deliverDue). */
+  deliverNow(): void {
     this.timer = null;
     const now = this.env.time.now();
     while (!this.retired) {
@@ -154,6 +159,11 @@ export class Pipe implements PipeLike {
     const ep = this.receiver;
     ep.host.deliverItem(ep.incarnation, ep, item);
   }
+}
+
+/** Shared by every pipe's head event: the queue passes the pipe as the argument (no closure per arm). */
+function deliverDue(pipe: Pipe): void {
+  pipe.deliverNow();
 }
 
 /** Lifecycle of one endpoint. */

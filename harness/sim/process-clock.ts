@@ -10,6 +10,7 @@
  *   not, as with a wrong wall clock on a real machine.
  */
 import type { Clock, TimerHandle } from '../../system/core/clock.js';
+import type { QueuedEvent } from './event-queue.js';
 import type { VirtualTime } from './virtual-time.js';
 
 /** Where one armed timer stands. */
@@ -18,8 +19,8 @@ type TimerState = 'armed' | 'deferred' | 'done';
 /** One armed timer of a process; also its handle (cancel is a method: no closure per timer). */
 class Tracked implements TimerHandle {
   state: TimerState = 'armed';
-  /** Id of the VirtualTime timer while armed, else 0 (fake-timers ids start at 1). */
-  inner = 0;
+  /** The VirtualTime event while armed, else null. */
+  inner: QueuedEvent | null = null;
 
   constructor(
     readonly clock: ProcessClock,
@@ -31,7 +32,7 @@ class Tracked implements TimerHandle {
   }
 }
 
-/** Shared by every armed timer: fake-timers passes the Tracked as the argument. */
+/** Shared by every armed timer: the event queue passes the Tracked as the argument. */
 function fireTracked(t: Tracked): void {
   t.clock.fireTimer(t);
 }
@@ -45,6 +46,8 @@ export class ProcessClock implements Clock {
   private paused = false;
   private dead = false;
   private skewMs = 0;
+  /** This incarnation's event source (same-instant tie-break, see event-queue.ts). */
+  private readonly source: number;
 
   constructor(
     private readonly time: VirtualTime,
@@ -53,6 +56,7 @@ export class ProcessClock implements Clock {
     skewMs = 0,
   ) {
     this.skewMs = skewMs;
+    this.source = time.allocSource();
   }
 
   now(): number {
@@ -66,7 +70,7 @@ export class ProcessClock implements Clock {
   setTimeout(fn: () => void, ms: number): TimerHandle {
     if (this.dead) return NOOP_HANDLE;
     const t = new Tracked(this, fn);
-    t.inner = this.time.schedule(fireTracked, ms, t);
+    t.inner = this.time.schedule(fireTracked, ms, t, this.source);
     this.timers.add(t);
     return t;
   }
@@ -140,8 +144,8 @@ export class ProcessClock implements Clock {
     this.paused = false;
     for (const t of this.timers) {
       t.state = 'done';
-      if (t.inner !== 0) this.time.clear(t.inner);
-      t.inner = 0;
+      if (t.inner !== null) this.time.clear(t.inner);
+      t.inner = null;
     }
     this.timers.clear();
     this.deferred = [];
@@ -150,7 +154,7 @@ export class ProcessClock implements Clock {
   /** A timer came due (called by fireTracked). */
   fireTimer(t: Tracked): void {
     if (t.state !== 'armed') return;
-    t.inner = 0;
+    t.inner = null;
     if (this.paused) {
       t.state = 'deferred';
       this.deferred.push(t);
@@ -169,8 +173,8 @@ export class ProcessClock implements Clock {
   cancelTimer(t: Tracked): void {
     if (t.state === 'done') return;
     t.state = 'done';
-    if (t.inner !== 0) this.time.clear(t.inner);
-    t.inner = 0;
+    if (t.inner !== null) this.time.clear(t.inner);
+    t.inner = null;
     this.timers.delete(t);
   }
 }

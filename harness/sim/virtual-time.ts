@@ -1,41 +1,32 @@
 /**
- * Virtual time for the simulation: one @sinonjs/fake-timers clock created
- * with `withGlobal` over a throwaway global object, so no real global is ever
- * patched. Everything in a simulation (process timers, network deliveries)
- * is a timer on this clock; the scheduler fires them one at a time and lets
- * promise continuations settle between them, so async code behaves as it
- * would on a real event loop, only without waiting.
+ * Virtual time for the simulation: one event queue (event-queue.ts, a binary
+ * heap keyed by virtual time and a tie rank) holds every process timer,
+ * network delivery and harness step. The loop fires them one at a time and
+ * lets promise continuations settle between them, so async code behaves as
+ * it would on a real event loop, only without waiting.
  *
- * Determinism: fake-timers orders timers by (callAt, creation order); the
- * scheduler never consults real time, so the same sequence of calls gives the
- * same sequence of firings.
+ * Determinism: events fire in (time, rank, scheduling order); with the
+ * default `fifo` tie-break this is exactly the order the @sinonjs/fake-timers
+ * clock this replaces used (callAt, creation order), including its rule that
+ * a zero delay requested while a timer callback runs means 1 ms, so trace
+ * hashes of earlier runs are unchanged. The scheduler never consults real
+ * time, so the same sequence of calls gives the same sequence of firings.
  */
-import FakeTimers from '@sinonjs/fake-timers';
 import type { TimerHandle } from '../../system/core/clock.js';
 import { IllegalStateError, InvalidArgumentError } from '../../system/core/errors.js';
+import { EventQueue, type QueuedEvent, type TieBreak } from './event-queue.js';
 
 /** Simulated runs start at 2030-01-01T00:00:00Z so absolute times are stable across runs. */
 export const SIM_EPOCH_MS = Date.UTC(2030, 0, 1);
 
-type FakeClock = ReturnType<ReturnType<typeof FakeTimers.withGlobal>['createClock']>;
+/** Largest delay a timer takes as is (setTimeout's 32-bit limit; larger means 1 ms, as in Node and fake-timers). */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/** Event source of harness-level events (network handshakes, scenario steps). */
+export const NETWORK_SOURCE = 0;
 
 /**
- * A stand-in global for fake-timers: it only needs to see that timers and
- * Date exist. Nothing here is ever called to schedule real work.
- */
-function fakeGlobalObject(): object {
-  return {
-    Date,
-    Promise,
-    setTimeout: () => 0,
-    clearTimeout: () => {},
-    setInterval: () => 0,
-    clearInterval: () => {},
-  };
-}
-
-/**
- * Lets every pending promise continuation run before the next timer fires.
+ * Lets every pending promise continuation run before the next event fires.
  * Node runs process.nextTick callbacks only once the microtask queue is
  * empty, so resolving on nextTick is a complete drain without a trip through
  * the event loop (2-3x cheaper than setImmediate). Every YIELD_EVERY steps
@@ -58,92 +49,144 @@ function yieldToEventLoop(): Promise<void> {
 
 const YIELD_EVERY = 512;
 
-/** A TimerHandle as a method on a small object: no closure per timer. */
-class FakeTimerHandle implements TimerHandle {
+/** A TimerHandle over a queued event: cancel is a method, no closure per timer. */
+class EventHandle implements TimerHandle {
   constructor(
-    private readonly fake: FakeClock,
-    private readonly id: ReturnType<FakeClock['setTimeout']>,
+    private readonly queue: EventQueue,
+    private readonly event: QueuedEvent,
   ) {}
 
   cancel(): void {
-    this.fake.clearTimeout(this.id);
+    this.queue.cancel(this.event);
   }
+}
+
+/** Calls a plain () => void callback stored as the event's argument. */
+function callThunk(fn: () => void): void {
+  fn();
+}
+
+export interface VirtualTimeOptions {
+  /** Order of same-instant events of different sources (default 'fifo': scheduling order). */
+  tieBreak?: TieBreak;
+  /** Seed of the `seeded` tie-break. */
+  seed?: number;
 }
 
 /** The one clock of a simulation and the loop that drives it. */
 export class VirtualTime {
-  private readonly fake: FakeClock;
   readonly startMs: number;
-  /** Timers fired so far (a cheap progress/cost measure). */
+  /** Events fired so far (a cheap progress/cost measure). */
   steps = 0;
+  private current: number;
+  private readonly queue: EventQueue;
   private running = false;
+  /** True while an event's callback runs synchronously (fake-timers' duringTick). */
+  private firing = false;
+  private nextSource = NETWORK_SOURCE + 1;
 
-  constructor(startMs: number = SIM_EPOCH_MS) {
+  constructor(startMs: number = SIM_EPOCH_MS, options: VirtualTimeOptions = {}) {
     this.startMs = startMs;
-    this.fake = FakeTimers.withGlobal(fakeGlobalObject()).createClock(startMs, 1_000_000);
+    this.current = startMs;
+    this.queue = new EventQueue(options.tieBreak ?? 'fifo', options.seed ?? 0);
+  }
+
+  /** How same-instant events are ordered. */
+  get tieBreak(): TieBreak {
+    return this.queue.tieBreak;
   }
 
   /** Current virtual epoch milliseconds (unskewed). */
   now(): number {
-    return this.fake.now;
+    return this.current;
   }
 
   /** Virtual milliseconds since the simulation started. */
   elapsed(): number {
-    return this.fake.now - this.startMs;
+    return this.current - this.startMs;
+  }
+
+  /** A new event source id (a process incarnation, a connection direction) for the tie-break. */
+  allocSource(): number {
+    return this.nextSource++;
   }
 
   /** Schedules fn at now + ms (ms is truncated to whole milliseconds). */
-  setTimeout(fn: () => void, ms: number): TimerHandle {
-    return new FakeTimerHandle(this.fake, this.fake.setTimeout(fn, Math.max(0, Math.floor(ms))));
+  setTimeout(fn: () => void, ms: number, source = NETWORK_SOURCE): TimerHandle {
+    return new EventHandle(this.queue, this.queue.push(this.dueAt(ms), source, callThunk, fn));
   }
 
   /**
-   * The hot path behind ProcessClock: schedules fn(arg) at now + ms and
-   * returns the raw timer id for clear(). A shared fn with a per-timer arg
-   * allocates no closure and no handle per timer. Same ordering as setTimeout.
+   * The hot path behind ProcessClock and the pipes: schedules fn(arg) at
+   * now + ms and returns the event for clear(). A shared fn with a per-event
+   * arg allocates no closure and no handle. Same ordering as setTimeout.
    */
-  schedule<A>(fn: (arg: A) => void, ms: number, arg: A): number {
-    return this.fake.setTimeout(fn as (...args: unknown[]) => void, Math.max(0, Math.floor(ms)), arg) as unknown as number;
+  schedule<A>(fn: (arg: A) => void, ms: number, arg: A, source = NETWORK_SOURCE): QueuedEvent {
+    return this.queue.push(this.dueAt(ms), source, fn, arg);
   }
 
-  /** Cancels a timer from schedule(); unknown or fired ids are ignored. */
-  clear(id: number): void {
-    this.fake.clearTimeout(id);
+  /** Cancels an event from schedule(); fired or cancelled events are ignored. */
+  clear(event: QueuedEvent): void {
+    this.queue.cancel(event);
   }
 
-  /** Number of timers waiting (all processes and the network). */
+  /** Number of events waiting (all processes and the network). */
   pendingTimers(): number {
-    return this.fake.countTimers();
+    return this.queue.size;
+  }
+
+  /** Absolute due time of a delay, normalised as setTimeout (and fake-timers) do. */
+  private dueAt(ms: number): number {
+    let d = Math.floor(ms);
+    if (!Number.isFinite(d)) d = 0;
+    else if (d > MAX_DELAY_MS) d = 1;
+    else if (d < 0) d = 0;
+    if (d === 0 && this.firing) d = 1;
+    return this.current + d;
   }
 
   /**
-   * Runs timers in order until `predicate` holds (checked before each step)
+   * Runs events in order until `predicate` holds (checked before each step)
    * or virtual time reaches `untilMs` (absolute). Returns whether the
-   * predicate held. A timer callback that throws aborts the run with that
-   * error, as an uncaught exception would crash a real process.
+   * predicate held. A callback that throws aborts the run with that error,
+   * as an uncaught exception would crash a real process.
    */
   async runUntil(untilMs: number, predicate?: () => boolean): Promise<boolean> {
     if (this.running) throw new IllegalStateError('the simulation is already running; await the previous runFor/runUntil first');
     if (untilMs < this.now()) throw new InvalidArgumentError(`untilMs must not be in the past (now ${this.now()}, got ${untilMs})`, 'untilMs');
     this.running = true;
-    let reached = false;
-    const sentinel = this.setTimeout(() => {
-      reached = true;
-    }, untilMs - this.now());
+    const stop = { reached: false };
+    const sentinel = this.queue.push(this.dueAt(untilMs - this.current), NETWORK_SOURCE, markReached, stop);
     try {
       await yieldToEventLoop();
-      while (!reached) {
+      while (!stop.reached) {
         if (predicate?.()) return true;
-        this.fake.next();
-        this.steps++;
+        this.fireNext();
         if (this.steps % YIELD_EVERY === 0) await yieldToEventLoop();
         else await drainMicrotasks();
       }
       return predicate ? predicate() : true;
     } finally {
-      sentinel.cancel();
+      this.queue.cancel(sentinel);
       this.running = false;
     }
   }
+
+  /** Fires the earliest event (the sentinel guarantees there is one). */
+  private fireNext(): void {
+    const e = this.queue.shift();
+    if (e === undefined) throw new IllegalStateError('the event queue ran dry before the run ended');
+    this.current = e.at;
+    this.steps++;
+    this.firing = true;
+    try {
+      (e.fn as (arg: unknown) => void)(e.arg);
+    } finally {
+      this.firing = false;
+    }
+  }
+}
+
+function markReached(stop: { reached: boolean }): void {
+  stop.reached = true;
 }
