@@ -24,6 +24,7 @@ import { type Scenario, workerIds } from './schema.js';
 import type { ScheduledFault } from './swarm.js';
 import { expandWorkload, type Submission } from './workload.js';
 import type { BuggifyOdds } from '../sim/buggify.js';
+import type { TieBreak } from '../sim/event-queue.js';
 import type { MarkCounts } from '../sim/marks.js';
 import { plannedExecutions } from './run-guards.js';
 import { seededRandom } from '../../system/core/random.js';
@@ -44,6 +45,8 @@ export interface SimRunOptions {
   store?: 'memory' | 'sqlite';
   /** BUGGIFY in the seams (harness/sim/buggify.ts), optionally with its odds; default: the scenario's `buggify` field. */
   buggify?: boolean | BuggifyOdds;
+  /** Same-instant event order (SimulationOptions.tieBreak); default 'fifo'. */
+  tieBreak?: TieBreak;
 }
 
 export interface SimRunOutcome {
@@ -227,7 +230,7 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   const recorder = new HistoryRecorder({ now: () => now() });
   const extras = new EngineExtras(scenario, recorder);
   const buggify = opts.buggify ?? scenario.buggify ?? false;
-  const sim = new Simulation({ seed, events: extras.sink, commits: recorder, buggify, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }) });
+  const sim = new Simulation({ seed, events: extras.sink, commits: recorder, buggify, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }), ...(opts.tieBreak === undefined ? {} : { tieBreak: opts.tieBreak }) });
   now = () => sim.simulatedMs;
   extras.attach(sim);
   await spawnFleet(sim, scenario, opts.store, extras);

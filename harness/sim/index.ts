@@ -14,8 +14,8 @@
  *   sim.traceHash(); sim.stats();                    // { simulatedMs, wallMs, cpuMs, speedup, ... }
  *   await sim.settle(sim.net.http('client', 'http://coordinator:7000/api/v1/stats', req)); // HTTP API
  *
- * Determinism: everything runs on one fake-timers clock (withGlobal over a
- * throwaway global; nothing real is patched); between two timers every
+ * Determinism: everything runs on one event queue (event-queue.ts: a binary
+ * heap keyed by virtual time; nothing real is patched); between two events every
  * promise continuation settles; randomness comes only from the seed (one
  * forked stream per component); rule ids, connection ids and ports are
  * per-simulation counters. Keep lines with `keepTrace: true` and compare two
@@ -65,5 +65,6 @@ export { validateRule, describeRule, corruptFrame, type FaultRule, type FaultRul
 export { Host, type HostState } from './host.js';
 export { ProcessClock } from './process-clock.js';
 export { VirtualTime, SIM_EPOCH_MS } from './virtual-time.js';
+export type { TieBreak } from './event-queue.js';
 export { Trace, TraceKind, firstTraceDifference } from './trace.js';
 export { CoordinatorProcess, WorkerProcess, virtualCpu, type SimCoordinatorOptions, type SimWiring, type SimWorkerOptions } from './processes.js';

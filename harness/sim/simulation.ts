@@ -23,6 +23,7 @@ import { type BuggifyOdds, SeededBuggify } from './buggify.js';
 import { MarkCounter } from './marks.js';
 import { Trace, TraceKind } from './trace.js';
 import { SIM_EPOCH_MS, VirtualTime } from './virtual-time.js';
+import type { TieBreak } from './event-queue.js';
 
 export interface SimulationOptions {
   seed: number;
@@ -41,6 +42,13 @@ export interface SimulationOptions {
   commits?: CommitObserver;
   /** Seeded window-widening in the seams (BUGGIFY, harness/sim/buggify.ts). Default off. */
   buggify?: boolean | BuggifyOdds;
+  /**
+   * Order of same-instant events of different sources (harness/sim/event-queue.ts):
+   * 'fifo' (default) is scheduling order, the order every earlier trace hash
+   * was made with; 'seeded' lets the seed pick it, so one seed also explores
+   * an interleaving of simultaneous deliveries and timers.
+   */
+  tieBreak?: TieBreak;
 }
 
 /** Cost and speed of a run so far. */
@@ -88,7 +96,7 @@ export class Simulation {
   constructor(options: SimulationOptions) {
     if (!Number.isSafeInteger(options.seed)) throw new InvalidArgumentError(`seed must be a safe integer, got ${options.seed}`, 'seed');
     this.seed = options.seed;
-    this.time = new VirtualTime(options.startMs ?? SIM_EPOCH_MS);
+    this.time = new VirtualTime(options.startMs ?? SIM_EPOCH_MS, { tieBreak: options.tieBreak ?? 'fifo', seed: options.seed });
     this.trace = new Trace(() => this.time.elapsed(), options.keepTrace ?? false);
     this.random = seededRandom(options.seed);
     this.net = new VirtualNetwork(this.time, this.trace, this.random.fork('net'));
