@@ -15,7 +15,8 @@
  *
  * Operations apply in issue order; each one is atomic (a batch that fails,
  * e.g. on an idempotency-key conflict, applies nothing) and fails alone.
- * Values go through structuredClone, not JSON, so they keep `undefined`.
+ * Values are deep-copied with copyData (structuredClone's semantics, a fast
+ * walk for plain data: copy-data.ts), not JSON, so they keep `undefined`.
  */
 import type { Buggify } from '../core/buggify.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
@@ -23,6 +24,7 @@ import { ErrorCode, IllegalStateError, InvalidArgumentError, NotFoundError, Squa
 import type { ExecutionId } from '../core/ids.js';
 import { type CheckpointRecord, type ExecutionRecord, isTerminal } from '../core/model.js';
 import type { Store, StoreStats } from './store.js';
+import { copyData } from './copy-data.js';
 
 /**
  * The committed records: what survives a crash. A store and the one reopened
@@ -112,11 +114,11 @@ export class MemoryStore implements Store {
 
   async loadAll(): Promise<ExecutionRecord[]> {
     this.assertUsable('loadAll');
-    return [...this.durable.records.values()].map((r) => structuredClone(r));
+    return [...this.durable.records.values()].map((r) => copyData(r));
   }
 
   submit(records: readonly ExecutionRecord[]): Promise<void> {
-    const copies = structuredClone(records as ExecutionRecord[]);
+    const copies = copyData(records as ExecutionRecord[]);
     return this.stage<void>('submit', (s) => {
       const undo: UndoLog = [];
       run(undo, () => {
@@ -138,7 +140,7 @@ export class MemoryStore implements Store {
   }
 
   saveCheckpoint(executionId: ExecutionId, checkpoint: CheckpointRecord): Promise<void> {
-    const cp = structuredClone(checkpoint);
+    const cp = copyData(checkpoint);
     return this.stage<void>('saveCheckpoint', (s) => {
       const existing = s.records.get(executionId);
       if (existing === undefined) throw new NotFoundError(`saveCheckpoint: no execution ${executionId}`);
@@ -188,7 +190,7 @@ export class MemoryStore implements Store {
 
   /** Overwrites existing records with new snapshots, all or nothing. */
   private replace(op: string, records: readonly ExecutionRecord[]): Promise<void> {
-    const copies = structuredClone(records as ExecutionRecord[]);
+    const copies = copyData(records as ExecutionRecord[]);
     return this.stage<void>(op, (s) => {
       const undo: UndoLog = [];
       run(undo, () => {
