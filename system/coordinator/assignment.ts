@@ -49,21 +49,19 @@ export class AssignmentLoop {
   /** One pass; exported for tests. Returns the number of claims made. */
   runPass(): number {
     const { engine, registry } = this.ctx;
-    const backlogged = (w: WorkerEntry): boolean =>
-      w.connectionId !== undefined && (this.ctx.connections.get(w.connectionId)?.bufferedAmount ?? 0) > ASSIGN_HIGH_WATER_BYTES;
-    const candidates = registry.assignable();
-    let active = candidates.filter((w) => !backlogged(w));
-    if (active.length < candidates.length && this.retry === undefined && !this.stopped) {
-      this.retry = this.ctx.clock.setTimeout(() => {
-        this.retry = undefined;
-        this.wake();
-      }, BACKLOG_RETRY_MS);
-    }
     // Only claims change the ready queue during a pass. Once it is empty every claimNext would
     // return undefined, so the pass stops instead of asking each remaining worker (with 500
     // workers, one submission used to cost a round of 500 calls). Same claims, same order.
     const readyLeft = (): number => engine.snapshotCounts?.().queueLength ?? Infinity;
-    let drained = readyLeft() === 0;
+    if (readyLeft() === 0) {
+      // Nothing to claim: only the round-robin turn and the backlog retry of a full pass remain.
+      if (registry.idleTurn((w) => this.backlogged(w))) this.armBacklogRetry();
+      return 0;
+    }
+    const candidates = registry.assignable();
+    let active = candidates.filter((w) => !this.backlogged(w));
+    if (active.length < candidates.length) this.armBacklogRetry();
+    let drained = false;
     const given = new Map<WorkerEntry, number>();
     const capacity = (w: WorkerEntry): number =>
       Math.min(w.concurrency - engine.leasesOf(w.workerId), w.concurrency - (given.get(w) ?? 0));
@@ -91,6 +89,19 @@ export class AssignmentLoop {
       }
     }
     return claims;
+  }
+
+  private backlogged(w: WorkerEntry): boolean {
+    return w.connectionId !== undefined && (this.ctx.connections.get(w.connectionId)?.bufferedAmount ?? 0) > ASSIGN_HIGH_WATER_BYTES;
+  }
+
+  /** A backlogged worker was skipped: look again shortly (once). */
+  private armBacklogRetry(): void {
+    if (this.retry !== undefined || this.stopped) return;
+    this.retry = this.ctx.clock.setTimeout(() => {
+      this.retry = undefined;
+      this.wake();
+    }, BACKLOG_RETRY_MS);
   }
 
   private deliver(w: WorkerEntry, session: Session, a: AssignmentSpec, committed: Promise<void>): void {

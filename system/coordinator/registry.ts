@@ -102,6 +102,24 @@ export class WorkerRegistry {
     return [...this.entries.values()];
   }
 
+  /**
+   * The round-robin turn of a pass that can claim nothing (empty ready
+   * queue): advances the rotation exactly as assignable() would, without
+   * building the list (with thousands of workers, every wake used to copy it
+   * three times). Returns whether any assignable worker matches `test`.
+   */
+  idleTurn(test: (e: WorkerEntry) => boolean): boolean {
+    let n = 0;
+    let matched = false;
+    for (const e of this.entries.values()) {
+      if (e.state !== 'connected' || e.draining || e.session === undefined) continue;
+      n++;
+      if (!matched && test(e)) matched = true;
+    }
+    if (n > 0) this.rotation = (this.rotation + 1) % n;
+    return matched;
+  }
+
   /** Connected, non-draining workers, rotated by one on every call (round-robin). */
   assignable(): WorkerEntry[] {
     const list = [...this.entries.values()].filter((e) => e.state === 'connected' && !e.draining && e.session !== undefined);
