@@ -175,6 +175,7 @@ export class HistoryRecorder implements EventSink {
    * backs them and they stand.
    */
   private settleAwaiting(now: number): void {
+    if (this.awaiting.length === 0) return; // the common case: no filter, no arrays per event
     const stale = this.awaiting.filter((i) => (this.records[i]?.time ?? now) < now);
     if (stale.length === 0) return;
     this.awaiting = this.awaiting.filter((i) => !stale.includes(i));
