@@ -43,7 +43,7 @@ function before(a: QueuedEvent, b: QueuedEvent): boolean {
 }
 
 /** A 32-bit integer mix (murmur3's finaliser): cheap, well spread, no allocation. */
-export function mix32(x: number): number {
+function mix32(x: number): number {
   let h = x | 0;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

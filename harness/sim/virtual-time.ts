@@ -23,7 +23,7 @@ export const SIM_EPOCH_MS = Date.UTC(2030, 0, 1);
 const MAX_DELAY_MS = 2 ** 31 - 1;
 
 /** Event source of harness-level events (network handshakes, scenario steps). */
-export const NETWORK_SOURCE = 0;
+const NETWORK_SOURCE = 0;
 
 /**
  * Lets every pending promise continuation run before the next event fires.
@@ -66,7 +66,7 @@ function callThunk(fn: () => void): void {
   fn();
 }
 
-export interface VirtualTimeOptions {
+interface VirtualTimeOptions {
   /** Order of same-instant events of different sources (default 'fifo': scheduling order). */
   tieBreak?: TieBreak;
   /** Seed of the `seeded` tie-break. */
