@@ -236,6 +236,7 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   await spawnFleet(sim, scenario, opts.store, extras);
   const swarm = runSwarm(scenario, seed, opts.swarm);
   const d = await driveScenario(scenario, simMode(sim, scenario, recorder, extras, opts), { seed, swarm }).finally(() => sim.coordinator.dispose());
+  const stats = sim.stats(); // first: closes the CPU span before the outcome is assembled
   return {
     scenario,
     seed,
@@ -252,6 +253,6 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
     planned: plannedExecutions(expandWorkload(scenario, seededRandom(seed).fork('workload'))),
     marks: sim.marks.snapshot(),
     buggify: sim.buggify?.fired() ?? null,
-    stats: sim.stats(),
+    stats,
   };
 }
