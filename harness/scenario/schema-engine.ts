@@ -53,6 +53,8 @@ export const ENGINE_ITEM_FIELDS = {
 export const ENGINE_COORDINATOR_FIELDS = {
   /** Group-commit latency of the simulated store in ms (default 2): a crash in this window loses the uncommitted. */
   commitDelayMs: Ms.optional(),
+  /** How long a detached session may be resumed (production default 60 s); shorter makes new sessions (renumbering) reachable in a short run. */
+  sessionTtlMs: PosInt.optional(),
 };
 
 /**
