@@ -124,3 +124,11 @@ export class StartedAckBeforeCommitEngine extends Engine {
     return Promise.resolve();
   }
 }
+
+/** Forgets the keys it has seen before each submission: a repeat trips the store's unique key index and is refused (409). */
+export class ForgetfulKeysEngine extends Engine {
+  override scheduleTask(spec: Parameters<Engine['scheduleTask']>[0]): ReturnType<Engine['scheduleTask']> {
+    this.byKey.clear();
+    return super.scheduleTask(spec);
+  }
+}
