@@ -31,10 +31,15 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
 
-/** Suite units (seed 1, file order) then the sweep, seed by seed across the sweep scenarios. */
+/** Scenarios that take several seconds each (hundreds of workers, a 10-minute swarm, a flood): run last in the suite. */
+export const HEAVY_LAST = ['message-flood', 'thundering-herd', 'mixed-chaos'];
+
+/** Suite units (seed 1, file order, the heavy ones last: time to first catch) then the sweep, seed by seed. */
 async function units(dir: string): Promise<Unit[]> {
   const plan = await planSuite({ dir, seed: 1, regressions: false });
-  const out: Unit[] = plan.map((u) => ({ scenario: u.loaded, seed: u.seed }));
+  const weight = (name: string): number => HEAVY_LAST.indexOf(name) + 1;
+  const ordered = [...plan].sort((a, b) => weight(a.scenario) - weight(b.scenario));
+  const out: Unit[] = ordered.map((u) => ({ scenario: u.loaded, seed: u.seed }));
   const byName = new Map(plan.map((u) => [u.scenario, u.file]));
   for (const seed of SWEEP_SEEDS) {
     for (const name of SWEEP_SCENARIOS) {

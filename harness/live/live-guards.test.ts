@@ -33,7 +33,7 @@ describe('live run guards', () => {
   });
 
   it('a wholly refused workload and a fault timeline of which nothing was applied are problems', () => {
-    const refused = [{ index: 0, time: 0, process: 'client', type: 'fail' as const, f: 'submit', value: { error: { code: 'invalid_argument', message: 'kind' }, invoke: 0 } }];
+    const refused = [{ index: 0, time: 0, process: 'client', type: 'fail' as const, f: 'submit' as const, value: { error: { code: 'invalid_argument', message: 'kind' }, invoke: 0 } }];
     expect(liveGuardProblems({ planned: 3, acked: new Map(), faults: [{}] as never }, refused)).toEqual([
       expect.stringMatching(/planned 3 executions and none was accepted; first refusal: invalid_argument: kind/),
       expect.stringMatching(/scheduled 1 faults and none was applied/),
