@@ -35,8 +35,10 @@ export interface CheckContext {
   healAt?: number;
   /** The engine's grace past timeoutMs before it times an attempt out (engine default 2000). */
   timeoutGraceMs?: number;
-  /** Whether per-kind circuit breakers may hold claims back (then late retries are not judged). */
+  /** Whether per-kind circuit breakers may hold claims back (then a late retry is excused while its kind's breaker could be open). */
   breaker?: boolean;
+  /** Consecutive failures of a kind that open its breaker (engine default 5); below it the breaker is closed and late retries are judged. */
+  breakerFailureThreshold?: number;
 }
 
 /** The check context a scenario implies. */
@@ -52,6 +54,7 @@ export function contextFromScenario(s: Scenario): CheckContext {
     workerIds: workerIds(s.fleet),
     breaker: s.coordinator.breaker !== false,
   };
+  if (s.coordinator.breaker !== false) ctx.breakerFailureThreshold = s.coordinator.breaker.failureThreshold;
   if (s.fleet.heartbeatTimeoutMs !== undefined) ctx.workerHeartbeatTimeoutMs = s.fleet.heartbeatTimeoutMs;
   if (s.checks.maxReconnectBoundMs !== undefined) ctx.maxReconnectBoundMs = s.checks.maxReconnectBoundMs;
   if (s.fleet.handshakeTimeoutMs !== undefined) ctx.handshakeTimeoutMs = s.fleet.handshakeTimeoutMs;

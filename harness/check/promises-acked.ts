@@ -1,6 +1,6 @@
 /**
  * 20. An acknowledged message was committed. The coordinator acknowledges a
- * worker's reliable `result` or `checkpoint` only after the engine committed
+ * worker's reliable `started`, `result` or `checkpoint` only after the engine committed
  * its effect (system/coordinator/inbound.ts `reliably`); the worker then
  * drops it from its outbox for good. So every such message whose ack the
  * worker saw (its `msg_acked` to_coordinator covering the seq, in that
@@ -12,7 +12,10 @@
  *    execution and lease;
  *  - checkpoint: `checkpoint_saved` for that execution with this seq or a
  *    later one, unless the lease had already ended before the ack (the engine
- *    refuses a stale checkpoint silently).
+ *    refuses a stale checkpoint silently);
+ *  - started: the `running` status of that execution after its claim under
+ *    this lease, unless the lease had already ended before the ack (the
+ *    engine ignores a started for a lease that is gone).
  * An ack sent before the commit is otherwise invisible: when a crash loses
  * the uncommitted result, the task is silently redone and nothing is lost
  * end to end. Events a crash discarded are not in the view (not facts).
@@ -25,22 +28,22 @@ import { violation } from './violation.js';
 
 /** A durable worker message, parsed from its key (system/protocol/message-key.ts). */
 interface Durable {
-  kind: 'result' | 'checkpoint';
+  kind: 'result' | 'checkpoint' | 'started';
   executionId: string;
   leaseToken: string;
   /** The outcome (result) or checkpoint seq (checkpoint), as in the key. */
   detail: string;
 }
 
-/** `result:exec/lease/outcome` or `checkpoint:exec/lease/seq`; undefined for any other key. */
+/** `result:exec/lease/outcome`, `checkpoint:exec/lease/seq` or `started:exec/lease`; undefined for any other key. */
 export function parseDurableKey(key: string | undefined): Durable | undefined {
   if (key === undefined) return undefined;
   const colon = key.indexOf(':');
   const kind = key.slice(0, colon);
-  if (kind !== 'result' && kind !== 'checkpoint') return undefined;
+  if (kind !== 'result' && kind !== 'checkpoint' && kind !== 'started') return undefined;
   const parts = key.slice(colon + 1).split('/');
-  if (parts.length < 3) return undefined;
-  const detail = parts.pop() as string;
+  if (parts.length < (kind === 'started' ? 2 : 3)) return undefined;
+  const detail = kind === 'started' ? '' : (parts.pop() as string);
   const leaseToken = parts.pop() as string;
   return { kind, executionId: parts.join('/'), leaseToken, detail };
 }
@@ -87,15 +90,12 @@ function resultCommitted(view: HistoryView, a: Acked, life: number): boolean {
   );
 }
 
-/** A saved checkpoint at or past this seq by the ack's coordinator life, or the lease ended before the ack (stale). */
-function checkpointCommitted(view: HistoryView, a: Acked, life: number): boolean {
-  const seq = Number(a.msg.detail);
-  const events = view.byExecution.get(a.msg.executionId) ?? [];
+/** The lease of `a` had ended (expired, released, recorded, or superseded by a later claim) before its ack. */
+function leaseEndedBeforeAck(view: HistoryView, a: Acked): boolean {
   let claimedAt: number | undefined;
-  for (const x of events) {
+  for (const x of view.byExecution.get(a.msg.executionId) ?? []) {
     const ev = x.ev;
-    if (ev.type === 'checkpoint_saved' && ev.seq >= seq && view.lifeOf('coordinator', x.rec.index) <= life) return true;
-    if (x.rec.index >= a.ackIndex) continue;
+    if (x.rec.index >= a.ackIndex) break;
     if (ev.type === 'claimed' && ev.leaseToken === a.msg.leaseToken) claimedAt = x.rec.index;
     const ended =
       ((ev.type === 'lease_expired' || ev.type === 'lease_released' || ev.type === 'result_recorded' || ev.type === 'result_rejected') && ev.leaseToken === a.msg.leaseToken) ||
@@ -105,15 +105,42 @@ function checkpointCommitted(view: HistoryView, a: Acked, life: number): boolean
   return false;
 }
 
-/** 20. Every acknowledged result and checkpoint has a committed effect. */
+/** A saved checkpoint at or past this seq by the ack's coordinator life, or the lease ended before the ack (stale). */
+function checkpointCommitted(view: HistoryView, a: Acked, life: number): boolean {
+  const seq = Number(a.msg.detail);
+  const saved = (view.byExecution.get(a.msg.executionId) ?? []).some(
+    (x) => x.ev.type === 'checkpoint_saved' && x.ev.seq >= seq && view.lifeOf('coordinator', x.rec.index) <= life,
+  );
+  return saved || leaseEndedBeforeAck(view, a);
+}
+
+/** The execution went `running` under this lease by the ack's coordinator life, or the lease ended before the ack. */
+function startedCommitted(view: HistoryView, a: Acked, life: number): boolean {
+  let claimed = false;
+  for (const x of view.byExecution.get(a.msg.executionId) ?? []) {
+    const ev = x.ev;
+    if (ev.type === 'claimed') claimed = ev.leaseToken === a.msg.leaseToken;
+    else if (claimed && ev.type === 'status' && ev.to === 'running' && view.lifeOf('coordinator', x.rec.index) <= life) return true;
+  }
+  return leaseEndedBeforeAck(view, a);
+}
+
+/** What the coordinator should have committed for this kind of message, as the violation says it. */
+const EFFECT = {
+  result: () => 'no result_recorded or result_rejected for that lease',
+  checkpoint: (a: Acked) => `no checkpoint_saved at seq >= ${a.msg.detail} while the lease was live`,
+  started: () => 'no running status for that lease while it was live',
+} as const;
+
+/** 20. Every acknowledged started, result and checkpoint has a committed effect. */
 export function checkAckedCommitted(view: HistoryView, _ctx: CheckContext): Violation[] {
   const out: Violation[] = [];
   for (const a of ackedDurable(view)) {
     const life = view.lifeOf('coordinator', a.ackIndex);
-    const ok = a.msg.kind === 'result' ? resultCommitted(view, a, life) : checkpointCommitted(view, a, life);
+    const ok = a.msg.kind === 'result' ? resultCommitted(view, a, life) : a.msg.kind === 'checkpoint' ? checkpointCommitted(view, a, life) : startedCommitted(view, a, life);
     if (ok) continue;
     const w = a.sent.ev.workerId;
-    const effect = a.msg.kind === 'result' ? 'no result_recorded or result_rejected for that lease' : `no checkpoint_saved at seq >= ${a.msg.detail} while the lease was live`;
+    const effect = EFFECT[a.msg.kind](a);
     out.push(
       violation(
         view.records,

@@ -85,9 +85,14 @@ function rankName(r: number): string {
   return Object.entries(Priority).find(([, v]) => v === r)?.[0] ?? String(r);
 }
 
-/** 22. Idempotency: acknowledged submissions with the same key name one execution. */
+/**
+ * 22. Idempotency: acknowledged submissions with the same key name one
+ * execution, and a repeat of an acknowledged submission (same key, same task)
+ * is answered with that execution, never refused as a conflict: a system that
+ * forgot the key and tripped over its own unique index passes the first half.
+ */
 export function checkIdempotency(view: HistoryView, _ctx: CheckContext): Violation[] {
-  const out: Violation[] = [];
+  const out: Violation[] = refusedRepeats(view);
   const byKey = new Map<string, { id: string; index: number }[]>();
   for (const [id, it] of intents(view)) {
     if (it.idempotencyKey === undefined) continue;
@@ -156,3 +161,37 @@ export function checkTimeouts(view: HistoryView, ctx: CheckContext): Violation[]
   }
   return out;
 }
+
+/** The key of a single-task submit invoke and its task, as the client sent them. */
+function keyedTask(rec: { value: Record<string, unknown> } | undefined): { key: string; task: string } | undefined {
+  const intent = rec?.value.intent;
+  const tasks = rec?.value.tasks;
+  if (!Array.isArray(intent) || !Array.isArray(tasks) || intent.length !== 1) return undefined;
+  const key = (intent[0] as IntentOf | undefined)?.idempotencyKey;
+  return key === undefined ? undefined : { key, task: JSON.stringify(tasks[0]) };
+}
+
+/** Repeats of an acknowledged keyed submission (the same task) that were refused with a conflict. */
+function refusedRepeats(view: HistoryView): Violation[] {
+  const out: Violation[] = [];
+  const acked = new Map<string, string>();
+  for (const r of view.records) {
+    if (r.f !== 'submit' || (r.type !== 'ok' && r.type !== 'fail')) continue;
+    const invoke = typeof r.value.invoke === 'number' ? view.records[r.value.invoke] : undefined;
+    const k = keyedTask(invoke);
+    if (k === undefined) continue;
+    if (r.type === 'ok') {
+      acked.set(k.key, k.task);
+      continue;
+    }
+    const code = (r.value.error as { code?: string } | undefined)?.code;
+    if (code !== 'conflict' || acked.get(k.key) !== k.task) continue;
+    out.push(
+      violation(view.records, 'idempotency', `a repeat of the acknowledged submission with idempotency key "${k.key}" (the same task) was refused as a conflict at t=${r.time}: it must be answered with the same execution`, {
+        index: r.index,
+      }),
+    );
+  }
+  return out;
+}
+

@@ -43,8 +43,14 @@ function checkSessions(view: HistoryView): Violation[] {
   const sessions = new Map<string, { seq: number; delivered: Map<number, number>; keys: Map<string, Delivered>; lastOrder: number; last?: Delivered }>();
   // The coordinator closes with 4500 when it could not commit a message: it (and any other message still
   // uncommitted then, whose commit fails the same way) was never handed over for good and comes again.
+  // Only an unacknowledged one: a seq the worker saw acknowledged before that close had committed, and
+  // handing it over again is a duplicate whatever closed the link.
   const internal = view.ofType('worker_disconnected').filter((x) => x.ev.code === 4500);
-  const retried = (w: string, after: number, before: number): boolean => internal.some((x) => x.ev.workerId === w && x.rec.index > after && x.rec.index < before);
+  const workerAcks = view.ofType('msg_acked').filter((x) => x.ev.dir === 'to_coordinator');
+  const ackedBy = (w: string, session: string, seq: number, after: number, before: number): boolean =>
+    workerAcks.some((a) => a.ev.workerId === w && a.ev.sessionId === session && a.ev.upTo >= seq && a.rec.index > after && a.rec.index < before);
+  const retried = (w: string, session: string, seq: number, after: number, before: number): boolean =>
+    internal.some((x) => x.ev.workerId === w && x.rec.index > after && x.rec.index < before && !ackedBy(w, session, seq, after, x.rec.index));
   for (const e of view.ofType('msg_delivered')) {
     const { dir, workerId: w, sessionId, seq } = e.ev;
     const life = view.lifeOf(receiverOf(dir, w), e.rec.index);
@@ -55,17 +61,17 @@ function checkSessions(view: HistoryView): Violation[] {
       out.push(violation(view.records, 'delivery', `${dir} ${w} session ${sessionId}: ${message}`, { index: e.rec.index, workerId: w }));
     };
     const before = s.delivered.get(seq);
-    if (before !== undefined && !retried(w, before, e.rec.index)) v(`seq ${seq} (${what(e)}) handed over again after seq ${s.seq}: a duplicate reached the ${receiverOf(dir, w)}'s logic`);
+    if (before !== undefined && !retried(w, sessionId, seq, before, e.rec.index)) v(`seq ${seq} (${what(e)}) handed over again after seq ${s.seq}: a duplicate reached the ${receiverOf(dir, w)}'s logic`);
     else if (seq > s.seq + 1) v(`seq ${seq} (${what(e)}) handed over after seq ${s.seq}: seqs ${s.seq + 1}..${seq - 1} were lost`);
     else if (before === undefined && seq <= s.seq) v(`seq ${seq} (${what(e)}) handed over after seq ${s.seq}: out of order`);
     s.delivered.set(seq, e.rec.index);
     s.seq = Math.max(s.seq, seq);
     if (e.ev.key === undefined) continue;
     const dup = s.keys.get(e.ev.key);
-    if (dup !== undefined && !retried(w, dup.rec.index, e.rec.index)) v(`${what(e)} handed over twice (seq ${dup.ev.seq} at t=${dup.rec.time}, seq ${seq} at t=${e.rec.time})`);
+    if (dup !== undefined && !retried(w, dup.ev.sessionId, dup.ev.seq, dup.rec.index, e.rec.index)) v(`${what(e)} handed over twice (seq ${dup.ev.seq} at t=${dup.rec.time}, seq ${seq} at t=${e.rec.time})`);
     s.keys.set(e.ev.key, e);
     const order = firstSent.get(`${dir}|${w}|${view.lifeOf(senderOf(dir, w), e.rec.index)}|${e.ev.key}`);
-    if (order !== undefined && order < s.lastOrder && s.last !== undefined && !retried(w, s.last.rec.index, e.rec.index)) {
+    if (order !== undefined && order < s.lastOrder && s.last !== undefined && !retried(w, sessionId, seq, s.last.rec.index, e.rec.index)) {
       v(`${what(e)} handed over after ${what(s.last)}, though it was sent first: order not kept`);
     }
     if (order !== undefined && order > s.lastOrder) {

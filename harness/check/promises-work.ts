@@ -299,9 +299,28 @@ export function expectedRetryDelay(p: RetryPolicy, n: number): number {
 }
 
 /**
+ * Could the kind's circuit breaker have held this retry back? Only if the
+ * kind's consecutive failures (failed/timeout results, reset by a completed
+ * one; the breaker's own rule) reached the threshold at some point from the
+ * failure to the claim. Below it the breaker was closed: the retry is judged.
+ */
+function breakerMayHold(view: HistoryView, kind: string, from: number, claimIndex: number, ctx: CheckContext): boolean {
+  if (ctx.breaker === false) return false;
+  const threshold = ctx.breakerFailureThreshold ?? 5;
+  let consecutive = 0;
+  for (const e of view.ofType('result_recorded')) {
+    if (e.rec.index >= claimIndex) break;
+    if (view.submitted.get(e.ev.executionId)?.ev.kind !== kind) continue;
+    consecutive = e.ev.outcome === 'failed' || e.ev.outcome === 'timeout' ? consecutive + 1 : e.ev.outcome === 'completed' ? 0 : consecutive;
+    if (consecutive >= threshold && e.rec.time >= from) return true;
+  }
+  return consecutive >= threshold;
+}
+
+/**
  * 5. Failed attempts within 1 + maxRetries; the next attempt never comes
- * before the strategy's delay, nor after it while a worker sat idle (when no
- * circuit breaker can hold claims back).
+ * before the strategy's delay, nor after it while a worker sat idle (unless
+ * the kind's circuit breaker could have been open then: breakerMayHold).
  */
 export function checkRetries(view: HistoryView, ctx: CheckContext): Violation[] {
   const out: Violation[] = [];
@@ -334,7 +353,8 @@ export function checkRetries(view: HistoryView, ctx: CheckContext): Violation[] 
         const expected = expectedRetryDelay(policy, failed.size);
         const waited = e.rec.time - lastFailureAt;
         const due = lastFailureAt + expected + ctx.toleranceMs;
-        const idle = waited > expected + ctx.toleranceMs && ctx.breaker === false ? idleWorkerAt(view, due, lastFailureAt) : undefined;
+        const late = waited > expected + ctx.toleranceMs && !breakerMayHold(view, sub.ev.kind, lastFailureAt, e.rec.index, ctx);
+        const idle = late ? idleWorkerAt(view, due, lastFailureAt) : undefined;
         if (idle !== undefined) {
           out.push(
             violation(

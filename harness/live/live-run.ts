@@ -15,6 +15,9 @@
  * The outcome carries the stamped history (timeline-buffer.ts) and the final
  * state read over HTTP; runner.ts checks both.
  */
+import { seededRandom } from '../../system/core/random.js';
+import { plannedExecutions } from '../scenario/run-guards.js';
+import { expandWorkload } from '../scenario/workload.js';
 import { connectFaultProxy, type FaultProxy } from '../proxy/client.js';
 import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault, type RunRecorder, runSwarm, runTimeline, type SubmitHandlers } from '../scenario/driver.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -69,6 +72,8 @@ export interface LiveRunOutcome {
   buffer: TimelineBuffer;
   topology: Topology;
   faults: ScheduledFault[];
+  /** Executions the workload planned to submit (the run guards compare it with what was acknowledged). */
+  planned: number;
   /** Ids of faults applied, and faults refused (the run stopped at the first refusal). */
   applied: string[];
   refusedFaults: RefusedFault[];
@@ -231,7 +236,7 @@ export async function runScenarioLive(scenario: Scenario, opts: LiveRunOptions =
     const healMono = st.t0 + d.healedAt;
     return {
       scenario, seed, t0: st.t0, healMono, healEpoch: Date.now() - (monoNow() - healMono), wallMs: monoNow() - started, buffer: sys.buffer, topology,
-      faults: d.faults, applied: d.applied, refusedFaults: d.refused, proxy: { url: proxy.url, external: proxyHost.external },
+      faults: d.faults, planned: plannedExecutions(expandWorkload(scenario, seededRandom(seed).fork('workload'))), applied: d.applied, refusedFaults: d.refused, proxy: { url: proxy.url, external: proxyHost.external },
       acked: d.acked, refused: d.refusedSubmissions, indeterminate: d.indeterminate, executions: st.executions, workers: st.workers,
       convergedAfterMs: d.convergedAfterMs, coordinatorRestarts: sys.coordinator.starts - 1, loopLagMs: sys.lag, cpuPercent: sys.cpu.percent(),
     };

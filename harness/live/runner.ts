@@ -25,6 +25,8 @@ import type { Scenario } from '../scenario/schema.js';
 import { summarizeViolation } from '../scenario/run.js';
 import { enabledPromises, workerIds } from '../scenario/schema.js';
 import { TERMINAL, terminalEntries } from './http-client.js';
+import { guardRun } from '../scenario/crash-guard.js';
+import { crashedLiveJson, liveGuardProblems } from './live-guards.js';
 import { type LiveRunOptions, type LiveRunOutcome, runScenarioLive } from './live-run.js';
 import { FaultsRefusedError, ProxyUnreachableError } from './preflight.js';
 import { healSamples, restoreSamples } from './reconnect-samples.js';
@@ -68,8 +70,10 @@ export interface LiveJson {
   proxy: { url: string; external: boolean } | null;
   /** Faults applied and faults refused, separately: a refused fault never counts as injected and fails the run. */
   faults: { applied: FaultLine[]; refused: FaultLine[] };
-  /** Why the run did not start or stopped (unreachable proxy, refused faults). */
+  /** Why the run did not start or stopped (unreachable proxy, refused faults, a crash). */
   error?: { code: string; message: string };
+  /** Why the run cannot count as a pass although no promise broke (run guards: live-guards.ts). */
+  problems?: string[];
   report: string | null;
 }
 
@@ -169,16 +173,16 @@ function notStartedJson(scenario: Scenario, seed: number, err: ProxyUnreachableE
 /** Runs, checks, reports. A run the proxy cannot serve is not started and fails (json.error says why). */
 export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Promise<{ json: LiveJson; result: RunResultInput | null }> {
   const startedAt = new Date();
-  let o: LiveRunOutcome;
-  try {
-    o = await runScenarioLive(scenario, opts);
-  } catch (err) {
+  const guarded = await guardRun(() => runScenarioLive(scenario, opts));
+  if (!guarded.ok) {
+    const err = guarded.crash.cause;
     if (err instanceof ProxyUnreachableError || err instanceof FaultsRefusedError) {
       const external = (opts.proxyUrl ?? process.env['TOXIPROXY_URL'] ?? '') !== '';
       return { json: notStartedJson(scenario, opts.seed ?? scenario.seed, err, startedAt, external), result: null };
     }
-    throw err;
+    return { json: crashedLiveJson(scenario, opts.seed ?? scenario.seed, guarded.crash, startedAt), result: null };
   }
+  const o: LiveRunOutcome = guarded.value;
   const history = o.buffer.history();
   // History time is ms since the run started (processes spawned), as in the simulation.
   const healAt = o.healMono - o.buffer.t0;
@@ -202,7 +206,8 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
   const lost = ackedViews.filter((e) => e === undefined || !TERMINAL.has(e.status)).length;
   const duplicated = ackedViews.reduce((n, e) => n + Math.max(0, (e === undefined ? 0 : terminalEntries(e.statusHistory).length) - 1), 0);
   const lag = summarizeSamples(o.loopLagMs);
-  const passed = violations.length === 0 && slo.passed;
+  const problems = liveGuardProblems(o, history);
+  const passed = violations.length === 0 && slo.passed && problems.length === 0;
   const ops = operationsOf(history);
   const runId = makeRunId({ kind: 'live', scenario: scenario.name, seed: o.seed, startedAt });
   const result: RunResultInput = {
@@ -265,6 +270,7 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
       acknowledged: o.acked.size,
       proxy: o.proxy,
       faults,
+      ...(problems.length === 0 ? {} : { problems }),
       report,
     },
     result,

@@ -10,6 +10,10 @@
  *   forged-result   a `completed` result for a lease the victim holds, outside any session
  *   forged-checkpoint  a checkpoint (seq 1e6) for the victim's lease, outside any session
  *   forged-sig      a result signed with a key captured from an earlier connection
+ *   injected-sig    on path: a result for the victim's lease injected into the victim's own live
+ *                   connection, well formed and signed with a key captured from an earlier
+ *                   connection, so it reaches the coordinator's signature check (not refused as
+ *                   malformed or out of order first); an unverified signature lets it through
  * What a wire-sniffing attacker would have learnt (nonces of its own earlier
  * connections, the victim's session id and lease tokens) the harness reads
  * from the simulation. Each attempt is recorded as an `adversary` note
@@ -40,6 +44,7 @@ interface Seen {
 /** One adversarial client across its attacks; remembers the welcomes it was offered. */
 export class AdversaryClient {
   private readonly seen: Seen[] = [];
+  private injections = 0;
 
   constructor(
     private readonly sim: Simulation,
@@ -55,6 +60,7 @@ export class AdversaryClient {
   }
 
   private async attack(attack: Attack, victim: string): Promise<void> {
+    if (attack === 'injected-sig') return this.inject(victim);
     const conn = await this.connect();
     if (conn === undefined) return;
     const { c, welcome, closed } = conn;
@@ -121,6 +127,26 @@ export class AdversaryClient {
       note({ executionId: lease.executionId, leaseToken: lease.leaseToken });
       c.send(encode(result, sessionSigningKey(this.secret, old.welcome.nonce, old.clientNonce)));
     }
+  }
+
+  /**
+   * On-path injection: a `completed` result for a lease the victim holds, into the victim's live
+   * connection, signed with a key derived from nonces of an earlier connection (captured on the
+   * wire), with a seq far ahead of the victim's so it is new to the coordinator's session.
+   */
+  private async inject(victim: string): Promise<void> {
+    const lease = this.victimLease(victim);
+    const endpoint = this.sim.host(victim).newestOpenEndpoint();
+    const captured = this.seen.at(-1);
+    if (lease === undefined || endpoint === undefined || captured === undefined || this.secret === undefined) return;
+    const frame: AnyMessage = { v: PROTOCOL_VERSION, seq: 900_000, type: 'result', executionId: lease.executionId, attempt: lease.attempt, leaseToken: lease.leaseToken, outcome: 'completed', result: 'injected', durationMs: 1 };
+    this.recorder.recordInfo({ attack: 'injected-sig', victim, executionId: lease.executionId, leaseToken: lease.leaseToken }, 'adversary');
+    // Writing into the victim's stream is a fault on its link: the coordinator rightly drops the connection (4402).
+    const fault = { id: `adversary-inject-${++this.injections}`, action: 'inject', target: victim, workers: [victim], coordinator: false, params: { attack: 'injected-sig' }, origin: 'adversary' };
+    this.recorder.recordFault('start', fault);
+    endpoint.send(encode(frame, sessionSigningKey(this.secret, captured.welcome.nonce, captured.clientNonce)));
+    await this.sim.runUntil(() => false, { maxMs: ANSWER_WAIT_MS });
+    this.recorder.recordFault('stop', fault);
   }
 
   /** Opens a connection and waits for the welcome; undefined if the coordinator is unreachable. */

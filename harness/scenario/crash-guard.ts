@@ -12,11 +12,13 @@ export interface RunCrash {
   origin: 'exception' | 'unhandledRejection' | 'uncaughtException';
   message: string;
   stack?: string;
+  /** What was thrown (a caller may recognise its own errors); not serialised. */
+  cause?: unknown;
 }
 
 function crashOf(origin: RunCrash['origin'], err: unknown): RunCrash {
   const e = err instanceof Error ? err : new Error(String(err));
-  return { origin, message: `${e.name}: ${e.message}`, ...(e.stack === undefined ? {} : { stack: e.stack.split('\n').slice(0, 12).join('\n') }) };
+  return { origin, message: `${e.name}: ${e.message}`, ...(e.stack === undefined ? {} : { stack: e.stack.split('\n').slice(0, 12).join('\n') }), cause: err };
 }
 
 /** Runs fn; resolves with its value, or with the crash that ended it. Never rejects. */

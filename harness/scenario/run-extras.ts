@@ -75,6 +75,7 @@ export function refuseSimOnlyFields(scenario: Scenario, mode: string): void {
     scenario.adversaries.length > 0 ? 'adversaries' : undefined,
     scenario.workload.items.some((i) => i.control.length > 0) ? 'workload.items[].control' : undefined,
     scenario.coordinator.commitDelayMs !== undefined ? 'coordinator.commitDelayMs' : undefined,
+    scenario.coordinator.sessionTtlMs !== undefined ? 'coordinator.sessionTtlMs' : undefined,
   ].filter((x) => x !== undefined);
   if (used.length === 0) return;
   throw new SquallError(

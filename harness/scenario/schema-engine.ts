@@ -53,6 +53,8 @@ export const ENGINE_ITEM_FIELDS = {
 export const ENGINE_COORDINATOR_FIELDS = {
   /** Group-commit latency of the simulated store in ms (default 2): a crash in this window loses the uncommitted. */
   commitDelayMs: Ms.optional(),
+  /** How long a detached session may be resumed (production default 60 s); shorter makes new sessions (renumbering) reachable in a short run. */
+  sessionTtlMs: PosInt.optional(),
 };
 
 /**
@@ -115,7 +117,7 @@ export const Trigger = z.strictObject({
 });
 export type Trigger = z.output<typeof Trigger>;
 
-export const ATTACKS = ['no-mac', 'forged-mac', 'replayed-mac', 'hijack-session', 'forged-result', 'forged-checkpoint', 'forged-sig'] as const;
+export const ATTACKS = ['no-mac', 'forged-mac', 'replayed-mac', 'hijack-session', 'forged-result', 'forged-checkpoint', 'forged-sig', 'injected-sig'] as const;
 export type Attack = (typeof ATTACKS)[number];
 
 /**

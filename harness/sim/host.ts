@@ -156,6 +156,17 @@ export class Host implements HostLike {
     }
   }
 
+  /**
+   * The newest open endpoint of this host: where an on-path attacker
+   * (harness/scenario/adversary.ts) injects a frame into a live connection's
+   * stream, as into a TCP stream it can write to.
+   */
+  newestOpenEndpoint(): Endpoint | undefined {
+    let newest: Endpoint | undefined;
+    for (const e of this.endpoints) if (e.state === 'open') newest = e;
+    return newest;
+  }
+
   /** Open endpoints of the current incarnation (for tests and reports). */
   openConnections(): number {
     let n = 0;

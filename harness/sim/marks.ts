@@ -32,16 +32,8 @@ export class MarkCounter implements Marks {
  * with the reason. Every other catalog mark is required.
  */
 export const NOT_YET_REQUIRED: Partial<Record<MarkName, string>> = {
-  'worker.session-renumbered':
-    'reached only with BUGGIFY (held acks across a coordinator restart: coordinator-crash-restart --buggify); that run fails today on the checker counting claims a crash discarded (issue 10 deliverable 1)',
-  'worker.duplicate-dropped': 'needs a resume after an assign or abort arrived but its ack was lost on the way back; no scenario holds the worker→coordinator direction at that moment',
-  'worker.cancel-received': 'no scenario workload cancels executions yet (issue 10 deliverable 2 adds cancel to the workloads)',
-  'engine.cancel-running': 'no scenario workload cancels executions yet (issue 10 deliverable 2)',
-  'engine.timeout-enforced': 'no scenario workload sets timeoutMs below a task\'s run time yet (issue 10 deliverable 2)',
-  'engine.duplicate-result-ignored':
-    'needs a result re-sent on a new session after its first copy committed (coordinator restart with unacked results); reached neither at the suite seeds nor with BUGGIFY so far',
-  'coordinator.session-replaced':
-    'the simulator always delivers a dead connection\'s close before the worker registers again, so 4409 cannot happen (issue 10 deliverable 6)',
+  'worker.duplicate-dropped':
+    "unreachable by the protocol's construction, so no scenario can reach it: a resuming worker's register carries the exact last seq it admitted (resume.lastSeq) and the coordinator drops everything up to it before re-sending (Session.resend), a new session restarts both sides at seq 1, and frames of an older connection are ignored by generation; only a network that duplicates frames (TCP does not) or a coordinator that re-sends what was acknowledged would deliver a duplicate. The branch stays as a defence; a simulated frame-duplicating link would make it reachable but would test a network no transport provides",
 };
 
 /** The marks the default scenario suite (scenarios/*.yaml at their seeds) must reach. */

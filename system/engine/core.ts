@@ -104,6 +104,8 @@ export abstract class EngineCore {
    * before that transition's status event, dropped if it fails (rolled back).
    */
   private readonly deferredEvents = new Map<ExecutionId, SystemEvent[]>();
+  /** The latest persisted transition of each execution still in its commit window (see committedState). */
+  private readonly pendingCommits = new Map<ExecutionId, Promise<void>>();
 
   constructor(deps: EngineDeps, config: EngineConfig) {
     this.config = engineConfigWithDefaults(config);
@@ -236,9 +238,26 @@ export abstract class EngineCore {
     this.deferredEvents.delete(id);
     const op = to === 'preparing' ? this.store.claim(rec) : isTerminal(to) ? this.store.complete(rec) : this.store.update([rec]);
     // Listeners (history, metrics) hear of a change only once it committed.
-    return this.persist(op).then(() => {
+    const committed = this.persist(op).then(() => {
       for (const e of [...earlier, event]) this.send(e);
     });
+    this.pendingCommits.set(id, committed);
+    const clear = (): void => void (this.pendingCommits.get(id) === committed && this.pendingCommits.delete(id));
+    committed.then(clear, clear);
+    return committed;
+  }
+
+  /**
+   * Resolves once the execution's latest status change committed (at once if
+   * none is pending); rejects if it failed. A verdict that refuses a worker's
+   * message against in-memory state (a started, checkpoint or result for a
+   * lease that just ended) waits for it: the coordinator acknowledges the
+   * message with the verdict, and a crash inside the commit window would
+   * otherwise leave an acknowledged message judged against a change the
+   * store never kept (the lease is live again after the restart).
+   */
+  protected committedState(id: ExecutionId): Promise<void> {
+    return this.pendingCommits.get(id) ?? Promise.resolve();
   }
 
   /** Applies the outcome of the current lease. Synchronous state change; returns the commit. */

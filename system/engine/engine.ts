@@ -153,7 +153,13 @@ export class Engine extends CommittedCore implements EngineForCoordinator, Engin
 
   async onStarted(executionId: ExecutionId, _attempt: number, leaseToken: LeaseToken): Promise<void> {
     const rec = this.records.get(executionId);
-    if (rec?.lease?.token !== leaseToken || rec.status !== 'preparing') return;
+    if (rec === undefined) return;
+    if (rec.lease?.token !== leaseToken || rec.status !== 'preparing') {
+      // Ignored (a lease that ended, or a re-sent copy), and acknowledged: only against committed state.
+      this.assertWritable('started');
+      await this.committedState(executionId);
+      return;
+    }
     this.assertWritable('started');
     rec.startedAt = this.clock.now();
     this.armTimeout(rec);
@@ -170,7 +176,11 @@ export class Engine extends CommittedCore implements EngineForCoordinator, Engin
     if (rec === undefined) return 'stale';
     // While the store is failing, memory may hold changes the reload rolls back: no 'stale' verdict (an ack) against them.
     this.assertWritable('checkpoint');
-    if (rec.lease?.token !== leaseToken) return 'stale';
+    if (rec.lease?.token !== leaseToken) {
+      // Stale against a lease change still in its commit window only once it committed (a crash would undo it).
+      await this.committedState(executionId);
+      return 'stale';
+    }
     if (rec.checkpoint !== undefined && checkpoint.seq <= rec.checkpoint.seq) {
       // Stale against a checkpoint still in its commit window only once it committed (if it fails, neither is acked).
       await this.checkpointCommits.get(executionId);
@@ -213,6 +223,9 @@ export class Engine extends CommittedCore implements EngineForCoordinator, Engin
         this.marks.hit('engine.duplicate-result-ignored');
         return 'duplicate';
       }
+      // Fenced against a lease change still in its commit window only once it committed (a crash would undo it).
+      this.assertWritable('result');
+      await this.committedState(report.executionId);
       rejected('stale');
       this.marks.hit('engine.stale-result-fenced');
       return 'stale';

@@ -1,7 +1,7 @@
 /**
- * Synthetic histories for promise 20 (acked-committed): a worker's result or
- * checkpoint that the coordinator acknowledged must have a committed effect
- * (result_recorded / result_rejected, checkpoint_saved) by the next
+ * Synthetic histories for promise 20 (acked-committed): a worker's started,
+ * result or checkpoint that the coordinator acknowledged must have a committed
+ * effect (running status, result_recorded / result_rejected, checkpoint_saved) by the next
  * coordinator crash. Refusals (stale, duplicate) and checkpoints under a
  * lease that had already ended are acknowledged legitimately.
  */
@@ -26,7 +26,9 @@ describe('20 acked-committed', () => {
   it('parses the durable keys and nothing else', () => {
     expect(parseDurableKey('result:e1/L1/completed')).toEqual({ kind: 'result', executionId: 'e1', leaseToken: 'L1', detail: 'completed' });
     expect(parseDurableKey('checkpoint:e1/L1/3')).toEqual({ kind: 'checkpoint', executionId: 'e1', leaseToken: 'L1', detail: '3' });
-    expect(parseDurableKey('started:e1/L1')).toBeUndefined();
+    expect(parseDurableKey('started:e1/L1')).toEqual({ kind: 'started', executionId: 'e1', leaseToken: 'L1', detail: '' });
+    expect(parseDurableKey('started:e1')).toBeUndefined();
+    expect(parseDurableKey('drain')).toBeUndefined();
     expect(parseDurableKey(undefined)).toBeUndefined();
   });
 
@@ -77,5 +79,35 @@ describe('20 acked-committed', () => {
     ack(h.at(11), 1).fault('start', crash).at(20).fault('stop', crash);
     h.checkpoint('e1', 1, 1);
     expect(check(h)).toHaveLength(1);
+  });
+
+  it('passes a started acknowledged after the running status committed, or under a lease already ended', () => {
+    const h = new H().connect('w1').submit('e1').claim('e1', 'w1', 1, 'L1');
+    send(h.at(10), 1, 'started', 'started:e1/L1');
+    h.start('e1', 'w1', 1, 'L1');
+    ack(h.at(11), 1);
+    h.at(20).expire('e1', 'w1', 1, 'L1').claim('e1', 'w1', 2, 'L2');
+    send(h.at(21), 2, 'started', 'started:e1/L1');
+    ack(h.at(22), 2).fault('start', crash).at(30).fault('stop', crash);
+    expect(check(h)).toEqual([]);
+  });
+
+  it('reports a started acknowledged before the running status committed and lost in the crash', () => {
+    const h = new H().connect('w1').submit('e1').claim('e1', 'w1', 1, 'L1');
+    send(h.at(10), 1, 'started', 'started:e1/L1');
+    ack(h.at(11), 1).fault('start', crash).at(30).fault('stop', crash);
+    // After the restart the running status commits (re-sent by nobody: the worker dropped it at the ack).
+    h.start('e1', 'w1', 1, 'L1');
+    expect(check(h)).toEqual([
+      expect.stringMatching(/^w1: started started:e1\/L1 \(seq 1, session s-w1\) was acknowledged at t=11, but the coordinator committed no running status for that lease while it was live before its next crash/),
+    ]);
+  });
+
+  it('does not take the running status of a later lease for the acknowledged started', () => {
+    const h = new H().connect('w1').submit('e1').claim('e1', 'w1', 1, 'L1');
+    send(h.at(10), 1, 'started', 'started:e1/L1');
+    ack(h.at(11), 1);
+    h.at(40).claim('e1', 'w2', 2, 'L2', undefined, 'preparing').start('e1', 'w2', 2, 'L2');
+    expect(check(h)).toEqual([expect.stringMatching(/started started:e1\/L1 .* no running status for that lease/)]);
   });
 });

@@ -46,6 +46,20 @@ describe('22 idempotency', () => {
     ok.rec.recordOk(i, { executionIds: ['a'] });
     expect(messages(ok, 'idempotency')).toEqual([]);
   });
+
+  it('flags a repeat of an acknowledged keyed submission refused as a conflict; accepts a conflict for a different task', () => {
+    const keyed = (h: H, params: unknown): number =>
+      h.rec.recordInvoke({ ref: 'r', kind: 'echo', tasks: [{ kind: 'echo', params }], intent: [{ priority: 'medium', idempotencyKey: 'k1' }] });
+    const h = new H().phase('faults');
+    h.rec.recordOk(keyed(h, { value: 1 }), { executionIds: ['a'] });
+    h.rec.recordFail(keyed(h, { value: 1 }), { code: 'conflict', message: 'idempotencyKey "k1" is already held by execution a' });
+    expect(messages(h, 'idempotency')).toEqual([expect.stringMatching(/repeat of the acknowledged submission with idempotency key "k1" \(the same task\) was refused as a conflict/)]);
+    const other = new H().phase('faults');
+    other.rec.recordOk(keyed(other, { value: 1 }), { executionIds: ['a'] });
+    other.rec.recordFail(keyed(other, { value: 2 }), { code: 'conflict', message: 'different params' });
+    other.rec.recordFail(keyed(other, { value: 1 }), { code: 'store_unavailable', message: 'disk' });
+    expect(messages(other, 'idempotency')).toEqual([]);
+  });
 });
 
 describe('23 worker-timeouts', () => {

@@ -75,6 +75,26 @@ describe('11 delivery', () => {
   });
 });
 
+describe('11 delivery after a 4500 close', () => {
+  /** w1's result (seq 1) is handed over; the worker sees acks up to ackedUpTo; the coordinator closes 4500; seq 1 comes again. */
+  const story = (ackedUpTo: number): H => {
+    const h = new H().connect('w1');
+    send(h, 1, 'a').at(10);
+    deliver(h, 1, 'a');
+    if (ackedUpTo > 0) h.emit('w1', { type: 'msg_acked', workerId: 'w1', sessionId: 's-w1', dir: 'to_coordinator', upTo: ackedUpTo });
+    h.at(20).emit('coordinator', { type: 'worker_disconnected', workerId: 'w1', connectionId: 'c1', code: 4500, reason: 'could not commit message 2' });
+    reconnect(h.at(30), 's-w1', true);
+    send(h, 1, 'a', 's-w1', true);
+    return deliver(h, 1, 'a');
+  };
+  it('excuses a message handed over again after a 4500 close that it was not acknowledged before', () => {
+    expect(check(story(0), 'delivery')).toEqual([]);
+  });
+  it('reports one the worker had seen acknowledged: it had committed, the 4500 was about another message', () => {
+    expect(check(story(1), 'delivery')).toEqual(expect.arrayContaining([expect.stringMatching(/seq 1 \(result a\) handed over again/)]));
+  });
+});
+
 describe('12 acked-not-resent', () => {
   it('reports a message re-sent (renumbered) after the peer acknowledged it', () => {
     const h = new H().connect('w1');
@@ -158,7 +178,10 @@ describe('5 retries: too late, 10 liveness: spurious disconnects', () => {
     h.at(40).claim('c', 'w1', 1, 'c1').start('c', 'w1', 1, 'c1').at(100).finish('c', 'w1', 1, 'c1', 'failed', 'retrying');
     h.at(5000).claim('c', 'w1', 2, 'c2', undefined, 'retrying');
     expect(check(h, 'retries', { ...baseContext, breaker: false })).toEqual([expect.stringMatching(/retried 4900 ms after failure 1;.* asks for 500 ms, and w1 was idle at t=700: the retry came too late/)]);
-    expect(check(h, 'retries', { ...baseContext, breaker: true })).toEqual([]);
+    // A breaker cannot excuse it: one failure of the kind is below its threshold, so it was closed.
+    expect(check(h, 'retries', { ...baseContext, breaker: true, breakerFailureThreshold: 5 })).toEqual([expect.stringMatching(/the retry came too late/)]);
+    // With a threshold of 1 that failure may have opened the breaker: excused.
+    expect(check(h, 'retries', { ...baseContext, breaker: true, breakerFailureThreshold: 1 })).toEqual([]);
   });
   it('reports a disconnect of a healthy link, not one under a fault', () => {
     const h = new H().connect('w1').connect('w2').at(500);

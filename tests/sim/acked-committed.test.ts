@@ -1,7 +1,7 @@
 /**
  * Promise 20 end to end: scenarios/commit-window-crash.yaml (150 ms commits,
  * coordinator crashes inside commit windows) passes on the real system, and a
- * coordinator that acknowledges a worker's result or checkpoint before the
+ * coordinator that acknowledges a worker's started, result or checkpoint before the
  * store commit (AckBeforeCommitEngine, wired through SimWiring) is reported
  * under 'acked-committed'. Without the promise that defect is healed: the
  * crash loses the uncommitted result, the task is redone, nothing is lost.
@@ -13,7 +13,7 @@ import { loadScenario, parseScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import { engineFactoryOf } from './broken/variants.js';
-import { AckBeforeCommitEngine, ResultAckBeforeCommitEngine } from './broken/engine-variants.js';
+import { AckBeforeCommitEngine, ResultAckBeforeCommitEngine, StartedAckBeforeCommitEngine } from './broken/engine-variants.js';
 
 const FILE = 'scenarios/commit-window-crash.yaml';
 
@@ -48,6 +48,12 @@ describe('promise 20 (acked-committed) on commit-window-crash at seed 1', () => 
     expect(v.passed).toBe(false);
     expect(v.promises, v.text).toContain('acked-committed');
     expect(v.text).toMatch(/was acknowledged at t=\d+, but the coordinator committed no (result_recorded|checkpoint_saved)/);
+  });
+
+  it('catches a coordinator that acknowledges a started before its running status committed (only promise 20 fires)', async () => {
+    const v = await verdict({ engineFactory: engineFactoryOf(StartedAckBeforeCommitEngine) });
+    expect(v.promises, v.text).toEqual(['acked-committed']);
+    expect(v.text).toMatch(/started started:\S+ \(seq \d+, session \S+\) was acknowledged at t=\d+, but the coordinator committed no running status for that lease while it was live before its next crash/);
   });
 
   it('catches results alone acknowledged before their commit, with a crash inside the window (the real system passes)', async () => {

@@ -16,6 +16,7 @@ import { engineFactoryOf } from './broken/variants.js';
 import {
   CancelNotDispatchedEngine,
   CheckpointDroppingEngine,
+  ForgetfulKeysEngine,
   KeylessEngine,
   NoRetryDelayEngine,
   OnlyFailedPropagatesEngine,
@@ -39,6 +40,7 @@ const engine = (cls: typeof Engine): SimWiring => ({ engineFactory: engineFactor
 const CASES: { name: string; wiring: SimWiring; caught: PromiseName; says: RegExp }[] = [
   { name: 'the ready queue ignores priorities', wiring: engine(PriorityBlindEngine), caught: 'priority', says: /higher priority must go first/ },
   { name: 'idempotency keys are ignored', wiring: engine(KeylessEngine), caught: 'idempotency', says: /the same key must give one execution/ },
+  { name: 'known keys forgotten (a repeat trips the store and is refused)', wiring: engine(ForgetfulKeysEngine), caught: 'idempotency', says: /was refused as a conflict/ },
   { name: 'timeoutMs sent in seconds', wiring: engine(TimeoutInSecondsEngine), caught: 'worker-timeouts', says: /fired early/ },
   { name: 'timeoutMs scaled by 1000', wiring: engine(TimeoutTimesThousandEngine), caught: 'worker-timeouts', says: /not stopped at its timeout/ },
   { name: 'a cancel never reaches the worker', wiring: engine(CancelNotDispatchedEngine), caught: 'client-control', says: /cancel at t=\d+ .* never stopped it|cancel at t=\d+ .* stopped it only/ },

@@ -116,3 +116,19 @@ export class ResultAckBeforeCommitEngine extends Engine {
     return Promise.resolve('recorded');
   }
 }
+
+/** A worker's `started` is answered at once and committed in the background: acked while the running status may still be lost (promise 20). */
+export class StartedAckBeforeCommitEngine extends Engine {
+  override onStarted(...args: Parameters<Engine['onStarted']>): ReturnType<Engine['onStarted']> {
+    super.onStarted(...args).catch(() => undefined);
+    return Promise.resolve();
+  }
+}
+
+/** Forgets the keys it has seen before each submission: a repeat trips the store's unique key index and is refused (409). */
+export class ForgetfulKeysEngine extends Engine {
+  override scheduleTask(spec: Parameters<Engine['scheduleTask']>[0]): ReturnType<Engine['scheduleTask']> {
+    this.byKey.clear();
+    return super.scheduleTask(spec);
+  }
+}
