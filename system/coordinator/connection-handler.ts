@@ -15,9 +15,11 @@ import type { Connection, ConnectionHandler } from '../core/transport.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import { decodeToCoordinator, encode } from '../protocol/codec.js';
 import { PROTOCOL_VERSION, SUPPORTED_VERSIONS, type Register, type ToCoordinator, type ToWorker, type Welcome } from '../protocol/messages.js';
+import { refuseConnection } from './admission.js';
 import { authenticate, proveToWorker } from './auth.js';
 import type { CoordinatorContext, LiveConnection } from './context.js';
 import { handleWorkerMessage, type InboundScope } from './inbound.js';
+import { LinkTiming } from './link-timing.js';
 import { Session } from './session.js';
 
 type State = 'awaiting_register' | 'registered' | 'closed';
@@ -35,6 +37,12 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
   private lastRenewMono = Number.NEGATIVE_INFINITY;
   private pingId = 0;
   private scope: InboundScope | undefined;
+  /** Counted in ctx.admission until registered or closed. */
+  private admitted = false;
+  private welcomeSentMono = 0;
+  /** Right after register: a seq-less (early) sync may follow, once. */
+  private earlySyncOpen = false;
+  private readonly timing: LinkTiming;
 
   constructor(
     private readonly ctx: CoordinatorContext,
@@ -43,6 +51,11 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     this.nonce = newNonce(ctx.random);
     this.lastReceivedMono = ctx.clock.monotonic();
     this.lastPingMono = this.lastReceivedMono;
+    this.timing = new LinkTiming(ctx);
+  }
+
+  get timeoutMs(): number {
+    return this.timing.timeoutMs;
   }
 
   get connectionId(): string {
@@ -53,9 +66,16 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     return this.conn.bufferedAmount;
   }
 
-  /** Sends welcome, starts the registration timer, attaches to the connection. */
+  /** Sends welcome (or, beyond the admission limit, a retry-after refusal), starts the registration timer, attaches. */
   start(): void {
     const c = this.ctx.config;
+    if (!this.ctx.admission.admit()) {
+      this.state = 'closed';
+      refuseConnection(this.ctx, this.conn);
+      this.conn.attach(this);
+      return;
+    }
+    this.admitted = true;
     this.ctx.connections.set(this.conn.id, this);
     this.ctx.metrics.connections.inc();
     this.welcome = {
@@ -70,7 +90,9 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       heartbeatTimeoutMs: c.heartbeatTimeoutMs,
       maxFrameBytes: c.maxFrameBytes,
       compression: c.compression !== false,
+      ...(c.earlySync ? { earlySync: true } : {}),
     };
+    this.welcomeSentMono = this.ctx.clock.monotonic();
     this.sendFrame(this.welcome);
     this.registerTimer = this.ctx.clock.setTimeout(() => {
       if (this.state === 'awaiting_register') {
@@ -105,6 +127,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     const wasRegistered = this.state === 'registered';
     this.state = 'closed';
     this.registerTimer?.cancel();
+    this.endAdmission(false);
     if (this.ctx.connections.get(this.conn.id) === this) {
       this.ctx.connections.delete(this.conn.id);
       this.ctx.metrics.connections.dec();
@@ -121,7 +144,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     // Before registration the register timer (4429) is the only deadline.
     if (this.state !== 'registered') return;
     const c = this.ctx.config;
-    if (judgeSilence && mono - this.lastReceivedMono > c.heartbeatTimeoutMs) {
+    if (judgeSilence && mono - this.lastReceivedMono > this.timing.timeoutMs) {
       this.ctx.metrics.heartbeatTimeouts.inc();
       this.ctx.marks.hit('coordinator.heartbeat-timeout');
       this.ctx.emit({ type: 'heartbeat_timeout', side: 'coordinator', workerId: this.scope?.workerId ?? '', connectionId: this.conn.id });
@@ -162,6 +185,12 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     if (scope === undefined) return;
     if (msg.type === 'register') {
       this.fail('unexpected_message', 'already registered on this connection', CloseCode.UnexpectedMessage, 'type');
+      return;
+    }
+    const early = this.earlySyncOpen;
+    this.earlySyncOpen = false;
+    if (msg.type === 'sync' && msg.seq === undefined && !early) {
+      this.fail('unexpected_message', 'a sync without seq is allowed only right behind register (early sync)', CloseCode.UnexpectedMessage, 'seq');
       return;
     }
     const mono = this.ctx.clock.monotonic();
@@ -232,6 +261,9 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     entry.concurrency = msg.capabilities.concurrency;
     entry.kinds = new Set(msg.capabilities.kinds);
     this.state = 'registered';
+    this.endAdmission(true);
+    this.earlySyncOpen = c.earlySync;
+    this.timing.sample(mono - this.welcomeSentMono, workerId);
     this.scope = {
       ctx: this.ctx,
       workerId,
@@ -239,6 +271,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       connectionId: this.conn.id,
       entry,
       failInternal: (message) => this.fail('internal', message, CloseCode.Internal),
+      onRtt: (ms) => this.timing.sample(ms, workerId),
     };
 
     session.attach({ send: (m) => this.sendFrame(m) });
@@ -253,6 +286,12 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     this.ctx.wake();
   }
 
+  private endAdmission(registered: boolean): void {
+    if (!this.admitted) return;
+    this.admitted = false;
+    this.ctx.admission.done(registered);
+  }
+
   private authFailed(workerId: WorkerId | string, reason: string): void {
     this.ctx.metrics.authFailures.inc();
     this.ctx.emit({ type: 'auth_failed', workerId, connectionId: this.conn.id, reason });
@@ -265,6 +304,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.registerTimer?.cancel();
+    this.endAdmission(false);
     this.ctx.metrics.protocolErrors.inc({ code });
     this.ctx.emit({ type: 'protocol_error', connectionId: this.conn.id, code, message, closeCode });
     const gate = this.ctx.rejectLog?.allow(`protocol_error:${code}`) ?? { log: true, suppressed: 0 };
