@@ -10,7 +10,7 @@
  * handler throws closes only this connection (4500).
  */
 import type { TimerHandle } from '../core/clock.js';
-import { asWorkerId, newNonce, newSessionId, type WorkerId } from '../core/ids.js';
+import { asWorkerId, newNonce, type WorkerId } from '../core/ids.js';
 import type { Connection, ConnectionHandler } from '../core/transport.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import { decodeToCoordinator, encode } from '../protocol/codec.js';
@@ -20,7 +20,7 @@ import { authenticate, proveToWorker } from './auth.js';
 import type { CoordinatorContext, LiveConnection } from './context.js';
 import { handleWorkerMessage, type InboundScope } from './inbound.js';
 import { LinkTiming } from './link-timing.js';
-import { Session } from './session.js';
+import { bindSession } from './bind-session.js';
 
 type State = 'awaiting_register' | 'registered' | 'closed';
 
@@ -222,44 +222,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     const workerId = asWorkerId(msg.workerId);
     const now = this.ctx.clock.now();
     const mono = this.ctx.clock.monotonic();
-    const { entry, known } = this.ctx.registry.getOrCreate(workerId);
-    const wasConnected = entry.state === 'connected';
-
-    if (entry.connectionId !== undefined && entry.connectionId !== this.conn.id) {
-      const old = this.ctx.connections.get(entry.connectionId);
-      this.ctx.emit({ type: 'worker_replaced', workerId, oldConnectionId: entry.connectionId, newConnectionId: this.conn.id });
-      this.ctx.logger.warn({ workerId, oldConnectionId: entry.connectionId, newConnectionId: this.conn.id }, 'worker id re-registered; replacing the old connection');
-      if (old !== undefined) this.ctx.marks.hit('coordinator.session-replaced');
-      old?.replaceBy(this.conn.id);
-      entry.session?.detach(now);
-      entry.connectionId = undefined;
-    }
-
-    const prev = entry.session;
-    const resumable =
-      msg.resume !== undefined && prev !== undefined && prev.id === msg.resume.sessionId && (prev.detachedAt === undefined || now - prev.detachedAt <= c.sessionTtlMs);
-    let session: Session;
-    if (resumable) {
-      session = prev;
-    } else {
-      prev?.dispose();
-      session = new Session(newSessionId(this.ctx.random), workerId, this.ctx.clock, c.ackDelayMs, this.ctx.emit, () => this.ctx.buggify.extraMs('coordinator.hold-ack', 200));
-      entry.draining = false;
-    }
-
-    if (known) {
-      entry.reconnects += 1;
-      this.ctx.metrics.reconnects.inc();
-      if (!wasConnected && entry.disconnectedMono !== undefined) this.ctx.metrics.reconnectDuration.observe(Math.max(0, mono - entry.disconnectedMono) / 1000);
-    }
-    entry.session = session;
-    entry.connectionId = this.conn.id;
-    entry.state = 'connected';
-    entry.connectedAt = now;
-    entry.lastSeenAt = now;
-    entry.disconnectedMono = undefined;
-    entry.concurrency = msg.capabilities.concurrency;
-    entry.kinds = new Set(msg.capabilities.kinds);
+    const { entry, session, resumable } = bindSession(this.ctx, this.conn.id, workerId, msg, now, mono);
     this.state = 'registered';
     this.endAdmission(true);
     this.earlySyncOpen = c.earlySync;
