@@ -23,6 +23,8 @@ import { LinkTiming } from './link-timing.js';
 import { bindSession } from './bind-session.js';
 
 type State = 'awaiting_register' | 'registered' | 'closed';
+/** Heartbeats between the coordinator's own pings on a busy link (RTT samples; idle fleets pay for them). */
+const RTT_SAMPLE_EVERY = 4;
 
 /** One connection's handler: edge validation, registration, then worker messages. */
 export class CoordinatorConnection implements ConnectionHandler, LiveConnection {
@@ -152,7 +154,10 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       this.conn.terminate();
       return;
     }
-    if (mono - this.lastPingMono >= c.heartbeatMs) {
+    // Workers ping every heartbeat and we answer, which keeps both sides' silence clocks fed; our own
+    // ping goes out only on a quiet link or, for the RTT estimate, every RTT_SAMPLE_EVERY heartbeats.
+    const due = mono - this.lastPingMono;
+    if (due >= c.heartbeatMs && (mono - this.lastReceivedMono >= c.heartbeatMs || due >= RTT_SAMPLE_EVERY * c.heartbeatMs)) {
       this.lastPingMono = mono;
       this.pingId += 1;
       this.scope?.session.sendUnreliable({ type: 'ping', id: this.pingId, t: mono });
@@ -205,6 +210,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
 
   private register(msg: Register): void {
     this.registerTimer?.cancel();
+    this.registerTimer = undefined;
     const c = this.ctx.config;
     if (!SUPPORTED_VERSIONS.includes(msg.protocolVersion)) {
       this.fail('unsupported_version', `protocolVersion ${msg.protocolVersion} is not supported; supported: ${SUPPORTED_VERSIONS.join(', ')}`, CloseCode.UnsupportedVersion, 'protocolVersion');
@@ -240,6 +246,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     session.attach({ send: (m) => this.sendFrame(m) });
     const binding = { workerId, sessionId: session.id, resumed: resumable, lastSeq: session.committed, leaseMs: c.leaseMs };
     const proof = proveToWorker(c.secret, welcome, msg.clientNonce, binding);
+    this.welcome = undefined; // both MACs are done: nothing per connection keeps it
     session.sendUnreliable({ type: 'registered', ...binding, ...(proof === undefined ? {} : { proof }) });
     if (resumable && session.resend(msg.resume?.lastSeq ?? 0) > 0) this.ctx.marks.hit('coordinator.resume-resend');
     this.ctx.emit({ type: 'worker_registered', workerId, sessionId: session.id, resumed: resumable, connectionId: this.conn.id });
