@@ -7,9 +7,15 @@
 import { type HeartbeatTimeoutPolicy, RttEstimator, timeoutChanged } from '../core/rtt.js';
 import type { CoordinatorContext } from './context.js';
 
-/** The policy a coordinator applies to every connection, from its config. */
+/**
+ * The policy a coordinator applies to every connection, from its config. The
+ * ceiling also stays a heartbeat below the lease: a holder silent that long
+ * loses its leases anyway, and must be judged gone before they expire (else
+ * its work would be re-queued to it while it still counts as connected).
+ */
 export function coordinatorTimeoutPolicy(c: CoordinatorContext['config']): HeartbeatTimeoutPolicy {
-  return { adaptive: c.adaptiveHeartbeat, intervalMs: c.heartbeatMs, minMs: c.heartbeatTimeoutMs, maxMs: c.heartbeatTimeoutMaxMs, factor: c.rttFactor };
+  const maxMs = Math.max(c.heartbeatTimeoutMs, Math.min(c.heartbeatTimeoutMaxMs, c.leaseMs - c.heartbeatMs));
+  return { adaptive: c.adaptiveHeartbeat, intervalMs: c.heartbeatMs, minMs: c.heartbeatTimeoutMs, maxMs, factor: c.rttFactor };
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;

@@ -506,18 +506,19 @@ export class Worker {
     if (this.earlySynced) this.marks.hit('worker.early-sync');
     else this.outbox.enqueue({ type: 'sync', tasks: this.runner.held() });
     this.sm.transition('syncing');
-    this.startHeartbeat(gen);
+    this.startHeartbeat(gen, msg.leaseMs);
     this.heartbeat?.sample(clock.monotonic() - this.registerSentMono);
   }
 
-  private startHeartbeat(gen: number): void {
+  private startHeartbeat(gen: number, leaseMs: number): void {
     const w = this.welcome;
     const { heartbeatMs, adaptiveHeartbeat: adaptive, heartbeatTimeoutMaxMs, rttFactor: factor } = this.config;
     const intervalMs = Math.min(heartbeatMs, w?.heartbeatMs ?? Infinity);
     const minMs = this.config.heartbeatTimeoutMs ?? w?.heartbeatTimeoutMs ?? intervalMs * 3;
     const connectionId = this.channel.connection?.id ?? '';
     const lateMs = (): number => this.buggify.extraMs('worker.late-heartbeat', intervalMs / 5);
-    const policy = { adaptive, intervalMs, minMs, maxMs: Math.max(minMs, heartbeatTimeoutMaxMs), factor };
+    // Below the lease, like the coordinator's: past it the held leases are gone anyway.
+    const policy = { adaptive, intervalMs, minMs, maxMs: Math.max(minMs, Math.min(heartbeatTimeoutMaxMs, leaseMs - intervalMs)), factor };
     this.heartbeat = new Heartbeat(this.deps.clock, policy, {
       lateMs,
       onAdapt: (rtt, timeoutMs) => {
