@@ -43,7 +43,7 @@ const list = <T extends string>(name: string, allowed: readonly T[]) => (v: stri
 const ints = (name: string) => (v: string): number[] => v.split(',').map((x) => int(name, 1)(x.trim()));
 
 /** Flags → runReconnectBench options (only what was given; the rest keeps the matrix defaults). */
-export function benchOptionsFromFlags(f: Flags): BenchOptions {
+function benchOptionsFromFlags(f: Flags): BenchOptions {
   const backoff = f.initialMs !== undefined || f.maxMs !== undefined || f.multiplier !== undefined
     ? { initialMs: f.initialMs ?? 50, maxMs: f.maxMs ?? Math.max(1000, f.initialMs ?? 0), multiplier: f.multiplier ?? 2 }
     : undefined;

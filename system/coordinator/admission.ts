@@ -73,11 +73,6 @@ export class Admission {
     const ms = Math.ceil((this.pending + this.queued) * this.intervalMs);
     return Math.min(this.maxHintMs, Math.max(this.minHintMs, ms));
   }
-
-  /** Smoothed registration interval while busy (ms), for /metrics. */
-  get registrationIntervalMs(): number {
-    return this.intervalMs;
-  }
 }
 
 /**

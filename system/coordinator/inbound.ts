@@ -68,7 +68,7 @@ function reliably(scope: InboundScope, msg: ToCoordinator & { seq: number }, wor
  * (re-sent after `registered`) are held too: without them the engine would
  * re-queue work that is already on its way.
  */
-export function answerSync(scope: InboundScope, tasks: Sync['tasks']): void {
+function answerSync(scope: InboundScope, tasks: Sync['tasks']): void {
   const { ctx, session, workerId } = scope;
   const reported = new Set(tasks.map((t) => t.executionId));
   const inFlight = session
