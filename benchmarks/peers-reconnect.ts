@@ -30,9 +30,16 @@ const log = (l: string): void => void process.stderr.write(`${l}\n`);
 
 type Ev = { id: string; ev: 'connect' | 'disconnect' | 'attempt'; mono: number };
 
+const children = new Set<ChildProcess>();
+// An interrupted run must not leave socket.io servers or client herds behind.
+process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(130));
+
 /** A child running sio-peer.mjs; its JSON lines go to onLine. */
 function peer(args: string[], onLine: (o: Record<string, unknown>) => void): ChildProcess {
   const child = spawn(process.execPath, [PEER, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   createInterface({ input: child.stdout! }).on('line', (l) => onLine(JSON.parse(l) as Record<string, unknown>));
   return child;
 }
