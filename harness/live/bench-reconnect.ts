@@ -44,6 +44,10 @@ export const CONDITIONS = {
 export type ConditionName = keyof typeof CONDITIONS;
 export const CONDITION_NAMES = Object.keys(CONDITIONS) as ConditionName[];
 
+export const OUTAGE_KINDS = ['cut', 'restart'] as const;
+/** cut: the proxy drops every link for downMs; restart: the coordinator is killed and started again after downMs. */
+export type OutageKind = (typeof OUTAGE_KINDS)[number];
+
 export interface BenchOptions {
   quick?: boolean;
   conditions?: ConditionName[];
@@ -58,6 +62,10 @@ export interface BenchOptions {
   floorSamples?: number;
   /** Tasks per worker put in flight before the cuts (0: none). */
   tasksPerWorker?: number;
+  /** What takes the workers down: the proxy cuts every link (default), or the coordinator is killed (-9) and restarted. */
+  outage?: OutageKind;
+  /** More `squall coordinator` flags for every coordinator of the run (e.g. --no-early-sync). */
+  coordinatorArgs?: readonly string[];
   /** Progress on stderr (default true). */
   progress?: boolean;
   reportDir?: string | null;
@@ -128,7 +136,7 @@ export async function runReconnectBench(opts: BenchOptions = {}): Promise<{ json
     for (const fleetSize of fleets) {
       const events: Stamped[] = [];
       const probe: ProbeLine[] = [];
-      const coordinator = new CoordinatorProcess({ dataDir: join(dir, `data-${fleetSize}`), probeFile: join(dir, `probe-${fleetSize}.jsonl`), heartbeatMs: 1000, leaseMs: 15_000 });
+      const coordinator = new CoordinatorProcess({ dataDir: join(dir, `data-${fleetSize}`), probeFile: join(dir, `probe-${fleetSize}.jsonl`), heartbeatMs: 1000, leaseMs: 15_000, extraArgs: opts.coordinatorArgs ?? [] });
       const probeTail = new JsonLinesTail<ProbeLine>(join(dir, `probe-${fleetSize}.jsonl`), (p) => probe.push(p), 100);
       const hosts: SwarmHostProcess[] = [];
       const proxyName = `bench-${fleetSize}`;
@@ -150,7 +158,7 @@ export async function runReconnectBench(opts: BenchOptions = {}): Promise<{ json
         let cellNo = 0;
         for (const cell of cells.filter((c) => c.fleetSize === fleetSize)) {
           cellNo++;
-          const r = await runCell({ cell, cellNo, proxy, proxyName, listen, coordinator, hosts, events, probe, cuts, downMs, backoff, tasksPerWorker });
+          const r = await runCell({ cell, cellNo, proxy, proxyName, listen, coordinator, hosts, events, probe, cuts, downMs, backoff, tasksPerWorker, outage: opts.outage ?? 'cut' });
           rows.push(r.row);
           samples.push(...r.samples);
           lost += r.lost;
@@ -189,7 +197,7 @@ export async function runReconnectBench(opts: BenchOptions = {}): Promise<{ json
   };
   const report = opts.reportDir === null ? null : await writeReport(result, { dir: opts.reportDir ?? 'reports' });
   return {
-    json: { kind: 'bench-reconnect', quick, floor: floor ?? null, cuts, downMs, backoff, rows, completions: { submitted, lost, duplicated }, targets, wallMs: Math.round(wallMs), report },
+    json: { kind: 'bench-reconnect', quick, floor: floor ?? null, cuts, downMs, backoff, outage: opts.outage ?? 'cut', rows, completions: { submitted, lost, duplicated }, targets, wallMs: Math.round(wallMs), report },
     result,
   };
 }
@@ -243,6 +251,7 @@ interface CellContext {
   downMs: number;
   backoff: { initialMs: number; maxMs: number; multiplier: number };
   tasksPerWorker: number;
+  outage: OutageKind;
 }
 
 async function waitFor(cond: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -252,6 +261,34 @@ async function waitFor(cond: () => boolean, timeoutMs: number): Promise<boolean>
     await delay(10);
   }
   return true;
+}
+
+/**
+ * One outage, returning at the heal instant (the link not yet re-enabled for a cut):
+ * restart: kill -9, downMs, start again (healed once /healthz answers);
+ * cut: the proxy refuses every link for downMs (flapping: toggled meanwhile).
+ */
+async function takeDown(c: CellContext, proxy: FaultProxy, proxyName: string, cond: (typeof CONDITIONS)[ConditionName]): Promise<void> {
+  if (c.outage === 'restart') {
+    await c.coordinator.kill9();
+    await delay(c.downMs);
+    await c.coordinator.start();
+    return;
+  }
+  await proxy.setEnabled(proxyName, false);
+  if (!('flapEveryMs' in cond)) {
+    await delay(c.downMs);
+    return;
+  }
+  const end = monoNow() + c.downMs;
+  let up = false;
+  while (monoNow() + cond.flapEveryMs < end) {
+    await delay(cond.flapEveryMs);
+    up = !up;
+    await proxy.setEnabled(proxyName, up);
+  }
+  if (up) await proxy.setEnabled(proxyName, false);
+  await delay(Math.max(0, end - monoNow()));
 }
 
 async function runCell(c: CellContext): Promise<{ row: BenchRow; samples: ReconnectSample[]; lost: number; duplicated: number; submitted: number; neverSynced: number }> {
@@ -293,22 +330,9 @@ async function runCell(c: CellContext): Promise<{ row: BenchRow; samples: Reconn
   for (let k = 0; k < c.cuts; k++) {
     await delay(150);
     const cutFrom = events.length;
-    await proxy.setEnabled(proxyName, false);
-    if ('flapEveryMs' in cond) {
-      const end = monoNow() + c.downMs;
-      let up = false;
-      while (monoNow() + cond.flapEveryMs < end) {
-        await delay(cond.flapEveryMs);
-        up = !up;
-        await proxy.setEnabled(proxyName, up);
-      }
-      if (up) await proxy.setEnabled(proxyName, false);
-      await delay(Math.max(0, end - monoNow()));
-    } else {
-      await delay(c.downMs);
-    }
+    await takeDown(c, proxy, proxyName, cond);
     const heal = monoNow();
-    await proxy.setEnabled(proxyName, true);
+    if (c.outage === 'cut') await proxy.setEnabled(proxyName, true);
     const confirmed = monoNow();
     const back = new Set<string>();
     await waitFor(() => {
@@ -372,7 +396,8 @@ async function runCell(c: CellContext): Promise<{ row: BenchRow; samples: Reconn
     failedHandshakes: failed,
     loopLagP99: hdrSummary(lag).p99,
     loopLagMax: lag.length === 0 ? 0 : Math.max(...lag),
-    cpuPercent: cpuStart !== undefined && cpuEnd !== undefined ? Math.max(0, ((cpuEnd - cpuStart) / (cellEnd - cellStart)) * 100) : 0,
+    // A restarted coordinator's CPU counter starts again at 0: not comparable.
+    cpuPercent: c.outage === 'cut' && cpuStart !== undefined && cpuEnd !== undefined ? Math.max(0, ((cpuEnd - cpuStart) / (cellEnd - cellStart)) * 100) : 0,
     samples: samples.length,
     neverSynced,
     tasks: taskIds.length,

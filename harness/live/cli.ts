@@ -1,7 +1,7 @@
 /**
  * CLI commands of the live harness, registered by harness/cli:
  *   squall run FILE [--mode sim|live] [--json] [--seed N] [--report-dir DIR]
- *   squall bench reconnect [--quick] [--json] [--report-dir DIR]
+ *   squall bench reconnect [--quick] [--json] [--report-dir DIR] [matrix flags: bench-reconnect-cli.ts]
  *   squall proxy [--host H] [--port P] [--seed N]
  * `--mode sim` delegates to the runSim callback the caller passes (the
  * simulation lives elsewhere). Exit code 1 when a run fails its checks.
@@ -11,7 +11,7 @@ import { InvalidArgumentError } from 'commander';
 import { startProxyServer } from '../proxy/server.js';
 import { loadScenario } from '../scenario/loader.js';
 import type { Scenario } from '../scenario/schema.js';
-import { runReconnectBench } from './bench-reconnect.js';
+import { registerBenchReconnect } from './bench-reconnect-cli.js';
 import { exitOnSignals } from './processes.js';
 import { type LiveJson, runLive } from './runner.js';
 import { finishRunUi, startRunUi } from './ui/run-ui.js';
@@ -26,7 +26,6 @@ const int = (name: string) => (v: string): number => {
 };
 
 interface RunFlags { mode: string; json?: boolean; seed?: number; reportDir?: string; report: boolean; ui?: boolean; uiPort?: number; uiKeep?: boolean }
-interface BenchFlags { quick?: boolean; json?: boolean; reportDir?: string; report: boolean }
 interface ProxyFlags { host: string; port: number; seed?: number; extensions?: boolean; proxyMetrics?: boolean; runtimeMetrics?: boolean }
 
 /** The human-readable verdict of a live run. */
@@ -83,33 +82,7 @@ export function registerLiveCommands(program: Command, deps: { runSim?: RunSim }
     });
 
   const bench = program.commands.find((c) => c.name() === 'bench') ?? program.command('bench').description('benchmarks');
-  bench
-    .command('reconnect')
-    .description('reconnection time per network condition x backoff strategy x fleet size, beside the bare ws handshake floor')
-    .option('--quick', 'a subset that finishes in about a minute')
-    .option('--json', 'print the figures as JSON on stdout')
-    .option('--report-dir <dir>', 'parent directory of reports', 'reports')
-    .option('--no-report', 'write no report')
-    .action(async (flags: BenchFlags) => {
-      exitOnSignals();
-      const log = (l: string): void => void process.stderr.write(`${l}\n`);
-      const { json } = await runReconnectBench({ quick: flags.quick === true, reportDir: flags.report ? (flags.reportDir ?? 'reports') : null, log });
-      if (flags.json === true) {
-        process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-        return;
-      }
-      const rows = json.rows as { condition: string; strategy: string; fleetSize: number; p50: number; p99: number; max: number; beyondBackoffP99: number; failedHandshakes: number; loopLagP99: number; cpuPercent: number; lost: number; duplicated: number }[];
-      const f = (x: number): string => x.toFixed(1).padStart(8);
-      process.stdout.write(`floor (bare ws connect+handshake): ${JSON.stringify(json.floor)}\n`);
-      process.stdout.write('condition            strategy             fleet      p50      p99      max beyond99 failed  lag99   cpu% lost dup\n');
-      for (const r of rows) {
-        process.stdout.write(`${r.condition.padEnd(20)} ${r.strategy.padEnd(20)} ${String(r.fleetSize).padStart(5)} ${f(r.p50)} ${f(r.p99)} ${f(r.max)} ${f(r.beyondBackoffP99)} ${String(r.failedHandshakes).padStart(6)} ${r.loopLagP99.toFixed(1).padStart(6)} ${r.cpuPercent.toFixed(1).padStart(6)} ${String(r.lost).padStart(4)} ${String(r.duplicated).padStart(3)}\n`);
-      }
-      for (const t of json.targets as { name: string; measured: string | null; met: boolean | null }[]) {
-        process.stdout.write(`target ${t.met === null ? 'not measured' : t.met ? 'met' : 'MISSED'}: ${t.name}${t.measured === null ? '' : ` (${t.measured})`}\n`);
-      }
-      if (json.report !== null) process.stdout.write(`report: ${String(json.report)}/index.html\n`);
-    });
+  registerBenchReconnect(bench);
 
   program
     .command('proxy')

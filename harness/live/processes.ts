@@ -214,6 +214,8 @@ export interface CoordinatorProcessOptions {
   tokenFile?: string;
   /** Control file of injected storage faults (SQUALL_STORE_FAULTS; see system/store/fault-control.ts). */
   storeFaultsFile?: string;
+  /** More `squall coordinator` flags (benchmarks: --no-early-sync, --max-pending-handshakes N, ...). */
+  extraArgs?: readonly string[];
 }
 
 /** A coordinator child process that survives kill -9 + restart on the same port and data dir. */
@@ -292,6 +294,7 @@ export class CoordinatorProcess {
           : ['--breaker-threshold', String(o.breaker.failureThreshold), '--breaker-reset-ms', String(o.breaker.resetTimeoutMs)]),
       ...(o.eventsFile === undefined ? [] : ['--events-file', o.eventsFile]),
       '--log-level', o.logLevel ?? 'warn',
+      ...(o.extraArgs ?? []),
     ];
     const env = {
       ...process.env,

@@ -95,6 +95,7 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
     config: {
       heartbeatMs: c.heartbeatMs,
       heartbeatTimeoutMs: c.heartbeatTimeoutMs,
+      adaptiveHeartbeat: c.adaptiveHeartbeat,
       leaseMs: c.leaseMs,
       ...(c.secret === undefined ? {} : { secret: c.secret }),
       signMessages: c.signMessages,
@@ -110,8 +111,10 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
         concurrency: f.concurrency,
         ...(c.secret === undefined ? {} : { secret: c.secret }),
         backoff: { ...f.backoff },
+        adaptiveHeartbeat: c.adaptiveHeartbeat,
         ...(f.heartbeatMs === undefined ? {} : { heartbeatMs: f.heartbeatMs }),
         ...(f.heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs: f.heartbeatTimeoutMs }),
+        ...(f.handshakeTimeoutMs === undefined ? {} : { handshakeTimeoutMs: f.handshakeTimeoutMs }),
         ...(f.outboxLimit === undefined ? {} : { outboxCapacity: f.outboxLimit }),
         ...(f.kinds === undefined ? {} : { kinds: f.kinds }),
       },

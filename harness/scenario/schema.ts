@@ -84,6 +84,11 @@ export type Fleet = z.output<typeof Fleet>;
 export const Coordinator = z.strictObject({
   heartbeatMs: PosInt.default(1_000),
   heartbeatTimeoutMs: PosInt.default(3_000),
+  /**
+   * Heartbeat timeouts adapt to the measured RTT on both sides (heartbeatTimeoutMs is then the
+   * floor; core/rtt.ts). false: fixed at heartbeatTimeoutMs, as before (for comparisons).
+   */
+  adaptiveHeartbeat: z.boolean().default(true),
   leaseMs: PosInt.default(5_000),
   /** Simulation always uses the in-memory store with crash semantics; live may use sqlite. */
   store: z.enum(['memory', 'sqlite']).default('memory'),

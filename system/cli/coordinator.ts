@@ -24,6 +24,11 @@ interface CoordinatorFlags extends SecurityFlags {
   store?: string;
   heartbeatMs: number;
   heartbeatTimeoutMs?: number;
+  heartbeatTimeoutMaxMs?: number;
+  adaptiveHeartbeat: boolean;
+  rttFactor?: number;
+  maxPendingHandshakes?: number;
+  earlySync: boolean;
   leaseMs: number;
   compressionThreshold?: number;
   compression: boolean;
@@ -50,6 +55,11 @@ export function registerCoordinatorCommand(program: Command): void {
     .option('--store <kind>', 'store kind: sqlite (default, durable) or memory (lost on exit)')
     .option('--heartbeat-ms <ms>', 'heartbeat interval', intOption('--heartbeat-ms', 10), 1000)
     .option('--heartbeat-timeout-ms <ms>', 'silence after which a connection is dead (default 3x heartbeat)', intOption('--heartbeat-timeout-ms', 10))
+    .option('--heartbeat-timeout-max-ms <ms>', 'ceiling of the adaptive heartbeat timeout (default 60000)', intOption('--heartbeat-timeout-max-ms', 10))
+    .option('--no-adaptive-heartbeat', 'keep the heartbeat timeout fixed at --heartbeat-timeout-ms instead of adapting it to the measured RTT')
+    .option('--rtt-factor <k>', 'adaptive timeout = clamp(heartbeat + k * (srtt + 4 * rttvar), timeout, max); default 2', Number)
+    .option('--max-pending-handshakes <n>', 'handshakes admitted at once; more are closed 4503 with a retry-after hint (default 64)', intOption('--max-pending-handshakes', 1))
+    .option('--no-early-sync', "do not offer the early sync (workers then send their held-task report after 'registered': one more round trip)")
     .option('--lease-ms <ms>', 'lease duration; renewed by worker heartbeats', intOption('--lease-ms', 100), 15000)
     .option('--compression-threshold <bytes>', 'permessage-deflate for frames at least this long', intOption('--compression-threshold', 0))
     .option('--no-compression', 'disable permessage-deflate')
@@ -80,6 +90,11 @@ export function registerCoordinatorCommand(program: Command): void {
           port: flags.port,
           heartbeatMs: flags.heartbeatMs,
           heartbeatTimeoutMs: flags.heartbeatTimeoutMs ?? flags.heartbeatMs * 3,
+          adaptiveHeartbeat: flags.adaptiveHeartbeat,
+          earlySync: flags.earlySync,
+          ...(flags.heartbeatTimeoutMaxMs === undefined ? {} : { heartbeatTimeoutMaxMs: flags.heartbeatTimeoutMaxMs }),
+          ...(flags.rttFactor === undefined ? {} : { rttFactor: flags.rttFactor }),
+          ...(flags.maxPendingHandshakes === undefined ? {} : { maxPendingHandshakes: flags.maxPendingHandshakes }),
           leaseMs: flags.leaseMs,
           compression: flags.compression ? { thresholdBytes: flags.compressionThreshold ?? 1024 } : false,
           ...(flags.maxPendingPerClient === undefined ? {} : { maxPendingPerClient: flags.maxPendingPerClient }),

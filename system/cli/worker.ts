@@ -33,6 +33,10 @@ interface WorkerFlags {
   backoffMaxMs: number;
   backoffMultiplier: number;
   heartbeatMs: number;
+  heartbeatTimeoutMs?: number;
+  heartbeatTimeoutMaxMs?: number;
+  adaptiveHeartbeat: boolean;
+  rttFactor?: number;
   drainTimeoutMs: number;
   logLevel?: string;
   eventsFile?: string;
@@ -56,6 +60,10 @@ export function registerWorkerCommand(program: Command): void {
     .option('--backoff-max-ms <ms>', 'cap on the reconnect delay (applied before jitter)', intOption('--backoff-max-ms', 0), 10000)
     .option('--backoff-multiplier <x>', 'growth factor per attempt', Number, 2)
     .option('--heartbeat-ms <ms>', 'heartbeat interval', intOption('--heartbeat-ms', 10), 1000)
+    .option('--heartbeat-timeout-ms <ms>', "silence after which the link is dead; with adaptive timeouts the floor (default: the coordinator's)", intOption('--heartbeat-timeout-ms', 10))
+    .option('--heartbeat-timeout-max-ms <ms>', 'ceiling of the adaptive heartbeat timeout (default 60000)', intOption('--heartbeat-timeout-max-ms', 10))
+    .option('--no-adaptive-heartbeat', 'keep the heartbeat timeout fixed instead of adapting it to the measured RTT')
+    .option('--rtt-factor <k>', 'adaptive timeout = clamp(heartbeat + k * (srtt + 4 * rttvar), timeout, max); default 2', Number)
     .option('--drain-timeout-ms <ms>', 'how long a graceful stop waits for held tasks', intOption('--drain-timeout-ms', 0), 30000)
     .option('--log-level <level>', 'trace|debug|info|warn|error')
     .option('--events-file <path>', 'append every worker event as a JSON line (for the live harness)')
@@ -83,6 +91,10 @@ export function registerWorkerCommand(program: Command): void {
             multiplier: flags.backoffMultiplier,
           },
           heartbeatMs: flags.heartbeatMs,
+          adaptiveHeartbeat: flags.adaptiveHeartbeat,
+          ...(flags.heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs: flags.heartbeatTimeoutMs }),
+          ...(flags.heartbeatTimeoutMaxMs === undefined ? {} : { heartbeatTimeoutMaxMs: flags.heartbeatTimeoutMaxMs }),
+          ...(flags.rttFactor === undefined ? {} : { rttFactor: flags.rttFactor }),
         },
       );
       worker.start();

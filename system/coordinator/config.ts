@@ -19,7 +19,18 @@ export interface CoordinatorConfig {
   /** Sign and verify every message after registration (needs a secret). */
   signMessages?: boolean;
   heartbeatMs?: number;
+  /** Silence after which a connection is dead; with adaptiveHeartbeat, the floor of the adaptive timeout. */
   heartbeatTimeoutMs?: number;
+  /** Adapt each connection's timeout to its measured RTT (core/rtt.ts); default true. */
+  adaptiveHeartbeat?: boolean;
+  /** Ceiling of the adaptive timeout (default 60 000 ms). */
+  heartbeatTimeoutMaxMs?: number;
+  /** k in interval + k * (srtt + 4 * rttvar) (default 2). */
+  rttFactor?: number;
+  /** Handshakes (welcome sent, not registered) admitted at once; beyond: close 4503 retry-after (default 64). */
+  maxPendingHandshakes?: number;
+  /** Offer the early sync (a seq-less sync right behind register, answered at once); default true. */
+  earlySync?: boolean;
   leaseMs?: number;
   registerTimeoutMs?: number;
   /** Frames above this get error too_large and close 4413. */
@@ -55,6 +66,11 @@ export interface ResolvedCoordinatorConfig {
   signMessages: boolean;
   heartbeatMs: number;
   heartbeatTimeoutMs: number;
+  adaptiveHeartbeat: boolean;
+  heartbeatTimeoutMaxMs: number;
+  rttFactor: number;
+  maxPendingHandshakes: number;
+  earlySync: boolean;
   leaseMs: number;
   registerTimeoutMs: number;
   maxFrameBytes: number;
@@ -80,6 +96,11 @@ export const COORDINATOR_DEFAULTS: ResolvedCoordinatorConfig = {
   signMessages: false,
   heartbeatMs: 1000,
   heartbeatTimeoutMs: 3000,
+  adaptiveHeartbeat: true,
+  heartbeatTimeoutMaxMs: 60_000,
+  rttFactor: 2,
+  maxPendingHandshakes: 64,
+  earlySync: true,
   leaseMs: 15_000,
   registerTimeoutMs: 5000,
   maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
@@ -111,13 +132,20 @@ export function resolveCoordinatorConfig(config: CoordinatorConfig = {}): Resolv
   for (const [k, v] of Object.entries(config)) if (v !== undefined) (c as unknown as Record<string, unknown>)[k] = v;
   if (typeof c.host !== 'string' || c.host === '') throw new InvalidArgumentError('coordinator option host must be a non-empty string', 'host');
   if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) throw new InvalidArgumentError(`coordinator option port must be 0..65535 (got ${String(c.port)})`, 'port');
-  for (const k of ['heartbeatMs', 'heartbeatTimeoutMs', 'leaseMs', 'registerTimeoutMs', 'maxFrameBytes', 'sessionTtlMs'] as const) positiveInt(k, c[k]);
-  for (const k of ['heartbeatMs', 'heartbeatTimeoutMs', 'leaseMs', 'registerTimeoutMs', 'sessionTtlMs'] as const) {
+  for (const k of ['heartbeatMs', 'heartbeatTimeoutMs', 'heartbeatTimeoutMaxMs', 'leaseMs', 'registerTimeoutMs', 'maxFrameBytes', 'sessionTtlMs', 'maxPendingHandshakes'] as const) positiveInt(k, c[k]);
+  for (const k of ['heartbeatMs', 'heartbeatTimeoutMs', 'heartbeatTimeoutMaxMs', 'leaseMs', 'registerTimeoutMs', 'sessionTtlMs'] as const) {
     if (c[k] > MAX_DURATION_MS) throw new InvalidArgumentError(`coordinator option ${k} must be at most ${MAX_DURATION_MS} ms (1 day), got ${c[k]}`, k);
   }
   if (!Number.isInteger(c.ackDelayMs) || c.ackDelayMs < 0) throw new InvalidArgumentError('coordinator option ackDelayMs must be an integer >= 0', 'ackDelayMs');
   if (c.heartbeatTimeoutMs <= c.heartbeatMs) {
     throw new InvalidArgumentError(`heartbeatTimeoutMs (${c.heartbeatTimeoutMs}) must be greater than heartbeatMs (${c.heartbeatMs})`, 'heartbeatTimeoutMs');
+  }
+  if (config.heartbeatTimeoutMaxMs === undefined) c.heartbeatTimeoutMaxMs = Math.max(c.heartbeatTimeoutMaxMs, c.heartbeatTimeoutMs);
+  if (c.heartbeatTimeoutMaxMs < c.heartbeatTimeoutMs) {
+    throw new InvalidArgumentError(`heartbeatTimeoutMaxMs (${c.heartbeatTimeoutMaxMs}) must be >= heartbeatTimeoutMs (${c.heartbeatTimeoutMs})`, 'heartbeatTimeoutMaxMs');
+  }
+  if (typeof c.rttFactor !== 'number' || !Number.isFinite(c.rttFactor) || c.rttFactor < 1 || c.rttFactor > 100) {
+    throw new InvalidArgumentError(`coordinator option rttFactor must be a number between 1 and 100 (got ${String(c.rttFactor)})`, 'rttFactor');
   }
   if (c.secret !== undefined && (typeof c.secret !== 'string' || c.secret === '')) {
     throw new InvalidArgumentError('coordinator option secret must be a non-empty string when given', 'secret');

@@ -10,17 +10,21 @@
  * handler throws closes only this connection (4500).
  */
 import type { TimerHandle } from '../core/clock.js';
-import { asWorkerId, newNonce, newSessionId, type WorkerId } from '../core/ids.js';
+import { asWorkerId, newNonce, type WorkerId } from '../core/ids.js';
 import type { Connection, ConnectionHandler } from '../core/transport.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import { decodeToCoordinator, encode } from '../protocol/codec.js';
 import { PROTOCOL_VERSION, SUPPORTED_VERSIONS, type Register, type ToCoordinator, type ToWorker, type Welcome } from '../protocol/messages.js';
+import { refuseConnection } from './admission.js';
 import { authenticate, proveToWorker } from './auth.js';
 import type { CoordinatorContext, LiveConnection } from './context.js';
 import { handleWorkerMessage, type InboundScope } from './inbound.js';
-import { Session } from './session.js';
+import { LinkTiming } from './link-timing.js';
+import { bindSession } from './bind-session.js';
 
 type State = 'awaiting_register' | 'registered' | 'closed';
+/** Heartbeats between the coordinator's own pings on a busy link (RTT samples; idle fleets pay for them). */
+const RTT_SAMPLE_EVERY = 4;
 
 /** One connection's handler: edge validation, registration, then worker messages. */
 export class CoordinatorConnection implements ConnectionHandler, LiveConnection {
@@ -35,6 +39,12 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
   private lastRenewMono = Number.NEGATIVE_INFINITY;
   private pingId = 0;
   private scope: InboundScope | undefined;
+  /** Counted in ctx.admission until registered or closed. */
+  private admitted = false;
+  private welcomeSentMono = 0;
+  /** Right after register: a seq-less (early) sync may follow, once. */
+  private earlySyncOpen = false;
+  private readonly timing: LinkTiming;
 
   constructor(
     private readonly ctx: CoordinatorContext,
@@ -43,6 +53,11 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     this.nonce = newNonce(ctx.random);
     this.lastReceivedMono = ctx.clock.monotonic();
     this.lastPingMono = this.lastReceivedMono;
+    this.timing = new LinkTiming(ctx);
+  }
+
+  get timeoutMs(): number {
+    return this.timing.timeoutMs;
   }
 
   get connectionId(): string {
@@ -53,9 +68,16 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     return this.conn.bufferedAmount;
   }
 
-  /** Sends welcome, starts the registration timer, attaches to the connection. */
+  /** Sends welcome (or, beyond the admission limit, a retry-after refusal), starts the registration timer, attaches. */
   start(): void {
     const c = this.ctx.config;
+    if (!this.ctx.admission.admit()) {
+      this.state = 'closed';
+      refuseConnection(this.ctx, this.conn);
+      this.conn.attach(this);
+      return;
+    }
+    this.admitted = true;
     this.ctx.connections.set(this.conn.id, this);
     this.ctx.metrics.connections.inc();
     this.welcome = {
@@ -70,7 +92,9 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       heartbeatTimeoutMs: c.heartbeatTimeoutMs,
       maxFrameBytes: c.maxFrameBytes,
       compression: c.compression !== false,
+      ...(c.earlySync ? { earlySync: true } : {}),
     };
+    this.welcomeSentMono = this.ctx.clock.monotonic();
     this.sendFrame(this.welcome);
     this.registerTimer = this.ctx.clock.setTimeout(() => {
       if (this.state === 'awaiting_register') {
@@ -105,6 +129,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     const wasRegistered = this.state === 'registered';
     this.state = 'closed';
     this.registerTimer?.cancel();
+    this.endAdmission(false);
     if (this.ctx.connections.get(this.conn.id) === this) {
       this.ctx.connections.delete(this.conn.id);
       this.ctx.metrics.connections.dec();
@@ -121,7 +146,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     // Before registration the register timer (4429) is the only deadline.
     if (this.state !== 'registered') return;
     const c = this.ctx.config;
-    if (judgeSilence && mono - this.lastReceivedMono > c.heartbeatTimeoutMs) {
+    if (judgeSilence && mono - this.lastReceivedMono > this.timing.timeoutMs) {
       this.ctx.metrics.heartbeatTimeouts.inc();
       this.ctx.marks.hit('coordinator.heartbeat-timeout');
       this.ctx.emit({ type: 'heartbeat_timeout', side: 'coordinator', workerId: this.scope?.workerId ?? '', connectionId: this.conn.id });
@@ -129,7 +154,10 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       this.conn.terminate();
       return;
     }
-    if (mono - this.lastPingMono >= c.heartbeatMs) {
+    // Workers ping every heartbeat and we answer, which keeps both sides' silence clocks fed; our own
+    // ping goes out only on a quiet link or, for the RTT estimate, every RTT_SAMPLE_EVERY heartbeats.
+    const due = mono - this.lastPingMono;
+    if (due >= c.heartbeatMs && (mono - this.lastReceivedMono >= c.heartbeatMs || due >= RTT_SAMPLE_EVERY * c.heartbeatMs)) {
       this.lastPingMono = mono;
       this.pingId += 1;
       this.scope?.session.sendUnreliable({ type: 'ping', id: this.pingId, t: mono });
@@ -164,6 +192,12 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       this.fail('unexpected_message', 'already registered on this connection', CloseCode.UnexpectedMessage, 'type');
       return;
     }
+    const early = this.earlySyncOpen;
+    this.earlySyncOpen = false;
+    if (msg.type === 'sync' && msg.seq === undefined && !early) {
+      this.fail('unexpected_message', 'a sync without seq is allowed only right behind register (early sync)', CloseCode.UnexpectedMessage, 'seq');
+      return;
+    }
     const mono = this.ctx.clock.monotonic();
     const entry = this.ctx.registry.get(scope.workerId);
     if (entry !== undefined) entry.lastSeenAt = this.ctx.clock.now();
@@ -176,6 +210,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
 
   private register(msg: Register): void {
     this.registerTimer?.cancel();
+    this.registerTimer = undefined;
     const c = this.ctx.config;
     if (!SUPPORTED_VERSIONS.includes(msg.protocolVersion)) {
       this.fail('unsupported_version', `protocolVersion ${msg.protocolVersion} is not supported; supported: ${SUPPORTED_VERSIONS.join(', ')}`, CloseCode.UnsupportedVersion, 'protocolVersion');
@@ -193,45 +228,11 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     const workerId = asWorkerId(msg.workerId);
     const now = this.ctx.clock.now();
     const mono = this.ctx.clock.monotonic();
-    const { entry, known } = this.ctx.registry.getOrCreate(workerId);
-    const wasConnected = entry.state === 'connected';
-
-    if (entry.connectionId !== undefined && entry.connectionId !== this.conn.id) {
-      const old = this.ctx.connections.get(entry.connectionId);
-      this.ctx.emit({ type: 'worker_replaced', workerId, oldConnectionId: entry.connectionId, newConnectionId: this.conn.id });
-      this.ctx.logger.warn({ workerId, oldConnectionId: entry.connectionId, newConnectionId: this.conn.id }, 'worker id re-registered; replacing the old connection');
-      if (old !== undefined) this.ctx.marks.hit('coordinator.session-replaced');
-      old?.replaceBy(this.conn.id);
-      entry.session?.detach(now);
-      entry.connectionId = undefined;
-    }
-
-    const prev = entry.session;
-    const resumable =
-      msg.resume !== undefined && prev !== undefined && prev.id === msg.resume.sessionId && (prev.detachedAt === undefined || now - prev.detachedAt <= c.sessionTtlMs);
-    let session: Session;
-    if (resumable) {
-      session = prev;
-    } else {
-      prev?.dispose();
-      session = new Session(newSessionId(this.ctx.random), workerId, this.ctx.clock, c.ackDelayMs, this.ctx.emit, () => this.ctx.buggify.extraMs('coordinator.hold-ack', 200));
-      entry.draining = false;
-    }
-
-    if (known) {
-      entry.reconnects += 1;
-      this.ctx.metrics.reconnects.inc();
-      if (!wasConnected && entry.disconnectedMono !== undefined) this.ctx.metrics.reconnectDuration.observe(Math.max(0, mono - entry.disconnectedMono) / 1000);
-    }
-    entry.session = session;
-    entry.connectionId = this.conn.id;
-    entry.state = 'connected';
-    entry.connectedAt = now;
-    entry.lastSeenAt = now;
-    entry.disconnectedMono = undefined;
-    entry.concurrency = msg.capabilities.concurrency;
-    entry.kinds = new Set(msg.capabilities.kinds);
+    const { entry, session, resumable } = bindSession(this.ctx, this.conn.id, workerId, msg, now, mono);
     this.state = 'registered';
+    this.endAdmission(true);
+    this.earlySyncOpen = c.earlySync;
+    this.timing.sample(mono - this.welcomeSentMono, workerId);
     this.scope = {
       ctx: this.ctx,
       workerId,
@@ -239,11 +240,13 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       connectionId: this.conn.id,
       entry,
       failInternal: (message) => this.fail('internal', message, CloseCode.Internal),
+      onRtt: (ms) => this.timing.sample(ms, workerId),
     };
 
     session.attach({ send: (m) => this.sendFrame(m) });
     const binding = { workerId, sessionId: session.id, resumed: resumable, lastSeq: session.committed, leaseMs: c.leaseMs };
     const proof = proveToWorker(c.secret, welcome, msg.clientNonce, binding);
+    this.welcome = undefined; // both MACs are done: nothing per connection keeps it
     session.sendUnreliable({ type: 'registered', ...binding, ...(proof === undefined ? {} : { proof }) });
     if (resumable && session.resend(msg.resume?.lastSeq ?? 0) > 0) this.ctx.marks.hit('coordinator.resume-resend');
     this.ctx.emit({ type: 'worker_registered', workerId, sessionId: session.id, resumed: resumable, connectionId: this.conn.id });
@@ -251,6 +254,12 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     this.lastRenewMono = mono;
     this.ctx.engine.renewLeases(workerId);
     this.ctx.wake();
+  }
+
+  private endAdmission(registered: boolean): void {
+    if (!this.admitted) return;
+    this.admitted = false;
+    this.ctx.admission.done(registered);
   }
 
   private authFailed(workerId: WorkerId | string, reason: string): void {
@@ -265,6 +274,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.registerTimer?.cancel();
+    this.endAdmission(false);
     this.ctx.metrics.protocolErrors.inc({ code });
     this.ctx.emit({ type: 'protocol_error', connectionId: this.conn.id, code, message, closeCode });
     const gate = this.ctx.rejectLog?.allow(`protocol_error:${code}`) ?? { log: true, suppressed: 0 };

@@ -11,6 +11,7 @@ import type { Logger } from '../core/logger.js';
 import type { Marks } from '../core/marks.js';
 import type { Random } from '../core/random.js';
 import type { Dispatcher, EngineApi, EngineForCoordinator } from '../engine/contract.js';
+import type { Admission } from './admission.js';
 import type { ResolvedCoordinatorConfig } from './config.js';
 import type { CoordinatorMetrics } from './metrics.js';
 import type { WorkerRegistry } from './registry.js';
@@ -23,6 +24,8 @@ export interface LiveConnection {
   readonly connectionId: string;
   /** Bytes queued on the socket and not yet sent (backpressure). */
   readonly bufferedAmount: number;
+  /** Heartbeat timeout in force (adaptive; link-timing.ts), ms. */
+  readonly timeoutMs: number;
   /** Heartbeat tick: ping if due; if judgeSilence, drop when silent past the timeout. */
   tick(mono: number, judgeSilence: boolean): void;
   /** Another authenticated connection took over this worker id: tell, close 4409, forget. */
@@ -49,6 +52,8 @@ export interface CoordinatorContext {
   readonly registry: WorkerRegistry;
   readonly metrics: CoordinatorMetrics;
   readonly connections: Map<string, LiveConnection>;
+  /** Handshakes in flight and the retry-after hint beyond the limit (admission.ts). */
+  readonly admission: Admission;
   /** Emits an event stamped with at = clock.now() and source = "coordinator". */
   emit(event: EventBody): void;
   /** Runs the assignment loop soon (coalesced). */

@@ -25,6 +25,7 @@ import { CoordinatorConnection } from './connection-handler.js';
 import { eventEmitter, type CoordinatorContext, type CoordinatorEngine, type LiveConnection } from './context.js';
 import { ClientQuota } from './client-quota.js';
 import { type HealthSource } from './health.js';
+import { Admission } from './admission.js';
 import { HeartbeatMonitor } from './heartbeat-monitor.js';
 import { createHttpApi } from './http-api.js';
 import { securedHttp, checkListenSecurity } from './security.js';
@@ -115,7 +116,10 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
     },
   };
   const engine = await makeEngine({ ...deps, events }, config);
+  const admission = new Admission(deps.clock, config.maxPendingHandshakes);
   const metrics = new CoordinatorMetrics({
+    handshakesPending: () => admission.pending,
+    timeoutsInForce: () => [...connections.values()].map((c) => c.timeoutMs),
     outboxDepth: () => registry.outboxDepth(),
     workersByState: () => {
       const out: Record<string, number> = { connected: 0, disconnected: 0, lost: 0 };
@@ -129,7 +133,7 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
   const logger = deps.logger.child({ component: 'coordinator' });
   const seams = { marks: deps.marks ?? noMarks, buggify: deps.buggify ?? noBuggify };
   const rejectLog = new LogLimiter(deps.clock);
-  const base = { config, clock: deps.clock, random: deps.random, logger, ...seams, engine, registry, metrics, connections, emit: eventEmitter(events, deps.clock, logger), rejectLog };
+  const base = { config, clock: deps.clock, random: deps.random, logger, ...seams, engine, registry, metrics, connections, admission, emit: eventEmitter(events, deps.clock, logger), rejectLog };
   const loop = new AssignmentLoop(base);
   const ctx: CoordinatorContext = { ...base, wake: () => loop.wake() };
   const monitor = new HeartbeatMonitor(ctx);

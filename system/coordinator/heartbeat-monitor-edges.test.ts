@@ -25,7 +25,7 @@ function setup(config = { heartbeatMs: 100, heartbeatTimeoutMs: 300, leaseMs: 10
     setTimeout: (): TimerHandle => ({ cancel: () => {} }),
   } as Clock;
   const judged: boolean[] = [];
-  const conn: LiveConnection = { connectionId: 'c1', bufferedAmount: 0, tick: (_m, judge) => judged.push(judge), replaceBy: () => {}, shutdown: () => {} };
+  const conn: LiveConnection = { connectionId: 'c1', bufferedAmount: 0, timeoutMs: 3000, tick: (_m, judge) => judged.push(judge), replaceBy: () => {}, shutdown: () => {} };
   const registry = new WorkerRegistry();
   const ctx = {
     config: resolveCoordinatorConfig(config),

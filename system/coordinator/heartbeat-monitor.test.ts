@@ -12,7 +12,7 @@ function setup() {
   let now = 0;
   const clock = { now: () => now, monotonic: () => now } as Clock;
   const judged: boolean[] = [];
-  const conn: LiveConnection = { connectionId: 'c1', bufferedAmount: 0, tick: (_m, judge) => judged.push(judge), replaceBy: () => {}, shutdown: () => {} };
+  const conn: LiveConnection = { connectionId: 'c1', bufferedAmount: 0, timeoutMs: 3000, tick: (_m, judge) => judged.push(judge), replaceBy: () => {}, shutdown: () => {} };
   const events: SystemEvent[] = [];
   const registry = new WorkerRegistry();
   const ctx = {

@@ -8,7 +8,7 @@
 import { assertNever } from '../core/errors.js';
 import { asExecutionId, asLeaseToken, type WorkerId } from '../core/ids.js';
 import { messageKey } from '../protocol/message-key.js';
-import type { ToCoordinator } from '../protocol/messages.js';
+import type { Sync, ToCoordinator } from '../protocol/messages.js';
 import type { CoordinatorContext } from './context.js';
 import type { WorkerEntry } from './registry.js';
 import type { Session } from './session.js';
@@ -22,6 +22,8 @@ export interface InboundScope {
   readonly entry: WorkerEntry;
   /** Closes this connection (4500) so the worker reconnects and re-sends what was not acked. */
   readonly failInternal: (message: string) => void;
+  /** A heartbeat round trip was measured (feeds the connection's adaptive timeout). */
+  readonly onRtt?: (ms: number) => void;
 }
 
 /**
@@ -60,26 +62,37 @@ function reliably(scope: InboundScope, msg: ToCoordinator & { seq: number }, wor
   );
 }
 
+/**
+ * The held-task report: confirm or revoke each lease, answered with a
+ * reliable sync_result. Assignments the worker has not received yet
+ * (re-sent after `registered`) are held too: without them the engine would
+ * re-queue work that is already on its way.
+ */
+function answerSync(scope: InboundScope, tasks: Sync['tasks']): void {
+  const { ctx, session, workerId } = scope;
+  const reported = new Set(tasks.map((t) => t.executionId));
+  const inFlight = session
+    .pendingAssignments()
+    .filter((a) => !reported.has(a.executionId))
+    .map((a) => ({ ...a, state: 'running' as const }));
+  const verdict = ctx.engine.syncHeldTasks(workerId, [...tasks, ...inFlight]);
+  session.sendReliable({ type: 'sync_result', confirm: verdict.confirm, revoke: verdict.revoke });
+  ctx.wake();
+}
+
 /** Acts on one validated message from a registered worker. */
 export function handleWorkerMessage(scope: InboundScope, msg: ToCoordinator): void {
   const { ctx, session, workerId, entry } = scope;
   if (msg.ack !== undefined) session.onPeerAck(msg.ack);
   const engine = ctx.engine;
   switch (msg.type) {
-    case 'sync':
-      reliably(scope, msg, () => {
-        // Assignments the worker has not received yet (re-sent after `registered`) are held too:
-        // without them the engine would re-queue work that is already on its way.
-        const reported = new Set(msg.tasks.map((t) => t.executionId));
-        const inFlight = session
-          .pendingAssignments()
-          .filter((a) => !reported.has(a.executionId))
-          .map((a) => ({ ...a, state: 'running' as const }));
-        const verdict = engine.syncHeldTasks(workerId, [...msg.tasks, ...inFlight]);
-        session.sendReliable({ type: 'sync_result', confirm: verdict.confirm, revoke: verdict.revoke });
-        ctx.wake();
-      });
+    case 'sync': {
+      // A seq-less (early) sync is admitted only right behind register, by the connection.
+      const seq = msg.seq;
+      if (seq === undefined) return answerSync(scope, msg.tasks);
+      reliably(scope, { ...msg, seq }, () => answerSync(scope, msg.tasks));
       return;
+    }
     case 'started':
       reliably(scope, msg, () => engine.onStarted(asExecutionId(msg.executionId), msg.attempt, asLeaseToken(msg.leaseToken)));
       return;
@@ -128,6 +141,7 @@ export function handleWorkerMessage(scope: InboundScope, msg: ToCoordinator): vo
       if (rtt >= 0 && rtt < 3_600_000) {
         ctx.metrics.heartbeatRtt.observe(rtt / 1000);
         entry.rttMs = Math.round(rtt * 1000) / 1000;
+        scope.onRtt?.(rtt);
       }
       return;
     }

@@ -13,6 +13,10 @@ export interface MetricsSources {
   executionsByStatus(): Record<string, number>;
   /** 0 closed, 1 half-open, 2 open, per task kind. */
   breakerStates(): Record<string, number>;
+  /** Handshakes admitted and not yet registered (admission control). */
+  handshakesPending?(): number;
+  /** Heartbeat timeouts in force over live connections, ms (adaptive; empty without connections). */
+  timeoutsInForce?(): number[];
 }
 
 const BREAKER_HELP = 'Circuit breaker state per task kind: 0 closed, 1 half-open, 2 open.';
@@ -32,6 +36,9 @@ export class CoordinatorMetrics {
   readonly heartbeatTimeouts: Counter;
   readonly dataBytes: Counter;
   readonly progressReports: Counter;
+  readonly heartbeatTimeoutInForce: Histogram;
+  readonly rttEstimate: Histogram;
+  readonly retryAfterHints: Counter;
   /** countMessage() tallies not yet added to messages/bytes, by direction then type. */
   private readonly messageTallies = { in: new Map<string, { n: number; bytes: number }>(), out: new Map<string, { n: number; bytes: number }>() };
 
@@ -64,6 +71,25 @@ export class CoordinatorMetrics {
     this.heartbeatTimeouts = new Counter({ name: 'squall_heartbeat_timeouts_total', help: 'Connections dropped for silence past heartbeatTimeoutMs.', registers });
     this.dataBytes = new Counter({ name: 'squall_data_payload_bytes_total', help: 'Payload bytes of data messages (message flood).', registers });
     this.progressReports = new Counter({ name: 'squall_progress_reports_total', help: 'Progress reports received.', registers });
+    const timeoutBuckets = [0.5, 1, 2, 3, 5, 8, 13, 21, 34, 60, 120];
+    this.heartbeatTimeoutInForce = new Histogram({ name: 'squall_heartbeat_timeout_adapted_seconds', help: 'Heartbeat timeout a connection adapted to (observed at each change of 10% or more).', buckets: timeoutBuckets, registers });
+    this.rttEstimate = new Histogram({
+      name: 'squall_rtt_estimate_seconds',
+      help: 'Smoothed RTT of a connection when its timeout adapted (RFC 6298 estimator).',
+      buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8],
+      registers,
+    });
+    this.retryAfterHints = new Counter({ name: 'squall_retry_after_hints_total', help: 'Connections refused by admission control with a retry-after hint (close 4503).', registers });
+    new Gauge({ name: 'squall_handshakes_pending', help: 'Handshakes admitted and not yet registered (admission control).', registers, collect() {
+      this.set(sources.handshakesPending?.() ?? 0);
+    } });
+    new Gauge({ name: 'squall_heartbeat_timeout_seconds', help: 'Heartbeat timeout in force over live connections (adaptive): min and max.', labelNames: ['stat'], registers, collect() {
+      this.reset();
+      const t = sources.timeoutsInForce?.() ?? [];
+      if (t.length === 0) return;
+      this.set({ stat: 'min' }, Math.min(...t) / 1000);
+      this.set({ stat: 'max' }, Math.max(...t) / 1000);
+    } });
     new Gauge({ name: 'squall_outbox_depth', help: 'Reliable messages sent to workers and not yet acknowledged.', registers, collect() {
       this.set(sources.outboxDepth());
     } });

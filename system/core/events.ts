@@ -33,6 +33,10 @@ export type SystemEvent =
   | E<'auth_failed', { workerId: string; connectionId: string; reason: string }>
   | E<'protocol_error', { connectionId: string; code: string; message: string; closeCode: number }>
   | E<'heartbeat_timeout', { side: 'coordinator' | 'worker'; workerId: string; connectionId: string }>
+  // Either side: the heartbeat timeout in force changed (>= 10%) with the RTT estimate (core/rtt.ts).
+  | E<'heartbeat_adapted', { side: 'coordinator' | 'worker'; workerId: string; srttMs: number; rttvarMs: number; timeoutMs: number }>
+  // Admission control: a connection was turned away (close 4503) with a retry-after hint.
+  | E<'admission_refused', { connectionId: string; pending: number; retryAfterMs: number }>
   // The store failed to commit: the engine stops dispatching and refuses writes (503) until a probe commits.
   | E<'store_failed', { error: string }>
   // A probe committed: in-memory state was reloaded from the store (what failed to commit is rolled back).
@@ -48,7 +52,8 @@ export type SystemEvent =
   | E<'connected', { workerId: string; sessionId: string; resumed: boolean; afterMs: number }>
   | E<'synced', { workerId: string; confirmed: number; revoked: number }>
   | E<'disconnected', { workerId: string; code: number; reason: string }>
-  | E<'backoff', { workerId: string; attempt: number; delayMs: number; strategy: string; capMs: number; floorMs: number }>
+  // retryAfterMs (optional): the coordinator's hint (close 4503) this delay honours; floor/cap are then the hint's window.
+  | E<'backoff', { workerId: string; attempt: number; delayMs: number; strategy: string; capMs: number; floorMs: number; retryAfterMs?: number }>
   // checkpointSeq (optional): seq of the checkpoint this attempt resumes from, as the worker received it (absent: none).
   | E<'task_started', Lease & { checkpointSeq?: number }>
   | E<'task_finished', Lease & { outcome: string }>

@@ -32,6 +32,8 @@ export const CloseCode = {
   RegisterTimeout: 4429,
   /** Unexpected internal error while handling the connection. */
   Internal: 4500,
+  /** Admission control: too many handshakes in progress; the reason says `retry-after=<ms>`. */
+  Overloaded: 4503,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

@@ -50,6 +50,12 @@ export const Welcome = z.object({
   maxFrameBytes: z.number().int().positive(),
   /** Whether the coordinator offers permessage-deflate (bound into the handshake MACs like every field here). */
   compression: z.boolean(),
+  /**
+   * The coordinator accepts a seq-less `sync` right behind `register` and answers both at once
+   * (docs/PROTOCOL.md "Early sync"). Optional and outside the MAC transcript: stripping it only
+   * costs a round trip; older workers ignore it.
+   */
+  earlySync: z.boolean().optional(),
 });
 
 export const Registered = z.object({
@@ -131,7 +137,8 @@ export const HeldTask = z.object({
 });
 export type HeldTask = z.infer<typeof HeldTask>;
 
-export const Sync = z.object({ ...reliable, type: z.literal('sync'), tasks: z.array(HeldTask).max(10_000) });
+/** Reliable (with seq) after `registered`; seq-less only as the early sync right behind `register`. */
+export const Sync = z.object({ ...base, seq: seq.optional(), type: z.literal('sync'), tasks: z.array(HeldTask).max(10_000) });
 
 export const Progress = z.object({
   ...base,

@@ -32,24 +32,12 @@ export function connectWs(url: string, opts: ConnectOptions): Promise<Connection
     let settled = false;
     // Created before 'open' so no frame that arrives right after the handshake is missed.
     const conn = new WsConnection(ws, newConnectionId('w'), url);
-    const settle = (err: Error | undefined): void => {
-      if (settled) return;
-      settled = true;
-      opts.signal?.removeEventListener('abort', onAbort);
-      if (err === undefined) resolve(conn);
-      else {
-        ws.terminate();
-        reject(err);
-      }
-    };
     const onAbort = (): void =>
       settle(new SquallError(ErrorCode.Aborted, `connect to ${url} aborted`, { cause: opts.signal?.reason }));
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    ws.once('open', () => settle(undefined));
-    ws.once('unexpected-response', (_req, res) =>
-      settle(new SquallError(ErrorCode.Unavailable, `connect to ${url} failed: server answered HTTP ${res.statusCode ?? '?'} instead of upgrading`)),
-    );
-    ws.once('error', (err: Error & { code?: string }) => {
+    const onOpen = (): void => settle(undefined);
+    const onResponse = (_req: unknown, res: { statusCode?: number }): void =>
+      settle(new SquallError(ErrorCode.Unavailable, `connect to ${url} failed: server answered HTTP ${res.statusCode ?? '?'} instead of upgrading`));
+    const onError = (err: Error & { code?: string }): void => {
       const timedOut = /timed out/i.test(err.message);
       settle(
         new SquallError(
@@ -60,7 +48,24 @@ export function connectWs(url: string, opts: ConnectOptions): Promise<Connection
           { cause: err },
         ),
       );
-    });
-    ws.once('close', (code) => settle(new SquallError(ErrorCode.Unavailable, `connect to ${url} failed: closed with ${code} during handshake`)));
+    };
+    const onClose = (code: number): void => settle(new SquallError(ErrorCode.Unavailable, `connect to ${url} failed: closed with ${code} during handshake`));
+    // Once settled, none of these may keep the options (signal, CA) alive for the connection's lifetime.
+    const settle = (err: Error | undefined): void => {
+      if (settled) return;
+      settled = true;
+      opts.signal?.removeEventListener('abort', onAbort);
+      ws.off('open', onOpen).off('unexpected-response', onResponse).off('error', onError).off('close', onClose);
+      if (err === undefined) resolve(conn);
+      else {
+        ws.terminate();
+        reject(err);
+      }
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    ws.once('open', onOpen);
+    ws.once('unexpected-response', onResponse);
+    ws.once('error', onError);
+    ws.once('close', onClose);
   });
 }

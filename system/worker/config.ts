@@ -18,6 +18,16 @@ export interface WorkerConfig {
   heartbeatMs?: number;
   /** Silence after which the link counts as dead; default: the coordinator's welcome value (else 3 * heartbeatMs). */
   heartbeatTimeoutMs?: number;
+  /**
+   * Adapt the heartbeat timeout to the measured round trip (core/rtt.ts):
+   * clamp(interval + rttFactor * (srtt + 4 * rttvar), timeout, heartbeatTimeoutMaxMs).
+   * Default true; false keeps the timeout fixed.
+   */
+  adaptiveHeartbeat?: boolean;
+  /** Ceiling of the adaptive timeout (default 60 000 ms). */
+  heartbeatTimeoutMaxMs?: number;
+  /** k of the adaptive timeout (default 2). */
+  rttFactor?: number;
   /** Connect + welcome + registered must complete within this. */
   handshakeTimeoutMs?: number;
   maxFrameBytes?: number;
@@ -52,6 +62,9 @@ export interface ResolvedWorkerConfig {
   readonly heartbeatMs: number;
   /** undefined = take the coordinator's value from welcome. */
   readonly heartbeatTimeoutMs: number | undefined;
+  readonly adaptiveHeartbeat: boolean;
+  readonly heartbeatTimeoutMaxMs: number;
+  readonly rttFactor: number;
   readonly handshakeTimeoutMs: number;
   readonly maxFrameBytes: number;
   readonly outboxCapacity: number;
@@ -122,6 +135,14 @@ export function workerConfigWithDefaults(o: WorkerConfig): ResolvedWorkerConfig 
       'heartbeatTimeoutMs',
     );
   }
+  const heartbeatTimeoutMaxMs = positiveInt(o.heartbeatTimeoutMaxMs ?? Math.max(60_000, heartbeatTimeoutMs ?? 0), 'heartbeatTimeoutMaxMs');
+  if (heartbeatTimeoutMs !== undefined && heartbeatTimeoutMaxMs < heartbeatTimeoutMs) {
+    throw new InvalidArgumentError(`heartbeatTimeoutMaxMs must be >= heartbeatTimeoutMs (${heartbeatTimeoutMs}); got ${heartbeatTimeoutMaxMs}`, 'heartbeatTimeoutMaxMs');
+  }
+  const rttFactor = o.rttFactor ?? 2;
+  if (!Number.isFinite(rttFactor) || rttFactor < 1 || rttFactor > 100) {
+    throw new InvalidArgumentError(`rttFactor must be a number between 1 and 100; got ${rttFactor}`, 'rttFactor');
+  }
   const maxAttempts = o.maxAttempts ?? Infinity;
   if (maxAttempts !== Infinity) positiveInt(maxAttempts, 'maxAttempts');
   const pmd = o.perMessageDeflate ?? false;
@@ -147,6 +168,9 @@ export function workerConfigWithDefaults(o: WorkerConfig): ResolvedWorkerConfig 
     backoff: backoffWithDefaults(o.backoff),
     heartbeatMs,
     heartbeatTimeoutMs,
+    adaptiveHeartbeat: o.adaptiveHeartbeat ?? true,
+    heartbeatTimeoutMaxMs,
+    rttFactor,
     handshakeTimeoutMs: positiveInt(o.handshakeTimeoutMs ?? 5000, 'handshakeTimeoutMs'),
     maxFrameBytes: positiveInt(o.maxFrameBytes ?? 1024 * 1024, 'maxFrameBytes'),
     outboxCapacity: positiveInt(o.outboxCapacity ?? 10_000, 'outboxCapacity'),

@@ -55,6 +55,10 @@ export interface WorkerStats {
   outboxDepth: number;
   unacked: number;
   rttMs: number | null;
+  /** Smoothed RTT of the current connection (core/rtt.ts), ms. */
+  srttMs: number | null;
+  /** Heartbeat timeout in force on the current connection (adaptive), ms. */
+  heartbeatTimeoutMs: number | null;
   /** Why the worker stopped on its own (bad secret, replaced, ...), else null. */
   fatalError: { code: number; message: string } | null;
 }
@@ -85,4 +89,27 @@ export function fatalReason(code: number, reason: string, workerId: string, last
 /** The error logged on every 4401: most often a wrong secret, sometimes a corrupted frame. */
 export function authFailureHint(workerId: string, reason: string): string {
   return `authentication failed: the coordinator rejected worker "${workerId}"'s registration or a message signature (${reason || 'no reason given'}); if this repeats, check --secret / SQUALL_SECRET. Retrying with backoff.`;
+}
+
+/** `retry-after=<ms>` in a close reason (close 4503), or undefined when absent or not a sane number. */
+export function parseRetryAfter(reason: string): number | undefined {
+  const m = /retry-after=(\d{1,9})/.exec(reason);
+  if (m === null) return undefined;
+  const ms = Number(m[1]);
+  return Number.isSafeInteger(ms) && ms >= 0 ? ms : undefined;
+}
+
+/**
+ * The window a retry-after hint is honoured in: [hint, 1.5 × hint] (jittered,
+ * so refused workers do not all come back at once), never beyond the backoff
+ * cap (the longest this worker was told to wait between attempts).
+ */
+export function retryAfterBounds(hintMs: number, maxMs: number): { floorMs: number; capMs: number } {
+  const floorMs = Math.min(hintMs, maxMs);
+  return { floorMs, capMs: Math.min(maxMs, Math.max(floorMs, hintMs * 1.5)) };
+}
+
+/** Rounds to µs for events and metrics. */
+export function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
 }

@@ -28,7 +28,7 @@ import { Heartbeat } from './heartbeat.js';
 import { Outbox, type SentMessage } from './outbox.js';
 import { StateMachine, type WorkerState } from './state.js';
 import { frameBytes, TaskRunner } from './task-runner.js';
-import { authFailureHint, fatalReason, type StopOptions, type WorkerDeps, type WorkerStats } from './worker-types.js';
+import { authFailureHint, fatalReason, parseRetryAfter, retryAfterBounds, round3, type StopOptions, type WorkerDeps, type WorkerStats } from './worker-types.js';
 
 export type { WorkerState } from './state.js';
 export type { StopOptions, WorkerDeps, WorkerStats } from './worker-types.js';
@@ -59,6 +59,12 @@ export class Worker {
   private verifyKey: string | undefined;
   private sessionId: string | undefined;
   private lastError: string | undefined;
+  /** When register went out (monotonic): register → registered is this connection's first RTT sample. */
+  private registerSentMono = 0;
+  /** The held-task report went out right behind register (early sync): no sync after registered. */
+  private earlySynced = false;
+  /** Retry-after hint of the coordinator's last refusal (close 4503), ms; honoured by the next backoff. */
+  private retryAfterMs: number | undefined;
 
   /** Backoff attempt number: reconnect delays since the last registration. */
   private attempt = 0;
@@ -173,6 +179,8 @@ export class Worker {
       outboxDepth: this.outbox.depth,
       unacked: this.outbox.unackedCount,
       rttMs: this.heartbeat?.rttMs ?? null,
+      srttMs: this.heartbeat?.rtt.srttMs ?? null,
+      heartbeatTimeoutMs: this.heartbeat?.timeoutMs ?? null,
       fatalError: this.fatal,
     };
   }
@@ -198,6 +206,7 @@ export class Worker {
     this.clientNonce = '';
     this.verifyKey = undefined;
     this.lastError = undefined;
+    this.earlySynced = false;
     this.emit({ type: 'connecting', ...this.base(), attempt: Math.max(1, this.attempt) });
     const ac = new AbortController();
     this.connectAbort = ac;
@@ -238,6 +247,7 @@ export class Worker {
       return;
     }
     if (code === CloseCode.AuthFailed) this.log.error({ code }, authFailureHint(this.config.id, reason));
+    if (code === CloseCode.Overloaded) this.retryAfterMs = parseRetryAfter(reason);
     this.lost(gen, code, reason || 'connection closed');
   }
 
@@ -281,12 +291,20 @@ export class Worker {
   private scheduleReconnect(): void {
     this.attempt += 1;
     const { backoff } = this.config;
-    const bounds = backoffBounds(backoff.strategy, backoff, this.attempt, this.prevDelay);
-    const delayMs = (this.deps.backoffDelay ?? backoffDelay)(backoff, this.attempt, this.deps.random, this.prevDelay);
+    const hint = this.retryAfterMs;
+    this.retryAfterMs = undefined;
+    let bounds = backoffBounds(backoff.strategy, backoff, this.attempt, this.prevDelay);
+    let delayMs = (this.deps.backoffDelay ?? backoffDelay)(backoff, this.attempt, this.deps.random, this.prevDelay);
+    if (hint !== undefined) {
+      // The coordinator said when to come back: wait at least that (within the backoff cap), jittered.
+      bounds = retryAfterBounds(hint, backoff.maxMs);
+      delayMs = bounds.floorMs + this.deps.random.float() * (bounds.capMs - bounds.floorMs);
+      this.marks.hit('worker.retry-after');
+    }
     this.prevDelay = delayMs;
     if (backoff.strategy !== 'none' && bounds.capMs >= backoff.maxMs) this.marks.hit('worker.backoff-cap');
     this.sm.transition('backoff');
-    this.emit({ type: 'backoff', ...this.base(), attempt: this.attempt, delayMs, strategy: backoff.strategy, ...bounds });
+    this.emit({ type: 'backoff', ...this.base(), attempt: this.attempt, delayMs, strategy: backoff.strategy, ...bounds, ...(hint === undefined ? {} : { retryAfterMs: hint }) });
     this.backoffTimer = this.deps.clock.setTimeout(() => {
       this.backoffTimer = undefined;
       if (this.sm.state === 'backoff') this.connect();
@@ -425,7 +443,15 @@ export class Worker {
       this.verifyKey = reg.signKey;
       this.channel.setSignKey(reg.signKey);
     }
+    this.registerSentMono = this.deps.clock.monotonic();
     this.channel.sendNow(reg.msg);
+    // Early sync: with nothing to re-send (which must precede the report), the held-task report goes
+    // right behind register and the coordinator answers both at once: no extra round trip.
+    // It tells nothing the worker acts on; sync_result is obeyed only after the proof in `registered`.
+    if (msg.earlySync === true && this.outbox.unackedCount === 0) {
+      this.earlySynced = true;
+      this.channel.sendNow({ type: 'sync', tasks: this.runner.held() });
+    }
   }
 
   /**
@@ -477,19 +503,27 @@ export class Worker {
       this.traceMsg('msg_sent', 'to_coordinator', s.msg, s.seq);
       this.channel.sendNow(s.msg, s.seq);
     }
-    this.outbox.enqueue({ type: 'sync', tasks: this.runner.held() });
+    if (this.earlySynced) this.marks.hit('worker.early-sync');
+    else this.outbox.enqueue({ type: 'sync', tasks: this.runner.held() });
     this.sm.transition('syncing');
-    this.startHeartbeat(gen);
+    this.startHeartbeat(gen, msg.leaseMs);
+    this.heartbeat?.sample(clock.monotonic() - this.registerSentMono);
   }
 
-  private startHeartbeat(gen: number): void {
+  private startHeartbeat(gen: number, leaseMs: number): void {
     const w = this.welcome;
-    const intervalMs = Math.min(this.config.heartbeatMs, w?.heartbeatMs ?? Infinity);
-    const timeoutMs = this.config.heartbeatTimeoutMs ?? w?.heartbeatTimeoutMs ?? intervalMs * 3;
+    const { heartbeatMs, adaptiveHeartbeat: adaptive, heartbeatTimeoutMaxMs, rttFactor: factor } = this.config;
+    const intervalMs = Math.min(heartbeatMs, w?.heartbeatMs ?? Infinity);
+    const minMs = this.config.heartbeatTimeoutMs ?? w?.heartbeatTimeoutMs ?? intervalMs * 3;
     const connectionId = this.channel.connection?.id ?? '';
     const lateMs = (): number => this.buggify.extraMs('worker.late-heartbeat', intervalMs / 5);
-    this.heartbeat = new Heartbeat(this.deps.clock, intervalMs, timeoutMs, {
+    // Below the lease, like the coordinator's: past it the held leases are gone anyway.
+    const policy = { adaptive, intervalMs, minMs, maxMs: Math.max(minMs, Math.min(heartbeatTimeoutMaxMs, leaseMs - intervalMs)), factor };
+    this.heartbeat = new Heartbeat(this.deps.clock, policy, {
       lateMs,
+      onAdapt: (rtt, timeoutMs) => {
+        this.emit({ type: 'heartbeat_adapted', ...this.base(), side: 'worker', srttMs: round3(rtt.srttMs ?? 0), rttvarMs: round3(rtt.rttvarMs), timeoutMs });
+      },
       sendPing: (id, t) => void this.channel.enqueue({ type: 'ping', id, t }),
       onTimeout: (silentMs) => {
         this.log.warn({ silentMs, connectionId }, 'nothing received within the heartbeat timeout; dropping the link');

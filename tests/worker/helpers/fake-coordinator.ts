@@ -156,7 +156,7 @@ export class FakeCoordinator {
     if (msg.type === 'register') return this.ignoreRegister ? undefined : this.onRegister(conn, msg);
     const session = st.workerId ? this.sessions.get(st.workerId) : undefined;
     if (!session) return;
-    if (RELIABLE_TYPES.has(msg.type) && 'seq' in msg) {
+    if (RELIABLE_TYPES.has(msg.type) && 'seq' in msg && msg.seq !== undefined) {
       if (this.commit && msg.seq > session.inSeq) session.inSeq = msg.seq;
       if (this.autoAck && this.commit) this.send({ type: 'ack' }, conn);
     }

@@ -1,0 +1,101 @@
+/**
+ * One side of benchmarks/idle-fleet.ts, run as a child with --expose-gc:
+ *   idle-side.ts server squall|bare       a squall coordinator (memory store) or a bare `ws`
+ *                                         server that pings every connection each second and
+ *                                         answers pings: the same JSON heartbeat both ways
+ *   idle-side.ts clients squall|bare URL N on `start`: N squall workers (one process) or N bare
+ *                                         ws clients pinging every second and answering pings
+ * stdin commands, one per line, each answered by one JSON line on stdout:
+ *   port -> {port}   count -> {connections}   heap -> {heapUsed} (after two forced GCs)
+ *   cpu -> {cpuUs} (user + system of this process)
+ */
+import { createInterface } from 'node:readline';
+import { WebSocket, WebSocketServer } from 'ws';
+import { systemClock } from '../../system/core/clock.js';
+import { realCpu } from '../../system/core/cpu.js';
+import { nullSink } from '../../system/core/events.js';
+import { silentLogger } from '../../system/core/logger.js';
+import { cryptoRandom } from '../../system/core/random.js';
+import { createCoordinator } from '../../system/coordinator/index.js';
+import { MemoryStore } from '../../system/store/memory-store.js';
+import { builtinTaskKinds } from '../../system/tasks/registry.js';
+import { wsTransport } from '../../system/transport/index.js';
+import { Worker } from '../../system/worker/index.js';
+
+const [role, kind, url, nArg] = process.argv.slice(2);
+const gc = (globalThis as { gc?: () => void }).gc ?? ((): void => undefined);
+let port = 0;
+let count = (): number => 0;
+
+/** The same heartbeat squall sends, as a bare ws peer sends it: ping every second, pong every ping. */
+function bareHeartbeat(ws: WebSocket): void {
+  let id = 0;
+  const t = setInterval(() => ws.send(JSON.stringify({ v: 2, type: 'ping', id: id++, t: performance.now(), ack: 0 })), 1000);
+  ws.on('message', (data) => {
+    const m = JSON.parse(String(data)) as { type: string; id: number; t: number };
+    if (m.type === 'ping') ws.send(JSON.stringify({ v: 2, type: 'pong', id: m.id, t: m.t, ack: 0 }));
+  });
+  ws.on('close', () => clearInterval(t));
+}
+
+if (role === 'server' && kind === 'bare') {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
+  await new Promise<void>((r) => wss.once('listening', () => r()));
+  port = (wss.address() as { port: number }).port;
+  wss.on('connection', (ws) => bareHeartbeat(ws));
+  count = () => wss.clients.size;
+} else if (role === 'server') {
+  const c = await createCoordinator(
+    { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger: silentLogger, events: nullSink, store: new MemoryStore(), taskKinds: builtinTaskKinds() },
+    { port: 0, heartbeatMs: 1000, heartbeatTimeoutMs: 3000, compression: false, maxPendingHandshakes: 10_000 },
+  );
+  port = Number(new URL(c.url).port);
+  count = () => c.workers().filter((w) => w.state === 'connected').length;
+}
+
+/** Opens the N client connections (on the `start` command, after the baseline heap). */
+function startClients(): void {
+  if (kind === 'bare') startBareClients();
+  else startWorkers();
+}
+
+function startBareClients(): void {
+  let open = 0;
+  for (let i = 0; i < Number(nArg); i++) {
+    const ws = new WebSocket(`${url}/ws`, { perMessageDeflate: false });
+    ws.on('open', () => {
+      open++;
+      bareHeartbeat(ws);
+    });
+  }
+  count = () => open;
+}
+
+function startWorkers(): void {
+  const workers: Worker[] = [];
+  const deps = { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger: silentLogger, events: nullSink, cpu: realCpu, taskKinds: builtinTaskKinds() };
+  for (let i = 0; i < Number(nArg); i++) {
+    const w = new Worker(deps, { id: `idle-${i}`, coordinatorUrl: url ?? '', heartbeatMs: 1000, backoff: { initialMs: 100, maxMs: 2000 } });
+    w.start();
+    workers.push(w);
+  }
+  count = () => workers.filter((w) => w.state === 'ready').length;
+}
+
+createInterface({ input: process.stdin }).on('line', (cmd) => {
+  const reply = (o: unknown): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
+  if (cmd === 'port') reply({ port });
+  else if (cmd === 'start') {
+    startClients();
+    reply({ started: Number(nArg) });
+  }
+  else if (cmd === 'count') reply({ connections: count() });
+  else if (cmd === 'heap') {
+    gc();
+    gc();
+    reply({ heapUsed: process.memoryUsage().heapUsed });
+  } else if (cmd === 'cpu') {
+    const u = process.cpuUsage();
+    reply({ cpuUs: u.user + u.system });
+  } else if (cmd === 'exit') process.exit(0);
+});

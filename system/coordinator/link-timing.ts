@@ -1,0 +1,47 @@
+/**
+ * One coordinator connection's round-trip estimate and the heartbeat timeout
+ * it implies (core/rtt.ts). Seeded by the handshake (welcome sent → register
+ * received, an upper bound of the RTT) and fed by every pong. Changes of 10%
+ * or more are reported as `heartbeat_adapted` events and in /metrics.
+ */
+import { type HeartbeatTimeoutPolicy, RttEstimator, timeoutChanged } from '../core/rtt.js';
+import type { CoordinatorContext } from './context.js';
+
+/**
+ * The policy a coordinator applies to every connection, from its config. The
+ * ceiling also stays a heartbeat below the lease: a holder silent that long
+ * loses its leases anyway, and must be judged gone before they expire (else
+ * its work would be re-queued to it while it still counts as connected).
+ */
+export function coordinatorTimeoutPolicy(c: CoordinatorContext['config']): HeartbeatTimeoutPolicy {
+  const maxMs = Math.max(c.heartbeatTimeoutMs, Math.min(c.heartbeatTimeoutMaxMs, c.leaseMs - c.heartbeatMs));
+  return { adaptive: c.adaptiveHeartbeat, intervalMs: c.heartbeatMs, minMs: c.heartbeatTimeoutMs, maxMs, factor: c.rttFactor };
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** RTT estimate and timeout in force of one connection. */
+export class LinkTiming {
+  readonly rtt = new RttEstimator();
+  /** Silence budget in force, ms. */
+  timeoutMs: number;
+  private reported: number | undefined;
+
+  constructor(
+    private readonly ctx: Pick<CoordinatorContext, 'config' | 'metrics' | 'emit'>,
+    private readonly policy: HeartbeatTimeoutPolicy = coordinatorTimeoutPolicy(ctx.config),
+  ) {
+    this.timeoutMs = policy.minMs;
+  }
+
+  /** One round-trip sample (ms) for worker `workerId`. */
+  sample(ms: number, workerId: string): void {
+    this.rtt.sample(ms);
+    this.timeoutMs = this.rtt.timeoutMs(this.policy);
+    if (!timeoutChanged(this.reported, this.timeoutMs)) return;
+    this.reported = this.timeoutMs;
+    this.ctx.metrics.heartbeatTimeoutInForce.observe(this.timeoutMs / 1000);
+    this.ctx.metrics.rttEstimate.observe((this.rtt.srttMs ?? 0) / 1000);
+    this.ctx.emit({ type: 'heartbeat_adapted', side: 'coordinator', workerId, srttMs: round3(this.rtt.srttMs ?? 0), rttvarMs: round3(this.rtt.rttvarMs), timeoutMs: this.timeoutMs });
+  }
+}
