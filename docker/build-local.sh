@@ -58,7 +58,9 @@ tar -C "$root" -cf "$work/base.tar" .
 docker import --change 'ENV PATH=/usr/local/bin:/bin' --change 'CMD ["node"]' "$work/base.tar" "$BASE" >/dev/null
 
 say "importing $DEPS (host node_modules)"
-cp -a node_modules "$root/app/node_modules"
+# node_modules may be a symlink (git worktrees): copy what it points at.
+mkdir -p "$root/app/node_modules"
+cp -a "$(readlink -f node_modules)/." "$root/app/node_modules/"
 tar -C "$root" -cf "$work/deps.tar" .
 rm -rf "$root"
 docker import --change 'ENV PATH=/usr/local/bin:/bin' --change 'CMD ["node"]' "$work/deps.tar" "$DEPS" >/dev/null
