@@ -17,7 +17,7 @@ const distRunCli = new URL('../dist/system/cli/run-cli.js', import.meta.url);
 const systemDir = fileURLToPath(new URL('../system/', import.meta.url));
 const harnessMain = new URL('../harness/cli/main.ts', import.meta.url);
 
-/** The newest modification time of a source file under system/ (0 when there are no sources). */
+/** The newest modification time under system/: files, and folders (a deleted file changes its folder's); 0 without sources. */
 function newestSource() {
   if (!existsSync(systemDir)) return 0;
   let newest = 0;
