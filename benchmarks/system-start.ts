@@ -1,7 +1,7 @@
 /**
  * Start-up of the coordinator: the compiled system build (dist/) against the
  * TypeScript sources through tsx, on the host and as Docker images.
- *   npm run bench:start -- [--runs 5] [--old squall:old] [--new squall:new] [--no-docker]
+ *   npm run bench:start -- [--runs 5] [--old squall:old] [--new squall:new] [--no-docker] [--no-host]
  * Host: `node dist/system/cli/main.js coordinator` vs `node --import tsx
  * harness/cli/main.ts coordinator` (what bin/squall.js ran before dist/),
  * each from spawn to the first 200 on /readyz, plus the process's CPU time
@@ -91,10 +91,12 @@ async function main(): Promise<void> {
   const runs = argNumber('runs', 5);
   if (!existsSync(join(ROOT, 'dist/system/cli/main.js'))) buildSystem(join(ROOT, 'dist'));
   process.stdout.write(`load average: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}\n`);
-  await table('host: spawn -> /readyz 200 (ms)', {
-    'tsx (harness/cli/main.ts)': () => hostRun(['--import', 'tsx', 'harness/cli/main.ts']),
-    'compiled (dist/system/cli/main.js)': () => hostRun(['dist/system/cli/main.js']),
-  }, runs);
+  if (!process.argv.includes('--no-host')) {
+    await table('host: spawn -> /readyz 200 (ms)', {
+      'tsx (harness/cli/main.ts)': () => hostRun(['--import', 'tsx', 'harness/cli/main.ts']),
+      'compiled (dist/system/cli/main.js)': () => hostRun(['dist/system/cli/main.js']),
+    }, runs);
+  }
   if (process.argv.includes('--no-docker')) return;
   const images = { old: argString('old') ?? 'squall:old', new: argString('new') ?? 'squall:new' };
   process.stdout.write(`\n| image | size (MB) |\n|---|---:|\n`);
