@@ -14,8 +14,10 @@
 #                                  used as BUILD_BASE: the Dockerfile skips apt-get and
 #                                  npm ci when the build base already has node_modules.
 # Host node_modules must match the image (same Node major, glibc, x86_64): they
-# come from this machine, so they do. Dev dependencies are included (no npm in
-# the base to prune them).
+# come from this machine, so they do. They are only the build stage's: the
+# runtime stage copies just the packages dist/ needs (scripts/build-system.ts).
+# SQUALL_REUSE_BASE=1 skips the two imports when both base images exist (after
+# an `npm ci` that changed node_modules, leave it unset).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +35,14 @@ for b in /bin/busybox /usr/bin/busybox; do
 done
 [ -n "$busybox" ] || { say "no static busybox (run scripts/docker-setup.sh)"; exit 1; }
 [ -d node_modules ] || { say "no node_modules on the host (run npm ci first)"; exit 1; }
+
+if [ "${SQUALL_REUSE_BASE:-0}" = 1 ] && docker image inspect "$BASE" "$DEPS" >/dev/null 2>&1; then
+  say "reusing $BASE and $DEPS (SQUALL_REUSE_BASE=1)"
+  say "building $TAG"
+  DOCKER_BUILDKIT=0 docker build --build-arg "BASE=$BASE" --build-arg "BUILD_BASE=$DEPS" -f docker/Dockerfile -t "$TAG" .
+  say "done: docker run --rm $TAG --help"
+  exit 0
+fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -58,7 +68,9 @@ tar -C "$root" -cf "$work/base.tar" .
 docker import --change 'ENV PATH=/usr/local/bin:/bin' --change 'CMD ["node"]' "$work/base.tar" "$BASE" >/dev/null
 
 say "importing $DEPS (host node_modules)"
-cp -a node_modules "$root/app/node_modules"
+# node_modules may be a symlink (git worktrees): copy what it points at.
+mkdir -p "$root/app/node_modules"
+cp -a "$(readlink -f node_modules)/." "$root/app/node_modules/"
 tar -C "$root" -cf "$work/deps.tar" .
 rm -rf "$root"
 docker import --change 'ENV PATH=/usr/local/bin:/bin' --change 'CMD ["node"]' "$work/deps.tar" "$DEPS" >/dev/null

@@ -3,8 +3,9 @@
 # format, so a broken workflow fails CI:
 #   - GitHub Actions (.github/workflows/*.yml, ci/github/*.yml): action-validator
 #     (@action-validator/cli, the GitHub workflow JSON schema + glob checks);
-#   - GitLab CI (ci/gitlab/*.yml): scripts/lint-gitlab-ci.ts, a parse +
-#     structural check (no GitLab linter is installable from npm here);
+#   - GitLab CI (ci/gitlab/*.yml): scripts/lint-gitlab-ci.ts, GitLab's own CI
+#     JSON schema (vendored in scripts/schemas/) with ajv, after a strict YAML
+#     parse resolving !reference tags, plus stage/needs/extends checks;
 #   - Kubernetes manifests (ci/k8s/*.yaml): strict YAML parse only.
 # Also checks that .github/workflows/squall.yml is the same as ci/github/squall.yml.
 # Usage: bash scripts/lint-workflows.sh [ROOT]   (ROOT defaults to the repository)

@@ -3,9 +3,8 @@
  * plus the harness's (sim, replay, run, suite, proxy, bench, report, demo).
  * Errors a user can fix print one clear line and exit 2; failed checks exit 1.
  */
-import { Command, CommanderError } from 'commander';
-import { SquallError } from '../../system/core/errors.js';
-import { registerSystemCommands } from '../../system/cli/index.js';
+import { Command } from 'commander';
+import { registerSystemCommands, runCli } from '../../system/cli/index.js';
 import { registerHarnessCommands } from './commands.js';
 
 export const VERSION = '0.1.0';
@@ -19,20 +18,7 @@ export async function main(argv: string[]): Promise<void> {
     .exitOverride();
   registerSystemCommands(program);
   registerHarnessCommands(program);
-  try {
-    await program.parseAsync(argv);
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode === 0 ? 0 : 2;
-      return;
-    }
-    if (err instanceof SquallError || (err instanceof Error && !(err instanceof TypeError) && !(err instanceof RangeError))) {
-      process.stderr.write(`squall: ${err.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    throw err;
-  }
+  await runCli(program, argv);
 }
 
 await main(process.argv);

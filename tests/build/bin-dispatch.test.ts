@@ -1,0 +1,71 @@
+/**
+ * bin/squall.js picks what to run: a system command runs dist/ when dist/ is
+ * at least as new as every file under system/; a stale dist/ is skipped,
+ * saying so (an edit is never silently ignored); harness commands always run
+ * the sources through tsx; with no sources at all, dist/ answers everything.
+ * Checked on a copy of bin/squall.js in a temp tree with stand-in dist/ and
+ * harness modules that only say which one ran (no tsc, fast).
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '../..');
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function tree(opts: { sources: boolean }): { root: string; setAge: (what: 'dist' | 'system', secondsAgo: number) => void } {
+  const root = mkdtempSync(join(tmpdir(), 'squall-bin-'));
+  dirs.push(root);
+  cpSync(join(ROOT, 'bin/squall.js'), join(root, 'bin/squall.js'));
+  symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
+  writeFileSync(join(root, 'package.json'), '{"type":"module"}\n');
+  mkdirSync(join(root, 'dist/system/cli'), { recursive: true });
+  writeFileSync(join(root, 'dist/package.json'), '{"type":"module"}\n');
+  writeFileSync(join(root, 'dist/system/cli/program.js'), "export const systemProgram = () => ({ commands: ['coordinator', 'worker'].map((n) => ({ name: () => n })) });\n");
+  writeFileSync(join(root, 'dist/system/cli/run-cli.js'), "export async function runCli(_p, argv) { process.stdout.write(`DIST ${argv[2] ?? ''}\\n`); }\n");
+  if (opts.sources) {
+    mkdirSync(join(root, 'system/core'), { recursive: true });
+    writeFileSync(join(root, 'system/core/a.ts'), 'export const a = 1;\n');
+    mkdirSync(join(root, 'harness/cli'), { recursive: true });
+    writeFileSync(join(root, 'harness/cli/main.ts'), "const which: string = 'SOURCES';\nprocess.stdout.write(`${which} ${process.argv[2] ?? ''}\\n`);\n");
+  }
+  const setAge = (what: 'dist' | 'system', secondsAgo: number): void => {
+    const t = new Date(Date.now() - secondsAgo * 1000);
+    // Directories count too (a deleted source changes its folder's time).
+    for (const p of what === 'dist' ? ['dist/package.json'] : ['system/core/a.ts', 'system/core']) utimesSync(join(root, p), t, t);
+  };
+  return { root, setAge };
+}
+
+const squall = (root: string, ...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/squall.js'), ...args], { encoding: 'utf8', cwd: root });
+
+describe('bin/squall.js', () => {
+  it('runs a system command from a fresh dist/ and harness commands from the sources', () => {
+    const { root, setAge } = tree({ sources: true });
+    setAge('system', 60);
+    setAge('dist', 10);
+    expect(squall(root, 'coordinator').stdout).toBe('DIST coordinator\n');
+    expect(squall(root, 'sim').stdout).toBe('SOURCES sim\n');
+    expect(squall(root, '--help').stdout).toBe('SOURCES --help\n');
+  });
+
+  it('skips a dist/ older than a source file under system/, saying so', () => {
+    const { root, setAge } = tree({ sources: true });
+    setAge('dist', 60);
+    setAge('system', 10);
+    const r = squall(root, 'coordinator');
+    expect(r.stdout).toBe('SOURCES coordinator\n');
+    expect(r.stderr).toMatch(/dist\/ is older than system\/ \(npm run build\); running the sources/);
+  });
+
+  it('lets dist/ answer everything where there are no sources (a system-only install)', () => {
+    const { root } = tree({ sources: false });
+    expect(squall(root, 'coordinator').stdout).toBe('DIST coordinator\n');
+    expect(squall(root, 'sim').stdout).toBe('DIST sim\n');
+  });
+});
