@@ -4,9 +4,11 @@
  * Group commit: every operation is queued; a flush runs on the next
  * setImmediate (or at once when the queue reaches `maxBatch`) and applies all
  * queued operations in ONE transaction with prepared statements, then settles
- * their promises. No promise resolves before its transaction committed. Each
- * operation runs inside a savepoint, so one that fails on its own (conflict,
- * not found) rolls back alone and is rejected while the rest commit; if the
+ * their promises. No promise resolves before its transaction committed. An
+ * operation that fails on its own (conflict, not found) rolls back alone and
+ * is rejected while the rest commit: one of several statements runs inside a
+ * savepoint; one of a single statement needs none (SQLite undoes a failed
+ * statement by itself), which spares two statements per status change. If the
  * transaction itself fails (I/O error, disk full), every operation in it is
  * rejected.
  *
@@ -103,6 +105,11 @@ export function migrate(db: Db): void {
 
 interface Queued {
   run(): unknown;
+  /**
+   * The operation writes with at most one effective statement (SQLite undoes a
+   * failed statement by itself), so it needs no savepoint of its own to fail alone.
+   */
+  single: boolean;
   resolve(value: unknown): void;
   reject(err: unknown): void;
 }
@@ -191,7 +198,7 @@ export class SqliteStore implements Store {
     this.runGroup = db.transaction((ops: Queued[]): Outcome[] =>
       ops.map((op) => {
         try {
-          return { ok: true, value: this.runOne(op) };
+          return { ok: true, value: op.single ? op.run() : this.runOne(op) };
         } catch (err) {
           if (err instanceof SquallError) return { ok: false, err };
           throw err;
@@ -226,7 +233,7 @@ export class SqliteStore implements Store {
       if (changes === 0 && this.stmt.exists.get(executionId) === undefined) {
         throw new NotFoundError(`saveCheckpoint: no execution ${executionId}`);
       }
-    });
+    }, true);
   }
 
   complete(record: ExecutionRecord): Promise<void> {
@@ -239,14 +246,14 @@ export class SqliteStore implements Store {
   }
 
   prune(completedBefore: number): Promise<number> {
-    return this.enqueue(() => this.stmt.prune.run(completedBefore).changes);
+    return this.enqueue(() => this.stmt.prune.run(completedBefore).changes, true);
   }
 
   /** Rewrites the schema version (page 1 of the file) in a transaction: a real write, so a full or read-only disk fails it. */
   probe(): Promise<void> {
     return this.enqueue(() => {
       this.db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
-    });
+    }, true);
   }
 
   stats(): StoreStats {
@@ -274,7 +281,8 @@ export class SqliteStore implements Store {
         if (how === 'insert') this.write(op, row, 'insert');
         else if (this.stmt[how].run(row).changes === 0) this.write(op, row, 'update');
       }
-    });
+      // One record: one effective statement (a compact UPDATE that changed nothing undid nothing).
+    }, rows.length === 1);
   }
 
   /** Inserts a row or runs the general update, translating constraint failures into SquallErrors. */
@@ -299,10 +307,10 @@ export class SqliteStore implements Store {
     if (changes === 0) throw new NotFoundError(`${op}: no execution ${row.id}`);
   }
 
-  private enqueue<T>(run: () => T): Promise<T> {
+  private enqueue<T>(run: () => T, single = false): Promise<T> {
     if (this.closed) return Promise.reject(new IllegalStateError('SqliteStore: the store is closed'));
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ run, single, resolve: resolve as (v: unknown) => void, reject });
       if (this.queue.length >= this.maxBatch) {
         this.flush();
       } else if (!this.flushScheduled) {
