@@ -77,6 +77,10 @@ export function formatPairs(pairs: readonly Pair[], cfg: PeerConfig, loadavg: nu
   }
   const m = medians(pairs);
   lines.push(`| median | | ${m.squallTasksPerSec} | ${m.bullmqTasksPerSec} | **${m.throughputRatio}** | p99 ${m.squallP99} | p99 ${m.bullmqP99} | **${m.p99Ratio}** | coordinator ${m.coordinatorUs} | | **${m.cpuRatio}** |`);
+  const saturated = pairs.filter((p) => p.squall.max.tasksPerSec < cfg.rate || p.bullmq.max.tasksPerSec < cfg.rate).length;
+  if (saturated > 0) {
+    lines.push('', `note: in ${saturated} pair(s) a system's max throughput was below the paced rate ${cfg.rate}/s: its paced latencies measure a growing queue, not one task`);
+  }
   lines.push('', 'targets (measured here, never asserted in tests):');
   for (const s of peerSlos(pairs)) lines.push(`  ${s.passed ? 'met    ' : 'NOT met'}  ${s.name}: ${String(s.measured)} (target ${String(s.target)})`);
   return lines.join('\n');
