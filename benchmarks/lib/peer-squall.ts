@@ -11,7 +11,7 @@ import { type CompletionTracker, maxEmbedded, pacedEmbedded } from './load.js';
 import type { PeerConfig, SideResult } from './peer-types.js';
 
 /** What squall is held to in bench:peers (stated in the output beside Redis's). */
-export const SQUALL_DURABILITY = 'SQLite WAL, synchronous=FULL (each group commit fsynced before any of it is acknowledged): stricter than AOF everysec';
+const SQUALL_DURABILITY = 'SQLite WAL, synchronous=FULL (each group commit fsynced before any of it is acknowledged): stricter than AOF everysec';
 
 async function workersCpuMs(groups: WorkerGroup[]): Promise<number> {
   return (await Promise.all(groups.map((g) => g.cpuMs()))).reduce((a, b) => a + b, 0);

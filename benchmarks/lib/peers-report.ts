@@ -19,7 +19,7 @@ export interface Pair {
 }
 
 /** squall over BullMQ for each compared figure of one pair. */
-export function pairRatios(p: Pair): { throughput: number; p50: number; p99: number; cpu: number } {
+function pairRatios(p: Pair): { throughput: number; p50: number; p99: number; cpu: number } {
   const r = (a: number, b: number): number => (b === 0 ? Number.NaN : Math.round((a / b) * 100) / 100);
   return {
     throughput: r(p.squall.max.tasksPerSec, p.bullmq.max.tasksPerSec),
@@ -87,7 +87,7 @@ export function formatPairs(pairs: readonly Pair[], cfg: PeerConfig, loadavg: nu
 }
 
 /** The three targets as SLO rows. */
-export function peerSlos(pairs: readonly Pair[]): SloResult[] {
+function peerSlos(pairs: readonly Pair[]): SloResult[] {
   const m = medians(pairs);
   return [
     { name: 'max durable throughput >= 2x BullMQ (median of per-pair ratios)', target: 2, measured: m.throughputRatio, unit: 'x', passed: m.throughputRatio >= 2 },

@@ -21,7 +21,7 @@ import type { CheckpointRecord, ExecutionRecord } from '../core/model.js';
  * at submission (the Store contract, store.ts); idempotencyKey is here
  * because a holder may release or change its key through update().
  */
-export const MUTABLE_FIELDS = [
+const MUTABLE_FIELDS = [
   'status', 'attempts', 'result', 'error', 'statusHistory', 'lease', 'checkpoint',
   'nextRunAt', 'startedAt', 'completedAt', 'idempotencyKey',
 ] as const satisfies ReadonlyArray<keyof ExecutionRecord>;
