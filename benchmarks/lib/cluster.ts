@@ -17,7 +17,7 @@ import { nullSink } from '../../system/core/events.js';
 import { silentLogger } from '../../system/core/logger.js';
 import { cryptoRandom } from '../../system/core/random.js';
 import { type Coordinator, type CoordinatorConfig, createCoordinator } from '../../system/coordinator/index.js';
-import { openStore } from '../../system/store/index.js';
+import { openStore, type SqliteStoreOptions } from '../../system/store/index.js';
 import { builtinTaskKinds } from '../../system/tasks/registry.js';
 import { wsTransport } from '../../system/transport/index.js';
 import { Worker } from '../../system/worker/worker.js';
@@ -64,8 +64,9 @@ export async function startEmbedded(
   onCommitted: CommittedListener,
   config: CoordinatorConfig = {},
   storeKind: 'sqlite' | 'memory' = 'sqlite',
+  sqliteOptions: SqliteStoreOptions = {},
 ): Promise<Embedded> {
-  const store = new TimingStore(openStore(storeKind === 'memory' ? { kind: 'memory' } : { kind: 'sqlite', dataDir }), onCommitted);
+  const store = new TimingStore(openStore(storeKind === 'memory' ? { kind: 'memory' } : { kind: 'sqlite', dataDir, ...sqliteOptions }), onCommitted);
   const coordinator = await createCoordinator(
     { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger: silentLogger, events: nullSink, store, taskKinds: builtinTaskKinds() },
     { host: '127.0.0.1', port: 0, ...config },

@@ -38,3 +38,11 @@ export function summarizeMs(h: hdr.Histogram): LatencySummaryMs {
     count: h.totalCount,
   };
 }
+
+/** Median of a few values (e.g. per-pair ratios of an A/B benchmark); NaN when empty. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}

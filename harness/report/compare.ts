@@ -10,7 +10,10 @@
  *   - the new run has a violation the base did not have (same promise, name, message);
  *   - the new run lost or duplicated any completion (whatever the base did);
  *   - an SLO that passed in the base (or that the base did not have) fails now;
- *   - the base passed and the new run did not.
+ *   - the base passed and the new run did not;
+ *   - a dispatch benchmark's throughput (tasks/s, or its ratio to the peer
+ *     system) fell by more than `tolerancePct` percent, or its paced p99 grew
+ *     as a latency above.
  * Other figures (p50, max, CPU, floor) are shown for context, never flagged.
  *
  * Exit codes for the CLI (see compareCommand): 0 no regression, 1 at least
@@ -102,6 +105,13 @@ export function compareResults(base: RunResult, next: RunResult, options: Compar
   latency('coordinator CPU (%)', base.metrics.cpuPercent, next.metrics.cpuPercent, false);
   latency('floor p99 (ms)', base.floor?.p99, next.floor?.p99, false);
 
+  throughputRows(rows, base, next, tolerancePct);
+  const bt = base.metrics.throughput;
+  const nt = next.metrics.throughput;
+  latency('paced p50 (ms)', bt?.pacedP50Ms, nt?.pacedP50Ms, false);
+  latency('paced p99 (ms)', bt?.pacedP99Ms, nt?.pacedP99Ms, true);
+  latency('coordinator CPU per task (µs)', bt?.coordinatorUsPerTask, nt?.coordinatorUsPerTask, false);
+
   const nc = next.metrics.completions;
   const bc = base.metrics.completions;
   if (nc || bc) {
@@ -157,6 +167,22 @@ export function compareResults(base: RunResult, next: RunResult, options: Compar
     latency(`bench ${key(r)} beyond-backoff p99 (ms)`, b.beyondBackoffP99, r.beyondBackoffP99, true);
   }
   return { rows, regressed: rows.some((r) => r.regression) };
+}
+
+/** Throughput rows (higher is better): a regression when it fell by more than tolerancePct. */
+function throughputRows(rows: ComparisonRow[], base: RunResult, next: RunResult, tolerancePct: number): void {
+  const b = base.metrics.throughput;
+  const n = next.metrics.throughput;
+  const pairs = [
+    ['throughput (tasks/s)', b?.tasksPerSec, n?.tasksPerSec],
+    ['throughput ratio vs peer', b?.peerRatio, n?.peerRatio],
+  ] as const;
+  for (const [metric, bv, nv] of pairs) {
+    if (bv === undefined && nv === undefined) continue;
+    const d = deltaPct(bv, nv);
+    const regression = d !== null && d < -tolerancePct;
+    rows.push({ metric, base: bv ?? null, new: nv ?? null, deltaPct: d, regression, ...(regression ? { reason: `fell more than ${tolerancePct}%` } : {}) });
+  }
 }
 
 const cell = (v: number | string | null): string => (v === null ? '–' : typeof v === 'number' ? fmtNum(v, 3) : v);

@@ -20,7 +20,7 @@ import { PROMISES as CHECKER_PROMISES } from '../check/promises.js';
 export const RUN_RESULT_SCHEMA_VERSION = 1 as const;
 
 /** What produced the result. */
-export const RunKind = { Sim: 'sim', Live: 'live', BenchReconnect: 'bench-reconnect' } as const;
+export const RunKind = { Sim: 'sim', Live: 'live', BenchReconnect: 'bench-reconnect', BenchPeers: 'bench-peers' } as const;
 export type RunKind = (typeof RunKind)[keyof typeof RunKind];
 
 const ms = z.number().finite().nonnegative();
@@ -50,6 +50,18 @@ export const MetricsSchema = z.looseObject({
   completions: CompletionsSchema.optional(),
   eventLoopLagMs: z.looseObject({ p50: ms, p99: ms, max: ms }).optional(),
   cpuPercent: z.number().finite().nonnegative().optional(),
+  /** Dispatch benchmarks (bench:peers): medians over the A/B pairs; compare flags a drop of tasksPerSec or peerRatio. */
+  throughput: z
+    .looseObject({
+      tasksPerSec: ms,
+      peerTasksPerSec: ms.optional(),
+      /** squall over the peer, median of per-pair ratios. */
+      peerRatio: ms.optional(),
+      pacedP50Ms: ms.optional(),
+      pacedP99Ms: ms.optional(),
+      coordinatorUsPerTask: ms.optional(),
+    })
+    .optional(),
 });
 export type Metrics = z.infer<typeof MetricsSchema>;
 
@@ -142,7 +154,7 @@ export type PromiseEntry = z.infer<typeof PromiseEntrySchema>;
 export const RunResultSchema = z.looseObject({
   schemaVersion: z.literal(RUN_RESULT_SCHEMA_VERSION),
   runId: z.string().min(1),
-  kind: z.enum([RunKind.Sim, RunKind.Live, RunKind.BenchReconnect]),
+  kind: z.enum([RunKind.Sim, RunKind.Live, RunKind.BenchReconnect, RunKind.BenchPeers]),
   /** ISO-8601 wall-clock start. */
   startedAt: z.string(),
   /** squall version that produced the run. */

@@ -7,6 +7,7 @@ import { crc32 } from 'node:zlib';
 import type { z } from 'zod';
 import { hmacHex, safeEqualHex } from '../core/crypto.js';
 import { CloseCode } from './close-codes.js';
+import { taskFastPath } from './fast-decode.js';
 import {
   PROTOCOL_VERSION,
   SUPPORTED_VERSIONS,
@@ -141,7 +142,7 @@ function decodeWith<T>(
       ? fail('bad_signature', CloseCode.BadSignature, `message signature missing on "${obj.type}": "sig" must be its last member`, 'sig')
       : fail('malformed', CloseCode.Malformed, `"${obj.type}" frame has no integrity check: "crc" must be its last member`, 'crc');
   }
-  const fast = heartbeatFastPath(obj);
+  const fast = heartbeatFastPath(obj) ?? taskFastPath(obj, frame);
   if (fast !== undefined) return { ok: true, msg: fast as T };
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {

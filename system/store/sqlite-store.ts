@@ -4,9 +4,11 @@
  * Group commit: every operation is queued; a flush runs on the next
  * setImmediate (or at once when the queue reaches `maxBatch`) and applies all
  * queued operations in ONE transaction with prepared statements, then settles
- * their promises. No promise resolves before its transaction committed. Each
- * operation runs inside a savepoint, so one that fails on its own (conflict,
- * not found) rolls back alone and is rejected while the rest commit; if the
+ * their promises. No promise resolves before its transaction committed. An
+ * operation that fails on its own (conflict, not found) rolls back alone and
+ * is rejected while the rest commit: one of several statements runs inside a
+ * savepoint; one of a single statement needs none (SQLite undoes a failed
+ * statement by itself), which spares two statements per status change. If the
  * transaction itself fails (I/O error, disk full), every operation in it is
  * rejected.
  *
@@ -18,9 +20,13 @@
  * `synchronous: 'full'` fsyncs the WAL on every commit: durable against power
  * loss, at the cost of one fsync per group.
  *
- * Records are stored as JSON documents (`doc`) beside the indexed columns.
- * JSON drops `undefined`, so loadAll() restores absent optional fields as
- * `undefined` to give back the shape that was stored.
+ * Rows (sqlite-rows.ts): the record as submitted in `doc`, its mutable part
+ * in `state` once it changed; beside them the indexed columns. A status
+ * change is ONE compact UPDATE that rewrites `status` and `state` and no
+ * index (a completion also `completed_at`); only a change of the
+ * idempotency key or of completedAt outside complete() takes the general
+ * statement. JSON drops `undefined`, so loadAll() restores absent optional
+ * fields as `undefined` to give back the shape that was stored.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -30,6 +36,7 @@ import type { ExecutionId } from '../core/ids.js';
 import { type CheckpointRecord, type ExecutionRecord, isTerminal, TERMINAL_STATUSES } from '../core/model.js';
 import { checkDatabaseFile } from './integrity.js';
 import { claimMisuse, completeMisuse, type GroupOutcome, settleGroup } from './memory-store.js';
+import { fromRow, type Row, serialize, toRow } from './sqlite-rows.js';
 import type { Store, StoreStats } from './store.js';
 
 export interface SqliteStoreOptions {
@@ -69,6 +76,13 @@ const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
       CREATE INDEX executions_task_id ON executions(task_id);
       CREATE INDEX executions_completed_at ON executions(completed_at);
     `),
+  // v2: the compact row (sqlite-rows.ts). `state` NULL = the doc is the whole record (every
+  // v1 row). No index on status: nothing queries by it, and it changed on every transition.
+  (db) =>
+    db.exec(`
+      ALTER TABLE executions ADD COLUMN state TEXT;
+      DROP INDEX executions_status;
+    `),
 ];
 
 /** The schema version this build writes (PRAGMA user_version). */
@@ -91,28 +105,16 @@ export function migrate(db: Db): void {
 
 interface Queued {
   run(): unknown;
+  /**
+   * The operation writes with at most one effective statement (SQLite undoes a
+   * failed statement by itself), so it needs no savepoint of its own to fail alone.
+   */
+  single: boolean;
   resolve(value: unknown): void;
   reject(err: unknown): void;
 }
 
 type Outcome = GroupOutcome;
-
-/** A record as bound to the statements: the indexed columns plus the JSON document. */
-interface Row {
-  id: string;
-  status: string;
-  taskId: string;
-  key: string | null;
-  createdAt: number;
-  completedAt: number | null;
-  doc: string;
-}
-
-/** Optional fields of ExecutionRecord that JSON drops when undefined. */
-const OPTIONAL_FIELDS = [
-  'params', 'timeoutMs', 'scheduledAt', 'idempotencyKey', 'result', 'error',
-  'lease', 'checkpoint', 'nextRunAt', 'startedAt', 'completedAt',
-] as const satisfies ReadonlyArray<keyof ExecutionRecord>;
 
 /** The SQLite Store; see the file header for group commit and durability. */
 export class SqliteStore implements Store {
@@ -154,22 +156,36 @@ export class SqliteStore implements Store {
     this.db = db;
     this.maxBatch = maxBatch;
     this.stmt = {
-      all: db.prepare<[], { doc: string }>('SELECT doc FROM executions ORDER BY rowid'),
+      all: db.prepare<[], { doc: string; state: string | null }>('SELECT doc, state FROM executions ORDER BY rowid'),
       insert: db.prepare<Row>(
         `INSERT INTO executions (id, status, task_id, idempotency_key, created_at, completed_at, doc)
          VALUES (@id, @status, @taskId, @key, @createdAt, @completedAt, @doc)`,
       ),
-      // task_id and created_at are fixed at submit (INSERT) and the engine never changes
-      // them; SQLite rewrites an index whenever its column is in the SET list, so leaving
-      // task_id out spares one index update per operation (~15 -> ~9.5 us per update in a
-      // micro-benchmark). The doc, which loadAll reads, always holds the whole record.
-      replace: db.prepare<Row>(
-        `UPDATE executions SET status = @status, idempotency_key = @key,
-         completed_at = @completedAt, doc = @doc WHERE id = @id`,
+      // The general update: every column an update may change (task_id and created_at are
+      // fixed at submit, and leaving them out spares their index rewrite). SQLite rewrites an
+      // index whenever its column is in the SET list, so the common case takes `compact`.
+      update: db.prepare<Row>(
+        `UPDATE executions SET status = @status, idempotency_key = @key, completed_at = @completedAt, state = @state
+         WHERE id = @id`,
       ),
+      // A status change that leaves key and completed_at as they are: no index is touched.
+      // Zero rows changed (key or completed_at differ, or no such row) -> the general update.
+      compact: db.prepare<Row>(
+        `UPDATE executions SET status = @status, state = @state
+         WHERE id = @id AND idempotency_key IS @key AND completed_at IS @completedAt`,
+      ),
+      // A completion: completed_at (indexed, for prune) is set once, the key index is left alone.
+      compactComplete: db.prepare<Row>(
+        `UPDATE executions SET status = @status, completed_at = @completedAt, state = @state
+         WHERE id = @id AND idempotency_key IS @key`,
+      ),
+      // The checkpoint lives in `state` once the row has one, else in the doc (SET expressions
+      // all see the row as it was before this UPDATE).
       checkpoint: db.prepare<{ id: string; seq: number; cp: string }>(
-        `UPDATE executions SET doc = json_set(doc, '$.checkpoint', json(@cp))
-         WHERE id = @id AND coalesce(json_extract(doc, '$.checkpoint.seq') < @seq, 1)`,
+        `UPDATE executions SET
+           state = CASE WHEN state IS NULL THEN NULL ELSE json_set(state, '$.checkpoint', json(@cp)) END,
+           doc = CASE WHEN state IS NULL THEN json_set(doc, '$.checkpoint', json(@cp)) ELSE doc END
+         WHERE id = @id AND coalesce(json_extract(coalesce(state, doc), '$.checkpoint.seq') < @seq, 1)`,
       ),
       exists: db.prepare<[string], { id: string }>('SELECT id FROM executions WHERE id = ?'),
       keyHolder: db.prepare<[string], { id: string }>('SELECT id FROM executions WHERE idempotency_key = ?'),
@@ -182,7 +198,7 @@ export class SqliteStore implements Store {
     this.runGroup = db.transaction((ops: Queued[]): Outcome[] =>
       ops.map((op) => {
         try {
-          return { ok: true, value: this.runOne(op) };
+          return { ok: true, value: op.single ? op.run() : this.runOne(op) };
         } catch (err) {
           if (err instanceof SquallError) return { ok: false, err };
           throw err;
@@ -193,7 +209,7 @@ export class SqliteStore implements Store {
 
   async loadAll(): Promise<ExecutionRecord[]> {
     this.assertOpen('loadAll');
-    return this.stmt.all.all().map((row) => fromDoc(row.doc));
+    return this.stmt.all.all().map((row) => fromRow(row.doc, row.state));
   }
 
   submit(records: readonly ExecutionRecord[]): Promise<void> {
@@ -202,7 +218,7 @@ export class SqliteStore implements Store {
 
   claim(record: ExecutionRecord): Promise<void> {
     if (record.status !== 'preparing' || record.lease === undefined) return Promise.reject(claimMisuse(record));
-    return this.writeAll('claim', [record], 'replace');
+    return this.writeAll('claim', [record], 'compact');
   }
 
   saveCheckpoint(executionId: ExecutionId, checkpoint: CheckpointRecord): Promise<void> {
@@ -217,27 +233,27 @@ export class SqliteStore implements Store {
       if (changes === 0 && this.stmt.exists.get(executionId) === undefined) {
         throw new NotFoundError(`saveCheckpoint: no execution ${executionId}`);
       }
-    });
+    }, true);
   }
 
   complete(record: ExecutionRecord): Promise<void> {
     if (!isTerminal(record.status)) return Promise.reject(completeMisuse(record));
-    return this.writeAll('complete', [record], 'replace');
+    return this.writeAll('complete', [record], 'compactComplete');
   }
 
   update(records: readonly ExecutionRecord[]): Promise<void> {
-    return this.writeAll('update', records, 'replace');
+    return this.writeAll('update', records, 'compact');
   }
 
   prune(completedBefore: number): Promise<number> {
-    return this.enqueue(() => this.stmt.prune.run(completedBefore).changes);
+    return this.enqueue(() => this.stmt.prune.run(completedBefore).changes, true);
   }
 
   /** Rewrites the schema version (page 1 of the file) in a transaction: a real write, so a full or read-only disk fails it. */
   probe(): Promise<void> {
     return this.enqueue(() => {
       this.db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
-    });
+    }, true);
   }
 
   stats(): StoreStats {
@@ -253,20 +269,24 @@ export class SqliteStore implements Store {
   }
 
   /** Queues one atomic operation writing every record (serialized now, so later mutation can't leak in). */
-  private writeAll(op: string, records: readonly ExecutionRecord[], how: 'insert' | 'replace'): Promise<void> {
+  private writeAll(op: string, records: readonly ExecutionRecord[], how: 'insert' | 'compact' | 'compactComplete'): Promise<void> {
     let rows: Row[];
     try {
-      rows = records.map(toRow);
+      rows = records.map((r) => toRow(r, how === 'insert' ? 'doc' : 'state'));
     } catch (err) {
       return Promise.reject(err);
     }
     return this.enqueue(() => {
-      for (const row of rows) this.write(op, row, how);
-    });
+      for (const row of rows) {
+        if (how === 'insert') this.write(op, row, 'insert');
+        else if (this.stmt[how].run(row).changes === 0) this.write(op, row, 'update');
+      }
+      // One record: one effective statement (a compact UPDATE that changed nothing undid nothing).
+    }, rows.length === 1);
   }
 
-  /** Inserts or overwrites one row, translating constraint failures into SquallErrors. */
-  private write(op: string, row: Row, how: 'insert' | 'replace'): void {
+  /** Inserts a row or runs the general update, translating constraint failures into SquallErrors. */
+  private write(op: string, row: Row, how: 'insert' | 'update'): void {
     let changes: number;
     try {
       changes = this.stmt[how].run(row).changes;
@@ -287,10 +307,10 @@ export class SqliteStore implements Store {
     if (changes === 0) throw new NotFoundError(`${op}: no execution ${row.id}`);
   }
 
-  private enqueue<T>(run: () => T): Promise<T> {
+  private enqueue<T>(run: () => T, single = false): Promise<T> {
     if (this.closed) return Promise.reject(new IllegalStateError('SqliteStore: the store is closed'));
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ run, single, resolve: resolve as (v: unknown) => void, reject });
       if (this.queue.length >= this.maxBatch) {
         this.flush();
       } else if (!this.flushScheduled) {
@@ -326,26 +346,6 @@ export class SqliteStore implements Store {
   }
 }
 
-function serialize(value: unknown, what: string): string {
-  try {
-    return JSON.stringify(value);
-  } catch (err) {
-    throw new InvalidArgumentError(`${what} is not JSON-serializable: ${String(err)}`);
-  }
-}
-
-function toRow(r: ExecutionRecord): Row {
-  return {
-    id: r.executionId,
-    status: r.status,
-    taskId: r.taskId,
-    key: r.idempotencyKey ?? null,
-    createdAt: r.createdAt,
-    completedAt: r.completedAt ?? null,
-    doc: serialize(r, `execution ${r.executionId}`),
-  };
-}
-
 function openDatabase(path: string): Db {
   try {
     return new Database(path);
@@ -371,14 +371,4 @@ function lockExclusively(db: Db, path: string): void {
     }
     throw new SquallError(ErrorCode.IllegalState, `cannot lock store ${path}: ${(err as Error).message}`, { cause: err, path });
   }
-}
-
-/** Parses a stored document, restoring absent optional fields as undefined. */
-function fromDoc(doc: string): ExecutionRecord {
-  const r = JSON.parse(doc) as ExecutionRecord;
-  const loose = r as unknown as Record<string, unknown>;
-  for (const f of OPTIONAL_FIELDS) if (!(f in loose)) loose[f] = undefined;
-  const cp = r.checkpoint as Partial<CheckpointRecord> | undefined;
-  if (cp !== undefined && !('state' in cp)) cp.state = undefined;
-  return r;
 }

@@ -6,8 +6,12 @@
  * group commits: several operations issued in the same tick share one
  * transaction, but none resolves before the transaction commits.
  *
- * Operations are applied in the order they are issued. Records are stored as
- * whole snapshots, so an operation carries the full record after the change.
+ * Operations are applied in the order they are issued. An operation carries
+ * the full record after the change. The fields fixed at submission
+ * (executionId, taskId, kind, params, priority, retry, timeoutMs,
+ * dependencies, scheduledAt, metadata, createdAt) are persisted by submit();
+ * a later operation persists the rest (sqlite-rows.ts MUTABLE_FIELDS) and a
+ * store may ignore a change to a fixed field (the engine never makes one).
  *
  * Implementations: memory-store.ts (tests, simulation, `--store memory`),
  * sqlite-store.ts (production default, WAL). One conformance suite runs

@@ -1,0 +1,74 @@
+/**
+ * `npm run bench:store`: CPU cost of the SQLite store's per-task writes alone,
+ * the way the engine issues them (submit in batches, then claim, update to
+ * running and complete per task, group-committed per event-loop turn), with
+ * no network and no engine. Process CPU time per task is what it reports, so
+ * the figure holds on a loaded machine; run it on two commits to see what a
+ * store change is worth. Prints one JSON line.
+ *
+ *   npm run bench:store -- [--tasks 30000] [--per-tick 70] [--synchronous full|normal]
+ */
+import { asLeaseToken, asWorkerId } from '../system/core/ids.js';
+import type { ExecutionRecord, ExecutionStatus } from '../system/core/model.js';
+import { SqliteStore } from '../system/store/sqlite-store.js';
+import { makeExecutionRecord } from '../system/store/testing.js';
+import { argNumber, argString } from './lib/args.js';
+import { removeDir, tempDataDir } from './lib/cluster.js';
+
+const tasks = argNumber('tasks', 30_000);
+const perTick = argNumber('per-tick', 70);
+const synchronous = argString('synchronous') === 'normal' ? 'normal' : 'full';
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+const cpuUs = (): number => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+
+function step(r: ExecutionRecord, to: ExecutionStatus, at: number): ExecutionRecord {
+  r.statusHistory.push({ status: to, at, previous: r.status, attempt: r.attempts });
+  r.status = to;
+  return r;
+}
+
+/** Claim, running, completed for every record, perTick tasks' operations per event-loop turn. */
+async function lifecycle(store: SqliteStore, records: ExecutionRecord[]): Promise<void> {
+  for (let i = 0; i < records.length; i += perTick) {
+    const slice = records.slice(i, i + perTick);
+    const ops: Promise<void>[] = [];
+    for (const r of slice) {
+      r.attempts = 1;
+      r.lease = { workerId: asWorkerId('w1'), token: asLeaseToken(`ls_${r.executionId}`), attempt: 1, expiresAt: 2e12 };
+      ops.push(store.claim(step(r, 'preparing', 1)));
+      r.startedAt = 2;
+      ops.push(store.update([step(r, 'running', 2)]));
+      r.result = { value: 1 };
+      r.lease = undefined;
+      r.completedAt = 3;
+      ops.push(store.complete(step(r, 'completed', 3)));
+    }
+    await Promise.all(ops);
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = tempDataDir('store-ops');
+  const store = SqliteStore.open(`${dir}/squall.db`, { synchronous });
+  try {
+    const records = Array.from({ length: tasks }, (_, i) => makeExecutionRecord({ params: { value: i } }));
+    const t0 = cpuUs();
+    for (let i = 0; i < tasks; i += 1000) {
+      await store.submit(records.slice(i, i + 1000));
+      await tick();
+    }
+    const t1 = cpuUs();
+    await lifecycle(store, records);
+    const t2 = cpuUs();
+    const s = store.stats();
+    console.log(JSON.stringify({ benchmark: 'store-ops', tasks, perTick, synchronous, submitUsPerTask: Math.round((t1 - t0) / tasks * 10) / 10, lifecycleUsPerTask: Math.round((t2 - t1) / tasks * 10) / 10, commits: s.commits }));
+  } finally {
+    await store.close();
+    removeDir(dir);
+  }
+}
+
+void main();
