@@ -5,9 +5,17 @@
  * many completions were lost or duplicated. Returns the measured values and a
  * pass/fail per configured limit, for reports and the CLI's JSON.
  */
-import type { Slo } from '../scenario/schema.js';
 import type { HistoryRecord } from './history.js';
 import { HistoryView, affectsCoordinator, affectsWorker, finalTerminals } from './view.js';
+
+/** A scenario's `slo` limits (harness/scenario/schema.ts Slo); an unset limit is not checked. */
+export interface SloLimits {
+  reconnectP50Ms?: number | undefined;
+  reconnectP99Ms?: number | undefined;
+  allWorkDoneWithinMs?: number | undefined;
+  maxLostCompletions: number;
+  maxDuplicateCompletions: number;
+}
 
 export interface SloMeasurement {
   reconnect: { count: number; p50Ms: number | null; p99Ms: number | null; maxMs: number | null };
@@ -96,7 +104,7 @@ export function measureSlo(history: readonly HistoryRecord[] | HistoryView, heal
 }
 
 /** Measures and compares with a scenario's `slo` limits (unset limits are not checked). */
-export function checkSlo(history: readonly HistoryRecord[] | HistoryView, slo: Slo, healAt?: number): SloResult {
+export function checkSlo(history: readonly HistoryRecord[] | HistoryView, slo: SloLimits, healAt?: number): SloResult {
   const m = measureSlo(history, healAt);
   const checks: SloCheck[] = [];
   const atMost = (name: SloCheck['name'], limit: number | undefined, value: number | null): void => {

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { intOption } from '../../system/cli/options.js';
-import { registerLiveCommands } from '../live/cli.js';
+import { registerLiveCommands } from './live-commands.js';
 import { compareCommand } from '../report/compare.js';
 import { makeArtifact, writeArtifact } from '../scenario/artifact.js';
 import { runChecked, toSimJson } from '../scenario/run.js';

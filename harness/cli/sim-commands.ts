@@ -19,7 +19,7 @@ import { marksSummary, renderUnreachedMarks } from './marks-report.js';
 import { parseShard, shardLabel } from './shard.js';
 import { type PlannedUnit, runPlan, writeSimReport } from './sweep-run.js';
 import { type SuiteFlags, suiteAction, writeSweepOutputs } from './suite-run.js';
-import { renderTable } from './table.js';
+import { renderTable } from '../report/table.js';
 
 const out = (s: string): void => {
   process.stdout.write(`${s}\n`);

@@ -17,7 +17,7 @@ import type { ScheduledFault } from '../scenario/swarm.js';
 import { marksSummary, renderUnreachedMarks } from './marks-report.js';
 import { parseShard, shardLabel } from './shard.js';
 import { type PlannedUnit, runPlan } from './sweep-run.js';
-import { renderTable } from './table.js';
+import { renderTable } from '../report/table.js';
 
 /** The suite command's flags. */
 export interface SuiteFlags {

@@ -12,7 +12,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderTable } from '../cli/table.js';
+import { renderTable } from '../report/table.js';
 import { freePort, REPO_ROOT } from './processes.js';
 import { runLive } from './runner.js';
 import { loadScenario } from '../scenario/loader.js';

@@ -15,7 +15,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toJsonLines } from '../check/history.js';
 import { checkHistory } from '../check/invariants.js';
-import { contextFromScenario } from '../check/context.js';
+import { contextFromScenario } from '../scenario/check-context.js';
 import { checkSlo } from '../check/slo.js';
 import { PROMISES } from '../check/promises.js';
 import { faultIntervalsOf, operationsOf } from '../report/from-history.js';

@@ -11,7 +11,7 @@
  * the schedule stops at once (the run cannot mean what its file says), heal
  * runs, and the outcome lists applied and refused faults separately.
  */
-import { describeFault } from '../check/fault-details.js';
+import { describeFault } from './fault-details.js';
 import type { FaultDetails, Phase, SubmitInvoke } from '../check/history.js';
 import { seededRandom } from '../../system/core/random.js';
 import { type Scenario, faultTimeline } from './schema.js';

@@ -13,7 +13,7 @@
  */
 import { IllegalStateError } from '../../system/core/errors.js';
 import type { EventSink, SystemEvent } from '../../system/core/events.js';
-import { describeFault } from '../check/fault-details.js';
+import { describeFault } from './fault-details.js';
 import type { FaultDetails, HistoryRecorder } from '../check/history.js';
 import type { Simulation } from '../sim/index.js';
 import { applySimFault, type Undo } from './faults-sim.js';

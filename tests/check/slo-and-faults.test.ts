@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeFault } from '../../harness/check/fault-details.js';
+import { describeFault } from '../../harness/scenario/fault-details.js';
 import { checkSlo, measureSlo, percentile } from '../../harness/check/slo.js';
 import { toToxic } from '../../harness/scenario/faults.js';
 import { ruleOf } from '../../harness/scenario/faults-sim.js';

@@ -12,7 +12,7 @@ import { faultIntervalsOf } from '../../harness/report/from-history.js';
 import { keyNumbers } from '../../harness/report/format.js';
 import { parseRunResult, type RunResultInput } from '../../harness/report/model.js';
 import { renderReport } from '../../harness/report/write.js';
-import { describeFault } from '../../harness/check/fault-details.js';
+import { describeFault } from '../../harness/scenario/fault-details.js';
 import type { HistoryRecord } from '../../harness/check/history.js';
 import { minimalFixture } from './fixtures.js';
 
