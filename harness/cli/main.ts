@@ -4,7 +4,7 @@
  * Errors a user can fix print one clear line and exit 2; failed checks exit 1.
  */
 import { Command, CommanderError } from 'commander';
-import { SquallError } from '../../system/core/errors.js';
+import { SquallError } from '../../system/core/index.js';
 import { registerSystemCommands } from '../../system/cli/index.js';
 import { registerHarnessCommands } from './commands.js';
 

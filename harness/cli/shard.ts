@@ -5,7 +5,7 @@
  * (unit n goes to shard (n mod K) + 1): deterministic, disjoint, covering,
  * and balanced when neighbouring seeds cost about the same.
  */
-import { InvalidArgumentError } from '../../system/core/errors.js';
+import { InvalidArgumentError } from '../../system/core/index.js';
 
 /** One slice of K; `index` is 1-based, as people and CI matrices count. */
 export interface Shard {

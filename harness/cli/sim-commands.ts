@@ -7,8 +7,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import fc from 'fast-check';
-import { choiceOption, intOption } from '../../system/cli/options.js';
-import { InvalidArgumentError } from '../../system/core/errors.js';
+import { choiceOption, intOption } from '../../system/cli/index.js';
+import { InvalidArgumentError } from '../../system/core/index.js';
 import { formatViolation } from '../check/index.js';
 import { type Artifact, makeArtifact, readArtifact, writeArtifact } from '../scenario/artifact.js';
 import { loadScenario } from '../scenario/loader.js';

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as hdr from 'hdr-histogram-js';
 import WebSocket from 'ws';
-import type { SystemEvent } from '../../system/core/events.js';
+import type { SystemEvent } from '../../system/core/index.js';
 import { connectFaultProxy, type FaultProxy } from '../proxy/client.js';
 import { createProgress } from '../report/progress.js';
 import type { BenchRow, ReconnectSample, RunResultInput } from '../report/model.js';

@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { SystemEvent } from '../../system/core/events.js';
+import type { SystemEvent } from '../../system/core/index.js';
 import type { HostCommand, HostedWorkerConfig, HostOutput } from './swarm-host.js';
 
 /** The repository root (bin/, harness/, ...). */

@@ -7,9 +7,7 @@
  */
 import { lookup } from 'node:dns/promises';
 import { createServer, connect, isIP, type Server, type Socket } from 'node:net';
-import type { Clock } from '../../system/core/clock.js';
-import type { Logger } from '../../system/core/logger.js';
-import type { Random } from '../../system/core/random.js';
+import type { Clock, Logger, Random } from '../../system/core/index.js';
 import { apiErrors } from './api-error.js';
 import { Connection } from './connection.js';
 import type { ProxyMetrics } from './metrics.js';

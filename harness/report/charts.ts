@@ -8,7 +8,7 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { FaultInterval, ReconnectSampleGroup, RunResult, TimelinePoint } from './model.js';
-import { ErrorCode, SquallError } from '../../system/core/errors.js';
+import { ErrorCode, SquallError } from '../../system/core/index.js';
 import { percentile } from './model.js';
 import { fmtMs } from './format.js';
 

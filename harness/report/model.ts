@@ -13,7 +13,7 @@
  * arrays rounded to microseconds): exact CDFs, about 8 bytes per sample.
  */
 import { z } from 'zod';
-import { InvalidArgumentError } from '../../system/core/errors.js';
+import { InvalidArgumentError } from '../../system/core/index.js';
 import { PROMISES as CHECKER_PROMISES } from '../check/promises.js';
 
 /** Bumped on any incompatible change of the shape below. */

@@ -16,11 +16,8 @@
  * ({attack, victim, executionId?, leaseToken?, forgedSeq?}) before it is
  * sent, for promise 8's adversary check (harness/check/promises-adversary.ts).
  */
-import { hmacHex } from '../../system/core/crypto.js';
-import { decodeToWorker, encode } from '../../system/protocol/codec.js';
-import { registrationMac, sessionSigningKey } from '../../system/protocol/handshake.js';
-import { PROTOCOL_VERSION, type AnyMessage, type Register, type Welcome } from '../../system/protocol/messages.js';
-import type { Connection } from '../../system/core/transport.js';
+import { hmacHex, type Connection } from '../../system/core/index.js';
+import { decodeToWorker, encode, registrationMac, sessionSigningKey, PROTOCOL_VERSION, type AnyMessage, type Register, type Welcome } from '../../system/protocol/index.js';
 import type { HistoryRecorder } from '../check/history.js';
 import type { Simulation } from '../sim/index.js';
 import type { Adversary, Attack } from './schema-engine.js';

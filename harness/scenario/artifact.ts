@@ -9,7 +9,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { SquallError, ErrorCode } from '../../system/core/errors.js';
+import { SquallError, ErrorCode } from '../../system/core/index.js';
 import { SQUALL_VERSION } from '../version.js';
 import type { CheckedSimRun, ViolationSummary } from './run.js';
 import { summarizeViolation } from './run.js';

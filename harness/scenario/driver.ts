@@ -13,7 +13,7 @@
  */
 import { describeFault } from './fault-details.js';
 import type { FaultDetails, Phase, SubmitInvoke } from '../check/history.js';
-import { seededRandom } from '../../system/core/random.js';
+import { seededRandom } from '../../system/core/index.js';
 import { type Scenario, faultTimeline } from './schema.js';
 import { type ScheduledFault, sampleSwarm } from './swarm.js';
 import { submittedTasks } from '../check/promises-tasks.js';

@@ -11,7 +11,7 @@
  * "the link is bad", not "one direction is bad".
  */
 import { z } from 'zod';
-import { assertNever } from '../../system/core/errors.js';
+import { assertNever } from '../../system/core/index.js';
 import { didYouMean } from './suggest.js';
 
 /** Non-negative whole milliseconds. */

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { type Document, LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { ErrorCode, SquallError } from '../../system/core/errors.js';
+import { ErrorCode, SquallError } from '../../system/core/index.js';
 import type { Scenario } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { ScenarioSchema } from './validate.js';

@@ -7,7 +7,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ErrorCode, InvalidArgumentError, SquallError } from '../../system/core/errors.js';
+import { ErrorCode, InvalidArgumentError, SquallError } from '../../system/core/index.js';
 import { type Artifact, readArtifact, writeArtifact } from './artifact.js';
 
 /** A pinned regression: an artifact with a note and the headline of what it found. */

@@ -13,7 +13,7 @@
  *   adversaries                   [{at, victim, attacks, everyMs?, count?}]
  */
 import { z } from 'zod';
-import type { SystemEventType } from '../../system/core/events.js';
+import type { SystemEventType } from '../../system/core/index.js';
 import { FaultAction, Ms, PosInt } from './faults.js';
 import { didYouMean } from './suggest.js';
 

@@ -33,7 +33,7 @@
  * cross-field rules) is in validate.ts; loadScenario/parseScenario in loader.ts.
  */
 import { z } from 'zod';
-import { RETRY_STRATEGIES } from '../../system/core/model.js';
+import { RETRY_STRATEGIES } from '../../system/core/index.js';
 import { PROMISE_NAMES } from '../check/promises.js';
 import { Fault, Ms, PosInt, Swarm } from './faults.js';
 import { ENGINE_COORDINATOR_FIELDS, ENGINE_ITEM_FIELDS, ENGINE_SCENARIO_FIELDS } from './schema-engine.js';

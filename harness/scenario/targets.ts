@@ -4,7 +4,7 @@
  * simulation and live runners both use these, so `target: east` means the same
  * workers in both.
  */
-import { InvalidArgumentError } from '../../system/core/errors.js';
+import { InvalidArgumentError } from '../../system/core/index.js';
 import type { FaultAction } from './faults.js';
 import type { Fleet } from './schema.js';
 import { workerIds } from './schema.js';

@@ -6,7 +6,7 @@
  * point at its line.
  */
 import type { z } from 'zod';
-import { builtinTaskKinds } from '../../system/tasks/registry.js';
+import { builtinTaskKinds } from '../../system/tasks/index.js';
 import { isNetworkAction } from './faults.js';
 import { checkLimits } from './limits.js';
 import type { Scenario } from './schema.js';

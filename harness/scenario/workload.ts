@@ -8,8 +8,8 @@
  * first `failTimes` attempts fail, `always`: every attempt), keeping the
  * item's retry policy, timeout and priority.
  */
-import type { ExecutionSpec, GraphSpec } from '../../system/engine/contract.js';
-import type { Random } from '../../system/core/random.js';
+import type { ExecutionSpec, GraphSpec } from '../../system/engine/index.js';
+import type { Random } from '../../system/core/index.js';
 import type { WorkloadItem, Scenario } from './schema.js';
 import type { ControlOp } from './schema-engine.js';
 

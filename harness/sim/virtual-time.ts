@@ -11,8 +11,7 @@
  * same sequence of firings.
  */
 import FakeTimers from '@sinonjs/fake-timers';
-import type { TimerHandle } from '../../system/core/clock.js';
-import { IllegalStateError, InvalidArgumentError } from '../../system/core/errors.js';
+import { type TimerHandle, IllegalStateError, InvalidArgumentError } from '../../system/core/index.js';
 
 /** Simulated runs start at 2030-01-01T00:00:00Z so absolute times are stable across runs. */
 export const SIM_EPOCH_MS = Date.UTC(2030, 0, 1);

@@ -9,6 +9,8 @@ import { registerSubmitCommand } from './submit.js';
 import { registerTokensCommand } from './tokens.js';
 import { registerWorkerCommand } from './worker.js';
 
+export { choiceOption, intOption } from './options.js';
+
 export function registerSystemCommands(program: Command): void {
   registerCoordinatorCommand(program);
   registerWorkerCommand(program);
