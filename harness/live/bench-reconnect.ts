@@ -20,6 +20,7 @@ import * as hdr from 'hdr-histogram-js';
 import WebSocket from 'ws';
 import type { SystemEvent } from '../../system/core/index.js';
 import { connectFaultProxy, type FaultProxy } from '../proxy/client.js';
+import { SQUALL_VERSION } from '../version.js';
 import { createProgress } from '../report/progress.js';
 import type { BenchRow, ReconnectSample, RunResultInput } from '../report/model.js';
 import { groupReconnectSamples, summarizeSamples } from '../report/model.js';
@@ -178,7 +179,7 @@ export async function runReconnectBench(opts: BenchOptions = {}): Promise<{ json
     runId: makeRunId({ kind: 'bench-reconnect', startedAt }),
     kind: 'bench-reconnect',
     startedAt: startedAt.toISOString(),
-    version: '0.1.0',
+    version: SQUALL_VERSION,
     passed: lost === 0 && duplicated === 0,
     wallMs,
     benchRows: rows,

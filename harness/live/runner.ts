@@ -28,6 +28,7 @@ import { TERMINAL, terminalEntries } from './http-client.js';
 import { type LiveRunOptions, type LiveRunOutcome, runScenarioLive } from './live-run.js';
 import { FaultsRefusedError, ProxyUnreachableError } from './preflight.js';
 import { healSamples, restoreSamples } from './reconnect-samples.js';
+import { SQUALL_VERSION } from '../version.js';
 
 export interface RunLiveOptions extends LiveRunOptions {
   /** Parent dir of reports; default `reports`. null: write no report. */
@@ -210,7 +211,7 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
     runId,
     kind: 'live',
     startedAt: startedAt.toISOString(),
-    version: opts.version ?? '0.1.0',
+    version: opts.version ?? SQUALL_VERSION,
     scenario: scenario.name,
     seed: o.seed,
     passed,

@@ -20,3 +20,4 @@ export * from './marks.js';
 export * from './model.js';
 export * from './random.js';
 export * from './transport.js';
+export * from './version.js';
