@@ -44,7 +44,7 @@ const systemViaIndex = {
 // Harness folders in layers, lowest first; a folder never imports a later one, so no
 // folder cycle can come back.
 // live/ui sits between live and cli.
-const HARNESS_LAYERS = ['proxy', 'check', 'report', 'sim', 'scenario', 'live', 'cli'];
+const HARNESS_LAYERS = ['proc', 'proxy', 'check', 'report', 'sim', 'scenario', 'live', 'cli'];
 const harnessBlocks = HARNESS_LAYERS.map((folder, i) => {
   const above = HARNESS_LAYERS.slice(i + 1);
   const patterns = [systemViaIndex];

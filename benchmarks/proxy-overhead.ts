@@ -8,10 +8,10 @@
  *
  *   npx tsx benchmarks/proxy-overhead.ts [--iterations 20000] [--warmup 2000]
  */
-import { spawn } from 'node:child_process';
 import { connect, createServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import * as hdr from 'hdr-histogram-js';
+import { spawnChild, stopChild } from '../harness/proc/index.js';
 import { startProxyServer } from '../harness/proxy/server.js';
 
 function arg(name: string, fallback: number): number {
@@ -92,17 +92,17 @@ async function serveProxy(): Promise<void> {
 }
 
 async function spawnProxy(): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve-proxy'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnChild(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve-proxy'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout.on('data', (d: Buffer) => {
+    child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /READY (\S+)/.exec(out);
       if (m?.[1] !== undefined) resolve(m[1]);
     });
     child.once('exit', (code) => reject(new Error(`proxy child exited with ${code}`)));
   });
-  return { url, stop: () => child.kill('SIGTERM') };
+  return { url, stop: () => void stopChild(child) };
 }
 
 async function main(): Promise<void> {
