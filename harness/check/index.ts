@@ -33,7 +33,7 @@ export { formatViolation, formatRecord } from './violation.js';
 export type { Violation } from './violation.js';
 export { PROMISES, PROMISE_NAMES } from './promises.js';
 export type { PromiseName } from './promises.js';
-export { checkSlo, measureSlo, percentile } from './slo.js';
+export { checkSlo, measureSlo } from './slo.js';
 export type { SloCheck, SloMeasurement, SloResult } from './slo.js';
 export { submittedTasks } from './promises-tasks.js';
 export { registeredSpans } from './promises-holders.js';

@@ -5,6 +5,7 @@
  * many completions were lost or duplicated. Returns the measured values and a
  * pass/fail per configured limit, for reports and the CLI's JSON.
  */
+import { percentile } from '../../system/core/index.js';
 import type { HistoryRecord } from './history.js';
 import { HistoryView, affectsCoordinator, affectsWorker, finalTerminals } from './view.js';
 
@@ -38,14 +39,6 @@ export interface SloResult {
   measured: SloMeasurement;
   checks: SloCheck[];
   passed: boolean;
-}
-
-/** Nearest-rank percentile (p in 0..100) of unsorted samples; null when empty. */
-export function percentile(samples: readonly number[], p: number): number | null {
-  if (samples.length === 0) return null;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1] ?? null;
 }
 
 /**

@@ -16,14 +16,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as hdr from 'hdr-histogram-js';
 import WebSocket from 'ws';
-import type { SystemEvent } from '../../system/core/index.js';
+import { hdrSummary, type LatencySummary, type SystemEvent } from '../../system/core/index.js';
 import { connectFaultProxy, type FaultProxy } from '../proxy/client.js';
 import { SQUALL_VERSION } from '../version.js';
 import { createProgress } from '../report/progress.js';
 import type { BenchRow, ReconnectSample, RunResultInput } from '../report/model.js';
-import { groupReconnectSamples, summarizeSamples } from '../report/model.js';
+import { groupReconnectSamples, reportSummary } from '../report/model.js';
 import { makeRunId, writeReport } from '../report/write.js';
 import { TERMINAL, terminalEntries } from './http-client.js';
 import { CoordinatorProcess, delay, JsonLinesTail, monoNow, startRunProxy, SwarmHostProcess } from './processes.js';
@@ -63,19 +62,6 @@ export interface BenchOptions {
   progress?: boolean;
   reportDir?: string | null;
   log?: (line: string) => void;
-}
-
-interface Summary { p50: number; p95: number; p99: number; max: number; count: number }
-
-/** HDR summary (ms) of ms samples, recorded at µs resolution. */
-export function hdrSummary(samplesMs: readonly number[]): Summary {
-  if (samplesMs.length === 0) return { p50: 0, p95: 0, p99: 0, max: 0, count: 0 };
-  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
-  for (const s of samplesMs) h.recordValue(Math.max(1, Math.round(s * 1000)));
-  const at = (p: number): number => h.getValueAtPercentile(p) / 1000;
-  const out = { p50: at(50), p95: at(95), p99: at(99), max: h.maxValue / 1000, count: samplesMs.length };
-  h.destroy();
-  return out;
 }
 
 /** Bare `ws` connect + handshake (open) times in ms, sequential, after `warmup` unrecorded ones (JIT, pools). */
@@ -118,7 +104,7 @@ export async function runReconnectBench(opts: BenchOptions = {}): Promise<{ json
   const progress = opts.progress === false ? undefined : createProgress({ total: cells.length, label: 'bench reconnect', unit: 'cells' });
   const rows: BenchRow[] = [];
   const samples: ReconnectSample[] = [];
-  let floor: { direct: Summary; proxied: Summary } | undefined;
+  let floor: { direct: LatencySummary; proxied: LatencySummary } | undefined;
   let lost = 0;
   let duplicated = 0;
   let submitted = 0;
@@ -185,7 +171,7 @@ export async function runReconnectBench(opts: BenchOptions = {}): Promise<{ json
     benchRows: rows,
     reconnectSamples: groupReconnectSamples(samples),
     ...(floor === undefined ? {} : { floor: { p50: floor.direct.p50, p99: floor.direct.p99, proxied: floor.proxied } }),
-    metrics: { completions: { expected: submitted, completed: submitted - lost, lost, duplicated }, reconnect: summarizeSamples(samples.map((s) => s.ms)) },
+    metrics: { completions: { expected: submitted, completed: submitted - lost, lost, duplicated }, reconnect: reportSummary(hdrSummary(samples.map((s) => s.ms))) },
     targets,
   };
   const report = opts.reportDir === null ? null : await writeReport(result, { dir: opts.reportDir ?? 'reports' });
@@ -204,7 +190,7 @@ export interface BenchTarget {
 }
 
 /** The issue's targets against this run's rows (see the file comment of the issue: report, not test). */
-export function benchTargets(rows: readonly BenchRow[], floor: { direct: Summary; proxied: Summary } | undefined, lost: number, duplicated: number): BenchTarget[] {
+export function benchTargets(rows: readonly BenchRow[], floor: { direct: LatencySummary; proxied: LatencySummary } | undefined, lost: number, duplicated: number): BenchTarget[] {
   const one = rows.filter((r) => r.fleetSize === 1 && r.condition === 'clean');
   const herd = rows.find((r) => r.fleetSize === 500 && r.condition === 'clean' && r.strategy === 'full-jitter');
   const herdNone = rows.find((r) => r.fleetSize === 500 && r.condition === 'clean' && r.strategy === 'none');
@@ -357,6 +343,7 @@ async function runCell(c: CellContext): Promise<{ row: BenchRow; samples: Reconn
   for (const _t of cond.toxics) for (const stream of ['upstream', 'downstream'] as const) await proxy.removeToxic(proxyName, `cond_${stream}`).catch(() => undefined);
   const lag = c.probe.filter((p) => p.mono >= cellStart && p.mono <= cellEnd).flatMap((p) => p.lagMs);
   const s = hdrSummary(samples.map((x) => x.ms));
+  const lagSummary = hdrSummary(lag);
   const beyond = hdrSummary(samples.map((x) => x.beyondBackoffMs ?? 0));
   const row: BenchRow = {
     condition: cell.condition,
@@ -371,8 +358,8 @@ async function runCell(c: CellContext): Promise<{ row: BenchRow; samples: Reconn
     syncP50: hdrSummary(syncMs).p50,
     syncP99: hdrSummary(syncMs).p99,
     failedHandshakes: failed,
-    loopLagP99: hdrSummary(lag).p99,
-    loopLagMax: lag.length === 0 ? 0 : Math.max(...lag),
+    loopLagP99: lagSummary.p99,
+    loopLagMax: lagSummary.max,
     cpuPercent: cpuStart !== undefined && cpuEnd !== undefined ? Math.max(0, ((cpuEnd - cpuStart) / (cellEnd - cellStart)) * 100) : 0,
     samples: samples.length,
     neverSynced,

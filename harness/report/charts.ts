@@ -8,8 +8,7 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { FaultInterval, ReconnectSampleGroup, RunResult, TimelinePoint } from './model.js';
-import { ErrorCode, SquallError } from '../../system/core/index.js';
-import { percentile } from './model.js';
+import { ErrorCode, percentileOfSorted, SquallError } from '../../system/core/index.js';
 import { fmtMs } from './format.js';
 
 /** A rendered chart: a title for the figure and the inline SVG markup. */
@@ -95,7 +94,7 @@ export function cdfPoints(values: readonly number[], maxPoints = 200): { value: 
   const out = [start, { value: sorted[0] ?? 0, fraction: 1 / n }];
   for (let k = 1; k <= maxPoints; k++) {
     const q = k / maxPoints;
-    out.push({ value: percentile(sorted, q * 100), fraction: q });
+    out.push({ value: percentileOfSorted(sorted, q * 100) ?? 0, fraction: q });
   }
   return out;
 }

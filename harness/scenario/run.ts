@@ -4,7 +4,8 @@
  * outcome as the CLI's JSON (`squall sim --json`) and as a RunResult for the
  * report writer (harness/report).
  */
-import { checkHistory, checkSlo, percentile, PROMISES, type Violation } from '../check/index.js';
+import { checkHistory, checkSlo, PROMISES, type Violation } from '../check/index.js';
+import { percentile } from '../../system/core/index.js';
 import { contextFromScenario } from './check-context.js';
 import { faultIntervalsOf, healAtOf, operationsOf } from '../report/from-history.js';
 import { reconnectTimes } from '../check/slo.js';

@@ -21,3 +21,4 @@ export * from './model.js';
 export * from './random.js';
 export * from './transport.js';
 export * from './version.js';
+export * from './stats.js';
