@@ -5,4 +5,4 @@
  * this file only re-exports it, so every benchmark prints the same shape
  * ({p50, p90, p95, p99, max, mean, count} in ms).
  */
-export { hdrSummary, microsHistogram, recordMs, summarizeMs, type LatencySummary, type LatencySummary as LatencySummaryMs } from '../../system/core/index.js';
+export { hdrSummary, microsHistogram, recordMs, summarizeMs, type LatencySummary as LatencySummaryMs } from '../../system/core/index.js';

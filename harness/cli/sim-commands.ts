@@ -71,7 +71,7 @@ interface SimFlags {
 }
 
 /** Runs one seed: checks, determinism check, artifact on failure, optional report. */
-export async function runOne(file: string, scenario: Scenario, seed: number, flags: SimFlags): Promise<CheckedSimRun> {
+async function runOne(file: string, scenario: Scenario, seed: number, flags: SimFlags): Promise<CheckedSimRun> {
   const startedAt = new Date();
   const opts = { seed, ...(flags.store === undefined ? {} : { store: flags.store }), ...(flags.buggify === true ? { buggify: true } : {}), ...(flags.swarm === undefined ? {} : { swarm: flags.swarm }) };
   const run = await runChecked(scenario, opts);

@@ -47,7 +47,7 @@ const out = (s: string): void => void process.stdout.write(`${s}\n`);
 const secs = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : `${(ms / 1000).toFixed(1)} s`);
 
 /** Name under which a pinned artifact runs: distinct from the scenario's own seeds. */
-export function regressionUnitName(file: string): string {
+function regressionUnitName(file: string): string {
   return `regressions/${basename(file).replace(/\.json$/, '')}`;
 }
 

@@ -28,11 +28,11 @@ import { TERMINAL, terminalEntries } from './http-client.js';
 import { CoordinatorProcess, delay, JsonLinesTail, monoNow, startRunProxy, SwarmHostProcess } from './processes.js';
 import { healSamples } from './reconnect-samples.js';
 
-export const BENCH_STRATEGIES = ['none', 'full-jitter', 'equal-jitter', 'decorrelated-jitter'] as const;
-export type BenchStrategy = (typeof BENCH_STRATEGIES)[number];
+const BENCH_STRATEGIES = ['none', 'full-jitter', 'equal-jitter', 'decorrelated-jitter'] as const;
+type BenchStrategy = (typeof BENCH_STRATEGIES)[number];
 
 /** Link conditions: toxics kept on during the whole cell; flapping toggles the link while it is cut. */
-export const CONDITIONS = {
+const CONDITIONS = {
   clean: { toxics: [] },
   'latency-50ms': { toxics: [{ type: 'latency', attributes: { latency: 50, jitter: 0 } }] },
   'jitter-200±100ms': { toxics: [{ type: 'latency', attributes: { latency: 200, jitter: 100 } }] },
@@ -41,8 +41,8 @@ export const CONDITIONS = {
   // ~1 flipped bit per 10 KB: a few frames per reconnect storm get corrupted
   corrupting: { toxics: [{ type: 'corrupt', attributes: { probability: 0.00001 } }] },
 } as const satisfies Record<string, { toxics: readonly { type: string; attributes: Record<string, number> }[]; flapEveryMs?: number }>;
-export type ConditionName = keyof typeof CONDITIONS;
-export const CONDITION_NAMES = Object.keys(CONDITIONS) as ConditionName[];
+type ConditionName = keyof typeof CONDITIONS;
+const CONDITION_NAMES = Object.keys(CONDITIONS) as ConditionName[];
 
 export interface BenchOptions {
   quick?: boolean;
@@ -65,7 +65,7 @@ export interface BenchOptions {
 }
 
 /** Bare `ws` connect + handshake (open) times in ms, sequential, after `warmup` unrecorded ones (JIT, pools). */
-export async function measureWsFloor(url: string, n: number, warmup = 10): Promise<number[]> {
+async function measureWsFloor(url: string, n: number, warmup = 10): Promise<number[]> {
   const out: number[] = [];
   for (let i = -warmup; i < n; i++) {
     const t = monoNow();
@@ -182,7 +182,7 @@ export async function runReconnectBench(opts: BenchOptions = {}): Promise<{ json
 }
 
 /** A target of issue 5, reported (never asserted): what was measured against it; met null = not measured in this run. */
-export interface BenchTarget {
+interface BenchTarget {
   name: string;
   target: string;
   measured: string | null;
@@ -190,7 +190,7 @@ export interface BenchTarget {
 }
 
 /** The issue's targets against this run's rows (see the file comment of the issue: report, not test). */
-export function benchTargets(rows: readonly BenchRow[], floor: { direct: LatencySummary; proxied: LatencySummary } | undefined, lost: number, duplicated: number): BenchTarget[] {
+function benchTargets(rows: readonly BenchRow[], floor: { direct: LatencySummary; proxied: LatencySummary } | undefined, lost: number, duplicated: number): BenchTarget[] {
   const one = rows.filter((r) => r.fleetSize === 1 && r.condition === 'clean');
   const herd = rows.find((r) => r.fleetSize === 500 && r.condition === 'clean' && r.strategy === 'full-jitter');
   const herdNone = rows.find((r) => r.fleetSize === 500 && r.condition === 'clean' && r.strategy === 'none');

@@ -10,8 +10,8 @@
  * same stamp the children put on their events, so durations across processes
  * on one machine are comparable at sub-millisecond precision.
  */
-export { delay, exitOnSignals, freePort, JsonLinesTail, monoNow, procCpuMs, REPO_ROOT, waitHealthy } from '../proc/index.js';
+export { delay, exitOnSignals, freePort, JsonLinesTail, monoNow, REPO_ROOT } from '../proc/index.js';
 export { CoordinatorProcess, type CoordinatorProcessOptions } from './coordinator-process.js';
 export { SwarmHostProcess, type StampedEvent } from './swarm-host-process.js';
-export { WorkerProcess, type WorkerProcessOptions } from './worker-process.js';
-export { ProxyHostProcess, startRunProxy } from './proxy-host-process.js';
+export { WorkerProcess } from './worker-process.js';
+export { startRunProxy } from './proxy-host-process.js';

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { firstLine, REPO_ROOT, spawnChild, stopChild, tailBuffer } from '../proc/index.js';
 
 /** Our own fault proxy in a child process. */
-export class ProxyHostProcess {
+class ProxyHostProcess {
   private child: ChildProcess | undefined;
   private output = tailBuffer();
   url = '';

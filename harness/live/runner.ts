@@ -43,7 +43,7 @@ export interface RunLiveOptions extends LiveRunOptions {
 }
 
 /** One fault as the JSON and the report list it. */
-export interface FaultLine {
+interface FaultLine {
   id: string;
   action: string;
   target: string;

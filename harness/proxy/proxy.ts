@@ -47,7 +47,7 @@ export function splitHostPort(addr: string): { host: string; port: number } {
  * (`localhost:P` → `127.0.0.1:P`), so two spellings of one address compare
  * equal. Rejects like Go when the address is malformed or the host unknown.
  */
-export async function resolveTcpAddr(addr: string): Promise<string> {
+async function resolveTcpAddr(addr: string): Promise<string> {
   const { host, port } = splitHostPort(addr);
   if (host === '') return `:${port}`;
   if (isIP(host) !== 0) return formatAddr(host, port);

@@ -68,7 +68,7 @@ export async function renderVegaLiteSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 /** Makes an SVG safe to inline several times in one page: unique ids, no namespace URLs. */
-export function inlineSvg(svg: string, prefix: string): string {
+function inlineSvg(svg: string, prefix: string): string {
   return svg
     .replace(/\s+xmlns(:xlink)?="[^"]*"/g, '')
     .replace(/\bid="([^"]+)"/g, `id="${prefix}-$1"`)
@@ -84,7 +84,7 @@ interface CdfPoint {
 }
 
 /** At most `maxPoints` (value, cumulative fraction) points of a sample set. */
-export function cdfPoints(values: readonly number[], maxPoints = 200): { value: number; fraction: number }[] {
+function cdfPoints(values: readonly number[], maxPoints = 200): { value: number; fraction: number }[] {
   const sorted = [...values].sort((a, b) => a - b);
   const n = sorted.length;
   if (n === 0) return [];
@@ -148,7 +148,7 @@ function logOrLinear(values: readonly number[]): { type: 'log' | 'linear'; min: 
 }
 
 /** CDF of reconnect times (or of the part beyond backoff), one line per strategy. */
-export function reconnectCdfSpec(
+function reconnectCdfSpec(
   result: RunResult,
   field: 'ms' | 'beyondBackoffMs',
 ): TopLevelSpec | undefined {
@@ -202,7 +202,7 @@ export function reconnectCdfSpec(
 }
 
 /** Evenly thins a series to at most `max` points, always keeping the last. */
-export function thin<T>(xs: readonly T[], max: number): T[] {
+function thin<T>(xs: readonly T[], max: number): T[] {
   if (xs.length <= max) return [...xs];
   const step = xs.length / max;
   const out: T[] = [];
@@ -293,7 +293,7 @@ export function timelineSpec(result: RunResult): TopLevelSpec | undefined {
 }
 
 /** Log-spaced histogram bins of one sample set: ~6 bins per decade. */
-export function logHistogram(values: readonly number[]): { lo: number; hi: number; count: number }[] {
+function logHistogram(values: readonly number[]): { lo: number; hi: number; count: number }[] {
   const positive = values.map((v) => Math.max(v, 1e-3));
   if (positive.length === 0) return [];
   const perDecade = 6;
@@ -312,7 +312,7 @@ export function logHistogram(values: readonly number[]): { lo: number; hi: numbe
 }
 
 /** Equal-width bins over the samples' range: 8 to 30 depending on the sample count. */
-export function linearHistogram(values: readonly number[]): { lo: number; hi: number; count: number }[] {
+function linearHistogram(values: readonly number[]): { lo: number; hi: number; count: number }[] {
   if (values.length === 0) return [];
   const min = Math.min(...values);
   const max = Math.max(...values);
@@ -327,7 +327,7 @@ export function linearHistogram(values: readonly number[]): { lo: number; hi: nu
 }
 
 /** Reconnect-time histograms per strategy (benches: the largest fleet, one row per condition). */
-export function latencyHistogramSpec(result: RunResult): TopLevelSpec | undefined {
+function latencyHistogramSpec(result: RunResult): TopLevelSpec | undefined {
   let groups = result.reconnectSamples.filter((g) => g.ms.length > 0);
   if (groups.length === 0) return undefined;
   const largest = Math.max(...groups.map((g) => g.fleetSize ?? -1));
@@ -390,7 +390,7 @@ export function latencyHistogramSpec(result: RunResult): TopLevelSpec | undefine
 }
 
 /** Benchmark p99 by fleet size, one line per strategy, one panel per condition. */
-export function benchScalingSpec(result: RunResult): TopLevelSpec | undefined {
+function benchScalingSpec(result: RunResult): TopLevelSpec | undefined {
   const rows = result.benchRows ?? [];
   if (rows.length === 0 || new Set(rows.map((r) => r.fleetSize)).size < 2) return undefined;
   const data = rows.map((r) => ({ ...r, p99plot: Math.max(r.p99, 0.01) }));

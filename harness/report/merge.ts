@@ -13,7 +13,7 @@ import { parseRunResult, RUN_RESULT_SCHEMA_VERSION, type RunResult, type RunResu
 import { makeRunId } from './write.js';
 
 /** One planned unit. */
-export interface MergeUnit {
+interface MergeUnit {
   scenario: string;
   seed: number;
 }

@@ -23,7 +23,7 @@ import type { Simulation } from '../sim/index.js';
 import type { Adversary, Attack } from './schema-engine.js';
 
 /** The forged checkpoint seq: far beyond anything an honest worker reaches in a run. */
-export const FORGED_CHECKPOINT_SEQ = 1_000_000;
+const FORGED_CHECKPOINT_SEQ = 1_000_000;
 const HOST = 'adversary';
 /** How long (simulated) an attack waits for the coordinator's answer before hanging up. */
 const ANSWER_WAIT_MS = 500;

@@ -17,7 +17,7 @@ import type { Scenario } from './schema.js';
 import { ScenarioSchema } from './validate.js';
 import type { ScheduledFault } from './swarm.js';
 
-export const ARTIFACT_VERSION = 1;
+const ARTIFACT_VERSION = 1;
 
 export interface Artifact {
   artifactVersion: typeof ARTIFACT_VERSION;

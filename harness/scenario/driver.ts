@@ -20,7 +20,7 @@ import { submittedTasks } from '../check/promises-tasks.js';
 import { expandWorkload, graphDependsOn, intentOf, type Submission } from './workload.js';
 
 /** Undoes an applied fault (idempotent). */
-export type Undo = () => void | Promise<void>;
+type Undo = () => void | Promise<void>;
 
 /** Where a run's history goes; time stamps are the mode's business. */
 export interface RunRecorder {

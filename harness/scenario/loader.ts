@@ -36,12 +36,12 @@ export class ScenarioError extends SquallError {
 }
 
 /** `FILE:LINE:COL: path: message`. */
-export function formatIssue(i: ScenarioIssue): string {
+function formatIssue(i: ScenarioIssue): string {
   return `${i.file}:${i.line}:${i.col}: ${i.path === '' ? '' : `${i.path}: `}${i.message}`;
 }
 
 /** `faults[2].action` from ['faults', 2, 'action']. */
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
   return out;

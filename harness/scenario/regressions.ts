@@ -30,7 +30,7 @@ export interface AddRegressionOptions {
 }
 
 /** Kebab-case, letters/digits only, at most 40 characters. */
-export function slug(s: string): string {
+function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '') || 'regression';
 }
 

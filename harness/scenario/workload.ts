@@ -56,7 +56,7 @@ function specOf(item: WorkloadItem, random: Random): ExecutionSpec {
 }
 
 /** Edges of a graph shape over nodes 0..size-1 (i → j means j depends on i). */
-export function graphEdges(shape: WorkloadItem['graph']['shape'], size: number, edgeProbability: number, random: Random): [number, number][] {
+function graphEdges(shape: WorkloadItem['graph']['shape'], size: number, edgeProbability: number, random: Random): [number, number][] {
   const edges: [number, number][] = [];
   switch (shape) {
     case 'none':

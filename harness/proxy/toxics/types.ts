@@ -49,7 +49,7 @@ export interface ToxicBehaviour {
 }
 
 /** Attribute kinds as Go declares them: `int` (int64) or `float` (float64). */
-export type AttributeKind = 'int' | 'float';
+type AttributeKind = 'int' | 'float';
 
 /** A toxic type: its attributes (in Go's JSON field order, zero defaults) and how it runs. */
 export interface ToxicDefinition {
