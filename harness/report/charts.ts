@@ -198,7 +198,7 @@ function reconnectCdfSpec(
     config: CONFIG,
     data: { values: points },
     ...(facet ? { ...facet, spec: inner } : inner),
-  } as unknown as TopLevelSpec;
+  } as TopLevelSpec;
 }
 
 /** Evenly thins a series to at most `max` points, always keeping the last. */
@@ -289,7 +289,7 @@ export function timelineSpec(result: RunResult): TopLevelSpec | undefined {
     ],
     spacing: 6,
     resolve: { scale: { color: 'independent' } },
-  } as unknown as TopLevelSpec;
+  } as TopLevelSpec;
 }
 
 /** Log-spaced histogram bins of one sample set: ~6 bins per decade. */
@@ -386,7 +386,7 @@ function latencyHistogramSpec(result: RunResult): TopLevelSpec | undefined {
     bounds: 'flush',
     spacing: { column: 28, row: 34 },
     spec: inner,
-  } as unknown as TopLevelSpec;
+  } as TopLevelSpec;
 }
 
 /** Benchmark p99 by fleet size, one line per strategy, one panel per condition. */
@@ -425,7 +425,7 @@ function benchScalingSpec(result: RunResult): TopLevelSpec | undefined {
         color: { field: 'strategy', type: 'nominal', title: 'strategy', scale: strategyScale(rows.map((r) => r.strategy)) },
       },
     },
-  } as unknown as TopLevelSpec;
+  } as TopLevelSpec;
 }
 
 /** Builds and renders every chart the result has data for, in page order. */

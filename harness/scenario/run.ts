@@ -23,14 +23,15 @@ import { enabledPromises, faultTimeline, type Scenario } from './schema.js';
 import { sampleSwarm } from './swarm.js';
 
 /** A violation as it goes into JSON output: no history records, just the story's headline and the records around it. */
-export interface ViolationSummary {
+/** A violation as a report keeps it (a type alias, so it fits RunResult's open object schema without a cast). */
+export type ViolationSummary = {
   promise: number;
   name: string;
   message: string;
   executionId?: string;
   workerId?: string;
   events: string[];
-}
+};
 
 export interface CheckedSimRun {
   outcome: SimRunOutcome;
@@ -212,5 +213,5 @@ export function toRunResult(run: CheckedSimRun, startedAt: Date): RunResult {
     operationsTotal: ops.total,
     reconnectSamples: reconnectMs.length > 0 ? [{ strategy: o.scenario.fleet.backoff.strategy, condition: o.scenario.name, ms: reconnectMs }] : [],
     slo: run.slo.checks.map((c) => ({ name: c.name, target: c.limit, measured: c.value, unit: c.name.endsWith('Ms') ? 'ms' : '', passed: c.passed })),
-  } as unknown as RunResult;
+  };
 }
