@@ -22,8 +22,11 @@ import { runScenarioSim, type SimRunOptions, type SimRunOutcome } from './run-si
 import { enabledPromises, faultTimeline, type Scenario } from './schema.js';
 import { sampleSwarm } from './swarm.js';
 
-/** A violation as it goes into JSON output: no history records, just the story's headline and the records around it. */
-/** A violation as a report keeps it (a type alias, so it fits RunResult's open object schema without a cast). */
+/**
+ * A violation as it goes into JSON output: no history records, just the story's
+ * headline and the records around it. A type alias, not an interface, so it fits
+ * RunResult's open object schema without a cast.
+ */
 export type ViolationSummary = {
   promise: number;
   name: string;
