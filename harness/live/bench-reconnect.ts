@@ -17,32 +17,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { hdrSummary, type LatencySummary, type SystemEvent } from '../../system/core/index.js';
-import { connectFaultProxy, type FaultProxy } from '../proxy/client.js';
+import { hdrSummary, type LatencySummary } from '../../system/core/index.js';
+import { connectFaultProxy } from '../proxy/client.js';
 import { SQUALL_VERSION } from '../version.js';
 import { createProgress } from '../report/progress.js';
 import type { BenchRow, ReconnectSample, RunResultInput } from '../report/model.js';
 import { groupReconnectSamples, reportSummary } from '../report/model.js';
 import { makeRunId, writeReport } from '../report/write.js';
-import { TERMINAL, terminalEntries } from './http-client.js';
-import { CoordinatorProcess, delay, JsonLinesTail, monoNow, startRunProxy, SwarmHostProcess } from './processes.js';
-import { healSamples } from './reconnect-samples.js';
-
-const BENCH_STRATEGIES = ['none', 'full-jitter', 'equal-jitter', 'decorrelated-jitter'] as const;
-type BenchStrategy = (typeof BENCH_STRATEGIES)[number];
-
-/** Link conditions: toxics kept on during the whole cell; flapping toggles the link while it is cut. */
-const CONDITIONS = {
-  clean: { toxics: [] },
-  'latency-50ms': { toxics: [{ type: 'latency', attributes: { latency: 50, jitter: 0 } }] },
-  'jitter-200±100ms': { toxics: [{ type: 'latency', attributes: { latency: 200, jitter: 100 } }] },
-  'bandwidth-100KBps': { toxics: [{ type: 'bandwidth', attributes: { rate: 100 } }] },
-  flapping: { toxics: [], flapEveryMs: 150 },
-  // ~1 flipped bit per 10 KB: a few frames per reconnect storm get corrupted
-  corrupting: { toxics: [{ type: 'corrupt', attributes: { probability: 0.00001 } }] },
-} as const satisfies Record<string, { toxics: readonly { type: string; attributes: Record<string, number> }[]; flapEveryMs?: number }>;
-type ConditionName = keyof typeof CONDITIONS;
-const CONDITION_NAMES = Object.keys(CONDITIONS) as ConditionName[];
+import { CoordinatorProcess, JsonLinesTail, monoNow, startRunProxy, SwarmHostProcess } from './processes.js';
+import { BENCH_STRATEGIES, type BenchStrategy, type Cell, CONDITION_NAMES, type ConditionName, type ProbeLine, runCell, type Stamped } from './bench-cell.js';
 
 export interface BenchOptions {
   quick?: boolean;
@@ -82,10 +65,6 @@ async function measureWsFloor(url: string, n: number, warmup = 10): Promise<numb
   return out;
 }
 
-type Stamped = { mono: number; event: SystemEvent };
-type ProbeLine = { mono: number; lagMs: number[]; cpuUserUs: number; cpuSystemUs: number };
-
-interface Cell { condition: ConditionName; strategy: BenchStrategy; fleetSize: number }
 
 /** Runs the benchmark; returns the JSON figures and the RunResult (written as a report unless reportDir is null). */
 export async function runReconnectBench(opts: BenchOptions = {}): Promise<{ json: Record<string, unknown>; result: RunResultInput }> {
@@ -214,158 +193,4 @@ function benchTargets(rows: readonly BenchRow[], floor: { direct: LatencySummary
     { name: 'zero lost or duplicated completions', target: '0 / 0', measured: `${lost} / ${duplicated}`, met: lost === 0 && duplicated === 0 },
     { name: 'coordinator event-loop lag p99 under 50 ms (500 workers)', target: '< 50 ms', measured: lag === undefined ? null : ms(lag), met: lag === undefined ? null : lag < 50 },
   ];
-}
-
-interface CellContext {
-  cell: Cell;
-  cellNo: number;
-  proxy: FaultProxy;
-  proxyName: string;
-  listen: string;
-  coordinator: CoordinatorProcess;
-  hosts: SwarmHostProcess[];
-  events: Stamped[];
-  probe: ProbeLine[];
-  cuts: number;
-  downMs: number;
-  backoff: { initialMs: number; maxMs: number; multiplier: number };
-  tasksPerWorker: number;
-}
-
-async function waitFor(cond: () => boolean, timeoutMs: number): Promise<boolean> {
-  const end = monoNow() + timeoutMs;
-  while (!cond()) {
-    if (monoNow() > end) return false;
-    await delay(10);
-  }
-  return true;
-}
-
-async function runCell(c: CellContext): Promise<{ row: BenchRow; samples: ReconnectSample[]; lost: number; duplicated: number; submitted: number; neverSynced: number }> {
-  const { cell, proxy, proxyName, hosts, events } = c;
-  const cond = CONDITIONS[cell.condition];
-  const ids = Array.from({ length: cell.fleetSize }, (_, i) => `c${c.cellNo}-w${i + 1}`);
-  const idSet = new Set(ids);
-  const cellStart = monoNow();
-  const cpuStart = await c.coordinator.cpuMs();
-  // Fresh fleet with this strategy; the condition applies from the start.
-  for (const t of cond.toxics) for (const stream of ['upstream', 'downstream'] as const) {
-    await proxy.addToxic(proxyName, { name: `cond_${stream}`, type: t.type, stream, attributes: { ...t.attributes } });
-  }
-  const synced = new Set<string>();
-  const from = events.length;
-  const countSynced = (): number => {
-    for (let i = from; i < events.length; i++) {
-      const e = events[i]?.event;
-      if (e?.type === 'synced' && idSet.has(e.source)) synced.add(e.source);
-    }
-    return synced.size;
-  };
-  await Promise.all(hosts.map((h, hi) => h.spawnWorkers(ids.filter((_, i) => i % hosts.length === hi).map((id) => ({
-    id, coordinatorUrl: `ws://${c.listen}`, concurrency: 2, backoff: { strategy: cell.strategy, ...c.backoff }, heartbeatMs: 1000,
-  })))));
-  await waitFor(() => countSynced() === ids.length, 60_000);
-  // Work in flight across the cuts.
-  const taskIds: string[] = [];
-  if (c.tasksPerWorker > 0) {
-    const body = { executions: Array.from({ length: ids.length * c.tasksPerWorker }, () => ({ kind: 'sleep', params: { durationMs: 400, checkpointEveryMs: 100 } })) };
-    const res = await fetch(`${c.coordinator.httpUrl}/api/v1/executions/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${c.coordinator.token}` }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
-    if (res.status === 201) taskIds.push(...((await res.json()) as { executions: { executionId: string }[] }).executions.map((e) => e.executionId));
-  }
-  const samples: ReconnectSample[] = [];
-  const registerMs: number[] = [];
-  const syncMs: number[] = [];
-  let failed = 0;
-  let neverSynced = 0;
-  for (let k = 0; k < c.cuts; k++) {
-    await delay(150);
-    const cutFrom = events.length;
-    await proxy.setEnabled(proxyName, false);
-    if ('flapEveryMs' in cond) {
-      const end = monoNow() + c.downMs;
-      let up = false;
-      while (monoNow() + cond.flapEveryMs < end) {
-        await delay(cond.flapEveryMs);
-        up = !up;
-        await proxy.setEnabled(proxyName, up);
-      }
-      if (up) await proxy.setEnabled(proxyName, false);
-      await delay(Math.max(0, end - monoNow()));
-    } else {
-      await delay(c.downMs);
-    }
-    const heal = monoNow();
-    await proxy.setEnabled(proxyName, true);
-    const confirmed = monoNow();
-    const back = new Set<string>();
-    await waitFor(() => {
-      for (let i = cutFrom; i < events.length; i++) {
-        const e = events[i];
-        if (e !== undefined && e.mono >= heal && e.event.type === 'synced' && idSet.has(e.event.source)) back.add(e.event.source);
-      }
-      return back.size === ids.length;
-    }, 30_000);
-    const m = healSamples(events.slice(cutFrom), heal, idSet, confirmed);
-    neverSynced += m.neverSynced.length;
-    for (const s of m.samples) {
-      failed += s.failedAttempts;
-      samples.push({ strategy: cell.strategy, condition: cell.condition, fleetSize: cell.fleetSize, ms: s.ms, beyondBackoffMs: Math.max(0, s.beyondBackoffMs) });
-      if (s.connectedAt !== undefined) {
-        registerMs.push(Math.max(0, s.connectedAt - s.attemptStart));
-        syncMs.push(Math.max(0, s.syncedAt - s.connectedAt));
-      }
-    }
-  }
-  // Every task completes exactly once.
-  let lost = 0;
-  let duplicated = 0;
-  const views = new Map<string, { status: string; statusHistory: { status: string }[] }>();
-  const deadline = monoNow() + 30_000;
-  while (monoNow() < deadline) {
-    const pending = taskIds.filter((id) => !TERMINAL.has(views.get(id)?.status ?? ''));
-    if (pending.length === 0) break;
-    for (let i = 0; i < pending.length; i += 50) {
-      await Promise.all(pending.slice(i, i + 50).map(async (id) => {
-        const r = await fetch(`${c.coordinator.httpUrl}/api/v1/executions/${id}`, { headers: { authorization: `Bearer ${c.coordinator.token}` }, signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
-        if (r?.status === 200) views.set(id, (await r.json()) as { status: string; statusHistory: { status: string }[] });
-      }));
-    }
-    await delay(200);
-  }
-  for (const id of taskIds) {
-    const v = views.get(id);
-    if (v === undefined || v.status !== 'completed') lost++;
-    duplicated += Math.max(0, (v === undefined ? 0 : terminalEntries(v.statusHistory).length) - 1);
-  }
-  const cellEnd = monoNow();
-  const cpuEnd = await c.coordinator.cpuMs();
-  await Promise.all(hosts.map((h) => h.command({ cmd: 'stop', ids, drain: false }).catch(() => undefined)));
-  for (const _t of cond.toxics) for (const stream of ['upstream', 'downstream'] as const) await proxy.removeToxic(proxyName, `cond_${stream}`).catch(() => undefined);
-  const lag = c.probe.filter((p) => p.mono >= cellStart && p.mono <= cellEnd).flatMap((p) => p.lagMs);
-  const s = hdrSummary(samples.map((x) => x.ms));
-  const lagSummary = hdrSummary(lag);
-  const beyond = hdrSummary(samples.map((x) => x.beyondBackoffMs ?? 0));
-  const row: BenchRow = {
-    condition: cell.condition,
-    strategy: cell.strategy,
-    fleetSize: cell.fleetSize,
-    p50: s.p50, p95: s.p95, p99: s.p99, max: s.max,
-    beyondBackoffP50: beyond.p50,
-    beyondBackoffP99: beyond.p99,
-    // beyond backoff = attempt start → registered (ws connect + welcome + register) + registered → synced
-    registerP50: hdrSummary(registerMs).p50,
-    registerP99: hdrSummary(registerMs).p99,
-    syncP50: hdrSummary(syncMs).p50,
-    syncP99: hdrSummary(syncMs).p99,
-    failedHandshakes: failed,
-    loopLagP99: lagSummary.p99,
-    loopLagMax: lagSummary.max,
-    cpuPercent: cpuStart !== undefined && cpuEnd !== undefined ? Math.max(0, ((cpuEnd - cpuStart) / (cellEnd - cellStart)) * 100) : 0,
-    samples: samples.length,
-    neverSynced,
-    tasks: taskIds.length,
-    lost,
-    duplicated,
-  };
-  return { row, samples, lost, duplicated, submitted: taskIds.length, neverSynced };
 }
