@@ -35,6 +35,33 @@ const rawImports = {
   patterns: [{ group: ['**/harness/**', 'harness/*'], message: 'system/ never imports harness/.' }],
 };
 
+// harness/ reaches system/ only through each folder's index.ts (system/<folder>/index.ts):
+// the index is the folder's public surface, so system/ can move its files freely.
+const systemViaIndex = {
+  regex: '(^|/)system/[a-z-]+/(?!index\\.js$)',
+  message: "harness/ imports system/ only through system/<folder>/index.ts; export what you need there.",
+};
+// Harness folders in layers, lowest first; a folder never imports a later one, so no
+// folder cycle can come back.
+// live/ui sits between live and cli.
+const HARNESS_LAYERS = ['proc', 'proxy', 'check', 'report', 'sim', 'scenario', 'live', 'cli'];
+const harnessBlocks = HARNESS_LAYERS.map((folder, i) => {
+  const above = HARNESS_LAYERS.slice(i + 1);
+  const patterns = [systemViaIndex];
+  if (above.length > 0) {
+    patterns.push({
+      regex: `^(\\.\\./)+(${above.join('|')})/`,
+      message: `harness/${folder} sits below ${above.join(', ')} (eslint.config.js HARNESS_LAYERS); move shared code down instead.`,
+    });
+  }
+  if (folder === 'live') patterns.push({ regex: '^\\./ui/', message: 'harness/live sits below harness/live/ui.' });
+  return {
+    files: [`harness/${folder}/**/*.ts`],
+    ignores: ['harness/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns }] },
+  };
+});
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'reports/**', 'dist/**', '.clinic/**', 'bin/**', '.stryker-tmp/**'] },
   js.configs.recommended,
@@ -82,6 +109,13 @@ export default tseslint.config(
       'no-restricted-properties': ['error', ...rawProperties],
       'no-restricted-imports': ['error', rawImports],
     },
+  },
+  ...harnessBlocks,
+  {
+    // harness/ root files (version.ts) and scripts/: system/ only through its index files.
+    files: ['harness/*.ts', 'scripts/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [systemViaIndex] }] },
   },
   {
     // Dashboard pages (plain browser ES modules served as they are, no build step).

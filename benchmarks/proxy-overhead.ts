@@ -8,10 +8,11 @@
  *
  *   npx tsx benchmarks/proxy-overhead.ts [--iterations 20000] [--warmup 2000]
  */
-import { spawn } from 'node:child_process';
 import { connect, createServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import * as hdr from 'hdr-histogram-js';
+import type { Histogram } from 'hdr-histogram-js';
+import { spawnChild, stopChild } from '../harness/proc/index.js';
+import { microsHistogram, recordMs, summarizeMs } from './lib/histogram.js';
 import { startProxyServer } from '../harness/proxy/server.js';
 
 function arg(name: string, fallback: number): number {
@@ -35,7 +36,7 @@ async function connectTo(port: number): Promise<Socket> {
 }
 
 /** Sends 64 bytes, waits for 64 back, n times; records each round trip in ns. */
-async function pingPong(socket: Socket, n: number, histogram?: hdr.Histogram): Promise<void> {
+async function pingPong(socket: Socket, n: number, histogram?: Histogram): Promise<void> {
   const msg = Buffer.alloc(SIZE, 0x61);
   await new Promise<void>((resolve) => {
     let left = n;
@@ -49,7 +50,7 @@ async function pingPong(socket: Socket, n: number, histogram?: hdr.Histogram): P
     socket.on('data', (d: Buffer) => {
       got += d.length;
       if (got < SIZE) return;
-      histogram?.recordValue(Number(process.hrtime.bigint() - t0));
+      if (histogram !== undefined) recordMs(histogram, Number(process.hrtime.bigint() - t0) / 1e6);
       if (--left === 0) {
         socket.removeAllListeners('data');
         resolve();
@@ -59,15 +60,17 @@ async function pingPong(socket: Socket, n: number, histogram?: hdr.Histogram): P
   });
 }
 
-function summary(h: hdr.Histogram): { p50_us: number; p99_us: number; max_us: number; mean_us: number } {
-  const us = (ns: number): number => Math.round(ns / 100) / 10;
-  return { p50_us: us(h.getValueAtPercentile(50)), p99_us: us(h.getValueAtPercentile(99)), max_us: us(h.maxValue), mean_us: us(h.mean) };
+/** Round-trip figures in µs (HDR, 1 µs resolution: benchmarks/lib/histogram.ts). */
+function summary(h: Histogram): { p50_us: number; p99_us: number; max_us: number; mean_us: number } {
+  const s = summarizeMs(h);
+  const us = (ms: number): number => Math.round(ms * 1000);
+  return { p50_us: us(s.p50), p99_us: us(s.p99), max_us: us(s.max), mean_us: us(s.mean) };
 }
 
 async function measure(port: number): Promise<ReturnType<typeof summary>> {
   const s = await connectTo(port);
   await pingPong(s, warmup);
-  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: 3 });
+  const h = microsHistogram();
   await pingPong(s, iterations, h);
   s.destroy();
   const out = summary(h);
@@ -92,17 +95,17 @@ async function serveProxy(): Promise<void> {
 }
 
 async function spawnProxy(): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve-proxy'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnChild(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve-proxy'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout.on('data', (d: Buffer) => {
+    child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /READY (\S+)/.exec(out);
       if (m?.[1] !== undefined) resolve(m[1]);
     });
     child.once('exit', (code) => reject(new Error(`proxy child exited with ${code}`)));
   });
-  return { url, stop: () => child.kill('SIGTERM') };
+  return { url, stop: () => void stopChild(child) };
 }
 
 async function main(): Promise<void> {

@@ -6,7 +6,8 @@
  * beside the bare cost of a `ws` connect + handshake measured in the same run.
  * Prints JSON. `npm run bench:reconnect` (CUTS=N to change the count).
  */
-import { hdrSummary, runReconnectBench } from '../harness/live/bench-reconnect.js';
+import { runReconnectBench } from '../harness/live/bench-reconnect.js';
+import { hdrSummary } from './lib/histogram.js';
 
 const cuts = Number(process.env.CUTS ?? 200);
 const { json, result } = await runReconnectBench({

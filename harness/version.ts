@@ -1,5 +1,2 @@
-/** The squall version stamped into artifacts and reports (package.json's). */
-import { createRequire } from 'node:module';
-
-const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
-export const SQUALL_VERSION: string = pkg.version;
+/** The squall version stamped into artifacts and reports: system/core/version.ts's, one constant for the whole project. */
+export { SQUALL_VERSION } from '../system/core/index.js';

@@ -4,9 +4,8 @@
  * host child process (N workers in one other process) and a CLI coordinator
  * child process (`node bin/squall.js coordinator`). Loopback only.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,6 +20,7 @@ import { openStore, type SqliteStoreOptions } from '../../system/store/index.js'
 import { builtinTaskKinds } from '../../system/tasks/registry.js';
 import { wsTransport } from '../../system/transport/index.js';
 import { Worker } from '../../system/worker/worker.js';
+import { processCpuMs, spawnChild, stopChild } from '../../harness/proc/index.js';
 import { type CommittedListener, TimingStore } from './timing-store.js';
 
 /** The repository root (benchmarks/lib/../..). */
@@ -35,18 +35,8 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** A port that was free a moment ago on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
+// Ports, stopping children and CPU time are harness/proc's (one mechanism for the live harness and the benchmarks).
+export { freePort, processCpuMs, procCpuMsSync as childCpuMs } from '../../harness/proc/index.js';
 
 /** An embedded coordinator on the production seams over a SQLite store wrapped in a TimingStore. */
 export interface Embedded {
@@ -131,7 +121,7 @@ export function startWorkersInProcess(url: string, count: number, concurrency: n
 }
 
 function tsxNode(script: string, args: string[], extraNodeArgs: string[] = []): ChildProcess {
-  return spawn(process.execPath, [...extraNodeArgs, '--import', 'tsx', join(REPO_ROOT, script), ...args], {
+  return spawnChild(process.execPath, [...extraNodeArgs, '--import', 'tsx', join(REPO_ROOT, script), ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -149,7 +139,6 @@ export function spawnWorkerHost(url: string, count: number, concurrency: number)
     markReady = resolve;
     fail = reject;
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.once('exit', (code) => fail(new Error(`worker host exited (code ${String(code)}) before all workers registered`)));
   lines.on('line', (line) => {
     try {
@@ -169,10 +158,7 @@ export function spawnWorkerHost(url: string, count: number, concurrency: number)
         child.kill('SIGUSR2');
       }),
     stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
+      await stopChild(child, { graceMs: 10_000, killWaitMs: 10_000 });
       return last;
     },
   };
@@ -191,23 +177,17 @@ export interface CoordinatorProcess {
 export async function spawnCoordinator(opts: { port: number; dataDir: string; nodeArgs?: string[] }): Promise<CoordinatorProcess> {
   // Raw API throughput on loopback: no token checks in the measured path (the API default is token auth).
   const args = ['coordinator', '--host', '127.0.0.1', '--port', String(opts.port), '--data-dir', opts.dataDir, '--log-level', 'warn', '--api-auth', 'none'];
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), join(REPO_ROOT, 'bin/squall.js'), ...args], {
+  const child = spawnChild(process.execPath, [...(opts.nodeArgs ?? []), join(REPO_ROOT, 'bin/squall.js'), ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const httpUrl = `http://127.0.0.1:${opts.port}`;
   await waitForHttp(`${httpUrl}/api/v1/stats`, 30_000, () => child.exitCode !== null);
   return {
     httpUrl,
     wsUrl: `ws://127.0.0.1:${opts.port}`,
     child,
-    stop: async (timeoutMs = 10_000) => {
-      if (child.exitCode === null) child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: (timeoutMs = 10_000) => stopChild(child, { ask: 'SIGINT', graceMs: timeoutMs, killWaitMs: 10_000 }),
   };
 }
 
@@ -228,24 +208,3 @@ export async function waitForHttp(url: string, timeoutMs: number, dead: () => bo
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
-/**
- * CPU time (user + system, ms) of another process from /proc/<pid>/stat
- * (Linux; clock ticks assumed 100/s), or undefined where unavailable.
- */
-export function childCpuMs(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After "pid (comm) ", field 3 (state) is index 0, so utime (14) and stime (15) are 11 and 12.
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
-}
-
-/** CPU time (user + system) of this process in ms. */
-export function processCpuMs(): number {
-  const u = process.cpuUsage();
-  return Math.round((u.user + u.system) / 1000);
-}

@@ -1,11 +1,9 @@
 /**
  * What the checkers need to know besides the history: the timing parameters
  * the run used (heartbeats, leases, backoff) and the tolerances. Build it
- * from a scenario with contextFromScenario; tests build it by hand.
+ * from a scenario with contextFromScenario (harness/scenario/check-context.ts);
+ * tests build it by hand.
  */
-import type { Scenario } from '../scenario/schema.js';
-import { workerIds } from '../scenario/schema.js';
-
 export interface CheckContext {
   /** Coordinator heartbeat interval and half-open timeout (ms). */
   heartbeatMs: number;
@@ -39,24 +37,4 @@ export interface CheckContext {
   breaker?: boolean;
   /** Consecutive failures of a kind that open its breaker (engine default 5); below it the breaker is closed and late retries are judged. */
   breakerFailureThreshold?: number;
-}
-
-/** The check context a scenario implies. */
-export function contextFromScenario(s: Scenario): CheckContext {
-  const ctx: CheckContext = {
-    heartbeatMs: s.coordinator.heartbeatMs,
-    heartbeatTimeoutMs: s.coordinator.heartbeatTimeoutMs,
-    leaseMs: s.coordinator.leaseMs,
-    healMs: s.phases.healMs,
-    backoff: { ...s.fleet.backoff },
-    toleranceMs: s.checks.toleranceMs,
-    minCapSpread: s.checks.minCapSpread,
-    workerIds: workerIds(s.fleet),
-    breaker: s.coordinator.breaker !== false,
-  };
-  if (s.coordinator.breaker !== false) ctx.breakerFailureThreshold = s.coordinator.breaker.failureThreshold;
-  if (s.fleet.heartbeatTimeoutMs !== undefined) ctx.workerHeartbeatTimeoutMs = s.fleet.heartbeatTimeoutMs;
-  if (s.checks.maxReconnectBoundMs !== undefined) ctx.maxReconnectBoundMs = s.checks.maxReconnectBoundMs;
-  if (s.fleet.handshakeTimeoutMs !== undefined) ctx.handshakeTimeoutMs = s.fleet.handshakeTimeoutMs;
-  return ctx;
 }

@@ -15,9 +15,7 @@
  * harness's wall clock live), not the emitter's possibly skewed `at`, which is
  * kept in the value only when it differs. Records serialise to JSON lines.
  */
-import type { Clock } from '../../system/core/clock.js';
-import type { EventSink, SystemEvent, SystemEventType } from '../../system/core/events.js';
-import { IllegalStateError, InvalidArgumentError } from '../../system/core/errors.js';
+import { type Clock, type EventSink, type SystemEvent, type SystemEventType, IllegalStateError, InvalidArgumentError } from '../../system/core/index.js';
 
 export type RecordType = 'invoke' | 'ok' | 'fail' | 'info';
 

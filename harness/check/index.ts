@@ -7,11 +7,11 @@
  *   const i = rec.recordInvoke({ ref: 'item0#3', kind: 'sleep' });   // before submitting
  *   rec.recordOk(i, { executionIds: [id] });         // after the coordinator acknowledged (committed)
  *   rec.recordFail(i, { code, message }, indeterminate?)
- *   rec.recordFault('start' | 'stop', describeFault(scenario.fleet, fault, 'f3'))
+ *   rec.recordFault('start' | 'stop', describeFault(scenario.fleet, fault, 'f3'))   // harness/scenario/fault-details.ts
  *   rec.recordPhase('heal'); ...
  *   rec.recordRead({ [executionId]: status | null, ... })   // final read of every acked execution (optional, recommended)
  *   rec.recordPhase('end');
- *   const violations = checkHistory(rec.history(), scenario.checks, contextFromScenario(scenario));
+ *   const violations = checkHistory(rec.history(), scenario.checks, contextFromScenario(scenario));   // harness/scenario/check-context.ts
  *   const slo = checkSlo(rec.history(), scenario.slo);
  *   violations.map(formatViolation)
  *
@@ -28,15 +28,13 @@ export { HistoryRecorder, eventOf, fromJsonLines, toJsonLines, HARNESS_OPS } fro
 export type { FaultDetails, HarnessOp, HistoryRecord, Phase, RecordType, SubmitInvoke, SubmitOk, TaskSubmitted } from './history.js';
 export { checkHistory, CHECKERS } from './invariants.js';
 export type { PromiseSelection } from './invariants.js';
-export { contextFromScenario } from './context.js';
 export type { CheckContext } from './context.js';
 export { formatViolation, formatRecord } from './violation.js';
 export type { Violation } from './violation.js';
 export { PROMISES, PROMISE_NAMES } from './promises.js';
 export type { PromiseName } from './promises.js';
-export { checkSlo, measureSlo, percentile } from './slo.js';
+export { checkSlo, measureSlo } from './slo.js';
 export type { SloCheck, SloMeasurement, SloResult } from './slo.js';
-export { describeFault } from './fault-details.js';
 export { submittedTasks } from './promises-tasks.js';
 export { registeredSpans } from './promises-holders.js';
 export { HistoryView } from './view.js';

@@ -4,7 +4,6 @@
  * pure functions of the history and the context, so a saved history can be
  * re-checked (and a replay gives the same verdict).
  */
-import type { Checks } from '../scenario/schema.js';
 import type { CheckContext } from './context.js';
 import type { HistoryRecord } from './history.js';
 import type { PromiseName } from './promises.js';
@@ -55,14 +54,19 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */
-export type PromiseSelection = 'all' | readonly PromiseName[] | Pick<Checks, 'promises' | 'skip'>;
+export type PromiseSelection = 'all' | readonly PromiseName[] | ChecksSection;
+
+/** The part of a scenario's `checks` section that selects promises (harness/scenario/schema.ts Checks). */
+interface ChecksSection {
+  promises: 'all' | readonly PromiseName[];
+  skip: readonly PromiseName[];
+}
 
 function selected(sel: PromiseSelection): PromiseName[] {
   if (sel === 'all') return [...PROMISE_NAMES];
-  if (Array.isArray(sel)) return PROMISE_NAMES.filter((p) => sel.includes(p));
-  const c = sel as Pick<Checks, 'promises' | 'skip'>;
-  const wanted = c.promises === 'all' ? PROMISE_NAMES : c.promises;
-  return PROMISE_NAMES.filter((p) => wanted.includes(p) && !c.skip.includes(p));
+  if (!('skip' in sel)) return PROMISE_NAMES.filter((p) => sel.includes(p));
+  const wanted = sel.promises === 'all' ? PROMISE_NAMES : sel.promises;
+  return PROMISE_NAMES.filter((p) => wanted.includes(p) && !sel.skip.includes(p));
 }
 
 /** Every violation of the selected promises, ordered by where in the history it happened. */

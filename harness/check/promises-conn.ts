@@ -4,6 +4,7 @@
  * bounds, never stops while faults last and never runs in lockstep at the
  * cap; half-open connections are detected within the heartbeat timeout.
  */
+import { percentileOfSorted } from '../../system/core/index.js';
 import type { CheckContext } from './context.js';
 import type { Ev, FaultSpan, HistoryView } from './view.js';
 import { affectsCoordinator, affectsWorker } from './view.js';
@@ -76,12 +77,8 @@ export function checkAuth(view: HistoryView, _ctx: CheckContext): Violation[] {
   return out;
 }
 
-/** p-quantile (0..1) of sorted numbers. */
-function quantile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.floor(p * (sorted.length - 1))));
-  return sorted[i] ?? NaN;
-}
+/** p-quantile (0..1) of sorted numbers: the exact nearest rank of system/core/stats.ts. */
+const quantile = (sorted: readonly number[], p: number): number => percentileOfSorted(sorted, p * 100) ?? NaN;
 
 /**
  * 9. Backoff delays within [floor, cap], cap within the configured max,

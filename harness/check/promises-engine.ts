@@ -5,7 +5,7 @@
  * submit invoke's `intent`, harness/scenario/workload.ts), so a system that
  * drops a field it was given cannot pass by reporting it never got it.
  */
-import { Priority } from '../../system/core/model.js';
+import { Priority } from '../../system/core/index.js';
 import type { CheckContext } from './context.js';
 import { coordinatorCrashes } from './promises-state.js';
 import type { Ev, HistoryView } from './view.js';

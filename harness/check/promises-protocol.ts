@@ -9,7 +9,7 @@
  * message-key.ts); seqs are checked within a session. Each side's memory
  * dies with its process (kill, restart), so judgements stay within one life.
  */
-import type { MsgDir } from '../../system/core/events.js';
+import type { MsgDir } from '../../system/core/index.js';
 import type { CheckContext } from './context.js';
 import type { Ev, HistoryView } from './view.js';
 import type { Violation } from './violation.js';

@@ -6,7 +6,7 @@
  * the rest); every completion follows a start of the same lease. What was
  * submitted comes from the submit invoke's `tasks` (submittedTasks()).
  */
-import type { ExecutionSpec, GraphSpec } from '../../system/engine/contract.js';
+import type { ExecutionSpec, GraphSpec } from '../../system/engine/index.js';
 import type { CheckContext } from './context.js';
 import type { TaskSubmitted } from './history.js';
 import type { Ev, HistoryView } from './view.js';

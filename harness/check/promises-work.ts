@@ -3,8 +3,7 @@
  * exactly-once completion, no double ownership, order, retries. Each checker
  * walks the events of one execution in history order.
  */
-import type { ExecutionStatus, RetryPolicy } from '../../system/core/model.js';
-import { TERMINAL_STATUSES } from '../../system/core/model.js';
+import { type ExecutionStatus, type RetryPolicy, TERMINAL_STATUSES } from '../../system/core/index.js';
 import type { CheckContext } from './context.js';
 import type { Ev, HistoryView } from './view.js';
 import { finalTerminals, interimStatuses } from './view.js';

@@ -5,7 +5,7 @@
  * acknowledged worker message was committed (20). Scenario files name them in `checks.promises`;
  * violations carry number and name.
  */
-import { assert } from '../../system/core/errors.js';
+import { assert } from '../../system/core/index.js';
 
 export const PROMISES = [
   { number: 1, name: 'no-lost-work', title: 'No lost work' },

@@ -5,9 +5,18 @@
  * many completions were lost or duplicated. Returns the measured values and a
  * pass/fail per configured limit, for reports and the CLI's JSON.
  */
-import type { Slo } from '../scenario/schema.js';
+import { percentile } from '../../system/core/index.js';
 import type { HistoryRecord } from './history.js';
 import { HistoryView, affectsCoordinator, affectsWorker, finalTerminals } from './view.js';
+
+/** A scenario's `slo` limits (harness/scenario/schema.ts Slo); an unset limit is not checked. */
+export interface SloLimits {
+  reconnectP50Ms?: number | undefined;
+  reconnectP99Ms?: number | undefined;
+  allWorkDoneWithinMs?: number | undefined;
+  maxLostCompletions: number;
+  maxDuplicateCompletions: number;
+}
 
 export interface SloMeasurement {
   reconnect: { count: number; p50Ms: number | null; p99Ms: number | null; maxMs: number | null };
@@ -30,14 +39,6 @@ export interface SloResult {
   measured: SloMeasurement;
   checks: SloCheck[];
   passed: boolean;
-}
-
-/** Nearest-rank percentile (p in 0..100) of unsorted samples; null when empty. */
-export function percentile(samples: readonly number[], p: number): number | null {
-  if (samples.length === 0) return null;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1] ?? null;
 }
 
 /**
@@ -96,7 +97,7 @@ export function measureSlo(history: readonly HistoryRecord[] | HistoryView, heal
 }
 
 /** Measures and compares with a scenario's `slo` limits (unset limits are not checked). */
-export function checkSlo(history: readonly HistoryRecord[] | HistoryView, slo: Slo, healAt?: number): SloResult {
+export function checkSlo(history: readonly HistoryRecord[] | HistoryView, slo: SloLimits, healAt?: number): SloResult {
   const m = measureSlo(history, healAt);
   const checks: SloCheck[] = [];
   const atMost = (name: SloCheck['name'], limit: number | undefined, value: number | null): void => {

@@ -12,7 +12,7 @@ import { findShardResults, mergeShardResults } from '../report/merge.js';
 import { parseRunResult } from '../report/model.js';
 import { writeReport } from '../report/write.js';
 import { addRegression } from '../scenario/regressions.js';
-import { renderTable } from './table.js';
+import { renderTable } from '../report/table.js';
 
 const out = (s: string): void => void process.stdout.write(`${s}\n`);
 

@@ -3,8 +3,8 @@
  * (sim or live), bench reconnect, proxy (live harness), report compare.
  */
 import type { Command } from 'commander';
-import { intOption } from '../../system/cli/options.js';
-import { registerLiveCommands } from '../live/cli.js';
+import { intOption } from '../../system/cli/index.js';
+import { registerLiveCommands } from './live-commands.js';
 import { compareCommand } from '../report/compare.js';
 import { makeArtifact, writeArtifact } from '../scenario/artifact.js';
 import { runChecked, toSimJson } from '../scenario/run.js';

@@ -5,15 +5,14 @@
  */
 import { Command } from 'commander';
 import { registerSystemCommands, runCli } from '../../system/cli/index.js';
+import { SQUALL_VERSION } from '../version.js';
 import { registerHarnessCommands } from './commands.js';
-
-export const VERSION = '0.1.0';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command()
     .name('squall')
     .description('a distributed task execution system and the chaos/simulation harness that proves it')
-    .version(VERSION)
+    .version(SQUALL_VERSION)
     .showHelpAfterError()
     .exitOverride();
   registerSystemCommands(program);

@@ -4,7 +4,7 @@
  * run of the sweep reached, as a table, and the same as JSON.
  */
 import { type MarkCounts, sumMarks, unreachedMarks, type UnreachedMark } from '../sim/marks.js';
-import { renderTable } from './table.js';
+import { renderTable } from '../report/table.js';
 
 /** Marks summary for JSON output. */
 export interface MarksSummary {

@@ -6,7 +6,7 @@
  * Usage: npx tsx harness/cli/mutation-summary.ts [report.json] [--survivors]
  */
 import { readFileSync } from 'node:fs';
-import { renderTable } from './table.js';
+import { renderTable } from '../report/table.js';
 
 interface Mutant {
   mutatorName: string;

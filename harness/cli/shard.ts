@@ -5,7 +5,7 @@
  * (unit n goes to shard (n mod K) + 1): deterministic, disjoint, covering,
  * and balanced when neighbouring seeds cost about the same.
  */
-import { InvalidArgumentError } from '../../system/core/errors.js';
+import { InvalidArgumentError } from '../../system/core/index.js';
 
 /** One slice of K; `index` is 1-based, as people and CI matrices count. */
 export interface Shard {
@@ -20,7 +20,7 @@ export interface RunUnit {
 }
 
 /** Largest K accepted: far more machines than anyone runs a sweep on. */
-export const MAX_SHARDS = 10_000;
+const MAX_SHARDS = 10_000;
 
 /** Parses "I/K" (e.g. "2/4"); the error names the flag and the expected form. */
 export function parseShard(text: string, flag = '--shard'): Shard {
@@ -44,7 +44,3 @@ export function shardLabel(shard: Shard | undefined): string {
   return shard === undefined ? 'all' : `${shard.index}/${shard.count}`;
 }
 
-/** A stable key for a unit, for sets and maps. */
-export function unitKey(u: RunUnit): string {
-  return `${u.scenario}#${u.seed}`;
-}

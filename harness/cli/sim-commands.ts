@@ -7,8 +7,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import fc from 'fast-check';
-import { choiceOption, intOption } from '../../system/cli/options.js';
-import { InvalidArgumentError } from '../../system/core/errors.js';
+import { choiceOption, intOption } from '../../system/cli/index.js';
+import { InvalidArgumentError } from '../../system/core/index.js';
 import { formatViolation } from '../check/index.js';
 import { type Artifact, makeArtifact, readArtifact, writeArtifact } from '../scenario/artifact.js';
 import { loadScenario } from '../scenario/loader.js';
@@ -19,7 +19,7 @@ import { marksSummary, renderUnreachedMarks } from './marks-report.js';
 import { parseShard, shardLabel } from './shard.js';
 import { type PlannedUnit, runPlan, writeSimReport } from './sweep-run.js';
 import { type SuiteFlags, suiteAction, writeSweepOutputs } from './suite-run.js';
-import { renderTable } from './table.js';
+import { renderTable } from '../report/table.js';
 
 const out = (s: string): void => {
   process.stdout.write(`${s}\n`);
@@ -71,7 +71,7 @@ interface SimFlags {
 }
 
 /** Runs one seed: checks, determinism check, artifact on failure, optional report. */
-export async function runOne(file: string, scenario: Scenario, seed: number, flags: SimFlags): Promise<CheckedSimRun> {
+async function runOne(file: string, scenario: Scenario, seed: number, flags: SimFlags): Promise<CheckedSimRun> {
   const startedAt = new Date();
   const opts = { seed, ...(flags.store === undefined ? {} : { store: flags.store }), ...(flags.buggify === true ? { buggify: true } : {}), ...(flags.swarm === undefined ? {} : { swarm: flags.swarm }) };
   const run = await runChecked(scenario, opts);

@@ -17,7 +17,7 @@ import type { ScheduledFault } from '../scenario/swarm.js';
 import { marksSummary, renderUnreachedMarks } from './marks-report.js';
 import { parseShard, shardLabel } from './shard.js';
 import { type PlannedUnit, runPlan } from './sweep-run.js';
-import { renderTable } from './table.js';
+import { renderTable } from '../report/table.js';
 
 /** The suite command's flags. */
 export interface SuiteFlags {
@@ -47,7 +47,7 @@ const out = (s: string): void => void process.stdout.write(`${s}\n`);
 const secs = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : `${(ms / 1000).toFixed(1)} s`);
 
 /** Name under which a pinned artifact runs: distinct from the scenario's own seeds. */
-export function regressionUnitName(file: string): string {
+function regressionUnitName(file: string): string {
   return `regressions/${basename(file).replace(/\.json$/, '')}`;
 }
 

@@ -32,7 +32,7 @@ export interface SweepOutcome {
 }
 
 /** The checker's own list of promises, for the report's per-promise table. */
-export function promiseCatalog(): { number: number; name: string; title: string }[] {
+function promiseCatalog(): { number: number; name: string; title: string }[] {
   return CHECKER_PROMISES.map((p) => ({ number: p.number, name: p.name, title: p.title }));
 }
 
@@ -51,7 +51,7 @@ function taggedViolations(unit: RunUnit, run: CheckedSimRun): Violation[] {
 }
 
 /** Builds the sweep's RunResult from the runs of a slice. */
-export function sweepResult(opts: {
+function sweepResult(opts: {
   plan: readonly RunUnit[];
   shard?: Shard | undefined;
   runs: readonly { unit: PlannedUnit; run: CheckedSimRun }[];

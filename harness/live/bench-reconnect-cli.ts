@@ -8,7 +8,8 @@
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { BENCH_STRATEGIES, type BenchOptions, type BenchStrategy, CONDITION_NAMES, type ConditionName, OUTAGE_KINDS, type OutageKind, runReconnectBench } from './bench-reconnect.js';
+import { BENCH_STRATEGIES, type BenchStrategy, CONDITION_NAMES, type ConditionName, OUTAGE_KINDS, type OutageKind } from './bench-cell.js';
+import { type BenchOptions, runReconnectBench } from './bench-reconnect.js';
 import { exitOnSignals } from './processes.js';
 
 interface Flags {

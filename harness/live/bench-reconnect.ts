@@ -16,37 +16,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as hdr from 'hdr-histogram-js';
 import WebSocket from 'ws';
-import type { SystemEvent } from '../../system/core/events.js';
-import { connectFaultProxy, type FaultProxy } from '../proxy/client.js';
+import { hdrSummary, type LatencySummary } from '../../system/core/index.js';
+import { connectFaultProxy } from '../proxy/client.js';
+import { SQUALL_VERSION } from '../version.js';
 import { createProgress } from '../report/progress.js';
 import type { BenchRow, ReconnectSample, RunResultInput } from '../report/model.js';
-import { groupReconnectSamples, summarizeSamples } from '../report/model.js';
+import { groupReconnectSamples, reportSummary } from '../report/model.js';
 import { makeRunId, writeReport } from '../report/write.js';
-import { TERMINAL, terminalEntries } from './http-client.js';
-import { CoordinatorProcess, delay, JsonLinesTail, monoNow, startRunProxy, SwarmHostProcess } from './processes.js';
-import { healSamples } from './reconnect-samples.js';
-
-export const BENCH_STRATEGIES = ['none', 'full-jitter', 'equal-jitter', 'decorrelated-jitter'] as const;
-export type BenchStrategy = (typeof BENCH_STRATEGIES)[number];
-
-/** Link conditions: toxics kept on during the whole cell; flapping toggles the link while it is cut. */
-export const CONDITIONS = {
-  clean: { toxics: [] },
-  'latency-50ms': { toxics: [{ type: 'latency', attributes: { latency: 50, jitter: 0 } }] },
-  'jitter-200±100ms': { toxics: [{ type: 'latency', attributes: { latency: 200, jitter: 100 } }] },
-  'bandwidth-100KBps': { toxics: [{ type: 'bandwidth', attributes: { rate: 100 } }] },
-  flapping: { toxics: [], flapEveryMs: 150 },
-  // ~1 flipped bit per 10 KB: a few frames per reconnect storm get corrupted
-  corrupting: { toxics: [{ type: 'corrupt', attributes: { probability: 0.00001 } }] },
-} as const satisfies Record<string, { toxics: readonly { type: string; attributes: Record<string, number> }[]; flapEveryMs?: number }>;
-export type ConditionName = keyof typeof CONDITIONS;
-export const CONDITION_NAMES = Object.keys(CONDITIONS) as ConditionName[];
-
-export const OUTAGE_KINDS = ['cut', 'restart'] as const;
-/** cut: the proxy drops every link for downMs; restart: the coordinator is killed and started again after downMs. */
-export type OutageKind = (typeof OUTAGE_KINDS)[number];
+import { CoordinatorProcess, JsonLinesTail, monoNow, startRunProxy, SwarmHostProcess } from './processes.js';
+import { BENCH_STRATEGIES, type BenchStrategy, type Cell, CONDITION_NAMES, type ConditionName, type OutageKind, type ProbeLine, runCell, type Stamped } from './bench-cell.js';
 
 export interface BenchOptions {
   quick?: boolean;
@@ -72,21 +51,8 @@ export interface BenchOptions {
   log?: (line: string) => void;
 }
 
-interface Summary { p50: number; p95: number; p99: number; max: number; count: number }
-
-/** HDR summary (ms) of ms samples, recorded at µs resolution. */
-export function hdrSummary(samplesMs: readonly number[]): Summary {
-  if (samplesMs.length === 0) return { p50: 0, p95: 0, p99: 0, max: 0, count: 0 };
-  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
-  for (const s of samplesMs) h.recordValue(Math.max(1, Math.round(s * 1000)));
-  const at = (p: number): number => h.getValueAtPercentile(p) / 1000;
-  const out = { p50: at(50), p95: at(95), p99: at(99), max: h.maxValue / 1000, count: samplesMs.length };
-  h.destroy();
-  return out;
-}
-
 /** Bare `ws` connect + handshake (open) times in ms, sequential, after `warmup` unrecorded ones (JIT, pools). */
-export async function measureWsFloor(url: string, n: number, warmup = 10): Promise<number[]> {
+async function measureWsFloor(url: string, n: number, warmup = 10): Promise<number[]> {
   const out: number[] = [];
   for (let i = -warmup; i < n; i++) {
     const t = monoNow();
@@ -103,10 +69,6 @@ export async function measureWsFloor(url: string, n: number, warmup = 10): Promi
   return out;
 }
 
-type Stamped = { mono: number; event: SystemEvent };
-type ProbeLine = { mono: number; lagMs: number[]; cpuUserUs: number; cpuSystemUs: number };
-
-interface Cell { condition: ConditionName; strategy: BenchStrategy; fleetSize: number }
 
 /** Runs the benchmark; returns the JSON figures and the RunResult (written as a report unless reportDir is null). */
 export async function runReconnectBench(opts: BenchOptions = {}): Promise<{ json: Record<string, unknown>; result: RunResultInput }> {
@@ -125,7 +87,7 @@ export async function runReconnectBench(opts: BenchOptions = {}): Promise<{ json
   const progress = opts.progress === false ? undefined : createProgress({ total: cells.length, label: 'bench reconnect', unit: 'cells' });
   const rows: BenchRow[] = [];
   const samples: ReconnectSample[] = [];
-  let floor: { direct: Summary; proxied: Summary } | undefined;
+  let floor: { direct: LatencySummary; proxied: LatencySummary } | undefined;
   let lost = 0;
   let duplicated = 0;
   let submitted = 0;
@@ -186,13 +148,13 @@ export async function runReconnectBench(opts: BenchOptions = {}): Promise<{ json
     runId: makeRunId({ kind: 'bench-reconnect', startedAt }),
     kind: 'bench-reconnect',
     startedAt: startedAt.toISOString(),
-    version: '0.1.0',
+    version: SQUALL_VERSION,
     passed: lost === 0 && duplicated === 0,
     wallMs,
     benchRows: rows,
     reconnectSamples: groupReconnectSamples(samples),
     ...(floor === undefined ? {} : { floor: { p50: floor.direct.p50, p99: floor.direct.p99, proxied: floor.proxied } }),
-    metrics: { completions: { expected: submitted, completed: submitted - lost, lost, duplicated }, reconnect: summarizeSamples(samples.map((s) => s.ms)) },
+    metrics: { completions: { expected: submitted, completed: submitted - lost, lost, duplicated }, reconnect: reportSummary(hdrSummary(samples.map((s) => s.ms))) },
     targets,
   };
   const report = opts.reportDir === null ? null : await writeReport(result, { dir: opts.reportDir ?? 'reports' });
@@ -203,7 +165,7 @@ export async function runReconnectBench(opts: BenchOptions = {}): Promise<{ json
 }
 
 /** A target of issue 5, reported (never asserted): what was measured against it; met null = not measured in this run. */
-export interface BenchTarget {
+interface BenchTarget {
   name: string;
   target: string;
   measured: string | null;
@@ -211,7 +173,7 @@ export interface BenchTarget {
 }
 
 /** The issue's targets against this run's rows (see the file comment of the issue: report, not test). */
-export function benchTargets(rows: readonly BenchRow[], floor: { direct: Summary; proxied: Summary } | undefined, lost: number, duplicated: number): BenchTarget[] {
+function benchTargets(rows: readonly BenchRow[], floor: { direct: LatencySummary; proxied: LatencySummary } | undefined, lost: number, duplicated: number): BenchTarget[] {
   const one = rows.filter((r) => r.fleetSize === 1 && r.condition === 'clean');
   const herd = rows.find((r) => r.fleetSize === 500 && r.condition === 'clean' && r.strategy === 'full-jitter');
   const herdNone = rows.find((r) => r.fleetSize === 500 && r.condition === 'clean' && r.strategy === 'none');
@@ -235,174 +197,4 @@ export function benchTargets(rows: readonly BenchRow[], floor: { direct: Summary
     { name: 'zero lost or duplicated completions', target: '0 / 0', measured: `${lost} / ${duplicated}`, met: lost === 0 && duplicated === 0 },
     { name: 'coordinator event-loop lag p99 under 50 ms (500 workers)', target: '< 50 ms', measured: lag === undefined ? null : ms(lag), met: lag === undefined ? null : lag < 50 },
   ];
-}
-
-interface CellContext {
-  cell: Cell;
-  cellNo: number;
-  proxy: FaultProxy;
-  proxyName: string;
-  listen: string;
-  coordinator: CoordinatorProcess;
-  hosts: SwarmHostProcess[];
-  events: Stamped[];
-  probe: ProbeLine[];
-  cuts: number;
-  downMs: number;
-  backoff: { initialMs: number; maxMs: number; multiplier: number };
-  tasksPerWorker: number;
-  outage: OutageKind;
-}
-
-async function waitFor(cond: () => boolean, timeoutMs: number): Promise<boolean> {
-  const end = monoNow() + timeoutMs;
-  while (!cond()) {
-    if (monoNow() > end) return false;
-    await delay(10);
-  }
-  return true;
-}
-
-/**
- * One outage, returning at the heal instant (the link not yet re-enabled for a cut):
- * restart: kill -9, downMs, start again (healed once /healthz answers);
- * cut: the proxy refuses every link for downMs (flapping: toggled meanwhile).
- */
-async function takeDown(c: CellContext, proxy: FaultProxy, proxyName: string, cond: (typeof CONDITIONS)[ConditionName]): Promise<void> {
-  if (c.outage === 'restart') {
-    await c.coordinator.kill9();
-    await delay(c.downMs);
-    await c.coordinator.start();
-    return;
-  }
-  await proxy.setEnabled(proxyName, false);
-  if (!('flapEveryMs' in cond)) {
-    await delay(c.downMs);
-    return;
-  }
-  const end = monoNow() + c.downMs;
-  let up = false;
-  while (monoNow() + cond.flapEveryMs < end) {
-    await delay(cond.flapEveryMs);
-    up = !up;
-    await proxy.setEnabled(proxyName, up);
-  }
-  if (up) await proxy.setEnabled(proxyName, false);
-  await delay(Math.max(0, end - monoNow()));
-}
-
-async function runCell(c: CellContext): Promise<{ row: BenchRow; samples: ReconnectSample[]; lost: number; duplicated: number; submitted: number; neverSynced: number }> {
-  const { cell, proxy, proxyName, hosts, events } = c;
-  const cond = CONDITIONS[cell.condition];
-  const ids = Array.from({ length: cell.fleetSize }, (_, i) => `c${c.cellNo}-w${i + 1}`);
-  const idSet = new Set(ids);
-  const cellStart = monoNow();
-  const cpuStart = await c.coordinator.cpuMs();
-  // Fresh fleet with this strategy; the condition applies from the start.
-  for (const t of cond.toxics) for (const stream of ['upstream', 'downstream'] as const) {
-    await proxy.addToxic(proxyName, { name: `cond_${stream}`, type: t.type, stream, attributes: { ...t.attributes } });
-  }
-  const synced = new Set<string>();
-  const from = events.length;
-  const countSynced = (): number => {
-    for (let i = from; i < events.length; i++) {
-      const e = events[i]?.event;
-      if (e?.type === 'synced' && idSet.has(e.source)) synced.add(e.source);
-    }
-    return synced.size;
-  };
-  await Promise.all(hosts.map((h, hi) => h.spawnWorkers(ids.filter((_, i) => i % hosts.length === hi).map((id) => ({
-    id, coordinatorUrl: `ws://${c.listen}`, concurrency: 2, backoff: { strategy: cell.strategy, ...c.backoff }, heartbeatMs: 1000,
-  })))));
-  await waitFor(() => countSynced() === ids.length, 60_000);
-  // Work in flight across the cuts.
-  const taskIds: string[] = [];
-  if (c.tasksPerWorker > 0) {
-    const body = { executions: Array.from({ length: ids.length * c.tasksPerWorker }, () => ({ kind: 'sleep', params: { durationMs: 400, checkpointEveryMs: 100 } })) };
-    const res = await fetch(`${c.coordinator.httpUrl}/api/v1/executions/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${c.coordinator.token}` }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
-    if (res.status === 201) taskIds.push(...((await res.json()) as { executions: { executionId: string }[] }).executions.map((e) => e.executionId));
-  }
-  const samples: ReconnectSample[] = [];
-  const registerMs: number[] = [];
-  const syncMs: number[] = [];
-  let failed = 0;
-  let neverSynced = 0;
-  for (let k = 0; k < c.cuts; k++) {
-    await delay(150);
-    const cutFrom = events.length;
-    await takeDown(c, proxy, proxyName, cond);
-    const heal = monoNow();
-    if (c.outage === 'cut') await proxy.setEnabled(proxyName, true);
-    const confirmed = monoNow();
-    const back = new Set<string>();
-    await waitFor(() => {
-      for (let i = cutFrom; i < events.length; i++) {
-        const e = events[i];
-        if (e !== undefined && e.mono >= heal && e.event.type === 'synced' && idSet.has(e.event.source)) back.add(e.event.source);
-      }
-      return back.size === ids.length;
-    }, 30_000);
-    const m = healSamples(events.slice(cutFrom), heal, idSet, confirmed);
-    neverSynced += m.neverSynced.length;
-    for (const s of m.samples) {
-      failed += s.failedAttempts;
-      samples.push({ strategy: cell.strategy, condition: cell.condition, fleetSize: cell.fleetSize, ms: s.ms, beyondBackoffMs: Math.max(0, s.beyondBackoffMs) });
-      if (s.connectedAt !== undefined) {
-        registerMs.push(Math.max(0, s.connectedAt - s.attemptStart));
-        syncMs.push(Math.max(0, s.syncedAt - s.connectedAt));
-      }
-    }
-  }
-  // Every task completes exactly once.
-  let lost = 0;
-  let duplicated = 0;
-  const views = new Map<string, { status: string; statusHistory: { status: string }[] }>();
-  const deadline = monoNow() + 30_000;
-  while (monoNow() < deadline) {
-    const pending = taskIds.filter((id) => !TERMINAL.has(views.get(id)?.status ?? ''));
-    if (pending.length === 0) break;
-    for (let i = 0; i < pending.length; i += 50) {
-      await Promise.all(pending.slice(i, i + 50).map(async (id) => {
-        const r = await fetch(`${c.coordinator.httpUrl}/api/v1/executions/${id}`, { headers: { authorization: `Bearer ${c.coordinator.token}` }, signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
-        if (r?.status === 200) views.set(id, (await r.json()) as { status: string; statusHistory: { status: string }[] });
-      }));
-    }
-    await delay(200);
-  }
-  for (const id of taskIds) {
-    const v = views.get(id);
-    if (v === undefined || v.status !== 'completed') lost++;
-    duplicated += Math.max(0, (v === undefined ? 0 : terminalEntries(v.statusHistory).length) - 1);
-  }
-  const cellEnd = monoNow();
-  const cpuEnd = await c.coordinator.cpuMs();
-  await Promise.all(hosts.map((h) => h.command({ cmd: 'stop', ids, drain: false }).catch(() => undefined)));
-  for (const _t of cond.toxics) for (const stream of ['upstream', 'downstream'] as const) await proxy.removeToxic(proxyName, `cond_${stream}`).catch(() => undefined);
-  const lag = c.probe.filter((p) => p.mono >= cellStart && p.mono <= cellEnd).flatMap((p) => p.lagMs);
-  const s = hdrSummary(samples.map((x) => x.ms));
-  const beyond = hdrSummary(samples.map((x) => x.beyondBackoffMs ?? 0));
-  const row: BenchRow = {
-    condition: cell.condition,
-    strategy: cell.strategy,
-    fleetSize: cell.fleetSize,
-    p50: s.p50, p95: s.p95, p99: s.p99, max: s.max,
-    beyondBackoffP50: beyond.p50,
-    beyondBackoffP99: beyond.p99,
-    // beyond backoff = attempt start → registered (ws connect + welcome + register) + registered → synced
-    registerP50: hdrSummary(registerMs).p50,
-    registerP99: hdrSummary(registerMs).p99,
-    syncP50: hdrSummary(syncMs).p50,
-    syncP99: hdrSummary(syncMs).p99,
-    failedHandshakes: failed,
-    loopLagP99: hdrSummary(lag).p99,
-    loopLagMax: lag.length === 0 ? 0 : Math.max(...lag),
-    // A restarted coordinator's CPU counter starts again at 0: not comparable.
-    cpuPercent: c.outage === 'cut' && cpuStart !== undefined && cpuEnd !== undefined ? Math.max(0, ((cpuEnd - cpuStart) / (cellEnd - cellStart)) * 100) : 0,
-    samples: samples.length,
-    neverSynced,
-    tasks: taskIds.length,
-    lost,
-    duplicated,
-  };
-  return { row, samples, lost, duplicated, submitted: taskIds.length, neverSynced };
 }

@@ -229,7 +229,7 @@ async function applyProcess(ctx: LiveFaultContext, fault: ScheduledFault, id: st
 }
 
 /** What a fault needs from the fault proxy, checked before the run starts (preflight.ts). */
-export interface ProxyNeed {
+interface ProxyNeed {
   toxic?: { type: string; attributes: Record<string, number> };
   /** Proxies are disabled and enabled again. */
   disable?: boolean;

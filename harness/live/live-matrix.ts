@@ -9,11 +9,11 @@
  *
  *   TOXIPROXY_BIN=../shared/tools/toxiproxy-2.12.0/toxiproxy-server npx tsx harness/live/live-matrix.ts [--only a,b] [--proxy embedded|real]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderTable } from '../cli/table.js';
-import { freePort, REPO_ROOT } from './processes.js';
+import { renderTable } from '../report/table.js';
+import { freePort, REPO_ROOT, spawnChild, stopChild } from '../proc/index.js';
 import { runLive } from './runner.js';
 import { loadScenario } from '../scenario/loader.js';
 
@@ -26,7 +26,7 @@ const proxies = (arg('--proxy') ?? 'embedded,real').split(',');
 
 async function startReal(bin: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(bin, ['-host', '127.0.0.1', '-port', String(port)], { stdio: 'ignore' });
+  const child = spawnChild(bin, ['-host', '127.0.0.1', '-port', String(port)], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     try {
@@ -59,6 +59,6 @@ try {
     }
   }
 } finally {
-  real?.child.kill('SIGTERM');
+  await stopChild(real?.child);
 }
 process.stdout.write(`${renderTable(['scenario', 'proxy', 'verdict', 'applied', 'refused', 'wall', 'first problem'], rows)}\n`);

@@ -13,8 +13,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SystemEvent } from '../../system/core/events.js';
-import { hashString } from '../../system/core/random.js';
+import { type SystemEvent, hashString } from '../../system/core/index.js';
 import type { FaultProxy } from '../proxy/client.js';
 import { type Scenario, workerIds } from '../scenario/schema.js';
 import { CoordinatorProcess, type CoordinatorProcessOptions, delay, JsonLinesTail, monoNow, SwarmHostProcess } from './processes.js';

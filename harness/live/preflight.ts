@@ -11,7 +11,7 @@
  * Asking the server is how we learn what it supports: a real Toxiproxy has no
  * `corrupt`, ours has it as an extension (enabled for the harness's own proxy).
  */
-import { ErrorCode, SquallError } from '../../system/core/errors.js';
+import { ErrorCode, SquallError } from '../../system/core/index.js';
 import type { FaultProxy } from '../proxy/client.js';
 import { type RefusedFault, runTimeline } from '../scenario/driver.js';
 import type { Scenario } from '../scenario/schema.js';

@@ -7,7 +7,7 @@
  * attempt); `failedAttempts` = connection attempts after heal (or in flight at
  * heal) that did not register. All stamps are monotonic ms (monoNow()).
  */
-import type { SystemEvent } from '../../system/core/events.js';
+import type { SystemEvent } from '../../system/core/index.js';
 
 export interface HealSample {
   workerId: string;

@@ -15,7 +15,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toJsonLines } from '../check/history.js';
 import { checkHistory } from '../check/invariants.js';
-import { contextFromScenario } from '../check/context.js';
+import { contextFromScenario } from '../scenario/check-context.js';
 import { checkSlo } from '../check/slo.js';
 import { PROMISES } from '../check/promises.js';
 import { faultIntervalsOf, operationsOf } from '../report/from-history.js';
@@ -30,6 +30,7 @@ import { crashedLiveJson, liveGuardProblems } from './live-guards.js';
 import { type LiveRunOptions, type LiveRunOutcome, runScenarioLive } from './live-run.js';
 import { FaultsRefusedError, ProxyUnreachableError } from './preflight.js';
 import { healSamples, restoreSamples } from './reconnect-samples.js';
+import { SQUALL_VERSION } from '../version.js';
 
 export interface RunLiveOptions extends LiveRunOptions {
   /** Parent dir of reports; default `reports`. null: write no report. */
@@ -44,7 +45,7 @@ export interface RunLiveOptions extends LiveRunOptions {
 }
 
 /** One fault as the JSON and the report list it. */
-export interface FaultLine {
+interface FaultLine {
   id: string;
   action: string;
   target: string;
@@ -215,7 +216,7 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
     runId,
     kind: 'live',
     startedAt: startedAt.toISOString(),
-    version: opts.version ?? '0.1.0',
+    version: opts.version ?? SQUALL_VERSION,
     scenario: scenario.name,
     seed: o.seed,
     passed,

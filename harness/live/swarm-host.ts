@@ -19,15 +19,10 @@
  * needs the worker in a host of its own (the live runner does that for small fleets).
  */
 import { createInterface } from 'node:readline';
-import { systemClock } from '../../system/core/clock.js';
-import { realCpu } from '../../system/core/cpu.js';
-import type { EventSink, SystemEvent } from '../../system/core/events.js';
-import { silentLogger } from '../../system/core/logger.js';
-import { cryptoRandom, seededRandom } from '../../system/core/random.js';
-import { builtinTaskKinds } from '../../system/tasks/registry.js';
+import { systemClock, realCpu, type EventSink, type SystemEvent, silentLogger, cryptoRandom, seededRandom } from '../../system/core/index.js';
+import { builtinTaskKinds } from '../../system/tasks/index.js';
 import { wsTransport } from '../../system/transport/index.js';
-import type { WorkerConfig } from '../../system/worker/config.js';
-import { Worker } from '../../system/worker/worker.js';
+import { type WorkerConfig, Worker } from '../../system/worker/index.js';
 
 /** A worker as the harness asks for it: the worker config plus host-side options. */
 export interface HostedWorkerConfig extends WorkerConfig {

@@ -7,7 +7,7 @@
  * stamp the emitting process put on each line gives the true order.
  * History `time` = ms since the run's start (t0), like the simulation's.
  */
-import type { SystemEvent } from '../../system/core/events.js';
+import type { SystemEvent } from '../../system/core/index.js';
 import { type FaultDetails, HistoryRecorder, type HistoryRecord, type Phase, type SubmitInvoke } from '../check/history.js';
 
 type Entry =

@@ -33,7 +33,7 @@ export interface TopologyOptions {
 const PROCESS_ACTIONS = new Set(['pause', 'kill', 'restart', 'clock_skew']);
 
 /** True when some fault pauses/kills/restarts workers (not the coordinator). */
-export function hasWorkerProcessFaults(faults: readonly ScheduledFault[], scenario: Scenario): boolean {
+function hasWorkerProcessFaults(faults: readonly ScheduledFault[], scenario: Scenario): boolean {
   const timeline = faults.some((f) => PROCESS_ACTIONS.has(f.action.type) && f.target !== 'coordinator');
   const swarm = scenario.swarm?.enabled === true && scenario.swarm.actions.some((a) => a === 'pause' || a === 'kill' || a === 'restart');
   return timeline || swarm;

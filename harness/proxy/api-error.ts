@@ -3,7 +3,7 @@
  * `{"error": "...", "status": N}`. The messages are Toxiproxy 2.x's own
  * (api.go), so clients that match on them keep working against this proxy.
  */
-import { ErrorCode, SquallError } from '../../system/core/errors.js';
+import { ErrorCode, SquallError } from '../../system/core/index.js';
 
 /** An error the HTTP API reports with a status code. */
 export class ApiError extends SquallError {

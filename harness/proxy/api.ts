@@ -9,8 +9,7 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { posix } from 'node:path';
-import type { Random } from '../../system/core/random.js';
-import type { Logger } from '../../system/core/logger.js';
+import type { Random, Logger } from '../../system/core/index.js';
 import { ApiError, toApiError } from './api-error.js';
 import type { ProxyCollection } from './collection.js';
 import type { ProxyMetrics } from './metrics.js';

@@ -5,7 +5,7 @@
  * behaves the same against both.
  */
 import { Toxiproxy, type Proxy as ToxiproxyProxy } from 'toxiproxy-node-client';
-import { silentLogger, type Logger } from '../../system/core/logger.js';
+import { silentLogger, type Logger } from '../../system/core/index.js';
 import { startProxyServer, type ProxyServer } from './server.js';
 import type { ToxicJson } from './toxic-spec.js';
 

@@ -3,9 +3,7 @@
  * the API maps onto: create, populate, update, delete, reset. Decoding and
  * status codes follow Toxiproxy 2.x; the HTTP layer only routes.
  */
-import type { Clock } from '../../system/core/clock.js';
-import type { Logger } from '../../system/core/logger.js';
-import type { Random } from '../../system/core/random.js';
+import type { Clock, Logger, Random } from '../../system/core/index.js';
 import { apiErrors, toApiError, type ApiError } from './api-error.js';
 import { asObject, boolField, parseBody, stringField } from './json-decode.js';
 import type { ProxyMetrics } from './metrics.js';

@@ -5,9 +5,7 @@
  * both sockets close; there is no lasting half-close.
  */
 import type { Socket } from 'node:net';
-import type { Clock } from '../../system/core/clock.js';
-import type { Logger } from '../../system/core/logger.js';
-import type { Random } from '../../system/core/random.js';
+import type { Clock, Logger, Random } from '../../system/core/index.js';
 import { Link, type LinkOwner } from './link.js';
 import { Direction, type Toxic } from './toxic-spec.js';
 

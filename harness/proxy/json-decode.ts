@@ -12,7 +12,7 @@ import { apiErrors } from './api-error.js';
 export type JsonObject = Record<string, unknown>;
 
 /** A number written with a fraction or exponent (`1.0`, `1e3`): Go refuses it for an int field even when whole. */
-export class RawNumber {
+class RawNumber {
   constructor(
     readonly value: number,
     readonly raw: string,

@@ -7,8 +7,7 @@
  * With no toxics, chunks go straight to the sink (the fast path).
  */
 import type { Socket } from 'node:net';
-import type { Clock, TimerHandle } from '../../system/core/clock.js';
-import type { Random } from '../../system/core/random.js';
+import type { Clock, TimerHandle, Random } from '../../system/core/index.js';
 import type { Toxic } from './toxic-spec.js';
 import { passThrough, type Chunk, type Pending, type StageContext, type ToxicBehaviour } from './toxics/index.js';
 

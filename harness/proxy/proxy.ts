@@ -7,9 +7,7 @@
  */
 import { lookup } from 'node:dns/promises';
 import { createServer, connect, isIP, type Server, type Socket } from 'node:net';
-import type { Clock } from '../../system/core/clock.js';
-import type { Logger } from '../../system/core/logger.js';
-import type { Random } from '../../system/core/random.js';
+import type { Clock, Logger, Random } from '../../system/core/index.js';
 import { apiErrors } from './api-error.js';
 import { Connection } from './connection.js';
 import type { ProxyMetrics } from './metrics.js';
@@ -49,7 +47,7 @@ export function splitHostPort(addr: string): { host: string; port: number } {
  * (`localhost:P` → `127.0.0.1:P`), so two spellings of one address compare
  * equal. Rejects like Go when the address is malformed or the host unknown.
  */
-export async function resolveTcpAddr(addr: string): Promise<string> {
+async function resolveTcpAddr(addr: string): Promise<string> {
   const { host, port } = splitHostPort(addr);
   if (host === '') return `:${port}`;
   if (isIP(host) !== 0) return formatAddr(host, port);

@@ -2,7 +2,7 @@
  * The body of `squall proxy --host --port [--seed]`: runs the server in the
  * foreground until SIGINT/SIGTERM, then closes every proxy and connection.
  */
-import type { Logger } from '../../system/core/logger.js';
+import type { Logger } from '../../system/core/index.js';
 import { startProxyServer } from './server.js';
 
 /** Options of `squall proxy`. */

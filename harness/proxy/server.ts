@@ -5,9 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { systemClock, type Clock } from '../../system/core/clock.js';
-import { silentLogger, type Logger } from '../../system/core/logger.js';
-import { cryptoRandom, seededRandom } from '../../system/core/random.js';
+import { systemClock, type Clock, silentLogger, type Logger, cryptoRandom, seededRandom } from '../../system/core/index.js';
 import { createApiHandler } from './api.js';
 import { ProxyCollection } from './collection.js';
 import { ProxyMetrics } from './metrics.js';

@@ -21,7 +21,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidArgumentError, SquallError } from '../../system/core/errors.js';
+import { InvalidArgumentError, SquallError } from '../../system/core/index.js';
 import { fmtNum } from './format.js';
 import type { RunResult, Violation } from './model.js';
 import { parseRunResult } from './model.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeFault } from '../check/fault-details.js';
+import { describeFault } from '../scenario/fault-details.js';
 import { describeFaultTarget, faultTitle } from './fault-label.js';
 
 const fleet = { workers: 4, idPrefix: 'w', groups: [{ name: 'east', count: 2 }, { name: 'west', count: 2 }] };

@@ -67,7 +67,7 @@ export function runTitle(r: RunResult): string {
 }
 
 /** Percentiles from few samples say so: p99 of 20 samples is just the largest. */
-export function fewSamplesNote(n: number): string {
+function fewSamplesNote(n: number): string {
   if (n >= 100) return '';
   return n < 20 ? ` (only ${n} samples: p95/p99 are the largest ones)` : ` (${n} samples: p99 is about the maximum)`;
 }

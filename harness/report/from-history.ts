@@ -21,7 +21,7 @@ export type OperationSpan = {
 };
 
 /** Most operations drawn; beyond it the page says how many were left out. */
-export const MAX_OPERATIONS = 400;
+const MAX_OPERATIONS = 400;
 
 /** Fault intervals from the history's fault records; an unstopped fault ends at `endMs`. */
 export function faultIntervalsOf(history: readonly HistoryRecord[], endMs: number): FaultInterval[] {

@@ -10,7 +10,7 @@ import { PROMISES, findPromise } from './model.js';
 import { fmtSloValue, runTitle, stripInvalidChars, violationSubject, violationTitle } from './format.js';
 
 /** One test case before serialisation. */
-export interface JunitCase {
+interface JunitCase {
   classname: string;
   name: string;
   timeSec: number;

@@ -7,13 +7,13 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidArgumentError } from '../../system/core/errors.js';
+import { InvalidArgumentError } from '../../system/core/index.js';
 import { SQUALL_VERSION } from '../version.js';
 import { parseRunResult, RUN_RESULT_SCHEMA_VERSION, type RunResult, type RunResultInput, type SweepRun } from './model.js';
 import { makeRunId } from './write.js';
 
 /** One planned unit. */
-export interface MergeUnit {
+interface MergeUnit {
   scenario: string;
   seed: number;
 }

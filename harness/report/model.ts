@@ -13,7 +13,7 @@
  * arrays rounded to microseconds): exact CDFs, about 8 bytes per sample.
  */
 import { z } from 'zod';
-import { InvalidArgumentError } from '../../system/core/errors.js';
+import { exactSummary, InvalidArgumentError, type LatencySummary as StatsSummary } from '../../system/core/index.js';
 import { PROMISES as CHECKER_PROMISES } from '../check/promises.js';
 
 /** Bumped on any incompatible change of the shape below. */
@@ -214,23 +214,14 @@ export function parseRunResult(input: unknown, source = 'run result'): RunResult
   );
 }
 
-/** Percentile by nearest rank over a sorted copy; `p` in 0..100. Empty → 0. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? 0;
+/** p50/p95/p99/max/count of raw millisecond samples, exact (system/core/stats.ts), as run reports show them. */
+export function summarizeSamples(samples: readonly number[]): LatencySummary {
+  return reportSummary(exactSummary(samples));
 }
 
-/** p50/p95/p99/max/count of raw millisecond samples (exact; for HDR use hdr-histogram-js upstream). */
-export function summarizeSamples(samples: readonly number[]): LatencySummary {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-    max: sorted[sorted.length - 1] ?? 0,
-    count: sorted.length,
-  };
+/** The fields of a stats summary a RunResult keeps (its LatencySummary). */
+export function reportSummary(s: StatsSummary): LatencySummary {
+  return { p50: s.p50, p95: s.p95, p99: s.p99, max: s.max, count: s.count };
 }
 
 /** One reconnect measurement, as producers naturally collect them. */

@@ -6,7 +6,7 @@
  * output on stdout stays clean.
  */
 import cliProgress from 'cli-progress';
-import { InvalidArgumentError } from '../../system/core/errors.js';
+import { InvalidArgumentError } from '../../system/core/index.js';
 
 /** Where progress goes; process.stderr by default. */
 export interface ProgressStream {

@@ -28,7 +28,13 @@ export function renderSummaryMarkdown(r: RunResult): string {
   out.push(`# ${mdCell(runTitle(r))}`, '');
   out.push(`**${mdCell(verdictLine(r))}**`, '');
   out.push('## Key numbers', '', mdTable(['', 'value'], keyNumbers(r)), '');
+  out.push(...sloSection(r), ...violationsSection(r), ...benchSection(r), ...seedsSection(r), ...faultsSection(r), ...replaySection(r));
+  return out.join('\n');
+}
 
+/** The SLO table, when the run had SLOs. */
+function sloSection(r: RunResult): string[] {
+  const out: string[] = [];
   if (r.slo.length > 0) {
     out.push('## SLOs', '');
     out.push(
@@ -40,7 +46,12 @@ export function renderSummaryMarkdown(r: RunResult): string {
       '',
     );
   }
+  return out;
+}
 
+/** Violations: the first SHOWN_VIOLATIONS in full (with their records), a count per promise when there are more. */
+function violationsSection(r: RunResult): string[] {
+  const out: string[] = [];
   out.push('## Violations', '');
   if (r.violations.length === 0) out.push('None.', '');
   else {
@@ -59,7 +70,12 @@ export function renderSummaryMarkdown(r: RunResult): string {
     if (rest > 0) out.push('', `… and ${rest} more (all of them are in result.json and junit.xml).`);
     out.push('');
   }
+  return out;
+}
 
+/** The reconnection benchmark's rows. */
+function benchSection(r: RunResult): string[] {
+  const out: string[] = [];
   if (r.benchRows && r.benchRows.length > 0) {
     out.push('## Reconnection benchmark', '');
     if (r.floor) out.push(`Floor (bare ws connect + handshake): p50 ${fmtMs(r.floor.p50)}, p99 ${fmtMs(r.floor.p99)}.`, '');
@@ -84,7 +100,12 @@ export function renderSummaryMarkdown(r: RunResult): string {
       '',
     );
   }
+  return out;
+}
 
+/** The seeds of a sweep, and planned runs no shard covered. */
+function seedsSection(r: RunResult): string[] {
+  const out: string[] = [];
   if (r.sweep && r.sweep.length > 0) {
     out.push('## Seeds', '');
     out.push(
@@ -106,7 +127,12 @@ export function renderSummaryMarkdown(r: RunResult): string {
     const missing = r.uncovered ?? [];
     if (missing.length > 0) out.push(`**${missing.length} planned run(s) no shard covered:** ${missing.map((u) => `${u.scenario} seed ${u.seed}`).join(', ')}`, '');
   }
+  return out;
+}
 
+/** The fault intervals. */
+function faultsSection(r: RunResult): string[] {
+  const out: string[] = [];
   if (r.faults.length > 0) {
     out.push('## Faults', '');
     out.push(
@@ -118,10 +144,16 @@ export function renderSummaryMarkdown(r: RunResult): string {
       '',
     );
   }
+  return out;
+}
+
+/** How to replay a simulation run. */
+function replaySection(r: RunResult): string[] {
+  const out: string[] = [];
   if (r.seed !== undefined && r.kind === 'sim' && r.scenario !== undefined) {
     const hash = r.traceHash ? `; the replay must reproduce trace hash ${r.traceHash}` : '';
     const file = /[/.]/.test(r.scenario) ? r.scenario : `scenarios/${r.scenario}.yaml`;
     out.push(`Replay: \`squall sim ${file.replace(/`/g, '')} --seed ${r.seed}\`${hash}.`, '');
   }
-  return out.join('\n');
+  return out;
 }

@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { InvalidArgumentError } from '../../system/core/errors.js';
+import { InvalidArgumentError } from '../../system/core/index.js';
 import { renderCharts } from './charts.js';
 import { renderHtml } from './html.js';
 import { renderJunitXml } from './junit.js';

@@ -20,17 +20,14 @@
  * ({attack, victim, executionId?, leaseToken?, forgedSeq?}) before it is
  * sent, for promise 8's adversary check (harness/check/promises-adversary.ts).
  */
-import { hmacHex } from '../../system/core/crypto.js';
-import { decodeToWorker, encode } from '../../system/protocol/codec.js';
-import { registrationMac, sessionSigningKey } from '../../system/protocol/handshake.js';
-import { PROTOCOL_VERSION, type AnyMessage, type Register, type Welcome } from '../../system/protocol/messages.js';
-import type { Connection } from '../../system/core/transport.js';
+import { hmacHex, type Connection } from '../../system/core/index.js';
+import { decodeToWorker, encode, registrationMac, sessionSigningKey, PROTOCOL_VERSION, type AnyMessage, type Register, type Welcome } from '../../system/protocol/index.js';
 import type { HistoryRecorder } from '../check/history.js';
 import type { Simulation } from '../sim/index.js';
 import type { Adversary, Attack } from './schema-engine.js';
 
 /** The forged checkpoint seq: far beyond anything an honest worker reaches in a run. */
-export const FORGED_CHECKPOINT_SEQ = 1_000_000;
+const FORGED_CHECKPOINT_SEQ = 1_000_000;
 const HOST = 'adversary';
 /** How long (simulated) an attack waits for the coordinator's answer before hanging up. */
 const ANSWER_WAIT_MS = 500;

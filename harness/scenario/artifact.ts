@@ -9,7 +9,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { SquallError, ErrorCode } from '../../system/core/errors.js';
+import { SquallError, ErrorCode } from '../../system/core/index.js';
 import { SQUALL_VERSION } from '../version.js';
 import type { CheckedSimRun, ViolationSummary } from './run.js';
 import { summarizeViolation } from './run.js';
@@ -17,7 +17,7 @@ import type { Scenario } from './schema.js';
 import { ScenarioSchema } from './validate.js';
 import type { ScheduledFault } from './swarm.js';
 
-export const ARTIFACT_VERSION = 1;
+const ARTIFACT_VERSION = 1;
 
 export interface Artifact {
   artifactVersion: typeof ARTIFACT_VERSION;

@@ -7,7 +7,7 @@
  * (phase 'ok' with the status, or 'fail' with the error), so the checker
  * knows when the client asked (harness/check/promises-engine.ts).
  */
-import { toErrorInfo } from '../../system/core/errors.js';
+import { toErrorInfo } from '../../system/core/index.js';
 import type { HistoryRecorder } from '../check/history.js';
 import type { Simulation } from '../sim/index.js';
 import type { ControlOp } from './schema-engine.js';

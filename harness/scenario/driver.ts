@@ -11,16 +11,16 @@
  * the schedule stops at once (the run cannot mean what its file says), heal
  * runs, and the outcome lists applied and refused faults separately.
  */
-import { describeFault } from '../check/fault-details.js';
+import { describeFault } from './fault-details.js';
 import type { FaultDetails, Phase, SubmitInvoke } from '../check/history.js';
-import { seededRandom } from '../../system/core/random.js';
+import { seededRandom } from '../../system/core/index.js';
 import { type Scenario, faultTimeline } from './schema.js';
 import { type ScheduledFault, sampleSwarm } from './swarm.js';
 import { submittedTasks } from '../check/promises-tasks.js';
 import { expandWorkload, graphDependsOn, intentOf, type Submission } from './workload.js';
 
 /** Undoes an applied fault (idempotent). */
-export type Undo = () => void | Promise<void>;
+type Undo = () => void | Promise<void>;
 
 /** Where a run's history goes; time stamps are the mode's business. */
 export interface RunRecorder {

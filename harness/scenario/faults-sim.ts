@@ -6,7 +6,7 @@
  * applied fault returns an undo function; the runner calls it when the fault's
  * `for` ends or at heal.
  */
-import { assertNever } from '../../system/core/errors.js';
+import { assertNever } from '../../system/core/index.js';
 import type { FaultHandle, FaultRule, Simulation } from '../sim/index.js';
 import { COORDINATOR_HOST } from '../sim/index.js';
 import type { FaultAction, Scenario } from './schema.js';

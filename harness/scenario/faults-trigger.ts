@@ -11,9 +11,8 @@
  * simulation itself: a coordinator brought back is started and left to boot
  * as simulated time goes on (the runner's heal settles whatever is left).
  */
-import { IllegalStateError } from '../../system/core/errors.js';
-import type { EventSink, SystemEvent } from '../../system/core/events.js';
-import { describeFault } from '../check/fault-details.js';
+import { IllegalStateError, type EventSink, type SystemEvent } from '../../system/core/index.js';
+import { describeFault } from './fault-details.js';
 import type { FaultDetails, HistoryRecorder } from '../check/history.js';
 import type { Simulation } from '../sim/index.js';
 import { applySimFault, type Undo } from './faults-sim.js';

@@ -11,7 +11,7 @@
  * "the link is bad", not "one direction is bad".
  */
 import { z } from 'zod';
-import { assertNever } from '../../system/core/errors.js';
+import { assertNever } from '../../system/core/index.js';
 import { didYouMean } from './suggest.js';
 
 /** Non-negative whole milliseconds. */
@@ -28,7 +28,7 @@ const net = {
 };
 
 /** Network actions: they act on links (a worker's connection to the coordinator). */
-export const NETWORK_ACTIONS = [
+const NETWORK_ACTIONS = [
   'latency',
   'bandwidth',
   'timeout',
@@ -41,9 +41,9 @@ export const NETWORK_ACTIONS = [
   'partition',
 ] as const;
 /** Process actions: they act on nodes (the coordinator or workers). */
-export const PROCESS_ACTIONS = ['pause', 'kill', 'restart', 'clock_skew'] as const;
+const PROCESS_ACTIONS = ['pause', 'kill', 'restart', 'clock_skew'] as const;
 /** Storage actions: they act on the coordinator's store (its disk); target `coordinator`. */
-export const STORAGE_ACTIONS = ['disk_full', 'disk_error', 'slow_disk'] as const;
+const STORAGE_ACTIONS = ['disk_full', 'disk_error', 'slow_disk'] as const;
 export const ACTION_NAMES = [...NETWORK_ACTIONS, ...PROCESS_ACTIONS, ...STORAGE_ACTIONS] as const;
 export const isStorageAction = (a: string): boolean => (STORAGE_ACTIONS as readonly string[]).includes(a);
 export type ActionName = (typeof ACTION_NAMES)[number];
@@ -137,7 +137,7 @@ export const Fault = z.strictObject({
 });
 export type Fault = z.output<typeof Fault>;
 
-export const SWARM_TARGETS = ['workers', 'groups', 'coordinator', 'links'] as const;
+const SWARM_TARGETS = ['workers', 'groups', 'coordinator', 'links'] as const;
 
 /**
  * Random faults drawn from the seed, as TigerBeetle's VOPR does: how many

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { type Document, LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { ErrorCode, SquallError } from '../../system/core/errors.js';
+import { ErrorCode, SquallError } from '../../system/core/index.js';
 import type { Scenario } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { ScenarioSchema } from './validate.js';
@@ -36,12 +36,12 @@ export class ScenarioError extends SquallError {
 }
 
 /** `FILE:LINE:COL: path: message`. */
-export function formatIssue(i: ScenarioIssue): string {
+function formatIssue(i: ScenarioIssue): string {
   return `${i.file}:${i.line}:${i.col}: ${i.path === '' ? '' : `${i.path}: `}${i.message}`;
 }
 
 /** `faults[2].action` from ['faults', 2, 'action']. */
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
   return out;

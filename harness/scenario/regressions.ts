@@ -7,7 +7,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ErrorCode, InvalidArgumentError, SquallError } from '../../system/core/errors.js';
+import { ErrorCode, InvalidArgumentError, SquallError } from '../../system/core/index.js';
 import { type Artifact, readArtifact, writeArtifact } from './artifact.js';
 
 /** A pinned regression: an artifact with a note and the headline of what it found. */
@@ -30,7 +30,7 @@ export interface AddRegressionOptions {
 }
 
 /** Kebab-case, letters/digits only, at most 40 characters. */
-export function slug(s: string): string {
+function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '') || 'regression';
 }
 

@@ -6,8 +6,7 @@
  * (client controls), extra timed steps (adversarial clients) and heal
  * (triggered faults undone).
  */
-import { ErrorCode, SquallError } from '../../system/core/errors.js';
-import { teeSink, type EventSink } from '../../system/core/events.js';
+import { ErrorCode, SquallError, teeSink, type EventSink } from '../../system/core/index.js';
 import type { HistoryRecorder } from '../check/history.js';
 import type { SimCoordinatorOptions, Simulation } from '../sim/index.js';
 import { AdversaryClient } from './adversary.js';

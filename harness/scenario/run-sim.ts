@@ -14,8 +14,7 @@
  * simulated time.
  */
 import type { Coordinator } from '../../system/coordinator/index.js';
-import { toErrorInfo } from '../../system/core/errors.js';
-import { isTerminal } from '../../system/core/model.js';
+import { toErrorInfo, isTerminal, seededRandom } from '../../system/core/index.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
 import { Simulation, type SimWiring } from '../sim/index.js';
 import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault, type RunRecorder, runSwarm, type Schedule, type SubmitHandlers } from './driver.js';
@@ -27,7 +26,6 @@ import type { BuggifyOdds } from '../sim/buggify.js';
 import type { TieBreak } from '../sim/event-queue.js';
 import type { MarkCounts } from '../sim/marks.js';
 import { plannedExecutions } from './run-guards.js';
-import { seededRandom } from '../../system/core/random.js';
 import { EngineExtras } from './run-extras.js';
 
 /** Refusals that mean the coordinator created nothing (the client knows the outcome). */

@@ -4,7 +4,9 @@
  * outcome as the CLI's JSON (`squall sim --json`) and as a RunResult for the
  * report writer (harness/report).
  */
-import { checkHistory, checkSlo, contextFromScenario, percentile, PROMISES, type Violation } from '../check/index.js';
+import { checkHistory, checkSlo, PROMISES, type Violation } from '../check/index.js';
+import { percentile } from '../../system/core/index.js';
+import { contextFromScenario } from './check-context.js';
 import { faultIntervalsOf, healAtOf, operationsOf } from '../report/from-history.js';
 import { reconnectTimes } from '../check/slo.js';
 import { HistoryView } from '../check/view.js';
@@ -20,15 +22,19 @@ import { runScenarioSim, type SimRunOptions, type SimRunOutcome } from './run-si
 import { enabledPromises, faultTimeline, type Scenario } from './schema.js';
 import { sampleSwarm } from './swarm.js';
 
-/** A violation as it goes into JSON output: no history records, just the story's headline and the records around it. */
-export interface ViolationSummary {
+/**
+ * A violation as it goes into JSON output: no history records, just the story's
+ * headline and the records around it. A type alias, not an interface, so it fits
+ * RunResult's open object schema without a cast.
+ */
+export type ViolationSummary = {
   promise: number;
   name: string;
   message: string;
   executionId?: string;
   workerId?: string;
   events: string[];
-}
+};
 
 export interface CheckedSimRun {
   outcome: SimRunOutcome;
@@ -210,5 +216,5 @@ export function toRunResult(run: CheckedSimRun, startedAt: Date): RunResult {
     operationsTotal: ops.total,
     reconnectSamples: reconnectMs.length > 0 ? [{ strategy: o.scenario.fleet.backoff.strategy, condition: o.scenario.name, ms: reconnectMs }] : [],
     slo: run.slo.checks.map((c) => ({ name: c.name, target: c.limit, measured: c.value, unit: c.name.endsWith('Ms') ? 'ms' : '', passed: c.passed })),
-  } as unknown as RunResult;
+  };
 }

@@ -13,15 +13,15 @@
  *   adversaries                   [{at, victim, attacks, everyMs?, count?}]
  */
 import { z } from 'zod';
-import type { SystemEventType } from '../../system/core/events.js';
+import type { SystemEventType } from '../../system/core/index.js';
 import { FaultAction, Ms, PosInt } from './faults.js';
 import { didYouMean } from './suggest.js';
 
 /** Same key, one execution: submission n of the item uses key `<item>-k<(n mod keys)+1>`. */
-export const Idempotency = z.strictObject({ keys: PosInt });
-export type Idempotency = z.output<typeof Idempotency>;
+const Idempotency = z.strictObject({ keys: PosInt });
+type Idempotency = z.output<typeof Idempotency>;
 
-export const CONTROL_OPS = ['cancel', 'pause', 'resume'] as const;
+const CONTROL_OPS = ['cancel', 'pause', 'resume'] as const;
 
 /**
  * A client request on each submission of the item, `afterMs` after the
@@ -70,7 +70,7 @@ export const ENGINE_COORDINATOR_FIELDS = {
  *   sync              the coordinator registered a (re)connecting worker; the sync exchange follows
  *   retry-wait        an execution entered its retry delay (status → retrying)
  */
-export const TRIGGER_ALIASES = {
+const TRIGGER_ALIASES = {
   claim: 'claimed',
   started: 'task_started',
   'result-sent': 'task_finished',
@@ -81,7 +81,7 @@ export const TRIGGER_ALIASES = {
 } as const;
 
 /** Every SystemEvent type, for trigger validation (the compiler keeps it in step with events.ts). */
-export const SYSTEM_EVENT_TYPES = [
+const SYSTEM_EVENT_TYPES = [
   'submitted', 'status', 'claimed', 'lease_expired', 'lease_released', 'checkpoint_saved', 'result_recorded', 'result_rejected',
   'worker_registered', 'worker_replaced', 'worker_disconnected', 'worker_lost', 'auth_failed', 'protocol_error', 'heartbeat_timeout',
   'connecting', 'connected', 'synced', 'disconnected', 'backoff', 'task_started', 'task_finished', 'task_aborted',
@@ -90,7 +90,7 @@ export const SYSTEM_EVENT_TYPES = [
 const TRIGGER_EVENTS: readonly string[] = [...Object.keys(TRIGGER_ALIASES), ...SYSTEM_EVENT_TYPES];
 
 /** When a trigger fires: the nth matching event (from any worker, or one worker), plus delayMs. */
-export const TriggerOn = z.strictObject({
+const TriggerOn = z.strictObject({
   event: z.string().min(1).refine((e) => TRIGGER_EVENTS.includes(e) || /^status:[a-z]+$/.test(e), {
     error: (iss) => `unknown trigger event "${String(iss.input)}"${didYouMean(String(iss.input), TRIGGER_EVENTS)}; expected one of ${TRIGGER_EVENTS.join(', ')} or status:<status>`,
   }),
@@ -101,7 +101,7 @@ export const TriggerOn = z.strictObject({
   /** Apply the fault this long after the event (0: at once, in the same simulated ms). */
   delayMs: Ms.default(0),
 });
-export type TriggerOn = z.output<typeof TriggerOn>;
+type TriggerOn = z.output<typeof TriggerOn>;
 
 /**
  * A fault applied when a protocol event happens, not at a clock time: a crash

@@ -33,32 +33,31 @@
  * cross-field rules) is in validate.ts; loadScenario/parseScenario in loader.ts.
  */
 import { z } from 'zod';
-import { RETRY_STRATEGIES } from '../../system/core/model.js';
+import { RETRY_STRATEGIES } from '../../system/core/index.js';
 import { PROMISE_NAMES } from '../check/promises.js';
 import { Fault, Ms, PosInt, Swarm } from './faults.js';
 import { ENGINE_COORDINATOR_FIELDS, ENGINE_ITEM_FIELDS, ENGINE_SCENARIO_FIELDS } from './schema-engine.js';
 
-export { Fault, FaultAction, Swarm, ACTION_NAMES, NETWORK_ACTIONS, PROCESS_ACTIONS } from './faults.js';
-export type { ActionName } from './faults.js';
+export { Fault, FaultAction, Swarm } from './faults.js';
 
-export const BACKOFF_STRATEGIES = ['none', 'full-jitter', 'equal-jitter', 'decorrelated-jitter'] as const;
+const BACKOFF_STRATEGIES = ['none', 'full-jitter', 'equal-jitter', 'decorrelated-jitter'] as const;
 
 /** Worker reconnect backoff; the cap is applied before jitter. */
-export const Backoff = z.strictObject({
+const Backoff = z.strictObject({
   strategy: z.enum(BACKOFF_STRATEGIES).default('full-jitter'),
   initialMs: Ms.default(100),
   maxMs: PosInt.default(10_000),
   multiplier: z.number().min(1).default(2),
 });
-export type Backoff = z.output<typeof Backoff>;
+type Backoff = z.output<typeof Backoff>;
 
 /** A named set of workers: the first `count` not yet grouped, an id range, or explicit ids. */
-export const WorkerGroup = z.union([
+const WorkerGroup = z.union([
   z.strictObject({ name: z.string().min(1), count: PosInt }),
   z.strictObject({ name: z.string().min(1), from: PosInt, to: PosInt }),
   z.strictObject({ name: z.string().min(1), ids: z.array(z.string().min(1)).min(1) }),
 ], { error: () => 'a group is {name, count}, {name, from, to} (1-based, inclusive) or {name, ids: [...]}' });
-export type WorkerGroup = z.output<typeof WorkerGroup>;
+type WorkerGroup = z.output<typeof WorkerGroup>;
 
 export const Fleet = z.strictObject({
   /** Number of workers; their ids are `${idPrefix}1` .. `${idPrefix}N`. */
@@ -81,7 +80,7 @@ export const Fleet = z.strictObject({
 });
 export type Fleet = z.output<typeof Fleet>;
 
-export const Coordinator = z.strictObject({
+const Coordinator = z.strictObject({
   heartbeatMs: PosInt.default(1_000),
   heartbeatTimeoutMs: PosInt.default(3_000),
   /**
@@ -113,29 +112,29 @@ export const Coordinator = z.strictObject({
   // Engine-feature block (issue 10, schema-engine.ts): commitDelayMs.
   ...ENGINE_COORDINATOR_FIELDS,
 });
-export type Coordinator = z.output<typeof Coordinator>;
+type Coordinator = z.output<typeof Coordinator>;
 
-export const GRAPH_SHAPES = ['none', 'chain', 'fanout', 'diamond', 'random-dag'] as const;
+const GRAPH_SHAPES = ['none', 'chain', 'fanout', 'diamond', 'random-dag'] as const;
 
 /**
  * Shape of each submission. none: one execution. chain: size in a line.
  * fanout: one root, size-1 children. diamond: root, size-2 middles, one sink.
  * random-dag: size nodes, an edge i→j (i<j) with edgeProbability (seeded).
  */
-export const Graph = z.strictObject({
+const Graph = z.strictObject({
   shape: z.enum(GRAPH_SHAPES).default('none'),
   size: z.number().int().min(2).default(4),
   edgeProbability: z.number().min(0).max(1).default(0.3),
 });
-export type Graph = z.output<typeof Graph>;
+type Graph = z.output<typeof Graph>;
 
-export const Retry = z.strictObject({
+const Retry = z.strictObject({
   strategy: z.enum(RETRY_STRATEGIES).optional(),
   maxRetries: z.number().int().nonnegative().optional(),
   delayMs: Ms.optional(),
   maxDelayMs: Ms.optional(),
 });
-export type Retry = z.output<typeof Retry>;
+type Retry = z.output<typeof Retry>;
 
 /**
  * A batch of submissions: `count` submissions (graphs, when `graph.shape` is
@@ -162,27 +161,27 @@ export const WorkloadItem = z.strictObject({
 export type WorkloadItem = z.output<typeof WorkloadItem>;
 
 /** Every worker sends `messagesPerSec` progress messages of `bytes` each while connected. */
-export const Flood = z.strictObject({
+const Flood = z.strictObject({
   messagesPerSec: z.number().positive(),
   bytes: PosInt,
   /** Only while the fault phase lasts (default) or for the whole run. */
   during: z.enum(['faults', 'run']).default('faults'),
 });
-export type Flood = z.output<typeof Flood>;
+type Flood = z.output<typeof Flood>;
 
-export const Workload = z.strictObject({
+const Workload = z.strictObject({
   items: z.array(WorkloadItem).default([]),
   flood: Flood.optional(),
 });
-export type Workload = z.output<typeof Workload>;
+type Workload = z.output<typeof Workload>;
 
-export const Phases = z.strictObject({
+const Phases = z.strictObject({
   /** Length of the fault phase (ms of simulated or real time). */
   faultsMs: PosInt.default(10_000),
   /** Bound on convergence after faults stop: all accepted work terminal, workers reconnected. */
   healMs: PosInt.default(30_000),
 });
-export type Phases = z.output<typeof Phases>;
+type Phases = z.output<typeof Phases>;
 
 /** Which promises to check and the tolerances of the timing checks. */
 export const Checks = z.strictObject({
@@ -200,7 +199,7 @@ export const Checks = z.strictObject({
 });
 export type Checks = z.output<typeof Checks>;
 
-export const Slo = z.strictObject({
+const Slo = z.strictObject({
   reconnectP50Ms: PosInt.optional(),
   reconnectP99Ms: PosInt.optional(),
   /** All accepted work terminal within this many ms after heal starts. */
@@ -208,7 +207,7 @@ export const Slo = z.strictObject({
   maxLostCompletions: z.number().int().nonnegative().default(0),
   maxDuplicateCompletions: z.number().int().nonnegative().default(0),
 });
-export type Slo = z.output<typeof Slo>;
+type Slo = z.output<typeof Slo>;
 
 /**
  * The structure of a scenario. The full schema, with the cross-field rules
@@ -240,7 +239,6 @@ export const ScenarioObject = z.strictObject({
 });
 
 export type Scenario = z.output<typeof ScenarioObject>;
-export type ScenarioInput = z.input<typeof ScenarioObject>;
 
 /** Worker ids of a fleet, in order: `${idPrefix}1` .. `${idPrefix}N`. */
 export function workerIds(fleet: Pick<Fleet, 'workers' | 'idPrefix'>): string[] {

@@ -5,7 +5,7 @@
  */
 
 /** Levenshtein distance (small strings only: field and action names). */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let diag = prev[0] ?? 0;
@@ -21,7 +21,7 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** The closest candidate when it is close enough to be a likely typo, else undefined. */
-export function closest(input: string, candidates: readonly string[]): string | undefined {
+function closest(input: string, candidates: readonly string[]): string | undefined {
   const needle = input.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;

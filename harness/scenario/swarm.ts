@@ -108,7 +108,7 @@ export function swarmArbitrary(scenario: Scenario, opts: { exact?: boolean } = {
 }
 
 /** Keeps faults in start order, dropping any that would exceed maxConcurrent active at once. */
-export function limitConcurrency(faults: readonly ScheduledFault[], maxConcurrent: number): ScheduledFault[] {
+function limitConcurrency(faults: readonly ScheduledFault[], maxConcurrent: number): ScheduledFault[] {
   const sorted = [...faults].sort((a, b) => a.at - b.at);
   const kept: ScheduledFault[] = [];
   for (const f of sorted) {

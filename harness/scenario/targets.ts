@@ -4,7 +4,7 @@
  * simulation and live runners both use these, so `target: east` means the same
  * workers in both.
  */
-import { InvalidArgumentError } from '../../system/core/errors.js';
+import { InvalidArgumentError } from '../../system/core/index.js';
 import type { FaultAction } from './faults.js';
 import type { Fleet } from './schema.js';
 import { workerIds } from './schema.js';
@@ -22,7 +22,7 @@ type FleetLike = Pick<Fleet, 'workers' | 'idPrefix' | 'groups'>;
 
 /** Reserved endpoint names. */
 export const COORDINATOR = 'coordinator';
-export const ALL_WORKERS = 'all-workers';
+const ALL_WORKERS = 'all-workers';
 export const LINK_SEPARATOR = '<->';
 
 /** Groups resolved to worker ids, plus what was wrong (path relative to fleet.groups). */
@@ -61,14 +61,6 @@ export function groupsOf(fleet: FleetLike): { groups: Map<string, string[]>; pro
     groups.set(g.name, members);
   });
   return { groups, problems };
-}
-
-/** Groups resolved to worker ids; throws InvalidArgumentError when they do not fit the fleet. */
-export function resolveGroups(fleet: FleetLike): Map<string, string[]> {
-  const { groups, problems } = groupsOf(fleet);
-  const first = problems[0];
-  if (first !== undefined) throw new InvalidArgumentError(first.message, ['fleet', 'groups', ...first.path].join('.'));
-  return groups;
 }
 
 /** Every name a target may use (for validation and suggestions). */

@@ -6,7 +6,7 @@
  * point at its line.
  */
 import type { z } from 'zod';
-import { builtinTaskKinds } from '../../system/tasks/registry.js';
+import { builtinTaskKinds } from '../../system/tasks/index.js';
 import { isNetworkAction } from './faults.js';
 import { checkLimits } from './limits.js';
 import type { Scenario } from './schema.js';
@@ -119,7 +119,7 @@ function checkKinds(ctx: Ctx, s: Scenario): void {
 }
 
 /** The superRefine body: every cross-field rule. */
-export function validateScenario(s: Scenario, ctx: Ctx): void {
+function validateScenario(s: Scenario, ctx: Ctx): void {
   // Sizes first: the other rules enumerate workers and faults, which an absurd size would exhaust memory doing.
   if (!checkLimits(s, ctx)) return;
   const { groups, problems } = groupsOf(s.fleet);

@@ -8,8 +8,8 @@
  * first `failTimes` attempts fail, `always`: every attempt), keeping the
  * item's retry policy, timeout and priority.
  */
-import type { ExecutionSpec, GraphSpec } from '../../system/engine/contract.js';
-import type { Random } from '../../system/core/random.js';
+import type { ExecutionSpec, GraphSpec } from '../../system/engine/index.js';
+import type { Random } from '../../system/core/index.js';
 import type { WorkloadItem, Scenario } from './schema.js';
 import type { ControlOp } from './schema-engine.js';
 
@@ -56,7 +56,7 @@ function specOf(item: WorkloadItem, random: Random): ExecutionSpec {
 }
 
 /** Edges of a graph shape over nodes 0..size-1 (i → j means j depends on i). */
-export function graphEdges(shape: WorkloadItem['graph']['shape'], size: number, edgeProbability: number, random: Random): [number, number][] {
+function graphEdges(shape: WorkloadItem['graph']['shape'], size: number, edgeProbability: number, random: Random): [number, number][] {
   const edges: [number, number][] = [];
   switch (shape) {
     case 'none':

@@ -7,8 +7,7 @@
  * activation); an active point then fires on a fraction of its calls. Seeded
  * from the run's seed: a buggified run replays to the same trace hash.
  */
-import { BUGGIFY_POINTS, type Buggify, type BuggifyPoint } from '../../system/core/buggify.js';
-import type { Random } from '../../system/core/random.js';
+import { BUGGIFY_POINTS, type Buggify, type BuggifyPoint, type Random } from '../../system/core/index.js';
 
 /** Odds of a point being active in a run, and of an active point firing on a call. */
 export interface BuggifyOdds {

@@ -7,7 +7,7 @@
  * what was emitted after the last resolved operation. The HistoryRecorder is
  * the observer: at a crash it marks the coordinator's uncommitted events.
  */
-import type { Store } from '../../system/store/store.js';
+import type { Store } from '../../system/store/index.js';
 
 /** Told when store operations are staged and committed, and when the store crashed. */
 export interface CommitObserver {

@@ -7,8 +7,7 @@
  * delivered as a batch. Arrivals run inside the receiving process (queued
  * while it is paused, dropped if it died), like a kernel socket buffer.
  */
-import type { TimerHandle } from '../../system/core/clock.js';
-import type { Connection, ConnectionHandler } from '../../system/core/transport.js';
+import type { TimerHandle, Connection, ConnectionHandler } from '../../system/core/index.js';
 import type { QueuedEvent } from './event-queue.js';
 import type { LinkDir } from './link.js';
 import { TraceKind, type Trace } from './trace.js';

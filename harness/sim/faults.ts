@@ -37,7 +37,7 @@
  * rolled per connection direction from the seeded stream, that the rule
  * applies to that connection at all (Toxiproxy's meaning).
  */
-import { InvalidArgumentError } from '../../system/core/errors.js';
+import { InvalidArgumentError } from '../../system/core/index.js';
 
 interface Base {
   /** Probability per connection direction that the rule applies (default 1). */

@@ -6,8 +6,7 @@
  * it through) and drops its listeners. Deliveries into a paused process
  * wait, in arrival order, until resume (SIGSTOP/SIGCONT).
  */
-import { SquallError } from '../../system/core/errors.js';
-import type { Connection, ConnectOptions, Listener, ListenOptions, Transport } from '../../system/core/transport.js';
+import { SquallError, type Connection, type ConnectOptions, type Listener, type ListenOptions, type Transport } from '../../system/core/index.js';
 import type { Endpoint } from './connection.js';
 import { ProcessClock } from './process-clock.js';
 import { TraceKind, type Trace } from './trace.js';

@@ -10,8 +10,7 @@
  * connections: across a partition the SYN is lost and connect() times out;
  * across a hold it waits and completes on release if the client still waits.
  */
-import type { TimerHandle } from '../../system/core/clock.js';
-import type { Random } from '../../system/core/random.js';
+import type { TimerHandle, Random } from '../../system/core/index.js';
 import { corruptFrame, describeRule, validateRule, type FaultHandle, type FaultRule } from './faults.js';
 import { TraceKind, type Trace } from './trace.js';
 import type { PipeLike, RuleConnState, WireItem } from './types.js';

@@ -6,7 +6,7 @@
  * tests/sim/marks-coverage.test.ts fails when the suite leaves a required mark
  * unreached (a situation that matters stopped being exercised).
  */
-import { MARK_CATALOG, MARK_NAMES, type MarkName, type Marks } from '../../system/core/marks.js';
+import { MARK_CATALOG, MARK_NAMES, type MarkName, type Marks } from '../../system/core/index.js';
 
 /** Hit counts of one run; every catalog mark is present (0 = not reached). */
 export type MarkCounts = Record<MarkName, number>;

@@ -4,10 +4,7 @@
  * `transport` implements the Transport seam, so the real coordinator and
  * worker code runs over it unchanged. Fault API summary: harness/sim/index.ts.
  */
-import type { HttpRequest, HttpResponse } from '../../system/core/transport.js';
-import type { Connection, ConnectOptions } from '../../system/core/transport.js';
-import { InvalidArgumentError, SquallError } from '../../system/core/errors.js';
-import type { Random } from '../../system/core/random.js';
+import { type HttpRequest, type HttpResponse, type Connection, type ConnectOptions, InvalidArgumentError, SquallError, type Random } from '../../system/core/index.js';
 import { VirtualConnection } from './connection.js';
 import type { FaultHandle, FaultRule } from './faults.js';
 import { Host, type Connector } from './host.js';

@@ -9,7 +9,7 @@
  * - skew: now() is offset per host (clock skew); timers and monotonic() are
  *   not, as with a wrong wall clock on a real machine.
  */
-import type { Clock, TimerHandle } from '../../system/core/clock.js';
+import type { Clock, TimerHandle } from '../../system/core/index.js';
 import type { QueuedEvent } from './event-queue.js';
 import type { VirtualTime } from './virtual-time.js';
 

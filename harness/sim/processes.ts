@@ -6,21 +6,11 @@
  * Kill = kill -9 (timers cancelled, sockets vanish, the store loses what was
  * not committed); restart = a new incarnation on the same address.
  */
-import { sleep, type Clock } from '../../system/core/clock.js';
-import type { Cpu } from '../../system/core/cpu.js';
-import type { EventSink } from '../../system/core/events.js';
-import type { Buggify } from '../../system/core/buggify.js';
-import type { Logger } from '../../system/core/logger.js';
-import type { Marks } from '../../system/core/marks.js';
-import type { Random } from '../../system/core/random.js';
+import { sleep, type Clock, type Cpu, type EventSink, type Buggify, type Logger, type Marks, type Random } from '../../system/core/index.js';
 import { createCoordinator, startCoordinator, type Coordinator, type CoordinatorConfig, type EngineFactory } from '../../system/coordinator/index.js';
-import { FaultyStore, type StoreFaultMode } from '../../system/store/faulty-store.js';
-import { MemoryStore } from '../../system/store/memory-store.js';
-import type { Store } from '../../system/store/store.js';
-import type { TaskKind } from '../../system/tasks/kind.js';
-import type { WorkerConfig } from '../../system/worker/config.js';
-import { Worker } from '../../system/worker/worker.js';
-import type { WorkerDeps } from '../../system/worker/worker-types.js';
+import { FaultyStore, type StoreFaultMode, MemoryStore, type Store } from '../../system/store/index.js';
+import type { TaskKind } from '../../system/tasks/index.js';
+import { type WorkerConfig, Worker, type WorkerDeps } from '../../system/worker/index.js';
 import { type CommitObserver, observeCommits } from './commit-observer.js';
 import { SimSqliteStore } from './sim-sqlite-store.js';
 import type { Host } from './host.js';

@@ -16,11 +16,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Clock, TimerHandle } from '../../system/core/clock.js';
-import { IllegalStateError } from '../../system/core/errors.js';
-import type { ExecutionRecord } from '../../system/core/model.js';
-import { SqliteStore } from '../../system/store/sqlite-store.js';
-import type { Store, StoreStats } from '../../system/store/store.js';
+import { type Clock, type TimerHandle, IllegalStateError, type ExecutionRecord } from '../../system/core/index.js';
+import { SqliteStore, type Store, type StoreStats } from '../../system/store/index.js';
 
 interface Staged {
   run: (s: SqliteStore) => Promise<unknown>;

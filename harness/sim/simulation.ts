@@ -8,14 +8,10 @@
  * (each forked again per incarnation), and `faults` / `workload` for callers
  * (scenario runner). Adding a worker never shifts another component's draws.
  */
-import type { EventSink, SystemEvent } from '../../system/core/events.js';
-import { IllegalStateError, InvalidArgumentError, NotFoundError } from '../../system/core/errors.js';
-import { silentLogger, type Logger } from '../../system/core/logger.js';
-import { seededRandom, type Random } from '../../system/core/random.js';
+import { type EventSink, type SystemEvent, IllegalStateError, InvalidArgumentError, NotFoundError, silentLogger, type Logger, seededRandom, type Random } from '../../system/core/index.js';
 import type { Coordinator } from '../../system/coordinator/index.js';
-import { builtinTaskKinds } from '../../system/tasks/registry.js';
-import type { TaskKind } from '../../system/tasks/kind.js';
-import type { Worker } from '../../system/worker/worker.js';
+import { builtinTaskKinds, type TaskKind } from '../../system/tasks/index.js';
+import type { Worker } from '../../system/worker/index.js';
 import { VirtualNetwork } from './network.js';
 import type { CommitObserver } from './commit-observer.js';
 import { CoordinatorProcess, WorkerProcess, type ProcessEnv, type SimCoordinatorOptions, type SimWiring, type SimWorkerOptions } from './processes.js';

@@ -2,7 +2,7 @@
  * Small shared shapes of the virtual network, kept apart so links,
  * connections and hosts do not import each other in a cycle.
  */
-import type { TimerHandle } from '../../system/core/clock.js';
+import type { TimerHandle } from '../../system/core/index.js';
 
 /**
  * What travels on one direction of a connection. `open` is the upgrade

@@ -12,8 +12,7 @@
  * hashes of earlier runs are unchanged. The scheduler never consults real
  * time, so the same sequence of calls gives the same sequence of firings.
  */
-import type { TimerHandle } from '../../system/core/clock.js';
-import { IllegalStateError, InvalidArgumentError } from '../../system/core/errors.js';
+import { type TimerHandle, IllegalStateError, InvalidArgumentError } from '../../system/core/index.js';
 import { EventQueue, type QueuedEvent, type TieBreak } from './event-queue.js';
 
 /** Simulated runs start at 2030-01-01T00:00:00Z so absolute times are stable across runs. */

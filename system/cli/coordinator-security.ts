@@ -51,7 +51,7 @@ export function addSecurityOptions(cmd: Command): Command {
 }
 
 /** Adds the bootstrap admin token from `path` to the store, creating the file (0600) if it does not exist. */
-export function ensureBootstrapToken(path: string, store: TokenStore): { id: string; created: boolean } {
+function ensureBootstrapToken(path: string, store: TokenStore): { id: string; created: boolean } {
   if (existsSync(path)) {
     const token = readFileSync(path, 'utf8').trim();
     const m = /^sqt_([0-9a-f]{16})_[0-9a-f]{64}$/.exec(token);

@@ -10,6 +10,7 @@ import { registerTokensCommand } from './tokens.js';
 import { registerWorkerCommand } from './worker.js';
 
 export { runCli } from './run-cli.js';
+export { choiceOption, intOption } from './options.js';
 
 export function registerSystemCommands(program: Command): void {
   registerCoordinatorCommand(program);

@@ -35,7 +35,7 @@ export function jsonOption(name: string) {
 }
 
 /** Reads a secret from a file: trimmed, non-empty, and named in the error when not. */
-export function readSecretFile(path: string, flag: string): string {
+function readSecretFile(path: string, flag: string): string {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -6,14 +6,14 @@
  */
 import { Command } from 'commander';
 import { registerSystemCommands } from './index.js';
-import { SYSTEM_VERSION } from './version.js';
+import { SQUALL_VERSION } from '../core/version.js';
 
 /** `squall` with the system's commands only: what the compiled build and the Docker image run. */
 export function systemProgram(): Command {
   const program = new Command()
     .name('squall')
     .description('a distributed task execution system (system build: coordinator, worker, submit, tokens; the harness commands need the full checkout)')
-    .version(SYSTEM_VERSION)
+    .version(SQUALL_VERSION)
     .showHelpAfterError()
     .exitOverride();
   registerSystemCommands(program);

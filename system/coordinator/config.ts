@@ -4,6 +4,7 @@
  * InvalidArgumentError naming the option and saying what would be right.
  */
 import { InvalidArgumentError } from '../core/errors.js';
+import { SQUALL_VERSION } from '../core/version.js';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/codec.js';
 
 /** Engine options are owned by the engine; the coordinator passes them through. */
@@ -107,7 +108,7 @@ export const COORDINATOR_DEFAULTS: ResolvedCoordinatorConfig = {
   compression: { thresholdBytes: 1024 },
   sessionTtlMs: 60_000,
   ackDelayMs: 2,
-  serverVersion: '0.1.0',
+  serverVersion: SQUALL_VERSION,
   engine: {},
   apiAuth: 'none',
   metricsAuth: 'token',

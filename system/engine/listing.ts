@@ -16,7 +16,7 @@ export interface ParsedQuery {
   after: { createdAt: number; id: string } | undefined;
 }
 
-export function encodeCursor(rec: ExecutionRecord): string {
+function encodeCursor(rec: ExecutionRecord): string {
   return Buffer.from(JSON.stringify([rec.createdAt, rec.executionId])).toString('base64url');
 }
 

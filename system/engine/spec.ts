@@ -83,7 +83,7 @@ const graphNodeSchema = z.strictObject(
 );
 
 /** "a" + ["retry","maxRetries"] -> "a.retry.maxRetries"; numbers become [i]. */
-export function joinPath(prefix: string, path: readonly PropertyKey[]): string {
+function joinPath(prefix: string, path: readonly PropertyKey[]): string {
   let out = prefix;
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`;

@@ -8,6 +8,7 @@
  * (a failed attempt that is retried is not a failed execution).
  */
 import { EXECUTION_STATUSES, type ExecutionRecord, type ExecutionStatus } from '../core/model.js';
+import { percentileOfSorted } from '../core/stats.js';
 
 export interface KindStats {
   completed: number;
@@ -77,9 +78,7 @@ export class StatsCollector {
   /** p50/p95 of recent completed executions' durations (start of last attempt to completion). */
   percentiles(): { p50: number | null; p95: number | null; samples: number } {
     const sorted = [...this.durations].sort((a, b) => a - b);
-    const pick = (q: number): number | null =>
-      sorted.length === 0 ? null : (sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number);
-    return { p50: pick(0.5), p95: pick(0.95), samples: sorted.length };
+    return { p50: percentileOfSorted(sorted, 50), p95: percentileOfSorted(sorted, 95), samples: sorted.length };
   }
 
   private onTerminal(rec: ExecutionRecord, to: ExecutionStatus): void {

@@ -111,7 +111,7 @@ function canonical(v: unknown): string {
  * differs from the execution holding the key, or undefined when it is the
  * same request: a reused key with another spec is a conflict, not a repeat.
  */
-export function specDifference(held: ExecutionRecord, spec: NormalizedSpec): string | undefined {
+function specDifference(held: ExecutionRecord, spec: NormalizedSpec): string | undefined {
   if (held.kind !== spec.kind) return 'kind';
   if (canonical(held.params) !== canonical(spec.params)) return 'params';
   if (held.priority !== spec.priority) return 'priority';

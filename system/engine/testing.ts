@@ -74,7 +74,7 @@ export function testTaskKinds(): ReadonlyMap<string, TaskKind<unknown>> {
 }
 
 /** A Dispatcher that records aborts and counts wakes. */
-export class RecordingDispatcher implements Dispatcher {
+class RecordingDispatcher implements Dispatcher {
   readonly aborts: { workerId: WorkerId; executionId: ExecutionId; leaseToken: LeaseToken; reason: string }[] = [];
   wakes = 0;
   abort(workerId: WorkerId, executionId: ExecutionId, leaseToken: LeaseToken, reason: 'cancel' | 'timeout' | 'pause' | 'revoked'): void {
@@ -86,7 +86,7 @@ export class RecordingDispatcher implements Dispatcher {
 }
 
 /** An EventSink that keeps every event. */
-export class RecordingSink implements EventSink {
+class RecordingSink implements EventSink {
   readonly events: SystemEvent[] = [];
   emit(event: SystemEvent): void {
     this.events.push(event);

@@ -31,3 +31,4 @@ export function openStore(opts: StoreSelection): Store {
       return assertNever(opts, 'store kind');
   }
 }
+export { FaultyStore, type StoreFaultMode } from './faulty-store.js';

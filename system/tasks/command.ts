@@ -24,7 +24,7 @@ export const CommandParams = z.strictObject({
 export type CommandParams = z.infer<typeof CommandParams>;
 
 /** Inherited from the worker so programs are found and behave: nothing secret. */
-export const COMMAND_BASE_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'LOGNAME', 'SHELL'] as const;
+const COMMAND_BASE_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'LOGNAME', 'SHELL'] as const;
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 /** Worker secrets: refused in an allow-list whatever the operator asks. */
 const NEVER_INHERITED = /^SQUALL_(SECRET|TOKEN)(_FILE)?$/;
@@ -75,7 +75,7 @@ class Tail {
   }
 }
 
-export class CommandFailedError extends SquallError {
+class CommandFailedError extends SquallError {
   constructor(
     message: string,
     readonly exitCode: number | null,
@@ -84,9 +84,6 @@ export class CommandFailedError extends SquallError {
     super(ErrorCode.TaskFailed, message);
   }
 }
-
-/** The command kind with the default options (no extra variables passed through). */
-export const commandKind = commandKindWith();
 
 /** The command kind passing the allow-listed variables through (see the file comment). */
 export function commandKindWith(opts: CommandKindOptions = {}): TaskKind<CommandParams> {

@@ -9,13 +9,13 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 /** Longest request target (path + query) accepted. */
-export const MAX_URL_BYTES = 8 * 1024;
+const MAX_URL_BYTES = 8 * 1024;
 /** Most header bytes (names + values) accepted. */
-export const MAX_HEADER_BYTES = 16 * 1024;
+const MAX_HEADER_BYTES = 16 * 1024;
 /** What node:http is allowed to parse (request line + headers) before it gives up. */
 export const PARSER_MAX_HEADER_BYTES = 64 * 1024;
 /** Methods the API serves; anything else is 405. */
-export const ALLOWED_METHODS = 'GET, POST, HEAD, OPTIONS';
+const ALLOWED_METHODS = 'GET, POST, HEAD, OPTIONS';
 
 /** A limit response: status, JSON body and extra headers. */
 export interface LimitAnswer {

@@ -16,7 +16,7 @@ export function newConnectionId(prefix: string): string {
 }
 
 /** WebSocket close reasons are limited to 123 bytes; trims without splitting a character. */
-export function trimCloseReason(reason: string): string {
+function trimCloseReason(reason: string): string {
   if (Buffer.byteLength(reason, 'utf8') <= 123) return reason;
   let out = reason.slice(0, 123);
   while (Buffer.byteLength(out, 'utf8') > 123) out = out.slice(0, -1);

@@ -7,7 +7,7 @@
  * workers that never registered.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { contextFromScenario } from '../../harness/check/context.js';
+import { contextFromScenario } from '../../harness/scenario/check-context.js';
 import { checkHistory } from '../../harness/check/invariants.js';
 import { parseScenario } from '../../harness/scenario/loader.js';
 import { runScenarioSim } from '../../harness/scenario/run-sim.js';

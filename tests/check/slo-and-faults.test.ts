@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeFault } from '../../harness/check/fault-details.js';
-import { checkSlo, measureSlo, percentile } from '../../harness/check/slo.js';
+import { describeFault } from '../../harness/scenario/fault-details.js';
+import { checkSlo, measureSlo } from '../../harness/check/slo.js';
+import { percentile } from '../../system/core/stats.js';
 import { toToxic } from '../../harness/scenario/faults.js';
 import { ruleOf } from '../../harness/scenario/faults-sim.js';
 import { netWorld } from '../sim/net-world.js';

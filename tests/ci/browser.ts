@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
-export const CHROMIUM = process.env.SQUALL_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.SQUALL_CHROMIUM ?? '/usr/bin/chromium';
 /** Why browser tests skip, or undefined when Chromium is there. */
 export const NO_BROWSER = existsSync(CHROMIUM) ? undefined : `browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium, or set SQUALL_CHROMIUM)`;
-export const SCREENSHOT_DIR = join(import.meta.dirname, '../../reports/browser');
+const SCREENSHOT_DIR = join(import.meta.dirname, '../../reports/browser');
 
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 

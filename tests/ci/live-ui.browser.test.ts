@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { runLive } from '../../harness/live/runner.js';
 import { startLiveUi } from '../../harness/live/ui/live-ui.js';
-import { contextFromScenario } from '../../harness/check/context.js';
+import { contextFromScenario } from '../../harness/scenario/check-context.js';
 import { parseScenario } from '../../harness/scenario/loader.js';
 import { workerIds } from '../../harness/scenario/schema.js';
 import { NO_BROWSER, openBrowser } from './browser.js';

@@ -27,7 +27,7 @@ export interface ApiStep {
 }
 
 /** State a script carries between steps. */
-export interface StepContext {
+interface StepContext {
   /** The port proxy `p` listens on. */
   port: number;
 }
@@ -40,7 +40,7 @@ function normalise(v: unknown, echo: string): unknown {
 }
 
 /** The compared view of an answer. */
-export function observe(a: ApiAnswer, t: ProxyTarget): Observation {
+function observe(a: ApiAnswer, t: ProxyTarget): Observation {
   return {
     status: a.status,
     contentType: a.headers.get('content-type'),

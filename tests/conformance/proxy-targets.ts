@@ -4,9 +4,9 @@
  * are skipped and say so) and squall's embedded proxy (harness/proxy), both
  * with /metrics on, each in front of its own TCP echo upstream on loopback.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { freePort } from '../../harness/live/processes.js';
+import { freePort, spawnChild, stopChild } from '../../harness/proc/index.js';
 import { startProxyServer } from '../../harness/proxy/server.js';
 import { type Echo, jsonOrUndefined, startEcho } from '../proxy/helpers.js';
 
@@ -64,7 +64,7 @@ export async function startReal(bin: string): Promise<ProxyTarget> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let out = '';
-  const child = spawn(bin, ['-host', '127.0.0.1', '-port', String(port), '-proxy-metrics', '-runtime-metrics'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnChild(bin, ['-host', '127.0.0.1', '-port', String(port), '-proxy-metrics', '-runtime-metrics'], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-4000)));
   child.stderr?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-4000)));
   await waitUp(url, child, () => out);
@@ -75,8 +75,7 @@ export async function startReal(bin: string): Promise<ProxyTarget> {
     echo,
     api: apiOf(url),
     close: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
+      await stopChild(child);
       await echo.close();
     },
   };

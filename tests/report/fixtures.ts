@@ -43,9 +43,9 @@ function backoffWait(r: () => number, strategy: string, attempt: number): number
   }
 }
 
-export const CONDITIONS = ['clean', 'latency-50ms', 'jitter-200±100ms', 'bandwidth-1mbps', 'flapping', 'corrupt'] as const;
-export const STRATEGIES = ['none', 'full-jitter', 'equal-jitter', 'decorrelated-jitter'] as const;
-export const FLEETS = [1, 50, 500] as const;
+const CONDITIONS = ['clean', 'latency-50ms', 'jitter-200±100ms', 'bandwidth-1mbps', 'flapping', 'corrupt'] as const;
+const STRATEGIES = ['none', 'full-jitter', 'equal-jitter', 'decorrelated-jitter'] as const;
+const FLEETS = [1, 50, 500] as const;
 
 const CONDITION_RTT: Record<(typeof CONDITIONS)[number], number> = {
   clean: 0.6,

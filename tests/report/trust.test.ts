@@ -7,12 +7,12 @@
  * n=, and a merged sweep names the runs no shard covered.
  */
 import { describe, expect, it } from 'vitest';
-import { timelineSpec } from '../../harness/report/charts.js';
+import { timelineSpec } from '../../harness/report/chart-timeline.js';
 import { faultIntervalsOf } from '../../harness/report/from-history.js';
 import { keyNumbers } from '../../harness/report/format.js';
 import { parseRunResult, type RunResultInput } from '../../harness/report/model.js';
 import { renderReport } from '../../harness/report/write.js';
-import { describeFault } from '../../harness/check/fault-details.js';
+import { describeFault } from '../../harness/scenario/fault-details.js';
 import type { HistoryRecord } from '../../harness/check/history.js';
 import { minimalFixture } from './fixtures.js';
 

@@ -6,7 +6,7 @@
 import type { Connection, ConnectOptions } from '../../system/core/transport.js';
 import { Simulation } from '../../harness/sim/index.js';
 
-export interface Received {
+interface Received {
   at: number;
   frame: string;
 }

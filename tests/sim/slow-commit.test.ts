@@ -10,7 +10,8 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkHistory, contextFromScenario, formatViolation } from '../../harness/check/index.js';
+import { checkHistory, formatViolation } from '../../harness/check/index.js';
+import { contextFromScenario } from '../../harness/scenario/check-context.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { runScenarioSim } from '../../harness/scenario/run-sim.js';
 

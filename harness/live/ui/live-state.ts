@@ -16,7 +16,7 @@ const MAX_WARNINGS = 200;
 const MAX_EARLY = 200;
 
 /** One fault as the page draws it; times in ms since the run's start. */
-export interface UiFault {
+interface UiFault {
   id: string;
   action: string;
   /** Who it hits, for people (partitions by their sides). */

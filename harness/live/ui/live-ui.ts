@@ -6,8 +6,8 @@
  * style; state is pushed over server-sent events at most every `flushMs`.
  * Optional bearer token (SQUALL_UI_TOKEN), sent by the page as a header.
  */
-import type { HttpRequest, HttpResponse, HttpStreamSink, Listener } from '../../../system/core/transport.js';
-import { serveAsset, UI_ASSET_DIR, UI_HEADERS } from '../../../system/coordinator/ui/ui-handler.js';
+import type { HttpRequest, HttpResponse, HttpStreamSink, Listener } from '../../../system/core/index.js';
+import { serveAsset, UI_ASSET_DIR, UI_HEADERS } from '../../../system/coordinator/index.js';
 import { wsTransport } from '../../../system/transport/index.js';
 import type { LiveRunObserver } from '../live-run.js';
 import type { CheckContext } from '../../check/context.js';

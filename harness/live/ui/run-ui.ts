@@ -1,5 +1,5 @@
 /** Glue between `squall run --mode live --ui` and the live-run page (kept out of cli.ts). */
-import { contextFromScenario } from '../../check/context.js';
+import { contextFromScenario } from '../../scenario/check-context.js';
 import { workerIds, type Scenario } from '../../scenario/schema.js';
 import type { LiveJson } from '../runner.js';
 import { type LiveUi, startLiveUi } from './live-ui.js';

@@ -6,7 +6,7 @@
  * started with extensions on (`squall proxy --extensions`; the live harness's
  * own proxy has them on).
  */
-import type { Random } from '../../../system/core/random.js';
+import type { Random } from '../../../system/core/index.js';
 import type { ToxicDefinition } from './types.js';
 
 /** Flips bits of data in place; returns how many bits flipped. */

@@ -3,7 +3,7 @@
  * pieces of about average_size ± size_variation bytes (Toxiproxy's bisection),
  * with delay microseconds between pieces. Piece sizes come from the seeded stream.
  */
-import type { Random } from '../../../system/core/random.js';
+import type { Random } from '../../../system/core/index.js';
 import { SerialQueue, type ToxicDefinition } from './types.js';
 
 /** Offsets [s0, e0, s1, e1, ...] slicing [start, end). */

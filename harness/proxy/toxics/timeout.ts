@@ -6,7 +6,7 @@
  * connection forever. Removing the toxic closes the connection (Toxiproxy's
  * Cleanup), so a healed partition looks like a drop.
  */
-import type { TimerHandle } from '../../../system/core/clock.js';
+import type { TimerHandle } from '../../../system/core/index.js';
 import type { ToxicDefinition } from './types.js';
 
 export const timeoutToxic: ToxicDefinition = {

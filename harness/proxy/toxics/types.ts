@@ -5,8 +5,7 @@
  * Stages are rebuilt on update (Toxiproxy interrupts and re-runs the toxic),
  * so a behaviour hands back what it still holds when interrupted.
  */
-import type { TimerHandle } from '../../../system/core/clock.js';
-import type { Random } from '../../../system/core/random.js';
+import type { TimerHandle, Random } from '../../../system/core/index.js';
 
 /** A piece of the byte stream with the monotonic time (ms) it entered the proxy (advanced by latency). */
 export interface Chunk {
@@ -50,7 +49,7 @@ export interface ToxicBehaviour {
 }
 
 /** Attribute kinds as Go declares them: `int` (int64) or `float` (float64). */
-export type AttributeKind = 'int' | 'float';
+type AttributeKind = 'int' | 'float';
 
 /** A toxic type: its attributes (in Go's JSON field order, zero defaults) and how it runs. */
 export interface ToxicDefinition {

@@ -4,7 +4,6 @@
  * per-direction seqs) over MemoryTransport. Tests drive it: assign, abort,
  * hold acks, revoke on sync, drop links.
  */
-import { hmacHex } from '../../../system/core/crypto.js';
 import {
   CloseCode,
   coordinatorProof,
@@ -197,5 +196,3 @@ export class FakeCoordinator {
   }
 }
 
-/** For signature tests: the signature a message would carry. */
-export const sign = (key: string, msg: object): string => hmacHex(key, JSON.stringify(msg));

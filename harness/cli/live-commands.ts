@@ -11,10 +11,10 @@ import { InvalidArgumentError } from 'commander';
 import { startProxyServer } from '../proxy/server.js';
 import { loadScenario } from '../scenario/loader.js';
 import type { Scenario } from '../scenario/schema.js';
-import { registerBenchReconnect } from './bench-reconnect-cli.js';
-import { exitOnSignals } from './processes.js';
-import { type LiveJson, runLive } from './runner.js';
-import { finishRunUi, startRunUi } from './ui/run-ui.js';
+import { registerBenchReconnect } from '../live/bench-reconnect-cli.js';
+import { exitOnSignals } from '../live/processes.js';
+import { type LiveJson, runLive } from '../live/runner.js';
+import { finishRunUi, startRunUi } from '../live/ui/run-ui.js';
 
 /** What `squall run --mode sim` does; provided by the caller. Returns whether the run passed. */
 export type RunSim = (scenario: Scenario, opts: { file: string; seed?: number; json: boolean; reportDir?: string }) => Promise<boolean>;

@@ -5,12 +5,12 @@
  * the workers whose links (network actions) or processes (process actions)
  * the fault touches; `coordinator` says the coordinator itself was targeted.
  */
-import type { FaultAction } from '../scenario/faults.js';
-import { isNetworkAction } from '../scenario/faults.js';
-import type { Fleet } from '../scenario/schema.js';
-import { workerIds } from '../scenario/schema.js';
-import { resolvePartition, resolveTarget } from '../scenario/targets.js';
-import type { FaultDetails } from './history.js';
+import type { FaultAction } from './faults.js';
+import { isNetworkAction } from './faults.js';
+import type { Fleet } from './schema.js';
+import { workerIds } from './schema.js';
+import { resolvePartition, resolveTarget } from './targets.js';
+import type { FaultDetails } from '../check/history.js';
 
 /** FaultDetails for one (expanded) timeline or swarm fault. */
 export function describeFault(

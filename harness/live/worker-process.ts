@@ -1,0 +1,81 @@
+/**
+ * One worker as its own CLI process (`bin/squall.js worker`), events tailed
+ * from its --events-file. For per-process faults on single workers outside a
+ * swarm host, and to exercise the real CLI.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import type { SystemEvent } from '../../system/core/index.js';
+import { JsonLinesTail, kill9, REPO_ROOT, signalChild, spawnChild, stopChild, tailBuffer } from '../proc/index.js';
+import type { StampedEvent } from './swarm-host-process.js';
+
+const SQUALL_BIN = resolve(REPO_ROOT, 'bin/squall.js');
+
+export interface WorkerProcessOptions {
+  id: string;
+  coordinatorUrl: string;
+  eventsFile: string;
+  secret?: string;
+  concurrency?: number;
+  backoff?: { strategy: string; initialMs: number; maxMs: number; multiplier?: number };
+  heartbeatMs?: number;
+}
+
+function backoffArgs(b: WorkerProcessOptions['backoff']): string[] {
+  if (b === undefined) return [];
+  return [
+    '--backoff', b.strategy, '--backoff-initial-ms', String(b.initialMs), '--backoff-max-ms', String(b.maxMs),
+    ...(b.multiplier === undefined ? [] : ['--backoff-multiplier', String(b.multiplier)]),
+  ];
+}
+
+/** A `squall worker` child process. */
+export class WorkerProcess {
+  private child: ChildProcess | undefined;
+  private output = tailBuffer();
+  private tail: JsonLinesTail<SystemEvent & { mono: number }> | undefined;
+
+  constructor(
+    private readonly opts: WorkerProcessOptions,
+    private readonly onEvent: (e: StampedEvent) => void,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  start(): void {
+    const o = this.opts;
+    const args = [
+      SQUALL_BIN, 'worker', '--coordinator', o.coordinatorUrl, '--id', o.id,
+      '--events-file', o.eventsFile, '--log-level', 'warn',
+      ...(o.concurrency === undefined ? [] : ['--concurrency', String(o.concurrency)]),
+      ...(o.heartbeatMs === undefined ? [] : ['--heartbeat-ms', String(o.heartbeatMs)]),
+      ...backoffArgs(o.backoff),
+    ];
+    const env = { ...process.env, SQUALL_SECRET: o.secret ?? '', SQUALL_SECRET_FILE: '' };
+    const child = spawnChild(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    child.stdout?.on('data', (c: Buffer) => this.output.push(c));
+    child.stderr?.on('data', (c: Buffer) => this.output.push(c));
+    this.tail ??= new JsonLinesTail(o.eventsFile, ({ mono, ...event }) => this.onEvent({ mono, event: event as SystemEvent }), 25);
+    this.tail.start();
+  }
+
+  pause(): void {
+    signalChild(this.child, 'SIGSTOP');
+  }
+  resume(): void {
+    signalChild(this.child, 'SIGCONT');
+  }
+  kill9(): Promise<void> {
+    return kill9(this.child);
+  }
+  async stop(graceMs = 5_000): Promise<void> {
+    await stopChild(this.child, { graceMs });
+    this.tail?.stop();
+  }
+  outputTail(): string {
+    return this.output.text();
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * The check context a scenario implies. It lives beside the scenario schema
+ * (not in harness/check) so the checkers never import the scenario language:
+ * harness/check sits below harness/scenario.
+ */
+import type { CheckContext } from '../check/context.js';
+import { workerIds, type Scenario } from './schema.js';
+
+/** The check context a scenario implies. */
+export function contextFromScenario(s: Scenario): CheckContext {
+  const ctx: CheckContext = {
+    heartbeatMs: s.coordinator.heartbeatMs,
+    heartbeatTimeoutMs: s.coordinator.heartbeatTimeoutMs,
+    leaseMs: s.coordinator.leaseMs,
+    healMs: s.phases.healMs,
+    backoff: { ...s.fleet.backoff },
+    toleranceMs: s.checks.toleranceMs,
+    minCapSpread: s.checks.minCapSpread,
+    workerIds: workerIds(s.fleet),
+    breaker: s.coordinator.breaker !== false,
+  };
+  if (s.coordinator.breaker !== false) ctx.breakerFailureThreshold = s.coordinator.breaker.failureThreshold;
+  if (s.fleet.heartbeatTimeoutMs !== undefined) ctx.workerHeartbeatTimeoutMs = s.fleet.heartbeatTimeoutMs;
+  if (s.checks.maxReconnectBoundMs !== undefined) ctx.maxReconnectBoundMs = s.checks.maxReconnectBoundMs;
+  if (s.fleet.handshakeTimeoutMs !== undefined) ctx.handshakeTimeoutMs = s.fleet.handshakeTimeoutMs;
+  return ctx;
+}

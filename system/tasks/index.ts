@@ -1,0 +1,8 @@
+/**
+ * system/tasks: the built-in task kinds (sleep, echo, fail, cpu, command,
+ * container) and the TaskKind contract a worker runs them through. This
+ * index is how code outside system/ (the harness) reaches them.
+ */
+export * from './registry.js';
+export { defineTaskKind, type TaskContext, type TaskKind } from './kind.js';
+export { ABORT_REASONS, abortReasonOf, TaskAbortedError, type AbortReason } from './abort.js';
