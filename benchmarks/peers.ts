@@ -23,7 +23,7 @@ import { argFlag, argNumber, argString } from './lib/args.js';
 import { REPO_ROOT } from './lib/cluster.js';
 import type { PeerConfig, SideResult } from './lib/peer-types.js';
 import { formatPairs, type Pair, peersRunResult } from './lib/peers-report.js';
-import { findRedisServer, loadIORedis, PEER_DEPS_DIR } from './lib/redis-server.js';
+import { findRedisServer, loadIORedis } from './lib/redis-server.js';
 
 const quick = argFlag('quick');
 const workers = argNumber('workers', 4);

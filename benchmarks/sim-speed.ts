@@ -26,7 +26,7 @@ import { argNumber, argString } from './lib/args.js';
 import { loadScenario } from '../harness/scenario/loader.js';
 import { runChecked } from '../harness/scenario/run.js';
 import type { Scenario } from '../harness/scenario/schema.js';
-import { renderTable } from '../harness/cli/table.js';
+import { renderTable } from '../harness/report/table.js';
 
 const CASES = ['mixed-chaos', 'thundering-herd', 'thundering-herd-2000', 'sweep'] as const;
 type Case = (typeof CASES)[number];

@@ -19,7 +19,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { renderTable } from '../harness/cli/table.js';
+import { renderTable } from '../harness/report/table.js';
 
 /** One run line printed by defect-suite.ts. */
 interface RunLine {

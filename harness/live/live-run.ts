@@ -15,7 +15,7 @@
  * The outcome carries the stamped history (timeline-buffer.ts) and the final
  * state read over HTTP; runner.ts checks both.
  */
-import { seededRandom } from '../../system/core/random.js';
+import { seededRandom } from '../../system/core/index.js';
 import { plannedExecutions } from '../scenario/run-guards.js';
 import { expandWorkload } from '../scenario/workload.js';
 import { connectFaultProxy, type FaultProxy } from '../proxy/client.js';
