@@ -103,7 +103,7 @@ export function registerCoordinatorCommand(program: Command): void {
         await eventFile?.close();
         throw err;
       });
-      logger.info({ store: where, recovered: recoveredSummary(coordinator.engine.snapshotCounts?.().byStatus ?? {}) }, 'store recovered');
+      logger.info({ store: where, recovered: recoveredSummary(coordinator.engine.snapshotCounts().byStatus) }, 'store recovered');
       logger.info(
         { url: coordinator.url, http: coordinator.httpUrl, ui: `${coordinator.httpUrl}/ui`, store: flags.store ?? 'sqlite', workerAuth: secret !== undefined, apiAuth: flags.apiAuth, tls: security.config.tls !== undefined },
         'coordinator listening',

@@ -62,7 +62,7 @@ export class AssignmentLoop {
     // Only claims change the ready queue during a pass. Once it is empty every claimNext would
     // return undefined, so the pass stops instead of asking each remaining worker (with 500
     // workers, one submission used to cost a round of 500 calls). Same claims, same order.
-    const readyLeft = (): number => engine.snapshotCounts?.().queueLength ?? Infinity;
+    const readyLeft = (): number => engine.snapshotCounts().queueLength;
     let drained = readyLeft() === 0;
     const given = new Map<WorkerEntry, number>();
     const capacity = (w: WorkerEntry): number =>

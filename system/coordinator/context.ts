@@ -10,13 +10,13 @@ import type { LogLimiter } from '../core/log-limiter.js';
 import type { Logger } from '../core/logger.js';
 import type { Marks } from '../core/marks.js';
 import type { Random } from '../core/random.js';
-import type { Dispatcher, EngineApi, EngineForCoordinator } from '../engine/contract.js';
+import type { EngineApi, EngineForCoordinator } from '../engine/contract.js';
 import type { ResolvedCoordinatorConfig } from './config.js';
 import type { CoordinatorMetrics } from './metrics.js';
 import type { WorkerRegistry } from './registry.js';
 
 /** The engine as the coordinator needs it: dispatch side plus the embedding API. */
-export type CoordinatorEngine = EngineForCoordinator & EngineApi & { setDispatcher?(d: Dispatcher): void };
+export type CoordinatorEngine = EngineForCoordinator & EngineApi;
 
 /** A live connection as the heartbeat monitor and replacement logic see it. */
 export interface LiveConnection {

@@ -5,15 +5,18 @@
  * workers by state, breakers) are collected on scrape from their owners.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { BreakerState } from '../engine/contract.js';
 
 /** Where scrape-time gauges read their values. */
 export interface MetricsSources {
   outboxDepth(): number;
   workersByState(): Record<string, number>;
   executionsByStatus(): Record<string, number>;
-  /** 0 closed, 1 half-open, 2 open, per task kind. */
-  breakerStates(): Record<string, number>;
+  /** Per task kind; exported as 0 closed, 1 half-open, 2 open. */
+  breakerStates(): Record<string, BreakerState>;
 }
+
+const BREAKER_VALUES: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 const BREAKER_HELP = 'Circuit breaker state per task kind: 0 closed, 1 half-open, 2 open.';
 
@@ -73,7 +76,7 @@ export class CoordinatorMetrics {
     } });
     new Gauge({ name: 'squall_breaker_state', help: BREAKER_HELP, labelNames: ['kind'], registers, collect() {
       this.reset();
-      for (const [kind, n] of Object.entries(sources.breakerStates())) this.set({ kind }, n);
+      for (const [kind, state] of Object.entries(sources.breakerStates())) this.set({ kind }, BREAKER_VALUES[state]);
     } });
   }
 

@@ -76,8 +76,10 @@ const specShape = {
   metadata: z.record(z.string(), z.unknown(), { error: 'must be an object' }).optional(),
   idempotencyKey: text(256).optional(),
 };
-const specSchema = z.strictObject(specShape, { error: 'must be an object' });
-const graphNodeSchema = z.strictObject(
+/** One execution spec's shape: the engine's check, the HTTP body schema and the generated docs (one source). */
+export const specSchema = z.strictObject(specShape, { error: 'must be an object' });
+/** A graph node: a spec plus dependsOn (task names of the same graph). */
+export const graphNodeSchema = z.strictObject(
   { ...specShape, dependsOn: z.array(text(256), { error: 'must be an array of task names' }).max(10_000).optional() },
   { error: 'must be an object' },
 );
