@@ -4,8 +4,7 @@
  * Errors a user can fix print one clear line and exit 2; failed checks exit 1.
  */
 import { Command, CommanderError } from 'commander';
-import { SquallError } from '../../system/core/errors.js';
-import { registerSystemCommands } from '../../system/cli/index.js';
+import { exitCodeOf, registerSystemCommands } from '../../system/cli/index.js';
 import { registerHarnessCommands } from './commands.js';
 
 export const VERSION = '0.1.0';
@@ -26,12 +25,10 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode === 0 ? 0 : 2;
       return;
     }
-    if (err instanceof SquallError || (err instanceof Error && !(err instanceof TypeError) && !(err instanceof RangeError))) {
-      process.stderr.write(`squall: ${err.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    throw err;
+    const code = exitCodeOf(err);
+    if (code === undefined) throw err;
+    process.stderr.write(`squall: ${(err as Error).message}\n`);
+    process.exitCode = code;
   }
 }
 

@@ -91,6 +91,35 @@ function parseJson(body: string, required: boolean): unknown {
   return parsed;
 }
 
+type HistoryView = { status: string; at: number; previous: string | null; attempt: number; reason: string | null };
+
+/**
+ * The status history as clients see it. The engine records a retried
+ * attempt's outcome as its own 'failed'/'timeout' entry right before
+ * 'retrying' (retry counting and the harness's retry check count those
+ * entries; it is never persisted or visible as the execution's status).
+ * Shown to a person it reads as a transient failure, so here the pair is one
+ * 'retrying' entry whose reason says both: "attempt failed: task_failed;
+ * retry 1 of 2 in 100ms". Terminal entries are then exactly the ends.
+ */
+export function publicHistory(history: ExecutionRecord['statusHistory']): HistoryView[] {
+  const out: HistoryView[] = [];
+  history.forEach((h, i) => {
+    const next = history[i + 1];
+    if ((h.status === 'failed' || h.status === 'timeout') && next?.status === 'retrying') return;
+    const prev = history[i - 1];
+    const folded = h.status === 'retrying' && prev !== undefined && (prev.status === 'failed' || prev.status === 'timeout');
+    out.push({
+      status: h.status,
+      at: h.at,
+      previous: folded ? prev.previous : h.previous,
+      attempt: h.attempt,
+      reason: folded ? [prev.reason, h.reason].filter((x) => x !== undefined).join('; ') : (h.reason ?? null),
+    });
+  });
+  return out;
+}
+
 function view(r: ExecutionRecord): Record<string, unknown> {
   return {
     executionId: r.executionId,
@@ -100,7 +129,7 @@ function view(r: ExecutionRecord): Record<string, unknown> {
     attempts: r.attempts,
     result: r.result ?? null,
     error: r.error ?? null,
-    statusHistory: r.statusHistory.map((h) => ({ status: h.status, at: h.at, previous: h.previous, attempt: h.attempt, reason: h.reason ?? null })),
+    statusHistory: publicHistory(r.statusHistory),
     priority: r.priority,
     dependencies: r.dependencies,
     params: r.params ?? null,

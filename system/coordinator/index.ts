@@ -16,7 +16,7 @@ export function createCoordinator(deps: CoordinatorDeps, config: CoordinatorConf
       { leaseMs: c.leaseMs, ...c.engine, taskKinds: d.taskKinds },
     );
     await engine.recover();
-    return engine as CoordinatorEngine;
+    return engine;
   });
 }
 
