@@ -76,6 +76,7 @@ export function registerCoordinatorCommand(program: Command): void {
         { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger, events, store, taskKinds: builtinTaskKinds(), ...(security.tokens === undefined ? {} : { tokens: security.tokens }) },
         {
           ...security.config,
+          runtimeMetrics: true,
           host: flags.host,
           port: flags.port,
           heartbeatMs: flags.heartbeatMs,

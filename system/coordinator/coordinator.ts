@@ -100,6 +100,7 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
     },
     executionsByStatus: () => engine.snapshotCounts().byStatus,
     breakerStates: () => engine.breakerStates(),
+    runtime: config.runtimeMetrics,
   });
   late.metrics = metrics;
   const logger = deps.logger.child({ component: 'coordinator' });

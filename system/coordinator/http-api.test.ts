@@ -4,7 +4,7 @@ import { systemClock } from '../core/clock.js';
 import { ErrorCode, InvalidArgumentError, SquallError } from '../core/errors.js';
 import type { HttpRequest } from '../core/transport.js';
 import { defineTaskKind, type TaskKind } from '../tasks/kind.js';
-import { createHttpApi } from './http-api.js';
+import { createHttpApi, publicHistory } from './http-api.js';
 import { FakeEngine } from './testing.js';
 
 const sleepKind = defineTaskKind({ name: 'sleep', params: z.object({ durationMs: z.number().int().nonnegative() }), run: async () => null });
@@ -162,5 +162,22 @@ describe('HTTP API', () => {
     expect(String(m.body)).toContain('squall_connections');
     expect((await call('GET', '/api/v1/stats')).body).toMatchObject({ total: 0 });
     expect((await call('GET', '/api/v1/workers')).body).toEqual({ workers: [] });
+  });
+});
+
+describe('publicHistory', () => {
+  const e = (status: string, attempt: number, reason?: string, previous: string | null = null) => ({ status, at: attempt, previous, attempt, ...(reason === undefined ? {} : { reason }) }) as never;
+  it('folds a retried attempt\'s interim failed/timeout entry into its retrying entry; a final failure stays', () => {
+    const h = publicHistory([
+      e('running', 1, undefined, 'preparing'),
+      e('failed', 1, 'attempt failed: task_failed', 'running'),
+      e('retrying', 1, 'retry 1 of 2 in 10ms', 'failed'),
+      e('timeout', 2, 'attempt timed out: timeout', 'running'),
+      e('retrying', 2, 'retry 2 of 2 in 10ms', 'timeout'),
+      e('failed', 3, 'attempt failed: task_failed', 'running'),
+    ]);
+    expect(h.map((x) => x.status)).toEqual(['running', 'retrying', 'retrying', 'failed']);
+    expect(h[1]).toMatchObject({ previous: 'running', reason: 'attempt failed: task_failed; retry 1 of 2 in 10ms' });
+    expect(h[2]).toMatchObject({ previous: 'running', reason: 'attempt timed out: timeout; retry 2 of 2 in 10ms' });
   });
 });

@@ -15,14 +15,14 @@ import { graphNodeSchema, specSchema } from '../engine/spec.js';
 import type { TaskKind } from '../tasks/kind.js';
 
 /** POST /api/v1/executions/batch: {"executions": [spec, ...]} ("tasks" is accepted as an alias), or a bare array. */
-export const batchBodySchema = z.union([
+const batchBodySchema = z.union([
   z.strictObject({ executions: z.array(specSchema).min(1, { error: 'must contain at least one spec' }).max(10_000) }),
   z.strictObject({ tasks: z.array(specSchema).min(1, { error: 'must contain at least one spec' }).max(10_000) }),
   z.array(specSchema).min(1, { error: 'must contain at least one spec' }).max(10_000),
 ]);
 
 /** POST /api/v1/graphs: task name -> spec with dependsOn naming other tasks of the graph. */
-export const graphBodySchema = z.strictObject({
+const graphBodySchema = z.strictObject({
   tasks: z.record(z.string().min(1).max(256), graphNodeSchema, { error: 'must be an object mapping task names to specs' }),
 });
 
@@ -30,21 +30,12 @@ export const graphBodySchema = z.strictObject({
 export const controlBodySchema = z.strictObject({ reason: z.string().max(1000, { error: 'must be at most 1000 characters' }).optional() });
 
 /** GET /api/v1/executions query string. */
-export const listQuerySchema = z.strictObject({
+const listQuerySchema = z.strictObject({
   status: z.enum(EXECUTION_STATUSES, { error: `must be one of ${EXECUTION_STATUSES.join(', ')}` }).optional(),
   taskId: z.string().max(256).optional(),
   limit: z.coerce.number({ error: 'must be an integer from 1 to 1000' }).int({ error: 'must be an integer from 1 to 1000' }).min(1, { error: 'must be an integer from 1 to 1000' }).max(1000, { error: 'must be an integer from 1 to 1000' }).optional(),
   cursor: z.string().max(1000).optional(),
 });
-
-/** Every request body schema by route, for the generated reference. */
-export const HTTP_BODY_SCHEMAS = {
-  'POST /api/v1/executions': specSchema,
-  'POST /api/v1/executions/batch': batchBodySchema,
-  'POST /api/v1/graphs': graphBodySchema,
-  'POST /api/v1/executions/{id}/cancel|pause|resume': controlBodySchema,
-  'GET /api/v1/executions (query)': listQuerySchema,
-} as const;
 
 /** "executions" + [1, "retry"] -> "executions.1.retry" (the API's path style). */
 function joinPath(prefix: string, path: readonly PropertyKey[]): string {

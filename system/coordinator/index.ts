@@ -6,7 +6,6 @@
 import { Engine } from '../engine/engine.js';
 import { startCoordinator, type Coordinator, type CoordinatorDeps } from './coordinator.js';
 import type { CoordinatorConfig } from './config.js';
-import type { CoordinatorEngine } from './context.js';
 
 /** Starts a coordinator with the production engine over deps.store. */
 export function createCoordinator(deps: CoordinatorDeps, config: CoordinatorConfig = {}): Promise<Coordinator> {

@@ -4,7 +4,7 @@
  * Gauges that mirror state elsewhere (executions by status, outbox depth,
  * workers by state, breakers) are collected on scrape from their owners.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { BreakerState } from '../engine/contract.js';
 
 /** Where scrape-time gauges read their values. */
@@ -14,6 +14,8 @@ export interface MetricsSources {
   executionsByStatus(): Record<string, number>;
   /** Per task kind; exported as 0 closed, 1 half-open, 2 open. */
   breakerStates(): Record<string, BreakerState>;
+  /** Also export process and runtime metrics (process_cpu_seconds_total, nodejs_eventloop_lag_seconds, ...). */
+  runtime?: boolean;
 }
 
 const BREAKER_VALUES: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
@@ -40,6 +42,8 @@ export class CoordinatorMetrics {
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
+    // Into this registry only (never prom-client's global one), so coordinators in one process never share or double-register them.
+    if (sources.runtime === true) collectDefaultMetrics({ register: this.registry });
     this.connections = new Gauge({ name: 'squall_connections', help: 'Open WebSocket connections.', registers });
     new Gauge({ name: 'squall_workers', help: 'Workers by state.', labelNames: ['state'], registers, collect() {
       this.reset();
