@@ -169,7 +169,7 @@ const KIND_WORDS: Record<string, string> = { sim: 'a simulation', live: 'a live 
  * processes, so their latencies say nothing about each other; correctness
  * rows (passed, violations, completions) still mean what they say.
  */
-export function unlike(base: RunResult, next: RunResult): string[] {
+function unlike(base: RunResult, next: RunResult): string[] {
   const out: string[] = [];
   if (base.kind !== next.kind) {
     out.push(`comparing ${KIND_WORDS[next.kind] ?? next.kind} with ${KIND_WORDS[base.kind] ?? base.kind} baseline: latencies are not comparable (simulated vs wall-clock time); only passed, violations and completions are`);

@@ -18,7 +18,7 @@ export interface ClientFlags {
 }
 
 /** The default coordinator URL: $SQUALL_URL, else the coordinator's default port on loopback. */
-export function defaultUrl(): string {
+function defaultUrl(): string {
   const env = process.env.SQUALL_URL;
   return env === undefined || env === '' ? 'http://127.0.0.1:7070' : env;
 }

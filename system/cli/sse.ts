@@ -43,7 +43,7 @@ export function followFeed(t: ApiTarget, onUpdate: (data: unknown) => void, sign
 }
 
 /** The JSON of an `update` event block, or undefined for comments, retry hints and other events. */
-export function parseBlock(block: string): unknown {
+function parseBlock(block: string): unknown {
   let event = 'message';
   const data: string[] = [];
   for (const line of block.split('\n')) {

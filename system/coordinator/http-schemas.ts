@@ -63,7 +63,7 @@ function issueError(issues: readonly z.core.$ZodIssue[], prefix: string): Invali
 }
 
 /** Checks one spec's kind and params against the registered task kinds; returns it typed. */
-export function checkKind<S extends ExecutionSpec>(spec: S, prefix: string, kinds: ReadonlyMap<string, TaskKind<unknown>>): S {
+function checkKind<S extends ExecutionSpec>(spec: S, prefix: string, kinds: ReadonlyMap<string, TaskKind<unknown>>): S {
   const kind = kinds.get(spec.kind);
   if (kind === undefined) {
     throw new SquallError(ErrorCode.UnknownTaskKind, `unknown task kind "${spec.kind.slice(0, 100)}"; known kinds: ${[...kinds.keys()].sort().join(', ')}`, {
