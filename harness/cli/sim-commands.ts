@@ -20,6 +20,7 @@ import { parseShard, shardLabel } from './shard.js';
 import { type PlannedUnit, runPlan, writeSimReport } from './sweep-run.js';
 import { type SuiteFlags, suiteAction, writeSweepOutputs } from './suite-run.js';
 import { renderTable } from '../report/table.js';
+import { REPLAY_EXIT, REPLAY_EXIT_HELP, replayVerdict } from './replay-verdict.js';
 
 const out = (s: string): void => {
   process.stdout.write(`${s}\n`);
@@ -166,21 +167,17 @@ export function registerSimCommands(program: Command): void {
 
   program
     .command('replay')
-    .description('re-run a replay artifact in simulation: same trace hash, same verdict')
+    .description('re-run a replay artifact in simulation: same trace hash, same verdict (a pinned regression whose defect was fixed now passes: exit 4)')
     .argument('<file>', 'artifact JSON (from a failure, --artifact, or scenarios/regressions/)')
     .option('--json', 'print one JSON object on stdout')
+    .addHelpText('after', REPLAY_EXIT_HELP)
     .action(async (file: string, flags: { json?: boolean }) => {
       const artifact: Artifact = await readArtifact(file);
       const run = await runChecked(artifact.scenario, { seed: artifact.seed, swarm: artifact.swarm, ...(artifact.buggify === true ? { buggify: true } : {}) });
-      const sameTrace = run.outcome.traceHash === artifact.traceHash;
-      const sameVerdict = run.passed === artifact.passed && run.violations.length === artifact.violations.length;
-      const reproduced = sameTrace && sameVerdict;
-      if (flags.json === true) out(JSON.stringify({ ...toSimJson(run), reproduced, expectedTraceHash: artifact.traceHash }));
-      else {
-        out(describeRun(run));
-        out(reproduced ? 'reproduced: same trace hash and verdict' : `NOT reproduced: trace ${sameTrace ? 'same' : `differs (artifact ${artifact.traceHash.slice(0, 16)}, squall ${artifact.squallVersion})`}, verdict ${sameVerdict ? 'same' : 'differs'}`);
-      }
-      if (!reproduced || !run.passed) process.exitCode = 1;
+      const verdict = replayVerdict(artifact, run);
+      if (flags.json === true) out(JSON.stringify({ ...toSimJson(run), reproduced: verdict.code === REPLAY_EXIT.reproducedPass, verdict: verdict.message, exitCode: verdict.code, expectedTraceHash: artifact.traceHash }));
+      else out(`${describeRun(run)}\n${verdict.message}`);
+      process.exitCode = verdict.code;
     });
 
   program

@@ -41,6 +41,8 @@ export interface Comparison {
   rows: ComparisonRow[];
   /** True when any row is a regression: the CLI exits 1. */
   regressed: boolean;
+  /** What makes the two runs unlike (live vs simulation, another scenario or seed): printed above the table. */
+  warnings: string[];
 }
 
 export interface CompareOptions {
@@ -166,7 +168,25 @@ export function compareResults(base: RunResult, next: RunResult, options: Compar
     latency(`bench ${key(r)} p99 (ms)`, b.p99, r.p99, true);
     latency(`bench ${key(r)} beyond-backoff p99 (ms)`, b.beyondBackoffP99, r.beyondBackoffP99, true);
   }
-  return { rows, regressed: rows.some((r) => r.regression) };
+  return { rows, regressed: rows.some((r) => r.regression), warnings: unlike(base, next) };
+}
+
+const KIND_WORDS: Record<string, string> = { sim: 'a simulation', live: 'a live run', 'bench-reconnect': 'a reconnect benchmark' };
+
+/**
+ * Why two runs may not be comparable. A simulation's times are simulated
+ * (virtual network and clock) and a live run's are wall-clock on real
+ * processes, so their latencies say nothing about each other; correctness
+ * rows (passed, violations, completions) still mean what they say.
+ */
+function unlike(base: RunResult, next: RunResult): string[] {
+  const out: string[] = [];
+  if (base.kind !== next.kind) {
+    out.push(`comparing ${KIND_WORDS[next.kind] ?? next.kind} with ${KIND_WORDS[base.kind] ?? base.kind} baseline: latencies are not comparable (simulated vs wall-clock time); only passed, violations and completions are`);
+  }
+  if (base.scenario !== undefined && next.scenario !== undefined && base.scenario !== next.scenario) out.push(`different scenarios: baseline ${base.scenario}, new ${next.scenario}`);
+  else if (base.kind === 'sim' && next.kind === 'sim' && base.seed !== next.seed) out.push(`different seeds (baseline ${String(base.seed)}, new ${String(next.seed)}): different fault schedules`);
+  return out;
 }
 
 /** Throughput rows (higher is better): a regression when it fell by more than tolerancePct. */
@@ -191,7 +211,7 @@ const cell = (v: number | string | null): string => (v === null ? '–' : typeof
 export function formatComparison(c: Comparison, options: { onlyChanged?: boolean } = {}): string {
   const rows = options.onlyChanged ? c.rows.filter((r) => r.regression || (r.deltaPct ?? 0) !== 0) : c.rows;
   const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-  const lines = ['| metric | base | new | Δ % | verdict |', '| --- | ---: | ---: | ---: | --- |'];
+  const lines = [...c.warnings.map((w) => `WARNING: ${w}`), ...(c.warnings.length > 0 ? [''] : []), '| metric | base | new | Δ % | verdict |', '| --- | ---: | ---: | ---: | --- |'];
   for (const r of rows) {
     const d = r.deltaPct === null ? '–' : `${r.deltaPct >= 0 ? '+' : ''}${r.deltaPct.toFixed(1)}`;
     const verdict = r.regression ? `REGRESSION${r.reason ? `: ${r.reason}` : ''}` : 'ok';

@@ -86,6 +86,7 @@ export function registerCoordinatorCommand(program: Command): void {
         { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger, events, store, taskKinds: builtinTaskKinds(), ...(security.tokens === undefined ? {} : { tokens: security.tokens }) },
         {
           ...security.config,
+          runtimeMetrics: true,
           host: flags.host,
           port: flags.port,
           heartbeatMs: flags.heartbeatMs,
@@ -118,7 +119,7 @@ export function registerCoordinatorCommand(program: Command): void {
         await eventFile?.close();
         throw err;
       });
-      logger.info({ store: where, recovered: recoveredSummary(coordinator.engine.snapshotCounts?.().byStatus ?? {}) }, 'store recovered');
+      logger.info({ store: where, recovered: recoveredSummary(coordinator.engine.snapshotCounts().byStatus) }, 'store recovered');
       logger.info(
         { url: coordinator.url, http: coordinator.httpUrl, ui: `${coordinator.httpUrl}/ui`, store: flags.store ?? 'sqlite', workerAuth: secret !== undefined, apiAuth: flags.apiAuth, tls: security.config.tls !== undefined },
         'coordinator listening',

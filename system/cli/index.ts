@@ -1,20 +1,33 @@
 /**
- * The system's own commands (coordinator, worker, submit, tokens). The `squall`
- * binary (harness/cli/main.ts) adds the harness commands on top; system/
- * never imports harness/.
+ * The system's own commands: run a coordinator or a worker, manage tokens,
+ * and operate a running system (submit, executions, workers, kinds, demo).
+ * The `squall` binary (harness/cli/main.ts) adds the harness commands on top;
+ * system/cli/main.ts runs these alone. system/ never imports harness/.
  */
 import type { Command } from 'commander';
 import { registerCoordinatorCommand } from './coordinator.js';
+import { registerDemoCommand } from './demo.js';
+import { registerExecutionsCommand } from './executions.js';
+import { registerKindsCommand } from './kinds.js';
 import { registerSubmitCommand } from './submit.js';
 import { registerTokensCommand } from './tokens.js';
 import { registerWorkerCommand } from './worker.js';
+import { registerWorkersCommand } from './workers.js';
 
 export { runCli } from './run-cli.js';
 export { choiceOption, intOption } from './options.js';
 
+export { renderTable } from './format.js';
+export { CliError, EXIT, exitCodeOf } from './exit-codes.js';
+
+/** Adds every system command to a commander program. */
 export function registerSystemCommands(program: Command): void {
   registerCoordinatorCommand(program);
   registerWorkerCommand(program);
   registerSubmitCommand(program);
+  registerExecutionsCommand(program);
+  registerWorkersCommand(program);
+  registerKindsCommand(program);
   registerTokensCommand(program);
+  registerDemoCommand(program);
 }

@@ -15,5 +15,6 @@ export function createLogger(opts: { name: string; level?: string; pretty?: bool
       transport: { target: 'pino-pretty', options: { destination: 2, colorize: true, translateTime: 'HH:MM:ss.l' } },
     });
   }
-  return pino({ name: opts.name, level }, pino.destination(2));
+  // Synchronous: a process that exits right after logging (a refused start, Ctrl-C) still shows its last lines.
+  return pino({ name: opts.name, level }, pino.destination({ dest: 2, sync: true }));
 }

@@ -12,7 +12,7 @@ import { SQUALL_VERSION } from '../core/version.js';
 export function systemProgram(): Command {
   const program = new Command()
     .name('squall')
-    .description('a distributed task execution system (system build: coordinator, worker, submit, tokens; the harness commands need the full checkout)')
+    .description('a distributed task execution system (system build: coordinator, worker, submit, executions, workers, kinds, tokens, demo; the harness commands need the full checkout)')
     .version(SQUALL_VERSION)
     .showHelpAfterError()
     .exitOverride();

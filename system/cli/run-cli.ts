@@ -3,12 +3,12 @@
  * one's (harness/cli/main.ts): one error handling for both.
  */
 import { type Command, CommanderError } from 'commander';
-import { SquallError } from '../core/errors.js';
+import { exitCodeOf } from './exit-codes.js';
 
 /**
  * Parses argv and runs the command. Errors a user can fix print one line
- * (`squall: ...`) and set exit code 2; programming errors (TypeError,
- * RangeError) keep their stack.
+ * (`squall: ...`) and exit with the command's code (CliError, exit-codes.ts),
+ * else 2; programming errors (TypeError, RangeError) keep their stack.
  */
 export async function runCli(program: Command, argv: string[]): Promise<void> {
   try {
@@ -18,11 +18,9 @@ export async function runCli(program: Command, argv: string[]): Promise<void> {
       process.exitCode = err.exitCode === 0 ? 0 : 2;
       return;
     }
-    if (err instanceof SquallError || (err instanceof Error && !(err instanceof TypeError) && !(err instanceof RangeError))) {
-      process.stderr.write(`squall: ${err.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    throw err;
+    const code = exitCodeOf(err);
+    if (code === undefined) throw err;
+    process.stderr.write(`squall: ${(err as Error).message}\n`);
+    process.exitCode = code;
   }
 }

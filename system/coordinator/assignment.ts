@@ -52,7 +52,7 @@ export class AssignmentLoop {
     // Only claims change the ready queue during a pass. Once it is empty every claimNext would
     // return undefined, so the pass stops instead of asking each remaining worker (with 500
     // workers, one submission used to cost a round of 500 calls). Same claims, same order.
-    const readyLeft = (): number => engine.snapshotCounts?.().queueLength ?? Infinity;
+    const readyLeft = (): number => engine.snapshotCounts().queueLength;
     if (readyLeft() === 0) {
       // Nothing to claim: only the round-robin turn and the backlog retry of a full pass remain.
       if (registry.idleTurn((w) => this.backlogged(w))) this.armBacklogRetry();

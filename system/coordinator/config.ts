@@ -57,6 +57,13 @@ export interface CoordinatorConfig {
   tls?: { cert: string; key: string };
   /** Most unfinished executions one client may have (HTTP API; client-quota.ts). Default: no limit. */
   maxPendingPerClient?: number;
+  /**
+   * Process and Node.js runtime metrics on /metrics (CPU, memory, event-loop
+   * lag, GC, handles), in this coordinator's own registry. Default false: they
+   * describe the whole process, so only the process's owner turns them on
+   * (`squall coordinator` does), never a simulation running hundreds.
+   */
+  runtimeMetrics?: boolean;
 }
 
 /** Options after validation, every field filled. */
@@ -87,6 +94,7 @@ export interface ResolvedCoordinatorConfig {
   insecure: boolean;
   tls: { cert: string; key: string } | undefined;
   maxPendingPerClient: number | undefined;
+  runtimeMetrics: boolean;
 }
 
 /** Defaults: 1 s heartbeats, 3 s timeout, 15 s leases, 1 MiB frames, deflate above 1 KiB. */
@@ -117,6 +125,7 @@ export const COORDINATOR_DEFAULTS: ResolvedCoordinatorConfig = {
   insecure: false,
   tls: undefined,
   maxPendingPerClient: undefined,
+  runtimeMetrics: false,
 };
 
 /** The longest heartbeat, lease, register timeout or session TTL accepted: 1 day. */

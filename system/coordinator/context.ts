@@ -17,7 +17,7 @@ import type { CoordinatorMetrics } from './metrics.js';
 import type { WorkerRegistry } from './registry.js';
 
 /** The engine as the coordinator needs it: dispatch side plus the embedding API. */
-export type CoordinatorEngine = EngineForCoordinator & EngineApi & { setDispatcher?(d: Dispatcher): void };
+export type CoordinatorEngine = EngineForCoordinator & EngineApi;
 
 /** A live connection as the heartbeat monitor and replacement logic see it. */
 export interface LiveConnection {

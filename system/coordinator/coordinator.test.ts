@@ -143,7 +143,6 @@ describe('coordinator connection edge', () => {
     ['unknown type', (r: Raw) => r.send({ type: 'explode' }), 4404, 'unknown_type'],
     ['wrong version', (r: Raw) => r.sendRaw(JSON.stringify({ v: 99, type: 'register' })), 4426, 'unsupported_version'],
     ['oversized', (r: Raw) => r.send({ type: 'ping', id: 1, t: 1, pad: 'x'.repeat(5000) }), 4413, 'too_large'],
-    ['binary garbage', (r: Raw) => r.ws.send(Buffer.from([0xff, 0x00, 0x13]), { binary: true }), 4400, 'malformed'],
     ['message before register', (r: Raw) => r.send({ type: 'ping', id: 1, t: 1 }), 4405, 'unexpected_message'],
     ['schema violation', (r: Raw) => r.send({ type: 'register', protocolVersion: 2, clientNonce: 'c'.repeat(32), workerId: '', capabilities: { kinds: [], concurrency: 1 } }), 4400, 'malformed'],
   ])('%s gets an error message and close %i, while another worker keeps working', async (_name, poke, code, errCode) => {
@@ -158,6 +157,18 @@ describe('coordinator connection edge', () => {
     await until(() => good.of('assign').length === 1, 'assignment to the good worker');
     expect(good.closed).toBeUndefined();
     expect(c.workers().find((w) => w.id === 'good')?.state).toBe('connected');
+  });
+
+  it('a binary frame is refused by the transport with close 1003 (text frames only), while another worker keeps working', async () => {
+    const { c, engine } = await start();
+    const good = await Raw.open(c);
+    await good.registered('good');
+    const bad = await Raw.open(c);
+    bad.ws.send(Buffer.from([0xff, 0x00, 0x13]), { binary: true });
+    expect(await bad.closedWith()).toBe(1003);
+    engine.add('ex_after');
+    await until(() => good.of('assign').length === 1, 'assignment to the good worker');
+    expect(good.closed).toBeUndefined();
   });
 
   it('rejects a second register on the same connection with 4405', async () => {

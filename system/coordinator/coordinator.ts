@@ -9,7 +9,6 @@ import { type Buggify, noBuggify } from '../core/buggify.js';
 import type { Clock } from '../core/clock.js';
 import { ErrorCode, SquallError } from '../core/errors.js';
 import { LogLimiter } from '../core/log-limiter.js';
-import type { StoreHealthStatus } from '../engine/store-health.js';
 import type { EventSink } from '../core/events.js';
 import type { ExecutionId, LeaseToken, WorkerId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
@@ -70,29 +69,6 @@ export interface Coordinator {
   close(): Promise<void>;
 }
 
-const BREAKER_VALUES: Record<string, number> = { closed: 0, 'half-open': 1, half_open: 1, halfOpen: 1, open: 2 };
-
-function asRecord(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-
-/** Reads per-status counts and breaker states from the engine's stats, whatever their nesting. */
-function statsGauges(engine: CoordinatorEngine): { byStatus: Record<string, number>; breakers: Record<string, number> } {
-  const counted = engine as unknown as { snapshotCounts?: () => { byStatus: Record<string, number> } };
-  const stats = asRecord(engine.getExecutionStats()) ?? {};
-  if (typeof counted.snapshotCounts === 'function') stats.byStatus = counted.snapshotCounts().byStatus;
-  const byStatus: Record<string, number> = {};
-  const counts = asRecord(stats.byStatus) ?? asRecord(stats.counts) ?? asRecord(stats.statuses) ?? {};
-  for (const [k, v] of Object.entries(counts)) if (typeof v === 'number') byStatus[k] = v;
-  const breakers: Record<string, number> = {};
-  const raw = asRecord(stats.breakers) ?? asRecord(stats.circuitBreakers) ?? {};
-  for (const [kind, b] of Object.entries(raw)) {
-    const state = typeof b === 'string' ? b : asRecord(b)?.state;
-    if (typeof state === 'string' && BREAKER_VALUES[state] !== undefined) breakers[kind] = BREAKER_VALUES[state];
-  }
-  return { byStatus, breakers };
-}
-
 /**
  * Starts a coordinator around an engine made by `makeEngine` (recovered from
  * the store before the port opens).
@@ -126,8 +102,9 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
       for (const e of registry.all()) out[e.state] = (out[e.state] ?? 0) + 1;
       return out;
     },
-    executionsByStatus: () => statsGauges(engine).byStatus,
-    breakerStates: () => statsGauges(engine).breakers,
+    executionsByStatus: () => engine.snapshotCounts().byStatus,
+    breakerStates: () => engine.breakerStates(),
+    runtime: config.runtimeMetrics,
   });
   late.metrics = metrics;
   const logger = deps.logger.child({ component: 'coordinator' });
@@ -149,20 +126,13 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
     },
     wake: () => loop.wake(),
   };
-  engine.setDispatcher?.(dispatcher);
+  engine.setDispatcher(dispatcher);
 
   const workers = (): WorkerView[] => registry.all().map((e) => registry.view(e, engine.leasesOf(e.workerId)));
-  const submissionCount = (): number => {
-    const counted = engine as unknown as { snapshotCounts?: () => { total: number } };
-    if (typeof counted.snapshotCounts === 'function') return counted.snapshotCounts().total;
-    const total = asRecord(engine.getExecutionStats())?.total;
-    return typeof total === 'number' ? total : 0;
-  };
   let listening = false;
-  const withHealth = engine as unknown as { storeHealth?: () => StoreHealthStatus };
-  const health: HealthSource = { store: () => withHealth.storeHealth?.(), listening: () => listening };
+  const health: HealthSource = { store: () => engine.storeHealth(), listening: () => listening };
   const quota = config.maxPendingPerClient === undefined ? undefined : new ClientQuota(config.maxPendingPerClient, (id) => engine.get(id as ExecutionId)?.status);
-  const api = createHttpApi({ engine, taskKinds: deps.taskKinds, clock: deps.clock, workers, submissionCount, metrics: () => metrics.text(), health, ...(quota === undefined ? {} : { quota }) });
+  const api = createHttpApi({ engine, taskKinds: deps.taskKinds, clock: deps.clock, workers, metrics: () => metrics.text(), health, ...(quota === undefined ? {} : { quota }) });
   // The dashboard (/ui) sits behind the same gate as the API: its page and assets are open paths, its data routes need a read token.
   const ui = (late.ui = createUiHandler({ clock: deps.clock, engine, workers }));
   const handleHttp = securedHttp((req) => ui.handle(req) ?? api(req), config, deps);
@@ -181,13 +151,14 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
     });
   } catch (err) {
     loop.stop();
-    await closeEngine(engine);
+    await engine.close();
     throw listenError(err, config.host, config.port);
   }
   listening = true;
   monitor.start();
   loop.wake();
-  logger.info({ url: listener.url }, 'coordinator listening');
+  // The process that owns it says "coordinator listening" once, with everything a user needs (cli/coordinator.ts).
+  logger.debug({ url: listener.url }, 'listener open');
 
   let closing: Promise<void> | undefined;
   return {
@@ -207,15 +178,9 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
         for (const c of [...connections.values()]) c.shutdown();
         listening = false;
         await listener.close();
-        await closeEngine(engine);
+        await engine.close();
       })()),
   };
-}
-
-async function closeEngine(engine: CoordinatorEngine): Promise<void> {
-  const closable = engine as unknown as { close?: () => Promise<void> | void; stop?: () => Promise<void> | void };
-  if (typeof closable.close === 'function') await closable.close();
-  else if (typeof closable.stop === 'function') await closable.stop();
 }
 
 /** A listen failure as a clear error: a busy port names the address and what to do. */

@@ -4,7 +4,7 @@ import { systemClock } from '../core/clock.js';
 import { ErrorCode, InvalidArgumentError, SquallError } from '../core/errors.js';
 import type { HttpRequest } from '../core/transport.js';
 import { defineTaskKind, type TaskKind } from '../tasks/kind.js';
-import { createHttpApi } from './http-api.js';
+import { createHttpApi, publicHistory } from './http-api.js';
 import { FakeEngine } from './testing.js';
 
 const sleepKind = defineTaskKind({ name: 'sleep', params: z.object({ durationMs: z.number().int().nonnegative() }), run: async () => null });
@@ -20,7 +20,6 @@ function api(engine = new FakeEngine()) {
     taskKinds: kinds,
     clock: systemClock,
     workers: () => [],
-    submissionCount: () => engine.records.size,
     metrics: async () => ({ contentType: 'text/plain; version=0.0.4', body: 'squall_connections 0\n' }),
   });
   return async (method: string, url: string, body = '') => {
@@ -45,11 +44,53 @@ describe('HTTP API', () => {
 
   it('answers 200 with the existing execution when nothing new was created (idempotent repeat)', async () => {
     const engine = new FakeEngine();
-    await engine.scheduleTask({ kind: 'sleep' });
-    engine.scheduleTask = async () => engine.records.get('ex_1') as never;
+    await engine.scheduleTask({ kind: 'sleep', params: { durationMs: 1 }, idempotencyKey: 'k' });
     const res = await api(engine)('POST', '/api/v1/executions', JSON.stringify({ kind: 'sleep', params: { durationMs: 1 }, idempotencyKey: 'k' }));
     expect(res.status).toBe(200);
     expect(res.body.executionId).toBe('ex_1');
+  });
+
+  it('answers 200 for a repeat even when other executions were created during the call (no counting before and after)', async () => {
+    const engine = new FakeEngine();
+    await engine.scheduleTask({ kind: 'sleep', params: { durationMs: 1 }, idempotencyKey: 'k' });
+    const submit = engine.submitTask.bind(engine);
+    engine.submitTask = async (spec) => {
+      engine.add(`ex_other_${engine.records.size}`); // someone else's submission lands meanwhile
+      return submit(spec);
+    };
+    const res = await api(engine)('POST', '/api/v1/executions', JSON.stringify({ kind: 'sleep', params: { durationMs: 1 }, idempotencyKey: 'k' }));
+    expect(res.status).toBe(200);
+    expect(res.body.executionId).toBe('ex_1');
+  });
+
+  it('pausing a running execution answers 202 with the status it has now and what was requested', async () => {
+    const engine = new FakeEngine();
+    engine.add('ex_run');
+    (engine.records.get('ex_run') as { status: string }).status = 'running';
+    const res = await api(engine)('POST', '/api/v1/executions/ex_run/pause');
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ status: 'running', requested: 'pause' });
+    (engine.records.get('ex_run') as { status: string }).status = 'paused';
+    expect((await api(engine)('POST', '/api/v1/executions/ex_run/pause')).status).toBe(200);
+  });
+
+  it.each([
+    ['unknown field', '{"kind":"sleep","params":{"durationMs":1},"prority":"high"}', 'invalid_argument', 'prority'],
+    ['bad retry field', '{"kind":"sleep","params":{"durationMs":1},"retry":{"maxRetries":-1}}', 'invalid_argument', 'retry.maxRetries'],
+  ])('rejects %s by the zod spec schema, naming the path', async (_n, body, code, path) => {
+    const res = await api()('POST', '/api/v1/executions', body);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code, path });
+  });
+
+  it('checks control bodies and list queries with their schemas', async () => {
+    const engine = new FakeEngine();
+    engine.add('ex_1');
+    const call = api(engine);
+    const bad = await call('POST', '/api/v1/executions/ex_1/cancel', JSON.stringify({ reason: 7 }));
+    expect(bad.body.error).toMatchObject({ code: 'invalid_argument', path: 'reason' });
+    const typo = await call('GET', '/api/v1/executions?stauts=failed');
+    expect(typo.body.error).toMatchObject({ code: 'invalid_argument', path: 'stauts' });
   });
 
   it.each([
@@ -121,5 +162,22 @@ describe('HTTP API', () => {
     expect(String(m.body)).toContain('squall_connections');
     expect((await call('GET', '/api/v1/stats')).body).toMatchObject({ total: 0 });
     expect((await call('GET', '/api/v1/workers')).body).toEqual({ workers: [] });
+  });
+});
+
+describe('publicHistory', () => {
+  const e = (status: string, attempt: number, reason?: string, previous: string | null = null) => ({ status, at: attempt, previous, attempt, ...(reason === undefined ? {} : { reason }) }) as never;
+  it('folds a retried attempt\'s interim failed/timeout entry into its retrying entry; a final failure stays', () => {
+    const h = publicHistory([
+      e('running', 1, undefined, 'preparing'),
+      e('failed', 1, 'attempt failed: task_failed', 'running'),
+      e('retrying', 1, 'retry 1 of 2 in 10ms', 'failed'),
+      e('timeout', 2, 'attempt timed out: timeout', 'running'),
+      e('retrying', 2, 'retry 2 of 2 in 10ms', 'timeout'),
+      e('failed', 3, 'attempt failed: task_failed', 'running'),
+    ]);
+    expect(h.map((x) => x.status)).toEqual(['running', 'retrying', 'retrying', 'failed']);
+    expect(h[1]).toMatchObject({ previous: 'running', reason: 'attempt failed: task_failed; retry 1 of 2 in 10ms' });
+    expect(h[2]).toMatchObject({ previous: 'running', reason: 'attempt timed out: timeout; retry 2 of 2 in 10ms' });
   });
 });

@@ -6,14 +6,15 @@
  * typo is reported at submission rather than as a failed attempt later.
  */
 import type { Clock } from '../core/clock.js';
-import { ErrorCode, InvalidArgumentError, SquallError } from '../core/errors.js';
+import { ErrorCode, SquallError } from '../core/errors.js';
 import { checkJsonLimits } from '../core/json-limits.js';
 import type { HttpHandler, HttpRequest, HttpResponse } from '../core/transport.js';
-import type { EngineApi, ExecutionSpec, GraphSpec } from '../engine/contract.js';
-import { EXECUTION_STATUSES, type ExecutionRecord } from '../core/model.js';
+import type { EngineApi } from '../engine/contract.js';
+import type { ExecutionRecord } from '../core/model.js';
 import type { TaskKind } from '../tasks/kind.js';
 import { type ClientQuota, clientOf } from './client-quota.js';
 import { type HealthSource, liveness, readiness } from './health.js';
+import { controlBodySchema, parseBatchBody, parseGraphBody, parseListQuery, parseSpecBody, parseWith } from './http-schemas.js';
 import type { WorkerView } from './registry.js';
 
 /** What the HTTP layer reads: the engine's embedding API, task kinds, workers, metrics. */
@@ -22,8 +23,6 @@ export interface HttpApiDeps {
   taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
   clock: Clock;
   workers(): WorkerView[];
-  /** Executions ever created (to tell a new submission from an idempotent repeat). */
-  submissionCount(): number;
   metrics(): Promise<{ contentType: string; body: string }>;
   /** Store and listener health for /healthz and /readyz (health.ts); without it both say ok. */
   health?: HealthSource;
@@ -92,32 +91,33 @@ function parseJson(body: string, required: boolean): unknown {
   return parsed;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+type HistoryView = { status: string; at: number; previous: string | null; attempt: number; reason: string | null };
 
-function joinPath(prefix: string, rest: string): string {
-  if (prefix === '') return rest;
-  return rest === '' ? prefix : `${prefix}.${rest}`;
-}
-
-/** Checks one spec's shape, kind and params; throws naming the field (prefixed). */
-function checkSpec(v: unknown, prefix: string, kinds: ReadonlyMap<string, TaskKind<unknown>>): ExecutionSpec {
-  if (!isObject(v)) throw new InvalidArgumentError(`${prefix === '' ? 'body' : prefix} must be a JSON object with at least "kind"`, prefix);
-  if (typeof v.kind !== 'string' || v.kind === '') throw new InvalidArgumentError('kind must be a non-empty string naming a task kind', joinPath(prefix, 'kind'));
-  const kind = kinds.get(v.kind);
-  if (kind === undefined) {
-    throw new SquallError(ErrorCode.UnknownTaskKind, `unknown task kind "${v.kind.slice(0, 100)}"; known kinds: ${[...kinds.keys()].sort().join(', ')}`, {
-      path: joinPath(prefix, 'kind'),
+/**
+ * The status history as clients see it. The engine records a retried
+ * attempt's outcome as its own 'failed'/'timeout' entry right before
+ * 'retrying' (retry counting and the harness's retry check count those
+ * entries; it is never persisted or visible as the execution's status).
+ * Shown to a person it reads as a transient failure, so here the pair is one
+ * 'retrying' entry whose reason says both: "attempt failed: task_failed;
+ * retry 1 of 2 in 100ms". Terminal entries are then exactly the ends.
+ */
+export function publicHistory(history: ExecutionRecord['statusHistory']): HistoryView[] {
+  const out: HistoryView[] = [];
+  history.forEach((h, i) => {
+    const next = history[i + 1];
+    if ((h.status === 'failed' || h.status === 'timeout') && next?.status === 'retrying') return;
+    const prev = history[i - 1];
+    const folded = h.status === 'retrying' && prev !== undefined && (prev.status === 'failed' || prev.status === 'timeout');
+    out.push({
+      status: h.status,
+      at: h.at,
+      previous: folded ? prev.previous : h.previous,
+      attempt: h.attempt,
+      reason: folded ? [prev.reason, h.reason].filter((x) => x !== undefined).join('; ') : (h.reason ?? null),
     });
-  }
-  const parsed = kind.params.safeParse(v.params ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = joinPath(joinPath(prefix, 'params'), issue?.path.map(String).join('.') ?? '');
-    throw new InvalidArgumentError(`invalid params for kind "${v.kind}": ${issue?.message ?? 'schema mismatch'} at "${where}"`, where);
-  }
-  return v as unknown as ExecutionSpec;
+  });
+  return out;
 }
 
 function view(r: ExecutionRecord): Record<string, unknown> {
@@ -129,7 +129,7 @@ function view(r: ExecutionRecord): Record<string, unknown> {
     attempts: r.attempts,
     result: r.result ?? null,
     error: r.error ?? null,
-    statusHistory: r.statusHistory.map((h) => ({ status: h.status, at: h.at, previous: h.previous, attempt: h.attempt, reason: h.reason ?? null })),
+    statusHistory: publicHistory(r.statusHistory),
     priority: r.priority,
     dependencies: r.dependencies,
     params: r.params ?? null,
@@ -147,37 +147,6 @@ function view(r: ExecutionRecord): Record<string, unknown> {
   };
 }
 
-function listQuery(q: URLSearchParams): { status?: string; taskId?: string; limit?: number; cursor?: string } {
-  const out: { status?: string; taskId?: string; limit?: number; cursor?: string } = {};
-  const status = q.get('status');
-  if (status !== null && status !== '') {
-    if (!(EXECUTION_STATUSES as readonly string[]).includes(status)) {
-      throw new InvalidArgumentError(`status must be one of ${EXECUTION_STATUSES.join(', ')} (got "${status.slice(0, 50)}")`, 'status');
-    }
-    out.status = status;
-  }
-  const taskId = q.get('taskId');
-  if (taskId !== null && taskId !== '') out.taskId = taskId;
-  const limit = q.get('limit');
-  if (limit !== null && limit !== '') {
-    const n = Number(limit);
-    if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InvalidArgumentError(`limit must be an integer from 1 to 1000 (got "${limit.slice(0, 50)}")`, 'limit');
-    out.limit = n;
-  }
-  const cursor = q.get('cursor');
-  if (cursor !== null && cursor !== '') out.cursor = cursor;
-  return out;
-}
-
-function batchSpecs(body: unknown): { specs: unknown[]; prefix: string } {
-  if (Array.isArray(body)) return { specs: body, prefix: '' };
-  if (isObject(body)) {
-    if (Array.isArray(body.executions)) return { specs: body.executions, prefix: 'executions' };
-    if (Array.isArray(body.tasks)) return { specs: body.tasks, prefix: 'tasks' };
-  }
-  throw new InvalidArgumentError('batch body must be {"executions": [spec, ...]} (or a JSON array of specs)', 'executions');
-}
-
 function routes(d: HttpApiDeps): Route[] {
   const e = d.engine;
   return [
@@ -185,24 +154,18 @@ function routes(d: HttpApiDeps): Route[] {
       method: 'POST',
       path: '/api/v1/executions',
       handle: async (req) => {
-        const spec = checkSpec(parseJson(req.body, true), '', d.taskKinds);
+        const spec = parseSpecBody(parseJson(req.body, true), d.taskKinds);
         d.quota?.admit(clientOf(req), 1);
-        // The engine indexes a new execution synchronously, so the count tells new from repeated.
-        const before = d.submissionCount();
-        const pending = e.scheduleTask(spec);
-        const created = d.submissionCount() > before;
-        const record = await pending;
-        d.quota?.track(clientOf(req), [record.executionId]);
-        return json(created ? 201 : 200, view(record));
+        const { execution, created } = await e.submitTask(spec);
+        d.quota?.track(clientOf(req), [execution.executionId]);
+        return json(created ? 201 : 200, view(execution));
       },
     },
     {
       method: 'POST',
       path: '/api/v1/executions/batch',
       handle: async (req) => {
-        const { specs, prefix } = batchSpecs(parseJson(req.body, true));
-        if (specs.length === 0) throw new InvalidArgumentError('batch must contain at least one spec', prefix);
-        const checked = specs.map((s, i) => checkSpec(s, joinPath(prefix, String(i)), d.taskKinds));
+        const checked = parseBatchBody(parseJson(req.body, true), d.taskKinds);
         d.quota?.admit(clientOf(req), checked.length);
         const records = await e.scheduleTaskBatch(checked);
         d.quota?.track(clientOf(req), records.map((r) => r.executionId));
@@ -213,7 +176,7 @@ function routes(d: HttpApiDeps): Route[] {
       method: 'GET',
       path: '/api/v1/executions',
       handle: (req) => {
-        const page = e.listExecutions(listQuery(req.query));
+        const page = e.listExecutions(parseListQuery(req.query));
         return json(200, { executions: page.executions.map(view), nextCursor: page.nextCursor });
       },
     },
@@ -231,9 +194,10 @@ function routes(d: HttpApiDeps): Route[] {
         path: `/api/v1/executions/:id/${action}`,
         handle: async (req, p) => {
           const id = p.id ?? '';
-          const body = parseJson(req.body, false);
-          const reason = isObject(body) && typeof body.reason === 'string' ? body.reason : undefined;
+          const { reason } = parseWith(controlBodySchema, parseJson(req.body, false));
           const r = action === 'cancel' ? await e.cancelExecution(id, reason) : action === 'pause' ? await e.pauseExecution(id) : await e.resumeExecution(id);
+          // A running attempt is paused by its worker (checkpoint, stop, report): accepted, not done yet; the status says what is true now.
+          if (action === 'pause' && r.status !== 'paused') return json(202, { ...view(r), requested: 'pause' });
           return json(200, view(r));
         },
       }),
@@ -242,13 +206,9 @@ function routes(d: HttpApiDeps): Route[] {
       method: 'POST',
       path: '/api/v1/graphs',
       handle: async (req) => {
-        const body = parseJson(req.body, true);
-        if (!isObject(body) || !isObject(body.tasks)) throw new InvalidArgumentError('graph body must be {"tasks": {"name": spec, ...}}', 'tasks');
-        const tasks = body.tasks;
-        if (Object.keys(tasks).length === 0) throw new InvalidArgumentError('graph must contain at least one task', 'tasks');
-        for (const [name, spec] of Object.entries(tasks)) checkSpec(spec, `tasks.${name}`, d.taskKinds);
+        const tasks = parseGraphBody(parseJson(req.body, true), d.taskKinds);
         d.quota?.admit(clientOf(req), Object.keys(tasks).length);
-        const executions = await e.scheduleTaskGraph(tasks as GraphSpec);
+        const executions = await e.scheduleTaskGraph(tasks);
         d.quota?.track(clientOf(req), executions.map((x) => x.executionId));
         return json(201, { executions });
       },

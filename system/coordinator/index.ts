@@ -6,7 +6,6 @@
 import { Engine } from '../engine/engine.js';
 import { startCoordinator, type Coordinator, type CoordinatorDeps } from './coordinator.js';
 import type { CoordinatorConfig } from './config.js';
-import type { CoordinatorEngine } from './context.js';
 
 /** Starts a coordinator with the production engine over deps.store. */
 export function createCoordinator(deps: CoordinatorDeps, config: CoordinatorConfig = {}): Promise<Coordinator> {
@@ -16,7 +15,7 @@ export function createCoordinator(deps: CoordinatorDeps, config: CoordinatorConf
       { leaseMs: c.leaseMs, ...c.engine, taskKinds: d.taskKinds },
     );
     await engine.recover();
-    return engine as CoordinatorEngine;
+    return engine;
   });
 }
 

@@ -4,20 +4,25 @@
  * Gauges that mirror state elsewhere (executions by status, outbox depth,
  * workers by state, breakers) are collected on scrape from their owners.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { BreakerState } from '../engine/contract.js';
 
 /** Where scrape-time gauges read their values. */
 export interface MetricsSources {
   outboxDepth(): number;
   workersByState(): Record<string, number>;
   executionsByStatus(): Record<string, number>;
-  /** 0 closed, 1 half-open, 2 open, per task kind. */
-  breakerStates(): Record<string, number>;
+  /** Per task kind; exported as 0 closed, 1 half-open, 2 open. */
+  breakerStates(): Record<string, BreakerState>;
   /** Handshakes admitted and not yet registered (admission control). */
   handshakesPending?(): number;
   /** Heartbeat timeouts in force over live connections, ms (adaptive; empty without connections). */
   timeoutsInForce?(): number[];
+  /** Also export process and runtime metrics (process_cpu_seconds_total, nodejs_eventloop_lag_seconds, ...). */
+  runtime?: boolean;
 }
+
+const BREAKER_VALUES: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 const BREAKER_HELP = 'Circuit breaker state per task kind: 0 closed, 1 half-open, 2 open.';
 
@@ -44,6 +49,8 @@ export class CoordinatorMetrics {
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
+    // Into this registry only (never prom-client's global one), so coordinators in one process never share or double-register them.
+    if (sources.runtime === true) collectDefaultMetrics({ register: this.registry });
     this.connections = new Gauge({ name: 'squall_connections', help: 'Open WebSocket connections.', registers });
     new Gauge({ name: 'squall_workers', help: 'Workers by state.', labelNames: ['state'], registers, collect() {
       this.reset();
@@ -99,7 +106,7 @@ export class CoordinatorMetrics {
     } });
     new Gauge({ name: 'squall_breaker_state', help: BREAKER_HELP, labelNames: ['kind'], registers, collect() {
       this.reset();
-      for (const [kind, n] of Object.entries(sources.breakerStates())) this.set({ kind }, n);
+      for (const [kind, state] of Object.entries(sources.breakerStates())) this.set({ kind }, BREAKER_VALUES[state]);
     } });
   }
 

@@ -4,8 +4,9 @@
  */
 import type { ExecutionId, LeaseToken, WorkerId } from '../core/ids.js';
 import { asExecutionId, asLeaseToken, asSessionId, asTaskId, asWorkerId } from '../core/ids.js';
-import type { AssignmentSpec, Dispatcher, ExecutionSpec, ResultReport, ResultVerdict } from '../engine/contract.js';
-import type { ExecutionRecord } from '../core/model.js';
+import type { AssignmentSpec, BreakerState, Dispatcher, EngineCounts, ExecutionSpec, ResultReport, ResultVerdict, SubmitOutcome } from '../engine/contract.js';
+import type { StoreHealthStatus } from '../engine/store-health.js';
+import { EXECUTION_STATUSES, type ExecutionRecord } from '../core/model.js';
 import { makeExecutionRecord } from '../store/testing.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { ToWorker } from '../protocol/messages.js';
@@ -117,16 +118,47 @@ export class FakeEngine implements CoordinatorEngine {
     return this.records.get(executionId);
   }
 
+  snapshotCounts(): EngineCounts {
+    const byStatus = Object.fromEntries(EXECUTION_STATUSES.map((st) => [st, 0])) as EngineCounts['byStatus'];
+    for (const r of this.records.values()) byStatus[r.status] += 1;
+    return { total: this.records.size, byStatus, inFlight: this.leases.size, queueLength: this.ready.length, delayed: 0 };
+  }
+
+  /** What breakerStates() answers (tests set it). */
+  breakers: Record<string, BreakerState> = {};
+  breakerStates(): Record<string, BreakerState> {
+    return { ...this.breakers };
+  }
+
+  /** What storeHealth() answers (tests set it). */
+  health: StoreHealthStatus = { ok: true, failures: 0, recoveries: 0 };
+  storeHealth(): StoreHealthStatus {
+    return this.health;
+  }
+
+  closed = false;
+  close(): void {
+    this.closed = true;
+  }
+
   count(method: string): number {
     return this.calls.filter((c) => c.method === method).length;
   }
 
   // ---- embedding API (only what HTTP tests need)
   async scheduleTask(spec: ExecutionSpec): Promise<ExecutionRecord> {
+    return (await this.submitTask(spec)).execution;
+  }
+  /** A spec with an idempotencyKey seen before answers the first execution, not created. */
+  async submitTask(spec: ExecutionSpec): Promise<SubmitOutcome> {
+    const known = spec.idempotencyKey === undefined ? undefined : this.keys.get(spec.idempotencyKey);
+    if (known !== undefined) return { execution: this.mustGet(known), created: false };
     const id = `ex_${this.records.size + 1}`;
     this.add(id, spec.kind);
-    return this.records.get(id) as ExecutionRecord;
+    if (spec.idempotencyKey !== undefined) this.keys.set(spec.idempotencyKey, id);
+    return { execution: this.mustGet(id), created: true };
   }
+  private readonly keys = new Map<string, string>();
   async scheduleTaskBatch(specs: readonly ExecutionSpec[]): Promise<ExecutionRecord[]> {
     return Promise.all(specs.map((s) => this.scheduleTask(s)));
   }

@@ -12,6 +12,7 @@
  */
 import type { ExecutionId, LeaseToken, WorkerId } from '../core/ids.js';
 import type { CheckpointRecord, ExecutionRecord, ExecutionStatus, Priority, RetryPolicy } from '../core/model.js';
+import type { StoreHealthStatus } from './store-health.js';
 
 /** What a caller submits (HTTP body or embedding API), before defaults. */
 export interface ExecutionSpec {
@@ -90,11 +91,20 @@ export interface EngineForCoordinator {
   /** Leases currently held by a worker (for metrics, capacity and the workers API). */
   leasesOf(workerId: WorkerId): number;
   get(executionId: ExecutionId): ExecutionRecord | undefined;
-  /** O(1) counts for metrics gauges (optional so fakes may omit it). */
-  snapshotCounts?(): EngineCounts;
-  /** Circuit breaker state per task kind, sorted by kind (optional so fakes may omit it). */
-  breakerStates?(): Record<string, 'closed' | 'open' | 'half-open'>;
+  /** O(1) counts for metrics gauges, the assignment loop and /readyz-style summaries. */
+  snapshotCounts(): EngineCounts;
+  /** Circuit breaker state per task kind, sorted by kind (a kind without a breaker is 'closed'). */
+  breakerStates(): Record<string, BreakerState>;
+  /** Whether the store commits (/healthz, /readyz and write refusals). */
+  storeHealth(): StoreHealthStatus;
+  /** The coordinator registers itself once, before the port opens. */
+  setDispatcher(dispatcher: Dispatcher): void;
+  /** Stops timers and refuses further work; the caller closes the store afterwards. */
+  close(): void | Promise<void>;
 }
+
+/** One spelling of a circuit breaker's state, everywhere (engine, metrics, HTTP stats, dashboard). */
+export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /** Executions by status and queue sizes, for metrics. */
 export interface EngineCounts {
@@ -106,6 +116,12 @@ export interface EngineCounts {
   queueLength: number;
   /** Waiting for scheduledAt or a retry time. */
   delayed: number;
+}
+
+/** What submitTask reports: the execution and whether this call created it. */
+export interface SubmitOutcome {
+  execution: ExecutionRecord;
+  created: boolean;
 }
 
 export type ExecutionHook = (execution: Readonly<ExecutionRecord>) => void | Promise<void>;
@@ -127,6 +143,8 @@ export interface ListQuery {
 export interface EngineApi {
   /** Resolves after commit. A repeated idempotencyKey returns the existing execution. */
   scheduleTask(spec: ExecutionSpec): Promise<ExecutionRecord>;
+  /** scheduleTask that also says whether this call created the execution (false: an idempotent repeat), e.g. for 201 vs 200. */
+  submitTask(spec: ExecutionSpec): Promise<SubmitOutcome>;
   /** All or nothing. */
   scheduleTaskBatch(specs: readonly ExecutionSpec[]): Promise<ExecutionRecord[]>;
   /** All or nothing; dependsOn names tasks of the graph. */

@@ -15,6 +15,7 @@ import { ErrorCode, IllegalStateError, SquallError } from '../core/errors.js';
 import { asExecutionId, type ExecutionId, type LeaseToken, newLeaseToken, type WorkerId } from '../core/ids.js';
 import type {
   AssignmentSpec,
+  BreakerState,
   EngineApi,
   EngineCounts,
   EngineForCoordinator,
@@ -24,6 +25,7 @@ import type {
   ListQuery,
   ResultReport,
   ResultVerdict,
+  SubmitOutcome,
 } from './contract.js';
 import { CommittedCore } from './committed.js';
 import { parseQuery } from './listing.js';
@@ -289,9 +291,16 @@ export class Engine extends CommittedCore implements EngineForCoordinator, Engin
   // --------------------------------------------------------- embedding API
 
   async scheduleTask(spec: ExecutionSpec): Promise<ExecutionRecord> {
+    return (await this.submitTask(spec)).execution;
+  }
+
+  async submitTask(spec: ExecutionSpec): Promise<SubmitOutcome> {
     this.assertRunning('scheduleTask');
-    const [rec] = await this.submit(this.submitter.planOne(spec));
-    return snapshot(rec as ExecutionRecord);
+    const items = this.submitter.planOne(spec);
+    // The plan already knows: an idempotency key held by an execution plans `existing`, a new one plans a record.
+    const created = items[0]?.record !== undefined;
+    const [rec] = await this.submit(items);
+    return { execution: snapshot(rec as ExecutionRecord), created };
   }
 
   async scheduleTaskBatch(specs: readonly ExecutionSpec[]): Promise<ExecutionRecord[]> {
@@ -406,8 +415,8 @@ export class Engine extends CommittedCore implements EngineForCoordinator, Engin
   }
 
   /** Breaker state of every configured (and seen) task kind, sorted by kind, for metrics. */
-  breakerStates(): Record<string, 'closed' | 'open' | 'half-open'> {
-    const out: Record<string, 'closed' | 'open' | 'half-open'> = {};
+  breakerStates(): Record<string, BreakerState> {
+    const out: Record<string, BreakerState> = {};
     const kinds = new Set([...this.config.taskKinds.keys(), ...Object.keys(this.breakers.states())]);
     for (const kind of [...kinds].sort()) out[kind] = this.breakers.state(kind);
     return out;

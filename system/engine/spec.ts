@@ -56,29 +56,31 @@ const atMost = (max: number, what: string) => ({ error: `must be at most ${max} 
 
 const retrySchema = z.strictObject(
   {
-    strategy: z.enum(RETRY_STRATEGIES, { error: `must be one of ${RETRY_STRATEGIES.join(', ')}` }).optional(),
-    maxRetries: intAtLeast(0).max(1000, { error: 'must be an integer <= 1000' }).optional(),
-    delayMs: intAtLeast(0).max(SPEC_LIMITS.maxRetryDelayMs, atMost(SPEC_LIMITS.maxRetryDelayMs, '30 days')).optional(),
-    maxDelayMs: intAtLeast(0).max(SPEC_LIMITS.maxRetryDelayMs, atMost(SPEC_LIMITS.maxRetryDelayMs, '30 days')).optional(),
+    strategy: z.enum(RETRY_STRATEGIES, { error: `must be one of ${RETRY_STRATEGIES.join(', ')}` }).optional().describe('delay between attempts (default fixed; none = no retry)'),
+    maxRetries: intAtLeast(0).max(1000, { error: 'must be an integer <= 1000' }).optional().describe('retries after the first attempt (at most 1 + maxRetries attempts)'),
+    delayMs: intAtLeast(0).max(SPEC_LIMITS.maxRetryDelayMs, atMost(SPEC_LIMITS.maxRetryDelayMs, '30 days')).optional().describe('base delay before a retry, in ms'),
+    maxDelayMs: intAtLeast(0).max(SPEC_LIMITS.maxRetryDelayMs, atMost(SPEC_LIMITS.maxRetryDelayMs, '30 days')).optional().describe('cap on a growing delay (exponential, fibonacci), in ms'),
   },
   { error: 'must be an object' },
 );
 
 const specShape = {
-  kind: text(100),
-  params: z.unknown().optional(),
-  taskId: text(256).optional(),
-  priority: z.enum(['low', 'medium', 'high', 'critical'], { error: 'must be one of low, medium, high, critical' }).optional(),
-  retry: retrySchema.optional(),
-  timeoutMs: intAtLeast(1).max(SPEC_LIMITS.maxTimeoutMs, atMost(SPEC_LIMITS.maxTimeoutMs, '30 days')).optional(),
-  dependencies: z.array(text(256), { error: 'must be an array of execution ids' }).max(10_000).optional(),
-  scheduledAt: intAtLeast(0).max(SPEC_LIMITS.maxDateMs, atMost(SPEC_LIMITS.maxDateMs, 'the largest epoch-ms date')).optional(),
-  metadata: z.record(z.string(), z.unknown(), { error: 'must be an object' }).optional(),
-  idempotencyKey: text(256).optional(),
+  kind: text(100).describe('task kind (see the kinds below)'),
+  params: z.unknown().optional().describe("the kind's params (checked against the kind's schema at submission)"),
+  taskId: text(256).optional().describe('your name for it (default: the execution id); list by it with ?taskId='),
+  priority: z.enum(['low', 'medium', 'high', 'critical'], { error: 'must be one of low, medium, high, critical' }).optional().describe('higher runs first among ready work of a kind (default medium)'),
+  retry: retrySchema.optional().describe('retry policy of failed attempts'),
+  timeoutMs: intAtLeast(1).max(SPEC_LIMITS.maxTimeoutMs, atMost(SPEC_LIMITS.maxTimeoutMs, '30 days')).optional().describe('per-attempt timeout in ms (the worker stops the attempt; it ends timeout)'),
+  dependencies: z.array(text(256), { error: 'must be an array of execution ids' }).max(10_000).optional().describe('execution ids that must complete first; if one fails, this fails (dependency_failed)'),
+  scheduledAt: intAtLeast(0).max(SPEC_LIMITS.maxDateMs, atMost(SPEC_LIMITS.maxDateMs, 'the largest epoch-ms date')).optional().describe('not started before this time (epoch ms; at most 366 days ahead)'),
+  metadata: z.record(z.string(), z.unknown(), { error: 'must be an object' }).optional().describe('kept with the execution, never interpreted'),
+  idempotencyKey: text(256).optional().describe('a repeat with the same key and spec returns the first execution (200); another spec is 409'),
 };
-const specSchema = z.strictObject(specShape, { error: 'must be an object' });
-const graphNodeSchema = z.strictObject(
-  { ...specShape, dependsOn: z.array(text(256), { error: 'must be an array of task names' }).max(10_000).optional() },
+/** One execution spec's shape: the engine's check, the HTTP body schema and the generated docs (one source). */
+export const specSchema = z.strictObject(specShape, { error: 'must be an object' });
+/** A graph node: a spec plus dependsOn (task names of the same graph). */
+export const graphNodeSchema = z.strictObject(
+  { ...specShape, dependsOn: z.array(text(256), { error: 'must be an array of task names' }).max(10_000).optional().describe('names of tasks of the same graph that must complete first') },
   { error: 'must be an object' },
 );
 

@@ -6,6 +6,8 @@
 export const CloseCode = {
   /** Normal shutdown of the peer process (drain, SIGTERM). */
   GoingAway: 1001,
+  /** A binary frame: the protocol is text frames only (sent by the transport, without an error message). */
+  UnsupportedData: 1003,
   /** Transport-level hard limit exceeded (ws maxPayload). */
   TransportTooBig: 1009,
   /** Frame is not valid JSON, or fails the message schema. */

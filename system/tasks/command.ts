@@ -17,9 +17,9 @@ import { ErrorCode, SquallError } from '../core/errors.js';
 import { defineTaskKind, type TaskKind } from './kind.js';
 
 export const CommandParams = z.strictObject({
-  argv: z.array(z.string().max(100_000)).min(1).max(10_000),
-  env: z.record(z.string().min(1).max(1000), z.string().max(100_000)).optional(),
-  cwd: z.string().min(1).max(4096).optional(),
+  argv: z.array(z.string().max(100_000)).min(1).max(10_000).describe('program and arguments, run without a shell; exit 0 completes with {exitCode, stdout, stderr}, anything else fails'),
+  env: z.record(z.string().min(1).max(1000), z.string().max(100_000)).optional().describe('extra environment variables (on top of a clean PATH, HOME, LANG... and --command-env-allow)'),
+  cwd: z.string().min(1).max(4096).optional().describe('working directory on the worker'),
 });
 export type CommandParams = z.infer<typeof CommandParams>;
 
@@ -90,6 +90,7 @@ export function commandKindWith(opts: CommandKindOptions = {}): TaskKind<Command
   const allow = checkEnvAllowList(opts.envAllow ?? []);
   return defineTaskKind<CommandParams>({
     name: 'command',
+    description: 'Runs a program on the worker\'s host (dangerous: a worker runs it only with --allow-kinds command). Clean environment; never the worker\'s secrets.',
     params: CommandParams,
     run({ argv, env, cwd }, ctx) {
       return new Promise((resolve, reject) => {

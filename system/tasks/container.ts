@@ -13,10 +13,10 @@ import { ErrorCode, SquallError } from '../core/errors.js';
 import { defineTaskKind, type TaskKind } from './kind.js';
 
 export const ContainerParams = z.strictObject({
-  image: z.string().min(1).max(500),
-  cmd: z.array(z.string().max(100_000)).min(1).max(10_000),
-  env: z.record(z.string().min(1).max(1000), z.string().max(100_000)).optional(),
-  timeoutMs: z.number().int().positive().max(24 * 3600 * 1000).optional(),
+  image: z.string().min(1).max(500).describe('Docker image to run (pulled if missing)'),
+  cmd: z.array(z.string().max(100_000)).min(1).max(10_000).describe('command and arguments inside the container'),
+  env: z.record(z.string().min(1).max(1000), z.string().max(100_000)).optional().describe('environment variables of the container'),
+  timeoutMs: z.number().int().positive().max(24 * 3600 * 1000).optional().describe('stop the container after this long, in ms (at most a day)'),
 });
 export type ContainerParams = z.infer<typeof ContainerParams>;
 
@@ -55,6 +55,7 @@ export function containerKind(opts: ContainerKindOptions = {}): TaskKind<Contain
   const socketPath = opts.socketPath ?? process.env.DOCKER_SOCKET ?? '/var/run/docker.sock';
   return defineTaskKind<ContainerParams>({
     name: 'container',
+    description: 'Runs a Docker container on the worker\'s host (dangerous: a worker runs it only with --allow-kinds container).',
     params: ContainerParams,
     async run({ image, cmd, env, timeoutMs }, ctx) {
       const docker = new Docker({ socketPath });

@@ -2,11 +2,12 @@
 import { z } from 'zod';
 import { defineTaskKind } from './kind.js';
 
-export const EchoParams = z.strictObject({ value: z.json() });
+export const EchoParams = z.strictObject({ value: z.json().describe('any JSON value; returned as the result') });
 export type EchoParams = z.infer<typeof EchoParams>;
 
 export const echoKind = defineTaskKind<EchoParams>({
   name: 'echo',
+  description: 'Completes at once with params.value as its result. Never fails on its own.',
   params: EchoParams,
   run: ({ value }, ctx) => {
     ctx.signal.throwIfAborted();

@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { ErrorCode, SquallError } from '../core/errors.js';
 import { defineTaskKind } from './kind.js';
 
-export const FailParams = z.strictObject({ times: z.number().int().min(0).max(1000) });
+export const FailParams = z.strictObject({ times: z.number().int().min(0).max(1000).describe('attempts 1..times fail (error task_failed); later attempts complete with {attempt}') });
 export type FailParams = z.infer<typeof FailParams>;
 
 export const failKind = defineTaskKind<FailParams>({
   name: 'fail',
+  description: 'Fails its first `times` attempts, then completes: for trying retry policies.',
   params: FailParams,
   run: ({ times }, ctx) => {
     if (ctx.attempt <= times) {

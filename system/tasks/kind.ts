@@ -32,6 +32,8 @@ export interface TaskContext {
 
 export interface TaskKind<P = unknown> {
   readonly name: string;
+  /** One or two sentences for `squall kinds` and docs/TASK-KINDS.md: what it does, when it fails. */
+  readonly description?: string;
   readonly params: z.ZodType<P>;
   run(params: P, ctx: TaskContext): Promise<unknown>;
 }

@@ -12,8 +12,8 @@ import { defineTaskKind } from './kind.js';
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
 export const SleepParams = z.strictObject({
-  durationMs: z.number().int().min(0).max(WEEK_MS),
-  checkpointEveryMs: z.number().int().min(1).max(WEEK_MS).optional(),
+  durationMs: z.number().int().min(0).max(WEEK_MS).describe('how long to sleep, in ms (at most a week)'),
+  checkpointEveryMs: z.number().int().min(1).max(WEEK_MS).optional().describe('checkpoint the elapsed time this often; a reassigned or resumed attempt continues from the latest checkpoint'),
 });
 export type SleepParams = z.infer<typeof SleepParams>;
 
@@ -22,6 +22,7 @@ const SleepCheckpoint = z.object({ elapsedMs: z.number().min(0) });
 
 export const sleepKind = defineTaskKind<SleepParams>({
   name: 'sleep',
+  description: 'Waits durationMs (honouring cancel, pause and timeouts), optionally checkpointing its progress; resumes from the latest checkpoint. Never fails on its own.',
   params: SleepParams,
   async run({ durationMs, checkpointEveryMs }, ctx) {
     const resumed = SleepCheckpoint.safeParse(ctx.resumeFrom);

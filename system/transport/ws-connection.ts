@@ -1,11 +1,15 @@
 /**
- * Adapts one `ws` WebSocket to the Connection seam: text frames only (binary
- * frames are delivered as UTF-8 strings and left to the codec to reject),
+ * Adapts one `ws` WebSocket to the Connection seam: text frames only (a
+ * binary frame is never delivered: the connection is closed 1003, unsupported
+ * data, as RFC 6455 prescribes for a data type the endpoint cannot accept),
  * frames buffered until attach(), onClose reported exactly once whoever closed.
  * No protocol logic lives here.
  */
 import type { WebSocket } from 'ws';
 import type { Connection, ConnectionHandler } from '../core/transport.js';
+
+/** RFC 6455 1003 (CloseCode.UnsupportedData; the transport does not import the protocol). */
+const UNSUPPORTED_DATA = 1003;
 
 let nextConnectionNumber = 0;
 
@@ -101,7 +105,11 @@ export class WsConnection implements Connection {
   }
 
   private onFrame(data: unknown, isBinary: boolean): void {
-    const frame = toText(data, isBinary);
+    if (isBinary) {
+      if (this.ws.readyState === this.ws.OPEN) this.ws.close(UNSUPPORTED_DATA, 'binary frames are not accepted: send text frames, one JSON object each');
+      return;
+    }
+    const frame = toText(data);
     if (this.handler === undefined) this.pending.push(frame);
     else this.handler.onMessage(frame);
   }
@@ -119,7 +127,7 @@ export class WsConnection implements Connection {
   }
 }
 
-function toText(data: unknown, _isBinary: boolean): string {
+function toText(data: unknown): string {
   if (typeof data === 'string') return data;
   if (Buffer.isBuffer(data)) return data.toString('utf8');
   if (Array.isArray(data)) return Buffer.concat(data as Buffer[]).toString('utf8');

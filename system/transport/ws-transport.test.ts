@@ -69,15 +69,27 @@ describe('wsTransport', () => {
     expect(server.send('late')).toBe(false);
   });
 
-  it('delivers binary frames as text and reports terminate() as 1006 on the peer', async () => {
+  it('refuses a binary frame: close 1003 (unsupported data), nothing delivered', async () => {
     const { l, conns } = await listen();
     const raw = new WebSocket(`${l.url}/ws`);
     await new Promise((r) => raw.once('open', r));
     await until(() => conns.length === 1);
     const s = collect(conns[0] as Connection);
+    const rawClosed = new Promise<{ code: number; reason: string }>((r) => raw.once('close', (code, reason) => r({ code, reason: reason.toString() })));
     raw.send(Buffer.from('{"bin":1}'), { binary: true });
+    expect(await rawClosed).toEqual({ code: 1003, reason: 'binary frames are not accepted: send text frames, one JSON object each' });
+    expect((await s.closed).code).toBe(1003);
+    expect(s.frames).toEqual([]);
+  });
+
+  it('reports terminate() as 1006 on the peer', async () => {
+    const { l, conns } = await listen();
+    const raw = new WebSocket(`${l.url}/ws`);
+    await new Promise((r) => raw.once('open', r));
+    await until(() => conns.length === 1);
+    const s = collect(conns[0] as Connection);
+    raw.send('{"text":1}');
     await until(() => s.frames.length === 1);
-    expect(s.frames[0]).toBe('{"bin":1}');
     const rawClosed = new Promise<number>((r) => raw.once('close', (code) => r(code)));
     (conns[0] as Connection).terminate();
     expect(await rawClosed).toBe(1006);

@@ -11,6 +11,7 @@
 import { type Buggify, noBuggify } from '../core/buggify.js';
 import type { TimerHandle } from '../core/clock.js';
 import { InvalidArgumentError } from '../core/errors.js';
+import { LogLimiter } from '../core/log-limiter.js';
 import type { MsgDir, SystemEvent } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
 import { type Marks, noMarks } from '../core/marks.js';
@@ -79,6 +80,8 @@ export class Worker {
   private fatal: { code: number; message: string } | null = null;
   private draining = false;
   private readonly stopWaiters: Array<() => void> = [];
+  /** At most 5 "cannot connect" lines per 30 s, however fast the retries. */
+  private readonly connectLog: LogLimiter;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -88,6 +91,7 @@ export class Worker {
     this.log = deps.logger.child({ workerId: this.config.id });
     this.nonceRandom = deps.random.fork('handshake');
     this.marks = deps.marks ?? noMarks;
+    this.connectLog = new LogLimiter(deps.clock, 5, 30_000);
     this.buggify = deps.buggify ?? noBuggify;
     const small = this.buggify.fires('worker.small-outbox');
     this.outbox = new Outbox(small ? Math.min(4, this.config.outboxCapacity) : this.config.outboxCapacity);
@@ -142,7 +146,15 @@ export class Worker {
       this.finishStop('stopped by owner');
       return done;
     }
+    const connected = this.sm.state === 'ready' || this.sm.state === 'syncing' || this.sm.state === 'draining';
+    if (!connected && this.runner.runningCount === 0 && this.runner.unackedResults === 0) {
+      // Nothing runs and nothing awaits an ack: there is nothing to drain, and no coordinator to tell.
+      this.finishStop('stopped while not connected: nothing to drain');
+      return done;
+    }
     if (!this.draining) {
+      const timeoutMs = opts.timeoutMs ?? 30_000;
+      this.log.info({ running: this.runner.runningCount, unackedResults: this.runner.unackedResults, connected, timeoutMs }, `draining: waiting up to ${timeoutMs} ms for running tasks and unacknowledged results`);
       this.draining = true;
       this.runner.accepting = false;
       this.channel.enqueue({ type: 'drain' });
@@ -150,7 +162,7 @@ export class Worker {
       this.drainTimer = this.deps.clock.setTimeout(() => {
         this.log.warn({ running: this.runner.runningCount, unacked: this.outbox.reliableOutstanding }, 'drain timed out');
         this.finishStop('drain timed out');
-      }, opts.timeoutMs ?? 30_000);
+      }, timeoutMs);
       this.checkDrained();
     }
     return done;
@@ -274,7 +286,7 @@ export class Worker {
       this.fail(0, `gave up after ${this.failedTries} consecutive failed connection attempts to ${this.config.coordinatorUrl} (last: ${reason})`);
       return;
     }
-    this.scheduleReconnect();
+    this.scheduleReconnect(conn === undefined ? reason : undefined);
   }
 
   /** Stops everything tied to the current connection and returns it (for a close or terminate). */
@@ -288,7 +300,8 @@ export class Worker {
     return this.channel.unbind();
   }
 
-  private scheduleReconnect(): void {
+  /** Backs off before the next try; `failure` (a try that never connected) is logged with the delay, rate-limited. */
+  private scheduleReconnect(failure?: string): void {
     this.attempt += 1;
     const { backoff } = this.config;
     const hint = this.retryAfterMs;
@@ -302,6 +315,11 @@ export class Worker {
       this.marks.hit('worker.retry-after');
     }
     this.prevDelay = delayMs;
+    const say = failure === undefined ? undefined : this.connectLog.allow('connect');
+    if (say?.log === true) {
+      const suppressed = say.suppressed > 0 ? ` (${say.suppressed} more failed attempt(s) not logged)` : '';
+      this.log.warn({ url: this.config.coordinatorUrl, attempt: this.attempt, delayMs: Math.round(delayMs) }, `cannot connect to ${this.config.coordinatorUrl}: ${failure ?? ''}; retrying in ${Math.round(delayMs)} ms${suppressed}`);
+    }
     if (backoff.strategy !== 'none' && bounds.capMs >= backoff.maxMs) this.marks.hit('worker.backoff-cap');
     this.sm.transition('backoff');
     this.emit({ type: 'backoff', ...this.base(), attempt: this.attempt, delayMs, strategy: backoff.strategy, ...bounds, ...(hint === undefined ? {} : { retryAfterMs: hint }) });

@@ -82,7 +82,7 @@ describe.skipIf(NO_BROWSER !== undefined)('dashboard sign-in in Chromium', () =>
       return req.headers.authorization === 'Bearer s3cret' ? undefined : { status: 401, headers: { 'content-type': 'application/json' }, body: '{"error":{"code":"auth_failed","message":"a valid bearer token is required","path":""}}' };
     };
     const ui = createUiHandler({ clock: systemClock, engine: c.engine, workers: () => c.workers(), authorize });
-    const api = createHttpApi({ engine: c.engine, taskKinds: new Map(), clock: systemClock, workers: () => c.workers(), submissionCount: () => 0, metrics: async () => ({ contentType: 'text/plain', body: '' }) });
+    const api = createHttpApi({ engine: c.engine, taskKinds: new Map(), clock: systemClock, workers: () => c.workers(), metrics: async () => ({ contentType: 'text/plain', body: '' }) });
     listener = await wsTransport().listen({ host: '127.0.0.1', port: 0, maxPayloadBytes: 65536, perMessageDeflate: false, onConnection: (conn) => conn.close(1000, 'no'), onHttp: async (req) => (await ui.handle(req)) ?? (await authorize(req)) ?? api(req) });
     f.onCleanup(() => listener.close());
     b = await openBrowser();

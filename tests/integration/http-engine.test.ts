@@ -94,7 +94,9 @@ describe('HTTP API with the real engine', () => {
     const id = res.body.executionId as string;
     await waitForStatus(c, id, 'running');
     await new Promise((r) => setTimeout(r, 150));
-    expect((await http(c, 'POST', `/api/v1/executions/${id}/pause`)).status).toBe(200);
+    const paused = await http(c, 'POST', `/api/v1/executions/${id}/pause`);
+    expect(paused.status).toBe(202); // accepted: the worker checkpoints and stops; the body says what is true now
+    expect(paused.body).toMatchObject({ status: 'running', requested: 'pause' });
     await waitForStatus(c, id, 'paused');
     expect((await http(c, 'POST', `/api/v1/executions/${id}/resume`)).status).toBe(200);
     const done = await waitForStatus(c, id, 'completed');

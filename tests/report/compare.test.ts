@@ -130,3 +130,16 @@ describe('compareCommand', () => {
     expect(bad.text).toContain('schemaVersion');
   });
 });
+
+describe('report compare: unlike runs', () => {
+  it('warns above the table when a live run is compared with a simulation, and stays quiet for like runs', () => {
+    const live = parseRunResult(liveFixture());
+    const sim = { ...live, kind: 'sim' as const };
+    const c = compareResults(sim, live);
+    expect(c.warnings).toHaveLength(1);
+    expect(c.warnings[0]).toMatch(/^comparing a live run with a simulation baseline: latencies are not comparable/);
+    expect(formatComparison(c).split('\n')[0]).toMatch(/^WARNING: comparing a live run with a simulation baseline/);
+    expect(compareResults(live, live).warnings).toEqual([]);
+    expect(compareResults({ ...sim, seed: 1 }, { ...sim, seed: 2 }).warnings[0]).toMatch(/^different seeds/);
+  });
+});

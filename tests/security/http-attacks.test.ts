@@ -59,7 +59,7 @@ const created = (c: Coordinator): number => (c.engine.getExecutionStats() as { t
 
 /** The API as it was before the gate: what the attacks achieved then. */
 function ungated(c: Coordinator): HttpHandler {
-  return createHttpApi({ engine: c.engine, taskKinds: builtinTaskKinds(), clock: systemClock, workers: () => [], submissionCount: () => created(c), metrics: async () => ({ contentType: 'text/plain', body: '' }) });
+  return createHttpApi({ engine: c.engine, taskKinds: builtinTaskKinds(), clock: systemClock, workers: () => [], metrics: async () => ({ contentType: 'text/plain', body: '' }) });
 }
 
 describe('HTTP API attacks', () => {

@@ -1,0 +1,50 @@
+/**
+ * Where client commands write and what they ask of the process: stdout,
+ * stderr, the time, whether stdout is a terminal, the exit code. The real
+ * process by default; tests pass their own to read what a command printed
+ * and run it in-process against a real coordinator.
+ */
+
+/** The process as a client command sees it. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  now(): number;
+  readonly isTTY: boolean;
+  /** Sets the exit code (work failed: 1); errors set theirs through the thrown CliError. */
+  setExitCode(code: number): void;
+  /** Aborted on Ctrl-C (SIGINT) while a long command (watch, --wait) runs. */
+  interrupted(): AbortSignal;
+}
+
+/** The real process. */
+export const processIo: CliIo = {
+  out: (t) => void process.stdout.write(t),
+  err: (t) => void process.stderr.write(t),
+  now: () => Date.now(),
+  get isTTY() {
+    return process.stdout.isTTY === true;
+  },
+  setExitCode: (code) => {
+    process.exitCode = code;
+  },
+  interrupted: () => {
+    const ac = new AbortController();
+    process.once('SIGINT', () => ac.abort());
+    return ac.signal;
+  },
+};
+
+/** Waits ms, or less if the signal aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

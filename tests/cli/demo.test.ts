@@ -1,0 +1,28 @@
+/**
+ * `squall demo` (npm run demo) finishes on its own and shows what it
+ * promises: a graph completing in dependency order, a flaky task retried to
+ * completion, a cancelled task, a refused submission, and the tables.
+ */
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../../system/cli/cli-io.js';
+import { registerDemoCommand } from '../../system/cli/demo.js';
+
+describe('squall demo', () => {
+  it('runs to the end and shows the graph, the retries, the cancel, the refusal and the tables', async () => {
+    let out = '';
+    const io: CliIo = { out: (t) => void (out += t), err: () => {}, now: () => Date.now(), isTTY: true, setExitCode: () => {}, interrupted: () => new AbortController().signal };
+    const program = new Command().exitOverride();
+    registerDemoCommand(program, io);
+    await program.parseAsync(['demo'], { from: 'user' });
+    expect(out).toMatch(/refused at submission: HTTP 400 invalid_argument: .*params/);
+    expect(out).toMatch(/graph:publish\s+completed/);
+    expect(out.indexOf('graph:fetch      completed')).toBeLessThan(out.indexOf('graph:publish    scheduled'));
+    expect(out).toMatch(/flaky\s+retrying\s+attempt failed: task_failed; retry 1 of 3/);
+    expect(out).toMatch(/flaky\s+completed/);
+    expect(out).toMatch(/cancel-me\s+cancelled/);
+    expect(out).toMatch(/^execution\s+task\s+kind\s+status/m);
+    expect(out).toMatch(/^worker\s+state\s+running/m);
+    expect(out).toContain('npx squall executions list');
+  });
+});
