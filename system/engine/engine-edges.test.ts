@@ -1,0 +1,144 @@
+/**
+ * Engine paths the mutation run (docs/MUTATION.md) found no test reaching or
+ * noticing: a dependent submitted after its dependency already ended, the
+ * worker-reported `cancelled` and `revoked` outcomes, the wording that tells
+ * a closed engine from one not yet recovered, and an event sink that throws.
+ */
+import { describe, expect, it } from 'vitest';
+import { asWorkerId } from '../core/ids.js';
+import type { AssignmentSpec, ResultReport } from './contract.js';
+import type { Engine } from './engine.js';
+import { MemoryStore } from '../store/memory-store.js';
+import { fakeClock, startEngine, testTaskKinds } from './testing.js';
+import { Engine as RealEngine } from './engine.js';
+import { seededRandom } from '../core/random.js';
+import { silentLogger } from '../core/logger.js';
+
+const W1 = asWorkerId('w1');
+const W2 = asWorkerId('w2');
+const ALL = new Set(['echo', 'fail', 'sleep']);
+
+function claim(engine: Engine, worker = W1): AssignmentSpec {
+  const c = engine.claimNext(worker, ALL);
+  if (c === undefined) throw new Error('nothing to claim');
+  return c.assignment;
+}
+const report = (a: AssignmentSpec, outcome: ResultReport['outcome'], extra: Partial<ResultReport> = {}): ResultReport => ({
+  executionId: a.executionId, attempt: a.attempt, leaseToken: a.leaseToken, outcome, durationMs: 1, ...extra,
+});
+
+describe('Engine: dependents submitted after their dependency ended', () => {
+  it('a dependency already completed: the dependent is scheduled at once and runs', async () => {
+    const { engine } = await startEngine();
+    const dep = await engine.scheduleTask({ kind: 'echo' });
+    await engine.onResult(report(claim(engine), 'completed', { result: 1 }));
+    const child = await engine.scheduleTask({ kind: 'echo', dependencies: [dep.executionId] });
+    const r = engine.getExecution(child.executionId);
+    expect(r?.status).toBe('scheduled');
+    expect(claim(engine).executionId).toBe(child.executionId);
+  });
+
+  it('a dependency that completes while the dependent\'s submission commits: the dependent is scheduled when it goes live', async () => {
+    const { engine } = await startEngine();
+    const dep = await engine.scheduleTask({ kind: 'echo' });
+    const a = claim(engine);
+    const submitting = engine.scheduleTask({ kind: 'echo', dependencies: [dep.executionId] });
+    const recording = engine.onResult(report(a, 'completed'));
+    const [child] = await Promise.all([submitting, recording]);
+    const r = engine.getExecution(child.executionId);
+    expect(r?.statusHistory.map((h) => h.status)).toEqual(['pending', 'scheduled']);
+    expect(r?.statusHistory.at(-1)?.reason).toBe('dependencies_completed');
+    expect(claim(engine).executionId).toBe(child.executionId);
+  });
+
+  it('a dependency already failed: the dependent fails at once with dependency_failed', async () => {
+    const { engine } = await startEngine();
+    const dep = await engine.scheduleTask({ kind: 'fail', retry: { strategy: 'none' } });
+    await engine.onResult(report(claim(engine), 'failed'));
+    const child = await engine.scheduleTask({ kind: 'echo', dependencies: [dep.executionId] });
+    expect(engine.getExecution(child.executionId)).toMatchObject({ status: 'failed', error: { code: 'dependency_failed' } });
+    expect(engine.claimNext(W1, ALL)).toBeUndefined();
+  });
+});
+
+describe('Engine: outcomes a worker reports besides completed and failed', () => {
+  it('cancelled by the worker: terminal, error cancelled, lease freed, never retried', async () => {
+    const { engine } = await startEngine();
+    const rec = await engine.scheduleTask({ kind: 'sleep', params: { durationMs: 10 }, retry: { strategy: 'fixed', maxRetries: 3, delayMs: 1 } });
+    const a = claim(engine);
+    expect(await engine.onResult(report(a, 'cancelled'))).toBe('recorded');
+    const r = engine.getExecution(rec.executionId);
+    expect(r).toMatchObject({ status: 'cancelled', lease: undefined, error: { code: 'cancelled', message: 'cancelled by worker' } });
+    expect(r?.completedAt).toBeTypeOf('number');
+    expect(engine.leasesOf(W1)).toBe(0);
+    expect(engine.claimNext(W1, ALL)).toBeUndefined();
+  });
+
+  it('cancelled by the worker with its own error keeps that error', async () => {
+    const { engine } = await startEngine();
+    const rec = await engine.scheduleTask({ kind: 'echo' });
+    await engine.onResult(report(claim(engine), 'cancelled', { error: { code: 'aborted_by_task', message: 'the task gave up' } }));
+    expect(engine.getExecution(rec.executionId)?.error).toEqual({ code: 'aborted_by_task', message: 'the task gave up' });
+  });
+
+  it('revoked by the worker: back to scheduled, claimable again by another worker, not a failed attempt', async () => {
+    const { engine } = await startEngine();
+    const rec = await engine.scheduleTask({ kind: 'echo', retry: { strategy: 'none' } });
+    const a = claim(engine);
+    expect(await engine.onResult(report(a, 'revoked'))).toBe('recorded');
+    const r = engine.getExecution(rec.executionId);
+    expect(r).toMatchObject({ status: 'scheduled', lease: undefined });
+    expect(r?.statusHistory.at(-1)).toMatchObject({ status: 'scheduled', reason: 'revoked' });
+    expect(engine.leasesOf(W1)).toBe(0);
+    const again = claim(engine, W2);
+    expect(again.executionId).toBe(rec.executionId);
+    expect(again.leaseToken).not.toBe(a.leaseToken);
+    await engine.onResult(report(again, 'completed'));
+    expect(engine.getExecution(rec.executionId)?.status).toBe('completed');
+  });
+
+  it('revoked while a pause was requested: paused, not queued', async () => {
+    const { engine } = await startEngine();
+    const rec = await engine.scheduleTask({ kind: 'echo' });
+    const a = claim(engine);
+    await engine.pauseExecution(rec.executionId);
+    await engine.onResult(report(a, 'revoked'));
+    expect(engine.getExecution(rec.executionId)?.status).toBe('paused');
+    expect(engine.claimNext(W2, ALL)).toBeUndefined();
+  });
+});
+
+describe('Engine: refusing calls outside its running life', () => {
+  it('says "call and await recover() first" before recover and "closed" after close', async () => {
+    const time = fakeClock();
+    const engine = new RealEngine(
+      { store: new MemoryStore(), clock: time.clock, random: seededRandom(1), logger: silentLogger, events: { emit: () => {} } },
+      { taskKinds: testTaskKinds() },
+    );
+    await expect(engine.scheduleTask({ kind: 'echo' })).rejects.toThrow(/call and await recover\(\) first \(engine is /);
+    await engine.recover();
+    engine.close();
+    await expect(engine.scheduleTask({ kind: 'echo' })).rejects.toThrow(/the engine is closed/);
+  });
+});
+
+describe('Engine: an event sink that throws', () => {
+  it('is logged and contained: the operation still commits and dispatch goes on', async () => {
+    const time = fakeClock();
+    let thrown = 0;
+    const engine = new RealEngine(
+      {
+        store: new MemoryStore(), clock: time.clock, random: seededRandom(1), logger: silentLogger,
+        events: { emit: () => { thrown++; throw new Error('sink down'); } },
+      },
+      { taskKinds: testTaskKinds() },
+    );
+    engine.setDispatcher({ abort: () => {}, wake: () => {} });
+    await engine.recover();
+    const rec = await engine.scheduleTask({ kind: 'echo' });
+    const a = claim(engine);
+    expect(await engine.onResult(report(a, 'completed'))).toBe('recorded');
+    expect(engine.getExecution(rec.executionId)?.status).toBe('completed');
+    expect(thrown).toBeGreaterThan(0);
+  });
+});
