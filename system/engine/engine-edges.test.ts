@@ -39,7 +39,7 @@ describe('Engine: dependents submitted after their dependency ended', () => {
   });
 
   it('a dependency that completes while the dependent\'s submission commits: the dependent is scheduled when it goes live', async () => {
-    const { engine } = await startEngine();
+    const { engine, sink } = await startEngine();
     const dep = await engine.scheduleTask({ kind: 'echo' });
     const a = claim(engine);
     const submitting = engine.scheduleTask({ kind: 'echo', dependencies: [dep.executionId] });
@@ -48,6 +48,8 @@ describe('Engine: dependents submitted after their dependency ended', () => {
     const r = engine.getExecution(child.executionId);
     expect(r?.statusHistory.map((h) => h.status)).toEqual(['pending', 'scheduled']);
     expect(r?.statusHistory.at(-1)?.reason).toBe('dependencies_completed');
+    // Its first status event is the committed first state, not what it became since.
+    expect(sink.ofType('status').find((e) => e.executionId === child.executionId)).toMatchObject({ from: null, to: 'pending' });
     expect(claim(engine).executionId).toBe(child.executionId);
   });
 
@@ -56,6 +58,16 @@ describe('Engine: dependents submitted after their dependency ended', () => {
     const dep = await engine.scheduleTask({ kind: 'fail', retry: { strategy: 'none' } });
     await engine.onResult(report(claim(engine), 'failed'));
     const child = await engine.scheduleTask({ kind: 'echo', dependencies: [dep.executionId] });
+    expect(engine.getExecution(child.executionId)).toMatchObject({ status: 'failed', error: { code: 'dependency_failed' } });
+    expect(engine.claimNext(W1, ALL)).toBeUndefined();
+  });
+  it('a dependency that fails while the dependent\'s submission commits: the dependent ends failed and is never queued', async () => {
+    const { engine } = await startEngine();
+    const dep = await engine.scheduleTask({ kind: 'fail', retry: { strategy: 'none' } });
+    const a = claim(engine);
+    const submitting = engine.scheduleTask({ kind: 'echo', dependencies: [dep.executionId] });
+    const recording = engine.onResult(report(a, 'failed'));
+    const [child] = await Promise.all([submitting, recording]);
     expect(engine.getExecution(child.executionId)).toMatchObject({ status: 'failed', error: { code: 'dependency_failed' } });
     expect(engine.claimNext(W1, ALL)).toBeUndefined();
   });
@@ -140,5 +152,30 @@ describe('Engine: an event sink that throws', () => {
     expect(await engine.onResult(report(a, 'completed'))).toBe('recorded');
     expect(engine.getExecution(rec.executionId)?.status).toBe('completed');
     expect(thrown).toBeGreaterThan(0);
+  });
+});
+
+describe('Engine: what a committed submission tells the world', () => {
+  it('emits submitted (kind, dependencies, attempts, priority, retry) and its first status, from nothing', async () => {
+    const { engine, sink } = await startEngine();
+    const dep = await engine.scheduleTask({ kind: 'echo' });
+    const rec = await engine.scheduleTask({
+      kind: 'sleep', params: { durationMs: 5 }, priority: 'high', dependencies: [dep.executionId],
+      retry: { strategy: 'fixed', maxRetries: 2, delayMs: 7 },
+    });
+    const submitted = sink.ofType('submitted').find((e) => e.executionId === rec.executionId);
+    expect(submitted).toMatchObject({ kind: 'sleep', dependencies: [dep.executionId], maxAttempts: 3, priority: 'high', retry: { strategy: 'fixed', maxRetries: 2, delayMs: 7 } });
+    const status = sink.ofType('status').filter((e) => e.executionId === rec.executionId);
+    expect(status[0]).toMatchObject({ from: null, to: 'pending', attempt: 0, reason: 'submitted' });
+  });
+
+  it('an idempotent repeat is not counted against maxPending and writes nothing', async () => {
+    const { engine, store } = await startEngine({ config: { maxPending: 1 } });
+    const first = await engine.scheduleTask({ kind: 'echo', idempotencyKey: 'k1' });
+    const commits = store.stats().commits;
+    const again = await engine.scheduleTask({ kind: 'echo', idempotencyKey: 'k1' });
+    expect(again.executionId).toBe(first.executionId);
+    expect(store.stats().commits).toBe(commits);
+    await expect(engine.scheduleTask({ kind: 'echo' })).rejects.toMatchObject({ code: 'rate_limited' });
   });
 });
