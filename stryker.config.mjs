@@ -38,10 +38,18 @@ export default {
   // needs every test run with a fresh module graph, hours on this machine.
   // They are reported as Ignored, not as killed or survived.
   ignoreStatic: process.env.SQUALL_MUTATE_STATIC !== '1',
+  // String literals here are log lines and error wording; nearly all survive and
+  // each survivor costs every test that reaches it. Off by default (the error
+  // codes tests pin are kept by the other mutators' kills of their branches);
+  // SQUALL_MUTATE_STRINGS=1 puts them back.
+  mutator: { excludedMutations: process.env.SQUALL_MUTATE_STRINGS === '1' ? [] : ['StringLiteral'] },
   concurrency: Number(process.env.SQUALL_MUTATE_CONCURRENCY ?? 1),
   incremental: true,
   incrementalFile: `${OUT}/stryker-incremental.json`,
-  reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
+  // event-recorder writes each mutant's result as it is known (${OUT}/events),
+  // so a run stopped early still says what it measured (mutation-summary --events).
+  reporters: ['clear-text', 'progress-append-only', 'html', 'json', 'event-recorder'],
+  eventReporter: { baseDir: `${OUT}/events` },
   htmlReporter: { fileName: `${OUT}/index.html` },
   jsonReporter: { fileName: `${OUT}/mutation.json` },
   tempDirName: '.stryker-tmp',

@@ -7,9 +7,13 @@
  * report's file replacing an earlier one's; `--write merged.json` saves the
  * merge, which can seed reports/mutation/stryker-incremental.json so a full
  * run only tests what the batches did not.
- * Usage: npx tsx harness/cli/mutation-summary.ts [report.json ...] [--survivors] [--write merged.json]
+ * A path that is a directory is read as an event-recorder folder
+ * (reports/mutation/events): the mutants tested so far, for a run still going
+ * or stopped early.
+ * Usage: npx tsx harness/cli/mutation-summary.ts [report.json|events-dir ...] [--survivors] [--write merged.json]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { renderTable } from './table.js';
 
 interface Mutant {
@@ -23,11 +27,22 @@ interface Report {
   testFiles?: Record<string, unknown>;
 }
 
+/** A report from the per-mutant events Stryker's event-recorder wrote so far. */
+function fromEvents(dir: string): Report {
+  const files: Report['files'] = {};
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('-onMutantTested.json'))) {
+    const m = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Mutant & { fileName: string };
+    (files[relative(process.cwd(), m.fileName)] ??= { mutants: [] }).mutants.push(m);
+  }
+  return { files };
+}
+const load = (p: string): Report => (statSync(p).isDirectory() ? fromEvents(p) : (JSON.parse(readFileSync(p, 'utf8')) as Report));
+
 const args = process.argv.slice(2);
 const writeAt = args.indexOf('--write');
 const writePath = writeAt >= 0 ? args[writeAt + 1] : undefined;
 const paths = args.filter((a, i) => !a.startsWith('--') && (writeAt < 0 || i !== writeAt + 1));
-const reports = (paths.length > 0 ? paths : ['reports/mutation/mutation.json']).map((p) => JSON.parse(readFileSync(p, 'utf8')) as Report);
+const reports = (paths.length > 0 ? paths : ['reports/mutation/mutation.json']).map(load);
 const report: Report = {
   ...reports[0],
   files: Object.assign({}, ...reports.map((r) => r.files)) as Report['files'],
