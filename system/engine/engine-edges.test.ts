@@ -179,3 +179,20 @@ describe('Engine: what a committed submission tells the world', () => {
     await expect(engine.scheduleTask({ kind: 'echo' })).rejects.toMatchObject({ code: 'rate_limited' });
   });
 });
+
+describe('Engine: a failed or timed-out attempt the worker gave no error for', () => {
+  it('records task_failed / timeout and says so in the history reason', async () => {
+    const { engine } = await startEngine();
+    const f = await engine.scheduleTask({ kind: 'fail', retry: { strategy: 'fixed', maxRetries: 1, delayMs: 5 } });
+    await engine.onResult(report(claim(engine), 'failed'));
+    let r = engine.getExecution(f.executionId);
+    expect(r?.error).toEqual({ code: 'task_failed', message: 'the attempt failed' });
+    expect(r?.statusHistory.at(-2)).toMatchObject({ status: 'failed', reason: 'attempt failed: task_failed' });
+    const t = await engine.scheduleTask({ kind: 'sleep', params: { durationMs: 1 }, retry: { strategy: 'none' } });
+    const a = engine.claimNext(W1, new Set(['sleep']))?.assignment;
+    await engine.onResult(report(a as AssignmentSpec, 'timeout'));
+    r = engine.getExecution(t.executionId);
+    expect(r?.error).toEqual({ code: 'timeout', message: 'the attempt timed out' });
+    expect(r?.statusHistory.at(-1)).toMatchObject({ status: 'timeout', reason: 'attempt timed out: timeout' });
+  });
+});

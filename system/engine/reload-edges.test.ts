@@ -80,3 +80,17 @@ describe('Engine: recovery order', () => {
     expect(order).toEqual(ids);
   });
 });
+
+describe('Engine: refusing changes while the store is failing', () => {
+  it('answers store_unavailable saying since when and why', async () => {
+    const time = fakeClock();
+    const disk = new FaultyStore(new MemoryStore(), time.clock, seededRandom(7));
+    const { engine } = await startEngine({ store: disk, time });
+    disk.setMode({ type: 'disk_full' });
+    await engine.scheduleTask({ kind: 'echo' }).catch(() => {});
+    await expect(engine.scheduleTask({ kind: 'echo' })).rejects.toMatchObject({
+      code: 'store_unavailable',
+      message: expect.stringMatching(/submit: the store is failing since \d+ \(\S.*\)/),
+    });
+  });
+});
