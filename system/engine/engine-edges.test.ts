@@ -196,3 +196,21 @@ describe('Engine: a failed or timed-out attempt the worker gave no error for', (
     expect(r?.statusHistory.at(-1)).toMatchObject({ status: 'timeout', reason: 'attempt timed out: timeout' });
   });
 });
+
+describe('Engine: maxPending counts only unfinished executions', () => {
+  it('a cancelled, failed or timed-out execution frees its place like a completed one', async () => {
+    const { engine } = await startEngine({ config: { maxPending: 1 } });
+    const endings: ((a: AssignmentSpec) => Promise<unknown>)[] = [
+      (a) => engine.cancelExecution(a.executionId),
+      (a) => engine.onResult(report(a, 'failed')),
+      (a) => engine.onResult(report(a, 'timeout')),
+      (a) => engine.onResult(report(a, 'completed')),
+    ];
+    for (const end of endings) {
+      await engine.scheduleTask({ kind: 'echo', retry: { strategy: 'none' } });
+      await expect(engine.scheduleTask({ kind: 'echo' })).rejects.toMatchObject({ code: 'rate_limited', retryAfterSec: 1 });
+      await end(claim(engine));
+    }
+    await expect(engine.scheduleTask({ kind: 'echo' })).resolves.toMatchObject({ status: 'scheduled' });
+  });
+});
