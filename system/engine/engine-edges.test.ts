@@ -214,3 +214,23 @@ describe('Engine: maxPending counts only unfinished executions', () => {
     await expect(engine.scheduleTask({ kind: 'echo' })).resolves.toMatchObject({ status: 'scheduled' });
   });
 });
+
+describe('Engine: cancelling an execution others depend on', () => {
+  it('aborts the running holder, fails each dependent once (diamond), naming the dependency that ended', async () => {
+    const { engine, dispatcher } = await startEngine();
+    const ids = Object.fromEntries(
+      (await engine.scheduleTaskGraph({ p: { kind: 'echo' }, c: { kind: 'echo', dependsOn: ['p'] }, d: { kind: 'echo', dependsOn: ['p'] }, e: { kind: 'echo', dependsOn: ['c', 'd'] } }))
+        .map((x) => [x.taskId, x.executionId]),
+    ) as Record<string, string>;
+    const a = claim(engine);
+    expect(a.executionId).toBe(ids.p);
+    await engine.cancelExecution(a.executionId);
+    expect(dispatcher.aborts).toEqual([{ workerId: W1, executionId: a.executionId, leaseToken: a.leaseToken, reason: 'cancel' }]);
+    for (const name of ['c', 'd']) {
+      expect(engine.getExecution(ids[name] as string)?.error).toEqual({ code: 'dependency_failed', message: `dependency ${ids.p} ended cancelled` });
+    }
+    const e = engine.getExecution(ids.e as string);
+    expect(e?.status).toBe('failed');
+    expect(e?.statusHistory.filter((h) => h.status === 'failed')).toHaveLength(1);
+  });
+});
