@@ -197,7 +197,7 @@ export abstract class CommittedCore extends EngineCore {
     for (const rec of this.leased.values()) this.breakers.onRelease(rec.kind, rec.executionId);
     for (const rec of this.records.values()) {
       this.dequeue(rec);
-      this.stats.onForgotten(rec);
+      this.stats.onUnloaded(rec);
     }
     this.records.clear();
     this.listing.removeWhere(() => true);

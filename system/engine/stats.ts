@@ -7,7 +7,7 @@
  * `timedOut` counts timed-out attempts; byKind counts terminal EXECUTIONS
  * (a failed attempt that is retried is not a failed execution).
  */
-import { EXECUTION_STATUSES, type ExecutionRecord, type ExecutionStatus } from '../core/model.js';
+import { EXECUTION_STATUSES, isTerminal, type ExecutionRecord, type ExecutionStatus } from '../core/model.js';
 import { percentileOfSorted } from '../core/stats.js';
 
 export interface KindStats {
@@ -57,6 +57,22 @@ export class StatsCollector {
     if (rec.status === 'completed' || rec.status === 'failed' || rec.status === 'cancelled' || rec.status === 'timeout') {
       this.onTerminal(rec, rec.status);
     }
+  }
+
+  /**
+   * A record dropped by a reload from the store, which recovers it again
+   * (onRecovered): undoes every count onRecovered will add back, so a reload
+   * does not count terminal executions, timeouts and retries twice.
+   */
+  onUnloaded(rec: ExecutionRecord): void {
+    this.onForgotten(rec);
+    this.timedOut -= rec.statusHistory.filter((e) => e.status === 'timeout').length;
+    if (rec.statusHistory.some((e) => e.status === 'retrying')) this.retried--;
+    const k = this.byKind.get(rec.kind);
+    if (k === undefined || !isTerminal(rec.status)) return;
+    if (rec.status === 'completed') k.completed--;
+    else if (rec.status === 'cancelled') k.cancelled--;
+    else k.failed--;
   }
 
   /** A pruned execution leaves the counts of existing executions (per-kind history stays). */
