@@ -19,6 +19,8 @@ const config: KnipConfig = {
     'harness/cli/mutation-summary.ts', // scripts/mutate.sh
     'benchmarks/*.ts',
     'benchmarks/lib/worker-host.ts',
+    'benchmarks/lib/peer-side.ts', // spawned by path (benchmarks/peers.ts)
+    'benchmarks/lib/bullmq-host.ts', // spawned by path (benchmarks/lib/peer-side.ts)
     'benchmarks/lib/profile-load.ts', // benchmarks/profile-coordinator.sh
     'benchmarks/lib/cpuprofile-top.ts', // docs/BENCHMARKS.md
     'scripts/*.ts',
@@ -35,24 +37,7 @@ const config: KnipConfig = {
     '@action-validator/core',
     'autocannon', // benchmarks/profile-coordinator.sh
     'clinic', // benchmarks/profile-coordinator.sh
-    // Installed for work landing in parallel (peer benchmarks, GitLab CI lint): drop once used.
-    'ajv',
-    'bullmq',
-    'socket.io',
-    'socket.io-client',
   ],
-  // Files being rewritten by parallel work (harness/check promises, harness/sim, the
-  // coordinator, engine, store, worker and protocol hot paths, the benchmarks' shared
-  // cluster library): their unused exports are left to that work. Remove this block
-  // after merging and fix what knip then reports.
-  ignoreIssues: {
-    'harness/check/**': ['exports', 'types'],
-    'harness/sim/**': ['exports', 'types'],
-    'system/coordinator/**': ['exports', 'types'],
-    'system/engine/core.ts': ['exports', 'types'],
-    'system/store/**': ['exports', 'types'],
-    'benchmarks/lib/cluster.ts': ['exports', 'types'],
-  },
 };
 
 export default config;

@@ -79,7 +79,7 @@ async function waitForPing(port: number, dead: () => boolean): Promise<void> {
 export type IORedisCtor = new (opts: Record<string, unknown>) => { quit(): Promise<unknown>; disconnect(): void };
 
 /** Where ioredis is looked for when the project itself does not depend on it. */
-export const PEER_DEPS_DIR = process.env.SQUALL_PEER_DEPS ?? '/tmp/squall-peer-deps';
+const PEER_DEPS_DIR = process.env.SQUALL_PEER_DEPS ?? '/tmp/squall-peer-deps';
 
 /** Loads ioredis from the project, else from PEER_DEPS_DIR; undefined when neither has it. */
 export function loadIORedis(): IORedisCtor | undefined {

@@ -97,7 +97,7 @@ export type Phase = 'faults' | 'heal' | 'end';
  * pre-commit emitter names its types (HistoryRecorderOptions.preCommit); an
  * event that carries `committed: true` is a fact either way.
  */
-export const ENGINE_PRE_COMMIT: ReadonlySet<string> = new Set();
+const ENGINE_PRE_COMMIT: ReadonlySet<string> = new Set();
 
 /** How a HistoryRecorder treats the coordinator's events. */
 export interface HistoryRecorderOptions {

@@ -28,7 +28,7 @@ import { violation } from './violation.js';
 /** Per-run false-positive rate of the uniformity test. */
 export const LOCKSTEP_ALPHA = 1e-6;
 /** Fewest draws at the cap before either test is run. */
-export const LOCKSTEP_MIN_DRAWS = 20;
+const LOCKSTEP_MIN_DRAWS = 20;
 const PAIR_TIE_P = 2 ** -40;
 
 /** One backoff delay drawn at the cap. */
@@ -58,7 +58,7 @@ export function dkwThreshold(n: number, alpha: number): number {
 }
 
 /** Upper bound on the chance that the null gives a KS statistic of at least d over n draws. */
-export function dkwPValue(n: number, d: number): number {
+function dkwPValue(n: number, d: number): number {
   return Math.min(1, 2 * Math.exp(-2 * n * d * d));
 }
 

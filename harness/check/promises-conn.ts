@@ -203,7 +203,7 @@ export function checkBackoff(view: HistoryView, ctx: CheckContext): Violation[] 
 type Side = 'coordinator' | 'worker';
 
 /** Which (worker, detecting side) pairs a fault makes half-open, given the fault's recorded details. */
-export function halfOpenPairs(span: FaultSpan, allWorkers: readonly string[]): { workerId: string; side: Side }[] {
+function halfOpenPairs(span: FaultSpan, allWorkers: readonly string[]): { workerId: string; side: Side }[] {
   const d = span.details;
   const params = d.params ?? {};
   const stream = typeof params.stream === 'string' ? params.stream : 'both';
@@ -294,7 +294,7 @@ export function checkLiveness(view: HistoryView, ctx: CheckContext): Violation[]
  * false detection (e.g. a heartbeat clock not reset on reconnect). Clock skew
  * does not excuse one: timeouts must run on elapsed time, not wall clocks.
  */
-export function checkSpuriousTimeouts(view: HistoryView, ctx: CheckContext): Violation[] {
+function checkSpuriousTimeouts(view: HistoryView, ctx: CheckContext): Violation[] {
   const out: Violation[] = [];
   const window = Math.max(ctx.heartbeatTimeoutMs, ctx.workerHeartbeatTimeoutMs ?? 0) + ctx.heartbeatMs + ctx.toleranceMs;
   const excusing = view.faults.filter((f) => f.details.action !== 'clock_skew');
@@ -328,7 +328,7 @@ const DELIBERATE_CLOSES: ReadonlySet<number> = new Set([1000, 1001, 4409]);
  * detection window before it, and not a deliberate close, is a violation
  * (heartbeat timeouts are judged by checkSpuriousTimeouts).
  */
-export function checkSpuriousDisconnects(view: HistoryView, ctx: CheckContext): Violation[] {
+function checkSpuriousDisconnects(view: HistoryView, ctx: CheckContext): Violation[] {
   const out: Violation[] = [];
   const window = Math.max(ctx.heartbeatTimeoutMs, ctx.workerHeartbeatTimeoutMs ?? 0) + ctx.heartbeatMs + ctx.toleranceMs;
   const timedOut = new Set(view.ofType('heartbeat_timeout').map((e) => `${e.ev.workerId}@${e.rec.time}`));

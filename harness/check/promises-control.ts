@@ -25,7 +25,7 @@ interface ControlCall {
 }
 
 /** Client control requests (client-ops.ts notes), each with its answer. */
-export function controlCalls(view: HistoryView): ControlCall[] {
+function controlCalls(view: HistoryView): ControlCall[] {
   const calls: ControlCall[] = [];
   const open = new Map<string, ControlCall[]>();
   for (const r of view.records) {

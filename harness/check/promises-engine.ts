@@ -13,14 +13,14 @@ import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
 /** What the client asked of one execution (SubmitInvoke.intent). */
-export interface IntentOf {
+interface IntentOf {
   priority?: string;
   timeoutMs?: number;
   idempotencyKey?: string;
 }
 
 /** Execution id → the client's intent, from acknowledged submissions. */
-export function intents(view: HistoryView): Map<string, IntentOf> {
+function intents(view: HistoryView): Map<string, IntentOf> {
   const out = new Map<string, IntentOf>();
   for (const ack of view.acked.values()) {
     const ids = ack.ok.value.executionIds as unknown[];

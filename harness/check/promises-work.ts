@@ -256,7 +256,7 @@ function intendedDependencies(view: HistoryView): Map<string, string[]> {
  * it or the coordinator since `from`: anything ready by t would have been
  * claimed by it.
  */
-export function idleWorkerAt(view: HistoryView, t: number, from: number): string | undefined {
+function idleWorkerAt(view: HistoryView, t: number, from: number): string | undefined {
   const held = new Map<string, Set<string>>();
   const registered = new Map<string, number>();
   for (const { rec, ev } of view.events) {
@@ -274,7 +274,7 @@ export function idleWorkerAt(view: HistoryView, t: number, from: number): string
 }
 
 /** Reference retry delay after the n-th failure (n >= 1), written independently of the engine's. */
-export function expectedRetryDelay(p: RetryPolicy, n: number): number {
+function expectedRetryDelay(p: RetryPolicy, n: number): number {
   let raw: number;
   switch (p.strategy) {
     case 'none':

@@ -36,7 +36,7 @@ export const PROMISES = [
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];
-export type PromiseNumber = (typeof PROMISES)[number]['number'];
+type PromiseNumber = (typeof PROMISES)[number]['number'];
 export const PROMISE_NAMES = PROMISES.map((p) => p.name) as [PromiseName, ...PromiseName[]];
 
 /** The promise entry for a name. */

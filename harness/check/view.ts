@@ -8,7 +8,7 @@ import type { FaultDetails, HistoryRecord } from './history.js';
 import { eventOf } from './history.js';
 
 /** The event variant with type T. */
-export type EventOf<T extends SystemEventType> = Extract<SystemEvent, { type: T }>;
+type EventOf<T extends SystemEventType> = Extract<SystemEvent, { type: T }>;
 
 /** A system event with the record that holds it (time = recorder time). */
 export interface Ev<T extends SystemEventType = SystemEventType> {
@@ -179,7 +179,7 @@ export function finalTerminals(events: readonly Ev[]): Ev<'status'>[] {
 }
 
 /** The worker an event is about: its workerId field, or its source when a worker emitted it. */
-export function workerOf(ev: SystemEvent): string | undefined {
+function workerOf(ev: SystemEvent): string | undefined {
   const w = (ev as { workerId?: unknown }).workerId;
   if (typeof w === 'string') return w;
   return ev.source !== 'coordinator' ? ev.source : undefined;

@@ -117,7 +117,7 @@ export const Trigger = z.strictObject({
 });
 export type Trigger = z.output<typeof Trigger>;
 
-export const ATTACKS = ['no-mac', 'forged-mac', 'replayed-mac', 'hijack-session', 'forged-result', 'forged-checkpoint', 'forged-sig', 'injected-sig'] as const;
+const ATTACKS = ['no-mac', 'forged-mac', 'replayed-mac', 'hijack-session', 'forged-result', 'forged-checkpoint', 'forged-sig', 'injected-sig'] as const;
 export type Attack = (typeof ATTACKS)[number];
 
 /**

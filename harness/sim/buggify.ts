@@ -16,7 +16,7 @@ export interface BuggifyOdds {
 }
 
 /** FoundationDB's defaults: a quarter of the points per run, a quarter of their calls; ours activate half. */
-export const DEFAULT_BUGGIFY_ODDS: BuggifyOdds = { activation: 0.5, firing: 0.25 };
+const DEFAULT_BUGGIFY_ODDS: BuggifyOdds = { activation: 0.5, firing: 0.25 };
 
 /** A seeded, firing Buggify that counts how often each point fired (for the run's report). */
 export class SeededBuggify implements Buggify {

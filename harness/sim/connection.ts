@@ -15,7 +15,7 @@ import type { HostLike, PipeLike, RuleConnState, WireItem } from './types.js';
 import type { VirtualTime } from './virtual-time.js';
 
 /** ws's default close handshake timeout: after it the closer gives up with 1006. */
-export const CLOSE_TIMEOUT_MS = 30_000;
+const CLOSE_TIMEOUT_MS = 30_000;
 const ABNORMAL = 1006;
 const TOO_BIG = 1009;
 

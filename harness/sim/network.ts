@@ -24,7 +24,7 @@ function combine(handles: FaultHandle[]): FaultHandle {
 
 /** All hosts and links of one simulation. */
 /** Default chance that a killed process's FIN arrives late (see finDelayMs). */
-export const LATE_FIN_PROBABILITY = 0.3;
+const LATE_FIN_PROBABILITY = 0.3;
 
 export class VirtualNetwork implements Connector {
   private readonly hosts = new Map<string, Host>();

@@ -17,7 +17,7 @@ import type { Session } from './session.js';
 /** Claims per pass before yielding the event loop (the loop re-wakes itself). */
 const MAX_CLAIMS_PER_PASS = 2000;
 /** A worker whose socket has more than this queued gets no new work until it drains. */
-export const ASSIGN_HIGH_WATER_BYTES = 4 * 1024 * 1024;
+const ASSIGN_HIGH_WATER_BYTES = 4 * 1024 * 1024;
 /** How soon a pass that skipped a backlogged worker looks again. */
 const BACKLOG_RETRY_MS = 10;
 

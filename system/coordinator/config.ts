@@ -8,7 +8,7 @@ import { SQUALL_VERSION } from '../core/version.js';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/codec.js';
 
 /** Engine options are owned by the engine; the coordinator passes them through. */
-export type EngineOptions = Record<string, unknown>;
+type EngineOptions = Record<string, unknown>;
 
 /** Coordinator options as callers pass them; every field optional. */
 export interface CoordinatorConfig {
@@ -129,7 +129,7 @@ export const COORDINATOR_DEFAULTS: ResolvedCoordinatorConfig = {
 };
 
 /** The longest heartbeat, lease, register timeout or session TTL accepted: 1 day. */
-export const MAX_DURATION_MS = 24 * 3600 * 1000;
+const MAX_DURATION_MS = 24 * 3600 * 1000;
 
 function positiveInt(name: string, v: number): number {
   if (!Number.isInteger(v) || v <= 0) throw new InvalidArgumentError(`coordinator option ${name} must be a positive integer (got ${String(v)})`, name);

@@ -65,7 +65,7 @@ const STATUS_BY_CODE: Partial<Record<string, number>> = {
 };
 
 /** Maps a thrown error to a response: SquallErrors by code, anything else 500. */
-export function errorResponse(err: unknown): HttpResponse {
+function errorResponse(err: unknown): HttpResponse {
   if (err instanceof SquallError) {
     const res = errorBody(STATUS_BY_CODE[err.code] ?? 500, err.code, err.message, err.path ?? '');
     // Tell clients when to come back: a failing store is probed within seconds; quotas say their own wait.

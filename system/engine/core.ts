@@ -51,7 +51,7 @@ export interface FinishWork {
 }
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-export const noop = (): void => {};
+const noop = (): void => {};
 const RECORDED_TOKENS_KEPT = 200_000;
 const nullDispatcher: Dispatcher = { abort: noop, wake: noop };
 

@@ -15,7 +15,7 @@ import { validateFaultMode, type StoreFaultMode, type StoreFaultSource } from '.
 export const STORE_FAULTS_ENV = 'SQUALL_STORE_FAULTS';
 
 /** Parses one control line; throws naming what is wrong. */
-export function parseFaultMode(text: string): StoreFaultMode {
+function parseFaultMode(text: string): StoreFaultMode {
   const [type = 'ok', a, b] = text.trim().split(/\s+/);
   const num = (v: string | undefined, what: string, dflt: number): number => {
     if (v === undefined) return dflt;

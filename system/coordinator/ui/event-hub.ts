@@ -11,7 +11,7 @@ import type { SystemEvent } from '../../core/events.js';
 import type { HttpStreamSink } from '../../core/transport.js';
 
 /** What a push carries besides the events. */
-export type SnapshotFn = () => Record<string, unknown>;
+type SnapshotFn = () => Record<string, unknown>;
 
 /** One event as the dashboard shows it. */
 export interface FeedEvent {

@@ -15,7 +15,7 @@ import type { ExecutionRecord } from '../../core/model.js';
 import { EventHub } from './event-hub.js';
 
 /** Answers a request that fails authentication (401/403), or undefined to let it through. */
-export type Authorize = (req: HttpRequest) => HttpResponse | undefined | Promise<HttpResponse | undefined>;
+type Authorize = (req: HttpRequest) => HttpResponse | undefined | Promise<HttpResponse | undefined>;
 
 export interface UiDeps {
   clock: Clock;
@@ -45,7 +45,7 @@ export const UI_HEADERS = {
 
 const assetCache = new Map<string, string>();
 /** Reads an asset (a plain lower-case .js/.css/.html name, nothing else) of a directory, cached; used by the live-run UI too. */
-export function readAsset(dir: URL, name: string): string | undefined {
+function readAsset(dir: URL, name: string): string | undefined {
   if (!/^[a-z][a-z0-9-]*\.(js|css|html)$/.test(name)) return undefined;
   const key = new URL(name, dir).href;
   let text = assetCache.get(key);
