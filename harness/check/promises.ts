@@ -36,7 +36,6 @@ export const PROMISES = [
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];
-type PromiseNumber = (typeof PROMISES)[number]['number'];
 export const PROMISE_NAMES = PROMISES.map((p) => p.name) as [PromiseName, ...PromiseName[]];
 
 /** The promise entry for a name. */

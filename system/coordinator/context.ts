@@ -10,7 +10,7 @@ import type { LogLimiter } from '../core/log-limiter.js';
 import type { Logger } from '../core/logger.js';
 import type { Marks } from '../core/marks.js';
 import type { Random } from '../core/random.js';
-import type { Dispatcher, EngineApi, EngineForCoordinator } from '../engine/contract.js';
+import type { EngineApi, EngineForCoordinator } from '../engine/contract.js';
 import type { Admission } from './admission.js';
 import type { ResolvedCoordinatorConfig } from './config.js';
 import type { CoordinatorMetrics } from './metrics.js';
