@@ -5,7 +5,8 @@
  * times while each worker's heal → synced time is measured, then every task
  * must have completed exactly once. Figures are HDR (system/core/stats.ts).
  */
-import { hdrSummary, type SystemEvent } from '../../system/core/index.js';
+import type { SystemEvent } from '../../system/core/index.js';
+import { hdrSummary } from '../report/hdr-stats.js';
 import type { FaultProxy } from '../proxy/client.js';
 import type { BenchRow, ReconnectSample } from '../report/model.js';
 import { TERMINAL, terminalEntries } from './http-client.js';

@@ -11,15 +11,15 @@
  *   reproducible bit for bit when a pinned regression is replayed, and an HDR
  *   bucket's rounding (up to 10^-digits relative, always upwards) could tip a
  *   figure sitting at its limit, so HDR is not "exact enough" there.
- * - HDR (hdrSummary, microsHistogram + recordMs + summarizeMs): an
- *   HdrHistogram at 1 µs resolution with 3 significant digits (±0.1%), for
- *   benchmarks whose streams are too long to keep and whose figures are
- *   measured, not judged. The same nearest-rank definition, over buckets.
+ * - HDR (harness/report/hdr-stats.ts: hdrSummary, microsHistogram + recordMs
+ *   + summarizeMs): an HdrHistogram at 1 µs resolution with 3 significant
+ *   digits (±0.1%), for benchmarks whose streams are too long to keep and
+ *   whose figures are measured, not judged. The same nearest-rank definition,
+ *   over buckets. It lives in the harness because the compiled system (dist/)
+ *   ships without hdr-histogram-js.
  *
  * Both return the same LatencySummary shape in milliseconds.
  */
-import * as hdr from 'hdr-histogram-js';
-
 /** p50/p90/p95/p99/max/mean of a set of durations in ms, and how many there were. */
 export interface LatencySummary {
   p50: number;
@@ -52,34 +52,6 @@ export function exactSummary(samplesMs: readonly number[]): LatencySummary {
   const at = (p: number): number => percentileOfSorted(sorted, p) ?? 0;
   const sum = sorted.reduce((a, b) => a + b, 0);
   return { p50: at(50), p90: at(90), p95: at(95), p99: at(99), max: at(100), mean: sum / sorted.length, count: sorted.length };
-}
-
-/** An HDR histogram of microsecond values from 1 µs to 1 h, 3 significant digits; record with recordMs. */
-export function microsHistogram(): hdr.Histogram {
-  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
-}
-
-/** Records a duration given in (fractional) milliseconds, at 1 µs resolution (at least 1 µs). */
-export function recordMs(h: hdr.Histogram, ms: number): void {
-  h.recordValue(Math.max(1, Math.round(ms * 1000)));
-}
-
-const usToMs = (us: number): number => Math.round(us) / 1000;
-
-/** The HDR summary of a microsHistogram, in ms (all zero when empty). */
-export function summarizeMs(h: hdr.Histogram): LatencySummary {
-  if (h.totalCount === 0) return { ...EMPTY };
-  const at = (p: number): number => usToMs(h.getValueAtPercentile(p));
-  return { p50: at(50), p90: at(90), p95: at(95), p99: at(99), max: usToMs(h.maxValue), mean: h.mean / 1000, count: h.totalCount };
-}
-
-/** The HDR summary of ms samples (recorded at 1 µs resolution). */
-export function hdrSummary(samplesMs: readonly number[]): LatencySummary {
-  const h = microsHistogram();
-  for (const s of samplesMs) recordMs(h, s);
-  const out = summarizeMs(h);
-  h.destroy();
-  return out;
 }
 
 /** Median of a few values (e.g. per-pair ratios of an A/B benchmark); NaN when empty. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exactSummary, hdrSummary, microsHistogram, percentile, percentileOfSorted, recordMs, summarizeMs } from './stats.js';
+import { exactSummary, percentile, percentileOfSorted } from '../../system/core/index.js';
+import { hdrSummary, microsHistogram, recordMs, summarizeMs } from './hdr-stats.js';
 
 const oneToHundred = Array.from({ length: 100 }, (_, i) => 100 - i); // 100..1, unsorted on purpose
 
