@@ -19,9 +19,12 @@ describe('late FIN after a kill', () => {
     expect(run.violations.map(formatViolation)).toEqual([]);
     const replaced = run.outcome.history.filter((r) => r.f === 'worker_replaced');
     expect(replaced.length).toBeGreaterThan(0);
-    // The new connection registered while the old one was still open at the coordinator.
-    const at = replaced[0]?.index ?? 0;
-    const registered = run.outcome.history.filter((r) => r.f === 'worker_registered' && r.index <= at + 1 && r.value.workerId === replaced[0]?.value.workerId);
-    expect(registered.at(-1)?.value.connectionId).toBe(replaced[0]?.value.newConnectionId);
+    // The new connection registered while the old one was still open at the
+    // coordinator: the worker's next registration after the replacement, at
+    // the same instant, is on the new connection.
+    const r0 = replaced[0];
+    const next = run.outcome.history.find((r) => r.f === 'worker_registered' && r.index > (r0?.index ?? 0) && r.value.workerId === r0?.value.workerId);
+    expect(next?.time).toBe(r0?.time);
+    expect(next?.value.connectionId).toBe(r0?.value.newConnectionId);
   });
 });
