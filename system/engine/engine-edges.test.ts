@@ -6,10 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { asWorkerId } from '../core/ids.js';
-import type { AssignmentSpec, ResultReport } from './contract.js';
+import type { AssignmentSpec } from './contract.js';
 import type { Engine } from './engine.js';
 import { MemoryStore } from '../store/memory-store.js';
-import { fakeClock, startEngine, testTaskKinds } from './testing.js';
+import { claimFor, fakeClock, reportFor, startEngine, testTaskKinds } from './testing.js';
 import { Engine as RealEngine } from './engine.js';
 import { seededRandom } from '../core/random.js';
 import { silentLogger } from '../core/logger.js';
@@ -18,14 +18,8 @@ const W1 = asWorkerId('w1');
 const W2 = asWorkerId('w2');
 const ALL = new Set(['echo', 'fail', 'sleep']);
 
-function claim(engine: Engine, worker = W1): AssignmentSpec {
-  const c = engine.claimNext(worker, ALL);
-  if (c === undefined) throw new Error('nothing to claim');
-  return c.assignment;
-}
-const report = (a: AssignmentSpec, outcome: ResultReport['outcome'], extra: Partial<ResultReport> = {}): ResultReport => ({
-  executionId: a.executionId, attempt: a.attempt, leaseToken: a.leaseToken, outcome, durationMs: 1, ...extra,
-});
+const claim = (engine: Engine, worker = W1): AssignmentSpec => claimFor(engine, worker);
+const report = reportFor;
 
 describe('Engine: dependents submitted after their dependency ended', () => {
   it('a dependency already completed: the dependent is scheduled at once and runs', async () => {

@@ -1,22 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { asWorkerId, type ExecutionId } from '../core/ids.js';
-import type { AssignmentSpec, ResultReport } from './contract.js';
+import type { AssignmentSpec } from './contract.js';
 import type { Engine } from './engine.js';
 import { MemoryStore } from '../store/memory-store.js';
-import { fakeClock, startEngine } from './testing.js';
+import { claimFor, fakeClock, reportFor, startEngine } from './testing.js';
 
 const W1 = asWorkerId('w1');
 const W2 = asWorkerId('w2');
 const ALL = new Set(['echo', 'fail', 'sleep']);
 
-function claim(engine: Engine, worker = W1): AssignmentSpec {
-  const c = engine.claimNext(worker, ALL);
-  if (c === undefined) throw new Error('nothing to claim');
-  return c.assignment;
-}
-const report = (a: AssignmentSpec, outcome: ResultReport['outcome'], extra: Partial<ResultReport> = {}): ResultReport => ({
-  executionId: a.executionId, attempt: a.attempt, leaseToken: a.leaseToken, outcome, durationMs: 1, ...extra,
-});
+const claim = (engine: Engine, worker = W1): AssignmentSpec => claimFor(engine, worker);
+const report = reportFor;
 
 describe('Engine: timeouts', () => {
   it('aborts an attempt at timeoutMs + grace, records timeout, ends terminal with completedAt', async () => {

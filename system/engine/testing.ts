@@ -19,7 +19,7 @@ import type { Store } from '../store/store.js';
 import type { TaskKind } from '../tasks/kind.js';
 import { chainTimeout } from '../core/long-timer.js';
 import type { EngineConfig } from './config.js';
-import type { Dispatcher } from './contract.js';
+import type { AssignmentSpec, Dispatcher, ResultReport } from './contract.js';
 import { Engine } from './engine.js';
 
 export interface FakeClock {
@@ -127,4 +127,18 @@ export async function startEngine(
   engine.setDispatcher(dispatcher);
   await engine.recover();
   return { engine, store, time, dispatcher, sink };
+}
+
+const TEST_KINDS: ReadonlySet<string> = new Set(['echo', 'fail', 'sleep']);
+
+/** Claims the next ready task for a worker (test kinds echo/fail/sleep); throws when there is none. */
+export function claimFor(engine: Engine, worker: WorkerId): AssignmentSpec {
+  const c = engine.claimNext(worker, TEST_KINDS);
+  if (c === undefined) throw new Error('nothing to claim');
+  return c.assignment;
+}
+
+/** A worker's result for an assignment, 1 ms long, with any field overridden. */
+export function reportFor(a: AssignmentSpec, outcome: ResultReport['outcome'], extra: Partial<ResultReport> = {}): ResultReport {
+  return { executionId: a.executionId, attempt: a.attempt, leaseToken: a.leaseToken, outcome, durationMs: 1, ...extra };
 }
