@@ -35,7 +35,7 @@ import type { ExecutionId } from '../core/ids.js';
 import { type CheckpointRecord, type ExecutionRecord, isTerminal, TERMINAL_STATUSES } from '../core/model.js';
 import { checkDatabaseFile } from './integrity.js';
 import { type Db, lockExclusively, type SqliteStoreOptions, migrate, openDatabase, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
-import { claimMisuse, completeMisuse, type GroupOutcome, settleGroup } from './memory-store.js';
+import { claimMisuse, completeMisuse, type GroupOutcome, settleGroup } from './store-common.js';
 import { fromRow, type Row, serialize, toRow } from './sqlite-rows.js';
 import type { Store, StoreStats } from './store.js';
 
