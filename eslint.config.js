@@ -24,7 +24,7 @@ const rawProperties = [
 const rawImports = {
   paths: [
     { name: 'ws', message: 'Use the Transport seam; ws lives in system/transport/.' },
-    { name: 'better-sqlite3', message: 'Use the Store seam; SQLite lives in system/store/sqlite-store.ts.' },
+    { name: 'better-sqlite3', message: 'Use the Store seam; SQLite lives in system/store/sqlite-store.ts and sqlite-schema.ts.' },
     { name: 'node:crypto', message: 'Use Random or system/core/crypto.ts.' },
     { name: 'crypto', message: 'Use Random or system/core/crypto.ts.' },
     { name: 'node:timers', message: 'Use the Clock seam.' },
@@ -101,6 +101,7 @@ export default tseslint.config(
       'system/core/cpu.ts',
       'system/transport/**',
       'system/store/sqlite-store.ts',
+      'system/store/sqlite-schema.ts',
       'system/cli/**',
       'system/**/*.test.ts',
     ],

@@ -25,19 +25,10 @@ import type { ExecutionId } from '../core/ids.js';
 import { type CheckpointRecord, type ExecutionRecord, isTerminal } from '../core/model.js';
 import type { Store, StoreStats } from './store.js';
 import { copyData } from './copy-data.js';
+import { MemoryDurableState, put, remove, run, type UndoLog } from './memory-durable.js';
+import { claimMisuse, completeMisuse, settleGroup } from './store-common.js';
 
-/**
- * The committed records: what survives a crash. A store and the one reopened
- * after it share this object, as two lives of a process share a disk.
- */
-export class MemoryDurableState {
-  /** Committed records by id, in first-insertion order. */
-  readonly records = new Map<ExecutionId, ExecutionRecord>();
-  /** Idempotency key → id of the committed record holding it. */
-  readonly keys = new Map<string, ExecutionId>();
-  /** Commit groups applied over the lifetime of this state (all store instances). */
-  commits = 0;
-}
+export { MemoryDurableState } from './memory-durable.js';
 
 export interface MemoryStoreOptions {
   /** With a clock: staged operations commit together this long after the first of them. Default 1. */
@@ -64,9 +55,6 @@ interface Staged {
   resolve(value: unknown): void;
   reject(err: unknown): void;
 }
-
-/** Undo closures of one operation, run in reverse when it fails half-way. */
-type UndoLog = Array<() => void>;
 
 /** The in-memory Store; see the file header for its commit and crash semantics. */
 export class MemoryStore implements Store {
@@ -251,80 +239,6 @@ export class MemoryStore implements Store {
     if (this.state === 'crashed') throw deadError(op);
     if (this.state === 'closed') throw closedError(op);
   }
-}
-
-/** One operation's outcome inside a committed group. */
-export type GroupOutcome = { ok: true; value: unknown } | { ok: false; err: unknown };
-
-/** After a group commit: resolves or rejects each operation's promise with its own outcome. */
-export function settleGroup(group: readonly { resolve(v: unknown): void; reject(e: unknown): void }[], outcomes: readonly GroupOutcome[]): void {
-  group.forEach((op, i) => {
-    const o = outcomes[i];
-    if (o?.ok === true) op.resolve(o.value);
-    else op.reject(o?.err);
-  });
-}
-
-/** Runs body; if it throws, undoes what it did (newest first) and rethrows. */
-function run(undo: UndoLog, body: () => void): void {
-  try {
-    body();
-  } catch (err) {
-    for (let i = undo.length - 1; i >= 0; i--) undo[i]?.();
-    throw err;
-  }
-}
-
-/** Inserts or overwrites a record, keeping the idempotency-key index unique. */
-function put(s: MemoryDurableState, r: ExecutionRecord, undo: UndoLog): void {
-  const key = r.idempotencyKey;
-  if (key !== undefined) {
-    const holder = s.keys.get(key);
-    if (holder !== undefined && holder !== r.executionId) {
-      throw new SquallError(
-        ErrorCode.Conflict,
-        `idempotencyKey ${JSON.stringify(key)} of execution ${r.executionId} is already held by execution ${holder}`,
-      );
-    }
-  }
-  const previous = s.records.get(r.executionId);
-  if (previous?.idempotencyKey !== undefined) s.keys.delete(previous.idempotencyKey);
-  if (key !== undefined) s.keys.set(key, r.executionId);
-  s.records.set(r.executionId, r);
-  undo.push(() => {
-    if (key !== undefined) s.keys.delete(key);
-    if (previous === undefined) {
-      s.records.delete(r.executionId);
-    } else {
-      s.records.set(r.executionId, previous);
-      if (previous.idempotencyKey !== undefined) s.keys.set(previous.idempotencyKey, r.executionId);
-    }
-  });
-}
-
-function remove(s: MemoryDurableState, id: ExecutionId, undo: UndoLog): void {
-  const previous = s.records.get(id);
-  if (previous === undefined) return;
-  s.records.delete(id);
-  if (previous.idempotencyKey !== undefined) s.keys.delete(previous.idempotencyKey);
-  undo.push(() => put(s, previous, []));
-}
-
-/** The error for claim() of a record that isn't a claim; shared wording with the SQLite store. */
-export function claimMisuse(record: ExecutionRecord): SquallError {
-  return new InvalidArgumentError(
-    `claim(${record.executionId}) needs status 'preparing' with a lease, got status '${record.status}'` +
-      (record.lease === undefined ? ' without a lease' : ''),
-    'status',
-  );
-}
-
-/** The error for complete() of a non-terminal record; shared wording with the SQLite store. */
-export function completeMisuse(record: ExecutionRecord): SquallError {
-  return new InvalidArgumentError(
-    `complete(${record.executionId}) needs a terminal status (completed, failed, cancelled, timeout), got '${record.status}'`,
-    'status',
-  );
 }
 
 function deadError(op: string): IllegalStateError {

@@ -9,39 +9,19 @@
  * finished attempt stays "held" until its result is acknowledged, so the sync
  * report after a reconnect lists it.
  */
-import type { Clock, TimerHandle } from '../core/clock.js';
-import type { Cpu } from '../core/cpu.js';
+import type { TimerHandle } from '../core/clock.js';
 import { ErrorCode, SquallError, toErrorInfo } from '../core/errors.js';
-import type { EventSink } from '../core/events.js';
-import type { Logger } from '../core/logger.js';
-import type { Random } from '../core/random.js';
 import type { Assign, HeldTask, Result } from '../protocol/messages.js';
 import { type AbortReason, TaskAbortedError } from '../tasks/abort.js';
 import type { TaskContext, TaskKind } from '../tasks/kind.js';
 import { DANGEROUS_KINDS } from '../tasks/kind.js';
 import type { OutMessage } from './outbox.js';
 import { redactSecrets } from './redact.js';
+import { frameBytes, toJson } from './frame-bytes.js';
+import type { TaskRunnerDeps } from './task-runner-deps.js';
 
-export interface TaskRunnerDeps {
-  workerId: string;
-  clock: Clock;
-  random: Random;
-  cpu: Cpu;
-  logger: Logger;
-  events: EventSink;
-  taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
-  concurrency: number;
-  /** Largest frame the coordinator accepts; bigger results/checkpoints are refused here, not re-sent forever. */
-  maxFrameBytes: number;
-  /** Dangerous kinds (DANGEROUS_KINDS) this worker was started with; the rest of those it refuses. */
-  allowedKinds: ReadonlySet<string>;
-  /** Values never sent in a result or checkpoint (the worker's secret): replaced by "[redacted]". */
-  redact?: readonly string[];
-  /** Queues a message for the coordinator (the worker's outbox). */
-  send(msg: OutMessage): void;
-  /** Called after an attempt settled (capacity freed, result queued). */
-  onSettled(): void;
-}
+export { frameBytes } from './frame-bytes.js';
+export type { TaskRunnerDeps } from './task-runner-deps.js';
 
 interface Run {
   executionId: string;
@@ -65,22 +45,6 @@ const OUTCOME_OF_ABORT: Record<AbortReason, Result['outcome']> = {
 
 type Finished = { executionId: string; attempt: number; leaseToken: string };
 const key = (executionId: string, leaseToken: string): string => `${executionId}\u0000${leaseToken}`;
-
-/** JSON-safe copy of a value (undefined stays undefined); throws on values JSON cannot carry. */
-function toJson(v: unknown): unknown {
-  if (v === undefined) return undefined;
-  const s = JSON.stringify(v);
-  if (s === undefined) throw new TypeError(`value of type ${typeof v} cannot be sent as JSON`);
-  return JSON.parse(s) as unknown;
-}
-
-/** Room for the envelope the session adds (v, seq, ack, sig). */
-const ENVELOPE_BYTES = 256;
-
-/** Serialised size of a message plus its envelope. */
-export function frameBytes(msg: OutMessage): number {
-  return Buffer.byteLength(JSON.stringify(msg), 'utf8') + ENVELOPE_BYTES;
-}
 
 export class TaskRunner {
   private readonly running = new Map<string, Run>();

@@ -1,0 +1,271 @@
+/**
+ * The bottom layer of the engine's state machine (see core.ts): the
+ * authoritative in-memory records and their indexes, the Store write path,
+ * THE transition function with its commit window, and events. Leases and
+ * queues (core-leases.ts) and outcomes and endings (core.ts) build on it.
+ */
+import type { Clock, TimerHandle } from '../core/clock.js';
+import type { EventSink, SystemEvent } from '../core/events.js';
+import { type ExecutionId, type LeaseToken, type WorkerId } from '../core/ids.js';
+import type { Logger } from '../core/logger.js';
+import { type Marks, noMarks } from '../core/marks.js';
+import type { Random } from '../core/random.js';
+import type { Store } from '../store/store.js';
+import { type BreakerConfig, CircuitBreakers } from './circuit-breaker.js';
+import { type EngineConfig, engineConfigWithDefaults, type ResolvedEngineConfig } from './config.js';
+import type { Dispatcher, ExecutionHook } from './contract.js';
+import { DelayQueue } from './delay-queue.js';
+import { ListingIndex } from './listing.js';
+import { type ExecutionRecord, type ExecutionStatus, isTerminal } from '../core/model.js';
+import { ReadyQueue } from './ready-queue.js';
+import { StatsCollector } from './stats.js';
+import { isStoreFailure, StoreHealth, storeUnavailable } from './store-health.js';
+import { Submitter } from './submit.js';
+
+/** The seams the engine runs on. */
+export interface EngineDeps {
+  store: Store;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  events: EventSink;
+  /** Coverage marks (default noMarks; the simulation counts them). */
+  marks?: Marks;
+}
+
+export type TerminalStatus = 'completed' | 'failed' | 'cancelled' | 'timeout';
+export type ErrorInfo = { code: string; message: string };
+/** One pending ending in finish()'s worklist. */
+export interface FinishWork {
+  rec: ExecutionRecord;
+  to: TerminalStatus;
+  reason: string;
+  error: ErrorInfo | undefined;
+}
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+const noop = (): void => {};
+const nullDispatcher: Dispatcher = { abort: noop, wake: noop };
+
+/** The engine's records, indexes, store write path, transitions and events; extended by EngineLeases and EngineCore. */
+export abstract class EngineState {
+  readonly config: ResolvedEngineConfig;
+  protected readonly store: Store;
+  protected readonly clock: Clock;
+  protected readonly random: Random;
+  protected readonly logger: Logger;
+  protected readonly events: EventSink;
+  protected readonly marks: Marks;
+  protected dispatcher: Dispatcher = nullDispatcher;
+
+  protected readonly records = new Map<ExecutionId, ExecutionRecord>();
+  protected readonly listing = new ListingIndex();
+  protected readonly seqOf = new Map<ExecutionId, number>();
+  protected nextSeq = 0;
+  protected readonly byKey = new Map<string, ExecutionId>();
+  protected readonly dependents = new Map<ExecutionId, ExecutionId[]>();
+  protected readonly ready: ReadyQueue;
+  protected readonly delayed: DelayQueue;
+  /** Executions holding a lease (preparing/running), in claim order. */
+  protected readonly leased = new Map<ExecutionId, ExecutionRecord>();
+  protected readonly byWorker = new Map<WorkerId, Set<ExecutionId>>();
+  protected readonly timeouts = new Map<ExecutionId, TimerHandle>();
+  protected readonly pauseRequested = new Set<ExecutionId>();
+  /**
+   * Lease tokens whose outcome was recorded, with the commit of that outcome
+   * (so a duplicate is acknowledged only after the original committed).
+   * Bounded: the oldest are forgotten; a very late duplicate then reads 'stale'.
+   */
+  protected readonly recorded = new Map<LeaseToken, Promise<void>>();
+  /** Commits of submissions still in flight (an idempotent repeat waits for them). */
+  protected readonly pendingSubmits = new Map<ExecutionId, Promise<void>>();
+  protected readonly breakers: CircuitBreakers;
+  protected readonly stats: StatsCollector;
+  protected readonly submitter: Submitter;
+  protected readonly preHooks: ExecutionHook[] = [];
+  protected readonly postHooks: ExecutionHook[] = [];
+  protected sweepTimer: TimerHandle | undefined;
+  protected state: 'new' | 'recovering' | 'running' | 'closed' = 'new';
+  protected wakeWanted = false;
+  /** Can the store commit? Failing: no dispatch, writes refused (503) until a probe commits and state is reloaded. */
+  protected readonly health: StoreHealth;
+  /** Bumped by every reload from the store: commit callbacks of an older epoch act on nothing. */
+  protected epoch = 0;
+  /**
+   * Events about an execution waiting for its next persisted transition to
+   * commit (interim statuses, claims, lease releases, expiries): emitted just
+   * before that transition's status event, dropped if it fails (rolled back).
+   */
+  private readonly deferredEvents = new Map<ExecutionId, SystemEvent[]>();
+  /** The latest persisted transition of each execution still in its commit window (see committedState). */
+  private readonly pendingCommits = new Map<ExecutionId, Promise<void>>();
+
+  constructor(deps: EngineDeps, config: EngineConfig) {
+    this.config = engineConfigWithDefaults(config);
+    this.store = deps.store;
+    this.clock = deps.clock;
+    this.random = deps.random;
+    this.logger = deps.logger;
+    this.events = deps.events;
+    this.marks = deps.marks ?? noMarks;
+    this.ready = this.createReadyQueue();
+    this.delayed = new DelayQueue(this.clock, (id) => this.onDue(id));
+    this.breakers = this.createBreakers(this.config.breaker, () => this.dispatcher.wake());
+    this.stats = this.createStats(this.config.durationSamples);
+    this.submitter = new Submitter(
+      this.config,
+      this.random,
+      (id) => this.records.get(id),
+      (key) => this.byKey.get(key),
+      () => this.clock.now(),
+    );
+    this.health = new StoreHealth(
+      this.clock,
+      this.logger,
+      () => (this.store.probe === undefined ? this.store.update([]) : this.store.probe()),
+      (downMs) => this.reloadFromStore(downMs),
+      (error) => this.emit({ type: 'store_failed', error }),
+    );
+  }
+
+  /** Rebuilds every in-memory structure from the store's committed state (engine.ts). */
+  protected abstract reloadFromStore(downMs: number): Promise<void>;
+
+  /** A delayed execution came due (core-leases.ts). */
+  protected abstract onDue(id: ExecutionId): void;
+
+  /**
+   * Every Store write goes through here: a failure marks the store failing
+   * (for real I/O failures), and the caller gets store_unavailable (503) or
+   * the store's own logical error. The reload that follows recovery rolls
+   * the in-memory state back to what committed.
+   */
+  protected persist<T>(op: Promise<T>): Promise<T> {
+    const epoch = this.epoch;
+    return op.catch((err: unknown) => {
+      if (!isStoreFailure(err)) {
+        // A logical failure (e.g. not found) of a change made in memory: roll back by reloading too.
+        if (epoch === this.epoch) this.health.failed(err);
+        throw err;
+      }
+      this.health.failed(err);
+      throw storeUnavailable(err);
+    });
+  }
+
+  /** Throws store_unavailable while the store is failing: no change is made that could not be committed. */
+  protected assertWritable(what: string): void {
+    if (this.health.ok) return;
+    const st = this.health.status();
+    throw storeUnavailable(new Error(`${what}: the store is failing since ${st.failingSince ?? '?'} (${st.error ?? 'unknown error'})`));
+  }
+
+  /** Factory seam (tests build broken variants by overriding it). */
+  protected createReadyQueue(): ReadyQueue {
+    return new ReadyQueue();
+  }
+
+  /** Factory seam (tests build broken variants by overriding it). */
+  protected createBreakers(config: BreakerConfig, onReopenable: () => void): CircuitBreakers {
+    return new CircuitBreakers(this.clock, config, onReopenable);
+  }
+
+  /** Factory seam (tests build broken variants by overriding it). */
+  protected createStats(samples: number): StatsCollector {
+    return new StatsCollector(samples);
+  }
+
+  /** The coordinator's side of the seam: abort attempts, wake the assignment loop. */
+  setDispatcher(dispatcher: Dispatcher): void {
+    this.dispatcher = dispatcher;
+  }
+
+  protected index(rec: ExecutionRecord): void {
+    this.records.set(rec.executionId, rec);
+    this.listing.add(rec);
+    this.seqOf.set(rec.executionId, this.nextSeq++);
+    if (rec.idempotencyKey !== undefined) this.byKey.set(rec.idempotencyKey, rec.executionId);
+    for (const dep of rec.dependencies) {
+      const list = this.dependents.get(dep);
+      if (list === undefined) this.dependents.set(dep, [rec.executionId]);
+      else list.push(rec.executionId);
+    }
+  }
+
+  /**
+   * THE status change: history entry, stats, 'status' event, Store operation
+   * (claim for preparing, complete for terminal, update otherwise). An
+   * 'interim' entry (a failed/timeout attempt about to be retried) is recorded
+   * but not persisted on its own: the retrying transition right after it
+   * persists both, so a crash can never leave a non-terminal 'failed' on disk.
+   */
+  protected transition(rec: ExecutionRecord, to: ExecutionStatus, reason: string | undefined, mode: 'persist' | 'interim' = 'persist'): Promise<void> {
+    const from = rec.status;
+    rec.status = to;
+    const entry = { status: to, at: this.clock.now(), previous: from, attempt: rec.attempts };
+    rec.statusHistory.push(reason === undefined ? entry : { ...entry, reason });
+    this.stats.onTransition(rec, from, to, mode === 'persist' && isTerminal(to));
+    const event = this.stamp({ type: 'status', executionId: rec.executionId, from, to, attempt: rec.attempts, reason });
+    const id = rec.executionId;
+    const earlier = this.deferredEvents.get(id) ?? [];
+    if (mode === 'interim') {
+      this.deferredEvents.set(id, [...earlier, event]);
+      return Promise.resolve();
+    }
+    this.deferredEvents.delete(id);
+    const op = to === 'preparing' ? this.store.claim(rec) : isTerminal(to) ? this.store.complete(rec) : this.store.update([rec]);
+    // Listeners (history, metrics) hear of a change only once it committed.
+    const committed = this.persist(op).then(() => {
+      for (const e of [...earlier, event]) this.send(e);
+    });
+    this.pendingCommits.set(id, committed);
+    const clear = (): void => void (this.pendingCommits.get(id) === committed && this.pendingCommits.delete(id));
+    committed.then(clear, clear);
+    return committed;
+  }
+
+  /**
+   * Resolves once the execution's latest status change committed (at once if
+   * none is pending); rejects if it failed. A verdict that refuses a worker's
+   * message against in-memory state (a started, checkpoint or result for a
+   * lease that just ended) waits for it: the coordinator acknowledges the
+   * message with the verdict, and a crash inside the commit window would
+   * otherwise leave an acknowledged message judged against a change the
+   * store never kept (the lease is live again after the restart).
+   */
+  protected committedState(id: ExecutionId): Promise<void> {
+    return this.pendingCommits.get(id) ?? Promise.resolve();
+  }
+
+
+  protected emit(event: DistributiveOmit<SystemEvent, 'at' | 'source'>): void {
+    this.send(this.stamp(event));
+  }
+
+  /** Emits an event about one execution with its next persisted transition, once that committed. */
+  protected defer(event: DistributiveOmit<SystemEvent, 'at' | 'source'> & { executionId: string }): void {
+    const id = event.executionId as ExecutionId;
+    this.deferredEvents.set(id, [...(this.deferredEvents.get(id) ?? []), this.stamp(event)]);
+  }
+
+  /** Forgets deferred events (a reload rolled their changes back). */
+  protected dropDeferred(): void {
+    this.deferredEvents.clear();
+  }
+
+  private stamp(event: DistributiveOmit<SystemEvent, 'at' | 'source'>): SystemEvent {
+    return { ...event, at: this.clock.now(), source: 'coordinator' } as SystemEvent;
+  }
+
+  protected send(event: SystemEvent): void {
+    try {
+      this.events.emit(event);
+    } catch (err) {
+      this.logger.error({ err }, 'engine: event sink threw');
+    }
+  }
+
+  protected background(p: Promise<unknown>, what: string): void {
+    p.catch((err: unknown) => this.logger.error({ err, what }, 'engine: store operation failed'));
+  }
+}

@@ -1,0 +1,30 @@
+/** TaskRunner's dependencies (task-runner.ts), in their own file to keep that one short. */
+import type { Clock } from '../core/clock.js';
+import type { Cpu } from '../core/cpu.js';
+import type { EventSink } from '../core/events.js';
+import type { Logger } from '../core/logger.js';
+import type { Random } from '../core/random.js';
+import type { TaskKind } from '../tasks/kind.js';
+import type { OutMessage } from './outbox.js';
+
+/** What TaskRunner is built on: seams, limits and its outlets to the worker. */
+export interface TaskRunnerDeps {
+  workerId: string;
+  clock: Clock;
+  random: Random;
+  cpu: Cpu;
+  logger: Logger;
+  events: EventSink;
+  taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
+  concurrency: number;
+  /** Largest frame the coordinator accepts; bigger results/checkpoints are refused here, not re-sent forever. */
+  maxFrameBytes: number;
+  /** Dangerous kinds (DANGEROUS_KINDS) this worker was started with; the rest of those it refuses. */
+  allowedKinds: ReadonlySet<string>;
+  /** Values never sent in a result or checkpoint (the worker's secret): replaced by "[redacted]". */
+  redact?: readonly string[];
+  /** Queues a message for the coordinator (the worker's outbox). */
+  send(msg: OutMessage): void;
+  /** Called after an attempt settled (capacity freed, result queued). */
+  onSettled(): void;
+}

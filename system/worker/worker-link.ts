@@ -1,0 +1,286 @@
+/**
+ * The bottom layer of Worker (worker.ts): its state and the connection
+ * lifecycle: connect, open, close, the single `lost` path, backoff and
+ * reconnect, fatal stops, drain completion, and the delivery trace events.
+ * Every connection gets a generation number; handlers capture it and do
+ * nothing once it is stale. Handshake: worker-session.ts; inbound: worker.ts.
+ */
+import { type Buggify, noBuggify } from '../core/buggify.js';
+import type { TimerHandle } from '../core/clock.js';
+import { LogLimiter } from '../core/log-limiter.js';
+import type { MsgDir, SystemEvent } from '../core/events.js';
+import type { Logger } from '../core/logger.js';
+import { type Marks, noMarks } from '../core/marks.js';
+import type { Connection } from '../core/transport.js';
+import { CloseCode } from '../protocol/close-codes.js';
+import type { Random } from '../core/random.js';
+import { messageKey } from '../protocol/message-key.js';
+import { type Welcome } from '../protocol/messages.js';
+import { backoffBounds, backoffDelay } from './backoff.js';
+import { Channel, sendableIn } from './channel.js';
+import { type ResolvedWorkerConfig, type WorkerConfig, workerConfigWithDefaults } from './config.js';
+import type { Heartbeat } from './heartbeat.js';
+import { Outbox, type SentMessage } from './outbox.js';
+import { StateMachine } from './state.js';
+import { TaskRunner } from './task-runner.js';
+import { authFailureHint, fatalReason, parseRetryAfter, retryAfterBounds, type WorkerDeps } from './worker-types.js';
+
+/** Worker state and connection lifecycle; extended by WorkerSession and Worker. */
+export abstract class WorkerLink {
+  readonly config: ResolvedWorkerConfig;
+  protected readonly sm = new StateMachine();
+  protected readonly outbox: Outbox;
+  protected readonly channel: Channel;
+  protected readonly runner: TaskRunner;
+  protected readonly log: Logger;
+  protected readonly marks: Marks;
+  protected readonly buggify: Buggify;
+
+  protected gen = 0;
+  protected connectAbort: AbortController | undefined;
+  protected heartbeat: Heartbeat | undefined;
+  protected handshakeTimer: TimerHandle | undefined;
+  protected backoffTimer: TimerHandle | undefined;
+  protected drainTimer: TimerHandle | undefined;
+
+  protected welcome: Welcome | undefined;
+  /** This connection's own challenge, sent in register; the coordinator's proof must cover it. */
+  protected clientNonce = '';
+  /** Own stream for nonces, so drawing them shifts no other component's draws (simulation replays). */
+  protected readonly nonceRandom: Random;
+  /** Session signing key once welcome asked for signatures: verifies inbound, signs outbound. */
+  protected verifyKey: string | undefined;
+  protected sessionId: string | undefined;
+  protected lastError: string | undefined;
+  /** When register went out (monotonic): register → registered is this connection's first RTT sample. */
+  protected registerSentMono = 0;
+  /** The held-task report went out right behind register (early sync): no sync after registered. */
+  protected earlySynced = false;
+  /** Retry-after hint of the coordinator's last refusal (close 4503), ms; honoured by the next backoff. */
+  protected retryAfterMs: number | undefined;
+
+  /** Backoff attempt number: reconnect delays since the last registration. */
+  protected attempt = 0;
+  /** Connection tries since the last registration that never registered (for maxAttempts). */
+  protected failedTries = 0;
+  protected prevDelay: number | undefined;
+  protected lostAt = 0;
+  protected everRegistered = false;
+  protected reconnects = 0;
+  protected connectedSince: number | null = null;
+  protected lastReconnectMs: number | null = null;
+  protected fatal: { code: number; message: string } | null = null;
+  protected draining = false;
+  protected readonly stopWaiters: Array<() => void> = [];
+  /** At most 5 "cannot connect" lines per 30 s, however fast the retries. */
+  protected readonly connectLog: LogLimiter;
+
+  constructor(
+    protected readonly deps: WorkerDeps,
+    config: WorkerConfig,
+  ) {
+    this.config = workerConfigWithDefaults(config);
+    this.log = deps.logger.child({ workerId: this.config.id });
+    this.nonceRandom = deps.random.fork('handshake');
+    this.marks = deps.marks ?? noMarks;
+    this.connectLog = new LogLimiter(deps.clock, 5, 30_000);
+    this.buggify = deps.buggify ?? noBuggify;
+    const small = this.buggify.fires('worker.small-outbox');
+    this.outbox = new Outbox(small ? Math.min(4, this.config.outboxCapacity) : this.config.outboxCapacity);
+    this.channel = new Channel(deps.clock, this.outbox, this.config.ackDelayMs, this.log, () => this.buggify.extraMs('worker.hold-ack', 200));
+    // What may go out follows the state: sync/control while syncing, everything when ready or draining.
+    this.sm.onChange((to) => this.channel.allow(sendableIn(to)));
+    this.channel.onFirstSend = (msg, seq) => this.traceMsg('msg_sent', 'to_coordinator', msg, seq, false);
+    this.runner = new TaskRunner({
+      workerId: this.config.id,
+      clock: deps.clock,
+      random: deps.random.fork('tasks'),
+      cpu: deps.cpu,
+      logger: this.log,
+      events: deps.events,
+      taskKinds: deps.taskKinds,
+      concurrency: this.config.concurrency,
+      maxFrameBytes: this.config.maxFrameBytes,
+      allowedKinds: this.config.allowKinds,
+      redact: this.config.secret === undefined ? [] : [this.config.secret],
+      send: (msg) => void this.channel.enqueue(msg),
+      onSettled: () => this.checkDrained(),
+    });
+  }
+
+  /** One inbound frame of connection `gen` (worker.ts). */
+  protected abstract onFrame(gen: number, frame: string): void;
+
+  // ---- connection lifecycle ----
+
+  protected emit(e: SystemEvent): void {
+    try {
+      this.deps.events.emit(e);
+    } catch (err) {
+      this.log.warn({ err }, 'event sink threw');
+    }
+  }
+
+  protected base(): { at: number; source: string; workerId: string } {
+    return { at: this.deps.clock.now(), source: this.config.id, workerId: this.config.id };
+  }
+
+  protected connect(): void {
+    this.sm.transition('connecting');
+    const gen = ++this.gen;
+    this.welcome = undefined;
+    this.clientNonce = '';
+    this.verifyKey = undefined;
+    this.lastError = undefined;
+    this.earlySynced = false;
+    this.emit({ type: 'connecting', ...this.base(), attempt: Math.max(1, this.attempt) });
+    const ac = new AbortController();
+    this.connectAbort = ac;
+    // One deadline for connect + welcome + registered, whatever the transport does.
+    this.handshakeTimer = this.deps.clock.setTimeout(() => {
+      this.log.warn({ state: this.sm.state }, `not registered within ${this.config.handshakeTimeoutMs} ms; reconnecting`);
+      this.lost(gen, CloseCode.RegisterTimeout, 'handshake timed out', true);
+    }, this.config.handshakeTimeoutMs);
+    const { handshakeTimeoutMs, maxFrameBytes, perMessageDeflate, tlsCa } = this.config;
+    void this.deps.transport
+      .connect(this.config.coordinatorUrl, { handshakeTimeoutMs, maxPayloadBytes: maxFrameBytes, perMessageDeflate, signal: ac.signal, ...(tlsCa === undefined ? {} : { ca: tlsCa }) })
+      .then(
+        (conn) => this.onOpen(gen, conn),
+        (err: unknown) => this.lost(gen, 1006, `connect failed: ${err instanceof Error ? err.message : String(err)}`),
+      )
+      .catch((err: unknown) => this.log.error({ err }, 'connection setup failed'));
+  }
+
+  protected onOpen(gen: number, conn: Connection): void {
+    if (gen !== this.gen || this.sm.state !== 'connecting') {
+      conn.terminate();
+      return;
+    }
+    this.channel.bind(conn);
+    this.connectAbort = undefined;
+    this.sm.transition('handshaking');
+    conn.attach({
+      onMessage: (frame) => this.onFrame(gen, frame),
+      onClose: (code, reason) => this.onClose(gen, code, reason),
+    });
+  }
+
+  protected onClose(gen: number, code: number, reason: string): void {
+    if (gen !== this.gen) return;
+    const fatal = fatalReason(code, reason, this.config.id, this.lastError);
+    if (fatal !== undefined) {
+      this.fail(code, fatal);
+      return;
+    }
+    if (code === CloseCode.AuthFailed) this.log.error({ code }, authFailureHint(this.config.id, reason));
+    if (code === CloseCode.Overloaded) this.retryAfterMs = parseRetryAfter(reason);
+    this.lost(gen, code, reason || 'connection closed');
+  }
+
+  /**
+   * The single place a connection ends (close, error, timeout). Bumps the
+   * generation first, so nothing from the old connection runs afterwards.
+   */
+  protected lost(gen: number, code: number, reason: string, terminate = false): void {
+    if (gen !== this.gen || this.sm.state === 'stopped') return;
+    this.gen++;
+    const conn = this.teardownConnection();
+    if (terminate) conn?.terminate();
+    if (conn) {
+      this.log.info({ code, reason, connectionId: conn.id }, 'disconnected');
+      this.emit({ type: 'disconnected', ...this.base(), code, reason });
+    }
+    if (this.connectedSince !== null) {
+      this.lostAt = this.deps.clock.monotonic();
+    } else {
+      this.failedTries += 1; // this try never got registered
+    }
+    this.connectedSince = null;
+    if (this.failedTries >= this.config.maxAttempts) {
+      this.fail(0, `gave up after ${this.failedTries} consecutive failed connection attempts to ${this.config.coordinatorUrl} (last: ${reason})`);
+      return;
+    }
+    this.scheduleReconnect(conn === undefined ? reason : undefined);
+  }
+
+  /** Stops everything tied to the current connection and returns it (for a close or terminate). */
+  protected teardownConnection(): Connection | undefined {
+    this.connectAbort?.abort();
+    this.connectAbort = undefined;
+    this.heartbeat?.stop();
+    this.heartbeat = undefined;
+    this.handshakeTimer?.cancel();
+    this.handshakeTimer = undefined;
+    return this.channel.unbind();
+  }
+
+  /** Backs off before the next try; `failure` (a try that never connected) is logged with the delay, rate-limited. */
+  protected scheduleReconnect(failure?: string): void {
+    this.attempt += 1;
+    const { backoff } = this.config;
+    const hint = this.retryAfterMs;
+    this.retryAfterMs = undefined;
+    let bounds = backoffBounds(backoff.strategy, backoff, this.attempt, this.prevDelay);
+    let delayMs = (this.deps.backoffDelay ?? backoffDelay)(backoff, this.attempt, this.deps.random, this.prevDelay);
+    if (hint !== undefined) {
+      // The coordinator said when to come back: wait at least that (within the backoff cap), jittered.
+      bounds = retryAfterBounds(hint, backoff.maxMs);
+      delayMs = bounds.floorMs + this.deps.random.float() * (bounds.capMs - bounds.floorMs);
+      this.marks.hit('worker.retry-after');
+    }
+    this.prevDelay = delayMs;
+    const say = failure === undefined ? undefined : this.connectLog.allow('connect');
+    if (say?.log === true) {
+      const suppressed = say.suppressed > 0 ? ` (${say.suppressed} more failed attempt(s) not logged)` : '';
+      this.log.warn({ url: this.config.coordinatorUrl, attempt: this.attempt, delayMs: Math.round(delayMs) }, `cannot connect to ${this.config.coordinatorUrl}: ${failure ?? ''}; retrying in ${Math.round(delayMs)} ms${suppressed}`);
+    }
+    if (backoff.strategy !== 'none' && bounds.capMs >= backoff.maxMs) this.marks.hit('worker.backoff-cap');
+    this.sm.transition('backoff');
+    this.emit({ type: 'backoff', ...this.base(), attempt: this.attempt, delayMs, strategy: backoff.strategy, ...bounds, ...(hint === undefined ? {} : { retryAfterMs: hint }) });
+    this.backoffTimer = this.deps.clock.setTimeout(() => {
+      this.backoffTimer = undefined;
+      if (this.sm.state === 'backoff') this.connect();
+    }, delayMs);
+  }
+
+  /** Stops for good because retrying cannot help; says why. */
+  protected fail(code: number, message: string): void {
+    this.fatal = { code, message };
+    this.log.error({ code }, message);
+    this.emit({ type: 'disconnected', ...this.base(), code, reason: `fatal: ${message}` });
+    this.finishStop(message);
+  }
+
+  protected finishStop(reason: string): void {
+    if (this.sm.state === 'stopped') return;
+    this.runner.abortAll('shutdown');
+    this.gen++;
+    const conn = this.teardownConnection();
+    this.backoffTimer?.cancel();
+    this.drainTimer?.cancel();
+    conn?.close(CloseCode.GoingAway, reason.slice(0, 120));
+    this.connectedSince = null;
+    this.sm.transition('stopped');
+    for (const w of this.stopWaiters.splice(0)) w();
+  }
+
+  protected checkDrained(): void {
+    if (!this.draining || this.sm.state === 'stopped') return;
+    if (this.runner.runningCount === 0 && this.outbox.reliableOutstanding === 0) this.finishStop('drained');
+  }
+
+  /** Delivery trace (events msg_sent / msg_delivered): a reliable message this worker sent or admitted. */
+  protected traceMsg(type: 'msg_sent' | 'msg_delivered', dir: MsgDir, msg: { type: string }, seq: number, resend = true): void {
+    const key = messageKey(msg);
+    const base = { workerId: this.config.id, sessionId: this.sessionId ?? '', dir, seq, msgType: msg.type, ...(key === undefined ? {} : { key }) };
+    this.emit(type === 'msg_sent' ? { type, ...this.base(), ...base, resend } : { type, ...this.base(), ...base });
+  }
+
+  protected traceAck(upTo: number, sessionId = this.sessionId ?? ''): void {
+    this.emit({ type: 'msg_acked', ...this.base(), workerId: this.config.id, sessionId, dir: 'to_coordinator', upTo });
+  }
+
+  protected released(acked: SentMessage[]): void {
+    for (const { msg } of acked) if (msg.type === 'result') this.runner.resultAcked(msg.executionId, msg.leaseToken);
+  }
+}

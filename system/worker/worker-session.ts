@@ -1,0 +1,128 @@
+/**
+ * The middle layer of Worker (worker.ts): the handshake. welcome → register
+ * (with early sync), the coordinator's proof in registered, session resume
+ * or renumbering, and the heartbeat started on registration.
+ */
+import { CloseCode } from '../protocol/close-codes.js';
+import { PROTOCOL_VERSION, type ToWorker, type Welcome } from '../protocol/messages.js';
+import { checkCoordinatorProof, registerMessage } from './handshake.js';
+import { Heartbeat } from './heartbeat.js';
+import { type SentMessage } from './outbox.js';
+import { round3 } from './worker-types.js';
+import { WorkerLink } from './worker-link.js';
+
+/** The handshake on top of WorkerLink; extended by Worker. */
+export abstract class WorkerSession extends WorkerLink {
+  protected onWelcome(gen: number, msg: Welcome): void {
+    const { secret, id } = this.config;
+    if (!msg.protocolVersions.includes(PROTOCOL_VERSION)) {
+      return this.fail(CloseCode.UnsupportedVersion, `unsupported protocol version: the coordinator speaks ${msg.protocolVersions.join(', ')}, this worker ${PROTOCOL_VERSION}`);
+    }
+    if ((msg.authRequired || msg.signMessages) && secret === undefined) {
+      return this.fail(CloseCode.AuthFailed, `the coordinator requires authentication; configure the shared secret (--secret-file or SQUALL_SECRET) for worker "${id}"`);
+    }
+    if (secret !== undefined && !msg.authRequired) {
+      // A coordinator that knows the secret always requires it: this one cannot prove itself.
+      return this.refuseCoordinator(gen, 'the coordinator does not require authentication, so it cannot prove it knows the secret this worker was given');
+    }
+    this.welcome = msg;
+    this.clientNonce = Buffer.from(this.nonceRandom.bytes(16)).toString('hex');
+    const kinds = this.runner.advertisedKinds().slice(0, 100);
+    const resume = this.sessionId === undefined ? undefined : { sessionId: this.sessionId, lastSeq: this.channel.inSeq };
+    const reg = registerMessage({ secret, welcome: msg, workerId: id, clientNonce: this.clientNonce, kinds, concurrency: this.config.concurrency, resume });
+    if (reg.signKey !== undefined) {
+      this.verifyKey = reg.signKey;
+      this.channel.setSignKey(reg.signKey);
+    }
+    this.registerSentMono = this.deps.clock.monotonic();
+    this.channel.sendNow(reg.msg);
+    // Early sync: with nothing to re-send (which must precede the report), the held-task report goes
+    // right behind register and the coordinator answers both at once: no extra round trip.
+    // It tells nothing the worker acts on; sync_result is obeyed only after the proof in `registered`.
+    if (msg.earlySync === true && this.outbox.unackedCount === 0) {
+      this.earlySynced = true;
+      this.channel.sendNow({ type: 'sync', tasks: this.runner.held() });
+    }
+  }
+
+  /**
+   * The coordinator did not prove it knows the secret: act on nothing it
+   * sent, tell it, close 4403 and retry with backoff (the real coordinator
+   * may come back to this address).
+   */
+  private refuseCoordinator(gen: number, why: string): void {
+    const message = `coordinator authentication failed: ${why}`;
+    this.log.error({ code: CloseCode.CoordinatorAuthFailed, url: this.config.coordinatorUrl }, `${message}; not acting on anything it sent, retrying with backoff`);
+    this.channel.sendNow({ type: 'error', code: 'coordinator_auth_failed', message });
+    this.channel.connection?.close(CloseCode.CoordinatorAuthFailed, message.slice(0, 120));
+    this.lost(gen, CloseCode.CoordinatorAuthFailed, message);
+  }
+
+  protected onRegistered(gen: number, msg: Extract<ToWorker, { type: 'registered' }>): void {
+    const { clock } = this.deps;
+    const refused = this.welcome === undefined ? 'no welcome' : checkCoordinatorProof(this.config.secret, this.welcome, this.clientNonce, msg);
+    if (refused !== undefined) return this.refuseCoordinator(gen, refused);
+    this.handshakeTimer?.cancel();
+    this.handshakeTimer = undefined;
+    let resend: SentMessage[];
+    if (msg.resumed) {
+      const r = this.outbox.resume(msg.lastSeq);
+      if (r.acked.length > 0) this.traceAck(msg.lastSeq, msg.sessionId);
+      this.released(r.acked);
+      resend = r.resend;
+    } else {
+      this.channel.inSeq = 0;
+      resend = this.outbox.renumber();
+    }
+    if (resend.length > 0) this.marks.hit(msg.resumed ? 'worker.resume-resend' : 'worker.session-renumbered');
+    this.sessionId = msg.sessionId;
+    const afterMs = clock.monotonic() - this.lostAt;
+    if (this.everRegistered) {
+      this.reconnects += 1;
+      this.lastReconnectMs = afterMs;
+    }
+    this.everRegistered = true;
+    this.attempt = 0;
+    this.failedTries = 0;
+    this.prevDelay = undefined;
+    this.connectedSince = clock.now();
+    this.log.info({ sessionId: msg.sessionId, resumed: msg.resumed, afterMs, resend: resend.length }, 'registered');
+    this.emit({ type: 'connected', ...this.base(), sessionId: msg.sessionId, resumed: msg.resumed, afterMs });
+    // Order on the wire: what the coordinator has not acknowledged (original order), then the
+    // held-task report, then (once synced) everything queued meanwhile, by priority.
+    for (const s of resend) {
+      this.traceMsg('msg_sent', 'to_coordinator', s.msg, s.seq);
+      this.channel.sendNow(s.msg, s.seq);
+    }
+    if (this.earlySynced) this.marks.hit('worker.early-sync');
+    else this.outbox.enqueue({ type: 'sync', tasks: this.runner.held() });
+    this.sm.transition('syncing');
+    this.startHeartbeat(gen, msg.leaseMs);
+    this.heartbeat?.sample(clock.monotonic() - this.registerSentMono);
+  }
+
+  private startHeartbeat(gen: number, leaseMs: number): void {
+    const w = this.welcome;
+    const { heartbeatMs, adaptiveHeartbeat: adaptive, heartbeatTimeoutMaxMs, rttFactor: factor } = this.config;
+    const intervalMs = Math.min(heartbeatMs, w?.heartbeatMs ?? Infinity);
+    const minMs = this.config.heartbeatTimeoutMs ?? w?.heartbeatTimeoutMs ?? intervalMs * 3;
+    const connectionId = this.channel.connection?.id ?? '';
+    const lateMs = (): number => this.buggify.extraMs('worker.late-heartbeat', intervalMs / 5);
+    // Below the lease, like the coordinator's: past it the held leases are gone anyway.
+    const policy = { adaptive, intervalMs, minMs, maxMs: Math.max(minMs, Math.min(heartbeatTimeoutMaxMs, leaseMs - intervalMs)), factor };
+    this.heartbeat = new Heartbeat(this.deps.clock, policy, {
+      lateMs,
+      onAdapt: (rtt, timeoutMs) => {
+        this.emit({ type: 'heartbeat_adapted', ...this.base(), side: 'worker', srttMs: round3(rtt.srttMs ?? 0), rttvarMs: round3(rtt.rttvarMs), timeoutMs });
+      },
+      sendPing: (id, t) => void this.channel.enqueue({ type: 'ping', id, t }),
+      onTimeout: (silentMs) => {
+        this.log.warn({ silentMs, connectionId }, 'nothing received within the heartbeat timeout; dropping the link');
+        this.marks.hit('worker.heartbeat-timeout');
+        this.emit({ type: 'heartbeat_timeout', ...this.base(), side: 'worker', connectionId });
+        this.lost(gen, CloseCode.HeartbeatTimeout, `heartbeat timeout after ${Math.round(silentMs)} ms of silence`, true);
+      },
+    });
+    this.heartbeat.start();
+  }
+}
