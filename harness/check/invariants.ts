@@ -19,7 +19,8 @@ import { checkTaskContract, checkTimeouts } from './promises-tasks.js';
 import { checkAdversaries } from './promises-adversary.js';
 import { checkControls, checkResumedCheckpoints } from './promises-control.js';
 import { checkIdempotency, checkPriority, checkTimeouts as checkWorkerTimeouts } from './promises-engine.js';
-import { checkExactlyOnce, checkNoDoubleOwnership, checkNoLostWork, checkOrder, checkRetries } from './promises-work.js';
+import { checkExactlyOnce, checkNoDoubleOwnership, checkNoLostWork, checkOrder } from './promises-work.js';
+import { checkRetries } from './promises-retries.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
