@@ -51,27 +51,31 @@ export function checkAuth(view: HistoryView, _ctx: CheckContext): Violation[] {
       case 'claimed':
       case 'result_recorded':
       case 'task_started':
-      case 'checkpoint_saved': {
-        const w = 'workerId' in ev ? ev.workerId : undefined;
-        if (w === undefined || ev.source !== 'coordinator') break;
-        const r = rejected.get(w);
-        if (r !== undefined && conns(w).size === 0) {
-          out.push(
-            violation(
-              view.records,
-              'auth',
-              `${ev.type} for ${w} while its only connection had failed authentication (t=${r.rec.time}) and no authenticated one was open`,
-              { index: e.rec.index, workerId: w, executionId: 'executionId' in ev ? ev.executionId : undefined },
-            ),
-          );
-        }
+      case 'checkpoint_saved':
+        out.push(...actedOnRejected(view, e, rejected, conns));
         break;
-      }
       default:
         break;
     }
   }
   return out;
+}
+
+/** Work the coordinator acted on for a worker whose only connection failed authentication, with no authenticated one open. */
+function actedOnRejected(view: HistoryView, e: Ev, rejected: ReadonlyMap<string, Ev>, conns: (w: string) => Set<string>): Violation[] {
+  const ev = e.ev;
+  const w = 'workerId' in ev ? ev.workerId : undefined;
+  if (w === undefined || ev.source !== 'coordinator') return [];
+  const r = rejected.get(w);
+  if (r === undefined || conns(w).size !== 0) return [];
+  return [
+    violation(
+      view.records,
+      'auth',
+      `${ev.type} for ${w} while its only connection had failed authentication (t=${r.rec.time}) and no authenticated one was open`,
+      { index: e.rec.index, workerId: w, executionId: 'executionId' in ev ? ev.executionId : undefined },
+    ),
+  ];
 }
 
 type Side = 'coordinator' | 'worker';
