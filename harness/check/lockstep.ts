@@ -1,6 +1,6 @@
 /**
  * Statistical tests for lockstep at the backoff cap (promise 9), each with a
- * stated false-positive rate, for checkBackoff (promises-conn.ts).
+ * stated false-positive rate, for checkBackoff (promises-backoff.ts).
  *
  * With the cap applied before jitter, a delay drawn at the cap is uniform on
  * [floor, cap], independently of every other draw (the worker's seeded

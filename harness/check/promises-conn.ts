@@ -1,14 +1,11 @@
 /**
- * Promises about connections (ARCHITECTURE.md 8–10): nothing from an
- * unauthenticated connection is acted on; reconnect backoff stays within its
- * bounds, never stops while faults last and never runs in lockstep at the
- * cap; half-open connections are detected within the heartbeat timeout.
+ * Promises about connections (ARCHITECTURE.md 8 and 10): nothing from an
+ * unauthenticated connection is acted on; half-open connections are detected
+ * within the heartbeat timeout. Promise 9 (backoff) is in promises-backoff.ts.
  */
-import { percentileOfSorted } from '../../system/core/index.js';
 import type { CheckContext } from './context.js';
 import type { Ev, FaultSpan, HistoryView } from './view.js';
 import { affectsCoordinator, affectsWorker } from './view.js';
-import { type CapDraw, lockstepViolations } from './lockstep.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
@@ -54,22 +51,9 @@ export function checkAuth(view: HistoryView, _ctx: CheckContext): Violation[] {
       case 'claimed':
       case 'result_recorded':
       case 'task_started':
-      case 'checkpoint_saved': {
-        const w = 'workerId' in ev ? ev.workerId : undefined;
-        if (w === undefined || ev.source !== 'coordinator') break;
-        const r = rejected.get(w);
-        if (r !== undefined && conns(w).size === 0) {
-          out.push(
-            violation(
-              view.records,
-              'auth',
-              `${ev.type} for ${w} while its only connection had failed authentication (t=${r.rec.time}) and no authenticated one was open`,
-              { index: e.rec.index, workerId: w, executionId: 'executionId' in ev ? ev.executionId : undefined },
-            ),
-          );
-        }
+      case 'checkpoint_saved':
+        out.push(...actedOnRejected(view, e, rejected, conns));
         break;
-      }
       default:
         break;
     }
@@ -77,127 +61,21 @@ export function checkAuth(view: HistoryView, _ctx: CheckContext): Violation[] {
   return out;
 }
 
-/** p-quantile (0..1) of sorted numbers: the exact nearest rank of system/core/stats.ts. */
-const quantile = (sorted: readonly number[], p: number): number => percentileOfSorted(sorted, p * 100) ?? NaN;
-
-/**
- * 9. Backoff delays within [floor, cap], cap within the configured max,
- * attempts increasing, no gap in retrying, back within a bound after heal,
- * one connection at a time (no reconnect race), no lockstep at the cap.
- */
-export function checkBackoff(view: HistoryView, ctx: CheckContext): Violation[] {
-  const out: Violation[] = [];
-  const eps = 0.001;
-  const tol = ctx.toleranceMs;
-  const atCap: number[] = [];
-  const capDraws: CapDraw[] = [];
-  const healAt = ctx.healAt ?? view.healAt;
-  const handshake = ctx.handshakeTimeoutMs ?? 5_000;
-  const bound = ctx.maxReconnectBoundMs ?? Math.max(handshake, ctx.workerHeartbeatTimeoutMs ?? ctx.heartbeatTimeoutMs) + ctx.backoff.maxMs + tol;
-  // Every worker of the fleet must show up (identity collision: workers registering under one id).
-  for (const w of ctx.workerIds ?? []) {
-    const mine = (view.byWorker.get(w) ?? []).filter((e) => e.ev.source === w || e.ev.type === 'worker_registered');
-    if (!mine.some((e) => e.ev.type === 'connected' || e.ev.type === 'worker_registered') && view.endAt >= handshake + tol) {
-      out.push(violation(view.records, 'backoff', `${w} never registered during the run (a worker identity collision, or a worker that never connects)`, { workerId: w }));
-    }
-  }
-  for (const [w, all] of view.byWorker) {
-    const mine = all.filter((e) => e.ev.source === w);
-    let lastAttempt = 0;
-    let lastAttemptAt = 0;
-    /** When the current connection came up; undefined while disconnected. */
-    let up: number | undefined;
-    let connectedAtHeal = false;
-    if (healAt !== undefined) {
-      for (const e of mine) {
-        if (e.rec.time > healAt) break;
-        if (e.ev.type === 'connected') connectedAtHeal = true;
-        else if (e.ev.type === 'disconnected' || e.ev.type === 'backoff') connectedAtHeal = false;
-      }
-    }
-    const v = (e: Ev, message: string): void => {
-      out.push(violation(view.records, 'backoff', message, { index: e.rec.index, workerId: w }));
-    };
-    for (let i = 0; i < mine.length; i++) {
-      const e = mine[i] as Ev;
-      const ev = e.ev;
-      if (ev.type === 'connected') {
-        // A killed (restarted) process emits no `disconnected`: its new life starts fresh.
-        if (up !== undefined && !view.processFaultOn(w, up, e.rec.time)) {
-          v(e, `connected again at t=${e.rec.time} without a disconnection in between: two connections at once (reconnect race)`);
-        }
-        up = e.rec.time;
-        lastAttempt = 0;
-      } else if (ev.type === 'disconnected') {
-        up = undefined;
-        const next = mine.slice(i + 1).find((x) => x.ev.type === 'backoff' || x.ev.type === 'connecting');
-        const deadline = e.rec.time + tol;
-        if (deadline < view.endAt && (next === undefined || next.rec.time > deadline) && !view.processFaultOn(w, e.rec.time, deadline)) {
-          const why = ev.reason === '' ? '' : ` (code ${ev.code}: ${ev.reason.length > 120 ? `${ev.reason.slice(0, 120)}…` : ev.reason})`;
-          v(e, `disconnected at t=${e.rec.time}${why} and did not schedule a reconnect within ${tol} ms: a worker must keep retrying while faults last`);
-        }
-      } else if (ev.type === 'connecting') {
-        const deadline = e.rec.time + handshake + tol;
-        const next = mine.slice(i + 1).find((x) => x.ev.type === 'connected' || x.ev.type === 'backoff' || x.ev.type === 'disconnected');
-        if (deadline < view.endAt && (next === undefined || next.rec.time > deadline) && !view.processFaultOn(w, e.rec.time, deadline)) {
-          v(e, `connection attempt ${ev.attempt} at t=${e.rec.time} neither succeeded nor failed within the handshake timeout (${handshake} ms): stuck connecting`);
-        }
-      } else if (ev.type === 'backoff') {
-        const { delayMs: d, floorMs: lo, capMs: hi, attempt } = ev;
-        if (!Number.isFinite(d) || d < lo - eps || d > hi + eps || lo < 0) v(e, `delay ${d} ms outside [${lo}, ${hi}] (attempt ${attempt})`);
-        if (hi > ctx.backoff.maxMs + eps) v(e, `cap ${hi} ms above the configured maximum ${ctx.backoff.maxMs} ms (attempt ${attempt})`);
-        if (!Number.isSafeInteger(attempt) || attempt < 1) v(e, `attempt counter ${attempt} is not a positive safe integer`);
-        // A killed or restarted process starts counting afresh, like one that connected.
-        else if (attempt <= lastAttempt && !view.processFaultOn(w, lastAttemptAt, e.rec.time)) {
-          v(e, `attempt counter went from ${lastAttempt} to ${attempt} without a successful connection`);
-        }
-        lastAttempt = attempt;
-        lastAttemptAt = e.rec.time;
-        if (ev.strategy !== 'none' && hi >= ctx.backoff.maxMs - 0.5 && hi > lo) {
-          atCap.push((d - lo) / (hi - lo));
-          capDraws.push({ workerId: w, delayMs: d, position: (d - lo) / (hi - lo), index: e.rec.index });
-        }
-        const deadline = e.rec.time + d + tol;
-        const next = mine.slice(i + 1).find((x) => x.ev.type === 'connecting' || x.ev.type === 'connected');
-        if (deadline < view.endAt && (next === undefined || next.rec.time > deadline) && !view.processFaultOn(w, e.rec.time, deadline)) {
-          v(e, `backoff of ${d} ms at t=${e.rec.time} but ${next === undefined ? 'no further connection attempt' : `the next attempt only at t=${next.rec.time}`}: stopped retrying`);
-        }
-      }
-    }
-    if (healAt !== undefined && !connectedAtHeal && view.endAt >= healAt + bound) {
-      const back = mine.find((e) => e.ev.type === 'connected' && e.rec.time > healAt);
-      if (back === undefined || back.rec.time > healAt + bound) {
-        const last = mine[mine.length - 1];
-        out.push(
-          violation(
-            view.records,
-            'backoff',
-            `disconnected at heal (t=${healAt}) and ${back === undefined ? 'never connected again' : `connected only at t=${back.rec.time}`}; the bound is ${bound} ms`,
-            { index: back?.rec.index ?? last?.rec.index, workerId: w },
-          ),
-        );
-      }
-    }
-  }
-  const spreadBefore = out.length;
-  if (atCap.length >= 20) {
-    const sorted = [...atCap].sort((a, b) => a - b);
-    const spread = quantile(sorted, 0.9) - quantile(sorted, 0.1);
-    if (spread < ctx.minCapSpread) {
-      out.push(
-        violation(
-          view.records,
-          'backoff',
-          `${atCap.length} backoff delays at the cap are bunched (p90-p10 spread ${spread.toFixed(3)} of [floor, cap], want >= ${ctx.minCapSpread}): workers at the cap retry in lockstep (cap applied after jitter?)`,
-          {},
-        ),
-      );
-    }
-  }
-  // The uniformity test (stated false-positive rate) judges what the spread rule lets through; ties always.
-  const spreadFired = out.length > spreadBefore;
-  out.push(...lockstepViolations(view.records, capDraws).filter((v) => !spreadFired || !/not uniform/.test(v.message)));
-  return out;
+/** Work the coordinator acted on for a worker whose only connection failed authentication, with no authenticated one open. */
+function actedOnRejected(view: HistoryView, e: Ev, rejected: ReadonlyMap<string, Ev>, conns: (w: string) => Set<string>): Violation[] {
+  const ev = e.ev;
+  const w = 'workerId' in ev ? ev.workerId : undefined;
+  if (w === undefined || ev.source !== 'coordinator') return [];
+  const r = rejected.get(w);
+  if (r === undefined || conns(w).size !== 0) return [];
+  return [
+    violation(
+      view.records,
+      'auth',
+      `${ev.type} for ${w} while its only connection had failed authentication (t=${r.rec.time}) and no authenticated one was open`,
+      { index: e.rec.index, workerId: w, executionId: 'executionId' in ev ? ev.executionId : undefined },
+    ),
+  ];
 }
 
 type Side = 'coordinator' | 'worker';

@@ -53,37 +53,44 @@ export function registerLiveCommands(program: Command, deps: { runSim?: RunSim }
     .option('--ui', 'live only: serve a page that shows faults, workers, throughput and violations as they happen')
     .option('--ui-port <port>', 'port of the --ui page (default: a free one, on 127.0.0.1)', int('--ui-port'))
     .option('--ui-keep', 'keep serving the --ui page after the run until Ctrl-C')
-    .action(async (file: string, flags: RunFlags) => {
-      if (flags.mode !== 'sim' && flags.mode !== 'live') throw new InvalidArgumentError(`--mode must be sim or live, got "${flags.mode}"`);
-      const scenario = await loadScenario(file);
-      if (flags.mode === 'sim') {
-        if (deps.runSim === undefined) throw new Error('simulation mode is not wired into this CLI; use --mode live');
-        // --no-report: no reportDir, so runSim writes nothing
-        const ok = await deps.runSim(scenario, { file, json: flags.json === true, ...(flags.seed === undefined ? {} : { seed: flags.seed }), ...(flags.report ? { reportDir: flags.reportDir ?? 'reports' } : {}) });
-        if (!ok) process.exitCode = 1;
-        return;
-      }
-      exitOnSignals();
-      const log = (l: string): void => void process.stderr.write(`${l}\n`);
-      const ui = flags.ui === true ? await startRunUi(scenario, flags.uiPort, log) : undefined;
-      const { json } = await runLive(scenario, {
-        ...(flags.seed === undefined ? {} : { seed: flags.seed }),
-        reportDir: flags.report ? (flags.reportDir ?? 'reports') : null,
-        log,
-        ...(ui === undefined ? {} : { observer: ui.observer }),
-      });
-      await finishRunUi(ui, json, flags.uiKeep === true, log);
-      if (flags.json === true) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-      else printLive(json);
-      if (json.error !== undefined) process.stderr.write(`squall: ${json.error.message}\n`);
-      // 2: the proxy could not be reached (environment); 1: the run failed, refused faults included
-      if (json.error?.code === 'unavailable') process.exitCode = 2;
-      else if (!json.passed) process.exitCode = 1;
-    });
+    .action((file: string, flags: RunFlags) => runAction(file, flags, deps));
 
   const bench = program.commands.find((c) => c.name() === 'bench') ?? program.command('bench').description('benchmarks');
   registerBenchReconnect(bench);
+  registerProxy(program);
+}
 
+/** `squall run <file>`: a simulation (through deps.runSim) or a live run, with its exit code. */
+async function runAction(file: string, flags: RunFlags, deps: { runSim?: RunSim }): Promise<void> {
+  if (flags.mode !== 'sim' && flags.mode !== 'live') throw new InvalidArgumentError(`--mode must be sim or live, got "${flags.mode}"`);
+  const scenario = await loadScenario(file);
+  if (flags.mode === 'sim') {
+    if (deps.runSim === undefined) throw new Error('simulation mode is not wired into this CLI; use --mode live');
+    // --no-report: no reportDir, so runSim writes nothing
+    const ok = await deps.runSim(scenario, { file, json: flags.json === true, ...(flags.seed === undefined ? {} : { seed: flags.seed }), ...(flags.report ? { reportDir: flags.reportDir ?? 'reports' } : {}) });
+    if (!ok) process.exitCode = 1;
+    return;
+  }
+  exitOnSignals();
+  const log = (l: string): void => void process.stderr.write(`${l}\n`);
+  const ui = flags.ui === true ? await startRunUi(scenario, flags.uiPort, log) : undefined;
+  const { json } = await runLive(scenario, {
+    ...(flags.seed === undefined ? {} : { seed: flags.seed }),
+    reportDir: flags.report ? (flags.reportDir ?? 'reports') : null,
+    log,
+    ...(ui === undefined ? {} : { observer: ui.observer }),
+  });
+  await finishRunUi(ui, json, flags.uiKeep === true, log);
+  if (flags.json === true) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  else printLive(json);
+  if (json.error !== undefined) process.stderr.write(`squall: ${json.error.message}\n`);
+  // 2: the proxy could not be reached (environment); 1: the run failed, refused faults included
+  if (json.error?.code === 'unavailable') process.exitCode = 2;
+  else if (!json.passed) process.exitCode = 1;
+}
+
+/** `squall proxy`: the fault proxy standalone. */
+function registerProxy(program: Command): void {
   program
     .command('proxy')
     .description('run the Toxiproxy-compatible fault proxy standalone')

@@ -71,71 +71,56 @@ async function measureWsFloor(url: string, n: number, warmup = 10): Promise<numb
 }
 
 
-/** Runs the benchmark; returns the JSON figures and the RunResult (written as a report unless reportDir is null). */
-export async function runReconnectBench(opts: BenchOptions = {}): Promise<{ json: Record<string, unknown>; result: RunResultInput }> {
+/** The benchmark's settings with their defaults applied. */
+function benchPlan(opts: BenchOptions) {
   const quick = opts.quick === true;
   const conditions = opts.conditions ?? (quick ? ['clean', 'latency-50ms'] : CONDITION_NAMES);
   const strategies = opts.strategies ?? [...BENCH_STRATEGIES];
   const fleets = opts.fleets ?? (quick ? [1, 50] : [1, 50, 500]);
-  const cuts = opts.cuts ?? (quick ? 2 : 5);
-  const downMs = opts.downMs ?? (quick ? 600 : 1500);
-  const backoff = { multiplier: 2, ...(opts.backoff ?? { initialMs: 50, maxMs: 1000 }) };
-  const tasksPerWorker = opts.tasksPerWorker ?? 1;
-  const log = opts.log ?? (() => undefined);
+  const cells: Cell[] = fleets.flatMap((fleetSize) => conditions.flatMap((condition) => strategies.map((strategy) => ({ condition, strategy, fleetSize }))));
+  return {
+    opts,
+    quick,
+    fleets,
+    cells,
+    cuts: opts.cuts ?? (quick ? 2 : 5),
+    downMs: opts.downMs ?? (quick ? 600 : 1500),
+    backoff: { multiplier: 2, ...(opts.backoff ?? { initialMs: 50, maxMs: 1000 }) },
+    tasksPerWorker: opts.tasksPerWorker ?? 1,
+    log: opts.log ?? ((): void => undefined),
+  };
+}
+type BenchPlan = ReturnType<typeof benchPlan>;
+
+/** What the cells of a run add up to. */
+interface Tally {
+  rows: BenchRow[];
+  samples: ReconnectSample[];
+  floor: { direct: LatencySummary; proxied: LatencySummary } | undefined;
+  lost: number;
+  duplicated: number;
+  submitted: number;
+}
+
+/** The run's shared resources: a temp dir, one fault proxy, the progress line. */
+interface BenchRig {
+  dir: string;
+  proxy: Awaited<ReturnType<typeof connectFaultProxy>>;
+  progress: ReturnType<typeof createProgress> | undefined;
+}
+
+/** Runs the benchmark; returns the JSON figures and the RunResult (written as a report unless reportDir is null). */
+export async function runReconnectBench(opts: BenchOptions = {}): Promise<{ json: Record<string, unknown>; result: RunResultInput }> {
+  const plan = benchPlan(opts);
   const startedAt = new Date();
   const t0 = monoNow();
-  const cells: Cell[] = fleets.flatMap((fleetSize) => conditions.flatMap((condition) => strategies.map((strategy) => ({ condition, strategy, fleetSize }))));
-  const progress = opts.progress === false ? undefined : createProgress({ total: cells.length, label: 'bench reconnect', unit: 'cells' });
-  const rows: BenchRow[] = [];
-  const samples: ReconnectSample[] = [];
-  let floor: { direct: LatencySummary; proxied: LatencySummary } | undefined;
-  let lost = 0;
-  let duplicated = 0;
-  let submitted = 0;
+  const progress = opts.progress === false ? undefined : createProgress({ total: plan.cells.length, label: 'bench reconnect', unit: 'cells' });
+  const tally: Tally = { rows: [], samples: [], floor: undefined, lost: 0, duplicated: 0, submitted: 0 };
   const dir = await mkdtemp(join(tmpdir(), 'squall-bench-'));
   const proxyHost = await startRunProxy(1);
   const proxy = await connectFaultProxy({ url: proxyHost.url });
   try {
-    for (const fleetSize of fleets) {
-      const events: Stamped[] = [];
-      const probe: ProbeLine[] = [];
-      const coordinator = new CoordinatorProcess({ dataDir: join(dir, `data-${fleetSize}`), probeFile: join(dir, `probe-${fleetSize}.jsonl`), heartbeatMs: 1000, leaseMs: 15_000, extraArgs: opts.coordinatorArgs ?? [] });
-      const probeTail = new JsonLinesTail<ProbeLine>(join(dir, `probe-${fleetSize}.jsonl`), (p) => probe.push(p), 100);
-      const hosts: SwarmHostProcess[] = [];
-      const proxyName = `bench-${fleetSize}`;
-      try {
-        await coordinator.start();
-        probeTail.start();
-        const listen = (await proxy.createProxy(proxyName, coordinator.address)).listen;
-        if (floor === undefined) {
-          const n = opts.floorSamples ?? (quick ? 50 : 200);
-          floor = { direct: hdrSummary(await measureWsFloor(`${coordinator.wsUrl}/ws`, n)), proxied: hdrSummary(await measureWsFloor(`ws://${listen}/ws`, n)) };
-          log(`floor: direct p50 ${floor.direct.p50.toFixed(3)} ms p99 ${floor.direct.p99.toFixed(3)} ms; via proxy p50 ${floor.proxied.p50.toFixed(3)} ms p99 ${floor.proxied.p99.toFixed(3)} ms`);
-        }
-        const hostCount = Math.max(1, Math.ceil(fleetSize / 100));
-        for (let i = 0; i < hostCount; i++) {
-          const h = new SwarmHostProcess(`bench-host-${i + 1}`, (e) => events.push(e));
-          await h.start();
-          hosts.push(h);
-        }
-        let cellNo = 0;
-        for (const cell of cells.filter((c) => c.fleetSize === fleetSize)) {
-          cellNo++;
-          const r = await runCell({ cell, cellNo, proxy, proxyName, listen, coordinator, hosts, events, probe, cuts, downMs, backoff, tasksPerWorker, outage: opts.outage ?? 'cut' });
-          rows.push(r.row);
-          samples.push(...r.samples);
-          lost += r.lost;
-          duplicated += r.duplicated;
-          submitted += r.submitted;
-          progress?.tick({ failed: r.lost + r.duplicated + r.neverSynced > 0, detail: `${cell.condition} ${cell.strategy} ×${fleetSize}` });
-        }
-      } finally {
-        await Promise.all(hosts.map((h) => h.stop().catch(() => undefined)));
-        await coordinator.stop().catch(() => undefined);
-        probeTail.stop();
-        await proxy.client.get(proxyName).then((p) => p.remove()).catch(() => undefined);
-      }
-    }
+    for (const fleetSize of plan.fleets) await runFleet(plan, { dir, proxy, progress }, tally, fleetSize);
   } finally {
     progress?.stop();
     await proxy.close().catch(() => undefined);
@@ -143,6 +128,7 @@ export async function runReconnectBench(opts: BenchOptions = {}): Promise<{ json
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
   const wallMs = monoNow() - t0;
+  const { rows, samples, floor, lost, duplicated, submitted } = tally;
   const targets = benchTargets(rows, floor, lost, duplicated);
   const result: RunResultInput = {
     schemaVersion: 1,
@@ -159,10 +145,59 @@ export async function runReconnectBench(opts: BenchOptions = {}): Promise<{ json
     targets,
   };
   const report = opts.reportDir === null ? null : await writeReport(result, { dir: opts.reportDir ?? 'reports' });
+  const { quick, cuts, downMs, backoff } = plan;
   return {
     json: { kind: 'bench-reconnect', quick, floor: floor ?? null, cuts, downMs, backoff, outage: opts.outage ?? 'cut', rows, completions: { submitted, lost, duplicated }, targets, wallMs: Math.round(wallMs), report },
     result,
   };
+}
+
+/** One fleet size: a coordinator, its swarm hosts behind the proxy, then every cell of that size. */
+async function runFleet(plan: BenchPlan, rig: BenchRig, tally: Tally, fleetSize: number): Promise<void> {
+  const { dir, proxy } = rig;
+  const events: Stamped[] = [];
+  const probe: ProbeLine[] = [];
+  const coordinator = new CoordinatorProcess({ dataDir: join(dir, `data-${fleetSize}`), probeFile: join(dir, `probe-${fleetSize}.jsonl`), heartbeatMs: 1000, leaseMs: 15_000, extraArgs: plan.opts.coordinatorArgs ?? [] });
+  const probeTail = new JsonLinesTail<ProbeLine>(join(dir, `probe-${fleetSize}.jsonl`), (p) => probe.push(p), 100);
+  const hosts: SwarmHostProcess[] = [];
+  const proxyName = `bench-${fleetSize}`;
+  try {
+    await coordinator.start();
+    probeTail.start();
+    const listen = (await proxy.createProxy(proxyName, coordinator.address)).listen;
+    if (tally.floor === undefined) tally.floor = await measureFloor(plan, coordinator.wsUrl, listen);
+    const hostCount = Math.max(1, Math.ceil(fleetSize / 100));
+    for (let i = 0; i < hostCount; i++) {
+      const h = new SwarmHostProcess(`bench-host-${i + 1}`, (e) => events.push(e));
+      await h.start();
+      hosts.push(h);
+    }
+    let cellNo = 0;
+    for (const cell of plan.cells.filter((c) => c.fleetSize === fleetSize)) {
+      cellNo++;
+      const { cuts, downMs, backoff, tasksPerWorker } = plan;
+      const r = await runCell({ cell, cellNo, proxy, proxyName, listen, coordinator, hosts, events, probe, cuts, downMs, backoff, tasksPerWorker, outage: plan.opts.outage ?? 'cut' });
+      tally.rows.push(r.row);
+      tally.samples.push(...r.samples);
+      tally.lost += r.lost;
+      tally.duplicated += r.duplicated;
+      tally.submitted += r.submitted;
+      rig.progress?.tick({ failed: r.lost + r.duplicated + r.neverSynced > 0, detail: `${cell.condition} ${cell.strategy} ×${fleetSize}` });
+    }
+  } finally {
+    await Promise.all(hosts.map((h) => h.stop().catch(() => undefined)));
+    await coordinator.stop().catch(() => undefined);
+    probeTail.stop();
+    await proxy.client.get(proxyName).then((p) => p.remove()).catch(() => undefined);
+  }
+}
+
+/** The floor: bare ws handshakes to the coordinator, direct and through the proxy. */
+async function measureFloor(plan: BenchPlan, wsUrl: string, listen: string): Promise<{ direct: LatencySummary; proxied: LatencySummary }> {
+  const n = plan.opts.floorSamples ?? (plan.quick ? 50 : 200);
+  const floor = { direct: hdrSummary(await measureWsFloor(`${wsUrl}/ws`, n)), proxied: hdrSummary(await measureWsFloor(`ws://${listen}/ws`, n)) };
+  plan.log(`floor: direct p50 ${floor.direct.p50.toFixed(3)} ms p99 ${floor.direct.p99.toFixed(3)} ms; via proxy p50 ${floor.proxied.p50.toFixed(3)} ms p99 ${floor.proxied.p99.toFixed(3)} ms`);
+  return floor;
 }
 
 /** A target of issue 5, reported (never asserted): what was measured against it; met null = not measured in this run. */

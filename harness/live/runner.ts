@@ -13,24 +13,21 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { toJsonLines } from '../check/history.js';
+import { type HistoryRecord, toJsonLines } from '../check/history.js';
 import { checkHistory } from '../check/invariants.js';
 import { contextFromScenario } from '../scenario/check-context.js';
 import { checkSlo } from '../check/slo.js';
-import { PROMISES } from '../check/promises.js';
-import { faultIntervalsOf, operationsOf } from '../report/from-history.js';
-import { makeRunId, writeReport } from '../report/write.js';
-import { groupReconnectSamples, type RunResultInput, summarizeSamples, type TimelinePoint, type Violation } from '../report/model.js';
+import { writeReport } from '../report/write.js';
+import type { RunResultInput, Violation } from '../report/model.js';
 import type { Scenario } from '../scenario/schema.js';
+import { workerIds } from '../scenario/schema.js';
 import { summarizeViolation } from '../scenario/run.js';
-import { enabledPromises, workerIds } from '../scenario/schema.js';
 import { TERMINAL, terminalEntries } from './http-client.js';
 import { guardRun } from '../scenario/crash-guard.js';
 import { crashedLiveJson, liveGuardProblems } from './live-guards.js';
 import { type LiveRunOptions, type LiveRunOutcome, runScenarioLive } from './live-run.js';
 import { FaultsRefusedError, ProxyUnreachableError } from './preflight.js';
-import { healSamples, restoreSamples } from './reconnect-samples.js';
-import { SQUALL_VERSION } from '../version.js';
+import { liveResult } from './live-result.js';
 
 export interface RunLiveOptions extends LiveRunOptions {
   /** Parent dir of reports; default `reports`. null: write no report. */
@@ -121,35 +118,6 @@ export function essentialViolations(o: LiveRunOutcome): Violation[] {
   return out;
 }
 
-/**
- * Connected workers, completions and throughput every 500 ms, from the events,
- * in the history's time base (ms since the processes started, buffer.t0), the
- * same as the faults and the heal; not since the faults phase began (o.t0).
- */
-function timelineOf(o: LiveRunOutcome): TimelinePoint[] {
-  const events = o.buffer.events();
-  const up = new Set<string>();
-  const points: TimelinePoint[] = [];
-  let completed = 0;
-  let lastCompleted = 0;
-  let i = 0;
-  // The whole run, not just up to the last event: the axis covers what the report's wall time says.
-  const t0 = o.buffer.t0;
-  const end = Math.max(events.length > 0 ? (events[events.length - 1]?.mono ?? t0) : t0, t0 + o.wallMs);
-  for (let t = t0; t <= end; t += 500) {
-    for (; i < events.length && (events[i]?.mono ?? Infinity) <= t; i++) {
-      const e = events[i]?.event;
-      if (e === undefined) continue;
-      if (e.type === 'synced') up.add(e.source);
-      else if (e.type === 'disconnected' || e.type === 'backoff') up.delete(e.source);
-      else if (e.type === 'result_recorded' && e.outcome === 'completed') completed++;
-    }
-    points.push({ t: t - t0, connectedWorkers: up.size, completedTotal: completed, throughputPerSec: (completed - lastCompleted) * 2 });
-    lastCompleted = completed;
-  }
-  return points;
-}
-
 function dedupe(vs: Violation[]): Violation[] {
   const seen = new Set<string>();
   return vs.filter((v) => {
@@ -171,6 +139,14 @@ function notStartedJson(scenario: Scenario, seed: number, err: ProxyUnreachableE
   };
 }
 
+/** The checker's verdict over the recorded history, each with the history records around it (the report shows them under the promise). */
+function historyViolations(scenario: Scenario, history: readonly HistoryRecord[], healAt: number, toleranceMs: number): Violation[] {
+  return checkHistory(history, scenario.checks, { ...contextFromScenario(scenario), healAt, toleranceMs }).map((v): Violation => {
+    const { promise, name, message, executionId, workerId, events } = summarizeViolation(v);
+    return { promise, name, message, events, ...(executionId === undefined ? {} : { executionId }), ...(workerId === undefined ? {} : { workerId }), source: 'history' };
+  });
+}
+
 /** Runs, checks, reports. A run the proxy cannot serve is not started and fails (json.error says why). */
 export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Promise<{ json: LiveJson; result: RunResultInput | null }> {
   const startedAt = new Date();
@@ -188,72 +164,13 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
   // History time is ms since the run started (processes spawned), as in the simulation.
   const healAt = o.healMono - o.buffer.t0;
   const toleranceMs = opts.toleranceMs ?? Math.max(scenario.checks.toleranceMs, 1000);
-  const checked = checkHistory(history, scenario.checks, { ...contextFromScenario(scenario), healAt, toleranceMs }).map(
-    (v): Violation => {
-      // With the history records around it (the report shows them under the promise).
-      const { promise, name, message, executionId, workerId, events } = summarizeViolation(v);
-      return { promise, name, message, events, ...(executionId === undefined ? {} : { executionId }), ...(workerId === undefined ? {} : { workerId }), source: 'history' };
-    },
-  );
+  const checked = historyViolations(scenario, history, healAt, toleranceMs);
   const faults = faultLines(o);
   const violations = dedupe([...refusalViolations(faults.refused, o.proxy.url), ...essentialViolations(o).map((v) => ({ ...v, source: 'http' })), ...checked]);
   const slo = checkSlo(history, scenario.slo, healAt);
-  const events = o.buffer.events();
-  const heal = healSamples(events, o.healMono, new Set(workerIds(scenario.fleet)));
-  const restored = restoreSamples(events, [...o.buffer.faultStops().filter((f) => f.mono < o.healMono), { mono: o.healMono }]);
-  const byId = new Map(o.executions.map((e) => [e.executionId, e]));
-  const ackedViews = [...o.acked.keys()].map((id) => byId.get(id));
-  const completed = ackedViews.filter((e) => e?.status === 'completed').length;
-  const lost = ackedViews.filter((e) => e === undefined || !TERMINAL.has(e.status)).length;
-  const duplicated = ackedViews.reduce((n, e) => n + Math.max(0, (e === undefined ? 0 : terminalEntries(e.statusHistory).length) - 1), 0);
-  const lag = summarizeSamples(o.loopLagMs);
   const problems = liveGuardProblems(o, history);
   const passed = violations.length === 0 && slo.passed && problems.length === 0;
-  const ops = operationsOf(history);
-  const runId = makeRunId({ kind: 'live', scenario: scenario.name, seed: o.seed, startedAt });
-  const result: RunResultInput = {
-    schemaVersion: 1,
-    runId,
-    kind: 'live',
-    startedAt: startedAt.toISOString(),
-    version: opts.version ?? SQUALL_VERSION,
-    scenario: scenario.name,
-    seed: o.seed,
-    passed,
-    wallMs: o.wallMs,
-    violations,
-    metrics: {
-      ...(restored.length > 0 ? { reconnect: summarizeSamples(restored.map((s) => s.ms)) } : {}),
-      completions: { expected: o.acked.size, completed, lost, duplicated },
-      ...(lag.count > 0 ? { eventLoopLagMs: { p50: lag.p50, p99: lag.p99, max: lag.max } } : {}),
-      ...(o.cpuPercent === null ? {} : { cpuPercent: o.cpuPercent }),
-      convergedAfterMs: o.convergedAfterMs,
-      allWorkDoneAfterHealMs: slo.measured.allWorkDoneAfterHealMs,
-      refusedSubmissions: o.refused,
-      indeterminateSubmissions: o.indeterminate,
-      coordinatorRestarts: o.coordinatorRestarts,
-      liveToleranceMs: toleranceMs,
-      workersNeverSyncedAfterHeal: heal.neverSynced,
-    },
-    timeline: timelineOf(o),
-    // From the recorded fault entries: the same time base as the timeline (ms since processes started).
-    // Refused faults are listed too, as zero-length intervals at the moment they were refused.
-    faults: [
-      ...faultIntervalsOf(history, o.wallMs),
-      ...o.refusedFaults.map((r) => ({ start: r.at, end: r.at, action: `${r.action} (REFUSED)`, target: r.target, status: 'refused' as const })),
-    ],
-    healAt,
-    description: scenario.description,
-    promisesChecked: enabledPromises(scenario.checks),
-    promiseCatalog: PROMISES.map((p) => ({ number: p.number, name: p.name, title: p.title })),
-    operations: ops.spans,
-    operationsTotal: ops.total,
-    files: opts.reportDir === null ? [] : [{ name: 'history.jsonl', title: 'the recorded history (one JSON record per line)' }],
-    reconnectSamples: groupReconnectSamples(
-      restored.map((s) => ({ strategy: scenario.fleet.backoff.strategy, condition: 'scenario', fleetSize: scenario.fleet.workers, ms: s.ms, beyondBackoffMs: s.beyondBackoffMs })),
-    ),
-    slo: slo.checks.map((c) => ({ name: c.name, target: c.limit, measured: c.value, unit: c.name.endsWith('Ms') ? 'ms' : 'count', passed: c.passed })),
-  };
+  const result = liveResult({ scenario, o, history, startedAt, healAt, toleranceMs, violations, slo, passed, version: opts.version, reportDir: opts.reportDir });
   const report = opts.reportDir === null ? null : await writeReport(result, { dir: opts.reportDir ?? 'reports' });
   // The history beside the report, for replaying the checker or reading a violation's story.
   if (report !== null) await writeFile(join(report, 'history.jsonl'), toJsonLines(history));

@@ -64,6 +64,12 @@ function deltaPct(base: number | undefined, next: number | undefined): number | 
 
 const violationKey = (v: Violation): string => JSON.stringify([String(v.promise), v.name, v.message]);
 
+/** The regression thresholds of one comparison. */
+interface Limits {
+  tolerancePct: number;
+  minAbsMs: number;
+}
+
 /** Compares two validated results; see the file comment for what counts as a regression. */
 export function compareResults(base: RunResult, next: RunResult, options: CompareOptions = {}): Comparison {
   const tolerancePct = options.tolerancePct ?? 10;
@@ -71,22 +77,7 @@ export function compareResults(base: RunResult, next: RunResult, options: Compar
   if (!(tolerancePct >= 0)) throw new InvalidArgumentError(`tolerancePct must be >= 0, got ${tolerancePct}`, 'tolerancePct');
   if (!(minAbsMs >= 0)) throw new InvalidArgumentError(`minAbsMs must be >= 0, got ${minAbsMs}`, 'minAbsMs');
   const rows: ComparisonRow[] = [];
-
-  const latency = (metric: string, b: number | undefined, n: number | undefined, watched: boolean): void => {
-    if (b === undefined && n === undefined) return;
-    const d = deltaPct(b, n);
-    const grew = b !== undefined && n !== undefined && n - b > minAbsMs && (d === null || d > tolerancePct);
-    const regression = watched && grew;
-    rows.push({
-      metric,
-      base: b ?? null,
-      new: n ?? null,
-      deltaPct: d,
-      regression,
-      ...(regression ? { reason: `grew more than ${tolerancePct}% (and ${minAbsMs} ms)` } : {}),
-    });
-  };
-
+  const limits: Limits = { tolerancePct, minAbsMs };
   rows.push({
     metric: 'passed',
     base: String(base.passed),
@@ -95,7 +86,42 @@ export function compareResults(base: RunResult, next: RunResult, options: Compar
     regression: base.passed && !next.passed,
     ...(base.passed && !next.passed ? { reason: 'the base passed, the new run failed' } : {}),
   });
+  metricRows(rows, limits, base, next);
+  completionRows(rows, base, next);
+  rows.push(violationRow(base, next));
+  sloRows(rows, base, next);
+  const key = (r: { condition: string; strategy: string; fleetSize: number }): string =>
+    `${r.condition} / ${r.strategy} / ${r.fleetSize}`;
+  const baseRows = new Map((base.benchRows ?? []).map((r) => [key(r), r]));
+  for (const r of next.benchRows ?? []) {
+    const b = baseRows.get(key(r));
+    if (!b) continue;
+    latencyRow(rows, limits, `bench ${key(r)} p99 (ms)`, b.p99, r.p99, true);
+    latencyRow(rows, limits, `bench ${key(r)} beyond-backoff p99 (ms)`, b.beyondBackoffP99, r.beyondBackoffP99, true);
+  }
+  return { rows, regressed: rows.some((r) => r.regression), warnings: unlike(base, next) };
+}
 
+/** A lower-is-better number; only a watched one that grew past both limits is a regression. */
+function latencyRow(rows: ComparisonRow[], limits: Limits, metric: string, b: number | undefined, n: number | undefined, watched: boolean): void {
+  if (b === undefined && n === undefined) return;
+  const { tolerancePct, minAbsMs } = limits;
+  const d = deltaPct(b, n);
+  const grew = b !== undefined && n !== undefined && n - b > minAbsMs && (d === null || d > tolerancePct);
+  const regression = watched && grew;
+  rows.push({
+    metric,
+    base: b ?? null,
+    new: n ?? null,
+    deltaPct: d,
+    regression,
+    ...(regression ? { reason: `grew more than ${tolerancePct}% (and ${minAbsMs} ms)` } : {}),
+  });
+}
+
+/** Reconnect, event-loop lag, CPU, floor, throughput and paced latency rows, in report order. */
+function metricRows(rows: ComparisonRow[], limits: Limits, base: RunResult, next: RunResult): void {
+  const latency = (metric: string, b: number | undefined, n: number | undefined, watched: boolean): void => latencyRow(rows, limits, metric, b, n, watched);
   const br = base.metrics.reconnect;
   const nr = next.metrics.reconnect;
   latency('reconnect p50 (ms)', br?.p50, nr?.p50, false);
@@ -106,34 +132,38 @@ export function compareResults(base: RunResult, next: RunResult, options: Compar
   latency('event-loop lag p99 (ms)', base.metrics.eventLoopLagMs?.p99, next.metrics.eventLoopLagMs?.p99, true);
   latency('coordinator CPU (%)', base.metrics.cpuPercent, next.metrics.cpuPercent, false);
   latency('floor p99 (ms)', base.floor?.p99, next.floor?.p99, false);
-
-  throughputRows(rows, base, next, tolerancePct);
+  throughputRows(rows, base, next, limits.tolerancePct);
   const bt = base.metrics.throughput;
   const nt = next.metrics.throughput;
   latency('paced p50 (ms)', bt?.pacedP50Ms, nt?.pacedP50Ms, false);
   latency('paced p99 (ms)', bt?.pacedP99Ms, nt?.pacedP99Ms, true);
   latency('coordinator CPU per task (µs)', bt?.coordinatorUsPerTask, nt?.coordinatorUsPerTask, false);
+}
 
+/** Lost or duplicated completions in the new run are regressions whatever the base had. */
+function completionRows(rows: ComparisonRow[], base: RunResult, next: RunResult): void {
   const nc = next.metrics.completions;
   const bc = base.metrics.completions;
-  if (nc || bc) {
-    for (const k of ['lost', 'duplicated'] as const) {
-      const n = nc?.[k];
-      const regression = (n ?? 0) > 0;
-      rows.push({
-        metric: `completions ${k}`,
-        base: bc?.[k] ?? null,
-        new: n ?? null,
-        deltaPct: deltaPct(bc?.[k], n),
-        regression,
-        ...(regression ? { reason: `${n} completion(s) ${k}` } : {}),
-      });
-    }
+  if (!nc && !bc) return;
+  for (const k of ['lost', 'duplicated'] as const) {
+    const n = nc?.[k];
+    const regression = (n ?? 0) > 0;
+    rows.push({
+      metric: `completions ${k}`,
+      base: bc?.[k] ?? null,
+      new: n ?? null,
+      deltaPct: deltaPct(bc?.[k], n),
+      regression,
+      ...(regression ? { reason: `${n} completion(s) ${k}` } : {}),
+    });
   }
+}
 
+/** A violation the base did not have is a regression. */
+function violationRow(base: RunResult, next: RunResult): ComparisonRow {
   const known = new Set(base.violations.map(violationKey));
   const fresh = next.violations.filter((v) => !known.has(violationKey(v)));
-  rows.push({
+  return {
     metric: 'violations',
     base: base.violations.length,
     new: next.violations.length,
@@ -142,13 +172,16 @@ export function compareResults(base: RunResult, next: RunResult, options: Compar
     ...(fresh.length > 0
       ? { reason: `new: ${fresh.map((v) => `${v.name}: ${v.message}`).join('; ')}` }
       : {}),
-  });
+  };
+}
 
+/** An SLO failing now that passed in the base (or was not there) is a regression. */
+function sloRows(rows: ComparisonRow[], base: RunResult, next: RunResult): void {
   const baseSlo = new Map(base.slo.map((s) => [s.name, s]));
+  const num = (v: number | string | null | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
   for (const s of next.slo) {
     const b = baseSlo.get(s.name);
     const regression = !s.passed && (b === undefined || b.passed);
-    const num = (v: number | string | null | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
     rows.push({
       metric: `SLO ${s.name}`,
       base: b === undefined ? null : `${b.passed ? 'pass' : 'FAIL'} (${String(b.measured)})`,
@@ -158,17 +191,6 @@ export function compareResults(base: RunResult, next: RunResult, options: Compar
       ...(regression ? { reason: 'SLO newly failing' } : {}),
     });
   }
-
-  const key = (r: { condition: string; strategy: string; fleetSize: number }): string =>
-    `${r.condition} / ${r.strategy} / ${r.fleetSize}`;
-  const baseRows = new Map((base.benchRows ?? []).map((r) => [key(r), r]));
-  for (const r of next.benchRows ?? []) {
-    const b = baseRows.get(key(r));
-    if (!b) continue;
-    latency(`bench ${key(r)} p99 (ms)`, b.p99, r.p99, true);
-    latency(`bench ${key(r)} beyond-backoff p99 (ms)`, b.beyondBackoffP99, r.beyondBackoffP99, true);
-  }
-  return { rows, regressed: rows.some((r) => r.regression), warnings: unlike(base, next) };
 }
 
 const KIND_WORDS: Record<string, string> = { sim: 'a simulation', live: 'a live run', 'bench-reconnect': 'a reconnect benchmark' };

@@ -46,12 +46,17 @@ function describe(v: Violation): string {
   return `${violationTitle(v)}${subject ? ` (${subject})` : ''}: ${v.message}${events}`;
 }
 
+const fail = (message: string, type: string, body: string): JunitCase['failure'] => ({ message, type, body });
+
 /** Builds the test cases of a run (exported for tests and other CI formats). */
 export function junitCases(r: RunResult): JunitCase[] {
   const cls = `squall.${r.kind}${r.scenario !== undefined ? `.${r.scenario}` : ''}`;
-  const cases: JunitCase[] = [];
-  const fail = (message: string, type: string, body: string): JunitCase['failure'] => ({ message, type, body });
+  return [...runCases(r, cls), ...promiseCases(r, cls), ...sloCases(r, cls), ...completionCases(r, cls)];
+}
 
+/** One case per seed (and per planned but unrun seed) of a sweep; else one case for the run. */
+function runCases(r: RunResult, cls: string): JunitCase[] {
+  const cases: JunitCase[] = [];
   if (r.sweep && r.sweep.length > 0) {
     for (const s of r.sweep) {
       const mine = r.violations.filter((v) => v.seed === s.seed && (s.scenario === undefined || v.scenario === s.scenario));
@@ -67,24 +72,29 @@ export function junitCases(r: RunResult): JunitCase[] {
       const unit = `${u.scenario} seed ${u.seed}`;
       cases.push({ classname: `squall.${r.kind}.${u.scenario}.seeds`, name: unit, timeSec: 0, failure: fail(`${unit}: planned but run by no shard`, 'uncovered', 'no shard result contained this run') });
     }
-  } else {
-    const title = runTitle(r);
-    cases.push({
-      classname: cls,
-      name: r.kind === 'bench-reconnect' ? 'reconnection benchmark' : title,
-      timeSec: r.wallMs / 1000,
-      ...(r.passed
-        ? {}
-        : {
-            failure: fail(
-              `${title} failed with ${r.violations.length} violation(s)`,
-              'run',
-              r.violations.map(describe).join('\n') || 'the run reported failure',
-            ),
-          }),
-    });
+    return cases;
   }
+  const title = runTitle(r);
+  cases.push({
+    classname: cls,
+    name: r.kind === 'bench-reconnect' ? 'reconnection benchmark' : title,
+    timeSec: r.wallMs / 1000,
+    ...(r.passed
+      ? {}
+      : {
+          failure: fail(
+            `${title} failed with ${r.violations.length} violation(s)`,
+            'run',
+            r.violations.map(describe).join('\n') || 'the run reported failure',
+          ),
+        }),
+  });
+  return cases;
+}
 
+/** One case per checked promise; violations of promises outside the checked list still show up as failures. */
+function promiseCases(r: RunResult, cls: string): JunitCase[] {
+  const cases: JunitCase[] = [];
   const checked = r.promisesChecked ?? (r.kind === 'bench-reconnect' ? [] : PROMISES.map((p) => p.id));
   const matched = new Set<Violation>();
   for (const ref of checked) {
@@ -104,7 +114,6 @@ export function junitCases(r: RunResult): JunitCase[] {
         : { failure: fail(mine.map((v) => v.message).join(' | '), 'violation', mine.map(describe).join('\n')) }),
     });
   }
-  // Violations of promises outside the checked list still show up as failures.
   for (const v of r.violations.filter((x) => !matched.has(x))) {
     cases.push({
       classname: `${cls}.promises`,
@@ -113,29 +122,34 @@ export function junitCases(r: RunResult): JunitCase[] {
       failure: fail(v.message, 'violation', describe(v)),
     });
   }
+  return cases;
+}
 
-  for (const s of r.slo) {
+function sloCases(r: RunResult, cls: string): JunitCase[] {
+  return r.slo.map((s) => {
     const text = `measured ${fmtSloValue(s.measured, s.unit)}, target ${fmtSloValue(s.target, s.unit)}`;
-    cases.push({
+    return {
       classname: `${cls}.slo`,
       name: `SLO: ${s.name}`,
       timeSec: 0,
       ...(s.passed ? {} : { failure: fail(`SLO missed: ${s.name}: ${text}`, 'slo', text) }),
-    });
-  }
+    };
+  });
+}
 
+function completionCases(r: RunResult, cls: string): JunitCase[] {
   const c = r.metrics.completions;
-  if (c) {
-    const bad = c.lost > 0 || c.duplicated > 0;
-    const text = `${c.completed}/${c.expected} completed, ${c.lost} lost, ${c.duplicated} duplicated`;
-    cases.push({
+  if (!c) return [];
+  const bad = c.lost > 0 || c.duplicated > 0;
+  const text = `${c.completed}/${c.expected} completed, ${c.lost} lost, ${c.duplicated} duplicated`;
+  return [
+    {
       classname: `${cls}.completions`,
       name: 'no lost or duplicated completions',
       timeSec: 0,
       ...(bad ? { failure: fail(text, 'completions', text) } : {}),
-    });
-  }
-  return cases;
+    },
+  ];
 }
 
 /** The Ant JUnit schema's timestamp: ISO 8601 in UTC without zone or fraction (yyyy-mm-ddThh:mm:ss). */

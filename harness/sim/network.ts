@@ -5,8 +5,8 @@
  * worker code runs over it unchanged. Fault API summary: harness/sim/index.ts.
  */
 import { type HttpRequest, type HttpResponse, type Connection, type ConnectOptions, InvalidArgumentError, SquallError, type Random } from '../../system/core/index.js';
-import { VirtualConnection } from './connection.js';
 import type { FaultHandle, FaultRule } from './faults.js';
+import { type Dialer, handshake } from './handshake.js';
 import { Host, type Connector } from './host.js';
 import { LinkDir, LinkState } from './link.js';
 import { TraceKind, type Trace } from './trace.js';
@@ -32,6 +32,8 @@ export class VirtualNetwork implements Connector {
   private nextConnId = 1;
   private nextRuleId = 1;
   private nextPartitionId = 1;
+  /** What connect() handshakes borrow from this network. */
+  private readonly dialer: Dialer;
 
   /** Its own stream, so late FINs never shift the links' draws. */
   private readonly finRandom: Random;
@@ -44,6 +46,13 @@ export class VirtualNetwork implements Connector {
     private readonly lateFinProbability = LATE_FIN_PROBABILITY,
   ) {
     this.finRandom = random.fork('late-fin');
+    this.dialer = {
+      time,
+      trace,
+      existingHost: (name) => this.hosts.get(name),
+      link: (from, to) => this.link(from, to),
+      nextConnectionId: () => `c${this.nextConnId++}`,
+    };
   }
 
   /**
@@ -140,91 +149,7 @@ export class VirtualNetwork implements Connector {
     } catch {
       return Promise.reject(new InvalidArgumentError(`not a ws:// URL: '${url}'`, 'url'));
     }
-    const serverName = parsed.hostname;
-    const port = Number(parsed.port === '' ? 80 : parsed.port);
-    return new Promise<Connection>((resolve, reject) => {
-      let settled = false;
-      const clock = client.clock;
-      const onAbort = (): void => settle(() => reject(opts.signal?.reason));
-      const timer = clock.setTimeout(
-        () => settle(() => reject(new SquallError('timeout', `connect ${url}: no handshake within ${opts.handshakeTimeoutMs} ms`))),
-        opts.handshakeTimeoutMs,
-      );
-      function settle(fn: () => void): void {
-        if (settled) return;
-        settled = true;
-        timer.cancel();
-        opts.signal?.removeEventListener('abort', onAbort);
-        fn();
-      }
-      if (opts.signal?.aborted === true) {
-        settle(() => reject(opts.signal?.reason));
-        return;
-      }
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      const fail = (err: Error, afterMs: number): void => {
-        this.trace.record(TraceKind.Refused, client.name, url, err.message);
-        this.time.setTimeout(() => client.deliver(incarnation, () => settle(() => reject(err))), afterMs);
-      };
-      const refused = (): Error => new SquallError('unavailable', `connect ${url}: connection refused (ECONNREFUSED)`);
-      const server = this.hosts.get(serverName);
-      if (server === undefined) {
-        fail(new SquallError('unavailable', `connect ${url}: unknown host ${serverName} (ENOTFOUND)`), 0);
-        return;
-      }
-      const up = this.link(client.name, serverName);
-      const down = this.link(serverName, client.name);
-
-      const syn = (): void => {
-        if (settled || !client.isAlive(incarnation)) return;
-        if (up.isDown() || down.isDown()) return fail(refused(), 0);
-        if (up.state === LinkState.Hold) return up.waitForRelease(syn);
-        if (up.state === LinkState.Partition) return; // SYN lost: the client times out
-        const hole = up.blackhole() ?? down.blackhole();
-        if (hole !== null) {
-          if (hole.type === 'timeout' && hole.timeout > 0) fail(new SquallError('unavailable', `connect ${url}: closed before open (1006)`), hole.timeout);
-          return;
-        }
-        this.time.setTimeout(arrive, up.handshakeDelay());
-      };
-      const arrive = (): void => {
-        if (settled || !client.isAlive(incarnation)) return;
-        const listener = server.listenerAt(port);
-        if (listener === null) {
-          if (down.state === LinkState.Healthy) fail(refused(), down.handshakeDelay());
-          return;
-        }
-        server.deliver(listener.incarnation, () => accept());
-      };
-      const accept = (): void => {
-        const listener = server.listenerAt(port);
-        if (listener === null || !client.isAlive(incarnation)) return;
-        const id = `c${this.nextConnId++}`;
-        const conn = new VirtualConnection(id, { time: this.time, trace: this.trace }, {
-          clientHost: client,
-          serverHost: server,
-          serverAddress: `${serverName}:${port}`,
-          up,
-          down,
-          clientMaxPayload: opts.maxPayloadBytes,
-          serverMaxPayload: listener.opts.maxPayloadBytes,
-        });
-        conn.client.onOpen = () => {
-          if (settled) conn.client.vanish();
-          else settle(() => resolve(conn.client));
-        };
-        conn.failOpen = () =>
-          client.deliver(incarnation, () => settle(() => reject(new SquallError('unavailable', `connect ${url}: reset during handshake (1006)`))));
-        client.adopt(conn.client);
-        server.adopt(conn.server);
-        listener.accepted.add(conn.server);
-        if (listener.accepted.size % 64 === 0) for (const ep of listener.accepted) if (ep.state === 'closed') listener.accepted.delete(ep);
-        this.trace.record(TraceKind.Connect, id, client.name, url);
-        conn.server.out.push({ kind: 'open', bytes: 0 });
-        listener.opts.onConnection(conn.server, { remoteAddress: client.name, url: parsed.pathname + parsed.search });
-      };
-      syn();
-    });
+    return handshake(this.dialer, client, incarnation, url, parsed, opts);
   }
 
   /**

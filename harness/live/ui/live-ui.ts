@@ -10,6 +10,7 @@ import type { HttpRequest, HttpResponse, HttpStreamSink, Listener } from '../../
 import { serveAsset, UI_ASSET_DIR, UI_HEADERS } from '../../../system/coordinator/index.js';
 import { wsTransport } from '../../../system/transport/index.js';
 import type { LiveRunObserver } from '../live-run.js';
+import type { TimelineBuffer } from '../timeline-buffer.js';
 import type { CheckContext } from '../../check/context.js';
 import type { PromiseSelection } from '../../check/invariants.js';
 import { ProgressiveChecker } from '../../check/prefix-safe.js';
@@ -43,21 +44,10 @@ export interface LiveUi {
 
 const json = (status: number, body: unknown): HttpResponse => ({ status, headers: { ...UI_HEADERS, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) });
 
-/** Starts the page's server for one run. */
-export async function startLiveUi(scenario: { name: string; description?: string }, fleet: string[], opts: LiveUiOptions = {}): Promise<LiveUi> {
-  const model = new LiveUiModel(scenario, fleet);
-  const clients = new Set<HttpStreamSink>();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const push = (): void => {
-    timer = undefined;
-    const frame = `event: update\ndata: ${JSON.stringify(model.state)}\n\n`;
-    for (const c of clients) c.write(frame);
-  };
-  const changed = (): void => {
-    if (clients.size > 0) timer ??= setTimeout(push, opts.flushMs ?? 500);
-  };
+/** The page's routes: the page and its assets are open; state and events need the token, if one is set. */
+function uiRoutes(model: LiveUiModel, clients: Set<HttpStreamSink>, token: string | undefined): (req: HttpRequest) => HttpResponse {
   const denied = (req: HttpRequest): HttpResponse | undefined =>
-    opts.token === undefined || req.headers.authorization === `Bearer ${opts.token}` ? undefined : json(401, { error: { code: 'auth_failed', message: 'this page needs the token given to squall run --ui (SQUALL_UI_TOKEN)', path: 'authorization' } });
+    token === undefined || req.headers.authorization === `Bearer ${token}` ? undefined : json(401, { error: { code: 'auth_failed', message: 'this page needs the token given to squall run --ui (SQUALL_UI_TOKEN)', path: 'authorization' } });
   const handle = (req: HttpRequest): HttpResponse => {
     if (req.method !== 'GET') return json(405, { error: { code: 'method_not_allowed', message: `${req.method} is not allowed; allowed: GET`, path: '' } });
     if (req.path === '/' || req.path === '/ui' || req.path === '/ui/') return serveAsset(LIVE_ASSETS, 'live.html') as HttpResponse;
@@ -82,6 +72,51 @@ export async function startLiveUi(scenario: { name: string; description?: string
     }
     return json(404, { error: { code: 'not_found', message: `no route ${req.path.slice(0, 200)}; the page is at /ui`, path: '' } });
   };
+  return handle;
+}
+
+/** Starts the mid-run safety checks over the run's buffer; found violations show on the page early. */
+function startSafetyWatch(buffer: TimelineBuffer, safety: NonNullable<LiveUiOptions['safety']>, model: LiveUiModel, changed: () => void): LiveSafetyWatch {
+  const checker = new ProgressiveChecker(safety.selection, safety.context);
+  const w = new LiveSafetyWatch((upTo) => buffer.history(upTo), checker, (found) => {
+    model.addEarly(found);
+    changed();
+  }, safety);
+  model.state.safety = { promises: [...checker.checking], stats: w.stats };
+  w.start();
+  return w;
+}
+
+/** Pushes the state to every event-stream client, at most once per flush window. */
+function statePusher(model: LiveUiModel, clients: Set<HttpStreamSink>, flushMs: number): { changed: () => void; flush: () => void; cancel: () => void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const push = (): void => {
+    timer = undefined;
+    const frame = `event: update\ndata: ${JSON.stringify(model.state)}\n\n`;
+    for (const c of clients) c.write(frame);
+  };
+  const cancel = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+  };
+  return {
+    changed: () => {
+      if (clients.size > 0) timer ??= setTimeout(push, flushMs);
+    },
+    flush: () => {
+      cancel();
+      push();
+    },
+    cancel,
+  };
+}
+
+/** Starts the page's server for one run. */
+export async function startLiveUi(scenario: { name: string; description?: string }, fleet: string[], opts: LiveUiOptions = {}): Promise<LiveUi> {
+  const model = new LiveUiModel(scenario, fleet);
+  const clients = new Set<HttpStreamSink>();
+  const pusher = statePusher(model, clients, opts.flushMs ?? 500);
+  const changed = pusher.changed;
+  const handle = uiRoutes(model, clients, opts.token);
   const listener: Listener = await wsTransport().listen({
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 0,
@@ -101,14 +136,7 @@ export async function startLiveUi(scenario: { name: string; description?: string
     observer: {
       onBuffer: (buffer) => {
         if (opts.safety === undefined || watch !== undefined) return;
-        const checker = new ProgressiveChecker(opts.safety.selection, opts.safety.context);
-        const w = new LiveSafetyWatch((upTo) => buffer.history(upTo), checker, (found) => {
-          model.addEarly(found);
-          changed();
-        }, opts.safety);
-        model.state.safety = { promises: [...checker.checking], stats: w.stats };
-        watch = w;
-        w.start();
+        watch = startSafetyWatch(buffer, opts.safety, model, changed);
       },
       onEntry: (entry, t0) => {
         model.add(entry, t0);
@@ -122,13 +150,12 @@ export async function startLiveUi(scenario: { name: string; description?: string
     finish: (verdict) => {
       watch?.stop();
       model.finish(verdict);
-      if (timer !== undefined) clearTimeout(timer);
-      push();
+      pusher.flush();
     },
     close: async () => {
       watch?.stop();
       clearInterval(keepAlive);
-      if (timer !== undefined) clearTimeout(timer);
+      pusher.cancel();
       for (const c of [...clients]) c.end();
       await listener.close();
     },

@@ -1,0 +1,173 @@
+/**
+ * Promise 9 (ARCHITECTURE.md): reconnect backoff stays within its bounds,
+ * never stops while faults last, returns within a bound after heal, keeps one
+ * connection at a time and never runs in lockstep at the cap.
+ */
+import { percentileOfSorted } from '../../system/core/index.js';
+import type { CheckContext } from './context.js';
+import type { Ev, HistoryView } from './view.js';
+import { type CapDraw, lockstepViolations } from './lockstep.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+/** p-quantile (0..1) of sorted numbers: the exact nearest rank of system/core/stats.ts. */
+const quantile = (sorted: readonly number[], p: number): number => percentileOfSorted(sorted, p * 100) ?? NaN;
+
+const EPS = 0.001;
+
+/** What one worker's pass over its own events needs and collects. */
+interface WorkerPass {
+  view: HistoryView;
+  ctx: CheckContext;
+  w: string;
+  mine: readonly Ev[];
+  handshake: number;
+  capDraws: CapDraw[];
+  v: (e: Ev, message: string) => void;
+  lastAttempt: number;
+  lastAttemptAt: number;
+  /** When the current connection came up; undefined while disconnected. */
+  up: number | undefined;
+}
+
+/**
+ * 9. Backoff delays within [floor, cap], cap within the configured max,
+ * attempts increasing, no gap in retrying, back within a bound after heal,
+ * one connection at a time (no reconnect race), no lockstep at the cap.
+ */
+export function checkBackoff(view: HistoryView, ctx: CheckContext): Violation[] {
+  const tol = ctx.toleranceMs;
+  const handshake = ctx.handshakeTimeoutMs ?? 5_000;
+  const out = checkFleetRegistered(view, ctx, handshake);
+  const capDraws: CapDraw[] = [];
+  const healAt = ctx.healAt ?? view.healAt;
+  const bound = ctx.maxReconnectBoundMs ?? Math.max(handshake, ctx.workerHeartbeatTimeoutMs ?? ctx.heartbeatTimeoutMs) + ctx.backoff.maxMs + tol;
+  for (const [w, all] of view.byWorker) {
+    const mine = all.filter((e) => e.ev.source === w);
+    const atHeal = healAt !== undefined && connectedAtHeal(mine, healAt);
+    const v = (e: Ev, message: string): void => {
+      out.push(violation(view.records, 'backoff', message, { index: e.rec.index, workerId: w }));
+    };
+    const pass: WorkerPass = { view, ctx, w, mine, handshake, capDraws, v, lastAttempt: 0, lastAttemptAt: 0, up: undefined };
+    for (let i = 0; i < mine.length; i++) passEvent(pass, i);
+    if (healAt !== undefined && !atHeal && view.endAt >= healAt + bound) out.push(...healViolations(view, w, mine, healAt, bound));
+  }
+  const spread = capSpreadViolations(view, ctx, capDraws);
+  out.push(...spread);
+  // The uniformity test (stated false-positive rate) judges what the spread rule lets through; ties always.
+  const spreadFired = spread.length > 0;
+  out.push(...lockstepViolations(view.records, capDraws).filter((v) => !spreadFired || !/not uniform/.test(v.message)));
+  return out;
+}
+
+/** Every worker of the fleet must show up (identity collision: workers registering under one id). */
+function checkFleetRegistered(view: HistoryView, ctx: CheckContext, handshake: number): Violation[] {
+  const out: Violation[] = [];
+  for (const w of ctx.workerIds ?? []) {
+    const mine = (view.byWorker.get(w) ?? []).filter((e) => e.ev.source === w || e.ev.type === 'worker_registered');
+    if (!mine.some((e) => e.ev.type === 'connected' || e.ev.type === 'worker_registered') && view.endAt >= handshake + ctx.toleranceMs) {
+      out.push(violation(view.records, 'backoff', `${w} never registered during the run (a worker identity collision, or a worker that never connects)`, { workerId: w }));
+    }
+  }
+  return out;
+}
+
+/** Whether the worker's own events leave it connected at the heal. */
+function connectedAtHeal(mine: readonly Ev[], healAt: number): boolean {
+  let connected = false;
+  for (const e of mine) {
+    if (e.rec.time > healAt) break;
+    if (e.ev.type === 'connected') connected = true;
+    else if (e.ev.type === 'disconnected' || e.ev.type === 'backoff') connected = false;
+  }
+  return connected;
+}
+
+/** Whether nothing matching `wanted` follows event i within `deadline` (and no process fault excuses it). */
+function stalled(p: WorkerPass, i: number, wanted: readonly string[], deadline: number): { stalled: boolean; next: Ev | undefined } {
+  const e = p.mine[i] as Ev;
+  const next = p.mine.slice(i + 1).find((x) => wanted.includes(x.ev.type));
+  const late = deadline < p.view.endAt && (next === undefined || next.rec.time > deadline) && !p.view.processFaultOn(p.w, e.rec.time, deadline);
+  return { stalled: late, next };
+}
+
+/** Judges event i of one worker's own events, updating the pass state. */
+function passEvent(p: WorkerPass, i: number): void {
+  const e = p.mine[i] as Ev;
+  const ev = e.ev;
+  const tol = p.ctx.toleranceMs;
+  if (ev.type === 'connected') {
+    // A killed (restarted) process emits no `disconnected`: its new life starts fresh.
+    if (p.up !== undefined && !p.view.processFaultOn(p.w, p.up, e.rec.time)) {
+      p.v(e, `connected again at t=${e.rec.time} without a disconnection in between: two connections at once (reconnect race)`);
+    }
+    p.up = e.rec.time;
+    p.lastAttempt = 0;
+  } else if (ev.type === 'disconnected') {
+    p.up = undefined;
+    if (stalled(p, i, ['backoff', 'connecting'], e.rec.time + tol).stalled) {
+      const why = ev.reason === '' ? '' : ` (code ${ev.code}: ${ev.reason.length > 120 ? `${ev.reason.slice(0, 120)}…` : ev.reason})`;
+      p.v(e, `disconnected at t=${e.rec.time}${why} and did not schedule a reconnect within ${tol} ms: a worker must keep retrying while faults last`);
+    }
+  } else if (ev.type === 'connecting') {
+    if (stalled(p, i, ['connected', 'backoff', 'disconnected'], e.rec.time + p.handshake + tol).stalled) {
+      p.v(e, `connection attempt ${ev.attempt} at t=${e.rec.time} neither succeeded nor failed within the handshake timeout (${p.handshake} ms): stuck connecting`);
+    }
+  } else if (ev.type === 'backoff') {
+    passBackoff(p, i, ev);
+  }
+}
+
+/** Judges one `backoff` event: its delay, cap and attempt counter, and that an attempt follows it. */
+function passBackoff(p: WorkerPass, i: number, ev: Ev<'backoff'>['ev']): void {
+  const e = p.mine[i] as Ev;
+  const maxMs = p.ctx.backoff.maxMs;
+  const { delayMs: d, floorMs: lo, capMs: hi, attempt } = ev;
+  if (!Number.isFinite(d) || d < lo - EPS || d > hi + EPS || lo < 0) p.v(e, `delay ${d} ms outside [${lo}, ${hi}] (attempt ${attempt})`);
+  if (hi > maxMs + EPS) p.v(e, `cap ${hi} ms above the configured maximum ${maxMs} ms (attempt ${attempt})`);
+  if (!Number.isSafeInteger(attempt) || attempt < 1) p.v(e, `attempt counter ${attempt} is not a positive safe integer`);
+  // A killed or restarted process starts counting afresh, like one that connected.
+  else if (attempt <= p.lastAttempt && !p.view.processFaultOn(p.w, p.lastAttemptAt, e.rec.time)) {
+    p.v(e, `attempt counter went from ${p.lastAttempt} to ${attempt} without a successful connection`);
+  }
+  p.lastAttempt = attempt;
+  p.lastAttemptAt = e.rec.time;
+  if (ev.strategy !== 'none' && hi >= maxMs - 0.5 && hi > lo) {
+    p.capDraws.push({ workerId: p.w, delayMs: d, position: (d - lo) / (hi - lo), index: e.rec.index });
+  }
+  const { stalled: late, next } = stalled(p, i, ['connecting', 'connected'], e.rec.time + d + p.ctx.toleranceMs);
+  if (late) {
+    p.v(e, `backoff of ${d} ms at t=${e.rec.time} but ${next === undefined ? 'no further connection attempt' : `the next attempt only at t=${next.rec.time}`}: stopped retrying`);
+  }
+}
+
+/** A worker disconnected at heal must be connected again within the bound. */
+function healViolations(view: HistoryView, w: string, mine: readonly Ev[], healAt: number, bound: number): Violation[] {
+  const back = mine.find((e) => e.ev.type === 'connected' && e.rec.time > healAt);
+  if (back !== undefined && back.rec.time <= healAt + bound) return [];
+  const last = mine[mine.length - 1];
+  return [
+    violation(
+      view.records,
+      'backoff',
+      `disconnected at heal (t=${healAt}) and ${back === undefined ? 'never connected again' : `connected only at t=${back.rec.time}`}; the bound is ${bound} ms`,
+      { index: back?.rec.index ?? last?.rec.index, workerId: w },
+    ),
+  ];
+}
+
+/** Delays at the cap bunched together (small p90-p10 spread) mean workers at the cap retry in lockstep. */
+function capSpreadViolations(view: HistoryView, ctx: CheckContext, capDraws: readonly CapDraw[]): Violation[] {
+  if (capDraws.length < 20) return [];
+  const sorted = capDraws.map((c) => c.position).sort((a, b) => a - b);
+  const spread = quantile(sorted, 0.9) - quantile(sorted, 0.1);
+  if (spread >= ctx.minCapSpread) return [];
+  return [
+    violation(
+      view.records,
+      'backoff',
+      `${capDraws.length} backoff delays at the cap are bunched (p90-p10 spread ${spread.toFixed(3)} of [floor, cap], want >= ${ctx.minCapSpread}): workers at the cap retry in lockstep (cap applied after jitter?)`,
+      {},
+    ),
+  ];
+}

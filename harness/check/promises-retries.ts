@@ -1,0 +1,154 @@
+/**
+ * Promise 5 (ARCHITECTURE.md): retries. Failed attempts stay within
+ * 1 + maxRetries and each retry comes on the retry strategy's schedule.
+ */
+import type { RetryPolicy } from '../../system/core/index.js';
+import type { CheckContext } from './context.js';
+import type { Ev, HistoryView } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+/**
+ * A worker that was registered and held no lease at time t, with no fault on
+ * it or the coordinator since `from`: anything ready by t would have been
+ * claimed by it.
+ */
+function idleWorkerAt(view: HistoryView, t: number, from: number): string | undefined {
+  const held = new Map<string, Set<string>>();
+  const registered = new Map<string, number>();
+  for (const { rec, ev } of view.events) {
+    if (rec.time > t) break;
+    if (ev.source !== 'coordinator') continue;
+    if (ev.type === 'claimed') held.set(ev.workerId, (held.get(ev.workerId) ?? new Set()).add(ev.leaseToken));
+    else if (ev.type === 'lease_released' || ev.type === 'lease_expired' || ev.type === 'result_recorded') held.get(ev.workerId)?.delete(ev.leaseToken);
+    else if (ev.type === 'worker_registered') registered.set(ev.workerId, (registered.get(ev.workerId) ?? 0) + 1);
+    else if (ev.type === 'worker_disconnected' || ev.type === 'worker_lost') registered.set(ev.workerId, 0);
+  }
+  for (const [w, n] of registered) {
+    if (n > 0 && (held.get(w)?.size ?? 0) === 0 && !view.anyFaultOn(w, from, t)) return w;
+  }
+  return undefined;
+}
+
+/** Reference retry delay after the n-th failure (n >= 1), written independently of the engine's. */
+function expectedRetryDelay(p: RetryPolicy, n: number): number {
+  let raw: number;
+  switch (p.strategy) {
+    case 'none':
+    case 'immediate':
+      return 0;
+    case 'fixed':
+      raw = p.delayMs;
+      break;
+    case 'exponential':
+      raw = n > 60 ? Infinity : p.delayMs * 2 ** (n - 1);
+      break;
+    case 'fibonacci': {
+      let a = 0;
+      let b = 1;
+      for (let i = 1; i < n && b * p.delayMs <= p.maxDelayMs; i++) [a, b] = [b, a + b];
+      raw = p.delayMs * b;
+      break;
+    }
+  }
+  return Math.min(raw, p.maxDelayMs);
+}
+
+/**
+ * Could the kind's circuit breaker have held this retry back? Only if the
+ * kind's consecutive failures (failed/timeout results, reset by a completed
+ * one; the breaker's own rule) reached the threshold at some point from the
+ * failure to the claim. Below it the breaker was closed: the retry is judged.
+ */
+function breakerMayHold(view: HistoryView, kind: string, from: number, claimIndex: number, ctx: CheckContext): boolean {
+  if (ctx.breaker === false) return false;
+  const threshold = ctx.breakerFailureThreshold ?? 5;
+  let consecutive = 0;
+  for (const e of view.ofType('result_recorded')) {
+    if (e.rec.index >= claimIndex) break;
+    if (view.submitted.get(e.ev.executionId)?.ev.kind !== kind) continue;
+    consecutive = e.ev.outcome === 'failed' || e.ev.outcome === 'timeout' ? consecutive + 1 : e.ev.outcome === 'completed' ? 0 : consecutive;
+    if (consecutive >= threshold && e.rec.time >= from) return true;
+  }
+  return consecutive >= threshold;
+}
+
+/**
+ * 5. Failed attempts within 1 + maxRetries; the next attempt never comes
+ * before the strategy's delay, nor after it while a worker sat idle (unless
+ * the kind's circuit breaker could have been open then: breakerMayHold).
+ */
+export function checkRetries(view: HistoryView, ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  for (const [id, sub] of view.submitted) {
+    const events = view.byExecution.get(id) ?? [];
+    const failed = new Set<number>();
+    let lastFailureAt: number | undefined;
+    for (const e of events) {
+      const ev = e.ev;
+      const attemptFailed =
+        (ev.type === 'result_recorded' && (ev.outcome === 'failed' || ev.outcome === 'timeout')) ||
+        (ev.type === 'status' && (ev.to === 'timeout' || (ev.to === 'retrying' && /timeout/.test(ev.reason ?? ''))));
+      if (attemptFailed && ev.attempt > 0 && !failed.has(ev.attempt)) {
+        failed.add(ev.attempt);
+        lastFailureAt = e.rec.time;
+      }
+      if (ev.type !== 'claimed') continue;
+      out.push(...claimViolations(view, ctx, id, sub, e as Ev<'claimed'>, failed.size, lastFailureAt));
+      lastFailureAt = undefined;
+    }
+    if (failed.size > sub.ev.maxAttempts) {
+      out.push(
+        violation(view.records, 'retries', `${failed.size} attempts failed; at most ${sub.ev.maxAttempts} may (1 + maxRetries)`, {
+          index: events[events.length - 1]?.rec.index,
+          executionId: id,
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+/** Judges one claim of a submitted execution: not past the attempt limit, not before nor (with a worker idle) after the retry delay. */
+function claimViolations(
+  view: HistoryView,
+  ctx: CheckContext,
+  id: string,
+  sub: Ev<'submitted'>,
+  e: Ev<'claimed'>,
+  failures: number,
+  lastFailureAt: number | undefined,
+): Violation[] {
+  const out: Violation[] = [];
+  const attempt = e.ev.attempt;
+  if (failures >= sub.ev.maxAttempts) {
+    out.push(
+      violation(
+        view.records,
+        'retries',
+        `claimed again (attempt ${attempt}) after ${failures} failed attempts; at most ${sub.ev.maxAttempts} attempts may fail (1 + maxRetries)`,
+        { index: e.rec.index, executionId: id },
+      ),
+    );
+  }
+  const policy = sub.ev.retry;
+  if (policy === undefined || failures === 0 || lastFailureAt === undefined) return out;
+  const expected = expectedRetryDelay(policy, failures);
+  const waited = e.rec.time - lastFailureAt;
+  const due = lastFailureAt + expected + ctx.toleranceMs;
+  const late = waited > expected + ctx.toleranceMs && !breakerMayHold(view, sub.ev.kind, lastFailureAt, e.rec.index, ctx);
+  const idle = late ? idleWorkerAt(view, due, lastFailureAt) : undefined;
+  const asked = `strategy ${policy.strategy} (delay ${policy.delayMs}, cap ${policy.maxDelayMs}) asks for ${expected} ms`;
+  if (idle !== undefined) {
+    out.push(
+      violation(view.records, 'retries', `retried ${waited} ms after failure ${failures}; ${asked}, and ${idle} was idle at t=${due}: the retry came too late`, {
+        index: e.rec.index,
+        executionId: id,
+      }),
+    );
+  }
+  if (waited + ctx.toleranceMs < expected) {
+    out.push(violation(view.records, 'retries', `retried ${waited} ms after failure ${failures}; ${asked}`, { index: e.rec.index, executionId: id }));
+  }
+  return out;
+}

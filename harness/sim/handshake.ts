@@ -1,0 +1,157 @@
+/**
+ * One connect() of the virtual network in flight: the SYN crosses the
+ * client→server link (held, lost, refused or blackholed as the links say),
+ * the server's listener accepts, and the upgrade response opens the client's
+ * end. It settles once: open, refused, reset, handshake timeout or abort.
+ */
+import { type Connection, type ConnectOptions, SquallError, type TimerHandle } from '../../system/core/index.js';
+import { VirtualConnection } from './connection.js';
+import type { Host } from './host.js';
+import { type LinkDir, LinkState } from './link.js';
+import { TraceKind, type Trace } from './trace.js';
+import type { VirtualTime } from './virtual-time.js';
+
+/** What a handshake borrows from the network that runs it (network.ts). */
+export interface Dialer {
+  readonly time: VirtualTime;
+  readonly trace: Trace;
+  /** The host with this name, if it exists (never created by a connect). */
+  existingHost(name: string): Host | undefined;
+  link(from: string, to: string): LinkDir;
+  /** A fresh connection id (c1, c2, …). */
+  nextConnectionId(): string;
+}
+
+/** Where the client dials and the promise to settle. */
+interface Dial {
+  client: Host;
+  incarnation: number;
+  url: string;
+  parsed: URL;
+  opts: ConnectOptions;
+  resolve: (c: Connection) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Runs one handshake; the promise settles as the handshake does (see the file comment). */
+export function handshake(net: Dialer, client: Host, incarnation: number, url: string, parsed: URL, opts: ConnectOptions): Promise<Connection> {
+  return new Promise<Connection>((resolve, reject) => {
+    new Handshake(net, { client, incarnation, url, parsed, opts, resolve, reject }).start();
+  });
+}
+
+class Handshake {
+  private settled = false;
+  private readonly timer: TimerHandle;
+  private readonly onAbort = (): void => this.settle(() => this.d.reject(this.d.opts.signal?.reason));
+  private server!: Host;
+  private up!: LinkDir;
+  private down!: LinkDir;
+  private readonly serverName: string;
+  private readonly port: number;
+
+  constructor(
+    private readonly net: Dialer,
+    private readonly d: Dial,
+  ) {
+    this.serverName = d.parsed.hostname;
+    this.port = Number(d.parsed.port === '' ? 80 : d.parsed.port);
+    this.timer = d.client.clock.setTimeout(
+      () => this.settle(() => d.reject(new SquallError('timeout', `connect ${d.url}: no handshake within ${d.opts.handshakeTimeoutMs} ms`))),
+      d.opts.handshakeTimeoutMs,
+    );
+  }
+
+  start(): void {
+    const signal = this.d.opts.signal;
+    if (signal?.aborted === true) {
+      this.settle(() => this.d.reject(signal.reason));
+      return;
+    }
+    signal?.addEventListener('abort', this.onAbort, { once: true });
+    const server = this.net.existingHost(this.serverName);
+    if (server === undefined) {
+      this.fail(new SquallError('unavailable', `connect ${this.d.url}: unknown host ${this.serverName} (ENOTFOUND)`), 0);
+      return;
+    }
+    this.server = server;
+    this.up = this.net.link(this.d.client.name, this.serverName);
+    this.down = this.net.link(this.serverName, this.d.client.name);
+    this.syn();
+  }
+
+  private settle(fn: () => void): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.timer.cancel();
+    this.d.opts.signal?.removeEventListener('abort', this.onAbort);
+    fn();
+  }
+
+  private fail(err: Error, afterMs: number): void {
+    const { client, incarnation, url, reject } = this.d;
+    this.net.trace.record(TraceKind.Refused, client.name, url, err.message);
+    this.net.time.setTimeout(() => client.deliver(incarnation, () => this.settle(() => reject(err))), afterMs);
+  }
+
+  private refused(): Error {
+    return new SquallError('unavailable', `connect ${this.d.url}: connection refused (ECONNREFUSED)`);
+  }
+
+  /** The SYN tries to cross the client→server link. */
+  private syn(): void {
+    const { up, down } = this;
+    if (this.settled || !this.d.client.isAlive(this.d.incarnation)) return;
+    if (up.isDown() || down.isDown()) return this.fail(this.refused(), 0);
+    if (up.state === LinkState.Hold) return up.waitForRelease(() => this.syn());
+    if (up.state === LinkState.Partition) return; // SYN lost: the client times out
+    const hole = up.blackhole() ?? down.blackhole();
+    if (hole !== null) {
+      if (hole.type === 'timeout' && hole.timeout > 0) this.fail(new SquallError('unavailable', `connect ${this.d.url}: closed before open (1006)`), hole.timeout);
+      return;
+    }
+    this.net.time.setTimeout(() => this.arrive(), up.handshakeDelay());
+  }
+
+  /** The SYN reached the server host: refused without a listener, else handed to the server process. */
+  private arrive(): void {
+    if (this.settled || !this.d.client.isAlive(this.d.incarnation)) return;
+    const listener = this.server.listenerAt(this.port);
+    if (listener === null) {
+      if (this.down.state === LinkState.Healthy) this.fail(this.refused(), this.down.handshakeDelay());
+      return;
+    }
+    this.server.deliver(listener.incarnation, () => this.accept());
+  }
+
+  /** The server process accepts: both ends exist, the upgrade response starts back to the client. */
+  private accept(): void {
+    const { client, incarnation, url, parsed, opts } = this.d;
+    const { server, port } = this;
+    const listener = server.listenerAt(port);
+    if (listener === null || !client.isAlive(incarnation)) return;
+    const id = this.net.nextConnectionId();
+    const conn = new VirtualConnection(id, { time: this.net.time, trace: this.net.trace }, {
+      clientHost: client,
+      serverHost: server,
+      serverAddress: `${this.serverName}:${port}`,
+      up: this.up,
+      down: this.down,
+      clientMaxPayload: opts.maxPayloadBytes,
+      serverMaxPayload: listener.opts.maxPayloadBytes,
+    });
+    conn.client.onOpen = () => {
+      if (this.settled) conn.client.vanish();
+      else this.settle(() => this.d.resolve(conn.client));
+    };
+    conn.failOpen = () =>
+      client.deliver(incarnation, () => this.settle(() => this.d.reject(new SquallError('unavailable', `connect ${url}: reset during handshake (1006)`))));
+    client.adopt(conn.client);
+    server.adopt(conn.server);
+    listener.accepted.add(conn.server);
+    if (listener.accepted.size % 64 === 0) for (const ep of listener.accepted) if (ep.state === 'closed') listener.accepted.delete(ep);
+    this.net.trace.record(TraceKind.Connect, id, client.name, url);
+    conn.server.out.push({ kind: 'open', bytes: 0 });
+    listener.opts.onConnection(conn.server, { remoteAddress: client.name, url: parsed.pathname + parsed.search });
+  }
+}
