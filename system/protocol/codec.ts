@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { hmacHex, safeEqualHex } from '../core/crypto.js';
 import { CloseCode } from './close-codes.js';
 import { taskFastPath } from './fast-decode.js';
+import { flowFastPath } from './fast-decode-flow.js';
 import {
   PROTOCOL_VERSION,
   SUPPORTED_VERSIONS,
@@ -142,7 +143,7 @@ function decodeWith<T>(
       ? fail('bad_signature', CloseCode.BadSignature, `message signature missing on "${obj.type}": "sig" must be its last member`, 'sig')
       : fail('malformed', CloseCode.Malformed, `"${obj.type}" frame has no integrity check: "crc" must be its last member`, 'crc');
   }
-  const fast = heartbeatFastPath(obj) ?? taskFastPath(obj, frame);
+  const fast = heartbeatFastPath(obj) ?? taskFastPath(obj, frame) ?? flowFastPath(obj);
   if (fast !== undefined) return { ok: true, msg: fast as T };
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {

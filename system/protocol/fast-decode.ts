@@ -17,12 +17,12 @@ import { type AnyMessage, PROTOCOL_VERSION } from './messages.js';
 
 const OUTCOMES: ReadonlySet<unknown> = new Set(['completed', 'failed', 'cancelled', 'timeout', 'paused', 'revoked']);
 
-const isId = (x: unknown): x is string => typeof x === 'string' && x.length >= 1 && x.length <= 200;
-const isPositiveInt = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x > 0;
+export const isId = (x: unknown): x is string => typeof x === 'string' && x.length >= 1 && x.length <= 200;
+export const isPositiveInt = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x > 0;
 const isAck = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 
 /** The envelope of a reliable message (v, ack?, sig?, crc?, seq) in schema order, or undefined if not plainly valid. */
-function envelope(obj: Record<string, unknown>): Record<string, unknown> | undefined {
+export function envelope(obj: Record<string, unknown>): Record<string, unknown> | undefined {
   const { ack, sig, crc, seq } = obj;
   if (ack !== undefined && !isAck(ack)) return undefined;
   if (sig !== undefined && !(typeof sig === 'string' && sig.length <= 128)) return undefined;
