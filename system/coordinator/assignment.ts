@@ -58,9 +58,13 @@ export class AssignmentLoop {
       if (registry.idleTurn((w) => this.backlogged(w))) this.armBacklogRetry();
       return 0;
     }
-    const candidates = registry.assignable();
-    let active = candidates.filter((w) => !this.backlogged(w));
-    if (active.length < candidates.length) this.armBacklogRetry();
+    // Backlogged workers are dropped in place (assignable() returns a fresh array).
+    let active = registry.assignable();
+    const candidates = active.length;
+    let kept = 0;
+    for (const w of active) if (!this.backlogged(w)) active[kept++] = w;
+    active.length = kept;
+    if (kept < candidates) this.armBacklogRetry();
     let drained = false;
     const given = new Map<WorkerEntry, number>();
     const capacity = (w: WorkerEntry): number =>

@@ -112,7 +112,7 @@ export class WorkerRegistry {
     let n = 0;
     let matched = false;
     for (const e of this.entries.values()) {
-      if (e.state !== 'connected' || e.draining || e.session === undefined) continue;
+      if (!isAssignable(e)) continue;
       n++;
       if (!matched && test(e)) matched = true;
     }
@@ -120,12 +120,24 @@ export class WorkerRegistry {
     return matched;
   }
 
-  /** Connected, non-draining workers, rotated by one on every call (round-robin). */
+  /**
+   * Connected, non-draining workers, rotated by one on every call
+   * (round-robin). Built in place (one array, no intermediate copies: a
+   * pass used to copy thousands of entries four times).
+   */
   assignable(): WorkerEntry[] {
-    const list = [...this.entries.values()].filter((e) => e.state === 'connected' && !e.draining && e.session !== undefined);
-    if (list.length === 0) return list;
-    this.rotation = (this.rotation + 1) % list.length;
-    return [...list.slice(this.rotation), ...list.slice(0, this.rotation)];
+    let n = 0;
+    for (const e of this.entries.values()) if (isAssignable(e)) n++;
+    const list = new Array<WorkerEntry>(n);
+    if (n === 0) return list;
+    this.rotation = (this.rotation + 1) % n;
+    let i = (n - this.rotation) % n;
+    for (const e of this.entries.values()) {
+      if (!isAssignable(e)) continue;
+      list[i] = e;
+      i = i + 1 === n ? 0 : i + 1;
+    }
+    return list;
   }
 
   /** Sum of unacked outbound messages over all sessions. */
@@ -151,4 +163,9 @@ export class WorkerRegistry {
       sessionId: (entry.session?.id as SessionId | undefined) ?? null,
     };
   }
+}
+
+/** Whether the assignment loop may give this worker work (connected, registered, not draining). */
+function isAssignable(e: WorkerEntry): boolean {
+  return e.state === 'connected' && !e.draining && e.session !== undefined;
 }
