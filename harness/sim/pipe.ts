@@ -129,7 +129,7 @@ export class Pipe implements PipeLike {
     const trace = this.env.trace;
     switch (item.kind) {
       case 'data':
-        trace.record(TraceKind.Frame, this.id, item.text);
+        trace.frame(this.id, item.text);
         break;
       case 'close':
         trace.record(TraceKind.Close, this.id, item.code, item.reason);

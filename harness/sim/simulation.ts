@@ -110,7 +110,7 @@ export class Simulation {
     const trace = this.trace;
     this.events = {
       emit(event: SystemEvent): void {
-        trace.record(TraceKind.Event, JSON.stringify(event));
+        trace.event(JSON.stringify(event));
         user?.emit(event);
       },
     };

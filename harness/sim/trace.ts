@@ -49,11 +49,25 @@ export class Trace {
 
   /** Appends one line: time, kind and fields joined by '|'. */
   record(kind: TraceKind, ...fields: (string | number)[]): void {
-    const line = `${this.now()}|${kind}|${fields.join('|')}\n`;
+    if (kind === TraceKind.Frame) this.frames++;
+    this.append(`${this.now()}|${kind}|${fields.join('|')}\n`);
+  }
+
+  /** The line record(Frame, connection, text) writes, without its argument array and join (one per delivered frame). */
+  frame(connection: string, text: string): void {
+    this.frames++;
+    this.append(`${this.now()}|${TraceKind.Frame}|${connection}|${text}\n`);
+  }
+
+  /** The line record(Event, json) writes, without its argument array and join (one per SystemEvent). */
+  event(json: string): void {
+    this.append(`${this.now()}|${TraceKind.Event}|${json}\n`);
+  }
+
+  private append(line: string): void {
     this.pending += line;
     if (this.pending.length >= PENDING_CHARS) this.flush();
     this.count++;
-    if (kind === TraceKind.Frame) this.frames++;
     this.lines?.push(line);
   }
 
