@@ -92,7 +92,7 @@ describe('assign/progress/checkpoint fast path', () => {
   });
 
   it('goes through the full decoder: valid frames take the fast path, bad ones are named by zod', () => {
-    const a = { v: 2, seq: 4, type: 'assign', executionId: 'ex_1', attempt: 1, leaseToken: 'ls_1', kind: 'echo', params: { n: 1 }, checkpoint: { seq: 2, state: [1] } } as const;
+    const a = { v: 2 as const, seq: 4, type: 'assign' as const, executionId: 'ex_1', attempt: 1, leaseToken: 'ls_1', kind: 'echo', params: { n: 1 }, checkpoint: { seq: 2, state: [1] } };
     expect(decodeToWorker(encode(a))).toEqual({ ok: true, msg: { ...a, crc: expect.any(String) } });
     expect(decodeToWorker(encode({ ...a, kind: '' }))).toMatchObject({ ok: false, code: 'malformed', path: 'kind' });
     const p = { v: 2, type: 'progress', executionId: 'ex_1', leaseToken: 'ls_1', fraction: 0.5 } as const;
