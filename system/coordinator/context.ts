@@ -62,11 +62,15 @@ export interface CoordinatorContext {
   readonly rejectLog?: LogLimiter;
 }
 
-/** Builds the emit() helper over a sink; never throws into the caller. */
+/**
+ * Builds the emit() helper over a sink; never throws into the caller. Every
+ * caller passes a fresh object literal, so it is stamped in place (a copy per
+ * event was a measurable share of the coordinator's per-task CPU).
+ */
 export function eventEmitter(sink: EventSink, clock: Clock, logger: Logger): (e: EventBody) => void {
   return (e) => {
     try {
-      sink.emit({ ...e, at: clock.now(), source: 'coordinator' } as SystemEvent);
+      sink.emit(Object.assign(e, { at: clock.now(), source: 'coordinator' as const }) as SystemEvent);
     } catch (err) {
       logger.error({ err, type: e.type }, 'event sink threw');
     }

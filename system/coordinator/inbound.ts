@@ -114,6 +114,7 @@ export function handleWorkerMessage(scope: InboundScope, msg: ToCoordinator): vo
           result: msg.result,
           error: msg.error,
           durationMs: msg.durationMs,
+          started: msg.started === true,
         };
         // Any verdict (recorded, duplicate, stale) is acknowledged: the worker is done with it.
         return engine.onResult(report).then(() => ctx.wake());

@@ -29,6 +29,7 @@ export const MARK_CATALOG = {
   'coordinator.duplicate-dropped': 'the coordinator received a reliable message it had already admitted and only re-acknowledged it',
   'engine.stale-result-fenced': 'a result under a superseded lease token was refused (fencing)',
   'engine.duplicate-result-ignored': 'a second result for an already recorded lease was acknowledged and ignored',
+  'engine.started-folded': "a result carried its attempt's start (no separate started): running and the outcome committed together",
   'engine.lease-expired': 'a lease expired and its execution was re-queued',
   'engine.retry-delay-scheduled': 'a failed attempt was scheduled for a retry after a non-zero delay',
   'engine.checkpoint-handed-over': 'a reassigned attempt was handed the latest saved checkpoint',

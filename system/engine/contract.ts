@@ -53,6 +53,8 @@ export interface ResultReport {
   result?: unknown;
   error?: { code: string; message: string };
   durationMs: number;
+  /** The report also stands for the attempt's start (the worker sent no `started`): the attempt goes running, then to its outcome, in one commit. */
+  started?: boolean;
 }
 
 /** recorded: this report decided the outcome; duplicate: already recorded (ack and ignore); stale: fenced off. */

@@ -207,16 +207,18 @@ export abstract class EngineState {
     this.stats.onTransition(rec, from, to, mode === 'persist' && isTerminal(to));
     const event = this.stamp({ type: 'status', executionId: rec.executionId, from, to, attempt: rec.attempts, reason });
     const id = rec.executionId;
-    const earlier = this.deferredEvents.get(id) ?? [];
     if (mode === 'interim') {
-      this.deferredEvents.set(id, [...earlier, event]);
+      this.deferStamped(id, event);
       return Promise.resolve();
     }
+    // The deferred events (this map owns its arrays) go out with this transition's status event.
+    const events = this.deferredEvents.get(id) ?? [];
+    events.push(event);
     this.deferredEvents.delete(id);
     const op = to === 'preparing' ? this.store.claim(rec) : isTerminal(to) ? this.store.complete(rec) : this.store.update([rec]);
     // Listeners (history, metrics) hear of a change only once it committed.
     const committed = this.persist(op).then(() => {
-      for (const e of [...earlier, event]) this.send(e);
+      for (const e of events) this.send(e);
     });
     this.pendingCommits.set(id, committed);
     const clear = (): void => void (this.pendingCommits.get(id) === committed && this.pendingCommits.delete(id));
@@ -244,8 +246,13 @@ export abstract class EngineState {
 
   /** Emits an event about one execution with its next persisted transition, once that committed. */
   protected defer(event: DistributiveOmit<SystemEvent, 'at' | 'source'> & { executionId: string }): void {
-    const id = event.executionId as ExecutionId;
-    this.deferredEvents.set(id, [...(this.deferredEvents.get(id) ?? []), this.stamp(event)]);
+    this.deferStamped(event.executionId as ExecutionId, this.stamp(event));
+  }
+
+  private deferStamped(id: ExecutionId, stamped: SystemEvent): void {
+    const list = this.deferredEvents.get(id);
+    if (list === undefined) this.deferredEvents.set(id, [stamped]);
+    else list.push(stamped);
   }
 
   /** Forgets deferred events (a reload rolled their changes back). */
@@ -253,8 +260,9 @@ export abstract class EngineState {
     this.deferredEvents.clear();
   }
 
+  /** Stamps in place: every caller passes a fresh object literal (a copy per event cost measurable CPU per task). */
   private stamp(event: DistributiveOmit<SystemEvent, 'at' | 'source'>): SystemEvent {
-    return { ...event, at: this.clock.now(), source: 'coordinator' } as SystemEvent;
+    return Object.assign(event, { at: this.clock.now(), source: 'coordinator' as const }) as SystemEvent;
   }
 
   protected send(event: SystemEvent): void {

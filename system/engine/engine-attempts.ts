@@ -137,6 +137,12 @@ export abstract class EngineAttempts extends CommittedCore {
       return 'stale';
     }
     this.assertWritable('result');
+    if (report.started === true && rec.status === 'preparing') {
+      // The start folded into the result: recorded as an interim step, committed with the outcome.
+      rec.startedAt = this.clock.now();
+      void this.transition(rec, 'running', undefined, 'interim');
+      this.marks.hit('engine.started-folded');
+    }
     const p = this.recordOutcome(rec, report.outcome, report.result, report.error);
     this.flushWake();
     await p;

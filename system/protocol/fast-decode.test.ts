@@ -29,6 +29,7 @@ const result = fc.record(
     result: fc.jsonValue({ maxDepth: 3 }),
     error: fc.record({ code: fc.string({ maxLength: 20 }), message: fc.string({ maxLength: 50 }) }),
     durationMs: fc.oneof(fc.nat(), fc.double({ min: 0, max: 1e6, noNaN: true })),
+    started: fc.constant(true),
   },
   { requiredKeys: ['v', 'seq', 'type', 'executionId', 'attempt', 'leaseToken', 'outcome', 'durationMs'] },
 );
@@ -43,7 +44,7 @@ const odd = fc.oneof(
   fc.string({ minLength: 126, maxLength: 130 }),
   fc.record({ code: fc.oneof(fc.string({ maxLength: 3 }), fc.string({ minLength: 99, maxLength: 102 }), fc.integer()), message: fc.oneof(fc.string(), fc.constant(null)), extra: fc.integer() }),
 );
-const FIELDS = ['v', 'ack', 'sig', 'crc', 'seq', 'type', 'executionId', 'attempt', 'leaseToken', 'outcome', 'result', 'error', 'durationMs', 'extra'];
+const FIELDS = ['v', 'ack', 'sig', 'crc', 'seq', 'type', 'executionId', 'attempt', 'leaseToken', 'outcome', 'result', 'error', 'durationMs', 'started', 'extra'];
 // Near misses of the enum and the literals, so each is hit often, not by luck.
 const nearMiss = fc.constantFrom('done', 'Completed', 'completed ', 'ping', 'Result', 'started\u0000', 1, 3);
 const mutation = fc.array(fc.tuple(fc.constantFrom(...FIELDS), fc.option(fc.oneof(odd, nearMiss), { nil: undefined })), { maxLength: 3 });

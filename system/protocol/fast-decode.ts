@@ -57,7 +57,7 @@ export function taskFastPath(obj: Record<string, unknown>, frame: string): AnyMe
   out.attempt = attempt;
   out.leaseToken = leaseToken;
   if (type === 'started') return out as AnyMessage;
-  const { outcome, result, error, durationMs } = obj;
+  const { outcome, result, error, durationMs, started } = obj;
   if (!OUTCOMES.has(outcome)) return undefined;
   if (typeof durationMs !== 'number' || !(durationMs >= 0) || !Number.isFinite(durationMs)) return undefined;
   out.outcome = outcome;
@@ -69,5 +69,9 @@ export function taskFastPath(obj: Record<string, unknown>, frame: string): AnyMe
     out.error = e;
   }
   out.durationMs = durationMs;
+  if (started !== undefined) {
+    if (started !== true) return undefined;
+    out.started = true;
+  }
   return out as AnyMessage;
 }

@@ -177,6 +177,12 @@ export const Result = z.object({
   result: json.optional(),
   error: ErrorInfo.optional(),
   durationMs: z.number().nonnegative(),
+  /**
+   * The result also reports the attempt's start: the worker sent no `started`
+   * for this lease (the attempt finished before its `started` went out). A
+   * peer that ignores the field still records the outcome correctly.
+   */
+  started: z.literal(true).optional(),
 });
 
 /** The worker is shutting down gracefully: assign nothing more; it finishes what it holds. */

@@ -1,9 +1,10 @@
-/** TaskRunner's dependencies (task-runner.ts), in their own file to keep that one short. */
-import type { Clock } from '../core/clock.js';
+/** TaskRunner's dependencies and its attempt record (task-runner.ts), in their own file to keep that one short. */
+import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Cpu } from '../core/cpu.js';
 import type { EventSink } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
 import type { Random } from '../core/random.js';
+import type { AbortReason } from '../tasks/abort.js';
 import type { TaskKind } from '../tasks/kind.js';
 import type { OutMessage } from './outbox.js';
 
@@ -27,4 +28,16 @@ export interface TaskRunnerDeps {
   send(msg: OutMessage): void;
   /** Called after an attempt settled (capacity freed, result queued). */
   onSettled(): void;
+}
+
+/** One running attempt. */
+export interface Run {
+  executionId: string;
+  attempt: number;
+  leaseToken: string;
+  controller: AbortController;
+  startedAt: number;
+  timer: TimerHandle | undefined;
+  abortReason: AbortReason | undefined;
+  done: boolean;
 }

@@ -9,7 +9,6 @@
  * finished attempt stays "held" until its result is acknowledged, so the sync
  * report after a reconnect lists it.
  */
-import type { TimerHandle } from '../core/clock.js';
 import { ErrorCode, SquallError, toErrorInfo } from '../core/errors.js';
 import type { Assign, HeldTask, Result } from '../protocol/messages.js';
 import { type AbortReason, TaskAbortedError } from '../tasks/abort.js';
@@ -18,21 +17,11 @@ import { DANGEROUS_KINDS } from '../tasks/kind.js';
 import type { OutMessage } from './outbox.js';
 import { redactSecrets } from './redact.js';
 import { frameBytes, toJson } from './frame-bytes.js';
-import type { TaskRunnerDeps } from './task-runner-deps.js';
+import type { Run, TaskRunnerDeps } from './task-runner-deps.js';
+import { PendingStarts } from './pending-starts.js';
 
 export { frameBytes } from './frame-bytes.js';
 export type { TaskRunnerDeps } from './task-runner-deps.js';
-
-interface Run {
-  executionId: string;
-  attempt: number;
-  leaseToken: string;
-  controller: AbortController;
-  startedAt: number;
-  timer: TimerHandle | undefined;
-  abortReason: AbortReason | undefined;
-  done: boolean;
-}
 
 const OUTCOME_OF_ABORT: Record<AbortReason, Result['outcome']> = {
   cancel: 'cancelled',
@@ -49,10 +38,13 @@ const key = (executionId: string, leaseToken: string): string => `${executionId}
 export class TaskRunner {
   private readonly running = new Map<string, Run>();
   private readonly finished = new Map<string, Finished>();
+  private readonly starts: PendingStarts;
   /** False while draining: new assignments are handed back. */
   accepting = true;
 
-  constructor(private readonly deps: TaskRunnerDeps) {}
+  constructor(private readonly deps: TaskRunnerDeps) {
+    this.starts = new PendingStarts(deps.clock, (msg) => deps.send(msg));
+  }
 
   get runningCount(): number {
     return this.running.size;
@@ -180,7 +172,8 @@ export class TaskRunner {
       done: false,
     };
     this.running.set(a.executionId, run);
-    deps.send({ type: 'started', executionId: a.executionId, attempt: a.attempt, leaseToken: a.leaseToken });
+    const runKey = key(a.executionId, a.leaseToken);
+    this.starts.add(runKey, { type: 'started', executionId: a.executionId, attempt: a.attempt, leaseToken: a.leaseToken });
     const resumes = a.checkpoint === undefined ? {} : { checkpointSeq: a.checkpoint.seq };
     deps.events.emit({ type: 'task_started', at: deps.clock.now(), source: deps.workerId, ...this.lease(run), ...resumes });
     if (a.timeoutMs !== undefined) {
@@ -222,12 +215,14 @@ export class TaskRunner {
           );
         }
         checkpointSeq += 1;
+        this.starts.release(runKey);
         deps.send(msg);
         return Promise.resolve();
       },
       progress: (fraction, message) => {
         if (run.done) return;
         const f = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
+        this.starts.release(runKey);
         deps.send({ type: 'progress', executionId: run.executionId, leaseToken: run.leaseToken, fraction: f, ...(message === undefined ? {} : { message: message.slice(0, 1000) }) });
       },
     };
@@ -266,10 +261,12 @@ export class TaskRunner {
       const info = toErrorInfo(r.err);
       error = { code: info.code.slice(0, 100), message: info.message.slice(0, 4000) };
     }
-    this.finished.set(key(run.executionId, run.leaseToken), { executionId: run.executionId, attempt: run.attempt, leaseToken: run.leaseToken });
     const lease = { executionId: run.executionId, attempt: run.attempt, leaseToken: run.leaseToken };
+    this.finished.set(key(run.executionId, run.leaseToken), lease);
     result = redactSecrets(result, deps.redact ?? []);
     error = redactSecrets(error, deps.redact ?? []);
+    // A start still unsent is reported by the result (one message instead of two).
+    const started = this.starts.fold(key(run.executionId, run.leaseToken)) ? { started: true as const } : {};
     let msg: OutMessage = {
       type: 'result',
       ...lease,
@@ -277,13 +274,14 @@ export class TaskRunner {
       ...(result === undefined ? {} : { result: result as never }),
       ...(error === undefined ? {} : { error }),
       durationMs,
+      ...started,
     };
     const bytes = frameBytes(msg);
     if (bytes > deps.maxFrameBytes) {
       // Sent as is, the coordinator would close the link and the re-send would fail forever.
       outcome = 'failed';
       const message = `result of ${bytes} bytes exceeds maxFrameBytes ${deps.maxFrameBytes}; return less (or store it elsewhere)`;
-      msg = { type: 'result', ...lease, outcome, error: { code: ErrorCode.TooLarge, message }, durationMs };
+      msg = { type: 'result', ...lease, outcome, error: { code: ErrorCode.TooLarge, message }, durationMs, ...started };
     }
     deps.send(msg);
     deps.events.emit({ type: 'task_finished', at: deps.clock.now(), source: deps.workerId, ...this.lease(run), outcome });
