@@ -36,7 +36,9 @@ function reliably(scope: InboundScope, msg: ToCoordinator & { seq: number }, wor
   const seq = msg.seq;
   if (session.admit(seq) === 'duplicate') {
     ctx.marks.hit('coordinator.duplicate-dropped');
+    // Committed: the worker missed our ack. Not yet: its first copy is still in its commit window.
     if (seq <= session.committed) session.reack();
+    else ctx.marks.hit('coordinator.duplicate-in-commit');
     return;
   }
   const key = messageKey(msg);
