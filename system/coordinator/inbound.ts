@@ -42,7 +42,7 @@ function reliably(scope: InboundScope, msg: ToCoordinator & { seq: number }, wor
     return;
   }
   const key = messageKey(msg);
-  ctx.emit({ type: 'msg_delivered', workerId: scope.workerId, sessionId: session.id, dir: 'to_coordinator', seq, msgType: msg.type, ...(key === undefined ? {} : { key }) });
+  ctx.emit({ type: 'msg_delivered', workerId: scope.workerId, sessionId: session.id, connectionId: scope.connectionId, dir: 'to_coordinator', seq, msgType: msg.type, ...(key === undefined ? {} : { key }) });
   let pending: Promise<unknown> | void;
   try {
     pending = work();
