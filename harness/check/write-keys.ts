@@ -46,7 +46,7 @@ export function writeKeys(op: string, args: readonly unknown[]): string[] {
 }
 
 /** The key of the write a coordinator event claims committed; undefined for events no single write backs. */
-export function eventKey(e: SystemEvent): string | undefined {
+function eventKey(e: SystemEvent): string | undefined {
   switch (e.type) {
     case 'submitted':
     case 'claimed':
