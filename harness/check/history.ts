@@ -16,6 +16,8 @@
  * kept in the value only when it differs. Records serialise to JSON lines.
  */
 import { type Clock, type EventSink, type SystemEvent, type SystemEventType, IllegalStateError, InvalidArgumentError } from '../../system/core/index.js';
+import type { FaultDetails, SubmitInvoke, SubmitOk } from './history-types.js';
+import { FailedWrites, type StagedWrite } from './write-keys.js';
 
 export type RecordType = 'invoke' | 'ok' | 'fail' | 'info';
 
@@ -36,52 +38,8 @@ export interface HistoryRecord {
   value: Record<string, unknown>;
 }
 
-/** What a submit invoke says: a client reference and what was submitted. */
-export interface SubmitInvoke {
-  /** The harness's own name for this submission (workload item and number). */
-  ref: string;
-  kind: string;
-  /** Graph shape when a graph was submitted. */
-  graph?: string;
-  /**
-   * For a graph: each node's dependencies as the client submitted them, as
-   * positions in the ok's executionIds (the checker's order promise uses
-   * these, so dependencies the system dropped still count).
-   */
-  dependsOn?: number[][];
-  /** Retry policy as submitted (partial; the engine fills defaults). */
-  retry?: Record<string, unknown>;
-  /** Per execution (ok's executionIds order): priority, timeoutMs, idempotencyKey as the client asked (promises-engine.ts). */
-  intent?: { priority: string; timeoutMs?: number; idempotencyKey?: string }[];
-  /** What each execution runs, aligned with the ok's executionIds (task contracts, timeouts: promises 16, 17). */
-  tasks?: TaskSubmitted[];
-}
-
-/** One submitted execution's kind, params and timeout, as the client asked. */
-export interface TaskSubmitted {
-  kind: string;
-  params?: unknown;
-  timeoutMs?: number;
-}
-/** What a submit ok says: the acknowledged execution ids (one, or a graph's). */
-export interface SubmitOk {
-  executionIds: string[];
-}
-
-/** A fault as recorded when it starts or stops. */
-export interface FaultDetails {
-  /** Stable per run: pairs start and stop. */
-  id: string;
-  action: string;
-  target: string;
-  /** Workers affected (resolved target), when known. */
-  workers?: string[];
-  /** Whether the coordinator is affected. */
-  coordinator?: boolean;
-  params?: Record<string, unknown>;
-  /** 'timeline' or 'swarm'. */
-  origin?: string;
-}
+/** The harness's own record payloads (submissions, faults). */
+export type { FaultDetails, SubmitInvoke, SubmitOk, TaskSubmitted } from './history-types.js';
 
 /** Phases of a run: faults start, heal begins (all faults removed), the run ends. */
 export type Phase = 'faults' | 'heal' | 'end';
@@ -99,6 +57,9 @@ export type Phase = 'faults' | 'heal' | 'end';
  */
 const ENGINE_PRE_COMMIT: ReadonlySet<string> = new Set();
 
+/** The reason on a `discard` record of events whose store write failed (promise 20 reads it). */
+export const WRITE_FAILED = 'its store write failed';
+
 /** How a HistoryRecorder treats the coordinator's events. */
 export interface HistoryRecorderOptions {
   /** Event types emitted before their store write (see ENGINE_PRE_COMMIT); default: none. */
@@ -110,7 +71,8 @@ export interface HistoryRecorderOptions {
  * emitter) and CommitObserver (harness/sim/commit-observer.ts): when the
  * coordinator crashes, the events whose store write had not committed are
  * marked by a `discard` record, and the checker ignores them, so the history
- * holds only what was committed at any commit latency.
+ * holds only what was committed at any commit latency; so are events whose
+ * write failed (a storage fault), even when the engine announced them anyway.
  */
 export class HistoryRecorder implements EventSink {
   private readonly records: HistoryRecord[] = [];
@@ -121,6 +83,7 @@ export class HistoryRecorder implements EventSink {
   private readonly uncommitted = new Map<number, number[]>();
   private nextOp = 0;
   private lastOp: { token: number; time: number } | undefined;
+  private readonly failedWrites = new FailedWrites();
 
   private readonly preCommit: ReadonlySet<string>;
 
@@ -138,14 +101,16 @@ export class HistoryRecorder implements EventSink {
     const value: Record<string, unknown> = at === time ? rest : { ...rest, at };
     this.settleAwaiting(time);
     const index = this.push(source, 'info', type, value, time);
-    if (source === 'coordinator' && this.preCommit.has(type) && value.committed !== true) this.awaiting.push(index);
+    if (this.failedWrites.claims(event)) this.discard([index], WRITE_FAILED);
+    else if (source === 'coordinator' && this.preCommit.has(type) && value.committed !== true) this.awaiting.push(index);
   }
 
   /** CommitObserver: a store write is staged now; it covers the pre-commit events emitted just before it. */
-  staged(): number {
+  staged(write?: StagedWrite): number {
     const now = this.clock.now();
     this.settleAwaiting(now);
     const token = this.nextOp++;
+    this.failedWrites.staged(token, write?.keys ?? []);
     this.uncommitted.set(token, this.awaiting);
     this.awaiting = [];
     this.lastOp = { token, time: now };
@@ -155,6 +120,15 @@ export class HistoryRecorder implements EventSink {
   /** CommitObserver: that write is durable, and so are its events. */
   committed(token: number): void {
     this.uncommitted.delete(token);
+    this.failedWrites.committed(token);
+  }
+
+  /** CommitObserver: that write failed (storage fault); its events, and any that later claim it, are not facts. */
+  failed(token: number): void {
+    const lost = this.uncommitted.get(token) ?? [];
+    this.uncommitted.delete(token);
+    this.failedWrites.failed(token);
+    if (lost.length > 0) this.discard(lost, WRITE_FAILED);
   }
 
   /** CommitObserver: the coordinator died; its events whose write had not committed are marked discarded. */
@@ -163,7 +137,12 @@ export class HistoryRecorder implements EventSink {
     const lost = [...this.uncommitted.values()].flat();
     this.uncommitted.clear();
     this.lastOp = undefined;
-    if (lost.length > 0) this.push('harness', 'info', 'discard', { indexes: lost.sort((a, b) => a - b), reason: 'coordinator crashed before its store committed them' });
+    this.failedWrites.crashed();
+    if (lost.length > 0) this.discard(lost.sort((a, b) => a - b), 'coordinator crashed before its store committed them');
+  }
+
+  private discard(indexes: number[], reason: string): void {
+    this.push('harness', 'info', 'discard', { indexes, reason });
   }
 
   /**

@@ -18,9 +18,14 @@
  *    engine ignores a started for a lease that is gone).
  * An ack sent before the commit is otherwise invisible: when a crash loses
  * the uncommitted result, the task is silently redone and nothing is lost
- * end to end. Events a crash discarded are not in the view (not facts).
+ * end to end. Events a crash discarded are not in the view (not facts), nor
+ * are events whose store write failed (a storage fault: history.ts), so an
+ * ack of a failed checkpoint, started or result write is caught the same way;
+ * and a client's submission acknowledged although its write failed is
+ * reported too.
  */
 import type { CheckContext } from './context.js';
+import { type HistoryRecord, WRITE_FAILED } from './history.js';
 import { pendingOf, release, type Pending } from './promises-protocol.js';
 import type { Ev, HistoryView } from './view.js';
 import type { Violation } from './violation.js';
@@ -132,9 +137,47 @@ const EFFECT = {
   started: () => 'no running status for that lease while it was live',
 } as const;
 
-/** 20. Every acknowledged started, result and checkpoint has a committed effect. */
-export function checkAckedCommitted(view: HistoryView, _ctx: CheckContext): Violation[] {
+/**
+ * A client's acknowledged submission whose store write failed: its
+ * `submitted` event was discarded because the write failed (history.ts
+ * WRITE_FAILED), and no committed `submitted` for it stands.
+ */
+function checkAckedSubmissions(view: HistoryView, writeFailed: readonly HistoryRecord[]): Violation[] {
+  const failed = new Map<string, number>();
+  for (const x of writeFailed) if (x.f === 'submitted' && typeof x.value.executionId === 'string') failed.set(x.value.executionId, x.time);
+  if (failed.size === 0) return [];
+  const committed = new Set(view.ofType('submitted').map((e) => e.ev.executionId));
   const out: Violation[] = [];
+  for (const r of view.records) {
+    if (r.f !== 'submit' || r.type !== 'ok' || !Array.isArray(r.value.executionIds)) continue;
+    for (const id of r.value.executionIds) {
+      const at = typeof id === 'string' ? failed.get(id) : undefined;
+      if (at === undefined || committed.has(id as string)) continue;
+      const msg = `${r.process}: submission of ${String(id)} was acknowledged at t=${r.time}, but its store write failed at t=${at} and nothing committed it: it acknowledged a write the store refused`;
+      out.push(violation(view.records, 'acked-committed', msg, { index: r.index, executionId: id as string }));
+    }
+  }
+  return out;
+}
+
+/** Coordinator events discarded because their store write failed (HistoryRecorder, WRITE_FAILED). */
+export function writeFailedEvents(view: HistoryView): HistoryRecord[] {
+  const out: HistoryRecord[] = [];
+  for (const r of view.records) {
+    if (r.f !== 'discard' || r.value.reason !== WRITE_FAILED || !Array.isArray(r.value.indexes)) continue;
+    for (const i of r.value.indexes) {
+      const x = typeof i === 'number' ? view.records[i] : undefined;
+      if (x !== undefined) out.push(x);
+    }
+  }
+  return out;
+}
+
+/** 20. Every acknowledged started, result, checkpoint and submission has a committed effect. */
+export function checkAckedCommitted(view: HistoryView, _ctx: CheckContext): Violation[] {
+  const writeFailed = writeFailedEvents(view);
+  const failedFor = new Set(writeFailed.map((x) => String(x.value.executionId)));
+  const out: Violation[] = checkAckedSubmissions(view, writeFailed);
   for (const a of ackedDurable(view)) {
     const life = view.lifeOf('coordinator', a.ackIndex);
     const ok = a.msg.kind === 'result' ? resultCommitted(view, a, life) : a.msg.kind === 'checkpoint' ? checkpointCommitted(view, a, life) : startedCommitted(view, a, life);
@@ -145,7 +188,7 @@ export function checkAckedCommitted(view: HistoryView, _ctx: CheckContext): Viol
       violation(
         view.records,
         'acked-committed',
-        `${w}: ${a.msg.kind} ${a.sent.ev.key ?? ''} (seq ${a.sent.ev.seq}, session ${a.sent.ev.sessionId}) was acknowledged at t=${a.ackTime}, but the coordinator committed ${effect} before ${life < view.lifeOf('coordinator', Infinity) ? 'its next crash' : 'the run ended'}: it acknowledged before the store commit`,
+        `${w}: ${a.msg.kind} ${a.sent.ev.key ?? ''} (seq ${a.sent.ev.seq}, session ${a.sent.ev.sessionId}) was acknowledged at t=${a.ackTime}, but the coordinator committed ${effect} before ${life < view.lifeOf('coordinator', Infinity) ? 'its next crash' : 'the run ended'}: ${failedFor.has(a.msg.executionId) ? 'its store write failed and it was acknowledged anyway' : 'it acknowledged before the store commit'}`,
         { index: a.ackIndex, workerId: w, executionId: a.msg.executionId },
       ),
     );

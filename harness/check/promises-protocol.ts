@@ -25,7 +25,29 @@ const what = (e: { ev: { msgType: string; key?: string | undefined; seq: number 
 
 /** 11. Exactly once, in order, nothing lost across a reconnect. */
 export function checkDelivery(view: HistoryView, _ctx: CheckContext): Violation[] {
-  return [...checkSessions(view), ...checkLostAtReconnect(view)];
+  return [...checkSessions(view), ...checkLostAtReconnect(view), ...checkOutOfSession(view)];
+}
+
+/**
+ * A frame on a connection the coordinator had already replaced (4409: the
+ * worker id registered again on another connection) or seen close belongs to
+ * no session any more: handing it to the coordinator's logic acts on an
+ * out-of-session frame (it may be a delayed copy, or someone else's).
+ */
+function checkOutOfSession(view: HistoryView): Violation[] {
+  const ended = new Map<string, { index: number; time: number; how: string }>();
+  for (const e of view.ofType('worker_replaced')) ended.set(e.ev.oldConnectionId, { index: e.rec.index, time: e.rec.time, how: `replaced by ${e.ev.newConnectionId}` });
+  for (const e of view.ofType('worker_disconnected')) if (!ended.has(e.ev.connectionId)) ended.set(e.ev.connectionId, { index: e.rec.index, time: e.rec.time, how: 'closed' });
+  const out: Violation[] = [];
+  for (const e of view.ofType('msg_delivered')) {
+    const c = e.ev.connectionId;
+    const end = c === undefined ? undefined : ended.get(c);
+    if (end === undefined || end.index > e.rec.index) continue;
+    const { workerId: w, sessionId } = e.ev;
+    const msg = `${e.ev.dir} ${w} session ${sessionId}: seq ${e.ev.seq} (${what(e)}) handed over on connection ${c ?? '?'} after it was ${end.how} at t=${end.time}: an out-of-session frame was acted on`;
+    out.push(violation(view.records, 'delivery', msg, { index: e.rec.index, workerId: w }));
+  }
+  return out;
 }
 
 /**

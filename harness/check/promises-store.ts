@@ -2,7 +2,7 @@
  * Promises about storage faults (issue 9): 11 no phantom, 12 honest health.
  *
  * 11. No phantom: an execution the coordinator reports submitted or
- *     dispatched was acknowledged to a client, or belongs to a submission
+ *     dispatched (or a worker started) was acknowledged to a client, or belongs to a submission
  *     whose outcome the client could not know (the coordinator died before
  *     answering: an `info` completion). A submission the client was told
  *     failed (a definite `fail`, e.g. 503 store_unavailable) must leave
@@ -15,6 +15,7 @@
  *     /readyz is ready again (the coordinator did not stay stuck).
  */
 import type { CheckContext } from './context.js';
+import { writeFailedEvents } from './promises-acked.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -37,9 +38,16 @@ export function checkNoPhantom(view: HistoryView, _ctx: CheckContext): Violation
   }
   const seen = new Map<string, number>();
   for (const e of view.events) {
-    if (e.ev.type !== 'submitted' && e.ev.type !== 'claimed') continue;
+    // A worker's task_started too: an engine may announce a write that failed (the history then discards its
+    // submitted/claimed as not committed), but what a worker ran was dispatched whatever the store says.
+    if (e.ev.type !== 'submitted' && e.ev.type !== 'claimed' && e.ev.type !== 'task_started') continue;
     const id = e.ev.executionId;
     if (!view.acked.has(id) && !seen.has(id)) seen.set(id, e.rec.index);
+  }
+  // Announced although its write failed (not a fact of the store, but the coordinator said so).
+  for (const r of writeFailedEvents(view)) {
+    const id = r.value.executionId;
+    if ((r.f === 'submitted' || r.f === 'claimed') && typeof id === 'string' && !view.acked.has(id) && !seen.has(id)) seen.set(id, r.index);
   }
   if (seen.size <= allowance) return [];
   const [firstId, index] = [...seen.entries()][allowance] as [string, number];

@@ -78,13 +78,14 @@ const TRIGGER_ALIASES = {
   'checkpoint-acked': 'checkpoint_saved',
   sync: 'worker_registered',
   'retry-wait': 'status:retrying',
+  'write-failed': 'store_failed',
 } as const;
 
 /** Every SystemEvent type, for trigger validation (the compiler keeps it in step with events.ts). */
 const SYSTEM_EVENT_TYPES = [
   'submitted', 'status', 'claimed', 'lease_expired', 'lease_released', 'checkpoint_saved', 'result_recorded', 'result_rejected',
   'worker_registered', 'worker_replaced', 'worker_disconnected', 'worker_lost', 'auth_failed', 'protocol_error', 'heartbeat_timeout',
-  'connecting', 'connected', 'synced', 'disconnected', 'backoff', 'task_started', 'task_finished', 'task_aborted',
+  'connecting', 'connected', 'synced', 'disconnected', 'backoff', 'task_started', 'task_finished', 'task_aborted', 'store_failed',
 ] as const satisfies readonly SystemEventType[];
 
 const TRIGGER_EVENTS: readonly string[] = [...Object.keys(TRIGGER_ALIASES), ...SYSTEM_EVENT_TYPES];

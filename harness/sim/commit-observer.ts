@@ -5,16 +5,22 @@
  * settles when the group commit lands. So "every event emitted before this
  * operation was staged is durable once it resolves", and a crash discards
  * what was emitted after the last resolved operation. The HistoryRecorder is
- * the observer: at a crash it marks the coordinator's uncommitted events.
+ * the observer: at a crash it marks the coordinator's uncommitted events, and
+ * an event claiming the effect of a write that failed (harness/check/
+ * write-keys.ts) is marked too. Wrapped outside the simulated disk
+ * (FaultyStore), so writes a storage fault refuses are seen failing.
  */
+import { type StagedWrite, writeKeys } from '../check/write-keys.js';
 import type { Store } from '../../system/store/index.js';
 
 /** Told when store operations are staged and committed, and when the store crashed. */
 export interface CommitObserver {
-  /** An operation is being staged now; returns a token for committed(). */
-  staged(): number;
+  /** An operation is being staged now (what it makes durable); returns a token for committed() or failed(). */
+  staged(write?: StagedWrite): number;
   /** The operation staged with this token committed. */
   committed(token: number): void;
+  /** The operation staged with this token failed (a storage fault): nothing of it is durable. */
+  failed(token: number): void;
   /** The coordinator process died: whatever was not committed is gone. */
   crashed(): void;
 }
@@ -31,12 +37,18 @@ export function observeCommits<S extends Store>(store: S, observer: CommitObserv
       const fn = value as (...args: unknown[]) => unknown;
       if (typeof prop !== 'string' || !WRITES.has(prop)) return fn.bind(target);
       return (...args: unknown[]): unknown => {
-        const token = observer.staged();
-        const out = fn.apply(target, args);
+        const token = observer.staged({ op: prop, keys: writeKeys(prop, args) });
+        let out: unknown;
+        try {
+          out = fn.apply(target, args);
+        } catch (err) {
+          observer.failed(token);
+          throw err;
+        }
         if (out instanceof Promise) {
           out.then(
             () => observer.committed(token),
-            () => {},
+            () => observer.failed(token),
           );
         }
         return out;

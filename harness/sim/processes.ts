@@ -103,14 +103,16 @@ export class CoordinatorProcess {
     const { engineFactory, wrapStore } = this.env.wiring;
     const commitDelayMs = this.env.wiring.commitDelayMs ?? this.options.commitDelayMs ?? 2;
     this.store = this.openStore(clock, commitDelayMs, buggify);
-    const observed = this.env.commits === undefined ? this.store : observeCommits(this.store, this.env.commits);
+    const disk = this.wrapDisk(this.store, clock, incarnation);
+    // Outside the disk: writes a storage fault refuses are seen failing (harness/check/write-keys.ts).
+    const observed = this.env.commits === undefined ? disk : observeCommits(disk, this.env.commits);
     const deps = {
       transport: this.host.transport,
       clock,
       random: this.env.random.fork(`incarnation-${incarnation}`),
       logger: this.env.logger.child({ process: this.host.name, incarnation }),
       events: this.env.events,
-      store: wrapStore === undefined ? this.wrapDisk(observed, clock, incarnation) : wrapStore(this.wrapDisk(observed, clock, incarnation), clock),
+      store: wrapStore === undefined ? observed : wrapStore(observed, clock),
       taskKinds: this.env.taskKinds,
       marks: this.env.marks,
       ...buggify,

@@ -36,11 +36,13 @@ function reliably(scope: InboundScope, msg: ToCoordinator & { seq: number }, wor
   const seq = msg.seq;
   if (session.admit(seq) === 'duplicate') {
     ctx.marks.hit('coordinator.duplicate-dropped');
+    // Committed: the worker missed our ack. Not yet: its first copy is still in its commit window.
     if (seq <= session.committed) session.reack();
+    else ctx.marks.hit('coordinator.duplicate-in-commit');
     return;
   }
   const key = messageKey(msg);
-  ctx.emit({ type: 'msg_delivered', workerId: scope.workerId, sessionId: session.id, dir: 'to_coordinator', seq, msgType: msg.type, ...(key === undefined ? {} : { key }) });
+  ctx.emit({ type: 'msg_delivered', workerId: scope.workerId, sessionId: session.id, connectionId: scope.connectionId, dir: 'to_coordinator', seq, msgType: msg.type, ...(key === undefined ? {} : { key }) });
   let pending: Promise<unknown> | void;
   try {
     pending = work();

@@ -45,7 +45,8 @@ export type SystemEvent =
   // (resend: again, after a reconnect), was handed to the receiver's logic (admitted as new), or the
   // sender saw the peer's cumulative ack reach upTo. key: protocol/message-key.ts (absent: seq only).
   | E<'msg_sent', Msg & { resend: boolean }>
-  | E<'msg_delivered', Msg>
+  // connectionId (coordinator side): the connection the frame came in on.
+  | E<'msg_delivered', Msg & { connectionId?: string }>
   | E<'msg_acked', { workerId: string; sessionId: string; dir: MsgDir; upTo: number }>
   // worker
   | E<'connecting', { workerId: string; attempt: number }>

@@ -110,4 +110,50 @@ describe('20 acked-committed', () => {
     h.at(40).claim('e1', 'w2', 2, 'L2', undefined, 'preparing').start('e1', 'w2', 2, 'L2');
     expect(check(h)).toEqual([expect.stringMatching(/started started:e1\/L1 .* no running status for that lease/)]);
   });
+
+  describe('writes a storage fault failed (the commit observer marks their events not committed)', () => {
+    /** A store write of these keys is staged now and fails (or commits). */
+    const write = (h: H, keys: string[], fate: 'failed' | 'committed'): H => {
+      const token = h.rec.staged({ op: 'test', keys });
+      if (fate === 'failed') h.rec.failed(token);
+      else h.rec.committed(token);
+      return h;
+    };
+
+    it('reports a checkpoint acknowledged although its write failed, and passes it once a retry committed', () => {
+      const h = new H().connect('w1').submit('e1').claim('e1', 'w1', 1, 'L1').start('e1', 'w1', 1, 'L1');
+      send(h.at(10), 1, 'checkpoint', 'checkpoint:e1/L1/1');
+      write(h, ['checkpoint_saved|e1|1'], 'failed').checkpoint('e1', 1, 1);
+      ack(h.at(11), 1);
+      expect(check(h)).toEqual([expect.stringMatching(/checkpoint checkpoint:e1\/L1\/1 .* no checkpoint_saved at seq >= 1 .*: its store write failed and it was acknowledged anyway/)]);
+      const retried = new H().connect('w1').submit('e1').claim('e1', 'w1', 1, 'L1').start('e1', 'w1', 1, 'L1');
+      send(retried.at(10), 1, 'checkpoint', 'checkpoint:e1/L1/1');
+      write(retried, ['checkpoint_saved|e1|1'], 'failed');
+      write(retried.at(20), ['checkpoint_saved|e1|1'], 'committed').checkpoint('e1', 1, 1);
+      ack(retried.at(21), 1);
+      expect(check(retried)).toEqual([]);
+    });
+
+    it('reports a started and a result acknowledged although their writes failed', () => {
+      const h = new H().connect('w1').submit('e1').claim('e1', 'w1', 1, 'L1');
+      send(h.at(10), 1, 'started', 'started:e1/L1');
+      write(h, ['status|e1|running'], 'failed').start('e1', 'w1', 1, 'L1');
+      ack(h.at(11), 1);
+      send(h.at(20), 2, 'result', result());
+      write(h, ['status|e1|completed', 'result_recorded|e1'], 'failed').finish('e1', 'w1', 1, 'L1');
+      ack(h.at(21), 2);
+      const v = check(h);
+      expect(v).toHaveLength(2);
+      expect(v[0]).toMatch(/started started:e1\/L1 .*its store write failed and it was acknowledged anyway/);
+      expect(v[1]).toMatch(/result result:e1\/L1\/completed .*its store write failed and it was acknowledged anyway/);
+    });
+
+    it('reports a submission acknowledged to the client although its write failed', () => {
+      const h = write(new H().connect('w1').at(5), ['submitted|e1'], 'failed').submit('e1');
+      expect(check(h)).toEqual([expect.stringMatching(/^client: submission of e1 was acknowledged at t=5, but its store write failed at t=5 and nothing committed it/)]);
+      // A write that failed but was never announced, then a committed one: nothing to report.
+      const ok = write(write(new H().connect('w1').at(5), ['submitted|e1'], 'failed').at(9), ['submitted|e1'], 'committed').submit('e1');
+      expect(check(ok)).toEqual([]);
+    });
+  });
 });

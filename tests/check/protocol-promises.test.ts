@@ -95,6 +95,26 @@ describe('11 delivery after a 4500 close', () => {
   });
 });
 
+describe('11 delivery: frames of a replaced or closed connection', () => {
+  /** w1's old incarnation sent seq 1 on connection c-old; its new one registered on c-new (replacing c-old); then c-old's frame arrives. */
+  const story = (ended: 'replaced' | 'closed' | 'before'): H => {
+    const h = new H().connect('w1', 'c-old');
+    send(h, 1, 'a').at(10);
+    const late = (): H => h.emit('coordinator', { type: 'msg_delivered', workerId: 'w1', sessionId: 's-w1', connectionId: 'c-old', dir: 'to_coordinator', seq: 1, msgType: 'result', key: 'a' });
+    if (ended === 'before') late();
+    if (ended === 'replaced') h.emit('coordinator', { type: 'worker_replaced', workerId: 'w1', oldConnectionId: 'c-old', newConnectionId: 'c-new' });
+    else h.emit('coordinator', { type: 'worker_disconnected', workerId: 'w1', connectionId: 'c-old', code: 1006, reason: 'gone' });
+    return ended === 'before' ? h : late();
+  };
+  it('passes a frame handed over while its connection was live', () => {
+    expect(check(story('before'), 'delivery')).toEqual([]);
+  });
+  it('reports a frame handed over after its connection was replaced (4409) or closed', () => {
+    expect(check(story('replaced'), 'delivery')).toEqual([expect.stringMatching(/seq 1 \(result a\) handed over on connection c-old after it was replaced by c-new at t=10: an out-of-session frame was acted on/)]);
+    expect(check(story('closed'), 'delivery')).toEqual([expect.stringMatching(/handed over on connection c-old after it was closed at t=10/)]);
+  });
+});
+
 describe('12 acked-not-resent', () => {
   it('reports a message re-sent (renumbered) after the peer acknowledged it', () => {
     const h = new H().connect('w1');

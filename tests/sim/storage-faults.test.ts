@@ -5,11 +5,13 @@
  * each new promise catches a deliberately broken variant built through the
  * seams: an engine that keeps and dispatches refused submissions (phantom),
  * an engine whose health hides a failing store, a store wrapper that
- * acknowledges before the disk refuses the write. (An engine that never rolls
+ * acknowledges before the disk refuses the write, an engine that logs a failed
+ * checkpoint write and acknowledges it anyway. (An engine that never rolls
  * back is caught by tests/engine/store-faults.test.ts.)
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { WRITE_FAILED } from '../../harness/check/history.js';
 import { formatViolation } from '../../harness/check/violation.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
@@ -19,6 +21,7 @@ import { Engine } from '../../system/engine/engine.js';
 import type { StoreHealthStatus } from '../../system/engine/store-health.js';
 import { maxFailedAttempts } from '../../system/engine/retry.js';
 import { resolveOnIssue } from '../../system/store/testing.js';
+import { AckFailedCheckpointEngine } from './broken/engine-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 
 /** Phantom: a submission refused with 503 is kept and dispatched anyway (issue 9 #2, the old engine). */
@@ -85,6 +88,16 @@ describe('the storage promises catch broken variants', () => {
     const { r, promises, text } = await run('disk-full', 1, { wrapStore: (store) => resolveOnIssue(store) });
     expect(r.passed).toBe(false);
     expect([...promises].some((p) => p === 'no-lost-work' || p === 'durability'), text).toBe(true);
+  });
+
+  it('acked-committed: an engine that logs a failed checkpoint write and acknowledges it anyway', async () => {
+    const real = await run('flaky-disk', 1);
+    // The real engine never announces a write that failed: nothing is discarded for it.
+    expect(real.r.outcome.history.filter((h) => h.f === 'discard' && h.value.reason === WRITE_FAILED)).toEqual([]);
+    const { r, promises, text } = await run('flaky-disk', 1, { engineFactory: engineFactoryOf(AckFailedCheckpointEngine) });
+    expect(r.passed).toBe(false);
+    expect([...promises], text).toContain('acked-committed');
+    expect(text).toMatch(/checkpoint checkpoint:\S+ \(seq \d+, session \S+\) was acknowledged at t=\d+, .*: its store write failed and it was acknowledged anyway/);
   });
 
 });

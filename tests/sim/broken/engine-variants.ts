@@ -132,3 +132,17 @@ export class ForgetfulKeysEngine extends Engine {
     return super.scheduleTask(spec);
   }
 }
+
+/**
+ * A failed checkpoint write logged and acknowledged anyway: the engine's store
+ * swallows saveCheckpoint failures (log and go on), so the engine announces
+ * checkpoint_saved and the coordinator acks a checkpoint the disk refused.
+ */
+export class AckFailedCheckpointEngine extends Engine {
+  constructor(...[deps, config]: ConstructorParameters<typeof Engine>) {
+    const store = deps.store;
+    const saveCheckpoint: typeof store.saveCheckpoint = (id, cp) =>
+      store.saveCheckpoint(id, cp).catch((err: unknown) => deps.logger.error({ err, executionId: id }, 'checkpoint write failed; going on'));
+    super({ ...deps, store: Object.assign(Object.create(store) as typeof store, { saveCheckpoint }) }, config);
+  }
+}

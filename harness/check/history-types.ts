@@ -1,0 +1,50 @@
+/**
+ * The harness's own records in a history (harness/check/history.ts):
+ * what a submission says when it is invoked and acknowledged, and a fault as
+ * recorded when it starts or stops.
+ */
+export interface SubmitInvoke {
+  /** The harness's own name for this submission (workload item and number). */
+  ref: string;
+  kind: string;
+  /** Graph shape when a graph was submitted. */
+  graph?: string;
+  /**
+   * For a graph: each node's dependencies as the client submitted them, as
+   * positions in the ok's executionIds (the checker's order promise uses
+   * these, so dependencies the system dropped still count).
+   */
+  dependsOn?: number[][];
+  /** Retry policy as submitted (partial; the engine fills defaults). */
+  retry?: Record<string, unknown>;
+  /** Per execution (ok's executionIds order): priority, timeoutMs, idempotencyKey as the client asked (promises-engine.ts). */
+  intent?: { priority: string; timeoutMs?: number; idempotencyKey?: string }[];
+  /** What each execution runs, aligned with the ok's executionIds (task contracts, timeouts: promises 16, 17). */
+  tasks?: TaskSubmitted[];
+}
+
+/** One submitted execution's kind, params and timeout, as the client asked. */
+export interface TaskSubmitted {
+  kind: string;
+  params?: unknown;
+  timeoutMs?: number;
+}
+/** What a submit ok says: the acknowledged execution ids (one, or a graph's). */
+export interface SubmitOk {
+  executionIds: string[];
+}
+
+/** A fault as recorded when it starts or stops. */
+export interface FaultDetails {
+  /** Stable per run: pairs start and stop. */
+  id: string;
+  action: string;
+  target: string;
+  /** Workers affected (resolved target), when known. */
+  workers?: string[];
+  /** Whether the coordinator is affected. */
+  coordinator?: boolean;
+  params?: Record<string, unknown>;
+  /** 'timeline' or 'swarm'. */
+  origin?: string;
+}

@@ -1,0 +1,31 @@
+/**
+ * Deliberately broken coordinator connections (tests/sim/broken-out-of-session.test.ts).
+ * The handler is built inside the coordinator, so the defect is planted on its
+ * prototype for one run and taken out again (`withBrokenReplace`).
+ */
+import { CoordinatorConnection } from '../../../system/coordinator/connection-handler.js';
+import { CloseCode } from '../../../system/protocol/index.js';
+
+interface Closable {
+  conn: { close(code: number, reason: string): void };
+}
+
+/**
+ * 4409 without fencing: the replaced connection is told and closed, but the
+ * handler is left registered, so frames still arriving on it (a delayed copy
+ * of what the worker re-sends on its new connection) are acted on.
+ */
+function replaceWithoutFencing(this: CoordinatorConnection, newConnectionId: string): void {
+  (this as unknown as Closable).conn.close(CloseCode.Replaced, `replaced by ${newConnectionId}`);
+}
+
+/** Runs `body` with every replaced connection left acting on its frames; restores the real replaceBy after. */
+export async function withBrokenReplace<T>(body: () => Promise<T>): Promise<T> {
+  const original = CoordinatorConnection.prototype.replaceBy;
+  CoordinatorConnection.prototype.replaceBy = replaceWithoutFencing;
+  try {
+    return await body();
+  } finally {
+    CoordinatorConnection.prototype.replaceBy = original;
+  }
+}
