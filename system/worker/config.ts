@@ -28,8 +28,14 @@ export interface WorkerConfig {
   heartbeatTimeoutMaxMs?: number;
   /** k of the adaptive timeout (default 2). */
   rttFactor?: number;
-  /** Connect + welcome + registered must complete within this. */
+  /** Connect + welcome + registered must complete within this (the first attempt's deadline). */
   handshakeTimeoutMs?: number;
+  /**
+   * Ceiling of the handshake deadline: each consecutive handshake timeout doubles
+   * the next attempt's deadline up to this (default 4 * handshakeTimeoutMs), so a
+   * coordinator too loaded to answer within handshakeTimeoutMs is still reached.
+   */
+  handshakeTimeoutMaxMs?: number;
   maxFrameBytes?: number;
   /** Droppable/data messages that may wait in the outbox. */
   outboxCapacity?: number;
@@ -66,6 +72,7 @@ export interface ResolvedWorkerConfig {
   readonly heartbeatTimeoutMaxMs: number;
   readonly rttFactor: number;
   readonly handshakeTimeoutMs: number;
+  readonly handshakeTimeoutMaxMs: number;
   readonly maxFrameBytes: number;
   readonly outboxCapacity: number;
   readonly perMessageDeflate: false | { thresholdBytes: number };
@@ -73,6 +80,16 @@ export interface ResolvedWorkerConfig {
   readonly ackDelayMs: number;
   readonly allowKinds: ReadonlySet<string>;
   readonly tlsCa: string | undefined;
+}
+
+/** The first attempt's handshake deadline and its ceiling, validated. */
+function handshakeDeadlines(o: WorkerConfig): { handshakeTimeoutMs: number; handshakeTimeoutMaxMs: number } {
+  const handshakeTimeoutMs = positiveInt(o.handshakeTimeoutMs ?? 5000, 'handshakeTimeoutMs');
+  const handshakeTimeoutMaxMs = positiveInt(o.handshakeTimeoutMaxMs ?? 4 * handshakeTimeoutMs, 'handshakeTimeoutMaxMs');
+  if (handshakeTimeoutMaxMs < handshakeTimeoutMs) {
+    throw new InvalidArgumentError(`handshakeTimeoutMaxMs must be >= handshakeTimeoutMs (${handshakeTimeoutMs}); got ${handshakeTimeoutMaxMs}`, 'handshakeTimeoutMaxMs');
+  }
+  return { handshakeTimeoutMs, handshakeTimeoutMaxMs };
 }
 
 /**
@@ -158,6 +175,7 @@ export function workerConfigWithDefaults(o: WorkerConfig): ResolvedWorkerConfig 
       throw new InvalidArgumentError(`allowKinds[${i}] must be one of ${[...DANGEROUS_KINDS].join(', ')} (the kinds that need opting in); got ${JSON.stringify(k)}`, `allowKinds.${i}`);
     }
   }
+  const handshake = handshakeDeadlines(o);
   const coordinatorUrl = normalizeCoordinatorUrl(o.coordinatorUrl);
   checkWorkerSecurity(o, coordinatorUrl);
   return {
@@ -171,7 +189,7 @@ export function workerConfigWithDefaults(o: WorkerConfig): ResolvedWorkerConfig 
     adaptiveHeartbeat: o.adaptiveHeartbeat ?? true,
     heartbeatTimeoutMaxMs,
     rttFactor,
-    handshakeTimeoutMs: positiveInt(o.handshakeTimeoutMs ?? 5000, 'handshakeTimeoutMs'),
+    ...handshake,
     maxFrameBytes: positiveInt(o.maxFrameBytes ?? 1024 * 1024, 'maxFrameBytes'),
     outboxCapacity: positiveInt(o.outboxCapacity ?? 10_000, 'outboxCapacity'),
     perMessageDeflate: pmd,

@@ -84,6 +84,7 @@ export abstract class WorkerSession extends WorkerLink {
     this.everRegistered = true;
     this.attempt = 0;
     this.failedTries = 0;
+    this.handshakeTimeouts = 0;
     this.prevDelay = undefined;
     this.connectedSince = clock.now();
     this.log.info({ sessionId: msg.sessionId, resumed: msg.resumed, afterMs, resend: resend.length }, 'registered');
