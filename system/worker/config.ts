@@ -136,6 +136,9 @@ function positiveInt(v: number, path: string, max = Number.MAX_SAFE_INTEGER): nu
   return v;
 }
 
+/** No dangerous kinds allowed: one shared empty set, not one per worker. */
+const NO_KINDS: ReadonlySet<string> = new Set();
+
 /** Fills defaults and validates. */
 export function workerConfigWithDefaults(o: WorkerConfig): ResolvedWorkerConfig {
   if (typeof o.id !== 'string' || o.id.length === 0 || o.id.length > 200) {
@@ -195,7 +198,7 @@ export function workerConfigWithDefaults(o: WorkerConfig): ResolvedWorkerConfig 
     perMessageDeflate: pmd,
     maxAttempts,
     ackDelayMs,
-    allowKinds: new Set(o.allowKinds ?? []),
+    allowKinds: o.allowKinds === undefined || o.allowKinds.length === 0 ? NO_KINDS : new Set(o.allowKinds),
     tlsCa: o.tlsCa,
   };
 }
