@@ -17,12 +17,18 @@ export interface CheckContext {
   backoff: { strategy: string; initialMs: number; maxMs: number; multiplier: number };
   /** Slack for timing checks. */
   toleranceMs: number;
-  /** Worker connect + handshake deadline (the worker's default is 5000). */
+  /** Worker connect + handshake deadline of a first attempt (the worker's default is 5000). */
   handshakeTimeoutMs?: number;
   /**
+   * Ceiling of the deadline, which doubles with consecutive handshake timeouts
+   * (the worker's default is 4 * handshakeTimeoutMs). Each `connecting` event
+   * states its attempt's deadline; one above this ceiling is a violation.
+   */
+  handshakeTimeoutMaxMs?: number;
+  /**
    * After heal every worker reconnects within this. Default: max(handshake
-   * timeout, heartbeat timeout) (a hung connect or an undetected half-open
-   * link) + backoff.maxMs + toleranceMs.
+   * deadline of its attempt in flight at heal, heartbeat timeout) (a hung
+   * connect or an undetected half-open link) + backoff.maxMs + toleranceMs.
    */
   maxReconnectBoundMs?: number;
   /** Minimum p90-p10 spread of backoff delays at the cap, as a fraction of [floor, cap]. */

@@ -22,6 +22,8 @@ interface WorkerPass {
   w: string;
   mine: readonly Ev[];
   handshake: number;
+  /** Ceiling of an attempt's deadline (it doubles with consecutive handshake timeouts). */
+  handshakeMax: number;
   capDraws: CapDraw[];
   v: (e: Ev, message: string) => void;
   lastAttempt: number;
@@ -41,15 +43,17 @@ export function checkBackoff(view: HistoryView, ctx: CheckContext): Violation[] 
   const out = checkFleetRegistered(view, ctx, handshake);
   const capDraws: CapDraw[] = [];
   const healAt = ctx.healAt ?? view.healAt;
-  const bound = ctx.maxReconnectBoundMs ?? Math.max(handshake, ctx.workerHeartbeatTimeoutMs ?? ctx.heartbeatTimeoutMs) + ctx.backoff.maxMs + tol;
+  const handshakeMax = ctx.handshakeTimeoutMaxMs ?? 4 * handshake;
+  const boundFor = (deadline: number): number => ctx.maxReconnectBoundMs ?? Math.max(deadline, ctx.workerHeartbeatTimeoutMs ?? ctx.heartbeatTimeoutMs) + ctx.backoff.maxMs + tol;
   for (const [w, all] of view.byWorker) {
     const mine = all.filter((e) => e.ev.source === w);
     const atHeal = healAt !== undefined && connectedAtHeal(mine, healAt);
     const v = (e: Ev, message: string): void => {
       out.push(violation(view.records, 'backoff', message, { index: e.rec.index, workerId: w }));
     };
-    const pass: WorkerPass = { view, ctx, w, mine, handshake, capDraws, v, lastAttempt: 0, lastAttemptAt: 0, up: undefined };
+    const pass: WorkerPass = { view, ctx, w, mine, handshake, handshakeMax, capDraws, v, lastAttempt: 0, lastAttemptAt: 0, up: undefined };
     for (let i = 0; i < mine.length; i++) passEvent(pass, i);
+    const bound = healAt === undefined ? 0 : boundFor(deadlineAt(mine, healAt, handshake, handshakeMax));
     if (healAt !== undefined && !atHeal && view.endAt >= healAt + bound) out.push(...healViolations(view, w, mine, healAt, bound));
   }
   const spread = capSpreadViolations(view, ctx, capDraws);
@@ -70,6 +74,16 @@ function checkFleetRegistered(view: HistoryView, ctx: CheckContext, handshake: n
     }
   }
   return out;
+}
+
+/** The deadline of the worker's attempt in flight at heal (its latest `connecting` up to then), at most the ceiling. */
+function deadlineAt(mine: readonly Ev[], healAt: number, handshake: number, handshakeMax: number): number {
+  let deadline = handshake;
+  for (const e of mine) {
+    if (e.rec.time > healAt) break;
+    if (e.ev.type === 'connecting') deadline = e.ev.handshakeTimeoutMs ?? handshake;
+  }
+  return Math.min(Math.max(deadline, handshake), handshakeMax);
 }
 
 /** Whether the worker's own events leave it connected at the heal. */
@@ -110,8 +124,11 @@ function passEvent(p: WorkerPass, i: number): void {
       p.v(e, `disconnected at t=${e.rec.time}${why} and did not schedule a reconnect within ${tol} ms: a worker must keep retrying while faults last`);
     }
   } else if (ev.type === 'connecting') {
-    if (stalled(p, i, ['connected', 'backoff', 'disconnected'], e.rec.time + p.handshake + tol).stalled) {
-      p.v(e, `connection attempt ${ev.attempt} at t=${e.rec.time} neither succeeded nor failed within the handshake timeout (${p.handshake} ms): stuck connecting`);
+    const deadline = ev.handshakeTimeoutMs ?? p.handshake;
+    if (deadline > p.handshakeMax) p.v(e, `connection attempt ${ev.attempt} at t=${e.rec.time} has a handshake deadline of ${deadline} ms, above the ceiling ${p.handshakeMax} ms`);
+    const waited = Math.min(deadline, p.handshakeMax);
+    if (stalled(p, i, ['connected', 'backoff', 'disconnected'], e.rec.time + waited + tol).stalled) {
+      p.v(e, `connection attempt ${ev.attempt} at t=${e.rec.time} neither succeeded nor failed within the handshake timeout (${waited} ms): stuck connecting`);
     }
   } else if (ev.type === 'backoff') {
     passBackoff(p, i, ev);
@@ -125,6 +142,9 @@ function passBackoff(p: WorkerPass, i: number, ev: Ev<'backoff'>['ev']): void {
   const { delayMs: d, floorMs: lo, capMs: hi, attempt } = ev;
   if (!Number.isFinite(d) || d < lo - EPS || d > hi + EPS || lo < 0) p.v(e, `delay ${d} ms outside [${lo}, ${hi}] (attempt ${attempt})`);
   if (hi > maxMs + EPS) p.v(e, `cap ${hi} ms above the configured maximum ${maxMs} ms (attempt ${attempt})`);
+  if (ev.retryAfterMs !== undefined && hi > 0 && hi - lo < EPS) {
+    p.v(e, `retry-after ${ev.retryAfterMs} ms honoured in [${lo}, ${hi}] (attempt ${attempt}): no jitter left, every worker refused in one burst comes back at the same instant (lockstep)`);
+  }
   if (!Number.isSafeInteger(attempt) || attempt < 1) p.v(e, `attempt counter ${attempt} is not a positive safe integer`);
   // A killed or restarted process starts counting afresh, like one that connected.
   else if (attempt <= p.lastAttempt && !p.view.processFaultOn(p.w, p.lastAttemptAt, e.rec.time)) {

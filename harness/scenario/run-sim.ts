@@ -98,6 +98,7 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
       ...(c.secret === undefined ? {} : { secret: c.secret }),
       signMessages: c.signMessages,
       ...(c.maxFrameBytes === undefined ? {} : { maxFrameBytes: c.maxFrameBytes }),
+      ...(c.maxPendingHandshakes === undefined ? {} : { maxPendingHandshakes: c.maxPendingHandshakes }),
       ...(c.sessionTtlMs === undefined ? {} : { sessionTtlMs: c.sessionTtlMs }),
       engine: { breaker: c.breaker, ...(c.maxConcurrency === undefined ? {} : { maxConcurrentExecutions: c.maxConcurrency }) },
     },

@@ -89,6 +89,8 @@ const Coordinator = z.strictObject({
    */
   adaptiveHeartbeat: z.boolean().default(true),
   leaseMs: PosInt.default(5_000),
+  /** Handshakes the coordinator admits at once (admission control, close 4503 with retry-after beyond); default 64. */
+  maxPendingHandshakes: PosInt.optional(),
   /** Simulation always uses the in-memory store with crash semantics; live may use sqlite. */
   store: z.enum(['memory', 'sqlite']).default('memory'),
   /** HMAC secret for registration; undefined: no authentication. */

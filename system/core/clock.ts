@@ -3,7 +3,7 @@
  * from a Clock, never from Date.now/setTimeout/performance.now directly, so the
  * simulation can bind it to a virtual clock (@sinonjs/fake-timers, withGlobal).
  */
-import { chainTimeout, clampInterval } from './long-timer.js';
+import { chainTimeout, clampInterval, MAX_TIMER_MS } from './long-timer.js';
 
 /** A scheduled callback; cancel() is idempotent. */
 export interface TimerHandle {
@@ -21,20 +21,31 @@ export interface Clock {
   setInterval(fn: () => void, ms: number): TimerHandle;
 }
 
+/**
+ * A Node timer as a TimerHandle: one small object and no closure (a worker
+ * keeps a ping interval and a watchdog per connection, re-armed all the time).
+ * clearTimeout clears intervals too (Node and the HTML timers spec).
+ */
+class NodeTimer implements TimerHandle {
+  constructor(private readonly t: ReturnType<typeof setTimeout>) {}
+  cancel(): void {
+    clearTimeout(this.t);
+  }
+}
+
+const nodeTimeout = (fn: () => void, ms: number): TimerHandle => new NodeTimer(setTimeout(fn, ms));
+
 /** The production clock: real timers. Timers are unref'd only when asked by the owner. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   monotonic: () => performance.now(),
   setTimeout(fn, ms) {
+    if (Number.isFinite(ms) && ms <= MAX_TIMER_MS) return nodeTimeout(fn, Math.max(0, ms));
     // Chained past Node's 2^31-1 ms limit (long-timer.ts): a 30-day wait is 30 days, not 1 ms.
-    return chainTimeout((f, d) => {
-      const t = setTimeout(f, d);
-      return { cancel: () => clearTimeout(t) };
-    }, fn, ms);
+    return chainTimeout(nodeTimeout, fn, ms);
   },
   setInterval(fn, ms) {
-    const t = setInterval(fn, clampInterval(ms));
-    return { cancel: () => clearInterval(t) };
+    return new NodeTimer(setInterval(fn, clampInterval(ms)));
   },
 };
 

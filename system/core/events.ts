@@ -49,7 +49,8 @@ export type SystemEvent =
   | E<'msg_delivered', Msg & { connectionId?: string }>
   | E<'msg_acked', { workerId: string; sessionId: string; dir: MsgDir; upTo: number }>
   // worker
-  | E<'connecting', { workerId: string; attempt: number }>
+  // handshakeTimeoutMs: this attempt's deadline (grows with consecutive handshake timeouts; worker/backoff.ts handshakeDeadline).
+  | E<'connecting', { workerId: string; attempt: number; handshakeTimeoutMs?: number }>
   | E<'connected', { workerId: string; sessionId: string; resumed: boolean; afterMs: number }>
   | E<'synced', { workerId: string; confirmed: number; revoked: number }>
   | E<'disconnected', { workerId: string; code: number; reason: string }>

@@ -8,7 +8,8 @@ import type { Clock } from './clock.js';
 
 /** Per-key token window; see the file comment. */
 export class LogLimiter {
-  private readonly windows = new Map<string, { start: number; count: number; suppressed: number }>();
+  /** Created on the first occurrence: every worker has a limiter, most never log through it. */
+  private windows: Map<string, { start: number; count: number; suppressed: number }> | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -19,6 +20,7 @@ export class LogLimiter {
   /** Whether to log this occurrence of `key`; when yes, how many were suppressed since the last logged one. */
   allow(key: string): { log: boolean; suppressed: number } {
     const now = this.clock.monotonic();
+    this.windows ??= new Map();
     let w = this.windows.get(key);
     if (w === undefined || now - w.start >= this.windowMs) {
       const suppressed = w?.suppressed ?? 0;

@@ -32,6 +32,7 @@ export function connectWs(url: string, opts: ConnectOptions): Promise<Connection
     let settled = false;
     // Created before 'open' so no frame that arrives right after the handshake is missed.
     const conn = new WsConnection(ws, newConnectionId('w'), url);
+    ws.once('upgrade', (res) => conn.useSocket(res.socket));
     const onAbort = (): void =>
       settle(new SquallError(ErrorCode.Aborted, `connect to ${url} aborted`, { cause: opts.signal?.reason }));
     const onOpen = (): void => settle(undefined);

@@ -32,6 +32,12 @@ function isSendableCloseCode(code: number): boolean {
   return code === 1000 || (code >= 1001 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999);
 }
 
+/** The underlying socket's write batching (net.Socket, tls.TLSSocket). */
+export interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
 /** The Connection over a ws WebSocket. */
 export class WsConnection implements Connection {
   readonly id: string;
@@ -42,10 +48,12 @@ export class WsConnection implements Connection {
   private closeReported = false;
   private corked = false;
 
+  /** `socket`: the TCP/TLS socket under the WebSocket (server: the upgraded one; client: set by useSocket on upgrade). */
   constructor(
     private readonly ws: WebSocket,
     id: string,
     remoteAddress: string,
+    private socket?: Corkable,
   ) {
     this.id = id;
     this.remoteAddress = remoteAddress;
@@ -53,6 +61,11 @@ export class WsConnection implements Connection {
     ws.on('close', (code, reason) => this.onWsClose(code, reason.toString('utf8')));
     // Errors (protocol violations, resets, 1009 on maxPayload) are followed by 'close'.
     ws.on('error', () => {});
+  }
+
+  /** The client's socket, known once the server answered the upgrade (before open). */
+  useSocket(socket: Corkable): void {
+    this.socket = socket;
   }
 
   get bufferedAmount(): number {
@@ -74,7 +87,7 @@ export class WsConnection implements Connection {
    */
   private corkUntilNextTick(): void {
     if (this.corked) return;
-    const socket = (this.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    const socket = this.socket;
     if (socket === undefined) return;
     this.corked = true;
     socket.cork();

@@ -114,7 +114,7 @@ export function listenWs(opts: ListenOptions): Promise<Listener> {
       sockets.add(ws);
       ws.once('close', () => sockets.delete(ws));
       const remoteAddress = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
-      const conn = new WsConnection(ws, newConnectionId('c'), remoteAddress);
+      const conn = new WsConnection(ws, newConnectionId('c'), remoteAddress, socket);
       opts.onConnection(conn, { remoteAddress, url: req.url ?? wsPath });
     });
   });

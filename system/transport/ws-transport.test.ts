@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createServer, type Socket } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createServer, Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import type { Connection, Listener } from '../core/transport.js';
 import { wsTransport } from './index.js';
@@ -163,6 +163,30 @@ describe('wsTransport', () => {
     client.close(4000, 'bye');
     expect(await s.closed).toEqual({ code: 4000, reason: 'bye' });
     expect(s.frames.slice(-2)).toEqual(['last-a', 'last-b']);
+  });
+
+  it('corks the socket under the WebSocket on both ends (one write per tick)', async () => {
+    const { l, conns } = await listen({ perMessageDeflate: false });
+    const client = await transport.connect(`${l.url}/ws`, { handshakeTimeoutMs: 2000, maxPayloadBytes: 64 * 1024, perMessageDeflate: false });
+    const c = collect(client);
+    await until(() => conns.length === 1);
+    const server = conns[0] as Connection;
+    const s = collect(server);
+    const cork = vi.spyOn(Socket.prototype, 'cork');
+    // Still corked after the sends of this tick (ws's own cork/uncork pairs leave none), uncorked on nextTick.
+    const corkedNow = (): number => new Set(cork.mock.contexts.filter((x): x is Socket => x instanceof Socket && x.writableCorked > 0)).size;
+    try {
+      for (const f of ['a', 'b', 'c']) client.send(f);
+      expect(corkedNow()).toBe(1);
+      for (const f of ['x', 'y']) server.send(f);
+      expect(corkedNow()).toBe(2);
+      await new Promise((r) => process.nextTick(r));
+      expect(corkedNow()).toBe(0);
+    } finally {
+      cork.mockRestore();
+    }
+    await until(() => s.frames.length === 3 && c.frames.length === 2);
+    expect([s.frames, c.frames]).toEqual([['a', 'b', 'c'], ['x', 'y']]);
   });
 
   it('close() on the listener closes open connections with 1001', async () => {

@@ -121,3 +121,18 @@ export function backoffDelay(cfg: BackoffConfig, attempt: number, random: Random
   const d = floorMs + random.float() * (capMs - floorMs);
   return Math.min(capMs, Math.max(floorMs, d));
 }
+
+/**
+ * The handshake deadline of the next attempt after `timeouts` consecutive
+ * handshake timeouts: baseMs doubled per timeout, at most maxMs. A fixed
+ * deadline shorter than what a loaded coordinator needs abandons every
+ * attempt just before it would complete, and the retries keep it loaded: no
+ * worker ever registers (congestion collapse). Doubling (TCP backs off its
+ * retransmission timer the same way, RFC 6298 5.5) guarantees an attempt
+ * long enough; the first registration resets it.
+ */
+export function handshakeDeadline(baseMs: number, maxMs: number, timeouts: number): number {
+  if (timeouts <= 0) return Math.min(baseMs, maxMs);
+  // 2^31 * baseMs is beyond any ceiling: no huge power is computed.
+  return Math.min(maxMs, baseMs * 2 ** Math.min(timeouts, 31));
+}

@@ -28,8 +28,14 @@ export interface WorkerConfig {
   heartbeatTimeoutMaxMs?: number;
   /** k of the adaptive timeout (default 2). */
   rttFactor?: number;
-  /** Connect + welcome + registered must complete within this. */
+  /** Connect + welcome + registered must complete within this (the first attempt's deadline). */
   handshakeTimeoutMs?: number;
+  /**
+   * Ceiling of the handshake deadline: each consecutive handshake timeout doubles
+   * the next attempt's deadline up to this (default 4 * handshakeTimeoutMs), so a
+   * coordinator too loaded to answer within handshakeTimeoutMs is still reached.
+   */
+  handshakeTimeoutMaxMs?: number;
   maxFrameBytes?: number;
   /** Droppable/data messages that may wait in the outbox. */
   outboxCapacity?: number;
@@ -66,6 +72,7 @@ export interface ResolvedWorkerConfig {
   readonly heartbeatTimeoutMaxMs: number;
   readonly rttFactor: number;
   readonly handshakeTimeoutMs: number;
+  readonly handshakeTimeoutMaxMs: number;
   readonly maxFrameBytes: number;
   readonly outboxCapacity: number;
   readonly perMessageDeflate: false | { thresholdBytes: number };
@@ -73,6 +80,16 @@ export interface ResolvedWorkerConfig {
   readonly ackDelayMs: number;
   readonly allowKinds: ReadonlySet<string>;
   readonly tlsCa: string | undefined;
+}
+
+/** The first attempt's handshake deadline and its ceiling, validated. */
+function handshakeDeadlines(o: WorkerConfig): { handshakeTimeoutMs: number; handshakeTimeoutMaxMs: number } {
+  const handshakeTimeoutMs = positiveInt(o.handshakeTimeoutMs ?? 5000, 'handshakeTimeoutMs');
+  const handshakeTimeoutMaxMs = positiveInt(o.handshakeTimeoutMaxMs ?? 4 * handshakeTimeoutMs, 'handshakeTimeoutMaxMs');
+  if (handshakeTimeoutMaxMs < handshakeTimeoutMs) {
+    throw new InvalidArgumentError(`handshakeTimeoutMaxMs must be >= handshakeTimeoutMs (${handshakeTimeoutMs}); got ${handshakeTimeoutMaxMs}`, 'handshakeTimeoutMaxMs');
+  }
+  return { handshakeTimeoutMs, handshakeTimeoutMaxMs };
 }
 
 /**
@@ -119,6 +136,9 @@ function positiveInt(v: number, path: string, max = Number.MAX_SAFE_INTEGER): nu
   return v;
 }
 
+/** No dangerous kinds allowed: one shared empty set, not one per worker. */
+const NO_KINDS: ReadonlySet<string> = new Set();
+
 /** Fills defaults and validates. */
 export function workerConfigWithDefaults(o: WorkerConfig): ResolvedWorkerConfig {
   if (typeof o.id !== 'string' || o.id.length === 0 || o.id.length > 200) {
@@ -158,6 +178,7 @@ export function workerConfigWithDefaults(o: WorkerConfig): ResolvedWorkerConfig 
       throw new InvalidArgumentError(`allowKinds[${i}] must be one of ${[...DANGEROUS_KINDS].join(', ')} (the kinds that need opting in); got ${JSON.stringify(k)}`, `allowKinds.${i}`);
     }
   }
+  const handshake = handshakeDeadlines(o);
   const coordinatorUrl = normalizeCoordinatorUrl(o.coordinatorUrl);
   checkWorkerSecurity(o, coordinatorUrl);
   return {
@@ -171,13 +192,13 @@ export function workerConfigWithDefaults(o: WorkerConfig): ResolvedWorkerConfig 
     adaptiveHeartbeat: o.adaptiveHeartbeat ?? true,
     heartbeatTimeoutMaxMs,
     rttFactor,
-    handshakeTimeoutMs: positiveInt(o.handshakeTimeoutMs ?? 5000, 'handshakeTimeoutMs'),
+    ...handshake,
     maxFrameBytes: positiveInt(o.maxFrameBytes ?? 1024 * 1024, 'maxFrameBytes'),
     outboxCapacity: positiveInt(o.outboxCapacity ?? 10_000, 'outboxCapacity'),
     perMessageDeflate: pmd,
     maxAttempts,
     ackDelayMs,
-    allowKinds: new Set(o.allowKinds ?? []),
+    allowKinds: o.allowKinds === undefined || o.allowKinds.length === 0 ? NO_KINDS : new Set(o.allowKinds),
     tlsCa: o.tlsCa,
   };
 }

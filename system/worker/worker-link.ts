@@ -7,6 +7,7 @@
  */
 import { type Buggify, noBuggify } from '../core/buggify.js';
 import type { TimerHandle } from '../core/clock.js';
+import { ErrorCode, SquallError } from '../core/errors.js';
 import { LogLimiter } from '../core/log-limiter.js';
 import type { MsgDir, SystemEvent } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
@@ -16,7 +17,7 @@ import { CloseCode } from '../protocol/close-codes.js';
 import type { Random } from '../core/random.js';
 import { messageKey } from '../protocol/message-key.js';
 import { type Welcome } from '../protocol/messages.js';
-import { backoffBounds, backoffDelay } from './backoff.js';
+import { backoffBounds, backoffDelay, handshakeDeadline } from './backoff.js';
 import { Channel, sendableIn } from './channel.js';
 import { type ResolvedWorkerConfig, type WorkerConfig, workerConfigWithDefaults } from './config.js';
 import type { Heartbeat } from './heartbeat.js';
@@ -63,6 +64,8 @@ export abstract class WorkerLink {
   protected attempt = 0;
   /** Connection tries since the last registration that never registered (for maxAttempts). */
   protected failedTries = 0;
+  /** Consecutive handshake timeouts since the last registration: each doubles the next deadline. */
+  protected handshakeTimeouts = 0;
   protected prevDelay: number | undefined;
   protected lostAt = 0;
   protected everRegistered = false;
@@ -133,20 +136,25 @@ export abstract class WorkerLink {
     this.verifyKey = undefined;
     this.lastError = undefined;
     this.earlySynced = false;
-    this.emit({ type: 'connecting', ...this.base(), attempt: Math.max(1, this.attempt) });
+    const deadlineMs = handshakeDeadline(this.config.handshakeTimeoutMs, this.config.handshakeTimeoutMaxMs, this.handshakeTimeouts);
+    this.emit({ type: 'connecting', ...this.base(), attempt: Math.max(1, this.attempt), handshakeTimeoutMs: deadlineMs });
     const ac = new AbortController();
     this.connectAbort = ac;
     // One deadline for connect + welcome + registered, whatever the transport does.
     this.handshakeTimer = this.deps.clock.setTimeout(() => {
-      this.log.warn({ state: this.sm.state }, `not registered within ${this.config.handshakeTimeoutMs} ms; reconnecting`);
+      this.log.warn({ state: this.sm.state }, `not registered within ${deadlineMs} ms; reconnecting`);
+      this.handshakeTimeouts += 1;
       this.lost(gen, CloseCode.RegisterTimeout, 'handshake timed out', true);
-    }, this.config.handshakeTimeoutMs);
-    const { handshakeTimeoutMs, maxFrameBytes, perMessageDeflate, tlsCa } = this.config;
+    }, deadlineMs);
+    const { maxFrameBytes, perMessageDeflate, tlsCa } = this.config;
     void this.deps.transport
-      .connect(this.config.coordinatorUrl, { handshakeTimeoutMs, maxPayloadBytes: maxFrameBytes, perMessageDeflate, signal: ac.signal, ...(tlsCa === undefined ? {} : { ca: tlsCa }) })
+      .connect(this.config.coordinatorUrl, { handshakeTimeoutMs: deadlineMs, maxPayloadBytes: maxFrameBytes, perMessageDeflate, signal: ac.signal, ...(tlsCa === undefined ? {} : { ca: tlsCa }) })
       .then(
         (conn) => this.onOpen(gen, conn),
-        (err: unknown) => this.lost(gen, 1006, `connect failed: ${err instanceof Error ? err.message : String(err)}`),
+        (err: unknown) => {
+          if (gen === this.gen && err instanceof SquallError && err.code === ErrorCode.Timeout) this.handshakeTimeouts += 1;
+          this.lost(gen, 1006, `connect failed: ${err instanceof Error ? err.message : String(err)}`);
+        },
       )
       .catch((err: unknown) => this.log.error({ err }, 'connection setup failed'));
   }

@@ -84,6 +84,7 @@ export abstract class WorkerSession extends WorkerLink {
     this.everRegistered = true;
     this.attempt = 0;
     this.failedTries = 0;
+    this.handshakeTimeouts = 0;
     this.prevDelay = undefined;
     this.connectedSince = clock.now();
     this.log.info({ sessionId: msg.sessionId, resumed: msg.resumed, afterMs, resend: resend.length }, 'registered');
@@ -99,6 +100,9 @@ export abstract class WorkerSession extends WorkerLink {
     this.sm.transition('syncing');
     this.startHeartbeat(gen, msg.leaseMs);
     this.heartbeat?.sample(clock.monotonic() - this.registerSentMono);
+    // Both MACs are checked and the heartbeat has its parameters: nothing per connection needs these any more.
+    this.welcome = undefined;
+    this.clientNonce = '';
   }
 
   private startHeartbeat(gen: number, leaseMs: number): void {

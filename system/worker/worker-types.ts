@@ -100,12 +100,15 @@ export function parseRetryAfter(reason: string): number | undefined {
 }
 
 /**
- * The window a retry-after hint is honoured in: [hint, 1.5 × hint] (jittered,
- * so refused workers do not all come back at once), never beyond the backoff
- * cap (the longest this worker was told to wait between attempts).
+ * The window a retry-after hint is honoured in: [hint, 1.5 * hint], jittered so
+ * refused workers do not all come back at once, never beyond the backoff cap
+ * (the longest this worker was told to wait between attempts). A hint past
+ * what the cap allows keeps the same relative width, [cap / 1.5, cap]: a window
+ * clamped to [cap, cap] had no jitter left, and every worker refused in one
+ * burst came back at the very same instant, a new herd (lockstep at the cap).
  */
 export function retryAfterBounds(hintMs: number, maxMs: number): { floorMs: number; capMs: number } {
-  const floorMs = Math.min(hintMs, maxMs);
+  const floorMs = Math.min(hintMs, maxMs / 1.5);
   return { floorMs, capMs: Math.min(maxMs, Math.max(floorMs, hintMs * 1.5)) };
 }
 

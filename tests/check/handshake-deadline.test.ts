@@ -1,0 +1,41 @@
+/**
+ * Promise 9 and the handshake deadline that doubles with consecutive
+ * handshake timeouts (worker/backoff.ts handshakeDeadline): an attempt is
+ * judged against the deadline its `connecting` event states, within the
+ * ceiling; a retry-after window without jitter is lockstep.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkHistory } from '../../harness/check/invariants.js';
+import { H, baseContext } from './builder.js';
+
+const ctx = { ...baseContext, handshakeTimeoutMs: 5000 };
+const check = (h: H): string[] => checkHistory(h.history(), ['backoff'], ctx).map((v) => v.message);
+
+/** w1 drops, backs off, and its next attempt (deadline `deadlineMs`) registers `tookMs` later. */
+function slowAttempt(deadlineMs: number | undefined, tookMs: number): H {
+  const h = new H().connect('w1').at(10).emit('w1', { type: 'disconnected', workerId: 'w1', code: 4429, reason: 'handshake timed out' });
+  h.emit('w1', { type: 'backoff', workerId: 'w1', attempt: 1, delayMs: 50, strategy: 'full-jitter', capMs: 100, floorMs: 0 });
+  h.at(60).emit('w1', { type: 'connecting', workerId: 'w1', attempt: 1, ...(deadlineMs === undefined ? {} : { handshakeTimeoutMs: deadlineMs }) });
+  h.at(60 + tookMs).emit('w1', { type: 'connected', workerId: 'w1', sessionId: 's', resumed: false, afterMs: 1 });
+  return h.at(60 + tookMs + 20_000).phase('end');
+}
+
+describe('9 backoff: grown handshake deadlines', () => {
+  it('judges an attempt by the deadline it states, and only up to the ceiling', () => {
+    expect(check(slowAttempt(10_000, 8000))).toEqual([]);
+    expect(check(slowAttempt(undefined, 8000))).toContainEqual(expect.stringMatching(/neither succeeded nor failed within the handshake timeout \(5000 ms\): stuck connecting/));
+    const over = check(slowAttempt(40_000, 30_000));
+    expect(over).toContainEqual(expect.stringMatching(/handshake deadline of 40000 ms, above the ceiling 20000 ms/));
+    expect(over).toContainEqual(expect.stringMatching(/within the handshake timeout \(20000 ms\): stuck connecting/));
+  });
+
+  it('reports a retry-after window with no jitter left (every refused worker back at once)', () => {
+    const run = (floorMs: number): string[] => {
+      const h = new H().connect('w1').at(10).emit('w1', { type: 'disconnected', workerId: 'w1', code: 4503, reason: 'retry-after=5000' });
+      h.emit('w1', { type: 'backoff', workerId: 'w1', attempt: 1, delayMs: 2000, strategy: 'full-jitter', capMs: 2000, floorMs, retryAfterMs: 5000 });
+      return check(h.at(2010).emit('w1', { type: 'connecting', workerId: 'w1', attempt: 1 }).connect('w1'));
+    };
+    expect(run(2000 / 1.5)).toEqual([]);
+    expect(run(2000)).toEqual([expect.stringMatching(/retry-after 5000 ms honoured in \[2000, 2000\] .*no jitter left/)]);
+  });
+});
