@@ -138,6 +138,52 @@ describe('assignment loop and backlogged workers', () => {
   });
 });
 
+describe('assignment loop claims', () => {
+  it('a worker at its concurrency gets no more work; the next round goes to one with room', async () => {
+    const { engine, loop, connect, assigned, settle } = world();
+    connect('full', 1);
+    connect('free', 3);
+    engine.add('ex_1');
+    engine.add('ex_2');
+    engine.add('ex_3');
+    expect(loop.runPass()).toBe(3);
+    await settle();
+    expect(assigned('full')).toHaveLength(1);
+    expect(assigned('free')).toHaveLength(2);
+    engine.add('ex_4');
+    engine.add('ex_5');
+    expect(loop.runPass()).toBe(1);
+    await settle();
+    expect(assigned('full')).toHaveLength(1);
+    expect(assigned('free')).toHaveLength(3);
+  });
+
+  it('a worker that cannot run the queued kind is passed over without stopping the pass', async () => {
+    const { engine, registry, loop, connect, assigned, settle } = world();
+    connect('a');
+    connect('b'); // visited first this pass (round-robin)
+    const b = registry.get(asWorkerId('b'));
+    if (b !== undefined) b.kinds = new Set(['echo']);
+    engine.add('ex_1');
+    expect(loop.runPass()).toBe(1);
+    await settle();
+    expect(assigned('a')).toEqual(['ex_1']);
+    expect(assigned('b')).toEqual([]);
+  });
+
+  it('stops after 2000 claims in one pass and wakes itself for the rest', async () => {
+    const { clock, engine, loop, connect, assigned, settle } = world();
+    connect('big', 5000);
+    for (let i = 0; i < 2003; i++) engine.add(`ex_${i}`);
+    expect(loop.runPass()).toBe(2000);
+    const pass = vi.spyOn(loop, 'runPass');
+    clock.advance(0);
+    expect(pass).toHaveBeenCalledTimes(1);
+    await settle();
+    expect(assigned('big')).toHaveLength(2003);
+  });
+});
+
 describe('assignment delivery', () => {
   it('an assignment whose claim failed to commit is not sent, and is no longer counted as held', async () => {
     const { engine, loop, connect, assigned, settle } = world();

@@ -118,6 +118,7 @@ describe('worker heartbeat', () => {
     hb.start();
     clock.advance(30);
     hb.stop();
+    expect(clock.armed()).toBe(0); // no timer of a dead connection left behind
     clock.advance(1000);
     expect(pings).toHaveLength(1);
     expect(timeouts).toEqual([]);
