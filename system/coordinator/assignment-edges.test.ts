@@ -8,40 +8,13 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { asSessionId, asWorkerId } from '../core/ids.js';
-import { silentLogger } from '../core/logger.js';
-import { noBuggify } from '../core/buggify.js';
-import { noMarks } from '../core/marks.js';
-import { seededRandom } from '../core/random.js';
 import type { ToWorker } from '../protocol/messages.js';
-import { Admission } from './admission.js';
 import { AssignmentLoop } from './assignment.js';
-import { resolveCoordinatorConfig } from './config.js';
-import type { CoordinatorContext, LiveConnection } from './context.js';
-import { CoordinatorMetrics } from './metrics.js';
-import { WorkerRegistry } from './registry.js';
 import { Session } from './session.js';
-import { FakeEngine, manualClock } from './testing.js';
+import { manualClock, testContext } from './testing.js';
 
 function world() {
-  const clock = manualClock();
-  const engine = new FakeEngine();
-  const registry = new WorkerRegistry();
-  const connections = new Map<string, LiveConnection>();
-  const metrics = new CoordinatorMetrics({ outboxDepth: () => 0, workersByState: () => ({}), executionsByStatus: () => ({}), breakerStates: () => ({}) });
-  const ctx: Omit<CoordinatorContext, 'wake'> = {
-    config: resolveCoordinatorConfig({}),
-    clock,
-    random: seededRandom(1),
-    logger: silentLogger,
-    marks: noMarks,
-    buggify: noBuggify,
-    engine,
-    registry,
-    metrics,
-    connections,
-    admission: new Admission(clock, 10),
-    emit: () => {},
-  };
+  const { ctx, clock, engine, registry, connections } = testContext();
   const loop = new AssignmentLoop(ctx);
   const sent = new Map<string, ToWorker[]>();
   /** A connected worker with its own session and connection. */
