@@ -107,7 +107,7 @@ describe('inbound: acknowledged only after commit', () => {
     const { session, handle } = world();
     session.sendReliable({ type: 'abort', executionId: 'ex_1', leaseToken: 'ls_1', reason: 'cancel' });
     session.sendReliable({ type: 'abort', executionId: 'ex_2', leaseToken: 'ls_2', reason: 'cancel' });
-    handle({ v, type: 'progress', executionId: 'ex_1', attempt: 1, leaseToken: 'ls_1', progress: 0.5, ack: 1 });
+    handle({ v, type: 'progress', executionId: 'ex_1', leaseToken: 'ls_1', fraction: 0.5, ack: 1 });
     expect(session.outboxDepth).toBe(1);
   });
 });
@@ -185,7 +185,7 @@ describe('inbound: each message type', () => {
 
   it('progress is counted; ack, error and register change nothing', async () => {
     const { ctx, engine, session, handle, out } = world();
-    handle({ v, type: 'progress', executionId: 'ex_1', attempt: 1, leaseToken: 'ls_1', progress: 0.5 });
+    handle({ v, type: 'progress', executionId: 'ex_1', leaseToken: 'ls_1', fraction: 0.5 });
     expect((await ctx.metrics.progressReports.get()).values[0]?.value).toBe(1);
     handle({ v, type: 'ack', ack: 0 });
     handle({ v, type: 'error', code: 'x', message: 'y' });

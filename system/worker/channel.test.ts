@@ -137,9 +137,9 @@ describe('worker channel flushing', () => {
   it('holds everything back at the high-water mark, retries shortly, and leaves no timer once drained', () => {
     const { clock, channel, conn, frames, types } = setup();
     conn.bufferedAmount = 1024 * 1024;
-    channel.enqueue({ type: 'progress', executionId: 'ex_1', attempt: 1, leaseToken: 'ls_1', progress: 0.5 });
+    channel.enqueue({ type: 'progress', executionId: 'ex_1', leaseToken: 'ls_1', fraction: 0.5 });
     channel.allow(OutPriority.data);
-    channel.enqueue({ type: 'progress', executionId: 'ex_2', attempt: 1, leaseToken: 'ls_2', progress: 0.5 });
+    channel.enqueue({ type: 'progress', executionId: 'ex_2', leaseToken: 'ls_2', fraction: 0.5 });
     expect(frames).toEqual([]);
     expect(clock.armed()).toBe(1); // one retry timer, not one per message
     conn.bufferedAmount = 0;
