@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 // mutant only the tests that reach it (perTest coverage) and stops at the
 // first failure, so the order below is cheapest first: the unit tests of the
 // four promise-holding folders, the engine/worker/store integration suites,
+// the impostor-coordinator attack (mutual authentication),
 // the end-to-end simulation suite. SQUALL_MUTATE_SIM=1 adds the simulation
 // broken-variant suites (protocol, engine features, adversaries, storage
 // faults, commit windows; about a second per test, and a core.ts mutant is
@@ -20,6 +21,8 @@ const ORDER = [
   'system/store/**/*.test.ts',
   'tests/engine/**/*.test.ts',
   'tests/worker/**/*.test.ts',
+  // The worker's check of the coordinator's proof (worker-session.ts) is tested only here.
+  'tests/security/impostor-coordinator.test.ts',
   'tests/conformance/store.test.ts',
   'tests/sim/end-to-end.test.ts',
 ];

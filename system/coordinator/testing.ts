@@ -10,7 +10,15 @@ import { EXECUTION_STATUSES, type ExecutionRecord } from '../core/model.js';
 import { makeExecutionRecord } from '../store/testing.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { ToWorker } from '../protocol/messages.js';
-import type { CoordinatorEngine } from './context.js';
+import { noBuggify } from '../core/buggify.js';
+import { silentLogger } from '../core/logger.js';
+import { noMarks } from '../core/marks.js';
+import { seededRandom } from '../core/random.js';
+import { Admission } from './admission.js';
+import { resolveCoordinatorConfig } from './config.js';
+import type { CoordinatorContext, CoordinatorEngine, EventBody, LiveConnection } from './context.js';
+import { CoordinatorMetrics } from './metrics.js';
+import { WorkerRegistry } from './registry.js';
 import { Session } from './session.js';
 
 /** A promise with its resolver exposed. */
@@ -226,4 +234,34 @@ export function sessionSetup() {
   const s = new Session(asSessionId('ss_1'), asWorkerId('w1'), clock, 2);
   s.attach({ send: (m) => (sent.push(m), true) });
   return { clock, sent, s };
+}
+
+/**
+ * A coordinator context without a network or an engine of its own: a
+ * FakeEngine, a manual clock, the real registry, and `wakes` counting calls
+ * of wake(). For unit tests of the parts that act on it (assignment, inbound).
+ */
+export function testContext(engine: FakeEngine = new FakeEngine()) {
+  const clock = manualClock();
+  const registry = new WorkerRegistry();
+  const connections = new Map<string, LiveConnection>();
+  const metrics = new CoordinatorMetrics({ outboxDepth: () => 0, workersByState: () => ({}), executionsByStatus: () => ({}), breakerStates: () => ({}) });
+  const events: EventBody[] = [];
+  const counter = { wakes: 0 };
+  const ctx: CoordinatorContext = {
+    config: resolveCoordinatorConfig({}),
+    clock,
+    random: seededRandom(1),
+    logger: silentLogger,
+    marks: noMarks,
+    buggify: noBuggify,
+    engine,
+    registry,
+    metrics,
+    connections,
+    admission: new Admission(clock, 10),
+    emit: (e) => events.push(e),
+    wake: () => void (counter.wakes += 1),
+  };
+  return { ctx, clock, engine, registry, connections, events, counter };
 }
