@@ -39,6 +39,8 @@ export interface CheckContext {
   healAt?: number;
   /** The engine's grace past timeoutMs before it times an attempt out (engine default 2000). */
   timeoutGraceMs?: number;
+  /** Handshakes the coordinator admits at once (admission control); a 4503 refusal is judged against it. Undefined: refusals are not judged. */
+  maxPendingHandshakes?: number;
   /** Whether per-kind circuit breakers may hold claims back (then a late retry is excused while its kind's breaker could be open). */
   breaker?: boolean;
   /** Consecutive failures of a kind that open its breaker (engine default 5); below it the breaker is closed and late retries are judged. */

@@ -8,6 +8,7 @@ import type { Ev, FaultSpan, HistoryView } from './view.js';
 import { affectsCoordinator, affectsWorker } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
+import { ADMISSION_CLOSE, admissionRefusalNear, checkAdmission } from './promises-admission.js';
 
 /** 8. After auth_failed on a connection, nothing from it is acted on: no registration, claims or results for that worker. */
 export function checkAuth(view: HistoryView, _ctx: CheckContext): Violation[] {
@@ -123,7 +124,7 @@ function halfOpenPairs(span: FaultSpan, allWorkers: readonly string[]): { worker
  * never declared dead (checkSpuriousTimeouts).
  */
 export function checkLiveness(view: HistoryView, ctx: CheckContext): Violation[] {
-  const out: Violation[] = [...checkSpuriousTimeouts(view, ctx), ...checkSpuriousDisconnects(view, ctx)];
+  const out: Violation[] = [...checkSpuriousTimeouts(view, ctx), ...checkSpuriousDisconnects(view, ctx), ...checkAdmission(view, ctx)];
   const allWorkers = [...view.byWorker.keys()].sort();
   for (const span of view.faults) {
     const t0 = span.start.time;
@@ -216,6 +217,7 @@ function checkSpuriousDisconnects(view: HistoryView, ctx: CheckContext): Violati
     const w = ev.workerId;
     const t = e.rec.time;
     if (DELIBERATE_CLOSES.has(ev.code) || timedOut.has(`${w}@${t}`) || view.anyFaultOn(w, t - window, t, ['clock_skew'])) continue;
+    if (ev.code === ADMISSION_CLOSE && admissionRefusalNear(view, ctx, t, window)) continue;
     const side = ev.type === 'disconnected' ? 'worker' : 'coordinator';
     out.push(
       violation(

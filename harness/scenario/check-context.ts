@@ -3,6 +3,7 @@
  * (not in harness/check) so the checkers never import the scenario language:
  * harness/check sits below harness/scenario.
  */
+import { COORDINATOR_DEFAULTS } from '../../system/coordinator/index.js';
 import type { CheckContext } from '../check/context.js';
 import { workerIds, type Scenario } from './schema.js';
 
@@ -18,6 +19,7 @@ export function contextFromScenario(s: Scenario): CheckContext {
     minCapSpread: s.checks.minCapSpread,
     workerIds: workerIds(s.fleet),
     breaker: s.coordinator.breaker !== false,
+    maxPendingHandshakes: s.coordinator.maxPendingHandshakes ?? COORDINATOR_DEFAULTS.maxPendingHandshakes,
   };
   if (s.coordinator.breaker !== false) ctx.breakerFailureThreshold = s.coordinator.breaker.failureThreshold;
   if (s.fleet.heartbeatTimeoutMs !== undefined) ctx.workerHeartbeatTimeoutMs = s.fleet.heartbeatTimeoutMs;
