@@ -180,7 +180,7 @@ export function finalTerminals(events: readonly Ev[]): Ev<'status'>[] {
 }
 
 /** Whether an event has the given type (narrows it to that variant). */
-export function isEv<T extends SystemEventType>(e: Ev, type: T): e is Ev & Ev<T> {
+function isEv<T extends SystemEventType>(e: Ev, type: T): e is Ev & Ev<T> {
   return e.ev.type === type;
 }
 
