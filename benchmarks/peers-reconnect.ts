@@ -21,7 +21,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { runReconnectBench } from '../harness/live/bench-reconnect.js';
 import { connectFaultProxy, type FaultProxy } from '../harness/proxy/client.js';
-import { delay, freePort, monoNow, startRunProxy } from '../harness/live/processes.js';
+import { delay, freePort, monoNow } from '../harness/proc/index.js';
+import { startRunProxy } from '../harness/live/proxy-host-process.js';
 import { microsHistogram, recordMs, summarizeMs } from './lib/histogram.js';
 
 const env = (k: string, d: number): number => Number(process.env[k] ?? d);

@@ -75,7 +75,7 @@ function runSide(system: 'squall' | 'bullmq'): Promise<SideResult> {
 function missingPrerequisite(): string | undefined {
   if (findRedisServer() === undefined) return 'bench:peers needs redis-server (Redis 7): apt-get install redis-server (or set REDIS_SERVER=/path/to/redis-server)';
   if (loadIORedis() === undefined) {
-    return `bench:peers needs the ioredis client BullMQ loads (a dev dependency): run npm ci, or set SQUALL_PEER_DEPS to a directory whose node_modules has it`;
+    return `bench:peers needs the ioredis client BullMQ loads (a dev dependency): run npm ci`;
   }
   return undefined;
 }

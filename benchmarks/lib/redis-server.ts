@@ -2,9 +2,8 @@
  * Redis for the peer benchmark (bench:peers): finds `redis-server`, starts a
  * private one on a free loopback port in a temp directory with AOF on
  * (`appendonly yes`, `appendfsync everysec`, no RDB snapshots), and loads the
- * `ioredis` client BullMQ needs (from node_modules, or from the directory in
- * $SQUALL_PEER_DEPS, default /tmp/squall-peer-deps, when it is not a project
- * dependency). Each missing piece is reported with how to get it.
+ * `ioredis` client BullMQ needs (a project dependency). Each missing piece is
+ * reported with how to get it.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
@@ -78,18 +77,12 @@ async function waitForPing(port: number, dead: () => boolean): Promise<void> {
 /** The ioredis constructor (a class taking {host, port, ...}). */
 export type IORedisCtor = new (opts: Record<string, unknown>) => { quit(): Promise<unknown>; disconnect(): void };
 
-/** Where ioredis is looked for when the project itself does not depend on it. */
-const PEER_DEPS_DIR = process.env.SQUALL_PEER_DEPS ?? '/tmp/squall-peer-deps';
-
-/** Loads ioredis from the project, else from PEER_DEPS_DIR; undefined when neither has it. */
+/** Loads ioredis (a project dependency); undefined when it is not installed. */
 export function loadIORedis(): IORedisCtor | undefined {
-  for (const base of [REPO_ROOT, `${PEER_DEPS_DIR}/`]) {
-    try {
-      const mod = createRequire(join(base, 'package.json'))('ioredis') as IORedisCtor & { default?: IORedisCtor };
-      return mod.default ?? mod;
-    } catch {
-      // try the next place
-    }
+  try {
+    const mod = createRequire(join(REPO_ROOT, 'package.json'))('ioredis') as IORedisCtor & { default?: IORedisCtor };
+    return mod.default ?? mod;
+  } catch {
+    return undefined;
   }
-  return undefined;
 }

@@ -5,7 +5,8 @@
  * reconnection #4).
  */
 import type { CheckContext } from './context.js';
-import type { HistoryView } from './view.js';
+import type { HistoryRecord } from './history.js';
+import type { Ev, FaultSpan, HistoryView } from './view.js';
 import { affectsCoordinator } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -19,71 +20,106 @@ import { violation } from './violation.js';
  * kill or restart (its timers stopped).
  */
 export function checkStuckLeases(view: HistoryView, ctx: CheckContext): Violation[] {
-  const out: Violation[] = [];
   const bound = ctx.leaseMs + Math.max(50, Math.floor(ctx.leaseMs / 4)) + ctx.toleranceMs;
-  const leases = new Map<string, { executionId: string; workerId: string }>();
-  const conns = new Map<string, Set<string>>();
-  const watch = new Map<string, { deadline: number; lostAt: number; index: number; workerId: string; executionId: string }>();
-  const coordinatorDown = view.faults.filter((f) => PROCESS_ACTIONS.has(f.details.action) && affectsCoordinator(f.details));
-  const excused = (from: number, to: number): boolean => coordinatorDown.some((f) => f.start.time <= to && view.faultEnd(f) >= from);
-  const fire = (until: number): void => {
-    for (const [token, w] of watch) {
+  const walk = new StuckLeaseWalk(view, bound);
+  for (const e of view.events) {
+    walk.fire(e.rec.time);
+    if (e.ev.source === 'coordinator') walk.event(e);
+  }
+  walk.fire(view.endAt);
+  return walk.out;
+}
+
+/** A lease whose holder's last connection went: it must end by the deadline. */
+interface Watched {
+  deadline: number;
+  lostAt: number;
+  index: number;
+  workerId: string;
+  executionId: string;
+}
+
+/** checkStuckLeases' walk: live leases, each worker's open connections, and the leases being watched. */
+class StuckLeaseWalk {
+  readonly out: Violation[] = [];
+  private readonly leases = new Map<string, { executionId: string; workerId: string }>();
+  private readonly conns = new Map<string, Set<string>>();
+  private readonly watch = new Map<string, Watched>();
+  /** Coordinator process faults: its timers stopped, so no lease could expire. */
+  private readonly coordinatorDown: FaultSpan[];
+
+  constructor(
+    private readonly view: HistoryView,
+    private readonly bound: number,
+  ) {
+    this.coordinatorDown = view.faults.filter((f) => PROCESS_ACTIONS.has(f.details.action) && affectsCoordinator(f.details));
+  }
+
+  /** Reports every watched lease whose deadline passed before `until` (unless the coordinator was down meanwhile). */
+  fire(until: number): void {
+    for (const [token, w] of this.watch) {
       if (w.deadline >= until) continue;
-      watch.delete(token);
-      if (excused(w.lostAt, w.deadline)) continue;
-      out.push(
+      this.watch.delete(token);
+      if (this.excused(w.lostAt, w.deadline)) continue;
+      this.out.push(
         violation(
-          view.records,
+          this.view.records,
           'no-lost-work',
-          `${w.workerId}'s connection was lost at t=${w.lostAt} but its lease ${token} was still held ${bound} ms later: work held by a dead worker must be reassigned (lease expiry)`,
+          `${w.workerId}'s connection was lost at t=${w.lostAt} but its lease ${token} was still held ${this.bound} ms later: work held by a dead worker must be reassigned (lease expiry)`,
           { index: w.index, executionId: w.executionId, workerId: w.workerId },
         ),
       );
     }
-  };
-  const set = (w: string): Set<string> => {
-    let c = conns.get(w);
-    if (c === undefined) conns.set(w, (c = new Set()));
-    return c;
-  };
-  for (const { rec, ev } of view.events) {
-    fire(rec.time);
-    if (ev.source !== 'coordinator') continue;
+  }
+
+  /** Follows one coordinator event. */
+  event({ rec, ev }: Ev): void {
     switch (ev.type) {
       case 'claimed':
-        leases.set(ev.leaseToken, { executionId: ev.executionId, workerId: ev.workerId });
+        this.leases.set(ev.leaseToken, { executionId: ev.executionId, workerId: ev.workerId });
         break;
       case 'lease_expired':
       case 'lease_released':
       case 'result_recorded':
-        leases.delete(ev.leaseToken);
-        watch.delete(ev.leaseToken);
+        this.leases.delete(ev.leaseToken);
+        this.watch.delete(ev.leaseToken);
         break;
       case 'worker_registered':
-        set(ev.workerId).add(ev.connectionId);
-        for (const [token, w] of watch) if (w.workerId === ev.workerId) watch.delete(token);
+        this.connections(ev.workerId).add(ev.connectionId);
+        for (const [token, w] of this.watch) if (w.workerId === ev.workerId) this.watch.delete(token);
         break;
       case 'worker_replaced':
-        set(ev.workerId).delete(ev.oldConnectionId);
-        set(ev.workerId).add(ev.newConnectionId);
+        this.connections(ev.workerId).delete(ev.oldConnectionId);
+        this.connections(ev.workerId).add(ev.newConnectionId);
         break;
       case 'worker_disconnected':
-      case 'worker_lost': {
-        if (ev.type === 'worker_disconnected') set(ev.workerId).delete(ev.connectionId);
-        if (set(ev.workerId).size > 0) break;
-        for (const [token, l] of leases) {
-          if (l.workerId === ev.workerId && !watch.has(token)) {
-            watch.set(token, { deadline: rec.time + bound, lostAt: rec.time, index: rec.index, workerId: l.workerId, executionId: l.executionId });
-          }
-        }
+      case 'worker_lost':
+        if (ev.type === 'worker_disconnected') this.connections(ev.workerId).delete(ev.connectionId);
+        if (this.connections(ev.workerId).size === 0) this.watchLeasesOf(ev.workerId, rec);
         break;
-      }
       default:
         break;
     }
   }
-  fire(view.endAt);
-  return out;
+
+  /** Starts watching every lease the worker holds (its last connection went at `rec`). */
+  private watchLeasesOf(workerId: string, rec: HistoryRecord): void {
+    for (const [token, l] of this.leases) {
+      if (l.workerId === workerId && !this.watch.has(token)) {
+        this.watch.set(token, { deadline: rec.time + this.bound, lostAt: rec.time, index: rec.index, workerId: l.workerId, executionId: l.executionId });
+      }
+    }
+  }
+
+  private connections(workerId: string): Set<string> {
+    let c = this.conns.get(workerId);
+    if (c === undefined) this.conns.set(workerId, (c = new Set()));
+    return c;
+  }
+
+  private excused(from: number, to: number): boolean {
+    return this.coordinatorDown.some((f) => f.start.time <= to && this.view.faultEnd(f) >= from);
+  }
 }
 
 const PROCESS_ACTIONS: ReadonlySet<string> = new Set(['pause', 'kill', 'restart']);

@@ -4,7 +4,8 @@
  * nothing acknowledged is lost when the coordinator is killed and restarts.
  */
 import type { CheckContext } from './context.js';
-import type { HistoryView } from './view.js';
+import type { HistoryRecord } from './history.js';
+import type { Ack, Ev, HistoryView } from './view.js';
 import { affectsCoordinator, finalTerminals } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -29,61 +30,93 @@ export function coordinatorCrashes(view: HistoryView): Crash[] {
 
 /** 6. Saved checkpoint seqs strictly increase, only from the current lease; a claim resumes from the latest saved. */
 export function checkCheckpoints(view: HistoryView, _ctx: CheckContext): Violation[] {
-  const out: Violation[] = [];
   const crashes = coordinatorCrashes(view);
-  for (const [id, events] of view.byExecution) {
-    let last: { seq: number; index: number; time: number } | undefined;
-    let lease: { token: string; attempt: number; endedAt: number | undefined } | undefined;
-    const leases = new Map<number, { token: string; attempt: number; endedAt: number | undefined }>();
-    // Across a coordinator crash the same rules are promise 7's (checkDurability).
-    const crashedSince = (from: number, to: number): boolean => crashes.some((c) => c.index > from && c.index < to);
-    for (const e of events) {
-      const ev = e.ev;
-      if (ev.type === 'claimed') {
-        lease = { token: ev.leaseToken, attempt: ev.attempt, endedAt: undefined };
-        leases.set(ev.attempt, lease);
-        if (last !== undefined && !crashedSince(last.index, e.rec.index) && (ev.checkpointSeq === undefined || ev.checkpointSeq < last.seq)) {
-          out.push(
-            violation(
-              view.records,
-              'checkpoints',
-              `attempt ${ev.attempt} (${ev.workerId}) resumes from ${ev.checkpointSeq === undefined ? 'no checkpoint' : `checkpoint ${ev.checkpointSeq}`} although checkpoint ${last.seq} was saved at t=${last.time}`,
-              { index: e.rec.index, executionId: id, workerId: ev.workerId },
-            ),
-          );
-        }
-      } else if (ev.type === 'lease_expired' || ev.type === 'lease_released' || ev.type === 'result_recorded') {
-        const held = leases.get(ev.attempt);
-        if (held?.token === ev.leaseToken) held.endedAt ??= ev.at;
-      } else if (ev.type === 'checkpoint_saved') {
-        if (last !== undefined && ev.seq <= last.seq && !crashedSince(last.index, e.rec.index)) {
-          out.push(
-            violation(view.records, 'checkpoints', `checkpoint ${ev.seq} saved after checkpoint ${last.seq}: checkpoints must only move forward`, {
-              index: e.rec.index,
-              executionId: id,
-            }),
-          );
-        }
-        // checkpoint_saved is emitted after the store commit, so the holder's lease may have ended
-        // (its result, expiry) in between; what fencing forbids is accepting it after the lease ended
-        // (acceptedAt, on the coordinator's clock) or for an attempt a newer claim superseded.
-        const acceptedAt = ev.acceptedAt ?? ev.at;
-        const own = leases.get(ev.attempt);
-        if (own === undefined || (own.endedAt !== undefined && acceptedAt > own.endedAt)) {
-          out.push(
-            violation(
-              view.records,
-              'checkpoints',
-              `checkpoint ${ev.seq} of attempt ${ev.attempt} saved, but ${own === undefined ? `attempt ${ev.attempt} never held a lease` : `it was accepted at ${acceptedAt}, after that lease ended at ${own.endedAt}${lease !== undefined && lease !== own ? ` (attempt ${lease.attempt} holds the lease now)` : ''}`}: not fenced`,
-              { index: e.rec.index, executionId: id },
-            ),
-          );
-        }
-        if (last === undefined || ev.seq > last.seq) last = { seq: ev.seq, index: e.rec.index, time: e.rec.time };
+  const out: Violation[] = [];
+  for (const [id, events] of view.byExecution) out.push(...checkpointsOf(view, id, events, crashes));
+  return out;
+}
+
+interface CheckpointLease {
+  token: string;
+  attempt: number;
+  endedAt: number | undefined;
+}
+
+/** One execution's walk for checkCheckpoints: the latest saved checkpoint, the current lease and every attempt's lease. */
+interface CheckpointWalk {
+  view: HistoryView;
+  id: string;
+  last: { seq: number; index: number; time: number } | undefined;
+  lease: CheckpointLease | undefined;
+  leases: Map<number, CheckpointLease>;
+  /** Whether a coordinator crash lies between two record indexes: across one the rules are promise 7's (checkDurability). */
+  crashedSince: (from: number, to: number) => boolean;
+  out: Violation[];
+}
+
+function checkpointsOf(view: HistoryView, id: string, events: readonly Ev[], crashes: readonly Crash[]): Violation[] {
+  const w: CheckpointWalk = {
+    view,
+    id,
+    last: undefined,
+    lease: undefined,
+    leases: new Map(),
+    crashedSince: (from, to) => crashes.some((c) => c.index > from && c.index < to),
+    out: [],
+  };
+  for (const e of events) {
+    const ev = e.ev;
+    if (ev.type === 'claimed') {
+      w.lease = { token: ev.leaseToken, attempt: ev.attempt, endedAt: undefined };
+      w.leases.set(ev.attempt, w.lease);
+      const last = w.last;
+      if (last !== undefined && !w.crashedSince(last.index, e.rec.index) && (ev.checkpointSeq === undefined || ev.checkpointSeq < last.seq)) {
+        w.out.push(
+          violation(
+            view.records,
+            'checkpoints',
+            `attempt ${ev.attempt} (${ev.workerId}) resumes from ${ev.checkpointSeq === undefined ? 'no checkpoint' : `checkpoint ${ev.checkpointSeq}`} although checkpoint ${last.seq} was saved at t=${last.time}`,
+            { index: e.rec.index, executionId: id, workerId: ev.workerId },
+          ),
+        );
       }
+    } else if (ev.type === 'lease_expired' || ev.type === 'lease_released' || ev.type === 'result_recorded') {
+      const held = w.leases.get(ev.attempt);
+      if (held?.token === ev.leaseToken) held.endedAt ??= ev.at;
+    } else if (ev.type === 'checkpoint_saved') {
+      checkpointSaved(w, e.rec, ev);
     }
   }
-  return out;
+  return w.out;
+}
+
+/** A saved checkpoint: it moves forward and was accepted under its attempt's live lease. */
+function checkpointSaved(w: CheckpointWalk, rec: HistoryRecord, ev: Ev<'checkpoint_saved'>['ev']): void {
+  const { view, id, last, lease } = w;
+  if (last !== undefined && ev.seq <= last.seq && !w.crashedSince(last.index, rec.index)) {
+    w.out.push(
+      violation(view.records, 'checkpoints', `checkpoint ${ev.seq} saved after checkpoint ${last.seq}: checkpoints must only move forward`, {
+        index: rec.index,
+        executionId: id,
+      }),
+    );
+  }
+  // checkpoint_saved is emitted after the store commit, so the holder's lease may have ended
+  // (its result, expiry) in between; what fencing forbids is accepting it after the lease ended
+  // (acceptedAt, on the coordinator's clock) or for an attempt a newer claim superseded.
+  const acceptedAt = ev.acceptedAt ?? ev.at;
+  const own = w.leases.get(ev.attempt);
+  if (own === undefined || (own.endedAt !== undefined && acceptedAt > own.endedAt)) {
+    w.out.push(
+      violation(
+        view.records,
+        'checkpoints',
+        `checkpoint ${ev.seq} of attempt ${ev.attempt} saved, but ${own === undefined ? `attempt ${ev.attempt} never held a lease` : `it was accepted at ${acceptedAt}, after that lease ended at ${own.endedAt}${lease !== undefined && lease !== own ? ` (attempt ${lease.attempt} holds the lease now)` : ''}`}: not fenced`,
+        { index: rec.index, executionId: id },
+      ),
+    );
+  }
+  if (last === undefined || ev.seq > last.seq) w.last = { seq: ev.seq, index: rec.index, time: rec.time };
 }
 
 /**
@@ -95,65 +128,73 @@ export function checkDurability(view: HistoryView, _ctx: CheckContext): Violatio
   const out: Violation[] = checkFinalRead(view);
   for (const crash of coordinatorCrashes(view)) {
     for (const [id, ack] of view.acked) {
-      if (ack.ok.index > crash.index) continue;
-      const events = view.byExecution.get(id) ?? [];
-      const before = events.filter((e) => e.rec.index < crash.index);
-      // Evidence that the restarted coordinator knows the execution (a rejected result is not).
-      const after = events.filter(
-        (e) => e.rec.time >= crash.restartAt && e.rec.index > crash.index && e.ev.source === 'coordinator' && e.ev.type !== 'result_rejected',
-      );
-      const terminal = finalTerminals(before)[0];
-      // With a final read, that read is the evidence (checkFinalRead): an execution the restarted
-      // coordinator still knows but that made no progress is lost work (promise 1), not lost data.
-      if (terminal === undefined && after.length === 0 && view.endAt > crash.restartAt && view.finalRead === undefined) {
-        out.push(
-          violation(
-            view.records,
-            'durability',
-            `acknowledged at t=${ack.ok.time}, before the coordinator crash at t=${crash.at}, and never seen again after the restart at t=${crash.restartAt}`,
-            { index: before[before.length - 1]?.rec.index ?? ack.ok.index, executionId: id },
-          ),
-        );
-        continue;
-      }
-      if (terminal !== undefined) {
-        const rerun = after.find((e) => e.ev.type === 'claimed');
-        if (rerun !== undefined) {
-          out.push(
-            violation(
-              view.records,
-              'durability',
-              `ended ${terminal.ev.type === 'status' ? terminal.ev.to : '?'} before the crash at t=${crash.at}, yet was claimed again after the restart: its result was not durable`,
-              { index: rerun.rec.index, executionId: id },
-            ),
-          );
-        }
-        continue;
-      }
-      let saved = -1;
-      for (const e of before) if (e.ev.type === 'checkpoint_saved') saved = Math.max(saved, e.ev.seq);
-      if (saved < 0) continue;
-      const firstClaim = after.find((e) => e.ev.type === 'claimed');
-      if (firstClaim !== undefined && firstClaim.ev.type === 'claimed' && (firstClaim.ev.checkpointSeq ?? -1) < saved) {
-        out.push(
-          violation(
-            view.records,
-            'durability',
-            `checkpoint ${saved} was acknowledged before the crash at t=${crash.at}, but the first claim after the restart resumes from ${firstClaim.ev.checkpointSeq === undefined ? 'no checkpoint' : `checkpoint ${firstClaim.ev.checkpointSeq}`}`,
-            { index: firstClaim.rec.index, executionId: id },
-          ),
-        );
-      }
-      const regressed = after.find((e) => e.ev.type === 'checkpoint_saved' && e.ev.seq <= saved);
-      if (regressed !== undefined && regressed.ev.type === 'checkpoint_saved') {
-        out.push(
-          violation(view.records, 'durability', `checkpoint ${regressed.ev.seq} saved after the restart, though ${saved} was acknowledged before the crash`, {
-            index: regressed.rec.index,
-            executionId: id,
-          }),
-        );
-      }
+      if (ack.ok.index <= crash.index) out.push(...survivedCrash(view, crash, id, ack));
     }
+  }
+  return out;
+}
+
+/** Whether an execution acknowledged before a coordinator crash survived it: known after the restart, its result and checkpoints kept. */
+function survivedCrash(view: HistoryView, crash: Crash, id: string, ack: Ack): Violation[] {
+  const events = view.byExecution.get(id) ?? [];
+  const before = events.filter((e) => e.rec.index < crash.index);
+  // Evidence that the restarted coordinator knows the execution (a rejected result is not).
+  const after = events.filter(
+    (e) => e.rec.time >= crash.restartAt && e.rec.index > crash.index && e.ev.source === 'coordinator' && e.ev.type !== 'result_rejected',
+  );
+  const terminal = finalTerminals(before)[0];
+  // With a final read, that read is the evidence (checkFinalRead): an execution the restarted
+  // coordinator still knows but that made no progress is lost work (promise 1), not lost data.
+  if (terminal === undefined && after.length === 0 && view.endAt > crash.restartAt && view.finalRead === undefined) {
+    return [
+      violation(
+        view.records,
+        'durability',
+        `acknowledged at t=${ack.ok.time}, before the coordinator crash at t=${crash.at}, and never seen again after the restart at t=${crash.restartAt}`,
+        { index: before[before.length - 1]?.rec.index ?? ack.ok.index, executionId: id },
+      ),
+    ];
+  }
+  if (terminal !== undefined) {
+    const rerun = after.find((e) => e.ev.type === 'claimed');
+    if (rerun === undefined) return [];
+    return [
+      violation(
+        view.records,
+        'durability',
+        `ended ${terminal.ev.type === 'status' ? terminal.ev.to : '?'} before the crash at t=${crash.at}, yet was claimed again after the restart: its result was not durable`,
+        { index: rerun.rec.index, executionId: id },
+      ),
+    ];
+  }
+  return checkpointsSurvived(view, crash, id, before, after);
+}
+
+/** The latest checkpoint saved before the crash: the first claim after the restart resumes from it and no later save goes back. */
+function checkpointsSurvived(view: HistoryView, crash: Crash, id: string, before: readonly Ev[], after: readonly Ev[]): Violation[] {
+  const out: Violation[] = [];
+  let saved = -1;
+  for (const e of before) if (e.ev.type === 'checkpoint_saved') saved = Math.max(saved, e.ev.seq);
+  if (saved < 0) return out;
+  const firstClaim = after.find((e) => e.ev.type === 'claimed');
+  if (firstClaim !== undefined && firstClaim.ev.type === 'claimed' && (firstClaim.ev.checkpointSeq ?? -1) < saved) {
+    out.push(
+      violation(
+        view.records,
+        'durability',
+        `checkpoint ${saved} was acknowledged before the crash at t=${crash.at}, but the first claim after the restart resumes from ${firstClaim.ev.checkpointSeq === undefined ? 'no checkpoint' : `checkpoint ${firstClaim.ev.checkpointSeq}`}`,
+        { index: firstClaim.rec.index, executionId: id },
+      ),
+    );
+  }
+  const regressed = after.find((e) => e.ev.type === 'checkpoint_saved' && e.ev.seq <= saved);
+  if (regressed !== undefined && regressed.ev.type === 'checkpoint_saved') {
+    out.push(
+      violation(view.records, 'durability', `checkpoint ${regressed.ev.seq} saved after the restart, though ${saved} was acknowledged before the crash`, {
+        index: regressed.rec.index,
+        executionId: id,
+      }),
+    );
   }
   return out;
 }

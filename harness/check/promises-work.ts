@@ -7,7 +7,7 @@
 import { type ExecutionStatus, TERMINAL_STATUSES } from '../../system/core/index.js';
 import type { CheckContext } from './context.js';
 import type { Ev, HistoryView } from './view.js';
-import { finalTerminals, interimStatuses } from './view.js';
+import { finalTerminals, interimStatuses, isStatus } from './view.js';
 import { checkStuckLeases } from './promises-leases.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -16,17 +16,13 @@ const isTerminal = (s: ExecutionStatus): boolean => TERMINAL_STATUSES.has(s);
 /** Statuses in which an execution holds a lease. */
 const LEASED: ReadonlySet<ExecutionStatus> = new Set(['preparing', 'running']);
 
-function statuses(events: readonly Ev[]): Ev<'status'>[] {
-  return events.filter((e) => e.ev.type === 'status') as unknown as Ev<'status'>[];
-}
-
 /** 1. Every acknowledged submission reaches a terminal state, within healMs after heal; no lease outlives its holder's connection (checkStuckLeases). */
 export function checkNoLostWork(view: HistoryView, ctx: CheckContext): Violation[] {
   const out: Violation[] = checkStuckLeases(view, ctx);
   const healAt = ctx.healAt ?? view.healAt;
   for (const [id, ack] of view.acked) {
     const events = view.byExecution.get(id) ?? [];
-    const st = statuses(events);
+    const st = events.filter(isStatus);
     const terminal = finalTerminals(events)[0];
     const last = st[st.length - 1];
     if (terminal === undefined) {
@@ -115,7 +111,7 @@ export function checkExactlyOnce(view: HistoryView, ctx: CheckContext): Violatio
           if (interim.has(e.rec.index)) break;
           if (w.terminal !== undefined) {
             w.v(e, `left terminal state ${w.terminal.ev.to} (reached at t=${w.terminal.rec.time}) for ${ev.to}`);
-          } else if (isTerminal(ev.to)) w.terminal = e as unknown as Ev<'status'>;
+          } else if (isTerminal(ev.to)) w.terminal = { rec: e.rec, ev };
           break;
         default:
           break;

@@ -76,7 +76,8 @@ export class HistoryView {
         if (rec.value.phase === 'heal' && healAt === undefined) healAt = rec.time;
         if (rec.value.phase === 'end') endAt = rec.time;
       } else if (rec.f === 'fault') {
-        const details = rec.value as unknown as FaultDetails & { phase: string };
+        const details = rec.value;
+        if (!isFaultValue(details)) continue;
         if (details.phase === 'start') {
           const span: FaultSpan = { details, start: rec, stop: undefined };
           this.faults.push(span);
@@ -104,7 +105,7 @@ export class HistoryView {
 
   /** Events of one type, in order. */
   ofType<T extends SystemEventType>(type: T): Ev<T>[] {
-    return this.events.filter((e) => e.ev.type === type) as unknown as Ev<T>[];
+    return this.events.filter((e): e is Ev & Ev<T> => isEv(e, type));
   }
 
   /** When a fault span ends: its stop record, else heal, else the end. */
@@ -163,7 +164,7 @@ export class HistoryView {
  * execution.
  */
 export function interimStatuses(events: readonly Ev[]): Set<number> {
-  const st = events.filter((e) => e.ev.type === 'status') as unknown as Ev<'status'>[];
+  const st = events.filter(isStatus);
   const out = new Set<number>();
   st.forEach((e, i) => {
     const next = st[i + 1];
@@ -175,7 +176,33 @@ export function interimStatuses(events: readonly Ev[]): Set<number> {
 /** Status events that end an execution (terminal and not interim), in order. */
 export function finalTerminals(events: readonly Ev[]): Ev<'status'>[] {
   const interim = interimStatuses(events);
-  return (events.filter((e) => e.ev.type === 'status' && TERMINAL_STATUSES.has(e.ev.to) && !interim.has(e.rec.index)) as unknown as Ev<'status'>[]);
+  return events.filter(isStatus).filter((e) => TERMINAL_STATUSES.has(e.ev.to) && !interim.has(e.rec.index));
+}
+
+/** Whether an event has the given type (narrows it to that variant). */
+function isEv<T extends SystemEventType>(e: Ev, type: T): e is Ev & Ev<T> {
+  return e.ev.type === type;
+}
+
+/** Whether an event is a status change. */
+export function isStatus(e: Ev): e is Ev & Ev<'status'> {
+  return isEv(e, 'status');
+}
+
+/** A fault record's value: the recorded details and whether the fault started or stopped. */
+type FaultValue = Record<string, unknown> & FaultDetails & { phase: string };
+
+/** Whether a fault record's value has the fields recordFault writes (id, action, target, phase). */
+function isFaultValue(v: Record<string, unknown>): v is FaultValue {
+  const { id, action, target, phase, workers, coordinator } = v;
+  return (
+    typeof id === 'string' &&
+    typeof action === 'string' &&
+    typeof target === 'string' &&
+    typeof phase === 'string' &&
+    (workers === undefined || (Array.isArray(workers) && workers.every((w) => typeof w === 'string'))) &&
+    (coordinator === undefined || typeof coordinator === 'boolean')
+  );
 }
 
 /** The worker an event is about: its workerId field, or its source when a worker emitted it. */

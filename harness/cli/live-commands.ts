@@ -12,7 +12,7 @@ import { startProxyServer } from '../proxy/server.js';
 import { loadScenario } from '../scenario/loader.js';
 import type { Scenario } from '../scenario/schema.js';
 import { registerBenchReconnect } from '../live/bench-reconnect-cli.js';
-import { exitOnSignals } from '../live/processes.js';
+import { exitOnSignals } from '../proc/index.js';
 import { type LiveJson, runLive } from '../live/runner.js';
 import { finishRunUi, startRunUi } from '../live/ui/run-ui.js';
 

@@ -10,7 +10,9 @@ import { hdrSummary } from '../report/hdr-stats.js';
 import type { FaultProxy } from '../proxy/client.js';
 import type { BenchRow, ReconnectSample } from '../report/model.js';
 import { TERMINAL, terminalEntries } from './http-client.js';
-import { type CoordinatorProcess, delay, monoNow, type SwarmHostProcess } from './processes.js';
+import type { CoordinatorProcess } from './coordinator-process.js';
+import { delay, monoNow } from '../proc/index.js';
+import type { SwarmHostProcess } from './swarm-host-process.js';
 import { healSamples } from './reconnect-samples.js';
 
 export const BENCH_STRATEGIES = ['none', 'full-jitter', 'equal-jitter', 'decorrelated-jitter'] as const;

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { BENCH_STRATEGIES, type BenchStrategy, CONDITION_NAMES, type ConditionName, OUTAGE_KINDS, type OutageKind } from './bench-cell.js';
 import { type BenchOptions, runReconnectBench } from './bench-reconnect.js';
-import { exitOnSignals } from './processes.js';
+import { exitOnSignals } from '../proc/index.js';
 
 interface Flags {
   quick?: boolean;

@@ -25,7 +25,10 @@ import { createProgress } from '../report/progress.js';
 import type { BenchRow, ReconnectSample, RunResultInput } from '../report/model.js';
 import { groupReconnectSamples, reportSummary } from '../report/model.js';
 import { makeRunId, writeReport } from '../report/write.js';
-import { CoordinatorProcess, JsonLinesTail, monoNow, startRunProxy, SwarmHostProcess } from './processes.js';
+import { CoordinatorProcess } from './coordinator-process.js';
+import { JsonLinesTail, monoNow } from '../proc/index.js';
+import { startRunProxy } from './proxy-host-process.js';
+import { SwarmHostProcess } from './swarm-host-process.js';
 import { BENCH_STRATEGIES, type BenchStrategy, type Cell, CONDITION_NAMES, type ConditionName, type OutageKind, type ProbeLine, runCell, type Stamped } from './bench-cell.js';
 
 export interface BenchOptions {

@@ -5,11 +5,11 @@
  * Started with probe.mjs preloaded when asked, which measures its event-loop
  * lag and CPU from inside the process into a JSON-lines file.
  */
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, isRunning, kill9, procCpuMs, REPO_ROOT, signalChild, spawnChild, stopChild, tailBuffer, waitHealthy } from '../proc/index.js';
+import { freePort, procCpuMs, REPO_ROOT, spawnChild, stopChild, tailBuffer, waitHealthy } from '../proc/index.js';
+import { ChildHandle } from './child-handle.js';
 
 const SQUALL_BIN = resolve(REPO_ROOT, 'bin/squall.js');
 const PROBE = resolve(REPO_ROOT, 'harness/live/probe.mjs');
@@ -84,8 +84,7 @@ function coordinatorEnv(o: CoordinatorProcessOptions): NodeJS.ProcessEnv {
 }
 
 /** A coordinator child process that survives kill -9 + restart on the same port and data dir. */
-export class CoordinatorProcess {
-  private child: ChildProcess | undefined;
+export class CoordinatorProcess extends ChildHandle {
   private output = tailBuffer();
   private port: number | undefined;
   readonly host: string;
@@ -101,6 +100,7 @@ export class CoordinatorProcess {
   }
 
   constructor(private readonly opts: CoordinatorProcessOptions) {
+    super();
     this.host = opts.host ?? '127.0.0.1';
     this.port = opts.port;
     this.tokenFile = opts.tokenFile ?? join(mkdtempSync(join(tmpdir(), 'squall-live-token-')), 'admin.token');
@@ -111,12 +111,6 @@ export class CoordinatorProcess {
     return readFileSync(this.tokenFile, 'utf8').trim();
   }
 
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-  get running(): boolean {
-    return isRunning(this.child);
-  }
   get httpUrl(): string {
     return `http://${this.host}:${this.requirePort()}`;
   }
@@ -149,23 +143,10 @@ export class CoordinatorProcess {
     });
   }
 
-  /** kill -9; resolves once the process is gone. */
-  kill9(): Promise<void> {
-    return kill9(this.child);
-  }
-
   /** kill -9 then start again on the same port and data dir. */
   async restart(): Promise<void> {
     await this.kill9();
     await this.start();
-  }
-
-  pause(): void {
-    signalChild(this.child, 'SIGSTOP');
-  }
-
-  resume(): void {
-    signalChild(this.child, 'SIGCONT');
   }
 
   /** SIGCONT (in case it was paused), SIGTERM, then SIGKILL after graceMs. */

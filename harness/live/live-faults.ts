@@ -23,7 +23,8 @@ import type { Scenario } from '../scenario/schema.js';
 import { workerIds } from '../scenario/schema.js';
 import type { ScheduledFault } from '../scenario/swarm.js';
 import { resolvePartition, resolveTarget } from '../scenario/targets.js';
-import type { CoordinatorProcess, SwarmHostProcess } from './processes.js';
+import type { CoordinatorProcess } from './coordinator-process.js';
+import type { SwarmHostProcess } from './swarm-host-process.js';
 import { type Topology, unitsFor } from './topology.js';
 
 export type Undo = () => Promise<void>;

@@ -8,7 +8,8 @@ import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { SystemEvent } from '../../system/core/index.js';
-import { isRunning, kill9, REPO_ROOT, signalChild, spawnChild, stopChild, tailBuffer } from '../proc/index.js';
+import { REPO_ROOT, spawnChild, stopChild, tailBuffer } from '../proc/index.js';
+import { ChildHandle } from './child-handle.js';
 import type { HostCommand, HostedWorkerConfig, HostOutput } from './swarm-host.js';
 
 const SWARM_HOST = resolve(REPO_ROOT, 'harness/live/swarm-host.ts');
@@ -22,8 +23,7 @@ export interface StampedEvent {
 type Waiter = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
 /** N workers in one child process, spawned, commanded and stopped as one. */
-export class SwarmHostProcess {
-  private child: ChildProcess | undefined;
+export class SwarmHostProcess extends ChildHandle {
   private nextReq = 1;
   private readonly waiting = new Map<number, Waiter>();
   private output = tailBuffer();
@@ -32,13 +32,8 @@ export class SwarmHostProcess {
   constructor(
     readonly name: string,
     private readonly onEvent: (e: StampedEvent, host: string) => void,
-  ) {}
-
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-  get running(): boolean {
-    return isRunning(this.child);
+  ) {
+    super();
   }
 
   /** Spawns the host and waits for its ready line. */
@@ -104,18 +99,6 @@ export class SwarmHostProcess {
 
   spawnWorkers(workers: HostedWorkerConfig[]): Promise<unknown> {
     return this.command({ cmd: 'spawn', workers });
-  }
-
-  pause(): void {
-    signalChild(this.child, 'SIGSTOP');
-  }
-  resume(): void {
-    signalChild(this.child, 'SIGCONT');
-  }
-
-  /** kill -9 of the host (every worker in it). */
-  kill9(): Promise<void> {
-    return kill9(this.child);
   }
 
   /** Asks the host to exit (workers stop without draining); SIGKILL if it does not. */

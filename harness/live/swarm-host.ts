@@ -2,7 +2,7 @@
  * Swarm host: one child process running N real `Worker` instances (the
  * production worker code on the production seams: ws transport, system clock,
  * crypto randomness), so fleets of hundreds fit on a small machine. Started by
- * SwarmHostProcess (processes.ts) as `node --import tsx harness/live/swarm-host.ts`.
+ * SwarmHostProcess (swarm-host-process.ts) as `node --import tsx harness/live/swarm-host.ts`.
  *
  * Control: JSON lines on stdin, each {cmd, req?, ...}:
  *   spawn {workers: HostedWorkerConfig[]}   create and start workers

@@ -3,10 +3,10 @@
  * from its --events-file. For per-process faults on single workers outside a
  * swarm host, and to exercise the real CLI.
  */
-import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { SystemEvent } from '../../system/core/index.js';
-import { JsonLinesTail, kill9, REPO_ROOT, signalChild, spawnChild, stopChild, tailBuffer } from '../proc/index.js';
+import { JsonLinesTail, REPO_ROOT, spawnChild, stopChild, tailBuffer } from '../proc/index.js';
+import { ChildHandle } from './child-handle.js';
 import type { StampedEvent } from './swarm-host-process.js';
 
 const SQUALL_BIN = resolve(REPO_ROOT, 'bin/squall.js');
@@ -30,18 +30,15 @@ function backoffArgs(b: WorkerProcessOptions['backoff']): string[] {
 }
 
 /** A `squall worker` child process. */
-export class WorkerProcess {
-  private child: ChildProcess | undefined;
+export class WorkerProcess extends ChildHandle {
   private output = tailBuffer();
   private tail: JsonLinesTail<SystemEvent & { mono: number }> | undefined;
 
   constructor(
     private readonly opts: WorkerProcessOptions,
     private readonly onEvent: (e: StampedEvent) => void,
-  ) {}
-
-  get pid(): number | undefined {
-    return this.child?.pid;
+  ) {
+    super();
   }
 
   start(): void {
@@ -62,15 +59,6 @@ export class WorkerProcess {
     this.tail.start();
   }
 
-  pause(): void {
-    signalChild(this.child, 'SIGSTOP');
-  }
-  resume(): void {
-    signalChild(this.child, 'SIGCONT');
-  }
-  kill9(): Promise<void> {
-    return kill9(this.child);
-  }
   async stop(graceMs = 5_000): Promise<void> {
     await stopChild(this.child, { graceMs });
     this.tail?.stop();

@@ -65,16 +65,8 @@ function samePlan(a: readonly MergeUnit[], b: readonly MergeUnit[]): boolean {
   return a.length === b.length && a.every((u, i) => key(u) === key(b[i] as MergeUnit));
 }
 
-/** Merges shard results of one plan. Throws InvalidArgumentError when there are none or their plans differ. */
-export function mergeShardResults(shards: readonly { path: string; result: RunResult }[], startedAt = new Date()): MergeOutcome {
-  const first = shards[0];
-  if (first === undefined) throw new InvalidArgumentError('no shard results found: run `squall sim FILE --seeds N --shard I/K` or `squall suite --shard I/K` (they write reports/<run-id>/result.json) and pass those directories', 'DIR');
-  const plan = first.result.plan?.units ?? [];
-  for (const s of shards) {
-    if (!samePlan(plan, s.result.plan?.units ?? [])) {
-      throw new InvalidArgumentError(`${s.path}: its plan (${s.result.plan?.units.length ?? 0} units) differs from ${first.path}'s (${plan.length} units): merge shards of one sweep only`, s.path);
-    }
-  }
+/** Every shard's sweep rows by unit (the first row of a unit wins), and every trace hash reported for each unit. */
+function sweepRows(shards: readonly { result: RunResult }[]): { rows: Map<string, SweepRun & { scenario: string }>; hashes: Map<string, string[]> } {
   const rows = new Map<string, SweepRun & { scenario: string }>();
   const hashes = new Map<string, string[]>();
   for (const s of shards) {
@@ -85,6 +77,29 @@ export function mergeShardResults(shards: readonly { path: string; result: RunRe
       hashes.set(k, [...(hashes.get(k) ?? []), row.traceHash ?? '?']);
     }
   }
+  return { rows, hashes };
+}
+
+/** The shards' violations, each (scenario, seed, promise, message) once, in shard order. */
+function uniqueViolations(shards: readonly { result: RunResult }[]): RunResult['violations'] {
+  const seen = new Set<string>();
+  return shards.flatMap((s) => s.result.violations).filter((v) => {
+    const k = JSON.stringify([v.scenario, v.seed, v.promise, v.message]);
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+}
+
+/** Merges shard results of one plan. Throws InvalidArgumentError when there are none or their plans differ. */
+export function mergeShardResults(shards: readonly { path: string; result: RunResult }[], startedAt = new Date()): MergeOutcome {
+  const first = shards[0];
+  if (first === undefined) throw new InvalidArgumentError('no shard results found: run `squall sim FILE --seeds N --shard I/K` or `squall suite --shard I/K` (they write reports/<run-id>/result.json) and pass those directories', 'DIR');
+  const plan = first.result.plan?.units ?? [];
+  for (const s of shards) {
+    if (!samePlan(plan, s.result.plan?.units ?? [])) {
+      throw new InvalidArgumentError(`${s.path}: its plan (${s.result.plan?.units.length ?? 0} units) differs from ${first.path}'s (${plan.length} units): merge shards of one sweep only`, s.path);
+    }
+  }
+  const { rows, hashes } = sweepRows(shards);
   const uncovered = plan.filter((u) => !rows.has(key(u))).map((u) => ({ scenario: u.scenario, seed: u.seed }));
   const duplicated = [...hashes]
     .filter(([, hs]) => hs.length > 1)
@@ -92,11 +107,7 @@ export function mergeShardResults(shards: readonly { path: string; result: RunRe
   const ordered = plan.map((u) => rows.get(key(u))).filter((r): r is SweepRun & { scenario: string } => r !== undefined);
   const scenarios = [...new Set(plan.map((u) => u.scenario))];
   const single = scenarios.length === 1 ? scenarios[0] : undefined;
-  const seen = new Set<string>();
-  const violations = shards.flatMap((s) => s.result.violations).filter((v) => {
-    const k = JSON.stringify([v.scenario, v.seed, v.promise, v.message]);
-    return seen.has(k) ? false : (seen.add(k), true);
-  });
+  const violations = uniqueViolations(shards);
   const result: RunResultInput = {
     schemaVersion: RUN_RESULT_SCHEMA_VERSION,
     runId: makeRunId({ kind: 'merged', scenario: single ?? 'suite', startedAt }),

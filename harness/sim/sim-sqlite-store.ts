@@ -60,7 +60,7 @@ export class SimSqliteStore implements Store {
     this.state = 'crashed';
     this.timer?.cancel();
     this.staged = [];
-    (this.sqlite as unknown as { db: { close(): void } }).db.close();
+    this.sqlite.abandon();
   }
 
   /** Removes the temp directory (after the run). */

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { systemClock } from '../core/clock.js';
 import { type EventSink, nullSink } from '../core/events.js';
 import { cryptoRandom } from '../core/random.js';
-import { createCoordinator } from '../coordinator/index.js';
+import { type CoordinatorConfig, createCoordinator } from '../coordinator/index.js';
 import { builtinTaskKinds } from '../tasks/registry.js';
 import { wsTransport } from '../transport/index.js';
 import { durationOption, openCoordinatorStore, recoveredSummary } from './coordinator-store.js';
@@ -46,9 +46,13 @@ interface CoordinatorFlags extends SecurityFlags {
 }
 
 export function registerCoordinatorCommand(program: Command): void {
-  const cmd = program
-    .command('coordinator')
-    .description('run a coordinator: WebSocket for workers and the HTTP API on one port')
+  const cmd = program.command('coordinator').description('run a coordinator: WebSocket for workers and the HTTP API on one port');
+  addSecurityOptions(addCoordinatorOptions(cmd)).action(runCoordinator);
+}
+
+/** The coordinator's own flags (the security flags are coordinator-security.ts'). */
+function addCoordinatorOptions(cmd: Command): Command {
+  return cmd
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 = any free port)', intOption('--port', 0, 65535), 7070)
     .option('--data-dir <dir>', 'directory of the SQLite store (default .squall-data)')
@@ -74,60 +78,71 @@ export function registerCoordinatorCommand(program: Command): void {
     .option('--retain-age <duration>', 'prune finished executions older than this (e.g. 7d, 12h)', durationOption('--retain-age'))
     .option('--max-pending <n>', 'most unfinished executions at once; more get 429', intOption('--max-pending', 1))
     .option('--max-pending-per-client <n>', 'most unfinished executions per client (x-squall-client header or address); more get 429', intOption('--max-pending-per-client', 1));
-  addSecurityOptions(cmd).action(async (flags: CoordinatorFlags) => {
-      const logger = createLogger({ name: 'coordinator', level: flags.logLevel });
-      const { store, where } = openCoordinatorStore(flags, logger);
-      const dataDir = flags.store === 'memory' ? undefined : (flags.dataDir ?? '.squall-data');
-      const security = securityConfig(flags, dataDir, logger);
-      const secret = security.secret;
-      const eventFile = flags.eventsFile === undefined ? undefined : fileEventSink(flags.eventsFile);
-      const events: EventSink = eventFile ?? nullSink;
-      const coordinator = await createCoordinator(
-        { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger, events, store, taskKinds: builtinTaskKinds(), ...(security.tokens === undefined ? {} : { tokens: security.tokens }) },
-        {
-          ...security.config,
-          runtimeMetrics: true,
-          host: flags.host,
-          port: flags.port,
-          heartbeatMs: flags.heartbeatMs,
-          heartbeatTimeoutMs: flags.heartbeatTimeoutMs ?? flags.heartbeatMs * 3,
-          adaptiveHeartbeat: flags.adaptiveHeartbeat,
-          earlySync: flags.earlySync,
-          ...(flags.heartbeatTimeoutMaxMs === undefined ? {} : { heartbeatTimeoutMaxMs: flags.heartbeatTimeoutMaxMs }),
-          ...(flags.rttFactor === undefined ? {} : { rttFactor: flags.rttFactor }),
-          ...(flags.maxPendingHandshakes === undefined ? {} : { maxPendingHandshakes: flags.maxPendingHandshakes }),
-          leaseMs: flags.leaseMs,
-          compression: flags.compression ? { thresholdBytes: flags.compressionThreshold ?? 1024 } : false,
-          ...(flags.maxPendingPerClient === undefined ? {} : { maxPendingPerClient: flags.maxPendingPerClient }),
-          engine: {
-            ...(flags.maxConcurrent === undefined ? {} : { maxConcurrentExecutions: flags.maxConcurrent }),
-            ...(flags.maxPending === undefined ? {} : { maxPending: flags.maxPending }),
-            ...(flags.retainCount === undefined && flags.retainAge === undefined
-              ? {}
-              : { retention: { ...(flags.retainCount === undefined ? {} : { maxCount: flags.retainCount }), ...(flags.retainAge === undefined ? {} : { maxAgeMs: flags.retainAge }) } }),
-            breaker: flags.breaker
-              ? {
-                  ...(flags.breakerThreshold === undefined ? {} : { failureThreshold: flags.breakerThreshold }),
-                  ...(flags.breakerResetMs === undefined ? {} : { resetTimeoutMs: flags.breakerResetMs }),
-                }
-              : false,
-          },
-        },
-      ).catch(async (err: unknown) => {
-        // Nothing may keep the process alive after a failed start (e.g. a busy port): close and exit non-zero.
-        await store.close().catch(() => {});
-        await eventFile?.close();
-        throw err;
-      });
-      logger.info({ store: where, recovered: recoveredSummary(coordinator.engine.snapshotCounts().byStatus) }, 'store recovered');
-      logger.info(
-        { url: coordinator.url, http: coordinator.httpUrl, ui: `${coordinator.httpUrl}/ui`, store: flags.store ?? 'sqlite', workerAuth: secret !== undefined, apiAuth: flags.apiAuth, tls: security.config.tls !== undefined },
-        'coordinator listening',
-      );
-      onShutdownSignal(logger, async () => {
-        await coordinator.close();
-        await store.close();
-        await eventFile?.close();
-      });
-    });
+}
+
+/** Runs a coordinator until SIGINT/SIGTERM; a failed start closes the store and the event file first. */
+async function runCoordinator(flags: CoordinatorFlags): Promise<void> {
+  const logger = createLogger({ name: 'coordinator', level: flags.logLevel });
+  const { store, where } = openCoordinatorStore(flags, logger);
+  const dataDir = flags.store === 'memory' ? undefined : (flags.dataDir ?? '.squall-data');
+  const security = securityConfig(flags, dataDir, logger);
+  const eventFile = flags.eventsFile === undefined ? undefined : fileEventSink(flags.eventsFile);
+  const events: EventSink = eventFile ?? nullSink;
+  const coordinator = await createCoordinator(
+    { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger, events, store, taskKinds: builtinTaskKinds(), ...(security.tokens === undefined ? {} : { tokens: security.tokens }) },
+    coordinatorConfig(flags, security.config),
+  ).catch(async (err: unknown) => {
+    // Nothing may keep the process alive after a failed start (e.g. a busy port): close and exit non-zero.
+    await store.close().catch(() => {});
+    await eventFile?.close();
+    throw err;
+  });
+  logger.info({ store: where, recovered: recoveredSummary(coordinator.engine.snapshotCounts().byStatus) }, 'store recovered');
+  logger.info(
+    { url: coordinator.url, http: coordinator.httpUrl, ui: `${coordinator.httpUrl}/ui`, store: flags.store ?? 'sqlite', workerAuth: security.secret !== undefined, apiAuth: flags.apiAuth, tls: security.config.tls !== undefined },
+    'coordinator listening',
+  );
+  onShutdownSignal(logger, async () => {
+    await coordinator.close();
+    await store.close();
+    await eventFile?.close();
+  });
+}
+
+/** The coordinator options the flags ask for, over the security options. */
+function coordinatorConfig(flags: CoordinatorFlags, securityOptions: CoordinatorConfig): CoordinatorConfig {
+  return {
+    ...securityOptions,
+    runtimeMetrics: true,
+    host: flags.host,
+    port: flags.port,
+    heartbeatMs: flags.heartbeatMs,
+    heartbeatTimeoutMs: flags.heartbeatTimeoutMs ?? flags.heartbeatMs * 3,
+    adaptiveHeartbeat: flags.adaptiveHeartbeat,
+    earlySync: flags.earlySync,
+    ...(flags.heartbeatTimeoutMaxMs === undefined ? {} : { heartbeatTimeoutMaxMs: flags.heartbeatTimeoutMaxMs }),
+    ...(flags.rttFactor === undefined ? {} : { rttFactor: flags.rttFactor }),
+    ...(flags.maxPendingHandshakes === undefined ? {} : { maxPendingHandshakes: flags.maxPendingHandshakes }),
+    leaseMs: flags.leaseMs,
+    compression: flags.compression ? { thresholdBytes: flags.compressionThreshold ?? 1024 } : false,
+    ...(flags.maxPendingPerClient === undefined ? {} : { maxPendingPerClient: flags.maxPendingPerClient }),
+    engine: engineOptions(flags),
+  };
+}
+
+/** The engine options the flags ask for: concurrency, backlog, retention, breakers. */
+function engineOptions(flags: CoordinatorFlags): NonNullable<CoordinatorConfig['engine']> {
+  return {
+    ...(flags.maxConcurrent === undefined ? {} : { maxConcurrentExecutions: flags.maxConcurrent }),
+    ...(flags.maxPending === undefined ? {} : { maxPending: flags.maxPending }),
+    ...(flags.retainCount === undefined && flags.retainAge === undefined
+      ? {}
+      : { retention: { ...(flags.retainCount === undefined ? {} : { maxCount: flags.retainCount }), ...(flags.retainAge === undefined ? {} : { maxAgeMs: flags.retainAge }) } }),
+    breaker: flags.breaker
+      ? {
+          ...(flags.breakerThreshold === undefined ? {} : { failureThreshold: flags.breakerThreshold }),
+          ...(flags.breakerResetMs === undefined ? {} : { resetTimeoutMs: flags.breakerResetMs }),
+        }
+      : false,
+  };
 }

@@ -11,6 +11,7 @@ import { fileEventSink } from './event-file.js';
 import { cryptoRandom } from '../core/random.js';
 import { builtinTaskKinds } from '../tasks/registry.js';
 import { wsTransport } from '../transport/index.js';
+import type { WorkerConfig } from '../worker/config.js';
 import { Worker } from '../worker/worker.js';
 import { createLogger } from './logger.js';
 import { choiceOption, intOption, listOption, readPemFile, resolveSecret } from './options.js';
@@ -43,9 +44,12 @@ interface WorkerFlags {
 }
 
 export function registerWorkerCommand(program: Command): void {
-  program
-    .command('worker')
-    .description('run a worker that takes tasks from a coordinator and reconnects through any network weather')
+  const cmd = program.command('worker').description('run a worker that takes tasks from a coordinator and reconnects through any network weather');
+  addWorkerOptions(cmd).action(runWorker);
+}
+
+function addWorkerOptions(cmd: Command): Command {
+  return cmd
     .requiredOption('--coordinator <url>', 'coordinator WebSocket URL, e.g. ws://127.0.0.1:7070')
     .requiredOption('--id <id>', 'unique worker id')
     .option('--concurrency <n>', 'tasks run at once', intOption('--concurrency', 1, 10000), 1)
@@ -66,41 +70,48 @@ export function registerWorkerCommand(program: Command): void {
     .option('--rtt-factor <k>', 'adaptive timeout = clamp(heartbeat + k * (srtt + 4 * rttvar), timeout, max); default 2', Number)
     .option('--drain-timeout-ms <ms>', 'how long a graceful stop waits for held tasks', intOption('--drain-timeout-ms', 0), 30000)
     .option('--log-level <level>', 'trace|debug|info|warn|error')
-    .option('--events-file <path>', 'append every worker event as a JSON line (for the live harness)')
-    .action((flags: WorkerFlags) => {
-      const logger = createLogger({ name: `worker:${flags.id}`, level: flags.logLevel });
-      const secret = resolveSecret(flags.secret, flags.secretFile);
-      const tlsCa = flags.tlsCa === undefined ? undefined : readPemFile(flags.tlsCa, '--tls-ca');
-      // Read once; nothing this process starts inherits them.
-      for (const name of ['SQUALL_SECRET', 'SQUALL_SECRET_FILE', 'SQUALL_TOKEN', 'SQUALL_TOKEN_FILE']) delete process.env[name];
-      const eventFile = flags.eventsFile === undefined ? undefined : fileEventSink(flags.eventsFile);
-      const worker = new Worker(
-        { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger, events: eventFile ?? nullSink, cpu: realCpu, taskKinds: builtinTaskKinds({ command: { envAllow: flags.commandEnvAllow ?? [] } }) },
-        {
-          id: flags.id,
-          coordinatorUrl: flags.coordinator,
-          ...(secret === undefined ? {} : { secret }),
-          ...(tlsCa === undefined ? {} : { tlsCa }),
-          allowKinds: flags.allowKinds ?? [],
-          insecure: flags.insecure === true,
-          concurrency: flags.concurrency,
-          backoff: {
-            strategy: flags.backoff,
-            initialMs: flags.backoffInitialMs,
-            maxMs: flags.backoffMaxMs,
-            multiplier: flags.backoffMultiplier,
-          },
-          heartbeatMs: flags.heartbeatMs,
-          adaptiveHeartbeat: flags.adaptiveHeartbeat,
-          ...(flags.heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs: flags.heartbeatTimeoutMs }),
-          ...(flags.heartbeatTimeoutMaxMs === undefined ? {} : { heartbeatTimeoutMaxMs: flags.heartbeatTimeoutMaxMs }),
-          ...(flags.rttFactor === undefined ? {} : { rttFactor: flags.rttFactor }),
-        },
-      );
-      worker.start();
-      onShutdownSignal(logger, async () => {
-        await worker.stop({ drain: true, timeoutMs: flags.drainTimeoutMs });
-        await eventFile?.close();
-      });
-    });
+    .option('--events-file <path>', 'append every worker event as a JSON line (for the live harness)');
+}
+
+/** Runs a worker until SIGINT/SIGTERM (which drain it). */
+function runWorker(flags: WorkerFlags): void {
+  const logger = createLogger({ name: `worker:${flags.id}`, level: flags.logLevel });
+  const secret = resolveSecret(flags.secret, flags.secretFile);
+  const tlsCa = flags.tlsCa === undefined ? undefined : readPemFile(flags.tlsCa, '--tls-ca');
+  // Read once; nothing this process starts inherits them.
+  for (const name of ['SQUALL_SECRET', 'SQUALL_SECRET_FILE', 'SQUALL_TOKEN', 'SQUALL_TOKEN_FILE']) delete process.env[name];
+  const eventFile = flags.eventsFile === undefined ? undefined : fileEventSink(flags.eventsFile);
+  const worker = new Worker(
+    { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger, events: eventFile ?? nullSink, cpu: realCpu, taskKinds: builtinTaskKinds({ command: { envAllow: flags.commandEnvAllow ?? [] } }) },
+    workerConfig(flags, secret, tlsCa),
+  );
+  worker.start();
+  onShutdownSignal(logger, async () => {
+    await worker.stop({ drain: true, timeoutMs: flags.drainTimeoutMs });
+    await eventFile?.close();
+  });
+}
+
+/** The worker options the flags ask for. */
+function workerConfig(flags: WorkerFlags, secret: string | undefined, tlsCa: string | undefined): WorkerConfig {
+  return {
+    id: flags.id,
+    coordinatorUrl: flags.coordinator,
+    ...(secret === undefined ? {} : { secret }),
+    ...(tlsCa === undefined ? {} : { tlsCa }),
+    allowKinds: flags.allowKinds ?? [],
+    insecure: flags.insecure === true,
+    concurrency: flags.concurrency,
+    backoff: {
+      strategy: flags.backoff,
+      initialMs: flags.backoffInitialMs,
+      maxMs: flags.backoffMaxMs,
+      multiplier: flags.backoffMultiplier,
+    },
+    heartbeatMs: flags.heartbeatMs,
+    adaptiveHeartbeat: flags.adaptiveHeartbeat,
+    ...(flags.heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs: flags.heartbeatTimeoutMs }),
+    ...(flags.heartbeatTimeoutMaxMs === undefined ? {} : { heartbeatTimeoutMaxMs: flags.heartbeatTimeoutMaxMs }),
+    ...(flags.rttFactor === undefined ? {} : { rttFactor: flags.rttFactor }),
+  };
 }

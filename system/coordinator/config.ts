@@ -136,10 +136,16 @@ function positiveInt(name: string, v: number): number {
   return v;
 }
 
+/** The options that are set: an option given as undefined keeps its default. */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
 /** Validates options and applies defaults. */
 export function resolveCoordinatorConfig(config: CoordinatorConfig = {}): ResolvedCoordinatorConfig {
-  const c: ResolvedCoordinatorConfig = { ...COORDINATOR_DEFAULTS };
-  for (const [k, v] of Object.entries(config)) if (v !== undefined) (c as unknown as Record<string, unknown>)[k] = v;
+  const c: ResolvedCoordinatorConfig = { ...COORDINATOR_DEFAULTS, ...definedOnly(config) };
   if (typeof c.host !== 'string' || c.host === '') throw new InvalidArgumentError('coordinator option host must be a non-empty string', 'host');
   if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) throw new InvalidArgumentError(`coordinator option port must be 0..65535 (got ${String(c.port)})`, 'port');
   for (const k of ['heartbeatMs', 'heartbeatTimeoutMs', 'heartbeatTimeoutMaxMs', 'leaseMs', 'registerTimeoutMs', 'maxFrameBytes', 'sessionTtlMs', 'maxPendingHandshakes'] as const) positiveInt(k, c[k]);

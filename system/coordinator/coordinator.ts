@@ -78,77 +78,24 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
   checkListenSecurity(config, deps.tokens, deps.logger);
   const registry = new WorkerRegistry();
   const connections = new Map<string, LiveConnection>();
-  const late: { metrics?: CoordinatorMetrics; ui?: UiHandler } = {};
-  const hook: EventSink = {
-    emit: (e) => {
-      if (e.type === 'lease_expired') late.metrics?.leaseExpiries.inc();
-    },
-  };
-  const events: EventSink = {
-    emit: (e) => {
-      hook.emit(e);
-      late.ui?.notify(e);
-      deps.events.emit(e);
-    },
-  };
+  const late: LateSinks = {};
+  const events = coordinatorEvents(deps.events, late);
   const engine = await makeEngine({ ...deps, events }, config);
   const admission = new Admission(deps.clock, config.maxPendingHandshakes);
-  const metrics = new CoordinatorMetrics({
-    handshakesPending: () => admission.pending,
-    timeoutsInForce: () => [...connections.values()].map((c) => c.timeoutMs),
-    outboxDepth: () => registry.outboxDepth(),
-    workersByState: () => {
-      const out: Record<string, number> = { connected: 0, disconnected: 0, lost: 0 };
-      for (const e of registry.all()) out[e.state] = (out[e.state] ?? 0) + 1;
-      return out;
-    },
-    executionsByStatus: () => engine.snapshotCounts().byStatus,
-    breakerStates: () => engine.breakerStates(),
-    runtime: config.runtimeMetrics,
-  });
-  late.metrics = metrics;
-  const logger = deps.logger.child({ component: 'coordinator' });
-  const seams = { marks: deps.marks ?? noMarks, buggify: deps.buggify ?? noBuggify };
-  const rejectLog = new LogLimiter(deps.clock);
-  const base = { config, clock: deps.clock, random: deps.random, logger, ...seams, engine, registry, metrics, connections, admission, emit: eventEmitter(events, deps.clock, logger), rejectLog };
-  const loop = new AssignmentLoop(base);
-  const ctx: CoordinatorContext = { ...base, wake: () => loop.wake() };
+  const metrics = (late.metrics = coordinatorMetrics({ engine, registry, connections, admission, config }));
+  const { ctx, loop, logger } = coordinatorContext(deps, config, { engine, registry, metrics, connections, admission, events });
   const monitor = new HeartbeatMonitor(ctx);
-
-  const dispatcher: Dispatcher = {
-    abort(workerId: WorkerId, executionId: ExecutionId, leaseToken: LeaseToken, reason) {
-      const session = registry.get(workerId)?.session;
-      if (session === undefined) {
-        logger.info({ workerId, executionId, reason }, 'abort for a worker without a session; it will be revoked on sync');
-        return;
-      }
-      session.sendReliable({ type: 'abort', executionId, leaseToken, reason });
-    },
-    wake: () => loop.wake(),
-  };
-  engine.setDispatcher(dispatcher);
+  engine.setDispatcher(engineDispatcher(registry, logger, () => loop.wake()));
 
   const workers = (): WorkerView[] => registry.all().map((e) => registry.view(e, engine.leasesOf(e.workerId)));
   let listening = false;
   const health: HealthSource = { store: () => engine.storeHealth(), listening: () => listening };
-  const quota = config.maxPendingPerClient === undefined ? undefined : new ClientQuota(config.maxPendingPerClient, (id) => engine.get(id as ExecutionId)?.status);
-  const api = createHttpApi({ engine, taskKinds: deps.taskKinds, clock: deps.clock, workers, metrics: () => metrics.text(), health, ...(quota === undefined ? {} : { quota }) });
-  // The dashboard (/ui) sits behind the same gate as the API: its page and assets are open paths, its data routes need a read token.
-  const ui = (late.ui = createUiHandler({ clock: deps.clock, engine, workers }));
-  const handleHttp = securedHttp((req) => ui.handle(req) ?? api(req), config, deps);
+  const { handleHttp, ui } = httpSide(deps, config, { engine, workers, metrics, health });
+  late.ui = ui;
 
   let listener: Listener;
   try {
-    listener = await deps.transport.listen({
-      host: config.host,
-      port: config.port,
-      wsPath: '/ws',
-      maxPayloadBytes: Math.max(config.maxFrameBytes * 4, 64 * 1024),
-      perMessageDeflate: config.compression,
-      onConnection: (conn) => new CoordinatorConnection(ctx, conn).start(),
-      onHttp: handleHttp,
-      ...(config.tls === undefined ? {} : { tls: config.tls }),
-    });
+    listener = await listen(deps.transport, config, ctx, handleHttp);
   } catch (err) {
     loop.stop();
     await engine.close();
@@ -161,26 +108,120 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
   logger.debug({ url: listener.url }, 'listener open');
 
   let closing: Promise<void> | undefined;
-  return {
-    url: listener.url,
-    httpUrl: listener.url.replace(/^ws/, 'http'),
-    port: listener.port,
-    engine,
-    handleHttp,
-    metrics,
-    config,
-    workers,
-    close: () =>
-      (closing ??= (async () => {
-        monitor.stop();
-        loop.stop();
-        ui.close();
-        for (const c of [...connections.values()]) c.shutdown();
-        listening = false;
-        await listener.close();
-        await engine.close();
-      })()),
+  const stopLoops = (): void => {
+    monitor.stop();
+    loop.stop();
+    ui.close();
+    for (const c of [...connections.values()]) c.shutdown();
+    listening = false;
   };
+  const close = (): Promise<void> => (closing ??= closeAll(stopLoops, listener, engine));
+  return { url: listener.url, httpUrl: listener.url.replace(/^ws/, 'http'), port: listener.port, engine, handleHttp, metrics, config, workers, close };
+}
+
+/** What every part of the coordinator shares (CoordinatorContext), and the assignment loop its `wake` runs. */
+function coordinatorContext(
+  deps: CoordinatorDeps,
+  config: ResolvedCoordinatorConfig,
+  parts: Pick<CoordinatorContext, 'engine' | 'registry' | 'metrics' | 'connections' | 'admission'> & { events: EventSink },
+): { ctx: CoordinatorContext; loop: AssignmentLoop; logger: Logger } {
+  const { events, ...shared } = parts;
+  const logger = deps.logger.child({ component: 'coordinator' });
+  const seams = { marks: deps.marks ?? noMarks, buggify: deps.buggify ?? noBuggify };
+  const rejectLog = new LogLimiter(deps.clock);
+  const base = { config, clock: deps.clock, random: deps.random, logger, ...seams, ...shared, emit: eventEmitter(events, deps.clock, logger), rejectLog };
+  const loop = new AssignmentLoop(base);
+  return { ctx: { ...base, wake: () => loop.wake() }, loop, logger };
+}
+
+/** Stops the loops and connections, then closes the port and the engine. */
+async function closeAll(stopLoops: () => void, listener: Listener, engine: CoordinatorEngine): Promise<void> {
+  stopLoops();
+  await listener.close();
+  await engine.close();
+}
+
+/** Sinks made after the engine (which needs the event sink first): the event sink reaches them once set. */
+interface LateSinks {
+  metrics?: CoordinatorMetrics;
+  ui?: UiHandler;
+}
+
+/** The coordinator's event sink: counts lease expiries, notifies the dashboard, then passes the event on. */
+function coordinatorEvents(out: EventSink, late: LateSinks): EventSink {
+  return {
+    emit: (e) => {
+      if (e.type === 'lease_expired') late.metrics?.leaseExpiries.inc();
+      late.ui?.notify(e);
+      out.emit(e);
+    },
+  };
+}
+
+/** The metrics registry, reading its gauges from the engine, the registry, the live connections and admission. */
+function coordinatorMetrics(o: {
+  engine: CoordinatorEngine;
+  registry: WorkerRegistry;
+  connections: ReadonlyMap<string, LiveConnection>;
+  admission: Admission;
+  config: ResolvedCoordinatorConfig;
+}): CoordinatorMetrics {
+  const { engine, registry, connections } = o;
+  return new CoordinatorMetrics({
+    handshakesPending: () => o.admission.pending,
+    timeoutsInForce: () => [...connections.values()].map((c) => c.timeoutMs),
+    outboxDepth: () => registry.outboxDepth(),
+    workersByState: () => {
+      const out: Record<string, number> = { connected: 0, disconnected: 0, lost: 0 };
+      for (const e of registry.all()) out[e.state] = (out[e.state] ?? 0) + 1;
+      return out;
+    },
+    executionsByStatus: () => engine.snapshotCounts().byStatus,
+    breakerStates: () => engine.breakerStates(),
+    runtime: o.config.runtimeMetrics,
+  });
+}
+
+/** How the engine reaches workers: aborts go to the holder's session (reliably), wake runs the assignment loop. */
+function engineDispatcher(registry: WorkerRegistry, logger: Logger, wake: () => void): Dispatcher {
+  return {
+    abort(workerId: WorkerId, executionId: ExecutionId, leaseToken: LeaseToken, reason) {
+      const session = registry.get(workerId)?.session;
+      if (session === undefined) {
+        logger.info({ workerId, executionId, reason }, 'abort for a worker without a session; it will be revoked on sync');
+        return;
+      }
+      session.sendReliable({ type: 'abort', executionId, leaseToken, reason });
+    },
+    wake,
+  };
+}
+
+/** The HTTP side: the API and the dashboard (/ui), both behind the same gate (the dashboard's page and assets are open paths, its data routes need a read token). */
+function httpSide(
+  deps: CoordinatorDeps,
+  config: ResolvedCoordinatorConfig,
+  o: { engine: CoordinatorEngine; workers: () => WorkerView[]; metrics: CoordinatorMetrics; health: HealthSource },
+): { handleHttp: HttpHandler; ui: UiHandler } {
+  const { engine, metrics } = o;
+  const quota = config.maxPendingPerClient === undefined ? undefined : new ClientQuota(config.maxPendingPerClient, (id) => engine.get(id as ExecutionId)?.status);
+  const api = createHttpApi({ engine, taskKinds: deps.taskKinds, clock: deps.clock, workers: o.workers, metrics: () => metrics.text(), health: o.health, ...(quota === undefined ? {} : { quota }) });
+  const ui = createUiHandler({ clock: deps.clock, engine, workers: o.workers });
+  return { handleHttp: securedHttp((req) => ui.handle(req) ?? api(req), config, deps), ui };
+}
+
+/** Opens the one port: worker WebSockets on /ws, HTTP for everything else. */
+function listen(transport: Transport, config: ResolvedCoordinatorConfig, ctx: CoordinatorContext, handleHttp: HttpHandler): Promise<Listener> {
+  return transport.listen({
+    host: config.host,
+    port: config.port,
+    wsPath: '/ws',
+    maxPayloadBytes: Math.max(config.maxFrameBytes * 4, 64 * 1024),
+    perMessageDeflate: config.compression,
+    onConnection: (conn) => new CoordinatorConnection(ctx, conn).start(),
+    onHttp: handleHttp,
+    ...(config.tls === undefined ? {} : { tls: config.tls }),
+  });
 }
 
 /** A listen failure as a clear error: a busy port names the address and what to do. */

@@ -148,6 +148,11 @@ function view(r: ExecutionRecord): Record<string, unknown> {
 }
 
 function routes(d: HttpApiDeps): Route[] {
+  return [...submitRoutes(d), ...executionRoutes(d.engine), ...serviceRoutes(d)];
+}
+
+/** Submissions: one execution, a batch, a graph; each counted against the client's quota. */
+function submitRoutes(d: HttpApiDeps): Route[] {
   const e = d.engine;
   return [
     {
@@ -172,6 +177,23 @@ function routes(d: HttpApiDeps): Route[] {
         return json(201, { executions: records.map(view) });
       },
     },
+    {
+      method: 'POST',
+      path: '/api/v1/graphs',
+      handle: async (req) => {
+        const tasks = parseGraphBody(parseJson(req.body, true), d.taskKinds);
+        d.quota?.admit(clientOf(req), Object.keys(tasks).length);
+        const executions = await e.scheduleTaskGraph(tasks);
+        d.quota?.track(clientOf(req), executions.map((x) => x.executionId));
+        return json(201, { executions });
+      },
+    },
+  ];
+}
+
+/** Reading executions (a page, one) and controlling one (cancel, pause, resume). */
+function executionRoutes(e: EngineApi): Route[] {
+  return [
     {
       method: 'GET',
       path: '/api/v1/executions',
@@ -202,18 +224,13 @@ function routes(d: HttpApiDeps): Route[] {
         },
       }),
     ),
-    {
-      method: 'POST',
-      path: '/api/v1/graphs',
-      handle: async (req) => {
-        const tasks = parseGraphBody(parseJson(req.body, true), d.taskKinds);
-        d.quota?.admit(clientOf(req), Object.keys(tasks).length);
-        const executions = await e.scheduleTaskGraph(tasks);
-        d.quota?.track(clientOf(req), executions.map((x) => x.executionId));
-        return json(201, { executions });
-      },
-    },
-    { method: 'GET', path: '/api/v1/stats', handle: () => json(200, e.getExecutionStats()) },
+  ];
+}
+
+/** Stats, workers, health and metrics. */
+function serviceRoutes(d: HttpApiDeps): Route[] {
+  return [
+    { method: 'GET', path: '/api/v1/stats', handle: () => json(200, d.engine.getExecutionStats()) },
     { method: 'GET', path: '/api/v1/workers', handle: () => json(200, { workers: d.workers() }) },
     { method: 'GET', path: '/healthz', handle: () => (d.health === undefined ? json(200, { status: 'ok' }) : liveness(d.health)) },
     { method: 'GET', path: '/readyz', handle: () => (d.health === undefined ? json(200, { status: 'ready' }) : readiness(d.health)) },

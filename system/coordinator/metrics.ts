@@ -52,10 +52,7 @@ export class CoordinatorMetrics {
     // Into this registry only (never prom-client's global one), so coordinators in one process never share or double-register them.
     if (sources.runtime === true) collectDefaultMetrics({ register: this.registry });
     this.connections = new Gauge({ name: 'squall_connections', help: 'Open WebSocket connections.', registers });
-    new Gauge({ name: 'squall_workers', help: 'Workers by state.', labelNames: ['state'], registers, collect() {
-      this.reset();
-      for (const [state, n] of Object.entries(sources.workersByState())) this.set({ state }, n);
-    } });
+    workersGauge(registers, sources);
     this.reconnects = new Counter({ name: 'squall_reconnects_total', help: 'Re-registrations of known workers (once per re-registration).', registers });
     this.reconnectDuration = new Histogram({
       name: 'squall_reconnect_duration_seconds',
@@ -87,27 +84,7 @@ export class CoordinatorMetrics {
       registers,
     });
     this.retryAfterHints = new Counter({ name: 'squall_retry_after_hints_total', help: 'Connections refused by admission control with a retry-after hint (close 4503).', registers });
-    new Gauge({ name: 'squall_handshakes_pending', help: 'Handshakes admitted and not yet registered (admission control).', registers, collect() {
-      this.set(sources.handshakesPending?.() ?? 0);
-    } });
-    new Gauge({ name: 'squall_heartbeat_timeout_seconds', help: 'Heartbeat timeout in force over live connections (adaptive): min and max.', labelNames: ['stat'], registers, collect() {
-      this.reset();
-      const t = sources.timeoutsInForce?.() ?? [];
-      if (t.length === 0) return;
-      this.set({ stat: 'min' }, Math.min(...t) / 1000);
-      this.set({ stat: 'max' }, Math.max(...t) / 1000);
-    } });
-    new Gauge({ name: 'squall_outbox_depth', help: 'Reliable messages sent to workers and not yet acknowledged.', registers, collect() {
-      this.set(sources.outboxDepth());
-    } });
-    new Gauge({ name: 'squall_executions', help: 'Executions by status.', labelNames: ['status'], registers, collect() {
-      this.reset();
-      for (const [status, n] of Object.entries(sources.executionsByStatus())) this.set({ status }, n);
-    } });
-    new Gauge({ name: 'squall_breaker_state', help: BREAKER_HELP, labelNames: ['kind'], registers, collect() {
-      this.reset();
-      for (const [kind, state] of Object.entries(sources.breakerStates())) this.set({ kind }, BREAKER_VALUES[state]);
-    } });
+    sourceGauges(registers, sources);
   }
 
   /**
@@ -141,4 +118,37 @@ export class CoordinatorMetrics {
   async text(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
+}
+
+/** Workers by state, read from the registry when scraped. */
+function workersGauge(registers: Registry[], sources: MetricsSources): void {
+  new Gauge({ name: 'squall_workers', help: 'Workers by state.', labelNames: ['state'], registers, collect() {
+    this.reset();
+    for (const [state, n] of Object.entries(sources.workersByState())) this.set({ state }, n);
+  } });
+}
+
+/** Gauges read from their sources when scraped: admission, heartbeat timeouts in force, outbox, executions, breakers. */
+function sourceGauges(registers: Registry[], sources: MetricsSources): void {
+  new Gauge({ name: 'squall_handshakes_pending', help: 'Handshakes admitted and not yet registered (admission control).', registers, collect() {
+    this.set(sources.handshakesPending?.() ?? 0);
+  } });
+  new Gauge({ name: 'squall_heartbeat_timeout_seconds', help: 'Heartbeat timeout in force over live connections (adaptive): min and max.', labelNames: ['stat'], registers, collect() {
+    this.reset();
+    const t = sources.timeoutsInForce?.() ?? [];
+    if (t.length === 0) return;
+    this.set({ stat: 'min' }, Math.min(...t) / 1000);
+    this.set({ stat: 'max' }, Math.max(...t) / 1000);
+  } });
+  new Gauge({ name: 'squall_outbox_depth', help: 'Reliable messages sent to workers and not yet acknowledged.', registers, collect() {
+    this.set(sources.outboxDepth());
+  } });
+  new Gauge({ name: 'squall_executions', help: 'Executions by status.', labelNames: ['status'], registers, collect() {
+    this.reset();
+    for (const [status, n] of Object.entries(sources.executionsByStatus())) this.set({ status }, n);
+  } });
+  new Gauge({ name: 'squall_breaker_state', help: BREAKER_HELP, labelNames: ['kind'], registers, collect() {
+    this.reset();
+    for (const [kind, state] of Object.entries(sources.breakerStates())) this.set({ kind }, BREAKER_VALUES[state]);
+  } });
 }

@@ -206,6 +206,12 @@ export class SqliteStore implements Store {
     this.db.close();
   }
 
+  /** Drops the database handle without committing what is queued: a kill -9 (the simulation's crash). */
+  abandon(): void {
+    this.closed = true;
+    this.db.close();
+  }
+
   /** Queues one atomic operation writing every record (serialized now, so later mutation can't leak in). */
   private writeAll(op: string, records: readonly ExecutionRecord[], how: 'insert' | 'compact' | 'compactComplete'): Promise<void> {
     let rows: Row[];

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CoordinatorHttp, TERMINAL, terminalEntries } from '../../harness/live/http-client.js';
-import { CoordinatorProcess, delay, SwarmHostProcess } from '../../harness/live/processes.js';
+import { CoordinatorProcess } from '../../harness/live/coordinator-process.js';
+import { delay } from '../../harness/proc/index.js';
+import { SwarmHostProcess } from '../../harness/live/swarm-host-process.js';
 
 describe('live: kill -9 of the coordinator', () => {
   const cleanups: (() => Promise<void>)[] = [];

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, REPO_ROOT } from '../../harness/live/processes.js';
+import { freePort, REPO_ROOT } from '../../harness/proc/index.js';
 import { checkProxyReachable, FaultsRefusedError, preflight, ProxyUnreachableError } from '../../harness/live/preflight.js';
 import { connectFaultProxy } from '../../harness/proxy/client.js';
 import { type ProxyServer, startProxyServer } from '../../harness/proxy/server.js';

@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CoordinatorHttp } from '../../harness/live/http-client.js';
-import { CoordinatorProcess, delay, type StampedEvent, WorkerProcess } from '../../harness/live/processes.js';
+import { CoordinatorProcess } from '../../harness/live/coordinator-process.js';
+import { delay } from '../../harness/proc/index.js';
+import type { StampedEvent } from '../../harness/live/swarm-host-process.js';
+import { WorkerProcess } from '../../harness/live/worker-process.js';
 
 async function until(cond: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
   const end = Date.now() + ms;

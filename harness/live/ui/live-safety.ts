@@ -10,7 +10,7 @@
  */
 import type { HistoryRecord } from '../../check/history.js';
 import type { EarlyViolation, ProgressiveChecker } from '../../check/prefix-safe.js';
-import { monoNow } from '../processes.js';
+import { monoNow } from '../../proc/index.js';
 
 export interface SafetyWatchOptions {
   /** Wall time between checks (default 2000 ms). */
