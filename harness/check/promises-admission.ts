@@ -37,6 +37,6 @@ export function checkAdmission(view: HistoryView, ctx: CheckContext): Violation[
  * event does not name the connection, so the refusal is matched by time.)
  */
 export function admissionRefusalNear(view: HistoryView, ctx: CheckContext, t: number, window: number): boolean {
-  const limit = ctx.maxPendingHandshakes ?? Number.POSITIVE_INFINITY;
+  const limit = ctx.maxPendingHandshakes ?? 0;
   return view.ofType('admission_refused').some((e) => e.rec.time <= t && e.rec.time >= t - window && e.ev.pending >= limit);
 }

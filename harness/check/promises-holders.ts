@@ -54,11 +54,6 @@ function registeredThroughout(spans: Map<string, { from: number; to: number }[]>
   return (spans.get(w) ?? []).some((s) => s.from <= from && s.to > to);
 }
 
-/** Whether `w` was registered at time t. */
-function registeredAt(spans: Map<string, { from: number; to: number }[]>, w: string, t: number): boolean {
-  return (spans.get(w) ?? []).some((s) => s.from <= t && s.to > t);
-}
-
 /**
  * 13 and 14: every lease expiry is judged. Its holder stayed registered for
  * the whole lease period before it and no fault touched the holder, its link
@@ -127,7 +122,9 @@ function judgeExpiries(view: HistoryView, ctx: CheckContext): Violation[] {
           where,
         ),
       );
-    } else if (healAt !== undefined && t > healAt && registeredAt(spans, w, t) && !view.anyFaultOn(w, t - ctx.toleranceMs, t)) {
+    } else if (healAt !== undefined && t > healAt && registeredThroughout(spans, w, t - ctx.toleranceMs, t) && !view.anyFaultOn(w, t - ctx.toleranceMs, t)) {
+      // Registered for the tolerance before: an expiry is recorded when its commit lands, so one the
+      // engine decided while the holder was still away may be recorded just after the holder's sync.
       out.push(
         violation(
           view.records,

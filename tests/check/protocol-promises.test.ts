@@ -146,6 +146,12 @@ describe('13 lease-expiry and 14 prompt-completion', () => {
     h.at(1000).fault('stop', cut).phase('heal').at(1100).connect('w1');
     expect(check(expireLater(h, 3000), 'prompt-completion')).toEqual([expect.stringMatching(/after heal .* while its holder w1 was connected/)]);
   });
+  it('an expiry recorded just after the holder came back (decided while it was away, its commit landing later) is weather', () => {
+    const h = new H().connect('w1').submit('x').claim('x', 'w1', 1, 't1').at(100).fault('start', cut);
+    h.at(200).emit('coordinator', { type: 'worker_disconnected', workerId: 'w1', connectionId: 'c-w1-0', code: 4408, reason: 'heartbeat timeout' });
+    h.at(1000).fault('stop', cut).phase('heal').at(3000).connect('w1');
+    expect(check(expireLater(h, 3000 + baseContext.toleranceMs - 1), 'prompt-completion')).toEqual([]);
+  });
 });
 
 describe('15 result-recorded', () => {
