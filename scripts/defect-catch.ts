@@ -71,10 +71,21 @@ function describe(patch: string): string {
   return line === undefined ? '' : line.slice('Defect:'.length).trim();
 }
 
+/**
+ * The suite script every branch is measured with: this tool's own
+ * defect-suite.ts, copied into the scratch worktree (untracked; `git clean`
+ * removes it) so its imports resolve to the measured branch's harness. A
+ * branch measured from its own checkout (cd /work/wt/other && tsx
+ * .../defect-catch.ts) then runs the same suite protocol (order, sweep,
+ * --skip) even if its committed copy of the script is older.
+ */
+const SUITE_COPY = join('scripts', 'defect-suite.measure.ts');
+
 /** Runs the simulation suite in dir; resolves with its run lines and the wall time, killing it at the budget. */
 function runSuite(dir: string, budgetMs: number, extra: string[] = []): Promise<{ lines: RunLine[]; wallMs: number; stderr: string }> {
   const t0 = performance.now();
-  const args = ['--import', 'tsx', 'scripts/defect-suite.ts', '--budget-ms', String(budgetMs), ...extra];
+  writeFileSync(join(dir, SUITE_COPY), readFileSync(new URL('./defect-suite.ts', import.meta.url)));
+  const args = ['--import', 'tsx', SUITE_COPY, '--budget-ms', String(budgetMs), ...extra];
   const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const lines: RunLine[] = [];
   let out = '';
@@ -100,7 +111,7 @@ function runSuite(dir: string, budgetMs: number, extra: string[] = []): Promise<
 }
 
 /** Applies one patch, runs the suite, and judges: caught = a failing run within the budget. */
-async function judge(dir: string, patch: string, budgetMs: number, extra: string[]): Promise<Verdict> {
+async function judge(dir: string, patch: string, budgetMs: number, skipped: ReadonlySet<string>): Promise<Verdict> {
   const name = basename(patch).replace(/\.(patch|diff)$/, '');
   const base = { name, description: describe(patch), caught: false, promises: '', where: '', wallS: 0, runs: 0, note: '' };
   resetWorktree(dir);
@@ -109,8 +120,10 @@ async function judge(dir: string, patch: string, budgetMs: number, extra: string
   } catch (err) {
     return { ...base, note: `patch does not apply: ${(err as Error).message.split('\n')[0] ?? ''}` };
   }
+  const extra = skipped.size === 0 ? [] : ['--skip', [...skipped].join(',')];
   const { lines, wallMs, stderr } = await runSuite(dir, budgetMs, extra);
-  const failed = lines.find((l) => !l.passed);
+  // A run that fails without the defect too is no catch (defect-suite.ts skips them; this guards older copies).
+  const failed = lines.find((l) => !l.passed && !skipped.has(`${l.scenario}@${l.seed}`));
   const wallS = Math.round((failed?.elapsedMs ?? wallMs) / 100) / 10;
   if (failed === undefined) {
     const note = lines.length === 0 ? `no run finished: ${stderr.split('\n').filter(Boolean).at(-1) ?? ''}` : '';
@@ -152,9 +165,8 @@ async function main(): Promise<void> {
     for (const l of bad) process.stderr.write(`baseline (no defect) FAILS at ${l.scenario}@${l.seed}: ${l.crash ?? l.promises.join(', ')} ${l.first ?? ''}; left out of every run\n`);
     if (baseline.lines.length === bad.length) throw new Error(`baseline: no run passed (${baseline.lines.length} runs): nothing can be measured`);
     process.stderr.write(`baseline: ${baseline.lines.length - bad.length} of ${baseline.lines.length} runs passed in ${(baseline.wallMs / 1000).toFixed(1)} s\n`);
-    const extra = skipped.length === 0 ? [] : ['--skip', skipped.join(',')];
     for (const [i, p] of patches.entries()) {
-      const v = await judge(dir, p, budgetS * 1000, extra);
+      const v = await judge(dir, p, budgetS * 1000, new Set(skipped));
       verdicts.push(v);
       process.stderr.write(`[${i + 1}/${patches.length}] ${v.name}: ${v.caught ? `caught by ${v.promises} at ${v.where}` : 'MISSED'} (${v.wallS} s) ${v.note}\n`);
     }
