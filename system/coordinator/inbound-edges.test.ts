@@ -125,7 +125,7 @@ describe('inbound: each message type', () => {
     const { engine, session, handle, settle, counter } = world();
     engine.holdCommits = true;
     handle({ v, type: 'result', seq: 1, executionId: 'ex_1', attempt: 1, leaseToken: 'ls_1', outcome: 'failed', error: { code: 'boom', message: 'x' }, durationMs: 12 });
-    expect(engine.calls[0]?.args[0]).toEqual({ executionId: 'ex_1', attempt: 1, leaseToken: 'ls_1', outcome: 'failed', result: undefined, error: { code: 'boom', message: 'x' }, durationMs: 12 });
+    expect(engine.calls[0]?.args[0]).toEqual({ executionId: 'ex_1', attempt: 1, leaseToken: 'ls_1', outcome: 'failed', result: undefined, error: { code: 'boom', message: 'x' }, durationMs: 12, started: false });
     expect(counter.wakes).toBe(0);
     engine.held[0]?.resolve();
     await settle();

@@ -98,12 +98,14 @@ describe('Worker', () => {
     await t.flush();
     t.coord.assign({ executionId: 'ex1', kind: 'echo', params: { value: 7 } });
     await t.flush();
-    const started = t.coord.of('started')[0];
-    expect(started?.ack).toBe(2); // sync_result = 1, assign = 2
+    // echo finishes within one timer turn, so its start is folded into the result (started: true)
+    const first = t.coord.of('result')[0];
+    expect(first?.ack).toBe(2); // sync_result = 1, assign = 2
+    expect(first?.started).toBe(true);
     // the same assign again (same seq): ignored, re-acked
     t.coord.current.send(encode({ v: PROTOCOL_VERSION, type: 'assign', seq: 2, executionId: 'ex1', attempt: 1, leaseToken: 'ls_ex1', kind: 'echo', params: { value: 7 } }));
     await t.tick(50);
-    expect(t.coord.of('started')).toHaveLength(1);
+    expect(t.coord.of('started')).toHaveLength(0);
     expect(t.coord.of('result')).toHaveLength(1);
     expect(t.coord.of('ack').at(-1)?.ack).toBe(2);
   });
@@ -116,7 +118,7 @@ describe('Worker', () => {
     t.coord.assign({ executionId: 'ex1', kind: 'echo', params: { value: { a: 1 } } });
     await t.flush();
     expect(t.coord.of('result')[0]).toMatchObject({ outcome: 'completed', result: { a: 1 } });
-    expect(t.worker.stats()).toMatchObject({ unacked: 2, heldResults: 1 }); // started, result (sync_result acked the sync)
+    expect(t.worker.stats()).toMatchObject({ unacked: 1, heldResults: 1 }); // the result, its start folded in (sync_result acked the sync)
     t.coord.ackAll();
     await t.flush();
     expect(t.worker.stats()).toMatchObject({ unacked: 0, heldResults: 0 });
@@ -168,7 +170,7 @@ describe('Worker', () => {
     t.coord.assign({ executionId: 'ex1', kind: 'echo', params: { value: 'v' } });
     await t.flush();
     const first = t.coord.of('result')[0];
-    expect(first?.seq).toBe(3);
+    expect(first?.seq).toBe(2); // sync 1, then the result with its start folded in
     t.coord.current.terminate();
     t.coord.commit = true;
     await t.tick(200);
@@ -187,8 +189,9 @@ describe('Worker', () => {
     t.worker.start();
     await t.flush();
     t.coord.commit = false;
-    t.coord.assign({ executionId: 'ex1', kind: 'echo', params: { value: 1 } });
-    await t.flush();
+    // a task longer than one timer turn, so its start goes out on its own before the result
+    t.coord.assign({ executionId: 'ex1', kind: 'sleep', params: { durationMs: 10 } });
+    await t.tick(20);
     t.coord.current.terminate();
     t.coord.commit = true;
     t.coord.forgetSessions = true;
@@ -315,6 +318,9 @@ describe('Worker', () => {
     t.transport.hang = false;
     t.coord.ignoreRegister = true;
     await t.tick(200);
+    expect(t.worker.state).toBe('handshaking');
+    // The first attempt timed out, so this one's deadline doubled (handshakeTimeoutMaxMs bounds it).
+    await t.tick(2000);
     expect(t.worker.state).toBe('handshaking');
     await t.tick(2000);
     expect(t.worker.state).not.toBe('handshaking');
