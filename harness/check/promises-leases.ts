@@ -17,7 +17,9 @@ import { violation } from './violation.js';
  * worker_lost), every lease W holds must end (expire, be released or
  * recorded) within leaseMs plus one lease sweep (leaseMs/4) plus tolerance,
  * unless W registers again first. Not applied across a coordinator pause,
- * kill or restart (its timers stopped).
+ * kill or restart (its timers stopped); time in which the coordinator's store
+ * could not commit (store_failed until store_recovered) is added to the
+ * bound, since no expiry can commit then.
  */
 export function checkStuckLeases(view: HistoryView, ctx: CheckContext): Violation[] {
   const bound = ctx.leaseMs + Math.max(50, Math.floor(ctx.leaseMs / 4)) + ctx.toleranceMs;
@@ -37,6 +39,8 @@ interface Watched {
   index: number;
   workerId: string;
   executionId: string;
+  /** Store-failing time before the connection went (see downUntil). */
+  downBefore: number;
 }
 
 /** checkStuckLeases' walk: live leases, each worker's open connections, and the leases being watched. */
@@ -45,6 +49,9 @@ class StuckLeaseWalk {
   private readonly leases = new Map<string, { executionId: string; workerId: string }>();
   private readonly conns = new Map<string, Set<string>>();
   private readonly watch = new Map<string, Watched>();
+  /** Store-failing time so far, and the start of the current failure. */
+  private storeDownMs = 0;
+  private storeSince: number | undefined;
   /** Coordinator process faults: its timers stopped, so no lease could expire. */
   private readonly coordinatorDown: FaultSpan[];
 
@@ -58,7 +65,7 @@ class StuckLeaseWalk {
   /** Reports every watched lease whose deadline passed before `until` (unless the coordinator was down meanwhile). */
   fire(until: number): void {
     for (const [token, w] of this.watch) {
-      if (w.deadline >= until) continue;
+      if (w.deadline + this.downUntil(until) - w.downBefore >= until) continue;
       this.watch.delete(token);
       if (this.excused(w.lostAt, w.deadline)) continue;
       this.out.push(
@@ -84,6 +91,13 @@ class StuckLeaseWalk {
         this.leases.delete(ev.leaseToken);
         this.watch.delete(ev.leaseToken);
         break;
+      case 'store_failed':
+        this.storeSince ??= rec.time;
+        break;
+      case 'store_recovered':
+        this.storeDownMs = this.downUntil(rec.time);
+        this.storeSince = undefined;
+        break;
       case 'worker_registered':
         this.connections(ev.workerId).add(ev.connectionId);
         for (const [token, w] of this.watch) if (w.workerId === ev.workerId) this.watch.delete(token);
@@ -106,9 +120,15 @@ class StuckLeaseWalk {
   private watchLeasesOf(workerId: string, rec: HistoryRecord): void {
     for (const [token, l] of this.leases) {
       if (l.workerId === workerId && !this.watch.has(token)) {
-        this.watch.set(token, { deadline: rec.time + this.bound, lostAt: rec.time, index: rec.index, workerId: l.workerId, executionId: l.executionId });
+        const downBefore = this.downUntil(rec.time);
+        this.watch.set(token, { deadline: rec.time + this.bound, lostAt: rec.time, index: rec.index, workerId: l.workerId, executionId: l.executionId, downBefore });
       }
     }
+  }
+
+  /** Store-failing time up to `t` (an ongoing failure counts up to t). */
+  private downUntil(t: number): number {
+    return this.storeDownMs + (this.storeSince === undefined ? 0 : Math.max(0, t - this.storeSince));
   }
 
   private connections(workerId: string): Set<string> {

@@ -180,15 +180,38 @@ export abstract class CommittedCore extends EngineCore {
       const now = this.records.get(id);
       if (now?.status !== old.status || now.statusHistory.length !== old.statusHistory.length) rolledBack++;
       // A lease that never committed: its holder must stop.
-      if (old.lease !== undefined && now?.lease?.token !== old.lease.token) {
+      if (old.lease !== undefined && now?.lease?.token !== old.lease.token && !this.lostLeases.has(old.lease.token)) {
         this.dispatcher.abort(old.lease.workerId, id, old.lease.token, 'revoked');
       }
     }
+    this.settleLeases(before);
     this.emit({ type: 'store_recovered', downMs, rolledBack });
     this.requestWake();
     // The wake runs after the health flag is back to ok (the assignment loop is asynchronous).
     this.wakeWanted = false;
     this.dispatcher.wake();
+  }
+
+  /**
+   * A reload is not a restart: a lease that survived it keeps the expiry its
+   * holder's heartbeats earned (not a fresh one, which would outlive a dead
+   * holder by as long as the store kept failing), a lease lost before the
+   * rollback is due now, and a lease memory had ended is unconfirmed. The
+   * sweep after recovery loses them once due.
+   */
+  private settleLeases(before: ReadonlyMap<ExecutionId, ExecutionRecord>): void {
+    const now = this.clock.now();
+    const live = new Set<string>();
+    for (const [id, rec] of this.leased) {
+      const lease = rec.lease;
+      if (lease === undefined) continue;
+      live.add(lease.token);
+      const old = before.get(id)?.lease;
+      if (old?.token === lease.token) lease.expiresAt = Math.min(lease.expiresAt, old.expiresAt);
+      else this.unconfirmed.add(lease.token);
+      if (this.lostLeases.has(lease.token)) lease.expiresAt = Math.min(lease.expiresAt, now);
+    }
+    for (const set of [this.lostLeases, this.unconfirmed]) for (const token of set) if (!live.has(token)) set.delete(token);
   }
 
   private clearIndexes(): void {

@@ -37,19 +37,27 @@ export abstract class EngineLeases extends EngineState {
   /** The lease is gone without an outcome (expired, or not held after sync): abort it and re-queue (or pause). */
   protected loseLease(rec: ExecutionRecord, reason: string): void {
     const lease = rec.lease;
-    // While the store is failing nothing changes; the reload after recovery re-arms leases afresh.
-    if (lease === undefined || !this.health.ok) return;
+    if (lease === undefined) return;
+    const told = this.lostLeases.has(lease.token);
+    this.lostLeases.add(lease.token);
+    // While the store is failing (only a sync lands here then) nothing changes; the reload
+    // after recovery leaves the lease due, and the sweep after recovery loses it.
+    if (!this.health.ok) return;
     this.defer({ type: 'lease_expired', ...this.leaseFields(rec) });
     this.marks.hit('engine.lease-expired');
     const pause = this.pauseRequested.has(rec.executionId);
     this.dropLease(rec, reason);
-    this.background(this.transition(rec, pause ? 'paused' : 'scheduled', reason), 'requeue');
+    const requeued = this.transition(rec, pause ? 'paused' : 'scheduled', reason).then(() => {
+      this.lostLeases.delete(lease.token);
+    });
+    this.background(requeued, 'requeue');
     this.enqueue(rec);
-    this.dispatcher.abort(lease.workerId, rec.executionId, lease.token, 'revoked');
+    // Once per lease: a loss redone after a rollback must not re-send an abort the worker acknowledged.
+    if (!told) this.dispatcher.abort(lease.workerId, rec.executionId, lease.token, 'revoked');
   }
 
   protected sweepLeases(): void {
-    if (!this.health.ok) return;
+    if (!this.health.ok || this.state !== 'running') return;
     const now = this.clock.now();
     const expired: ExecutionRecord[] = [];
     for (const rec of this.leased.values()) if ((rec.lease?.expiresAt ?? 0) <= now) expired.push(rec);

@@ -77,6 +77,22 @@ export abstract class EngineState {
    * Bounded: the oldest are forgotten; a very late duplicate then reads 'stale'.
    */
   protected readonly recorded = new Map<LeaseToken, Promise<void>>();
+  /**
+   * Leases the engine lost (expired, or not held after a sync) whose loss has
+   * not committed yet: their holder was told to abort or holds nothing. A
+   * store failure rolls the loss back, but not this: a reload leaves them due
+   * (the sweep loses them again, without a second abort), heartbeats of the
+   * same worker id do not renew them and a sync does not confirm them.
+   * Survives reloads; each reload drops tokens no longer live.
+   */
+  protected readonly lostLeases = new Set<LeaseToken>();
+  /**
+   * Leases a reload brought back that memory had already ended (an outcome,
+   * cancel or expiry whose commit failed): whether their holder still has them
+   * is unknown, so heartbeats do not renew them until a sync confirms them or
+   * the holder's result lands; otherwise they expire one lease period later.
+   */
+  protected readonly unconfirmed = new Set<LeaseToken>();
   /** Commits of submissions still in flight (an idempotent repeat waits for them). */
   protected readonly pendingSubmits = new Map<ExecutionId, Promise<void>>();
   protected readonly breakers: CircuitBreakers;
@@ -125,11 +141,14 @@ export abstract class EngineState {
       () => (this.store.probe === undefined ? this.store.update([]) : this.store.probe()),
       (downMs) => this.reloadFromStore(downMs),
       (error) => this.emit({ type: 'store_failed', error }),
+      () => this.sweepLeases(),
     );
   }
 
   /** Rebuilds every in-memory structure from the store's committed state (engine.ts). */
   protected abstract reloadFromStore(downMs: number): Promise<void>;
+  /** Loses every lease past its expiry (core-leases.ts); also run as soon as the store is ok again. */
+  protected abstract sweepLeases(): void;
 
   /** A delayed execution came due (core-leases.ts). */
   protected abstract onDue(id: ExecutionId): void;

@@ -155,7 +155,8 @@ export abstract class EngineAttempts extends CommittedCore {
     const expiresAt = this.clock.now() + this.config.leaseMs;
     for (const id of ids) {
       const lease = this.records.get(id)?.lease;
-      if (lease !== undefined) lease.expiresAt = expiresAt;
+      // A lost lease stays due: a worker of the same id (a new process, or one told to abort) does not hold it.
+      if (lease !== undefined && !this.lostLeases.has(lease.token) && !this.unconfirmed.has(lease.token)) lease.expiresAt = expiresAt;
     }
   }
 
@@ -172,8 +173,13 @@ export abstract class EngineAttempts extends CommittedCore {
       heldIds.add(id);
       const rec = this.records.get(id);
       if (rec === undefined) revoke.push({ executionId: id, reason: 'unknown' });
-      else if (rec.lease?.token === h.leaseToken && rec.lease.workerId === workerId) {
+      else if (rec.lease?.token === h.leaseToken && this.lostLeases.has(rec.lease.token)) {
+        // Lost before a store failure rolled the loss back: the holder was told to abort.
+        revoke.push({ executionId: id, reason: 'lease_expired' });
+        this.loseLease(rec, 'lease_expired');
+      } else if (rec.lease?.token === h.leaseToken && rec.lease.workerId === workerId) {
         rec.lease.expiresAt = expiresAt;
+        this.unconfirmed.delete(rec.lease.token);
         confirm.push(id);
       } else if (isTerminal(rec.status)) revoke.push({ executionId: id, reason: 'terminal' });
       else if (rec.lease !== undefined) revoke.push({ executionId: id, reason: 'superseded' });

@@ -60,6 +60,8 @@ export class StoreHealth {
     private readonly probe: () => Promise<void>,
     private readonly recovered: (downMs: number) => Promise<void>,
     private readonly onFailing: (error: string) => void,
+    /** Runs once the store is 'ok' again, after `recovered` (the engine sweeps leases that came due meanwhile). */
+    private readonly onOk: () => void = () => {},
   ) {}
 
   get ok(): boolean {
@@ -113,5 +115,6 @@ export class StoreHealth {
     this.failing = undefined;
     this.recoveries++;
     this.logger.info({ downMs: this.clock.now() - since }, 'engine: store commits again; state reloaded, dispatch resumed');
+    this.onOk();
   }
 }

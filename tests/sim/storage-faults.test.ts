@@ -58,6 +58,9 @@ describe('storage-fault scenarios', () => {
     ['disk-full', 2],
     ['flaky-disk', 1],
     ['flaky-disk', 2],
+    // Seed 1 re-sent an acknowledged abort and seed 2 lost work before the engine's lease recovery fix.
+    ['disk-fault-restart', 1],
+    ['disk-fault-restart', 2],
   ] as const) {
     it(`${name} seed ${seed}: every promise holds and the faults were really hit`, async () => {
       const { r, refused, storeFailed, text } = await run(name, seed);
