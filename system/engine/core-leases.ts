@@ -38,11 +38,15 @@ export abstract class EngineLeases extends EngineState {
   protected loseLease(rec: ExecutionRecord, reason: string): void {
     const lease = rec.lease;
     if (lease === undefined) return;
+    // While the store is failing (only a sync lands here then) nothing changes, but heartbeats of the
+    // same worker id no longer renew the lease: it expires one lease period after its last renewal
+    // unless a sync confirms it or a re-sent result (a resumed holder) records it after recovery.
+    if (!this.health.ok) {
+      this.unconfirmed.add(lease.token);
+      return;
+    }
     const told = this.lostLeases.has(lease.token);
     this.lostLeases.add(lease.token);
-    // While the store is failing (only a sync lands here then) nothing changes; the reload
-    // after recovery leaves the lease due, and the sweep after recovery loses it.
-    if (!this.health.ok) return;
     this.defer({ type: 'lease_expired', ...this.leaseFields(rec) });
     this.marks.hit('engine.lease-expired');
     const pause = this.pauseRequested.has(rec.executionId);

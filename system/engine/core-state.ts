@@ -88,9 +88,10 @@ export abstract class EngineState {
   protected readonly lostLeases = new Set<LeaseToken>();
   /**
    * Leases a reload brought back that memory had already ended (an outcome,
-   * cancel or expiry whose commit failed): whether their holder still has them
-   * is unknown, so heartbeats do not renew them until a sync confirms them or
-   * the holder's result lands; otherwise they expire one lease period later.
+   * cancel or expiry whose commit failed), or that a sync did not report while
+   * the store was failing: whether their holder still has them is unknown, so
+   * heartbeats do not renew them until a sync confirms them or the holder's
+   * re-sent result lands; otherwise they expire one lease period later.
    */
   protected readonly unconfirmed = new Set<LeaseToken>();
   /** Commits of submissions still in flight (an idempotent repeat waits for them). */
