@@ -137,7 +137,8 @@ async function explore(file: string, scenario: Scenario, seed: number, numRuns: 
   process.exitCode = 1;
 }
 
-export function registerSimCommands(program: Command): void {
+/** `squall sim`: one run, a seed sweep, or a fast-check exploration of a scenario file. */
+function registerSim(program: Command): void {
   program
     .command('sim')
     .description('run a scenario file in deterministic simulation and check every promise')
@@ -164,22 +165,29 @@ export function registerSimCommands(program: Command): void {
       out(flags.json === true ? JSON.stringify(toSimJson(run)) : describeRun(run));
       if (!run.passed) process.exitCode = 1;
     });
+}
 
+/** `squall replay`: re-runs an artifact and says whether it reproduced, exit code per REPLAY_EXIT. */
+async function replay(file: string, flags: { json?: boolean }): Promise<void> {
+  const artifact: Artifact = await readArtifact(file);
+  const run = await runChecked(artifact.scenario, { seed: artifact.seed, swarm: artifact.swarm, ...(artifact.buggify === true ? { buggify: true } : {}) });
+  const verdict = replayVerdict(artifact, run);
+  if (flags.json === true) out(JSON.stringify({ ...toSimJson(run), reproduced: verdict.code === REPLAY_EXIT.reproducedPass, verdict: verdict.message, exitCode: verdict.code, expectedTraceHash: artifact.traceHash }));
+  else out(`${describeRun(run)}\n${verdict.message}`);
+  process.exitCode = verdict.code;
+}
+
+function registerReplay(program: Command): void {
   program
     .command('replay')
     .description('re-run a replay artifact in simulation: same trace hash, same verdict (a pinned regression whose defect was fixed now passes: exit 4)')
     .argument('<file>', 'artifact JSON (from a failure, --artifact, or scenarios/regressions/)')
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', REPLAY_EXIT_HELP)
-    .action(async (file: string, flags: { json?: boolean }) => {
-      const artifact: Artifact = await readArtifact(file);
-      const run = await runChecked(artifact.scenario, { seed: artifact.seed, swarm: artifact.swarm, ...(artifact.buggify === true ? { buggify: true } : {}) });
-      const verdict = replayVerdict(artifact, run);
-      if (flags.json === true) out(JSON.stringify({ ...toSimJson(run), reproduced: verdict.code === REPLAY_EXIT.reproducedPass, verdict: verdict.message, exitCode: verdict.code, expectedTraceHash: artifact.traceHash }));
-      else out(`${describeRun(run)}\n${verdict.message}`);
-      process.exitCode = verdict.code;
-    });
+    .action(replay);
+}
 
+function registerSuite(program: Command): void {
   program
     .command('suite')
     .description('run every scenario file in simulation and print a table (the main job on embedded defaults)')
@@ -196,4 +204,11 @@ export function registerSimCommands(program: Command): void {
     .option('--junit <path>', 'also write one junit.xml for the whole suite here')
     .option('--no-regressions', 'skip replaying the pinned artifacts of <dir>/regressions/')
     .action((flags: SuiteFlags) => suiteAction(flags, (file, s, seed, f) => runOne(file, s, seed, f)));
+}
+
+/** The simulation commands: sim, replay and suite. */
+export function registerSimCommands(program: Command): void {
+  registerSim(program);
+  registerReplay(program);
+  registerSuite(program);
 }

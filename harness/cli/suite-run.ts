@@ -16,7 +16,7 @@ import type { Scenario } from '../scenario/schema.js';
 import type { ScheduledFault } from '../scenario/swarm.js';
 import { marksSummary, renderUnreachedMarks } from './marks-report.js';
 import { parseShard, shardLabel } from './shard.js';
-import { type PlannedUnit, runPlan } from './sweep-run.js';
+import { type PlannedUnit, runPlan, type SweepOutcome } from './sweep-run.js';
 import { renderTable } from '../report/table.js';
 
 /** The suite command's flags. */
@@ -82,6 +82,30 @@ export async function writeSweepOutputs(result: RunResultInput, flags: { report?
   }
 }
 
+/** The suite's human table: one row per run. */
+function suiteTable(runs: SweepOutcome['runs']): string {
+  return renderTable(
+    ['scenario', 'seed', 'verdict', 'workers', 'faults', 'accepted', 'violations', 'converged', 'simulated', 'wall', 'speed'],
+    runs.map(({ unit, run }) => {
+      const j = toSimJson(run);
+      return [
+        unit.scenario,
+        String(j.seed),
+        j.passed ? 'pass' : 'FAIL',
+        String(unit.loaded.fleet.workers),
+        String(run.outcome.faults.length),
+        String(j.accepted),
+        String(j.violations.length),
+        j.convergedAfterMs === null ? 'never' : `${j.convergedAfterMs} ms`,
+        secs(j.simulatedMs),
+        secs(j.wallMs),
+        j.wallMs > 0 ? `${Math.round(j.simulatedMs / j.wallMs)}x` : '-',
+      ];
+    }),
+    ['l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+  );
+}
+
 /** The suite command. */
 export async function suiteAction(flags: SuiteFlags, runOne: SuiteRunOne): Promise<void> {
   const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
@@ -107,28 +131,7 @@ export async function suiteAction(flags: SuiteFlags, runOne: SuiteRunOne): Promi
   if (flags.json === true) out(JSON.stringify({ runs: jsons, summary: { scenarios: runs.length, failed, planned: plan.length, shard: shard ?? null }, marks }));
   else {
     out(renderUnreachedMarks(marks, runs.length));
-    out(
-      renderTable(
-        ['scenario', 'seed', 'verdict', 'workers', 'faults', 'accepted', 'violations', 'converged', 'simulated', 'wall', 'speed'],
-        runs.map(({ unit, run }) => {
-          const j = toSimJson(run);
-          return [
-            unit.scenario,
-            String(j.seed),
-            j.passed ? 'pass' : 'FAIL',
-            String(unit.loaded.fleet.workers),
-            String(run.outcome.faults.length),
-            String(j.accepted),
-            String(j.violations.length),
-            j.convergedAfterMs === null ? 'never' : `${j.convergedAfterMs} ms`,
-            secs(j.simulatedMs),
-            secs(j.wallMs),
-            j.wallMs > 0 ? `${Math.round(j.simulatedMs / j.wallMs)}x` : '-',
-          ];
-        }),
-        ['l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
-      ),
-    );
+    out(suiteTable(runs));
     const of = shard === undefined ? '' : ` (shard ${shardLabel(shard)}: ${runs.length} of ${plan.length} planned runs)`;
     out(failed === 0 ? `all ${runs.length} runs passed every promise${of}` : `${failed} of ${runs.length} runs FAILED${of} (artifacts in artifacts/)`);
   }

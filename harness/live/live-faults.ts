@@ -18,7 +18,7 @@
  */
 import type { FaultProxy } from '../proxy/client.js';
 import { writeFileSync } from 'node:fs';
-import { type ActionName, type FaultAction, isStorageAction, kbpsToRate } from '../scenario/faults.js';
+import { type ActionName, type FaultAction, isStorageAction } from '../scenario/faults.js';
 import type { Scenario } from '../scenario/schema.js';
 import { workerIds } from '../scenario/schema.js';
 import type { ScheduledFault } from '../scenario/swarm.js';
@@ -26,6 +26,7 @@ import { resolvePartition, resolveTarget } from '../scenario/targets.js';
 import type { CoordinatorProcess } from './coordinator-process.js';
 import type { SwarmHostProcess } from './swarm-host-process.js';
 import { type Topology, unitsFor } from './topology.js';
+import { type NetAction, toxicOf } from './toxic-of.js';
 
 export type Undo = () => Promise<void>;
 
@@ -40,39 +41,6 @@ export interface LiveFaultContext {
   respawnWorkers(hostName: string, workers: string[]): Promise<void>;
   /** An info note for the history (approximations, unsupported faults). */
   note(value: Record<string, unknown>): void;
-}
-
-/** Bytes per frame assumed to turn the scenario's per-frame corrupt probability into the proxy's per-bit one. */
-const ASSUMED_FRAME_BYTES = 200;
-
-/** Per-frame probability → per-bit flip probability (proxy `corrupt` flips bits independently). */
-export function perBitProbability(perFrame: number): number {
-  if (perFrame >= 1) return 1;
-  return 1 - Math.pow(1 - perFrame, 1 / (ASSUMED_FRAME_BYTES * 8));
-}
-
-type NetAction = Exclude<FaultAction, { type: 'down' | 'partition' | 'pause' | 'kill' | 'restart' | 'clock_skew' | 'disk_full' | 'disk_error' | 'slow_disk' }>;
-
-/** The toxic type and attributes of a network action (Toxiproxy names). */
-export function toxicOf(a: NetAction): { type: string; attributes: Record<string, number> } {
-  switch (a.type) {
-    case 'latency':
-      return { type: 'latency', attributes: { latency: a.ms, jitter: a.jitterMs } };
-    case 'bandwidth':
-      return { type: 'bandwidth', attributes: { rate: kbpsToRate(a.kbps) } };
-    case 'timeout':
-      return { type: 'timeout', attributes: { timeout: a.timeoutMs } };
-    case 'reset_peer':
-      return { type: 'reset_peer', attributes: { timeout: a.timeoutMs } };
-    case 'slow_close':
-      return { type: 'slow_close', attributes: { delay: a.delayMs } };
-    case 'slicer':
-      return { type: 'slicer', attributes: { average_size: a.averageSize, size_variation: a.sizeVariation, delay: a.delayUs } };
-    case 'limit_data':
-      return { type: 'limit_data', attributes: { bytes: a.bytes } };
-    case 'corrupt':
-      return { type: 'corrupt', attributes: { probability: perBitProbability(a.probability) } };
-  }
 }
 
 const streamsOf = (s: 'both' | 'upstream' | 'downstream'): ('upstream' | 'downstream')[] => (s === 'both' ? ['upstream', 'downstream'] : [s]);
@@ -162,64 +130,78 @@ async function applyNetwork(ctx: LiveFaultContext, fault: ScheduledFault, id: st
   return addToxics(ctx, id, names, streamsOf(a.stream), toxicOf(a), a.toxicity);
 }
 
+/** Pause, kill or restart the coordinator process; the undo resumes it or starts it again. */
+async function coordinatorProcessFault(ctx: LiveFaultContext, type: ActionName): Promise<Undo | undefined> {
+  const c = ctx.coordinator;
+  if (type === 'pause') {
+    c.pause();
+    return once(async () => c.resume());
+  }
+  if (type === 'kill') {
+    await c.kill9();
+    return once(async () => {
+      if (!c.running) await c.start();
+    });
+  }
+  if (type === 'restart') await c.restart();
+  return undefined;
+}
+
+/** SIGSTOP swarm hosts, counted so overlapping pauses resume a host only when the last one ends. */
+function pauseHosts(ctx: LiveFaultContext, names: readonly string[]): Undo {
+  const counts = counter(pauseCount, ctx);
+  for (const h of names) {
+    const n = counts.get(h) ?? 0;
+    counts.set(h, n + 1);
+    if (n === 0) ctx.hosts.get(h)?.pause();
+  }
+  return once(async () => {
+    for (const h of names) {
+      const n = (counts.get(h) ?? 1) - 1;
+      counts.set(h, n);
+      if (n === 0) ctx.hosts.get(h)?.resume();
+    }
+  });
+}
+
+/** Kill -9 whole hosts, crash part of one; the undo respawns those workers (a restart runs it at once). */
+async function stopWorkers(ctx: LiveFaultContext, id: string, type: 'kill' | 'restart', names: readonly string[], workers: readonly string[]): Promise<Undo> {
+  const wanted = new Set(workers);
+  const restore: [string, string[]][] = [];
+  for (const h of names) {
+    const host = ctx.hosts.get(h);
+    const members = ctx.topology.hosts.find((x) => x.name === h)?.workers ?? [];
+    const victims = members.filter((w) => wanted.has(w));
+    if (host === undefined) continue;
+    if (victims.length === members.length) {
+      counter(pauseCount, ctx).set(h, 0);
+      await host.kill9();
+    } else {
+      ctx.note({ fault: id, approximation: `${type} of part of swarm host ${h}: those workers are stopped abruptly (no drain), not kill -9` });
+      await host.command({ cmd: 'crash', ids: victims }).catch(() => undefined);
+    }
+    restore.push([h, victims]);
+  }
+  return once(async () => {
+    await Promise.all(restore.map(([h, victims]) => ctx.respawnWorkers(h, victims)));
+  });
+}
+
 async function applyProcess(ctx: LiveFaultContext, fault: ScheduledFault, id: string): Promise<Undo> {
   const a = fault.action;
   const t = resolveTarget(ctx.scenario.fleet, fault.target);
   const nodes = t.kind === 'nodes' ? t.nodes : { coordinator: t.a.coordinator || t.b.coordinator, workers: [...t.a.workers, ...t.b.workers] };
   const undos: Undo[] = [];
   if (a.type === 'clock_skew') throw new Error(LIVE_APPLIERS.clock_skew.unsupported);
-  if (nodes.coordinator) {
-    const c = ctx.coordinator;
-    if (a.type === 'pause') {
-      c.pause();
-      undos.push(once(async () => c.resume()));
-    } else if (a.type === 'kill') {
-      await c.kill9();
-      undos.push(once(async () => {
-        if (!c.running) await c.start();
-      }));
-    } else if (a.type === 'restart') {
-      await c.restart();
-    }
-  }
+  const coordinatorUndo = nodes.coordinator ? await coordinatorProcessFault(ctx, a.type) : undefined;
+  if (coordinatorUndo !== undefined) undos.push(coordinatorUndo);
   if (nodes.workers.length > 0) {
-    const { topology } = ctx;
-    const { names, overApproximated } = unitsFor(nodes.workers, topology.hostOf, topology.hosts);
+    const { names, overApproximated } = unitsFor(nodes.workers, ctx.topology.hostOf, ctx.topology.hosts);
     if (a.type === 'pause') {
       if (overApproximated) ctx.note({ fault: id, approximation: 'pause (SIGSTOP) of part of a swarm host pauses every worker in it' });
-      const counts = counter(pauseCount, ctx);
-      for (const h of names) {
-        const n = counts.get(h) ?? 0;
-        counts.set(h, n + 1);
-        if (n === 0) ctx.hosts.get(h)?.pause();
-      }
-      undos.push(once(async () => {
-        for (const h of names) {
-          const n = (counts.get(h) ?? 1) - 1;
-          counts.set(h, n);
-          if (n === 0) ctx.hosts.get(h)?.resume();
-        }
-      }));
+      undos.push(pauseHosts(ctx, names));
     } else if (a.type === 'kill' || a.type === 'restart') {
-      const wanted = new Set(nodes.workers);
-      const restore: [string, string[]][] = [];
-      for (const h of names) {
-        const host = ctx.hosts.get(h);
-        const members = topology.hosts.find((x) => x.name === h)?.workers ?? [];
-        const victims = members.filter((w) => wanted.has(w));
-        if (host === undefined) continue;
-        if (victims.length === members.length) {
-          counter(pauseCount, ctx).set(h, 0);
-          await host.kill9();
-        } else {
-          ctx.note({ fault: id, approximation: `${a.type} of part of swarm host ${h}: those workers are stopped abruptly (no drain), not kill -9` });
-          await host.command({ cmd: 'crash', ids: victims }).catch(() => undefined);
-        }
-        restore.push([h, victims]);
-      }
-      const undo = once(async () => {
-        await Promise.all(restore.map(([h, victims]) => ctx.respawnWorkers(h, victims)));
-      });
+      const undo = await stopWorkers(ctx, id, a.type, names, nodes.workers);
       if (a.type === 'restart') await undo();
       else undos.push(undo);
     }

@@ -30,13 +30,8 @@ export interface HealMeasurement {
 
 type Stamped = { mono: number; event: SystemEvent };
 
-/**
- * See the file comment. `events` must be in stamp order; `workers` limits to
- * those ids. `failuresFrom`: count failed attempts only from this stamp (e.g.
- * when the link was confirmed back, so attempts refused while it was being
- * re-enabled do not count as failed handshakes).
- */
-export function healSamples(events: readonly Stamped[], heal: number, workers?: ReadonlySet<string>, failuresFrom?: number): HealMeasurement {
+/** The connection events of each worker (optionally only `workers`), in stamp order. */
+function connectionEventsByWorker(events: readonly Stamped[], workers: ReadonlySet<string> | undefined): Map<string, Stamped[]> {
   const byWorker = new Map<string, Stamped[]>();
   for (const e of events) {
     const t = e.event.type;
@@ -47,48 +42,74 @@ export function healSamples(events: readonly Stamped[], heal: number, workers?: 
     if (list === undefined) byWorker.set(id, (list = []));
     list.push(e);
   }
+  return byWorker;
+}
+
+/** A worker's state at the heal instant, replayed from its events before it. */
+interface StateAtHeal {
+  up: boolean;
+  /** An attempt had started (connecting) and not yet ended in a backoff. */
+  inFlight: boolean;
+  lastBackoffEnd: number | undefined;
+}
+
+function stateAtHeal(list: readonly Stamped[], heal: number): StateAtHeal {
+  const state: StateAtHeal = { up: false, inFlight: false, lastBackoffEnd: undefined };
+  for (const e of list) {
+    if (e.mono >= heal) break;
+    const ev = e.event;
+    if (ev.type === 'synced') state.up = true;
+    else if (ev.type === 'disconnected') state.up = false;
+    else if (ev.type === 'backoff') {
+      state.up = false;
+      state.inFlight = false;
+      state.lastBackoffEnd = e.mono + ev.delayMs;
+    } else if (ev.type === 'connecting') state.inFlight = true;
+  }
+  return state;
+}
+
+/** A down worker's first `synced` after heal, with its attempts; undefined if it never synced. */
+function sampleAfterHeal(workerId: string, list: readonly Stamped[], heal: number, before: StateAtHeal, failuresFrom: number | undefined): HealSample | undefined {
+  const counts = (mono: number): boolean => failuresFrom === undefined || mono >= failuresFrom;
+  let lastBackoffEnd = before.lastBackoffEnd;
+  let attempts = before.inFlight && failuresFrom === undefined ? 1 : 0;
+  let lastCounted = before.inFlight && failuresFrom === undefined;
+  let attemptStart = heal;
+  let connectedAt: number | undefined;
+  for (const e of list) {
+    if (e.mono < heal) continue;
+    const ev = e.event;
+    if (ev.type === 'backoff') lastBackoffEnd = e.mono + ev.delayMs;
+    else if (ev.type === 'connecting') {
+      lastCounted = counts(e.mono);
+      if (lastCounted) attempts++;
+      attemptStart = Math.max(heal, lastBackoffEnd ?? heal);
+    } else if (ev.type === 'connected') {
+      connectedAt = e.mono;
+    } else if (ev.type === 'synced') {
+      const failedAttempts = Math.max(0, attempts - (lastCounted ? 1 : 0));
+      return { workerId, ms: e.mono - heal, beyondBackoffMs: e.mono - attemptStart, failedAttempts, syncedAt: e.mono, attemptStart, ...(connectedAt === undefined ? {} : { connectedAt }) };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * See the file comment. `events` must be in stamp order; `workers` limits to
+ * those ids. `failuresFrom`: count failed attempts only from this stamp (e.g.
+ * when the link was confirmed back, so attempts refused while it was being
+ * re-enabled do not count as failed handshakes).
+ */
+export function healSamples(events: readonly Stamped[], heal: number, workers?: ReadonlySet<string>, failuresFrom?: number): HealMeasurement {
   const samples: HealSample[] = [];
   const neverSynced: string[] = [];
-  for (const [workerId, list] of byWorker) {
-    let up = false;
-    let inFlight = false;
-    let lastBackoffEnd: number | undefined;
-    for (const e of list) {
-      if (e.mono >= heal) break;
-      const ev = e.event;
-      if (ev.type === 'synced') up = true;
-      else if (ev.type === 'disconnected') up = false;
-      else if (ev.type === 'backoff') {
-        up = false;
-        inFlight = false;
-        lastBackoffEnd = e.mono + ev.delayMs;
-      } else if (ev.type === 'connecting') inFlight = true;
-    }
-    if (up) continue;
-    const counts = (mono: number): boolean => failuresFrom === undefined || mono >= failuresFrom;
-    let attempts = inFlight && failuresFrom === undefined ? 1 : 0;
-    let lastCounted = inFlight && failuresFrom === undefined;
-    let attemptStart = heal;
-    let connectedAt: number | undefined;
-    let done = false;
-    for (const e of list) {
-      if (e.mono < heal) continue;
-      const ev = e.event;
-      if (ev.type === 'backoff') lastBackoffEnd = e.mono + ev.delayMs;
-      else if (ev.type === 'connecting') {
-        lastCounted = counts(e.mono);
-        if (lastCounted) attempts++;
-        attemptStart = Math.max(heal, lastBackoffEnd ?? heal);
-      } else if (ev.type === 'connected') {
-        connectedAt = e.mono;
-      } else if (ev.type === 'synced') {
-        const failedAttempts = Math.max(0, attempts - (lastCounted ? 1 : 0));
-        samples.push({ workerId, ms: e.mono - heal, beyondBackoffMs: e.mono - attemptStart, failedAttempts, syncedAt: e.mono, attemptStart, ...(connectedAt === undefined ? {} : { connectedAt }) });
-        done = true;
-        break;
-      }
-    }
-    if (!done) neverSynced.push(workerId);
+  for (const [workerId, list] of connectionEventsByWorker(events, workers)) {
+    const before = stateAtHeal(list, heal);
+    if (before.up) continue;
+    const sample = sampleAfterHeal(workerId, list, heal, before, failuresFrom);
+    if (sample === undefined) neverSynced.push(workerId);
+    else samples.push(sample);
   }
   return { samples, neverSynced };
 }

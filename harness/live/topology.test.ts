@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../scenario/loader.js';
-import { perBitProbability, toxicOf } from './live-faults.js';
+import { perBitProbability, toxicOf } from './toxic-of.js';
 import { planTopology, unitsFor } from './topology.js';
 
 const scenario = (workers: number, extra = ''): ReturnType<typeof parseScenario> =>

@@ -31,13 +31,18 @@ function ok(json: unknown, status = 200): Reply {
 }
 const noContent: Reply = { status: 204 };
 
-function routes(c: ProxyCollection, metrics: ProxyMetrics | undefined): Route[] {
-  const metricsRoute: Route[] = metrics?.enabled === true ? [{ pattern: ['metrics'], methods: ANY_METHOD(async () => {
+/** `/metrics` when the proxy's metrics are enabled: any method, the Prometheus text. */
+function metricsRoutes(metrics: ProxyMetrics | undefined): Route[] {
+  if (metrics?.enabled !== true) return [];
+  return [{ pattern: ['metrics'], methods: ANY_METHOD(async () => {
     const m = await metrics.render();
     return { status: 200, raw: m.text, contentType: m.contentType };
-  }) }] : [];
+  }) }];
+}
+
+/** The collection and one proxy: list, create, populate, get, update, delete, reset. */
+function proxyRoutes(c: ProxyCollection): Route[] {
   return [
-    ...metricsRoute,
     { pattern: ['reset'], methods: { POST: async () => (await c.reset(), noContent) } },
     {
       pattern: ['proxies'],
@@ -62,6 +67,12 @@ function routes(c: ProxyCollection, metrics: ProxyMetrics | undefined): Route[] 
         DELETE: async ({ params: [p] }) => (await c.remove(p as string), noContent),
       },
     },
+  ];
+}
+
+/** A proxy's toxics: list, add, get, update, remove. */
+function toxicRoutes(c: ProxyCollection): Route[] {
+  return [
     {
       pattern: ['proxies', '*', 'toxics'],
       methods: {
@@ -78,13 +89,19 @@ function routes(c: ProxyCollection, metrics: ProxyMetrics | undefined): Route[] 
         DELETE: ({ params: [p, t] }) => (c.get(p as string).removeToxic(t as string), noContent),
       },
     },
-    {
-      pattern: ['version'],
-      methods: {
-        GET: () => ({ status: 200, raw: `{"version": "${TOXIPROXY_VERSION}"}\n`, contentType: 'application/json;charset=utf-8' }),
-      },
-    },
   ];
+}
+
+const versionRoute: Route = {
+  pattern: ['version'],
+  methods: {
+    GET: () => ({ status: 200, raw: `{"version": "${TOXIPROXY_VERSION}"}\n`, contentType: 'application/json;charset=utf-8' }),
+  },
+};
+
+/** Every route, in the order they are matched. */
+function routes(c: ProxyCollection, metrics: ProxyMetrics | undefined): Route[] {
+  return [...metricsRoutes(metrics), ...proxyRoutes(c), ...toxicRoutes(c), versionRoute];
 }
 
 /** The same handler for every method (mux's Handle without .Methods). */
@@ -158,57 +175,73 @@ export interface ApiOptions {
   readonly random: Random;
 }
 
+/** The route for this path and method; 'no-method' when only the path matched (405). */
+function findRoute(table: readonly Route[], segments: readonly string[], method: string): { handler: Handler; params: string[] } | 'no-method' | undefined {
+  let pathMatched = false;
+  for (const route of table) {
+    const params = match(route, segments);
+    if (params === undefined) continue;
+    pathMatched = true;
+    const handler = route.methods[method];
+    if (handler !== undefined) return { handler, params };
+  }
+  return pathMatched ? 'no-method' : undefined;
+}
+
+/** The matched-route middleware (request id, browsers refused), then the handler; its errors become Go-style error bodies. */
+async function serveRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+  found: { handler: Handler; params: string[] },
+  logger: Logger,
+  random: Random,
+): Promise<void> {
+  const method = req.method ?? 'GET';
+  res.setHeader('X-Toxiproxy-Request-Id', requestId(random));
+  if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) {
+    sendError(res, 403, 'User agent not allowed');
+    return;
+  }
+  const body = await readBody(req);
+  try {
+    const reply = await found.handler({ params: found.params, body });
+    logger.debug({ method, url: req.url, status: reply.status }, 'api');
+    send(res, reply);
+  } catch (err) {
+    const apiErr = toApiError(err);
+    if (!(err instanceof ApiError)) logger.warn({ err: apiErr.message }, 'Error did not include status code');
+    logger.debug({ method, url: req.url, status: apiErr.status, error: apiErr.message }, 'api');
+    sendError(res, apiErr.status, JSON.stringify(apiErr.body()));
+  }
+}
+
+/** One request: 301 to the clean path, then route, 405 or 404. */
+async function handleRequest(table: readonly Route[], req: IncomingMessage, res: ServerResponse, logger: Logger, random: Random): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://proxy.invalid');
+  const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+  const clean = cleanPath(rawPath);
+  if (clean !== rawPath) {
+    res.writeHead(301, { Location: clean + (url.search ?? '') }).end();
+    return;
+  }
+  let segments: string[];
+  try {
+    segments = url.pathname.split('/').slice(1).map(decodeURIComponent);
+  } catch {
+    sendError(res, 404, '404 page not found');
+    return;
+  }
+  const found = findRoute(table, segments, req.method ?? 'GET');
+  if (found === 'no-method') res.writeHead(405).end();
+  else if (found === undefined) sendError(res, 404, '404 page not found');
+  else await serveRoute(req, res, found, logger, random);
+}
+
 /** Builds the request listener serving a collection. */
 export function createApiHandler(collection: ProxyCollection, logger: Logger, opts: ApiOptions): RequestListener {
   const table = routes(collection, opts.metrics);
   return (req, res) => {
-    void (async () => {
-      const method = req.method ?? 'GET';
-      const url = new URL(req.url ?? '/', 'http://proxy.invalid');
-      const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
-      const clean = cleanPath(rawPath);
-      if (clean !== rawPath) {
-        res.writeHead(301, { Location: clean + (url.search ?? '') }).end();
-        return;
-      }
-      let segments: string[];
-      try {
-        segments = url.pathname.split('/').slice(1).map(decodeURIComponent);
-      } catch {
-        sendError(res, 404, '404 page not found');
-        return;
-      }
-      let pathMatched = false;
-      for (const route of table) {
-        const params = match(route, segments);
-        if (params === undefined) continue;
-        pathMatched = true;
-        const handler = route.methods[method];
-        if (handler === undefined) continue;
-        res.setHeader('X-Toxiproxy-Request-Id', requestId(opts.random));
-        if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) {
-          sendError(res, 403, 'User agent not allowed');
-          return;
-        }
-        const body = await readBody(req);
-        try {
-          const reply = await handler({ params, body });
-          logger.debug({ method, url: req.url, status: reply.status }, 'api');
-          send(res, reply);
-        } catch (err) {
-          const apiErr = toApiError(err);
-          if (!(err instanceof ApiError)) logger.warn({ err: apiErr.message }, 'Error did not include status code');
-          logger.debug({ method, url: req.url, status: apiErr.status, error: apiErr.message }, 'api');
-          sendError(res, apiErr.status, JSON.stringify(apiErr.body()));
-        }
-        return;
-      }
-      if (pathMatched) {
-        res.writeHead(405).end();
-        return;
-      }
-      sendError(res, 404, '404 page not found');
-    })().catch((err: unknown) => {
+    handleRequest(table, req, res, logger, opts.random).catch((err: unknown) => {
       logger.error({ err: err instanceof Error ? err.message : String(err) }, 'proxy API handler failed');
       if (!res.headersSent) sendError(res, 500, JSON.stringify({ error: 'internal error', status: 500 }));
     });

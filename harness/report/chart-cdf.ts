@@ -76,6 +76,41 @@ export function logOrLinear(values: readonly number[]): { type: 'log' | 'linear'
   return hi / Math.max(lo, 1e-3) > 50 ? { type: 'log', min: Math.max(lo, 1e-3) } : { type: 'linear', min: 0 };
 }
 
+/** The subtitle lines: the axes (small multiples only), then the connect floor or the sample count. */
+function cdfSubtitle(
+  result: RunResult,
+  field: 'ms' | 'beyondBackoffMs',
+  groups: readonly ReconnectSampleGroup[],
+  axesLine: string,
+): string[] {
+  return [
+    axesLine,
+    field === 'beyondBackoffMs' && result.floor
+      ? `bare ws connect + handshake floor: p50 ${fmtMs(result.floor.p50)}, p99 ${fmtMs(result.floor.p99)}`
+      : `${groups.reduce((n, g) => n + g.ms.length, 0)} samples`,
+  ].filter((x) => x !== '');
+}
+
+/** The plotted cell: step lines per strategy, small when faceted (type inferred so the spec cast checks it). */
+function cdfCell(small: boolean, axisTitle: string, scaleType: 'log' | 'linear', colors: ReturnType<typeof strategyScale>) {
+  return {
+    mark: { type: 'line', interpolate: 'step-after', strokeWidth: small ? 1.5 : 2, clip: true },
+    width: small ? 220 : 560,
+    height: small ? 110 : 260,
+    encoding: {
+      x: { field: 'ms', type: 'quantitative', title: axisTitle, scale: { type: scaleType, nice: false } },
+      y: {
+        field: 'fraction',
+        type: 'quantitative',
+        title: small ? null : 'share of reconnects',
+        axis: { format: '%', tickCount: 5 },
+        scale: { domain: [0, 1] },
+      },
+      color: { field: 'strategy', type: 'nominal', title: 'strategy', scale: colors },
+    },
+  };
+}
+
 /** CDF of reconnect times (or of the part beyond backoff), one line per strategy. */
 export function reconnectCdfSpec(
   result: RunResult,
@@ -99,28 +134,8 @@ export function reconnectCdfSpec(
   const axisTitle = small ? `ms${scale.type === 'log' ? ' (log)' : ''}` : `${what} (ms${log})`;
   const title =
     field === 'ms' ? 'Reconnect time CDF by backoff strategy' : 'Reconnect time beyond the backoff wait (CDF)';
-  const subtitle = [
-    small ? `x: ${what} (ms${log}); y: share of reconnects done` : '',
-    field === 'beyondBackoffMs' && result.floor
-      ? `bare ws connect + handshake floor: p50 ${fmtMs(result.floor.p50)}, p99 ${fmtMs(result.floor.p99)}`
-      : `${groups.reduce((n, g) => n + g.ms.length, 0)} samples`,
-  ].filter((x) => x !== '');
-  const inner = {
-    mark: { type: 'line', interpolate: 'step-after', strokeWidth: small ? 1.5 : 2, clip: true },
-    width: small ? 220 : 560,
-    height: small ? 110 : 260,
-    encoding: {
-      x: { field: 'ms', type: 'quantitative', title: axisTitle, scale: { type: scale.type, nice: false } },
-      y: {
-        field: 'fraction',
-        type: 'quantitative',
-        title: small ? null : 'share of reconnects',
-        axis: { format: '%', tickCount: 5 },
-        scale: { domain: [0, 1] },
-      },
-      color: { field: 'strategy', type: 'nominal', title: 'strategy', scale: strategyScale(groups.map((g) => g.strategy)) },
-    },
-  };
+  const subtitle = cdfSubtitle(result, field, groups, small ? `x: ${what} (ms${log}); y: share of reconnects done` : '');
+  const inner = cdfCell(small, axisTitle, scale.type, strategyScale(groups.map((g) => g.strategy)));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: title, subtitle },

@@ -38,28 +38,30 @@ function linearHistogram(values: readonly number[]): { lo: number; hi: number; c
   return counts.map((count, i) => ({ lo: min + i * width, hi: min + (i + 1) * width, count }));
 }
 
-/** Reconnect-time histograms per strategy (benches: the largest fleet, one row per condition). */
-export function latencyHistogramSpec(result: RunResult): TopLevelSpec | undefined {
-  let groups = result.reconnectSamples.filter((g) => g.ms.length > 0);
-  if (groups.length === 0) return undefined;
-  const largest = Math.max(...groups.map((g) => g.fleetSize ?? -1));
-  const fleets = new Set(groups.map((g) => g.fleetSize ?? -1));
-  if (fleets.size > 1) groups = groups.filter((g) => (g.fleetSize ?? -1) === largest);
-  const strategies = strategyScale(groups.map((g) => g.strategy));
-  const conditions = [...new Set(groups.map((g) => g.condition))];
-  const panelOfGroup = (g: ReconnectSampleGroup): string =>
-    conditions.length > 1 ? `${g.condition} · ${g.strategy}` : g.strategy;
-  // Log bins when the values span decades; plain bins over a narrow range read better.
-  const all = groups.flatMap((g) => g.ms);
-  const log = logOrLinear(all).type === 'log';
-  const bin = log ? logHistogram : linearHistogram;
-  const bars = groups.flatMap((g) => bin(g.ms).map((b) => ({ strategy: g.strategy, panel: panelOfGroup(g), ...b })));
+interface HistogramBar {
+  strategy: string;
+  panel: string;
+  lo: number;
+  hi: number;
+  count: number;
+}
+
+/** Benches: only the largest fleet's groups (one row per condition); a single-fleet run keeps all. */
+function largestFleetGroups(all: readonly ReconnectSampleGroup[]): {
+  groups: ReconnectSampleGroup[];
+  largest: number;
+  fleetsVary: boolean;
+} {
+  const largest = Math.max(...all.map((g) => g.fleetSize ?? -1));
+  const fleetsVary = new Set(all.map((g) => g.fleetSize ?? -1)).size > 1;
+  const groups = fleetsVary ? all.filter((g) => (g.fleetSize ?? -1) === largest) : [...all];
+  return { groups, largest, fleetsVary };
+}
+
+/** The facet cell: one histogram of bins, sized small when there are many panels (type inferred so the spec cast checks it). */
+function histogramCell(bars: readonly HistogramBar[], log: boolean, small: boolean, colors: ReturnType<typeof strategyScale>) {
   const binWord = log ? 'log bins' : 'bins';
-  const order = conditions.flatMap((c) =>
-    strategies.domain.flatMap((st) => groups.filter((g) => g.condition === c && g.strategy === st).map(panelOfGroup)),
-  );
-  const small = conditions.length > 1 || strategies.domain.length > 2;
-  const inner = {
+  return {
     width: small ? 190 : 280,
     height: small ? 70 : 160,
     mark: { type: 'rect', stroke: 'white', strokeWidth: 0.5 },
@@ -78,15 +80,35 @@ export function latencyHistogramSpec(result: RunResult): TopLevelSpec | undefine
       x2: { field: 'hi' },
       y: { field: 'count', type: 'quantitative', title: small ? null : 'reconnects', axis: { tickCount: 3 } },
       y2: { datum: 0 },
-      color: { field: 'strategy', type: 'nominal', scale: strategies, legend: null },
+      color: { field: 'strategy', type: 'nominal', scale: colors, legend: null },
     },
   };
+}
+
+/** Reconnect-time histograms per strategy (benches: the largest fleet, one row per condition). */
+export function latencyHistogramSpec(result: RunResult): TopLevelSpec | undefined {
+  const nonEmpty = result.reconnectSamples.filter((g) => g.ms.length > 0);
+  if (nonEmpty.length === 0) return undefined;
+  const { groups, largest, fleetsVary } = largestFleetGroups(nonEmpty);
+  const strategies = strategyScale(groups.map((g) => g.strategy));
+  const conditions = [...new Set(groups.map((g) => g.condition))];
+  const panelOfGroup = (g: ReconnectSampleGroup): string =>
+    conditions.length > 1 ? `${g.condition} · ${g.strategy}` : g.strategy;
+  // Log bins when the values span decades; plain bins over a narrow range read better.
+  const log = logOrLinear(groups.flatMap((g) => g.ms)).type === 'log';
+  const bin = log ? logHistogram : linearHistogram;
+  const bars = groups.flatMap((g) => bin(g.ms).map((b) => ({ strategy: g.strategy, panel: panelOfGroup(g), ...b })));
+  const binWord = log ? 'log bins' : 'bins';
+  const order = conditions.flatMap((c) =>
+    strategies.domain.flatMap((st) => groups.filter((g) => g.condition === c && g.strategy === st).map(panelOfGroup)),
+  );
+  const small = conditions.length > 1 || strategies.domain.length > 2;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: 'Reconnect time histograms',
       subtitle: [
-        fleets.size > 1 ? `fleet of ${largest} workers, by condition and backoff strategy` : 'all reconnects of the run',
+        fleetsVary ? `fleet of ${largest} workers, by condition and backoff strategy` : 'all reconnects of the run',
         ...(small ? [`x: reconnect time (ms, ${binWord}); y: reconnects per bin`] : []),
       ],
     },
@@ -97,7 +119,7 @@ export function latencyHistogramSpec(result: RunResult): TopLevelSpec | undefine
     // Lay cells out by their plots, not by estimated header widths (no canvas to measure text).
     bounds: 'flush',
     spacing: { column: 28, row: 34 },
-    spec: inner,
+    spec: histogramCell(bars, log, small, strategies),
   } as TopLevelSpec;
 }
 

@@ -135,73 +135,87 @@ function violationsSection(r: RunResult): string {
   return parts.join('');
 }
 
-/** Renders the page; `charts` come from renderCharts(). */
-export function renderHtml(r: RunResult, charts: readonly RenderedChart[]): string {
-  const title = runTitle(r);
-  const parts: string[] = [];
-  parts.push(`<h1>${h(title)}</h1>`);
-  parts.push(aboutSection(r));
-  parts.push(
-    `<div class="verdict ${r.passed ? 'ok' : 'bad'}"><span class="badge">${r.passed ? 'PASSED' : 'FAILED'}</span><span>${h(
-      verdictLine(r).replace(/^(PASSED|FAILED): /, ''),
-    )}</span></div>`,
-  );
-  parts.push(promisesSection(r));
-  parts.push(
-    `<div class="cards">${keyNumbers(r)
-      .map(([k, v]) => `<div class="card"><div class="k">${h(k)}</div><div class="v">${h(v)}</div></div>`)
-      .join('')}</div>`,
-  );
-  if (r.slo.length > 0) {
-    parts.push(
-      `<h2>SLOs</h2>${table(
-        ['SLO', 'target', 'measured', 'result'],
-        r.slo.map((s) => [h(s.name), h(fmtSloValue(s.target, s.unit)), h(fmtSloValue(s.measured, s.unit)), s.target === 'informational' ? '<span class="muted">info</span>' : passCell(s.passed)]),
-        [false, true, true, false],
-      )}`,
-    );
-  }
-  parts.push(coverageSection(r));
-  parts.push(violationsSection(r));
-  for (const c of charts) {
-    parts.push(`<h2 id="${h(c.id)}">${h(c.title)}</h2><figure>${c.svg}<figcaption>${h(c.caption)}</figcaption></figure>`);
-  }
-  parts.push(operationsSection(r));
-  parts.push(benchSection(r));
-  if (r.sweep && r.sweep.length > 0) {
-    parts.push(
-      `<h2>Seeds</h2>${table(
-        ['scenario', 'seed', 'result', 'violations', 'trace hash', 'simulated', 'wall'],
-        r.sweep.map((s) => [h(s.scenario ?? r.scenario ?? ''), String(s.seed), passCell(s.passed), String(s.violations), h(s.traceHash ?? '–'), h(fmtMs(s.simulatedMs)), h(fmtMs(s.wallMs))]),
-        [false, true, false, true, false, true, true],
-      )}`,
-    );
-  }
-  if (r.faults.length > 0) {
-    parts.push(
-      `<h2>Faults</h2>${table(
-        ['start', 'end', 'action', 'target', 'workers hit'],
-        r.faults.map((f) => [h(fmtMs(f.start)), h(fmtMs(f.end)), h(f.action), h(f.target), h(f.workers === undefined ? '–' : f.workers.length === 0 ? 'none' : `${f.workers.length}: ${f.workers.slice(0, 12).join(', ')}${f.workers.length > 12 ? ', …' : ''}`)]),
-        [true, true, false, false, false],
-      )}`,
-    );
-  }
-  parts.push(
-    `<footer>squall ${h(r.version)} · run ${h(r.runId)} · report schema v${r.schemaVersion} · raw data in result.json, CI results in junit.xml</footer>`,
-  );
+function verdictBanner(r: RunResult): string {
+  return `<div class="verdict ${r.passed ? 'ok' : 'bad'}"><span class="badge">${r.passed ? 'PASSED' : 'FAILED'}</span><span>${h(
+    verdictLine(r).replace(/^(PASSED|FAILED): /, ''),
+  )}</span></div>`;
+}
+
+function keyNumberCards(r: RunResult): string {
+  return `<div class="cards">${keyNumbers(r)
+    .map(([k, v]) => `<div class="card"><div class="k">${h(k)}</div><div class="v">${h(v)}</div></div>`)
+    .join('')}</div>`;
+}
+
+function sloSection(r: RunResult): string {
+  if (r.slo.length === 0) return '';
+  return `<h2>SLOs</h2>${table(
+    ['SLO', 'target', 'measured', 'result'],
+    r.slo.map((s) => [h(s.name), h(fmtSloValue(s.target, s.unit)), h(fmtSloValue(s.measured, s.unit)), s.target === 'informational' ? '<span class="muted">info</span>' : passCell(s.passed)]),
+    [false, true, true, false],
+  )}`;
+}
+
+function chartFigure(c: RenderedChart): string {
+  return `<h2 id="${h(c.id)}">${h(c.title)}</h2><figure>${c.svg}<figcaption>${h(c.caption)}</figcaption></figure>`;
+}
+
+/** One row per seed of a sweep; nothing for a single run. */
+function seedsSection(r: RunResult): string {
+  if (!r.sweep || r.sweep.length === 0) return '';
+  return `<h2>Seeds</h2>${table(
+    ['scenario', 'seed', 'result', 'violations', 'trace hash', 'simulated', 'wall'],
+    r.sweep.map((s) => [h(s.scenario ?? r.scenario ?? ''), String(s.seed), passCell(s.passed), String(s.violations), h(s.traceHash ?? '–'), h(fmtMs(s.simulatedMs)), h(fmtMs(s.wallMs))]),
+    [false, true, false, true, false, true, true],
+  )}`;
+}
+
+function faultsSection(r: RunResult): string {
+  if (r.faults.length === 0) return '';
+  return `<h2>Faults</h2>${table(
+    ['start', 'end', 'action', 'target', 'workers hit'],
+    r.faults.map((f) => [h(fmtMs(f.start)), h(fmtMs(f.end)), h(f.action), h(f.target), h(f.workers === undefined ? '–' : f.workers.length === 0 ? 'none' : `${f.workers.length}: ${f.workers.slice(0, 12).join(', ')}${f.workers.length > 12 ? ', …' : ''}`)]),
+    [true, true, false, false, false],
+  )}`;
+}
+
+/** The page around its sections. */
+function page(title: string, passed: boolean, body: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${h(`${r.passed ? 'PASSED' : 'FAILED'} · ${title}`)}</title>
+<title>${h(`${passed ? 'PASSED' : 'FAILED'} · ${title}`)}</title>
 <style>${CSS}${SECTION_CSS}</style>
 </head>
 <body>
 <main>
-${parts.filter((p) => p !== '').join('\n')}
+${body}
 </main>
 </body>
 </html>
 `;
+}
+
+/** Renders the page; `charts` come from renderCharts(). */
+export function renderHtml(r: RunResult, charts: readonly RenderedChart[]): string {
+  const title = runTitle(r);
+  const parts = [
+    `<h1>${h(title)}</h1>`,
+    aboutSection(r),
+    verdictBanner(r),
+    promisesSection(r),
+    keyNumberCards(r),
+    sloSection(r),
+    coverageSection(r),
+    violationsSection(r),
+    ...charts.map(chartFigure),
+    operationsSection(r),
+    benchSection(r),
+    seedsSection(r),
+    faultsSection(r),
+    `<footer>squall ${h(r.version)} · run ${h(r.runId)} · report schema v${r.schemaVersion} · raw data in result.json, CI results in junit.xml</footer>`,
+  ];
+  return page(title, r.passed, parts.filter((p) => p !== '').join('\n'));
 }

@@ -51,6 +51,43 @@ function fmtDuration(ms: number): string {
   return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
+/** The TTY bar, started at zero. */
+function startBar(stream: ProgressStream, label: string, unit: string, total: number): cliProgress.SingleBar {
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: stream as NodeJS.WritableStream,
+      format: `${label} |{bar}| {value}/{total} ${unit} · {failed} failed · ETA {eta_formatted} {detail}`,
+      hideCursor: true,
+      clearOnComplete: false,
+      etaBuffer: 20,
+      fps: 10,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0, { failed: 0, detail: '' });
+  return bar;
+}
+
+/**
+ * Plain mode's throttle: after a tick, says whether to print a line (at each
+ * 10 % step, every `intervalMs`, or for a named failure) and with what suffix;
+ * undefined for no line.
+ */
+function plainLineThrottle(total: number, intervalMs: number, started: number): (done: number, t: number, info: TickInfo) => string | undefined {
+  let lastLineAt = started;
+  let lastDecile = 0;
+  return (done, t, info) => {
+    const decile = total === 0 ? 10 : Math.floor((done * 10) / total);
+    const namedFailure = info.failed === true && info.detail !== undefined;
+    // The 100 % line is left to stop(), which adds the duration.
+    if (done === total && !namedFailure) return undefined;
+    if (!(decile > lastDecile || t - lastLineAt >= intervalMs || namedFailure)) return undefined;
+    lastDecile = Math.max(lastDecile, decile);
+    lastLineAt = t;
+    return namedFailure ? ` (failed: ${info.detail})` : '';
+  };
+}
+
 /** Creates a progress reporter; see the file comment for TTY vs plain behaviour. */
 export function createProgress(options: ProgressOptions): Progress {
   const { total, label } = options;
@@ -61,31 +98,14 @@ export function createProgress(options: ProgressOptions): Progress {
   const stream: ProgressStream = options.stream ?? process.stderr;
   const tty = options.tty ?? (stream.isTTY === true && !process.env.CI);
   const now = options.now ?? ((): number => Date.now());
-  const intervalMs = options.intervalMs ?? 10_000;
   const started = now();
+  const plainLine = plainLineThrottle(total, options.intervalMs ?? 10_000, started);
   let done = 0;
   let failed = 0;
   let stopped = false;
-  let lastLineAt = started;
-  let lastDecile = 0;
 
   const status = (): string => `${label}: ${done}/${total} ${unit}, ${failed} failed`;
-
-  let bar: cliProgress.SingleBar | undefined;
-  if (tty) {
-    bar = new cliProgress.SingleBar(
-      {
-        stream: stream as NodeJS.WritableStream,
-        format: `${label} |{bar}| {value}/{total} ${unit} · {failed} failed · ETA {eta_formatted} {detail}`,
-        hideCursor: true,
-        clearOnComplete: false,
-        etaBuffer: 20,
-        fps: 10,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    bar.start(total, 0, { failed: 0, detail: '' });
-  }
+  const bar = tty ? startBar(stream, label, unit, total) : undefined;
 
   return {
     get done() {
@@ -102,17 +122,8 @@ export function createProgress(options: ProgressOptions): Progress {
         bar.update(done, { failed, detail: info.detail ?? '' });
         return;
       }
-      const decile = total === 0 ? 10 : Math.floor((done * 10) / total);
-      const t = now();
-      const namedFailure = info.failed === true && info.detail !== undefined;
-      // The 100 % line is left to stop(), which adds the duration.
-      if (done === total && !namedFailure) return;
-      if (decile > lastDecile || t - lastLineAt >= intervalMs || namedFailure) {
-        lastDecile = Math.max(lastDecile, decile);
-        lastLineAt = t;
-        const why = namedFailure ? ` (failed: ${info.detail})` : '';
-        stream.write(`${status()}${why}\n`);
-      }
+      const why = plainLine(done, now(), info);
+      if (why !== undefined) stream.write(`${status()}${why}\n`);
     },
     stop(): void {
       if (stopped) return;

@@ -14,7 +14,7 @@ import type { TimerHandle } from '../core/clock.js';
 import { spawn } from 'node:child_process';
 import { z } from 'zod';
 import { ErrorCode, SquallError } from '../core/errors.js';
-import { defineTaskKind, type TaskKind } from './kind.js';
+import { defineTaskKind, type TaskContext, type TaskKind } from './kind.js';
 
 export const CommandParams = z.strictObject({
   argv: z.array(z.string().max(100_000)).min(1).max(10_000).describe('program and arguments, run without a shell; exit 0 completes with {exitCode, stdout, stderr}, anything else fails'),
@@ -85,6 +85,67 @@ class CommandFailedError extends SquallError {
   }
 }
 
+/** What a command task returns. */
+interface CommandResult {
+  exitCode: 0;
+  stdout: string;
+  stderr: string;
+}
+
+/** A closed child's result, or the error saying how it failed (with its stderr tail). */
+function closeOutcome(program: string, code: number | null, signal: NodeJS.Signals | null, stdout: Tail, stderr: Tail): CommandResult | CommandFailedError {
+  const err = stderr.text();
+  if (code === 0) return { exitCode: 0, stdout: stdout.text(), stderr: err };
+  const how = code === null ? `was killed by ${signal ?? 'a signal'}` : `exited with code ${code}`;
+  const tail = err.trim().slice(-2000);
+  return new CommandFailedError(`command ${JSON.stringify(program)} ${how}${tail ? `: ${tail}` : ''}`, code, err);
+}
+
+/** Spawns argv (no shell, clean env), keeps the output tails, SIGTERM then SIGKILL on abort. */
+function runCommand({ argv, env, cwd }: CommandParams, ctx: TaskContext, allow: readonly string[]): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    ctx.signal.throwIfAborted();
+    const [program, ...args] = argv as [string, ...string[]];
+    const child = spawn(program, args, {
+      shell: false,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: commandEnv(process.env, allow, env),
+      ...(cwd === undefined ? {} : { cwd }),
+    });
+    const stdout = new Tail(TAIL_BYTES);
+    const stderr = new Tail(TAIL_BYTES);
+    child.stdout.on('data', (b: Buffer) => stdout.push(b));
+    child.stderr.on('data', (b: Buffer) => stderr.push(b));
+    let killTimer: TimerHandle | undefined;
+    const onAbort = (): void => {
+      child.kill('SIGTERM');
+      killTimer = ctx.clock.setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+    };
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    let settled = false;
+    const finish = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      ctx.signal.removeEventListener('abort', onAbort);
+      killTimer?.cancel();
+      fn();
+    };
+    child.on('error', (err) =>
+      finish(() =>
+        reject(new CommandFailedError(`could not start ${JSON.stringify(program)}${cwd === undefined ? '' : ` in ${JSON.stringify(cwd)}`}: ${err.message}`, null, '')),
+      ),
+    );
+    child.on('close', (code, signal) =>
+      finish(() => {
+        if (ctx.signal.aborted) return reject(ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('aborted'));
+        const outcome = closeOutcome(program, code, signal, stdout, stderr);
+        if (outcome instanceof CommandFailedError) reject(outcome);
+        else resolve(outcome);
+      }),
+    );
+  });
+}
+
 /** The command kind passing the allow-listed variables through (see the file comment). */
 export function commandKindWith(opts: CommandKindOptions = {}): TaskKind<CommandParams> {
   const allow = checkEnvAllowList(opts.envAllow ?? []);
@@ -92,50 +153,6 @@ export function commandKindWith(opts: CommandKindOptions = {}): TaskKind<Command
     name: 'command',
     description: 'Runs a program on the worker\'s host (dangerous: a worker runs it only with --allow-kinds command). Clean environment; never the worker\'s secrets.',
     params: CommandParams,
-    run({ argv, env, cwd }, ctx) {
-      return new Promise((resolve, reject) => {
-        ctx.signal.throwIfAborted();
-        const [program, ...args] = argv as [string, ...string[]];
-        const child = spawn(program, args, {
-          shell: false,
-          stdio: ['ignore', 'pipe', 'pipe'],
-          env: commandEnv(process.env, allow, env),
-          ...(cwd === undefined ? {} : { cwd }),
-        });
-        const stdout = new Tail(TAIL_BYTES);
-        const stderr = new Tail(TAIL_BYTES);
-        child.stdout.on('data', (b: Buffer) => stdout.push(b));
-        child.stderr.on('data', (b: Buffer) => stderr.push(b));
-        let killTimer: TimerHandle | undefined;
-        const onAbort = (): void => {
-          child.kill('SIGTERM');
-          killTimer = ctx.clock.setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-        };
-        ctx.signal.addEventListener('abort', onAbort, { once: true });
-        let settled = false;
-        const finish = (fn: () => void): void => {
-          if (settled) return;
-          settled = true;
-          ctx.signal.removeEventListener('abort', onAbort);
-          killTimer?.cancel();
-          fn();
-        };
-        child.on('error', (err) =>
-          finish(() =>
-            reject(new CommandFailedError(`could not start ${JSON.stringify(program)}${cwd === undefined ? '' : ` in ${JSON.stringify(cwd)}`}: ${err.message}`, null, '')),
-          ),
-        );
-        child.on('close', (code, signal) =>
-          finish(() => {
-            if (ctx.signal.aborted) return reject(ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('aborted'));
-            const err = stderr.text();
-            if (code === 0) return resolve({ exitCode: 0, stdout: stdout.text(), stderr: err });
-            const how = code === null ? `was killed by ${signal ?? 'a signal'}` : `exited with code ${code}`;
-            const tail = err.trim().slice(-2000);
-            reject(new CommandFailedError(`command ${JSON.stringify(program)} ${how}${tail ? `: ${tail}` : ''}`, code, err));
-          }),
-        );
-      });
-    },
+    run: (params, ctx) => runCommand(params, ctx, allow),
   });
 }

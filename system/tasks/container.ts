@@ -10,7 +10,14 @@ import type { TimerHandle } from '../core/clock.js';
 import Docker from 'dockerode';
 import { z } from 'zod';
 import { ErrorCode, SquallError } from '../core/errors.js';
-import { defineTaskKind, type TaskKind } from './kind.js';
+import { defineTaskKind, type TaskContext, type TaskKind } from './kind.js';
+
+/** What a container task returns. */
+interface ContainerResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
 
 export const ContainerParams = z.strictObject({
   image: z.string().min(1).max(500).describe('Docker image to run (pulled if missing)'),
@@ -50,6 +57,74 @@ function causeOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** The engine answers and has the image locally (squall never pulls); otherwise a clear error. */
+async function checkEngineAndImage(docker: Docker, socketPath: string, image: string): Promise<void> {
+  try {
+    await docker.ping();
+  } catch (err) {
+    throw new SquallError(ErrorCode.Unavailable, `Docker engine not reachable at ${socketPath}: ${causeOf(err)}`);
+  }
+  try {
+    await docker.getImage(image).inspect();
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) {
+      throw new SquallError(ErrorCode.NotFound, `image ${image} not present locally; squall never pulls — build or load it first`);
+    }
+    throw new SquallError(ErrorCode.Unavailable, `Docker engine not reachable at ${socketPath}: ${causeOf(err)}`);
+  }
+}
+
+function createTaskContainer(docker: Docker, { image, cmd, env }: ContainerParams, ctx: TaskContext): Promise<Docker.Container> {
+  return docker.createContainer({
+    Image: image,
+    Cmd: cmd,
+    Env: Object.entries(env ?? {}).map(([k, v]) => `${k}=${v}`),
+    Tty: false,
+    AttachStdout: false,
+    AttachStderr: false,
+    // So an operator (and the opt-in Docker suite) can find what squall made.
+    Labels: { [CONTAINER_LABEL]: ctx.executionId },
+  });
+}
+
+/** Starts the container and waits for it, killing it on abort or after `timeoutMs`; always removes it. */
+async function runToExit(container: Docker.Container, { image, timeoutMs }: ContainerParams, ctx: TaskContext): Promise<ContainerResult> {
+  let timedOut = false;
+  const kill = (): void => {
+    container.kill().catch(() => {});
+  };
+  const onAbort = (): void => kill();
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  let timer: TimerHandle | undefined;
+  try {
+    // An abort while the container was being created: never start it.
+    ctx.signal.throwIfAborted();
+    await container.start();
+    // A kill before start is refused by the engine (409), so look again now.
+    if (ctx.signal.aborted) kill();
+    // The timeout counts from start, so a kill always hits a started container.
+    if (timeoutMs !== undefined) {
+      timer = ctx.clock.setTimeout(() => {
+        timedOut = true;
+        kill();
+      }, timeoutMs);
+    }
+    const status = (await container.wait()) as { StatusCode?: number };
+    const logs = demuxDockerLogs(await container.logs({ stdout: true, stderr: true, follow: false }));
+    ctx.signal.throwIfAborted();
+    const exitCode = status.StatusCode ?? -1;
+    if (timedOut) throw new SquallError(ErrorCode.Timeout, `container ${image} exceeded its timeoutMs ${timeoutMs} and was killed`);
+    if (exitCode !== 0) {
+      throw new SquallError(ErrorCode.TaskFailed, `container ${image} exited with code ${exitCode}: ${logs.stderr.trim().slice(-2000)}`);
+    }
+    return { exitCode, stdout: logs.stdout, stderr: logs.stderr };
+  } finally {
+    timer?.cancel();
+    ctx.signal.removeEventListener('abort', onAbort);
+    await container.remove({ force: true }).catch(() => {});
+  }
+}
+
 /** The `container` kind bound to one Docker engine. */
 export function containerKind(opts: ContainerKindOptions = {}): TaskKind<ContainerParams> {
   const socketPath = opts.socketPath ?? process.env.DOCKER_SOCKET ?? '/var/run/docker.sock';
@@ -57,66 +132,12 @@ export function containerKind(opts: ContainerKindOptions = {}): TaskKind<Contain
     name: 'container',
     description: 'Runs a Docker container on the worker\'s host (dangerous: a worker runs it only with --allow-kinds container).',
     params: ContainerParams,
-    async run({ image, cmd, env, timeoutMs }, ctx) {
+    async run(params, ctx) {
       const docker = new Docker({ socketPath });
-      try {
-        await docker.ping();
-      } catch (err) {
-        throw new SquallError(ErrorCode.Unavailable, `Docker engine not reachable at ${socketPath}: ${causeOf(err)}`);
-      }
-      try {
-        await docker.getImage(image).inspect();
-      } catch (err) {
-        if ((err as { statusCode?: number }).statusCode === 404) {
-          throw new SquallError(ErrorCode.NotFound, `image ${image} not present locally; squall never pulls — build or load it first`);
-        }
-        throw new SquallError(ErrorCode.Unavailable, `Docker engine not reachable at ${socketPath}: ${causeOf(err)}`);
-      }
+      await checkEngineAndImage(docker, socketPath, params.image);
       ctx.signal.throwIfAborted();
-      const container = await docker.createContainer({
-        Image: image,
-        Cmd: cmd,
-        Env: Object.entries(env ?? {}).map(([k, v]) => `${k}=${v}`),
-        Tty: false,
-        AttachStdout: false,
-        AttachStderr: false,
-        // So an operator (and the opt-in Docker suite) can find what squall made.
-        Labels: { [CONTAINER_LABEL]: ctx.executionId },
-      });
-      let timedOut = false;
-      const kill = (): void => {
-        container.kill().catch(() => {});
-      };
-      const onAbort = (): void => kill();
-      ctx.signal.addEventListener('abort', onAbort, { once: true });
-      let timer: TimerHandle | undefined;
-      try {
-        // An abort while the container was being created: never start it.
-        ctx.signal.throwIfAborted();
-        await container.start();
-        // A kill before start is refused by the engine (409), so look again now.
-        if (ctx.signal.aborted) kill();
-        // The timeout counts from start, so a kill always hits a started container.
-        if (timeoutMs !== undefined) {
-          timer = ctx.clock.setTimeout(() => {
-            timedOut = true;
-            kill();
-          }, timeoutMs);
-        }
-        const status = (await container.wait()) as { StatusCode?: number };
-        const logs = demuxDockerLogs(await container.logs({ stdout: true, stderr: true, follow: false }));
-        ctx.signal.throwIfAborted();
-        const exitCode = status.StatusCode ?? -1;
-        if (timedOut) throw new SquallError(ErrorCode.Timeout, `container ${image} exceeded its timeoutMs ${timeoutMs} and was killed`);
-        if (exitCode !== 0) {
-          throw new SquallError(ErrorCode.TaskFailed, `container ${image} exited with code ${exitCode}: ${logs.stderr.trim().slice(-2000)}`);
-        }
-        return { exitCode, stdout: logs.stdout, stderr: logs.stderr };
-      } finally {
-        timer?.cancel();
-        ctx.signal.removeEventListener('abort', onAbort);
-        await container.remove({ force: true }).catch(() => {});
-      }
+      const container = await createTaskContainer(docker, params, ctx);
+      return runToExit(container, params, ctx);
     },
   });
 }

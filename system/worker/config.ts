@@ -139,14 +139,17 @@ function positiveInt(v: number, path: string, max = Number.MAX_SAFE_INTEGER): nu
 /** No dangerous kinds allowed: one shared empty set, not one per worker. */
 const NO_KINDS: ReadonlySet<string> = new Set();
 
-/** Fills defaults and validates. */
-export function workerConfigWithDefaults(o: WorkerConfig): ResolvedWorkerConfig {
+function checkIdentity(o: WorkerConfig): void {
   if (typeof o.id !== 'string' || o.id.length === 0 || o.id.length > 200) {
     throw new InvalidArgumentError(`id must be a non-empty string of at most 200 characters; got ${JSON.stringify(o.id)}`, 'id');
   }
   if (o.secret !== undefined && o.secret.length === 0) {
     throw new InvalidArgumentError('secret must not be empty; omit it to register without authentication', 'secret');
   }
+}
+
+/** The heartbeat interval, its (adaptive) timeout bounds and the RTT factor, checked against each other. */
+function heartbeatSettings(o: WorkerConfig): Pick<ResolvedWorkerConfig, 'heartbeatMs' | 'heartbeatTimeoutMs' | 'heartbeatTimeoutMaxMs' | 'rttFactor'> {
   const heartbeatMs = positiveInt(o.heartbeatMs ?? 1000, 'heartbeatMs');
   const heartbeatTimeoutMs = o.heartbeatTimeoutMs === undefined ? undefined : positiveInt(o.heartbeatTimeoutMs, 'heartbeatTimeoutMs');
   if (heartbeatTimeoutMs !== undefined && heartbeatTimeoutMs <= heartbeatMs) {
@@ -163,6 +166,11 @@ export function workerConfigWithDefaults(o: WorkerConfig): ResolvedWorkerConfig 
   if (!Number.isFinite(rttFactor) || rttFactor < 1 || rttFactor > 100) {
     throw new InvalidArgumentError(`rttFactor must be a number between 1 and 100; got ${rttFactor}`, 'rttFactor');
   }
+  return { heartbeatMs, heartbeatTimeoutMs, heartbeatTimeoutMaxMs, rttFactor };
+}
+
+/** Connection attempts, compression and the ack batching delay. */
+function linkSettings(o: WorkerConfig): Pick<ResolvedWorkerConfig, 'maxAttempts' | 'perMessageDeflate' | 'ackDelayMs'> {
   const maxAttempts = o.maxAttempts ?? Infinity;
   if (maxAttempts !== Infinity) positiveInt(maxAttempts, 'maxAttempts');
   const pmd = o.perMessageDeflate ?? false;
@@ -173,11 +181,24 @@ export function workerConfigWithDefaults(o: WorkerConfig): ResolvedWorkerConfig 
   if (!Number.isFinite(ackDelayMs) || ackDelayMs < 0) {
     throw new InvalidArgumentError(`ackDelayMs must be a number >= 0; got ${ackDelayMs}`, 'ackDelayMs');
   }
-  for (const [i, k] of (o.allowKinds ?? []).entries()) {
+  return { maxAttempts, perMessageDeflate: pmd, ackDelayMs };
+}
+
+/** Only the kinds that need opting in may be listed. */
+function checkAllowKinds(kinds: readonly string[]): void {
+  for (const [i, k] of kinds.entries()) {
     if (!DANGEROUS_KINDS.has(k)) {
       throw new InvalidArgumentError(`allowKinds[${i}] must be one of ${[...DANGEROUS_KINDS].join(', ')} (the kinds that need opting in); got ${JSON.stringify(k)}`, `allowKinds.${i}`);
     }
   }
+}
+
+/** Fills defaults and validates. */
+export function workerConfigWithDefaults(o: WorkerConfig): ResolvedWorkerConfig {
+  checkIdentity(o);
+  const heartbeat = heartbeatSettings(o);
+  const link = linkSettings(o);
+  checkAllowKinds(o.allowKinds ?? []);
   const handshake = handshakeDeadlines(o);
   const coordinatorUrl = normalizeCoordinatorUrl(o.coordinatorUrl);
   checkWorkerSecurity(o, coordinatorUrl);
@@ -187,17 +208,12 @@ export function workerConfigWithDefaults(o: WorkerConfig): ResolvedWorkerConfig 
     secret: o.secret,
     concurrency: positiveInt(o.concurrency ?? 1, 'concurrency', 10_000),
     backoff: backoffWithDefaults(o.backoff),
-    heartbeatMs,
-    heartbeatTimeoutMs,
+    ...heartbeat,
     adaptiveHeartbeat: o.adaptiveHeartbeat ?? true,
-    heartbeatTimeoutMaxMs,
-    rttFactor,
     ...handshake,
     maxFrameBytes: positiveInt(o.maxFrameBytes ?? 1024 * 1024, 'maxFrameBytes'),
     outboxCapacity: positiveInt(o.outboxCapacity ?? 10_000, 'outboxCapacity'),
-    perMessageDeflate: pmd,
-    maxAttempts,
-    ackDelayMs,
+    ...link,
     allowKinds: o.allowKinds === undefined || o.allowKinds.length === 0 ? NO_KINDS : new Set(o.allowKinds),
     tlsCa: o.tlsCa,
   };
