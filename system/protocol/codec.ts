@@ -7,7 +7,7 @@ import { crc32 } from 'node:zlib';
 import type { z } from 'zod';
 import { hmacHex, safeEqualHex } from '../core/crypto.js';
 import { CloseCode } from './close-codes.js';
-import { taskFastPath } from './fast-decode.js';
+import { baseEnvelope, isNonNegativeInt, taskFastPath } from './fast-decode.js';
 import { flowFastPath } from './fast-decode-flow.js';
 import {
   PROTOCOL_VERSION,
@@ -60,8 +60,6 @@ function zodPath(issue: z.core.$ZodIssue): string {
   return issue.path.map(String).join('.');
 }
 
-const isAckValue = (x: unknown): boolean => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
-
 /**
  * ping, pong and ack are most of the traffic (both sides ping every
  * heartbeat): checked by hand against exactly what their zod schemas in
@@ -71,19 +69,14 @@ const isAckValue = (x: unknown): boolean => typeof x === 'number' && Number.isSa
  * Called after the version, type and integrity checks.
  */
 export function heartbeatFastPath(obj: Record<string, unknown>): AnyMessage | undefined {
-  const { type, ack, sig, crc } = obj;
+  const { type } = obj;
   if (type !== 'ping' && type !== 'pong' && type !== 'ack') return undefined;
-  if (ack !== undefined && !isAckValue(ack)) return undefined;
-  if (sig !== undefined && !(typeof sig === 'string' && sig.length <= 128)) return undefined;
-  if (crc !== undefined && !(typeof crc === 'string' && crc.length === 8)) return undefined;
-  const out: Record<string, unknown> = { v: obj.v };
-  if (ack !== undefined) out.ack = ack;
-  if (sig !== undefined) out.sig = sig;
-  if (crc !== undefined) out.crc = crc;
+  const out = baseEnvelope(obj);
+  if (out === undefined) return undefined;
   out.type = type;
   if (type !== 'ack') {
     const { id, t } = obj;
-    if (!isAckValue(id) || typeof t !== 'number' || !Number.isFinite(t)) return undefined;
+    if (!isNonNegativeInt(id) || typeof t !== 'number' || !Number.isFinite(t)) return undefined;
     out.id = id;
     out.t = t;
   }

@@ -15,10 +15,9 @@
  * `__proto__` key (JSON.parse makes it an own property, zod's copy drops
  * it); plainJson() leaves both to zod.
  */
-import { envelope, isId, isPositiveInt } from './fast-decode.js';
+import { baseEnvelope, envelope, isId, isNonNegativeInt, isPositiveInt } from './fast-decode.js';
 import { type AnyMessage, PROTOCOL_VERSION } from './messages.js';
 
-const isNonNegativeInt = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 
 /** JSON.parse output that z.json() accepts unchanged: finite numbers, no `__proto__` key, bounded depth. */
 function plainJson(x: unknown, depth = 0): boolean {
@@ -42,19 +41,6 @@ function checkpointPayload(c: unknown): { seq: number; state: unknown } | undefi
   const { seq, state } = c as Record<string, unknown>;
   if (!isNonNegativeInt(seq) || !plainJson(state)) return undefined;
   return { seq, state };
-}
-
-/** The unreliable envelope (v, ack?, sig?, crc?) in schema order, or undefined if not plainly valid. */
-function baseEnvelope(obj: Record<string, unknown>): Record<string, unknown> | undefined {
-  const { ack, sig, crc } = obj;
-  if (ack !== undefined && !isNonNegativeInt(ack)) return undefined;
-  if (sig !== undefined && !(typeof sig === 'string' && sig.length <= 128)) return undefined;
-  if (crc !== undefined && !(typeof crc === 'string' && crc.length === 8)) return undefined;
-  const out: Record<string, unknown> = { v: obj.v };
-  if (ack !== undefined) out.ack = ack;
-  if (sig !== undefined) out.sig = sig;
-  if (crc !== undefined) out.crc = crc;
-  return out;
 }
 
 function progress(obj: Record<string, unknown>): AnyMessage | undefined {

@@ -19,20 +19,27 @@ const OUTCOMES: ReadonlySet<unknown> = new Set(['completed', 'failed', 'cancelle
 
 export const isId = (x: unknown): x is string => typeof x === 'string' && x.length >= 1 && x.length <= 200;
 export const isPositiveInt = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x > 0;
-const isAck = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+export const isNonNegativeInt = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 
-/** The envelope of a reliable message (v, ack?, sig?, crc?, seq) in schema order, or undefined if not plainly valid. */
-export function envelope(obj: Record<string, unknown>): Record<string, unknown> | undefined {
-  const { ack, sig, crc, seq } = obj;
-  if (ack !== undefined && !isAck(ack)) return undefined;
+/** The unreliable envelope (v, ack?, sig?, crc?) in schema order, or undefined if not plainly valid. */
+export function baseEnvelope(obj: Record<string, unknown>): Record<string, unknown> | undefined {
+  const { ack, sig, crc } = obj;
+  if (ack !== undefined && !isNonNegativeInt(ack)) return undefined;
   if (sig !== undefined && !(typeof sig === 'string' && sig.length <= 128)) return undefined;
   if (crc !== undefined && !(typeof crc === 'string' && crc.length === 8)) return undefined;
-  if (!isPositiveInt(seq)) return undefined;
   const out: Record<string, unknown> = { v: obj.v };
   if (ack !== undefined) out.ack = ack;
   if (sig !== undefined) out.sig = sig;
   if (crc !== undefined) out.crc = crc;
-  out.seq = seq;
+  return out;
+}
+
+/** The envelope of a reliable message (v, ack?, sig?, crc?, seq) in schema order, or undefined if not plainly valid. */
+export function envelope(obj: Record<string, unknown>): Record<string, unknown> | undefined {
+  const { seq } = obj;
+  if (!isPositiveInt(seq)) return undefined;
+  const out = baseEnvelope(obj);
+  if (out !== undefined) out.seq = seq;
   return out;
 }
 
