@@ -89,15 +89,20 @@ export function toRow(r: ExecutionRecord, part: 'doc' | 'state'): Row {
   };
 }
 
+/** Sets `to[key]` to `from[key]` (typed per key: no loose record view). */
+function copyField<K extends keyof ExecutionRecord>(to: ExecutionRecord, from: ExecutionRecord, key: K): void {
+  to[key] = from[key];
+}
+
 /** Rebuilds a record from its row, restoring absent optional fields as undefined. */
 export function fromRow(doc: string, state: string | null): ExecutionRecord {
   const r = JSON.parse(doc) as ExecutionRecord;
-  const loose = r as unknown as Record<string, unknown>;
   if (state !== null) {
-    const s = JSON.parse(state) as Record<string, unknown>;
-    for (const f of MUTABLE_FIELDS) loose[f] = s[f];
+    // The state JSON holds MUTABLE_FIELDS only; a field JSON dropped (undefined) must clear the doc's value.
+    const s = JSON.parse(state) as ExecutionRecord;
+    for (const f of MUTABLE_FIELDS) copyField(r, s, f);
   }
-  for (const f of OPTIONAL_FIELDS) if (!(f in loose)) loose[f] = undefined;
+  for (const f of OPTIONAL_FIELDS) if (!(f in r)) r[f] = undefined;
   const cp = r.checkpoint as Partial<CheckpointRecord> | undefined;
   if (cp !== undefined && !('state' in cp)) cp.state = undefined;
   return r;
