@@ -18,55 +18,62 @@ export function connectWs(url: string, opts: ConnectOptions): Promise<Connection
     }
     let ws: WebSocket;
     try {
-      ws = new WebSocket(url, {
-        handshakeTimeout: opts.handshakeTimeoutMs,
-        maxPayload: opts.maxPayloadBytes,
-        perMessageDeflate: opts.perMessageDeflate === false ? false : { threshold: opts.perMessageDeflate.thresholdBytes },
-        // wss:// verifies the server's certificate (never disabled); `ca` replaces the trusted roots.
-        ...(opts.ca === undefined ? {} : { ca: opts.ca }),
-      });
+      ws = openSocket(url, opts);
     } catch (err) {
       reject(new SquallError(ErrorCode.InvalidArgument, `cannot connect to ${JSON.stringify(url)}: ${(err as Error).message}`, { cause: err }));
       return;
     }
-    let settled = false;
     // Created before 'open' so no frame that arrives right after the handshake is missed.
     const conn = new WsConnection(ws, newConnectionId('w'), url);
     ws.once('upgrade', (res) => conn.useSocket(res.socket));
-    const onAbort = (): void =>
-      settle(new SquallError(ErrorCode.Aborted, `connect to ${url} aborted`, { cause: opts.signal?.reason }));
-    const onOpen = (): void => settle(undefined);
-    const onResponse = (_req: unknown, res: { statusCode?: number }): void =>
-      settle(new SquallError(ErrorCode.Unavailable, `connect to ${url} failed: server answered HTTP ${res.statusCode ?? '?'} instead of upgrading`));
-    const onError = (err: Error & { code?: string }): void => {
-      const timedOut = /timed out/i.test(err.message);
-      settle(
-        new SquallError(
-          timedOut ? ErrorCode.Timeout : ErrorCode.Unavailable,
-          timedOut
-            ? `connect to ${url} timed out after ${opts.handshakeTimeoutMs} ms`
-            : `connect to ${url} failed: ${err.code ?? ''} ${err.message}`.replace(/ {2}/, ' '),
-          { cause: err },
-        ),
-      );
-    };
-    const onClose = (code: number): void => settle(new SquallError(ErrorCode.Unavailable, `connect to ${url} failed: closed with ${code} during handshake`));
-    // Once settled, none of these may keep the options (signal, CA) alive for the connection's lifetime.
-    const settle = (err: Error | undefined): void => {
-      if (settled) return;
-      settled = true;
-      opts.signal?.removeEventListener('abort', onAbort);
-      ws.off('open', onOpen).off('unexpected-response', onResponse).off('error', onError).off('close', onClose);
-      if (err === undefined) resolve(conn);
-      else {
-        ws.terminate();
-        reject(err);
-      }
-    };
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    ws.once('open', onOpen);
-    ws.once('unexpected-response', onResponse);
-    ws.once('error', onError);
-    ws.once('close', onClose);
+    watchHandshake(ws, url, opts, (err) => (err === undefined ? resolve(conn) : reject(err)));
   });
+}
+
+function openSocket(url: string, opts: ConnectOptions): WebSocket {
+  return new WebSocket(url, {
+    handshakeTimeout: opts.handshakeTimeoutMs,
+    maxPayload: opts.maxPayloadBytes,
+    perMessageDeflate: opts.perMessageDeflate === false ? false : { threshold: opts.perMessageDeflate.thresholdBytes },
+    // wss:// verifies the server's certificate (never disabled); `ca` replaces the trusted roots.
+    ...(opts.ca === undefined ? {} : { ca: opts.ca }),
+  });
+}
+
+/** The error a failed handshake reports: a timeout as Timeout, anything else as Unavailable with its code. */
+function handshakeError(url: string, opts: ConnectOptions, err: Error & { code?: string }): SquallError {
+  const timedOut = /timed out/i.test(err.message);
+  const message = timedOut
+    ? `connect to ${url} timed out after ${opts.handshakeTimeoutMs} ms`
+    : `connect to ${url} failed: ${err.code ?? ''} ${err.message}`.replace(/ {2}/, ' ');
+  return new SquallError(timedOut ? ErrorCode.Timeout : ErrorCode.Unavailable, message, { cause: err });
+}
+
+/**
+ * Calls `done` once: with nothing when the socket opens, with the error when
+ * the handshake fails, is refused, closes or is aborted (the socket is then
+ * terminated). Every listener is removed when it settles, so none keeps the
+ * options (signal, CA) alive for the connection's lifetime.
+ */
+function watchHandshake(ws: WebSocket, url: string, opts: ConnectOptions, done: (err: Error | undefined) => void): void {
+  let settled = false;
+  const onAbort = (): void => settle(new SquallError(ErrorCode.Aborted, `connect to ${url} aborted`, { cause: opts.signal?.reason }));
+  const onOpen = (): void => settle(undefined);
+  const onResponse = (_req: unknown, res: { statusCode?: number }): void =>
+    settle(new SquallError(ErrorCode.Unavailable, `connect to ${url} failed: server answered HTTP ${res.statusCode ?? '?'} instead of upgrading`));
+  const onError = (err: Error & { code?: string }): void => settle(handshakeError(url, opts, err));
+  const onClose = (code: number): void => settle(new SquallError(ErrorCode.Unavailable, `connect to ${url} failed: closed with ${code} during handshake`));
+  const settle = (err: Error | undefined): void => {
+    if (settled) return;
+    settled = true;
+    opts.signal?.removeEventListener('abort', onAbort);
+    ws.off('open', onOpen).off('unexpected-response', onResponse).off('error', onError).off('close', onClose);
+    if (err !== undefined) ws.terminate();
+    done(err);
+  };
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  ws.once('open', onOpen);
+  ws.once('unexpected-response', onResponse);
+  ws.once('error', onError);
+  ws.once('close', onClose);
 }
