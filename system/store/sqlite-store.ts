@@ -32,11 +32,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ErrorCode, IllegalStateError, InvalidArgumentError, NotFoundError, SquallError } from '../core/errors.js';
 import type { ExecutionId } from '../core/ids.js';
-import { type CheckpointRecord, type ExecutionRecord, isTerminal, TERMINAL_STATUSES } from '../core/model.js';
+import { type CheckpointRecord, type ExecutionRecord, isTerminal } from '../core/model.js';
 import { checkDatabaseFile } from './integrity.js';
 import { type Db, lockExclusively, type SqliteStoreOptions, migrate, openDatabase, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
 import { claimMisuse, completeMisuse, type GroupOutcome, settleGroup } from './store-common.js';
 import { fromRow, type Row, serialize, toRow } from './sqlite-rows.js';
+import { prepareStatements, type Statements } from './sqlite-statements.js';
 import type { Store, StoreStats } from './store.js';
 
 export { migrate, SQLITE_SCHEMA_VERSION, type SqliteStoreOptions } from './sqlite-schema.js';
@@ -62,7 +63,7 @@ export class SqliteStore implements Store {
   private flushScheduled = false;
   private closed = false;
   private readonly counters: StoreStats = { commits: 0, operations: 0 };
-  private readonly stmt;
+  private readonly stmt: Statements;
   private readonly runOne: (op: Queued) => unknown;
   private readonly runGroup: (ops: Queued[]) => Outcome[];
 
@@ -93,45 +94,7 @@ export class SqliteStore implements Store {
     }
     this.db = db;
     this.maxBatch = maxBatch;
-    this.stmt = {
-      all: db.prepare<[], { doc: string; state: string | null }>('SELECT doc, state FROM executions ORDER BY rowid'),
-      insert: db.prepare<Row>(
-        `INSERT INTO executions (id, status, task_id, idempotency_key, created_at, completed_at, doc)
-         VALUES (@id, @status, @taskId, @key, @createdAt, @completedAt, @doc)`,
-      ),
-      // The general update: every column an update may change (task_id and created_at are
-      // fixed at submit, and leaving them out spares their index rewrite). SQLite rewrites an
-      // index whenever its column is in the SET list, so the common case takes `compact`.
-      update: db.prepare<Row>(
-        `UPDATE executions SET status = @status, idempotency_key = @key, completed_at = @completedAt, state = @state
-         WHERE id = @id`,
-      ),
-      // A status change that leaves key and completed_at as they are: no index is touched.
-      // Zero rows changed (key or completed_at differ, or no such row) -> the general update.
-      compact: db.prepare<Row>(
-        `UPDATE executions SET status = @status, state = @state
-         WHERE id = @id AND idempotency_key IS @key AND completed_at IS @completedAt`,
-      ),
-      // A completion: completed_at (indexed, for prune) is set once, the key index is left alone.
-      compactComplete: db.prepare<Row>(
-        `UPDATE executions SET status = @status, completed_at = @completedAt, state = @state
-         WHERE id = @id AND idempotency_key IS @key`,
-      ),
-      // The checkpoint lives in `state` once the row has one, else in the doc (SET expressions
-      // all see the row as it was before this UPDATE).
-      checkpoint: db.prepare<{ id: string; seq: number; cp: string }>(
-        `UPDATE executions SET
-           state = CASE WHEN state IS NULL THEN NULL ELSE json_set(state, '$.checkpoint', json(@cp)) END,
-           doc = CASE WHEN state IS NULL THEN json_set(doc, '$.checkpoint', json(@cp)) ELSE doc END
-         WHERE id = @id AND coalesce(json_extract(coalesce(state, doc), '$.checkpoint.seq') < @seq, 1)`,
-      ),
-      exists: db.prepare<[string], { id: string }>('SELECT id FROM executions WHERE id = ?'),
-      keyHolder: db.prepare<[string], { id: string }>('SELECT id FROM executions WHERE idempotency_key = ?'),
-      prune: db.prepare<[number]>(
-        `DELETE FROM executions WHERE completed_at IS NOT NULL AND completed_at < ?
-         AND status IN (${[...TERMINAL_STATUSES].map((s) => `'${s}'`).join(', ')})`,
-      ),
-    };
+    this.stmt = prepareStatements(db);
     this.runOne = db.transaction((op: Queued) => op.run());
     this.runGroup = db.transaction((ops: Queued[]): Outcome[] =>
       ops.map((op) => {
