@@ -67,8 +67,8 @@ export function checkSentCheckpoints(view: HistoryView, _ctx: CheckContext): Vio
 export function checkHeldAfterAck(view: HistoryView, _ctx: CheckContext): Violation[] {
   const out: Violation[] = [];
   const sends = new Map<string, Pending>();
-  /** `${worker}|${life}|${leaseToken}` → when (worker clock) the worker saw the result acknowledged. */
-  const ackedAt = new Map<string, number>();
+  /** `${worker}|${life}|${leaseToken}` → when the worker saw the result acknowledged (its clock, and the record's time). */
+  const ackedAt = new Map<string, { at: number; time: number }>();
   for (const e of view.events) {
     const ev = e.ev;
     if (ev.source === 'coordinator') continue;
@@ -79,20 +79,21 @@ export function checkHeldAfterAck(view: HistoryView, _ctx: CheckContext): Violat
       else {
         for (const s of release(p, ev.upTo)) {
           const msg = parseDurableKey(s.ev.key);
-          if (msg?.kind === 'result' && !ackedAt.has(`${life}|${msg.leaseToken}`)) ackedAt.set(`${life}|${msg.leaseToken}`, ev.at);
+          if (msg?.kind === 'result' && !ackedAt.has(`${life}|${msg.leaseToken}`)) ackedAt.set(`${life}|${msg.leaseToken}`, { at: ev.at, time: e.rec.time });
         }
       }
       continue;
     }
     if (ev.type !== 'synced' || ev.reported === undefined || ev.reportedAt === undefined) continue;
     for (const h of ev.reported) {
-      const at = ackedAt.get(`${life}|${h.leaseToken}`);
-      if (at === undefined || at >= ev.reportedAt) continue;
+      const acked = ackedAt.get(`${life}|${h.leaseToken}`);
+      if (acked === undefined || acked.at >= ev.reportedAt) continue;
+      const builtAt = e.rec.time - (ev.at - ev.reportedAt);
       out.push(
         violation(
           view.records,
           'acked-not-resent',
-          `${ev.workerId} reported lease ${h.leaseToken} as ${h.state} in its held-task report (built at its t=${ev.reportedAt}), though it saw that lease's result acknowledged at its t=${at}: an acknowledged result is no longer the worker's to hold`,
+          `${ev.workerId} reported lease ${h.leaseToken} as ${h.state} in its held-task report (built at t=${builtAt}), though it saw that lease's result acknowledged at t=${acked.time}: an acknowledged result is no longer the worker's to hold`,
           { index: e.rec.index, executionId: h.executionId, workerId: ev.workerId },
         ),
       );

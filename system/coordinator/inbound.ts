@@ -77,6 +77,7 @@ function answerSync(scope: InboundScope, tasks: Sync['tasks']): void {
     .pendingAssignments()
     .filter((a) => !reported.has(a.executionId))
     .map((a) => ({ ...a, state: 'running' as const }));
+  if (inFlight.length > 0) ctx.marks.hit('coordinator.sync-holds-pending-assign');
   const verdict = ctx.engine.syncHeldTasks(workerId, [...tasks, ...inFlight]);
   session.sendReliable({ type: 'sync_result', confirm: verdict.confirm, revoke: verdict.revoke });
   ctx.wake();
