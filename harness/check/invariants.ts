@@ -21,6 +21,7 @@ import { checkControls, checkResumedCheckpoints } from './promises-control.js';
 import { checkIdempotency, checkPriority, checkTimeouts as checkWorkerTimeouts } from './promises-engine.js';
 import { checkExactlyOnce, checkNoDoubleOwnership, checkNoLostWork, checkOrder } from './promises-work.js';
 import { checkRetries } from './promises-retries.js';
+import { checkAbortReasons, checkHeldAfterAck, checkSentCheckpoints, checkSyncInFlight } from './promises-trace.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -33,7 +34,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'no-double-ownership': checkNoDoubleOwnership,
   order: checkOrder,
   retries: checkRetries,
-  checkpoints: (v, c) => [...checkCheckpoints(v, c), ...checkResumedCheckpoints(v, c)],
+  checkpoints: (v, c) => [...checkCheckpoints(v, c), ...checkResumedCheckpoints(v, c), ...checkSentCheckpoints(v, c)],
   durability: checkDurability,
   auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c)],
   backoff: checkBackoff,
@@ -42,8 +43,8 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'store-health': checkStoreHealth,
   'acked-committed': checkAckedCommitted,
   delivery: checkDelivery,
-  'acked-not-resent': checkAckedNotResent,
-  'lease-expiry': checkLeaseExpiry,
+  'acked-not-resent': (v, c) => [...checkAckedNotResent(v, c), ...checkHeldAfterAck(v, c)],
+  'lease-expiry': (v, c) => [...checkLeaseExpiry(v, c), ...checkSyncInFlight(v, c)],
   'prompt-completion': checkPromptCompletion,
   'result-recorded': checkResultRecorded,
   'task-contract': checkTaskContract,
@@ -52,7 +53,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   priority: checkPriority,
   idempotency: checkIdempotency,
   'worker-timeouts': checkWorkerTimeouts,
-  'client-control': checkControls,
+  'client-control': (v, c) => [...checkControls(v, c), ...checkAbortReasons(v, c)],
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

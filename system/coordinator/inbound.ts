@@ -89,6 +89,7 @@ export function handleWorkerMessage(scope: InboundScope, msg: ToCoordinator): vo
   const engine = ctx.engine;
   switch (msg.type) {
     case 'sync': {
+      markPendingAtSync(scope, msg.tasks);
       // A seq-less (early) sync is admitted only right behind register, by the connection.
       const seq = msg.seq;
       if (seq === undefined) return answerSync(scope, msg.tasks);
@@ -159,4 +160,10 @@ export function handleWorkerMessage(scope: InboundScope, msg: ToCoordinator): vo
     default:
       assertNever(msg, 'message type');
   }
+}
+
+/** Coverage mark: a sync arrived while an assignment to the worker was still unacknowledged (or its claim committing). */
+function markPendingAtSync(scope: InboundScope, tasks: Sync['tasks']): void {
+  const reported = new Set(tasks.map((t) => t.executionId));
+  if (scope.session.pendingAssignments().some((a) => !reported.has(a.executionId))) scope.ctx.marks.hit('coordinator.sync-holds-pending-assign');
 }

@@ -12,6 +12,8 @@ type Ex = { executionId: string };
 type Lease = Ex & { workerId: string; attempt: number; leaseToken: string };
 /** Direction of a protocol message. */
 export type MsgDir = 'to_worker' | 'to_coordinator';
+/** A lease a worker reported in its held-task report (sync). */
+export type HeldRef = { executionId: string; leaseToken: string; state: 'running' | 'finished' };
 type Msg = { workerId: string; sessionId: string; dir: MsgDir; seq: number; msgType: string; key?: string };
 
 export type SystemEvent =
@@ -52,7 +54,9 @@ export type SystemEvent =
   // handshakeTimeoutMs: this attempt's deadline (grows with consecutive handshake timeouts; worker/backoff.ts handshakeDeadline).
   | E<'connecting', { workerId: string; attempt: number; handshakeTimeoutMs?: number }>
   | E<'connected', { workerId: string; sessionId: string; resumed: boolean; afterMs: number }>
-  | E<'synced', { workerId: string; confirmed: number; revoked: number }>
+  // reported/reportedAt (optional): the held-task report this sync_result answers, as the worker sent it, and
+  // when it built it (its clock): lets the harness judge what the worker still held (an acknowledged result must be forgotten).
+  | E<'synced', { workerId: string; confirmed: number; revoked: number; reported?: HeldRef[]; reportedAt?: number }>
   | E<'disconnected', { workerId: string; code: number; reason: string }>
   // retryAfterMs (optional): the coordinator's hint (close 4503) this delay honours; floor/cap are then the hint's window.
   | E<'backoff', { workerId: string; attempt: number; delayMs: number; strategy: string; capMs: number; floorMs: number; retryAfterMs?: number }>

@@ -16,7 +16,7 @@ import type { Connection } from '../core/transport.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import type { Random } from '../core/random.js';
 import { messageKey } from '../protocol/message-key.js';
-import { type Welcome } from '../protocol/messages.js';
+import { type HeldTask, type Welcome } from '../protocol/messages.js';
 import { backoffBounds, backoffDelay, handshakeDeadline } from './backoff.js';
 import { Channel, sendableIn } from './channel.js';
 import { type ResolvedWorkerConfig, type WorkerConfig, workerConfigWithDefaults } from './config.js';
@@ -57,6 +57,8 @@ export abstract class WorkerLink {
   protected registerSentMono = 0;
   /** The held-task report went out right behind register (early sync): no sync after registered. */
   protected earlySynced = false;
+  /** The last held-task report sent (the one a sync_result answers) and when it was built (clock.now()). */
+  protected heldReport: { at: number; tasks: HeldTask[] } | undefined;
   /** Retry-after hint of the coordinator's last refusal (close 4503), ms; honoured by the next backoff. */
   protected retryAfterMs: number | undefined;
 

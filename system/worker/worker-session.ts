@@ -4,7 +4,7 @@
  * or renumbering, and the heartbeat started on registration.
  */
 import { CloseCode } from '../protocol/close-codes.js';
-import { PROTOCOL_VERSION, type ToWorker, type Welcome } from '../protocol/messages.js';
+import { type HeldTask, PROTOCOL_VERSION, type ToWorker, type Welcome } from '../protocol/messages.js';
 import { checkCoordinatorProof, registerMessage } from './handshake.js';
 import { Heartbeat } from './heartbeat.js';
 import { type SentMessage } from './outbox.js';
@@ -41,7 +41,7 @@ export abstract class WorkerSession extends WorkerLink {
     // It tells nothing the worker acts on; sync_result is obeyed only after the proof in `registered`.
     if (msg.earlySync === true && this.outbox.unackedCount === 0) {
       this.earlySynced = true;
-      this.channel.sendNow({ type: 'sync', tasks: this.runner.held() });
+      this.channel.sendNow({ type: 'sync', tasks: this.reportHeld() });
     }
   }
 
@@ -96,13 +96,20 @@ export abstract class WorkerSession extends WorkerLink {
       this.channel.sendNow(s.msg, s.seq);
     }
     if (this.earlySynced) this.marks.hit('worker.early-sync');
-    else this.outbox.enqueue({ type: 'sync', tasks: this.runner.held() });
+    else this.outbox.enqueue({ type: 'sync', tasks: this.reportHeld() });
     this.sm.transition('syncing');
     this.startHeartbeat(gen, msg.leaseMs);
     this.heartbeat?.sample(clock.monotonic() - this.registerSentMono);
     // Both MACs are checked and the heartbeat has its parameters: nothing per connection needs these any more.
     this.welcome = undefined;
     this.clientNonce = '';
+  }
+
+  /** The held-task report for a sync, remembered for the `synced` event that answers it. */
+  private reportHeld(): HeldTask[] {
+    const tasks = this.runner.held();
+    this.heldReport = { at: this.deps.clock.now(), tasks };
+    return tasks;
   }
 
   private startHeartbeat(gen: number, leaseMs: number): void {

@@ -12,6 +12,7 @@
  * inbound frames and message handling).
  */
 import { InvalidArgumentError } from '../core/errors.js';
+import type { HeldRef } from '../core/events.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import { decodeToWorker } from '../protocol/codec.js';
 import { PROTOCOL_VERSION, RELIABLE_TYPES, type ToWorker } from '../protocol/messages.js';
@@ -163,7 +164,7 @@ export class Worker extends WorkerSession {
         for (const r of msg.revoke) {
           if (!this.runner.abort(r.executionId, undefined, 'revoked')) this.runner.forgetFinished(r.executionId);
         }
-        this.emit({ type: 'synced', ...this.base(), confirmed: msg.confirm.length, revoked: msg.revoke.length });
+        this.emit({ type: 'synced', ...this.base(), confirmed: msg.confirm.length, revoked: msg.revoke.length, ...this.reportFields() });
         if (state === 'syncing') this.sm.transition(this.draining ? 'draining' : 'ready');
         this.checkDrained();
         return;
@@ -189,6 +190,13 @@ export class Worker extends WorkerSession {
         this.log.warn({ code: msg.code, path: msg.path }, `coordinator reported an error: ${msg.message}`);
         return;
     }
+  }
+
+  /** The report the sync_result answers, for the `synced` event (the harness judges what was still held). */
+  private reportFields(): { reported?: HeldRef[]; reportedAt?: number } {
+    const r = this.heldReport;
+    if (r === undefined) return {};
+    return { reported: r.tasks.map((t) => ({ executionId: t.executionId, leaseToken: t.leaseToken, state: t.state })), reportedAt: r.at };
   }
 
   private onAck(n: number): void {

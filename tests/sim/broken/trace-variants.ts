@@ -1,0 +1,59 @@
+/**
+ * Deliberately broken workers and sessions whose damage the system's own
+ * redundancy heals (docs/DEFECTS.md classes 07, 08, 10, 17): the outcome
+ * stays right, only the worker's own trace shows the defect
+ * (tests/sim/broken-trace.test.ts). Worker defects are planted through
+ * SimWiring.onWorker on one incarnation's task runner; the session defect on
+ * Session's prototype for one run (`withSyncIgnoringInFlight`).
+ */
+import { Session } from '../../../system/coordinator/session.js';
+import type { AbortReason } from '../../../system/tasks/abort.js';
+import type { Worker } from '../../../system/worker/worker.js';
+import type { OutMessage } from '../../../system/worker/outbox.js';
+
+/** The parts of the worker's private task runner a variant rewires. */
+interface RunnerInternals {
+  deps: { send: (msg: OutMessage) => void };
+  resultAcked: (executionId: string, leaseToken: string) => void;
+  abort: (executionId: string, leaseToken: string | undefined, reason: AbortReason) => boolean;
+}
+
+function runnerOf(worker: Worker): RunnerInternals {
+  return (worker as unknown as { runner: RunnerInternals }).runner;
+}
+
+/** Class 07: every attempt numbers its checkpoints from 1, also one resumed from checkpoint N. */
+export function checkpointsFromOne(_id: string, worker: Worker): void {
+  const deps = runnerOf(worker).deps;
+  const send = deps.send.bind(deps);
+  const next = new Map<string, number>();
+  deps.send = (msg) => {
+    if (msg.type !== 'checkpoint') return send(msg);
+    const seq = (next.get(msg.leaseToken) ?? 0) + 1;
+    next.set(msg.leaseToken, seq);
+    send({ ...msg, checkpoint: { ...msg.checkpoint, seq } });
+  };
+}
+
+/** Class 08: a finished attempt is never forgotten when its result is acknowledged (only a revoke at sync clears it). */
+export function neverForgetFinished(_id: string, worker: Worker): void {
+  runnerOf(worker).resultAcked = () => {};
+}
+
+/** Class 10: every abort from the coordinator is taken as a revoke (cancel and pause included). */
+export function abortsAsRevoked(_id: string, worker: Worker): void {
+  const runner = runnerOf(worker);
+  const abort = runner.abort.bind(runner);
+  runner.abort = (executionId, leaseToken, reason) => abort(executionId, leaseToken, reason === 'cancel' || reason === 'pause' ? 'revoked' : reason);
+}
+
+/** Runs `body` with every Session answering a sync from the reported leases only (assigns still in flight not held). */
+export async function withSyncIgnoringInFlight<T>(body: () => Promise<T>): Promise<T> {
+  const original = Session.prototype.pendingAssignments;
+  Session.prototype.pendingAssignments = () => [];
+  try {
+    return await body();
+  } finally {
+    Session.prototype.pendingAssignments = original;
+  }
+}
