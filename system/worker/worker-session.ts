@@ -61,7 +61,10 @@ export abstract class WorkerSession extends WorkerLink {
   protected onRegistered(gen: number, msg: Extract<ToWorker, { type: 'registered' }>): void {
     const { clock } = this.deps;
     const refused = this.welcome === undefined ? 'no welcome' : checkCoordinatorProof(this.config.secret, this.welcome, this.clientNonce, msg);
-    if (refused !== undefined) return this.refuseCoordinator(gen, refused);
+    if (refused !== undefined) {
+      this.marks.hit('worker.impostor-rejected');
+      return this.refuseCoordinator(gen, refused);
+    }
     this.handshakeTimer?.cancel();
     this.handshakeTimer = undefined;
     let resend: SentMessage[];
