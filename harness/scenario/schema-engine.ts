@@ -130,7 +130,10 @@ export type Attack = (typeof ATTACKS)[number];
  * coordinator and tries each attack against `victim` (a worker id): register
  * as the victim without a MAC, with a forged MAC or with a MAC replayed from
  * another connection's nonce, resume the victim's session, and send result,
- * checkpoint and signed frames for the victim's leases outside any session.
+ * checkpoint and signed frames for the victim's leases outside any session;
+ * on path, inject signed and unsigned frames into the victim's session, edit
+ * a welcome in flight and answer the victim's reconnect as an impostor
+ * (harness/scenario/adversary-onpath.ts).
  * Nothing it sends may be acted on (promise 8); needs coordinator.secret.
  */
 export const Adversary = z.strictObject({
