@@ -26,7 +26,7 @@ const COORDINATOR = 'coordinator';
  * large 4413, unsupported version 4426 (a flipped bit may hit a type or
  * version field of a frame whose trailer it also made unrecognisable).
  */
-export const EDGE_REJECT_CODES: ReadonlySet<number> = new Set([4400, 4402, 4404, 4413, 4426]);
+const EDGE_REJECT_CODES: ReadonlySet<number> = new Set([4400, 4402, 4404, 4413, 4426]);
 
 function isCorruptNote(r: HistoryRecord): boolean {
   return r.f === 'note' && r.process === 'net' && typeof r.value.corrupted === 'string';

@@ -26,7 +26,7 @@ import type { HistoryRecorder } from '../check/history.js';
 import type { Simulation } from '../sim/index.js';
 
 /** Welcome parameters the edited-welcome attack changes, one per attempt, in this order. */
-export const EDITED_WELCOME_FIELDS = ['signMessages', 'compression', 'heartbeatMs', 'heartbeatTimeoutMs', 'maxFrameBytes'] as const;
+const EDITED_WELCOME_FIELDS = ['signMessages', 'compression', 'heartbeatMs', 'heartbeatTimeoutMs', 'maxFrameBytes'] as const;
 const HOST = 'adversary';
 /** How long (simulated) an injection waits for the coordinator's answer. */
 const ANSWER_WAIT_MS = 500;

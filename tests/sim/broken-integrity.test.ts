@@ -6,7 +6,8 @@
  * integrity check (a module mock local to this file: a defect a developer
  * chasing heartbeat cost could commit), a corrupted heartbeat or ack is
  * acted on as if intact, which no outcome promise notices, and the rule
- * says so under `auth`.
+ * says so under `auth`; the on-path adversary's unsigned `ack` of a huge seq
+ * (adversarial-clients, injected-ack) is then taken as well.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { formatViolation } from '../../harness/check/violation.js';
@@ -39,10 +40,10 @@ vi.mock('../../system/protocol/codec.js', async (importOriginal) => {
   return { ...real, decodeToCoordinator, decodeToWorker };
 });
 
-async function story(fastPathFirst: boolean): Promise<{ passed: boolean; text: string; promises: string[]; corrupted: number; notRejected: number }> {
+async function story(fastPathFirst: boolean, file = 'scenarios/corrupting-link.yaml'): Promise<{ passed: boolean; text: string; promises: string[]; corrupted: number; notRejected: number }> {
   state.fastPathFirst = fastPathFirst;
   try {
-    const r = await runChecked(await loadScenario('scenarios/corrupting-link.yaml'), { seed: 1 });
+    const r = await runChecked(await loadScenario(file), { seed: 1 });
     const text = r.violations.map(formatViolation).join('\n');
     return {
       passed: r.passed,
@@ -70,5 +71,11 @@ describe('corrupted frames', () => {
     expect(v.passed).toBe(false);
     expect(v.promises).toContain('auth');
     expect(v.notRejected).toBeGreaterThan(0);
+  });
+
+  it('the same defect lets an on-path unsigned ack of a huge seq through (adversarial-clients, injected-ack)', async () => {
+    const v = await story(true, 'scenarios/adversarial-clients.yaml');
+    expect(v.promises).toContain('auth');
+    expect(v.text).toMatch(/an unsigned frame \(injected-ack\) injected into w1's signing session .* was not refused/);
   });
 });
