@@ -38,7 +38,7 @@ export const MARK_CATALOG = {
   'engine.timeout-enforced': 'an attempt ran past its timeout and was ended by the engine',
   'sim.crash-in-commit-window': 'the coordinator was killed with store operations issued but not yet committed',
   // Adversaries rejected (issue 10, harness/scenario/adversary-onpath.ts).
-  'worker.impostor-rejected': "the worker refused a `registered` whose proof of the secret was missing or wrong (an impostor coordinator) and closed 4403",
+  'worker.impostor-rejected': 'the worker refused a coordinator that could not prove the secret (a `registered` whose proof was missing or wrong: an impostor) and closed 4403',
   'coordinator.registration-refused': 'the coordinator refused a registration whose MAC was missing or wrong (no secret, a replay, or a welcome edited in transit) with 4401',
   'coordinator.signature-refused': 'the coordinator refused a frame on a signing session whose signature was missing or wrong (an injected, unsigned or corrupted frame) with 4402',
 } as const;
