@@ -17,6 +17,8 @@ import { checkCheckpoints, checkDurability } from './promises-state.js';
 import { checkNoPhantom, checkStoreHealth } from './promises-store.js';
 import { checkTaskContract, checkTimeouts } from './promises-tasks.js';
 import { checkAdversaries } from './promises-adversary.js';
+import { checkCorruptedFramesRejected } from './promises-integrity.js';
+import { checkOnPathAttacks } from './promises-onpath.js';
 import { checkControls, checkResumedCheckpoints } from './promises-control.js';
 import { checkIdempotency, checkPriority, checkTimeouts as checkWorkerTimeouts } from './promises-engine.js';
 import { checkExactlyOnce, checkNoDoubleOwnership, checkNoLostWork, checkOrder } from './promises-work.js';
@@ -36,7 +38,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   retries: checkRetries,
   checkpoints: (v, c) => [...checkCheckpoints(v, c), ...checkResumedCheckpoints(v, c), ...checkSentCheckpoints(v, c)],
   durability: checkDurability,
-  auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c)],
+  auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkOnPathAttacks(v, c)],
   backoff: checkBackoff,
   liveness: checkLiveness,
   'no-phantom': checkNoPhantom,

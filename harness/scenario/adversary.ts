@@ -14,6 +14,8 @@
  *                   connection, well formed and signed with a key captured from an earlier
  *                   connection, so it reaches the coordinator's signature check (not refused as
  *                   malformed or out of order first); an unverified signature lets it through
+ *   injected-crc, injected-ack, edited-welcome, impostor-coordinator
+ *                   on path, without the secret: harness/scenario/adversary-onpath.ts
  * What a wire-sniffing attacker would have learnt (nonces of its own earlier
  * connections, the victim's session id and lease tokens) the harness reads
  * from the simulation. Each attempt is recorded as an `adversary` note
@@ -24,7 +26,11 @@ import { hmacHex, type Connection } from '../../system/core/index.js';
 import { decodeToWorker, encode, registrationMac, sessionSigningKey, PROTOCOL_VERSION, type AnyMessage, type Register, type Welcome } from '../../system/protocol/index.js';
 import type { HistoryRecorder } from '../check/history.js';
 import type { Simulation } from '../sim/index.js';
+import { OnPathAdversary, victimLease, type OnPathAttack } from './adversary-onpath.js';
 import type { Adversary, Attack } from './schema-engine.js';
+
+const ON_PATH: ReadonlySet<string> = new Set<OnPathAttack>(['injected-crc', 'injected-ack', 'edited-welcome', 'impostor-coordinator']);
+const isOnPath = (a: Attack): a is Attack & OnPathAttack => ON_PATH.has(a);
 
 /** The forged checkpoint seq: far beyond anything an honest worker reaches in a run. */
 const FORGED_CHECKPOINT_SEQ = 1_000_000;
@@ -42,12 +48,15 @@ interface Seen {
 export class AdversaryClient {
   private readonly seen: Seen[] = [];
   private injections = 0;
+  private readonly onPath: OnPathAdversary;
 
   constructor(
     private readonly sim: Simulation,
     private readonly recorder: HistoryRecorder,
     private readonly secret: string | undefined,
-  ) {}
+  ) {
+    this.onPath = new OnPathAdversary(sim, recorder, () => this.welcomeTemplate());
+  }
 
   /** One round: every attack of the entry, one connection each, in order. */
   async round(a: Adversary): Promise<void> {
@@ -58,6 +67,7 @@ export class AdversaryClient {
 
   private async attack(attack: Attack, victim: string): Promise<void> {
     if (attack === 'injected-sig') return this.inject(victim);
+    if (isOnPath(attack)) return this.onPath.attack(attack, victim);
     const conn = await this.connect();
     if (conn === undefined) return;
     const { c, welcome, closed } = conn;
@@ -110,7 +120,7 @@ export class AdversaryClient {
 
   /** Frames outside any session, about a lease the victim holds (none held: nothing to forge). */
   private forgeFrame(attack: Attack, victim: string, c: Connection, note: (x: Record<string, unknown>) => void, old: Seen | undefined): void {
-    const lease = this.victimLease(victim);
+    const lease = victimLease(this.sim, victim);
     if (lease === undefined) return;
     const ids = { executionId: lease.executionId, attempt: lease.attempt, leaseToken: lease.leaseToken };
     const result: AnyMessage = { v: PROTOCOL_VERSION, seq: 1, type: 'result', ...ids, outcome: 'completed', result: 'forged', durationMs: 1 };
@@ -132,7 +142,7 @@ export class AdversaryClient {
    * wire), with a seq far ahead of the victim's so it is new to the coordinator's session.
    */
   private async inject(victim: string): Promise<void> {
-    const lease = this.victimLease(victim);
+    const lease = victimLease(this.sim, victim);
     const endpoint = this.sim.host(victim).newestOpenEndpoint();
     const captured = this.seen.at(-1);
     if (lease === undefined || endpoint === undefined || captured === undefined || this.secret === undefined) return;
@@ -176,22 +186,20 @@ export class AdversaryClient {
     return { c, welcome, closed: () => closed };
   }
 
+  /** A genuine welcome for the impostor to copy: the last one seen, or a fresh connection's. */
+  private async welcomeTemplate(): Promise<Welcome | undefined> {
+    const last = this.seen.at(-1)?.welcome;
+    if (last !== undefined) return last;
+    const conn = await this.connect();
+    conn?.c.terminate();
+    return conn?.welcome;
+  }
+
   private victimSession(victim: string): string | undefined {
     const recs = this.recorder.history();
     for (let i = recs.length - 1; i >= 0; i--) {
       const r = recs[i];
       if (r?.f === 'connected' && r.process === victim && typeof r.value.sessionId === 'string') return r.value.sessionId;
-    }
-    return undefined;
-  }
-
-  private victimLease(victim: string): { executionId: string; attempt: number; leaseToken: string } | undefined {
-    const engine = this.sim.coordinator.instance?.engine;
-    if (engine === undefined) return undefined;
-    for (const status of ['running', 'preparing']) {
-      for (const e of engine.listExecutions({ status, limit: 1000 }).executions) {
-        if (e.lease?.workerId === victim) return { executionId: e.executionId, attempt: e.lease.attempt, leaseToken: e.lease.token };
-      }
     }
     return undefined;
   }

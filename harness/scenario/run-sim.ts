@@ -235,6 +235,8 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   const buggify = opts.buggify ?? scenario.buggify ?? false;
   const sim = new Simulation({ seed, events: extras.sink, commits: recorder, buggify, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }), ...(opts.tieBreak === undefined ? {} : { tieBreak: opts.tieBreak }) });
   now = () => sim.simulatedMs;
+  // Each corrupted frame a live receiver reads, for promise 8's integrity rule (harness/check/promises-integrity.ts).
+  sim.net.onCorruptDelivered = (c) => recorder.recordInfo({ corrupted: c.connection, from: c.from, to: c.to, frame: c.frame }, 'net');
   extras.attach(sim);
   await spawnFleet(sim, scenario, opts.store, extras);
   const swarm = runSwarm(scenario, seed, opts.swarm);

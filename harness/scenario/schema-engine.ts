@@ -118,7 +118,11 @@ export const Trigger = z.strictObject({
 });
 export type Trigger = z.output<typeof Trigger>;
 
-const ATTACKS = ['no-mac', 'forged-mac', 'replayed-mac', 'hijack-session', 'forged-result', 'forged-checkpoint', 'forged-sig', 'injected-sig'] as const;
+const ATTACKS = [
+  'no-mac', 'forged-mac', 'replayed-mac', 'hijack-session', 'forged-result', 'forged-checkpoint', 'forged-sig', 'injected-sig',
+  // On path (harness/scenario/adversary-onpath.ts): unsigned frames in a signing session, an edited welcome, an impostor coordinator.
+  'injected-crc', 'injected-ack', 'edited-welcome', 'impostor-coordinator',
+] as const;
 export type Attack = (typeof ATTACKS)[number];
 
 /**
@@ -126,7 +130,10 @@ export type Attack = (typeof ATTACKS)[number];
  * coordinator and tries each attack against `victim` (a worker id): register
  * as the victim without a MAC, with a forged MAC or with a MAC replayed from
  * another connection's nonce, resume the victim's session, and send result,
- * checkpoint and signed frames for the victim's leases outside any session.
+ * checkpoint and signed frames for the victim's leases outside any session;
+ * on path, inject signed and unsigned frames into the victim's session, edit
+ * a welcome in flight and answer the victim's reconnect as an impostor
+ * (harness/scenario/adversary-onpath.ts).
  * Nothing it sends may be acted on (promise 8); needs coordinator.secret.
  */
 export const Adversary = z.strictObject({

@@ -11,7 +11,7 @@ import type { TimerHandle, Connection, ConnectionHandler } from '../../system/co
 import type { LinkDir } from './link.js';
 import { Pipe } from './pipe.js';
 import { TraceKind, type Trace } from './trace.js';
-import type { HostLike, WireItem } from './types.js';
+import type { CorruptDelivery, HostLike, WireItem } from './types.js';
 import type { VirtualTime } from './virtual-time.js';
 
 /** ws's default close handshake timeout: after it the closer gives up with 1006. */
@@ -23,6 +23,8 @@ const TOO_BIG = 1009;
 export interface NetEnv {
   readonly time: VirtualTime;
   readonly trace: Trace;
+  /** Told of each corrupted frame a live receiver is about to read (the history recorder, as a note). */
+  readonly corrupted?: (c: CorruptDelivery) => void;
 }
 
 /** Lifecycle of one endpoint. */

@@ -9,6 +9,7 @@ import { VirtualConnection } from './connection.js';
 import type { Host } from './host.js';
 import { type LinkDir, LinkState } from './link.js';
 import { TraceKind, type Trace } from './trace.js';
+import type { CorruptDelivery } from './types.js';
 import type { VirtualTime } from './virtual-time.js';
 
 /** What a handshake borrows from the network that runs it (network.ts). */
@@ -20,6 +21,8 @@ export interface Dialer {
   link(from: string, to: string): LinkDir;
   /** A fresh connection id (c1, c2, …). */
   nextConnectionId(): string;
+  /** Told of corrupted frames a live receiver reads (see NetEnv.corrupted). */
+  corrupted(c: CorruptDelivery): void;
 }
 
 /** Where the client dials and the promise to settle. */
@@ -131,7 +134,7 @@ class Handshake {
     const listener = server.listenerAt(port);
     if (listener === null || !client.isAlive(incarnation)) return;
     const id = this.net.nextConnectionId();
-    const conn = new VirtualConnection(id, { time: this.net.time, trace: this.net.trace }, {
+    const conn = new VirtualConnection(id, { time: this.net.time, trace: this.net.trace, corrupted: (c) => this.net.corrupted(c) }, {
       clientHost: client,
       serverHost: server,
       serverAddress: `${this.serverName}:${port}`,

@@ -46,6 +46,12 @@
  *   (half-open, detected only by heartbeats). New connections across a
  *   partition or blackhole time out; across `down` they are refused.
  *
+ * On path (the adversaries of harness/scenario/adversary-onpath.ts):
+ *   sim.net.link(from, to).addTamper(text => text') → FaultHandle  (rewrite frames in flight)
+ *   sim.net.redirect(client, to, via)             → FaultHandle  (host `via` answers client's connects to `to`)
+ *   sim.net.onCorruptDelivered = (c) => ...       each corrupted frame a live receiver reads
+ *                                                 ({connection, from, to, frame}), just before it reads it
+ *
  * Processes:
  *   sim.killCoordinator() / await sim.restartCoordinator()   (store.crash() / reopen())
  *   sim.spawnWorker(id, opts) / killWorker(id) / restartWorker(id)

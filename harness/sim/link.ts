@@ -47,6 +47,8 @@ export class LinkDir {
   readonly pipes = new Set<PipeLike>();
   /** Connection attempts waiting for a held link. */
   private waiting: (() => void)[] = [];
+  /** On-path rewrites of data frames (an adversary editing frames in flight), in installation order. */
+  private tampers: ((text: string) => string)[] = [];
 
   constructor(
     readonly from: string,
@@ -107,6 +109,23 @@ export class LinkDir {
     };
   }
 
+  /**
+   * Installs an on-path rewrite of the data frames crossing this direction
+   * (harness/scenario/adversary-onpath.ts edits a welcome in flight); it
+   * returns the text unchanged to let a frame pass. The handle removes it.
+   */
+  addTamper(fn: (text: string) => string): FaultHandle {
+    this.tampers.push(fn);
+    this.trace.record(TraceKind.Fault, 'tamper_add', `${this.from}>${this.to}`);
+    return {
+      remove: () => {
+        const before = this.tampers.length;
+        this.tampers = this.tampers.filter((t) => t !== fn);
+        if (this.tampers.length !== before) this.trace.record(TraceKind.Fault, 'tamper_remove', `${this.from}>${this.to}`);
+      },
+    };
+  }
+
   /** Rules in effect, in order (copies). */
   listRules(): FaultRule[] {
     return this.rules.map((r) => ({ ...r.rule }));
@@ -157,7 +176,7 @@ export class LinkDir {
     }
     const now = this.time.now();
     let delay = 0;
-    let out = item;
+    let out = this.tampered(pipe, item);
     for (const r of this.rules) {
       const st = this.stateFor(pipe, r);
       if (!st.applies) continue;
@@ -187,7 +206,7 @@ export class LinkDir {
           if (out.kind === 'data' && this.rng.float() < rule.probability) {
             const text = corruptFrame(out.text, (max) => this.rng.int(0, max));
             this.trace.record(TraceKind.Fault, 'corrupt', pipe.id);
-            out = { kind: 'data', text, bytes: Buffer.byteLength(text) };
+            out = { kind: 'data', text, bytes: Buffer.byteLength(text), corrupted: true };
           }
           break;
         case 'timeout':
@@ -197,6 +216,16 @@ export class LinkDir {
       }
     }
     return { action: 'deliver', delayMs: delay, item: out };
+  }
+
+  /** The item after the installed tampers (data frames only). */
+  private tampered(pipe: PipeLike, item: WireItem): WireItem {
+    if (item.kind !== 'data' || this.tampers.length === 0) return item;
+    let text = item.text;
+    for (const t of this.tampers) text = t(text);
+    if (text === item.text) return item;
+    this.trace.record(TraceKind.Fault, 'tamper', pipe.id);
+    return { ...item, text, bytes: Buffer.byteLength(text) };
   }
 
   private latency(base: number, jitter: number): number {

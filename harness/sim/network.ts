@@ -10,6 +10,7 @@ import { type Dialer, handshake } from './handshake.js';
 import { Host, type Connector } from './host.js';
 import { LinkDir, LinkState } from './link.js';
 import { TraceKind, type Trace } from './trace.js';
+import type { CorruptDelivery } from './types.js';
 import type { VirtualTime } from './virtual-time.js';
 
 /** Options of a group partition. */
@@ -34,6 +35,10 @@ export class VirtualNetwork implements Connector {
   private nextPartitionId = 1;
   /** What connect() handshakes borrow from this network. */
   private readonly dialer: Dialer;
+  /** `client>hostname` → the host that answers instead (redirect). */
+  private readonly redirects = new Map<string, string>();
+  /** Told of every corrupted frame a live receiver reads (the scenario runner records it in the history). */
+  onCorruptDelivered: ((c: CorruptDelivery) => void) | undefined;
 
   /** Its own stream, so late FINs never shift the links' draws. */
   private readonly finRandom: Random;
@@ -52,6 +57,7 @@ export class VirtualNetwork implements Connector {
       existingHost: (name) => this.hosts.get(name),
       link: (from, to) => this.link(from, to),
       nextConnectionId: () => `c${this.nextConnId++}`,
+      corrupted: (c) => this.onCorruptDelivered?.(c),
     };
   }
 
@@ -141,6 +147,25 @@ export class VirtualNetwork implements Connector {
     };
   }
 
+  /**
+   * Hands the connects of host `client` to hostname `to` to host `via`
+   * instead (an impostor holding the address: a spoofed name or route, see
+   * harness/scenario/adversary-onpath.ts). Established connections are not
+   * touched. The handle restores the route.
+   */
+  redirect(client: string, to: string, via: string): FaultHandle {
+    const key = `${client}>${to}`;
+    this.redirects.set(key, via);
+    this.trace.record(TraceKind.Fault, 'redirect', key, via);
+    return {
+      remove: () => {
+        if (this.redirects.get(key) !== via) return;
+        this.redirects.delete(key);
+        this.trace.record(TraceKind.Fault, 'redirect_remove', key);
+      },
+    };
+  }
+
   /** Opens a connection from a host's process to ws://host:port/path (Connector). */
   connect(client: Host, incarnation: number, url: string, opts: ConnectOptions): Promise<Connection> {
     let parsed: URL;
@@ -149,6 +174,8 @@ export class VirtualNetwork implements Connector {
     } catch {
       return Promise.reject(new InvalidArgumentError(`not a ws:// URL: '${url}'`, 'url'));
     }
+    const via = this.redirects.get(`${client.name}>${parsed.hostname}`);
+    if (via !== undefined) parsed.hostname = via;
     return handshake(this.dialer, client, incarnation, url, parsed, opts);
   }
 

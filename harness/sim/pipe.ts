@@ -19,6 +19,8 @@ export class Pipe implements PipeLike {
   private inflight: { at: number; item: WireItem }[] = [];
   private inflightHead = 0;
   private lastAt = 0;
+  /** Data frames that arrived on this direction (a corrupted one is reported by its index). */
+  private dataFrames = 0;
   private timer: QueuedEvent | null = null;
   private retired = false;
   /** This direction's event source (same-instant tie-break, see event-queue.ts). */
@@ -130,6 +132,11 @@ export class Pipe implements PipeLike {
     switch (item.kind) {
       case 'data':
         trace.frame(this.id, item.text);
+        this.dataFrames++;
+        if (item.corrupted === true && this.env.corrupted !== undefined) {
+          this.arriveCorrupted(item, this.dataFrames);
+          return;
+        }
         break;
       case 'close':
         trace.record(TraceKind.Close, this.id, item.code, item.reason);
@@ -143,6 +150,23 @@ export class Pipe implements PipeLike {
     }
     const ep = this.receiver;
     ep.host.deliverItem(ep.incarnation, ep, item);
+  }
+
+  /**
+   * A corrupted frame: reported just before a live receiver (an open endpoint
+   * of its running incarnation) reads it, so the checker can require the
+   * rejection that must follow at once. One that reaches a closing endpoint
+   * or a dead process is read by nobody and not reported.
+   */
+  private arriveCorrupted(item: WireItem, frame: number): void {
+    const ep = this.receiver;
+    ep.host.deliver(ep.incarnation, () => {
+      if (ep.state === 'open') {
+        const [from = '', to = ''] = this.id.slice(this.id.indexOf(':') + 1).split('>');
+        this.env.corrupted?.({ connection: this.owner.id, from, to, frame });
+      }
+      ep.receive(item);
+    });
   }
 }
 

@@ -11,7 +11,7 @@ import type { TimerHandle } from '../../system/core/index.js';
  * 1006): process killed, terminate(), aborted handshake.
  */
 export type WireItem =
-  | { kind: 'data'; text: string; bytes: number }
+  | { kind: 'data'; text: string; bytes: number; corrupted?: true }
   | { kind: 'close'; code: number; reason: string; bytes: number }
   | { kind: 'fin'; bytes: 0 }
   | { kind: 'open'; bytes: 0 };
@@ -55,4 +55,20 @@ export interface HostLike {
 /** Something that takes arriving items (an endpoint). */
 export interface ItemReceiver {
   receive(item: WireItem): void;
+}
+
+/**
+ * A corrupted frame handed to a live receiver (an open endpoint of a running
+ * process), told just before the receiver reads it: the checker requires the
+ * receiver to reject it (harness/check/promises-integrity.ts).
+ */
+export interface CorruptDelivery {
+  /** Connection id (c1, c2, ...). */
+  connection: string;
+  /** Sending host. */
+  from: string;
+  /** Receiving host. */
+  to: string;
+  /** Index of the frame among the data frames of this direction, from 1. */
+  frame: number;
 }

@@ -113,7 +113,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       if (!decoded.ok) {
         this.ctx.marks.hit('coordinator.frame-rejected');
         this.ctx.metrics.countMessage('in', 'invalid', bytes);
-        if (decoded.code === 'bad_signature') this.authFailed(this.scope?.workerId ?? '', decoded.message);
+        if (decoded.code === 'bad_signature') this.authFailed(this.scope?.workerId ?? '', decoded.message, 'coordinator.signature-refused');
         this.fail(decoded.code, decoded.message, decoded.closeCode, decoded.path);
         return;
       }
@@ -220,7 +220,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     if (welcome === undefined) return;
     const auth = authenticate(c.secret, welcome, msg);
     if (!auth.ok) {
-      this.authFailed(msg.workerId, auth.reason);
+      this.authFailed(msg.workerId, auth.reason, 'coordinator.registration-refused');
       this.fail('auth_failed', auth.reason, CloseCode.AuthFailed, 'auth');
       return;
     }
@@ -262,7 +262,8 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     this.ctx.admission.done(registered);
   }
 
-  private authFailed(workerId: WorkerId | string, reason: string): void {
+  private authFailed(workerId: WorkerId | string, reason: string, mark: Parameters<CoordinatorContext['marks']['hit']>[0]): void {
+    this.ctx.marks.hit(mark);
     this.ctx.metrics.authFailures.inc();
     this.ctx.emit({ type: 'auth_failed', workerId, connectionId: this.conn.id, reason });
     const gate = this.ctx.rejectLog?.allow('auth_failed') ?? { log: true, suppressed: 0 };

@@ -38,6 +38,10 @@ export const MARK_CATALOG = {
   'engine.cancel-running': 'a running execution was cancelled and its holder told to abort',
   'engine.timeout-enforced': 'an attempt ran past its timeout and was ended by the engine',
   'sim.crash-in-commit-window': 'the coordinator was killed with store operations issued but not yet committed',
+  // Adversaries rejected (issue 10, harness/scenario/adversary-onpath.ts).
+  'worker.impostor-rejected': 'the worker refused a coordinator that could not prove the secret (a `registered` whose proof was missing or wrong: an impostor) and closed 4403',
+  'coordinator.registration-refused': 'the coordinator refused a registration whose MAC was missing or wrong (no secret, a replay, or a welcome edited in transit) with 4401',
+  'coordinator.signature-refused': 'the coordinator refused a frame on a signing session whose signature was missing or wrong (an injected, unsigned or corrupted frame) with 4402',
 } as const;
 
 /** A mark name (a key of MARK_CATALOG). */

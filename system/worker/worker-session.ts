@@ -52,6 +52,7 @@ export abstract class WorkerSession extends WorkerLink {
    */
   private refuseCoordinator(gen: number, why: string): void {
     const message = `coordinator authentication failed: ${why}`;
+    this.marks.hit('worker.impostor-rejected');
     this.log.error({ code: CloseCode.CoordinatorAuthFailed, url: this.config.coordinatorUrl }, `${message}; not acting on anything it sent, retrying with backoff`);
     this.channel.sendNow({ type: 'error', code: 'coordinator_auth_failed', message });
     this.channel.connection?.close(CloseCode.CoordinatorAuthFailed, message.slice(0, 120));

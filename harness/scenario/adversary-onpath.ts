@@ -1,0 +1,202 @@
+/**
+ * On-path adversaries (scenario `adversaries`, attacks listed in
+ * harness/scenario/adversary.ts): an attacker that can write into a worker's
+ * live stream, rewrite frames in flight and answer a worker's connects in
+ * the coordinator's place, without the secret:
+ *   injected-crc          a `completed` result for the victim's lease with a crc trailer and no
+ *                         signature, injected into the victim's live signing session
+ *   injected-ack          an unsigned `ack` of a huge seq injected into that session (releases
+ *                         everything the coordinator has not had acknowledged, if acted on)
+ *   edited-welcome        resets the victim's connection and edits one parameter of the next
+ *                         welcome it is sent (signMessages, compression, heartbeatMs,
+ *                         heartbeatTimeoutMs, maxFrameBytes in turn; the crc recomputed): the
+ *                         registration must fail (4401: the MAC covers the welcome as sent)
+ *   impostor-coordinator  resets the victim's connection and answers its reconnect from host
+ *                         `adversary`: welcome, `registered {resumed: true}` with a forged proof,
+ *                         and an assign; the worker must close 4403 and start nothing
+ * Each attempt is recorded as an `adversary` note before it takes effect
+ * ({attack, victim, connection?, withinMs?, executionId?, field?}; an
+ * injection must be refused within withinMs, before the next attack) and the attack's
+ * span as a fault on the victim (a reset or an injection is weather for the
+ * other promises), for promise 8 (harness/check/promises-adversary.ts).
+ */
+import { hmacHex, type Connection } from '../../system/core/index.js';
+import { decodeToCoordinator, decodeToWorker, encode, PROTOCOL_VERSION, type AnyMessage, type Welcome } from '../../system/protocol/index.js';
+import type { HistoryRecorder } from '../check/history.js';
+import type { Simulation } from '../sim/index.js';
+
+/** Welcome parameters the edited-welcome attack changes, one per attempt, in this order. */
+const EDITED_WELCOME_FIELDS = ['signMessages', 'compression', 'heartbeatMs', 'heartbeatTimeoutMs', 'maxFrameBytes'] as const;
+const HOST = 'adversary';
+/** How long (simulated) an injection waits for the coordinator's answer. */
+const ANSWER_WAIT_MS = 500;
+/** How long a reset-and-answer attack waits for the victim to reconnect and decide. */
+const RECONNECT_WAIT_MS = 3000;
+
+export type OnPathAttack = 'injected-crc' | 'injected-ack' | 'edited-welcome' | 'impostor-coordinator';
+
+/** The on-path attacks of one adversarial client (state across its rounds). */
+export class OnPathAdversary {
+  private faults = 0;
+  private edits = 0;
+  private impostors = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly recorder: HistoryRecorder,
+    /** A genuine welcome to copy (the adversary connects to the coordinator for one). */
+    private readonly welcomeTemplate: () => Promise<Welcome | undefined>,
+  ) {}
+
+  async attack(attack: OnPathAttack, victim: string): Promise<void> {
+    switch (attack) {
+      case 'injected-crc':
+      case 'injected-ack':
+        return this.inject(attack, victim);
+      case 'edited-welcome':
+        return this.editWelcome(victim);
+      case 'impostor-coordinator':
+        return this.impostor(victim);
+    }
+  }
+
+  private note(attack: OnPathAttack, victim: string, extra: Record<string, unknown> = {}): void {
+    this.recorder.recordInfo({ attack, victim, ...extra }, 'adversary');
+  }
+
+  /** Runs `fn` as a fault on the victim's link (its disconnects are then weather, not spurious). */
+  private async asFault(attack: OnPathAttack, victim: string, fn: () => Promise<void>): Promise<void> {
+    const fault = { id: `adversary-onpath-${++this.faults}`, action: 'inject', target: victim, workers: [victim], coordinator: false, params: { attack }, origin: 'adversary' };
+    this.recorder.recordFault('start', fault);
+    try {
+      await fn();
+    } finally {
+      this.recorder.recordFault('stop', fault);
+    }
+  }
+
+  /** Unsigned frames (crc trailer only) written into the victim's live signing session. */
+  private async inject(attack: 'injected-crc' | 'injected-ack', victim: string): Promise<void> {
+    const endpoint = this.sim.host(victim).newestOpenEndpoint();
+    if (endpoint === undefined) return;
+    let frame: AnyMessage;
+    if (attack === 'injected-ack') {
+      frame = { v: PROTOCOL_VERSION, type: 'ack', ack: 1_000_000_000 };
+      this.note(attack, victim, { connection: endpoint.id, withinMs: ANSWER_WAIT_MS });
+    } else {
+      const lease = victimLease(this.sim, victim);
+      if (lease === undefined) return;
+      frame = { v: PROTOCOL_VERSION, seq: 900_001, type: 'result', ...lease, outcome: 'completed', result: 'injected-crc', durationMs: 1 };
+      this.note(attack, victim, { connection: endpoint.id, withinMs: ANSWER_WAIT_MS, executionId: lease.executionId, leaseToken: lease.leaseToken });
+    }
+    await this.asFault(attack, victim, async () => {
+      endpoint.send(encode(frame));
+      await this.sim.runUntil(() => false, { maxMs: ANSWER_WAIT_MS });
+    });
+  }
+
+  /** Resets the victim's open connection, if any (an on-path RST): its next connect is the one attacked. */
+  private reset(victim: string): void {
+    this.sim.host(victim).newestOpenEndpoint()?.out.abort('adversary');
+  }
+
+  private victimState(victim: string): string | undefined {
+    return this.sim.worker(victim).instance?.state;
+  }
+
+  /** A victim that will connect again (not stopped, not gone). */
+  private reconnects(victim: string): boolean {
+    const state = this.victimState(victim);
+    return state !== undefined && state !== 'stopped' && state !== 'idle';
+  }
+
+  /** Edits one parameter of the next welcome the victim is sent; see the file header. */
+  private async editWelcome(victim: string): Promise<void> {
+    if (!this.reconnects(victim)) return;
+    const field = EDITED_WELCOME_FIELDS[this.edits++ % EDITED_WELCOME_FIELDS.length] ?? 'signMessages';
+    let applied = false;
+    const tamper = this.sim.net.link('coordinator', victim).addTamper((text) => {
+      if (applied) return text;
+      const d = decodeToWorker(text);
+      if (!d.ok || d.msg.type !== 'welcome') return text;
+      applied = true;
+      const { crc: _crc, ...welcome } = d.msg;
+      const value = welcome[field];
+      const edited = typeof value === 'boolean' ? !value : value + 1;
+      this.note('edited-welcome', victim, { field, from: value, to: edited });
+      return encode({ ...welcome, [field]: edited });
+    });
+    await this.asFault('edited-welcome', victim, async () => {
+      this.reset(victim);
+      await this.sim.runUntil(() => applied && !['connecting', 'handshaking'].includes(this.victimState(victim) ?? ''), { maxMs: RECONNECT_WAIT_MS });
+    });
+    tamper.remove();
+  }
+
+  /** Answers the victim's reconnect in the coordinator's place; see the file header. */
+  private async impostor(victim: string): Promise<void> {
+    if (!this.reconnects(victim)) return;
+    const template = await this.welcomeTemplate();
+    if (template === undefined) return;
+    const port = Number(new URL(this.sim.coordinator.url).port);
+    let answered = false;
+    const route = this.sim.net.redirect(victim, 'coordinator', HOST);
+    const listener = await this.sim.host(HOST).transport.listen({
+      host: HOST,
+      port,
+      maxPayloadBytes: 1 << 20,
+      perMessageDeflate: false,
+      onConnection: (c) => {
+        if (answered) return c.terminate();
+        this.answer(c, template, victim, () => {
+          answered = true;
+          route.remove(); // the victim's next reconnect reaches the real coordinator
+        });
+      },
+    });
+    try {
+      await this.asFault('impostor-coordinator', victim, async () => {
+        this.reset(victim);
+        await this.sim.runUntil(() => answered && this.victimState(victim) !== 'handshaking', { maxMs: RECONNECT_WAIT_MS });
+      });
+    } finally {
+      route.remove();
+      await listener.close();
+    }
+  }
+
+  /** One impostor connection: welcome, then on register: registered (forged proof) and an assign. */
+  private answer(c: Connection, template: Welcome, victim: string, done: () => void): void {
+    const nonce = hmacHex('impostor-nonce', String(++this.impostors));
+    const { crc: _crc, sig: _sig, earlySync: _early, ...base } = template;
+    // Signing off: the impostor cannot sign, and a worker that skipped the proof would take crc frames.
+    const welcome: Welcome = { ...base, nonce, signMessages: false, authRequired: true };
+    c.attach({
+      onMessage: (frame) => {
+        const d = decodeToCoordinator(frame);
+        if (!d.ok || d.msg.type !== 'register' || d.msg.workerId !== victim) return;
+        const executionId = `impostor-${this.impostors}`;
+        this.note('impostor-coordinator', victim, { connection: c.id, executionId });
+        const sessionId = d.msg.resume?.sessionId ?? 'ss_impostor';
+        const seq = (d.msg.resume?.lastSeq ?? 0) + 1;
+        c.send(encode({ v: PROTOCOL_VERSION, type: 'registered', workerId: victim, sessionId, resumed: true, lastSeq: 0, leaseMs: 3000, proof: hmacHex('guessed-secret', nonce) }));
+        c.send(encode({ v: PROTOCOL_VERSION, type: 'assign', seq, executionId, attempt: 1, leaseToken: `${executionId}-lease`, kind: 'echo', params: { value: 'impostor' } }));
+        done();
+      },
+      onClose: () => {},
+    });
+    c.send(encode(welcome));
+  }
+}
+
+/** The lease the victim holds (running or preparing), as a forger would have sniffed it. */
+export function victimLease(sim: Simulation, victim: string): { executionId: string; attempt: number; leaseToken: string } | undefined {
+  const engine = sim.coordinator.instance?.engine;
+  if (engine === undefined) return undefined;
+  for (const status of ['running', 'preparing']) {
+    for (const e of engine.listExecutions({ status, limit: 1000 }).executions) {
+      if (e.lease?.workerId === victim) return { executionId: e.executionId, attempt: e.lease.attempt, leaseToken: e.lease.token };
+    }
+  }
+  return undefined;
+}

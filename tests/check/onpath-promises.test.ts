@@ -1,0 +1,88 @@
+/**
+ * Promise 8 against on-path adversaries and corrupted frames, on synthetic
+ * histories (harness/check/promises-onpath.ts, promises-integrity.ts): each
+ * rule reports the history that breaks it and passes the one where the
+ * system refused, in the shapes the simulation records (adversary notes,
+ * `net` notes of corrupted frames read by a live receiver).
+ */
+import { describe, expect, it } from 'vitest';
+import { checkHistory } from '../../harness/check/invariants.js';
+import { H, baseContext } from './builder.js';
+
+function auth(h: H): string[] {
+  return checkHistory(h.rec.history(), ['auth'], baseContext).map((v) => v.message);
+}
+
+/** A corrupted frame read by `to` at the current time. */
+function corrupt(h: H, from: string, to: string, conn = 'c7'): H {
+  h.rec.recordInfo({ corrupted: conn, from, to, frame: 12 }, 'net');
+  return h;
+}
+
+describe('8 auth: corrupted frames', () => {
+  it('passes when the coordinator and the worker refuse a corrupted frame at once', () => {
+    const h = new H().connect('w1', 'c7').at(100);
+    corrupt(h, 'w1', 'coordinator').emit('coordinator', { type: 'protocol_error', connectionId: 'c7', code: 'malformed', message: 'crc', closeCode: 4400 });
+    h.at(200);
+    corrupt(h, 'coordinator', 'w1').emit('w1', { type: 'disconnected', workerId: 'w1', code: 4402, reason: 'message signature invalid' });
+    expect(auth(h)).toEqual([]);
+  });
+
+  it('reports a corrupted frame the coordinator read and did not refuse', () => {
+    const h = new H().connect('w1', 'c7').at(100);
+    corrupt(h, 'w1', 'coordinator').at(101).emit('coordinator', { type: 'protocol_error', connectionId: 'c7', code: 'malformed', message: 'late', closeCode: 4400 });
+    expect(auth(h)).toEqual([expect.stringMatching(/corrupted frame 12 of c7 \(w1>coordinator\) at t=100 was read and not rejected: no protocol_error on c7/)]);
+  });
+
+  it('reports a corrupted frame a worker read without disconnecting with a rejection code', () => {
+    const h = new H().connect('w1', 'c7').at(100);
+    corrupt(h, 'coordinator', 'w1').emit('w1', { type: 'disconnected', workerId: 'w1', code: 1006, reason: 'connection closed' });
+    expect(auth(h)).toEqual([expect.stringMatching(/corrupted frame 12 of c7 \(coordinator>w1\) .* w1 did not disconnect with a rejection code/)]);
+  });
+});
+
+describe('8 auth: on-path adversaries', () => {
+  const inject = (h: H, attack: string): H => {
+    h.rec.recordInfo({ attack, victim: 'w1', connection: 'c7', withinMs: 500 }, 'adversary');
+    return h;
+  };
+
+  it('passes an injection refused on the victim connection, or one whose connection ended first', () => {
+    const h = inject(new H().connect('w1', 'c7').at(100), 'injected-ack').at(101);
+    h.emit('coordinator', { type: 'protocol_error', connectionId: 'c7', code: 'bad_signature', message: 'missing', closeCode: 4402 });
+    inject(h.at(1000), 'injected-crc').at(1200).emit('coordinator', { type: 'worker_disconnected', workerId: 'w1', connectionId: 'c7', code: 1006, reason: '' });
+    expect(auth(h)).toEqual([]);
+  });
+
+  it('reports an injected unsigned frame that was not refused before the next attack', () => {
+    const h = inject(new H().connect('w1', 'c7').at(100), 'injected-ack').at(600);
+    h.emit('coordinator', { type: 'worker_disconnected', workerId: 'w1', connectionId: 'c7', code: 1006, reason: '' });
+    expect(auth(h)).toEqual([expect.stringMatching(/unsigned frame \(injected-ack\) injected into w1's signing session c7 at t=100 was not refused/)]);
+  });
+
+  it('reports a registration after an edited welcome, and passes a refused one', () => {
+    const edit = (h: H): H => {
+      h.rec.recordInfo({ attack: 'edited-welcome', victim: 'w1', field: 'compression', from: true, to: false }, 'adversary');
+      return h;
+    };
+    const refused = edit(new H().at(100)).at(102).emit('coordinator', { type: 'auth_failed', workerId: 'w1', connectionId: 'c8', reason: 'MAC' }).at(300).connect('w1', 'c9');
+    expect(auth(refused)).toEqual([]);
+    const accepted = edit(new H().at(100)).at(102).connect('w1', 'c8');
+    expect(auth(accepted)).toEqual([expect.stringMatching(/w1 registered at t=102 after a welcome edited in flight \(compression: true -> false\)/)]);
+  });
+
+  it('reports a worker that believed an impostor coordinator and ran its assign, and passes one that closed 4403', () => {
+    const impostor = (h: H): H => {
+      h.rec.recordInfo({ attack: 'impostor-coordinator', victim: 'w1', connection: 'c8', executionId: 'impostor-1' }, 'adversary');
+      return h;
+    };
+    const refused = impostor(new H().at(100)).at(101).emit('w1', { type: 'disconnected', workerId: 'w1', code: 4403, reason: 'coordinator authentication failed' });
+    expect(auth(refused.at(300).connect('w1', 'c9'))).toEqual([]);
+    const fooled = impostor(new H().at(100)).at(101).emit('w1', { type: 'connected', workerId: 'w1', sessionId: 's-w1', resumed: true, afterMs: 1 });
+    fooled.emit('w1', { type: 'task_started', workerId: 'w1', executionId: 'impostor-1', attempt: 1, leaseToken: 'impostor-1-lease' });
+    expect(auth(fooled)).toEqual([
+      expect.stringMatching(/w1 took an impostor coordinator's registered .* as genuine: connected at t=101/),
+      expect.stringMatching(/w1 acted on an assign from an impostor coordinator \(impostor-1\): task_started/),
+    ]);
+  });
+});
