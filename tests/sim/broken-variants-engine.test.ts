@@ -26,6 +26,7 @@ import {
   TimeoutInSecondsEngine,
   TimeoutTimesThousandEngine,
 } from './broken/engine-variants.js';
+import { FirstKindWinsEngine, ResumeIgnoresDependenciesEngine, StickyDelayTimerEngine } from './broken/engine-variants.js';
 
 const FILE = 'scenarios/engine-features.yaml';
 
@@ -48,6 +49,10 @@ const CASES: { name: string; wiring: SimWiring; caught: PromiseName; says: RegEx
   { name: 'the assignment drops the checkpoint the claim names', wiring: engine(CheckpointDroppingEngine), caught: 'checkpoints', says: /as the worker reports/ },
   { name: 'retry delays ignored', wiring: engine(NoRetryDelayEngine), caught: 'retries', says: /retried \d+ ms after failure 1; strategy fixed/ },
   { name: 'timed-out and cancelled dependencies leave dependents hanging', wiring: engine(OnlyFailedPropagatesEngine), caught: 'order', says: /ended (timeout|cancelled) but this dependent/ },
+  // Issue 10, efeat: engine features in the states where their defects bite.
+  { name: 'the ready queue serves the first kind that has work (class 26)', wiring: engine(FirstKindWinsEngine), caught: 'priority', says: /kind (echo|cpu), which w\d runs, breaker closed.*higher priority must go first/ },
+  { name: 'resume schedules a paused dependent whatever its dependencies (class 37)', wiring: engine(ResumeIgnoresDependenciesEngine), caught: 'order', says: /claimed at t=\d+ before its dependency \S+ completed/ },
+  { name: 'the delay queue keeps its timer for a later entry (class 28)', wiring: engine(StickyDelayTimerEngine), caught: 'retries', says: /strategy fixed \(delay 200, .*the retry came too late/ },
 ];
 
 describe('engine-features scenario', () => {
