@@ -34,7 +34,10 @@ export abstract class CommittedCore extends EngineCore {
       if (item.existing !== undefined) {
         out.push(this.records.get(item.existing) as ExecutionRecord);
         const inFlight = this.pendingSubmits.get(item.existing);
-        if (inFlight !== undefined) waits.push(inFlight);
+        if (inFlight !== undefined) {
+          this.marks.hit('engine.repeat-waited-commit');
+          waits.push(inFlight);
+        }
         continue;
       }
       this.index(item.record);

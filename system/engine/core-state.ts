@@ -187,7 +187,7 @@ export abstract class EngineState {
 
   /** Factory seam (tests build broken variants by overriding it). */
   protected createDelayQueue(onDue: (id: ExecutionId) => void): DelayQueue {
-    return new DelayQueue(this.clock, onDue);
+    return new DelayQueue(this.clock, onDue, this.marks);
   }
 
   /** Factory seam (tests build broken variants by overriding it). */

@@ -6,6 +6,7 @@
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { ExecutionId } from '../core/ids.js';
+import { type Marks, noMarks } from '../core/marks.js';
 import { Heap } from './heap.js';
 
 interface DelayEntry {
@@ -25,6 +26,7 @@ export class DelayQueue {
   constructor(
     private readonly clock: Clock,
     private readonly onDue: (id: ExecutionId) => void,
+    private readonly marks: Marks = noMarks,
   ) {}
 
   get size(): number {
@@ -72,6 +74,7 @@ export class DelayQueue {
       return;
     }
     if (this.timer !== undefined && this.armedFor <= head.dueAt) return;
+    if (this.timer !== undefined) this.marks.hit('engine.delay-rearmed-earlier');
     this.timer?.cancel();
     this.armedFor = head.dueAt;
     this.timer = this.clock.setTimeout(() => this.fire(), Math.max(0, head.dueAt - this.clock.now()));

@@ -56,6 +56,7 @@ export abstract class EngineControl extends EngineAttempts {
       });
     } else {
       rec.nextRunAt = undefined;
+      if (deps.state !== 'done') this.marks.hit('engine.resume-waits-dependencies');
       p = this.transition(rec, deps.state === 'done' ? 'scheduled' : 'pending', 'resumed');
       this.enqueue(rec);
     }

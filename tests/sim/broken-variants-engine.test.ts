@@ -26,7 +26,7 @@ import {
   TimeoutInSecondsEngine,
   TimeoutTimesThousandEngine,
 } from './broken/engine-variants.js';
-import { FirstKindWinsEngine, ResumeIgnoresDependenciesEngine, StickyDelayTimerEngine } from './broken/engine-variants.js';
+import { FirstKindWinsEngine, RepeatBeforeCommitEngine, ResumeIgnoresDependenciesEngine, StickyDelayTimerEngine } from './broken/engine-variants.js';
 
 const FILE = 'scenarios/engine-features.yaml';
 
@@ -81,5 +81,15 @@ describe('combined-faults scenario', () => {
     expect(v.text).toMatch(/retried \d+ ms after failure \d; strategy (fixed|exponential|fibonacci)/);
     // A restart alone, with nothing waiting on a retry delay, does not reach the defect.
     expect((await verdict(engine(RetryDueForgottenEngine), 'scenarios/coordinator-crash-restart.yaml')).passed).toBe(true);
+  });
+});
+
+describe('commit-window-crash scenario, idempotent repeats in the commit window (class 32)', () => {
+  it('passes on the real system and catches a repeat answered before its original committed', async () => {
+    const file = 'scenarios/commit-window-crash.yaml';
+    expect((await verdict(undefined, file)).text).toBe('');
+    const v = await verdict(engine(RepeatBeforeCommitEngine), file);
+    expect(v.promises).toContain('durability');
+    expect(v.text).toMatch(/acknowledged at t=6500 but unknown to the coordinator at the final read/);
   });
 });

@@ -242,3 +242,15 @@ export class ResumeIgnoresDependenciesEngine extends Engine {
     return snapshot(rec);
   }
 }
+
+/**
+ * A repeat of a keyed submission still in its commit window is answered at
+ * once with the original's execution, without waiting for the commit: a crash
+ * in the window leaves an acknowledged execution that never existed (class 32).
+ */
+export class RepeatBeforeCommitEngine extends Engine {
+  protected override submit(...args: Parameters<Engine['submit']>): ReturnType<Engine['submit']> {
+    for (const item of args[0]) if (item.existing !== undefined) this.pendingSubmits.delete(item.existing);
+    return super.submit(...args);
+  }
+}
