@@ -39,6 +39,7 @@ export class DelayQueue {
 
   /** Waits `id` until dueAt (replacing an earlier wait of the same id). */
   schedule(id: ExecutionId, dueAt: number): void {
+    if (this.timer !== undefined && dueAt < this.armedFor) this.marks.hit('engine.delay-rearmed-earlier');
     const entry = { id, dueAt, seq: this.seq++ };
     this.live.set(id, entry);
     this.heap.push(entry);
@@ -74,7 +75,6 @@ export class DelayQueue {
       return;
     }
     if (this.timer !== undefined && this.armedFor <= head.dueAt) return;
-    if (this.timer !== undefined) this.marks.hit('engine.delay-rearmed-earlier');
     this.timer?.cancel();
     this.armedFor = head.dueAt;
     this.timer = this.clock.setTimeout(() => this.fire(), Math.max(0, head.dueAt - this.clock.now()));

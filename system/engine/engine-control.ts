@@ -35,6 +35,7 @@ export abstract class EngineControl extends EngineAttempts {
       this.dispatcher.abort(rec.lease.workerId, rec.executionId, rec.lease.token, 'pause');
       return snapshot(rec);
     }
+    if (rec.status === 'pending') this.marks.hit('engine.pause-pending-dependent');
     this.dequeue(rec);
     await this.transition(rec, 'paused', 'pause requested');
     return snapshot(rec);
@@ -56,7 +57,6 @@ export abstract class EngineControl extends EngineAttempts {
       });
     } else {
       rec.nextRunAt = undefined;
-      if (deps.state !== 'done') this.marks.hit('engine.resume-waits-dependencies');
       p = this.transition(rec, deps.state === 'done' ? 'scheduled' : 'pending', 'resumed');
       this.enqueue(rec);
     }
