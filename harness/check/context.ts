@@ -45,4 +45,6 @@ export interface CheckContext {
   breaker?: boolean;
   /** Consecutive failures of a kind that open its breaker (engine default 5); below it the breaker is closed and late retries are judged. */
   breakerFailureThreshold?: number;
+  /** Task kinds every worker advertises (fleet.kinds); undefined: every kind but the dangerous ones (command, container). Promise 21 compares a claim with ready work of these kinds. */
+  workerKinds?: readonly string[];
 }

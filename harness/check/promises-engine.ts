@@ -7,7 +7,9 @@
  */
 import { Priority } from '../../system/core/index.js';
 import type { CheckContext } from './context.js';
+import { DANGEROUS_KINDS } from '../../system/tasks/index.js';
 import { coordinatorCrashes } from './promises-state.js';
+import { breakerMayHold } from './promises-retries.js';
 import type { Ev, HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -36,17 +38,24 @@ function intents(view: HistoryView): Map<string, IntentOf> {
 const rank = (p: string | undefined): number => (p !== undefined && p in Priority ? Priority[p as keyof typeof Priority] : Priority.medium);
 
 /**
- * 21. Priority: when a worker claims an execution, no execution of the same
- * kind with a higher priority was ready (status `scheduled`) at that moment.
- * Same kind, so the worker's kinds and the kind's circuit breaker admit both:
- * the worker had a choice. Across a coordinator crash the ready set is
- * forgotten (recovery re-queues without events), which only loses power.
+ * 21. Priority: when a worker claims an execution, no execution with a higher
+ * priority was ready (status `scheduled`) at that moment that the worker could
+ * have been given instead: of any kind the worker runs (ctx.workerKinds;
+ * default every kind but the dangerous ones), whose circuit breaker was closed
+ * (the claimed kind's passed; another kind's is judged as promise 5 does:
+ * breakerMayHold). "At that moment" is the claim's decision (its event's `at`:
+ * events are stamped when decided and sent once committed), so a candidate
+ * must have been ready before it and not claimed or moved on by then (looked
+ * up ahead: its own exit may commit later). Across a coordinator crash the
+ * ready set is forgotten (recovery re-queues without events), which only loses power.
  */
-export function checkPriority(view: HistoryView, _ctx: CheckContext): Violation[] {
+export function checkPriority(view: HistoryView, ctx: CheckContext): Violation[] {
   const out: Violation[] = [];
   const wanted = intents(view);
   const prio = (id: string): number => rank(wanted.get(id)?.priority ?? view.submitted.get(id)?.ev.priority);
   const kindOf = (id: string): string | undefined => view.submitted.get(id)?.ev.kind;
+  const runs = (kind: string | undefined): boolean => kind !== undefined && (ctx.workerKinds === undefined ? !DANGEROUS_KINDS.has(kind) : ctx.workerKinds.includes(kind));
+  const exits = readyExits(view);
   const crashes = coordinatorCrashes(view).map((c) => c.index);
   let nextCrash = 0;
   const ready = new Map<string, Ev>();
@@ -56,29 +65,53 @@ export function checkPriority(view: HistoryView, _ctx: CheckContext): Violation[
       nextCrash++;
     }
     const ev = e.ev;
+    if (ev.source !== 'coordinator') continue;
     if (ev.type === 'status') {
       if (ev.to === 'scheduled') ready.set(ev.executionId, e);
       else ready.delete(ev.executionId);
-    } else if (ev.type === 'claimed') {
-      ready.delete(ev.executionId);
-      const mine = prio(ev.executionId);
-      const kind = kindOf(ev.executionId);
-      let better: [string, Ev] | undefined;
-      for (const [id, r] of ready) if (kindOf(id) === kind && prio(id) > mine && (better === undefined || prio(id) > prio(better[0]))) better = [id, r];
-      if (better !== undefined) {
-        const [id, r] = better;
-        out.push(
-          violation(
-            view.records,
-            'priority',
-            `${ev.workerId} was given ${ev.executionId} (priority ${rankName(mine)}) while ${id} (priority ${rankName(prio(id))}, same kind ${kind ?? '?'}) had been ready since t=${r.rec.time}: higher priority must go first`,
-            { index: e.rec.index, executionId: ev.executionId, workerId: ev.workerId },
-          ),
-        );
-      }
+      continue;
     }
+    if (ev.type !== 'claimed') continue;
+    ready.delete(ev.executionId);
+    const mine = prio(ev.executionId);
+    const kind = kindOf(ev.executionId);
+    const could = (id: string, r: Ev): boolean => {
+      if (prio(id) <= mine || r.ev.at >= ev.at || exitedBy(exits.get(id), e.rec.index, ev.at)) return false;
+      const k = kindOf(id);
+      return k === kind || (runs(k) && !breakerMayHold(view, k ?? '', ev.at, e.rec.index, ctx));
+    };
+    let better: [string, Ev] | undefined;
+    for (const [id, r] of ready) if (could(id, r) && (better === undefined || prio(id) > prio(better[0]))) better = [id, r];
+    if (better === undefined) continue;
+    const [id, r] = better;
+    const which = kindOf(id) === kind ? `same kind ${kind ?? '?'}` : `kind ${kindOf(id) ?? '?'}, which ${ev.workerId} runs, breaker closed`;
+    out.push(
+      violation(
+        view.records,
+        'priority',
+        `${ev.workerId} was given ${ev.executionId} (priority ${rankName(mine)}, kind ${kind ?? '?'}) while ${id} (priority ${rankName(prio(id))}, ${which}) had been ready since t=${r.rec.time}: higher priority must go first`,
+        { index: e.rec.index, executionId: ev.executionId, workerId: ev.workerId },
+      ),
+    );
   }
   return out;
+}
+
+/** Per execution, the decisions that took it out of the ready set (a claim, a status other than scheduled): record index and decision time. */
+function readyExits(view: HistoryView): Map<string, { index: number; at: number }[]> {
+  const out = new Map<string, { index: number; at: number }[]>();
+  for (const { rec, ev } of view.events) {
+    if (ev.source !== 'coordinator' || !(ev.type === 'claimed' || (ev.type === 'status' && ev.to !== 'scheduled'))) continue;
+    const list = out.get(ev.executionId) ?? [];
+    list.push({ index: rec.index, at: ev.at });
+    out.set(ev.executionId, list);
+  }
+  return out;
+}
+
+/** Was the execution taken out of the ready set by a decision made by `at` but recorded after `index`? */
+function exitedBy(list: { index: number; at: number }[] | undefined, index: number, at: number): boolean {
+  return list !== undefined && list.some((x) => x.index > index && x.at <= at);
 }
 
 function rankName(r: number): string {

@@ -60,7 +60,7 @@ function expectedRetryDelay(p: RetryPolicy, n: number): number {
  * one; the breaker's own rule) reached the threshold at some point from the
  * failure to the claim. Below it the breaker was closed: the retry is judged.
  */
-function breakerMayHold(view: HistoryView, kind: string, from: number, claimIndex: number, ctx: CheckContext): boolean {
+export function breakerMayHold(view: HistoryView, kind: string, from: number, claimIndex: number, ctx: CheckContext): boolean {
   if (ctx.breaker === false) return false;
   const threshold = ctx.breakerFailureThreshold ?? 5;
   let consecutive = 0;

@@ -25,5 +25,6 @@ export function contextFromScenario(s: Scenario): CheckContext {
   if (s.fleet.heartbeatTimeoutMs !== undefined) ctx.workerHeartbeatTimeoutMs = s.fleet.heartbeatTimeoutMs;
   if (s.checks.maxReconnectBoundMs !== undefined) ctx.maxReconnectBoundMs = s.checks.maxReconnectBoundMs;
   if (s.fleet.handshakeTimeoutMs !== undefined) ctx.handshakeTimeoutMs = s.fleet.handshakeTimeoutMs;
+  if (s.fleet.kinds !== undefined) ctx.workerKinds = [...s.fleet.kinds];
   return ctx;
 }

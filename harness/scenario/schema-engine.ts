@@ -6,7 +6,8 @@
  * adversarial clients. Kept apart from schema.ts so the base schema stays
  * readable; schema.ts spreads these in.
  *
- *   workload.items[].idempotency  {keys}: submission n carries key `<item>-k<(n mod keys)+1>`
+ *   workload.items[].idempotency  {keys, concurrent?}: submission n carries key `<item>-k<(n mod keys)+1>`;
+ *                                 concurrent: repeats go in the same tick as the key's first submission
  *   workload.items[].control      [{op: cancel|pause|resume, afterMs, node?}] per submission
  *   coordinator.commitDelayMs     group-commit latency of the simulated store (ms)
  *   triggers                      [{on: {event, worker?, nth?, delayMs?}, target, action, for?}]
@@ -17,8 +18,14 @@ import type { SystemEventType } from '../../system/core/index.js';
 import { FaultAction, Ms, PosInt } from './faults.js';
 import { didYouMean } from './suggest.js';
 
-/** Same key, one execution: submission n of the item uses key `<item>-k<(n mod keys)+1>`. */
-const Idempotency = z.strictObject({ keys: PosInt });
+/**
+ * Same key, one execution: submission n of the item uses key `<item>-k<(n mod keys)+1>`.
+ * `concurrent`: every repeat of a key is submitted in the same tick as its first
+ * submission (at the time of submission n mod keys), so repeats reach the engine
+ * while the original is still in its commit window (a crash there must not leave
+ * an acknowledged repeat naming an execution that never committed).
+ */
+const Idempotency = z.strictObject({ keys: PosInt, concurrent: z.boolean().default(false) });
 type Idempotency = z.output<typeof Idempotency>;
 
 const CONTROL_OPS = ['cancel', 'pause', 'resume'] as const;

@@ -102,7 +102,9 @@ export function expandWorkload(scenario: Scenario, random: Random): Submission[]
   scenario.workload.items.forEach((item, itemIndex) => {
     const name = item.name ?? `item${itemIndex + 1}`;
     for (let n = 0; n < item.count; n++) {
-      const at = Math.round(item.at + (item.ratePerSec === undefined ? 0 : (n * 1000) / item.ratePerSec));
+      // Concurrent repeats of an idempotency key go at the time of the key's first submission (same tick).
+      const slot = item.idempotency?.concurrent === true ? n % item.idempotency.keys : n;
+      const at = Math.round(item.at + (item.ratePerSec === undefined ? 0 : (slot * 1000) / item.ratePerSec));
       const ref = `${name}#${n + 1}`;
       const control = item.control;
       if (item.graph.shape === 'none') {

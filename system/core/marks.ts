@@ -37,6 +37,9 @@ export const MARK_CATALOG = {
   'engine.checkpoint-handed-over': 'a reassigned attempt was handed the latest saved checkpoint',
   'engine.cancel-running': 'a running execution was cancelled and its holder told to abort',
   'engine.timeout-enforced': 'an attempt ran past its timeout and was ended by the engine',
+  'engine.delay-rearmed-earlier': 'the delay queue re-armed its timer for an entry due before the one it was armed for',
+  'engine.pause-pending-dependent': 'an execution waiting for its dependencies (pending) was paused; its resume must wait for them too',
+  'engine.repeat-waited-commit': "an idempotent repeat arrived while the original submission was still committing and waited for that commit",
   'sim.crash-in-commit-window': 'the coordinator was killed with store operations issued but not yet committed',
   // Adversaries rejected (issue 10, harness/scenario/adversary-onpath.ts).
   'worker.impostor-rejected': 'the worker refused a coordinator that could not prove the secret (a `registered` whose proof was missing or wrong: an impostor) and closed 4403',

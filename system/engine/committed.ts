@@ -27,6 +27,7 @@ export abstract class CommittedCore extends EngineCore {
   protected async submit(items: SubmitItem[]): Promise<ExecutionRecord[]> {
     this.assertWritable('submit');
     this.assertQuota(items.filter((i) => i.existing === undefined).length);
+    if (items.some((i) => i.existing !== undefined && this.pendingSubmits.has(i.existing))) this.marks.hit('engine.repeat-waited-commit');
     const created: ExecutionRecord[] = [];
     const out: ExecutionRecord[] = [];
     const waits: Promise<void>[] = [];

@@ -126,7 +126,7 @@ export abstract class EngineState {
     this.events = deps.events;
     this.marks = deps.marks ?? noMarks;
     this.ready = this.createReadyQueue();
-    this.delayed = new DelayQueue(this.clock, (id) => this.onDue(id));
+    this.delayed = this.createDelayQueue((id) => this.onDue(id));
     this.breakers = this.createBreakers(this.config.breaker, () => this.dispatcher.wake());
     this.stats = this.createStats(this.config.durationSamples);
     this.submitter = new Submitter(
@@ -183,6 +183,11 @@ export abstract class EngineState {
   /** Factory seam (tests build broken variants by overriding it). */
   protected createReadyQueue(): ReadyQueue {
     return new ReadyQueue();
+  }
+
+  /** Factory seam (tests build broken variants by overriding it). */
+  protected createDelayQueue(onDue: (id: ExecutionId) => void): DelayQueue {
+    return new DelayQueue(this.clock, onDue, this.marks);
   }
 
   /** Factory seam (tests build broken variants by overriding it). */

@@ -6,6 +6,7 @@
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { ExecutionId } from '../core/ids.js';
+import { type Marks, noMarks } from '../core/marks.js';
 import { Heap } from './heap.js';
 
 interface DelayEntry {
@@ -25,6 +26,7 @@ export class DelayQueue {
   constructor(
     private readonly clock: Clock,
     private readonly onDue: (id: ExecutionId) => void,
+    private readonly marks: Marks = noMarks,
   ) {}
 
   get size(): number {
@@ -37,6 +39,7 @@ export class DelayQueue {
 
   /** Waits `id` until dueAt (replacing an earlier wait of the same id). */
   schedule(id: ExecutionId, dueAt: number): void {
+    if (this.timer !== undefined && dueAt < this.armedFor) this.marks.hit('engine.delay-rearmed-earlier');
     const entry = { id, dueAt, seq: this.seq++ };
     this.live.set(id, entry);
     this.heap.push(entry);

@@ -35,6 +35,7 @@ export abstract class EngineControl extends EngineAttempts {
       this.dispatcher.abort(rec.lease.workerId, rec.executionId, rec.lease.token, 'pause');
       return snapshot(rec);
     }
+    if (rec.status === 'pending') this.marks.hit('engine.pause-pending-dependent');
     this.dequeue(rec);
     await this.transition(rec, 'paused', 'pause requested');
     return snapshot(rec);

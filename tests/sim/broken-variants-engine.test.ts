@@ -26,6 +26,7 @@ import {
   TimeoutInSecondsEngine,
   TimeoutTimesThousandEngine,
 } from './broken/engine-variants.js';
+import { FirstKindWinsEngine, RepeatBeforeCommitEngine, ResumeIgnoresDependenciesEngine, StickyDelayTimerEngine } from './broken/engine-variants.js';
 
 const FILE = 'scenarios/engine-features.yaml';
 
@@ -48,6 +49,10 @@ const CASES: { name: string; wiring: SimWiring; caught: PromiseName; says: RegEx
   { name: 'the assignment drops the checkpoint the claim names', wiring: engine(CheckpointDroppingEngine), caught: 'checkpoints', says: /as the worker reports/ },
   { name: 'retry delays ignored', wiring: engine(NoRetryDelayEngine), caught: 'retries', says: /retried \d+ ms after failure 1; strategy fixed/ },
   { name: 'timed-out and cancelled dependencies leave dependents hanging', wiring: engine(OnlyFailedPropagatesEngine), caught: 'order', says: /ended (timeout|cancelled) but this dependent/ },
+  // Issue 10, efeat: engine features in the states where their defects bite.
+  { name: 'the ready queue serves the first kind that has work (class 26)', wiring: engine(FirstKindWinsEngine), caught: 'priority', says: /kind (echo|cpu), which w\d runs, breaker closed.*higher priority must go first/ },
+  { name: 'resume schedules a paused dependent whatever its dependencies (class 37)', wiring: engine(ResumeIgnoresDependenciesEngine), caught: 'order', says: /claimed at t=\d+ before its dependency \S+ completed/ },
+  { name: 'the delay queue keeps its timer for a later entry (class 28)', wiring: engine(StickyDelayTimerEngine), caught: 'retries', says: /strategy fixed \(delay 200, .*the retry came too late/ },
 ];
 
 describe('engine-features scenario', () => {
@@ -76,5 +81,15 @@ describe('combined-faults scenario', () => {
     expect(v.text).toMatch(/retried \d+ ms after failure \d; strategy (fixed|exponential|fibonacci)/);
     // A restart alone, with nothing waiting on a retry delay, does not reach the defect.
     expect((await verdict(engine(RetryDueForgottenEngine), 'scenarios/coordinator-crash-restart.yaml')).passed).toBe(true);
+  });
+});
+
+describe('commit-window-crash scenario, idempotent repeats in the commit window (class 32)', () => {
+  it('passes on the real system and catches a repeat answered before its original committed', async () => {
+    const file = 'scenarios/commit-window-crash.yaml';
+    expect((await verdict(undefined, file)).text).toBe('');
+    const v = await verdict(engine(RepeatBeforeCommitEngine), file);
+    expect(v.promises).toContain('durability');
+    expect(v.text).toMatch(/acknowledged at t=6500 but unknown to the coordinator at the final read/);
   });
 });

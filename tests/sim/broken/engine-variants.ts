@@ -9,6 +9,9 @@ import { Engine } from '../../../system/engine/engine.js';
 import type { Priority } from '../../../system/core/model.js';
 import { ReadyQueue } from '../../../system/engine/ready-queue.js';
 import type { ExecutionId } from '../../../system/core/ids.js';
+import type { Clock, TimerHandle } from '../../../system/core/clock.js';
+import { DelayQueue } from '../../../system/engine/delay-queue.js';
+import { snapshot } from '../../../system/engine/records.js';
 
 /** The ready queue forgets priorities: everything is queued as medium, so it runs in submission order. */
 class PriorityBlindQueue extends ReadyQueue {
@@ -144,5 +147,110 @@ export class AckFailedCheckpointEngine extends Engine {
     const saveCheckpoint: typeof store.saveCheckpoint = (id, cp) =>
       store.saveCheckpoint(id, cp).catch((err: unknown) => deps.logger.error({ err, executionId: id }, 'checkpoint write failed; going on'));
     super({ ...deps, store: Object.assign(Object.create(store) as typeof store, { saveCheckpoint }) }, config);
+  }
+}
+
+/** The ready queue serves the first of the worker's kinds that has work: a critical task of another kind waits behind it (class 26). */
+class FirstKindQueue extends ReadyQueue {
+  override best(kinds: Iterable<string>, allow: (kind: string) => boolean): ReturnType<ReadyQueue['best']> {
+    for (const kind of kinds) {
+      const head = super.best([kind], allow);
+      if (head !== undefined) return head;
+    }
+    return undefined;
+  }
+}
+
+export class FirstKindWinsEngine extends Engine {
+  protected override createReadyQueue(): ReadyQueue {
+    return new FirstKindQueue();
+  }
+}
+
+/**
+ * A delay queue that keeps its timer when a new entry is due earlier: the
+ * timer is armed only when none is, so a short retry scheduled behind a
+ * longer one waits for the longer one's timer (class 28).
+ */
+class StickyTimerDelayQueue extends DelayQueue {
+  private readonly dueAt = new Map<ExecutionId, number>();
+  private armed: TimerHandle | undefined;
+  private shut = false;
+
+  constructor(
+    private readonly clk: Clock,
+    private readonly due: (id: ExecutionId) => void,
+  ) {
+    super(clk, due);
+  }
+
+  override get size(): number {
+    return this.dueAt.size;
+  }
+
+  override has(id: ExecutionId): boolean {
+    return this.dueAt.has(id);
+  }
+
+  override schedule(id: ExecutionId, at: number): void {
+    this.dueAt.set(id, at);
+    if (this.armed === undefined) this.rearm();
+  }
+
+  override remove(id: ExecutionId): boolean {
+    return this.dueAt.delete(id);
+  }
+
+  override close(): void {
+    this.shut = true;
+    this.armed?.cancel();
+  }
+
+  private rearm(): void {
+    this.armed = undefined;
+    const next = Math.min(...this.dueAt.values());
+    if (this.shut || next === Infinity) return;
+    this.armed = this.clk.setTimeout(() => this.fireDue(), Math.max(0, next - this.clk.now()));
+  }
+
+  private fireDue(): void {
+    const now = this.clk.now();
+    const ready = [...this.dueAt].filter(([, at]) => at <= now).map(([id]) => id);
+    for (const id of ready) this.dueAt.delete(id);
+    for (const id of ready) this.due(id);
+    this.rearm();
+  }
+}
+
+export class StickyDelayTimerEngine extends Engine {
+  protected override createDelayQueue(onDue: (id: ExecutionId) => void): DelayQueue {
+    return new StickyTimerDelayQueue(this.clock, onDue);
+  }
+}
+
+/** Resume schedules a paused execution whatever its dependencies say: a dependent paused while pending runs before its root completed (class 37). */
+export class ResumeIgnoresDependenciesEngine extends Engine {
+  override async resumeExecution(executionId: string): ReturnType<Engine['resumeExecution']> {
+    const rec = this.records.get(executionId as ExecutionId);
+    if (rec?.status !== 'paused') return super.resumeExecution(executionId);
+    this.assertWritable('resume');
+    rec.nextRunAt = undefined;
+    const p = this.transition(rec, 'scheduled', 'resumed');
+    this.enqueue(rec);
+    this.flushWake();
+    await p;
+    return snapshot(rec);
+  }
+}
+
+/**
+ * A repeat of a keyed submission still in its commit window is answered at
+ * once with the original's execution, without waiting for the commit: a crash
+ * in the window leaves an acknowledged execution that never existed (class 32).
+ */
+export class RepeatBeforeCommitEngine extends Engine {
+  protected override submit(...args: Parameters<Engine['submit']>): ReturnType<Engine['submit']> {
+    for (const item of args[0]) if (item.existing !== undefined) this.pendingSubmits.delete(item.existing);
+    return super.submit(...args);
   }
 }
