@@ -236,7 +236,7 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   const sim = new Simulation({ seed, events: extras.sink, commits: recorder, buggify, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }), ...(opts.tieBreak === undefined ? {} : { tieBreak: opts.tieBreak }) });
   now = () => sim.simulatedMs;
   extras.attach(sim);
-  await spawnFleet(sim, scenario, opts.store, extras);
+  await spawnFleet(sim, scenario, opts.store ?? scenario.coordinator.store, extras);
   const swarm = runSwarm(scenario, seed, opts.swarm);
   const d = await driveScenario(scenario, simMode(sim, scenario, recorder, extras, opts), { seed, swarm }).finally(() => sim.coordinator.dispose());
   const stats = sim.stats(); // first: closes the CPU span before the outcome is assembled

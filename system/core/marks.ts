@@ -36,6 +36,8 @@ export const MARK_CATALOG = {
   'engine.checkpoint-handed-over': 'a reassigned attempt was handed the latest saved checkpoint',
   'engine.cancel-running': 'a running execution was cancelled and its holder told to abort',
   'engine.timeout-enforced': 'an attempt ran past its timeout and was ended by the engine',
+  'engine.lease-kept-at-recovery': 'a restarted coordinator recovered a committed lease from the store and kept it for its holder (expiry re-armed)',
+  'engine.recovered-timeout-armed': "a restarted coordinator re-armed the timeout of a recovered lease's attempt",
   'sim.crash-in-commit-window': 'the coordinator was killed with store operations issued but not yet committed',
 } as const;
 

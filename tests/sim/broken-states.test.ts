@@ -1,0 +1,44 @@
+/**
+ * States where defects bite (issue 10 item 3; the `states` classes of
+ * docs/DEFECTS.md): each scenario reaches its state on the real system and
+ * passes, and a broken variant built here is caught there under the promise
+ * it breaks.
+ */
+import { describe, expect, it } from 'vitest';
+import { formatViolation } from '../../harness/check/violation.js';
+import { loadScenario } from '../../harness/scenario/loader.js';
+import { runChecked } from '../../harness/scenario/run.js';
+import type { SimWiring } from '../../harness/sim/index.js';
+import { RecoveredTimeoutUnarmedEngine, claimWithoutLease } from './broken/state-variants.js';
+import { engineFactoryOf } from './broken/variants.js';
+
+async function run(file: string, seed: number, wiring?: SimWiring) {
+  const scenario = await loadScenario(`scenarios/${file}.yaml`);
+  const r = await runChecked(scenario, { seed, ...(wiring === undefined ? {} : { wiring }) });
+  return { r, promises: [...new Set(r.violations.map((v) => v.promise.name))], text: r.violations.map(formatViolation).join('\n') };
+}
+
+describe('a coordinator restart on the SQLite store (class 40)', () => {
+  it('sqlite-crash-restart passes on the real system and recovers a committed lease', { timeout: 60_000 }, async () => {
+    const { r, text } = await run('sqlite-crash-restart', 1);
+    expect(text).toBe('');
+    expect(r.outcome.marks['engine.lease-kept-at-recovery']).toBeGreaterThan(0);
+    expect(r.outcome.marks['engine.recovered-timeout-armed']).toBeGreaterThan(0);
+  });
+
+  it('no-double-ownership: a claim that persists the status but not the lease is re-queued at recovery and redone', { timeout: 60_000 }, async () => {
+    const { r, promises, text } = await run('sqlite-crash-restart', 1, { wrapStore: claimWithoutLease() });
+    expect(r.passed).toBe(false);
+    expect(promises, text).toContain('no-double-ownership');
+    expect(text).toMatch(/the store lost the lease/);
+  });
+});
+
+describe('a timed lease that spans a coordinator restart (class 33)', () => {
+  it('timeouts: a recovered lease whose timeout is not re-armed lives until its expiry', { timeout: 60_000 }, async () => {
+    const { r, promises, text } = await run('sqlite-crash-restart', 1, { engineFactory: engineFactoryOf(RecoveredTimeoutUnarmedEngine) });
+    expect(r.passed).toBe(false);
+    expect(promises, text).toContain('timeouts');
+    expect(text).toMatch(/after the coordinator came back \(a recovered lease's timeout is re-armed\)/);
+  });
+});

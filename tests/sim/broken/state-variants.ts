@@ -1,0 +1,48 @@
+/**
+ * Deliberately broken pieces for the states issue 10 item 3 reaches (the
+ * `states` classes of docs/DEFECTS.md: 16, 20, 33, 34, 40), wired in through
+ * SimWiring, never a switch in production code.
+ */
+import type { ExecutionRecord, Lease } from '../../../system/core/model.js';
+import { Engine } from '../../../system/engine/engine.js';
+import type { Store } from '../../../system/store/index.js';
+
+/** Class 33: a restarted coordinator keeps a recovered lease but does not re-arm its attempt's timeout. */
+export class RecoveredTimeoutUnarmedEngine extends Engine {
+  protected override armTimeout(rec: ExecutionRecord): void {
+    if (this.state === 'recovering') return;
+    super.armTimeout(rec);
+  }
+}
+
+/**
+ * A claim that persists the new status but not the lease: the lease columns
+ * keep what the execution's previous write left there (the previous attempt's
+ * lease, or none). Everything works until a restart recovers the stale lease.
+ * `leases` outlives one incarnation, as the file's columns do.
+ */
+export function claimWithoutLease(leases = new Map<string, Lease | undefined>()): (inner: Store) => Store {
+  const remember = (records: readonly ExecutionRecord[]): void => {
+    for (const r of records) leases.set(r.executionId, r.lease);
+  };
+  return (inner) => ({
+    loadAll: () => inner.loadAll(),
+    submit: (records) => {
+      remember(records);
+      return inner.submit(records);
+    },
+    claim: (record) => inner.update([{ ...record, lease: leases.get(record.executionId) }]),
+    saveCheckpoint: (id, cp) => inner.saveCheckpoint(id, cp),
+    complete: (record) => {
+      remember([record]);
+      return inner.complete(record);
+    },
+    update: (records) => {
+      remember(records);
+      return inner.update(records);
+    },
+    prune: (before) => inner.prune(before),
+    stats: () => inner.stats(),
+    close: () => inner.close(),
+  });
+}
