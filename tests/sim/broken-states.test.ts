@@ -9,7 +9,7 @@ import { formatViolation } from '../../harness/check/violation.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
-import { RecoveredTimeoutUnarmedEngine, claimWithoutLease } from './broken/state-variants.js';
+import { DroppedResultPromiseEngine, RecoveredTimeoutUnarmedEngine, claimWithoutLease } from './broken/state-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 
 async function run(file: string, seed: number, wiring?: SimWiring) {
@@ -40,5 +40,17 @@ describe('a timed lease that spans a coordinator restart (class 33)', () => {
     expect(r.passed).toBe(false);
     expect(promises, text).toContain('timeouts');
     expect(text).toMatch(/after the coordinator came back \(a recovered lease's timeout is re-armed\)/);
+  });
+});
+
+describe('a crash right after a result ack left, inside its commit window (class 16)', () => {
+  // commit-window-crash's result-acked trigger restarts the coordinator the moment a worker sees a
+  // result's ack; with 150 ms commits that is inside the result's commit window only if the ack left first.
+  it('acked-committed: a result handler that drops the engine promise acks before the commit, and the crash loses the result', { timeout: 60_000 }, async () => {
+    const { r, promises, text } = await run('commit-window-crash', 1, { engineFactory: engineFactoryOf(DroppedResultPromiseEngine) });
+    expect(r.passed).toBe(false);
+    expect(r.crash).toBeUndefined();
+    expect(promises, text).toContain('acked-committed');
+    expect(text).toMatch(/result result:\S+ \(seq \d+, session \S+\) was acknowledged at t=\d+, but the coordinator committed no result_recorded/);
   });
 });

@@ -7,6 +7,18 @@ import type { ExecutionRecord, Lease } from '../../../system/core/model.js';
 import { Engine } from '../../../system/engine/engine.js';
 import type { Store } from '../../../system/store/index.js';
 
+/**
+ * Class 16: the coordinator's result path drops the engine's promise (a
+ * missing `return`): the result is acknowledged at once, before its store
+ * commit, and a failed commit rejects with nobody listening.
+ */
+export class DroppedResultPromiseEngine extends Engine {
+  override onResult(report: Parameters<Engine['onResult']>[0]): ReturnType<Engine['onResult']> {
+    void super.onResult(report);
+    return Promise.resolve('recorded');
+  }
+}
+
 /** Class 33: a restarted coordinator keeps a recovered lease but does not re-arm its attempt's timeout. */
 export class RecoveredTimeoutUnarmedEngine extends Engine {
   protected override armTimeout(rec: ExecutionRecord): void {
