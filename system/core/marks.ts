@@ -38,6 +38,8 @@ export const MARK_CATALOG = {
   'engine.timeout-enforced': 'an attempt ran past its timeout and was ended by the engine',
   'engine.lease-kept-at-recovery': 'a restarted coordinator recovered a committed lease from the store and kept it for its holder (expiry re-armed)',
   'engine.recovered-timeout-armed': "a restarted coordinator re-armed the timeout of a recovered lease's attempt",
+  'engine.stale-checkpoint-fenced': "a checkpoint sent under a superseded lease token arrived while another attempt held the lease, and was refused",
+  'coordinator.handshake-closed-before-register': 'an admitted handshake was closed between welcome and register; its admission slot was given back',
   'sim.crash-in-commit-window': 'the coordinator was killed with store operations issued but not yet committed',
 } as const;
 

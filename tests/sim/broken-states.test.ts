@@ -9,7 +9,7 @@ import { formatViolation } from '../../harness/check/violation.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
-import { DroppedResultPromiseEngine, RecoveredTimeoutUnarmedEngine, claimWithoutLease } from './broken/state-variants.js';
+import { AnyLeaseCheckpointEngine, DroppedResultPromiseEngine, RecoveredTimeoutUnarmedEngine, claimWithoutLease, withLeakingAdmission } from './broken/state-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 
 async function run(file: string, seed: number, wiring?: SimWiring) {
@@ -52,5 +52,36 @@ describe('a crash right after a result ack left, inside its commit window (class
     expect(r.crash).toBeUndefined();
     expect(promises, text).toContain('acked-committed');
     expect(text).toMatch(/result result:\S+ \(seq \d+, session \S+\) was acknowledged at t=\d+, but the coordinator committed no result_recorded/);
+  });
+});
+
+describe('a zombie holder flushing checkpoints after a long partition (class 34)', () => {
+  it('zombie-checkpoint passes on the real system and its zombie checkpoints are refused', { timeout: 60_000 }, async () => {
+    const { r, text } = await run('zombie-checkpoint', 1);
+    expect(text).toBe('');
+    expect(r.outcome.marks['engine.stale-checkpoint-fenced']).toBeGreaterThan(0);
+  });
+
+  it('checkpoints: an engine accepting a checkpoint when any lease is live files the zombie\'s as the new attempt\'s', { timeout: 60_000 }, async () => {
+    const { r, promises, text } = await run('zombie-checkpoint', 1, { engineFactory: engineFactoryOf(AnyLeaseCheckpointEngine) });
+    expect(r.passed).toBe(false);
+    expect(promises, text).toContain('checkpoints');
+    expect(text).toMatch(/was saved as attempt 2's, but only w1 under lease \S+ \(attempt 1\) sent a checkpoint \d+: a checkpoint of another lease was accepted/);
+  });
+});
+
+describe('handshakes closed between welcome and register, many times the admission limit (class 20)', () => {
+  it('admission-leak passes on the real system and reaches the closes', { timeout: 60_000 }, async () => {
+    const { r, text } = await run('admission-leak', 1);
+    expect(text).toBe('');
+    expect(r.outcome.marks['coordinator.handshake-closed-before-register']).toBeGreaterThan(3);
+  });
+
+  it('liveness: a coordinator whose onClose keeps the admission slot refuses everyone at a limit no handshake fills', { timeout: 60_000 }, async () => {
+    const { r, promises, text } = await withLeakingAdmission(() => run('admission-leak', 1));
+    expect(r.passed).toBe(false);
+    expect(promises, text).toContain('liveness');
+    expect(text).toMatch(/claiming 3 handshakes in progress \(its limit 3\), but at most \d other worker handshakes could have been open then .*admission slots leaked/);
+    expect(promises, text).toContain('backoff');
   });
 });

@@ -4,6 +4,7 @@
  * SimWiring, never a switch in production code.
  */
 import type { ExecutionRecord, Lease } from '../../../system/core/model.js';
+import { CoordinatorConnection } from '../../../system/coordinator/connection-handler.js';
 import { Engine } from '../../../system/engine/engine.js';
 import type { Store } from '../../../system/store/index.js';
 
@@ -16,6 +17,15 @@ export class DroppedResultPromiseEngine extends Engine {
   override onResult(report: Parameters<Engine['onResult']>[0]): ReturnType<Engine['onResult']> {
     void super.onResult(report);
     return Promise.resolve('recorded');
+  }
+}
+
+/** Class 34: a checkpoint is accepted when the execution has any live lease (the sender's token is not compared). */
+export class AnyLeaseCheckpointEngine extends Engine {
+  override onCheckpoint(...args: Parameters<Engine['onCheckpoint']>): ReturnType<Engine['onCheckpoint']> {
+    const [executionId, attempt, , checkpoint] = args;
+    const live = this.records.get(executionId)?.lease;
+    return super.onCheckpoint(executionId, attempt, live === undefined ? args[2] : live.token, checkpoint);
   }
 }
 
@@ -57,4 +67,22 @@ export function claimWithoutLease(leases = new Map<string, Lease | undefined>())
     stats: () => inner.stats(),
     close: () => inner.close(),
   });
+}
+
+/**
+ * Class 20: a handshake closed before register never gives back its
+ * admission slot (onClose does not end the admission; only a register or the
+ * register timeout would). Planted on the handler's prototype for one run.
+ */
+export async function withLeakingAdmission<T>(body: () => Promise<T>): Promise<T> {
+  const original = CoordinatorConnection.prototype.onClose;
+  CoordinatorConnection.prototype.onClose = function onCloseLeaking(this: CoordinatorConnection, code: number, reason: string): void {
+    Reflect.set(this, 'admitted', false);
+    original.call(this, code, reason);
+  };
+  try {
+    return await body();
+  } finally {
+    CoordinatorConnection.prototype.onClose = original;
+  }
 }
