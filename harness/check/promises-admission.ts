@@ -44,7 +44,7 @@ export function checkAdmission(view: HistoryView, ctx: CheckContext): Violation[
  * to its register timeout after the worker gave up (a close it never saw). A refusal claiming `pending` handshakes while fewer
  * could have been in progress is reported under promise 10.
  */
-export function checkAdmissionCount(view: HistoryView, ctx: CheckContext): Violation[] {
+function checkAdmissionCount(view: HistoryView, ctx: CheckContext): Violation[] {
   const limit = ctx.maxPendingHandshakes;
   if (limit === undefined) return [];
   const slack = COORDINATOR_DEFAULTS.registerTimeoutMs + ctx.toleranceMs;
