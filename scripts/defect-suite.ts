@@ -19,7 +19,7 @@ import { runChecked } from '../harness/scenario/run.js';
 import type { Scenario } from '../harness/scenario/schema.js';
 
 /** Swept after the suite while budget remains: the scenarios whose workloads and nemeses use the most (not chosen per defect). */
-export const SWEEP_SCENARIOS = ['engine-features', 'combined-faults', 'protocol-boundaries', 'commit-window-crash', 'adversarial-clients', 'coordinator-crash-restart', 'worker-crash'];
+export const SWEEP_SCENARIOS = ['engine-features', 'combined-faults', 'protocol-boundaries', 'commit-window-crash', 'adversarial-clients', 'coordinator-crash-restart', 'worker-crash', 'sqlite-crash-restart'];
 /** Seeds of the sweep (seed 1 ran in the suite). */
 export const SWEEP_SEEDS = [2, 3, 4, 5, 6];
 

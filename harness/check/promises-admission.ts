@@ -5,6 +5,7 @@
  * while the limit is really reached. A refusal below the limit turns workers
  * away from a coordinator that could take them.
  */
+import { COORDINATOR_DEFAULTS } from '../../system/coordinator/index.js';
 import { CloseCode } from '../../system/protocol/index.js';
 import type { CheckContext } from './context.js';
 import type { HistoryView } from './view.js';
@@ -14,11 +15,11 @@ import { violation } from './violation.js';
 /** The WebSocket close code of an admission refusal. */
 export const ADMISSION_CLOSE: number = CloseCode.Overloaded;
 
-/** Each refusal while fewer handshakes than the limit were in progress. */
+/** Each refusal while fewer handshakes than the limit were in progress (by the coordinator's count, or by the workers': checkAdmissionCount). */
 export function checkAdmission(view: HistoryView, ctx: CheckContext): Violation[] {
   const limit = ctx.maxPendingHandshakes;
   if (limit === undefined) return [];
-  return view
+  const byCount = view
     .ofType('admission_refused')
     .filter((e) => e.ev.pending < limit)
     .map((e) =>
@@ -29,6 +30,57 @@ export function checkAdmission(view: HistoryView, ctx: CheckContext): Violation[
         { index: e.rec.index },
       ),
     );
+  return [...byCount, ...checkAdmissionCount(view, ctx)];
+}
+
+/**
+ * The coordinator's own count is not evidence when it is the thing that is
+ * wrong (issue 10, planted defect class 20: a handshake closed before
+ * register never gives its slot back, so after `limit` such closes every
+ * connection is refused "at the limit" forever). Judged from the workers'
+ * side instead: a worker has one handshake at a time, from its `connecting`
+ * to its `connected`, `disconnected` or next `connecting`; unless it
+ * registered or was refused (4503), the coordinator may still count it for up
+ * to its register timeout after the worker gave up (a close it never saw). A refusal claiming `pending` handshakes while fewer
+ * could have been in progress is reported under promise 10.
+ */
+function checkAdmissionCount(view: HistoryView, ctx: CheckContext): Violation[] {
+  const limit = ctx.maxPendingHandshakes;
+  if (limit === undefined) return [];
+  const slack = COORDINATOR_DEFAULTS.registerTimeoutMs + ctx.toleranceMs;
+  const spans: { from: number; to: number }[] = [];
+  const open = new Map<string, { from: number }>();
+  // A handshake that registered (connected) or was refused (4503) holds no slot after it ended.
+  const end = (w: string, t: number, slot = true): void => {
+    const o = open.get(w);
+    if (o !== undefined && slot) spans.push({ from: o.from, to: t });
+    open.delete(w);
+  };
+  const out: Violation[] = [];
+  for (const e of view.events) {
+    const ev = e.ev;
+    if (ev.type === 'connecting') {
+      end(ev.workerId, e.rec.time);
+      open.set(ev.workerId, { from: e.rec.time });
+    } else if (ev.type === 'connected') end(ev.workerId, e.rec.time, false);
+    else if (ev.type === 'disconnected') end(ev.workerId, e.rec.time, ev.code !== ADMISSION_CLOSE);
+    else if (ev.type === 'admission_refused' && ev.pending >= limit) {
+      const t = e.rec.time;
+      // The refused connection is one of the handshakes counted here, so the others are at most count - 1.
+      const count = open.size + spans.filter((sp) => sp.from <= t && sp.to + slack >= t).length;
+      // count 0: no worker opened the refused connection (an adversary's, or a synthetic history): not judged here.
+      if (count === 0 || ev.pending <= count - 1) continue;
+      out.push(
+        violation(
+          view.records,
+          'liveness',
+          `the coordinator refused connection ${ev.connectionId} at t=${t} claiming ${ev.pending} handshakes in progress (its limit ${limit}), but at most ${Math.max(0, count - 1)} other worker handshakes could have been open then (started, not ended more than the ${COORDINATOR_DEFAULTS.registerTimeoutMs} ms register timeout before): admission slots leaked`,
+          { index: e.rec.index },
+        ),
+      );
+    }
+  }
+  return out;
 }
 
 /**

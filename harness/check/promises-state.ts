@@ -4,6 +4,7 @@
  * nothing acknowledged is lost when the coordinator is killed and restarts.
  */
 import type { CheckContext } from './context.js';
+import { checkCheckpointSenders } from './promises-fencing.js';
 import type { HistoryRecord } from './history.js';
 import type { Ack, Ev, HistoryView } from './view.js';
 import { affectsCoordinator, finalTerminals } from './view.js';
@@ -33,6 +34,7 @@ export function checkCheckpoints(view: HistoryView, _ctx: CheckContext): Violati
   const crashes = coordinatorCrashes(view);
   const out: Violation[] = [];
   for (const [id, events] of view.byExecution) out.push(...checkpointsOf(view, id, events, crashes));
+  out.push(...checkCheckpointSenders(view));
   return out;
 }
 

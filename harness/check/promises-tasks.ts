@@ -10,6 +10,7 @@ import type { ExecutionSpec, GraphSpec } from '../../system/engine/index.js';
 import type { CheckContext } from './context.js';
 import type { TaskSubmitted } from './history.js';
 import type { Ev, HistoryView } from './view.js';
+import { affectsCoordinator } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
@@ -85,10 +86,32 @@ function judgeOutcome(task: TaskSubmitted, f: Ev<'task_finished'>, firstStart: n
 }
 
 /**
+ * When the coordinator must have ended a lease it started timing at `from`
+ * with `budget` ms (timeoutMs + grace + tolerance). A coordinator process
+ * fault (pause, kill, restart) in between stops its timers; the restarted
+ * coordinator keeps the recovered lease and re-arms its timeout, so the
+ * budget starts again at the fault's end (issue 10, planted defect class 33:
+ * a lease spanning a restart used to be excused altogether).
+ */
+function coordinatorDeadline(view: HistoryView, from: number, budget: number): number {
+  let deadline = from + budget;
+  const down = view.faults
+    .filter((f) => (f.details.action === 'pause' || f.details.action === 'kill' || f.details.action === 'restart') && affectsCoordinator(f.details))
+    .sort((a, b) => a.start.time - b.start.time);
+  for (const f of down) {
+    if (f.start.time > deadline) break;
+    const back = f.details.action === 'restart' ? f.start.time : view.faultEnd(f);
+    if (back >= from) deadline = Math.max(deadline, back + budget);
+  }
+  return deadline;
+}
+
+/**
  * 17. An attempt with a timeout does not outlive it: the worker ends it
  * within timeoutMs of its start, the coordinator ends the lease within
- * timeoutMs + grace of its claim or start (plus tolerance); a paused or
- * killed process is excused for the time it was down.
+ * timeoutMs + grace of its claim or start (plus tolerance), or of the end of
+ * a coordinator restart in between (coordinatorDeadline); a paused or killed
+ * worker is excused for the time it was down.
  */
 export function checkTimeouts(view: HistoryView, ctx: CheckContext): Violation[] {
   const out: Violation[] = [];
@@ -118,9 +141,11 @@ export function checkTimeouts(view: HistoryView, ctx: CheckContext): Violation[]
           (x) => x.rec.index > e.rec.index && x.ev.source === 'coordinator' && (x.ev.type === 'lease_released' || x.ev.type === 'lease_expired' || x.ev.type === 'result_recorded') && x.ev.leaseToken === ev.leaseToken,
         );
         const t = end?.rec.time ?? view.endAt;
-        if (t - from > limit + grace + ctx.toleranceMs && !view.processFaultOn('coordinator', from, t)) {
+        const deadline = coordinatorDeadline(view, from, limit + grace + ctx.toleranceMs);
+        if (t > deadline) {
+          const restarted = deadline > from + limit + grace + ctx.toleranceMs ? `, or by t=${deadline - ctx.toleranceMs} after the coordinator came back (a recovered lease's timeout is re-armed)` : '';
           out.push(
-            violation(view.records, 'timeouts', `lease ${ev.leaseToken} (attempt ${ev.attempt}, ${ev.workerId}) lasted ${end === undefined ? 'more than ' : ''}${t - from} ms after it started; timeoutMs ${limit} + grace ${grace} should have ended it`, {
+            violation(view.records, 'timeouts', `lease ${ev.leaseToken} (attempt ${ev.attempt}, ${ev.workerId}) lasted ${end === undefined ? 'more than ' : ''}${t - from} ms after it started; timeoutMs ${limit} + grace ${grace} should have ended it${restarted}`, {
               index: end?.rec.index ?? e.rec.index,
               executionId: id,
             }),

@@ -157,21 +157,35 @@ function onceResult(w: OnceWalk, e: Ev, ev: Ev<'result_recorded'>['ev'], finishe
   }
 }
 
-/** 3. Never two valid leases on one execution: a lease lives from claimed to its result, expiry, release or the end of the leased state. */
+/**
+ * The reason a restarted coordinator gives when it re-queues a leased
+ * execution whose stored record holds no lease (system/engine/recovery.ts).
+ * The history holds only committed events, so a claim still open at that
+ * point was committed with its lease: the store lost it, and its holder was
+ * never told to stop (issue 10, planted defect class 40).
+ */
+const RECOVERED_WITHOUT_LEASE = 'recovered_without_lease';
+
+/**
+ * 3. Never two valid leases on one execution: a lease lives from claimed to its result, expiry, release or the
+ * end of the leased state (not a re-queue at recovery that lost a committed lease: see RECOVERED_WITHOUT_LEASE).
+ */
 export function checkNoDoubleOwnership(view: HistoryView, _ctx: CheckContext): Violation[] {
   const out: Violation[] = [];
   for (const [id, events] of view.byExecution) {
     const open = new Map<string, Ev<'claimed'>>();
+    const lostAtRecovery = new Set<string>();
     for (const e of events) {
       const ev = e.ev;
       if (ev.type === 'claimed') {
         for (const [token, c] of open) {
           if (token === ev.leaseToken) continue;
+          const lost = lostAtRecovery.has(token) ? ` (its claim committed, yet the restarted coordinator recovered the execution without a lease and re-queued it: the store lost the lease)` : '';
           out.push(
             violation(
               view.records,
               'no-double-ownership',
-              `claimed by ${ev.workerId} (lease ${ev.leaseToken}, attempt ${ev.attempt}) at t=${e.rec.time} while ${c.ev.workerId}'s lease ${token} (attempt ${c.ev.attempt}, claimed at t=${c.rec.time}) was still valid`,
+              `claimed by ${ev.workerId} (lease ${ev.leaseToken}, attempt ${ev.attempt}) at t=${e.rec.time} while ${c.ev.workerId}'s lease ${token} (attempt ${c.ev.attempt}, claimed at t=${c.rec.time}) was still valid${lost}`,
               { index: e.rec.index, executionId: id, workerId: ev.workerId },
             ),
           );
@@ -179,6 +193,8 @@ export function checkNoDoubleOwnership(view: HistoryView, _ctx: CheckContext): V
         open.set(ev.leaseToken, e as Ev<'claimed'>);
       } else if (ev.type === 'lease_expired' || ev.type === 'lease_released' || ev.type === 'result_recorded') {
         open.delete(ev.leaseToken);
+      } else if (ev.type === 'status' && ev.reason === RECOVERED_WITHOUT_LEASE) {
+        for (const token of open.keys()) lostAtRecovery.add(token);
       } else if (ev.type === 'status' && !LEASED.has(ev.to)) {
         open.clear();
       }

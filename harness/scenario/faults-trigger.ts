@@ -19,6 +19,7 @@ import { applySimFault, type Undo } from './faults-sim.js';
 import type { Scenario } from './schema.js';
 import { type Trigger, triggerEvent } from './schema-engine.js';
 import { resolveTarget } from './targets.js';
+import { ResultAcks } from './trigger-acks.js';
 
 interface Armed {
   trigger: Trigger;
@@ -28,10 +29,12 @@ interface Armed {
   fired: boolean;
 }
 
-/** Whether an event matches a trigger's event name and worker. */
-function matches(a: Armed, ev: SystemEvent): boolean {
+/** Whether an event matches a trigger's event name and worker (resultsAcked: ResultAcks' answer for it). */
+function matches(a: Armed, ev: SystemEvent, resultsAcked: number): boolean {
   if (ev.type !== a.type) return false;
-  if (a.status !== undefined && (ev.type !== 'status' || ev.to !== a.status)) return false;
+  if (a.type === 'msg_acked' && a.status === 'result') {
+    if (resultsAcked === 0) return false;
+  } else if (a.status !== undefined && (ev.type !== 'status' || ev.to !== a.status)) return false;
   const w = a.trigger.on.worker;
   if (w === undefined) return true;
   const about = (ev as { workerId?: unknown }).workerId;
@@ -44,6 +47,8 @@ export class TriggeredFaults implements EventSink {
   private readonly active = new Map<string, { undo: Undo; details: FaultDetails }>();
   private sim: Simulation | undefined;
   private open = true;
+  /** For trigger event result-acked (trigger-acks.ts). */
+  private readonly resultAcks = new ResultAcks();
 
   constructor(
     private readonly scenario: Scenario,
@@ -59,8 +64,9 @@ export class TriggeredFaults implements EventSink {
 
   emit(ev: SystemEvent): void {
     if (!this.open || this.sim === undefined) return;
+    const resultsAcked = this.resultAcks.observe(ev);
     this.armed.forEach((a, i) => {
-      if (a.fired || !matches(a, ev)) return;
+      if (a.fired || !matches(a, ev, resultsAcked)) return;
       a.seen += 1;
       if (a.seen < a.trigger.on.nth) return;
       a.fired = true;

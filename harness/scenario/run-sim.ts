@@ -238,7 +238,7 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   // Each corrupted frame a live receiver reads, for promise 8's integrity rule (harness/check/promises-integrity.ts).
   sim.net.onCorruptDelivered = (c) => recorder.recordInfo({ corrupted: c.connection, from: c.from, to: c.to, frame: c.frame }, 'net');
   extras.attach(sim);
-  await spawnFleet(sim, scenario, opts.store, extras);
+  await spawnFleet(sim, scenario, opts.store ?? scenario.coordinator.store, extras);
   const swarm = runSwarm(scenario, seed, opts.swarm);
   const d = await driveScenario(scenario, simMode(sim, scenario, recorder, extras, opts), { seed, swarm }).finally(() => sim.coordinator.dispose());
   const stats = sim.stats(); // first: closes the CPU span before the outcome is assembled

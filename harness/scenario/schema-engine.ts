@@ -76,6 +76,9 @@ export const ENGINE_COORDINATOR_FIELDS = {
  *   checkpoint-acked  the coordinator committed a checkpoint; its ack leaves now (checkpoint_saved)
  *   sync              the coordinator registered a (re)connecting worker; the sync exchange follows
  *   retry-wait        an execution entered its retry delay (status → retrying)
+ *   result-acked      a worker saw the coordinator's ack cover a result it sent (a frame carrying a
+ *                     new ack just arrived; trigger-acks.ts): with a slow store, a crash here is
+ *                     inside that result's commit window only if it was acked before its commit
  */
 const TRIGGER_ALIASES = {
   claim: 'claimed',
@@ -86,6 +89,7 @@ const TRIGGER_ALIASES = {
   sync: 'worker_registered',
   'retry-wait': 'status:retrying',
   'write-failed': 'store_failed',
+  'result-acked': 'msg_acked:result',
 } as const;
 
 /** Every SystemEvent type, for trigger validation (the compiler keeps it in step with events.ts). */

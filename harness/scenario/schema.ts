@@ -91,7 +91,12 @@ const Coordinator = z.strictObject({
   leaseMs: PosInt.default(5_000),
   /** Handshakes the coordinator admits at once (admission control, close 4503 with retry-after beyond); default 64. */
   maxPendingHandshakes: PosInt.optional(),
-  /** Simulation always uses the in-memory store with crash semantics; live may use sqlite. */
+  /**
+   * The coordinator's store. memory: the in-memory store with crash semantics. sqlite: the
+   * production SQLite store; in simulation a temp file behind a group-commit window on virtual
+   * time (harness/sim/sim-sqlite-store.ts: a crash loses the window, the restart reopens the
+   * file). `squall sim --store` overrides it.
+   */
   store: z.enum(['memory', 'sqlite']).default('memory'),
   /** HMAC secret for registration; undefined: no authentication. */
   secret: z.string().min(1).optional(),

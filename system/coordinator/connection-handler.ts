@@ -127,6 +127,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
 
   onClose(code: number, reason: string): void {
     const wasRegistered = this.state === 'registered';
+    if (this.state === 'awaiting_register' && this.admitted) this.ctx.marks.hit('coordinator.handshake-closed-before-register');
     this.state = 'closed';
     this.registerTimer?.cancel();
     this.endAdmission(false);

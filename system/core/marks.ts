@@ -40,6 +40,10 @@ export const MARK_CATALOG = {
   'engine.delay-rearmed-earlier': 'the delay queue re-armed its timer for an entry due before the one it was armed for',
   'engine.pause-pending-dependent': 'an execution waiting for its dependencies (pending) was paused; its resume must wait for them too',
   'engine.repeat-waited-commit': "an idempotent repeat arrived while the original submission was still committing and waited for that commit",
+  'engine.lease-kept-at-recovery': 'a restarted coordinator recovered a committed lease from the store and kept it for its holder (expiry re-armed)',
+  'engine.recovered-timeout-armed': "a restarted coordinator re-armed the timeout of a recovered lease's attempt",
+  'engine.stale-checkpoint-fenced': "a checkpoint sent under a superseded lease token arrived while another attempt held the lease, and was refused",
+  'coordinator.handshake-closed-before-register': 'an admitted handshake was closed between welcome and register; its admission slot was given back',
   'sim.crash-in-commit-window': 'the coordinator was killed with store operations issued but not yet committed',
   // Adversaries rejected (issue 10, harness/scenario/adversary-onpath.ts).
   'worker.impostor-rejected': 'the worker refused a coordinator that could not prove the secret (a `registered` whose proof was missing or wrong: an impostor) and closed 4403',

@@ -83,6 +83,7 @@ export abstract class EngineAttempts extends CommittedCore {
     // While the store is failing, memory may hold changes the reload rolls back: no 'stale' verdict (an ack) against them.
     this.assertWritable('checkpoint');
     if (rec.lease?.token !== leaseToken) {
+      if (rec.lease !== undefined) this.marks.hit('engine.stale-checkpoint-fenced');
       // Stale against a lease change still in its commit window only once it committed (a crash would undo it).
       await this.committedState(executionId);
       return 'stale';

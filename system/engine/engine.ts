@@ -68,6 +68,8 @@ export class Engine extends EngineControl implements EngineForCoordinator, Engin
         lease.expiresAt = now + this.config.leaseMs;
         this.trackLease(rec);
         this.armTimeout(rec);
+        this.marks.hit('engine.lease-kept-at-recovery');
+        if (rec.timeoutMs !== undefined) this.marks.hit('engine.recovered-timeout-armed');
         break;
       }
       case 'requeue':

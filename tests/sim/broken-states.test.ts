@@ -1,0 +1,87 @@
+/**
+ * States where defects bite (issue 10 item 3; the `states` classes of
+ * docs/DEFECTS.md): each scenario reaches its state on the real system and
+ * passes, and a broken variant built here is caught there under the promise
+ * it breaks.
+ */
+import { describe, expect, it } from 'vitest';
+import { formatViolation } from '../../harness/check/violation.js';
+import { loadScenario } from '../../harness/scenario/loader.js';
+import { runChecked } from '../../harness/scenario/run.js';
+import type { SimWiring } from '../../harness/sim/index.js';
+import { AnyLeaseCheckpointEngine, DroppedResultPromiseEngine, RecoveredTimeoutUnarmedEngine, claimWithoutLease, withLeakingAdmission } from './broken/state-variants.js';
+import { engineFactoryOf } from './broken/variants.js';
+
+async function run(file: string, seed: number, wiring?: SimWiring) {
+  const scenario = await loadScenario(`scenarios/${file}.yaml`);
+  const r = await runChecked(scenario, { seed, ...(wiring === undefined ? {} : { wiring }) });
+  return { r, promises: [...new Set(r.violations.map((v) => v.promise.name))], text: r.violations.map(formatViolation).join('\n') };
+}
+
+describe('a coordinator restart on the SQLite store (class 40)', () => {
+  it('sqlite-crash-restart passes on the real system and recovers a committed lease', { timeout: 60_000 }, async () => {
+    const { r, text } = await run('sqlite-crash-restart', 1);
+    expect(text).toBe('');
+    expect(r.outcome.marks['engine.lease-kept-at-recovery']).toBeGreaterThan(0);
+    expect(r.outcome.marks['engine.recovered-timeout-armed']).toBeGreaterThan(0);
+  });
+
+  it('no-double-ownership: a claim that persists the status but not the lease is re-queued at recovery and redone', { timeout: 60_000 }, async () => {
+    const { r, promises, text } = await run('sqlite-crash-restart', 1, { wrapStore: claimWithoutLease() });
+    expect(r.passed).toBe(false);
+    expect(promises, text).toContain('no-double-ownership');
+    expect(text).toMatch(/the store lost the lease/);
+  });
+});
+
+describe('a timed lease that spans a coordinator restart (class 33)', () => {
+  it('timeouts: a recovered lease whose timeout is not re-armed lives until its expiry', { timeout: 60_000 }, async () => {
+    const { r, promises, text } = await run('sqlite-crash-restart', 1, { engineFactory: engineFactoryOf(RecoveredTimeoutUnarmedEngine) });
+    expect(r.passed).toBe(false);
+    expect(promises, text).toContain('timeouts');
+    expect(text).toMatch(/after the coordinator came back \(a recovered lease's timeout is re-armed\)/);
+  });
+});
+
+describe('a crash right after a result ack left, inside its commit window (class 16)', () => {
+  // commit-window-crash's result-acked trigger restarts the coordinator the moment a worker sees a
+  // result's ack; with 150 ms commits that is inside the result's commit window only if the ack left first.
+  it('acked-committed: a result handler that drops the engine promise acks before the commit, and the crash loses the result', { timeout: 60_000 }, async () => {
+    const { r, promises, text } = await run('commit-window-crash', 1, { engineFactory: engineFactoryOf(DroppedResultPromiseEngine) });
+    expect(r.passed).toBe(false);
+    expect(r.crash).toBeUndefined();
+    expect(promises, text).toContain('acked-committed');
+    expect(text).toMatch(/result result:\S+ \(seq \d+, session \S+\) was acknowledged at t=\d+, but the coordinator committed no result_recorded/);
+  });
+});
+
+describe('a zombie holder flushing checkpoints after a long partition (class 34)', () => {
+  it('zombie-checkpoint passes on the real system and its zombie checkpoints are refused', { timeout: 60_000 }, async () => {
+    const { r, text } = await run('zombie-checkpoint', 1);
+    expect(text).toBe('');
+    expect(r.outcome.marks['engine.stale-checkpoint-fenced']).toBeGreaterThan(0);
+  });
+
+  it('checkpoints: an engine accepting a checkpoint when any lease is live files the zombie\'s as the new attempt\'s', { timeout: 60_000 }, async () => {
+    const { r, promises, text } = await run('zombie-checkpoint', 1, { engineFactory: engineFactoryOf(AnyLeaseCheckpointEngine) });
+    expect(r.passed).toBe(false);
+    expect(promises, text).toContain('checkpoints');
+    expect(text).toMatch(/was saved as attempt 2's, but only w1 under lease \S+ \(attempt 1\) sent a checkpoint \d+: a checkpoint of another lease was accepted/);
+  });
+});
+
+describe('handshakes closed between welcome and register, many times the admission limit (class 20)', () => {
+  it('admission-leak passes on the real system and reaches the closes', { timeout: 60_000 }, async () => {
+    const { r, text } = await run('admission-leak', 1);
+    expect(text).toBe('');
+    expect(r.outcome.marks['coordinator.handshake-closed-before-register']).toBeGreaterThan(3);
+  });
+
+  it('liveness: a coordinator whose onClose keeps the admission slot refuses everyone at a limit no handshake fills', { timeout: 60_000 }, async () => {
+    const { r, promises, text } = await withLeakingAdmission(() => run('admission-leak', 1));
+    expect(r.passed).toBe(false);
+    expect(promises, text).toContain('liveness');
+    expect(text).toMatch(/claiming 3 handshakes in progress \(its limit 3\), but at most \d other worker handshakes could have been open then .*admission slots leaked/);
+    expect(promises, text).toContain('backoff');
+  });
+});
