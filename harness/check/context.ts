@@ -45,4 +45,6 @@ export interface CheckContext {
   breaker?: boolean;
   /** Consecutive failures of a kind that open its breaker (engine default 5); below it the breaker is closed and late retries are judged. */
   breakerFailureThreshold?: number;
+  /** Largest frame the coordinator accepts (coordinator.maxFrameBytes; default 1 MiB): an echo value above it must fail too_large (promise 16). */
+  maxFrameBytes?: number;
 }

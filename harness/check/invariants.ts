@@ -21,6 +21,8 @@ import { checkControls, checkResumedCheckpoints } from './promises-control.js';
 import { checkIdempotency, checkPriority, checkTimeouts as checkWorkerTimeouts } from './promises-engine.js';
 import { checkExactlyOnce, checkNoDoubleOwnership, checkNoLostWork, checkOrder } from './promises-work.js';
 import { checkRetries } from './promises-retries.js';
+import { checkOutbox } from './promises-outbox.js';
+import { checkDrain } from './promises-drain.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -41,7 +43,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'no-phantom': checkNoPhantom,
   'store-health': checkStoreHealth,
   'acked-committed': checkAckedCommitted,
-  delivery: checkDelivery,
+  delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c)],
   'acked-not-resent': checkAckedNotResent,
   'lease-expiry': checkLeaseExpiry,
   'prompt-completion': checkPromptCompletion,
@@ -53,6 +55,8 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   idempotency: checkIdempotency,
   'worker-timeouts': checkWorkerTimeouts,
   'client-control': checkControls,
+  // Worker features (issue 10).
+  drain: checkDrain,
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */
