@@ -79,7 +79,7 @@ function expiredAfterDrain(view: HistoryView, d: Ev<'msg_delivered'>): Violation
   const fault = drainFault(view, w, d.rec.time);
   const timeoutMs = typeof fault?.details.params?.timeoutMs === 'number' ? fault.details.params.timeoutMs : 30_000;
   const gaveUpAt = (fault?.start.time ?? d.rec.time) + timeoutMs;
-  const restartedAt = fault === undefined ? Infinity : view.faultEnd(fault);
+  const restartedAt = fault?.stop?.time ?? (fault === undefined ? Infinity : (view.healAt ?? Infinity));
   const out: Violation[] = [];
   for (const held of heldAt(view, w, d.rec.index)) {
     const expiry = (view.byExecution.get(held.ev.executionId) ?? []).find(
