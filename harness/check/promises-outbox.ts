@@ -32,7 +32,7 @@ interface FloodTick {
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
 /** Flood ticks recorded in the history, in order. */
-export function floodTicks(records: readonly HistoryRecord[]): FloodTick[] {
+function floodTicks(records: readonly HistoryRecord[]): FloodTick[] {
   const out: FloodTick[] = [];
   for (const rec of records) {
     const v = rec.value;
