@@ -10,7 +10,9 @@
  *    is a leaked slot, not backpressure;
  *  - a data message the outbox accepted is delivered to the coordinator
  *    (its `msg_delivered`), unless the worker's process died (kill, restart,
- *    drain) and took its memory along, or the run ended while it was in flight.
+ *    drain) and took its memory along, or the worker still held it when the
+ *    run ended (the driver's `{flood: 'end', workerId, held}` note: queued
+ *    plus unacknowledged messages of every kind, an upper bound).
  */
 import type { CheckContext } from './context.js';
 import type { HistoryRecord } from './history.js';
@@ -48,10 +50,10 @@ function floodTicks(records: readonly HistoryRecord[]): FloodTick[] {
 }
 
 /** 11 (outbox). Refusals only when full; what the outbox accepted is delivered. */
-export function checkOutbox(view: HistoryView, ctx: CheckContext): Violation[] {
+export function checkOutbox(view: HistoryView, _ctx: CheckContext): Violation[] {
   const ticks = floodTicks(view.records);
   if (ticks.length === 0) return [];
-  return [...refusedBelowCapacity(view, ticks), ...acceptedNotDelivered(view, ctx, ticks)];
+  return [...refusedBelowCapacity(view, ticks), ...acceptedNotDelivered(view, ticks)];
 }
 
 /** The first refusal per worker while fewer messages waited than the outbox holds. */
@@ -74,30 +76,37 @@ function refusedBelowCapacity(view: HistoryView, ticks: readonly FloodTick[]): V
   return out;
 }
 
-/** Per worker without a process death: data accepted (early enough to arrive) ≤ data delivered. */
-function acceptedNotDelivered(view: HistoryView, ctx: CheckContext, ticks: readonly FloodTick[]): Violation[] {
+/** What each worker still held at the end (the driver's end note); a worker without one is not judged. */
+function heldAtEnd(records: readonly HistoryRecord[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of records) if (r.f === 'note' && r.value.flood === 'end' && typeof r.value.workerId === 'string') out.set(r.value.workerId, num(r.value.held) ?? 0);
+  return out;
+}
+
+/** Per worker without a process death: data accepted ≤ data delivered + what it still held at the end. */
+function acceptedNotDelivered(view: HistoryView, ticks: readonly FloodTick[]): Violation[] {
   const out: Violation[] = [];
-  // Accepted this close to the end may still be on its way (a slow link, a heartbeat timeout and a reconnect).
-  const cutoff = view.endAt - (ctx.workerHeartbeatTimeoutMs ?? ctx.heartbeatTimeoutMs) - ctx.backoff.maxMs - ctx.toleranceMs;
+  const held = heldAtEnd(view.records);
   const accepted = new Map<string, { n: number; last: FloodTick }>();
   for (const t of ticks) {
-    if (t.accepted === 0 || t.rec.time > cutoff) continue;
+    if (t.accepted === 0) continue;
     const a = accepted.get(t.workerId) ?? { n: 0, last: t };
     accepted.set(t.workerId, { n: a.n + t.accepted, last: t });
   }
   const died = (w: string): boolean =>
     view.faults.some((f) => (f.details.action === 'kill' || f.details.action === 'restart' || f.details.action === 'drain') && affectsWorker(f.details, w));
   for (const [w, a] of accepted) {
-    if (died(w)) continue;
+    const stillHeld = held.get(w);
+    if (stillHeld === undefined || died(w)) continue;
     const delivered = (view.byWorker.get(w) ?? []).filter(
       (e) => e.ev.type === 'msg_delivered' && e.ev.source === 'coordinator' && e.ev.dir === 'to_coordinator' && e.ev.msgType === 'data',
     ).length;
-    if (delivered >= a.n) continue;
+    if (delivered + stillHeld >= a.n) continue;
     out.push(
       violation(
         view.records,
         'delivery',
-        `${w}'s outbox accepted ${a.n} data message(s) (by t=${a.last.rec.time}) but the coordinator had ${delivered} delivered by the end: ${a.n - delivered} accepted message(s) were lost inside the worker`,
+        `${w}'s outbox accepted ${a.n} data message(s) (by t=${a.last.rec.time}) but the coordinator had ${delivered} delivered by the end and ${w} held at most ${stillHeld} more: ${a.n - delivered - stillHeld} accepted message(s) were lost inside the worker`,
         { index: a.last.rec.index, workerId: w },
       ),
     );

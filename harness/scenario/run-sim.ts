@@ -194,6 +194,14 @@ function floodTick(w: Worker, workerId: string, n: number, payload: string, note
   note({ flood: 'tick', workerId, accepted, refused: n - accepted, ...refusal });
 }
 
+/** At the end, what each flooding worker still holds (queued or unacknowledged, every kind): accepted data not delivered yet is in there. */
+function floodEnd(sim: Simulation, scenario: Scenario, note: RunRecorder['note']): void {
+  for (const id of workerIds(scenario.fleet)) {
+    const s = sim.worker(id).instance?.stats();
+    if (s !== undefined) note({ flood: 'end', workerId: id, held: s.outboxDepth + s.unacked });
+  }
+}
+
 /** Heal: run until every accepted execution is terminal and every worker is ready again. */
 async function simConvergence(sim: Simulation, scenario: Scenario, acked: ReadonlyMap<string, AckedExecution>, until: number): Promise<boolean> {
   const done = new Set<string>();
@@ -237,6 +245,7 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
     applyFault: (fault) => applySimFault(sim, scenario, fault),
     awaitConvergence: (acked, until) => simConvergence(sim, scenario, acked, until),
     finalStatuses: async (ids) => {
+      if (scenario.workload.flood !== undefined) floodEnd(sim, scenario, runRecorder.note);
       const instance = sim.coordinator.instance;
       if (instance !== null) await recordReadyz(instance, runRecorder.note, 'end');
       return Object.fromEntries(ids.map((id) => [id, instance?.engine.getExecution(id)?.status ?? null]));

@@ -19,6 +19,12 @@ function tick(h: H, accepted: number, refused: number, depth?: number, capacity 
   return h;
 }
 
+/** The run ends: what w1 still held (queued + unacked), as the driver records it. */
+function end(h: H, held: number): H {
+  h.rec.recordInfo({ flood: 'end', workerId: 'w1', held });
+  return h;
+}
+
 /** The coordinator hands over n data messages of w1 (seqs from `from`). */
 function deliverData(h: H, from: number, n: number): H {
   for (let seq = from; seq < from + n; seq++) {
@@ -34,6 +40,8 @@ describe('11 delivery: the outbox under a flood', () => {
     deliverData(h.at(150), 1, 10);
     tick(h.at(200), 4, 6, 16);
     deliverData(h.at(250), 11, 4);
+    tick(h.at(300), 5, 0);
+    end(h, 5);
     h.at(20_000).phase('end');
     expect(check(h, 'delivery')).toEqual([]);
   });
@@ -43,12 +51,13 @@ describe('11 delivery: the outbox under a flood', () => {
     tick(h.at(100), 10, 0);
     deliverData(h.at(150), 1, 7);
     tick(h.at(200), 0, 10, 3);
+    end(h, 1);
     h.at(20_000).phase('end');
     const msgs = check(h, 'delivery');
     expect(msgs).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/w1's outbox refused 10 data message\(s\) while only 3 message\(s\) waited in it, below its capacity of 16/),
-        expect.stringMatching(/w1's outbox accepted 10 data message\(s\) .* had 7 delivered by the end: 3 accepted message\(s\) were lost inside the worker/),
+        expect.stringMatching(/w1's outbox accepted 10 data message\(s\) .* had 7 delivered by the end and w1 held at most 1 more: 2 accepted message\(s\) were lost inside the worker/),
       ]),
     );
     expect(msgs).toHaveLength(2);
@@ -59,6 +68,7 @@ describe('11 delivery: the outbox under a flood', () => {
     const h = new H().connect('w1');
     tick(h.at(100), 10, 0);
     h.at(120).fault('start', kill).at(500).fault('stop', kill);
+    end(h, 0);
     h.at(20_000).phase('end');
     expect(check(h, 'delivery')).toEqual([]);
   });
