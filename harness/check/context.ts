@@ -47,4 +47,6 @@ export interface CheckContext {
   breakerFailureThreshold?: number;
   /** Task kinds every worker advertises (fleet.kinds); undefined: every kind but the dangerous ones (command, container). Promise 21 compares a claim with ready work of these kinds. */
   workerKinds?: readonly string[];
+  /** Largest frame the coordinator accepts (coordinator.maxFrameBytes; default 1 MiB): an echo value above it must fail too_large (promise 16). */
+  maxFrameBytes?: number;
 }

@@ -24,6 +24,8 @@ import { checkIdempotency, checkPriority, checkTimeouts as checkWorkerTimeouts }
 import { checkExactlyOnce, checkNoDoubleOwnership, checkNoLostWork, checkOrder } from './promises-work.js';
 import { checkRetries } from './promises-retries.js';
 import { checkAbortReasons, checkHeldAfterAck, checkSentCheckpoints, checkSyncInFlight } from './promises-trace.js';
+import { checkOutbox } from './promises-outbox.js';
+import { checkDrain } from './promises-drain.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -44,7 +46,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'no-phantom': checkNoPhantom,
   'store-health': checkStoreHealth,
   'acked-committed': checkAckedCommitted,
-  delivery: checkDelivery,
+  delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c)],
   'acked-not-resent': (v, c) => [...checkAckedNotResent(v, c), ...checkHeldAfterAck(v, c)],
   'lease-expiry': (v, c) => [...checkLeaseExpiry(v, c), ...checkSyncInFlight(v, c)],
   'prompt-completion': checkPromptCompletion,
@@ -56,6 +58,8 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   idempotency: checkIdempotency,
   'worker-timeouts': checkWorkerTimeouts,
   'client-control': (v, c) => [...checkControls(v, c), ...checkAbortReasons(v, c)],
+  // Worker features (issue 10).
+  drain: checkDrain,
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

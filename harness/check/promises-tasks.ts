@@ -13,6 +13,7 @@ import type { Ev, HistoryView } from './view.js';
 import { affectsCoordinator } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
+import { echoFit, judgeEchoTooLarge, judgeTooLarge } from './promises-frames.js';
 
 /** What a submit invoke records per execution (aligned with the ok's executionIds), for promises 16 and 17. */
 export function submittedTasks(s: { type: 'task'; spec: ExecutionSpec } | { type: 'graph'; graph: GraphSpec }): TaskSubmitted[] {
@@ -64,6 +65,7 @@ export function checkTaskContract(view: HistoryView, ctx: CheckContext): Violati
       if (!started.has(`${ev.workerId}/${ev.leaseToken}`)) v(`${ev.workerId} reported ${ev.outcome} for lease ${ev.leaseToken} without having started it`);
       judgeOutcome(task, f, firstStart, ctx, v);
     }
+    if (echoFit(task, ctx) === 'too-large') out.push(...judgeTooLarge(view, ctx, id, task));
   }
   return out;
 }
@@ -76,6 +78,7 @@ function judgeOutcome(task: TaskSubmitted, f: Ev<'task_finished'>, firstStart: n
     if (outcome === 'failed' && attempt > times) v(`attempt ${attempt} failed, but fail {times: ${times}} completes every attempt after ${times}`);
     return;
   }
+  if (task.kind === 'echo' && echoFit(task, ctx) !== 'fits') return judgeEchoTooLarge(task, f, ctx, v);
   if (outcome === 'failed' && (task.kind === 'echo' || task.kind === 'sleep' || task.kind === 'cpu')) {
     v(`attempt ${attempt} failed, but ${task.kind} never fails on its own (only an abort ends it early)`);
   }

@@ -33,6 +33,8 @@ export const PROMISES = [
   { number: 22, name: 'idempotency', title: 'Idempotency keys' },
   { number: 23, name: 'worker-timeouts', title: 'Workers stop attempts at their timeout' },
   { number: 24, name: 'client-control', title: 'Cancel and pause reach the worker' },
+  // Worker features the workload uses (issue 10, promises-drain.ts).
+  { number: 25, name: 'drain', title: 'A draining worker gets no new work and finishes what it holds' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

@@ -115,15 +115,17 @@ export class HistoryView {
 
   /**
    * Which life of a process (a worker id or 'coordinator') a record at `index`
-   * belongs to: the number of kill/restart faults on it that started before.
-   * A process's memory (outbox, sessions, seen seqs) dies with its life.
+   * belongs to: the number of kill/restart faults on it that started before
+   * (and drains that ended before: a drained worker exits; its undo starts a
+   * new process). A process's memory (outbox, sessions, seen seqs) dies with its life.
    */
   lifeOf(process: string, index: number): number {
     let deaths = this.deaths.get(process);
     if (deaths === undefined) {
-      deaths = this.faults
-        .filter((f) => (f.details.action === 'kill' || f.details.action === 'restart') && (process === 'coordinator' ? affectsCoordinator(f.details) : affectsWorker(f.details, process)))
-        .map((f) => f.start.index);
+      const on = (f: FaultSpan): boolean => (process === 'coordinator' ? affectsCoordinator(f.details) : affectsWorker(f.details, process));
+      const killed = this.faults.filter((f) => (f.details.action === 'kill' || f.details.action === 'restart') && on(f)).map((f) => f.start.index);
+      const drained = this.faults.filter((f) => f.details.action === 'drain' && on(f)).map((f) => f.stop?.index ?? Infinity);
+      deaths = [...killed, ...drained].sort((a, b) => a - b);
       this.deaths.set(process, deaths);
     }
     let n = 0;
@@ -145,11 +147,11 @@ export class HistoryView {
     );
   }
 
-  /** Whether a process fault (pause, kill, restart) on this worker (or 'coordinator') overlaps [from, to]. */
+  /** Whether a process fault (pause, kill, restart, drain) on this worker (or 'coordinator') overlaps [from, to]. */
   processFaultOn(workerId: string, from: number, to: number): boolean {
     return this.faults.some(
       (f) =>
-        (f.details.action === 'pause' || f.details.action === 'kill' || f.details.action === 'restart') &&
+        (f.details.action === 'pause' || f.details.action === 'kill' || f.details.action === 'restart' || f.details.action === 'drain') &&
         (workerId === 'coordinator' ? affectsCoordinator(f.details) : affectsWorker(f.details, workerId)) &&
         f.start.time <= to &&
         (f.details.action === 'restart' ? f.start.time : this.faultEnd(f)) >= from,

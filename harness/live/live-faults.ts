@@ -125,7 +125,7 @@ async function applyNetwork(ctx: LiveFaultContext, fault: ScheduledFault, id: st
       }
     });
   }
-  if (a.type === 'pause' || a.type === 'kill' || a.type === 'restart' || a.type === 'clock_skew' || isStorageAction(a.type)) throw new Error(`not a network action: ${a.type}`);
+  if (a.type === 'pause' || a.type === 'kill' || a.type === 'restart' || a.type === 'clock_skew' || a.type === 'drain' || isStorageAction(a.type)) throw new Error(`not a network action: ${a.type}`);
   if (!('stream' in a)) throw new Error(`not a toxic: ${a.type}`);
   return addToxics(ctx, id, names, streamsOf(a.stream), toxicOf(a), a.toxicity);
 }
@@ -251,6 +251,11 @@ export const LIVE_APPLIERS: Readonly<Record<ActionName, LiveApplier>> = {
   disk_full: storageApplier,
   disk_error: storageApplier,
   slow_disk: storageApplier,
+  drain: {
+    unsupported: 'drain is not wired live yet (a live drain would be SIGTERM to the worker, then a new process); run it in simulation',
+    needs: () => ({}),
+    apply: () => Promise.reject(new Error('drain is not supported live')),
+  },
   clock_skew: {
     unsupported: 'clock_skew cannot be applied to real processes (their clocks are the host\'s; only the simulation can skew a clock)',
     needs: () => ({}),

@@ -20,6 +20,7 @@ export function contextFromScenario(s: Scenario): CheckContext {
     workerIds: workerIds(s.fleet),
     breaker: s.coordinator.breaker !== false,
     maxPendingHandshakes: s.coordinator.maxPendingHandshakes ?? COORDINATOR_DEFAULTS.maxPendingHandshakes,
+    maxFrameBytes: s.coordinator.maxFrameBytes ?? COORDINATOR_DEFAULTS.maxFrameBytes,
   };
   if (s.coordinator.breaker !== false) ctx.breakerFailureThreshold = s.coordinator.breaker.failureThreshold;
   if (s.fleet.heartbeatTimeoutMs !== undefined) ctx.workerHeartbeatTimeoutMs = s.fleet.heartbeatTimeoutMs;

@@ -17,7 +17,7 @@ import { type NodeSet, resolvePartition, resolveTarget } from './targets.js';
 /** Undoes an applied fault (idempotent). */
 export type Undo = () => void | Promise<void>;
 
-type NetAction = Exclude<FaultAction, { type: 'partition' | 'pause' | 'kill' | 'restart' | 'clock_skew' | 'disk_full' | 'disk_error' | 'slow_disk' }>;
+type NetAction = Exclude<FaultAction, { type: 'partition' | 'pause' | 'kill' | 'restart' | 'clock_skew' | 'drain' | 'disk_full' | 'disk_error' | 'slow_disk' }>;
 
 /** The Toxiproxy-vocabulary rule for a network action. */
 export function ruleOf(action: NetAction): FaultRule {
@@ -120,6 +120,8 @@ export async function applySimFault(sim: Simulation, scenario: Scenario, fault: 
       for (const h of hosts) sim.setClockSkew(h, action.ms);
       return () => hosts.forEach((h) => sim.setClockSkew(h, 0));
     }
+    case 'drain':
+      return applyDrain(sim, processTargets(scenario, fault.target).workers, action.timeoutMs);
     case 'disk_full':
     case 'disk_error':
     case 'slow_disk':
@@ -143,4 +145,16 @@ function applyStorageFault(sim: Simulation, action: Extract<FaultAction, { type:
   else if (action.type === 'disk_error') p.setDiskMode({ type: 'disk_error', probability: action.probability });
   else p.setDiskMode({ type: 'slow_disk', minMs: action.minMs, maxMs: Math.max(action.minMs, action.maxMs) });
   return () => p.setDiskMode({ type: 'ok' });
+}
+
+/**
+ * Graceful stop of workers (what SIGTERM does to `squall worker`): stop({drain}) tells the coordinator,
+ * finishes what the worker holds and exits; the undo starts a new process (a drain still under way is
+ * cut short by that restart, as a second signal would).
+ */
+function applyDrain(sim: Simulation, workers: readonly string[], timeoutMs: number): Undo {
+  for (const w of workers) void sim.worker(w).instance?.stop({ drain: true, timeoutMs });
+  return () => {
+    for (const w of workers) sim.restartWorker(w);
+  };
 }

@@ -2,7 +2,7 @@
  * The fault vocabulary of scenario files, one for simulation and live runs:
  * Toxiproxy's toxic names (latency, bandwidth, timeout, reset_peer,
  * slow_close, slicer, limit_data, and `down` for a disabled proxy) plus our
- * extensions (corrupt, partition, pause, kill, restart, clock_skew).
+ * extensions (corrupt, partition, pause, kill, restart, clock_skew, drain).
  *
  * Attribute names are camelCase with a unit suffix; the Toxiproxy attribute
  * each maps to is named in the comment. `stream` follows Toxiproxy: upstream
@@ -41,7 +41,7 @@ const NETWORK_ACTIONS = [
   'partition',
 ] as const;
 /** Process actions: they act on nodes (the coordinator or workers). */
-const PROCESS_ACTIONS = ['pause', 'kill', 'restart', 'clock_skew'] as const;
+const PROCESS_ACTIONS = ['pause', 'kill', 'restart', 'clock_skew', 'drain'] as const;
 /** Storage actions: they act on the coordinator's store (its disk); target `coordinator`. */
 const STORAGE_ACTIONS = ['disk_full', 'disk_error', 'slow_disk'] as const;
 export const ACTION_NAMES = [...NETWORK_ACTIONS, ...PROCESS_ACTIONS, ...STORAGE_ACTIONS] as const;
@@ -93,6 +93,12 @@ const actionOptions = [
   z.strictObject({ type: z.literal('restart') }),
   /** Extension: the target's clock runs `ms` ahead (negative: behind). */
   z.strictObject({ type: z.literal('clock_skew'), ms: z.number().int() }),
+  /**
+   * Extension (workers only; simulation only for now): a graceful stop, as SIGTERM does: the worker
+   * tells the coordinator it drains, finishes what it holds (or gives up after timeoutMs), exits;
+   * started again after `for` (or at heal).
+   */
+  z.strictObject({ type: z.literal('drain'), timeoutMs: PosInt.default(30_000) }),
   /** Storage: every store write fails with ENOSPC (nothing is written) until the fault ends. */
   z.strictObject({ type: z.literal('disk_full') }),
   /** Storage: each store write fails with EIO with this probability (seeded). */
@@ -235,6 +241,7 @@ export function toToxic(action: FaultAction): ToxicSpec | undefined {
     case 'kill':
     case 'restart':
     case 'clock_skew':
+    case 'drain':
     case 'disk_full':
     case 'disk_error':
     case 'slow_disk':

@@ -28,6 +28,7 @@ export const FIELD_LIMITS: readonly FieldLimit[] = [
   { path: 'workload.items[].count', max: 100_000, why: 'submissions of one item are planned up front' },
   { path: 'workload.items[].ratePerSec', max: 10_000, why: 'submissions per second of one item' },
   { path: 'workload.items[].graph.size', max: 1_000, why: 'nodes per submitted graph' },
+  { path: 'workload.items[].valueBytes', max: 4_194_304, why: 'one echo value, held in every assign and result (4 MiB: above the 1 MiB default frame limit)' },
   { path: 'workload.flood.messagesPerSec', max: 10_000, why: 'data messages per second per worker' },
   { path: 'workload.flood.bytes', max: 1_048_576, why: 'one data message (the default maxFrameBytes is 1 MiB)' },
   { path: 'swarm.faults', max: 10_000, why: 'random faults are planned up front' },

@@ -164,6 +164,8 @@ export const WorkloadItem = z.strictObject({
   graph: Graph.prefault({}),
   // Engine-feature block (issue 10, schema-engine.ts): idempotency, control.
   ...ENGINE_ITEM_FIELDS,
+  /** echo only: params.value is a string of this many bytes (a result near or above the frame limit; validate-worker.ts). */
+  valueBytes: PosInt.optional(),
 });
 export type WorkloadItem = z.output<typeof WorkloadItem>;
 

@@ -15,7 +15,7 @@ export type ScheduledFault = Omit<Fault, 'repeat'>;
 
 type ActionName = Swarm['actions'][number];
 
-const PROCESS_ONLY: ReadonlySet<ActionName> = new Set(['pause', 'kill', 'restart', 'clock_skew', 'disk_full', 'disk_error', 'slow_disk']);
+const PROCESS_ONLY: ReadonlySet<ActionName> = new Set(['pause', 'kill', 'restart', 'clock_skew', 'drain', 'disk_full', 'disk_error', 'slow_disk']);
 
 function actionArb(name: ActionName, swarm: Swarm, sides: fc.Arbitrary<string[][]>): fc.Arbitrary<FaultAction> {
   const net = { stream: 'both' as const, toxicity: 1 };
@@ -54,6 +54,8 @@ function actionArb(name: ActionName, swarm: Swarm, sides: fc.Arbitrary<string[][
       return fc.constant({ type: 'restart' });
     case 'clock_skew':
       return fc.integer({ min: -swarm.maxSkewMs, max: swarm.maxSkewMs }).map((ms) => ({ type: 'clock_skew', ms }));
+    case 'drain':
+      return fc.integer({ min: 500, max: 30_000 }).map((timeoutMs) => ({ type: 'drain', timeoutMs }));
     case 'disk_full':
       return fc.constant({ type: 'disk_full' });
     case 'disk_error':
@@ -100,7 +102,8 @@ export function swarmArbitrary(scenario: Scenario, opts: { exact?: boolean } = {
       target: fc.constantFrom(...targets),
     })
     .map(({ at, dur, action, target }): ScheduledFault => {
-      const t = action.name === 'partition' ? 'all-workers' : PROCESS_ONLY.has(action.name) && target.includes(LINK_SEPARATOR) ? target.split(LINK_SEPARATOR)[0]! : target;
+      // A partition names its sides; a drain acts on workers (the coordinator cannot drain: its workers do).
+      const t = action.name === 'partition' || (action.name === 'drain' && target === COORDINATOR) ? 'all-workers' : PROCESS_ONLY.has(action.name) && target.includes(LINK_SEPARATOR) ? target.split(LINK_SEPARATOR)[0]! : target;
       const f: ScheduledFault = { at, for: Math.max(1, Math.min(dur, faultsMs - at)), target: t, action: action.action, note: 'swarm' };
       return f;
     });

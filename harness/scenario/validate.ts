@@ -13,6 +13,7 @@ import type { Scenario } from './schema.js';
 import { ScenarioObject, workerIds } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { validateEngineFields } from './validate-engine.js';
+import { validateWorkerFeatures } from './validate-worker.js';
 import { LINK_SEPARATOR, endpointNames, groupsOf, resolveEndpoint } from './targets.js';
 
 type Ctx = z.RefinementCtx;
@@ -127,6 +128,7 @@ function validateScenario(s: Scenario, ctx: Ctx): void {
   checkFaults(ctx, s, groups);
   checkRest(ctx, s);
   validateEngineFields(s, ctx, groups);
+  validateWorkerFeatures(s, ctx);
   checkKinds(ctx, s);
 }
 

@@ -48,7 +48,7 @@ function specOf(item: WorkloadItem, random: Random): ExecutionSpec {
   const fails = item.failureRate > 0 && random.float() < item.failureRate;
   const spec: ExecutionSpec = fails
     ? { kind: 'fail', params: { times: item.failTimes === 'always' ? ALWAYS_FAIL_TIMES : item.failTimes } }
-    : { kind: item.kind, params: { ...item.params } };
+    : { kind: item.kind, params: { ...item.params, ...(item.valueBytes === undefined ? {} : { value: 'x'.repeat(item.valueBytes) }) } };
   spec.priority = item.priority;
   if (item.retry !== undefined) spec.retry = { ...item.retry };
   if (item.timeoutMs !== undefined) spec.timeoutMs = item.timeoutMs;

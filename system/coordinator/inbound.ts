@@ -131,6 +131,7 @@ export function handleWorkerMessage(scope: InboundScope, msg: ToCoordinator): vo
     case 'drain':
       reliably(scope, msg, () => {
         entry.draining = true;
+        ctx.marks.hit('coordinator.drain-received');
         ctx.logger.info({ workerId }, 'worker draining; no more assignments to it');
       });
       return;

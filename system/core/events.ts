@@ -62,7 +62,8 @@ export type SystemEvent =
   | E<'backoff', { workerId: string; attempt: number; delayMs: number; strategy: string; capMs: number; floorMs: number; retryAfterMs?: number }>
   // checkpointSeq (optional): seq of the checkpoint this attempt resumes from, as the worker received it (absent: none).
   | E<'task_started', Lease & { checkpointSeq?: number }>
-  | E<'task_finished', Lease & { outcome: string }>
+  // errorCode (optional): the code of the error a failed attempt reported (too_large: its result could not fit a frame).
+  | E<'task_finished', Lease & { outcome: string; errorCode?: string }>
   | E<'task_aborted', Lease & { reason: string }>;
 
 export type SystemEventType = SystemEvent['type'];

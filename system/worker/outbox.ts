@@ -66,7 +66,7 @@ export class Outbox {
   private nextSeq = 1;
 
   /** capacity: how many droppable/data messages may wait at once. */
-  constructor(private readonly capacity: number) {}
+  constructor(readonly capacity: number) {}
 
   /** Messages waiting to be sent (not counting unacked ones). */
   get depth(): number {

@@ -3,6 +3,7 @@ import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Cpu } from '../core/cpu.js';
 import type { EventSink } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
+import type { Marks } from '../core/marks.js';
 import type { Random } from '../core/random.js';
 import type { AbortReason } from '../tasks/abort.js';
 import type { TaskKind } from '../tasks/kind.js';
@@ -18,8 +19,14 @@ export interface TaskRunnerDeps {
   events: EventSink;
   taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
   concurrency: number;
-  /** Largest frame the coordinator accepts; bigger results/checkpoints are refused here, not re-sent forever. */
+  /**
+   * Largest frame the coordinator accepts (the worker's own limit until a welcome
+   * announces a smaller one: TaskRunner.maxFrameBytes); bigger results/checkpoints
+   * are refused here, not re-sent forever.
+   */
   maxFrameBytes: number;
+  /** Coverage marks (default: none). */
+  marks?: Marks;
   /** Dangerous kinds (DANGEROUS_KINDS) this worker was started with; the rest of those it refuses. */
   allowedKinds: ReadonlySet<string>;
   /** Values never sent in a result or checkpoint (the worker's secret): replaced by "[redacted]". */

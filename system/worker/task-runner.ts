@@ -41,9 +41,12 @@ export class TaskRunner {
   private readonly starts: PendingStarts;
   /** False while draining: new assignments are handed back. */
   accepting = true;
+  /** Largest frame the coordinator accepts (the worker sets it from the welcome); bigger results/checkpoints are refused here. */
+  maxFrameBytes: number;
 
   constructor(private readonly deps: TaskRunnerDeps) {
     this.starts = new PendingStarts(deps.clock, (msg) => deps.send(msg));
+    this.maxFrameBytes = deps.maxFrameBytes;
   }
 
   get runningCount(): number {
@@ -209,9 +212,9 @@ export class TaskRunner {
           checkpoint: { seq: checkpointSeq + 1, state: json as never },
         };
         const bytes = frameBytes(msg);
-        if (bytes > deps.maxFrameBytes) {
+        if (bytes > this.maxFrameBytes) {
           return Promise.reject(
-            new SquallError(ErrorCode.TooLarge, `checkpoint of ${bytes} bytes exceeds maxFrameBytes ${deps.maxFrameBytes}; keep checkpoint state small`),
+            new SquallError(ErrorCode.TooLarge, `checkpoint of ${bytes} bytes exceeds maxFrameBytes ${this.maxFrameBytes}; keep checkpoint state small`),
           );
         }
         checkpointSeq += 1;
@@ -277,14 +280,16 @@ export class TaskRunner {
       ...started,
     };
     const bytes = frameBytes(msg);
-    if (bytes > deps.maxFrameBytes) {
+    if (bytes > this.maxFrameBytes) {
       // Sent as is, the coordinator would close the link and the re-send would fail forever.
       outcome = 'failed';
-      const message = `result of ${bytes} bytes exceeds maxFrameBytes ${deps.maxFrameBytes}; return less (or store it elsewhere)`;
-      msg = { type: 'result', ...lease, outcome, error: { code: ErrorCode.TooLarge, message }, durationMs, ...started };
+      const message = `result of ${bytes} bytes exceeds maxFrameBytes ${this.maxFrameBytes}; return less (or store it elsewhere)`;
+      error = { code: ErrorCode.TooLarge, message };
+      msg = { type: 'result', ...lease, outcome, error, durationMs, ...started };
+      deps.marks?.hit('worker.result-too-large');
     }
     deps.send(msg);
-    deps.events.emit({ type: 'task_finished', at: deps.clock.now(), source: deps.workerId, ...this.lease(run), outcome });
+    deps.events.emit({ type: 'task_finished', at: deps.clock.now(), source: deps.workerId, ...this.lease(run), outcome, ...(error === undefined ? {} : { errorCode: error.code }) });
     deps.onSettled();
   }
 }

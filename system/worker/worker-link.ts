@@ -106,6 +106,7 @@ export abstract class WorkerLink {
       taskKinds: deps.taskKinds,
       concurrency: this.config.concurrency,
       maxFrameBytes: this.config.maxFrameBytes,
+      marks: this.marks,
       allowedKinds: this.config.allowKinds,
       redact: this.config.secret === undefined ? [] : [this.config.secret],
       send: (msg) => void this.channel.enqueue(msg),

@@ -63,6 +63,8 @@ export abstract class WorkerSession extends WorkerLink {
     const { clock } = this.deps;
     const refused = this.welcome === undefined ? 'no welcome' : checkCoordinatorProof(this.config.secret, this.welcome, this.clientNonce, msg);
     if (refused !== undefined) return this.refuseCoordinator(gen, refused);
+    // Proven: what we send must also fit the frame limit its welcome announced (the proof covers the welcome).
+    if (this.welcome !== undefined) this.runner.maxFrameBytes = Math.min(this.config.maxFrameBytes, this.welcome.maxFrameBytes);
     this.handshakeTimer?.cancel();
     this.handshakeTimer = undefined;
     let resend: SentMessage[];

@@ -52,7 +52,10 @@ export interface WorkerStats {
   running: number;
   /** Finished attempts whose result is not acknowledged yet. */
   heldResults: number;
+  /** Messages waiting in the outbox (every kind; at least the bounded ones that count against outboxCapacity). */
   outboxDepth: number;
+  /** How many progress/data messages may wait at once; a data message is refused (sendData false) only when they fill it. */
+  outboxCapacity: number;
   unacked: number;
   rttMs: number | null;
   /** Smoothed RTT of the current connection (core/rtt.ts), ms. */

@@ -82,10 +82,13 @@ export class Worker extends WorkerSession {
   sendData(payload: string): boolean {
     if (this.sm.state === 'stopped') return false;
     const bytes = frameBytes({ type: 'data', payload });
-    if (bytes > this.config.maxFrameBytes) {
-      throw new InvalidArgumentError(`data payload of ${bytes} bytes exceeds maxFrameBytes ${this.config.maxFrameBytes}`, 'payload');
+    const limit = this.runner.maxFrameBytes;
+    if (bytes > limit) {
+      throw new InvalidArgumentError(`data payload of ${bytes} bytes exceeds maxFrameBytes ${limit}`, 'payload');
     }
-    return this.channel.enqueue({ type: 'data', payload });
+    const queued = this.channel.enqueue({ type: 'data', payload });
+    if (!queued) this.marks.hit('worker.outbox-full');
+    return queued;
   }
 
   stats(): WorkerStats {
@@ -99,6 +102,7 @@ export class Worker extends WorkerSession {
       running: this.runner.runningCount,
       heldResults: this.runner.unackedResults,
       outboxDepth: this.outbox.depth,
+      outboxCapacity: this.outbox.capacity,
       unacked: this.outbox.unackedCount,
       rttMs: this.heartbeat?.rttMs ?? null,
       srttMs: this.heartbeat?.rtt.srttMs ?? null,

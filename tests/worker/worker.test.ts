@@ -458,6 +458,30 @@ describe('Worker', () => {
     expect(() => t.worker.sendData('y'.repeat(5000))).toThrow(/exceeds maxFrameBytes 4096/);
   });
 
+  it("measures results against the coordinator's announced frame limit when it is below its own", async () => {
+    const t = setup({ coord: { maxFrameBytes: 4096 }, worker: { concurrency: 2 } });
+    t.worker.start();
+    await t.flush();
+    t.coord.assign({ executionId: 'ex1', kind: 'big', params: { size: 3000 } });
+    t.coord.assign({ executionId: 'ex2', kind: 'big', params: { size: 5000 } });
+    await t.tick(10);
+    expect(t.coord.of('result').map((r) => [r.executionId, r.outcome, r.error?.code])).toEqual([
+      ['ex1', 'completed', undefined],
+      ['ex2', 'failed', 'too_large'],
+    ]);
+    expect(t.of('task_finished').map((e) => e.errorCode)).toEqual([undefined, 'too_large']);
+    expect(() => t.worker.sendData('y'.repeat(5000))).toThrow(/exceeds maxFrameBytes 4096/);
+  });
+
+  it('says when the outbox refuses data: its capacity is full of bounded messages', async () => {
+    const t = setup({ worker: { outboxCapacity: 2 } });
+    t.worker.start();
+    await t.flush();
+    t.transport.connections[0]!.bufferedAmount = 2 * 1024 * 1024;
+    expect([t.worker.sendData('a'), t.worker.sendData('b'), t.worker.sendData('c')]).toEqual([true, true, false]);
+    expect(t.worker.stats()).toMatchObject({ outboxDepth: 2, outboxCapacity: 2 });
+  });
+
   it('holds the outbox while the transport is backed up and resumes when it drains', async () => {
     const t = setup();
     t.worker.start();

@@ -27,6 +27,8 @@ export interface FakeCoordinatorOptions {
   heartbeatMs?: number;
   heartbeatTimeoutMs?: number;
   leaseMs?: number;
+  /** The frame limit the welcome announces (default 1 MiB). */
+  maxFrameBytes?: number;
   /**
    * An impostor: a server that does not know the worker's secret. It claims
    * to require auth (welcome.authRequired), accepts any register without
@@ -135,7 +137,7 @@ export class FakeCoordinator {
       signMessages: this.opts.signMessages ?? false,
       heartbeatMs: this.opts.heartbeatMs ?? 1000,
       heartbeatTimeoutMs: this.opts.heartbeatTimeoutMs ?? 3000,
-      maxFrameBytes: 1024 * 1024,
+      maxFrameBytes: this.opts.maxFrameBytes ?? 1024 * 1024,
       compression: false,
     };
     this.state.set(conn, { nonce, welcome });

@@ -1,0 +1,101 @@
+/**
+ * 25. Drain (docs/PROTOCOL.md: `drain`, "no more assignments"). A worker that
+ * stops gracefully sends `drain`; once the coordinator has it (its
+ * `msg_delivered` of the drain), for as long as that session lasts:
+ *  - the worker is given no new work: no `claimed` for it (a claim decided
+ *    just before the drain may commit just after, so claims within
+ *    `toleranceMs` of the delivery are not judged);
+ *  - what it held when it drained ends by its result or by the worker
+ *    handing it back (`result_recorded`, `lease_released`), never by a lease
+ *    expiry, unless another fault touched it, the drain gave up (its
+ *    `timeoutMs`), or the worker was started again before the lease ended.
+ * The session ends at the worker's next registration in another session, or
+ * a coordinator crash (a new session forgets the drain; so does this rule).
+ */
+import type { CheckContext } from './context.js';
+import type { Ev, FaultSpan, HistoryView } from './view.js';
+import { affectsCoordinator, affectsWorker } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+/** The drain fault on `w` active at time t, if any (its timeout and when it ended). */
+function drainFault(view: HistoryView, w: string, t: number): FaultSpan | undefined {
+  return view.faults.find((f) => f.details.action === 'drain' && affectsWorker(f.details, w) && f.start.time <= t && view.faultEnd(f) >= t);
+}
+
+/** Index of the record that ends the drain's session: another session registered, or the coordinator crashed. */
+function sessionEnd(view: HistoryView, drain: Ev<'msg_delivered'>): number {
+  const w = drain.ev.workerId;
+  const crash = view.faults.find((f) => (f.details.action === 'kill' || f.details.action === 'restart') && affectsCoordinator(f.details) && f.start.index > drain.rec.index);
+  let end = crash?.start.index ?? Infinity;
+  for (const e of view.byWorker.get(w) ?? []) {
+    if (e.rec.index <= drain.rec.index || e.rec.index >= end) continue;
+    if (e.ev.type === 'worker_registered' && e.ev.source === 'coordinator' && e.ev.sessionId !== drain.ev.sessionId) end = e.rec.index;
+  }
+  return end;
+}
+
+/** Leases `w` held when the drain arrived: claimed for it before, not ended by then. */
+function heldAt(view: HistoryView, w: string, index: number): Ev<'claimed'>[] {
+  const ended = new Set<string>();
+  const claims: Ev<'claimed'>[] = [];
+  for (const e of view.byWorker.get(w) ?? []) {
+    if (e.rec.index >= index || e.ev.source !== 'coordinator') continue;
+    if (e.ev.type === 'claimed') claims.push(e as Ev<'claimed'>);
+    else if (e.ev.type === 'result_recorded' || e.ev.type === 'lease_released' || e.ev.type === 'lease_expired') ended.add(e.ev.leaseToken);
+  }
+  return claims.filter((c) => !ended.has(c.ev.leaseToken));
+}
+
+/** 25. No new work after a drain; what the drained worker held is finished or handed back. */
+export function checkDrain(view: HistoryView, ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  for (const d of view.ofType('msg_delivered')) {
+    if (d.ev.source !== 'coordinator' || d.ev.dir !== 'to_coordinator' || d.ev.msgType !== 'drain') continue;
+    out.push(...claimedAfterDrain(view, ctx, d), ...expiredAfterDrain(view, d));
+  }
+  return out;
+}
+
+function claimedAfterDrain(view: HistoryView, ctx: CheckContext, d: Ev<'msg_delivered'>): Violation[] {
+  const w = d.ev.workerId;
+  const end = sessionEnd(view, d);
+  const claim = (view.byWorker.get(w) ?? []).find(
+    (e) => e.ev.type === 'claimed' && e.ev.source === 'coordinator' && e.rec.index > d.rec.index && e.rec.index < end && e.rec.time > d.rec.time + ctx.toleranceMs,
+  );
+  if (claim === undefined || claim.ev.type !== 'claimed') return [];
+  return [
+    violation(
+      view.records,
+      'drain',
+      `${w} was given attempt ${claim.ev.attempt} (lease ${claim.ev.leaseToken}) ${claim.rec.time - d.rec.time} ms after its drain was delivered in session ${d.ev.sessionId}: a draining worker gets no new work`,
+      { index: claim.rec.index, executionId: claim.ev.executionId, workerId: w },
+    ),
+  ];
+}
+
+function expiredAfterDrain(view: HistoryView, d: Ev<'msg_delivered'>): Violation[] {
+  const w = d.ev.workerId;
+  const fault = drainFault(view, w, d.rec.time);
+  const timeoutMs = typeof fault?.details.params?.timeoutMs === 'number' ? fault.details.params.timeoutMs : 30_000;
+  const gaveUpAt = (fault?.start.time ?? d.rec.time) + timeoutMs;
+  const restartedAt = fault?.stop?.time ?? (fault === undefined ? Infinity : (view.healAt ?? Infinity));
+  const out: Violation[] = [];
+  for (const held of heldAt(view, w, d.rec.index)) {
+    const expiry = (view.byExecution.get(held.ev.executionId) ?? []).find(
+      (e) => e.rec.index > d.rec.index && e.ev.source === 'coordinator' && e.ev.type === 'lease_expired' && e.ev.leaseToken === held.ev.leaseToken,
+    );
+    if (expiry === undefined) continue;
+    const t = expiry.rec.time;
+    if (t >= gaveUpAt || t >= restartedAt || view.anyFaultOn(w, d.rec.time, t, ['drain', 'clock_skew'])) continue;
+    out.push(
+      violation(
+        view.records,
+        'drain',
+        `lease ${held.ev.leaseToken} (attempt ${held.ev.attempt}), held by ${w} when its drain was delivered, expired ${t - d.rec.time} ms later: a draining worker finishes what it holds (or hands it back) before it goes`,
+        { index: expiry.rec.index, executionId: held.ev.executionId, workerId: w },
+      ),
+    );
+  }
+  return out;
+}

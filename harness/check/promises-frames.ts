@@ -1,0 +1,66 @@
+/**
+ * The echo contract at the frame limit (part of promise 16, `task-contract`).
+ * `echo` returns its value; a value that cannot fit a frame the coordinator
+ * accepts (CheckContext.maxFrameBytes) must not be sent: the worker reports
+ * the attempt `failed` with `too_large` instead, and that result is recorded
+ * on the first attempt without the worker's link going down (sent as is,
+ * the coordinator closes the link and the re-send fails forever). A value
+ * comfortably below the limit keeps the plain contract (never fails); in the
+ * narrow band between, where the envelope decides, either answer is right.
+ */
+import type { CheckContext } from './context.js';
+import type { TaskSubmitted } from './history.js';
+import type { Ev, HistoryView } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+/** What a result adds around its value: its other fields and the envelope room (the worker reserves 256 bytes). */
+const RESULT_OVERHEAD_BYTES = 1024;
+
+/** Bytes of an echo task's value as JSON (the size it has in a result). */
+function valueBytes(task: TaskSubmitted): number {
+  const params = task.params;
+  const value = params !== null && typeof params === 'object' ? (params as Record<string, unknown>).value : undefined;
+  return Buffer.byteLength(JSON.stringify(value ?? null), 'utf8');
+}
+
+/** Whether an echo's result fits a frame: surely, surely not, or close enough that the envelope decides. */
+export function echoFit(task: TaskSubmitted, ctx: CheckContext): 'fits' | 'too-large' | 'either' {
+  const limit = ctx.maxFrameBytes;
+  if (task.kind !== 'echo' || limit === undefined) return 'fits';
+  const bytes = valueBytes(task);
+  if (bytes > limit) return 'too-large';
+  return bytes + RESULT_OVERHEAD_BYTES <= limit ? 'fits' : 'either';
+}
+
+/** One finished attempt of an echo whose value is too large (or nearly) for a frame. */
+export function judgeEchoTooLarge(task: TaskSubmitted, f: Ev<'task_finished'>, ctx: CheckContext, v: (m: string) => void): void {
+  const { outcome, attempt, errorCode } = f.ev;
+  const size = `its value of ${valueBytes(task)} bytes`;
+  if (outcome === 'completed' && echoFit(task, ctx) === 'too-large') {
+    v(`attempt ${attempt} completed, but ${size} cannot fit a frame (maxFrameBytes ${ctx.maxFrameBytes}): the worker must report it failed with too_large, not send it`);
+  } else if (outcome === 'failed' && errorCode !== 'too_large') {
+    v(`attempt ${attempt} failed with ${errorCode ?? 'no error code'}, but echo fails only when ${size} cannot fit a frame, and then with too_large`);
+  }
+}
+
+/** A too-large echo: its first attempt's result is recorded (failed), with no disconnect of its holder on the way. */
+export function judgeTooLarge(view: HistoryView, ctx: CheckContext, id: string, task: TaskSubmitted): Violation[] {
+  const events = view.byExecution.get(id) ?? [];
+  const claim = events.find((e): e is Ev & Ev<'claimed'> => e.ev.type === 'claimed' && e.ev.source === 'coordinator' && e.ev.attempt === 1);
+  if (claim === undefined) return [];
+  const w = claim.ev.workerId;
+  const recorded = events.find((e): e is Ev & Ev<'result_recorded'> => e.ev.type === 'result_recorded' && e.ev.leaseToken === claim.ev.leaseToken);
+  const end = recorded?.rec.time ?? view.endAt;
+  if (view.anyFaultOn(w, claim.rec.time, end, ['clock_skew'])) return [];
+  const v = (message: string, index: number): Violation =>
+    violation(view.records, 'task-contract', `echo of ${valueBytes(task)} bytes (maxFrameBytes ${ctx.maxFrameBytes}): ${message}`, { index, executionId: id, workerId: w });
+  if (recorded === undefined) return [v(`attempt 1 (${w}) never had its result recorded: a value that cannot fit a frame ends failed with too_large on its first attempt`, claim.rec.index)];
+  const out: Violation[] = [];
+  if (recorded.ev.outcome !== 'failed') out.push(v(`attempt 1 was recorded ${recorded.ev.outcome}; a value that cannot fit a frame ends failed (too_large)`, recorded.rec.index));
+  const dropped = (view.byWorker.get(w) ?? []).find((e) => e.ev.type === 'disconnected' && e.ev.source === w && e.rec.time >= claim.rec.time && e.rec.time <= end);
+  if (dropped !== undefined && dropped.ev.type === 'disconnected') {
+    out.push(v(`${w} lost its link (${dropped.ev.code} ${dropped.ev.reason}) between the claim and the recorded result: the too_large failure must go out in place of the value, not the value itself`, dropped.rec.index));
+  }
+  return out;
+}

@@ -1,0 +1,155 @@
+/**
+ * Synthetic histories for the worker-feature rules (issue 10, classes 12, 13,
+ * 22): the outbox under a flood (promise 11, promises-outbox.ts), echo at the
+ * frame limit (16, promises-frames.ts) and drain (25, promises-drain.ts). Each
+ * rule passes the history the real system leaves and reports the defect's.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkHistory } from '../../harness/check/invariants.js';
+import type { PromiseName } from '../../harness/check/promises.js';
+import type { FaultDetails } from '../../harness/check/history.js';
+import { H, baseContext } from './builder.js';
+
+const ctx = { ...baseContext, maxFrameBytes: 16_384 };
+const check = (h: H, p: PromiseName): string[] => checkHistory(h.history(), [p], ctx).map((v) => `${v.promise.name}: ${v.message}`);
+
+/** One flood tick of w1 as the driver records it. */
+function tick(h: H, accepted: number, refused: number, depth?: number, capacity = 16): H {
+  h.rec.recordInfo({ flood: 'tick', workerId: 'w1', accepted, refused, ...(depth === undefined ? {} : { outboxDepth: depth, outboxCapacity: capacity }) });
+  return h;
+}
+
+/** The run ends: what w1 still held (queued + unacked), as the driver records it. */
+function end(h: H, held: number): H {
+  h.rec.recordInfo({ flood: 'end', workerId: 'w1', held });
+  return h;
+}
+
+/** The coordinator hands over n data messages of w1 (seqs from `from`). */
+function deliverData(h: H, from: number, n: number): H {
+  for (let seq = from; seq < from + n; seq++) {
+    h.emit('coordinator', { type: 'msg_delivered', workerId: 'w1', sessionId: 's-w1', dir: 'to_coordinator', seq, msgType: 'data' });
+  }
+  return h;
+}
+
+describe('11 delivery: the outbox under a flood', () => {
+  it('passes refusals while the outbox is full and accepted data that arrives', () => {
+    const h = new H().connect('w1');
+    tick(h.at(100), 10, 0);
+    deliverData(h.at(150), 1, 10);
+    tick(h.at(200), 4, 6, 16);
+    deliverData(h.at(250), 11, 4);
+    tick(h.at(300), 5, 0);
+    end(h, 5);
+    h.at(20_000).phase('end');
+    expect(check(h, 'delivery')).toEqual([]);
+  });
+
+  it('reports a refusal below capacity (a leaked slot) and accepted data never delivered', () => {
+    const h = new H().connect('w1');
+    tick(h.at(100), 10, 0);
+    deliverData(h.at(150), 1, 7);
+    tick(h.at(200), 0, 10, 3);
+    end(h, 1);
+    h.at(20_000).phase('end');
+    const msgs = check(h, 'delivery');
+    expect(msgs).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/w1's outbox refused 10 data message\(s\) while only 3 message\(s\) waited in it, below its capacity of 16/),
+        expect.stringMatching(/w1's outbox accepted 10 data message\(s\) .* had 7 delivered by the end and w1 held at most 1 more: 2 accepted message\(s\) were lost inside the worker/),
+      ]),
+    );
+    expect(msgs).toHaveLength(2);
+  });
+
+  it('excuses undelivered data of a worker that was killed', () => {
+    const kill: FaultDetails = { id: 'k', action: 'kill', target: 'w1', workers: ['w1'] };
+    const h = new H().connect('w1');
+    tick(h.at(100), 10, 0);
+    h.at(120).fault('start', kill).at(500).fault('stop', kill);
+    end(h, 0);
+    h.at(20_000).phase('end');
+    expect(check(h, 'delivery')).toEqual([]);
+  });
+});
+
+describe('16 task-contract: echo at the frame limit', () => {
+  function submitEcho(h: H, id: string, bytes: number): H {
+    const task = { kind: 'echo', params: { value: 'x'.repeat(bytes) } };
+    const i = h.rec.recordInvoke({ ref: id, kind: 'echo', tasks: [task] });
+    h.emit('coordinator', { type: 'submitted', executionId: id, kind: 'echo', dependencies: [], maxAttempts: 1, priority: 'medium' });
+    h.rec.recordOk(i, { executionIds: [id] });
+    return h;
+  }
+  function finish(h: H, id: string, token: string, outcome: 'completed' | 'failed', errorCode?: string): H {
+    h.emit('w1', { type: 'task_finished', executionId: id, workerId: 'w1', attempt: 1, leaseToken: token, outcome, ...(errorCode === undefined ? {} : { errorCode }) });
+    h.emit('coordinator', { type: 'lease_released', executionId: id, workerId: 'w1', attempt: 1, leaseToken: token, reason: outcome });
+    return h.emit('coordinator', { type: 'result_recorded', executionId: id, workerId: 'w1', attempt: 1, leaseToken: token, outcome });
+  }
+
+  it('passes a too-large value failed with too_large at once, and a small value completed', () => {
+    const h = new H().connect('w1');
+    submitEcho(h, 'big', 20_000).claim('big', 'w1', 1, 'b1').start('big', 'w1', 1, 'b1');
+    finish(h.at(10), 'big', 'b1', 'failed', 'too_large');
+    submitEcho(h, 'small', 100).claim('small', 'w1', 1, 's1').start('small', 'w1', 1, 's1');
+    finish(h.at(20), 'small', 's1', 'completed');
+    expect(check(h, 'task-contract')).toEqual([]);
+  });
+
+  it('reports a too-large value sent as a completion, a failure with another code, and a small value failing', () => {
+    const h = new H().connect('w1');
+    submitEcho(h, 'sent', 20_000).claim('sent', 'w1', 1, 'a1').start('sent', 'w1', 1, 'a1');
+    h.at(10).emit('w1', { type: 'task_finished', executionId: 'sent', workerId: 'w1', attempt: 1, leaseToken: 'a1', outcome: 'completed' });
+    h.at(12).emit('w1', { type: 'disconnected', workerId: 'w1', code: 4413, reason: 'frame too large' });
+    submitEcho(h, 'code', 20_000).claim('code', 'w1', 1, 'c1').start('code', 'w1', 1, 'c1');
+    finish(h.at(20), 'code', 'c1', 'failed', 'task_failed');
+    submitEcho(h, 'small', 100).claim('small', 'w1', 1, 's1').start('small', 'w1', 1, 's1');
+    finish(h.at(30), 'small', 's1', 'failed', 'too_large');
+    h.at(9_000).phase('end');
+    const msgs = check(h, 'task-contract');
+    expect(msgs).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/attempt 1 completed, but its value of 20002 bytes cannot fit a frame \(maxFrameBytes 16384\): the worker must report it failed with too_large/),
+        expect.stringMatching(/echo of 20002 bytes .* attempt 1 \(w1\) never had its result recorded/),
+        expect.stringMatching(/w1 lost its link \(4413 frame too large\) between the claim and the recorded result/),
+        expect.stringMatching(/attempt 1 failed with task_failed, but echo fails only when its value of 20002 bytes cannot fit a frame, and then with too_large/),
+        expect.stringMatching(/attempt 1 failed, but echo never fails on its own/),
+      ]),
+    );
+    expect(msgs).toHaveLength(5);
+  });
+});
+
+describe('25 drain', () => {
+  const drainFault: FaultDetails = { id: 'd', action: 'drain', target: 'w1', workers: ['w1'], params: { timeoutMs: 10_000 } };
+  function drained(h: H): H {
+    return h.emit('coordinator', { type: 'msg_delivered', workerId: 'w1', sessionId: 's-w1', dir: 'to_coordinator', seq: 5, msgType: 'drain' });
+  }
+
+  it('passes a drained worker that finishes what it holds and gets nothing new until a new session', () => {
+    const h = new H().connect('w1');
+    h.submit('a').submit('b').claim('a', 'w1', 1, 'a1').start('a', 'w1', 1, 'a1');
+    h.at(1000).fault('start', drainFault);
+    drained(h.at(1001));
+    h.at(1050).claim('b', 'w1', 1, 'b0'); // decided before the drain, committed just after: within tolerance
+    h.at(1500).finish('a', 'w1', 1, 'a1').finish('b', 'w1', 1, 'b0');
+    h.at(4000).fault('stop', drainFault);
+    h.at(4001).emit('coordinator', { type: 'worker_registered', workerId: 'w1', sessionId: 's-w1-new', resumed: false, connectionId: 'c2' });
+    h.submit('c').at(4100).claim('c', 'w1', 1, 'c1');
+    expect(check(h, 'drain')).toEqual([]);
+  });
+
+  it('reports work given to a drained worker and a held lease left to expire', () => {
+    const h = new H().connect('w1');
+    h.submit('a').submit('b').claim('a', 'w1', 1, 'a1').start('a', 'w1', 1, 'a1');
+    h.at(1000).fault('start', drainFault);
+    drained(h.at(1001));
+    h.at(1600).claim('b', 'w1', 1, 'b1');
+    h.at(3500).expire('a', 'w1', 1, 'a1');
+    expect(check(h, 'drain')).toEqual([
+      expect.stringMatching(/w1 was given attempt 1 \(lease b1\) 599 ms after its drain was delivered in session s-w1: a draining worker gets no new work/),
+      expect.stringMatching(/lease a1 \(attempt 1\), held by w1 when its drain was delivered, expired 2499 ms later: a draining worker finishes what it holds/),
+    ]);
+  });
+});

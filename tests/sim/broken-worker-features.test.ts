@@ -1,0 +1,97 @@
+/**
+ * Worker features the workload never used before (issue 10, docs/DEFECTS.md
+ * classes 12, 13, 22), end to end: scenarios/worker-features.yaml runs at its
+ * seed as shipped (it passes), then once per broken variant
+ * (./broken/worker-feature-variants.ts), and each broken run must be reported
+ * under the promise the defect breaks. A broken run keeps only the part of the
+ * scenario its feature needs (the flood, the oversized echoes, the drain): a
+ * run with a defect spins (the KiB variant reconnects for every re-send of the
+ * whole unacknowledged flood), and the rest adds nothing to the verdict.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { PromiseName } from '../../harness/check/promises.js';
+import { formatViolation } from '../../harness/check/violation.js';
+import { loadScenario } from '../../harness/scenario/loader.js';
+import type { Scenario } from '../../harness/scenario/schema.js';
+import { runChecked } from '../../harness/scenario/run.js';
+import type { SimWiring } from '../../harness/sim/index.js';
+import { kibFrameLimit, leakyOutbox, withDrainIgnored } from './broken/worker-feature-variants.js';
+
+const FILE = join(import.meta.dirname, '..', '..', 'scenarios', 'worker-features.yaml');
+
+type Part = 'flood' | 'too-large' | 'drain';
+
+/** The scenario with only one feature's part (no flood, no oversized echoes, no drain unless it is that part). */
+function only(s: Scenario, part: Part): Scenario {
+  const { flood, ...workload } = s.workload;
+  return {
+    ...s,
+    // The oversized echoes alone: with the KiB defect every reconnect re-sends whatever queued up behind them.
+    workload: { ...workload, items: s.workload.items.filter((i) => (i.name === 'too-large') === (part === 'too-large')), ...(part === 'flood' && flood !== undefined ? { flood } : {}) },
+    // A shorter heal for them too: the defect's reconnect loop re-sends a growing backlog (a stale sync per reconnect) until the run ends.
+    ...(part === 'too-large' ? { phases: { ...s.phases, healMs: 3_000 } } : {}),
+    faults: s.faults.filter((f) => (f.action.type === 'drain') === (part === 'drain') && (part === 'flood' || f.action.type === 'drain')),
+  };
+}
+
+async function verdict(part?: Part, wiring?: SimWiring, around: <T>(body: () => Promise<T>) => Promise<T> = (b) => b()) {
+  const file = await loadScenario(FILE);
+  const scenario = part === undefined ? file : only(file, part);
+  const r = await around(() => runChecked(scenario, wiring === undefined ? {} : { wiring }));
+  return { passed: r.passed, promises: [...new Set(r.violations.map((v) => v.promise.name))], text: r.violations.map(formatViolation).join('\n'), marks: r.outcome.marks };
+}
+
+interface Case {
+  name: string;
+  part: Part;
+  wiring?: SimWiring;
+  around?: <T>(body: () => Promise<T>) => Promise<T>;
+  caught: PromiseName;
+  says: RegExp;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'class 12: the outbox never gives a capacity slot back',
+    part: 'flood',
+    wiring: { onWorker: leakyOutbox },
+    caught: 'delivery',
+    says: /outbox refused \d+ data message\(s\) while only \d+ message\(s\) waited in it, below its capacity of 16/,
+  },
+  {
+    name: 'class 13: the result size check in KiB (maxFrameBytes × 1024)',
+    part: 'too-large',
+    wiring: { onWorker: kibFrameLimit },
+    caught: 'task-contract',
+    says: /cannot fit a frame \(maxFrameBytes 16384\): the worker must report it failed with too_large/,
+  },
+  {
+    name: 'class 22: the coordinator acknowledges drain without marking the worker draining',
+    part: 'drain',
+    around: withDrainIgnored,
+    caught: 'drain',
+    says: /after its drain was delivered in session .*: a draining worker gets no new work/,
+  },
+];
+
+describe('worker features: scenarios/worker-features.yaml catches their broken variants', () => {
+  it('passes as shipped and reaches the outbox-full, result-too-large and drain-received marks', { timeout: 60_000 }, async () => {
+    const real = await verdict();
+    expect(real.text).toBe('');
+    expect(real.marks['worker.outbox-full']).toBeGreaterThan(0);
+    expect(real.marks['worker.result-too-large']).toBeGreaterThan(0);
+    expect(real.marks['coordinator.drain-received']).toBeGreaterThan(0);
+  });
+
+  for (const c of CASES) {
+    it(c.name, { timeout: 60_000 }, async () => {
+      const real = await verdict(c.part);
+      expect(real.text).toBe('');
+      const broken = await verdict(c.part, c.wiring, c.around);
+      expect(broken.passed).toBe(false);
+      expect(broken.promises, broken.text).toContain(c.caught);
+      expect(broken.text).toMatch(c.says);
+    });
+  }
+});

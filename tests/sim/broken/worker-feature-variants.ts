@@ -1,0 +1,52 @@
+/**
+ * Deliberately broken worker features (tests/sim/broken-worker-features.test.ts),
+ * each a defect a developer could really commit and that no scenario exercised
+ * before scenarios/worker-features.yaml (issue 10, classes 12, 13, 22). Test
+ * doubles only: wired in through SimWiring, or planted on a prototype for one
+ * run and taken out again.
+ */
+import { WorkerRegistry } from '../../../system/coordinator/registry.js';
+import type { Outbox } from '../../../system/worker/outbox.js';
+import type { TaskRunner } from '../../../system/worker/task-runner.js';
+import type { Worker } from '../../../system/worker/worker.js';
+
+/** Class 12: the outbox never gives a capacity slot back (take() forgets to decrement its bounded count). */
+export function leakyOutbox(_id: string, w: Worker): void {
+  const outbox = (w as unknown as { outbox: Outbox }).outbox;
+  const counted = outbox as unknown as { bounded: number };
+  const take = outbox.take.bind(outbox);
+  outbox.take = (max) => {
+    const next = take(max);
+    if (next !== undefined && (next.msg.type === 'data' || next.msg.type === 'progress')) counted.bounded++;
+    return next;
+  };
+}
+
+/** Class 13: the worker's result size check reads maxFrameBytes as KiB (limit × 1024), so oversized results are sent. */
+export function kibFrameLimit(_id: string, w: Worker): void {
+  const runner = (w as unknown as { runner: TaskRunner }).runner;
+  let bytes = runner.maxFrameBytes;
+  Object.defineProperty(runner, 'maxFrameBytes', {
+    get: () => bytes * 1024,
+    set: (v: number) => {
+      bytes = v;
+    },
+  });
+}
+
+/** Class 22: the coordinator acknowledges `drain` without marking the worker draining (the flag never sticks). */
+export async function withDrainIgnored<T>(body: () => Promise<T>): Promise<T> {
+  const original = WorkerRegistry.prototype.getOrCreate;
+  WorkerRegistry.prototype.getOrCreate = function (this: WorkerRegistry, workerId) {
+    const r = original.call(this, workerId);
+    if (!r.known) {
+      Object.defineProperty(r.entry, 'draining', { get: () => false, set: () => {}, enumerable: true, configurable: true });
+    }
+    return r;
+  };
+  try {
+    return await body();
+  } finally {
+    WorkerRegistry.prototype.getOrCreate = original;
+  }
+}
