@@ -45,4 +45,6 @@ export interface CheckContext {
   breaker?: boolean;
   /** Consecutive failures of a kind that open its breaker (engine default 5); below it the breaker is closed and late retries are judged. */
   breakerFailureThreshold?: number;
+  /** Tasks each worker runs at once (the fleet's concurrency); promise 25 judges refusals and claims against it. Undefined: not judged. */
+  workerConcurrency?: number;
 }

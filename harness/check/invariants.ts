@@ -21,6 +21,7 @@ import { checkControls, checkResumedCheckpoints } from './promises-control.js';
 import { checkIdempotency, checkPriority, checkTimeouts as checkWorkerTimeouts } from './promises-engine.js';
 import { checkExactlyOnce, checkNoDoubleOwnership, checkNoLostWork, checkOrder } from './promises-work.js';
 import { checkRetries } from './promises-retries.js';
+import { checkCapacity } from './promises-capacity.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -53,6 +54,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   idempotency: checkIdempotency,
   'worker-timeouts': checkWorkerTimeouts,
   'client-control': checkControls,
+  capacity: checkCapacity,
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

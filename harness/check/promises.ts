@@ -33,6 +33,8 @@ export const PROMISES = [
   { number: 22, name: 'idempotency', title: 'Idempotency keys' },
   { number: 23, name: 'worker-timeouts', title: 'Workers stop attempts at their timeout' },
   { number: 24, name: 'client-control', title: 'Cancel and pause reach the worker' },
+  // Self-healing judged at its trigger (issue 10, promises-capacity.ts).
+  { number: 25, name: 'capacity', title: 'Workers use their concurrency and are never given more' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

@@ -36,6 +36,8 @@ export const MARK_CATALOG = {
   'engine.checkpoint-handed-over': 'a reassigned attempt was handed the latest saved checkpoint',
   'engine.cancel-running': 'a running execution was cancelled and its holder told to abort',
   'engine.timeout-enforced': 'an attempt ran past its timeout and was ended by the engine',
+  'engine.lease-renewed-long': "a lease was renewed after its attempt had run longer than one lease period (kept alive only by its holder's traffic)",
+  'worker.refused-at-capacity': 'the worker refused an assignment because its concurrency was full (the coordinator re-queues it)',
   'sim.crash-in-commit-window': 'the coordinator was killed with store operations issued but not yet committed',
 } as const;
 

@@ -3,6 +3,7 @@ import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Cpu } from '../core/cpu.js';
 import type { EventSink } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
+import type { Marks } from '../core/marks.js';
 import type { Random } from '../core/random.js';
 import type { AbortReason } from '../tasks/abort.js';
 import type { TaskKind } from '../tasks/kind.js';
@@ -24,6 +25,8 @@ export interface TaskRunnerDeps {
   allowedKinds: ReadonlySet<string>;
   /** Values never sent in a result or checkpoint (the worker's secret): replaced by "[redacted]". */
   redact?: readonly string[];
+  /** Coverage marks (absent: none). */
+  marks?: Marks;
   /** Queues a message for the coordinator (the worker's outbox). */
   send(msg: OutMessage): void;
   /** Called after an attempt settled (capacity freed, result queued). */

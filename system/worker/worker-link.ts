@@ -106,6 +106,7 @@ export abstract class WorkerLink {
       maxFrameBytes: this.config.maxFrameBytes,
       allowedKinds: this.config.allowKinds,
       redact: this.config.secret === undefined ? [] : [this.config.secret],
+      marks: this.marks,
       send: (msg) => void this.channel.enqueue(msg),
       onSettled: () => this.checkDrained(),
     });
