@@ -100,3 +100,18 @@ describe('17 timeouts: a coordinator timeout records outcome timeout', () => {
     expect(run('failed', true)).toEqual([]);
   });
 });
+
+describe('8 auth: work for a worker whose connection was refused', () => {
+  /** w1's connection fails a signature check at t=100 and is detached; a claim decided at `decidedAt` is recorded at t=105. */
+  const run = (decidedAt: number): string[] => {
+    const h = new H().connect('w1', 'c1').submit('x').at(100);
+    h.emit('coordinator', { type: 'auth_failed', workerId: 'w1', connectionId: 'c1', reason: 'bad signature' });
+    h.emit('coordinator', { type: 'worker_disconnected', workerId: 'w1', connectionId: 'c1', code: 4402, reason: 'bad signature' });
+    h.at(105).rec.emit({ type: 'claimed', at: decidedAt, source: 'coordinator', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 't' });
+    return messages(h, 'auth');
+  };
+  it('reports a claim decided after the refusal, not one decided before it whose commit landed after', () => {
+    expect(run(103)).toEqual([expect.stringMatching(/claimed for w1 while its only connection had failed authentication/)]);
+    expect(run(99)).toEqual([]);
+  });
+});
