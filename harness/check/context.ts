@@ -49,4 +49,6 @@ export interface CheckContext {
   workerKinds?: readonly string[];
   /** Largest frame the coordinator accepts (coordinator.maxFrameBytes; default 1 MiB): an echo value above it must fail too_large (promise 16). */
   maxFrameBytes?: number;
+  /** Tasks each worker runs at once (the fleet's concurrency); promise 25 judges refusals and claims against it. Undefined: not judged. */
+  workerConcurrency?: number;
 }

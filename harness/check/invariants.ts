@@ -26,6 +26,7 @@ import { checkRetries } from './promises-retries.js';
 import { checkAbortReasons, checkHeldAfterAck, checkSentCheckpoints, checkSyncInFlight } from './promises-trace.js';
 import { checkOutbox } from './promises-outbox.js';
 import { checkDrain } from './promises-drain.js';
+import { checkCapacity } from './promises-capacity.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -60,6 +61,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'client-control': (v, c) => [...checkControls(v, c), ...checkAbortReasons(v, c)],
   // Worker features (issue 10).
   drain: checkDrain,
+  capacity: checkCapacity,
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

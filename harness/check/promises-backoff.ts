@@ -30,6 +30,8 @@ interface WorkerPass {
   lastAttemptAt: number;
   /** When the current connection came up; undefined while disconnected. */
   up: number | undefined;
+  /** When the worker last registered (its `connected`); undefined before. */
+  afterRegistration: number | undefined;
 }
 
 /**
@@ -51,7 +53,7 @@ export function checkBackoff(view: HistoryView, ctx: CheckContext): Violation[] 
     const v = (e: Ev, message: string): void => {
       out.push(violation(view.records, 'backoff', message, { index: e.rec.index, workerId: w }));
     };
-    const pass: WorkerPass = { view, ctx, w, mine, handshake, handshakeMax, capDraws, v, lastAttempt: 0, lastAttemptAt: 0, up: undefined };
+    const pass: WorkerPass = { view, ctx, w, mine, handshake, handshakeMax, capDraws, v, lastAttempt: 0, lastAttemptAt: 0, up: undefined, afterRegistration: undefined };
     for (let i = 0; i < mine.length; i++) passEvent(pass, i);
     const bound = healAt === undefined ? 0 : boundFor(deadlineAt(mine, healAt, handshake, handshakeMax));
     if (healAt !== undefined && !atHeal && view.endAt >= healAt + bound) out.push(...healViolations(view, w, mine, healAt, bound));
@@ -117,6 +119,7 @@ function passEvent(p: WorkerPass, i: number): void {
     }
     p.up = e.rec.time;
     p.lastAttempt = 0;
+    p.afterRegistration = e.rec.time;
   } else if (ev.type === 'disconnected') {
     p.up = undefined;
     if (stalled(p, i, ['backoff', 'connecting'], e.rec.time + tol).stalled) {
@@ -146,10 +149,7 @@ function passBackoff(p: WorkerPass, i: number, ev: Ev<'backoff'>['ev']): void {
     p.v(e, `retry-after ${ev.retryAfterMs} ms honoured in [${lo}, ${hi}] (attempt ${attempt}): no jitter left, every worker refused in one burst comes back at the same instant (lockstep)`);
   }
   if (!Number.isSafeInteger(attempt) || attempt < 1) p.v(e, `attempt counter ${attempt} is not a positive safe integer`);
-  // A killed or restarted process starts counting afresh, like one that connected.
-  else if (attempt <= p.lastAttempt && !p.view.processFaultOn(p.w, p.lastAttemptAt, e.rec.time)) {
-    p.v(e, `attempt counter went from ${p.lastAttempt} to ${attempt} without a successful connection`);
-  }
+  else judgeAttemptStep(p, e, attempt);
   p.lastAttempt = attempt;
   p.lastAttemptAt = e.rec.time;
   if (ev.strategy !== 'none' && hi >= maxMs - 0.5 && hi > lo) {
@@ -158,6 +158,26 @@ function passBackoff(p: WorkerPass, i: number, ev: Ev<'backoff'>['ev']): void {
   const { stalled: late, next } = stalled(p, i, ['connecting', 'connected'], e.rec.time + d + p.ctx.toleranceMs);
   if (late) {
     p.v(e, `backoff of ${d} ms at t=${e.rec.time} but ${next === undefined ? 'no further connection attempt' : `the next attempt only at t=${next.rec.time}`}: stopped retrying`);
+  }
+}
+
+/**
+ * The attempt counter counts consecutive failed tries: the first backoff after
+ * a registration (or of a fresh process) is attempt 1 and each later one the
+ * previous + 1. A counter never reset after a registration draws every later
+ * delay from a later attempt's (longer) bounds, so the delays alone look legal.
+ */
+function judgeAttemptStep(p: WorkerPass, e: Ev, attempt: number): void {
+  const expected = p.lastAttempt + 1;
+  if (attempt === expected) return;
+  // A killed or restarted process starts counting afresh (a paused one goes on): either is right.
+  if (attempt === 1 && p.view.processFaultOn(p.w, p.lastAttemptAt, e.rec.time)) return;
+  if (attempt <= p.lastAttempt && !p.view.processFaultOn(p.w, p.lastAttemptAt, e.rec.time)) {
+    p.v(e, `attempt counter went from ${p.lastAttempt} to ${attempt} without a successful connection`);
+  } else if (p.lastAttempt === 0 && p.afterRegistration !== undefined) {
+    p.v(e, `first backoff after the registration at t=${p.afterRegistration} is attempt ${attempt}, not 1: the attempt counter was not reset when the worker registered`);
+  } else {
+    p.v(e, `attempt counter went from ${p.lastAttempt} to ${attempt}: each failed try must count exactly once (want ${expected})`);
   }
 }
 

@@ -69,6 +69,10 @@ function actedOnRejected(view: HistoryView, e: Ev, rejected: ReadonlyMap<string,
   if (w === undefined || ev.source !== 'coordinator') return [];
   const r = rejected.get(w);
   if (r === undefined || conns(w).size !== 0) return [];
+  // Judged by when the engine decided (events are recorded when their commit lands): a claim decided
+  // before the refusal whose commit lands after the (now immediate) detach was not made for a refused connection.
+  const decided = ev.type === 'checkpoint_saved' ? (ev.acceptedAt ?? ev.at) : ev.at;
+  if (decided <= r.ev.at) return [];
   return [
     violation(
       view.records,

@@ -157,5 +157,39 @@ export function checkTimeouts(view: HistoryView, ctx: CheckContext): Violation[]
       }
     }
   }
+  return [...out, ...checkTimeoutOutcomes(view, ctx)];
+}
+
+/**
+ * 17, the outcome: a lease the coordinator's own timeout ended (its holder
+ * never sent a result for it, and the lease ended timeoutMs + grace after
+ * the attempt started) records outcome `timeout`, and the attempt's status
+ * is `timeout` (the final one when no retry is left), never `failed`.
+ */
+function checkTimeoutOutcomes(view: HistoryView, ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  const grace = ctx.timeoutGraceMs ?? 2_000;
+  for (const [id, task] of tasksById(view)) {
+    if (task.timeoutMs === undefined) continue;
+    const events = view.byExecution.get(id) ?? [];
+    for (const r of events) {
+      if (r.ev.type !== 'result_recorded' || r.ev.source !== 'coordinator') continue;
+      const { leaseToken, workerId: w, attempt, outcome } = r.ev;
+      const sent = (view.byWorker.get(w) ?? []).some((x) => x.rec.index < r.rec.index && x.ev.type === 'msg_sent' && x.ev.source === w && x.ev.key?.startsWith(`result:${id}/${leaseToken}/`) === true);
+      const started = events.find((x) => x.ev.type === 'status' && x.ev.to === 'running' && x.ev.attempt === attempt) ?? events.find((x) => x.ev.type === 'claimed' && x.ev.leaseToken === leaseToken);
+      if (sent || started === undefined || r.ev.at < started.ev.at + task.timeoutMs + grace - ctx.toleranceMs) continue;
+      const status = events.find((x) => x.ev.type === 'status' && x.ev.from === 'running' && x.ev.attempt === attempt);
+      const to = status?.ev.type === 'status' ? status.ev.to : undefined;
+      if (outcome === 'timeout' && (to === undefined || to === 'timeout')) continue;
+      out.push(
+        violation(
+          view.records,
+          'timeouts',
+          `the coordinator's timeout (timeoutMs ${task.timeoutMs} + grace ${grace}) ended lease ${leaseToken} (attempt ${attempt}, ${w}, which sent no result) and recorded outcome '${outcome}'${to === undefined ? '' : `, attempt status '${to}'`}: a coordinator timeout is recorded as 'timeout'`,
+          { index: r.rec.index, executionId: id, workerId: w },
+        ),
+      );
+    }
+  }
   return out;
 }

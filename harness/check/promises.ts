@@ -35,6 +35,8 @@ export const PROMISES = [
   { number: 24, name: 'client-control', title: 'Cancel and pause reach the worker' },
   // Worker features the workload uses (issue 10, promises-drain.ts).
   { number: 25, name: 'drain', title: 'A draining worker gets no new work and finishes what it holds' },
+  // Self-healing judged at its trigger (issue 10, promises-capacity.ts).
+  { number: 26, name: 'capacity', title: 'Workers use their concurrency and are never given more' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

@@ -18,6 +18,7 @@ export function contextFromScenario(s: Scenario): CheckContext {
     toleranceMs: s.checks.toleranceMs,
     minCapSpread: s.checks.minCapSpread,
     workerIds: workerIds(s.fleet),
+    workerConcurrency: s.fleet.concurrency,
     breaker: s.coordinator.breaker !== false,
     maxPendingHandshakes: s.coordinator.maxPendingHandshakes ?? COORDINATOR_DEFAULTS.maxPendingHandshakes,
     maxFrameBytes: s.coordinator.maxFrameBytes ?? COORDINATOR_DEFAULTS.maxFrameBytes,

@@ -32,6 +32,8 @@ export class MarkCounter implements Marks {
  * with the reason. Every other catalog mark is required.
  */
 export const NOT_YET_REQUIRED: Partial<Record<MarkName, string>> = {
+  'worker.refused-at-capacity':
+    "the real coordinator never claims beyond a worker's concurrency (it counts the leases the worker holds) and a worker's running set follows its live attempts, so a refusal at the limit needs a broken piece: tests/sim/broken-healing.test.ts reaches it with ghost attempts and with capacity counted from one pass only, where promise 26 judges it",
   'worker.retry-after': 'admission control engages only when more handshakes are in flight than the coordinator admits (default 64); the suite herds are smaller (tests/sim/adaptive-connection.test.ts reaches it with a lowered limit)',
   'coordinator.admission-refused': 'as worker.retry-after: only herds above the admission limit reach it (tests/sim/adaptive-connection.test.ts)',
   'worker.duplicate-dropped':

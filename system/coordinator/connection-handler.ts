@@ -283,6 +283,8 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     if (gate.log) this.ctx.logger.warn({ connectionId: this.conn.id, workerId: this.scope?.workerId, code, closeCode, path, suppressed: gate.suppressed }, message);
     this.sendError(code, message, path);
     this.conn.close(closeCode, message);
+    // Detach at once (onClose is idempotent): the close event comes later, and a pass in between must not claim for this worker.
+    this.onClose(closeCode, message);
   }
 
   private sendError(code: string, message: string, path?: string): void {

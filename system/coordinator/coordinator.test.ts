@@ -220,6 +220,25 @@ describe('coordinator connection edge', () => {
   });
 });
 
+describe('a connection closed for a bad signature', () => {
+  it('stops counting as connected at once, before its close arrives, so no pass claims for it', async () => {
+    const { c, events } = await start({ secret: 'k', signMessages: true });
+    const r = await Raw.open(c);
+    await r.registered('w1', r.mac('k', 'w1'));
+    // What the registry says right after the frame was refused (a microtask: before any close event can arrive).
+    let stateAfterRefusal: string | undefined;
+    const sink = events.push.bind(events);
+    events.push = (...es) => {
+      if (es.some((e) => e.type === 'protocol_error')) queueMicrotask(() => (stateAfterRefusal = c.workers()[0]?.state));
+      return sink(...es);
+    };
+    r.reliable({ type: 'drain' }); // unsigned on a signing session
+    expect(await r.closedWith()).toBe(4402);
+    expect(stateAfterRefusal).toBe('disconnected');
+    expect(events.filter((e) => e.type === 'worker_disconnected')).toEqual([expect.objectContaining({ workerId: 'w1', code: 4402 })]);
+  });
+});
+
 describe('coordinator sessions and identity', () => {
   it('a second connection with the same id replaces the first (4409); the old close does not remove the new one', async () => {
     const { c, events } = await start();

@@ -47,6 +47,8 @@ export const MARK_CATALOG = {
   'engine.recovered-timeout-armed': "a restarted coordinator re-armed the timeout of a recovered lease's attempt",
   'engine.stale-checkpoint-fenced': "a checkpoint sent under a superseded lease token arrived while another attempt held the lease, and was refused",
   'coordinator.handshake-closed-before-register': 'an admitted handshake was closed between welcome and register; its admission slot was given back',
+  'engine.lease-renewed-long': "a lease was renewed after its attempt had run longer than one lease period (kept alive only by its holder's traffic)",
+  'worker.refused-at-capacity': 'the worker refused an assignment because its concurrency was full (the coordinator re-queues it)',
   'sim.crash-in-commit-window': 'the coordinator was killed with store operations issued but not yet committed',
   // Adversaries rejected (issue 10, harness/scenario/adversary-onpath.ts).
   'worker.impostor-rejected': 'the worker refused a coordinator that could not prove the secret (a `registered` whose proof was missing or wrong: an impostor) and closed 4403',

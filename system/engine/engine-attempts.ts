@@ -153,11 +153,15 @@ export abstract class EngineAttempts extends CommittedCore {
   renewLeases(workerId: WorkerId): void {
     const ids = this.byWorker.get(workerId);
     if (ids === undefined) return;
-    const expiresAt = this.clock.now() + this.config.leaseMs;
+    const now = this.clock.now();
+    const expiresAt = now + this.config.leaseMs;
     for (const id of ids) {
-      const lease = this.records.get(id)?.lease;
+      const rec = this.records.get(id);
+      const lease = rec?.lease;
       // A lost lease stays due: a worker of the same id (a new process, or one told to abort) does not hold it.
-      if (lease !== undefined && !this.lostLeases.has(lease.token) && !this.unconfirmed.has(lease.token)) lease.expiresAt = expiresAt;
+      if (lease === undefined || this.lostLeases.has(lease.token) || this.unconfirmed.has(lease.token)) continue;
+      lease.expiresAt = expiresAt;
+      if (rec?.status === 'running' && rec.startedAt !== undefined && now - rec.startedAt > this.config.leaseMs) this.marks.hit('engine.lease-renewed-long');
     }
   }
 

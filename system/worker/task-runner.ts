@@ -99,6 +99,7 @@ export class TaskRunner {
     if (this.finished.has(key(a.executionId, a.leaseToken))) return; // already ran this lease
     if (!this.accepting) return this.reject(a, 'revoked', ErrorCode.Unavailable, `worker ${deps.workerId} is draining`);
     if (this.running.size >= deps.concurrency) {
+      deps.marks?.hit('worker.refused-at-capacity');
       return this.reject(a, 'revoked', ErrorCode.Unavailable, `worker ${deps.workerId} is at its concurrency limit ${deps.concurrency}`);
     }
     if (DANGEROUS_KINDS.has(a.kind) && !deps.allowedKinds.has(a.kind)) {

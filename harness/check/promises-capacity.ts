@@ -1,0 +1,145 @@
+/**
+ * Promise 26 (issue 10, docs/DEFECTS.md classes 09 and 21): a worker's
+ * concurrency is used, and never exceeded. Both defects heal by redundancy
+ * (a refused assignment is re-queued and another worker runs it), so the
+ * outcome stays right and only the trigger shows them:
+ *  - a worker refuses a fresh assignment (a `revoked` result for a lease it
+ *    never started) while fewer of its attempts are live than its
+ *    concurrency and it is not draining: a capacity leak (ghost attempts);
+ *  - the coordinator claims a lease for a worker that already holds its
+ *    concurrency in live leases (free capacity counted without the leases
+ *    it holds).
+ * Needs CheckContext.workerConcurrency (the fleet's); without it nothing is judged.
+ */
+import type { CheckContext } from './context.js';
+import type { Ev, HistoryView } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+/** 26. Refusals below capacity and claims beyond it. */
+export function checkCapacity(view: HistoryView, ctx: CheckContext): Violation[] {
+  const limit = ctx.workerConcurrency;
+  if (limit === undefined) return [];
+  return [...refusalsBelowCapacity(view, limit), ...claimsBeyondCapacity(view, limit)];
+}
+
+/** The lease token of a worker-side `result:<exec>/<lease>/revoked` key, else undefined. */
+function refusedLease(key: string | undefined): string | undefined {
+  const m = key === undefined ? null : /^result:[^/]*\/([^/]+)\/revoked$/.exec(key);
+  return m?.[1];
+}
+
+/** Worker side: a fresh assignment refused while the worker's live attempts were below its concurrency. */
+function refusalsBelowCapacity(view: HistoryView, limit: number): Violation[] {
+  const out: Violation[] = [];
+  for (const [w, all] of view.byWorker) {
+    const mine = all.filter((e) => e.ev.source === w);
+    const started = new Set(mine.filter((e) => e.ev.type === 'task_started').map((e) => (e as Ev<'task_started'>).ev.leaseToken));
+    const drainingLives = new Set(mine.filter((e) => e.ev.type === 'msg_sent' && e.ev.key === 'drain').map((e) => view.lifeOf(w, e.rec.index)));
+    for (const e of mine) {
+      if (e.ev.type !== 'msg_sent' || e.ev.dir !== 'to_coordinator' || e.ev.resend) continue;
+      const lease = refusedLease(e.ev.key);
+      if (lease === undefined || started.has(lease)) continue;
+      const life = view.lifeOf(w, e.rec.index);
+      if (drainingLives.has(life)) continue;
+      // The worker decided when the assignment was handed to its logic (else: when it answered).
+      const decided = mine.find((x) => x.ev.type === 'msg_delivered' && x.ev.dir === 'to_worker' && x.ev.key?.endsWith(`/${lease}`) === true) ?? e;
+      const live = liveAttempts(view, w, mine, decided.rec.index);
+      if (live >= limit) continue;
+      out.push(
+        violation(
+          view.records,
+          'capacity',
+          `${w} refused lease ${lease} (revoked without starting it) at t=${decided.rec.time} with ${live} live attempt(s) below its concurrency ${limit}, not draining: a capacity leak (an ended attempt still fills a slot)`,
+          { index: e.rec.index, workerId: w, ...executionOf(e.ev.key) },
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+/** Attempts of w's life at `index` started before it and not finished before it (an aborted attempt is live until it settles). */
+function liveAttempts(view: HistoryView, w: string, mine: readonly Ev[], index: number): number {
+  const life = view.lifeOf(w, index);
+  const live = new Set<string>();
+  for (const e of mine) {
+    if (e.rec.index >= index) break;
+    if (e.ev.type === 'task_started' && view.lifeOf(w, e.rec.index) === life) live.add(e.ev.leaseToken);
+    else if (e.ev.type === 'task_finished') live.delete(e.ev.leaseToken);
+  }
+  return live.size;
+}
+
+function executionOf(key: string | undefined): { executionId?: string } {
+  const m = key === undefined ? null : /^[a-z_]+:([^/]+)\//.exec(key);
+  return m?.[1] === undefined ? {} : { executionId: m[1] };
+}
+
+/** One change of a worker's live leases as the coordinator decided it (`at`: the engine's clock, before the commit). */
+interface LeaseStep {
+  e: Ev;
+  at: number;
+  /** +1 a claim, -1 the lease's end. */
+  delta: 1 | -1;
+}
+
+/**
+ * Coordinator side: a claim while the worker already held its concurrency in
+ * live leases. Ordered by the engine's own `at` (events are recorded when
+ * their commit lands, which may reorder two executions' events); at one
+ * instant ends go first. A coordinator restart or a store reload (which may
+ * roll leases back without events) starts the count afresh.
+ */
+function claimsBeyondCapacity(view: HistoryView, limit: number): Violation[] {
+  const out: Violation[] = [];
+  const steps = new Map<string, LeaseStep[]>();
+  const ended = new Set<string>();
+  const resets: number[] = [];
+  for (const e of view.events) {
+    const ev = e.ev;
+    if (ev.source !== 'coordinator') continue;
+    if (ev.type === 'store_recovered') resets.push(ev.at);
+    if (ev.type === 'claimed') push(steps, ev.workerId, { e, at: ev.at, delta: 1 });
+    else if ((ev.type === 'lease_released' || ev.type === 'lease_expired' || ev.type === 'result_recorded') && !ended.has(ev.leaseToken)) {
+      ended.add(ev.leaseToken);
+      push(steps, ev.workerId, { e, at: ev.at, delta: -1 });
+    }
+  }
+  for (const [w, list] of steps) {
+    list.sort((a, b) => a.at - b.at || a.delta - b.delta || a.e.rec.index - b.e.rec.index);
+    const held = new Set<string>();
+    let life = 0;
+    let reset = 0;
+    for (const s of list) {
+      const sLife = view.lifeOf('coordinator', s.e.rec.index);
+      let r = reset;
+      while (r < resets.length && (resets[r] as number) <= s.at) r++;
+      if (sLife !== life || r !== reset) held.clear();
+      life = sLife;
+      reset = r;
+      const ev = s.e.ev as Ev<'claimed'>['ev'];
+      if (s.delta === -1) {
+        held.delete(ev.leaseToken);
+        continue;
+      }
+      held.add(ev.leaseToken);
+      if (held.size <= limit) continue;
+      out.push(
+        violation(
+          view.records,
+          'capacity',
+          `lease ${ev.leaseToken} claimed for ${w} at t=${s.at} while it already held ${held.size - 1} live lease(s), its whole concurrency ${limit}: free capacity must count the leases a worker holds`,
+          { index: s.e.rec.index, executionId: ev.executionId, workerId: w },
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list === undefined) m.set(k, [v]);
+  else list.push(v);
+}

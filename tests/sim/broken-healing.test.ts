@@ -1,0 +1,97 @@
+/**
+ * Self-healing judged at its trigger (issue 10, docs/DEFECTS.md classes 06,
+ * 09, 18, 21 and 36): the real system runs a scenario in simulation and
+ * passes; with one broken healing trigger swapped in (./broken/healing-variants.ts)
+ * the end result is still right (redundancy heals it), and the run must be
+ * reported under the promise the trigger breaks.
+ */
+import { describe, expect, it } from 'vitest';
+import type { PromiseName } from '../../harness/check/promises.js';
+import { formatViolation } from '../../harness/check/violation.js';
+import { loadScenario, parseScenario } from '../../harness/scenario/loader.js';
+import { runChecked } from '../../harness/scenario/run.js';
+import type { Scenario } from '../../harness/scenario/schema.js';
+import type { SimWiring } from '../../harness/sim/index.js';
+import { engineFactoryOf } from './broken/variants.js';
+import { HeldLeasesIgnoredEngine, keepAbortedGhosts, neverResetAttempts, ThrottledRenewalEngine, TimeoutAsFailedEngine } from './broken/healing-variants.js';
+
+async function verdict(scenario: Scenario, wiring?: SimWiring): Promise<{ passed: boolean; promises: PromiseName[]; text: string }> {
+  const r = await runChecked(scenario, { seed: 1, ...(wiring === undefined ? {} : { wiring }) });
+  return { passed: r.passed, promises: [...new Set(r.violations.map((v) => v.promise.name))], text: r.violations.map((v) => formatViolation(v)).join('\n') };
+}
+
+/** One worker with two slots: an attempt is cancelled while it runs, then more work than one slot arrives. */
+const GHOSTS = `name: ghost-slots
+description: a running attempt is cancelled; later work needs both of the worker's slots
+fleet: { workers: 1, concurrency: 2 }
+workload:
+  items:
+    - { name: cancelled, kind: sleep, count: 1, at: 0, params: { durationMs: 5000 }, control: [{ op: cancel, afterMs: 300 }] }
+    - { name: after, kind: sleep, count: 4, at: 1000, params: { durationMs: 100 } }
+phases: { faultsMs: 1500, healMs: 4000 }
+`;
+
+/** One worker with two slots holds a long attempt when short ones arrive: one slot is free, not two. */
+const BURST = `name: capacity-held
+description: short tasks arrive while the worker holds a long one
+fleet: { workers: 1, concurrency: 2 }
+workload:
+  items:
+    - { name: long, kind: sleep, count: 1, at: 0, params: { durationMs: 1000 } }
+    - { name: short, kind: sleep, count: 4, at: 100, params: { durationMs: 100 } }
+phases: { faultsMs: 500, healMs: 3000 }
+`;
+
+const CASES: { name: string; file: string; wiring: SimWiring; caught: PromiseName; says: RegExp }[] = [
+  {
+    name: '06 the reconnect attempt counter is never reset after a registration',
+    file: 'scenarios/flapping-link.yaml',
+    wiring: { onWorker: neverResetAttempts },
+    caught: 'backoff',
+    says: /first backoff after the registration at t=\d+ is attempt \d+, not 1/,
+  },
+  {
+    name: '09 an aborted attempt is never removed from the running set (ghost slots)',
+    file: GHOSTS,
+    wiring: { onWorker: keepAbortedGhosts },
+    caught: 'capacity',
+    says: /refused lease \S+ \(revoked without starting it\) .* below its concurrency 2/,
+  },
+  {
+    name: '21 free capacity counted from this pass only, not the leases a worker holds',
+    file: BURST,
+    wiring: { engineFactory: engineFactoryOf(HeldLeasesIgnoredEngine) },
+    caught: 'capacity',
+    says: /claimed for w1 .* already held 2 live lease\(s\), its whole concurrency 2/,
+  },
+  {
+    name: '18 leases renewed at most once per lease period',
+    file: 'scenarios/engine-features.yaml',
+    wiring: { engineFactory: engineFactoryOf(ThrottledRenewalEngine) },
+    caught: 'lease-expiry',
+    says: /expired at t=\d+ though its holder w\d stayed connected/,
+  },
+  {
+    name: "36 the coordinator's timeout recorded as failed",
+    file: 'scenarios/worker-crash.yaml',
+    wiring: { engineFactory: engineFactoryOf(TimeoutAsFailedEngine) },
+    caught: 'timeouts',
+    says: /the coordinator's timeout .* recorded outcome 'failed'/,
+  },
+];
+
+const load = (file: string): Promise<Scenario> => (file.startsWith('scenarios/') ? loadScenario(file) : Promise.resolve(parseScenario(file, 'healing.yaml')));
+
+describe('broken healing triggers are caught under the promise they break', () => {
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const scenario = await load(c.file);
+      // engine-features, flapping-link and worker-crash pass on the real system in their own tests.
+      if (!c.file.startsWith('scenarios/')) expect((await verdict(scenario)).text).toBe('');
+      const v = await verdict(scenario, c.wiring);
+      expect(v.passed).toBe(false);
+      expect(v.promises, v.text).toContain(c.caught);
+      expect(v.text).toMatch(c.says);
+    });
+  }
+});
