@@ -23,10 +23,11 @@ import type { BackoffConfig } from '../../system/worker/backoff.js';
 import type { Random } from '../../system/core/random.js';
 import { capAfterJitter } from './broken/variants.js';
 
-async function backoffStory(wiring?: SimWiring): Promise<{ passed: boolean; text: string }> {
+/** Promise 9's verdict on backoff-cap@1; `allow` drops the violations a test's own rewiring causes on purpose. */
+async function backoffStory(wiring?: SimWiring, allow?: RegExp): Promise<{ passed: boolean; text: string }> {
   const s = await loadScenario('scenarios/backoff-cap.yaml');
   const r = await runChecked(s, { seed: 1, ...(wiring === undefined ? {} : { wiring }) });
-  const mine = r.violations.filter((v) => v.promise.name === 'backoff');
+  const mine = r.violations.filter((v) => v.promise.name === 'backoff' && !(allow?.test(v.message) ?? false));
   return { passed: r.passed, text: mine.map((v) => formatViolation(v)).join('\n') };
 }
 
@@ -87,7 +88,8 @@ describe('backoff-cap scenario', () => {
         },
       });
     };
-    const v = await backoffStory({ onWorker });
+    // Restarting at 2^31 - 8 is itself a counter not reset to 1 (promise 9 says so); every other rule must hold.
+    const v = await backoffStory({ onWorker }, /the attempt counter was not reset when the worker registered/);
     expect(highest).toBeGreaterThan(2 ** 31 + 200);
     expect(v.text).toBe('');
   });
