@@ -157,13 +157,8 @@ function onceResult(w: OnceWalk, e: Ev, ev: Ev<'result_recorded'>['ev'], finishe
   }
 }
 
-/**
- * The reason a restarted coordinator gives when it re-queues a leased
- * execution whose stored record holds no lease (system/engine/recovery.ts).
- * The history holds only committed events, so a claim still open at that
- * point was committed with its lease: the store lost it, and its holder was
- * never told to stop (issue 10, planted defect class 40).
- */
+/** A restart re-queued a leased execution whose stored record had no lease (system/engine/recovery.ts): a claim
+ * still open then was committed with its lease, so the store lost it and its holder was never told (class 40). */
 const RECOVERED_WITHOUT_LEASE = 'recovered_without_lease';
 
 /**

@@ -2,12 +2,10 @@
  * The coordinator's edge for one connection. States:
  *  - awaiting_register: welcome sent; only `register` is allowed (4405 otherwise),
  *    and it must come within registerTimeoutMs (4429 otherwise).
- *  - registered: bound to a worker entry and its session; worker messages flow
- *    to inbound.ts.
+ *  - registered: bound to a worker entry and its session; worker messages flow to inbound.ts.
  *  - closed: closing or replaced; nothing more is acted on.
- * Every inbound frame is decoded (and, with signatures, verified) here; bad
- * input gets an `error` message and the DecodeError's close code. Anything a
- * handler throws closes only this connection (4500).
+ * Every inbound frame is decoded (and, with signatures, verified) here; bad input gets an
+ * `error` message and the DecodeError's close code. A handler that throws closes only this connection (4500).
  */
 import type { TimerHandle } from '../core/clock.js';
 import { asWorkerId, newNonce, type WorkerId } from '../core/ids.js';

@@ -180,22 +180,16 @@ export abstract class EngineState {
     throw storeUnavailable(new Error(`${what}: the store is failing since ${st.failingSince ?? '?'} (${st.error ?? 'unknown error'})`));
   }
 
-  /** Factory seam (tests build broken variants by overriding it). */
+  /** Factory seams, from here to createStats (tests build broken variants by overriding them). */
   protected createReadyQueue(): ReadyQueue {
     return new ReadyQueue();
   }
-
-  /** Factory seam (tests build broken variants by overriding it). */
   protected createDelayQueue(onDue: (id: ExecutionId) => void): DelayQueue {
     return new DelayQueue(this.clock, onDue, this.marks);
   }
-
-  /** Factory seam (tests build broken variants by overriding it). */
   protected createBreakers(config: BreakerConfig, onReopenable: () => void): CircuitBreakers {
     return new CircuitBreakers(this.clock, config, onReopenable);
   }
-
-  /** Factory seam (tests build broken variants by overriding it). */
   protected createStats(samples: number): StatsCollector {
     return new StatsCollector(samples);
   }
