@@ -110,16 +110,33 @@ function runSuite(dir: string, budgetMs: number, extra: string[] = []): Promise<
   });
 }
 
+/**
+ * Applies a patch; one written against an older main whose context moved
+ * since (a line added nearby) is merged three-way from the blobs it names,
+ * as long as that merge is clean. Returns why it could not be applied.
+ */
+function applyPatch(dir: string, patch: string): string | undefined {
+  try {
+    git(dir, 'apply', patch);
+    return undefined;
+  } catch (err) {
+    try {
+      git(dir, 'apply', '--3way', patch);
+      return undefined;
+    } catch {
+      resetWorktree(dir);
+      return (err as Error).message.split('\n')[0] ?? '';
+    }
+  }
+}
+
 /** Applies one patch, runs the suite, and judges: caught = a failing run within the budget. */
 async function judge(dir: string, patch: string, budgetMs: number, skipped: ReadonlySet<string>): Promise<Verdict> {
   const name = basename(patch).replace(/\.(patch|diff)$/, '');
   const base = { name, description: describe(patch), caught: false, promises: '', where: '', wallS: 0, runs: 0, note: '' };
   resetWorktree(dir);
-  try {
-    git(dir, 'apply', patch);
-  } catch (err) {
-    return { ...base, note: `patch does not apply: ${(err as Error).message.split('\n')[0] ?? ''}` };
-  }
+  const refused = applyPatch(dir, patch);
+  if (refused !== undefined) return { ...base, note: `patch does not apply: ${refused}` };
   const extra = skipped.size === 0 ? [] : ['--skip', [...skipped].join(',')];
   const { lines, wallMs, stderr } = await runSuite(dir, budgetMs, extra);
   // A run that fails without the defect too is no catch (defect-suite.ts skips them; this guards older copies).
