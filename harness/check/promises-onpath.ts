@@ -8,9 +8,10 @@
  *    next attack; default a heartbeat), unless the connection ended first;
  *  - edited-welcome: the registration that follows a welcome edited in
  *    flight must fail (the coordinator's auth_failed, or the worker's own
- *    refusal), never end in the victim's `connected`;
+ *    refusal), never end in the coordinator's `worker_registered` or the
+ *    victim's `connected`;
  *  - impostor-coordinator: the victim must refuse the impostor's
- *    `registered` (forged proof): its next `connected`/`disconnected` is a
+ *    `registered` (forged or missing proof): its next `connected`/`disconnected` is a
  *    disconnect, and nothing the impostor assigned ever shows in its events.
  */
 import type { CheckContext } from './context.js';
@@ -59,12 +60,15 @@ function checkEditedWelcomes(view: HistoryView): Violation[] {
     const next = firstAfter(
       view,
       n.index,
-      (r) => (r.process === victim && (r.f === 'connected' || r.f === 'disconnected')) || (r.process === 'coordinator' && r.f === 'auth_failed' && r.value.workerId === victim),
+      (r) =>
+        (r.process === victim && (r.f === 'connected' || r.f === 'disconnected')) ||
+        (r.process === 'coordinator' && (r.f === 'auth_failed' || r.f === 'worker_registered') && r.value.workerId === victim),
     );
-    if (next?.f !== 'connected') continue;
+    // The register's MAC must fail: a coordinator that registers the victim was fooled, even if a later check stops the session.
+    if (next?.f !== 'connected' && next?.f !== 'worker_registered') continue;
     const edit = `${String(n.value.field)}: ${JSON.stringify(n.value.from)} -> ${JSON.stringify(n.value.to)}`;
     out.push(
-      violation(view.records, 'auth', `${victim} registered at t=${next.time} after a welcome edited in flight (${edit}) at t=${n.time}: the handshake MACs do not cover that field`, {
+      violation(view.records, 'auth', `${victim} registered (${next.f}) at t=${next.time} after a welcome edited in flight (${edit}) at t=${n.time}: the handshake MACs do not cover that field`, {
         index: next.index,
         workerId: victim,
       }),
@@ -81,7 +85,7 @@ function checkImpostors(view: HistoryView): Violation[] {
     const next = firstAfter(view, n.index, (r) => r.process === victim && (r.f === 'connected' || r.f === 'disconnected'));
     if (next?.f === 'connected') {
       out.push(
-        violation(view.records, 'auth', `${victim} took an impostor coordinator's registered (forged proof, resumed: true) at t=${n.time} as genuine: connected at t=${next.time} instead of closing 4403`, {
+        violation(view.records, 'auth', `${victim} took an impostor coordinator's registered (${String(n.value.proof ?? 'forged')} proof, resumed: true) at t=${n.time} as genuine: connected at t=${next.time} instead of closing 4403`, {
           index: next.index,
           workerId: victim,
         }),

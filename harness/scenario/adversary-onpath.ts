@@ -12,7 +12,7 @@
  *                         heartbeatTimeoutMs, maxFrameBytes in turn; the crc recomputed): the
  *                         registration must fail (4401: the MAC covers the welcome as sent)
  *   impostor-coordinator  resets the victim's connection and answers its reconnect from host
- *                         `adversary`: welcome, `registered {resumed: true}` with a forged proof,
+ *                         `adversary`: welcome, `registered {resumed: true}` with a forged proof (every other one: none),
  *                         and an assign; the worker must close 4403 and start nothing
  * Each attempt is recorded as an `adversary` note before it takes effect
  * ({attack, victim, connection?, withinMs?, executionId?, field?}; an
@@ -176,10 +176,12 @@ export class OnPathAdversary {
         const d = decodeToCoordinator(frame);
         if (!d.ok || d.msg.type !== 'register' || d.msg.workerId !== victim) return;
         const executionId = `impostor-${this.impostors}`;
-        this.note('impostor-coordinator', victim, { connection: c.id, executionId });
+        // Every other impostor leaves the proof out, as a coordinator without a secret would: both must be refused.
+        const proof = this.impostors % 2 === 1 ? { proof: hmacHex('guessed-secret', nonce) } : {};
+        this.note('impostor-coordinator', victim, { connection: c.id, executionId, proof: 'proof' in proof ? 'forged' : 'missing' });
         const sessionId = d.msg.resume?.sessionId ?? 'ss_impostor';
         const seq = (d.msg.resume?.lastSeq ?? 0) + 1;
-        c.send(encode({ v: PROTOCOL_VERSION, type: 'registered', workerId: victim, sessionId, resumed: true, lastSeq: 0, leaseMs: 3000, proof: hmacHex('guessed-secret', nonce) }));
+        c.send(encode({ v: PROTOCOL_VERSION, type: 'registered', workerId: victim, sessionId, resumed: true, lastSeq: 0, leaseMs: 3000, ...proof }));
         c.send(encode({ v: PROTOCOL_VERSION, type: 'assign', seq, executionId, attempt: 1, leaseToken: `${executionId}-lease`, kind: 'echo', params: { value: 'impostor' } }));
         done();
       },

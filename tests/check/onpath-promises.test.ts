@@ -68,7 +68,14 @@ describe('8 auth: on-path adversaries', () => {
     const refused = edit(new H().at(100)).at(102).emit('coordinator', { type: 'auth_failed', workerId: 'w1', connectionId: 'c8', reason: 'MAC' }).at(300).connect('w1', 'c9');
     expect(auth(refused)).toEqual([]);
     const accepted = edit(new H().at(100)).at(102).connect('w1', 'c8');
-    expect(auth(accepted)).toEqual([expect.stringMatching(/w1 registered at t=102 after a welcome edited in flight \(compression: true -> false\)/)]);
+    expect(auth(accepted)).toEqual([expect.stringMatching(/w1 registered \((connected|worker_registered)\) at t=102 after a welcome edited in flight \(compression: true -> false\)/)]);
+    // Registered by the coordinator, then stopped by a later check (the signature): the MAC still let the edit through.
+    const stoppedLater = edit(new H().at(100))
+      .at(102)
+      .emit('coordinator', { type: 'worker_registered', workerId: 'w1', sessionId: 'ss_1', resumed: false, connectionId: 'c8' })
+      .at(103)
+      .emit('w1', { type: 'disconnected', workerId: 'w1', code: 4401, reason: 'bad signature' });
+    expect(auth(stoppedLater)).toEqual([expect.stringMatching(/w1 registered \(worker_registered\) at t=102 after a welcome edited/)]);
   });
 
   it('reports a worker that believed an impostor coordinator and ran its assign, and passes one that closed 4403', () => {

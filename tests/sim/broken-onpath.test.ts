@@ -10,7 +10,12 @@
  *    crc trailer, so an on-path attacker's unsigned result and ack are acted
  *    on (injected-crc, injected-ack);
  *  - no-compression: the handshake MACs leave the welcome's compression
- *    flag out, so a welcome edited in flight still registers (edited-welcome).
+ *    flag out, so a welcome edited in flight still registers (edited-welcome);
+ *  - missing-proof: the worker takes a `registered` without a proof as one
+ *    from a coordinator without a secret (impostor-coordinator, proof left out);
+ *  - no-sign-flag: the MACs leave signMessages out; the signature check
+ *    stops the session later, but the coordinator registered the victim on
+ *    an edited welcome (edited-welcome).
  */
 import { describe, expect, it, vi } from 'vitest';
 import { formatViolation } from '../../harness/check/violation.js';
@@ -20,13 +25,15 @@ import type * as Codec from '../../system/protocol/codec.js';
 import type * as Handshake from '../../system/protocol/handshake.js';
 import type * as WorkerHandshake from '../../system/worker/handshake.js';
 
-type Broken = 'none' | 'skip-proof-on-resume' | 'crc-on-signed' | 'no-compression';
+type Broken = 'none' | 'skip-proof-on-resume' | 'crc-on-signed' | 'no-compression' | 'missing-proof' | 'no-sign-flag';
 const state = vi.hoisted(() => ({ broken: 'none' as string }));
 
 vi.mock('../../system/worker/handshake.js', async (importOriginal) => {
   const real = await importOriginal<typeof WorkerHandshake>();
   const checkCoordinatorProof: typeof real.checkCoordinatorProof = (secret, welcome, clientNonce, r) =>
-    state.broken === 'skip-proof-on-resume' && r.resumed ? undefined : real.checkCoordinatorProof(secret, welcome, clientNonce, r);
+    (state.broken === 'skip-proof-on-resume' && r.resumed) || (state.broken === 'missing-proof' && r.proof === undefined)
+      ? undefined
+      : real.checkCoordinatorProof(secret, welcome, clientNonce, r);
   return { ...real, checkCoordinatorProof };
 });
 
@@ -40,8 +47,9 @@ vi.mock('../../system/protocol/codec.js', async (importOriginal) => {
 
 vi.mock('../../system/protocol/handshake.js', async (importOriginal) => {
   const real = await importOriginal<typeof Handshake>();
-  // The defect: the transcript leaves compression out (the same as binding a constant).
-  const w = <T extends { compression: boolean }>(x: T): T => (state.broken === 'no-compression' ? { ...x, compression: true } : x);
+  // The defect: the transcript leaves compression (or signMessages) out, the same as binding a constant.
+  const w = <T extends { compression: boolean; signMessages: boolean }>(x: T): T =>
+    state.broken === 'no-compression' ? { ...x, compression: true } : state.broken === 'no-sign-flag' ? { ...x, signMessages: true } : x;
   const registrationMac: typeof real.registrationMac = (secret, welcome, reg) => real.registrationMac(secret, w(welcome), reg);
   const coordinatorProof: typeof real.coordinatorProof = (secret, welcome, nonce, r) => real.coordinatorProof(secret, w(welcome), nonce, r);
   return { ...real, registrationMac, coordinatorProof };
@@ -94,6 +102,18 @@ describe('on-path adversaries', () => {
   it('catches handshake MACs that leave the compression flag out (edited-welcome)', async () => {
     const v = await story('no-compression');
     expect(v.promises).toContain('auth');
-    expect(v.text).toMatch(/w1 registered at .* after a welcome edited in flight \(compression: true -> false\)/);
+    expect(v.text).toMatch(/w1 registered \(worker_registered\) at .* after a welcome edited in flight \(compression: true -> false\)/);
+  });
+
+  it('catches a worker that takes a registered without any proof (impostor-coordinator)', async () => {
+    const v = await story('missing-proof');
+    expect(v.promises).toContain('auth');
+    expect(v.text).toMatch(/w1 took an impostor coordinator's registered \(missing proof, resumed: true\)/);
+  });
+
+  it('catches handshake MACs that leave signMessages out, though the signature check stops the session (edited-welcome)', async () => {
+    const v = await story('no-sign-flag');
+    expect(v.promises).toContain('auth');
+    expect(v.text).toMatch(/w1 registered \(worker_registered\) at .* after a welcome edited in flight \(signMessages: true -> false\)/);
   });
 });
