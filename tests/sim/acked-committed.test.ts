@@ -6,8 +6,8 @@
  * under 'acked-committed'. Without the promise that defect is healed: the
  * crash loses the uncommitted result, the task is redone, nothing is lost.
  */
+import { simVerdict, type Verdict } from './broken/verdict.js';
 import { describe, expect, it } from 'vitest';
-import type { PromiseName } from '../../harness/check/promises.js';
 import { formatViolation } from '../../harness/check/violation.js';
 import { loadScenario, parseScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
@@ -30,11 +30,7 @@ triggers:
 phases: { faultsMs: 3000, healMs: 12000 }
 `;
 
-async function verdict(wiring?: SimWiring, file = FILE, seed = 1): Promise<{ passed: boolean; promises: PromiseName[]; text: string }> {
-  const scenario = await loadScenario(file);
-  const r = await runChecked(scenario, { seed, ...(wiring === undefined ? {} : { wiring }) });
-  return { passed: r.passed, promises: [...new Set(r.violations.map((v) => v.promise.name))], text: r.violations.map((v) => formatViolation(v)).join('\n') };
-}
+const verdict = async (wiring?: SimWiring, file = FILE, seed = 1): Promise<Verdict> => simVerdict(await loadScenario(file), wiring, seed);
 
 describe('promise 20 (acked-committed) on commit-window-crash at seed 1', () => {
   it('passes on the real system', async () => {

@@ -5,20 +5,16 @@
  * the end result is still right (redundancy heals it), and the run must be
  * reported under the promise the trigger breaks.
  */
+import { simVerdict, type Verdict } from './broken/verdict.js';
 import { describe, expect, it } from 'vitest';
 import type { PromiseName } from '../../harness/check/promises.js';
-import { formatViolation } from '../../harness/check/violation.js';
 import { loadScenario, parseScenario } from '../../harness/scenario/loader.js';
-import { runChecked } from '../../harness/scenario/run.js';
 import type { Scenario } from '../../harness/scenario/schema.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { HeldLeasesIgnoredEngine, keepAbortedGhosts, neverResetAttempts, ThrottledRenewalEngine, TimeoutAsFailedEngine } from './broken/healing-variants.js';
 
-async function verdict(scenario: Scenario, wiring?: SimWiring): Promise<{ passed: boolean; promises: PromiseName[]; text: string }> {
-  const r = await runChecked(scenario, { seed: 1, ...(wiring === undefined ? {} : { wiring }) });
-  return { passed: r.passed, promises: [...new Set(r.violations.map((v) => v.promise.name))], text: r.violations.map((v) => formatViolation(v)).join('\n') };
-}
+const verdict = (scenario: Scenario, wiring?: SimWiring): Promise<Verdict> => simVerdict(scenario, wiring);
 
 /** One worker with two slots: an attempt is cancelled while it runs, then more work than one slot arrives. */
 const GHOSTS = `name: ghost-slots

@@ -5,25 +5,14 @@
  * (it passes) and with one broken piece (./broken/trace-variants.ts), which
  * must be reported under the promise it breaks, by name.
  */
+import { simVerdict, type Verdict } from './broken/verdict.js';
 import { describe, expect, it } from 'vitest';
 import type { PromiseName } from '../../harness/check/promises.js';
-import { formatViolation } from '../../harness/check/violation.js';
 import { parseScenario } from '../../harness/scenario/loader.js';
-import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import { abortsAsRevoked, checkpointsFromOne, neverForgetFinished, withSyncIgnoringInFlight } from './broken/trace-variants.js';
 
-interface Verdict {
-  passed: boolean;
-  promises: PromiseName[];
-  text: string;
-}
-
-async function run(yaml: string, wiring?: SimWiring): Promise<Verdict> {
-  const scenario = parseScenario(yaml, 'broken-trace.yaml');
-  const r = await runChecked(scenario, { seed: 1, ...(wiring === undefined ? {} : { wiring }) });
-  return { passed: r.passed, promises: [...new Set(r.violations.map((v) => v.promise.name))], text: r.violations.map((v) => formatViolation(v)).join('\n') };
-}
+const run = (yaml: string, wiring?: SimWiring): Promise<Verdict> => simVerdict(parseScenario(yaml, 'broken-trace.yaml'), wiring);
 
 interface Case {
   name: string;

@@ -5,11 +5,10 @@
  * must be reported under the promise the defect breaks, with a story that
  * says what happened.
  */
+import { simVerdict, type Verdict } from './broken/verdict.js';
 import { describe, expect, it } from 'vitest';
 import type { PromiseName } from '../../harness/check/promises.js';
-import { formatViolation } from '../../harness/check/violation.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import type { Engine } from '../../system/engine/engine.js';
 import { engineFactoryOf } from './broken/variants.js';
@@ -30,11 +29,7 @@ import { FirstKindWinsEngine, RepeatBeforeCommitEngine, ResumeIgnoresDependencie
 
 const FILE = 'scenarios/engine-features.yaml';
 
-async function verdict(wiring?: SimWiring, file = FILE): Promise<{ passed: boolean; promises: PromiseName[]; text: string }> {
-  const scenario = await loadScenario(file);
-  const r = await runChecked(scenario, { seed: 1, ...(wiring === undefined ? {} : { wiring }) });
-  return { passed: r.passed, promises: [...new Set(r.violations.map((v) => v.promise.name))], text: r.violations.map((v) => formatViolation(v)).join('\n') };
-}
+const verdict = async (wiring?: SimWiring, file = FILE): Promise<Verdict> => simVerdict(await loadScenario(file), wiring);
 
 const engine = (cls: typeof Engine): SimWiring => ({ engineFactory: engineFactoryOf(cls) });
 

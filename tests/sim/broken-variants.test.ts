@@ -7,11 +7,10 @@
  * promise that defect breaks, by name. Each case names the item of
  * ../shared/KNOWN_FAILURE_MODES.md it mirrors.
  */
+import { simVerdict, type Verdict } from './broken/verdict.js';
 import { describe, expect, it } from 'vitest';
 import type { PromiseName } from '../../harness/check/promises.js';
-import { formatViolation } from '../../harness/check/violation.js';
 import { parseScenario } from '../../harness/scenario/loader.js';
-import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import { resolveOnIssue } from '../../system/store/testing.js';
 import {
@@ -28,21 +27,7 @@ import {
   UnfencedEngine,
 } from './broken/variants.js';
 
-interface Verdict {
-  passed: boolean;
-  promises: PromiseName[];
-  text: string;
-}
-
-async function run(yaml: string, wiring?: SimWiring): Promise<Verdict> {
-  const scenario = parseScenario(yaml, 'broken-variant.yaml');
-  const r = await runChecked(scenario, { seed: 1, ...(wiring === undefined ? {} : { wiring }) });
-  return {
-    passed: r.passed,
-    promises: [...new Set(r.violations.map((v) => v.promise.name))],
-    text: r.violations.map((v) => formatViolation(v)).join('\n'),
-  };
-}
+const run = (yaml: string, wiring?: SimWiring): Promise<Verdict> => simVerdict(parseScenario(yaml, 'broken-variant.yaml'), wiring);
 
 interface Case {
   name: string;
