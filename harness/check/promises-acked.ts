@@ -40,17 +40,29 @@ interface Durable {
   detail: string;
 }
 
-/** `result:exec/lease/outcome`, `checkpoint:exec/lease/seq` or `started:exec/lease`; undefined for any other key. */
-export function parseDurableKey(key: string | undefined): Durable | undefined {
+/**
+ * Any task message key (system/protocol/message-key.ts):
+ * `type:executionId/leaseToken[/detail]`, detail '' for the types without one
+ * (assign, started); undefined for a key that is not a task message's.
+ */
+export function parseTaskKey(key: string | undefined): { kind: string; executionId: string; leaseToken: string; detail: string } | undefined {
   if (key === undefined) return undefined;
   const colon = key.indexOf(':');
+  if (colon < 0) return undefined;
   const kind = key.slice(0, colon);
-  if (kind !== 'result' && kind !== 'checkpoint' && kind !== 'started') return undefined;
+  const bare = kind === 'started' || kind === 'assign';
   const parts = key.slice(colon + 1).split('/');
-  if (parts.length < (kind === 'started' ? 2 : 3)) return undefined;
-  const detail = kind === 'started' ? '' : (parts.pop() as string);
+  if (parts.length < (bare ? 2 : 3)) return undefined;
+  const detail = bare ? '' : (parts.pop() as string);
   const leaseToken = parts.pop() as string;
   return { kind, executionId: parts.join('/'), leaseToken, detail };
+}
+
+/** `result:exec/lease/outcome`, `checkpoint:exec/lease/seq` or `started:exec/lease`; undefined for any other key. */
+export function parseDurableKey(key: string | undefined): Durable | undefined {
+  const k = parseTaskKey(key);
+  if (k === undefined || (k.kind !== 'result' && k.kind !== 'checkpoint' && k.kind !== 'started')) return undefined;
+  return { ...k, kind: k.kind };
 }
 
 /** A durable message and the record index where its sender saw it acknowledged. */

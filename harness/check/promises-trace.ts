@@ -22,7 +22,7 @@
  *    worker redoes it.
  */
 import type { CheckContext } from './context.js';
-import { parseDurableKey } from './promises-acked.js';
+import { parseDurableKey, parseTaskKey } from './promises-acked.js';
 import { pendingOf, release, type Pending } from './promises-protocol.js';
 import type { Ev, HistoryView } from './view.js';
 import type { Violation } from './violation.js';
@@ -109,12 +109,10 @@ export function checkAbortReasons(view: HistoryView, _ctx: CheckContext): Violat
   const out: Violation[] = [];
   for (const d of view.ofType('msg_delivered')) {
     const ev = d.ev;
-    if (ev.source === 'coordinator' || ev.dir !== 'to_worker' || ev.msgType !== 'abort' || ev.key === undefined) continue;
-    const parts = ev.key.slice('abort:'.length).split('/');
-    const reason = parts.pop() ?? '';
-    const leaseToken = parts.pop() ?? '';
-    const executionId = parts.join('/');
-    if (ABORT_REASON[reason] === undefined) continue;
+    if (ev.source === 'coordinator' || ev.dir !== 'to_worker' || ev.msgType !== 'abort') continue;
+    const k = parseTaskKey(ev.key);
+    if (k?.kind !== 'abort' || ABORT_REASON[k.detail] === undefined) continue;
+    const { executionId, leaseToken, detail: reason } = k;
     const w = ev.source;
     const life = view.lifeOf(w, d.rec.index);
     const events = (view.byExecution.get(executionId) ?? []).filter((x) => x.ev.source === w && 'leaseToken' in x.ev && x.ev.leaseToken === leaseToken && view.lifeOf(w, x.rec.index) === life);

@@ -16,6 +16,7 @@ import { PROTOCOL_VERSION, SUPPORTED_VERSIONS, type Register, type ToCoordinator
 import { refuseConnection } from './admission.js';
 import { authenticate, proveToWorker } from './auth.js';
 import type { CoordinatorContext, LiveConnection } from './context.js';
+import type { MarkName } from '../core/marks.js';
 import { handleWorkerMessage, type InboundScope } from './inbound.js';
 import { LinkTiming } from './link-timing.js';
 import { bindSession } from './bind-session.js';
@@ -153,8 +154,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       this.conn.terminate();
       return;
     }
-    // Workers ping every heartbeat and we answer, which keeps both sides' silence clocks fed; our own
-    // ping goes out only on a quiet link or, for the RTT estimate, every RTT_SAMPLE_EVERY heartbeats.
+    // Workers ping every heartbeat and we answer (both silence clocks fed); ours goes out on a quiet link or every RTT_SAMPLE_EVERY (RTT).
     const due = mono - this.lastPingMono;
     if (due >= c.heartbeatMs && (mono - this.lastReceivedMono >= c.heartbeatMs || due >= RTT_SAMPLE_EVERY * c.heartbeatMs)) {
       this.lastPingMono = mono;
@@ -261,7 +261,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     this.ctx.admission.done(registered);
   }
 
-  private authFailed(workerId: WorkerId | string, reason: string, mark: Parameters<CoordinatorContext['marks']['hit']>[0]): void {
+  private authFailed(workerId: WorkerId | string, reason: string, mark: MarkName): void {
     this.ctx.marks.hit(mark);
     this.ctx.metrics.authFailures.inc();
     this.ctx.emit({ type: 'auth_failed', workerId, connectionId: this.conn.id, reason });
