@@ -131,8 +131,8 @@ export type Trigger = z.output<typeof Trigger>;
 
 const ATTACKS = [
   'no-mac', 'forged-mac', 'replayed-mac', 'hijack-session', 'forged-result', 'forged-checkpoint', 'forged-sig', 'injected-sig',
-  // On path (harness/scenario/adversary-onpath.ts): unsigned frames in a signing session, an edited welcome, an impostor coordinator.
-  'injected-crc', 'injected-ack', 'edited-welcome', 'impostor-coordinator',
+  // On path (harness/scenario/adversary-onpath.ts): unsigned frames in a signing session, a committed frame replayed in it, an edited welcome, an impostor coordinator.
+  'injected-crc', 'injected-ack', 'replayed-frame', 'edited-welcome', 'impostor-coordinator',
 ] as const;
 export type Attack = (typeof ATTACKS)[number];
 
