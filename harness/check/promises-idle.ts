@@ -40,7 +40,7 @@ interface Free {
  * The coordinator's decision times (`at`, its clock) in the history's time
  * (fault spans, records): they differ by a constant, the history's origin.
  */
-function clockOffset(view: HistoryView): number {
+export function clockOffset(view: HistoryView): number {
   const first = view.events.find((e) => e.ev.source === 'coordinator');
   return first === undefined ? 0 : first.rec.time - first.ev.at;
 }
