@@ -27,7 +27,7 @@ import { checkAbortReasons, checkHeldAfterAck, checkSentCheckpoints, checkSyncIn
 import { checkOutbox } from './promises-outbox.js';
 import { checkDrain } from './promises-drain.js';
 import { checkCapacity } from './promises-capacity.js';
-import { checkIdleCapacity } from './promises-idle.js';
+import { checkDueTime, checkIdleCapacity } from './promises-idle.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -63,6 +63,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   // Worker features (issue 10).
   drain: checkDrain,
   capacity: (v, c) => [...checkCapacity(v, c), ...checkIdleCapacity(v, c)],
+  'due-time': checkDueTime,
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

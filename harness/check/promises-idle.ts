@@ -61,7 +61,8 @@ function waiting(view: HistoryView, end: { time: number; index: number }, offset
     if (ev.source !== 'coordinator' || !(ev.type === 'claimed' || ev.type === 'status')) continue;
     const was = open.get(ev.executionId);
     if (ev.type === 'status' && ev.to === 'scheduled') {
-      if (was === undefined) open.set(ev.executionId, { from: ev.at + offset });
+      // Future-dated work is ready from its scheduledAt (the delay queue releases it then).
+      if (was === undefined) open.set(ev.executionId, { from: Math.max(ev.at, view.submitted.get(ev.executionId)?.ev.scheduledAt ?? 0) + offset });
       continue;
     }
     if (was === undefined) continue;
@@ -146,6 +147,26 @@ function breakerSpans(view: HistoryView, ctx: CheckContext, offset: number): Map
 
 /** Statuses of an attempt in progress (a change from one of them to failed/timeout/completed is an attempt's end). */
 const ACTIVE: ReadonlySet<string> = new Set(['preparing', 'running']);
+
+/**
+ * 27. Nothing is claimed before its scheduledAt: a claim whose decision (the
+ * coordinator's clock, the same clock scheduledAt is read on) comes earlier.
+ */
+export function checkDueTime(view: HistoryView, _ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  for (const e of view.ofType('claimed')) {
+    const due = view.submitted.get(e.ev.executionId)?.ev.scheduledAt;
+    if (due === undefined || e.ev.at >= due) continue;
+    out.push(
+      violation(view.records, 'due-time', `${e.ev.executionId} was claimed by ${e.ev.workerId} at t=${e.rec.time}, ${due - e.ev.at} ms before its scheduledAt: future-dated work waits until it is due`, {
+        index: e.rec.index,
+        executionId: e.ev.executionId,
+        workerId: e.ev.workerId,
+      }),
+    );
+  }
+  return out;
+}
 
 /** 26 (third rule). See the file header. */
 export function checkIdleCapacity(view: HistoryView, ctx: CheckContext): Violation[] {
