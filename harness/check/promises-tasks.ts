@@ -6,7 +6,7 @@
  * the rest); every completion follows a start of the same lease. What was
  * submitted comes from the submit invoke's `tasks` (submittedTasks()).
  */
-import type { ExecutionSpec, GraphSpec } from '../../system/engine/index.js';
+import type { ExecutionSpec } from '../../system/engine/index.js';
 import type { CheckContext } from './context.js';
 import type { TaskSubmitted } from './history.js';
 import type { Ev, HistoryView } from './view.js';
@@ -16,13 +16,13 @@ import { violation } from './violation.js';
 import { echoFit, judgeEchoTooLarge, judgeTooLarge } from './promises-frames.js';
 
 /** What a submit invoke records per execution (aligned with the ok's executionIds), for promises 16 and 17. */
-export function submittedTasks(s: { type: 'task'; spec: ExecutionSpec } | { type: 'graph'; graph: GraphSpec }): TaskSubmitted[] {
+export function submittedTasks(specs: readonly ExecutionSpec[]): TaskSubmitted[] {
   const one = (spec: ExecutionSpec): TaskSubmitted => ({
     kind: spec.kind,
     params: spec.params,
     ...(spec.timeoutMs === undefined ? {} : { timeoutMs: spec.timeoutMs }),
   });
-  return s.type === 'task' ? [one(s.spec)] : Object.values(s.graph).map(one);
+  return specs.map(one);
 }
 
 /** The submitted task of every acknowledged execution that recorded one. */

@@ -28,6 +28,9 @@ export type SubmitOutcome =
 
 export const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'timeout']);
 
+/** Where each kind of submission is posted. */
+const SUBMIT_PATHS = { task: '/api/v1/executions', graph: '/api/v1/graphs', batch: '/api/v1/executions/batch' } as const;
+
 /**
  * The entries of a statusHistory where the execution ended: a terminal status
  * not followed by `retrying` (a failed or timed-out attempt that is retried
@@ -63,10 +66,10 @@ export class CoordinatorHttp {
   }
 
   /** POST a spec (or a graph); a network error or 5xx is indeterminate, a 4xx a definite refusal. */
-  async submit(body: unknown, graph = false): Promise<SubmitOutcome> {
+  async submit(body: unknown, route: 'task' | 'graph' | 'batch' = 'task'): Promise<SubmitOutcome> {
     let r: { status: number; body: unknown };
     try {
-      r = await call(`${this.base()}${graph ? '/api/v1/graphs' : '/api/v1/executions'}`, {
+      r = await call(`${this.base()}${SUBMIT_PATHS[route]}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...this.auth() },
         body: JSON.stringify(body),
@@ -77,7 +80,7 @@ export class CoordinatorHttp {
     }
     if (r.status === 201) {
       const b = r.body as { executionId?: string; executions?: { executionId: string }[] };
-      const ids = graph ? (b.executions ?? []).map((e) => e.executionId) : b.executionId === undefined ? [] : [b.executionId];
+      const ids = route !== 'task' ? (b.executions ?? []).map((e) => e.executionId) : b.executionId === undefined ? [] : [b.executionId];
       return { ok: true, executionIds: ids };
     }
     const err = (r.body as { error?: { code?: string; message?: string } } | null)?.error;

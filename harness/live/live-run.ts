@@ -131,7 +131,8 @@ class SubmitQueue {
     // The coordinator runs on this machine's clock (live runs are local).
     const s = datedAt(sub, Date.now());
     const graph = s.type === 'graph';
-    const p = this.http.submit(this.rewrite(graph ? { tasks: s.graph } : s.spec, graph), graph).then((r) => {
+    const body = s.type === 'graph' ? { tasks: s.graph } : s.type === 'batch' ? { executions: s.specs } : s.spec;
+    const p = this.http.submit(this.rewrite(body, graph), s.type).then((r) => {
       if (r.ok) h.ok(r.executionIds);
       else h.fail({ code: r.code, message: r.message }, r.indeterminate);
     });

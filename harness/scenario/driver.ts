@@ -17,7 +17,7 @@ import { seededRandom } from '../../system/core/index.js';
 import { type Scenario, faultTimeline } from './schema.js';
 import { type ScheduledFault, sampleSwarm } from './swarm.js';
 import { submittedTasks } from '../check/promises-tasks.js';
-import { expandWorkload, graphDependsOn, intentOf, type Submission } from './workload.js';
+import { expandWorkload, graphDependsOn, intentOf, specsOf, type Submission } from './workload.js';
 
 /** Undoes an applied fault (idempotent). */
 type Undo = () => void | Promise<void>;
@@ -158,14 +158,14 @@ function scheduleWorkload(d: Drive, seed: number): void {
   for (const s of expandWorkload(d.scenario, seededRandom(seed).fork('workload'))) {
     d.at(s.at, () => {
       let key = -1;
-      const failing = s.type === 'task' ? s.spec.kind === 'fail' : Object.values(s.graph).some((g) => g.kind === 'fail');
+      const failing = specsOf(s).some((g) => g.kind === 'fail');
       mode.submit(s, {
         begin: () => {
           key = mode.recorder.invoke({
             ref: s.ref,
-            kind: s.type === 'task' ? s.spec.kind : 'graph',
+            kind: s.type === 'task' ? s.spec.kind : s.type,
             ...(s.type === 'graph' ? { graph: s.shape, dependsOn: graphDependsOn(s.graph) } : {}),
-            tasks: submittedTasks(s),
+            tasks: submittedTasks(specsOf(s)),
             intent: intentOf(s),
           });
         },

@@ -7,11 +7,11 @@
  * limits.ts.)
  */
 import type { HistoryRecord } from '../check/history.js';
-import type { Submission } from './workload.js';
+import { specsOf, type Submission } from './workload.js';
 
 /** Executions a plan submits (graphs count their nodes). */
 export function plannedExecutions(plan: readonly Submission[]): number {
-  return plan.reduce((n, s) => n + (s.type === 'task' ? 1 : Object.keys(s.graph).length), 0);
+  return plan.reduce((n, s) => n + specsOf(s).length, 0);
 }
 
 /** What the guards read from a run outcome. */

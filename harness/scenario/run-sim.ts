@@ -134,7 +134,9 @@ function simSubmit(sim: Simulation, sub: Submission, h: SubmitHandlers, note: Ru
   const p: Promise<string[]> =
     s.type === 'task'
       ? coordinator.engine.scheduleTask(s.spec).then((r) => [r.executionId])
-      : coordinator.engine.scheduleTaskGraph(s.graph).then((rs) => rs.map((r) => r.executionId));
+      : s.type === 'batch'
+        ? coordinator.engine.scheduleTaskBatch(s.specs).then((rs) => rs.map((r) => r.executionId))
+        : coordinator.engine.scheduleTaskGraph(s.graph).then((rs) => rs.map((r) => r.executionId));
   p.then(
     (ids) => {
       // Resolved in the tick the coordinator was killed: the client never got the answer.

@@ -10,6 +10,7 @@
  *                                 concurrent: repeats go in the same tick as the key's first submission
  *   workload.items[].control      [{op: cancel|pause|resume, afterMs, node?}] per submission
  *   workload.items[].startAfterMs scheduledAt = submission time + startAfterMs
+ *   workload.items[].batch        the item's tasks in one batch submission
  *   coordinator.commitDelayMs     group-commit latency of the simulated store (ms)
  *   triggers                      [{on: {event, worker?, nth?, delayMs?}, target, action, for?}]
  *   adversaries                   [{at, victim, attacks, everyMs?, count?}]
@@ -47,6 +48,8 @@ export type ControlOp = z.output<typeof ControlOp>;
 export const ENGINE_ITEM_FIELDS = {
   idempotency: Idempotency.optional(),
   control: z.array(ControlOp).default([]),
+  /** The item's `count` tasks go in one batch request (POST /api/v1/executions/batch) at `at`; not with a graph or ratePerSec. */
+  batch: z.boolean().default(false),
   /** Future-dated work: each execution's scheduledAt is its submission time plus this (every node of a graph). */
   startAfterMs: PosInt.optional(),
 };

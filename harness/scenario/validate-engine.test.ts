@@ -8,6 +8,7 @@ fleet: { workers: 2 }
 workload:
   items:
     - { kind: echo, count: 2, idempotency: { keys: 1 }, graph: { shape: chain, size: 2 }, control: [{ op: cancel, afterMs: 1, node: 5 }] }
+    - { kind: echo, count: 3, batch: true, ratePerSec: 2, graph: { shape: chain, size: 2 } }
 triggers:
   - { on: { event: result-sentt, worker: w9 }, target: w3, action: kill }
 adversaries:
@@ -24,6 +25,8 @@ describe('engine-feature scenario fields', () => {
     }
     expect(message).toMatch(/workload\.items\[0\]\.idempotency: idempotency keys apply to single submissions/);
     expect(message).toMatch(/control\[0\]\.node: node 5 does not exist/);
+    expect(message).toMatch(/items\[1\]\.batch: a batch is of single tasks; remove graph or batch/);
+    expect(message).toMatch(/items\[1\]\.ratePerSec: a batch is one request at `at`; remove ratePerSec or batch/);
     expect(message).toMatch(/triggers\[0\]\.on\.event: unknown trigger event "result-sentt" \(did you mean "result-sent"\?\)/);
     expect(message).toMatch(/triggers\[0\]\.on\.worker: unknown worker "w9"/);
     expect(message).toMatch(/triggers\[0\]\.target: unknown target "w3"/);

@@ -43,7 +43,9 @@ export function validateEngineFields(s: Scenario, ctx: Ctx, groups: Map<string, 
     if (item.idempotency !== undefined && item.graph.shape !== 'none') {
       problem(ctx, ['workload', 'items', i, 'idempotency'], 'idempotency keys apply to single submissions; remove graph or idempotency');
     }
-    const nodes = item.graph.shape === 'none' ? 1 : item.graph.size;
+    if (item.batch && item.graph.shape !== 'none') problem(ctx, ['workload', 'items', i, 'batch'], 'a batch is of single tasks; remove graph or batch');
+    if (item.batch && item.ratePerSec !== undefined) problem(ctx, ['workload', 'items', i, 'ratePerSec'], 'a batch is one request at `at`; remove ratePerSec or batch');
+    const nodes = item.batch ? item.count : item.graph.shape === 'none' ? 1 : item.graph.size;
     item.control.forEach((c, j) => {
       if (c.node >= nodes) problem(ctx, ['workload', 'items', i, 'control', j, 'node'], `node ${c.node} does not exist: the submission has ${nodes} execution(s), numbered from 0`);
     });

@@ -21,7 +21,13 @@ type Controls = { control: ControlOp[]; startAfterMs?: number };
 
 export type Submission =
   | ({ at: number; ref: string; item: string; type: 'task'; spec: ExecutionSpec } & Controls)
+  | ({ at: number; ref: string; item: string; type: 'batch'; specs: ExecutionSpec[] } & Controls)
   | ({ at: number; ref: string; item: string; type: 'graph'; shape: string; graph: GraphSpec } & Controls);
+
+/** A submission's specs in the order the coordinator answers with execution ids (a graph's in Object.keys order). */
+export function specsOf(s: Submission): ExecutionSpec[] {
+  return s.type === 'task' ? [s.spec] : s.type === 'batch' ? s.specs : Object.values(s.graph);
+}
 
 /**
  * What the client asked of one execution, recorded with the submission so
@@ -36,8 +42,7 @@ export interface Intent {
 
 /** Per execution of a submission (a graph's nodes in Object.keys order). */
 export function intentOf(s: Submission): Intent[] {
-  const specs = s.type === 'task' ? [s.spec] : Object.values(s.graph);
-  return specs.map((spec) => ({
+  return specsOf(s).map((spec) => ({
     priority: spec.priority ?? 'medium',
     ...(spec.timeoutMs === undefined ? {} : { timeoutMs: spec.timeoutMs }),
     ...(spec.idempotencyKey === undefined ? {} : { idempotencyKey: spec.idempotencyKey }),
@@ -104,9 +109,21 @@ export function datedAt(s: Submission, now: number): Submission {
   if (s.startAfterMs === undefined) return s;
   const scheduledAt = now + s.startAfterMs;
   if (s.type === 'task') return { ...s, spec: { ...s.spec, scheduledAt } };
+  if (s.type === 'batch') return { ...s, specs: s.specs.map((spec) => ({ ...spec, scheduledAt })) };
   const graph: GraphSpec = {};
   for (const [name, spec] of Object.entries(s.graph)) graph[name] = { ...spec, scheduledAt };
   return { ...s, graph };
+}
+
+/** A batch item: its `count` tasks in one submission at `at` (idempotency keys as for single tasks, so a key may repeat inside the batch). */
+function batchOf(item: WorkloadItem, name: string, random: Random): Submission {
+  const specs: ExecutionSpec[] = [];
+  for (let n = 0; n < item.count; n++) {
+    const spec = specOf(item, random);
+    if (item.idempotency !== undefined) spec.idempotencyKey = `${name}-k${(n % item.idempotency.keys) + 1}`;
+    specs.push(spec);
+  }
+  return { at: item.at, ref: `${name}#1`, item: name, type: 'batch', specs, control: item.control, ...(item.startAfterMs === undefined ? {} : { startAfterMs: item.startAfterMs }) };
 }
 
 /** Every submission of the scenario, ordered by time (stable). */
@@ -114,6 +131,10 @@ export function expandWorkload(scenario: Scenario, random: Random): Submission[]
   const out: Submission[] = [];
   scenario.workload.items.forEach((item, itemIndex) => {
     const name = item.name ?? `item${itemIndex + 1}`;
+    if (item.batch) {
+      out.push(batchOf(item, name, random));
+      return;
+    }
     for (let n = 0; n < item.count; n++) {
       // Concurrent repeats of an idempotency key go at the time of the key's first submission (same tick).
       const slot = item.idempotency?.concurrent === true ? n % item.idempotency.keys : n;

@@ -1,32 +1,35 @@
 /**
- * Future-dated work (issue 10): the dated items of scenarios/engine-features.yaml
- * (workload startAfterMs) catch a delay queue that releases dated work early
- * (promise 27 due-time) and a dated execution whose retry is due at its past
- * scheduledAt (promise 5 retries).
+ * Future-dated and batched work (issue 10): the dated items of
+ * scenarios/engine-features.yaml (workload startAfterMs) catch a delay queue
+ * that releases dated work early (promise 27 due-time) and a dated execution
+ * whose retry is due at its past scheduledAt (promise 5 retries); its batch
+ * item (batch: true, keys repeating inside the batch) catches repeats inside
+ * one batch that are not deduplicated (promise 22 idempotency).
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type { Scenario } from '../../harness/scenario/schema.js';
 import type { Engine } from '../../system/engine/engine.js';
-import { DatedRetryAtOnceEngine, EarlyDatedEngine } from './broken/dated-variants.js';
+import { BatchRepeatsKeysEngine, DatedRetryAtOnceEngine, EarlyDatedEngine } from './broken/submit-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
 
-/** engine-features with only its dated items (quick, and nothing else to blame). */
+/** engine-features with only its dated and batched items (quick, and nothing else to blame). */
 async function dated(): Promise<Scenario> {
   const s = await loadScenario('scenarios/engine-features.yaml');
-  return { ...s, triggers: [], workload: { ...s.workload, items: s.workload.items.filter((i) => i.startAfterMs !== undefined) } };
+  return { ...s, triggers: [], workload: { ...s.workload, items: s.workload.items.filter((i) => i.startAfterMs !== undefined || i.batch) } };
 }
 
 const CASES: [string, typeof Engine, string, RegExp][] = [
   ['the delay queue releases dated work early', EarlyDatedEngine, 'due-time', /ms before its scheduledAt: future-dated work waits until it is due/],
   ['a dated execution retries at its past scheduledAt', DatedRetryAtOnceEngine, 'retries', /retried \d+ ms after failure 1; strategy fixed \(delay 600/],
+  ['keys repeated inside one batch are not deduplicated', BatchRepeatsKeysEngine, 'idempotency', /the same key must give one execution/],
 ];
 
-describe('future-dated work', () => {
-  it('has dated items, and they pass on the real system', async () => {
+describe('future-dated and batched work', () => {
+  it('has dated and batched items, and they pass on the real system', async () => {
     const s = await dated();
-    expect(s.workload.items.length).toBeGreaterThan(1);
+    expect(s.workload.items.length).toBeGreaterThan(2);
     const v = await simVerdict(s);
     expect(v.text).toBe('');
   });

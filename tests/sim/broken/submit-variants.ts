@@ -1,7 +1,7 @@
 /**
- * Future-dated work (workload startAfterMs, scenarios/engine-features.yaml),
+ * Future-dated and batched work (workload startAfterMs and batch, scenarios/engine-features.yaml),
  * each a defect a developer could really commit, wired in through SimWiring
- * (tests/sim/broken-dated.test.ts).
+ * (tests/sim/broken-submit.test.ts).
  */
 import { Engine } from '../../../system/engine/engine.js';
 import { DelayQueue } from '../../../system/engine/delay-queue.js';
@@ -29,5 +29,22 @@ export class DatedRetryAtOnceEngine extends Engine {
     rec.nextRunAt = rec.scheduledAt;
     super.enqueue(rec);
     rec.nextRunAt = nextRunAt;
+  }
+}
+
+/** A key repeated inside one batch is not looked up against the batch itself: each repeat makes its own execution. */
+export class BatchRepeatsKeysEngine extends Engine {
+  override scheduleTaskBatch(specs: Parameters<Engine['scheduleTaskBatch']>[0]): ReturnType<Engine['scheduleTaskBatch']> {
+    const seen = new Set<string>();
+    return super.scheduleTaskBatch(
+      specs.map((s) => {
+        if (s.idempotencyKey === undefined || !seen.has(s.idempotencyKey)) {
+          if (s.idempotencyKey !== undefined) seen.add(s.idempotencyKey);
+          return s;
+        }
+        const { idempotencyKey: _repeat, ...rest } = s;
+        return rest;
+      }),
+    );
   }
 }
