@@ -58,7 +58,7 @@ export class Engine extends EngineControl implements EngineForCoordinator, Engin
 
   /** Puts one loaded execution back in motion (see recovery.ts); never drops it. */
   protected recoverOne(rec: ExecutionRecord, now: number, commits: Promise<void>[]): void {
-    const action = recoveryAction(rec, (id) => this.records.get(id));
+    const action = recoveryAction(rec, (id) => this.records.get(id), (r) => this.dependencyStateOf(r));
     switch (action.type) {
       case 'none':
       case 'wait':

@@ -47,7 +47,12 @@ export type RecoveryAction =
   | { type: 'ready' }
   | { type: 'dependency-failed'; dependency: string; status: string };
 
-export function recoveryAction(rec: ExecutionRecord, lookup: (id: ExecutionId) => ExecutionRecord | undefined): RecoveryAction {
+/** The action for one loaded record; `judge` rules on a pending one's dependencies (the engine passes its own seam). */
+export function recoveryAction(
+  rec: ExecutionRecord,
+  lookup: (id: ExecutionId) => ExecutionRecord | undefined,
+  judge: (rec: ExecutionRecord) => DependencyState = (r) => dependencyState(r, lookup),
+): RecoveryAction {
   switch (rec.status) {
     case 'completed':
     case 'failed':
@@ -62,7 +67,7 @@ export function recoveryAction(rec: ExecutionRecord, lookup: (id: ExecutionId) =
     case 'retrying':
       return { type: 'queue' };
     case 'pending': {
-      const deps = dependencyState(rec, lookup);
+      const deps = judge(rec);
       if (deps.state === 'done') return { type: 'ready' };
       if (deps.state === 'waiting') return { type: 'wait' };
       return { type: 'dependency-failed', dependency: deps.dependency, status: deps.status };
