@@ -7,9 +7,11 @@
  * variant is caught under the promise it breaks.
  */
 import { describe, expect, it } from 'vitest';
+import { formatViolation } from '../../harness/check/violation.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
+import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
-import { OnlyFailedUnsuccessfulEngine, RecoveredOnlyFailedUnsuccessfulEngine } from './broken/dependency-variants.js';
+import { OnlyFailedUnsuccessfulEngine, RecoveredOnlyFailedUnsuccessfulEngine, ScheduledTrustedAtRecoveryEngine } from './broken/dependency-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
 
@@ -18,9 +20,11 @@ async function run(file: string, wiring?: SimWiring, seed = 1) {
 }
 
 describe('dependencies that ended before their dependents were looked at', () => {
-  it('dependency-states passes on the real system', { timeout: 60_000 }, async () => {
-    const v = await run('dependency-states');
-    expect(v.text).toBe('');
+  it('dependency-states passes on the real system and recovers a pending dependent of an ended root', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/dependency-states.yaml');
+    const r = await runChecked(scenario, { seed: 1 });
+    expect(r.violations.map((x) => formatViolation(x)).join('\n')).toBe('');
+    expect(r.outcome.marks['engine.dependency-failed-at-recovery']).toBeGreaterThan(0);
   });
 
   it('order: an engine counting only failed dependencies as unsuccessful leaves late dependents of timed-out and cancelled ones pending', { timeout: 60_000 }, async () => {
@@ -36,5 +40,24 @@ describe('dependencies that ended before their dependents were looked at', () =>
     expect(v.passed).toBe(false);
     expect(v.promises, v.text).toEqual(['order']);
     expect(v.text).toMatch(/dependency \S+ ended (timeout|cancelled) but this dependent ended pending/);
+  });
+});
+
+describe('a dependent whose dependency\'s completion was not durable', () => {
+  // graph-commit-window: restarts inside a chain node's completion commit window, and 30% failing writes
+  // that can keep a dependent's `scheduled` while refusing its dependency's completion.
+  it('graph-commit-window passes on the real system and sends a reloaded scheduled dependent back to pending', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/graph-commit-window.yaml');
+    const r = await runChecked(scenario, { seed: 1 });
+    expect(r.violations.map((x) => formatViolation(x)).join('\n')).toBe('');
+    expect(r.outcome.marks['engine.scheduled-dependent-unready-at-recovery']).toBeGreaterThan(0);
+    expect(r.outcome.marks['sim.crash-in-commit-window']).toBeGreaterThan(0);
+  });
+
+  it('order: recovery that queues a scheduled dependent without looking at its dependencies runs it before its dependency completed', { timeout: 60_000 }, async () => {
+    const v = await run('graph-commit-window', { engineFactory: engineFactoryOf(ScheduledTrustedAtRecoveryEngine) });
+    expect(v.passed).toBe(false);
+    expect(v.promises, v.text).toContain('order');
+    expect(v.text).toMatch(/claimed at t=\d+ before its dependency \S+ completed \(it completed later\)/);
   });
 });
