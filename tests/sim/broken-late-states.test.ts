@@ -1,10 +1,11 @@
 /**
  * Dependency states outside the live cascade (issue 10): dependents submitted
  * after their dependency ended, and a dependent recovered pending at a
- * restart (scenarios/dependency-states.yaml); and a checkpoint followed by a
- * non-terminal status change before a restart on the SQLite store
- * (scenarios/sqlite-crash-restart.yaml). The real system passes; each broken
- * variant is caught under the promise it breaks.
+ * restart (scenarios/dependency-states.yaml); a dependent whose dependency's
+ * completion was not durable (scenarios/graph-commit-window.yaml); and a
+ * checkpoint followed by a non-terminal status change before a restart on
+ * the SQLite store (scenarios/sqlite-crash-restart.yaml). The real system
+ * passes; each broken variant is caught under the promise it breaks.
  */
 import { describe, expect, it } from 'vitest';
 import { formatViolation } from '../../harness/check/violation.js';
@@ -12,6 +13,7 @@ import { loadScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import { OnlyFailedUnsuccessfulEngine, RecoveredOnlyFailedUnsuccessfulEngine, ScheduledTrustedAtRecoveryEngine } from './broken/dependency-variants.js';
+import { statusWriteDropsCheckpoint } from './broken/sqlite-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
 
@@ -59,5 +61,17 @@ describe('a dependent whose dependency\'s completion was not durable', () => {
     expect(v.passed).toBe(false);
     expect(v.promises, v.text).toContain('order');
     expect(v.text).toMatch(/claimed at t=\d+ before its dependency \S+ completed \(it completed later\)/);
+  });
+});
+
+describe('a checkpoint, then a non-terminal status change, then a restart on the SQLite store', () => {
+  // sqlite-crash-restart's paused-long attempts save checkpoints, are paused (the row's state rewritten),
+  // the coordinator restarts while they are paused, and the resume claims them again. The loss is judged
+  // by promise 7: across a crash the checkpoint walk of promise 6 defers to it (promises-state.ts).
+  it('durability: a row state written on a status change without the checkpoint resumes the paused attempt from scratch', { timeout: 60_000 }, async () => {
+    const v = await run('sqlite-crash-restart', { wrapStore: statusWriteDropsCheckpoint() });
+    expect(v.passed).toBe(false);
+    expect(v.promises, v.text).toContain('durability');
+    expect(v.text).toMatch(/checkpoint \d+ was acknowledged before the crash at t=8600, but the first claim after the restart resumes from no checkpoint/);
   });
 });
