@@ -160,10 +160,7 @@ function scheduleWorkload(d: Drive, seed: number): void {
   for (const planned of expandWorkload(d.scenario, seededRandom(seed).fork('workload'))) {
     d.at(planned.at, () => {
       const resolved = resolveAfter(planned, idsOf);
-      if ('skipped' in resolved) {
-        mode.recorder.note({ submission: planned.ref, skipped: resolved.skipped });
-        return;
-      }
+      if ('skipped' in resolved) return void mode.recorder.note({ submission: planned.ref, skipped: resolved.skipped });
       const { submission: s, after } = resolved;
       let key = -1;
       // Work whose item may fail (or depends on earlier work that may have) must end, not complete.
