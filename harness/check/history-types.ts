@@ -15,6 +15,12 @@ export interface SubmitInvoke {
    * these, so dependencies the system dropped still count).
    */
   dependsOn?: number[][];
+  /**
+   * Executions acknowledged to earlier submissions that this one's task (a
+   * graph: its root nodes) was submitted to depend on (workload dependsOn):
+   * the order promise counts them even if the system dropped them.
+   */
+  after?: string[];
   /** Retry policy as submitted (partial; the engine fills defaults). */
   retry?: Record<string, unknown>;
   /** Per execution (ok's executionIds order): priority, timeoutMs, idempotencyKey as the client asked (promises-engine.ts). */

@@ -279,20 +279,22 @@ function failedDependent(view: HistoryView, id: string, sub: Ev<'submitted'>, de
   ];
 }
 
-/** Dependencies each graph node was submitted with by the client (submit invoke's dependsOn), by execution id. */
+/**
+ * Dependencies each execution was submitted with by the client, by execution
+ * id: a graph node's dependsOn (positions in the ok's ids), plus the earlier
+ * executions a task or a graph's roots were asked to depend on (invoke `after`).
+ */
 function intendedDependencies(view: HistoryView): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const ack of view.acked.values()) {
-    const dependsOn = ack.invoke?.value.dependsOn;
+    const { dependsOn, after } = ack.invoke?.value ?? {};
     const ids = ack.ok.value.executionIds;
-    if (!Array.isArray(dependsOn) || !Array.isArray(ids) || out.has(ack.executionId)) continue;
-    const at = ids.indexOf(ack.executionId);
-    const mine: unknown = dependsOn[at];
+    if (!Array.isArray(ids) || out.has(ack.executionId)) continue;
+    const mine: unknown = Array.isArray(dependsOn) ? dependsOn[ids.indexOf(ack.executionId)] : [];
     if (!Array.isArray(mine)) continue;
-    out.set(
-      ack.executionId,
-      mine.map((j) => ids[j as number]).filter((d): d is string => typeof d === 'string'),
-    );
+    const inGraph = mine.map((j) => ids[j as number]).filter((d): d is string => typeof d === 'string');
+    const earlier = mine.length === 0 && Array.isArray(after) ? after.filter((d): d is string => typeof d === 'string') : [];
+    out.set(ack.executionId, [...inGraph, ...earlier]);
   }
   return out;
 }

@@ -17,7 +17,7 @@ import { seededRandom } from '../../system/core/index.js';
 import { type Scenario, faultTimeline } from './schema.js';
 import { type ScheduledFault, sampleSwarm } from './swarm.js';
 import { submittedTasks } from '../check/promises-tasks.js';
-import { expandWorkload, graphDependsOn, intentOf, specsOf, type Submission } from './workload.js';
+import { expandWorkload, graphDependsOn, intentOf, resolveAfter, specsOf, type Submission } from './workload.js';
 
 /** Undoes an applied fault (idempotent). */
 type Undo = () => void | Promise<void>;
@@ -155,22 +155,30 @@ class Drive {
 
 function scheduleWorkload(d: Drive, seed: number): void {
   const { mode } = d;
-  for (const s of expandWorkload(d.scenario, seededRandom(seed).fork('workload'))) {
-    d.at(s.at, () => {
+  // Acknowledged execution ids by submission ref: what a later item's dependsOn names.
+  const idsOf = new Map<string, string[]>();
+  for (const planned of expandWorkload(d.scenario, seededRandom(seed).fork('workload'))) {
+    d.at(planned.at, () => {
+      const resolved = resolveAfter(planned, idsOf);
+      if ('skipped' in resolved) return void mode.recorder.note({ submission: planned.ref, skipped: resolved.skipped });
+      const { submission: s, after } = resolved;
       let key = -1;
-      const failing = specsOf(s).some((g) => g.kind === 'fail');
+      // Work whose item may fail (or depends on earlier work that may have) must end, not complete.
+      const failing = after.length > 0 || specsOf(s).some((g) => g.kind === 'fail');
       mode.submit(s, {
         begin: () => {
           key = mode.recorder.invoke({
             ref: s.ref,
             kind: s.type === 'task' ? s.spec.kind : s.type,
             ...(s.type === 'graph' ? { graph: s.shape, dependsOn: graphDependsOn(s.graph) } : {}),
+            ...(after.length === 0 ? {} : { after }),
             tasks: submittedTasks(specsOf(s)),
             intent: intentOf(s),
           });
         },
         ok: (ids) => {
           mode.recorder.ok(key, ids);
+          idsOf.set(s.ref, ids);
           for (const id of ids) d.out.acked.set(id, { ref: s.ref, expect: failing ? 'terminal' : 'completed' });
         },
         fail: (error, indeterminate) => {

@@ -137,18 +137,26 @@ function simSubmit(sim: Simulation, sub: Submission, h: SubmitHandlers, note: Ru
       : s.type === 'batch'
         ? coordinator.engine.scheduleTaskBatch(s.specs).then((rs) => rs.map((r) => r.executionId))
         : coordinator.engine.scheduleTaskGraph(s.graph).then((rs) => rs.map((r) => r.executionId));
+  // A killed coordinator never answers (its store's promises never settle): the client's connection drops, outcome unknown.
+  let open = true;
+  const once = (answer: () => void): void => {
+    if (!open) return;
+    open = false;
+    off();
+    answer();
+  };
+  const died = (): void => once(() => h.fail({ code: 'unavailable', message: 'coordinator died before answering' }, true));
+  const off = sim.coordinator.onDeath(died);
   p.then(
-    (ids) => {
-      // Resolved in the tick the coordinator was killed: the client never got the answer.
-      if (sim.coordinator.instance !== coordinator) h.fail({ code: 'unavailable', message: 'coordinator died before answering' }, true);
-      else h.ok(ids);
-    },
-    (err: unknown) => {
-      const info = toErrorInfo(err);
-      // A refusal the coordinator answered is definite (nothing was created); anything else may or may not have been.
-      h.fail(info, !DEFINITE_FAILURES.has(info.code));
-      if (info.code === 'store_unavailable') void recordReadyz(coordinator, note, 'store_unavailable');
-    },
+    // Resolved in the tick the coordinator was killed: the client never got the answer.
+    (ids) => (sim.coordinator.instance !== coordinator ? died() : once(() => h.ok(ids))),
+    (err: unknown) =>
+      once(() => {
+        const info = toErrorInfo(err);
+        // A refusal the coordinator answered is definite (nothing was created); anything else may or may not have been.
+        h.fail(info, !DEFINITE_FAILURES.has(info.code));
+        if (info.code === 'store_unavailable') void recordReadyz(coordinator, note, 'store_unavailable');
+      }),
   );
 }
 

@@ -11,6 +11,7 @@
  *   workload.items[].control      [{op: cancel|pause|resume, afterMs, node?}] per submission
  *   workload.items[].startAfterMs scheduledAt = submission time + startAfterMs
  *   workload.items[].batch        the item's tasks in one batch submission
+ *   workload.items[].dependsOn    {item, node?}: submission n depends on an execution of an earlier item's submission n
  *   coordinator.commitDelayMs     group-commit latency of the simulated store (ms)
  *   triggers                      [{on: {event, worker?, nth?, delayMs?}, target, action, for?}]
  *   adversaries                   [{at, victim, attacks, everyMs?, count?}]
@@ -44,6 +45,23 @@ export const ControlOp = z.strictObject({
 });
 export type ControlOp = z.output<typeof ControlOp>;
 
+/**
+ * Late dependents: submission n of the item depends on the execution at
+ * `node` (default 0, the root) of submission n (modulo its count) of the
+ * earlier item `item`, named by the id the coordinator acknowledged for it;
+ * a graph's root nodes carry the dependency. Submitted after that dependency
+ * ended (its item failed, timed out or was cancelled by a control), it
+ * reaches the engine's judgement of a dependency that ended before its
+ * dependent was submitted, or was recovered or resumed, rather than the
+ * live cascade. A dependency the client never got an id for (refused,
+ * indeterminate, not answered yet) skips the submission, noted in the history.
+ */
+export const ItemDependency = z.strictObject({
+  item: z.string().min(1),
+  node: z.number().int().nonnegative().default(0),
+});
+export type ItemDependency = z.output<typeof ItemDependency>;
+
 /** Fields spread into WorkloadItem (schema.ts). */
 export const ENGINE_ITEM_FIELDS = {
   idempotency: Idempotency.optional(),
@@ -52,6 +70,7 @@ export const ENGINE_ITEM_FIELDS = {
   batch: z.boolean().default(false),
   /** Future-dated work: each execution's scheduledAt is its submission time plus this (every node of a graph). */
   startAfterMs: PosInt.optional(),
+  dependsOn: ItemDependency.optional(),
 };
 
 /**

@@ -52,6 +52,21 @@ adversaries:
     expect(s.triggers[0]?.on).toEqual({ event: 'result-sent', worker: 'w2', nth: 2, delayMs: 1 });
     expect(s.coordinator.commitDelayMs).toBe(200);
   });
+  it('refuses a dependsOn that names no earlier item, a later one or a missing node, and accepts one that fits', () => {
+    const items = (deps: string) => `name: d
+description: x
+fleet: { workers: 1 }
+workload:
+  items:
+    - { name: roots, kind: echo, count: 2, at: 100 }
+    - { name: late, kind: echo, count: 1, at: 50, dependsOn: ${deps} }
+`;
+    expect(() => parseScenario(items('{ item: rots }'), 'd.yaml')).toThrow(/dependsOn\.item: unknown item "rots" \(did you mean "roots"\?\)/);
+    expect(() => parseScenario(items('{ item: roots }'), 'd.yaml')).toThrow(/item "roots" starts at 100 ms, after this one \(50 ms\)/);
+    expect(() => parseScenario(items('{ item: roots, node: 1 }'), 'd.yaml')).toThrow(/dependsOn\.node: node 1 does not exist/);
+    const ok = parseScenario(items('{ item: roots }').replace('at: 100', 'at: 0'), 'd.yaml');
+    expect(ok.workload.items[1]?.dependsOn).toEqual({ item: 'roots', node: 0 });
+  });
   it('refuses a live run of fields only the simulation runs, and passes plain scenarios', () => {
     const s = parseScenario(`name: t
 description: x

@@ -49,5 +49,26 @@ export function validateEngineFields(s: Scenario, ctx: Ctx, groups: Map<string, 
     item.control.forEach((c, j) => {
       if (c.node >= nodes) problem(ctx, ['workload', 'items', i, 'control', j, 'node'], `node ${c.node} does not exist: the submission has ${nodes} execution(s), numbered from 0`);
     });
+    if (item.dependsOn !== undefined) itemDependency(s, ctx, i);
   });
+}
+
+/** workload.items[i].dependsOn names an earlier item, submitted no later, and one of its nodes. */
+function itemDependency(s: Scenario, ctx: Ctx, i: number): void {
+  const items = s.workload.items;
+  const item = items[i];
+  const dep = item?.dependsOn;
+  if (item === undefined || dep === undefined) return;
+  const path = ['workload', 'items', i, 'dependsOn'];
+  const names = items.slice(0, i).flatMap((x, j) => [x.name ?? `item${j + 1}`]);
+  const j = names.indexOf(dep.item);
+  const target = items[j];
+  if (target === undefined) {
+    problem(ctx, [...path, 'item'], `unknown item "${dep.item}"${didYouMean(dep.item, names)}; dependsOn names an item listed before this one`);
+    return;
+  }
+  if (target.batch || item.batch) problem(ctx, [...path, 'item'], 'dependsOn links single submissions and graphs, not batches; remove batch or dependsOn');
+  if (target.at > item.at) problem(ctx, [...path, 'item'], `item "${dep.item}" starts at ${target.at} ms, after this one (${item.at} ms): a dependency must be submitted first`);
+  const nodes = target.graph.shape === 'none' ? 1 : target.graph.size;
+  if (dep.node >= nodes) problem(ctx, [...path, 'node'], `node ${dep.node} does not exist: item "${dep.item}" submits ${nodes} execution(s) each, numbered from 0`);
 }

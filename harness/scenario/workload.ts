@@ -16,8 +16,13 @@ import type { ControlOp } from './schema-engine.js';
 /** The fail kind's bound on `times`: effectively "always". */
 const ALWAYS_FAIL_TIMES = 1000;
 
-/** Client requests to make on a submission once it is acknowledged (cancel, pause, resume); startAfterMs: future-dated (datedAt). */
-type Controls = { control: ControlOp[]; startAfterMs?: number };
+/**
+ * Client requests to make on a submission once it is acknowledged (cancel,
+ * pause, resume), startAfterMs (future-dated: datedAt), and the earlier
+ * submission (ref) whose execution at `node` it depends on (workload
+ * dependsOn; the driver names it by its acknowledged id).
+ */
+type Controls = { control: ControlOp[]; startAfterMs?: number; after?: { ref: string; node: number } };
 
 export type Submission =
   | ({ at: number; ref: string; item: string; type: 'task'; spec: ExecutionSpec } & Controls)
@@ -126,26 +131,56 @@ function batchOf(item: WorkloadItem, name: string, random: Random): Submission {
   return { at: item.at, ref: `${name}#1`, item: name, type: 'batch', specs, control: item.control, ...(item.startAfterMs === undefined ? {} : { startAfterMs: item.startAfterMs }) };
 }
 
+/**
+ * The spec of `s` with `executionId` added to the dependencies of its task
+ * (every task of a batch), or of every root of its graph (a node that depends on no other node).
+ */
+export function withDependency(s: Submission, executionId: string): Submission {
+  const add = <T extends ExecutionSpec>(spec: T): T => ({ ...spec, dependencies: [...(spec.dependencies ?? []), executionId] });
+  if (s.type === 'task') return { ...s, spec: add(s.spec) };
+  if (s.type === 'batch') return { ...s, specs: s.specs.map(add) };
+  const graph: GraphSpec = {};
+  for (const [name, node] of Object.entries(s.graph)) graph[name] = (node.dependsOn ?? []).length === 0 ? add(node) : node;
+  return { ...s, graph };
+}
+
+/**
+ * `s` ready to leave: as it is, or (workload dependsOn) depending on the
+ * acknowledged execution it names, or the reason it cannot leave (that
+ * execution has no id the client knows).
+ */
+export function resolveAfter(s: Submission, idsOf: ReadonlyMap<string, readonly string[]>): { submission: Submission; after: string[] } | { skipped: string } {
+  if (s.after === undefined) return { submission: s, after: [] };
+  const id = idsOf.get(s.after.ref)?.[s.after.node];
+  if (id === undefined) return { skipped: `its dependency ${s.after.ref} (node ${s.after.node}) has no acknowledged execution id` };
+  return { submission: withDependency(s, id), after: [id] };
+}
+
 /** Every submission of the scenario, ordered by time (stable). */
 export function expandWorkload(scenario: Scenario, random: Random): Submission[] {
   const out: Submission[] = [];
-  scenario.workload.items.forEach((item, itemIndex) => {
-    const name = item.name ?? `item${itemIndex + 1}`;
+  const items = scenario.workload.items;
+  const names = items.map((item, i) => item.name ?? `item${i + 1}`);
+  items.forEach((item, itemIndex) => {
+    const name = names[itemIndex] ?? `item${itemIndex + 1}`;
     if (item.batch) {
       out.push(batchOf(item, name, random));
       return;
     }
+    const target = item.dependsOn === undefined ? undefined : items[names.indexOf(item.dependsOn.item)];
     for (let n = 0; n < item.count; n++) {
       // Concurrent repeats of an idempotency key go at the time of the key's first submission (same tick).
       const slot = item.idempotency?.concurrent === true ? n % item.idempotency.keys : n;
       const at = Math.round(item.at + (item.ratePerSec === undefined ? 0 : (slot * 1000) / item.ratePerSec));
       const ref = `${name}#${n + 1}`;
       const extra = { control: item.control, ...(item.startAfterMs === undefined ? {} : { startAfterMs: item.startAfterMs }) };
+      const dep = item.dependsOn;
+      const after = dep === undefined || target === undefined ? {} : { after: { ref: `${dep.item}#${(n % target.count) + 1}`, node: dep.node } };
       if (item.graph.shape === 'none') {
         const spec = specOf(item, random);
         if (item.idempotency !== undefined) spec.idempotencyKey = `${name}-k${(n % item.idempotency.keys) + 1}`;
-        out.push({ at, ref, item: name, type: 'task', spec, ...extra });
-      } else out.push({ at, ref, item: name, type: 'graph', shape: item.graph.shape, graph: graphOf(item, random), ...extra });
+        out.push({ at, ref, item: name, type: 'task', spec, ...extra, ...after });
+      } else out.push({ at, ref, item: name, type: 'graph', shape: item.graph.shape, graph: graphOf(item, random), ...extra, ...after });
     }
   });
   return out.map((s, i) => ({ s, i })).sort((a, b) => a.s.at - b.s.at || a.i - b.i).map((x) => x.s);

@@ -79,6 +79,8 @@ export class CoordinatorProcess {
   /** The disk's condition: outlives incarnations (a full disk is still full after a restart). */
   private diskMode: StoreFaultMode = { type: 'ok' };
   private disk: FaultyStore | null = null;
+  /** Called once when the running incarnation dies (onDeath). */
+  private readonly deathWatchers = new Set<() => void>();
   readonly port: number;
 
   constructor(
@@ -147,6 +149,15 @@ export class CoordinatorProcess {
     if (this.store instanceof SimSqliteStore) this.store.dispose();
   }
 
+  /**
+   * Calls `fn` when the running incarnation dies (kill -9): a client waiting
+   * on it then knows its request will never be answered. Returns the cancel.
+   */
+  onDeath(fn: () => void): () => void {
+    this.deathWatchers.add(fn);
+    return () => void this.deathWatchers.delete(fn);
+  }
+
   /** kill -9: timers and sockets die; the store loses uncommitted operations. */
   kill(): void {
     // Harness-side mark: the crash lands inside a commit window (acks for these operations must not have left).
@@ -155,6 +166,9 @@ export class CoordinatorProcess {
     this.store?.crash();
     this.env.commits?.crashed();
     this.instance = null;
+    const watchers = [...this.deathWatchers];
+    this.deathWatchers.clear();
+    for (const fn of watchers) fn();
   }
 }
 

@@ -45,6 +45,8 @@ export const MARK_CATALOG = {
   'engine.repeat-waited-commit': "an idempotent repeat arrived while the original submission was still committing and waited for that commit",
   'engine.lease-kept-at-recovery': 'a restarted coordinator recovered a committed lease from the store and kept it for its holder (expiry re-armed)',
   'engine.recovered-timeout-armed': "a restarted coordinator re-armed the timeout of a recovered lease's attempt",
+  'engine.dependency-failed-at-recovery': 'a dependent recovered pending from the store had a dependency that already ended unsuccessfully, and was failed (dependency_failed)',
+  'engine.scheduled-dependent-unready-at-recovery': "a dependent recovered scheduled from the store had a dependency whose completion the store never kept, and went back to pending",
   'engine.stale-checkpoint-fenced': "a checkpoint sent under a superseded lease token arrived while another attempt held the lease, and was refused",
   'coordinator.handshake-closed-before-register': 'an admitted handshake was closed between welcome and register; its admission slot was given back',
   'engine.lease-renewed-long': "a lease was renewed after its attempt had run longer than one lease period (kept alive only by its holder's traffic)",

@@ -17,7 +17,6 @@ import { ErrorCode, SquallError } from '../core/errors.js';
 import type { ExecutionId } from '../core/ids.js';
 import { EngineCore } from './core.js';
 import { isTerminal, type ExecutionRecord } from '../core/model.js';
-import { dependencyState } from './recovery.js';
 import { retentionCutoff } from './retention.js';
 import { maxFailedAttempts } from './retry.js';
 import type { SubmitItem } from './submit.js';
@@ -91,7 +90,7 @@ export abstract class CommittedCore extends EngineCore {
     const first = rec.statusHistory[0];
     this.emit({ type: 'status', executionId: rec.executionId, from: null, to: first?.status ?? rec.status, attempt: 0, reason: 'submitted' });
     if (isTerminal(rec.status)) return;
-    const deps = dependencyState(rec, (id) => this.records.get(id));
+    const deps = this.dependencyStateOf(rec);
     if (rec.status === 'pending' && deps.state === 'failed') {
       const message = `dependency ${deps.dependency} ended ${deps.status}`;
       commits.push(this.finish(rec, 'failed', 'dependency_failed', { code: 'dependency_failed', message }).catch(() => {}));

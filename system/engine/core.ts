@@ -15,7 +15,7 @@ import { asExecutionId, type LeaseToken } from '../core/ids.js';
 import type { ExecutionHook, ResultOutcome } from './contract.js';
 import { type ExecutionRecord, isTerminal } from '../core/model.js';
 import { failedAttempts, snapshot } from './records.js';
-import { dependencyState } from './recovery.js';
+import { type DependencyState, dependencyState } from './recovery.js';
 import { maxFailedAttempts, retryDelayMs, shouldRetry } from './retry.js';
 import { EngineLeases } from './core-leases.js';
 import type { ErrorInfo, FinishWork, TerminalStatus } from './core-state.js';
@@ -165,6 +165,17 @@ export abstract class EngineCore extends EngineLeases {
         this.flushWake();
       }, noop);
     }
+  }
+
+  /**
+   * Whether `rec`'s dependencies all completed, one ended unsuccessfully
+   * (failed, timeout or cancelled) or some are still going: the judgement a
+   * submission, a resume and recovery make of an execution whose
+   * dependencies may have ended before it was looked at (the live cascade
+   * is dependencyEnded's).
+   */
+  protected dependencyStateOf(rec: ExecutionRecord): DependencyState {
+    return dependencyState(rec, (id) => this.records.get(id));
   }
 
   protected runHooks(hooks: readonly ExecutionHook[], rec: ExecutionRecord): void {

@@ -5,7 +5,6 @@
 import { ErrorCode, SquallError } from '../core/errors.js';
 import { type ExecutionRecord, isTerminal } from '../core/model.js';
 import { snapshot } from './records.js';
-import { dependencyState } from './recovery.js';
 import { EngineAttempts } from './engine-attempts.js';
 
 /** cancel/pause/resume on top of EngineAttempts; extended by Engine. */
@@ -48,7 +47,7 @@ export abstract class EngineControl extends EngineAttempts {
       const pending = this.pauseRequested.has(rec.executionId) ? ' (pause requested; resume it once it is paused)' : '';
       throw new SquallError(ErrorCode.Conflict, `execution ${executionId} is ${rec.status}${pending}; only paused executions can be resumed`);
     }
-    const deps = dependencyState(rec, (id) => this.records.get(id));
+    const deps = this.dependencyStateOf(rec);
     let p: Promise<void>;
     if (deps.state === 'failed') {
       p = this.finish(rec, 'failed', 'dependency_failed', {

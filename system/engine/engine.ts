@@ -58,7 +58,7 @@ export class Engine extends EngineControl implements EngineForCoordinator, Engin
 
   /** Puts one loaded execution back in motion (see recovery.ts); never drops it. */
   protected recoverOne(rec: ExecutionRecord, now: number, commits: Promise<void>[]): void {
-    const action = recoveryAction(rec, (id) => this.records.get(id));
+    const action = recoveryAction(rec, (id) => this.records.get(id), (r) => this.dependencyStateOf(r));
     switch (action.type) {
       case 'none':
       case 'wait':
@@ -83,11 +83,16 @@ export class Engine extends EngineControl implements EngineForCoordinator, Engin
         }
         this.enqueue(rec);
         break;
+      case 'unready':
+        this.marks.hit('engine.scheduled-dependent-unready-at-recovery');
+        commits.push(this.transition(rec, 'pending', 'dependencies_not_completed'));
+        break;
       case 'ready':
         commits.push(this.transition(rec, 'scheduled', 'dependencies_completed'));
         this.enqueue(rec);
         break;
       case 'dependency-failed':
+        this.marks.hit('engine.dependency-failed-at-recovery');
         commits.push(
           this.finish(rec, 'failed', 'dependency_failed', {
             code: 'dependency_failed',

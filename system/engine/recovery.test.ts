@@ -34,6 +34,15 @@ describe('recoveryAction', () => {
     expect(recoveryAction(pending([going, failed]), lookup)).toEqual({ type: 'dependency-failed', dependency: failed.executionId, status: 'timeout' });
   });
 
+  it('sends a scheduled dependent whose dependency has not completed back to pending', () => {
+    const done = makeExecutionRecord({ status: 'completed' });
+    const going = makeExecutionRecord({ status: 'running' });
+    const lookup = world(done, going);
+    const scheduled = (deps: ExecutionRecord[]) => makeExecutionRecord({ status: 'scheduled', dependencies: deps.map((d) => d.executionId) });
+    expect(recoveryAction(scheduled([done]), lookup)).toEqual({ type: 'queue' });
+    expect(recoveryAction(scheduled([done, going]), lookup)).toEqual({ type: 'unready' });
+  });
+
   it('treats a pruned (missing) dependency as completed', () => {
     const rec = makeExecutionRecord({ status: 'pending', dependencies: [makeExecutionRecord().executionId] });
     expect(dependencyState(rec, world())).toEqual({ state: 'done' });

@@ -4,7 +4,10 @@
  * - preparing/running with a lease: keep the lease (fresh expiry; the worker
  *   may come back and sync), else re-queue;
  * - scheduled/retrying: back in the queues at their time (a retrying record
- *   without nextRunAt runs now rather than crashing anything);
+ *   without nextRunAt runs now rather than crashing anything); a scheduled
+ *   dependent whose dependency has not completed goes back to pending (its
+ *   own write committed while its dependency's completion did not: separate
+ *   writes, one of them refused by the disk);
  * - pending: re-evaluated (dependencies done → scheduled, failed → failed);
  * - paused and terminal: unchanged.
  */
@@ -44,10 +47,16 @@ export type RecoveryAction =
   | { type: 'requeue'; reason: string }
   | { type: 'queue' }
   | { type: 'wait' }
+  | { type: 'unready' }
   | { type: 'ready' }
   | { type: 'dependency-failed'; dependency: string; status: string };
 
-export function recoveryAction(rec: ExecutionRecord, lookup: (id: ExecutionId) => ExecutionRecord | undefined): RecoveryAction {
+/** The action for one loaded record; `judge` rules on a pending one's dependencies (the engine passes its own seam). */
+export function recoveryAction(
+  rec: ExecutionRecord,
+  lookup: (id: ExecutionId) => ExecutionRecord | undefined,
+  judge: (rec: ExecutionRecord) => DependencyState = (r) => dependencyState(r, lookup),
+): RecoveryAction {
   switch (rec.status) {
     case 'completed':
     case 'failed':
@@ -59,10 +68,11 @@ export function recoveryAction(rec: ExecutionRecord, lookup: (id: ExecutionId) =
     case 'running':
       return rec.lease === undefined ? { type: 'requeue', reason: 'recovered_without_lease' } : { type: 'keep-lease' };
     case 'scheduled':
+      return rec.dependencies.length > 0 && judge(rec).state === 'waiting' ? { type: 'unready' } : { type: 'queue' };
     case 'retrying':
       return { type: 'queue' };
     case 'pending': {
-      const deps = dependencyState(rec, lookup);
+      const deps = judge(rec);
       if (deps.state === 'done') return { type: 'ready' };
       if (deps.state === 'waiting') return { type: 'wait' };
       return { type: 'dependency-failed', dependency: deps.dependency, status: deps.status };
