@@ -45,6 +45,9 @@ export interface CheckContext {
   breaker?: boolean;
   /** Consecutive failures of a kind that open its breaker (engine default 5); below it the breaker is closed and late retries are judged. */
   breakerFailureThreshold?: number;
+  /** How long an open breaker holds claims, and how many trials it lets through half-open (promise 28; undefined: not judged). */
+  breakerResetMs?: number;
+  breakerHalfOpenMaxCalls?: number;
   /** Task kinds every worker advertises (fleet.kinds); undefined: every kind but the dangerous ones (command, container). Promise 21 compares a claim with ready work of these kinds. */
   workerKinds?: readonly string[];
   /** Largest frame the coordinator accepts (coordinator.maxFrameBytes; default 1 MiB): an echo value above it must fail too_large (promise 16). */

@@ -28,6 +28,7 @@ import { checkOutbox } from './promises-outbox.js';
 import { checkDrain } from './promises-drain.js';
 import { checkCapacity } from './promises-capacity.js';
 import { checkDueTime, checkIdleCapacity } from './promises-idle.js';
+import { checkBreakers } from './promises-breaker.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -64,6 +65,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   drain: checkDrain,
   capacity: (v, c) => [...checkCapacity(v, c), ...checkIdleCapacity(v, c)],
   'due-time': checkDueTime,
+  breaker: checkBreakers,
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

@@ -39,6 +39,8 @@ export const PROMISES = [
   { number: 26, name: 'capacity', title: 'Workers use their concurrency and are never given more' },
   // Future-dated work (issue 10, promises-idle.ts).
   { number: 27, name: 'due-time', title: 'Nothing is claimed before its scheduledAt' },
+  // Circuit breakers replayed from the history (issue 10, promises-breaker.ts).
+  { number: 28, name: 'breaker', title: 'An open breaker holds claims; a half-open one lets halfOpenMaxCalls trials through' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

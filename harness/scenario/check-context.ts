@@ -23,7 +23,11 @@ export function contextFromScenario(s: Scenario): CheckContext {
     maxPendingHandshakes: s.coordinator.maxPendingHandshakes ?? COORDINATOR_DEFAULTS.maxPendingHandshakes,
     maxFrameBytes: s.coordinator.maxFrameBytes ?? COORDINATOR_DEFAULTS.maxFrameBytes,
   };
-  if (s.coordinator.breaker !== false) ctx.breakerFailureThreshold = s.coordinator.breaker.failureThreshold;
+  if (s.coordinator.breaker !== false) {
+    ctx.breakerFailureThreshold = s.coordinator.breaker.failureThreshold;
+    ctx.breakerResetMs = s.coordinator.breaker.resetTimeoutMs;
+    ctx.breakerHalfOpenMaxCalls = s.coordinator.breaker.halfOpenMaxCalls;
+  }
   if (s.fleet.heartbeatTimeoutMs !== undefined) ctx.workerHeartbeatTimeoutMs = s.fleet.heartbeatTimeoutMs;
   if (s.checks.maxReconnectBoundMs !== undefined) ctx.maxReconnectBoundMs = s.checks.maxReconnectBoundMs;
   if (s.fleet.handshakeTimeoutMs !== undefined) ctx.handshakeTimeoutMs = s.fleet.handshakeTimeoutMs;

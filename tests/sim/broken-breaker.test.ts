@@ -1,0 +1,29 @@
+/**
+ * Circuit breakers (promise 28, harness/check/promises-breaker.ts): scenarios/breaker.yaml
+ * passes on the real system and catches each breaker mistake of ./broken/breaker-variants.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../harness/scenario/loader.js';
+import { withBrokenBreakers, type BreakerMistake } from './broken/breaker-variants.js';
+import { simVerdict } from './broken/verdict.js';
+
+const FILE = 'scenarios/breaker.yaml';
+
+const CASES: [BreakerMistake, RegExp][] = [
+  ['one-trial-too-many', /breaker is half-open with 1 trial\(s\) in flight .*; halfOpenMaxCalls is 1/],
+  ['no-reset-wait', /breaker opened \d+ ms earlier \(\d+ consecutive failures\) and holds claims for 1000 ms/],
+  ['stays-half-open', /breaker opened \d+ ms earlier/],
+];
+
+describe('breaker: open holds claims, half-open lets one trial through', () => {
+  it.each([1, 2, 3])('passes on the real system (seed %i)', async (seed) => {
+    const v = await simVerdict(await loadScenario(FILE), undefined, seed);
+    expect(v.text).toBe('');
+  });
+
+  it.each(CASES)('%s: caught', async (mistake, says) => {
+    const v = await withBrokenBreakers(mistake, async () => simVerdict(await loadScenario(FILE)));
+    expect(v.promises).toContain('breaker');
+    expect(v.text).toMatch(says);
+  });
+});
