@@ -1,0 +1,28 @@
+/**
+ * Deliberately broken pieces around attempts that outlive their lease, hand-backs
+ * and refusals (issue 10), wired in through SimWiring
+ * (tests/sim/broken-attempts.test.ts). Each is a defect a developer could
+ * really commit; none is a switch in production code.
+ */
+import type { AbortReason } from '../../../system/tasks/abort.js';
+import type { Worker } from '../../../system/worker/worker.js';
+
+/** The parts of the worker's private task runner a variant rewires. */
+interface RunnerInternals {
+  abort: (executionId: string, leaseToken: string | undefined, reason: AbortReason) => boolean;
+}
+
+function runnerOf(worker: Worker): RunnerInternals {
+  return (worker as unknown as { runner: RunnerInternals }).runner;
+}
+
+/**
+ * A revoke no longer aborts a running attempt: neither the one in a sync
+ * answer nor an `abort` "revoked" (the attempt runs on beside its
+ * replacement; fencing drops its result, so the outcome stays right).
+ */
+export function revokeIgnored(_id: string, worker: Worker): void {
+  const runner = runnerOf(worker);
+  const abort = runner.abort.bind(runner);
+  runner.abort = (executionId, leaseToken, reason) => (reason === 'revoked' ? false : abort(executionId, leaseToken, reason));
+}
