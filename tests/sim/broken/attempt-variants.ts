@@ -6,6 +6,7 @@
  */
 import type { AbortReason } from '../../../system/tasks/abort.js';
 import type { Worker } from '../../../system/worker/worker.js';
+import type { Run } from '../../../system/worker/task-runner-deps.js';
 
 /** The parts of the worker's private task runner a variant rewires. */
 interface RunnerInternals {
@@ -25,4 +26,26 @@ export function revokeIgnored(_id: string, worker: Worker): void {
   const runner = runnerOf(worker);
   const abort = runner.abort.bind(runner);
   runner.abort = (executionId, leaseToken, reason) => (reason === 'revoked' ? false : abort(executionId, leaseToken, reason));
+}
+
+/** The runner's attempt table and its settle step, as the ghost variant rewires them. */
+interface RunnerTable {
+  running: Map<string, Run>;
+  settle: (run: Run, r: unknown) => void;
+}
+
+/**
+ * A settled attempt is never removed from the running set (a ghost): after
+ * `concurrency` attempts the worker refuses every assign as "at capacity",
+ * while the coordinator, which counts leases, sees a free worker and assigns
+ * again at once. A refusal loop: nothing finishes, the simulation never runs out of events.
+ */
+export function ghostsFillCapacity(_id: string, worker: Worker): void {
+  const runner = (worker as unknown as { runner: RunnerTable }).runner;
+  const settle = runner.settle.bind(runner);
+  let ghosts = 0;
+  runner.settle = (run, r) => {
+    settle(run, r);
+    runner.running.set(`ghost:${ghosts++}`, run);
+  };
 }
