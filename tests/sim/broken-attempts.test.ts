@@ -6,6 +6,10 @@
  *  - a revoke no longer stops the running attempt: two live attempts of one
  *    execution (promise 3, harness/check/promises-attempts.ts), on
  *    scenarios/partition-heal.yaml, whose long sleeps outlive the partition;
+ *  - a hand-back (`revoked` result) put back to `scheduled` but never on the
+ *    ready queue: the execution sits pending forever (promise 1), on
+ *    scenarios/worker-features.yaml, whose trigger drains a worker while an
+ *    assign to it is in flight;
  *  - a refusal loop: the run fires its whole step budget
  *    (harness/scenario/run-budget.ts) and ends, failed, in seconds of wall
  *    time instead of running for minutes.
@@ -13,7 +17,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenario } from '../../harness/scenario/loader.js';
 import { simVerdict } from './broken/verdict.js';
-import { ghostsFillCapacity, revokeIgnored } from './broken/attempt-variants.js';
+import { ghostsFillCapacity, revokeIgnored, RevokedNotEnqueuedEngine } from './broken/attempt-variants.js';
+import { engineFactoryOf } from './broken/variants.js';
 
 describe('attempts that outlive their lease, hand-backs and refusal loops are caught', () => {
   it('a revoke that does not stop the running attempt: two live attempts (partition-heal)', async () => {
@@ -25,6 +30,17 @@ describe('attempts that outlive their lease, hand-backs and refusal loops are ca
     expect(broken.passed).toBe(false);
     expect(broken.promises, broken.text).toContain('no-double-ownership');
     expect(broken.text).toMatch(/kept running attempt 1 \(lease \S+\) until t=\d+ though an abort "revoked" for it was delivered at t=\d+, while w\d+ ran attempt 2/);
+  });
+
+  it('a hand-back that is never queued again: the execution is stuck (worker-features)', async () => {
+    const scenario = await loadScenario('scenarios/worker-features.yaml');
+    const real = await simVerdict(scenario);
+    expect(real.text).toBe('');
+    expect(real.passed).toBe(true);
+    const broken = await simVerdict(scenario, { engineFactory: engineFactoryOf(RevokedNotEnqueuedEngine) });
+    expect(broken.passed).toBe(false);
+    expect(broken.promises, broken.text).toContain('no-lost-work');
+    expect(broken.text).toMatch(/never reached a terminal state \(last status scheduled at t=\d+/);
   });
 
   it('a refusal loop (ghost attempts fill the worker, the coordinator re-assigns at once) ends at the step budget, in seconds', async () => {

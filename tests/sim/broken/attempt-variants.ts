@@ -7,6 +7,7 @@
 import type { AbortReason } from '../../../system/tasks/abort.js';
 import type { Worker } from '../../../system/worker/worker.js';
 import type { Run } from '../../../system/worker/task-runner-deps.js';
+import { Engine } from '../../../system/engine/engine.js';
 
 /** The parts of the worker's private task runner a variant rewires. */
 interface RunnerInternals {
@@ -48,4 +49,26 @@ export function ghostsFillCapacity(_id: string, worker: Worker): void {
     settle(run, r);
     runner.running.set(`ghost:${ghosts++}`, run);
   };
+}
+
+/**
+ * A hand-back (`revoked` result: a drain, a shutdown, a refusal at capacity)
+ * puts the execution back to `scheduled` but never on the ready queue: its
+ * state says pending, nothing will ever dispatch it.
+ */
+export class RevokedNotEnqueuedEngine extends Engine {
+  private handingBack = false;
+
+  protected override recordOutcome(...args: Parameters<Engine['recordOutcome']>): ReturnType<Engine['recordOutcome']> {
+    this.handingBack = args[1] === 'revoked';
+    try {
+      return super.recordOutcome(...args);
+    } finally {
+      this.handingBack = false;
+    }
+  }
+
+  protected override enqueue(...args: Parameters<Engine['enqueue']>): void {
+    if (!this.handingBack) super.enqueue(...args);
+  }
 }
