@@ -3,7 +3,8 @@
  * loops (issue 10): each scenario runs as the system is (it passes) and with
  * one broken piece (./broken/attempt-variants.ts), which must be reported
  * under the promise it breaks, by name.
- *  - a revoke no longer stops the running attempt: two live attempts of one
+ *  - a revoke no longer stops the running attempt (the worker ignores it,
+ *    or the coordinator never sends it): two live attempts of one
  *    execution (promise 3, harness/check/promises-attempts.ts), on
  *    scenarios/partition-heal.yaml, whose long sleeps outlive the partition;
  *  - a hand-back (`revoked` result) put back to `scheduled` but never on the
@@ -17,11 +18,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenario } from '../../harness/scenario/loader.js';
 import { simVerdict } from './broken/verdict.js';
-import { ghostsFillCapacity, revokeIgnored, RevokedNotEnqueuedEngine } from './broken/attempt-variants.js';
+import { ghostsFillCapacity, revokeIgnored, RevokedNotEnqueuedEngine, RevokeNotSentEngine } from './broken/attempt-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 
 describe('attempts that outlive their lease, hand-backs and refusal loops are caught', () => {
-  it('a revoke that does not stop the running attempt: two live attempts (partition-heal)', async () => {
+  it('a revoke ignored by the worker, or never sent by the coordinator: two live attempts (partition-heal)', async () => {
     const scenario = await loadScenario('scenarios/partition-heal.yaml');
     const real = await simVerdict(scenario);
     expect(real.text).toBe('');
@@ -30,6 +31,11 @@ describe('attempts that outlive their lease, hand-backs and refusal loops are ca
     expect(broken.passed).toBe(false);
     expect(broken.promises, broken.text).toContain('no-double-ownership');
     expect(broken.text).toMatch(/kept running attempt 1 \(lease \S+\) until t=\d+ though an abort "revoked" for it was delivered at t=\d+, while w\d+ ran attempt 2/);
+
+    const silent = await simVerdict(scenario, { engineFactory: engineFactoryOf(RevokeNotSentEngine) });
+    expect(silent.passed).toBe(false);
+    expect(silent.promises, silent.text).toContain('no-double-ownership');
+    expect(silent.text).toMatch(/kept running attempt 1 .* though its held-task report \(built at t=\d+\) listed it running after the coordinator had ended that lease/);
   });
 
   it('a hand-back that is never queued again: the execution is stuck (worker-features)', async () => {

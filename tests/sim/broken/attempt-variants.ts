@@ -8,6 +8,7 @@ import type { AbortReason } from '../../../system/tasks/abort.js';
 import type { Worker } from '../../../system/worker/worker.js';
 import type { Run } from '../../../system/worker/task-runner-deps.js';
 import { Engine } from '../../../system/engine/engine.js';
+import type { Dispatcher } from '../../../system/engine/contract.js';
 
 /** The parts of the worker's private task runner a variant rewires. */
 interface RunnerInternals {
@@ -70,5 +71,22 @@ export class RevokedNotEnqueuedEngine extends Engine {
 
   protected override enqueue(...args: Parameters<Engine['enqueue']>): void {
     if (!this.handingBack) super.enqueue(...args);
+  }
+}
+
+/**
+ * The coordinator never tells a holder its lease is gone: no `abort`
+ * "revoked" when a lease is lost, and a sync answer that leaves superseded
+ * or expired leases out (neither confirmed nor revoked), so the old attempt
+ * runs on beside its replacement.
+ */
+export class RevokeNotSentEngine extends Engine {
+  override setDispatcher(d: Dispatcher): void {
+    super.setDispatcher({ abort: (w, e, t, r) => (r === 'revoked' ? undefined : d.abort(w, e, t, r)), wake: () => d.wake() });
+  }
+
+  override syncHeldTasks(...args: Parameters<Engine['syncHeldTasks']>): ReturnType<Engine['syncHeldTasks']> {
+    const answer = super.syncHeldTasks(...args);
+    return { confirm: answer.confirm, revoke: answer.revoke.filter((r) => r.reason !== 'superseded' && r.reason !== 'lease_expired') };
   }
 }
