@@ -21,9 +21,9 @@ import { executionCount, type Scenario } from './schema.js';
 import type { ScheduledFault } from './swarm.js';
 
 /** Events per process per simulated second of the planned run. */
-export const EVENTS_PER_PROCESS_SECOND = 100;
+const EVENTS_PER_PROCESS_SECOND = 100;
 /** Events per planned execution. */
-export const EVENTS_PER_EXECUTION = 100;
+const EVENTS_PER_EXECUTION = 100;
 /** Events per data message of a flood. */
 const EVENTS_PER_FLOOD_MESSAGE = 4;
 /** Simulated ms past faultsMs + healMs the budget allows for (tail, final read). */
