@@ -28,6 +28,7 @@ import { checkOutbox } from './promises-outbox.js';
 import { checkDrain } from './promises-drain.js';
 import { checkCapacity } from './promises-capacity.js';
 import { checkLiveAttempts } from './promises-attempts.js';
+import { checkDueTime, checkIdleCapacity } from './promises-idle.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -62,7 +63,8 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'client-control': (v, c) => [...checkControls(v, c), ...checkAbortReasons(v, c)],
   // Worker features (issue 10).
   drain: checkDrain,
-  capacity: checkCapacity,
+  capacity: (v, c) => [...checkCapacity(v, c), ...checkIdleCapacity(v, c)],
+  'due-time': checkDueTime,
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

@@ -11,6 +11,7 @@
  */
 import type { CheckContext } from './context.js';
 import type { HistoryRecord } from './history.js';
+import { clockOffset } from './promises-idle.js';
 import { coordinatorCrashes } from './promises-state.js';
 import type { Ev, HistoryView } from './view.js';
 import { affectsCoordinator, affectsWorker, finalTerminals } from './view.js';
@@ -90,12 +91,45 @@ export function checkControls(view: HistoryView, ctx: CheckContext): Violation[]
       );
     }
   }
+  out.push(...claimedWhilePaused(view));
   for (const [id, events] of view.byExecution) {
     const cancelled = finalTerminals(events).find((e) => e.ev.to === 'cancelled');
     const again = cancelled === undefined ? undefined : events.find((e) => e.rec.index > cancelled.rec.index && e.ev.type === 'claimed');
     if (again !== undefined) {
       out.push(violation(view.records, 'client-control', `claimed again at t=${again.rec.time} after it was cancelled at t=${cancelled?.rec.time}`, { index: again.rec.index, executionId: id }));
     }
+  }
+  return out;
+}
+
+/**
+ * 24, paused stays paused: after a pause request was answered, the execution
+ * gets no new attempt until a resume is requested: a claim decided after the
+ * answer (the attempt the pause stopped may still end by failing or timing
+ * out: its retry must wait for the resume). Not judged across a coordinator
+ * crash (a pause still pending on a running attempt may not have committed).
+ */
+function claimedWhilePaused(view: HistoryView): Violation[] {
+  const out: Violation[] = [];
+  const calls = controlCalls(view);
+  const crashes = coordinatorCrashes(view).map((c) => c.index);
+  const offset = clockOffset(view);
+  for (const pause of calls) {
+    const answer = pause.answer;
+    if (pause.op !== 'pause' || answer?.value.phase !== 'ok') continue;
+    const resume = calls.find((c) => c.op === 'resume' && c.executionId === pause.executionId && c.invoke.index > answer.index);
+    const until = Math.min(resume?.invoke.index ?? Infinity, crashes.find((c) => c > answer.index) ?? Infinity);
+    const claim = (view.byExecution.get(pause.executionId) ?? []).find(
+      (e) => e.ev.type === 'claimed' && e.rec.index > answer.index && e.rec.index < until && e.ev.at + offset > answer.time,
+    );
+    if (claim === undefined) continue;
+    const why = resume === undefined ? 'no resume was requested' : `resume was requested only at t=${resume.invoke.time}`;
+    out.push(
+      violation(view.records, 'client-control', `claimed at t=${claim.rec.time} though a pause was answered at t=${answer.time} and ${why}: a paused execution waits for resume`, {
+        index: claim.rec.index,
+        executionId: pause.executionId,
+      }),
+    );
   }
   return out;
 }

@@ -37,6 +37,8 @@ export const PROMISES = [
   { number: 25, name: 'drain', title: 'A draining worker gets no new work and finishes what it holds' },
   // Self-healing judged at its trigger (issue 10, promises-capacity.ts).
   { number: 26, name: 'capacity', title: 'Workers use their concurrency and are never given more' },
+  // Future-dated work (issue 10, promises-idle.ts).
+  { number: 27, name: 'due-time', title: 'Nothing is claimed before its scheduledAt' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

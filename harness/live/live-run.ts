@@ -17,7 +17,7 @@
  */
 import { seededRandom } from '../../system/core/index.js';
 import { plannedExecutions } from '../scenario/run-guards.js';
-import { expandWorkload } from '../scenario/workload.js';
+import { datedAt, expandWorkload } from '../scenario/workload.js';
 import { connectFaultProxy, type FaultProxy } from '../proxy/client.js';
 import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault, type RunRecorder, runSwarm, runTimeline, type SubmitHandlers } from '../scenario/driver.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -126,8 +126,10 @@ class SubmitQueue {
   private pump(): void {
     while (this.queue.length > 0 && this.inflight.size < this.max) this.send(...this.queue.shift()!);
   }
-  private send(s: Submission, h: SubmitHandlers): void {
+  private send(sub: Submission, h: SubmitHandlers): void {
     h.begin();
+    // The coordinator runs on this machine's clock (live runs are local).
+    const s = datedAt(sub, Date.now());
     const graph = s.type === 'graph';
     const p = this.http.submit(this.rewrite(graph ? { tasks: s.graph } : s.spec, graph), graph).then((r) => {
       if (r.ok) h.ok(r.executionIds);

@@ -11,6 +11,11 @@
  *                         welcome it is sent (signMessages, compression, heartbeatMs,
  *                         heartbeatTimeoutMs, maxFrameBytes in turn; the crc recomputed): the
  *                         registration must fail (4401: the MAC covers the welcome as sent)
+ *   replayed-frame        copies the newest reliable frame the victim sends on its live signing
+ *                         connection and, once the coordinator has committed it (no newer frame
+ *                         for a while), writes it into that connection again verbatim: a valid
+ *                         signature, a seq already committed; the coordinator must drop it as a
+ *                         duplicate (promise 11 delivery: handed to its logic once)
  *   impostor-coordinator  resets the victim's connection and answers its reconnect from host
  *                         `adversary`: welcome, `registered {resumed: true}` with a forged proof (every other one: none),
  *                         and an assign; the worker must close 4403 and start nothing
@@ -30,10 +35,14 @@ const EDITED_WELCOME_FIELDS = ['signMessages', 'compression', 'heartbeatMs', 'he
 const HOST = 'adversary';
 /** How long (simulated) an injection waits for the coordinator's answer. */
 const ANSWER_WAIT_MS = 500;
+/** How long the replay waits for the victim to send a reliable frame. */
+const CAPTURE_WAIT_MS = 1500;
+/** A captured frame with no newer one for this long is taken as committed (commits take a few ms here). */
+const SETTLE_MS = 100;
 /** How long a reset-and-answer attack waits for the victim to reconnect and decide. */
 const RECONNECT_WAIT_MS = 3000;
 
-export type OnPathAttack = 'injected-crc' | 'injected-ack' | 'edited-welcome' | 'impostor-coordinator';
+export type OnPathAttack = 'injected-crc' | 'injected-ack' | 'replayed-frame' | 'edited-welcome' | 'impostor-coordinator';
 
 /** The on-path attacks of one adversarial client (state across its rounds). */
 export class OnPathAdversary {
@@ -53,6 +62,8 @@ export class OnPathAdversary {
       case 'injected-crc':
       case 'injected-ack':
         return this.inject(attack, victim);
+      case 'replayed-frame':
+        return this.replay(victim);
       case 'edited-welcome':
         return this.editWelcome(victim);
       case 'impostor-coordinator':
@@ -91,6 +102,35 @@ export class OnPathAdversary {
     }
     await this.asFault(attack, victim, async () => {
       endpoint.send(encode(frame));
+      await this.sim.runUntil(() => false, { maxMs: ANSWER_WAIT_MS });
+    });
+  }
+
+  /** Replays the victim's newest committed reliable frame into its live connection; see the file header. */
+  private async replay(victim: string): Promise<void> {
+    const endpoint = this.sim.host(victim).newestOpenEndpoint();
+    if (endpoint === undefined) return;
+    let newest: { text: string; seq: number; type: string } | undefined;
+    const tap = this.sim.net.link(victim, 'coordinator').addTamper((text) => {
+      const head = seqOf(text); // signed: the adversary cannot verify it, it only reads it
+      if (head !== undefined) newest = { text, ...head };
+      return text;
+    });
+    const open = (): boolean => endpoint.state === 'open';
+    let settled: typeof newest;
+    for (let tries = 0; tries < 10 && open() && settled === undefined; tries++) {
+      const before = newest;
+      await this.sim.runUntil(() => newest !== before || !open(), { maxMs: CAPTURE_WAIT_MS });
+      const seen = newest;
+      await this.sim.runUntil(() => newest !== seen || !open(), { maxMs: SETTLE_MS });
+      if (newest === seen && seen !== before) settled = seen;
+    }
+    tap.remove();
+    if (settled === undefined || !open()) return;
+    const frame = settled;
+    this.note('replayed-frame', victim, { connection: endpoint.id, seq: frame.seq, msgType: frame.type });
+    await this.asFault('replayed-frame', victim, async () => {
+      endpoint.send(frame.text);
       await this.sim.runUntil(() => false, { maxMs: ANSWER_WAIT_MS });
     });
   }
@@ -188,6 +228,16 @@ export class OnPathAdversary {
       onClose: () => {},
     });
     c.send(encode(welcome));
+  }
+}
+
+/** The seq and type of a reliable frame as it travels (no integrity check: the trailer is left alone), or undefined. */
+function seqOf(text: string): { seq: number; type: string } | undefined {
+  try {
+    const o = JSON.parse(text) as { seq?: unknown; type?: unknown };
+    return typeof o.seq === 'number' && typeof o.type === 'string' ? { seq: o.seq, type: o.type } : undefined;
+  } catch {
+    return undefined;
   }
 }
 

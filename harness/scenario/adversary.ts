@@ -29,7 +29,7 @@ import type { Simulation } from '../sim/index.js';
 import { OnPathAdversary, victimLease, type OnPathAttack } from './adversary-onpath.js';
 import type { Adversary, Attack } from './schema-engine.js';
 
-const ON_PATH: ReadonlySet<string> = new Set<OnPathAttack>(['injected-crc', 'injected-ack', 'edited-welcome', 'impostor-coordinator']);
+const ON_PATH: ReadonlySet<string> = new Set<OnPathAttack>(['injected-crc', 'injected-ack', 'replayed-frame', 'edited-welcome', 'impostor-coordinator']);
 const isOnPath = (a: Attack): a is Attack & OnPathAttack => ON_PATH.has(a);
 
 /** The forged checkpoint seq: far beyond anything an honest worker reaches in a run. */

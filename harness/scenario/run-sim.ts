@@ -22,7 +22,7 @@ import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault
 import { applySimFault } from './faults-sim.js';
 import { type Scenario, workerIds } from './schema.js';
 import type { ScheduledFault } from './swarm.js';
-import { expandWorkload, type Submission } from './workload.js';
+import { datedAt, expandWorkload, type Submission } from './workload.js';
 import type { BuggifyOdds } from '../sim/buggify.js';
 import type { TieBreak } from '../sim/event-queue.js';
 import type { MarkCounts } from '../sim/marks.js';
@@ -128,8 +128,9 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
 }
 
 /** Submissions through the coordinator's embedding API (what HTTP calls). */
-function simSubmit(sim: Simulation, s: Submission, h: SubmitHandlers, note: RunRecorder['note']): void {
+function simSubmit(sim: Simulation, sub: Submission, h: SubmitHandlers, note: RunRecorder['note']): void {
   h.begin();
+  const s = datedAt(sub, sim.now());
   const coordinator = sim.coordinator.instance;
   if (coordinator === null) {
     h.fail({ code: 'unavailable', message: 'coordinator is down' }, false);

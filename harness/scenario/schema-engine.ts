@@ -9,6 +9,7 @@
  *   workload.items[].idempotency  {keys, concurrent?}: submission n carries key `<item>-k<(n mod keys)+1>`;
  *                                 concurrent: repeats go in the same tick as the key's first submission
  *   workload.items[].control      [{op: cancel|pause|resume, afterMs, node?}] per submission
+ *   workload.items[].startAfterMs scheduledAt = submission time + startAfterMs
  *   coordinator.commitDelayMs     group-commit latency of the simulated store (ms)
  *   triggers                      [{on: {event, worker?, nth?, delayMs?}, target, action, for?}]
  *   adversaries                   [{at, victim, attacks, everyMs?, count?}]
@@ -46,6 +47,8 @@ export type ControlOp = z.output<typeof ControlOp>;
 export const ENGINE_ITEM_FIELDS = {
   idempotency: Idempotency.optional(),
   control: z.array(ControlOp).default([]),
+  /** Future-dated work: each execution's scheduledAt is its submission time plus this (every node of a graph). */
+  startAfterMs: PosInt.optional(),
 };
 
 /**
@@ -131,8 +134,8 @@ export type Trigger = z.output<typeof Trigger>;
 
 const ATTACKS = [
   'no-mac', 'forged-mac', 'replayed-mac', 'hijack-session', 'forged-result', 'forged-checkpoint', 'forged-sig', 'injected-sig',
-  // On path (harness/scenario/adversary-onpath.ts): unsigned frames in a signing session, an edited welcome, an impostor coordinator.
-  'injected-crc', 'injected-ack', 'edited-welcome', 'impostor-coordinator',
+  // On path (harness/scenario/adversary-onpath.ts): unsigned frames in a signing session, a committed frame replayed in it, an edited welcome, an impostor coordinator.
+  'injected-crc', 'injected-ack', 'replayed-frame', 'edited-welcome', 'impostor-coordinator',
 ] as const;
 export type Attack = (typeof ATTACKS)[number];
 

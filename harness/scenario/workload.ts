@@ -16,8 +16,8 @@ import type { ControlOp } from './schema-engine.js';
 /** The fail kind's bound on `times`: effectively "always". */
 const ALWAYS_FAIL_TIMES = 1000;
 
-/** Client requests to make on a submission once it is acknowledged (cancel, pause, resume). */
-type Controls = { control: ControlOp[] };
+/** Client requests to make on a submission once it is acknowledged (cancel, pause, resume); startAfterMs: future-dated (datedAt). */
+type Controls = { control: ControlOp[]; startAfterMs?: number };
 
 export type Submission =
   | ({ at: number; ref: string; item: string; type: 'task'; spec: ExecutionSpec } & Controls)
@@ -96,6 +96,19 @@ export function graphDependsOn(graph: GraphSpec): number[][] {
   return names.map((n) => (graph[n]?.dependsOn ?? []).map((d) => names.indexOf(d)));
 }
 
+/**
+ * The submission as sent at `now` (epoch ms, the coordinator's clock): a
+ * future-dated one gets scheduledAt = now + startAfterMs on every spec.
+ */
+export function datedAt(s: Submission, now: number): Submission {
+  if (s.startAfterMs === undefined) return s;
+  const scheduledAt = now + s.startAfterMs;
+  if (s.type === 'task') return { ...s, spec: { ...s.spec, scheduledAt } };
+  const graph: GraphSpec = {};
+  for (const [name, spec] of Object.entries(s.graph)) graph[name] = { ...spec, scheduledAt };
+  return { ...s, graph };
+}
+
 /** Every submission of the scenario, ordered by time (stable). */
 export function expandWorkload(scenario: Scenario, random: Random): Submission[] {
   const out: Submission[] = [];
@@ -106,12 +119,12 @@ export function expandWorkload(scenario: Scenario, random: Random): Submission[]
       const slot = item.idempotency?.concurrent === true ? n % item.idempotency.keys : n;
       const at = Math.round(item.at + (item.ratePerSec === undefined ? 0 : (slot * 1000) / item.ratePerSec));
       const ref = `${name}#${n + 1}`;
-      const control = item.control;
+      const extra = { control: item.control, ...(item.startAfterMs === undefined ? {} : { startAfterMs: item.startAfterMs }) };
       if (item.graph.shape === 'none') {
         const spec = specOf(item, random);
         if (item.idempotency !== undefined) spec.idempotencyKey = `${name}-k${(n % item.idempotency.keys) + 1}`;
-        out.push({ at, ref, item: name, type: 'task', spec, control });
-      } else out.push({ at, ref, item: name, type: 'graph', shape: item.graph.shape, graph: graphOf(item, random), control });
+        out.push({ at, ref, item: name, type: 'task', spec, ...extra });
+      } else out.push({ at, ref, item: name, type: 'graph', shape: item.graph.shape, graph: graphOf(item, random), ...extra });
     }
   });
   return out.map((s, i) => ({ s, i })).sort((a, b) => a.s.at - b.s.at || a.i - b.i).map((x) => x.s);

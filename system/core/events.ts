@@ -19,7 +19,8 @@ type Msg = { workerId: string; sessionId: string; dir: MsgDir; seq: number; msgT
 export type SystemEvent =
   // coordinator / engine
   // retry (optional): the effective policy, so the harness can check retry delays against it.
-  | E<'submitted', Ex & { kind: string; dependencies: string[]; maxAttempts: number; priority: string; retry?: RetryPolicy }>
+  // scheduledAt (optional): future-dated work is not claimed before it (epoch ms, the coordinator's clock).
+  | E<'submitted', Ex & { kind: string; dependencies: string[]; maxAttempts: number; priority: string; retry?: RetryPolicy; scheduledAt?: number }>
   | E<'status', Ex & { from: ExecutionStatus | null; to: ExecutionStatus; attempt: number; reason?: string }>
   // checkpointSeq (optional): seq of the checkpoint the assignment resumes from (absent: none).
   | E<'claimed', Lease & { checkpointSeq?: number }>

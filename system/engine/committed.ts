@@ -86,6 +86,7 @@ export abstract class CommittedCore extends EngineCore {
       maxAttempts: maxFailedAttempts(rec.retry),
       priority: rec.priority,
       retry: { ...rec.retry },
+      ...(rec.scheduledAt === undefined ? {} : { scheduledAt: rec.scheduledAt }),
     });
     const first = rec.statusHistory[0];
     this.emit({ type: 'status', executionId: rec.executionId, from: null, to: first?.status ?? rec.status, attempt: 0, reason: 'submitted' });

@@ -5,9 +5,9 @@
  * which keeps this structure minimal.
  */
 export class Heap<T> {
-  private readonly items: T[] = [];
+  protected readonly items: T[] = [];
 
-  constructor(private readonly less: (a: T, b: T) => boolean) {}
+  constructor(protected readonly less: (a: T, b: T) => boolean) {}
 
   get size(): number {
     return this.items.length;

@@ -45,11 +45,16 @@ export class ReadyQueue {
     this.live.set(id, entry);
     let heap = this.heaps.get(kind);
     if (heap === undefined) {
-      heap = new Heap(runsBefore);
+      heap = this.newHeap();
       this.heaps.set(kind, heap);
     }
     heap.push(entry);
     return true;
+  }
+
+  /** One kind's heap, ordered by runsBefore. */
+  protected newHeap(): Heap<ReadyEntry> {
+    return new Heap(runsBefore);
   }
 
   remove(id: ExecutionId): boolean {

@@ -15,7 +15,11 @@
  *    from a coordinator without a secret (impostor-coordinator, proof left out);
  *  - no-sign-flag: the MACs leave signMessages out; the signature check
  *    stops the session later, but the coordinator registered the victim on
- *    an edited welcome (edited-welcome).
+ *    an edited welcome (edited-welcome);
+ *  - last-committed (./broken/session-variants.ts): the coordinator session
+ *    admits a copy of its newest committed seq (`<` for `<=`), so a frame
+ *    replayed in the session is handed to the engine twice (replayed-frame,
+ *    promise 11 delivery).
  */
 import { describe, expect, it, vi } from 'vitest';
 import { formatViolation } from '../../harness/check/violation.js';
@@ -24,6 +28,7 @@ import { runChecked } from '../../harness/scenario/run.js';
 import type * as Codec from '../../system/protocol/codec.js';
 import type * as Handshake from '../../system/protocol/handshake.js';
 import type * as WorkerHandshake from '../../system/worker/handshake.js';
+import { withBrokenSession } from './broken/session-variants.js';
 
 type Broken = 'none' | 'skip-proof-on-resume' | 'crc-on-signed' | 'no-compression' | 'missing-proof' | 'no-sign-flag';
 const state = vi.hoisted(() => ({ broken: 'none' as string }));
@@ -79,7 +84,7 @@ describe('on-path adversaries', () => {
     expect(v.text).toBe('');
     expect(v.passed).toBe(true);
     // Not vacuous: every on-path attack happened, and was refused where it should be.
-    for (const a of ['injected-crc', 'injected-ack', 'edited-welcome', 'impostor-coordinator']) expect(v.notes[a] ?? 0, a).toBeGreaterThan(0);
+    for (const a of ['injected-crc', 'injected-ack', 'replayed-frame', 'edited-welcome', 'impostor-coordinator']) expect(v.notes[a] ?? 0, a).toBeGreaterThan(0);
     expect(v.marks['worker.impostor-rejected']).toBeGreaterThan(0);
     expect(v.marks['coordinator.signature-refused']).toBeGreaterThan(0);
     expect(v.marks['coordinator.registration-refused']).toBeGreaterThan(0);
@@ -115,5 +120,11 @@ describe('on-path adversaries', () => {
     const v = await story('no-sign-flag');
     expect(v.promises).toContain('auth');
     expect(v.text).toMatch(/w1 registered \(worker_registered\) at .* after a welcome edited in flight \(signMessages: true -> false\)/);
+  });
+
+  it('catches a session that admits a copy of its newest committed seq (replayed-frame)', async () => {
+    const v = await withBrokenSession(() => story('none'), 'last-committed');
+    expect(v.promises).toContain('delivery');
+    expect(v.text).toMatch(/w1 session .* delivered twice|more than once|again/);
   });
 });

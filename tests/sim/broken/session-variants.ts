@@ -20,10 +20,23 @@ const admitUntilCommitted = (original: Admit): Admit =>
     return 'new';
   };
 
-/** Runs `body` with every Session admitting re-sends of uncommitted seqs; restores the real admit after. */
-export async function withBrokenSession<T>(body: () => Promise<T>): Promise<T> {
+/**
+ * The off-by-one at the commit boundary (`seq < committed` for `<=`): a copy
+ * of the newest committed seq is admitted again. Honest workers never re-send
+ * it (they trim at the lastSeq they are told), so only a replay shows it.
+ */
+const admitLastCommitted = (original: Admit): Admit =>
+  function (this: Session, seq: number) {
+    if (seq > 0 && seq === this.committed) return 'new';
+    return original.call(this, seq);
+  };
+
+const BROKEN = { 'until-committed': admitUntilCommitted, 'last-committed': admitLastCommitted } as const;
+
+/** Runs `body` with every Session admitting with the given mistake (default: re-sends of uncommitted seqs); restores the real admit after. */
+export async function withBrokenSession<T>(body: () => Promise<T>, mistake: keyof typeof BROKEN = 'until-committed'): Promise<T> {
   const original = Session.prototype.admit;
-  Session.prototype.admit = admitUntilCommitted(original);
+  Session.prototype.admit = BROKEN[mistake](original);
   try {
     return await body();
   } finally {

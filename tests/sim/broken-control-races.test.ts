@@ -1,0 +1,25 @@
+/**
+ * Client controls racing an attempt's end (promise 24): scenarios/control-races.yaml
+ * passes on the real system at seeds 1-3, and a paused execution whose failing
+ * attempt is retried anyway (./broken/control-variants.ts) is caught.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../harness/scenario/loader.js';
+import { PauseLostOnFailureEngine } from './broken/control-variants.js';
+import { engineFactoryOf } from './broken/variants.js';
+import { simVerdict } from './broken/verdict.js';
+
+const FILE = 'scenarios/control-races.yaml';
+
+describe('control-races: pause and cancel while a failing attempt reports', () => {
+  it.each([1, 2, 3])('passes on the real system (seed %i)', async (seed) => {
+    const v = await simVerdict(await loadScenario(FILE), undefined, seed);
+    expect(v.text).toBe('');
+  });
+
+  it('catches a pause forgotten when the attempt fails: the retry runs while paused', async () => {
+    const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(PauseLostOnFailureEngine) });
+    expect(v.promises).toEqual(['client-control']);
+    expect(v.text).toMatch(/claimed at t=\d+ though a pause was answered at t=\d+ and resume was requested only at t=\d+: a paused execution waits for resume/);
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * Future-dated work (issue 10): the dated items of scenarios/engine-features.yaml
+ * (workload startAfterMs) catch a delay queue that releases dated work early
+ * (promise 27 due-time) and a dated execution whose retry is due at its past
+ * scheduledAt (promise 5 retries).
+ */
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../harness/scenario/loader.js';
+import type { Scenario } from '../../harness/scenario/schema.js';
+import type { Engine } from '../../system/engine/engine.js';
+import { DatedRetryAtOnceEngine, EarlyDatedEngine } from './broken/dated-variants.js';
+import { engineFactoryOf } from './broken/variants.js';
+import { simVerdict } from './broken/verdict.js';
+
+/** engine-features with only its dated items (quick, and nothing else to blame). */
+async function dated(): Promise<Scenario> {
+  const s = await loadScenario('scenarios/engine-features.yaml');
+  return { ...s, triggers: [], workload: { ...s.workload, items: s.workload.items.filter((i) => i.startAfterMs !== undefined) } };
+}
+
+const CASES: [string, typeof Engine, string, RegExp][] = [
+  ['the delay queue releases dated work early', EarlyDatedEngine, 'due-time', /ms before its scheduledAt: future-dated work waits until it is due/],
+  ['a dated execution retries at its past scheduledAt', DatedRetryAtOnceEngine, 'retries', /retried \d+ ms after failure 1; strategy fixed \(delay 600/],
+];
+
+describe('future-dated work', () => {
+  it('has dated items, and they pass on the real system', async () => {
+    const s = await dated();
+    expect(s.workload.items.length).toBeGreaterThan(1);
+    const v = await simVerdict(s);
+    expect(v.text).toBe('');
+  });
+
+  it.each(CASES)('%s: caught', async (_name, cls, promise, says) => {
+    const v = await simVerdict(await dated(), { engineFactory: engineFactoryOf(cls) });
+    expect(v.promises).toContain(promise);
+    expect(v.text).toMatch(says);
+  });
+
+  it('the whole engine-features scenario catches them too', async () => {
+    const s = await loadScenario('scenarios/engine-features.yaml');
+    for (const [, cls, promise] of CASES) expect((await simVerdict(s, { engineFactory: engineFactoryOf(cls) })).promises).toContain(promise);
+  });
+});

@@ -1,0 +1,32 @@
+/**
+ * Defects that leave capacity idle while work waits (promise 26's third
+ * rule, harness/check/promises-idle.ts), planted on a prototype for one run
+ * and taken out again (tests/sim/broken-idle.test.ts). The outcome heals
+ * (other workers, a later wake), so only that rule sees them.
+ */
+import { WorkerRegistry } from '../../../system/coordinator/registry.js';
+
+/** The draining flag outlives its session: a drained worker that registers again (a new process) never gets work. */
+export async function withStickyDrain<T>(body: () => Promise<T>): Promise<T> {
+  const original = WorkerRegistry.prototype.getOrCreate;
+  WorkerRegistry.prototype.getOrCreate = function (this: WorkerRegistry, workerId) {
+    const r = original.call(this, workerId);
+    if (!r.known) {
+      let drained = false;
+      Object.defineProperty(r.entry, 'draining', {
+        get: () => drained,
+        set: (v: boolean) => {
+          drained ||= v;
+        },
+        enumerable: true,
+        configurable: true,
+      });
+    }
+    return r;
+  };
+  try {
+    return await body();
+  } finally {
+    WorkerRegistry.prototype.getOrCreate = original;
+  }
+}
