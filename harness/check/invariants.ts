@@ -27,6 +27,7 @@ import { checkAbortReasons, checkHeldAfterAck, checkSentCheckpoints, checkSyncIn
 import { checkOutbox } from './promises-outbox.js';
 import { checkDrain } from './promises-drain.js';
 import { checkCapacity } from './promises-capacity.js';
+import { checkLiveAttempts } from './promises-attempts.js';
 import { checkDueTime, checkIdleCapacity } from './promises-idle.js';
 import { checkBreakers } from './promises-breaker.js';
 import { HistoryView } from './view.js';
@@ -38,7 +39,7 @@ type Checker = (view: HistoryView, ctx: CheckContext) => Violation[];
 export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'no-lost-work': checkNoLostWork,
   'exactly-once': checkExactlyOnce,
-  'no-double-ownership': checkNoDoubleOwnership,
+  'no-double-ownership': (v, c) => [...checkNoDoubleOwnership(v, c), ...checkLiveAttempts(v, c)],
   order: checkOrder,
   retries: checkRetries,
   checkpoints: (v, c) => [...checkCheckpoints(v, c), ...checkResumedCheckpoints(v, c), ...checkSentCheckpoints(v, c)],

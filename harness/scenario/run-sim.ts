@@ -28,6 +28,7 @@ import type { TieBreak } from '../sim/event-queue.js';
 import type { MarkCounts } from '../sim/marks.js';
 import { plannedExecutions } from './run-guards.js';
 import { EngineExtras } from './run-extras.js';
+import { type BudgetStop, defaultStepBudget, driveWithinBudget } from './run-budget.js';
 
 /** Refusals that mean the coordinator created nothing (the client knows the outcome). */
 const DEFINITE_FAILURES: ReadonlySet<string> = new Set(['store_unavailable', 'rate_limited', 'invalid_argument', 'conflict']);
@@ -46,6 +47,8 @@ export interface SimRunOptions {
   buggify?: boolean | BuggifyOdds;
   /** Same-instant event order (SimulationOptions.tieBreak); default 'fifo'. */
   tieBreak?: TieBreak;
+  /** Step budget: most events the run may fire before it ends as a livelock (default: run-budget.ts defaultStepBudget). */
+  maxSteps?: number;
 }
 
 export interface SimRunOutcome {
@@ -71,6 +74,8 @@ export interface SimRunOutcome {
   /** How often each buggify point fired; null when buggify was off. */
   buggify: Record<string, number> | null;
   stats: ReturnType<Simulation['stats']>;
+  /** Set when the run fired its whole step budget and was ended there (a failed run; its partial history is checked). */
+  budgetStop?: BudgetStop;
 }
 
 /** The HistoryRecorder as the driver's RunRecorder (time: simulated ms). */
@@ -272,14 +277,16 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   const recorder = new HistoryRecorder({ now: () => now() });
   const extras = new EngineExtras(scenario, recorder);
   const buggify = opts.buggify ?? scenario.buggify ?? false;
-  const sim = new Simulation({ seed, events: extras.sink, commits: recorder, buggify, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }), ...(opts.tieBreak === undefined ? {} : { tieBreak: opts.tieBreak }) });
+  const maxSteps = opts.maxSteps ?? defaultStepBudget(scenario);
+  const sim = new Simulation({ seed, events: extras.sink, commits: recorder, buggify, maxSteps, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }), ...(opts.tieBreak === undefined ? {} : { tieBreak: opts.tieBreak }) });
   now = () => sim.simulatedMs;
   // Each corrupted frame a live receiver reads, for promise 8's integrity rule (harness/check/promises-integrity.ts).
   sim.net.onCorruptDelivered = (c) => recorder.recordInfo({ corrupted: c.connection, from: c.from, to: c.to, frame: c.frame }, 'net');
   extras.attach(sim);
   await spawnFleet(sim, scenario, opts.store ?? scenario.coordinator.store, extras);
   const swarm = runSwarm(scenario, seed, opts.swarm);
-  const d = await driveScenario(scenario, simMode(sim, scenario, recorder, extras, opts), { seed, swarm }).finally(() => sim.coordinator.dispose());
+  const drive = (): ReturnType<typeof driveScenario> => driveScenario(scenario, simMode(sim, scenario, recorder, extras, opts), { seed, swarm });
+  const { d, stop } = await driveWithinBudget(drive, { scenario, swarm, history: () => recorder.history() }).finally(() => sim.coordinator.dispose());
   const stats = sim.stats(); // first: closes the CPU span before the outcome is assembled
   return {
     scenario,
@@ -298,5 +305,6 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
     marks: sim.marks.snapshot(),
     buggify: sim.buggify?.fired() ?? null,
     stats,
+    ...(stop === undefined ? {} : { budgetStop: stop }),
   };
 }

@@ -18,6 +18,7 @@ import { guardRun, type RunCrash } from './crash-guard.js';
 import { type MarkCounts, sumMarks } from '../sim/marks.js';
 import { runGuardProblems } from './run-guards.js';
 import type { RefusedFault } from './driver.js';
+import { budgetViolation } from './run-budget.js';
 import { runScenarioSim, type SimRunOptions, type SimRunOutcome } from './run-sim.js';
 import { enabledPromises, faultTimeline, type Scenario } from './schema.js';
 import { sampleSwarm } from './swarm.js';
@@ -79,6 +80,8 @@ export async function runChecked(scenario: Scenario, opts: SimRunOptions = {}): 
   if (!guarded.ok) return crashedRun(scenario, opts, guarded.crash, performance.now() - started);
   const outcome = guarded.value;
   const violations = checkHistory(outcome.history, scenario.checks, contextFromScenario(scenario));
+  // A run that fired its whole step budget failed whatever its partial history shows (run-budget.ts).
+  if (outcome.budgetStop !== undefined) violations.push(budgetViolation(outcome.history, outcome.budgetStop, outcome.seed));
   const slo = checkSlo(outcome.history, scenario.slo);
   const problems = runGuardProblems(outcome);
   // A fault the simulation could not apply means the run did not test what the file says: it fails.

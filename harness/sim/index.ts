@@ -71,6 +71,7 @@ export { validateRule, describeRule, corruptFrame, type FaultRule, type FaultRul
 export { Host, type HostState } from './host.js';
 export { ProcessClock } from './process-clock.js';
 export { VirtualTime, SIM_EPOCH_MS } from './virtual-time.js';
+export { SimBudgetExceeded } from './step-budget.js';
 export type { TieBreak } from './event-queue.js';
 export { Trace, TraceKind, firstTraceDifference } from './trace.js';
 export { CoordinatorProcess, WorkerProcess, virtualCpu, type SimCoordinatorOptions, type SimWiring, type SimWorkerOptions } from './processes.js';

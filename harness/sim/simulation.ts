@@ -45,6 +45,8 @@ export interface SimulationOptions {
    * an interleaving of simultaneous deliveries and timers.
    */
   tieBreak?: TieBreak;
+  /** Most events the run may fire (harness/sim/step-budget.ts); past it runFor/runUntil reject with SimBudgetExceeded. Default: no cap. */
+  maxSteps?: number;
 }
 
 /** Cost and speed of a run so far. */
@@ -96,7 +98,7 @@ export class Simulation {
   constructor(options: SimulationOptions) {
     if (!Number.isSafeInteger(options.seed)) throw new InvalidArgumentError(`seed must be a safe integer, got ${options.seed}`, 'seed');
     this.seed = options.seed;
-    this.time = new VirtualTime(options.startMs ?? SIM_EPOCH_MS, { tieBreak: options.tieBreak ?? 'fifo', seed: options.seed });
+    this.time = new VirtualTime(options.startMs ?? SIM_EPOCH_MS, { tieBreak: options.tieBreak ?? 'fifo', seed: options.seed, ...(options.maxSteps === undefined ? {} : { maxSteps: options.maxSteps }) });
     this.trace = new Trace(() => this.time.elapsed(), options.keepTrace ?? false);
     this.random = seededRandom(options.seed);
     this.net = new VirtualNetwork(this.time, this.trace, this.random.fork('net'));

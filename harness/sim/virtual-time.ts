@@ -14,6 +14,7 @@
  */
 import { type TimerHandle, IllegalStateError, InvalidArgumentError } from '../../system/core/index.js';
 import { EventQueue, type QueuedEvent, type TieBreak } from './event-queue.js';
+import { SimBudgetExceeded } from './step-budget.js';
 
 /** Simulated runs start at 2030-01-01T00:00:00Z so absolute times are stable across runs. */
 export const SIM_EPOCH_MS = Date.UTC(2030, 0, 1);
@@ -63,6 +64,8 @@ interface VirtualTimeOptions {
   tieBreak?: TieBreak;
   /** Seed of the `seeded` tie-break. */
   seed?: number;
+  /** Most events the run may fire (step-budget.ts); beyond it runUntil rejects with SimBudgetExceeded. Default: no cap. */
+  maxSteps?: number;
 }
 
 /** The one clock of a simulation and the loop that drives it. */
@@ -76,10 +79,13 @@ export class VirtualTime {
   /** True while an event's callback runs synchronously (fake-timers' duringTick). */
   private firing = false;
   private nextSource = NETWORK_SOURCE + 1;
+  /** The step budget (Infinity: none). */
+  readonly maxSteps: number;
 
   constructor(startMs: number = SIM_EPOCH_MS, options: VirtualTimeOptions = {}) {
     this.startMs = startMs;
     this.current = startMs;
+    this.maxSteps = options.maxSteps ?? Infinity;
     this.queue = new EventQueue(options.tieBreak ?? 'fifo', options.seed ?? 0);
   }
 
@@ -160,6 +166,7 @@ export class VirtualTime {
 
   /** Fires the earliest event (the sentinel guarantees there is one); runUntil's Stepper calls it. */
   fireNext(): void {
+    if (this.steps >= this.maxSteps) throw new SimBudgetExceeded(this.steps, this.maxSteps, this.elapsed());
     const e = this.queue.shift();
     if (e === undefined) throw new IllegalStateError('the event queue ran dry before the run ended');
     this.current = e.at;

@@ -32,6 +32,8 @@ function only(s: Scenario, part: Part): Scenario {
     // A shorter heal for them too: the defect's reconnect loop re-sends a growing backlog (a stale sync per reconnect) until the run ends.
     ...(part === 'too-large' ? { phases: { ...s.phases, healMs: 3_000 } } : {}),
     faults: s.faults.filter((f) => (f.action.type === 'drain') === (part === 'drain') && (part === 'flood' || f.action.type === 'drain')),
+    // The drain-on-claim trigger (a hand-back) needs the queued sleeps' claims; the oversized echoes alone never reach it.
+    triggers: part === 'too-large' ? [] : s.triggers,
   };
 }
 

@@ -1,0 +1,74 @@
+/**
+ * Defects around attempts that outlive their lease, hand-backs and refusal
+ * loops (issue 10): each scenario runs as the system is (it passes) and with
+ * one broken piece (./broken/attempt-variants.ts), which must be reported
+ * under the promise it breaks, by name.
+ *  - a revoke no longer stops the running attempt (the worker ignores it,
+ *    or the coordinator never sends it): two live attempts of one
+ *    execution (promise 3, harness/check/promises-attempts.ts), on
+ *    scenarios/partition-heal.yaml, whose long sleeps outlive the partition;
+ *  - a hand-back (`revoked` result) put back to `scheduled` but never on the
+ *    ready queue: the execution sits pending forever (promise 1), on
+ *    scenarios/worker-features.yaml, whose trigger drains a worker while an
+ *    assign to it is in flight;
+ *  - a refusal loop: the run fires its whole step budget
+ *    (harness/scenario/run-budget.ts) and ends, failed, in seconds of wall
+ *    time instead of running for minutes.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadScenario, parseScenario } from '../../harness/scenario/loader.js';
+import { simVerdict } from './broken/verdict.js';
+import { ghostsFillCapacity, revokeIgnored, RevokedNotEnqueuedEngine, RevokeNotSentEngine } from './broken/attempt-variants.js';
+import { engineFactoryOf } from './broken/variants.js';
+
+describe('attempts that outlive their lease, hand-backs and refusal loops are caught', () => {
+  it('a revoke ignored by the worker, or never sent by the coordinator: two live attempts (partition-heal)', async () => {
+    const scenario = await loadScenario('scenarios/partition-heal.yaml');
+    const real = await simVerdict(scenario);
+    expect(real.text).toBe('');
+    expect(real.passed).toBe(true);
+    const broken = await simVerdict(scenario, { onWorker: revokeIgnored });
+    expect(broken.passed).toBe(false);
+    expect(broken.promises, broken.text).toContain('no-double-ownership');
+    expect(broken.text).toMatch(/kept running attempt 1 \(lease \S+\) until t=\d+ though an abort "revoked" for it was delivered at t=\d+, while w\d+ ran attempt 2/);
+
+    const silent = await simVerdict(scenario, { engineFactory: engineFactoryOf(RevokeNotSentEngine) });
+    expect(silent.passed).toBe(false);
+    expect(silent.promises, silent.text).toContain('no-double-ownership');
+    expect(silent.text).toMatch(/kept running attempt 1 .* though its held-task report \(built at t=\d+\) listed it running after the coordinator had ended that lease/);
+  });
+
+  it('a hand-back that is never queued again: the execution is stuck (worker-features)', async () => {
+    const scenario = await loadScenario('scenarios/worker-features.yaml');
+    const real = await simVerdict(scenario);
+    expect(real.text).toBe('');
+    expect(real.passed).toBe(true);
+    const broken = await simVerdict(scenario, { engineFactory: engineFactoryOf(RevokedNotEnqueuedEngine) });
+    expect(broken.passed).toBe(false);
+    expect(broken.promises, broken.text).toContain('no-lost-work');
+    expect(broken.text).toMatch(/never reached a terminal state \(last status scheduled at t=\d+/);
+  });
+
+  it('a refusal loop (ghost attempts fill the worker, the coordinator re-assigns at once) ends at the step budget, in seconds', async () => {
+    const scenario = parseScenario(
+      `name: refusal-loop
+description: one worker runs short sleeps one at a time
+fleet: { workers: 1, concurrency: 1 }
+coordinator: { heartbeatMs: 300, heartbeatTimeoutMs: 1000 }
+workload:
+  items: [{ kind: sleep, count: 4, ratePerSec: 4, params: { durationMs: 200 } }]
+phases: { faultsMs: 1000, healMs: 3000 }
+`,
+      'refusal-loop.yaml',
+    );
+    const real = await simVerdict(scenario);
+    expect(real.text).toBe('');
+    expect(real.passed).toBe(true);
+    const started = performance.now();
+    const broken = await simVerdict(scenario, { onWorker: ghostsFillCapacity });
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(broken.passed).toBe(false);
+    expect(broken.promises, broken.text).toContain('liveness');
+    expect(broken.text).toMatch(/the simulation did not finish: \d+ events by t=\d+ ms \(budget \d+\); livelock\? \(seed 1\)/);
+  });
+});
