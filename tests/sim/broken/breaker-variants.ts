@@ -3,6 +3,7 @@
  * CircuitBreakers' prototype for one run and taken out again
  * (tests/sim/broken-breaker.test.ts).
  */
+import type { ExecutionId } from '../../../system/core/ids.js';
 import { CircuitBreakers } from '../../../system/engine/circuit-breaker.js';
 
 type Kinds = Map<string, { state: string; trials: Set<string> }>;
@@ -31,7 +32,7 @@ const MISTAKES = {
 
 /** A failed half-open trial leaves the breaker half-open (it never re-opens): the next trial goes at once. */
 const stayHalfOpen = (original: OnFailure): OnFailure =>
-  function (this: CircuitBreakers, kind: string, id: string) {
+  function (this: CircuitBreakers, kind: string, id: ExecutionId) {
     const before = kindsOf(this).get(kind)?.state;
     original.call(this, kind, id);
     const b = kindsOf(this).get(kind);
