@@ -56,7 +56,7 @@ export type ControlOp = z.output<typeof ControlOp>;
  * live cascade. A dependency the client never got an id for (refused,
  * indeterminate, not answered yet) skips the submission, noted in the history.
  */
-export const ItemDependency = z.strictObject({
+const ItemDependency = z.strictObject({
   item: z.string().min(1),
   node: z.number().int().nonnegative().default(0),
 });

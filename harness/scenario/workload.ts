@@ -135,7 +135,7 @@ function batchOf(item: WorkloadItem, name: string, random: Random): Submission {
  * The spec of `s` with `executionId` added to the dependencies of its task
  * (every task of a batch), or of every root of its graph (a node that depends on no other node).
  */
-export function withDependency(s: Submission, executionId: string): Submission {
+function withDependency(s: Submission, executionId: string): Submission {
   const add = <T extends ExecutionSpec>(spec: T): T => ({ ...spec, dependencies: [...(spec.dependencies ?? []), executionId] });
   if (s.type === 'task') return { ...s, spec: add(s.spec) };
   if (s.type === 'batch') return { ...s, specs: s.specs.map(add) };
