@@ -60,7 +60,6 @@ const ItemDependency = z.strictObject({
   item: z.string().min(1),
   node: z.number().int().nonnegative().default(0),
 });
-export type ItemDependency = z.output<typeof ItemDependency>;
 
 /** Fields spread into WorkloadItem (schema.ts). */
 export const ENGINE_ITEM_FIELDS = {
