@@ -138,6 +138,29 @@ function passEvent(p: WorkerPass, i: number): void {
   }
 }
 
+/**
+ * The bounds a delay for `attempt` (1 = the first retry) must be drawn from,
+ * written independently of system/worker/backoff.ts: the exponential base
+ * initialMs * multiplier^(attempt-1), capped at maxMs; full jitter draws in
+ * [0, base], equal jitter in [base/2, base], none waits initialMs.
+ * Decorrelated jitter depends on the previous draw: not judged here.
+ */
+function referenceBounds(b: CheckContext['backoff'], attempt: number): { lo: number; hi: number } | undefined {
+  const first = Math.min(b.initialMs, b.maxMs);
+  let base = first;
+  for (let n = 1; n < attempt && base < b.maxMs && b.multiplier > 1; n++) base = Math.min(b.maxMs, base * b.multiplier);
+  switch (b.strategy) {
+    case 'none':
+      return { lo: first, hi: first };
+    case 'full-jitter':
+      return { lo: 0, hi: base };
+    case 'equal-jitter':
+      return { lo: base / 2, hi: base };
+    default:
+      return undefined;
+  }
+}
+
 /** Judges one `backoff` event: its delay, cap and attempt counter, and that an attempt follows it. */
 function passBackoff(p: WorkerPass, i: number, ev: Ev<'backoff'>['ev']): void {
   const e = p.mine[i] as Ev;
@@ -145,6 +168,10 @@ function passBackoff(p: WorkerPass, i: number, ev: Ev<'backoff'>['ev']): void {
   const { delayMs: d, floorMs: lo, capMs: hi, attempt } = ev;
   if (!Number.isFinite(d) || d < lo - EPS || d > hi + EPS || lo < 0) p.v(e, `delay ${d} ms outside [${lo}, ${hi}] (attempt ${attempt})`);
   if (hi > maxMs + EPS) p.v(e, `cap ${hi} ms above the configured maximum ${maxMs} ms (attempt ${attempt})`);
+  const ref = ev.retryAfterMs === undefined ? referenceBounds(p.ctx.backoff, attempt) : undefined;
+  if (ref !== undefined && (Math.abs(ref.lo - lo) > EPS || Math.abs(ref.hi - hi) > EPS)) {
+    p.v(e, `attempt ${attempt} drew from [${lo}, ${hi}] ms; ${p.ctx.backoff.strategy} with initialMs ${p.ctx.backoff.initialMs}, multiplier ${p.ctx.backoff.multiplier}, maxMs ${maxMs} asks for [${ref.lo}, ${ref.hi}]`);
+  }
   if (ev.retryAfterMs !== undefined && hi > 0 && hi - lo < EPS) {
     p.v(e, `retry-after ${ev.retryAfterMs} ms honoured in [${lo}, ${hi}] (attempt ${attempt}): no jitter left, every worker refused in one burst comes back at the same instant (lockstep)`);
   }

@@ -9,6 +9,8 @@
  *    handing it back (`result_recorded`, `lease_released`), never by a lease
  *    expiry, unless another fault touched it, the drain gave up (its
  *    `timeoutMs`), or the worker was started again before the lease ended.
+ * And the worker stops (`stopped`, reason drained) only once every reliable
+ * message it sent in that session was acknowledged.
  * The session ends at the worker's next registration in another session, or
  * a coordinator crash (a new session forgets the drain; so does this rule).
  */
@@ -54,7 +56,37 @@ export function checkDrain(view: HistoryView, ctx: CheckContext): Violation[] {
     if (d.ev.source !== 'coordinator' || d.ev.dir !== 'to_coordinator' || d.ev.msgType !== 'drain') continue;
     out.push(...claimedAfterDrain(view, ctx, d), ...expiredAfterDrain(view, d));
   }
+  for (const st of view.ofType('stopped')) if (st.ev.reason === 'drained' && st.ev.source === st.ev.workerId) out.push(...exitedUnacked(view, st));
   return out;
+}
+
+/**
+ * A worker that finished its drain stopped only once the coordinator had
+ * acknowledged every reliable message it sent in that session (its results
+ * above all): a message still in flight when the process exits is lost with it.
+ */
+function exitedUnacked(view: HistoryView, st: Ev<'stopped'>): Violation[] {
+  const w = st.ev.workerId;
+  const life = view.lifeOf(w, st.rec.index);
+  let session = '';
+  let sent = 0;
+  let acked = 0;
+  for (const e of view.byWorker.get(w) ?? []) {
+    if (e.rec.index >= st.rec.index) break;
+    const ev = e.ev;
+    if (ev.source !== w || view.lifeOf(w, e.rec.index) !== life || (ev.type !== 'msg_sent' && ev.type !== 'msg_acked') || ev.dir !== 'to_coordinator') continue;
+    if (ev.sessionId !== session) [session, sent, acked] = [ev.sessionId, 0, 0];
+    if (ev.type === 'msg_sent') sent = Math.max(sent, ev.seq);
+    else acked = Math.max(acked, ev.upTo);
+  }
+  if (acked >= sent) return [];
+  const what = `seq ${acked + 1}${sent > acked + 1 ? `..${sent}` : ''}`;
+  return [
+    violation(view.records, 'drain', `${w} finished its drain at t=${st.rec.time} with ${what} of session ${session} unacknowledged: a draining worker waits for the coordinator to acknowledge what it sent`, {
+      index: st.rec.index,
+      workerId: w,
+    }),
+  ];
 }
 
 function claimedAfterDrain(view: HistoryView, ctx: CheckContext, d: Ev<'msg_delivered'>): Violation[] {

@@ -59,6 +59,8 @@ export type SystemEvent =
   // when it built it (its clock): lets the harness judge what the worker still held (an acknowledged result must be forgotten).
   | E<'synced', { workerId: string; confirmed: number; revoked: number; reported?: HeldRef[]; reportedAt?: number }>
   | E<'disconnected', { workerId: string; code: number; reason: string }>
+  // The worker process stopped for good (reason: drained, drain_timeout, stopped, a fatal close...).
+  | E<'stopped', { workerId: string; reason: string }>
   // retryAfterMs (optional): the coordinator's hint (close 4503) this delay honours; floor/cap are then the hint's window.
   | E<'backoff', { workerId: string; attempt: number; delayMs: number; strategy: string; capMs: number; floorMs: number; retryAfterMs?: number }>
   // checkpointSeq (optional): seq of the checkpoint this attempt resumes from, as the worker received it (absent: none).

@@ -272,6 +272,7 @@ export abstract class WorkerLink {
     conn?.close(CloseCode.GoingAway, reason.slice(0, 120));
     this.connectedSince = null;
     this.sm.transition('stopped');
+    this.emit({ type: 'stopped', ...this.base(), reason });
     for (const w of this.stopWaiters.splice(0)) w();
   }
 

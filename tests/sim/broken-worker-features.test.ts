@@ -16,7 +16,7 @@ import { loadScenario } from '../../harness/scenario/loader.js';
 import type { Scenario } from '../../harness/scenario/schema.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
-import { kibFrameLimit, leakyOutbox, withDrainIgnored } from './broken/worker-feature-variants.js';
+import { drainWithoutAcks, kibFrameLimit, leakyOutbox, withDrainIgnored } from './broken/worker-feature-variants.js';
 
 const FILE = join(import.meta.dirname, '..', '..', 'scenarios', 'worker-features.yaml');
 
@@ -74,6 +74,13 @@ const CASES: Case[] = [
     around: withDrainIgnored,
     caught: 'drain',
     says: /after its drain was delivered in session .*: a draining worker gets no new work/,
+  },
+  {
+    name: 'a drain that ends without waiting for the acknowledgements of what the worker sent',
+    part: 'drain',
+    wiring: { onWorker: drainWithoutAcks },
+    caught: 'drain',
+    says: /finished its drain at t=\d+ with seq \d+(\.\.\d+)? of session \S+ unacknowledged/,
   },
 ];
 

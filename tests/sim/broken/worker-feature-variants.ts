@@ -50,3 +50,11 @@ export async function withDrainIgnored<T>(body: () => Promise<T>): Promise<T> {
     WorkerRegistry.prototype.getOrCreate = original;
   }
 }
+
+/** A drain that ends as soon as nothing runs, without waiting for the coordinator to acknowledge the results it sent. */
+export function drainWithoutAcks(_id: string, w: Worker): void {
+  const link = w as unknown as { draining: boolean; runner: { runningCount: number }; sm: { state: string }; finishStop: (reason: string) => void; checkDrained: () => void };
+  link.checkDrained = () => {
+    if (link.draining && link.sm.state !== 'stopped' && link.runner.runningCount === 0) link.finishStop('drained');
+  };
+}
