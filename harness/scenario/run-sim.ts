@@ -14,15 +14,15 @@
  * simulated time.
  */
 import type { Coordinator } from '../../system/coordinator/index.js';
-import type { Worker } from '../../system/worker/index.js';
 import { toErrorInfo, isTerminal, seededRandom } from '../../system/core/index.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
 import { Simulation, type SimWiring } from '../sim/index.js';
-import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault, type RunRecorder, runSwarm, type Schedule, type SubmitHandlers } from './driver.js';
+import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault, type RunRecorder, runSwarm, type SubmitHandlers } from './driver.js';
 import { applySimFault } from './faults-sim.js';
 import { type Scenario, workerIds } from './schema.js';
 import type { ScheduledFault } from './swarm.js';
 import { datedAt, expandWorkload, type Submission } from './workload.js';
+import { floodEnd, scheduleFlood } from './sim-flood.js';
 import type { BuggifyOdds } from '../sim/buggify.js';
 import type { TieBreak } from '../sim/event-queue.js';
 import type { MarkCounts } from '../sim/marks.js';
@@ -169,53 +169,6 @@ function simSubmit(sim: Simulation, sub: Submission, h: SubmitHandlers, note: Ru
 async function recordReadyz(c: Coordinator, note: RunRecorder['note'], after: string): Promise<void> {
   const res = await c.handleHttp({ method: 'GET', path: '/readyz', query: new URLSearchParams(), headers: {}, body: '' });
   note({ readyz: res.status, after });
-}
-
-/**
- * Message flood: every connected worker sends `messagesPerSec` data messages, in 100 ms ticks.
- * Each tick's answers go into the history (floodNote): how many the outbox accepted, and for a
- * refusal the outbox's depth and capacity at that moment (promise 11 judges both).
- */
-function scheduleFlood(sim: Simulation, scenario: Scenario, at: Schedule, faultsMs: number, note: RunRecorder['note']): void {
-  const flood = scenario.workload.flood;
-  if (flood === undefined) return;
-  const end = flood.during === 'faults' ? faultsMs : faultsMs + scenario.phases.healMs;
-  const payload = 'x'.repeat(flood.bytes);
-  const perTick = flood.messagesPerSec / 10;
-  let credit = 0;
-  for (let t = 0; t < end; t += 100) {
-    at(t, () => {
-      credit += perTick;
-      const n = Math.floor(credit);
-      credit -= n;
-      for (const id of workerIds(scenario.fleet)) {
-        const w = sim.worker(id).instance;
-        if (w !== null && w.state === 'ready' && n > 0) floodTick(w, id, n, payload, note);
-      }
-    });
-  }
-}
-
-/** One worker's share of a flood tick: n data messages; what the outbox answered goes into the history. */
-function floodTick(w: Worker, workerId: string, n: number, payload: string, note: RunRecorder['note']): void {
-  let accepted = 0;
-  let refusal: { outboxDepth: number; outboxCapacity: number } | undefined;
-  for (let i = 0; i < n; i++) {
-    if (w.sendData(payload)) accepted++;
-    else if (refusal === undefined) {
-      const { outboxDepth, outboxCapacity } = w.stats();
-      refusal = { outboxDepth, outboxCapacity };
-    }
-  }
-  note({ flood: 'tick', workerId, accepted, refused: n - accepted, ...refusal });
-}
-
-/** At the end, what each flooding worker still holds (queued or unacknowledged, every kind): accepted data not delivered yet is in there. */
-function floodEnd(sim: Simulation, scenario: Scenario, note: RunRecorder['note']): void {
-  for (const id of workerIds(scenario.fleet)) {
-    const s = sim.worker(id).instance?.stats();
-    if (s !== undefined) note({ flood: 'end', workerId: id, held: s.outboxDepth + s.unacked });
-  }
 }
 
 /** Heal: run until every accepted execution is terminal and every worker is ready again. */
