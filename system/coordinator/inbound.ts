@@ -85,9 +85,7 @@ function answerSync(scope: InboundScope, tasks: Sync['tasks']): void {
 
 /** Acts on one validated message from a registered worker. */
 export function handleWorkerMessage(scope: InboundScope, msg: ToCoordinator): void {
-  const { ctx, session, workerId, entry } = scope;
-  if (msg.ack !== undefined) session.onPeerAck(msg.ack);
-  const engine = ctx.engine;
+  if (msg.ack !== undefined) scope.session.onPeerAck(msg.ack);
   switch (msg.type) {
     case 'sync': {
       markPendingAtSync(scope, msg.tasks);
@@ -98,44 +96,57 @@ export function handleWorkerMessage(scope: InboundScope, msg: ToCoordinator): vo
       return;
     }
     case 'started':
-      reliably(scope, msg, () => engine.onStarted(asExecutionId(msg.executionId), msg.attempt, asLeaseToken(msg.leaseToken)));
-      return;
     case 'checkpoint':
-      reliably(scope, msg, () =>
-        engine.onCheckpoint(asExecutionId(msg.executionId), msg.attempt, asLeaseToken(msg.leaseToken), {
-          seq: msg.checkpoint.seq,
-          state: msg.checkpoint.state,
-        }),
-      );
-      return;
     case 'result':
-      reliably(scope, msg, () => {
-        const report = {
-          executionId: asExecutionId(msg.executionId),
-          attempt: msg.attempt,
-          leaseToken: asLeaseToken(msg.leaseToken),
-          outcome: msg.outcome,
-          result: msg.result,
-          error: msg.error,
-          durationMs: msg.durationMs,
-          started: msg.started === true,
-        };
-        // Any verdict (recorded, duplicate, stale) is acknowledged: the worker is done with it.
-        return engine.onResult(report).then(() => ctx.wake());
-      });
-      return;
     case 'data':
-      reliably(scope, msg, () => {
-        ctx.metrics.dataBytes.inc(Buffer.byteLength(msg.payload, 'utf8'));
-      });
+    case 'drain':
+      reliably(scope, msg, () => applyReliable(scope, msg));
+      return;
+    default:
+      handleUnreliable(scope, msg);
+  }
+}
+
+type ReliableMessage = Extract<ToCoordinator, { type: 'started' | 'checkpoint' | 'result' | 'data' | 'drain' }>;
+
+/** What an admitted reliable message does (once per seq: reliably() dedups). */
+function applyReliable(scope: InboundScope, msg: ReliableMessage): Promise<unknown> | void {
+  const { ctx, workerId, entry } = scope;
+  const engine = ctx.engine;
+  switch (msg.type) {
+    case 'started':
+      return engine.onStarted(asExecutionId(msg.executionId), msg.attempt, asLeaseToken(msg.leaseToken));
+    case 'checkpoint':
+      return engine.onCheckpoint(asExecutionId(msg.executionId), msg.attempt, asLeaseToken(msg.leaseToken), { seq: msg.checkpoint.seq, state: msg.checkpoint.state });
+    case 'result': {
+      const report = {
+        executionId: asExecutionId(msg.executionId),
+        attempt: msg.attempt,
+        leaseToken: asLeaseToken(msg.leaseToken),
+        outcome: msg.outcome,
+        result: msg.result,
+        error: msg.error,
+        durationMs: msg.durationMs,
+        started: msg.started === true,
+      };
+      // Any verdict (recorded, duplicate, stale) is acknowledged: the worker is done with it.
+      return engine.onResult(report).then(() => ctx.wake());
+    }
+    case 'data':
+      ctx.metrics.dataBytes.inc(Buffer.byteLength(msg.payload, 'utf8'));
       return;
     case 'drain':
-      reliably(scope, msg, () => {
-        entry.draining = true;
-        ctx.marks.hit('coordinator.drain-received');
-        ctx.logger.info({ workerId }, 'worker draining; no more assignments to it');
-      });
+      entry.draining = true;
+      ctx.marks.hit('coordinator.drain-received');
+      ctx.logger.info({ workerId }, 'worker draining; no more assignments to it');
       return;
+  }
+}
+
+/** Messages outside the reliable stream: progress, heartbeats, acks, errors. */
+function handleUnreliable(scope: InboundScope, msg: Exclude<ToCoordinator, ReliableMessage | { type: 'sync' }>): void {
+  const { ctx, session, workerId, entry } = scope;
+  switch (msg.type) {
     case 'progress':
       ctx.metrics.progressReports.inc();
       return;
