@@ -15,6 +15,8 @@ export interface CheckContext {
   healMs: number;
   /** Worker reconnect backoff as configured. */
   backoff: { strategy: string; initialMs: number; maxMs: number; multiplier: number };
+  /** Every worker runs exactly `backoff` (a scenario's fleet): each draw's bounds are judged against it, not only against what the worker reports. */
+  backoffIsFleetWide?: boolean;
   /** Slack for timing checks. */
   toleranceMs: number;
   /** Worker connect + handshake deadline of a first attempt (the worker's default is 5000). */

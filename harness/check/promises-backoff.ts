@@ -168,7 +168,7 @@ function passBackoff(p: WorkerPass, i: number, ev: Ev<'backoff'>['ev']): void {
   const { delayMs: d, floorMs: lo, capMs: hi, attempt } = ev;
   if (!Number.isFinite(d) || d < lo - EPS || d > hi + EPS || lo < 0) p.v(e, `delay ${d} ms outside [${lo}, ${hi}] (attempt ${attempt})`);
   if (hi > maxMs + EPS) p.v(e, `cap ${hi} ms above the configured maximum ${maxMs} ms (attempt ${attempt})`);
-  const ref = ev.retryAfterMs === undefined ? referenceBounds(p.ctx.backoff, attempt) : undefined;
+  const ref = p.ctx.backoffIsFleetWide === true && ev.retryAfterMs === undefined ? referenceBounds(p.ctx.backoff, attempt) : undefined;
   if (ref !== undefined && (Math.abs(ref.lo - lo) > EPS || Math.abs(ref.hi - hi) > EPS)) {
     p.v(e, `attempt ${attempt} drew from [${lo}, ${hi}] ms; ${p.ctx.backoff.strategy} with initialMs ${p.ctx.backoff.initialMs}, multiplier ${p.ctx.backoff.multiplier}, maxMs ${maxMs} asks for [${ref.lo}, ${ref.hi}]`);
   }

@@ -196,35 +196,51 @@ export function checkTimeouts(view: HistoryView, ctx: CheckContext): Violation[]
 }
 
 /** The key of a single-task submit invoke and its task, as the client sent them. */
-function keyedTask(rec: { value: Record<string, unknown> } | undefined): { key: string; task: string } | undefined {
+function keyedTasks(rec: { value: Record<string, unknown> } | undefined): { key: string; task: string }[] {
   const intent = rec?.value.intent;
   const tasks = rec?.value.tasks;
-  if (!Array.isArray(intent) || !Array.isArray(tasks) || intent.length !== 1) return undefined;
-  const key = (intent[0] as IntentOf | undefined)?.idempotencyKey;
-  return key === undefined ? undefined : { key, task: JSON.stringify(tasks[0]) };
+  if (!Array.isArray(intent) || !Array.isArray(tasks) || intent.length !== tasks.length) return [];
+  return intent.flatMap((it: IntentOf | undefined, i) => (it?.idempotencyKey === undefined ? [] : [{ key: it.idempotencyKey, task: JSON.stringify(tasks[i]) }]));
 }
 
-/** Repeats of an acknowledged keyed submission (the same task) that were refused with a conflict. */
+/**
+ * Keyed submissions refused with a conflict that had none: a repeat of an
+ * acknowledged submission (the same task), or a batch whose keys repeat only
+ * inside itself with the same task (repeats inside one request are one
+ * execution, as across requests).
+ */
 function refusedRepeats(view: HistoryView): Violation[] {
   const out: Violation[] = [];
   const acked = new Map<string, string>();
   for (const r of view.records) {
     if (r.f !== 'submit' || (r.type !== 'ok' && r.type !== 'fail')) continue;
     const invoke = typeof r.value.invoke === 'number' ? view.records[r.value.invoke] : undefined;
-    const k = keyedTask(invoke);
-    if (k === undefined) continue;
+    const keyed = keyedTasks(invoke);
+    if (keyed.length === 0) continue;
     if (r.type === 'ok') {
-      acked.set(k.key, k.task);
+      for (const k of keyed) acked.set(k.key, k.task);
       continue;
     }
-    const code = (r.value.error as { code?: string } | undefined)?.code;
-    if (code !== 'conflict' || acked.get(k.key) !== k.task) continue;
-    out.push(
-      violation(view.records, 'idempotency', `a repeat of the acknowledged submission with idempotency key "${k.key}" (the same task) was refused as a conflict at t=${r.time}: it must be answered with the same execution`, {
-        index: r.index,
-      }),
-    );
+    if ((r.value.error as { code?: string } | undefined)?.code !== 'conflict') continue;
+    const why = spuriousConflict(keyed, acked);
+    if (why !== undefined) out.push(violation(view.records, 'idempotency', `${why} was refused as a conflict at t=${r.time}: it must be answered with the same execution`, { index: r.index }));
   }
   return out;
+}
+
+/** Why a conflict refusal of these keyed tasks was spurious, or undefined if a real conflict (or none judged) could explain it. */
+function spuriousConflict(keyed: readonly { key: string; task: string }[], acked: ReadonlyMap<string, string>): string | undefined {
+  const inside = new Map<string, string>();
+  let repeatsInside = false;
+  for (const k of keyed) {
+    const seen = inside.get(k.key) ?? acked.get(k.key);
+    if (seen !== undefined && seen !== k.task) return undefined; // a real conflict: another task under the key
+    if (inside.has(k.key)) repeatsInside = true;
+    inside.set(k.key, k.task);
+  }
+  if (repeatsInside) return `a batch whose idempotency keys repeat inside it (the same task each time: ${[...new Set(keyed.map((k) => k.key))].join(', ')})`;
+  const first = keyed[0];
+  if (keyed.length === 1 && first !== undefined && acked.get(first.key) === first.task) return `a repeat of the acknowledged submission with idempotency key "${first.key}" (the same task)`;
+  return undefined;
 }
 

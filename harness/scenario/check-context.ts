@@ -15,6 +15,7 @@ export function contextFromScenario(s: Scenario): CheckContext {
     leaseMs: s.coordinator.leaseMs,
     healMs: s.phases.healMs,
     backoff: { ...s.fleet.backoff },
+    backoffIsFleetWide: true,
     toleranceMs: s.checks.toleranceMs,
     minCapSpread: s.checks.minCapSpread,
     workerIds: workerIds(s.fleet),

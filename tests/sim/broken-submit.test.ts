@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type { Scenario } from '../../harness/scenario/schema.js';
 import type { Engine } from '../../system/engine/engine.js';
-import { BatchRepeatsKeysEngine, DatedRetryAtOnceEngine, EarlyDatedEngine } from './broken/submit-variants.js';
+import { BatchKeysConflictEngine, BatchRepeatsKeysEngine, DatedRetryAtOnceEngine, EarlyDatedEngine } from './broken/submit-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
 
@@ -24,6 +24,7 @@ const CASES: [string, typeof Engine, string, RegExp][] = [
   ['the delay queue releases dated work early', EarlyDatedEngine, 'due-time', /ms before its scheduledAt: future-dated work waits until it is due/],
   ['a dated execution retries at its past scheduledAt', DatedRetryAtOnceEngine, 'retries', /retried \d+ ms after failure 1; strategy fixed \(delay 600/],
   ['keys repeated inside one batch are not deduplicated', BatchRepeatsKeysEngine, 'idempotency', /the same key must give one execution/],
+  ['a key repeated inside one batch trips the unique index: the batch is refused', BatchKeysConflictEngine, 'idempotency', /a batch whose idempotency keys repeat inside it .* was refused as a conflict/],
 ];
 
 describe('future-dated and batched work', () => {

@@ -4,6 +4,7 @@
  * (tests/sim/broken-submit.test.ts).
  */
 import { Engine } from '../../../system/engine/engine.js';
+import { ErrorCode, SquallError } from '../../../system/core/errors.js';
 import { DelayQueue } from '../../../system/engine/delay-queue.js';
 import type { ExecutionId } from '../../../system/core/ids.js';
 import type { ExecutionRecord } from '../../../system/core/model.js';
@@ -46,5 +47,15 @@ export class BatchRepeatsKeysEngine extends Engine {
         return rest;
       }),
     );
+  }
+}
+
+/** The batch plan looks keys up only among committed executions: a key repeated inside the batch trips the store's unique index, and the whole batch is refused. */
+export class BatchKeysConflictEngine extends Engine {
+  override scheduleTaskBatch(specs: Parameters<Engine['scheduleTaskBatch']>[0]): ReturnType<Engine['scheduleTaskBatch']> {
+    const keys = specs.flatMap((s) => (s.idempotencyKey === undefined ? [] : [s.idempotencyKey]));
+    const repeated = keys.find((k, i) => keys.indexOf(k) !== i);
+    if (repeated !== undefined) return Promise.reject(new SquallError(ErrorCode.Conflict, `idempotency key ${repeated} is already used by another execution`));
+    return super.scheduleTaskBatch(specs);
   }
 }
