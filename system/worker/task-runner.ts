@@ -9,16 +9,17 @@
  * finished attempt stays "held" until its result is acknowledged, so the sync
  * report after a reconnect lists it.
  */
-import { ErrorCode, SquallError, toErrorInfo } from '../core/errors.js';
+import { ErrorCode, toErrorInfo } from '../core/errors.js';
 import type { Assign, HeldTask, Result } from '../protocol/messages.js';
 import { type AbortReason, TaskAbortedError } from '../tasks/abort.js';
-import type { TaskContext, TaskKind } from '../tasks/kind.js';
+import type { TaskKind } from '../tasks/kind.js';
 import { DANGEROUS_KINDS } from '../tasks/kind.js';
 import type { OutMessage } from './outbox.js';
 import { redactSecrets } from './redact.js';
 import { frameBytes, toJson } from './frame-bytes.js';
 import type { Run, TaskRunnerDeps } from './task-runner-deps.js';
 import { PendingStarts } from './pending-starts.js';
+import { attemptContext } from './attempt-context.js';
 
 export { frameBytes } from './frame-bytes.js';
 export type { TaskRunnerDeps } from './task-runner-deps.js';
@@ -183,53 +184,8 @@ export class TaskRunner {
     if (a.timeoutMs !== undefined) {
       run.timer = deps.clock.setTimeout(() => this.abort(run.executionId, run.leaseToken, 'timeout'), a.timeoutMs);
     }
-    let checkpointSeq = a.checkpoint?.seq ?? 0;
     const logger = deps.logger.child({ executionId: a.executionId, attempt: a.attempt });
-    const ctx: TaskContext = {
-      executionId: a.executionId,
-      attempt: a.attempt,
-      signal: run.controller.signal,
-      clock: deps.clock,
-      random: deps.random.fork(`task:${a.executionId}:${a.attempt}`),
-      cpu: deps.cpu,
-      logger,
-      resumeFrom: a.checkpoint?.state,
-      checkpoint: (state) => {
-        if (run.done) {
-          logger.debug({}, 'checkpoint after the attempt settled; ignored');
-          return Promise.resolve();
-        }
-        let json: unknown;
-        try {
-          json = redactSecrets(toJson(state) ?? null, this.deps.redact ?? []);
-        } catch (err) {
-          return Promise.reject(err instanceof Error ? err : new TypeError(String(err)));
-        }
-        const msg: OutMessage = {
-          type: 'checkpoint',
-          executionId: run.executionId,
-          attempt: run.attempt,
-          leaseToken: run.leaseToken,
-          checkpoint: { seq: checkpointSeq + 1, state: json as never },
-        };
-        const bytes = frameBytes(msg);
-        if (bytes > this.maxFrameBytes) {
-          return Promise.reject(
-            new SquallError(ErrorCode.TooLarge, `checkpoint of ${bytes} bytes exceeds maxFrameBytes ${this.maxFrameBytes}; keep checkpoint state small`),
-          );
-        }
-        checkpointSeq += 1;
-        this.starts.release(runKey);
-        deps.send(msg);
-        return Promise.resolve();
-      },
-      progress: (fraction, message) => {
-        if (run.done) return;
-        const f = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
-        this.starts.release(runKey);
-        deps.send({ type: 'progress', executionId: run.executionId, leaseToken: run.leaseToken, fraction: f, ...(message === undefined ? {} : { message: message.slice(0, 1000) }) });
-      },
-    };
+    const ctx = attemptContext({ deps, logger, maxFrameBytes: () => this.maxFrameBytes, releaseStart: () => this.starts.release(runKey) }, run, a);
     Promise.resolve()
       .then(() => kind.run(params, ctx))
       .then(
@@ -239,36 +195,18 @@ export class TaskRunner {
       .catch((err: unknown) => logger.error({ err }, 'settling a task attempt failed'));
   }
 
-  private settle(run: Run, r: { ok: true; value: unknown } | { ok: false; err: unknown }): void {
+  private settle(run: Run, r: Settled): void {
     const { deps } = this;
     const durationMs = Math.max(0, deps.clock.monotonic() - run.startedAt);
     run.done = true;
     run.timer?.cancel();
     if (this.running.get(run.executionId) === run) this.running.delete(run.executionId);
-    let outcome: Result['outcome'];
-    let result: unknown;
-    let error: { code: string; message: string } | undefined;
-    if (run.abortReason !== undefined) {
-      outcome = OUTCOME_OF_ABORT[run.abortReason];
-      error = { code: run.abortReason === 'timeout' ? ErrorCode.Timeout : ErrorCode.Aborted, message: `attempt aborted: ${run.abortReason}` };
-      if (r.ok && run.abortReason === 'pause') error = undefined;
-    } else if (r.ok) {
-      try {
-        result = toJson(r.value);
-        outcome = 'completed';
-      } catch (err) {
-        outcome = 'failed';
-        error = { code: ErrorCode.TaskFailed, message: `task returned a value that is not JSON: ${(err as Error).message}` };
-      }
-    } else {
-      outcome = 'failed';
-      const info = toErrorInfo(r.err);
-      error = { code: info.code.slice(0, 100), message: info.message.slice(0, 4000) };
-    }
+    const verdict = verdictOf(run, r);
     const lease = { executionId: run.executionId, attempt: run.attempt, leaseToken: run.leaseToken };
     this.finished.set(key(run.executionId, run.leaseToken), lease);
-    result = redactSecrets(result, deps.redact ?? []);
-    error = redactSecrets(error, deps.redact ?? []);
+    const result = redactSecrets(verdict.result, deps.redact ?? []);
+    let error = redactSecrets(verdict.error, deps.redact ?? []);
+    let outcome = verdict.outcome;
     // A start still unsent is reported by the result (one message instead of two).
     const started = this.starts.fold(key(run.executionId, run.leaseToken)) ? { started: true as const } : {};
     let msg: OutMessage = {
@@ -284,13 +222,31 @@ export class TaskRunner {
     if (bytes > this.maxFrameBytes) {
       // Sent as is, the coordinator would close the link and the re-send would fail forever.
       outcome = 'failed';
-      const message = `result of ${bytes} bytes exceeds maxFrameBytes ${this.maxFrameBytes}; return less (or store it elsewhere)`;
-      error = { code: ErrorCode.TooLarge, message };
+      error = { code: ErrorCode.TooLarge, message: `result of ${bytes} bytes exceeds maxFrameBytes ${this.maxFrameBytes}; return less (or store it elsewhere)` };
       msg = { type: 'result', ...lease, outcome, error, durationMs, ...started };
       deps.marks?.hit('worker.result-too-large');
     }
     deps.send(msg);
     deps.events.emit({ type: 'task_finished', at: deps.clock.now(), source: deps.workerId, ...this.lease(run), outcome, ...(error === undefined ? {} : { errorCode: error.code }) });
     deps.onSettled();
+  }
+}
+
+type Settled = { ok: true; value: unknown } | { ok: false; err: unknown };
+
+/** What an attempt ended with: its abort reason wins, then the task's value (JSON) or error. */
+function verdictOf(run: Run, r: Settled): { outcome: Result['outcome']; result?: unknown; error?: { code: string; message: string } } {
+  if (run.abortReason !== undefined) {
+    const error = { code: run.abortReason === 'timeout' ? ErrorCode.Timeout : ErrorCode.Aborted, message: `attempt aborted: ${run.abortReason}` };
+    return { outcome: OUTCOME_OF_ABORT[run.abortReason], ...(r.ok && run.abortReason === 'pause' ? {} : { error }) };
+  }
+  if (!r.ok) {
+    const info = toErrorInfo(r.err);
+    return { outcome: 'failed', error: { code: info.code.slice(0, 100), message: info.message.slice(0, 4000) } };
+  }
+  try {
+    return { outcome: 'completed', result: toJson(r.value) };
+  } catch (err) {
+    return { outcome: 'failed', error: { code: ErrorCode.TaskFailed, message: `task returned a value that is not JSON: ${(err as Error).message}` } };
   }
 }
