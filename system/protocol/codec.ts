@@ -90,6 +90,35 @@ function decodeWith<T>(
   maxFrameBytes: number,
   verifyKey: string | undefined,
 ): Decoded<T> {
+  const parsed = parseFrame(frame, maxFrameBytes);
+  if (!parsed.ok) return parsed;
+  const obj = parsed.obj;
+  // Integrity first: a bit flipped in transit must never read as a wrong version or type (those
+  // are fatal for the peer) or as a different seq, id or outcome. A frame with no trailer at all
+  // may come from another protocol version, so its version is judged before "no trailer" is.
+  const signed = verifyKey !== undefined && !(typeof obj.type === 'string' && UNSIGNED_TYPES.has(obj.type));
+  const t = signed ? trailer(frame, 'sig', 64) : trailer(frame, 'crc', 8);
+  const bad = (t === undefined ? undefined : integrityFailure(obj, t, signed ? verifyKey : undefined)) ?? envelopeFailure(obj, knownTypes);
+  if (bad !== undefined) return bad;
+  if (t === undefined) {
+    const type = String(obj.type);
+    return signed
+      ? fail('bad_signature', CloseCode.BadSignature, `message signature missing on "${type}": "sig" must be its last member`, 'sig')
+      : fail('malformed', CloseCode.Malformed, `"${type}" frame has no integrity check: "crc" must be its last member`, 'crc');
+  }
+  const fast = heartbeatFastPath(obj) ?? taskFastPath(obj, frame) ?? flowFastPath(obj);
+  if (fast !== undefined) return { ok: true, msg: fast as T };
+  const checked = schema.safeParse(obj);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    const path = issue ? zodPath(issue) : '';
+    return fail('malformed', CloseCode.Malformed, `invalid "${String(obj.type)}" message: ${issue?.message ?? 'schema mismatch'} at "${path}"`, path);
+  }
+  return { ok: true, msg: checked.data };
+}
+
+/** The frame as a JSON object, within the size limit. */
+function parseFrame(frame: string, maxFrameBytes: number): { ok: true; obj: Record<string, unknown> } | DecodeError {
   // UTF-8 needs at most 3 bytes per UTF-16 unit: short frames can't be too large, no need to count.
   const bytes = frame.length * 3 <= maxFrameBytes ? 0 : Buffer.byteLength(frame, 'utf8');
   if (bytes > maxFrameBytes) {
@@ -104,47 +133,26 @@ function decodeWith<T>(
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return fail('malformed', CloseCode.Malformed, 'frame must be a JSON object');
   }
-  const obj = raw as Record<string, unknown>;
-  // Integrity first: a bit flipped in transit must never read as a wrong version or type (those
-  // are fatal for the peer) or as a different seq, id or outcome. A frame with no trailer at all
-  // may come from another protocol version, so its version is judged before "no trailer" is.
-  const signed = verifyKey !== undefined && !(typeof obj.type === 'string' && UNSIGNED_TYPES.has(obj.type));
-  const t = signed ? trailer(frame, 'sig', 64) : trailer(frame, 'crc', 8);
-  const what = (): string => (typeof obj.type === 'string' ? `"${obj.type.slice(0, 64)}"` : 'a');
-  if (t !== undefined) {
-    if (signed && !safeEqualHex(t.value, hmacHex(verifyKey, t.body))) {
-      return fail('bad_signature', CloseCode.BadSignature, `message signature invalid on ${what()} frame`, 'sig');
-    }
-    if (!signed && t.value !== crcHex(t.body)) {
-      return fail('malformed', CloseCode.Malformed, `${what()} frame failed its integrity check (crc): corrupted in transit`, 'crc');
-    }
+  return { ok: true, obj: raw as Record<string, unknown> };
+}
+
+/** The trailer's check: the signature with `verifyKey` (a signing session), else the crc. */
+function integrityFailure(obj: Record<string, unknown>, t: { body: string; value: string }, verifyKey: string | undefined): DecodeError | undefined {
+  const what = typeof obj.type === 'string' ? `"${obj.type.slice(0, 64)}"` : 'a';
+  if (verifyKey !== undefined) {
+    return safeEqualHex(t.value, hmacHex(verifyKey, t.body)) ? undefined : fail('bad_signature', CloseCode.BadSignature, `message signature invalid on ${what} frame`, 'sig');
   }
+  return t.value === crcHex(t.body) ? undefined : fail('malformed', CloseCode.Malformed, `${what} frame failed its integrity check (crc): corrupted in transit`, 'crc');
+}
+
+/** Version and type, judged after integrity. */
+function envelopeFailure(obj: Record<string, unknown>, knownTypes: readonly string[]): DecodeError | undefined {
   if (obj.v !== PROTOCOL_VERSION) {
-    return fail(
-      'unsupported_version',
-      CloseCode.UnsupportedVersion,
-      `protocol version ${JSON.stringify(obj.v)} is not supported; supported: ${SUPPORTED_VERSIONS.join(', ')}`,
-      'v',
-    );
+    return fail('unsupported_version', CloseCode.UnsupportedVersion, `protocol version ${JSON.stringify(obj.v)} is not supported; supported: ${SUPPORTED_VERSIONS.join(', ')}`, 'v');
   }
   if (typeof obj.type !== 'string') return fail('malformed', CloseCode.Malformed, 'field "type" must be a string', 'type');
-  if (!knownTypes.includes(obj.type)) {
-    return fail('unknown_type', CloseCode.UnknownType, `unknown message type "${obj.type.slice(0, 64)}"`, 'type');
-  }
-  if (t === undefined) {
-    return signed
-      ? fail('bad_signature', CloseCode.BadSignature, `message signature missing on "${obj.type}": "sig" must be its last member`, 'sig')
-      : fail('malformed', CloseCode.Malformed, `"${obj.type}" frame has no integrity check: "crc" must be its last member`, 'crc');
-  }
-  const fast = heartbeatFastPath(obj) ?? taskFastPath(obj, frame) ?? flowFastPath(obj);
-  if (fast !== undefined) return { ok: true, msg: fast as T };
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue ? zodPath(issue) : '';
-    return fail('malformed', CloseCode.Malformed, `invalid "${obj.type}" message: ${issue?.message ?? 'schema mismatch'} at "${path}"`, path);
-  }
-  return { ok: true, msg: parsed.data };
+  if (!knownTypes.includes(obj.type)) return fail('unknown_type', CloseCode.UnknownType, `unknown message type "${obj.type.slice(0, 64)}"`, 'type');
+  return undefined;
 }
 
 /** Decodes a frame received by the coordinator. */
