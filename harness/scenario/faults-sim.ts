@@ -74,49 +74,15 @@ function processTargets(scenario: Scenario, target: string): NodeSet {
 /** Applies one fault to the simulation; returns its undo. */
 export async function applySimFault(sim: Simulation, scenario: Scenario, fault: ScheduledFault): Promise<Undo> {
   const action = fault.action;
-  const handles: FaultHandle[] = [];
-  const undoHandles: Undo = () => handles.forEach((h) => h.remove());
   switch (action.type) {
-    case 'partition': {
-      const sides = resolvePartition(scenario.fleet, action).map(hostsOf);
-      for (let i = 0; i < sides.length; i++) {
-        for (let j = i + 1; j < sides.length; j++) handles.push(sim.net.partition(sides[i]!, sides[j]!, { oneWay: action.oneWay }));
-      }
-      return undoHandles;
-    }
-    case 'pause': {
-      const t = processTargets(scenario, fault.target);
-      if (t.coordinator) sim.host(COORDINATOR_HOST).pause();
-      for (const w of t.workers) sim.pauseWorker(w);
-      return () => {
-        if (t.coordinator) sim.host(COORDINATOR_HOST).resume();
-        for (const w of t.workers) sim.resumeWorker(w);
-      };
-    }
-    case 'kill': {
-      const t = processTargets(scenario, fault.target);
-      if (t.coordinator) sim.killCoordinator();
-      for (const w of t.workers) sim.killWorker(w);
-      return async () => {
-        if (t.coordinator) await sim.restartCoordinator();
-        for (const w of t.workers) sim.restartWorker(w);
-      };
-    }
-    case 'restart': {
-      const t = processTargets(scenario, fault.target);
-      if (t.coordinator) {
-        sim.killCoordinator();
-        await sim.restartCoordinator();
-      }
-      for (const w of t.workers) {
-        sim.killWorker(w);
-        sim.restartWorker(w);
-      }
-      return () => {};
-    }
+    case 'partition':
+      return applyPartition(sim, scenario, action);
+    case 'pause':
+    case 'kill':
+    case 'restart':
+      return applyProcessFault(sim, action.type, processTargets(scenario, fault.target));
     case 'clock_skew': {
-      const t = processTargets(scenario, fault.target);
-      const hosts = hostsOf(t);
+      const hosts = hostsOf(processTargets(scenario, fault.target));
       for (const h of hosts) sim.setClockSkew(h, action.ms);
       return () => hosts.forEach((h) => sim.setClockSkew(h, 0));
     }
@@ -126,16 +92,59 @@ export async function applySimFault(sim: Simulation, scenario: Scenario, fault: 
     case 'disk_error':
     case 'slow_disk':
       return applyStorageFault(sim, action);
-    default: {
-      const rule = ruleOf(action);
-      const stream = 'stream' in action ? action.stream : 'both';
-      for (const w of linkWorkers(scenario, fault.target)) {
-        if (stream === 'both' || stream === 'upstream') handles.push(sim.net.addRule(w, COORDINATOR_HOST, rule));
-        if (stream === 'both' || stream === 'downstream') handles.push(sim.net.addRule(COORDINATOR_HOST, w, rule));
-      }
-      return undoHandles;
-    }
+    default:
+      return applyLinkRule(sim, scenario, fault.target, action);
   }
+}
+
+function applyPartition(sim: Simulation, scenario: Scenario, action: Extract<FaultAction, { type: 'partition' }>): Undo {
+  const sides = resolvePartition(scenario.fleet, action).map(hostsOf);
+  const handles: FaultHandle[] = [];
+  for (let i = 0; i < sides.length; i++) {
+    for (let j = i + 1; j < sides.length; j++) handles.push(sim.net.partition(sides[i]!, sides[j]!, { oneWay: action.oneWay }));
+  }
+  return () => handles.forEach((h) => h.remove());
+}
+
+/** pause (undo: resume), kill (undo: start again) or restart (at once; nothing to undo) of the targets. */
+async function applyProcessFault(sim: Simulation, type: 'pause' | 'kill' | 'restart', t: ReturnType<typeof processTargets>): Promise<Undo> {
+  if (type === 'pause') {
+    if (t.coordinator) sim.host(COORDINATOR_HOST).pause();
+    for (const w of t.workers) sim.pauseWorker(w);
+    return () => {
+      if (t.coordinator) sim.host(COORDINATOR_HOST).resume();
+      for (const w of t.workers) sim.resumeWorker(w);
+    };
+  }
+  if (type === 'kill') {
+    if (t.coordinator) sim.killCoordinator();
+    for (const w of t.workers) sim.killWorker(w);
+    return async () => {
+      if (t.coordinator) await sim.restartCoordinator();
+      for (const w of t.workers) sim.restartWorker(w);
+    };
+  }
+  if (t.coordinator) {
+    sim.killCoordinator();
+    await sim.restartCoordinator();
+  }
+  for (const w of t.workers) {
+    sim.killWorker(w);
+    sim.restartWorker(w);
+  }
+  return () => {};
+}
+
+/** A network rule (latency, loss, down, bandwidth, ...) on the targets' links, per stream. */
+function applyLinkRule(sim: Simulation, scenario: Scenario, target: string, action: NetAction): Undo {
+  const rule = ruleOf(action);
+  const stream = 'stream' in action ? action.stream : 'both';
+  const handles: FaultHandle[] = [];
+  for (const w of linkWorkers(scenario, target)) {
+    if (stream === 'both' || stream === 'upstream') handles.push(sim.net.addRule(w, COORDINATOR_HOST, rule));
+    if (stream === 'both' || stream === 'downstream') handles.push(sim.net.addRule(COORDINATOR_HOST, w, rule));
+  }
+  return () => handles.forEach((h) => h.remove());
 }
 
 /** Storage faults act on the coordinator's disk (whatever the target): set the mode, undo restores a healthy disk. */
