@@ -44,6 +44,20 @@ interface Seen {
   clientNonce: string;
 }
 
+/** A register as `victim` would send it, with the given MAC (none: no auth) and resume. */
+function registerAs(victim: string, clientNonce: string, mac: string | undefined, resume?: { sessionId: string; lastSeq: number }): Register {
+  return {
+    v: PROTOCOL_VERSION,
+    type: 'register',
+    protocolVersion: PROTOCOL_VERSION,
+    workerId: victim,
+    clientNonce,
+    capabilities: { kinds: ['sleep', 'echo', 'fail', 'cpu'], concurrency: 4 },
+    ...(mac === undefined ? {} : { auth: { mac } }),
+    ...(resume === undefined ? {} : { resume }),
+  };
+}
+
 /** One adversarial client across its attacks; remembers the welcomes it was offered. */
 export class AdversaryClient {
   private readonly seen: Seen[] = [];
@@ -75,16 +89,7 @@ export class AdversaryClient {
     // Well formed (hex, as long as a worker's) so the register reaches authenticate: a malformed one is refused by the schema first.
     const clientNonce = hmacHex('adversary-client-nonce', String(this.seen.length + 1));
     const note = (extra: Record<string, unknown> = {}): void => this.recorder.recordInfo({ attack, victim, ...extra }, 'adversary');
-    const register = (mac: string | undefined, resume?: { sessionId: string; lastSeq: number }, cn = clientNonce): Register => ({
-      v: PROTOCOL_VERSION,
-      type: 'register',
-      protocolVersion: PROTOCOL_VERSION,
-      workerId: victim,
-      clientNonce: cn,
-      capabilities: { kinds: ['sleep', 'echo', 'fail', 'cpu'], concurrency: 4 },
-      ...(mac === undefined ? {} : { auth: { mac } }),
-      ...(resume === undefined ? {} : { resume }),
-    });
+    const register = (mac: string | undefined, resume?: { sessionId: string; lastSeq: number }, cn = clientNonce): Register => registerAs(victim, cn, mac, resume);
     const old = this.seen.find((x) => x.welcome.nonce !== nonce);
     switch (attack) {
       case 'no-mac':
