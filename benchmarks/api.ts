@@ -30,6 +30,27 @@ const connectionCounts = argList('connections', [10, 50]);
 const duration = argNumber('duration', 10);
 const drain = argFlag('drain');
 
+/** One autocannon run at `connections`, with the coordinator's CPU time over it. */
+async function measure(request: Record<string, unknown>, connections: number, pid: number | undefined): Promise<Record<string, unknown>> {
+  const cpu0 = childCpuMs(pid);
+  const r = await autocannon({ ...request, connections, duration });
+  const cpu1 = childCpuMs(pid);
+  const cpuMs = cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0;
+  return {
+    connections,
+    durationSec: duration,
+    requestsPerSec: Math.round(r.requests.average),
+    totalRequests: r.requests.total,
+    latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, mean: r.latency.average },
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    coordinatorCpuMs: cpuMs,
+    coordinatorCpuUsPerRequest: cpuMs === undefined || r.requests.total === 0 ? undefined : Math.round((cpuMs * 1000) / r.requests.total),
+    statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => [k, v.count])),
+  };
+}
+
 async function main(): Promise<void> {
   const dataDir = tempDataDir('api');
   const port = await freePort();
@@ -45,25 +66,7 @@ async function main(): Promise<void> {
     const request = { url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'echo', params: { value: 1 } }) };
     // Warm-up: JIT, SQLite page cache, keep-alive connections.
     await autocannon({ ...request, connections: 10, duration: 2 });
-    for (const connections of connectionCounts) {
-      const cpu0 = childCpuMs(coordinator.child.pid);
-      const r = await autocannon({ ...request, connections, duration });
-      const cpu1 = childCpuMs(coordinator.child.pid);
-      const cpuMs = cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0;
-      runs.push({
-        connections,
-        durationSec: duration,
-        requestsPerSec: Math.round(r.requests.average),
-        totalRequests: r.requests.total,
-        latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, mean: r.latency.average },
-        non2xx: r.non2xx,
-        errors: r.errors,
-        timeouts: r.timeouts,
-        coordinatorCpuMs: cpuMs,
-        coordinatorCpuUsPerRequest: cpuMs === undefined || r.requests.total === 0 ? undefined : Math.round((cpuMs * 1000) / r.requests.total),
-        statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => [k, v.count])),
-      });
-    }
+    for (const connections of connectionCounts) runs.push(await measure(request, connections, coordinator.child.pid));
     const stats = (await (await fetch(`${coordinator.httpUrl}/api/v1/stats`)).json()) as { total?: number; byStatus?: Record<string, number> };
     console.log(
       JSON.stringify(

@@ -110,6 +110,22 @@ interface TopologyResult {
   cpuDuringMax: Record<string, number | string>;
 }
 
+function describeTopology(topology: 'split' | 'single'): string {
+  return topology === 'split'
+    ? `coordinator + embedding-API client in this process; ${config.workers} workers (concurrency ${config.concurrency}) in one child process`
+    : `coordinator, embedding-API client and ${config.workers} workers (concurrency ${config.concurrency}) in one process`;
+}
+
+/** CPU time of the max run, per process and per task. */
+function cpuSummary(topology: 'split' | 'single', cpuMax: number, wcpuMax: number): Record<string, number | string> {
+  return {
+    mainProcessMs: cpuMax,
+    mainProcessUsPerTask: Math.round((cpuMax * 1000) / config.tasks),
+    ...(topology === 'split' ? { workerProcessMs: wcpuMax, workerProcessUsPerTask: Math.round((wcpuMax * 1000) / config.tasks) } : {}),
+    note: 'CPU time, unaffected by other load on the machine: 1e6 / usPerTask is what one dedicated core would sustain',
+  };
+}
+
 async function runTopology(topology: 'split' | 'single'): Promise<TopologyResult> {
   const dataDir = tempDataDir('dispatch');
   let tracker: CompletionTracker | undefined;
@@ -140,24 +156,8 @@ async function runTopology(topology: 'split' | 'single'): Promise<TopologyResult
     });
     const commits = s1.commits - s0.commits;
     const operations = s1.operations - s0.operations;
-    return {
-      topology,
-      description:
-        topology === 'split'
-          ? `coordinator + embedding-API client in this process; ${config.workers} workers (concurrency ${config.concurrency}) in one child process`
-          : `coordinator, embedding-API client and ${config.workers} workers (concurrency ${config.concurrency}) in one process`,
-      max,
-      paced,
-      store: { commits, operations, opsPerCommit: commits === 0 ? 0 : Math.round((operations / commits) * 10) / 10 },
-      cpuDuringMax: {
-        mainProcessMs: cpuMax,
-        mainProcessUsPerTask: Math.round((cpuMax * 1000) / config.tasks),
-        ...(topology === 'split'
-          ? { workerProcessMs: wcpuMax, workerProcessUsPerTask: Math.round((wcpuMax * 1000) / config.tasks) }
-          : {}),
-        note: 'CPU time, unaffected by other load on the machine: 1e6 / usPerTask is what one dedicated core would sustain',
-      },
-    };
+    const store = { commits, operations, opsPerCommit: commits === 0 ? 0 : Math.round((operations / commits) * 10) / 10 };
+    return { topology, description: describeTopology(topology), max, paced, store, cpuDuringMax: cpuSummary(topology, cpuMax, wcpuMax) };
   } finally {
     await workers.stop().catch(() => {});
     await system.close();
