@@ -30,6 +30,7 @@ import { checkCapacity } from './promises-capacity.js';
 import { checkLiveAttempts } from './promises-attempts.js';
 import { checkDueTime, checkIdleCapacity } from './promises-idle.js';
 import { checkBreakers } from './promises-breaker.js';
+import { checkStartsSeen } from './promises-started.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -50,7 +51,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'no-phantom': checkNoPhantom,
   'store-health': checkStoreHealth,
   'acked-committed': checkAckedCommitted,
-  delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c)],
+  delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkStartsSeen(v)],
   'acked-not-resent': (v, c) => [...checkAckedNotResent(v, c), ...checkHeldAfterAck(v, c)],
   'lease-expiry': (v, c) => [...checkLeaseExpiry(v, c), ...checkSyncInFlight(v, c)],
   'prompt-completion': checkPromptCompletion,
