@@ -18,15 +18,20 @@ import { violation } from './violation.js';
 export function checkStartsSeen(view: HistoryView): Violation[] {
   const out: Violation[] = [];
   const startedAt = new Map(view.ofType('task_started').filter((e) => e.ev.source === e.ev.workerId).map((e) => [e.ev.leaseToken, e.rec.time] as const));
-  const delivered = new Set<string>();
+  // The worker's result (key result:<execution>/<lease>/<outcome>) as the coordinator's logic got it: where, and with what outcome.
+  const delivered = new Map<string, { index: number; outcome: string }>();
   for (const e of view.ofType('msg_delivered')) {
-    if (e.ev.source === 'coordinator' && e.ev.msgType === 'result' && e.ev.key !== undefined) delivered.add(e.ev.key.split('/')[1] ?? '');
+    if (e.ev.source !== 'coordinator' || e.ev.msgType !== 'result' || e.ev.key === undefined) continue;
+    const [, lease = '', outcome = ''] = e.ev.key.split('/');
+    if (!delivered.has(lease)) delivered.set(lease, { index: e.rec.index, outcome });
   }
   for (const r of view.ofType('result_recorded')) {
     const lease = r.ev.leaseToken;
     const from = startedAt.get(lease);
     // A coordinator fault (a crash, a refused or slow disk) between them may lose or refuse the start: weather, not judged.
-    if (from === undefined || !delivered.has(lease) || coordinatorFaultIn(view, from, r.rec.time)) continue;
+    const d = delivered.get(lease);
+    // Judged only when this record is the worker's own result (not the coordinator's timeout or a lease loss).
+    if (from === undefined || d === undefined || d.index > r.rec.index || d.outcome !== r.ev.outcome || coordinatorFaultIn(view, from, r.rec.time)) continue;
     const running = (view.byExecution.get(r.ev.executionId) ?? []).some(
       (e) => e.rec.index < r.rec.index && e.ev.type === 'status' && e.ev.to === 'running' && e.ev.attempt === r.ev.attempt,
     );
