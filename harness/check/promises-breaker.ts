@@ -66,7 +66,11 @@ export function checkBreakers(view: HistoryView, ctx: CheckContext): Violation[]
   const crashes = coordinatorCrashes(view).map((x) => x.index);
   const kindOf = (id: string): string => view.submitted.get(id)?.ev.kind ?? '?';
   let breakers = new Map<string, Breaker>();
-  const of = (kind: string): Breaker => breakers.get(kind) ?? breakers.set(kind, { state: 'closed', failures: 0, openedAt: 0, trials: new Set() }).get(kind) ?? ({} as Breaker);
+  const of = (kind: string): Breaker => {
+    let b = breakers.get(kind);
+    if (b === undefined) breakers.set(kind, (b = { state: 'closed', failures: 0, openedAt: 0, trials: new Set() }));
+    return b;
+  };
   let nextCrash = 0;
   const out: Violation[] = [];
   for (const e of view.events) {

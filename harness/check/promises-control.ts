@@ -11,10 +11,9 @@
  */
 import type { CheckContext } from './context.js';
 import type { HistoryRecord } from './history.js';
-import { clockOffset } from './promises-idle.js';
 import { coordinatorCrashes } from './promises-state.js';
 import type { Ev, HistoryView } from './view.js';
-import { affectsCoordinator, affectsWorker, finalTerminals } from './view.js';
+import { affectsCoordinator, affectsWorker, clockOffset, finalTerminals } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 

@@ -16,7 +16,8 @@
  */
 import { DANGEROUS_KINDS } from '../../system/tasks/index.js';
 import type { CheckContext } from './context.js';
-import { affectsCoordinator, type HistoryView } from './view.js';
+import { coordinatorCrashes } from './promises-state.js';
+import { clockOffset, push, type HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
@@ -36,19 +37,10 @@ interface Free {
   held: number;
 }
 
-/**
- * The coordinator's decision times (`at`, its clock) in the history's time
- * (fault spans, records): they differ by a constant, the history's origin.
- */
-export function clockOffset(view: HistoryView): number {
-  const first = view.events.find((e) => e.ev.source === 'coordinator');
-  return first === undefined ? 0 : first.rec.time - first.ev.at;
-}
-
-/** When the coordinator first crashed or restarted (the end of what this rule judges). */
+/** Up to the first coordinator crash or restart (the end of what this rule judges). */
 function firstCrash(view: HistoryView): { time: number; index: number } {
-  const f = view.faults.find((x) => (x.details.action === 'kill' || x.details.action === 'restart') && affectsCoordinator(x.details));
-  return f === undefined ? { time: view.endAt, index: Infinity } : { time: f.start.time, index: f.start.index };
+  const c = coordinatorCrashes(view)[0];
+  return c === undefined ? { time: view.endAt, index: Infinity } : { time: c.at, index: c.index };
 }
 
 /** Every ready stretch of every execution, up to `end`. */
@@ -83,7 +75,7 @@ function freeCapacity(view: HistoryView, limit: number, end: { time: number; ind
     const before = isFree(s);
     const heldBefore = s.held.size;
     change();
-    if (before && !isFree(s) && s.since !== undefined) (out.get(w) ?? out.set(w, []).get(w))?.push({ from: s.since, to: at, held: heldBefore });
+    if (before && !isFree(s) && s.since !== undefined) push(out, w, { from: s.since, to: at, held: heldBefore });
     if (!before && isFree(s)) s.since = at;
   };
   for (const { rec, ev } of view.events) {
@@ -91,8 +83,8 @@ function freeCapacity(view: HistoryView, limit: number, end: { time: number; ind
     if (ev.source !== 'coordinator' || !('workerId' in ev)) continue;
     const w = ev.workerId;
     const at = ev.at + offset;
-    const s = states.get(w) ?? states.set(w, { registered: false, draining: false, session: '', held: new Set() }).get(w);
-    if (s === undefined) continue;
+    let s = states.get(w);
+    if (s === undefined) states.set(w, (s = { registered: false, draining: false, session: '', held: new Set() }));
     if (ev.type === 'worker_registered') {
       update(w, s, at, () => {
         if (ev.sessionId !== s.session) s.draining = false;
@@ -104,7 +96,7 @@ function freeCapacity(view: HistoryView, limit: number, end: { time: number; ind
     else if (ev.type === 'claimed') update(w, s, at, () => s.held.add(ev.leaseToken));
     else if (ev.type === 'lease_released' || ev.type === 'lease_expired' || ev.type === 'result_recorded') update(w, s, at, () => s.held.delete(ev.leaseToken));
   }
-  for (const [w, s] of states) if (isFree(s) && s.since !== undefined) (out.get(w) ?? out.set(w, []).get(w))?.push({ from: s.since, to: end.time, held: s.held.size });
+  for (const [w, s] of states) if (isFree(s) && s.since !== undefined) push(out, w, { from: s.since, to: end.time, held: s.held.size });
   return out;
 }
 
@@ -132,7 +124,7 @@ function breakerSpans(view: HistoryView, ctx: CheckContext, offset: number): Map
     const at = ev.at + offset;
     if (ev.to === 'completed') {
       const since = open.get(kind);
-      if (since !== undefined) (out.get(kind) ?? out.set(kind, []).get(kind))?.push({ from: since, to: at });
+      if (since !== undefined) push(out, kind, { from: since, to: at });
       open.delete(kind);
       count.set(kind, 0);
     } else if (ev.to === 'failed' || ev.to === 'timeout') {
@@ -141,7 +133,7 @@ function breakerSpans(view: HistoryView, ctx: CheckContext, offset: number): Map
       if (n >= threshold && !open.has(kind)) open.set(kind, at);
     }
   }
-  for (const [kind, since] of open) (out.get(kind) ?? out.set(kind, []).get(kind))?.push({ from: since, to: Infinity });
+  for (const [kind, since] of open) push(out, kind, { from: since, to: Infinity });
   return out;
 }
 

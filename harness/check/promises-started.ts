@@ -6,10 +6,12 @@
  * and which the worker's own trace says it started (task_started), is
  * `running` before its result (a start lost on the way, or dropped by a
  * decoder, leaves the history going preparing → completed, and the
- * execution's startedAt unset); not judged across a coordinator fault. And a worker starts each lease at most once
- * (an assign handed to its logic again, e.g. re-sent in a new session after
- * the attempt finished, must not run the task a second time).
+ * execution's startedAt unset); not judged across a coordinator fault.
+ * And a worker starts each lease at most once (an assign handed to its logic
+ * again, e.g. re-sent in a new session after the attempt finished, must not
+ * run the task a second time).
  */
+import { parseTaskKey } from './promises-acked.js';
 import { affectsCoordinator, type Ev, type HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -21,16 +23,15 @@ export function checkStartsSeen(view: HistoryView): Violation[] {
   // The worker's result (key result:<execution>/<lease>/<outcome>) as the coordinator's logic got it: where, and with what outcome.
   const delivered = new Map<string, { index: number; outcome: string }>();
   for (const e of view.ofType('msg_delivered')) {
-    if (e.ev.source !== 'coordinator' || e.ev.msgType !== 'result' || e.ev.key === undefined) continue;
-    const [, lease = '', outcome = ''] = e.ev.key.split('/');
-    if (!delivered.has(lease)) delivered.set(lease, { index: e.rec.index, outcome });
+    const k = e.ev.source === 'coordinator' && e.ev.msgType === 'result' ? parseTaskKey(e.ev.key) : undefined;
+    if (k !== undefined && !delivered.has(k.leaseToken)) delivered.set(k.leaseToken, { index: e.rec.index, outcome: k.detail });
   }
   for (const r of view.ofType('result_recorded')) {
     const lease = r.ev.leaseToken;
     const from = startedAt.get(lease);
-    // A coordinator fault (a crash, a refused or slow disk) between them may lose or refuse the start: weather, not judged.
     const d = delivered.get(lease);
-    // Judged only when this record is the worker's own result (not the coordinator's timeout or a lease loss).
+    // Judged only when this record is the worker's own result (not the coordinator's timeout or a lease loss), and
+    // outside coordinator faults (a crash, a refused or slow disk may lose or refuse the start: weather).
     if (from === undefined || d === undefined || d.index > r.rec.index || d.outcome !== r.ev.outcome || coordinatorFaultIn(view, from, r.rec.time)) continue;
     const running = (view.byExecution.get(r.ev.executionId) ?? []).some(
       (e) => e.rec.index < r.rec.index && e.ev.type === 'status' && e.ev.to === 'running' && e.ev.attempt === r.ev.attempt,

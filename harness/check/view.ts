@@ -220,12 +220,22 @@ export function affectsWorker(d: FaultDetails, workerId: string): boolean {
   return d.target === workerId || d.target === 'all-workers';
 }
 
+/**
+ * The coordinator's decision times (`at`, its clock) in the history's time
+ * (fault spans, records): they differ by a constant, the history's origin.
+ */
+export function clockOffset(view: HistoryView): number {
+  const first = view.events.find((e) => e.ev.source === 'coordinator');
+  return first === undefined ? 0 : first.rec.time - first.ev.at;
+}
+
 /** Whether a recorded fault affects the coordinator process. */
 export function affectsCoordinator(d: FaultDetails): boolean {
   return d.coordinator ?? d.target === 'coordinator';
 }
 
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+/** Appends v to the list at k (a new list if there is none). */
+export function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
   if (list === undefined) m.set(k, [v]);
   else list.push(v);

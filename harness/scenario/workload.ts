@@ -113,11 +113,21 @@ export function graphDependsOn(graph: GraphSpec): number[][] {
 export function datedAt(s: Submission, now: number): Submission {
   if (s.startAfterMs === undefined) return s;
   const scheduledAt = now + s.startAfterMs;
-  if (s.type === 'task') return { ...s, spec: { ...s.spec, scheduledAt } };
-  if (s.type === 'batch') return { ...s, specs: s.specs.map((spec) => ({ ...spec, scheduledAt })) };
+  return mapSpecs(s, (spec) => ({ ...spec, scheduledAt }));
+}
+
+/** `s` with `f` applied to every spec it submits (its task, each task of a batch, each node of a graph). */
+function mapSpecs(s: Submission, f: <T extends GraphSpec[string]>(spec: T) => T): Submission {
+  if (s.type === 'task') return { ...s, spec: f(s.spec) };
+  if (s.type === 'batch') return { ...s, specs: s.specs.map(f) };
   const graph: GraphSpec = {};
-  for (const [name, spec] of Object.entries(s.graph)) graph[name] = { ...spec, scheduledAt };
+  for (const [name, node] of Object.entries(s.graph)) graph[name] = f(node);
   return { ...s, graph };
+}
+
+/** The idempotency key of the item's n-th task, if the item has keys (n modulo their number). */
+function keyOf(item: WorkloadItem, name: string, n: number): string | undefined {
+  return item.idempotency === undefined ? undefined : `${name}-k${(n % item.idempotency.keys) + 1}`;
 }
 
 /** A batch item: its `count` tasks in one submission at `at` (idempotency keys as for single tasks, so a key may repeat inside the batch). */
@@ -125,7 +135,8 @@ function batchOf(item: WorkloadItem, name: string, random: Random): Submission {
   const specs: ExecutionSpec[] = [];
   for (let n = 0; n < item.count; n++) {
     const spec = specOf(item, random);
-    if (item.idempotency !== undefined) spec.idempotencyKey = `${name}-k${(n % item.idempotency.keys) + 1}`;
+    const key = keyOf(item, name, n);
+    if (key !== undefined) spec.idempotencyKey = key;
     specs.push(spec);
   }
   return { at: item.at, ref: `${name}#1`, item: name, type: 'batch', specs, control: item.control, ...(item.startAfterMs === undefined ? {} : { startAfterMs: item.startAfterMs }) };
@@ -136,12 +147,7 @@ function batchOf(item: WorkloadItem, name: string, random: Random): Submission {
  * (every task of a batch), or of every root of its graph (a node that depends on no other node).
  */
 function withDependency(s: Submission, executionId: string): Submission {
-  const add = <T extends ExecutionSpec>(spec: T): T => ({ ...spec, dependencies: [...(spec.dependencies ?? []), executionId] });
-  if (s.type === 'task') return { ...s, spec: add(s.spec) };
-  if (s.type === 'batch') return { ...s, specs: s.specs.map(add) };
-  const graph: GraphSpec = {};
-  for (const [name, node] of Object.entries(s.graph)) graph[name] = (node.dependsOn ?? []).length === 0 ? add(node) : node;
-  return { ...s, graph };
+  return mapSpecs(s, (spec) => ((spec.dependsOn ?? []).length === 0 ? { ...spec, dependencies: [...(spec.dependencies ?? []), executionId] } : spec));
 }
 
 /**
@@ -178,7 +184,8 @@ export function expandWorkload(scenario: Scenario, random: Random): Submission[]
       const after = dep === undefined || target === undefined ? {} : { after: { ref: `${dep.item}#${(n % target.count) + 1}`, node: dep.node } };
       if (item.graph.shape === 'none') {
         const spec = specOf(item, random);
-        if (item.idempotency !== undefined) spec.idempotencyKey = `${name}-k${(n % item.idempotency.keys) + 1}`;
+        const key = keyOf(item, name, n);
+    if (key !== undefined) spec.idempotencyKey = key;
         out.push({ at, ref, item: name, type: 'task', spec, ...extra, ...after });
       } else out.push({ at, ref, item: name, type: 'graph', shape: item.graph.shape, graph: graphOf(item, random), ...extra, ...after });
     }
