@@ -10,7 +10,10 @@
  *    expiry, unless another fault touched it, the drain gave up (its
  *    `timeoutMs`), or the worker was started again before the lease ended.
  * And the worker stops (`stopped`, reason drained) only once every reliable
- * message it sent in that session was acknowledged.
+ * message it sent in that session was acknowledged. A drain that ran out of
+ * time (`stopped`, reason "drain timed out") first hands back what still ran:
+ * every attempt it aborted for the stop has its `revoked` result sent before
+ * the worker stops, unless another fault touched the worker's link.
  * The session ends at the worker's next registration in another session, or
  * a coordinator crash (a new session forgets the drain; so does this rule).
  */
@@ -56,7 +59,11 @@ export function checkDrain(view: HistoryView, ctx: CheckContext): Violation[] {
     if (d.ev.source !== 'coordinator' || d.ev.dir !== 'to_coordinator' || d.ev.msgType !== 'drain') continue;
     out.push(...claimedAfterDrain(view, ctx, d), ...expiredAfterDrain(view, d));
   }
-  for (const st of view.ofType('stopped')) if (st.ev.reason === 'drained' && st.ev.source === st.ev.workerId) out.push(...exitedUnacked(view, st));
+  for (const st of view.ofType('stopped')) {
+    if (st.ev.source !== st.ev.workerId) continue;
+    if (st.ev.reason === 'drained') out.push(...exitedUnacked(view, st));
+    if (st.ev.reason === 'drain timed out') out.push(...timedOutWithoutHandBack(view, st));
+  }
   return out;
 }
 
@@ -127,6 +134,28 @@ function expiredAfterDrain(view: HistoryView, d: Ev<'msg_delivered'>): Violation
         `lease ${held.ev.leaseToken} (attempt ${held.ev.attempt}), held by ${w} when its drain was delivered, expired ${t - d.rec.time} ms later: a draining worker finishes what it holds (or hands it back) before it goes`,
         { index: expiry.rec.index, executionId: held.ev.executionId, workerId: w },
       ),
+    );
+  }
+  return out;
+}
+
+/** A drain that timed out aborted what still ran; each of those attempts' results left before the worker stopped. */
+function timedOutWithoutHandBack(view: HistoryView, st: Ev<'stopped'>): Violation[] {
+  const w = st.ev.workerId;
+  const life = view.lifeOf(w, st.rec.index);
+  const mine = (view.byWorker.get(w) ?? []).filter((e) => e.rec.index < st.rec.index && e.ev.source === w && view.lifeOf(w, e.rec.index) === life);
+  const sent = new Set(mine.flatMap((e) => (e.ev.type === 'msg_sent' && e.ev.msgType === 'result' && e.ev.key !== undefined ? [e.ev.key] : [])));
+  const out: Violation[] = [];
+  for (const a of mine) {
+    if (a.ev.type !== 'task_aborted' || a.ev.reason !== 'shutdown') continue;
+    const prefix = `result:${a.ev.executionId}/${a.ev.leaseToken}/`;
+    if ([...sent].some((k) => k.startsWith(prefix)) || view.anyFaultOn(w, a.rec.time, st.rec.time, ['drain'])) continue;
+    out.push(
+      violation(view.records, 'drain', `${w} stopped at t=${st.rec.time} after its drain timed out without sending the result of attempt ${a.ev.attempt} (lease ${a.ev.leaseToken}) it aborted at t=${a.rec.time}: a drain that gives up hands back what it held`, {
+        index: st.rec.index,
+        executionId: a.ev.executionId,
+        workerId: w,
+      }),
     );
   }
   return out;

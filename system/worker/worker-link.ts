@@ -75,7 +75,8 @@ export abstract class WorkerLink {
   protected connectedSince: number | null = null;
   protected lastReconnectMs: number | null = null;
   protected fatal: { code: number; message: string } | null = null;
-  protected draining = false;
+  /** Set while draining: the reason the stop will give once nothing runs and everything is acknowledged. */
+  protected draining: 'drained' | 'drain timed out' | undefined;
   protected readonly stopWaiters: Array<() => void> = [];
   /** At most 5 "cannot connect" lines per 30 s, however fast the retries. */
   protected readonly connectLog: LogLimiter;
@@ -278,7 +279,7 @@ export abstract class WorkerLink {
 
   protected checkDrained(): void {
     if (!this.draining || this.sm.state === 'stopped') return;
-    if (this.runner.runningCount === 0 && this.outbox.reliableOutstanding === 0) this.finishStop('drained');
+    if (this.runner.runningCount === 0 && this.outbox.reliableOutstanding === 0) this.finishStop(this.draining);
   }
 
   /** Delivery trace (events msg_sent / msg_delivered): a reliable message this worker sent or admitted. */

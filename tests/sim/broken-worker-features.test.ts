@@ -16,7 +16,7 @@ import { loadScenario } from '../../harness/scenario/loader.js';
 import type { Scenario } from '../../harness/scenario/schema.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
-import { drainWithoutAcks, kibFrameLimit, leakyOutbox, withDrainIgnored } from './broken/worker-feature-variants.js';
+import { drainTimeoutClosesAtOnce, drainWithoutAcks, kibFrameLimit, leakyOutbox, withDrainIgnored } from './broken/worker-feature-variants.js';
 
 const FILE = join(import.meta.dirname, '..', '..', 'scenarios', 'worker-features.yaml');
 
@@ -81,6 +81,13 @@ const CASES: Case[] = [
     wiring: { onWorker: drainWithoutAcks },
     caught: 'drain',
     says: /finished its drain at t=\d+ with seq \d+(\.\.\d+)? of session \S+ unacknowledged/,
+  },
+  {
+    name: 'a drain that times out closes its link before what it aborted is handed back',
+    part: 'drain',
+    wiring: { onWorker: drainTimeoutClosesAtOnce },
+    caught: 'drain',
+    says: /w4 stopped at t=\d+ after its drain timed out without sending the result of attempt \d+ \(lease \S+\) it aborted/,
   },
 ];
 

@@ -1,45 +1,12 @@
 /**
  * The worker against a scripted fake coordinator over an in-memory transport,
  * on a fake clock: handshake and auth, task flow, acks, reconnect with resume
- * and sync, revoke, pause, half-open detection, stale close handlers, drain.
+ * and sync, revoke, pause, half-open detection, stale close handlers (drain: drain.test.ts).
  */
 import { encode } from '../../system/protocol/codec.js';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { sleep } from '../../system/core/clock.js';
-import type { Cpu } from '../../system/core/cpu.js';
-import type { SystemEvent } from '../../system/core/events.js';
-import { silentLogger } from '../../system/core/logger.js';
-import { seededRandom } from '../../system/core/random.js';
 import { CloseCode, PROTOCOL_VERSION, registrationMac, type Register, type Welcome } from '../../system/protocol/index.js';
-import { defineTaskKind, type TaskKind } from '../../system/tasks/kind.js';
-import { builtinTaskKinds } from '../../system/tasks/registry.js';
-import type { WorkerConfig } from '../../system/worker/config.js';
-import { Worker } from '../../system/worker/worker.js';
-import { fakeClock } from './helpers/fake-clock.js';
-import { FakeCoordinator, type FakeCoordinatorOptions } from './helpers/fake-coordinator.js';
-import { MemoryTransport } from './helpers/memory-transport.js';
-
-/** Returns a string of `size` characters: a result much bigger than its assignment. */
-const bigKind = defineTaskKind<{ size: number }>({
-  name: 'big',
-  params: z.strictObject({ size: z.number().int() }),
-  run: ({ size }) => Promise.resolve('x'.repeat(size)),
-});
-
-function setup(o: { coord?: FakeCoordinatorOptions; worker?: Partial<WorkerConfig> } = {}) {
-  const fc = fakeClock();
-  const transport = new MemoryTransport();
-  const coord = new FakeCoordinator(transport, o.coord);
-  const events: SystemEvent[] = [];
-  const cpu: Cpu = { burn: (ms, signal) => sleep(fc.clock, ms, signal) };
-  const worker = new Worker(
-    { transport, clock: fc.clock, random: seededRandom(42), logger: silentLogger, events: { emit: (e) => events.push(e) }, cpu, taskKinds: new Map([...builtinTaskKinds(), ['big', bigKind as TaskKind<unknown>]]) },
-    { id: 'w1', coordinatorUrl: 'ws://127.0.0.1:1', backoff: { initialMs: 100, maxMs: 1000 }, heartbeatMs: 1000, ...o.worker },
-  );
-  const of = <T extends SystemEvent['type']>(type: T) => events.filter((e): e is Extract<SystemEvent, { type: T }> => e.type === type);
-  return { ...fc, transport, coord, events, of, worker };
-}
+import { setup } from './helpers/setup.js';
 
 describe('Worker', () => {
   it('handshakes with an HMAC registration proof, syncs and becomes ready', async () => {
@@ -351,41 +318,6 @@ describe('Worker', () => {
     t.transport.refuse = false;
     await t.tick(2000);
     expect(t.worker.state).toBe('ready');
-  });
-
-  it('drains gracefully: tells the coordinator, finishes the task, flushes the result, closes 1001', async () => {
-    const t = setup();
-    t.worker.start();
-    await t.flush();
-    t.coord.assign({ executionId: 'ex1', kind: 'sleep', params: { durationMs: 2000 } });
-    await t.tick(500);
-    let stopped = false;
-    void t.worker.stop({ drain: true }).then(() => (stopped = true));
-    await t.flush();
-    expect(t.worker.state).toBe('draining');
-    expect(t.coord.of('drain')).toHaveLength(1);
-    expect(stopped).toBe(false);
-    await t.tick(1500);
-    expect(t.coord.of('result')[0]).toMatchObject({ outcome: 'completed' });
-    expect(stopped).toBe(true);
-    expect(t.worker.state).toBe('stopped');
-    expect(t.transport.openCount()).toBe(0);
-  });
-
-  it('gives up draining after timeoutMs, aborting what still runs', async () => {
-    const t = setup();
-    t.worker.start();
-    await t.flush();
-    t.coord.assign({ executionId: 'ex1', kind: 'sleep', params: { durationMs: 60_000 } });
-    await t.tick(10);
-    let stopped = false;
-    void t.worker.stop({ drain: true, timeoutMs: 1000 }).then(() => (stopped = true));
-    await t.tick(999);
-    expect(stopped).toBe(false);
-    await t.tick(1);
-    expect(stopped).toBe(true);
-    expect(t.of('task_aborted').map((e) => e.reason)).toEqual(['shutdown']);
-    expect(t.transport.openCount()).toBe(0);
   });
 
   it('stops at once without drain', async () => {

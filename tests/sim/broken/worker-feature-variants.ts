@@ -58,3 +58,9 @@ export function drainWithoutAcks(_id: string, w: Worker): void {
     if (link.draining && link.sm.state !== 'stopped' && link.runner.runningCount === 0) link.finishStop('drained');
   };
 }
+
+/** A drain that runs out of time closes the link at once: what it aborts never gets its hand-back out (the worker before the fix). */
+export function drainTimeoutClosesAtOnce(_id: string, w: Worker): void {
+  const link = w as unknown as { drainExpired: (timeoutMs: number) => void; finishStop: (reason: string) => void };
+  link.drainExpired = () => link.finishStop('drain timed out');
+}
