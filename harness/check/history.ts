@@ -173,7 +173,7 @@ export class HistoryRecorder implements EventSink {
   }
 
   /** The submission was refused or its outcome is unknown (`indeterminate`: Jepsen's info). */
-  recordFail(invokeIndex: number, error: { code: string; message: string }, indeterminate = false): void {
+  recordFail(invokeIndex: number, error: { code: string; message: string; status?: number }, indeterminate = false): void {
     this.complete(invokeIndex, indeterminate ? 'info' : 'fail', { error, invoke: invokeIndex });
   }
 

@@ -15,6 +15,7 @@ import { checkAckedNotResent, checkDelivery } from './promises-protocol.js';
 import { checkAckedCommitted } from './promises-acked.js';
 import { checkCheckpoints, checkDurability } from './promises-state.js';
 import { checkNoPhantom, checkStoreHealth } from './promises-store.js';
+import { checkApiContract } from './promises-api.js';
 import { checkTaskContract, checkTimeouts } from './promises-tasks.js';
 import { checkAdversaries } from './promises-adversary.js';
 import { checkCorruptedFramesRejected } from './promises-integrity.js';
@@ -50,6 +51,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   liveness: checkLiveness,
   'no-phantom': checkNoPhantom,
   'store-health': checkStoreHealth,
+  'api-contract': checkApiContract,
   'acked-committed': checkAckedCommitted,
   delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkStartsSeen(v)],
   'acked-not-resent': (v, c) => [...checkAckedNotResent(v, c), ...checkHeldAfterAck(v, c)],

@@ -41,6 +41,8 @@ export const PROMISES = [
   { number: 27, name: 'due-time', title: 'Nothing is claimed before its scheduledAt' },
   // Circuit breakers replayed from the history (issue 10, promises-breaker.ts).
   { number: 28, name: 'breaker', title: 'An open breaker holds claims; a half-open one lets halfOpenMaxCalls trials through' },
+  // The HTTP layer on the client's path (issue 10, promises-api.ts).
+  { number: 29, name: 'api-contract', title: 'Each HTTP refusal carries the status the API contract gives its code' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

@@ -9,7 +9,7 @@ import type { SystemEvent } from '../../system/core/index.js';
 import { hdrSummary } from '../report/hdr-stats.js';
 import type { FaultProxy } from '../proxy/client.js';
 import type { BenchRow, ReconnectSample } from '../report/model.js';
-import { TERMINAL, terminalEntries } from './http-client.js';
+import { TERMINAL, terminalEntries } from '../scenario/http-client.js';
 import type { CoordinatorProcess } from './coordinator-process.js';
 import { delay, monoNow } from '../proc/index.js';
 import type { SwarmHostProcess } from './swarm-host-process.js';

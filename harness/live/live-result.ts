@@ -10,7 +10,7 @@ import { makeRunId } from '../report/write.js';
 import { groupReconnectSamples, type RunResultInput, summarizeSamples, type TimelinePoint, type Violation } from '../report/model.js';
 import type { Scenario } from '../scenario/schema.js';
 import { enabledPromises, workerIds } from '../scenario/schema.js';
-import { TERMINAL, terminalEntries } from './http-client.js';
+import { TERMINAL, terminalEntries } from '../scenario/http-client.js';
 import type { LiveRunOutcome } from './live-run.js';
 import { healSamples, restoreSamples } from './reconnect-samples.js';
 import { SQUALL_VERSION } from '../version.js';

@@ -23,7 +23,7 @@ import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault
 import type { Scenario } from '../scenario/schema.js';
 import type { ScheduledFault } from '../scenario/swarm.js';
 import type { Submission } from '../scenario/workload.js';
-import { CoordinatorHttp, type ExecutionView, TERMINAL, type WorkerView } from './http-client.js';
+import { CoordinatorHttp, fetchCall, type ExecutionView, submitBody, TERMINAL, type WorkerView } from '../scenario/http-client.js';
 import { applyLiveFault, type LiveFaultContext } from './live-faults.js';
 import { LiveSystem } from './live-system.js';
 import type { HostCommand } from './swarm-host.js';
@@ -131,10 +131,9 @@ class SubmitQueue {
     // The coordinator runs on this machine's clock (live runs are local).
     const s = datedAt(sub, Date.now());
     const graph = s.type === 'graph';
-    const body = s.type === 'graph' ? { tasks: s.graph } : s.type === 'batch' ? { executions: s.specs } : s.spec;
-    const p = this.http.submit(this.rewrite(body, graph), s.type).then((r) => {
+    const p = this.http.submit(this.rewrite(submitBody(s), graph), s.type).then((r) => {
       if (r.ok) h.ok(r.executionIds);
-      else h.fail({ code: r.code, message: r.message }, r.indeterminate);
+      else h.fail({ code: r.code, message: r.message, ...(r.status === undefined ? {} : { status: r.status }) }, r.indeterminate);
     });
     this.inflight.add(p);
     void p.finally(() => {
@@ -169,7 +168,7 @@ interface LiveState {
 
 /** The live ModeAdapter (see driver.ts). */
 function liveMode(sys: LiveSystem, proxy: FaultProxy, st: LiveState, opts: LiveRunOptions): ModeAdapter {
-  const http = new CoordinatorHttp(() => sys.coordinator.httpUrl, () => sys.coordinator.token);
+  const http = new CoordinatorHttp(fetchCall(() => sys.coordinator.httpUrl), () => sys.coordinator.token);
   const queue = new SubmitQueue(http, opts.maxInflightSubmissions ?? 32, opts.wiring?.submitBody ?? ((b) => b));
   const ctx: LiveFaultContext = {
     scenario: sys.scenario, topology: sys.topology, proxy, coordinator: sys.coordinator, hosts: sys.hosts,

@@ -22,7 +22,7 @@ import type { RunResultInput, Violation } from '../report/model.js';
 import type { Scenario } from '../scenario/schema.js';
 import { workerIds } from '../scenario/schema.js';
 import { summarizeViolation } from '../scenario/run.js';
-import { TERMINAL, terminalEntries } from './http-client.js';
+import { TERMINAL, terminalEntries } from '../scenario/http-client.js';
 import { guardRun } from '../scenario/crash-guard.js';
 import { crashedLiveJson, liveGuardProblems } from './live-guards.js';
 import { type LiveRunOptions, type LiveRunOutcome, runScenarioLive } from './live-run.js';

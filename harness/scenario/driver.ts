@@ -27,7 +27,7 @@ export interface RunRecorder {
   /** A submission is leaving; returns the key for ok/fail. */
   invoke(value: SubmitInvoke): number;
   ok(key: number, executionIds: string[]): void;
-  fail(key: number, error: { code: string; message: string }, indeterminate: boolean): void;
+  fail(key: number, error: { code: string; message: string; status?: number }, indeterminate: boolean): void;
   fault(phase: 'start' | 'stop', details: FaultDetails): void;
   phase(phase: Phase): void;
   note(value: Record<string, unknown>): void;
@@ -39,7 +39,7 @@ export interface SubmitHandlers {
   /** Call when the submission really leaves (records the invoke). */
   begin(): void;
   ok(executionIds: string[]): void;
-  fail(error: { code: string; message: string }, indeterminate: boolean): void;
+  fail(error: { code: string; message: string; status?: number }, indeterminate: boolean): void;
 }
 
 /** An acknowledged execution and what it must end as. */

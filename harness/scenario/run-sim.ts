@@ -13,16 +13,18 @@
  * virtual network, submissions through the coordinator's embedding API, and
  * simulated time.
  */
-import type { Coordinator } from '../../system/coordinator/index.js';
-import { toErrorInfo, isTerminal, seededRandom } from '../../system/core/index.js';
+import type { TokenStore } from '../../system/coordinator/index.js';
+import { isTerminal, seededRandom } from '../../system/core/index.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
 import { Simulation, type SimWiring } from '../sim/index.js';
-import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault, type RunRecorder, runSwarm, type SubmitHandlers } from './driver.js';
+import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault, type RunRecorder, runSwarm } from './driver.js';
 import { applySimFault } from './faults-sim.js';
 import { type Scenario, workerIds } from './schema.js';
 import type { ScheduledFault } from './swarm.js';
-import { datedAt, expandWorkload, type Submission } from './workload.js';
+import { expandWorkload } from './workload.js';
 import { floodEnd, scheduleFlood } from './sim-flood.js';
+import { recordReadyz, simClientAuth, simSubmit } from './sim-client.js';
+
 import type { BuggifyOdds } from '../sim/buggify.js';
 import type { TieBreak } from '../sim/event-queue.js';
 import type { MarkCounts } from '../sim/marks.js';
@@ -31,7 +33,6 @@ import { EngineExtras } from './run-extras.js';
 import { type BudgetStop, defaultStepBudget, driveWithinBudget } from './run-budget.js';
 
 /** Refusals that mean the coordinator created nothing (the client knows the outcome). */
-const DEFINITE_FAILURES: ReadonlySet<string> = new Set(['store_unavailable', 'rate_limited', 'invalid_argument', 'conflict']);
 
 export interface SimRunOptions {
   seed?: number;
@@ -91,12 +92,14 @@ function simRecorder(recorder: HistoryRecorder): RunRecorder {
   };
 }
 
-async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOptions['store'], extras: EngineExtras): Promise<void> {
+async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOptions['store'], extras: EngineExtras, tokens: TokenStore): Promise<void> {
   const c = scenario.coordinator;
   await sim.spawnCoordinator({
     ...extras.coordinatorOptions(),
     ...(store === undefined ? {} : { store }),
+    tokens,
     config: {
+      apiAuth: 'token',
       heartbeatMs: c.heartbeatMs,
       heartbeatTimeoutMs: c.heartbeatTimeoutMs,
       adaptiveHeartbeat: c.adaptiveHeartbeat,
@@ -127,50 +130,6 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
   }
 }
 
-/** Submissions through the coordinator's embedding API (what HTTP calls). */
-function simSubmit(sim: Simulation, sub: Submission, h: SubmitHandlers, note: RunRecorder['note']): void {
-  h.begin();
-  const s = datedAt(sub, sim.now());
-  const coordinator = sim.coordinator.instance;
-  if (coordinator === null) {
-    h.fail({ code: 'unavailable', message: 'coordinator is down' }, false);
-    return;
-  }
-  const p: Promise<string[]> =
-    s.type === 'task'
-      ? coordinator.engine.scheduleTask(s.spec).then((r) => [r.executionId])
-      : s.type === 'batch'
-        ? coordinator.engine.scheduleTaskBatch(s.specs).then((rs) => rs.map((r) => r.executionId))
-        : coordinator.engine.scheduleTaskGraph(s.graph).then((rs) => rs.map((r) => r.executionId));
-  // A killed coordinator never answers (its store's promises never settle): the client's connection drops, outcome unknown.
-  let open = true;
-  const once = (answer: () => void): void => {
-    if (!open) return;
-    open = false;
-    off();
-    answer();
-  };
-  const died = (): void => once(() => h.fail({ code: 'unavailable', message: 'coordinator died before answering' }, true));
-  const off = sim.coordinator.onDeath(died);
-  p.then(
-    // Resolved in the tick the coordinator was killed: the client never got the answer.
-    (ids) => (sim.coordinator.instance !== coordinator ? died() : once(() => h.ok(ids))),
-    (err: unknown) =>
-      once(() => {
-        const info = toErrorInfo(err);
-        // A refusal the coordinator answered is definite (nothing was created); anything else may or may not have been.
-        h.fail(info, !DEFINITE_FAILURES.has(info.code));
-        if (info.code === 'store_unavailable') void recordReadyz(coordinator, note, 'store_unavailable');
-      }),
-  );
-}
-
-/** Reads /readyz through the coordinator's HTTP handler and records it (the store-health promise). */
-async function recordReadyz(c: Coordinator, note: RunRecorder['note'], after: string): Promise<void> {
-  const res = await c.handleHttp({ method: 'GET', path: '/readyz', query: new URLSearchParams(), headers: {}, body: '' });
-  note({ readyz: res.status, after });
-}
-
 /** Heal: run until every accepted execution is terminal and every worker is ready again. */
 async function simConvergence(sim: Simulation, scenario: Scenario, acked: ReadonlyMap<string, AckedExecution>, until: number): Promise<boolean> {
   const done = new Set<string>();
@@ -195,7 +154,7 @@ async function simConvergence(sim: Simulation, scenario: Scenario, acked: Readon
 }
 
 /** The simulation's ModeAdapter (see driver.ts). */
-function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder, extras: EngineExtras, opts: SimRunOptions): ModeAdapter {
+function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder, extras: EngineExtras, opts: SimRunOptions, token: string): ModeAdapter {
   const runRecorder = simRecorder(recorder);
   return {
     recorder: runRecorder,
@@ -205,7 +164,7 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
       const wait = t - sim.simulatedMs;
       if (wait > 0) await sim.runFor(wait);
     },
-    submit: (s, h) => simSubmit(sim, s, { ...h, ok: (ids) => (h.ok(ids), extras.accepted(s, ids)) }, runRecorder.note),
+    submit: (s, h) => simSubmit(sim, s, { ...h, ok: (ids) => (h.ok(ids), extras.accepted(s, ids)) }, runRecorder.note, token),
     scheduleExtras: (at, faultsMs) => {
       scheduleFlood(sim, scenario, at, faultsMs, runRecorder.note);
       for (const x of extras.steps()) at(x.at, x.run);
@@ -236,9 +195,10 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   // Each corrupted frame a live receiver reads, for promise 8's integrity rule (harness/check/promises-integrity.ts).
   sim.net.onCorruptDelivered = (c) => recorder.recordInfo({ corrupted: c.connection, from: c.from, to: c.to, frame: c.frame }, 'net');
   extras.attach(sim);
-  await spawnFleet(sim, scenario, opts.store ?? scenario.coordinator.store, extras);
+  const auth = simClientAuth(seed);
+  await spawnFleet(sim, scenario, opts.store ?? scenario.coordinator.store, extras, auth.tokens);
   const swarm = runSwarm(scenario, seed, opts.swarm);
-  const drive = (): ReturnType<typeof driveScenario> => driveScenario(scenario, simMode(sim, scenario, recorder, extras, opts), { seed, swarm });
+  const drive = (): ReturnType<typeof driveScenario> => driveScenario(scenario, simMode(sim, scenario, recorder, extras, opts, auth.token), { seed, swarm });
   const { d, stop } = await driveWithinBudget(drive, { scenario, swarm, history: () => recorder.history() }).finally(() => sim.coordinator.dispose());
   const stats = sim.stats(); // first: closes the CPU span before the outcome is assembled
   return {

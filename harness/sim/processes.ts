@@ -7,7 +7,8 @@
  * not committed); restart = a new incarnation on the same address.
  */
 import { sleep, type Clock, type Cpu, type EventSink, type Buggify, type Logger, type Marks, type Random } from '../../system/core/index.js';
-import { createCoordinator, startCoordinator, type Coordinator, type CoordinatorConfig, type EngineFactory } from '../../system/coordinator/index.js';
+import { createCoordinator, startCoordinator, type Coordinator, type CoordinatorConfig, type EngineFactory, type TokenStore } from '../../system/coordinator/index.js';
+
 import { FaultyStore, type StoreFaultMode, MemoryStore, type Store } from '../../system/store/index.js';
 import type { TaskKind } from '../../system/tasks/index.js';
 import { type WorkerConfig, Worker, type WorkerDeps } from '../../system/worker/index.js';
@@ -68,6 +69,8 @@ export interface SimCoordinatorOptions {
   /** 'memory' (default): the MemoryStore; 'sqlite': the production SQLite store in a temp file (SimSqliteStore). */
   store?: 'memory' | 'sqlite';
   config?: Omit<CoordinatorConfig, 'host' | 'port'>;
+  /** The HTTP API's tokens (config.apiAuth 'token'): kept across incarnations, as the token file in a data dir is. */
+  tokens?: TokenStore;
 }
 
 /** The coordinator process and its durable store across incarnations. */
@@ -118,6 +121,7 @@ export class CoordinatorProcess {
       taskKinds: this.env.taskKinds,
       marks: this.env.marks,
       ...buggify,
+      ...(this.options.tokens === undefined ? {} : { tokens: this.options.tokens }),
     };
     // The virtual network is reachable from nothing outside this process: the host name is not an exposure.
     const config = { insecure: true, ...this.options.config, host: this.host.name, port: this.port };

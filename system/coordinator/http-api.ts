@@ -47,7 +47,8 @@ function errorBody(status: number, code: string, message: string, path = ''): Ht
   return json(status, { error: { code, message, path } });
 }
 
-const STATUS_BY_CODE: Partial<Record<string, number>> = {
+/** The HTTP status of each error code (the API contract in the README; exported for the harness's broken variants). */
+export const STATUS_BY_CODE: Partial<Record<string, number>> = {
   [ErrorCode.InvalidArgument]: 400,
   [ErrorCode.Malformed]: 400,
   [ErrorCode.UnknownTaskKind]: 400,

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CoordinatorHttp, TERMINAL, terminalEntries } from '../../harness/live/http-client.js';
+import { CoordinatorHttp, fetchCall, TERMINAL, terminalEntries } from '../../harness/scenario/http-client.js';
 import { CoordinatorProcess } from '../../harness/live/coordinator-process.js';
 import { delay } from '../../harness/proc/index.js';
 import { SwarmHostProcess } from '../../harness/live/swarm-host-process.js';
@@ -25,7 +25,7 @@ describe('live: kill -9 of the coordinator', () => {
     const coordinator = new CoordinatorProcess({ dataDir: join(dir, 'data'), heartbeatMs: 200, leaseMs: 1000 });
     cleanups.push(() => coordinator.stop());
     await coordinator.start();
-    const http = new CoordinatorHttp(() => coordinator.httpUrl, () => coordinator.token);
+    const http = new CoordinatorHttp(fetchCall(() => coordinator.httpUrl), () => coordinator.token);
 
     // Submit in a stream; kill -9 in the middle of it.
     const acked: string[] = [];

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CoordinatorHttp } from '../../harness/live/http-client.js';
+import { CoordinatorHttp, fetchCall } from '../../harness/scenario/http-client.js';
 import { CoordinatorProcess } from '../../harness/live/coordinator-process.js';
 import { delay } from '../../harness/proc/index.js';
 import type { StampedEvent } from '../../harness/live/swarm-host-process.js';
@@ -54,7 +54,7 @@ describe('live: worker CLI process', () => {
     await worker.kill9();
     worker.start();
     expect(await until(() => synced() === 2, 20_000)).toBe(true);
-    const http = new CoordinatorHttp(() => coordinator.httpUrl, () => coordinator.token);
+    const http = new CoordinatorHttp(fetchCall(() => coordinator.httpUrl), () => coordinator.token);
     expect(await until(async () => (await http.workers()).some((w) => w.id === 'cli-w1' && w.state === 'connected'), 10_000)).toBe(true);
   }, 60_000);
 });

@@ -1,8 +1,11 @@
 /**
- * The coordinator's HTTP API as the live harness uses it: submit executions
- * and graphs (acknowledged = 201, after the store committed), list executions
- * and workers. Every call has a timeout, so a paused or killed coordinator
- * gives an error instead of a hang.
+ * The coordinator's HTTP API as the harness's client uses it: submit
+ * executions and graphs (acknowledged = 201, after the store committed), list
+ * executions and workers. The exchange is a seam (HttpCall): live runs use
+ * fetch with a timeout on every call, so a paused or killed coordinator gives
+ * an error instead of a hang; the simulation hands the same requests to the
+ * coordinator's own HTTP handler, so both modes test the HTTP layer (routing,
+ * auth, body validation, error -> status mapping).
  */
 
 /** An execution as GET /api/v1/executions returns it (the fields the harness reads). */
@@ -24,7 +27,16 @@ export interface WorkerView {
 
 export type SubmitOutcome =
   | { ok: true; executionIds: string[] }
-  | { ok: false; indeterminate: boolean; code: string; message: string };
+  /** status: the HTTP status of a refusal; absent when no answer came (network error, timeout). */
+  | { ok: false; indeterminate: boolean; code: string; message: string; status?: number };
+
+/** One request/response exchange with a coordinator's HTTP API (path with its query string). */
+export type HttpCall = (req: { method: string; path: string; headers: Record<string, string>; body?: string; timeoutMs?: number }) => Promise<{ status: number; body: unknown }>;
+
+/** The JSON body of a submission, as each route takes it. */
+export function submitBody(s: { type: 'task'; spec: unknown } | { type: 'batch'; specs: unknown[] } | { type: 'graph'; graph: unknown }): unknown {
+  return s.type === 'graph' ? { tasks: s.graph } : s.type === 'batch' ? { executions: s.specs } : s.spec;
+}
 
 export const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'timeout']);
 
@@ -40,22 +52,27 @@ export function terminalEntries(history: readonly { status: string }[]): { statu
   return history.filter((h, i) => TERMINAL.has(h.status) && history[i + 1]?.status !== 'retrying');
 }
 
-async function call(url: string, init: RequestInit & { timeoutMs?: number } = {}): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(init.timeoutMs ?? 10_000) });
-  const text = await res.text();
-  let body: unknown = text;
+/** A response body as JSON when it parses, else its text (null when empty). */
+export function parseBody(text: string): unknown {
   try {
-    body = text === '' ? null : (JSON.parse(text) as unknown);
+    return text === '' ? null : (JSON.parse(text) as unknown);
   } catch {
-    // not JSON: keep the text
+    return text; // not JSON: keep the text
   }
-  return { status: res.status, body };
 }
 
-/** Client of one coordinator's HTTP API (base like http://127.0.0.1:7070), sending its bearer token if it has one. */
+/** The live exchange: fetch against `base()` (like http://127.0.0.1:7070), with a timeout (default 10 s). */
+export function fetchCall(base: () => string): HttpCall {
+  return async (req) => {
+    const res = await fetch(`${base()}${req.path}`, { method: req.method, headers: req.headers, ...(req.body === undefined ? {} : { body: req.body }), signal: AbortSignal.timeout(req.timeoutMs ?? 10_000) });
+    return { status: res.status, body: parseBody(await res.text()) };
+  };
+}
+
+/** Client of one coordinator's HTTP API, sending its bearer token if it has one. */
 export class CoordinatorHttp {
   constructor(
-    private readonly base: () => string,
+    private readonly call: HttpCall,
     private readonly token: () => string | undefined = () => undefined,
   ) {}
 
@@ -69,7 +86,8 @@ export class CoordinatorHttp {
   async submit(body: unknown, route: 'task' | 'graph' | 'batch' = 'task'): Promise<SubmitOutcome> {
     let r: { status: number; body: unknown };
     try {
-      r = await call(`${this.base()}${SUBMIT_PATHS[route]}`, {
+      r = await this.call({
+        path: SUBMIT_PATHS[route],
         method: 'POST',
         headers: { 'content-type': 'application/json', ...this.auth() },
         body: JSON.stringify(body),
@@ -78,13 +96,14 @@ export class CoordinatorHttp {
     } catch (err) {
       return { ok: false, indeterminate: true, code: 'unavailable', message: err instanceof Error ? err.message : String(err) };
     }
-    if (r.status === 201) {
+    // 201 created; 200: an idempotent repeat answered with the execution it already created.
+    if (r.status === 201 || r.status === 200) {
       const b = r.body as { executionId?: string; executions?: { executionId: string }[] };
       const ids = route !== 'task' ? (b.executions ?? []).map((e) => e.executionId) : b.executionId === undefined ? [] : [b.executionId];
       return { ok: true, executionIds: ids };
     }
     const err = (r.body as { error?: { code?: string; message?: string } } | null)?.error;
-    return { ok: false, indeterminate: r.status >= 500, code: err?.code ?? `http_${r.status}`, message: err?.message ?? `HTTP ${r.status}` };
+    return { ok: false, indeterminate: r.status >= 500, code: err?.code ?? `http_${r.status}`, message: err?.message ?? `HTTP ${r.status}`, status: r.status };
   }
 
   /** Every execution (pages of 1000). */
@@ -93,7 +112,7 @@ export class CoordinatorHttp {
     let cursor: string | null = null;
     do {
       const q: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
-      const r = await call(`${this.base()}/api/v1/executions?limit=1000${q}`, { headers: this.auth() });
+      const r = await this.call({ method: 'GET', path: `/api/v1/executions?limit=1000${q}`, headers: this.auth() });
       if (r.status !== 200) throw new Error(`GET /api/v1/executions: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
       const b = r.body as { executions: ExecutionView[]; nextCursor: string | null };
       out.push(...b.executions);
@@ -103,7 +122,7 @@ export class CoordinatorHttp {
   }
 
   async workers(): Promise<WorkerView[]> {
-    const r = await call(`${this.base()}/api/v1/workers`, { headers: this.auth() });
+    const r = await this.call({ method: 'GET', path: '/api/v1/workers', headers: this.auth() });
     if (r.status !== 200) throw new Error(`GET /api/v1/workers: HTTP ${r.status}`);
     return (r.body as { workers: WorkerView[] }).workers;
   }

@@ -1,0 +1,39 @@
+/**
+ * 29. API contract: every refusal the client got over HTTP carries the status
+ * its error code has in the documented contract (README, "HTTP API"): 400
+ * for bad input, 401/403 for auth, 404, 409 for conflicts and illegal
+ * states, 413, 429 with its quota, 503 while the coordinator or its store
+ * cannot serve (so clients and load balancers retry), 504 for a timeout; a
+ * 500 (`internal`) is always a violation: a mapping gap or a bug. Written
+ * from the documentation, not read from the system's own table, so a wrong
+ * entry there shows here. Judged for refusals that carry a status (the
+ * client got an answer).
+ */
+import type { CheckContext } from './context.js';
+import type { HistoryView } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+/** The contract: error code -> HTTP status. */
+const STATUS_OF_CODE: Readonly<Record<string, number>> = {
+  invalid_argument: 400, malformed: 400, unknown_task_kind: 400, cycle: 400, unknown_type: 400, unsupported_version: 400,
+  unauthenticated: 401, invalid_token: 401, token_revoked: 401,
+  insufficient_scope: 403, origin_not_allowed: 403, host_not_allowed: 403,
+  not_found: 404, conflict: 409, illegal_state: 409, too_large: 413, unsupported_media_type: 415, rate_limited: 429,
+  unavailable: 503, store_unavailable: 503, timeout: 504,
+};
+
+/** 29. Each HTTP refusal's status is the one its code has in the contract. */
+export function checkApiContract(view: HistoryView, _ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  for (const rec of view.records) {
+    if (rec.f !== 'submit' || (rec.type !== 'fail' && rec.type !== 'info')) continue;
+    const error = rec.value.error as { code?: unknown; status?: unknown } | undefined;
+    if (typeof error?.status !== 'number' || typeof error.code !== 'string') continue;
+    const expected = STATUS_OF_CODE[error.code];
+    if (expected === error.status) continue;
+    const why = expected === undefined ? `a code the API contract does not list` : `the contract says ${expected}`;
+    out.push(violation(view.records, 'api-contract', `a submission was refused with HTTP ${error.status} ${error.code}: ${why}`, { index: rec.index }));
+  }
+  return out;
+}

@@ -1,0 +1,75 @@
+/**
+ * The simulated client: submissions go through the coordinator's own HTTP
+ * handler (coordinator.handleHttp) with a bearer token, exactly the requests
+ * a live client sends (harness/live/http-client.ts builds both), so the
+ * simulation tests the HTTP layer too: routing, token auth, body validation
+ * and the mapping of errors to status codes. Only the socket is skipped.
+ */
+import type { Coordinator } from '../../system/coordinator/index.js';
+import { createToken, memoryTokenStore, type TokenStore } from '../../system/coordinator/index.js';
+import { seededRandom } from '../../system/core/index.js';
+import { CoordinatorHttp, type HttpCall, parseBody, submitBody } from './http-client.js';
+import type { Simulation } from '../sim/index.js';
+import type { RunRecorder, SubmitHandlers } from './driver.js';
+import { datedAt, type Submission } from './workload.js';
+
+/** Refusals after which nothing was created although the status is 5xx (the store refused the commit as a whole). */
+const DEFINITE_FAILURES: ReadonlySet<string> = new Set(['store_unavailable']);
+
+/** The client's API token and the coordinator's token store holding it (a stream of its own: the run's draws are untouched). */
+export function simClientAuth(seed: number): { tokens: TokenStore; token: string } {
+  const { token, record } = createToken(seededRandom(seed ^ 0x5eed70c), 'sim-client', 'submit', 0);
+  return { tokens: memoryTokenStore([record]), token };
+}
+
+/** An HTTP exchange answered by the coordinator's handler in the same process (no socket). */
+function handlerCall(c: Coordinator): HttpCall {
+  return async (req) => {
+    const q = req.path.indexOf('?');
+    const res = await c.handleHttp({
+      method: req.method,
+      path: q < 0 ? req.path : req.path.slice(0, q),
+      query: new URLSearchParams(q < 0 ? '' : req.path.slice(q + 1)),
+      headers: { host: 'coordinator', ...req.headers },
+      body: req.body ?? '',
+      remoteAddress: 'client',
+    });
+    return { status: res.status, body: parseBody(res.body) };
+  };
+}
+
+/** One submission through the coordinator's HTTP API; a coordinator killed before it answered leaves the outcome unknown. */
+export function simSubmit(sim: Simulation, sub: Submission, h: SubmitHandlers, note: RunRecorder['note'], token: string): void {
+  h.begin();
+  const s = datedAt(sub, sim.now());
+  const coordinator = sim.coordinator.instance;
+  if (coordinator === null) {
+    h.fail({ code: 'unavailable', message: 'coordinator is down' }, false);
+    return;
+  }
+  let open = true;
+  const once = (answer: () => void): void => {
+    if (!open) return;
+    open = false;
+    off();
+    answer();
+  };
+  const died = (): void => once(() => h.fail({ code: 'unavailable', message: 'coordinator died before answering' }, true));
+  const off = sim.coordinator.onDeath(died);
+  void new CoordinatorHttp(handlerCall(coordinator), () => token).submit(submitBody(s), s.type).then((r) => {
+    // Answered in the tick the coordinator was killed: the client never got the answer.
+    if (sim.coordinator.instance !== coordinator) return died();
+    if (r.ok) return once(() => h.ok(r.executionIds));
+    once(() => {
+      // A 4xx is a definite refusal (nothing was created); a 5xx may or may not have been, unless the store refused it whole.
+      h.fail({ code: r.code, message: r.message, ...(r.status === undefined ? {} : { status: r.status }) }, r.indeterminate && !DEFINITE_FAILURES.has(r.code));
+      if (r.code === 'store_unavailable') void recordReadyz(coordinator, note, 'store_unavailable');
+    });
+  });
+}
+
+/** Reads /readyz through the coordinator's HTTP handler and records it (the store-health promise). */
+export async function recordReadyz(c: Coordinator, note: RunRecorder['note'], after: string): Promise<void> {
+  const res = await c.handleHttp({ method: 'GET', path: '/readyz', query: new URLSearchParams(), headers: {}, body: '' });
+  note({ readyz: res.status, after });
+}
