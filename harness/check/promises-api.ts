@@ -7,7 +7,9 @@
  * 500 (`internal`) is always a violation: a mapping gap or a bug. Written
  * from the documentation, not read from the system's own table, so a wrong
  * entry there shows here. Judged for refusals that carry a status (the
- * client got an answer).
+ * client got an answer). And a revoked token authenticates nothing: a
+ * submission sent after a `revoke_token` fault began, and before it ended
+ * (the client is then given a new token), is never acknowledged.
  */
 import type { CheckContext } from './context.js';
 import type { HistoryView } from './view.js';
@@ -23,8 +25,12 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   unavailable: 503, store_unavailable: 503, timeout: 504,
 };
 
-/** 29. Each HTTP refusal's status is the one its code has in the contract. */
+/** 29. Each HTTP refusal's status is the one its code has in the contract; nothing is accepted with a revoked token. */
 export function checkApiContract(view: HistoryView, _ctx: CheckContext): Violation[] {
+  return [...statusMismatches(view), ...acceptedWhileRevoked(view)];
+}
+
+function statusMismatches(view: HistoryView): Violation[] {
   const out: Violation[] = [];
   for (const rec of view.records) {
     if (rec.f !== 'submit' || (rec.type !== 'fail' && rec.type !== 'info')) continue;
@@ -34,6 +40,22 @@ export function checkApiContract(view: HistoryView, _ctx: CheckContext): Violati
     if (expected === error.status) continue;
     const why = expected === undefined ? `a code the API contract does not list` : `the contract says ${expected}`;
     out.push(violation(view.records, 'api-contract', `a submission was refused with HTTP ${error.status} ${error.code}: ${why}`, { index: rec.index }));
+  }
+  return out;
+}
+
+/** Submissions sent while the client's token stood revoked that were acknowledged all the same. */
+function acceptedWhileRevoked(view: HistoryView): Violation[] {
+  const spans = view.faults.filter((f) => f.details.action === 'revoke_token');
+  if (spans.length === 0) return [];
+  const out: Violation[] = [];
+  for (const rec of view.records) {
+    if (rec.f !== 'submit' || rec.type !== 'ok' || typeof rec.value.invoke !== 'number') continue;
+    const sent = view.records[rec.value.invoke];
+    // By record order: the driver records the start, then awaits the revoke before it sends anything else; likewise the stop and the new token.
+    const span = spans.find((f) => sent !== undefined && sent.index > f.start.index && sent.index < (f.stop?.index ?? Infinity));
+    if (span === undefined) continue;
+    out.push(violation(view.records, 'api-contract', `a submission sent at t=${sent!.time} with the client's token, revoked at t=${span.start.time}, was acknowledged: a revoked token must be refused (401 token_revoked)`, { index: rec.index }));
   }
   return out;
 }

@@ -125,7 +125,7 @@ async function applyNetwork(ctx: LiveFaultContext, fault: ScheduledFault, id: st
       }
     });
   }
-  if (a.type === 'pause' || a.type === 'kill' || a.type === 'restart' || a.type === 'clock_skew' || a.type === 'drain' || isStorageAction(a.type)) throw new Error(`not a network action: ${a.type}`);
+  if (a.type === 'pause' || a.type === 'kill' || a.type === 'restart' || a.type === 'clock_skew' || a.type === 'drain' || a.type === 'revoke_token' || isStorageAction(a.type)) throw new Error(`not a network action: ${a.type}`);
   if (!('stream' in a)) throw new Error(`not a toxic: ${a.type}`);
   return addToxics(ctx, id, names, streamsOf(a.stream), toxicOf(a), a.toxicity);
 }
@@ -251,6 +251,11 @@ export const LIVE_APPLIERS: Readonly<Record<ActionName, LiveApplier>> = {
   disk_full: storageApplier,
   disk_error: storageApplier,
   slow_disk: storageApplier,
+  revoke_token: {
+    unsupported: 'revoke_token is not wired live yet (the live client submits with the admin token); run it in simulation',
+    needs: () => ({}),
+    apply: () => Promise.reject(new Error('revoke_token is not supported live')),
+  },
   drain: {
     unsupported: 'drain is not wired live yet (a live drain would be SIGTERM to the worker, then a new process); run it in simulation',
     needs: () => ({}),

@@ -6,7 +6,7 @@
  * applied fault returns an undo function; the runner calls it when the fault's
  * `for` ends or at heal.
  */
-import { assertNever } from '../../system/core/index.js';
+import { assertNever, IllegalStateError } from '../../system/core/index.js';
 import type { FaultHandle, FaultRule, Simulation } from '../sim/index.js';
 import { COORDINATOR_HOST } from '../sim/index.js';
 import type { FaultAction, Scenario } from './schema.js';
@@ -17,7 +17,7 @@ import { type NodeSet, resolvePartition, resolveTarget } from './targets.js';
 /** Undoes an applied fault (idempotent). */
 export type Undo = () => void | Promise<void>;
 
-type NetAction = Exclude<FaultAction, { type: 'partition' | 'pause' | 'kill' | 'restart' | 'clock_skew' | 'drain' | 'disk_full' | 'disk_error' | 'slow_disk' }>;
+type NetAction = Exclude<FaultAction, { type: 'partition' | 'pause' | 'kill' | 'restart' | 'clock_skew' | 'drain' | 'disk_full' | 'disk_error' | 'slow_disk' | 'revoke_token' }>;
 
 /** The Toxiproxy-vocabulary rule for a network action. */
 export function ruleOf(action: NetAction): FaultRule {
@@ -72,9 +72,12 @@ function processTargets(scenario: Scenario, target: string): NodeSet {
 }
 
 /** Applies one fault to the simulation; returns its undo. */
-export async function applySimFault(sim: Simulation, scenario: Scenario, fault: ScheduledFault): Promise<Undo> {
+export async function applySimFault(sim: Simulation, scenario: Scenario, fault: ScheduledFault, client?: { revokeToken(): Promise<Undo> }): Promise<Undo> {
   const action = fault.action;
   switch (action.type) {
+    case 'revoke_token':
+      if (client === undefined) throw new IllegalStateError('revoke_token acts on the simulated client, which only timeline faults reach (not triggers)');
+      return client.revokeToken();
     case 'partition':
       return applyPartition(sim, scenario, action);
     case 'pause':

@@ -44,7 +44,9 @@ const NETWORK_ACTIONS = [
 const PROCESS_ACTIONS = ['pause', 'kill', 'restart', 'clock_skew', 'drain'] as const;
 /** Storage actions: they act on the coordinator's store (its disk); target `coordinator`. */
 const STORAGE_ACTIONS = ['disk_full', 'disk_error', 'slow_disk'] as const;
-export const ACTION_NAMES = [...NETWORK_ACTIONS, ...PROCESS_ACTIONS, ...STORAGE_ACTIONS] as const;
+/** Credential actions: they act on the client's API token; target `coordinator` (which holds the tokens). */
+const CREDENTIAL_ACTIONS = ['revoke_token'] as const;
+export const ACTION_NAMES = [...NETWORK_ACTIONS, ...PROCESS_ACTIONS, ...STORAGE_ACTIONS, ...CREDENTIAL_ACTIONS] as const;
 export const isStorageAction = (a: string): boolean => (STORAGE_ACTIONS as readonly string[]).includes(a);
 export type ActionName = (typeof ACTION_NAMES)[number];
 export const isNetworkAction = (a: ActionName): boolean => (NETWORK_ACTIONS as readonly string[]).includes(a);
@@ -105,6 +107,12 @@ const actionOptions = [
   z.strictObject({ type: z.literal('disk_error'), probability: Probability.default(1) }),
   /** Storage: each store write stalls a seeded delay in [minMs, maxMs] (order kept). */
   z.strictObject({ type: z.literal('slow_disk'), minMs: Ms.default(50), maxMs: Ms.default(300) }),
+  /**
+   * Credentials (simulation only for now): an admin revokes the API token the client submits with
+   * (POST /api/v1/tokens/{id}/revoke); the client keeps sending it, so every submission until the
+   * fault ends must be refused 401 token_revoked; at the end the client is given a new token.
+   */
+  z.strictObject({ type: z.literal('revoke_token') }),
 ] as const;
 
 /** A fault action as an object: `{type: <name>, ...attributes}`. */
@@ -245,6 +253,7 @@ export function toToxic(action: FaultAction): ToxicSpec | undefined {
     case 'disk_full':
     case 'disk_error':
     case 'slow_disk':
+    case 'revoke_token':
       return undefined;
     default:
       return assertNever(action, 'fault action');

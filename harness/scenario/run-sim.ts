@@ -23,7 +23,7 @@ import { type Scenario, workerIds } from './schema.js';
 import type { ScheduledFault } from './swarm.js';
 import { expandWorkload } from './workload.js';
 import { floodEnd, scheduleFlood } from './sim-flood.js';
-import { recordReadyz, simClientAuth, simSubmit } from './sim-client.js';
+import { recordReadyz, SimClient, simSubmit } from './sim-client.js';
 
 import type { BuggifyOdds } from '../sim/buggify.js';
 import type { TieBreak } from '../sim/event-queue.js';
@@ -154,7 +154,7 @@ async function simConvergence(sim: Simulation, scenario: Scenario, acked: Readon
 }
 
 /** The simulation's ModeAdapter (see driver.ts). */
-function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder, extras: EngineExtras, opts: SimRunOptions, token: string): ModeAdapter {
+function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder, extras: EngineExtras, opts: SimRunOptions, client: SimClient): ModeAdapter {
   const runRecorder = simRecorder(recorder);
   return {
     recorder: runRecorder,
@@ -164,13 +164,13 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
       const wait = t - sim.simulatedMs;
       if (wait > 0) await sim.runFor(wait);
     },
-    submit: (s, h) => simSubmit(sim, s, { ...h, ok: (ids) => (h.ok(ids), extras.accepted(s, ids)) }, runRecorder.note, token),
+    submit: (s, h) => simSubmit(sim, s, { ...h, ok: (ids) => (h.ok(ids), extras.accepted(s, ids)) }, runRecorder.note, client),
     scheduleExtras: (at, faultsMs) => {
       scheduleFlood(sim, scenario, at, faultsMs, runRecorder.note);
       for (const x of extras.steps()) at(x.at, x.run);
     },
     restoreAll: () => extras.heal(),
-    applyFault: (fault) => applySimFault(sim, scenario, fault),
+    applyFault: (fault) => applySimFault(sim, scenario, fault, { revokeToken: () => client.revokeToken(sim) }),
     awaitConvergence: (acked, until) => simConvergence(sim, scenario, acked, until),
     finalStatuses: async (ids) => {
       if (scenario.workload.flood !== undefined) floodEnd(sim, scenario, runRecorder.note);
@@ -195,10 +195,10 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   // Each corrupted frame a live receiver reads, for promise 8's integrity rule (harness/check/promises-integrity.ts).
   sim.net.onCorruptDelivered = (c) => recorder.recordInfo({ corrupted: c.connection, from: c.from, to: c.to, frame: c.frame }, 'net');
   extras.attach(sim);
-  const auth = simClientAuth(seed);
-  await spawnFleet(sim, scenario, opts.store ?? scenario.coordinator.store, extras, auth.tokens);
+  const client = new SimClient(seed);
+  await spawnFleet(sim, scenario, opts.store ?? scenario.coordinator.store, extras, client.tokens);
   const swarm = runSwarm(scenario, seed, opts.swarm);
-  const drive = (): ReturnType<typeof driveScenario> => driveScenario(scenario, simMode(sim, scenario, recorder, extras, opts, auth.token), { seed, swarm });
+  const drive = (): ReturnType<typeof driveScenario> => driveScenario(scenario, simMode(sim, scenario, recorder, extras, opts, client), { seed, swarm });
   const { d, stop } = await driveWithinBudget(drive, { scenario, swarm, history: () => recorder.history() }).finally(() => sim.coordinator.dispose());
   const stats = sim.stats(); // first: closes the CPU span before the outcome is assembled
   return {

@@ -16,10 +16,51 @@ import { datedAt, type Submission } from './workload.js';
 /** Refusals after which nothing was created although the status is 5xx (the store refused the commit as a whole). */
 const DEFINITE_FAILURES: ReadonlySet<string> = new Set(['store_unavailable']);
 
-/** The client's API token and the coordinator's token store holding it (a stream of its own: the run's draws are untouched). */
-export function simClientAuth(seed: number): { tokens: TokenStore; token: string } {
-  const { token, record } = createToken(seededRandom(seed ^ 0x5eed70c), 'sim-client', 'submit', 0);
-  return { tokens: memoryTokenStore([record]), token };
+/**
+ * The client's credentials: the coordinator's token store (kept across its
+ * incarnations, as a data dir's token file is), an admin token for the
+ * revoke_token fault, and the submit token the client sends. Both tokens come
+ * from a random stream of their own, so the run's draws are untouched.
+ */
+export class SimClient {
+  readonly tokens: TokenStore;
+  private readonly admin: string;
+  private current: { token: string; id: string };
+
+  constructor(seed: number) {
+    const random = seededRandom(seed ^ 0x5eed70c);
+    const admin = createToken(random, 'sim-admin', 'admin', 0);
+    const submit = createToken(random, 'sim-client', 'submit', 0);
+    this.tokens = memoryTokenStore([admin.record, submit.record]);
+    this.admin = admin.token;
+    this.current = { token: submit.token, id: submit.record.id };
+  }
+
+  get token(): string {
+    return this.current.token;
+  }
+
+  /**
+   * The revoke_token fault: an admin revokes the client's token through the API
+   * (the client keeps sending it); the undo gives the client a new one, also
+   * through the API. Both need the coordinator up; the revoke is refused if not.
+   */
+  async revokeToken(sim: Simulation): Promise<() => Promise<void>> {
+    const r = await this.asAdmin(sim, 'POST', `/api/v1/tokens/${this.current.id}/revoke`, '');
+    if (r.status !== 200) throw new Error(`revoke_token: POST /api/v1/tokens/${this.current.id}/revoke answered ${r.status}`);
+    return async () => {
+      const n = await this.asAdmin(sim, 'POST', '/api/v1/tokens', JSON.stringify({ name: 'sim-client', scope: 'submit' }));
+      const b = n.body as { token?: string; id?: string } | null;
+      if (n.status !== 201 || typeof b?.token !== 'string' || typeof b.id !== 'string') throw new Error(`revoke_token undo: POST /api/v1/tokens answered ${n.status}`);
+      this.current = { token: b.token, id: b.id };
+    };
+  }
+
+  private asAdmin(sim: Simulation, method: string, path: string, body: string): Promise<{ status: number; body: unknown }> {
+    const c = sim.coordinator.instance;
+    if (c === null) return Promise.reject(new Error(`${method} ${path}: the coordinator is down`));
+    return handlerCall(c)({ method, path, headers: { authorization: `Bearer ${this.admin}`, 'content-type': 'application/json' }, body });
+  }
 }
 
 /** An HTTP exchange answered by the coordinator's handler in the same process (no socket). */
@@ -39,7 +80,7 @@ function handlerCall(c: Coordinator): HttpCall {
 }
 
 /** One submission through the coordinator's HTTP API; a coordinator killed before it answered leaves the outcome unknown. */
-export function simSubmit(sim: Simulation, sub: Submission, h: SubmitHandlers, note: RunRecorder['note'], token: string): void {
+export function simSubmit(sim: Simulation, sub: Submission, h: SubmitHandlers, note: RunRecorder['note'], client: SimClient): void {
   h.begin();
   const s = datedAt(sub, sim.now());
   const coordinator = sim.coordinator.instance;
@@ -56,7 +97,7 @@ export function simSubmit(sim: Simulation, sub: Submission, h: SubmitHandlers, n
   };
   const died = (): void => once(() => h.fail({ code: 'unavailable', message: 'coordinator died before answering' }, true));
   const off = sim.coordinator.onDeath(died);
-  void new CoordinatorHttp(handlerCall(coordinator), () => token).submit(submitBody(s), s.type).then((r) => {
+  void new CoordinatorHttp(handlerCall(coordinator), () => client.token).submit(submitBody(s), s.type).then((r) => {
     // Answered in the tick the coordinator was killed: the client never got the answer.
     if (sim.coordinator.instance !== coordinator) return died();
     if (r.ok) return once(() => h.ok(r.executionIds));

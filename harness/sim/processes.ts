@@ -43,6 +43,8 @@ export interface SimWiring {
   onWorker?: (id: string, worker: Worker) => void;
   /** The MemoryStore's group-commit delay on virtual time, overriding the coordinator option (a slow disk). */
   commitDelayMs?: number;
+  /** Wraps the coordinator's API token store (each incarnation). */
+  wrapTokens?: (tokens: TokenStore) => TokenStore;
 }
 
 /** What every simulated process gets from the simulation. */
@@ -121,7 +123,7 @@ export class CoordinatorProcess {
       taskKinds: this.env.taskKinds,
       marks: this.env.marks,
       ...buggify,
-      ...(this.options.tokens === undefined ? {} : { tokens: this.options.tokens }),
+      ...(this.options.tokens === undefined ? {} : { tokens: this.env.wiring.wrapTokens?.(this.options.tokens) ?? this.options.tokens }),
     };
     // The virtual network is reachable from nothing outside this process: the host name is not an exposure.
     const config = { insecure: true, ...this.options.config, host: this.host.name, port: this.port };
