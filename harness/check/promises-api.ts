@@ -1,5 +1,6 @@
 /**
- * 29. API contract: every refusal the client got over HTTP carries the status
+ * 29. API contract: every refusal the client got over HTTP (submissions and
+ * cancel/pause/resume requests) carries the status
  * its error code has in the documented contract (README, "HTTP API"): 400
  * for bad input, 401/403 for auth, 404, 409 for conflicts and illegal
  * states, 413, 429 with its quota, 503 while the coordinator or its store
@@ -30,16 +31,28 @@ export function checkApiContract(view: HistoryView, _ctx: CheckContext): Violati
   return [...statusMismatches(view), ...acceptedWhileRevoked(view)];
 }
 
+/** The code and HTTP status of a refusal the client got: a submission's, or a control request's (cancel, pause, resume). */
+function refusal(rec: HistoryView['records'][number]): { what: string; code: string; status: number } | undefined {
+  if (rec.f === 'submit' && (rec.type === 'fail' || rec.type === 'info')) {
+    const e = rec.value.error as { code?: unknown; status?: unknown } | undefined;
+    return typeof e?.status === 'number' && typeof e.code === 'string' ? { what: 'a submission', code: e.code, status: e.status } : undefined;
+  }
+  if (rec.value.phase === 'fail' && typeof rec.value.op === 'string') {
+    const e = rec.value.error as { code?: unknown; httpStatus?: unknown } | undefined;
+    return typeof e?.httpStatus === 'number' && typeof e.code === 'string' ? { what: `a ${rec.value.op} request`, code: e.code, status: e.httpStatus } : undefined;
+  }
+  return undefined;
+}
+
 function statusMismatches(view: HistoryView): Violation[] {
   const out: Violation[] = [];
   for (const rec of view.records) {
-    if (rec.f !== 'submit' || (rec.type !== 'fail' && rec.type !== 'info')) continue;
-    const error = rec.value.error as { code?: unknown; status?: unknown } | undefined;
-    if (typeof error?.status !== 'number' || typeof error.code !== 'string') continue;
-    const expected = STATUS_OF_CODE[error.code];
-    if (expected === error.status) continue;
+    const r = refusal(rec);
+    if (r === undefined) continue;
+    const expected = STATUS_OF_CODE[r.code];
+    if (expected === r.status) continue;
     const why = expected === undefined ? `a code the API contract does not list` : `the contract says ${expected}`;
-    out.push(violation(view.records, 'api-contract', `a submission was refused with HTTP ${error.status} ${error.code}: ${why}`, { index: rec.index }));
+    out.push(violation(view.records, 'api-contract', `${r.what} was refused with HTTP ${r.status} ${r.code}: ${why}`, { index: rec.index }));
   }
   return out;
 }

@@ -11,6 +11,7 @@ import type { HistoryRecorder } from '../check/history.js';
 import type { SimCoordinatorOptions, Simulation } from '../sim/index.js';
 import { AdversaryClient } from './adversary.js';
 import { scheduleControls } from './client-ops.js';
+import type { SimClient } from './sim-client.js';
 import { TriggeredFaults } from './faults-trigger.js';
 import type { Scenario } from './schema.js';
 import type { Submission } from './workload.js';
@@ -21,6 +22,7 @@ export class EngineExtras {
   readonly sink: EventSink;
   private readonly triggers: TriggeredFaults;
   private sim: Simulation | undefined;
+  private client: SimClient | undefined;
 
   constructor(
     private readonly scenario: Scenario,
@@ -30,8 +32,9 @@ export class EngineExtras {
     this.sink = scenario.triggers.length === 0 ? recorder : teeSink(recorder, this.triggers);
   }
 
-  attach(sim: Simulation): void {
+  attach(sim: Simulation, client: SimClient): void {
     this.sim = sim;
+    this.client = client;
     this.triggers.attach(sim);
   }
 
@@ -43,7 +46,7 @@ export class EngineExtras {
 
   /** A submission was acknowledged with these executions. */
   accepted(s: Submission, executionIds: readonly string[]): void {
-    if (this.sim !== undefined && s.control.length > 0) scheduleControls(this.sim, this.recorder, s, executionIds);
+    if (this.sim !== undefined && this.client !== undefined && s.control.length > 0) scheduleControls(this.sim, this.client, this.recorder, s, executionIds);
   }
 
   /** Timed steps for the runner's schedule: every round of every adversarial client. */

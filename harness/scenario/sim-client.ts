@@ -79,6 +79,13 @@ function handlerCall(c: Coordinator): HttpCall {
   };
 }
 
+/** A control request (cancel, pause, resume) through the coordinator's HTTP API. */
+export function simControl(sim: Simulation, client: SimClient, op: 'cancel' | 'pause' | 'resume', executionId: string): ReturnType<CoordinatorHttp['control']> {
+  const c = sim.coordinator.instance;
+  if (c === null) return Promise.resolve({ ok: false, code: 'unavailable', message: 'coordinator is down' });
+  return new CoordinatorHttp(handlerCall(c), () => client.token).control(op, executionId);
+}
+
 /** One submission through the coordinator's HTTP API; a coordinator killed before it answered leaves the outcome unknown. */
 export function simSubmit(sim: Simulation, sub: Submission, h: SubmitHandlers, note: RunRecorder['note'], client: SimClient): void {
   h.begin();

@@ -39,9 +39,10 @@ export const PauseNotDispatchedEngine = droppingAborts(['pause']);
 
 /** Idempotency keys ignored: every submission makes a new execution. */
 export class KeylessEngine extends Engine {
-  override scheduleTask(spec: Parameters<Engine['scheduleTask']>[0]): ReturnType<Engine['scheduleTask']> {
+  // submitTask: what POST /api/v1/executions (and scheduleTask) call.
+  override submitTask(spec: Parameters<Engine['submitTask']>[0]): ReturnType<Engine['submitTask']> {
     const { idempotencyKey: _dropped, ...rest } = spec;
-    return super.scheduleTask(rest);
+    return super.submitTask(rest);
   }
 }
 
@@ -130,9 +131,9 @@ export class StartedAckBeforeCommitEngine extends Engine {
 
 /** Forgets the keys it has seen before each submission: a repeat trips the store's unique key index and is refused (409). */
 export class ForgetfulKeysEngine extends Engine {
-  override scheduleTask(spec: Parameters<Engine['scheduleTask']>[0]): ReturnType<Engine['scheduleTask']> {
+  override submitTask(spec: Parameters<Engine['submitTask']>[0]): ReturnType<Engine['submitTask']> {
     this.byKey.clear();
-    return super.scheduleTask(spec);
+    return super.submitTask(spec);
   }
 }
 
