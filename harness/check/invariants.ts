@@ -16,6 +16,7 @@ import { checkAckedCommitted } from './promises-acked.js';
 import { checkCheckpoints, checkDurability } from './promises-state.js';
 import { checkNoPhantom, checkStoreHealth } from './promises-store.js';
 import { checkApiContract } from './promises-api.js';
+import { checkFifo } from './promises-fifo.js';
 import { checkTaskContract, checkTimeouts } from './promises-tasks.js';
 import { checkAdversaries } from './promises-adversary.js';
 import { checkCorruptedFramesRejected } from './promises-integrity.js';
@@ -61,7 +62,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'task-contract': checkTaskContract,
   timeouts: checkTimeouts,
   // Engine features (issue 10).
-  priority: checkPriority,
+  priority: (view, ctx) => [...checkPriority(view, ctx), ...checkFifo(view, ctx)],
   idempotency: checkIdempotency,
   'worker-timeouts': checkWorkerTimeouts,
   'client-control': (v, c) => [...checkControls(v, c), ...checkAbortReasons(v, c)],

@@ -22,7 +22,7 @@ interface IntentOf {
 }
 
 /** Execution id → the client's intent, from acknowledged submissions. */
-function intents(view: HistoryView): Map<string, IntentOf> {
+export function intents(view: HistoryView): Map<string, IntentOf> {
   const out = new Map<string, IntentOf>();
   for (const ack of view.acked.values()) {
     const ids = ack.ok.value.executionIds as unknown[];
@@ -35,7 +35,7 @@ function intents(view: HistoryView): Map<string, IntentOf> {
   return out;
 }
 
-const rank = (p: string | undefined): number => (p !== undefined && p in Priority ? Priority[p as keyof typeof Priority] : Priority.medium);
+export const rank = (p: string | undefined): number => (p !== undefined && p in Priority ? Priority[p as keyof typeof Priority] : Priority.medium);
 
 /**
  * 21. Priority: when a worker claims an execution, no execution with a higher
@@ -98,7 +98,7 @@ export function checkPriority(view: HistoryView, ctx: CheckContext): Violation[]
 }
 
 /** Per execution, the decisions that took it out of the ready set (a claim, a status other than scheduled): record index and decision time. */
-function readyExits(view: HistoryView): Map<string, { index: number; at: number }[]> {
+export function readyExits(view: HistoryView): Map<string, { index: number; at: number }[]> {
   const out = new Map<string, { index: number; at: number }[]>();
   for (const { rec, ev } of view.events) {
     if (ev.source !== 'coordinator' || !(ev.type === 'claimed' || (ev.type === 'status' && ev.to !== 'scheduled'))) continue;
@@ -110,7 +110,7 @@ function readyExits(view: HistoryView): Map<string, { index: number; at: number 
 }
 
 /** Was the execution taken out of the ready set by a decision made by `at` but recorded after `index`? */
-function exitedBy(list: { index: number; at: number }[] | undefined, index: number, at: number): boolean {
+export function exitedBy(list: { index: number; at: number }[] | undefined, index: number, at: number): boolean {
   return list !== undefined && list.some((x) => x.index > index && x.at <= at);
 }
 

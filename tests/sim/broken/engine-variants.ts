@@ -255,3 +255,20 @@ export class RepeatBeforeCommitEngine extends Engine {
     return super.submit(...args);
   }
 }
+
+/** Recovery indexes the loaded executions newest first: FIFO among equal priorities is reversed after a restart (set-4 04). */
+export class RecoveryReversesFifoEngine extends Engine {
+  private recovering = false;
+  override async recover(): Promise<void> {
+    this.recovering = true;
+    try {
+      await super.recover();
+    } finally {
+      this.recovering = false;
+    }
+  }
+  protected override index(rec: Parameters<Engine['index']>[0]): void {
+    super.index(rec);
+    if (this.recovering) this.seqOf.set(rec.executionId, -this.nextSeq);
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * 21, continued. First in, first out among equals: of two ready executions of
+ * the same kind and priority, the one submitted first is claimed first,
+ * however often either went back to the queue (a hand-back keeps its place:
+ * the ready queue orders by a sequence fixed when the engine first indexed
+ * the execution, system/engine/ready-queue.ts, and recovery indexes in
+ * submission order). Submission order is the submitted event's time
+ * (createdAt); equal times are not judged. Ready: status `scheduled` and due
+ * (its scheduledAt passed) for longer than `toleranceMs` (a submission is
+ * queued once its commit lands). After a coordinator crash the ready set is
+ * rebuilt as recovery rebuilds it: every execution whose last committed status
+ * was `scheduled` is ready again before the new incarnation's first claim, so a
+ * recovery that reverses or shuffles the order shows here. Waits that a
+ * storage fault or a clock skew on the coordinator overlaps are not judged (a
+ * claim the disk refused is re-indexed; a skewed clock reorders createdAt).
+ */
+import type { CheckContext } from './context.js';
+import { exitedBy, intents, rank, readyExits } from './promises-engine.js';
+import { coordinatorCrashes } from './promises-state.js';
+import type { Ev, HistoryView } from './view.js';
+import { affectsCoordinator } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+interface Ready {
+  id: string;
+  /** Coordinator clock (decision times, createdAt, scheduledAt). */
+  readyAt: number;
+  createdAt: number;
+  /** History time of its submission (fault spans are on this clock). */
+  submittedTime: number;
+}
+
+const WEATHER = new Set(['disk_full', 'disk_error', 'slow_disk', 'clock_skew']);
+
+/** FIFO among executions of one kind and priority (part of promise 21). */
+export function checkFifo(view: HistoryView, ctx: CheckContext): Violation[] {
+  const wanted = intents(view);
+  const prio = (id: string): number => rank(wanted.get(id)?.priority ?? view.submitted.get(id)?.ev.priority);
+  const kindOf = (id: string): string | undefined => view.submitted.get(id)?.ev.kind;
+  const entry = (id: string, at: number): Ready => {
+    const sub = view.submitted.get(id)?.ev;
+    return { id, readyAt: Math.max(at, sub?.scheduledAt ?? -Infinity), createdAt: sub?.at ?? 0, submittedTime: view.submitted.get(id)?.rec.time ?? 0 };
+  };
+  const weather = view.faults.filter((f) => WEATHER.has(String(f.details.action)) && (f.details.action !== 'clock_skew' || affectsCoordinator(f.details)));
+  const stormy = (from: number, to: number): boolean => weather.some((f) => f.start.time <= to && view.faultEnd(f) >= from);
+  const exits = readyExits(view);
+  const crashes = coordinatorCrashes(view).map((c) => c.index);
+  const last = new Map<string, string>();
+  const ready = new Map<string, Ready>();
+  const out: Violation[] = [];
+  let nextCrash = 0;
+  let recovering = false;
+  for (const e of view.events) {
+    if (nextCrash < crashes.length && (crashes[nextCrash] ?? Infinity) < e.rec.index) {
+      while (nextCrash < crashes.length && (crashes[nextCrash] ?? Infinity) < e.rec.index) nextCrash++;
+      ready.clear();
+      recovering = true;
+    }
+    const ev = e.ev;
+    if (ev.source !== 'coordinator') continue;
+    if (recovering) {
+      recovering = false;
+      // Queued by recover() before the new incarnation dispatches anything: ready for every claim it makes.
+      for (const [id, s] of last) if (s === 'scheduled') ready.set(id, entry(id, -Infinity));
+    }
+    if (ev.type === 'status') {
+      last.set(ev.executionId, ev.to);
+      if (ev.to === 'scheduled') ready.set(ev.executionId, entry(ev.executionId, ev.at));
+      else ready.delete(ev.executionId);
+      continue;
+    }
+    if (ev.type !== 'claimed') continue;
+    const x = ready.get(ev.executionId);
+    ready.delete(ev.executionId);
+    last.set(ev.executionId, 'preparing');
+    if (x === undefined) continue;
+    const passedOver = [...ready.values()].find(
+      (y) =>
+        kindOf(y.id) === kindOf(x.id) && prio(y.id) === prio(x.id) && y.createdAt < x.createdAt && y.readyAt + ctx.toleranceMs < ev.at &&
+        !exitedBy(exits.get(y.id), e.rec.index, ev.at) && !stormy(y.submittedTime, e.rec.time),
+    );
+    if (passedOver !== undefined) out.push(fifoViolation(view, e as Ev<'claimed'>, x, passedOver));
+  }
+  return out;
+}
+
+function fifoViolation(view: HistoryView, e: Ev<'claimed'>, x: Ready, y: Ready): Violation {
+  const how = `submitted at t=${y.createdAt} against t=${x.createdAt}, ready ${y.readyAt === -Infinity ? 'since the recovery' : `since t=${y.readyAt}`}`;
+  return violation(
+    view.records,
+    'priority',
+    `${e.ev.workerId} was given ${x.id} while ${y.id} (same kind and priority) waited ahead of it (${how}): equal priorities go first in, first out`,
+    { index: e.rec.index, executionId: x.id, workerId: e.ev.workerId },
+  );
+}
