@@ -1,7 +1,9 @@
 /**
  * Opening the coordinator's store from CLI flags: SQLite in --data-dir with
  * the exclusive lock (one coordinator per data dir) and the integrity check
- * (--init to accept an empty file), or memory; wrapped in a FaultyStore when
+ * (--init to accept an empty file), its connection and commits in a worker
+ * thread so the event loop goes on while a group commits (sqlite-store.ts),
+ * or memory; wrapped in a FaultyStore when
  * SQUALL_STORE_FAULTS names a control file (live storage-fault tests). Logs
  * where the store is; recoveredSummary() tells what was recovered.
  */
@@ -33,7 +35,7 @@ export function openCoordinatorStore(flags: StoreFlags, logger: Logger, env: Nod
   let store =
     flags.store === 'memory'
       ? openStore({ kind: 'memory' })
-      : openStore({ kind: 'sqlite', dataDir: flags.dataDir ?? '.squall-data', exclusive: true, init: flags.init === true });
+      : openStore({ kind: 'sqlite', dataDir: flags.dataDir ?? '.squall-data', exclusive: true, init: flags.init === true, thread: true });
   const control = env[STORE_FAULTS_ENV];
   if (control !== undefined && control !== '') {
     logger.warn({ control }, `${STORE_FAULTS_ENV} is set: store writes follow the injected fault mode in that file (testing only)`);
