@@ -9,6 +9,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { ErrorCode, InvalidArgumentError, NotFoundError, SquallError } from '../core/errors.js';
 import type { GroupResult, OpDescriptor, StoredRow } from './sqlite-exec.js';
+import type { Row } from './sqlite-rows.js';
 import type { SqliteStoreOptions } from './sqlite-schema.js';
 
 /** An error as it crosses the thread boundary. */
@@ -33,9 +34,19 @@ export interface ThreadInit {
 /** The open answer (read synchronously with receiveMessageOnPort). */
 export type OpenAnswer = { ok: true } | { ok: false; err: WireError };
 
+/**
+ * A write's rows as flat tuples in Row's field order: structured clone copies
+ * an array of scalars for less than an object with named fields (the
+ * postMessage of a group is on the main thread's profile).
+ */
+type PackedRow = [string, string, string, string | null, number, number | null, string, string];
+
+/** An operation as posted: a write's rows packed, anything else as it is. */
+export type PackedOp = Exclude<OpDescriptor, { kind: 'write' }> | (Omit<Extract<OpDescriptor, { kind: 'write' }>, 'rows'> & { rows: PackedRow[] });
+
 /** A request to the thread. */
 export type ThreadRequest =
-  | { type: 'group'; ops: OpDescriptor[] }
+  | { type: 'group'; ops: PackedOp[] }
   | { type: 'load' }
   | { type: 'close' };
 
@@ -50,6 +61,22 @@ export type ThreadAnswer =
   | { type: 'close' }
   /** A load or close that threw. */
   | { type: 'failed'; err: WireError };
+
+/** The group as posted (main thread). */
+export function packOps(ops: readonly OpDescriptor[]): PackedOp[] {
+  return ops.map((d) =>
+    d.kind !== 'write' ? d : { ...d, rows: d.rows.map((r): PackedRow => [r.id, r.status, r.taskId, r.key, r.createdAt, r.completedAt, r.doc, r.state]) },
+  );
+}
+
+/** The group as the executor runs it (SQLite thread). */
+export function unpackOps(ops: readonly PackedOp[]): OpDescriptor[] {
+  return ops.map((d) =>
+    d.kind !== 'write'
+      ? d
+      : { ...d, rows: d.rows.map(([id, status, taskId, key, createdAt, completedAt, doc, state]): Row => ({ id, status, taskId, key, createdAt, completedAt, doc, state })) },
+  );
+}
 
 /** Anything thrown, as data. */
 export function encodeError(err: unknown): WireError {
