@@ -138,6 +138,11 @@ export class SqliteStore implements Store {
     return this.enqueue({ kind: 'probe' });
   }
 
+  /** Whether the connection lives in the store's worker thread (option `thread`). */
+  get threaded(): boolean {
+    return this.backend instanceof SqliteThread;
+  }
+
   stats(): StoreStats {
     return { ...this.counters };
   }
