@@ -51,7 +51,7 @@ export type ThreadRequest =
   | { type: 'close' };
 
 /** One operation's outcome on the wire. */
-export type WireOutcome = { ok: true; value: unknown } | { ok: false; err: WireError };
+type WireOutcome = { ok: true; value: unknown } | { ok: false; err: WireError };
 
 /** The thread's answer to one request, in request order. */
 export type ThreadAnswer =
