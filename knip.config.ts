@@ -17,6 +17,7 @@ const config: KnipConfig = {
     'harness/live/swarm-host.ts',
     'harness/live/proxy-host.ts',
     'harness/cli/mutation-summary.ts', // scripts/mutate.sh
+    'system/store/sqlite-thread.ts', // the SQLite store's worker thread, started by path (sqlite-thread-client.ts)
     'benchmarks/*.ts',
     'benchmarks/lib/worker-host.ts',
     'benchmarks/lib/peer-side.ts', // spawned by path (benchmarks/peers.ts)

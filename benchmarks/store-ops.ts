@@ -4,20 +4,23 @@
  * running and complete per task, group-committed per event-loop turn), with
  * no network and no engine. Process CPU time per task is what it reports, so
  * the figure holds on a loaded machine; run it on two commits to see what a
- * store change is worth. Prints one JSON line.
+ * store change is worth. Prints one JSON line. `--thread on` runs the
+ * connection in the store's worker thread (SqliteStore option `thread`); the
+ * main thread's share of the CPU is reported beside the process's.
  *
- *   npm run bench:store -- [--tasks 30000] [--per-tick 70] [--synchronous full|normal]
+ *   npm run bench:store -- [--tasks 30000] [--per-tick 70] [--synchronous full|normal] [--thread on|off]
  */
 import { asLeaseToken, asWorkerId } from '../system/core/ids.js';
 import type { ExecutionRecord, ExecutionStatus } from '../system/core/model.js';
 import { SqliteStore } from '../system/store/sqlite-store.js';
 import { makeExecutionRecord } from '../system/store/testing.js';
 import { argNumber, argString } from './lib/args.js';
-import { removeDir, tempDataDir } from './lib/cluster.js';
+import { mainThreadCpuMs, removeDir, tempDataDir } from './lib/cluster.js';
 
 const tasks = argNumber('tasks', 30_000);
 const perTick = argNumber('per-tick', 70);
 const synchronous = argString('synchronous') === 'normal' ? 'normal' : 'full';
+const thread = argString('thread') === 'on';
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 const cpuUs = (): number => {
   const u = process.cpuUsage();
@@ -52,7 +55,7 @@ async function lifecycle(store: SqliteStore, records: ExecutionRecord[]): Promis
 
 async function main(): Promise<void> {
   const dir = tempDataDir('store-ops');
-  const store = SqliteStore.open(`${dir}/squall.db`, { synchronous });
+  const store = SqliteStore.open(`${dir}/squall.db`, { synchronous, thread });
   try {
     const records = Array.from({ length: tasks }, (_, i) => makeExecutionRecord({ params: { value: i } }));
     const t0 = cpuUs();
@@ -61,10 +64,12 @@ async function main(): Promise<void> {
       await tick();
     }
     const t1 = cpuUs();
+    const m1 = mainThreadCpuMs() ?? 0;
     await lifecycle(store, records);
     const t2 = cpuUs();
+    const m2 = mainThreadCpuMs() ?? 0;
     const s = store.stats();
-    console.log(JSON.stringify({ benchmark: 'store-ops', tasks, perTick, synchronous, submitUsPerTask: Math.round((t1 - t0) / tasks * 10) / 10, lifecycleUsPerTask: Math.round((t2 - t1) / tasks * 10) / 10, commits: s.commits }));
+    console.log(JSON.stringify({ benchmark: 'store-ops', tasks, perTick, synchronous, submitUsPerTask: Math.round((t1 - t0) / tasks * 10) / 10, lifecycleUsPerTask: Math.round((t2 - t1) / tasks * 10) / 10, lifecycleMainThreadUsPerTask: Math.round((m2 - m1) * 1000 / tasks * 10) / 10, thread, commits: s.commits }));
   } finally {
     await store.close();
     removeDir(dir);

@@ -36,7 +36,7 @@ export function removeDir(dir: string): void {
 }
 
 // Ports, stopping children and CPU time are harness/proc's (one mechanism for the live harness and the benchmarks).
-export { freePort, processCpuMs, procCpuMsSync as childCpuMs } from '../../harness/proc/index.js';
+export { freePort, mainThreadCpuMs, processCpuMs, procCpuMsSync as childCpuMs } from '../../harness/proc/index.js';
 
 /** An embedded coordinator on the production seams over a SQLite store wrapped in a TimingStore. */
 export interface Embedded {
@@ -46,8 +46,16 @@ export interface Embedded {
 }
 
 /**
+ * Whether the benchmarks' SQLite store runs its connection in a worker
+ * thread, as the coordinator CLI does: on unless SQUALL_BENCH_STORE_THREAD=0
+ * (to measure the in-process store on the same build).
+ */
+export const BENCH_STORE_THREAD = process.env.SQUALL_BENCH_STORE_THREAD !== '0';
+
+/**
  * Starts a coordinator in this process: SQLite at dataDir (or the memory
- * store, for diagnosing what SQLite costs), ws on a free loopback port, silent logs.
+ * store, for diagnosing what SQLite costs; its connection in a worker thread
+ * unless SQUALL_BENCH_STORE_THREAD=0), ws on a free loopback port, silent logs.
  */
 export async function startEmbedded(
   dataDir: string,
@@ -56,7 +64,7 @@ export async function startEmbedded(
   storeKind: 'sqlite' | 'memory' = 'sqlite',
   sqliteOptions: SqliteStoreOptions = {},
 ): Promise<Embedded> {
-  const store = new TimingStore(openStore(storeKind === 'memory' ? { kind: 'memory' } : { kind: 'sqlite', dataDir, ...sqliteOptions }), onCommitted);
+  const store = new TimingStore(openStore(storeKind === 'memory' ? { kind: 'memory' } : { kind: 'sqlite', dataDir, thread: BENCH_STORE_THREAD, ...sqliteOptions }), onCommitted);
   const coordinator = await createCoordinator(
     { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger: silentLogger, events: nullSink, store, taskKinds: builtinTaskKinds() },
     { host: '127.0.0.1', port: 0, ...config },

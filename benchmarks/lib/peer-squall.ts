@@ -6,7 +6,8 @@
  * embedding API as the producer. Completion = the terminal status committed
  * (TimingStore sees Store.complete resolve).
  */
-import { processCpuMs, removeDir, spawnWorkerHost, startEmbedded, tempDataDir, type WorkerGroup } from './cluster.js';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { BENCH_STORE_THREAD, mainThreadCpuMs, processCpuMs, removeDir, spawnWorkerHost, startEmbedded, tempDataDir, type WorkerGroup } from './cluster.js';
 import { type CompletionTracker, maxEmbedded, pacedEmbedded } from './load.js';
 import type { PeerConfig, SideResult } from './peer-types.js';
 
@@ -35,11 +36,18 @@ export async function runSquallSide(cfg: PeerConfig, log: (s: string) => void): 
     log(`squall: ${cfg.workers} workers x ${cfg.concurrency} in ${cfg.processes} process(es); warm-up ${cfg.warmupTasks}`);
     await maxEmbedded(engine, setTracker, { tasks: cfg.warmupTasks, batchSize: cfg.batch, timeoutMs: cfg.timeoutMs, tag: 'warm' });
     const c0 = processCpuMs();
+    const m0 = mainThreadCpuMs() ?? 0;
+    const lag = monitorEventLoopDelay({ resolution: 1 });
+    lag.enable();
     const w0 = await workersCpuMs(groups);
     const max = await maxEmbedded(engine, setTracker, { tasks: cfg.tasks, batchSize: cfg.batch, timeoutMs: cfg.timeoutMs, tag: 'max' });
     const us = (ms: number): number => Math.round((ms * 1000) / cfg.tasks);
     const cpuUsPerTask = { coordinator: us(processCpuMs() - c0), 'squall-workers': us((await workersCpuMs(groups)) - w0) };
-    log(`squall: max ${cfg.tasks} tasks in ${max.elapsedMs} ms = ${max.tasksPerSec}/s; cpu µs/task ${JSON.stringify(cpuUsPerTask)}; paced ${cfg.rate}/s for ${cfg.pacedSec} s`);
+    // Of the coordinator's CPU: its main thread (event loop) and the rest (the store's thread when on, GC and libuv threads).
+    const mainThread = us((mainThreadCpuMs() ?? 0) - m0);
+    lag.disable();
+    const lagMs = (q: number): number => Math.round(lag.percentile(q) / 1e4) / 100;
+    log(`squall: max ${cfg.tasks} tasks in ${max.elapsedMs} ms = ${max.tasksPerSec}/s; cpu µs/task ${JSON.stringify(cpuUsPerTask)} (coordinator main thread ${mainThread}, store thread ${BENCH_STORE_THREAD ? 'on' : 'off'}; event-loop delay p50 ${lagMs(50)} ms, p99 ${lagMs(99)} ms, max ${lagMs(100)} ms); paced ${cfg.rate}/s for ${cfg.pacedSec} s`);
     const paced = await pacedEmbedded(engine, setTracker, { rate: cfg.rate, durationSec: cfg.pacedSec, warmupSec: cfg.warmupSec, timeoutMs: cfg.timeoutMs, tag: 'paced' });
     log(`squall: paced p50 ${paced.submitToCompleteMs.p50} ms, p99 ${paced.submitToCompleteMs.p99} ms`);
     return {

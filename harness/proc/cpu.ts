@@ -34,3 +34,12 @@ export function processCpuMs(): number {
   const u = process.cpuUsage();
   return Math.round((u.user + u.system) / 1000);
 }
+
+/** CPU time (user + system) of this process's main thread in ms (the rest of processCpuMs() is other threads: a store thread, GC, libuv); undefined without /proc. */
+export function mainThreadCpuMs(): number | undefined {
+  try {
+    return statCpuMs(readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}

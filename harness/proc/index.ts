@@ -4,7 +4,7 @@
  * killing, free ports, output tails and CPU time.
  */
 export { exitOnSignals, isRunning, kill9, signalChild, spawnChild, stopChild, waitExit, type StopOptions } from './children.js';
-export { procCpuMs, procCpuMsSync, processCpuMs } from './cpu.js';
+export { mainThreadCpuMs, procCpuMs, procCpuMsSync, processCpuMs } from './cpu.js';
 export { JsonLinesTail, tailBuffer } from './output.js';
 export { freePort } from './ports.js';
 export { delay, firstLine, monoNow, waitHealthy } from './readiness.js';

@@ -1,7 +1,9 @@
 /**
  * Opening the coordinator's store from CLI flags: SQLite in --data-dir with
  * the exclusive lock (one coordinator per data dir) and the integrity check
- * (--init to accept an empty file), or memory; wrapped in a FaultyStore when
+ * (--init to accept an empty file), its connection and commits in a worker
+ * thread so the event loop goes on while a group commits (sqlite-store.ts;
+ * --no-store-thread keeps it in the event loop's thread), or memory; wrapped in a FaultyStore when
  * SQUALL_STORE_FAULTS names a control file (live storage-fault tests). Logs
  * where the store is; recoveredSummary() tells what was recovered.
  */
@@ -12,13 +14,15 @@ import type { Logger } from '../core/logger.js';
 import { cryptoRandom } from '../core/random.js';
 import { fileFaultSource, STORE_FAULTS_ENV } from '../store/fault-control.js';
 import { FaultyStore } from '../store/faulty-store.js';
-import { openStore, SQLITE_FILE_NAME, type Store } from '../store/index.js';
+import { openStore, SQLITE_FILE_NAME, SqliteStore, type Store } from '../store/index.js';
 
 /** The flags this reads. */
 export interface StoreFlags {
   store?: string;
   dataDir?: string;
   init?: boolean;
+  /** false (--no-store-thread): SQLite in the event loop's thread. Default: its own worker thread. */
+  storeThread?: boolean;
 }
 
 /** Opens the store the flags select; throws a SquallError naming the file when it must not be used. */
@@ -33,13 +37,14 @@ export function openCoordinatorStore(flags: StoreFlags, logger: Logger, env: Nod
   let store =
     flags.store === 'memory'
       ? openStore({ kind: 'memory' })
-      : openStore({ kind: 'sqlite', dataDir: flags.dataDir ?? '.squall-data', exclusive: true, init: flags.init === true });
+      : openStore({ kind: 'sqlite', dataDir: flags.dataDir ?? '.squall-data', exclusive: true, init: flags.init === true, thread: flags.storeThread !== false });
+  const thread = store instanceof SqliteStore ? store.threaded : undefined;
   const control = env[STORE_FAULTS_ENV];
   if (control !== undefined && control !== '') {
     logger.warn({ control }, `${STORE_FAULTS_ENV} is set: store writes follow the injected fault mode in that file (testing only)`);
     store = new FaultyStore(store, systemClock, cryptoRandom, fileFaultSource(control, systemClock));
   }
-  logger.info({ store: where }, 'store opened');
+  logger.info({ store: where, thread }, 'store opened');
   return { store, where };
 }
 

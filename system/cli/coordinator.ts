@@ -39,6 +39,7 @@ interface CoordinatorFlags extends SecurityFlags {
   logLevel?: string;
   eventsFile?: string;
   init?: boolean;
+  storeThread: boolean;
   retainCount?: number;
   retainAge?: number;
   maxPending?: number;
@@ -74,6 +75,7 @@ function addCoordinatorOptions(cmd: Command): Command {
     .option('--log-level <level>', 'trace|debug|info|warn|error')
     .option('--events-file <path>', 'append every coordinator event as a JSON line (for the live harness)')
     .option('--init', 'accept an empty (0-byte) squall.db as a new store (refused otherwise: it may be a lost database)')
+    .option('--no-store-thread', "commit SQLite in the event loop's thread instead of the store's worker thread (a single-core host: saves the crossing's CPU)")
     .option('--retain-count <n>', 'keep at most this many finished executions (oldest pruned)', intOption('--retain-count', 1))
     .option('--retain-age <duration>', 'prune finished executions older than this (e.g. 7d, 12h)', durationOption('--retain-age'))
     .option('--max-pending <n>', 'most unfinished executions at once; more get 429', intOption('--max-pending', 1))

@@ -23,6 +23,13 @@ export interface SqliteStoreOptions {
   exclusive?: boolean;
   /** Accept an empty (0-byte) file as a new store (the CLI's --init); see integrity.ts. */
   init?: boolean;
+  /**
+   * Run the connection, its statements and commits in a worker thread
+   * (sqlite-store.ts's header). Default false: the library's store commits
+   * synchronously in the caller's thread, which the simulation relies on;
+   * the coordinator CLI and the benchmarks turn it on.
+   */
+  thread?: boolean;
 }
 
 /** A better-sqlite3 connection (sqlite-store.ts holds one). */

@@ -1,7 +1,9 @@
 /**
  * SqliteStore specifics: file layout, schema versioning, immediate flush at
- * maxBatch, and a failed transaction rejecting every operation in it. The
- * behaviour shared with MemoryStore is in tests/conformance/store.test.ts.
+ * maxBatch, and a failed transaction rejecting every operation in it, in
+ * both modes (connection in this thread, and in the store's worker thread;
+ * the thread's own edges are in sqlite-thread.test.ts). The behaviour
+ * shared with MemoryStore is in tests/conformance/store.test.ts.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,10 +30,10 @@ const inspect = <T>(file: string, fn: (db: Database.Database) => T): T => {
   }
 };
 
-describe('SqliteStore', () => {
+describe.each([{ thread: false }, { thread: true }])('SqliteStore (thread: $thread)', ({ thread }) => {
   it('creates the data directory, a WAL database and the current schema version', async () => {
     const dataDir = join(dir, 'nested', 'data');
-    const store = openStore({ kind: 'sqlite', dataDir });
+    const store = openStore({ kind: 'sqlite', dataDir, thread });
     await store.close();
     const file = join(dataDir, SQLITE_FILE_NAME);
     expect(existsSync(file)).toBe(true);
@@ -47,25 +49,28 @@ describe('SqliteStore', () => {
   it('refuses a database written by a newer schema', () => {
     const file = join(dir, 'squall.db');
     inspect(file, (db) => db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`));
-    expect(() => SqliteStore.open(file)).toThrow(expect.objectContaining({ code: 'unsupported_version' }));
+    expect(() => SqliteStore.open(file, { thread })).toThrow(expect.objectContaining({ code: 'unsupported_version' }));
   });
 
   it('reopens an existing database without migrating it again', async () => {
     const file = join(dir, 'squall.db');
-    const first = SqliteStore.open(file, { synchronous: 'full' });
+    const first = SqliteStore.open(file, { synchronous: 'full', thread });
     const r = makeExecutionRecord();
     await first.submit([r]);
     await first.close();
-    const second = SqliteStore.open(file);
+    const second = SqliteStore.open(file, { thread });
     expect(await second.loadAll()).toStrictEqual([r]);
     await second.close();
   });
 
-  it('flushes synchronously once the queue reaches maxBatch', async () => {
+  it('flushes once the queue reaches maxBatch (in this thread: synchronously)', async () => {
     const file = join(dir, 'squall.db');
-    const store = SqliteStore.open(file, { maxBatch: 4 });
+    const store = SqliteStore.open(file, { maxBatch: 4, thread });
     const pending = Array.from({ length: 6 }, () => store.submit([makeExecutionRecord()]));
-    expect(store.stats()).toEqual({ commits: 1, operations: 4 }); // before any tick
+    // Before any tick: committed in this thread; in the worker thread, sent and not answered yet.
+    expect(store.stats()).toEqual(thread ? { commits: 0, operations: 0 } : { commits: 1, operations: 4 });
+    await pending[3];
+    expect(store.stats()).toEqual({ commits: 1, operations: 4 });
     await Promise.all(pending);
     expect(store.stats()).toEqual({ commits: 2, operations: 6 });
     await store.close();
@@ -73,7 +78,7 @@ describe('SqliteStore', () => {
 
   it('rejects every operation of a group whose transaction fails, committing none', async () => {
     const file = join(dir, 'squall.db');
-    const store = SqliteStore.open(file);
+    const store = SqliteStore.open(file, { thread });
     inspect(file, (db) =>
       db.exec(`CREATE TRIGGER boom BEFORE INSERT ON executions WHEN NEW.id = 'ex_boom'
                BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`),
@@ -92,7 +97,7 @@ describe('SqliteStore', () => {
   });
 
   it('rejects a record that cannot be serialized without queueing it', async () => {
-    const store = SqliteStore.open(join(dir, 'squall.db'));
+    const store = SqliteStore.open(join(dir, 'squall.db'), { thread });
     await expect(store.submit([makeExecutionRecord({ params: { n: 1n } })])).rejects.toMatchObject({
       code: 'invalid_argument',
     });

@@ -20,6 +20,21 @@
  * `synchronous: 'full'` fsyncs the WAL on every commit: durable against power
  * loss, at the cost of one fsync per group.
  *
+ * Threads (option `thread`): the queue, validation, row serialization and
+ * promise bookkeeping stay on the calling thread; a flush turns the group
+ * into operation descriptors (sqlite-exec.ts) and hands them to the
+ * connection's owner. With `thread: false` (the default) that is an
+ * executor in this thread: the commit runs synchronously inside flush(),
+ * as the simulation's SimSqliteStore needs (deterministic, one commit per
+ * operation). With `thread: true` the connection lives in a worker thread
+ * (sqlite-thread.ts): a flush posts ONE message and the promises settle
+ * when its answer (after the commit) arrives, so the commit, its fsync and
+ * the statements run on another core while the event loop goes on. One
+ * group is in flight at a time; what is issued meanwhile waits and goes
+ * as the next group (larger groups, fewer commits), unless the queue
+ * reaches maxBatch. The coordinator's production path turns it on
+ * (system/cli/coordinator-store.ts).
+ *
  * Rows (sqlite-rows.ts): the record as submitted in `doc`, its mutable part
  * in `state` once it changed; beside them the indexed columns. A status
  * change is ONE compact UPDATE that rewrites `status` and `state` and no
@@ -30,87 +45,60 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ErrorCode, IllegalStateError, InvalidArgumentError, NotFoundError, SquallError } from '../core/errors.js';
+import { IllegalStateError, InvalidArgumentError } from '../core/errors.js';
 import type { ExecutionId } from '../core/ids.js';
 import { type CheckpointRecord, type ExecutionRecord, isTerminal } from '../core/model.js';
 import { checkDatabaseFile } from './integrity.js';
-import { type Db, lockExclusively, type SqliteStoreOptions, migrate, openDatabase, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
-import { claimMisuse, completeMisuse, type GroupOutcome, settleGroup } from './store-common.js';
+import type { SqliteStoreOptions } from './sqlite-schema.js';
+import { createExecutor, type GroupResult, inProcessBackend, type OpDescriptor, openStoreDb, type SqliteBackend, type WriteHow } from './sqlite-exec.js';
+import { SqliteThread } from './sqlite-thread-client.js';
+import { claimMisuse, completeMisuse, settleGroup } from './store-common.js';
 import { fromRow, type Row, serialize, toRow } from './sqlite-rows.js';
-import { prepareStatements, type Statements } from './sqlite-statements.js';
 import type { Store, StoreStats } from './store.js';
 
 export { migrate, SQLITE_SCHEMA_VERSION, type SqliteStoreOptions } from './sqlite-schema.js';
 
 interface Queued {
-  run(): unknown;
-  /**
-   * The operation writes with at most one effective statement (SQLite undoes a
-   * failed statement by itself), so it needs no savepoint of its own to fail alone.
-   */
-  single: boolean;
+  op: OpDescriptor;
   resolve(value: unknown): void;
   reject(err: unknown): void;
 }
 
-type Outcome = GroupOutcome;
-
-/** The SQLite Store; see the file header for group commit and durability. */
+/** The SQLite Store; see the file header for group commit, threads and durability. */
 export class SqliteStore implements Store {
-  private readonly db: Db;
   private readonly maxBatch: number;
   private queue: Queued[] = [];
   private flushScheduled = false;
+  /** Groups sent to the thread and not answered yet (always 0 in this thread). */
+  private inFlight = 0;
   private closed = false;
+  private closing: Promise<void> | undefined;
   private readonly counters: StoreStats = { commits: 0, operations: 0 };
-  private readonly stmt: Statements;
-  private readonly runOne: (op: Queued) => unknown;
-  private readonly runGroup: (ops: Queued[]) => Outcome[];
 
-  /** Opens (creating directory, file and schema if needed) the database at path. */
+  /** Opens (creating directory, file and schema if needed) the database at path; synchronous in both modes. */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
-    if (path !== ':memory:') {
-      mkdirSync(dirname(path), { recursive: true });
-      checkDatabaseFile(path, options.init === true);
-    }
-    const db = openDatabase(path);
-    try {
-      if (options.exclusive === true) lockExclusively(db, path);
-      db.pragma('journal_mode = WAL');
-      db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-      migrate(db);
-      return new SqliteStore(db, options);
-    } catch (err) {
-      db.close();
-      throw err;
-    }
-  }
-
-  private constructor(db: Db, options: SqliteStoreOptions) {
     const maxBatch = options.maxBatch ?? 512;
     if (!(Number.isInteger(maxBatch) && maxBatch >= 1)) {
       throw new InvalidArgumentError(`maxBatch must be an integer >= 1, got ${maxBatch}`, 'maxBatch');
     }
-    this.db = db;
+    if (path !== ':memory:') {
+      mkdirSync(dirname(path), { recursive: true });
+      checkDatabaseFile(path, options.init === true);
+    }
+    const backend = options.thread === true ? SqliteThread.open(path, options) : inProcessBackend(createExecutor(openStoreDb(path, options)));
+    return new SqliteStore(backend, maxBatch);
+  }
+
+  private constructor(
+    private readonly backend: SqliteBackend,
+    maxBatch: number,
+  ) {
     this.maxBatch = maxBatch;
-    this.stmt = prepareStatements(db);
-    this.runOne = db.transaction((op: Queued) => op.run());
-    this.runGroup = db.transaction((ops: Queued[]): Outcome[] =>
-      ops.map((op) => {
-        try {
-          return { ok: true, value: op.single ? op.run() : this.runOne(op) };
-        } catch (err) {
-          if (err instanceof SquallError) return { ok: false, err };
-          throw err;
-        }
-      }),
-    );
   }
 
   async loadAll(): Promise<ExecutionRecord[]> {
     this.assertOpen('loadAll');
-    return this.stmt.all.all().map((row) => fromRow(row.doc, row.state));
+    return (await this.backend.loadAll()).map((row) => fromRow(row.doc, row.state));
   }
 
   submit(records: readonly ExecutionRecord[]): Promise<void> {
@@ -129,12 +117,7 @@ export class SqliteStore implements Store {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.enqueue(() => {
-      const { changes } = this.stmt.checkpoint.run({ id: executionId, seq: checkpoint.seq, cp });
-      if (changes === 0 && this.stmt.exists.get(executionId) === undefined) {
-        throw new NotFoundError(`saveCheckpoint: no execution ${executionId}`);
-      }
-    }, true);
+    return this.enqueue({ kind: 'checkpoint', id: executionId, seq: checkpoint.seq, cp });
   }
 
   complete(record: ExecutionRecord): Promise<void> {
@@ -147,105 +130,98 @@ export class SqliteStore implements Store {
   }
 
   prune(completedBefore: number): Promise<number> {
-    return this.enqueue(() => this.stmt.prune.run(completedBefore).changes, true);
+    return this.enqueue({ kind: 'prune', before: completedBefore });
   }
 
   /** Rewrites the schema version (page 1 of the file) in a transaction: a real write, so a full or read-only disk fails it. */
   probe(): Promise<void> {
-    return this.enqueue(() => {
-      this.db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
-    }, true);
+    return this.enqueue({ kind: 'probe' });
+  }
+
+  /** Whether the connection lives in the store's worker thread (option `thread`). */
+  get threaded(): boolean {
+    return this.backend instanceof SqliteThread;
   }
 
   stats(): StoreStats {
     return { ...this.counters };
   }
 
-  /** Commits everything queued, then closes the database. Idempotent. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.flush();
-    this.closed = true;
-    this.db.close();
+  /** Commits everything queued, waits for it, then closes the database. Idempotent. */
+  close(): Promise<void> {
+    if (this.closing === undefined) {
+      this.flush();
+      this.closed = true;
+      this.closing = Promise.resolve(this.backend.close());
+    }
+    return this.closing;
   }
 
-  /** Drops the database handle without committing what is queued: a kill -9 (the simulation's crash). */
+  /** Drops the database handle (stops its thread) without committing what is queued: a kill -9 (the simulation's crash). */
   abandon(): void {
+    if (this.closed) return;
     this.closed = true;
-    this.db.close();
+    this.closing = Promise.resolve();
+    this.backend.abandon();
   }
 
   /** Queues one atomic operation writing every record (serialized now, so later mutation can't leak in). */
-  private writeAll(op: string, records: readonly ExecutionRecord[], how: 'insert' | 'compact' | 'compactComplete'): Promise<void> {
+  private writeAll<T>(op: string, records: readonly ExecutionRecord[], how: WriteHow): Promise<T> {
     let rows: Row[];
     try {
       rows = records.map((r) => toRow(r, how === 'insert' ? 'doc' : 'state'));
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.enqueue(() => {
-      for (const row of rows) {
-        if (how === 'insert') this.write(op, row, 'insert');
-        else if (this.stmt[how].run(row).changes === 0) this.write(op, row, 'update');
-      }
-      // One record: one effective statement (a compact UPDATE that changed nothing undid nothing).
-    }, rows.length === 1);
+    return this.enqueue({ kind: 'write', op, how, rows });
   }
 
-  /** Inserts a row or runs the general update, translating constraint failures into SquallErrors. */
-  private write(op: string, row: Row, how: 'insert' | 'update'): void {
-    let changes: number;
-    try {
-      changes = this.stmt[how].run(row).changes;
-    } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-        throw new SquallError(ErrorCode.Conflict, `${op}: execution ${row.id} already exists`);
-      }
-      if (code === 'SQLITE_CONSTRAINT_UNIQUE' && row.key !== null) {
-        const holder = this.stmt.keyHolder.get(row.key)?.id ?? 'another execution';
-        throw new SquallError(
-          ErrorCode.Conflict,
-          `idempotencyKey ${JSON.stringify(row.key)} of execution ${row.id} is already held by execution ${holder}`,
-        );
-      }
-      throw err;
-    }
-    if (changes === 0) throw new NotFoundError(`${op}: no execution ${row.id}`);
-  }
-
-  private enqueue<T>(run: () => T, single = false): Promise<T> {
+  private enqueue<T>(op: OpDescriptor): Promise<T> {
     if (this.closed) return Promise.reject(new IllegalStateError('SqliteStore: the store is closed'));
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, single, resolve: resolve as (v: unknown) => void, reject });
-      if (this.queue.length >= this.maxBatch) {
-        this.flush();
-      } else if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => {
-          this.flushScheduled = false;
-          this.flush();
-        });
-      }
+      this.queue.push({ op, resolve: resolve as (v: unknown) => void, reject });
+      if (this.queue.length >= this.maxBatch) this.flush();
+      else if (this.inFlight === 0) this.scheduleFlush();
     });
   }
 
-  /** Applies every queued operation in one transaction, then settles their promises. */
+  /** Flushes on the next turn, so everything issued in this one shares the commit. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /** Hands every queued operation to the backend as one group; settles their promises with its result. */
   private flush(): void {
     const group = this.queue;
     this.queue = [];
     if (group.length === 0 || this.closed) return;
-    let outcomes: Outcome[];
-    try {
-      outcomes = this.runGroup(group);
-    } catch (err) {
-      const failure = new SquallError(ErrorCode.Unavailable, `store commit failed: ${String(err)}`, { cause: err });
-      for (const op of group) op.reject(failure);
+    const result = this.backend.run(group.map((q) => q.op));
+    if (!(result instanceof Promise)) {
+      this.settle(group, result);
+      return;
+    }
+    this.inFlight++;
+    void result.then((r) => {
+      this.inFlight--;
+      this.settle(group, r);
+      // What was issued while this group committed goes next.
+      if (this.queue.length > 0 && this.inFlight === 0) this.scheduleFlush();
+    });
+  }
+
+  private settle(group: Queued[], result: GroupResult): void {
+    if (!result.ok) {
+      for (const q of group) q.reject(result.err);
       return;
     }
     this.counters.commits++;
     this.counters.operations += group.length;
-    settleGroup(group, outcomes);
+    settleGroup(group, result.outcomes);
   }
 
   private assertOpen(op: string): void {

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../system/store/sqlite-store.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -21,9 +21,9 @@ afterEach(() => {
 });
 
 /** Runs the writer until it acknowledged `wanted` submits, then SIGKILLs it; returns every acked line. */
-function runAndKill(dataDir: string, wanted: number): Promise<{ lines: string[]; signal: NodeJS.Signals | null }> {
+function runAndKill(dataDir: string, wanted: number, thread: boolean): Promise<{ lines: string[]; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir], {
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir, String(thread)], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -55,19 +55,21 @@ function runAndKill(dataDir: string, wanted: number): Promise<{ lines: string[];
   });
 }
 
-it('loses no acknowledged submit or checkpoint when the process is killed with SIGKILL', async () => {
-  dir = mkdtempSync(join(tmpdir(), 'squall-kill-'));
-  const { lines } = await runAndKill(dir, 200);
-  const acked = lines.filter((l) => l.startsWith('sub ')).map((l) => l.slice(4));
-  const ackedCheckpoints = lines.filter((l) => l.startsWith('cp ')).map((l) => l.split(' ')[1]);
-  expect(acked.length).toBeGreaterThanOrEqual(200);
+describe.each([{ thread: false }, { thread: true }])('SqliteStore (thread: $thread)', ({ thread }) => {
+  it('loses no acknowledged submit or checkpoint when the process is killed with SIGKILL', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'squall-kill-'));
+    const { lines } = await runAndKill(dir, 200, thread);
+    const acked = lines.filter((l) => l.startsWith('sub ')).map((l) => l.slice(4));
+    const ackedCheckpoints = lines.filter((l) => l.startsWith('cp ')).map((l) => l.split(' ')[1]);
+    expect(acked.length).toBeGreaterThanOrEqual(200);
 
-  const store = SqliteStore.open(join(dir, 'squall.db'));
-  try {
-    const records = new Map((await store.loadAll()).map((r) => [r.executionId as string, r]));
-    expect(acked.filter((id) => !records.has(id))).toEqual([]);
-    expect(ackedCheckpoints.filter((id) => records.get(id ?? '')?.checkpoint?.seq !== 1)).toEqual([]);
-  } finally {
-    await store.close();
-  }
+    const store = SqliteStore.open(join(dir, 'squall.db'));
+    try {
+      const records = new Map((await store.loadAll()).map((r) => [r.executionId as string, r]));
+      expect(acked.filter((id) => !records.has(id))).toEqual([]);
+      expect(ackedCheckpoints.filter((id) => records.get(id ?? '')?.checkpoint?.seq !== 1)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -40,11 +40,11 @@ function memoryBackend(): Backend {
   return b;
 }
 
-function sqliteBackend(): Backend {
+function sqliteBackend(thread: boolean): Backend {
   const dir = mkdtempSync(join(tmpdir(), 'squall-store-'));
   const file = join(dir, 'squall.db');
   const b: Backend = {
-    store: openStore({ kind: 'sqlite', dataDir: dir }),
+    store: openStore({ kind: 'sqlite', dataDir: dir, thread }),
     committedIds: () => {
       const reader = new Database(file, { readonly: true });
       try {
@@ -55,7 +55,7 @@ function sqliteBackend(): Backend {
     },
     restart: () => {
       void b.store.close();
-      b.store = SqliteStore.open(file);
+      b.store = SqliteStore.open(file, { thread });
       return b.store;
     },
     dispose: () => {
@@ -110,7 +110,8 @@ const byId = async (store: Store, id: string): Promise<ExecutionRecord | undefin
 
 describe.each([
   { name: 'MemoryStore', make: memoryBackend },
-  { name: 'SqliteStore', make: sqliteBackend },
+  { name: 'SqliteStore', make: () => sqliteBackend(false) },
+  { name: 'SqliteStore (thread)', make: () => sqliteBackend(true) },
 ])('Store conformance: $name', ({ make }) => {
   let b: Backend;
   beforeEach(() => {
