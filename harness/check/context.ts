@@ -56,4 +56,6 @@ export interface CheckContext {
   maxFrameBytes?: number;
   /** Tasks each worker runs at once (the fleet's concurrency); promise 25 judges refusals and claims against it. Undefined: not judged. */
   workerConcurrency?: number;
+  /** The engine's retention policy (coordinator.retention); promise 30 judges each prune against it. Undefined: nothing may be pruned. */
+  retention?: { maxCount?: number; maxAgeMs?: number };
 }

@@ -17,6 +17,7 @@ import { checkCheckpoints, checkDurability } from './promises-state.js';
 import { checkNoPhantom, checkStoreHealth } from './promises-store.js';
 import { checkApiContract } from './promises-api.js';
 import { checkFifo } from './promises-fifo.js';
+import { checkRetention } from './promises-retention.js';
 import { checkTaskContract, checkTimeouts } from './promises-tasks.js';
 import { checkAdversaries } from './promises-adversary.js';
 import { checkCorruptedFramesRejected } from './promises-integrity.js';
@@ -53,6 +54,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'no-phantom': checkNoPhantom,
   'store-health': checkStoreHealth,
   'api-contract': checkApiContract,
+  retention: checkRetention,
   'acked-committed': checkAckedCommitted,
   delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkStartsSeen(v)],
   'acked-not-resent': (v, c) => [...checkAckedNotResent(v, c), ...checkHeldAfterAck(v, c)],

@@ -10,6 +10,7 @@ import type { Ack, Ev, HistoryView } from './view.js';
 import { affectsCoordinator, finalTerminals } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
+import { prunedAway } from './promises-retention.js';
 
 /** A coordinator crash: killed at `at`, running again from `restartAt`. */
 export interface Crash {
@@ -209,6 +210,7 @@ function checkFinalRead(view: HistoryView): Violation[] {
     if (ack.ok.index > read.rec.index) continue;
     const seen = read.executions[id];
     const recorded = finalTerminals(view.byExecution.get(id) ?? [])[0];
+    if ((seen === undefined || seen === null) && prunedAway(view, recorded?.ev.at)) continue;
     if (seen === undefined || seen === null) {
       out.push(
         violation(

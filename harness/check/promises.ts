@@ -43,6 +43,8 @@ export const PROMISES = [
   { number: 28, name: 'breaker', title: 'An open breaker holds claims; a half-open one lets halfOpenMaxCalls trials through' },
   // The HTTP layer on the client's path (issue 10, promises-api.ts).
   { number: 29, name: 'api-contract', title: 'Each HTTP refusal carries the status the API contract gives its code' },
+  // Retention (issue 10, promises-retention.ts).
+  { number: 30, name: 'retention', title: 'Terminal executions are forgotten only as the retention policy allows' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

@@ -109,7 +109,7 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
       ...(c.maxFrameBytes === undefined ? {} : { maxFrameBytes: c.maxFrameBytes }),
       ...(c.maxPendingHandshakes === undefined ? {} : { maxPendingHandshakes: c.maxPendingHandshakes }),
       ...(c.sessionTtlMs === undefined ? {} : { sessionTtlMs: c.sessionTtlMs }),
-      engine: { breaker: c.breaker, ...(c.maxConcurrency === undefined ? {} : { maxConcurrentExecutions: c.maxConcurrency }) },
+      engine: { breaker: c.breaker, ...(c.maxConcurrency === undefined ? {} : { maxConcurrentExecutions: c.maxConcurrency }), ...(c.retention === undefined ? {} : { retention: c.retention }) },
     },
   });
   const f = scenario.fleet;

@@ -86,6 +86,8 @@ export const ENGINE_COORDINATOR_FIELDS = {
   commitDelayMs: Ms.optional(),
   /** How long a detached session may be resumed (production default 60 s); shorter makes new sessions (renumbering) reachable in a short run. */
   sessionTtlMs: PosInt.optional(),
+  /** The engine's retention of terminal executions (maxCount, maxAgeMs, sweepMs; default: keep everything); promise 30 judges each prune. */
+  retention: z.strictObject({ maxCount: PosInt.optional(), maxAgeMs: PosInt.optional(), sweepMs: PosInt.optional() }).optional(),
 };
 
 /**

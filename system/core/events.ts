@@ -44,6 +44,8 @@ export type SystemEvent =
   | E<'store_failed', { error: string }>
   // A probe committed: in-memory state was reloaded from the store (what failed to commit is rolled back).
   | E<'store_recovered', { downMs: number; rolledBack: number }>
+  // Terminal executions completed before completedBefore were forgotten (retention or prune()); count: how many left memory.
+  | E<'pruned', { completedBefore: number; count: number }>
   // reliable delivery (either side; dir is the message's direction): a reliable message went out
   // (resend: again, after a reconnect), was handed to the receiver's logic (admitted as new), or the
   // sender saw the peer's cumulative ack reach upTo. key: protocol/message-key.ts (absent: seq only).

@@ -237,6 +237,7 @@ export class Engine extends EngineControl implements EngineForCoordinator, Engin
       if (rec.idempotencyKey !== undefined && this.byKey.get(rec.idempotencyKey) === id) this.byKey.delete(rec.idempotencyKey);
     }
     if (gone.size > 0) this.listing.removeWhere((r) => gone.has(r.executionId));
+    this.emit({ type: 'pruned', completedBefore, count: gone.size });
     return this.persist(this.store.prune(completedBefore));
   }
 

@@ -272,3 +272,19 @@ export class RecoveryReversesFifoEngine extends Engine {
     if (this.recovering) this.seqOf.set(rec.executionId, -this.nextSeq);
   }
 }
+
+/** Retention by count keeps maxCount − 1 (set-4 09): one terminal execution too many is forgotten at each sweep. */
+export class RetentionOneShortEngine extends Engine {
+  constructor(...[deps, config]: ConstructorParameters<typeof Engine>) {
+    const r = config.retention;
+    super(deps, r?.maxCount === undefined ? config : { ...config, retention: { ...r, maxCount: r.maxCount - 1 } });
+  }
+}
+
+/** Retention by age cuts 400 ms past its cutoff (maxAgeMs measured from the wrong end of a timestamp): executions are forgotten before their time. */
+export class RetentionAgeEarlyEngine extends Engine {
+  protected override pruneBefore(completedBefore: number): Promise<number> {
+    const r = this.config.retention;
+    return super.pruneBefore(r?.maxAgeMs === undefined ? completedBefore : completedBefore + 400);
+  }
+}

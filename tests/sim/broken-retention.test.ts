@@ -1,0 +1,30 @@
+/**
+ * Retention (issue 10, promise 30, harness/check/promises-retention.ts):
+ * scenarios/retention.yaml prunes by count and age while work finishes; the
+ * real engine passes, and an engine that forgets one execution too many (by
+ * count, set-4 09) or too early (by age) is caught under retention.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../harness/scenario/loader.js';
+import type { Engine } from '../../system/engine/engine.js';
+import { RetentionAgeEarlyEngine, RetentionOneShortEngine } from './broken/engine-variants.js';
+import { engineFactoryOf } from './broken/variants.js';
+import { simVerdict } from './broken/verdict.js';
+
+const FILE = 'scenarios/retention.yaml';
+
+describe('retention: prunes by count and age judged against the policy', () => {
+  it('passes on the real engine', async () => {
+    const v = await simVerdict(await loadScenario(FILE));
+    expect(v.text).toBe('');
+  });
+
+  it.each<[string, typeof Engine]>([
+    ['count retention keeps maxCount - 1', RetentionOneShortEngine],
+    ['age retention 400 ms early', RetentionAgeEarlyEngine],
+  ])('%s: caught under retention', async (_name, cls) => {
+    const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(cls) });
+    expect(v.promises).toContain('retention');
+    expect(v.text).toMatch(/forgot \d+ execution\(s\) the policy keeps \(retention \{"maxCount":12,"maxAgeMs":2500/);
+  });
+});
