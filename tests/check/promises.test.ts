@@ -1,62 +1,13 @@
 /**
- * The checker can fail: for each of the ten promises, a synthetic history
+ * The checker can fail: for promises 1-8, a synthetic history
  * that breaks it is reported (naming the promise, execution or worker), and
  * a clean history that exercises the same machinery passes.
  */
 import { describe, expect, it } from 'vitest';
-import type { CheckContext } from '../../harness/check/context.js';
-import type { PromiseName } from '../../harness/check/promises.js';
 import { checkHistory } from '../../harness/check/invariants.js';
 import { formatViolation } from '../../harness/check/violation.js';
 import { H, baseContext } from './builder.js';
-
-const blackholeW2 = { id: 'f1', action: 'timeout', target: 'w2', workers: ['w2'], coordinator: false, params: { timeoutMs: 0, stream: 'both' } };
-
-/** w2 keeps retrying with growing full-jitter backoff from `from` until `until`, then connects. */
-function retryUntil(h: H, w: string, from: number, until: number): H {
-  let t = from;
-  let attempt = 1;
-  while (t < until) {
-    const cap = Math.min(2000, 100 * 2 ** (attempt - 1));
-    const delay = Math.round(cap * (0.3 + 0.4 * ((attempt * 7) % 5) / 4));
-    h.at(t).emit(w, { type: 'backoff', workerId: w, attempt, delayMs: delay, strategy: 'full-jitter', capMs: cap, floorMs: 0 });
-    t += delay;
-    h.at(t).emit(w, { type: 'connecting', workerId: w, attempt });
-    t += 10;
-    attempt++;
-  }
-  return h.at(t).connect(w, `c-${w}-back`, attempt);
-}
-
-/** A run where every promise holds: dependencies, a retry, a reassignment with checkpoints, a detected blackhole. */
-function clean(): H {
-  const h = new H();
-  h.phase('faults').connect('w1').connect('w2');
-  h.at(5).emit('coordinator', { type: 'auth_failed', workerId: 'w9', connectionId: 'rogue', reason: 'bad proof' });
-  h.at(10).submit('a').submit('b', { deps: ['a'] });
-  h.submit('c', { maxAttempts: 3, retry: { strategy: 'fixed', maxRetries: 2, delayMs: 500, maxDelayMs: 500 } }).submit('d');
-  h.at(20).run('a', 'w1', 1, 'a1');
-  h.at(30).status('b', 'pending', 'scheduled', 0).run('b', 'w2', 1, 'b1');
-  h.at(40).claim('c', 'w1', 1, 'c1').start('c', 'w1', 1, 'c1').at(100).finish('c', 'w1', 1, 'c1', 'failed', 'retrying');
-  h.at(200).claim('d', 'w2', 1, 'd1').start('d', 'w2', 1, 'd1').at(400).checkpoint('d', 1, 1);
-  h.at(700).claim('c', 'w1', 2, 'c2', undefined, 'retrying').start('c', 'w1', 2, 'c2').finish('c', 'w1', 2, 'c2');
-  h.at(800).checkpoint('d', 2, 1);
-  h.at(1000).fault('start', blackholeW2);
-  h.at(2500).expire('d', 'w2', 1, 'd1');
-  h.at(2600).claim('d', 'w1', 2, 'd2', 2).start('d', 'w1', 2, 'd2', 2).at(2700).checkpoint('d', 3, 2).at(2900).finish('d', 'w1', 2, 'd2');
-  h.at(3000).emit('coordinator', { type: 'heartbeat_timeout', side: 'coordinator', workerId: 'w2', connectionId: 'c-w2-0' });
-  h.emit('coordinator', { type: 'worker_disconnected', workerId: 'w2', connectionId: 'c-w2-0', code: 4408, reason: 'heartbeat timeout' });
-  h.at(3100).emit('w2', { type: 'heartbeat_timeout', side: 'worker', workerId: 'w2', connectionId: 'c-w2-0' });
-  h.emit('w2', { type: 'disconnected', workerId: 'w2', code: 4408, reason: 'heartbeat timeout' });
-  retryUntil(h, 'w2', 3100, 5000);
-  h.fault('stop', blackholeW2);
-  h.at(6000).phase('heal').at(8000).phase('end');
-  return h;
-}
-
-function check(h: H, promise: PromiseName, ctx: CheckContext = baseContext) {
-  return checkHistory(h.history(), [promise], ctx);
-}
+import { check, clean } from './clean-run.js';
 
 describe('checkHistory on a clean run', () => {
   it('finds no violation of any promise', () => {
@@ -283,142 +234,6 @@ describe('8 auth', () => {
     // Decided after the refusal (one at the same instant may have been decided before it).
     h.at(10).emit('coordinator', { type: 'claimed', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 't' });
     expect(check(h, 'auth')[0]?.message).toMatch(/claimed for w1 while its only connection had failed authentication/);
-  });
-});
-
-describe('9 backoff', () => {
-  const backoff = (h: H, w: string, attempt: number, delayMs: number, capMs = 2000, floorMs = 0) =>
-    h.emit(w, { type: 'backoff', workerId: w, attempt, delayMs, strategy: 'full-jitter', capMs, floorMs });
-  it('reports a delay outside [floor, cap] and a cap above the configured maximum', () => {
-    const h = new H().connect('w1').at(10).emit('w1', { type: 'disconnected', workerId: 'w1', code: 1006, reason: '' });
-    backoff(h, 'w1', 1, 150, 100).at(160).emit('w1', { type: 'connecting', workerId: 'w1', attempt: 1 });
-    backoff(h, 'w1', 2, 100, 5000).at(260).emit('w1', { type: 'connecting', workerId: 'w1', attempt: 2 }).connect('w1');
-    expect(check(h, 'backoff').map((v) => v.message)).toEqual([
-      'delay 150 ms outside [0, 100] (attempt 1)',
-      'cap 5000 ms above the configured maximum 2000 ms (attempt 2)',
-    ]);
-  });
-  it('reports an attempt counter that goes backwards (overflow, reset)', () => {
-    const h = new H().connect('w1').at(10).emit('w1', { type: 'disconnected', workerId: 'w1', code: 1006, reason: '' });
-    backoff(h, 'w1', 5, 50).at(60).emit('w1', { type: 'connecting', workerId: 'w1', attempt: 5 });
-    backoff(h, 'w1', 2, 50).at(110).emit('w1', { type: 'connecting', workerId: 'w1', attempt: 2 }).connect('w1');
-    expect(check(h, 'backoff').map((v) => v.message)).toContainEqual(expect.stringMatching(/attempt counter went from 5 to 2/));
-  });
-  it('lets a restarted worker count attempts afresh (mixed-chaos seed 18)', () => {
-    const restart = { id: 'r', action: 'restart', target: 'w1', workers: ['w1'], coordinator: false };
-    const run = (restarted: boolean): string[] => {
-      const h = new H().connect('w1').at(10).emit('w1', { type: 'disconnected', workerId: 'w1', code: 1006, reason: '' });
-      backoff(h, 'w1', 1, 50).at(60).emit('w1', { type: 'connecting', workerId: 'w1', attempt: 1 });
-      if (restarted) h.at(100).fault('start', restart).fault('stop', restart);
-      backoff(h.at(200), 'w1', 1, 50).at(250).emit('w1', { type: 'connecting', workerId: 'w1', attempt: 1 }).connect('w1');
-      return check(h, 'backoff').map((v) => v.message);
-    };
-    expect(run(false)).toContainEqual(expect.stringMatching(/attempt counter went from 1 to 1/));
-    expect(run(true).filter((m) => /attempt counter/.test(m))).toEqual([]);
-  });
-  it('reports a worker that stops retrying, and one not back within the bound after heal', () => {
-    const h = new H().connect('w1').at(10).emit('w1', { type: 'disconnected', workerId: 'w1', code: 1006, reason: '' });
-    backoff(h, 'w1', 1, 50).at(1000).phase('heal').at(20_000).phase('end');
-    const msgs = check(h, 'backoff').map((v) => v.message);
-    expect(msgs).toContainEqual(expect.stringMatching(/backoff of 50 ms at t=10 but no further connection attempt: stopped retrying/));
-    expect(msgs).toContainEqual(expect.stringMatching(/disconnected at heal .* never connected again/));
-  });
-  it('does not blame a killed worker for not retrying', () => {
-    const h = new H().connect('w1').at(10).fault('start', { id: 'k', action: 'kill', target: 'w1', workers: ['w1'] });
-    h.emit('w1', { type: 'disconnected', workerId: 'w1', code: 1006, reason: '' });
-    backoff(h, 'w1', 1, 50).at(500).fault('stop', { id: 'k', action: 'kill', target: 'w1' }).connect('w1');
-    expect(check(h, 'backoff')).toEqual([]);
-  });
-  it('reports workers at the cap retrying in lockstep, and accepts spread ones', () => {
-    const run = (delay: (i: number) => number): H => {
-      const h = new H();
-      for (let i = 0; i < 30; i++) {
-        const w = `w${i}`;
-        h.connect(w).emit(w, { type: 'disconnected', workerId: w, code: 1006, reason: '' });
-        // Attempt 1 of an outage, drawn at the cap (each outage counts its tries from 1).
-        backoff(h, w, 1, delay(i)).emit(w, { type: 'connecting', workerId: w, attempt: 1 });
-      }
-      return h;
-    };
-    const lockstep = check(run(() => 2000), 'backoff', { ...baseContext, toleranceMs: 10_000 });
-    // The spread rule reports it; the uniformity test (harness/check/lockstep.ts) only judges what the spread rule lets through: one defect, one violation.
-    expect(lockstep.map((v) => v.message)).toEqual([expect.stringMatching(/30 backoff delays at the cap are bunched .* lockstep/)]);
-    expect(check(run((i) => (i * 67) % 2000), 'backoff', { ...baseContext, toleranceMs: 10_000 })).toEqual([]);
-  });
-});
-
-describe('10 liveness', () => {
-  it('reports a half-open connection the coordinator never detects', () => {
-    const h = new H().connect('w1').at(1000).fault('start', { ...blackholeW2, target: 'w1', workers: ['w1'] });
-    h.at(3200).emit('w1', { type: 'heartbeat_timeout', side: 'worker', workerId: 'w1', connectionId: 'c' });
-    h.emit('w1', { type: 'disconnected', workerId: 'w1', code: 4408, reason: 'timeout' });
-    h.at(9000).fault('stop', { ...blackholeW2, target: 'w1' });
-    const v = check(h, 'liveness');
-    expect(v.map((x) => x.message)).toEqual([expect.stringMatching(/made w1's connection half-open; the coordinator side did not detect it within 2600 ms/)]);
-    expect(v[0]?.workerId).toBe('w1');
-  });
-  it('does not require a paused or killed worker to detect anything (mixed-chaos seeds 2 and 19)', () => {
-    const pause = { id: 'p', action: 'pause', target: 'w1', workers: ['w1'], coordinator: false };
-    const run = (paused: boolean): string[] => {
-      const h = new H().connect('w1').at(1000).fault('start', { ...blackholeW2, target: 'w1', workers: ['w1'] });
-      if (paused) h.at(1500).fault('start', pause);
-      h.at(3200).emit('coordinator', { type: 'heartbeat_timeout', side: 'coordinator', workerId: 'w1', connectionId: 'c' });
-      h.at(9000).fault('stop', { ...blackholeW2, target: 'w1' });
-      if (paused) h.fault('stop', pause);
-      return check(h, 'liveness').map((x) => x.message);
-    };
-    expect(run(false)).toEqual([expect.stringMatching(/the worker side did not detect it/)]);
-    expect(run(true)).toEqual([]);
-  });
-  it('requires detection only on the side that stops hearing (one-way partition) and only for long faults', () => {
-    const sides = [{ coordinator: true, workers: [] }, { coordinator: false, workers: ['w1'] }];
-    const part = { id: 'p', action: 'partition', target: 'all-workers', workers: ['w1'], params: { sides, oneWay: true } };
-    const h = new H().connect('w1').at(1000).fault('start', part).at(9000).fault('stop', part);
-    expect(check(h, 'liveness').map((v) => v.message)).toEqual([expect.stringMatching(/the worker side did not detect/)]);
-    const short = new H().connect('w1').at(1000).fault('start', part).at(2000).fault('stop', part);
-    expect(check(short, 'liveness')).toEqual([]);
-  });
-});
-
-describe('10 liveness: dead processes are not half-open links', () => {
-  it('requires no detection for a worker that was killed before the partition', () => {
-    const kill = { id: 'k', action: 'kill', target: 'w1', workers: ['w1'] };
-    const sides = [{ coordinator: true, workers: [] }, { coordinator: false, workers: ['w1'] }];
-    const part = { id: 'p', action: 'partition', target: 'all-workers', workers: ['w1'], params: { sides } };
-    const h = new H().connect('w1').at(500).fault('start', kill).at(1000).fault('start', part).at(9000).fault('stop', part).fault('stop', kill);
-    expect(check(h, 'liveness')).toEqual([]);
-  });
-});
-
-describe('10 liveness: no false detections', () => {
-  const timeoutAt = (h: H, t: number): H =>
-    h.at(t).emit('coordinator', { type: 'heartbeat_timeout', side: 'coordinator', workerId: 'w1', connectionId: 'c' });
-  it('reports a heartbeat timeout on a healthy link (e.g. heartbeat clock not reset on reconnect)', () => {
-    const v = check(timeoutAt(new H().connect('w1'), 5000), 'liveness');
-    expect(v.map((x) => x.message)).toEqual([expect.stringMatching(/declared w1's connection dead at t=5000 though no fault touched it/)]);
-  });
-  it('accepts one during or just after a fault on that link, but not one excused only by clock skew', () => {
-    const down = { id: 'd', action: 'latency', target: 'w1', workers: ['w1'] };
-    const h = new H().connect('w1').at(1000).fault('start', down).at(2000).fault('stop', down);
-    expect(check(timeoutAt(h, 3000), 'liveness')).toEqual([]);
-    const skew = { id: 's', action: 'clock_skew', target: 'w1', workers: ['w1'], params: { ms: 5000 } };
-    const k = new H().connect('w1').at(1000).fault('start', skew);
-    expect(check(timeoutAt(k, 3000), 'liveness')).toHaveLength(1);
-  });
-});
-
-describe('9 backoff: every worker of the fleet shows up', () => {
-  it('reports fleet workers that never register (identity collision)', () => {
-    const h = new H().connect('w1').at(6000).phase('end');
-    const v = check(h, 'backoff', { ...baseContext, workerIds: ['w1', 'w2'] });
-    expect(v.map((x) => x.message)).toEqual([expect.stringMatching(/^w2 never registered during the run/)]);
-  });
-});
-
-describe('9 backoff: one connection at a time', () => {
-  it('reports a worker connected twice without a disconnection (reconnect race)', () => {
-    const h = new H().connect('w1').at(100).connect('w1');
-    expect(check(h, 'backoff').map((v) => v.message)).toEqual([expect.stringMatching(/connected again at t=100 without a disconnection/)]);
   });
 });
 
