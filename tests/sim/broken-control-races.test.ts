@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { PauseLostOnFailureEngine } from './broken/control-variants.js';
+import { PauseLostOnFailureEngine, PauseLostWithLeaseEngine } from './broken/control-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
 
@@ -19,6 +19,12 @@ describe('control-races: pause and cancel while a failing attempt reports', () =
 
   it('catches a pause forgotten when the attempt fails: the retry runs while paused', async () => {
     const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(PauseLostOnFailureEngine) });
+    expect(v.promises).toEqual(['client-control']);
+    expect(v.text).toMatch(/claimed at t=\d+ though a pause was answered at t=\d+ and resume was requested only at t=\d+: a paused execution waits for resume/);
+  });
+
+  it('catches a pause forgotten when the lease is lost while the worker is down: re-queued and claimed while paused', async () => {
+    const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(PauseLostWithLeaseEngine) });
     expect(v.promises).toEqual(['client-control']);
     expect(v.text).toMatch(/claimed at t=\d+ though a pause was answered at t=\d+ and resume was requested only at t=\d+: a paused execution waits for resume/);
   });

@@ -14,3 +14,11 @@ export class PauseLostOnFailureEngine extends Engine {
     return super.failAttempt(rec, outcome);
   }
 }
+
+/** A lost lease (expiry, or the holder's sync without it) re-queues the execution, forgetting a pending pause (blind set-5 05). */
+export class PauseLostWithLeaseEngine extends Engine {
+  protected override loseLease(rec: Rec, reason: string): void {
+    this.pauseRequested.delete(rec.executionId);
+    super.loseLease(rec, reason);
+  }
+}
