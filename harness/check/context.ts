@@ -56,6 +56,8 @@ export interface CheckContext {
   maxFrameBytes?: number;
   /** Tasks each worker runs at once (the fleet's concurrency); promise 25 judges refusals and claims against it. Undefined: not judged. */
   workerConcurrency?: number;
+  /** The engine's global limit of executions in flight (coordinator.maxConcurrency); promise 26 judges claims against it. */
+  maxConcurrency?: number;
   /** The engine's retention policy (coordinator.retention); promise 30 judges each prune against it. Undefined: nothing may be pruned. */
   retention?: { maxCount?: number; maxAgeMs?: number };
 }

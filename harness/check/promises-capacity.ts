@@ -19,8 +19,9 @@ import { violation } from './violation.js';
 /** 26. Refusals below capacity and claims beyond it. */
 export function checkCapacity(view: HistoryView, ctx: CheckContext): Violation[] {
   const limit = ctx.workerConcurrency;
-  if (limit === undefined) return [];
-  return [...refusalsBelowCapacity(view, limit), ...claimsBeyondCapacity(view, limit)];
+  const fleet = ctx.maxConcurrency === undefined ? [] : claimsBeyondCapacity(view, ctx.maxConcurrency, 'fleet');
+  if (limit === undefined) return fleet;
+  return [...refusalsBelowCapacity(view, limit), ...claimsBeyondCapacity(view, limit, 'worker'), ...fleet];
 }
 
 /** The lease token of a worker-side `result:<exec>/<lease>/revoked` key, else undefined. */
@@ -89,9 +90,10 @@ interface LeaseStep {
  * live leases. Ordered by the engine's own `at` (events are recorded when
  * their commit lands, which may reorder two executions' events); at one
  * instant ends go first. A coordinator restart or a store reload (which may
- * roll leases back without events) starts the count afresh.
+ * roll leases back without events) starts the count afresh. Per worker
+ * (its concurrency) or for the whole fleet (the engine's maxConcurrency).
  */
-function claimsBeyondCapacity(view: HistoryView, limit: number): Violation[] {
+function claimsBeyondCapacity(view: HistoryView, limit: number, per: 'worker' | 'fleet'): Violation[] {
   const out: Violation[] = [];
   const steps = new Map<string, LeaseStep[]>();
   const ended = new Set<string>();
@@ -100,10 +102,10 @@ function claimsBeyondCapacity(view: HistoryView, limit: number): Violation[] {
     const ev = e.ev;
     if (ev.source !== 'coordinator') continue;
     if (ev.type === 'store_recovered') resets.push(ev.at);
-    if (ev.type === 'claimed') push(steps, ev.workerId, { e, at: ev.at, delta: 1 });
+    if (ev.type === 'claimed') push(steps, per === 'fleet' ? 'the fleet' : ev.workerId, { e, at: ev.at, delta: 1 });
     else if ((ev.type === 'lease_released' || ev.type === 'lease_expired' || ev.type === 'result_recorded') && !ended.has(ev.leaseToken)) {
       ended.add(ev.leaseToken);
-      push(steps, ev.workerId, { e, at: ev.at, delta: -1 });
+      push(steps, per === 'fleet' ? 'the fleet' : ev.workerId, { e, at: ev.at, delta: -1 });
     }
   }
   for (const [w, list] of steps) {
@@ -125,14 +127,11 @@ function claimsBeyondCapacity(view: HistoryView, limit: number): Violation[] {
       }
       held.add(ev.leaseToken);
       if (held.size <= limit) continue;
-      out.push(
-        violation(
-          view.records,
-          'capacity',
-          `lease ${ev.leaseToken} claimed for ${w} at t=${s.at} while it already held ${held.size - 1} live lease(s), its whole concurrency ${limit}: free capacity must count the leases a worker holds`,
-          { index: s.e.rec.index, executionId: ev.executionId, workerId: w },
-        ),
-      );
+      const says =
+        per === 'fleet'
+          ? `lease ${ev.leaseToken} claimed for ${ev.workerId} at t=${s.at} while ${held.size - 1} execution(s) were already in flight, the engine's maxConcurrency ${limit}`
+          : `lease ${ev.leaseToken} claimed for ${w} at t=${s.at} while it already held ${held.size - 1} live lease(s), its whole concurrency ${limit}: free capacity must count the leases a worker holds`;
+      out.push(violation(view.records, 'capacity', says, { index: s.e.rec.index, executionId: ev.executionId, workerId: ev.workerId }));
     }
   }
   return out;

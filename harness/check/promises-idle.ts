@@ -162,6 +162,8 @@ export function checkDueTime(view: HistoryView, _ctx: CheckContext): Violation[]
 
 /** 26 (third rule). See the file header. */
 export function checkIdleCapacity(view: HistoryView, ctx: CheckContext): Violation[] {
+  // Under a global cap (maxConcurrency) free worker slots are not idle capacity: not judged.
+  if (ctx.maxConcurrency !== undefined) return [];
   const limit = ctx.workerConcurrency;
   if (limit === undefined) return [];
   const end = firstCrash(view);

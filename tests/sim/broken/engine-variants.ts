@@ -288,3 +288,11 @@ export class RetentionAgeEarlyEngine extends Engine {
     return super.pruneBefore(r?.maxAgeMs === undefined ? completedBefore : completedBefore + 400);
   }
 }
+
+/** The admission check lets one execution more than maxConcurrentExecutions be in flight (blind set-5 07). */
+export class AdmitsOneMoreEngine extends Engine {
+  constructor(...[deps, config]: ConstructorParameters<typeof Engine>) {
+    const max = config.maxConcurrentExecutions;
+    super(deps, max === undefined ? config : { ...config, maxConcurrentExecutions: max + 1 });
+  }
+}
