@@ -148,10 +148,10 @@ function timedOutWithoutHandBack(view: HistoryView, st: Ev<'stopped'>): Violatio
   const out: Violation[] = [];
   for (const a of mine) {
     if (a.ev.type !== 'task_aborted' || a.ev.reason !== 'shutdown') continue;
-    const prefix = `result:${a.ev.executionId}/${a.ev.leaseToken}/`;
-    if ([...sent].some((k) => k.startsWith(prefix)) || view.anyFaultOn(w, a.rec.time, st.rec.time, ['drain'])) continue;
+    // A hand-back is `revoked` (the work goes back to the queue); `cancelled` answers only a client's cancel.
+    if (sent.has(`result:${a.ev.executionId}/${a.ev.leaseToken}/revoked`) || view.anyFaultOn(w, a.rec.time, st.rec.time, ['drain'])) continue;
     out.push(
-      violation(view.records, 'drain', `${w} stopped at t=${st.rec.time} after its drain timed out without sending the result of attempt ${a.ev.attempt} (lease ${a.ev.leaseToken}) it aborted at t=${a.rec.time}: a drain that gives up hands back what it held`, {
+      violation(view.records, 'drain', `${w} stopped at t=${st.rec.time} after its drain timed out without handing back attempt ${a.ev.attempt} (lease ${a.ev.leaseToken}, a \`revoked\` result) it aborted at t=${a.rec.time}: a drain that gives up hands back what it held`, {
         index: st.rec.index,
         executionId: a.ev.executionId,
         workerId: w,

@@ -87,7 +87,7 @@ const CASES: Case[] = [
     part: 'drain',
     wiring: { onWorker: drainTimeoutClosesAtOnce },
     caught: 'drain',
-    says: /w4 stopped at t=\d+ after its drain timed out without sending the result of attempt \d+ \(lease \S+\) it aborted/,
+    says: /w4 stopped at t=\d+ after its drain timed out without handing back attempt \d+ \(lease \S+, a `revoked` result\) it aborted/,
   },
 ];
 
