@@ -19,8 +19,8 @@ interface Backend {
   store: Store;
   /** Ids committed right now, read synchronously as a separate process would see them. */
   committedIds(): Set<string>;
-  /** Closes the store and opens a new one over the same durable state (a restart). */
-  restart(): Store;
+  /** Closes the store (waiting for its close: a store thread lets go of the file) and opens a new one over the same durable state (a restart). */
+  restart(): Promise<Store>;
   dispose(): void;
 }
 
@@ -28,9 +28,9 @@ function memoryBackend(): Backend {
   const b: Backend = {
     store: new MemoryStore(),
     committedIds: () => new Set(first.durable.records.keys()),
-    restart: () => {
+    restart: async () => {
       const current = b.store as MemoryStore;
-      void current.close();
+      await current.close();
       b.store = current.reopen();
       return b.store;
     },
@@ -53,8 +53,8 @@ function sqliteBackend(thread: boolean): Backend {
         reader.close();
       }
     },
-    restart: () => {
-      void b.store.close();
+    restart: async () => {
+      await b.store.close();
       b.store = SqliteStore.open(file, { thread });
       return b.store;
     },
@@ -124,7 +124,7 @@ describe.each([
     const minimal = makeExecutionRecord();
     await b.store.submit([full, minimal]);
     expect(await b.store.loadAll()).toStrictEqual([full, minimal]);
-    expect(await b.restart().loadAll()).toStrictEqual([full, minimal]);
+    expect(await (await b.restart()).loadAll()).toStrictEqual([full, minimal]);
   });
 
   it('returns copies: mutating a submitted or loaded record changes nothing stored', async () => {
@@ -156,7 +156,7 @@ describe.each([
       completedAt: 9,
     };
     await b.store.complete(done);
-    expect(await b.restart().loadAll()).toStrictEqual([done]);
+    expect(await (await b.restart()).loadAll()).toStrictEqual([done]);
   });
 
   it('applies operations issued in the same tick in issue order', async () => {
@@ -191,7 +191,7 @@ describe.each([
     await b.store.saveCheckpoint(r.executionId, cp(2));
     await b.store.saveCheckpoint(r.executionId, { ...cp(3), state: 'same seq, ignored' });
     expect((await byId(b.store, r.executionId))?.checkpoint).toStrictEqual(cp(3));
-    expect((await byId(b.restart(), r.executionId))?.checkpoint).toStrictEqual(cp(3));
+    expect((await byId(await b.restart(), r.executionId))?.checkpoint).toStrictEqual(cp(3));
   });
 
   it('keeps idempotency keys unique across submit and update', async () => {
@@ -223,7 +223,7 @@ describe.each([
       b.store.submit([bystander]),
     ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'fulfilled']);
-    expect(await b.restart().loadAll()).toStrictEqual([holder, bystander]);
+    expect(await (await b.restart()).loadAll()).toStrictEqual([holder, bystander]);
   });
 
   it('prunes terminal executions completed before the cutoff, and frees their keys', async () => {
