@@ -11,7 +11,8 @@
  *   workload.items[].control      [{op: cancel|pause|resume, afterMs, node?}] per submission
  *   workload.items[].startAfterMs scheduledAt = submission time + startAfterMs
  *   workload.items[].batch        the item's tasks in one batch submission
- *   workload.items[].dependsOn    {item, node?}: submission n depends on an execution of an earlier item's submission n
+ *   workload.items[].dependsOn    {item, node?} or a list of them: submission n depends on an execution of each named
+ *                                 earlier item's submission n (all of them must complete)
  *   coordinator.commitDelayMs     group-commit latency of the simulated store (ms)
  *   triggers                      [{on: {event, worker?, nth?, delayMs?}, target, action, for?}]
  *   adversaries                   [{at, victim, attacks, everyMs?, count?}]
@@ -60,6 +61,18 @@ const ItemDependency = z.strictObject({
   item: z.string().min(1),
   node: z.number().int().nonnegative().default(0),
 });
+export type ItemDependency = z.output<typeof ItemDependency>;
+
+/**
+ * One dependency or several (a list): with several, submission n depends on
+ * the named execution of each, and may run only once ALL completed; a list
+ * naming an item that ends early and one still running when the dependent
+ * is submitted reaches the engine's "every dependency completed" judgement
+ * at submit time with a mixed answer (blind set-5 11). Always a list once parsed.
+ */
+const ItemDependencies = z
+  .union([ItemDependency, z.array(ItemDependency).min(1)])
+  .transform((d): ItemDependency[] => (Array.isArray(d) ? d : [d]));
 
 /** Fields spread into WorkloadItem (schema.ts). */
 export const ENGINE_ITEM_FIELDS = {
@@ -69,7 +82,7 @@ export const ENGINE_ITEM_FIELDS = {
   batch: z.boolean().default(false),
   /** Future-dated work: each execution's scheduledAt is its submission time plus this (every node of a graph). */
   startAfterMs: PosInt.optional(),
-  dependsOn: ItemDependency.optional(),
+  dependsOn: ItemDependencies.optional(),
 };
 
 /**

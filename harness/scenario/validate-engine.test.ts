@@ -65,7 +65,26 @@ workload:
     expect(() => parseScenario(items('{ item: roots }'), 'd.yaml')).toThrow(/item "roots" starts at 100 ms, after this one \(50 ms\)/);
     expect(() => parseScenario(items('{ item: roots, node: 1 }'), 'd.yaml')).toThrow(/dependsOn\.node: node 1 does not exist/);
     const ok = parseScenario(items('{ item: roots }').replace('at: 100', 'at: 0'), 'd.yaml');
-    expect(ok.workload.items[1]?.dependsOn).toEqual({ item: 'roots', node: 0 });
+    expect(ok.workload.items[1]?.dependsOn).toEqual([{ item: 'roots', node: 0 }]);
+  });
+  it('takes a list of dependencies, each judged on its own', () => {
+    const items = (deps: string) => `name: d
+description: x
+fleet: { workers: 1 }
+workload:
+  items:
+    - { name: roots, kind: echo, count: 2, at: 0 }
+    - { name: long, kind: sleep, count: 1, at: 0, params: { durationMs: 100 } }
+    - { name: late, kind: echo, count: 1, at: 50, dependsOn: ${deps} }
+`;
+    expect(() => parseScenario(items('[{ item: roots }, { item: lung }]'), 'd.yaml')).toThrow(/dependsOn\[1\]\.item: unknown item "lung" \(did you mean "long"\?\)/);
+    expect(() => parseScenario(items('[{ item: roots }, { item: roots }]'), 'd.yaml')).toThrow(/dependsOn\[1\]\.item: item "roots" node 0 is named twice/);
+    expect(() => parseScenario(items('[]'), 'd.yaml')).toThrow(/dependsOn/);
+    const ok = parseScenario(items('[{ item: roots }, { item: long }]'), 'd.yaml');
+    expect(ok.workload.items[2]?.dependsOn).toEqual([
+      { item: 'roots', node: 0 },
+      { item: 'long', node: 0 },
+    ]);
   });
   it('refuses a live run of fields only the simulation runs, and passes plain scenarios', () => {
     const s = parseScenario(`name: t

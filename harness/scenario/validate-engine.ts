@@ -53,22 +53,26 @@ export function validateEngineFields(s: Scenario, ctx: Ctx, groups: Map<string, 
   });
 }
 
-/** workload.items[i].dependsOn names an earlier item, submitted no later, and one of its nodes. */
+/** workload.items[i].dependsOn: each names an earlier item, submitted no later, and one of its nodes; no item twice. */
 function itemDependency(s: Scenario, ctx: Ctx, i: number): void {
   const items = s.workload.items;
   const item = items[i];
-  const dep = item?.dependsOn;
-  if (item === undefined || dep === undefined) return;
-  const path = ['workload', 'items', i, 'dependsOn'];
+  const deps = item?.dependsOn;
+  if (item === undefined || deps === undefined) return;
   const names = items.slice(0, i).flatMap((x, j) => [x.name ?? `item${j + 1}`]);
-  const j = names.indexOf(dep.item);
-  const target = items[j];
-  if (target === undefined) {
-    problem(ctx, [...path, 'item'], `unknown item "${dep.item}"${didYouMean(dep.item, names)}; dependsOn names an item listed before this one`);
-    return;
-  }
-  if (target.batch || item.batch) problem(ctx, [...path, 'item'], 'dependsOn links single submissions and graphs, not batches; remove batch or dependsOn');
-  if (target.at > item.at) problem(ctx, [...path, 'item'], `item "${dep.item}" starts at ${target.at} ms, after this one (${item.at} ms): a dependency must be submitted first`);
-  const nodes = target.graph.shape === 'none' ? 1 : target.graph.size;
-  if (dep.node >= nodes) problem(ctx, [...path, 'node'], `node ${dep.node} does not exist: item "${dep.item}" submits ${nodes} execution(s) each, numbered from 0`);
+  deps.forEach((dep, k) => {
+    // A single dependency is reported at dependsOn (it may have been written as an object), one of a list by its index.
+    const path = ['workload', 'items', i, 'dependsOn', ...(deps.length > 1 ? [k] : [])];
+    const j = names.indexOf(dep.item);
+    const target = items[j];
+    if (target === undefined) {
+      problem(ctx, [...path, 'item'], `unknown item "${dep.item}"${didYouMean(dep.item, names)}; dependsOn names an item listed before this one`);
+      return;
+    }
+    if (deps.findIndex((d) => d.item === dep.item && d.node === dep.node) !== k) problem(ctx, [...path, 'item'], `item "${dep.item}" node ${dep.node} is named twice; name each dependency once`);
+    if (target.batch || item.batch) problem(ctx, [...path, 'item'], 'dependsOn links single submissions and graphs, not batches; remove batch or dependsOn');
+    if (target.at > item.at) problem(ctx, [...path, 'item'], `item "${dep.item}" starts at ${target.at} ms, after this one (${item.at} ms): a dependency must be submitted first`);
+    const nodes = target.graph.shape === 'none' ? 1 : target.graph.size;
+    if (dep.node >= nodes) problem(ctx, [...path, 'node'], `node ${dep.node} does not exist: item "${dep.item}" submits ${nodes} execution(s) each, numbered from 0`);
+  });
 }

@@ -11,7 +11,7 @@
 import type { ExecutionSpec, GraphSpec } from '../../system/engine/index.js';
 import type { Random } from '../../system/core/index.js';
 import type { WorkloadItem, Scenario } from './schema.js';
-import type { ControlOp } from './schema-engine.js';
+import type { ControlOp, ItemDependency } from './schema-engine.js';
 
 /** The fail kind's bound on `times`: effectively "always". */
 const ALWAYS_FAIL_TIMES = 1000;
@@ -19,10 +19,10 @@ const ALWAYS_FAIL_TIMES = 1000;
 /**
  * Client requests to make on a submission once it is acknowledged (cancel,
  * pause, resume), startAfterMs (future-dated: datedAt), and the earlier
- * submission (ref) whose execution at `node` it depends on (workload
- * dependsOn; the driver names it by its acknowledged id).
+ * submissions (ref) whose execution at `node` it depends on, every one
+ * (workload dependsOn; the driver names each by its acknowledged id).
  */
-type Controls = { control: ControlOp[]; startAfterMs?: number; after?: { ref: string; node: number } };
+type Controls = { control: ControlOp[]; startAfterMs?: number; after?: { ref: string; node: number }[] };
 
 export type Submission =
   | ({ at: number; ref: string; item: string; type: 'task'; spec: ExecutionSpec } & Controls)
@@ -136,30 +136,42 @@ function batchOf(item: WorkloadItem, name: string, random: Random): Submission {
   for (let n = 0; n < item.count; n++) {
     const spec = specOf(item, random);
     const key = keyOf(item, name, n);
-    if (key !== undefined) spec.idempotencyKey = key;
+        if (key !== undefined) spec.idempotencyKey = key;
     specs.push(spec);
   }
   return { at: item.at, ref: `${name}#1`, item: name, type: 'batch', specs, control: item.control, ...(item.startAfterMs === undefined ? {} : { startAfterMs: item.startAfterMs }) };
 }
 
 /**
- * The spec of `s` with `executionId` added to the dependencies of its task
+ * The spec of `s` with `executionIds` added to the dependencies of its task
  * (every task of a batch), or of every root of its graph (a node that depends on no other node).
  */
-function withDependency(s: Submission, executionId: string): Submission {
-  return mapSpecs(s, (spec) => ((spec.dependsOn ?? []).length === 0 ? { ...spec, dependencies: [...(spec.dependencies ?? []), executionId] } : spec));
+function withDependencies(s: Submission, executionIds: readonly string[]): Submission {
+  return mapSpecs(s, (spec) => ((spec.dependsOn ?? []).length === 0 ? { ...spec, dependencies: [...(spec.dependencies ?? []), ...executionIds] } : spec));
 }
 
 /**
  * `s` ready to leave: as it is, or (workload dependsOn) depending on the
- * acknowledged execution it names, or the reason it cannot leave (that
- * execution has no id the client knows).
+ * acknowledged executions it names, or the reason it cannot leave (one of
+ * those executions has no id the client knows).
  */
 export function resolveAfter(s: Submission, idsOf: ReadonlyMap<string, readonly string[]>): { submission: Submission; after: string[] } | { skipped: string } {
   if (s.after === undefined) return { submission: s, after: [] };
-  const id = idsOf.get(s.after.ref)?.[s.after.node];
-  if (id === undefined) return { skipped: `its dependency ${s.after.ref} (node ${s.after.node}) has no acknowledged execution id` };
-  return { submission: withDependency(s, id), after: [id] };
+  const after: string[] = [];
+  for (const dep of s.after) {
+    const id = idsOf.get(dep.ref)?.[dep.node];
+    if (id === undefined) return { skipped: `its dependency ${dep.ref} (node ${dep.node}) has no acknowledged execution id` };
+    after.push(id);
+  }
+  return { submission: withDependencies(s, after), after };
+}
+
+/** Submission n's dependencies: submission n (modulo its count) of each item named, at its node. */
+function afterOf(deps: readonly ItemDependency[], items: readonly WorkloadItem[], names: readonly string[], n: number): { ref: string; node: number }[] {
+  return deps.map((dep) => {
+    const count = items[names.indexOf(dep.item)]?.count ?? 1;
+    return { ref: `${dep.item}#${(n % count) + 1}`, node: dep.node };
+  });
 }
 
 /** Every submission of the scenario, ordered by time (stable). */
@@ -173,19 +185,17 @@ export function expandWorkload(scenario: Scenario, random: Random): Submission[]
       out.push(batchOf(item, name, random));
       return;
     }
-    const target = item.dependsOn === undefined ? undefined : items[names.indexOf(item.dependsOn.item)];
     for (let n = 0; n < item.count; n++) {
       // Concurrent repeats of an idempotency key go at the time of the key's first submission (same tick).
       const slot = item.idempotency?.concurrent === true ? n % item.idempotency.keys : n;
       const at = Math.round(item.at + (item.ratePerSec === undefined ? 0 : (slot * 1000) / item.ratePerSec));
       const ref = `${name}#${n + 1}`;
       const extra = { control: item.control, ...(item.startAfterMs === undefined ? {} : { startAfterMs: item.startAfterMs }) };
-      const dep = item.dependsOn;
-      const after = dep === undefined || target === undefined ? {} : { after: { ref: `${dep.item}#${(n % target.count) + 1}`, node: dep.node } };
+      const after = item.dependsOn === undefined ? {} : { after: afterOf(item.dependsOn, items, names, n) };
       if (item.graph.shape === 'none') {
         const spec = specOf(item, random);
         const key = keyOf(item, name, n);
-    if (key !== undefined) spec.idempotencyKey = key;
+        if (key !== undefined) spec.idempotencyKey = key;
         out.push({ at, ref, item: name, type: 'task', spec, ...extra, ...after });
       } else out.push({ at, ref, item: name, type: 'graph', shape: item.graph.shape, graph: graphOf(item, random), ...extra, ...after });
     }

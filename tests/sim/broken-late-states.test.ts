@@ -1,7 +1,8 @@
 /**
  * Dependency states outside the live cascade (issue 10): dependents submitted
  * after their dependency ended, and a dependent recovered pending at a
- * restart (scenarios/dependency-states.yaml); a dependent whose dependency's
+ * restart, and a dependent of two roots submitted while one completed and
+ * the other still runs (scenarios/dependency-states.yaml); a dependent whose dependency's
  * completion was not durable (scenarios/graph-commit-window.yaml); and a
  * checkpoint followed by a non-terminal status change before a restart on
  * the SQLite store (scenarios/sqlite-crash-restart.yaml). The real system
@@ -12,7 +13,7 @@ import { formatViolation } from '../../harness/check/violation.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
-import { OnlyFailedUnsuccessfulEngine, RecoveredOnlyFailedUnsuccessfulEngine, ScheduledTrustedAtRecoveryEngine } from './broken/dependency-variants.js';
+import { AnyDependencyCompletedEngine, OnlyFailedUnsuccessfulEngine, RecoveredOnlyFailedUnsuccessfulEngine, ScheduledTrustedAtRecoveryEngine } from './broken/dependency-variants.js';
 import { statusWriteDropsCheckpoint } from './broken/sqlite-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
@@ -42,6 +43,14 @@ describe('dependencies that ended before their dependents were looked at', () =>
     expect(v.passed).toBe(false);
     expect(v.promises, v.text).toEqual(['order']);
     expect(v.text).toMatch(/dependency \S+ ended (timeout|cancelled) but this dependent ended pending/);
+  });
+
+  it('order: a new execution created scheduled when ANY of its dependencies completed runs before the other completed', { timeout: 60_000 }, async () => {
+    // late-mixed: submitted at 2 s on a completed echo and a 4 s sleep still running (blind set-5 11).
+    const v = await run('dependency-states', { engineFactory: engineFactoryOf(AnyDependencyCompletedEngine) });
+    expect(v.passed).toBe(false);
+    expect(v.promises, v.text).toEqual(['order']);
+    expect(v.text).toMatch(/claimed at t=\d+ before its dependency \S+ completed \(it completed later\)/);
   });
 });
 

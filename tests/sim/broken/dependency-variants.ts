@@ -3,9 +3,11 @@
  * 10): the engine's judgement of dependencies that ended before a dependent
  * was submitted, recovered or resumed, and a recovered dependent whose
  * dependency's completion the store never kept. Wired in through SimWiring
- * (tests/sim/broken-dependency-states.test.ts); none is a switch in production code.
+ * (tests/sim/broken-late-states.test.ts); none is a switch in production code.
  */
 import { Engine } from '../../../system/engine/engine.js';
+import type { ExecutionRecord } from '../../../system/core/model.js';
+import type { SubmitItem } from '../../../system/engine/submit.js';
 
 /** Only a `failed` dependency counts as unsuccessful: a dependent of a timed-out or cancelled one waits forever. */
 export class OnlyFailedUnsuccessfulEngine extends Engine {
@@ -33,5 +35,24 @@ export class ScheduledTrustedAtRecoveryEngine extends Engine {
     const rec = args[0];
     if (rec.status === 'scheduled') this.enqueue(rec);
     else super.recoverOne(...args);
+  }
+}
+
+/**
+ * The submit plan creates a new execution `scheduled` when ANY of its
+ * dependencies completed (`some` for `every` in system/engine/submit.ts): a
+ * dependent of one ended and one running execution is queued at once and
+ * runs before the running one completed.
+ */
+export class AnyDependencyCompletedEngine extends Engine {
+  protected override submit(items: SubmitItem[]): Promise<ExecutionRecord[]> {
+    for (const { record } of items) {
+      const deps = record?.dependencies ?? [];
+      if (record === undefined || record.status !== 'pending' || !deps.some((d) => this.records.get(d)?.status === 'completed')) continue;
+      record.status = 'scheduled';
+      const first = record.statusHistory[0];
+      if (first !== undefined) first.status = 'scheduled';
+    }
+    return super.submit(items);
   }
 }
