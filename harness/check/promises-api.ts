@@ -88,7 +88,7 @@ function expectedFor(held: string, needed: ApiScope): { status: number; code: st
   return { status: 401, code: 'invalid_token' };
 }
 
-const HELD_TEXT: Readonly<Record<string, string>> = { none: 'no token', forged: 'a forged token (a real id, a made-up secret)' };
+const HELD_TEXT: Readonly<Record<string, string>> = { none: 'no token', garbage: 'a malformed token', forged: 'a forged token (a real id, a made-up secret)' };
 
 /** The scope adversary's requests whose answer is not the one the README's route table gives. */
 function scopeMismatches(view: HistoryView): Violation[] {

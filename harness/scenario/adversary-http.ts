@@ -1,6 +1,6 @@
 /**
  * The HTTP scope adversary (adversary attack `http-scopes`): a client that
- * holds no token, a forged one (the admin token's id with a made-up secret),
+ * holds no token, garbage, a forged one (the admin token's id with a made-up secret),
  * a read token and a submit token, and sends each of them to every route the
  * README's HTTP API table documents (harness/check/api-scopes.ts), through
  * the coordinator's own HTTP handler as the simulated client does
@@ -16,9 +16,9 @@ import { apiRoutes, HTTP_ADVERSARY } from '../check/api-scopes.js';
 import type { Simulation } from '../sim/index.js';
 import { handlerCall, type SimClient } from './sim-client.js';
 
-/** What the adversary presents: no token, a forged one, or a real token of a lower scope. */
-export type HeldCredential = 'none' | 'forged' | 'read' | 'submit';
-export const HELD_CREDENTIALS: readonly HeldCredential[] = ['none', 'forged', 'read', 'submit'];
+/** What the adversary presents: no token, garbage, a forged token, or a real token of a lower scope. */
+export type HeldCredential = 'none' | 'garbage' | 'forged' | 'read' | 'submit';
+export const HELD_CREDENTIALS: readonly HeldCredential[] = ['none', 'garbage', 'forged', 'read', 'submit'];
 
 /** A route template with its placeholders filled by ids nothing has. */
 function concrete(template: string): string {
@@ -37,7 +37,7 @@ export async function probeHttpScopes(sim: Simulation, client: SimClient, record
     for (const held of HELD_CREDENTIALS) {
       const c = sim.coordinator.instance;
       if (c === null) return;
-      const token = held === 'none' ? undefined : client.probe[held];
+      const token = held === 'none' ? undefined : held === 'garbage' ? 'not-a-squall-token' : client.probe[held];
       const headers: Record<string, string> = { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...(route.method === 'POST' ? { 'content-type': 'application/json' } : {}) };
       const res = await handlerCall(c)({ method: route.method, path: concrete(route.path), headers, body: '' });
       const code = errorCode(res.body);

@@ -48,16 +48,19 @@ describe('29 api-contract: the HTTP scope adversary', () => {
     const h = probe(new H().at(10), 'GET', '/api/v1/tokens', 'read', 200);
     probe(h, 'POST', '/api/v1/executions', 'none', 403, 'insufficient_scope');
     probe(h, 'GET', '/api/v1/workers', 'read', 403, 'insufficient_scope');
+    probe(h, 'GET', '/api/v1/stats', 'garbage', 200);
     expect(checkHistory(h.history(), ['api-contract'], baseContext).map((v) => v.message)).toEqual([
       'GET /api/v1/tokens with a read token was answered 200: the README gives the route scope admin, so it must be refused 403 insufficient_scope',
       'POST /api/v1/executions with no token was answered 403 insufficient_scope: the README gives the route scope submit, so it must be refused 401 unauthenticated',
       'GET /api/v1/workers with a read token was answered 403 insufficient_scope: the README gives the route scope read, which that token has',
+      'GET /api/v1/stats with a malformed token was answered 200: the README gives the route scope read, so it must be refused 401 invalid_token',
     ]);
   });
 
   it('passes the answers the contract gives', () => {
     const h = probe(new H().at(10), 'GET', '/api/v1/tokens', 'submit', 403, 'insufficient_scope');
     probe(h, 'GET', '/api/v1/tokens', 'forged', 401, 'invalid_token');
+    probe(h, 'GET', '/api/v1/stats', 'garbage', 401, 'invalid_token');
     probe(h, 'POST', '/api/v1/executions/{id}/cancel', 'submit', 404, 'not_found');
     probe(h, 'POST', '/api/v1/executions', 'none', 401, 'unauthenticated');
     probe(h, 'GET', '/not/documented', 'read', 200);
