@@ -43,6 +43,8 @@ export interface CheckContext {
   timeoutGraceMs?: number;
   /** Handshakes the coordinator admits at once (admission control); a 4503 refusal is judged against it. Undefined: refusals are not judged. */
   maxPendingHandshakes?: number;
+  /** The coordinator's per-client quota of unfinished executions (coordinator.maxPendingPerClient); promise 29 judges it. */
+  maxPendingPerClient?: number;
   /** Whether per-kind circuit breakers may hold claims back (then a late retry is excused while its kind's breaker could be open). */
   breaker?: boolean;
   /** Consecutive failures of a kind that open its breaker (engine default 5); below it the breaker is closed and late retries are judged. */

@@ -10,9 +10,17 @@
  * entry there shows here. Judged for refusals that carry a status (the
  * client got an answer). And a revoked token authenticates nothing: a
  * submission sent after a `revoke_token` fault began, and before it ended
- * (the client is then given a new token), is never acknowledged.
+ * (the client is then given a new token), is never acknowledged. And each
+ * request of the HTTP scope adversary (adversary attack `http-scopes`) got
+ * what the README's route table (api-scopes.ts, parsed from the README, not
+ * the system's policy) gives its route and the token it held: 401 without a
+ * valid token, 403 insufficient_scope below the route's scope, and neither
+ * 401, 403 nor 500 at or above it. With a per-client quota, the client's
+ * acknowledged unfinished executions never exceed it (promises-quota.ts).
  */
+import { documentedRoute, HTTP_ADVERSARY, scopeAtLeast, type ApiScope } from './api-scopes.js';
 import type { CheckContext } from './context.js';
+import { checkClientQuota } from './promises-quota.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -26,9 +34,9 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   unavailable: 503, store_unavailable: 503, timeout: 504,
 };
 
-/** 29. Each HTTP refusal's status is the one its code has in the contract; nothing is accepted with a revoked token. */
-export function checkApiContract(view: HistoryView, _ctx: CheckContext): Violation[] {
-  return [...statusMismatches(view), ...acceptedWhileRevoked(view)];
+/** 29. Each HTTP refusal's status is the one its code has in the contract; nothing is accepted with a revoked token; scopes and the client quota hold. */
+export function checkApiContract(view: HistoryView, ctx: CheckContext): Violation[] {
+  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...checkClientQuota(view, ctx)];
 }
 
 /** The code and HTTP status of a refusal the client got: a submission's, or a control request's (cancel, pause, resume). */
@@ -69,6 +77,36 @@ function acceptedWhileRevoked(view: HistoryView): Violation[] {
     const span = spans.find((f) => sent !== undefined && sent.index > f.start.index && sent.index < (f.stop?.index ?? Infinity));
     if (span === undefined) continue;
     out.push(violation(view.records, 'api-contract', `a submission sent at t=${sent!.time} with the client's token, revoked at t=${span.start.time}, was acknowledged: a revoked token must be refused (401 token_revoked)`, { index: rec.index }));
+  }
+  return out;
+}
+
+/** What a request holding `held` must get on a route needing `needed`: a refusal (status, code), or 'allowed' (no auth refusal). */
+function expectedFor(held: string, needed: ApiScope): { status: number; code: string } | 'allowed' {
+  if (held === 'none') return { status: 401, code: 'unauthenticated' };
+  if (held === 'read' || held === 'submit' || held === 'admin') return scopeAtLeast(held, needed) ? 'allowed' : { status: 403, code: 'insufficient_scope' };
+  return { status: 401, code: 'invalid_token' };
+}
+
+const HELD_TEXT: Readonly<Record<string, string>> = { none: 'no token', garbage: 'a malformed token', forged: 'a forged token (a real id, a made-up secret)' };
+
+/** The scope adversary's requests whose answer is not the one the README's route table gives. */
+function scopeMismatches(view: HistoryView): Violation[] {
+  const out: Violation[] = [];
+  for (const rec of view.records) {
+    if (rec.f !== 'note' || rec.process !== HTTP_ADVERSARY) continue;
+    const p = rec.value.httpProbe as { method: string; route: string; held: string; status: number; code?: string } | undefined;
+    const route = p === undefined ? undefined : documentedRoute(p.method, p.route);
+    if (p === undefined || route?.scope === undefined || route.scope === null) continue;
+    const want = expectedFor(p.held, route.scope);
+    const got = `${p.status}${p.code === undefined ? '' : ` ${p.code}`}`;
+    const sent = `${p.method} ${p.route} with ${HELD_TEXT[p.held] ?? `a ${p.held} token`}`;
+    if (want === 'allowed') {
+      if (p.status !== 401 && p.status !== 403 && p.status !== 500) continue;
+      out.push(violation(view.records, 'api-contract', `${sent} was answered ${got}: the README gives the route scope ${route.scope}, which that token has`, { index: rec.index }));
+    } else if (p.status !== want.status || p.code !== want.code) {
+      out.push(violation(view.records, 'api-contract', `${sent} was answered ${got}: the README gives the route scope ${route.scope}, so it must be refused ${want.status} ${want.code}`, { index: rec.index }));
+    }
   }
   return out;
 }

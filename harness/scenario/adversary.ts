@@ -16,6 +16,7 @@
  *                   malformed or out of order first); an unverified signature lets it through
  *   injected-crc, injected-ack, edited-welcome, impostor-coordinator
  *                   on path, without the secret: harness/scenario/adversary-onpath.ts
+ *   http-scopes     the HTTP API with no, a forged and lower-scope tokens: harness/scenario/adversary-http.ts
  * What a wire-sniffing attacker would have learnt (nonces of its own earlier
  * connections, the victim's session id and lease tokens) the harness reads
  * from the simulation. Each attempt is recorded as an `adversary` note
@@ -68,6 +69,8 @@ export class AdversaryClient {
     private readonly sim: Simulation,
     private readonly recorder: HistoryRecorder,
     private readonly secret: string | undefined,
+    /** The http-scopes attack (adversary-http.ts), bound to the simulated client's credentials. */
+    private readonly httpScopes: () => Promise<void> = () => Promise.resolve(),
   ) {
     this.onPath = new OnPathAdversary(sim, recorder, () => this.welcomeTemplate());
   }
@@ -80,6 +83,7 @@ export class AdversaryClient {
   }
 
   private async attack(attack: Attack, victim: string): Promise<void> {
+    if (attack === 'http-scopes') return this.httpScopes();
     if (attack === 'injected-sig') return this.inject(victim);
     if (isOnPath(attack)) return this.onPath.attack(attack, victim);
     const conn = await this.connect();

@@ -10,6 +10,7 @@ import { ErrorCode, SquallError, teeSink, type EventSink } from '../../system/co
 import type { HistoryRecorder } from '../check/history.js';
 import type { SimCoordinatorOptions, Simulation } from '../sim/index.js';
 import { AdversaryClient } from './adversary.js';
+import { probeHttpScopes } from './adversary-http.js';
 import { scheduleControls } from './client-ops.js';
 import type { SimClient } from './sim-client.js';
 import { TriggeredFaults } from './faults-trigger.js';
@@ -53,7 +54,9 @@ export class EngineExtras {
   steps(): { at: number; run: () => Promise<void> }[] {
     const sim = this.sim;
     if (sim === undefined || this.scenario.adversaries.length === 0) return [];
-    const client = new AdversaryClient(sim, this.recorder, this.scenario.coordinator.secret);
+    const simClient = this.client;
+    const httpScopes = simClient === undefined ? undefined : (): Promise<void> => probeHttpScopes(sim, simClient, this.recorder);
+    const client = new AdversaryClient(sim, this.recorder, this.scenario.coordinator.secret, httpScopes);
     return this.scenario.adversaries.flatMap((a) =>
       Array.from({ length: a.count }, (_, i) => ({ at: a.at + i * a.everyMs, run: () => client.round(a) })),
     );
@@ -78,6 +81,8 @@ export function refuseSimOnlyFields(scenario: Scenario, mode: string): void {
     scenario.workload.items.some((i) => i.control.length > 0) ? 'workload.items[].control' : undefined,
     scenario.coordinator.commitDelayMs !== undefined ? 'coordinator.commitDelayMs' : undefined,
     scenario.coordinator.sessionTtlMs !== undefined ? 'coordinator.sessionTtlMs' : undefined,
+    // The live client's requests count against its address, shared with everything else on the host.
+    scenario.coordinator.maxPendingPerClient !== undefined ? 'coordinator.maxPendingPerClient' : undefined,
   ].filter((x) => x !== undefined);
   if (used.length === 0) return;
   throw new SquallError(

@@ -108,6 +108,7 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
       signMessages: c.signMessages,
       ...(c.maxFrameBytes === undefined ? {} : { maxFrameBytes: c.maxFrameBytes }),
       ...(c.maxPendingHandshakes === undefined ? {} : { maxPendingHandshakes: c.maxPendingHandshakes }),
+      ...(c.maxPendingPerClient === undefined ? {} : { maxPendingPerClient: c.maxPendingPerClient }),
       ...(c.sessionTtlMs === undefined ? {} : { sessionTtlMs: c.sessionTtlMs }),
       engine: { breaker: c.breaker, ...(c.maxConcurrency === undefined ? {} : { maxConcurrentExecutions: c.maxConcurrency }), ...(c.retention === undefined ? {} : { retention: c.retention }) },
     },

@@ -168,11 +168,14 @@ export const Trigger = z.strictObject({
 });
 export type Trigger = z.output<typeof Trigger>;
 
-const ATTACKS = [
+/** The attacks on the worker protocol (the default list of an adversary). */
+const WIRE_ATTACKS = [
   'no-mac', 'forged-mac', 'replayed-mac', 'hijack-session', 'forged-result', 'forged-checkpoint', 'forged-sig', 'injected-sig',
   // On path (harness/scenario/adversary-onpath.ts): unsigned frames in a signing session, a committed frame replayed in it, an edited welcome, an impostor coordinator.
   'injected-crc', 'injected-ack', 'replayed-frame', 'edited-welcome', 'impostor-coordinator',
 ] as const;
+/** http-scopes (harness/scenario/adversary-http.ts): every documented HTTP route with no, a forged and each lower-scope token; named explicitly (promise 29). */
+const ATTACKS = [...WIRE_ATTACKS, 'http-scopes'] as const;
 export type Attack = (typeof ATTACKS)[number];
 
 /**
@@ -183,13 +186,15 @@ export type Attack = (typeof ATTACKS)[number];
  * checkpoint and signed frames for the victim's leases outside any session;
  * on path, inject signed and unsigned frames into the victim's session, edit
  * a welcome in flight and answer the victim's reconnect as an impostor
- * (harness/scenario/adversary-onpath.ts).
- * Nothing it sends may be acted on (promise 8); needs coordinator.secret.
+ * (harness/scenario/adversary-onpath.ts). Named explicitly, `http-scopes`
+ * tries every HTTP route with no, a forged and each lower-scope token
+ * (harness/scenario/adversary-http.ts; the victim plays no part in it).
+ * Nothing it sends may be acted on (promises 8, 29); needs coordinator.secret.
  */
 export const Adversary = z.strictObject({
   at: Ms,
   victim: z.string().min(1),
-  attacks: z.array(z.enum(ATTACKS)).min(1).default([...ATTACKS]),
+  attacks: z.array(z.enum(ATTACKS)).min(1).default([...WIRE_ATTACKS]),
   /** Repeat the whole round every everyMs, count times. */
   everyMs: PosInt.default(1000),
   count: PosInt.default(1),

@@ -92,6 +92,12 @@ const Coordinator = z.strictObject({
   /** Handshakes the coordinator admits at once (admission control, close 4503 with retry-after beyond); default 64. */
   maxPendingHandshakes: PosInt.optional(),
   /**
+   * Unfinished executions one client may have (the coordinator's --max-pending-per-client; a batch or
+   * graph counts each execution); beyond it a submission is refused 429 rate_limited. Promise 29 judges
+   * that the client's acknowledged unfinished executions never exceed it. Simulation only.
+   */
+  maxPendingPerClient: PosInt.optional(),
+  /**
    * The coordinator's store. memory: the in-memory store with crash semantics. sqlite: the
    * production SQLite store; in simulation a temp file behind a group-commit window on virtual
    * time (harness/sim/sim-sqlite-store.ts: a crash loses the window, the restart reopens the

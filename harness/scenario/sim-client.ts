@@ -19,21 +19,28 @@ const DEFINITE_FAILURES: ReadonlySet<string> = new Set(['store_unavailable']);
 /**
  * The client's credentials: the coordinator's token store (kept across its
  * incarnations, as a data dir's token file is), an admin token for the
- * revoke_token fault, and the submit token the client sends. Both tokens come
+ * revoke_token fault, the submit token the client sends, and a read and a
+ * submit token for the HTTP scope adversary (adversary-http.ts). All come
  * from a random stream of their own, so the run's draws are untouched.
  */
 export class SimClient {
   readonly tokens: TokenStore;
   private readonly admin: string;
   private current: { token: string; id: string };
+  /** The scope adversary's credentials: a read and a submit token, and the admin token's id with a made-up secret. */
+  readonly probe: { read: string; submit: string; forged: string };
 
   constructor(seed: number) {
     const random = seededRandom(seed ^ 0x5eed70c);
     const admin = createToken(random, 'sim-admin', 'admin', 0);
     const submit = createToken(random, 'sim-client', 'submit', 0);
-    this.tokens = memoryTokenStore([admin.record, submit.record]);
+    // Drawn after the client's own two, so those stay what they were.
+    const read = createToken(random, 'sim-probe-read', 'read', 0);
+    const probeSubmit = createToken(random, 'sim-probe-submit', 'submit', 0);
+    this.tokens = memoryTokenStore([admin.record, submit.record, read.record, probeSubmit.record]);
     this.admin = admin.token;
     this.current = { token: submit.token, id: submit.record.id };
+    this.probe = { read: read.token, submit: probeSubmit.token, forged: `sqt_${admin.record.id}_${'0'.repeat(64)}` };
   }
 
   get token(): string {
@@ -64,7 +71,7 @@ export class SimClient {
 }
 
 /** An HTTP exchange answered by the coordinator's handler in the same process (no socket). */
-function handlerCall(c: Coordinator): HttpCall {
+export function handlerCall(c: Coordinator): HttpCall {
   return async (req) => {
     const q = req.path.indexOf('?');
     const res = await c.handleHttp({

@@ -49,15 +49,34 @@ function refuse(status: number, code: string, message: string, extra: Record<str
   return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...extra }, body: JSON.stringify({ error: { code, message, path: '' } }) };
 }
 
+/** One rule of the route -> scope policy: the first rule that matches a request gives the scope it needs. */
+export interface ScopeRule {
+  /** Why the rule exists (shown nowhere; for readers and broken variants). */
+  readonly why: string;
+  matches(method: string, path: string, metricsAuth: 'token' | 'none'): boolean;
+  /** The scope needed (null: open). */
+  readonly scope: TokenScope | null;
+}
+
+/**
+ * The route -> scope policy (README, "Tokens have a scope"), first match
+ * wins; a request no rule matches needs admin. Exported (and mutable) for
+ * the harness's broken variants; the harness judges it against the README,
+ * never against this list.
+ */
+export const SCOPE_RULES: ScopeRule[] = [
+  { why: 'probes: up/ready, nothing more', matches: (_m, p) => OPEN_PATHS.has(p.replace(/\/+$/, '')), scope: null },
+  { why: '--metrics-auth none', matches: (_m, p, metricsAuth) => p === '/metrics' && metricsAuth === 'none', scope: null },
+  // The dashboard's page and static assets hold no data; its data routes (/ui/events, /ui/graph/...) need a token.
+  { why: 'dashboard page and assets', matches: (_m, p) => p === '/ui' || p === '/ui/' || p.startsWith('/ui/assets/'), scope: null },
+  { why: 'token administration', matches: (_m, p) => p === '/api/v1/tokens' || p.startsWith('/api/v1/tokens/'), scope: 'admin' },
+  { why: 'reads', matches: (m) => SAFE_METHODS.has(m), scope: 'read' },
+  { why: 'submissions and control', matches: (_m, p) => p.startsWith('/api/v1/executions') || p.startsWith('/api/v1/graphs'), scope: 'submit' },
+];
+
 /** The scope a route needs (null: open). Reads need read, /api/v1/tokens admin, every other change submit. */
 export function requiredScope(method: string, path: string, metricsAuth: 'token' | 'none'): TokenScope | null {
-  if (OPEN_PATHS.has(path.replace(/\/+$/, ''))) return null;
-  if (path === '/metrics' && metricsAuth === 'none') return null;
-  // The dashboard's page and static assets hold no data; its data routes (/ui/events, /ui/graph/...) need a token.
-  if (path === '/ui' || path === '/ui/' || path.startsWith('/ui/assets/')) return null;
-  if (path === '/api/v1/tokens' || path.startsWith('/api/v1/tokens/')) return 'admin';
-  if (SAFE_METHODS.has(method)) return 'read';
-  if (path.startsWith('/api/v1/executions') || path.startsWith('/api/v1/graphs')) return 'submit';
+  for (const rule of SCOPE_RULES) if (rule.matches(method, path, metricsAuth)) return rule.scope;
   return 'admin';
 }
 

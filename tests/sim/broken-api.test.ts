@@ -5,15 +5,21 @@
  * that code (set-4 defect 22: 500 instead of 503) is reported, and the real
  * mapping passes. And adversarial-clients revokes the client's token for a
  * second: a token store that forgets revocations (set-4 defect 21) is reported.
+ * Its HTTP scope adversary (attack http-scopes) tries every route the README
+ * documents with lower-scope tokens: a coordinator whose GET /api/v1/tokens
+ * needs only read (set-5 defect 20) is reported. And global-cap sets a
+ * per-client quota its batches press against: a quota that counts a batch as
+ * one execution (set-5 defect 22) is reported.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { forgetsRevocation, withStatusOf } from './broken/api-variants.js';
+import { forgetsRevocation, withBatchAsOne, withStatusOf, withTokensReadable } from './broken/api-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 const FILE = join(import.meta.dirname, '..', '..', 'scenarios', 'disk-full.yaml');
 const ADVERSARIAL = join(import.meta.dirname, '..', '..', 'scenarios', 'adversarial-clients.yaml');
+const GLOBAL_CAP = join(import.meta.dirname, '..', '..', 'scenarios', 'global-cap.yaml');
 
 describe('api-contract: the simulated client goes through the HTTP handler', () => {
   it('store_unavailable answered 500 instead of 503 is reported; the real mapping passes', { timeout: 60_000 }, async () => {
@@ -32,5 +38,21 @@ describe('api-contract: the simulated client goes through the HTTP handler', () 
     const broken = await simVerdict(scenario, { wrapTokens: forgetsRevocation });
     expect(broken.promises).toContain('api-contract');
     expect(broken.text).toMatch(/with the client's token, revoked at t=\d+, was acknowledged: a revoked token must be refused/);
+  });
+
+  it('a token route that takes a read token is reported (adversarial-clients: http-scopes; the real run passes in the revoke case above)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario(ADVERSARIAL);
+    const broken = await withTokensReadable(() => simVerdict(scenario));
+    expect(broken.promises).toContain('api-contract');
+    expect(broken.text).toMatch(/GET \/api\/v1\/tokens with a read token was answered 200: the README gives the route scope admin, so it must be refused 403 insufficient_scope/);
+  });
+
+  it('a client quota that counts a batch as one is reported (global-cap: maxPendingPerClient); the real quota passes', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario(GLOBAL_CAP);
+    const real = await simVerdict(scenario);
+    expect(real.text).toBe('');
+    const broken = await withBatchAsOne(() => simVerdict(scenario));
+    expect(broken.promises).toContain('api-contract');
+    expect(broken.text).toMatch(/a submission of 6 executions \(a batch or graph counts each\) acknowledged at t=\d+ left the client with 26 unfinished executions, past its quota of 24/);
   });
 });

@@ -2,6 +2,8 @@
  * Broken variants of the coordinator's HTTP layer (promise 29, api-contract),
  * reached now that the simulated client submits through the HTTP handler.
  */
+import { ClientQuota } from '../../../system/coordinator/client-quota.js';
+import { SCOPE_RULES, type ScopeRule } from '../../../system/coordinator/http-auth.js';
 import { STATUS_BY_CODE } from '../../../system/coordinator/http-api.js';
 import type { TokenStore } from '../../../system/coordinator/index.js';
 
@@ -27,4 +29,28 @@ export function forgetsRevocation(tokens: TokenStore): TokenStore {
       return rest;
     },
   };
+}
+
+/** Runs body with GET /api/v1/tokens needing only read scope (set-5 20): a rule in front of the coordinator's scope policy. */
+export async function withTokensReadable<T>(body: () => Promise<T>): Promise<T> {
+  const rule: ScopeRule = { why: 'broken: listing tokens is a read', matches: (m, p) => m === 'GET' && p === '/api/v1/tokens', scope: 'read' };
+  SCOPE_RULES.unshift(rule);
+  try {
+    return await body();
+  } finally {
+    SCOPE_RULES.splice(SCOPE_RULES.indexOf(rule), 1);
+  }
+}
+
+/** Runs body with the client quota counting a batch (or graph) as one execution (set-5 22). */
+export async function withBatchAsOne<T>(body: () => Promise<T>): Promise<T> {
+  const admit = ClientQuota.prototype.admit;
+  ClientQuota.prototype.admit = function (this: ClientQuota, client: string, adding: number): void {
+    admit.call(this, client, Math.min(adding, 1));
+  };
+  try {
+    return await body();
+  } finally {
+    ClientQuota.prototype.admit = admit;
+  }
 }

@@ -1,0 +1,47 @@
+/**
+ * The HTTP scope adversary (adversary attack `http-scopes`): a client that
+ * holds no token, garbage, a forged one (the admin token's id with a made-up secret),
+ * a read token and a submit token, and sends each of them to every route the
+ * README's HTTP API table documents (harness/check/api-scopes.ts), through
+ * the coordinator's own HTTP handler as the simulated client does
+ * (sim-client.ts). The requests change nothing when refused or allowed: no
+ * body where one is needed (400) and made-up ids (404). Each exchange is
+ * recorded as an `httpProbe` note ({method, route, held, status, code});
+ * promise 29 (harness/check/promises-api.ts) judges the status against the
+ * scope the README gives the route: 401 without a valid token, 403
+ * `insufficient_scope` below it, neither at or above it.
+ */
+import type { HistoryRecorder } from '../check/history.js';
+import { apiRoutes, HTTP_ADVERSARY } from '../check/api-scopes.js';
+import type { Simulation } from '../sim/index.js';
+import { handlerCall, type SimClient } from './sim-client.js';
+
+/** What the adversary presents: no token, garbage, a forged token, or a real token of a lower scope. */
+export type HeldCredential = 'none' | 'garbage' | 'forged' | 'read' | 'submit';
+export const HELD_CREDENTIALS: readonly HeldCredential[] = ['none', 'garbage', 'forged', 'read', 'submit'];
+
+/** A route template with its placeholders filled by ids nothing has. */
+function concrete(template: string): string {
+  return template.replaceAll('{id}', 'probe-unknown-id');
+}
+
+function errorCode(body: unknown): string | undefined {
+  const code = (body as { error?: { code?: unknown } } | null)?.error?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** One round: every credential against every documented route that needs a token. Skipped while the coordinator is down. */
+export async function probeHttpScopes(sim: Simulation, client: SimClient, recorder: HistoryRecorder): Promise<void> {
+  for (const route of apiRoutes()) {
+    if (route.scope === null) continue;
+    for (const held of HELD_CREDENTIALS) {
+      const c = sim.coordinator.instance;
+      if (c === null) return;
+      const token = held === 'none' ? undefined : held === 'garbage' ? 'not-a-squall-token' : client.probe[held];
+      const headers: Record<string, string> = { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...(route.method === 'POST' ? { 'content-type': 'application/json' } : {}) };
+      const res = await handlerCall(c)({ method: route.method, path: concrete(route.path), headers, body: '' });
+      const code = errorCode(res.body);
+      recorder.recordInfo({ httpProbe: { method: route.method, route: route.path, held, status: res.status, ...(code === undefined ? {} : { code }) } }, HTTP_ADVERSARY);
+    }
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Promise 29 (harness/check/promises-api.ts) on synthetic histories: the HTTP
+ * scope adversary's requests judged against the README's route table
+ * (harness/check/api-scopes.ts), and the per-client quota
+ * (harness/check/promises-quota.ts). Plus the table itself: parsed from the
+ * README, and the system's scope policy agreeing with it on every route (a
+ * unit-level guard; the simulation judges the policy through the adversary).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { apiRoutes, HTTP_ADVERSARY, parseApiRoutes } from '../../harness/check/api-scopes.js';
+import { checkHistory } from '../../harness/check/invariants.js';
+import { requiredScope } from '../../system/coordinator/index.js';
+import { H, baseContext } from './builder.js';
+
+const README = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+
+const probe = (h: H, method: string, route: string, held: string, status: number, code?: string): H => {
+  h.rec.recordInfo({ httpProbe: { method, route, held, status, ...(code === undefined ? {} : { code }) } }, HTTP_ADVERSARY);
+  return h;
+};
+
+describe('29 api-contract: the README route table', () => {
+  it('reads each route and its scope from the README', () => {
+    const routes = apiRoutes();
+    const scope = (m: string, p: string): string | null | undefined => routes.find((r) => r.method === m && r.path === p)?.scope;
+    expect(scope('GET', '/api/v1/tokens')).toBe('admin');
+    expect(scope('POST', '/api/v1/tokens/{id}/revoke')).toBe('admin');
+    expect(scope('GET', '/api/v1/executions')).toBe('read');
+    expect(scope('POST', '/api/v1/executions/{id}/pause')).toBe('submit');
+    expect(scope('POST', '/api/v1/executions/batch')).toBe('submit');
+    expect(scope('GET', '/healthz')).toBeNull();
+    expect(routes.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it('refuses a README whose scope line changed, rather than judging by an old rule', () => {
+    expect(() => parseApiRoutes(README.replace('`read` (GET)', '`read` (GET, HEAD)'))).toThrow(/the token scope line no longer reads/);
+  });
+
+  it('agrees with the system scope policy on every documented route', () => {
+    for (const r of apiRoutes()) expect([r.method, r.path, requiredScope(r.method, r.path.replaceAll('{id}', 'x'), 'token')]).toEqual([r.method, r.path, r.scope]);
+  });
+});
+
+describe('29 api-contract: the HTTP scope adversary', () => {
+  it('reports a route that let a lower scope through, or answered no token with the wrong code', () => {
+    const h = probe(new H().at(10), 'GET', '/api/v1/tokens', 'read', 200);
+    probe(h, 'POST', '/api/v1/executions', 'none', 403, 'insufficient_scope');
+    probe(h, 'GET', '/api/v1/workers', 'read', 403, 'insufficient_scope');
+    probe(h, 'GET', '/api/v1/stats', 'garbage', 200);
+    expect(checkHistory(h.history(), ['api-contract'], baseContext).map((v) => v.message)).toEqual([
+      'GET /api/v1/tokens with a read token was answered 200: the README gives the route scope admin, so it must be refused 403 insufficient_scope',
+      'POST /api/v1/executions with no token was answered 403 insufficient_scope: the README gives the route scope submit, so it must be refused 401 unauthenticated',
+      'GET /api/v1/workers with a read token was answered 403 insufficient_scope: the README gives the route scope read, which that token has',
+      'GET /api/v1/stats with a malformed token was answered 200: the README gives the route scope read, so it must be refused 401 invalid_token',
+    ]);
+  });
+
+  it('passes the answers the contract gives', () => {
+    const h = probe(new H().at(10), 'GET', '/api/v1/tokens', 'submit', 403, 'insufficient_scope');
+    probe(h, 'GET', '/api/v1/tokens', 'forged', 401, 'invalid_token');
+    probe(h, 'GET', '/api/v1/stats', 'garbage', 401, 'invalid_token');
+    probe(h, 'POST', '/api/v1/executions/{id}/cancel', 'submit', 404, 'not_found');
+    probe(h, 'POST', '/api/v1/executions', 'none', 401, 'unauthenticated');
+    probe(h, 'GET', '/not/documented', 'read', 200);
+    expect(checkHistory(h.history(), ['api-contract'], baseContext)).toEqual([]);
+  });
+});
+
+/** An acknowledged submission of several executions at once (a batch). */
+function batch(h: H, ids: string[]): H {
+  const i = h.rec.recordInvoke({ ref: `batch-${ids.join('-')}`, kind: 'echo' });
+  for (const id of ids) h.emit('coordinator', { type: 'status', executionId: id, from: null, to: 'scheduled', attempt: 0 });
+  h.rec.recordOk(i, { executionIds: ids });
+  return h;
+}
+
+describe('29 api-contract: the per-client quota', () => {
+  const ctx = { ...baseContext, maxPendingPerClient: 3 };
+
+  it('reports an acknowledgement that took the client past its quota, counting each execution of a batch', () => {
+    const h = batch(new H().at(10).submit('a').submit('b'), ['c', 'd']);
+    expect(checkHistory(h.history(), ['api-contract'], ctx).map((v) => v.message)).toEqual([
+      'a submission of 2 executions (a batch or graph counts each) acknowledged at t=10 left the client with 4 unfinished executions, past its quota of 3 (maxPendingPerClient): it must have been refused 429 rate_limited',
+    ]);
+    expect(checkHistory(h.history(), ['api-contract'], baseContext)).toEqual([]);
+  });
+
+  it('counts an execution only until its terminal status (a failure that retries is still unfinished)', () => {
+    const done = new H().at(10).submit('a').submit('b').at(20).status('a', 'running', 'completed', 1).at(30);
+    expect(checkHistory(batch(done, ['c', 'd']).history(), ['api-contract'], ctx)).toEqual([]);
+    const retried = new H().at(10).submit('a').submit('b').at(20).status('a', 'running', 'failed', 1).status('a', 'failed', 'retrying', 1).at(30);
+    expect(checkHistory(batch(retried, ['c', 'd']).history(), ['api-contract'], ctx)).toHaveLength(1);
+  });
+
+  it('judges nothing after a coordinator crash (the quota lives in memory)', () => {
+    const h = new H().at(10).submit('a').submit('b').fault('start', { id: 'f1', action: 'kill', target: 'coordinator', coordinator: true });
+    expect(checkHistory(batch(h.at(20), ['c', 'd']).history(), ['api-contract'], ctx)).toEqual([]);
+  });
+});
