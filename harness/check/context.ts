@@ -10,6 +10,10 @@ export interface CheckContext {
   heartbeatTimeoutMs: number;
   /** Worker-side timeout; default heartbeatTimeoutMs. */
   workerHeartbeatTimeoutMs?: number;
+  /** The worker's own heartbeat interval (fleet.heartbeatMs); undefined: the worker's default (1000). It beats at the faster of it and heartbeatMs. */
+  workerHeartbeatMs?: number;
+  /** Ceiling of the adaptive heartbeat timeout before the lease lowers it (both sides' default 60000). */
+  heartbeatTimeoutMaxMs?: number;
   leaseMs: number;
   /** Convergence bound after heal (phases.healMs). */
   healMs: number;

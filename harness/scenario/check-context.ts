@@ -30,6 +30,7 @@ export function contextFromScenario(s: Scenario): CheckContext {
     ctx.breakerHalfOpenMaxCalls = s.coordinator.breaker.halfOpenMaxCalls;
   }
   if (s.fleet.heartbeatTimeoutMs !== undefined) ctx.workerHeartbeatTimeoutMs = s.fleet.heartbeatTimeoutMs;
+  if (s.fleet.heartbeatMs !== undefined) ctx.workerHeartbeatMs = s.fleet.heartbeatMs;
   if (s.checks.maxReconnectBoundMs !== undefined) ctx.maxReconnectBoundMs = s.checks.maxReconnectBoundMs;
   if (s.fleet.handshakeTimeoutMs !== undefined) ctx.handshakeTimeoutMs = s.fleet.handshakeTimeoutMs;
   if (s.fleet.kinds !== undefined) ctx.workerKinds = [...s.fleet.kinds];
