@@ -19,8 +19,10 @@ export interface CheckContext {
   healMs: number;
   /** Worker reconnect backoff as configured. */
   backoff: { strategy: string; initialMs: number; maxMs: number; multiplier: number };
-  /** Every worker runs exactly `backoff` (a scenario's fleet): each draw's bounds are judged against it, not only against what the worker reports. */
+  /** Every worker runs exactly `backoff`, or its entry in backoffByWorker (a scenario's fleet): each draw's bounds are judged against it, not only against what the worker reports. */
   backoffIsFleetWide?: boolean;
+  /** Workers whose backoff is not `backoff` (a group's own, fleet.groups[].backoff), by worker id. */
+  backoffByWorker?: Readonly<Record<string, { strategy: string; initialMs: number; maxMs: number; multiplier: number }>>;
   /** Slack for timing checks. */
   toleranceMs: number;
   /** Worker connect + handshake deadline of a first attempt (the worker's default is 5000). */
