@@ -23,7 +23,7 @@ const DEFAULT_TIMEOUT_MAX_MS = 60_000;
 const WORKER_DEFAULT_HEARTBEAT_MS = 1000;
 
 /** Floor and ceiling of one side's adaptive timeout, from the run's configuration. */
-export function adaptiveTimeoutBounds(ctx: CheckContext, side: 'coordinator' | 'worker'): { floorMs: number; ceilingMs: number; intervalMs: number } {
+function adaptiveTimeoutBounds(ctx: CheckContext, side: 'coordinator' | 'worker'): { floorMs: number; ceilingMs: number; intervalMs: number } {
   const maxMs = ctx.heartbeatTimeoutMaxMs ?? DEFAULT_TIMEOUT_MAX_MS;
   // The worker beats at the faster of its own interval and the coordinator's (welcome).
   const intervalMs = side === 'coordinator' ? ctx.heartbeatMs : Math.min(ctx.workerHeartbeatMs ?? WORKER_DEFAULT_HEARTBEAT_MS, ctx.heartbeatMs);
