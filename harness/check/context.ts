@@ -10,13 +10,19 @@ export interface CheckContext {
   heartbeatTimeoutMs: number;
   /** Worker-side timeout; default heartbeatTimeoutMs. */
   workerHeartbeatTimeoutMs?: number;
+  /** The worker's own heartbeat interval (fleet.heartbeatMs); undefined: the worker's default (1000). It beats at the faster of it and heartbeatMs. */
+  workerHeartbeatMs?: number;
+  /** Ceiling of the adaptive heartbeat timeout before the lease lowers it (both sides' default 60000). */
+  heartbeatTimeoutMaxMs?: number;
   leaseMs: number;
   /** Convergence bound after heal (phases.healMs). */
   healMs: number;
   /** Worker reconnect backoff as configured. */
   backoff: { strategy: string; initialMs: number; maxMs: number; multiplier: number };
-  /** Every worker runs exactly `backoff` (a scenario's fleet): each draw's bounds are judged against it, not only against what the worker reports. */
+  /** Every worker runs exactly `backoff`, or its entry in backoffByWorker (a scenario's fleet): each draw's bounds are judged against it, not only against what the worker reports. */
   backoffIsFleetWide?: boolean;
+  /** Workers whose backoff is not `backoff` (a group's own, fleet.groups[].backoff), by worker id. */
+  backoffByWorker?: Readonly<Record<string, { strategy: string; initialMs: number; maxMs: number; multiplier: number }>>;
   /** Slack for timing checks. */
   toleranceMs: number;
   /** Worker connect + handshake deadline of a first attempt (the worker's default is 5000). */

@@ -10,6 +10,7 @@ import type { PromiseName } from './promises.js';
 import { PROMISE_NAMES } from './promises.js';
 import { checkAuth, checkLiveness } from './promises-conn.js';
 import { checkBackoff } from './promises-backoff.js';
+import { checkTimeoutCeiling, checkTimeoutFloor } from './promises-heartbeat.js';
 import { checkLeaseExpiry, checkPromptCompletion, checkResultRecorded } from './promises-holders.js';
 import { checkAckedNotResent, checkDelivery } from './promises-protocol.js';
 import { checkAckedCommitted } from './promises-acked.js';
@@ -50,7 +51,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   durability: checkDurability,
   auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkOnPathAttacks(v, c)],
   backoff: checkBackoff,
-  liveness: checkLiveness,
+  liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c)],
   'no-phantom': checkNoPhantom,
   'store-health': checkStoreHealth,
   'api-contract': checkApiContract,
@@ -58,7 +59,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'acked-committed': checkAckedCommitted,
   delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkStartsSeen(v)],
   'acked-not-resent': (v, c) => [...checkAckedNotResent(v, c), ...checkHeldAfterAck(v, c)],
-  'lease-expiry': (v, c) => [...checkLeaseExpiry(v, c), ...checkSyncInFlight(v, c)],
+  'lease-expiry': (v, c) => [...checkLeaseExpiry(v, c), ...checkSyncInFlight(v, c), ...checkTimeoutCeiling(v, c)],
   'prompt-completion': checkPromptCompletion,
   'result-recorded': checkResultRecorded,
   'task-contract': checkTaskContract,

@@ -20,6 +20,8 @@ interface WorkerPass {
   view: HistoryView;
   ctx: CheckContext;
   w: string;
+  /** This worker's configured backoff (the fleet's, or its group's own). */
+  cfg: CheckContext['backoff'];
   mine: readonly Ev[];
   handshake: number;
   /** Ceiling of an attempt's deadline (it doubles with consecutive handshake timeouts). */
@@ -28,6 +30,8 @@ interface WorkerPass {
   v: (e: Ev, message: string) => void;
   lastAttempt: number;
   lastAttemptAt: number;
+  /** The previous delay drawn since the last registration (decorrelated jitter draws from it). */
+  prevDelay: number | undefined;
   /** When the current connection came up; undefined while disconnected. */
   up: number | undefined;
   /** When the worker last registered (its `connected`); undefined before. */
@@ -46,16 +50,17 @@ export function checkBackoff(view: HistoryView, ctx: CheckContext): Violation[] 
   const capDraws: CapDraw[] = [];
   const healAt = ctx.healAt ?? view.healAt;
   const handshakeMax = ctx.handshakeTimeoutMaxMs ?? 4 * handshake;
-  const boundFor = (deadline: number): number => ctx.maxReconnectBoundMs ?? Math.max(deadline, ctx.workerHeartbeatTimeoutMs ?? ctx.heartbeatTimeoutMs) + ctx.backoff.maxMs + tol;
+  const boundFor = (deadline: number, maxMs: number): number => ctx.maxReconnectBoundMs ?? Math.max(deadline, ctx.workerHeartbeatTimeoutMs ?? ctx.heartbeatTimeoutMs) + maxMs + tol;
   for (const [w, all] of view.byWorker) {
+    const cfg = ctx.backoffByWorker?.[w] ?? ctx.backoff;
     const mine = all.filter((e) => e.ev.source === w);
     const atHeal = healAt !== undefined && connectedAtHeal(mine, healAt);
     const v = (e: Ev, message: string): void => {
       out.push(violation(view.records, 'backoff', message, { index: e.rec.index, workerId: w }));
     };
-    const pass: WorkerPass = { view, ctx, w, mine, handshake, handshakeMax, capDraws, v, lastAttempt: 0, lastAttemptAt: 0, up: undefined, afterRegistration: undefined };
+    const pass: WorkerPass = { view, ctx, w, cfg, mine, handshake, handshakeMax, capDraws, v, lastAttempt: 0, lastAttemptAt: 0, prevDelay: undefined, up: undefined, afterRegistration: undefined };
     for (let i = 0; i < mine.length; i++) passEvent(pass, i);
-    const bound = healAt === undefined ? 0 : boundFor(deadlineAt(mine, healAt, handshake, handshakeMax));
+    const bound = healAt === undefined ? 0 : boundFor(deadlineAt(mine, healAt, handshake, handshakeMax), cfg.maxMs);
     if (healAt !== undefined && !atHeal && view.endAt >= healAt + bound) out.push(...healViolations(view, w, mine, healAt, bound));
   }
   const spread = capSpreadViolations(view, ctx, capDraws);
@@ -119,6 +124,7 @@ function passEvent(p: WorkerPass, i: number): void {
     }
     p.up = e.rec.time;
     p.lastAttempt = 0;
+    p.prevDelay = undefined;
     p.afterRegistration = e.rec.time;
   } else if (ev.type === 'disconnected') {
     p.up = undefined;
@@ -143,9 +149,11 @@ function passEvent(p: WorkerPass, i: number): void {
  * written independently of system/worker/backoff.ts: the exponential base
  * initialMs * multiplier^(attempt-1), capped at maxMs; full jitter draws in
  * [0, base], equal jitter in [base/2, base], none waits initialMs.
- * Decorrelated jitter depends on the previous draw: not judged here.
+ * Decorrelated jitter draws in [initialMs, min(maxMs, 3 * prev)] (capped before
+ * the draw, never below initialMs), prev being the worker's previous delay
+ * since it registered (initialMs for its first).
  */
-function referenceBounds(b: CheckContext['backoff'], attempt: number): { lo: number; hi: number } | undefined {
+function referenceBounds(b: CheckContext['backoff'], attempt: number, prevMs: number | undefined): { lo: number; hi: number } | undefined {
   const first = Math.min(b.initialMs, b.maxMs);
   let base = first;
   for (let n = 1; n < attempt && base < b.maxMs && b.multiplier > 1; n++) base = Math.min(b.maxMs, base * b.multiplier);
@@ -156,6 +164,10 @@ function referenceBounds(b: CheckContext['backoff'], attempt: number): { lo: num
       return { lo: 0, hi: base };
     case 'equal-jitter':
       return { lo: base / 2, hi: base };
+    case 'decorrelated-jitter': {
+      const prev = prevMs !== undefined && prevMs > 0 ? prevMs : first;
+      return { lo: first, hi: Math.min(b.maxMs, Math.max(first, 3 * prev)) };
+    }
     default:
       return undefined;
   }
@@ -164,13 +176,17 @@ function referenceBounds(b: CheckContext['backoff'], attempt: number): { lo: num
 /** Judges one `backoff` event: its delay, cap and attempt counter, and that an attempt follows it. */
 function passBackoff(p: WorkerPass, i: number, ev: Ev<'backoff'>['ev']): void {
   const e = p.mine[i] as Ev;
-  const maxMs = p.ctx.backoff.maxMs;
+  const { cfg } = p;
+  const maxMs = cfg.maxMs;
   const { delayMs: d, floorMs: lo, capMs: hi, attempt } = ev;
   if (!Number.isFinite(d) || d < lo - EPS || d > hi + EPS || lo < 0) p.v(e, `delay ${d} ms outside [${lo}, ${hi}] (attempt ${attempt})`);
   if (hi > maxMs + EPS) p.v(e, `cap ${hi} ms above the configured maximum ${maxMs} ms (attempt ${attempt})`);
-  const ref = p.ctx.backoffIsFleetWide === true && ev.retryAfterMs === undefined ? referenceBounds(p.ctx.backoff, attempt) : undefined;
+  // A fresh count (a registration, a restarted process) starts decorrelated jitter from initialMs again.
+  const prev = attempt === 1 ? undefined : p.prevDelay;
+  const ref = p.ctx.backoffIsFleetWide === true && ev.retryAfterMs === undefined ? referenceBounds(cfg, attempt, prev) : undefined;
   if (ref !== undefined && (Math.abs(ref.lo - lo) > EPS || Math.abs(ref.hi - hi) > EPS)) {
-    p.v(e, `attempt ${attempt} drew from [${lo}, ${hi}] ms; ${p.ctx.backoff.strategy} with initialMs ${p.ctx.backoff.initialMs}, multiplier ${p.ctx.backoff.multiplier}, maxMs ${maxMs} asks for [${ref.lo}, ${ref.hi}]`);
+    const after = cfg.strategy === 'decorrelated-jitter' ? `, after a delay of ${prev === undefined ? 'none' : `${prev} ms`}` : '';
+    p.v(e, `attempt ${attempt} drew from [${lo}, ${hi}] ms; ${cfg.strategy} with initialMs ${cfg.initialMs}, multiplier ${cfg.multiplier}, maxMs ${maxMs}${after} asks for [${ref.lo}, ${ref.hi}]`);
   }
   if (ev.retryAfterMs !== undefined && hi > 0 && hi - lo < EPS) {
     p.v(e, `retry-after ${ev.retryAfterMs} ms honoured in [${lo}, ${hi}] (attempt ${attempt}): no jitter left, every worker refused in one burst comes back at the same instant (lockstep)`);
@@ -179,6 +195,7 @@ function passBackoff(p: WorkerPass, i: number, ev: Ev<'backoff'>['ev']): void {
   else judgeAttemptStep(p, e, attempt);
   p.lastAttempt = attempt;
   p.lastAttemptAt = e.rec.time;
+  p.prevDelay = d;
   if (ev.strategy !== 'none' && hi >= maxMs - 0.5 && hi > lo) {
     p.capDraws.push({ workerId: p.w, delayMs: d, position: (d - lo) / (hi - lo), index: e.rec.index });
   }

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { type SystemEvent, hashString } from '../../system/core/index.js';
 import type { FaultProxy } from '../proxy/client.js';
 import { type Scenario, workerIds } from '../scenario/schema.js';
+import { workerBackoffs } from '../scenario/targets.js';
 import { CoordinatorProcess, type CoordinatorProcessOptions } from './coordinator-process.js';
 import { delay, JsonLinesTail, monoNow } from '../proc/index.js';
 import { SwarmHostProcess } from './swarm-host-process.js';
@@ -48,13 +49,14 @@ function workerConfigs(scenario: Scenario, url: (id: string) => string, seed: nu
   const f = scenario.fleet;
   const c = scenario.coordinator;
   const out = new Map<string, HostedWorkerConfig>();
+  const backoffs = workerBackoffs(f).byWorker;
   for (const id of workerIds(f)) {
     out.set(id, {
       id,
       coordinatorUrl: url(id),
       ...(c.secret === undefined ? {} : { secret: c.secret }),
       concurrency: f.concurrency,
-      backoff: { ...f.backoff },
+      backoff: { ...(backoffs.get(id) ?? f.backoff) },
       ...(f.heartbeatMs === undefined ? {} : { heartbeatMs: f.heartbeatMs }),
       ...(f.heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs: f.heartbeatTimeoutMs }),
       ...(f.outboxLimit === undefined ? {} : { outboxCapacity: f.outboxLimit }),

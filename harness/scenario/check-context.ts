@@ -6,6 +6,7 @@
 import { COORDINATOR_DEFAULTS } from '../../system/coordinator/index.js';
 import type { CheckContext } from '../check/context.js';
 import { workerIds, type Scenario } from './schema.js';
+import { workerBackoffs } from './targets.js';
 
 /** The check context a scenario implies. */
 export function contextFromScenario(s: Scenario): CheckContext {
@@ -29,7 +30,11 @@ export function contextFromScenario(s: Scenario): CheckContext {
     ctx.breakerResetMs = s.coordinator.breaker.resetTimeoutMs;
     ctx.breakerHalfOpenMaxCalls = s.coordinator.breaker.halfOpenMaxCalls;
   }
+  const f = s.fleet.backoff;
+  const own = [...workerBackoffs(s.fleet).byWorker].filter(([, b]) => b.strategy !== f.strategy || b.initialMs !== f.initialMs || b.maxMs !== f.maxMs || b.multiplier !== f.multiplier);
+  if (own.length > 0) ctx.backoffByWorker = Object.fromEntries(own.map(([id, b]) => [id, { ...b }]));
   if (s.fleet.heartbeatTimeoutMs !== undefined) ctx.workerHeartbeatTimeoutMs = s.fleet.heartbeatTimeoutMs;
+  if (s.fleet.heartbeatMs !== undefined) ctx.workerHeartbeatMs = s.fleet.heartbeatMs;
   if (s.checks.maxReconnectBoundMs !== undefined) ctx.maxReconnectBoundMs = s.checks.maxReconnectBoundMs;
   if (s.fleet.handshakeTimeoutMs !== undefined) ctx.handshakeTimeoutMs = s.fleet.handshakeTimeoutMs;
   if (s.fleet.kinds !== undefined) ctx.workerKinds = [...s.fleet.kinds];

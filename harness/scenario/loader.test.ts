@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ScenarioError, parseScenario } from './loader.js';
 import { faultTimeline, workerIds } from './schema.js';
-import { resolvePartition, resolveTarget } from './targets.js';
+import { resolvePartition, resolveTarget, workerBackoffs } from './targets.js';
 
 const minimal = `name: tiny
 description: smallest valid scenario
@@ -125,5 +125,24 @@ describe('targets', () => {
       { coordinator: true, workers: ['w1', 'w2'] },
       { coordinator: false, workers: ['w5', 'w3'] },
     ]);
+  });
+});
+
+describe('group backoff', () => {
+  it("gives a group's workers its own backoff over the fleet's", () => {
+    const s = parseScenario(
+      'name: t\ndescription: d\nfleet:\n  workers: 3\n  backoff: { initialMs: 20, maxMs: 300 }\n  groups: [{ name: d, from: 3, to: 3, backoff: { strategy: decorrelated-jitter } }]\n',
+      't.yaml',
+    );
+    const { byWorker } = workerBackoffs(s.fleet);
+    expect(byWorker.get('w1')).toEqual({ strategy: 'full-jitter', initialMs: 20, maxMs: 300, multiplier: 2 });
+    expect(byWorker.get('w3')).toEqual({ strategy: 'decorrelated-jitter', initialMs: 20, maxMs: 300, multiplier: 2 });
+  });
+  it("refuses a worker in two groups that set a backoff, and a merged initialMs (the fleet's 100) above the group's maxMs", () => {
+    const text = 'name: t\ndescription: d\nfleet:\n  workers: 3\n  groups: [{ name: a, count: 2, backoff: { maxMs: 50 } }, { name: b, ids: [w2], backoff: { initialMs: 40 } }]\n';
+    const err = errorOf(text);
+    expect(err.issues.map((i) => i.path)).toEqual(['fleet.groups[0].backoff.initialMs', 'fleet.groups[1].backoff']);
+    expect(err.issues[0]?.message).toContain("must be <= the group's maxMs (50)");
+    expect(err.issues[1]?.message).toContain('worker w2 is also in group "a"');
   });
 });

@@ -20,6 +20,7 @@ import { Simulation, type SimWiring } from '../sim/index.js';
 import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault, type RunRecorder, runSwarm } from './driver.js';
 import { applySimFault } from './faults-sim.js';
 import { type Scenario, workerIds } from './schema.js';
+import { workerBackoffs } from './targets.js';
 import type { ScheduledFault } from './swarm.js';
 import { expandWorkload } from './workload.js';
 import { floodEnd, scheduleFlood } from './sim-flood.js';
@@ -114,12 +115,13 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
     },
   });
   const f = scenario.fleet;
+  const backoffs = workerBackoffs(f).byWorker;
   for (const id of workerIds(f)) {
     sim.spawnWorker(id, {
       config: {
         concurrency: f.concurrency,
         ...(c.secret === undefined ? {} : { secret: c.secret }),
-        backoff: { ...f.backoff },
+        backoff: { ...(backoffs.get(id) ?? f.backoff) },
         adaptiveHeartbeat: c.adaptiveHeartbeat,
         ...(f.heartbeatMs === undefined ? {} : { heartbeatMs: f.heartbeatMs }),
         ...(f.heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs: f.heartbeatTimeoutMs }),

@@ -10,7 +10,8 @@
  *
  *   name, description, seed (default 1)
  *   fleet        workers (ids w1..wN, see workerIds), concurrency, groups
- *                (named sets of workers by count, id range or ids), backoff
+ *                (named sets of workers by count, id range or ids, each
+ *                with an optional backoff of its own), backoff
  *                {strategy, initialMs, maxMs, multiplier}, heartbeatMs, ...
  *   coordinator  heartbeatMs, heartbeatTimeoutMs, leaseMs, store, secret, ...
  *   workload     items: {kind, count, at | ratePerSec, params, failureRate,
@@ -49,14 +50,23 @@ const Backoff = z.strictObject({
   maxMs: PosInt.default(10_000),
   multiplier: z.number().min(1).default(2),
 });
-type Backoff = z.output<typeof Backoff>;
+export type Backoff = z.output<typeof Backoff>;
 
-/** A named set of workers: the first `count` not yet grouped, an id range, or explicit ids. */
+/** A group's own reconnect backoff: each field it sets replaces the fleet's (one scenario can field two strategies). */
+const GroupBackoff = z.strictObject({
+  strategy: z.enum(BACKOFF_STRATEGIES).optional(),
+  initialMs: Ms.optional(),
+  maxMs: PosInt.optional(),
+  multiplier: z.number().min(1).optional(),
+});
+const GroupBase = { name: z.string().min(1), backoff: GroupBackoff.optional() };
+
+/** A named set of workers: the first `count` not yet grouped, an id range, or explicit ids; optionally with its own backoff. */
 const WorkerGroup = z.union([
-  z.strictObject({ name: z.string().min(1), count: PosInt }),
-  z.strictObject({ name: z.string().min(1), from: PosInt, to: PosInt }),
-  z.strictObject({ name: z.string().min(1), ids: z.array(z.string().min(1)).min(1) }),
-], { error: () => 'a group is {name, count}, {name, from, to} (1-based, inclusive) or {name, ids: [...]}' });
+  z.strictObject({ ...GroupBase, count: PosInt }),
+  z.strictObject({ ...GroupBase, from: PosInt, to: PosInt }),
+  z.strictObject({ ...GroupBase, ids: z.array(z.string().min(1)).min(1) }),
+], { error: () => 'a group is {name, count}, {name, from, to} (1-based, inclusive) or {name, ids: [...]}, each with an optional backoff' });
 type WorkerGroup = z.output<typeof WorkerGroup>;
 
 export const Fleet = z.strictObject({

@@ -6,7 +6,7 @@
  */
 import { InvalidArgumentError } from '../../system/core/index.js';
 import type { FaultAction } from './faults.js';
-import type { Fleet } from './schema.js';
+import type { Backoff, Fleet } from './schema.js';
 import { workerIds } from './schema.js';
 
 /** A set of nodes: possibly the coordinator, and some workers (ids in fleet order). */
@@ -61,6 +61,31 @@ export function groupsOf(fleet: FleetLike): { groups: Map<string, string[]>; pro
     groups.set(g.name, members);
   });
   return { groups, problems };
+}
+
+/**
+ * Each worker's reconnect backoff: the fleet's, with the fields a group's own
+ * `backoff` sets replacing it for that group's workers; plus what was wrong
+ * (a worker in two groups that both set one, a group whose initialMs is above
+ * its maxMs; paths relative to fleet.groups).
+ */
+export function workerBackoffs(fleet: FleetLike & Pick<Fleet, 'backoff'>): { byWorker: Map<string, Backoff>; problems: { path: (string | number)[]; message: string }[] } {
+  const { groups } = groupsOf(fleet);
+  const byWorker = new Map(workerIds(fleet).map((id) => [id, { ...fleet.backoff }]));
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const setBy = new Map<string, string>();
+  fleet.groups.forEach((g, i) => {
+    if (g.backoff === undefined) return;
+    const own: Backoff = { ...fleet.backoff, ...g.backoff };
+    if (own.initialMs > own.maxMs) problems.push({ path: [i, 'backoff', 'initialMs'], message: `must be <= the group's maxMs (${own.maxMs})` });
+    for (const id of groups.get(g.name) ?? []) {
+      const other = setBy.get(id);
+      if (other !== undefined) problems.push({ path: [i, 'backoff'], message: `worker ${id} is also in group "${other}", which sets a backoff too: one backoff per worker` });
+      setBy.set(id, g.name);
+      byWorker.set(id, own);
+    }
+  });
+  return { byWorker, problems };
 }
 
 /** Every name a target may use (for validation and suggestions). */

@@ -14,7 +14,7 @@ import { ScenarioObject, workerIds } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { validateEngineFields } from './validate-engine.js';
 import { validateWorkerFeatures } from './validate-worker.js';
-import { LINK_SEPARATOR, endpointNames, groupsOf, resolveEndpoint } from './targets.js';
+import { LINK_SEPARATOR, endpointNames, groupsOf, resolveEndpoint, workerBackoffs } from './targets.js';
 
 type Ctx = z.RefinementCtx;
 
@@ -125,6 +125,7 @@ function validateScenario(s: Scenario, ctx: Ctx): void {
   if (!checkLimits(s, ctx)) return;
   const { groups, problems } = groupsOf(s.fleet);
   for (const p of problems) problem(ctx, ['fleet', 'groups', ...p.path], p.message);
+  if (problems.length === 0) for (const p of workerBackoffs(s.fleet).problems) problem(ctx, ['fleet', 'groups', ...p.path], p.message);
   checkFaults(ctx, s, groups);
   checkRest(ctx, s);
   validateEngineFields(s, ctx, groups);

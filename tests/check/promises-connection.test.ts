@@ -142,3 +142,41 @@ describe('9 backoff: one connection at a time', () => {
   });
 });
 
+
+describe('9 backoff: decorrelated jitter judged from the previous delay', () => {
+  const ctx = { ...baseContext, backoffIsFleetWide: true, backoffByWorker: { w1: { strategy: 'decorrelated-jitter', initialMs: 100, maxMs: 2000, multiplier: 2 } } };
+  const run = (draws: [number, number][]): string[] => {
+    const h = new H().connect('w1').at(10).emit('w1', { type: 'disconnected', workerId: 'w1', code: 1006, reason: '' });
+    draws.forEach(([delayMs, capMs], i) => {
+      h.emit('w1', { type: 'backoff', workerId: 'w1', attempt: i + 1, delayMs, strategy: 'decorrelated-jitter', floorMs: 100, capMs });
+      h.at(h.now + delayMs).emit('w1', { type: 'connecting', workerId: 'w1', attempt: i + 1 });
+    });
+    return check(h.connect('w1'), 'backoff', ctx).map((v) => v.message);
+  };
+  it('accepts [initialMs, min(maxMs, 3 * previous)], reports a cap past maxMs and a range not from the previous delay', () => {
+    expect(run([[250, 300], [600, 750], [1800, 1800], [150, 2000], [300, 450]])).toEqual([]);
+    expect(run([[250, 300], [600, 750], [1800, 1800], [4000, 5400]])).toEqual([
+      'cap 5400 ms above the configured maximum 2000 ms (attempt 4)',
+      'attempt 4 drew from [100, 5400] ms; decorrelated-jitter with initialMs 100, multiplier 2, maxMs 2000, after a delay of 1800 ms asks for [100, 2000]',
+    ]);
+    expect(run([[250, 300], [600, 900]])).toEqual([expect.stringMatching(/attempt 2 drew from \[100, 900\] ms; .* after a delay of 250 ms asks for \[100, 750\]/)]);
+  });
+});
+
+describe('13 and 10: the adaptive heartbeat timeout stays within [floor, ceiling]', () => {
+  // baseContext: floor 2000, ceiling max(2000, min(60000, leaseMs 3000 - heartbeat 500)) = 2500 on both sides.
+  const adapted = (side: 'coordinator' | 'worker', timeoutMs: number): H =>
+    new H().connect('w1').at(100).emit(side === 'coordinator' ? 'coordinator' : 'w1', { type: 'heartbeat_adapted', side, workerId: 'w1', srttMs: 900, rttvarMs: 300, timeoutMs });
+  it('accepts the floor and the ceiling on either side', () => {
+    for (const side of ['coordinator', 'worker'] as const) {
+      for (const t of [2000, 2500]) expect([...check(adapted(side, t), 'lease-expiry'), ...check(adapted(side, t), 'liveness')]).toEqual([]);
+    }
+  });
+  it('reports a timeout above leaseMs - heartbeatMs under lease-expiry, and one below the floor under liveness', () => {
+    expect(check(adapted('coordinator', 3500), 'lease-expiry').map((v) => v.message)).toEqual([
+      expect.stringMatching(/^coordinator heartbeat timeout for w1 adapted to 3500 ms at t=100 \(srtt 900 ms\), above its ceiling 2500 ms/),
+    ]);
+    expect(check(adapted('worker', 2600), 'lease-expiry')).toHaveLength(1);
+    expect(check(adapted('worker', 1500), 'liveness').map((v) => v.message)).toEqual([expect.stringMatching(/below its floor heartbeatTimeoutMs 2000 ms/)]);
+  });
+});

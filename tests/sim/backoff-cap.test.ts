@@ -6,7 +6,10 @@
  *  - cap applied after jitter (KNOWN_FAILURE_MODES reconnection #6): the
  *    uniformity test (Kolmogorov–Smirnov, false-positive rate <= 1e-6);
  *  - one random stream shared by every worker: identical delays across workers;
- *  - a 32-bit shift for the exponential: a negative delay at attempt 32.
+ *  - a 32-bit shift for the exponential: a negative delay at attempt 32;
+ *  - decorrelated jitter capped after the draw, min(maxMs, uniform[initialMs,
+ *    3 * prev]) (the decorrelated group): delays within the reported bounds,
+ *    but piled at the cap.
  * A worker whose attempt counter starts just below 2^31 shows the real
  * arithmetic saturates there.
  */
@@ -19,7 +22,7 @@ import { runChecked } from '../../harness/scenario/run.js';
 import { runScenarioSim } from '../../harness/scenario/run-sim.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import { seededRandom } from '../../system/core/random.js';
-import type { BackoffConfig } from '../../system/worker/backoff.js';
+import { type BackoffConfig, backoffDelay } from '../../system/worker/backoff.js';
 import type { Random } from '../../system/core/random.js';
 import { capAfterJitter } from './broken/variants.js';
 
@@ -44,6 +47,13 @@ function capDrawsOf(history: readonly HistoryRecord[], maxMs: number): CapDraw[]
 /** 2^(attempt-1) with a 32-bit shift: wraps negative at attempt 32. */
 function shiftedExponential(cfg: BackoffConfig, attempt: number, random: Random): number {
   return random.float() * Math.min(cfg.maxMs, cfg.initialMs * (1 << (attempt - 1)));
+}
+
+/** Decorrelated jitter with the cap applied to the draw instead of to its range: a third of a range past the cap lands on it. */
+function decorrelatedCapAfterJitter(cfg: BackoffConfig, attempt: number, random: Random, prevMs?: number): number {
+  if (cfg.strategy !== 'decorrelated-jitter') return backoffDelay(cfg, attempt, random, prevMs);
+  const hi = Math.max(cfg.initialMs, 3 * (prevMs ?? cfg.initialMs));
+  return Math.min(cfg.maxMs, cfg.initialMs + random.float() * (hi - cfg.initialMs));
 }
 
 describe('backoff-cap scenario', () => {
@@ -72,6 +82,12 @@ describe('backoff-cap scenario', () => {
   it('catches a 32-bit shift overflow once attempts pass 31', async () => {
     const v = await backoffStory({ workerDeps: (_id, deps) => ({ ...deps, backoffDelay: shiftedExponential }) });
     expect(v.text).toMatch(/delay -\d+(\.\d+)? ms outside \[0, 300\] \(attempt 32\)/);
+  });
+
+  it('catches decorrelated jitter capped after the draw (its workers pile at the cap)', async () => {
+    const v = await backoffStory({ workerDeps: (_id, deps) => ({ ...deps, backoffDelay: decorrelatedCapAfterJitter }) });
+    expect(v.text).toMatch(/delays at the cap are (bunched|not uniform)/);
+    expect(v.text).not.toMatch(/outside \[/);
   });
 
   it('reaches attempt counters near 2^31 with sane delays on the real code', async () => {

@@ -4,15 +4,35 @@
  * passes; with one broken healing trigger swapped in (./broken/healing-variants.ts)
  * the end result is still right (redundancy heals it), and the run must be
  * reported under the promise the trigger breaks.
+ *
+ * Set 5 #17, the coordinator's adaptive heartbeat-timeout ceiling at
+ * leaseMs + heartbeatMs instead of a heartbeat below the lease, is planted by
+ * a module mock local to this file (the policy is not a SimWiring seam).
  */
 import { simVerdict, type Verdict } from './broken/verdict.js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type * as LinkTimingModule from '../../system/coordinator/link-timing.js';
 import type { PromiseName } from '../../harness/check/promises.js';
 import { loadScenario, parseScenario } from '../../harness/scenario/loader.js';
 import type { Scenario } from '../../harness/scenario/schema.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { HeldLeasesIgnoredEngine, keepAbortedGhosts, neverResetAttempts, ThrottledRenewalEngine, TimeoutAsFailedEngine } from './broken/healing-variants.js';
+
+const hbCeiling = vi.hoisted(() => ({ broken: false }));
+
+vi.mock('../../system/coordinator/link-timing.js', async (importOriginal) => {
+  const real = await importOriginal<typeof LinkTimingModule>();
+  /** The ceiling a heartbeat past the lease instead of below it. */
+  class LinkTiming extends real.LinkTiming {
+    constructor(ctx: ConstructorParameters<typeof real.LinkTiming>[0], policy?: ConstructorParameters<typeof real.LinkTiming>[1]) {
+      const c = ctx.config;
+      const broken = { ...real.coordinatorTimeoutPolicy(c), maxMs: Math.max(c.heartbeatTimeoutMs, Math.min(c.heartbeatTimeoutMaxMs, c.leaseMs + c.heartbeatMs)) };
+      super(ctx, policy ?? (hbCeiling.broken ? broken : real.coordinatorTimeoutPolicy(c)));
+    }
+  }
+  return { ...real, LinkTiming };
+});
 
 const verdict = (scenario: Scenario, wiring?: SimWiring): Promise<Verdict> => simVerdict(scenario, wiring);
 
@@ -90,4 +110,17 @@ describe('broken healing triggers are caught under the promise they break', () =
       expect(v.text).toMatch(c.says);
     });
   }
+
+  it('17 the adaptive heartbeat-timeout ceiling at leaseMs + heartbeatMs', async () => {
+    // high-latency passes on the real system in tests/sim/adaptive-connection.test.ts.
+    hbCeiling.broken = true;
+    try {
+      const v = await verdict(await loadScenario('scenarios/high-latency.yaml'));
+      expect(v.passed).toBe(false);
+      expect(v.promises, v.text).toContain('lease-expiry');
+      expect(v.text).toMatch(/coordinator heartbeat timeout for w\d adapted to 16000 ms .* above its ceiling 14000 ms/);
+    } finally {
+      hbCeiling.broken = false;
+    }
+  });
 });
