@@ -14,6 +14,7 @@ import { checkTimeoutCeiling, checkTimeoutFloor } from './promises-heartbeat.js'
 import { checkLeaseExpiry, checkPromptCompletion, checkResultRecorded } from './promises-holders.js';
 import { checkAckedNotResent, checkDelivery } from './promises-protocol.js';
 import { checkAckedCommitted } from './promises-acked.js';
+import { checkSyncPerSession } from './promises-sync.js';
 import { checkCheckpoints, checkDurability } from './promises-state.js';
 import { checkNoPhantom, checkStoreHealth } from './promises-store.js';
 import { checkApiContract } from './promises-api.js';
@@ -57,7 +58,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'api-contract': checkApiContract,
   retention: checkRetention,
   'acked-committed': checkAckedCommitted,
-  delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkStartsSeen(v)],
+  delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkStartsSeen(v), ...checkSyncPerSession(v, c)],
   'acked-not-resent': (v, c) => [...checkAckedNotResent(v, c), ...checkHeldAfterAck(v, c)],
   'lease-expiry': (v, c) => [...checkLeaseExpiry(v, c), ...checkSyncInFlight(v, c), ...checkTimeoutCeiling(v, c)],
   'prompt-completion': checkPromptCompletion,

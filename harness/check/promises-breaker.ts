@@ -8,13 +8,20 @@
  * written independently of the engine's, from the coordinator's decisions
  * (each event's `at`) and judges every claim against it:
  *  - a claim of a kind whose breaker is open;
- *  - a claim that makes more trials than halfOpenMaxCalls in flight.
+ *  - a claim that makes more trials than halfOpenMaxCalls in flight;
+ *  - a kind stuck half-open: at the end of the run its breaker is half-open
+ *    with a free trial slot (a trial's lease that ended without a verdict,
+ *    expired or given back at a sync, frees its slot) while work of the kind
+ *    is ready, and no trial was admitted for longer than resetTimeoutMs plus
+ *    a reconnect bound after faults stopped. A leaked slot heals nothing, so
+ *    promise 1 fires too; this names the breaker.
  * Breakers live in the coordinator's memory: a crash or restart closes them all.
  * Needs CheckContext.breakerResetMs and breakerHalfOpenMaxCalls (a scenario's coordinator.breaker).
  */
 import type { CheckContext } from './context.js';
+import { expectedRetryDelay } from './promises-retries.js';
 import { coordinatorCrashes } from './promises-state.js';
-import type { Ev, HistoryView } from './view.js';
+import { clockOffset, isStatus, type Ev, type HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
@@ -23,6 +30,8 @@ interface Breaker {
   failures: number;
   openedAt: number;
   trials: Set<string>;
+  /** Since when (decision time) a half-open breaker has had a trial slot free: it turned half-open, or a trial ended. */
+  freeSince: number;
 }
 
 interface Config {
@@ -36,6 +45,7 @@ function refresh(b: Breaker, at: number, c: Config): void {
   if (b.state === 'open' && at >= b.openedAt + c.resetMs) {
     b.state = 'half-open';
     b.trials.clear();
+    b.freeSince = b.openedAt + c.resetMs;
   }
 }
 
@@ -68,7 +78,7 @@ export function checkBreakers(view: HistoryView, ctx: CheckContext): Violation[]
   let breakers = new Map<string, Breaker>();
   const of = (kind: string): Breaker => {
     let b = breakers.get(kind);
-    if (b === undefined) breakers.set(kind, (b = { state: 'closed', failures: 0, openedAt: 0, trials: new Set() }));
+    if (b === undefined) breakers.set(kind, (b = { state: 'closed', failures: 0, openedAt: 0, trials: new Set(), freeSince: 0 }));
     return b;
   };
   let nextCrash = 0;
@@ -81,7 +91,10 @@ export function checkBreakers(view: HistoryView, ctx: CheckContext): Violation[]
     const ev = e.ev;
     if (ev.source !== 'coordinator') continue;
     if (ev.type === 'result_recorded') onResult(of(kindOf(ev.executionId)), ev, c);
-    else if (ev.type === 'lease_expired' || ev.type === 'lease_released') of(kindOf(ev.executionId)).trials.delete(ev.executionId);
+    else if (ev.type === 'lease_expired' || ev.type === 'lease_released') {
+      const b = of(kindOf(ev.executionId));
+      if (b.trials.delete(ev.executionId)) b.freeSince = ev.at;
+    }
     else if (ev.type === 'claimed') {
       const kind = kindOf(ev.executionId);
       const b = of(kind);
@@ -91,7 +104,59 @@ export function checkBreakers(view: HistoryView, ctx: CheckContext): Violation[]
       if (b.state === 'half-open') b.trials.add(ev.executionId);
     }
   }
+  for (const [kind, b] of breakers) out.push(...stuckHalfOpen(view, ctx, kind, b, c));
   return out;
+}
+
+/** Statuses of an execution that waits for a claim (once a retry's delay passed). */
+const WAITING: ReadonlySet<string> = new Set(['scheduled', 'retrying']);
+
+/** Promise 28's third rule (see the file header): the kind's breaker never admitted a trial again although work waited. */
+function stuckHalfOpen(view: HistoryView, ctx: CheckContext, kind: string, b: Breaker, c: Config): Violation[] {
+  const runs = ctx.workerKinds === undefined || ctx.workerKinds.includes(kind);
+  if (!runs) return [];
+  const offset = clockOffset(view);
+  refresh(b, view.endAt - offset, c);
+  if (b.state !== 'half-open' || b.trials.size >= c.maxTrials) return [];
+  const idle = idleAtEnd(view);
+  if (idle === undefined) return [];
+  const since = Math.max(b.freeSince + offset, idle.since);
+  for (const [id, sub] of view.submitted) {
+    if (sub.ev.kind !== kind || b.trials.has(id)) continue;
+    const last = (view.byExecution.get(id) ?? []).filter(isStatus).filter((e) => e.ev.source === 'coordinator').at(-1);
+    if (last === undefined || !WAITING.has(last.ev.to)) continue;
+    const delay = last.ev.to === 'retrying' && sub.ev.retry !== undefined ? expectedRetryDelay(sub.ev.retry, Math.max(1, last.ev.attempt)) : 0;
+    const from = Math.max(since, last.ev.at + offset + delay);
+    if (view.endAt - from <= c.resetMs + ctx.toleranceMs) continue;
+    const text =
+      `the ${kind} breaker has been half-open with ${b.trials.size} of ${c.maxTrials} trial(s) in flight since t=${b.freeSince + offset}, ` +
+      `and ${id} (${last.ev.to} since t=${last.rec.time}) waited from t=${from} to the end (t=${view.endAt}) while ${idle.worker} was registered and idle, without a trial being admitted: ` +
+      `a trial whose lease ended without a verdict must free its slot`;
+    return [violation(view.records, 'breaker', text, { index: last.rec.index, executionId: id })];
+  }
+  return [];
+}
+
+/**
+ * The worker that has been registered (not draining) and held no lease the
+ * longest at the end of the run, and since when (record time); undefined if none is.
+ */
+function idleAtEnd(view: HistoryView): { worker: string; since: number } | undefined {
+  const workers = new Map<string, { up: boolean; held: Set<string>; since: number }>();
+  for (const { rec, ev } of view.events) {
+    if (ev.source !== 'coordinator' || !('workerId' in ev)) continue;
+    let w = workers.get(ev.workerId);
+    if (w === undefined) workers.set(ev.workerId, (w = { up: false, held: new Set(), since: rec.time }));
+    const idleBefore = w.up && w.held.size === 0;
+    if (ev.type === 'worker_registered') w.up = true;
+    else if (ev.type === 'worker_disconnected' || ev.type === 'worker_lost' || (ev.type === 'msg_delivered' && ev.msgType === 'drain')) w.up = false;
+    else if (ev.type === 'claimed') w.held.add(ev.leaseToken);
+    else if (ev.type === 'lease_released' || ev.type === 'lease_expired' || ev.type === 'result_recorded') w.held.delete(ev.leaseToken);
+    if (!idleBefore && w.up && w.held.size === 0) w.since = rec.time;
+  }
+  let best: { worker: string; since: number } | undefined;
+  for (const [worker, w] of workers) if (w.up && w.held.size === 0 && (best === undefined || w.since < best.since)) best = { worker, since: w.since };
+  return best;
 }
 
 /** What is wrong with claiming `id` now, if anything. */

@@ -31,7 +31,7 @@ function idleWorkerAt(view: HistoryView, t: number, from: number): string | unde
 }
 
 /** Reference retry delay after the n-th failure (n >= 1), written independently of the engine's. */
-function expectedRetryDelay(p: RetryPolicy, n: number): number {
+export function expectedRetryDelay(p: RetryPolicy, n: number): number {
   let raw: number;
   switch (p.strategy) {
     case 'none':

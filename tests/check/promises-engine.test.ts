@@ -151,3 +151,25 @@ describe('8 against adversaries', () => {
     expect(messages(honest, 'auth')).toEqual([]);
   });
 });
+
+describe('28 breaker: a kind stuck half-open', () => {
+  const ctx = { ...baseContext, breaker: true, breakerFailureThreshold: 2, breakerResetMs: 1000, breakerHalfOpenMaxCalls: 1 };
+  /** Two failures open the sleep breaker at t=10; the half-open trial (a, at t=1100) loses its lease at t=1500; `retrial`: a new trial follows. */
+  const story = (retrial: boolean): H => {
+    const h = new H().phase('faults').connect('w1');
+    submit(h, 'a', {}).submit('b', {});
+    h.at(10).claim('a', 'w1', 1, 'ta1').start('a', 'w1', 1, 'ta1').finish('a', 'w1', 1, 'ta1', 'failed', 'retrying');
+    h.claim('b', 'w1', 1, 'tb1').start('b', 'w1', 1, 'tb1').finish('b', 'w1', 1, 'tb1', 'failed', 'retrying');
+    h.at(1100).claim('a', 'w1', 2, 'ta2', undefined, 'retrying').start('a', 'w1', 2, 'ta2');
+    h.at(1500).expire('a', 'w1', 2, 'ta2');
+    if (retrial) h.at(1510).run('a', 'w1', 2, 'ta3').claim('b', 'w1', 2, 'tb2', undefined, 'retrying').start('b', 'w1', 2, 'tb2').finish('b', 'w1', 2, 'tb2');
+    return h.at(2000).phase('heal').at(9000).phase('end');
+  };
+  const breaker = (h: H): string[] => checkHistory(h.history(), ['breaker'], ctx).map((v) => v.message);
+  it('flags a half-open breaker with a free slot that never admits a trial while work waits and a worker idles', () => {
+    expect(breaker(story(false))).toEqual([expect.stringMatching(/sleep breaker has been half-open with 0 of 1 trial\(s\) in flight since t=1500, .* while w1 was registered and idle, without a trial being admitted/)]);
+  });
+  it('accepts a new trial once the lost one freed its slot', () => {
+    expect(breaker(story(true))).toEqual([]);
+  });
+});

@@ -75,6 +75,24 @@ describe('11 delivery', () => {
   });
 });
 
+describe('11 delivery: a sync belongs to its session', () => {
+  /** w1's sync (seq) in session s: first sent, or re-sent. */
+  const sync = (h: H, seq: number, s: string, resend: boolean): H =>
+    h.emit('w1', { type: 'msg_sent', workerId: 'w1', sessionId: s, dir: 'to_coordinator', seq, msgType: 'sync', resend });
+  it('a sync re-sent in its own resumed session passes; one carried into a new session is a stale report', () => {
+    const h = new H().connect('w1');
+    reconnect(h.at(10), 's1', false);
+    sync(h, 1, 's1', false);
+    reconnect(h.at(20), 's1', true);
+    sync(h, 1, 's1', true); // resumed: the same report, same session and seq
+    expect(check(h, 'delivery')).toEqual([]);
+    reconnect(h.at(30), 's2', false);
+    sync(h, 1, 's2', true); // renumbered into a new session: stale
+    sync(h, 2, 's2', false);
+    expect(check(h, 'delivery')).toEqual([expect.stringMatching(/w1 re-sent a sync report as seq 1 in session s2 at t=30 that it never sent in that session: a stale report from session s1/)]);
+  });
+});
+
 describe('11 delivery after a 4500 close', () => {
   /** w1's result (seq 1) is handed over; the worker sees acks up to ackedUpTo; the coordinator closes 4500; seq 1 comes again. */
   const story = (ackedUpTo: number): H => {

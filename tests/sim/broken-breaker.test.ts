@@ -13,6 +13,8 @@ const CASES: [BreakerMistake, RegExp][] = [
   ['one-trial-too-many', /breaker is half-open with 1 trial\(s\) in flight .*; halfOpenMaxCalls is 1/],
   ['no-reset-wait', /breaker opened \d+ ms earlier \(\d+ consecutive failures\) and holds claims for 1000 ms/],
   ['stays-half-open', /breaker opened \d+ ms earlier/],
+  // Set-5 blind 04: the half-open trial's holder dies (breaker.yaml's trigger); its lease ends without a verdict.
+  ['keeps-trial-on-release', /fail breaker has been half-open with 0 of 1 trial\(s\) in flight since t=\d+, and ex_\w+ \(\w+ since t=\d+\) waited .* without a trial being admitted/],
 ];
 
 describe('breaker: open holds claims, half-open lets one trial through', () => {

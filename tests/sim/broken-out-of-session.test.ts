@@ -5,16 +5,22 @@
  * replaced it (4409). The real coordinator fences the old connection; one
  * whose replaceBy closes it but leaves it registered acts on those frames
  * under the dead incarnation's session, and promise 11 (delivery) says so.
+ * The same file leaves w1 twice in a row without a session (a partition, then
+ * its upstream dying as it comes back), so its sync is unacknowledged when
+ * the next session begins: a worker that re-sends that stale report there is
+ * caught under promise 11 too (blind set-5 25).
  */
 import { describe, expect, it } from 'vitest';
 import { formatViolation } from '../../harness/check/violation.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
+import type { SimWiring } from '../../harness/sim/index.js';
 import { withBrokenReplace } from './broken/connection-variants.js';
+import { keepStaleSync } from './broken/protocol-variants.js';
 
-async function run() {
+async function run(wiring?: SimWiring) {
   const scenario = await loadScenario('scenarios/replaced-connection.yaml');
-  const r = await runChecked(scenario, { seed: 1 });
+  const r = await runChecked(scenario, { seed: 1, ...(wiring === undefined ? {} : { wiring }) });
   return { r, promises: [...new Set(r.violations.map((v) => v.promise.name))], text: r.violations.map(formatViolation).join('\n') };
 }
 
@@ -31,5 +37,12 @@ describe('frames arriving on a replaced connection', () => {
     expect(r.passed).toBe(false);
     expect(promises, text).toContain('delivery');
     expect(text).toMatch(/handed over on connection \S+ after it was replaced by \S+ at t=\d+: an out-of-session frame was acted on/);
+  });
+
+  it('delivery: a worker whose new session re-sends an earlier session\'s unacknowledged sync', async () => {
+    const { r, promises, text } = await run({ onWorker: keepStaleSync });
+    expect(r.passed).toBe(false);
+    expect(promises, text).toContain('delivery');
+    expect(text).toMatch(/w1 re-sent a sync report as seq \d+ in session \S+ at t=\d+ that it never sent in that session: a stale report from session \S+/);
   });
 });

@@ -39,18 +39,24 @@ const stayHalfOpen = (original: OnFailure): OnFailure =>
     if (before === 'half-open' && b !== undefined) b.state = 'half-open';
   };
 
-export type BreakerMistake = keyof typeof MISTAKES | 'stays-half-open';
+/** A lease that ends without a verdict (expired, given back at a sync) keeps its half-open trial slot: the kind stays half-open with no trial ever again. */
+const keepsTrialOnRelease = (): CircuitBreakers['onRelease'] => () => {};
+
+export type BreakerMistake = keyof typeof MISTAKES | 'stays-half-open' | 'keeps-trial-on-release';
 
 /** Runs `body` with the breakers making `mistake`; restores the real methods after. */
 export async function withBrokenBreakers<T>(mistake: BreakerMistake, body: () => Promise<T>): Promise<T> {
   const canPass = CircuitBreakers.prototype.canPass;
   const onFailure = CircuitBreakers.prototype.onFailure;
+  const onRelease = CircuitBreakers.prototype.onRelease;
   if (mistake === 'stays-half-open') CircuitBreakers.prototype.onFailure = stayHalfOpen(onFailure);
+  else if (mistake === 'keeps-trial-on-release') CircuitBreakers.prototype.onRelease = keepsTrialOnRelease();
   else CircuitBreakers.prototype.canPass = MISTAKES[mistake](canPass);
   try {
     return await body();
   } finally {
     CircuitBreakers.prototype.canPass = canPass;
     CircuitBreakers.prototype.onFailure = onFailure;
+    CircuitBreakers.prototype.onRelease = onRelease;
   }
 }

@@ -51,6 +51,16 @@ export function renumberAcked(_id: string, w: Worker): void {
   };
 }
 
+/** Outbox: a new session renumbers unacknowledged `sync` reports too, so an earlier session's stale report goes out before the fresh one (blind set-5 25). */
+export function keepStaleSync(_id: string, w: Worker): void {
+  const outbox = outboxOf(w) as unknown as { unacked: SentMessage[]; nextSeq: number };
+  (outboxOf(w) as Outbox).renumber = () => {
+    outbox.nextSeq = 1;
+    outbox.unacked = outbox.unacked.map((s) => ({ seq: outbox.nextSeq++, msg: s.msg }));
+    return [...outbox.unacked];
+  };
+}
+
 /** A worker that starts over on every reconnect: finished tasks and their unacknowledged results are forgotten. */
 export function forgetResultsOnReconnect(_id: string, w: Worker): void {
   const outbox = outboxOf(w);
