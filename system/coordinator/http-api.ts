@@ -12,7 +12,7 @@ import type { HttpHandler, HttpRequest, HttpResponse } from '../core/transport.j
 import type { EngineApi } from '../engine/contract.js';
 import type { ExecutionRecord } from '../core/model.js';
 import type { TaskKind } from '../tasks/kind.js';
-import { type ClientQuota, clientOf } from './client-quota.js';
+import { type ClientQuota, clientOf, counted } from './client-quota.js';
 import { type HealthSource, liveness, readiness } from './health.js';
 import { controlBodySchema, parseBatchBody, parseGraphBody, parseListQuery, parseSpecBody, parseWith } from './http-schemas.js';
 import type { WorkerView } from './registry.js';
@@ -161,9 +161,7 @@ function submitRoutes(d: HttpApiDeps): Route[] {
       path: '/api/v1/executions',
       handle: async (req) => {
         const spec = parseSpecBody(parseJson(req.body, true), d.taskKinds);
-        d.quota?.admit(clientOf(req), 1);
-        const { execution, created } = await e.submitTask(spec);
-        d.quota?.track(clientOf(req), [execution.executionId]);
+        const { execution, created } = await counted(d.quota, clientOf(req), 1, () => e.submitTask(spec), (r) => [r.execution.executionId]);
         return json(created ? 201 : 200, view(execution));
       },
     },
@@ -172,9 +170,7 @@ function submitRoutes(d: HttpApiDeps): Route[] {
       path: '/api/v1/executions/batch',
       handle: async (req) => {
         const checked = parseBatchBody(parseJson(req.body, true), d.taskKinds);
-        d.quota?.admit(clientOf(req), checked.length);
-        const records = await e.scheduleTaskBatch(checked);
-        d.quota?.track(clientOf(req), records.map((r) => r.executionId));
+        const records = await counted(d.quota, clientOf(req), checked.length, () => e.scheduleTaskBatch(checked), (rs) => rs.map((r) => r.executionId));
         return json(201, { executions: records.map(view) });
       },
     },
@@ -183,9 +179,7 @@ function submitRoutes(d: HttpApiDeps): Route[] {
       path: '/api/v1/graphs',
       handle: async (req) => {
         const tasks = parseGraphBody(parseJson(req.body, true), d.taskKinds);
-        d.quota?.admit(clientOf(req), Object.keys(tasks).length);
-        const executions = await e.scheduleTaskGraph(tasks);
-        d.quota?.track(clientOf(req), executions.map((x) => x.executionId));
+        const executions = await counted(d.quota, clientOf(req), Object.keys(tasks).length, () => e.scheduleTaskGraph(tasks), (xs) => xs.map((x) => x.executionId));
         return json(201, { executions });
       },
     },

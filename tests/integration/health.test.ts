@@ -63,4 +63,15 @@ describe('per-client quota', () => {
     fx.worker(c.url, 'w1');
     await waitFor(async () => (await post('a')).status === 201, 'a may submit again once its work finished');
   });
+
+  it('counts submissions arriving together: each is admitted against the slots the others already hold', async () => {
+    fx = new Fixture();
+    const disk = new FaultyStore(new MemoryStore(), systemClock, seededRandom(1));
+    disk.setMode({ type: 'slow_disk', minMs: 50, maxMs: 50 }); // every submission is still uncommitted when the others arrive
+    const c = await fx.coordinator({ ...FAST_COORDINATOR, maxPendingPerClient: 2 }, disk);
+    const post = (): Promise<Response> =>
+      fetch(`${c.httpUrl}/api/v1/executions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-squall-client': 'burst' }, body: JSON.stringify({ kind: 'echo', params: { value: 1 } }) });
+    const statuses = (await Promise.all([post(), post(), post(), post(), post()])).map((r) => r.status).sort();
+    expect(statuses).toEqual([201, 201, 429, 429, 429]);
+  });
 });

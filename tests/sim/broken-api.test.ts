@@ -14,7 +14,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { forgetsRevocation, withBatchAsOne, withStatusOf, withTokensReadable } from './broken/api-variants.js';
+import { forgetsRevocation, withBatchAsOne, withStatusOf, withTokensReadable, withUnreservedQuota } from './broken/api-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 const FILE = join(import.meta.dirname, '..', '..', 'scenarios', 'disk-full.yaml');
@@ -47,12 +47,15 @@ describe('api-contract: the simulated client goes through the HTTP handler', () 
     expect(broken.text).toMatch(/GET \/api\/v1\/tokens with a read token was answered 200: the README gives the route scope admin, so it must be refused 403 insufficient_scope/);
   });
 
-  it('a client quota that counts a batch as one is reported (global-cap: maxPendingPerClient); the real quota passes', { timeout: 60_000 }, async () => {
+  it('a client quota that counts a batch as one, or lets submissions arriving together all see the old count, is reported (global-cap: maxPendingPerClient); the real quota passes', { timeout: 60_000 }, async () => {
     const scenario = await loadScenario(GLOBAL_CAP);
     const real = await simVerdict(scenario);
     expect(real.text).toBe('');
     const broken = await withBatchAsOne(() => simVerdict(scenario));
     expect(broken.promises).toContain('api-contract');
     expect(broken.text).toMatch(/a submission of 6 executions \(a batch or graph counts each\) acknowledged at t=\d+ left the client with 26 unfinished executions, past its quota of 24/);
+    const racing = await withUnreservedQuota(() => simVerdict(scenario));
+    expect(racing.promises).toEqual(['api-contract']);
+    expect(racing.text).toMatch(/left the client with (2[5-9]|30) unfinished executions, past its quota of 24/);
   });
 });

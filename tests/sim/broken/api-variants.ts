@@ -45,8 +45,22 @@ export async function withTokensReadable<T>(body: () => Promise<T>): Promise<T> 
 /** Runs body with the client quota counting a batch (or graph) as one execution (set-5 22). */
 export async function withBatchAsOne<T>(body: () => Promise<T>): Promise<T> {
   const admit = ClientQuota.prototype.admit;
-  ClientQuota.prototype.admit = function (this: ClientQuota, client: string, adding: number): void {
-    admit.call(this, client, Math.min(adding, 1));
+  ClientQuota.prototype.admit = function (this: ClientQuota, client: string, adding: number) {
+    return admit.call(this, client, Math.min(adding, 1));
+  };
+  try {
+    return await body();
+  } finally {
+    ClientQuota.prototype.admit = admit;
+  }
+}
+
+/** Runs body with the client quota checked against acknowledged work only: a submission holds no slot until it commits (submissions arriving together all see the old count). */
+export async function withUnreservedQuota<T>(body: () => Promise<T>): Promise<T> {
+  const admit = ClientQuota.prototype.admit;
+  ClientQuota.prototype.admit = function (this: ClientQuota, client: string, adding: number) {
+    admit.call(this, client, adding)(); // checked, then the slots are given back at once
+    return admit.call(this, client, 0);
   };
   try {
     return await body();
