@@ -46,7 +46,8 @@ class Host {
     await this.ask('reset');
   }
   async report(final = false): Promise<HostReport> {
-    return (await this.ask(final ? 'final' : 'report')) as unknown as HostReport;
+    const reply: unknown = await this.ask(final ? 'final' : 'report'); // the host's IPC reply (bullmq-host.ts sends a HostReport)
+    return reply as HostReport;
   }
   stop(): Promise<void> {
     const exited = new Promise<void>((r) => (this.child.exitCode !== null ? r() : this.child.once('exit', () => r())));
