@@ -9,6 +9,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Vitest defaults to one fork per core minus one: a single fork on a 2-core
+    // CI runner. Many files wait on child processes, sockets and browsers, so
+    // two forks keep both cores busy (every test is seeded or waits on events,
+    // never on wall-clock boxes, so the verdict does not depend on the overlap).
+    maxWorkers: 2,
     reporters: process.env.CI ? ['default'] : ['default'],
   },
 });
