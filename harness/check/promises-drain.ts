@@ -14,6 +14,12 @@
  * time (`stopped`, reason "drain timed out") first hands back what still ran:
  * every attempt it aborted for the stop has its `revoked` result sent before
  * the worker stops, unless another fault touched the worker's link.
+ * On the worker's side, once it began draining (it sent its `drain`): an
+ * assign that reaches it afterwards (one on its way when it drained, or re-sent
+ * after a resume) is refused, never started (`task_started`), and handed back
+ * with a `revoked` result (PROTOCOL.md `drain`: "assign nothing more"), which a
+ * worker that finished its drain (`stopped`, reason drained) has sent. An assign
+ * for a lease it already had before the drain is a re-delivery, not new work.
  * The session ends at the worker's next registration in another session, or
  * a coordinator crash (a new session forgets the drain; so does this rule).
  */
@@ -59,6 +65,7 @@ export function checkDrain(view: HistoryView, ctx: CheckContext): Violation[] {
     if (d.ev.source !== 'coordinator' || d.ev.dir !== 'to_coordinator' || d.ev.msgType !== 'drain') continue;
     out.push(...claimedAfterDrain(view, ctx, d), ...expiredAfterDrain(view, d));
   }
+  for (const w of view.byWorker.keys()) out.push(...assignsWhileDraining(view, w));
   for (const st of view.ofType('stopped')) {
     if (st.ev.source !== st.ev.workerId) continue;
     if (st.ev.reason === 'drained') out.push(...exitedUnacked(view, st));
@@ -157,6 +164,53 @@ function timedOutWithoutHandBack(view: HistoryView, st: Ev<'stopped'>): Violatio
         workerId: w,
       }),
     );
+  }
+  return out;
+}
+
+/** `assign:executionId/leaseToken` → its execution and lease (ids hold no `/`). */
+function assignOf(key: string | undefined): { executionId: string; leaseToken: string } | undefined {
+  if (key?.startsWith('assign:') !== true) return undefined;
+  const [executionId, leaseToken] = key.slice('assign:'.length).split('/');
+  return executionId === undefined || leaseToken === undefined ? undefined : { executionId, leaseToken };
+}
+
+/** Assigns that reached `w` after it began draining (first delivery of a lease it had not had before), per life. */
+function assignsAfterDrainBegan(view: HistoryView, w: string): { e: Ev<'msg_delivered'>; executionId: string; leaseToken: string }[] {
+  const drainedIn = new Set<number>();
+  const seen = new Set<string>();
+  const out: { e: Ev<'msg_delivered'>; executionId: string; leaseToken: string }[] = [];
+  for (const e of view.byWorker.get(w) ?? []) {
+    if (e.ev.source !== w) continue;
+    const life = view.lifeOf(w, e.rec.index);
+    if (e.ev.type === 'msg_sent' && e.ev.msgType === 'drain') drainedIn.add(life);
+    if (e.ev.type !== 'msg_delivered' || e.ev.dir !== 'to_worker') continue;
+    const a = assignOf(e.ev.key);
+    if (a === undefined || seen.has(`${life}:${a.leaseToken}`)) continue;
+    seen.add(`${life}:${a.leaseToken}`);
+    if (drainedIn.has(life)) out.push({ e: e as Ev<'msg_delivered'>, ...a });
+  }
+  return out;
+}
+
+/** A draining worker starts no attempt whose assign reached it after its drain began; it hands each back (`revoked`). */
+function assignsWhileDraining(view: HistoryView, w: string): Violation[] {
+  const mine = (view.byWorker.get(w) ?? []).filter((e) => e.ev.source === w);
+  const out: Violation[] = [];
+  for (const { e, executionId, leaseToken } of assignsAfterDrainBegan(view, w)) {
+    const life = view.lifeOf(w, e.rec.index);
+    const later = mine.filter((x) => x.rec.index > e.rec.index && view.lifeOf(w, x.rec.index) === life);
+    const started = later.find((x) => x.ev.type === 'task_started' && x.ev.leaseToken === leaseToken);
+    const where = { index: e.rec.index, executionId, workerId: w };
+    if (started !== undefined) {
+      const msg = `${w} started lease ${leaseToken} at t=${started.rec.time}, whose assign reached it at t=${e.rec.time} after it began draining: a draining worker refuses new assignments and hands them back (\`revoked\`)`;
+      out.push(violation(view.records, 'drain', msg, { ...where, index: started.rec.index }));
+      continue;
+    }
+    const handedBack = later.some((x) => x.ev.type === 'msg_sent' && x.ev.key === `result:${executionId}/${leaseToken}/revoked`);
+    const stopped = later.find((x) => x.ev.type === 'stopped' && x.ev.reason === 'drained');
+    if (handedBack || stopped === undefined) continue;
+    out.push(violation(view.records, 'drain', `${w} finished its drain at t=${stopped.rec.time} without handing back lease ${leaseToken}, whose assign reached it at t=${e.rec.time} while it drained: a refused assignment goes back as a \`revoked\` result`, where));
   }
   return out;
 }

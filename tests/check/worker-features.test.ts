@@ -152,4 +152,41 @@ describe('25 drain', () => {
       expect.stringMatching(/lease a1 \(attempt 1\), held by w1 when its drain was delivered, expired 2499 ms later: a draining worker finishes what it holds/),
     ]);
   });
+
+  /** w1's side: it sends its drain, then (after) an assign for `id` under `token` reaches it. */
+  function assignDuringDrain(h: H, id: string, token: string): H {
+    h.emit('w1', { type: 'msg_sent', workerId: 'w1', sessionId: 's-w1', dir: 'to_coordinator', seq: 5, msgType: 'drain', key: 'drain', resend: false });
+    return h.emit('w1', { type: 'msg_delivered', workerId: 'w1', sessionId: 's-w1', dir: 'to_worker', seq: 3, msgType: 'assign', key: `assign:${id}/${token}` });
+  }
+  const handBack = (h: H, id: string, token: string): H =>
+    h.emit('w1', { type: 'msg_sent', workerId: 'w1', sessionId: 's-w1', dir: 'to_coordinator', seq: 6, msgType: 'result', key: `result:${id}/${token}/revoked`, resend: false });
+
+  it('passes an assign that lands on a draining worker and is handed back; a re-sent assign it had before is no new work', () => {
+    const h = new H().connect('w1');
+    h.submit('a').submit('b').claim('a', 'w1', 1, 'a1');
+    h.emit('w1', { type: 'msg_delivered', workerId: 'w1', sessionId: 's-w1', dir: 'to_worker', seq: 2, msgType: 'assign', key: 'assign:a/a1' });
+    h.start('a', 'w1', 1, 'a1');
+    h.at(1000).fault('start', drainFault).claim('b', 'w1', 1, 'b1');
+    assignDuringDrain(h, 'b', 'b1');
+    handBack(h.at(1001), 'b', 'b1');
+    h.emit('w1', { type: 'msg_delivered', workerId: 'w1', sessionId: 's-w1-2', dir: 'to_worker', seq: 1, msgType: 'assign', key: 'assign:a/a1' });
+    h.at(1500).finish('a', 'w1', 1, 'a1');
+    h.emit('w1', { type: 'msg_acked', workerId: 'w1', sessionId: 's-w1', dir: 'to_coordinator', upTo: 6 });
+    h.emit('w1', { type: 'stopped', workerId: 'w1', reason: 'drained' });
+    expect(check(h, 'drain')).toEqual([]);
+  });
+
+  it('reports an assign started by a draining worker, and one it dropped without handing it back', () => {
+    const h = new H().connect('w1');
+    h.submit('a').submit('b').at(1000).fault('start', drainFault).claim('a', 'w1', 1, 'a1').claim('b', 'w1', 1, 'b1');
+    assignDuringDrain(h, 'a', 'a1').start('a', 'w1', 1, 'a1');
+    h.emit('w1', { type: 'msg_delivered', workerId: 'w1', sessionId: 's-w1', dir: 'to_worker', seq: 4, msgType: 'assign', key: 'assign:b/b1' });
+    h.at(1500).finish('a', 'w1', 1, 'a1');
+    h.emit('w1', { type: 'msg_acked', workerId: 'w1', sessionId: 's-w1', dir: 'to_coordinator', upTo: 6 });
+    h.emit('w1', { type: 'stopped', workerId: 'w1', reason: 'drained' });
+    expect(check(h, 'drain')).toEqual([
+      expect.stringMatching(/w1 started lease a1 at t=1000, whose assign reached it at t=1000 after it began draining: a draining worker refuses new assignments/),
+      expect.stringMatching(/w1 finished its drain at t=1500 without handing back lease b1, whose assign reached it at t=1000 while it drained/),
+    ]);
+  });
 });

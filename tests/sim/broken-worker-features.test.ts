@@ -7,6 +7,8 @@
  * scenario its feature needs (the flood, the oversized echoes, the drain): a
  * run with a defect spins (the KiB variant reconnects for every re-send of the
  * whole unacknowledged flood), and the rest adds nothing to the verdict.
+ * The drain part also covers a worker that keeps accepting assigns while it
+ * drains (set 6, miss 25): the trigger lands an assign on w3 just as it drains.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +18,7 @@ import { loadScenario } from '../../harness/scenario/loader.js';
 import type { Scenario } from '../../harness/scenario/schema.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
-import { drainTimeoutClosesAtOnce, drainWithoutAcks, kibFrameLimit, leakyOutbox, withDrainIgnored } from './broken/worker-feature-variants.js';
+import { drainDropsAssigns, drainKeepsAccepting, drainTimeoutClosesAtOnce, drainWithoutAcks, kibFrameLimit, leakyOutbox, withDrainIgnored } from './broken/worker-feature-variants.js';
 
 const FILE = join(import.meta.dirname, '..', '..', 'scenarios', 'worker-features.yaml');
 
@@ -88,6 +90,21 @@ const CASES: Case[] = [
     wiring: { onWorker: drainTimeoutClosesAtOnce },
     caught: 'drain',
     says: /w4 stopped at t=\d+ after its drain timed out without handing back attempt \d+ \(lease \S+, a `revoked` result\) it aborted/,
+  },
+  {
+    // The trigger drains w3 the moment an assign to it leaves: the assign lands on a draining worker.
+    name: 'stop() with drain leaves the task runner accepting: an assign that lands during the drain is started (set 6, miss 25)',
+    part: 'drain',
+    wiring: { onWorker: drainKeepsAccepting },
+    caught: 'drain',
+    says: /w3 started lease \S+ at t=\d+, whose assign reached it at t=\d+ after it began draining: a draining worker refuses new assignments/,
+  },
+  {
+    name: 'a draining worker drops an assign that lands during the drain without handing it back',
+    part: 'drain',
+    wiring: { onWorker: drainDropsAssigns },
+    caught: 'drain',
+    says: /w3 finished its drain at t=\d+ without handing back lease \S+, whose assign reached it at t=\d+ while it drained/,
   },
 ];
 

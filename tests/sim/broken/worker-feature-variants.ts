@@ -7,7 +7,7 @@
  */
 import { WorkerRegistry } from '../../../system/coordinator/registry.js';
 import type { Outbox } from '../../../system/worker/outbox.js';
-import type { TaskRunner } from '../../../system/worker/task-runner.js';
+import { TaskRunner } from '../../../system/worker/task-runner.js';
 import type { Worker } from '../../../system/worker/worker.js';
 
 /** Class 12: the outbox never gives a capacity slot back (take() forgets to decrement its bounded count). */
@@ -63,4 +63,24 @@ export function drainWithoutAcks(_id: string, w: Worker): void {
 export function drainTimeoutClosesAtOnce(_id: string, w: Worker): void {
   const link = w as unknown as { drainExpired: (timeoutMs: number) => void; finishStop: (reason: string) => void };
   link.drainExpired = () => link.finishStop('drain timed out');
+}
+
+/**
+ * stop() with drain no longer stops the task runner from accepting (its `accepting = false` dropped): an assign
+ * already on its way when the worker drained, or re-sent after a resume, is started instead of handed back.
+ */
+export function drainKeepsAccepting(_id: string, w: Worker): void {
+  const runner: unknown = Reflect.get(w, 'runner');
+  if (!(runner instanceof TaskRunner)) throw new Error('drainKeepsAccepting: the worker has no task runner named "runner"');
+  Object.defineProperty(runner, 'accepting', { get: () => true, set: () => {}, enumerable: true, configurable: true });
+}
+
+/** A draining worker drops an assign that reaches it without a word: never started, but never handed back either. */
+export function drainDropsAssigns(_id: string, w: Worker): void {
+  const runner: unknown = Reflect.get(w, 'runner');
+  if (!(runner instanceof TaskRunner)) throw new Error('drainDropsAssigns: the worker has no task runner named "runner"');
+  const assign = runner.assign.bind(runner);
+  runner.assign = (a) => {
+    if (runner.accepting) assign(a);
+  };
 }
