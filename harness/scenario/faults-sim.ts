@@ -40,7 +40,7 @@ export function ruleOf(action: NetAction): FaultRule {
     case 'down':
       return { type: 'down' };
     case 'corrupt':
-      return { type: 'corrupt', probability: action.probability, ...toxicity };
+      return { type: 'corrupt', probability: action.probability, ...(action.fields === undefined ? {} : { fields: action.fields }), ...toxicity };
     default:
       return assertNever(action, 'network action');
   }

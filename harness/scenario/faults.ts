@@ -77,8 +77,11 @@ const actionOptions = [
   z.strictObject({ type: z.literal('limit_data'), bytes: PosInt, ...net }),
   /** Toxiproxy `enabled: false`: the link is down, new connections are refused. */
   z.strictObject({ type: z.literal('down') }),
-  /** Extension (no Toxiproxy has it; live, only squall's own proxy can apply it): each frame is corrupted (bit flips) with this probability. */
-  z.strictObject({ type: z.literal('corrupt'), probability: Probability, ...net }),
+  /**
+   * Extension (no Toxiproxy has it; live, only squall's own proxy can apply it): each frame is corrupted (bit flips) with this probability.
+   * `fields` (simulation only; live flips land anywhere): the flip lands in the value of one of these top-level frame members (e.g. v, type) when the frame has one.
+   */
+  z.strictObject({ type: z.literal('corrupt'), probability: Probability, fields: z.array(z.string().min(1)).min(1).optional(), ...net }),
   /**
    * Extension: endpoints on different sides cannot talk. `groups` lists the
    * sides (each an endpoint name or a list of names); the coordinator joins

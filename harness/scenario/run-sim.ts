@@ -197,7 +197,7 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   const sim = new Simulation({ seed, events: extras.sink, commits: recorder, buggify, maxSteps, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }), ...(opts.tieBreak === undefined ? {} : { tieBreak: opts.tieBreak }) });
   now = () => sim.simulatedMs;
   // Each corrupted frame a live receiver reads, for promise 8's integrity rule (harness/check/promises-integrity.ts).
-  sim.net.onCorruptDelivered = (c) => recorder.recordInfo({ corrupted: c.connection, from: c.from, to: c.to, frame: c.frame }, 'net');
+  sim.net.onCorruptDelivered = (c) => recorder.recordInfo({ corrupted: c.connection, from: c.from, to: c.to, frame: c.frame, field: c.field }, 'net');
   const client = new SimClient(seed);
   extras.attach(sim, client);
   await spawnFleet(sim, scenario, opts.store ?? scenario.coordinator.store, extras, client.tokens);

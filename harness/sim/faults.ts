@@ -29,15 +29,18 @@
  *   connection is closed (1006 at both ends).
  * - down: the proxy is disabled: connects are refused and existing
  *   connections are closed (1006 at both ends) at once.
- * - corrupt {probability}: each frame, with that probability, has one bit
+ * - corrupt {probability, fields?}: each frame, with that probability, has one bit
  *   flipped; the frame text the receiver gets differs from what was sent, so
- *   the receiver's codec must reject it.
+ *   the receiver's codec must reject it. `fields` (sim only) aims the flip at
+ *   the value of one of those top-level members when the frame has one
+ *   (harness/sim/corrupt.ts).
  *
  * Every rule takes an optional `toxicity` (0..1, default 1): the probability,
  * rolled per connection direction from the seeded stream, that the rule
  * applies to that connection at all (Toxiproxy's meaning).
  */
 import { InvalidArgumentError } from '../../system/core/index.js';
+import { corruptFrameIn } from './corrupt.js';
 
 interface Base {
   /** Probability per connection direction that the rule applies (default 1). */
@@ -55,7 +58,7 @@ export type FaultRule = Base &
     | { type: 'slicer'; average_size: number; size_variation?: number; delay: number }
     | { type: 'limit_data'; bytes: number }
     | { type: 'down' }
-    | { type: 'corrupt'; probability: number }
+    | { type: 'corrupt'; probability: number; fields?: readonly string[] }
   );
 export type FaultRuleType = FaultRule['type'];
 
@@ -110,6 +113,9 @@ export function validateRule(rule: FaultRule): void {
       return;
     case 'corrupt':
       probability(rule.probability, 'corrupt.probability');
+      if (rule.fields !== undefined && !rule.fields.every((f) => typeof f === 'string' && f !== '')) {
+        throw new InvalidArgumentError('corrupt.fields must be non-empty member names', 'corrupt.fields');
+      }
       return;
     default: {
       const unknown: { type?: unknown } = rule;
@@ -133,16 +139,5 @@ export function describeRule(rule: FaultRule): string {
  * any non-empty frame (tries the next bit if a flip decodes to the same text).
  */
 export function corruptFrame(text: string, pick: (max: number) => number): string {
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length === 0) return text;
-  const totalBits = bytes.length * 8;
-  const first = pick(totalBits - 1);
-  for (let i = 0; i < totalBits; i++) {
-    const bit = (first + i) % totalBits;
-    const copy = Buffer.from(bytes);
-    copy[bit >> 3] = (copy[bit >> 3] ?? 0) ^ (1 << (bit & 7));
-    const out = copy.toString('utf8');
-    if (out !== text) return out;
-  }
-  return text;
+  return corruptFrameIn(text, pick).text;
 }

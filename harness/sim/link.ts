@@ -11,7 +11,8 @@
  * across a hold it waits and completes on release if the client still waits.
  */
 import type { TimerHandle, Random } from '../../system/core/index.js';
-import { corruptFrame, describeRule, validateRule, type FaultHandle, type FaultRule } from './faults.js';
+import { corruptFrameIn } from './corrupt.js';
+import { describeRule, validateRule, type FaultHandle, type FaultRule } from './faults.js';
 import { TraceKind, type Trace } from './trace.js';
 import type { PipeLike, RuleConnState, WireItem } from './types.js';
 import type { VirtualTime } from './virtual-time.js';
@@ -204,9 +205,9 @@ export class LinkDir {
           break;
         case 'corrupt':
           if (out.kind === 'data' && this.rng.float() < rule.probability) {
-            const text = corruptFrame(out.text, (max) => this.rng.int(0, max));
+            const { text, field } = corruptFrameIn(out.text, (max) => this.rng.int(0, max), rule.fields);
             this.trace.record(TraceKind.Fault, 'corrupt', pipe.id);
-            out = { kind: 'data', text, bytes: Buffer.byteLength(text), corrupted: true };
+            out = { kind: 'data', text, bytes: Buffer.byteLength(text), corrupted: true, field };
           }
           break;
         case 'timeout':

@@ -163,7 +163,7 @@ export class Pipe implements PipeLike {
     ep.host.deliver(ep.incarnation, () => {
       if (ep.state === 'open') {
         const [from = '', to = ''] = this.id.slice(this.id.indexOf(':') + 1).split('>');
-        this.env.corrupted?.({ connection: this.owner.id, from, to, frame });
+        this.env.corrupted?.({ connection: this.owner.id, from, to, frame, field: item.kind === 'data' ? (item.field ?? '') : '' });
       }
       ep.receive(item);
     });

@@ -11,7 +11,7 @@ import type { TimerHandle } from '../../system/core/index.js';
  * 1006): process killed, terminate(), aborted handshake.
  */
 export type WireItem =
-  | { kind: 'data'; text: string; bytes: number; corrupted?: true }
+  | { kind: 'data'; text: string; bytes: number; corrupted?: true; field?: string }
   | { kind: 'close'; code: number; reason: string; bytes: number }
   | { kind: 'fin'; bytes: 0 }
   | { kind: 'open'; bytes: 0 };
@@ -71,4 +71,6 @@ export interface CorruptDelivery {
   to: string;
   /** Index of the frame among the data frames of this direction, from 1. */
   frame: number;
+  /** Top-level member of the frame the flipped bit was in ('' if none), harness/sim/corrupt.ts. */
+  field: string;
 }

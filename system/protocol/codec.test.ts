@@ -100,6 +100,17 @@ describe('codec', () => {
     expect(decodeToCoordinator(encode({ ...result, v: 1 } as unknown as ToCoordinator))).toMatchObject({ ok: false, closeCode: CloseCode.UnsupportedVersion });
   });
 
+  it('on a signing session, an unsigned `error` whose type a flip changed fails its crc, not as an unknown type', () => {
+    const key = sessionSigningKey('s3cret', 'n'.repeat(32), 'c'.repeat(32));
+    const error = encode({ v: PROTOCOL_VERSION, type: 'error', code: 'malformed', message: 'bad frame' } as ToCoordinator);
+    expect(decodeToCoordinator(error, undefined, key).ok).toBe(true);
+    const flipped = error.replace('"type":"error"', '"type":"errnr"');
+    expect(decodeToCoordinator(flipped, undefined, key)).toMatchObject({ ok: false, code: 'malformed', closeCode: CloseCode.Malformed, path: 'crc' });
+    expect(decodeToWorker(flipped, undefined, key)).toMatchObject({ ok: false, code: 'malformed', path: 'crc' });
+    // Intact with a valid crc, a type that must be signed is still refused for its missing signature.
+    expect(decodeToCoordinator(encode(result), undefined, key)).toMatchObject({ ok: false, closeCode: CloseCode.BadSignature });
+  });
+
   it('a message-direction mismatch is an unknown type (assign sent to the coordinator)', () => {
     const d = decodeToCoordinator(JSON.stringify({ v: 2, type: 'assign', seq: 1 }));
     expect(d.ok === false && d.code).toBe('unknown_type');

@@ -98,7 +98,7 @@ function decodeWith<T>(
   // may come from another protocol version, so its version is judged before "no trailer" is.
   const signed = verifyKey !== undefined && !(typeof obj.type === 'string' && UNSIGNED_TYPES.has(obj.type));
   const t = signed ? trailer(frame, 'sig', 64) : trailer(frame, 'crc', 8);
-  const bad = (t === undefined ? undefined : integrityFailure(obj, t, signed ? verifyKey : undefined)) ?? envelopeFailure(obj, knownTypes);
+  const bad = (t === undefined ? crcInsteadOfSig(frame, obj, signed) : integrityFailure(obj, t, signed ? verifyKey : undefined)) ?? envelopeFailure(obj, knownTypes);
   if (bad !== undefined) return bad;
   if (t === undefined) {
     const type = String(obj.type);
@@ -143,6 +143,16 @@ function integrityFailure(obj: Record<string, unknown>, t: { body: string; value
     return safeEqualHex(t.value, hmacHex(verifyKey, t.body)) ? undefined : fail('bad_signature', CloseCode.BadSignature, `message signature invalid on ${what} frame`, 'sig');
   }
   return t.value === crcHex(t.body) ? undefined : fail('malformed', CloseCode.Malformed, `${what} frame failed its integrity check (crc): corrupted in transit`, 'crc');
+}
+
+/**
+ * A frame a signing session expected signed that carries a crc instead: an
+ * unsigned type (an `error`, say) whose "type" a flipped bit changed. Its crc
+ * judges it first, so the damage reads as damage, not as an unknown type.
+ */
+function crcInsteadOfSig(frame: string, obj: Record<string, unknown>, signed: boolean): DecodeError | undefined {
+  const c = signed ? trailer(frame, 'crc', 8) : undefined;
+  return c === undefined ? undefined : integrityFailure(obj, c, undefined);
 }
 
 /** Version and type, judged after integrity. */

@@ -7,7 +7,11 @@
  * chasing heartbeat cost could commit), a corrupted heartbeat or ack is
  * acted on as if intact, which no outcome promise notices, and the rule
  * says so under `auth`; the on-path adversary's unsigned `ack` of a huge seq
- * (adversarial-clients, injected-ack) is then taken as well.
+ * (adversarial-clients, injected-ack) is then taken as well. With version
+ * and type judged before the integrity check, a flip in "v" or "type" (w3's
+ * aimed corrupt rule) reads as unsupported version / unknown type, and a
+ * worker stops for good: caught under `auth` as a rejection that is not an
+ * integrity failure and as a fatal stop caused by damage in transit.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { formatViolation } from '../../harness/check/violation.js';
@@ -15,7 +19,7 @@ import { loadScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type * as Codec from '../../system/protocol/codec.js';
 
-const state = vi.hoisted(() => ({ fastPathFirst: false }));
+const state = vi.hoisted(() => ({ fastPathFirst: false, envelopeFirst: false }));
 
 vi.mock('../../system/protocol/codec.js', async (importOriginal) => {
   const real = await importOriginal<typeof Codec>();
@@ -29,31 +33,67 @@ vi.mock('../../system/protocol/codec.js', async (importOriginal) => {
       return undefined;
     }
   }
+  const messages = await import('../../system/protocol/messages.js');
+  const { CloseCode } = await import('../../system/protocol/close-codes.js');
+  /** The other defect (set 6, miss 28): version and type judged before the crc or signature, so a flip there reads as a fatal envelope error. */
+  function envelope(frame: string, known: readonly string[]): Codec.DecodeError | undefined {
+    if (!state.envelopeFirst) return undefined;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(frame);
+    } catch {
+      return undefined;
+    }
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return undefined;
+    const { v, type } = obj as Record<string, unknown>;
+    if (v !== messages.PROTOCOL_VERSION) return { ok: false, code: 'unsupported_version', closeCode: CloseCode.UnsupportedVersion, message: `protocol version ${JSON.stringify(v)} is not supported`, path: 'v' };
+    if (typeof type === 'string' && !known.includes(type)) return { ok: false, code: 'unknown_type', closeCode: CloseCode.UnknownType, message: `unknown message type "${type}"`, path: 'type' };
+    return undefined;
+  }
   const decodeToCoordinator: typeof real.decodeToCoordinator = (frame, max, key) => {
     const msg = early(frame);
-    return msg !== undefined ? { ok: true, msg: msg as never } : real.decodeToCoordinator(frame, max, key);
+    return msg !== undefined ? { ok: true, msg: msg as never } : (envelope(frame, messages.TO_COORDINATOR_TYPES) ?? real.decodeToCoordinator(frame, max, key));
   };
   const decodeToWorker: typeof real.decodeToWorker = (frame, max, key) => {
     const msg = early(frame);
-    return msg !== undefined ? { ok: true, msg: msg as never } : real.decodeToWorker(frame, max, key);
+    return msg !== undefined ? { ok: true, msg: msg as never } : (envelope(frame, messages.TO_WORKER_TYPES) ?? real.decodeToWorker(frame, max, key));
   };
   return { ...real, decodeToCoordinator, decodeToWorker };
 });
 
-async function story(fastPathFirst: boolean, file = 'scenarios/corrupting-link.yaml'): Promise<{ passed: boolean; text: string; promises: string[]; corrupted: number; notRejected: number }> {
+interface Story {
+  passed: boolean;
+  text: string;
+  promises: string[];
+  corrupted: number;
+  notRejected: number;
+  /** Corrupted frames read, by the member the flip hit and direction ("v>coordinator", "type>worker"). */
+  hits: Map<string, number>;
+}
+
+async function story(fastPathFirst: boolean, file = 'scenarios/corrupting-link.yaml', envelopeFirst = false): Promise<Story> {
   state.fastPathFirst = fastPathFirst;
+  state.envelopeFirst = envelopeFirst;
   try {
     const r = await runChecked(await loadScenario(file), { seed: 1 });
     const text = r.violations.map(formatViolation).join('\n');
+    const notes = r.outcome.history.filter((x) => x.f === 'note' && x.process === 'net' && typeof x.value.corrupted === 'string');
+    const hits = new Map<string, number>();
+    for (const n of notes) {
+      const k = `${String(n.value.field)}>${n.value.to === 'coordinator' ? 'coordinator' : 'worker'}`;
+      hits.set(k, (hits.get(k) ?? 0) + 1);
+    }
     return {
       passed: r.passed,
       text,
       promises: [...new Set(r.violations.map((v) => v.promise.name))],
-      corrupted: r.outcome.history.filter((x) => x.f === 'note' && x.process === 'net' && typeof x.value.corrupted === 'string').length,
+      corrupted: notes.length,
       notRejected: r.violations.filter((v) => /corrupted frame .* was read and not rejected/.test(v.message)).length,
+      hits,
     };
   } finally {
     state.fastPathFirst = false;
+    state.envelopeFirst = false;
   }
 }
 
@@ -64,6 +104,18 @@ describe('corrupted frames', () => {
     expect(v.passed).toBe(true);
     // Not vacuous: the link corrupted frames that live receivers read, and every one was judged.
     expect(v.corrupted).toBeGreaterThan(10);
+    // ... flips in "v" and "type" included, both ways (w3's aimed rule), handshakes among them.
+    for (const k of ['v>coordinator', 'v>worker', 'type>coordinator', 'type>worker']) expect(v.hits.get(k) ?? 0, k).toBeGreaterThan(3);
+  });
+
+  it('catches version and type judged before the integrity check (promise 8, auth; set 6, miss 28)', async () => {
+    const v = await story(false, 'scenarios/corrupting-link.yaml', true);
+    expect(v.passed).toBe(false);
+    expect(v.promises).toContain('auth');
+    expect(v.text).toMatch(/bit flipped in "v"\) at t=\d+ was rejected as (unsupported_version|4426)/);
+    expect(v.text).toMatch(/bit flipped in "type"\) at t=\d+ was rejected as (unknown_type|4404)/);
+    // A worker stopped for good over a flipped version: the fatal close is blamed on the corruption.
+    expect(v.text).toMatch(/made w3 stop for good/);
   });
 
   it('catches a heartbeat/ack fast path ahead of the integrity check (promise 8, auth)', async () => {
