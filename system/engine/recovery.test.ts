@@ -34,13 +34,15 @@ describe('recoveryAction', () => {
     expect(recoveryAction(pending([going, failed]), lookup)).toEqual({ type: 'dependency-failed', dependency: failed.executionId, status: 'timeout' });
   });
 
-  it('sends a scheduled dependent whose dependency has not completed back to pending', () => {
+  it('sends a scheduled dependent whose dependency has not completed back to pending, and fails one whose dependency ended unsuccessfully', () => {
     const done = makeExecutionRecord({ status: 'completed' });
     const going = makeExecutionRecord({ status: 'running' });
-    const lookup = world(done, going);
+    const failed = makeExecutionRecord({ status: 'failed' });
+    const lookup = world(done, going, failed);
     const scheduled = (deps: ExecutionRecord[]) => makeExecutionRecord({ status: 'scheduled', dependencies: deps.map((d) => d.executionId) });
     expect(recoveryAction(scheduled([done]), lookup)).toEqual({ type: 'queue' });
     expect(recoveryAction(scheduled([done, going]), lookup)).toEqual({ type: 'unready' });
+    expect(recoveryAction(scheduled([done, failed]), lookup)).toEqual({ type: 'dependency-failed', dependency: failed.executionId, status: 'failed' });
   });
 
   it('treats a pruned (missing) dependency as completed', () => {

@@ -51,6 +51,19 @@ export type RecoveryAction =
   | { type: 'ready' }
   | { type: 'dependency-failed'; dependency: string; status: string };
 
+/**
+ * A dependent the store kept scheduled: its promotion committed, but a
+ * dependency's completion may not have (a lost write, then a reload). Still
+ * waiting → back to pending; a dependency that since ended unsuccessfully (it
+ * re-ran and failed, and the cascade's write was lost too) → fail it, as the
+ * live cascade would have; all done → queue it.
+ */
+function scheduledDependent(deps: DependencyState): RecoveryAction {
+  if (deps.state === 'waiting') return { type: 'unready' };
+  if (deps.state === 'failed') return { type: 'dependency-failed', dependency: deps.dependency, status: deps.status };
+  return { type: 'queue' };
+}
+
 /** The action for one loaded record; `judge` rules on a pending one's dependencies (the engine passes its own seam). */
 export function recoveryAction(
   rec: ExecutionRecord,
@@ -68,7 +81,7 @@ export function recoveryAction(
     case 'running':
       return rec.lease === undefined ? { type: 'requeue', reason: 'recovered_without_lease' } : { type: 'keep-lease' };
     case 'scheduled':
-      return rec.dependencies.length > 0 && judge(rec).state === 'waiting' ? { type: 'unready' } : { type: 'queue' };
+      return rec.dependencies.length > 0 ? scheduledDependent(judge(rec)) : { type: 'queue' };
     case 'retrying':
       return { type: 'queue' };
     case 'pending': {
