@@ -3,13 +3,11 @@
  * drain that runs out of time hands back what still runs before it closes.
  */
 import { describe, expect, it } from 'vitest';
-import { setup } from './helpers/setup.js';
+import { connected } from './helpers/setup.js';
 
 describe('Worker drain', () => {
   it('drains gracefully: tells the coordinator, finishes the task, flushes the result, closes 1001', async () => {
-    const t = setup();
-    t.worker.start();
-    await t.flush();
+    const t = await connected();
     t.coord.assign({ executionId: 'ex1', kind: 'sleep', params: { durationMs: 2000 } });
     await t.tick(500);
     let stopped = false;
@@ -26,9 +24,7 @@ describe('Worker drain', () => {
   });
 
   it('gives up draining after timeoutMs: hands back what still runs (revoked), then closes once it is acknowledged', async () => {
-    const t = setup();
-    t.worker.start();
-    await t.flush();
+    const t = await connected();
     t.coord.assign({ executionId: 'ex1', kind: 'sleep', params: { durationMs: 60_000 } });
     await t.tick(10);
     let stopped = false;
@@ -47,9 +43,7 @@ describe('Worker drain', () => {
   });
 
   it('a drain that timed out waits at most the hand-back grace for acks, then closes anyway', async () => {
-    const t = setup();
-    t.worker.start();
-    await t.flush();
+    const t = await connected();
     t.coord.assign({ executionId: 'ex1', kind: 'sleep', params: { durationMs: 60_000 } });
     await t.tick(10);
     t.coord.commit = false; // nothing it receives from now on is acknowledged

@@ -6,13 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CloseCode } from '../../system/protocol/index.js';
-import { setup } from './helpers/setup.js';
+import { connected, setup } from './helpers/setup.js';
 
 describe('Worker connection lifecycle', () => {
   it('reconnects after a drop mid-task with backoff, reports the held task, and completes it once', async () => {
-    const t = setup();
-    t.worker.start();
-    await t.flush();
+    const t = await connected();
     t.coord.assign({ executionId: 'ex1', kind: 'sleep', params: { durationMs: 3000, checkpointEveryMs: 1000 } });
     await t.tick(1500);
     expect(t.coord.of('checkpoint').map((c) => c.checkpoint)).toEqual([{ seq: 1, state: { elapsedMs: 1000 } }]);
@@ -39,9 +37,7 @@ describe('Worker connection lifecycle', () => {
   });
 
   it('re-sends an uncommitted result after resume with its original seq, listing it as finished', async () => {
-    const t = setup();
-    t.worker.start();
-    await t.flush();
+    const t = await connected();
     t.coord.commit = false; // the coordinator receives but never commits what follows
     t.coord.assign({ executionId: 'ex1', kind: 'echo', params: { value: 'v' } });
     await t.flush();
@@ -61,9 +57,7 @@ describe('Worker connection lifecycle', () => {
   });
 
   it('renumbers unacked messages on a new session (coordinator lost the session)', async () => {
-    const t = setup();
-    t.worker.start();
-    await t.flush();
+    const t = await connected();
     t.coord.commit = false;
     // a task longer than one timer turn, so its start goes out on its own before the result
     t.coord.assign({ executionId: 'ex1', kind: 'sleep', params: { durationMs: 10 } });
@@ -79,9 +73,7 @@ describe('Worker connection lifecycle', () => {
   });
 
   it('aborts a task the coordinator revokes at sync', async () => {
-    const t = setup();
-    t.worker.start();
-    await t.flush();
+    const t = await connected();
     t.coord.assign({ executionId: 'ex1', kind: 'sleep', params: { durationMs: 5000 } });
     await t.tick(100);
     t.coord.revokeOnSync = ['ex1'];
@@ -134,9 +126,7 @@ describe('Worker connection lifecycle', () => {
   });
 
   it('stops when replaced by another process with the same id', async () => {
-    const t = setup();
-    t.worker.start();
-    await t.flush();
+    const t = await connected();
     t.coord.current.close(CloseCode.Replaced, 'replaced');
     await t.tick(5000);
     expect(t.worker.state).toBe('stopped');

@@ -7,7 +7,7 @@
 import { encode } from '../../system/protocol/codec.js';
 import { describe, expect, it } from 'vitest';
 import { CloseCode, PROTOCOL_VERSION, registrationMac, type Register, type Welcome } from '../../system/protocol/index.js';
-import { setup } from './helpers/setup.js';
+import { connected, setup } from './helpers/setup.js';
 
 describe('Worker', () => {
   it('handshakes with an HMAC registration proof, syncs and becomes ready', async () => {
@@ -44,9 +44,7 @@ describe('Worker', () => {
   });
 
   it('runs an assignment: started, then the real result once it completes', async () => {
-    const t = setup();
-    t.worker.start();
-    await t.flush();
+    const t = await connected();
     t.coord.assign({ executionId: 'ex1', kind: 'sleep', params: { durationMs: 1000 } });
     await t.tick(999);
     expect(t.coord.of('started')).toHaveLength(1);
@@ -61,9 +59,7 @@ describe('Worker', () => {
   });
 
   it('acknowledges coordinator messages by piggyback and ignores duplicate seqs', async () => {
-    const t = setup();
-    t.worker.start();
-    await t.flush();
+    const t = await connected();
     t.coord.assign({ executionId: 'ex1', kind: 'echo', params: { value: 7 } });
     await t.flush();
     // echo finishes within one timer turn, so its start is folded into the result (started: true)
@@ -93,18 +89,14 @@ describe('Worker', () => {
   });
 
   it('fails an unknown task kind with unknown_task_kind', async () => {
-    const t = setup();
-    t.worker.start();
-    await t.flush();
+    const t = await connected();
     t.coord.assign({ executionId: 'ex1', kind: 'nope', params: {} });
     await t.flush();
     expect(t.coord.of('result')[0]).toMatchObject({ outcome: 'failed', error: { code: 'unknown_task_kind' } });
   });
 
   it('pauses a sleep at a checkpoint on abort(pause), ignoring an abort with the wrong lease', async () => {
-    const t = setup();
-    t.worker.start();
-    await t.flush();
+    const t = await connected();
     t.coord.assign({ executionId: 'ex1', kind: 'sleep', params: { durationMs: 3000, checkpointEveryMs: 1000 } });
     await t.tick(1500);
     t.coord.send({ type: 'abort', executionId: 'ex1', leaseToken: 'someone-else', reason: 'cancel' });
@@ -120,9 +112,7 @@ describe('Worker', () => {
   });
 
   it('resumes a sleep from the checkpoint in the assignment', async () => {
-    const t = setup();
-    t.worker.start();
-    await t.flush();
+    const t = await connected();
     t.coord.assign({ executionId: 'ex1', attempt: 2, kind: 'sleep', params: { durationMs: 3000, checkpointEveryMs: 1000 }, checkpoint: { seq: 4, state: { elapsedMs: 2000 } } });
     await t.tick(1000);
     expect(t.coord.of('result')[0]).toMatchObject({ outcome: 'completed', durationMs: 1000, result: { resumedFromMs: 2000, sleptMs: 1000 } });
@@ -132,18 +122,14 @@ describe('Worker', () => {
   });
 
   it('times an attempt out at its timeoutMs', async () => {
-    const t = setup();
-    t.worker.start();
-    await t.flush();
+    const t = await connected();
     t.coord.assign({ executionId: 'ex1', kind: 'sleep', params: { durationMs: 5000 }, timeoutMs: 300 });
     await t.tick(300);
     expect(t.coord.of('result')[0]).toMatchObject({ outcome: 'timeout', durationMs: 300, error: { code: 'timeout' } });
   });
 
   it('stops at once without drain', async () => {
-    const t = setup();
-    t.worker.start();
-    await t.flush();
+    const t = await connected();
     t.coord.assign({ executionId: 'ex1', kind: 'sleep', params: { durationMs: 60_000 } });
     await t.tick(10);
     await t.worker.stop({ drain: false });
@@ -155,9 +141,7 @@ describe('Worker', () => {
   });
 
   it('sends an explicit ack when nothing else goes out', async () => {
-    const t = setup();
-    t.worker.start();
-    await t.flush();
+    const t = await connected();
     const before = t.coord.of('ack').length;
     t.coord.send({ type: 'abort', executionId: 'nothing-here', leaseToken: 'x', reason: 'cancel' }); // seq 2
     await t.tick(4);
@@ -167,9 +151,7 @@ describe('Worker', () => {
   });
 
   it('signs every message after register when the coordinator asks for it', async () => {
-    const t = setup({ coord: { secret: 'k', signMessages: true }, worker: { secret: 'k' } });
-    t.worker.start();
-    await t.flush();
+    const t = await connected({ coord: { secret: 'k', signMessages: true }, worker: { secret: 'k' } });
     t.coord.assign({ executionId: 'ex1', kind: 'echo', params: { value: 1 } });
     await t.flush();
     expect(t.coord.of('result')[0]).toMatchObject({ outcome: 'completed', result: 1 });
@@ -179,9 +161,7 @@ describe('Worker', () => {
   });
 
   it('enforces the concurrency limit and frees capacity as soon as an attempt settles', async () => {
-    const t = setup();
-    t.worker.start();
-    await t.flush();
+    const t = await connected();
     t.coord.assign({ executionId: 'ex1', kind: 'sleep', params: { durationMs: 100 } });
     t.coord.assign({ executionId: 'ex2', kind: 'sleep', params: { durationMs: 100 } });
     await t.flush();
@@ -196,24 +176,11 @@ describe('Worker', () => {
     ]);
   });
 
-  it('turns a result larger than maxFrameBytes into a failure instead of re-sending it forever', async () => {
-    const t = setup({ worker: { maxFrameBytes: 4096, concurrency: 2 } });
-    t.worker.start();
-    await t.flush();
-    t.coord.assign({ executionId: 'ex1', kind: 'big', params: { size: 3000 } });
-    t.coord.assign({ executionId: 'ex2', kind: 'big', params: { size: 5000 } });
-    await t.tick(10);
-    expect(t.coord.of('result').map((r) => [r.executionId, r.outcome, r.error?.code])).toEqual([
-      ['ex1', 'completed', undefined],
-      ['ex2', 'failed', 'too_large'],
-    ]);
-    expect(() => t.worker.sendData('y'.repeat(5000))).toThrow(/exceeds maxFrameBytes 4096/);
-  });
-
-  it("measures results against the coordinator's announced frame limit when it is below its own", async () => {
-    const t = setup({ coord: { maxFrameBytes: 4096 }, worker: { concurrency: 2 } });
-    t.worker.start();
-    await t.flush();
+  it.each([
+    ["its own maxFrameBytes", { worker: { maxFrameBytes: 4096, concurrency: 2 } }],
+    ["the coordinator's announced frame limit when it is below its own", { coord: { maxFrameBytes: 4096 }, worker: { concurrency: 2 } }],
+  ] as const)('turns a result larger than %s into a failure instead of re-sending it forever', async (_limit, opts) => {
+    const t = await connected(opts);
     t.coord.assign({ executionId: 'ex1', kind: 'big', params: { size: 3000 } });
     t.coord.assign({ executionId: 'ex2', kind: 'big', params: { size: 5000 } });
     await t.tick(10);
@@ -226,18 +193,14 @@ describe('Worker', () => {
   });
 
   it('says when the outbox refuses data: its capacity is full of bounded messages', async () => {
-    const t = setup({ worker: { outboxCapacity: 2 } });
-    t.worker.start();
-    await t.flush();
+    const t = await connected({ worker: { outboxCapacity: 2 } });
     t.transport.connections[0]!.bufferedAmount = 2 * 1024 * 1024;
     expect([t.worker.sendData('a'), t.worker.sendData('b'), t.worker.sendData('c')]).toEqual([true, true, false]);
     expect(t.worker.stats()).toMatchObject({ outboxDepth: 2, outboxCapacity: 2 });
   });
 
   it('holds the outbox while the transport is backed up and resumes when it drains', async () => {
-    const t = setup();
-    t.worker.start();
-    await t.flush();
+    const t = await connected();
     const conn = t.transport.connections[0]!;
     conn.bufferedAmount = 2 * 1024 * 1024;
     expect(t.worker.sendData('held')).toBe(true);

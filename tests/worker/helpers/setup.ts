@@ -37,3 +37,11 @@ export function setup(o: { coord?: FakeCoordinatorOptions; worker?: Partial<Work
   return { ...fc, transport, coord, events, of, worker };
 }
 
+
+/** setup(), then the worker started and registered with the fake coordinator: where most tests begin. */
+export async function connected(o: Parameters<typeof setup>[0] = {}) {
+  const t = setup(o);
+  t.worker.start();
+  await t.flush();
+  return t;
+}
