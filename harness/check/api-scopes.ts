@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 
 /** A token scope, lowest first; each includes the ones before it. */
-export const API_SCOPES = ['read', 'submit', 'admin'] as const;
+const API_SCOPES = ['read', 'submit', 'admin'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 /** One documented route: method, path (placeholders as `{id}`) and the scope it needs (null: open). */

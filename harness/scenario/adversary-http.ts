@@ -17,8 +17,8 @@ import type { Simulation } from '../sim/index.js';
 import { handlerCall, type SimClient } from './sim-client.js';
 
 /** What the adversary presents: no token, garbage, a forged token, or a real token of a lower scope. */
-export type HeldCredential = 'none' | 'garbage' | 'forged' | 'read' | 'submit';
-export const HELD_CREDENTIALS: readonly HeldCredential[] = ['none', 'garbage', 'forged', 'read', 'submit'];
+type HeldCredential = 'none' | 'garbage' | 'forged' | 'read' | 'submit';
+const HELD_CREDENTIALS: readonly HeldCredential[] = ['none', 'garbage', 'forged', 'read', 'submit'];
 
 /** A route template with its placeholders filled by ids nothing has. */
 function concrete(template: string): string {
