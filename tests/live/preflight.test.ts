@@ -52,7 +52,7 @@ describe('preflight', () => {
     const err = await preflight(fp, scenario, []).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(FaultsRefusedError);
     const refused = (err as FaultsRefusedError).refused;
-    expect(refused.map((r) => r.action)).toEqual(['corrupt', 'corrupt', 'corrupt']);
+    expect(refused.map((r) => r.action)).toEqual(['corrupt', 'corrupt', 'corrupt', 'corrupt']);
     expect(refused[0]?.reason).toContain(plain.url);
     expect(refused[0]?.reason).toContain('invalid toxic type');
     expect((err as Error).message).toMatch(/f1 corrupt on all-workers at 1000 ms/);
@@ -86,7 +86,7 @@ describe('squall run (CLI)', () => {
     const json = JSON.parse(r.stdout) as { passed: boolean; faults: { applied: unknown[]; refused: { id: string; reason: string }[] }; error: { message: string } };
     expect(json.passed).toBe(false);
     expect(json.faults.applied).toEqual([]);
-    expect(json.faults.refused.map((f) => f.id)).toEqual(['f1', 'f2', 'f3']);
+    expect(json.faults.refused.map((f) => f.id)).toEqual(['f1', 'f2', 'f3', 'f4']);
     expect(json.error.message).toContain(plain.url);
     expect(r.stderr).toMatch(/cannot be applied live/);
   });

@@ -51,7 +51,7 @@ describe('on-path primitives', () => {
     w.sim.net.addRule('cli', 'srv', { type: 'corrupt', probability: 1 });
     client.conn.send('second');
     await w.sim.runFor(5);
-    expect(seen).toEqual([{ connection: 'c1', from: 'cli', to: 'srv', frame: 2 }]);
+    expect(seen).toEqual([{ connection: 'c1', from: 'cli', to: 'srv', frame: 2, field: '' }]); // not JSON: no member hit
     expect(server.got).toHaveLength(2);
     server.conn.close(4400, 'corrupted');
     client.conn.send('third'); // reaches a closing endpoint: read by nobody, not reported
