@@ -18,6 +18,7 @@
 import type { CheckContext } from './context.js';
 import { exitedBy, intents, rank, readyExits } from './promises-engine.js';
 import { replayReadySet } from './ready-set.js';
+import { isStorageAction } from './storage-actions.js';
 import type { Ev, HistoryView } from './view.js';
 import { affectsCoordinator } from './view.js';
 import type { Violation } from './violation.js';
@@ -32,8 +33,6 @@ interface Ready {
   submittedTime: number;
 }
 
-const WEATHER = new Set(['disk_full', 'disk_error', 'slow_disk', 'clock_skew']);
-
 /** FIFO among executions of one kind and priority (part of promise 21). */
 export function checkFifo(view: HistoryView, ctx: CheckContext): Violation[] {
   const wanted = intents(view);
@@ -43,7 +42,7 @@ export function checkFifo(view: HistoryView, ctx: CheckContext): Violation[] {
     const sub = view.submitted.get(id)?.ev;
     return { id, readyAt: Math.max(at, sub?.scheduledAt ?? -Infinity), createdAt: sub?.at ?? 0, submittedTime: view.submitted.get(id)?.rec.time ?? 0 };
   };
-  const weather = view.faults.filter((f) => WEATHER.has(String(f.details.action)) && (f.details.action !== 'clock_skew' || affectsCoordinator(f.details)));
+  const weather = view.faults.filter((f) => isStorageAction(String(f.details.action)) || (f.details.action === 'clock_skew' && affectsCoordinator(f.details)));
   const stormy = (from: number, to: number): boolean => weather.some((f) => f.start.time <= to && view.faultEnd(f) >= from);
   const exits = readyExits(view);
   const out: Violation[] = [];
