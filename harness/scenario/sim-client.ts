@@ -135,8 +135,8 @@ export function simSubmit(sim: Simulation, sub: Submission, h: SubmitHandlers, n
   });
 }
 
-/** Reads /readyz through the coordinator's HTTP handler and records it (the store-health promise). */
+/** Reads /readyz through the coordinator's HTTP handler (as every client request, handlerCall) and records it (the store-health promise). */
 export async function recordReadyz(c: Coordinator, note: RunRecorder['note'], after: string): Promise<void> {
-  const res = await c.handleHttp({ method: 'GET', path: '/readyz', query: new URLSearchParams(), headers: {}, body: '' });
+  const res = await handlerCall(c)({ method: 'GET', path: '/readyz', headers: {} });
   note({ readyz: res.status, after });
 }
