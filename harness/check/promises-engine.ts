@@ -8,8 +8,8 @@
 import { Priority } from '../../system/core/index.js';
 import type { CheckContext } from './context.js';
 import { DANGEROUS_KINDS } from '../../system/tasks/index.js';
-import { coordinatorCrashes } from './promises-state.js';
 import { breakerMayHold } from './promises-retries.js';
+import { replayReadySet } from './ready-set.js';
 import type { Ev, HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -47,7 +47,8 @@ export const rank = (p: string | undefined): number => (p !== undefined && p in 
  * events are stamped when decided and sent once committed), so a candidate
  * must have been ready before it and not claimed or moved on by then (looked
  * up ahead: its own exit may commit later). Across a coordinator crash the
- * ready set is forgotten (recovery re-queues without events), which only loses power.
+ * ready set is forgotten (recovery re-queues without events), which only loses
+ * power. The ready set is replayed by harness/check/ready-set.ts.
  */
 export function checkPriority(view: HistoryView, ctx: CheckContext): Violation[] {
   const out: Violation[] = [];
@@ -56,44 +57,32 @@ export function checkPriority(view: HistoryView, ctx: CheckContext): Violation[]
   const kindOf = (id: string): string | undefined => view.submitted.get(id)?.ev.kind;
   const runs = (kind: string | undefined): boolean => kind !== undefined && (ctx.workerKinds === undefined ? !DANGEROUS_KINDS.has(kind) : ctx.workerKinds.includes(kind));
   const exits = readyExits(view);
-  const crashes = coordinatorCrashes(view).map((c) => c.index);
-  let nextCrash = 0;
-  const ready = new Map<string, Ev>();
-  for (const e of view.events) {
-    while (nextCrash < crashes.length && (crashes[nextCrash] ?? Infinity) < e.rec.index) {
-      ready.clear();
-      nextCrash++;
-    }
-    const ev = e.ev;
-    if (ev.source !== 'coordinator') continue;
-    if (ev.type === 'status') {
-      if (ev.to === 'scheduled') ready.set(ev.executionId, e);
-      else ready.delete(ev.executionId);
-      continue;
-    }
-    if (ev.type !== 'claimed') continue;
-    ready.delete(ev.executionId);
-    const mine = prio(ev.executionId);
-    const kind = kindOf(ev.executionId);
-    const could = (id: string, r: Ev): boolean => {
-      if (prio(id) <= mine || r.ev.at >= ev.at || exitedBy(exits.get(id), e.rec.index, ev.at)) return false;
-      const k = kindOf(id);
-      return k === kind || (runs(k) && !breakerMayHold(view, k ?? '', ev.at, e.rec.index, ctx));
-    };
-    let better: [string, Ev] | undefined;
-    for (const [id, r] of ready) if (could(id, r) && (better === undefined || prio(id) > prio(better[0]))) better = [id, r];
-    if (better === undefined) continue;
-    const [id, r] = better;
-    const which = kindOf(id) === kind ? `same kind ${kind ?? '?'}` : `kind ${kindOf(id) ?? '?'}, which ${ev.workerId} runs, breaker closed`;
-    out.push(
-      violation(
-        view.records,
-        'priority',
-        `${ev.workerId} was given ${ev.executionId} (priority ${rankName(mine)}, kind ${kind ?? '?'}) while ${id} (priority ${rankName(prio(id))}, ${which}) had been ready since t=${r.rec.time}: higher priority must go first`,
-        { index: e.rec.index, executionId: ev.executionId, workerId: ev.workerId },
-      ),
-    );
-  }
+  replayReadySet<Ev<'status'>>(view, {
+    enter: (e) => e,
+    claim: (e, _claimed, ready) => {
+      const ev = e.ev;
+      const mine = prio(ev.executionId);
+      const kind = kindOf(ev.executionId);
+      const could = (id: string, r: Ev<'status'>): boolean => {
+        if (prio(id) <= mine || r.ev.at >= ev.at || exitedBy(exits.get(id), e.rec.index, ev.at)) return false;
+        const k = kindOf(id);
+        return k === kind || (runs(k) && !breakerMayHold(view, k ?? '', ev.at, e.rec.index, ctx));
+      };
+      let better: [string, Ev<'status'>] | undefined;
+      for (const [id, r] of ready) if (could(id, r) && (better === undefined || prio(id) > prio(better[0]))) better = [id, r];
+      if (better === undefined) return;
+      const [id, r] = better;
+      const which = kindOf(id) === kind ? `same kind ${kind ?? '?'}` : `kind ${kindOf(id) ?? '?'}, which ${ev.workerId} runs, breaker closed`;
+      out.push(
+        violation(
+          view.records,
+          'priority',
+          `${ev.workerId} was given ${ev.executionId} (priority ${rankName(mine)}, kind ${kind ?? '?'}) while ${id} (priority ${rankName(prio(id))}, ${which}) had been ready since t=${r.rec.time}: higher priority must go first`,
+          { index: e.rec.index, executionId: ev.executionId, workerId: ev.workerId },
+        ),
+      );
+    },
+  });
   return out;
 }
 

@@ -10,13 +10,15 @@
  * queued once its commit lands). After a coordinator crash the ready set is
  * rebuilt as recovery rebuilds it: every execution whose last committed status
  * was `scheduled` is ready again before the new incarnation's first claim, so a
- * recovery that reverses or shuffles the order shows here. Waits that a
+ * recovery that reverses or shuffles the order shows here (the replay is
+ * harness/check/ready-set.ts, shared with the priority check). Waits that a
  * storage fault or a clock skew on the coordinator overlaps are not judged (a
  * claim the disk refused is re-indexed; a skewed clock reorders createdAt).
  */
 import type { CheckContext } from './context.js';
 import { exitedBy, intents, rank, readyExits } from './promises-engine.js';
-import { coordinatorCrashes } from './promises-state.js';
+import { replayReadySet } from './ready-set.js';
+import { isStorageAction } from './storage-actions.js';
 import type { Ev, HistoryView } from './view.js';
 import { affectsCoordinator } from './view.js';
 import type { Violation } from './violation.js';
@@ -31,8 +33,6 @@ interface Ready {
   submittedTime: number;
 }
 
-const WEATHER = new Set(['disk_full', 'disk_error', 'slow_disk', 'clock_skew']);
-
 /** FIFO among executions of one kind and priority (part of promise 21). */
 export function checkFifo(view: HistoryView, ctx: CheckContext): Violation[] {
   const wanted = intents(view);
@@ -42,46 +42,25 @@ export function checkFifo(view: HistoryView, ctx: CheckContext): Violation[] {
     const sub = view.submitted.get(id)?.ev;
     return { id, readyAt: Math.max(at, sub?.scheduledAt ?? -Infinity), createdAt: sub?.at ?? 0, submittedTime: view.submitted.get(id)?.rec.time ?? 0 };
   };
-  const weather = view.faults.filter((f) => WEATHER.has(String(f.details.action)) && (f.details.action !== 'clock_skew' || affectsCoordinator(f.details)));
+  const weather = view.faults.filter((f) => isStorageAction(String(f.details.action)) || (f.details.action === 'clock_skew' && affectsCoordinator(f.details)));
   const stormy = (from: number, to: number): boolean => weather.some((f) => f.start.time <= to && view.faultEnd(f) >= from);
   const exits = readyExits(view);
-  const crashes = coordinatorCrashes(view).map((c) => c.index);
-  const last = new Map<string, string>();
-  const ready = new Map<string, Ready>();
   const out: Violation[] = [];
-  let nextCrash = 0;
-  let recovering = false;
-  for (const e of view.events) {
-    if (nextCrash < crashes.length && (crashes[nextCrash] ?? Infinity) < e.rec.index) {
-      while (nextCrash < crashes.length && (crashes[nextCrash] ?? Infinity) < e.rec.index) nextCrash++;
-      ready.clear();
-      recovering = true;
-    }
-    const ev = e.ev;
-    if (ev.source !== 'coordinator') continue;
-    if (recovering) {
-      recovering = false;
-      // Queued by recover() before the new incarnation dispatches anything: ready for every claim it makes.
-      for (const [id, s] of last) if (s === 'scheduled') ready.set(id, entry(id, -Infinity));
-    }
-    if (ev.type === 'status') {
-      last.set(ev.executionId, ev.to);
-      if (ev.to === 'scheduled') ready.set(ev.executionId, entry(ev.executionId, ev.at));
-      else ready.delete(ev.executionId);
-      continue;
-    }
-    if (ev.type !== 'claimed') continue;
-    const x = ready.get(ev.executionId);
-    ready.delete(ev.executionId);
-    last.set(ev.executionId, 'preparing');
-    if (x === undefined) continue;
-    const passedOver = [...ready.values()].find(
-      (y) =>
-        kindOf(y.id) === kindOf(x.id) && prio(y.id) === prio(x.id) && y.createdAt < x.createdAt && y.readyAt + ctx.toleranceMs < ev.at &&
-        !exitedBy(exits.get(y.id), e.rec.index, ev.at) && !stormy(y.submittedTime, e.rec.time),
-    );
-    if (passedOver !== undefined) out.push(fifoViolation(view, e as Ev<'claimed'>, x, passedOver));
-  }
+  replayReadySet<Ready>(view, {
+    enter: (e) => entry(e.ev.executionId, e.ev.at),
+    // Queued by recover() before the new incarnation dispatches anything: ready for every claim it makes.
+    recovered: (id) => entry(id, -Infinity),
+    claim: (e, x, ready) => {
+      if (x === undefined) return;
+      const at = e.ev.at;
+      const passedOver = [...ready.values()].find(
+        (y) =>
+          kindOf(y.id) === kindOf(x.id) && prio(y.id) === prio(x.id) && y.createdAt < x.createdAt && y.readyAt + ctx.toleranceMs < at &&
+          !exitedBy(exits.get(y.id), e.rec.index, at) && !stormy(y.submittedTime, e.rec.time),
+      );
+      if (passedOver !== undefined) out.push(fifoViolation(view, e, x, passedOver));
+    },
+  });
   return out;
 }
 

@@ -31,32 +31,77 @@ export function prunedAway(view: HistoryView, completedAt: number | undefined): 
   return completedAt !== undefined && view.ofType('pruned').some((p) => p.ev.source === 'coordinator' && p.ev.at >= completedAt && completedAt < p.ev.completedBefore);
 }
 
-/** 30. Each prune forgets only what the retention policy lets go. */
+/** One terminal execution: its completion time and its place in the view's execution order (which one a message names). */
+interface Done {
+  id: string;
+  t: number;
+  order: number;
+}
+
+/**
+ * 30. Each prune forgets only what the retention policy lets go. One sweep
+ * over the completions sorted by time: what the prunes so far forgot is
+ * always a prefix of that order (each forgets those completed by its
+ * decision and before its cutoff), the terminals live at a prune are the
+ * range from there to its decision time, and those it owed are a sub-range
+ * (keep-by-age and keep-by-count both keep the newest), found by binary
+ * search; each owed execution is forgotten by that prune, so naming them
+ * costs linear time in all.
+ */
 export function checkRetention(view: HistoryView, ctx: CheckContext): Violation[] {
-  const done = completions(view);
-  const forgotten = new Set<string>();
+  const sorted: Done[] = [...completions(view)].map(([id, t], order) => ({ id, t, order })).sort((a, b) => a.t - b.t || a.order - b.order);
+  let forgotten = 0;
   const out: Violation[] = [];
   for (const p of view.ofType('pruned')) {
     if (p.ev.source !== 'coordinator') continue;
-    const live = [...done].filter(([id, t]) => t <= p.ev.at && !forgotten.has(id));
-    const owed = live.filter(([, t]) => t < p.ev.completedBefore && mustKeep(t, live, p.ev.at, ctx));
-    for (const [id, t] of live) if (t < p.ev.completedBefore) forgotten.add(id);
-    if (owed.length > 0) out.push(pruneViolation(view, p, owed, live.length, ctx));
+    const hi = firstAbove(sorted, p.ev.at);
+    const cut = Math.min(hi, firstAtLeast(sorted, p.ev.completedBefore));
+    const from = Math.max(forgotten, keptFrom(sorted, hi, p.ev.at, ctx));
+    if (from < cut) out.push(pruneViolation(view, p, sorted.slice(from, cut), Math.max(0, hi - forgotten), ctx));
+    forgotten = Math.max(forgotten, cut);
   }
   return out;
 }
 
-/** Whether the policy keeps an execution completed at t, among `live` terminals, at decision time now. */
-function mustKeep(t: number, live: readonly [string, number][], now: number, ctx: CheckContext): boolean {
+/** Index of the oldest completion the policy keeps among those completed by `now` (indices below `hi`); 0 without a policy. */
+function keptFrom(sorted: readonly Done[], hi: number, now: number, ctx: CheckContext): number {
   const policy = ctx.retention;
-  if (policy === undefined) return true;
-  if (policy.maxAgeMs !== undefined && t < now - policy.maxAgeMs) return false;
-  if (policy.maxCount !== undefined && live.filter(([, u]) => u >= t).length > policy.maxCount) return false;
-  return true;
+  if (policy === undefined) return 0;
+  let from = 0;
+  if (policy.maxAgeMs !== undefined) from = firstAtLeast(sorted, now - policy.maxAgeMs);
+  // The newest maxCount, ties at the boundary together: kept if no more than maxCount completed at or after it.
+  const boundary = policy.maxCount === undefined ? undefined : sorted[hi - policy.maxCount - 1];
+  if (boundary !== undefined) from = Math.max(from, firstAbove(sorted, boundary.t));
+  return from;
 }
 
-function pruneViolation(view: HistoryView, p: Ev<'pruned'>, owed: [string, number][], live: number, ctx: CheckContext): Violation {
-  const [id, t] = owed[0] as [string, number];
+/** First index whose completion is at or after t (binary search). */
+function firstAtLeast(sorted: readonly Done[], t: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid]?.t ?? Infinity) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index whose completion is after t (binary search). */
+function firstAbove(sorted: readonly Done[], t: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid]?.t ?? Infinity) <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function pruneViolation(view: HistoryView, p: Ev<'pruned'>, owed: readonly Done[], live: number, ctx: CheckContext): Violation {
+  // Named as before the sweep: the first owed in the view's execution order.
+  const { id, t } = owed.reduce((a, b) => (b.order < a.order ? b : a));
   const policy = ctx.retention === undefined ? 'no retention policy' : `retention ${JSON.stringify(ctx.retention)}`;
   return violation(
     view.records,

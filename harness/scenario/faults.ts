@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { assertNever } from '../../system/core/index.js';
+import { isStorageAction, STORAGE_ACTIONS } from '../check/storage-actions.js';
 import { didYouMean } from './suggest.js';
 
 /** Non-negative whole milliseconds. */
@@ -42,12 +43,11 @@ const NETWORK_ACTIONS = [
 ] as const;
 /** Process actions: they act on nodes (the coordinator or workers). */
 const PROCESS_ACTIONS = ['pause', 'kill', 'restart', 'clock_skew', 'drain'] as const;
-/** Storage actions: they act on the coordinator's store (its disk); target `coordinator`. */
-const STORAGE_ACTIONS = ['disk_full', 'disk_error', 'slow_disk'] as const;
 /** Credential actions: they act on the client's API token; target `coordinator` (which holds the tokens). */
 const CREDENTIAL_ACTIONS = ['revoke_token'] as const;
 export const ACTION_NAMES = [...NETWORK_ACTIONS, ...PROCESS_ACTIONS, ...STORAGE_ACTIONS, ...CREDENTIAL_ACTIONS] as const;
-export const isStorageAction = (a: string): boolean => (STORAGE_ACTIONS as readonly string[]).includes(a);
+// Storage actions (disk_full, disk_error, slow_disk) are listed in harness/check/storage-actions.ts, which the checks share.
+export { isStorageAction };
 export type ActionName = (typeof ACTION_NAMES)[number];
 export const isNetworkAction = (a: ActionName): boolean => (NETWORK_ACTIONS as readonly string[]).includes(a);
 

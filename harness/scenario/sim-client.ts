@@ -29,6 +29,8 @@ export class SimClient {
   private current: { token: string; id: string };
   /** The scope adversary's credentials: a read and a submit token, and the admin token's id with a made-up secret. */
   readonly probe: { read: string; submit: string; forged: string };
+  /** The API client of the running coordinator incarnation (made anew for the next one). */
+  private http: { coordinator: Coordinator; api: CoordinatorHttp } | undefined;
 
   constructor(seed: number) {
     const random = seededRandom(seed ^ 0x5eed70c);
@@ -45,6 +47,16 @@ export class SimClient {
 
   get token(): string {
     return this.current.token;
+  }
+
+  /**
+   * The client's API client for this coordinator incarnation: one per
+   * incarnation, not one per request; a restart's new instance gets a new one
+   * (the token is read at each call, so a revoke_token undo still shows).
+   */
+  httpFor(c: Coordinator): CoordinatorHttp {
+    if (this.http?.coordinator !== c) this.http = { coordinator: c, api: new CoordinatorHttp(handlerCall(c), () => this.token) };
+    return this.http.api;
   }
 
   /**
@@ -90,7 +102,7 @@ export function handlerCall(c: Coordinator): HttpCall {
 export function simControl(sim: Simulation, client: SimClient, op: 'cancel' | 'pause' | 'resume', executionId: string): ReturnType<CoordinatorHttp['control']> {
   const c = sim.coordinator.instance;
   if (c === null) return Promise.resolve({ ok: false, code: 'unavailable', message: 'coordinator is down' });
-  return new CoordinatorHttp(handlerCall(c), () => client.token).control(op, executionId);
+  return client.httpFor(c).control(op, executionId);
 }
 
 /** One submission through the coordinator's HTTP API; a coordinator killed before it answered leaves the outcome unknown. */
@@ -111,7 +123,7 @@ export function simSubmit(sim: Simulation, sub: Submission, h: SubmitHandlers, n
   };
   const died = (): void => once(() => h.fail({ code: 'unavailable', message: 'coordinator died before answering' }, true));
   const off = sim.coordinator.onDeath(died);
-  void new CoordinatorHttp(handlerCall(coordinator), () => client.token).submit(submitBody(s), s.type).then((r) => {
+  void client.httpFor(coordinator).submit(submitBody(s), s.type).then((r) => {
     // Answered in the tick the coordinator was killed: the client never got the answer.
     if (sim.coordinator.instance !== coordinator) return died();
     if (r.ok) return once(() => h.ok(r.executionIds));
@@ -123,8 +135,8 @@ export function simSubmit(sim: Simulation, sub: Submission, h: SubmitHandlers, n
   });
 }
 
-/** Reads /readyz through the coordinator's HTTP handler and records it (the store-health promise). */
+/** Reads /readyz through the coordinator's HTTP handler (as every client request, handlerCall) and records it (the store-health promise). */
 export async function recordReadyz(c: Coordinator, note: RunRecorder['note'], after: string): Promise<void> {
-  const res = await c.handleHttp({ method: 'GET', path: '/readyz', query: new URLSearchParams(), headers: {}, body: '' });
+  const res = await handlerCall(c)({ method: 'GET', path: '/readyz', headers: {} });
   note({ readyz: res.status, after });
 }
