@@ -11,7 +11,7 @@
  * simulation itself: a coordinator brought back is started and left to boot
  * as simulated time goes on (the runner's heal settles whatever is left).
  */
-import { IllegalStateError, type EventSink, type SystemEvent } from '../../system/core/index.js';
+import type { EventSink, SystemEvent } from '../../system/core/index.js';
 import { describeFault } from './fault-details.js';
 import type { FaultDetails, HistoryRecorder } from '../check/history.js';
 import type { Simulation } from '../sim/index.js';
@@ -47,6 +47,7 @@ export class TriggeredFaults implements EventSink {
   private readonly active = new Map<string, { undo: Undo; details: FaultDetails }>();
   private sim: Simulation | undefined;
   private open = true;
+  private unfiredReason: string | undefined;
   /** For trigger event result-acked (trigger-acks.ts). */
   private readonly resultAcks = new ResultAcks();
 
@@ -82,7 +83,9 @@ export class TriggeredFaults implements EventSink {
   /**
    * Heal: no more triggers; every triggered fault still active is undone
    * (settling a restart). A trigger that never fired is a fault that was not
-   * applied: the run fails saying which, instead of passing without it.
+   * applied: `unfired` says which, and the run fails with it (run-guards.ts)
+   * after its history is checked, so a defect that kept the run from that
+   * moment is still named under the promise it broke.
    */
   async heal(): Promise<void> {
     this.open = false;
@@ -94,9 +97,12 @@ export class TriggeredFaults implements EventSink {
     const unfired = this.armed.map((a, i) => ({ a, id: `t${i + 1}` })).filter((x) => !x.a.fired);
     if (unfired.length === 0) return;
     const what = unfired.map(({ a, id }) => `${id} (triggers[${Number(id.slice(1)) - 1}]: ${a.trigger.on.event}${a.trigger.on.worker === undefined ? '' : ` of ${a.trigger.on.worker}`} #${a.trigger.on.nth}, seen ${a.seen} time(s))`);
-    throw new IllegalStateError(
-      `trigger ${what.join(', ')} never fired during the fault phase: the run never reached that protocol moment, so its fault was not applied; lower on.nth, widen the workload or lengthen phases.faultsMs`,
-    );
+    this.unfiredReason = `trigger ${what.join(', ')} never fired during the fault phase: the run never reached that protocol moment, so its fault was not applied; lower on.nth, widen the workload or lengthen phases.faultsMs`;
+  }
+
+  /** Why the run did not apply every trigger (set at heal), or undefined when all fired. */
+  get unfired(): string | undefined {
+    return this.unfiredReason;
   }
 
   private fire(trigger: Trigger, id: string): void {

@@ -66,6 +66,11 @@ export class EngineExtras {
   heal(): Promise<void> {
     return this.triggers.heal();
   }
+
+  /** The triggers that never fired (known after heal), as a reason the run fails. */
+  get unfiredTriggers(): string | undefined {
+    return this.triggers.unfired;
+  }
 }
 
 /**

@@ -21,6 +21,8 @@ export interface GuardInput {
   /** The fault timeline that was scheduled (file timeline plus swarm). */
   faults: readonly unknown[];
   history: readonly HistoryRecord[];
+  /** Protocol-event triggers that never fired, when some did not. */
+  unfiredTriggers?: string;
 }
 
 /** The first refusal of a submission in the history, as "code: message". */
@@ -46,5 +48,6 @@ export function runGuardProblems(o: GuardInput): string[] {
   if (o.faults.length > 0 && started === 0) {
     problems.push(`the scenario scheduled ${o.faults.length} faults and none was applied: the run tested a fault-free system`);
   }
+  if (o.unfiredTriggers !== undefined) problems.push(o.unfiredTriggers);
   return problems;
 }

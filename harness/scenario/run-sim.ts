@@ -78,6 +78,8 @@ export interface SimRunOutcome {
   stats: ReturnType<Simulation['stats']>;
   /** Set when the run fired its whole step budget and was ended there (a failed run; its partial history is checked). */
   budgetStop?: BudgetStop;
+  /** Set when a protocol-event trigger never fired (a failed run; its history is checked). */
+  unfiredTriggers?: string;
 }
 
 /** The HistoryRecorder as the driver's RunRecorder (time: simulated ms). */
@@ -223,5 +225,6 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
     buggify: sim.buggify?.fired() ?? null,
     stats,
     ...(stop === undefined ? {} : { budgetStop: stop }),
+    ...(extras.unfiredTriggers === undefined ? {} : { unfiredTriggers: extras.unfiredTriggers }),
   };
 }
