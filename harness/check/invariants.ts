@@ -94,8 +94,8 @@ function selected(sel: PromiseSelection): PromiseName[] {
 }
 
 /** Every violation of the selected promises, ordered by where in the history it happened. */
-export function checkHistory(history: readonly HistoryRecord[], promises: PromiseSelection, context: CheckContext): Violation[] {
-  const view = new HistoryView(history);
+export function checkHistory(history: readonly HistoryRecord[] | HistoryView, promises: PromiseSelection, context: CheckContext): Violation[] {
+  const view = history instanceof HistoryView ? history : new HistoryView(history);
   const out: Violation[] = [];
   for (const name of selected(promises)) out.push(...CHECKERS[name](view, context));
   return out.sort((a, b) => (a.index ?? Infinity) - (b.index ?? Infinity) || a.promise.number - b.promise.number);

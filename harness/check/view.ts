@@ -34,6 +34,8 @@ export class HistoryView {
   readonly events: Ev[] = [];
   readonly byExecution = new Map<string, Ev[]>();
   readonly byWorker = new Map<string, Ev[]>();
+  /** Events by type, in order: ofType hands out fresh arrays of these (a promise may sort or filter what it gets). */
+  private readonly byType = new Map<string, Ev[]>();
   readonly acked = new Map<string, Ack>();
   readonly submitted = new Map<string, Ev<'submitted'>>();
   readonly faults: FaultSpan[] = [];
@@ -96,6 +98,7 @@ export class HistoryView {
 
   private addEvent(e: Ev): void {
     this.events.push(e);
+    push(this.byType, e.ev.type, e);
     const ex = (e.ev as { executionId?: unknown }).executionId;
     if (typeof ex === 'string') push(this.byExecution, ex, e);
     const worker = workerOf(e.ev);
@@ -105,7 +108,7 @@ export class HistoryView {
 
   /** Events of one type, in order. */
   ofType<T extends SystemEventType>(type: T): Ev<T>[] {
-    return this.events.filter((e): e is Ev & Ev<T> => isEv(e, type));
+    return (this.byType.get(type) ?? []).filter((e): e is Ev & Ev<T> => isEv(e, type));
   }
 
   /** When a fault span ends: its stop record, else heal, else the end. */

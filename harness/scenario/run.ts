@@ -79,10 +79,11 @@ export async function runChecked(scenario: Scenario, opts: SimRunOptions = {}): 
   const guarded = await guardRun(() => runScenarioSim(scenario, opts));
   if (!guarded.ok) return crashedRun(scenario, opts, guarded.crash, performance.now() - started);
   const outcome = guarded.value;
-  const violations = checkHistory(outcome.history, scenario.checks, contextFromScenario(scenario));
+  const view = new HistoryView(outcome.history); // indexed once for the promises and the SLO
+  const violations = checkHistory(view, scenario.checks, contextFromScenario(scenario));
   // A run that fired its whole step budget failed whatever its partial history shows (run-budget.ts).
   if (outcome.budgetStop !== undefined) violations.push(budgetViolation(outcome.history, outcome.budgetStop, outcome.seed));
-  const slo = checkSlo(outcome.history, scenario.slo);
+  const slo = checkSlo(view, scenario.slo);
   const problems = runGuardProblems(outcome);
   // A fault the simulation could not apply means the run did not test what the file says: it fails.
   return { outcome, violations, slo, problems, passed: violations.length === 0 && slo.passed && problems.length === 0 && outcome.refused.length === 0 };
