@@ -77,23 +77,21 @@ function keptFrom(sorted: readonly Done[], hi: number, now: number, ctx: CheckCo
 
 /** First index whose completion is at or after t (binary search). */
 function firstAtLeast(sorted: readonly Done[], t: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid]?.t ?? Infinity) < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstWhere(sorted, (x) => x >= t);
 }
 
 /** First index whose completion is after t (binary search). */
 function firstAbove(sorted: readonly Done[], t: number): number {
+  return firstWhere(sorted, (x) => x > t);
+}
+
+/** First index whose completion time satisfies `past` (monotone over the sorted order), by binary search. */
+function firstWhere(sorted: readonly Done[], past: (t: number) => boolean): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((sorted[mid]?.t ?? Infinity) <= t) lo = mid + 1;
+    if (!past(sorted[mid]?.t ?? Infinity)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
