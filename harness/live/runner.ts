@@ -49,6 +49,8 @@ interface FaultLine {
   at: number;
   /** Why it was refused (refused faults only): the proxy's answer or the harness's reason. */
   reason?: string;
+  /** How the live fault differs from what the file asks (applied faults only), e.g. a corrupt aimed at fields. */
+  note?: string;
 }
 
 /** What `squall run --mode live --json` prints. */
@@ -75,11 +77,13 @@ export interface LiveJson {
   report: string | null;
 }
 
-/** Applied and refused faults of a finished run. */
-function faultLines(o: LiveRunOutcome): LiveJson['faults'] {
+/** Applied and refused faults of a finished run (exported for tests). */
+export function faultLines(o: Pick<LiveRunOutcome, 'faults' | 'applied' | 'refusedFaults'>): LiveJson['faults'] {
   const line = (id: string): FaultLine => {
     const f = o.faults[Number(id.slice(1)) - 1];
-    return { id, action: f?.action.type ?? '?', target: f?.target ?? '?', at: f?.at ?? 0 };
+    const aimed = f?.action.type === 'corrupt' ? f.action.fields : undefined;
+    const note = aimed === undefined ? undefined : `fields ${aimed.join('/')} not aimed: a live proxy flips bits anywhere in the stream (aiming is simulation only)`;
+    return { id, action: f?.action.type ?? '?', target: f?.target ?? '?', at: f?.at ?? 0, ...(note === undefined ? {} : { note }) };
   };
   return { applied: o.applied.map(line), refused: o.refusedFaults.map((r) => ({ id: r.id, action: r.action, target: r.target, at: r.at, reason: r.reason })) };
 }
