@@ -33,23 +33,23 @@ function adaptiveTimeoutBounds(ctx: CheckContext, side: 'coordinator' | 'worker'
 
 /** 13: no adapted heartbeat timeout exceeds its side's ceiling. */
 export function checkTimeoutCeiling(view: HistoryView, ctx: CheckContext): Violation[] {
-  return judgeAdaptedTimeouts(view, ctx).filter((v) => v.promise.name === 'lease-expiry');
+  return judgeAdaptedTimeouts(view, ctx, 'lease-expiry');
 }
 
 /** 10: no adapted heartbeat timeout falls below its side's floor. */
 export function checkTimeoutFloor(view: HistoryView, ctx: CheckContext): Violation[] {
-  return judgeAdaptedTimeouts(view, ctx).filter((v) => v.promise.name === 'liveness');
+  return judgeAdaptedTimeouts(view, ctx, 'liveness');
 }
 
-/** Every `heartbeat_adapted` judged against [floor, ceiling] of its side. */
-function judgeAdaptedTimeouts(view: HistoryView, ctx: CheckContext): Violation[] {
+/** Every `heartbeat_adapted` judged against its side's ceiling (lease-expiry) or floor (liveness). */
+function judgeAdaptedTimeouts(view: HistoryView, ctx: CheckContext, promise: 'lease-expiry' | 'liveness'): Violation[] {
   const out: Violation[] = [];
   const bounds = { coordinator: adaptiveTimeoutBounds(ctx, 'coordinator'), worker: adaptiveTimeoutBounds(ctx, 'worker') };
   for (const e of view.ofType('heartbeat_adapted')) {
     const { side, workerId, timeoutMs } = e.ev;
     const { floorMs, ceilingMs, intervalMs } = bounds[side];
     const where = { index: e.rec.index, workerId };
-    if (!Number.isFinite(timeoutMs) || timeoutMs > ceilingMs) {
+    if (promise === 'lease-expiry' && (!Number.isFinite(timeoutMs) || timeoutMs > ceilingMs)) {
       out.push(
         violation(
           view.records,
@@ -58,7 +58,7 @@ function judgeAdaptedTimeouts(view: HistoryView, ctx: CheckContext): Violation[]
           where,
         ),
       );
-    } else if (timeoutMs < floorMs) {
+    } else if (promise === 'liveness' && timeoutMs < floorMs) {
       out.push(
         violation(
           view.records,

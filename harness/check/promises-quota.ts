@@ -12,18 +12,17 @@
  * live in memory (system/coordinator/client-quota.ts), so a restart forgets
  * them, which this rule does not hold against it.
  */
+import { type ExecutionStatus, TERMINAL_STATUSES } from '../../system/core/index.js';
 import type { CheckContext } from './context.js';
 import { coordinatorCrashes } from './promises-state.js';
 import { clockOffset, type HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
-const TERMINAL: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled', 'timeout']);
-
 /** Each execution's status changes as (decision time on the history's clock, or its record time if earlier; status), in record order. */
-function statusChanges(view: HistoryView): Map<string, { at: number; to: string }[]> {
+function statusChanges(view: HistoryView): Map<string, { at: number; to: ExecutionStatus }[]> {
   const offset = clockOffset(view);
-  const out = new Map<string, { at: number; to: string }[]>();
+  const out = new Map<string, { at: number; to: ExecutionStatus }[]>();
   for (const { rec, ev } of view.events) {
     if (ev.type !== 'status' || ev.source !== 'coordinator') continue;
     const list = out.get(ev.executionId) ?? [];
@@ -34,10 +33,10 @@ function statusChanges(view: HistoryView): Map<string, { at: number; to: string 
 }
 
 /** Whether the execution's last status decided by t (record order breaks ties: an interim `failed` then `retrying`) is terminal. */
-function finishedBy(changes: readonly { at: number; to: string }[] | undefined, t: number): boolean {
-  let last: string | undefined;
+function finishedBy(changes: readonly { at: number; to: ExecutionStatus }[] | undefined, t: number): boolean {
+  let last: ExecutionStatus | undefined;
   for (const c of changes ?? []) if (c.at <= t) last = c.to;
-  return last !== undefined && TERMINAL.has(last);
+  return last !== undefined && TERMINAL_STATUSES.has(last);
 }
 
 /** Acknowledgements after which the client held more unfinished executions than its quota. */
