@@ -101,7 +101,7 @@ export function registerBenchReconnect(bench: Command): void {
     .option('--cuts <n>', 'outages per cell', int('--cuts', 1))
     .option('--tasks-per-worker <n>', 'tasks put in flight across the outages (default 1)', int('--tasks-per-worker'))
     .option('--no-early-sync', 'coordinator without the early sync (the old two-round-trip reconnect), for comparison')
-    .option('--max-pending-handshakes <n>', "coordinator's admission limit (default 64)", int('--max-pending-handshakes', 1))
+    .option('--max-pending-handshakes <n>', "coordinator's admission limit (default 256)", int('--max-pending-handshakes', 1))
     .option('--json', 'print the figures as JSON on stdout')
     .option('--report-dir <dir>', 'parent directory of reports', 'reports')
     .option('--no-report', 'write no report')

@@ -99,7 +99,7 @@ const Coordinator = z.strictObject({
    */
   adaptiveHeartbeat: z.boolean().default(true),
   leaseMs: PosInt.default(5_000),
-  /** Handshakes the coordinator admits at once (admission control, close 4503 with retry-after beyond); default 64. */
+  /** Handshakes the coordinator admits at once (admission control, close 4503 with retry-after beyond); default 256. */
   maxPendingHandshakes: PosInt.optional(),
   /**
    * Unfinished executions one client may have (the coordinator's --max-pending-per-client; a batch or

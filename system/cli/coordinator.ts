@@ -63,7 +63,7 @@ function addCoordinatorOptions(cmd: Command): Command {
     .option('--heartbeat-timeout-max-ms <ms>', 'ceiling of the adaptive heartbeat timeout (default 60000)', intOption('--heartbeat-timeout-max-ms', 10))
     .option('--no-adaptive-heartbeat', 'keep the heartbeat timeout fixed at --heartbeat-timeout-ms instead of adapting it to the measured RTT')
     .option('--rtt-factor <k>', 'adaptive timeout = clamp(heartbeat + k * (srtt + 4 * rttvar), timeout, max); default 2', Number)
-    .option('--max-pending-handshakes <n>', 'handshakes admitted at once; more are closed 4503 with a retry-after hint (default 64)', intOption('--max-pending-handshakes', 1))
+    .option('--max-pending-handshakes <n>', 'handshakes admitted at once; more are closed 4503 with a retry-after hint (default 256)', intOption('--max-pending-handshakes', 1))
     .option('--no-early-sync', "do not offer the early sync (workers then send their held-task report after 'registered': one more round trip)")
     .option('--lease-ms <ms>', 'lease duration; renewed by worker heartbeats', intOption('--lease-ms', 100), 15000)
     .option('--compression-threshold <bytes>', 'permessage-deflate for frames at least this long', intOption('--compression-threshold', 0))

@@ -3,9 +3,9 @@ import { resolveCoordinatorConfig } from './config.js';
 import { coordinatorTimeoutPolicy } from './link-timing.js';
 
 describe('coordinator adaptive heartbeat and admission options', () => {
-  it('defaults: adaptive, ceiling 60 s, k = 2, 64 pending handshakes, early sync offered', () => {
+  it('defaults: adaptive, ceiling 60 s, k = 2, 256 pending handshakes, early sync offered', () => {
     const c = resolveCoordinatorConfig({});
-    expect([c.adaptiveHeartbeat, c.heartbeatTimeoutMaxMs, c.rttFactor, c.maxPendingHandshakes, c.earlySync]).toEqual([true, 60_000, 2, 64, true]);
+    expect([c.adaptiveHeartbeat, c.heartbeatTimeoutMaxMs, c.rttFactor, c.maxPendingHandshakes, c.earlySync]).toEqual([true, 60_000, 2, 256, true]);
   });
 
   it('rejects bad values with the option named', () => {

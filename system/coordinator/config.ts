@@ -28,7 +28,7 @@ export interface CoordinatorConfig {
   heartbeatTimeoutMaxMs?: number;
   /** k in interval + k * (srtt + 4 * rttvar) (default 2). */
   rttFactor?: number;
-  /** Handshakes (welcome sent, not registered) admitted at once; beyond: close 4503 retry-after (default 64). */
+  /** Handshakes (welcome sent, not registered) admitted at once; beyond: close 4503 retry-after (default 256). */
   maxPendingHandshakes?: number;
   /** Offer the early sync (a seq-less sync right behind register, answered at once); default true. */
   earlySync?: boolean;
@@ -108,7 +108,7 @@ export const COORDINATOR_DEFAULTS: ResolvedCoordinatorConfig = {
   adaptiveHeartbeat: true,
   heartbeatTimeoutMaxMs: 60_000,
   rttFactor: 2,
-  maxPendingHandshakes: 64,
+  maxPendingHandshakes: 256,
   earlySync: true,
   leaseMs: 15_000,
   registerTimeoutMs: 5000,
