@@ -15,7 +15,7 @@ export interface Clock {
   now(): number;
   /** Monotonic milliseconds with sub-millisecond precision, for durations only. */
   monotonic(): number;
-  /** Runs fn once after ms milliseconds. */
+  /** Runs fn once after ms milliseconds (0 or less: as soon as the current turn and its I/O are done, not one timer tick later). */
   setTimeout(fn: () => void, ms: number): TimerHandle;
   /** Runs fn every ms milliseconds until cancelled. */
   setInterval(fn: () => void, ms: number): TimerHandle;
@@ -35,11 +35,20 @@ class NodeTimer implements TimerHandle {
 
 const nodeTimeout = (fn: () => void, ms: number): TimerHandle => new NodeTimer(setTimeout(fn, ms));
 
+/** A zero-delay wait as a TimerHandle: Node's setTimeout(fn, 0) waits at least 1 ms; setImmediate runs after this turn's I/O. */
+class NodeImmediate implements TimerHandle {
+  constructor(private readonly t: ReturnType<typeof setImmediate>) {}
+  cancel(): void {
+    clearImmediate(this.t);
+  }
+}
+
 /** The production clock: real timers. Timers are unref'd only when asked by the owner. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   monotonic: () => performance.now(),
   setTimeout(fn, ms) {
+    if (ms <= 0) return new NodeImmediate(setImmediate(fn));
     if (Number.isFinite(ms) && ms <= MAX_TIMER_MS) return nodeTimeout(fn, Math.max(0, ms));
     // Chained past Node's 2^31-1 ms limit (long-timer.ts): a 30-day wait is 30 days, not 1 ms.
     return chainTimeout(nodeTimeout, fn, ms);
