@@ -10,7 +10,7 @@ import type { PromiseName } from './promises.js';
 import { PROMISE_NAMES } from './promises.js';
 import { checkAuth, checkLiveness } from './promises-conn.js';
 import { checkBackoff } from './promises-backoff.js';
-import { checkTimeoutCeiling, checkTimeoutFloor } from './promises-heartbeat.js';
+import { checkTimeoutCeiling, checkTimeoutFloor, checkTimeoutHonoured } from './promises-heartbeat.js';
 import { checkLeaseExpiry, checkPromptCompletion, checkResultRecorded } from './promises-holders.js';
 import { checkAckedNotResent, checkDelivery } from './promises-protocol.js';
 import { checkAckedCommitted } from './promises-acked.js';
@@ -52,7 +52,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   durability: checkDurability,
   auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkOnPathAttacks(v, c)],
   backoff: checkBackoff,
-  liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c)],
+  liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c)],
   'no-phantom': checkNoPhantom,
   'store-health': checkStoreHealth,
   'api-contract': checkApiContract,

@@ -11,6 +11,14 @@
  * reports under promise 13 (lease-expiry); a timeout below the floor declares
  * healthy links dead sooner than configured, promise 10 (liveness). Only links slow enough to drive the
  * timeout to its ceiling show a wrong one (scenarios/high-latency.yaml).
+ *
+ * The timeout in force is also honoured (promise 10): a `heartbeat_timeout`
+ * declares a connection dead only after at least the silence that side last
+ * adapted to on that connection (`heartbeat_adapted` is reported on every
+ * change of 10% or more, so the timeout in force is above 0.9 × the last
+ * report) and never before the floor. A side that judges silence against a
+ * fixed or stale budget drops healthy slow links; the latency fault that made
+ * the link slow must not excuse it (checkSpuriousTimeouts would).
  */
 import type { CheckContext } from './context.js';
 import type { HistoryView } from './view.js';
@@ -68,6 +76,36 @@ function judgeAdaptedTimeouts(view: HistoryView, ctx: CheckContext, promise: 'le
         ),
       );
     }
+  }
+  return out;
+}
+
+/** The timeout in force is above 0.9 x the last report (reports come on changes of 10% or more). */
+const REPORT_STEP = 0.9;
+/** Timers and the silence sweep round to whole milliseconds. */
+const ROUNDING_MS = 1;
+
+/** 10: every heartbeat_timeout came after at least the silence its side had adapted to on that connection. */
+export function checkTimeoutHonoured(view: HistoryView, ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  const floors = { coordinator: adaptiveTimeoutBounds(ctx, 'coordinator').floorMs, worker: adaptiveTimeoutBounds(ctx, 'worker').floorMs };
+  const lastReport = new Map<string, number>();
+  for (const e of view.events) {
+    const ev = e.ev;
+    if (ev.type === 'heartbeat_adapted') lastReport.set(`${ev.side}/${ev.connectionId}`, ev.timeoutMs);
+    if (ev.type !== 'heartbeat_timeout' || typeof ev.silentForMs !== 'number') continue;
+    const reported = lastReport.get(`${ev.side}/${ev.connectionId}`);
+    const inForce = Math.max(floors[ev.side], reported === undefined ? 0 : REPORT_STEP * reported);
+    if (ev.silentForMs + ROUNDING_MS >= inForce) continue;
+    const adapted = reported === undefined ? 'no adaptation reported on it' : `its last heartbeat_adapted said ${reported} ms`;
+    out.push(
+      violation(
+        view.records,
+        'liveness',
+        `the ${ev.side} side declared ${ev.workerId}'s connection ${ev.connectionId} dead at t=${e.rec.time} after ${Math.round(ev.silentForMs)} ms of silence, though the timeout in force was at least ${Math.round(inForce)} ms (floor ${floors[ev.side]} ms, ${adapted}): a healthy slow link dropped early`,
+        { index: e.rec.index, workerId: ev.workerId },
+      ),
+    );
   }
   return out;
 }

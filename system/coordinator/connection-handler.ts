@@ -149,7 +149,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     if (judgeSilence && mono - this.lastReceivedMono > this.timing.timeoutMs) {
       this.ctx.metrics.heartbeatTimeouts.inc();
       this.ctx.marks.hit('coordinator.heartbeat-timeout');
-      this.ctx.emit({ type: 'heartbeat_timeout', side: 'coordinator', workerId: this.scope?.workerId ?? '', connectionId: this.conn.id });
+      this.ctx.emit({ type: 'heartbeat_timeout', side: 'coordinator', workerId: this.scope?.workerId ?? '', connectionId: this.conn.id, silentForMs: mono - this.lastReceivedMono });
       this.ctx.logger.warn({ connectionId: this.conn.id, workerId: this.scope?.workerId, silentMs: mono - this.lastReceivedMono }, 'heartbeat timeout; dropping connection');
       this.conn.terminate();
       return;
@@ -231,7 +231,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     this.state = 'registered';
     this.endAdmission(true);
     this.earlySyncOpen = c.earlySync;
-    this.timing.sample(mono - this.welcomeSentMono, workerId);
+    this.timing.sample(mono - this.welcomeSentMono, workerId, this.conn.id);
     this.scope = {
       ctx: this.ctx,
       workerId,
@@ -239,7 +239,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       connectionId: this.conn.id,
       entry,
       failInternal: (message) => this.fail('internal', message, CloseCode.Internal),
-      onRtt: (ms) => this.timing.sample(ms, workerId),
+      onRtt: (ms) => this.timing.sample(ms, workerId, this.conn.id),
     };
 
     session.attach({ send: (m) => this.sendFrame(m) });

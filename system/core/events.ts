@@ -35,9 +35,9 @@ export type SystemEvent =
   | E<'worker_lost', { workerId: string }>
   | E<'auth_failed', { workerId: string; connectionId: string; reason: string }>
   | E<'protocol_error', { connectionId: string; code: string; message: string; closeCode: number }>
-  | E<'heartbeat_timeout', { side: 'coordinator' | 'worker'; workerId: string; connectionId: string }>
+  | E<'heartbeat_timeout', { side: 'coordinator' | 'worker'; workerId: string; connectionId: string; silentForMs: number }>
   // Either side: the heartbeat timeout in force changed (>= 10%) with the RTT estimate (core/rtt.ts).
-  | E<'heartbeat_adapted', { side: 'coordinator' | 'worker'; workerId: string; srttMs: number; rttvarMs: number; timeoutMs: number }>
+  | E<'heartbeat_adapted', { side: 'coordinator' | 'worker'; workerId: string; connectionId: string; srttMs: number; rttvarMs: number; timeoutMs: number }>
   // Admission control: a connection was turned away (close 4503) with a retry-after hint.
   | E<'admission_refused', { connectionId: string; pending: number; retryAfterMs: number }>
   // The store failed to commit: the engine stops dispatching and refuses writes (503) until a probe commits.

@@ -127,13 +127,13 @@ export abstract class WorkerSession extends WorkerLink {
     this.heartbeat = new Heartbeat(this.deps.clock, policy, {
       lateMs,
       onAdapt: (rtt, timeoutMs) => {
-        this.emit({ type: 'heartbeat_adapted', ...this.base(), side: 'worker', srttMs: round3(rtt.srttMs ?? 0), rttvarMs: round3(rtt.rttvarMs), timeoutMs });
+        this.emit({ type: 'heartbeat_adapted', ...this.base(), side: 'worker', connectionId, srttMs: round3(rtt.srttMs ?? 0), rttvarMs: round3(rtt.rttvarMs), timeoutMs });
       },
       sendPing: (id, t) => void this.channel.enqueue({ type: 'ping', id, t }),
       onTimeout: (silentMs) => {
         this.log.warn({ silentMs, connectionId }, 'nothing received within the heartbeat timeout; dropping the link');
         this.marks.hit('worker.heartbeat-timeout');
-        this.emit({ type: 'heartbeat_timeout', ...this.base(), side: 'worker', connectionId });
+        this.emit({ type: 'heartbeat_timeout', ...this.base(), side: 'worker', connectionId, silentForMs: silentMs });
         this.lost(gen, CloseCode.HeartbeatTimeout, `heartbeat timeout after ${Math.round(silentMs)} ms of silence`, true);
       },
     });

@@ -41,9 +41,9 @@ export function clean(): H {
   h.at(1000).fault('start', blackholeW2);
   h.at(2500).expire('d', 'w2', 1, 'd1');
   h.at(2600).claim('d', 'w1', 2, 'd2', 2).start('d', 'w1', 2, 'd2', 2).at(2700).checkpoint('d', 3, 2).at(2900).finish('d', 'w1', 2, 'd2');
-  h.at(3000).emit('coordinator', { type: 'heartbeat_timeout', side: 'coordinator', workerId: 'w2', connectionId: 'c-w2-0' });
+  h.at(3000).emit('coordinator', { type: 'heartbeat_timeout', side: 'coordinator', workerId: 'w2', connectionId: 'c-w2-0', silentForMs: 2001 });
   h.emit('coordinator', { type: 'worker_disconnected', workerId: 'w2', connectionId: 'c-w2-0', code: 4408, reason: 'heartbeat timeout' });
-  h.at(3100).emit('w2', { type: 'heartbeat_timeout', side: 'worker', workerId: 'w2', connectionId: 'c-w2-0' });
+  h.at(3100).emit('w2', { type: 'heartbeat_timeout', side: 'worker', workerId: 'w2', connectionId: 'c-w2-0', silentForMs: 2001 });
   h.emit('w2', { type: 'disconnected', workerId: 'w2', code: 4408, reason: 'heartbeat timeout' });
   retryUntil(h, 'w2', 3100, 5000);
   h.fault('stop', blackholeW2);

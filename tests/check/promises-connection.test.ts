@@ -70,7 +70,7 @@ describe('9 backoff', () => {
 describe('10 liveness', () => {
   it('reports a half-open connection the coordinator never detects', () => {
     const h = new H().connect('w1').at(1000).fault('start', { ...blackholeW2, target: 'w1', workers: ['w1'] });
-    h.at(3200).emit('w1', { type: 'heartbeat_timeout', side: 'worker', workerId: 'w1', connectionId: 'c' });
+    h.at(3200).emit('w1', { type: 'heartbeat_timeout', side: 'worker', workerId: 'w1', connectionId: 'c', silentForMs: 2001 });
     h.emit('w1', { type: 'disconnected', workerId: 'w1', code: 4408, reason: 'timeout' });
     h.at(9000).fault('stop', { ...blackholeW2, target: 'w1' });
     const v = check(h, 'liveness');
@@ -82,7 +82,7 @@ describe('10 liveness', () => {
     const run = (paused: boolean): string[] => {
       const h = new H().connect('w1').at(1000).fault('start', { ...blackholeW2, target: 'w1', workers: ['w1'] });
       if (paused) h.at(1500).fault('start', pause);
-      h.at(3200).emit('coordinator', { type: 'heartbeat_timeout', side: 'coordinator', workerId: 'w1', connectionId: 'c' });
+      h.at(3200).emit('coordinator', { type: 'heartbeat_timeout', side: 'coordinator', workerId: 'w1', connectionId: 'c', silentForMs: 2001 });
       h.at(9000).fault('stop', { ...blackholeW2, target: 'w1' });
       if (paused) h.fault('stop', pause);
       return check(h, 'liveness').map((x) => x.message);
@@ -112,7 +112,7 @@ describe('10 liveness: dead processes are not half-open links', () => {
 
 describe('10 liveness: no false detections', () => {
   const timeoutAt = (h: H, t: number): H =>
-    h.at(t).emit('coordinator', { type: 'heartbeat_timeout', side: 'coordinator', workerId: 'w1', connectionId: 'c' });
+    h.at(t).emit('coordinator', { type: 'heartbeat_timeout', side: 'coordinator', workerId: 'w1', connectionId: 'c', silentForMs: 2001 });
   it('reports a heartbeat timeout on a healthy link (e.g. heartbeat clock not reset on reconnect)', () => {
     const v = check(timeoutAt(new H().connect('w1'), 5000), 'liveness');
     expect(v.map((x) => x.message)).toEqual([expect.stringMatching(/declared w1's connection dead at t=5000 though no fault touched it/)]);
@@ -166,7 +166,7 @@ describe('9 backoff: decorrelated jitter judged from the previous delay', () => 
 describe('13 and 10: the adaptive heartbeat timeout stays within [floor, ceiling]', () => {
   // baseContext: floor 2000, ceiling max(2000, min(60000, leaseMs 3000 - heartbeat 500)) = 2500 on both sides.
   const adapted = (side: 'coordinator' | 'worker', timeoutMs: number): H =>
-    new H().connect('w1').at(100).emit(side === 'coordinator' ? 'coordinator' : 'w1', { type: 'heartbeat_adapted', side, workerId: 'w1', srttMs: 900, rttvarMs: 300, timeoutMs });
+    new H().connect('w1').at(100).emit(side === 'coordinator' ? 'coordinator' : 'w1', { type: 'heartbeat_adapted', side, workerId: 'w1', connectionId: 'c', srttMs: 900, rttvarMs: 300, timeoutMs });
   it('accepts the floor and the ceiling on either side', () => {
     for (const side of ['coordinator', 'worker'] as const) {
       for (const t of [2000, 2500]) expect([...check(adapted(side, t), 'lease-expiry'), ...check(adapted(side, t), 'liveness')]).toEqual([]);
@@ -178,5 +178,28 @@ describe('13 and 10: the adaptive heartbeat timeout stays within [floor, ceiling
     ]);
     expect(check(adapted('worker', 2600), 'lease-expiry')).toHaveLength(1);
     expect(check(adapted('worker', 1500), 'liveness').map((v) => v.message)).toEqual([expect.stringMatching(/below its floor heartbeatTimeoutMs 2000 ms/)]);
+  });
+});
+
+describe('10: the timeout in force is honoured', () => {
+  // baseContext: floor 2000 ms on both sides. Faults excuse nothing here: the link is slow, not dead.
+  const slow = { id: 'slow', action: 'latency', target: 'w1', workers: ['w1'], coordinator: false };
+  const run = (silentForMs: number, reportedMs?: number, reportedOn = 'c'): string[] => {
+    const h = new H().connect('w1').at(1000).fault('start', slow);
+    if (reportedMs !== undefined) h.at(1100).emit('coordinator', { type: 'heartbeat_adapted', side: 'coordinator', workerId: 'w1', connectionId: reportedOn, srttMs: 1500, rttvarMs: 400, timeoutMs: reportedMs });
+    h.at(5000).emit('coordinator', { type: 'heartbeat_timeout', side: 'coordinator', workerId: 'w1', connectionId: 'c', silentForMs });
+    h.at(9000).fault('stop', slow);
+    return check(h, 'liveness').map((x) => x.message);
+  };
+  it('accepts a detection after the adapted timeout (within the 10% reporting step) or, without one, after the floor', () => {
+    expect(run(2000)).toEqual([]);
+    expect(run(4500, 5000)).toEqual([]);
+    expect(run(2500, 5000, 'an-older-connection')).toEqual([]);
+  });
+  it('reports a detection before the adapted timeout, or before the floor', () => {
+    expect(run(3000, 5000)).toEqual([
+      "the coordinator side declared w1's connection c dead at t=5000 after 3000 ms of silence, though the timeout in force was at least 4500 ms (floor 2000 ms, its last heartbeat_adapted said 5000 ms): a healthy slow link dropped early",
+    ]);
+    expect(run(1500)).toEqual([expect.stringMatching(/after 1500 ms of silence, though the timeout in force was at least 2000 ms \(floor 2000 ms, no adaptation reported on it\)/)]);
   });
 });

@@ -14,6 +14,7 @@ import { formatViolation } from '../../harness/check/violation.js';
 import { parseScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import { Simulation } from '../../harness/sim/index.js';
+import { LinkTiming } from '../../system/coordinator/link-timing.js';
 
 async function highLatency(adaptive: boolean): Promise<Awaited<ReturnType<typeof runChecked>>> {
   const scenario = parseScenario(readFileSync('scenarios/high-latency.yaml', 'utf8'), 'high-latency.yaml');
@@ -34,6 +35,25 @@ describe('adaptive heartbeat timeouts on a 2 s-latency link', () => {
     const adapted = h.filter((r) => r.f === 'heartbeat_adapted');
     for (const side of ['worker', 'coordinator']) {
       expect(adapted.some((r) => r.value.side === side && Number(r.value.timeoutMs) > 3000), side).toBe(true);
+    }
+  });
+});
+
+describe('the timeout in force is honoured (promise 10)', () => {
+  it('a coordinator that reports its adapted timeout but judges silence against the 3 s floor is caught', async () => {
+    const sample = LinkTiming.prototype.sample;
+    LinkTiming.prototype.sample = function (this: LinkTiming, ms: number, workerId: string, connectionId: string) {
+      sample.call(this, ms, workerId, connectionId);
+      this.timeoutMs = 3000;
+    };
+    try {
+      const broken = await highLatency(true);
+      expect(broken.passed).toBe(false);
+      expect(broken.violations.map(formatViolation).join('\n')).toMatch(
+        /the coordinator side declared w\d's connection c\d+ dead at t=\d+ after \d+ ms of silence, though the timeout in force was at least \d+ ms \(floor 3000 ms, its last heartbeat_adapted said \d+ ms\)/,
+      );
+    } finally {
+      LinkTiming.prototype.sample = sample;
     }
   });
 });
