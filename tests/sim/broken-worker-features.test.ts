@@ -18,11 +18,14 @@ import { loadScenario } from '../../harness/scenario/loader.js';
 import type { Scenario } from '../../harness/scenario/schema.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
+import { withDrainForgottenOnResume } from './broken/idle-variants.js';
 import { drainDropsAssigns, drainKeepsAccepting, drainTimeoutClosesAtOnce, drainWithoutAcks, kibFrameLimit, leakyOutbox, withDrainIgnored } from './broken/worker-feature-variants.js';
 
 const FILE = join(import.meta.dirname, '..', '..', 'scenarios', 'worker-features.yaml');
 
 type Part = 'flood' | 'too-large' | 'drain';
+
+const drainPart = (f: Scenario['faults'][number]): boolean => f.action.type === 'drain' || f.action.type === 'reset_peer';
 
 /** The scenario with only one feature's part (no flood, no oversized echoes, no drain unless it is that part). */
 function only(s: Scenario, part: Part): Scenario {
@@ -33,7 +36,8 @@ function only(s: Scenario, part: Part): Scenario {
     workload: { ...workload, items: s.workload.items.filter((i) => (i.name === 'too-large') === (part === 'too-large')), ...(part === 'flood' && flood !== undefined ? { flood } : {}) },
     // A shorter heal for them too: the defect's reconnect loop re-sends a growing backlog (a stale sync per reconnect) until the run ends.
     ...(part === 'too-large' ? { phases: { ...s.phases, healMs: 3_000 } } : {}),
-    faults: s.faults.filter((f) => (f.action.type === 'drain') === (part === 'drain') && (part === 'flood' || f.action.type === 'drain')),
+    // The drain part keeps the reset of w2's link during its drain (a resumed session must stay draining).
+    faults: s.faults.filter((f) => drainPart(f) === (part === 'drain') && (part === 'flood' || drainPart(f))),
     // The drain-on-claim trigger (a hand-back) needs the queued sleeps' claims; the oversized echoes alone never reach it.
     triggers: part === 'too-large' ? [] : s.triggers,
   };
@@ -105,6 +109,13 @@ const CASES: Case[] = [
     wiring: { onWorker: drainDropsAssigns },
     caught: 'drain',
     says: /w3 finished its drain at t=\d+ without handing back lease \S+, whose assign reached it at t=\d+ while it drained/,
+  },
+  {
+    name: 'the coordinator forgets a drain when the draining worker resumes its session (blind set 7, #17)',
+    part: 'drain',
+    around: withDrainForgottenOnResume,
+    caught: 'drain',
+    says: /w2 was given attempt \d+ \(lease \S+\) \d+ ms after its drain was delivered in session \S+: a draining worker gets no new work/,
   },
 ];
 

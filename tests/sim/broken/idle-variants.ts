@@ -30,3 +30,18 @@ export async function withStickyDrain<T>(body: () => Promise<T>): Promise<T> {
     WorkerRegistry.prototype.getOrCreate = original;
   }
 }
+
+/** The opposite (blind set 7, #17): every registration clears the flag, a resumed session too, so a draining worker that reconnects gets work again. */
+export async function withDrainForgottenOnResume<T>(body: () => Promise<T>): Promise<T> {
+  const original = WorkerRegistry.prototype.getOrCreate;
+  WorkerRegistry.prototype.getOrCreate = function (this: WorkerRegistry, workerId) {
+    const r = original.call(this, workerId);
+    r.entry.draining = false;
+    return r;
+  };
+  try {
+    return await body();
+  } finally {
+    WorkerRegistry.prototype.getOrCreate = original;
+  }
+}
