@@ -11,6 +11,17 @@
  * Judged up to the first coordinator crash or restart: the quota's counts
  * live in memory (system/coordinator/client-quota.ts), so a restart forgets
  * them, which this rule does not hold against it.
+ *
+ * The other side of the quota: a refusal (429 rate_limited) must be
+ * deserved. A submission refused while the client could hold at most U
+ * unfinished executions, where U + its own count is within the quota, is a
+ * quota that leaked slots (a failed submission that never gave its
+ * reservation back, a count that missed a terminal status). U is an upper
+ * bound of what the coordinator could have counted when it decided: every
+ * execution acknowledged by the refusal's answer and not terminal at its
+ * request, plus every other submission still open at its request (its
+ * answer came later, or never, or it failed later: a reservation held
+ * meanwhile). A submission that failed before the request holds nothing.
  */
 import { type ExecutionStatus, TERMINAL_STATUSES } from '../../system/core/index.js';
 import type { CheckContext } from './context.js';
@@ -39,8 +50,13 @@ function finishedBy(changes: readonly { at: number; to: ExecutionStatus }[] | un
   return last !== undefined && TERMINAL_STATUSES.has(last);
 }
 
-/** Acknowledgements after which the client held more unfinished executions than its quota. */
+/** Acknowledgements past the quota, and refusals within it. */
 export function checkClientQuota(view: HistoryView, ctx: CheckContext): Violation[] {
+  return [...quotaExceeded(view, ctx), ...refusedWithinQuota(view, ctx)];
+}
+
+/** Acknowledgements after which the client held more unfinished executions than its quota. */
+function quotaExceeded(view: HistoryView, ctx: CheckContext): Violation[] {
   const quota = ctx.maxPendingPerClient;
   if (quota === undefined) return [];
   const end = coordinatorCrashes(view)[0]?.index ?? Infinity;
@@ -61,6 +77,50 @@ export function checkClientQuota(view: HistoryView, ctx: CheckContext): Violatio
         'api-contract',
         `${what} acknowledged at t=${rec.time} left the client with ${unfinished.length} unfinished executions, past its quota of ${quota} (maxPendingPerClient): it must have been refused 429 rate_limited`,
         { index: rec.index },
+      ),
+    );
+  }
+  return out;
+}
+
+/** How many executions a submission asked for (its invoke's `tasks`). */
+function askedFor(view: HistoryView, invokeIndex: unknown): number {
+  const tasks = typeof invokeIndex === 'number' ? view.records[invokeIndex]?.value.tasks : undefined;
+  return Array.isArray(tasks) ? tasks.length : 0;
+}
+
+/** 429 rate_limited refusals answered while the client's possible holdings plus the submission fit the quota. */
+function refusedWithinQuota(view: HistoryView, ctx: CheckContext): Violation[] {
+  const quota = ctx.maxPendingPerClient;
+  if (quota === undefined) return [];
+  const end = coordinatorCrashes(view)[0]?.index ?? Infinity;
+  const changes = statusChanges(view);
+  const submits = view.records.filter((r) => r.f === 'submit' && r.index < end);
+  const answerOf = new Map(submits.filter((r) => r.type !== 'invoke').map((r) => [r.value.invoke as number, r]));
+  const out: Violation[] = [];
+  for (const refusal of submits) {
+    const error = refusal.value.error as { code?: string } | undefined;
+    if (refusal.type !== 'fail' || error?.code !== 'rate_limited') continue;
+    const asked = view.records[refusal.value.invoke as number];
+    if (asked === undefined) continue;
+    let held = 0;
+    for (const s of submits) {
+      if (s.type !== 'invoke' || s.index === asked.index || s.index > refusal.index) continue;
+      const answer = answerOf.get(s.index);
+      if (answer?.type === 'ok' && answer.index < refusal.index && Array.isArray(answer.value.executionIds)) {
+        held += answer.value.executionIds.filter((id) => typeof id === 'string' && !finishedBy(changes.get(id), asked.time)).length;
+      } else if (answer === undefined || answer.index > asked.index) {
+        held += askedFor(view, s.index);
+      }
+    }
+    const n = askedFor(view, asked.index);
+    if (held + n > quota) continue;
+    out.push(
+      violation(
+        view.records,
+        'api-contract',
+        `a submission of ${n} execution(s) was refused 429 rate_limited at t=${refusal.time} though the client held at most ${held} unfinished or pending executions when it asked (t=${asked.time}): ${held} + ${n} is within its quota of ${quota} (maxPendingPerClient), so the quota counted slots it should have given back`,
+        { index: refusal.index },
       ),
     );
   }

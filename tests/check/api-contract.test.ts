@@ -94,6 +94,33 @@ describe('29 api-contract: the per-client quota', () => {
     expect(checkHistory(batch(retried, ['c', 'd']).history(), ['api-contract'], ctx)).toHaveLength(1);
   });
 
+  /** A submission of `tasks` executions answered `answer` (rate_limited, store_unavailable) at `at`. */
+  const refused = (h: H, ref: string, tasks: number, code: string, at: number): H => {
+    const i = h.rec.recordInvoke({ ref, kind: 'echo', tasks: Array.from({ length: tasks }, () => ({ kind: 'echo' })) });
+    h.at(at);
+    h.rec.recordFail(i, { code, message: code, status: code === 'rate_limited' ? 429 : 503 });
+    return h;
+  };
+
+  it('reports a refusal the quota did not owe, not counting a submission that failed before it', () => {
+    const h = new H().at(10).submit('a');
+    refused(h, 'outage', 2, 'store_unavailable', 20);
+    refused(h.at(30), 'late', 2, 'rate_limited', 31);
+    expect(checkHistory(h.history(), ['api-contract'], ctx).map((v) => v.message)).toEqual([
+      'a submission of 2 execution(s) was refused 429 rate_limited at t=31 though the client held at most 1 unfinished or pending executions when it asked (t=30): 1 + 2 is within its quota of 3 (maxPendingPerClient), so the quota counted slots it should have given back',
+    ]);
+  });
+
+  it('lets the quota refuse what it may have held: acknowledged unfinished work and submissions still open', () => {
+    const full = new H().at(10).submit('a').submit('b');
+    expect(checkHistory(refused(full, 'over', 2, 'rate_limited', 11).history(), ['api-contract'], ctx)).toEqual([]);
+    const open = new H().at(10).submit('a');
+    const pending = open.rec.recordInvoke({ ref: 'pending', kind: 'echo', tasks: [{ kind: 'echo' }] });
+    refused(open.at(12), 'over', 2, 'rate_limited', 13);
+    open.rec.recordFail(pending, { code: 'store_unavailable', message: 'disk full', status: 503 });
+    expect(checkHistory(open.history(), ['api-contract'], ctx)).toEqual([]);
+  });
+
   it('judges nothing after a coordinator crash (the quota lives in memory)', () => {
     const h = new H().at(10).submit('a').submit('b').fault('start', { id: 'f1', action: 'kill', target: 'coordinator', coordinator: true });
     expect(checkHistory(batch(h.at(20), ['c', 'd']).history(), ['api-contract'], ctx)).toEqual([]);

@@ -14,7 +14,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { forgetsRevocation, withBatchAsOne, withStatusOf, withTokensReadable, withUnreservedQuota } from './broken/api-variants.js';
+import { forgetsRevocation, withBatchAsOne, withLeakyQuota, withStatusOf, withTokensReadable, withUnreservedQuota } from './broken/api-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 const FILE = join(import.meta.dirname, '..', '..', 'scenarios', 'disk-full.yaml');
@@ -29,6 +29,13 @@ describe('api-contract: the simulated client goes through the HTTP handler', () 
     const broken = await withStatusOf('store_unavailable', 500, () => simVerdict(scenario));
     expect(broken.promises).toContain('api-contract');
     expect(broken.text).toMatch(/refused with HTTP 500 store_unavailable: the contract says 503/);
+  });
+
+  it('a quota that keeps the slots of submissions the full disk refused is reported (disk-full, quota 40)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario(FILE);
+    const broken = await withLeakyQuota(() => simVerdict(scenario));
+    expect(broken.promises).toEqual(['api-contract']);
+    expect(broken.text).toMatch(/refused 429 rate_limited at t=\d+ though the client held at most \d+ unfinished or pending executions .* within its quota of 40/);
   });
 
   it('a revoked token that still authenticates is reported (adversarial-clients: revoke_token); the real store passes', { timeout: 60_000 }, async () => {

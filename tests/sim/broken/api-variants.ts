@@ -68,3 +68,19 @@ export async function withUnreservedQuota<T>(body: () => Promise<T>): Promise<T>
     ClientQuota.prototype.admit = admit;
   }
 }
+
+/** Runs body with a failed submission keeping its reserved slots (blind set 7, #20): only a committed one settles. */
+export async function withLeakyQuota<T>(body: () => Promise<T>): Promise<T> {
+  const admit = ClientQuota.prototype.admit;
+  ClientQuota.prototype.admit = function (this: ClientQuota, client: string, adding: number) {
+    const settle = admit.call(this, client, adding);
+    return (ids?: readonly string[]) => {
+      if (ids !== undefined) settle(ids);
+    };
+  };
+  try {
+    return await body();
+  } finally {
+    ClientQuota.prototype.admit = admit;
+  }
+}
