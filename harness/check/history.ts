@@ -193,8 +193,8 @@ export class HistoryRecorder implements EventSink {
    * coordinator does not know. Lets the checker see acknowledged work lost
    * by a crash even when nothing else would mention it again.
    */
-  recordRead(executions: Record<string, string | null>): void {
-    this.push('client', 'ok', 'read', { executions });
+  recordRead(executions: Record<string, string | null>, after?: 'restart'): void {
+    this.push('client', 'ok', 'read', after === undefined ? { executions } : { executions, after });
   }
 
   /** Anything else worth seeing next to the events (shown in violations). */

@@ -26,9 +26,12 @@ function completions(view: HistoryView): Map<string, number> {
   return out;
 }
 
-/** Whether a prune covered this completion (the final read may then not know the execution). */
-export function prunedAway(view: HistoryView, completedAt: number | undefined): boolean {
-  return completedAt !== undefined && view.ofType('pruned').some((p) => p.ev.source === 'coordinator' && p.ev.at >= completedAt && completedAt < p.ev.completedBefore);
+/** Whether a prune (recorded before index `before`) covered this completion (a read may then not know the execution). */
+export function prunedAway(view: HistoryView, completedAt: number | undefined, before = Infinity): boolean {
+  return (
+    completedAt !== undefined &&
+    view.ofType('pruned').some((p) => p.rec.index < before && p.ev.source === 'coordinator' && p.ev.at >= completedAt && completedAt < p.ev.completedBefore)
+  );
 }
 
 /** One terminal execution: its completion time and its place in the view's execution order (which one a message names). */

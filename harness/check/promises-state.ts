@@ -125,10 +125,14 @@ function checkpointSaved(w: CheckpointWalk, rec: HistoryRecord, ev: Ev<'checkpoi
 /**
  * 7. Across a coordinator crash: acknowledged work, results and checkpoints
  * survive. With a final read (recordRead), every acknowledged execution must
- * still be known, in the terminal state the history recorded for it.
+ * still be known, in the terminal state the history recorded for it. So
+ * must every execution acknowledged before a read made right after a
+ * coordinator restart (the simulation makes one), unless a prune recorded
+ * before that read covered its completion: the restarted coordinator knows
+ * what its store kept, and the store must keep what the engine kept.
  */
 export function checkDurability(view: HistoryView, _ctx: CheckContext): Violation[] {
-  const out: Violation[] = checkFinalRead(view);
+  const out: Violation[] = [...checkFinalRead(view), ...checkRestartReads(view)];
   for (const crash of coordinatorCrashes(view)) {
     for (const [id, ack] of view.acked) {
       if (ack.ok.index <= crash.index) out.push(...survivedCrash(view, crash, id, ack));
@@ -198,6 +202,27 @@ function checkpointsSurvived(view: HistoryView, crash: Crash, id: string, before
         executionId: id,
       }),
     );
+  }
+  return out;
+}
+
+/** Every execution acknowledged before a read right after a restart is known to it (unless pruned before it). */
+function checkRestartReads(view: HistoryView): Violation[] {
+  const out: Violation[] = [];
+  for (const read of view.restartReads) {
+    for (const [id, ack] of view.acked) {
+      if (ack.ok.index > read.rec.index || (read.executions[id] ?? null) !== null) continue;
+      const recorded = finalTerminals((view.byExecution.get(id) ?? []).filter((e) => e.rec.index < read.rec.index))[0];
+      if (prunedAway(view, recorded?.ev.at, read.rec.index)) continue;
+      out.push(
+        violation(
+          view.records,
+          'durability',
+          `acknowledged at t=${ack.ok.time} but unknown to the coordinator right after its restart (read at t=${read.rec.time})${recorded === undefined ? '' : `, though it ended ${recorded.ev.to} at t=${recorded.rec.time} and no prune before the restart covered that`}`,
+          { index: recorded?.rec.index ?? ack.ok.index, executionId: id },
+        ),
+      );
+    }
   }
   return out;
 }

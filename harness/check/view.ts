@@ -45,6 +45,8 @@ export class HistoryView {
   readonly endAt: number;
   /** The last final read (recordRead), if any: execution id → status (null: unknown). */
   readonly finalRead: { rec: HistoryRecord; executions: Record<string, string | null> } | undefined;
+  /** Reads made right after a coordinator restart (recordRead with after 'restart'), in order. */
+  readonly restartReads: { rec: HistoryRecord; executions: Record<string, string | null> }[] = [];
 
   /** Indexes of events the coordinator emitted but never committed (a crash discarded them): not facts. */
   readonly discarded: ReadonlySet<number>;
@@ -73,7 +75,10 @@ export class HistoryView {
         }
       } else if (rec.f === 'read') {
         const executions = rec.value.executions;
-        if (executions !== null && typeof executions === 'object') finalRead = { rec, executions: executions as Record<string, string | null> };
+        if (executions === null || typeof executions !== 'object') continue;
+        const read = { rec, executions: executions as Record<string, string | null> };
+        if (rec.value.after === 'restart') this.restartReads.push(read);
+        else finalRead = read;
       } else if (rec.f === 'phase') {
         if (rec.value.phase === 'heal' && healAt === undefined) healAt = rec.time;
         if (rec.value.phase === 'end') endAt = rec.time;

@@ -18,7 +18,7 @@ import { isTerminal, seededRandom } from '../../system/core/index.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
 import { Simulation, type SimWiring } from '../sim/index.js';
 import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault, type RunRecorder, runSwarm } from './driver.js';
-import { applySimFault } from './faults-sim.js';
+import { applySimFault, type Undo } from './faults-sim.js';
 import { type Scenario, workerIds } from './schema.js';
 import { workerBackoffs } from './targets.js';
 import type { ScheduledFault } from './swarm.js';
@@ -159,6 +159,27 @@ async function simConvergence(sim: Simulation, scenario: Scenario, acked: Readon
   return sim.runUntil(converged, { maxMs: Math.max(0, until - sim.simulatedMs) });
 }
 
+/**
+ * Applies a fault (or undoes one) and, when that started a new coordinator (a
+ * restart, or a kill's undo), reads every acknowledged execution from it at
+ * once: what a client would see right after the restart (promise 7 judges
+ * it), before later prunes or completions could cover a loss.
+ */
+async function readAfterRestart(sim: Simulation, recorder: HistoryRecorder, apply: () => Promise<Undo>): Promise<Undo> {
+  const started = async <T>(step: () => Promise<T>): Promise<T> => {
+    const before = sim.coordinator.instance;
+    const out = await step();
+    const after = sim.coordinator.instance;
+    if (after !== null && after !== before) {
+      const ids = recorder.history().flatMap((r) => (r.f === 'submit' && r.type === 'ok' && Array.isArray(r.value.executionIds) ? (r.value.executionIds as string[]) : []));
+      recorder.recordRead(Object.fromEntries(ids.map((id) => [id, after.engine.getExecution(id)?.status ?? null])), 'restart');
+    }
+    return out;
+  };
+  const undo = await started(apply);
+  return () => started(async () => undo());
+}
+
 /** The simulation's ModeAdapter (see driver.ts). */
 function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder, extras: EngineExtras, opts: SimRunOptions, client: SimClient): ModeAdapter {
   const runRecorder = simRecorder(recorder);
@@ -176,7 +197,7 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
       for (const x of extras.steps()) at(x.at, x.run);
     },
     restoreAll: () => extras.heal(),
-    applyFault: (fault) => applySimFault(sim, scenario, fault, { revokeToken: () => client.revokeToken(sim) }),
+    applyFault: (fault) => readAfterRestart(sim, recorder, () => applySimFault(sim, scenario, fault, { revokeToken: () => client.revokeToken(sim) })),
     awaitConvergence: (acked, until) => simConvergence(sim, scenario, acked, until),
     finalStatuses: async (ids) => {
       if (scenario.workload.flood !== undefined) floodEnd(sim, scenario, runRecorder.note);

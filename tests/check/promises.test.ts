@@ -223,6 +223,19 @@ describe('7 durability: the final read', () => {
   });
 });
 
+describe('7 durability: the read right after a coordinator restart', () => {
+  const prune = (h: H, at: number, completedBefore: number): H => h.at(at).emit('coordinator', { type: 'pruned', completedBefore, count: 1 });
+  it('reports acknowledged work the restarted coordinator does not know, unless a prune before the read covered it', () => {
+    const h = new H().connect('w1').submit('x').submit('y').submit('z').run('x', 'w1', 1, 'x1').at(10).run('y', 'w1', 1, 'y1');
+    prune(h, 20, 5);
+    h.at(30).rec.recordRead({ x: null, y: null, z: 'scheduled' }, 'restart');
+    prune(h, 40, 50);
+    expect(check(h, 'durability').map((v) => `${v.executionId}: ${v.message}`)).toEqual([
+      'y: acknowledged at t=0 but unknown to the coordinator right after its restart (read at t=30), though it ended completed at t=10 and no prune before the restart covered that',
+    ]);
+  });
+});
+
 describe('8 auth', () => {
   it('reports a registration on a connection that failed authentication', () => {
     const h = new H().emit('coordinator', { type: 'auth_failed', workerId: 'w1', connectionId: 'c9', reason: 'bad proof' });

@@ -2,11 +2,15 @@
  * Retention (issue 10, promise 30, harness/check/promises-retention.ts):
  * scenarios/retention.yaml prunes by count and age while work finishes; the
  * real engine passes, and an engine that forgets one execution too many (by
- * count, set-4 09) or too early (by age) is caught under retention.
+ * count, set-4 09) or too early (by age) is caught under retention. A
+ * store whose prune also deletes what completed at the cutoff (blind set 7,
+ * #30: `<=` for `<`) loses executions the engine still holds, which the read
+ * right after the coordinator's restart shows (durability).
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type { Engine } from '../../system/engine/engine.js';
+import { MemoryStore } from '../../system/store/memory-store.js';
 import { RetentionAgeEarlyEngine, RetentionOneShortEngine } from './broken/engine-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
@@ -26,5 +30,21 @@ describe('retention: prunes by count and age judged against the policy', () => {
     const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(cls) });
     expect(v.promises).toContain('retention');
     expect(v.text).toMatch(/forgot \d+ execution\(s\) the policy keeps \(retention \{"maxCount":12,"maxAgeMs":2500/);
+  });
+});
+
+describe('retention: the store prunes no more than the engine forgot', () => {
+  it('a prune that also deletes the cutoff instant is caught by the read after the restart', async () => {
+    const prune = MemoryStore.prototype.prune;
+    MemoryStore.prototype.prune = function (this: MemoryStore, completedBefore: number) {
+      return prune.call(this, completedBefore + 1);
+    };
+    try {
+      const v = await simVerdict(await loadScenario(FILE));
+      expect(v.promises).toEqual(['durability']);
+      expect(v.text).toMatch(/acknowledged at t=\d+ but unknown to the coordinator right after its restart \(read at t=5000\), though it ended completed at t=\d+ and no prune before the restart covered that/);
+    } finally {
+      MemoryStore.prototype.prune = prune;
+    }
   });
 });
