@@ -87,3 +87,15 @@ describe('bindSession', () => {
     expect(h.find((x) => x.metricName?.endsWith('_sum'))?.value).toBe(2.5);
   });
 });
+
+describe('bindSession: kind sets', () => {
+  it('workers advertising the same kinds share one read-only set; other lists get their own', () => {
+    const { ctx } = testContext();
+    const a = bindSession(ctx, 'c1', asWorkerId('wa'), { ...reg(), workerId: 'wa' }, 1000, 0).entry;
+    const b = bindSession(ctx, 'c2', asWorkerId('wb'), { ...reg(), workerId: 'wb' }, 1000, 0).entry;
+    const c = bindSession(ctx, 'c3', asWorkerId('wc'), { ...reg(), workerId: 'wc', capabilities: { kinds: ['echo'], concurrency: 1 } }, 1000, 0).entry;
+    expect(a.kinds).toBe(b.kinds);
+    expect(c.kinds).not.toBe(a.kinds);
+    expect([...c.kinds]).toEqual(['echo']);
+  });
+});

@@ -57,6 +57,24 @@ export function bindSession(
   entry.lastSeenAt = now;
   entry.disconnectedMono = undefined;
   entry.concurrency = msg.capabilities.concurrency;
-  entry.kinds = new Set(msg.capabilities.kinds);
+  entry.kinds = sharedKinds(msg.capabilities.kinds);
   return { entry, session, resumable };
+}
+
+/** Distinct kind lists remembered; past it a list gets a set of its own (no unbounded growth from odd workers). */
+const MAX_SHARED_KIND_SETS = 256;
+const kindSets = new Map<string, ReadonlySet<string>>();
+
+/**
+ * One read-only set per distinct kind list: a fleet advertises a handful of
+ * lists, so a thousand workers share a few sets (and their strings) instead
+ * of holding a set and a copy of every kind name each.
+ */
+function sharedKinds(kinds: readonly string[]): ReadonlySet<string> {
+  const key = kinds.join('\n');
+  const known = kindSets.get(key);
+  if (known !== undefined) return known;
+  const set: ReadonlySet<string> = new Set(kinds);
+  if (kindSets.size < MAX_SHARED_KIND_SETS) kindSets.set(key, set);
+  return set;
 }

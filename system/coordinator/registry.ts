@@ -11,6 +11,9 @@
 import type { SessionId, WorkerId } from '../core/ids.js';
 import type { Session } from './session.js';
 
+/** The kinds of a worker not registered yet: none (shared, read-only). */
+const NO_KINDS: ReadonlySet<string> = new Set();
+
 /** connected: a registered connection; disconnected: gone < leaseMs; lost: gone longer. */
 export type WorkerState = 'connected' | 'disconnected' | 'lost';
 
@@ -75,7 +78,7 @@ export class WorkerRegistry {
       disconnectedMono: undefined,
       lastSeenAt: undefined,
       concurrency: 0,
-      kinds: new Set(),
+      kinds: NO_KINDS,
       draining: false,
       rttMs: undefined,
     };

@@ -35,13 +35,14 @@ export class Session {
   private outSeq = 0;
   private readonly unacked = new Map<number, ReliableOutgoing>();
   private committedSeq = 0;
-  private readonly inflight = new Set<number>();
-  private readonly doneAhead = new Set<number>();
+  /** Admitted inbound seqs not committed yet, and committed ones beyond a gap (created on first use: an idle session holds none). */
+  private inflight: Set<number> | undefined;
+  private doneAhead: Set<number> | undefined;
   private lastAckSent = 0;
   private ackTimer: TimerHandle | undefined;
   private sink: FrameSink | undefined;
   /** Claims made for this session whose commit has not resolved yet (assign not queued yet). */
-  private readonly claiming = new Map<string, { executionId: string; attempt: number; leaseToken: string }>();
+  private claiming: Map<string, { executionId: string; attempt: number; leaseToken: string }> | undefined;
   /** Epoch ms of the last detach while no connection is attached; undefined while attached. */
   detachedAt: number | undefined;
 
@@ -115,19 +116,19 @@ export class Session {
    * On resume they count as held: the worker receives them after its sync.
    */
   pendingAssignments(): { executionId: string; attempt: number; leaseToken: string }[] {
-    const out: { executionId: string; attempt: number; leaseToken: string }[] = [...this.claiming.values()];
+    const out: { executionId: string; attempt: number; leaseToken: string }[] = [...(this.claiming?.values() ?? [])];
     for (const m of this.unacked.values()) if (m.type === 'assign') out.push({ executionId: m.executionId, attempt: m.attempt, leaseToken: m.leaseToken });
     return out;
   }
 
   /** A claim for this session is committing; until then it counts as a pending assignment. */
   claimStarted(a: { executionId: string; attempt: number; leaseToken: string }): void {
-    this.claiming.set(a.leaseToken, { executionId: a.executionId, attempt: a.attempt, leaseToken: a.leaseToken });
+    (this.claiming ??= new Map()).set(a.leaseToken, { executionId: a.executionId, attempt: a.attempt, leaseToken: a.leaseToken });
   }
 
   /** The claim committed (and its assign was queued) or failed. */
   claimSettled(leaseToken: string): void {
-    this.claiming.delete(leaseToken);
+    this.claiming?.delete(leaseToken);
   }
 
   /** The worker acknowledged our messages up to ack (cumulative). */
@@ -143,16 +144,21 @@ export class Session {
 
   /** Admits an inbound reliable seq once; re-sends of admitted seqs are duplicates. */
   admit(seq: number): Admission {
-    if (seq <= this.committedSeq || this.inflight.has(seq) || this.doneAhead.has(seq)) return 'duplicate';
-    this.inflight.add(seq);
+    if (seq <= this.committedSeq || this.inflight?.has(seq) === true || this.doneAhead?.has(seq) === true) return 'duplicate';
+    (this.inflight ??= new Set()).add(seq);
     return 'new';
   }
 
   /** The message with this seq is committed; advances the contiguous ack. */
   commit(seq: number): void {
-    if (!this.inflight.delete(seq)) return;
-    this.doneAhead.add(seq);
-    while (this.doneAhead.delete(this.committedSeq + 1)) this.committedSeq += 1;
+    if (this.inflight?.delete(seq) !== true) return;
+    if (seq === this.committedSeq + 1) {
+      // In order (the common case): advance, then past any later seqs that committed first.
+      this.committedSeq = seq;
+      while (this.doneAhead?.delete(this.committedSeq + 1) === true) this.committedSeq += 1;
+    } else {
+      (this.doneAhead ??= new Set()).add(seq);
+    }
     this.scheduleAck();
   }
 
@@ -164,7 +170,7 @@ export class Session {
 
   /** Processing failed; the seq may be admitted again when the worker re-sends it. */
   abandon(seq: number): void {
-    this.inflight.delete(seq);
+    this.inflight?.delete(seq);
   }
 
   /** Stops timers (session dropped). */

@@ -110,14 +110,17 @@ export function listenWs(opts: ListenOptions): Promise<Listener> {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.once('close', () => sockets.delete(ws));
-      const remoteAddress = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
-      const conn = new WsConnection(ws, newConnectionId('c'), remoteAddress, socket);
-      opts.onConnection(conn, { remoteAddress, url: req.url ?? wsPath });
-    });
+    const remoteAddress = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+    const url = req.url ?? wsPath;
+    wss.handleUpgrade(req, socket, head, (ws) => adopt(ws, socket, remoteAddress, url));
   });
+  // Outside the upgrade handler: the close listener below lives as long as the connection, and a closure
+  // created in that handler's scope would keep its request (headers, upgrade head) alive with it.
+  const adopt = (ws: WebSocket, socket: Duplex, remoteAddress: string, url: string): void => {
+    sockets.add(ws);
+    ws.once('close', () => sockets.delete(ws));
+    opts.onConnection(new WsConnection(ws, newConnectionId('c'), remoteAddress, socket), { remoteAddress, url });
+  };
   // A request the parser refuses still gets an answer (405/431/400); a reset mid-handshake must not crash the process.
   server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => answerRaw(socket, parserErrorAnswer(err.code)));
 
