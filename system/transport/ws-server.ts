@@ -88,6 +88,27 @@ function startStream(response: HttpResponse, res: ServerResponse): void {
   });
 }
 
+/** Upgrades requests on wsPath to WebSocket connections (404 elsewhere) and hands each to onConnection. */
+function upgradeHandler(wss: WebSocketServer, wsPath: string, sockets: Set<WebSocket>, onConnection: ListenOptions['onConnection']) {
+  // The close listener lives as long as the connection: created here, not in the upgrade handler's scope,
+  // whose closure would keep the request (headers, upgrade head) alive with it.
+  const adopt = (ws: WebSocket, socket: Duplex, remoteAddress: string, url: string): void => {
+    sockets.add(ws);
+    ws.once('close', () => sockets.delete(ws));
+    onConnection(new WsConnection(ws, newConnectionId('c'), remoteAddress, socket), { remoteAddress, url });
+  };
+  return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== wsPath) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    const remoteAddress = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+    const url = req.url ?? wsPath;
+    wss.handleUpgrade(req, socket, head, (ws) => adopt(ws, socket, remoteAddress, url));
+  };
+}
+
 /** Starts listening; resolves once the port is bound. */
 export function listenWs(opts: ListenOptions): Promise<Listener> {
   const wsPath = opts.wsPath ?? '/ws';
@@ -104,23 +125,7 @@ export function listenWs(opts: ListenOptions): Promise<Listener> {
   const server: Server = opts.tls === undefined
       ? createHttpServer({ maxHeaderSize: PARSER_MAX_HEADER_BYTES }, onRequest)
       : createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key, maxHeaderSize: PARSER_MAX_HEADER_BYTES }, onRequest);
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== wsPath) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    const remoteAddress = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
-    const url = req.url ?? wsPath;
-    wss.handleUpgrade(req, socket, head, (ws) => adopt(ws, socket, remoteAddress, url));
-  });
-  // Outside the upgrade handler: the close listener below lives as long as the connection, and a closure
-  // created in that handler's scope would keep its request (headers, upgrade head) alive with it.
-  const adopt = (ws: WebSocket, socket: Duplex, remoteAddress: string, url: string): void => {
-    sockets.add(ws);
-    ws.once('close', () => sockets.delete(ws));
-    opts.onConnection(new WsConnection(ws, newConnectionId('c'), remoteAddress, socket), { remoteAddress, url });
-  };
+  server.on('upgrade', upgradeHandler(wss, wsPath, sockets, opts.onConnection));
   // A request the parser refuses still gets an answer (405/431/400); a reset mid-handshake must not crash the process.
   server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => answerRaw(socket, parserErrorAnswer(err.code)));
 
