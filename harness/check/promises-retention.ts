@@ -6,7 +6,9 @@
  * maxAgeMs of the decision, and among the newest maxCount terminal executions
  * then (counted with every execution tied with it at the boundary: ties go
  * together, so a few more may go, never fewer). Without a policy nothing is
- * pruned. The final read (promise 3) excuses an execution only when a prune
+ * pruned. And the policy is applied: a prune forgets everything it lets go
+ * at that decision (one that keeps more than maxCount, or what is older than
+ * maxAgeMs, applies only part of it). The final read (promise 3) excuses an execution only when a prune
  * covered its completion. Terminal: the final `completed`, `failed`,
  * `cancelled` or `timeout` of an execution (the decision time of that status).
  */
@@ -61,6 +63,9 @@ export function checkRetention(view: HistoryView, ctx: CheckContext): Violation[
     const cut = Math.min(hi, firstAtLeast(sorted, p.ev.completedBefore));
     const from = Math.max(forgotten, keptFrom(sorted, hi, p.ev.at, ctx));
     if (from < cut) out.push(pruneViolation(view, p, sorted.slice(from, cut), Math.max(0, hi - forgotten), ctx));
+    // The other way: what the policy lets go at this decision is forgotten by it (not kept past maxCount or maxAgeMs).
+    const due = keptFrom(sorted, hi, p.ev.at, ctx);
+    if (cut < due && due > forgotten) out.push(keptViolation(view, p, sorted.slice(Math.max(cut, forgotten), due), ctx));
     forgotten = Math.max(forgotten, cut);
   }
   return out;
@@ -108,6 +113,16 @@ function pruneViolation(view: HistoryView, p: Ev<'pruned'>, owed: readonly Done[
     view.records,
     'retention',
     `a prune before t=${p.ev.completedBefore} forgot ${owed.length} execution(s) the policy keeps (${policy}; ${live} terminal then), e.g. ${id}, completed at t=${t}`,
+    { index: p.rec.index, executionId: id },
+  );
+}
+
+function keptViolation(view: HistoryView, p: Ev<'pruned'>, kept: readonly Done[], ctx: CheckContext): Violation {
+  const { id, t } = kept.reduce((a, b) => (b.order < a.order ? b : a));
+  return violation(
+    view.records,
+    'retention',
+    `a prune at t=${p.rec.time} (before t=${p.ev.completedBefore}) kept ${kept.length} execution(s) the policy lets go (retention ${JSON.stringify(ctx.retention)}), e.g. ${id}, completed at t=${t}: the policy's limits are not applied`,
     { index: p.rec.index, executionId: id },
   );
 }

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type { Engine } from '../../system/engine/engine.js';
 import { MemoryStore } from '../../system/store/memory-store.js';
-import { RetentionAgeEarlyEngine, RetentionOneShortEngine } from './broken/engine-variants.js';
+import { RetentionAgeEarlyEngine, RetentionCountIgnoredEngine, RetentionOneShortEngine } from './broken/engine-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
 
@@ -30,6 +30,14 @@ describe('retention: prunes by count and age judged against the policy', () => {
     const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(cls) });
     expect(v.promises).toContain('retention');
     expect(v.text).toMatch(/forgot \d+ execution\(s\) the policy keeps \(retention \{"maxCount":12,"maxAgeMs":2500/);
+  });
+});
+
+describe('retention: the policy is applied, not only respected', () => {
+  it('an engine that ignores maxCount (prunes by age alone) is caught: a prune keeps what the policy lets go', async () => {
+    const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(RetentionCountIgnoredEngine) });
+    expect(v.promises).toEqual(['retention']);
+    expect(v.text).toMatch(/a prune at t=\d+ \(before t=\d+\) kept \d+ execution\(s\) the policy lets go \(retention \{"maxCount":12,"maxAgeMs":2500/);
   });
 });
 

@@ -289,6 +289,14 @@ export class RetentionAgeEarlyEngine extends Engine {
   }
 }
 
+/** Retention prunes only what is past the age limit, ignoring the count limit (blind set 8 #03, Math.min of the two cutoffs): more than maxCount are kept. */
+export class RetentionCountIgnoredEngine extends Engine {
+  constructor(...[deps, config]: ConstructorParameters<typeof Engine>) {
+    const r = config.retention;
+    super(deps, r === undefined ? config : { ...config, retention: { ...r, maxCount: undefined } });
+  }
+}
+
 /** The admission check lets one execution more than maxConcurrentExecutions be in flight (blind set-5 07). */
 export class AdmitsOneMoreEngine extends Engine {
   constructor(...[deps, config]: ConstructorParameters<typeof Engine>) {
