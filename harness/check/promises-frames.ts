@@ -64,3 +64,24 @@ export function judgeTooLarge(view: HistoryView, ctx: CheckContext, id: string, 
   }
   return out;
 }
+
+/**
+ * The plain echo contract: a completed echo's result, as the client reads it
+ * at the end (the simulation records `echoResults`), is its value unchanged,
+ * falsy values (0, false, '', null) included.
+ */
+export function checkEchoResults(view: HistoryView, tasks: ReadonlyMap<string, TaskSubmitted>): Violation[] {
+  const note = view.records.findLast((r) => r.f === 'note' && r.value.echoResults !== undefined);
+  const results = note?.value.echoResults as Record<string, { result?: unknown }> | undefined;
+  if (note === undefined || results === undefined) return [];
+  const out: Violation[] = [];
+  for (const [id, read] of Object.entries(results)) {
+    const task = tasks.get(id);
+    if (task?.kind !== 'echo') continue;
+    const sent = (task.params as { value?: unknown } | undefined)?.value;
+    const got = 'result' in read ? JSON.stringify(read.result) : 'no result';
+    if (got === JSON.stringify(sent ?? null)) continue;
+    out.push(violation(view.records, 'task-contract', `echo ${JSON.stringify(task.params).slice(0, 80)}: completed with ${got.slice(0, 80)}, but echo returns its value unchanged`, { index: note.index, executionId: id }));
+  }
+  return out;
+}

@@ -13,7 +13,7 @@ import type { Ev, HistoryView } from './view.js';
 import { affectsCoordinator } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
-import { echoFit, judgeEchoTooLarge, judgeTooLarge } from './promises-frames.js';
+import { checkEchoResults, echoFit, judgeEchoTooLarge, judgeTooLarge } from './promises-frames.js';
 
 /** What a submit invoke records per execution (aligned with the ok's executionIds), for promises 16 and 17. */
 export function submittedTasks(specs: readonly ExecutionSpec[]): TaskSubmitted[] {
@@ -67,7 +67,7 @@ export function checkTaskContract(view: HistoryView, ctx: CheckContext): Violati
     }
     if (echoFit(task, ctx) === 'too-large') out.push(...judgeTooLarge(view, ctx, id, task));
   }
-  return out;
+  return [...out, ...checkEchoResults(view, tasks)];
 }
 
 function judgeOutcome(task: TaskSubmitted, f: Ev<'task_finished'>, firstStart: number | undefined, ctx: CheckContext, v: (m: string) => void): void {

@@ -190,3 +190,24 @@ describe('25 drain', () => {
     ]);
   });
 });
+
+describe('16 task-contract: a completed echo returns its value unchanged', () => {
+  const echoes = (values: unknown[], read: Record<string, { result?: unknown }>): H => {
+    const h = new H().at(10);
+    values.forEach((value, i) => {
+      const k = h.rec.recordInvoke({ ref: `e${i}`, kind: 'echo', tasks: [{ kind: 'echo', params: { value } }] });
+      h.rec.recordOk(k, { executionIds: [`e${i}`] });
+    });
+    h.at(500).rec.recordInfo({ echoResults: read });
+    return h;
+  };
+  it('passes results equal to the values sent, falsy ones included', () => {
+    expect(check(echoes([0, false, '', null, { a: [1] }], { e0: { result: 0 }, e1: { result: false }, e2: { result: '' }, e3: { result: null }, e4: { result: { a: [1] } } }), 'task-contract')).toEqual([]);
+  });
+  it('reports a missing or changed result', () => {
+    expect(check(echoes([0, 'x'], { e0: {}, e1: { result: 'y' } }), 'task-contract')).toEqual([
+      'task-contract: echo {"value":0}: completed with no result, but echo returns its value unchanged',
+      'task-contract: echo {"value":"x"}: completed with "y", but echo returns its value unchanged',
+    ]);
+  });
+});
