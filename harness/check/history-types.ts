@@ -38,6 +38,8 @@ export interface TaskSubmitted {
 /** What a submit ok says: the acknowledged execution ids (one, or a graph's). */
 export interface SubmitOk {
   executionIds: string[];
+  /** The HTTP status of the answer when the client saw one (201 created, 200 an idempotent repeat). */
+  status?: number;
 }
 
 /** A fault as recorded when it starts or stops. */

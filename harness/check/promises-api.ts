@@ -17,6 +17,8 @@
  * valid token, 403 insufficient_scope below the route's scope, and neither
  * 401, 403 nor 500 at or above it. With a per-client quota, the client's
  * acknowledged unfinished executions never exceed it (promises-quota.ts).
+ * And only one submission is answered 201 Created for an execution: an
+ * idempotent repeat is answered 200.
  */
 import { documentedRoute, HTTP_ADVERSARY, scopeAtLeast, type ApiScope } from './api-scopes.js';
 import type { CheckContext } from './context.js';
@@ -36,7 +38,31 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
 
 /** 29. Each HTTP refusal's status is the one its code has in the contract; nothing is accepted with a revoked token; scopes and the client quota hold. */
 export function checkApiContract(view: HistoryView, ctx: CheckContext): Violation[] {
-  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...checkClientQuota(view, ctx)];
+  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...checkClientQuota(view, ctx), ...createdMismatches(view)];
+}
+
+/**
+ * Single submissions answered 201 Created for an execution that another
+ * answer already created: only one submission creates an execution, every
+ * idempotent repeat is answered 200 (repeats racing their original may be
+ * answered first, so order is not judged).
+ */
+function createdMismatches(view: HistoryView): Violation[] {
+  const created = new Map<string, number>();
+  const out: Violation[] = [];
+  for (const rec of view.records) {
+    if (rec.f !== 'submit' || rec.type !== 'ok' || rec.value.status !== 201 || !Array.isArray(rec.value.executionIds)) continue;
+    const kind = view.records[rec.value.invoke as number]?.value.kind;
+    const id = rec.value.executionIds[0];
+    if (kind === 'batch' || kind === 'graph' || rec.value.executionIds.length !== 1 || typeof id !== 'string') continue;
+    const first = created.get(id);
+    if (first === undefined) {
+      created.set(id, rec.time);
+      continue;
+    }
+    out.push(violation(view.records, 'api-contract', `a submission answered 201 Created at t=${rec.time} with ${id}, which an earlier answer (t=${first}) already created: an idempotent repeat is answered 200`, { index: rec.index, executionId: id }));
+  }
+  return out;
 }
 
 /** The code and HTTP status of a refusal the client got: a submission's, or a control request's (cancel, pause, resume). */

@@ -26,7 +26,7 @@ type Undo = () => void | Promise<void>;
 export interface RunRecorder {
   /** A submission is leaving; returns the key for ok/fail. */
   invoke(value: SubmitInvoke): number;
-  ok(key: number, executionIds: string[]): void;
+  ok(key: number, executionIds: string[], status?: number): void;
   fail(key: number, error: { code: string; message: string; status?: number }, indeterminate: boolean): void;
   fault(phase: 'start' | 'stop', details: FaultDetails): void;
   phase(phase: Phase): void;
@@ -38,7 +38,7 @@ export interface RunRecorder {
 export interface SubmitHandlers {
   /** Call when the submission really leaves (records the invoke). */
   begin(): void;
-  ok(executionIds: string[]): void;
+  ok(executionIds: string[], status?: number): void;
   fail(error: { code: string; message: string; status?: number }, indeterminate: boolean): void;
 }
 
@@ -176,8 +176,8 @@ function scheduleWorkload(d: Drive, seed: number): void {
             intent: intentOf(s),
           });
         },
-        ok: (ids) => {
-          mode.recorder.ok(key, ids);
+        ok: (ids, status) => {
+          mode.recorder.ok(key, ids, status);
           idsOf.set(s.ref, ids);
           for (const id of ids) d.out.acked.set(id, { ref: s.ref, expect: failing ? 'terminal' : 'completed' });
         },

@@ -26,7 +26,8 @@ export interface WorkerView {
 }
 
 export type SubmitOutcome =
-  | { ok: true; executionIds: string[] }
+  /** status: 201 created, 200 an idempotent repeat answered with the execution it already created. */
+  | { ok: true; executionIds: string[]; status: number }
   /** status: the HTTP status of a refusal; absent when no answer came (network error, timeout). */
   | { ok: false; indeterminate: boolean; code: string; message: string; status?: number };
 
@@ -100,7 +101,7 @@ export class CoordinatorHttp {
     if (r.status === 201 || r.status === 200) {
       const b = r.body as { executionId?: string; executions?: { executionId: string }[] };
       const ids = route !== 'task' ? (b.executions ?? []).map((e) => e.executionId) : b.executionId === undefined ? [] : [b.executionId];
-      return { ok: true, executionIds: ids };
+      return { ok: true, executionIds: ids, status: r.status };
     }
     const err = (r.body as { error?: { code?: string; message?: string } } | null)?.error;
     return { ok: false, indeterminate: r.status >= 500, code: err?.code ?? `http_${r.status}`, message: err?.message ?? `HTTP ${r.status}`, status: r.status };

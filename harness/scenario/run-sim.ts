@@ -86,7 +86,7 @@ export interface SimRunOutcome {
 function simRecorder(recorder: HistoryRecorder): RunRecorder {
   return {
     invoke: (v) => recorder.recordInvoke(v),
-    ok: (k, ids) => recorder.recordOk(k, { executionIds: ids }),
+    ok: (k, ids, status) => recorder.recordOk(k, { executionIds: ids, ...(status === undefined ? {} : { status }) }),
     fail: (k, e, indeterminate) => recorder.recordFail(k, e, indeterminate),
     fault: (phase, details) => recorder.recordFault(phase, details),
     phase: (p) => recorder.recordPhase(p),
@@ -191,7 +191,7 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
       const wait = t - sim.simulatedMs;
       if (wait > 0) await sim.runFor(wait);
     },
-    submit: (s, h) => simSubmit(sim, s, { ...h, ok: (ids) => (h.ok(ids), extras.accepted(s, ids)) }, runRecorder.note, client),
+    submit: (s, h) => simSubmit(sim, s, { ...h, ok: (ids, status) => (h.ok(ids, status), extras.accepted(s, ids)) }, runRecorder.note, client),
     scheduleExtras: (at, faultsMs) => {
       scheduleFlood(sim, scenario, at, faultsMs, runRecorder.note);
       for (const x of extras.steps()) at(x.at, x.run);

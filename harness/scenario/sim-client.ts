@@ -126,7 +126,7 @@ export function simSubmit(sim: Simulation, sub: Submission, h: SubmitHandlers, n
   void client.httpFor(coordinator).submit(submitBody(s), s.type).then((r) => {
     // Answered in the tick the coordinator was killed: the client never got the answer.
     if (sim.coordinator.instance !== coordinator) return died();
-    if (r.ok) return once(() => h.ok(r.executionIds));
+    if (r.ok) return once(() => h.ok(r.executionIds, r.status));
     once(() => {
       // A 4xx is a definite refusal (nothing was created); a 5xx may or may not have been, unless the store refused it whole.
       h.fail({ code: r.code, message: r.message, ...(r.status === undefined ? {} : { status: r.status }) }, r.indeterminate && !DEFINITE_FAILURES.has(r.code));

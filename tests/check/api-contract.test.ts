@@ -76,6 +76,21 @@ function batch(h: H, ids: string[]): H {
   return h;
 }
 
+describe('29 api-contract: 201 only for the submission that created the execution', () => {
+  const answered = (h: H, ref: string, id: string, status: number): H => {
+    const i = h.rec.recordInvoke({ ref, kind: 'echo', tasks: [{ kind: 'echo' }] });
+    h.rec.recordOk(i, { executionIds: [id], status });
+    return h;
+  };
+  it('reports an idempotent repeat answered 201; a repeat answered 200 (even before its original) passes', () => {
+    const h = answered(answered(answered(new H().at(10), 'a', 'x', 201), 'b', 'x', 200).at(20), 'c', 'x', 201);
+    expect(checkHistory(h.history(), ['api-contract'], baseContext).map((v) => v.message)).toEqual([
+      'a submission answered 201 Created at t=20 with x, which an earlier answer (t=10) already created: an idempotent repeat is answered 200',
+    ]);
+    expect(checkHistory(answered(answered(new H().at(10), 'b', 'y', 200), 'a', 'y', 201).history(), ['api-contract'], baseContext)).toEqual([]);
+  });
+});
+
 describe('29 api-contract: the per-client quota', () => {
   const ctx = { ...baseContext, maxPendingPerClient: 3 };
 
