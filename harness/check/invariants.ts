@@ -32,7 +32,7 @@ import { checkAbortReasons, checkHeldAfterAck, checkSentCheckpoints, checkSyncIn
 import { checkOutbox } from './promises-outbox.js';
 import { checkDrain } from './promises-drain.js';
 import { checkCapacity } from './promises-capacity.js';
-import { checkLiveAttempts } from './promises-attempts.js';
+import { checkLeaseRunOnce, checkLiveAttempts } from './promises-attempts.js';
 import { checkDueTime, checkIdleCapacity } from './promises-idle.js';
 import { checkBreakers } from './promises-breaker.js';
 import { checkStartsSeen } from './promises-started.js';
@@ -45,7 +45,7 @@ type Checker = (view: HistoryView, ctx: CheckContext) => Violation[];
 export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'no-lost-work': checkNoLostWork,
   'exactly-once': checkExactlyOnce,
-  'no-double-ownership': (v, c) => [...checkNoDoubleOwnership(v, c), ...checkLiveAttempts(v, c)],
+  'no-double-ownership': (v, c) => [...checkNoDoubleOwnership(v, c), ...checkLiveAttempts(v, c), ...checkLeaseRunOnce(v)],
   order: checkOrder,
   retries: checkRetries,
   checkpoints: (v, c) => [...checkCheckpoints(v, c), ...checkResumedCheckpoints(v, c), ...checkSentCheckpoints(v, c)],

@@ -129,3 +129,31 @@ export function checkLiveAttempts(view: HistoryView, ctx: CheckContext): Violati
   }
   return out;
 }
+
+/**
+ * One process runs a lease once: an assign re-delivered after the worker ran
+ * that lease to its end (its result not acknowledged yet, a re-send after a
+ * resume) is a duplicate, never a second run of the task.
+ */
+export function checkLeaseRunOnce(view: HistoryView): Violation[] {
+  const ran = new Map<string, number>();
+  const out: Violation[] = [];
+  for (const e of view.ofType('task_started')) {
+    const ev = e.ev;
+    if (ev.source === 'coordinator') continue;
+    const k = attemptKey(ev.source, view.lifeOf(ev.source, e.rec.index), ev.leaseToken);
+    const first = ran.get(k);
+    if (first === undefined) {
+      ran.set(k, e.rec.time);
+      continue;
+    }
+    out.push(
+      violation(view.records, 'no-double-ownership', `${ev.source} started lease ${ev.leaseToken} again at t=${e.rec.time}, in the same process that started it at t=${first}: a re-delivered assign must not run the task twice`, {
+        index: e.rec.index,
+        executionId: ev.executionId,
+        workerId: ev.source,
+      }),
+    );
+  }
+  return out;
+}

@@ -105,6 +105,15 @@ describe('2 exactly-once completion', () => {
   });
 });
 
+describe('3 no double ownership: one process runs a lease once', () => {
+  it('reports a lease started again by the same process after it finished', () => {
+    const h = new H().connect('w1').submit('x').claim('x', 'w1', 1, 'x1').start('x', 'w1', 1, 'x1');
+    h.at(50).emit('w1', { type: 'task_finished', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 'x1', outcome: 'completed' });
+    h.at(60).emit('w1', { type: 'task_started', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 'x1' });
+    expect(check(h, 'no-double-ownership').map((v) => v.message)).toContainEqual('w1 started lease x1 again at t=60, in the same process that started it at t=0: a re-delivered assign must not run the task twice');
+  });
+});
+
 describe('3 no double ownership', () => {
   it('reports a second claim while the first lease is still valid', () => {
     const h = new H().connect('w1').connect('w2').submit('x').claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1');
