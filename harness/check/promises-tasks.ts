@@ -144,6 +144,16 @@ export function checkTimeouts(view: HistoryView, ctx: CheckContext): Violation[]
           (x) => x.rec.index > e.rec.index && x.ev.source === 'coordinator' && (x.ev.type === 'lease_released' || x.ev.type === 'lease_expired' || x.ev.type === 'result_recorded') && x.ev.leaseToken === ev.leaseToken,
         );
         const t = end?.rec.time ?? view.endAt;
+        // The coordinator's own timeout (no result from the worker yet) counts from the start it recorded, not from the claim.
+        const reported = events.some((x) => x.ev.type === 'task_finished' && x.ev.leaseToken === ev.leaseToken && end !== undefined && x.rec.index < end.rec.index);
+        if (end !== undefined && endedAsTimeout(end.ev) && running !== undefined && !reported && t + ctx.toleranceMs < from + limit + grace) {
+          out.push(
+            violation(view.records, 'timeouts', `lease ${ev.leaseToken} (attempt ${ev.attempt}, ${ev.workerId}) was timed out by the coordinator at t=${t}, ${t - from} ms after it started (t=${from}): its timeoutMs ${limit} + grace ${grace} count from the start, not the claim`, {
+              index: end.rec.index,
+              executionId: id,
+            }),
+          );
+        }
         const deadline = coordinatorDeadline(view, from, limit + grace + ctx.toleranceMs);
         if (t > deadline) {
           const restarted = deadline > from + limit + grace + ctx.toleranceMs ? `, or by t=${deadline - ctx.toleranceMs} after the coordinator came back (a recovered lease's timeout is re-armed)` : '';
@@ -192,4 +202,9 @@ function checkTimeoutOutcomes(view: HistoryView, ctx: CheckContext): Violation[]
     }
   }
   return out;
+}
+
+/** Whether a lease's end says it timed out (a recorded `timeout` result, or a release for that reason). */
+function endedAsTimeout(ev: Ev['ev']): boolean {
+  return (ev.type === 'result_recorded' && ev.outcome === 'timeout') || (ev.type === 'lease_released' && ev.reason === 'timeout');
 }

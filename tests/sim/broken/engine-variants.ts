@@ -297,6 +297,15 @@ export class RetentionCountIgnoredEngine extends Engine {
   }
 }
 
+/** The coordinator's timeout is not re-armed when the attempt starts (blind set 8 #07): it counts from the claim. */
+export class TimeoutFromClaimEngine extends Engine {
+  protected override armTimeout(rec: Parameters<Engine['armTimeout']>[0]): void {
+    // onStarted sets startedAt, then re-arms while the record is still 'preparing': skip that re-arm.
+    if (rec.status === 'preparing' && rec.startedAt !== undefined) return;
+    super.armTimeout(rec);
+  }
+}
+
 /** The admission check lets one execution more than maxConcurrentExecutions be in flight (blind set-5 07). */
 export class AdmitsOneMoreEngine extends Engine {
   constructor(...[deps, config]: ConstructorParameters<typeof Engine>) {
