@@ -15,6 +15,7 @@
  *    plus unacknowledged messages of every kind, an upper bound).
  */
 import type { CheckContext } from './context.js';
+import { parseTaskKey } from './promises-acked.js';
 import type { HistoryRecord } from './history.js';
 import type { HistoryView } from './view.js';
 import { affectsWorker } from './view.js';
@@ -109,6 +110,38 @@ function acceptedNotDelivered(view: HistoryView, ticks: readonly FloodTick[]): V
         `${w}'s outbox accepted ${a.n} data message(s) (by t=${a.last.rec.time}) but the coordinator had ${delivered} delivered by the end and ${w} held at most ${stillHeld} more: ${a.n - delivered - stillHeld} accepted message(s) were lost inside the worker`,
         { index: a.last.rec.index, workerId: w },
       ),
+    );
+  }
+  return out;
+}
+
+/**
+ * The outbox keeps an attempt's own order: its checkpoints go out before its
+ * result (a checkpoint sent after the result of its lease arrives for a
+ * finished attempt: the coordinator drops it, and a resume from it is lost).
+ * Judged on first sends (`msg_sent`, not re-sends) of each worker process.
+ */
+export function checkAttemptOrder(view: HistoryView): Violation[] {
+  const resultSent = new Map<string, number>();
+  const out: Violation[] = [];
+  for (const e of view.ofType('msg_sent')) {
+    const ev = e.ev;
+    if (ev.dir !== 'to_coordinator' || ev.resend) continue;
+    const key = parseTaskKey(ev.key);
+    if (key === undefined || (key.kind !== 'result' && key.kind !== 'checkpoint')) continue;
+    const lease = `${ev.workerId}|${view.lifeOf(ev.workerId, e.rec.index)}|${key.leaseToken}`;
+    if (key.kind === 'result') {
+      resultSent.set(lease, e.rec.time);
+      continue;
+    }
+    const at = resultSent.get(lease);
+    if (at === undefined) continue;
+    out.push(
+      violation(view.records, 'delivery', `${ev.workerId} sent checkpoint ${key.detail} of lease ${key.leaseToken} (seq ${ev.seq}) after that attempt's result (t=${at}): an attempt's checkpoints leave before its result`, {
+        index: e.rec.index,
+        executionId: key.executionId,
+        workerId: ev.workerId,
+      }),
     );
   }
   return out;
