@@ -10,7 +10,9 @@
  *    expiry, unless another fault touched it, the drain gave up (its
  *    `timeoutMs`), or the worker was started again before the lease ended.
  * And the worker stops (`stopped`, reason drained) only once every reliable
- * message it sent in that session was acknowledged. A drain that ran out of
+ * message it sent in that session was acknowledged, and the result of every
+ * attempt its process finished was sent (one queued while the link was down
+ * counts). A drain that ran out of
  * time (`stopped`, reason "drain timed out") first hands back what still ran:
  * every attempt it aborted for the stop has its `revoked` result sent before
  * the worker stops, unless another fault touched the worker's link.
@@ -24,6 +26,7 @@
  * a coordinator crash (a new session forgets the drain; so does this rule).
  */
 import type { CheckContext } from './context.js';
+import { parseTaskKey } from './promises-acked.js';
 import type { Ev, FaultSpan, HistoryView } from './view.js';
 import { affectsCoordinator, affectsWorker } from './view.js';
 import type { Violation } from './violation.js';
@@ -68,7 +71,7 @@ export function checkDrain(view: HistoryView, ctx: CheckContext): Violation[] {
   for (const w of view.byWorker.keys()) out.push(...assignsWhileDraining(view, w));
   for (const st of view.ofType('stopped')) {
     if (st.ev.source !== st.ev.workerId) continue;
-    if (st.ev.reason === 'drained') out.push(...exitedUnacked(view, st));
+    if (st.ev.reason === 'drained') out.push(...exitedUnacked(view, st), ...exitedUnsent(view, st));
     if (st.ev.reason === 'drain timed out') out.push(...timedOutWithoutHandBack(view, st));
   }
   return out;
@@ -97,6 +100,33 @@ function exitedUnacked(view: HistoryView, st: Ev<'stopped'>): Violation[] {
   const what = `seq ${acked + 1}${sent > acked + 1 ? `..${sent}` : ''}`;
   return [
     violation(view.records, 'drain', `${w} finished its drain at t=${st.rec.time} with ${what} of session ${session} unacknowledged: a draining worker waits for the coordinator to acknowledge what it sent`, {
+      index: st.rec.index,
+      workerId: w,
+    }),
+  ];
+}
+
+/** A drained worker stopped only after sending the result of every attempt its process finished (queued ones included). */
+function exitedUnsent(view: HistoryView, st: Ev<'stopped'>): Violation[] {
+  const w = st.ev.workerId;
+  const life = view.lifeOf(w, st.rec.index);
+  const finished = new Map<string, Ev>();
+  const sent = new Set<string>();
+  for (const e of view.byWorker.get(w) ?? []) {
+    if (e.rec.index >= st.rec.index) break;
+    const ev = e.ev;
+    if (ev.source !== w || view.lifeOf(w, e.rec.index) !== life) continue;
+    if (ev.type === 'task_finished') finished.set(ev.leaseToken, e);
+    else if (ev.type === 'msg_sent' && ev.dir === 'to_coordinator' && ev.msgType === 'result') {
+      const key = parseTaskKey(ev.key);
+      if (key !== undefined) sent.add(key.leaseToken);
+    }
+  }
+  const unsent = [...finished.entries()].filter(([lease]) => !sent.has(lease));
+  if (unsent.length === 0) return [];
+  const [lease, f] = unsent[0] as [string, Ev];
+  return [
+    violation(view.records, 'drain', `${w} finished its drain at t=${st.rec.time} without ever sending the result of lease ${lease} (its attempt ended at t=${f.rec.time}${unsent.length > 1 ? `; ${unsent.length} such` : ''}): a draining worker stops only once what it queued has left`, {
       index: st.rec.index,
       workerId: w,
     }),

@@ -19,7 +19,7 @@ import type { Scenario } from '../../harness/scenario/schema.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import { withDrainForgottenOnResume } from './broken/idle-variants.js';
-import { drainDropsAssigns, drainKeepsAccepting, drainTimeoutClosesAtOnce, drainWithoutAcks, kibFrameLimit, leakyOutbox, withDrainIgnored } from './broken/worker-feature-variants.js';
+import { drainDropsAssigns, drainIgnoresQueued, drainKeepsAccepting, drainTimeoutClosesAtOnce, drainWithoutAcks, kibFrameLimit, leakyOutbox, withDrainIgnored } from './broken/worker-feature-variants.js';
 
 const FILE = join(import.meta.dirname, '..', '..', 'scenarios', 'worker-features.yaml');
 
@@ -109,6 +109,13 @@ const CASES: Case[] = [
     wiring: { onWorker: drainDropsAssigns },
     caught: 'drain',
     says: /w3 finished its drain at t=\d+ without handing back lease \S+, whose assign reached it at t=\d+ while it drained/,
+  },
+  {
+    name: 'a drain that ignores results still queued while the link is down (blind set 8, #22)',
+    part: 'drain',
+    wiring: { onWorker: drainIgnoresQueued },
+    caught: 'drain',
+    says: /w2 finished its drain at t=\d+ without ever sending the result of lease \S+ \(its attempt ended at t=\d+\): a draining worker stops only once what it queued has left/,
   },
   {
     name: 'the coordinator forgets a drain when the draining worker resumes its session (blind set 7, #17)',

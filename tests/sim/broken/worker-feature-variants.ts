@@ -84,3 +84,11 @@ export function drainDropsAssigns(_id: string, w: Worker): void {
     if (runner.accepting) assign(a);
   };
 }
+
+/** The drain counts only sent-but-unacknowledged messages, not reliable ones still queued (blind set 8 #22): a result queued while the link is down is left behind. */
+export function drainIgnoresQueued(_id: string, w: Worker): void {
+  const link = w as unknown as { draining: string | undefined; runner: { runningCount: number }; sm: { state: string }; outbox: { unackedCount: number }; finishStop: (reason: string) => void; checkDrained: () => void };
+  link.checkDrained = () => {
+    if (link.draining !== undefined && link.sm.state !== 'stopped' && link.runner.runningCount === 0 && link.outbox.unackedCount === 0) link.finishStop(link.draining);
+  };
+}
