@@ -22,6 +22,7 @@
  */
 import type { CheckContext } from './context.js';
 import type { HistoryView } from './view.js';
+import { affectsCoordinator } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
@@ -96,8 +97,11 @@ export function checkTimeoutHonoured(view: HistoryView, ctx: CheckContext): Viol
     if (ev.type !== 'heartbeat_timeout' || typeof ev.silentForMs !== 'number') continue;
     const reported = lastReport.get(`${ev.side}/${ev.connectionId}`);
     const inForce = Math.max(floors[ev.side], reported === undefined ? 0 : REPORT_STEP * reported);
-    if (ev.silentForMs + ROUNDING_MS >= inForce) continue;
-    const adapted = reported === undefined ? 'no adaptation reported on it' : `its last heartbeat_adapted said ${reported} ms`;
+    // A coordinator that was itself paused heard nothing meanwhile: that part of the silence is its own stall (it skips a
+    // round after one), not the worker's.
+    const ownPause = ev.side === 'coordinator' ? pausedWithin(view, e.rec.time - ev.silentForMs, e.rec.time) : 0;
+    if (ev.silentForMs - ownPause + ROUNDING_MS >= inForce) continue;
+    const adapted = (reported === undefined ? 'no adaptation reported on it' : `its last heartbeat_adapted said ${reported} ms`) + (ownPause > 0 ? `; it was itself paused ${Math.round(ownPause)} ms of that silence` : '');
     out.push(
       violation(
         view.records,
@@ -108,4 +112,14 @@ export function checkTimeoutHonoured(view: HistoryView, ctx: CheckContext): Viol
     );
   }
   return out;
+}
+
+/** How long the coordinator was paused within [from, to], ms. */
+function pausedWithin(view: HistoryView, from: number, to: number): number {
+  let ms = 0;
+  for (const f of view.faults) {
+    if (f.details.action !== 'pause' || !affectsCoordinator(f.details)) continue;
+    ms += Math.max(0, Math.min(to, view.faultEnd(f)) - Math.max(from, f.start.time));
+  }
+  return ms;
 }

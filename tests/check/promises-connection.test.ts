@@ -202,4 +202,10 @@ describe('10: the timeout in force is honoured', () => {
     ]);
     expect(run(1500)).toEqual([expect.stringMatching(/after 1500 ms of silence, though the timeout in force was at least 2000 ms \(floor 2000 ms, no adaptation reported on it\)/)]);
   });
+  it('does not count the coordinator\'s own pause as the worker\'s silence (it skips a round after a stall)', () => {
+    const pause = { id: 'p', action: 'pause', target: 'coordinator', workers: [], coordinator: true };
+    const h = new H().connect('w1').at(1000).fault('start', pause).at(3000).fault('stop', pause);
+    h.at(3100).emit('coordinator', { type: 'heartbeat_timeout', side: 'coordinator', workerId: 'w1', connectionId: 'c', silentForMs: 3000 });
+    expect(check(h, 'liveness').map((x) => x.message)).toEqual([expect.stringMatching(/after 3000 ms of silence, though the timeout in force was at least 2000 ms \(floor 2000 ms, no adaptation reported on it; it was itself paused 2000 ms of that silence\)/)]);
+  });
 });
