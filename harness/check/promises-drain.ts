@@ -115,6 +115,8 @@ function exitedUnsent(view: HistoryView, st: Ev<'stopped'>): Violation[] {
   for (const e of view.byWorker.get(w) ?? []) {
     if (e.rec.index >= st.rec.index) break;
     const ev = e.ev;
+    // A result the coordinator recorded was sent, whatever the trace shows.
+    if (ev.type === 'result_recorded' && ev.source === 'coordinator') sent.add(ev.leaseToken);
     if (ev.source !== w || view.lifeOf(w, e.rec.index) !== life) continue;
     if (ev.type === 'task_finished') finished.set(ev.leaseToken, e);
     else if (ev.type === 'msg_sent' && ev.dir === 'to_coordinator' && ev.msgType === 'result') {

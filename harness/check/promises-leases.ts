@@ -17,13 +17,15 @@ import { violation } from './violation.js';
  * worker_lost), every lease W holds must end (expire, be released or
  * recorded) within leaseMs plus one lease sweep (leaseMs/4) plus tolerance,
  * unless W registers again first. Not applied across a coordinator pause,
- * kill or restart (its timers stopped); time in which the coordinator's store
- * could not commit (store_failed until store_recovered) is added to the
- * bound, since no expiry can commit then.
+ * kill or restart (its timers stopped). While the coordinator's store cannot
+ * commit (store_failed until store_recovered) no expiry can commit either;
+ * after it recovered, a lease whose deadline passed meanwhile must end
+ * within one sweep plus tolerance (a reload keeps the expiry the holder's
+ * heartbeats earned; it does not grant a fresh lease).
  */
 export function checkStuckLeases(view: HistoryView, ctx: CheckContext): Violation[] {
-  const bound = ctx.leaseMs + Math.max(50, Math.floor(ctx.leaseMs / 4)) + ctx.toleranceMs;
-  const walk = new StuckLeaseWalk(view, bound);
+  const sweep = Math.max(50, Math.floor(ctx.leaseMs / 4)) + ctx.toleranceMs;
+  const walk = new StuckLeaseWalk(view, ctx.leaseMs + sweep, sweep);
   for (const e of view.events) {
     walk.fire(e.rec.time);
     if (e.ev.source === 'coordinator') walk.event(e);
@@ -39,8 +41,6 @@ interface Watched {
   index: number;
   workerId: string;
   executionId: string;
-  /** Store-failing time before the connection went (see downUntil). */
-  downBefore: number;
 }
 
 /** checkStuckLeases' walk: live leases, each worker's open connections, and the leases being watched. */
@@ -50,22 +50,27 @@ class StuckLeaseWalk {
   private readonly conns = new Map<string, Set<string>>();
   private readonly watch = new Map<string, Watched>();
   /** Store-failing time so far, and the start of the current failure. */
-  private storeDownMs = 0;
   private storeSince: number | undefined;
+  /** When the store last recovered. */
+  private recoveredAt: number | undefined;
   /** Coordinator process faults: its timers stopped, so no lease could expire. */
   private readonly coordinatorDown: FaultSpan[];
 
   constructor(
     private readonly view: HistoryView,
     private readonly bound: number,
+    /** One sweep plus tolerance: how soon after the store recovered an overdue lease ends. */
+    private readonly afterRecoveryMs: number,
   ) {
     this.coordinatorDown = view.faults.filter((f) => PROCESS_ACTIONS.has(f.details.action) && affectsCoordinator(f.details));
   }
 
   /** Reports every watched lease whose deadline passed before `until` (unless the coordinator was down meanwhile). */
   fire(until: number): void {
+    if (this.storeSince !== undefined) return;
     for (const [token, w] of this.watch) {
-      if (w.deadline + this.downUntil(until) - w.downBefore >= until) continue;
+      const afterRecovery = this.recoveredAt !== undefined && this.recoveredAt > w.lostAt ? this.recoveredAt + this.afterRecoveryMs : -Infinity;
+      if (Math.max(w.deadline, afterRecovery) >= until) continue;
       this.watch.delete(token);
       if (this.excused(w.lostAt, w.deadline)) continue;
       this.out.push(
@@ -95,7 +100,7 @@ class StuckLeaseWalk {
         this.storeSince ??= rec.time;
         break;
       case 'store_recovered':
-        this.storeDownMs = this.downUntil(rec.time);
+        this.recoveredAt = rec.time;
         this.storeSince = undefined;
         break;
       case 'worker_registered':
@@ -120,16 +125,11 @@ class StuckLeaseWalk {
   private watchLeasesOf(workerId: string, rec: HistoryRecord): void {
     for (const [token, l] of this.leases) {
       if (l.workerId === workerId && !this.watch.has(token)) {
-        const downBefore = this.downUntil(rec.time);
-        this.watch.set(token, { deadline: rec.time + this.bound, lostAt: rec.time, index: rec.index, workerId: l.workerId, executionId: l.executionId, downBefore });
+        this.watch.set(token, { deadline: rec.time + this.bound, lostAt: rec.time, index: rec.index, workerId: l.workerId, executionId: l.executionId });
       }
     }
   }
 
-  /** Store-failing time up to `t` (an ongoing failure counts up to t). */
-  private downUntil(t: number): number {
-    return this.storeDownMs + (this.storeSince === undefined ? 0 : Math.max(0, t - this.storeSince));
-  }
 
   private connections(workerId: string): Set<string> {
     let c = this.conns.get(workerId);
