@@ -17,6 +17,6 @@ describe('timeouts count from the start, not the claim', () => {
     expect((await simVerdict(scenario)).text).toBe('');
     const v = await simVerdict(scenario, { engineFactory: engineFactoryOf(TimeoutFromClaimEngine) });
     expect(v.promises).toEqual(['timeouts']);
-    expect(v.text).toMatch(/was timed out by the coordinator at t=\d+, \d+ ms after it started \(t=\d+\): its timeoutMs 3000 \+ grace 2000 count from the start, not the claim/);
+    expect(v.text).toMatch(/was timed out by the coordinator at t=\d+, \d+ ms after it started \(t=\d+\): its timeoutMs \+ grace \(5000 ms\) count from the start, not the claim/);
   });
 });
