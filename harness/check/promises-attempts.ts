@@ -39,7 +39,8 @@ interface Attempt {
   told: { time: number; index: number; how: string } | undefined;
 }
 
-const attemptKey = (worker: string, life: number, leaseToken: string): string => `${worker}|${life}|${leaseToken}`;
+/** One lease as one worker process ran it. */
+export const attemptKey = (worker: string, life: number, leaseToken: string): string => `${worker}|${life}|${leaseToken}`;
 
 /** Every worker attempt with its live span (end undefined while still running at its life's end). */
 function attemptsOf(view: HistoryView): Map<string, Attempt> {

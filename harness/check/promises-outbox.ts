@@ -16,6 +16,7 @@
  */
 import type { CheckContext } from './context.js';
 import { parseTaskKey } from './promises-acked.js';
+import { attemptKey } from './promises-attempts.js';
 import type { HistoryRecord } from './history.js';
 import type { HistoryView } from './view.js';
 import { affectsWorker } from './view.js';
@@ -129,7 +130,7 @@ export function checkAttemptOrder(view: HistoryView): Violation[] {
     if (ev.dir !== 'to_coordinator' || ev.resend) continue;
     const key = parseTaskKey(ev.key);
     if (key === undefined || (key.kind !== 'result' && key.kind !== 'checkpoint')) continue;
-    const lease = `${ev.workerId}|${view.lifeOf(ev.workerId, e.rec.index)}|${key.leaseToken}`;
+    const lease = attemptKey(ev.workerId, view.lifeOf(ev.workerId, e.rec.index), key.leaseToken);
     if (key.kind === 'result') {
       resultSent.set(lease, e.rec.time);
       continue;

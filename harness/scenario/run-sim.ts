@@ -205,8 +205,8 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
       if (instance !== null) await recordReadyz(instance, runRecorder.note, 'end');
       const records = ids.map((id) => instance?.engine.getExecution(id));
       // What each completed echo returned, as the client reads it: promise 16 holds it to the value sent.
-      const echoes = records.filter((r) => r?.kind === 'echo' && r.status === 'completed');
-      if (echoes.length > 0) runRecorder.note({ echoResults: Object.fromEntries(echoes.map((r) => [r?.executionId, r?.result === undefined ? {} : { result: r.result }])) });
+      const echoes = records.filter((r) => r?.kind === 'echo' && r.status === 'completed').filter((r) => r !== undefined);
+      if (echoes.length > 0) runRecorder.note({ echoResults: Object.fromEntries(echoes.map((r) => [r.executionId, r.result === undefined ? {} : { result: r.result }])) });
       return Object.fromEntries(ids.map((id, i) => [id, records[i]?.status ?? null]));
     },
     ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),

@@ -52,7 +52,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     this.nonce = newNonce(ctx.random);
     this.lastReceivedMono = ctx.clock.monotonic();
     this.lastPingMono = this.lastReceivedMono;
-    this.timing = new LinkTiming(ctx);
+    this.timing = new LinkTiming(ctx, conn.id);
   }
 
   get timeoutMs(): number {
@@ -231,7 +231,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     this.state = 'registered';
     this.endAdmission(true);
     this.earlySyncOpen = c.earlySync;
-    this.timing.sample(mono - this.welcomeSentMono, workerId, this.conn.id);
+    this.timing.sample(mono - this.welcomeSentMono, workerId);
     this.scope = {
       ctx: this.ctx,
       workerId,
@@ -239,7 +239,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       connectionId: this.conn.id,
       entry,
       failInternal: (message) => this.fail('internal', message, CloseCode.Internal),
-      onRtt: (ms) => this.timing.sample(ms, workerId, this.conn.id),
+      onRtt: (ms) => this.timing.sample(ms, workerId),
     };
 
     session.attach({ send: (m) => this.sendFrame(m) });

@@ -29,19 +29,21 @@ export class LinkTiming {
 
   constructor(
     private readonly ctx: Pick<CoordinatorContext, 'config' | 'metrics' | 'emit'>,
+    /** The connection this estimate belongs to (named in its heartbeat_adapted events). */
+    private readonly connectionId: string,
     private readonly policy: HeartbeatTimeoutPolicy = coordinatorTimeoutPolicy(ctx.config),
   ) {
     this.timeoutMs = policy.minMs;
   }
 
-  /** One round-trip sample (ms) for worker `workerId` on connection `connectionId`. */
-  sample(ms: number, workerId: string, connectionId: string): void {
+  /** One round-trip sample (ms) for worker `workerId`. */
+  sample(ms: number, workerId: string): void {
     this.rtt.sample(ms);
     this.timeoutMs = this.rtt.timeoutMs(this.policy);
     if (!timeoutChanged(this.reported, this.timeoutMs)) return;
     this.reported = this.timeoutMs;
     this.ctx.metrics.heartbeatTimeoutInForce.observe(this.timeoutMs / 1000);
     this.ctx.metrics.rttEstimate.observe((this.rtt.srttMs ?? 0) / 1000);
-    this.ctx.emit({ type: 'heartbeat_adapted', side: 'coordinator', workerId, connectionId, srttMs: round3(this.rtt.srttMs ?? 0), rttvarMs: round3(this.rtt.rttvarMs), timeoutMs: this.timeoutMs });
+    this.ctx.emit({ type: 'heartbeat_adapted', side: 'coordinator', workerId, connectionId: this.connectionId, srttMs: round3(this.rtt.srttMs ?? 0), rttvarMs: round3(this.rtt.rttvarMs), timeoutMs: this.timeoutMs });
   }
 }

@@ -42,8 +42,8 @@ describe('adaptive heartbeat timeouts on a 2 s-latency link', () => {
 describe('the timeout in force is honoured (promise 10)', () => {
   it('a coordinator that reports its adapted timeout but judges silence against the 3 s floor is caught', async () => {
     const sample = LinkTiming.prototype.sample;
-    LinkTiming.prototype.sample = function (this: LinkTiming, ms: number, workerId: string, connectionId: string) {
-      sample.call(this, ms, workerId, connectionId);
+    LinkTiming.prototype.sample = function (this: LinkTiming, ms: number, workerId: string) {
+      sample.call(this, ms, workerId);
       this.timeoutMs = 3000;
     };
     try {

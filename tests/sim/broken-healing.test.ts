@@ -25,10 +25,10 @@ vi.mock('../../system/coordinator/link-timing.js', async (importOriginal) => {
   const real = await importOriginal<typeof LinkTimingModule>();
   /** The ceiling a heartbeat past the lease instead of below it. */
   class LinkTiming extends real.LinkTiming {
-    constructor(ctx: ConstructorParameters<typeof real.LinkTiming>[0], policy?: ConstructorParameters<typeof real.LinkTiming>[1]) {
+    constructor(ctx: ConstructorParameters<typeof real.LinkTiming>[0], connectionId: string, policy?: ConstructorParameters<typeof real.LinkTiming>[2]) {
       const c = ctx.config;
       const broken = { ...real.coordinatorTimeoutPolicy(c), maxMs: Math.max(c.heartbeatTimeoutMs, Math.min(c.heartbeatTimeoutMaxMs, c.leaseMs + c.heartbeatMs)) };
-      super(ctx, policy ?? (hbCeiling.broken ? broken : real.coordinatorTimeoutPolicy(c)));
+      super(ctx, connectionId, policy ?? (hbCeiling.broken ? broken : real.coordinatorTimeoutPolicy(c)));
     }
   }
   return { ...real, LinkTiming };
