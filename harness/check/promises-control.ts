@@ -25,7 +25,7 @@ interface ControlCall {
 }
 
 /** Client control requests (client-ops.ts notes), each with its answer. */
-function controlCalls(view: HistoryView): ControlCall[] {
+export function controlCalls(view: HistoryView): ControlCall[] {
   const calls: ControlCall[] = [];
   const open = new Map<string, ControlCall[]>();
   for (const r of view.records) {
@@ -44,7 +44,7 @@ function controlCalls(view: HistoryView): ControlCall[] {
 }
 
 /** The lease running on a worker at record index `at`: claimed, started by the worker, not ended. */
-function runningAt(events: readonly Ev[], at: number): { token: string; workerId: string } | undefined {
+export function runningAt(events: readonly Ev[], at: number): { token: string; workerId: string } | undefined {
   let held: { token: string; workerId: string; started: boolean } | undefined;
   for (const e of events) {
     if (e.rec.index >= at) break;

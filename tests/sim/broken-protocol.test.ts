@@ -21,6 +21,7 @@ import {
   instantKinds,
   LazySyncEngine,
   NoRenewEngine,
+  pauseForgetsSlept,
   renumberAcked,
   SecondsTimeoutEngine,
   SlowRetryEngine,
@@ -121,6 +122,20 @@ phases: { faultsMs: 500, healMs: 9000 }
     broken: { workerDeps: instantKinds },
     caught: ['task-contract'],
     says: /fails attempts 1..1000|takes at least 6000 ms/,
+  },
+  {
+    name: 'a paused sleep checkpoints only the chunk the pause cut short',
+    yaml: `name: pause-forgets-slept
+description: a sleep paused after six checkpoints, resumed later
+fleet: { workers: 1, concurrency: 1 }
+workload:
+  items:
+    - { name: paused, kind: sleep, count: 1, params: { durationMs: 3000, checkpointEveryMs: 200 }, control: [{ op: pause, afterMs: 1300 }, { op: resume, afterMs: 2000 }] }
+phases: { faultsMs: 500, healMs: 6000 }
+`,
+    broken: { workerDeps: pauseForgetsSlept },
+    caught: ['task-contract'],
+    says: /the pause checkpoint lost time already slept/,
   },
   {
     name: 'retries wait ten times their delay',

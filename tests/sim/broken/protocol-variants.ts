@@ -98,6 +98,28 @@ export function instantKinds(_id: string, deps: WorkerDeps): WorkerDeps {
   return { ...deps, taskKinds: kinds };
 }
 
+/**
+ * The sleep kind's pause checkpoint keeps only the chunk the pause cut short,
+ * not the time slept before it (blind set 8 #30): the resumed attempt sleeps
+ * again what the paused one had slept.
+ */
+export function pauseForgetsSlept(_id: string, deps: WorkerDeps): WorkerDeps {
+  const kinds = new Map(deps.taskKinds);
+  const sleep = deps.taskKinds.get('sleep');
+  if (sleep === undefined) return deps;
+  const run: TaskKind<unknown>['run'] = (params, ctx) => {
+    let before = 0;
+    const checkpoint = async (state: unknown): Promise<void> => {
+      const { elapsedMs } = state as { elapsedMs: number };
+      if (!ctx.signal.aborted) before = elapsedMs;
+      return ctx.checkpoint(ctx.signal.aborted ? { elapsedMs: elapsedMs - before } : state);
+    };
+    return sleep.run(params, { ...ctx, checkpoint });
+  };
+  kinds.set('sleep', { ...sleep, run });
+  return { ...deps, taskKinds: kinds };
+}
+
 /** Leases are not renewed by the holder's traffic: every long task's lease expires under a healthy worker. */
 export class NoRenewEngine extends Engine {
   override renewLeases(_workerId: WorkerId): void {}
