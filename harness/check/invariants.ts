@@ -20,6 +20,7 @@ import { checkNoPhantom, checkStoreHealth } from './promises-store.js';
 import { checkApiContract } from './promises-api.js';
 import { checkFifo } from './promises-fifo.js';
 import { checkRetention } from './promises-retention.js';
+import { checkRenewal } from './promises-renewal.js';
 import { checkTaskContract, checkTimeouts } from './promises-tasks.js';
 import { checkAdversaries } from './promises-adversary.js';
 import { checkCorruptedFramesRejected } from './promises-integrity.js';
@@ -60,7 +61,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'acked-committed': checkAckedCommitted,
   delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkAttemptOrder(v), ...checkStartsSeen(v), ...checkSyncPerSession(v, c)],
   'acked-not-resent': (v, c) => [...checkAckedNotResent(v, c), ...checkHeldAfterAck(v, c)],
-  'lease-expiry': (v, c) => [...checkLeaseExpiry(v, c), ...checkSyncInFlight(v, c), ...checkTimeoutCeiling(v, c)],
+  'lease-expiry': (v, c) => [...checkLeaseExpiry(v, c), ...checkSyncInFlight(v, c), ...checkTimeoutCeiling(v, c), ...checkRenewal(v, c)],
   'prompt-completion': checkPromptCompletion,
   'result-recorded': checkResultRecorded,
   'task-contract': checkTaskContract,

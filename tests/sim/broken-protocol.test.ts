@@ -17,6 +17,7 @@ import { engineFactoryOf } from './broken/variants.js';
 import {
   dropFirstResend,
   flakyConnection,
+  HalfLeaseRenewEngine,
   forgetResultsOnReconnect,
   instantKinds,
   LazySyncEngine,
@@ -136,6 +137,21 @@ phases: { faultsMs: 500, healMs: 6000 }
     broken: { workerDeps: pauseForgetsSlept },
     caught: ['task-contract'],
     says: /the pause checkpoint lost time already slept/,
+  },
+  {
+    name: 'lease renewal coalesced per half lease',
+    yaml: `name: half-lease-renewal
+description: long checkpointing sleeps; two workers die holding them
+fleet: { workers: 4, concurrency: 2, groups: [{ name: victims, count: 2 }] }
+coordinator: { heartbeatMs: 500, heartbeatTimeoutMs: 2000, leaseMs: 3000 }
+workload:
+  items: [{ kind: sleep, count: 8, ratePerSec: 8, params: { durationMs: 4000, checkpointEveryMs: 300 } }]
+faults: [{ at: 2900, for: 4500, target: victims, action: kill }]
+phases: { faultsMs: 7500, healMs: 9000 }
+`,
+    broken: { engineFactory: engineFactoryOf(HalfLeaseRenewEngine) },
+    caught: ['lease-expiry'],
+    says: /that traffic renews it until/,
   },
   {
     name: 'retries wait ten times their delay',

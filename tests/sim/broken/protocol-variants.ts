@@ -125,6 +125,17 @@ export class NoRenewEngine extends Engine {
   override renewLeases(_workerId: WorkerId): void {}
 }
 
+/** Renewal coalesced per leaseMs/2 instead of heartbeatMs/2 (blind set 8 #19): a holder that goes quiet loses its lease up to half a lease early. */
+export class HalfLeaseRenewEngine extends Engine {
+  private readonly renewedAt = new Map<WorkerId, number>();
+  override renewLeases(workerId: WorkerId): void {
+    const now = this.clock.now();
+    if (now - (this.renewedAt.get(workerId) ?? -Infinity) < this.config.leaseMs / 2) return;
+    this.renewedAt.set(workerId, now);
+    super.renewLeases(workerId);
+  }
+}
+
 /** Sync confirms what the worker reports but leaves unreported leases to time out (no re-queue at sync). */
 export class LazySyncEngine extends Engine {
   override syncHeldTasks(workerId: WorkerId, held: Parameters<Engine['syncHeldTasks']>[1]): ReturnType<Engine['syncHeldTasks']> {
