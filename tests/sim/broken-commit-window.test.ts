@@ -13,8 +13,8 @@ import { loadScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import { withBrokenSession } from './broken/session-variants.js';
 
-async function run(seed: number) {
-  const scenario = await loadScenario('scenarios/resume-in-commit.yaml');
+async function run(seed: number, file = 'resume-in-commit') {
+  const scenario = await loadScenario(`scenarios/${file}.yaml`);
   const r = await runChecked(scenario, { seed });
   return { r, promises: [...new Set(r.violations.map((v) => v.promise.name))], text: r.violations.map(formatViolation).join('\n') };
 }
@@ -32,5 +32,12 @@ describe('a re-sent message whose first copy is still committing', () => {
     expect(r.passed).toBe(false);
     expect(promises, text).toContain('delivery');
     expect(text).toMatch(/handed over again after seq \d+: a duplicate reached the coordinator's logic/);
+  });
+
+  it('delivery: a sync done ahead of a committing result is admitted again when the worker re-sends it (flaky-disk)', async () => {
+    const { r, promises, text } = await withBrokenSession(() => run(1, 'flaky-disk'), 'done-ahead');
+    expect(r.passed).toBe(false);
+    expect(promises, text).toContain('delivery');
+    expect(text).toMatch(/seq \d+ \(sync #\d+\) handed over again/);
   });
 });

@@ -31,7 +31,20 @@ const admitLastCommitted = (original: Admit): Admit =>
     return original.call(this, seq);
   };
 
-const BROKEN = { 'until-committed': admitUntilCommitted, 'last-committed': admitLastCommitted } as const;
+/**
+ * Forgets the seqs done ahead of a gap (blind set 8 #15): a message handled at
+ * once (a sync) while an earlier one still commits is done, but its re-send
+ * after a resume is admitted again.
+ */
+const admitDoneAhead = (original: Admit): Admit =>
+  function (this: Session, seq: number) {
+    const sets = this as unknown as { doneAhead?: Set<number>; inflight?: Set<number> };
+    if (seq <= this.committed || sets.doneAhead?.has(seq) !== true) return original.call(this, seq);
+    (sets.inflight ??= new Set()).add(seq);
+    return 'new';
+  };
+
+const BROKEN = { 'until-committed': admitUntilCommitted, 'last-committed': admitLastCommitted, 'done-ahead': admitDoneAhead } as const;
 
 /** Runs `body` with every Session admitting with the given mistake (default: re-sends of uncommitted seqs); restores the real admit after. */
 export async function withBrokenSession<T>(body: () => Promise<T>, mistake: keyof typeof BROKEN = 'until-committed'): Promise<T> {
