@@ -22,6 +22,11 @@
  * request, plus every other submission still open at its request (its
  * answer came later, or never, or it failed later: a reservation held
  * meanwhile). A submission that failed before the request holds nothing.
+ * This side is judged over the whole run, across coordinator restarts: a
+ * restarted coordinator's quota counts only what it acknowledged or admitted
+ * since, a subset of U, so a refusal within U is a leak in any life (with
+ * retention, one that keeps counting executions it pruned and can no longer
+ * look up: scenario retention.yaml).
  */
 import { type ExecutionStatus, TERMINAL_STATUSES } from '../../system/core/index.js';
 import type { CheckContext } from './context.js';
@@ -93,9 +98,8 @@ function askedFor(view: HistoryView, invokeIndex: unknown): number {
 function refusedWithinQuota(view: HistoryView, ctx: CheckContext): Violation[] {
   const quota = ctx.maxPendingPerClient;
   if (quota === undefined) return [];
-  const end = coordinatorCrashes(view)[0]?.index ?? Infinity;
   const changes = statusChanges(view);
-  const submits = view.records.filter((r) => r.f === 'submit' && r.index < end);
+  const submits = view.records.filter((r) => r.f === 'submit');
   const answerOf = new Map(submits.filter((r) => r.type !== 'invoke').map((r) => [r.value.invoke as number, r]));
   const out: Violation[] = [];
   for (const refusal of submits) {
