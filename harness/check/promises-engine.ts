@@ -230,7 +230,7 @@ function refusedRepeats(view: HistoryView): Violation[] {
     }
     if ((r.value.error as { code?: string } | undefined)?.code !== 'conflict') continue;
     const why = spuriousConflict(keyed, acked);
-    if (why !== undefined) out.push(violation(view.records, 'idempotency', `${why} was refused as a conflict at t=${r.time}: it must be answered with the same execution`, { index: r.index }));
+    if (why !== undefined) out.push(violation(view.records, 'idempotency', `${why} was refused as a conflict at t=${r.time}: it must be answered with the key's execution (a new one once a prune forgot it), never a conflict`, { index: r.index }));
   }
   return out;
 }
