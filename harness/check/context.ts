@@ -51,6 +51,8 @@ export interface CheckContext {
   maxPendingHandshakes?: number;
   /** The coordinator's per-client quota of unfinished executions (coordinator.maxPendingPerClient); promise 29 judges it. */
   maxPendingPerClient?: number;
+  /** The engine's limit of unfinished executions in all (coordinator.maxPending); promise 29 judges it. */
+  maxPending?: number;
   /** Whether per-kind circuit breakers may hold claims back (then a late retry is excused while its kind's breaker could be open). */
   breaker?: boolean;
   /** Consecutive failures of a kind that open its breaker (engine default 5); below it the breaker is closed and late retries are judged. */

@@ -9,8 +9,9 @@ import { Priority } from '../../system/core/index.js';
 import type { CheckContext } from './context.js';
 import { DANGEROUS_KINDS } from '../../system/tasks/index.js';
 import { breakerMayHold } from './promises-retries.js';
+import { prunedAway } from './promises-retention.js';
 import { replayReadySet } from './ready-set.js';
-import type { Ev, HistoryView } from './view.js';
+import { type Ev, finalTerminals, type HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
@@ -112,6 +113,10 @@ function rankName(r: number): string {
  * execution, and a repeat of an acknowledged submission (same key, same task)
  * is answered with that execution, never refused as a conflict: a system that
  * forgot the key and tripped over its own unique index passes the first half.
+ * A key is forgotten with its execution (README, Retention): once a prune
+ * recorded before a later acknowledgement covered the key's execution's
+ * completion, that acknowledgement may name a new execution (and a repeat is
+ * still never a conflict).
  */
 export function checkIdempotency(view: HistoryView, _ctx: CheckContext): Violation[] {
   const out: Violation[] = refusedRepeats(view);
@@ -123,17 +128,30 @@ export function checkIdempotency(view: HistoryView, _ctx: CheckContext): Violati
     byKey.set(it.idempotencyKey, list);
   }
   for (const [key, list] of byKey) {
+    const second = secondExecution(view, list);
+    if (second === undefined) continue;
     const ids = [...new Set(list.map((x) => x.id))];
-    if (ids.length <= 1) continue;
-    const second = list.find((x) => x.id !== list[0]?.id);
     out.push(
-      violation(view.records, 'idempotency', `idempotency key "${key}" was acknowledged as ${ids.length} executions (${ids.join(', ')}); the same key must give one execution`, {
-        index: second?.index,
-        executionId: second?.id,
+      violation(view.records, 'idempotency', `idempotency key "${key}" was acknowledged as ${ids.length} executions (${ids.join(', ')}); the same key must give one execution (a new one only after a prune forgot the previous)`, {
+        index: second.index,
+        executionId: second.id,
       }),
     );
   }
   return out;
+}
+
+/** The first acknowledgement of a key naming another execution than the key's current one while that one was not pruned away. */
+function secondExecution(view: HistoryView, list: readonly { id: string; index: number }[]): { id: string; index: number } | undefined {
+  const sorted = [...list].sort((a, b) => a.index - b.index);
+  let current = sorted[0]?.id;
+  for (const x of sorted) {
+    if (x.id === current) continue;
+    const end = current === undefined ? undefined : finalTerminals((view.byExecution.get(current) ?? []).filter((e) => e.ev.source === 'coordinator'))[0];
+    if (!prunedAway(view, end?.ev.at, x.index)) return x;
+    current = x.id;
+  }
+  return undefined;
 }
 
 /**
@@ -212,7 +230,7 @@ function refusedRepeats(view: HistoryView): Violation[] {
     }
     if ((r.value.error as { code?: string } | undefined)?.code !== 'conflict') continue;
     const why = spuriousConflict(keyed, acked);
-    if (why !== undefined) out.push(violation(view.records, 'idempotency', `${why} was refused as a conflict at t=${r.time}: it must be answered with the same execution`, { index: r.index }));
+    if (why !== undefined) out.push(violation(view.records, 'idempotency', `${why} was refused as a conflict at t=${r.time}: it must be answered with the key's execution (a new one once a prune forgot it), never a conflict`, { index: r.index }));
   }
   return out;
 }

@@ -22,6 +22,22 @@
  * request, plus every other submission still open at its request (its
  * answer came later, or never, or it failed later: a reservation held
  * meanwhile). A submission that failed before the request holds nothing.
+ * This side is judged over the whole run, across coordinator restarts: a
+ * restarted coordinator's quota counts only what it acknowledged or admitted
+ * since, a subset of U, so a refusal within U is a leak in any life (with
+ * retention, one that keeps counting executions it pruned and can no longer
+ * look up: scenario retention.yaml).
+ *
+ * The engine's own limit, `maxPending` (README, "Quotas": --max-pending),
+ * is judged the same way with every execution counted (the simulated client
+ * is the only submitter): no acknowledgement leaves more than maxPending
+ * unfinished (over the whole run: a restarted engine counts every unfinished
+ * execution it recovered, a superset of the acknowledged ones), and no 429
+ * while the unfinished work plus the submission fits, judged up to the first
+ * coordinator crash (a restarted engine also counts executions whose
+ * submission the client never heard back about). Finished means completed,
+ * failed, cancelled or timed out: a limit that counts timed-out executions
+ * as unfinished refuses work it has room for (scenario dependency-states.yaml).
  */
 import { type ExecutionStatus, TERMINAL_STATUSES } from '../../system/core/index.js';
 import type { CheckContext } from './context.js';
@@ -50,16 +66,39 @@ function finishedBy(changes: readonly { at: number; to: ExecutionStatus }[] | un
   return last !== undefined && TERMINAL_STATUSES.has(last);
 }
 
-/** Acknowledgements past the quota, and refusals within it. */
-export function checkClientQuota(view: HistoryView, ctx: CheckContext): Violation[] {
-  return [...quotaExceeded(view, ctx), ...refusedWithinQuota(view, ctx)];
+/** One limit on the client's unfinished executions, as the messages name it. */
+interface Limit {
+  max: number;
+  /** Past it: "past <what>". */
+  what: string;
+  /** Who counted wrong when it refused within it. */
+  counter: string;
 }
 
-/** Acknowledgements after which the client held more unfinished executions than its quota. */
-function quotaExceeded(view: HistoryView, ctx: CheckContext): Violation[] {
-  const quota = ctx.maxPendingPerClient;
-  if (quota === undefined) return [];
-  const end = coordinatorCrashes(view)[0]?.index ?? Infinity;
+function perClient(ctx: CheckContext): Limit | undefined {
+  const max = ctx.maxPendingPerClient;
+  return max === undefined ? undefined : { max, what: `its quota of ${max} (maxPendingPerClient)`, counter: 'the quota' };
+}
+
+function engineWide(ctx: CheckContext): Limit | undefined {
+  const max = ctx.maxPending;
+  return max === undefined ? undefined : { max, what: `the engine's limit of ${max} unfinished executions (maxPending)`, counter: 'the engine' };
+}
+
+/** Acknowledgements past the quotas, and refusals within them. */
+export function checkClientQuota(view: HistoryView, ctx: CheckContext): Violation[] {
+  const client = perClient(ctx);
+  const engine = engineWide(ctx);
+  const firstCrash = coordinatorCrashes(view)[0]?.index ?? Infinity;
+  return [
+    ...(client === undefined ? [] : quotaExceeded(view, client, firstCrash)),
+    ...(engine === undefined ? [] : quotaExceeded(view, engine, Infinity)),
+    ...refusedWithinQuota(view, ctx, firstCrash),
+  ];
+}
+
+/** Acknowledgements (before index `end`) after which the client held more unfinished executions than the limit. */
+function quotaExceeded(view: HistoryView, limit: Limit, end: number): Violation[] {
   const changes = statusChanges(view);
   const acked = new Set<string>();
   const out: Violation[] = [];
@@ -69,13 +108,13 @@ function quotaExceeded(view: HistoryView, ctx: CheckContext): Violation[] {
     const ids = rec.value.executionIds.filter((x): x is string => typeof x === 'string');
     for (const id of ids) acked.add(id);
     const unfinished = [...acked].filter((id) => !finishedBy(changes.get(id), rec.time));
-    if (unfinished.length <= quota) continue;
+    if (unfinished.length <= limit.max) continue;
     const what = ids.length === 1 ? 'a submission of 1 execution' : `a submission of ${ids.length} executions (a batch or graph counts each)`;
     out.push(
       violation(
         view.records,
         'api-contract',
-        `${what} acknowledged at t=${rec.time} left the client with ${unfinished.length} unfinished executions, past its quota of ${quota} (maxPendingPerClient): it must have been refused 429 rate_limited`,
+        `${what} acknowledged at t=${rec.time} left the client with ${unfinished.length} unfinished executions, past ${limit.what}: it must have been refused 429 rate_limited`,
         { index: rec.index },
       ),
     );
@@ -89,37 +128,56 @@ function askedFor(view: HistoryView, invokeIndex: unknown): number {
   return Array.isArray(tasks) ? tasks.length : 0;
 }
 
-/** 429 rate_limited refusals answered while the client's possible holdings plus the submission fit the quota. */
-function refusedWithinQuota(view: HistoryView, ctx: CheckContext): Violation[] {
-  const quota = ctx.maxPendingPerClient;
-  if (quota === undefined) return [];
-  const end = coordinatorCrashes(view)[0]?.index ?? Infinity;
-  const changes = statusChanges(view);
-  const submits = view.records.filter((r) => r.f === 'submit' && r.index < end);
-  const answerOf = new Map(submits.filter((r) => r.type !== 'invoke').map((r) => [r.value.invoke as number, r]));
+/** The tightest limit a refusal at `index` is judged against; undefined: not judged (none set, or the engine's after a crash, which could explain it). */
+function limitAt(ctx: CheckContext, index: number, firstCrash: number): Limit | undefined {
+  const engine = engineWide(ctx);
+  if (engine !== undefined && index >= firstCrash) return undefined;
+  const limits = [perClient(ctx), engine].filter((l): l is Limit => l !== undefined);
+  return limits.reduce<Limit | undefined>((a, b) => (a === undefined || b.max < a.max ? b : a), undefined);
+}
+
+/** The run's submit records, each invoke's answer, and the status changes they are judged against. */
+interface Submits {
+  all: HistoryView['records'];
+  answerOf: Map<number, HistoryView['records'][number]>;
+  changes: ReturnType<typeof statusChanges>;
+}
+
+/** The most unfinished or pending executions the client could hold when it asked (`asked`, answered by the refusal): see the file header. */
+function heldAt(view: HistoryView, submits: Submits, asked: { index: number; time: number }, refusalIndex: number): number {
+  const { all, answerOf, changes } = submits;
+  let held = 0;
+  for (const s of all) {
+    if (s.type !== 'invoke' || s.index === asked.index || s.index > refusalIndex) continue;
+    const answer = answerOf.get(s.index);
+    if (answer?.type === 'ok' && answer.index < refusalIndex && Array.isArray(answer.value.executionIds)) {
+      held += answer.value.executionIds.filter((id) => typeof id === 'string' && !finishedBy(changes.get(id), asked.time)).length;
+    } else if (answer === undefined || answer.index > asked.index) {
+      held += askedFor(view, s.index);
+    }
+  }
+  return held;
+}
+
+/** 429 rate_limited refusals answered while the client's possible holdings plus the submission fit every limit set. */
+function refusedWithinQuota(view: HistoryView, ctx: CheckContext, firstCrash: number): Violation[] {
+  const all = view.records.filter((r) => r.f === 'submit');
+  const submits: Submits = { all, answerOf: new Map(all.filter((r) => r.type !== 'invoke').map((r) => [r.value.invoke as number, r])), changes: statusChanges(view) };
   const out: Violation[] = [];
-  for (const refusal of submits) {
+  for (const refusal of all) {
     const error = refusal.value.error as { code?: string } | undefined;
     if (refusal.type !== 'fail' || error?.code !== 'rate_limited') continue;
+    const limit = limitAt(ctx, refusal.index, firstCrash);
     const asked = view.records[refusal.value.invoke as number];
-    if (asked === undefined) continue;
-    let held = 0;
-    for (const s of submits) {
-      if (s.type !== 'invoke' || s.index === asked.index || s.index > refusal.index) continue;
-      const answer = answerOf.get(s.index);
-      if (answer?.type === 'ok' && answer.index < refusal.index && Array.isArray(answer.value.executionIds)) {
-        held += answer.value.executionIds.filter((id) => typeof id === 'string' && !finishedBy(changes.get(id), asked.time)).length;
-      } else if (answer === undefined || answer.index > asked.index) {
-        held += askedFor(view, s.index);
-      }
-    }
+    if (limit === undefined || asked === undefined) continue;
+    const held = heldAt(view, submits, asked, refusal.index);
     const n = askedFor(view, asked.index);
-    if (held + n > quota) continue;
+    if (held + n > limit.max) continue;
     out.push(
       violation(
         view.records,
         'api-contract',
-        `a submission of ${n} execution(s) was refused 429 rate_limited at t=${refusal.time} though the client held at most ${held} unfinished or pending executions when it asked (t=${asked.time}): ${held} + ${n} is within its quota of ${quota} (maxPendingPerClient), so the quota counted slots it should have given back`,
+        `a submission of ${n} execution(s) was refused 429 rate_limited at t=${refusal.time} though the client held at most ${held} unfinished or pending executions when it asked (t=${asked.time}): ${held} + ${n} is within ${limit.what}, so ${limit.counter} counted slots it should have given back`,
         { index: refusal.index },
       ),
     );

@@ -40,6 +40,7 @@ export function contextFromScenario(s: Scenario): CheckContext {
   if (s.fleet.kinds !== undefined) ctx.workerKinds = [...s.fleet.kinds];
   if (s.coordinator.maxConcurrency !== undefined) ctx.maxConcurrency = s.coordinator.maxConcurrency;
   if (s.coordinator.maxPendingPerClient !== undefined) ctx.maxPendingPerClient = s.coordinator.maxPendingPerClient;
+  if (s.coordinator.maxPending !== undefined) ctx.maxPending = s.coordinator.maxPending;
   if (s.coordinator.retention !== undefined) ctx.retention = { ...s.coordinator.retention };
   return ctx;
 }

@@ -113,7 +113,7 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
       ...(c.maxPendingHandshakes === undefined ? {} : { maxPendingHandshakes: c.maxPendingHandshakes }),
       ...(c.maxPendingPerClient === undefined ? {} : { maxPendingPerClient: c.maxPendingPerClient }),
       ...(c.sessionTtlMs === undefined ? {} : { sessionTtlMs: c.sessionTtlMs }),
-      engine: { breaker: c.breaker, ...(c.maxConcurrency === undefined ? {} : { maxConcurrentExecutions: c.maxConcurrency }), ...(c.retention === undefined ? {} : { retention: c.retention }) },
+      engine: { breaker: c.breaker, ...(c.maxConcurrency === undefined ? {} : { maxConcurrentExecutions: c.maxConcurrency }), ...(c.retention === undefined ? {} : { retention: c.retention }), ...(c.maxPending === undefined ? {} : { maxPending: c.maxPending }) },
     },
   });
   const f = scenario.fleet;

@@ -108,6 +108,13 @@ const Coordinator = z.strictObject({
    */
   maxPendingPerClient: PosInt.optional(),
   /**
+   * Unfinished executions the engine admits in all (the coordinator's --max-pending, the engine's
+   * maxPending); beyond it a submission is refused 429 rate_limited. Promise 29 judges both sides:
+   * no acknowledgement beyond it, no refusal while the unfinished work plus the submission fits.
+   * Simulation only.
+   */
+  maxPending: PosInt.optional(),
+  /**
    * The coordinator's store. memory: the in-memory store with crash semantics. sqlite: the
    * production SQLite store; in simulation a temp file behind a group-commit window on virtual
    * time (harness/sim/sim-sqlite-store.ts: a crash loses the window, the restart reopens the

@@ -154,7 +154,7 @@ export abstract class EngineCore extends EngineLeases {
     if (dependency.status !== 'completed') {
       const message = `dependency ${dependency.executionId} ended ${dependency.status}`;
       work.push({ rec: dependent, to: 'failed', reason: 'dependency_failed', error: { code: 'dependency_failed', message } });
-    } else if (dependent.status === 'pending' && dependencyState(dependent, (x) => this.records.get(x)).state === 'done') {
+    } else if (dependent.status === 'pending' && this.dependencyStateOf(dependent).state === 'done') {
       const scheduled = this.transition(dependent, 'scheduled', 'dependencies_completed');
       commits.push(scheduled);
       // Dispatchable only once the dependency's completion (and this change) committed.
@@ -171,8 +171,11 @@ export abstract class EngineCore extends EngineLeases {
    * Whether `rec`'s dependencies all completed, one ended unsuccessfully
    * (failed, timeout or cancelled) or some are still going: the judgement a
    * submission, a resume and recovery make of an execution whose
-   * dependencies may have ended before it was looked at (the live cascade
-   * is dependencyEnded's).
+   * dependencies may have ended before it was looked at, and the live
+   * cascade's (dependencyEnded) "all done?" once one completed. A dependency
+   * the engine no longer knows was pruned after it completed (retention
+   * keeps what a live dependent needs in memory, but the store forgets it,
+   * so a recovered dependent finds it gone): it counts as completed.
    */
   protected dependencyStateOf(rec: ExecutionRecord): DependencyState {
     return dependencyState(rec, (id) => this.records.get(id));

@@ -136,8 +136,28 @@ describe('29 api-contract: the per-client quota', () => {
     expect(checkHistory(open.history(), ['api-contract'], ctx)).toEqual([]);
   });
 
-  it('judges nothing after a coordinator crash (the quota lives in memory)', () => {
+  it('judges no acknowledgement after a coordinator crash (the quota lives in memory), but still judges refusals', () => {
     const h = new H().at(10).submit('a').submit('b').fault('start', { id: 'f1', action: 'kill', target: 'coordinator', coordinator: true });
     expect(checkHistory(batch(h.at(20), ['c', 'd']).history(), ['api-contract'], ctx)).toEqual([]);
+    // A restarted quota counts a subset of what the client may hold: a refusal within that is a leak in any life.
+    const after = new H().at(10).submit('a').at(15).status('a', 'running', 'completed', 1).fault('start', { id: 'f1', action: 'kill', target: 'coordinator', coordinator: true });
+    expect(checkHistory(refused(after.at(20), 'late', 3, 'rate_limited', 21).history(), ['api-contract'], ctx).map((v) => v.message)).toEqual([
+      expect.stringMatching(/at most 0 unfinished .* 0 \+ 3 is within its quota of 3 \(maxPendingPerClient\), so the quota counted/),
+    ]);
+  });
+
+  it("judges the engine's maxPending too: acknowledgements past it over the whole run, refusals within it up to the first crash", () => {
+    const engine = { ...baseContext, maxPending: 2 };
+    const crash = (h: H): H => h.fault('start', { id: 'f1', action: 'kill', target: 'coordinator', coordinator: true });
+    const past = batch(crash(new H().at(10).submit('a')).at(20), ['b', 'c']);
+    expect(checkHistory(past.history(), ['api-contract'], engine).map((v) => v.message)).toEqual([
+      expect.stringMatching(/left the client with 3 unfinished executions, past the engine's limit of 2 unfinished executions \(maxPending\)/),
+    ]);
+    const within = refused(new H().at(10).submit('a').at(15).status('a', 'running', 'timeout', 1).at(20), 'fits', 2, 'rate_limited', 21);
+    expect(checkHistory(within.history(), ['api-contract'], engine).map((v) => v.message)).toEqual([
+      expect.stringMatching(/0 \+ 2 is within the engine's limit of 2 unfinished executions \(maxPending\), so the engine counted/),
+    ]);
+    const afterCrash = refused(crash(new H().at(10).submit('a').at(15).status('a', 'running', 'timeout', 1)).at(20), 'fits', 2, 'rate_limited', 21);
+    expect(checkHistory(afterCrash.history(), ['api-contract'], engine)).toEqual([]);
   });
 });

@@ -60,6 +60,18 @@ describe('22 idempotency', () => {
     other.rec.recordFail(keyed(other, { value: 1 }), { code: 'store_unavailable', message: 'disk' });
     expect(messages(other, 'idempotency')).toEqual([]);
   });
+
+  it('accepts a new execution for a key only once a prune covered the previous one (the key is forgotten with it)', () => {
+    const history = (completedBefore: number): H => {
+      const h = new H().phase('faults').connect('w1');
+      submit(h, 'a', { idempotencyKey: 'k1' });
+      h.at(10).run('a', 'w1', 1, 'a1');
+      h.at(20).emit('coordinator', { type: 'pruned', completedBefore, count: 1 });
+      return submit(h.at(30), 'b', { idempotencyKey: 'k1' });
+    };
+    expect(messages(history(50), 'idempotency')).toEqual([]);
+    expect(messages(history(5), 'idempotency')).toEqual([expect.stringMatching(/key "k1" was acknowledged as 2 executions \(a, b\)/)]);
+  });
 });
 
 describe('23 worker-timeouts', () => {

@@ -5,7 +5,9 @@
  * the other still runs (scenarios/dependency-states.yaml); a dependent whose dependency's
  * completion was not durable (scenarios/graph-commit-window.yaml); and a
  * checkpoint followed by a non-terminal status change before a restart on
- * the SQLite store (scenarios/sqlite-crash-restart.yaml). The real system
+ * the SQLite store (scenarios/sqlite-crash-restart.yaml); the engine's
+ * maxPending limit with failed, timed-out and cancelled executions among the
+ * finished (dependency-states.yaml, blind set 8 #08). The real system
  * passes; each broken variant is caught under the promise it breaks.
  */
 import { describe, expect, it } from 'vitest';
@@ -15,6 +17,7 @@ import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import { AnyDependencyCompletedEngine, OnlyFailedUnsuccessfulEngine, RecoveredOnlyFailedUnsuccessfulEngine, ScheduledTrustedAtRecoveryEngine } from './broken/dependency-variants.js';
 import { statusWriteDropsCheckpoint } from './broken/sqlite-variants.js';
+import { TimeoutCountedPendingEngine } from './broken/submit-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
 
@@ -28,6 +31,12 @@ describe('dependencies that ended before their dependents were looked at', () =>
     const r = await runChecked(scenario, { seed: 1 });
     expect(r.violations.map((x) => formatViolation(x)).join('\n')).toBe('');
     expect(r.outcome.marks['engine.dependency-failed-at-recovery']).toBeGreaterThan(0);
+  });
+
+  it('api-contract: an engine whose maxPending counts timed-out executions as unfinished refuses work that fits', { timeout: 60_000 }, async () => {
+    const v = await run('dependency-states', { engineFactory: engineFactoryOf(TimeoutCountedPendingEngine) });
+    expect(v.promises, v.text).toEqual(['api-contract']);
+    expect(v.text).toMatch(/a submission of \d+ execution\(s\) was refused 429 rate_limited at t=\d+ though the client held at most \d+ .* within the engine's limit of 17 unfinished executions \(maxPending\), so the engine counted/);
   });
 
   it('order: an engine counting only failed dependencies as unsuccessful leaves late dependents of timed-out and cancelled ones pending', { timeout: 60_000 }, async () => {

@@ -6,12 +6,20 @@
  * store whose prune also deletes what completed at the cutoff (blind set 7,
  * #30: `<=` for `<`) loses executions the engine still holds, which the read
  * right after the coordinator's restart shows (durability).
+ *
+ * Retention with other features (blind set 8's misses 10, 14, 27): a
+ * dependency pruned before the restart taken as still running leaves its
+ * dependent pending (liveness); a per-client quota still counting pruned
+ * executions refuses a submission that fits (api-contract); a store that
+ * keeps a pruned execution's idempotency key refuses the key's reuse as a
+ * conflict (idempotency).
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type { Engine } from '../../system/engine/engine.js';
 import { MemoryStore } from '../../system/store/memory-store.js';
 import { RetentionAgeEarlyEngine, RetentionCountIgnoredEngine, RetentionOneShortEngine } from './broken/engine-variants.js';
+import { PrunedDependencyWaitingEngine, pruneKeepingKeys, quotaCountingPruned } from './broken/retention-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
 
@@ -53,6 +61,36 @@ describe('retention: the store prunes no more than the engine forgot', () => {
       expect(v.text).toMatch(/acknowledged at t=\d+ but unknown to the coordinator right after its restart \(read at t=5000\), though it ended completed at t=\d+ and no prune before the restart covered that/);
     } finally {
       MemoryStore.prototype.prune = prune;
+    }
+  });
+});
+
+describe('retention: with dependencies, quotas and idempotency keys', () => {
+  it('a pruned dependency counted as still running after the restart is caught: its dependent never runs', async () => {
+    const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(PrunedDependencyWaitingEngine) });
+    expect(v.promises).toContain('no-lost-work');
+    expect(v.text).toMatch(/pending/);
+  });
+
+  it('a client quota that keeps counting pruned executions is caught refusing a submission that fits', async () => {
+    const undo = quotaCountingPruned();
+    try {
+      const v = await simVerdict(await loadScenario(FILE));
+      expect(v.promises).toEqual(['api-contract']);
+      expect(v.text).toMatch(/refused 429 rate_limited .* within its quota of 40 \(maxPendingPerClient\)/);
+    } finally {
+      undo();
+    }
+  });
+
+  it('a prune that leaves the idempotency key in the store is caught refusing the key\'s reuse', async () => {
+    const undo = pruneKeepingKeys();
+    try {
+      const v = await simVerdict(await loadScenario(FILE));
+      expect(v.promises).toContain('idempotency');
+      expect(v.text).toMatch(/idempotency key "rekey-k1"/);
+    } finally {
+      undo();
     }
   });
 });

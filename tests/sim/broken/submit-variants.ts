@@ -59,3 +59,21 @@ export class BatchKeysConflictEngine extends Engine {
     return super.scheduleTaskBatch(specs);
   }
 }
+
+/**
+ * The engine's maxPending limit counts timed-out executions as unfinished
+ * (`timeout` left out of the finished statuses): once some timed out it
+ * refuses work it has room for (blind set 8 #08).
+ */
+export class TimeoutCountedPendingEngine extends Engine {
+  protected override submit(items: Parameters<Engine['submit']>[0]): ReturnType<Engine['submit']> {
+    const max = this.config.maxPending;
+    const adding = items.filter((i) => i.existing === undefined).length;
+    const c = this.stats.byStatus;
+    const pending = this.stats.total - c.completed - c.failed - c.cancelled;
+    if (adding > 0 && pending + adding > max) {
+      return Promise.reject(Object.assign(new SquallError(ErrorCode.RateLimited, `${pending} executions are unfinished and ${adding} more would pass the limit of ${max} (maxPending)`), { retryAfterSec: 1 }));
+    }
+    return super.submit(items);
+  }
+}

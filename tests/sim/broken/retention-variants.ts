@@ -1,0 +1,56 @@
+/**
+ * Broken pieces where retention meets other features (issue 10, blind set 8's
+ * misses 10, 14 and 27; tests/sim/broken-retention.test.ts): a pruned
+ * dependency, a quota counting pruned executions, a store keeping a pruned
+ * execution's idempotency key. Each patch returns its undo; none is a switch
+ * in production code.
+ */
+import { ClientQuota } from '../../../system/coordinator/client-quota.js';
+import { isTerminal, type ExecutionStatus } from '../../../system/core/model.js';
+import { Engine } from '../../../system/engine/engine.js';
+import type { DependencyState } from '../../../system/engine/recovery.js';
+import { MemoryStore } from '../../../system/store/memory-store.js';
+
+/** A dependency the engine no longer knows (pruned after it completed, forgotten by the store) counts as still running: its dependent waits forever. */
+export class PrunedDependencyWaitingEngine extends Engine {
+  protected override dependencyStateOf(rec: Parameters<Engine['dependencyStateOf']>[0]): DependencyState {
+    const state = super.dependencyStateOf(rec);
+    if (state.state === 'failed' || !rec.dependencies.some((id) => this.records.get(id) === undefined)) return state;
+    return { state: 'waiting' };
+  }
+}
+
+/**
+ * The per-client quota forgets only executions it sees terminal: one it can
+ * no longer look up (pruned) stays counted. Patches ClientQuota's private
+ * count in place; returns the undo.
+ */
+export function quotaCountingPruned(): () => void {
+  const original: unknown = Reflect.get(ClientQuota.prototype, 'unfinished');
+  Reflect.set(ClientQuota.prototype, 'unfinished', function (this: ClientQuota, client: string): number {
+    const pending = Reflect.get(this, 'pending') as Map<string, Set<string>>;
+    const statusOf = Reflect.get(this, 'statusOf') as (id: string) => string | undefined;
+    const set = pending.get(client);
+    if (set === undefined) return 0;
+    for (const id of set) {
+      const s = statusOf(id);
+      if (s !== undefined && isTerminal(s as ExecutionStatus)) set.delete(id);
+    }
+    return set.size;
+  });
+  return () => Reflect.set(ClientQuota.prototype, 'unfinished', original);
+}
+
+/** The memory store's prune deletes the records but leaves their idempotency keys in its key index (a new execution with the key then conflicts). Returns the undo. */
+export function pruneKeepingKeys(): () => void {
+  const prune = MemoryStore.prototype.prune;
+  MemoryStore.prototype.prune = async function (this: MemoryStore, completedBefore: number): Promise<number> {
+    const keys = new Map(this.durable.keys);
+    const n = await prune.call(this, completedBefore);
+    for (const [key, id] of keys) if (!this.durable.keys.has(key)) this.durable.keys.set(key, id);
+    return n;
+  };
+  return () => {
+    MemoryStore.prototype.prune = prune;
+  };
+}
