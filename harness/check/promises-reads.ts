@@ -15,17 +15,27 @@
  * - the stats count what the listing shows: `total` and each `byStatus`
  *   entry (counts of existing executions), and `retried` (executions that
  *   entered retrying at least once: system/engine/stats.ts) equals the
- *   listed executions whose statusHistory has a retrying entry, unless a
- *   prune ran (retried keeps pruned executions, a restart rebuilds it
- *   without them: not exact then). Judged only when the listing itself held.
+ *   listed executions whose statusHistory has a retrying entry, and
+ *   `byKind` counts the listed ended executions of each kind (failed
+ *   includes timeout), unless a prune ran (both keep pruned executions, a
+ *   restart rebuilds them without: not exact then). `timedOut` (timed-out
+ *   attempts, folded out of the API's statusHistory) and the queue gauges
+ *   are not judged. Judged only when the listing itself held.
  */
 import type { HistoryRecord } from './history.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
-/** One listed execution: id, status, whether its statusHistory has a retrying entry. */
-export type ListedExecution = [id: string, status: string, retried: 0 | 1];
+/** One listed execution: id, status, whether its statusHistory has a retrying entry, kind. */
+export type ListedExecution = [id: string, status: string, retried: 0 | 1, kind: string];
+/** The part of GET /api/v1/stats the checker judges. */
+export interface ApiStats {
+  total: number;
+  retried: number;
+  byStatus: Record<string, number>;
+  byKind: Record<string, { completed: number; failed: number; cancelled: number }>;
+}
 type Listing = { items: ListedExecution[]; unended: boolean } | { error: number };
 
 /** What the client read (a note `apiReads` in the history). */
@@ -33,7 +43,7 @@ export interface ApiReads {
   limit: number;
   all: Listing;
   filtered: ({ status: string } & { items: ListedExecution[]; unended: boolean }) | { error: number };
-  stats: { total: number; retried: number; byStatus: Record<string, number> } | { error: number };
+  stats: ApiStats | { error: number };
 }
 
 /** The last apiReads note, if the run made one. */
@@ -109,7 +119,7 @@ function filteredViolations(view: HistoryView, rec: HistoryRecord, reads: ApiRea
   return out;
 }
 
-function statsViolations(view: HistoryView, rec: HistoryRecord, items: readonly ListedExecution[], stats: { total: number; retried: number; byStatus: Record<string, number> }): Violation[] {
+function statsViolations(view: HistoryView, rec: HistoryRecord, items: readonly ListedExecution[], stats: ApiStats): Violation[] {
   const v = (message: string): Violation => violation(view.records, 'api-contract', `GET /api/v1/stats ${message}`, { index: rec.index });
   const out: Violation[] = [];
   if (stats.total !== items.length) out.push(v(`says total ${stats.total}, but the listing read at the same instant holds ${items.length} executions`));
@@ -119,9 +129,30 @@ function statsViolations(view: HistoryView, rec: HistoryRecord, items: readonly 
     const want = byStatus.get(s) ?? 0;
     if ((stats.byStatus[s] ?? 0) !== want) out.push(v(`counts ${stats.byStatus[s] ?? 0} ${s}, but the listing read at the same instant has ${want}`));
   }
+  // retried and byKind keep pruned executions (a restart rebuilds them without): exact only when nothing was pruned.
+  if (view.ofType('pruned').length > 0) return out;
   const retried = items.filter(([, , r]) => r === 1).length;
-  if (view.ofType('pruned').length === 0 && stats.retried !== retried) {
-    out.push(v(`says retried ${stats.retried}, but ${retried} listed executions entered retrying (statusHistory) and none was pruned`));
+  if (stats.retried !== retried) out.push(v(`says retried ${stats.retried}, but ${retried} listed executions entered retrying (statusHistory) and none was pruned`));
+  const kinds = kindCounts(items);
+  for (const kind of [...new Set([...Object.keys(stats.byKind), ...kinds.keys()])].sort()) {
+    const want = kinds.get(kind) ?? { completed: 0, failed: 0, cancelled: 0 };
+    const got = stats.byKind[kind] ?? { completed: 0, failed: 0, cancelled: 0 };
+    for (const k of ['completed', 'failed', 'cancelled'] as const) {
+      if (got[k] !== want[k]) out.push(v(`counts ${got[k]} ${k} ${kind} executions (byKind), but the listing has ${want[k]} and none was pruned`));
+    }
   }
   return out;
+}
+
+/** Ended executions per kind as byKind counts them: completed, failed (failed or timeout), cancelled. */
+function kindCounts(items: readonly ListedExecution[]): Map<string, { completed: number; failed: number; cancelled: number }> {
+  const m = new Map<string, { completed: number; failed: number; cancelled: number }>();
+  for (const [, status, , kind] of items) {
+    const bucket = status === 'completed' ? 'completed' : status === 'cancelled' ? 'cancelled' : status === 'failed' || status === 'timeout' ? 'failed' : undefined;
+    if (bucket === undefined) continue;
+    const c = m.get(kind) ?? { completed: 0, failed: 0, cancelled: 0 };
+    c[bucket]++;
+    m.set(kind, c);
+  }
+  return m;
 }

@@ -8,7 +8,7 @@
  * to the final read and the stats to the listing.
  */
 import type { Coordinator } from '../../system/coordinator/index.js';
-import type { ApiReads, ListedExecution } from '../check/promises-reads.js';
+import type { ApiReads, ApiStats, ListedExecution } from '../check/promises-reads.js';
 import { handlerCall } from './sim-client.js';
 
 /** The smallest page: small enough that a run of a hundred executions crosses a dozen page boundaries. */
@@ -19,9 +19,11 @@ const PAGES = 60;
 const FILTER_STATUS = 'completed';
 
 interface PageBody {
-  executions?: { executionId?: unknown; status?: unknown; statusHistory?: { status?: unknown }[] }[];
+  executions?: { executionId?: unknown; status?: unknown; kind?: unknown; statusHistory?: { status?: unknown }[] }[];
   nextCursor?: unknown;
 }
+
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
 
 /** Every page of one listing query; `unended` when it ran past every bound (a cursor that goes back). */
 async function listAll(c: Coordinator, token: string, limit: number, maxPages: number, status?: string): Promise<{ items: ListedExecution[]; unended: boolean } | { error: number }> {
@@ -35,7 +37,7 @@ async function listAll(c: Coordinator, token: string, limit: number, maxPages: n
     const b = r.body as PageBody | null;
     for (const e of b?.executions ?? []) {
       const retried = (e.statusHistory ?? []).some((h) => h.status === 'retrying');
-      items.push([String(e.executionId), String(e.status), retried ? 1 : 0]);
+      items.push([String(e.executionId), String(e.status), retried ? 1 : 0, String(e.kind)]);
     }
     if (typeof b?.nextCursor !== 'string') return { items, unended: false };
     cursor = b.nextCursor;
@@ -54,10 +56,10 @@ export async function readListingAndStats(c: Coordinator, token: string, known: 
   const all = await listAll(c, token, limit, maxPages);
   const filtered = await listAll(c, token, limit, maxPages, FILTER_STATUS);
   const s = await handlerCall(c)({ method: 'GET', path: '/api/v1/stats', headers: { authorization: `Bearer ${token}` } });
-  const b = s.body as { total?: unknown; byStatus?: unknown; retried?: unknown } | null;
+  const b = s.body as { total?: unknown; byStatus?: unknown; retried?: unknown; byKind?: unknown } | null;
   const stats =
-    s.status === 200 && typeof b?.total === 'number' && typeof b.retried === 'number' && typeof b.byStatus === 'object' && b.byStatus !== null
-      ? { total: b.total, retried: b.retried, byStatus: b.byStatus as Record<string, number> }
+    s.status === 200 && typeof b?.total === 'number' && typeof b.retried === 'number' && isObject(b.byStatus) && isObject(b.byKind)
+      ? { total: b.total, retried: b.retried, byStatus: b.byStatus as Record<string, number>, byKind: b.byKind as ApiStats['byKind'] }
       : { error: s.status };
   return { limit, all, filtered: 'error' in filtered ? filtered : { status: FILTER_STATUS, ...filtered }, stats };
 }

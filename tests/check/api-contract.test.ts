@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { apiRoutes, HTTP_ADVERSARY, parseApiRoutes } from '../../harness/check/api-scopes.js';
 import { checkHistory } from '../../harness/check/invariants.js';
-import type { ApiReads } from '../../harness/check/promises-reads.js';
+import type { ApiReads, ListedExecution } from '../../harness/check/promises-reads.js';
 import { requiredScope } from '../../system/coordinator/index.js';
 import { H, baseContext } from './builder.js';
 
@@ -145,8 +145,13 @@ describe('29 api-contract: the per-client quota', () => {
 });
 
 describe('29 api-contract: the paged listing and the stats (promises-reads.ts)', () => {
-  type Item = [string, string, 0 | 1];
-  const stats = (total: number, completed: number, retried: number): ApiReads['stats'] => ({ total, retried, byStatus: { completed, failed: 0 } });
+  type Item = ListedExecution;
+  const stats = (total: number, completed: number, retried: number, kindCompleted = completed): ApiReads['stats'] => ({
+    total,
+    retried,
+    byStatus: { completed, failed: 0 },
+    byKind: { sleep: { completed: kindCompleted, failed: 0, cancelled: 0 } },
+  });
   /** Three executions run to completion (e2 after a retry), then the client's reads and the final read. */
   function run(all: Item[], filtered: Item[], s: ApiReads['stats'], read: Record<string, string | null> = { e1: 'completed', e2: 'completed', e3: 'completed' }, pruned = false): string[] {
     const h = new H().at(1).submit('e1').submit('e2').submit('e3');
@@ -157,14 +162,14 @@ describe('29 api-contract: the paged listing and the stats (promises-reads.ts)',
     h.rec.recordRead(read);
     return checkHistory(h.history(), ['api-contract'], baseContext).map((v) => v.message);
   }
-  const good: Item[] = [['e1', 'completed', 0], ['e2', 'completed', 1], ['e3', 'completed', 0]];
+  const good: Item[] = [['e1', 'completed', 0, 'sleep'], ['e2', 'completed', 1, 'sleep'], ['e3', 'completed', 0, 'sleep']];
 
   it('passes a listing that holds every execution once and stats that count it', () => {
     expect(run(good, good, stats(3, 3, 1))).toEqual([]);
   });
 
   it('reports an execution a page boundary skipped, one listed twice and one nobody created (and judges no stats then)', () => {
-    const all: Item[] = [['e1', 'completed', 0], ['e1', 'completed', 0], ['e3', 'completed', 0], ['x9', 'completed', 0]];
+    const all: Item[] = [['e1', 'completed', 0, 'sleep'], ['e1', 'completed', 0, 'sleep'], ['e3', 'completed', 0, 'sleep'], ['x9', 'completed', 0, 'sleep']];
     expect(run(all, all, stats(3, 3, 1))).toEqual([
       expect.stringMatching(/paged listing \(GET \/api\/v1\/executions, 7 per page\): e1 appears 2 times/),
       expect.stringMatching(/acknowledged e2 \(completed at the final read\) is missing/),
@@ -175,17 +180,19 @@ describe('29 api-contract: the paged listing and the stats (promises-reads.ts)',
 
   it('reports a filtered listing that misses one, and a listed status the final read contradicts', () => {
     expect(run(good, good.slice(1), stats(3, 3, 1))).toEqual([expect.stringMatching(/status=completed .*: e1, completed in the unfiltered listing, is missing/)]);
-    const failed: Item[] = [['e1', 'failed', 0], ...good.slice(1)];
+    const failed: Item[] = [['e1', 'failed', 0, 'sleep'], ...good.slice(1)];
     expect(run(failed, good.slice(1), stats(3, 2, 1))).toEqual([expect.stringMatching(/e1 is listed failed, but the final read at the same instant shows completed/)]);
   });
 
-  it('reports stats that disagree with the listing; retried is not judged once a prune ran', () => {
+  it('reports stats that disagree with the listing; retried and byKind are not judged once a prune ran', () => {
     expect(run(good, good, stats(4, 4, 2))).toEqual([
       expect.stringMatching(/GET \/api\/v1\/stats says total 4, but the listing read at the same instant holds 3 executions/),
       expect.stringMatching(/counts 4 completed, but the listing read at the same instant has 3/),
       expect.stringMatching(/says retried 2, but 1 listed executions entered retrying/),
+      expect.stringMatching(/counts 4 completed sleep executions \(byKind\), but the listing has 3/),
     ]);
-    expect(run(good, good, stats(3, 3, 2), undefined, true)).toEqual([]);
+    expect(run(good, good, stats(3, 3, 1, 5))).toEqual([expect.stringMatching(/counts 5 completed sleep executions \(byKind\), but the listing has 3 and none was pruned/)]);
+    expect(run(good, good, stats(3, 3, 2, 5), undefined, true)).toEqual([]);
   });
 
   it('does not miss a pruned execution, but reports one listed that the final read does not find', () => {

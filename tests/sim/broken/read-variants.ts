@@ -39,3 +39,17 @@ export class ReloadRetriedTwiceEngine extends Engine {
     return new RetriedTwiceStats(samples);
   }
 }
+
+/** Recovery counts each ended execution's kind twice (byKind), as if its ending happened again. */
+class KindsTwiceStats extends StatsCollector {
+  override onRecovered(rec: ExecutionRecord): void {
+    super.onRecovered(rec);
+    if (rec.status === 'completed' || rec.status === 'failed' || rec.status === 'cancelled') this.onTransition(rec, rec.status, rec.status, true);
+  }
+}
+
+export class RecoveredKindsTwiceEngine extends Engine {
+  protected override createStats(samples: number): StatsCollector {
+    return new KindsTwiceStats(samples);
+  }
+}
