@@ -18,11 +18,13 @@
  * 401, 403 nor 500 at or above it. With a per-client quota, the client's
  * acknowledged unfinished executions never exceed it (promises-quota.ts).
  * And only one submission is answered 201 Created for an execution: an
- * idempotent repeat is answered 200.
+ * idempotent repeat is answered 200. And the paged listing and the stats
+ * agree with the final read (promises-reads.ts).
  */
 import { documentedRoute, HTTP_ADVERSARY, scopeAtLeast, type ApiScope } from './api-scopes.js';
 import type { CheckContext } from './context.js';
 import { checkClientQuota } from './promises-quota.js';
+import { checkApiReads } from './promises-reads.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -38,7 +40,7 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
 
 /** 29. Each HTTP refusal's status is the one its code has in the contract; nothing is accepted with a revoked token; scopes and the client quota hold. */
 export function checkApiContract(view: HistoryView, ctx: CheckContext): Violation[] {
-  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...checkClientQuota(view, ctx), ...createdMismatches(view)];
+  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...checkClientQuota(view, ctx), ...createdMismatches(view), ...checkApiReads(view)];
 }
 
 /**

@@ -42,7 +42,7 @@ export const PROMISES = [
   // Circuit breakers replayed from the history (issue 10, promises-breaker.ts).
   { number: 28, name: 'breaker', title: 'An open breaker holds claims; a half-open one lets halfOpenMaxCalls trials through' },
   // The HTTP layer on the client's path (issue 10, promises-api.ts).
-  { number: 29, name: 'api-contract', title: 'Each HTTP refusal carries the status the API contract gives its code' },
+  { number: 29, name: 'api-contract', title: 'The HTTP API keeps its documented contract (refusal statuses, scopes, quota, listing, stats)' },
   // Retention (issue 10, promises-retention.ts).
   { number: 30, name: 'retention', title: 'Terminal executions are forgotten only as the retention policy allows' },
 ] as const;

@@ -5,12 +5,14 @@
  * (harness/check/promises-quota.ts). Plus the table itself: parsed from the
  * README, and the system's scope policy agreeing with it on every route (a
  * unit-level guard; the simulation judges the policy through the adversary).
+ * And the listing and stats reads judged against the final read.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { apiRoutes, HTTP_ADVERSARY, parseApiRoutes } from '../../harness/check/api-scopes.js';
 import { checkHistory } from '../../harness/check/invariants.js';
+import type { ApiReads, ListedExecution } from '../../harness/check/promises-reads.js';
 import { requiredScope } from '../../system/coordinator/index.js';
 import { H, baseContext } from './builder.js';
 
@@ -159,5 +161,63 @@ describe('29 api-contract: the per-client quota', () => {
     ]);
     const afterCrash = refused(crash(new H().at(10).submit('a').at(15).status('a', 'running', 'timeout', 1)).at(20), 'fits', 2, 'rate_limited', 21);
     expect(checkHistory(afterCrash.history(), ['api-contract'], engine)).toEqual([]);
+  });
+});
+
+describe('29 api-contract: the paged listing and the stats (promises-reads.ts)', () => {
+  type Item = ListedExecution;
+  const stats = (total: number, completed: number, retried: number, kindCompleted = completed): ApiReads['stats'] => ({
+    total,
+    retried,
+    byStatus: { completed, failed: 0 },
+    byKind: { sleep: { completed: kindCompleted, failed: 0, cancelled: 0 } },
+  });
+  /** Three executions run to completion (e2 after a retry), then the client's reads and the final read. */
+  function run(all: Item[], filtered: Item[], s: ApiReads['stats'], read: Record<string, string | null> = { e1: 'completed', e2: 'completed', e3: 'completed' }, pruned = false): string[] {
+    const h = new H().at(1).submit('e1').submit('e2').submit('e3');
+    for (const id of ['e1', 'e2', 'e3']) h.run(id, 'w1', 1, `ls-${id}`);
+    if (pruned) h.emit('coordinator', { type: 'pruned', completedBefore: 1, count: 0 });
+    const reads: ApiReads = { limit: 7, all: { items: all, unended: false }, filtered: { status: 'completed', items: filtered, unended: false }, stats: s };
+    h.at(50).rec.recordInfo({ apiReads: reads });
+    h.rec.recordRead(read);
+    return checkHistory(h.history(), ['api-contract'], baseContext).map((v) => v.message);
+  }
+  const good: Item[] = [['e1', 'completed', 0, 'sleep'], ['e2', 'completed', 1, 'sleep'], ['e3', 'completed', 0, 'sleep']];
+
+  it('passes a listing that holds every execution once and stats that count it', () => {
+    expect(run(good, good, stats(3, 3, 1))).toEqual([]);
+  });
+
+  it('reports an execution a page boundary skipped, one listed twice and one nobody created (and judges no stats then)', () => {
+    const all: Item[] = [['e1', 'completed', 0, 'sleep'], ['e1', 'completed', 0, 'sleep'], ['e3', 'completed', 0, 'sleep'], ['x9', 'completed', 0, 'sleep']];
+    expect(run(all, all, stats(3, 3, 1))).toEqual([
+      expect.stringMatching(/paged listing \(GET \/api\/v1\/executions, 7 per page\): e1 appears 2 times/),
+      expect.stringMatching(/acknowledged e2 \(completed at the final read\) is missing/),
+      expect.stringMatching(/x9 is listed, but no submission created it/),
+      expect.stringMatching(/status=completed \(7 per page\): e1 appears 2 times/),
+    ]);
+  });
+
+  it('reports a filtered listing that misses one, and a listed status the final read contradicts', () => {
+    expect(run(good, good.slice(1), stats(3, 3, 1))).toEqual([expect.stringMatching(/status=completed .*: e1, completed in the unfiltered listing, is missing/)]);
+    const failed: Item[] = [['e1', 'failed', 0, 'sleep'], ...good.slice(1)];
+    expect(run(failed, good.slice(1), stats(3, 2, 1))).toEqual([expect.stringMatching(/e1 is listed failed, but the final read at the same instant shows completed/)]);
+  });
+
+  it('reports stats that disagree with the listing; retried and byKind are not judged once a prune ran', () => {
+    expect(run(good, good, stats(4, 4, 2))).toEqual([
+      expect.stringMatching(/GET \/api\/v1\/stats says total 4, but the listing read at the same instant holds 3 executions/),
+      expect.stringMatching(/counts 4 completed, but the listing read at the same instant has 3/),
+      expect.stringMatching(/says retried 2, but 1 listed executions entered retrying/),
+      expect.stringMatching(/counts 4 completed sleep executions \(byKind\), but the listing has 3/),
+    ]);
+    expect(run(good, good, stats(3, 3, 1, 5))).toEqual([expect.stringMatching(/counts 5 completed sleep executions \(byKind\), but the listing has 3 and none was pruned/)]);
+    expect(run(good, good, stats(3, 3, 2, 5), undefined, true)).toEqual([]);
+  });
+
+  it('does not miss a pruned execution, but reports one listed that the final read does not find', () => {
+    const two = good.slice(0, 2);
+    expect(run(two, two, stats(2, 2, 1), { e1: 'completed', e2: 'completed', e3: null })).toEqual([]);
+    expect(run(good, good, stats(3, 3, 1), { e1: 'completed', e2: 'completed', e3: null })).toEqual([expect.stringMatching(/e3 is listed, but the final read finds no such execution/)]);
   });
 });

@@ -9,17 +9,25 @@
  * documents with lower-scope tokens: a coordinator whose GET /api/v1/tokens
  * needs only read (set-5 defect 20) is reported. And global-cap sets a
  * per-client quota its batches press against: a quota that counts a batch as
- * one execution (set-5 defect 22) is reported.
+ * one execution (set-5 defect 22) is reported. And at the end of every run
+ * the client pages through the listing 7 at a time and reads the stats
+ * (harness/check/promises-reads.ts): a cursor encoded from the first record
+ * of the next page (the class of set-8 01) and a store reload that counts retried
+ * executions twice (the class of set-8 02), or recovery that counts ended executions'
+ * kinds twice, are reported on flaky-disk, which passes.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { forgetsRevocation, withBatchAsOne, withLeakyQuota, withStatusOf, withTokensReadable, withUnreservedQuota } from './broken/api-variants.js';
+import { CursorFromNextPageEngine, RecoveredKindsTwiceEngine, ReloadRetriedTwiceEngine } from './broken/read-variants.js';
+import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 const FILE = join(import.meta.dirname, '..', '..', 'scenarios', 'disk-full.yaml');
 const ADVERSARIAL = join(import.meta.dirname, '..', '..', 'scenarios', 'adversarial-clients.yaml');
 const GLOBAL_CAP = join(import.meta.dirname, '..', '..', 'scenarios', 'global-cap.yaml');
+const FLAKY_DISK = join(import.meta.dirname, '..', '..', 'scenarios', 'flaky-disk.yaml');
 
 describe('api-contract: the simulated client goes through the HTTP handler', () => {
   it('store_unavailable answered 500 instead of 503 is reported; the real mapping passes', { timeout: 60_000 }, async () => {
@@ -64,5 +72,20 @@ describe('api-contract: the simulated client goes through the HTTP handler', () 
     const racing = await withUnreservedQuota(() => simVerdict(scenario));
     expect(racing.promises).toEqual(['api-contract']);
     expect(racing.text).toMatch(/left the client with (2[5-9]|30) unfinished executions, past its quota of 24/);
+  });
+
+  it('a listing cursor that skips a record at every page boundary, and stats that count retried (or kinds) twice after a store reload, are reported (flaky-disk); the real engine passes', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario(FLAKY_DISK);
+    const real = await simVerdict(scenario);
+    expect(real.text).toBe('');
+    const skipping = await simVerdict(scenario, { engineFactory: engineFactoryOf(CursorFromNextPageEngine) });
+    expect(skipping.promises).toEqual(['api-contract']);
+    expect(skipping.text).toMatch(/paged listing \(GET \/api\/v1\/executions, 7 per page\): acknowledged ex_\w+ \(completed at the final read\) is missing/);
+    const twice = await simVerdict(scenario, { engineFactory: engineFactoryOf(ReloadRetriedTwiceEngine) });
+    expect(twice.promises).toEqual(['api-contract']);
+    expect(twice.text).toMatch(/GET \/api\/v1\/stats says retried \d+, but \d+ listed executions entered retrying/);
+    const kinds = await simVerdict(scenario, { engineFactory: engineFactoryOf(RecoveredKindsTwiceEngine) });
+    expect(kinds.promises).toEqual(['api-contract']);
+    expect(kinds.text).toMatch(/GET \/api\/v1\/stats counts \d+ completed \w+ executions \(byKind\), but the listing has \d+ and none was pruned/);
   });
 });

@@ -1,0 +1,65 @@
+/**
+ * The client's reads of what the coordinator lists and counts, at the end of
+ * a simulation run: every page of GET /api/v1/executions at a small page size
+ * (so page boundaries are crossed many times), the same with a status filter,
+ * and GET /api/v1/stats, all through the coordinator's HTTP handler with a
+ * read-scope token and at one simulated instant (next to the final read).
+ * The checker (harness/check/promises-reads.ts, promise 29) holds the listing
+ * to the final read and the stats to the listing.
+ */
+import type { Coordinator } from '../../system/coordinator/index.js';
+import type { ApiReads, ApiStats, ListedExecution } from '../check/promises-reads.js';
+import { handlerCall } from './sim-client.js';
+
+/** The smallest page: small enough that a run of a hundred executions crosses a dozen page boundaries. */
+const MIN_PAGE = 7;
+/** At most this many pages per listing (the page grows with the run's size, so a large run stays cheap). */
+const PAGES = 60;
+/** The status the filtered listing asks for (the most common final status). */
+const FILTER_STATUS = 'completed';
+
+interface PageBody {
+  executions?: { executionId?: unknown; status?: unknown; kind?: unknown; statusHistory?: { status?: unknown }[] }[];
+  nextCursor?: unknown;
+}
+
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
+
+/** Every page of one listing query; `unended` when it ran past every bound (a cursor that goes back). */
+async function listAll(c: Coordinator, token: string, limit: number, maxPages: number, status?: string): Promise<{ items: ListedExecution[]; unended: boolean } | { error: number }> {
+  const call = handlerCall(c);
+  const items: ListedExecution[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < maxPages; page++) {
+    const q = `limit=${limit}${status === undefined ? '' : `&status=${status}`}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
+    const r = await call({ method: 'GET', path: `/api/v1/executions?${q}`, headers: { authorization: `Bearer ${token}` } });
+    if (r.status !== 200) return { error: r.status };
+    const b = r.body as PageBody | null;
+    for (const e of b?.executions ?? []) {
+      const retried = (e.statusHistory ?? []).some((h) => h.status === 'retrying');
+      items.push([String(e.executionId), String(e.status), retried ? 1 : 0, String(e.kind)]);
+    }
+    if (typeof b?.nextCursor !== 'string') return { items, unended: false };
+    cursor = b.nextCursor;
+  }
+  return { items, unended: true };
+}
+
+/**
+ * Reads the listing (whole and filtered) and the stats from the coordinator
+ * `c`, sized by `known` (the executions the client knows of).
+ */
+export async function readListingAndStats(c: Coordinator, token: string, known: number): Promise<ApiReads> {
+  const limit = Math.max(MIN_PAGE, Math.ceil(known / PAGES));
+  // Room for every execution the client knows of, plus ones it does not (unanswered submissions), plus slack.
+  const maxPages = Math.ceil((2 * known) / limit) + 10;
+  const all = await listAll(c, token, limit, maxPages);
+  const filtered = await listAll(c, token, limit, maxPages, FILTER_STATUS);
+  const s = await handlerCall(c)({ method: 'GET', path: '/api/v1/stats', headers: { authorization: `Bearer ${token}` } });
+  const b = s.body as { total?: unknown; byStatus?: unknown; retried?: unknown; byKind?: unknown } | null;
+  const stats =
+    s.status === 200 && typeof b?.total === 'number' && typeof b.retried === 'number' && isObject(b.byStatus) && isObject(b.byKind)
+      ? { total: b.total, retried: b.retried, byStatus: b.byStatus as Record<string, number>, byKind: b.byKind as ApiStats['byKind'] }
+      : { error: s.status };
+  return { limit, all, filtered: 'error' in filtered ? filtered : { status: FILTER_STATUS, ...filtered }, stats };
+}
