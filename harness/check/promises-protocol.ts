@@ -21,7 +21,11 @@ type Delivered = Ev<'msg_delivered'>;
 /** The process that sends messages in a direction for a worker's link. */
 const senderOf = (dir: MsgDir, workerId: string): string => (dir === 'to_coordinator' ? workerId : 'coordinator');
 const receiverOf = (dir: MsgDir, workerId: string): string => (dir === 'to_coordinator' ? 'coordinator' : workerId);
-/** Worker messages the coordinator handles without a store commit (system/coordinator/inbound.ts). */
+/**
+ * Worker messages the coordinator handles without a store commit (system/coordinator/inbound.ts):
+ * only a message whose handling waits on a commit can fail with the 4500 close and come again; one
+ * handled at once was done when handed over (blind set 8 #15: a seq done ahead of a gap).
+ */
 const IMMEDIATE: ReadonlySet<string> = new Set(['sync', 'data', 'drain']);
 
 const what = (e: { ev: { msgType: string; key?: string | undefined; seq: number } }): string => `${e.ev.msgType} ${e.ev.key ?? `#${e.ev.seq}`}`;
@@ -86,8 +90,6 @@ function checkSessions(view: HistoryView): Violation[] {
       out.push(violation(view.records, 'delivery', `${dir} ${w} session ${sessionId}: ${message}`, { index: e.rec.index, workerId: w }));
     };
     const before = s.delivered.get(seq);
-    // Only a message whose handling waits on a store commit can fail with the 4500 close; one handled at once
-    // (sync, data, drain) was done when handed over, whatever came after (blind set 8 #15: a seq done ahead of a gap).
     const storeBound = dir === 'to_coordinator' && !IMMEDIATE.has(e.ev.msgType);
     if (before !== undefined && !(storeBound && retried(w, sessionId, seq, before, e.rec.index))) v(`seq ${seq} (${what(e)}) handed over again after seq ${s.seq}: a duplicate reached the ${receiverOf(dir, w)}'s logic`);
     else if (seq > s.seq + 1) v(`seq ${seq} (${what(e)}) handed over after seq ${s.seq}: seqs ${s.seq + 1}..${seq - 1} were lost`);
