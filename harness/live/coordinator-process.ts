@@ -26,6 +26,10 @@ export interface CoordinatorProcessOptions {
   heartbeatTimeoutMs?: number;
   leaseMs?: number;
   maxConcurrent?: number;
+  /** The engine's admission limit (--max-pending). */
+  maxPending?: number;
+  /** Retention of finished executions (--retain-count, --retain-age, --retain-sweep). */
+  retention?: { maxCount?: number | undefined; maxAgeMs?: number | undefined; sweepMs?: number | undefined };
   /** The engine's per-kind circuit breaker (false: off); omitted: the coordinator's defaults. */
   breaker?: false | { failureThreshold: number; resetTimeoutMs: number };
   /** Where --events-file writes; the caller tails it. */
@@ -66,6 +70,10 @@ function coordinatorArgs(o: CoordinatorProcessOptions, host: string, port: numbe
     ...flag('--heartbeat-timeout-ms', o.heartbeatTimeoutMs),
     ...flag('--lease-ms', o.leaseMs),
     ...flag('--max-concurrent', o.maxConcurrent),
+    ...flag('--max-pending', o.maxPending),
+    ...flag('--retain-count', o.retention?.maxCount),
+    ...(o.retention?.maxAgeMs === undefined ? [] : ['--retain-age', `${o.retention.maxAgeMs}ms`]),
+    ...(o.retention?.sweepMs === undefined ? [] : ['--retain-sweep', `${o.retention.sweepMs}ms`]),
     ...breakerArgs(o.breaker),
     ...(o.eventsFile === undefined ? [] : ['--events-file', o.eventsFile]),
     '--log-level', o.logLevel ?? 'warn',

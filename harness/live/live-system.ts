@@ -39,6 +39,8 @@ function coordinatorOptions(scenario: Scenario, dir: string): CoordinatorProcess
     ...(c.secret === undefined ? {} : { secret: c.secret }),
     signMessages: c.signMessages,
     ...(c.maxConcurrency === undefined ? {} : { maxConcurrent: c.maxConcurrency }),
+    ...(c.maxPending === undefined ? {} : { maxPending: c.maxPending }),
+    ...(c.retention === undefined ? {} : { retention: c.retention }),
     breaker: c.breaker,
     storeFaultsFile: join(dir, 'store-faults'),
   };

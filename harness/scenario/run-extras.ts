@@ -88,8 +88,6 @@ export function refuseSimOnlyFields(scenario: Scenario, mode: string): void {
     scenario.coordinator.sessionTtlMs !== undefined ? 'coordinator.sessionTtlMs' : undefined,
     // The live client's requests count against its address, shared with everything else on the host.
     scenario.coordinator.maxPendingPerClient !== undefined ? 'coordinator.maxPendingPerClient' : undefined,
-    // The live coordinator is started without --max-pending so far.
-    scenario.coordinator.maxPending !== undefined ? 'coordinator.maxPending' : undefined,
   ].filter((x) => x !== undefined);
   if (used.length === 0) return;
   throw new SquallError(

@@ -42,6 +42,7 @@ interface CoordinatorFlags extends SecurityFlags {
   storeThread: boolean;
   retainCount?: number;
   retainAge?: number;
+  retainSweep?: number;
   maxPending?: number;
   maxPendingPerClient?: number;
 }
@@ -78,6 +79,7 @@ function addCoordinatorOptions(cmd: Command): Command {
     .option('--no-store-thread', "commit SQLite in the event loop's thread instead of the store's worker thread (a single-core host: saves the crossing's CPU)")
     .option('--retain-count <n>', 'keep at most this many finished executions (oldest pruned)', intOption('--retain-count', 1))
     .option('--retain-age <duration>', 'prune finished executions older than this (e.g. 7d, 12h)', durationOption('--retain-age'))
+    .option('--retain-sweep <duration>', 'how often retention prunes (default 10s)', durationOption('--retain-sweep'))
     .option('--max-pending <n>', 'most unfinished executions at once; more get 429', intOption('--max-pending', 1))
     .option('--max-pending-per-client <n>', 'most unfinished executions per client (x-squall-client header or address); more get 429', intOption('--max-pending-per-client', 1));
 }
@@ -139,7 +141,13 @@ function engineOptions(flags: CoordinatorFlags): NonNullable<CoordinatorConfig['
     ...(flags.maxPending === undefined ? {} : { maxPending: flags.maxPending }),
     ...(flags.retainCount === undefined && flags.retainAge === undefined
       ? {}
-      : { retention: { ...(flags.retainCount === undefined ? {} : { maxCount: flags.retainCount }), ...(flags.retainAge === undefined ? {} : { maxAgeMs: flags.retainAge }) } }),
+      : {
+          retention: {
+            ...(flags.retainCount === undefined ? {} : { maxCount: flags.retainCount }),
+            ...(flags.retainAge === undefined ? {} : { maxAgeMs: flags.retainAge }),
+            ...(flags.retainSweep === undefined ? {} : { sweepMs: flags.retainSweep }),
+          },
+        }),
     breaker: flags.breaker
       ? {
           ...(flags.breakerThreshold === undefined ? {} : { failureThreshold: flags.breakerThreshold }),
