@@ -18,8 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type { Engine } from '../../system/engine/engine.js';
 import { MemoryStore } from '../../system/store/memory-store.js';
-import { RetentionAgeEarlyEngine, RetentionCountIgnoredEngine, RetentionOneShortEngine } from './broken/engine-variants.js';
-import { PrunedDependencyWaitingEngine, pruneKeepingKeys, quotaCountingPruned } from './broken/retention-variants.js';
+import { PrunedDependencyWaitingEngine, pruneKeepingKeys, quotaCountingPruned, RetentionAgeEarlyEngine, RetentionCountIgnoredEngine, RetentionOneShortEngine } from './broken/retention-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
 

@@ -273,30 +273,6 @@ export class RecoveryReversesFifoEngine extends Engine {
   }
 }
 
-/** Retention by count keeps maxCount − 1 (set-4 09): one terminal execution too many is forgotten at each sweep. */
-export class RetentionOneShortEngine extends Engine {
-  constructor(...[deps, config]: ConstructorParameters<typeof Engine>) {
-    const r = config.retention;
-    super(deps, r?.maxCount === undefined ? config : { ...config, retention: { ...r, maxCount: r.maxCount - 1 } });
-  }
-}
-
-/** Retention by age cuts 400 ms past its cutoff (maxAgeMs measured from the wrong end of a timestamp): executions are forgotten before their time. */
-export class RetentionAgeEarlyEngine extends Engine {
-  protected override pruneBefore(completedBefore: number): Promise<number> {
-    const r = this.config.retention;
-    return super.pruneBefore(r?.maxAgeMs === undefined ? completedBefore : completedBefore + 400);
-  }
-}
-
-/** Retention prunes only what is past the age limit, ignoring the count limit (blind set 8 #03, Math.min of the two cutoffs): more than maxCount are kept. */
-export class RetentionCountIgnoredEngine extends Engine {
-  constructor(...[deps, config]: ConstructorParameters<typeof Engine>) {
-    const r = config.retention;
-    super(deps, r === undefined ? config : { ...config, retention: { ...r, maxCount: undefined } });
-  }
-}
-
 /** The coordinator's timeout is not re-armed when the attempt starts (blind set 8 #07): it counts from the claim. */
 export class TimeoutFromClaimEngine extends Engine {
   protected override armTimeout(rec: Parameters<Engine['armTimeout']>[0]): void {

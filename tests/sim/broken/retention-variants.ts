@@ -1,5 +1,6 @@
 /**
- * Broken pieces where retention meets other features (issue 10, blind set 8's
+ * Broken retention: the policy's own cutoffs (count, age), and pieces where
+ * retention meets other features (issue 10, blind set 8's
  * misses 10, 14 and 27; tests/sim/broken-retention.test.ts): a pruned
  * dependency, a quota counting pruned executions, a store keeping a pruned
  * execution's idempotency key. Each patch returns its undo; none is a switch
@@ -53,4 +54,28 @@ export function pruneKeepingKeys(): () => void {
   return () => {
     MemoryStore.prototype.prune = prune;
   };
+}
+
+/** Retention by count keeps maxCount − 1 (set-4 09): one terminal execution too many is forgotten at each sweep. */
+export class RetentionOneShortEngine extends Engine {
+  constructor(...[deps, config]: ConstructorParameters<typeof Engine>) {
+    const r = config.retention;
+    super(deps, r?.maxCount === undefined ? config : { ...config, retention: { ...r, maxCount: r.maxCount - 1 } });
+  }
+}
+
+/** Retention by age cuts 400 ms past its cutoff (maxAgeMs measured from the wrong end of a timestamp): executions are forgotten before their time. */
+export class RetentionAgeEarlyEngine extends Engine {
+  protected override pruneBefore(completedBefore: number): Promise<number> {
+    const r = this.config.retention;
+    return super.pruneBefore(r?.maxAgeMs === undefined ? completedBefore : completedBefore + 400);
+  }
+}
+
+/** Retention prunes only what is past the age limit, ignoring the count limit (blind set 8 #03, Math.min of the two cutoffs): more than maxCount are kept. */
+export class RetentionCountIgnoredEngine extends Engine {
+  constructor(...[deps, config]: ConstructorParameters<typeof Engine>) {
+    const r = config.retention;
+    super(deps, r === undefined ? config : { ...config, retention: { ...r, maxCount: undefined } });
+  }
 }
