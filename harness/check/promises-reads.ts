@@ -23,18 +23,24 @@
  *   are not judged. Judged only when the listing itself held.
  */
 import type { HistoryRecord } from './history.js';
+import { derivedStatsViolations, historyChainViolations } from './promises-reads-derived.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
-/** One listed execution: id, status, whether its statusHistory has a retrying entry, kind. */
-export type ListedExecution = [id: string, status: string, retried: 0 | 1, kind: string];
+/**
+ * One listed execution: id, status, whether its statusHistory has a retrying
+ * entry, kind; then its public statusHistory as [status, previous] pairs and,
+ * if completed, completedAt - startedAt (what the duration percentiles sample).
+ */
+export type ListedExecution = [id: string, status: string, retried: 0 | 1, kind: string, history?: [string, string | null][], ms?: number | null];
 /** The part of GET /api/v1/stats the checker judges. */
 export interface ApiStats {
   total: number;
   retried: number;
   byStatus: Record<string, number>;
-  byKind: Record<string, { completed: number; failed: number; cancelled: number }>;
+  byKind: Record<string, { completed: number; failed: number; cancelled: number; successRate?: number | null }>;
+  durationsMs?: { p50: number | null; p95: number | null; samples: number };
 }
 type Listing = { items: ListedExecution[]; unended: boolean } | { error: number };
 
@@ -76,7 +82,8 @@ export function checkApiReads(view: HistoryView): Violation[] {
   if ('error' in reads.all) return out;
   const listing = [...listingViolations(view, rec, reads.limit, reads.all), ...filteredViolations(view, rec, reads)];
   out.push(...listing);
-  if (listing.length === 0 && !('error' in reads.stats)) out.push(...statsViolations(view, rec, reads.all.items, reads.stats));
+  out.push(...historyChainViolations(view, rec, reads.all.items));
+  if (listing.length === 0 && !('error' in reads.stats)) out.push(...statsViolations(view, rec, reads.all.items, reads.stats), ...derivedStatsViolations(view, rec, reads.all.items, reads.stats));
   return out;
 }
 

@@ -19,7 +19,7 @@ const PAGES = 60;
 const FILTER_STATUS = 'completed';
 
 interface PageBody {
-  executions?: { executionId?: unknown; status?: unknown; kind?: unknown; statusHistory?: { status?: unknown }[] }[];
+  executions?: { executionId?: unknown; status?: unknown; kind?: unknown; statusHistory?: { status?: unknown; previous?: unknown }[]; startedAt?: unknown; completedAt?: unknown }[];
   nextCursor?: unknown;
 }
 
@@ -36,8 +36,11 @@ async function listAll(c: Coordinator, token: string, limit: number, maxPages: n
     if (r.status !== 200) return { error: r.status };
     const b = r.body as PageBody | null;
     for (const e of b?.executions ?? []) {
-      const retried = (e.statusHistory ?? []).some((h) => h.status === 'retrying');
-      items.push([String(e.executionId), String(e.status), retried ? 1 : 0, String(e.kind)]);
+      const history = e.statusHistory ?? [];
+      const retried = history.some((h) => h.status === 'retrying');
+      const chain = history.map((h): [string, string | null] => [String(h.status), typeof h.previous === 'string' ? h.previous : null]);
+      const ms = e.status === 'completed' && typeof e.startedAt === 'number' && typeof e.completedAt === 'number' ? e.completedAt - e.startedAt : null;
+      items.push([String(e.executionId), String(e.status), retried ? 1 : 0, String(e.kind), chain, ms]);
     }
     if (typeof b?.nextCursor !== 'string') return { items, unended: false };
     cursor = b.nextCursor;
@@ -56,10 +59,11 @@ export async function readListingAndStats(c: Coordinator, token: string, known: 
   const all = await listAll(c, token, limit, maxPages);
   const filtered = await listAll(c, token, limit, maxPages, FILTER_STATUS);
   const s = await handlerCall(c)({ method: 'GET', path: '/api/v1/stats', headers: { authorization: `Bearer ${token}` } });
-  const b = s.body as { total?: unknown; byStatus?: unknown; retried?: unknown; byKind?: unknown } | null;
+  const b = s.body as { total?: unknown; byStatus?: unknown; retried?: unknown; byKind?: unknown; durationsMs?: unknown } | null;
+  const durations = isObject(b?.durationsMs) ? { durationsMs: b.durationsMs as NonNullable<ApiStats['durationsMs']> } : {};
   const stats =
     s.status === 200 && typeof b?.total === 'number' && typeof b.retried === 'number' && isObject(b.byStatus) && isObject(b.byKind)
-      ? { total: b.total, retried: b.retried, byStatus: b.byStatus as Record<string, number>, byKind: b.byKind as ApiStats['byKind'] }
+      ? { total: b.total, retried: b.retried, byStatus: b.byStatus as Record<string, number>, byKind: b.byKind as ApiStats['byKind'], ...durations }
       : { error: s.status };
   return { limit, all, filtered: 'error' in filtered ? filtered : { status: FILTER_STATUS, ...filtered }, stats };
 }

@@ -220,4 +220,23 @@ describe('29 api-contract: the paged listing and the stats (promises-reads.ts)',
     expect(run(two, two, stats(2, 2, 1), { e1: 'completed', e2: 'completed', e3: null })).toEqual([]);
     expect(run(good, good, stats(3, 3, 1), { e1: 'completed', e2: 'completed', e3: null })).toEqual([expect.stringMatching(/e3 is listed, but the final read finds no such execution/)]);
   });
+
+  it('reports a statusHistory that is not one chain, a successRate its counts contradict, and percentiles the listing contradicts', () => {
+    const chain: [string, string | null][] = [['scheduled', null], ['running', 'scheduled'], ['completed', 'running']];
+    const timed = (ms: number[], rate: number | null, p50: number | null, p95: number | null, history = chain): [Item[], ApiReads['stats']] => [
+      good.map(([id, st, r, k], i): Item => [id, st, r, k, history, ms[i] ?? null]),
+      { ...stats(3, 3, 1), byKind: { sleep: { completed: 3, failed: 0, cancelled: 0, successRate: rate } }, durationsMs: { p50, p95, samples: ms.length } },
+    ];
+    const [ok, okStats] = timed([30, 10, 200], 1, 30, 200);
+    expect(run(ok, good, okStats)).toEqual([]);
+    const [bad, badStats] = timed([30, 10, 200], 0.75, 200, 30, [['scheduled', null], ['running', 'scheduled'], ['completed', 'failed']]);
+    expect(run(bad, good, badStats)).toEqual([
+      expect.stringMatching(/listed e1's statusHistory is not one chain: entry 3 \(completed\) says previous failed, but the entry before it is running/),
+      expect.stringMatching(/listed e2's statusHistory is not one chain/),
+      expect.stringMatching(/listed e3's statusHistory is not one chain/),
+      expect.stringMatching(/gives sleep successRate 0.75, but its own counts \(3 completed, 0 failed\) make 1/),
+      expect.stringMatching(/gives durationsMs.p50 200, but the 3 listed completions \(completedAt - startedAt\) give 30/),
+      expect.stringMatching(/gives durationsMs.p95 30, but the 3 listed completions .* give 200/),
+    ]);
+  });
 });

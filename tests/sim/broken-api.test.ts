@@ -20,7 +20,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { forgetsRevocation, withBatchAsOne, withLeakyQuota, withStatusOf, withTokensReadable, withUnreservedQuota } from './broken/api-variants.js';
-import { CursorFromNextPageEngine, RecoveredKindsTwiceEngine, ReloadRetriedTwiceEngine } from './broken/read-variants.js';
+import {
+  CancelledDecidedEngine,
+  CursorFromNextPageEngine,
+  RecoveredKindsTwiceEngine,
+  ReloadRetriedTwiceEngine,
+  StringSortedPercentilesEngine,
+  UnfoldedRetryHistoryEngine,
+} from './broken/read-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
 
@@ -28,6 +35,7 @@ const FILE = join(import.meta.dirname, '..', '..', 'scenarios', 'disk-full.yaml'
 const ADVERSARIAL = join(import.meta.dirname, '..', '..', 'scenarios', 'adversarial-clients.yaml');
 const GLOBAL_CAP = join(import.meta.dirname, '..', '..', 'scenarios', 'global-cap.yaml');
 const FLAKY_DISK = join(import.meta.dirname, '..', '..', 'scenarios', 'flaky-disk.yaml');
+const ENGINE_FEATURES = join(import.meta.dirname, '..', '..', 'scenarios', 'engine-features.yaml');
 
 describe('api-contract: the simulated client goes through the HTTP handler', () => {
   it('store_unavailable answered 500 instead of 503 is reported; the real mapping passes', { timeout: 60_000 }, async () => {
@@ -87,5 +95,19 @@ describe('api-contract: the simulated client goes through the HTTP handler', () 
     const kinds = await simVerdict(scenario, { engineFactory: engineFactoryOf(RecoveredKindsTwiceEngine) });
     expect(kinds.promises).toEqual(['api-contract']);
     expect(kinds.text).toMatch(/GET \/api\/v1\/stats counts \d+ completed \w+ executions \(byKind\), but the listing has \d+ and none was pruned/);
+  });
+
+  it('percentiles sorted as strings, a successRate that counts cancelled work, and a history that shows a retry without its failure are reported (engine-features)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario(ENGINE_FEATURES);
+    const cases = [
+      [StringSortedPercentilesEngine, /gives durationsMs\.p(50|95) \d+, but the \d+ listed completions \(completedAt - startedAt\) give \d+/],
+      [CancelledDecidedEngine, /gives \w+ successRate [\d.]+, but its own counts \(\d+ completed, \d+ failed\) make [\d.]+/],
+      [UnfoldedRetryHistoryEngine, /statusHistory is not one chain: entry \d+ \(retrying\) says previous failed, but the entry before it is running/],
+    ] as const;
+    for (const [engine, says] of cases) {
+      const broken = await simVerdict(scenario, { engineFactory: engineFactoryOf(engine) });
+      expect(broken.promises, broken.text).toEqual(['api-contract']);
+      expect(broken.text).toMatch(says);
+    }
   });
 });

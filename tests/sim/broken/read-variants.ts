@@ -53,3 +53,49 @@ export class RecoveredKindsTwiceEngine extends Engine {
     return new KindsTwiceStats(samples);
   }
 }
+
+/** Duration percentiles sorted with the default (string) sort: 1000 sorts before 200 (blind set 9 #02). */
+class StringSortedStats extends StatsCollector {
+  override percentiles(): ReturnType<StatsCollector['percentiles']> {
+    const sorted = [...(this as unknown as { durations: number[] }).durations].sort();
+    const at = (p: number): number | null => (sorted.length === 0 ? null : (sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1] ?? null));
+    return { p50: at(50), p95: at(95), samples: sorted.length };
+  }
+}
+
+export class StringSortedPercentilesEngine extends Engine {
+  protected override createStats(samples: number): StatsCollector {
+    return new StringSortedStats(samples);
+  }
+}
+
+/** successRate counts cancelled executions as decided: completed / (completed + failed + cancelled) (blind set 9 #03). */
+class CancelledDecidedStats extends StatsCollector {
+  override kinds(): ReturnType<StatsCollector['kinds']> {
+    const out = super.kinds();
+    for (const k of Object.values(out)) {
+      const decided = k.completed + k.failed + k.cancelled;
+      k.successRate = decided === 0 ? null : k.completed / decided;
+    }
+    return out;
+  }
+}
+
+export class CancelledDecidedEngine extends Engine {
+  protected override createStats(samples: number): StatsCollector {
+    return new CancelledDecidedStats(samples);
+  }
+}
+
+/**
+ * The listing hands out records whose failed entry before a retry is gone,
+ * so the public history's retrying entry keeps its own previous (failed)
+ * though the entry shown before it is running (blind set 9 #18's effect).
+ */
+export class UnfoldedRetryHistoryEngine extends Engine {
+  override listExecutions(query: Parameters<Engine['listExecutions']>[0] = {}): ReturnType<Engine['listExecutions']> {
+    const page = super.listExecutions(query);
+    const drop = (h: ExecutionRecord['statusHistory']): ExecutionRecord['statusHistory'] => h.filter((e, i) => !((e.status === 'failed' || e.status === 'timeout') && h[i + 1]?.status === 'retrying'));
+    return { ...page, executions: page.executions.map((r) => ({ ...r, statusHistory: drop(r.statusHistory) })) };
+  }
+}

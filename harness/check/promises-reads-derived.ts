@@ -1,0 +1,67 @@
+/**
+ * Part of 29, api-contract: what the listing and the stats derive, judged
+ * against what they are derived from (issue 10, blind set 9):
+ *
+ * - each listed execution's public statusHistory is one chain: the first
+ *   entry has no previous status, every later entry's previous is the status
+ *   of the entry before it (a failed or timed-out attempt that is retried is
+ *   folded into its `retrying` entry, whose previous is the status before the
+ *   failure), and the last entry is the execution's status;
+ * - each kind's successRate is completed / (completed + failed) of the same
+ *   stats (null before either);
+ * - the duration percentiles (p50, p95: nearest rank over completedAt -
+ *   startedAt of recent completions) are those of the listed completed
+ *   executions, when they sampled exactly those: nothing pruned, no
+ *   coordinator restart or store reload (a reload samples again), and as
+ *   many samples as listed completions.
+ */
+import { percentileOfSorted } from '../../system/core/stats.js';
+import type { HistoryRecord } from './history.js';
+import type { ApiStats, ListedExecution } from './promises-reads.js';
+import type { HistoryView } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+/** The first break in one execution's public history chain, or undefined. */
+function chainBreak(status: string, history: readonly [string, string | null][]): string | undefined {
+  for (let i = 0; i < history.length; i++) {
+    const [s, previous] = history[i] as [string, string | null];
+    const want = i === 0 ? null : (history[i - 1] as [string, string | null])[0];
+    if (previous !== want) return `entry ${i + 1} (${s}) says previous ${previous ?? 'null'}, but ${want === null ? 'it is the first entry' : `the entry before it is ${want}`}`;
+  }
+  const last = history.at(-1)?.[0];
+  return last === undefined || last === status ? undefined : `its last entry is ${last}, but the execution is ${status}`;
+}
+
+/** The public statusHistory of every listed execution is one consistent chain. */
+export function historyChainViolations(view: HistoryView, rec: HistoryRecord, items: readonly ListedExecution[]): Violation[] {
+  const out: Violation[] = [];
+  for (const [id, status, , , history] of items) {
+    const broken = history === undefined ? undefined : chainBreak(status, history);
+    if (broken !== undefined) out.push(violation(view.records, 'api-contract', `listed ${id}'s statusHistory is not one chain: ${broken}`, { index: rec.index, executionId: id }));
+  }
+  return out;
+}
+
+/** successRate from the same stats' counts; the duration percentiles from the listing when they sampled exactly it. */
+export function derivedStatsViolations(view: HistoryView, rec: HistoryRecord, items: readonly ListedExecution[], stats: ApiStats): Violation[] {
+  const v = (message: string): Violation => violation(view.records, 'api-contract', `GET /api/v1/stats ${message}`, { index: rec.index });
+  const out: Violation[] = [];
+  for (const [kind, k] of Object.entries(stats.byKind)) {
+    if (k.successRate === undefined) continue;
+    const decided = k.completed + k.failed;
+    const want = decided === 0 ? null : k.completed / decided;
+    const same = want === null ? k.successRate === null : k.successRate !== null && Math.abs(k.successRate - want) < 1e-9;
+    if (!same) out.push(v(`gives ${kind} successRate ${k.successRate}, but its own counts (${k.completed} completed, ${k.failed} failed) make ${want} (completed / (completed + failed))`));
+  }
+  const d = stats.durationsMs;
+  const ms = items.flatMap(([, status, , , , m]) => (status === 'completed' && typeof m === 'number' ? [m] : []));
+  const resampled = view.ofType('pruned').length > 0 || view.ofType('store_recovered').length > 0 || view.lifeOf('coordinator', view.records.length) > 0;
+  if (d === undefined || resampled || d.samples !== ms.length) return out;
+  const sorted = ms.sort((a, b) => a - b);
+  for (const [name, p] of [['p50', 50], ['p95', 95]] as const) {
+    const want = percentileOfSorted(sorted, p);
+    if (d[name] !== want) out.push(v(`gives durationsMs.${name} ${d[name]}, but the ${sorted.length} listed completions (completedAt - startedAt) give ${want}`));
+  }
+  return out;
+}
