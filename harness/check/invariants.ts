@@ -29,6 +29,7 @@ import { checkControls, checkResumedCheckpoints } from './promises-control.js';
 import { checkIdempotency, checkPriority, checkTimeouts as checkWorkerTimeouts } from './promises-engine.js';
 import { checkExactlyOnce, checkNoDoubleOwnership, checkNoLostWork, checkOrder } from './promises-work.js';
 import { checkRetries } from './promises-retries.js';
+import { checkStoredRetry } from './promises-stored.js';
 import { checkAbortReasons, checkHeldAfterAck, checkSentCheckpoints, checkSyncInFlight } from './promises-trace.js';
 import { checkAttemptOrder, checkOutbox } from './promises-outbox.js';
 import { checkDrain } from './promises-drain.js';
@@ -48,7 +49,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'exactly-once': checkExactlyOnce,
   'no-double-ownership': (v, c) => [...checkNoDoubleOwnership(v, c), ...checkLiveAttempts(v, c), ...checkLeaseRunOnce(v)],
   order: checkOrder,
-  retries: checkRetries,
+  retries: (v, c) => [...checkRetries(v, c), ...checkStoredRetry(v, c)],
   checkpoints: (v, c) => [...checkCheckpoints(v, c), ...checkResumedCheckpoints(v, c), ...checkSentCheckpoints(v, c)],
   durability: checkDurability,
   auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkOnPathAttacks(v, c)],

@@ -7,6 +7,7 @@
  */
 import { Priority } from '../../system/core/index.js';
 import type { CheckContext } from './context.js';
+import type { HistoryRecord } from './history.js';
 import { DANGEROUS_KINDS } from '../../system/tasks/index.js';
 import { breakerMayHold } from './promises-retries.js';
 import { prunedAway } from './promises-retention.js';
@@ -20,6 +21,7 @@ interface IntentOf {
   priority?: string;
   timeoutMs?: number;
   idempotencyKey?: string;
+  retry?: { strategy?: string; maxRetries?: number; delayMs?: number; maxDelayMs?: number };
 }
 
 /** Execution id → the client's intent, from acknowledged submissions. */
@@ -207,7 +209,7 @@ function keyedTasks(rec: { value: Record<string, unknown> } | undefined): { key:
   const intent = rec?.value.intent;
   const tasks = rec?.value.tasks;
   if (!Array.isArray(intent) || !Array.isArray(tasks) || intent.length !== tasks.length) return [];
-  return intent.flatMap((it: IntentOf | undefined, i) => (it?.idempotencyKey === undefined ? [] : [{ key: it.idempotencyKey, task: JSON.stringify(tasks[i]) }]));
+  return intent.flatMap((it: IntentOf | undefined, i) => (it?.idempotencyKey === undefined ? [] : [{ key: it.idempotencyKey, task: JSON.stringify({ ...(tasks[i] as object), priority: it.priority }) }]));
 }
 
 /**
@@ -218,14 +220,14 @@ function keyedTasks(rec: { value: Record<string, unknown> } | undefined): { key:
  */
 function refusedRepeats(view: HistoryView): Violation[] {
   const out: Violation[] = [];
-  const acked = new Map<string, string>();
+  const acked = new Map<string, { task: string; id: string }>();
   for (const r of view.records) {
     if (r.f !== 'submit' || (r.type !== 'ok' && r.type !== 'fail')) continue;
     const invoke = typeof r.value.invoke === 'number' ? view.records[r.value.invoke] : undefined;
     const keyed = keyedTasks(invoke);
     if (keyed.length === 0) continue;
     if (r.type === 'ok') {
-      for (const k of keyed) acked.set(k.key, k.task);
+      out.push(...acceptedClashes(view, r, keyed, acked));
       continue;
     }
     if ((r.value.error as { code?: string } | undefined)?.code !== 'conflict') continue;
@@ -235,19 +237,43 @@ function refusedRepeats(view: HistoryView): Violation[] {
   return out;
 }
 
+/**
+ * 22, the other half: a key reused with another task (kind, params, timeoutMs
+ * or priority) is refused 409 conflict (README, HTTP API), unless a prune
+ * forgot the key's execution first; accepting it as a repeat hands the
+ * client an execution that does not do what it asked. Records each keyed
+ * task as the key's current one.
+ */
+function acceptedClashes(view: HistoryView, ok: HistoryRecord, keyed: readonly { key: string; task: string }[], acked: Map<string, { task: string; id: string }>): Violation[] {
+  const out: Violation[] = [];
+  const ids = Array.isArray(ok.value.executionIds) ? (ok.value.executionIds as string[]) : [];
+  keyed.forEach((k, i) => {
+    const held = acked.get(k.key);
+    const id = ids[i] ?? '';
+    if (held !== undefined && held.task !== k.task && id === held.id) {
+      const end = finalTerminals((view.byExecution.get(held.id) ?? []).filter((e) => e.ev.source === 'coordinator'))[0];
+      if (!prunedAway(view, end?.ev.at, ok.index)) {
+        out.push(violation(view.records, 'idempotency', `idempotency key "${k.key}" of ${held.id} (${held.task}) was reused for ${k.task} and accepted at t=${ok.time} as the same execution: a reuse with another spec must be refused 409 conflict`, { index: ok.index, executionId: id }));
+      }
+    }
+    acked.set(k.key, { task: k.task, id });
+  });
+  return out;
+}
+
 /** Why a conflict refusal of these keyed tasks was spurious, or undefined if a real conflict (or none judged) could explain it. */
-function spuriousConflict(keyed: readonly { key: string; task: string }[], acked: ReadonlyMap<string, string>): string | undefined {
+function spuriousConflict(keyed: readonly { key: string; task: string }[], acked: ReadonlyMap<string, { task: string }>): string | undefined {
   const inside = new Map<string, string>();
   let repeatsInside = false;
   for (const k of keyed) {
-    const seen = inside.get(k.key) ?? acked.get(k.key);
+    const seen = inside.get(k.key) ?? acked.get(k.key)?.task;
     if (seen !== undefined && seen !== k.task) return undefined; // a real conflict: another task under the key
     if (inside.has(k.key)) repeatsInside = true;
     inside.set(k.key, k.task);
   }
   if (repeatsInside) return `a batch whose idempotency keys repeat inside it (the same task each time: ${[...new Set(keyed.map((k) => k.key))].join(', ')})`;
   const first = keyed[0];
-  if (keyed.length === 1 && first !== undefined && acked.get(first.key) === first.task) return `a repeat of the acknowledged submission with idempotency key "${first.key}" (the same task)`;
+  if (keyed.length === 1 && first !== undefined && acked.get(first.key)?.task === first.task) return `a repeat of the acknowledged submission with idempotency key "${first.key}" (the same task)`;
   return undefined;
 }
 

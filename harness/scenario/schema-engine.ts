@@ -7,7 +7,8 @@
  * readable; schema.ts spreads these in.
  *
  *   workload.items[].idempotency  {keys, concurrent?}: submission n carries key `<item>-k<(n mod keys)+1>`;
- *                                 concurrent: repeats go in the same tick as the key's first submission
+ *                                 concurrent: repeats go in the same tick as the key's first submission;
+ *                                 shareWith: the keys of an earlier item (a reuse with another spec: 409)
  *   workload.items[].control      [{op: cancel|pause|resume, afterMs, node?}] per submission
  *   workload.items[].startAfterMs scheduledAt = submission time + startAfterMs
  *   workload.items[].batch        the item's tasks in one batch submission
@@ -29,7 +30,12 @@ import { didYouMean } from './suggest.js';
  * while the original is still in its commit window (a crash there must not leave
  * an acknowledged repeat naming an execution that never committed).
  */
-const Idempotency = z.strictObject({ keys: PosInt, concurrent: z.boolean().default(false) });
+const Idempotency = z.strictObject({
+  keys: PosInt,
+  concurrent: z.boolean().default(false),
+  /** Use the keys of this earlier item (`<that item>-kN`): a reuse with another spec, which the system must refuse 409 conflict (promise 22). */
+  shareWith: z.string().min(1).optional(),
+});
 type Idempotency = z.output<typeof Idempotency>;
 
 const CONTROL_OPS = ['cancel', 'pause', 'resume'] as const;

@@ -86,6 +86,20 @@ workload:
       { item: 'long', node: 0 },
     ]);
   });
+  it('refuses a shareWith that names no earlier item, links a non-plain item or another retry policy', () => {
+    const items = (share: string, extra = '') => `name: k
+description: x
+fleet: { workers: 1 }
+workload:
+  items:
+    - { name: idem, kind: echo, count: 2, at: 0, idempotency: { keys: 1 } }
+    - { name: clash, kind: echo, count: 1, at: 50, priority: high, idempotency: { keys: 1, shareWith: ${share} }${extra} }
+`;
+    expect(() => parseScenario(items('idme'), 'k.yaml')).toThrow(/idempotency\.shareWith: unknown item "idme" \(did you mean "idem"\?\)/);
+    expect(() => parseScenario(items('idem', ', startAfterMs: 100'), 'k.yaml')).toThrow(/shareWith links plain single tasks/);
+    expect(() => parseScenario(items('idem', ', retry: { maxRetries: 1 }'), 'k.yaml')).toThrow(/item "idem" has another retry policy/);
+    expect(parseScenario(items('idem'), 'k.yaml').workload.items[1]?.idempotency).toEqual({ keys: 1, concurrent: false, shareWith: 'idem' });
+  });
   it('refuses a live run of fields only the simulation runs, and passes plain scenarios', () => {
     const s = parseScenario(`name: t
 description: x

@@ -50,6 +50,7 @@ export function validateEngineFields(s: Scenario, ctx: Ctx, groups: Map<string, 
       if (c.node >= nodes) problem(ctx, ['workload', 'items', i, 'control', j, 'node'], `node ${c.node} does not exist: the submission has ${nodes} execution(s), numbered from 0`);
     });
     if (item.dependsOn !== undefined) itemDependency(s, ctx, i);
+    if (item.idempotency?.shareWith !== undefined) sharedKeys(s, ctx, i);
   });
 }
 
@@ -75,4 +76,26 @@ function itemDependency(s: Scenario, ctx: Ctx, i: number): void {
     const nodes = target.graph.shape === 'none' ? 1 : target.graph.size;
     if (dep.node >= nodes) problem(ctx, [...path, 'node'], `node ${dep.node} does not exist: item "${dep.item}" submits ${nodes} execution(s) each, numbered from 0`);
   });
+}
+
+/**
+ * workload.items[i].idempotency.shareWith names an earlier item; both are
+ * single plain tasks with the same retry (the checker tells their specs
+ * apart by kind, params, timeoutMs and priority, so nothing else may differ).
+ */
+function sharedKeys(s: Scenario, ctx: Ctx, i: number): void {
+  const items = s.workload.items;
+  const item = items[i];
+  const shared = item?.idempotency?.shareWith;
+  if (item === undefined || shared === undefined) return;
+  const path = ['workload', 'items', i, 'idempotency', 'shareWith'];
+  const names = items.slice(0, i).map((x, j) => x.name ?? `item${j + 1}`);
+  const target = items[names.indexOf(shared)];
+  if (target === undefined) {
+    problem(ctx, path, `unknown item "${shared}"${didYouMean(shared, names)}; shareWith names an item listed before this one`);
+    return;
+  }
+  const plain = (x: typeof item): boolean => x.graph.shape === 'none' && !x.batch && x.dependsOn === undefined && x.startAfterMs === undefined && x.failureRate === 0;
+  if (!plain(item) || !plain(target)) problem(ctx, path, 'shareWith links plain single tasks (no graph, batch, dependsOn, startAfterMs or failureRate on either item)');
+  if (JSON.stringify(item.retry) !== JSON.stringify(target.retry)) problem(ctx, path, `item "${shared}" has another retry policy: give both items the same retry, so only kind, params, timeoutMs or priority tell them apart`);
 }

@@ -43,6 +43,8 @@ export interface Intent {
   priority: string;
   timeoutMs?: number;
   idempotencyKey?: string;
+  /** The retry fields the client gave (the engine fills in the rest). */
+  retry?: NonNullable<ExecutionSpec['retry']>;
 }
 
 /** Per execution of a submission (a graph's nodes in Object.keys order). */
@@ -51,6 +53,7 @@ export function intentOf(s: Submission): Intent[] {
     priority: spec.priority ?? 'medium',
     ...(spec.timeoutMs === undefined ? {} : { timeoutMs: spec.timeoutMs }),
     ...(spec.idempotencyKey === undefined ? {} : { idempotencyKey: spec.idempotencyKey }),
+    ...(spec.retry === undefined ? {} : { retry: spec.retry }),
   }));
 }
 
@@ -127,7 +130,7 @@ function mapSpecs(s: Submission, f: <T extends GraphSpec[string]>(spec: T) => T)
 
 /** The idempotency key of the item's n-th task, if the item has keys (n modulo their number). */
 function keyOf(item: WorkloadItem, name: string, n: number): string | undefined {
-  return item.idempotency === undefined ? undefined : `${name}-k${(n % item.idempotency.keys) + 1}`;
+  return item.idempotency === undefined ? undefined : `${item.idempotency.shareWith ?? name}-k${(n % item.idempotency.keys) + 1}`;
 }
 
 /** A batch item: its `count` tasks in one submission at `at` (idempotency keys as for single tasks, so a key may repeat inside the batch). */

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type { Scenario } from '../../harness/scenario/schema.js';
 import type { Engine } from '../../system/engine/engine.js';
-import { BatchKeysConflictEngine, BatchRepeatsKeysEngine, DatedRetryAtOnceEngine, EarlyDatedEngine } from './broken/submit-variants.js';
+import { BatchKeysConflictEngine, BatchRepeatsKeysEngine, DatedRetryAtOnceEngine, DefaultCapBelowDelayEngine, EarlyDatedEngine, PriorityBlindKeysEngine } from './broken/submit-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
 
@@ -44,5 +44,16 @@ describe('future-dated and batched work', () => {
   it('the whole engine-features scenario catches them too', async () => {
     const s = await loadScenario('scenarios/engine-features.yaml');
     for (const [, cls, promise] of CASES) expect((await simVerdict(s, { engineFactory: engineFactoryOf(cls) })).promises).toContain(promise);
+  });
+});
+
+describe('what the engine stores against what the client asked (engine-features)', () => {
+  it.each([
+    ['a key reused with another priority is accepted as the same request', PriorityBlindKeysEngine, 'idempotency', /was reused for .*"priority":"high".* and accepted at t=\d+ as the same execution: a reuse with another spec must be refused 409 conflict/],
+    ['an unset maxDelayMs caps a long delay at the default', DefaultCapBelowDelayEngine, 'retries', /the engine stored retry .* for a submission that asked .*: maxDelayMs is not what was asked/],
+  ] as const)('%s: caught', async (_name, cls, promise, says) => {
+    const v = await simVerdict(await loadScenario('scenarios/engine-features.yaml'), { engineFactory: engineFactoryOf(cls) });
+    expect(v.promises).toEqual([promise]);
+    expect(v.text).toMatch(says);
   });
 });

@@ -77,3 +77,20 @@ export class TimeoutCountedPendingEngine extends Engine {
     return super.submit(items);
   }
 }
+
+/** An idempotency key's repeat is compared without its priority (blind set 9 #04): a reuse with another priority is taken as the same request. */
+export class PriorityBlindKeysEngine extends Engine {
+  override submitTask(spec: Parameters<Engine['submitTask']>[0]): ReturnType<Engine['submitTask']> {
+    const held = spec.idempotencyKey === undefined ? undefined : this.byKey.get(spec.idempotencyKey);
+    const rec = held === undefined ? undefined : this.records.get(held);
+    return super.submitTask(rec === undefined ? spec : { ...spec, priority: rec.priority });
+  }
+}
+
+/** An unset retry.maxDelayMs takes the engine's default cap even below the spec's own delayMs (blind set 9 #11). */
+export class DefaultCapBelowDelayEngine extends Engine {
+  override submitTask(spec: Parameters<Engine['submitTask']>[0]): ReturnType<Engine['submitTask']> {
+    const r = spec.retry;
+    return super.submitTask(r?.delayMs === undefined || r.maxDelayMs !== undefined ? spec : { ...spec, retry: { ...r, maxDelayMs: 60_000 } });
+  }
+}
