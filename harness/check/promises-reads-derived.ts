@@ -15,7 +15,7 @@
  *   coordinator restart or store reload (a reload samples again), and as
  *   many samples as listed completions.
  */
-import { percentileOfSorted } from '../../system/core/stats.js';
+import { percentileOfSorted } from '../../system/core/index.js';
 import type { HistoryRecord } from './history.js';
 import type { ApiStats, ListedExecution } from './promises-reads.js';
 import type { HistoryView } from './view.js';
