@@ -128,6 +128,36 @@ function askedFor(view: HistoryView, invokeIndex: unknown): number {
   return Array.isArray(tasks) ? tasks.length : 0;
 }
 
+/**
+ * How many executions a submission could create: its tasks, less idempotent
+ * repeats (a key repeated inside it, or held by an acknowledged execution
+ * still unfinished when it asked: such a repeat creates nothing, so it takes
+ * no slot; blind set 9 #06).
+ */
+function newAt(view: HistoryView, submits: Submits, asked: HistoryView['records'][number]): number {
+  const intent = asked.value.intent;
+  if (!Array.isArray(intent)) return askedFor(view, asked.index);
+  const held = new Set<string>();
+  for (const s of submits.all) {
+    if (s.type !== 'ok' || s.index > asked.index || !Array.isArray(s.value.executionIds)) continue;
+    const ids = s.value.executionIds as unknown[];
+    const keys = (view.records[s.value.invoke as number]?.value.intent ?? []) as { idempotencyKey?: string }[];
+    keys.forEach((k, i) => {
+      const id = ids[i];
+      if (k.idempotencyKey !== undefined && typeof id === 'string' && !finishedBy(submits.changes.get(id), asked.time)) held.add(k.idempotencyKey);
+    });
+  }
+  const seen = new Set<string>();
+  let n = 0;
+  for (const it of intent as { idempotencyKey?: string }[]) {
+    const key = it.idempotencyKey;
+    if (key !== undefined && (seen.has(key) || held.has(key))) continue;
+    if (key !== undefined) seen.add(key);
+    n++;
+  }
+  return n;
+}
+
 /** The tightest limit a refusal at `index` is judged against; undefined: not judged (none set, or the engine's after a crash, which could explain it). */
 function limitAt(ctx: CheckContext, index: number, firstCrash: number): Limit | undefined {
   const engine = engineWide(ctx);
@@ -171,7 +201,7 @@ function refusedWithinQuota(view: HistoryView, ctx: CheckContext, firstCrash: nu
     const asked = view.records[refusal.value.invoke as number];
     if (limit === undefined || asked === undefined) continue;
     const held = heldAt(view, submits, asked, refusal.index);
-    const n = askedFor(view, asked.index);
+    const n = newAt(view, submits, asked);
     if (held + n > limit.max) continue;
     out.push(
       violation(

@@ -17,7 +17,7 @@ import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import { AnyDependencyCompletedEngine, OnlyFailedUnsuccessfulEngine, RecoveredOnlyFailedUnsuccessfulEngine, ScheduledTrustedAtRecoveryEngine } from './broken/dependency-variants.js';
 import { statusWriteDropsCheckpoint } from './broken/sqlite-variants.js';
-import { TimeoutCountedPendingEngine } from './broken/submit-variants.js';
+import { RepeatsCountedPendingEngine, TimeoutCountedPendingEngine } from './broken/submit-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
 
@@ -37,6 +37,12 @@ describe('dependencies that ended before their dependents were looked at', () =>
     const v = await run('dependency-states', { engineFactory: engineFactoryOf(TimeoutCountedPendingEngine) });
     expect(v.promises, v.text).toEqual(['api-contract']);
     expect(v.text).toMatch(/a submission of \d+ execution\(s\) was refused 429 rate_limited at t=\d+ though the client held at most \d+ .* within the engine's limit of 17 unfinished executions \(maxPending\), so the engine counted/);
+  });
+
+  it('api-contract: an engine whose maxPending counts idempotent repeats refuses a batch whose new executions fit', { timeout: 60_000 }, async () => {
+    const v = await run('dependency-states', { engineFactory: engineFactoryOf(RepeatsCountedPendingEngine) });
+    expect(v.promises, v.text).toEqual(['api-contract']);
+    expect(v.text).toMatch(/a submission of 12 execution\(s\) was refused 429 rate_limited .* within the engine's limit of 17 unfinished executions \(maxPending\)/);
   });
 
   it('order: an engine counting only failed dependencies as unsuccessful leaves late dependents of timed-out and cancelled ones pending', { timeout: 60_000 }, async () => {

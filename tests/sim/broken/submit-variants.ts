@@ -78,6 +78,19 @@ export class TimeoutCountedPendingEngine extends Engine {
   }
 }
 
+/** maxPending counts every planned item, idempotent repeats too (which create nothing): a batch of repeats near the limit is refused (blind set 9 #06). */
+export class RepeatsCountedPendingEngine extends Engine {
+  protected override submit(items: Parameters<Engine['submit']>[0]): ReturnType<Engine['submit']> {
+    const max = this.config.maxPending;
+    const c = this.stats.byStatus;
+    const pending = this.stats.total - c.completed - c.failed - c.cancelled - c.timeout;
+    if (pending + items.length > max) {
+      return Promise.reject(Object.assign(new SquallError(ErrorCode.RateLimited, `${pending} executions are unfinished and ${items.length} more would pass the limit of ${max} (maxPending)`), { retryAfterSec: 1 }));
+    }
+    return super.submit(items);
+  }
+}
+
 /** An idempotency key's repeat is compared without its priority (blind set 9 #04): a reuse with another priority is taken as the same request. */
 export class PriorityBlindKeysEngine extends Engine {
   override submitTask(spec: Parameters<Engine['submitTask']>[0]): ReturnType<Engine['submitTask']> {
