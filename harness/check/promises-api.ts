@@ -40,7 +40,7 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
 
 /** 29. Each HTTP refusal's status is the one its code has in the contract; nothing is accepted with a revoked token; scopes and the client quota hold. */
 export function checkApiContract(view: HistoryView, ctx: CheckContext): Violation[] {
-  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...checkClientQuota(view, ctx), ...createdMismatches(view), ...checkApiReads(view)];
+  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...originMismatches(view), ...checkClientQuota(view, ctx), ...createdMismatches(view), ...checkApiReads(view)];
 }
 
 /**
@@ -135,6 +135,21 @@ function scopeMismatches(view: HistoryView): Violation[] {
     } else if (p.status !== want.status || p.code !== want.code) {
       out.push(violation(view.records, 'api-contract', `${sent} was answered ${got}: the README gives the route scope ${route.scope}, so it must be refused ${want.status} ${want.code}`, { index: rec.index }));
     }
+  }
+  return out;
+}
+
+/** The origin probes (adversary-http.ts probeOrigins): another port or host is refused 403 origin_not_allowed, the coordinator's own origin is not. */
+function originMismatches(view: HistoryView): Violation[] {
+  const out: Violation[] = [];
+  for (const rec of view.records) {
+    const p = rec.f === 'note' && rec.process === HTTP_ADVERSARY ? (rec.value.httpOrigin as { from: string; origin: string; status: number; code?: string } | undefined) : undefined;
+    if (p === undefined) continue;
+    const refused = p.status === 403 && p.code === 'origin_not_allowed';
+    if (refused === (p.from !== 'same')) continue;
+    const got = `${p.status}${p.code === undefined ? '' : ` ${p.code}`}`;
+    const why = p.from === 'same' ? 'it is the coordinator\'s own origin' : `an Origin on ${p.from === 'other-port' ? 'another port' : 'another host'} is another origin: it must be refused 403 origin_not_allowed`;
+    out.push(violation(view.records, 'api-contract', `GET /api/v1/stats with a read token and Origin ${p.origin} (Host coordinator:7000) was answered ${got}: ${why}`, { index: rec.index }));
   }
   return out;
 }

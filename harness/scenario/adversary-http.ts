@@ -44,4 +44,25 @@ export async function probeHttpScopes(sim: Simulation, client: SimClient, record
       recorder.recordInfo({ httpProbe: { method: route.method, route: route.path, held, status: res.status, ...(code === undefined ? {} : { code }) } }, HTTP_ADVERSARY);
     }
   }
+  await probeOrigins(sim, client, recorder);
+}
+
+/** The Host the origin probes name, and the origins they send from it: the coordinator's own, another port, another host. */
+const PROBE_HOST = 'coordinator:7000';
+const ORIGINS = { same: `http://${PROBE_HOST}`, 'other-port': 'http://coordinator:7001', 'other-host': 'http://evil.example:7000' } as const;
+
+/**
+ * A browser page elsewhere calling the API with the operator's read token:
+ * GET /api/v1/stats with each Origin (README, "HTTP API": a browser Origin
+ * must be the API's own (host and port) or an allowed one). Recorded
+ * as `httpOrigin` notes; promise 29 judges them (harness/check/promises-api.ts).
+ */
+export async function probeOrigins(sim: Simulation, client: SimClient, recorder: HistoryRecorder): Promise<void> {
+  for (const [from, origin] of Object.entries(ORIGINS)) {
+    const c = sim.coordinator.instance;
+    if (c === null) return;
+    const res = await handlerCall(c)({ method: 'GET', path: '/api/v1/stats', headers: { host: PROBE_HOST, origin, authorization: `Bearer ${client.probe.read}` } });
+    const code = errorCode(res.body);
+    recorder.recordInfo({ httpOrigin: { from, origin, status: res.status, ...(code === undefined ? {} : { code }) } }, HTTP_ADVERSARY);
+  }
 }

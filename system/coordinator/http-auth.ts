@@ -108,6 +108,15 @@ function hostnameOf(hostHeader: string): string | undefined {
   }
 }
 
+/**
+ * Whether a browser Origin is this coordinator's own (the Host the request
+ * names, port included; the API is plain HTTP behind whatever terminates
+ * TLS, so the scheme is not compared). One object so the rule has one home.
+ */
+export const ORIGIN_RULE = {
+  sameOrigin: (origin: string, host: string): boolean => new URL(origin).host === host,
+};
+
 /** Host and Origin checks (see the file comment); undefined when the request may proceed. */
 export function checkRequestSource(req: HttpRequest, opts: HttpGateOptions): HttpResponse | undefined {
   const host = req.headers.host;
@@ -128,7 +137,7 @@ export function checkRequestSource(req: HttpRequest, opts: HttpGateOptions): Htt
   if (origin !== undefined && !opts.allowedOrigins.includes(origin)) {
     let sameOrigin = false;
     try {
-      sameOrigin = host !== undefined && new URL(origin).host === host;
+      sameOrigin = host !== undefined && ORIGIN_RULE.sameOrigin(origin, host);
     } catch {
       sameOrigin = false;
     }

@@ -19,7 +19,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { forgetsRevocation, withBatchAsOne, withLeakyQuota, withStatusOf, withTokensReadable, withUnreservedQuota } from './broken/api-variants.js';
+import { forgetsRevocation, withBatchAsOne, withLeakyQuota, withOriginPortIgnored, withStatusOf, withTokensReadable, withUnreservedQuota } from './broken/api-variants.js';
 import {
   CancelledDecidedEngine,
   CursorFromNextPageEngine,
@@ -61,6 +61,13 @@ describe('api-contract: the simulated client goes through the HTTP handler', () 
     const broken = await simVerdict(scenario, { wrapTokens: forgetsRevocation });
     expect(broken.promises).toContain('api-contract');
     expect(broken.text).toMatch(/with the client's token, revoked at t=\d+, was acknowledged: a revoked token must be refused/);
+  });
+
+  it('a same-origin check that ignores the port is reported (adversarial-clients: http-scopes probes the Origin too)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario(ADVERSARIAL);
+    const broken = await withOriginPortIgnored(() => simVerdict(scenario));
+    expect(broken.promises).toEqual(['api-contract']);
+    expect(broken.text).toMatch(/Origin http:\/\/coordinator:7001 \(Host coordinator:7000\) was answered 200: an Origin on another port is another origin: it must be refused 403 origin_not_allowed/);
   });
 
   it('a token route that takes a read token is reported (adversarial-clients: http-scopes; the real run passes in the revoke case above)', { timeout: 60_000 }, async () => {

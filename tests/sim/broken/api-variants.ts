@@ -3,7 +3,7 @@
  * reached now that the simulated client submits through the HTTP handler.
  */
 import { ClientQuota } from '../../../system/coordinator/client-quota.js';
-import { SCOPE_RULES, type ScopeRule } from '../../../system/coordinator/http-auth.js';
+import { ORIGIN_RULE, SCOPE_RULES, type ScopeRule } from '../../../system/coordinator/http-auth.js';
 import { STATUS_BY_CODE } from '../../../system/coordinator/http-api.js';
 import type { TokenStore } from '../../../system/coordinator/index.js';
 
@@ -82,5 +82,16 @@ export async function withLeakyQuota<T>(body: () => Promise<T>): Promise<T> {
     return await body();
   } finally {
     ClientQuota.prototype.admit = admit;
+  }
+}
+
+/** Runs body with the same-origin check comparing hostnames only, so a page on another port of the host passes (blind set 9 #19). */
+export async function withOriginPortIgnored<T>(body: () => Promise<T>): Promise<T> {
+  const real = ORIGIN_RULE.sameOrigin;
+  ORIGIN_RULE.sameOrigin = (origin, host) => new URL(origin).hostname === new URL(`http://${host}`).hostname;
+  try {
+    return await body();
+  } finally {
+    ORIGIN_RULE.sameOrigin = real;
   }
 }
