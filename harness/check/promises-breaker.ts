@@ -69,10 +69,21 @@ function onResult(b: Breaker, ev: Ev<'result_recorded'>['ev'], c: Config): void 
   }
 }
 
-/** 28. See the file header. */
-export function checkBreakers(view: HistoryView, ctx: CheckContext): Violation[] {
-  if (ctx.breaker !== true || ctx.breakerResetMs === undefined) return [];
-  const c: Config = { threshold: ctx.breakerFailureThreshold ?? 5, resetMs: ctx.breakerResetMs, maxTrials: ctx.breakerHalfOpenMaxCalls ?? 1 };
+/** What a walk over the coordinator's breaker decisions tells its visitor. */
+interface BreakerVisitor {
+  /** A claim, before it is added as a trial (b refreshed to the claim's time). */
+  claim?: (e: Ev<'claimed'>, b: Breaker, kind: string) => void;
+  /** After any event that may have changed b (opened it, ended a trial, added one). */
+  changed?: (kind: string, b: Breaker, at: number) => void;
+}
+
+function configOf(ctx: CheckContext): Config | undefined {
+  if (ctx.breaker !== true || ctx.breakerResetMs === undefined) return undefined;
+  return { threshold: ctx.breakerFailureThreshold ?? 5, resetMs: ctx.breakerResetMs, maxTrials: ctx.breakerHalfOpenMaxCalls ?? 1 };
+}
+
+/** Replays every kind's breaker from the coordinator's decisions (each event's `at`); a crash or restart closes them all. */
+function walkBreakers(view: HistoryView, c: Config, visit: BreakerVisitor): Map<string, Breaker> {
   const crashes = coordinatorCrashes(view).map((x) => x.index);
   const kindOf = (id: string): string => view.submitted.get(id)?.ev.kind ?? '?';
   let breakers = new Map<string, Breaker>();
@@ -82,29 +93,68 @@ export function checkBreakers(view: HistoryView, ctx: CheckContext): Violation[]
     return b;
   };
   let nextCrash = 0;
-  const out: Violation[] = [];
   for (const e of view.events) {
     while (nextCrash < crashes.length && (crashes[nextCrash] ?? Infinity) < e.rec.index) {
       breakers = new Map();
       nextCrash++;
     }
     const ev = e.ev;
-    if (ev.source !== 'coordinator') continue;
-    if (ev.type === 'result_recorded') onResult(of(kindOf(ev.executionId)), ev, c);
-    else if (ev.type === 'lease_expired' || ev.type === 'lease_released') {
-      const b = of(kindOf(ev.executionId));
+    if (ev.source !== 'coordinator' || (ev.type !== 'result_recorded' && ev.type !== 'lease_expired' && ev.type !== 'lease_released' && ev.type !== 'claimed')) continue;
+    const kind = kindOf(ev.executionId);
+    const b = of(kind);
+    if (ev.type === 'result_recorded') onResult(b, ev, c);
+    else if (ev.type !== 'claimed') {
       if (b.trials.delete(ev.executionId)) b.freeSince = ev.at;
-    }
-    else if (ev.type === 'claimed') {
-      const kind = kindOf(ev.executionId);
-      const b = of(kind);
+    } else {
       refresh(b, ev.at, c);
-      const problem = claimProblem(b, ev.executionId, kind, ev.at, c);
-      if (problem !== undefined) out.push(violation(view.records, 'breaker', `${ev.executionId} claimed by ${ev.workerId} at t=${e.rec.time}: ${problem}`, { index: e.rec.index, executionId: ev.executionId, workerId: ev.workerId }));
+      visit.claim?.(e as Ev<'claimed'>, b, kind);
       if (b.state === 'half-open') b.trials.add(ev.executionId);
     }
+    visit.changed?.(kind, b, ev.at);
   }
+  return breakers;
+}
+
+/** 28. See the file header. */
+export function checkBreakers(view: HistoryView, ctx: CheckContext): Violation[] {
+  const c = configOf(ctx);
+  if (c === undefined) return [];
+  const out: Violation[] = [];
+  const claim = (e: Ev<'claimed'>, b: Breaker, kind: string): void => {
+    const { executionId, workerId, at } = e.ev;
+    const problem = claimProblem(b, executionId, kind, at, c);
+    if (problem !== undefined) out.push(violation(view.records, 'breaker', `${executionId} claimed by ${workerId} at t=${e.rec.time}: ${problem}`, { index: e.rec.index, executionId, workerId }));
+  };
+  const breakers = walkBreakers(view, c, { claim });
   for (const [kind, b] of breakers) out.push(...stuckHalfOpen(view, ctx, kind, b, c));
+  return out;
+}
+
+/**
+ * When each kind's breaker (replayed as above) held claims back, in record
+ * time: open from its opening for resetTimeoutMs, and half-open with every
+ * trial slot taken. Undefined when the scenario does not configure the
+ * breaker (the checker then knows no reset period).
+ */
+export function breakerHolds(view: HistoryView, ctx: CheckContext, offset: number): Map<string, { from: number; to: number }[]> | undefined {
+  const c = configOf(ctx);
+  if (c === undefined) return undefined;
+  const out = new Map<string, { from: number; to: number }[]>();
+  const push = (kind: string, from: number, to: number): void => void (out.get(kind) ?? out.set(kind, []).get(kind))?.push({ from: from + offset, to: to + offset });
+  const seen = new Map<string, { openedAt: number; fullSince?: number }>();
+  const changed = (kind: string, b: Breaker, at: number): void => {
+    const was = seen.get(kind) ?? { openedAt: -1 };
+    if (b.state === 'open' && b.openedAt !== was.openedAt) push(kind, b.openedAt, b.openedAt + c.resetMs);
+    const full = b.state === 'half-open' && b.trials.size >= c.maxTrials;
+    if (full && was.fullSince === undefined) was.fullSince = at;
+    if (!full && was.fullSince !== undefined) {
+      push(kind, was.fullSince, at);
+      was.fullSince = undefined;
+    }
+    seen.set(kind, { openedAt: b.state === 'open' ? b.openedAt : was.openedAt, ...(was.fullSince === undefined ? {} : { fullSince: was.fullSince }) });
+  };
+  walkBreakers(view, c, { changed });
+  for (const [kind, st] of seen) if (st.fullSince !== undefined) push(kind, st.fullSince, Infinity);
   return out;
 }
 

@@ -14,6 +14,7 @@
  * latency does not matter, and only up to the first coordinator crash
  * (recovery re-queues and restores leases without events).
  */
+import { breakerHolds } from './promises-breaker.js';
 import { DANGEROUS_KINDS } from '../../system/tasks/index.js';
 import type { CheckContext } from './context.js';
 import { coordinatorCrashes } from './promises-state.js';
@@ -171,12 +172,13 @@ export function checkIdleCapacity(view: HistoryView, ctx: CheckContext): Violati
   const long = waiting(view, end, offset).filter((x) => x.to - x.from > ctx.toleranceMs);
   if (long.length === 0) return [];
   const free = freeCapacity(view, limit, end, offset);
-  const breakers = breakerSpans(view, ctx, offset);
+  const exact = breakerHolds(view, ctx, offset);
+  const breakers = exact ?? breakerSpans(view, ctx, offset);
   const runs = (kind: string): boolean => (ctx.workerKinds === undefined ? !DANGEROUS_KINDS.has(kind) : ctx.workerKinds.includes(kind));
   const out: Violation[] = [];
   for (const x of long) {
     if (!runs(x.kind)) continue;
-    const found = idleWorker(view, ctx, free, x, breakers.get(x.kind) ?? []);
+    const found = idleWorker(view, ctx, free, x, { exact: exact !== undefined, spans: breakers.get(x.kind) ?? [] });
     if (found === undefined) continue;
     out.push(
       violation(
@@ -190,15 +192,39 @@ export function checkIdleCapacity(view: HistoryView, ctx: CheckContext): Violati
   return out;
 }
 
+/**
+ * When the kind's breaker may hold claims back: exactly (the breaker
+ * replay's open and trials-full spans, when the scenario configures the
+ * breaker: only the idle time outside them is judged) or generously
+ * (breakerSpans: any overlap excuses).
+ */
+interface BreakerHolds {
+  exact: boolean;
+  spans: readonly Span[];
+}
+
+/** The longest stretch of [from, to] outside every span, or undefined. */
+function longestUncovered(from: number, to: number, spans: readonly Span[]): Span | undefined {
+  let best: Span | undefined;
+  let at = from;
+  for (const s of [...spans].filter((b) => b.to > from && b.from < to).sort((a, b) => a.from - b.from)) {
+    if (s.from > at && (best === undefined || s.from - at > best.to - best.from)) best = { from: at, to: s.from };
+    at = Math.max(at, s.to);
+  }
+  if (at < to && (best === undefined || to - at > best.to - best.from)) best = { from: at, to };
+  return best;
+}
+
 /** A worker idle for more than the tolerance while `x` waited, with no fault and the kind's breaker closed. */
-function idleWorker(view: HistoryView, ctx: CheckContext, free: Map<string, Free[]>, x: Waiting, breaker: readonly Span[]): { w: string; from: number; to: number; held: number } | undefined {
+function idleWorker(view: HistoryView, ctx: CheckContext, free: Map<string, Free[]>, x: Waiting, breaker: BreakerHolds): { w: string; from: number; to: number; held: number } | undefined {
   for (const [w, list] of free) {
     for (const f of list) {
       const from = Math.max(x.from, f.from);
       const to = Math.min(x.to, f.to);
       if (to - from <= ctx.toleranceMs || view.anyFaultOn(w, from, to)) continue;
-      if (breaker.some((b) => b.from <= to && b.to >= from)) continue;
-      return { w, from, to, held: f.held };
+      const free = breaker.exact ? longestUncovered(from, to, breaker.spans) : breaker.spans.some((b) => b.from <= to && b.to >= from) ? undefined : { from, to };
+      if (free === undefined || free.to - free.from <= ctx.toleranceMs) continue;
+      return { w, from: free.from, to: free.to, held: f.held };
     }
   }
   return undefined;

@@ -2,9 +2,10 @@
  * Promise 5 (ARCHITECTURE.md): retries. Failed attempts stay within
  * 1 + maxRetries and each retry comes on the retry strategy's schedule.
  */
+import { breakerHolds } from './promises-breaker.js';
 import type { RetryPolicy } from '../../system/core/index.js';
 import type { CheckContext } from './context.js';
-import type { Ev, HistoryView } from './view.js';
+import { clockOffset, type Ev, type HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
@@ -76,10 +77,14 @@ export function breakerMayHold(view: HistoryView, kind: string, from: number, cl
 /**
  * 5. Failed attempts within 1 + maxRetries; the next attempt never comes
  * before the strategy's delay, nor after it while a worker sat idle (unless
- * the kind's circuit breaker could have been open then: breakerMayHold).
+ * the kind's circuit breaker could have been open then: breakerMayHold; when
+ * the scenario configures the breaker, its replay (promises-breaker.ts
+ * breakerHolds) says exactly when it let the retry through, and a retry
+ * later than that with a worker idle is late).
  */
 export function checkRetries(view: HistoryView, ctx: CheckContext): Violation[] {
   const out: Violation[] = [];
+  const holds = breakerHolds(view, ctx, clockOffset(view));
   for (const [id, sub] of view.submitted) {
     const events = view.byExecution.get(id) ?? [];
     const failed = new Set<number>();
@@ -94,7 +99,7 @@ export function checkRetries(view: HistoryView, ctx: CheckContext): Violation[] 
         lastFailureAt = e.rec.time;
       }
       if (ev.type !== 'claimed') continue;
-      out.push(...claimViolations(view, ctx, id, sub, e as Ev<'claimed'>, failed.size, lastFailureAt));
+      out.push(...claimViolations(view, ctx, id, sub, e as Ev<'claimed'>, failed.size, lastFailureAt, holds?.get(sub.ev.kind) ?? (holds === undefined ? undefined : [])));
       lastFailureAt = undefined;
     }
     if (failed.size > sub.ev.maxAttempts) {
@@ -118,6 +123,7 @@ function claimViolations(
   e: Ev<'claimed'>,
   failures: number,
   lastFailureAt: number | undefined,
+  holds: readonly { from: number; to: number }[] | undefined,
 ): Violation[] {
   const out: Violation[] = [];
   const attempt = e.ev.attempt;
@@ -135,10 +141,13 @@ function claimViolations(
   if (policy === undefined || failures === 0 || lastFailureAt === undefined) return out;
   const expected = expectedRetryDelay(policy, failures);
   const waited = e.rec.time - lastFailureAt;
-  const due = lastFailureAt + expected + ctx.toleranceMs;
-  const late = waited > expected + ctx.toleranceMs && !breakerMayHold(view, sub.ev.kind, lastFailureAt, e.rec.index, ctx);
+  // With the breaker replayed exactly (promises-breaker.ts), the retry is due once the breaker lets it through; else any chance it held it excuses.
+  const released = holds === undefined ? undefined : releasedAt(lastFailureAt + expected, holds, ctx.toleranceMs);
+  const due = (released ?? lastFailureAt + expected) + ctx.toleranceMs;
+  const late = released === undefined ? waited > expected + ctx.toleranceMs && !breakerMayHold(view, sub.ev.kind, lastFailureAt, e.rec.index, ctx) : e.rec.time > due;
   const idle = late ? idleWorkerAt(view, due, lastFailureAt) : undefined;
-  const asked = `strategy ${policy.strategy} (delay ${policy.delayMs}, cap ${policy.maxDelayMs}) asks for ${expected} ms`;
+  const held = released !== undefined && released > lastFailureAt + expected ? ` (the ${sub.ev.kind} breaker held it until t=${released})` : '';
+  const asked = `strategy ${policy.strategy} (delay ${policy.delayMs}, cap ${policy.maxDelayMs}) asks for ${expected} ms${held}`;
   if (idle !== undefined) {
     out.push(
       violation(view.records, 'retries', `retried ${waited} ms after failure ${failures}; ${asked}, and ${idle} was idle at t=${due}: the retry came too late`, {
@@ -151,4 +160,19 @@ function claimViolations(
     out.push(violation(view.records, 'retries', `retried ${waited} ms after failure ${failures}; ${asked}`, { index: e.rec.index, executionId: id }));
   }
   return out;
+}
+
+/** When spans holding claims back (gaps within the tolerance merged) release something ready at `t`. */
+function releasedAt(t: number, holds: readonly { from: number; to: number }[], toleranceMs: number): number {
+  let at = t;
+  for (let moved = true; moved; ) {
+    moved = false;
+    for (const h of holds) {
+      if (h.from <= at + toleranceMs && h.to > at) {
+        at = h.to;
+        moved = true;
+      }
+    }
+  }
+  return at;
 }

@@ -28,4 +28,10 @@ describe('breaker: open holds claims, half-open lets one trial through', () => {
     expect(v.promises).toContain('breaker');
     expect(v.text).toMatch(says);
   });
+
+  it('reopens-when-open: a late failure restarts the reset period; the retry it holds back is late (retries, with the replayed breaker)', async () => {
+    const v = await withBrokenBreakers('reopens-when-open', async () => simVerdict(await loadScenario(FILE)));
+    expect(v.promises).toEqual(['retries']);
+    expect(v.text).toMatch(/\(the sleep breaker held it until t=\d+\).* was idle at t=\d+: the retry came too late/);
+  });
 });

@@ -39,10 +39,18 @@ const stayHalfOpen = (original: OnFailure): OnFailure =>
     if (before === 'half-open' && b !== undefined) b.state = 'half-open';
   };
 
+/** A failure while open opens it again, restarting the reset period (blind set 9 #12): a late failure holds the kind's retries back longer. */
+const reopenWhenOpen = (original: OnFailure): OnFailure =>
+  function (this: CircuitBreakers, kind: string, id: ExecutionId) {
+    original.call(this, kind, id);
+    const b = kindsOf(this).get(kind);
+    if (b?.state === 'open') (this as unknown as { open(x: unknown): void }).open(b);
+  };
+
 /** A lease that ends without a verdict (expired, given back at a sync) keeps its half-open trial slot: the kind stays half-open with no trial ever again. */
 const keepsTrialOnRelease = (): CircuitBreakers['onRelease'] => () => {};
 
-export type BreakerMistake = keyof typeof MISTAKES | 'stays-half-open' | 'keeps-trial-on-release';
+export type BreakerMistake = keyof typeof MISTAKES | 'stays-half-open' | 'keeps-trial-on-release' | 'reopens-when-open';
 
 /** Runs `body` with the breakers making `mistake`; restores the real methods after. */
 export async function withBrokenBreakers<T>(mistake: BreakerMistake, body: () => Promise<T>): Promise<T> {
@@ -50,6 +58,7 @@ export async function withBrokenBreakers<T>(mistake: BreakerMistake, body: () =>
   const onFailure = CircuitBreakers.prototype.onFailure;
   const onRelease = CircuitBreakers.prototype.onRelease;
   if (mistake === 'stays-half-open') CircuitBreakers.prototype.onFailure = stayHalfOpen(onFailure);
+  else if (mistake === 'reopens-when-open') CircuitBreakers.prototype.onFailure = reopenWhenOpen(onFailure);
   else if (mistake === 'keeps-trial-on-release') CircuitBreakers.prototype.onRelease = keepsTrialOnRelease();
   else CircuitBreakers.prototype.canPass = MISTAKES[mistake](canPass);
   try {
