@@ -57,7 +57,7 @@ const ORIGINS = { same: `http://${PROBE_HOST}`, 'other-port': 'http://coordinato
  * must be the API's own (host and port) or an allowed one). Recorded
  * as `httpOrigin` notes; promise 29 judges them (harness/check/promises-api.ts).
  */
-export async function probeOrigins(sim: Simulation, client: SimClient, recorder: HistoryRecorder): Promise<void> {
+async function probeOrigins(sim: Simulation, client: SimClient, recorder: HistoryRecorder): Promise<void> {
   for (const [from, origin] of Object.entries(ORIGINS)) {
     const c = sim.coordinator.instance;
     if (c === null) return;
