@@ -33,7 +33,8 @@
  * is the only submitter): no acknowledgement leaves more than maxPending
  * unfinished (over the whole run: a restarted engine counts every unfinished
  * execution it recovered, a superset of the acknowledged ones), and no 429
- * while the unfinished work plus the submission fits, judged up to the first
+ * while the unfinished work plus what the submission would create fits (an
+ * idempotent repeat creates nothing: newAt), judged up to the first
  * coordinator crash (a restarted engine also counts executions whose
  * submission the client never heard back about). Finished means completed,
  * failed, cancelled or timed out: a limit that counts timed-out executions
