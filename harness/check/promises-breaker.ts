@@ -140,21 +140,28 @@ export function breakerHolds(view: HistoryView, ctx: CheckContext, offset: numbe
   const c = configOf(ctx);
   if (c === undefined) return undefined;
   const out = new Map<string, { from: number; to: number }[]>();
-  const push = (kind: string, from: number, to: number): void => void (out.get(kind) ?? out.set(kind, []).get(kind))?.push({ from: from + offset, to: to + offset });
-  const seen = new Map<string, { openedAt: number; fullSince?: number }>();
+  const push = (kind: string, from: number, to: number): void => {
+    const list = out.get(kind) ?? [];
+    list.push({ from: from + offset, to: to + offset });
+    out.set(kind, list);
+  };
+  const track = new Map<string, { openedAt: number; fullSince: number | undefined }>();
   const changed = (kind: string, b: Breaker, at: number): void => {
-    const was = seen.get(kind) ?? { openedAt: -1 };
-    if (b.state === 'open' && b.openedAt !== was.openedAt) push(kind, b.openedAt, b.openedAt + c.resetMs);
-    const full = b.state === 'half-open' && b.trials.size >= c.maxTrials;
-    if (full && was.fullSince === undefined) was.fullSince = at;
-    if (!full && was.fullSince !== undefined) {
-      push(kind, was.fullSince, at);
-      was.fullSince = undefined;
+    let t = track.get(kind);
+    if (t === undefined) track.set(kind, (t = { openedAt: -1, fullSince: undefined }));
+    if (b.state === 'open' && b.openedAt !== t.openedAt) {
+      t.openedAt = b.openedAt;
+      push(kind, b.openedAt, b.openedAt + c.resetMs);
     }
-    seen.set(kind, { openedAt: b.state === 'open' ? b.openedAt : was.openedAt, ...(was.fullSince === undefined ? {} : { fullSince: was.fullSince }) });
+    const full = b.state === 'half-open' && b.trials.size >= c.maxTrials;
+    if (full && t.fullSince === undefined) t.fullSince = at;
+    else if (!full && t.fullSince !== undefined) {
+      push(kind, t.fullSince, at);
+      t.fullSince = undefined;
+    }
   };
   walkBreakers(view, c, { changed });
-  for (const [kind, st] of seen) if (st.fullSince !== undefined) push(kind, st.fullSince, Infinity);
+  for (const [kind, t] of track) if (t.fullSince !== undefined) push(kind, t.fullSince, Infinity);
   return out;
 }
 

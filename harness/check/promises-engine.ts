@@ -205,11 +205,11 @@ export function checkTimeouts(view: HistoryView, ctx: CheckContext): Violation[]
 }
 
 /** The key of a single-task submit invoke and its task, as the client sent them. */
-function keyedTasks(rec: { value: Record<string, unknown> } | undefined): { key: string; task: string }[] {
+function keyedTasks(rec: { value: Record<string, unknown> } | undefined): { key: string; task: string; at: number }[] {
   const intent = rec?.value.intent;
   const tasks = rec?.value.tasks;
   if (!Array.isArray(intent) || !Array.isArray(tasks) || intent.length !== tasks.length) return [];
-  return intent.flatMap((it: IntentOf | undefined, i) => (it?.idempotencyKey === undefined ? [] : [{ key: it.idempotencyKey, task: JSON.stringify({ ...(tasks[i] as object), priority: it.priority }) }]));
+  return intent.flatMap((it: IntentOf | undefined, i) => (it?.idempotencyKey === undefined ? [] : [{ key: it.idempotencyKey, task: JSON.stringify({ ...(tasks[i] as object), priority: it.priority }), at: i }]));
 }
 
 /**
@@ -239,25 +239,22 @@ function refusedRepeats(view: HistoryView): Violation[] {
 
 /**
  * 22, the other half: a key reused with another task (kind, params, timeoutMs
- * or priority) is refused 409 conflict (README, HTTP API), unless a prune
- * forgot the key's execution first; accepting it as a repeat hands the
- * client an execution that does not do what it asked. Records each keyed
- * task as the key's current one.
+ * or priority) is refused 409 conflict (README, HTTP API); accepting it as
+ * the key's execution hands the client an execution that does not do what it
+ * asked (after a prune forgot the key, the reuse makes a new execution, which
+ * is not this). Records each keyed task as the key's current one.
  */
-function acceptedClashes(view: HistoryView, ok: HistoryRecord, keyed: readonly { key: string; task: string }[], acked: Map<string, { task: string; id: string }>): Violation[] {
+function acceptedClashes(view: HistoryView, ok: HistoryRecord, keyed: readonly { key: string; task: string; at: number }[], acked: Map<string, { task: string; id: string }>): Violation[] {
   const out: Violation[] = [];
-  const ids = Array.isArray(ok.value.executionIds) ? (ok.value.executionIds as string[]) : [];
-  keyed.forEach((k, i) => {
+  const ids = Array.isArray(ok.value.executionIds) ? (ok.value.executionIds as unknown[]) : [];
+  for (const k of keyed) {
     const held = acked.get(k.key);
-    const id = ids[i] ?? '';
+    const id = String(ids[k.at] ?? '');
     if (held !== undefined && held.task !== k.task && id === held.id) {
-      const end = finalTerminals((view.byExecution.get(held.id) ?? []).filter((e) => e.ev.source === 'coordinator'))[0];
-      if (!prunedAway(view, end?.ev.at, ok.index)) {
-        out.push(violation(view.records, 'idempotency', `idempotency key "${k.key}" of ${held.id} (${held.task}) was reused for ${k.task} and accepted at t=${ok.time} as the same execution: a reuse with another spec must be refused 409 conflict`, { index: ok.index, executionId: id }));
-      }
+      out.push(violation(view.records, 'idempotency', `idempotency key "${k.key}" of ${held.id} (${held.task}) was reused for ${k.task} and accepted at t=${ok.time} as the same execution: a reuse with another spec must be refused 409 conflict`, { index: ok.index, executionId: id }));
     }
     acked.set(k.key, { task: k.task, id });
-  });
+  }
   return out;
 }
 

@@ -30,10 +30,10 @@ function lastHeard(view: HistoryView): Map<string, { time: number; index: number
   return heard;
 }
 
-/** Whether something that may legitimately move a lease's expiry happened in [from, to]. */
-function expiryMayMove(view: HistoryView, from: number, fromIndex: number, toIndex: number, to: number): boolean {
+/** Whether something that may legitimately move a lease's expiry happened in [from, to] (`storeAt`: record indexes of store failures and recoveries). */
+function expiryMayMove(view: HistoryView, storeAt: readonly number[], from: number, fromIndex: number, toIndex: number, to: number): boolean {
   if (view.lifeOf('coordinator', fromIndex) !== view.lifeOf('coordinator', toIndex)) return true;
-  const store = [...view.ofType('store_failed'), ...view.ofType('store_recovered')].some((e) => e.rec.index >= fromIndex && e.rec.index <= toIndex);
+  const store = storeAt.some((i) => i >= fromIndex && i <= toIndex);
   const process = view.faults.some(
     (f) => affectsCoordinator(f.details) && ['pause', 'kill', 'restart', 'clock_skew'].includes(String(f.details.action)) && f.start.time <= to && view.faultEnd(f) >= from,
   );
@@ -47,13 +47,14 @@ export function checkRenewal(view: HistoryView, ctx: CheckContext): Violation[] 
   const claims = new Map(view.ofType('claimed').map((c) => [c.ev.leaseToken, c]));
   // A lease its holder's sync no longer reports also ends as lease_expired (then released 'not_held_after_sync'): not a timed-out lease.
   const reasons = new Map(view.ofType('lease_released').map((r) => [r.ev.leaseToken, r.ev.reason]));
+  const storeAt = [...view.ofType('store_failed'), ...view.ofType('store_recovered')].map((e) => e.rec.index);
   for (const e of view.ofType('lease_expired') as Ev<'lease_expired'>[]) {
     const { leaseToken, workerId, executionId } = e.ev;
     const claim = claims.get(leaseToken);
     const m = (heard.get(leaseToken) ?? []).filter((h) => h.index < e.rec.index).at(-1);
     if (claim === undefined || m === undefined || (reasons.get(leaseToken) ?? 'lease_expired') !== 'lease_expired') continue;
     const earliest = m.time + ctx.leaseMs - ctx.heartbeatMs / 2;
-    if (e.rec.time + ctx.toleranceMs >= earliest || expiryMayMove(view, claim.rec.time, claim.rec.index, e.rec.index, e.rec.time)) continue;
+    if (e.rec.time + ctx.toleranceMs >= earliest || expiryMayMove(view, storeAt, claim.rec.time, claim.rec.index, e.rec.index, e.rec.time)) continue;
     out.push(
       violation(
         view.records,

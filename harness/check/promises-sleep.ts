@@ -39,8 +39,9 @@ export function checkSleepResume(view: HistoryView, ctx: CheckContext, tasks: Re
     const durationMs = (task.params as { durationMs?: unknown } | null)?.durationMs;
     const events = view.byExecution.get(call.executionId) ?? [];
     const held = runningAt(events, call.invoke.index);
-    const chain = held === undefined || typeof durationMs !== 'number' ? undefined : resumedAfterPause(events, held.token, call.invoke.time);
-    if (chain === undefined || held === undefined || typeof durationMs !== 'number') continue;
+    if (held === undefined || typeof durationMs !== 'number') continue;
+    const chain = resumedAfterPause(events, held.token, call.invoke.time);
+    if (chain === undefined) continue;
     const { pStart, resumed, done } = chain;
     const slept = call.invoke.time - pStart.rec.time;
     const ran = done.rec.time - resumed.rec.time;

@@ -110,8 +110,8 @@ const Coordinator = z.strictObject({
   /**
    * Unfinished executions the engine admits in all (the coordinator's --max-pending, the engine's
    * maxPending); beyond it a submission is refused 429 rate_limited. Promise 29 judges both sides:
-   * no acknowledgement beyond it, no refusal while the unfinished work plus the submission fits.
-   * Simulation only.
+   * no acknowledgement beyond it, no refusal while the unfinished work plus what the submission
+   * would create fits.
    */
   maxPending: PosInt.optional(),
   /**

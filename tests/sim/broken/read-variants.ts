@@ -5,6 +5,7 @@
  * really commit; none is a switch in production code.
  */
 import type { ExecutionRecord } from '../../../system/core/model.js';
+import { percentileOfSorted } from '../../../system/core/stats.js';
 import { Engine } from '../../../system/engine/engine.js';
 import { StatsCollector } from '../../../system/engine/stats.js';
 
@@ -58,8 +59,7 @@ export class RecoveredKindsTwiceEngine extends Engine {
 class StringSortedStats extends StatsCollector {
   override percentiles(): ReturnType<StatsCollector['percentiles']> {
     const sorted = [...(this as unknown as { durations: number[] }).durations].sort();
-    const at = (p: number): number | null => (sorted.length === 0 ? null : (sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1] ?? null));
-    return { p50: at(50), p95: at(95), samples: sorted.length };
+    return { p50: percentileOfSorted(sorted, 50), p95: percentileOfSorted(sorted, 95), samples: sorted.length };
   }
 }
 
