@@ -1,9 +1,10 @@
 /**
  * Part of 29, api-contract: what the HTTP API lists and counts agrees with
- * what the client read. At the end of a simulation run the client pages
- * through GET /api/v1/executions at a small page size (and again with a
- * status filter) and reads GET /api/v1/stats (harness/scenario/sim-reads.ts),
- * at the instant of the final read. Then:
+ * what the client read. At the end of a run the client pages through
+ * GET /api/v1/executions at a small page size (and again with a status
+ * filter) and reads GET /api/v1/stats (harness/scenario/api-reads.ts): in
+ * simulation at the instant of the final read, live between two final reads
+ * that agree (nothing changed meanwhile). Then:
  *
  * - every acknowledged execution the final read still finds (not pruned)
  *   appears exactly once in the paged listing, with the status the final

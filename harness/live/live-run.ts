@@ -23,6 +23,7 @@ import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault
 import type { Scenario } from '../scenario/schema.js';
 import type { ScheduledFault } from '../scenario/swarm.js';
 import type { Submission } from '../scenario/workload.js';
+import { readSettled } from './live-reads.js';
 import { CoordinatorHttp, fetchCall, type ExecutionView, submitBody, TERMINAL, type WorkerView } from '../scenario/http-client.js';
 import { applyLiveFault, type LiveFaultContext } from './live-faults.js';
 import { LiveSystem } from './live-system.js';
@@ -168,7 +169,8 @@ interface LiveState {
 
 /** The live ModeAdapter (see driver.ts). */
 function liveMode(sys: LiveSystem, proxy: FaultProxy, st: LiveState, opts: LiveRunOptions): ModeAdapter {
-  const http = new CoordinatorHttp(fetchCall(() => sys.coordinator.httpUrl), () => sys.coordinator.token);
+  const call = fetchCall(() => sys.coordinator.httpUrl);
+  const http = new CoordinatorHttp(call, () => sys.coordinator.token);
   const queue = new SubmitQueue(http, opts.maxInflightSubmissions ?? 32, opts.wiring?.submitBody ?? ((b) => b));
   const ctx: LiveFaultContext = {
     scenario: sys.scenario, topology: sys.topology, proxy, coordinator: sys.coordinator, hosts: sys.hosts,
@@ -203,7 +205,10 @@ function liveMode(sys: LiveSystem, proxy: FaultProxy, st: LiveState, opts: LiveR
     awaitConvergence: (acked, t) => liveConvergence(sys, http, acked, t, st.t0),
     finalStatuses: async (ids) => {
       try {
-        st.executions = await http.listExecutions();
+        const settled = await readSettled(() => http.listExecutions(), call, sys.coordinator.token, ids.length);
+        st.executions = settled.executions;
+        // The listing and stats as a client pages and reads them (promise 29), kept only if nothing moved meanwhile.
+        sys.buffer.note(monoNow(), settled.reads === null ? { end: `listing and stats reads not judged: the executions kept changing over ${settled.tries} tries` } : { apiReads: settled.reads });
         st.workers = await http.workers();
       } catch (err) {
         sys.buffer.note(monoNow(), { end: `final HTTP read failed: ${String(err)}` });

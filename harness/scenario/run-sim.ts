@@ -24,8 +24,8 @@ import { workerBackoffs } from './targets.js';
 import type { ScheduledFault } from './swarm.js';
 import { expandWorkload } from './workload.js';
 import { floodEnd, scheduleFlood } from './sim-flood.js';
-import { recordReadyz, SimClient, simSubmit } from './sim-client.js';
-import { readListingAndStats } from './sim-reads.js';
+import { handlerCall, recordReadyz, SimClient, simSubmit } from './sim-client.js';
+import { readListingAndStats } from './api-reads.js';
 
 import type { BuggifyOdds } from '../sim/buggify.js';
 import type { TieBreak } from '../sim/event-queue.js';
@@ -205,7 +205,7 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
       const instance = sim.coordinator.instance;
       if (instance !== null) await recordReadyz(instance, runRecorder.note, 'end');
       // The listing and stats as a client pages and reads them, at the final read's instant (promise 29).
-      if (instance !== null) runRecorder.note({ apiReads: await readListingAndStats(instance, client.probe.read, ids.length) });
+      if (instance !== null) runRecorder.note({ apiReads: await readListingAndStats(handlerCall(instance), client.probe.read, ids.length) });
       const records = ids.map((id) => instance?.engine.getExecution(id));
       // What each completed echo returned, as the client reads it: promise 16 holds it to the value sent.
       const echoes = records.filter((r) => r?.kind === 'echo' && r.status === 'completed').filter((r) => r !== undefined);

@@ -1,15 +1,16 @@
 /**
  * The client's reads of what the coordinator lists and counts, at the end of
- * a simulation run: every page of GET /api/v1/executions at a small page size
- * (so page boundaries are crossed many times), the same with a status filter,
- * and GET /api/v1/stats, all through the coordinator's HTTP handler with a
- * read-scope token and at one simulated instant (next to the final read).
- * The checker (harness/check/promises-reads.ts, promise 29) holds the listing
- * to the final read and the stats to the listing.
+ * a run: every page of GET /api/v1/executions at a small page size (so page
+ * boundaries are crossed many times), the same with a status filter, and
+ * GET /api/v1/stats, with a read-scope token, next to the final read. The
+ * simulation makes them through the coordinator's HTTP handler at one
+ * simulated instant; a live run over real HTTP, between two final reads that
+ * agree (harness/live/live-reads.ts). The checker
+ * (harness/check/promises-reads.ts, promise 29) holds the listing to the
+ * final read and the stats to the listing.
  */
-import type { Coordinator } from '../../system/coordinator/index.js';
 import type { ApiReads, ApiStats, ListedExecution } from '../check/promises-reads.js';
-import { handlerCall } from './sim-client.js';
+import type { HttpCall } from './http-client.js';
 
 /** The smallest page: small enough that a run of a hundred executions crosses a dozen page boundaries. */
 const MIN_PAGE = 7;
@@ -26,13 +27,12 @@ interface PageBody {
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
 
 /** Every page of one listing query; `unended` when it ran past every bound (a cursor that goes back). */
-async function listAll(c: Coordinator, token: string, limit: number, maxPages: number, status?: string): Promise<{ items: ListedExecution[]; unended: boolean } | { error: number }> {
-  const call = handlerCall(c);
+async function listAll(call: HttpCall, auth: Record<string, string>, limit: number, maxPages: number, status?: string): Promise<{ items: ListedExecution[]; unended: boolean } | { error: number }> {
   const items: ListedExecution[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < maxPages; page++) {
     const q = `limit=${limit}${status === undefined ? '' : `&status=${status}`}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
-    const r = await call({ method: 'GET', path: `/api/v1/executions?${q}`, headers: { authorization: `Bearer ${token}` } });
+    const r = await call({ method: 'GET', path: `/api/v1/executions?${q}`, headers: auth });
     if (r.status !== 200) return { error: r.status };
     const b = r.body as PageBody | null;
     for (const e of b?.executions ?? []) {
@@ -49,16 +49,18 @@ async function listAll(c: Coordinator, token: string, limit: number, maxPages: n
 }
 
 /**
- * Reads the listing (whole and filtered) and the stats from the coordinator
- * `c`, sized by `known` (the executions the client knows of).
+ * Reads the listing (whole and filtered) and the stats through `call` with
+ * `token` (none: no Authorization header), sized by `known` (the executions
+ * the client knows of).
  */
-export async function readListingAndStats(c: Coordinator, token: string, known: number): Promise<ApiReads> {
+export async function readListingAndStats(call: HttpCall, token: string | undefined, known: number): Promise<ApiReads> {
+  const auth: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
   const limit = Math.max(MIN_PAGE, Math.ceil(known / PAGES));
   // Room for every execution the client knows of, plus ones it does not (unanswered submissions), plus slack.
   const maxPages = Math.ceil((2 * known) / limit) + 10;
-  const all = await listAll(c, token, limit, maxPages);
-  const filtered = await listAll(c, token, limit, maxPages, FILTER_STATUS);
-  const s = await handlerCall(c)({ method: 'GET', path: '/api/v1/stats', headers: { authorization: `Bearer ${token}` } });
+  const all = await listAll(call, auth, limit, maxPages);
+  const filtered = await listAll(call, auth, limit, maxPages, FILTER_STATUS);
+  const s = await call({ method: 'GET', path: '/api/v1/stats', headers: auth });
   const b = s.body as { total?: unknown; byStatus?: unknown; retried?: unknown; byKind?: unknown; durationsMs?: unknown } | null;
   const durations = isObject(b?.durationsMs) ? { durationsMs: b.durationsMs as NonNullable<ApiStats['durationsMs']> } : {};
   const stats =
