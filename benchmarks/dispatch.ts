@@ -40,6 +40,7 @@ import {
   startWorkersInProcess,
   tempDataDir,
 } from './lib/cluster.js';
+import { SYSTEM_UNDER_TEST } from './lib/sut.js';
 import { type CompletionTracker, maxEmbedded, maxHttp, type MaxRun, pacedEmbedded, type PacedRun } from './lib/load.js';
 
 const quick = argFlag('quick');
@@ -186,6 +187,7 @@ async function main(): Promise<void> {
         date: new Date().toISOString(),
         machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg1m: Math.round((loadavg()[0] ?? 0) * 10) / 10, node: process.version },
         topology: primary.topology,
+        system: SYSTEM_UNDER_TEST,
         tasksPerSec: primary.max.tasksPerSec,
         pacedRate: config.rate,
         submitToCompleteMs: paced === undefined ? null : { p50: paced.submitToCompleteMs.p50, p99: paced.submitToCompleteMs.p99 },

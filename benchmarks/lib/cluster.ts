@@ -10,16 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { systemClock } from '../../system/core/clock.js';
-import { realCpu } from '../../system/core/cpu.js';
-import { nullSink } from '../../system/core/events.js';
-import { silentLogger } from '../../system/core/logger.js';
-import { cryptoRandom } from '../../system/core/random.js';
-import { type Coordinator, type CoordinatorConfig, createCoordinator } from '../../system/coordinator/index.js';
-import { openStore, type SqliteStoreOptions } from '../../system/store/index.js';
-import { builtinTaskKinds } from '../../system/tasks/registry.js';
-import { wsTransport } from '../../system/transport/index.js';
-import { Worker } from '../../system/worker/worker.js';
+import type { Coordinator, CoordinatorConfig } from '../../system/coordinator/index.js';
+import type { SqliteStoreOptions } from '../../system/store/index.js';
+import type { Worker as WorkerType } from '../../system/worker/worker.js';
+import { builtinTaskKinds, createCoordinator, cryptoRandom, nullSink, openStore, realCpu, silentLogger, SYSTEM_CLI, systemClock, Worker, wsTransport } from './sut.js';
 import { processCpuMs, spawnChild, stopChild } from '../../harness/proc/index.js';
 import { type CommittedListener, TimingStore } from './timing-store.js';
 
@@ -94,7 +88,7 @@ export function startWorkersInProcess(url: string, count: number, concurrency: n
   let markReady: () => void = () => {};
   const ready = new Promise<void>((r) => (markReady = r));
   const seen = new Set<string>();
-  const workers: Worker[] = [];
+  const workers: WorkerType[] = [];
   for (let i = 0; i < count; i++) {
     const w = new Worker(
       {
@@ -185,7 +179,7 @@ export interface CoordinatorProcess {
 export async function spawnCoordinator(opts: { port: number; dataDir: string; nodeArgs?: string[] }): Promise<CoordinatorProcess> {
   // Raw API throughput on loopback: no token checks in the measured path (the API default is token auth).
   const args = ['coordinator', '--host', '127.0.0.1', '--port', String(opts.port), '--data-dir', opts.dataDir, '--log-level', 'warn', '--api-auth', 'none'];
-  const child = spawnChild(process.execPath, [...(opts.nodeArgs ?? []), join(REPO_ROOT, 'bin/squall.js'), ...args], {
+  const child = spawnChild(process.execPath, [...(opts.nodeArgs ?? []), SYSTEM_CLI, ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -7,6 +7,7 @@
  * (TimingStore sees Store.complete resolve).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { SYSTEM_UNDER_TEST } from './sut.js';
 import { BENCH_STORE_THREAD, mainThreadCpuMs, processCpuMs, removeDir, spawnWorkerHost, startEmbedded, tempDataDir, type WorkerGroup } from './cluster.js';
 import { type CompletionTracker, maxEmbedded, pacedEmbedded } from './load.js';
 import type { PeerConfig, SideResult } from './peer-types.js';
@@ -52,7 +53,7 @@ export async function runSquallSide(cfg: PeerConfig, log: (s: string) => void): 
     log(`squall: paced p50 ${paced.submitToCompleteMs.p50} ms, p99 ${paced.submitToCompleteMs.p99} ms`);
     return {
       system: 'squall',
-      durability: SQUALL_DURABILITY,
+      durability: `${SQUALL_DURABILITY}; ${SYSTEM_UNDER_TEST}`,
       max: { tasks: max.tasks, completed: max.completed, elapsedMs: max.elapsedMs, tasksPerSec: max.tasksPerSec, timedOut: max.timedOut || max.notCompleted > 0 },
       paced: { targetRate: paced.targetRate, achievedSubmitRate: paced.achievedSubmitRate, timedOut: paced.timedOut, submitToCompleteMs: paced.submitToCompleteMs },
       cpuUsPerTask,

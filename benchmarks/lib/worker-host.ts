@@ -8,13 +8,8 @@
  *
  *   node --import tsx benchmarks/lib/worker-host.ts --url ws://127.0.0.1:P --workers 4 --concurrency 64
  */
-import { systemClock } from '../../system/core/clock.js';
-import { realCpu } from '../../system/core/cpu.js';
-import { silentLogger } from '../../system/core/logger.js';
-import { cryptoRandom } from '../../system/core/random.js';
-import { builtinTaskKinds } from '../../system/tasks/registry.js';
-import { wsTransport } from '../../system/transport/index.js';
-import { Worker } from '../../system/worker/worker.js';
+import type { Worker as WorkerType } from '../../system/worker/worker.js';
+import { builtinTaskKinds, cryptoRandom, realCpu, silentLogger, systemClock, Worker, wsTransport } from './sut.js';
 import { argNumber, argString } from './args.js';
 
 const url = argString('url');
@@ -26,7 +21,7 @@ const prefix = argString('prefix') ?? `bench-${process.pid}`;
 let connected = 0;
 let finished = 0;
 const seen = new Set<string>();
-const workers: Worker[] = [];
+const workers: WorkerType[] = [];
 for (let i = 0; i < count; i++) {
   const w = new Worker(
     {
