@@ -9,6 +9,7 @@
 import { ErrorCode, SquallError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Assign } from '../protocol/messages.js';
+import { TaskAbortedError } from '../tasks/abort.js';
 import type { TaskContext } from '../tasks/kind.js';
 import { frameBytes, toJson } from './frame-bytes.js';
 import type { OutMessage } from './outbox.js';
@@ -22,6 +23,15 @@ export interface AttemptEnv {
   maxFrameBytes: () => number;
   /** The attempt's start, if still unsent, goes out before anything else it sends. */
   releaseStart: () => void;
+}
+
+/** The attempt's abort signal, made on first use: already aborted if the runner aborted the attempt before the task asked. */
+function signalOf(run: Run): AbortSignal {
+  if (run.controller === undefined) {
+    run.controller = new AbortController();
+    if (run.abortReason !== undefined) run.controller.abort(new TaskAbortedError(run.abortReason));
+  }
+  return run.controller.signal;
 }
 
 export function attemptContext(env: AttemptEnv, run: Run, a: Assign): TaskContext {
@@ -56,7 +66,9 @@ export function attemptContext(env: AttemptEnv, run: Run, a: Assign): TaskContex
   return {
     executionId: a.executionId,
     attempt: a.attempt,
-    signal: run.controller.signal,
+    get signal() {
+      return signalOf(run);
+    },
     clock: deps.clock,
     random: deps.random.fork(`task:${a.executionId}:${a.attempt}`),
     cpu: deps.cpu,

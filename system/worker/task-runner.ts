@@ -136,7 +136,7 @@ export class TaskRunner {
       leaseToken: run.leaseToken,
       reason,
     });
-    run.controller.abort(new TaskAbortedError(reason));
+    run.controller?.abort(new TaskAbortedError(reason));
     return true;
   }
 
@@ -170,7 +170,7 @@ export class TaskRunner {
       executionId: a.executionId,
       attempt: a.attempt,
       leaseToken: a.leaseToken,
-      controller: new AbortController(),
+      controller: undefined,
       startedAt: deps.clock.monotonic(),
       timer: undefined,
       abortReason: undefined,
