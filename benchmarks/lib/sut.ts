@@ -1,10 +1,11 @@
 /**
- * The system under measurement, as production runs it: `system/` compiled
- * with tsconfig.build.json (what `squall coordinator`, `squall worker` and
+ * The system under measurement, as production runs it: the standalone build
+ * in dist/ (`npm run build`: what `squall coordinator`, `squall worker` and
  * the Docker image run). Loaded from SQUALL_SYSTEM_DIR (a built system/
- * directory) when set; otherwise built here into dist/bench-system (skipped
- * when that build is newer than every source file) and SQUALL_SYSTEM_DIR set
- * so that child processes (worker hosts, peer sides) load the same build.
+ * directory) when set; otherwise from dist/system, built here first when
+ * missing or older than a source file (the rule bin/squall.js applies,
+ * bin/dist-fresh.js), and SQUALL_SYSTEM_DIR is set so that child processes
+ * (worker hosts, peer sides) load the same build.
  * SYSTEM=tsx measures the TypeScript sources through tsx instead: tsx keeps
  * function names (esbuild keepNames), so every closure it creates costs a
  * defineProperty call and a property dictionary that the compiled system
@@ -15,9 +16,9 @@
  * worker-host.ts, idle-side.ts.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { distFreshness } from '../../bin/dist-fresh.js';
 import type * as Clock from '../../system/core/clock.js';
 import type * as Cpu from '../../system/core/cpu.js';
 import type * as Events from '../../system/core/events.js';
@@ -30,28 +31,16 @@ import type * as Transport from '../../system/transport/index.js';
 import type * as WorkerMod from '../../system/worker/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BUILD = join(ROOT, 'dist', 'bench-system');
-
-/** Newest modification time of the files under dir (ms). */
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
 
 /** The built system/ directory to load, building it if needed; undefined for SYSTEM=tsx. */
 function systemDir(): string | undefined {
   if (process.env.SYSTEM === 'tsx') return undefined;
   if (process.env.SQUALL_SYSTEM_DIR !== undefined) return process.env.SQUALL_SYSTEM_DIR;
-  const out = join(BUILD, 'system');
-  const sources = Math.max(newest(join(ROOT, 'system')), statSync(join(ROOT, 'tsconfig.build.json')).mtimeMs);
-  if (!existsSync(out) || newest(out) < sources) {
-    process.stderr.write(`building the system into ${BUILD} (tsc -p tsconfig.build.json)\n`);
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', BUILD], { stdio: 'inherit', cwd: ROOT });
+  if (!distFreshness().fresh) {
+    process.stderr.write('building the system into dist/ (npm run build)\n');
+    execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/build-system.ts')], { stdio: 'inherit', cwd: ROOT });
   }
+  const out = join(ROOT, 'dist', 'system');
   process.env.SQUALL_SYSTEM_DIR = out;
   return out;
 }
@@ -72,7 +61,7 @@ export const { nullSink } = await from<typeof Events>('core/events.js');
 export const { silentLogger } = await from<typeof Log>('core/logger.js');
 export const { cryptoRandom } = await from<typeof Rand>('core/random.js');
 export const { createCoordinator } = await from<typeof Coord>('coordinator/index.js');
-export const { openStore, MemoryStore } = await from<typeof Stores>('store/index.js');
+export const { openStore } = await from<typeof Stores>('store/index.js');
 export const { builtinTaskKinds } = await from<typeof Tasks>('tasks/registry.js');
 export const { wsTransport } = await from<typeof Transport>('transport/index.js');
 export const { Worker } = await from<typeof WorkerMod>('worker/index.js');
