@@ -65,7 +65,8 @@ export class Worker extends WorkerSession {
     }
     if (!this.draining) {
       const timeoutMs = opts.timeoutMs ?? 30_000;
-      this.log.info({ running: this.runner.runningCount, unackedResults: this.runner.unackedResults, connected, timeoutMs }, `draining: waiting up to ${timeoutMs} ms for running tasks and unacknowledged results`);
+      const waitingFor = this.runner.runningCount + this.runner.unackedResults === 0 ? "the coordinator's acknowledgement of the drain" : 'running tasks and unacknowledged results';
+      this.log.info({ running: this.runner.runningCount, unackedResults: this.runner.unackedResults, connected, timeoutMs }, `draining: waiting up to ${timeoutMs} ms for ${waitingFor}`);
       this.draining = 'drained';
       this.runner.accepting = false;
       this.channel.enqueue({ type: 'drain' });
