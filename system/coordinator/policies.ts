@@ -18,7 +18,7 @@ import { STATUS_BY_CODE, type StatusByCode } from './http-api.js';
 import { Session } from './session.js';
 
 /** Builds a worker's session (bind-session.ts); the arguments are Session's constructor's. */
-export type SessionFactory = (
+type SessionFactory = (
   id: SessionId,
   workerId: WorkerId,
   clock: Clock,
@@ -28,7 +28,7 @@ export type SessionFactory = (
 ) => Session;
 
 /** Builds the per-client quota (with --max-pending-per-client). */
-export type QuotaFactory = (max: number, statusOf: (executionId: string) => string | undefined) => ClientQuota;
+type QuotaFactory = (max: number, statusOf: (executionId: string) => string | undefined) => ClientQuota;
 
 /** The coordinator's policies (see the file comment). */
 export interface CoordinatorPolicies {
