@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ScenarioError, parseScenario } from './loader.js';
+import { ScenarioError, loadScenario, parseScenario } from './loader.js';
 import { faultTimeline, workerIds } from './schema.js';
 import { resolvePartition, resolveTarget, workerBackoffs } from './targets.js';
 
@@ -18,6 +18,12 @@ function errorOf(text: string, file = 'scenarios/x.yaml'): ScenarioError {
   }
   throw new Error('expected a ScenarioError');
 }
+
+describe('loadScenario', () => {
+  it('names a file it cannot read and where the scenarios are', async () => {
+    await expect(loadScenario('scenarios/nope.yaml')).rejects.toThrow(/cannot read scenario file scenarios\/nope\.yaml: no such file \(the scenarios are scenarios\/\*\.yaml/);
+  });
+});
 
 describe('parseScenario', () => {
   it('returns the validated scenario with defaults filled in', () => {

@@ -49,7 +49,15 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 /** Reads and validates a scenario file; throws ScenarioError listing every problem. */
 export async function loadScenario(path: string): Promise<Scenario> {
-  return parseScenario(await readFile(path, 'utf8'), path);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String((err as Error).message);
+    throw new SquallError(ErrorCode.InvalidArgument, `cannot read scenario file ${path}: ${why} (the scenarios are scenarios/*.yaml; \`squall suite\` runs them all)`, { path: 'file', cause: err });
+  }
+  return parseScenario(text, path);
 }
 
 type Path = PropertyKey[];

@@ -228,7 +228,7 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   now = () => sim.simulatedMs;
   // Each corrupted frame a live receiver reads, for promise 8's integrity rule (harness/check/promises-integrity.ts).
   sim.net.onCorruptDelivered = (c) => recorder.recordInfo({ corrupted: c.connection, from: c.from, to: c.to, frame: c.frame, field: c.field }, 'net');
-  const client = new SimClient(seed);
+  const client = new SimClient(sim.random.fork('sim-client'));
   extras.attach(sim, client);
   await spawnFleet(sim, scenario, opts.store ?? scenario.coordinator.store, extras, client.tokens);
   const swarm = runSwarm(scenario, seed, opts.swarm);

@@ -7,7 +7,7 @@
  */
 import type { Coordinator } from '../../system/coordinator/index.js';
 import { createToken, memoryTokenStore, type TokenStore } from '../../system/coordinator/index.js';
-import { seededRandom } from '../../system/core/index.js';
+import type { Random } from '../../system/core/index.js';
 import { CoordinatorHttp, type HttpCall, parseBody, submitBody } from './http-client.js';
 import type { Simulation } from '../sim/index.js';
 import type { RunRecorder, SubmitHandlers } from './driver.js';
@@ -32,8 +32,8 @@ export class SimClient {
   /** The API client of the running coordinator incarnation (made anew for the next one). */
   private http: { coordinator: Coordinator; api: CoordinatorHttp } | undefined;
 
-  constructor(seed: number) {
-    const random = seededRandom(seed ^ 0x5eed70c);
+  /** `random`: a stream of the client's own, forked from the run's (Simulation.random.fork('sim-client')). */
+  constructor(random: Random) {
     const admin = createToken(random, 'sim-admin', 'admin', 0);
     const submit = createToken(random, 'sim-client', 'submit', 0);
     // Drawn after the client's own two, so those stay what they were.

@@ -7,7 +7,15 @@
  * not committed); restart = a new incarnation on the same address.
  */
 import { sleep, type Clock, type Cpu, type EventSink, type Buggify, type Logger, type Marks, type Random } from '../../system/core/index.js';
-import { createCoordinator, startCoordinator, type Coordinator, type CoordinatorConfig, type EngineFactory, type TokenStore } from '../../system/coordinator/index.js';
+import {
+  createCoordinator,
+  startCoordinator,
+  type Coordinator,
+  type CoordinatorConfig,
+  type CoordinatorPolicies,
+  type EngineFactory,
+  type TokenStore,
+} from '../../system/coordinator/index.js';
 
 import { FaultyStore, type StoreFaultMode, MemoryStore, type Store } from '../../system/store/index.js';
 import type { TaskKind } from '../../system/tasks/index.js';
@@ -45,6 +53,8 @@ export interface SimWiring {
   commitDelayMs?: number;
   /** Wraps the coordinator's API token store (each incarnation). */
   wrapTokens?: (tokens: TokenStore) => TokenStore;
+  /** Coordinator policies in place of the real ones (system/coordinator/policies.ts): a broken status table, scope rule, quota or session. */
+  coordinatorPolicies?: Partial<CoordinatorPolicies>;
 }
 
 /** What every simulated process gets from the simulation. */
@@ -124,6 +134,7 @@ export class CoordinatorProcess {
       marks: this.env.marks,
       ...buggify,
       ...(this.options.tokens === undefined ? {} : { tokens: this.env.wiring.wrapTokens?.(this.options.tokens) ?? this.options.tokens }),
+      ...(this.env.wiring.coordinatorPolicies === undefined ? {} : { policies: this.env.wiring.coordinatorPolicies }),
     };
     // The virtual network is reachable from nothing outside this process: the host name is not an exposure.
     const config = { insecure: true, ...this.options.config, host: this.host.name, port: this.port };

@@ -55,15 +55,15 @@ async function submitWork(t: ApiTarget, io: CliIo): Promise<Map<string, string>>
     },
   })) as { executions: { taskId: string; executionId: string }[] };
   for (const e of graph.executions) labels.set(e.executionId, `graph:${e.taskId}`);
-  const flaky = (await post(t, '/api/v1/executions', { kind: 'fail', params: { times: 2 }, retry: { strategy: 'exponential', maxRetries: 3, delayMs: 200 } })) as ExecutionView;
+  const flaky = (await post(t, '/api/v1/executions', { kind: 'fail', params: { times: 2 }, retry: { strategy: 'exponential', maxRetries: 3, delayMs: 200 }, taskId: 'flaky' })) as ExecutionView;
   labels.set(flaky.executionId, 'flaky');
-  const long = (await post(t, '/api/v1/executions', { kind: 'sleep', params: { durationMs: 1500, checkpointEveryMs: 250 }, taskId: 'long' })) as ExecutionView;
+  const long = (await post(t, '/api/v1/executions', { kind: 'sleep', params: { durationMs: 1500, checkpointEveryMs: 250 }, taskId: 'pause-me' })) as ExecutionView;
   labels.set(long.executionId, 'pause-me');
-  const doomed = (await post(t, '/api/v1/executions', { kind: 'sleep', params: { durationMs: 60_000 }, taskId: 'doomed' })) as ExecutionView;
+  const doomed = (await post(t, '/api/v1/executions', { kind: 'sleep', params: { durationMs: 60_000 }, taskId: 'cancel-me' })) as ExecutionView;
   labels.set(doomed.executionId, 'cancel-me');
   const bad = await apiCall(t, 'POST', '/api/v1/executions', { kind: 'sleep', params: { durationMS: 100 } });
   const err = (bad.json as { error?: { code: string; message: string } }).error;
-  io.out(`  refused at submission: HTTP ${bad.status} ${err?.code ?? ''}: ${err?.message ?? ''}\n`);
+  io.out(`  >> submitting a sleep with a typo (durationMS): refused at submission, nothing runs: HTTP ${bad.status} ${err?.code ?? ''}: ${err?.message ?? ''}\n`);
   return labels;
 }
 

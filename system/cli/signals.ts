@@ -12,7 +12,7 @@ export function onShutdownSignal(logger: Logger, close: () => Promise<void>): vo
       process.exit(130);
     }
     closing = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal }, 'shutting down (a second Ctrl-C or SIGTERM exits now)');
     close().then(
       () => process.exit(0),
       (err: unknown) => {

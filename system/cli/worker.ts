@@ -39,6 +39,7 @@ interface WorkerFlags {
   adaptiveHeartbeat: boolean;
   rttFactor?: number;
   drainTimeoutMs: number;
+  handBackGraceMs: number;
   logLevel?: string;
   eventsFile?: string;
 }
@@ -69,6 +70,7 @@ function addWorkerOptions(cmd: Command): Command {
     .option('--no-adaptive-heartbeat', 'keep the heartbeat timeout fixed instead of adapting it to the measured RTT')
     .option('--rtt-factor <k>', 'adaptive timeout = clamp(heartbeat + k * (srtt + 4 * rttvar), timeout, max); default 2', Number)
     .option('--drain-timeout-ms <ms>', 'how long a graceful stop waits for held tasks', intOption('--drain-timeout-ms', 0), 30000)
+    .option('--hand-back-grace-ms <ms>', 'after the drain timeout, how long the link stays open for the aborted tasks to be handed back', intOption('--hand-back-grace-ms', 0), 2000)
     .option('--log-level <level>', 'trace|debug|info|warn|error')
     .option('--events-file <path>', 'append every worker event as a JSON line (for the live harness)');
 }
@@ -110,6 +112,7 @@ function workerConfig(flags: WorkerFlags, secret: string | undefined, tlsCa: str
     },
     heartbeatMs: flags.heartbeatMs,
     adaptiveHeartbeat: flags.adaptiveHeartbeat,
+    handBackGraceMs: flags.handBackGraceMs,
     ...(flags.heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs: flags.heartbeatTimeoutMs }),
     ...(flags.heartbeatTimeoutMaxMs === undefined ? {} : { heartbeatTimeoutMaxMs: flags.heartbeatTimeoutMaxMs }),
     ...(flags.rttFactor === undefined ? {} : { rttFactor: flags.rttFactor }),

@@ -9,7 +9,7 @@ import { newSessionId, type WorkerId } from '../core/ids.js';
 import type { Register } from '../protocol/messages.js';
 import type { CoordinatorContext } from './context.js';
 import type { WorkerEntry } from './registry.js';
-import { Session } from './session.js';
+import type { Session } from './session.js';
 
 /** The entry and session a registration is bound to; resumable: the worker's previous session continues. */
 export function bindSession(
@@ -41,7 +41,7 @@ export function bindSession(
     session = prev;
   } else {
     prev?.dispose();
-    session = new Session(newSessionId(ctx.random), workerId, ctx.clock, ctx.config.ackDelayMs, ctx.emit, () => ctx.buggify.extraMs('coordinator.hold-ack', 200));
+    session = ctx.policies.session(newSessionId(ctx.random), workerId, ctx.clock, ctx.config.ackDelayMs, ctx.emit, () => ctx.buggify.extraMs('coordinator.hold-ack', 200));
     entry.draining = false;
   }
 

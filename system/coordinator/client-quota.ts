@@ -23,13 +23,13 @@ export function clientOf(req: HttpRequest): string {
 
 /** The per-client pending-work quota. */
 export class ClientQuota {
-  private readonly pending = new Map<string, Set<string>>();
+  protected readonly pending = new Map<string, Set<string>>();
   /** Slots held by submissions admitted but not yet acknowledged or refused. */
   private readonly reserved = new Map<string, number>();
 
   constructor(
     private readonly max: number,
-    private readonly statusOf: (executionId: string) => string | undefined,
+    protected readonly statusOf: (executionId: string) => string | undefined,
   ) {}
 
   /**
@@ -52,7 +52,7 @@ export class ClientQuota {
   }
 
   /** The client's tracked executions that are not terminal yet (forgets the rest). */
-  private unfinished(client: string): number {
+  protected unfinished(client: string): number {
     const set = this.pending.get(client);
     if (set === undefined) return 0;
     for (const id of set) {

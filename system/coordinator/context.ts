@@ -14,6 +14,7 @@ import type { EngineApi, EngineForCoordinator } from '../engine/contract.js';
 import type { Admission } from './admission.js';
 import type { ResolvedCoordinatorConfig } from './config.js';
 import type { CoordinatorMetrics } from './metrics.js';
+import type { CoordinatorPolicies } from './policies.js';
 import type { WorkerRegistry } from './registry.js';
 
 /** The engine as the coordinator needs it: dispatch side plus the embedding API. */
@@ -60,6 +61,8 @@ export interface CoordinatorContext {
   wake(): void;
   /** Rate limit for logs of repeated rejections (auth failures, protocol errors). */
   readonly rejectLog?: LogLimiter;
+  /** How sessions, the quota and the HTTP gate decide (policies.ts; the real ones unless deps.policies said otherwise). */
+  readonly policies: CoordinatorPolicies;
 }
 
 /**

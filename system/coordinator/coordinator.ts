@@ -22,7 +22,6 @@ import { AssignmentLoop } from './assignment.js';
 import { resolveCoordinatorConfig, type CoordinatorConfig, type ResolvedCoordinatorConfig } from './config.js';
 import { CoordinatorConnection } from './connection-handler.js';
 import { eventEmitter, type CoordinatorContext, type CoordinatorEngine, type LiveConnection } from './context.js';
-import { ClientQuota } from './client-quota.js';
 import { type HealthSource } from './health.js';
 import { Admission } from './admission.js';
 import { HeartbeatMonitor } from './heartbeat-monitor.js';
@@ -30,6 +29,7 @@ import { createHttpApi } from './http-api.js';
 import { securedHttp, checkListenSecurity } from './security.js';
 import type { TokenStore } from './tokens.js';
 import { CoordinatorMetrics } from './metrics.js';
+import { resolvePolicies, type CoordinatorPolicies } from './policies.js';
 import { WorkerRegistry, type WorkerView } from './registry.js';
 import { createUiHandler, type UiHandler } from './ui/ui-handler.js';
 
@@ -48,6 +48,8 @@ export interface CoordinatorDeps {
   marks?: Marks;
   /** Seeded window-widening (default noBuggify; only the simulation passes a live one). */
   buggify?: Buggify;
+  /** Policies in place of the real ones (policies.ts; default none: the real ones). */
+  policies?: Partial<CoordinatorPolicies>;
 }
 
 /** Makes the engine; `events` already includes the coordinator's metrics hook. */
@@ -90,7 +92,7 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
   const workers = (): WorkerView[] => registry.all().map((e) => registry.view(e, engine.leasesOf(e.workerId)));
   let listening = false;
   const health: HealthSource = { store: () => engine.storeHealth(), listening: () => listening };
-  const { handleHttp, ui } = httpSide(deps, config, { engine, workers, metrics, health });
+  const { handleHttp, ui } = httpSide(deps, config, { engine, workers, metrics, health, policies: ctx.policies });
   late.ui = ui;
 
   let listener: Listener;
@@ -129,7 +131,8 @@ function coordinatorContext(
   const logger = deps.logger.child({ component: 'coordinator' });
   const seams = { marks: deps.marks ?? noMarks, buggify: deps.buggify ?? noBuggify };
   const rejectLog = new LogLimiter(deps.clock);
-  const base = { config, clock: deps.clock, random: deps.random, logger, ...seams, ...shared, emit: eventEmitter(events, deps.clock, logger), rejectLog };
+  const policies = resolvePolicies(deps.policies);
+  const base = { config, clock: deps.clock, random: deps.random, logger, ...seams, ...shared, emit: eventEmitter(events, deps.clock, logger), rejectLog, policies };
   const loop = new AssignmentLoop(base);
   return { ctx: { ...base, wake: () => loop.wake() }, loop, logger };
 }
@@ -201,13 +204,14 @@ function engineDispatcher(registry: WorkerRegistry, logger: Logger, wake: () => 
 function httpSide(
   deps: CoordinatorDeps,
   config: ResolvedCoordinatorConfig,
-  o: { engine: CoordinatorEngine; workers: () => WorkerView[]; metrics: CoordinatorMetrics; health: HealthSource },
+  o: { engine: CoordinatorEngine; workers: () => WorkerView[]; metrics: CoordinatorMetrics; health: HealthSource; policies: CoordinatorPolicies },
 ): { handleHttp: HttpHandler; ui: UiHandler } {
-  const { engine, metrics } = o;
-  const quota = config.maxPendingPerClient === undefined ? undefined : new ClientQuota(config.maxPendingPerClient, (id) => engine.get(id as ExecutionId)?.status);
-  const api = createHttpApi({ engine, taskKinds: deps.taskKinds, clock: deps.clock, workers: o.workers, metrics: () => metrics.text(), health: o.health, ...(quota === undefined ? {} : { quota }) });
+  const { engine, metrics, policies } = o;
+  const quota = config.maxPendingPerClient === undefined ? undefined : policies.clientQuota(config.maxPendingPerClient, (id) => engine.get(id as ExecutionId)?.status);
+  const { statusByCode } = policies;
+  const api = createHttpApi({ engine, taskKinds: deps.taskKinds, clock: deps.clock, workers: o.workers, metrics: () => metrics.text(), health: o.health, statusByCode, ...(quota === undefined ? {} : { quota }) });
   const ui = createUiHandler({ clock: deps.clock, engine, workers: o.workers });
-  return { handleHttp: securedHttp((req) => ui.handle(req) ?? api(req), config, deps), ui };
+  return { handleHttp: securedHttp((req) => ui.handle(req) ?? api(req), config, { ...deps, policies }), ui };
 }
 
 /** Opens the one port: worker WebSockets on /ws, HTTP for everything else. */

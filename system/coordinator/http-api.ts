@@ -28,6 +28,8 @@ export interface HttpApiDeps {
   health?: HealthSource;
   /** Per-client limit on unfinished work (client-quota.ts); none: no limit. */
   quota?: ClientQuota;
+  /** The HTTP status of each error code (default STATUS_BY_CODE; policies.ts). */
+  statusByCode?: StatusByCode;
 }
 
 type Params = Record<string, string>;
@@ -47,8 +49,11 @@ function errorBody(status: number, code: string, message: string, path = ''): Ht
   return json(status, { error: { code, message, path } });
 }
 
-/** The HTTP status of each error code (the API contract in the README; exported for the harness's broken variants). */
-export const STATUS_BY_CODE: Partial<Record<string, number>> = {
+/** An error code -> HTTP status table; a code it lacks is answered 500. */
+export type StatusByCode = Readonly<Partial<Record<string, number>>>;
+
+/** The HTTP status of each error code (the API contract in the README). */
+export const STATUS_BY_CODE: StatusByCode = {
   [ErrorCode.InvalidArgument]: 400,
   [ErrorCode.Malformed]: 400,
   [ErrorCode.UnknownTaskKind]: 400,
@@ -66,9 +71,9 @@ export const STATUS_BY_CODE: Partial<Record<string, number>> = {
 };
 
 /** Maps a thrown error to a response: SquallErrors by code, anything else 500. */
-function errorResponse(err: unknown): HttpResponse {
+function errorResponse(err: unknown, statusByCode: StatusByCode): HttpResponse {
   if (err instanceof SquallError) {
-    const res = errorBody(STATUS_BY_CODE[err.code] ?? 500, err.code, err.message, err.path ?? '');
+    const res = errorBody(statusByCode[err.code] ?? 500, err.code, err.message, err.path ?? '');
     // Tell clients when to come back: a failing store is probed within seconds; quotas say their own wait.
     const retryAfter = (err as { retryAfterSec?: number }).retryAfterSec ?? (err.code === ErrorCode.StoreUnavailable ? 1 : undefined);
     return retryAfter === undefined ? res : { ...res, headers: { ...res.headers, 'retry-after': String(retryAfter) } };
@@ -263,6 +268,7 @@ function match(pattern: string, path: string): Params | undefined {
 /** Builds the handler. Literal routes win over parameterised ones (batch before :id). */
 export function createHttpApi(deps: HttpApiDeps): HttpHandler {
   const table = routes(deps).sort((a, b) => Number(a.path.includes(':')) - Number(b.path.includes(':')));
+  const statusByCode = deps.statusByCode ?? STATUS_BY_CODE;
   return async (req) => {
     const path = req.path.length > 1 && req.path.endsWith('/') ? req.path.slice(0, -1) : req.path;
     const matching = table.map((r) => ({ r, params: match(r.path, path) })).filter((m) => m.params !== undefined);
@@ -277,7 +283,7 @@ export function createHttpApi(deps: HttpApiDeps): HttpHandler {
     try {
       return await hit.r.handle(req, hit.params ?? {});
     } catch (err) {
-      return errorResponse(err);
+      return errorResponse(err, statusByCode);
     }
   };
 }

@@ -33,6 +33,10 @@ export interface HttpGateOptions {
   allowedHosts: readonly string[];
   /** The address the coordinator listens on (known once the port is bound). */
   listenHost(): string;
+  /** The route -> scope policy (default SCOPE_RULES; policies.ts). */
+  scopeRules?: readonly ScopeRule[];
+  /** Whether an Origin is the coordinator's own, given the Host (default ORIGIN_RULE.sameOrigin; policies.ts). */
+  sameOrigin?: (origin: string, host: string) => boolean;
 }
 
 /** Outcome of authorize(). */
@@ -51,7 +55,7 @@ function refuse(status: number, code: string, message: string, extra: Record<str
 
 /** One rule of the route -> scope policy: the first rule that matches a request gives the scope it needs. */
 export interface ScopeRule {
-  /** Why the rule exists (shown nowhere; for readers and broken variants). */
+  /** Why the rule exists (shown nowhere; for readers). */
   readonly why: string;
   matches(method: string, path: string, metricsAuth: 'token' | 'none'): boolean;
   /** The scope needed (null: open). */
@@ -60,11 +64,10 @@ export interface ScopeRule {
 
 /**
  * The route -> scope policy (README, "Tokens have a scope"), first match
- * wins; a request no rule matches needs admin. Exported (and mutable) for
- * the harness's broken variants; the harness judges it against the README,
- * never against this list.
+ * wins; a request no rule matches needs admin. The harness judges it against
+ * the README, never against this list.
  */
-export const SCOPE_RULES: ScopeRule[] = [
+export const SCOPE_RULES: readonly ScopeRule[] = [
   { why: 'probes: up/ready, nothing more', matches: (_m, p) => OPEN_PATHS.has(p.replace(/\/+$/, '')), scope: null },
   { why: '--metrics-auth none', matches: (_m, p, metricsAuth) => p === '/metrics' && metricsAuth === 'none', scope: null },
   // The dashboard's page and static assets hold no data; its data routes (/ui/events, /ui/graph/...) need a token.
@@ -75,8 +78,8 @@ export const SCOPE_RULES: ScopeRule[] = [
 ];
 
 /** The scope a route needs (null: open). Reads need read, /api/v1/tokens admin, every other change submit. */
-export function requiredScope(method: string, path: string, metricsAuth: 'token' | 'none'): TokenScope | null {
-  for (const rule of SCOPE_RULES) if (rule.matches(method, path, metricsAuth)) return rule.scope;
+export function requiredScope(method: string, path: string, metricsAuth: 'token' | 'none', rules: readonly ScopeRule[] = SCOPE_RULES): TokenScope | null {
+  for (const rule of rules) if (rule.matches(method, path, metricsAuth)) return rule.scope;
   return 'admin';
 }
 
@@ -137,7 +140,7 @@ export function checkRequestSource(req: HttpRequest, opts: HttpGateOptions): Htt
   if (origin !== undefined && !opts.allowedOrigins.includes(origin)) {
     let sameOrigin = false;
     try {
-      sameOrigin = host !== undefined && ORIGIN_RULE.sameOrigin(origin, host);
+      sameOrigin = host !== undefined && (opts.sameOrigin ?? ORIGIN_RULE.sameOrigin)(origin, host);
     } catch {
       sameOrigin = false;
     }
@@ -156,7 +159,7 @@ export function gateHttp(handler: HttpHandler, opts: HttpGateOptions): HttpHandl
   return async (req) => {
     const source = checkRequestSource(req, opts);
     if (source !== undefined) return source;
-    const auth = authorize(req, requiredScope(req.method, req.path, opts.metricsAuth), opts);
+    const auth = authorize(req, requiredScope(req.method, req.path, opts.metricsAuth, opts.scopeRules), opts);
     if (!auth.ok) return auth.response;
     const ct = req.headers['content-type'];
     // A body must be declared JSON; an empty body may come without a type (curl -X POST .../cancel).

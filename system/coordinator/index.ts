@@ -4,19 +4,24 @@
  * store (recovering its state first) and starts listening.
  */
 import { Engine } from '../engine/engine.js';
-import { startCoordinator, type Coordinator, type CoordinatorDeps } from './coordinator.js';
+import { startCoordinator, type Coordinator, type CoordinatorDeps, type EngineFactory } from './coordinator.js';
 import type { CoordinatorConfig } from './config.js';
 
-/** Starts a coordinator with the production engine over deps.store. */
-export function createCoordinator(deps: CoordinatorDeps, config: CoordinatorConfig = {}): Promise<Coordinator> {
-  return startCoordinator(deps, config, async (d, c) => {
-    const engine = new Engine(
+/** The engine factory of createCoordinator: builds `EngineClass` (the production Engine unless a subclass is given) over deps.store and recovers it. */
+export function engineFactory(EngineClass: new (...args: ConstructorParameters<typeof Engine>) => Engine = Engine): EngineFactory {
+  return async (d, c) => {
+    const engine = new EngineClass(
       { store: d.store, clock: d.clock, random: d.random, logger: d.logger.child({ component: 'engine' }), events: d.events, ...(d.marks === undefined ? {} : { marks: d.marks }) },
       { leaseMs: c.leaseMs, ...c.engine, taskKinds: d.taskKinds },
     );
     await engine.recover();
     return engine;
-  });
+  };
+}
+
+/** Starts a coordinator with the production engine over deps.store. */
+export function createCoordinator(deps: CoordinatorDeps, config: CoordinatorConfig = {}): Promise<Coordinator> {
+  return startCoordinator(deps, config, engineFactory());
 }
 
 export { startCoordinator, type Coordinator, type CoordinatorDeps, type EngineFactory } from './coordinator.js';
@@ -25,6 +30,7 @@ export type { CoordinatorEngine } from './context.js';
 export type { WorkerView, WorkerState } from './registry.js';
 export { createHttpApi, type HttpApiDeps } from './http-api.js';
 export { authorize, requiredScope, checkRequestSource, gateHttp, isLoopbackHost, type Authorization, type HttpGateOptions } from './http-auth.js';
+export { DEFAULT_POLICIES, type CoordinatorPolicies } from './policies.js';
 export { createToken, verifyToken, memoryTokenStore, scopeCovers, parseScope, TOKEN_SCOPES, type TokenRecord, type TokenStore, type TokenScope, type Principal } from './tokens.js';
 export { publicToken } from './tokens-api.js';
 export { securityGaps } from './security.js';

@@ -15,6 +15,7 @@ import { isLoopbackHost } from '../core/loopback.js';
 import { gateHttp } from './http-auth.js';
 import { tokensApi } from './tokens-api.js';
 import type { TokenStore } from './tokens.js';
+import type { CoordinatorPolicies } from './policies.js';
 
 /** What is missing for this configuration to be safe on a reachable address (empty: nothing). */
 export function securityGaps(config: ResolvedCoordinatorConfig, tokens: TokenStore | undefined): string[] {
@@ -73,7 +74,11 @@ function withHealthSecurity(handler: HttpHandler, report: () => Record<string, u
 }
 
 /** The API behind the gate, with the token admin routes and the /healthz security report. */
-export function securedHttp(api: HttpHandler, config: ResolvedCoordinatorConfig, deps: { tokens?: TokenStore; random: Random; clock: Clock }): HttpHandler {
+export function securedHttp(
+  api: HttpHandler,
+  config: ResolvedCoordinatorConfig,
+  deps: { tokens?: TokenStore; random: Random; clock: Clock; policies: Pick<CoordinatorPolicies, 'scopeRules' | 'sameOrigin'> },
+): HttpHandler {
   const routed = deps.tokens === undefined ? api : tokensApi(api, { tokens: deps.tokens, random: deps.random, clock: deps.clock });
   const gated = gateHttp(routed, {
     apiAuth: config.apiAuth,
@@ -82,6 +87,8 @@ export function securedHttp(api: HttpHandler, config: ResolvedCoordinatorConfig,
     allowedOrigins: config.allowedOrigins,
     allowedHosts: config.allowedHosts,
     listenHost: () => config.host,
+    scopeRules: deps.policies.scopeRules,
+    sameOrigin: deps.policies.sameOrigin,
   });
   return withHealthSecurity(gated, () => securityReport(config, deps.tokens));
 }

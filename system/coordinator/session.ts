@@ -36,8 +36,8 @@ export class Session {
   private readonly unacked = new Map<number, ReliableOutgoing>();
   private committedSeq = 0;
   /** Admitted inbound seqs not committed yet, and committed ones beyond a gap (created on first use: an idle session holds none). */
-  private inflight: Set<number> | undefined;
-  private doneAhead: Set<number> | undefined;
+  protected inflight: Set<number> | undefined;
+  protected doneAhead: Set<number> | undefined;
   private lastAckSent = 0;
   private ackTimer: TimerHandle | undefined;
   private sink: FrameSink | undefined;

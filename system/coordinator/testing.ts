@@ -18,6 +18,7 @@ import { Admission } from './admission.js';
 import { resolveCoordinatorConfig } from './config.js';
 import type { CoordinatorContext, CoordinatorEngine, EventBody, LiveConnection } from './context.js';
 import { CoordinatorMetrics } from './metrics.js';
+import { DEFAULT_POLICIES } from './policies.js';
 import { WorkerRegistry } from './registry.js';
 import { Session } from './session.js';
 
@@ -262,6 +263,7 @@ export function testContext(engine: FakeEngine = new FakeEngine()) {
     admission: new Admission(clock, 10),
     emit: (e) => events.push(e),
     wake: () => void (counter.wakes += 1),
+    policies: DEFAULT_POLICIES,
   };
   return { ctx, clock, engine, registry, connections, events, counter };
 }

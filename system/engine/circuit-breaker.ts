@@ -28,12 +28,12 @@ interface KindBreaker {
 }
 
 export class CircuitBreakers {
-  private readonly kinds = new Map<string, KindBreaker>();
+  protected readonly kinds = new Map<string, KindBreaker>();
 
   /** onReopenable: called when an open breaker becomes half-open (work may flow again). */
   constructor(
     private readonly clock: Clock,
-    private readonly config: BreakerConfig,
+    protected readonly config: BreakerConfig,
     private readonly onReopenable: () => void = () => {},
   ) {}
 
@@ -123,7 +123,7 @@ export class CircuitBreakers {
     return b;
   }
 
-  private open(b: KindBreaker): void {
+  protected open(b: KindBreaker): void {
     b.state = 'open';
     b.openedAt = this.clock.now();
     b.trials.clear();

@@ -23,6 +23,7 @@ describe('worker config', () => {
       perMessageDeflate: false,
       maxAttempts: Infinity,
       backoff: { strategy: 'full-jitter', initialMs: 100, maxMs: 10_000, multiplier: 2 },
+      handBackGraceMs: 2000,
     });
   });
 
@@ -32,6 +33,7 @@ describe('worker config', () => {
     expect(() => workerConfigWithDefaults({ ...base, id: '' })).toThrow(/id must be a non-empty string/);
     expect(() => workerConfigWithDefaults({ ...base, heartbeatMs: 1000, heartbeatTimeoutMs: 500 })).toThrow(/heartbeatTimeoutMs must be greater/);
     expect(() => workerConfigWithDefaults({ ...base, backoff: { initialMs: 10, maxMs: 5 } })).toThrow('backoff.maxMs must be >= backoff.initialMs');
+    expect(() => workerConfigWithDefaults({ ...base, handBackGraceMs: -1 })).toThrow(/handBackGraceMs must be an integer >= 0/);
   });
 
   it('without a secret: loopback only and no dangerous kinds, unless insecure', () => {

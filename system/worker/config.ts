@@ -45,6 +45,12 @@ export interface WorkerConfig {
   /** How long an explicit ack may be delayed waiting for a message to piggyback on. */
   ackDelayMs?: number;
   /**
+   * After a drain ran out of time and aborted what still ran, how long the link
+   * stays open for those hand-backs (`revoked` results) to be acknowledged,
+   * at most the drain's own timeout (default 2000 ms; 0 closes at once).
+   */
+  handBackGraceMs?: number;
+  /**
    * Dangerous kinds (DANGEROUS_KINDS: command, container) this worker may run;
    * default none. Others are neither advertised nor run.
    */
@@ -78,6 +84,7 @@ export interface ResolvedWorkerConfig {
   readonly perMessageDeflate: false | { thresholdBytes: number };
   readonly maxAttempts: number;
   readonly ackDelayMs: number;
+  readonly handBackGraceMs: number;
   readonly allowKinds: ReadonlySet<string>;
   readonly tlsCa: string | undefined;
 }
@@ -169,8 +176,8 @@ function heartbeatSettings(o: WorkerConfig): Pick<ResolvedWorkerConfig, 'heartbe
   return { heartbeatMs, heartbeatTimeoutMs, heartbeatTimeoutMaxMs, rttFactor };
 }
 
-/** Connection attempts, compression and the ack batching delay. */
-function linkSettings(o: WorkerConfig): Pick<ResolvedWorkerConfig, 'maxAttempts' | 'perMessageDeflate' | 'ackDelayMs'> {
+/** Connection attempts, compression, the ack batching delay and the hand-back grace. */
+function linkSettings(o: WorkerConfig): Pick<ResolvedWorkerConfig, 'maxAttempts' | 'perMessageDeflate' | 'ackDelayMs' | 'handBackGraceMs'> {
   const maxAttempts = o.maxAttempts ?? Infinity;
   if (maxAttempts !== Infinity) positiveInt(maxAttempts, 'maxAttempts');
   const pmd = o.perMessageDeflate ?? false;
@@ -181,7 +188,11 @@ function linkSettings(o: WorkerConfig): Pick<ResolvedWorkerConfig, 'maxAttempts'
   if (!Number.isFinite(ackDelayMs) || ackDelayMs < 0) {
     throw new InvalidArgumentError(`ackDelayMs must be a number >= 0; got ${ackDelayMs}`, 'ackDelayMs');
   }
-  return { maxAttempts, perMessageDeflate: pmd, ackDelayMs };
+  const handBackGraceMs = o.handBackGraceMs ?? 2000;
+  if (!Number.isInteger(handBackGraceMs) || handBackGraceMs < 0) {
+    throw new InvalidArgumentError(`handBackGraceMs must be an integer >= 0 (ms); got ${handBackGraceMs}`, 'handBackGraceMs');
+  }
+  return { maxAttempts, perMessageDeflate: pmd, ackDelayMs, handBackGraceMs };
 }
 
 /** Only the kinds that need opting in may be listed. */

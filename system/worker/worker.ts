@@ -23,8 +23,6 @@ import { WorkerSession } from './worker-session.js';
 
 export type { WorkerState } from './state.js';
 
-/** How long a drain that timed out keeps the link open for its hand-backs to be acknowledged. */
-const HAND_BACK_GRACE_MS = 2_000;
 export type { StopOptions, WorkerDeps, WorkerStats } from './worker-types.js';
 
 /** The reconnecting worker: public API and inbound message handling, over WorkerSession. */
@@ -67,7 +65,8 @@ export class Worker extends WorkerSession {
     }
     if (!this.draining) {
       const timeoutMs = opts.timeoutMs ?? 30_000;
-      this.log.info({ running: this.runner.runningCount, unackedResults: this.runner.unackedResults, connected, timeoutMs }, `draining: waiting up to ${timeoutMs} ms for running tasks and unacknowledged results`);
+      const waitingFor = this.runner.runningCount + this.runner.unackedResults === 0 ? "the coordinator's acknowledgement of the drain" : 'running tasks and unacknowledged results';
+      this.log.info({ running: this.runner.runningCount, unackedResults: this.runner.unackedResults, connected, timeoutMs }, `draining: waiting up to ${timeoutMs} ms for ${waitingFor}`);
       this.draining = 'drained';
       this.runner.accepting = false;
       this.channel.enqueue({ type: 'drain' });
@@ -81,14 +80,14 @@ export class Worker extends WorkerSession {
   /**
    * The drain ran out of time: what still runs is aborted and handed back
    * (each attempt's `revoked` result), and the link stays open for up to
-   * HAND_BACK_GRACE_MS so those results reach the coordinator, which puts the
+   * config.handBackGraceMs so those results reach the coordinator, which puts the
    * work back on its ready queue at once instead of at the lease's expiry.
    */
   private drainExpired(timeoutMs: number): void {
     this.log.warn({ running: this.runner.runningCount, unacked: this.outbox.reliableOutstanding }, 'drain timed out: handing back what still runs');
     this.draining = 'drain timed out';
     this.runner.abortAll('shutdown');
-    this.drainTimer = this.deps.clock.setTimeout(() => this.finishStop('drain timed out'), Math.min(timeoutMs, HAND_BACK_GRACE_MS));
+    this.drainTimer = this.deps.clock.setTimeout(() => this.finishStop('drain timed out'), Math.min(timeoutMs, this.config.handBackGraceMs));
     this.checkDrained();
   }
 

@@ -15,7 +15,8 @@ describe('squall demo', () => {
     const program = new Command().exitOverride();
     registerDemoCommand(program, io);
     await program.parseAsync(['demo'], { from: 'user' });
-    expect(out).toMatch(/refused at submission: HTTP 400 invalid_argument: .*params/);
+    expect(out).toMatch(/durationMS\): refused at submission, nothing runs: HTTP 400 invalid_argument: .*params/);
+    expect(out).toMatch(/^ex_\w+ +pause-me +sleep +completed/m); // the table names tasks as the status lines do
     expect(out).toMatch(/graph:publish\s+completed/);
     expect(out.indexOf('graph:fetch      completed')).toBeLessThan(out.indexOf('graph:publish    scheduled'));
     expect(out).toMatch(/flaky\s+retrying\s+attempt failed: task_failed; retry 1 of 3/);

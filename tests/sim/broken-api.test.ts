@@ -19,7 +19,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { forgetsRevocation, withBatchAsOne, withLeakyQuota, withOriginPortIgnored, withStatusOf, withTokensReadable, withUnreservedQuota } from './broken/api-variants.js';
+import { batchAsOne, forgetsRevocation, leakyQuota, originPortIgnored, statusOf, tokensReadable, unreservedQuota } from './broken/api-variants.js';
 import {
   CancelledDecidedEngine,
   CursorFromNextPageEngine,
@@ -42,14 +42,14 @@ describe('api-contract: the simulated client goes through the HTTP handler', () 
     const scenario = await loadScenario(FILE);
     const real = await simVerdict(scenario);
     expect(real.text).toBe('');
-    const broken = await withStatusOf('store_unavailable', 500, () => simVerdict(scenario));
+    const broken = await simVerdict(scenario, { coordinatorPolicies: statusOf('store_unavailable', 500) });
     expect(broken.promises).toContain('api-contract');
     expect(broken.text).toMatch(/refused with HTTP 500 store_unavailable: the contract says 503/);
   });
 
   it('a quota that keeps the slots of submissions the full disk refused is reported (disk-full, quota 40)', { timeout: 60_000 }, async () => {
     const scenario = await loadScenario(FILE);
-    const broken = await withLeakyQuota(() => simVerdict(scenario));
+    const broken = await simVerdict(scenario, { coordinatorPolicies: leakyQuota });
     expect(broken.promises).toEqual(['api-contract']);
     expect(broken.text).toMatch(/refused 429 rate_limited at t=\d+ though the client held at most \d+ unfinished or pending executions .* within its quota of 40/);
   });
@@ -65,14 +65,14 @@ describe('api-contract: the simulated client goes through the HTTP handler', () 
 
   it('a same-origin check that ignores the port is reported (adversarial-clients: http-scopes probes the Origin too)', { timeout: 60_000 }, async () => {
     const scenario = await loadScenario(ADVERSARIAL);
-    const broken = await withOriginPortIgnored(() => simVerdict(scenario));
+    const broken = await simVerdict(scenario, { coordinatorPolicies: originPortIgnored });
     expect(broken.promises).toEqual(['api-contract']);
     expect(broken.text).toMatch(/Origin http:\/\/coordinator:7001 \(Host coordinator:7000\) was answered 200: an Origin on another port is another origin: it must be refused 403 origin_not_allowed/);
   });
 
   it('a token route that takes a read token is reported (adversarial-clients: http-scopes; the real run passes in the revoke case above)', { timeout: 60_000 }, async () => {
     const scenario = await loadScenario(ADVERSARIAL);
-    const broken = await withTokensReadable(() => simVerdict(scenario));
+    const broken = await simVerdict(scenario, { coordinatorPolicies: tokensReadable });
     expect(broken.promises).toContain('api-contract');
     expect(broken.text).toMatch(/GET \/api\/v1\/tokens with a read token was answered 200: the README gives the route scope admin, so it must be refused 403 insufficient_scope/);
   });
@@ -81,10 +81,10 @@ describe('api-contract: the simulated client goes through the HTTP handler', () 
     const scenario = await loadScenario(GLOBAL_CAP);
     const real = await simVerdict(scenario);
     expect(real.text).toBe('');
-    const broken = await withBatchAsOne(() => simVerdict(scenario));
+    const broken = await simVerdict(scenario, { coordinatorPolicies: batchAsOne });
     expect(broken.promises).toContain('api-contract');
     expect(broken.text).toMatch(/a submission of 6 executions \(a batch or graph counts each\) acknowledged at t=\d+ left the client with 26 unfinished executions, past its quota of 24/);
-    const racing = await withUnreservedQuota(() => simVerdict(scenario));
+    const racing = await simVerdict(scenario, { coordinatorPolicies: unreservedQuota });
     expect(racing.promises).toEqual(['api-contract']);
     expect(racing.text).toMatch(/left the client with (2[5-9]|30) unfinished executions, past its quota of 24/);
   });

@@ -1,10 +1,11 @@
 /**
  * Circuit breakers (promise 28, harness/check/promises-breaker.ts): scenarios/breaker.yaml
- * passes on the real system and catches each breaker mistake of ./broken/breaker-variants.ts.
+ * passes on the real system and catches each breaker mistake of ./broken/breaker-variants.ts
+ * (breakers an engine builds through its createBreakers seam).
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { withBrokenBreakers, type BreakerMistake } from './broken/breaker-variants.js';
+import { brokenBreakers, type BreakerMistake } from './broken/breaker-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 const FILE = 'scenarios/breaker.yaml';
@@ -24,13 +25,13 @@ describe('breaker: open holds claims, half-open lets one trial through', () => {
   });
 
   it.each(CASES)('%s: caught', async (mistake, says) => {
-    const v = await withBrokenBreakers(mistake, async () => simVerdict(await loadScenario(FILE)));
+    const v = await simVerdict(await loadScenario(FILE), { engineFactory: brokenBreakers(mistake) });
     expect(v.promises).toContain('breaker');
     expect(v.text).toMatch(says);
   });
 
   it('reopens-when-open: a late failure restarts the reset period; the retry it holds back is late (retries, with the replayed breaker)', async () => {
-    const v = await withBrokenBreakers('reopens-when-open', async () => simVerdict(await loadScenario(FILE)));
+    const v = await simVerdict(await loadScenario(FILE), { engineFactory: brokenBreakers('reopens-when-open') });
     expect(v.promises).toEqual(['retries']);
     expect(v.text).toMatch(/\(the sleep breaker held it until t=\d+\).* was idle at t=\d+: the retry came too late/);
   });

@@ -28,7 +28,8 @@ import { runChecked } from '../../harness/scenario/run.js';
 import type * as Codec from '../../system/protocol/codec.js';
 import type * as Handshake from '../../system/protocol/handshake.js';
 import type * as WorkerHandshake from '../../system/worker/handshake.js';
-import { withBrokenSession } from './broken/session-variants.js';
+import type { SimWiring } from '../../harness/sim/index.js';
+import { brokenSession } from './broken/session-variants.js';
 
 type Broken = 'none' | 'skip-proof-on-resume' | 'crc-on-signed' | 'no-compression' | 'missing-proof' | 'no-sign-flag';
 const state = vi.hoisted(() => ({ broken: 'none' as string }));
@@ -60,10 +61,10 @@ vi.mock('../../system/protocol/handshake.js', async (importOriginal) => {
   return { ...real, registrationMac, coordinatorProof };
 });
 
-async function story(broken: Broken): Promise<{ passed: boolean; text: string; promises: string[]; notes: Record<string, number>; marks: Record<string, number> }> {
+async function story(broken: Broken, wiring?: SimWiring): Promise<{ passed: boolean; text: string; promises: string[]; notes: Record<string, number>; marks: Record<string, number> }> {
   state.broken = broken;
   try {
-    const r = await runChecked(await loadScenario('scenarios/adversarial-clients.yaml'), { seed: 1 });
+    const r = await runChecked(await loadScenario('scenarios/adversarial-clients.yaml'), { seed: 1, ...(wiring === undefined ? {} : { wiring }) });
     const notes: Record<string, number> = {};
     for (const x of r.outcome.history) if (x.f === 'note' && x.process === 'adversary') notes[String(x.value.attack)] = (notes[String(x.value.attack)] ?? 0) + 1;
     return {
@@ -123,7 +124,7 @@ describe('on-path adversaries', () => {
   });
 
   it('catches a session that admits a copy of its newest committed seq (replayed-frame)', async () => {
-    const v = await withBrokenSession(() => story('none'), 'last-committed');
+    const v = await story('none', { coordinatorPolicies: brokenSession('last-committed') });
     expect(v.promises).toContain('delivery');
     expect(v.text).toMatch(/to_coordinator w1 session \S+: seq \d+ \(.*\) handed over again after seq \d+: a duplicate reached the coordinator's logic/);
   });

@@ -72,14 +72,9 @@ describe('retention: with dependencies, quotas and idempotency keys', () => {
   });
 
   it('a client quota that keeps counting pruned executions is caught refusing a submission that fits', async () => {
-    const undo = quotaCountingPruned();
-    try {
-      const v = await simVerdict(await loadScenario(FILE));
-      expect(v.promises).toEqual(['api-contract']);
-      expect(v.text).toMatch(/refused 429 rate_limited .* within its quota of 40 \(maxPendingPerClient\)/);
-    } finally {
-      undo();
-    }
+    const v = await simVerdict(await loadScenario(FILE), { coordinatorPolicies: quotaCountingPruned });
+    expect(v.promises).toEqual(['api-contract']);
+    expect(v.text).toMatch(/refused 429 rate_limited .* within its quota of 40 \(maxPendingPerClient\)/);
   });
 
   it('a prune that leaves the idempotency key in the store is caught refusing the key\'s reuse', async () => {

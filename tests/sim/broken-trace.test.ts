@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import type { PromiseName } from '../../harness/check/promises.js';
 import { parseScenario } from '../../harness/scenario/loader.js';
 import type { SimWiring } from '../../harness/sim/index.js';
-import { abortsAsRevoked, checkpointsFromOne, neverForgetFinished, withSyncIgnoringInFlight } from './broken/trace-variants.js';
+import { syncIgnoringInFlight } from './broken/session-variants.js';
+import { abortsAsRevoked, checkpointsFromOne, neverForgetFinished } from './broken/trace-variants.js';
 
 const run = (yaml: string, wiring?: SimWiring): Promise<Verdict> => simVerdict(parseScenario(yaml, 'broken-trace.yaml'), wiring);
 
@@ -84,7 +85,7 @@ triggers:
   - { on: { event: claim, worker: w1, nth: 2 }, target: w1, action: { type: reset_peer, timeoutMs: 0 }, for: 50, note: assign in flight }
 phases: { faultsMs: 3000, healMs: 5000 }
 `,
-    broken: (yaml) => withSyncIgnoringInFlight(() => run(yaml)),
+    broken: (yaml) => run(yaml, { coordinatorPolicies: syncIgnoringInFlight }),
     caught: 'lease-expiry',
     says: /ended at w1's sync as not held .* its assign \(seq \d+, sent at t=\d+\) was still unacknowledged/,
   },

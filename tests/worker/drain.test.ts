@@ -58,4 +58,18 @@ describe('Worker drain', () => {
     expect(stopped).toBe(true);
     expect(t.transport.openCount()).toBe(0);
   });
+
+  it('the hand-back grace is the worker option handBackGraceMs', async () => {
+    const t = await connected({ worker: { handBackGraceMs: 300 } });
+    t.coord.assign({ executionId: 'ex1', kind: 'sleep', params: { durationMs: 60_000 } });
+    await t.tick(10);
+    t.coord.commit = false;
+    let stopped = false;
+    void t.worker.stop({ drain: true, timeoutMs: 5000 }).then(() => (stopped = true));
+    await t.tick(5000);
+    await t.tick(299);
+    expect(stopped).toBe(false);
+    await t.tick(1);
+    expect(stopped).toBe(true);
+  });
 });

@@ -1,21 +1,18 @@
 /**
  * Broken variants of the coordinator's HTTP layer (promise 29, api-contract),
  * reached now that the simulated client submits through the HTTP handler.
+ * Each is a coordinator policy (system/coordinator/policies.ts) passed through
+ * SimWiring.coordinatorPolicies, or a wrapped token store (wrapTokens).
  */
 import { ClientQuota } from '../../../system/coordinator/client-quota.js';
-import { ORIGIN_RULE, SCOPE_RULES, type ScopeRule } from '../../../system/coordinator/http-auth.js';
-import { STATUS_BY_CODE } from '../../../system/coordinator/http-api.js';
-import type { TokenStore } from '../../../system/coordinator/index.js';
+import type { ScopeRule } from '../../../system/coordinator/http-auth.js';
+import { DEFAULT_POLICIES, type CoordinatorPolicies, type TokenStore } from '../../../system/coordinator/index.js';
 
-/** Runs body with one error code answered by a different status (set-4 22: store_unavailable as 500). */
-export async function withStatusOf<T>(code: string, status: number, body: () => Promise<T>): Promise<T> {
-  const original = STATUS_BY_CODE[code];
-  STATUS_BY_CODE[code] = status;
-  try {
-    return await body();
-  } finally {
-    STATUS_BY_CODE[code] = original;
-  }
+type Policies = Partial<CoordinatorPolicies>;
+
+/** One error code answered by a different status (set-4 22: store_unavailable as 500). */
+export function statusOf(code: string, status: number): Policies {
+  return { statusByCode: { ...DEFAULT_POLICIES.statusByCode, [code]: status } };
 }
 
 /** A token store that forgets revocations when asked (set-4 21: revoked tokens still authenticate). */
@@ -31,67 +28,45 @@ export function forgetsRevocation(tokens: TokenStore): TokenStore {
   };
 }
 
-/** Runs body with GET /api/v1/tokens needing only read scope (set-5 20): a rule in front of the coordinator's scope policy. */
-export async function withTokensReadable<T>(body: () => Promise<T>): Promise<T> {
-  const rule: ScopeRule = { why: 'broken: listing tokens is a read', matches: (m, p) => m === 'GET' && p === '/api/v1/tokens', scope: 'read' };
-  SCOPE_RULES.unshift(rule);
-  try {
-    return await body();
-  } finally {
-    SCOPE_RULES.splice(SCOPE_RULES.indexOf(rule), 1);
-  }
-}
+/** GET /api/v1/tokens needing only read scope (set-5 20): a rule in front of the coordinator's scope policy. */
+const tokensAsRead: ScopeRule = { why: 'broken: listing tokens is a read', matches: (m, p) => m === 'GET' && p === '/api/v1/tokens', scope: 'read' };
+export const tokensReadable: Policies = { scopeRules: [tokensAsRead, ...DEFAULT_POLICIES.scopeRules] };
 
-/** Runs body with the client quota counting a batch (or graph) as one execution (set-5 22). */
-export async function withBatchAsOne<T>(body: () => Promise<T>): Promise<T> {
-  const admit = ClientQuota.prototype.admit;
-  ClientQuota.prototype.admit = function (this: ClientQuota, client: string, adding: number) {
-    return admit.call(this, client, Math.min(adding, 1));
-  };
-  try {
-    return await body();
-  } finally {
-    ClientQuota.prototype.admit = admit;
-  }
-}
+/** The quota policy building `Quota` instead of the real ClientQuota. */
+export const quotaOf = (Quota: typeof ClientQuota): Policies => ({ clientQuota: (max, statusOf) => new Quota(max, statusOf) });
 
-/** Runs body with the client quota checked against acknowledged work only: a submission holds no slot until it commits (submissions arriving together all see the old count). */
-export async function withUnreservedQuota<T>(body: () => Promise<T>): Promise<T> {
-  const admit = ClientQuota.prototype.admit;
-  ClientQuota.prototype.admit = function (this: ClientQuota, client: string, adding: number) {
-    admit.call(this, client, adding)(); // checked, then the slots are given back at once
-    return admit.call(this, client, 0);
-  };
-  try {
-    return await body();
-  } finally {
-    ClientQuota.prototype.admit = admit;
-  }
-}
+/** The client quota counting a batch (or graph) as one execution (set-5 22). */
+export const batchAsOne = quotaOf(
+  class extends ClientQuota {
+    override admit(client: string, adding: number): (ids?: readonly string[]) => void {
+      return super.admit(client, Math.min(adding, 1));
+    }
+  },
+);
 
-/** Runs body with a failed submission keeping its reserved slots (blind set 7, #20): only a committed one settles. */
-export async function withLeakyQuota<T>(body: () => Promise<T>): Promise<T> {
-  const admit = ClientQuota.prototype.admit;
-  ClientQuota.prototype.admit = function (this: ClientQuota, client: string, adding: number) {
-    const settle = admit.call(this, client, adding);
-    return (ids?: readonly string[]) => {
-      if (ids !== undefined) settle(ids);
-    };
-  };
-  try {
-    return await body();
-  } finally {
-    ClientQuota.prototype.admit = admit;
-  }
-}
+/** The client quota checked against acknowledged work only: a submission holds no slot until it commits (submissions arriving together all see the old count). */
+export const unreservedQuota = quotaOf(
+  class extends ClientQuota {
+    override admit(client: string, adding: number): (ids?: readonly string[]) => void {
+      super.admit(client, adding)(); // checked, then the slots are given back at once
+      return super.admit(client, 0);
+    }
+  },
+);
 
-/** Runs body with the same-origin check comparing hostnames only, so a page on another port of the host passes (blind set 9 #19). */
-export async function withOriginPortIgnored<T>(body: () => Promise<T>): Promise<T> {
-  const real = ORIGIN_RULE.sameOrigin;
-  ORIGIN_RULE.sameOrigin = (origin, host) => new URL(origin).hostname === new URL(`http://${host}`).hostname;
-  try {
-    return await body();
-  } finally {
-    ORIGIN_RULE.sameOrigin = real;
-  }
-}
+/** A failed submission keeping its reserved slots (blind set 7, #20): only a committed one settles. */
+export const leakyQuota = quotaOf(
+  class extends ClientQuota {
+    override admit(client: string, adding: number): (ids?: readonly string[]) => void {
+      const settle = super.admit(client, adding);
+      return (ids) => {
+        if (ids !== undefined) settle(ids);
+      };
+    }
+  },
+);
+
+/** The same-origin check comparing hostnames only, so a page on another port of the host passes (blind set 9 #19). */
+export const originPortIgnored: Policies = {
+  sameOrigin: (origin, host) => new URL(origin).hostname === new URL(`http://${host}`).hostname,
+};

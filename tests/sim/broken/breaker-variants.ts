@@ -1,71 +1,74 @@
 /**
- * Circuit-breaker mistakes (scenarios/breaker.yaml, promise 28), planted on
- * CircuitBreakers' prototype for one run and taken out again
- * (tests/sim/broken-breaker.test.ts).
+ * Circuit-breaker mistakes (scenarios/breaker.yaml, promise 28): CircuitBreakers
+ * subclasses an Engine builds through its `createBreakers` seam, wired in by
+ * SimWiring.engineFactory (tests/sim/broken-breaker.test.ts).
  */
+import type { EngineFactory } from '../../../system/coordinator/index.js';
 import type { ExecutionId } from '../../../system/core/ids.js';
-import { CircuitBreakers } from '../../../system/engine/circuit-breaker.js';
+import { CircuitBreakers, type BreakerConfig } from '../../../system/engine/circuit-breaker.js';
+import { Engine } from '../../../system/engine/engine.js';
+import { engineFactoryOf } from './variants.js';
 
-type Kinds = Map<string, { state: string; trials: Set<string> }>;
-const kindsOf = (b: CircuitBreakers): Kinds => (b as unknown as { kinds: Kinds }).kinds;
-const configOf = (b: CircuitBreakers): { halfOpenMaxCalls: number } => (b as unknown as { config: { halfOpenMaxCalls: number } }).config;
+/** Half-open lets `trials <= halfOpenMaxCalls` through: one trial too many. */
+class OneTrialTooMany extends CircuitBreakers {
+  override canPass(kind: string): boolean {
+    if (super.canPass(kind)) return true;
+    const b = this.kinds.get(kind);
+    return b?.state === 'half-open' && b.trials.size <= this.config.halfOpenMaxCalls;
+  }
+}
 
-type CanPass = CircuitBreakers['canPass'];
-type OnFailure = CircuitBreakers['onFailure'];
-
-const MISTAKES = {
-  /** Half-open lets `trials <= halfOpenMaxCalls` through: one trial too many. */
-  'one-trial-too-many': (original: CanPass): CanPass =>
-    function (this: CircuitBreakers, kind: string) {
-      if (original.call(this, kind)) return true;
-      const b = kindsOf(this).get(kind);
-      return b?.state === 'half-open' && b.trials.size <= configOf(this).halfOpenMaxCalls;
-    },
-  /** An open breaker is read as half-open at once: the reset period is skipped. */
-  'no-reset-wait': (original: CanPass): CanPass =>
-    function (this: CircuitBreakers, kind: string) {
-      const b = kindsOf(this).get(kind);
-      if (b?.state === 'open') return b.trials.size < configOf(this).halfOpenMaxCalls;
-      return original.call(this, kind);
-    },
-} as const;
+/** An open breaker is read as half-open at once: the reset period is skipped. */
+class NoResetWait extends CircuitBreakers {
+  override canPass(kind: string): boolean {
+    const b = this.kinds.get(kind);
+    if (b?.state === 'open') return b.trials.size < this.config.halfOpenMaxCalls;
+    return super.canPass(kind);
+  }
+}
 
 /** A failed half-open trial leaves the breaker half-open (it never re-opens): the next trial goes at once. */
-const stayHalfOpen = (original: OnFailure): OnFailure =>
-  function (this: CircuitBreakers, kind: string, id: ExecutionId) {
-    const before = kindsOf(this).get(kind)?.state;
-    original.call(this, kind, id);
-    const b = kindsOf(this).get(kind);
+class StaysHalfOpen extends CircuitBreakers {
+  override onFailure(kind: string, id: ExecutionId): void {
+    const before = this.kinds.get(kind)?.state;
+    super.onFailure(kind, id);
+    const b = this.kinds.get(kind);
     if (before === 'half-open' && b !== undefined) b.state = 'half-open';
-  };
+  }
+}
 
 /** A failure while open opens it again, restarting the reset period (blind set 9 #12): a late failure holds the kind's retries back longer. */
-const reopenWhenOpen = (original: OnFailure): OnFailure =>
-  function (this: CircuitBreakers, kind: string, id: ExecutionId) {
-    original.call(this, kind, id);
-    const b = kindsOf(this).get(kind);
-    if (b?.state === 'open') (this as unknown as { open(x: unknown): void }).open(b);
-  };
+class ReopensWhenOpen extends CircuitBreakers {
+  override onFailure(kind: string, id: ExecutionId): void {
+    super.onFailure(kind, id);
+    const b = this.kinds.get(kind);
+    if (b?.state === 'open') this.open(b);
+  }
+}
 
 /** A lease that ends without a verdict (expired, given back at a sync) keeps its half-open trial slot: the kind stays half-open with no trial ever again. */
-const keepsTrialOnRelease = (): CircuitBreakers['onRelease'] => () => {};
+class KeepsTrialOnRelease extends CircuitBreakers {
+  override onRelease(): void {}
+}
 
-export type BreakerMistake = keyof typeof MISTAKES | 'stays-half-open' | 'keeps-trial-on-release' | 'reopens-when-open';
+const MISTAKES = {
+  'one-trial-too-many': OneTrialTooMany,
+  'no-reset-wait': NoResetWait,
+  'stays-half-open': StaysHalfOpen,
+  'reopens-when-open': ReopensWhenOpen,
+  'keeps-trial-on-release': KeepsTrialOnRelease,
+} as const;
 
-/** Runs `body` with the breakers making `mistake`; restores the real methods after. */
-export async function withBrokenBreakers<T>(mistake: BreakerMistake, body: () => Promise<T>): Promise<T> {
-  const canPass = CircuitBreakers.prototype.canPass;
-  const onFailure = CircuitBreakers.prototype.onFailure;
-  const onRelease = CircuitBreakers.prototype.onRelease;
-  if (mistake === 'stays-half-open') CircuitBreakers.prototype.onFailure = stayHalfOpen(onFailure);
-  else if (mistake === 'reopens-when-open') CircuitBreakers.prototype.onFailure = reopenWhenOpen(onFailure);
-  else if (mistake === 'keeps-trial-on-release') CircuitBreakers.prototype.onRelease = keepsTrialOnRelease();
-  else CircuitBreakers.prototype.canPass = MISTAKES[mistake](canPass);
-  try {
-    return await body();
-  } finally {
-    CircuitBreakers.prototype.canPass = canPass;
-    CircuitBreakers.prototype.onFailure = onFailure;
-    CircuitBreakers.prototype.onRelease = onRelease;
-  }
+export type BreakerMistake = keyof typeof MISTAKES;
+
+/** The coordinator's engine with breakers making `mistake`. */
+export function brokenBreakers(mistake: BreakerMistake): EngineFactory {
+  const Breakers = MISTAKES[mistake];
+  return engineFactoryOf(
+    class extends Engine {
+      protected override createBreakers(config: BreakerConfig, onReopenable: () => void): CircuitBreakers {
+        return new Breakers(this.clock, config, onReopenable);
+      }
+    },
+  );
 }

@@ -3,14 +3,16 @@
  * retention meets other features (issue 10, blind set 8's
  * misses 10, 14 and 27; tests/sim/broken-retention.test.ts): a pruned
  * dependency, a quota counting pruned executions, a store keeping a pruned
- * execution's idempotency key. Each patch returns its undo; none is a switch
- * in production code.
+ * execution's idempotency key. Engines and the quota are wired in through
+ * SimWiring; the store's prune is patched for one run (its undo returned).
+ * None is a switch in production code.
  */
 import { ClientQuota } from '../../../system/coordinator/client-quota.js';
 import { isTerminal, type ExecutionStatus } from '../../../system/core/model.js';
 import { Engine } from '../../../system/engine/engine.js';
 import type { DependencyState } from '../../../system/engine/recovery.js';
 import { MemoryStore } from '../../../system/store/memory-store.js';
+import { quotaOf } from './api-variants.js';
 
 /** A dependency the engine no longer knows (pruned after it completed, forgotten by the store) counts as still running: its dependent waits forever. */
 export class PrunedDependencyWaitingEngine extends Engine {
@@ -23,24 +25,22 @@ export class PrunedDependencyWaitingEngine extends Engine {
 
 /**
  * The per-client quota forgets only executions it sees terminal: one it can
- * no longer look up (pruned) stays counted. Patches ClientQuota's private
- * count in place; returns the undo.
+ * no longer look up (pruned) stays counted. A quota policy for
+ * SimWiring.coordinatorPolicies.
  */
-export function quotaCountingPruned(): () => void {
-  const original: unknown = Reflect.get(ClientQuota.prototype, 'unfinished');
-  Reflect.set(ClientQuota.prototype, 'unfinished', function (this: ClientQuota, client: string): number {
-    const pending = Reflect.get(this, 'pending') as Map<string, Set<string>>;
-    const statusOf = Reflect.get(this, 'statusOf') as (id: string) => string | undefined;
-    const set = pending.get(client);
-    if (set === undefined) return 0;
-    for (const id of set) {
-      const s = statusOf(id);
-      if (s !== undefined && isTerminal(s as ExecutionStatus)) set.delete(id);
+export const quotaCountingPruned = quotaOf(
+  class extends ClientQuota {
+    protected override unfinished(client: string): number {
+      const set = this.pending.get(client);
+      if (set === undefined) return 0;
+      for (const id of set) {
+        const s = this.statusOf(id);
+        if (s !== undefined && isTerminal(s as ExecutionStatus)) set.delete(id);
+      }
+      return set.size;
     }
-    return set.size;
-  });
-  return () => Reflect.set(ClientQuota.prototype, 'unfinished', original);
-}
+  },
+);
 
 /** The memory store's prune deletes the records but leaves their idempotency keys in its key index (a new execution with the key then conflicts). Returns the undo. */
 export function pruneKeepingKeys(): () => void {

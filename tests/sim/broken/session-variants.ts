@@ -1,58 +1,66 @@
 /**
- * Deliberately broken coordinator sessions (tests/sim/broken-commit-window.test.ts).
- * Session is built inside the coordinator (bind-session.ts), not through
- * SimWiring, so the defect is planted on its prototype for the duration of
- * one run and taken out again (`withBrokenSession`).
+ * Deliberately broken coordinator sessions (tests/sim/broken-commit-window.test.ts,
+ * tests/sim/broken-onpath.test.ts, tests/sim/broken-trace.test.ts): Session
+ * subclasses the coordinator builds through its session policy
+ * (system/coordinator/policies.ts), wired in by SimWiring.coordinatorPolicies.
  */
-import { Session } from '../../../system/coordinator/session.js';
+import type { CoordinatorPolicies } from '../../../system/coordinator/index.js';
+import { Session, type Admission } from '../../../system/coordinator/session.js';
 
-type Admit = Session['admit'];
+/** The session policy building `S` instead of the real Session. */
+const sessionOf = (S: typeof Session): Partial<CoordinatorPolicies> => ({ session: (...args) => new S(...args) });
 
 /**
  * Dedups only what committed: a re-sent seq whose first copy is still in its
  * commit window is admitted again (the check `seq <= committed` without the
  * in-flight set), so the engine sees the message twice.
  */
-const admitUntilCommitted = (original: Admit): Admit =>
-  function (this: Session, seq: number) {
+class AdmitUntilCommitted extends Session {
+  override admit(seq: number): Admission {
     if (seq <= this.committed) return 'duplicate';
-    original.call(this, seq);
+    super.admit(seq);
     return 'new';
-  };
+  }
+}
 
 /**
  * The off-by-one at the commit boundary (`seq < committed` for `<=`): a copy
  * of the newest committed seq is admitted again. Honest workers never re-send
  * it (they trim at the lastSeq they are told), so only a replay shows it.
  */
-const admitLastCommitted = (original: Admit): Admit =>
-  function (this: Session, seq: number) {
+class AdmitLastCommitted extends Session {
+  override admit(seq: number): Admission {
     if (seq > 0 && seq === this.committed) return 'new';
-    return original.call(this, seq);
-  };
+    return super.admit(seq);
+  }
+}
 
 /**
  * Forgets the seqs done ahead of a gap (blind set 8 #15): a message handled at
  * once (a sync) while an earlier one still commits is done, but its re-send
  * after a resume is admitted again.
  */
-const admitDoneAhead = (original: Admit): Admit =>
-  function (this: Session, seq: number) {
-    const sets = this as unknown as { doneAhead?: Set<number>; inflight?: Set<number> };
-    if (seq <= this.committed || sets.doneAhead?.has(seq) !== true) return original.call(this, seq);
-    (sets.inflight ??= new Set()).add(seq);
+class AdmitDoneAhead extends Session {
+  override admit(seq: number): Admission {
+    if (seq <= this.committed || this.doneAhead?.has(seq) !== true) return super.admit(seq);
+    (this.inflight ??= new Set()).add(seq);
     return 'new';
-  };
-
-const BROKEN = { 'until-committed': admitUntilCommitted, 'last-committed': admitLastCommitted, 'done-ahead': admitDoneAhead } as const;
-
-/** Runs `body` with every Session admitting with the given mistake (default: re-sends of uncommitted seqs); restores the real admit after. */
-export async function withBrokenSession<T>(body: () => Promise<T>, mistake: keyof typeof BROKEN = 'until-committed'): Promise<T> {
-  const original = Session.prototype.admit;
-  Session.prototype.admit = BROKEN[mistake](original);
-  try {
-    return await body();
-  } finally {
-    Session.prototype.admit = original;
   }
 }
+
+/** Answers a sync from the reported leases only: assigns still in flight are not held (trace promise 13). */
+class SyncIgnoringInFlight extends Session {
+  override pendingAssignments(): ReturnType<Session['pendingAssignments']> {
+    return [];
+  }
+}
+
+const BROKEN = { 'until-committed': AdmitUntilCommitted, 'last-committed': AdmitLastCommitted, 'done-ahead': AdmitDoneAhead } as const;
+
+/** Sessions admitting with the given mistake (default: re-sends of uncommitted seqs). */
+export function brokenSession(mistake: keyof typeof BROKEN = 'until-committed'): Partial<CoordinatorPolicies> {
+  return sessionOf(BROKEN[mistake]);
+}
+
+/** Sessions that answer a sync without the assigns still in flight. */
+export const syncIgnoringInFlight = sessionOf(SyncIgnoringInFlight);

@@ -3,10 +3,9 @@
  * redundancy heals (docs/DEFECTS.md classes 07, 08, 10, 17): the outcome
  * stays right, only the worker's own trace shows the defect
  * (tests/sim/broken-trace.test.ts). Worker defects are planted through
- * SimWiring.onWorker on one incarnation's task runner; the session defect on
- * Session's prototype for one run (`withSyncIgnoringInFlight`).
+ * SimWiring.onWorker on one incarnation's task runner; the session defect
+ * (`syncIgnoringInFlight`) is a session policy in ./session-variants.ts.
  */
-import { Session } from '../../../system/coordinator/session.js';
 import type { AbortReason } from '../../../system/tasks/abort.js';
 import type { Worker } from '../../../system/worker/worker.js';
 import type { OutMessage } from '../../../system/worker/outbox.js';
@@ -45,15 +44,4 @@ export function abortsAsRevoked(_id: string, worker: Worker): void {
   const runner = runnerOf(worker);
   const abort = runner.abort.bind(runner);
   runner.abort = (executionId, leaseToken, reason) => abort(executionId, leaseToken, reason === 'cancel' || reason === 'pause' ? 'revoked' : reason);
-}
-
-/** Runs `body` with every Session answering a sync from the reported leases only (assigns still in flight not held). */
-export async function withSyncIgnoringInFlight<T>(body: () => Promise<T>): Promise<T> {
-  const original = Session.prototype.pendingAssignments;
-  Session.prototype.pendingAssignments = () => [];
-  try {
-    return await body();
-  } finally {
-    Session.prototype.pendingAssignments = original;
-  }
 }

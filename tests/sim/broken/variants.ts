@@ -4,7 +4,7 @@
  * of ../shared/KNOWN_FAILURE_MODES.md; tests/sim/broken-variants.test.ts runs
  * the real system with one of them swapped in and asserts the checker says so.
  */
-import type { CoordinatorEngine, EngineFactory } from '../../../system/coordinator/index.js';
+import { engineFactory } from '../../../system/coordinator/index.js';
 import type { ExecutionId } from '../../../system/core/ids.js';
 import type { GraphSpec, ResultReport } from '../../../system/engine/contract.js';
 import { Engine } from '../../../system/engine/engine.js';
@@ -13,19 +13,8 @@ import type { BackoffConfig } from '../../../system/worker/backoff.js';
 import type { Random } from '../../../system/core/random.js';
 import type { Worker } from '../../../system/worker/worker.js';
 
-type EngineClass = new (...args: ConstructorParameters<typeof Engine>) => Engine;
-
-/** The production engine factory of createCoordinator, with another Engine class. */
-export function engineFactoryOf(EngineCls: EngineClass): EngineFactory {
-  return async (d, c) => {
-    const engine = new EngineCls(
-      { store: d.store, clock: d.clock, random: d.random, logger: d.logger.child({ component: 'engine' }), events: d.events },
-      { leaseMs: c.leaseMs, ...c.engine, taskKinds: d.taskKinds },
-    );
-    await engine.recover();
-    return engine as CoordinatorEngine;
-  };
-}
+/** The production engine factory of createCoordinator, with another Engine class (marks included, as createCoordinator passes them). */
+export const engineFactoryOf = engineFactory;
 
 /** Engine #1: the graph's dependencies are emptied in place before planning, so every node is ready at once. */
 export class DependencyDroppingEngine extends Engine {
