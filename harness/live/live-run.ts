@@ -24,7 +24,7 @@ import type { Scenario } from '../scenario/schema.js';
 import type { ScheduledFault } from '../scenario/swarm.js';
 import type { Submission } from '../scenario/workload.js';
 import { readSettled } from './live-reads.js';
-import { CoordinatorHttp, fetchCall, type ExecutionView, submitBody, TERMINAL, type WorkerView } from '../scenario/http-client.js';
+import { CoordinatorHttp, fetchCall, type ExecutionView, type HttpCall, submitBody, TERMINAL, type WorkerView } from '../scenario/http-client.js';
 import { applyLiveFault, type LiveFaultContext } from './live-faults.js';
 import { LiveSystem } from './live-system.js';
 import type { HostCommand } from './swarm-host.js';
@@ -167,6 +167,24 @@ interface LiveState {
   workers: WorkerView[];
 }
 
+/**
+ * The final read: every execution's status, the workers, and promise 29's
+ * listing and stats reads, kept only if nothing moved meanwhile.
+ */
+async function liveFinalStatuses(sys: LiveSystem, http: CoordinatorHttp, call: HttpCall, st: LiveState, ids: string[]): Promise<Record<string, string | null>> {
+  try {
+    const settled = await readSettled(() => http.listExecutions(), call, sys.coordinator.token, ids.length);
+    st.executions = settled.executions;
+    sys.buffer.note(monoNow(), settled.reads === null ? { apiReadsSkipped: `the executions kept changing over ${settled.tries} tries` } : { apiReads: settled.reads });
+    st.workers = await http.workers();
+  } catch (err) {
+    sys.buffer.note(monoNow(), { end: `final HTTP read failed: ${String(err)}` });
+  }
+  sys.pollEvents();
+  const byId = new Map(st.executions.map((e) => [e.executionId, e.status]));
+  return Object.fromEntries(ids.map((id) => [id, byId.get(id) ?? null]));
+}
+
 /** The live ModeAdapter (see driver.ts). */
 function liveMode(sys: LiveSystem, proxy: FaultProxy, st: LiveState, opts: LiveRunOptions): ModeAdapter {
   const call = fetchCall(() => sys.coordinator.httpUrl);
@@ -203,20 +221,7 @@ function liveMode(sys: LiveSystem, proxy: FaultProxy, st: LiveState, opts: LiveR
       while (!queue.idle && monoNow() - st.t0 < t) await delay(50);
     },
     awaitConvergence: (acked, t) => liveConvergence(sys, http, acked, t, st.t0),
-    finalStatuses: async (ids) => {
-      try {
-        const settled = await readSettled(() => http.listExecutions(), call, sys.coordinator.token, ids.length);
-        st.executions = settled.executions;
-        // The listing and stats as a client pages and reads them (promise 29), kept only if nothing moved meanwhile.
-        sys.buffer.note(monoNow(), settled.reads === null ? { end: `listing and stats reads not judged: the executions kept changing over ${settled.tries} tries` } : { apiReads: settled.reads });
-        st.workers = await http.workers();
-      } catch (err) {
-        sys.buffer.note(monoNow(), { end: `final HTTP read failed: ${String(err)}` });
-      }
-      sys.pollEvents();
-      const byId = new Map(st.executions.map((e) => [e.executionId, e.status]));
-      return Object.fromEntries(ids.map((id) => [id, byId.get(id) ?? null]));
-    },
+    finalStatuses: (ids) => liveFinalStatuses(sys, http, call, st, ids),
     ...(opts.log === undefined ? {} : { log: (l: string) => opts.log?.(`live: ${l}`) }),
   };
 }
