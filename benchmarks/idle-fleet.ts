@@ -7,16 +7,16 @@
  * per connection on both sides (heapUsed after forced GCs, minus the same
  * process's baseline before any connection, divided by N). Prints a table and
  * the ratios. `npm run bench:idle` (N, ROUNDS, WINDOW_MS).
- * SYSTEM=compiled (default) measures squall as production runs it: built
- * with tsconfig.build.json into dist/idle-bench (or SQUALL_SYSTEM_DIR, a
- * built system/ directory); SYSTEM=tsx measures the sources through tsx,
- * whose kept function names cost every closure ~256 B more.
+ * squall runs as production runs it, the dist/ build (benchmarks/lib/sut.ts:
+ * built first if stale, or SQUALL_SYSTEM_DIR); SYSTEM=tsx measures the
+ * sources through tsx, whose kept function names cost every closure ~256 B
+ * more.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { REPO_ROOT, spawnChild, waitExit } from '../harness/proc/index.js';
+// Loading sut.ts builds (or finds) the system the sides run and sets SQUALL_SYSTEM_DIR, which they inherit.
+import { SYSTEM_UNDER_TEST } from './lib/sut.js';
 
 const N = Number(process.env.N ?? 2000);
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
@@ -24,28 +24,13 @@ const WINDOW_MS = Number(process.env.WINDOW_MS ?? 20_000);
 const SIDE = fileURLToPath(new URL('./lib/idle-side.ts', import.meta.url));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 type Kind = 'squall' | 'bare';
-const SYSTEM = process.env.SYSTEM ?? 'compiled';
-
-/** The built system/ directory the squall sides load (SYSTEM=compiled), built here unless given. */
-async function systemDir(): Promise<string | undefined> {
-  if (SYSTEM === 'tsx') return undefined;
-  if (process.env.SQUALL_SYSTEM_DIR !== undefined) return process.env.SQUALL_SYSTEM_DIR;
-  const out = join(REPO_ROOT, 'dist', 'idle-bench');
-  process.stderr.write(`building the system into ${out} (tsc -p tsconfig.build.json)\n`);
-  const tsc = spawnChild(process.execPath, [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(REPO_ROOT, 'tsconfig.build.json'), '--outDir', out], { stdio: 'inherit', cwd: REPO_ROOT });
-  await waitExit(tsc, 600_000);
-  if (tsc.exitCode !== 0) throw new Error(`building the system failed (tsc exit ${String(tsc.exitCode)})`);
-  return join(out, 'system');
-}
-const SYSTEM_DIR = await systemDir();
 
 /** A child speaking the idle-side.ts command protocol. */
 class Side {
   private readonly child: ChildProcess;
   private readonly waiting: ((o: Record<string, number>) => void)[] = [];
   constructor(args: string[]) {
-    const env = SYSTEM_DIR === undefined ? process.env : { ...process.env, SQUALL_SYSTEM_DIR: SYSTEM_DIR };
-    this.child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', SIDE, ...args], { stdio: ['pipe', 'pipe', 'inherit'], env });
+    this.child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', SIDE, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     createInterface({ input: this.child.stdout! }).on('line', (l) => this.waiting.shift()?.(JSON.parse(l) as Record<string, number>));
   }
   ask(cmd: string): Promise<Record<string, number>> {
@@ -100,7 +85,7 @@ for (let r = 1; r <= ROUNDS; r++) {
 const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? 0;
 const fig = (k: Kind, f: keyof Awaited<ReturnType<typeof measure>>): number => med(rows[k].map((x) => x[f]));
 const w = (l: string): void => void process.stdout.write(`${l}\n`);
-w(`${N} idle connections, heartbeat 1 s both ways, CPU over ${WINDOW_MS} ms, median of ${ROUNDS} interleaved rounds; squall ${SYSTEM_DIR === undefined ? 'sources through tsx' : `compiled (${SYSTEM_DIR})`}`);
+w(`${N} idle connections, heartbeat 1 s both ways, CPU over ${WINDOW_MS} ms, median of ${ROUNDS} interleaved rounds; squall ${SYSTEM_UNDER_TEST}`);
 w('| figure | squall | bare ws | squall / bare | target |');
 w('|---|---|---|---|---|');
 w(`| server CPU, % of a core | ${fig('squall', 'cpuPct').toFixed(2)} | ${fig('bare', 'cpuPct').toFixed(2)} | ${(fig('squall', 'cpuPct') / fig('bare', 'cpuPct')).toFixed(2)} | <= 1.2 |`);

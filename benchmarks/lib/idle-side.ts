@@ -11,36 +11,7 @@
  */
 import { createInterface } from 'node:readline';
 import { WebSocket, WebSocketServer } from 'ws';
-import type * as Clock from '../../system/core/clock.js';
-import type * as Cpu from '../../system/core/cpu.js';
-import type * as Events from '../../system/core/events.js';
-import type * as Log from '../../system/core/logger.js';
-import type * as Rand from '../../system/core/random.js';
-import type * as Coord from '../../system/coordinator/index.js';
-import type * as Store from '../../system/store/memory-store.js';
-import type * as Tasks from '../../system/tasks/registry.js';
-import type * as Transport from '../../system/transport/index.js';
-import type * as WorkerMod from '../../system/worker/index.js';
-
-/**
- * The system under measurement: the TypeScript sources through tsx (default),
- * or the compiled build (SQUALL_SYSTEM_DIR = its system/ directory, as
- * idle-fleet.ts builds it): what production runs. tsx keeps function names
- * (esbuild keepNames), which gives every closure a property dictionary of its
- * own (~256 B) that the compiled system does not have.
- */
-const SYSTEM = process.env.SQUALL_SYSTEM_DIR === undefined ? new URL('../../system/', import.meta.url) : new URL(`file://${process.env.SQUALL_SYSTEM_DIR.replace(/\/?$/, '/')}`);
-const from = async <T>(rel: string): Promise<T> => (await import(new URL(rel, SYSTEM).href)) as T;
-const { systemClock } = await from<typeof Clock>('core/clock.js');
-const { realCpu } = await from<typeof Cpu>('core/cpu.js');
-const { nullSink } = await from<typeof Events>('core/events.js');
-const { silentLogger } = await from<typeof Log>('core/logger.js');
-const { cryptoRandom } = await from<typeof Rand>('core/random.js');
-const { createCoordinator } = await from<typeof Coord>('coordinator/index.js');
-const { MemoryStore } = await from<typeof Store>('store/memory-store.js');
-const { builtinTaskKinds } = await from<typeof Tasks>('tasks/registry.js');
-const { wsTransport } = await from<typeof Transport>('transport/index.js');
-const { Worker } = await from<typeof WorkerMod>('worker/index.js');
+import { builtinTaskKinds, createCoordinator, cryptoRandom, MemoryStore, nullSink, realCpu, silentLogger, systemClock, Worker, wsTransport } from './sut.js';
 type Worker = InstanceType<typeof Worker>;
 
 const [role, kind, url, nArg] = process.argv.slice(2);

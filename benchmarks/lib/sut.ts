@@ -13,7 +13,8 @@
  * compiled system").
  *
  * One module for every benchmark that runs squall: cluster.ts,
- * worker-host.ts, idle-side.ts.
+ * worker-host.ts, idle-side.ts (and idle-fleet.ts, which loads it to build
+ * first and to hand SQUALL_SYSTEM_DIR to its sides).
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -61,7 +62,7 @@ export const { nullSink } = await from<typeof Events>('core/events.js');
 export const { silentLogger } = await from<typeof Log>('core/logger.js');
 export const { cryptoRandom } = await from<typeof Rand>('core/random.js');
 export const { createCoordinator } = await from<typeof Coord>('coordinator/index.js');
-export const { openStore } = await from<typeof Stores>('store/index.js');
+export const { openStore, MemoryStore } = await from<typeof Stores>('store/index.js');
 export const { builtinTaskKinds } = await from<typeof Tasks>('tasks/registry.js');
 export const { wsTransport } = await from<typeof Transport>('transport/index.js');
 export const { Worker } = await from<typeof WorkerMod>('worker/index.js');
