@@ -22,6 +22,7 @@ import type { StoreHealthStatus } from '../../system/engine/store-health.js';
 import { maxFailedAttempts } from '../../system/engine/retry.js';
 import { resolveOnIssue } from '../../system/store/testing.js';
 import { AckFailedCheckpointEngine } from './broken/engine-variants.js';
+import { UnconfirmedAfterReloadEngine } from './broken/store-fault-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 
 /** Phantom: a submission refused with 503 is kept and dispatched anyway (issue 9 #2, the old engine). */
@@ -101,6 +102,13 @@ describe('the storage promises catch broken variants', () => {
     expect(r.passed).toBe(false);
     expect([...promises], text).toContain('acked-committed');
     expect(text).toMatch(/checkpoint checkpoint:\S+ \(seq \d+, session \S+\) was acknowledged at t=\d+, .*: its store write failed and it was acknowledged anyway/);
+  });
+
+  it('lease-expiry: a reload that leaves every lease it kept unconfirmed lets a running holder\'s lease expire (flaky-disk, blind set 9 #08)', async () => {
+    const { r, promises, text } = await run('flaky-disk', 1, { engineFactory: engineFactoryOf(UnconfirmedAfterReloadEngine) });
+    expect(r.passed).toBe(false);
+    expect([...promises], text).toEqual(['lease-expiry']);
+    expect(text).toMatch(/lease \S+ expired at t=\d+ while its holder \S+ was running the attempt and stayed connected for the whole lease period/);
   });
 
 });
