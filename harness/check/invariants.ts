@@ -16,7 +16,7 @@ import { checkAckedNotResent, checkDelivery } from './promises-protocol.js';
 import { checkAckedCommitted } from './promises-acked.js';
 import { checkSyncPerSession } from './promises-sync.js';
 import { checkCheckpoints, checkDurability } from './promises-state.js';
-import { checkNoPhantom, checkStoreHealth } from './promises-store.js';
+import { checkNoClaimWhileFailing, checkNoPhantom, checkStoreHealth } from './promises-store.js';
 import { checkApiContract } from './promises-api.js';
 import { checkFifo } from './promises-fifo.js';
 import { checkRetention } from './promises-retention.js';
@@ -57,7 +57,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   backoff: checkBackoff,
   liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c)],
   'no-phantom': checkNoPhantom,
-  'store-health': checkStoreHealth,
+  'store-health': (v, c) => [...checkStoreHealth(v, c), ...checkNoClaimWhileFailing(v)],
   'api-contract': checkApiContract,
   retention: checkRetention,
   'acked-committed': checkAckedCommitted,
