@@ -24,6 +24,8 @@ import { checkRenewal } from './promises-renewal.js';
 import { checkTaskContract, checkTimeouts } from './promises-tasks.js';
 import { checkAdversaries } from './promises-adversary.js';
 import { checkCorruptedFramesRejected } from './promises-integrity.js';
+import { checkHonestFramesAccepted } from './promises-honest-frames.js';
+import { checkNoClaimAfterRefusal } from './promises-refused-conn.js';
 import { checkOnPathAttacks } from './promises-onpath.js';
 import { checkControls, checkResumedCheckpoints } from './promises-control.js';
 import { checkIdempotency, checkPriority, checkTimeouts as checkWorkerTimeouts } from './promises-engine.js';
@@ -53,9 +55,9 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   retries: (v, c) => [...checkRetries(v, c), ...checkStoredRetry(v, c)],
   checkpoints: (v, c) => [...checkCheckpoints(v, c), ...checkResumedCheckpoints(v, c), ...checkSentCheckpoints(v, c)],
   durability: checkDurability,
-  auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkOnPathAttacks(v, c)],
+  auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkHonestFramesAccepted(v), ...checkOnPathAttacks(v, c)],
   backoff: checkBackoff,
-  liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c)],
+  liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkNoClaimAfterRefusal(v)],
   'no-phantom': checkNoPhantom,
   'store-health': (v, c) => [...checkStoreHealth(v, c), ...checkNoClaimWhileFailing(v)],
   'api-contract': checkApiContract,
