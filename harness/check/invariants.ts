@@ -26,6 +26,7 @@ import { checkAdversaries } from './promises-adversary.js';
 import { checkCorruptedFramesRejected } from './promises-integrity.js';
 import { checkHonestFramesAccepted } from './promises-honest-frames.js';
 import { checkNoClaimAfterRefusal } from './promises-refused-conn.js';
+import { checkSyncVerdicts } from './promises-sync-verdicts.js';
 import { checkOnPathAttacks } from './promises-onpath.js';
 import { checkControls, checkResumedCheckpoints } from './promises-control.js';
 import { checkIdempotency, checkPriority, checkTimeouts as checkWorkerTimeouts } from './promises-engine.js';
@@ -65,7 +66,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'acked-committed': checkAckedCommitted,
   delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkAttemptOrder(v), ...checkStartsSeen(v), ...checkSyncPerSession(v, c)],
   'acked-not-resent': (v, c) => [...checkAckedNotResent(v, c), ...checkHeldAfterAck(v, c)],
-  'lease-expiry': (v, c) => [...checkLeaseExpiry(v, c), ...checkSyncInFlight(v, c), ...checkTimeoutCeiling(v, c), ...checkRenewal(v, c)],
+  'lease-expiry': (v, c) => [...checkLeaseExpiry(v, c), ...checkSyncInFlight(v, c), ...checkSyncVerdicts(v), ...checkTimeoutCeiling(v, c), ...checkRenewal(v, c)],
   'prompt-completion': checkPromptCompletion,
   'result-recorded': checkResultRecorded,
   'task-contract': checkTaskContract,

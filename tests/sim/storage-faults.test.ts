@@ -8,7 +8,7 @@
  * acknowledges before the disk refuses the write, an engine that logs a failed
  * checkpoint write and acknowledges it anyway, a reload that leaves the
  * leases it kept unconfirmed, a store marked healthy before its reload
- * finished. (An engine that never rolls
+ * finished, a claim that failed to commit kept as a pending assignment. (An engine that never rolls
  * back is caught by tests/engine/store-faults.test.ts.)
  */
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ import type { StoreHealthStatus } from '../../system/engine/store-health.js';
 import { maxFailedAttempts } from '../../system/engine/retry.js';
 import { resolveOnIssue } from '../../system/store/testing.js';
 import { AckFailedCheckpointEngine } from './broken/engine-variants.js';
-import { UnconfirmedAfterReloadEngine, withEarlyHealthyStore } from './broken/store-fault-variants.js';
+import { UnconfirmedAfterReloadEngine, withEarlyHealthyStore, withFailedClaimKept } from './broken/store-fault-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 
 /** Phantom: a submission refused with 503 is kept and dispatched anyway (issue 9 #2, the old engine). */
@@ -119,6 +119,13 @@ describe('the storage promises catch broken variants', () => {
     expect(r.passed).toBe(false);
     expect([...promises], text).toContain('store-health');
     expect(text).toMatch(/by a claim decided while the store was failing or still reloading \(failed \d+ ms before, recovered \(state reloaded\) \d+ ms later\)/);
+  });
+
+  it('lease-expiry: a claim that failed to commit kept as a pending assignment gets a sync verdict for a lease never sent (flaky-disk, blind set 9 #17)', async () => {
+    const { r, promises, text } = await withFailedClaimKept(() => run('flaky-disk', 1));
+    expect(r.passed).toBe(false);
+    expect([...promises], text).toEqual(['lease-expiry']);
+    expect(text).toMatch(/sync_result \(seq \d+, session \S+\) carried \d+ verdicts \(\d+ confirmed, [1-9]\d* revoked\) for a report of \d+ task\(s\), \d+ unacknowledged assign\(s\) and \d+ claim\(s\) still committing/);
   });
 
 });

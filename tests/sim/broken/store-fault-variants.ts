@@ -4,6 +4,7 @@
  * store fails and once it recovers. Wired in through SimWiring
  * (tests/sim/storage-faults.test.ts); none is a switch in production code.
  */
+import { AssignmentLoop } from '../../../system/coordinator/assignment.js';
 import type { Clock } from '../../../system/core/clock.js';
 import { Engine } from '../../../system/engine/engine.js';
 import { StoreHealth } from '../../../system/engine/store-health.js';
@@ -50,5 +51,31 @@ export async function withEarlyHealthyStore<T>(body: () => Promise<T>): Promise<
     return await body();
   } finally {
     Reflect.set(proto, 'tryProbe', original);
+  }
+}
+
+interface Delivering {
+  claimStarted(a: { executionId: string; attempt: number; leaseToken: string }): void;
+}
+
+/**
+ * A claim that failed to commit stays a pending assignment of its session
+ * (blind set 9 #17): the rejection path no longer settles it, so the next
+ * sync of that session counts it as on its way and gives the worker a
+ * verdict for a lease that was rolled back. Planted on the assignment
+ * loop's prototype for one run.
+ */
+export async function withFailedClaimKept<T>(body: () => Promise<T>): Promise<T> {
+  const proto = AssignmentLoop.prototype;
+  const deliver: unknown = Reflect.get(proto, 'deliver');
+  Reflect.set(proto, 'deliver', function deliverKeepingFailed(this: AssignmentLoop, w: unknown, session: Delivering, a: { executionId: string; attempt: number; leaseToken: string }, committed: Promise<void>): void {
+    (deliver as (...x: unknown[]) => void).call(this, w, session, a, committed);
+    // Runs after the loop's own rejection handler settled the claim: puts it back.
+    committed.catch(() => session.claimStarted(a));
+  });
+  try {
+    return await body();
+  } finally {
+    Reflect.set(proto, 'deliver', deliver);
   }
 }
