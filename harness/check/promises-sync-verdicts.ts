@@ -10,11 +10,35 @@
  * those. A claim whose commit failed was rolled back and its assign never
  * sent; one the coordinator still counts as on its way gets a verdict for a
  * lease that no longer exists (blind set 9 #17: a claim that failed to
- * commit stays a pending assignment).
+ * commit stays a pending assignment). A claim whose commit was still on
+ * its way at the sync and failed afterwards has no `claimed` record but was
+ * rightly counted, so a sync answered while the store was failing, or shortly
+ * before it failed (STORE_GRACE_MS), is not judged: the stale entry of the
+ * defect stays in every later sync of the session, quiet ones included.
  */
 import type { Ev, HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
+
+/** How long before a store failure a claim may still have been committing (150 ms commits, slow-disk stalls, BUGGIFY's extra delay). */
+const STORE_GRACE_MS = 1000;
+
+/** Per coordinator life, the spans [failed at − grace, recovered at) around each store failure, on the coordinator's clock. */
+function storeTrouble(view: HistoryView): { life: number; from: number; to: number }[] {
+  const out: { life: number; from: number; to: number }[] = [];
+  let open: { life: number; from: number; to: number } | undefined;
+  for (const e of view.events) {
+    if (e.ev.source !== 'coordinator' || (e.ev.type !== 'store_failed' && e.ev.type !== 'store_recovered')) continue;
+    const life = view.lifeOf('coordinator', e.rec.index);
+    if (open !== undefined && open.life !== life) open = undefined;
+    if (e.ev.type === 'store_failed' && open === undefined) out.push((open = { life, from: e.ev.at - STORE_GRACE_MS, to: Infinity }));
+    else if (e.ev.type === 'store_recovered' && open !== undefined) {
+      open.to = e.ev.at;
+      open = undefined;
+    }
+  }
+  return out;
+}
 
 /** The coordinator's side of one session: assign seqs sent, the highest ack seen, the last sync handed over, and each sync_result sent (seq → the sync it answered, when, index, assigns pending). */
 interface SessionLog {
@@ -52,14 +76,17 @@ function sessionLogs(view: HistoryView): Map<string, SessionLog> {
 export function checkSyncVerdicts(view: HistoryView): Violation[] {
   const logs = sessionLogs(view);
   const claims = view.ofType('claimed');
+  const trouble = storeTrouble(view);
   const out: Violation[] = [];
   for (const [w, events] of view.byWorker) {
     let delivered: Ev | undefined;
-    /** The seq of the worker's latest held-task report (the one `synced.reported` shows). */
+    /** The seq of the worker's latest held-task report (the one `synced.reported` shows; none: the one sent with register), and where its connection attempt began. */
     let reportSeq: number | undefined;
+    let connecting = -1;
     for (const e of events) {
       const ev = e.ev;
       if (ev.source !== w) continue;
+      if (ev.type === 'connecting') [reportSeq, connecting] = [undefined, e.rec.index];
       if (ev.type === 'msg_sent' && ev.dir === 'to_coordinator' && ev.msgType === 'sync') reportSeq = ev.seq;
       if (ev.type === 'msg_delivered' && ev.dir === 'to_worker' && ev.msgType === 'sync_result') delivered = e;
       if (ev.type !== 'synced' || ev.reported === undefined || delivered?.ev.type !== 'msg_delivered') continue;
@@ -67,8 +94,11 @@ export function checkSyncVerdicts(view: HistoryView): Violation[] {
       delivered = undefined;
       if (d.seq === undefined) continue;
       const answer = [...logs.entries()].find(([k, l]) => k.endsWith(`|${d.sessionId}`) && l.answers.has(d.seq as number))?.[1].answers.get(d.seq);
-      // Judged only against the report it answered (a sync_result re-sent at a resume answers an older one).
-      if (answer?.sync === undefined || answer.sync !== reportSeq) continue;
+      // Judged only against the report it answered: made on this connection (a sync_result re-sent at a resume
+      // answers an older one) for the latest report (the early one sent with register has no seq).
+      if (answer === undefined || answer.index < connecting || answer.sync !== reportSeq) continue;
+      const life = view.lifeOf('coordinator', answer.index);
+      if (trouble.some((t) => t.life === life && answer.at >= t.from && answer.at < t.to)) continue;
       // Claims for w decided by then and committed after: their assigns were not sent yet.
       const committing = claims.filter((c) => c.ev.workerId === w && c.ev.at <= answer.at && c.rec.index > answer.index).length;
       const allowed = ev.reported.length + answer.pending + committing;
