@@ -16,7 +16,7 @@ import { checkAckedNotResent, checkDelivery } from './promises-protocol.js';
 import { checkAckedCommitted } from './promises-acked.js';
 import { checkSyncPerSession } from './promises-sync.js';
 import { checkCheckpoints, checkDurability } from './promises-state.js';
-import { checkNoPhantom, checkStoreHealth } from './promises-store.js';
+import { checkNoClaimWhileFailing, checkNoPhantom, checkStoreHealth } from './promises-store.js';
 import { checkApiContract } from './promises-api.js';
 import { checkFifo } from './promises-fifo.js';
 import { checkRetention } from './promises-retention.js';
@@ -24,11 +24,15 @@ import { checkRenewal } from './promises-renewal.js';
 import { checkTaskContract, checkTimeouts } from './promises-tasks.js';
 import { checkAdversaries } from './promises-adversary.js';
 import { checkCorruptedFramesRejected } from './promises-integrity.js';
+import { checkHonestFramesAccepted } from './promises-honest-frames.js';
+import { checkNoClaimAfterRefusal } from './promises-refused-conn.js';
+import { checkSyncVerdicts } from './promises-sync-verdicts.js';
 import { checkOnPathAttacks } from './promises-onpath.js';
 import { checkControls, checkResumedCheckpoints } from './promises-control.js';
 import { checkIdempotency, checkPriority, checkTimeouts as checkWorkerTimeouts } from './promises-engine.js';
 import { checkExactlyOnce, checkNoDoubleOwnership, checkNoLostWork, checkOrder } from './promises-work.js';
 import { checkRetries } from './promises-retries.js';
+import { checkDurableOrder } from './promises-durable-order.js';
 import { checkStoredRetry } from './promises-stored.js';
 import { checkAbortReasons, checkHeldAfterAck, checkSentCheckpoints, checkSyncInFlight } from './promises-trace.js';
 import { checkAttemptOrder, checkOutbox } from './promises-outbox.js';
@@ -48,21 +52,21 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'no-lost-work': checkNoLostWork,
   'exactly-once': checkExactlyOnce,
   'no-double-ownership': (v, c) => [...checkNoDoubleOwnership(v, c), ...checkLiveAttempts(v, c), ...checkLeaseRunOnce(v)],
-  order: checkOrder,
+  order: (v, c) => [...checkOrder(v, c), ...checkDurableOrder(v)],
   retries: (v, c) => [...checkRetries(v, c), ...checkStoredRetry(v, c)],
   checkpoints: (v, c) => [...checkCheckpoints(v, c), ...checkResumedCheckpoints(v, c), ...checkSentCheckpoints(v, c)],
   durability: checkDurability,
-  auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkOnPathAttacks(v, c)],
+  auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkHonestFramesAccepted(v), ...checkOnPathAttacks(v, c)],
   backoff: checkBackoff,
-  liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c)],
+  liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkNoClaimAfterRefusal(v)],
   'no-phantom': checkNoPhantom,
-  'store-health': checkStoreHealth,
+  'store-health': (v, c) => [...checkStoreHealth(v, c), ...checkNoClaimWhileFailing(v)],
   'api-contract': checkApiContract,
   retention: checkRetention,
   'acked-committed': checkAckedCommitted,
   delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkAttemptOrder(v), ...checkStartsSeen(v), ...checkSyncPerSession(v, c)],
   'acked-not-resent': (v, c) => [...checkAckedNotResent(v, c), ...checkHeldAfterAck(v, c)],
-  'lease-expiry': (v, c) => [...checkLeaseExpiry(v, c), ...checkSyncInFlight(v, c), ...checkTimeoutCeiling(v, c), ...checkRenewal(v, c)],
+  'lease-expiry': (v, c) => [...checkLeaseExpiry(v, c), ...checkSyncInFlight(v, c), ...checkSyncVerdicts(v), ...checkTimeoutCeiling(v, c), ...checkRenewal(v, c)],
   'prompt-completion': checkPromptCompletion,
   'result-recorded': checkResultRecorded,
   'task-contract': checkTaskContract,

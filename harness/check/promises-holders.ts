@@ -11,6 +11,8 @@
  * worker_registered / worker_replaced / worker_disconnected / worker_lost.
  */
 import type { CheckContext } from './context.js';
+import { CoordinatorOffsets } from './coordinator-offsets.js';
+import { STORAGE_ACTIONS } from './storage-actions.js';
 import type { Ev, HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -58,7 +60,11 @@ function registeredThroughout(spans: Map<string, { from: number; to: number }[]>
  * 13 and 14: every lease expiry is judged. Its holder stayed registered for
  * the whole lease period before it and no fault touched the holder, its link
  * or the coordinator in that period (plus a heartbeat timeout): 13. After
- * heal, the holder was registered when its lease expired: 14.
+ * heal, the holder was registered when its lease expired: 14. A storage
+ * fault alone does not excuse an expiry of an attempt its holder was still
+ * running (by the worker's trace) while registered throughout: heartbeats
+ * renew leases in memory while the store fails, and a reload keeps what they
+ * earned (13, blind set 9 #08).
  */
 export function checkLeaseExpiry(view: HistoryView, ctx: CheckContext): Violation[] {
   return judgeExpiries(view, ctx).filter((v) => v.promise.name === 'lease-expiry');
@@ -107,6 +113,7 @@ function judgeExpiries(view: HistoryView, ctx: CheckContext): Violation[] {
   // The engine also ends a lease the holder no longer reports at its sync (lease_expired, then
   // lease_released 'not_held_after_sync'): that is the prompt path, not a timed-out lease.
   const reasons = new Map(view.ofType('lease_released').map((r) => [r.ev.leaseToken, r.ev.reason]));
+  const offsets = new CoordinatorOffsets(view);
   for (const e of view.ofType('lease_expired')) {
     const { workerId: w, executionId, leaseToken } = e.ev;
     if ((reasons.get(leaseToken) ?? 'lease_expired') !== 'lease_expired') continue;
@@ -119,6 +126,15 @@ function judgeExpiries(view: HistoryView, ctx: CheckContext): Violation[] {
           view.records,
           'lease-expiry',
           `lease ${leaseToken} expired at t=${t} though its holder ${w} stayed connected for the whole lease period (${ctx.leaseMs} ms) and no fault touched it: leases must be renewed by the holder's traffic`,
+          where,
+        ),
+      );
+    } else if (!quiet && runningAtDecision(view, offsets, e) && registeredThroughout(spans, w, t - ctx.leaseMs - ctx.toleranceMs, t) && !view.anyFaultOn(w, t - window, t, STORAGE_ACTIONS)) {
+      out.push(
+        violation(
+          view.records,
+          'lease-expiry',
+          `lease ${leaseToken} expired at t=${t} while its holder ${w} was running the attempt and stayed connected for the whole lease period (${ctx.leaseMs} ms); only a storage fault came near it, and a store outage does not stop heartbeats: a lease that survived the store's recovery must go on being renewed`,
           where,
         ),
       );
@@ -136,6 +152,26 @@ function judgeExpiries(view: HistoryView, ctx: CheckContext): Violation[] {
     }
   }
   return out;
+}
+
+/**
+ * Whether the expired lease's holder, by its own trace, was running the
+ * attempt when the coordinator decided the expiry (its `at`): started it and
+ * had not finished or aborted it before (the abort the expiry sent comes after).
+ */
+function runningAtDecision(view: HistoryView, offsets: CoordinatorOffsets, e: Ev<'lease_expired'>): boolean {
+  const { workerId: w, leaseToken } = e.ev;
+  const offset = offsets.offset(e.rec.index);
+  if (offset === undefined) return false;
+  const decided = e.ev.at + offset;
+  let running = false;
+  for (const x of view.byWorker.get(w) ?? []) {
+    if (x.rec.index >= e.rec.index || x.rec.time >= decided) break;
+    if (x.ev.source !== w || !('leaseToken' in x.ev) || x.ev.leaseToken !== leaseToken) continue;
+    if (x.ev.type === 'task_started') running = true;
+    else if (x.ev.type === 'task_finished' || x.ev.type === 'task_aborted') running = false;
+  }
+  return running;
 }
 
 /**

@@ -12,7 +12,10 @@
  * 12. Store health: every submission refused with store_unavailable was
  *     refused while /readyz said not ready (the harness reads /readyz right
  *     after such a refusal and records it), and at the end of the run
- *     /readyz is ready again (the coordinator did not stay stuck).
+ *     /readyz is ready again (the coordinator did not stay stuck). And no
+ *     claim is decided while the store fails or its state is still being
+ *     reloaded: from store_failed to store_recovered (the engine announces
+ *     recovery once the reload is done), by the coordinator's own clock.
  */
 import type { CheckContext } from './context.js';
 import { writeFailedEvents } from './promises-acked.js';
@@ -73,6 +76,49 @@ export function checkStoreHealth(view: HistoryView, _ctx: CheckContext): Violati
     if (rec.value.after === 'end' && status !== 200) {
       out.push(violation(view.records, 'store-health', `at the end of the run, after every fault healed, /readyz answered ${String(status)}: the coordinator stayed unable to commit (stuck)`, { index: rec.index }));
     }
+  }
+  return out;
+}
+
+/** Per coordinator life, the spans [failed at, recovered at) of its store, on its clock (an unended one lasts the life). */
+function failingSpans(view: HistoryView): Map<number, { from: number; to: number }[]> {
+  const out = new Map<number, { from: number; to: number }[]>();
+  let open: { life: number; from: number } | undefined;
+  const close = (to: number): void => {
+    if (open === undefined) return;
+    const list = out.get(open.life) ?? [];
+    list.push({ from: open.from, to });
+    out.set(open.life, list);
+    open = undefined;
+  };
+  for (const e of view.events) {
+    if (e.ev.source !== 'coordinator' || (e.ev.type !== 'store_failed' && e.ev.type !== 'store_recovered')) continue;
+    const life = view.lifeOf('coordinator', e.rec.index);
+    if (open !== undefined && open.life !== life) close(Infinity);
+    if (e.ev.type === 'store_failed') open ??= { life, from: e.ev.at };
+    else close(e.ev.at);
+  }
+  close(Infinity);
+  return out;
+}
+
+/** 12. No claim decided while the store was failing or reloading (store_failed .. store_recovered, same coordinator life). */
+export function checkNoClaimWhileFailing(view: HistoryView): Violation[] {
+  const spans = failingSpans(view);
+  if (spans.size === 0) return [];
+  const out: Violation[] = [];
+  for (const c of view.ofType('claimed')) {
+    const span = spans.get(view.lifeOf('coordinator', c.rec.index))?.find((s) => c.ev.at > s.from && c.ev.at < s.to);
+    if (span === undefined) continue;
+    const until = span.to === Infinity ? 'it never recovered in that life' : `recovered (state reloaded) ${span.to - c.ev.at} ms later`;
+    out.push(
+      violation(
+        view.records,
+        'store-health',
+        `${c.ev.workerId} was given attempt ${c.ev.attempt} (lease ${c.ev.leaseToken}) by a claim decided while the store was failing or still reloading (failed ${c.ev.at - span.from} ms before, ${until}): dispatch waits until the reload from the store is done`,
+        { index: c.rec.index, executionId: c.ev.executionId, workerId: c.ev.workerId },
+      ),
+    );
   }
   return out;
 }

@@ -31,7 +31,29 @@ describe('8 auth: corrupted frames', () => {
   it('reports a corrupted frame the coordinator read and did not refuse', () => {
     const h = new H().connect('w1', 'c7').at(100);
     corrupt(h, 'w1', 'coordinator').at(101).emit('coordinator', { type: 'protocol_error', connectionId: 'c7', code: 'malformed', message: 'late', closeCode: 4400 });
-    expect(auth(h)).toEqual([expect.stringMatching(/corrupted frame 12 of c7 \(w1>coordinator\) at t=100 was read and not rejected: no protocol_error on c7/)]);
+    expect(auth(h)).toEqual([
+      expect.stringMatching(/corrupted frame 12 of c7 \(w1>coordinator\) at t=100 was read and not rejected: no protocol_error on c7/),
+      // The late refusal itself matches no corrupted frame read in its instant.
+      expect.stringMatching(/the coordinator refused a frame on c7 as malformed at t=101 .* an honest frame refused as damaged/),
+    ]);
+  });
+
+  it('reports an honest frame refused as damaged, by the coordinator or by a worker of its own accord', () => {
+    const h = new H().connect('w1', 'c7').at(100);
+    h.emit('coordinator', { type: 'protocol_error', connectionId: 'c7', code: 'bad_signature', message: 'message signature missing on "error"', closeCode: 4402 });
+    h.at(200).emit('w1', { type: 'disconnected', workerId: 'w1', code: 4402, reason: 'message signature missing on "error": "sig" must be its last member' });
+    expect(auth(h)).toEqual([
+      expect.stringMatching(/the coordinator refused a frame on c7 as bad_signature at t=100 .* an honest frame refused as damaged/),
+      expect.stringMatching(/w1 refused a frame from the coordinator with 4402 at t=200 .* an honest frame refused as damaged/),
+    ]);
+  });
+
+  it('passes a worker closed by the coordinator\'s refusal (its reason is the coordinator\'s), and a non-integrity refusal', () => {
+    const h = new H().connect('w1', 'c7').at(100);
+    corrupt(h, 'w1', 'coordinator').emit('coordinator', { type: 'protocol_error', connectionId: 'c7', code: 'bad_signature', message: 'bad signature on "result"', closeCode: 4402 });
+    h.at(101).emit('w1', { type: 'disconnected', workerId: 'w1', code: 4402, reason: 'bad signature on "result"' });
+    h.at(300).emit('coordinator', { type: 'protocol_error', connectionId: 'c7', code: 'too_large', message: 'frame too large', closeCode: 4413 });
+    expect(auth(h)).toEqual([]);
   });
 
   it('reports a corrupted frame a worker read without disconnecting with a rejection code', () => {

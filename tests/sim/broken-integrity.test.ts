@@ -11,15 +11,20 @@
  * and type judged before the integrity check, a flip in "v" or "type" (w3's
  * aimed corrupt rule) reads as unsupported version / unknown type, and a
  * worker stops for good: caught under `auth` as a rejection that is not an
- * integrity failure and as a fatal stop caused by damage in transit.
+ * integrity failure and as a fatal stop caused by damage in transit. The
+ * converse, an honest frame refused as damaged (an `error` frame, sent with
+ * a crc on a signing session, refused as unsigned), is caught under `auth`
+ * too; and a connection refused for a corrupted frame must be detached at
+ * once (no claim for its worker before the close event), under `liveness`.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { formatViolation } from '../../harness/check/violation.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type * as Codec from '../../system/protocol/codec.js';
+import { withDetachAtCloseOnly } from './broken/connection-variants.js';
 
-const state = vi.hoisted(() => ({ fastPathFirst: false, envelopeFirst: false }));
+const state = vi.hoisted(() => ({ fastPathFirst: false, envelopeFirst: false, errorMustBeSigned: false }));
 
 vi.mock('../../system/protocol/codec.js', async (importOriginal) => {
   const real = await importOriginal<typeof Codec>();
@@ -50,11 +55,20 @@ vi.mock('../../system/protocol/codec.js', async (importOriginal) => {
     if (typeof type === 'string' && !known.includes(type)) return { ok: false, code: 'unknown_type', closeCode: CloseCode.UnknownType, message: `unknown message type "${type}"`, path: 'type' };
     return undefined;
   }
+  /** Blind set 9 #27: `error` dropped from the unsigned types, so a signing receiver refuses the peer's crc'd error frame. */
+  function errorUnsigned(frame: string, key: string | undefined): Codec.DecodeError | undefined {
+    if (!state.errorMustBeSigned || key === undefined || !frame.startsWith(`{"v":${messages.PROTOCOL_VERSION},"type":"error",`)) return undefined;
+    return { ok: false, code: 'bad_signature', closeCode: CloseCode.BadSignature, message: 'message signature missing on "error": "sig" must be its last member', path: 'sig' };
+  }
   const decodeToCoordinator: typeof real.decodeToCoordinator = (frame, max, key) => {
+    const refused = errorUnsigned(frame, key);
+    if (refused !== undefined) return refused;
     const msg = early(frame);
     return msg !== undefined ? { ok: true, msg: msg as never } : (envelope(frame, messages.TO_COORDINATOR_TYPES) ?? real.decodeToCoordinator(frame, max, key));
   };
   const decodeToWorker: typeof real.decodeToWorker = (frame, max, key) => {
+    const refused = errorUnsigned(frame, key);
+    if (refused !== undefined) return refused;
     const msg = early(frame);
     return msg !== undefined ? { ok: true, msg: msg as never } : (envelope(frame, messages.TO_WORKER_TYPES) ?? real.decodeToWorker(frame, max, key));
   };
@@ -71,9 +85,10 @@ interface Story {
   hits: Map<string, number>;
 }
 
-async function story(fastPathFirst: boolean, file = 'scenarios/corrupting-link.yaml', envelopeFirst = false): Promise<Story> {
+async function story(fastPathFirst: boolean, file = 'scenarios/corrupting-link.yaml', envelopeFirst = false, errorMustBeSigned = false): Promise<Story> {
   state.fastPathFirst = fastPathFirst;
   state.envelopeFirst = envelopeFirst;
+  state.errorMustBeSigned = errorMustBeSigned;
   try {
     const r = await runChecked(await loadScenario(file), { seed: 1 });
     const text = r.violations.map(formatViolation).join('\n');
@@ -94,6 +109,7 @@ async function story(fastPathFirst: boolean, file = 'scenarios/corrupting-link.y
   } finally {
     state.fastPathFirst = false;
     state.envelopeFirst = false;
+    state.errorMustBeSigned = false;
   }
 }
 
@@ -116,6 +132,23 @@ describe('corrupted frames', () => {
     expect(v.text).toMatch(/bit flipped in "type"\) at t=\d+ was rejected as (unknown_type|4404)/);
     // A worker stopped for good over a flipped version: the fatal close is blamed on the corruption.
     expect(v.text).toMatch(/made w3 stop for good/);
+  });
+
+  it('catches an honest error frame refused as unsigned on a signing session (promise 8, auth; blind set 9 #27)', async () => {
+    // The coordinator answers each corrupted frame from a worker with an `error` frame (crc, never signed) before closing.
+    const v = await story(false, 'scenarios/corrupting-link.yaml', false, true);
+    expect(v.passed).toBe(false);
+    expect(v.promises).toEqual(['auth']);
+    expect(v.text).toMatch(/w\d refused a frame from the coordinator with 4402 at t=\d+ \(message signature missing on "error".*an honest frame refused as damaged/);
+  });
+
+  it('catches a refused connection detached only at its close event (promise 10, liveness; blind set 9 #15)', async () => {
+    // w1's slow, flipping link: the close of a connection refused for a corrupted frame takes a round trip to
+    // come back, and the trickle's submissions wake the assignment loop in between.
+    const v = await withDetachAtCloseOnly(() => story(false));
+    expect(v.passed).toBe(false);
+    expect(v.promises).toContain('liveness');
+    expect(v.text).toMatch(/w1 was given attempt \d+ \(lease \S+\) by a claim decided \d+ ms after the coordinator refused its connection \S+ \(protocol_error\) and before it registered again/);
   });
 
   it('catches a heartbeat/ack fast path ahead of the integrity check (promise 8, auth)', async () => {

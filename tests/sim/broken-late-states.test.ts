@@ -15,7 +15,7 @@ import { formatViolation } from '../../harness/check/violation.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
-import { AnyDependencyCompletedEngine, OnlyFailedUnsuccessfulEngine, RecoveredOnlyFailedUnsuccessfulEngine, ScheduledTrustedAtRecoveryEngine } from './broken/dependency-variants.js';
+import { AnyDependencyCompletedEngine, DependentReadyBeforeCommitEngine, OnlyFailedUnsuccessfulEngine, RecoveredOnlyFailedUnsuccessfulEngine, ScheduledTrustedAtRecoveryEngine } from './broken/dependency-variants.js';
 import { statusWriteDropsCheckpoint } from './broken/sqlite-variants.js';
 import { RepeatsCountedPendingEngine, TimeoutCountedPendingEngine } from './broken/submit-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
@@ -85,6 +85,13 @@ describe('a dependent whose dependency\'s completion was not durable', () => {
     expect(v.passed).toBe(false);
     expect(v.promises, v.text).toContain('order');
     expect(v.text).toMatch(/claimed at t=\d+ before its dependency \S+ completed \(it completed later\)/);
+  });
+
+  it('order: a dependent queued before its dependency\'s completion committed is claimed inside that commit window (blind set 9 #07)', { timeout: 60_000 }, async () => {
+    const v = await run('graph-commit-window', { engineFactory: engineFactoryOf(DependentReadyBeforeCommitEngine) });
+    expect(v.passed).toBe(false);
+    expect(v.promises, v.text).toEqual(['order']);
+    expect(v.text).toMatch(/claimed \(decided at t=\d+\) before its dependency \S+'s completion committed at t=\d+/);
   });
 });
 

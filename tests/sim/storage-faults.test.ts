@@ -6,7 +6,9 @@
  * seams: an engine that keeps and dispatches refused submissions (phantom),
  * an engine whose health hides a failing store, a store wrapper that
  * acknowledges before the disk refuses the write, an engine that logs a failed
- * checkpoint write and acknowledges it anyway. (An engine that never rolls
+ * checkpoint write and acknowledges it anyway, a reload that leaves the
+ * leases it kept unconfirmed, a store marked healthy before its reload
+ * finished, a claim that failed to commit kept as a pending assignment. (An engine that never rolls
  * back is caught by tests/engine/store-faults.test.ts.)
  */
 import { join } from 'node:path';
@@ -22,6 +24,7 @@ import type { StoreHealthStatus } from '../../system/engine/store-health.js';
 import { maxFailedAttempts } from '../../system/engine/retry.js';
 import { resolveOnIssue } from '../../system/store/testing.js';
 import { AckFailedCheckpointEngine } from './broken/engine-variants.js';
+import { UnconfirmedAfterReloadEngine, withEarlyHealthyStore, withFailedClaimKept } from './broken/store-fault-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 
 /** Phantom: a submission refused with 503 is kept and dispatched anyway (issue 9 #2, the old engine). */
@@ -101,6 +104,28 @@ describe('the storage promises catch broken variants', () => {
     expect(r.passed).toBe(false);
     expect([...promises], text).toContain('acked-committed');
     expect(text).toMatch(/checkpoint checkpoint:\S+ \(seq \d+, session \S+\) was acknowledged at t=\d+, .*: its store write failed and it was acknowledged anyway/);
+  });
+
+  it('lease-expiry: a reload that leaves every lease it kept unconfirmed lets a running holder\'s lease expire (flaky-disk, blind set 9 #08)', async () => {
+    const { r, promises, text } = await run('flaky-disk', 1, { engineFactory: engineFactoryOf(UnconfirmedAfterReloadEngine) });
+    expect(r.passed).toBe(false);
+    expect([...promises], text).toEqual(['lease-expiry']);
+    expect(text).toMatch(/lease \S+ expired at t=\d+ while its holder \S+ was running the attempt and stayed connected for the whole lease period/);
+  });
+
+  it('store-health: a store marked healthy before its reload finished dispatches inside the reload (graph-commit-window seed 2, blind set 9 #10)', async () => {
+    // 150 ms commits make the reload's own recovery commits a window the assignment loop can be woken in.
+    const { r, promises, text } = await withEarlyHealthyStore(() => run('graph-commit-window', 2));
+    expect(r.passed).toBe(false);
+    expect([...promises], text).toContain('store-health');
+    expect(text).toMatch(/by a claim decided while the store was failing or still reloading \(failed \d+ ms before, recovered \(state reloaded\) \d+ ms later\)/);
+  });
+
+  it('lease-expiry: a claim that failed to commit kept as a pending assignment gets a sync verdict for a lease never sent (flaky-disk, blind set 9 #17)', async () => {
+    const { r, promises, text } = await withFailedClaimKept(() => run('flaky-disk', 1));
+    expect(r.passed).toBe(false);
+    expect([...promises], text).toEqual(['lease-expiry']);
+    expect(text).toMatch(/sync_result \(seq \d+, session \S+\) carried \d+ verdicts \(\d+ confirmed, [1-9]\d* revoked\) for a report of \d+ task\(s\), \d+ unacknowledged assign\(s\) and \d+ claim\(s\) still committing/);
   });
 
 });

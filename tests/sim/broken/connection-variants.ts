@@ -29,3 +29,33 @@ export async function withBrokenReplace<T>(body: () => Promise<T>): Promise<T> {
     CoordinatorConnection.prototype.replaceBy = original;
   }
 }
+
+/**
+ * A refused connection detached only at its close event (blind set 9 #15):
+ * the handler's `fail` (protocol error: error frame, close) no longer calls
+ * onClose itself, so until the close event arrives the worker still looks
+ * attached and an assignment pass can claim work for it.
+ */
+export async function withDetachAtCloseOnly<T>(body: () => Promise<T>): Promise<T> {
+  const proto = CoordinatorConnection.prototype;
+  const fail: unknown = Reflect.get(proto, 'fail');
+  const onClose = proto.onClose;
+  let failing = false;
+  Reflect.set(proto, 'fail', function failDetachLater(this: CoordinatorConnection, ...args: unknown[]): void {
+    failing = true;
+    try {
+      (fail as (...a: unknown[]) => void).apply(this, args);
+    } finally {
+      failing = false;
+    }
+  });
+  proto.onClose = function onCloseOnlyFromEvent(this: CoordinatorConnection, code: number, reason: string): void {
+    if (!failing) onClose.call(this, code, reason);
+  };
+  try {
+    return await body();
+  } finally {
+    Reflect.set(proto, 'fail', fail);
+    proto.onClose = onClose;
+  }
+}

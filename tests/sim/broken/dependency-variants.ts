@@ -56,3 +56,19 @@ export class AnyDependencyCompletedEngine extends Engine {
     return super.submit(items);
   }
 }
+
+/**
+ * The live cascade queues a dependent as soon as it is marked scheduled in
+ * memory, not once its dependency's completion committed: a worker claims it
+ * inside the completion's commit window (blind set 9 #07).
+ */
+export class DependentReadyBeforeCommitEngine extends Engine {
+  protected override dependencyEnded(...args: Parameters<Engine['dependencyEnded']>): void {
+    const [dependent, dependency] = args;
+    const becomesReady = dependency.status === 'completed' && dependent.status === 'pending' && this.dependencyStateOf(dependent).state === 'done';
+    super.dependencyEnded(...args);
+    if (!becomesReady) return;
+    this.enqueue(dependent);
+    this.flushWake();
+  }
+}
