@@ -40,7 +40,7 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
 
 /** 29. Each HTTP refusal's status is the one its code has in the contract; nothing is accepted with a revoked token; scopes and the client quota hold. */
 export function checkApiContract(view: HistoryView, ctx: CheckContext): Violation[] {
-  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...originMismatches(view), ...checkClientQuota(view, ctx), ...createdMismatches(view), ...checkApiReads(view)];
+  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...originMismatches(view), ...bodyMismatches(view), ...checkClientQuota(view, ctx), ...createdMismatches(view), ...checkApiReads(view)];
 }
 
 /**
@@ -150,6 +150,26 @@ function originMismatches(view: HistoryView): Violation[] {
     const got = `${p.status}${p.code === undefined ? '' : ` ${p.code}`}`;
     const why = p.from === 'same' ? 'it is the coordinator\'s own origin' : `an Origin on ${p.from === 'other-port' ? 'another port' : 'another host'} is another origin: it must be refused 403 origin_not_allowed`;
     out.push(violation(view.records, 'api-contract', `GET /api/v1/stats with a read token and Origin ${p.origin} (Host coordinator:7000) was answered ${got}: ${why}`, { index: rec.index }));
+  }
+  return out;
+}
+/**
+ * The HTTP adversary's body probes (adversary-http.ts): a POST whose declared
+ * type is not JSON is refused 415 unsupported_media_type, empty body or not;
+ * an empty body without a type, or JSON, is not (README, "HTTP API").
+ */
+function bodyMismatches(view: HistoryView): Violation[] {
+  const out: Violation[] = [];
+  for (const rec of view.records) {
+    const p = rec.f === 'note' && rec.process === HTTP_ADVERSARY ? (rec.value.httpBody as { type?: string; empty: boolean; status: number; code?: string } | undefined) : undefined;
+    if (p === undefined) continue;
+    const json = p.type?.split(';')[0]?.trim().toLowerCase() === 'application/json';
+    const mustRefuse = p.type !== undefined && !json;
+    const refused = p.status === 415 && p.code === 'unsupported_media_type';
+    if (refused === mustRefuse) continue;
+    const sent = `POST /api/v1/executions/{id}/cancel with ${p.type === undefined ? 'no Content-Type' : `Content-Type ${p.type}`} and ${p.empty ? 'an empty body' : 'a body'}`;
+    const why = mustRefuse ? 'a body declared other than JSON must be refused 415 unsupported_media_type, even empty (a page elsewhere sends text/plain without a preflight)' : 'JSON, or an empty body without a type, is allowed';
+    out.push(violation(view.records, 'api-contract', `${sent} was answered ${p.status}${p.code === undefined ? '' : ` ${p.code}`}: ${why}`, { index: rec.index }));
   }
   return out;
 }

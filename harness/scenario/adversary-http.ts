@@ -45,6 +45,7 @@ export async function probeHttpScopes(sim: Simulation, client: SimClient, record
     }
   }
   await probeOrigins(sim, client, recorder);
+  await probeBodies(sim, client, recorder);
 }
 
 /** The Host the origin probes name, and the origins they send from it: the coordinator's own, another port, another host. */
@@ -64,5 +65,31 @@ async function probeOrigins(sim: Simulation, client: SimClient, recorder: Histor
     const res = await handlerCall(c)({ method: 'GET', path: '/api/v1/stats', headers: { host: PROBE_HOST, origin, authorization: `Bearer ${client.probe.read}` } });
     const code = errorCode(res.body);
     recorder.recordInfo({ httpOrigin: { from, origin, status: res.status, ...(code === undefined ? {} : { code }) } }, HTTP_ADVERSARY);
+  }
+}
+/**
+ * What a page elsewhere can send without a CORS preflight: POST .../cancel
+ * with the operator's submit token and a text/plain or form body, empty or
+ * not (README, "HTTP API": bodies must be application/json, 415; an empty
+ * body may come without a type). Also the allowed forms: empty without a
+ * type, and JSON. The id is unknown, so nothing is cancelled. Recorded as
+ * `httpBody` notes; promise 29 judges them (harness/check/promises-api.ts).
+ */
+export const BODY_PROBES: readonly { type?: string; body: string }[] = [
+  { type: 'text/plain', body: '' },
+  { type: 'text/plain', body: '{}' },
+  { type: 'application/x-www-form-urlencoded', body: '' },
+  { body: '' },
+  { type: 'application/json', body: '' },
+];
+
+async function probeBodies(sim: Simulation, client: SimClient, recorder: HistoryRecorder): Promise<void> {
+  for (const p of BODY_PROBES) {
+    const c = sim.coordinator.instance;
+    if (c === null) return;
+    const headers: Record<string, string> = { authorization: `Bearer ${client.probe.submit}`, ...(p.type === undefined ? {} : { 'content-type': p.type }) };
+    const res = await handlerCall(c)({ method: 'POST', path: `/api/v1/executions/${concrete('{id}')}/cancel`, headers, body: p.body });
+    const code = errorCode(res.body);
+    recorder.recordInfo({ httpBody: { ...(p.type === undefined ? {} : { type: p.type }), empty: p.body === '', status: res.status, ...(code === undefined ? {} : { code }) } }, HTTP_ADVERSARY);
   }
 }

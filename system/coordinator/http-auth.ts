@@ -37,6 +37,8 @@ export interface HttpGateOptions {
   scopeRules?: readonly ScopeRule[];
   /** Whether an Origin is the coordinator's own, given the Host (default ORIGIN_RULE.sameOrigin; policies.ts). */
   sameOrigin?: (origin: string, host: string) => boolean;
+  /** Whether a request may bring its body (default acceptsBody; policies.ts). */
+  acceptsBody?: (method: string, contentType: string | undefined, body: string) => boolean;
 }
 
 /** Outcome of authorize(). */
@@ -154,6 +156,16 @@ function isJson(contentType: string | undefined): boolean {
   return media === 'application/json';
 }
 
+/**
+ * Whether a request may bring its body to the API: a safe method always; any
+ * other must declare JSON, except an empty body sent without a type (curl -X
+ * POST .../cancel). A declared type that is not JSON is refused even with an
+ * empty body: a page elsewhere can send text/plain without a CORS preflight.
+ */
+export function acceptsBody(method: string, contentType: string | undefined, body: string): boolean {
+  return SAFE_METHODS.has(method) || isJson(contentType) || (body === '' && contentType === undefined);
+}
+
 /** Wraps a handler with the gate (see the file comment). */
 export function gateHttp(handler: HttpHandler, opts: HttpGateOptions): HttpHandler {
   return async (req) => {
@@ -162,8 +174,7 @@ export function gateHttp(handler: HttpHandler, opts: HttpGateOptions): HttpHandl
     const auth = authorize(req, requiredScope(req.method, req.path, opts.metricsAuth, opts.scopeRules), opts);
     if (!auth.ok) return auth.response;
     const ct = req.headers['content-type'];
-    // A body must be declared JSON; an empty body may come without a type (curl -X POST .../cancel).
-    if (!SAFE_METHODS.has(req.method) && !isJson(ct) && (req.body !== '' || ct !== undefined)) {
+    if (!(opts.acceptsBody ?? acceptsBody)(req.method, ct, req.body)) {
       const got = req.headers['content-type'] === undefined ? 'no Content-Type' : `Content-Type "${req.headers['content-type'].slice(0, 100)}"`;
       return refuse(415, 'unsupported_media_type', `${req.method} ${req.path} needs Content-Type: application/json (got ${got})`);
     }

@@ -2,7 +2,7 @@
  * The coordinator's policies: decisions it takes from a table or a small
  * class rather than from configuration values. The HTTP status of each error
  * code, which scope each route needs, what counts as the coordinator's own
- * Origin, how the per-client quota admits a submission, and how a session
+ * Origin, which request bodies the gate lets through, how the per-client quota admits a submission, and how a session
  * dedups and reports what a worker holds. Each defaults to the real one
  * (`CoordinatorDeps.policies` absent or partial); the harness passes a
  * deliberately broken one through SimWiring to prove a checker catches it
@@ -13,7 +13,7 @@ import type { Clock } from '../core/clock.js';
 import type { SessionId, WorkerId } from '../core/ids.js';
 import { ClientQuota } from './client-quota.js';
 import type { EventBody } from './context.js';
-import { ORIGIN_RULE, SCOPE_RULES, type ScopeRule } from './http-auth.js';
+import { acceptsBody, ORIGIN_RULE, SCOPE_RULES, type ScopeRule } from './http-auth.js';
 import { STATUS_BY_CODE, type StatusByCode } from './http-api.js';
 import { Session } from './session.js';
 
@@ -38,6 +38,8 @@ export interface CoordinatorPolicies {
   readonly scopeRules: readonly ScopeRule[];
   /** Whether a browser Origin is the coordinator's own, given the request's Host (http-auth.ts). */
   readonly sameOrigin: (origin: string, host: string) => boolean;
+  /** Whether a request may bring its body: JSON declared, or empty without a type (http-auth.ts). */
+  readonly acceptsBody: (method: string, contentType: string | undefined, body: string) => boolean;
   readonly clientQuota: QuotaFactory;
   readonly session: SessionFactory;
 }
@@ -47,6 +49,7 @@ export const DEFAULT_POLICIES: CoordinatorPolicies = Object.freeze<CoordinatorPo
   statusByCode: STATUS_BY_CODE,
   scopeRules: SCOPE_RULES,
   sameOrigin: ORIGIN_RULE.sameOrigin,
+  acceptsBody,
   clientQuota: (max, statusOf) => new ClientQuota(max, statusOf),
   session: (...args) => new Session(...args),
 });

@@ -77,7 +77,7 @@ function withHealthSecurity(handler: HttpHandler, report: () => Record<string, u
 export function securedHttp(
   api: HttpHandler,
   config: ResolvedCoordinatorConfig,
-  deps: { tokens?: TokenStore; random: Random; clock: Clock; policies: Pick<CoordinatorPolicies, 'scopeRules' | 'sameOrigin'> },
+  deps: { tokens?: TokenStore; random: Random; clock: Clock; policies: Pick<CoordinatorPolicies, 'scopeRules' | 'sameOrigin' | 'acceptsBody'> },
 ): HttpHandler {
   const routed = deps.tokens === undefined ? api : tokensApi(api, { tokens: deps.tokens, random: deps.random, clock: deps.clock });
   const gated = gateHttp(routed, {
@@ -89,6 +89,7 @@ export function securedHttp(
     listenHost: () => config.host,
     scopeRules: deps.policies.scopeRules,
     sameOrigin: deps.policies.sameOrigin,
+    acceptsBody: deps.policies.acceptsBody,
   });
   return withHealthSecurity(gated, () => securityReport(config, deps.tokens));
 }

@@ -19,7 +19,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { batchAsOne, forgetsRevocation, leakyQuota, originPortIgnored, statusOf, tokensReadable, unreservedQuota } from './broken/api-variants.js';
+import { batchAsOne, emptyBodyAnyType, forgetsRevocation, leakyQuota, originPortIgnored, statusOf, tokensReadable, unreservedQuota } from './broken/api-variants.js';
 import {
   CancelledDecidedEngine,
   CursorFromNextPageEngine,
@@ -68,6 +68,13 @@ describe('api-contract: the simulated client goes through the HTTP handler', () 
     const broken = await simVerdict(scenario, { coordinatorPolicies: originPortIgnored });
     expect(broken.promises).toEqual(['api-contract']);
     expect(broken.text).toMatch(/Origin http:\/\/coordinator:7001 \(Host coordinator:7000\) was answered 200: an Origin on another port is another origin: it must be refused 403 origin_not_allowed/);
+  });
+
+  it('a gate that lets an empty body through whatever its declared type is reported (adversarial-clients: http-scopes probes bodies too)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario(ADVERSARIAL);
+    const broken = await simVerdict(scenario, { coordinatorPolicies: emptyBodyAnyType });
+    expect(broken.promises).toEqual(['api-contract']);
+    expect(broken.text).toMatch(/POST \/api\/v1\/executions\/\{id\}\/cancel with Content-Type text\/plain and an empty body was answered 404 not_found: a body declared other than JSON must be refused 415/);
   });
 
   it('a token route that takes a read token is reported (adversarial-clients: http-scopes; the real run passes in the revoke case above)', { timeout: 60_000 }, async () => {

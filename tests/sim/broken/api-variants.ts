@@ -66,6 +66,11 @@ export const leakyQuota = quotaOf(
   },
 );
 
+/** The body rule checking the type only when there is a body, so an empty text/plain POST (no CORS preflight) reaches the API. */
+export const emptyBodyAnyType: Policies = {
+  acceptsBody: (method, contentType, body) => ['GET', 'HEAD', 'OPTIONS'].includes(method) || contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json' || body === '',
+};
+
 /** The same-origin check comparing hostnames only, so a page on another port of the host passes (blind set 9 #19). */
 export const originPortIgnored: Policies = {
   sameOrigin: (origin, host) => new URL(origin).hostname === new URL(`http://${host}`).hostname,
