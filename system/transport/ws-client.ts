@@ -7,6 +7,7 @@
 import { WebSocket } from 'ws';
 import type { ConnectOptions, Connection } from '../core/transport.js';
 import { ErrorCode, SquallError } from '../core/errors.js';
+import { MAX_TIMER_MS } from '../core/long-timer.js';
 import { WsConnection, newConnectionId } from './ws-connection.js';
 
 /** Connects to a ws:// or wss:// URL (certificate verified against the system roots, or opts.ca). */
@@ -30,9 +31,14 @@ export function connectWs(url: string, opts: ConnectOptions): Promise<Connection
   });
 }
 
+/**
+ * No `handshakeTimeout` for ws: it arms the socket's own idle timeout, which
+ * ws disables at the upgrade but the socket keeps (a Timeout and a bound
+ * callback per connection for its whole life). watchHandshake times the
+ * handshake instead, with a timer it clears.
+ */
 function openSocket(url: string, opts: ConnectOptions): WebSocket {
   return new WebSocket(url, {
-    handshakeTimeout: opts.handshakeTimeoutMs,
     maxPayload: opts.maxPayloadBytes,
     perMessageDeflate: opts.perMessageDeflate === false ? false : { threshold: opts.perMessageDeflate.thresholdBytes },
     // wss:// verifies the server's certificate (never disabled); `ca` replaces the trusted roots.
@@ -63,9 +69,11 @@ function watchHandshake(ws: WebSocket, url: string, opts: ConnectOptions, done: 
     settle(new SquallError(ErrorCode.Unavailable, `connect to ${url} failed: server answered HTTP ${res.statusCode ?? '?'} instead of upgrading`));
   const onError = (err: Error & { code?: string }): void => settle(handshakeError(url, opts, err));
   const onClose = (code: number): void => settle(new SquallError(ErrorCode.Unavailable, `connect to ${url} failed: closed with ${code} during handshake`));
+  const timer = setTimeout(() => settle(new SquallError(ErrorCode.Timeout, `connect to ${url} timed out after ${opts.handshakeTimeoutMs} ms`)), Math.min(opts.handshakeTimeoutMs, MAX_TIMER_MS));
   const settle = (err: Error | undefined): void => {
     if (settled) return;
     settled = true;
+    clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onAbort);
     ws.off('open', onOpen).off('unexpected-response', onResponse).off('error', onError).off('close', onClose);
     if (err !== undefined) ws.terminate();

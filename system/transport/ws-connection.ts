@@ -43,7 +43,8 @@ export class WsConnection implements Connection {
   readonly id: string;
   readonly remoteAddress: string;
   private handler: ConnectionHandler | undefined;
-  private readonly pending: string[] = [];
+  /** Frames that arrived before attach() (made by the first such frame). */
+  private pending: string[] | undefined;
   private closed: { code: number; reason: string } | undefined;
   private closeReported = false;
   private corked = false;
@@ -110,10 +111,9 @@ export class WsConnection implements Connection {
   attach(handler: ConnectionHandler): void {
     if (this.handler !== undefined) throw new Error(`connection ${this.id} already has a handler; attach() once`);
     this.handler = handler;
-    while (this.pending.length > 0) {
-      const frame = this.pending.shift() as string;
-      handler.onMessage(frame);
-    }
+    const pending = this.pending;
+    this.pending = undefined;
+    for (const frame of pending ?? []) handler.onMessage(frame);
     if (this.closed !== undefined) this.reportClose();
   }
 
@@ -123,7 +123,7 @@ export class WsConnection implements Connection {
       return;
     }
     const frame = toText(data);
-    if (this.handler === undefined) this.pending.push(frame);
+    if (this.handler === undefined) (this.pending ??= []).push(frame);
     else this.handler.onMessage(frame);
   }
 
