@@ -60,9 +60,10 @@ const PRIORITIES = Object.values(OutPriority).sort((a, b) => a - b);
 
 export class Outbox {
   /**
-   * One FIFO per priority (indexed by OutPriority, 0..4), each made on first
-   * use: an idle worker only ever queues heartbeats, and 2,000 idle workers
-   * should not each keep a hash table and five arrays for classes they never use.
+   * One FIFO per priority (indexed by OutPriority, 0..4), each made when a
+   * message is queued and dropped once emptied: an idle worker queues only a
+   * heartbeat now and then, sent at once, and 2,000 idle workers should not
+   * each keep a hash table and five arrays for it.
    */
   private readonly queues: Array<OutMessage[] | undefined> = [undefined, undefined, undefined, undefined, undefined];
   private bounded = 0;
@@ -130,8 +131,10 @@ export class Outbox {
   take(maxPriority: OutPriority = OutPriority.data): { msg: OutMessage; seq?: number } | undefined {
     for (const p of PRIORITIES) {
       if (p > maxPriority) break;
-      const msg = this.queues[p]?.shift();
+      const q = this.queues[p];
+      const msg = q?.shift();
       if (!msg) continue;
+      if (q?.length === 0) this.queues[p] = undefined;
       if (BOUNDED.has(msg.type)) this.bounded--;
       if (!RELIABLE_TYPES.has(msg.type)) return { msg };
       const seq = this.nextSeq++;
