@@ -13,6 +13,9 @@ const UNSUPPORTED_DATA = 1003;
 
 let nextConnectionNumber = 0;
 
+/** Swallows ws 'error' events (each is followed by 'close'): one function for every connection, not a closure each. */
+const ignoreError = (): void => {};
+
 /** A process-unique connection id for logs and traces. */
 export function newConnectionId(prefix: string): string {
   nextConnectionNumber += 1;
@@ -61,7 +64,7 @@ export class WsConnection implements Connection {
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     ws.on('close', (code, reason) => this.onWsClose(code, reason.toString('utf8')));
     // Errors (protocol violations, resets, 1009 on maxPayload) are followed by 'close'.
-    ws.on('error', () => {});
+    ws.on('error', ignoreError);
   }
 
   /** The client's socket, known once the server answered the upgrade (before open). */
