@@ -41,7 +41,7 @@ export function bindSession(
     session = prev;
   } else {
     prev?.dispose();
-    session = ctx.policies.session(newSessionId(ctx.random), workerId, ctx.clock, ctx.config.ackDelayMs, ctx.emit, () => ctx.buggify.extraMs('coordinator.hold-ack', 200));
+    session = ctx.policies.session(newSessionId(ctx.random), workerId, ctx.clock, ctx.config.ackDelayMs, ctx.emit, ctx.buggify);
     entry.draining = false;
   }
 

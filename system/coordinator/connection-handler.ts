@@ -17,7 +17,8 @@ import { refuseConnection } from './admission.js';
 import { authenticate, proveToWorker } from './auth.js';
 import type { CoordinatorContext, LiveConnection } from './context.js';
 import type { MarkName } from '../core/marks.js';
-import { handleWorkerMessage, type InboundScope } from './inbound.js';
+import { ConnectionScope, handleWorkerMessage, type ScopeOwner } from './inbound.js';
+import type { FrameSink } from './session.js';
 import { LinkTiming } from './link-timing.js';
 import { bindSession } from './bind-session.js';
 
@@ -26,9 +27,8 @@ type State = 'awaiting_register' | 'registered' | 'closed';
 const RTT_SAMPLE_EVERY = 4;
 
 /** One connection's handler: edge validation, registration, then worker messages. */
-export class CoordinatorConnection implements ConnectionHandler, LiveConnection {
+export class CoordinatorConnection implements ConnectionHandler, LiveConnection, FrameSink, ScopeOwner {
   private state: State = 'awaiting_register';
-  private readonly nonce: string;
   /** The welcome as sent: both handshake MACs cover its parameters. */
   private welcome: Welcome | undefined;
   private signKey: string | undefined;
@@ -37,7 +37,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
   private lastPingMono: number;
   private lastRenewMono = Number.NEGATIVE_INFINITY;
   private pingId = 0;
-  private scope: InboundScope | undefined;
+  private scope: ConnectionScope | undefined;
   /** Counted in ctx.admission until registered or closed. */
   private admitted = false;
   private welcomeSentMono = 0;
@@ -49,7 +49,6 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     private readonly ctx: CoordinatorContext,
     private readonly conn: Connection,
   ) {
-    this.nonce = newNonce(ctx.random);
     this.lastReceivedMono = ctx.clock.monotonic();
     this.lastPingMono = this.lastReceivedMono;
     this.timing = new LinkTiming(ctx, conn.id);
@@ -70,6 +69,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
   /** Sends welcome (or, beyond the admission limit, a retry-after refusal), starts the registration timer, attaches. */
   start(): void {
     const c = this.ctx.config;
+    const nonce = newNonce(this.ctx.random); // drawn before admission, as when it was a field: same random stream; kept only in the welcome
     if (!this.ctx.admission.admit()) {
       this.state = 'closed';
       refuseConnection(this.ctx, this.conn);
@@ -84,7 +84,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       type: 'welcome',
       serverVersion: c.serverVersion,
       protocolVersions: [...SUPPORTED_VERSIONS],
-      nonce: this.nonce,
+      nonce,
       authRequired: c.secret !== undefined,
       signMessages: c.signMessages,
       heartbeatMs: c.heartbeatMs,
@@ -94,7 +94,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
       ...(c.earlySync ? { earlySync: true } : {}),
     };
     this.welcomeSentMono = this.ctx.clock.monotonic();
-    this.sendFrame(this.welcome);
+    this.send(this.welcome);
     this.registerTimer = this.ctx.clock.setTimeout(() => {
       if (this.state === 'awaiting_register') {
         this.fail('register_timeout', `no register message within ${c.registerTimeoutMs} ms`, CloseCode.RegisterTimeout);
@@ -232,17 +232,8 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     this.endAdmission(true);
     this.earlySyncOpen = c.earlySync;
     this.timing.sample(mono - this.welcomeSentMono, workerId);
-    this.scope = {
-      ctx: this.ctx,
-      workerId,
-      session,
-      connectionId: this.conn.id,
-      entry,
-      failInternal: (message) => this.fail('internal', message, CloseCode.Internal),
-      onRtt: (ms) => this.timing.sample(ms, workerId),
-    };
-
-    session.attach({ send: (m) => this.sendFrame(m) });
+    this.scope = new ConnectionScope(this.ctx, workerId, session, this.conn.id, entry, this);
+    session.attach(this);
     const binding = { workerId, sessionId: session.id, resumed: resumable, lastSeq: session.committed, leaseMs: c.leaseMs };
     const proof = proveToWorker(c.secret, welcome, msg.clientNonce, binding);
     this.welcome = undefined; // both MACs are done: nothing per connection keeps it
@@ -253,6 +244,14 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     this.lastRenewMono = mono;
     this.ctx.engine.renewLeases(workerId);
     this.ctx.wake();
+  }
+
+  failInternal(message: string): void {
+    this.fail('internal', message, CloseCode.Internal);
+  }
+
+  sampleRtt(ms: number, workerId: string): void {
+    this.timing.sample(ms, workerId);
   }
 
   private endAdmission(registered: boolean): void {
@@ -292,7 +291,8 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection 
     this.conn.send(frame);
   }
 
-  private sendFrame(msg: ToWorker): boolean {
+  /** FrameSink: the welcome and the session's frames go out on this connection (signed once the session signs). */
+  send(msg: ToWorker): boolean {
     const frame = encode(msg, msg.type === 'welcome' ? undefined : this.signKey);
     this.ctx.metrics.countMessage('out', msg.type, Buffer.byteLength(frame, 'utf8'));
     return this.conn.send(frame);

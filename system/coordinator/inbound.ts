@@ -27,6 +27,34 @@ export interface InboundScope {
   readonly onRtt?: (ms: number) => void;
 }
 
+/** The connection a ConnectionScope reports back to (connection-handler.ts). */
+export interface ScopeOwner {
+  /** Closes the connection with 4500 (internal error). */
+  failInternal(message: string): void;
+  /** One round-trip sample (ms) of worker `workerId`'s link. */
+  sampleRtt(ms: number, workerId: string): void;
+}
+
+/** A registered connection's scope: one object whose outlets reach back to the connection, no closures per connection. */
+export class ConnectionScope implements InboundScope {
+  constructor(
+    readonly ctx: CoordinatorContext,
+    readonly workerId: WorkerId,
+    readonly session: Session,
+    readonly connectionId: string,
+    readonly entry: WorkerEntry,
+    private readonly owner: ScopeOwner,
+  ) {}
+
+  failInternal(message: string): void {
+    this.owner.failInternal(message);
+  }
+
+  onRtt(ms: number): void {
+    this.owner.sampleRtt(ms, this.workerId);
+  }
+}
+
 /**
  * Admits a reliable message once and acknowledges it after `work` committed.
  * A failure leaves the seq un-acked (the worker re-sends it after reconnecting)

@@ -20,6 +20,18 @@ export function coordinatorTimeoutPolicy(c: CoordinatorContext['config']): Heart
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
+const policies = new WeakMap<CoordinatorContext['config'], HeartbeatTimeoutPolicy>();
+
+/** coordinatorTimeoutPolicy, made once per config: every connection reads the same (read-only) policy. */
+function sharedPolicy(c: CoordinatorContext['config']): HeartbeatTimeoutPolicy {
+  let p = policies.get(c);
+  if (p === undefined) {
+    p = Object.freeze(coordinatorTimeoutPolicy(c));
+    policies.set(c, p);
+  }
+  return p;
+}
+
 /** RTT estimate and timeout in force of one connection. */
 export class LinkTiming {
   readonly rtt = new RttEstimator();
@@ -31,7 +43,7 @@ export class LinkTiming {
     private readonly ctx: Pick<CoordinatorContext, 'config' | 'metrics' | 'emit'>,
     /** The connection this estimate belongs to (named in its heartbeat_adapted events). */
     private readonly connectionId: string,
-    private readonly policy: HeartbeatTimeoutPolicy = coordinatorTimeoutPolicy(ctx.config),
+    private readonly policy: HeartbeatTimeoutPolicy = sharedPolicy(ctx.config),
   ) {
     this.timeoutMs = policy.minMs;
   }

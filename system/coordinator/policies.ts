@@ -9,6 +9,7 @@
  * (tests/sim/broken/). Production never sets it: the cost is one lookup when
  * the coordinator is built, none per request.
  */
+import type { Buggify } from '../core/buggify.js';
 import type { Clock } from '../core/clock.js';
 import type { SessionId, WorkerId } from '../core/ids.js';
 import { ClientQuota } from './client-quota.js';
@@ -24,7 +25,7 @@ type SessionFactory = (
   clock: Clock,
   ackDelayMs: number,
   trace: (e: EventBody) => void,
-  extraAckMs: () => number,
+  buggify: Buggify,
 ) => Session;
 
 /** Builds the per-client quota (with --max-pending-per-client). */

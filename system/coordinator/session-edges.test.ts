@@ -36,7 +36,7 @@ describe('Session edges', () => {
   it('waits ackDelayMs plus the extra before an explicit ack', () => {
     const clock = manualClock();
     const sent: ToWorker[] = [];
-    const s = new Session(asSessionId('ss_1'), asWorkerId('w1'), clock, 2, undefined, () => 10);
+    const s = new Session(asSessionId('ss_1'), asWorkerId('w1'), clock, 2, undefined, { fires: () => false, extraMs: () => 10 });
     s.attach({ send: (m) => (sent.push(m), true) });
     s.admit(1);
     s.commit(1);

@@ -11,6 +11,7 @@
  * The ack rides on every outgoing message; when nothing is going out an
  * explicit `ack` is sent after ackDelayMs (at most one per interval).
  */
+import { type Buggify, noBuggify } from '../core/buggify.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { SessionId, WorkerId } from '../core/ids.js';
 import { messageKey } from '../protocol/message-key.js';
@@ -33,7 +34,8 @@ export type Admission = 'new' | 'duplicate';
 /** Reliable-delivery state of one worker session (see the file comment). */
 export class Session {
   private outSeq = 0;
-  private readonly unacked = new Map<number, ReliableOutgoing>();
+  /** Sent reliable messages by seq until acked: made by the first, dropped once all are acked (an idle session holds none). */
+  private unacked: Map<number, ReliableOutgoing> | undefined;
   private committedSeq = 0;
   /** Admitted inbound seqs not committed yet, and committed ones beyond a gap (created on first use: an idle session holds none). */
   protected inflight: Set<number> | undefined;
@@ -53,8 +55,8 @@ export class Session {
     private readonly ackDelayMs: number,
     /** Where the delivery events (msg_sent, msg_acked) go; absent: not traced. */
     private readonly trace?: (e: EventBody) => void,
-    /** Extra delay per explicit ack (the simulation's buggify widens it; production: none). */
-    private readonly extraAckMs: () => number = () => 0,
+    /** Widens the explicit ack's delay ('coordinator.hold-ack', simulation only; production: never). */
+    private readonly buggify: Buggify = noBuggify,
   ) {}
 
   /** Highest contiguous worker seq committed (what we ack). */
@@ -64,7 +66,7 @@ export class Session {
 
   /** Reliable messages sent but not yet acknowledged by the worker. */
   get outboxDepth(): number {
-    return this.unacked.size;
+    return this.unacked?.size ?? 0;
   }
 
   get attached(): boolean {
@@ -81,11 +83,12 @@ export class Session {
   /** Re-sends, in order, every reliable message above the worker's lastSeq; returns how many. */
   resend(workerLastSeq: number): number {
     this.onPeerAck(workerLastSeq);
-    for (const [seq, msg] of this.unacked) {
+    const unacked = this.unacked;
+    for (const [seq, msg] of unacked ?? []) {
       this.traceSent(msg, seq, true);
       this.transmit(msg, seq);
     }
-    return this.unacked.size;
+    return unacked?.size ?? 0;
   }
 
   /** The connection went away; messages keep queueing for a resume. */
@@ -99,7 +102,7 @@ export class Session {
   /** Queues a reliable message (sent at once if attached, else on resume). */
   sendReliable(msg: ReliableOutgoing): number {
     this.outSeq += 1;
-    this.unacked.set(this.outSeq, msg);
+    (this.unacked ??= new Map()).set(this.outSeq, msg);
     this.traceSent(msg, this.outSeq, false);
     if (this.sink !== undefined) this.transmit(msg, this.outSeq);
     return this.outSeq;
@@ -117,7 +120,7 @@ export class Session {
    */
   pendingAssignments(): { executionId: string; attempt: number; leaseToken: string }[] {
     const out: { executionId: string; attempt: number; leaseToken: string }[] = [...(this.claiming?.values() ?? [])];
-    for (const m of this.unacked.values()) if (m.type === 'assign') out.push({ executionId: m.executionId, attempt: m.attempt, leaseToken: m.leaseToken });
+    for (const m of this.unacked?.values() ?? []) if (m.type === 'assign') out.push({ executionId: m.executionId, attempt: m.attempt, leaseToken: m.leaseToken });
     return out;
   }
 
@@ -133,12 +136,15 @@ export class Session {
 
   /** The worker acknowledged our messages up to ack (cumulative). */
   onPeerAck(ack: number): void {
+    const unacked = this.unacked;
+    if (unacked === undefined) return;
     let released = false;
-    for (const seq of this.unacked.keys()) {
+    for (const seq of unacked.keys()) {
       if (seq > ack) break;
-      this.unacked.delete(seq);
+      unacked.delete(seq);
       released = true;
     }
+    if (unacked.size === 0) this.unacked = undefined;
     if (released) this.trace?.({ type: 'msg_acked', workerId: this.workerId, sessionId: this.id, dir: 'to_worker', upTo: ack });
   }
 
@@ -191,7 +197,7 @@ export class Session {
     this.ackTimer = this.clock.setTimeout(() => {
       this.ackTimer = undefined;
       if (this.sink !== undefined && this.committedSeq > this.lastAckSent) this.transmit({ type: 'ack' }, undefined);
-    }, this.ackDelayMs + this.extraAckMs());
+    }, this.ackDelayMs + this.buggify.extraMs('coordinator.hold-ack', 200));
   }
 
   private transmit(msg: Outgoing<ToWorker>, seq: number | undefined): boolean {

@@ -4,10 +4,13 @@
  * AbortSignal, resolving with an open Connection or rejecting with an error
  * that says what failed (refused, timed out, aborted, HTTP status).
  */
+import { connect as netConnect, isIP, type NetConnectOpts, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { WebSocket } from 'ws';
 import type { ConnectOptions, Connection } from '../core/transport.js';
 import { ErrorCode, SquallError } from '../core/errors.js';
-import { WsConnection, newConnectionId } from './ws-connection.js';
+import { MAX_TIMER_MS } from '../core/long-timer.js';
+import { type Corkable, WsConnection, newConnectionId } from './ws-connection.js';
 
 /** Connects to a ws:// or wss:// URL (certificate verified against the system roots, or opts.ca). */
 export function connectWs(url: string, opts: ConnectOptions): Promise<Connection> {
@@ -17,27 +20,56 @@ export function connectWs(url: string, opts: ConnectOptions): Promise<Connection
       return;
     }
     let ws: WebSocket;
+    let socket: Corkable | undefined;
     try {
-      ws = openSocket(url, opts);
+      ws = openSocket(url, opts, (s) => (socket = s));
     } catch (err) {
       reject(new SquallError(ErrorCode.InvalidArgument, `cannot connect to ${JSON.stringify(url)}: ${(err as Error).message}`, { cause: err }));
       return;
     }
     // Created before 'open' so no frame that arrives right after the handshake is missed.
-    const conn = new WsConnection(ws, newConnectionId('w'), url);
-    ws.once('upgrade', (res) => conn.useSocket(res.socket));
+    const conn = new WsConnection(ws, newConnectionId('w'), url, socket);
     watchHandshake(ws, url, opts, (err) => (err === undefined ? resolve(conn) : reject(err)));
   });
 }
 
-function openSocket(url: string, opts: ConnectOptions): WebSocket {
+/**
+ * No `handshakeTimeout` for ws: it arms the socket's own idle timeout, which
+ * ws disables at the upgrade but the socket keeps (a Timeout and a bound
+ * callback per connection for its whole life). watchHandshake times the
+ * handshake instead, with a timer it clears.
+ */
+function openSocket(url: string, opts: ConnectOptions, onSocket: (socket: Corkable) => void): WebSocket {
   return new WebSocket(url, {
-    handshakeTimeout: opts.handshakeTimeoutMs,
+    createConnection: socketMaker(/^(wss|https):/i.test(url), onSocket),
     maxPayload: opts.maxPayloadBytes,
     perMessageDeflate: opts.perMessageDeflate === false ? false : { threshold: opts.perMessageDeflate.thresholdBytes },
     // wss:// verifies the server's certificate (never disabled); `ca` replaces the trusted roots.
     ...(opts.ca === undefined ? {} : { ca: opts.ca }),
   });
+}
+
+/**
+ * Opens the TCP (ws://) or TLS (wss://) socket as ws itself would, and hands
+ * it over at once: the connection corks it for batched writes. ws calls this
+ * inside its constructor, so no 'upgrade' listener (and no growth of the
+ * WebSocket's listener table for the connection's life) is needed to learn it.
+ */
+function socketMaker(secure: boolean, onSocket: (socket: Corkable) => void): typeof netConnect {
+  const make = (options: NetConnectOpts & ConnectionOptions & { socketPath?: string; host?: string }): Socket => {
+    let socket: Socket;
+    if (secure) {
+      options.path = undefined;
+      if (!options.servername && options.servername !== '') options.servername = isIP(options.host ?? '') ? '' : options.host;
+      socket = tlsConnect(options);
+    } else {
+      options.path = options.socketPath;
+      socket = netConnect(options);
+    }
+    onSocket(socket);
+    return socket;
+  };
+  return make as typeof netConnect;
 }
 
 /** The error a failed handshake reports: a timeout as Timeout, anything else as Unavailable with its code. */
@@ -63,9 +95,11 @@ function watchHandshake(ws: WebSocket, url: string, opts: ConnectOptions, done: 
     settle(new SquallError(ErrorCode.Unavailable, `connect to ${url} failed: server answered HTTP ${res.statusCode ?? '?'} instead of upgrading`));
   const onError = (err: Error & { code?: string }): void => settle(handshakeError(url, opts, err));
   const onClose = (code: number): void => settle(new SquallError(ErrorCode.Unavailable, `connect to ${url} failed: closed with ${code} during handshake`));
+  const timer = setTimeout(() => settle(new SquallError(ErrorCode.Timeout, `connect to ${url} timed out after ${opts.handshakeTimeoutMs} ms`)), Math.min(opts.handshakeTimeoutMs, MAX_TIMER_MS));
   const settle = (err: Error | undefined): void => {
     if (settled) return;
     settled = true;
+    clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onAbort);
     ws.off('open', onOpen).off('unexpected-response', onResponse).off('error', onError).off('close', onClose);
     if (err !== undefined) ws.terminate();

@@ -13,6 +13,9 @@ const UNSUPPORTED_DATA = 1003;
 
 let nextConnectionNumber = 0;
 
+/** Swallows ws 'error' events (each is followed by 'close'): one function for every connection, not a closure each. */
+const ignoreError = (): void => {};
+
 /** A process-unique connection id for logs and traces. */
 export function newConnectionId(prefix: string): string {
   nextConnectionNumber += 1;
@@ -43,7 +46,8 @@ export class WsConnection implements Connection {
   readonly id: string;
   readonly remoteAddress: string;
   private handler: ConnectionHandler | undefined;
-  private readonly pending: string[] = [];
+  /** Frames that arrived before attach() (made by the first such frame). */
+  private pending: string[] | undefined;
   private closed: { code: number; reason: string } | undefined;
   private closeReported = false;
   private corked = false;
@@ -60,7 +64,7 @@ export class WsConnection implements Connection {
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     ws.on('close', (code, reason) => this.onWsClose(code, reason.toString('utf8')));
     // Errors (protocol violations, resets, 1009 on maxPayload) are followed by 'close'.
-    ws.on('error', () => {});
+    ws.on('error', ignoreError);
   }
 
   /** The client's socket, known once the server answered the upgrade (before open). */
@@ -110,10 +114,9 @@ export class WsConnection implements Connection {
   attach(handler: ConnectionHandler): void {
     if (this.handler !== undefined) throw new Error(`connection ${this.id} already has a handler; attach() once`);
     this.handler = handler;
-    while (this.pending.length > 0) {
-      const frame = this.pending.shift() as string;
-      handler.onMessage(frame);
-    }
+    const pending = this.pending;
+    this.pending = undefined;
+    for (const frame of pending ?? []) handler.onMessage(frame);
     if (this.closed !== undefined) this.reportClose();
   }
 
@@ -123,7 +126,7 @@ export class WsConnection implements Connection {
       return;
     }
     const frame = toText(data);
-    if (this.handler === undefined) this.pending.push(frame);
+    if (this.handler === undefined) (this.pending ??= []).push(frame);
     else this.handler.onMessage(frame);
   }
 

@@ -89,12 +89,11 @@ function startStream(response: HttpResponse, res: ServerResponse): void {
 }
 
 /** Upgrades requests on wsPath to WebSocket connections (404 elsewhere) and hands each to onConnection. */
-function upgradeHandler(wss: WebSocketServer, wsPath: string, sockets: Set<WebSocket>, onConnection: ListenOptions['onConnection']) {
-  // The close listener lives as long as the connection: created here, not in the upgrade handler's scope,
-  // whose closure would keep the request (headers, upgrade head) alive with it.
+function upgradeHandler(wss: WebSocketServer, wsPath: string, onConnection: ListenOptions['onConnection']) {
+  // Created here, not in the upgrade handler's scope, whose closure would keep the request
+  // (headers, upgrade head) alive for the connection's life. The server's own client set
+  // (wss.clients) tracks open sockets for closeAll: no second set, no extra close listener.
   const adopt = (ws: WebSocket, socket: Duplex, remoteAddress: string, url: string): void => {
-    sockets.add(ws);
-    ws.once('close', () => sockets.delete(ws));
     onConnection(new WsConnection(ws, newConnectionId('c'), remoteAddress, socket), { remoteAddress, url });
   };
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -103,7 +102,8 @@ function upgradeHandler(wss: WebSocketServer, wsPath: string, sockets: Set<WebSo
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    const remoteAddress = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+    // Joined, not concatenated: one flat string kept for the connection's life, not a rope of three.
+    const remoteAddress = [req.socket.remoteAddress ?? '?', req.socket.remotePort ?? '?'].join(':');
     const url = req.url ?? wsPath;
     wss.handleUpgrade(req, socket, head, (ws) => adopt(ws, socket, remoteAddress, url));
   };
@@ -114,10 +114,10 @@ export function listenWs(opts: ListenOptions): Promise<Listener> {
   const wsPath = opts.wsPath ?? '/ws';
   const wss = new WebSocketServer({
     noServer: true,
+    clientTracking: true,
     maxPayload: opts.maxPayloadBytes,
     perMessageDeflate: opts.perMessageDeflate === false ? false : { threshold: opts.perMessageDeflate.thresholdBytes },
   });
-  const sockets = new Set<WebSocket>();
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     void serveHttp(opts.onHttp, req, res);
   };
@@ -125,7 +125,7 @@ export function listenWs(opts: ListenOptions): Promise<Listener> {
   const server: Server = opts.tls === undefined
       ? createHttpServer({ maxHeaderSize: PARSER_MAX_HEADER_BYTES }, onRequest)
       : createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key, maxHeaderSize: PARSER_MAX_HEADER_BYTES }, onRequest);
-  server.on('upgrade', upgradeHandler(wss, wsPath, sockets, opts.onConnection));
+  server.on('upgrade', upgradeHandler(wss, wsPath, opts.onConnection));
   // A request the parser refuses still gets an answer (405/431/400); a reset mid-handshake must not crash the process.
   server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => answerRaw(socket, parserErrorAnswer(err.code)));
 
@@ -141,14 +141,14 @@ export function listenWs(opts: ListenOptions): Promise<Listener> {
         host: opts.host,
         port,
         url: `${opts.tls === undefined ? 'ws' : 'wss'}://${host}:${port}`,
-        close: () => (closing ??= closeAll(server, wss, sockets)),
+        close: () => (closing ??= closeAll(server, wss)),
       });
     });
   });
 }
 
-async function closeAll(server: Server, wss: WebSocketServer, sockets: Set<WebSocket>): Promise<void> {
-  const closed = [...sockets].map(
+async function closeAll(server: Server, wss: WebSocketServer): Promise<void> {
+  const closed = [...wss.clients].map(
     (ws) =>
       new Promise<void>((resolve) => {
         if (ws.readyState === ws.CLOSED) return resolve();

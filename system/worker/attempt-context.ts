@@ -54,14 +54,14 @@ export function attemptContext(env: AttemptEnv, run: Run, a: Assign): TaskContex
     if (bytes > limit) return Promise.reject(new SquallError(ErrorCode.TooLarge, `checkpoint of ${bytes} bytes exceeds maxFrameBytes ${limit}; keep checkpoint state small`));
     checkpointSeq += 1;
     env.releaseStart();
-    deps.send(msg);
+    deps.outlet.send(msg);
     return Promise.resolve();
   };
   const progress = (fraction: number, message?: string): void => {
     if (run.done) return;
     const f = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
     env.releaseStart();
-    deps.send({ type: 'progress', executionId: run.executionId, leaseToken: run.leaseToken, fraction: f, ...(message === undefined ? {} : { message: message.slice(0, 1000) }) });
+    deps.outlet.send({ type: 'progress', executionId: run.executionId, leaseToken: run.leaseToken, fraction: f, ...(message === undefined ? {} : { message: message.slice(0, 1000) }) });
   };
   return {
     executionId: a.executionId,

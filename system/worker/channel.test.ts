@@ -47,7 +47,7 @@ type Frame = Record<string, unknown>;
 function setup(extraAckMs?: () => number) {
   const clock = manual();
   const outbox = new Outbox(10);
-  const channel = new Channel(clock, outbox, 4, silentLogger, extraAckMs);
+  const channel = new Channel(clock, outbox, 4, silentLogger, extraAckMs === undefined ? undefined : { fires: () => false, extraMs: extraAckMs });
   const frames: Frame[] = [];
   const conn = {
     id: 'c1',
@@ -150,10 +150,10 @@ describe('worker channel flushing', () => {
     expect(clock.armed()).toBe(0);
   });
 
-  it('tells onFirstSend about reliable messages with their seq, not about unreliable ones', () => {
+  it('tells its tracer about reliable messages with their seq, not about unreliable ones', () => {
     const { channel } = setup();
     const first: [string, number][] = [];
-    channel.onFirstSend = (m, seq) => first.push([m.type, seq]);
+    channel.tracer = { firstSent: (m, seq) => first.push([m.type, seq]) };
     channel.enqueue({ type: 'ping', id: 1, t: 0 });
     channel.enqueue({ type: 'started', executionId: 'ex_1', attempt: 1, leaseToken: 'ls_1' });
     channel.allow(OutPriority.data);

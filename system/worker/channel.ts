@@ -8,6 +8,7 @@
  * The Channel outlives connections (inSeq belongs to the session); bind()
  * attaches the current connection, unbind() detaches it and drops its timers.
  */
+import { type Buggify, noBuggify } from '../core/buggify.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { Connection } from '../core/transport.js';
@@ -19,6 +20,12 @@ import { type OutMessage, type Outbox, OutPriority } from './outbox.js';
 const HIGH_WATER_BYTES = 1024 * 1024;
 const FLUSH_RETRY_MS = 5;
 
+/** Told when a reliable message goes out for the first time (the worker's delivery trace). */
+export interface ChannelTracer {
+  firstSent(msg: OutMessage, seq: number): void;
+}
+
+/** Follows the worker's state (StateFollower): what may go out is what the state allows. */
 export class Channel {
   private conn: Connection | undefined;
   private signKey: string | undefined;
@@ -30,15 +37,15 @@ export class Channel {
   /** Highest priority class flush() may send now (undefined: nothing). */
   private maxPriority: OutPriority | undefined;
   /** Told when a reliable message goes out for the first time (the worker's delivery trace). */
-  onFirstSend: ((msg: OutMessage, seq: number) => void) | undefined;
+  tracer: ChannelTracer | undefined;
 
   constructor(
     private readonly clock: Clock,
     private readonly outbox: Outbox,
     private readonly ackDelayMs: number,
     private readonly log: Logger,
-    /** Extra ack delay per ack (simulation's buggify widens it; production: none). */
-    private readonly extraAckMs: () => number = () => 0,
+    /** Widens the ack delay ('worker.hold-ack', simulation only; production: never). */
+    private readonly buggify: Buggify = noBuggify,
   ) {}
 
   get connection(): Connection | undefined {
@@ -69,6 +76,11 @@ export class Channel {
   /** Every message after register is signed with this key. */
   setSignKey(key: string | undefined): void {
     this.signKey = key;
+  }
+
+  /** The worker's state changed: flush what it allows now (sendableIn). */
+  stateChanged(to: string): void {
+    this.allow(sendableIn(to));
   }
 
   /** What the current state lets flush() send: sync/control while syncing, everything once ready. */
@@ -118,7 +130,7 @@ export class Channel {
     while (conn.bufferedAmount < HIGH_WATER_BYTES) {
       const next = this.outbox.take(max);
       if (!next) return;
-      if (next.seq !== undefined) this.onFirstSend?.(next.msg, next.seq);
+      if (next.seq !== undefined) this.tracer?.firstSent(next.msg, next.seq);
       this.sendNow(next.msg, next.seq);
     }
     if (!this.flushTimer && this.outbox.peek(max)) {
@@ -135,7 +147,7 @@ export class Channel {
     this.ackTimer = this.clock.setTimeout(() => {
       this.ackTimer = undefined;
       if (this.ackPending) this.sendNow({ type: 'ack' });
-    }, this.ackDelayMs + this.extraAckMs());
+    }, this.ackDelayMs + this.buggify.extraMs('worker.hold-ack', 200));
   }
 }
 

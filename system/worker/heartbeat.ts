@@ -14,15 +14,22 @@ import { type HeartbeatTimeoutPolicy, RttEstimator, timeoutChanged } from '../co
 export interface HeartbeatHooks {
   sendPing(id: number, t: number): void;
   /** Optional extra delay of one ping (the simulation's buggify; production: none). */
-  lateMs?(): number;
+  lateMs?(intervalMs: number): number;
   onTimeout(silentForMs: number): void;
   /** The timeout in force changed by 10% or more (events, logs). */
   onAdapt?(rtt: RttEstimator, timeoutMs: number): void;
 }
 
+/**
+ * One timer per connection, not two: it fires at whichever comes first, the
+ * next ping (every intervalMs from start()) or the watchdog's deadline (the
+ * last frame received + the timeout in force, re-checked when reached). At a
+ * tie the ping goes out first, then silence is judged.
+ */
 export class Heartbeat {
-  private pingTimer: TimerHandle | undefined;
-  private watchdog: TimerHandle | undefined;
+  private timer: TimerHandle | undefined;
+  private nextPingAt = 0;
+  private checkAt = 0;
   private lastReceived: number;
   private nextId = 0;
   private stopped = false;
@@ -31,6 +38,8 @@ export class Heartbeat {
   readonly rtt = new RttEstimator();
   /** Silence budget in force, ms. */
   timeoutMs: number;
+  /** The timer's callback, made once (re-arming makes no closure). */
+  private readonly onTimer = (): void => this.fire();
 
   constructor(
     private readonly clock: Clock,
@@ -48,9 +57,11 @@ export class Heartbeat {
 
   /** Starts pinging and watching; the silence clock starts now. */
   start(): void {
-    this.lastReceived = this.clock.monotonic();
-    this.pingTimer = this.clock.setInterval(() => this.ping(), this.policy.intervalMs);
-    this.arm(this.timeoutMs);
+    const now = this.clock.monotonic();
+    this.lastReceived = now;
+    this.nextPingAt = now + this.policy.intervalMs;
+    this.checkAt = now + Math.max(1, this.timeoutMs);
+    this.arm(now);
   }
 
   /** Any inbound frame proves the link is alive. Cheap: no timer churn. */
@@ -75,12 +86,26 @@ export class Heartbeat {
 
   stop(): void {
     this.stopped = true;
-    this.pingTimer?.cancel();
-    this.watchdog?.cancel();
+    this.timer?.cancel();
+    this.timer = undefined;
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    if (this.stopped) return;
+    const now = this.clock.monotonic();
+    if (now >= this.nextPingAt) {
+      this.ping();
+      // Every interval from start(), like setInterval; after a stall, one ping and on from now.
+      this.nextPingAt += this.policy.intervalMs;
+      if (this.nextPingAt <= now) this.nextPingAt = now + this.policy.intervalMs;
+    }
+    if (now >= this.checkAt && this.check(now)) return;
+    this.arm(now);
   }
 
   private ping(): void {
-    const late = this.hooks.lateMs?.() ?? 0;
+    const late = this.hooks.lateMs?.(this.policy.intervalMs) ?? 0;
     const send = (): void => {
       if (!this.stopped) this.hooks.sendPing(this.nextId++, this.clock.monotonic());
     };
@@ -88,18 +113,19 @@ export class Heartbeat {
     else send();
   }
 
-  private arm(ms: number): void {
-    this.watchdog = this.clock.setTimeout(() => this.check(), Math.max(1, ms));
+  private arm(now: number): void {
+    this.timer = this.clock.setTimeout(this.onTimer, Math.min(this.nextPingAt, this.checkAt) - now);
   }
 
-  private check(): void {
-    if (this.stopped) return;
-    const silent = this.clock.monotonic() - this.lastReceived;
+  /** The watchdog's deadline: true when the link was judged dead (stopped). */
+  private check(now: number): boolean {
+    const silent = now - this.lastReceived;
     if (silent >= this.timeoutMs) {
       this.stop();
       this.hooks.onTimeout(silent);
-    } else {
-      this.arm(this.timeoutMs - silent);
+      return true;
     }
+    this.checkAt = now + Math.max(1, this.timeoutMs - silent);
+    return false;
   }
 }

@@ -12,7 +12,6 @@
  *  - after a disconnect, stale pings/pongs are discarded, and unacked messages
  *    keep their original order (they are never re-queued at a new priority).
  */
-import { assert } from '../core/errors.js';
 import type { Outgoing, ToCoordinator } from '../protocol/messages.js';
 import { RELIABLE_TYPES } from '../protocol/messages.js';
 
@@ -60,7 +59,13 @@ const BOUNDED: ReadonlySet<string> = new Set(['progress', 'data']);
 const PRIORITIES = Object.values(OutPriority).sort((a, b) => a - b);
 
 export class Outbox {
-  private readonly queues = new Map<OutPriority, OutMessage[]>(PRIORITIES.map((p) => [p, []]));
+  /**
+   * One FIFO per priority (indexed by OutPriority, 0..4), each made when a
+   * message is queued and dropped once emptied: an idle worker queues only a
+   * heartbeat now and then, sent at once, and 2,000 idle workers should not
+   * each keep a hash table and five arrays for it.
+   */
+  private readonly queues: Array<OutMessage[] | undefined> = [undefined, undefined, undefined, undefined, undefined];
   private bounded = 0;
   private unacked: SentMessage[] = [];
   private nextSeq = 1;
@@ -71,7 +76,7 @@ export class Outbox {
   /** Messages waiting to be sent (not counting unacked ones). */
   get depth(): number {
     let n = 0;
-    for (const q of this.queues.values()) n += q.length;
+    for (const q of this.queues) n += q?.length ?? 0;
     return n;
   }
 
@@ -83,7 +88,7 @@ export class Outbox {
   /** Reliable messages either queued or awaiting ack. */
   get reliableOutstanding(): number {
     let n = this.unacked.length;
-    for (const q of this.queues.values()) for (const m of q) if (RELIABLE_TYPES.has(m.type)) n++;
+    for (const q of this.queues) for (const m of q ?? []) if (RELIABLE_TYPES.has(m.type)) n++;
     return n;
   }
 
@@ -93,7 +98,7 @@ export class Outbox {
    * is dropped; data is refused: backpressure for the caller).
    */
   enqueue(msg: OutMessage): boolean {
-    const q = this.queue(priorityOf(msg.type));
+    const q = this.queueFor(priorityOf(msg.type));
     if (msg.type === 'progress' || msg.type === 'ping' || msg.type === 'pong') {
       const i = q.findIndex((m) => m.type === msg.type && (msg.type !== 'progress' || (m as typeof msg).executionId === msg.executionId));
       if (i >= 0) {
@@ -113,7 +118,7 @@ export class Outbox {
   peek(maxPriority: OutPriority = OutPriority.data): OutMessage | undefined {
     for (const p of PRIORITIES) {
       if (p > maxPriority) break;
-      const m = this.queue(p)[0];
+      const m = this.queues[p]?.[0];
       if (m) return m;
     }
     return undefined;
@@ -126,8 +131,10 @@ export class Outbox {
   take(maxPriority: OutPriority = OutPriority.data): { msg: OutMessage; seq?: number } | undefined {
     for (const p of PRIORITIES) {
       if (p > maxPriority) break;
-      const msg = this.queue(p).shift();
+      const q = this.queues[p];
+      const msg = q?.shift();
       if (!msg) continue;
+      if (q?.length === 0) this.queues[p] = undefined;
       if (BOUNDED.has(msg.type)) this.bounded--;
       if (!RELIABLE_TYPES.has(msg.type)) return { msg };
       const seq = this.nextSeq++;
@@ -148,7 +155,7 @@ export class Outbox {
   /** The link is gone: heartbeats queued for it are stale and never flushed later. */
   onDisconnect(): void {
     for (const type of ['ping', 'pong'] as const) {
-      const q = this.queue(priorityOf(type));
+      const q = this.queues[priorityOf(type)] ?? [];
       for (let i = q.length - 1; i >= 0; i--) {
         if (q[i]?.type === type) q.splice(i, 1);
       }
@@ -184,12 +191,16 @@ export class Outbox {
 
   /** Every queued message, in the order take() would return them. */
   queued(): OutMessage[] {
-    return PRIORITIES.flatMap((p) => this.queue(p));
+    return PRIORITIES.flatMap((p) => this.queues[p] ?? []);
   }
 
-  private queue(p: OutPriority): OutMessage[] {
-    const q = this.queues.get(p);
-    assert(q, `outbox has a queue for priority ${p}`);
+  /** The queue of priority p, made on first use. */
+  private queueFor(p: OutPriority): OutMessage[] {
+    let q = this.queues[p];
+    if (q === undefined) {
+      q = [];
+      this.queues[p] = q;
+    }
     return q;
   }
 }

@@ -23,7 +23,7 @@ function runner() {
   const r = new TaskRunner({
     workerId: 'w1', clock: time.clock, random: seededRandom(1), cpu: realCpu, logger: silentLogger,
     events: { emit: () => {} }, taskKinds: builtinTaskKinds(), concurrency: 4, maxFrameBytes: 65536,
-    allowedKinds: new Set(), send: (m) => sent.push(m), onSettled: () => {},
+    allowedKinds: new Set(), outlet: { send: (m) => sent.push(m), settled: () => {} },
   });
   const assign = (executionId: string, kind: string, params: Assign['params']): void =>
     r.assign({ v: 2, seq: 1, type: 'assign', executionId, attempt: 1, leaseToken: `ls_${executionId}`, kind, params });
@@ -62,7 +62,7 @@ describe('PendingStarts', () => {
   it('sends what is still held at the end of the turn, in start order; folded and released ones are not sent again', async () => {
     const time = fakeClock();
     const sent: OutMessage[] = [];
-    const p = new PendingStarts(time.clock, (m) => sent.push(m));
+    const p = new PendingStarts(time.clock, { send: (m) => sent.push(m) });
     for (const id of ['a', 'b', 'c', 'd']) p.add(id, started(id));
     expect(p.fold('b')).toBe(true);
     p.release('c');

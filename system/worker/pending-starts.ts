@@ -10,6 +10,11 @@
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { OutMessage } from './outbox.js';
 
+/** Where held starts go (the runner's outlet). */
+export interface StartSink {
+  send(msg: OutMessage): void;
+}
+
 export class PendingStarts {
   /** Held `started` messages by attempt key, in the order the attempts started. */
   private readonly held = new Map<string, OutMessage>();
@@ -17,7 +22,7 @@ export class PendingStarts {
 
   constructor(
     private readonly clock: Clock,
-    private readonly send: (msg: OutMessage) => void,
+    private readonly sink: StartSink,
   ) {}
 
   /** Holds an attempt's `started` until the end of this turn. */
@@ -31,7 +36,7 @@ export class PendingStarts {
     const msg = this.held.get(key);
     if (msg === undefined) return;
     this.held.delete(key);
-    this.send(msg);
+    this.sink.send(msg);
   }
 
   /** The attempt finished: true if its `started` was still held (never sent; its result carries it). */
@@ -43,6 +48,6 @@ export class PendingStarts {
     this.timer = undefined;
     const msgs = [...this.held.values()];
     this.held.clear();
-    for (const msg of msgs) this.send(msg);
+    for (const msg of msgs) this.sink.send(msg);
   }
 }

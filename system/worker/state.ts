@@ -41,10 +41,18 @@ export function canTransition(from: WorkerState, to: WorkerState): boolean {
   return ALLOWED[from].includes(to);
 }
 
-/** Holds the current state and notifies listeners on every change. */
+/** Told of every state change before any listener (the worker's channel: what may go out now). */
+export interface StateFollower {
+  stateChanged(to: WorkerState, from: WorkerState): void;
+}
+
+/** Holds the current state and notifies its follower, then listeners, on every change. */
 export class StateMachine {
   private current: WorkerState = 'idle';
-  private readonly listeners = new Set<(to: WorkerState, from: WorkerState) => void>();
+  /** Made on the first onChange(): most workers never have a listener besides the follower. */
+  private listeners: Set<(to: WorkerState, from: WorkerState) => void> | undefined;
+
+  constructor(private readonly follower?: StateFollower) {}
 
   get state(): WorkerState {
     return this.current;
@@ -59,18 +67,22 @@ export class StateMachine {
       );
     }
     this.current = to;
-    for (const l of [...this.listeners]) {
-      try {
-        l(to, from);
-      } catch {
-        // a listener's mistake must not break the worker
-      }
-    }
+    if (this.follower !== undefined) notify(() => this.follower?.stateChanged(to, from));
+    if (this.listeners !== undefined) for (const l of [...this.listeners]) notify(() => l(to, from));
   }
 
   /** Subscribes to changes; returns the unsubscribe function. */
   onChange(listener: (to: WorkerState, from: WorkerState) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    const listeners = (this.listeners ??= new Set());
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  }
+}
+
+function notify(call: () => void): void {
+  try {
+    call();
+  } catch {
+    // a listener's mistake must not break the worker
   }
 }

@@ -31,10 +31,16 @@ export interface TaskRunnerDeps {
   allowedKinds: ReadonlySet<string>;
   /** Values never sent in a result or checkpoint (the worker's secret): replaced by "[redacted]". */
   redact?: readonly string[];
+  /** Where the runner's messages and settlements go (the worker). */
+  outlet: RunnerOutlet;
+}
+
+/** The runner's outlets to the worker: one object, no closures kept per worker. */
+export interface RunnerOutlet {
   /** Queues a message for the coordinator (the worker's outbox). */
   send(msg: OutMessage): void;
   /** Called after an attempt settled (capacity freed, result queued). */
-  onSettled(): void;
+  settled(): void;
 }
 
 /** One running attempt. */

@@ -37,26 +37,39 @@ type Finished = { executionId: string; attempt: number; leaseToken: string };
 const key = (executionId: string, leaseToken: string): string => `${executionId}\u0000${leaseToken}`;
 
 export class TaskRunner {
-  private readonly running = new Map<string, Run>();
-  private readonly finished = new Map<string, Finished>();
-  private readonly starts: PendingStarts;
+  // Made on first use (an idle worker runs nothing: no hash tables, no held starts).
+  private runningMap: Map<string, Run> | undefined;
+  private finishedMap: Map<string, Finished> | undefined;
+  private startsHeld: PendingStarts | undefined;
   /** False while draining: new assignments are handed back. */
   accepting = true;
   /** Largest frame the coordinator accepts (the worker sets it from the welcome); bigger results/checkpoints are refused here. */
   maxFrameBytes: number;
 
   constructor(private readonly deps: TaskRunnerDeps) {
-    this.starts = new PendingStarts(deps.clock, (msg) => deps.send(msg));
     this.maxFrameBytes = deps.maxFrameBytes;
   }
 
+  /** The running attempts by execution id (made here on first use; reads go through runningMap). */
+  private get running(): Map<string, Run> {
+    return (this.runningMap ??= new Map());
+  }
+
+  private get starts(): PendingStarts {
+    return (this.startsHeld ??= new PendingStarts(this.deps.clock, this.deps.outlet));
+  }
+
+  private setFinished(f: Finished): void {
+    (this.finishedMap ??= new Map()).set(key(f.executionId, f.leaseToken), f);
+  }
+
   get runningCount(): number {
-    return this.running.size;
+    return this.runningMap?.size ?? 0;
   }
 
   /** Finished attempts whose result is not acknowledged yet. */
   get unackedResults(): number {
-    return this.finished.size;
+    return this.finishedMap?.size ?? 0;
   }
 
   /** True if this worker may run `kind` (known, and opted in if dangerous). */
@@ -72,34 +85,35 @@ export class TaskRunner {
   /** What the worker holds, for the sync report. */
   held(): HeldTask[] {
     const out: HeldTask[] = [];
-    for (const r of this.running.values()) {
+    for (const r of this.runningMap?.values() ?? []) {
       out.push({ executionId: r.executionId, attempt: r.attempt, leaseToken: r.leaseToken, state: 'running' });
     }
-    for (const f of this.finished.values()) out.push({ ...f, state: 'finished' });
+    for (const f of this.finishedMap?.values() ?? []) out.push({ ...f, state: 'finished' });
     return out;
   }
 
   /** The coordinator acknowledged this attempt's result: no longer held. */
   resultAcked(executionId: string, leaseToken: string): void {
-    this.finished.delete(key(executionId, leaseToken));
+    this.finishedMap?.delete(key(executionId, leaseToken));
   }
 
   /** Forgets a finished attempt whose lease the coordinator revoked (its result will be rejected as stale). */
   forgetFinished(executionId: string): void {
-    for (const [k, f] of this.finished) if (f.executionId === executionId) this.finished.delete(k);
+    const finished = this.finishedMap;
+    for (const [k, f] of finished ?? []) if (f.executionId === executionId) finished?.delete(k);
   }
 
   /** Handles an `assign`. */
   assign(a: Assign): void {
     const { deps } = this;
-    const existing = this.running.get(a.executionId);
+    const existing = this.runningMap?.get(a.executionId);
     if (existing) {
       if (existing.leaseToken === a.leaseToken) return; // duplicate delivery
       this.abort(a.executionId, existing.leaseToken, 'revoked');
     }
-    if (this.finished.has(key(a.executionId, a.leaseToken))) return; // already ran this lease
+    if (this.finishedMap?.has(key(a.executionId, a.leaseToken)) === true) return; // already ran this lease
     if (!this.accepting) return this.reject(a, 'revoked', ErrorCode.Unavailable, `worker ${deps.workerId} is draining`);
-    if (this.running.size >= deps.concurrency) {
+    if (this.runningCount >= deps.concurrency) {
       deps.marks?.hit('worker.refused-at-capacity');
       return this.reject(a, 'revoked', ErrorCode.Unavailable, `worker ${deps.workerId} is at its concurrency limit ${deps.concurrency}`);
     }
@@ -122,7 +136,7 @@ export class TaskRunner {
 
   /** Aborts the attempt holding this lease (any lease if leaseToken is undefined). Returns whether one was aborted. */
   abort(executionId: string, leaseToken: string | undefined, reason: AbortReason): boolean {
-    const run = this.running.get(executionId);
+    const run = this.runningMap?.get(executionId);
     if (!run || run.done || (leaseToken !== undefined && run.leaseToken !== leaseToken)) return false;
     if (run.abortReason !== undefined) return true;
     run.abortReason = reason;
@@ -142,7 +156,7 @@ export class TaskRunner {
 
   /** Aborts every running attempt (shutdown without drain). */
   abortAll(reason: AbortReason): void {
-    for (const r of [...this.running.values()]) this.abort(r.executionId, r.leaseToken, reason);
+    for (const r of [...(this.runningMap?.values() ?? [])]) this.abort(r.executionId, r.leaseToken, reason);
   }
 
   private lease(run: { executionId: string; attempt: number; leaseToken: string }) {
@@ -151,8 +165,8 @@ export class TaskRunner {
 
   private reject(a: Assign, outcome: Result['outcome'], code: string, message: string): void {
     this.deps.logger.warn({ executionId: a.executionId, code }, message);
-    this.finished.set(key(a.executionId, a.leaseToken), { executionId: a.executionId, attempt: a.attempt, leaseToken: a.leaseToken });
-    this.deps.send({
+    this.setFinished({ executionId: a.executionId, attempt: a.attempt, leaseToken: a.leaseToken });
+    this.deps.outlet.send({
       type: 'result',
       executionId: a.executionId,
       attempt: a.attempt,
@@ -161,7 +175,7 @@ export class TaskRunner {
       error: { code, message },
       durationMs: 0,
     });
-    this.deps.onSettled();
+    this.deps.outlet.settled();
   }
 
   private start(a: Assign, kind: TaskKind<unknown>, params: unknown): void {
@@ -203,12 +217,12 @@ export class TaskRunner {
     if (this.running.get(run.executionId) === run) this.running.delete(run.executionId);
     const verdict = verdictOf(run, r);
     const lease = { executionId: run.executionId, attempt: run.attempt, leaseToken: run.leaseToken };
-    this.finished.set(key(run.executionId, run.leaseToken), lease);
+    this.setFinished(lease);
     const result = redactSecrets(verdict.result, deps.redact ?? []);
     let error = redactSecrets(verdict.error, deps.redact ?? []);
     let outcome = verdict.outcome;
     // A start still unsent is reported by the result (one message instead of two).
-    const started = this.starts.fold(key(run.executionId, run.leaseToken)) ? { started: true as const } : {};
+    const started = this.startsHeld?.fold(key(run.executionId, run.leaseToken)) === true ? { started: true as const } : {};
     let msg: OutMessage = {
       type: 'result',
       ...lease,
@@ -226,9 +240,9 @@ export class TaskRunner {
       msg = { type: 'result', ...lease, outcome, error, durationMs, ...started };
       deps.marks?.hit('worker.result-too-large');
     }
-    deps.send(msg);
+    deps.outlet.send(msg);
     deps.events.emit({ type: 'task_finished', at: deps.clock.now(), source: deps.workerId, ...this.lease(run), outcome, ...(error === undefined ? {} : { errorCode: error.code }) });
-    deps.onSettled();
+    deps.outlet.settled();
   }
 }
 

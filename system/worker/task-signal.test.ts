@@ -37,7 +37,7 @@ async function abortBeforeGate(readFirst: boolean): Promise<{ signal: AbortSigna
   const runner = new TaskRunner({
     workerId: 'w1', clock: systemClock, random: seededRandom(1), cpu: realCpu, logger: silentLogger, events: { emit: () => {} },
     taskKinds: new Map([['gated', gatedKind(gate, readFirst, (s) => (signal = s))]]), concurrency: 1, maxFrameBytes: 1 << 20,
-    allowedKinds: new Set(), send: (m) => sent.push(m), onSettled: () => {},
+    allowedKinds: new Set(), outlet: { send: (m) => sent.push(m), settled: () => {} },
   });
   const a: Assign = { v: PROTOCOL_VERSION, type: 'assign', seq: 1, executionId: 'ex1', attempt: 1, leaseToken: 'ls1', kind: 'gated', params: null };
   runner.assign(a);

@@ -12,24 +12,26 @@ import { LogLimiter } from '../core/log-limiter.js';
 import type { MsgDir, SystemEvent } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
 import { type Marks, noMarks } from '../core/marks.js';
-import type { Connection } from '../core/transport.js';
+import type { Connection, ConnectionHandler } from '../core/transport.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import type { Random } from '../core/random.js';
 import { messageKey } from '../protocol/message-key.js';
 import { type HeldTask, type Welcome } from '../protocol/messages.js';
-import { backoffBounds, backoffDelay, handshakeDeadline } from './backoff.js';
-import { Channel, sendableIn } from './channel.js';
+import { handshakeDeadline } from './backoff.js';
+import { Channel, type ChannelTracer } from './channel.js';
 import { type ResolvedWorkerConfig, type WorkerConfig, workerConfigWithDefaults } from './config.js';
 import type { Heartbeat } from './heartbeat.js';
-import { Outbox, type SentMessage } from './outbox.js';
+import { type OutMessage, Outbox, type SentMessage } from './outbox.js';
 import { StateMachine } from './state.js';
-import { TaskRunner } from './task-runner.js';
-import { authFailureHint, fatalReason, parseRetryAfter, retryAfterBounds, type WorkerDeps } from './worker-types.js';
+import type { TaskRunner } from './task-runner.js';
+import type { RunnerOutlet } from './task-runner-deps.js';
+import { workerRunner } from './worker-runner.js';
+import { authFailureHint, fatalReason, parseRetryAfter, reconnectDelay, type WorkerDeps } from './worker-types.js';
 
 /** Worker state and connection lifecycle; extended by WorkerSession and Worker. */
 export abstract class WorkerLink {
   readonly config: ResolvedWorkerConfig;
-  protected readonly sm = new StateMachine();
+  protected readonly sm: StateMachine;
   protected readonly outbox: Outbox;
   protected readonly channel: Channel;
   protected readonly runner: TaskRunner;
@@ -77,9 +79,27 @@ export abstract class WorkerLink {
   protected fatal: { code: number; message: string } | null = null;
   /** Set while draining: the reason the stop will give once nothing runs and everything is acknowledged. */
   protected draining: 'drained' | 'drain timed out' | undefined;
-  protected readonly stopWaiters: Array<() => void> = [];
-  /** At most 5 "cannot connect" lines per 30 s, however fast the retries. */
-  protected readonly connectLog: LogLimiter;
+  /** Callers of stop() waiting for it to finish (made by the first stop()). */
+  protected stopWaiters: Array<() => void> | undefined;
+  /** At most 5 "cannot connect" lines per 30 s, however fast the retries (made on the first failure). */
+  protected connectLog: LogLimiter | undefined;
+
+  /**
+   * The channel's tracer and the runner's outlet: one object per worker
+   * whose methods reach back here, instead of a closure per outlet.
+   */
+  private static readonly Outlets = class implements ChannelTracer, RunnerOutlet {
+    constructor(private readonly w: WorkerLink) {}
+    firstSent(msg: OutMessage, seq: number): void {
+      this.w.traceMsg('msg_sent', 'to_coordinator', msg, seq, false);
+    }
+    send(msg: OutMessage): void {
+      this.w.channel.enqueue(msg);
+    }
+    settled(): void {
+      this.w.checkDrained();
+    }
+  };
 
   constructor(
     protected readonly deps: WorkerDeps,
@@ -89,34 +109,21 @@ export abstract class WorkerLink {
     this.log = deps.logger.child({ workerId: this.config.id });
     this.nonceRandom = deps.random.fork('handshake');
     this.marks = deps.marks ?? noMarks;
-    this.connectLog = new LogLimiter(deps.clock, 5, 30_000);
     this.buggify = deps.buggify ?? noBuggify;
     const small = this.buggify.fires('worker.small-outbox');
     this.outbox = new Outbox(small ? Math.min(4, this.config.outboxCapacity) : this.config.outboxCapacity);
-    this.channel = new Channel(deps.clock, this.outbox, this.config.ackDelayMs, this.log, () => this.buggify.extraMs('worker.hold-ack', 200));
+    this.channel = new Channel(deps.clock, this.outbox, this.config.ackDelayMs, this.log, this.buggify);
     // What may go out follows the state: sync/control while syncing, everything when ready or draining.
-    this.sm.onChange((to) => this.channel.allow(sendableIn(to)));
-    this.channel.onFirstSend = (msg, seq) => this.traceMsg('msg_sent', 'to_coordinator', msg, seq, false);
-    this.runner = new TaskRunner({
-      workerId: this.config.id,
-      clock: deps.clock,
-      random: deps.random.fork('tasks'),
-      cpu: deps.cpu,
-      logger: this.log,
-      events: deps.events,
-      taskKinds: deps.taskKinds,
-      concurrency: this.config.concurrency,
-      maxFrameBytes: this.config.maxFrameBytes,
-      marks: this.marks,
-      allowedKinds: this.config.allowKinds,
-      redact: this.config.secret === undefined ? [] : [this.config.secret],
-      send: (msg) => void this.channel.enqueue(msg),
-      onSettled: () => this.checkDrained(),
-    });
+    this.sm = new StateMachine(this.channel);
+    const outlets = new WorkerLink.Outlets(this);
+    this.channel.tracer = outlets;
+    this.runner = workerRunner(deps, this.config, this.log, this.marks, outlets);
   }
 
   /** One inbound frame of connection `gen` (worker.ts). */
   protected abstract onFrame(gen: number, frame: string): void;
+  /** The handler of connection `gen`'s frames and close (worker-session.ts: one object per connection). */
+  protected abstract connectionHooks(gen: number, conn: Connection): ConnectionHandler;
 
   // ---- connection lifecycle ----
 
@@ -171,10 +178,7 @@ export abstract class WorkerLink {
     this.channel.bind(conn);
     this.connectAbort = undefined;
     this.sm.transition('handshaking');
-    conn.attach({
-      onMessage: (frame) => this.onFrame(gen, frame),
-      onClose: (code, reason) => this.onClose(gen, code, reason),
-    });
+    conn.attach(this.connectionHooks(gen, conn));
   }
 
   protected onClose(gen: number, code: number, reason: string): void {
@@ -232,16 +236,10 @@ export abstract class WorkerLink {
     const { backoff } = this.config;
     const hint = this.retryAfterMs;
     this.retryAfterMs = undefined;
-    let bounds = backoffBounds(backoff.strategy, backoff, this.attempt, this.prevDelay);
-    let delayMs = (this.deps.backoffDelay ?? backoffDelay)(backoff, this.attempt, this.deps.random, this.prevDelay);
-    if (hint !== undefined) {
-      // The coordinator said when to come back: wait at least that (within the backoff cap), jittered.
-      bounds = retryAfterBounds(hint, backoff.maxMs);
-      delayMs = bounds.floorMs + this.deps.random.float() * (bounds.capMs - bounds.floorMs);
-      this.marks.hit('worker.retry-after');
-    }
+    const { bounds, delayMs } = reconnectDelay(backoff, this.attempt, this.deps.random, this.prevDelay, hint, this.deps.backoffDelay);
+    if (hint !== undefined) this.marks.hit('worker.retry-after');
     this.prevDelay = delayMs;
-    const say = failure === undefined ? undefined : this.connectLog.allow('connect');
+    const say = failure === undefined ? undefined : (this.connectLog ??= new LogLimiter(this.deps.clock, 5, 30_000)).allow('connect');
     if (say?.log === true) {
       const suppressed = say.suppressed > 0 ? ` (${say.suppressed} more failed attempt(s) not logged)` : '';
       this.log.warn({ url: this.config.coordinatorUrl, attempt: this.attempt, delayMs: Math.round(delayMs) }, `cannot connect to ${this.config.coordinatorUrl}: ${failure ?? ''}; retrying in ${Math.round(delayMs)} ms${suppressed}`);
@@ -274,7 +272,7 @@ export abstract class WorkerLink {
     this.connectedSince = null;
     this.sm.transition('stopped');
     this.emit({ type: 'stopped', ...this.base(), reason });
-    for (const w of this.stopWaiters.splice(0)) w();
+    for (const w of this.stopWaiters?.splice(0) ?? []) w();
   }
 
   protected checkDrained(): void {

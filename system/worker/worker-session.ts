@@ -3,16 +3,62 @@
  * (with early sync), the coordinator's proof in registered, session resume
  * or renumbering, and the heartbeat started on registration.
  */
+import { assert } from '../core/errors.js';
+import type { RttEstimator } from '../core/rtt.js';
+import type { Connection, ConnectionHandler } from '../core/transport.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import { type HeldTask, PROTOCOL_VERSION, type ToWorker, type Welcome } from '../protocol/messages.js';
 import { checkCoordinatorProof, registerMessage } from './handshake.js';
-import { Heartbeat } from './heartbeat.js';
+import { Heartbeat, type HeartbeatHooks } from './heartbeat.js';
 import { type SentMessage } from './outbox.js';
 import { round3 } from './worker-types.js';
 import { WorkerLink } from './worker-link.js';
 
 /** The handshake on top of WorkerLink; extended by Worker. */
 export abstract class WorkerSession extends WorkerLink {
+  /** The current connection's hooks (made at open; its heartbeat reports through them too). */
+  private link: InstanceType<typeof WorkerSession.Hooks> | undefined;
+
+  /**
+   * One object per connection: its frames and close (ConnectionHandler) and
+   * its heartbeat's outlets (HeartbeatHooks), all stamped with the
+   * connection's generation, instead of six closures and their contexts.
+   */
+  private static readonly Hooks = class implements ConnectionHandler, HeartbeatHooks {
+    constructor(
+      private readonly w: WorkerSession,
+      private readonly gen: number,
+      private readonly connectionId: string,
+    ) {}
+    onMessage(frame: string): void {
+      this.w.onFrame(this.gen, frame);
+    }
+    onClose(code: number, reason: string): void {
+      this.w.onClose(this.gen, code, reason);
+    }
+    sendPing(id: number, t: number): void {
+      this.w.channel.enqueue({ type: 'ping', id, t });
+    }
+    lateMs(intervalMs: number): number {
+      return this.w.buggify.extraMs('worker.late-heartbeat', intervalMs / 5);
+    }
+    onAdapt(rtt: RttEstimator, timeoutMs: number): void {
+      this.w.emit({ type: 'heartbeat_adapted', ...this.w.base(), side: 'worker', connectionId: this.connectionId, srttMs: round3(rtt.srttMs ?? 0), rttvarMs: round3(rtt.rttvarMs), timeoutMs });
+    }
+    onTimeout(silentMs: number): void {
+      const { w, connectionId } = this;
+      w.log.warn({ silentMs, connectionId }, 'nothing received within the heartbeat timeout; dropping the link');
+      w.marks.hit('worker.heartbeat-timeout');
+      w.emit({ type: 'heartbeat_timeout', ...w.base(), side: 'worker', connectionId, silentForMs: silentMs });
+      w.lost(this.gen, CloseCode.HeartbeatTimeout, `heartbeat timeout after ${Math.round(silentMs)} ms of silence`, true);
+    }
+  };
+
+  protected connectionHooks(gen: number, conn: Connection): ConnectionHandler {
+    this.link = new WorkerSession.Hooks(this, gen, conn.id);
+    return this.link;
+  }
+
   protected onWelcome(gen: number, msg: Welcome): void {
     const { secret, id } = this.config;
     if (!msg.protocolVersions.includes(PROTOCOL_VERSION)) {
@@ -101,7 +147,7 @@ export abstract class WorkerSession extends WorkerLink {
     if (this.earlySynced) this.marks.hit('worker.early-sync');
     else this.outbox.enqueue({ type: 'sync', tasks: this.reportHeld() });
     this.sm.transition('syncing');
-    this.startHeartbeat(gen, msg.leaseMs);
+    this.startHeartbeat(msg.leaseMs);
     this.heartbeat?.sample(clock.monotonic() - this.registerSentMono);
     // Both MACs are checked and the heartbeat has its parameters: nothing per connection needs these any more.
     this.welcome = undefined;
@@ -115,28 +161,15 @@ export abstract class WorkerSession extends WorkerLink {
     return tasks;
   }
 
-  private startHeartbeat(gen: number, leaseMs: number): void {
+  private startHeartbeat(leaseMs: number): void {
     const w = this.welcome;
     const { heartbeatMs, adaptiveHeartbeat: adaptive, heartbeatTimeoutMaxMs, rttFactor: factor } = this.config;
     const intervalMs = Math.min(heartbeatMs, w?.heartbeatMs ?? Infinity);
     const minMs = this.config.heartbeatTimeoutMs ?? w?.heartbeatTimeoutMs ?? intervalMs * 3;
-    const connectionId = this.channel.connection?.id ?? '';
-    const lateMs = (): number => this.buggify.extraMs('worker.late-heartbeat', intervalMs / 5);
+    assert(this.link, 'a registered connection has its hooks (made at open)');
     // Below the lease, like the coordinator's: past it the held leases are gone anyway.
     const policy = { adaptive, intervalMs, minMs, maxMs: Math.max(minMs, Math.min(heartbeatTimeoutMaxMs, leaseMs - intervalMs)), factor };
-    this.heartbeat = new Heartbeat(this.deps.clock, policy, {
-      lateMs,
-      onAdapt: (rtt, timeoutMs) => {
-        this.emit({ type: 'heartbeat_adapted', ...this.base(), side: 'worker', connectionId, srttMs: round3(rtt.srttMs ?? 0), rttvarMs: round3(rtt.rttvarMs), timeoutMs });
-      },
-      sendPing: (id, t) => void this.channel.enqueue({ type: 'ping', id, t }),
-      onTimeout: (silentMs) => {
-        this.log.warn({ silentMs, connectionId }, 'nothing received within the heartbeat timeout; dropping the link');
-        this.marks.hit('worker.heartbeat-timeout');
-        this.emit({ type: 'heartbeat_timeout', ...this.base(), side: 'worker', connectionId, silentForMs: silentMs });
-        this.lost(gen, CloseCode.HeartbeatTimeout, `heartbeat timeout after ${Math.round(silentMs)} ms of silence`, true);
-      },
-    });
+    this.heartbeat = new Heartbeat(this.deps.clock, policy, this.link);
     this.heartbeat.start();
   }
 }

@@ -52,7 +52,7 @@ export class Worker extends WorkerSession {
       this.sm.transition('stopped');
       return Promise.resolve();
     }
-    const done = new Promise<void>((resolve) => this.stopWaiters.push(resolve));
+    const done = new Promise<void>((resolve) => (this.stopWaiters ??= []).push(resolve));
     if (opts.drain === false) {
       this.finishStop('stopped by owner');
       return done;

@@ -12,7 +12,7 @@ import type { OutMessage } from '../../../system/worker/outbox.js';
 
 /** The parts of the worker's private task runner a variant rewires. */
 interface RunnerInternals {
-  deps: { send: (msg: OutMessage) => void };
+  deps: { outlet: { send: (msg: OutMessage) => void } };
   resultAcked: (executionId: string, leaseToken: string) => void;
   abort: (executionId: string, leaseToken: string | undefined, reason: AbortReason) => boolean;
 }
@@ -23,10 +23,10 @@ function runnerOf(worker: Worker): RunnerInternals {
 
 /** Class 07: every attempt numbers its checkpoints from 1, also one resumed from checkpoint N. */
 export function checkpointsFromOne(_id: string, worker: Worker): void {
-  const deps = runnerOf(worker).deps;
-  const send = deps.send.bind(deps);
+  const outlet = runnerOf(worker).deps.outlet;
+  const send = outlet.send.bind(outlet);
   const next = new Map<string, number>();
-  deps.send = (msg) => {
+  outlet.send = (msg) => {
     if (msg.type !== 'checkpoint') return send(msg);
     const seq = (next.get(msg.leaseToken) ?? 0) + 1;
     next.set(msg.leaseToken, seq);
