@@ -75,7 +75,7 @@ async function probeOrigins(sim: Simulation, client: SimClient, recorder: Histor
  * type, and JSON. The id is unknown, so nothing is cancelled. Recorded as
  * `httpBody` notes; promise 29 judges them (harness/check/promises-api.ts).
  */
-export const BODY_PROBES: readonly { type?: string; body: string }[] = [
+const BODY_PROBES: readonly { type?: string; body: string }[] = [
   { type: 'text/plain', body: '' },
   { type: 'text/plain', body: '{}' },
   { type: 'application/x-www-form-urlencoded', body: '' },
