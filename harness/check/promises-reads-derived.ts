@@ -13,7 +13,13 @@
  *   startedAt of recent completions) are those of the listed completed
  *   executions, when they sampled exactly those: nothing pruned, no
  *   coordinator restart or store reload (a reload samples again), and as
- *   many samples as listed completions.
+ *   many samples as listed completions;
+ * - each listed completion's duration (completedAt - startedAt) is its final
+ *   attempt's: no longer than from that attempt's claim (the engine's last
+ *   `claimed` event) to its `completed` status, both on the coordinator's
+ *   clock. A start kept from an earlier attempt adds the earlier attempts and
+ *   the retry delays. Judged without coordinator restarts (a restarted
+ *   engine's events and records start a new life).
  */
 import { percentileOfSorted } from '../../system/core/index.js';
 import type { HistoryRecord } from './history.js';
@@ -62,6 +68,24 @@ export function derivedStatsViolations(view: HistoryView, rec: HistoryRecord, it
   for (const [name, p] of [['p50', 50], ['p95', 95]] as const) {
     const want = percentileOfSorted(sorted, p);
     if (d[name] !== want) out.push(v(`gives durationsMs.${name} ${d[name]}, but the ${sorted.length} listed completions (completedAt - startedAt) give ${want}`));
+  }
+  return out;
+}
+
+/** Listed completions no longer than their final attempt (see the file comment). */
+export function durationViolations(view: HistoryView, rec: HistoryRecord, items: readonly ListedExecution[]): Violation[] {
+  if (view.lifeOf('coordinator', view.records.length) > 0) return [];
+  const lastClaim = new Map<string, number>();
+  for (const e of view.ofType('claimed')) lastClaim.set(e.ev.executionId, e.ev.at);
+  const completed = new Map<string, number>();
+  for (const e of view.ofType('status')) if (e.ev.to === 'completed') completed.set(e.ev.executionId, e.ev.at);
+  const out: Violation[] = [];
+  for (const [id, status, , , , ms] of items) {
+    const claim = lastClaim.get(id);
+    const done = completed.get(id);
+    if (status !== 'completed' || typeof ms !== 'number' || claim === undefined || done === undefined || ms <= done - claim) continue;
+    const msg = `lists ${id} as completed after ${ms} ms (completedAt - startedAt), but its final attempt was claimed at ${claim} and completed at ${done}, ${done - claim} ms: startedAt is not the final attempt's start`;
+    out.push(violation(view.records, 'api-contract', `GET /api/v1/executions ${msg}`, { index: rec.index, executionId: id }));
   }
   return out;
 }

@@ -24,7 +24,7 @@
  *   are not judged. Judged only when the listing itself held.
  */
 import type { HistoryRecord } from './history.js';
-import { derivedStatsViolations, historyChainViolations } from './promises-reads-derived.js';
+import { derivedStatsViolations, durationViolations, historyChainViolations } from './promises-reads-derived.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -83,7 +83,7 @@ export function checkApiReads(view: HistoryView): Violation[] {
   if ('error' in reads.all) return out;
   const listing = [...listingViolations(view, rec, reads.limit, reads.all), ...filteredViolations(view, rec, reads)];
   out.push(...listing);
-  out.push(...historyChainViolations(view, rec, reads.all.items));
+  out.push(...historyChainViolations(view, rec, reads.all.items), ...durationViolations(view, rec, reads.all.items));
   if (listing.length === 0 && !('error' in reads.stats)) out.push(...statsViolations(view, rec, reads.all.items, reads.stats), ...derivedStatsViolations(view, rec, reads.all.items, reads.stats));
   return out;
 }

@@ -15,6 +15,10 @@
  * rightly counted, so a sync answered while the store was failing, or shortly
  * before it failed (STORE_GRACE_MS), is not judged: the stale entry of the
  * defect stays in every later sync of the session, quiet ones included.
+ * After a coordinator restart the recovered engine also holds the leases of
+ * claims committed in an earlier life whose assign may never have left: a
+ * sync in a later life may judge those too (leases the history shows still
+ * open when that life began).
  */
 import type { Ev, HistoryView } from './view.js';
 import type { Violation } from './violation.js';
@@ -72,11 +76,22 @@ function sessionLogs(view: HistoryView): Map<string, SessionLog> {
   return logs;
 }
 
+/** Per worker and coordinator life (> 0), the leases claimed for it in earlier lives and not ended (result, expiry, release) before that life. */
+function recoveredLeases(view: HistoryView): (worker: string, life: number) => number {
+  const ended = new Map<string, number>();
+  for (const t of ['result_recorded', 'lease_expired', 'lease_released'] as const) {
+    for (const e of view.ofType(t)) if (e.ev.source === 'coordinator') ended.set(e.ev.leaseToken, Math.min(ended.get(e.ev.leaseToken) ?? Infinity, view.lifeOf('coordinator', e.rec.index)));
+  }
+  const claims = view.ofType('claimed').map((c) => ({ worker: c.ev.workerId, token: c.ev.leaseToken, life: view.lifeOf('coordinator', c.rec.index) }));
+  return (worker, life) => (life === 0 ? 0 : claims.filter((c) => c.worker === worker && c.life < life && (ended.get(c.token) ?? Infinity) >= life).length);
+}
+
 /** 13. No sync_result carries more verdicts than the report it answers plus the assignments on their way (see the file header). */
 export function checkSyncVerdicts(view: HistoryView): Violation[] {
   const logs = sessionLogs(view);
   const claims = view.ofType('claimed');
   const trouble = storeTrouble(view);
+  const recovered = recoveredLeases(view);
   const out: Violation[] = [];
   for (const [w, events] of view.byWorker) {
     let delivered: Ev | undefined;
@@ -101,7 +116,7 @@ export function checkSyncVerdicts(view: HistoryView): Violation[] {
       if (trouble.some((t) => t.life === life && answer.at >= t.from && answer.at < t.to)) continue;
       // Claims for w decided by then and committed after: their assigns were not sent yet.
       const committing = claims.filter((c) => c.ev.workerId === w && c.ev.at <= answer.at && c.rec.index > answer.index).length;
-      const allowed = ev.reported.length + answer.pending + committing;
+      const allowed = ev.reported.length + answer.pending + committing + recovered(w, life);
       const verdicts = ev.confirmed + ev.revoked;
       if (verdicts <= allowed) continue;
       out.push(

@@ -26,6 +26,7 @@ import {
   TimeoutTimesThousandEngine,
 } from './broken/engine-variants.js';
 import { FirstKindWinsEngine, RepeatBeforeCommitEngine, ResumeIgnoresDependenciesEngine, StickyDelayTimerEngine } from './broken/engine-variants.js';
+import { FirstStartKeptEngine } from './broken/read-variants.js';
 
 const FILE = 'scenarios/engine-features.yaml';
 
@@ -47,6 +48,7 @@ const CASES: { name: string; wiring: SimWiring; caught: PromiseName; says: RegEx
   // Issue 10, efeat: engine features in the states where their defects bite.
   { name: 'the ready queue serves the first kind that has work (class 26)', wiring: engine(FirstKindWinsEngine), caught: 'priority', says: /kind (echo|cpu), which w\d runs, breaker closed.*higher priority must go first/ },
   { name: 'resume schedules a paused dependent whatever its dependencies (class 37)', wiring: engine(ResumeIgnoresDependenciesEngine), caught: 'order', says: /claimed at t=\d+ before its dependency \S+ completed/ },
+  { name: 'a retried execution keeps its first attempt\'s startedAt (blind set 10 #08)', wiring: engine(FirstStartKeptEngine), caught: 'api-contract', says: /startedAt is not the final attempt's start/ },
   { name: 'the delay queue keeps its timer for a later entry (class 28)', wiring: engine(StickyDelayTimerEngine), caught: 'retries', says: /strategy fixed \(delay 200, .*the retry came too late/ },
 ];
 

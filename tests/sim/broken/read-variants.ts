@@ -99,3 +99,20 @@ export class UnfoldedRetryHistoryEngine extends Engine {
     return { ...page, executions: page.executions.map((r) => ({ ...r, statusHistory: drop(r.statusHistory) })) };
   }
 }
+
+/**
+ * A retried or reassigned execution keeps the start time of its first
+ * attempt (`startedAt ??=`): its listed duration spans every attempt and
+ * retry delay, not the one that completed (blind set 10 #08).
+ */
+export class FirstStartKeptEngine extends Engine {
+  private readonly firstStart = new Map<string, number>();
+  override async onStarted(...args: Parameters<Engine['onStarted']>): ReturnType<Engine['onStarted']> {
+    await super.onStarted(...args);
+    const rec = this.records.get(args[0]);
+    if (rec?.startedAt === undefined) return;
+    const first = this.firstStart.get(rec.executionId);
+    if (first === undefined) this.firstStart.set(rec.executionId, rec.startedAt);
+    else rec.startedAt = first;
+  }
+}
