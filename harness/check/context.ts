@@ -45,6 +45,12 @@ export interface CheckContext {
   workerIds?: readonly string[];
   /** When heal began, overriding the history's 'heal' phase record. */
   healAt?: number;
+  /**
+   * Record times say when the harness received each event (a live run), not
+   * when the coordinator's store write committed (the simulation): rules that
+   * read a commit from a record time are not judged.
+   */
+  receivedTimes?: boolean;
   /** The engine's grace past timeoutMs before it times an attempt out (engine default 2000). */
   timeoutGraceMs?: number;
   /** Handshakes the coordinator admits at once (admission control); a 4503 refusal is judged against it. Undefined: refusals are not judged. */

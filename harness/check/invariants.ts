@@ -52,7 +52,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'no-lost-work': checkNoLostWork,
   'exactly-once': checkExactlyOnce,
   'no-double-ownership': (v, c) => [...checkNoDoubleOwnership(v, c), ...checkLiveAttempts(v, c), ...checkLeaseRunOnce(v)],
-  order: (v, c) => [...checkOrder(v, c), ...checkDurableOrder(v)],
+  order: (v, c) => [...checkOrder(v, c), ...checkDurableOrder(v, c)],
   retries: (v, c) => [...checkRetries(v, c), ...checkStoredRetry(v, c)],
   checkpoints: (v, c) => [...checkCheckpoints(v, c), ...checkResumedCheckpoints(v, c), ...checkSentCheckpoints(v, c)],
   durability: checkDurability,

@@ -145,7 +145,7 @@ function notStartedJson(scenario: Scenario, seed: number, err: ProxyUnreachableE
 
 /** The checker's verdict over the recorded history, each with the history records around it (the report shows them under the promise). */
 function historyViolations(scenario: Scenario, history: readonly HistoryRecord[], healAt: number, toleranceMs: number): Violation[] {
-  return checkHistory(history, scenario.checks, { ...contextFromScenario(scenario), healAt, toleranceMs }).map((v): Violation => {
+  return checkHistory(history, scenario.checks, { ...contextFromScenario(scenario), healAt, toleranceMs, receivedTimes: true }).map((v): Violation => {
     const { promise, name, message, executionId, workerId, events } = summarizeViolation(v);
     return { promise, name, message, events, ...(executionId === undefined ? {} : { executionId }), ...(workerId === undefined ? {} : { workerId }), source: 'history' };
   });

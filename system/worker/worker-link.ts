@@ -26,7 +26,8 @@ import { StateMachine } from './state.js';
 import type { TaskRunner } from './task-runner.js';
 import type { RunnerOutlet } from './task-runner-deps.js';
 import { workerRunner } from './worker-runner.js';
-import { authFailureHint, fatalReason, parseRetryAfter, reconnectDelay, type WorkerDeps } from './worker-types.js';
+import { reconnectDelay } from './reconnect-delay.js';
+import { authFailureHint, fatalReason, parseRetryAfter, type WorkerDeps } from './worker-types.js';
 
 /** Worker state and connection lifecycle; extended by WorkerSession and Worker. */
 export abstract class WorkerLink {

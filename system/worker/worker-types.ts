@@ -13,7 +13,7 @@ import type { Transport } from '../core/transport.js';
 import { CloseCode, FATAL_CLOSE_CODES } from '../protocol/close-codes.js';
 import { PROTOCOL_VERSION } from '../protocol/messages.js';
 import type { TaskKind } from '../tasks/kind.js';
-import { type BackoffBounds, type BackoffConfig, backoffBounds, backoffDelay } from './backoff.js';
+import type { backoffDelay } from './backoff.js';
 import type { WorkerState } from './state.js';
 
 /** Everything the worker touches outside itself, injected (seams). */
@@ -113,20 +113,6 @@ export function parseRetryAfter(reason: string): number | undefined {
 export function retryAfterBounds(hintMs: number, maxMs: number): { floorMs: number; capMs: number } {
   const floorMs = Math.min(hintMs, maxMs / 1.5);
   return { floorMs, capMs: Math.min(maxMs, Math.max(floorMs, hintMs * 1.5)) };
-}
-
-/**
- * The next reconnect delay and the bounds it was drawn in: the backoff
- * strategy's, or, when the coordinator's last refusal carried a retry-after
- * hint, that hint's window (jittered). The strategy draws first either way,
- * so a hint shifts no later draw of the stream.
- */
-export function reconnectDelay(backoff: BackoffConfig, attempt: number, random: Random, prevDelay: number | undefined, hint: number | undefined, draw: typeof backoffDelay = backoffDelay): { bounds: BackoffBounds; delayMs: number } {
-  const delayMs = draw(backoff, attempt, random, prevDelay);
-  if (hint === undefined) return { bounds: backoffBounds(backoff.strategy, backoff, attempt, prevDelay), delayMs };
-  // The coordinator said when to come back: wait at least that (within the backoff cap), jittered.
-  const bounds = retryAfterBounds(hint, backoff.maxMs);
-  return { bounds, delayMs: bounds.floorMs + random.float() * (bounds.capMs - bounds.floorMs) };
 }
 
 /** Rounds to µs for events and metrics. */

@@ -175,10 +175,12 @@ describe('29 api-contract: the paged listing and the stats (promises-reads.ts)',
   /** Three executions run to completion (e2 after a retry), then the client's reads and the final read. */
   function run(all: Item[], filtered: Item[], s: ApiReads['stats'], read: Record<string, string | null> = { e1: 'completed', e2: 'completed', e3: 'completed' }, pruned = false): string[] {
     const h = new H().at(1).submit('e1').submit('e2').submit('e3');
-    for (const id of ['e1', 'e2', 'e3']) h.run(id, 'w1', 1, `ls-${id}`);
+    for (const id of ['e1', 'e2', 'e3']) h.claim(id, 'w1', 1, `ls-${id}`).start(id, 'w1', 1, `ls-${id}`);
+    h.at(301);
+    for (const id of ['e1', 'e2', 'e3']) h.finish(id, 'w1', 1, `ls-${id}`);
     if (pruned) h.emit('coordinator', { type: 'pruned', completedBefore: 1, count: 0 });
     const reads: ApiReads = { limit: 7, all: { items: all, unended: false }, filtered: { status: 'completed', items: filtered, unended: false }, stats: s };
-    h.at(50).rec.recordInfo({ apiReads: reads });
+    h.at(350).rec.recordInfo({ apiReads: reads });
     h.rec.recordRead(read);
     return checkHistory(h.history(), ['api-contract'], baseContext).map((v) => v.message);
   }
@@ -229,6 +231,9 @@ describe('29 api-contract: the paged listing and the stats (promises-reads.ts)',
     ];
     const [ok, okStats] = timed([30, 10, 200], 1, 30, 200);
     expect(run(ok, good, okStats)).toEqual([]);
+    // Each final attempt ran from its claim at t=1 to its completion at t=301: a listed 400 ms spans more than it.
+    const [long, longStats] = timed([400, 10, 200], 1, 200, 400);
+    expect(run(long, good, longStats)).toEqual([expect.stringMatching(/lists e1 as completed after 400 ms .* claimed at 1 and completed at 301, 300 ms: startedAt is not the final attempt's start/)]);
     const [bad, badStats] = timed([30, 10, 200], 0.75, 200, 30, [['scheduled', null], ['running', 'scheduled'], ['completed', 'failed']]);
     expect(run(bad, good, badStats)).toEqual([
       expect.stringMatching(/listed e1's statusHistory is not one chain: entry 3 \(completed\) says previous failed, but the entry before it is running/),
