@@ -104,7 +104,6 @@ export default tseslint.config(
       'system/store/sqlite-schema.ts',
       'system/cli/**',
       'system/**/*.test.ts',
-      'system/**/*.testing.ts', // test helpers that, like tests, use real sockets and timers
     ],
     rules: {
       'no-restricted-globals': ['error', ...rawGlobals],

@@ -13,7 +13,6 @@ const SKIPPED = [
   '!system/**/*.test.ts',
   '!system/**/index.ts',
   '!system/**/testing.ts',
-  '!system/**/*.testing.ts',
   '!system/coordinator/ui/**',
   '!system/engine/contract.ts',
   '!system/store/store.ts',

@@ -2,23 +2,23 @@
  * Test helpers for the coordinator's own tests (coordinator-edge.test.ts,
  * coordinator-sessions.test.ts): a real coordinator on a FakeEngine, and Raw, a
  * protocol client speaking raw frames over a real socket to poke its edge.
- * Like a test, it uses real sockets and timers (named *.testing.ts, it is left
- * out of the system build and of the seam lint rules).
+ * Like a test, it uses real sockets and timers, so it lives under tests/, not
+ * system/ (whose logic keeps to the Clock and Random seams).
  */
 import { WebSocket } from 'ws';
 import { z } from 'zod';
-import { systemClock } from '../core/clock.js';
-import type { SystemEvent } from '../core/events.js';
-import { silentLogger } from '../core/logger.js';
-import { cryptoRandom } from '../core/random.js';
-import { encode } from '../protocol/codec.js';
-import { registrationMac } from '../protocol/handshake.js';
-import { PROTOCOL_VERSION, Welcome, type Register } from '../protocol/messages.js';
-import { defineTaskKind, type TaskKind } from '../tasks/kind.js';
-import { wsTransport } from '../transport/index.js';
-import type { CoordinatorConfig } from './config.js';
-import { startCoordinator, type Coordinator } from './coordinator.js';
-import { FakeEngine } from './testing.js';
+import { systemClock } from '../../system/core/clock.js';
+import type { SystemEvent } from '../../system/core/events.js';
+import { silentLogger } from '../../system/core/logger.js';
+import { cryptoRandom } from '../../system/core/random.js';
+import { encode } from '../../system/protocol/codec.js';
+import { registrationMac } from '../../system/protocol/handshake.js';
+import { PROTOCOL_VERSION, Welcome, type Register } from '../../system/protocol/messages.js';
+import { defineTaskKind, type TaskKind } from '../../system/tasks/kind.js';
+import { wsTransport } from '../../system/transport/index.js';
+import type { CoordinatorConfig } from '../../system/coordinator/config.js';
+import { startCoordinator, type Coordinator } from '../../system/coordinator/coordinator.js';
+import { FakeEngine } from '../../system/coordinator/testing.js';
 
 export type Msg = Record<string, unknown> & { type: string };
 

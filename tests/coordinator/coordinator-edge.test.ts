@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { sessionSigningKey } from '../protocol/handshake.js';
-import { closeAll, Raw, start, until, type Msg } from './raw-worker.testing.js';
+import { sessionSigningKey } from '../../system/protocol/handshake.js';
+import { closeAll, Raw, start, until, type Msg } from './raw-worker.js';
 
 // The coordinator's connection edge: the welcome, refused frames, registration and its proof, signatures.
 afterEach(closeAll);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeAll, Raw, start, tick, until, type Msg } from './raw-worker.testing.js';
+import { closeAll, Raw, start, tick, until, type Msg } from './raw-worker.js';
 
 // The coordinator's sessions: replacement, acks after commit, assignment, resume, sync, aborts, heartbeats, drain.
 afterEach(closeAll);
