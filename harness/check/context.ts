@@ -48,7 +48,7 @@ export interface CheckContext {
   /**
    * Record times say when the harness received each event (a live run), not
    * when the coordinator's store write committed (the simulation): rules that
-   * read a commit from a record time are not judged.
+   * read a commit or a decision's moment from a record time are not judged.
    */
   receivedTimes?: boolean;
   /** The engine's grace past timeoutMs before it times an attempt out (engine default 2000). */

@@ -64,7 +64,8 @@ function registeredThroughout(spans: Map<string, { from: number; to: number }[]>
  * fault alone does not excuse an expiry of an attempt its holder was still
  * running (by the worker's trace) while registered throughout: heartbeats
  * renew leases in memory while the store fails, and a reload keeps what they
- * earned (13, blind set 9 #08).
+ * earned (13, blind set 9 #08). That one reads when the expiry was decided
+ * from record times, so it is not judged where they are receive times (live).
  */
 export function checkLeaseExpiry(view: HistoryView, ctx: CheckContext): Violation[] {
   return judgeExpiries(view, ctx).filter((v) => v.promise.name === 'lease-expiry');
@@ -129,7 +130,7 @@ function judgeExpiries(view: HistoryView, ctx: CheckContext): Violation[] {
           where,
         ),
       );
-    } else if (!quiet && runningAtDecision(view, offsets, e) && registeredThroughout(spans, w, t - ctx.leaseMs - ctx.toleranceMs, t) && !view.anyFaultOn(w, t - window, t, STORAGE_ACTIONS)) {
+    } else if (!quiet && ctx.receivedTimes !== true && runningAtDecision(view, offsets, e) && registeredThroughout(spans, w, t - ctx.leaseMs - ctx.toleranceMs, t) && !view.anyFaultOn(w, t - window, t, STORAGE_ACTIONS)) {
       out.push(
         violation(
           view.records,
