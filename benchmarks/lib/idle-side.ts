@@ -3,8 +3,9 @@
  *   idle-side.ts server squall|bare       a squall coordinator (memory store) or a bare `ws`
  *                                         server that pings every connection each second and
  *                                         answers pings: the same JSON heartbeat both ways
- *   idle-side.ts clients squall|bare URL N on `start`: N squall workers (one process) or N bare
- *                                         ws clients pinging every second and answering pings
+ *   idle-side.ts clients squall|bare URL N on `start [K]`: K more (default N) squall workers (one
+ *                                         process) or bare ws clients pinging every second and
+ *                                         answering pings
  * stdin commands, one per line, each answered by one JSON line on stdout:
  *   port -> {port}   count -> {connections}   heap -> {heapUsed} (after two forced GCs)
  *   cpu -> {cpuUs} (user + system of this process)
@@ -45,15 +46,15 @@ if (role === 'server' && kind === 'bare') {
   count = () => c.workers().filter((w) => w.state === 'connected').length;
 }
 
-/** Opens the N client connections (on the `start` command, after the baseline heap). */
-function startClients(): void {
-  if (kind === 'bare') startBareClients();
-  else startWorkers();
+/** Opens n more client connections (on the `start` command, after a baseline heap). */
+function startClients(n: number): void {
+  if (kind === 'bare') startBareClients(n);
+  else startWorkers(n);
 }
 
-function startBareClients(): void {
-  let open = 0;
-  for (let i = 0; i < Number(nArg); i++) {
+let open = 0;
+function startBareClients(n: number): void {
+  for (let i = 0; i < n; i++) {
     const ws = new WebSocket(`${url}/ws`, { perMessageDeflate: false });
     ws.on('open', () => {
       open++;
@@ -63,11 +64,11 @@ function startBareClients(): void {
   count = () => open;
 }
 
-function startWorkers(): void {
-  const workers: Worker[] = [];
+const workers: Worker[] = [];
+function startWorkers(n: number): void {
   const deps = { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger: silentLogger, events: nullSink, cpu: realCpu, taskKinds: builtinTaskKinds() };
-  for (let i = 0; i < Number(nArg); i++) {
-    const w = new Worker(deps, { id: `idle-${i}`, coordinatorUrl: url ?? '', heartbeatMs: 1000, backoff: { initialMs: 100, maxMs: 2000 } });
+  for (let i = 0; i < n; i++) {
+    const w = new Worker(deps, { id: `idle-${workers.length}`, coordinatorUrl: url ?? '', heartbeatMs: 1000, backoff: { initialMs: 100, maxMs: 2000 } });
     w.start();
     workers.push(w);
   }
@@ -77,9 +78,10 @@ function startWorkers(): void {
 createInterface({ input: process.stdin }).on('line', (cmd) => {
   const reply = (o: unknown): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
   if (cmd === 'port') reply({ port });
-  else if (cmd === 'start') {
-    startClients();
-    reply({ started: Number(nArg) });
+  else if (cmd.startsWith('start')) {
+    const n = Number(cmd.split(' ')[1] ?? nArg);
+    startClients(n);
+    reply({ started: n });
   }
   else if (cmd === 'count') reply({ connections: count() });
   else if (cmd === 'heap') {
