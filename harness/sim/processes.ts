@@ -6,7 +6,7 @@
  * Kill = kill -9 (timers cancelled, sockets vanish, the store loses what was
  * not committed); restart = a new incarnation on the same address.
  */
-import { sleep, type Clock, type Cpu, type EventSink, type Buggify, type Logger, type Marks, type Random } from '../../system/core/index.js';
+import { type Clock, type Cpu, type EventSink, type Buggify, type Logger, type Marks, type Random } from '../../system/core/index.js';
 import {
   createCoordinator,
   startCoordinator,
@@ -24,9 +24,36 @@ import { type CommitObserver, observeCommits } from './commit-observer.js';
 import { SimSqliteStore } from './sim-sqlite-store.js';
 import type { Host } from './host.js';
 
-/** The `cpu` task kind burns virtual time: a busy loop would never end with time stood still. */
+/** realCpu's slice: a busy loop looks at its abort signal only between slices. */
+const CPU_SLICE_MS = 5;
+
+/**
+ * The `cpu` task kind burns virtual time (a busy loop would never end with
+ * time stood still), and honours an abort as realCpu does: at the end of the
+ * 5 ms slice it lands in, not at once, and not at all in the last slice
+ * (the loop ends first). So an aborted cpu attempt settles a few ms late,
+ * as a real CPU-bound task does, and what arrives meanwhile finds it still
+ * running.
+ */
 export function virtualCpu(clock: Clock): Cpu {
-  return { burn: (ms, signal) => sleep(clock, ms, signal) };
+  return {
+    burn: (ms, signal) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal.aborted) return reject(signal.reason);
+        const t0 = clock.monotonic();
+        const done = clock.setTimeout(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, ms);
+        const onAbort = (): void => {
+          const sliceEnd = (Math.floor((clock.monotonic() - t0) / CPU_SLICE_MS) + 1) * CPU_SLICE_MS;
+          if (sliceEnd >= ms) return;
+          done.cancel();
+          clock.setTimeout(() => reject(signal.reason), t0 + sliceEnd - clock.monotonic());
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+      }),
+  };
 }
 
 /**
