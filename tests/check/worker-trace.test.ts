@@ -106,3 +106,19 @@ describe('13 a sync keeps assigns in flight', () => {
     expect(messages(sync(false, false), 'lease-expiry')).toEqual([]);
   });
 });
+
+describe('11 the held-task report lists every attempt the worker runs', () => {
+  const report = (listed: string[], reportedAt = 300): H => {
+    const h = new H().phase('faults').connect('w1').submit('x').submit('y');
+    h.at(10).claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1').claim('y', 'w1', 1, 't2').start('y', 'w1', 1, 't2');
+    h.at(400).emit('w1', { type: 'synced', workerId: 'w1', confirmed: listed.length, revoked: 0, reported: listed.map((t) => ({ executionId: t === 't1' ? 'x' : 'y', leaseToken: t, state: 'running' as const })), reportedAt });
+    return h;
+  };
+  it('flags a report that leaves out an attempt still running when it was built', () => {
+    expect(messages(report(['t1']), 'delivery')).toEqual([expect.stringMatching(/w1's held-task report built at t=300 left out attempt 1 of y \(lease t2\), which it had started at t=10 and still ran/)]);
+  });
+  it('accepts a complete report, and one built before the attempt started (or in the same ms)', () => {
+    expect(messages(report(['t1', 't2']), 'delivery')).toEqual([]);
+    expect(messages(report([], 10), 'delivery')).toEqual([]);
+  });
+});
