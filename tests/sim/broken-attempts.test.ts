@@ -11,6 +11,11 @@
  *    ready queue: the execution sits pending forever (promise 1), on
  *    scenarios/worker-features.yaml, whose trigger drains a worker while an
  *    assign to it is in flight;
+ *  - an old attempt settling takes its replacement's place in the running
+ *    set: the worker still runs the replacement but no longer reports it
+ *    (promise 11) nor stops it on a revoke (promise 3), on
+ *    scenarios/lone-worker.yaml, whose own work comes back to its only
+ *    worker while the revoked attempts are still settling;
  *  - a refusal loop: the run fires its whole step budget
  *    (harness/scenario/run-budget.ts) and ends, failed, in seconds of wall
  *    time instead of running for minutes.
@@ -18,7 +23,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenario } from '../../harness/scenario/loader.js';
 import { simVerdict } from './broken/verdict.js';
-import { ghostsFillCapacity, revokeIgnored, RevokedNotEnqueuedEngine, RevokeNotSentEngine } from './broken/attempt-variants.js';
+import { ghostsFillCapacity, revokeIgnored, RevokedNotEnqueuedEngine, RevokeNotSentEngine, settleDropsReplacement } from './broken/attempt-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 
 describe('attempts that outlive their lease, hand-backs and refusal loops are caught', () => {
@@ -47,6 +52,17 @@ describe('attempts that outlive their lease, hand-backs and refusal loops are ca
     expect(broken.passed).toBe(false);
     expect(broken.promises, broken.text).toContain('no-lost-work');
     expect(broken.text).toMatch(/never reached a terminal state \(last status scheduled at t=\d+/);
+  });
+
+  it('an old attempt settling drops its replacement from the running set: left out of the report, not stopped (lone-worker)', async () => {
+    const scenario = await loadScenario('scenarios/lone-worker.yaml');
+    const real = await simVerdict(scenario);
+    expect(real.text).toBe('');
+    expect(real.passed).toBe(true);
+    const broken = await simVerdict(scenario, { onWorker: settleDropsReplacement });
+    expect(broken.passed).toBe(false);
+    expect(broken.promises, broken.text).toEqual(expect.arrayContaining(['delivery', 'no-double-ownership']));
+    expect(broken.text).toMatch(/w1's held-task report built at t=\d+ left out attempt 2 of \S+ \(lease \S+\), which it had started at t=\d+ and still ran/);
   });
 
   it('a refusal loop (ghost attempts fill the worker, the coordinator re-assigns at once) ends at the step budget, in seconds', async () => {

@@ -90,3 +90,18 @@ export class RevokeNotSentEngine extends Engine {
     return { confirm: answer.confirm, revoke: answer.revoke.filter((r) => r.reason !== 'superseded' && r.reason !== 'lease_expired') };
   }
 }
+
+/**
+ * An attempt settling drops its execution from the running set whoever holds
+ * that entry now: an old attempt that settles after its replacement (same
+ * execution, new lease) started takes the replacement's entry with it, and
+ * the worker loses track of an attempt it still runs (set 9's 21).
+ */
+export function settleDropsReplacement(_id: string, worker: Worker): void {
+  const runner = worker['runner'];
+  const settle = runner['settle'].bind(runner);
+  runner['settle'] = (run, r): void => {
+    settle(run, r);
+    runner['runningMap']?.delete(run.executionId);
+  };
+}
