@@ -83,6 +83,11 @@ export const Fleet = z.strictObject({
   heartbeatTimeoutMs: PosInt.optional(),
   /** Connect + welcome + registered deadline per attempt; undefined: the worker's default (5000). */
   handshakeTimeoutMs: PosInt.optional(),
+  /**
+   * Ceiling of that deadline, which doubles per consecutive handshake timeout (worker/backoff.ts
+   * handshakeDeadline); undefined: the worker's default (4 × handshakeTimeoutMs). Simulation only.
+   */
+  handshakeTimeoutMaxMs: PosInt.optional(),
   /** Outbox bound (messages); results and checkpoints are never dropped. */
   outboxLimit: PosInt.optional(),
   /** Task kinds the workers accept; undefined: every built-in kind. */
