@@ -15,6 +15,10 @@ export interface CheckContext {
   /** Ceiling of the adaptive heartbeat timeout before the lease lowers it (both sides' default 60000). */
   heartbeatTimeoutMaxMs?: number;
   leaseMs: number;
+  /** Whether heartbeat timeouts adapt to the RTT on both sides (default true); false: the floor always. */
+  adaptiveHeartbeat?: boolean;
+  /** k in the timeout in force, interval + k × (srtt + 4 × rttvar) (both sides' default 2). */
+  rttFactor?: number;
   /** Convergence bound after heal (phases.healMs). */
   healMs: number;
   /** Worker reconnect backoff as configured. */

@@ -10,7 +10,9 @@ import type { PromiseName } from './promises.js';
 import { PROMISE_NAMES } from './promises.js';
 import { checkAuth, checkLiveness } from './promises-conn.js';
 import { checkBackoff } from './promises-backoff.js';
+import { checkHandshakeDeadlines } from './promises-handshake.js';
 import { checkTimeoutCeiling, checkTimeoutFloor, checkTimeoutHonoured } from './promises-heartbeat.js';
+import { checkRttTrace } from './promises-rtt.js';
 import { checkLeaseExpiry, checkPromptCompletion, checkResultRecorded } from './promises-holders.js';
 import { checkAckedNotResent, checkDelivery } from './promises-protocol.js';
 import { checkAckedCommitted } from './promises-acked.js';
@@ -58,8 +60,8 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   checkpoints: (v, c) => [...checkCheckpoints(v, c), ...checkResumedCheckpoints(v, c), ...checkSentCheckpoints(v, c)],
   durability: checkDurability,
   auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkHonestFramesAccepted(v), ...checkOnPathAttacks(v, c)],
-  backoff: checkBackoff,
-  liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkNoClaimAfterRefusal(v)],
+  backoff: (v, c) => [...checkBackoff(v, c), ...checkHandshakeDeadlines(v, c)],
+  liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkRttTrace(v, c), ...checkNoClaimAfterRefusal(v)],
   'no-phantom': checkNoPhantom,
   'store-health': (v, c) => [...checkStoreHealth(v, c), ...checkNoClaimWhileFailing(v)],
   'api-contract': checkApiContract,

@@ -31,8 +31,8 @@ const DEFAULT_TIMEOUT_MAX_MS = 60_000;
 /** The worker's default heartbeat interval (system/worker/config.ts) when the fleet sets none. */
 const WORKER_DEFAULT_HEARTBEAT_MS = 1000;
 
-/** Floor and ceiling of one side's adaptive timeout, from the run's configuration. */
-function adaptiveTimeoutBounds(ctx: CheckContext, side: 'coordinator' | 'worker'): { floorMs: number; ceilingMs: number; intervalMs: number } {
+/** Floor and ceiling of one side's adaptive timeout, from the run's configuration (and the interval it adds to the RTT term). */
+export function adaptiveTimeoutBounds(ctx: CheckContext, side: 'coordinator' | 'worker'): { floorMs: number; ceilingMs: number; intervalMs: number } {
   const maxMs = ctx.heartbeatTimeoutMaxMs ?? DEFAULT_TIMEOUT_MAX_MS;
   // The worker beats at the faster of its own interval and the coordinator's (welcome).
   const intervalMs = side === 'coordinator' ? ctx.heartbeatMs : Math.min(ctx.workerHeartbeatMs ?? WORKER_DEFAULT_HEARTBEAT_MS, ctx.heartbeatMs);

@@ -14,6 +14,7 @@ export function contextFromScenario(s: Scenario): CheckContext {
     heartbeatMs: s.coordinator.heartbeatMs,
     heartbeatTimeoutMs: s.coordinator.heartbeatTimeoutMs,
     leaseMs: s.coordinator.leaseMs,
+    adaptiveHeartbeat: s.coordinator.adaptiveHeartbeat,
     healMs: s.phases.healMs,
     backoff: { ...s.fleet.backoff },
     backoffIsFleetWide: true,
@@ -37,6 +38,7 @@ export function contextFromScenario(s: Scenario): CheckContext {
   if (s.fleet.heartbeatMs !== undefined) ctx.workerHeartbeatMs = s.fleet.heartbeatMs;
   if (s.checks.maxReconnectBoundMs !== undefined) ctx.maxReconnectBoundMs = s.checks.maxReconnectBoundMs;
   if (s.fleet.handshakeTimeoutMs !== undefined) ctx.handshakeTimeoutMs = s.fleet.handshakeTimeoutMs;
+  if (s.fleet.handshakeTimeoutMaxMs !== undefined) ctx.handshakeTimeoutMaxMs = s.fleet.handshakeTimeoutMaxMs;
   if (s.fleet.kinds !== undefined) ctx.workerKinds = [...s.fleet.kinds];
   if (s.coordinator.maxConcurrency !== undefined) ctx.maxConcurrency = s.coordinator.maxConcurrency;
   if (s.coordinator.maxPendingPerClient !== undefined) ctx.maxPendingPerClient = s.coordinator.maxPendingPerClient;

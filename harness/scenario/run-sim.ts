@@ -129,6 +129,7 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
         ...(f.heartbeatMs === undefined ? {} : { heartbeatMs: f.heartbeatMs }),
         ...(f.heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs: f.heartbeatTimeoutMs }),
         ...(f.handshakeTimeoutMs === undefined ? {} : { handshakeTimeoutMs: f.handshakeTimeoutMs }),
+        ...(f.handshakeTimeoutMaxMs === undefined ? {} : { handshakeTimeoutMaxMs: f.handshakeTimeoutMaxMs }),
         ...(f.outboxLimit === undefined ? {} : { outboxCapacity: f.outboxLimit }),
         ...(f.kinds === undefined ? {} : { kinds: f.kinds }),
       },

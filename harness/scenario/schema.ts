@@ -81,8 +81,9 @@ export const Fleet = z.strictObject({
   heartbeatMs: PosInt.optional(),
   /** Worker-side half-open detection; undefined: use the coordinator's. */
   heartbeatTimeoutMs: PosInt.optional(),
-  /** Connect + welcome + registered deadline per attempt; undefined: the worker's default (5000). */
+  /** Connect + welcome + registered deadline per attempt (default 5000), doubled per consecutive handshake timeout up to handshakeTimeoutMaxMs (default 4×; simulation only). */
   handshakeTimeoutMs: PosInt.optional(),
+  handshakeTimeoutMaxMs: PosInt.optional(),
   /** Outbox bound (messages); results and checkpoints are never dropped. */
   outboxLimit: PosInt.optional(),
   /** Task kinds the workers accept; undefined: every built-in kind. */
@@ -265,8 +266,7 @@ export const ScenarioObject = z.strictObject({
   slo: Slo.prefault({}),
   // Engine-feature block (issue 10, schema-engine.ts): triggers, adversaries.
   ...ENGINE_SCENARIO_FIELDS,
-  // ---- marks (issue 10): seeded stress in the seams ----
-  /** BUGGIFY: widen rare windows at seeded points in simulation (harness/sim/buggify.ts); ignored live. */
+  /** BUGGIFY (issue 10, seeded stress in the seams): widen rare windows at seeded points in simulation (harness/sim/buggify.ts); ignored live. */
   buggify: z.boolean().default(false),
 });
 

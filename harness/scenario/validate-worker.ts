@@ -1,7 +1,8 @@
 /**
  * Cross-field rules for the worker features a scenario exercises (issue 10):
  * a large echo value (`valueBytes`), the flood's message size against the
- * frame limit, and `drain`, which acts on workers only. Each problem is
+ * frame limit, `drain`, which acts on workers only, and the handshake
+ * deadline's ceiling (not below the first deadline). Each problem is
  * reported at the path of the offending field.
  */
 import type { z } from 'zod';
@@ -25,6 +26,8 @@ export function validateWorkerFeatures(s: Scenario, ctx: z.RefinementCtx): void 
   if (flood !== undefined && flood.bytes + DATA_OVERHEAD_BYTES > frameLimit) {
     problem(['workload', 'flood', 'bytes'], `a data message of ${flood.bytes} bytes does not fit the frame limit (coordinator.maxFrameBytes ${frameLimit}, less ${DATA_OVERHEAD_BYTES} bytes of message and envelope); at most ${frameLimit - DATA_OVERHEAD_BYTES}`);
   }
+  const { handshakeTimeoutMs: base = 5000, handshakeTimeoutMaxMs: max } = s.fleet;
+  if (max !== undefined && max < base) problem(['fleet', 'handshakeTimeoutMaxMs'], `the handshake deadline's ceiling must be >= fleet.handshakeTimeoutMs (${base}); got ${max}`);
   const groups = groupsOf(s.fleet).groups;
   s.faults.forEach((f, i) => {
     if (f.action.type !== 'drain') return;

@@ -159,6 +159,8 @@ export class CoordinatorProcess {
       store: wrapStore === undefined ? observed : wrapStore(observed, clock),
       taskKinds: this.env.taskKinds,
       marks: this.env.marks,
+      // Every RTT sample traced (rtt_sampled): promise 10 recomputes each side's estimator from them (promises-rtt.ts).
+      traceRtt: true,
       ...buggify,
       ...(this.options.tokens === undefined ? {} : { tokens: this.env.wiring.wrapTokens?.(this.options.tokens) ?? this.options.tokens }),
       ...(this.env.wiring.coordinatorPolicies === undefined ? {} : { policies: this.env.wiring.coordinatorPolicies }),
@@ -249,6 +251,7 @@ export class WorkerProcess {
       cpu: virtualCpu(clock),
       taskKinds: this.env.taskKinds,
       marks: this.env.marks,
+      traceRtt: true,
       ...(this.env.buggify === undefined ? {} : { buggify: this.env.buggify }),
     };
     const { workerDeps, workerConfig, onWorker } = this.env.wiring;

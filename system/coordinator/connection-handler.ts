@@ -43,7 +43,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
   private welcomeSentMono = 0;
   /** Right after register: a seq-less (early) sync may follow, once. */
   private earlySyncOpen = false;
-  private readonly timing: LinkTiming;
+  readonly timing: LinkTiming;
 
   constructor(
     private readonly ctx: CoordinatorContext,
@@ -231,7 +231,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     this.state = 'registered';
     this.endAdmission(true);
     this.earlySyncOpen = c.earlySync;
-    this.timing.sample(mono - this.welcomeSentMono, workerId);
+    this.timing.measured(mono - this.welcomeSentMono, workerId);
     this.scope = new ConnectionScope(this.ctx, workerId, session, this.conn.id, entry, this);
     session.attach(this);
     const binding = { workerId, sessionId: session.id, resumed: resumable, lastSeq: session.committed, leaseMs: c.leaseMs };

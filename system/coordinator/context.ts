@@ -49,6 +49,8 @@ export interface CoordinatorContext {
   readonly marks: Marks;
   /** Seeded window-widening (production: noBuggify, which never fires). */
   readonly buggify: Buggify;
+  /** Whether each RTT sample is traced (`rtt_sampled`; link-timing.ts): the simulation only, production builds none. */
+  readonly traceRtt?: boolean;
   readonly engine: CoordinatorEngine;
   readonly registry: WorkerRegistry;
   readonly metrics: CoordinatorMetrics;

@@ -50,6 +50,8 @@ export interface CoordinatorDeps {
   buggify?: Buggify;
   /** Policies in place of the real ones (policies.ts; default none: the real ones). */
   policies?: Partial<CoordinatorPolicies>;
+  /** Emit an `rtt_sampled` event per round-trip sample (default off; the simulation's checker reads them). */
+  traceRtt?: boolean;
 }
 
 /** Makes the engine; `events` already includes the coordinator's metrics hook. */
@@ -129,7 +131,7 @@ function coordinatorContext(
 ): { ctx: CoordinatorContext; loop: AssignmentLoop; logger: Logger } {
   const { events, ...shared } = parts;
   const logger = deps.logger.child({ component: 'coordinator' });
-  const seams = { marks: deps.marks ?? noMarks, buggify: deps.buggify ?? noBuggify };
+  const seams = { marks: deps.marks ?? noMarks, buggify: deps.buggify ?? noBuggify, traceRtt: deps.traceRtt === true };
   const rejectLog = new LogLimiter(deps.clock);
   const policies = resolvePolicies(deps.policies);
   const base = { config, clock: deps.clock, random: deps.random, logger, ...seams, ...shared, emit: eventEmitter(events, deps.clock, logger), rejectLog, policies };

@@ -10,6 +10,7 @@ import { asExecutionId, asLeaseToken, type WorkerId } from '../core/ids.js';
 import { messageKey } from '../protocol/message-key.js';
 import type { Sync, ToCoordinator } from '../protocol/messages.js';
 import type { CoordinatorContext } from './context.js';
+import type { LinkTiming } from './link-timing.js';
 import { noMarks } from '../core/marks.js';
 import type { WorkerEntry } from './registry.js';
 import type { Session } from './session.js';
@@ -25,6 +26,8 @@ export interface InboundScope {
   readonly failInternal: (message: string) => void;
   /** A heartbeat round trip was measured (feeds the connection's adaptive timeout). */
   readonly onRtt?: (ms: number) => void;
+  /** A pong was handled: its round trip as measured, whether or not it was taken (the RTT trace; link-timing.ts). */
+  readonly onPong?: (id: number, t: number, ms: number) => void;
 }
 
 /** The connection a ConnectionScope reports back to (connection-handler.ts). */
@@ -33,6 +36,8 @@ export interface ScopeOwner {
   failInternal(message: string): void;
   /** One round-trip sample (ms) of worker `workerId`'s link. */
   sampleRtt(ms: number, workerId: string): void;
+  /** The connection's RTT estimate (its trace). */
+  readonly timing: Pick<LinkTiming, 'traced'>;
 }
 
 /** A registered connection's scope: one object whose outlets reach back to the connection, no closures per connection. */
@@ -52,6 +57,10 @@ export class ConnectionScope implements InboundScope {
 
   onRtt(ms: number): void {
     this.owner.sampleRtt(ms, this.workerId);
+  }
+
+  onPong(id: number, t: number, ms: number): void {
+    this.owner.timing.traced(ms, this.workerId, { id, t });
   }
 }
 
@@ -188,6 +197,7 @@ function handleUnreliable(scope: InboundScope, msg: Exclude<ToCoordinator, Relia
         entry.rttMs = Math.round(rtt * 1000) / 1000;
         scope.onRtt?.(rtt);
       }
+      scope.onPong?.(msg.id, msg.t, rtt);
       return;
     }
     case 'ack':

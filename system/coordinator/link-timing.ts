@@ -40,12 +40,30 @@ export class LinkTiming {
   private reported: number | undefined;
 
   constructor(
-    private readonly ctx: Pick<CoordinatorContext, 'config' | 'metrics' | 'emit'>,
+    private readonly ctx: Pick<CoordinatorContext, 'config' | 'metrics' | 'emit' | 'traceRtt'>,
     /** The connection this estimate belongs to (named in its heartbeat_adapted events). */
     private readonly connectionId: string,
     private readonly policy: HeartbeatTimeoutPolicy = sharedPolicy(ctx.config),
   ) {
     this.timeoutMs = policy.minMs;
+  }
+
+  /** One round-trip sample (ms) for worker `workerId`, then its trace (traced). */
+  measured(ms: number, workerId: string): void {
+    this.sample(ms, workerId);
+    this.traced(ms, workerId);
+  }
+
+  /**
+   * The trace of a sample just measured (`rtt_sampled`, only when ctx.traceRtt:
+   * the simulation): what was measured and the estimate and timeout in force
+   * after it, whether or not the sample was taken. `ping`: the ping a pong
+   * answered (absent: the handshake's sample).
+   */
+  traced(ms: number, workerId: string, ping?: { id: number; t: number }): void {
+    if (this.ctx.traceRtt !== true) return;
+    const { srttMs, rttvarMs } = this.rtt;
+    this.ctx.emit({ type: 'rtt_sampled', side: 'coordinator', workerId, connectionId: this.connectionId, sampleMs: ms, ...(srttMs === undefined ? {} : { srttMs }), rttvarMs, timeoutMs: this.timeoutMs, ...(ping === undefined ? {} : { pingId: ping.id, pingT: ping.t }) });
   }
 
   /** One round-trip sample (ms) for worker `workerId`. */

@@ -38,6 +38,10 @@ export type SystemEvent =
   | E<'heartbeat_timeout', { side: 'coordinator' | 'worker'; workerId: string; connectionId: string; silentForMs: number }>
   // Either side: the heartbeat timeout in force changed (>= 10%) with the RTT estimate (core/rtt.ts).
   | E<'heartbeat_adapted', { side: 'coordinator' | 'worker'; workerId: string; connectionId: string; srttMs: number; rttvarMs: number; timeoutMs: number }>
+  // Fine-grained trace, only from a process built with `traceRtt` (the simulation; production never builds these):
+  // one round-trip sample as that side took it, then its estimator and the timeout in force after it (core/rtt.ts).
+  // pingId/pingT: the ping a pong answered, as the pong echoed them (absent: the handshake's sample); srttMs absent: no sample taken yet.
+  | E<'rtt_sampled', { side: 'coordinator' | 'worker'; workerId: string; connectionId: string; sampleMs: number; srttMs?: number; rttvarMs: number; timeoutMs: number; pingId?: number; pingT?: number }>
   // Admission control: a connection was turned away (close 4503) with a retry-after hint.
   | E<'admission_refused', { connectionId: string; pending: number; retryAfterMs: number }>
   // The store failed to commit: the engine stops dispatching and refuses writes (503) until a probe commits.

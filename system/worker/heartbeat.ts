@@ -18,6 +18,8 @@ export interface HeartbeatHooks {
   onTimeout(silentForMs: number): void;
   /** The timeout in force changed by 10% or more (events, logs). */
   onAdapt?(rtt: RttEstimator, timeoutMs: number): void;
+  /** A round trip was measured (taken or not): the estimate and timeout in force after it (the RTT trace). `ping`: the one a pong answered. */
+  onSampled?(ms: number, rtt: RttEstimator, timeoutMs: number, ping?: { id: number; t: number }): void;
 }
 
 /**
@@ -79,9 +81,17 @@ export class Heartbeat {
     }
   }
 
-  /** A pong carrying the t we sent: records the RTT. */
-  pong(t: number): void {
-    this.sample(this.clock.monotonic() - t);
+  /** A round trip measured elsewhere (the register → registered exchange), then its trace. */
+  measured(ms: number): void {
+    this.sample(ms);
+    this.hooks.onSampled?.(ms, this.rtt, this.timeoutMs);
+  }
+
+  /** A pong carrying the t (and id) we sent: records the RTT. */
+  pong(t: number, id = 0): void {
+    const ms = this.clock.monotonic() - t;
+    this.sample(ms);
+    this.hooks.onSampled?.(ms, this.rtt, this.timeoutMs, { id, t });
   }
 
   stop(): void {

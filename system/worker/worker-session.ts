@@ -45,6 +45,12 @@ export abstract class WorkerSession extends WorkerLink {
     onAdapt(rtt: RttEstimator, timeoutMs: number): void {
       this.w.emit({ type: 'heartbeat_adapted', ...this.w.base(), side: 'worker', connectionId: this.connectionId, srttMs: round3(rtt.srttMs ?? 0), rttvarMs: round3(rtt.rttvarMs), timeoutMs });
     }
+    onSampled(ms: number, rtt: RttEstimator, timeoutMs: number, ping?: { id: number; t: number }): void {
+      if (this.w.deps.traceRtt !== true) return;
+      const { srttMs, rttvarMs } = rtt;
+      const at = { ...this.w.base(), side: 'worker' as const, connectionId: this.connectionId, sampleMs: ms, rttvarMs, timeoutMs };
+      this.w.emit({ type: 'rtt_sampled', ...at, ...(srttMs === undefined ? {} : { srttMs }), ...(ping === undefined ? {} : { pingId: ping.id, pingT: ping.t }) });
+    }
     onTimeout(silentMs: number): void {
       const { w, connectionId } = this;
       w.log.warn({ silentMs, connectionId }, 'nothing received within the heartbeat timeout; dropping the link');
@@ -148,7 +154,7 @@ export abstract class WorkerSession extends WorkerLink {
     else this.outbox.enqueue({ type: 'sync', tasks: this.reportHeld() });
     this.sm.transition('syncing');
     this.startHeartbeat(msg.leaseMs);
-    this.heartbeat?.sample(clock.monotonic() - this.registerSentMono);
+    this.heartbeat?.measured(clock.monotonic() - this.registerSentMono);
     // Both MACs are checked and the heartbeat has its parameters: nothing per connection needs these any more.
     this.welcome = undefined;
     this.clientNonce = '';

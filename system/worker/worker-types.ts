@@ -29,6 +29,8 @@ export interface WorkerDeps {
   marks?: Marks;
   /** Seeded window-widening (default noBuggify; only the simulation passes a live one). */
   buggify?: Buggify;
+  /** Emit an `rtt_sampled` event per round-trip sample (default off; the simulation's checker reads them). */
+  traceRtt?: boolean;
   /**
    * Test-only wiring (default: backoff.ts's backoffDelay): lets the harness's
    * broken-variant tests swap in a defective backoff and prove the checker

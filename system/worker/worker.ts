@@ -198,7 +198,7 @@ export class Worker extends WorkerSession {
         this.channel.enqueue({ type: 'pong', id: msg.id, t: msg.t });
         return;
       case 'pong':
-        this.heartbeat?.pong(msg.t);
+        this.heartbeat?.pong(msg.t, msg.id);
         return;
       case 'ack':
         return;

@@ -7,14 +7,16 @@
  * maxMs cap (draws in [initialMs, 3 * prev] however large), is caught at
  * backoff-cap, whose decorrelated group reaches the cap. A module mock local
  * to this file plants each defect in what the worker imports from
- * system/worker/backoff.ts.
+ * system/worker/backoff.ts. So does the handshake deadline grown linearly
+ * (blind set 10 #27), equal to doubling for two timeouts in a row: backoff-cap
+ * blackholes w1 and w2 for a dozen (promises-handshake.ts).
  */
 import { describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type * as Backoff from '../../system/worker/backoff.js';
 import { simVerdict } from './broken/verdict.js';
 
-const state = vi.hoisted(() => ({ broken: false, uncapped: false }));
+const state = vi.hoisted(() => ({ broken: false, uncapped: false, linearDeadline: false }));
 
 vi.mock('../../system/worker/backoff.js', async (importOriginal) => {
   const real = await importOriginal<typeof Backoff>();
@@ -30,7 +32,10 @@ vi.mock('../../system/worker/backoff.js', async (importOriginal) => {
     const { floorMs, capMs } = backoffBounds(cfg.strategy, cfg, attempt, prev);
     return floorMs + random.float() * (capMs - floorMs);
   };
-  return { ...real, backoffBounds, backoffDelay };
+  // Blind set 10 #27: the handshake deadline grown linearly (base * 2 * timeouts) instead of doubled per timeout.
+  const handshakeDeadline: typeof real.handshakeDeadline = (baseMs, maxMs, timeouts) =>
+    state.linearDeadline && timeouts > 0 ? Math.min(maxMs, baseMs * 2 * timeouts) : real.handshakeDeadline(baseMs, maxMs, timeouts);
+  return { ...real, backoffBounds, backoffDelay, handshakeDeadline };
 });
 
 describe('backoff bounds judged independently of the worker', () => {
@@ -58,6 +63,18 @@ describe('backoff bounds judged independently of the worker', () => {
       expect(v.text).toMatch(/decorrelated-jitter with initialMs 20, multiplier 2, maxMs 300, after a delay of \d+(\.\d+)? ms asks for \[20, 300\]/);
     } finally {
       state.uncapped = false;
+    }
+  });
+
+  it('backoff-cap catches a handshake deadline grown linearly, not doubled (set 10 #27)', async () => {
+    const scenario = await loadScenario('scenarios/backoff-cap.yaml');
+    state.linearDeadline = true;
+    try {
+      const v = await simVerdict(scenario);
+      expect(v.promises).toEqual(['backoff']);
+      expect(v.text).toMatch(/w[12]'s connection attempt \d+ at t=\d+ has a handshake deadline of 1500 ms after 3 consecutive handshake timeout\(s\); handshakeTimeoutMs 250 doubled per timeout, at most handshakeTimeoutMaxMs 4000, gives 2000 ms/);
+    } finally {
+      state.linearDeadline = false;
     }
   });
 });
