@@ -231,7 +231,10 @@ export function release(p: Pending, upTo: number): Sent[] {
  * 12. Once the sender saw the peer acknowledge a message (msg_acked covering
  * its seq in its session), it never sends it again: not on resume (a seq at
  * or below the peer's ack) and not renumbered into a new session (where the
- * receiver could not tell it from new work).
+ * receiver could not tell it from new work). A resume's re-send is also held
+ * to the lastSeq the peer reported in that handshake (msg_sent.peerLastSeq):
+ * whatever order the sender applies it in, nothing at or below it goes out
+ * again (the receiver's dedupe would absorb the copy, hiding the defect).
  */
 export function checkAckedNotResent(view: HistoryView, _ctx: CheckContext): Violation[] {
   const out: Violation[] = [];
@@ -254,8 +257,12 @@ export function checkAckedNotResent(view: HistoryView, _ctx: CheckContext): Viol
       out.push(violation(view.records, 'acked-not-resent', `${ev.workerId} (${ev.dir}): ${message}`, { index: e.rec.index, workerId: ev.workerId }));
     };
     const when = ev.key === undefined ? undefined : ackedAt.get(`${link}|${ev.key}`);
+    const reported = ev.peerLastSeq ?? 0;
     if (when !== undefined) v(`${what(s)} sent again as seq ${ev.seq} in session ${ev.sessionId}, though the peer acknowledged it at t=${when}`);
+    else if (ev.resend && ev.seq <= reported) v(`seq ${ev.seq} (${what(s)}) re-sent at a resume though the peer reported having up to seq ${reported} (its lastSeq): the reported lastSeq must trim the re-send`);
     else if (ev.resend && ev.seq <= (ackTop.get(sk) ?? 0)) v(`seq ${ev.seq} (${what(s)}) re-sent though the peer acknowledged up to ${ackTop.get(sk)}`);
+    // The lastSeq the peer reported at the resume acknowledges what it covers, for every later send too.
+    if (reported > (ackTop.get(sk) ?? 0)) ackTop.set(sk, reported);
     pendingOf(sends, sk).list.push(s);
   }
   return out;

@@ -9,7 +9,7 @@
  * execution's startedAt unset); not judged across a coordinator fault.
  * And a worker starts each lease at most once (an assign handed to its logic
  * again, e.g. re-sent in a new session after the attempt finished, must not
- * run the task a second time).
+ * run the task a second time), and reports that start once.
  */
 import { parseTaskKey } from './promises-acked.js';
 import { affectsCoordinator, type Ev, type HistoryView } from './view.js';
@@ -39,7 +39,34 @@ export function checkStartsSeen(view: HistoryView): Violation[] {
     if (running) continue;
     out.push(runningMissing(view, r));
   }
-  return [...out, ...startedTwice(view)];
+  return [...out, ...startedTwice(view), ...startReportedTwice(view)];
+}
+
+/**
+ * A worker reports an attempt's start once: one `started`, or its start folded
+ * into the result (msg_sent.carriesStart), never both nor two of either (first
+ * sends; a re-send after a reconnect is the same message). The engine ignores
+ * a second start of a running or finished attempt, so only the trace shows it.
+ */
+function startReportedTwice(view: HistoryView): Violation[] {
+  const out: Violation[] = [];
+  const seen = new Map<string, Ev<'msg_sent'>>();
+  for (const e of view.ofType('msg_sent')) {
+    const { ev } = e;
+    if (ev.dir !== 'to_coordinator' || ev.resend || !(ev.msgType === 'started' || ev.carriesStart === true)) continue;
+    const k = parseTaskKey(ev.key);
+    if (k === undefined) continue;
+    const id = `${ev.workerId} ${view.lifeOf(ev.workerId, e.rec.index)} ${k.leaseToken}`;
+    const first = seen.get(id);
+    if (first === undefined) {
+      seen.set(id, e);
+      continue;
+    }
+    const how = (x: Ev<'msg_sent'>): string => (x.ev.msgType === 'started' ? `a started (seq ${x.ev.seq})` : `its ${x.ev.msgType} (seq ${x.ev.seq}) carrying the start`);
+    const msg = `${ev.workerId} reported the start of lease ${k.leaseToken} (${k.executionId}) twice: ${how(first)} at t=${first.rec.time}, then ${how(e)} at t=${e.rec.time}: an attempt's start is reported once`;
+    out.push(violation(view.records, 'delivery', msg, { index: e.rec.index, executionId: k.executionId, workerId: ev.workerId }));
+  }
+  return out;
 }
 
 /** A lease a worker started twice (in one life: a restarted worker has forgotten its leases, and its old ones are fenced). */

@@ -15,7 +15,11 @@
  *                         connection and, once the coordinator has committed it (no newer frame
  *                         for a while), writes it into that connection again verbatim: a valid
  *                         signature, a seq already committed; the coordinator must drop it as a
- *                         duplicate (promise 11 delivery: handed to its logic once)
+ *                         duplicate (promise 11 delivery: handed to its logic once). Then the
+ *                         same the other way: the newest reliable frame the coordinator
+ *                         sent the victim (an assign, abort or sync_result, the latest seq it
+ *                         handled), written into the victim's inbound stream again; the worker
+ *                         must drop it as well
  *   impostor-coordinator  resets the victim's connection and answers its reconnect from host
  *                         `adversary`: welcome, `registered {resumed: true}` with a forged proof (every other one: none),
  *                         and an assign; the worker must close 4403 and start nothing
@@ -25,10 +29,11 @@
  * span as a fault on the victim (a reset or an injection is weather for the
  * other promises), for promise 8 (harness/check/promises-adversary.ts).
  */
-import { hmacHex, type Connection } from '../../system/core/index.js';
+import { hmacHex, type Connection, type MsgDir } from '../../system/core/index.js';
 import { decodeToCoordinator, decodeToWorker, encode, PROTOCOL_VERSION, type AnyMessage, type Welcome } from '../../system/protocol/index.js';
 import type { HistoryRecorder } from '../check/history.js';
 import type { Simulation } from '../sim/index.js';
+import type { Endpoint } from '../sim/connection.js';
 
 /** Welcome parameters the edited-welcome attack changes, one per attempt, in this order. */
 const EDITED_WELCOME_FIELDS = ['signMessages', 'compression', 'heartbeatMs', 'heartbeatTimeoutMs', 'maxFrameBytes'] as const;
@@ -42,6 +47,8 @@ const SETTLE_MS = 100;
 /** How long a reset-and-answer attack waits for the victim to reconnect and decide. */
 const RECONNECT_WAIT_MS = 3000;
 
+type Frame = { text: string; seq: number; type: string }; // a reliable frame as it travelled, with its seq and type
+
 export type OnPathAttack = 'injected-crc' | 'injected-ack' | 'replayed-frame' | 'edited-welcome' | 'impostor-coordinator';
 
 /** The on-path attacks of one adversarial client (state across its rounds). */
@@ -49,6 +56,9 @@ export class OnPathAdversary {
   private faults = 0;
   private edits = 0;
   private impostors = 0;
+  /** Victims whose inbound frames are watched, and the newest reliable frame each was sent (see watch()). */
+  private readonly watched = new Set<string>();
+  private readonly toVictim = new Map<string, Frame & { conn: string; at: number }>();
 
   constructor(
     private readonly sim: Simulation,
@@ -58,6 +68,7 @@ export class OnPathAdversary {
   ) {}
 
   async attack(attack: OnPathAttack, victim: string): Promise<void> {
+    this.watch(victim);
     switch (attack) {
       case 'injected-crc':
       case 'injected-ack':
@@ -106,11 +117,26 @@ export class OnPathAdversary {
     });
   }
 
-  /** Replays the victim's newest committed reliable frame into its live connection; see the file header. */
+  /** Replays the newest reliable frame of the victim's live connection to the victim, then to the coordinator; see the file header. */
   private async replay(victim: string): Promise<void> {
+    await this.replayToVictim(victim);
+    await this.replayToCoordinator(victim);
+  }
+
+  /** Writes a captured frame into a live connection again, as the `replayed-frame` attack on the victim. */
+  private async writeAgain(victim: string, writer: Endpoint, conn: string, frame: Frame, dir: MsgDir): Promise<void> {
+    this.note('replayed-frame', victim, { connection: conn, seq: frame.seq, msgType: frame.type, dir });
+    await this.asFault('replayed-frame', victim, async () => {
+      writer.send(frame.text);
+      await this.sim.runUntil(() => false, { maxMs: ANSWER_WAIT_MS });
+    });
+  }
+
+  /** The victim's newest reliable frame to the coordinator, once committed (no newer one for SETTLE_MS). */
+  private async replayToCoordinator(victim: string): Promise<void> {
     const endpoint = this.sim.host(victim).newestOpenEndpoint();
     if (endpoint === undefined) return;
-    let newest: { text: string; seq: number; type: string } | undefined;
+    let newest: Frame | undefined;
     const tap = this.sim.net.link(victim, 'coordinator').addTamper((text) => {
       const head = seqOf(text); // signed: the adversary cannot verify it, it only reads it
       if (head !== undefined) newest = { text, ...head };
@@ -126,12 +152,31 @@ export class OnPathAdversary {
       if (newest === seen && seen !== before) settled = seen;
     }
     tap.remove();
-    if (settled === undefined || !open()) return;
-    const frame = settled;
-    this.note('replayed-frame', victim, { connection: endpoint.id, seq: frame.seq, msgType: frame.type });
-    await this.asFault('replayed-frame', victim, async () => {
-      endpoint.send(frame.text);
-      await this.sim.runUntil(() => false, { maxMs: ANSWER_WAIT_MS });
+    if (settled !== undefined && open()) await this.writeAgain(victim, endpoint, endpoint.id, settled, 'to_coordinator');
+  }
+
+  /** The newest reliable frame the coordinator sent the victim on its live connection (see watch()), once had for SETTLE_MS. */
+  private async replayToVictim(victim: string): Promise<void> {
+    const endpoint = this.sim.host(victim).newestOpenEndpoint();
+    if (endpoint === undefined) return;
+    const open = (): boolean => endpoint.state === 'open';
+    const settled = (): boolean => {
+      const f = this.toVictim.get(victim);
+      return f !== undefined && f.conn === endpoint.id && this.sim.time.now() - f.at >= SETTLE_MS;
+    };
+    for (let tries = 0; tries < 10 && open() && !settled(); tries++) await this.sim.runUntil(() => settled() || !open(), { maxMs: CAPTURE_WAIT_MS });
+    const frame = this.toVictim.get(victim);
+    if (frame !== undefined && settled() && open()) await this.writeAgain(victim, endpoint.peer, endpoint.id, frame, 'to_worker');
+  }
+
+  /** Keeps the newest reliable frame the coordinator sends `victim` (and on which connection), from now on. */
+  private watch(victim: string): void {
+    if (this.watched.has(victim)) return;
+    this.watched.add(victim);
+    this.sim.net.link('coordinator', victim).addTamper((text, pipeId) => {
+      const head = text.includes('"seq":') ? seqOf(text) : undefined;
+      if (head !== undefined) this.toVictim.set(victim, { text, ...head, conn: pipeId.slice(0, pipeId.indexOf(':')), at: this.sim.time.now() });
+      return text;
     });
   }
 

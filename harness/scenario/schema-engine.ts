@@ -124,6 +124,9 @@ export const ENGINE_COORDINATOR_FIELDS = {
  *   result-acked      a worker saw the coordinator's ack cover a result it sent (a frame carrying a
  *                     new ack just arrived; trigger-acks.ts): with a slow store, a crash here is
  *                     inside that result's commit window only if it was acked before its commit
+ *   assign-delivered  a worker handed an assign to its logic (msg_delivered); with delayMs 0 a fault
+ *                     lands before anything carrying its ack leaves (its lastSeq covers an assign the
+ *                     coordinator still holds unacknowledged)
  */
 const TRIGGER_ALIASES = {
   claim: 'claimed',
@@ -135,6 +138,7 @@ const TRIGGER_ALIASES = {
   'retry-wait': 'status:retrying',
   'write-failed': 'store_failed',
   'result-acked': 'msg_acked:result',
+  'assign-delivered': 'msg_delivered:assign',
 } as const;
 
 /** Every SystemEvent type, for trigger validation (the compiler keeps it in step with events.ts). */

@@ -64,6 +64,11 @@ export class Endpoint implements Connection {
     return this.out.bufferedBytes;
   }
 
+  /** The other end of this connection (an on-path attacker writes into this end's inbound stream through it). */
+  get peer(): Endpoint {
+    return this.conn.client === this ? this.conn.server : this.conn.client;
+  }
+
   send(frame: string): boolean {
     if (this.state !== 'open') return false;
     this.out.push({ kind: 'data', text: frame, bytes: Buffer.byteLength(frame) });

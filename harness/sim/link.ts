@@ -49,7 +49,7 @@ export class LinkDir {
   /** Connection attempts waiting for a held link. */
   private waiting: (() => void)[] = [];
   /** On-path rewrites of data frames (an adversary editing frames in flight), in installation order. */
-  private tampers: ((text: string) => string)[] = [];
+  private tampers: ((text: string, pipeId: string) => string)[] = [];
 
   constructor(
     readonly from: string,
@@ -113,9 +113,10 @@ export class LinkDir {
   /**
    * Installs an on-path rewrite of the data frames crossing this direction
    * (harness/scenario/adversary-onpath.ts edits a welcome in flight); it
-   * returns the text unchanged to let a frame pass. The handle removes it.
+   * returns the text unchanged to let a frame pass (pipeId: `<connection id>:<from>><to>`,
+   * which connection the frame travels on). The handle removes it.
    */
-  addTamper(fn: (text: string) => string): FaultHandle {
+  addTamper(fn: (text: string, pipeId: string) => string): FaultHandle {
     this.tampers.push(fn);
     this.trace.record(TraceKind.Fault, 'tamper_add', `${this.from}>${this.to}`);
     return {
@@ -223,7 +224,7 @@ export class LinkDir {
   private tampered(pipe: PipeLike, item: WireItem): WireItem {
     if (item.kind !== 'data' || this.tampers.length === 0) return item;
     let text = item.text;
-    for (const t of this.tampers) text = t(text);
+    for (const t of this.tampers) text = t(text, pipe.id);
     if (text === item.text) return item;
     this.trace.record(TraceKind.Fault, 'tamper', pipe.id);
     return { ...item, text, bytes: Buffer.byteLength(text) };

@@ -83,9 +83,14 @@ export class Session {
   /** Re-sends, in order, every reliable message above the worker's lastSeq; returns how many. */
   resend(workerLastSeq: number): number {
     this.onPeerAck(workerLastSeq);
+    return this.resendUnacked(workerLastSeq);
+  }
+
+  /** Re-sends every message still unacknowledged, in seq order (traced with the lastSeq the worker reported). */
+  protected resendUnacked(workerLastSeq: number): number {
     const unacked = this.unacked;
     for (const [seq, msg] of unacked ?? []) {
-      this.traceSent(msg, seq, true);
+      this.traceSent(msg, seq, workerLastSeq);
       this.transmit(msg, seq);
     }
     return unacked?.size ?? 0;
@@ -103,7 +108,7 @@ export class Session {
   sendReliable(msg: ReliableOutgoing): number {
     this.outSeq += 1;
     (this.unacked ??= new Map()).set(this.outSeq, msg);
-    this.traceSent(msg, this.outSeq, false);
+    this.traceSent(msg, this.outSeq);
     if (this.sink !== undefined) this.transmit(msg, this.outSeq);
     return this.outSeq;
   }
@@ -186,10 +191,12 @@ export class Session {
     this.sink = undefined;
   }
 
-  private traceSent(msg: ReliableOutgoing, seq: number, resend: boolean): void {
+  /** A first send (no peerLastSeq) or a re-send at resume (the lastSeq the worker reported). */
+  private traceSent(msg: ReliableOutgoing, seq: number, peerLastSeq?: number): void {
     if (this.trace === undefined) return;
     const key = messageKey(msg);
-    this.trace({ type: 'msg_sent', workerId: this.workerId, sessionId: this.id, dir: 'to_worker', seq, msgType: msg.type, ...(key === undefined ? {} : { key }), resend });
+    const resend = peerLastSeq === undefined ? { resend: false } : { resend: true, peerLastSeq };
+    this.trace({ type: 'msg_sent', workerId: this.workerId, sessionId: this.id, dir: 'to_worker', seq, msgType: msg.type, ...(key === undefined ? {} : { key }), ...resend });
   }
 
   private scheduleAck(): void {

@@ -53,7 +53,9 @@ export type SystemEvent =
   // reliable delivery (either side; dir is the message's direction): a reliable message went out
   // (resend: again, after a reconnect), was handed to the receiver's logic (admitted as new), or the
   // sender saw the peer's cumulative ack reach upTo. key: protocol/message-key.ts (absent: seq only).
-  | E<'msg_sent', Msg & { resend: boolean }>
+  // peerLastSeq (a re-send at resume): the lastSeq the peer reported having (register / registered) when
+  // the re-send was decided. carriesStart: a result that carries its attempt's start (`started: true`).
+  | E<'msg_sent', Msg & { resend: boolean; peerLastSeq?: number; carriesStart?: true }>
   // connectionId (coordinator side): the connection the frame came in on.
   | E<'msg_delivered', Msg & { connectionId?: string }>
   | E<'msg_acked', { workerId: string; sessionId: string; dir: MsgDir; upTo: number }>

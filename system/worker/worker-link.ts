@@ -281,11 +281,13 @@ export abstract class WorkerLink {
     if (this.runner.runningCount === 0 && this.outbox.reliableOutstanding === 0) this.finishStop(this.draining);
   }
 
-  /** Delivery trace (events msg_sent / msg_delivered): a reliable message this worker sent or admitted. */
-  protected traceMsg(type: 'msg_sent' | 'msg_delivered', dir: MsgDir, msg: { type: string }, seq: number, resend = true): void {
+  /** Delivery trace (msg_sent / msg_delivered): a reliable message sent (peerLastSeq: re-sent at resume) or admitted. */
+  protected traceMsg(type: 'msg_sent' | 'msg_delivered', dir: MsgDir, msg: { type: string }, seq: number, resend = true, peerLastSeq?: number): void {
     const key = messageKey(msg);
     const base = { workerId: this.config.id, sessionId: this.sessionId ?? '', dir, seq, msgType: msg.type, ...(key === undefined ? {} : { key }) };
-    this.emit(type === 'msg_sent' ? { type, ...this.base(), ...base, resend } : { type, ...this.base(), ...base });
+    if (type === 'msg_delivered') return this.emit({ type, ...this.base(), ...base });
+    const start = msg.type === 'result' && 'started' in msg && msg.started === true ? { carriesStart: true as const } : {};
+    this.emit({ type, ...this.base(), ...base, resend, ...(peerLastSeq === undefined ? {} : { peerLastSeq }), ...start });
   }
 
   protected traceAck(upTo: number, sessionId = this.sessionId ?? ''): void {

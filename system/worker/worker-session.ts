@@ -147,7 +147,7 @@ export abstract class WorkerSession extends WorkerLink {
     // Order on the wire: what the coordinator has not acknowledged (original order), then the
     // held-task report, then (once synced) everything queued meanwhile, by priority.
     for (const s of resend) {
-      this.traceMsg('msg_sent', 'to_coordinator', s.msg, s.seq);
+      this.traceMsg('msg_sent', 'to_coordinator', s.msg, s.seq, true, msg.resumed ? msg.lastSeq : undefined);
       this.channel.sendNow(s.msg, s.seq);
     }
     if (this.earlySynced) this.marks.hit('worker.early-sync');

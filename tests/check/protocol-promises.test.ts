@@ -145,6 +145,20 @@ describe('12 acked-not-resent', () => {
     expect(clean).toEqual([]);
     expect(check(h, 'acked-not-resent')).toEqual([expect.stringMatching(/result a sent again as seq 1 in session s2, though the peer acknowledged it at t=5/)]);
   });
+
+  it('reports a re-send at a resume of a seq the peer reported having (its lastSeq), not one above it', () => {
+    const assign = (seq: number, resend: boolean): H =>
+      h.emit('coordinator', { type: 'msg_sent', workerId: 'w1', sessionId: 's-w1', dir: 'to_worker', seq, msgType: 'assign', key: `assign:e${seq}/l${seq}`, resend, ...(resend ? { peerLastSeq: 1 } : {}) });
+    const h = new H().connect('w1');
+    assign(1, false);
+    assign(2, false);
+    reconnect(h.at(50), 's-w1', true);
+    assign(2, true);
+    const clean = check(h, 'acked-not-resent');
+    assign(1, true);
+    expect(clean).toEqual([]);
+    expect(check(h, 'acked-not-resent')).toEqual([expect.stringMatching(/seq 1 \(assign assign:e1\/l1\) re-sent at a resume though the peer reported having up to seq 1 \(its lastSeq\)/)]);
+  });
 });
 
 describe('13 lease-expiry and 14 prompt-completion', () => {

@@ -1,6 +1,7 @@
 /**
  * Promise 11, starts (harness/check/promises-started.ts), on synthetic
- * histories: a worker that starts one lease twice is reported; once is not.
+ * histories: a worker that starts one lease twice, or reports one start
+ * twice, is reported; once is not.
  * (The other half, a start the coordinator never saw, is shown on a real run
  * with a broken decoder: tests/sim/broken-started.test.ts.)
  */
@@ -18,5 +19,21 @@ describe('11 delivery: an assign runs once', () => {
     ]);
     const once = started(started(new H().connect('w1').at(10), 'ls1').at(50), 'ls2');
     expect(checkHistory(once.history(), ['delivery'], baseContext)).toEqual([]);
+  });
+});
+
+describe('11 delivery: a start is reported once', () => {
+  const sent = (h: H, seq: number, msgType: string, lease: string, carriesStart = false): H =>
+    h.emit('w1', { type: 'msg_sent', workerId: 'w1', sessionId: 's-w1', dir: 'to_coordinator', seq, msgType, key: `${msgType}:e1/${lease}${msgType === 'result' ? '/completed' : ''}`, resend: false, ...(carriesStart ? { carriesStart: true as const } : {}) });
+
+  it('reports a started and then a result carrying the same start, not a start reported once either way', () => {
+    const once = new H().connect('w1').at(10);
+    sent(sent(sent(once, 1, 'started', 'ls1'), 2, 'result', 'ls1'), 3, 'result', 'ls2', true);
+    expect(checkHistory(once.history(), ['delivery'], baseContext)).toEqual([]);
+    const twice = new H().connect('w1').at(10);
+    sent(sent(twice, 1, 'started', 'ls1'), 2, 'result', 'ls1', true);
+    expect(checkHistory(twice.history(), ['delivery'], baseContext).map((v) => v.message)).toEqual([
+      expect.stringMatching(/w1 reported the start of lease ls1 \(e1\) twice: a started \(seq 1\) at t=10, then its result \(seq 2\) carrying the start at t=10/),
+    ]);
   });
 });

@@ -1,11 +1,15 @@
 /**
  * Client controls racing an attempt's end (promise 24): scenarios/control-races.yaml
  * passes on the real system at seeds 1-3, and a paused execution whose failing
- * attempt is retried anyway (./broken/control-variants.ts) is caught.
+ * attempt is retried anyway (./broken/control-variants.ts) is caught. Its
+ * pause-on-arrival pauses an attempt in the turn it starts, while its start
+ * is held: a worker that reports that start twice (./broken/dedupe-variants.ts,
+ * blind set 10 #24) is caught under promise 11.
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { PauseLostOnFailureEngine, PauseLostWithLeaseEngine } from './broken/control-variants.js';
+import { startFoldedAndSent, startSentTwice } from './broken/dedupe-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
 
@@ -27,5 +31,14 @@ describe('control-races: pause and cancel while a failing attempt reports', () =
     const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(PauseLostWithLeaseEngine) });
     expect(v.promises).toEqual(['client-control']);
     expect(v.text).toMatch(/claimed at t=\d+ though a pause was answered at t=\d+ and resume was requested only at t=\d+: a paused execution waits for resume/);
+  });
+
+  it.each([
+    ['a held start released before a checkpoint is sent again, folded into the result', startSentTwice],
+    ['a start folded into a short attempt\'s result is also sent alone', startFoldedAndSent],
+  ])('catches a worker that reports a start twice: %s', async (_name, onWorker) => {
+    const v = await simVerdict(await loadScenario(FILE), { onWorker });
+    expect(v.promises).toEqual(['delivery']);
+    expect(v.text).toMatch(/w1 reported the start of lease \S+ \(\S+\) twice: .* an attempt's start is reported once/);
   });
 });

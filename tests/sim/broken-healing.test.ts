@@ -16,6 +16,7 @@ import type { PromiseName } from '../../harness/check/promises.js';
 import { loadScenario, parseScenario } from '../../harness/scenario/loader.js';
 import type { Scenario } from '../../harness/scenario/schema.js';
 import type { SimWiring } from '../../harness/sim/index.js';
+import { brokenSession } from './broken/session-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { HeldLeasesIgnoredEngine, keepAbortedGhosts, neverResetAttempts, ThrottledRenewalEngine, TimeoutAsFailedEngine } from './broken/healing-variants.js';
 
@@ -86,6 +87,13 @@ const CASES: { name: string; file: string; wiring: SimWiring; caught: PromiseNam
     wiring: { engineFactory: engineFactoryOf(ThrottledRenewalEngine) },
     caught: 'lease-expiry',
     says: /expired at t=\d+ though its holder w\d stayed connected/,
+  },
+  {
+    name: "set 10 #12 a resume re-sends before applying the worker's lastSeq (the worker's dedupe absorbs the copies)",
+    file: 'scenarios/flapping-link.yaml',
+    wiring: { coordinatorPolicies: brokenSession('resend-before-last-seq') },
+    caught: 'acked-not-resent',
+    says: /w4 \(to_worker\): seq \d+ \(assign .*\) re-sent at a resume though the peer reported having up to seq \d+ \(its lastSeq\)/,
   },
   {
     name: "36 the coordinator's timeout recorded as failed",

@@ -19,7 +19,10 @@
  *  - last-committed (./broken/session-variants.ts): the coordinator session
  *    admits a copy of its newest committed seq (`<` for `<=`), so a frame
  *    replayed in the session is handed to the engine twice (replayed-frame,
- *    promise 11 delivery).
+ *    promise 11 delivery);
+ *  - lastSeqAdmitted (./broken/dedupe-variants.ts, blind set 10 #22): the
+ *    worker's channel does the same with the latest coordinator seq, so the
+ *    coordinator's frame replayed into the worker's stream is handled twice.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { formatViolation } from '../../harness/check/violation.js';
@@ -29,6 +32,7 @@ import type * as Codec from '../../system/protocol/codec.js';
 import type * as Handshake from '../../system/protocol/handshake.js';
 import type * as WorkerHandshake from '../../system/worker/handshake.js';
 import type { SimWiring } from '../../harness/sim/index.js';
+import { lastSeqAdmitted } from './broken/dedupe-variants.js';
 import { brokenSession } from './broken/session-variants.js';
 
 type Broken = 'none' | 'skip-proof-on-resume' | 'crc-on-signed' | 'no-compression' | 'missing-proof' | 'no-sign-flag';
@@ -89,6 +93,8 @@ describe('on-path adversaries', () => {
     expect(v.marks['worker.impostor-rejected']).toBeGreaterThan(0);
     expect(v.marks['coordinator.signature-refused']).toBeGreaterThan(0);
     expect(v.marks['coordinator.registration-refused']).toBeGreaterThan(0);
+    // The replay into w1's stream reached it and was dropped as a duplicate.
+    expect(v.marks['worker.duplicate-dropped']).toBeGreaterThan(0);
   });
 
   it('catches a worker that skips the proof when registered says resumed (impostor-coordinator)', async () => {
@@ -127,5 +133,11 @@ describe('on-path adversaries', () => {
     const v = await story('none', { coordinatorPolicies: brokenSession('last-committed') });
     expect(v.promises).toContain('delivery');
     expect(v.text).toMatch(/to_coordinator w1 session \S+: seq \d+ \(.*\) handed over again after seq \d+: a duplicate reached the coordinator's logic/);
+  });
+
+  it("catches a worker channel that admits a copy of the latest coordinator seq it handled (replayed-frame to the worker)", async () => {
+    const v = await story('none', { onWorker: lastSeqAdmitted });
+    expect(v.promises).toContain('delivery');
+    expect(v.text).toMatch(/to_worker w1 session \S+: seq (\d+) \(.*\) handed over again after seq \1: a duplicate reached the w1's logic/);
   });
 });

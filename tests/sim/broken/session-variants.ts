@@ -48,6 +48,19 @@ class AdmitDoneAhead extends Session {
   }
 }
 
+/**
+ * Applies the worker's reported lastSeq only after re-sending at a resume
+ * (blind set 10 #12): what the worker already has goes out again, and its
+ * dedupe absorbs the copies (promise 12, acked-not-resent).
+ */
+class ResendBeforeLastSeq extends Session {
+  override resend(workerLastSeq: number): number {
+    const n = this.resendUnacked(workerLastSeq);
+    this.onPeerAck(workerLastSeq);
+    return n;
+  }
+}
+
 /** Answers a sync from the reported leases only: assigns still in flight are not held (trace promise 13). */
 class SyncIgnoringInFlight extends Session {
   override pendingAssignments(): ReturnType<Session['pendingAssignments']> {
@@ -55,7 +68,7 @@ class SyncIgnoringInFlight extends Session {
   }
 }
 
-const BROKEN = { 'until-committed': AdmitUntilCommitted, 'last-committed': AdmitLastCommitted, 'done-ahead': AdmitDoneAhead } as const;
+const BROKEN = { 'until-committed': AdmitUntilCommitted, 'last-committed': AdmitLastCommitted, 'done-ahead': AdmitDoneAhead, 'resend-before-last-seq': ResendBeforeLastSeq } as const;
 
 /** Sessions admitting with the given mistake (default: re-sends of uncommitted seqs). */
 export function brokenSession(mistake: keyof typeof BROKEN = 'until-committed'): Partial<CoordinatorPolicies> {
