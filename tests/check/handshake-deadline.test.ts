@@ -11,13 +11,16 @@ import { H, baseContext } from './builder.js';
 const ctx = { ...baseContext, handshakeTimeoutMs: 5000 };
 const check = (h: H): string[] => checkHistory(h.history(), ['backoff'], ctx).map((v) => v.message);
 
-/** w1 drops, backs off, and its next attempt (deadline `deadlineMs`) registers `tookMs` later. */
+/** w1 drops; its first attempt runs into its 5 s deadline; its second (deadline `deadlineMs`) registers `tookMs` later. */
 function slowAttempt(deadlineMs: number | undefined, tookMs: number): H {
-  const h = new H().connect('w1').at(10).emit('w1', { type: 'disconnected', workerId: 'w1', code: 4429, reason: 'handshake timed out' });
+  const h = new H().connect('w1').at(10).emit('w1', { type: 'disconnected', workerId: 'w1', code: 4408, reason: 'heartbeat timeout' });
   h.emit('w1', { type: 'backoff', workerId: 'w1', attempt: 1, delayMs: 50, strategy: 'full-jitter', capMs: 100, floorMs: 0 });
-  h.at(60).emit('w1', { type: 'connecting', workerId: 'w1', attempt: 1, ...(deadlineMs === undefined ? {} : { handshakeTimeoutMs: deadlineMs }) });
-  h.at(60 + tookMs).emit('w1', { type: 'connected', workerId: 'w1', sessionId: 's', resumed: false, afterMs: 1 });
-  return h.at(60 + tookMs + 20_000).phase('end');
+  h.at(60).emit('w1', { type: 'connecting', workerId: 'w1', attempt: 1, handshakeTimeoutMs: 5000 });
+  h.at(5060).emit('w1', { type: 'disconnected', workerId: 'w1', code: 4429, reason: 'handshake timed out' });
+  h.emit('w1', { type: 'backoff', workerId: 'w1', attempt: 2, delayMs: 50, strategy: 'full-jitter', capMs: 200, floorMs: 0 });
+  h.at(5110).emit('w1', { type: 'connecting', workerId: 'w1', attempt: 2, ...(deadlineMs === undefined ? {} : { handshakeTimeoutMs: deadlineMs }) });
+  h.at(5110 + tookMs).emit('w1', { type: 'connected', workerId: 'w1', sessionId: 's', resumed: false, afterMs: 1 });
+  return h.at(5110 + tookMs + 20_000).phase('end');
 }
 
 describe('9 backoff: grown handshake deadlines', () => {
