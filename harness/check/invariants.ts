@@ -36,6 +36,7 @@ import { checkDurableOrder } from './promises-durable-order.js';
 import { checkStoredRetry } from './promises-stored.js';
 import { checkAbortReasons, checkHeldAfterAck, checkSentCheckpoints, checkSyncInFlight } from './promises-trace.js';
 import { checkAttemptOrder, checkOutbox } from './promises-outbox.js';
+import { checkLatestProgress } from './promises-progress.js';
 import { checkDrain } from './promises-drain.js';
 import { checkCapacity } from './promises-capacity.js';
 import { checkLeaseRunOnce, checkLiveAttempts } from './promises-attempts.js';
@@ -64,7 +65,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'api-contract': checkApiContract,
   retention: checkRetention,
   'acked-committed': checkAckedCommitted,
-  delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkAttemptOrder(v), ...checkStartsSeen(v), ...checkSyncPerSession(v, c)],
+  delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkAttemptOrder(v), ...checkLatestProgress(v, c), ...checkStartsSeen(v), ...checkSyncPerSession(v, c)],
   'acked-not-resent': (v, c) => [...checkAckedNotResent(v, c), ...checkHeldAfterAck(v, c)],
   'lease-expiry': (v, c) => [...checkLeaseExpiry(v, c), ...checkSyncInFlight(v, c), ...checkSyncVerdicts(v), ...checkTimeoutCeiling(v, c), ...checkRenewal(v, c)],
   'prompt-completion': checkPromptCompletion,
