@@ -1,10 +1,12 @@
 /**
  * Client controls racing an attempt's end (promise 24): scenarios/control-races.yaml
  * passes on the real system at seeds 1-3, and a paused execution whose failing
- * attempt is retried anyway (./broken/control-variants.ts) is caught.
+ * attempt is retried anyway (./broken/control-variants.ts) is caught; so is
+ * a pause answered 200 while it still waits for the worker (promise 29).
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
+import { pausePreparingAnswered200 } from './broken/api-variants.js';
 import { PauseLostOnFailureEngine, PauseLostWithLeaseEngine } from './broken/control-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
@@ -27,5 +29,11 @@ describe('control-races: pause and cancel while a failing attempt reports', () =
     const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(PauseLostWithLeaseEngine) });
     expect(v.promises).toEqual(['client-control']);
     expect(v.text).toMatch(/claimed at t=\d+ though a pause was answered at t=\d+ and resume was requested only at t=\d+: a paused execution waits for resume/);
+  });
+
+  it('catches a pause of a claimed, not yet started execution answered 200 as if done (blind set 10 #17)', async () => {
+    const v = await simVerdict(await loadScenario(FILE), { wrapHttp: pausePreparingAnswered200 });
+    expect(v.promises).toEqual(['api-contract']);
+    expect(v.text).toMatch(/a pause request for \S+ was answered 200 with status "preparing" at t=\d+: a pause still waiting for the worker to stop the attempt is answered 202/);
   });
 });
