@@ -2,12 +2,14 @@
  * Client controls racing an attempt's end (promise 24): scenarios/control-races.yaml
  * passes on the real system at seeds 1-3, and a paused execution whose failing
  * attempt is retried anyway (./broken/control-variants.ts) is caught; so is
- * a pause answered 200 while it still waits for the worker (promise 29).
+ * a pause answered 200 while it still waits for the worker (promise 29), and
+ * a delay queue that fires an execution by a stale entry of an earlier wait
+ * (promise 5).
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { pausePreparingAnswered200 } from './broken/api-variants.js';
-import { PauseLostOnFailureEngine, PauseLostWithLeaseEngine } from './broken/control-variants.js';
+import { PauseLostOnFailureEngine, PauseLostWithLeaseEngine, StaleDelayEntryEngine } from './broken/control-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
 
@@ -35,5 +37,11 @@ describe('control-races: pause and cancel while a failing attempt reports', () =
     const v = await simVerdict(await loadScenario(FILE), { wrapHttp: pausePreparingAnswered200 });
     expect(v.promises).toEqual(['api-contract']);
     expect(v.text).toMatch(/a pause request for \S+ was answered 200 with status "preparing" at t=\d+: a pause still waiting for the worker to stop the attempt is answered 202/);
+  });
+
+  it('catches a delay queue whose stale entry (a retry delay the pause cut short) fires the next wait early (blind set 10 #04)', async () => {
+    const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(StaleDelayEntryEngine) });
+    expect(v.promises).toEqual(['retries']);
+    expect(v.text).toMatch(/retried \d+ ms after failure 2; strategy fixed \(delay 3000, cap 60000\) asks for 3000 ms/);
   });
 });
