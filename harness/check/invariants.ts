@@ -37,6 +37,7 @@ import { checkStoredRetry } from './promises-stored.js';
 import { checkAbortReasons, checkHeldAfterAck, checkSentCheckpoints, checkSyncInFlight } from './promises-trace.js';
 import { checkAttemptOrder, checkOutbox } from './promises-outbox.js';
 import { checkLatestProgress } from './promises-progress.js';
+import { checkProbeCadence } from './promises-probe.js';
 import { checkDrain } from './promises-drain.js';
 import { checkCapacity } from './promises-capacity.js';
 import { checkLeaseRunOnce, checkLiveAttempts } from './promises-attempts.js';
@@ -61,7 +62,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   backoff: checkBackoff,
   liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkNoClaimAfterRefusal(v)],
   'no-phantom': checkNoPhantom,
-  'store-health': (v, c) => [...checkStoreHealth(v, c), ...checkNoClaimWhileFailing(v)],
+  'store-health': (v, c) => [...checkStoreHealth(v, c), ...checkNoClaimWhileFailing(v), ...checkProbeCadence(v, c)],
   'api-contract': checkApiContract,
   retention: checkRetention,
   'acked-committed': checkAckedCommitted,
