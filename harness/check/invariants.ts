@@ -39,6 +39,8 @@ import { checkDurableOrder } from './promises-durable-order.js';
 import { checkStoredRetry } from './promises-stored.js';
 import { checkAbortReasons, checkHeldAfterAck, checkSentCheckpoints, checkSyncInFlight } from './promises-trace.js';
 import { checkAttemptOrder, checkOutbox } from './promises-outbox.js';
+import { checkLatestProgress } from './promises-progress.js';
+import { checkProbeCadence } from './promises-probe.js';
 import { checkDrain } from './promises-drain.js';
 import { checkCapacity } from './promises-capacity.js';
 import { checkLeaseRunOnce, checkLiveAttempts } from './promises-attempts.js';
@@ -63,11 +65,11 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   backoff: (v, c) => [...checkBackoff(v, c), ...checkHandshakeDeadlines(v, c)],
   liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkRttTrace(v, c), ...checkNoClaimAfterRefusal(v)],
   'no-phantom': checkNoPhantom,
-  'store-health': (v, c) => [...checkStoreHealth(v, c), ...checkNoClaimWhileFailing(v)],
+  'store-health': (v, c) => [...checkStoreHealth(v, c), ...checkNoClaimWhileFailing(v), ...checkProbeCadence(v, c)],
   'api-contract': checkApiContract,
   retention: checkRetention,
   'acked-committed': checkAckedCommitted,
-  delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkAttemptOrder(v), ...checkStartsSeen(v), ...checkSyncPerSession(v, c), ...checkHeldReports(v, c)],
+  delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkAttemptOrder(v), ...checkLatestProgress(v, c), ...checkStartsSeen(v), ...checkSyncPerSession(v, c), ...checkHeldReports(v, c)],
   'acked-not-resent': (v, c) => [...checkAckedNotResent(v, c), ...checkHeldAfterAck(v, c)],
   'lease-expiry': (v, c) => [...checkLeaseExpiry(v, c), ...checkSyncInFlight(v, c), ...checkSyncVerdicts(v), ...checkTimeoutCeiling(v, c), ...checkRenewal(v, c)],
   'prompt-completion': checkPromptCompletion,

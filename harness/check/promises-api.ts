@@ -18,7 +18,8 @@
  * 401, 403 nor 500 at or above it. With a per-client quota, the client's
  * acknowledged unfinished executions never exceed it (promises-quota.ts).
  * And only one submission is answered 201 Created for an execution: an
- * idempotent repeat is answered 200. And the paged listing and the stats
+ * idempotent repeat is answered 200; a pause is answered 200 only once the
+ * execution is paused, else 202. And the paged listing and the stats
  * agree with the final read (promises-reads.ts).
  */
 import { documentedRoute, HTTP_ADVERSARY, scopeAtLeast, type ApiScope } from './api-scopes.js';
@@ -40,7 +41,7 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
 
 /** 29. Each HTTP refusal's status is the one its code has in the contract; nothing is accepted with a revoked token; scopes and the client quota hold. */
 export function checkApiContract(view: HistoryView, ctx: CheckContext): Violation[] {
-  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...originMismatches(view), ...bodyMismatches(view), ...checkClientQuota(view, ctx), ...createdMismatches(view), ...checkApiReads(view)];
+  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...originMismatches(view), ...bodyMismatches(view), ...checkClientQuota(view, ctx), ...createdMismatches(view), ...controlAnswerMismatches(view), ...checkApiReads(view)];
 }
 
 /**
@@ -63,6 +64,31 @@ function createdMismatches(view: HistoryView): Violation[] {
       continue;
     }
     out.push(violation(view.records, 'api-contract', `a submission answered 201 Created at t=${rec.time} with ${id}, which an earlier answer (t=${first}) already created: an idempotent repeat is answered 200`, { index: rec.index, executionId: id }));
+  }
+  return out;
+}
+
+/**
+ * Control requests answered with the wrong success status for the state the
+ * answer shows (README, HTTP API): a pause is done (200) only when the
+ * execution is `paused`; until its worker has stopped the attempt it is
+ * accepted, 202 with the status it still has (a claimed one waiting for its
+ * start, `preparing`, as a `running` one). Cancel and resume answer 200.
+ */
+function controlAnswerMismatches(view: HistoryView): Violation[] {
+  const out: Violation[] = [];
+  for (const rec of view.records) {
+    const v = rec.value;
+    if (rec.f !== 'note' || rec.process !== 'client' || v.phase !== 'ok' || typeof v.op !== 'string' || typeof v.httpStatus !== 'number') continue;
+    const want = v.op !== 'pause' ? 200 : v.status === 'paused' ? 200 : 202;
+    if (v.httpStatus === want) continue;
+    const why = v.op !== 'pause' ? `a ${v.op} is answered 200` : want === 200 ? 'a pause that is done is answered 200' : 'a pause still waiting for the worker to stop the attempt is answered 202 (accepted), not 200 (done)';
+    out.push(
+      violation(view.records, 'api-contract', `a ${v.op} request for ${String(v.executionId)} was answered ${v.httpStatus} with status ${JSON.stringify(v.status)} at t=${rec.time}: ${why}`, {
+        index: rec.index,
+        executionId: String(v.executionId),
+      }),
+    );
   }
   return out;
 }

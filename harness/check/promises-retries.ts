@@ -98,6 +98,8 @@ export function checkRetries(view: HistoryView, ctx: CheckContext): Violation[] 
         failed.add(ev.attempt);
         lastFailureAt = e.rec.time;
       }
+      // A client's resume runs the paused execution now: the rest of its retry delay is not owed (engine-control.ts).
+      if (ev.type === 'status' && ev.reason === 'resumed') lastFailureAt = undefined;
       if (ev.type !== 'claimed') continue;
       out.push(...claimViolations(view, ctx, id, sub, e as Ev<'claimed'>, failed.size, lastFailureAt, holds?.get(sub.ev.kind) ?? (holds === undefined ? undefined : [])));
       lastFailureAt = undefined;

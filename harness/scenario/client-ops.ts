@@ -3,7 +3,7 @@
  * and resume, made through the coordinator's HTTP API (sim-client.ts) `afterMs` after the submission was acknowledged, on the virtual
  * clock. Each request is recorded as a client note before it is made
  * ({op, executionId, phase: 'invoke'}) and again when it is answered
- * (phase 'ok' with the status, or 'fail' with the error), so the checker
+ * (phase 'ok' with the status and the HTTP status, or 'fail' with the error), so the checker
  * knows when the client asked (harness/check/promises-engine.ts).
  */
 import type { HistoryRecorder } from '../check/history.js';
@@ -24,7 +24,7 @@ export function scheduleControls(sim: Simulation, client: SimClient, recorder: H
 function control(sim: Simulation, client: SimClient, recorder: HistoryRecorder, op: ControlOp, executionId: string): void {
   recorder.recordInfo({ op: op.op, executionId, phase: 'invoke' }, 'client');
   void simControl(sim, client, op.op, executionId).then((r) => {
-    if (r.ok) recorder.recordInfo({ op: op.op, executionId, phase: 'ok', status: r.status }, 'client');
+    if (r.ok) recorder.recordInfo({ op: op.op, executionId, phase: 'ok', status: r.status, httpStatus: r.httpStatus }, 'client');
     else recorder.recordInfo({ op: op.op, executionId, phase: 'fail', error: { code: r.code, message: r.message, ...(r.status === undefined ? {} : { httpStatus: r.status }) } }, 'client');
   });
 }

@@ -107,8 +107,8 @@ export class CoordinatorHttp {
     return { ok: false, indeterminate: r.status >= 500, code: err?.code ?? `http_${r.status}`, message: err?.message ?? `HTTP ${r.status}`, status: r.status };
   }
 
-  /** POST /api/v1/executions/{id}/cancel|pause|resume: the execution's status after it (200, or 202 for a pause in progress). */
-  async control(op: 'cancel' | 'pause' | 'resume', executionId: string): Promise<{ ok: true; status: string } | { ok: false; code: string; message: string; status?: number }> {
+  /** POST /api/v1/executions/{id}/cancel|pause|resume: the execution's status after it and the HTTP status (200, or 202 for a pause in progress). */
+  async control(op: 'cancel' | 'pause' | 'resume', executionId: string): Promise<{ ok: true; status: string; httpStatus: number } | { ok: false; code: string; message: string; status?: number }> {
     let r: { status: number; body: unknown };
     try {
       const body = op === 'cancel' ? JSON.stringify({ reason: 'cancelled by the workload' }) : '';
@@ -117,7 +117,7 @@ export class CoordinatorHttp {
       return { ok: false, code: 'unavailable', message: err instanceof Error ? err.message : String(err) };
     }
     const b = r.body as { status?: string; error?: { code?: string; message?: string } } | null;
-    if (r.status === 200 || r.status === 202) return { ok: true, status: b?.status ?? '' };
+    if (r.status === 200 || r.status === 202) return { ok: true, status: b?.status ?? '', httpStatus: r.status };
     return { ok: false, code: b?.error?.code ?? `http_${r.status}`, message: b?.error?.message ?? `HTTP ${r.status}`, status: r.status };
   }
 

@@ -8,7 +8,8 @@
  *
  *   workload.items[].idempotency  {keys, concurrent?}: submission n carries key `<item>-k<(n mod keys)+1>`;
  *                                 concurrent: repeats go in the same tick as the key's first submission;
- *                                 shareWith: the keys of an earlier item (a reuse with another spec: 409)
+ *                                 shareWith: the keys of an earlier item (a reuse with another spec: 409);
+ *                                 on a graph item the root node n0 carries the key (a repeat's other nodes depend on it)
  *   workload.items[].control      [{op: cancel|pause|resume, afterMs, node?}] per submission
  *   workload.items[].startAfterMs scheduledAt = submission time + startAfterMs
  *   workload.items[].batch        the item's tasks in one batch submission
@@ -29,6 +30,10 @@ import { didYouMean } from './suggest.js';
  * submission (at the time of submission n mod keys), so repeats reach the engine
  * while the original is still in its commit window (a crash there must not leave
  * an acknowledged repeat naming an execution that never committed).
+ * On a graph item the key is the root's (node n0): a repeating graph plans
+ * its root as the execution that already holds the key, and its other nodes
+ * are new executions depending on that one (the dependents of a
+ * deduplicated node keep their edge; order, promise 4).
  */
 const Idempotency = z.strictObject({
   keys: PosInt,

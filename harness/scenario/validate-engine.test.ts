@@ -48,13 +48,13 @@ describe('engine-feature scenario fields', () => {
       {
         workers: 2,
         items: [
-          '{ kind: echo, count: 2, idempotency: { keys: 1 }, graph: { shape: chain, size: 2 }, control: [{ op: cancel, afterMs: 1, node: 5 }] }',
+          '{ kind: echo, count: 2, failureRate: 0.5, startAfterMs: 10, idempotency: { keys: 1 }, graph: { shape: chain, size: 2 }, control: [{ op: cancel, afterMs: 1, node: 5 }] }',
           '{ kind: echo, count: 3, batch: true, ratePerSec: 2, graph: { shape: chain, size: 2 } }',
         ],
         triggers: ['{ on: { event: result-sentt, worker: w9 }, target: w3, action: kill }'],
         adversaries: ['{ at: 0, victim: w7 }'],
       },
-      /workload\.items\[0\]\.idempotency: idempotency keys apply to single submissions/,
+      /workload\.items\[0\]\.idempotency: a graph's root carries the key, so its repeats must be the same request: remove failureRate, startAfterMs or idempotency/,
       /control\[0\]\.node: node 5 does not exist/,
       /items\[1\]\.batch: a batch is of single tasks; remove graph or batch/,
       /items\[1\]\.ratePerSec: a batch is one request at `at`; remove ratePerSec or batch/,

@@ -40,9 +40,7 @@ export function validateEngineFields(s: Scenario, ctx: Ctx, groups: Map<string, 
     }
   });
   s.workload.items.forEach((item, i) => {
-    if (item.idempotency !== undefined && item.graph.shape !== 'none') {
-      problem(ctx, ['workload', 'items', i, 'idempotency'], 'idempotency keys apply to single submissions; remove graph or idempotency');
-    }
+    if (item.idempotency !== undefined && item.graph.shape !== 'none') keyedGraph(item, ctx, i);
     if (item.batch && item.graph.shape !== 'none') problem(ctx, ['workload', 'items', i, 'batch'], 'a batch is of single tasks; remove graph or batch');
     if (item.batch && item.ratePerSec !== undefined) problem(ctx, ['workload', 'items', i, 'ratePerSec'], 'a batch is one request at `at`; remove ratePerSec or batch');
     const nodes = item.batch ? item.count : item.graph.shape === 'none' ? 1 : item.graph.size;
@@ -52,6 +50,24 @@ export function validateEngineFields(s: Scenario, ctx: Ctx, groups: Map<string, 
     if (item.dependsOn !== undefined) itemDependency(s, ctx, i);
     if (item.idempotency?.shareWith !== undefined) sharedKeys(s, ctx, i);
   });
+}
+
+/**
+ * A graph item with idempotency keys (its root node n0 carries the key): a
+ * repeat must be the same request as the root it repeats, so nothing that
+ * varies per submission may touch the root (failureRate draws its kind,
+ * startAfterMs its scheduledAt, dependsOn its dependencies); shareWith
+ * links plain tasks only (sharedKeys).
+ */
+function keyedGraph(item: Scenario['workload']['items'][number], ctx: Ctx, i: number): void {
+  const varies = [
+    ...(item.failureRate > 0 ? ['failureRate'] : []),
+    ...(item.startAfterMs !== undefined ? ['startAfterMs'] : []),
+    ...(item.dependsOn !== undefined ? ['dependsOn'] : []),
+  ];
+  if (varies.length > 0) {
+    problem(ctx, ['workload', 'items', i, 'idempotency'], `a graph's root carries the key, so its repeats must be the same request: remove ${varies.join(', ')} or idempotency`);
+  }
 }
 
 /** workload.items[i].dependsOn: each names an earlier item, submitted no later, and one of its nodes; no item twice. */

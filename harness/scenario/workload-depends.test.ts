@@ -55,4 +55,21 @@ describe('workload dependsOn', () => {
     expect(resolveAfter(subs[6]!, ids)).toMatchObject({ after: ['l1', 'r1'], submission: { type: 'task', spec: { dependencies: ['l1', 'r1'] } } });
     expect(resolveAfter(subs[7]!, ids)).toEqual({ skipped: 'its dependency late#2 (node 0) has no acknowledged execution id' });
   });
+
+  it('keys a keyed graph item at its root, so a repeat plans only the root as the execution that holds the key', () => {
+    const keyed = `name: keyed
+description: graphs whose roots repeat a key
+fleet: { workers: 1 }
+workload:
+  items:
+    - { name: g, kind: echo, count: 3, at: 0, idempotency: { keys: 2 }, graph: { shape: fanout, size: 3 } }
+`;
+    const graphs = expandWorkload(parseScenario(keyed, 'keyed.yaml'), seededRandom(1));
+    const keys = graphs.map((s) => (s.type === 'graph' ? Object.values(s.graph).map((n) => n.idempotencyKey) : []));
+    expect(keys).toEqual([
+      ['g-k1', undefined, undefined],
+      ['g-k2', undefined, undefined],
+      ['g-k1', undefined, undefined],
+    ]);
+  });
 });

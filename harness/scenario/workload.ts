@@ -133,13 +133,24 @@ function keyOf(item: WorkloadItem, name: string, n: number): string | undefined 
   return item.idempotency === undefined ? undefined : `${item.idempotency.shareWith ?? name}-k${(n % item.idempotency.keys) + 1}`;
 }
 
+/**
+ * A graph whose root node n0 carries `key` (graph items with idempotency):
+ * a later submission repeating the key plans n0 as the execution that holds
+ * it, and its other nodes depend on that execution (blind set 10 #09).
+ */
+function keyedRoot(graph: GraphSpec, key: string | undefined): GraphSpec {
+  const root = graph.n0;
+  if (key === undefined || root === undefined) return graph;
+  return { ...graph, n0: { ...root, idempotencyKey: key } };
+}
+
 /** A batch item: its `count` tasks in one submission at `at` (idempotency keys as for single tasks, so a key may repeat inside the batch). */
 function batchOf(item: WorkloadItem, name: string, random: Random): Submission {
   const specs: ExecutionSpec[] = [];
   for (let n = 0; n < item.count; n++) {
     const spec = specOf(item, random);
     const key = keyOf(item, name, n);
-        if (key !== undefined) spec.idempotencyKey = key;
+    if (key !== undefined) spec.idempotencyKey = key;
     specs.push(spec);
   }
   return { at: item.at, ref: `${name}#1`, item: name, type: 'batch', specs, control: item.control, ...(item.startAfterMs === undefined ? {} : { startAfterMs: item.startAfterMs }) };
@@ -200,7 +211,7 @@ export function expandWorkload(scenario: Scenario, random: Random): Submission[]
         const key = keyOf(item, name, n);
         if (key !== undefined) spec.idempotencyKey = key;
         out.push({ at, ref, item: name, type: 'task', spec, ...extra, ...after });
-      } else out.push({ at, ref, item: name, type: 'graph', shape: item.graph.shape, graph: graphOf(item, random), ...extra, ...after });
+      } else out.push({ at, ref, item: name, type: 'graph', shape: item.graph.shape, graph: keyedRoot(graphOf(item, random), keyOf(item, name, n)), ...extra, ...after });
     }
   });
   return out.map((s, i) => ({ s, i })).sort((a, b) => a.s.at - b.s.at || a.i - b.i).map((x) => x.s);

@@ -6,7 +6,7 @@
  * Kill = kill -9 (timers cancelled, sockets vanish, the store loses what was
  * not committed); restart = a new incarnation on the same address.
  */
-import { type Clock, type Cpu, type EventSink, type Buggify, type Logger, type Marks, type Random } from '../../system/core/index.js';
+import { type Clock, type Cpu, type EventSink, type Buggify, type Logger, type Marks, type Random, type HttpHandler } from '../../system/core/index.js';
 import {
   createCoordinator,
   startCoordinator,
@@ -82,6 +82,8 @@ export interface SimWiring {
   wrapTokens?: (tokens: TokenStore) => TokenStore;
   /** Coordinator policies in place of the real ones (system/coordinator/policies.ts): a broken status table, scope rule, quota or session. */
   coordinatorPolicies?: Partial<CoordinatorPolicies>;
+  /** Wraps the coordinator's HTTP handler (each incarnation): a route that answers with the wrong status. */
+  wrapHttp?: (handle: HttpHandler) => HttpHandler;
 }
 
 /** What every simulated process gets from the simulation. */
@@ -168,8 +170,10 @@ export class CoordinatorProcess {
     // The virtual network is reachable from nothing outside this process: the host name is not an exposure.
     const config = { insecure: true, ...this.options.config, host: this.host.name, port: this.port };
     const coordinator = await (engineFactory === undefined ? createCoordinator(deps, config) : startCoordinator(deps, config, engineFactory));
-    if (this.host.isAlive(incarnation)) this.instance = coordinator;
-    return coordinator;
+    const wrapHttp = this.env.wiring.wrapHttp;
+    const wired = wrapHttp === undefined ? coordinator : { ...coordinator, handleHttp: wrapHttp(coordinator.handleHttp) };
+    if (this.host.isAlive(incarnation)) this.instance = wired;
+    return wired;
   }
 
   /** Sets the disk's condition (storage faults); applies to this and later incarnations. */

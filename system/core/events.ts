@@ -75,7 +75,15 @@ export type SystemEvent =
   | E<'task_started', Lease & { checkpointSeq?: number }>
   // errorCode (optional): the code of the error a failed attempt reported (too_large: its result could not fit a frame).
   | E<'task_finished', Lease & { outcome: string; errorCode?: string }>
-  | E<'task_aborted', Lease & { reason: string }>;
+  | E<'task_aborted', Lease & { reason: string }>
+  // A progress report left the worker (put on its connection), or its outbox refused it (full: progress may be
+  // dropped only then; superseded progress is coalesced per execution): the harness judges that an attempt's
+  // latest progress leaves the worker (harness/check/promises-progress.ts).
+  | E<'progress_sent', Progress>
+  | E<'progress_refused', Progress>;
+
+/** One progress report as the worker's task produced it. */
+type Progress = { workerId: string; executionId: string; leaseToken: string; fraction: number };
 
 export type SystemEventType = SystemEvent['type'];
 

@@ -160,6 +160,21 @@ describe('worker channel flushing', () => {
     expect(first).toEqual([['started', 1]]);
   });
 
+  it('tells its tracer about each progress report that goes out', () => {
+    const { channel } = setup();
+    const sent: [string, number][] = [];
+    channel.tracer = { firstSent: () => undefined, progressSent: (m) => sent.push([m.executionId, m.fraction]) };
+    channel.enqueue({ type: 'progress', executionId: 'ex_1', leaseToken: 'ls_1', fraction: 0.5 });
+    channel.enqueue({ type: 'progress', executionId: 'ex_2', leaseToken: 'ls_2', fraction: 0.25 });
+    channel.enqueue({ type: 'progress', executionId: 'ex_1', leaseToken: 'ls_1', fraction: 1 });
+    expect(sent).toEqual([]);
+    channel.allow(OutPriority.data);
+    expect(sent).toEqual([
+      ['ex_1', 1],
+      ['ex_2', 0.25],
+    ]);
+  });
+
   it('sends only what the state allows', () => {
     const { channel, types } = setup();
     channel.enqueue({ type: 'started', executionId: 'ex_1', attempt: 1, leaseToken: 'ls_1' });

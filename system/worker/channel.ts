@@ -20,9 +20,10 @@ import { type OutMessage, type Outbox, OutPriority } from './outbox.js';
 const HIGH_WATER_BYTES = 1024 * 1024;
 const FLUSH_RETRY_MS = 5;
 
-/** Told when a reliable message goes out for the first time (the worker's delivery trace). */
+/** Told when a reliable message goes out for the first time, and when a progress report goes out (the worker's delivery trace). */
 export interface ChannelTracer {
   firstSent(msg: OutMessage, seq: number): void;
+  progressSent?(msg: Extract<OutMessage, { type: 'progress' }>): void;
 }
 
 /** Follows the worker's state (StateFollower): what may go out is what the state allows. */
@@ -131,6 +132,7 @@ export class Channel {
       const next = this.outbox.take(max);
       if (!next) return;
       if (next.seq !== undefined) this.tracer?.firstSent(next.msg, next.seq);
+      else if (next.msg.type === 'progress') this.tracer?.progressSent?.(next.msg);
       this.sendNow(next.msg, next.seq);
     }
     if (!this.flushTimer && this.outbox.peek(max)) {

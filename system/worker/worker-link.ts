@@ -46,7 +46,6 @@ export abstract class WorkerLink {
   protected handshakeTimer: TimerHandle | undefined;
   protected backoffTimer: TimerHandle | undefined;
   protected drainTimer: TimerHandle | undefined;
-
   protected welcome: Welcome | undefined;
   /** This connection's own challenge, sent in register; the coordinator's proof must cover it. */
   protected clientNonce = '';
@@ -64,7 +63,6 @@ export abstract class WorkerLink {
   protected heldReport: { at: number; tasks: HeldTask[] } | undefined;
   /** Retry-after hint of the coordinator's last refusal (close 4503), ms; honoured by the next backoff. */
   protected retryAfterMs: number | undefined;
-
   /** Backoff attempt number: reconnect delays since the last registration. */
   protected attempt = 0;
   /** Connection tries since the last registration that never registered (for maxAttempts). */
@@ -87,15 +85,19 @@ export abstract class WorkerLink {
 
   /**
    * The channel's tracer and the runner's outlet: one object per worker
-   * whose methods reach back here, instead of a closure per outlet.
+   * whose methods reach back here, instead of a closure per outlet. Traces
+   * each progress report that left, or that the outbox refused (full).
    */
   private static readonly Outlets = class implements ChannelTracer, RunnerOutlet {
     constructor(private readonly w: WorkerLink) {}
     firstSent(msg: OutMessage, seq: number): void {
       this.w.traceMsg('msg_sent', 'to_coordinator', msg, seq, false);
     }
+    progressSent(msg: { executionId: string; leaseToken: string; fraction: number }, type: 'progress_sent' | 'progress_refused' = 'progress_sent'): void {
+      this.w.emit({ type, ...this.w.base(), executionId: msg.executionId, leaseToken: msg.leaseToken, fraction: msg.fraction });
+    }
     send(msg: OutMessage): void {
-      this.w.channel.enqueue(msg);
+      if (!this.w.channel.enqueue(msg) && msg.type === 'progress') this.progressSent(msg, 'progress_refused');
     }
     settled(): void {
       this.w.checkDrained();

@@ -93,6 +93,25 @@ describe('29 api-contract: 201 only for the submission that created the executio
   });
 });
 
+describe('29 api-contract: a control answer\'s success status fits the state it shows', () => {
+  const answered = (h: H, op: string, status: string, httpStatus: number): H => {
+    h.rec.recordInfo({ op, executionId: 'x', phase: 'ok', status, httpStatus }, 'client');
+    return h;
+  };
+  const judged = (h: H): string[] => checkHistory(h.history(), ['api-contract'], baseContext).map((v) => v.message);
+  it('reports a pause answered 200 while the attempt still has to stop, and a done pause answered 202 (blind set 10 #17)', () => {
+    const h = answered(answered(new H().at(10), 'pause', 'preparing', 200).at(20), 'pause', 'paused', 202);
+    expect(judged(h)).toEqual([
+      'a pause request for x was answered 200 with status "preparing" at t=10: a pause still waiting for the worker to stop the attempt is answered 202 (accepted), not 200 (done)',
+      'a pause request for x was answered 202 with status "paused" at t=20: a pause that is done is answered 200',
+    ]);
+  });
+  it('passes 202 for a pause pending on a preparing or running attempt, 200 once paused, and 200 for cancel and resume', () => {
+    const h = answered(answered(answered(new H().at(10), 'pause', 'preparing', 202), 'pause', 'running', 202), 'pause', 'paused', 200);
+    expect(judged(answered(answered(h, 'resume', 'scheduled', 200), 'cancel', 'cancelled', 200))).toEqual([]);
+  });
+});
+
 describe('29 api-contract: the per-client quota', () => {
   const ctx = { ...baseContext, maxPendingPerClient: 3 };
 

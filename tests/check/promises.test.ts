@@ -178,6 +178,13 @@ describe('5 retries', () => {
     ok.at(1100).claim('x', 'w1', 2, 't2', undefined, 'retrying');
     expect(check(ok, 'retries')).toEqual([]);
   });
+  it('owes no rest of the delay once the client resumed the execution (a resume runs it now)', () => {
+    const h = new H().connect('w1').submit('x', { maxAttempts: 2, retry });
+    h.claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1').at(100).finish('x', 'w1', 1, 't1', 'failed', 'retrying');
+    h.at(200).status('x', 'retrying', 'paused', 1, 'pause requested').at(300).status('x', 'paused', 'scheduled', 1, 'resumed');
+    h.claim('x', 'w1', 2, 't2');
+    expect(check(h, 'retries')).toEqual([]);
+  });
 });
 
 describe('6 checkpoints', () => {

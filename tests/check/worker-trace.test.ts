@@ -122,3 +122,35 @@ describe('11 the held-task report lists every attempt the worker runs', () => {
     expect(messages(report([], 10), 'delivery')).toEqual([]);
   });
 });
+
+describe('11 an attempt\'s latest progress leaves its worker (blind set 10 #23)', () => {
+  const progress = (h: H, type: 'progress_sent' | 'progress_refused', id: string, token: string, fraction: number): H =>
+    h.emit('w1', { type, workerId: 'w1', executionId: id, leaseToken: token, fraction });
+  /** Two sleeps on w1; y's last report is overwritten by x's while w1's link is down. */
+  const twoSleeps = (yFinal: 'sent' | 'refused' | 'lost'): H => {
+    const h = new H().phase('faults').connect('w1').submit('x').submit('y');
+    h.at(10).claim('x', 'w1', 1, 'tx').start('x', 'w1', 1, 'tx').claim('y', 'w1', 1, 'ty').start('y', 'w1', 1, 'ty');
+    progress(h.at(100), 'progress_sent', 'x', 'tx', 0.5);
+    progress(h, 'progress_sent', 'y', 'ty', 0.5);
+    h.at(150).emit('w1', { type: 'disconnected', workerId: 'w1', code: 1006, reason: 'lost' });
+    h.at(200).finish('y', 'w1', 1, 'ty');
+    if (yFinal === 'refused') progress(h, 'progress_refused', 'y', 'ty', 1);
+    h.at(300).connect('w1');
+    if (yFinal === 'sent') progress(h, 'progress_sent', 'y', 'ty', 1);
+    progress(h, 'progress_sent', 'x', 'tx', 1);
+    h.at(310).finish('x', 'w1', 1, 'tx');
+    return h.phase('heal').at(1000).phase('end');
+  };
+  it('flags a completed sleep whose final report never left while its worker lived on and ended synced', () => {
+    expect(messages(twoSleeps('lost'), 'delivery')).toEqual([expect.stringMatching(/w1 completed sleep y \(lease ty\) at t=200 but its final progress \(fraction 1\) never left the worker \(the last that left said 0\.5\)/)]);
+  });
+  it('accepts the final report sent after the reconnect, and one the full outbox refused', () => {
+    expect(messages(twoSleeps('sent'), 'delivery')).toEqual([]);
+    expect(messages(twoSleeps('refused'), 'delivery')).toEqual([]);
+  });
+  it('does not judge a worker that is not synced at the end (its queue still waits)', () => {
+    const h = twoSleeps('lost');
+    h.emit('w1', { type: 'disconnected', workerId: 'w1', code: 1006, reason: 'lost' });
+    expect(messages(h, 'delivery')).toEqual([]);
+  });
+});

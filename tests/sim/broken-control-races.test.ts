@@ -1,14 +1,17 @@
 /**
  * Client controls racing an attempt's end (promise 24): scenarios/control-races.yaml
  * passes on the real system at seeds 1-3, and a paused execution whose failing
- * attempt is retried anyway (./broken/control-variants.ts) is caught. Its
- * pause-on-arrival pauses an attempt in the turn it starts, while its start
- * is held: a worker that reports that start twice (./broken/dedupe-variants.ts,
- * blind set 10 #24) is caught under promise 11.
+ * attempt is retried anyway (./broken/control-variants.ts) is caught; so is
+ * a pause answered 200 while it still waits for the worker (promise 29), and
+ * a delay queue that fires an execution by a stale entry of an earlier wait
+ * (promise 5). Its pause-on-arrival pauses an attempt in the turn it starts,
+ * while its start is held: a worker that reports that start twice
+ * (./broken/dedupe-variants.ts, blind set 10 #24) is caught under promise 11.
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { PauseLostOnFailureEngine, PauseLostWithLeaseEngine } from './broken/control-variants.js';
+import { pausePreparingAnswered200 } from './broken/api-variants.js';
+import { PauseLostOnFailureEngine, PauseLostWithLeaseEngine, StaleDelayEntryEngine } from './broken/control-variants.js';
 import { startFoldedAndSent, startSentTwice } from './broken/dedupe-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
@@ -40,5 +43,17 @@ describe('control-races: pause and cancel while a failing attempt reports', () =
     const v = await simVerdict(await loadScenario(FILE), { onWorker });
     expect(v.promises).toEqual(['delivery']);
     expect(v.text).toMatch(/w1 reported the start of lease \S+ \(\S+\) twice: .* an attempt's start is reported once/);
+  });
+
+  it('catches a pause of a claimed, not yet started execution answered 200 as if done (blind set 10 #17)', async () => {
+    const v = await simVerdict(await loadScenario(FILE), { wrapHttp: pausePreparingAnswered200 });
+    expect(v.promises).toEqual(['api-contract']);
+    expect(v.text).toMatch(/a pause request for \S+ was answered 200 with status "preparing" at t=\d+: a pause still waiting for the worker to stop the attempt is answered 202/);
+  });
+
+  it('catches a delay queue whose stale entry (a retry delay the pause cut short) fires the next wait early (blind set 10 #04)', async () => {
+    const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(StaleDelayEntryEngine) });
+    expect(v.promises).toEqual(['retries']);
+    expect(v.text).toMatch(/retried \d+ ms after failure 2; strategy fixed \(delay 3000, cap 60000\) asks for 3000 ms/);
   });
 });

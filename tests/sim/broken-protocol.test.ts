@@ -23,6 +23,7 @@ import {
   LazySyncEngine,
   NoRenewEngine,
   pauseForgetsSlept,
+  progressCoalescedAcrossExecutions,
   renumberAcked,
   SecondsTimeoutEngine,
   SlowRetryEngine,
@@ -100,6 +101,23 @@ phases: { faultsMs: 1000, healMs: 6000 }
     broken: { engineFactory: engineFactoryOf(LazySyncEngine) },
     caught: ['prompt-completion'],
     says: /its sync must give the work back at once/,
+  },
+  {
+    // Blind set 10 #23: sleeps finishing on w1 while it is cut off queue their final progress side by side.
+    name: 'the outbox coalesces a progress report with another execution\'s',
+    yaml: `name: progress-across
+description: w1 is cut off while its sleeps report progress and finish
+fleet: { workers: 2, concurrency: 4 }
+coordinator: { heartbeatMs: 200, heartbeatTimeoutMs: 800, leaseMs: 9000 }
+workload:
+  items: [{ kind: sleep, count: 16, ratePerSec: 16, params: { durationMs: 1500, checkpointEveryMs: 300 } }]
+faults:
+  - { at: 1000, for: 2000, action: { type: partition, groups: [coordinator, w1] } }
+phases: { faultsMs: 3000, healMs: 8000 }
+`,
+    broken: { onWorker: progressCoalescedAcrossExecutions },
+    caught: ['delivery'],
+    says: /completed sleep \S+ \(lease \S+\) at t=\d+ but its final progress \(fraction 1\) never left the worker/,
   },
   {
     name: 'a worker that forgets finished results when it reconnects',

@@ -12,12 +12,15 @@
  * dependent pending (liveness); a per-client quota still counting pruned
  * executions refuses a submission that fits (api-contract); a store that
  * keeps a pruned execution's idempotency key refuses the key's reuse as a
- * conflict (idempotency).
+ * conflict (idempotency). On SQLite (sqlite-crash-restart runs retention by
+ * age): a completion that leaves the row's completed_at unset is never
+ * pruned from disk, so the key stays held there (idempotency).
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type { Engine } from '../../system/engine/engine.js';
 import { MemoryStore } from '../../system/store/memory-store.js';
+import { withCompletionTimeUnset } from './broken/sqlite-variants.js';
 import { PrunedDependencyWaitingEngine, pruneKeepingKeys, quotaCountingPruned, RetentionAgeEarlyEngine, RetentionCountIgnoredEngine, RetentionOneShortEngine } from './broken/retention-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
@@ -86,5 +89,13 @@ describe('retention: with dependencies, quotas and idempotency keys', () => {
     } finally {
       undo();
     }
+  });
+});
+
+describe('retention on the SQLite store (scenarios/sqlite-crash-restart.yaml)', () => {
+  it('a completion written without completed_at (prune deletes by it) is caught: the pruned key\'s reuse is refused (blind set 10 #30)', async () => {
+    const v = await withCompletionTimeUnset(async () => simVerdict(await loadScenario('scenarios/sqlite-crash-restart.yaml')));
+    expect(v.promises).toContain('idempotency');
+    expect(v.text).toMatch(/idempotency key "rekey-k1" \(the same task\) was refused as a conflict/);
   });
 });

@@ -27,6 +27,7 @@ import {
 } from './broken/engine-variants.js';
 import { FirstKindWinsEngine, RepeatBeforeCommitEngine, ResumeIgnoresDependenciesEngine, StickyDelayTimerEngine } from './broken/engine-variants.js';
 import { FirstStartKeptEngine } from './broken/read-variants.js';
+import { DedupedNodeEdgeDroppedEngine } from './broken/dependency-variants.js';
 
 const FILE = 'scenarios/engine-features.yaml';
 
@@ -49,6 +50,7 @@ const CASES: { name: string; wiring: SimWiring; caught: PromiseName; says: RegEx
   { name: 'the ready queue serves the first kind that has work (class 26)', wiring: engine(FirstKindWinsEngine), caught: 'priority', says: /kind (echo|cpu), which w\d runs, breaker closed.*higher priority must go first/ },
   { name: 'resume schedules a paused dependent whatever its dependencies (class 37)', wiring: engine(ResumeIgnoresDependenciesEngine), caught: 'order', says: /claimed at t=\d+ before its dependency \S+ completed/ },
   { name: 'a retried execution keeps its first attempt\'s startedAt (blind set 10 #08)', wiring: engine(FirstStartKeptEngine), caught: 'api-contract', says: /startedAt is not the final attempt's start/ },
+  { name: 'a graph node that is an idempotent repeat loses its dependents\' edge (blind set 10 #09)', wiring: engine(DedupedNodeEdgeDroppedEngine), caught: 'order', says: /dependencies \S+ dropped[\s\S]*claimed at t=\d+ before its dependency \S+ completed/ },
   { name: 'the delay queue keeps its timer for a later entry (class 28)', wiring: engine(StickyDelayTimerEngine), caught: 'retries', says: /strategy fixed \(delay 200, .*the retry came too late/ },
 ];
 

@@ -8,7 +8,8 @@
  * acknowledges before the disk refuses the write, an engine that logs a failed
  * checkpoint write and acknowledges it anyway, a reload that leaves the
  * leases it kept unconfirmed, a store marked healthy before its reload
- * finished, a claim that failed to commit kept as a pending assignment. (An engine that never rolls
+ * finished, a claim that failed to commit kept as a pending assignment, a new
+ * outage that probes first at the previous outage's last delay. (An engine that never rolls
  * back is caught by tests/engine/store-faults.test.ts.)
  */
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ import type { StoreHealthStatus } from '../../system/engine/store-health.js';
 import { maxFailedAttempts } from '../../system/engine/retry.js';
 import { resolveOnIssue } from '../../system/store/testing.js';
 import { AckFailedCheckpointEngine } from './broken/engine-variants.js';
-import { UnconfirmedAfterReloadEngine, withEarlyHealthyStore, withFailedClaimKept } from './broken/store-fault-variants.js';
+import { UnconfirmedAfterReloadEngine, withEarlyHealthyStore, withFailedClaimKept, withProbeBackoffKept } from './broken/store-fault-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 
 /** Phantom: a submission refused with 503 is kept and dispatched anyway (issue 9 #2, the old engine). */
@@ -119,6 +120,13 @@ describe('the storage promises catch broken variants', () => {
     expect(r.passed).toBe(false);
     expect([...promises], text).toContain('store-health');
     expect(text).toMatch(/by a claim decided while the store was failing or still reloading \(failed \d+ ms before, recovered \(state reloaded\) \d+ ms later\)/);
+  });
+
+  it('store-health: a new outage that probes at the previous outage\'s last delay recovers long after its disk healed (disk-full, blind set 10 #10)', async () => {
+    const { r, promises, text } = await withProbeBackoffKept(() => run('disk-full', 1));
+    expect(r.passed).toBe(false);
+    expect([...promises], text).toEqual(['store-health']);
+    expect(text).toMatch(/its disk healed at t=5900, but it recovered only at t=\d+, \d+ ms later: probing from 50 ms doubling to 2 s since the failure/);
   });
 
   it('lease-expiry: a claim that failed to commit kept as a pending assignment gets a sync verdict for a lease never sent (flaky-disk, blind set 9 #17)', async () => {

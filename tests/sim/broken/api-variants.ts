@@ -2,11 +2,13 @@
  * Broken variants of the coordinator's HTTP layer (promise 29, api-contract),
  * reached now that the simulated client submits through the HTTP handler.
  * Each is a coordinator policy (system/coordinator/policies.ts) passed through
- * SimWiring.coordinatorPolicies, or a wrapped token store (wrapTokens).
+ * SimWiring.coordinatorPolicies, a wrapped token store (wrapTokens), or a
+ * wrapped HTTP handler (wrapHttp).
  */
 import { ClientQuota } from '../../../system/coordinator/client-quota.js';
 import type { ScopeRule } from '../../../system/coordinator/http-auth.js';
 import { DEFAULT_POLICIES, type CoordinatorPolicies, type TokenStore } from '../../../system/coordinator/index.js';
+import type { HttpHandler } from '../../../system/core/index.js';
 
 type Policies = Partial<CoordinatorPolicies>;
 
@@ -75,3 +77,19 @@ export const emptyBodyAnyType: Policies = {
 export const originPortIgnored: Policies = {
   sameOrigin: (origin, host) => new URL(origin).hostname === new URL(`http://${host}`).hostname,
 };
+
+/**
+ * The pause route answers 202 only for a `running` execution (`r.status ===
+ * 'running'` for `r.status !== 'paused'` in system/coordinator/http-api.ts):
+ * a claimed execution whose start is not reported yet (`preparing`), whose
+ * pause is still pending, is answered 200 as if paused (blind set 10 #17).
+ * Wired in through SimWiring.wrapHttp.
+ */
+export function pausePreparingAnswered200(handle: HttpHandler): HttpHandler {
+  return async (req) => {
+    const res = await handle(req);
+    if (req.method !== 'POST' || !req.path.endsWith('/pause') || res.status !== 202) return res;
+    const { requested: _pending, ...body } = JSON.parse(res.body) as { status?: string; requested?: string };
+    return body.status === 'preparing' ? { ...res, status: 200, body: JSON.stringify(body) } : res;
+  };
+}

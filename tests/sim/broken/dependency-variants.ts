@@ -72,3 +72,25 @@ export class DependentReadyBeforeCommitEngine extends Engine {
     this.flushWake();
   }
 }
+
+/**
+ * A graph node that is an idempotent repeat (its key already held) is not
+ * mapped to the execution holding the key, so the plan's dependents lose that
+ * edge: they are created without it, `scheduled` at once when their other
+ * dependencies completed, and run before the deduplicated node completed
+ * (blind set 10 #09).
+ */
+export class DedupedNodeEdgeDroppedEngine extends Engine {
+  protected override submit(items: SubmitItem[]): Promise<ExecutionRecord[]> {
+    const deduped = new Set(items.flatMap((i) => (i.existing === undefined ? [] : [i.existing])));
+    for (const { record } of items) {
+      if (record === undefined || !record.dependencies.some((d) => deduped.has(d))) continue;
+      record.dependencies = record.dependencies.filter((d) => !deduped.has(d));
+      if (record.status !== 'pending' || !record.dependencies.every((d) => this.records.get(d)?.status === 'completed')) continue;
+      record.status = 'scheduled';
+      const first = record.statusHistory[0];
+      if (first !== undefined) first.status = 'scheduled';
+    }
+    return super.submit(items);
+  }
+}

@@ -182,3 +182,22 @@ export class SecondsTimeoutEngine extends Engine {
     }
   }
 }
+
+/**
+ * Outbox: a queued progress report is coalesced with ANY queued progress, not
+ * only with one of its own execution (the per-execution test left out of the
+ * supersede check): while the link is down or busy, one execution's report
+ * overwrites another's, whose latest progress never leaves (blind set 10 #23).
+ */
+export function progressCoalescedAcrossExecutions(_id: string, w: Worker): void {
+  const outbox = outboxOf(w);
+  const enqueue = outbox.enqueue.bind(outbox);
+  outbox.enqueue = (msg) => {
+    const queued = msg.type === 'progress' ? outbox.queued().find((m) => m.type === 'progress') : undefined;
+    if (queued?.type !== 'progress' || msg.type !== 'progress') return enqueue(msg);
+    // Superseded in place: the slot keeps its position and takes the newer report, whichever execution it is of.
+    Object.assign(queued, msg);
+    if (msg.message === undefined) delete queued.message;
+    return true;
+  };
+}

@@ -3,6 +3,7 @@
  * state, wired in through SimWiring.wrapStore on scenarios whose coordinator
  * runs the SQLite store (tests/sim/broken-late-states.test.ts).
  */
+import Database from 'better-sqlite3';
 import type { Store } from '../../../system/store/index.js';
 
 /**
@@ -26,4 +27,32 @@ export function statusWriteDropsCheckpoint(): (inner: Store) => Store {
     stats: () => inner.stats(),
     close: () => inner.close(),
   });
+}
+
+/**
+ * The compact completion statement no longer sets `completed_at`
+ * (system/store/sqlite-statements.ts `compactComplete`): the row's state says
+ * when it completed, but the indexed column that prune deletes by stays NULL,
+ * so the store never forgets a completion that retention pruned from memory,
+ * and a restart brings it back (blind set 10 #30). Planted on better-sqlite3's
+ * prepare for the duration of `body` (every database the run opens), then
+ * taken out again.
+ */
+export async function withCompletionTimeUnset<T>(body: () => Promise<T>): Promise<T> {
+  const proto = Database.prototype;
+  const original = proto.prepare;
+  const compactComplete = /^UPDATE executions SET status = @status, completed_at = @completedAt, state = @state\s+WHERE id = @id AND idempotency_key IS @key$/;
+  let planted = 0;
+  proto.prepare = function (this: Database.Database, source: string) {
+    if (!compactComplete.test(source)) return original.call(this, source);
+    planted++;
+    return original.call(this, 'UPDATE executions SET status = @status, state = @state WHERE id = @id AND idempotency_key IS @key');
+  } as typeof original;
+  try {
+    const out = await body();
+    if (planted === 0) throw new Error('withCompletionTimeUnset: no compactComplete statement was prepared (did its SQL change, or did the run not use SQLite?)');
+    return out;
+  } finally {
+    proto.prepare = original;
+  }
 }

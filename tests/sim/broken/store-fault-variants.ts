@@ -54,6 +54,33 @@ export async function withEarlyHealthyStore<T>(body: () => Promise<T>): Promise<
   }
 }
 
+/**
+ * StoreHealth.failed() no longer resets the probe backoff when a NEW outage
+ * begins (the `delayMs = PROBE_MIN_MS` line left out): a second outage probes
+ * first after the delay the previous one had reached (up to 2 s), so a short
+ * outage keeps the store refusing writes long after its disk healed (blind
+ * set 10 #10). Planted on the prototype for the duration of `body`.
+ */
+export async function withProbeBackoffKept<T>(body: () => Promise<T>): Promise<T> {
+  const proto = StoreHealth.prototype;
+  const original = proto.failed;
+  proto.failed = function failedKeepingBackoff(this: StoreHealth, err: unknown): void {
+    const kept: unknown = Reflect.get(this, 'delayMs');
+    const opens = this.ok;
+    original.call(this, err);
+    if (!opens || typeof kept !== 'number') return;
+    // Undo the reset: the first probe waits the kept delay, as if the line were not there.
+    (Reflect.get(this, 'probeTimer') as { cancel(): void } | undefined)?.cancel();
+    Reflect.set(this, 'delayMs', kept);
+    (Reflect.get(this, 'schedule') as () => void).call(this);
+  };
+  try {
+    return await body();
+  } finally {
+    proto.failed = original;
+  }
+}
+
 interface Delivering {
   claimStarted(a: { executionId: string; attempt: number; leaseToken: string }): void;
 }
