@@ -9,7 +9,7 @@ import { formatViolation } from '../../harness/check/violation.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
-import { AnyLeaseCheckpointEngine, DroppedResultPromiseEngine, RecoveredTimeoutUnarmedEngine, claimWithoutLease, withLeakingAdmission } from './broken/state-variants.js';
+import { AnyLeaseCheckpointEngine, DroppedResultPromiseEngine, RecoveredTimeoutUnarmedEngine, claimWithoutLease, withAdmissionOneBeyond, withLeakingAdmission } from './broken/state-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 
 async function run(file: string, seed: number, wiring?: SimWiring) {
@@ -83,5 +83,12 @@ describe('handshakes closed between welcome and register, many times the admissi
     expect(promises, text).toContain('liveness');
     expect(text).toMatch(/claiming 3 handshakes in progress \(its limit 3\), but at most \d other worker handshakes could have been open then .*admission slots leaked/);
     expect(promises, text).toContain('backoff');
+  });
+
+  it('liveness: a coordinator that checks its admission limit with > admits one handshake beyond it (set 10 #19)', { timeout: 60_000 }, async () => {
+    const { r, promises, text } = await withAdmissionOneBeyond(() => run('admission-leak', 1));
+    expect(r.passed).toBe(false);
+    expect(promises, text).toContain('liveness');
+    expect(text).toMatch(/with 4 handshakes in progress, above its limit of 3: it admitted more handshakes at once than maxPendingHandshakes/);
   });
 });

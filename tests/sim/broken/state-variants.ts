@@ -4,6 +4,7 @@
  * SimWiring, never a switch in production code.
  */
 import type { ExecutionRecord, Lease } from '../../../system/core/model.js';
+import { Admission } from '../../../system/coordinator/admission.js';
 import { CoordinatorConnection } from '../../../system/coordinator/connection-handler.js';
 import { Engine } from '../../../system/engine/engine.js';
 import type { Store } from '../../../system/store/index.js';
@@ -84,5 +85,24 @@ export async function withLeakingAdmission<T>(body: () => Promise<T>): Promise<T
     return await body();
   } finally {
     CoordinatorConnection.prototype.onClose = original;
+  }
+}
+
+/**
+ * Set 10 #19: admission checks its limit with `>` instead of `>=`, so one
+ * handshake beyond maxPendingHandshakes is admitted. Planted on the
+ * prototype for one run.
+ */
+export async function withAdmissionOneBeyond<T>(body: () => Promise<T>): Promise<T> {
+  const original = Admission.prototype.admit;
+  Admission.prototype.admit = function admitOneBeyond(this: Admission): boolean {
+    if (this.pending > this.maxPending) return false;
+    this.pending += 1;
+    return true;
+  };
+  try {
+    return await body();
+  } finally {
+    Admission.prototype.admit = original;
   }
 }
