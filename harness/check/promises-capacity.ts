@@ -21,7 +21,45 @@ export function checkCapacity(view: HistoryView, ctx: CheckContext): Violation[]
   const limit = ctx.workerConcurrency;
   const fleet = ctx.maxConcurrency === undefined ? [] : claimsBeyondCapacity(view, ctx.maxConcurrency, 'fleet');
   if (limit === undefined) return fleet;
-  return [...refusalsBelowCapacity(view, limit), ...claimsBeyondCapacity(view, limit, 'worker'), ...fleet];
+  return [...refusalsBelowCapacity(view, limit), ...attemptsBeyondConcurrency(view, limit), ...claimsBeyondCapacity(view, limit, 'worker'), ...fleet];
+}
+
+/**
+ * Worker side, from its own trace: it never runs more than its concurrency
+ * at once, whatever it is offered (an assignment beyond it is handed back as a
+ * `revoked` result, never started). The real coordinator never offers more,
+ * except when its view is stale: a worker back in a new session after its
+ * leases expired still runs them until its sync revokes them, and an
+ * assignment can reach it first (scenario zombie-checkpoint; set 10 #20, a
+ * runner that admits at running == concurrency, runs concurrency + 1).
+ */
+function attemptsBeyondConcurrency(view: HistoryView, limit: number): Violation[] {
+  const out: Violation[] = [];
+  for (const [w, all] of view.byWorker) {
+    const live = new Set<string>();
+    let life = -1;
+    for (const e of all) {
+      if (e.ev.source !== w) continue;
+      const l = view.lifeOf(w, e.rec.index);
+      if (l !== life) live.clear();
+      life = l;
+      const ev = e.ev;
+      if (ev.type === 'task_finished') live.delete(ev.leaseToken);
+      if (ev.type !== 'task_started') continue;
+      live.add(ev.leaseToken);
+      if (live.size <= limit) continue;
+      const others = [...live].filter((t) => t !== ev.leaseToken).join(', ');
+      out.push(
+        violation(
+          view.records,
+          'capacity',
+          `${w} started lease ${ev.leaseToken} at t=${e.rec.time} while ${live.size - 1} of its attempts were live (${others}), its whole concurrency ${limit}: an assignment beyond it must be handed back (a revoked result), not run`,
+          { index: e.rec.index, workerId: w, executionId: ev.executionId },
+        ),
+      );
+    }
+  }
+  return out;
 }
 
 /** The lease token of a worker-side `result:<exec>/<lease>/revoked` key, else undefined. */

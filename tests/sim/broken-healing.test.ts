@@ -17,7 +17,7 @@ import { loadScenario, parseScenario } from '../../harness/scenario/loader.js';
 import type { Scenario } from '../../harness/scenario/schema.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import { engineFactoryOf } from './broken/variants.js';
-import { HeldLeasesIgnoredEngine, keepAbortedGhosts, neverResetAttempts, ThrottledRenewalEngine, TimeoutAsFailedEngine } from './broken/healing-variants.js';
+import { admitAtConcurrency, HeldLeasesIgnoredEngine, keepAbortedGhosts, neverResetAttempts, ThrottledRenewalEngine, TimeoutAsFailedEngine } from './broken/healing-variants.js';
 
 const hbCeiling = vi.hoisted(() => ({ broken: false }));
 
@@ -74,6 +74,13 @@ const CASES: { name: string; file: string; wiring: SimWiring; caught: PromiseNam
     says: /refused lease \S+ \(revoked without starting it\) .* below its concurrency 2/,
   },
   {
+    name: 'set 10 #20 the task runner admits an assignment at running == concurrency',
+    file: 'scenarios/zombie-checkpoint.yaml',
+    wiring: { onWorker: admitAtConcurrency },
+    caught: 'capacity',
+    says: /w1 started lease \S+ at t=\d+ while 2 of its attempts were live .* its whole concurrency 2: an assignment beyond it must be handed back/,
+  },
+  {
     name: '21 free capacity counted from this pass only, not the leases a worker holds',
     file: BURST,
     wiring: { engineFactory: engineFactoryOf(HeldLeasesIgnoredEngine) },
@@ -102,7 +109,7 @@ describe('broken healing triggers are caught under the promise they break', () =
   for (const c of CASES) {
     it(c.name, async () => {
       const scenario = await load(c.file);
-      // engine-features, flapping-link and worker-crash pass on the real system in their own tests.
+      // engine-features, flapping-link, worker-crash and zombie-checkpoint pass on the real system in their own tests.
       if (!c.file.startsWith('scenarios/')) expect((await verdict(scenario)).text).toBe('');
       const v = await verdict(scenario, c.wiring);
       expect(v.passed).toBe(false);
