@@ -17,7 +17,7 @@ import { loadScenario, parseScenario } from '../../harness/scenario/loader.js';
 import type { Scenario } from '../../harness/scenario/schema.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import { engineFactoryOf } from './broken/variants.js';
-import { admitAtConcurrency, HeldLeasesIgnoredEngine, keepAbortedGhosts, neverResetAttempts, ThrottledRenewalEngine, TimeoutAsFailedEngine } from './broken/healing-variants.js';
+import { admitAtConcurrency, HeldLeasesIgnoredEngine, keepAbortedGhosts, lostCountsEveryTry, neverResetAttempts, ThrottledRenewalEngine, TimeoutAsFailedEngine } from './broken/healing-variants.js';
 
 const hbCeiling = vi.hoisted(() => ({ broken: false }));
 
@@ -65,6 +65,13 @@ const CASES: { name: string; file: string; wiring: SimWiring; caught: PromiseNam
     wiring: { onWorker: neverResetAttempts },
     caught: 'backoff',
     says: /first backoff after the registration at t=\d+ is attempt \d+, not 1/,
+  },
+  {
+    name: 'set 10 #25 a lost connection counted as registered from everRegistered, not connectedSince',
+    file: 'scenarios/flapping-link.yaml',
+    wiring: { onWorker: lostCountsEveryTry },
+    caught: 'backoff',
+    says: /w\d+ registered again at t=\d+ reporting \d+ ms without a connection \(afterMs\), but its registered connection was lost at t=\d+, \d+ ms before/,
   },
   {
     name: '09 an aborted attempt is never removed from the running set (ghost slots)',

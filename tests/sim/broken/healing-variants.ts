@@ -79,3 +79,17 @@ export class TimeoutAsFailedEngine extends Engine {
     return super.recordOutcome(rec, own ? 'failed' : outcome, result, error);
   }
 }
+
+/**
+ * Set 10 #25: WorkerLink.lost() decides whether the lost connection had
+ * registered from everRegistered instead of connectedSince: after a first
+ * registration every failed try counts as a lost registered connection (its
+ * loss time restarts the reconnect clock, and it is not a failed try).
+ */
+export function lostCountsEveryTry(_id: string, worker: Worker): void {
+  const lost = worker['lost'].bind(worker);
+  Reflect.set(worker, 'lost', (gen: number, code: number, reason: string, terminate?: boolean): void => {
+    if (Reflect.get(worker, 'everRegistered') === true && Reflect.get(worker, 'connectedSince') === null) Reflect.set(worker, 'connectedSince', 0);
+    lost(gen, code, reason, terminate);
+  });
+}
