@@ -15,6 +15,8 @@ export interface CheckContext {
   /** Ceiling of the adaptive heartbeat timeout before the lease lowers it (both sides' default 60000). */
   heartbeatTimeoutMaxMs?: number;
   leaseMs: number;
+  /** How long the coordinator keeps a detached session resumable (coordinator.sessionTtlMs, default 60000); undefined: not judged. */
+  sessionTtlMs?: number;
   /** Convergence bound after heal (phases.healMs). */
   healMs: number;
   /** Worker reconnect backoff as configured. */

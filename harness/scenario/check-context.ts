@@ -14,6 +14,7 @@ export function contextFromScenario(s: Scenario): CheckContext {
     heartbeatMs: s.coordinator.heartbeatMs,
     heartbeatTimeoutMs: s.coordinator.heartbeatTimeoutMs,
     leaseMs: s.coordinator.leaseMs,
+    sessionTtlMs: s.coordinator.sessionTtlMs ?? COORDINATOR_DEFAULTS.sessionTtlMs,
     healMs: s.phases.healMs,
     backoff: { ...s.fleet.backoff },
     backoffIsFleetWide: true,

@@ -6,6 +6,7 @@
 import type { ExecutionRecord, Lease } from '../../../system/core/model.js';
 import { Admission } from '../../../system/coordinator/admission.js';
 import { CoordinatorConnection } from '../../../system/coordinator/connection-handler.js';
+import { HeartbeatMonitor } from '../../../system/coordinator/heartbeat-monitor.js';
 import { Engine } from '../../../system/engine/engine.js';
 import type { Store } from '../../../system/store/index.js';
 
@@ -104,5 +105,30 @@ export async function withAdmissionOneBeyond<T>(body: () => Promise<T>): Promise
     return await body();
   } finally {
     Admission.prototype.admit = original;
+  }
+}
+
+/**
+ * Set 10 #18: the heartbeat monitor forgets a detached session after leaseMs
+ * instead of sessionTtlMs, so a worker back between the two gets a new
+ * session. Planted on the prototype for one run.
+ */
+export async function withSessionsForgottenAtLease<T>(body: () => Promise<T>): Promise<T> {
+  const original = HeartbeatMonitor.prototype.tick;
+  HeartbeatMonitor.prototype.tick = function tickForgettingAtLease(this: HeartbeatMonitor): void {
+    original.call(this);
+    const ctx: HeartbeatMonitor['ctx'] = Reflect.get(this, 'ctx');
+    const now = ctx.clock.now();
+    for (const entry of ctx.registry.all()) {
+      const session = entry.session;
+      if (session?.detachedAt === undefined || now - session.detachedAt <= ctx.config.leaseMs) continue;
+      session.dispose();
+      entry.session = undefined;
+    }
+  };
+  try {
+    return await body();
+  } finally {
+    HeartbeatMonitor.prototype.tick = original;
   }
 }
