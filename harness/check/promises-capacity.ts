@@ -36,7 +36,8 @@ export function checkCapacity(view: HistoryView, ctx: CheckContext): Violation[]
 function attemptsBeyondConcurrency(view: HistoryView, limit: number): Violation[] {
   const out: Violation[] = [];
   for (const [w, all] of view.byWorker) {
-    const live = new Set<string>();
+    /** Live attempts by lease: their execution, and whether they were aborted (settling). */
+    const live = new Map<string, { executionId: string; aborted: boolean }>();
     let life = -1;
     for (const e of all) {
       if (e.ev.source !== w) continue;
@@ -45,15 +46,18 @@ function attemptsBeyondConcurrency(view: HistoryView, limit: number): Violation[
       life = l;
       const ev = e.ev;
       if (ev.type === 'task_finished') live.delete(ev.leaseToken);
+      const aborted = ev.type === 'task_aborted' ? live.get(ev.leaseToken) : undefined;
+      if (aborted !== undefined) aborted.aborted = true;
       if (ev.type !== 'task_started') continue;
-      live.add(ev.leaseToken);
-      if (live.size <= limit) continue;
-      const others = [...live].filter((t) => t !== ev.leaseToken).join(', ');
+      // A new lease of the same execution supersedes an aborted attempt still settling: it takes that slot.
+      const others = [...live].filter(([, r]) => !(r.aborted && r.executionId === ev.executionId)).map(([t]) => t);
+      live.set(ev.leaseToken, { executionId: ev.executionId, aborted: false });
+      if (others.length < limit) continue;
       out.push(
         violation(
           view.records,
           'capacity',
-          `${w} started lease ${ev.leaseToken} at t=${e.rec.time} while ${live.size - 1} of its attempts were live (${others}), its whole concurrency ${limit}: an assignment beyond it must be handed back (a revoked result), not run`,
+          `${w} started lease ${ev.leaseToken} at t=${e.rec.time} while ${others.length} of its attempts were live (${others.join(', ')}), its whole concurrency ${limit}: an assignment beyond it must be handed back (a revoked result), not run`,
           { index: e.rec.index, workerId: w, executionId: ev.executionId },
         ),
       );
