@@ -41,7 +41,8 @@ describe('26 a worker never runs more than its concurrency (20)', () => {
 describe('24 only the client cancels (21)', () => {
   const stopped = (reason: string, told: boolean): H => {
     const h = new H().connect('w1').submit('x');
-    h.at(10).claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1');
+    h.at(10).claim('x', 'w1', 1, 't1');
+    h.emit('w1', { type: 'msg_delivered', workerId: 'w1', sessionId: 's-w1', dir: 'to_worker', seq: 2, msgType: 'assign', key: 'assign:x/t1' }).start('x', 'w1', 1, 't1');
     if (told) h.emit('w1', { type: 'msg_delivered', workerId: 'w1', sessionId: 's-w1', dir: 'to_worker', seq: 3, msgType: 'abort', key: `abort:x/t1/${reason}` });
     h.at(20).emit('w1', { type: 'task_aborted', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 't1', reason });
     return h;
@@ -63,7 +64,8 @@ describe('9 reconnect accounting (25)', () => {
     const h = new H().connect('w1');
     h.at(100).emit('w1', { type: 'disconnected', workerId: 'w1', code: 1006, reason: 'gone' });
     h.at(900).emit('w1', { type: 'disconnected', workerId: 'w1', code: 4408, reason: 'handshake timed out' });
-    h.at(1000).emit('w1', { type: 'connected', workerId: 'w1', sessionId: 's-w1', resumed: true, afterMs });
+    // Straight to the recorder: H.emit would fill in the right afterMs.
+    h.at(1000).rec.emit({ type: 'connected', workerId: 'w1', sessionId: 's-w1', resumed: true, afterMs, at: 1000, source: 'w1' });
     return h;
   };
   it('flags an afterMs counted from the last failed try, and accepts one from the loss', () => {
