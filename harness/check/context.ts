@@ -19,6 +19,8 @@ export interface CheckContext {
   adaptiveHeartbeat?: boolean;
   /** k in the timeout in force, interval + k × (srtt + 4 × rttvar) (both sides' default 2). */
   rttFactor?: number;
+  /** How long the coordinator keeps a detached session resumable (coordinator.sessionTtlMs, default 60000); undefined: not judged. */
+  sessionTtlMs?: number;
   /** Convergence bound after heal (phases.healMs). */
   healMs: number;
   /** Worker reconnect backoff as configured. */

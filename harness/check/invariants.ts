@@ -43,6 +43,8 @@ import { checkLatestProgress } from './promises-progress.js';
 import { checkProbeCadence } from './promises-probe.js';
 import { checkDrain } from './promises-drain.js';
 import { checkCapacity } from './promises-capacity.js';
+import { checkReconnectDuration } from './promises-reconnect.js';
+import { checkSessionResumed } from './promises-session.js';
 import { checkLeaseRunOnce, checkLiveAttempts } from './promises-attempts.js';
 import { checkDueTime, checkIdleCapacity } from './promises-idle.js';
 import { checkBreakers } from './promises-breaker.js';
@@ -62,14 +64,14 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   checkpoints: (v, c) => [...checkCheckpoints(v, c), ...checkResumedCheckpoints(v, c), ...checkSentCheckpoints(v, c)],
   durability: checkDurability,
   auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkHonestFramesAccepted(v), ...checkOnPathAttacks(v, c)],
-  backoff: (v, c) => [...checkBackoff(v, c), ...checkHandshakeDeadlines(v, c)],
+  backoff: (v, c) => [...checkBackoff(v, c), ...checkHandshakeDeadlines(v, c), ...checkReconnectDuration(v, c)],
   liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkRttTrace(v, c), ...checkNoClaimAfterRefusal(v)],
   'no-phantom': checkNoPhantom,
   'store-health': (v, c) => [...checkStoreHealth(v, c), ...checkNoClaimWhileFailing(v), ...checkProbeCadence(v, c)],
   'api-contract': checkApiContract,
   retention: checkRetention,
   'acked-committed': checkAckedCommitted,
-  delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkAttemptOrder(v), ...checkLatestProgress(v, c), ...checkStartsSeen(v), ...checkSyncPerSession(v, c), ...checkHeldReports(v, c)],
+  delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkAttemptOrder(v), ...checkLatestProgress(v, c), ...checkStartsSeen(v), ...checkSyncPerSession(v, c), ...checkHeldReports(v, c), ...checkSessionResumed(v, c)],
   'acked-not-resent': (v, c) => [...checkAckedNotResent(v, c), ...checkHeldAfterAck(v, c)],
   'lease-expiry': (v, c) => [...checkLeaseExpiry(v, c), ...checkSyncInFlight(v, c), ...checkSyncVerdicts(v), ...checkTimeoutCeiling(v, c), ...checkRenewal(v, c)],
   'prompt-completion': checkPromptCompletion,

@@ -30,7 +30,28 @@ export function checkAdmission(view: HistoryView, ctx: CheckContext): Violation[
         { index: e.rec.index },
       ),
     );
-  return [...byCount, ...checkAdmissionCount(view, ctx)];
+  return [...byCount, ...checkAdmissionCeiling(view, limit), ...checkAdmissionCount(view, ctx)];
+}
+
+/**
+ * At most `maxPendingHandshakes` handshakes are admitted at once (PROTOCOL.md,
+ * admission control): a refusal that reports more in progress than the limit
+ * shows the coordinator admitted beyond it (issue 10, set 10 #19: a limit
+ * checked with `>` lets one handshake too many in, and its next refusal counts
+ * limit + 1).
+ */
+function checkAdmissionCeiling(view: HistoryView, limit: number): Violation[] {
+  return view
+    .ofType('admission_refused')
+    .filter((e) => e.ev.pending > limit)
+    .map((e) =>
+      violation(
+        view.records,
+        'liveness',
+        `the coordinator refused connection ${e.ev.connectionId} at t=${e.rec.time} with ${e.ev.pending} handshakes in progress, above its limit of ${limit}: it admitted more handshakes at once than maxPendingHandshakes`,
+        { index: e.rec.index },
+      ),
+    );
 }
 
 /**

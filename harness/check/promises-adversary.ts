@@ -9,7 +9,10 @@
  *  - a result is recorded only if the lease holder sent it: a result_recorded
  *    (other than the coordinator's own timeout or revocation) with no
  *    task_finished of that lease before it was forged or replayed;
- *  - a forged checkpoint seq is never saved.
+ *  - a forged checkpoint seq is never saved;
+ *  - a frame above maxFrameBytes in UTF-8 bytes is refused as too large, and
+ *    one below it is not (oversizeViolations; the limit counts the bytes the
+ *    wire carries, not a string's UTF-16 units: set 10 #28).
  */
 import type { CheckContext } from './context.js';
 import type { HistoryRecord } from './history.js';
@@ -27,7 +30,7 @@ function attacks(view: HistoryView): HistoryRecord[] {
 /** 8 (adversaries). See the file header. */
 export function checkAdversaries(view: HistoryView, ctx: CheckContext): Violation[] {
   const notes = attacks(view);
-  const out: Violation[] = checkResultsHaveSenders(view);
+  const out: Violation[] = [...checkResultsHaveSenders(view), ...oversizeViolations(view, notes)];
   const window = ctx.heartbeatMs + ctx.toleranceMs;
   for (const n of notes) {
     const victim = String(n.value.victim);
@@ -73,5 +76,27 @@ function checkResultsHaveSenders(view: HistoryView): Violation[] {
       }),
     );
   }
+  return out;
+}
+
+/**
+ * The coordinator's answer to each `oversized-frame` probe: the first
+ * `protocol_error` after its note and before the adversary's next note. A
+ * frame above the limit must be refused too_large; one below it must not be.
+ */
+function oversizeViolations(view: HistoryView, notes: readonly HistoryRecord[]): Violation[] {
+  const out: Violation[] = [];
+  notes.forEach((n, i) => {
+    if (n.value.attack !== 'oversized-frame') return;
+    const until = notes[i + 1]?.index ?? Infinity;
+    const answer = view.records.find((r) => r.index > n.index && r.index < until && r.process === 'coordinator' && r.f === 'protocol_error');
+    const code = answer === undefined ? undefined : String(answer.value.code);
+    const size = `a frame of ${String(n.value.bytes)} UTF-8 bytes (${String(n.value.units)} UTF-16 units) sent by an adversary at t=${n.time}, the limit ${String(n.value.limit)} bytes`;
+    if (n.value.over === true && code !== 'too_large') {
+      out.push(violation(view.records, 'auth', `${size}, was ${code === undefined ? 'not refused' : `refused as ${code}`}, not as too_large: the frame limit counts UTF-8 bytes`, { index: answer?.index ?? n.index }));
+    } else if (n.value.over !== true && code === 'too_large' && answer !== undefined) {
+      out.push(violation(view.records, 'auth', `${size}, was refused as too_large though it fits the limit`, { index: answer.index }));
+    }
+  });
   return out;
 }

@@ -21,7 +21,49 @@ export function checkCapacity(view: HistoryView, ctx: CheckContext): Violation[]
   const limit = ctx.workerConcurrency;
   const fleet = ctx.maxConcurrency === undefined ? [] : claimsBeyondCapacity(view, ctx.maxConcurrency, 'fleet');
   if (limit === undefined) return fleet;
-  return [...refusalsBelowCapacity(view, limit), ...claimsBeyondCapacity(view, limit, 'worker'), ...fleet];
+  return [...refusalsBelowCapacity(view, limit), ...attemptsBeyondConcurrency(view, limit), ...claimsBeyondCapacity(view, limit, 'worker'), ...fleet];
+}
+
+/**
+ * Worker side, from its own trace: it never runs more than its concurrency
+ * at once, whatever it is offered (an assignment beyond it is handed back as a
+ * `revoked` result, never started). The real coordinator never offers more,
+ * except when its view is stale: a worker back in a new session after its
+ * leases expired still runs them until its sync revokes them, and an
+ * assignment can reach it first (scenario zombie-checkpoint; set 10 #20, a
+ * runner that admits at running == concurrency, runs concurrency + 1).
+ */
+function attemptsBeyondConcurrency(view: HistoryView, limit: number): Violation[] {
+  const out: Violation[] = [];
+  for (const [w, all] of view.byWorker) {
+    /** Live attempts by lease: their execution, and whether they were aborted (settling). */
+    const live = new Map<string, { executionId: string; aborted: boolean }>();
+    let life = -1;
+    for (const e of all) {
+      if (e.ev.source !== w) continue;
+      const l = view.lifeOf(w, e.rec.index);
+      if (l !== life) live.clear();
+      life = l;
+      const ev = e.ev;
+      if (ev.type === 'task_finished') live.delete(ev.leaseToken);
+      const aborted = ev.type === 'task_aborted' ? live.get(ev.leaseToken) : undefined;
+      if (aborted !== undefined) aborted.aborted = true;
+      if (ev.type !== 'task_started') continue;
+      // A new lease of the same execution supersedes an aborted attempt still settling: it takes that slot.
+      const others = [...live].filter(([, r]) => !(r.aborted && r.executionId === ev.executionId)).map(([t]) => t);
+      live.set(ev.leaseToken, { executionId: ev.executionId, aborted: false });
+      if (others.length < limit) continue;
+      out.push(
+        violation(
+          view.records,
+          'capacity',
+          `${w} started lease ${ev.leaseToken} at t=${e.rec.time} while ${others.length} of its attempts were live (${others.join(', ')}), its whole concurrency ${limit}: an assignment beyond it must be handed back (a revoked result), not run`,
+          { index: e.rec.index, workerId: w, executionId: ev.executionId },
+        ),
+      );
+    }
+  }
+  return out;
 }
 
 /** The lease token of a worker-side `result:<exec>/<lease>/revoked` key, else undefined. */

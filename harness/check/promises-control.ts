@@ -90,13 +90,36 @@ export function checkControls(view: HistoryView, ctx: CheckContext): Violation[]
       );
     }
   }
-  out.push(...claimedWhilePaused(view));
+  out.push(...claimedWhilePaused(view), ...cancelledUnasked(view));
   for (const [id, events] of view.byExecution) {
     const cancelled = finalTerminals(events).find((e) => e.ev.to === 'cancelled');
     const again = cancelled === undefined ? undefined : events.find((e) => e.rec.index > cancelled.rec.index && e.ev.type === 'claimed');
     if (again !== undefined) {
       out.push(violation(view.records, 'client-control', `claimed again at t=${again.rec.time} after it was cancelled at t=${cancelled?.rec.time}`, { index: again.rec.index, executionId: id }));
     }
+  }
+  return out;
+}
+
+/**
+ * 24, only the client cancels: an execution ends `cancelled` only after a
+ * cancel was requested for it. A worker that stops (a drain that timed out, a
+ * shutdown) hands its attempts back to be run again (PROTOCOL.md: `revoked`,
+ * re-queued); reported as cancelled, the work is dropped without anyone having
+ * asked (set 10 #21: a drain timeout that aborts with reason `cancel`).
+ */
+function cancelledUnasked(view: HistoryView): Violation[] {
+  const asked = new Map<string, number>();
+  for (const c of controlCalls(view)) if (c.op === 'cancel' && !asked.has(c.executionId)) asked.set(c.executionId, c.invoke.index);
+  const out: Violation[] = [];
+  for (const e of view.ofType('status')) {
+    if (e.ev.to !== 'cancelled' || (asked.get(e.ev.executionId) ?? Infinity) < e.rec.index) continue;
+    out.push(
+      violation(view.records, 'client-control', `ended cancelled at t=${e.rec.time} (${e.ev.reason ?? 'no reason'}) though no cancel was requested for it: only the client cancels; a stopping worker hands its work back`, {
+        index: e.rec.index,
+        executionId: e.ev.executionId,
+      }),
+    );
   }
   return out;
 }

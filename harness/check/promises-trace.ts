@@ -106,7 +106,7 @@ const ABORT_REASON: Record<string, string> = { cancel: 'cancel', pause: 'pause' 
 
 /** 24. A cancel or pause delivered to the worker running the attempt aborts it for that reason; a paused attempt's result is `paused`. */
 export function checkAbortReasons(view: HistoryView, _ctx: CheckContext): Violation[] {
-  const out: Violation[] = [];
+  const out: Violation[] = abortsUnasked(view);
   for (const d of view.ofType('msg_delivered')) {
     const ev = d.ev;
     if (ev.source === 'coordinator' || ev.dir !== 'to_worker' || ev.msgType !== 'abort') continue;
@@ -128,6 +128,37 @@ export function checkAbortReasons(view: HistoryView, _ctx: CheckContext): Violat
     if (recorded?.ev.type === 'result_recorded' && recorded.ev.outcome !== 'paused') {
       out.push(violation(view.records, 'client-control', `the attempt ${w} paused under lease ${leaseToken} at t=${stop.rec.time} was recorded as "${recorded.ev.outcome}", not "paused"`, { ...where, index: recorded.rec.index }));
     }
+  }
+  return out;
+}
+
+/**
+ * 24, the converse: a worker aborts an attempt as a cancel or a pause only
+ * when that abort reached it for that lease; its own stop (a drain that timed
+ * out, a shutdown) aborts as `shutdown` and hands the attempt back. Judged for
+ * workers whose trace records deliveries (`msg_delivered`; the real worker's
+ * always does).
+ */
+function abortsUnasked(view: HistoryView): Violation[] {
+  const told = new Set<string>();
+  /** Workers whose trace records what was handed to their logic (else nothing is judged for them). */
+  const traced = new Set<string>();
+  const out: Violation[] = [];
+  for (const e of view.events) {
+    const ev = e.ev;
+    if (ev.type === 'msg_delivered' && ev.source !== 'coordinator' && ev.dir === 'to_worker') {
+      traced.add(ev.source);
+      if (ev.msgType === 'abort' && ev.key !== undefined) told.add(`${ev.source} ${ev.key}`);
+    }
+    if (ev.type !== 'task_aborted' || ABORT_REASON[ev.reason] === undefined || !traced.has(ev.source)) continue;
+    if (told.has(`${ev.source} abort:${ev.executionId}/${ev.leaseToken}/${ev.reason}`)) continue;
+    out.push(
+      violation(view.records, 'client-control', `${ev.source} aborted its attempt under lease ${ev.leaseToken} as "${ev.reason}" at t=${e.rec.time}, though no ${ev.reason} for it reached the worker: a worker that stops on its own aborts as "shutdown" and hands the attempt back`, {
+        index: e.rec.index,
+        executionId: ev.executionId,
+        workerId: ev.source,
+      }),
+    );
   }
   return out;
 }

@@ -17,6 +17,7 @@
  *   injected-crc, injected-ack, edited-welcome, impostor-coordinator
  *                   on path, without the secret: harness/scenario/adversary-onpath.ts
  *   http-scopes     the HTTP API with no, a forged and lower-scope tokens: harness/scenario/adversary-http.ts
+ *   oversized-frame frames just below and above maxFrameBytes in UTF-8 bytes: harness/scenario/adversary-frames.ts
  * What a wire-sniffing attacker would have learnt (nonces of its own earlier
  * connections, the victim's session id and lease tokens) the harness reads
  * from the simulation. Each attempt is recorded as an `adversary` note
@@ -27,6 +28,7 @@ import { hmacHex, type Connection } from '../../system/core/index.js';
 import { decodeToWorker, encode, registrationMac, sessionSigningKey, PROTOCOL_VERSION, type AnyMessage, type Register, type Welcome } from '../../system/protocol/index.js';
 import type { HistoryRecorder } from '../check/history.js';
 import type { Simulation } from '../sim/index.js';
+import { oversizeProbes } from './adversary-frames.js';
 import { OnPathAdversary, victimLease, type OnPathAttack } from './adversary-onpath.js';
 import type { Adversary, Attack } from './schema-engine.js';
 
@@ -84,6 +86,7 @@ export class AdversaryClient {
 
   private async attack(attack: Attack, victim: string): Promise<void> {
     if (attack === 'http-scopes') return this.httpScopes();
+    if (attack === 'oversized-frame') return this.oversize(victim);
     if (attack === 'injected-sig') return this.inject(victim);
     if (isOnPath(attack)) return this.onPath.attack(attack, victim);
     const conn = await this.connect();
@@ -163,6 +166,20 @@ export class AdversaryClient {
     endpoint.send(encode(frame, sessionSigningKey(this.secret, captured.welcome.nonce, captured.clientNonce)));
     await this.sim.runUntil(() => false, { maxMs: ANSWER_WAIT_MS });
     this.recorder.recordFault('stop', fault);
+  }
+
+  /** Frames just below and just above the frame limit, one connection each (adversary-frames.ts). */
+  private async oversize(victim: string): Promise<void> {
+    const first = await this.connect();
+    if (first === undefined) return;
+    for (const [i, probe] of oversizeProbes(first.welcome).entries()) {
+      const conn = i === 0 ? first : await this.connect();
+      if (conn === undefined) return;
+      this.recorder.recordInfo({ attack: 'oversized-frame', victim, bytes: probe.bytes, units: probe.units, limit: probe.limit, over: probe.over }, 'adversary');
+      conn.c.send(probe.frame);
+      await this.sim.runUntil(conn.closed, { maxMs: ANSWER_WAIT_MS });
+      conn.c.terminate();
+    }
   }
 
   /** Opens a connection and waits for the welcome; undefined if the coordinator is unreachable. */

@@ -15,6 +15,7 @@ export function contextFromScenario(s: Scenario): CheckContext {
     heartbeatTimeoutMs: s.coordinator.heartbeatTimeoutMs,
     leaseMs: s.coordinator.leaseMs,
     adaptiveHeartbeat: s.coordinator.adaptiveHeartbeat,
+    sessionTtlMs: s.coordinator.sessionTtlMs ?? COORDINATOR_DEFAULTS.sessionTtlMs,
     healMs: s.phases.healMs,
     backoff: { ...s.fleet.backoff },
     backoffIsFleetWide: true,

@@ -189,8 +189,12 @@ const WIRE_ATTACKS = [
   // On path (harness/scenario/adversary-onpath.ts): unsigned frames in a signing session, a committed frame replayed in it, an edited welcome, an impostor coordinator.
   'injected-crc', 'injected-ack', 'replayed-frame', 'edited-welcome', 'impostor-coordinator',
 ] as const;
-/** http-scopes (harness/scenario/adversary-http.ts): every documented HTTP route with no, a forged and each lower-scope token; named explicitly (promise 29). */
-const ATTACKS = [...WIRE_ATTACKS, 'http-scopes'] as const;
+/**
+ * Named explicitly: http-scopes (harness/scenario/adversary-http.ts), every documented HTTP route with no, a forged and
+ * each lower-scope token (promise 29); oversized-frame (harness/scenario/adversary-frames.ts), frames just below and just
+ * above maxFrameBytes in UTF-8 bytes, both below it in UTF-16 units (promise 8).
+ */
+const ATTACKS = [...WIRE_ATTACKS, 'http-scopes', 'oversized-frame'] as const;
 export type Attack = (typeof ATTACKS)[number];
 
 /**
@@ -203,7 +207,9 @@ export type Attack = (typeof ATTACKS)[number];
  * a welcome in flight and answer the victim's reconnect as an impostor
  * (harness/scenario/adversary-onpath.ts). Named explicitly, `http-scopes`
  * tries every HTTP route with no, a forged and each lower-scope token
- * (harness/scenario/adversary-http.ts; the victim plays no part in it).
+ * (harness/scenario/adversary-http.ts; the victim plays no part in it), and
+ * `oversized-frame` sends frames just below and above the frame limit
+ * (harness/scenario/adversary-frames.ts).
  * Nothing it sends may be acted on (promises 8, 29); needs coordinator.secret.
  */
 export const Adversary = z.strictObject({

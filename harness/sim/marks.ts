@@ -32,10 +32,6 @@ export class MarkCounter implements Marks {
  * with the reason. Every other catalog mark is required.
  */
 export const NOT_YET_REQUIRED: Partial<Record<MarkName, string>> = {
-  'worker.refused-at-capacity':
-    "the real coordinator never claims beyond a worker's concurrency (it counts the leases the worker holds) and a worker's running set follows its live attempts, so a refusal at the limit needs a broken piece: tests/sim/broken-healing.test.ts reaches it with ghost attempts and with capacity counted from one pass only, where promise 26 judges it",
-  'worker.retry-after': 'admission control engages only when more handshakes are in flight than the coordinator admits (default 256); the suite herds are smaller (tests/sim/adaptive-connection.test.ts reaches it with a lowered limit)',
-  'coordinator.admission-refused': 'as worker.retry-after: only herds above the admission limit reach it (tests/sim/adaptive-connection.test.ts)',
   'worker.duplicate-dropped':
     "unreachable by the protocol's construction, so no scenario can reach it: a resuming worker's register carries the exact last seq it admitted (resume.lastSeq) and the coordinator drops everything up to it before re-sending (Session.resend), a new session restarts both sides at seq 1, and frames of an older connection are ignored by generation; only a network that duplicates frames (TCP does not) or a coordinator that re-sends what was acknowledged would deliver a duplicate. The branch stays as a defence; a simulated frame-duplicating link would make it reachable but would test a network no transport provides",
 };

@@ -27,6 +27,9 @@ export class H {
   readonly rec: HistoryRecorder;
   /** Checkpoint seq each claim (by lease token) carried, for start(). */
   private readonly claimedSeq = new Map<string, number>();
+  /** Workers registered now, and when each lost its last registered connection (for afterMs). */
+  private readonly registered = new Set<string>();
+  private readonly lostAt = new Map<string, number>();
 
   /** options: how the recorder treats coordinator events (a pre-commit emitter names its types). */
   constructor(options: HistoryRecorderOptions = {}) {
@@ -40,8 +43,17 @@ export class H {
     return this;
   }
 
+  /** A worker's `connected` reports afterMs as the real one does: since its last registered connection was lost (else as given). */
   emit(source: string, e: EventInput): this {
-    this.rec.emit({ ...e, at: this.now, source } as SystemEvent);
+    let ev = e;
+    if (e.type === 'disconnected' && this.registered.delete(source)) this.lostAt.set(source, this.now);
+    if (e.type === 'connected') {
+      this.registered.add(source);
+      const lost = this.lostAt.get(source);
+      this.lostAt.delete(source);
+      if (lost !== undefined) ev = { ...e, afterMs: this.now - lost };
+    }
+    this.rec.emit({ ...ev, at: this.now, source } as SystemEvent);
     return this;
   }
 

@@ -18,7 +18,7 @@ import type { Scenario } from '../../harness/scenario/schema.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import { brokenSession } from './broken/session-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
-import { HeldLeasesIgnoredEngine, keepAbortedGhosts, neverResetAttempts, ThrottledRenewalEngine, TimeoutAsFailedEngine } from './broken/healing-variants.js';
+import { admitAtConcurrency, HeldLeasesIgnoredEngine, keepAbortedGhosts, lostCountsEveryTry, neverResetAttempts, ThrottledRenewalEngine, TimeoutAsFailedEngine } from './broken/healing-variants.js';
 
 const hbCeiling = vi.hoisted(() => ({ broken: false }));
 
@@ -68,11 +68,25 @@ const CASES: { name: string; file: string; wiring: SimWiring; caught: PromiseNam
     says: /first backoff after the registration at t=\d+ is attempt \d+, not 1/,
   },
   {
+    name: 'set 10 #25 a lost connection counted as registered from everRegistered, not connectedSince',
+    file: 'scenarios/flapping-link.yaml',
+    wiring: { onWorker: lostCountsEveryTry },
+    caught: 'backoff',
+    says: /w\d+ registered again at t=\d+ reporting \d+ ms without a connection \(afterMs\), but its registered connection was lost at t=\d+, \d+ ms before/,
+  },
+  {
     name: '09 an aborted attempt is never removed from the running set (ghost slots)',
     file: GHOSTS,
     wiring: { onWorker: keepAbortedGhosts },
     caught: 'capacity',
     says: /refused lease \S+ \(revoked without starting it\) .* below its concurrency 2/,
+  },
+  {
+    name: 'set 10 #20 the task runner admits an assignment at running == concurrency',
+    file: 'scenarios/zombie-checkpoint.yaml',
+    wiring: { onWorker: admitAtConcurrency },
+    caught: 'capacity',
+    says: /w1 started lease \S+ at t=\d+ while 2 of its attempts were live .* its whole concurrency 2: an assignment beyond it must be handed back/,
   },
   {
     name: '21 free capacity counted from this pass only, not the leases a worker holds',
@@ -110,7 +124,7 @@ describe('broken healing triggers are caught under the promise they break', () =
   for (const c of CASES) {
     it(c.name, async () => {
       const scenario = await load(c.file);
-      // engine-features, flapping-link and worker-crash pass on the real system in their own tests.
+      // engine-features, flapping-link, worker-crash and zombie-checkpoint pass on the real system in their own tests.
       if (!c.file.startsWith('scenarios/')) expect((await verdict(scenario)).text).toBe('');
       const v = await verdict(scenario, c.wiring);
       expect(v.passed).toBe(false);

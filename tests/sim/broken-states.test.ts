@@ -9,7 +9,7 @@ import { formatViolation } from '../../harness/check/violation.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
-import { AnyLeaseCheckpointEngine, DroppedResultPromiseEngine, RecoveredTimeoutUnarmedEngine, claimWithoutLease, withLeakingAdmission } from './broken/state-variants.js';
+import { AnyLeaseCheckpointEngine, DroppedResultPromiseEngine, RecoveredTimeoutUnarmedEngine, claimWithoutLease, withAdmissionOneBeyond, withLeakingAdmission, withSessionsForgottenAtLease } from './broken/state-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 
 async function run(file: string, seed: number, wiring?: SimWiring) {
@@ -60,6 +60,8 @@ describe('a zombie holder flushing checkpoints after a long partition (class 34)
     const { r, text } = await run('zombie-checkpoint', 1);
     expect(text).toBe('');
     expect(r.outcome.marks['engine.stale-checkpoint-fenced']).toBeGreaterThan(0);
+    // Back in a new session with both old attempts still running, w1 is offered more than its concurrency and refuses it (set 10 #20).
+    expect(r.outcome.marks['worker.refused-at-capacity']).toBeGreaterThan(0);
   });
 
   it('checkpoints: an engine accepting a checkpoint when any lease is live files the zombie\'s as the new attempt\'s', { timeout: 60_000 }, async () => {
@@ -83,5 +85,22 @@ describe('handshakes closed between welcome and register, many times the admissi
     expect(promises, text).toContain('liveness');
     expect(text).toMatch(/claiming 3 handshakes in progress \(its limit 3\), but at most \d other worker handshakes could have been open then .*admission slots leaked/);
     expect(promises, text).toContain('backoff');
+  });
+
+  it('liveness: a coordinator that checks its admission limit with > admits one handshake beyond it (set 10 #19)', { timeout: 60_000 }, async () => {
+    const { r, promises, text } = await withAdmissionOneBeyond(() => run('admission-leak', 1));
+    expect(r.passed).toBe(false);
+    expect(promises, text).toContain('liveness');
+    expect(text).toMatch(/with 4 handshakes in progress, above its limit of 3: it admitted more handshakes at once than maxPendingHandshakes/);
+  });
+});
+
+describe('workers back between leaseMs and sessionTtlMs (set 10 #18)', () => {
+  // partition-heal passes on the real system in tests/sim/sweep.test.ts; west is cut off for 6 s, past its 3 s leases and well within the 60 s session TTL.
+  it('delivery: a heartbeat monitor that forgets detached sessions after leaseMs starts new sessions for workers back within sessionTtlMs', { timeout: 60_000 }, async () => {
+    const { r, promises, text } = await withSessionsForgottenAtLease(() => run('partition-heal', 1));
+    expect(r.passed).toBe(false);
+    expect(promises, text).toContain('delivery');
+    expect(text).toMatch(/registered at t=\d+ into a new session \S+, though it asked to resume \S+, detached at t=\d+, \d+ ms before: within sessionTtlMs 60000 a session is resumed, not forgotten/);
   });
 });

@@ -19,7 +19,7 @@ import type { Scenario } from '../../harness/scenario/schema.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import { withDrainForgottenOnResume } from './broken/idle-variants.js';
-import { drainDropsAssigns, drainIgnoresQueued, drainKeepsAccepting, drainTimeoutClosesAtOnce, drainWithoutAcks, kibFrameLimit, leakyOutbox, withDrainIgnored } from './broken/worker-feature-variants.js';
+import { drainDropsAssigns, drainIgnoresQueued, drainKeepsAccepting, drainTimeoutCancels, drainTimeoutClosesAtOnce, drainWithoutAcks, kibFrameLimit, leakyOutbox, withDrainIgnored } from './broken/worker-feature-variants.js';
 
 const FILE = join(import.meta.dirname, '..', '..', 'scenarios', 'worker-features.yaml');
 
@@ -94,6 +94,13 @@ const CASES: Case[] = [
     wiring: { onWorker: drainTimeoutClosesAtOnce },
     caught: 'drain',
     says: /w4 stopped at t=\d+ after its drain timed out without handing back attempt \d+ \(lease \S+, a `revoked` result\) it aborted/,
+  },
+  {
+    name: 'a drain that times out aborts what still runs as a cancel, not a shutdown (set 10 #21)',
+    part: 'drain',
+    wiring: { onWorker: drainTimeoutCancels },
+    caught: 'client-control',
+    says: /w4 aborted its attempt under lease \S+ as "cancel" at t=\d+, though no cancel for it reached the worker[\s\S]*ended cancelled at t=\d+ \(cancelled by worker\) though no cancel was requested for it/,
   },
   {
     // The trigger drains w3 the moment an assign to it leaves: the assign lands on a draining worker.

@@ -32,6 +32,26 @@ export function keepAbortedGhosts(_id: string, worker: Worker): void {
   running.delete = (key: string): boolean => (running.get(key)?.abortReason !== undefined ? false : remove(key));
 }
 
+/**
+ * Set 10 #20: the task runner admits an assignment while running.size equals
+ * its concurrency (`>` for `>=`): it runs concurrency + 1. Planted by letting
+ * each assign see one slot more than the worker has.
+ */
+export function admitAtConcurrency(_id: string, worker: Worker): void {
+  const runner = worker['runner'];
+  const deps = runner['deps'];
+  const assign = runner.assign.bind(runner);
+  runner.assign = (a): void => {
+    const limit = deps.concurrency;
+    Reflect.set(deps, 'concurrency', limit + 1);
+    try {
+      assign(a);
+    } finally {
+      Reflect.set(deps, 'concurrency', limit);
+    }
+  };
+}
+
 /** 21: the assignment loop counts free capacity from this pass's claims only, not the leases a worker already holds. */
 export class HeldLeasesIgnoredEngine extends Engine {
   override leasesOf(_workerId: WorkerId): number {
@@ -58,4 +78,18 @@ export class TimeoutAsFailedEngine extends Engine {
     const own = outcome === 'timeout' && error?.message.startsWith('the attempt exceeded timeoutMs') === true;
     return super.recordOutcome(rec, own ? 'failed' : outcome, result, error);
   }
+}
+
+/**
+ * Set 10 #25: WorkerLink.lost() decides whether the lost connection had
+ * registered from everRegistered instead of connectedSince: after a first
+ * registration every failed try counts as a lost registered connection (its
+ * loss time restarts the reconnect clock, and it is not a failed try).
+ */
+export function lostCountsEveryTry(_id: string, worker: Worker): void {
+  const lost = worker['lost'].bind(worker);
+  Reflect.set(worker, 'lost', (gen: number, code: number, reason: string, terminate?: boolean): void => {
+    if (Reflect.get(worker, 'everRegistered') === true && Reflect.get(worker, 'connectedSince') === null) Reflect.set(worker, 'connectedSince', 0);
+    lost(gen, code, reason, terminate);
+  });
 }

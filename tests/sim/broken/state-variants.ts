@@ -4,7 +4,9 @@
  * SimWiring, never a switch in production code.
  */
 import type { ExecutionRecord, Lease } from '../../../system/core/model.js';
+import { Admission } from '../../../system/coordinator/admission.js';
 import { CoordinatorConnection } from '../../../system/coordinator/connection-handler.js';
+import { HeartbeatMonitor } from '../../../system/coordinator/heartbeat-monitor.js';
 import { Engine } from '../../../system/engine/engine.js';
 import type { Store } from '../../../system/store/index.js';
 
@@ -84,5 +86,49 @@ export async function withLeakingAdmission<T>(body: () => Promise<T>): Promise<T
     return await body();
   } finally {
     CoordinatorConnection.prototype.onClose = original;
+  }
+}
+
+/**
+ * Set 10 #19: admission checks its limit with `>` instead of `>=`, so one
+ * handshake beyond maxPendingHandshakes is admitted. Planted on the
+ * prototype for one run.
+ */
+export async function withAdmissionOneBeyond<T>(body: () => Promise<T>): Promise<T> {
+  const original = Admission.prototype.admit;
+  Admission.prototype.admit = function admitOneBeyond(this: Admission): boolean {
+    if (this.pending > this.maxPending) return false;
+    this.pending += 1;
+    return true;
+  };
+  try {
+    return await body();
+  } finally {
+    Admission.prototype.admit = original;
+  }
+}
+
+/**
+ * Set 10 #18: the heartbeat monitor forgets a detached session after leaseMs
+ * instead of sessionTtlMs, so a worker back between the two gets a new
+ * session. Planted on the prototype for one run.
+ */
+export async function withSessionsForgottenAtLease<T>(body: () => Promise<T>): Promise<T> {
+  const original = HeartbeatMonitor.prototype.tick;
+  HeartbeatMonitor.prototype.tick = function tickForgettingAtLease(this: HeartbeatMonitor): void {
+    original.call(this);
+    const ctx: HeartbeatMonitor['ctx'] = Reflect.get(this, 'ctx');
+    const now = ctx.clock.now();
+    for (const entry of ctx.registry.all()) {
+      const session = entry.session;
+      if (session?.detachedAt === undefined || now - session.detachedAt <= ctx.config.leaseMs) continue;
+      session.dispose();
+      entry.session = undefined;
+    }
+  };
+  try {
+    return await body();
+  } finally {
+    HeartbeatMonitor.prototype.tick = original;
   }
 }

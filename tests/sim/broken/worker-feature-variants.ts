@@ -92,3 +92,15 @@ export function drainIgnoresQueued(_id: string, w: Worker): void {
     if (link.draining !== undefined && link.sm.state !== 'stopped' && link.runner.runningCount === 0 && link.outbox.unackedCount === 0) link.finishStop(link.draining);
   };
 }
+
+/**
+ * Set 10 #21: a drain that times out aborts what still runs with reason
+ * `cancel` instead of `shutdown`, so the attempts are reported `cancelled`
+ * (the client's verdict) instead of handed back (`revoked`, re-queued).
+ */
+export function drainTimeoutCancels(_id: string, w: Worker): void {
+  const runner: unknown = Reflect.get(w, 'runner');
+  if (!(runner instanceof TaskRunner)) throw new Error('drainTimeoutCancels: the worker has no task runner named "runner"');
+  const abortAll = runner.abortAll.bind(runner);
+  runner.abortAll = (reason) => abortAll(reason === 'shutdown' ? 'cancel' : reason);
+}
