@@ -49,8 +49,10 @@ function attemptsBeyondConcurrency(view: HistoryView, limit: number): Violation[
       const aborted = ev.type === 'task_aborted' ? live.get(ev.leaseToken) : undefined;
       if (aborted !== undefined) aborted.aborted = true;
       if (ev.type !== 'task_started') continue;
-      // A new lease of the same execution supersedes an aborted attempt still settling: it takes that slot.
-      const others = [...live].filter(([, r]) => !(r.aborted && r.executionId === ev.executionId)).map(([t]) => t);
+      // A new lease of the same execution supersedes an aborted attempt still settling: it takes that slot
+      // (the runner replaces the entry), so the old one no longer counts, for this start or any later one.
+      for (const [t, r] of live) if (r.aborted && r.executionId === ev.executionId) live.delete(t);
+      const others = [...live.keys()];
       live.set(ev.leaseToken, { executionId: ev.executionId, aborted: false });
       if (others.length < limit) continue;
       out.push(

@@ -17,7 +17,8 @@
  * whose worker was not synced (ready to send) at the end of the run (its
  * queue still waits for a connection), or still held queued messages at the
  * end of a flood (a congested link), or any of whose reports the outbox
- * refused (full).
+ * refused (full), or a worker whose trace records no progress at all (a
+ * trace from before these events, or a synthetic one).
  */
 import type { CheckContext } from './context.js';
 import type { HistoryRecord } from './history.js';
@@ -27,6 +28,8 @@ import { violation } from './violation.js';
 
 /** The last fraction of each lease's reports that left, and the leases with a refused report: per worker and process life. */
 interface ProgressSeen {
+  /** Workers whose trace records progress at all (a trace without it, e.g. a synthetic one, is not judged). */
+  tracing: Set<string>;
   finals: Set<string>;
   last: Map<string, number>;
   refused: Set<string>;
@@ -35,7 +38,8 @@ interface ProgressSeen {
 const leaseOf = (workerId: string, life: number, leaseToken: string): string => `${workerId}|${life}|${leaseToken}`;
 
 function progressSeen(view: HistoryView): ProgressSeen {
-  const seen: ProgressSeen = { finals: new Set(), last: new Map(), refused: new Set() };
+  const seen: ProgressSeen = { tracing: new Set(), finals: new Set(), last: new Map(), refused: new Set() };
+  for (const e of [...view.ofType('progress_sent'), ...view.ofType('progress_refused')]) seen.tracing.add(e.ev.workerId);
   for (const e of view.ofType('progress_sent')) {
     const k = leaseOf(e.ev.workerId, view.lifeOf(e.ev.workerId, e.rec.index), e.ev.leaseToken);
     if (e.ev.fraction === 1) seen.finals.add(k);
@@ -86,7 +90,7 @@ export function checkLatestProgress(view: HistoryView, _ctx: CheckContext): Viol
   const judged = new Map<string, boolean>();
   const judgedWorker = (w: string): boolean => {
     let ok = judged.get(w);
-    if (ok === undefined) judged.set(w, (ok = syncedAtEnd(view, w) && !congested.has(w)));
+    if (ok === undefined) judged.set(w, (ok = seen.tracing.has(w) && syncedAtEnd(view, w) && !congested.has(w)));
     return ok;
   };
   const out: Violation[] = [];
