@@ -9,15 +9,16 @@ import type { ExecutionId } from '../core/ids.js';
 import { type Marks, noMarks } from '../core/marks.js';
 import { Heap } from './heap.js';
 
-interface DelayEntry {
+/** One wait in the heap; `live` holds each id's current one (earlier ones are skipped at the head). */
+export interface DelayEntry {
   readonly id: ExecutionId;
   readonly dueAt: number;
   readonly seq: number;
 }
 
 export class DelayQueue {
-  private readonly heap = new Heap<DelayEntry>((a, b) => (a.dueAt !== b.dueAt ? a.dueAt < b.dueAt : a.seq < b.seq));
-  private readonly live = new Map<ExecutionId, DelayEntry>();
+  protected readonly heap = new Heap<DelayEntry>((a, b) => (a.dueAt !== b.dueAt ? a.dueAt < b.dueAt : a.seq < b.seq));
+  protected readonly live = new Map<ExecutionId, DelayEntry>();
   private timer: TimerHandle | undefined;
   private armedFor = Infinity;
   private seq = 0;
@@ -57,7 +58,8 @@ export class DelayQueue {
     this.timer = undefined;
   }
 
-  private headEntry(): DelayEntry | undefined {
+  /** The earliest current entry, dropping stale ones (an id's earlier waits) off the top. */
+  protected headEntry(): DelayEntry | undefined {
     for (;;) {
       const top = this.heap.peek();
       if (top === undefined || this.live.get(top.id) === top) return top;
