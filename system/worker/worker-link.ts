@@ -128,8 +128,6 @@ export abstract class WorkerLink {
   /** The handler of connection `gen`'s frames and close (worker-session.ts: one object per connection). */
   protected abstract connectionHooks(gen: number, conn: Connection): ConnectionHandler;
 
-  // ---- connection lifecycle ----
-
   protected emit(e: SystemEvent): void {
     try {
       this.deps.events.emit(e);
