@@ -183,6 +183,7 @@ function runningAtDecision(view: HistoryView, offsets: CoordinatorOffsets, e: Ev
  */
 export function checkResultRecorded(view: HistoryView, ctx: CheckContext): Violation[] {
   const out: Violation[] = [];
+  const offsets = new CoordinatorOffsets(view);
   const ended = new Map<string, Ev>();
   const recorded = new Set<string>();
   for (const e of view.events) {
@@ -204,6 +205,7 @@ export function checkResultRecorded(view: HistoryView, ctx: CheckContext): Viola
       (x) => x.ev.source === w && x.ev.type === 'connected' && x.rec.index > f.rec.index && x.rec.index < end.rec.index && !view.anyFaultOn(w, x.rec.time, end.rec.time, ['clock_skew']),
     );
     if (synced === undefined && (view.anyFaultOn(w, f.rec.time, end.rec.time + ctx.toleranceMs) || !connectedAt(view, w, f.rec.index))) continue;
+    if (synced !== undefined && end.ev.type === 'lease_expired' && !registeredBeforeDecision(view, offsets, w, f, end as Ev<'lease_expired'>)) continue;
     out.push(
       violation(
         view.records,
@@ -214,6 +216,19 @@ export function checkResultRecorded(view: HistoryView, ctx: CheckContext): Viola
     );
   }
   return out;
+}
+
+/**
+ * Whether the coordinator registered w again (after it finished the attempt)
+ * strictly before it decided the lease's expiry (the expiry's `at`; its record
+ * comes only once committed): a worker back at the very instant its lease ran
+ * out, the expiry decided first, came back to a lease already gone.
+ */
+function registeredBeforeDecision(view: HistoryView, offsets: CoordinatorOffsets, w: string, f: Ev<'task_finished'>, end: Ev<'lease_expired'>): boolean {
+  const offset = offsets.offset(end.rec.index);
+  if (offset === undefined) return true;
+  const decided = end.ev.at + offset;
+  return view.ofType('worker_registered').some((r) => r.ev.workerId === w && r.rec.index > f.rec.index && r.rec.index < end.rec.index && r.rec.time < decided);
 }
 
 /** Whether worker w's last connection event before record `index` was a `connected` (a worker still reconnecting holds no link to report on). */
