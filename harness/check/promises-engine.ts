@@ -7,6 +7,7 @@
  */
 import { Priority } from '../../system/core/index.js';
 import type { CheckContext } from './context.js';
+import { CoordinatorOffsets } from './coordinator-offsets.js';
 import type { HistoryRecord } from './history.js';
 import { DANGEROUS_KINDS } from '../../system/tasks/index.js';
 import { breakerMayHold } from './promises-retries.js';
@@ -60,6 +61,7 @@ export function checkPriority(view: HistoryView, ctx: CheckContext): Violation[]
   const kindOf = (id: string): string | undefined => view.submitted.get(id)?.ev.kind;
   const runs = (kind: string | undefined): boolean => kind !== undefined && (ctx.workerKinds === undefined ? !DANGEROUS_KINDS.has(kind) : ctx.workerKinds.includes(kind));
   const exits = readyExits(view);
+  const offsets = new CoordinatorOffsets(view);
   replayReadySet<Ev<'status'>>(view, {
     enter: (e) => e,
     claim: (e, _claimed, ready) => {
@@ -67,7 +69,7 @@ export function checkPriority(view: HistoryView, ctx: CheckContext): Violation[]
       const mine = prio(ev.executionId);
       const kind = kindOf(ev.executionId);
       const could = (id: string, r: Ev<'status'>): boolean => {
-        if (prio(id) <= mine || r.ev.at >= ev.at || exitedBy(exits.get(id), e.rec.index, ev.at)) return false;
+        if (prio(id) <= mine || readySince(r, offsets) >= ev.at || exitedBy(exits.get(id), e.rec.index, ev.at)) return false;
         const k = kindOf(id);
         return k === kind || (runs(k) && !breakerMayHold(view, k ?? '', ev.at, e.rec.index, ctx));
       };
@@ -87,6 +89,18 @@ export function checkPriority(view: HistoryView, ctx: CheckContext): Violation[]
     },
   });
   return out;
+}
+
+/**
+ * When a candidate became claimable, on the coordinator's clock: its
+ * `scheduled` decision, except for a dependent released by its dependencies'
+ * completion, which is claimable only once that completion committed (promise
+ * 4's durable order), so no earlier than its own record, which lands with it.
+ */
+function readySince(r: Ev<'status'>, offsets: CoordinatorOffsets): number {
+  if (r.ev.reason !== 'dependencies_completed') return r.ev.at;
+  const offset = offsets.offset(r.rec.index);
+  return offset === undefined ? r.ev.at : Math.max(r.ev.at, r.rec.time - offset);
 }
 
 /** Per execution, the decisions that took it out of the ready set (a claim, a status other than scheduled): record index and decision time. */
