@@ -129,7 +129,7 @@ export class TriggeredFaults implements EventSink {
   private crashCoordinator(sim: Simulation, trigger: Trigger, id: string, details: FaultDetails): void {
     sim.killCoordinator();
     const boot = (): void => {
-      sim.coordinator.start().catch((err: unknown) => this.recorder.recordInfo({ trigger: id, error: String(err) }, 'nemesis'));
+      sim.coordinator.startSupervised((err: unknown) => this.recorder.recordInfo({ trigger: id, error: String(err), restart: 'again in 1 s' }, 'nemesis'));
     };
     if (trigger.action.type === 'restart') {
       boot();

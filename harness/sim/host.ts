@@ -65,6 +65,11 @@ export class Host implements HostLike {
     this.trace.record(TraceKind.Process, this.name, 'boot', this.incarnation);
   }
 
+  /** Runs fn after ms of simulated time whatever becomes of the process: a supervisor's timer, outside every incarnation. */
+  supervise(ms: number, fn: () => void): void {
+    this.time.setTimeout(fn, ms);
+  }
+
   /** kill -9 of the current incarnation. Idempotent. */
   kill(): void {
     if (this.state === 'down') return;

@@ -24,6 +24,9 @@ import { type CommitObserver, observeCommits } from './commit-observer.js';
 import { SimSqliteStore } from './sim-sqlite-store.js';
 import type { Host } from './host.js';
 
+/** How long the simulated supervisor waits before starting a coordinator whose start failed. */
+const RESTART_RETRY_MS = 1000;
+
 /** realCpu's slice: a busy loop looks at its abort signal only between slices. */
 const CPU_SLICE_MS = 5;
 
@@ -174,6 +177,22 @@ export class CoordinatorProcess {
     const wired = wrapHttp === undefined ? coordinator : { ...coordinator, handleHttp: wrapHttp(coordinator.handleHttp) };
     if (this.host.isAlive(incarnation)) this.instance = wired;
     return wired;
+  }
+
+  /**
+   * start() as a supervisor runs it (systemd `Restart=on-failure`, a Docker
+   * restart policy): a start that fails (its store cannot commit while the
+   * disk fails) ends the process, and it is started again RESTART_RETRY_MS
+   * later, until one start succeeds. `failed` hears each failed try.
+   */
+  startSupervised(failed: (err: unknown) => void): void {
+    this.start().catch((err: unknown) => {
+      failed(err);
+      this.kill();
+      this.host.supervise(RESTART_RETRY_MS, () => {
+        if (this.host.state === 'down') this.startSupervised(failed);
+      });
+    });
   }
 
   /** Sets the disk's condition (storage faults); applies to this and later incarnations. */
