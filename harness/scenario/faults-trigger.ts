@@ -15,6 +15,7 @@ import type { EventSink, SystemEvent } from '../../system/core/index.js';
 import { describeFault } from './fault-details.js';
 import type { FaultDetails, HistoryRecorder } from '../check/history.js';
 import type { Simulation } from '../sim/index.js';
+import { RESTART_RETRY_MS } from '../sim/processes.js';
 import { applySimFault, type Undo } from './faults-sim.js';
 import type { Scenario } from './schema.js';
 import { type Trigger, triggerEvent } from './schema-engine.js';
@@ -129,7 +130,7 @@ export class TriggeredFaults implements EventSink {
   private crashCoordinator(sim: Simulation, trigger: Trigger, id: string, details: FaultDetails): void {
     sim.killCoordinator();
     const boot = (): void => {
-      sim.coordinator.startSupervised((err: unknown) => this.recorder.recordInfo({ trigger: id, error: String(err), restart: 'again in 1 s' }, 'nemesis'));
+      sim.coordinator.startSupervised((err: unknown) => this.recorder.recordInfo({ trigger: id, error: String(err), restartInMs: RESTART_RETRY_MS }, 'nemesis'));
     };
     if (trigger.action.type === 'restart') {
       boot();

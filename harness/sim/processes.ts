@@ -25,7 +25,7 @@ import { SimSqliteStore } from './sim-sqlite-store.js';
 import type { Host } from './host.js';
 
 /** How long the simulated supervisor waits before starting a coordinator whose start failed. */
-const RESTART_RETRY_MS = 1000;
+export const RESTART_RETRY_MS = 1000;
 
 /** realCpu's slice: a busy loop looks at its abort signal only between slices. */
 const CPU_SLICE_MS = 5;

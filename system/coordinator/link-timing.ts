@@ -4,7 +4,7 @@
  * received, an upper bound of the RTT) and fed by every pong. Changes of 10%
  * or more are reported as `heartbeat_adapted` events and in /metrics.
  */
-import { type HeartbeatTimeoutPolicy, RttEstimator, timeoutChanged } from '../core/rtt.js';
+import { type HeartbeatTimeoutPolicy, type PingRef, RttEstimator, rttSampleFields, timeoutChanged } from '../core/rtt.js';
 import type { CoordinatorContext } from './context.js';
 
 /**
@@ -60,10 +60,8 @@ export class LinkTiming {
    * after it, whether or not the sample was taken. `ping`: the ping a pong
    * answered (absent: the handshake's sample).
    */
-  traced(ms: number, workerId: string, ping?: { id: number; t: number }): void {
-    if (this.ctx.traceRtt !== true) return;
-    const { srttMs, rttvarMs } = this.rtt;
-    this.ctx.emit({ type: 'rtt_sampled', side: 'coordinator', workerId, connectionId: this.connectionId, sampleMs: ms, ...(srttMs === undefined ? {} : { srttMs }), rttvarMs, timeoutMs: this.timeoutMs, ...(ping === undefined ? {} : { pingId: ping.id, pingT: ping.t }) });
+  traced(ms: number, workerId: string, ping?: PingRef): void {
+    if (this.ctx.traceRtt === true) this.ctx.emit(rttSampleFields('coordinator', workerId, this.connectionId, ms, this.rtt, this.timeoutMs, ping));
   }
 
   /** One round-trip sample (ms) for worker `workerId`. */

@@ -66,3 +66,29 @@ export class RttEstimator {
 export function timeoutChanged(prev: number | undefined, next: number): boolean {
   return prev === undefined || Math.abs(next - prev) >= prev * 0.1;
 }
+
+/** The ping a pong answered: its id and the stamp it carried. */
+export interface PingRef {
+  id: number;
+  t: number;
+}
+
+/**
+ * The fields of one `rtt_sampled` trace event, either side: what was measured
+ * and the estimate and timeout in force after it (the simulation's checker
+ * replays the estimator from them; harness/check/promises-rtt.ts).
+ */
+export function rttSampleFields(side: 'coordinator' | 'worker', workerId: string, connectionId: string, sampleMs: number, rtt: RttEstimator, timeoutMs: number, ping?: PingRef) {
+  const { srttMs, rttvarMs } = rtt;
+  return {
+    type: 'rtt_sampled' as const,
+    side,
+    workerId,
+    connectionId,
+    sampleMs,
+    ...(srttMs === undefined ? {} : { srttMs }),
+    rttvarMs,
+    timeoutMs,
+    ...(ping === undefined ? {} : { pingId: ping.id, pingT: ping.t }),
+  };
+}

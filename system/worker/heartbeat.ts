@@ -9,7 +9,7 @@
  * after any long gap).
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
-import { type HeartbeatTimeoutPolicy, RttEstimator, timeoutChanged } from '../core/rtt.js';
+import { type HeartbeatTimeoutPolicy, type PingRef, RttEstimator, timeoutChanged } from '../core/rtt.js';
 
 export interface HeartbeatHooks {
   sendPing(id: number, t: number): void;
@@ -19,7 +19,7 @@ export interface HeartbeatHooks {
   /** The timeout in force changed by 10% or more (events, logs). */
   onAdapt?(rtt: RttEstimator, timeoutMs: number): void;
   /** A round trip was measured (taken or not): the estimate and timeout in force after it (the RTT trace). `ping`: the one a pong answered. */
-  onSampled?(ms: number, rtt: RttEstimator, timeoutMs: number, ping?: { id: number; t: number }): void;
+  onSampled?(ms: number, rtt: RttEstimator, timeoutMs: number, ping?: PingRef): void;
 }
 
 /**

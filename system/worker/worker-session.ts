@@ -4,7 +4,7 @@
  * or renumbering, and the heartbeat started on registration.
  */
 import { assert } from '../core/errors.js';
-import type { RttEstimator } from '../core/rtt.js';
+import { type PingRef, type RttEstimator, rttSampleFields } from '../core/rtt.js';
 import type { Connection, ConnectionHandler } from '../core/transport.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import { type HeldTask, PROTOCOL_VERSION, type ToWorker, type Welcome } from '../protocol/messages.js';
@@ -45,11 +45,8 @@ export abstract class WorkerSession extends WorkerLink {
     onAdapt(rtt: RttEstimator, timeoutMs: number): void {
       this.w.emit({ type: 'heartbeat_adapted', ...this.w.base(), side: 'worker', connectionId: this.connectionId, srttMs: round3(rtt.srttMs ?? 0), rttvarMs: round3(rtt.rttvarMs), timeoutMs });
     }
-    onSampled(ms: number, rtt: RttEstimator, timeoutMs: number, ping?: { id: number; t: number }): void {
-      if (this.w.deps.traceRtt !== true) return;
-      const { srttMs, rttvarMs } = rtt;
-      const at = { ...this.w.base(), side: 'worker' as const, connectionId: this.connectionId, sampleMs: ms, rttvarMs, timeoutMs };
-      this.w.emit({ type: 'rtt_sampled', ...at, ...(srttMs === undefined ? {} : { srttMs }), ...(ping === undefined ? {} : { pingId: ping.id, pingT: ping.t }) });
+    onSampled(ms: number, rtt: RttEstimator, timeoutMs: number, ping?: PingRef): void {
+      if (this.w.deps.traceRtt === true) this.w.emit({ ...this.w.base(), ...rttSampleFields('worker', this.w.config.id, this.connectionId, ms, rtt, timeoutMs, ping) });
     }
     onTimeout(silentMs: number): void {
       const { w, connectionId } = this;
