@@ -8,6 +8,7 @@
  */
 import { InvalidArgumentError } from '../core/errors.js';
 import type { Random } from '../core/random.js';
+import { shareEqual } from '../core/share-equal.js';
 
 export const BACKOFF_STRATEGIES = ['none', 'full-jitter', 'equal-jitter', 'decorrelated-jitter'] as const;
 /** none: fixed initialMs; the jitter variants follow the AWS Architecture Blog names. */
@@ -33,6 +34,9 @@ export interface BackoffConfig {
 }
 
 export const BACKOFF_DEFAULTS: BackoffConfig = { strategy: 'full-jitter', initialMs: 100, maxMs: 10_000, multiplier: 2 };
+
+/** Workers of one process with the same backoff share its resolved object. */
+const sharedBackoff = shareEqual<BackoffConfig>();
 
 /** Fills defaults and rejects values that cannot make a sensible schedule. */
 export function backoffWithDefaults(opts: BackoffOptions = {}, path = 'backoff'): BackoffConfig {
@@ -64,8 +68,9 @@ export function backoffWithDefaults(opts: BackoffOptions = {}, path = 'backoff')
   if (!Number.isFinite(cfg.multiplier) || cfg.multiplier < 1) {
     throw new InvalidArgumentError(`${path}.multiplier must be a finite number >= 1; got ${cfg.multiplier}`, `${path}.multiplier`);
   }
-  return cfg;
+  return sharedBackoff(cfg);
 }
+
 
 /**
  * min(maxMs, initialMs * multiplier^(attempt-1)) without overflow: the power

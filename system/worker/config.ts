@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError } from '../core/errors.js';
 import { isLoopbackHost } from '../core/loopback.js';
+import { shareEqual } from '../core/share-equal.js';
 import { DANGEROUS_KINDS } from '../tasks/kind.js';
 import { type BackoffConfig, type BackoffOptions, backoffWithDefaults } from './backoff.js';
 
@@ -145,6 +146,8 @@ function positiveInt(v: number, path: string, max = Number.MAX_SAFE_INTEGER): nu
 
 /** No dangerous kinds allowed: one shared empty set, not one per worker. */
 const NO_KINDS: ReadonlySet<string> = new Set();
+/** Workers of one process that dial the same coordinator share its URL string. */
+const sharedUrl = shareEqual<string>();
 
 function checkIdentity(o: WorkerConfig): void {
   if (typeof o.id !== 'string' || o.id.length === 0 || o.id.length > 200) {
@@ -211,20 +214,29 @@ export function workerConfigWithDefaults(o: WorkerConfig): ResolvedWorkerConfig 
   const link = linkSettings(o);
   checkAllowKinds(o.allowKinds ?? []);
   const handshake = handshakeDeadlines(o);
-  const coordinatorUrl = normalizeCoordinatorUrl(o.coordinatorUrl);
+  const coordinatorUrl = sharedUrl(normalizeCoordinatorUrl(o.coordinatorUrl));
   checkWorkerSecurity(o, coordinatorUrl);
+  // Every field named in one literal (no spreads): the object keeps them all in-object, with no
+  // separate property array (one per worker; many workers share a benchmark's process).
   return {
     id: o.id,
     coordinatorUrl,
     secret: o.secret,
     concurrency: positiveInt(o.concurrency ?? 1, 'concurrency', 10_000),
     backoff: backoffWithDefaults(o.backoff),
-    ...heartbeat,
+    heartbeatMs: heartbeat.heartbeatMs,
+    heartbeatTimeoutMs: heartbeat.heartbeatTimeoutMs,
+    heartbeatTimeoutMaxMs: heartbeat.heartbeatTimeoutMaxMs,
+    rttFactor: heartbeat.rttFactor,
     adaptiveHeartbeat: o.adaptiveHeartbeat ?? true,
-    ...handshake,
+    handshakeTimeoutMs: handshake.handshakeTimeoutMs,
+    handshakeTimeoutMaxMs: handshake.handshakeTimeoutMaxMs,
     maxFrameBytes: positiveInt(o.maxFrameBytes ?? 1024 * 1024, 'maxFrameBytes'),
     outboxCapacity: positiveInt(o.outboxCapacity ?? 10_000, 'outboxCapacity'),
-    ...link,
+    maxAttempts: link.maxAttempts,
+    perMessageDeflate: link.perMessageDeflate,
+    ackDelayMs: link.ackDelayMs,
+    handBackGraceMs: link.handBackGraceMs,
     allowKinds: o.allowKinds === undefined || o.allowKinds.length === 0 ? NO_KINDS : new Set(o.allowKinds),
     tlsCa: o.tlsCa,
   };

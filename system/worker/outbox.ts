@@ -57,17 +57,21 @@ export interface SentMessage {
  */
 const BOUNDED: ReadonlySet<string> = new Set(['progress', 'data']);
 const PRIORITIES = Object.values(OutPriority).sort((a, b) => a - b);
+/** The unacked list while nothing awaits an ack: one shared array, never written (take() makes a list first). */
+const NO_UNACKED: SentMessage[] = [];
 
 export class Outbox {
   /**
    * One FIFO per priority (indexed by OutPriority, 0..4), each made when a
-   * message is queued and dropped once emptied: an idle worker queues only a
+   * message is queued and dropped once emptied, and the list of them made
+   * with the first and dropped with the last: an idle worker queues only a
    * heartbeat now and then, sent at once, and 2,000 idle workers should not
-   * each keep a hash table and five arrays for it.
+   * each keep a hash table and six arrays for it. The unacked list likewise
+   * (NO_UNACKED, shared and never written, while nothing awaits an ack).
    */
-  private readonly queues: Array<OutMessage[] | undefined> = [undefined, undefined, undefined, undefined, undefined];
+  private queues: Array<OutMessage[] | undefined> | undefined;
   private bounded = 0;
-  private unacked: SentMessage[] = [];
+  private unacked: SentMessage[] = NO_UNACKED;
   private nextSeq = 1;
 
   /** capacity: how many droppable/data messages may wait at once. */
@@ -76,7 +80,7 @@ export class Outbox {
   /** Messages waiting to be sent (not counting unacked ones). */
   get depth(): number {
     let n = 0;
-    for (const q of this.queues) n += q?.length ?? 0;
+    for (const q of this.queues ?? []) n += q?.length ?? 0;
     return n;
   }
 
@@ -88,7 +92,7 @@ export class Outbox {
   /** Reliable messages either queued or awaiting ack. */
   get reliableOutstanding(): number {
     let n = this.unacked.length;
-    for (const q of this.queues) for (const m of q ?? []) if (RELIABLE_TYPES.has(m.type)) n++;
+    for (const q of this.queues ?? []) for (const m of q ?? []) if (RELIABLE_TYPES.has(m.type)) n++;
     return n;
   }
 
@@ -118,7 +122,7 @@ export class Outbox {
   peek(maxPriority: OutPriority = OutPriority.data): OutMessage | undefined {
     for (const p of PRIORITIES) {
       if (p > maxPriority) break;
-      const m = this.queues[p]?.[0];
+      const m = this.queues?.[p]?.[0];
       if (m) return m;
     }
     return undefined;
@@ -129,15 +133,18 @@ export class Outbox {
    * assigns its seq and tracks it as unacked. Returns it with its seq.
    */
   take(maxPriority: OutPriority = OutPriority.data): { msg: OutMessage; seq?: number } | undefined {
+    const queues = this.queues;
+    if (queues === undefined) return undefined;
     for (const p of PRIORITIES) {
       if (p > maxPriority) break;
-      const q = this.queues[p];
+      const q = queues[p];
       const msg = q?.shift();
       if (!msg) continue;
-      if (q?.length === 0) this.queues[p] = undefined;
+      if (q?.length === 0) this.dropQueue(queues, p);
       if (BOUNDED.has(msg.type)) this.bounded--;
       if (!RELIABLE_TYPES.has(msg.type)) return { msg };
       const seq = this.nextSeq++;
+      if (this.unacked === NO_UNACKED) this.unacked = [];
       this.unacked.push({ seq, msg });
       return { msg, seq };
     }
@@ -149,16 +156,22 @@ export class Outbox {
     let k = 0;
     while (k < this.unacked.length && (this.unacked[k]?.seq ?? Infinity) <= n) k++;
     if (k === 0) return [];
-    return this.unacked.splice(0, k);
+    const acked = this.unacked.splice(0, k);
+    if (this.unacked.length === 0) this.unacked = NO_UNACKED;
+    return acked;
   }
 
   /** The link is gone: heartbeats queued for it are stale and never flushed later. */
   onDisconnect(): void {
+    const queues = this.queues;
+    if (queues === undefined) return;
     for (const type of ['ping', 'pong'] as const) {
-      const q = this.queues[priorityOf(type)] ?? [];
+      const p = priorityOf(type);
+      const q = queues[p] ?? [];
       for (let i = q.length - 1; i >= 0; i--) {
         if (q[i]?.type === type) q.splice(i, 1);
       }
+      if (q.length === 0) this.dropQueue(queues, p);
     }
   }
 
@@ -180,8 +193,9 @@ export class Outbox {
    */
   renumber(): SentMessage[] {
     this.nextSeq = 1;
-    this.unacked = this.unacked.filter((s) => s.msg.type !== 'sync').map((s) => ({ seq: this.nextSeq++, msg: s.msg }));
-    return [...this.unacked];
+    const kept = this.unacked.filter((s) => s.msg.type !== 'sync').map((s) => ({ seq: this.nextSeq++, msg: s.msg }));
+    this.unacked = kept.length === 0 ? NO_UNACKED : kept;
+    return [...kept];
   }
 
   /** Every unacked message, oldest first (for inspection and tests). */
@@ -191,16 +205,23 @@ export class Outbox {
 
   /** Every queued message, in the order take() would return them. */
   queued(): OutMessage[] {
-    return PRIORITIES.flatMap((p) => this.queues[p] ?? []);
+    return PRIORITIES.flatMap((p) => this.queues?.[p] ?? []);
   }
 
   /** The queue of priority p, made on first use. */
   private queueFor(p: OutPriority): OutMessage[] {
-    let q = this.queues[p];
+    const queues = (this.queues ??= [undefined, undefined, undefined, undefined, undefined]);
+    let q = queues[p];
     if (q === undefined) {
       q = [];
-      this.queues[p] = q;
+      queues[p] = q;
     }
     return q;
+  }
+
+  /** Drops the emptied queue of priority p, and the list once no queue is left. */
+  private dropQueue(queues: Array<OutMessage[] | undefined>, p: OutPriority): void {
+    queues[p] = undefined;
+    if (queues.every((q) => q === undefined)) this.queues = undefined;
   }
 }

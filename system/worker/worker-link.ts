@@ -23,9 +23,8 @@ import { type ResolvedWorkerConfig, type WorkerConfig, workerConfigWithDefaults 
 import type { Heartbeat } from './heartbeat.js';
 import { type OutMessage, Outbox, type SentMessage } from './outbox.js';
 import { StateMachine } from './state.js';
-import type { TaskRunner } from './task-runner.js';
-import type { RunnerOutlet } from './task-runner-deps.js';
-import { workerRunner } from './worker-runner.js';
+import { TaskRunner } from './task-runner.js';
+import { WorkerRunnerDeps } from './worker-runner.js';
 import { reconnectDelay } from './reconnect-delay.js';
 import { authFailureHint, fatalReason, parseRetryAfter, type WorkerDeps } from './worker-types.js';
 
@@ -84,12 +83,13 @@ export abstract class WorkerLink {
   protected connectLog: LogLimiter | undefined;
 
   /**
-   * The channel's tracer and the runner's outlet: one object per worker
-   * whose methods reach back here, instead of a closure per outlet. Traces
-   * each progress report that left, or that the outbox refused (full).
+   * The channel's tracer and the runner's deps and outlet: one object per worker whose methods
+   * reach back here. Traces each progress report that left, or that the outbox refused (full).
    */
-  private static readonly Outlets = class implements ChannelTracer, RunnerOutlet {
-    constructor(private readonly w: WorkerLink) {}
+  private static readonly Outlets = class extends WorkerRunnerDeps implements ChannelTracer {
+    constructor(private readonly w: WorkerLink) {
+      super(w.deps, w.config, w.log, w.marks);
+    }
     firstSent(msg: OutMessage, seq: number): void {
       this.w.traceMsg('msg_sent', 'to_coordinator', msg, seq, false);
     }
@@ -120,7 +120,7 @@ export abstract class WorkerLink {
     this.sm = new StateMachine(this.channel);
     const outlets = new WorkerLink.Outlets(this);
     this.channel.tracer = outlets;
-    this.runner = workerRunner(deps, this.config, this.log, this.marks, outlets);
+    this.runner = new TaskRunner(outlets);
   }
 
   /** One inbound frame of connection `gen` (worker.ts). */

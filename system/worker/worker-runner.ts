@@ -1,29 +1,67 @@
-/** The worker's TaskRunner, wired to its seams, limits and outlet (worker-link.ts keeps to the lifecycle). */
+/**
+ * What a worker's TaskRunner is built on (worker-link.ts keeps to the
+ * lifecycle): its seams, its own random stream ('tasks'), the worker's limits
+ * and the secret redacted from what it sends. One object per worker that is
+ * also the runner's outlet (worker-link.ts extends it), read through getters
+ * from the worker's deps and config instead of a copy of each field.
+ */
+import type { Clock } from '../core/clock.js';
+import type { Cpu } from '../core/cpu.js';
+import type { EventSink } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
 import type { Marks } from '../core/marks.js';
+import type { Random } from '../core/random.js';
+import type { TaskKind } from '../tasks/kind.js';
 import type { ResolvedWorkerConfig } from './config.js';
-import { TaskRunner } from './task-runner.js';
-import type { RunnerOutlet } from './task-runner-deps.js';
+import type { OutMessage } from './outbox.js';
+import type { RunnerOutlet, TaskRunnerDeps } from './task-runner-deps.js';
 import type { WorkerDeps } from './worker-types.js';
 
 /** No secret to redact: one shared empty list. */
 const NO_SECRETS: readonly string[] = [];
 
-/** The runner of one worker: its own random stream ('tasks'), the worker's limits, and the secret redacted from what it sends. */
-export function workerRunner(deps: WorkerDeps, config: ResolvedWorkerConfig, log: Logger, marks: Marks, outlet: RunnerOutlet): TaskRunner {
-  return new TaskRunner({
-    workerId: config.id,
-    clock: deps.clock,
-    random: deps.random.fork('tasks'),
-    cpu: deps.cpu,
-    logger: log,
-    events: deps.events,
-    taskKinds: deps.taskKinds,
-    concurrency: config.concurrency,
-    maxFrameBytes: config.maxFrameBytes,
-    marks,
-    allowedKinds: config.allowKinds,
-    redact: config.secret === undefined ? NO_SECRETS : [config.secret],
-    outlet,
-  });
+export abstract class WorkerRunnerDeps implements TaskRunnerDeps, RunnerOutlet {
+  readonly random: Random;
+  readonly redact: readonly string[];
+
+  constructor(
+    private readonly workerDeps: WorkerDeps,
+    private readonly workerConfig: ResolvedWorkerConfig,
+    readonly logger: Logger,
+    readonly marks: Marks,
+  ) {
+    this.random = workerDeps.random.fork('tasks');
+    this.redact = workerConfig.secret === undefined ? NO_SECRETS : [workerConfig.secret];
+  }
+
+  get workerId(): string {
+    return this.workerConfig.id;
+  }
+  get clock(): Clock {
+    return this.workerDeps.clock;
+  }
+  get cpu(): Cpu {
+    return this.workerDeps.cpu;
+  }
+  get events(): EventSink {
+    return this.workerDeps.events;
+  }
+  get taskKinds(): ReadonlyMap<string, TaskKind<unknown>> {
+    return this.workerDeps.taskKinds;
+  }
+  get concurrency(): number {
+    return this.workerConfig.concurrency;
+  }
+  get maxFrameBytes(): number {
+    return this.workerConfig.maxFrameBytes;
+  }
+  get allowedKinds(): ReadonlySet<string> {
+    return this.workerConfig.allowKinds;
+  }
+  get outlet(): RunnerOutlet {
+    return this;
+  }
+
+  abstract send(msg: OutMessage): void;
+  abstract settled(): void;
 }

@@ -4,7 +4,8 @@
  * or renumbering, and the heartbeat started on registration.
  */
 import { assert } from '../core/errors.js';
-import { type PingRef, type RttEstimator, rttSampleFields } from '../core/rtt.js';
+import { type HeartbeatTimeoutPolicy, type PingRef, type RttEstimator, rttSampleFields } from '../core/rtt.js';
+import { shareEqual } from '../core/share-equal.js';
 import type { Connection, ConnectionHandler } from '../core/transport.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import { type HeldTask, PROTOCOL_VERSION, type ToWorker, type Welcome } from '../protocol/messages.js';
@@ -171,8 +172,11 @@ export abstract class WorkerSession extends WorkerLink {
     const minMs = this.config.heartbeatTimeoutMs ?? w?.heartbeatTimeoutMs ?? intervalMs * 3;
     assert(this.link, 'a registered connection has its hooks (made at open)');
     // Below the lease, like the coordinator's: past it the held leases are gone anyway.
-    const policy = { adaptive, intervalMs, minMs, maxMs: Math.max(minMs, Math.min(heartbeatTimeoutMaxMs, leaseMs - intervalMs)), factor };
+    const policy = sharedPolicy({ adaptive, intervalMs, minMs, maxMs: Math.max(minMs, Math.min(heartbeatTimeoutMaxMs, leaseMs - intervalMs)), factor });
     this.heartbeat = new Heartbeat(this.deps.clock, policy, this.link);
     this.heartbeat.start();
   }
 }
+
+/** Connections (of this and other workers in the process) with the same heartbeat settings share one policy object. */
+const sharedPolicy = shareEqual<HeartbeatTimeoutPolicy>();

@@ -182,6 +182,8 @@ export class Worker extends WorkerSession {
           if (!this.runner.abort(r.executionId, undefined, 'revoked')) this.runner.forgetFinished(r.executionId);
         }
         this.emit({ type: 'synced', ...this.base(), confirmed: msg.confirm.length, revoked: msg.revoke.length, ...this.reportFields() });
+        // Answered: nothing reads the report again (an idle worker would keep it for the connection's life).
+        this.heldReport = undefined;
         if (state === 'syncing') this.sm.transition(this.draining ? 'draining' : 'ready');
         this.checkDrained();
         return;
