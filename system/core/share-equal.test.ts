@@ -17,7 +17,7 @@ describe('shareEqual', () => {
     expect(share({ a: 1, b: undefined })).not.toBe(one); // another field list is another value
   });
 
-  it('shares strings by content', () => {
+  it('takes strings, compared by content (identity is not observable for strings)', () => {
     const share = shareEqual<string>();
     const url = share(['ws://h', '/ws'].join(''));
     expect(share(['ws://', 'h/ws'].join(''))).toBe(url);
