@@ -96,9 +96,10 @@ export class HistoryRecorder implements EventSink {
 
   /** EventSink: a system event becomes an info record. */
   emit(event: SystemEvent): void {
-    const { type, at, source, ...rest } = event;
+    const { type, at, source } = event;
     const time = this.clock.now();
-    const value: Record<string, unknown> = at === time ? rest : { ...rest, at };
+    const value = withoutKeys(event, 'type', 'at', 'source');
+    if (at !== time) value.at = at;
     this.settleAwaiting(time);
     const index = this.push(source, 'info', type, value, time);
     if (this.failedWrites.claims(event)) this.discard([index], WRITE_FAILED);
@@ -230,8 +231,25 @@ export class HistoryRecorder implements EventSink {
 /** The SystemEvent a record holds, or undefined for harness records. */
 export function eventOf(r: HistoryRecord): SystemEvent | undefined {
   if (r.type !== 'info' || (HARNESS_OPS as readonly string[]).includes(r.f)) return undefined;
-  const { at, ...rest } = r.value;
-  return { ...rest, type: r.f, at: typeof at === 'number' ? at : r.time, source: r.process } as SystemEvent;
+  const { at } = r.value;
+  const e = withoutKeys(r.value, 'at');
+  e.type = r.f;
+  e.at = typeof at === 'number' ? at : r.time;
+  e.source = r.process;
+  return e as SystemEvent;
+}
+
+/**
+ * A copy of `o` without the named keys, in the same key order: what
+ * `const { a, ...rest } = o` gives, several times faster on Node 20 (rest
+ * destructuring and a literal that starts with a spread take V8's slow path;
+ * the checker does this for every event of a history).
+ */
+function withoutKeys(o: object, ...drop: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const from = o as Record<string, unknown>;
+  for (const k in from) if (!drop.includes(k)) out[k] = from[k];
+  return out;
 }
 
 /** The history as JSON lines (one record per line, trailing newline). */

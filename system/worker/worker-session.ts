@@ -47,7 +47,8 @@ export abstract class WorkerSession extends WorkerLink {
       this.w.emit({ type: 'heartbeat_adapted', ...this.w.base(), side: 'worker', connectionId: this.connectionId, srttMs: round3(rtt.srttMs ?? 0), rttvarMs: round3(rtt.rttvarMs), timeoutMs });
     }
     onSampled(ms: number, rtt: RttEstimator, timeoutMs: number, ping?: PingRef): void {
-      if (this.w.deps.traceRtt === true) this.w.emit({ ...this.w.base(), ...rttSampleFields('worker', this.w.config.id, this.connectionId, ms, rtt, timeoutMs, ping) });
+      // Object.assign, not `{ ...base, ...fields }`: V8 (Node 20) builds a literal that starts with one spread and goes on with another ~40x slower.
+      if (this.w.deps.traceRtt === true) this.w.emit(Object.assign(this.w.base(), rttSampleFields('worker', this.w.config.id, this.connectionId, ms, rtt, timeoutMs, ping)));
     }
     onTimeout(silentMs: number): void {
       const { w, connectionId } = this;
