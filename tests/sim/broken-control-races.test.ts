@@ -7,11 +7,14 @@
  * (promise 5). Its pause-on-arrival pauses an attempt in the turn it starts,
  * while its start is held: a worker that reports that start twice
  * (./broken/dedupe-variants.ts, blind set 10 #24) is caught under promise 11.
+ * A pause of a waiting execution that leaves it in the queues (blind set 11
+ * #05) is caught by the final stats read (promise 29), and one that lets a
+ * queued execution be claimed anyway by promise 24.
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { pausePreparingAnswered200 } from './broken/api-variants.js';
-import { PauseLostOnFailureEngine, PauseLostWithLeaseEngine, StaleDelayEntryEngine } from './broken/control-variants.js';
+import { PauseLeavesQueuesEngine, PauseLostOnFailureEngine, PauseLostWithLeaseEngine, PauseQueuedAsPendingEngine, StaleDelayEntryEngine } from './broken/control-variants.js';
 import { startFoldedAndSent, startSentTwice } from './broken/dedupe-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
@@ -55,5 +58,17 @@ describe('control-races: pause and cancel while a failing attempt reports', () =
     const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(StaleDelayEntryEngine) });
     expect(v.promises).toEqual(['retries']);
     expect(v.text).toMatch(/retried \d+ ms after failure 2; strategy fixed \(delay 3000, cap 60000\) asks for 3000 ms/);
+  });
+
+  it('catches a pause that leaves a waiting execution in the delay queue: counted by the stats read after the pause (blind set 11 #05)', async () => {
+    const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(PauseLeavesQueuesEngine) });
+    expect(v.promises).toEqual(['api-contract']);
+    expect(v.text).toMatch(/GET \/api\/v1\/stats read right after the client's pause \S+ at t=\d+ counts \d+ ready and \d+ delayed executions, but only \d+ waiting to run/);
+  });
+
+  it('catches a pause of a queued execution (its worker saturated) that lets it be claimed anyway', async () => {
+    const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(PauseQueuedAsPendingEngine) });
+    expect(v.promises).toEqual(['client-control']);
+    expect(v.text).toMatch(/claimed at t=\d+ though a pause was answered at t=\d+ and resume was requested only at t=\d+: a paused execution waits for resume/);
   });
 });

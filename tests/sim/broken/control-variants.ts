@@ -48,3 +48,44 @@ export class StaleDelayEntryEngine extends Engine {
     return new StaleHeadDelayQueue(this.clock, onDue);
   }
 }
+
+/**
+ * A pause of a waiting execution (no lease: in the ready queue, or on its
+ * retry delay) that no longer takes it out of the queues (blind set 11 #05:
+ * `this.dequeue(rec)` dropped from pauseExecution): the claim guard skips the
+ * paused entry, but an entry left in the delay queue lives on, counted in the
+ * stats, until its old due time.
+ */
+export class PauseLeavesQueuesEngine extends Engine {
+  private pausing = false;
+
+  protected override dequeue(rec: Rec): void {
+    if (!this.pausing) super.dequeue(rec);
+  }
+
+  override pauseExecution(executionId: string): ReturnType<Engine['pauseExecution']> {
+    // dequeue runs in pauseExecution's synchronous part, before its first await.
+    this.pausing = true;
+    try {
+      return super.pauseExecution(executionId);
+    } finally {
+      this.pausing = false;
+    }
+  }
+}
+
+/**
+ * A pause of a queued execution recorded as pending, as if an attempt ran
+ * that the worker must stop: nothing stops it, so it is claimed and runs
+ * while paused.
+ */
+export class PauseQueuedAsPendingEngine extends Engine {
+  override pauseExecution(executionId: string): ReturnType<Engine['pauseExecution']> {
+    const rec = this.getExecution(executionId);
+    if (rec?.status === 'scheduled' && rec.lease === undefined) {
+      this.pauseRequested.add(rec.executionId);
+      return Promise.resolve(rec);
+    }
+    return super.pauseExecution(executionId);
+  }
+}
