@@ -9,12 +9,21 @@
  * (./broken/dedupe-variants.ts, blind set 10 #24) is caught under promise 11.
  * A pause of a waiting execution that leaves it in the queues (blind set 11
  * #05) is caught by the final stats read (promise 29), and one that lets a
- * queued execution be claimed anyway by promise 24.
+ * queued execution be claimed anyway by promise 24. A cancel that frees a
+ * slot of the saturated worker while work waits and asks for no wake (blind
+ * set 11 #08) is caught by promise 26's work-conserving dispatch.
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { pausePreparingAnswered200 } from './broken/api-variants.js';
-import { PauseLeavesQueuesEngine, PauseLostOnFailureEngine, PauseLostWithLeaseEngine, PauseQueuedAsPendingEngine, StaleDelayEntryEngine } from './broken/control-variants.js';
+import {
+  PauseLeavesQueuesEngine,
+  PauseLostOnFailureEngine,
+  PauseLostWithLeaseEngine,
+  PauseQueuedAsPendingEngine,
+  ReleaseWithoutWakeEngine,
+  StaleDelayEntryEngine,
+} from './broken/control-variants.js';
 import { startFoldedAndSent, startSentTwice } from './broken/dedupe-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
@@ -70,5 +79,11 @@ describe('control-races: pause and cancel while a failing attempt reports', () =
     const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(PauseQueuedAsPendingEngine) });
     expect(v.promises).toEqual(['client-control']);
     expect(v.text).toMatch(/claimed at t=\d+ though a pause was answered at t=\d+ and resume was requested only at t=\d+: a paused execution waits for resume/);
+  });
+
+  it('catches a released lease that asks for no wake: the cancelled slot idles until the worker\'s result (blind set 11 #08)', async () => {
+    const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(ReleaseWithoutWakeEngine) });
+    expect(v.promises).toEqual(['capacity']);
+    expect(v.text).toMatch(/w1 released lease \S+ \(cancelled\) at t=\d+, leaving 3 of 4 slots held, while \S+ was ready \(since t=\d+\); the next claim came only at t=\d+: a freed slot is offered to the ready work within 5 ms/);
   });
 });

@@ -89,3 +89,26 @@ export class PauseQueuedAsPendingEngine extends Engine {
     return super.pauseExecution(executionId);
   }
 }
+
+/**
+ * A released lease that asks for no wake (blind set 11 #08: `requestWake()`
+ * dropped from dropLease): the freed slot is offered to the assignment loop
+ * only at some other wake, e.g. when the worker's own result of the cancelled
+ * attempt arrives, a round trip later.
+ */
+export class ReleaseWithoutWakeEngine extends Engine {
+  private releasing = false;
+
+  protected override requestWake(): void {
+    if (!this.releasing) super.requestWake();
+  }
+
+  protected override dropLease(rec: Rec, reason: string): void {
+    this.releasing = true;
+    try {
+      super.dropLease(rec, reason);
+    } finally {
+      this.releasing = false;
+    }
+  }
+}
