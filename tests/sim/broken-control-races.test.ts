@@ -11,7 +11,9 @@
  * #05) is caught by the final stats read (promise 29), and one that lets a
  * queued execution be claimed anyway by promise 24. A cancel that frees a
  * slot of the saturated worker while work waits and asks for no wake (blind
- * set 11 #08) is caught by promise 26's work-conserving dispatch.
+ * set 11 #08) is caught by promise 26's work-conserving dispatch. A pause
+ * and a cancel while w1's session is detached reach it at the resume: an
+ * abort dropped instead of queued (blind set 11 #14) is caught by promise 24.
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
@@ -23,6 +25,7 @@ import {
   PauseQueuedAsPendingEngine,
   ReleaseWithoutWakeEngine,
   StaleDelayEntryEngine,
+  withAbortDroppedWhileDetached,
 } from './broken/control-variants.js';
 import { startFoldedAndSent, startSentTwice } from './broken/dedupe-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
@@ -85,5 +88,12 @@ describe('control-races: pause and cancel while a failing attempt reports', () =
     const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(ReleaseWithoutWakeEngine) });
     expect(v.promises).toEqual(['capacity']);
     expect(v.text).toMatch(/w1 released lease \S+ \(cancelled\) at t=\d+, leaving 3 of 4 slots held, while \S+ was ready \(since t=\d+\); the next claim came only at t=\d+: a freed slot is offered to the ready work within 5 ms/);
+  });
+
+  it('catches aborts dropped while the holder\'s session is detached: the pause never arrives, the cancel is revoked by the sync (blind set 11 #14)', async () => {
+    const v = await withAbortDroppedWhileDetached(async () => simVerdict(await loadScenario(FILE)));
+    expect(v.promises).toEqual(['client-control']);
+    expect(v.text).toMatch(/cancel at t=\d+ of the attempt running on w1 while its session was detached; the session resumed at t=\d+ and the worker aborted it as "revoked" at t=\d+/);
+    expect(v.text).toMatch(/pause at t=\d+ of the attempt running on w1 while its session was detached; the session resumed at t=\d+ and the worker ran it to its end at t=\d+/);
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { ExecutionId } from '../../../system/core/ids.js';
 import { DelayQueue, type DelayEntry } from '../../../system/engine/delay-queue.js';
+import { Session } from '../../../system/coordinator/session.js';
 import { Engine } from '../../../system/engine/engine.js';
 
 type Rec = Parameters<Engine['failAttempt']>[0];
@@ -110,5 +111,25 @@ export class ReleaseWithoutWakeEngine extends Engine {
     } finally {
       this.releasing = false;
     }
+  }
+}
+
+/**
+ * The coordinator's dispatcher drops an abort for a worker whose session is
+ * detached instead of queueing it for the resume (blind set 11 #14): a pause
+ * never reaches the worker (the sync confirms the lease, the attempt runs
+ * on), a cancel is revoked by the sync instead. Planted on Session's
+ * prototype for one run.
+ */
+export async function withAbortDroppedWhileDetached<T>(body: () => Promise<T>): Promise<T> {
+  const original = Session.prototype.sendReliable;
+  Session.prototype.sendReliable = function (this: Session, msg) {
+    if (msg.type === 'abort' && !this.attached) return 0;
+    return original.call(this, msg);
+  };
+  try {
+    return await body();
+  } finally {
+    Session.prototype.sendReliable = original;
   }
 }
