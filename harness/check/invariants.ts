@@ -46,6 +46,7 @@ import { checkCapacity } from './promises-capacity.js';
 import { checkReconnectDuration } from './promises-reconnect.js';
 import { checkSessionResumed } from './promises-session.js';
 import { checkLeaseRunOnce, checkLiveAttempts } from './promises-attempts.js';
+import { checkDispatchAtRelease } from './promises-dispatch.js';
 import { checkDueTime, checkIdleCapacity } from './promises-idle.js';
 import { checkBreakers } from './promises-breaker.js';
 import { checkStartsSeen } from './promises-started.js';
@@ -85,7 +86,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'client-control': (v, c) => [...checkControls(v, c), ...checkAbortReasons(v, c)],
   // Worker features (issue 10).
   drain: checkDrain,
-  capacity: (v, c) => [...checkCapacity(v, c), ...checkIdleCapacity(v, c)],
+  capacity: (v, c) => [...checkCapacity(v, c), ...checkIdleCapacity(v, c), ...checkDispatchAtRelease(v, c)],
   'due-time': checkDueTime,
   breaker: checkBreakers,
 };

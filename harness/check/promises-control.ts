@@ -90,13 +90,70 @@ export function checkControls(view: HistoryView, ctx: CheckContext): Violation[]
       );
     }
   }
-  out.push(...claimedWhilePaused(view), ...cancelledUnasked(view));
+  out.push(...claimedWhilePaused(view), ...cancelledUnasked(view), ...abortsAcrossResume(view, bound));
   for (const [id, events] of view.byExecution) {
     const cancelled = finalTerminals(events).find((e) => e.ev.to === 'cancelled');
     const again = cancelled === undefined ? undefined : events.find((e) => e.rec.index > cancelled.rec.index && e.ev.type === 'claimed');
     if (again !== undefined) {
       out.push(violation(view.records, 'client-control', `claimed again at t=${again.rec.time} after it was cancelled at t=${cancelled?.rec.time}`, { index: again.rec.index, executionId: id }));
     }
+  }
+  return out;
+}
+
+/** The holder's session at record `at`: its last registration's id, and whether it was connected then. */
+function sessionAt(view: HistoryView, workerId: string, at: number): { session: string; connected: boolean } | undefined {
+  let out: { session: string; connected: boolean } | undefined;
+  for (const e of view.byWorker.get(workerId) ?? []) {
+    if (e.rec.index >= at) break;
+    if (e.ev.source !== 'coordinator') continue;
+    if (e.ev.type === 'worker_registered') out = { session: e.ev.sessionId, connected: true };
+    else if ((e.ev.type === 'worker_disconnected' || e.ev.type === 'worker_lost') && out !== undefined) out = { ...out, connected: false };
+  }
+  return out;
+}
+
+/**
+ * 24, an abort waits for a detached session: a cancel or pause of an attempt
+ * running on a worker whose session is detached (disconnected, inside its
+ * resume window) is queued for the resume like every reliable message
+ * (PROTOCOL.md: both sides re-send what the other has not acknowledged,
+ * in order, before the sync's answer). So when that session resumes with the
+ * attempt still running on the worker, the worker aborts it for that reason
+ * within the detection bound of the resume, or finishes it first. Aborted as
+ * `revoked` by the sync instead, or run on to its end, the abort was dropped
+ * (blind set 11 #14). Not judged across a coordinator crash or when a fault
+ * touches the worker again within the bound.
+ */
+function abortsAcrossResume(view: HistoryView, bound: number): Violation[] {
+  const out: Violation[] = [];
+  const crashes = coordinatorCrashes(view).map((c) => c.index);
+  for (const call of controlCalls(view)) {
+    if ((call.op !== 'cancel' && call.op !== 'pause') || call.answer?.value.phase !== 'ok') continue;
+    const events = view.byExecution.get(call.executionId) ?? [];
+    const held = runningAt(events, call.invoke.index);
+    const before = held === undefined ? undefined : sessionAt(view, held.workerId, call.invoke.index);
+    if (held === undefined || before === undefined || before.connected) continue;
+    const w = held.workerId;
+    const resume = (view.byWorker.get(w) ?? []).find((e) => e.rec.index > call.invoke.index && e.ev.source === 'coordinator' && e.ev.type === 'worker_registered');
+    if (resume?.ev.type !== 'worker_registered' || !resume.ev.resumed || resume.ev.sessionId !== before.session) continue;
+    if (crashes.some((c) => c > call.invoke.index && c < resume.rec.index)) continue;
+    const ends = events.filter((e) => e.ev.source === w && (e.ev.type === 'task_finished' || e.ev.type === 'task_aborted') && e.ev.leaseToken === held.token);
+    if (ends.some((e) => e.rec.index < resume.rec.index)) continue;
+    const end = ends[0];
+    const t = resume.rec.time;
+    const reason = end?.ev.type === 'task_aborted' ? end.ev.reason : undefined;
+    if (end !== undefined && end.rec.time <= t + bound && (reason === undefined || reason === call.op)) continue;
+    if (view.anyFaultOn(w, t, t + bound, ['latency', 'clock_skew']) || view.endAt < t + bound) continue;
+    const seen = end === undefined ? 'never stopped it' : reason === undefined ? `ran it to its end at t=${end.rec.time}` : `aborted it as "${reason}" at t=${end.rec.time}`;
+    out.push(
+      violation(
+        view.records,
+        'client-control',
+        `${call.op} at t=${call.invoke.time} of the attempt running on ${w} while its session was detached; the session resumed at t=${t} and the worker ${seen}: an abort for a detached session is queued for its resume, so the worker aborts it as "${call.op}" within ${bound} ms`,
+        { index: end?.rec.index ?? resume.rec.index, executionId: call.executionId, workerId: w },
+      ),
+    );
   }
   return out;
 }

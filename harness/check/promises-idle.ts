@@ -113,7 +113,7 @@ interface Span {
  * completion (a success closes a half-open breaker). Generous on purpose:
  * while a breaker may hold claims back, nothing is judged.
  */
-function breakerSpans(view: HistoryView, ctx: CheckContext, offset: number): Map<string, Span[]> {
+export function breakerSpans(view: HistoryView, ctx: CheckContext, offset: number): Map<string, Span[]> {
   const out = new Map<string, Span[]>();
   if (ctx.breaker === false) return out;
   const threshold = ctx.breakerFailureThreshold ?? 5;

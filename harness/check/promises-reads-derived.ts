@@ -20,6 +20,13 @@
  *   clock. A start kept from an earlier attempt adds the earlier attempts and
  *   the retry delays. Judged without coordinator restarts (a restarted
  *   engine's events and records start a new life).
+ * - the queues the stats count (`queueLength`, ready to start; `delayed`,
+ *   waiting for a due time) hold only executions waiting to run: together
+ *   never more than the same read counts `scheduled` and `retrying`
+ *   (at the final read, and at the reads the client makes right after each
+ *   answered control). A paused,
+ *   running or finished execution left in a queue (a pause that did not take
+ *   a waiting execution out of them, blind set 11 #05) is counted there.
  */
 import { percentileOfSorted } from '../../system/core/index.js';
 import type { HistoryRecord } from './history.js';
@@ -60,6 +67,7 @@ export function derivedStatsViolations(view: HistoryView, rec: HistoryRecord, it
     const same = want === null ? k.successRate === null : k.successRate !== null && Math.abs(k.successRate - want) < 1e-9;
     if (!same) out.push(v(`gives ${kind} successRate ${k.successRate}, but its own counts (${k.completed} completed, ${k.failed} failed) make ${want} (completed / (completed + failed))`));
   }
+  out.push(...finalQueueViolations(stats).map(v));
   const d = stats.durationsMs;
   const ms = items.flatMap(([, status, , , , m]) => (status === 'completed' && typeof m === 'number' ? [m] : []));
   const resampled = view.ofType('pruned').length > 0 || view.ofType('store_recovered').length > 0 || view.lifeOf('coordinator', view.records.length) > 0;
@@ -86,6 +94,31 @@ export function durationViolations(view: HistoryView, rec: HistoryRecord, items:
     if (status !== 'completed' || typeof ms !== 'number' || claim === undefined || done === undefined || ms <= done - claim) continue;
     const msg = `lists ${id} as completed after ${ms} ms (completedAt - startedAt), but its final attempt was claimed at ${claim} and completed at ${done}, ${done - claim} ms: startedAt is not the final attempt's start`;
     out.push(violation(view.records, 'api-contract', `GET /api/v1/executions ${msg}`, { index: rec.index, executionId: id }));
+  }
+  return out;
+}
+
+/** The stats' queues hold only scheduled/retrying executions (see the file comment), by the same read's own counts. */
+function queueViolations(q: { queueLength: number; delayed: number; scheduled: number; retrying: number }): string[] {
+  const waiting = q.scheduled + q.retrying;
+  if (q.queueLength + q.delayed <= waiting) return [];
+  return [`counts ${q.queueLength} ready and ${q.delayed} delayed executions, but only ${waiting} waiting to run (${q.scheduled} scheduled, ${q.retrying} retrying): a paused, running or finished execution was left in a queue`];
+}
+
+/** The final read's queue counts against its own byStatus. */
+function finalQueueViolations(stats: ApiStats): string[] {
+  if (stats.queueLength === undefined || stats.delayed === undefined) return [];
+  return queueViolations({ queueLength: stats.queueLength, delayed: stats.delayed, scheduled: stats.byStatus.scheduled ?? 0, retrying: stats.byStatus.retrying ?? 0 });
+}
+
+/** The stats reads the client made right after each answered control (client-ops.ts `queueStats` notes). */
+export function queueNoteViolations(view: HistoryView): Violation[] {
+  const out: Violation[] = [];
+  for (const r of view.records) {
+    const q = r.f === 'note' && r.process === 'client' ? r.value.queueStats : undefined;
+    if (typeof q !== 'object' || q === null) continue;
+    const n = q as { after: string; queueLength: number; delayed: number; scheduled: number; retrying: number };
+    for (const m of queueViolations(n)) out.push(violation(view.records, 'api-contract', `GET /api/v1/stats read right after the client's ${n.after} at t=${r.time} ${m}`, { index: r.index }));
   }
   return out;
 }

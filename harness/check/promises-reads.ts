@@ -24,7 +24,7 @@
  *   are not judged. Judged only when the listing itself held.
  */
 import type { HistoryRecord } from './history.js';
-import { derivedStatsViolations, durationViolations, historyChainViolations } from './promises-reads-derived.js';
+import { derivedStatsViolations, durationViolations, historyChainViolations, queueNoteViolations } from './promises-reads-derived.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -42,6 +42,9 @@ export interface ApiStats {
   byStatus: Record<string, number>;
   byKind: Record<string, { completed: number; failed: number; cancelled: number; successRate?: number | null }>;
   durationsMs?: { p50: number | null; p95: number | null; samples: number };
+  /** Executions in the ready queue (may start now) and in the delay queue (waiting for a due time). */
+  queueLength?: number;
+  delayed?: number;
 }
 type Listing = { items: ListedExecution[]; unended: boolean } | { error: number };
 
@@ -77,9 +80,9 @@ function refused(view: HistoryView, rec: HistoryRecord, what: string, r: object)
 /** The listing and stats reads judged against the final read (see the file comment). */
 export function checkApiReads(view: HistoryView): Violation[] {
   const found = readsOf(view);
-  if (found === undefined) return [];
+  if (found === undefined) return queueNoteViolations(view);
   const { rec, reads } = found;
-  const out = [...refused(view, rec, 'GET /api/v1/executions', reads.all), ...refused(view, rec, 'the filtered listing', reads.filtered), ...refused(view, rec, 'GET /api/v1/stats', reads.stats)];
+  const out = [...queueNoteViolations(view), ...refused(view, rec, 'GET /api/v1/executions', reads.all), ...refused(view, rec, 'the filtered listing', reads.filtered), ...refused(view, rec, 'GET /api/v1/stats', reads.stats)];
   if ('error' in reads.all) return out;
   const listing = [...listingViolations(view, rec, reads.limit, reads.all), ...filteredViolations(view, rec, reads)];
   out.push(...listing);

@@ -61,11 +61,12 @@ export async function readListingAndStats(call: HttpCall, token: string | undefi
   const all = await listAll(call, auth, limit, maxPages);
   const filtered = await listAll(call, auth, limit, maxPages, FILTER_STATUS);
   const s = await call({ method: 'GET', path: '/api/v1/stats', headers: auth });
-  const b = s.body as { total?: unknown; byStatus?: unknown; retried?: unknown; byKind?: unknown; durationsMs?: unknown } | null;
+  const b = s.body as { total?: unknown; byStatus?: unknown; retried?: unknown; byKind?: unknown; durationsMs?: unknown; queueLength?: unknown; delayed?: unknown } | null;
   const durations = isObject(b?.durationsMs) ? { durationsMs: b.durationsMs as NonNullable<ApiStats['durationsMs']> } : {};
+  const queues = typeof b?.queueLength === 'number' && typeof b.delayed === 'number' ? { queueLength: b.queueLength, delayed: b.delayed } : {};
   const stats =
     s.status === 200 && typeof b?.total === 'number' && typeof b.retried === 'number' && isObject(b.byStatus) && isObject(b.byKind)
-      ? { total: b.total, retried: b.retried, byStatus: b.byStatus as Record<string, number>, byKind: b.byKind as ApiStats['byKind'], ...durations }
+      ? { total: b.total, retried: b.retried, byStatus: b.byStatus as Record<string, number>, byKind: b.byKind as ApiStats['byKind'], ...durations, ...queues }
       : { error: s.status };
   return { limit, all, filtered: 'error' in filtered ? filtered : { status: FILTER_STATUS, ...filtered }, stats };
 }

@@ -59,15 +59,22 @@ describe('26 capacity', () => {
     expect(messages(refusal(true), 'capacity', baseContext)).toEqual([]);
   });
   /** w1 holds a (and b unless it ended), then c is claimed for it. */
-  const claims = (released: boolean): H => {
+  const claims = (released: boolean, claimAt = 30): H => {
     const h = new H().connect('w1').submit('a').submit('b').submit('c');
     h.at(10).claim('a', 'w1', 1, 'at').claim('b', 'w1', 1, 'bt').start('b', 'w1', 1, 'bt');
     if (released) h.at(20).finish('b', 'w1', 1, 'bt');
-    return h.at(30).claim('c', 'w1', 1, 'ct');
+    return h.at(claimAt).claim('c', 'w1', 1, 'ct');
   };
   it('reports a claim for a worker already holding its concurrency, not one after a lease ended', () => {
     expect(messages(claims(false), 'capacity', ctx)).toEqual([expect.stringMatching(/lease ct claimed for w1 at t=30 while it already held 2 live lease\(s\), its whole concurrency 2/)]);
-    expect(messages(claims(true), 'capacity', ctx)).toEqual([]);
+    expect(messages(claims(true, 20), 'capacity', ctx)).toEqual([]);
+  });
+  it('reports a released slot not offered to ready work at once (work-conserving dispatch), not one claimed at the release', () => {
+    expect(messages(claims(true), 'capacity', ctx)).toEqual([
+      expect.stringMatching(/w1 released lease bt \(completed\) at t=20, leaving 1 of 2 slots held, while c was ready \(since t=0\); the next claim came only at t=30: a freed slot is offered to the ready work within 5 ms/),
+    ]);
+    expect(messages(claims(true, 22), 'capacity', ctx)).toEqual([]);
+    expect(messages(claims(true), 'capacity', { ...ctx, maxConcurrency: 3 })).toEqual([]);
   });
   it('orders by the engine\'s decision time, not by when the commit was recorded', () => {
     // The release of b was decided at t=20 but its commit landed after c's claim (decided at t=25).

@@ -119,6 +119,25 @@ describe('24 client-control', () => {
     expect(messages(cancel(5000), 'client-control')).toEqual([expect.stringMatching(/stopped it only at t=5100/)]);
     expect(messages(cancel(3), 'client-control')).toEqual([]);
   });
+  /** x runs on w1; w1's connection closes at 50 (session detached); cancel at 100; the session resumes at 1000, then w1 stops x as `reason`. */
+  const detached = (reason: string, resumed = true): H => {
+    const h = new H().phase('faults').connect('w1');
+    submit(h, 'x', {});
+    h.at(10).claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1');
+    h.at(50).emit('coordinator', { type: 'worker_disconnected', workerId: 'w1', connectionId: 'c-w1-0', code: 1006, reason: 'closed' });
+    h.at(100).rec.recordInfo({ op: 'cancel', executionId: 'x', phase: 'invoke' }, 'client');
+    h.emit('coordinator', { type: 'lease_released', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 't1', reason: 'cancelled' });
+    h.status('x', 'running', 'cancelled', 1);
+    h.rec.recordInfo({ op: 'cancel', executionId: 'x', phase: 'ok', status: 'cancelled' }, 'client');
+    h.at(1000).emit('coordinator', { type: 'worker_registered', workerId: 'w1', sessionId: resumed ? 's-w1' : 's-w1-new', resumed, connectionId: 'c2' });
+    h.at(1001).emit('w1', { type: 'task_aborted', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 't1', reason });
+    return h.at(10_000).phase('end');
+  };
+  it('flags a cancel for a detached session that the resumed worker never got (revoked by the sync instead), accepts the cancel and a new session', () => {
+    expect(messages(detached('revoked'), 'client-control')).toEqual([expect.stringMatching(/cancel at t=100 of the attempt running on w1 while its session was detached; the session resumed at t=1000 and the worker aborted it as "revoked" at t=1001/)]);
+    expect(messages(detached('cancel'), 'client-control')).toEqual([]);
+    expect(messages(detached('revoked', false), 'client-control')).toEqual([]);
+  });
 });
 
 describe('6 checkpoints as the worker reports them', () => {

@@ -7,7 +7,8 @@
  * checkpoint followed by a non-terminal status change before a restart on
  * the SQLite store (scenarios/sqlite-crash-restart.yaml); the engine's
  * maxPending limit with failed, timed-out and cancelled executions among the
- * finished (dependency-states.yaml, blind set 8 #08). The real system
+ * finished (dependency-states.yaml, blind set 8 #08), reached exactly
+ * (blind set 11 #06). The real system
  * passes; each broken variant is caught under the promise it breaks.
  */
 import { describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import { AnyDependencyCompletedEngine, DependentReadyBeforeCommitEngine, OnlyFailedUnsuccessfulEngine, RecoveredOnlyFailedUnsuccessfulEngine, ScheduledTrustedAtRecoveryEngine } from './broken/dependency-variants.js';
 import { statusWriteDropsCheckpoint } from './broken/sqlite-variants.js';
-import { RepeatsCountedPendingEngine, TimeoutCountedPendingEngine } from './broken/submit-variants.js';
+import { MaxPendingExclusiveEngine, RepeatsCountedPendingEngine, TimeoutCountedPendingEngine } from './broken/submit-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
 
@@ -43,6 +44,12 @@ describe('dependencies that ended before their dependents were looked at', () =>
     const v = await run('dependency-states', { engineFactory: engineFactoryOf(RepeatsCountedPendingEngine) });
     expect(v.promises, v.text).toEqual(['api-contract']);
     expect(v.text).toMatch(/a submission of 12 execution\(s\) was refused 429 rate_limited .* within the engine's limit of 17 unfinished executions \(maxPending\)/);
+  });
+
+  it('api-contract: an engine that refuses a submission bringing the unfinished exactly to maxPending (< for <=, blind set 11 #06)', { timeout: 60_000 }, async () => {
+    const v = await run('dependency-states', { engineFactory: engineFactoryOf(MaxPendingExclusiveEngine) });
+    expect(v.promises, v.text).toEqual(['api-contract']);
+    expect(v.text).toMatch(/a submission of 1 execution\(s\) was refused 429 rate_limited at t=\d+ though the client held at most 16 .*: 16 \+ 1 is within the engine's limit of 17 unfinished executions \(maxPending\)/);
   });
 
   it('order: an engine counting only failed dependencies as unsuccessful leaves late dependents of timed-out and cancelled ones pending', { timeout: 60_000 }, async () => {

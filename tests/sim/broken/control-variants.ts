@@ -5,6 +5,7 @@
  */
 import type { ExecutionId } from '../../../system/core/ids.js';
 import { DelayQueue, type DelayEntry } from '../../../system/engine/delay-queue.js';
+import { Session } from '../../../system/coordinator/session.js';
 import { Engine } from '../../../system/engine/engine.js';
 
 type Rec = Parameters<Engine['failAttempt']>[0];
@@ -46,5 +47,89 @@ class StaleHeadDelayQueue extends DelayQueue {
 export class StaleDelayEntryEngine extends Engine {
   protected override createDelayQueue(onDue: (id: ExecutionId) => void): DelayQueue {
     return new StaleHeadDelayQueue(this.clock, onDue);
+  }
+}
+
+/**
+ * A pause of a waiting execution (no lease: in the ready queue, or on its
+ * retry delay) that no longer takes it out of the queues (blind set 11 #05:
+ * `this.dequeue(rec)` dropped from pauseExecution): the claim guard skips the
+ * paused entry, but an entry left in the delay queue lives on, counted in the
+ * stats, until its old due time.
+ */
+export class PauseLeavesQueuesEngine extends Engine {
+  private pausing = false;
+
+  protected override dequeue(rec: Rec): void {
+    if (!this.pausing) super.dequeue(rec);
+  }
+
+  override pauseExecution(executionId: string): ReturnType<Engine['pauseExecution']> {
+    // dequeue runs in pauseExecution's synchronous part, before its first await.
+    this.pausing = true;
+    try {
+      return super.pauseExecution(executionId);
+    } finally {
+      this.pausing = false;
+    }
+  }
+}
+
+/**
+ * A pause of a queued execution recorded as pending, as if an attempt ran
+ * that the worker must stop: nothing stops it, so it is claimed and runs
+ * while paused.
+ */
+export class PauseQueuedAsPendingEngine extends Engine {
+  override pauseExecution(executionId: string): ReturnType<Engine['pauseExecution']> {
+    const rec = this.getExecution(executionId);
+    if (rec?.status === 'scheduled' && rec.lease === undefined) {
+      this.pauseRequested.add(rec.executionId);
+      return Promise.resolve(rec);
+    }
+    return super.pauseExecution(executionId);
+  }
+}
+
+/**
+ * A released lease that asks for no wake (blind set 11 #08: `requestWake()`
+ * dropped from dropLease): the freed slot is offered to the assignment loop
+ * only at some other wake, e.g. when the worker's own result of the cancelled
+ * attempt arrives, a round trip later.
+ */
+export class ReleaseWithoutWakeEngine extends Engine {
+  private releasing = false;
+
+  protected override requestWake(): void {
+    if (!this.releasing) super.requestWake();
+  }
+
+  protected override dropLease(rec: Rec, reason: string): void {
+    this.releasing = true;
+    try {
+      super.dropLease(rec, reason);
+    } finally {
+      this.releasing = false;
+    }
+  }
+}
+
+/**
+ * The coordinator's dispatcher drops an abort for a worker whose session is
+ * detached instead of queueing it for the resume (blind set 11 #14): a pause
+ * never reaches the worker (the sync confirms the lease, the attempt runs
+ * on), a cancel is revoked by the sync instead. Planted on Session's
+ * prototype for one run.
+ */
+export async function withAbortDroppedWhileDetached<T>(body: () => Promise<T>): Promise<T> {
+  const original = Session.prototype.sendReliable;
+  Session.prototype.sendReliable = function (this: Session, msg) {
+    if (msg.type === 'abort' && !this.attached) return 0;
+    return original.call(this, msg);
+  };
+  try {
+    return await body();
+  } finally {
+    Session.prototype.sendReliable = original;
   }
 }

@@ -107,3 +107,20 @@ export class DefaultCapBelowDelayEngine extends Engine {
     return super.submitTask(r?.delayMs === undefined || r.maxDelayMs !== undefined ? spec : { ...spec, retry: { ...r, maxDelayMs: 60_000 } });
   }
 }
+
+/**
+ * maxPending as an exclusive bound (`<` for `<=`): a submission that brings
+ * the unfinished executions exactly to the limit is refused (blind set 11 #06).
+ */
+export class MaxPendingExclusiveEngine extends Engine {
+  protected override submit(items: Parameters<Engine['submit']>[0]): ReturnType<Engine['submit']> {
+    const max = this.config.maxPending;
+    const adding = items.filter((i) => i.existing === undefined).length;
+    const c = this.stats.byStatus;
+    const pending = this.stats.total - c.completed - c.failed - c.cancelled - c.timeout;
+    if (adding > 0 && pending + adding >= max) {
+      return Promise.reject(Object.assign(new SquallError(ErrorCode.RateLimited, `${pending} executions are unfinished and ${adding} more would pass the limit of ${max} (maxPending)`), { retryAfterSec: 1 }));
+    }
+    return super.submit(items);
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Promise 26 (capacity), work-conserving dispatch at a released slot: the
+ * assignment loop runs whenever capacity frees (system/coordinator/assignment.ts:
+ * "a result, freed capacity"), so when the engine releases a lease (its
+ * `lease_released`: a cancel, a coordinator-side timeout, a pause or revoke
+ * result, an expiry) of a worker that stays registered, not draining, with
+ * a slot free after it, while an execution of a kind it runs is ready
+ * (`scheduled`, due, not claimed, its breaker closed), the coordinator claims
+ * work within DISPATCH_BOUND_MS of the release, on its own clock. A release
+ * that asks for no wake leaves the slot idle until some other event wakes the
+ * loop (the worker's own result of a cancelled attempt, a link's round trip
+ * later; blind set 11 #08). The idle rule (promises-idle.ts) judges stretches
+ * longer than toleranceMs with no fault at all; this one judges the instant
+ * of the release, so a slow link (latency, which changes nothing the
+ * coordinator decides) does not excuse it.
+ *
+ * Not judged: under a global cap (coordinator.maxConcurrency: free slots
+ * are not idle), after the first coordinator crash or restart (recovery
+ * restores leases without events), while the store is failing (no claim can
+ * commit), with any fault other than latency or clock skew on the worker or
+ * any on the coordinator around the release, or while the ready kind's
+ * breaker may hold claims back.
+ */
+import { breakerHolds } from './promises-breaker.js';
+import { breakerSpans } from './promises-idle.js';
+import { DANGEROUS_KINDS } from '../../system/tasks/index.js';
+import type { CheckContext } from './context.js';
+import { coordinatorCrashes } from './promises-state.js';
+import { clockOffset, type Ev, type HistoryView } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+/** How soon after a release the loop must have claimed: its wake is a timer of 0 ms, so a claim lands in the same virtual millisecond; 5 ms of slack. */
+export const DISPATCH_BOUND_MS = 5;
+
+/** One worker's state on the coordinator's clock. */
+interface WorkerState {
+  registered: boolean;
+  draining: boolean;
+  session: string;
+  held: Set<string>;
+}
+
+/** What the replay knows at one release. */
+interface Replay {
+  workers: Map<string, WorkerState>;
+  /** Ready executions: id to the time they were ready from. */
+  ready: Map<string, number>;
+  storeFailed: boolean;
+}
+
+/** Applies one coordinator event to the replay (worker states, ready set, store health). */
+function apply(view: HistoryView, r: Replay, e: Ev, offset: number): void {
+  const ev = e.ev;
+  if (ev.type === 'store_failed') r.storeFailed = true;
+  else if (ev.type === 'store_recovered') r.storeFailed = false;
+  else if (ev.type === 'status') {
+    // Ready from its record (the commit after which it is queued), or its scheduledAt if later.
+    const due = view.submitted.get(ev.executionId)?.ev.scheduledAt ?? 0;
+    if (ev.to === 'scheduled') r.ready.set(ev.executionId, Math.max(e.rec.time, Math.max(ev.at, due) + offset));
+    else r.ready.delete(ev.executionId);
+  }
+  if (!('workerId' in ev) || typeof ev.workerId !== 'string') return;
+  let s = r.workers.get(ev.workerId);
+  if (s === undefined) r.workers.set(ev.workerId, (s = { registered: false, draining: false, session: '', held: new Set() }));
+  if (ev.type === 'worker_registered') {
+    if (ev.sessionId !== s.session) s.draining = false;
+    s.registered = true;
+    s.session = ev.sessionId;
+  } else if (ev.type === 'worker_disconnected' || ev.type === 'worker_lost') s.registered = false;
+  else if (ev.type === 'msg_delivered' && ev.msgType === 'drain') s.draining = true;
+  else if (ev.type === 'claimed') {
+    s.held.add(ev.leaseToken);
+    r.ready.delete(ev.executionId);
+  } else if (ev.type === 'lease_released' || ev.type === 'lease_expired' || ev.type === 'result_recorded') s.held.delete(ev.leaseToken);
+}
+
+/** 26, work-conserving dispatch (see the file header). */
+export function checkDispatchAtRelease(view: HistoryView, ctx: CheckContext): Violation[] {
+  const limit = ctx.workerConcurrency;
+  if (ctx.maxConcurrency !== undefined || limit === undefined) return [];
+  const offset = clockOffset(view);
+  const end = coordinatorCrashes(view)[0]?.index ?? Infinity;
+  // The coordinator's events in decision order (its clock), up to the first crash.
+  const events = view.events.filter((e) => e.ev.source === 'coordinator' && e.rec.index < end && typeof e.ev.at === 'number');
+  const ordered = [...events].sort((a, b) => (a.ev.at as number) - (b.ev.at as number) || a.rec.index - b.rec.index);
+  const claims = ordered.filter((e) => e.ev.type === 'claimed').map((e) => (e.ev.at as number) + offset);
+  const holds = breakerHolds(view, ctx, offset) ?? breakerSpans(view, ctx, offset);
+  const runs = (kind: string): boolean => (ctx.workerKinds === undefined ? !DANGEROUS_KINDS.has(kind) : ctx.workerKinds.includes(kind));
+  const r: Replay = { workers: new Map(), ready: new Map(), storeFailed: false };
+  const out: Violation[] = [];
+  for (const e of ordered) {
+    apply(view, r, e, offset);
+    if (e.ev.type !== 'lease_released' || r.storeFailed) continue;
+    const w = e.ev.workerId;
+    const s = r.workers.get(w);
+    const t = e.ev.at + offset;
+    if (s === undefined || !s.registered || s.draining || s.held.size >= limit) continue;
+    if (view.anyFaultOn(w, t - DISPATCH_BOUND_MS, t + DISPATCH_BOUND_MS, ['latency', 'clock_skew'])) continue;
+    const waiting = [...r.ready].find(([id, from]) => {
+      const kind = view.submitted.get(id)?.ev.kind ?? '?';
+      const held = (holds.get(kind) ?? []).some((b) => b.from <= t + DISPATCH_BOUND_MS && b.to >= t);
+      return from <= t && runs(kind) && !held;
+    });
+    if (waiting === undefined || claims.some((c) => c >= t && c <= t + DISPATCH_BOUND_MS)) continue;
+    const next = claims.find((c) => c > t);
+    out.push(
+      violation(
+        view.records,
+        'capacity',
+        `${w} released lease ${e.ev.leaseToken} (${e.ev.reason}) at t=${t}, leaving ${s.held.size} of ${limit} slots held, while ${waiting[0]} was ready (since t=${waiting[1]}); the next claim came ${next === undefined ? 'never' : `only at t=${next}`}: a freed slot is offered to the ready work within ${DISPATCH_BOUND_MS} ms`,
+        { index: e.rec.index, executionId: waiting[0], workerId: w },
+      ),
+    );
+  }
+  return out;
+}
