@@ -181,9 +181,7 @@ export class Worker extends WorkerSession {
         for (const r of msg.revoke) {
           if (!this.runner.abort(r.executionId, undefined, 'revoked')) this.runner.forgetFinished(r.executionId);
         }
-        this.emit({ type: 'synced', ...this.base(), confirmed: msg.confirm.length, revoked: msg.revoke.length, ...this.reportFields() });
-        // Answered: nothing reads the report again (an idle worker would keep it for the connection's life).
-        this.heldReport = undefined;
+        this.emit({ type: 'synced', ...this.base(), confirmed: msg.confirm.length, revoked: msg.revoke.length, ...this.takeReportFields() });
         if (state === 'syncing') this.sm.transition(this.draining ? 'draining' : 'ready');
         this.checkDrained();
         return;
@@ -211,9 +209,13 @@ export class Worker extends WorkerSession {
     }
   }
 
-  /** The report the sync_result answers, for the `synced` event (the harness judges what was still held). */
-  private reportFields(): { reported?: HeldRef[]; reportedAt?: number } {
+  /**
+   * The report the sync_result answers, for the `synced` event (the harness judges what was still held).
+   * Answered, it is dropped: nothing reads it again (an idle worker would keep it for the connection's life).
+   */
+  private takeReportFields(): { reported?: HeldRef[]; reportedAt?: number } {
     const r = this.heldReport;
+    this.heldReport = undefined;
     if (r === undefined) return {};
     return { reported: r.tasks.map((t) => ({ executionId: t.executionId, leaseToken: t.leaseToken, state: t.state })), reportedAt: r.at };
   }
