@@ -16,7 +16,7 @@ import { checkRttTrace } from './promises-rtt.js';
 import { checkLeaseExpiry, checkPromptCompletion, checkResultRecorded } from './promises-holders.js';
 import { checkAckedNotResent, checkDelivery } from './promises-protocol.js';
 import { checkAckedCommitted } from './promises-acked.js';
-import { checkHeldReports } from './promises-held-report.js';
+import { checkHeldReports, checkUnackedResultsReported } from './promises-held-report.js';
 import { checkSyncPerSession } from './promises-sync.js';
 import { checkCheckpoints, checkDurability } from './promises-state.js';
 import { checkNoClaimWhileFailing, checkNoPhantom, checkStoreHealth } from './promises-store.js';
@@ -72,7 +72,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'api-contract': checkApiContract,
   retention: checkRetention,
   'acked-committed': checkAckedCommitted,
-  delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkAttemptOrder(v), ...checkLatestProgress(v, c), ...checkStartsSeen(v), ...checkSyncPerSession(v, c), ...checkHeldReports(v, c), ...checkSessionResumed(v, c)],
+  delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkAttemptOrder(v), ...checkLatestProgress(v, c), ...checkStartsSeen(v), ...checkSyncPerSession(v, c), ...checkHeldReports(v, c), ...checkUnackedResultsReported(v, c), ...checkSessionResumed(v, c)],
   'acked-not-resent': (v, c) => [...checkAckedNotResent(v, c), ...checkHeldAfterAck(v, c)],
   'lease-expiry': (v, c) => [...checkLeaseExpiry(v, c), ...checkSyncInFlight(v, c), ...checkSyncVerdicts(v), ...checkTimeoutCeiling(v, c), ...checkRenewal(v, c)],
   'prompt-completion': checkPromptCompletion,

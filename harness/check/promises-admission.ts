@@ -30,7 +30,50 @@ export function checkAdmission(view: HistoryView, ctx: CheckContext): Violation[
         { index: e.rec.index },
       ),
     );
-  return [...byCount, ...checkAdmissionCeiling(view, limit), ...checkAdmissionCount(view, ctx)];
+  return [...byCount, ...checkAdmissionCeiling(view, limit), ...checkAdmissionCount(view, ctx), ...checkHintRate(view, ctx)];
+}
+
+/** The smallest hint (PROTOCOL.md, admission control: 50 ms <= hint <= 10 s): a hint at it says nothing of the rate. */
+const MIN_HINT_MS = 50;
+
+/**
+ * The retry-after hint is "when its turn comes at the registration rate the
+ * coordinator measured while busy" (PROTOCOL.md, admission control): the
+ * handshakes in progress plus the refusals before it in its burst, times the
+ * measured interval between registrations. That interval is an average of
+ * gaps between registrations that completed while another handshake was in
+ * progress (it starts at 1 ms), so it is never longer than the longest such
+ * gap. Each hint above the minimum therefore implies an interval of at least
+ * (hint - 1) / (pending + every refusal so far); longer than any busy gap, the
+ * estimate took an idle gap (set 11 #12: every gap fed in, so a herd after a
+ * quiet spell is sent away for seconds). Busy is over-approximated from the
+ * workers' side (another worker had an attempt open: from its `connecting`
+ * to its `connected`, `disconnected` or `backoff`), so the bound only grows.
+ * Not judged on receive times (live).
+ */
+function checkHintRate(view: HistoryView, ctx: CheckContext): Violation[] {
+  if (ctx.receivedTimes === true) return [];
+  const open = new Set<string>();
+  let last: number | undefined;
+  let longest = 1;
+  let refusals = 0;
+  const out: Violation[] = [];
+  for (const { ev, rec } of view.events) {
+    if (ev.type === 'connecting') open.add(ev.workerId);
+    else if (ev.type === 'connected' || ev.type === 'disconnected' || ev.type === 'backoff') open.delete(ev.workerId);
+    else if (ev.type === 'worker_registered') {
+      const busy = [...open].some((w) => w !== ev.workerId);
+      if (last !== undefined && busy) longest = Math.max(longest, rec.time - last);
+      last = rec.time;
+    } else if (ev.type === 'admission_refused') {
+      refusals += 1;
+      const implied = (ev.retryAfterMs - 1) / (ev.pending + refusals);
+      if (ev.retryAfterMs <= MIN_HINT_MS || implied <= longest + 1) continue;
+      const msg = `the coordinator refused connection ${ev.connectionId} at t=${rec.time} with retry-after=${ev.retryAfterMs} ms (${ev.pending} handshakes in progress, ${refusals} refusals so far): that hint implies registrations at least ${implied.toFixed(1)} ms apart, yet no two registrations while busy were more than ${longest} ms apart: the rate estimate took an idle gap`;
+      out.push(violation(view.records, 'liveness', msg, { index: rec.index }));
+    }
+  }
+  return out;
 }
 
 /**

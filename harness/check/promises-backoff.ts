@@ -36,6 +36,8 @@ interface WorkerPass {
   up: number | undefined;
   /** When the worker last registered (its `connected`); undefined before. */
   afterRegistration: number | undefined;
+  /** The close that ended the worker's latest connection since its latest `connecting` (none: the try never connected). */
+  closedBy: { code: number; reason: string } | undefined;
 }
 
 /**
@@ -58,7 +60,7 @@ export function checkBackoff(view: HistoryView, ctx: CheckContext): Violation[] 
     const v = (e: Ev, message: string): void => {
       out.push(violation(view.records, 'backoff', message, { index: e.rec.index, workerId: w }));
     };
-    const pass: WorkerPass = { view, ctx, w, cfg, mine, handshake, handshakeMax, capDraws, v, lastAttempt: 0, lastAttemptAt: 0, prevDelay: undefined, up: undefined, afterRegistration: undefined };
+    const pass: WorkerPass = { view, ctx, w, cfg, mine, handshake, handshakeMax, capDraws, v, lastAttempt: 0, lastAttemptAt: 0, prevDelay: undefined, up: undefined, afterRegistration: undefined, closedBy: undefined };
     for (let i = 0; i < mine.length; i++) passEvent(pass, i);
     const bound = healAt === undefined ? 0 : boundFor(deadlineAt(mine, healAt, handshake, handshakeMax), cfg.maxMs);
     if (healAt !== undefined && !atHeal && view.endAt >= healAt + bound) out.push(...healViolations(view, w, mine, healAt, bound));
@@ -128,11 +130,13 @@ function passEvent(p: WorkerPass, i: number): void {
     p.afterRegistration = e.rec.time;
   } else if (ev.type === 'disconnected') {
     p.up = undefined;
+    p.closedBy = { code: ev.code, reason: ev.reason };
     if (stalled(p, i, ['backoff', 'connecting'], e.rec.time + tol).stalled) {
       const why = ev.reason === '' ? '' : ` (code ${ev.code}: ${ev.reason.length > 120 ? `${ev.reason.slice(0, 120)}…` : ev.reason})`;
       p.v(e, `disconnected at t=${e.rec.time}${why} and did not schedule a reconnect within ${tol} ms: a worker must keep retrying while faults last`);
     }
   } else if (ev.type === 'connecting') {
+    p.closedBy = undefined;
     const deadline = ev.handshakeTimeoutMs ?? p.handshake;
     if (deadline > p.handshakeMax) p.v(e, `connection attempt ${ev.attempt} at t=${e.rec.time} has a handshake deadline of ${deadline} ms, above the ceiling ${p.handshakeMax} ms`);
     const waited = Math.min(deadline, p.handshakeMax);
@@ -191,6 +195,7 @@ function passBackoff(p: WorkerPass, i: number, ev: Ev<'backoff'>['ev']): void {
   if (ev.retryAfterMs !== undefined && hi > 0 && hi - lo < EPS) {
     p.v(e, `retry-after ${ev.retryAfterMs} ms honoured in [${lo}, ${hi}] (attempt ${attempt}): no jitter left, every worker refused in one burst comes back at the same instant (lockstep)`);
   }
+  judgeHint(p, e, ev);
   if (!Number.isSafeInteger(attempt) || attempt < 1) p.v(e, `attempt counter ${attempt} is not a positive safe integer`);
   else judgeAttemptStep(p, e, attempt);
   p.lastAttempt = attempt;
@@ -203,6 +208,37 @@ function passBackoff(p: WorkerPass, i: number, ev: Ev<'backoff'>['ev']): void {
   if (late) {
     p.v(e, `backoff of ${d} ms at t=${e.rec.time} but ${next === undefined ? 'no further connection attempt' : `the next attempt only at t=${next.rec.time}`}: stopped retrying`);
   }
+}
+
+/** docs/PROTOCOL.md, admission control: a refusal closes with 4503 and reason `retry-after=<ms>`. */
+function retryAfterOf(close: { code: number; reason: string } | undefined): number | undefined {
+  if (close?.code !== 4503) return undefined;
+  const m = /retry-after=(\d+)/.exec(close.reason);
+  return m === null ? undefined : Number(m[1]);
+}
+
+/**
+ * A retry-after hint governs only the reconnect after the refusal that carried
+ * it (docs/PROTOCOL.md, admission control): a backoff honours the hint of the
+ * 4503 close that ended the connection it follows, and no hint after any other
+ * close or a try that never connected (then the backoff policy decides). A
+ * hint kept past its refusal (set 11 #18) stretches every later reconnect.
+ * With the hint, the delay is drawn in [hint, 1.5 × hint] within the cap.
+ */
+function judgeHint(p: WorkerPass, e: Ev, ev: Ev<'backoff'>['ev']): void {
+  const want = retryAfterOf(p.closedBy);
+  const { attempt, floorMs: lo, capMs: hi } = ev;
+  if (ev.retryAfterMs !== want) {
+    const why = p.closedBy === undefined ? 'a try that never connected' : `a close ${p.closedBy.code}${want === undefined ? ' without a retry-after hint' : ` with retry-after=${want}`}`;
+    p.v(e, `backoff attempt ${attempt} follows ${why} but honours ${ev.retryAfterMs === undefined ? 'no hint' : `a retry-after hint of ${ev.retryAfterMs} ms`}: a hint governs only the reconnect after the refusal that carried it`);
+    return;
+  }
+  // A window with no jitter left is reported as lockstep (passBackoff).
+  if (want === undefined || (hi > 0 && hi - lo < EPS)) return;
+  const max = p.cfg.maxMs;
+  const floor = Math.min(want, max / 1.5);
+  const cap = Math.min(max, Math.max(floor, want * 1.5));
+  if (Math.abs(floor - lo) > EPS || Math.abs(cap - hi) > EPS) p.v(e, `retry-after ${want} ms (attempt ${attempt}) drew from [${lo}, ${hi}] ms; the hint's window within the cap ${max} ms is [${floor}, ${cap}]`);
 }
 
 /**

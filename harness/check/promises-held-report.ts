@@ -19,7 +19,9 @@
  * receive times there, not the worker's).
  */
 import type { CheckContext } from './context.js';
-import type { HistoryView } from './view.js';
+import { parseDurableKey } from './promises-acked.js';
+import { pendingOf, release, type Pending } from './promises-protocol.js';
+import type { Ev, HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
@@ -55,6 +57,66 @@ export function checkHeldReports(view: HistoryView, ctx: CheckContext): Violatio
         const msg = `${ev.source}'s held-task report built at t=${builtAt} left out attempt ${a.attempt} of ${a.executionId} (lease ${lease}), which it had started at t=${a.start} and ${a.end === undefined ? 'still ran' : `ran until t=${a.end}`}`;
         out.push(violation(view.records, 'delivery', msg, { index: e.rec.index, executionId: a.executionId, workerId: ev.source }));
       }
+    }
+  }
+  return out;
+}
+
+/** A result one worker process sent: when (its clock), and when it saw it acknowledged. */
+interface SentResult {
+  executionId: string;
+  sentAt: number;
+  time: number;
+  ackedAt: number | undefined;
+  /** A sync_result that revoked something came after it: the worker may forget it (the coordinator fences it off). */
+  mayForget: boolean;
+}
+
+/**
+ * 11 (report rule, finished side): `sync` lists every task the worker holds,
+ * "including finished ones whose result is not yet acknowledged"
+ * (docs/PROTOCOL.md, step 4). A result the worker process sent (first send,
+ * any session) and had not seen acknowledged when it built a held-task
+ * report is in that report, a refused assignment's result (over capacity,
+ * an unknown kind, draining) as much as a run attempt's. Left out, the
+ * coordinator revokes or expires a lease whose result is on its way (set 11
+ * #25: a refusal not recorded as finished). Not judged after a sync_result
+ * that revoked anything (the worker forgets a revoked finished attempt), nor
+ * at the instant of the send or the ack. Not judged live (worker clocks).
+ */
+export function checkUnackedResultsReported(view: HistoryView, ctx: CheckContext): Violation[] {
+  if (ctx.receivedTimes === true) return [];
+  const sends = new Map<string, Pending>();
+  const results = new Map<string, Map<string, SentResult>>();
+  const out: Violation[] = [];
+  for (const e of view.events) {
+    const ev = e.ev;
+    if (ev.source === 'coordinator') continue;
+    const life = `${ev.source}|${view.lifeOf(ev.source, e.rec.index)}`;
+    const mine = results.get(life) ?? new Map<string, SentResult>();
+    results.set(life, mine);
+    if ((ev.type === 'msg_sent' || ev.type === 'msg_acked') && ev.dir === 'to_coordinator') {
+      const p = pendingOf(sends, `${life}|${ev.sessionId}`);
+      if (ev.type === 'msg_acked') {
+        for (const s of release(p, ev.upTo)) {
+          const r = mine.get(parseDurableKey(s.ev.key)?.leaseToken ?? '');
+          if (r !== undefined && parseDurableKey(s.ev.key)?.kind === 'result') r.ackedAt ??= ev.at;
+        }
+        continue;
+      }
+      p.list.push(e as Ev<'msg_sent'>);
+      const msg = parseDurableKey(ev.key);
+      if (msg?.kind === 'result' && !mine.has(msg.leaseToken)) mine.set(msg.leaseToken, { executionId: msg.executionId, sentAt: ev.at, time: e.rec.time, ackedAt: undefined, mayForget: false });
+    } else if (ev.type === 'synced' && ev.reported !== undefined && ev.reportedAt !== undefined) {
+      const reportedAt = ev.reportedAt;
+      const listed = new Set(ev.reported.map((h) => h.leaseToken));
+      const builtAt = e.rec.time - (ev.at - reportedAt);
+      for (const [lease, r] of mine) {
+        if (listed.has(lease) || r.mayForget || r.sentAt >= reportedAt || (r.ackedAt !== undefined && r.ackedAt <= reportedAt)) continue;
+        const msg = `${ev.source}'s held-task report built at t=${builtAt} left out lease ${lease} of ${r.executionId}, whose result it had sent at t=${r.time} and ${r.ackedAt === undefined ? 'never saw acknowledged' : 'saw acknowledged only later'}: a finished attempt is held until its result is acknowledged`;
+        out.push(violation(view.records, 'delivery', msg, { index: e.rec.index, executionId: r.executionId, workerId: ev.source }));
+      }
+      if (ev.revoked > 0) for (const r of mine.values()) r.mayForget = true;
     }
   }
   return out;

@@ -33,4 +33,23 @@ describe('10 liveness: admission refusals', () => {
     const h = refuse(new H().at(1), 'w1', 0);
     expect(liveness(h, { ...baseContext })).toEqual([]);
   });
+
+  it('judges a hint against the registration gaps seen while busy, not idle ones (set 11 #12)', () => {
+    // w1 and w2 register 200 ms apart, with w3's handshake open throughout when `busy`; 5 s later a connection is refused with `hintMs`.
+    const herd = (hintMs: number, busy: boolean): H => {
+      const h = new H().at(0);
+      for (const w of busy ? ['w1', 'w2', 'w3'] : ['w1', 'w2']) h.emit(w, { type: 'connecting', workerId: w, attempt: 1 });
+      for (const [w, t] of [['w1', 1], ['w2', 201]] as const) {
+        h.at(t).emit('coordinator', { type: 'worker_registered', workerId: w, sessionId: `s-${w}`, resumed: false, connectionId: `c-${w}` });
+        h.emit(w, { type: 'connected', workerId: w, sessionId: `s-${w}`, resumed: false, afterMs: t });
+      }
+      // A second herd: two handshakes in progress and the refused one.
+      for (const w of ['w4', 'w5', 'w6']) h.at(4999).emit(w, { type: 'connecting', workerId: w, attempt: 1 });
+      return h.at(5000).emit('coordinator', { type: 'admission_refused', connectionId: 'c3', pending: 2, retryAfterMs: hintMs });
+    };
+    expect(liveness(herd(600, true))).toEqual([]);
+    expect(liveness(herd(50, false))).toEqual([]);
+    expect(liveness(herd(1500, true))).toEqual([expect.stringMatching(/retry-after=1500 ms \(2 handshakes in progress, 1 refusals so far\): that hint implies registrations at least 499\.7 ms apart, yet no two registrations while busy were more than 200 ms apart/)]);
+    expect(liveness(herd(600, false))).toEqual([expect.stringMatching(/retry-after=600 ms .* no two registrations while busy were more than 1 ms apart: the rate estimate took an idle gap/)]);
+  });
 });

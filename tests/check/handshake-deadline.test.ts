@@ -41,4 +41,20 @@ describe('9 backoff: grown handshake deadlines', () => {
     expect(run(2000 / 1.5)).toEqual([]);
     expect(run(2000)).toEqual([expect.stringMatching(/retry-after 5000 ms honoured in \[2000, 2000\] .*no jitter left/)]);
   });
+
+  it('honours a retry-after hint only after the refusal that carried it (set 11 #18)', () => {
+    // w1 is refused with a hint, registers, then loses its connection to a heartbeat timeout: that backoff owes the hint nothing.
+    const run = (later: { retryAfterMs?: number; floorMs: number; capMs: number }): string[] => {
+      const h = new H().at(0).emit('w1', { type: 'connecting', workerId: 'w1', attempt: 1 }).emit('w1', { type: 'disconnected', workerId: 'w1', code: 4503, reason: 'retry-after=300' });
+      h.emit('w1', { type: 'backoff', workerId: 'w1', attempt: 1, delayMs: 400, strategy: 'full-jitter', capMs: 450, floorMs: 300, retryAfterMs: 300 });
+      h.at(400).emit('w1', { type: 'connecting', workerId: 'w1', attempt: 2 }).connect('w1');
+      h.at(3000).emit('w1', { type: 'disconnected', workerId: 'w1', code: 4408, reason: 'heartbeat timeout' });
+      h.emit('w1', { type: 'backoff', workerId: 'w1', attempt: 1, delayMs: 320, strategy: 'full-jitter', ...later });
+      return check(h.at(3320).emit('w1', { type: 'connecting', workerId: 'w1', attempt: 1 }).connect('w1'));
+    };
+    expect(run({ floorMs: 0, capMs: 1000 })).toEqual([]);
+    expect(run({ retryAfterMs: 300, floorMs: 300, capMs: 450 })).toEqual([
+      expect.stringMatching(/backoff attempt 1 follows a close 4408 without a retry-after hint but honours a retry-after hint of 300 ms: a hint governs only the reconnect after the refusal that carried it/),
+    ]);
+  });
 });

@@ -123,6 +123,28 @@ describe('11 the held-task report lists every attempt the worker runs', () => {
   });
 });
 
+describe('11 the held-task report lists every result not yet acknowledged (set 11 #25)', () => {
+  /** w1 refuses x's assign (its `revoked` result leaves at t=50); its link drops; it reports at t=300. */
+  const refused = (opts: { listed: boolean; ackAt?: number; revokedAt?: number }): H => {
+    const h = new H().phase('faults').connect('w1').submit('x');
+    h.at(10).claim('x', 'w1', 1, 't1');
+    h.at(50).emit('w1', { type: 'msg_sent', workerId: 'w1', sessionId: 's-w1', dir: 'to_coordinator', seq: 3, msgType: 'result', key: 'result:x/t1/revoked', resend: false });
+    if (opts.ackAt !== undefined) h.at(opts.ackAt).emit('w1', { type: 'msg_acked', workerId: 'w1', sessionId: 's-w1', dir: 'to_coordinator', upTo: 3 });
+    if (opts.revokedAt !== undefined) h.at(opts.revokedAt).emit('w1', { type: 'synced', workerId: 'w1', confirmed: 0, revoked: 1, reported: [{ executionId: 'x', leaseToken: 't1', state: 'finished' }], reportedAt: opts.revokedAt - 1 });
+    const reported = opts.listed ? [{ executionId: 'x', leaseToken: 't1', state: 'finished' as const }] : [];
+    return h.at(400).emit('w1', { type: 'synced', workerId: 'w1', confirmed: reported.length, revoked: 0, reported, reportedAt: 300 });
+  };
+  it('flags a report that leaves out a result sent and not seen acknowledged', () => {
+    expect(messages(refused({ listed: false }), 'delivery')).toEqual([expect.stringMatching(/w1's held-task report built at t=300 left out lease t1 of x, whose result it had sent at t=50 and never saw acknowledged/)]);
+    expect(messages(refused({ listed: false, ackAt: 350 }), 'delivery')).toEqual([expect.stringMatching(/left out lease t1 of x, .* saw acknowledged only later/)]);
+  });
+  it('accepts a report that lists it, one built after its ack, and one after a sync that revoked (the worker forgets what was revoked)', () => {
+    expect(messages(refused({ listed: true }), 'delivery')).toEqual([]);
+    expect(messages(refused({ listed: false, ackAt: 100 }), 'delivery')).toEqual([]);
+    expect(messages(refused({ listed: false, revokedAt: 200 }), 'delivery')).toEqual([]);
+  });
+});
+
 describe('11 an attempt\'s latest progress leaves its worker (blind set 10 #23)', () => {
   const progress = (h: H, type: 'progress_sent' | 'progress_refused', id: string, token: string, fraction: number): H =>
     h.emit('w1', { type, workerId: 'w1', executionId: id, leaseToken: token, fraction });

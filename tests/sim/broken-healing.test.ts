@@ -18,7 +18,7 @@ import type { Scenario } from '../../harness/scenario/schema.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import { brokenSession } from './broken/session-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
-import { admitAtConcurrency, HeldLeasesIgnoredEngine, keepAbortedGhosts, lostCountsEveryTry, neverResetAttempts, ThrottledRenewalEngine, TimeoutAsFailedEngine } from './broken/healing-variants.js';
+import { admitAtConcurrency, HeldLeasesIgnoredEngine, keepAbortedGhosts, keepRetryAfterHint, lostCountsEveryTry, neverResetAttempts, ThrottledRenewalEngine, TimeoutAsFailedEngine } from './broken/healing-variants.js';
 
 const hbCeiling = vi.hoisted(() => ({ broken: false }));
 
@@ -75,6 +75,13 @@ const CASES: { name: string; file: string; wiring: SimWiring; caught: PromiseNam
     says: /w\d+ registered again at t=\d+ reporting \d+ ms without a connection \(afterMs\), but its registered connection was lost at t=\d+, \d+ ms before/,
   },
   {
+    name: "set 11 #18 a refusal's retry-after hint never cleared: it governs every later reconnect",
+    file: 'scenarios/admission-leak.yaml',
+    wiring: { onWorker: keepRetryAfterHint },
+    caught: 'backoff',
+    says: /backoff attempt 1 follows a close 1006 without a retry-after hint but honours a retry-after hint of \d+ ms/,
+  },
+  {
     name: '09 an aborted attempt is never removed from the running set (ghost slots)',
     file: GHOSTS,
     wiring: { onWorker: keepAbortedGhosts },
@@ -124,7 +131,7 @@ describe('broken healing triggers are caught under the promise they break', () =
   for (const c of CASES) {
     it(c.name, async () => {
       const scenario = await load(c.file);
-      // engine-features, flapping-link, worker-crash and zombie-checkpoint pass on the real system in their own tests.
+      // admission-leak, engine-features, flapping-link, worker-crash and zombie-checkpoint pass on the real system in their own tests.
       if (!c.file.startsWith('scenarios/')) expect((await verdict(scenario)).text).toBe('');
       const v = await verdict(scenario, c.wiring);
       expect(v.passed).toBe(false);

@@ -9,7 +9,7 @@ import { formatViolation } from '../../harness/check/violation.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
-import { AnyLeaseCheckpointEngine, DroppedResultPromiseEngine, RecoveredTimeoutUnarmedEngine, claimWithoutLease, withAdmissionOneBeyond, withLeakingAdmission, withSessionsForgottenAtLease } from './broken/state-variants.js';
+import { AnyLeaseCheckpointEngine, claimWithoutLease, DroppedResultPromiseEngine, RecoveredTimeoutUnarmedEngine, withAdmissionOneBeyond, withIdleGapsInRate, withLeakingAdmission, withSessionsForgottenAtLease } from './broken/state-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 
 async function run(file: string, seed: number, wiring?: SimWiring) {
@@ -92,6 +92,13 @@ describe('handshakes closed between welcome and register, many times the admissi
     expect(r.passed).toBe(false);
     expect(promises, text).toContain('liveness');
     expect(text).toMatch(/with 4 handshakes in progress, above its limit of 3: it admitted more handshakes at once than maxPendingHandshakes/);
+  });
+
+  it('liveness: a registration-rate estimate fed idle gaps sends the second herd (every worker restarted at once) away for seconds (set 11 #12)', { timeout: 60_000 }, async () => {
+    const { r, promises, text } = await withIdleGapsInRate(() => run('admission-leak', 1));
+    expect(r.passed).toBe(false);
+    expect(promises, text).toContain('liveness');
+    expect(text).toMatch(/with retry-after=\d+ ms \(3 handshakes in progress, \d+ refusals so far\): that hint implies registrations at least [\d.]+ ms apart, yet no two registrations while busy were more than \d+ ms apart/);
   });
 });
 

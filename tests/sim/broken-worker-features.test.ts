@@ -9,6 +9,8 @@
  * whole unacknowledged flood), and the rest adds nothing to the verdict.
  * The drain part also covers a worker that keeps accepting assigns while it
  * drains (set 6, miss 25): the trigger lands an assign on w3 just as it drains.
+ * Two more triggers on that claim lose the refusal's result and reset w3's
+ * link, so its held-task report at the resume must list the refusal (set 11 #25).
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +21,7 @@ import type { Scenario } from '../../harness/scenario/schema.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import { withDrainForgottenOnResume } from './broken/idle-variants.js';
+import { refusalsNotHeld } from './broken/trace-variants.js';
 import { drainDropsAssigns, drainIgnoresQueued, drainKeepsAccepting, drainTimeoutCancels, drainTimeoutClosesAtOnce, drainWithoutAcks, kibFrameLimit, leakyOutbox, withDrainIgnored } from './broken/worker-feature-variants.js';
 
 const FILE = join(import.meta.dirname, '..', '..', 'scenarios', 'worker-features.yaml');
@@ -130,6 +133,14 @@ const CASES: Case[] = [
     around: withDrainForgottenOnResume,
     caught: 'drain',
     says: /w2 was given attempt \d+ \(lease \S+\) \d+ ms after its drain was delivered in session \S+: a draining worker gets no new work/,
+  },
+  {
+    // Triggers on the same claim blackhole w3's sends, so the refusal's `revoked` result is lost, then reset its link.
+    name: 'a refused assignment is not recorded as finished: the held report after a resume omits its unacknowledged result (set 11 #25)',
+    part: 'drain',
+    wiring: { onWorker: refusalsNotHeld },
+    caught: 'delivery',
+    says: /w3's held-task report built at t=\d+ left out lease \S+ of \S+, whose result it had sent at t=\d+ and never saw acknowledged/,
   },
 ];
 

@@ -25,6 +25,18 @@ export function neverResetAttempts(_id: string, worker: Worker): void {
   });
 }
 
+/** Set 11 #18: the retry-after hint of a refusal (4503) is never cleared: it governs every later reconnect. */
+export function keepRetryAfterHint(_id: string, worker: Worker): void {
+  let hint: number | undefined = worker['retryAfterMs'];
+  Object.defineProperty(worker, 'retryAfterMs', {
+    configurable: true,
+    get: () => hint,
+    set: (v: number | undefined) => {
+      if (v !== undefined) hint = v;
+    },
+  });
+}
+
 /** 09: an aborted attempt (cancel, timeout, revoke) is not removed from the running set when it settles: a ghost fills a slot. */
 export function keepAbortedGhosts(_id: string, worker: Worker): void {
   const running = worker['runner']['running'];

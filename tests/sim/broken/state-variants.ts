@@ -109,6 +109,28 @@ export async function withAdmissionOneBeyond<T>(body: () => Promise<T>): Promise
 }
 
 /**
+ * Set 11 #12: Admission.done() feeds every gap between registrations into
+ * the registration-interval estimate, idle gaps included (the busy check
+ * dropped), so a herd after a quiet spell is told to come back far later
+ * than its rate warrants. Planted on the prototype for one run.
+ */
+export async function withIdleGapsInRate<T>(body: () => Promise<T>): Promise<T> {
+  const original = Admission.prototype.done;
+  Admission.prototype.done = function doneIdleGaps(this: Admission, registered: boolean): void {
+    const pending = this.pending;
+    // The busy check reads `pending` after the decrement: keep one more in flight for it.
+    this.pending = Math.max(pending, 1) + 1;
+    original.call(this, registered);
+    this.pending = Math.max(0, pending - 1);
+  };
+  try {
+    return await body();
+  } finally {
+    Admission.prototype.done = original;
+  }
+}
+
+/**
  * Set 10 #18: the heartbeat monitor forgets a detached session after leaseMs
  * instead of sessionTtlMs, so a worker back between the two gets a new
  * session. Planted on the prototype for one run.

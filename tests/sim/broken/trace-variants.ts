@@ -15,6 +15,8 @@ interface RunnerInternals {
   deps: { outlet: { send: (msg: OutMessage) => void } };
   resultAcked: (executionId: string, leaseToken: string) => void;
   abort: (executionId: string, leaseToken: string | undefined, reason: AbortReason) => boolean;
+  reject: (...args: unknown[]) => void;
+  setFinished: (f: unknown) => void;
 }
 
 function runnerOf(worker: Worker): RunnerInternals {
@@ -44,4 +46,19 @@ export function abortsAsRevoked(_id: string, worker: Worker): void {
   const runner = runnerOf(worker);
   const abort = runner.abort.bind(runner);
   runner.abort = (executionId, leaseToken, reason) => abort(executionId, leaseToken, reason === 'cancel' || reason === 'pause' ? 'revoked' : reason);
+}
+
+/** Set 11 #25: a refused assignment (draining, over capacity, unknown kind) is not recorded as finished: held reports omit it until its result is acknowledged. */
+export function refusalsNotHeld(_id: string, worker: Worker): void {
+  const runner = runnerOf(worker);
+  const reject = runner.reject.bind(runner);
+  const setFinished = runner.setFinished.bind(runner);
+  runner.reject = (...args) => {
+    runner.setFinished = () => {};
+    try {
+      reject(...args);
+    } finally {
+      runner.setFinished = setFinished;
+    }
+  };
 }
