@@ -16,7 +16,7 @@ import { loadScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import { AnyDependencyCompletedEngine, DependentReadyBeforeCommitEngine, OnlyFailedUnsuccessfulEngine, RecoveredOnlyFailedUnsuccessfulEngine, ScheduledTrustedAtRecoveryEngine } from './broken/dependency-variants.js';
-import { statusWriteDropsCheckpoint } from './broken/sqlite-variants.js';
+import { statusWriteDropsCheckpoint, withQueueNotRescheduled } from './broken/sqlite-variants.js';
 import { RepeatsCountedPendingEngine, TimeoutCountedPendingEngine } from './broken/submit-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
@@ -104,5 +104,17 @@ describe('a checkpoint, then a non-terminal status change, then a restart on the
     expect(v.passed).toBe(false);
     expect(v.promises, v.text).toContain('durability');
     expect(v.text).toMatch(/checkpoint \d+ was acknowledged before the crash at t=8600, but the first claim after the restart resumes from no checkpoint/);
+  });
+});
+
+describe('the SQLite store with its thread: operations queued while a group commits', () => {
+  // sqlite-crash-restart runs the store as the production coordinator does (thread: true), its thread simulated on
+  // virtual time (coordinator.sqliteThreadMs): groups in flight while the engine issues more (blind set 11 #30).
+  it('store-health: a flush that does not schedule what queued behind the group in flight leaves writes waiting', { timeout: 60_000 }, async () => {
+    const { out: v, stalled } = await withQueueNotRescheduled(() => run('sqlite-crash-restart'));
+    expect(stalled).toBeGreaterThan(0);
+    expect(v.passed).toBe(false);
+    expect(v.promises, v.text).toContain('store-health');
+    expect(v.text).toMatch(/a \w+ staged at t=\d+ took \d+ ms to commit, beyond the store's bound of 77 ms/);
   });
 });
