@@ -16,6 +16,7 @@ import { loadScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import { AnyDependencyCompletedEngine, DependentReadyBeforeCommitEngine, OnlyFailedUnsuccessfulEngine, RecoveredOnlyFailedUnsuccessfulEngine, ScheduledTrustedAtRecoveryEngine } from './broken/dependency-variants.js';
+import { withRevokeForgettingFinished } from './broken/held-report-variants.js';
 import { statusWriteDropsCheckpoint, withQueueNotRescheduled } from './broken/sqlite-variants.js';
 import { RepeatsCountedPendingEngine, TimeoutCountedPendingEngine } from './broken/submit-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
@@ -92,6 +93,23 @@ describe('a dependent whose dependency\'s completion was not durable', () => {
     expect(v.passed).toBe(false);
     expect(v.promises, v.text).toEqual(['order']);
     expect(v.text).toMatch(/claimed \(decided at t=\d+\) before its dependency \S+'s completion committed at t=\d+/);
+  });
+});
+
+describe('a finished attempt revoked from a completion that then failed to commit (graph-commit-window seed 12)', () => {
+  // Seed 12: w3's completion fails to commit (30% failing writes); the sync answered meanwhile revoked the execution
+  // as terminal from the uncommitted completion. The commit failed, so the lease is live again and w3's result, still
+  // unacknowledged and re-sent, must be recorded: w3 keeps the attempt in its held report until the result is acked.
+  it('graph-commit-window seed 12 passes on the real system', { timeout: 60_000 }, async () => {
+    const v = await run('graph-commit-window', undefined, 12);
+    expect(v.text).toBe('');
+  });
+
+  it('delivery: a worker that forgets a finished attempt at a revoke leaves it out of its held report, and the lease expires', { timeout: 60_000 }, async () => {
+    const { out: v, forgotten } = await withRevokeForgettingFinished(() => run('graph-commit-window', undefined, 12));
+    expect(forgotten).toBeGreaterThan(0);
+    expect(v.promises, v.text).toContain('delivery');
+    expect(v.text).toMatch(/w3's held-task report built at t=\d+ left out attempt 1 of \S+ \(lease \S+\), which it had started at t=\d+ and finished at t=\d+, its result not yet acknowledged/);
   });
 });
 
