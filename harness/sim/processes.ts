@@ -211,10 +211,9 @@ export class CoordinatorProcess {
 
   private openStore(clock: Clock, commitDelayMs: number, buggify: { buggify?: Buggify }): MemoryStore | SimSqliteStore {
     if (this.store instanceof MemoryStore) return this.store.reopen({ clock, commitDelayMs, ...buggify });
-    const maxCommitMs = this.options.sqliteThreadMs;
-    const sqlite = { clock, commitDelayMs, ...(maxCommitMs === undefined ? {} : { thread: { random: this.env.random.fork(`sqlite-thread-${this.host.incarnation}`), maxCommitMs } }) };
-    if (this.store !== null) return this.store.reopen(sqlite);
-    return this.options.store === 'sqlite' ? SimSqliteStore.create(sqlite) : new MemoryStore({ clock, commitDelayMs, ...buggify });
+    const ms = this.options.sqliteThreadMs;
+    const sqlite = { clock, commitDelayMs, ...(ms === undefined ? {} : { thread: { random: this.env.random.fork(`sqlite-thread-${this.host.incarnation}`), maxCommitMs: ms } }) };
+    return this.store !== null ? this.store.reopen(sqlite) : this.options.store === 'sqlite' ? SimSqliteStore.create(sqlite) : new MemoryStore({ clock, commitDelayMs, ...buggify });
   }
 
   /** Frees what the store holds outside the simulation (the SQLite temp file). */
