@@ -82,4 +82,6 @@ export interface CheckContext {
   maxConcurrency?: number;
   /** The engine's retention policy (coordinator.retention); promise 30 judges each prune against it. Undefined: nothing may be pruned. */
   retention?: { maxCount?: number; maxAgeMs?: number };
+  /** Longest a store write may take to commit (the commit window plus three groups of the simulated SQLite thread); promise 19. Undefined: not judged. */
+  storeCommitBoundMs?: number;
 }

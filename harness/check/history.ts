@@ -18,6 +18,7 @@
 import { type Clock, type EventSink, type SystemEvent, type SystemEventType, IllegalStateError, InvalidArgumentError } from '../../system/core/index.js';
 import type { FaultDetails, SubmitInvoke, SubmitOk } from './history-types.js';
 import { FailedWrites, type StagedWrite } from './write-keys.js';
+import { CommitLatency } from './commit-latency.js';
 
 export type RecordType = 'invoke' | 'ok' | 'fail' | 'info';
 
@@ -84,6 +85,8 @@ export class HistoryRecorder implements EventSink {
   private nextOp = 0;
   private lastOp: { token: number; time: number } | undefined;
   private readonly failedWrites = new FailedWrites();
+  /** How long the store's writes take to commit (the run notes its summary at the end). */
+  readonly commitLatency = new CommitLatency();
 
   private readonly preCommit: ReadonlySet<string>;
 
@@ -112,6 +115,7 @@ export class HistoryRecorder implements EventSink {
     this.settleAwaiting(now);
     const token = this.nextOp++;
     this.failedWrites.staged(token, write?.keys ?? []);
+    this.commitLatency.staged(token, write?.op ?? 'write', now);
     this.uncommitted.set(token, this.awaiting);
     this.awaiting = [];
     this.lastOp = { token, time: now };
@@ -122,6 +126,7 @@ export class HistoryRecorder implements EventSink {
   committed(token: number): void {
     this.uncommitted.delete(token);
     this.failedWrites.committed(token);
+    this.commitLatency.committed(token, this.clock.now());
   }
 
   /** CommitObserver: that write failed (storage fault); its events, and any that later claim it, are not facts. */
@@ -129,6 +134,7 @@ export class HistoryRecorder implements EventSink {
     const lost = this.uncommitted.get(token) ?? [];
     this.uncommitted.delete(token);
     this.failedWrites.failed(token);
+    this.commitLatency.failed(token);
     if (lost.length > 0) this.discard(lost, WRITE_FAILED);
   }
 
@@ -139,6 +145,7 @@ export class HistoryRecorder implements EventSink {
     this.uncommitted.clear();
     this.lastOp = undefined;
     this.failedWrites.crashed();
+    this.commitLatency.crashed();
     if (lost.length > 0) this.discard(lost.sort((a, b) => a - b), 'coordinator crashed before its store committed them');
   }
 

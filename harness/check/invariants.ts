@@ -20,6 +20,7 @@ import { checkHeldReports, checkUnackedResultsReported } from './promises-held-r
 import { checkSyncPerSession } from './promises-sync.js';
 import { checkCheckpoints, checkDurability } from './promises-state.js';
 import { checkNoClaimWhileFailing, checkNoPhantom, checkStoreHealth } from './promises-store.js';
+import { checkCommitLatency } from './promises-commit-latency.js';
 import { checkApiContract } from './promises-api.js';
 import { checkFifo } from './promises-fifo.js';
 import { checkRetention } from './promises-retention.js';
@@ -68,7 +69,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   backoff: (v, c) => [...checkBackoff(v, c), ...checkHandshakeDeadlines(v, c), ...checkReconnectDuration(v, c)],
   liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkRttTrace(v, c), ...checkNoClaimAfterRefusal(v)],
   'no-phantom': checkNoPhantom,
-  'store-health': (v, c) => [...checkStoreHealth(v, c), ...checkNoClaimWhileFailing(v), ...checkProbeCadence(v, c)],
+  'store-health': (v, c) => [...checkStoreHealth(v, c), ...checkNoClaimWhileFailing(v), ...checkProbeCadence(v, c), ...checkCommitLatency(v, c)],
   'api-contract': checkApiContract,
   retention: checkRetention,
   'acked-committed': checkAckedCommitted,

@@ -11,7 +11,7 @@
  *    task_finished of that lease before it was forged or replayed;
  *  - a forged checkpoint seq is never saved;
  *  - a frame above maxFrameBytes in UTF-8 bytes is refused as too large, and
- *    one below it is not (oversizeViolations; the limit counts the bytes the
+ *    one at or below it is not (the limit is the largest frame accepted) (oversizeViolations; the limit counts the bytes the
  *    wire carries, not a string's UTF-16 units: set 10 #28).
  */
 import type { CheckContext } from './context.js';

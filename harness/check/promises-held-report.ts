@@ -6,8 +6,14 @@
  * the report was built and had not finished by then must be in it. An
  * attempt left out is one the coordinator cannot confirm: its lease is
  * revoked or left to expire while the worker still runs it, and a cancel or
- * a drain no longer finds it. The outcome rarely shows it (the attempt's
- * result is still sent and fenced, the work is redone elsewhere), so only
+ * a drain no longer finds it. The report also lists "finished ones whose
+ * result is not yet acknowledged" (docs/PROTOCOL.md, step 4): an attempt
+ * whose result the worker sent and had not seen acknowledged when it built
+ * the report must be in it, whatever a sync_result said about it meanwhile
+ * (a revoke answered from a completion still committing, which then failed:
+ * a worker that forgets the attempt leaves its lease unconfirmed while the
+ * result is still on its way; graph-commit-window seed 12). The outcome
+ * rarely shows it (the attempt's result is still sent and fenced, the work is redone elsewhere), so only
  * the worker's own trace does: a worker that loses track of an attempt
  * (its running set drops the wrong entry when an old attempt of the same
  * execution settles after its replacement started) reports without it.
@@ -25,12 +31,26 @@ import type { Ev, HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
-/** One attempt of one worker process: when it started and finished (record times). */
+/** One attempt of one worker process: when it started and finished, its result's latest send and its ack (record times). */
 interface Held {
   executionId: string;
   attempt: number;
   start: number;
   end: number | undefined;
+  result?: { sessionId: string; seq: number };
+  acked?: number;
+}
+
+/** The lease token of a result message's key (`result:<executionId>/<leaseToken>/<outcome>`). */
+function resultLease(key: string | undefined): string | undefined {
+  return key?.startsWith('result:') === true ? key.split('/')[1] : undefined;
+}
+
+/** Whether the attempt is still held when the report is built at `builtAt`: running, or finished with its result sent and not yet acknowledged. */
+function heldAt(a: Held, builtAt: number): boolean {
+  if (a.start >= builtAt) return false;
+  if (a.end === undefined || a.end > builtAt) return true;
+  return a.end < builtAt && a.result !== undefined && (a.acked === undefined || a.acked > builtAt);
 }
 
 /** 11 (report rule). See the file header. */
@@ -38,6 +58,8 @@ export function checkHeldReports(view: HistoryView, ctx: CheckContext): Violatio
   if (ctx.receivedTimes === true) return [];
   const attempts = new Map<string, Map<string, Held>>();
   const out: Violation[] = [];
+  /** Attempts already reported left out: one violation each, not one per later report. */
+  const reported = new Set<string>();
   for (const e of view.events) {
     const ev = e.ev;
     if (ev.source === 'coordinator') continue;
@@ -49,12 +71,22 @@ export function checkHeldReports(view: HistoryView, ctx: CheckContext): Violatio
     } else if (ev.type === 'task_finished') {
       const a = attempts.get(proc)?.get(ev.leaseToken);
       if (a !== undefined && a.end === undefined) a.end = e.rec.time;
+    } else if (ev.type === 'msg_sent' && ev.dir === 'to_coordinator') {
+      const a = attempts.get(proc)?.get(resultLease(ev.key) ?? '');
+      if (a !== undefined && a.acked === undefined) a.result = { sessionId: ev.sessionId, seq: ev.seq };
+    } else if (ev.type === 'msg_acked' && ev.dir === 'to_coordinator') {
+      for (const a of attempts.get(proc)?.values() ?? []) {
+        if (a.acked === undefined && a.result?.sessionId === ev.sessionId && a.result.seq <= ev.upTo) a.acked = e.rec.time;
+      }
     } else if (ev.type === 'synced' && ev.reported !== undefined && ev.reportedAt !== undefined) {
       const builtAt = e.rec.time - (ev.at - ev.reportedAt);
       const listed = new Set(ev.reported.map((h) => h.leaseToken));
       for (const [lease, a] of attempts.get(proc) ?? []) {
-        if (listed.has(lease) || a.start >= builtAt || (a.end !== undefined && a.end <= builtAt)) continue;
-        const msg = `${ev.source}'s held-task report built at t=${builtAt} left out attempt ${a.attempt} of ${a.executionId} (lease ${lease}), which it had started at t=${a.start} and ${a.end === undefined ? 'still ran' : `ran until t=${a.end}`}`;
+        if (listed.has(lease) || reported.has(lease) || !heldAt(a, builtAt)) continue;
+        reported.add(lease);
+        const running = a.end === undefined || a.end > builtAt;
+        const state = running ? (a.end === undefined ? 'still ran' : `ran until t=${a.end}`) : `finished at t=${a.end}, its result not yet acknowledged`;
+        const msg = `${ev.source}'s held-task report built at t=${builtAt} left out attempt ${a.attempt} of ${a.executionId} (lease ${lease}), which it had started at t=${a.start} and ${state}`;
         out.push(violation(view.records, 'delivery', msg, { index: e.rec.index, executionId: a.executionId, workerId: ev.source }));
       }
     }

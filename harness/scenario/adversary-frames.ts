@@ -2,11 +2,14 @@
  * The `oversized-frame` attack (scenario `adversaries`): the frame limit
  * (`maxFrameBytes`, announced in the welcome) is in UTF-8 bytes, which is what
  * the wire carries (docs/PROTOCOL.md). The adversary sends, each on a
- * connection of its own, one frame of ASCII and two-byte characters a few
- * bytes *below* the limit and one a few bytes *above* it, both well below it
- * in UTF-16 code units (a JavaScript string's length). The one above must be
- * refused as too large (`protocol_error` too_large, close 4413), the one
- * below must not be (it is refused otherwise: it is no valid message). Each
+ * connection of its own, frames of ASCII and two-byte characters a few
+ * bytes *below* the limit, one byte below, *exactly at* it, one byte above
+ * and a few bytes *above* it, all well below it in UTF-16 code units (a
+ * JavaScript string's length). Those above must be refused as too large
+ * (`protocol_error` too_large, close 4413); those at or below must not be
+ * (they are refused otherwise: they are no valid message), since the limit
+ * is the largest frame accepted (docs/PROTOCOL.md; a receiver that refuses
+ * a frame of exactly maxFrameBytes refuses an honest peer's). Each
  * frame is recorded first as an `adversary` note with its sizes, for promise
  * 8's check (harness/check/promises-adversary.ts, oversizeViolations).
  */
@@ -36,10 +39,10 @@ function frameOf(bytes: number): string {
   return `${head}${'a'.repeat(Math.max(0, ascii))}${wide}${tail}`;
 }
 
-/** The two probes for a coordinator whose welcome announced `limit`: below it, then above it. */
+/** The probes for a coordinator whose welcome announced `limit`: below it, one byte below, at it, one byte above, above it. */
 export function oversizeProbes(welcome: Welcome): OversizeProbe[] {
   const limit = welcome.maxFrameBytes;
-  return [limit - MARGIN_BYTES, limit + MARGIN_BYTES].map((target) => {
+  return [limit - MARGIN_BYTES, limit - 1, limit, limit + 1, limit + MARGIN_BYTES].map((target) => {
     const frame = frameOf(target);
     return { frame, bytes: Buffer.byteLength(frame, 'utf8'), units: frame.length, limit, over: target > limit };
   });

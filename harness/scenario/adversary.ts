@@ -17,7 +17,7 @@
  *   injected-crc, injected-ack, edited-welcome, impostor-coordinator
  *                   on path, without the secret: harness/scenario/adversary-onpath.ts
  *   http-scopes     the HTTP API with no, a forged and lower-scope tokens: harness/scenario/adversary-http.ts
- *   oversized-frame frames just below and above maxFrameBytes in UTF-8 bytes: harness/scenario/adversary-frames.ts
+ *   oversized-frame frames below, at and above maxFrameBytes in UTF-8 bytes: harness/scenario/adversary-frames.ts
  * What a wire-sniffing attacker would have learnt (nonces of its own earlier
  * connections, the victim's session id and lease tokens) the harness reads
  * from the simulation. Each attempt is recorded as an `adversary` note
@@ -168,7 +168,7 @@ export class AdversaryClient {
     this.recorder.recordFault('stop', fault);
   }
 
-  /** Frames just below and just above the frame limit, one connection each (adversary-frames.ts). */
+  /** Frames below, at and above the frame limit, one connection each (adversary-frames.ts). */
   private async oversize(victim: string): Promise<void> {
     const first = await this.connect();
     if (first === undefined) return;

@@ -8,6 +8,9 @@ import type { CheckContext } from '../check/context.js';
 import { workerIds, type Scenario } from './schema.js';
 import { workerBackoffs } from './targets.js';
 
+/** The simulated store's commit window when the scenario sets none (harness/sim/processes.ts). */
+const SIM_COMMIT_WINDOW_MS = 2;
+
 /** The check context a scenario implies. */
 export function contextFromScenario(s: Scenario): CheckContext {
   const ctx: CheckContext = {
@@ -45,5 +48,8 @@ export function contextFromScenario(s: Scenario): CheckContext {
   if (s.coordinator.maxPendingPerClient !== undefined) ctx.maxPendingPerClient = s.coordinator.maxPendingPerClient;
   if (s.coordinator.maxPending !== undefined) ctx.maxPending = s.coordinator.maxPending;
   if (s.coordinator.retention !== undefined) ctx.retention = { ...s.coordinator.retention };
+  // The simulated SQLite thread: a write waits for the group in flight and its own (a third: a maxBatch flush), after the commit window.
+  const thread = s.coordinator.store === 'sqlite' ? s.coordinator.sqliteThreadMs : undefined;
+  if (thread !== undefined) ctx.storeCommitBoundMs = (s.coordinator.commitDelayMs ?? SIM_COMMIT_WINDOW_MS) + 3 * thread;
   return ctx;
 }

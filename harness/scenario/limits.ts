@@ -31,6 +31,7 @@ export const FIELD_LIMITS: readonly FieldLimit[] = [
   { path: 'workload.items[].valueBytes', max: 4_194_304, why: 'one echo value, held in every assign and result (4 MiB: above the 1 MiB default frame limit)' },
   { path: 'workload.flood.messagesPerSec', max: 10_000, why: 'data messages per second per worker' },
   { path: 'workload.flood.bytes', max: 1_048_576, why: 'one data message (the default maxFrameBytes is 1 MiB)' },
+  { path: 'coordinator.sqliteThreadMs', max: 60_000, why: "one group's commit on the simulated SQLite thread" },
   { path: 'swarm.faults', max: 10_000, why: 'random faults are planned up front' },
   { path: 'swarm.ratePerMin', max: 6_000, why: 'random faults per minute of the fault phase (100 a second)' },
   { path: 'faults[].repeat.count', max: 10_000, why: 'a repeated fault is expanded up front' },

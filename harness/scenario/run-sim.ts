@@ -101,6 +101,7 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
   await sim.spawnCoordinator({
     ...extras.coordinatorOptions(),
     ...(store === undefined ? {} : { store }),
+    ...(store === 'sqlite' && c.sqliteThreadMs !== undefined ? { sqliteThreadMs: c.sqliteThreadMs } : {}),
     tokens,
     config: {
       apiAuth: 'token',
@@ -211,6 +212,8 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
       // What each completed echo returned, as the client reads it: promise 16 holds it to the value sent.
       const echoes = records.filter((r) => r?.kind === 'echo' && r.status === 'completed').filter((r) => r !== undefined);
       if (echoes.length > 0) runRecorder.note({ echoResults: Object.fromEntries(echoes.map((r) => [r.executionId, r.result === undefined ? {} : { result: r.result }])) });
+      // How long the store's writes took to commit, and what still waits (promise 19, promises-commit-latency.ts).
+      runRecorder.note({ storeCommits: recorder.commitLatency.summary(sim.simulatedMs) });
       return Object.fromEntries(ids.map((id, i) => [id, records[i]?.status ?? null]));
     },
     ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),

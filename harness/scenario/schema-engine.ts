@@ -191,8 +191,8 @@ const WIRE_ATTACKS = [
 ] as const;
 /**
  * Named explicitly: http-scopes (harness/scenario/adversary-http.ts), every documented HTTP route with no, a forged and
- * each lower-scope token (promise 29); oversized-frame (harness/scenario/adversary-frames.ts), frames just below and just
- * above maxFrameBytes in UTF-8 bytes, both below it in UTF-16 units (promise 8).
+ * each lower-scope token (promise 29); oversized-frame (harness/scenario/adversary-frames.ts), frames below, exactly at
+ * and above maxFrameBytes in UTF-8 bytes, all below it in UTF-16 units (promise 8).
  */
 const ATTACKS = [...WIRE_ATTACKS, 'http-scopes', 'oversized-frame'] as const;
 export type Attack = (typeof ATTACKS)[number];
@@ -208,7 +208,7 @@ export type Attack = (typeof ATTACKS)[number];
  * (harness/scenario/adversary-onpath.ts). Named explicitly, `http-scopes`
  * tries every HTTP route with no, a forged and each lower-scope token
  * (harness/scenario/adversary-http.ts; the victim plays no part in it), and
- * `oversized-frame` sends frames just below and above the frame limit
+ * `oversized-frame` sends frames below, at and above the frame limit
  * (harness/scenario/adversary-frames.ts).
  * Nothing it sends may be acted on (promises 8, 29); needs coordinator.secret.
  */

@@ -122,6 +122,13 @@ const Coordinator = z.strictObject({
    * file). `squall sim --store` overrides it.
    */
   store: z.enum(['memory', 'sqlite']).default('memory'),
+  /**
+   * With store sqlite in simulation: the store's worker thread as the production coordinator
+   * runs it (`thread: true`), simulated (harness/sim/sim-sqlite-thread.ts): each group commits
+   * a seeded 1..sqliteThreadMs ms after it is sent, while what is issued meanwhile queues behind
+   * it and goes as the next group. Absent: no thread (each operation commits at once).
+   */
+  sqliteThreadMs: PosInt.optional(),
   /** HMAC secret for registration; undefined: no authentication. */
   secret: z.string().min(1).optional(),
   /** Per-message signatures (needs `secret`). */

@@ -70,6 +70,9 @@ function checkRest(ctx: Ctx, s: Scenario): void {
   if (s.coordinator.signMessages && s.coordinator.secret === undefined) {
     problem(ctx, ['coordinator', 'signMessages'], 'signMessages needs coordinator.secret');
   }
+  if (s.coordinator.sqliteThreadMs !== undefined && s.coordinator.store !== 'sqlite') {
+    problem(ctx, ['coordinator', 'sqliteThreadMs'], 'sqliteThreadMs simulates the SQLite store\'s thread; it needs coordinator.store: sqlite');
+  }
   s.workload.items.forEach((item, i) => {
     if (item.graph.shape === 'diamond' && item.graph.size < 3) {
       problem(ctx, ['workload', 'items', i, 'graph', 'size'], 'a diamond needs size >= 3 (root, middles, sink)');

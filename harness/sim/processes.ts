@@ -112,6 +112,8 @@ export interface SimCoordinatorOptions {
   commitDelayMs?: number;
   /** 'memory' (default): the MemoryStore; 'sqlite': the production SQLite store in a temp file (SimSqliteStore). */
   store?: 'memory' | 'sqlite';
+  /** With store 'sqlite': its worker thread, simulated (each group commits 1..this many ms after it is sent); absent: no thread. */
+  sqliteThreadMs?: number;
   config?: Omit<CoordinatorConfig, 'host' | 'port'>;
   /** The HTTP API's tokens (config.apiAuth 'token'): kept across incarnations, as the token file in a data dir is. */
   tokens?: TokenStore;
@@ -209,8 +211,9 @@ export class CoordinatorProcess {
 
   private openStore(clock: Clock, commitDelayMs: number, buggify: { buggify?: Buggify }): MemoryStore | SimSqliteStore {
     if (this.store instanceof MemoryStore) return this.store.reopen({ clock, commitDelayMs, ...buggify });
-    if (this.store !== null) return this.store.reopen({ clock, commitDelayMs });
-    return this.options.store === 'sqlite' ? SimSqliteStore.create({ clock, commitDelayMs }) : new MemoryStore({ clock, commitDelayMs, ...buggify });
+    const ms = this.options.sqliteThreadMs;
+    const sqlite = { clock, commitDelayMs, ...(ms === undefined ? {} : { thread: { random: this.env.random.fork(`sqlite-thread-${this.host.incarnation}`), maxCommitMs: ms } }) };
+    return this.store !== null ? this.store.reopen(sqlite) : this.options.store === 'sqlite' ? SimSqliteStore.create(sqlite) : new MemoryStore({ clock, commitDelayMs, ...buggify });
   }
 
   /** Frees what the store holds outside the simulation (the SQLite temp file). */

@@ -12,12 +12,37 @@
  * flush, and reopen() opens the same file again: what SQLite committed (its
  * WAL) is what the next incarnation recovers. The SQLite I/O itself is
  * synchronous, so runs stay deterministic.
+ *
+ * With `thread` (scenario `coordinator.sqliteThreadMs`), the store runs as
+ * the production coordinator runs it (`thread: true`): group commit with the
+ * default maxBatch, each group committed by a simulated thread after a seeded
+ * delay (sim-sqlite-thread.ts) while what is issued meanwhile queues behind
+ * it, and flushes deferred on the process clock. A crash then also loses the
+ * groups in flight.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Clock, type TimerHandle, IllegalStateError, type ExecutionRecord } from '../../system/core/index.js';
-import { SqliteStore, type Store, type StoreStats } from '../../system/store/index.js';
+import { type Clock, type TimerHandle, IllegalStateError, type ExecutionRecord, type Random } from '../../system/core/index.js';
+import { SqliteStore, type SqliteStoreSeams, type Store, type StoreStats } from '../../system/store/index.js';
+import { simThreadBackend } from './sim-sqlite-thread.js';
+
+/** How an incarnation opens the store: its clock, the commit window, and the simulated thread if any. */
+export interface SimSqliteOptions {
+  clock: Clock;
+  commitDelayMs: number;
+  /** The store's thread, simulated: each group commits 1..maxCommitMs ms after it is sent (seeded by `random`). */
+  thread?: { random: Random; maxCommitMs: number };
+}
+
+/** The production store over the file, synchronous (maxBatch 1) or with its simulated thread. */
+function openSqlite(file: string, options: SimSqliteOptions): SqliteStore {
+  const thread = options.thread;
+  if (thread === undefined) return SqliteStore.open(file, { maxBatch: 1 });
+  const { clock } = options;
+  const seams: SqliteStoreSeams = { clock, backend: (executor) => simThreadBackend(executor, { clock, ...thread }) };
+  return SqliteStore.open(file, {}, seams);
+}
 
 interface Staged {
   run: (s: SqliteStore) => Promise<unknown>;
@@ -34,24 +59,24 @@ export class SimSqliteStore implements Store {
   private constructor(
     private readonly dir: string,
     private readonly sqlite: SqliteStore,
-    private readonly options: { clock: Clock; commitDelayMs: number },
+    private readonly options: SimSqliteOptions,
   ) {}
 
-  /** A new database file in a fresh temp directory. */
   /** Operations waiting in the commit window (a crash now would lose them). */
   get stagedCount(): number {
     return this.staged.length;
   }
 
-  static create(options: { clock: Clock; commitDelayMs: number }): SimSqliteStore {
+  /** A new database file in a fresh temp directory. */
+  static create(options: SimSqliteOptions): SimSqliteStore {
     const dir = mkdtempSync(join(tmpdir(), 'squall-sim-sqlite-'));
-    return new SimSqliteStore(dir, SqliteStore.open(join(dir, 'squall.db'), { maxBatch: 1 }), options);
+    return new SimSqliteStore(dir, openSqlite(join(dir, 'squall.db'), options), options);
   }
 
   /** The same file, opened by the next incarnation (after crash() or close()). */
-  reopen(options: { clock: Clock; commitDelayMs: number }): SimSqliteStore {
+  reopen(options: SimSqliteOptions): SimSqliteStore {
     if (this.state === 'open') throw new IllegalStateError('SimSqliteStore.reopen() needs a crashed or closed store, but this one is open');
-    return new SimSqliteStore(this.dir, SqliteStore.open(join(this.dir, 'squall.db'), { maxBatch: 1 }), options);
+    return new SimSqliteStore(this.dir, openSqlite(join(this.dir, 'squall.db'), options), options);
   }
 
   /** kill -9: the window's operations are lost, the handle dropped without a flush. */

@@ -10,8 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../core/clock.js';
 import { asExecutionId } from '../core/ids.js';
 import { MemoryStore, openStore, SQLITE_FILE_NAME } from './index.js';
+import type { GroupResult, SqliteBackend, SqliteExecutor } from './sqlite-exec.js';
 import { SQLITE_SCHEMA_VERSION, SqliteStore } from './sqlite-store.js';
 import { makeExecutionRecord } from './testing.js';
 
@@ -109,5 +111,50 @@ describe.each([{ thread: false }, { thread: true }])('SqliteStore (thread: $thre
 describe('openStore', () => {
   it('opens a MemoryStore for kind memory', () => {
     expect(openStore({ kind: 'memory' })).toBeInstanceOf(MemoryStore);
+  });
+});
+
+describe('SqliteStore seams: a backend that answers later (the thread, as the simulation stands in for it)', () => {
+  it('sends what was issued while a group was in flight as the next group once it settles, with no further operation', async () => {
+    const deferred: (() => void)[] = [];
+    const answers: (() => void)[] = [];
+    const groups: number[] = [];
+    const clock: Clock = {
+      now: () => 0,
+      monotonic: () => 0,
+      setTimeout: (fn) => {
+        deferred.push(fn);
+        return { cancel: () => {} };
+      },
+      setInterval: () => ({ cancel: () => {} }),
+    };
+    const backend = (ex: SqliteExecutor): SqliteBackend => ({
+      run: (ops) => {
+        groups.push(ops.length);
+        return new Promise<GroupResult>((resolve) => answers.push(() => resolve(ex.runGroup(ops))));
+      },
+      loadAll: () => ex.loadAll(),
+      close: () => ex.close(),
+      abandon: () => ex.close(),
+    });
+    const store = SqliteStore.open(join(dir, 'seams.db'), {}, { clock, backend });
+    const runDeferred = (): void => {
+      for (const fn of deferred.splice(0)) fn();
+    };
+    const first = store.submit([makeExecutionRecord()]);
+    runDeferred();
+    expect(groups).toEqual([1]);
+    const queued = [store.submit([makeExecutionRecord()]), store.submit([makeExecutionRecord()])];
+    // One group in flight: what is issued meanwhile waits for it.
+    expect(deferred).toHaveLength(0);
+    answers.shift()?.();
+    await first;
+    // Its settling scheduled the queue as the next group (set 11 #30: it waited for yet another operation).
+    runDeferred();
+    expect(groups).toEqual([1, 2]);
+    answers.shift()?.();
+    await Promise.all(queued);
+    expect(store.stats()).toEqual({ commits: 2, operations: 3 });
+    await store.close();
   });
 });

@@ -33,7 +33,9 @@
  * group is in flight at a time; what is issued meanwhile waits and goes
  * as the next group (larger groups, fewer commits), unless the queue
  * reaches maxBatch. The coordinator's production path turns it on
- * (system/cli/coordinator-store.ts).
+ * (system/cli/coordinator-store.ts). The seams of open() let the simulation
+ * stand in for the thread on virtual time (harness/sim/sim-sqlite-thread.ts):
+ * a backend that answers each group later, and the clock that defers a flush.
  *
  * Rows (sqlite-rows.ts): the record as submitted in `doc`, its mutable part
  * in `state` once it changed; beside them the indexed columns. A status
@@ -45,18 +47,27 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { type Clock, systemClock } from '../core/clock.js';
 import { IllegalStateError, InvalidArgumentError } from '../core/errors.js';
 import type { ExecutionId } from '../core/ids.js';
 import { type CheckpointRecord, type ExecutionRecord, isTerminal } from '../core/model.js';
 import { checkDatabaseFile } from './integrity.js';
 import type { SqliteStoreOptions } from './sqlite-schema.js';
-import { createExecutor, type GroupResult, inProcessBackend, type OpDescriptor, openStoreDb, type SqliteBackend, type WriteHow } from './sqlite-exec.js';
+import { createExecutor, type GroupResult, inProcessBackend, type OpDescriptor, openStoreDb, type SqliteBackend, type SqliteExecutor, type WriteHow } from './sqlite-exec.js';
 import { SqliteThread } from './sqlite-thread-client.js';
 import { claimMisuse, completeMisuse, settleGroup } from './store-common.js';
 import { fromRow, type Row, serialize, toRow } from './sqlite-rows.js';
 import type { Store, StoreStats } from './store.js';
 
 export { migrate, SQLITE_SCHEMA_VERSION, type SqliteStoreOptions } from './sqlite-schema.js';
+
+/** Who commits the groups and who defers a flush (open()'s seams; production leaves both unset). */
+export interface SqliteStoreSeams {
+  /** The backend made of this thread's executor, in place of `thread`'s choice (the simulation's thread on virtual time). */
+  backend?: (executor: SqliteExecutor) => SqliteBackend;
+  /** Defers a flush to the next turn with setTimeout(fn, 0) (default systemClock: setImmediate). */
+  clock?: Clock;
+}
 
 interface Queued {
   op: OpDescriptor;
@@ -76,7 +87,7 @@ export class SqliteStore implements Store {
   private readonly counters: StoreStats = { commits: 0, operations: 0 };
 
   /** Opens (creating directory, file and schema if needed) the database at path; synchronous in both modes. */
-  static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
+  static open(path: string, options: SqliteStoreOptions = {}, seams: SqliteStoreSeams = {}): SqliteStore {
     const maxBatch = options.maxBatch ?? 512;
     if (!(Number.isInteger(maxBatch) && maxBatch >= 1)) {
       throw new InvalidArgumentError(`maxBatch must be an integer >= 1, got ${maxBatch}`, 'maxBatch');
@@ -85,13 +96,19 @@ export class SqliteStore implements Store {
       mkdirSync(dirname(path), { recursive: true });
       checkDatabaseFile(path, options.init === true);
     }
-    const backend = options.thread === true ? SqliteThread.open(path, options) : inProcessBackend(createExecutor(openStoreDb(path, options)));
-    return new SqliteStore(backend, maxBatch);
+    const backend =
+      seams.backend !== undefined
+        ? seams.backend(createExecutor(openStoreDb(path, options)))
+        : options.thread === true
+          ? SqliteThread.open(path, options)
+          : inProcessBackend(createExecutor(openStoreDb(path, options)));
+    return new SqliteStore(backend, maxBatch, seams.clock ?? systemClock);
   }
 
   private constructor(
     private readonly backend: SqliteBackend,
     maxBatch: number,
+    private readonly clock: Clock,
   ) {
     this.maxBatch = maxBatch;
   }
@@ -189,10 +206,10 @@ export class SqliteStore implements Store {
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => {
+    this.clock.setTimeout(() => {
       this.flushScheduled = false;
       this.flush();
-    });
+    }, 0);
   }
 
   /** Hands every queued operation to the backend as one group; settles their promises with its result. */

@@ -97,12 +97,6 @@ export class TaskRunner {
     this.finishedMap?.delete(key(executionId, leaseToken));
   }
 
-  /** Forgets a finished attempt whose lease the coordinator revoked (its result will be rejected as stale). */
-  forgetFinished(executionId: string): void {
-    const finished = this.finishedMap;
-    for (const [k, f] of finished ?? []) if (f.executionId === executionId) finished?.delete(k);
-  }
-
   /** Handles an `assign`. */
   assign(a: Assign): void {
     const { deps } = this;

@@ -178,9 +178,9 @@ export class Worker extends WorkerSession {
       case 'sync_result':
         if (state === 'handshaking') return this.unexpected(gen, msg.type);
         if (msg.revoke.length > 0) this.marks.hit('worker.task-revoked');
-        for (const r of msg.revoke) {
-          if (!this.runner.abort(r.executionId, undefined, 'revoked')) this.runner.forgetFinished(r.executionId);
-        }
+        // A finished attempt stays held until its result is acknowledged, whatever the verdict: a revoke
+        // answered from a completion still committing is undone if that commit fails (the next sync decides again).
+        for (const r of msg.revoke) this.runner.abort(r.executionId, undefined, 'revoked');
         this.emit({ type: 'synced', ...this.base(), confirmed: msg.confirm.length, revoked: msg.revoke.length, ...this.takeReportFields() });
         if (state === 'syncing') this.sm.transition(this.draining ? 'draining' : 'ready');
         this.checkDrained();

@@ -8,7 +8,8 @@
  * nonce this coordinator ever issued (nonces not single-use: replay). And
  * set 10 #28, the codec's frame limit counted in UTF-16 code units instead of
  * UTF-8 bytes: the adversary's frame just above the limit in bytes (below it
- * in units) is taken for one that fits.
+ * in units) is taken for one that fits. And set 11 #27, a frame of exactly
+ * maxFrameBytes refused (`>=` for `>`): the adversary's probe at the limit.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { formatViolation } from '../../harness/check/violation.js';
@@ -18,13 +19,15 @@ import type * as Auth from '../../system/coordinator/auth.js';
 import type * as Codec from '../../system/protocol/codec.js';
 import type { Welcome } from '../../system/protocol/messages.js';
 
-const state = vi.hoisted(() => ({ broken: 'none' as 'none' | 'missing-mac' | 'any-nonce' | 'utf16-limit', welcomes: [] as Welcome[] }));
+const state = vi.hoisted(() => ({ broken: 'none' as 'none' | 'missing-mac' | 'any-nonce' | 'utf16-limit' | 'limit-exclusive', welcomes: [] as Welcome[] }));
 
 vi.mock('../../system/protocol/codec.js', async (importOriginal) => {
   const real = await importOriginal<typeof Codec>();
   // The limit compared with the string's length (UTF-16 units): a frame within it in units passes whatever its bytes.
   const decodeToCoordinator: typeof real.decodeToCoordinator = (frame, maxFrameBytes, verifyKey) => {
-    const limit = state.broken === 'utf16-limit' && maxFrameBytes !== undefined && frame.length <= maxFrameBytes ? Number.MAX_SAFE_INTEGER : maxFrameBytes;
+    let limit = state.broken === 'utf16-limit' && maxFrameBytes !== undefined && frame.length <= maxFrameBytes ? Number.MAX_SAFE_INTEGER : maxFrameBytes;
+    // `>=` for `>` (set 11 #27): a frame of exactly maxFrameBytes is refused as too large.
+    if (state.broken === 'limit-exclusive' && maxFrameBytes !== undefined && Buffer.byteLength(frame, 'utf8') === maxFrameBytes) limit = maxFrameBytes - 1;
     return real.decodeToCoordinator(frame, limit, verifyKey);
   };
   return { ...real, decodeToCoordinator };
@@ -83,5 +86,10 @@ describe('adversarial clients', () => {
     const v = await authStory('utf16-limit');
     expect(v.promises).toContain('auth');
     expect(v.text).toMatch(/a frame of 65552 UTF-8 bytes \(65488 UTF-16 units\) .* the limit 65536 bytes, was refused as malformed, not as too_large: the frame limit counts UTF-8 bytes/);
+  });
+  it('catches a frame of exactly maxFrameBytes refused as too large (set 11 #27)', async () => {
+    const v = await authStory('limit-exclusive');
+    expect(v.promises).toContain('auth');
+    expect(v.text).toMatch(/a frame of 65536 UTF-8 bytes \(\d+ UTF-16 units\) .* the limit 65536 bytes, was refused as too_large though it fits the limit/);
   });
 });

@@ -17,7 +17,8 @@ import { loadScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import { AnyDependencyCompletedEngine, DependentReadyBeforeCommitEngine, OnlyFailedUnsuccessfulEngine, RecoveredOnlyFailedUnsuccessfulEngine, ScheduledTrustedAtRecoveryEngine } from './broken/dependency-variants.js';
-import { statusWriteDropsCheckpoint } from './broken/sqlite-variants.js';
+import { withRevokeForgettingFinished } from './broken/held-report-variants.js';
+import { statusWriteDropsCheckpoint, withQueueNotRescheduled } from './broken/sqlite-variants.js';
 import { MaxPendingExclusiveEngine, RepeatsCountedPendingEngine, TimeoutCountedPendingEngine } from './broken/submit-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
@@ -102,6 +103,23 @@ describe('a dependent whose dependency\'s completion was not durable', () => {
   });
 });
 
+describe('a finished attempt revoked from a completion that then failed to commit (graph-commit-window seed 12)', () => {
+  // Seed 12: w3's completion fails to commit (30% failing writes); the sync answered meanwhile revoked the execution
+  // as terminal from the uncommitted completion. The commit failed, so the lease is live again and w3's result, still
+  // unacknowledged and re-sent, must be recorded: w3 keeps the attempt in its held report until the result is acked.
+  it('graph-commit-window seed 12 passes on the real system', { timeout: 60_000 }, async () => {
+    const v = await run('graph-commit-window', undefined, 12);
+    expect(v.text).toBe('');
+  });
+
+  it('delivery: a worker that forgets a finished attempt at a revoke leaves it out of its held report, and the lease expires', { timeout: 60_000 }, async () => {
+    const { out: v, forgotten } = await withRevokeForgettingFinished(() => run('graph-commit-window', undefined, 12));
+    expect(forgotten).toBeGreaterThan(0);
+    expect(v.promises, v.text).toContain('delivery');
+    expect(v.text).toMatch(/w3's held-task report built at t=\d+ left out attempt 1 of \S+ \(lease \S+\), which it had started at t=\d+ and finished at t=\d+, its result not yet acknowledged/);
+  });
+});
+
 describe('a checkpoint, then a non-terminal status change, then a restart on the SQLite store', () => {
   // sqlite-crash-restart's paused-long attempts save checkpoints, are paused (the row's state rewritten),
   // the coordinator restarts while they are paused, and the resume claims them again. The loss is judged
@@ -111,5 +129,17 @@ describe('a checkpoint, then a non-terminal status change, then a restart on the
     expect(v.passed).toBe(false);
     expect(v.promises, v.text).toContain('durability');
     expect(v.text).toMatch(/checkpoint \d+ was acknowledged before the crash at t=8600, but the first claim after the restart resumes from no checkpoint/);
+  });
+});
+
+describe('the SQLite store with its thread: operations queued while a group commits', () => {
+  // sqlite-crash-restart runs the store as the production coordinator does (thread: true), its thread simulated on
+  // virtual time (coordinator.sqliteThreadMs): groups in flight while the engine issues more (blind set 11 #30).
+  it('store-health: a flush that does not schedule what queued behind the group in flight leaves writes waiting', { timeout: 60_000 }, async () => {
+    const { out: v, stalled } = await withQueueNotRescheduled(() => run('sqlite-crash-restart'));
+    expect(stalled).toBeGreaterThan(0);
+    expect(v.passed).toBe(false);
+    expect(v.promises, v.text).toContain('store-health');
+    expect(v.text).toMatch(/a \w+ staged at t=\d+ took \d+ ms to commit, beyond the store's bound of 77 ms/);
   });
 });

@@ -1,10 +1,12 @@
 /**
  * A broken SQLite row layout for issue 10's checkpoint-then-status-change
  * state, wired in through SimWiring.wrapStore on scenarios whose coordinator
- * runs the SQLite store (tests/sim/broken-late-states.test.ts).
+ * runs the SQLite store (tests/sim/broken-late-states.test.ts); and a group
+ * commit that leaves the queue behind a committed group waiting (the store's
+ * threaded path, simulated).
  */
 import Database from 'better-sqlite3';
-import type { Store } from '../../../system/store/index.js';
+import { type GroupResult, type OpDescriptor, type SqliteBackend, SqliteStore, type Store } from '../../../system/store/index.js';
 
 /**
  * The compact row state written on a status change leaves the checkpoint out
@@ -54,5 +56,50 @@ export async function withCompletionTimeUnset<T>(body: () => Promise<T>): Promis
     return out;
   } finally {
     proto.prepare = original;
+  }
+}
+
+/** The fields of SqliteStore (system/store/sqlite-store.ts) its flush() reads: private there, reached here by name. */
+interface FlushingStore {
+  queue: { op: OpDescriptor; resolve(value: unknown): void; reject(err: unknown): void }[];
+  closed: boolean;
+  inFlight: number;
+  backend: SqliteBackend;
+  settle(group: FlushingStore['queue'], result: GroupResult): void;
+}
+
+/**
+ * SqliteStore's flush() without its last step (blind set 11 #30): when a
+ * group the store's thread committed settles, what was issued while it was
+ * in flight is not scheduled as the next group; it waits until some other
+ * operation is issued (enqueue schedules a flush only while no group is in
+ * flight). Planted on SqliteStore.prototype for the duration of `body`.
+ * Returns how often a settled group left operations queued behind it (the
+ * defect bit), to show the threaded path ran.
+ */
+export async function withQueueNotRescheduled<T>(body: () => Promise<T>): Promise<{ out: T; stalled: number }> {
+  const proto: object = SqliteStore.prototype;
+  const original: unknown = Reflect.get(proto, 'flush');
+  let stalled = 0;
+  Reflect.set(proto, 'flush', function (this: FlushingStore): void {
+    const group = this.queue;
+    this.queue = [];
+    if (group.length === 0 || this.closed) return;
+    const result = this.backend.run(group.map((q) => q.op));
+    if (!(result instanceof Promise)) {
+      this.settle(group, result);
+      return;
+    }
+    this.inFlight++;
+    void result.then((r) => {
+      this.inFlight--;
+      this.settle(group, r);
+      if (this.queue.length > 0) stalled++;
+    });
+  });
+  try {
+    return { out: await body(), stalled };
+  } finally {
+    Reflect.set(proto, 'flush', original);
   }
 }
