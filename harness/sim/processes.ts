@@ -16,7 +16,6 @@ import {
   type EngineFactory,
   type TokenStore,
 } from '../../system/coordinator/index.js';
-
 import { FaultyStore, type StoreFaultMode, MemoryStore, type Store } from '../../system/store/index.js';
 import type { TaskKind } from '../../system/tasks/index.js';
 import { type WorkerConfig, Worker, type WorkerDeps } from '../../system/worker/index.js';
