@@ -20,6 +20,8 @@
  *   clock. A start kept from an earlier attempt adds the earlier attempts and
  *   the retry delays. Judged without coordinator restarts (a restarted
  *   engine's events and records start a new life).
+ * - a listed completed execution carries no `error`: the error of an earlier
+ *   failed or timed-out attempt ends with the completion (blind set 11 #02).
  */
 import { percentileOfSorted } from '../../system/core/index.js';
 import type { HistoryRecord } from './history.js';
@@ -86,6 +88,20 @@ export function durationViolations(view: HistoryView, rec: HistoryRecord, items:
     if (status !== 'completed' || typeof ms !== 'number' || claim === undefined || done === undefined || ms <= done - claim) continue;
     const msg = `lists ${id} as completed after ${ms} ms (completedAt - startedAt), but its final attempt was claimed at ${claim} and completed at ${done}, ${done - claim} ms: startedAt is not the final attempt's start`;
     out.push(violation(view.records, 'api-contract', `GET /api/v1/executions ${msg}`, { index: rec.index, executionId: id }));
+  }
+  return out;
+}
+
+/**
+ * A completed execution carries its result and no error: the API's `error`
+ * is why the execution ended unsuccessfully, so an earlier failed or
+ * timed-out attempt's error must not outlive a later attempt's completion.
+ */
+export function completedErrorViolations(view: HistoryView, rec: HistoryRecord, items: readonly ListedExecution[]): Violation[] {
+  const out: Violation[] = [];
+  for (const [id, status, , , , , error] of items) {
+    if (status !== 'completed' || error === undefined || error === null) continue;
+    out.push(violation(view.records, 'api-contract', `listed ${id} is completed but still carries error ${error} (an earlier attempt's, kept past the completion)`, { index: rec.index, executionId: id }));
   }
   return out;
 }

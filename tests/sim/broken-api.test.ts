@@ -22,6 +22,7 @@ import { loadScenario } from '../../harness/scenario/loader.js';
 import { batchAsOne, emptyBodyAnyType, forgetsRevocation, leakyQuota, originPortIgnored, statusOf, tokensReadable, unreservedQuota } from './broken/api-variants.js';
 import {
   CancelledDecidedEngine,
+  CompletedKeepsErrorEngine,
   CursorFromNextPageEngine,
   RecoveredKindsTwiceEngine,
   ReloadRetriedTwiceEngine,
@@ -111,12 +112,13 @@ describe('api-contract: the simulated client goes through the HTTP handler', () 
     expect(kinds.text).toMatch(/GET \/api\/v1\/stats counts \d+ completed \w+ executions \(byKind\), but the listing has \d+ and none was pruned/);
   });
 
-  it('percentiles sorted as strings, a successRate that counts cancelled work, and a history that shows a retry without its failure are reported (engine-features)', { timeout: 60_000 }, async () => {
+  it('percentiles sorted as strings, a successRate that counts cancelled work, a history that shows a retry without its failure, and a completed execution still carrying an earlier attempt\'s error are reported (engine-features)', { timeout: 60_000 }, async () => {
     const scenario = await loadScenario(ENGINE_FEATURES);
     const cases = [
       [StringSortedPercentilesEngine, /gives durationsMs\.p(50|95) \d+, but the \d+ listed completions \(completedAt - startedAt\) give \d+/],
       [CancelledDecidedEngine, /gives \w+ successRate [\d.]+, but its own counts \(\d+ completed, \d+ failed\) make [\d.]+/],
       [UnfoldedRetryHistoryEngine, /statusHistory is not one chain: entry \d+ \(retrying\) says previous failed, but the entry before it is running/],
+      [CompletedKeepsErrorEngine, /listed ex_\w+ is completed but still carries error \{"code":"task_failed"/],
     ] as const;
     for (const [engine, says] of cases) {
       const broken = await simVerdict(scenario, { engineFactory: engineFactoryOf(engine) });

@@ -116,3 +116,18 @@ export class FirstStartKeptEngine extends Engine {
     else rec.startedAt = first;
   }
 }
+
+/**
+ * A completion does not clear the error an earlier failed or timed-out
+ * attempt left: the completed execution read back still carries it (blind
+ * set 11 #02).
+ */
+export class CompletedKeepsErrorEngine extends Engine {
+  protected override recordOutcome(...args: Parameters<Engine['recordOutcome']>): ReturnType<Engine['recordOutcome']> {
+    const [rec, outcome] = args;
+    const kept = rec.error;
+    const p = super.recordOutcome(...args);
+    if (outcome === 'completed' && kept !== undefined) rec.error = kept;
+    return p;
+  }
+}
