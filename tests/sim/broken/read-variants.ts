@@ -131,3 +131,24 @@ export class CompletedKeepsErrorEngine extends Engine {
     return p;
   }
 }
+
+const keyBefore = (r: ExecutionRecord, createdAt: number, id: string): boolean => (r.createdAt !== createdAt ? r.createdAt < createdAt : r.executionId < id);
+
+/**
+ * A page after a cursor steps past the record found at the cursor's position
+ * whenever its createdAt equals the cursor's, without checking that it is the
+ * cursor's own execution: once the cursor's execution was pruned, the next
+ * one created in the same millisecond is skipped (blind set 11 #01).
+ */
+export class CursorTieSkipEngine extends Engine {
+  override listExecutions(query: Parameters<Engine['listExecutions']>[0] = {}): ReturnType<Engine['listExecutions']> {
+    const page = super.listExecutions(query);
+    if (query.cursor === undefined || query.cursor === '') return page;
+    const [createdAt, id] = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8')) as [number, string];
+    let at: ExecutionRecord | undefined;
+    for (const r of this.records.values()) if (!keyBefore(r, createdAt, id) && (at === undefined || keyBefore(r, at.createdAt, at.executionId))) at = r;
+    if (at === undefined || at.executionId === id || at.createdAt !== createdAt) return page;
+    const skipped = at.executionId;
+    return { ...page, executions: page.executions.filter((e) => e.executionId !== skipped) };
+  }
+}
