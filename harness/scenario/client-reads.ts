@@ -12,7 +12,9 @@
  *   the coordinator no longer knows when it ended (pruned meanwhile); a pass
  *   the coordinator's restart or a refused page cut short says so.
  *   harness/check/promises-reads-walk.ts judges each pass (promise 29).
- * - `metrics`: GET /metrics, its message counters noted (`metricsScrape`).
+ * - `metrics`: GET /metrics twice at one instant, the message counters of
+ *   both noted (`metricsScrape`) with the coordinator's incarnation;
+ *   harness/check/promises-metrics.ts judges them.
  */
 import type { Coordinator } from '../../system/coordinator/index.js';
 import type { HistoryRecorder } from '../check/history.js';
@@ -97,17 +99,32 @@ export class ClientReads {
     this.recorder.recordInfo({ listingPass: value });
   }
 
-  /** GET /metrics: the squall_messages_total samples, by `direction:type`. */
+  /** Coordinator incarnations seen by scrapes, numbered from 1 (counters start again at a restart). */
+  private readonly incarnations = new Map<Coordinator, number>();
+
+  /**
+   * GET /metrics twice at one instant (nothing happens in between, so the
+   * two must agree): the squall_messages_total samples, by `direction:type`.
+   */
   private async scrape(sim: Simulation, client: SimClient): Promise<void> {
     const c = sim.coordinator.instance;
     if (c === null) return;
-    const res = await handlerCall(c)({ method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${client.probe.read}` } });
-    if (res.status !== 200 || typeof res.body !== 'string') return void this.recorder.recordInfo({ metricsScrape: { error: res.status } });
-    const messages: Record<string, number> = {};
-    for (const m of res.body.matchAll(/^squall_messages_total\{([^}]*)\} (\S+)$/gm)) {
-      const labels = Object.fromEntries([...(m[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
-      messages[`${labels.direction}:${labels.type}`] = Number(m[2]);
-    }
-    this.recorder.recordInfo({ metricsScrape: { messages } });
+    if (!this.incarnations.has(c)) this.incarnations.set(c, this.incarnations.size + 1);
+    const first = await messageCounters(c, client);
+    const second = await messageCounters(c, client);
+    if (typeof first === 'number' || typeof second === 'number') return void this.recorder.recordInfo({ metricsScrape: { error: typeof first === 'number' ? first : second } });
+    this.recorder.recordInfo({ metricsScrape: { incarnation: this.incarnations.get(c), first, second } });
   }
+}
+
+/** The squall_messages_total samples of one GET /metrics, by `direction:type`; the HTTP status if refused. */
+async function messageCounters(c: Coordinator, client: SimClient): Promise<Record<string, number> | number> {
+  const res = await handlerCall(c)({ method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${client.probe.read}` } });
+  if (res.status !== 200 || typeof res.body !== 'string') return res.status;
+  const messages: Record<string, number> = {};
+  for (const m of res.body.matchAll(/^squall_messages_total\{([^}]*)\} (\S+)$/gm)) {
+    const labels = Object.fromEntries([...(m[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+    messages[`${labels.direction}:${labels.type}`] = Number(m[2]);
+  }
+  return messages;
 }

@@ -14,7 +14,9 @@
  * (harness/check/promises-reads.ts): a cursor encoded from the first record
  * of the next page (the class of set-8 01) and a store reload that counts retried
  * executions twice (the class of set-8 02), or recovery that counts ended executions'
- * kinds twice, are reported on flaky-disk, which passes.
+ * kinds twice, are reported on flaky-disk, which passes. And engine-features
+ * scrapes /metrics twice at one instant (clientReads): message counters
+ * that count again at every scrape (blind set 11 #13) are reported.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +30,7 @@ import {
   ReloadRetriedTwiceEngine,
   StringSortedPercentilesEngine,
   UnfoldedRetryHistoryEngine,
+  withTalliesNeverCleared,
 } from './broken/read-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
@@ -125,5 +128,12 @@ describe('api-contract: the simulated client goes through the HTTP handler', () 
       expect(broken.promises, broken.text).toEqual(['api-contract']);
       expect(broken.text).toMatch(says);
     }
+  });
+
+  it('message counters whose tallies are added again at every scrape are reported (engine-features scrapes /metrics twice at one instant)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario(ENGINE_FEATURES);
+    const broken = await withTalliesNeverCleared(() => simVerdict(scenario));
+    expect(broken.promises).toEqual(['api-contract']);
+    expect(broken.text).toMatch(/GET \/metrics at t=\d+: squall_messages_total\{\w+:\w+\} read \d+, then \d+ at the same instant: a scrape must not count anything/);
   });
 });

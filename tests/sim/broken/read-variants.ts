@@ -6,6 +6,7 @@
  */
 import type { ExecutionRecord } from '../../../system/core/model.js';
 import { percentileOfSorted } from '../../../system/core/stats.js';
+import { CoordinatorMetrics } from '../../../system/coordinator/metrics.js';
 import { Engine } from '../../../system/engine/engine.js';
 import { StatsCollector } from '../../../system/engine/stats.js';
 
@@ -150,5 +151,36 @@ export class CursorTieSkipEngine extends Engine {
     if (at === undefined || at.executionId === id || at.createdAt !== createdAt) return page;
     const skipped = at.executionId;
     return { ...page, executions: page.executions.filter((e) => e.executionId !== skipped) };
+  }
+}
+
+/**
+ * The message counters' collect adds the per-type tallies to the counters
+ * without clearing them (blind set 11 #13): every scrape counts every
+ * message seen so far again. Swapped in on the prototype for the duration of
+ * `run` (the metrics object is built inside the coordinator).
+ */
+export async function withTalliesNeverCleared<T>(run: () => Promise<T>): Promise<T> {
+  const proto: object = CoordinatorMetrics.prototype;
+  const real = Object.getOwnPropertyDescriptor(proto, 'flushMessageCounts');
+  if (real === undefined) throw new Error('CoordinatorMetrics has no flushMessageCounts to replace');
+  Object.defineProperty(proto, 'flushMessageCounts', {
+    ...real,
+    value: function flushKeepingTallies(this: object): void {
+      const tallies = Reflect.get(this, 'messageTallies') as Record<'in' | 'out', Map<string, { n: number; bytes: number }>>;
+      const messages = Reflect.get(this, 'messages') as CoordinatorMetrics['messages'];
+      const bytes = Reflect.get(this, 'bytes') as CoordinatorMetrics['bytes'];
+      for (const direction of ['in', 'out'] as const) {
+        for (const [type, t] of tallies[direction]) {
+          messages.inc({ type, direction }, t.n);
+          bytes.inc({ type, direction }, t.bytes);
+        }
+      }
+    },
+  });
+  try {
+    return await run();
+  } finally {
+    Object.defineProperty(proto, 'flushMessageCounts', real);
   }
 }
