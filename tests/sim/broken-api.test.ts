@@ -16,12 +16,15 @@
  * executions twice (the class of set-8 02), or recovery that counts ended executions'
  * kinds twice, are reported on flaky-disk, which passes. And engine-features
  * scrapes /metrics twice at one instant (clientReads): message counters
- * that count again at every scrape (blind set 11 #13) are reported.
+ * that count again at every scrape (blind set 11 #13) are reported. And
+ * coordinator-crash-restart's graceful restart reads /readyz while the
+ * coordinator shuts down: a readiness that ignores the closed listener
+ * (blind set 11 #17) is reported (promise 19).
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { batchAsOne, emptyBodyAnyType, forgetsRevocation, leakyQuota, originPortIgnored, statusOf, tokensReadable, unreservedQuota } from './broken/api-variants.js';
+import { batchAsOne, emptyBodyAnyType, forgetsRevocation, leakyQuota, originPortIgnored, readyWithListenerClosed, statusOf, tokensReadable, unreservedQuota } from './broken/api-variants.js';
 import {
   CancelledDecidedEngine,
   CompletedKeepsErrorEngine,
@@ -135,5 +138,14 @@ describe('api-contract: the simulated client goes through the HTTP handler', () 
     const broken = await withTalliesNeverCleared(() => simVerdict(scenario));
     expect(broken.promises).toEqual(['api-contract']);
     expect(broken.text).toMatch(/GET \/metrics at t=\d+: squall_messages_total\{\w+:\w+\} read \d+, then \d+ at the same instant: a scrape must not count anything/);
+  });
+
+  it('a /readyz that stays ready while the listener is closed is reported (coordinator-crash-restart: its graceful restart reads /readyz as it shuts down); the real one passes', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario(join(import.meta.dirname, '..', '..', 'scenarios', 'coordinator-crash-restart.yaml'));
+    const real = await simVerdict(scenario);
+    expect(real.text).toBe('');
+    const broken = await simVerdict(scenario, { wrapHttp: readyWithListenerClosed });
+    expect(broken.promises).toEqual(['store-health']);
+    expect(broken.text).toMatch(/\/readyz answered 200 \(ready\) while the coordinator was shutting down, its listener closed/);
   });
 });
