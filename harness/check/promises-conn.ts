@@ -9,6 +9,7 @@ import { affectsCoordinator, affectsWorker } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 import { ADMISSION_CLOSE, admissionRefusalNear, checkAdmission } from './promises-admission.js';
+import { checkLostWorkers } from './promises-lost.js';
 
 /** 8. After auth_failed on a connection, nothing from it is acted on: no registration, claims or results for that worker. */
 export function checkAuth(view: HistoryView, _ctx: CheckContext): Violation[] {
@@ -128,7 +129,7 @@ function halfOpenPairs(span: FaultSpan, allWorkers: readonly string[]): { worker
  * never declared dead (checkSpuriousTimeouts).
  */
 export function checkLiveness(view: HistoryView, ctx: CheckContext): Violation[] {
-  const out: Violation[] = [...checkSpuriousTimeouts(view, ctx), ...checkSpuriousDisconnects(view, ctx), ...checkAdmission(view, ctx)];
+  const out: Violation[] = [...checkSpuriousTimeouts(view, ctx), ...checkSpuriousDisconnects(view, ctx), ...checkAdmission(view, ctx), ...checkLostWorkers(view, ctx)];
   const allWorkers = [...view.byWorker.keys()].sort();
   for (const span of view.faults) {
     const t0 = span.start.time;

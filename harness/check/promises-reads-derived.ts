@@ -27,6 +27,8 @@
  *   answered control). A paused,
  *   running or finished execution left in a queue (a pause that did not take
  *   a waiting execution out of them, blind set 11 #05) is counted there.
+ * - a listed completed execution carries no `error`: the error of an earlier
+ *   failed or timed-out attempt ends with the completion (blind set 11 #02).
  */
 import { percentileOfSorted } from '../../system/core/index.js';
 import type { HistoryRecord } from './history.js';
@@ -119,6 +121,20 @@ export function queueNoteViolations(view: HistoryView): Violation[] {
     if (typeof q !== 'object' || q === null) continue;
     const n = q as { after: string; queueLength: number; delayed: number; scheduled: number; retrying: number };
     for (const m of queueViolations(n)) out.push(violation(view.records, 'api-contract', `GET /api/v1/stats read right after the client's ${n.after} at t=${r.time} ${m}`, { index: r.index }));
+  }
+  return out;
+}
+
+/**
+ * A completed execution carries its result and no error: the API's `error`
+ * is why the execution ended unsuccessfully, so an earlier failed or
+ * timed-out attempt's error must not outlive a later attempt's completion.
+ */
+export function completedErrorViolations(view: HistoryView, rec: HistoryRecord, items: readonly ListedExecution[]): Violation[] {
+  const out: Violation[] = [];
+  for (const [id, status, , , , , error] of items) {
+    if (status !== 'completed' || error === undefined || error === null) continue;
+    out.push(violation(view.records, 'api-contract', `listed ${id} is completed but still carries error ${error} (an earlier attempt's, kept past the completion)`, { index: rec.index, executionId: id }));
   }
   return out;
 }

@@ -24,17 +24,18 @@
  *   are not judged. Judged only when the listing itself held.
  */
 import type { HistoryRecord } from './history.js';
-import { derivedStatsViolations, durationViolations, historyChainViolations, queueNoteViolations } from './promises-reads-derived.js';
+import { completedErrorViolations, derivedStatsViolations, durationViolations, historyChainViolations, queueNoteViolations } from './promises-reads-derived.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
 /**
  * One listed execution: id, status, whether its statusHistory has a retrying
- * entry, kind; then its public statusHistory as [status, previous] pairs and,
- * if completed, completedAt - startedAt (what the duration percentiles sample).
+ * entry, kind; then its public statusHistory as [status, previous] pairs,
+ * if completed, completedAt - startedAt (what the duration percentiles
+ * sample), and the `error` it carries (JSON; null when it has none).
  */
-export type ListedExecution = [id: string, status: string, retried: 0 | 1, kind: string, history?: [string, string | null][], ms?: number | null];
+export type ListedExecution = [id: string, status: string, retried: 0 | 1, kind: string, history?: [string, string | null][], ms?: number | null, error?: string | null];
 /** The part of GET /api/v1/stats the checker judges. */
 export interface ApiStats {
   total: number;
@@ -86,7 +87,7 @@ export function checkApiReads(view: HistoryView): Violation[] {
   if ('error' in reads.all) return out;
   const listing = [...listingViolations(view, rec, reads.limit, reads.all), ...filteredViolations(view, rec, reads)];
   out.push(...listing);
-  out.push(...historyChainViolations(view, rec, reads.all.items), ...durationViolations(view, rec, reads.all.items));
+  out.push(...historyChainViolations(view, rec, reads.all.items), ...durationViolations(view, rec, reads.all.items), ...completedErrorViolations(view, rec, reads.all.items));
   if (listing.length === 0 && !('error' in reads.stats)) out.push(...statsViolations(view, rec, reads.all.items, reads.stats), ...derivedStatsViolations(view, rec, reads.all.items, reads.stats));
   return out;
 }

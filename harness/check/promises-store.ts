@@ -12,7 +12,9 @@
  * 12. Store health: every submission refused with store_unavailable was
  *     refused while /readyz said not ready (the harness reads /readyz right
  *     after such a refusal and records it), and at the end of the run
- *     /readyz is ready again (the coordinator did not stay stuck). And no
+ *     /readyz is ready again (the coordinator did not stay stuck); and
+ *     while the coordinator shuts down (a graceful restart: its listener
+ *     closed) /readyz says not ready (blind set 11 #17). And no
  *     claim is decided while the store fails or its state is still being
  *     reloaded: from store_failed to store_recovered (the engine announces
  *     recovery once the reload is done), by the coordinator's own clock.
@@ -72,6 +74,9 @@ export function checkStoreHealth(view: HistoryView, _ctx: CheckContext): Violati
     const status = rec.value.readyz;
     if (rec.value.after === 'store_unavailable' && status === 200) {
       out.push(violation(view.records, 'store-health', `a submission was refused with store_unavailable while /readyz answered 200 (ready): the coordinator hid that it could not commit`, { index: rec.index }));
+    }
+    if (rec.value.after === 'shutdown' && status === 200) {
+      out.push(violation(view.records, 'store-health', `/readyz answered 200 (ready) while the coordinator was shutting down, its listener closed: readiness must fail whenever the listener does not accept connections`, { index: rec.index }));
     }
     if (rec.value.after === 'end' && status !== 200) {
       out.push(violation(view.records, 'store-health', `at the end of the run, after every fault healed, /readyz answered ${String(status)}: the coordinator stayed unable to commit (stuck)`, { index: rec.index }));

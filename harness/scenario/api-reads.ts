@@ -20,7 +20,7 @@ const PAGES = 60;
 const FILTER_STATUS = 'completed';
 
 interface PageBody {
-  executions?: { executionId?: unknown; status?: unknown; kind?: unknown; statusHistory?: { status?: unknown; previous?: unknown }[]; startedAt?: unknown; completedAt?: unknown }[];
+  executions?: { executionId?: unknown; status?: unknown; kind?: unknown; statusHistory?: { status?: unknown; previous?: unknown }[]; startedAt?: unknown; completedAt?: unknown; error?: unknown }[];
   nextCursor?: unknown;
 }
 
@@ -40,7 +40,8 @@ async function listAll(call: HttpCall, auth: Record<string, string>, limit: numb
       const retried = history.some((h) => h.status === 'retrying');
       const chain = history.map((h): [string, string | null] => [String(h.status), typeof h.previous === 'string' ? h.previous : null]);
       const ms = e.status === 'completed' && typeof e.startedAt === 'number' && typeof e.completedAt === 'number' ? e.completedAt - e.startedAt : null;
-      items.push([String(e.executionId), String(e.status), retried ? 1 : 0, String(e.kind), chain, ms]);
+      const error = e.error === undefined || e.error === null ? null : JSON.stringify(e.error);
+      items.push([String(e.executionId), String(e.status), retried ? 1 : 0, String(e.kind), chain, ms, error]);
     }
     if (typeof b?.nextCursor !== 'string') return { items, unended: false };
     cursor = b.nextCursor;

@@ -12,6 +12,8 @@ import { COORDINATOR_HOST } from '../sim/index.js';
 import type { FaultAction, Scenario } from './schema.js';
 import { kbpsToRate } from './faults.js';
 import type { ScheduledFault } from './swarm.js';
+import type { RunRecorder } from './driver.js';
+import { recordReadyz } from './sim-client.js';
 import { type NodeSet, resolvePartition, resolveTarget } from './targets.js';
 
 /** Undoes an applied fault (idempotent). */
@@ -72,7 +74,7 @@ function processTargets(scenario: Scenario, target: string): NodeSet {
 }
 
 /** Applies one fault to the simulation; returns its undo. */
-export async function applySimFault(sim: Simulation, scenario: Scenario, fault: ScheduledFault, client?: { revokeToken(): Promise<Undo> }): Promise<Undo> {
+export async function applySimFault(sim: Simulation, scenario: Scenario, fault: ScheduledFault, client?: { revokeToken(): Promise<Undo>; note?: RunRecorder['note'] }): Promise<Undo> {
   const action = fault.action;
   switch (action.type) {
     case 'revoke_token':
@@ -80,9 +82,11 @@ export async function applySimFault(sim: Simulation, scenario: Scenario, fault: 
       return client.revokeToken();
     case 'partition':
       return applyPartition(sim, scenario, action);
+    case 'restart':
+      if (action.graceful === true) await beginShutdown(sim, processTargets(scenario, fault.target), client?.note);
+      return applyProcessFault(sim, action.type, processTargets(scenario, fault.target));
     case 'pause':
     case 'kill':
-    case 'restart':
       return applyProcessFault(sim, action.type, processTargets(scenario, fault.target));
     case 'clock_skew': {
       const hosts = hostsOf(processTargets(scenario, fault.target));
@@ -107,6 +111,19 @@ function applyPartition(sim: Simulation, scenario: Scenario, action: Extract<Fau
     for (let j = i + 1; j < sides.length; j++) handles.push(sim.net.partition(sides[i]!, sides[j]!, { oneWay: action.oneWay }));
   }
   return () => handles.forEach((h) => h.remove());
+}
+
+/**
+ * A graceful restart's first half (SIGTERM): the coordinator starts to close
+ * (its listener stops accepting) and a client, on a connection it already
+ * had, reads /readyz then, which must say not ready (promise 19); then the
+ * restart kills it and starts it again.
+ */
+async function beginShutdown(sim: Simulation, t: ReturnType<typeof processTargets>, note: RunRecorder['note'] | undefined): Promise<void> {
+  const c = sim.coordinator.instance;
+  if (!t.coordinator || c === null) return;
+  c.close().catch(() => {}); // not awaited: the kill follows at once
+  if (note !== undefined) await recordReadyz(c, note, 'shutdown');
 }
 
 /** pause (undo: resume), kill (undo: start again) or restart (at once; nothing to undo) of the targets. */

@@ -94,8 +94,12 @@ const actionOptions = [
   z.strictObject({ type: z.literal('pause') }),
   /** Extension: kill -9; restarted after `for` (or at heal when `for` is absent). */
   z.strictObject({ type: z.literal('kill') }),
-  /** Extension: kill -9 and start again at once (same data dir / store). */
-  z.strictObject({ type: z.literal('restart') }),
+  /**
+   * Extension: kill -9 and start again at once (same data dir / store).
+   * `graceful` (coordinator, simulation only): told to stop first (SIGTERM:
+   * its listener closes, /readyz is read then), then killed and started.
+   */
+  z.strictObject({ type: z.literal('restart'), graceful: z.boolean().optional() }),
   /** Extension: the target's clock runs `ms` ahead (negative: behind). */
   z.strictObject({ type: z.literal('clock_skew'), ms: z.number().int() }),
   /**

@@ -12,6 +12,7 @@ import type { SimCoordinatorOptions, Simulation } from '../sim/index.js';
 import { AdversaryClient } from './adversary.js';
 import { probeHttpScopes } from './adversary-http.js';
 import { scheduleControls } from './client-ops.js';
+import { ClientReads } from './client-reads.js';
 import type { SimClient } from './sim-client.js';
 import { TriggeredFaults } from './faults-trigger.js';
 import type { Scenario } from './schema.js';
@@ -22,6 +23,7 @@ export class EngineExtras {
   /** Pass to the Simulation as its event sink: the recorder first, then the triggers. */
   readonly sink: EventSink;
   private readonly triggers: TriggeredFaults;
+  private readonly reads: ClientReads;
   private sim: Simulation | undefined;
   private client: SimClient | undefined;
 
@@ -30,6 +32,7 @@ export class EngineExtras {
     private readonly recorder: HistoryRecorder,
   ) {
     this.triggers = new TriggeredFaults(scenario, recorder);
+    this.reads = new ClientReads(scenario.clientReads, recorder);
     this.sink = scenario.triggers.length === 0 ? recorder : teeSink(recorder, this.triggers);
   }
 
@@ -47,19 +50,22 @@ export class EngineExtras {
 
   /** A submission was acknowledged with these executions. */
   accepted(s: Submission, executionIds: readonly string[]): void {
+    if (this.sim !== undefined) this.reads.accepted(executionIds, this.sim.simulatedMs);
     if (this.sim !== undefined && this.client !== undefined && s.control.length > 0) scheduleControls(this.sim, this.client, this.recorder, s, executionIds);
   }
 
-  /** Timed steps for the runner's schedule: every round of every adversarial client. */
+  /** Timed steps for the runner's schedule: every round of every adversarial client, every client read. */
   steps(): { at: number; run: () => Promise<void> }[] {
     const sim = this.sim;
-    if (sim === undefined || this.scenario.adversaries.length === 0) return [];
+    if (sim === undefined) return [];
     const simClient = this.client;
+    const reads = simClient === undefined ? [] : this.reads.steps(sim, simClient);
+    if (this.scenario.adversaries.length === 0) return reads;
     const httpScopes = simClient === undefined ? undefined : (): Promise<void> => probeHttpScopes(sim, simClient, this.recorder);
     const client = new AdversaryClient(sim, this.recorder, this.scenario.coordinator.secret, httpScopes);
-    return this.scenario.adversaries.flatMap((a) =>
+    return [...reads, ...this.scenario.adversaries.flatMap((a) =>
       Array.from({ length: a.count }, (_, i) => ({ at: a.at + i * a.everyMs, run: () => client.round(a) })),
-    );
+    )];
   }
 
   /** Heal: triggered faults undone. */
@@ -83,6 +89,8 @@ export function refuseSimOnlyFields(scenario: Scenario, mode: string): void {
   const used = [
     scenario.triggers.length > 0 ? 'triggers' : undefined,
     scenario.adversaries.length > 0 ? 'adversaries' : undefined,
+    scenario.clientReads.length > 0 ? 'clientReads' : undefined,
+    scenario.faults.some((f) => f.action.type === 'restart' && f.action.graceful === true) ? 'faults[].action.graceful' : undefined,
     scenario.workload.items.some((i) => i.control.length > 0) ? 'workload.items[].control' : undefined,
     scenario.coordinator.commitDelayMs !== undefined ? 'coordinator.commitDelayMs' : undefined,
     scenario.coordinator.sessionTtlMs !== undefined ? 'coordinator.sessionTtlMs' : undefined,

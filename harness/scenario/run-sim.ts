@@ -200,7 +200,7 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
       for (const x of extras.steps()) at(x.at, x.run);
     },
     restoreAll: () => extras.heal(),
-    applyFault: (fault) => readAfterRestart(sim, recorder, () => applySimFault(sim, scenario, fault, { revokeToken: () => client.revokeToken(sim) })),
+    applyFault: (fault) => readAfterRestart(sim, recorder, () => applySimFault(sim, scenario, fault, { revokeToken: () => client.revokeToken(sim), note: runRecorder.note })),
     awaitConvergence: (acked, until) => simConvergence(sim, scenario, acked, until),
     finalStatuses: async (ids) => {
       if (scenario.workload.flood !== undefined) floodEnd(sim, scenario, runRecorder.note);

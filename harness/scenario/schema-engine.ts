@@ -18,6 +18,7 @@
  *   coordinator.commitDelayMs     group-commit latency of the simulated store (ms)
  *   triggers                      [{on: {event, worker?, nth?, delayMs?}, target, action, for?}]
  *   adversaries                   [{at, victim, attacks, everyMs?, count?}]
+ *   clientReads                   [{at, read: listing|metrics, everyMs?, count?, limit?}]: reads during the run
  */
 import { z } from 'zod';
 import type { SystemEventType } from '../../system/core/index.js';
@@ -222,10 +223,27 @@ export const Adversary = z.strictObject({
 });
 export type Adversary = z.output<typeof Adversary>;
 
+/**
+ * A client reading the API during the run (harness/scenario/client-reads.ts),
+ * one request every everyMs, count times from `at`: `listing` pages through
+ * GET /api/v1/executions `limit` at a time, one page per request, starting
+ * over after the last page (every pass judged: promise 29); `metrics` scrapes
+ * GET /metrics (its message counters judged against the history).
+ */
+export const ClientRead = z.strictObject({
+  at: Ms,
+  read: z.enum(['listing', 'metrics']),
+  everyMs: PosInt.default(100),
+  count: PosInt.max(2000).default(1),
+  limit: PosInt.max(1000).default(3),
+});
+export type ClientRead = z.output<typeof ClientRead>;
+
 /** Top-level fields spread into ScenarioObject (schema.ts). */
 export const ENGINE_SCENARIO_FIELDS = {
   triggers: z.array(Trigger).default([]),
   adversaries: z.array(Adversary).default([]),
+  clientReads: z.array(ClientRead).default([]),
 };
 
 /** The SystemEvent type (and optional status) a trigger's `event` names. */

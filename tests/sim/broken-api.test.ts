@@ -14,19 +14,26 @@
  * (harness/check/promises-reads.ts): a cursor encoded from the first record
  * of the next page (the class of set-8 01) and a store reload that counts retried
  * executions twice (the class of set-8 02), or recovery that counts ended executions'
- * kinds twice, are reported on flaky-disk, which passes.
+ * kinds twice, are reported on flaky-disk, which passes. And engine-features
+ * scrapes /metrics twice at one instant (clientReads): message counters
+ * that count again at every scrape (blind set 11 #13) are reported. And
+ * coordinator-crash-restart's graceful restart reads /readyz while the
+ * coordinator shuts down: a readiness that ignores the closed listener
+ * (blind set 11 #17) is reported (promise 19).
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { batchAsOne, emptyBodyAnyType, forgetsRevocation, leakyQuota, originPortIgnored, statusOf, tokensReadable, unreservedQuota } from './broken/api-variants.js';
+import { batchAsOne, emptyBodyAnyType, forgetsRevocation, leakyQuota, originPortIgnored, readyWithListenerClosed, statusOf, tokensReadable, unreservedQuota } from './broken/api-variants.js';
 import {
   CancelledDecidedEngine,
+  CompletedKeepsErrorEngine,
   CursorFromNextPageEngine,
   RecoveredKindsTwiceEngine,
   ReloadRetriedTwiceEngine,
   StringSortedPercentilesEngine,
   UnfoldedRetryHistoryEngine,
+  withTalliesNeverCleared,
 } from './broken/read-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
@@ -111,17 +118,34 @@ describe('api-contract: the simulated client goes through the HTTP handler', () 
     expect(kinds.text).toMatch(/GET \/api\/v1\/stats counts \d+ completed \w+ executions \(byKind\), but the listing has \d+ and none was pruned/);
   });
 
-  it('percentiles sorted as strings, a successRate that counts cancelled work, and a history that shows a retry without its failure are reported (engine-features)', { timeout: 60_000 }, async () => {
+  it('percentiles sorted as strings, a successRate that counts cancelled work, a history that shows a retry without its failure, and a completed execution still carrying an earlier attempt\'s error are reported (engine-features)', { timeout: 60_000 }, async () => {
     const scenario = await loadScenario(ENGINE_FEATURES);
     const cases = [
       [StringSortedPercentilesEngine, /gives durationsMs\.p(50|95) \d+, but the \d+ listed completions \(completedAt - startedAt\) give \d+/],
       [CancelledDecidedEngine, /gives \w+ successRate [\d.]+, but its own counts \(\d+ completed, \d+ failed\) make [\d.]+/],
       [UnfoldedRetryHistoryEngine, /statusHistory is not one chain: entry \d+ \(retrying\) says previous failed, but the entry before it is running/],
+      [CompletedKeepsErrorEngine, /listed ex_\w+ is completed but still carries error \{"code":"task_failed"/],
     ] as const;
     for (const [engine, says] of cases) {
       const broken = await simVerdict(scenario, { engineFactory: engineFactoryOf(engine) });
       expect(broken.promises, broken.text).toEqual(['api-contract']);
       expect(broken.text).toMatch(says);
     }
+  });
+
+  it('message counters whose tallies are added again at every scrape are reported (engine-features scrapes /metrics twice at one instant)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario(ENGINE_FEATURES);
+    const broken = await withTalliesNeverCleared(() => simVerdict(scenario));
+    expect(broken.promises).toEqual(['api-contract']);
+    expect(broken.text).toMatch(/GET \/metrics at t=\d+: squall_messages_total\{\w+:\w+\} read \d+, then \d+ at the same instant: a scrape must not count anything/);
+  });
+
+  it('a /readyz that stays ready while the listener is closed is reported (coordinator-crash-restart: its graceful restart reads /readyz as it shuts down); the real one passes', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario(join(import.meta.dirname, '..', '..', 'scenarios', 'coordinator-crash-restart.yaml'));
+    const real = await simVerdict(scenario);
+    expect(real.text).toBe('');
+    const broken = await simVerdict(scenario, { wrapHttp: readyWithListenerClosed });
+    expect(broken.promises).toEqual(['store-health']);
+    expect(broken.text).toMatch(/\/readyz answered 200 \(ready\) while the coordinator was shutting down, its listener closed/);
   });
 });

@@ -8,14 +8,16 @@
  * The same file leaves w1 twice in a row without a session (a partition, then
  * its upstream dying as it comes back), so its sync is unacknowledged when
  * the next session begins: a worker that re-sends that stale report there is
- * caught under promise 11 too (blind set-5 25).
+ * caught under promise 11 too (blind set-5 25). And w1 disconnects more
+ * than once: a registry that keeps the time of its first disconnect
+ * declares it lost moments after a later one (blind set 11 #15, liveness).
  */
 import { describe, expect, it } from 'vitest';
 import { formatViolation } from '../../harness/check/violation.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
-import { withBrokenReplace } from './broken/connection-variants.js';
+import { withBrokenReplace, withFirstDisconnectKept } from './broken/connection-variants.js';
 import { keepStaleSync } from './broken/protocol-variants.js';
 
 async function run(wiring?: SimWiring) {
@@ -44,5 +46,11 @@ describe('frames arriving on a replaced connection', () => {
     expect(r.passed).toBe(false);
     expect(promises, text).toContain('delivery');
     expect(text).toMatch(/w1 re-sent a sync report as seq \d+ in session \S+ at t=\d+ that it never sent in that session: a stale report from session \S+/);
+  });
+
+  it('liveness: a registry that keeps a worker\'s first disconnect time declares it lost right after a later disconnect', async () => {
+    const { promises, text } = await withFirstDisconnectKept(run);
+    expect(promises, text).toEqual(['liveness']);
+    expect(text).toMatch(/w1 was declared lost \d+ ms after its latest disconnect \(t=\d+\): a worker is lost only once gone for more than leaseMs \(3000 ms\)/);
   });
 });

@@ -15,11 +15,17 @@
  * conflict (idempotency). On SQLite (sqlite-crash-restart runs retention by
  * age): a completion that leaves the row's completed_at unset is never
  * pruned from disk, so the key stays held there (idempotency).
+ *
+ * Paged while prunes run (clientReads, promise 29): a cursor whose own
+ * execution was pruned between two pages, with a page that steps past
+ * whatever execution shares its createdAt (blind set 11 #01), skips one
+ * created in the same millisecond (the `ties` batch, quotaB).
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type { Engine } from '../../system/engine/engine.js';
 import { MemoryStore } from '../../system/store/memory-store.js';
+import { CursorTieSkipEngine } from './broken/read-variants.js';
 import { withCompletionTimeUnset } from './broken/sqlite-variants.js';
 import { PrunedDependencyWaitingEngine, pruneKeepingKeys, quotaCountingPruned, RetentionAgeEarlyEngine, RetentionCountIgnoredEngine, RetentionOneShortEngine } from './broken/retention-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
@@ -97,5 +103,13 @@ describe('retention on the SQLite store (scenarios/sqlite-crash-restart.yaml)', 
     const v = await withCompletionTimeUnset(async () => simVerdict(await loadScenario('scenarios/sqlite-crash-restart.yaml')));
     expect(v.promises).toContain('idempotency');
     expect(v.text).toMatch(/idempotency key "rekey-k1" \(the same task\) was refused as a conflict/);
+  });
+});
+
+describe('retention: a listing paged while prunes run', () => {
+  it('a page that steps past the record at the cursor position whenever its createdAt ties the pruned cursor\'s is caught skipping an execution (blind set 11 #01)', async () => {
+    const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(CursorTieSkipEngine) });
+    expect(v.promises).toEqual(['api-contract']);
+    expect(v.text).toMatch(/listing paged during the run \(3 per page, t=\d+\.\.\d+\): ex_\w+, acknowledged at t=\d+ and still known at the last page, is missing \(skipped between two pages\)/);
   });
 });

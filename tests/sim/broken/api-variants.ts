@@ -93,3 +93,18 @@ export function pausePreparingAnswered200(handle: HttpHandler): HttpHandler {
     return body.status === 'preparing' ? { ...res, status: 200, body: JSON.stringify(body) } : res;
   };
 }
+
+/**
+ * Readiness judged from the store alone (blind set 11 #17): /readyz answers
+ * 200 while the listener is closed (a coordinator shutting down), so a load
+ * balancer keeps sending it work. Wired in through SimWiring.wrapHttp.
+ */
+export function readyWithListenerClosed(handle: HttpHandler): HttpHandler {
+  return async (req) => {
+    const res = await handle(req);
+    if (req.method !== 'GET' || req.path !== '/readyz' || res.status !== 503) return res;
+    const body = JSON.parse(res.body) as { checks?: { store?: string; listener?: string } };
+    if (body.checks?.store === 'failing') return res;
+    return { ...res, status: 200, body: JSON.stringify({ status: 'ready', checks: { ...body.checks, listener: 'ok' } }) };
+  };
+}

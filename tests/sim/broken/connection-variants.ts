@@ -4,6 +4,7 @@
  * prototype for one run and taken out again (`withBrokenReplace`).
  */
 import { CoordinatorConnection } from '../../../system/coordinator/connection-handler.js';
+import { WorkerRegistry } from '../../../system/coordinator/registry.js';
 import { CloseCode } from '../../../system/protocol/index.js';
 
 interface Closable {
@@ -57,5 +58,28 @@ export async function withDetachAtCloseOnly<T>(body: () => Promise<T>): Promise<
   } finally {
     Reflect.set(proto, 'fail', fail);
     proto.onClose = onClose;
+  }
+}
+
+/**
+ * The registry records a worker's disconnect time only at its first
+ * disconnect (`disconnectedAt ??= now`, blind set 11 #15): after a second
+ * disconnect the worker counts as gone since the first one, so the monitor
+ * declares it lost at its next tick. Planted on WorkerRegistry's prototype
+ * for one run.
+ */
+export async function withFirstDisconnectKept<T>(run: () => Promise<T>): Promise<T> {
+  const detach = WorkerRegistry.prototype.detach;
+  WorkerRegistry.prototype.detach = function (this: WorkerRegistry, ...args: Parameters<WorkerRegistry['detach']>): boolean {
+    const entry = this.all().find((e) => e.workerId === args[0]);
+    const first = entry?.disconnectedAt;
+    const changed = detach.apply(this, args);
+    if (changed && entry !== undefined && first !== undefined) entry.disconnectedAt = first;
+    return changed;
+  };
+  try {
+    return await run();
+  } finally {
+    WorkerRegistry.prototype.detach = detach;
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { ExecutionRecord } from '../../../system/core/model.js';
 import { percentileOfSorted } from '../../../system/core/stats.js';
+import { CoordinatorMetrics } from '../../../system/coordinator/metrics.js';
 import { Engine } from '../../../system/engine/engine.js';
 import { StatsCollector } from '../../../system/engine/stats.js';
 
@@ -114,5 +115,72 @@ export class FirstStartKeptEngine extends Engine {
     const first = this.firstStart.get(rec.executionId);
     if (first === undefined) this.firstStart.set(rec.executionId, rec.startedAt);
     else rec.startedAt = first;
+  }
+}
+
+/**
+ * A completion does not clear the error an earlier failed or timed-out
+ * attempt left: the completed execution read back still carries it (blind
+ * set 11 #02).
+ */
+export class CompletedKeepsErrorEngine extends Engine {
+  protected override recordOutcome(...args: Parameters<Engine['recordOutcome']>): ReturnType<Engine['recordOutcome']> {
+    const [rec, outcome] = args;
+    const kept = rec.error;
+    const p = super.recordOutcome(...args);
+    if (outcome === 'completed' && kept !== undefined) rec.error = kept;
+    return p;
+  }
+}
+
+const keyBefore = (r: ExecutionRecord, createdAt: number, id: string): boolean => (r.createdAt !== createdAt ? r.createdAt < createdAt : r.executionId < id);
+
+/**
+ * A page after a cursor steps past the record found at the cursor's position
+ * whenever its createdAt equals the cursor's, without checking that it is the
+ * cursor's own execution: once the cursor's execution was pruned, the next
+ * one created in the same millisecond is skipped (blind set 11 #01).
+ */
+export class CursorTieSkipEngine extends Engine {
+  override listExecutions(query: Parameters<Engine['listExecutions']>[0] = {}): ReturnType<Engine['listExecutions']> {
+    const page = super.listExecutions(query);
+    if (query.cursor === undefined || query.cursor === '') return page;
+    const [createdAt, id] = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8')) as [number, string];
+    let at: ExecutionRecord | undefined;
+    for (const r of this.records.values()) if (!keyBefore(r, createdAt, id) && (at === undefined || keyBefore(r, at.createdAt, at.executionId))) at = r;
+    if (at === undefined || at.executionId === id || at.createdAt !== createdAt) return page;
+    const skipped = at.executionId;
+    return { ...page, executions: page.executions.filter((e) => e.executionId !== skipped) };
+  }
+}
+
+/**
+ * The message counters' collect adds the per-type tallies to the counters
+ * without clearing them (blind set 11 #13): every scrape counts every
+ * message seen so far again. Swapped in on the prototype for the duration of
+ * `run` (the metrics object is built inside the coordinator).
+ */
+export async function withTalliesNeverCleared<T>(run: () => Promise<T>): Promise<T> {
+  const proto: object = CoordinatorMetrics.prototype;
+  const real = Object.getOwnPropertyDescriptor(proto, 'flushMessageCounts');
+  if (real === undefined) throw new Error('CoordinatorMetrics has no flushMessageCounts to replace');
+  Object.defineProperty(proto, 'flushMessageCounts', {
+    ...real,
+    value: function flushKeepingTallies(this: object): void {
+      const tallies = Reflect.get(this, 'messageTallies') as Record<'in' | 'out', Map<string, { n: number; bytes: number }>>;
+      const messages = Reflect.get(this, 'messages') as CoordinatorMetrics['messages'];
+      const bytes = Reflect.get(this, 'bytes') as CoordinatorMetrics['bytes'];
+      for (const direction of ['in', 'out'] as const) {
+        for (const [type, t] of tallies[direction]) {
+          messages.inc({ type, direction }, t.n);
+          bytes.inc({ type, direction }, t.bytes);
+        }
+      }
+    },
+  });
+  try {
+    return await run();
+  } finally {
+    Object.defineProperty(proto, 'flushMessageCounts', real);
   }
 }
