@@ -97,6 +97,24 @@ export const ENGINE_ITEM_FIELDS = {
   dependsOn: ItemDependencies.optional(),
 };
 
+/** The coordinator's store in a scenario (schema.ts spreads it into `coordinator`). */
+export const STORE_COORDINATOR_FIELDS = {
+  /**
+   * The coordinator's store. memory: the in-memory store with crash semantics. sqlite: the
+   * production SQLite store; in simulation a temp file behind a group-commit window on virtual
+   * time (harness/sim/sim-sqlite-store.ts: a crash loses the window, the restart reopens the
+   * file). `squall sim --store` overrides it.
+   */
+  store: z.enum(['memory', 'sqlite']).default('memory'),
+  /**
+   * With store sqlite in simulation: the store's worker thread as the production coordinator
+   * runs it (`thread: true`), simulated (harness/sim/sim-sqlite-thread.ts): each group commits
+   * a seeded 1..sqliteThreadMs ms after it is sent, while what is issued meanwhile queues behind
+   * it and goes as the next group. Absent: no thread (each operation commits at once).
+   */
+  sqliteThreadMs: PosInt.optional(),
+};
+
 /**
  * Fields spread into Coordinator (schema.ts); simulation only (live stores
  * commit at their own speed). commitDelayMs is the in-memory store's fixed

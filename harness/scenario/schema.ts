@@ -37,7 +37,7 @@ import { z } from 'zod';
 import { RETRY_STRATEGIES } from '../../system/core/index.js';
 import { PROMISE_NAMES } from '../check/promises.js';
 import { Fault, Ms, PosInt, Swarm } from './faults.js';
-import { ENGINE_COORDINATOR_FIELDS, ENGINE_ITEM_FIELDS, ENGINE_SCENARIO_FIELDS } from './schema-engine.js';
+import { ENGINE_COORDINATOR_FIELDS, ENGINE_ITEM_FIELDS, ENGINE_SCENARIO_FIELDS, STORE_COORDINATOR_FIELDS } from './schema-engine.js';
 
 export { Fault, FaultAction, Swarm } from './faults.js';
 
@@ -115,20 +115,8 @@ const Coordinator = z.strictObject({
    * would create fits.
    */
   maxPending: PosInt.optional(),
-  /**
-   * The coordinator's store. memory: the in-memory store with crash semantics. sqlite: the
-   * production SQLite store; in simulation a temp file behind a group-commit window on virtual
-   * time (harness/sim/sim-sqlite-store.ts: a crash loses the window, the restart reopens the
-   * file). `squall sim --store` overrides it.
-   */
-  store: z.enum(['memory', 'sqlite']).default('memory'),
-  /**
-   * With store sqlite in simulation: the store's worker thread as the production coordinator
-   * runs it (`thread: true`), simulated (harness/sim/sim-sqlite-thread.ts): each group commits
-   * a seeded 1..sqliteThreadMs ms after it is sent, while what is issued meanwhile queues behind
-   * it and goes as the next group. Absent: no thread (each operation commits at once).
-   */
-  sqliteThreadMs: PosInt.optional(),
+  // The store and its simulated thread (schema-engine.ts): store, sqliteThreadMs.
+  ...STORE_COORDINATOR_FIELDS,
   /** HMAC secret for registration; undefined: no authentication. */
   secret: z.string().min(1).optional(),
   /** Per-message signatures (needs `secret`). */
