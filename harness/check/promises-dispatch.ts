@@ -31,7 +31,7 @@ import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
 /** How soon after a release the loop must have claimed: its wake is a timer of 0 ms, so a claim lands in the same virtual millisecond; 5 ms of slack. */
-export const DISPATCH_BOUND_MS = 5;
+const DISPATCH_BOUND_MS = 5;
 
 /** One worker's state on the coordinator's clock. */
 interface WorkerState {
