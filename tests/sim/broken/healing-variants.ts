@@ -55,11 +55,12 @@ export function admitAtConcurrency(_id: string, worker: Worker): void {
   const assign = runner.assign.bind(runner);
   runner.assign = (a): void => {
     const limit = deps.concurrency;
-    Reflect.set(deps, 'concurrency', limit + 1);
+    // An own property shadows the deps' getter (the worker's runner deps read its config).
+    Object.defineProperty(deps, 'concurrency', { value: limit + 1, configurable: true, writable: true });
     try {
       assign(a);
     } finally {
-      Reflect.set(deps, 'concurrency', limit);
+      Object.defineProperty(deps, 'concurrency', { value: limit, configurable: true, writable: true });
     }
   };
 }
