@@ -39,14 +39,12 @@ describe('control-races: pause and cancel while a failing attempt reports', () =
     expect(v.text).toBe('');
   });
 
-  it('catches a pause forgotten when the attempt fails: the retry runs while paused', async () => {
-    const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(PauseLostOnFailureEngine) });
-    expect(v.promises).toEqual(['client-control']);
-    expect(v.text).toMatch(/claimed at t=\d+ though a pause was answered at t=\d+ and resume was requested only at t=\d+: a paused execution waits for resume/);
-  });
-
-  it('catches a pause forgotten when the lease is lost while the worker is down: re-queued and claimed while paused', async () => {
-    const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(PauseLostWithLeaseEngine) });
+  it.each([
+    ['forgotten when the attempt fails: the retry runs while paused', PauseLostOnFailureEngine],
+    ['forgotten when the lease is lost while the worker is down: re-queued and claimed while paused', PauseLostWithLeaseEngine],
+    ['of a queued execution (its worker saturated) that lets it be claimed anyway', PauseQueuedAsPendingEngine],
+  ])('catches a pause %s', async (_name, engine) => {
+    const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(engine) });
     expect(v.promises).toEqual(['client-control']);
     expect(v.text).toMatch(/claimed at t=\d+ though a pause was answered at t=\d+ and resume was requested only at t=\d+: a paused execution waits for resume/);
   });
@@ -76,12 +74,6 @@ describe('control-races: pause and cancel while a failing attempt reports', () =
     const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(PauseLeavesQueuesEngine) });
     expect(v.promises).toEqual(['api-contract']);
     expect(v.text).toMatch(/GET \/api\/v1\/stats read right after the client's pause \S+ at t=\d+ counts \d+ ready and \d+ delayed executions, but only \d+ waiting to run/);
-  });
-
-  it('catches a pause of a queued execution (its worker saturated) that lets it be claimed anyway', async () => {
-    const v = await simVerdict(await loadScenario(FILE), { engineFactory: engineFactoryOf(PauseQueuedAsPendingEngine) });
-    expect(v.promises).toEqual(['client-control']);
-    expect(v.text).toMatch(/claimed at t=\d+ though a pause was answered at t=\d+ and resume was requested only at t=\d+: a paused execution waits for resume/);
   });
 
   it('catches a released lease that asks for no wake: the cancelled slot idles until the worker\'s result (blind set 11 #08)', async () => {
