@@ -1,8 +1,9 @@
 /**
  * SQLite Store (better-sqlite3, WAL): the production default.
  *
- * Group commit: every operation is queued; a flush runs on the next
- * setImmediate (or at once when the queue reaches `maxBatch`) and applies all
+ * Group commit: every operation is queued; a flush runs on the next turn,
+ * a zero-delay timer on the store's Clock (or at once when the queue
+ * reaches `maxBatch`), and applies all
  * queued operations in ONE transaction with prepared statements, then settles
  * their promises. No promise resolves before its transaction committed. An
  * operation that fails on its own (conflict, not found) rolls back alone and
@@ -65,7 +66,7 @@ export { migrate, SQLITE_SCHEMA_VERSION, type SqliteStoreOptions } from './sqlit
 export interface SqliteStoreSeams {
   /** The backend made of this thread's executor, in place of `thread`'s choice (the simulation's thread on virtual time). */
   backend?: (executor: SqliteExecutor) => SqliteBackend;
-  /** Defers a flush to the next turn with setTimeout(fn, 0) (default systemClock: setImmediate). */
+  /** The Clock whose zero-delay timer defers a flush to the next turn (default: systemClock, which runs it after this turn's I/O). */
   clock?: Clock;
 }
 
