@@ -97,12 +97,9 @@ export class SqliteStore implements Store {
       mkdirSync(dirname(path), { recursive: true });
       checkDatabaseFile(path, options.init === true);
     }
-    const backend =
-      seams.backend !== undefined
-        ? seams.backend(createExecutor(openStoreDb(path, options)))
-        : options.thread === true
-          ? SqliteThread.open(path, options)
-          : inProcessBackend(createExecutor(openStoreDb(path, options)));
+    // A seam's backend stands in for the thread; otherwise the executor runs in this thread.
+    const inThisThread = seams.backend ?? inProcessBackend;
+    const backend = options.thread === true && seams.backend === undefined ? SqliteThread.open(path, options) : inThisThread(createExecutor(openStoreDb(path, options)));
     return new SqliteStore(backend, maxBatch, seams.clock ?? systemClock);
   }
 
