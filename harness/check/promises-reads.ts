@@ -22,9 +22,13 @@
  *   restart rebuilds them without: not exact then). `timedOut` (timed-out
  *   attempts, folded out of the API's statusHistory) and the queue gauges
  *   are not judged. Judged only when the listing itself held.
+ * - each listed ended execution carries the time it ended (completedAt, at
+ *   its final terminal status change), and no other does
+ *   (promises-reads-ended.ts).
  */
 import type { HistoryRecord } from './history.js';
 import { completedErrorViolations, derivedStatsViolations, durationViolations, historyChainViolations, queueNoteViolations } from './promises-reads-derived.js';
+import { endedAtViolations } from './promises-reads-ended.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -35,7 +39,17 @@ import { violation } from './violation.js';
  * if completed, completedAt - startedAt (what the duration percentiles
  * sample), and the `error` it carries (JSON; null when it has none).
  */
-export type ListedExecution = [id: string, status: string, retried: 0 | 1, kind: string, history?: [string, string | null][], ms?: number | null, error?: string | null];
+export type ListedExecution = [
+  id: string,
+  status: string,
+  retried: 0 | 1,
+  kind: string,
+  history?: [string, string | null][],
+  ms?: number | null,
+  error?: string | null,
+  /** Its completedAt (null: none): promises-reads-ended.ts. */
+  completedAt?: number | null,
+];
 /** The part of GET /api/v1/stats the checker judges. */
 export interface ApiStats {
   total: number;
@@ -79,7 +93,7 @@ function refused(view: HistoryView, rec: HistoryRecord, what: string, r: object)
 }
 
 /** The listing and stats reads judged against the final read (see the file comment). */
-export function checkApiReads(view: HistoryView): Violation[] {
+export function checkApiReads(view: HistoryView, toleranceMs = 0): Violation[] {
   const found = readsOf(view);
   if (found === undefined) return queueNoteViolations(view);
   const { rec, reads } = found;
@@ -87,7 +101,7 @@ export function checkApiReads(view: HistoryView): Violation[] {
   if ('error' in reads.all) return out;
   const listing = [...listingViolations(view, rec, reads.limit, reads.all), ...filteredViolations(view, rec, reads)];
   out.push(...listing);
-  out.push(...historyChainViolations(view, rec, reads.all.items), ...durationViolations(view, rec, reads.all.items), ...completedErrorViolations(view, rec, reads.all.items));
+  out.push(...historyChainViolations(view, rec, reads.all.items), ...durationViolations(view, rec, reads.all.items), ...completedErrorViolations(view, rec, reads.all.items), ...endedAtViolations(view, rec, reads.all.items, toleranceMs));
   if (listing.length === 0 && !('error' in reads.stats)) out.push(...statsViolations(view, rec, reads.all.items, reads.stats), ...derivedStatsViolations(view, rec, reads.all.items, reads.stats));
   return out;
 }

@@ -41,7 +41,8 @@ async function listAll(call: HttpCall, auth: Record<string, string>, limit: numb
       const chain = history.map((h): [string, string | null] => [String(h.status), typeof h.previous === 'string' ? h.previous : null]);
       const ms = e.status === 'completed' && typeof e.startedAt === 'number' && typeof e.completedAt === 'number' ? e.completedAt - e.startedAt : null;
       const error = e.error === undefined || e.error === null ? null : JSON.stringify(e.error);
-      items.push([String(e.executionId), String(e.status), retried ? 1 : 0, String(e.kind), chain, ms, error]);
+      const completedAt = typeof e.completedAt === 'number' ? e.completedAt : null;
+      items.push([String(e.executionId), String(e.status), retried ? 1 : 0, String(e.kind), chain, ms, error, completedAt]);
     }
     if (typeof b?.nextCursor !== 'string') return { items, unended: false };
     cursor = b.nextCursor;
