@@ -14,8 +14,10 @@
  *   back; a pass the coordinator's restart cut short is not judged), so an
  *   execution created in the same millisecond as a page's last one and
  *   stepped over when that one was pruned shows here (blind set 11 #01).
+ * - nothing is listed that no submission created: promises-reads-phantom.ts.
  */
 import type { HistoryRecord } from './history.js';
+import { listedPhantoms } from './promises-reads-phantom.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -25,8 +27,8 @@ export interface ListingPass {
   limit: number;
   startedAt: number;
   endedAt: number;
-  /** Listed executions in order: [executionId, createdAt]. */
-  items: [string, number][];
+  /** Listed executions in order: [executionId, createdAt, listedAt (when its page was read; absent in older notes)]. */
+  items: ListedItem[];
   /** Whether the last page (no nextCursor) was reached. */
   ended: boolean;
   /** Why the pass was cut short (a refused page, the coordinator down or restarted). */
@@ -34,6 +36,9 @@ export interface ListingPass {
   /** Executions acknowledged before startedAt that the coordinator no longer knew at endedAt. */
   gone: string[];
 }
+
+/** One listed execution of a pass: id, createdAt (coordinator clock), when its page was read (recorder clock). */
+export type ListedItem = [id: string, createdAt: number, listedAt?: number];
 
 function passesOf(view: HistoryView): { rec: HistoryRecord; pass: ListingPass }[] {
   const out: { rec: HistoryRecord; pass: ListingPass }[] = [];
@@ -43,11 +48,12 @@ function passesOf(view: HistoryView): { rec: HistoryRecord; pass: ListingPass }[
   return out;
 }
 
-const after = (a: [string, number], b: [string, number]): boolean => (a[1] !== b[1] ? a[1] > b[1] : a[0] > b[0]);
+const after = (a: ListedItem, b: ListedItem): boolean => (a[1] !== b[1] ? a[1] > b[1] : a[0] > b[0]);
 
 /** Every listing pass made during the run, judged (see the file comment). */
 export function checkListingPasses(view: HistoryView): Violation[] {
-  return passesOf(view).flatMap(({ rec, pass }) => passViolations(view, rec, pass));
+  const phantoms = listedPhantoms(view);
+  return passesOf(view).flatMap(({ rec, pass }) => [...passViolations(view, rec, pass), ...phantoms(rec, pass)]);
 }
 
 function passViolations(view: HistoryView, rec: HistoryRecord, pass: ListingPass): Violation[] {
@@ -56,7 +62,7 @@ function passViolations(view: HistoryView, rec: HistoryRecord, pass: ListingPass
   const out: Violation[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < pass.items.length; i++) {
-    const item = pass.items[i] as [string, number];
+    const item = pass.items[i] as ListedItem;
     const prev = pass.items[i - 1];
     if (seen.has(item[0])) out.push(v(`${item[0]} is listed twice`, item[0]));
     else if (prev !== undefined && !after(item, prev)) out.push(v(`${item[0]} (createdAt ${item[1]}) is listed after ${prev[0]} (createdAt ${prev[1]}): not in (createdAt, id) order`, item[0]));

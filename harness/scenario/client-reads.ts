@@ -18,7 +18,7 @@
  */
 import type { Coordinator } from '../../system/coordinator/index.js';
 import type { HistoryRecorder } from '../check/history.js';
-import type { ListingPass } from '../check/promises-reads-walk.js';
+import type { ListedItem, ListingPass } from '../check/promises-reads-walk.js';
 import type { Simulation } from '../sim/index.js';
 import type { ClientRead } from './schema-engine.js';
 import { handlerCall, type SimClient } from './sim-client.js';
@@ -27,7 +27,7 @@ interface Pass {
   coordinator: Coordinator;
   startedAt: number;
   cursor: string | null;
-  items: [string, number][];
+  items: ListedItem[];
 }
 
 type PageBody = { executions?: { executionId?: unknown; createdAt?: unknown }[]; nextCursor?: unknown } | null;
@@ -70,7 +70,8 @@ export class ClientReads {
       const res = await handlerCall(c)({ method: 'GET', path: `/api/v1/executions?${q}`, headers: { authorization: `Bearer ${client.probe.read}` } });
       if (res.status !== 200) return void this.close(r, pass, sim, false, `a page was answered HTTP ${res.status}`);
       const b = res.body as PageBody;
-      for (const e of b?.executions ?? []) pass.items.push([String(e.executionId), typeof e.createdAt === 'number' ? e.createdAt : NaN]);
+      const listedAt = sim.simulatedMs;
+      for (const e of b?.executions ?? []) pass.items.push([String(e.executionId), typeof e.createdAt === 'number' ? e.createdAt : NaN, listedAt]);
       if (typeof b?.nextCursor === 'string') pass.cursor = b.nextCursor;
       else this.close(r, pass, sim, true);
     };
