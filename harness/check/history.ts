@@ -218,6 +218,10 @@ export class HistoryRecorder implements EventSink {
   get length(): number {
     return this.records.length;
   }
+  /** One record by index, without copying the list (a watcher reading the history as it grows). */
+  recordAt(index: number): HistoryRecord | undefined {
+    return this.records[index];
+  }
 
   private complete(invokeIndex: number, type: RecordType, value: Record<string, unknown>): void {
     const process = this.open.get(invokeIndex);

@@ -51,6 +51,7 @@ import { checkDispatchAtRelease } from './promises-dispatch.js';
 import { checkDueTime, checkIdleCapacity } from './promises-idle.js';
 import { checkBreakers } from './promises-breaker.js';
 import { checkStartsSeen } from './promises-started.js';
+import { checkStartFencing } from './promises-start-fencing.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -59,7 +60,7 @@ type Checker = (view: HistoryView, ctx: CheckContext) => Violation[];
 /** One checker per promise. */
 export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'no-lost-work': checkNoLostWork,
-  'exactly-once': checkExactlyOnce,
+  'exactly-once': (v, c) => [...checkExactlyOnce(v, c), ...checkStartFencing(v)],
   'no-double-ownership': (v, c) => [...checkNoDoubleOwnership(v, c), ...checkLiveAttempts(v, c), ...checkLeaseRunOnce(v)],
   order: (v, c) => [...checkOrder(v, c), ...checkDurableOrder(v, c)],
   retries: (v, c) => [...checkRetries(v, c), ...checkStoredRetry(v, c)],

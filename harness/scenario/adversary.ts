@@ -18,6 +18,7 @@
  *                   on path, without the secret: harness/scenario/adversary-onpath.ts
  *   http-scopes     the HTTP API with no, a forged and lower-scope tokens: harness/scenario/adversary-http.ts
  *   oversized-frame frames below, at and above maxFrameBytes in UTF-8 bytes: harness/scenario/adversary-frames.ts
+ *   stale-start     a registered worker of its own sends `started` for leases that just ended: harness/scenario/adversary-stale-start.ts
  * What a wire-sniffing attacker would have learnt (nonces of its own earlier
  * connections, the victim's session id and lease tokens) the harness reads
  * from the simulation. Each attempt is recorded as an `adversary` note
@@ -29,6 +30,7 @@ import { decodeToWorker, encode, registrationMac, sessionSigningKey, PROTOCOL_VE
 import type { HistoryRecorder } from '../check/history.js';
 import type { Simulation } from '../sim/index.js';
 import { oversizeProbes } from './adversary-frames.js';
+import { StaleStartAdversary } from './adversary-stale-start.js';
 import { OnPathAdversary, victimLease, type OnPathAttack } from './adversary-onpath.js';
 import type { Adversary, Attack } from './schema-engine.js';
 
@@ -66,6 +68,7 @@ export class AdversaryClient {
   private readonly seen: Seen[] = [];
   private injections = 0;
   private readonly onPath: OnPathAdversary;
+  private readonly staleStart: StaleStartAdversary;
 
   constructor(
     private readonly sim: Simulation,
@@ -75,6 +78,7 @@ export class AdversaryClient {
     private readonly httpScopes: () => Promise<void> = () => Promise.resolve(),
   ) {
     this.onPath = new OnPathAdversary(sim, recorder, () => this.welcomeTemplate());
+    this.staleStart = new StaleStartAdversary(sim, recorder, secret, (onFrame) => this.connect(onFrame));
   }
 
   /** One round: every attack of the entry, one connection each, in order. */
@@ -87,6 +91,7 @@ export class AdversaryClient {
   private async attack(attack: Attack, victim: string): Promise<void> {
     if (attack === 'http-scopes') return this.httpScopes();
     if (attack === 'oversized-frame') return this.oversize(victim);
+    if (attack === 'stale-start') return this.staleStart.attack(victim);
     if (attack === 'injected-sig') return this.inject(victim);
     if (isOnPath(attack)) return this.onPath.attack(attack, victim);
     const conn = await this.connect();
@@ -182,8 +187,8 @@ export class AdversaryClient {
     }
   }
 
-  /** Opens a connection and waits for the welcome; undefined if the coordinator is unreachable. */
-  private async connect(): Promise<{ c: Connection; welcome: Welcome; closed: () => boolean } | undefined> {
+  /** Opens a connection and waits for the welcome (later frames go to onFrame); undefined if the coordinator is unreachable. */
+  private async connect(onFrame?: (frame: string) => void): Promise<{ c: Connection; welcome: Welcome; closed: () => boolean } | undefined> {
     const url = `${this.sim.coordinator.url}/ws`;
     const opts = { handshakeTimeoutMs: 2000, maxPayloadBytes: 1 << 20, perMessageDeflate: false as const };
     const pending = this.sim.host(HOST).transport.connect(url, opts);
@@ -197,6 +202,7 @@ export class AdversaryClient {
     let closed = false;
     c.attach({
       onMessage: (frame) => {
+        if (welcome !== undefined) return void onFrame?.(frame);
         const d = decodeToWorker(frame);
         if (d.ok && d.msg.type === 'welcome') welcome = d.msg;
       },
