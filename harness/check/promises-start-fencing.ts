@@ -11,7 +11,8 @@
  * `status → running` of attempt N must come after a start of attempt N's
  * lease (its `claimed` event's token) was delivered from that lease's holder;
  * a status that only another lease's start, or another worker's, preceded
- * was not fenced.
+ * was not fenced. Judged only on a history that records the coordinator's
+ * deliveries at all (any `msg_delivered` toward it).
  */
 import { parseTaskKey } from './promises-acked.js';
 import type { Ev, HistoryView } from './view.js';
@@ -27,6 +28,7 @@ interface Delivery {
 /** Each status → running that no start of its own attempt's lease, from its holder, preceded. */
 export function checkStartFencing(view: HistoryView): Violation[] {
   const out: Violation[] = [];
+  if (!view.ofType('msg_delivered').some((e) => e.ev.dir === 'to_coordinator')) return out;
   const claims = new Map<string, Ev<'claimed'>[]>();
   const starts = new Map<string, Delivery[]>();
   for (const e of view.events) {
