@@ -4,7 +4,7 @@
  * them, the request does. A batch's executions are created in its array
  * order; a graph's in its topological order, ties in the graph's own key
  * order (Kahn's algorithm taking ready nodes first in, first out:
- * system/engine/graph.ts topologicalOrder, docs/PROTOCOL.md "Graphs"). The
+ * system/engine/graph.ts topologicalOrder; README promise 21). The
  * client's request is what the harness recorded when it submitted (invoke
  * `dependsOn`, positions in the ok's executionIds, which follow the graph's
  * key order), so a system that orders a graph otherwise is judged against
