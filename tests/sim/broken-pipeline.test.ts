@@ -1,0 +1,59 @@
+/**
+ * The commit/ack pipeline and the worker's connection state (blind set 12,
+ * misses 10, 12, 21, 24, 25): each scenario passes on the real system at its
+ * seed, and a broken variant of the system (./broken/pipeline-variants.ts)
+ * fails it under the promise the defect breaks.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { PromiseName } from '../../harness/check/promises.js';
+import { formatViolation } from '../../harness/check/violation.js';
+import { loadScenario } from '../../harness/scenario/loader.js';
+import { runChecked } from '../../harness/scenario/run.js';
+import type { SimWiring } from '../../harness/sim/index.js';
+import { stopDropsUnacked } from './broken/pipeline-variants.js';
+
+async function verdict(file: string, seed: number, wiring?: SimWiring) {
+  const scenario = await loadScenario(join(import.meta.dirname, '..', '..', 'scenarios', `${file}.yaml`));
+  const r = await runChecked(scenario, { seed, ...(wiring === undefined ? {} : { wiring }) });
+  return { passed: r.passed, promises: [...new Set(r.violations.map((v) => v.promise.name))], text: r.violations.map(formatViolation).join('\n'), marks: r.outcome.marks };
+}
+
+interface Case {
+  name: string;
+  file: string;
+  seed: number;
+  wiring: SimWiring;
+  caught: PromiseName;
+  says: RegExp;
+}
+
+const CASES: Case[] = [
+  {
+    name: '#21: a stop while disconnected drops the unacknowledged results',
+    file: 'stop-while-cut-off',
+    seed: 1,
+    wiring: { onWorker: stopDropsUnacked },
+    caught: 'drain',
+    says: /w1 stopped \(stopped while not connected: nothing to drain\) at t=\d+ with results up to seq \d+(\.\.\d+)? of session \S+ unacknowledged/,
+  },
+];
+
+describe('the commit/ack pipeline and the worker connection state (blind set 12)', () => {
+  for (const file of [...new Set(CASES.map((c) => `${c.file}@${c.seed}`))]) {
+    it(`${file} passes on the real system`, async () => {
+      const [name, seed] = file.split('@') as [string, string];
+      const v = await verdict(name, Number(seed));
+      expect(v.text).toBe('');
+      expect(v.passed).toBe(true);
+    });
+  }
+  for (const c of CASES) {
+    it(`${c.caught}: ${c.name}`, async () => {
+      const v = await verdict(c.file, c.seed, c.wiring);
+      expect(v.passed).toBe(false);
+      expect(v.promises, v.text).toContain(c.caught);
+      expect(v.text).toMatch(c.says);
+    });
+  }
+});
