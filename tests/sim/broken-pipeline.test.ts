@@ -11,7 +11,8 @@ import { formatViolation } from '../../harness/check/violation.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
-import { stopDropsUnacked } from './broken/pipeline-variants.js';
+import { PendingClearedByOlderEngine, ackPastOneEarly, stopDropsUnacked } from './broken/pipeline-variants.js';
+import { engineFactoryOf } from './broken/variants.js';
 
 async function verdict(file: string, seed: number, wiring?: SimWiring) {
   const scenario = await loadScenario(join(import.meta.dirname, '..', '..', 'scenarios', `${file}.yaml`));
@@ -29,6 +30,22 @@ interface Case {
 }
 
 const CASES: Case[] = [
+  {
+    name: '#10: a pending-commit entry cleared by an older commit (a stale refusal judged inside the cancel\'s commit window)',
+    file: 'verdict-in-commit-window',
+    seed: 1,
+    wiring: { engineFactory: engineFactoryOf(PendingClearedByOlderEngine) },
+    caught: 'acked-committed',
+    says: /the result of lease \S+ \(attempt \d+\) was refused as stale at t=\d+, before any committed end of that lease/,
+  },
+  {
+    name: '#12: the cumulative ack advances past one early commit only (it stalls)',
+    file: 'resume-in-commit',
+    seed: 1,
+    wiring: { coordinatorPolicies: ackPastOneEarly },
+    caught: 'delivery',
+    says: /had seen acks only up to seq \d+: the cumulative ack stalled behind messages already committed/,
+  },
   {
     name: '#21: a stop while disconnected drops the unacknowledged results',
     file: 'stop-while-cut-off',
