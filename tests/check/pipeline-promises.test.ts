@@ -91,3 +91,36 @@ describe('11 delivery: the cumulative ack keeps up with what the coordinator han
     expect(check(h, 'delivery')).toEqual([expect.stringMatching(/w1 session s-w1: the coordinator handed over seq 5 \(data\) at t=1000, but by the end of the run \(t=10000, the link still up\) w1 had seen acks only up to seq 2/)]);
   });
 });
+
+describe('10 liveness: a pong sample answers a ping of its own connection', () => {
+  const sample = (h: H, conn: string, pingT: number): H =>
+    h.emit('coordinator', { type: 'rtt_sampled', side: 'coordinator', workerId: 'w1', connectionId: conn, sampleMs: h.now - pingT, srttMs: 5, rttvarMs: 2, timeoutMs: 1000, pingId: 3, pingT });
+
+  it('passes pongs answering pings sent on the connection', () => {
+    const h = new H().connect('w1', 'c1');
+    h.at(3000).connect('w1', 'c2');
+    sample(h.at(3100), 'c2', 3050);
+    expect(check(h, 'liveness').filter((m) => m.includes('before that connection existed'))).toEqual([]);
+  });
+
+  it('reports a pong of an earlier connection credited to the new one', () => {
+    const h = new H().connect('w1', 'c1');
+    h.at(3000).connect('w1', 'c2');
+    sample(h.at(3100), 'c2', 900);
+    expect(check(h, 'liveness').filter((m) => m.includes('before that connection existed'))).toEqual([
+      expect.stringMatching(/coordinator of w1 on connection c2 \(registered at t=3000\) took a 2200 ms round trip at t=3100 from a pong answering ping 3 sent at t=900, before that connection existed/),
+    ]);
+  });
+});
+
+describe('11 delivery: a held outbox flushes by itself', () => {
+  it('passes a run whose probe never saw a held outbox, and reports one that did', () => {
+    const h = new H().connect('w1');
+    h.at(100).phase('end');
+    expect(check(h, 'delivery')).toEqual([]);
+    const held = new H().connect('w1');
+    held.at(2070).rec.recordInfo({ flood: 'held', workerId: 'w1', outboxDepth: 6, forMs: 20 });
+    held.at(2100).phase('end');
+    expect(check(held, 'delivery')).toEqual([expect.stringMatching(/w1's outbox held 6 message\(s\) at t=2070 for 20 ms, ready, its transport not backed up, and sent nothing/)]);
+  });
+});

@@ -11,7 +11,7 @@ import { formatViolation } from '../../harness/check/violation.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
-import { PendingClearedByOlderEngine, ackPastOneEarly, stopDropsUnacked } from './broken/pipeline-variants.js';
+import { PendingClearedByOlderEngine, ackPastOneEarly, flushNotRetried, stalePongKept, stopDropsUnacked } from './broken/pipeline-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 
 async function verdict(file: string, seed: number, wiring?: SimWiring) {
@@ -53,6 +53,22 @@ const CASES: Case[] = [
     wiring: { onWorker: stopDropsUnacked },
     caught: 'drain',
     says: /w1 stopped \(stopped while not connected: nothing to drain\) at t=\d+ with results up to seq \d+(\.\.\d+)? of session \S+ unacknowledged/,
+  },
+  {
+    name: '#24: a pong queued when the link went is kept and sent on the next connection',
+    file: 'backed-up-link',
+    seed: 1,
+    wiring: { onWorker: stalePongKept },
+    caught: 'liveness',
+    says: /coordinator of w1 on connection \S+ \(registered at t=\d+\) took a \d+ ms round trip at t=\d+ from a pong answering ping \d+ sent at t=\d+, before that connection existed/,
+  },
+  {
+    name: '#25: a flush held back by backpressure is never retried',
+    file: 'backed-up-link',
+    seed: 1,
+    wiring: { onWorker: flushNotRetried },
+    caught: 'delivery',
+    says: /w2's outbox held \d+ message\(s\) at t=\d+ for 20 ms, ready, its transport not backed up, and sent nothing/,
   },
 ];
 

@@ -9,6 +9,8 @@ import type { CoordinatorPolicies } from '../../../system/coordinator/index.js';
 import { Session } from '../../../system/coordinator/session.js';
 import type { ExecutionRecord, ExecutionStatus } from '../../../system/core/model.js';
 import { Engine } from '../../../system/engine/engine.js';
+import type { Channel } from '../../../system/worker/channel.js';
+import type { Outbox } from '../../../system/worker/outbox.js';
 import type { Worker } from '../../../system/worker/worker.js';
 
 /** #21: a graceful stop while disconnected stops at once when nothing runs, though finished results still await their ack. */
@@ -61,4 +63,29 @@ export class PendingClearedByOlderEngine extends Engine {
     }
     return committed;
   }
+}
+
+/** #24: the outbox discards queued pings at a disconnect but keeps a queued pong, which goes out on the next connection. */
+export function stalePongKept(_id: string, w: Worker): void {
+  const outbox = (w as unknown as { outbox: Outbox }).outbox;
+  const onDisconnect = outbox.onDisconnect.bind(outbox);
+  outbox.onDisconnect = () => {
+    const pongs = outbox.queued().filter((m) => m.type === 'pong');
+    onDisconnect();
+    for (const p of pongs) outbox.enqueue(p);
+  };
+}
+
+/** #25: a flush held back by backpressure arms no retry, so what it held waits for the next message queued. */
+export function flushNotRetried(_id: string, w: Worker): void {
+  const channel = (w as unknown as { channel: Channel }).channel;
+  const timers = channel as unknown as { flushTimer: { cancel(): void } | undefined };
+  const flush = channel.flush.bind(channel);
+  channel.flush = () => {
+    flush();
+    if (channel.backedUp) {
+      timers.flushTimer?.cancel();
+      timers.flushTimer = undefined;
+    }
+  };
 }
