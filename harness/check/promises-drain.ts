@@ -9,7 +9,8 @@
  *    handing it back (`result_recorded`, `lease_released`), never by a lease
  *    expiry, unless another fault touched it, the drain gave up (its
  *    `timeoutMs`), or the worker was started again before the lease ended.
- * And the worker stops (`stopped`, reason drained) only once every reliable
+ * And the worker stops (`stopped`, reason drained, or a stop while disconnected
+ * that found nothing to drain) only once every reliable
  * message it sent in that session was acknowledged, and the result of every
  * attempt its process finished was sent (one queued while the link was down
  * counts). A drain that ran out of
@@ -72,9 +73,21 @@ export function checkDrain(view: HistoryView, ctx: CheckContext): Violation[] {
   for (const st of view.ofType('stopped')) {
     if (st.ev.source !== st.ev.workerId) continue;
     if (st.ev.reason === 'drained') out.push(...exitedUnacked(view, st), ...exitedUnsent(view, st));
+    if (claimsNothingToDrain(st)) out.push(...exitedUnacked(view, st, 'result'), ...exitedUnsent(view, st));
     if (st.ev.reason === 'drain timed out') out.push(...timedOutWithoutHandBack(view, st));
   }
   return out;
+}
+
+/**
+ * A graceful stop while the worker is not connected ends at once only when
+ * there is nothing to drain (system/worker/worker.ts stop()): nothing runs and
+ * no result awaits an ack. Judged like a finished drain: what it sent in its
+ * session was acknowledged, and every result it finished was sent (one queued
+ * while the link was down included), or the stop dropped it (blind set 12 #21).
+ */
+function claimsNothingToDrain(st: Ev<'stopped'>): boolean {
+  return st.ev.reason.startsWith('stopped while not connected');
 }
 
 /**
@@ -82,7 +95,7 @@ export function checkDrain(view: HistoryView, ctx: CheckContext): Violation[] {
  * acknowledged every reliable message it sent in that session (its results
  * above all): a message still in flight when the process exits is lost with it.
  */
-function exitedUnacked(view: HistoryView, st: Ev<'stopped'>): Violation[] {
+function exitedUnacked(view: HistoryView, st: Ev<'stopped'>, only?: 'result'): Violation[] {
   const w = st.ev.workerId;
   const life = view.lifeOf(w, st.rec.index);
   let session = '';
@@ -93,13 +106,14 @@ function exitedUnacked(view: HistoryView, st: Ev<'stopped'>): Violation[] {
     const ev = e.ev;
     if (ev.source !== w || view.lifeOf(w, e.rec.index) !== life || (ev.type !== 'msg_sent' && ev.type !== 'msg_acked') || ev.dir !== 'to_coordinator') continue;
     if (ev.sessionId !== session) [session, sent, acked] = [ev.sessionId, 0, 0];
-    if (ev.type === 'msg_sent') sent = Math.max(sent, ev.seq);
+    if (ev.type === 'msg_sent') sent = only === undefined || ev.msgType === only ? Math.max(sent, ev.seq) : sent;
     else acked = Math.max(acked, ev.upTo);
   }
   if (acked >= sent) return [];
-  const what = `seq ${acked + 1}${sent > acked + 1 ? `..${sent}` : ''}`;
+  const what = `${only === undefined ? '' : `${only}s up to `}seq ${acked + 1}${sent > acked + 1 ? `..${sent}` : ''}`;
+  const how = st.ev.reason === 'drained' ? 'finished its drain' : `stopped (${st.ev.reason})`;
   return [
-    violation(view.records, 'drain', `${w} finished its drain at t=${st.rec.time} with ${what} of session ${session} unacknowledged: a draining worker waits for the coordinator to acknowledge what it sent`, {
+    violation(view.records, 'drain', `${w} ${how} at t=${st.rec.time} with ${what} of session ${session} unacknowledged: a draining worker waits for the coordinator to acknowledge what it sent`, {
       index: st.rec.index,
       workerId: w,
     }),
@@ -128,7 +142,7 @@ function exitedUnsent(view: HistoryView, st: Ev<'stopped'>): Violation[] {
   if (unsent.length === 0) return [];
   const [lease, f] = unsent[0] as [string, Ev];
   return [
-    violation(view.records, 'drain', `${w} finished its drain at t=${st.rec.time} without ever sending the result of lease ${lease} (its attempt ended at t=${f.rec.time}${unsent.length > 1 ? `; ${unsent.length} such` : ''}): a draining worker stops only once what it queued has left`, {
+    violation(view.records, 'drain', `${w} ${st.ev.reason === 'drained' ? 'finished its drain' : `stopped (${st.ev.reason})`} at t=${st.rec.time} without ever sending the result of lease ${lease} (its attempt ended at t=${f.rec.time}${unsent.length > 1 ? `; ${unsent.length} such` : ''}): a draining worker stops only once what it queued has left`, {
       index: st.rec.index,
       workerId: w,
     }),

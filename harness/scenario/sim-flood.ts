@@ -1,7 +1,8 @@
 /**
  * The message flood of a simulated run (scenario workload.flood): every
  * connected worker sends data messages in 100 ms ticks, and what its outbox
- * answered goes into the history for promise 11 (harness/scenario/run-sim.ts).
+ * answered goes into the history for promise 11 (harness/scenario/run-sim.ts),
+ * and a probe that a held outbox flushes by itself.
  */
 import type { Worker } from '../../system/worker/index.js';
 import type { Simulation } from '../sim/index.js';
@@ -30,7 +31,36 @@ export function scheduleFlood(sim: Simulation, scenario: Scenario, at: Schedule,
         if (w !== null && w.state === 'ready' && n > 0) floodTick(w, id, n, payload, note);
       }
     });
+    scheduleHeldProbe(sim, scenario, at, t + 50, note);
   }
+}
+
+/** How long a held outbox is watched for a send (well above the worker's 5 ms flush retry). */
+const HELD_PROBE_MS = 20;
+
+/**
+ * The flood's outbox probe: a ready worker whose outbox holds messages while
+ * its transport is not backed up must be sending (flush() retries every few
+ * ms while backed up, and sends as soon as it is not). Looked at twice,
+ * HELD_PROBE_MS apart: held, not backed up and no frame sent in between both
+ * times is an outbox that stopped flushing (`{flood: 'held'}`, promise 11).
+ */
+function scheduleHeldProbe(sim: Simulation, scenario: Scenario, at: Schedule, t: number, note: RunRecorder['note']): void {
+  const first = new Map<string, number>();
+  const held = (w: Worker | null): w is Worker => w !== null && w.state === 'ready' && w.stats().outboxDepth > 0 && !w.stats().transportBackedUp;
+  at(t, () => {
+    first.clear();
+    for (const id of workerIds(scenario.fleet)) {
+      const w = sim.worker(id).instance;
+      if (held(w)) first.set(id, w.stats().framesSent);
+    }
+  });
+  at(t + HELD_PROBE_MS, () => {
+    for (const [id, sent] of first) {
+      const w = sim.worker(id).instance;
+      if (held(w) && w.stats().framesSent === sent) note({ flood: 'held', workerId: id, outboxDepth: w.stats().outboxDepth, forMs: HELD_PROBE_MS });
+    }
+  });
 }
 
 /** One worker's share of a flood tick: n data messages; what the outbox answered goes into the history. */

@@ -39,6 +39,8 @@ export class Channel {
   private maxPriority: OutPriority | undefined;
   /** Told when a reliable message goes out for the first time (the worker's delivery trace). */
   tracer: ChannelTracer | undefined;
+  /** Frames handed to a transport so far, every connection (stats). */
+  framesSent = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -51,6 +53,11 @@ export class Channel {
 
   get connection(): Connection | undefined {
     return this.conn;
+  }
+
+  /** The transport buffers at least the high-water mark: flush() holds messages back (and retries) until it drains. */
+  get backedUp(): boolean {
+    return (this.conn?.bufferedAmount ?? 0) >= HIGH_WATER_BYTES;
   }
 
   /** Attaches a new connection; nothing flushes until allow() says what may go out. */
@@ -120,6 +127,7 @@ export class Channel {
       this.ackPending = false;
     }
     const signKey = msg.type === 'register' || msg.type === 'error' ? undefined : this.signKey;
+    this.framesSent++;
     return conn.send(encode(stamped as AnyMessage, signKey));
   }
 

@@ -59,6 +59,10 @@ export interface WorkerStats {
   /** How many progress/data messages may wait at once; a data message is refused (sendData false) only when they fill it. */
   outboxCapacity: number;
   unacked: number;
+  /** Frames handed to the transport on any connection so far (with transportBackedUp, what shows a held outbox that does not flush). */
+  framesSent: number;
+  /** Whether the current connection's transport buffers at least the high-water mark, so the outbox holds messages back. */
+  transportBackedUp: boolean;
   rttMs: number | null;
   /** Smoothed RTT of the current connection (core/rtt.ts), ms. */
   srttMs: number | null;

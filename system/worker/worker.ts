@@ -117,6 +117,8 @@ export class Worker extends WorkerSession {
       outboxDepth: this.outbox.depth,
       outboxCapacity: this.outbox.capacity,
       unacked: this.outbox.unackedCount,
+      framesSent: this.channel.framesSent,
+      transportBackedUp: this.channel.backedUp,
       rttMs: this.heartbeat?.rttMs ?? null,
       srttMs: this.heartbeat?.rtt.srttMs ?? null,
       heartbeatTimeoutMs: this.heartbeat?.timeoutMs ?? null,

@@ -25,12 +25,12 @@ function end(h: H, held: number): H {
   return h;
 }
 
-/** The coordinator hands over n data messages of w1 (seqs from `from`). */
+/** The coordinator hands over n data messages of w1 (seqs from `from`), and w1 sees them acknowledged. */
 function deliverData(h: H, from: number, n: number): H {
   for (let seq = from; seq < from + n; seq++) {
     h.emit('coordinator', { type: 'msg_delivered', workerId: 'w1', sessionId: 's-w1', dir: 'to_coordinator', seq, msgType: 'data' });
   }
-  return h;
+  return h.emit('w1', { type: 'msg_acked', workerId: 'w1', sessionId: 's-w1', dir: 'to_coordinator', upTo: from + n - 1 });
 }
 
 describe('11 delivery: the outbox under a flood', () => {
