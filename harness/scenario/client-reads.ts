@@ -10,7 +10,9 @@
  *   (`listingPass`) with what it listed (id, createdAt), when it began and
  *   ended, and which executions the client knew before the pass began that
  *   the coordinator no longer knows when it ended (pruned meanwhile); a pass
- *   the coordinator's restart or a refused page cut short says so.
+ *   the coordinator's restart or a refused page cut short says so. Every
+ *   other pass sends the filters it leaves open as empty parameters
+ *   (`status=&taskId=`, as absent), so both forms are paged.
  *   harness/check/promises-reads-walk.ts judges each pass (promise 29).
  * - `metrics`: GET /metrics twice at one instant, the message counters of
  *   both noted (`metricsScrape`) with the coordinator's incarnation;
@@ -28,6 +30,8 @@ interface Pass {
   startedAt: number;
   cursor: string | null;
   items: [string, number][];
+  /** This pass sends the open filters as empty parameters (every other pass). */
+  openFilters: boolean;
 }
 
 type PageBody = { executions?: { executionId?: unknown; createdAt?: unknown }[]; nextCursor?: unknown } | null;
@@ -56,6 +60,7 @@ export class ClientReads {
   }
 
   private readonly passes = new Map<ClientRead, Pass | undefined>();
+  private passCount = 0;
 
   /** One page per call; a pass ends at its last page, or cut short. */
   private walker(sim: Simulation, client: SimClient, r: ClientRead): () => Promise<void> {
@@ -64,11 +69,11 @@ export class ClientReads {
       let pass = this.passes.get(r);
       if (pass !== undefined && pass.coordinator !== c) pass = this.close(r, pass, sim, false, 'the coordinator restarted or went down');
       if (c === null) return;
-      pass ??= { coordinator: c, startedAt: sim.simulatedMs, cursor: null, items: [] };
+      pass ??= { coordinator: c, startedAt: sim.simulatedMs, cursor: null, items: [], openFilters: (this.passCount = (this.passCount + 1) % 2) === 0 };
       this.passes.set(r, pass);
-      const q = `limit=${r.limit}${pass.cursor === null ? '' : `&cursor=${encodeURIComponent(pass.cursor)}`}`;
+      const q = `limit=${r.limit}${pass.openFilters ? '&status=&taskId=' : ''}${pass.cursor === null ? '' : `&cursor=${encodeURIComponent(pass.cursor)}`}`;
       const res = await handlerCall(c)({ method: 'GET', path: `/api/v1/executions?${q}`, headers: { authorization: `Bearer ${client.probe.read}` } });
-      if (res.status !== 200) return void this.close(r, pass, sim, false, `a page was answered HTTP ${res.status}`);
+      if (res.status !== 200) return void this.close(r, pass, sim, false, `a page (?${q}) was answered HTTP ${res.status}`, res.status);
       const b = res.body as PageBody;
       for (const e of b?.executions ?? []) pass.items.push([String(e.executionId), typeof e.createdAt === 'number' ? e.createdAt : NaN]);
       if (typeof b?.nextCursor === 'string') pass.cursor = b.nextCursor;
@@ -86,16 +91,16 @@ export class ClientReads {
     };
   }
 
-  private close(r: ClientRead, pass: Pass, sim: Simulation, ended: boolean, broken?: string): undefined {
+  private close(r: ClientRead, pass: Pass, sim: Simulation, ended: boolean, broken?: string, refused?: number): undefined {
     const c = sim.coordinator.instance;
     const gone = ended && c === pass.coordinator ? [...this.known].filter(([id, at]) => at < pass.startedAt && c.engine.getExecution(id) === undefined).map(([id]) => id) : [];
-    this.note(r, pass, sim.simulatedMs, ended, broken, gone);
+    this.note(r, pass, sim.simulatedMs, ended, broken, gone, refused);
     this.passes.set(r, undefined);
     return undefined;
   }
 
-  private note(r: ClientRead, pass: Pass, endedAt: number, ended: boolean, broken: string | undefined, gone: string[]): void {
-    const value: ListingPass = { limit: r.limit, startedAt: pass.startedAt, endedAt, items: pass.items, ended, gone, ...(broken === undefined ? {} : { broken }) };
+  private note(r: ClientRead, pass: Pass, endedAt: number, ended: boolean, broken: string | undefined, gone: string[], refused?: number): void {
+    const value: ListingPass = { limit: r.limit, startedAt: pass.startedAt, endedAt, items: pass.items, ended, gone, ...(broken === undefined ? {} : { broken }), ...(refused === undefined ? {} : { refused }) };
     this.recorder.recordInfo({ listingPass: value });
   }
 
