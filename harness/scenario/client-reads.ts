@@ -23,6 +23,9 @@ import type { HistoryRecorder } from '../check/history.js';
 import type { ListingPass } from '../check/promises-reads-walk.js';
 import type { Simulation } from '../sim/index.js';
 import type { ClientRead } from './schema-engine.js';
+import { DashboardReader } from './client-dashboard.js';
+import { readGauges } from './client-gauges.js';
+import { TokenAdmin } from './client-tokens.js';
 import { handlerCall, type SimClient } from './sim-client.js';
 
 interface Pass {
@@ -53,10 +56,24 @@ export class ClientReads {
   /** Timed steps for the runner's schedule. */
   steps(sim: Simulation, client: SimClient): { at: number; run: () => Promise<void> }[] {
     return this.reads.flatMap((r) => {
-      const step = r.read === 'listing' ? this.walker(sim, client, r) : (): Promise<void> => this.scrape(sim, client);
+      const step = r.read === 'listing' ? this.walker(sim, client, r) : this.reader(sim, client, r);
       const last = r.read === 'listing' ? this.walkEnd(r) : undefined;
       return Array.from({ length: r.count + (last === undefined ? 0 : 1) }, (_, i) => ({ at: r.at + i * r.everyMs, run: i === r.count && last !== undefined ? last : step }));
     });
+  }
+
+  /** The step of a read that is not a listing: one scrape, one token administration step, one gauge read, one dashboard read. */
+  private reader(sim: Simulation, client: SimClient, r: ClientRead): () => Promise<void> {
+    if (r.read === 'tokens') {
+      const admin = new TokenAdmin(this.recorder);
+      return () => admin.step(sim, client);
+    }
+    if (r.read === 'gauges') return () => readGauges(sim, client, this.recorder);
+    if (r.read === 'dashboard') {
+      const feed = new DashboardReader(this.recorder, r.count);
+      return () => feed.step(sim, client);
+    }
+    return () => this.scrape(sim, client);
   }
 
   private readonly passes = new Map<ClientRead, Pass | undefined>();

@@ -75,10 +75,16 @@ export class SimClient {
     };
   }
 
-  private asAdmin(sim: Simulation, method: string, path: string, body: string): Promise<HttpAnswer> {
+  /** A request with the admin token to the running coordinator (rejected while it is down). */
+  asAdmin(sim: Simulation, method: string, path: string, body: string): Promise<HttpAnswer> {
+    return this.call(sim, { method, path, headers: { authorization: `Bearer ${this.admin}`, 'content-type': 'application/json' }, body });
+  }
+
+  /** A request as given to the running coordinator's HTTP handler (rejected while it is down). */
+  call(sim: Simulation, req: Parameters<HttpCall>[0]): Promise<HttpAnswer> {
     const c = sim.coordinator.instance;
-    if (c === null) return Promise.reject(new Error(`${method} ${path}: the coordinator is down`));
-    return handlerCall(c)({ method, path, headers: { authorization: `Bearer ${this.admin}`, 'content-type': 'application/json' }, body });
+    if (c === null) return Promise.reject(new Error(`${req.method} ${req.path}: the coordinator is down`));
+    return handlerCall(c)(req);
   }
 }
 
