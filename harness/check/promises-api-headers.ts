@@ -21,7 +21,7 @@ import { violation } from './violation.js';
 const RETRY_AFTER_ON: ReadonlySet<string> = new Set(['429 rate_limited', '503 store_unavailable']);
 
 /** A Retry-After value as RFC 9110 has it: delay-seconds, or an HTTP-date. */
-export function validRetryAfter(v: string): boolean {
+function validRetryAfter(v: string): boolean {
   return /^\d{1,9}$/.test(v.trim()) || (/[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT/.test(v) && !Number.isNaN(Date.parse(v)));
 }
 

@@ -14,7 +14,7 @@ import type { SimClient } from './sim-client.js';
 const GAUGES = ['squall_connections', 'squall_heartbeat_timeout_seconds', 'squall_workers', 'squall_executions', 'squall_handshakes_pending', 'squall_outbox_depth'] as const;
 
 /** The samples of the gauge families in a Prometheus text exposition. */
-export function gaugeSamples(text: string): Record<string, Record<string, number>> {
+function gaugeSamples(text: string): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = Object.fromEntries(GAUGES.map((g) => [g, {}]));
   for (const m of text.matchAll(/^(\w+)(?:\{([^}]*)\})? (\S+)$/gm)) {
     const family = out[m[1] ?? ''];

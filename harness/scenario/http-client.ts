@@ -53,7 +53,7 @@ export type HttpCall = (req: { method: string; path: string; headers: Record<str
 const ANSWER_HEADERS = ['retry-after', 'content-type', 'allow'] as const;
 
 /** The documented headers an answer carried (lower-case names), for the history. */
-export function documentedHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+function documentedHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const h of ANSWER_HEADERS) if (headers[h] !== undefined) out[h] = headers[h];
   return out;
