@@ -56,3 +56,12 @@ export interface FaultDetails {
   /** 'timeline' or 'swarm'. */
   origin?: string;
 }
+
+/** A submission's refusal as the client got it: the error code and message, the HTTP status and documented headers when an answer came. */
+export interface SubmitRefusal {
+  code: string;
+  message: string;
+  status?: number;
+  /** The answer's documented headers by lower-case name (Retry-After, Content-Type, Allow), when the client read them. */
+  headers?: Record<string, string>;
+}

@@ -16,7 +16,7 @@
  * kept in the value only when it differs. Records serialise to JSON lines.
  */
 import { type Clock, type EventSink, type SystemEvent, type SystemEventType, IllegalStateError, InvalidArgumentError } from '../../system/core/index.js';
-import type { FaultDetails, SubmitInvoke, SubmitOk } from './history-types.js';
+import type { FaultDetails, SubmitInvoke, SubmitOk, SubmitRefusal } from './history-types.js';
 import { FailedWrites, type StagedWrite } from './write-keys.js';
 import { CommitLatency } from './commit-latency.js';
 
@@ -40,7 +40,7 @@ export interface HistoryRecord {
 }
 
 /** The harness's own record payloads (submissions, faults). */
-export type { FaultDetails, SubmitInvoke, SubmitOk, TaskSubmitted } from './history-types.js';
+export type { FaultDetails, SubmitInvoke, SubmitOk, SubmitRefusal, TaskSubmitted } from './history-types.js';
 
 /** Phases of a run: faults start, heal begins (all faults removed), the run ends. */
 export type Phase = 'faults' | 'heal' | 'end';
@@ -181,7 +181,7 @@ export class HistoryRecorder implements EventSink {
   }
 
   /** The submission was refused or its outcome is unknown (`indeterminate`: Jepsen's info). */
-  recordFail(invokeIndex: number, error: { code: string; message: string; status?: number }, indeterminate = false): void {
+  recordFail(invokeIndex: number, error: SubmitRefusal, indeterminate = false): void {
     this.complete(invokeIndex, indeterminate ? 'info' : 'fail', { error, invoke: invokeIndex });
   }
 

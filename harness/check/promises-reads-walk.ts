@@ -13,7 +13,10 @@
  *   (what it knew then it knew throughout: a pruned execution never comes
  *   back; a pass the coordinator's restart cut short is not judged), so an
  *   execution created in the same millisecond as a page's last one and
- *   stepped over when that one was pruned shows here (blind set 11 #01).
+ *   stepped over when that one was pruned shows here (blind set 11 #01);
+ * - no page is refused but with 503 (the store down): every other pass sends
+ *   its open filters empty (`status=&taskId=`), which is as absent (blind
+ *   set 12 #19);
  * - nothing is listed that no submission created: promises-reads-phantom.ts.
  */
 import type { HistoryRecord } from './history.js';
@@ -35,6 +38,8 @@ export interface ListingPass {
   broken?: string;
   /** Executions acknowledged before startedAt that the coordinator no longer knew at endedAt. */
   gone: string[];
+  /** The HTTP status of the page that cut the pass short, when one was refused. */
+  refused?: number;
 }
 
 /** One listed execution of a pass: id, createdAt (coordinator clock), when its page was read (recorder clock). */
@@ -68,6 +73,8 @@ function passViolations(view: HistoryView, rec: HistoryRecord, pass: ListingPass
     else if (prev !== undefined && !after(item, prev)) out.push(v(`${item[0]} (createdAt ${item[1]}) is listed after ${prev[0]} (createdAt ${prev[1]}): not in (createdAt, id) order`, item[0]));
     seen.add(item[0]);
   }
+  // A page is a valid request with a read token (empty filters are as absent): a 4xx or 500 refuses what must be answered.
+  if (pass.refused !== undefined && pass.refused !== 503) out.push(v(`${pass.broken ?? `a page was answered HTTP ${pass.refused}`}: a valid page request must be answered`));
   if (!pass.ended || pass.broken !== undefined) return out;
   const gone = new Set(pass.gone);
   for (const [id, ack] of view.acked) {

@@ -86,10 +86,16 @@ const counts = (items: readonly ListedExecution[]): Map<string, number> => {
   return m;
 };
 
-/** A read answered 500 is a violation; another refusal (the coordinator or its store down) is not judged. */
+/**
+ * A read answered 500 is a violation, and so is a 4xx: the reads are valid
+ * requests with a valid read token (the whole listing's empty filters are as
+ * absent, blind set 12 #19); a 503 (the coordinator or its store down) is not judged.
+ */
 function refused(view: HistoryView, rec: HistoryRecord, what: string, r: object): Violation[] {
-  if (!('error' in r)) return [];
-  return r.error === 500 ? [violation(view.records, 'api-contract', `${what} was answered HTTP 500 at the end of the run`, { index: rec.index })] : [];
+  if (!('error' in r) || typeof r.error !== 'number') return [];
+  if (r.error === 500) return [violation(view.records, 'api-contract', `${what} was answered HTTP 500 at the end of the run`, { index: rec.index })];
+  if (r.error >= 400 && r.error < 500) return [violation(view.records, 'api-contract', `${what} was answered HTTP ${r.error} at the end of the run: a valid read (a read token; empty filters are as absent) must be answered`, { index: rec.index })];
+  return [];
 }
 
 /** The listing and stats reads judged against the final read (see the file comment). */
@@ -97,7 +103,7 @@ export function checkApiReads(view: HistoryView, toleranceMs = 0): Violation[] {
   const found = readsOf(view);
   if (found === undefined) return queueNoteViolations(view);
   const { rec, reads } = found;
-  const out = [...queueNoteViolations(view), ...refused(view, rec, 'GET /api/v1/executions', reads.all), ...refused(view, rec, 'the filtered listing', reads.filtered), ...refused(view, rec, 'GET /api/v1/stats', reads.stats)];
+  const out = [...queueNoteViolations(view), ...refused(view, rec, 'GET /api/v1/executions?status=&taskId=', reads.all), ...refused(view, rec, 'the filtered listing', reads.filtered), ...refused(view, rec, 'GET /api/v1/stats', reads.stats)];
   if ('error' in reads.all) return out;
   const listing = [...listingViolations(view, rec, reads.limit, reads.all), ...filteredViolations(view, rec, reads)];
   out.push(...listing);

@@ -6,13 +6,13 @@ import { readSettled } from './live-reads.js';
 function fakeApi(executions: () => ExecutionView[]): HttpCall {
   return async (req) => {
     const url = new URL(req.path, 'http://coordinator');
-    if (url.pathname === '/api/v1/stats') return { status: 200, body: { total: executions().length, retried: 0, byStatus: {}, byKind: {} } };
-    const status = url.searchParams.get('status');
+    if (url.pathname === '/api/v1/stats') return { status: 200, body: { total: executions().length, retried: 0, byStatus: {}, byKind: {} }, headers: {} };
+    const status = url.searchParams.get('status') || null; // an empty parameter is as absent, as the API has it
     const all = executions().filter((e) => status === null || e.status === status);
     const from = Number(url.searchParams.get('cursor') ?? 0);
     const limit = Number(url.searchParams.get('limit'));
     const page = all.slice(from, from + limit);
-    return { status: 200, body: { executions: page, nextCursor: from + limit < all.length ? String(from + limit) : null } };
+    return { status: 200, body: { executions: page, nextCursor: from + limit < all.length ? String(from + limit) : null }, headers: {} };
   };
 }
 

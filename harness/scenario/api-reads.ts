@@ -3,6 +3,9 @@
  * a run: every page of GET /api/v1/executions at a small page size (so page
  * boundaries are crossed many times), the same with a status filter, and
  * GET /api/v1/stats, with a read-scope token, next to the final read. The
+ * whole listing's pages carry the filters it does not use as empty
+ * parameters (`status=&taskId=`): an empty parameter is as absent (README,
+ * "HTTP API"), the form a UI's empty filter box sends. The
  * simulation makes them through the coordinator's HTTP handler at one
  * simulated instant; a live run over real HTTP, between two final reads that
  * agree (harness/live/live-reads.ts). The checker
@@ -18,6 +21,8 @@ const MIN_PAGE = 7;
 const PAGES = 60;
 /** The status the filtered listing asks for (the most common final status). */
 const FILTER_STATUS = 'completed';
+/** What the whole listing sends for the filters it leaves open: empty, which means absent. */
+const OPEN_FILTERS = 'status=&taskId=';
 
 interface PageBody {
   executions?: { executionId?: unknown; status?: unknown; kind?: unknown; statusHistory?: { status?: unknown; previous?: unknown }[]; startedAt?: unknown; completedAt?: unknown; error?: unknown }[];
@@ -31,7 +36,7 @@ async function listAll(call: HttpCall, auth: Record<string, string>, limit: numb
   const items: ListedExecution[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < maxPages; page++) {
-    const q = `limit=${limit}${status === undefined ? '' : `&status=${status}`}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
+    const q = `limit=${limit}&${status === undefined ? OPEN_FILTERS : `status=${status}`}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
     const r = await call({ method: 'GET', path: `/api/v1/executions?${q}`, headers: auth });
     if (r.status !== 200) return { error: r.status };
     const b = r.body as PageBody | null;

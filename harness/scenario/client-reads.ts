@@ -10,7 +10,9 @@
  *   (`listingPass`) with what it listed (id, createdAt), when it began and
  *   ended, and which executions the client knew before the pass began that
  *   the coordinator no longer knows when it ended (pruned meanwhile); a pass
- *   the coordinator's restart or a refused page cut short says so.
+ *   the coordinator's restart or a refused page cut short says so. Every
+ *   other pass sends the filters it leaves open as empty parameters
+ *   (`status=&taskId=`, as absent), so both forms are paged.
  *   harness/check/promises-reads-walk.ts judges each pass (promise 29).
  * - `metrics`: GET /metrics twice at one instant, the message counters of
  *   both noted (`metricsScrape`) with the coordinator's incarnation;
@@ -21,6 +23,9 @@ import type { HistoryRecorder } from '../check/history.js';
 import type { ListedItem, ListingPass } from '../check/promises-reads-walk.js';
 import type { Simulation } from '../sim/index.js';
 import type { ClientRead } from './schema-engine.js';
+import { DashboardReader } from './client-dashboard.js';
+import { readGauges } from './client-gauges.js';
+import { TokenAdmin } from './client-tokens.js';
 import { handlerCall, type SimClient } from './sim-client.js';
 
 interface Pass {
@@ -28,6 +33,8 @@ interface Pass {
   startedAt: number;
   cursor: string | null;
   items: ListedItem[];
+  /** This pass sends the open filters as empty parameters (every other pass). */
+  openFilters: boolean;
 }
 
 type PageBody = { executions?: { executionId?: unknown; createdAt?: unknown }[]; nextCursor?: unknown } | null;
@@ -49,13 +56,28 @@ export class ClientReads {
   /** Timed steps for the runner's schedule. */
   steps(sim: Simulation, client: SimClient): { at: number; run: () => Promise<void> }[] {
     return this.reads.flatMap((r) => {
-      const step = r.read === 'listing' ? this.walker(sim, client, r) : (): Promise<void> => this.scrape(sim, client);
+      const step = r.read === 'listing' ? this.walker(sim, client, r) : this.reader(sim, client, r);
       const last = r.read === 'listing' ? this.walkEnd(r) : undefined;
       return Array.from({ length: r.count + (last === undefined ? 0 : 1) }, (_, i) => ({ at: r.at + i * r.everyMs, run: i === r.count && last !== undefined ? last : step }));
     });
   }
 
+  /** The step of a read that is not a listing: one scrape, one token administration step, one gauge read, one dashboard read. */
+  private reader(sim: Simulation, client: SimClient, r: ClientRead): () => Promise<void> {
+    if (r.read === 'tokens') {
+      const admin = new TokenAdmin(this.recorder);
+      return () => admin.step(sim, client);
+    }
+    if (r.read === 'gauges') return () => readGauges(sim, client, this.recorder);
+    if (r.read === 'dashboard') {
+      const feed = new DashboardReader(this.recorder, r.count);
+      return () => feed.step(sim, client);
+    }
+    return () => this.scrape(sim, client);
+  }
+
   private readonly passes = new Map<ClientRead, Pass | undefined>();
+  private passCount = 0;
 
   /** One page per call; a pass ends at its last page, or cut short. */
   private walker(sim: Simulation, client: SimClient, r: ClientRead): () => Promise<void> {
@@ -64,11 +86,11 @@ export class ClientReads {
       let pass = this.passes.get(r);
       if (pass !== undefined && pass.coordinator !== c) pass = this.close(r, pass, sim, false, 'the coordinator restarted or went down');
       if (c === null) return;
-      pass ??= { coordinator: c, startedAt: sim.simulatedMs, cursor: null, items: [] };
+      pass ??= { coordinator: c, startedAt: sim.simulatedMs, cursor: null, items: [], openFilters: (this.passCount = (this.passCount + 1) % 2) === 0 };
       this.passes.set(r, pass);
-      const q = `limit=${r.limit}${pass.cursor === null ? '' : `&cursor=${encodeURIComponent(pass.cursor)}`}`;
+      const q = `limit=${r.limit}${pass.openFilters ? '&status=&taskId=' : ''}${pass.cursor === null ? '' : `&cursor=${encodeURIComponent(pass.cursor)}`}`;
       const res = await handlerCall(c)({ method: 'GET', path: `/api/v1/executions?${q}`, headers: { authorization: `Bearer ${client.probe.read}` } });
-      if (res.status !== 200) return void this.close(r, pass, sim, false, `a page was answered HTTP ${res.status}`);
+      if (res.status !== 200) return void this.close(r, pass, sim, false, `a page (?${q}) was answered HTTP ${res.status}`, res.status);
       const b = res.body as PageBody;
       const listedAt = sim.simulatedMs;
       for (const e of b?.executions ?? []) pass.items.push([String(e.executionId), typeof e.createdAt === 'number' ? e.createdAt : NaN, listedAt]);
@@ -87,16 +109,16 @@ export class ClientReads {
     };
   }
 
-  private close(r: ClientRead, pass: Pass, sim: Simulation, ended: boolean, broken?: string): undefined {
+  private close(r: ClientRead, pass: Pass, sim: Simulation, ended: boolean, broken?: string, refused?: number): undefined {
     const c = sim.coordinator.instance;
     const gone = ended && c === pass.coordinator ? [...this.known].filter(([id, at]) => at < pass.startedAt && c.engine.getExecution(id) === undefined).map(([id]) => id) : [];
-    this.note(r, pass, sim.simulatedMs, ended, broken, gone);
+    this.note(r, pass, sim.simulatedMs, ended, broken, gone, refused);
     this.passes.set(r, undefined);
     return undefined;
   }
 
-  private note(r: ClientRead, pass: Pass, endedAt: number, ended: boolean, broken: string | undefined, gone: string[]): void {
-    const value: ListingPass = { limit: r.limit, startedAt: pass.startedAt, endedAt, items: pass.items, ended, gone, ...(broken === undefined ? {} : { broken }) };
+  private note(r: ClientRead, pass: Pass, endedAt: number, ended: boolean, broken: string | undefined, gone: string[], refused?: number): void {
+    const value: ListingPass = { limit: r.limit, startedAt: pass.startedAt, endedAt, items: pass.items, ended, gone, ...(broken === undefined ? {} : { broken }), ...(refused === undefined ? {} : { refused }) };
     this.recorder.recordInfo({ listingPass: value });
   }
 

@@ -12,7 +12,7 @@
  * runs, and the outcome lists applied and refused faults separately.
  */
 import { describeFault } from './fault-details.js';
-import type { FaultDetails, Phase, SubmitInvoke } from '../check/history.js';
+import type { FaultDetails, Phase, SubmitInvoke, SubmitRefusal } from '../check/history.js';
 import { seededRandom } from '../../system/core/index.js';
 import { type Scenario, faultTimeline } from './schema.js';
 import { type ScheduledFault, sampleSwarm } from './swarm.js';
@@ -27,7 +27,7 @@ export interface RunRecorder {
   /** A submission is leaving; returns the key for ok/fail. */
   invoke(value: SubmitInvoke): number;
   ok(key: number, executionIds: string[], status?: number): void;
-  fail(key: number, error: { code: string; message: string; status?: number }, indeterminate: boolean): void;
+  fail(key: number, error: SubmitRefusal, indeterminate: boolean): void;
   fault(phase: 'start' | 'stop', details: FaultDetails): void;
   phase(phase: Phase): void;
   note(value: Record<string, unknown>): void;
@@ -39,7 +39,7 @@ export interface SubmitHandlers {
   /** Call when the submission really leaves (records the invoke). */
   begin(): void;
   ok(executionIds: string[], status?: number): void;
-  fail(error: { code: string; message: string; status?: number }, indeterminate: boolean): void;
+  fail(error: SubmitRefusal, indeterminate: boolean): void;
 }
 
 /** An acknowledged execution and what it must end as. */

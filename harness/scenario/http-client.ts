@@ -28,11 +28,41 @@ export interface WorkerView {
 export type SubmitOutcome =
   /** status: 201 created, 200 an idempotent repeat answered with the execution it already created. */
   | { ok: true; executionIds: string[]; status: number }
-  /** status: the HTTP status of a refusal; absent when no answer came (network error, timeout). */
-  | { ok: false; indeterminate: boolean; code: string; message: string; status?: number };
+  /**
+   * status: the HTTP status of a refusal; absent when no answer came (network error, timeout).
+   * headers: the refusal's documented headers (ANSWER_HEADERS) that it carried.
+   */
+  | { ok: false; indeterminate: boolean; code: string; message: string; status?: number; headers?: Record<string, string> };
+
+/** An HTTP answer as the harness sees it: status, parsed body, and headers by lower-case name. */
+export interface HttpAnswer {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
 
 /** One request/response exchange with a coordinator's HTTP API (path with its query string). */
-export type HttpCall = (req: { method: string; path: string; headers: Record<string, string>; body?: string; timeoutMs?: number }) => Promise<{ status: number; body: unknown }>;
+export type HttpCall = (req: { method: string; path: string; headers: Record<string, string>; body?: string; timeoutMs?: number }) => Promise<HttpAnswer>;
+
+/**
+ * The headers of an answer the API contract documents (README, "HTTP API"),
+ * which a refusal's record keeps so the checker can judge them
+ * (harness/check/promises-api-headers.ts): Retry-After on 429 and 503,
+ * Content-Type, Allow on 405.
+ */
+const ANSWER_HEADERS = ['retry-after', 'content-type', 'allow'] as const;
+
+/** The documented headers an answer carried (lower-case names), for the history. */
+function documentedHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const h of ANSWER_HEADERS) if (headers[h] !== undefined) out[h] = headers[h];
+  return out;
+}
+
+/** Headers by lower-case name (HTTP names are case-insensitive; the harness reads them lower-case). */
+export function lowerHeaders(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+}
 
 /** The JSON body of a submission, as each route takes it. */
 export function submitBody(s: { type: 'task'; spec: unknown } | { type: 'batch'; specs: unknown[] } | { type: 'graph'; graph: unknown }): unknown {
@@ -66,7 +96,7 @@ export function parseBody(text: string): unknown {
 export function fetchCall(base: () => string): HttpCall {
   return async (req) => {
     const res = await fetch(`${base()}${req.path}`, { method: req.method, headers: req.headers, ...(req.body === undefined ? {} : { body: req.body }), signal: AbortSignal.timeout(req.timeoutMs ?? 10_000) });
-    return { status: res.status, body: parseBody(await res.text()) };
+    return { status: res.status, body: parseBody(await res.text()), headers: lowerHeaders(Object.fromEntries(res.headers)) };
   };
 }
 
@@ -85,7 +115,7 @@ export class CoordinatorHttp {
 
   /** POST a spec (or a graph); a network error or 5xx is indeterminate, a 4xx a definite refusal. */
   async submit(body: unknown, route: 'task' | 'graph' | 'batch' = 'task'): Promise<SubmitOutcome> {
-    let r: { status: number; body: unknown };
+    let r: HttpAnswer;
     try {
       r = await this.call({
         path: SUBMIT_PATHS[route],
@@ -104,12 +134,12 @@ export class CoordinatorHttp {
       return { ok: true, executionIds: ids, status: r.status };
     }
     const err = (r.body as { error?: { code?: string; message?: string } } | null)?.error;
-    return { ok: false, indeterminate: r.status >= 500, code: err?.code ?? `http_${r.status}`, message: err?.message ?? `HTTP ${r.status}`, status: r.status };
+    return { ok: false, indeterminate: r.status >= 500, code: err?.code ?? `http_${r.status}`, message: err?.message ?? `HTTP ${r.status}`, status: r.status, headers: documentedHeaders(r.headers) };
   }
 
   /** POST /api/v1/executions/{id}/cancel|pause|resume: the execution's status after it and the HTTP status (200, or 202 for a pause in progress). */
   async control(op: 'cancel' | 'pause' | 'resume', executionId: string): Promise<{ ok: true; status: string; httpStatus: number } | { ok: false; code: string; message: string; status?: number }> {
-    let r: { status: number; body: unknown };
+    let r: HttpAnswer;
     try {
       const body = op === 'cancel' ? JSON.stringify({ reason: 'cancelled by the workload' }) : '';
       r = await this.call({ method: 'POST', path: `/api/v1/executions/${encodeURIComponent(executionId)}/${op}`, headers: { 'content-type': 'application/json', ...this.auth() }, body });

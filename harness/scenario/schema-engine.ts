@@ -18,7 +18,7 @@
  *   coordinator.commitDelayMs     group-commit latency of the simulated store (ms)
  *   triggers                      [{on: {event, worker?, nth?, delayMs?}, target, action, for?}]
  *   adversaries                   [{at, victim, attacks, everyMs?, count?}]
- *   clientReads                   [{at, read: listing|metrics, everyMs?, count?, limit?}]: reads during the run
+ *   clientReads                   [{at, read: listing|metrics|tokens|gauges|dashboard, everyMs?, count?, limit?}]: reads during the run
  */
 import { z } from 'zod';
 import type { SystemEventType } from '../../system/core/index.js';
@@ -247,11 +247,16 @@ export type Adversary = z.output<typeof Adversary>;
  * one request every everyMs, count times from `at`: `listing` pages through
  * GET /api/v1/executions `limit` at a time, one page per request, starting
  * over after the last page (every pass judged: promise 29); `metrics` scrapes
- * GET /metrics (its message counters judged against the history).
+ * GET /metrics (its message counters judged against the history); `tokens`
+ * administers API tokens (revoke, repeat revokes, present revoked ones, make
+ * one, list: client-tokens.ts); `gauges` scrapes the /metrics gauges next to
+ * GET /api/v1/workers at one instant (client-gauges.ts); `dashboard` opens
+ * the dashboard's event stream (/ui/events) at `at` and reads it until
+ * count × everyMs later (client-dashboard.ts).
  */
 export const ClientRead = z.strictObject({
   at: Ms,
-  read: z.enum(['listing', 'metrics']),
+  read: z.enum(['listing', 'metrics', 'tokens', 'gauges', 'dashboard']),
   everyMs: PosInt.default(100),
   count: PosInt.max(2000).default(1),
   limit: PosInt.max(1000).default(3),

@@ -8,7 +8,7 @@
 import type { Coordinator } from '../../system/coordinator/index.js';
 import { createToken, memoryTokenStore, type TokenStore } from '../../system/coordinator/index.js';
 import type { Random } from '../../system/core/index.js';
-import { CoordinatorHttp, type HttpCall, parseBody, submitBody } from './http-client.js';
+import { CoordinatorHttp, type HttpAnswer, type HttpCall, lowerHeaders, parseBody, submitBody } from './http-client.js';
 import type { Simulation } from '../sim/index.js';
 import type { RunRecorder, SubmitHandlers } from './driver.js';
 import { datedAt, type Submission } from './workload.js';
@@ -75,10 +75,16 @@ export class SimClient {
     };
   }
 
-  private asAdmin(sim: Simulation, method: string, path: string, body: string): Promise<{ status: number; body: unknown }> {
+  /** A request with the admin token to the running coordinator (rejected while it is down). */
+  asAdmin(sim: Simulation, method: string, path: string, body: string): Promise<HttpAnswer> {
+    return this.call(sim, { method, path, headers: { authorization: `Bearer ${this.admin}`, 'content-type': 'application/json' }, body });
+  }
+
+  /** A request as given to the running coordinator's HTTP handler (rejected while it is down). */
+  call(sim: Simulation, req: Parameters<HttpCall>[0]): Promise<HttpAnswer> {
     const c = sim.coordinator.instance;
-    if (c === null) return Promise.reject(new Error(`${method} ${path}: the coordinator is down`));
-    return handlerCall(c)({ method, path, headers: { authorization: `Bearer ${this.admin}`, 'content-type': 'application/json' }, body });
+    if (c === null) return Promise.reject(new Error(`${req.method} ${req.path}: the coordinator is down`));
+    return handlerCall(c)(req);
   }
 }
 
@@ -94,7 +100,7 @@ export function handlerCall(c: Coordinator): HttpCall {
       body: req.body ?? '',
       remoteAddress: 'client',
     });
-    return { status: res.status, body: parseBody(res.body) };
+    return { status: res.status, body: parseBody(res.body), headers: lowerHeaders(res.headers) };
   };
 }
 
@@ -129,7 +135,7 @@ export function simSubmit(sim: Simulation, sub: Submission, h: SubmitHandlers, n
     if (r.ok) return once(() => h.ok(r.executionIds, r.status));
     once(() => {
       // A 4xx is a definite refusal (nothing was created); a 5xx may or may not have been, unless the store refused it whole.
-      h.fail({ code: r.code, message: r.message, ...(r.status === undefined ? {} : { status: r.status }) }, r.indeterminate && !DEFINITE_FAILURES.has(r.code));
+      h.fail({ code: r.code, message: r.message, ...(r.status === undefined ? {} : { status: r.status }), ...(r.headers === undefined ? {} : { headers: r.headers }) }, r.indeterminate && !DEFINITE_FAILURES.has(r.code));
       if (r.code === 'store_unavailable') void recordReadyz(coordinator, note, 'store_unavailable');
     });
   });

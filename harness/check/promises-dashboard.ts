@@ -1,0 +1,60 @@
+/**
+ * Part of 29, api-contract: the dashboard's live feed (GET /ui/events,
+ * server-sent events; README, "Dashboard") says what happened: each push
+ * carries the events since the previous push, the newest ones when there
+ * were more than a push holds, and `dropped`, how many older ones it left
+ * out since the previous push. Judged on the client's dashboard feeds
+ * (scenario `clientReads` read `dashboard`,
+ * harness/scenario/client-dashboard.ts):
+ *
+ * - the stream opens 200 with a snapshot push that carries no events and
+ *   dropped 0;
+ * - a push reports dropped events only when it is full: it carries as many
+ *   events as the fullest push of the run (the feed's cap), since only a
+ *   window past the cap drops any; a count carried into later, quieter
+ *   pushes (blind set 12 #18: never reset after a push) shows here;
+ * - the events a feed's pushes account for (carried + dropped) are never
+ *   more than the coordinator emitted while it was open (the history
+ *   records every coordinator event).
+ */
+import { HARNESS_OPS, type HistoryRecord } from './history.js';
+import type { HistoryView } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+/** One dashboard stream as noted: when it opened (and its status), each push as [time, events carried, dropped], when it closed. */
+export interface DashboardFeed {
+  openedAt: number;
+  status: number;
+  pushes: [at: number, events: number, dropped: number][];
+  closedAt?: number;
+}
+
+const OPS: ReadonlySet<string> = new Set(HARNESS_OPS);
+
+function feedsOf(view: HistoryView): { rec: HistoryRecord; feed: DashboardFeed }[] {
+  const out: { rec: HistoryRecord; feed: DashboardFeed }[] = [];
+  for (const rec of view.records) if (rec.f === 'note' && typeof rec.value.dashboardFeed === 'object' && rec.value.dashboardFeed !== null) out.push({ rec, feed: rec.value.dashboardFeed as DashboardFeed });
+  return out;
+}
+
+/** Every dashboard feed judged (see the file comment). */
+export function checkDashboardFeeds(view: HistoryView): Violation[] {
+  const feeds = feedsOf(view);
+  const cap = Math.max(0, ...feeds.flatMap(({ feed }) => feed.pushes.map((p) => p[1])));
+  return feeds.flatMap(({ rec, feed }) => {
+    const v = (m: string): Violation => violation(view.records, 'api-contract', `dashboard feed (GET /ui/events, opened t=${feed.openedAt}): ${m}`, { index: rec.index });
+    if (feed.status !== 200) return [v(`answered ${feed.status} to a read token`)];
+    const out: Violation[] = [];
+    const [first, ...rest] = feed.pushes;
+    if (first !== undefined && (first[1] !== 0 || first[2] !== 0)) out.push(v(`its first push (the snapshot) carried ${first[1]} events and dropped ${first[2]}: a new stream starts with none and 0`));
+    for (const [at, events, dropped] of rest) {
+      if (dropped < 0 || events < 0) out.push(v(`the push at t=${at} has no events array or dropped count`));
+      else if (dropped > 0 && events < cap) out.push(v(`the push at t=${at} reports ${dropped} dropped events but carries only ${events} (the fullest push carried ${cap}): a push drops events only when it is full, and its count is of that push's window (reset after each push)`));
+    }
+    const accounted = rest.reduce((n, p) => n + Math.max(0, p[1]) + Math.max(0, p[2]), 0);
+    const emitted = view.records.filter((r) => r.process === 'coordinator' && !OPS.has(r.f) && r.time >= feed.openedAt && r.time <= (feed.closedAt ?? Infinity)).length;
+    if (accounted > emitted) out.push(v(`its pushes account for ${accounted} events (carried + dropped), but the coordinator emitted ${emitted} while it was open`));
+    return out;
+  });
+}

@@ -1,0 +1,68 @@
+/**
+ * Part of 29, api-contract: the gauges of GET /metrics say what is true at
+ * the scrape (they mirror state kept elsewhere), judged on the client's
+ * gauge reads (scenario `clientReads` read `gauges`,
+ * harness/scenario/client-gauges.ts: a scrape, GET /api/v1/workers and
+ * GET /api/v1/stats at one instant):
+ *
+ * - `squall_heartbeat_timeout_seconds` (the timeout in force over live
+ *   connections, min and max) has samples exactly when
+ *   `squall_connections` counts a live connection, and min <= max: with the
+ *   last connection gone it must go back to no samples, not keep the last
+ *   ones (blind set 12 #17: the gauge never reset at a scrape);
+ * - `squall_workers{state}` counts what GET /api/v1/workers lists in each
+ *   state, and `squall_executions{status}` what GET /api/v1/stats counts
+ *   (a state or status that emptied reads 0 or is absent, never its old
+ *   count);
+ * - no gauge is negative.
+ */
+import type { HistoryView } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+/** One gauge read as noted: each gauge family's samples by label values, the workers listing by state, the stats' byStatus. */
+export interface GaugeRead {
+  at: number;
+  gauges: Record<string, Record<string, number>>;
+  workers: Record<string, number>;
+  byStatus: Record<string, number>;
+}
+
+const isRead = (v: unknown): v is GaugeRead => typeof v === 'object' && v !== null && 'gauges' in v && 'workers' in v;
+
+/** Each gauge read judged (see the file comment). */
+export function checkGaugeReads(view: HistoryView): Violation[] {
+  const out: Violation[] = [];
+  for (const rec of view.records) {
+    if (rec.f !== 'note' || !isRead(rec.value.gaugeRead)) continue;
+    const read = rec.value.gaugeRead;
+    out.push(...readViolations(read).map((m) => violation(view.records, 'api-contract', `GET /metrics at t=${read.at}: ${m}`, { index: rec.index })));
+  }
+  return out;
+}
+
+function readViolations(read: GaugeRead): string[] {
+  const out: string[] = [];
+  const g = read.gauges;
+  const connections = g.squall_connections?.[''] ?? 0;
+  const timeout = g.squall_heartbeat_timeout_seconds ?? {};
+  const [min, max] = [timeout['stat=min'], timeout['stat=max']];
+  if (connections === 0 && Object.keys(timeout).length > 0) out.push(`squall_heartbeat_timeout_seconds reports ${JSON.stringify(timeout)} with squall_connections 0: the timeout in force over no connection has no samples (a gauge left from connections that are gone)`);
+  if (connections > 0 && (min === undefined || max === undefined)) out.push(`squall_heartbeat_timeout_seconds has no min/max with ${connections} live connection(s)`);
+  if (min !== undefined && max !== undefined && min > max) out.push(`squall_heartbeat_timeout_seconds min ${min} > max ${max}`);
+  out.push(...mirrorViolations('squall_workers', 'state', g.squall_workers ?? {}, read.workers, 'GET /api/v1/workers lists'));
+  out.push(...mirrorViolations('squall_executions', 'status', g.squall_executions ?? {}, read.byStatus, 'GET /api/v1/stats counts'));
+  for (const [family, samples] of Object.entries(g)) for (const [labels, value] of Object.entries(samples)) if (value < 0) out.push(`${family}{${labels}} is ${value}: a gauge that counts is never negative`);
+  return out;
+}
+
+/** A gauge by one label against the counts the API gives at the same instant (absent = 0 on both sides). */
+function mirrorViolations(family: string, label: string, samples: Record<string, number>, truth: Record<string, number>, source: string): string[] {
+  const out: string[] = [];
+  const keys = new Set([...Object.keys(truth), ...Object.keys(samples).map((k) => k.replace(`${label}=`, ''))]);
+  for (const k of keys) {
+    const [gauge, api] = [samples[`${label}=${k}`] ?? 0, truth[k] ?? 0];
+    if (gauge !== api) out.push(`${family}{${label}="${k}"} is ${gauge}, but ${source} ${api} at the same instant`);
+  }
+  return out;
+}

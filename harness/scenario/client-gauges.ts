@@ -1,0 +1,41 @@
+/**
+ * The gauges of GET /metrics read next to what they mirror (scenario
+ * `clientReads` read `gauges`), in simulation, at one instant: the scrape,
+ * then GET /api/v1/workers and GET /api/v1/stats, through the coordinator's
+ * HTTP handler with the client's read token. Noted as `gaugeRead`;
+ * harness/check/promises-metrics-gauges.ts judges it.
+ */
+import type { HistoryRecorder } from '../check/history.js';
+import type { GaugeRead } from '../check/promises-metrics-gauges.js';
+import type { Simulation } from '../sim/index.js';
+import type { SimClient } from './sim-client.js';
+
+/** The gauge families read, by name: each sample keyed by its label values (`state=connected`; '' without labels). */
+const GAUGES = ['squall_connections', 'squall_heartbeat_timeout_seconds', 'squall_workers', 'squall_executions', 'squall_handshakes_pending', 'squall_outbox_depth'] as const;
+
+/** The samples of the gauge families in a Prometheus text exposition. */
+function gaugeSamples(text: string): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = Object.fromEntries(GAUGES.map((g) => [g, {}]));
+  for (const m of text.matchAll(/^(\w+)(?:\{([^}]*)\})? (\S+)$/gm)) {
+    const family = out[m[1] ?? ''];
+    if (family === undefined) continue;
+    const labels = [...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => `${l[1]}=${l[2]}`).join(',');
+    family[labels] = Number(m[3]);
+  }
+  return out;
+}
+
+/** One gauge read (nothing while the coordinator is down). */
+export async function readGauges(sim: Simulation, client: SimClient, recorder: HistoryRecorder): Promise<void> {
+  if (sim.coordinator.instance === null) return;
+  const auth = { authorization: `Bearer ${client.probe.read}` };
+  const m = await client.call(sim, { method: 'GET', path: '/metrics', headers: auth });
+  const w = await client.call(sim, { method: 'GET', path: '/api/v1/workers', headers: auth });
+  const s = await client.call(sim, { method: 'GET', path: '/api/v1/stats', headers: auth });
+  if (m.status !== 200 || typeof m.body !== 'string' || w.status !== 200 || s.status !== 200) return void recorder.recordInfo({ gaugeRead: { error: [m.status, w.status, s.status] } });
+  const workers: Record<string, number> = {};
+  for (const x of (w.body as { workers?: { state?: unknown }[] } | null)?.workers ?? []) workers[String(x.state)] = (workers[String(x.state)] ?? 0) + 1;
+  const byStatus = ((s.body as { byStatus?: Record<string, number> } | null)?.byStatus ?? {});
+  const read: GaugeRead = { at: sim.simulatedMs, gauges: gaugeSamples(m.body), workers, byStatus };
+  recorder.recordInfo({ gaugeRead: read });
+}
