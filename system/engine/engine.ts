@@ -150,12 +150,14 @@ export class Engine extends EngineControl implements EngineForCoordinator, Engin
 
   getExecution(executionId: string): ExecutionRecord | undefined {
     const rec = this.records.get(asExecutionId(executionId));
-    return rec === undefined ? undefined : snapshot(rec);
+    return rec === undefined || this.pendingSubmits.has(rec.executionId) ? undefined : snapshot(rec);
   }
 
   listExecutions(query: ListQuery = {}): { executions: ExecutionRecord[]; nextCursor: string | null } {
     const page = this.listing.page(parseQuery(query));
-    return { executions: page.executions.map(snapshot), nextCursor: page.nextCursor };
+    // Commit-or-no-trace: a submission whose store commit is in flight is indexed (an idempotent repeat finds it) but not shown.
+    const committed = page.executions.filter((r) => !this.pendingSubmits.has(r.executionId));
+    return { executions: committed.map(snapshot), nextCursor: page.nextCursor };
   }
 
   getExecutionStats(): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { startEngine } from './testing.js';
+import { MemoryStore } from '../store/memory-store.js';
+import { fakeClock, startEngine } from './testing.js';
 
 describe('listExecutions', () => {
   it('pages in (createdAt, id) order with an opaque cursor, filters by status and taskId', async () => {
@@ -29,5 +30,21 @@ describe('listExecutions', () => {
     expect(() => engine.listExecutions({ limit: 1001 })).toThrow(/limit/);
     expect(() => engine.listExecutions({ status: 'nope' })).toThrow(/status must be one of/);
     expect(() => engine.listExecutions({ cursor: 'garbage' })).toThrow(/cursor/);
+  });
+
+  it('shows no submission whose store commit is still in flight (commit-or-no-trace), then shows it once committed', async () => {
+    const time = fakeClock();
+    const { engine } = await startEngine({ time, store: new MemoryStore({ clock: time.clock, commitDelayMs: 10 }) });
+    const done = await Promise.all([engine.scheduleTask({ kind: 'echo' }), time.tickAsync(10)]);
+    const open = engine.scheduleTask({ kind: 'echo' });
+    await time.tickAsync(5);
+    const listed = engine.listExecutions().executions.map((e) => e.executionId);
+    expect(listed).toEqual([done[0].executionId]);
+    const pending = engine.listExecutions({ status: 'scheduled', limit: 1000 }).executions;
+    expect(pending).toHaveLength(1);
+    await time.tickAsync(5);
+    const committed = await open;
+    expect(engine.listExecutions().executions.map((e) => e.executionId)).toEqual([done[0].executionId, committed.executionId]);
+    expect(engine.getExecution(committed.executionId)?.executionId).toBe(committed.executionId);
   });
 });
