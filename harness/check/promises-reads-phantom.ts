@@ -1,8 +1,8 @@
 /**
  * Part of 29, api-contract (with promise 18's "no phantom"): a listing paged
  * during the run (scenario `clientReads` read `listing`) shows only
- * executions that exist. A submission's executions are indexed at once and
- * listed while their store write is in its commit window; if the write
+ * executions that exist. A submission's executions are indexed at once (but
+ * not listed) while their store write is in its commit window; if the write
  * fails, the submission is refused and they are removed from every index
  * (system/engine/committed.ts): as if never submitted. So an execution
  * listed on a page read when no submission was open (every submission
@@ -10,6 +10,10 @@
  * indeterminately stays open) must have been created by one that committed:
  * acknowledged, or seen `submitted` somewhere in the history. One that never
  * committed is a refused submission left in the listing (blind set 12 #06).
+ * And nothing is listed before its submission committed: a page read before
+ * an execution's `submitted` event (emitted as its commit lands) shows what a
+ * failed commit would turn into a phantom (the engine hides submissions in
+ * their commit window from reads: commit-or-no-trace).
  * Submissions the harness does not record (the HTTP adversary's) are not
  * accounted for: scenarios that page the listing under storage faults do not
  * run that adversary.
@@ -42,15 +46,19 @@ export function listedPhantoms(view: HistoryView): (rec: HistoryRecord, pass: Pa
     const out: Violation[] = [];
     const seen = new Set<string>();
     for (const [id, createdAt, listedAt] of pass.items) {
-      if (listedAt === undefined || seen.has(id) || view.acked.has(id) || view.submitted.has(id) || open(listedAt)) continue;
+      if (listedAt === undefined || seen.has(id)) continue;
+      const committedAt = view.submitted.get(id)?.rec.time;
+      const early = committedAt !== undefined && committedAt > listedAt;
+      if (!early && (view.acked.has(id) || committedAt !== undefined || open(listedAt))) continue;
       seen.add(id);
+      const what = early
+        ? `before its submission committed (its 'submitted' event came at t=${committedAt}: an execution still in its commit window shown, which a failed commit would make a phantom)`
+        : `with no submission open, but no submission created it (never acknowledged, never committed: a refused submission left in the listing)`;
       out.push(
-        violation(
-          view.records,
-          'api-contract',
-          `listing paged during the run (${pass.limit} per page): ${id} (createdAt ${createdAt}) is listed on a page read at t=${listedAt}, with no submission open, but no submission created it (never acknowledged, never committed: a refused submission left in the listing)`,
-          { index: rec.index, executionId: id },
-        ),
+        violation(view.records, 'api-contract', `listing paged during the run (${pass.limit} per page): ${id} (createdAt ${createdAt}) is listed on a page read at t=${listedAt}, ${what}`, {
+          index: rec.index,
+          executionId: id,
+        }),
       );
     }
     return out;

@@ -43,7 +43,7 @@ describe('29 api-contract: a listed execution carries its terminal time (promise
   function run(items: ListedExecution[]): string[] {
     const h = new H().at(1).submit('a').submit('b').claim('a', 'w1', 1, 'A1').start('a', 'w1', 1, 'A1').at(300).finish('a', 'w1', 1, 'A1', 'failed');
     h.status('b', 'pending', 'failed', 0, 'dependency_failed');
-    const reads: ApiReads = { limit: 7, all: { items, unended: false }, filtered: { error: 400 }, stats: { error: 400 } };
+    const reads: ApiReads = { limit: 7, all: { items, unended: false }, filtered: { error: 503 }, stats: { error: 503 } };
     h.at(350).rec.recordInfo({ apiReads: reads });
     h.rec.recordRead({ a: 'failed', b: 'failed' });
     return checkHistory(h.history(), ['api-contract'], baseContext).map((v) => v.message);
@@ -87,6 +87,16 @@ describe('29 api-contract: nothing listed that no submission created (promises-r
     h.at(26).rec.recordFail(open, { code: 'timeout', message: 'no answer' }, true);
     pass(h.at(40), [['ghost', 20, 40]]);
     expect(messages(h, 'api-contract')).toEqual([]);
+  });
+
+  it('reports an execution listed before its submission committed, even while the submission is open', () => {
+    const h = new H().at(10);
+    const i = h.rec.recordInvoke({ ref: 'x', kind: 'sleep' });
+    pass(h.at(12), [['early', 10, 12]]);
+    h.at(15).emit('coordinator', { type: 'submitted', executionId: 'early', kind: 'sleep', dependencies: [], maxAttempts: 1, priority: 'medium' });
+    h.rec.recordOk(i, { executionIds: ['early'] });
+    pass(h.at(20), [['early', 10, 20]]);
+    expect(messages(h, 'api-contract')).toEqual([expect.stringMatching(/early \(createdAt 10\) is listed on a page read at t=12, before its submission committed \(its 'submitted' event came at t=15/)]);
   });
 });
 
