@@ -51,6 +51,7 @@ import { checkDispatchAtRelease } from './promises-dispatch.js';
 import { checkDueTime, checkIdleCapacity } from './promises-idle.js';
 import { checkBreakers } from './promises-breaker.js';
 import { checkStartsSeen } from './promises-started.js';
+import { checkDepthProbes } from './promises-json-depth.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -70,7 +71,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkRttTrace(v, c), ...checkNoClaimAfterRefusal(v)],
   'no-phantom': checkNoPhantom,
   'store-health': (v, c) => [...checkStoreHealth(v, c), ...checkNoClaimWhileFailing(v), ...checkProbeCadence(v, c), ...checkCommitLatency(v, c)],
-  'api-contract': checkApiContract,
+  'api-contract': (v, c) => [...checkApiContract(v, c), ...checkDepthProbes(v)],
   retention: checkRetention,
   'acked-committed': checkAckedCommitted,
   delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkAttemptOrder(v), ...checkLatestProgress(v, c), ...checkStartsSeen(v), ...checkSyncPerSession(v, c), ...checkHeldReports(v, c), ...checkUnackedResultsReported(v, c), ...checkSessionResumed(v, c)],
