@@ -20,7 +20,7 @@ import type { Simulation } from '../sim/index.js';
 import { handlerCall, type SimClient } from './sim-client.js';
 
 /** `levels` objects nested in one another, `{"a":{"a":…{"a":1}…}}`. */
-export function nestedJson(levels: number): string {
+function nestedJson(levels: number): string {
   return `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
 }
 
