@@ -21,8 +21,9 @@ type Field = (typeof EDITED_REGISTER_FIELDS)[number];
 /** How long the attack waits for the victim to reconnect and the coordinator to decide. */
 const RECONNECT_WAIT_MS = 3000;
 
-/** A different value of the same type (a hex nonce stays hex, a kinds list loses its last kind). */
-function edited(value: unknown): unknown {
+/** A different value of the same type (a number +1, a hex nonce stays hex, a list loses its last item); also edited-welcome's. */
+export function editedValue<T>(value: T): T;
+export function editedValue(value: unknown): unknown {
   if (typeof value === 'number') return value + 1;
   if (Array.isArray(value)) return value.slice(0, -1);
   const s = String(value);
@@ -34,12 +35,12 @@ function editRegister(reg: Register, field: Field): { reg: Register; from: unkno
   const [outer, inner] = field.split('.') as [keyof Register, string | undefined];
   if (inner === undefined) {
     const from = reg[outer];
-    return { reg: { ...reg, [outer]: edited(from) }, from, to: edited(from) };
+    return { reg: { ...reg, [outer]: editedValue(from) }, from, to: editedValue(from) };
   }
   const part = reg[outer] as Record<string, unknown> | undefined;
   if (part === undefined) return undefined;
   const from = part[inner];
-  return { reg: { ...reg, [outer]: { ...part, [inner]: edited(from) } }, from, to: edited(from) };
+  return { reg: { ...reg, [outer]: { ...part, [inner]: editedValue(from) } }, from, to: editedValue(from) };
 }
 
 /** The attack's state across rounds (which field is next). */
