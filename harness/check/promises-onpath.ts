@@ -9,7 +9,9 @@
  *  - edited-welcome: the registration that follows a welcome edited in
  *    flight must fail (the coordinator's auth_failed, or the worker's own
  *    refusal), never end in the coordinator's `worker_registered` or the
- *    victim's `connected`;
+ *    victim's `connected`; so must the one whose register was edited in
+ *    flight (`edited-register`, harness/scenario/adversary-register.ts: the
+ *    register MAC covers every field of it, resume.lastSeq included);
  *  - impostor-coordinator: the victim must refuse the impostor's
  *    `registered` (forged or missing proof): its next `connected`/`disconnected` is a
  *    disconnect, and nothing the impostor assigned ever shows in its events.
@@ -52,10 +54,10 @@ function checkInjections(view: HistoryView, ctx: CheckContext): Violation[] {
   return out;
 }
 
-/** A registration after an edited welcome fails. */
+/** A registration after an edited welcome, or of an edited register, fails. */
 function checkEditedWelcomes(view: HistoryView): Violation[] {
   const out: Violation[] = [];
-  for (const n of notesOf(view, ['edited-welcome'])) {
+  for (const n of notesOf(view, ['edited-welcome', 'edited-register'])) {
     const victim = String(n.value.victim);
     const next = firstAfter(
       view,
@@ -68,7 +70,7 @@ function checkEditedWelcomes(view: HistoryView): Violation[] {
     if (next?.f !== 'connected' && next?.f !== 'worker_registered') continue;
     const edit = `${String(n.value.field)}: ${JSON.stringify(n.value.from)} -> ${JSON.stringify(n.value.to)}`;
     out.push(
-      violation(view.records, 'auth', `${victim} registered (${next.f}) at t=${next.time} after a welcome edited in flight (${edit}) at t=${n.time}: the handshake MACs do not cover that field`, {
+      violation(view.records, 'auth', `${victim} registered (${next.f}) at t=${next.time} after ${n.value.attack === 'edited-register' ? 'its register was' : 'a welcome'} edited in flight (${edit}) at t=${n.time}: the handshake MACs do not cover that field`, {
         index: next.index,
         workerId: victim,
       }),

@@ -117,33 +117,37 @@ function acceptedNotDelivered(view: HistoryView, ticks: readonly FloodTick[]): V
 }
 
 /**
- * The outbox keeps an attempt's own order: its checkpoints go out before its
- * result (a checkpoint sent after the result of its lease arrives for a
- * finished attempt: the coordinator drops it, and a resume from it is lost).
- * Judged on first sends (`msg_sent`, not re-sends) of each worker process.
+ * The outbox keeps an attempt's own order: its start goes out before its
+ * checkpoints (docs/PROTOCOL.md, "The start folded into the result": a
+ * checkpoint sends the held `started` first, so the coordinator never hears
+ * of an attempt's work before its start; a checkpoint of an attempt it still
+ * has as preparing is saved while the attempt is not yet running), and its
+ * checkpoints go out before its result (a checkpoint sent after the result
+ * of its lease arrives for a finished attempt: the coordinator drops it, and
+ * a resume from it is lost). Judged on first sends (`msg_sent`, not re-sends)
+ * of each worker process.
  */
 export function checkAttemptOrder(view: HistoryView): Violation[] {
   const resultSent = new Map<string, number>();
+  const startSent = new Set<string>();
   const out: Violation[] = [];
   for (const e of view.ofType('msg_sent')) {
     const ev = e.ev;
     if (ev.dir !== 'to_coordinator' || ev.resend) continue;
     const key = parseTaskKey(ev.key);
-    if (key === undefined || (key.kind !== 'result' && key.kind !== 'checkpoint')) continue;
+    if (key === undefined) continue;
     const lease = attemptKey(ev.workerId, view.lifeOf(ev.workerId, e.rec.index), key.leaseToken);
-    if (key.kind === 'result') {
-      resultSent.set(lease, e.rec.time);
-      continue;
-    }
+    if (key.kind === 'started') startSent.add(lease);
+    if (key.kind === 'result') resultSent.set(lease, e.rec.time);
+    if (key.kind !== 'checkpoint') continue;
+    const where = { index: e.rec.index, executionId: key.executionId, workerId: ev.workerId };
     const at = resultSent.get(lease);
-    if (at === undefined) continue;
-    out.push(
-      violation(view.records, 'delivery', `${ev.workerId} sent checkpoint ${key.detail} of lease ${key.leaseToken} (seq ${ev.seq}) after that attempt's result (t=${at}): an attempt's checkpoints leave before its result`, {
-        index: e.rec.index,
-        executionId: key.executionId,
-        workerId: ev.workerId,
-      }),
-    );
+    if (at !== undefined) {
+      out.push(violation(view.records, 'delivery', `${ev.workerId} sent checkpoint ${key.detail} of lease ${key.leaseToken} (seq ${ev.seq}) after that attempt's result (t=${at}): an attempt's checkpoints leave before its result`, where));
+    } else if (!startSent.has(lease)) {
+      const msg = `${ev.workerId} sent checkpoint ${key.detail} of lease ${key.leaseToken} (seq ${ev.seq}) at t=${e.rec.time} before that attempt's started: an attempt's start leaves before anything else it sends (a checkpoint releases the held start first)`;
+      out.push(violation(view.records, 'delivery', msg, where));
+    }
   }
   return out;
 }

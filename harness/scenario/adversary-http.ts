@@ -15,6 +15,7 @@ import type { HistoryRecorder } from '../check/history.js';
 import { apiRoutes, HTTP_ADVERSARY } from '../check/api-scopes.js';
 import type { Simulation } from '../sim/index.js';
 import { handlerCall, type SimClient } from './sim-client.js';
+import { probeDepth } from './adversary-depth.js';
 
 /** What the adversary presents: no token, garbage, a forged token, or a real token of a lower scope. */
 type HeldCredential = 'none' | 'garbage' | 'forged' | 'read' | 'submit';
@@ -46,6 +47,7 @@ export async function probeHttpScopes(sim: Simulation, client: SimClient, record
   }
   await probeOrigins(sim, client, recorder);
   await probeBodies(sim, client, recorder);
+  await probeDepth(sim, client, recorder);
 }
 
 /** The Host the origin probes name, and the origins they send from it: the coordinator's own, another port, another host. */

@@ -8,9 +8,8 @@
  *   injected-ack          an unsigned `ack` of a huge seq injected into that session (releases
  *                         everything the coordinator has not had acknowledged, if acted on)
  *   edited-welcome        resets the victim's connection and edits one parameter of the next
- *                         welcome it is sent (signMessages, compression, heartbeatMs,
- *                         heartbeatTimeoutMs, maxFrameBytes in turn; the crc recomputed): the
- *                         registration must fail (4401: the MAC covers the welcome as sent)
+ *                         welcome it is sent (EDITED_WELCOME_FIELDS in turn; the crc recomputed):
+ *                         the registration must fail (4401: the MAC covers the welcome as sent)
  *   replayed-frame        copies the newest reliable frame the victim sends on its live signing
  *                         connection and, once the coordinator has committed it (no newer frame
  *                         for a while), writes it into that connection again verbatim: a valid
@@ -34,9 +33,10 @@ import { decodeToCoordinator, decodeToWorker, encode, PROTOCOL_VERSION, type Any
 import type { HistoryRecorder } from '../check/history.js';
 import type { Simulation } from '../sim/index.js';
 import type { Endpoint } from '../sim/connection.js';
+import { editedValue } from './adversary-register.js';
 
 /** Welcome parameters the edited-welcome attack changes, one per attempt, in this order. */
-const EDITED_WELCOME_FIELDS = ['signMessages', 'compression', 'heartbeatMs', 'heartbeatTimeoutMs', 'maxFrameBytes'] as const;
+const EDITED_WELCOME_FIELDS = ['signMessages', 'compression', 'heartbeatMs', 'heartbeatTimeoutMs', 'maxFrameBytes', 'nonce', 'serverVersion', 'authRequired'] as const;
 const HOST = 'adversary';
 /** How long (simulated) an injection waits for the coordinator's answer. */
 const ANSWER_WAIT_MS = 500;
@@ -207,7 +207,7 @@ export class OnPathAdversary {
       applied = true;
       const { crc: _crc, ...welcome } = d.msg;
       const value = welcome[field];
-      const edited = typeof value === 'boolean' ? !value : value + 1;
+      const edited = typeof value === 'boolean' ? !value : editedValue(value);
       this.note('edited-welcome', victim, { field, from: value, to: edited });
       return encode({ ...welcome, [field]: edited });
     });

@@ -16,6 +16,7 @@
  *                   malformed or out of order first); an unverified signature lets it through
  *   injected-crc, injected-ack, edited-welcome, impostor-coordinator
  *                   on path, without the secret: harness/scenario/adversary-onpath.ts
+ *   edited-register on path: one field of the victim's register edited in flight: harness/scenario/adversary-register.ts
  *   http-scopes     the HTTP API with no, a forged and lower-scope tokens: harness/scenario/adversary-http.ts
  *   oversized-frame frames below, at and above maxFrameBytes in UTF-8 bytes: harness/scenario/adversary-frames.ts
  *   stale-start     a registered worker of its own sends `started` for leases that just ended: harness/scenario/adversary-stale-start.ts
@@ -32,6 +33,7 @@ import type { Simulation } from '../sim/index.js';
 import { oversizeProbes } from './adversary-frames.js';
 import { StaleStartAdversary } from './adversary-stale-start.js';
 import { OnPathAdversary, victimLease, type OnPathAttack } from './adversary-onpath.js';
+import { RegisterEditor } from './adversary-register.js';
 import type { Adversary, Attack } from './schema-engine.js';
 
 const ON_PATH: ReadonlySet<string> = new Set<OnPathAttack>(['injected-crc', 'injected-ack', 'replayed-frame', 'edited-welcome', 'impostor-coordinator']);
@@ -69,6 +71,7 @@ export class AdversaryClient {
   private injections = 0;
   private readonly onPath: OnPathAdversary;
   private readonly staleStart: StaleStartAdversary;
+  private readonly registerEditor: RegisterEditor;
 
   constructor(
     private readonly sim: Simulation,
@@ -79,6 +82,7 @@ export class AdversaryClient {
   ) {
     this.onPath = new OnPathAdversary(sim, recorder, () => this.welcomeTemplate());
     this.staleStart = new StaleStartAdversary(sim, recorder, secret, (onFrame) => this.connect(onFrame));
+    this.registerEditor = new RegisterEditor(sim, recorder);
   }
 
   /** One round: every attack of the entry, one connection each, in order. */
@@ -93,6 +97,7 @@ export class AdversaryClient {
     if (attack === 'oversized-frame') return this.oversize(victim);
     if (attack === 'stale-start') return this.staleStart.attack(victim);
     if (attack === 'injected-sig') return this.inject(victim);
+    if (attack === 'edited-register') return this.registerEditor.attack(victim);
     if (isOnPath(attack)) return this.onPath.attack(attack, victim);
     const conn = await this.connect();
     if (conn === undefined) return;

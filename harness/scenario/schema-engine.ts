@@ -207,6 +207,8 @@ const WIRE_ATTACKS = [
   'no-mac', 'forged-mac', 'replayed-mac', 'hijack-session', 'forged-result', 'forged-checkpoint', 'forged-sig', 'injected-sig',
   // On path (harness/scenario/adversary-onpath.ts): unsigned frames in a signing session, a committed frame replayed in it, an edited welcome, an impostor coordinator.
   'injected-crc', 'injected-ack', 'replayed-frame', 'edited-welcome', 'impostor-coordinator',
+  // On path (harness/scenario/adversary-register.ts): one field of the victim's register edited in flight.
+  'edited-register',
 ] as const;
 /**
  * Named explicitly: http-scopes (harness/scenario/adversary-http.ts), every documented HTTP route with no, a forged and

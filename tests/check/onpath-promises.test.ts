@@ -100,6 +100,17 @@ describe('8 auth: on-path adversaries', () => {
     expect(auth(stoppedLater)).toEqual([expect.stringMatching(/w1 registered \(worker_registered\) at t=102 after a welcome edited/)]);
   });
 
+  it('reports a registration of a register edited in flight (set 12 #26), and passes a refused one', () => {
+    const edit = (h: H): H => {
+      h.rec.recordInfo({ attack: 'edited-register', victim: 'w1', field: 'resume.lastSeq', from: 5, to: 6 }, 'adversary');
+      return h;
+    };
+    const refused = edit(new H().at(100)).at(102).emit('coordinator', { type: 'auth_failed', workerId: 'w1', connectionId: 'c8', reason: 'MAC' }).at(300).connect('w1', 'c9');
+    expect(auth(refused)).toEqual([]);
+    const accepted = edit(new H().at(100)).at(102).connect('w1', 'c8');
+    expect(auth(accepted)).toEqual([expect.stringMatching(/w1 registered \((connected|worker_registered)\) at t=102 after its register was edited in flight \(resume\.lastSeq: 5 -> 6\)/)]);
+  });
+
   it('reports a worker that believed an impostor coordinator and ran its assign, and passes one that closed 4403', () => {
     const impostor = (h: H): H => {
       h.rec.recordInfo({ attack: 'impostor-coordinator', victim: 'w1', connection: 'c8', executionId: 'impostor-1' }, 'adversary');
