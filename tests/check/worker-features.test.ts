@@ -216,7 +216,7 @@ describe('11 delivery: an attempt\'s checkpoints leave before its result', () =>
   const sent = (h: H, seq: number, key: string, resend = false): H =>
     h.emit('w1', { type: 'msg_sent', workerId: 'w1', sessionId: 's1', dir: 'to_coordinator', seq, msgType: key.split(':')[0] ?? '', key, resend });
   it('reports a checkpoint first sent after its lease\'s result; order per lease, re-sends not judged', () => {
-    const h = sent(sent(sent(new H().connect('w1').at(10), 1, 'checkpoint:x/l1/1'), 2, 'result:x/l1/completed'), 3, 'checkpoint:x/l1/2');
+    const h = sent(sent(sent(sent(new H().connect('w1').at(10), 0, 'started:x/l1'), 1, 'checkpoint:x/l1/1'), 2, 'result:x/l1/completed'), 3, 'checkpoint:x/l1/2');
     sent(sent(h, 4, 'result:y/l2/completed'), 1, 'checkpoint:x/l1/1', true);
     expect(check(h, 'delivery')).toEqual([
       'delivery: w1 sent checkpoint 2 of lease l1 (seq 3) after that attempt\'s result (t=10): an attempt\'s checkpoints leave before its result',
