@@ -114,6 +114,8 @@ export interface SimCoordinatorOptions {
   /** With store 'sqlite': its worker thread, simulated (each group commits 1..this many ms after it is sent); absent: no thread. */
   sqliteThreadMs?: number;
   config?: Omit<CoordinatorConfig, 'host' | 'port'>;
+  /** The listen address the coordinator is told (default the host's name; the network reaches it by name either way). */
+  listen?: string;
   /** The HTTP API's tokens (config.apiAuth 'token'): kept across incarnations, as the token file in a data dir is. */
   tokens?: TokenStore;
 }
@@ -172,7 +174,7 @@ export class CoordinatorProcess {
       ...(this.env.wiring.coordinatorPolicies === undefined ? {} : { policies: this.env.wiring.coordinatorPolicies }),
     };
     // The virtual network is reachable from nothing outside this process: the host name is not an exposure.
-    const config = { insecure: true, ...this.options.config, host: this.host.name, port: this.port };
+    const config = { insecure: true, ...this.options.config, host: this.options.listen ?? this.host.name, port: this.port };
     const coordinator = await (engineFactory === undefined ? createCoordinator(deps, config) : startCoordinator(deps, config, engineFactory));
     const wrapHttp = this.env.wiring.wrapHttp;
     const wired = wrapHttp === undefined ? coordinator : { ...coordinator, handleHttp: wrapHttp(coordinator.handleHttp) };
