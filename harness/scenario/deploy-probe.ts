@@ -15,9 +15,8 @@
  * 127.example.com) are not loopback: a worker without a secret must not
  * obey them, nor may a coordinator listen there without auth.
  */
-import { silentLogger } from '../../system/core/logger.js';
-import { memoryTokenStore, resolveCoordinatorConfig } from '../../system/coordinator/index.js';
-import { checkListenSecurity } from '../../system/coordinator/security.js';
+import { silentLogger } from '../../system/core/index.js';
+import { checkListenSecurity, memoryTokenStore, resolveCoordinatorConfig } from '../../system/coordinator/index.js';
 import { builtinTaskKinds } from '../../system/tasks/index.js';
 import { workerConfigWithDefaults } from '../../system/worker/index.js';
 import type { HistoryRecorder } from '../check/history.js';
