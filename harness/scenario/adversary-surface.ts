@@ -23,7 +23,7 @@ import type { Simulation } from '../sim/index.js';
 import { handlerCall, type SimClient } from './sim-client.js';
 
 /** What a route needs, as the README gives it: nothing, a read token, or (undocumented path) a token at all. */
-export type SurfaceNeed = 'open' | 'read' | 'token';
+type SurfaceNeed = 'open' | 'read' | 'token';
 
 /** The routes beyond the API table: the dashboard's (README, "Dashboard") and paths no one documents. */
 const SURFACE: readonly { path: string; needs: SurfaceNeed }[] = [

@@ -22,7 +22,7 @@ import { workerConfigWithDefaults } from '../../system/worker/index.js';
 import type { HistoryRecorder } from '../check/history.js';
 
 /** The process name of the probes' notes. */
-export const DEPLOY_PROBE = 'deploy-probe';
+const DEPLOY_PROBE = 'deploy-probe';
 
 /** One configuration and what the README gives it. */
 interface DeployCase {

@@ -103,9 +103,9 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
     ...(store === undefined ? {} : { store }),
     ...(store === 'sqlite' && c.sqliteThreadMs !== undefined ? { sqliteThreadMs: c.sqliteThreadMs } : {}),
     tokens,
-    ...(c.listen === undefined ? {} : { listen: c.listen }),
     config: {
       apiAuth: 'token',
+      ...(c.listen === undefined ? {} : { host: c.listen }),
       ...(c.allowedHosts === undefined ? {} : { allowedHosts: c.allowedHosts }),
       heartbeatMs: c.heartbeatMs,
       heartbeatTimeoutMs: c.heartbeatTimeoutMs,
