@@ -84,4 +84,6 @@ export interface CheckContext {
   retention?: { maxCount?: number; maxAgeMs?: number };
   /** Longest a store write may take to commit (the commit window plus three groups of the simulated SQLite thread); promise 19. Undefined: not judged. */
   storeCommitBoundMs?: number;
+  /** Secrets the harness gave the system (the workers' shared secret): no read or event may show them (promise 8, promises-secrets.ts). */
+  secrets?: readonly string[];
 }

@@ -58,6 +58,8 @@ import { checkPongsOfTheirConnection } from './promises-rtt-connection.js';
 import { checkOutboxFlushes } from './promises-outbox-held.js';
 import { checkDepthProbes } from './promises-json-depth.js';
 import { checkAssignsActedOn } from './promises-assign-acted.js';
+import { checkSurfaceAuth } from './promises-surface.js';
+import { checkSecretsHidden } from './promises-secrets.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -72,7 +74,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   retries: (v, c) => [...checkRetries(v, c), ...checkStoredRetry(v, c)],
   checkpoints: (v, c) => [...checkCheckpoints(v, c), ...checkResumedCheckpoints(v, c), ...checkSentCheckpoints(v, c)],
   durability: checkDurability,
-  auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkHonestFramesAccepted(v), ...checkOnPathAttacks(v, c)],
+  auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkHonestFramesAccepted(v), ...checkOnPathAttacks(v, c), ...checkSurfaceAuth(v), ...checkSecretsHidden(v, c)],
   backoff: (v, c) => [...checkBackoff(v, c), ...checkHandshakeDeadlines(v, c), ...checkReconnectDuration(v, c)],
   liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkRttTrace(v, c), ...checkNoClaimAfterRefusal(v), ...checkPongsOfTheirConnection(v, c)],
   'no-phantom': checkNoPhantom,

@@ -16,6 +16,7 @@ import { apiRoutes, HTTP_ADVERSARY } from '../check/api-scopes.js';
 import type { Simulation } from '../sim/index.js';
 import { handlerCall, type SimClient } from './sim-client.js';
 import { probeDepth } from './adversary-depth.js';
+import { probeSurface, type GateSetting } from './adversary-surface.js';
 
 /** What the adversary presents: no token, garbage, a forged token, or a real token of a lower scope. */
 type HeldCredential = 'none' | 'garbage' | 'forged' | 'read' | 'submit';
@@ -32,7 +33,7 @@ function errorCode(body: unknown): string | undefined {
 }
 
 /** One round: every credential against every documented route that needs a token. Skipped while the coordinator is down. */
-export async function probeHttpScopes(sim: Simulation, client: SimClient, recorder: HistoryRecorder): Promise<void> {
+export async function probeHttpScopes(sim: Simulation, client: SimClient, recorder: HistoryRecorder, gate: GateSetting): Promise<void> {
   for (const route of apiRoutes()) {
     if (route.scope === null) continue;
     for (const held of HELD_CREDENTIALS) {
@@ -48,6 +49,7 @@ export async function probeHttpScopes(sim: Simulation, client: SimClient, record
   await probeOrigins(sim, client, recorder);
   await probeBodies(sim, client, recorder);
   await probeDepth(sim, client, recorder);
+  await probeSurface(sim, client, recorder, gate);
 }
 
 /** The Host the origin probes name, and the origins they send from it: the coordinator's own, another port, another host. */

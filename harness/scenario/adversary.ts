@@ -20,6 +20,7 @@
  *   http-scopes     the HTTP API with no, a forged and lower-scope tokens: harness/scenario/adversary-http.ts
  *   oversized-frame frames below, at and above maxFrameBytes in UTF-8 bytes: harness/scenario/adversary-frames.ts
  *   stale-start     a registered worker of its own sends `started` for leases that just ended: harness/scenario/adversary-stale-start.ts
+ *   deployment      the documented unsafe configurations, given to the system's start-up validation: harness/scenario/deploy-probe.ts
  * What a wire-sniffing attacker would have learnt (nonces of its own earlier
  * connections, the victim's session id and lease tokens) the harness reads
  * from the simulation. Each attempt is recorded as an `adversary` note
@@ -31,6 +32,7 @@ import { decodeToWorker, encode, registrationMac, sessionSigningKey, PROTOCOL_VE
 import type { HistoryRecorder } from '../check/history.js';
 import type { Simulation } from '../sim/index.js';
 import { oversizeProbes } from './adversary-frames.js';
+import { probeDeployment } from './deploy-probe.js';
 import { StaleStartAdversary } from './adversary-stale-start.js';
 import { OnPathAdversary, victimLease, type OnPathAttack } from './adversary-onpath.js';
 import { RegisterEditor } from './adversary-register.js';
@@ -94,6 +96,7 @@ export class AdversaryClient {
 
   private async attack(attack: Attack, victim: string): Promise<void> {
     if (attack === 'http-scopes') return this.httpScopes();
+    if (attack === 'deployment') return probeDeployment(this.recorder);
     if (attack === 'oversized-frame') return this.oversize(victim);
     if (attack === 'stale-start') return this.staleStart.attack(victim);
     if (attack === 'injected-sig') return this.inject(victim);

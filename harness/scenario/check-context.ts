@@ -48,6 +48,7 @@ export function contextFromScenario(s: Scenario): CheckContext {
   if (s.coordinator.maxPendingPerClient !== undefined) ctx.maxPendingPerClient = s.coordinator.maxPendingPerClient;
   if (s.coordinator.maxPending !== undefined) ctx.maxPending = s.coordinator.maxPending;
   if (s.coordinator.retention !== undefined) ctx.retention = { ...s.coordinator.retention };
+  if (s.coordinator.secret !== undefined) ctx.secrets = [s.coordinator.secret];
   // The simulated SQLite thread: a write waits for the group in flight and its own (a third: a maxBatch flush), after the commit window.
   const thread = s.coordinator.store === 'sqlite' ? s.coordinator.sqliteThreadMs : undefined;
   if (thread !== undefined) ctx.storeCommitBoundMs = (s.coordinator.commitDelayMs ?? SIM_COMMIT_WINDOW_MS) + 3 * thread;

@@ -61,7 +61,9 @@ export class EngineExtras {
     const simClient = this.client;
     const reads = simClient === undefined ? [] : this.reads.steps(sim, simClient);
     if (this.scenario.adversaries.length === 0) return reads;
-    const httpScopes = simClient === undefined ? undefined : (): Promise<void> => probeHttpScopes(sim, simClient, this.recorder);
+    const c = this.scenario.coordinator;
+    const gate = { listen: c.listen ?? sim.coordinator.host.name, allowedHosts: c.allowedHosts ?? [] };
+    const httpScopes = simClient === undefined ? undefined : (): Promise<void> => probeHttpScopes(sim, simClient, this.recorder, gate);
     const client = new AdversaryClient(sim, this.recorder, this.scenario.coordinator.secret, httpScopes);
     return [...reads, ...this.scenario.adversaries.flatMap((a) =>
       Array.from({ length: a.count }, (_, i) => ({ at: a.at + i * a.everyMs, run: () => client.round(a) })),

@@ -105,6 +105,8 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
     tokens,
     config: {
       apiAuth: 'token',
+      ...(c.listen === undefined ? {} : { host: c.listen }),
+      ...(c.allowedHosts === undefined ? {} : { allowedHosts: c.allowedHosts }),
       heartbeatMs: c.heartbeatMs,
       heartbeatTimeoutMs: c.heartbeatTimeoutMs,
       adaptiveHeartbeat: c.adaptiveHeartbeat,

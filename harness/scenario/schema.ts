@@ -38,6 +38,7 @@ import { RETRY_STRATEGIES } from '../../system/core/index.js';
 import { PROMISE_NAMES } from '../check/promises.js';
 import { Fault, Ms, PosInt, Swarm } from './faults.js';
 import { ENGINE_COORDINATOR_FIELDS, ENGINE_ITEM_FIELDS, ENGINE_SCENARIO_FIELDS, STORE_COORDINATOR_FIELDS } from './schema-engine.js';
+import { SECURITY_COORDINATOR_FIELDS } from './schema-security.js';
 
 export { Fault, FaultAction, Swarm } from './faults.js';
 
@@ -137,6 +138,8 @@ const Coordinator = z.strictObject({
     .default({ failureThreshold: 5, resetTimeoutMs: 2_000, halfOpenMaxCalls: 1 }),
   // Engine-feature block (issue 10, schema-engine.ts): commitDelayMs.
   ...ENGINE_COORDINATOR_FIELDS,
+  // HTTP exposure (schema-security.ts): listen, allowedHosts.
+  ...SECURITY_COORDINATOR_FIELDS,
 });
 type Coordinator = z.output<typeof Coordinator>;
 

@@ -113,7 +113,7 @@ export interface SimCoordinatorOptions {
   store?: 'memory' | 'sqlite';
   /** With store 'sqlite': its worker thread, simulated (each group commits 1..this many ms after it is sent); absent: no thread. */
   sqliteThreadMs?: number;
-  config?: Omit<CoordinatorConfig, 'host' | 'port'>;
+  config?: Omit<CoordinatorConfig, 'port'>; // host: the listen address it is told (default the host's name; reached by name either way)
   /** The HTTP API's tokens (config.apiAuth 'token'): kept across incarnations, as the token file in a data dir is. */
   tokens?: TokenStore;
 }
@@ -172,7 +172,7 @@ export class CoordinatorProcess {
       ...(this.env.wiring.coordinatorPolicies === undefined ? {} : { policies: this.env.wiring.coordinatorPolicies }),
     };
     // The virtual network is reachable from nothing outside this process: the host name is not an exposure.
-    const config = { insecure: true, ...this.options.config, host: this.host.name, port: this.port };
+    const config = { insecure: true, host: this.host.name, ...this.options.config, port: this.port };
     const coordinator = await (engineFactory === undefined ? createCoordinator(deps, config) : startCoordinator(deps, config, engineFactory));
     const wrapHttp = this.env.wiring.wrapHttp;
     const wired = wrapHttp === undefined ? coordinator : { ...coordinator, handleHttp: wrapHttp(coordinator.handleHttp) };

@@ -1,0 +1,43 @@
+/**
+ * Promise 8 (auth), secrets: no read the client made and no event the system
+ * emitted shows a secret the harness gave the system (the workers' shared
+ * secret, CheckContext.secrets). A worker scrubs its secrets from what a task
+ * returns, fails with or checkpoints before it leaves the worker (README,
+ * "Dangerous kinds are opt-in": never the worker's secrets;
+ * system/worker/redact.ts), so a task whose error text carries the secret
+ * (scenario `secret-redaction.yaml`: the secret is a phrase the `fail` kind's
+ * error contains) must show up as "[redacted]" in every listing, execution
+ * read and event. Every record of the history is judged: the client's reads
+ * are notes, the system's events are records of their own; only the
+ * harness's own processes (the adversary, the deployment probes) are left out.
+ */
+import type { CheckContext } from './context.js';
+import type { HistoryView } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+/** Processes whose notes are the harness's own, not something the system showed. */
+const HARNESS_PROCESSES = new Set(['adversary', 'deploy-probe']);
+/** A secret shorter than this is not judged (the worker redacts only secrets of 4 characters or more). */
+const MIN_SECRET = 4;
+
+/** 8. No record (read, event) shows a secret the harness gave the system; one violation per secret, at its first showing. */
+export function checkSecretsHidden(view: HistoryView, ctx: CheckContext): Violation[] {
+  const secrets = (ctx.secrets ?? []).filter((s) => s.length >= MIN_SECRET).map((s) => JSON.stringify(s).slice(1, -1));
+  if (secrets.length === 0) return [];
+  const out: Violation[] = [];
+  const found = new Set<string>();
+  for (const rec of view.records) {
+    if (HARNESS_PROCESSES.has(rec.process)) continue;
+    const text = JSON.stringify(rec.value);
+    for (const s of secrets) {
+      if (found.has(s) || !text.includes(s)) continue;
+      found.add(s);
+      const at = text.indexOf(s);
+      const shown = text.slice(Math.max(0, at - 60), at + s.length + 60);
+      out.push(violation(view.records, 'auth', `the workers' secret was shown at t=${rec.time} (${rec.process} ${rec.f}): …${shown}…; a worker redacts its secrets from every result, error and checkpoint before they leave it`, { index: rec.index }));
+    }
+    if (found.size === secrets.length) break;
+  }
+  return out;
+}

@@ -1,0 +1,86 @@
+/**
+ * Deployment probes (adversary attack `deployment`): the configurations the
+ * README's "Secure by default" and "Dangerous kinds are opt-in" paragraphs
+ * forbid, and their safe neighbours, given to the validation the system runs
+ * at start: a worker's (workerConfigWithDefaults, what `new Worker` and so
+ * `squall worker` run), a coordinator's (resolveCoordinatorConfig then
+ * checkListenSecurity, what createCoordinator and so `squall coordinator`
+ * run first) and the command kind's env allow-list (builtinTaskKinds with
+ * `--command-env-allow`, as the worker CLI builds it). Each case says what
+ * the README gives it (refused or started); the outcome is recorded as a
+ * `deployProbe` note and promise 8 judges it (harness/check/promises-surface.ts).
+ * Nothing starts: a configuration that passes is dropped at once.
+ *
+ * Host names that only look local (127.0.0.1.attacker.example,
+ * 127.example.com) are not loopback: a worker without a secret must not
+ * obey them, nor may a coordinator listen there without auth.
+ */
+import { silentLogger } from '../../system/core/index.js';
+import { checkListenSecurity, memoryTokenStore, resolveCoordinatorConfig } from '../../system/coordinator/index.js';
+import { builtinTaskKinds } from '../../system/tasks/index.js';
+import { workerConfigWithDefaults } from '../../system/worker/index.js';
+import type { HistoryRecorder } from '../check/history.js';
+
+/** The process name of the probes' notes. */
+const DEPLOY_PROBE = 'deploy-probe';
+
+/** One configuration and what the README gives it. */
+interface DeployCase {
+  role: 'worker' | 'coordinator' | 'command-env';
+  what: string;
+  expect: 'refused' | 'started';
+  run(): void;
+}
+
+const LOOKALIKES = ['127.0.0.1.attacker.example', '127.example.com', '127.0.0.1.nip.io.evil.example'];
+const LOOPBACKS = ['127.0.0.1', 'localhost', '[::1]', '127.3.2.1'];
+
+function worker(url: string, extra: { secret?: string; allowKinds?: string[]; insecure?: boolean } = {}): () => void {
+  return () => void workerConfigWithDefaults({ id: 'probe', coordinatorUrl: url, ...extra });
+}
+
+function coordinator(host: string, extra: { secret?: string; apiAuth?: 'token'; insecure?: boolean } = {}): () => void {
+  return () => checkListenSecurity(resolveCoordinatorConfig({ host, port: 7070, ...extra }), extra.apiAuth === 'token' ? memoryTokenStore() : undefined, silentLogger);
+}
+
+/** The cases, written from the README (not from the system's checks). */
+function deployCases(): DeployCase[] {
+  const cases: DeployCase[] = [];
+  for (const h of LOOKALIKES) {
+    cases.push({ role: 'worker', what: `no secret, coordinator ws://${h}:7070`, expect: 'refused', run: worker(`ws://${h}:7070`) });
+    cases.push({ role: 'coordinator', what: `listen on ${h}, no secret, no token auth`, expect: 'refused', run: coordinator(h) });
+  }
+  for (const h of ['coordinator', '10.0.0.7', '0.0.0.0']) cases.push({ role: 'coordinator', what: `listen on ${h}, no secret, no token auth`, expect: 'refused', run: coordinator(h) });
+  cases.push({ role: 'worker', what: 'no secret, coordinator ws://coordinator:7070', expect: 'refused', run: worker('ws://coordinator:7070') });
+  for (const h of LOOPBACKS) {
+    cases.push({ role: 'worker', what: `no secret, coordinator ws://${h}:7070`, expect: 'started', run: worker(`ws://${h}:7070`) });
+    for (const kind of ['command', 'container']) {
+      cases.push({ role: 'worker', what: `no secret, coordinator ws://${h}:7070, --allow-kinds ${kind}`, expect: 'refused', run: worker(`ws://${h}:7070`, { allowKinds: [kind] }) });
+    }
+    cases.push({ role: 'coordinator', what: `listen on ${h}, no secret, no token auth`, expect: 'started', run: coordinator(h.replace(/^\[|\]$/g, '')) });
+  }
+  cases.push({ role: 'worker', what: 'no secret, ws://127.0.0.1:7070, --allow-kinds command, --insecure', expect: 'started', run: worker('ws://127.0.0.1:7070', { allowKinds: ['command'], insecure: true }) });
+  cases.push({ role: 'worker', what: 'a secret, ws://coordinator:7070, --allow-kinds command', expect: 'started', run: worker('ws://coordinator:7070', { secret: 'probe-secret', allowKinds: ['command'] }) });
+  cases.push({ role: 'coordinator', what: 'listen on 0.0.0.0 with a secret and token auth', expect: 'started', run: coordinator('0.0.0.0', { secret: 'probe-secret', apiAuth: 'token' }) });
+  cases.push({ role: 'coordinator', what: 'listen on 0.0.0.0, --insecure', expect: 'started', run: coordinator('0.0.0.0', { insecure: true }) });
+  // README: `command` gets a clean environment, "never the worker's secrets"; the worker reads them from these four.
+  for (const name of ['SQUALL_SECRET', 'SQUALL_SECRET_FILE', 'SQUALL_TOKEN', 'SQUALL_TOKEN_FILE']) {
+    cases.push({ role: 'command-env', what: `--command-env-allow ${name}`, expect: 'refused', run: () => void builtinTaskKinds({ command: { envAllow: [name] } }) });
+  }
+  cases.push({ role: 'command-env', what: '--command-env-allow LANG_EXTRA', expect: 'started', run: () => void builtinTaskKinds({ command: { envAllow: ['LANG_EXTRA'] } }) });
+  return cases;
+}
+
+/** One round: every case, each recorded with its outcome. */
+export function probeDeployment(recorder: HistoryRecorder): Promise<void> {
+  for (const c of deployCases()) {
+    let refused: string | undefined;
+    try {
+      c.run();
+    } catch (err) {
+      refused = err instanceof Error ? err.message.slice(0, 120) : String(err);
+    }
+    recorder.recordInfo({ deployProbe: { role: c.role, what: c.what, expect: c.expect, ...(refused === undefined ? { outcome: 'started' } : { outcome: 'refused', why: refused }) } }, DEPLOY_PROBE);
+  }
+  return Promise.resolve();
+}

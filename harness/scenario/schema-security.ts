@@ -1,0 +1,17 @@
+/**
+ * The coordinator's HTTP exposure in a scenario (simulation only): the
+ * address it says it listens on and its `--allowed-hosts`. The virtual
+ * network reaches the coordinator by its host name whatever it says; these
+ * only change what its HTTP gate accepts as a Host, so the HTTP adversary's
+ * Host probes (adversary-surface.ts) can judge the DNS-rebinding guard on a
+ * wildcard listen address with allowed hosts (README, "Cross-site requests
+ * are refused").
+ */
+import { z } from 'zod';
+
+export const SECURITY_COORDINATOR_FIELDS = {
+  /** The listen address the coordinator is given (e.g. 0.0.0.0); default its host name `coordinator`. */
+  listen: z.string().min(1).optional(),
+  /** Host names (or host:port) the API may be addressed as (--allowed-hosts); default none. */
+  allowedHosts: z.array(z.string().min(1)).optional(),
+};
