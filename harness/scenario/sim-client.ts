@@ -6,8 +6,7 @@
  * and the mapping of errors to status codes. Only the socket is skipped.
  */
 import type { Coordinator } from '../../system/coordinator/index.js';
-import { createToken, memoryTokenStore, type TokenStore } from '../../system/coordinator/index.js';
-import { fileTokenStore } from '../../system/coordinator/token-file.js';
+import { createToken, fileTokenStore, memoryTokenStore, type TokenStore } from '../../system/coordinator/index.js';
 import type { Random } from '../../system/core/index.js';
 import { CoordinatorHttp, type HttpAnswer, type HttpCall, lowerHeaders, parseBody, submitBody } from './http-client.js';
 import type { Simulation } from '../sim/index.js';
