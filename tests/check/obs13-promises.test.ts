@@ -77,13 +77,13 @@ describe('29 api-contract: a listed completion carries its start (promises-reads
   }
   const item = (ms: number | null | undefined): ListedExecution => ['a', 'completed', 0, 'sleep', [['completed', null]], ms, null, 300];
 
-  it('passes a completion with its duration, and a 0 ms one', () => {
+  it('passes a completion with its duration, a 0 ms one, and one a coordinator clock stepped back made negative', () => {
     expect(run([item(299)])).toEqual([]);
     expect(run([item(0)])).toEqual([]);
+    expect(run([item(-5)])).toEqual([]);
   });
 
-  it('reports a completion without startedAt, and one started after it completed', () => {
+  it('reports a completion without startedAt', () => {
     expect(run([item(null)])).toEqual([expect.stringMatching(/listed a is completed \(completedAt 300\) but carries no startedAt/)]);
-    expect(run([item(-5)])).toEqual([expect.stringMatching(/listed a is completed at 300 but started 5 ms later/)]);
   });
 });
