@@ -15,18 +15,30 @@
  *   pushes (blind set 12 #18: never reset after a push) shows here;
  * - the events a feed's pushes account for (carried + dropped) are never
  *   more than the coordinator emitted while it was open (the history
- *   records every coordinator event).
+ *   records every coordinator event);
+ * - a push's last event is the newest the coordinator emitted since the
+ *   previous push (the history's last coordinator event between the two,
+ *   by type, time and execution or worker): a burst past the cap keeps the
+ *   newest events and drops older ones, never the reverse (blind set 13
+ *   #07: the oldest kept, the latest status changes never shown).
  */
 import { HARNESS_OPS, type HistoryRecord } from './history.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
-/** One dashboard stream as noted: when it opened (and its status), each push as [time, events carried, dropped], when it closed. */
+/** A pushed event as noted: its type, its time (the emitter's `at`), its execution or worker id ('' without). */
+export type PushedEvent = [type: string, at: number, id: string];
+
+/**
+ * One dashboard stream as noted: when it opened (and its status), each push
+ * as [time, events carried, dropped, history records when it came, its
+ * last event], when it closed.
+ */
 export interface DashboardFeed {
   openedAt: number;
   status: number;
-  pushes: [at: number, events: number, dropped: number][];
+  pushes: [at: number, events: number, dropped: number, records?: number, newest?: PushedEvent][];
   closedAt?: number;
 }
 
@@ -55,6 +67,32 @@ export function checkDashboardFeeds(view: HistoryView): Violation[] {
     const accounted = rest.reduce((n, p) => n + Math.max(0, p[1]) + Math.max(0, p[2]), 0);
     const emitted = view.records.filter((r) => r.process === 'coordinator' && !OPS.has(r.f) && r.time >= feed.openedAt && r.time <= (feed.closedAt ?? Infinity)).length;
     if (accounted > emitted) out.push(v(`its pushes account for ${accounted} events (carried + dropped), but the coordinator emitted ${emitted} while it was open`));
+    out.push(...newestViolations(view, feed).map(v));
     return out;
   });
+}
+
+/** The coordinator's last event among the history records [from, to): as a push would carry it. */
+function lastEmitted(view: HistoryView, from: number, to: number): PushedEvent | undefined {
+  for (let i = Math.min(to, view.records.length) - 1; i >= from; i--) {
+    const r = view.records[i] as HistoryRecord;
+    if (r.process !== 'coordinator' || OPS.has(r.f)) continue;
+    const at = typeof r.value.at === 'number' ? r.value.at : r.time;
+    return [r.f, at, String(r.value.executionId ?? r.value.workerId ?? '')];
+  }
+  return undefined;
+}
+
+/** Each push's last event against the newest the coordinator emitted since the push before it. */
+function newestViolations(view: HistoryView, feed: DashboardFeed): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < feed.pushes.length; i++) {
+    const [at, events, , records, newest] = feed.pushes[i] as DashboardFeed['pushes'][number];
+    const from = feed.pushes[i - 1]?.[3];
+    if (records === undefined || from === undefined || events <= 0 || newest === undefined) continue;
+    const want = lastEmitted(view, from, records);
+    if (want === undefined || want.join('|') === newest.join('|')) continue;
+    out.push(`the push at t=${at} ends with ${newest[0]} ${newest[2]} (at ${newest[1]}), but the newest event the coordinator emitted before it was ${want[0]} ${want[2]} (at ${want[1]}): a push keeps the newest events`);
+  }
+  return out;
 }

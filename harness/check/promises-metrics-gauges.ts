@@ -14,7 +14,16 @@
  *   state, and `squall_executions{status}` what GET /api/v1/stats counts
  *   (a state or status that emptied reads 0 or is absent, never its old
  *   count);
- * - no gauge is negative.
+ * - no gauge is negative;
+ * - `squall_connections` never counts more connections than the simulated
+ *   network holds open on the coordinator's host (ones whose close it was
+ *   not told of yet): a connection refused by admission (4503) or closed
+ *   is no longer counted (blind set 13 #06: incremented before admission,
+ *   never decremented for the refused);
+ * - `squall_reconnect_duration_seconds` observes seconds: no reconnect took
+ *   longer than the run has lasted, so its sum is at most its count times
+ *   the scrape's time since the start (blind set 13 #05: observed in ms,
+ *   1000x).
  */
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
@@ -26,6 +35,8 @@ export interface GaugeRead {
   gauges: Record<string, Record<string, number>>;
   workers: Record<string, number>;
   byStatus: Record<string, number>;
+  /** Connections open on the coordinator's host at the scrape (absent in older histories). */
+  live?: number;
 }
 
 const isRead = (v: unknown): v is GaugeRead => typeof v === 'object' && v !== null && 'gauges' in v && 'workers' in v;
@@ -52,6 +63,7 @@ function readViolations(read: GaugeRead): string[] {
   if (min !== undefined && max !== undefined && min > max) out.push(`squall_heartbeat_timeout_seconds min ${min} > max ${max}`);
   out.push(...mirrorViolations('squall_workers', 'state', g.squall_workers ?? {}, read.workers, 'GET /api/v1/workers lists'));
   out.push(...mirrorViolations('squall_executions', 'status', g.squall_executions ?? {}, read.byStatus, 'GET /api/v1/stats counts'));
+  out.push(...countViolations(read));
   for (const [family, samples] of Object.entries(g)) for (const [labels, value] of Object.entries(samples)) if (value < 0) out.push(`${family}{${labels}} is ${value}: a gauge that counts is never negative`);
   return out;
 }
@@ -64,5 +76,17 @@ function mirrorViolations(family: string, label: string, samples: Record<string,
     const [gauge, api] = [samples[`${label}=${k}`] ?? 0, truth[k] ?? 0];
     if (gauge !== api) out.push(`${family}{${label}="${k}"} is ${gauge}, but ${source} ${api} at the same instant`);
   }
+  return out;
+}
+
+/** The connections gauge against the network's open connections; the reconnect histogram's seconds against the run's length. */
+function countViolations(read: GaugeRead): string[] {
+  const out: string[] = [];
+  const connections = read.gauges.squall_connections?.[''] ?? 0;
+  if (read.live !== undefined && connections > read.live) out.push(`squall_connections is ${connections}, but only ${read.live} connection(s) are open on the coordinator's host: a refused or closed connection is still counted`);
+  const sum = read.gauges.squall_reconnect_duration_seconds_sum?.[''] ?? 0;
+  const count = read.gauges.squall_reconnect_duration_seconds_count?.[''] ?? 0;
+  const most = (count * read.at) / 1000;
+  if (sum > most + 1e-6) out.push(`squall_reconnect_duration_seconds sums ${sum} s over ${count} reconnect(s), but the run has lasted ${read.at / 1000} s (at most ${most} s in all): a duration observed in the wrong unit`);
   return out;
 }

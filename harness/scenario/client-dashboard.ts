@@ -5,7 +5,8 @@
  * through the coordinator's HTTP handler and starts the stream on a sink of
  * its own, as the live transport would on a socket; each push (`event:
  * update`) is kept with the simulated time it came, how many events it
- * carried and the `dropped` count it reported. The last step (count ×
+ * carried, the `dropped` count it reported, how many history records there
+ * were when it came and its last (newest) event. The last step (count ×
  * everyMs later) closes the stream and notes it (`dashboardFeed`); a
  * stream the coordinator ended (restart) is noted when it ends.
  * harness/check/promises-dashboard.ts judges each feed.
@@ -13,9 +14,17 @@
 import type { Coordinator } from '../../system/coordinator/index.js';
 import type { HttpStreamSink } from '../../system/core/index.js';
 import type { HistoryRecorder } from '../check/history.js';
-import type { DashboardFeed } from '../check/promises-dashboard.js';
+import type { DashboardFeed, PushedEvent } from '../check/promises-dashboard.js';
 import type { Simulation } from '../sim/index.js';
 import type { SimClient } from './sim-client.js';
+
+/** An event as a push carries it (system/coordinator/ui/event-hub.ts FeedEvent). */
+interface FeedEventBody {
+  type?: unknown;
+  at?: unknown;
+  executionId?: unknown;
+  workerId?: unknown;
+}
 
 interface Open {
   coordinator: Coordinator;
@@ -62,8 +71,12 @@ export class DashboardReader {
         if (ended) return false;
         const data = /^event: update\ndata: (.*)$/m.exec(chunk)?.[1];
         if (data !== undefined) {
-          const d = JSON.parse(data) as { events?: unknown[]; dropped?: unknown };
-          feed.pushes.push([sim.simulatedMs, Array.isArray(d.events) ? d.events.length : -1, typeof d.dropped === 'number' ? d.dropped : -1]);
+          const d = JSON.parse(data) as { events?: FeedEventBody[]; dropped?: unknown };
+          const last = Array.isArray(d.events) ? d.events.at(-1) : undefined;
+          const newest: PushedEvent | undefined = last === undefined ? undefined : [String(last.type), Number(last.at), String(last.executionId ?? last.workerId ?? '')];
+          const push: DashboardFeed['pushes'][number] = [sim.simulatedMs, Array.isArray(d.events) ? d.events.length : -1, typeof d.dropped === 'number' ? d.dropped : -1, this.recorder.length];
+          if (newest !== undefined) push.push(newest);
+          feed.pushes.push(push);
         }
         return true;
       },

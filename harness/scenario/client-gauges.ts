@@ -2,16 +2,18 @@
  * The gauges of GET /metrics read next to what they mirror (scenario
  * `clientReads` read `gauges`), in simulation, at one instant: the scrape,
  * then GET /api/v1/workers and GET /api/v1/stats, through the coordinator's
- * HTTP handler with the client's read token. Noted as `gaugeRead`;
+ * HTTP handler with the client's read token, and the connections the
+ * simulated network holds open on the coordinator's host (`live`: ones
+ * whose close the coordinator was not told of yet). Noted as `gaugeRead`;
  * harness/check/promises-metrics-gauges.ts judges it.
  */
 import type { HistoryRecorder } from '../check/history.js';
 import type { GaugeRead } from '../check/promises-metrics-gauges.js';
-import type { Simulation } from '../sim/index.js';
+import { COORDINATOR_HOST, type Simulation } from '../sim/index.js';
 import type { SimClient } from './sim-client.js';
 
 /** The gauge families read, by name: each sample keyed by its label values (`state=connected`; '' without labels). */
-const GAUGES = ['squall_connections', 'squall_heartbeat_timeout_seconds', 'squall_workers', 'squall_executions', 'squall_handshakes_pending', 'squall_outbox_depth'] as const;
+const GAUGES = ['squall_connections', 'squall_heartbeat_timeout_seconds', 'squall_workers', 'squall_executions', 'squall_handshakes_pending', 'squall_outbox_depth', 'squall_reconnect_duration_seconds_sum', 'squall_reconnect_duration_seconds_count'] as const;
 
 /** The samples of the gauge families in a Prometheus text exposition. */
 function gaugeSamples(text: string): Record<string, Record<string, number>> {
@@ -30,12 +32,13 @@ export async function readGauges(sim: Simulation, client: SimClient, recorder: H
   if (sim.coordinator.instance === null) return;
   const auth = { authorization: `Bearer ${client.probe.read}` };
   const m = await client.call(sim, { method: 'GET', path: '/metrics', headers: auth });
+  const live = sim.host(COORDINATOR_HOST).liveConnections(); // right after the scrape
   const w = await client.call(sim, { method: 'GET', path: '/api/v1/workers', headers: auth });
   const s = await client.call(sim, { method: 'GET', path: '/api/v1/stats', headers: auth });
   if (m.status !== 200 || typeof m.body !== 'string' || w.status !== 200 || s.status !== 200) return void recorder.recordInfo({ gaugeRead: { error: [m.status, w.status, s.status] } });
   const workers: Record<string, number> = {};
   for (const x of (w.body as { workers?: { state?: unknown }[] } | null)?.workers ?? []) workers[String(x.state)] = (workers[String(x.state)] ?? 0) + 1;
   const byStatus = ((s.body as { byStatus?: Record<string, number> } | null)?.byStatus ?? {});
-  const read: GaugeRead = { at: sim.simulatedMs, gauges: gaugeSamples(m.body), workers, byStatus };
+  const read: GaugeRead = { at: sim.simulatedMs, gauges: gaugeSamples(m.body), workers, byStatus, live };
   recorder.recordInfo({ gaugeRead: read });
 }

@@ -13,6 +13,9 @@
  * virtual network, submissions through the coordinator's embedding API, and
  * simulated time.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TokenStore } from '../../system/coordinator/index.js';
 import { isTerminal, seededRandom } from '../../system/core/index.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
@@ -234,12 +237,17 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   now = () => sim.simulatedMs;
   // Each corrupted frame a live receiver reads, for promise 8's integrity rule (harness/check/promises-integrity.ts).
   sim.net.onCorruptDelivered = (c) => recorder.recordInfo({ corrupted: c.connection, from: c.from, to: c.to, frame: c.frame, field: c.field }, 'net');
-  const client = new SimClient(sim.random.fork('sim-client'));
+  // A token administrator works on the file token store, as a coordinator with a data dir has it (sim-client.ts).
+  const tokenDir = scenario.clientReads.some((r) => r.read === 'tokens') ? mkdtempSync(join(tmpdir(), 'squall-sim-tokens-')) : undefined;
+  const client = new SimClient(sim.random.fork('sim-client'), tokenDir);
   extras.attach(sim, client);
   await spawnFleet(sim, scenario, opts.store ?? scenario.coordinator.store, extras, client.tokens);
   const swarm = runSwarm(scenario, seed, opts.swarm);
   const drive = (): ReturnType<typeof driveScenario> => driveScenario(scenario, simMode(sim, scenario, recorder, extras, opts, client), { seed, swarm });
-  const { d, stop } = await driveWithinBudget(drive, { scenario, swarm, history: () => recorder.history() }).finally(() => sim.coordinator.dispose());
+  const { d, stop } = await driveWithinBudget(drive, { scenario, swarm, history: () => recorder.history() }).finally(() => {
+    sim.coordinator.dispose();
+    if (tokenDir !== undefined) rmSync(tokenDir, { recursive: true, force: true });
+  });
   const stats = sim.stats(); // first: closes the CPU span before the outcome is assembled
   return {
     scenario,

@@ -6,7 +6,7 @@
  * and the mapping of errors to status codes. Only the socket is skipped.
  */
 import type { Coordinator } from '../../system/coordinator/index.js';
-import { createToken, memoryTokenStore, type TokenStore } from '../../system/coordinator/index.js';
+import { createToken, fileTokenStore, memoryTokenStore, type TokenStore } from '../../system/coordinator/index.js';
 import type { Random } from '../../system/core/index.js';
 import { CoordinatorHttp, type HttpAnswer, type HttpCall, lowerHeaders, parseBody, submitBody } from './http-client.js';
 import type { Simulation } from '../sim/index.js';
@@ -22,6 +22,9 @@ const DEFINITE_FAILURES: ReadonlySet<string> = new Set(['store_unavailable']);
  * revoke_token fault, the submit token the client sends, and a read and a
  * submit token for the HTTP scope adversary (adversary-http.ts). All come
  * from a random stream of their own, so the run's draws are untouched.
+ * With `tokenDir` the store is the production file store (tokens.json in
+ * that directory, system/coordinator/token-file.ts), as a coordinator with
+ * a data dir has it: its cache must see its own writes (blind set 13 #04).
  */
 export class SimClient {
   readonly tokens: TokenStore;
@@ -33,13 +36,15 @@ export class SimClient {
   private http: { coordinator: Coordinator; api: CoordinatorHttp } | undefined;
 
   /** `random`: a stream of the client's own, forked from the run's (Simulation.random.fork('sim-client')). */
-  constructor(random: Random) {
+  constructor(random: Random, tokenDir?: string) {
     const admin = createToken(random, 'sim-admin', 'admin', 0);
     const submit = createToken(random, 'sim-client', 'submit', 0);
     // Drawn after the client's own two, so those stay what they were.
     const read = createToken(random, 'sim-probe-read', 'read', 0);
     const probeSubmit = createToken(random, 'sim-probe-submit', 'submit', 0);
-    this.tokens = memoryTokenStore([admin.record, submit.record, read.record, probeSubmit.record]);
+    const records = [admin.record, submit.record, read.record, probeSubmit.record];
+    this.tokens = tokenDir === undefined ? memoryTokenStore(records) : fileTokenStore(tokenDir);
+    if (tokenDir !== undefined) for (const r of records) this.tokens.add(r);
     this.admin = admin.token;
     this.current = { token: submit.token, id: submit.record.id };
     this.probe = { read: read.token, submit: probeSubmit.token, forged: `sqt_${admin.record.id}_${'0'.repeat(64)}` };

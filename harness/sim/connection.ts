@@ -45,6 +45,11 @@ export class Endpoint implements Connection {
   private handler: ConnectionHandler | null = null;
   private early: ((h: ConnectionHandler) => void)[] = [];
   private notified = false;
+
+  /** The process was told of this endpoint's close (or died with it): its handler no longer counts it as open. */
+  get closeNotified(): boolean {
+    return this.notified;
+  }
   private closeTimer: TimerHandle | null = null;
 
   constructor(
