@@ -26,6 +26,9 @@ export interface GaugeRead {
   gauges: Record<string, Record<string, number>>;
   workers: Record<string, number>;
   byStatus: Record<string, number>;
+  /** The coordinator's clock at the read, and each worker listed connected with its lastSeenAt (promises-api-echoes.ts). */
+  now?: number;
+  seen?: [string, number | null][];
 }
 
 const isRead = (v: unknown): v is GaugeRead => typeof v === 'object' && v !== null && 'gauges' in v && 'workers' in v;
