@@ -95,8 +95,15 @@ function graphEdges(view: HistoryView): Violation[] {
     if (r.f !== 'submit' || r.type !== 'ok' || !Array.isArray(r.value.executionIds)) continue;
     const inv = typeof r.value.invoke === 'number' ? view.records[r.value.invoke]?.value : undefined;
     const ids = r.value.executionIds as string[];
-    if (!Array.isArray(inv?.dependsOn)) continue;
-    (inv.dependsOn as number[][]).forEach((deps, i) => dependsOn.set(String(ids[i]), deps.map((d) => String(ids[d]))));
+    if (inv === undefined) continue;
+    // A graph node's in-graph dependencies; a node without any (and every task of a plain submission) depends on the workload's `after` executions.
+    const inGraph = Array.isArray(inv.dependsOn) ? (inv.dependsOn as number[][]) : [];
+    const after = Array.isArray(inv.after) ? (inv.after as string[]) : [];
+    ids.forEach((id, i) => {
+      const deps = (inGraph[i] ?? []).map((d) => String(ids[d]));
+      // The first acknowledgement made it: an idempotent repeat answers with the execution the key already holds.
+      if (!dependsOn.has(String(id))) dependsOn.set(String(id), deps.length === 0 ? after : deps);
+    });
   }
   for (const { rec, value } of notes(view, 'uiGraphs')) {
     for (const g of value as UiGraphRead[]) {
