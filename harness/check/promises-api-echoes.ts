@@ -125,7 +125,7 @@ function lastSeen(view: HistoryView, heartbeatTimeoutMs: number): Violation[] {
     if (g.now === undefined || g.seen === undefined) continue;
     for (const [id, at] of g.seen) {
       if (at !== null && at >= g.now - 2 * heartbeatTimeoutMs && at <= g.now) continue;
-      out.push(violation(view.records, 'api-contract', `GET /api/v1/workers at t=${rec.time} lists ${id} connected with lastSeenAt ${at ?? 'null'}, ${at === null ? '' : `${g.now - at} ms before the read `}(coordinator clock ${g.now}): a connected worker's lastSeenAt follows its frames, so it is within two heartbeat timeouts (${2 * heartbeatTimeoutMs} ms)`, { index: rec.index, workerId: id }));
+      out.push(violation(view.records, 'api-contract', `GET /api/v1/workers at t=${rec.time} lists ${id} connected with lastSeenAt ${at === null ? 'null' : `${at}, ${at > g.now ? `${at - g.now} ms after` : `${g.now - at} ms before`} the read`} (coordinator clock ${g.now}): a connected worker's lastSeenAt follows its frames, so it is within two heartbeat timeouts (${2 * heartbeatTimeoutMs} ms)`, { index: rec.index, workerId: id }));
     }
   }
   return out;
