@@ -27,6 +27,8 @@ export interface SubmitInvoke {
   intent?: { priority: string; timeoutMs?: number; idempotencyKey?: string }[];
   /** What each execution runs, aligned with the ok's executionIds (task contracts, timeouts: promises 16, 17). */
   tasks?: TaskSubmitted[];
+  /** Future-dated: scheduledAt = the instant it was sent + startAfterMs (documented boundaries, promises-api-echoes.ts). */
+  startAfterMs?: number;
 }
 
 /** One submitted execution's kind, params and timeout, as the client asked. */

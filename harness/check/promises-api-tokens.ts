@@ -14,7 +14,11 @@
  *   revoke gave (blind set 12 #15: a repeat revoke overwrote it);
  * - a revoked token authenticates nothing: presented after its revoke it is
  *   refused 401 token_revoked;
- * - a token made is listed from then on, and a revoke of it is answered 200.
+ * - a token made is listed from then on, and a revoke of it is answered 200;
+ * - a revoke of an id no token has (a mistyped id, the token pasted for its
+ *   id) is answered 404 not_found, never 200 (blind set 13 #23: every revoke
+ *   answered 200, so a mistyped id read as done while the token kept
+ *   working).
  */
 import type { HistoryRecord } from './history.js';
 import type { HistoryView } from './view.js';
@@ -35,6 +39,8 @@ export interface TokenStep {
   listingStatus?: number;
   /** The tokens the administrator holds: id, SHA-256 of the token, its secret part. */
   held: { id: string; hash: string; secret: string }[];
+  /** The answer to a revoke of an id no token has (a made-up id, or a token pasted for its id). */
+  unknownRevoke?: { id: string; status: number; code?: string };
 }
 
 /** The fields the README gives a listing entry. */
@@ -68,6 +74,8 @@ export function checkTokenSteps(view: HistoryView): Violation[] {
       out.push(v(`token ${p.id}, revoked, was answered ${p.status}${p.code === undefined ? '' : ` ${p.code}`} on GET /api/v1/stats: a revoked token must be refused 401 token_revoked`));
     }
     if (step.created !== undefined) made.add(step.created);
+    const u = step.unknownRevoke;
+    if (u !== undefined && !(u.status === 404 && u.code === 'not_found') && u.status !== 503) out.push(v(`POST /api/v1/tokens/${u.id.slice(0, 40)}/revoke, an id no token has, was answered ${u.status}${u.code === undefined ? '' : ` ${u.code}`}: a revoke of an unknown id is answered 404 not_found (a 200 tells an admin a mistyped id was revoked)`));
     if (step.listingStatus !== undefined) {
       out.push(v(`GET /api/v1/tokens with an admin token was answered ${step.listingStatus}`));
       continue;

@@ -37,6 +37,9 @@ export interface GaugeRead {
   byStatus: Record<string, number>;
   /** Connections open on the coordinator's host at the scrape (absent in older histories). */
   live?: number;
+  /** The coordinator's clock at the read, and each worker listed connected with its lastSeenAt (promises-api-echoes.ts). */
+  now?: number;
+  seen?: [string, number | null][];
 }
 
 const isRead = (v: unknown): v is GaugeRead => typeof v === 'object' && v !== null && 'gauges' in v && 'workers' in v;

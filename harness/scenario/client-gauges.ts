@@ -37,8 +37,11 @@ export async function readGauges(sim: Simulation, client: SimClient, recorder: H
   const s = await client.call(sim, { method: 'GET', path: '/api/v1/stats', headers: auth });
   if (m.status !== 200 || typeof m.body !== 'string' || w.status !== 200 || s.status !== 200) return void recorder.recordInfo({ gaugeRead: { error: [m.status, w.status, s.status] } });
   const workers: Record<string, number> = {};
-  for (const x of (w.body as { workers?: { state?: unknown }[] } | null)?.workers ?? []) workers[String(x.state)] = (workers[String(x.state)] ?? 0) + 1;
+  const listed = (w.body as { workers?: { id?: unknown; state?: unknown; lastSeenAt?: unknown }[] } | null)?.workers ?? [];
+  for (const x of listed) workers[String(x.state)] = (workers[String(x.state)] ?? 0) + 1;
+  // Each connected worker's lastSeenAt, with the coordinator's clock at the read (promises-api-echoes.ts).
+  const seen = listed.filter((x) => x.state === 'connected').map((x): [string, number | null] => [String(x.id), typeof x.lastSeenAt === 'number' ? x.lastSeenAt : null]);
   const byStatus = ((s.body as { byStatus?: Record<string, number> } | null)?.byStatus ?? {});
-  const read: GaugeRead = { at: sim.simulatedMs, gauges: gaugeSamples(m.body), workers, byStatus, live };
+  const read: GaugeRead = { at: sim.simulatedMs, gauges: gaugeSamples(m.body), workers, byStatus, live, now: sim.now(), seen };
   recorder.recordInfo({ gaugeRead: read });
 }

@@ -15,6 +15,7 @@ import type { Simulation } from '../sim/index.js';
 import type { ControlOp } from './schema-engine.js';
 import type { Submission } from './workload.js';
 import { handlerCall, type SimClient, simControl } from './sim-client.js';
+import { CANCEL_REASON } from './http-client.js';
 
 /** Schedules a submission's control requests once its execution ids are known. */
 export function scheduleControls(sim: Simulation, client: SimClient, recorder: HistoryRecorder, s: Submission, executionIds: readonly string[]): void {
@@ -26,10 +27,11 @@ export function scheduleControls(sim: Simulation, client: SimClient, recorder: H
 }
 
 function control(sim: Simulation, client: SimClient, recorder: HistoryRecorder, op: ControlOp, executionId: string): void {
-  recorder.recordInfo({ op: op.op, executionId, phase: 'invoke' }, 'client');
+  const reason = op.op === 'cancel' ? { reason: CANCEL_REASON } : {};
+  recorder.recordInfo({ op: op.op, executionId, phase: 'invoke', ...reason }, 'client');
   void simControl(sim, client, op.op, executionId).then((r) => {
     if (r.ok) {
-      recorder.recordInfo({ op: op.op, executionId, phase: 'ok', status: r.status, httpStatus: r.httpStatus }, 'client');
+      recorder.recordInfo({ op: op.op, executionId, phase: 'ok', status: r.status, httpStatus: r.httpStatus, ...reason }, 'client');
       void noteQueueStats(sim, client, recorder, `${op.op} ${executionId}`);
     } else recorder.recordInfo({ op: op.op, executionId, phase: 'fail', error: { code: r.code, message: r.message, ...(r.status === undefined ? {} : { httpStatus: r.status }) } }, 'client');
   });

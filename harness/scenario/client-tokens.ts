@@ -12,7 +12,10 @@
  * 3. a new read token is made (POST /api/v1/tokens);
  * 4. the tokens are listed (GET /api/v1/tokens), every field of every entry
  *    noted as it came, with the hash of each token this administrator holds
- *    (the secret material a listing must never show).
+ *    (the secret material a listing must never show);
+ * 5. a token that does not exist is revoked, as an admin who mistypes an id
+ *    or pastes the token for its id would (alternately): its answer is noted
+ *    (`unknownRevoke`), a 404 not_found is due.
  *
  * Each step is one note (`tokenStep`); harness/check/promises-api-tokens.ts
  * judges them. Steps are apart in time, so a revokedAt a repeat revoke moves
@@ -63,8 +66,18 @@ export class TokenAdmin {
     const lb = l.body as { tokens?: unknown } | null;
     step.listing = l.status === 200 && Array.isArray(lb?.tokens) ? (lb.tokens as Record<string, unknown>[]) : [];
     if (l.status !== 200) step.listingStatus = l.status;
+    step.unknownRevoke = await this.revokeUnknown(sim, client);
     step.held = this.made.map((m) => ({ id: m.id, hash: sha256(m.token), secret: m.token.slice(-64) }));
     this.recorder.recordInfo({ tokenStep: step });
+  }
+
+  /** Revokes an id no token has: a made-up one, or (every other step) the whole token of the newest one pasted for its id. */
+  private async revokeUnknown(sim: Simulation, client: SimClient): Promise<{ id: string; status: number; code?: string }> {
+    const newest = this.made[this.made.length - 1];
+    const id = newest !== undefined && this.made.length % 2 === 0 ? newest.token : `tok_${'0'.repeat(15)}${this.made.length}`;
+    const r = await client.asAdmin(sim, 'POST', `/api/v1/tokens/${encodeURIComponent(id)}/revoke`, '');
+    const code = errorCode(r.body);
+    return { id, status: r.status, ...(code === undefined ? {} : { code }) };
   }
 }
 

@@ -101,6 +101,9 @@ export function fetchCall(base: () => string): HttpCall {
 }
 
 /** Client of one coordinator's HTTP API, sending its bearer token if it has one. */
+/** The reason the client's cancels give (recorded in the execution's status history and error). */
+export const CANCEL_REASON = 'cancelled by the workload';
+
 export class CoordinatorHttp {
   constructor(
     private readonly call: HttpCall,
@@ -137,11 +140,11 @@ export class CoordinatorHttp {
     return { ok: false, indeterminate: r.status >= 500, code: err?.code ?? `http_${r.status}`, message: err?.message ?? `HTTP ${r.status}`, status: r.status, headers: documentedHeaders(r.headers) };
   }
 
-  /** POST /api/v1/executions/{id}/cancel|pause|resume: the execution's status after it and the HTTP status (200, or 202 for a pause in progress). */
+  /** POST /api/v1/executions/{id}/cancel|pause|resume (a cancel with {reason: CANCEL_REASON}): the execution's status after it and the HTTP status (200, or 202 for a pause in progress). */
   async control(op: 'cancel' | 'pause' | 'resume', executionId: string): Promise<{ ok: true; status: string; httpStatus: number } | { ok: false; code: string; message: string; status?: number }> {
     let r: HttpAnswer;
     try {
-      const body = op === 'cancel' ? JSON.stringify({ reason: 'cancelled by the workload' }) : '';
+      const body = op === 'cancel' ? JSON.stringify({ reason: CANCEL_REASON }) : '';
       r = await this.call({ method: 'POST', path: `/api/v1/executions/${encodeURIComponent(executionId)}/${op}`, headers: { 'content-type': 'application/json', ...this.auth() }, body });
     } catch (err) {
       return { ok: false, code: 'unavailable', message: err instanceof Error ? err.message : String(err) };
