@@ -84,4 +84,6 @@ export interface CheckContext {
   retention?: { maxCount?: number; maxAgeMs?: number };
   /** Longest a store write may take to commit (the commit window plus three groups of the simulated SQLite thread); promise 19. Undefined: not judged. */
   storeCommitBoundMs?: number;
+  /** Dangerous kinds each worker was started with (fleet.allowKinds; absent: none). Undefined: not judged (promise 26's allowed-kinds rule). */
+  workerAllowKinds?: Readonly<Record<string, readonly string[]>>;
 }

@@ -4,6 +4,7 @@
  * pure functions of the history and the context, so a saved history can be
  * re-checked (and a replay gives the same verdict).
  */
+import { checkAllowedKinds } from './promises-allowed-kinds.js';
 import type { CheckContext } from './context.js';
 import type { HistoryRecord } from './history.js';
 import type { PromiseName } from './promises.js';
@@ -94,7 +95,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'client-control': (v, c) => [...checkControls(v, c), ...checkAbortReasons(v, c)],
   // Worker features (issue 10).
   drain: checkDrain,
-  capacity: (v, c) => [...checkCapacity(v, c), ...checkIdleCapacity(v, c), ...checkDispatchAtRelease(v, c)],
+  capacity: (v, c) => [...checkCapacity(v, c), ...checkIdleCapacity(v, c), ...checkDispatchAtRelease(v, c), ...checkAllowedKinds(v, c)],
   'due-time': checkDueTime,
   breaker: checkBreakers,
 };

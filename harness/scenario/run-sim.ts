@@ -133,6 +133,7 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
         ...(f.handshakeTimeoutMaxMs === undefined ? {} : { handshakeTimeoutMaxMs: f.handshakeTimeoutMaxMs }),
         ...(f.outboxLimit === undefined ? {} : { outboxCapacity: f.outboxLimit }),
         ...(f.kinds === undefined ? {} : { kinds: f.kinds }),
+        ...(f.allowKinds?.[id] === undefined ? {} : { allowKinds: f.allowKinds[id] }),
       },
     });
   }
