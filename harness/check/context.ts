@@ -86,4 +86,6 @@ export interface CheckContext {
   storeCommitBoundMs?: number;
   /** Dangerous kinds each worker was started with (fleet.allowKinds; absent: none). Undefined: not judged (promise 26's allowed-kinds rule). */
   workerAllowKinds?: Readonly<Record<string, readonly string[]>>;
+  /** The workers' handBackGraceMs (default 2000): promise 25 bounds how long a drain that timed out keeps a worker alive. */
+  handBackGraceMs?: number;
 }

@@ -44,6 +44,7 @@ import { checkAttemptOrder, checkOutbox } from './promises-outbox.js';
 import { checkLatestProgress } from './promises-progress.js';
 import { checkProbeCadence } from './promises-probe.js';
 import { checkDrain } from './promises-drain.js';
+import { checkDrainStopBound } from './promises-drain-stop.js';
 import { checkCapacity } from './promises-capacity.js';
 import { checkReconnectDuration } from './promises-reconnect.js';
 import { checkSessionResumed } from './promises-session.js';
@@ -94,7 +95,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'worker-timeouts': checkWorkerTimeouts,
   'client-control': (v, c) => [...checkControls(v, c), ...checkAbortReasons(v, c)],
   // Worker features (issue 10).
-  drain: checkDrain,
+  drain: (v, c) => [...checkDrain(v, c), ...checkDrainStopBound(v, c)],
   capacity: (v, c) => [...checkCapacity(v, c), ...checkIdleCapacity(v, c), ...checkDispatchAtRelease(v, c), ...checkAllowedKinds(v, c)],
   'due-time': checkDueTime,
   breaker: checkBreakers,

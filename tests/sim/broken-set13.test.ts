@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { advertisesEveryKind } from './broken/set13-variants.js';
+import { advertisesEveryKind, lingersAfterDrainTimeout } from './broken/set13-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 describe('blind set 13 edges', () => {
@@ -16,5 +16,14 @@ describe('blind set 13 edges', () => {
     expect(broken.passed).toBe(false);
     expect(broken.promises).toContain('capacity');
     expect(broken.text).toMatch(/\(kind command\) was claimed for w[23], which was started allowing \[\]/);
+  });
+
+  it('drain-gives-up: a drain that timed out keeps the worker max(timeout, grace) instead of min (drain)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/drain-gives-up.yaml');
+    expect((await simVerdict(scenario)).text).toBe('');
+    const broken = await simVerdict(scenario, { onWorker: lingersAfterDrainTimeout });
+    expect(broken.passed).toBe(false);
+    expect(broken.promises).toContain('drain');
+    expect(broken.text).toMatch(/w1 stopped at t=3500 after its drain \(begun t=1000, timeoutMs 500\) timed out at t=1500: .* so it stops by t=2000/);
   });
 });
