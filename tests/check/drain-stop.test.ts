@@ -22,11 +22,16 @@ describe('25 drain: a drain that gave up stops within the hand-back grace', () =
 
   it('reports a stop a whole grace (2000 ms) after a 500 ms drain timed out', () => {
     const v = checkHistory(stoppedAt(3500).history(), ['drain'], baseContext).map((x) => x.message);
-    expect(v).toEqual([expect.stringMatching(/w1 stopped at t=3500 after its drain \(begun t=1000, timeoutMs 500\) timed out at t=1500: .* = 500 ms, so it stops by t=2000/)]);
+    expect(v).toEqual([expect.stringMatching(/w1 stopped at t=3500 after its drain \(begun t=1000, timeoutMs 500\) times out at t=1500: .* = 500 ms, so it stops by t=2000/)]);
   });
 
   it('uses the configured grace when it is the smaller', () => {
     expect(checkHistory(stoppedAt(1700).history(), ['drain'], { ...baseContext, handBackGraceMs: 100 })).toEqual([]);
     expect(checkHistory(stoppedAt(1800).history(), ['drain'], { ...baseContext, handBackGraceMs: 100 })).toHaveLength(1);
+  });
+
+  it('reports a drain that gave up before its timeout (a long timer cut short)', () => {
+    const v = checkHistory(stoppedAt(1300).history(), ['drain'], baseContext).map((x) => x.message);
+    expect(v).toEqual([expect.stringMatching(/w1 stopped at t=1300 .* it gave up 200 ms before its timeout/)]);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { advertisesEveryKind, lingersAfterDrainTimeout } from './broken/set13-variants.js';
+import { advertisesEveryKind, lingersAfterDrainTimeout, shortLongTimers } from './broken/set13-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 describe('blind set 13 edges', () => {
@@ -24,6 +24,15 @@ describe('blind set 13 edges', () => {
     const broken = await simVerdict(scenario, { onWorker: lingersAfterDrainTimeout });
     expect(broken.passed).toBe(false);
     expect(broken.promises).toContain('drain');
-    expect(broken.text).toMatch(/w1 stopped at t=3500 after its drain \(begun t=1000, timeoutMs 500\) timed out at t=1500: .* so it stops by t=2000/);
+    expect(broken.text).toMatch(/w1 stopped at t=3500 after its drain \(begun t=1000, timeoutMs 500\) times out at t=1500: .* so it stops by t=2000/);
+  });
+
+  it('month-long-drain: a 30-day drain timer whose last step is cut short gives up at ~24.8 days (drain)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/month-long-drain.yaml');
+    expect((await simVerdict(scenario)).text).toBe('');
+    const broken = await simVerdict(scenario, { workerDeps: shortLongTimers });
+    expect(broken.passed).toBe(false);
+    expect(broken.promises).toContain('drain');
+    expect(broken.text).toMatch(/w1 stopped at t=214748\d+ after its drain \(begun t=1000, timeoutMs 2592000000\) .* it gave up \d+ ms before its timeout/);
   });
 });

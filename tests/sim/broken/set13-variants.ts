@@ -4,6 +4,8 @@
  * SimWiring, or planted for one run and taken out again.
  */
 import type { Clock, TimerHandle } from '../../../system/core/clock.js';
+import { MAX_TIMER_MS } from '../../../system/core/long-timer.js';
+import type { WorkerDeps } from '../../../system/worker/index.js';
 import type { TaskRunner } from '../../../system/worker/task-runner.js';
 import type { Worker } from '../../../system/worker/worker.js';
 
@@ -34,4 +36,26 @@ export function lingersAfterDrainTimeout(_id: string, w: Worker): void {
     inner.drainTimer.cancel();
     inner.drainTimer = inner.deps.clock.setTimeout(() => inner.finishStop('drain timed out'), Math.max(timeoutMs, inner.config.handBackGraceMs));
   };
+}
+
+/**
+ * Set 13 #16: a clock whose long timers (past MAX_TIMER_MS) arm their last step
+ * with the original delay instead of what remains: Node clamps that to 1 ms,
+ * so a 30-day timer fires at ~24.8 days.
+ */
+export function shortLongTimers(_id: string, deps: WorkerDeps): WorkerDeps {
+  const base = deps.clock;
+  const clock: Clock = {
+    now: () => base.now(),
+    monotonic: () => base.monotonic(),
+    setInterval: (fn, ms) => base.setInterval(fn, ms),
+    setTimeout(fn, ms) {
+      if (!(ms > MAX_TIMER_MS)) return base.setTimeout(fn, ms);
+      let current = base.setTimeout(() => {
+        current = base.setTimeout(fn, 1); // set(fn, ms) with ms past the limit: Node's 1 ms
+      }, MAX_TIMER_MS);
+      return { cancel: () => current.cancel() };
+    },
+  };
+  return { ...deps, clock };
 }
