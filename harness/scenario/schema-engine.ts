@@ -214,9 +214,11 @@ const WIRE_ATTACKS = [
  * Named explicitly: http-scopes (harness/scenario/adversary-http.ts), every documented HTTP route with no, a forged and
  * each lower-scope token (promise 29); oversized-frame (harness/scenario/adversary-frames.ts), frames below, exactly at
  * and above maxFrameBytes in UTF-8 bytes, all below it in UTF-16 units (promise 8); stale-start
- * (harness/scenario/adversary-stale-start.ts), a registered worker's `started` for a lease that just ended (promise 2).
+ * (harness/scenario/adversary-stale-start.ts), a registered worker's `started` for a lease that just ended (promise 2);
+ * wide-close-reason (harness/scenario/adversary-close-reason.ts), an unknown type in multi-byte text, which the
+ * coordinator echoes in its close reason: it must still close with the code it promised (promise 8).
  */
-const ATTACKS = [...WIRE_ATTACKS, 'http-scopes', 'oversized-frame', 'stale-start'] as const;
+const ATTACKS = [...WIRE_ATTACKS, 'http-scopes', 'oversized-frame', 'stale-start', 'wide-close-reason'] as const;
 export type Attack = (typeof ATTACKS)[number];
 
 /**

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { advertisesEveryKind, lingersAfterDrainTimeout, shortLongTimers } from './broken/set13-variants.js';
+import { advertisesEveryKind, lingersAfterDrainTimeout, shortLongTimers, withUnitTrimmedCloseReasons } from './broken/set13-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 describe('blind set 13 edges', () => {
@@ -34,5 +34,14 @@ describe('blind set 13 edges', () => {
     expect(broken.passed).toBe(false);
     expect(broken.promises).toContain('drain');
     expect(broken.text).toMatch(/w1 stopped at t=214748\d+ after its drain \(begun t=1000, timeoutMs 2592000000\) .* it gave up \d+ ms before its timeout/);
+  });
+
+  it('adversarial-clients: a multi-byte close reason trimmed by UTF-16 units makes close() throw, the refused connection stays open (auth)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/adversarial-clients.yaml');
+    expect((await simVerdict(scenario)).text).toBe('');
+    const broken = await withUnitTrimmedCloseReasons(() => simVerdict(scenario));
+    expect(broken.passed).toBe(false);
+    expect(broken.promises).toContain('auth');
+    expect(broken.text).toMatch(/refused an adversary's frame of an unknown multi-byte type at t=\d+ \(unknown_type, close 4404\), but the connection was never closed/);
   });
 });

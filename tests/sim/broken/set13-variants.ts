@@ -6,6 +6,7 @@
 import type { Clock, TimerHandle } from '../../../system/core/clock.js';
 import { MAX_TIMER_MS } from '../../../system/core/long-timer.js';
 import type { WorkerDeps } from '../../../system/worker/index.js';
+import { Endpoint } from '../../../harness/sim/connection.js';
 import type { TaskRunner } from '../../../system/worker/task-runner.js';
 import type { Worker } from '../../../system/worker/worker.js';
 
@@ -58,4 +59,15 @@ export function shortLongTimers(_id: string, deps: WorkerDeps): WorkerDeps {
     },
   };
   return { ...deps, clock };
+}
+
+/** Set 13 #15: close reasons trimmed to 123 UTF-16 units instead of 123 UTF-8 bytes (for one run). */
+export async function withUnitTrimmedCloseReasons<T>(body: () => Promise<T>): Promise<T> {
+  const original = Endpoint.closeReason;
+  Endpoint.closeReason = (reason) => (reason.length <= 123 ? reason : reason.slice(0, 123));
+  try {
+    return await body();
+  } finally {
+    Endpoint.closeReason = original;
+  }
 }
