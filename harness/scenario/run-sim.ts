@@ -13,6 +13,7 @@
  * virtual network, submissions through the coordinator's embedding API, and
  * simulated time.
  */
+import { rejectionLogRecorder } from './log-record.js';
 import type { TokenStore } from '../../system/coordinator/index.js';
 import { isTerminal, seededRandom } from '../../system/core/index.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
@@ -229,7 +230,7 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   const extras = new EngineExtras(scenario, recorder);
   const buggify = opts.buggify ?? scenario.buggify ?? false;
   const maxSteps = opts.maxSteps ?? defaultStepBudget(scenario);
-  const sim = new Simulation({ seed, events: extras.sink, commits: recorder, buggify, maxSteps, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }), ...(opts.tieBreak === undefined ? {} : { tieBreak: opts.tieBreak }) });
+  const sim = new Simulation({ seed, events: extras.sink, commits: recorder, buggify, maxSteps, logger: rejectionLogRecorder(recorder), ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }), ...(opts.tieBreak === undefined ? {} : { tieBreak: opts.tieBreak }) });
   now = () => sim.simulatedMs;
   // Each corrupted frame a live receiver reads, for promise 8's integrity rule (harness/check/promises-integrity.ts).
   sim.net.onCorruptDelivered = (c) => recorder.recordInfo({ corrupted: c.connection, from: c.from, to: c.to, frame: c.frame, field: c.field }, 'net');

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { advertisesEveryKind, lingersAfterDrainTimeout, shortLongTimers, withUnitTrimmedCloseReasons } from './broken/set13-variants.js';
+import { advertisesEveryKind, lingersAfterDrainTimeout, shortLongTimers, withLimiterForgettingSuppressed, withUnitTrimmedCloseReasons } from './broken/set13-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 describe('blind set 13 edges', () => {
@@ -43,5 +43,13 @@ describe('blind set 13 edges', () => {
     expect(broken.passed).toBe(false);
     expect(broken.promises).toContain('auth');
     expect(broken.text).toMatch(/refused an adversary's frame of an unknown multi-byte type at t=\d+ \(unknown_type, close 4404\), but the connection was never closed/);
+  });
+
+  it('adversarial-clients: a log limiter that never reports what it suppressed (auth)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/adversarial-clients.yaml');
+    const broken = await withLimiterForgettingSuppressed(() => simVerdict(scenario));
+    expect(broken.passed).toBe(false);
+    expect(broken.promises).toContain('auth');
+    expect(broken.text).toMatch(/the coordinator's log accounts for 11 of \d+ auth_failed refusals by t=\d+ \(11 lines logged, 0 reported suppressed\)/);
   });
 });

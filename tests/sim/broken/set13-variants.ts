@@ -4,6 +4,7 @@
  * SimWiring, or planted for one run and taken out again.
  */
 import type { Clock, TimerHandle } from '../../../system/core/clock.js';
+import { LogLimiter } from '../../../system/core/log-limiter.js';
 import { MAX_TIMER_MS } from '../../../system/core/long-timer.js';
 import type { WorkerDeps } from '../../../system/worker/index.js';
 import { Endpoint } from '../../../harness/sim/connection.js';
@@ -69,5 +70,19 @@ export async function withUnitTrimmedCloseReasons<T>(body: () => Promise<T>): Pr
     return await body();
   } finally {
     Endpoint.closeReason = original;
+  }
+}
+
+/** Set 13 #22: the log limiter reads the suppressed count after replacing the key's window (always 0), for one run. */
+export async function withLimiterForgettingSuppressed<T>(body: () => Promise<T>): Promise<T> {
+  const original = LogLimiter.prototype.allow;
+  LogLimiter.prototype.allow = function (this: LogLimiter, key: string) {
+    const gate = original.call(this, key);
+    return { log: gate.log, suppressed: 0 };
+  };
+  try {
+    return await body();
+  } finally {
+    LogLimiter.prototype.allow = original;
   }
 }
