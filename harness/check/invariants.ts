@@ -45,6 +45,7 @@ import { checkLatestProgress } from './promises-progress.js';
 import { checkProbeCadence } from './promises-probe.js';
 import { checkDrain } from './promises-drain.js';
 import { checkRefusedClosed } from './promises-close-reason.js';
+import { checkStoreProbe } from './promises-store-probe.js';
 import { checkLogLimiter } from './promises-log-limiter.js';
 import { checkDrainStopBound } from './promises-drain-stop.js';
 import { checkCapacity } from './promises-capacity.js';
@@ -75,7 +76,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   order: (v, c) => [...checkOrder(v, c), ...checkDurableOrder(v, c)],
   retries: (v, c) => [...checkRetries(v, c), ...checkStoredRetry(v, c)],
   checkpoints: (v, c) => [...checkCheckpoints(v, c), ...checkResumedCheckpoints(v, c), ...checkSentCheckpoints(v, c)],
-  durability: checkDurability,
+  durability: (v, c) => [...checkDurability(v, c), ...checkStoreProbe(v)],
   auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkHonestFramesAccepted(v), ...checkOnPathAttacks(v, c), ...checkRefusedClosed(v), ...checkLogLimiter(v)],
   backoff: (v, c) => [...checkBackoff(v, c), ...checkHandshakeDeadlines(v, c), ...checkReconnectDuration(v, c)],
   liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkRttTrace(v, c), ...checkNoClaimAfterRefusal(v), ...checkPongsOfTheirConnection(v, c)],

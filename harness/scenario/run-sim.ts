@@ -14,6 +14,7 @@
  * simulated time.
  */
 import { rejectionLogRecorder } from './log-record.js';
+import { probeTruncatedStore } from './store-probe.js';
 import type { TokenStore } from '../../system/coordinator/index.js';
 import { isTerminal, seededRandom } from '../../system/core/index.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
@@ -236,6 +237,8 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   sim.net.onCorruptDelivered = (c) => recorder.recordInfo({ corrupted: c.connection, from: c.from, to: c.to, frame: c.frame, field: c.field }, 'net');
   const client = new SimClient(sim.random.fork('sim-client'));
   extras.attach(sim, client);
+  // On the SQLite store: the coordinator's start-up check must refuse a truncated database of 64 KiB pages (store-probe.ts).
+  if ((opts.store ?? scenario.coordinator.store) === 'sqlite') probeTruncatedStore(recorder);
   await spawnFleet(sim, scenario, opts.store ?? scenario.coordinator.store, extras, client.tokens);
   const swarm = runSwarm(scenario, seed, opts.swarm);
   const drive = (): ReturnType<typeof driveScenario> => driveScenario(scenario, simMode(sim, scenario, recorder, extras, opts, client), { seed, swarm });
