@@ -86,4 +86,8 @@ export interface CheckContext {
   storeCommitBoundMs?: number;
   /** Secrets the harness gave the system (the workers' shared secret): no read or event may show them (promise 8, promises-secrets.ts). */
   secrets?: readonly string[];
+  /** Dangerous kinds each worker was started with (fleet.allowKinds; absent: none). Undefined: not judged (promise 26's allowed-kinds rule). */
+  workerAllowKinds?: Readonly<Record<string, readonly string[]>>;
+  /** The workers' handBackGraceMs (default 2000): promise 25 bounds how long a drain that timed out keeps a worker alive. */
+  handBackGraceMs?: number;
 }

@@ -4,6 +4,7 @@
  * pure functions of the history and the context, so a saved history can be
  * re-checked (and a replay gives the same verdict).
  */
+import { checkAllowedKinds } from './promises-allowed-kinds.js';
 import type { CheckContext } from './context.js';
 import type { HistoryRecord } from './history.js';
 import type { PromiseName } from './promises.js';
@@ -43,6 +44,10 @@ import { checkAttemptOrder, checkOutbox } from './promises-outbox.js';
 import { checkLatestProgress } from './promises-progress.js';
 import { checkProbeCadence } from './promises-probe.js';
 import { checkDrain } from './promises-drain.js';
+import { checkRefusedClosed } from './promises-close-reason.js';
+import { checkStoreProbe } from './promises-store-probe.js';
+import { checkLogLimiter } from './promises-log-limiter.js';
+import { checkDrainStopBound } from './promises-drain-stop.js';
 import { checkCapacity } from './promises-capacity.js';
 import { checkReconnectDuration } from './promises-reconnect.js';
 import { checkSessionResumed } from './promises-session.js';
@@ -73,8 +78,8 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   order: (v, c) => [...checkOrder(v, c), ...checkDurableOrder(v, c)],
   retries: (v, c) => [...checkRetries(v, c), ...checkStoredRetry(v, c)],
   checkpoints: (v, c) => [...checkCheckpoints(v, c), ...checkResumedCheckpoints(v, c), ...checkSentCheckpoints(v, c)],
-  durability: checkDurability,
-  auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkHonestFramesAccepted(v), ...checkOnPathAttacks(v, c), ...checkSurfaceAuth(v), ...checkSecretsHidden(v, c)],
+  durability: (v, c) => [...checkDurability(v, c), ...checkStoreProbe(v)],
+  auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkHonestFramesAccepted(v), ...checkOnPathAttacks(v, c), ...checkSurfaceAuth(v), ...checkSecretsHidden(v, c), ...checkRefusedClosed(v), ...checkLogLimiter(v)],
   backoff: (v, c) => [...checkBackoff(v, c), ...checkHandshakeDeadlines(v, c), ...checkReconnectDuration(v, c)],
   liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkRttTrace(v, c), ...checkNoClaimAfterRefusal(v), ...checkPongsOfTheirConnection(v, c)],
   'no-phantom': checkNoPhantom,
@@ -95,8 +100,8 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'worker-timeouts': checkWorkerTimeouts,
   'client-control': (v, c) => [...checkControls(v, c), ...checkAbortReasons(v, c)],
   // Worker features (issue 10).
-  drain: checkDrain,
-  capacity: (v, c) => [...checkCapacity(v, c), ...checkIdleCapacity(v, c), ...checkDispatchAtRelease(v, c)],
+  drain: (v, c) => [...checkDrain(v, c), ...checkDrainStopBound(v, c)],
+  capacity: (v, c) => [...checkCapacity(v, c), ...checkIdleCapacity(v, c), ...checkDispatchAtRelease(v, c), ...checkAllowedKinds(v, c)],
   'due-time': checkDueTime,
   breaker: checkBreakers,
 };

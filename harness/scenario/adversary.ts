@@ -21,6 +21,7 @@
  *   oversized-frame frames below, at and above maxFrameBytes in UTF-8 bytes: harness/scenario/adversary-frames.ts
  *   stale-start     a registered worker of its own sends `started` for leases that just ended: harness/scenario/adversary-stale-start.ts
  *   deployment      the documented unsafe configurations, given to the system's start-up validation: harness/scenario/deploy-probe.ts
+ *   wide-close-reason a frame of an unknown type in multi-byte text, echoed in the close reason: harness/scenario/adversary-close-reason.ts
  * What a wire-sniffing attacker would have learnt (nonces of its own earlier
  * connections, the victim's session id and lease tokens) the harness reads
  * from the simulation. Each attempt is recorded as an `adversary` note
@@ -31,6 +32,7 @@ import { hmacHex, type Connection } from '../../system/core/index.js';
 import { decodeToWorker, encode, registrationMac, sessionSigningKey, PROTOCOL_VERSION, type AnyMessage, type Register, type Welcome } from '../../system/protocol/index.js';
 import type { HistoryRecorder } from '../check/history.js';
 import type { Simulation } from '../sim/index.js';
+import { wideTypeFrame } from './adversary-close-reason.js';
 import { oversizeProbes } from './adversary-frames.js';
 import { probeDeployment } from './deploy-probe.js';
 import { StaleStartAdversary } from './adversary-stale-start.js';
@@ -98,6 +100,7 @@ export class AdversaryClient {
     if (attack === 'http-scopes') return this.httpScopes();
     if (attack === 'deployment') return probeDeployment(this.recorder);
     if (attack === 'oversized-frame') return this.oversize(victim);
+    if (attack === 'wide-close-reason') return this.wideCloseReason(victim);
     if (attack === 'stale-start') return this.staleStart.attack(victim);
     if (attack === 'injected-sig') return this.inject(victim);
     if (attack === 'edited-register') return this.registerEditor.attack(victim);
@@ -195,8 +198,19 @@ export class AdversaryClient {
     }
   }
 
+  /** A frame of an unknown type in multi-byte text (close-reason.ts): the coordinator must close with the code it promised. */
+  private async wideCloseReason(victim: string): Promise<void> {
+    const conn = await this.connect();
+    if (conn === undefined) return;
+    this.recorder.recordInfo({ attack: 'wide-close-reason', victim }, 'adversary');
+    conn.c.send(wideTypeFrame());
+    await this.sim.runUntil(conn.closed, { maxMs: ANSWER_WAIT_MS });
+    this.recorder.recordInfo({ attack: 'wide-close-reason', victim, closedWith: conn.closeCode() ?? null }, 'adversary');
+    conn.c.terminate();
+  }
+
   /** Opens a connection and waits for the welcome (later frames go to onFrame); undefined if the coordinator is unreachable. */
-  private async connect(onFrame?: (frame: string) => void): Promise<{ c: Connection; welcome: Welcome; closed: () => boolean } | undefined> {
+  private async connect(onFrame?: (frame: string) => void): Promise<{ c: Connection; welcome: Welcome; closed: () => boolean; closeCode: () => number | undefined } | undefined> {
     const url = `${this.sim.coordinator.url}/ws`;
     const opts = { handshakeTimeoutMs: 2000, maxPayloadBytes: 1 << 20, perMessageDeflate: false as const };
     const pending = this.sim.host(HOST).transport.connect(url, opts);
@@ -208,14 +222,16 @@ export class AdversaryClient {
     }
     let welcome: Welcome | undefined;
     let closed = false;
+    let closeCode: number | undefined;
     c.attach({
       onMessage: (frame) => {
         if (welcome !== undefined) return void onFrame?.(frame);
         const d = decodeToWorker(frame);
         if (d.ok && d.msg.type === 'welcome') welcome = d.msg;
       },
-      onClose: () => {
+      onClose: (code) => {
         closed = true;
+        closeCode = code;
       },
     });
     await this.sim.runUntil(() => welcome !== undefined, { maxMs: 2000 });
@@ -223,7 +239,7 @@ export class AdversaryClient {
       c.terminate();
       return undefined;
     }
-    return { c, welcome, closed: () => closed };
+    return { c, welcome, closed: () => closed, closeCode: () => closeCode };
   }
 
   /** A genuine welcome for the impostor to copy: the last one seen, or a fresh connection's. */

@@ -44,6 +44,7 @@ export function contextFromScenario(s: Scenario): CheckContext {
   if (s.fleet.handshakeTimeoutMs !== undefined) ctx.handshakeTimeoutMs = s.fleet.handshakeTimeoutMs;
   if (s.fleet.handshakeTimeoutMaxMs !== undefined) ctx.handshakeTimeoutMaxMs = s.fleet.handshakeTimeoutMaxMs;
   if (s.fleet.kinds !== undefined) ctx.workerKinds = [...s.fleet.kinds];
+  ctx.workerAllowKinds = Object.fromEntries(Object.entries(s.fleet.allowKinds ?? {}).map(([id, k]) => [id, [...k]]));
   if (s.coordinator.maxConcurrency !== undefined) ctx.maxConcurrency = s.coordinator.maxConcurrency;
   if (s.coordinator.maxPendingPerClient !== undefined) ctx.maxPendingPerClient = s.coordinator.maxPendingPerClient;
   if (s.coordinator.maxPending !== undefined) ctx.maxPending = s.coordinator.maxPending;

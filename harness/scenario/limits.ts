@@ -19,6 +19,8 @@ export interface FieldLimit {
 }
 
 const DAY_MS = 86_400_000;
+/** Phases may span a virtual month and more: timers past Node's 2^31-1 ms (~24.8 days) are chained (core/long-timer.ts), and only a simulation reaches them. */
+const PHASE_MAX_MS = 40 * DAY_MS;
 
 /** Per-field maxima (also in scenarios/schema.json). */
 export const FIELD_LIMITS: readonly FieldLimit[] = [
@@ -35,7 +37,7 @@ export const FIELD_LIMITS: readonly FieldLimit[] = [
   { path: 'swarm.faults', max: 10_000, why: 'random faults are planned up front' },
   { path: 'swarm.ratePerMin', max: 6_000, why: 'random faults per minute of the fault phase (100 a second)' },
   { path: 'faults[].repeat.count', max: 10_000, why: 'a repeated fault is expanded up front' },
-  { path: 'phases.faultsMs', max: DAY_MS, why: 'one day of simulated or real time' },
+  { path: 'phases.faultsMs', max: PHASE_MAX_MS, why: '40 days (of simulated time: events, not wall time, cost; a month-long timer needs a month)' },
   { path: 'phases.healMs', max: DAY_MS, why: 'one day of simulated or real time' },
 ];
 

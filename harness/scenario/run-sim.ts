@@ -16,6 +16,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rejectionLogRecorder } from './log-record.js';
+import { probeTruncatedStore } from './store-probe.js';
 import type { TokenStore } from '../../system/coordinator/index.js';
 import { isTerminal, seededRandom } from '../../system/core/index.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
@@ -139,6 +141,7 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
         ...(f.handshakeTimeoutMaxMs === undefined ? {} : { handshakeTimeoutMaxMs: f.handshakeTimeoutMaxMs }),
         ...(f.outboxLimit === undefined ? {} : { outboxCapacity: f.outboxLimit }),
         ...(f.kinds === undefined ? {} : { kinds: f.kinds }),
+        ...(f.allowKinds?.[id] === undefined ? {} : { allowKinds: f.allowKinds[id] }),
       },
     });
   }
@@ -236,7 +239,7 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   const extras = new EngineExtras(scenario, recorder);
   const buggify = opts.buggify ?? scenario.buggify ?? false;
   const maxSteps = opts.maxSteps ?? defaultStepBudget(scenario);
-  const sim = new Simulation({ seed, events: extras.sink, commits: recorder, buggify, maxSteps, ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }), ...(opts.tieBreak === undefined ? {} : { tieBreak: opts.tieBreak }) });
+  const sim = new Simulation({ seed, events: extras.sink, commits: recorder, buggify, maxSteps, logger: rejectionLogRecorder(recorder), ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }), ...(opts.tieBreak === undefined ? {} : { tieBreak: opts.tieBreak }) });
   now = () => sim.simulatedMs;
   // Each corrupted frame a live receiver reads, for promise 8's integrity rule (harness/check/promises-integrity.ts).
   sim.net.onCorruptDelivered = (c) => recorder.recordInfo({ corrupted: c.connection, from: c.from, to: c.to, frame: c.frame, field: c.field }, 'net');
@@ -244,6 +247,8 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   const tokenDir = scenario.clientReads.some((r) => r.read === 'tokens') ? mkdtempSync(join(tmpdir(), 'squall-sim-tokens-')) : undefined;
   const client = new SimClient(sim.random.fork('sim-client'), tokenDir);
   extras.attach(sim, client);
+  // On the SQLite store: the coordinator's start-up check must refuse a truncated database of 64 KiB pages (store-probe.ts).
+  if ((opts.store ?? scenario.coordinator.store) === 'sqlite') probeTruncatedStore(recorder);
   await spawnFleet(sim, scenario, opts.store ?? scenario.coordinator.store, extras, client.tokens);
   const swarm = runSwarm(scenario, seed, opts.swarm);
   const drive = (): ReturnType<typeof driveScenario> => driveScenario(scenario, simMode(sim, scenario, recorder, extras, opts, client), { seed, swarm });

@@ -217,8 +217,10 @@ const WIRE_ATTACKS = [
  * (harness/scenario/adversary-stale-start.ts), a registered worker's `started` for a lease that just ended (promise 2);
  * deployment (harness/scenario/deploy-probe.ts), the documented unsafe configurations given to the system's own
  * start-up validation, each of which must be refused (promise 8).
+ * wide-close-reason (harness/scenario/adversary-close-reason.ts), an unknown type in multi-byte text, which the
+ * coordinator echoes in its close reason: it must still close with the code it promised (promise 8).
  */
-const ATTACKS = [...WIRE_ATTACKS, 'http-scopes', 'oversized-frame', 'stale-start', 'deployment'] as const;
+const ATTACKS = [...WIRE_ATTACKS, 'http-scopes', 'oversized-frame', 'stale-start', 'deployment', 'wide-close-reason'] as const;
 export type Attack = (typeof ATTACKS)[number];
 
 /**

@@ -89,6 +89,8 @@ export const Fleet = z.strictObject({
   outboxLimit: PosInt.optional(),
   /** Task kinds the workers accept; undefined: every built-in kind. */
   kinds: z.array(z.string().min(1)).optional(),
+  /** Dangerous kinds (command, container) each named worker is started with (allowKinds, --allow-kinds); the others allow none. */
+  allowKinds: z.record(z.string().min(1), z.array(z.enum(['command', 'container']))).optional(),
 });
 export type Fleet = z.output<typeof Fleet>;
 

@@ -6,7 +6,7 @@
  * point at its line.
  */
 import type { z } from 'zod';
-import { builtinTaskKinds } from '../../system/tasks/index.js';
+import { builtinTaskKinds, DANGEROUS_KINDS } from '../../system/tasks/index.js';
 import { isNetworkAction } from './faults.js';
 import { checkLimits } from './limits.js';
 import type { Scenario } from './schema.js';
@@ -118,8 +118,14 @@ function checkKinds(ctx: Ctx, s: Scenario): void {
     if (!known.includes(item.kind)) problem(ctx, at, unknown(item.kind));
     else if (s.fleet.kinds !== undefined && !s.fleet.kinds.includes(item.kind)) {
       problem(ctx, at, `no worker accepts kind "${item.kind}": fleet.kinds is [${s.fleet.kinds.join(', ')}]; add it there or change the kind`);
+    } else if (DANGEROUS_KINDS.has(item.kind) && !Object.values(s.fleet.allowKinds ?? {}).some((k) => k.includes(item.kind as 'command'))) {
+      problem(ctx, at, `no worker allows the dangerous kind "${item.kind}": name one in fleet.allowKinds (e.g. { w1: [${item.kind}] })`);
     }
   });
+  const ids = workerIds(s.fleet);
+  for (const id of Object.keys(s.fleet.allowKinds ?? {})) {
+    if (!ids.includes(id)) problem(ctx, ['fleet', 'allowKinds', id], `fleet.allowKinds names "${id}", which is not a worker of the fleet (${ids.join(', ')})`);
+  }
 }
 
 /** The superRefine body: every cross-field rule. */

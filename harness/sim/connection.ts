@@ -8,6 +8,7 @@
  * while it is paused, dropped if it died), like a kernel socket buffer.
  */
 import type { TimerHandle, Connection, ConnectionHandler } from '../../system/core/index.js';
+import { closeReasonOnWire } from '../../system/transport/index.js';
 import type { LinkDir } from './link.js';
 import { Pipe } from './pipe.js';
 import { TraceKind, type Trace } from './trace.js';
@@ -17,6 +18,8 @@ import type { VirtualTime } from './virtual-time.js';
 /** ws's default close handshake timeout: after it the closer gives up with 1006. */
 const CLOSE_TIMEOUT_MS = 30_000;
 const ABNORMAL = 1006;
+/** The longest close reason a WebSocket close frame carries (RFC 6455 §5.5: 125-byte payload minus the code). */
+const MAX_CLOSE_REASON_BYTES = 123;
 const TOO_BIG = 1009;
 
 /** What connections and pipes share: the virtual clock and the trace. */
@@ -38,6 +41,8 @@ type EndpointState =
 
 /** One end of a virtual connection, as its process sees it. */
 export class Endpoint implements Connection {
+  /** How a close reason is trimmed for the wire: the production rule (a test seam: tests/sim/broken/set13-variants.ts plants a broken one). */
+  static closeReason: (reason: string) => string = closeReasonOnWire;
   state: EndpointState;
   out!: Pipe;
   /** Client side: called when the upgrade response arrives (connect resolves). */
@@ -82,8 +87,11 @@ export class Endpoint implements Connection {
 
   close(code: number, reason: string): void {
     if (this.state === 'closing' || this.state === 'closed') return;
+    // As the production transport: the reason trimmed by its rule, then ws's limit (RFC 6455 §5.5: 123 bytes), which throws.
+    const wire = Endpoint.closeReason(reason);
+    if (Buffer.byteLength(wire, 'utf8') > MAX_CLOSE_REASON_BYTES) throw new RangeError('The message must not be greater than 123 bytes');
     this.state = 'closing';
-    this.out.push({ kind: 'close', code, reason, bytes: 2 + Buffer.byteLength(reason) });
+    this.out.push({ kind: 'close', code, reason: wire, bytes: 2 + Buffer.byteLength(wire) });
     this.closeTimer = this.env.time.setTimeout(() => {
       this.closeTimer = null;
       if (this.state !== 'closing') return;

@@ -8,8 +8,13 @@
  *   not fire; they fire, in due order, right after resume.
  * - skew: now() is offset per host (clock skew); timers and monotonic() are
  *   not, as with a wrong wall clock on a real machine.
+ * - long timers: a delay above MAX_TIMER_MS (~24.8 days) is chained in steps
+ *   by the system's own chainTimeout, exactly as the production clock does
+ *   (system/core/clock.ts systemClock): VirtualTime clamps such a delay to
+ *   1 ms as Node does, so without it a 30-day timer fired at once here while
+ *   it waits 30 days in production (and a broken chain went unseen).
  */
-import type { Clock, TimerHandle } from '../../system/core/index.js';
+import { chainTimeout, MAX_TIMER_MS, type Clock, type TimerHandle } from '../../system/core/index.js';
 import type { QueuedEvent } from './event-queue.js';
 import type { VirtualTime } from './virtual-time.js';
 
@@ -68,6 +73,12 @@ export class ProcessClock implements Clock {
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
+    if (Number.isFinite(ms) && ms > MAX_TIMER_MS) return chainTimeout((f, d) => this.rawTimeout(f, d), fn, ms);
+    return this.rawTimeout(fn, ms);
+  }
+
+  /** One virtual timer, clamped as Node's setTimeout is (above MAX_TIMER_MS: 1 ms): what chainTimeout steps on. */
+  private rawTimeout(fn: () => void, ms: number): TimerHandle {
     if (this.dead) return NOOP_HANDLE;
     const t = new Tracked(this, fn);
     t.inner = this.time.schedule(fireTracked, ms, t, this.source);

@@ -10,7 +10,8 @@
  */
 import { type EventSink, type SystemEvent, IllegalStateError, InvalidArgumentError, NotFoundError, silentLogger, type Logger, seededRandom, type Random } from '../../system/core/index.js';
 import type { Coordinator } from '../../system/coordinator/index.js';
-import { builtinTaskKinds, type TaskKind } from '../../system/tasks/index.js';
+import type { TaskKind } from '../../system/tasks/index.js';
+import { simTaskKinds } from './sim-command.js';
 import type { Worker } from '../../system/worker/index.js';
 import { VirtualNetwork } from './network.js';
 import type { CommitObserver } from './commit-observer.js';
@@ -26,7 +27,7 @@ export interface SimulationOptions {
   logger?: Logger;
   /** Where SystemEvents go besides the trace (the history recorder). */
   events?: EventSink;
-  /** Task kinds for coordinator and workers (default: builtinTaskKinds()). */
+  /** Task kinds for coordinator and workers (default: the built-in kinds, `command` simulated: sim-command.ts). */
   taskKinds?: ReadonlyMap<string, TaskKind<unknown>>;
   /** Keep every trace line in memory (to diff two runs). Default false. */
   keepTrace?: boolean;
@@ -103,7 +104,7 @@ export class Simulation {
     this.random = seededRandom(options.seed);
     this.net = new VirtualNetwork(this.time, this.trace, this.random.fork('net'));
     this.logger = options.logger ?? silentLogger;
-    this.taskKinds = options.taskKinds ?? builtinTaskKinds();
+    this.taskKinds = options.taskKinds ?? simTaskKinds();
     this.wiring = options.wiring ?? {};
     this.commits = options.commits;
     const odds = options.buggify === true ? undefined : options.buggify || undefined;

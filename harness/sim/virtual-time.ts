@@ -154,7 +154,9 @@ export class VirtualTime {
     if (untilMs < this.now()) throw new InvalidArgumentError(`untilMs must not be in the past (now ${this.now()}, got ${untilMs})`, 'untilMs');
     this.running = true;
     const stop = { reached: false };
-    const sentinel = this.queue.push(this.dueAt(untilMs - this.current), NETWORK_SOURCE, markReached, stop);
+    // An absolute deadline, not a setTimeout delay: a run of more than 2^31-1 ms (a virtual month) is not clamped to 1 ms.
+    const wait = untilMs - this.current;
+    const sentinel = this.queue.push(wait > MAX_DELAY_MS ? this.current + Math.floor(wait) : this.dueAt(wait), NETWORK_SOURCE, markReached, stop);
     try {
       await yieldToEventLoop();
       return await new Promise<boolean>((resolve, reject) => new Stepper(this, stop, predicate, resolve, reject).step());

@@ -150,3 +150,12 @@ function toText(data: unknown): string {
   if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
   return String(data);
 }
+
+/**
+ * The close reason as it goes on the wire (trimmed to the 123-byte limit): the
+ * simulated transport sends the same, so a reason this lets through too long
+ * fails there as it does in ws (a RangeError inside close()).
+ */
+export function closeReasonOnWire(reason: string): string {
+  return trimCloseReason(reason);
+}

@@ -1,0 +1,34 @@
+/**
+ * Promise 26 (capacity), allowed kinds (blind set 13 #14): a worker runs a
+ * dangerous kind (command, container: DANGEROUS_KINDS) only when started with
+ * it allowed (WorkerConfig.allowKinds, --allow-kinds), advertises only what it
+ * runs, and the coordinator assigns it nothing else. So, with the fleet's
+ * allowKinds known (CheckContext.workerAllowKinds):
+ *  - the coordinator never claims an execution of a dangerous kind for a
+ *    worker that was not started with it: it must wait for one that was (a
+ *    worker offered a kind it does not run refuses it `kind_not_allowed`, and
+ *    the execution fails or burns a retry instead).
+ * Without workerAllowKinds nothing is judged.
+ */
+import { DANGEROUS_KINDS } from '../../system/tasks/index.js';
+import type { CheckContext } from './context.js';
+import type { HistoryView } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+/** 26. Dangerous kinds go only to workers started with them allowed. */
+export function checkAllowedKinds(view: HistoryView, ctx: CheckContext): Violation[] {
+  const allow = ctx.workerAllowKinds;
+  if (allow === undefined) return [];
+  const out: Violation[] = [];
+  for (const e of view.events) {
+    const ev = e.ev;
+    if (ev.type === 'claimed' && ev.source === 'coordinator') {
+      const kind = view.submitted.get(ev.executionId)?.ev.kind;
+      if (kind === undefined || !DANGEROUS_KINDS.has(kind) || (allow[ev.workerId] ?? []).includes(kind)) continue;
+      const mine = allow[ev.workerId] ?? [];
+      out.push(violation(view.records, 'capacity', `${ev.executionId} (kind ${kind}) was claimed for ${ev.workerId}, which was started allowing [${mine.join(', ')}]: a worker is given only the dangerous kinds it allowed (and advertised); this work must wait for a worker that allows ${kind}`, { index: e.rec.index, executionId: ev.executionId, workerId: ev.workerId }));
+    }
+  }
+  return out;
+}

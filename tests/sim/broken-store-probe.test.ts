@@ -1,0 +1,52 @@
+/**
+ * Blind set 13 #21 as a broken variant: the start-up integrity check reads the
+ * SQLite page size without its special encoding (1 means 65536), planted by
+ * mocking system/store/integrity.ts for one run (a switch, off by default).
+ * sqlite-crash-restart runs the store probe (harness/scenario/store-probe.ts):
+ * it passes on the real check and fails promise 7 with the broken one.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
+import { loadScenario } from '../../harness/scenario/loader.js';
+import { simVerdict } from './broken/verdict.js';
+import type * as Integrity from '../../system/store/integrity.js';
+
+const plant = vi.hoisted(() => ({ broken: false }));
+
+/** The header's raw page-size field (offset 16). */
+function rawPageSize(path: string): number | undefined {
+  try {
+    const fd = openSync(path, 'r');
+    const buf = Buffer.alloc(100);
+    const n = readSync(fd, buf, 0, 100, 0);
+    closeSync(fd);
+    return n >= 18 ? buf.readUInt16BE(16) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+vi.mock('../../system/store/integrity.js', async (importOriginal) => {
+  const real = await importOriginal<typeof Integrity>();
+  return {
+    ...real,
+    // Broken: a page size field of 1 read as 1 byte, so pages x 1 byte never exceeds the file: "not truncated".
+    checkDatabaseFile: (path: string, init?: boolean) => (plant.broken && rawPageSize(path) === 1 ? 'sqlite' : real.checkDatabaseFile(path, init)),
+  };
+});
+
+describe('blind set 13 #21: the integrity check and 64 KiB pages', () => {
+  it('sqlite-crash-restart: a truncated 64 KiB-page store let through by the start-up check (durability)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/sqlite-crash-restart.yaml');
+    expect((await simVerdict(scenario)).text).toBe('');
+    plant.broken = true;
+    try {
+      const broken = await simVerdict(scenario);
+      expect(broken.passed).toBe(false);
+      expect(broken.promises).toContain('durability');
+      expect(broken.text).toMatch(/the start-up check let through .* a database truncated to 131072 of its 327680 bytes \(pages of 65536 bytes/);
+    } finally {
+      plant.broken = false;
+    }
+  });
+});
