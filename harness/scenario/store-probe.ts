@@ -6,10 +6,13 @@
  * coordinator opens its store (SqliteStore.open, which checks the file before
  * SQLite touches it: system/store/integrity.ts). It must be refused; the
  * outcome is a `store-probe` note for promise 7 (harness/check/promises-store-probe.ts).
- * A few ms of synchronous file I/O in a temp directory, once per run.
+ * The truncated file's bytes are built once per process (a few ms of SQLite
+ * work); each run writes them to a fresh temp file, so a run whose broken
+ * check lets SQLite open (and perhaps rewrite) its copy cannot change the
+ * next run's probe.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../system/store/index.js';
@@ -17,17 +20,41 @@ import type { HistoryRecorder } from '../check/history.js';
 
 const PAGE_SIZE = 65_536;
 
-/** Builds a 64 KiB-page database of a few pages, truncates it to two whole pages, opens it; records whether it was refused. */
-export function probeTruncatedStore(recorder: HistoryRecorder): void {
-  const dir = mkdtempSync(join(tmpdir(), 'squall-store-probe-'));
+interface TruncatedImage {
+  /** The database's size before it was cut. */
+  fullBytes: number;
+  /** Its first two pages. */
+  bytes: Buffer;
+}
+
+let image: TruncatedImage | undefined;
+
+/** A 64 KiB-page database of a few pages, cut to two whole pages: built on first use, then reused. */
+function truncatedImage(): TruncatedImage {
+  if (image !== undefined) return image;
+  const dir = mkdtempSync(join(tmpdir(), 'squall-store-image-'));
   try {
     const file = join(dir, 'squall.db');
     const db = new Database(file);
     db.pragma(`page_size = ${PAGE_SIZE}`);
     db.exec("CREATE TABLE filler (x TEXT); INSERT INTO filler SELECT printf('%.60000c', 'x') FROM (SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3)");
     db.close();
-    const full = statSync(file).size;
+    const fullBytes = statSync(file).size;
     truncateSync(file, 2 * PAGE_SIZE);
+    image = { fullBytes, bytes: readFileSync(file) };
+    return image;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Writes the truncated database to a fresh file and opens it as the coordinator would; records whether it was refused. */
+export function probeTruncatedStore(recorder: HistoryRecorder): void {
+  const { fullBytes: full, bytes } = truncatedImage();
+  const dir = mkdtempSync(join(tmpdir(), 'squall-store-probe-'));
+  try {
+    const file = join(dir, 'squall.db');
+    writeFileSync(file, bytes);
     let refused: string | null = null;
     try {
       void SqliteStore.open(file, { maxBatch: 1 }).close();
