@@ -264,8 +264,9 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     this.ctx.marks.hit(mark);
     this.ctx.metrics.authFailures.inc();
     this.ctx.emit({ type: 'auth_failed', workerId, connectionId: this.conn.id, reason });
-    const gate = this.ctx.rejectLog?.allow('auth_failed') ?? { log: true, suppressed: 0 };
-    if (gate.log) this.ctx.logger.warn({ workerId, connectionId: this.conn.id, reason, suppressed: gate.suppressed }, 'authentication failed');
+    const rejection = 'auth_failed';
+    const gate = this.ctx.rejectLog?.allow(rejection) ?? { log: true, suppressed: 0 };
+    if (gate.log) this.ctx.logger.warn({ rejection, workerId, connectionId: this.conn.id, reason, suppressed: gate.suppressed }, 'authentication failed');
   }
 
   /** Tells the peer what was wrong, closes with the given code, ignores everything after. */
@@ -276,8 +277,9 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     this.endAdmission(false);
     this.ctx.metrics.protocolErrors.inc({ code });
     this.ctx.emit({ type: 'protocol_error', connectionId: this.conn.id, code, message, closeCode });
-    const gate = this.ctx.rejectLog?.allow(`protocol_error:${code}`) ?? { log: true, suppressed: 0 };
-    if (gate.log) this.ctx.logger.warn({ connectionId: this.conn.id, workerId: this.scope?.workerId, code, closeCode, path, suppressed: gate.suppressed }, message);
+    const rejection = `protocol_error:${code}`;
+    const gate = this.ctx.rejectLog?.allow(rejection) ?? { log: true, suppressed: 0 };
+    if (gate.log) this.ctx.logger.warn({ rejection, connectionId: this.conn.id, workerId: this.scope?.workerId, code, closeCode, path, suppressed: gate.suppressed }, message);
     this.sendError(code, message, path);
     this.conn.close(closeCode, message);
     // Detach at once (onClose is idempotent): the close event comes later, and a pass in between must not claim for this worker.
