@@ -8,7 +8,7 @@
  * while it is paused, dropped if it died), like a kernel socket buffer.
  */
 import type { TimerHandle, Connection, ConnectionHandler } from '../../system/core/index.js';
-import { closeReasonOnWire } from '../../system/transport/index.js';
+import { trimCloseReason } from '../../system/transport/index.js';
 import type { LinkDir } from './link.js';
 import { Pipe } from './pipe.js';
 import { TraceKind, type Trace } from './trace.js';
@@ -42,7 +42,7 @@ type EndpointState =
 /** One end of a virtual connection, as its process sees it. */
 export class Endpoint implements Connection {
   /** How a close reason is trimmed for the wire: the production rule (a test seam: tests/sim/broken/set13-variants.ts plants a broken one). */
-  static closeReason: (reason: string) => string = closeReasonOnWire;
+  static closeReason: (reason: string) => string = trimCloseReason;
   state: EndpointState;
   out!: Pipe;
   /** Client side: called when the upgrade response arrives (connect resolves). */

@@ -13,4 +13,4 @@ export function wsTransport(): Transport {
 
 export { connectWs } from './ws-client.js';
 export { listenWs, MAX_HTTP_BODY_BYTES } from './ws-server.js';
-export { closeReasonOnWire } from './ws-connection.js';
+export { trimCloseReason } from './ws-connection.js';

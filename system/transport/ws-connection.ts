@@ -22,8 +22,13 @@ export function newConnectionId(prefix: string): string {
   return `${prefix}-${nextConnectionNumber}`;
 }
 
-/** WebSocket close reasons are limited to 123 bytes; trims without splitting a character. */
-function trimCloseReason(reason: string): string {
+/**
+ * The close reason as it goes on the wire: WebSocket close reasons are
+ * limited to 123 bytes; trims without splitting a character. The simulated
+ * transport sends the same, so a reason this lets through too long fails
+ * there as it does in ws (a RangeError inside close()).
+ */
+export function trimCloseReason(reason: string): string {
   if (Buffer.byteLength(reason, 'utf8') <= 123) return reason;
   let out = reason.slice(0, 123);
   while (Buffer.byteLength(out, 'utf8') > 123) out = out.slice(0, -1);
@@ -149,13 +154,4 @@ function toText(data: unknown): string {
   if (Array.isArray(data)) return Buffer.concat(data as Buffer[]).toString('utf8');
   if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
   return String(data);
-}
-
-/**
- * The close reason as it goes on the wire (trimmed to the 123-byte limit): the
- * simulated transport sends the same, so a reason this lets through too long
- * fails there as it does in ws (a RangeError inside close()).
- */
-export function closeReasonOnWire(reason: string): string {
-  return trimCloseReason(reason);
 }
