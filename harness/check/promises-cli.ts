@@ -38,7 +38,7 @@ function exitOfStatus(status: number): number {
 }
 
 /** The documented exit code of a command that ended, and the outcome that gives it. */
-export function expectedExit(run: CliRun): { code: number; why: string } {
+function expectedExit(run: CliRun): { code: number; why: string } {
   const cmd = cliCommand(run.args);
   if (cmd.name === 'executions watch' && cmd.id === undefined) return { code: 3, why: 'the event stream ended (the coordinator went away)' };
   const last = ownRequests(run).at(-1);

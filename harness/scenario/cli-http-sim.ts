@@ -21,7 +21,7 @@ import type { CliObserver } from './cli-ops.js';
 import { lowerHeaders } from './http-client.js';
 
 /** One-way latency between the CLI and the coordinator (virtual ms). */
-export const CLI_LATENCY_MS = 1;
+const CLI_LATENCY_MS = 1;
 
 /** A socket-level failure, as node:http reports it. */
 function socketError(code: string): Error {
@@ -29,7 +29,7 @@ function socketError(code: string): Error {
 }
 
 /** What an answer showed: [id, status] pairs (an execution, a page of them, a submission, the workers), and an execution's statusHistory. */
-export function seenIn(body: string): Pick<CliRequest, 'seen' | 'history'> {
+function seenIn(body: string): Pick<CliRequest, 'seen' | 'history'> {
   let b: unknown;
   try {
     b = JSON.parse(body) as unknown;

@@ -12,7 +12,7 @@ import type { HistoryRecorder } from '../check/history.js';
 import type { TaskSubmitted } from '../check/history-types.js';
 
 /** What the exchange got back: an answer (status, body, lower-case headers) or a socket error code. */
-export type CliAnswer = { status: number; body: string; headers: Record<string, string> } | { error: string };
+type CliAnswer = { status: number; body: string; headers: Record<string, string> } | { error: string };
 
 /** Told of each request as it is sent; returns what to do with its answer (or nothing for requests it ignores). */
 export type CliObserver = (method: string, path: string, body: string) => ((answer: CliAnswer) => void) | undefined;

@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { Ms, PosInt } from './faults.js';
 
 /** The token a CLI step presents: the client's submit-scope one, a read-scope one, a forged one, none. */
-export const CLI_TOKENS = ['submit', 'read', 'forged', 'none'] as const;
+const CLI_TOKENS = ['submit', 'read', 'forged', 'none'] as const;
 
 /** One CLI command line, repeated count times. */
 export const CliStep = z.strictObject({
