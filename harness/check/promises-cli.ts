@@ -9,7 +9,8 @@
  *   submit --wait) ended failed, cancelled or timed out; 2 bad flags or
  *   input (nothing sent) or HTTP 400; 3 the coordinator unreachable (the
  *   request that ended the command got no answer; `executions watch`
- *   without an id: the event stream ended); 4 HTTP 404; 5 HTTP 401/403;
+ *   without an id: the event stream ended, or a refusal of it by the
+ *   table); 4 HTTP 404; 5 HTTP 401/403;
  *   6 HTTP 409; 7 HTTP 5xx or 429. The outcome is the command's last
  *   request (its event stream aside);
  * - what it printed is what the API answered (JSON, since its stdout is
@@ -40,8 +41,10 @@ function exitOfStatus(status: number): number {
 /** The documented exit code of a command that ended, and the outcome that gives it. */
 function expectedExit(run: CliRun): { code: number; why: string } {
   const cmd = cliCommand(run.args);
-  if (cmd.name === 'executions watch' && cmd.id === undefined) return { code: 3, why: 'the event stream ended (the coordinator went away)' };
-  const last = ownRequests(run).at(-1);
+  const all = cmd.name === 'executions watch' && cmd.id === undefined;
+  // `executions watch` with no id only follows the stream: its end is the coordinator going away (3), its refusal the table's.
+  const last = all ? run.requests.at(-1) : ownRequests(run).at(-1);
+  if (all && last?.error === undefined && last?.status !== undefined && last.status < 300) return { code: 3, why: 'the event stream ended (the coordinator went away)' };
   if (last === undefined) return { code: 2, why: 'sending nothing (bad flags or input)' };
   const what = `${last.method} ${last.path} at t=${last.at}`;
   if (last.error !== undefined) return { code: 3, why: `${what} got no answer (${last.error})` };

@@ -39,6 +39,7 @@ describe('31 cli: exit codes as the README documents them (promises-cli.ts)', ()
       run(['submit', '--kind', 'echo'], [post(429)], { exitCode: 7 }),
       run(['submit', '--kind', 'echo'], [post(503)], { exitCode: 7 }),
       run(['executions', 'watch'], [{ method: 'GET', path: '/ui/events', at: 100, status: 200, stream: true }], { exitCode: 3 }),
+      run(['executions', 'watch'], [{ method: 'GET', path: '/ui/events', at: 100, status: 401, stream: true }], { exitCode: 5 }),
     )).toEqual([]);
   });
 
