@@ -12,7 +12,9 @@
  *   push of the event stream naming that execution came between them
  *   (from the first one's sending to the second's); the read right after
  *   one that saw the end (submit/pause --wait print what they waited for)
- *   is not paced. And in all, at most elapsed / pollMs + 1 reads plus one
+ *   is not paced; and none later than --poll-ms after the previous read's
+ *   answer ("re-read at least this often"). And in all, at most
+ *   elapsed / pollMs + 1 reads plus one
  *   per push naming it, plus 2 (a watch that hammers the API shows here
  *   even when each gap is excused);
  * - ending: a command that ended by itself (exit 0 or 1) last read the
@@ -27,6 +29,9 @@ import { waitedIds } from './promises-cli.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
+
+/** How much later than --poll-ms after an answer the next read may go out (the wait is on the same clock: nothing but scheduling in between). */
+const LATE_MS = 5;
 
 /** Reads a pacing bound forgives beyond elapsed / pollMs + 1 + pushes. */
 const SLACK_READS = 2;
@@ -62,6 +67,8 @@ function pacing(run: CliRun, id: string, reads: readonly CliRequest[], pollMs: n
     if (b.at - a.at < pollMs && !pushes.some((t) => t >= a.at && t <= b.at)) {
       return `read ${id} at t=${a.at} (${seen ?? a.error ?? a.status}) and again at t=${b.at}, ${b.at - a.at} ms later, with no push of the event stream naming it in between: reads are paced by the poll interval (${pollMs} ms) unless the stream mentions the execution`;
     }
+    const waited = b.at - (a.answeredAt ?? a.at);
+    if (waited > pollMs + LATE_MS) return `read ${id} at t=${b.at}, ${waited} ms after the previous read (t=${a.at}, ${seen ?? a.status}) was answered: --poll-ms ${pollMs} re-reads at least that often`;
   }
   const first = reads[0];
   const last = reads.at(-1);

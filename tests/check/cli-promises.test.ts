@@ -94,6 +94,10 @@ describe('31 cli: watch paces its reads, ends at the terminal status, prints eac
     expect(messages(watch(tight, { pushes: shared }))).toEqual([expect.stringMatching(/read ex_1 100 times in 396 ms with 50 push\(es\) naming it: at most 54 at one read per 300 ms plus one per push/)]);
   });
 
+  it('reports a watch that waits longer than --poll-ms between reads', () => {
+    expect(messages(watch([read(100, H1), read(1102, H3)]))).toEqual([expect.stringMatching(/read ex_1 at t=1102, 1000 ms after the previous read \(t=100, scheduled\) was answered: --poll-ms 300 re-reads at least that often/)]);
+  });
+
   it('reports a watch that stops one status early, one that reads on after the end, and one still running after it', () => {
     const early = messages(watch([read(100, H1), read(402, H2)], { out: line('scheduled', 10) + line('running', 50) }));
     expect(early).toEqual([expect.stringMatching(/ended \(exit 0\) at t=200 while its last read of ex_1 answered running: it ends exactly when the execution reaches a terminal status/)]);
