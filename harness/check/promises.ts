@@ -45,6 +45,8 @@ export const PROMISES = [
   { number: 29, name: 'api-contract', title: 'The HTTP API keeps its documented contract (refusal statuses, scopes, quota, listing, stats)' },
   // Retention (issue 10, promises-retention.ts).
   { number: 30, name: 'retention', title: 'Terminal executions are forgotten only as the retention policy allows' },
+  // The CLI's client commands driven in simulation (promises-cli.ts).
+  { number: 31, name: 'cli', title: 'The CLI keeps its documented contract (exit codes, watch pacing and ending, what it prints)' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

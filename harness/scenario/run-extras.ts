@@ -8,10 +8,11 @@
  */
 import { ErrorCode, SquallError, teeSink, type EventSink } from '../../system/core/index.js';
 import type { HistoryRecorder } from '../check/history.js';
-import type { SimCoordinatorOptions, Simulation } from '../sim/index.js';
+import type { CliWiring, SimCoordinatorOptions, Simulation } from '../sim/index.js';
 import { AdversaryClient } from './adversary.js';
 import { probeHttpScopes } from './adversary-http.js';
 import { scheduleControls } from './client-ops.js';
+import { CliClient } from './client-cli.js';
 import { ClientReads } from './client-reads.js';
 import type { SimClient } from './sim-client.js';
 import { TriggeredFaults } from './faults-trigger.js';
@@ -24,15 +25,18 @@ export class EngineExtras {
   readonly sink: EventSink;
   private readonly triggers: TriggeredFaults;
   private readonly reads: ClientReads;
+  private readonly cli: CliClient;
   private sim: Simulation | undefined;
   private client: SimClient | undefined;
 
   constructor(
     private readonly scenario: Scenario,
     private readonly recorder: HistoryRecorder,
+    cliWiring?: CliWiring,
   ) {
     this.triggers = new TriggeredFaults(scenario, recorder);
     this.reads = new ClientReads(scenario.clientReads, recorder);
+    this.cli = new CliClient(scenario.cli, recorder, cliWiring);
     this.sink = scenario.triggers.length === 0 ? recorder : teeSink(recorder, this.triggers);
   }
 
@@ -50,16 +54,17 @@ export class EngineExtras {
 
   /** A submission was acknowledged with these executions. */
   accepted(s: Submission, executionIds: readonly string[]): void {
+    this.cli.accepted(executionIds);
     if (this.sim !== undefined) this.reads.accepted(executionIds, this.sim.simulatedMs);
     if (this.sim !== undefined && this.client !== undefined && s.control.length > 0) scheduleControls(this.sim, this.client, this.recorder, s, executionIds);
   }
 
-  /** Timed steps for the runner's schedule: every round of every adversarial client, every client read. */
+  /** Timed steps for the runner's schedule: every round of every adversarial client, every client read, every CLI command. */
   steps(): { at: number; run: () => Promise<void> }[] {
     const sim = this.sim;
     if (sim === undefined) return [];
     const simClient = this.client;
-    const reads = simClient === undefined ? [] : this.reads.steps(sim, simClient);
+    const reads = simClient === undefined ? [] : [...this.reads.steps(sim, simClient), ...this.cli.timed(sim, simClient)];
     if (this.scenario.adversaries.length === 0) return reads;
     const c = this.scenario.coordinator;
     const gate = { listen: c.listen ?? sim.coordinator.host.name, allowedHosts: c.allowedHosts ?? [] };
@@ -68,6 +73,16 @@ export class EngineExtras {
     return [...reads, ...this.scenario.adversaries.flatMap((a) =>
       Array.from({ length: a.count }, (_, i) => ({ at: a.at + i * a.everyMs, run: () => client.round(a) })),
     )];
+  }
+
+  /** Executions the CLI's submissions created (acknowledged to it). */
+  get cliSubmitted(): readonly string[] {
+    return this.cli.submitted;
+  }
+
+  /** The run is ending: CLI commands still running are noted and interrupted. */
+  finishCli(): void {
+    this.cli.finish();
   }
 
   /** Heal: triggered faults undone. */
@@ -92,6 +107,7 @@ export function refuseSimOnlyFields(scenario: Scenario, mode: string): void {
     scenario.triggers.length > 0 ? 'triggers' : undefined,
     scenario.adversaries.length > 0 ? 'adversaries' : undefined,
     scenario.clientReads.length > 0 ? 'clientReads' : undefined,
+    scenario.cli.length > 0 ? 'cli' : undefined,
     scenario.faults.some((f) => f.action.type === 'restart' && f.action.graceful === true) ? 'faults[].action.graceful' : undefined,
     scenario.workload.items.some((i) => i.control.length > 0) ? 'workload.items[].control' : undefined,
     scenario.coordinator.commitDelayMs !== undefined ? 'coordinator.commitDelayMs' : undefined,

@@ -210,9 +210,12 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
     },
     restoreAll: () => extras.heal(),
     applyFault: (fault) => readAfterRestart(sim, recorder, () => applySimFault(sim, scenario, fault, { revokeToken: () => client.revokeToken(sim), note: runRecorder.note })),
-    awaitConvergence: (acked, until) => simConvergence(sim, scenario, acked, until),
-    finalStatuses: async (ids) => {
+    // The CLI's own submissions (scenario `cli`) are waited for and read at the end as the workload's are.
+    awaitConvergence: (acked, until) => simConvergence(sim, scenario, new Map([...acked, ...extras.cliSubmitted.map((id): [string, AckedExecution] => [id, { ref: 'cli', expect: 'terminal' }])]), until),
+    finalStatuses: async (workloadIds) => {
+      const ids = [...workloadIds, ...extras.cliSubmitted.filter((id) => !workloadIds.includes(id))];
       if (scenario.workload.flood !== undefined) floodEnd(sim, scenario, runRecorder.note);
+      extras.finishCli();
       const instance = sim.coordinator.instance;
       if (instance !== null) await recordReadyz(instance, runRecorder.note, 'end');
       // The listing and stats as a client pages and reads them, at the final read's instant (promise 29).
@@ -236,7 +239,7 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   const seed = opts.seed ?? scenario.seed;
   let now = (): number => 0;
   const recorder = new HistoryRecorder({ now: () => now() });
-  const extras = new EngineExtras(scenario, recorder);
+  const extras = new EngineExtras(scenario, recorder, opts.wiring?.cli);
   const buggify = opts.buggify ?? scenario.buggify ?? false;
   const maxSteps = opts.maxSteps ?? defaultStepBudget(scenario);
   const sim = new Simulation({ seed, events: extras.sink, commits: recorder, buggify, maxSteps, logger: rejectionLogRecorder(recorder), ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }), ...(opts.tieBreak === undefined ? {} : { tieBreak: opts.tieBreak }) });

@@ -19,10 +19,12 @@
  *   triggers                      [{on: {event, worker?, nth?, delayMs?}, target, action, for?}]
  *   adversaries                   [{at, victim, attacks, everyMs?, count?}]
  *   clientReads                   [{at, read: listing|metrics|tokens|gauges|dashboard, everyMs?, count?, limit?}]: reads during the run
+ *   cli                           [{at, args, token?, everyMs?, count?}]: CLI commands during the run (schema-cli.ts)
  */
 import { z } from 'zod';
 import type { SystemEventType } from '../../system/core/index.js';
 import { FaultAction, Ms, PosInt } from './faults.js';
+import { CliStep } from './schema-cli.js';
 import { didYouMean } from './suggest.js';
 
 /**
@@ -274,6 +276,7 @@ export const ENGINE_SCENARIO_FIELDS = {
   triggers: z.array(Trigger).default([]),
   adversaries: z.array(Adversary).default([]),
   clientReads: z.array(ClientRead).default([]),
+  cli: z.array(CliStep).default([]),
 };
 
 /** The SystemEvent type (and optional status) a trigger's `event` names. */

@@ -7,9 +7,8 @@
  * and an exit code from exit-codes.ts; an API refusal carries the server's
  * code and message, which say what to do.
  */
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { ErrorCode } from '../core/errors.js';
+import { type CliHttp, nodeHttp } from './cli-http.js';
 import { CliError, EXIT, exitCodeOfStatus } from './exit-codes.js';
 
 /** How to reach the API. */
@@ -21,6 +20,8 @@ export interface ApiTarget {
   ca: string | undefined;
   /** Give up on a request after this long (default 30 s). */
   timeoutMs?: number;
+  /** The HTTP exchange (cli-http.ts); node:http/https when absent. */
+  http?: CliHttp;
 }
 
 const CAUSES: Record<string, string> = {
@@ -55,25 +56,17 @@ export function apiCall(t: ApiTarget, method: string, path: string, body?: unkno
   } catch {
     return Promise.reject(new CliError(ErrorCode.InvalidArgument, `--url must be an http:// or https:// URL (got "${t.base}")`, EXIT.usage));
   }
-  const https = url.protocol === 'https:';
-  if (!https && url.protocol !== 'http:') return Promise.reject(new CliError(ErrorCode.InvalidArgument, `--url must be http:// or https:// (got ${t.base})`, EXIT.usage));
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return Promise.reject(new CliError(ErrorCode.InvalidArgument, `--url must be http:// or https:// (got ${t.base})`, EXIT.usage));
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
   const headers: Record<string, string> = { accept: 'application/json' };
   if (payload !== undefined || method !== 'GET') headers['content-type'] = 'application/json';
   if (payload !== undefined) headers['content-length'] = String(payload.length);
   if (t.token !== undefined) headers.authorization = `Bearer ${t.token}`;
-  return new Promise((resolve, reject) => {
-    const opts = { method, headers, timeout: t.timeoutMs ?? 30_000, ...(https && t.ca !== undefined ? { ca: t.ca } : {}) };
-    const req = (https ? httpsRequest : httpRequest)(url, opts, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: parseBody(Buffer.concat(chunks).toString('utf8')) }));
-      res.on('error', (err) => reject(unreachable(url.origin, err)));
-    });
-    req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-    req.on('error', (err) => reject(unreachable(url.origin, err)));
-    req.end(payload);
-  });
+  const req = { url, method, headers, timeoutMs: t.timeoutMs ?? 30_000, ...(payload === undefined ? {} : { body: payload }), ...(t.ca === undefined ? {} : { ca: t.ca }) };
+  return (t.http ?? nodeHttp).request(req).then(
+    (res) => ({ status: res.status, json: parseBody(res.body) }),
+    (err: unknown) => Promise.reject(unreachable(url.origin, err)),
+  );
 }
 
 function parseBody(text: string): unknown {

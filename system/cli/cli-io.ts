@@ -2,8 +2,11 @@
  * Where client commands write and what they ask of the process: stdout,
  * stderr, the time, whether stdout is a terminal, the exit code. The real
  * process by default; tests pass their own to read what a command printed
- * and run it in-process against a real coordinator.
+ * and run it in-process against a real coordinator, and the simulation
+ * (harness/scenario/client-cli.ts) also its own HTTP exchange and sleep, so
+ * a command runs on virtual time against the simulated coordinator.
  */
+import type { CliHttp } from './cli-http.js';
 
 /** The process as a client command sees it. */
 export interface CliIo {
@@ -15,6 +18,10 @@ export interface CliIo {
   setExitCode(code: number): void;
   /** Aborted on Ctrl-C (SIGINT) while a long command (watch, --wait) runs. */
   interrupted(): AbortSignal;
+  /** The HTTP exchange (cli-http.ts); node:http/https when absent. */
+  readonly http?: CliHttp;
+  /** Waits ms, or less if the signal aborts; `sleep` below (real timers) when absent. */
+  sleep?(ms: number, signal: AbortSignal): Promise<void>;
 }
 
 /** The real process. */

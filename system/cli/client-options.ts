@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { ApiTarget } from './api-client.js';
+import type { CliIo } from './cli-io.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import { readPemFile, resolveToken } from './options.js';
 
@@ -34,12 +35,13 @@ export function addClientOptions(cmd: Command, scope = 'read'): Command {
     .addHelpText('after', EXIT_CODES_HELP);
 }
 
-/** Where and how to call the API for these flags. */
-export function clientTarget(flags: ClientFlags): ApiTarget {
+/** Where and how to call the API for these flags (through the io's HTTP exchange when it has one). */
+export function clientTarget(flags: ClientFlags, io?: Pick<CliIo, 'http'>): ApiTarget {
   return {
     base: flags.url.replace(/\/+$/, ''),
     token: resolveToken(flags.token, flags.tokenFile),
     ca: flags.tlsCa === undefined ? undefined : readPemFile(flags.tlsCa, '--tls-ca'),
+    ...(io?.http === undefined ? {} : { http: io.http }),
   };
 }
 

@@ -74,21 +74,21 @@ export function registerExecutionsCommand(program: Command, io: CliIo = processI
     .option('--limit <n>', 'page size (1-1000)', intOption('--limit', 1, 1000), 50)
     .option('--cursor <cursor>', 'continue from a previous page (printed under the table)')
     .option('--all', 'follow every page')
-    .action((flags: ListFlags) => list(clientTarget(flags), flags, io));
+    .action((flags: ListFlags) => list(clientTarget(flags, io), flags, io));
   addClientOptions(cmd.command('get').argument('<id>', 'execution id').description('show one execution: status, worker, checkpoint, result or error, status history'))
     .action(async (id: string, flags: ClientFlags) => {
-      const { json } = await apiJson(clientTarget(flags), 'GET', ID(id), `reading ${id}`);
+      const { json } = await apiJson(clientTarget(flags, io), 'GET', ID(id), `reading ${id}`);
       print(io, flags, json, () => executionDetail(json as ExecutionView, io.now()));
     });
   addClientOptions(cmd.command('cancel').argument('<id>', 'execution id').description('cancel an unfinished execution (its worker aborts the attempt)'), 'submit')
     .option('--reason <text>', 'recorded in the status history', 'cancelled from the CLI')
-    .action((id: string, flags: ClientFlags & { reason: string }) => control(clientTarget(flags), 'cancel', id, { reason: flags.reason }, flags, io));
+    .action((id: string, flags: ClientFlags & { reason: string }) => control(clientTarget(flags, io), 'cancel', id, { reason: flags.reason }, flags, io));
   addClientOptions(cmd.command('pause').argument('<id>', 'execution id').description('pause an execution; a running one is checkpointed and stopped by its worker (HTTP 202 until then)'), 'submit')
     .option('--wait', 'wait until it is actually paused (or finished)')
-    .action((id: string, flags: ClientFlags & WatchFlags) => control(clientTarget(flags), 'pause', id, undefined, flags, io));
+    .action((id: string, flags: ClientFlags & WatchFlags) => control(clientTarget(flags, io), 'pause', id, undefined, flags, io));
   addClientOptions(cmd.command('resume').argument('<id>', 'execution id').description('resume a paused execution from its latest checkpoint'), 'submit')
-    .action((id: string, flags: ClientFlags) => control(clientTarget(flags), 'resume', id, undefined, flags, io));
+    .action((id: string, flags: ClientFlags) => control(clientTarget(flags, io), 'resume', id, undefined, flags, io));
   addClientOptions(cmd.command('watch').argument('[id]', 'execution id (omit to follow every event)').description('follow one execution until it ends (exit 0 completed, 1 otherwise), or every event'))
     .option('--poll-ms <ms>', 're-read at least this often (the event stream usually says sooner)', intOption('--poll-ms', 100, 60000), 2000)
-    .action((id: string | undefined, flags: ClientFlags & WatchFlags) => (id === undefined ? watchAll(clientTarget(flags), flags, io) : watchExecution(clientTarget(flags), id, flags, io)));
+    .action((id: string | undefined, flags: ClientFlags & WatchFlags) => (id === undefined ? watchAll(clientTarget(flags, io), flags, io) : watchExecution(clientTarget(flags, io), id, flags, io)));
 }

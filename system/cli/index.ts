@@ -19,6 +19,10 @@ export { choiceOption, intOption } from './options.js';
 
 export { renderTable } from './format.js';
 export { CliError, EXIT, exitCodeOf } from './exit-codes.js';
+// The client commands and their seams, for running them in-process (harness/scenario/client-cli.ts).
+export { registerExecutionsCommand, registerSubmitCommand, registerWorkersCommand };
+export type { CliIo } from './cli-io.js';
+export type { CliHttp, CliHttpAnswer, CliHttpRequest, CliStreamSink } from './cli-http.js';
 
 /** Adds every system command to a commander program. */
 export function registerSystemCommands(program: Command): void {

@@ -5,41 +5,39 @@
  * stream ends or the signal aborts; a refusal (401/403/404) rejects with the
  * API's error so the caller can fall back to polling.
  */
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { apiError, type ApiTarget, unreachable } from './api-client.js';
+import { nodeHttp } from './cli-http.js';
 
 /** Streams the feed; resolves when it ends (server closed it, or signal aborted). */
-export function followFeed(t: ApiTarget, onUpdate: (data: unknown) => void, signal: AbortSignal): Promise<void> {
+export async function followFeed(t: ApiTarget, onUpdate: (data: unknown) => void, signal: AbortSignal): Promise<void> {
   const url = new URL('/ui/events', `${t.base}/`);
-  const https = url.protocol === 'https:';
   const headers: Record<string, string> = { accept: 'text/event-stream' };
   if (t.token !== undefined) headers.authorization = `Bearer ${t.token}`;
-  return new Promise((resolve, reject) => {
-    const req = (https ? httpsRequest : httpRequest)(url, { method: 'GET', headers, signal, ...(https && t.ca !== undefined ? { ca: t.ca } : {}) }, (res) => {
-      if ((res.statusCode ?? 0) >= 300) {
-        res.resume();
-        reject(apiError(t, 'following events', { status: res.statusCode ?? 0, json: '' }));
-        return;
+  let refused: number | undefined;
+  let buf = '';
+  const sink = {
+    open: (status: number): boolean => {
+      if (status >= 300) refused = status;
+      return refused === undefined;
+    },
+    chunk: (chunk: string): void => {
+      buf += chunk;
+      let end: number;
+      while ((end = buf.indexOf('\n\n')) >= 0) {
+        const block = buf.slice(0, end);
+        buf = buf.slice(end + 2);
+        const data = parseBlock(block);
+        if (data !== undefined) onUpdate(data);
       }
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buf += chunk;
-        let end: number;
-        while ((end = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, end);
-          buf = buf.slice(end + 2);
-          const data = parseBlock(block);
-          if (data !== undefined) onUpdate(data);
-        }
-      });
-      res.on('end', () => resolve());
-      res.on('error', () => resolve());
-    });
-    req.on('error', (err) => (signal.aborted ? resolve() : reject(unreachable(url.origin, err))));
-    req.end();
-  });
+    },
+  };
+  try {
+    await (t.http ?? nodeHttp).stream({ url, method: 'GET', headers, signal, ...(t.ca === undefined ? {} : { ca: t.ca }) }, sink);
+  } catch (err) {
+    if (signal.aborted) return;
+    throw unreachable(url.origin, err);
+  }
+  if (refused !== undefined) throw apiError(t, 'following events', { status: refused, json: '' });
 }
 
 /** The JSON of an `update` event block, or undefined for comments, retry hints and other events. */

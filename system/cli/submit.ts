@@ -71,7 +71,7 @@ async function waitAll(t: ApiTarget, ids: readonly string[], flags: SubmitFlags,
 }
 
 async function run(flags: SubmitFlags, io: CliIo): Promise<void> {
-  const t = clientTarget(flags);
+  const t = clientTarget(flags, io);
   const res = await submission(flags, t);
   const json = wantsJson(flags, io.isTTY);
   const body = res.json as { executionId?: string; executions?: { executionId: string }[] };

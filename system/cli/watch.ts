@@ -32,12 +32,13 @@ interface FeedUpdate {
 /** Resolves waiters early when the event stream mentions what we watch. */
 class Nudge {
   private current = new AbortController();
+  constructor(private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>) {}
   fire(): void {
     this.current.abort();
   }
   async wait(ms: number, stop: AbortSignal): Promise<void> {
     const mine = this.current;
-    await sleep(ms, AbortSignal.any([mine.signal, stop]));
+    await this.sleep(ms, AbortSignal.any([mine.signal, stop]));
     if (mine.signal.aborted) this.current = new AbortController();
   }
 }
@@ -46,7 +47,7 @@ class Nudge {
 export async function watchExecution(t: ApiTarget, id: string, flags: ClientFlags & WatchFlags, io: CliIo): Promise<void> {
   const stop = io.interrupted();
   const feedStop = new AbortController();
-  const nudge = new Nudge();
+  const nudge = new Nudge((ms, signal) => (io.sleep === undefined ? sleep(ms, signal) : io.sleep(ms, signal)));
   const mentions = (d: unknown): boolean => ((d as FeedUpdate).events ?? []).some((e) => e.executionId === id);
   // A refused or missing stream is not fatal: the poll below still sees every change.
   const feed = followFeed(t, (d) => (mentions(d) ? nudge.fire() : undefined), AbortSignal.any([feedStop.signal, stop])).catch(() => undefined);

@@ -31,7 +31,7 @@ export function workersTable(ws: readonly WorkerView[], now: number): string {
 export function registerWorkersCommand(program: Command, io: CliIo = processIo): void {
   addClientOptions(program.command('workers').description('list the workers a running coordinator knows: state, load, round trip, reconnects'))
     .action(async (flags: ClientFlags) => {
-      const { json } = await apiJson(clientTarget(flags), 'GET', '/api/v1/workers', 'listing workers');
+      const { json } = await apiJson(clientTarget(flags, io), 'GET', '/api/v1/workers', 'listing workers');
       const ws = (json as { workers: WorkerView[] }).workers;
       if (wantsJson(flags, io.isTTY)) io.out(`${JSON.stringify(isoTimes(json), null, 2)}\n`);
       else io.out(`${workersTable(ws, io.now())}\n${ws.length} worker(s), ${ws.filter((w) => w.state === 'connected').length} connected\n`);

@@ -1,0 +1,165 @@
+/**
+ * The CLI's HTTP exchange (system/cli/cli-http.ts) in simulation: each
+ * request reaches the running coordinator's own HTTP handler after a
+ * one-way latency on virtual time, and its answer comes back after another,
+ * so a command that never waits between reads still lets time pass (and is
+ * seen making hundreds of reads a second, not hanging the loop). Weather as
+ * a socket would show it: no coordinator → ECONNREFUSED; the coordinator
+ * killed while the request is in flight → ECONNRESET; no answer within the
+ * request's timeout → ETIMEDOUT. The event stream (GET /ui/events) is the
+ * handler's own stream, started on a sink that hands each chunk to the CLI
+ * after the latency and ends when the coordinator dies. Every request is
+ * recorded (time sent and answered, status or socket error, and what the
+ * answer showed) for harness/check/promises-cli.ts.
+ */
+import type { Coordinator } from '../../system/coordinator/index.js';
+import type { CliHttp, CliHttpAnswer, CliHttpRequest, CliStreamSink } from '../../system/cli/index.js';
+import type { HttpStreamSink } from '../../system/core/index.js';
+import type { CliRequest } from '../check/cli-runs.js';
+import type { Simulation } from '../sim/index.js';
+import type { CliObserver } from './cli-ops.js';
+import { lowerHeaders } from './http-client.js';
+
+/** One-way latency between the CLI and the coordinator (virtual ms). */
+const CLI_LATENCY_MS = 1;
+
+/** A socket-level failure, as node:http reports it. */
+function socketError(code: string): Error {
+  return Object.assign(new Error(`${code.toLowerCase()} (simulated)`), { code });
+}
+
+/** What an answer showed: [id, status] pairs (an execution, a page of them, a submission, the workers), and an execution's statusHistory. */
+function seenIn(body: string): Pick<CliRequest, 'seen' | 'history'> {
+  let b: unknown;
+  try {
+    b = JSON.parse(body) as unknown;
+  } catch {
+    return {};
+  }
+  if (b === null || typeof b !== 'object') return {};
+  const o = b as { executionId?: unknown; status?: unknown; statusHistory?: unknown; executions?: unknown; workers?: unknown };
+  const pair = (x: { executionId?: unknown; id?: unknown; status?: unknown; state?: unknown }): [string, string] => [String(x.executionId ?? x.id), String(x.status ?? x.state)];
+  if (typeof o.executionId === 'string') {
+    const history = Array.isArray(o.statusHistory) ? (o.statusHistory as { status?: unknown; at?: unknown }[]).map((h): [string, number] => [String(h.status), Number(h.at)]) : undefined;
+    return { seen: [pair(o)], ...(history === undefined ? {} : { history }) };
+  }
+  if (Array.isArray(o.executions)) return { seen: (o.executions as object[]).map(pair) };
+  if (Array.isArray(o.workers)) return { seen: (o.workers as object[]).map(pair) };
+  return {};
+}
+
+/** The exchange of one CLI command; `requests` and `pushes` fill as it runs. */
+export class SimCliHttp implements CliHttp {
+  readonly requests: CliRequest[] = [];
+  /** Pushes of the event stream the command received: [time, execution ids its events name]. */
+  readonly pushes: [number, string[]][] = [];
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly observe?: CliObserver,
+  ) {}
+
+  request(r: CliHttpRequest): Promise<CliHttpAnswer> {
+    const rec: CliRequest = { method: r.method, path: r.url.pathname + r.url.search, at: this.sim.simulatedMs };
+    this.requests.push(rec);
+    const observed = this.observe?.(r.method, rec.path, r.body === undefined ? '' : r.body.toString('utf8'));
+    return new Promise((resolve, reject) => {
+      let open = true;
+      const settle = (fn: () => void): void => {
+        if (!open) return;
+        open = false;
+        rec.answeredAt = this.sim.simulatedMs;
+        fn();
+      };
+      const fail = (code: string): void => settle(() => ((rec.error = code), observed?.({ error: code }), reject(socketError(code))));
+      this.sim.time.setTimeout(() => {
+        const c = this.sim.coordinator.instance;
+        if (c === null) return fail('ECONNREFUSED');
+        const off = this.sim.coordinator.onDeath(() => fail('ECONNRESET'));
+        const timer = this.sim.time.setTimeout(() => (off(), fail('ETIMEDOUT')), r.timeoutMs ?? 30_000);
+        void this.handle(c, r).then((res) => {
+          if (!open) return;
+          this.sim.time.setTimeout(() => {
+            off();
+            timer.cancel();
+            settle(() => {
+              Object.assign(rec, { status: res.status }, seenIn(res.body));
+              observed?.({ status: res.status, body: res.body, headers: lowerHeaders(res.headers) });
+              resolve({ status: res.status, body: res.body });
+            });
+          }, CLI_LATENCY_MS);
+        });
+      }, CLI_LATENCY_MS);
+    });
+  }
+
+  stream(r: CliHttpRequest, sink: CliStreamSink): Promise<void> {
+    const rec: CliRequest = { method: r.method, path: r.url.pathname, at: this.sim.simulatedMs, stream: true };
+    this.requests.push(rec);
+    return new Promise((resolve, reject) => {
+      this.sim.time.setTimeout(() => {
+        const c = this.sim.coordinator.instance;
+        rec.answeredAt = this.sim.simulatedMs;
+        if (c === null) return void ((rec.error = 'ECONNREFUSED'), r.signal?.aborted === true ? resolve() : reject(socketError('ECONNREFUSED')));
+        void this.handle(c, r).then((res) => {
+          rec.status = res.status;
+          if (!sink.open(res.status) || res.stream === undefined || r.signal?.aborted === true) return resolve();
+          res.stream.start(this.streamSink(sink, r.signal, resolve));
+        });
+      }, CLI_LATENCY_MS);
+    });
+  }
+
+  /** The coordinator's end of a stream: chunks reach the CLI after the latency; it ends on abort or the coordinator's death. */
+  private streamSink(sink: CliStreamSink, signal: AbortSignal | undefined, done: () => void): HttpStreamSink {
+    const closers: (() => void)[] = [];
+    let ended = false;
+    const end = (): void => {
+      if (ended) return;
+      ended = true;
+      off();
+      signal?.removeEventListener('abort', end);
+      for (const fn of closers.splice(0)) fn();
+      done();
+    };
+    const off = this.sim.coordinator.onDeath(end);
+    signal?.addEventListener('abort', end, { once: true });
+    return {
+      write: (chunk) => {
+        if (ended) return false;
+        this.sim.time.setTimeout(() => {
+          if (ended) return;
+          const ids = mentioned(chunk);
+          if (ids !== undefined) this.pushes.push([this.sim.simulatedMs, ids]);
+          sink.chunk(chunk);
+        }, CLI_LATENCY_MS);
+        return true;
+      },
+      end,
+      onClose: (fn) => void closers.push(fn),
+    };
+  }
+
+  private handle(c: Coordinator, r: CliHttpRequest): ReturnType<Coordinator['handleHttp']> {
+    return c.handleHttp({
+      method: r.method,
+      path: r.url.pathname,
+      query: r.url.searchParams,
+      headers: { host: 'coordinator', ...r.headers },
+      body: r.body === undefined ? '' : r.body.toString('utf8'),
+      remoteAddress: 'client',
+    });
+  }
+}
+
+/** The execution ids an `update` push's events name, or undefined for a chunk that is not one. */
+function mentioned(chunk: string): string[] | undefined {
+  const data = /^event: update\ndata: (.*)$/m.exec(chunk)?.[1];
+  if (data === undefined) return undefined;
+  try {
+    const d = JSON.parse(data) as { events?: { executionId?: unknown }[] };
+    return (d.events ?? []).flatMap((e) => (typeof e.executionId === 'string' ? [e.executionId] : []));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * The CLI as a client during a simulated run (scenario `cli`,
+ * schema-cli.ts): each step runs one real command of system/cli (submit,
+ * executions get/list/watch/cancel/pause/resume, workers) in-process,
+ * through commander as `squall` parses it, with a CliIo whose HTTP exchange
+ * reaches the simulated coordinator's handler (cli-http-sim.ts) and whose
+ * sleep is a virtual-time timer. Commands run side by side with the run
+ * (a step starts one and does not wait for it), under its weather: a
+ * coordinator that is down answers nothing (exit 3), a quota refuses (429),
+ * a forged or read-scope token is refused (401/403). When a command ends its
+ * record is noted (`cliRun`: arguments, each request with its times and
+ * answer, the event-stream pushes it received, what it printed, its exit
+ * code); one still running when the run ends is interrupted and noted
+ * without an exit code. harness/check/promises-cli.ts judges them.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { type CliIo, exitCodeOf, registerExecutionsCommand, registerSubmitCommand, registerWorkersCommand } from '../../system/cli/index.js';
+import { isTerminal } from '../../system/core/index.js';
+import type { CliRun } from '../check/cli-runs.js';
+import type { HistoryRecorder } from '../check/history.js';
+import type { CliWiring, Simulation } from '../sim/index.js';
+import { SimCliHttp } from './cli-http-sim.js';
+import { type CliObserver, cliOps } from './cli-ops.js';
+import type { CliStep } from './schema-cli.js';
+import type { SimClient } from './sim-client.js';
+
+/** The id `$unknown` stands for: no execution has it. */
+const UNKNOWN_ID = 'ex_no_such_execution';
+
+/** Stdout kept per command (a longer print is cut and not judged). */
+const MAX_OUT = 64_000;
+
+interface Running {
+  run: CliRun;
+  http: SimCliHttp;
+  stop: AbortController;
+}
+
+/** A virtual-time sleep: ms on the simulation's clock, or less if the signal aborts. */
+function simSleep(sim: Simulation, ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = sim.time.setTimeout(done, ms);
+    function done(): void {
+      timer.cancel();
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** The CLI client of one simulation run. */
+export class CliClient {
+  /** Executions the workload got acknowledged, in order. */
+  private readonly acked: string[] = [];
+  private readonly running = new Set<Running>();
+  /** Every command's exchange, in start order (for `$last`). */
+  private readonly exchanges: SimCliHttp[] = [];
+  /** Records the CLI's submissions and controls as client operations. */
+  private readonly ops: CliObserver;
+  /** Where the tokens are handed over (--token-file, as the README recommends), made at the first command. */
+  private tokenDir: string | undefined;
+
+  constructor(
+    private readonly steps: readonly CliStep[],
+    private readonly recorder: HistoryRecorder,
+    private readonly wiring: CliWiring | undefined,
+  ) {
+    this.ops = cliOps(recorder, (id) => this.submitted.push(id));
+  }
+
+  /** Executions the CLI's own submissions created (acknowledged): the run waits for them and reads them at the end too. */
+  readonly submitted: string[] = [];
+
+  accepted(ids: readonly string[]): void {
+    this.acked.push(...ids);
+  }
+
+  /** Timed steps for the runner's schedule: each starts its command and returns at once. */
+  timed(sim: Simulation, client: SimClient): { at: number; run: () => Promise<void> }[] {
+    return this.steps.flatMap((s) => Array.from({ length: s.count }, (_, i) => ({ at: s.at + i * s.everyMs, run: () => Promise.resolve(this.start(sim, client, s)) })));
+  }
+
+  /** The run is ending: every command still running is noted unended, then interrupted. */
+  finish(): void {
+    for (const r of [...this.running]) {
+      this.running.delete(r);
+      this.note({ ...r.run, requests: structuredClone(r.http.requests), pushes: structuredClone(r.http.pushes) });
+      r.stop.abort();
+    }
+    if (this.tokenDir !== undefined) rmSync(this.tokenDir, { recursive: true, force: true });
+    this.tokenDir = undefined;
+  }
+
+  private start(sim: Simulation, client: SimClient, step: CliStep): void {
+    const args = step.args.map((a) => this.resolve(sim, a));
+    const http = new SimCliHttp(sim, this.ops);
+    this.exchanges.push(http);
+    const stop = new AbortController();
+    const run: CliRun = { args, token: step.token, startedAt: sim.simulatedMs, out: '', requests: [], pushes: [] };
+    let code = 0;
+    const base: CliIo = {
+      out: (t) => void (run.out.length < MAX_OUT ? (run.out += t) : undefined),
+      err: () => {},
+      now: () => sim.time.now(),
+      isTTY: false,
+      setExitCode: (c) => void (code = c),
+      interrupted: () => stop.signal,
+      http,
+      sleep: (ms, signal) => simSleep(sim, ms, signal),
+    };
+    const io = this.wiring?.io?.(base) ?? base;
+    const program = new Command().exitOverride().configureOutput({ writeOut: (t) => io.out(t), writeErr: () => {} });
+    registerSubmitCommand(program, io);
+    registerExecutionsCommand(program, io);
+    registerWorkersCommand(program, io);
+    this.wiring?.program?.(program, io);
+    const entry: Running = { run, http, stop };
+    this.running.add(entry);
+    const argv = [...args, '--url', 'http://coordinator', ...this.tokenArgs(client, step.token)];
+    void program.parseAsync(argv, { from: 'user' }).then(
+      () => this.ended(sim, entry, code),
+      (err: unknown) => this.ended(sim, entry, ...this.exitOf(err)),
+    );
+  }
+
+  /** The exit code and error line of a command's failure, as `squall` (system/cli/run-cli.ts) ends it. */
+  private exitOf(err: unknown): [number, string] {
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof CommanderError) return [err.exitCode === 0 ? 0 : 2, message];
+    const code = this.wiring?.exitCodeOf === undefined ? exitCodeOf(err) : this.wiring.exitCodeOf(err);
+    return code === undefined ? [-1, `a bug, not an exit code: ${message}`] : [code, message];
+  }
+
+  private ended(sim: Simulation, entry: Running, exitCode: number, error?: string): void {
+    if (!this.running.delete(entry)) return;
+    this.note({ ...entry.run, endedAt: sim.simulatedMs, exitCode, ...(error === undefined ? {} : { error }), requests: entry.http.requests, pushes: entry.http.pushes });
+  }
+
+  private note(run: CliRun): void {
+    this.recorder.recordInfo({ cliRun: run.out.length >= MAX_OUT ? { ...run, outCut: true } : run }, 'cli');
+  }
+
+  /** --token-file with the step's token written in it (the submit token is read at each command: a revoke_token fault replaces it). */
+  private tokenArgs(client: SimClient, token: CliStep['token']): string[] {
+    if (token === 'none') return [];
+    this.tokenDir ??= mkdtempSync(join(tmpdir(), 'squall-sim-cli-'));
+    const file = join(this.tokenDir, `${token}.token`);
+    writeFileSync(file, token === 'submit' ? client.token : token === 'read' ? client.probe.read : client.probe.forged);
+    return ['--token-file', file];
+  }
+
+  /** A placeholder's id at this instant (schema-cli.ts). */
+  private resolve(sim: Simulation, arg: string): string {
+    const acked = this.acked.at(-1) ?? UNKNOWN_ID;
+    const ended = (id: string): boolean | undefined => {
+      const s = sim.coordinator.instance?.engine.getExecution(id)?.status;
+      return s === undefined ? undefined : isTerminal(s);
+    };
+    switch (arg) {
+      case '$unknown':
+        return UNKNOWN_ID;
+      case '$acked':
+        return acked;
+      case '$live':
+        return this.acked.find((id) => ended(id) === false) ?? acked;
+      case '$ended':
+        return this.acked.find((id) => ended(id) === true) ?? acked;
+      case '$last':
+        return this.lastSubmitted() ?? acked;
+      default:
+        return arg;
+    }
+  }
+
+  /** The execution the CLI's latest answered submission created. */
+  private lastSubmitted(): string | undefined {
+    for (const http of [...this.exchanges].reverse()) {
+      for (const r of [...http.requests].reverse()) if (r.method === 'POST' && r.path === '/api/v1/executions' && r.status !== undefined && r.status < 300 && r.seen?.[0] !== undefined) return r.seen[0][0];
+    }
+    return undefined;
+  }
+}

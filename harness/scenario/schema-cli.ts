@@ -1,0 +1,31 @@
+/**
+ * Scenario field `cli`: the real client commands of system/cli run
+ * in-process on virtual time against the simulated coordinator
+ * (harness/scenario/client-cli.ts), each step one command line, count
+ * times every everyMs from `at`; harness/check/promises-cli.ts judges what
+ * each did against the README and --help (promise 31).
+ *
+ *   cli  [{at, args, token?, everyMs?, count?}]
+ *
+ * `args` is the command line after `squall`, without --url and the token
+ * (the client adds them). Placeholders: `$last` the execution the CLI's
+ * latest submit created (else as `$acked`), `$acked` the newest execution
+ * the workload got acknowledged, `$live` the oldest acknowledged one still
+ * unfinished (else as `$acked`), `$ended` the oldest acknowledged one that
+ * ended (else as `$acked`), `$unknown` an id no execution has.
+ */
+import { z } from 'zod';
+import { Ms, PosInt } from './faults.js';
+
+/** The token a CLI step presents: the client's submit-scope one, a read-scope one, a forged one, none. */
+const CLI_TOKENS = ['submit', 'read', 'forged', 'none'] as const;
+
+/** One CLI command line, repeated count times. */
+export const CliStep = z.strictObject({
+  at: Ms,
+  args: z.array(z.string()).min(1),
+  token: z.enum(CLI_TOKENS).default('submit'),
+  everyMs: PosInt.default(1000),
+  count: PosInt.max(200).default(1),
+});
+export type CliStep = z.output<typeof CliStep>;
