@@ -1,0 +1,76 @@
+/**
+ * Promise 13's renewal rule (harness/check/promises-renewal.ts) on synthetic
+ * histories: a lease lives leaseMs - heartbeatMs/2 past its holder's last
+ * proof of life: a message about it, a sync that confirmed it, or (from its
+ * claim or that sync on) any traffic from the holder. Context: leaseMs 3000,
+ * heartbeatMs 500, tolerance 100.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkRenewal } from '../../harness/check/promises-renewal.js';
+import { HistoryView } from '../../harness/check/view.js';
+import { H, baseContext } from './builder.js';
+
+const messages = (h: H): string[] => checkRenewal(new HistoryView(h.history()), baseContext).map((v) => v.message);
+
+/** w1 holds lease L of x1 (claimed at 0); the store fails at 1000 and a reload at 2000 brings L back (deadline 5000, unconfirmed). */
+function reloaded(): H {
+  const h = new H().connect('w1').submit('x1').claim('x1', 'w1', 1, 'L').start('x1', 'w1', 1, 'L');
+  h.at(1000).emit('coordinator', { type: 'store_failed', error: 'ENOSPC' });
+  return h.at(2000).emit('coordinator', { type: 'store_recovered', downMs: 1000, rolledBack: 1 });
+}
+
+const confirm = (h: H, t: number): H => h.at(t).emit('coordinator', { type: 'sync_answered', workerId: 'w1', sessionId: 's2', connectionId: 'c2', confirmed: ['L'], revoked: 0 });
+const data = (h: H, t: number): H => h.at(t).emit('coordinator', { type: 'msg_delivered', workerId: 'w1', sessionId: 's2', connectionId: 'c2', dir: 'to_coordinator', seq: 2, msgType: 'data' });
+
+describe('lease renewal by every proof of life (promise 13)', () => {
+  it('flags a reloaded lease expiring at its old deadline after a sync confirmed it', () => {
+    const h = confirm(reloaded(), 3000);
+    h.at(5000).expire('x1', 'w1', 1, 'L');
+    expect(messages(h)).toEqual([
+      "lease L expired at t=5000, though its holder w1's sync confirmed it at t=3000: that sync renews it until t=5750 at the earliest (leaseMs 3000 - heartbeatMs/2)",
+    ]);
+  });
+
+  it('passes the same lease expiring a lease period after the confirming sync', () => {
+    const h = confirm(reloaded(), 3000);
+    h.at(6000).expire('x1', 'w1', 1, 'L');
+    expect(messages(h)).toEqual([]);
+  });
+
+  it('counts any traffic from the holder after the confirming sync', () => {
+    const h = data(confirm(reloaded(), 3000), 4000);
+    h.at(6100).expire('x1', 'w1', 1, 'L');
+    expect(messages(h)).toEqual([
+      'lease L expired at t=6100, though its holder w1 was heard from at t=4000: that traffic renews it until t=6750 at the earliest (leaseMs 3000 - heartbeatMs/2)',
+    ]);
+  });
+
+  it('does not count traffic before the confirming sync across a reload (traffic does not renew an unconfirmed lease)', () => {
+    const h = data(reloaded(), 2500);
+    h.at(5000).expire('x1', 'w1', 1, 'L');
+    expect(messages(h)).toEqual([]);
+  });
+
+  it('does not judge across a store failure after the confirming sync', () => {
+    const h = confirm(reloaded(), 3000);
+    h.at(3500).emit('coordinator', { type: 'store_failed', error: 'EIO' });
+    h.at(4000).emit('coordinator', { type: 'store_recovered', downMs: 500, rolledBack: 0 });
+    h.at(5000).expire('x1', 'w1', 1, 'L');
+    expect(messages(h)).toEqual([]);
+  });
+
+  it('judges a lease kept over a coordinator restart from the sync that confirmed it in the new life', () => {
+    const h = new H().connect('w1').submit('x1').claim('x1', 'w1', 1, 'L').start('x1', 'w1', 1, 'L');
+    const restart = { id: 'r1', action: 'restart', target: 'coordinator', coordinator: true };
+    h.at(1000).fault('start', restart).fault('stop', restart);
+    confirm(h, 1500);
+    h.at(3000).expire('x1', 'w1', 1, 'L');
+    expect(messages(h)).toHaveLength(1);
+    expect(messages(h)[0]).toMatch(/expired at t=3000, though its holder w1's sync confirmed it at t=1500/);
+    // Without the sync there is nothing to judge from in the new life.
+    const quiet = new H().connect('w1').submit('x1').claim('x1', 'w1', 1, 'L').start('x1', 'w1', 1, 'L');
+    quiet.at(1000).fault('start', restart).fault('stop', restart);
+    quiet.at(3000).expire('x1', 'w1', 1, 'L');
+    expect(messages(quiet)).toEqual([]);
+  });
+});

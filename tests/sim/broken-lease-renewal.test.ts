@@ -1,0 +1,26 @@
+/**
+ * Lease deadlines renewed by every proof of life (issue 10): a lease a store
+ * reload brought back unconfirmed lives leaseMs - heartbeatMs/2 past the
+ * sync that confirmed it, even when its holder falls silent right after
+ * (scenario lease-after-reload). The broken variant keeps the reload's
+ * deadline at the sync (blind set 11 #07) and is caught under promise 12
+ * (lease-expiry); the real system passes at the same seed.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../harness/scenario/loader.js';
+import { SyncKeepsOldExpiryEngine } from './broken/lease-renewal-variants.js';
+import { engineFactoryOf } from './broken/variants.js';
+import { simVerdict } from './broken/verdict.js';
+
+describe('lease deadlines after a store reload', () => {
+  it('lease-after-reload: a sync confirming a reloaded lease without renewing it (lease-expiry)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/lease-after-reload.yaml');
+    const real = await simVerdict(scenario);
+    expect(real.text).toBe('');
+    expect(real.passed).toBe(true);
+    const broken = await simVerdict(scenario, { engineFactory: engineFactoryOf(SyncKeepsOldExpiryEngine) });
+    expect(broken.passed).toBe(false);
+    expect(broken.promises, broken.text).toContain('lease-expiry');
+    expect(broken.text).toMatch(/lease \S+ expired at t=\d+, though its holder w1's sync confirmed it at t=\d+: that sync renews it until t=\d+ at the earliest/);
+  });
+});

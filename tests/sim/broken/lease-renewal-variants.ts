@@ -1,0 +1,31 @@
+/**
+ * Lease deadlines computed from the wrong base (issue 10): broken engines
+ * wired in through SimWiring's engineFactory, for
+ * tests/sim/broken-lease-renewal.test.ts.
+ */
+import type { ExecutionId } from '../../../system/core/ids.js';
+import { Engine } from '../../../system/engine/engine.js';
+
+/**
+ * Blind set 11 #07: the sync confirms a lease without renewing it. The
+ * confirmation clears the lease's unconfirmed mark (later traffic renews it
+ * again), but its deadline stays where it was: for a lease a store reload
+ * brought back unconfirmed, one lease period after the reload, however late
+ * the holder's sync came.
+ */
+export class SyncKeepsOldExpiryEngine extends Engine {
+  override syncHeldTasks(...args: Parameters<Engine['syncHeldTasks']>): ReturnType<Engine['syncHeldTasks']> {
+    const before = new Map<string, number>();
+    for (const h of args[1]) {
+      const lease = this.records.get(h.executionId as ExecutionId)?.lease;
+      if (lease !== undefined) before.set(h.executionId, lease.expiresAt);
+    }
+    const answer = super.syncHeldTasks(...args);
+    for (const id of answer.confirm) {
+      const lease = this.records.get(id)?.lease;
+      const old = before.get(id);
+      if (lease !== undefined && old !== undefined) lease.expiresAt = old;
+    }
+    return answer;
+  }
+}
