@@ -3,9 +3,11 @@
  * histories: a lease lives leaseMs - heartbeatMs/2 past its holder's last
  * proof of life: a message about it, a sync that confirmed it, or (from its
  * claim or that sync on) any traffic from the holder. Context: leaseMs 3000,
- * heartbeatMs 500, tolerance 100.
+ * heartbeatMs 500, tolerance 100. And promise 17's coordinator deadline
+ * across a store failure: a reload keeps the attempt's timeout deadline.
  */
 import { describe, expect, it } from 'vitest';
+import { checkHistory } from '../../harness/check/invariants.js';
 import { checkRenewal } from '../../harness/check/promises-renewal.js';
 import { HistoryView } from '../../harness/check/view.js';
 import { H, baseContext } from './builder.js';
@@ -72,5 +74,28 @@ describe('lease renewal by every proof of life (promise 13)', () => {
     quiet.at(1000).fault('start', restart).fault('stop', restart);
     quiet.at(3000).expire('x1', 'w1', 1, 'L');
     expect(messages(quiet)).toEqual([]);
+  });
+});
+
+describe('the coordinator timeout across a store failure (promise 17)', () => {
+  /** e1 (timeoutMs 600 + grace 2000: due at 2700) claimed at 100; the store fails 1000..`upAt`; the lease ends at `endAt`. */
+  function timed(upAt: number, endAt: number): string[] {
+    const h = new H().at(0).connect('w1');
+    const i = h.rec.recordInvoke({ ref: 'ref-e1', kind: 'sleep', tasks: [{ kind: 'sleep', params: { durationMs: 5000 }, timeoutMs: 600 }] });
+    h.emit('coordinator', { type: 'submitted', executionId: 'e1', kind: 'sleep', dependencies: [], maxAttempts: 1, priority: 'medium' }).status('e1', null, 'scheduled', 0);
+    h.rec.recordOk(i, { executionIds: ['e1'] });
+    h.at(100).claim('e1', 'w1', 1, 'L1');
+    h.at(1000).emit('coordinator', { type: 'store_failed', error: 'ENOSPC' });
+    h.at(upAt).emit('coordinator', { type: 'store_recovered', downMs: upAt - 1000, rolledBack: 0 });
+    h.at(endAt).emit('coordinator', { type: 'lease_expired', executionId: 'e1', workerId: 'w1', attempt: 1, leaseToken: 'L1' });
+    return checkHistory(h.history(), ['timeouts'], baseContext).map((v) => v.message);
+  }
+  it('a timeout due while the store failed ends the lease at the recovery', () => {
+    expect(timed(4000, 4050)).toEqual([]);
+    expect(timed(4000, 4300)).toEqual([expect.stringMatching(/lease L1 .* or by t=4000 after the coordinator came back .* or its store recovered \(a reload keeps the deadline\)/)]);
+  });
+  it('a timeout due after the recovery keeps its deadline (not one counted from the reload)', () => {
+    expect(timed(2000, 2750)).toEqual([]);
+    expect(timed(2000, 4000)).toEqual([expect.stringMatching(/lease L1 \(attempt 1, w1\) lasted 3900 ms after it started; timeoutMs 600 \+ grace 2000 should have ended it$/)]);
   });
 });

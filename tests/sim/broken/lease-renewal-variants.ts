@@ -29,3 +29,15 @@ export class SyncKeepsOldExpiryEngine extends Engine {
     return answer;
   }
 }
+
+/**
+ * A store reload re-arms a kept lease's timeout from the reload, as a
+ * restart does, instead of keeping the attempt's deadline: an attempt whose
+ * holder went silent outlives timeoutMs + grace by the time the store
+ * failed (its timeout, due meanwhile, starts over).
+ */
+export class FreshTimeoutAtReloadEngine extends Engine {
+  protected override armTimeout(rec: Parameters<Engine['armTimeout']>[0]): void {
+    super.armTimeout(rec);
+  }
+}
