@@ -11,6 +11,7 @@ import type { CheckContext } from './context.js';
 import type { TaskSubmitted } from './history.js';
 import type { Ev, HistoryView } from './view.js';
 import { affectsCoordinator } from './view.js';
+import { storeSpans } from './store-spans.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 import { checkEchoResults, echoFit, judgeEchoTooLarge, judgeTooLarge } from './promises-frames.js';
@@ -114,24 +115,6 @@ function coordinatorDeadline(view: HistoryView, from: number, budget: number, to
     } else if (f.back >= from) deadline = Math.max(deadline, f.back + budget);
   }
   return deadline;
-}
-
-/** The coordinator's store failures, from store_failed to store_recovered (or its process's end: a restart reloads anyway), on the history's clock. */
-function storeSpans(view: HistoryView): { start: number; back: number }[] {
-  const out: { start: number; back: number }[] = [];
-  let open: { start: number; life: number } | undefined;
-  for (const e of view.events) {
-    if (e.ev.source !== 'coordinator' || (e.ev.type !== 'store_failed' && e.ev.type !== 'store_recovered')) continue;
-    const life = view.lifeOf('coordinator', e.rec.index);
-    if (open !== undefined && open.life !== life) open = undefined;
-    if (e.ev.type === 'store_failed') open ??= { start: e.rec.time, life };
-    else if (open !== undefined) {
-      out.push({ start: open.start, back: e.rec.time });
-      open = undefined;
-    }
-  }
-  if (open !== undefined) out.push({ start: open.start, back: Infinity });
-  return out;
 }
 
 /**

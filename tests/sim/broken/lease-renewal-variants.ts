@@ -41,3 +41,16 @@ export class FreshTimeoutAtReloadEngine extends Engine {
     super.armTimeout(rec);
   }
 }
+
+/**
+ * A store reload counts a waiting retry's delay again from the reload
+ * (nextRunAt = reload + delayMs) instead of keeping the nextRunAt it
+ * committed: a retry due while the store failed runs a whole delay late.
+ */
+export class RetryDelayFromReloadEngine extends Engine {
+  protected override recoverOne(...args: Parameters<Engine['recoverOne']>): void {
+    const [rec, now] = args;
+    if (this.state === 'running' && rec.status === 'retrying') rec.nextRunAt = now + rec.retry.delayMs;
+    super.recoverOne(...args);
+  }
+}

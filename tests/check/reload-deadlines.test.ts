@@ -1,10 +1,12 @@
 /**
- * Promise 13's renewal rule (harness/check/promises-renewal.ts) on synthetic
- * histories: a lease lives leaseMs - heartbeatMs/2 past its holder's last
- * proof of life: a message about it, a sync that confirmed it, or (from its
- * claim or that sync on) any traffic from the holder. Context: leaseMs 3000,
- * heartbeatMs 500, tolerance 100. And promise 17's coordinator deadline
- * across a store failure: a reload keeps the attempt's timeout deadline.
+ * Deadlines after a reload, on synthetic histories. Promise 13's renewal
+ * rule (harness/check/promises-renewal.ts): a lease lives leaseMs -
+ * heartbeatMs/2 past its holder's last proof of life: a message about it, a
+ * sync that confirmed it, or (from its claim or that sync on) any traffic
+ * from the holder. And across a store failure, a reload keeps the deadlines
+ * already running: the coordinator's timeout (promise 17) and a waiting
+ * retry's nextRunAt (promise 5), due at the recovery if they fell inside it.
+ * Context: leaseMs 3000, heartbeatMs 500, tolerance 100.
  */
 import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../../harness/check/invariants.js';
@@ -97,5 +99,27 @@ describe('the coordinator timeout across a store failure (promise 17)', () => {
   it('a timeout due after the recovery keeps its deadline (not one counted from the reload)', () => {
     expect(timed(2000, 2750)).toEqual([]);
     expect(timed(2000, 4000)).toEqual([expect.stringMatching(/lease L1 \(attempt 1, w1\) lasted 3900 ms after it started; timeoutMs 600 \+ grace 2000 should have ended it$/)]);
+  });
+});
+
+describe('a retry delay across a store failure (promise 5)', () => {
+  /** e1 (fixed 1500 ms retry) fails on w1 at 200 (due 1700); the store fails 1000..`upAt`; w2 idle; the retry is claimed at `claimAt`. */
+  function retried(upAt: number, claimAt: number): string[] {
+    const h = new H().at(0).connect('w1').connect('w2');
+    h.submit('e1', { maxAttempts: 2, retry: { strategy: 'fixed', maxRetries: 1, delayMs: 1500, maxDelayMs: 60_000 } });
+    h.at(100).claim('e1', 'w1', 1, 'L1').start('e1', 'w1', 1, 'L1');
+    h.at(200).finish('e1', 'w1', 1, 'L1', 'failed', 'retrying');
+    h.at(1000).emit('coordinator', { type: 'store_failed', error: 'ENOSPC' });
+    h.at(upAt).emit('coordinator', { type: 'store_recovered', downMs: upAt - 1000, rolledBack: 0 });
+    h.at(claimAt).claim('e1', 'w2', 2, 'L2', undefined, 'retrying');
+    return checkHistory(h.history(), ['retries'], baseContext).map((v) => v.message);
+  }
+  it('a retry due while the store failed is due at the recovery', () => {
+    expect(retried(4000, 4050)).toEqual([]);
+    expect(retried(4000, 5600)).toEqual([expect.stringMatching(/retried 5400 ms after failure 1; .* asks for 1500 ms \(the store failed until t=4000; a reload keeps the retry's time\), and w\d was idle at t=4100: the retry came too late/)]);
+  });
+  it('a retry due after the recovery keeps its time', () => {
+    expect(retried(1500, 1750)).toEqual([]);
+    expect(retried(1500, 3100)).toEqual([expect.stringMatching(/retried 2900 ms after failure 1; strategy fixed \(delay 1500, cap 60000\) asks for 1500 ms, and w\d was idle at t=1800: the retry came too late/)]);
   });
 });
