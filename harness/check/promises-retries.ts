@@ -8,13 +8,17 @@ import type { CheckContext } from './context.js';
 import { clockOffset, type Ev, type HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
+import { storeSpans } from './store-spans.js';
+
+/** Storage faults on the coordinator: the store spans they cause (store_failed..store_recovered) are judged instead. */
+const STORE_FAULTS: readonly string[] = ['disk_full', 'disk_error'];
 
 /**
  * A worker that was registered and held no lease at time t, with no fault on
  * it or the coordinator since `from`: anything ready by t would have been
  * claimed by it.
  */
-function idleWorkerAt(view: HistoryView, t: number, from: number): string | undefined {
+function idleWorkerAt(view: HistoryView, t: number, from: number, except: readonly string[] = []): string | undefined {
   const held = new Map<string, Set<string>>();
   const registered = new Map<string, number>();
   for (const { rec, ev } of view.events) {
@@ -26,7 +30,7 @@ function idleWorkerAt(view: HistoryView, t: number, from: number): string | unde
     else if (ev.type === 'worker_disconnected' || ev.type === 'worker_lost') registered.set(ev.workerId, 0);
   }
   for (const [w, n] of registered) {
-    if (n > 0 && (held.get(w)?.size ?? 0) === 0 && !view.anyFaultOn(w, from, t)) return w;
+    if (n > 0 && (held.get(w)?.size ?? 0) === 0 && !view.anyFaultOn(w, from, t, except)) return w;
   }
   return undefined;
 }
@@ -143,12 +147,15 @@ function claimViolations(
   if (policy === undefined || failures === 0 || lastFailureAt === undefined) return out;
   const expected = expectedRetryDelay(policy, failures);
   const waited = e.rec.time - lastFailureAt;
-  // With the breaker replayed exactly (promises-breaker.ts), the retry is due once the breaker lets it through; else any chance it held it excuses.
-  const released = holds === undefined ? undefined : releasedAt(lastFailureAt + expected, holds, ctx.toleranceMs);
-  const due = (released ?? lastFailureAt + expected) + ctx.toleranceMs;
-  const late = released === undefined ? waited > expected + ctx.toleranceMs && !breakerMayHold(view, sub.ev.kind, lastFailureAt, e.rec.index, ctx) : e.rec.time > due;
-  const idle = late ? idleWorkerAt(view, due, lastFailureAt) : undefined;
-  const held = released !== undefined && released > lastFailureAt + expected ? ` (the ${sub.ev.kind} breaker held it until t=${released})` : '';
+  const { afterStore, released, due } = retryDue(view, ctx, lastFailureAt + expected, holds);
+  const late = released === undefined ? e.rec.time > due && !breakerMayHold(view, sub.ev.kind, lastFailureAt, e.rec.index, ctx) : e.rec.time > due;
+  const idle = late && Number.isFinite(due) ? idleWorkerAt(view, due, lastFailureAt, STORE_FAULTS) : undefined;
+  const held =
+    released !== undefined && released > afterStore
+      ? ` (the ${sub.ev.kind} breaker held it until t=${released})`
+      : afterStore > lastFailureAt + expected
+        ? ` (the store failed until t=${afterStore}; a reload keeps the retry's time)`
+        : '';
   const asked = `strategy ${policy.strategy} (delay ${policy.delayMs}, cap ${policy.maxDelayMs}) asks for ${expected} ms${held}`;
   if (idle !== undefined) {
     out.push(
@@ -162,6 +169,20 @@ function claimViolations(
     out.push(violation(view.records, 'retries', `retried ${waited} ms after failure ${failures}; ${asked}`, { index: e.rec.index, executionId: id }));
   }
   return out;
+}
+
+/**
+ * When a retry due at `t` must be claimed by (`due`, tolerance included). A store failure holds every
+ * claim back until its reload is done; the reload keeps nextRunAt, so a retry that came due meanwhile
+ * is due at the recovery (`afterStore`), one due later keeps its time. With the breaker replayed exactly
+ * (promises-breaker.ts), it is due once the breaker lets it through (`released`); else any chance it
+ * held it excuses (undefined).
+ */
+function retryDue(view: HistoryView, ctx: CheckContext, t: number, holds: readonly { from: number; to: number }[] | undefined): { afterStore: number; released: number | undefined; due: number } {
+  const stores = storeSpans(view).map((f) => ({ from: f.start, to: f.back }));
+  const afterStore = releasedAt(t, stores, ctx.toleranceMs);
+  const released = holds === undefined ? undefined : releasedAt(afterStore, [...holds, ...stores], ctx.toleranceMs);
+  return { afterStore, released, due: (released ?? afterStore) + ctx.toleranceMs };
 }
 
 /** When spans holding claims back (gaps within the tolerance merged) release something ready at `t`. */

@@ -11,6 +11,7 @@ import type { CheckContext } from './context.js';
 import type { TaskSubmitted } from './history.js';
 import type { Ev, HistoryView } from './view.js';
 import { affectsCoordinator } from './view.js';
+import { storeSpans } from './store-spans.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 import { checkEchoResults, echoFit, judgeEchoTooLarge, judgeTooLarge } from './promises-frames.js';
@@ -95,17 +96,23 @@ function judgeOutcome(task: TaskSubmitted, f: Ev<'task_finished'>, firstStart: n
  * fault (pause, kill, restart) in between stops its timers; the restarted
  * coordinator keeps the recovered lease and re-arms its timeout, so the
  * budget starts again at the fault's end (issue 10, planted defect class 33:
- * a lease spanning a restart used to be excused altogether).
+ * a lease spanning a restart used to be excused altogether). A store
+ * failure is not a restart: nothing ends while the store cannot commit, but
+ * the reload keeps the attempt's deadline, so a timeout that came due
+ * meanwhile ends the lease at the recovery (plus tolerance), and one due
+ * later keeps its time (a timer re-armed from the reload would run late).
  */
-function coordinatorDeadline(view: HistoryView, from: number, budget: number): number {
+function coordinatorDeadline(view: HistoryView, from: number, budget: number, toleranceMs: number): number {
   let deadline = from + budget;
   const down = view.faults
     .filter((f) => (f.details.action === 'pause' || f.details.action === 'kill' || f.details.action === 'restart') && affectsCoordinator(f.details))
-    .sort((a, b) => a.start.time - b.start.time);
-  for (const f of down) {
-    if (f.start.time > deadline) break;
-    const back = f.details.action === 'restart' ? f.start.time : view.faultEnd(f);
-    if (back >= from) deadline = Math.max(deadline, back + budget);
+    .map((f) => ({ start: f.start.time, back: f.details.action === 'restart' ? f.start.time : view.faultEnd(f), store: false }));
+  const spans = [...down, ...storeSpans(view).map((s) => ({ ...s, store: true }))].sort((a, b) => a.start - b.start);
+  for (const f of spans) {
+    if (f.start > deadline) break;
+    if (f.store) {
+      if (f.back >= deadline - toleranceMs) deadline = Math.max(deadline, f.back + toleranceMs);
+    } else if (f.back >= from) deadline = Math.max(deadline, f.back + budget);
   }
   return deadline;
 }
@@ -146,9 +153,9 @@ export function checkTimeouts(view: HistoryView, ctx: CheckContext): Violation[]
         );
         const t = end?.rec.time ?? view.endAt;
         if (end !== undefined && running !== undefined) out.push(...timedOutEarly(view, events, e as Ev<'claimed'>, end, from, limit + grace, ctx));
-        const deadline = coordinatorDeadline(view, from, limit + grace + ctx.toleranceMs);
+        const deadline = coordinatorDeadline(view, from, limit + grace + ctx.toleranceMs, ctx.toleranceMs);
         if (t > deadline) {
-          const restarted = deadline > from + limit + grace + ctx.toleranceMs ? `, or by t=${deadline - ctx.toleranceMs} after the coordinator came back (a recovered lease's timeout is re-armed)` : '';
+          const restarted = deadline > from + limit + grace + ctx.toleranceMs ? `, or by t=${deadline - ctx.toleranceMs} after the coordinator came back (a recovered lease's timeout is re-armed) or its store recovered (a reload keeps the deadline)` : '';
           out.push(
             violation(view.records, 'timeouts', `lease ${ev.leaseToken} (attempt ${ev.attempt}, ${ev.workerId}) lasted ${end === undefined ? 'more than ' : ''}${t - from} ms after it started; timeoutMs ${limit} + grace ${grace} should have ended it${restarted}`, {
               index: end?.rec.index ?? e.rec.index,

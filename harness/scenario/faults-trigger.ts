@@ -35,6 +35,8 @@ function matches(a: Armed, ev: SystemEvent, resultsAcked: number): boolean {
   if (ev.type !== a.type) return false;
   if (a.type === 'msg_acked' && a.status === 'result') {
     if (resultsAcked === 0) return false;
+  } else if (ev.type === 'sync_answered') {
+    if (a.status === 'confirmed' && ev.confirmed.length === 0) return false;
   } else if (ev.type === 'msg_delivered') {
     if (ev.dir !== 'to_worker' || (a.status !== undefined && ev.msgType !== a.status)) return false;
   } else if (a.status !== undefined && (ev.type !== 'status' || ev.to !== a.status)) return false;

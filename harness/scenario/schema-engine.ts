@@ -153,6 +153,9 @@ export const ENGINE_COORDINATOR_FIELDS = {
  *   assign-delivered  a worker handed an assign to its logic (msg_delivered); with delayMs 0 a fault
  *                     lands before anything carrying its ack leaves (its lastSeq covers an assign the
  *                     coordinator still holds unacknowledged)
+ *   sync-confirmed    the coordinator answered a held-task report confirming at least one lease
+ *                     (sync_answered): its sync_result is leaving; a cut here leaves the confirmed
+ *                     leases with that sync as their holder's last proof of life
  */
 const TRIGGER_ALIASES = {
   claim: 'claimed',
@@ -165,13 +168,14 @@ const TRIGGER_ALIASES = {
   'write-failed': 'store_failed',
   'result-acked': 'msg_acked:result',
   'assign-delivered': 'msg_delivered:assign',
+  'sync-confirmed': 'sync_answered:confirmed',
 } as const;
 
 /** Every SystemEvent type, for trigger validation (the compiler keeps it in step with events.ts). */
 const SYSTEM_EVENT_TYPES = [
   'submitted', 'status', 'claimed', 'lease_expired', 'lease_released', 'checkpoint_saved', 'result_recorded', 'result_rejected',
   'worker_registered', 'worker_replaced', 'worker_disconnected', 'worker_lost', 'auth_failed', 'protocol_error', 'heartbeat_timeout',
-  'connecting', 'connected', 'synced', 'disconnected', 'backoff', 'task_started', 'task_finished', 'task_aborted', 'store_failed',
+  'sync_answered', 'connecting', 'connected', 'synced', 'disconnected', 'backoff', 'task_started', 'task_finished', 'task_aborted', 'store_failed',
 ] as const satisfies readonly SystemEventType[];
 
 const TRIGGER_EVENTS: readonly string[] = [...Object.keys(TRIGGER_ALIASES), ...SYSTEM_EVENT_TYPES];

@@ -115,7 +115,12 @@ function answerSync(scope: InboundScope, tasks: Sync['tasks']): void {
     .pendingAssignments()
     .filter((a) => !reported.has(a.executionId))
     .map((a) => ({ ...a, state: 'running' as const }));
-  const verdict = ctx.engine.syncHeldTasks(workerId, [...tasks, ...inFlight]);
+  const held = [...tasks, ...inFlight];
+  const verdict = ctx.engine.syncHeldTasks(workerId, held);
+  // A confirm names the lease the report gave for that execution (confirmed only when the tokens match).
+  const tokens = new Map(held.map((h) => [h.executionId, h.leaseToken]));
+  const confirmed = verdict.confirm.map((id) => tokens.get(id) ?? '');
+  ctx.emit({ type: 'sync_answered', workerId, sessionId: session.id, connectionId: scope.connectionId, confirmed, revoked: verdict.revoke.length });
   session.sendReliable({ type: 'sync_result', confirm: verdict.confirm, revoke: verdict.revoke });
   ctx.wake();
 }

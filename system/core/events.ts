@@ -29,6 +29,9 @@ export type SystemEvent =
   | E<'checkpoint_saved', Ex & { seq: number; attempt: number; /** When the engine accepted it (clock of the emitter); `at` is after the commit. */ acceptedAt?: number }>
   | E<'result_recorded', Lease & { outcome: string }>
   | E<'result_rejected', Ex & { leaseToken: string; attempt: number; reason: 'stale' | 'duplicate' | 'unknown' }>
+  // The coordinator answered a held-task report: the leases it confirmed (tokens; each renewed for a lease
+  // period from now) and how many it revoked, emitted as its sync_result goes out.
+  | E<'sync_answered', { workerId: string; sessionId: string; connectionId: string; confirmed: string[]; revoked: number }>
   | E<'worker_registered', { workerId: string; sessionId: string; resumed: boolean; connectionId: string }>
   | E<'worker_replaced', { workerId: string; oldConnectionId: string; newConnectionId: string }>
   | E<'worker_disconnected', { workerId: string; connectionId: string; code: number; reason: string }>

@@ -99,15 +99,20 @@ export abstract class EngineLeases extends EngineState {
     this.requestWake();
   }
 
-  /** Coordinator-side timeout: timeoutMs + grace after the attempt was claimed or started. */
-  protected armTimeout(rec: ExecutionRecord): void {
+  /**
+   * Coordinator-side timeout: timeoutMs + grace after the attempt was claimed or started.
+   * `since`: when that was, for a timer armed later (a store reload keeps the deadline the
+   * attempt already had; one that passed while the store failed is due at once).
+   */
+  protected armTimeout(rec: ExecutionRecord, since?: number): void {
     const id = rec.executionId;
     this.timeouts.get(id)?.cancel();
     this.timeouts.delete(id);
     const lease = rec.lease;
     if (rec.timeoutMs === undefined || lease === undefined || this.state === 'closed') return;
     const token = lease.token;
-    const ms = rec.timeoutMs + this.config.timeoutGraceMs;
+    const elapsed = since === undefined ? 0 : Math.max(0, this.clock.now() - since);
+    const ms = Math.max(0, rec.timeoutMs + this.config.timeoutGraceMs - elapsed);
     this.timeouts.set(
       id,
       this.clock.setTimeout(() => {

@@ -31,7 +31,7 @@ import { parseQuery } from './listing.js';
 import { type ExecutionRecord, isTerminal } from '../core/model.js';
 import { snapshot } from './records.js';
 import type { StoreHealthStatus } from './store-health.js';
-import { recoveryAction } from './recovery.js';
+import { attemptSince, recoveryAction } from './recovery.js';
 import { EngineControl } from './engine-control.js';
 
 export type { EngineDeps } from './core.js';
@@ -67,7 +67,8 @@ export class Engine extends EngineControl implements EngineForCoordinator, Engin
         const lease = rec.lease as NonNullable<ExecutionRecord['lease']>;
         lease.expiresAt = now + this.config.leaseMs;
         this.trackLease(rec);
-        this.armTimeout(rec);
+        // A reload (the engine already running) is not a restart: the attempt keeps its timeout's deadline.
+        this.armTimeout(rec, this.state === 'running' ? attemptSince(rec) : undefined);
         this.marks.hit('engine.lease-kept-at-recovery');
         if (rec.timeoutMs !== undefined) this.marks.hit('engine.recovered-timeout-armed');
         break;

@@ -96,3 +96,13 @@ export function recoveryAction(
     }
   }
 }
+
+/**
+ * When a leased attempt's coordinator timeout started counting: its start
+ * (running), else its claim (the latest `preparing` entry). A store reload
+ * re-arms the timeout from here, not from the reload.
+ */
+export function attemptSince(rec: ExecutionRecord): number | undefined {
+  if (rec.status === 'running' && rec.startedAt !== undefined) return rec.startedAt;
+  return rec.statusHistory.findLast((s) => s.status === 'preparing')?.at;
+}

@@ -94,3 +94,52 @@ describe('Engine: refusing changes while the store is failing', () => {
     });
   });
 });
+
+describe('Engine: a reload keeps the attempt timeout deadline', () => {
+  /** A started attempt with timeoutMs 1000 + grace 500 (due at +1500); the store fails at +200 and recovers `upMs` later. */
+  async function timedThroughFailure(upAtMs: number) {
+    const time = fakeClock();
+    const disk = new FaultyStore(new MemoryStore(), time.clock, seededRandom(7));
+    const t = await startEngine({ store: disk, time, config: { timeoutGraceMs: 500, leaseMs: 60_000 } });
+    const x = await t.engine.scheduleTask({ kind: 'sleep', params: { durationMs: 10_000 }, timeoutMs: 1000 });
+    const a = t.engine.claimNext(W1, ALL);
+    await a?.committed;
+    await t.engine.onStarted(x.executionId, 1, a!.assignment.leaseToken);
+    const start = time.clock.now();
+    await time.tickAsync(200);
+    disk.setMode({ type: 'disk_error', probability: 1 });
+    await t.engine.scheduleTask({ kind: 'echo' }).catch(() => {});
+    expect(t.engine.storeHealth().ok).toBe(false);
+    await time.tickAsync(upAtMs - 200);
+    disk.setMode({ type: 'ok' });
+    return { ...t, start, x };
+  }
+
+  const timedOutAt = (t: Awaited<ReturnType<typeof timedThroughFailure>>) =>
+    t.sink.ofType('result_recorded').filter((e) => e.executionId === t.x.executionId && e.outcome === 'timeout').map((e) => e.at - t.start);
+
+  it('a timeout due while the store failed ends the lease right after the reload, not timeoutMs + grace later', async () => {
+    const t = await timedThroughFailure(2000);
+    await t.time.tickAsync(1500);
+    expect(t.engine.storeHealth().ok).toBe(true);
+    const recovered = (t.sink.ofType('store_recovered')[0]?.at ?? NaN) - t.start;
+    expect(recovered).toBeGreaterThan(2000);
+    const at = timedOutAt(t);
+    expect(at).toHaveLength(1);
+    expect(at[0]).toBeGreaterThanOrEqual(recovered);
+    expect(at[0]).toBeLessThan(recovered + 50);
+    expect(t.dispatcher.aborts.filter((a) => a.reason === 'timeout')).toHaveLength(1);
+  });
+
+  it('a timeout due after the reload fires at the attempt deadline, not one counted from the reload', async () => {
+    const t = await timedThroughFailure(600);
+    await t.time.tickAsync(800);
+    expect(t.engine.storeHealth().ok).toBe(true);
+    expect(timedOutAt(t)).toEqual([]);
+    await t.time.tickAsync(200);
+    const at = timedOutAt(t);
+    expect(at).toHaveLength(1);
+    expect(at[0]).toBeGreaterThanOrEqual(1500);
+    expect(at[0]).toBeLessThan(1600);
+  });
+});
