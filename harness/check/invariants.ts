@@ -65,6 +65,7 @@ import { checkDepthProbes } from './promises-json-depth.js';
 import { checkAssignsActedOn } from './promises-assign-acted.js';
 import { checkSurfaceAuth } from './promises-surface.js';
 import { checkSecretsHidden } from './promises-secrets.js';
+import { checkResources } from './promises-resources.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -104,6 +105,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   capacity: (v, c) => [...checkCapacity(v, c), ...checkIdleCapacity(v, c), ...checkDispatchAtRelease(v, c), ...checkAllowedKinds(v, c)],
   'due-time': checkDueTime,
   breaker: checkBreakers,
+  resources: checkResources,
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

@@ -45,6 +45,8 @@ export const PROMISES = [
   { number: 29, name: 'api-contract', title: 'The HTTP API keeps its documented contract (refusal statuses, scopes, quota, listing, stats)' },
   // Retention (issue 10, promises-retention.ts).
   { number: 30, name: 'retention', title: 'Terminal executions are forgotten only as the retention policy allows' },
+  // What the container and command kinds create (issue 10, promises-resources.ts).
+  { number: 31, name: 'resources', title: 'What a task kind creates ends with its attempt: containers removed, aborted work killed, nothing pulled, no secret passed on' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

@@ -243,6 +243,8 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   now = () => sim.simulatedMs;
   // Each corrupted frame a live receiver reads, for promise 8's integrity rule (harness/check/promises-integrity.ts).
   sim.net.onCorruptDelivered = (c) => recorder.recordInfo({ corrupted: c.connection, from: c.from, to: c.to, frame: c.frame, field: c.field }, 'net');
+  // What the container and command kinds made on each worker's simulated engine and process table (promise 31, promises-resources.ts).
+  sim.resources.onRecord = (r) => recorder.recordInfo(r, 'resources');
   // A token administrator works on the file token store, as a coordinator with a data dir has it (sim-client.ts).
   const tokenDir = scenario.clientReads.some((r) => r.read === 'tokens') ? mkdtempSync(join(tmpdir(), 'squall-sim-tokens-')) : undefined;
   const client = new SimClient(sim.random.fork('sim-client'), tokenDir);

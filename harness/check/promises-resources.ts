@@ -1,0 +1,157 @@
+/**
+ * Promise 31 (resources): what the `container` and `command` kinds create
+ * ends with the attempt that created it, as their doc comments and
+ * docs/TASK-KINDS.md say (system/tasks/container.ts, command.ts). Read from
+ * the `resources` notes the simulated Docker engine and process table
+ * record (harness/sim/resources), against the worker's own task_started /
+ * task_aborted / task_finished:
+ *
+ * - every container an attempt created is removed by the time the attempt
+ *   reports its end (success, failure, timeout, cancel), and a container that
+ *   ran had its logs read after it exited (its result carries the log tails);
+ * - an aborted attempt (cancel, timeout, revoke, pause, shutdown) has its
+ *   container killed at once and its child killed within the command kind's
+ *   2 s SIGTERM grace, and no child of an attempt outlives the attempt's end;
+ * - a container never runs past its own `timeoutMs` (from its start);
+ * - nothing is ever pulled (the kind promises never to);
+ * - no child or container gets the worker's secret (SQUALL_SECRET,
+ *   SQUALL_TOKEN values) in its environment.
+ *
+ * An attempt whose worker died before it ended is not judged: a crash kills
+ * the worker's children (the simulated process table does), and the
+ * containers it leaves are Docker's, labelled `squall.execution`.
+ */
+import type { CheckContext } from './context.js';
+import type { HistoryRecord } from './history.js';
+import { tasksById } from './promises-tasks.js';
+import type { HistoryView } from './view.js';
+import { type Violation, violation } from './violation.js';
+
+/** The command kind's SIGTERM-to-SIGKILL grace (system/tasks/command.ts KILL_GRACE_MS). */
+const KILL_GRACE_MS = 2000;
+
+/** One container or child process and what happened to it. */
+interface Made {
+  resource: 'container' | 'process';
+  host: string;
+  id: string;
+  execution: string;
+  attempt: number;
+  first: HistoryRecord;
+  ops: HistoryRecord[];
+}
+
+/** An attempt as its worker traced it. */
+interface AttemptLife {
+  startedAt: number;
+  aborted?: { at: number; reason: string };
+  finished?: { at: number; outcome: string };
+}
+
+const op = (r: HistoryRecord): string => String(r.value.op);
+const isResourceNote = (r: HistoryRecord): boolean => r.process === 'resources' && r.f === 'note' && typeof r.value.op === 'string';
+
+/** Every container and child the history shows, by host and id, with its operations in order. */
+function resources(view: HistoryView): Made[] {
+  const out = new Map<string, Made>();
+  for (const r of view.records) {
+    if (!isResourceNote(r) || typeof r.value.id !== 'string') continue;
+    const v = r.value;
+    const key = `${String(v.resource)}|${String(v.host)}|${v.id as string}`;
+    const made = out.get(key);
+    if (made !== undefined) made.ops.push(r);
+    else out.set(key, { resource: v.resource === 'process' ? 'process' : 'container', host: String(v.host), id: v.id as string, execution: String(v.execution), attempt: Number(v.attempt), first: r, ops: [r] });
+  }
+  return [...out.values()];
+}
+
+/** Each worker's attempts (worker|execution|attempt) from its own trace. */
+function attempts(view: HistoryView): Map<string, AttemptLife> {
+  const out = new Map<string, AttemptLife>();
+  const key = (e: { workerId: string; executionId: string; attempt: number }): string => `${e.workerId}|${e.executionId}|${e.attempt}`;
+  for (const { rec, ev } of view.ofType('task_started')) out.set(key(ev), { startedAt: rec.time });
+  for (const { rec, ev } of view.ofType('task_aborted')) {
+    const a = out.get(key(ev));
+    if (a !== undefined && a.aborted === undefined) a.aborted = { at: rec.time, reason: ev.reason };
+  }
+  for (const { rec, ev } of view.ofType('task_finished')) {
+    const a = out.get(key(ev));
+    if (a !== undefined && a.finished === undefined) a.finished = { at: rec.time, outcome: ev.outcome };
+  }
+  return out;
+}
+
+const name = (m: Made): string => `${m.resource} ${m.id} (execution ${m.execution} attempt ${m.attempt} on ${m.host})`;
+const firstOp = (m: Made, o: string, after = -Infinity): HistoryRecord | undefined => m.ops.find((r) => op(r) === o && r.time >= after);
+
+/** A container of a finished attempt: removed by the attempt's end, its logs read once it exited. */
+function judgeContainerEnd(m: Made, life: AttemptLife, tol: number, v: HistoryView): Violation[] {
+  const end = life.finished;
+  if (end === undefined) return [];
+  const where = { index: m.first.index, executionId: m.execution, workerId: m.host };
+  const removed = firstOp(m, 'remove');
+  const out: Violation[] = [];
+  if (removed === undefined || removed.time > end.at + tol) {
+    const when = removed === undefined ? 'was never removed' : `was removed only at t=${removed.time}`;
+    out.push(violation(v.records, 'resources', `${name(m)} ${when}, but its attempt ended ${end.outcome} at t=${end.at}: the container kind removes every container it created after success, failure, timeout and cancel`, where));
+  }
+  const exited = firstOp(m, 'exit');
+  const logs = exited === undefined ? undefined : firstOp(m, 'logs', exited.time);
+  if (firstOp(m, 'start') !== undefined && exited !== undefined && (logs === undefined || (removed !== undefined && logs.index > removed.index))) {
+    out.push(violation(v.records, 'resources', `${name(m)} exited at t=${exited.time} (code ${String(exited.value.code)}) but its logs were never read before it was removed; its attempt ended ${end.outcome} at t=${end.at}: the kind reads every container's logs after it exits`, where));
+  }
+  return out;
+}
+
+/** Killed within its bound: an aborted attempt's container at once, its child within the SIGTERM grace; no child outlives its attempt; a container within its own timeoutMs. */
+function judgeKill(m: Made, life: AttemptLife, tol: number, v: HistoryView, timeoutMs: number | undefined): Violation[] {
+  const started = firstOp(m, m.resource === 'container' ? 'start' : 'spawn');
+  if (started === undefined || life.finished === undefined) return [];
+  const exited = firstOp(m, 'exit');
+  const exitAt = exited?.time ?? Infinity;
+  const where = { index: (exited ?? started).index, executionId: m.execution, workerId: m.host };
+  const bounds: { by: number; why: string }[] = [];
+  if (life.aborted !== undefined && life.aborted.at >= started.time && exitAt > life.aborted.at) {
+    const grace = m.resource === 'process' ? KILL_GRACE_MS : 0;
+    bounds.push({ by: life.aborted.at + grace + tol, why: `its attempt was aborted (${life.aborted.reason}) at t=${life.aborted.at}, so it is killed ${m.resource === 'process' ? 'by SIGTERM, then SIGKILL 2 s later' : 'at once'}` });
+  }
+  if (m.resource === 'container' && timeoutMs !== undefined) bounds.push({ by: started.time + timeoutMs + tol, why: `it started at t=${started.time} with timeoutMs ${timeoutMs}, after which the kind kills it` });
+  bounds.push({ by: life.finished.at + tol, why: `its attempt ended ${life.finished.outcome} at t=${life.finished.at}, and nothing an attempt started outlives it` });
+  const broken = bounds.find((b) => exitAt > b.by);
+  if (broken === undefined) return [];
+  const still = exited === undefined ? 'was still running at the end of the run' : `ran until t=${exited.time}`;
+  return [violation(v.records, 'resources', `${name(m)} ${still}, but ${broken.why} (bound t=${broken.by})`, where)];
+}
+
+/** Never a pull; never the worker's secret in a child's or container's environment. */
+function judgeOps(view: HistoryView): Violation[] {
+  const out: Violation[] = [];
+  for (const r of view.records) {
+    if (!isResourceNote(r)) continue;
+    const v = r.value;
+    const where = { index: r.index, ...(typeof v.execution === 'string' ? { executionId: v.execution } : {}), workerId: String(v.host) };
+    if (op(r) === 'pull') out.push(violation(view.records, 'resources', `the engine on ${String(v.host)} was asked to pull ${String(v.image)} at t=${r.time} (execution ${String(v.execution)}): the container kind never pulls; a missing image is an error`, where));
+    const leaked = Array.isArray(v.leaked) ? v.leaked : [];
+    if (leaked.length > 0) {
+      const what = v.resource === 'process' ? `child ${String(v.id)} (${JSON.stringify(v.argv)})` : `container ${String(v.id)} (${String(v.image)})`;
+      out.push(violation(view.records, 'resources', `${what} on ${String(v.host)} got the worker's secret ${leaked.join(', ')} in its environment at t=${r.time} (execution ${String(v.execution)}): a task's environment never carries the worker's secrets`, where));
+    }
+  }
+  return out;
+}
+
+/** 31. What a task kind creates ends with its attempt (see the file comment). */
+export function checkResources(view: HistoryView, ctx: CheckContext): Violation[] {
+  const lives = attempts(view);
+  const tasks = tasksById(view);
+  const out: Violation[] = [];
+  for (const m of resources(view)) {
+    const life = lives.get(`${m.host}|${m.execution}|${m.attempt}`);
+    if (life === undefined) continue;
+    const params = tasks.get(m.execution)?.params as { timeoutMs?: unknown } | undefined;
+    const timeoutMs = typeof params?.timeoutMs === 'number' ? params.timeoutMs : undefined;
+    if (m.resource === 'container') out.push(...judgeContainerEnd(m, life, ctx.toleranceMs, view));
+    out.push(...judgeKill(m, life, ctx.toleranceMs, view, timeoutMs));
+  }
+  return [...out, ...judgeOps(view)];
+}
