@@ -103,22 +103,31 @@ function judgeContainerEnd(m: Made, life: AttemptLife, tol: number, v: HistoryVi
   return out;
 }
 
-/** Killed within its bound: an aborted attempt's container at once, its child within the SIGTERM grace; no child outlives its attempt; a container within its own timeoutMs. */
+/** When it must have ended by, and why: an aborted attempt's container at once, its child within the SIGTERM grace; a container within its own timeoutMs; anything by its attempt's end. */
+function killBounds(m: Made, life: AttemptLife, started: HistoryRecord, exitAt: number, tol: number, timeoutMs: number | undefined): { from: number; by: number; why: string }[] {
+  const bounds: { from: number; by: number; why: string }[] = [];
+  const aborted = life.aborted;
+  if (aborted !== undefined && aborted.at >= started.time && exitAt > aborted.at) {
+    const how = m.resource === 'process' ? 'by SIGTERM, then SIGKILL 2 s later' : 'at once';
+    bounds.push({ from: aborted.at, by: aborted.at + (m.resource === 'process' ? KILL_GRACE_MS : 0) + tol, why: `its attempt was aborted (${aborted.reason}) at t=${aborted.at}, so it is killed ${how}` });
+  }
+  if (m.resource === 'container' && timeoutMs !== undefined) {
+    bounds.push({ from: started.time, by: started.time + timeoutMs + tol, why: `it started at t=${started.time} with timeoutMs ${timeoutMs}, after which the kind kills it` });
+  }
+  const end = life.finished;
+  if (end !== undefined) bounds.push({ from: end.at, by: end.at + tol, why: `its attempt ended ${end.outcome} at t=${end.at}, and nothing an attempt started outlives it` });
+  return bounds;
+}
+
+/** Killed within its bound (killBounds), unless its worker was killed or restarted meanwhile (then Docker keeps the container; the child died with it) or the run ended first. */
 function judgeKill(m: Made, life: AttemptLife, tol: number, v: HistoryView, timeoutMs: number | undefined): Violation[] {
   const started = firstOp(m, m.resource === 'container' ? 'start' : 'spawn');
-  if (started === undefined || life.finished === undefined) return [];
+  if (started === undefined) return [];
   const exited = firstOp(m, 'exit');
   const exitAt = exited?.time ?? Infinity;
-  const where = { index: (exited ?? started).index, executionId: m.execution, workerId: m.host };
-  const bounds: { by: number; why: string }[] = [];
-  if (life.aborted !== undefined && life.aborted.at >= started.time && exitAt > life.aborted.at) {
-    const grace = m.resource === 'process' ? KILL_GRACE_MS : 0;
-    bounds.push({ by: life.aborted.at + grace + tol, why: `its attempt was aborted (${life.aborted.reason}) at t=${life.aborted.at}, so it is killed ${m.resource === 'process' ? 'by SIGTERM, then SIGKILL 2 s later' : 'at once'}` });
-  }
-  if (m.resource === 'container' && timeoutMs !== undefined) bounds.push({ by: started.time + timeoutMs + tol, why: `it started at t=${started.time} with timeoutMs ${timeoutMs}, after which the kind kills it` });
-  bounds.push({ by: life.finished.at + tol, why: `its attempt ended ${life.finished.outcome} at t=${life.finished.at}, and nothing an attempt started outlives it` });
-  const broken = bounds.find((b) => exitAt > b.by);
+  const broken = killBounds(m, life, started, exitAt, tol, timeoutMs).find((b) => exitAt > b.by && v.endAt >= b.by && !v.processFaultOn(m.host, b.from, b.by));
   if (broken === undefined) return [];
+  const where = { index: (exited ?? started).index, executionId: m.execution, workerId: m.host };
   const still = exited === undefined ? 'was still running at the end of the run' : `ran until t=${exited.time}`;
   return [violation(v.records, 'resources', `${name(m)} ${still}, but ${broken.why} (bound t=${broken.by})`, where)];
 }

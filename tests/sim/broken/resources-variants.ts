@@ -1,0 +1,47 @@
+/**
+ * Deliberately broken variants of the container and command kinds' cleanup
+ * (tests/sim/broken-resources.test.ts), wired in through SimWiring.resources:
+ * each rewrites what a worker's kind does with its simulated Docker client
+ * or spawn, as the planted defect would (set 13 #20 and its class).
+ */
+import type { CommandChild, DockerClient, DockerContainer, SpawnCommand } from '../../../system/tasks/index.js';
+
+/** A Docker client whose containers are rewritten by `wrap` (each container the kind creates). */
+function wrapContainers(client: DockerClient, wrap: (c: DockerContainer) => DockerContainer, create: (o: Parameters<DockerClient['createContainer']>[0]) => typeof o = (o) => o): DockerClient {
+  return {
+    ping: () => client.ping(),
+    getImage: (name) => client.getImage(name),
+    createContainer: async (o) => wrap(await client.createContainer(create(o))),
+  };
+}
+
+/** Set 13 #20: the container is removed only after a successful run; a failed attempt's container is left behind. */
+export function keepsFailedContainers(_id: string, client: DockerClient): DockerClient {
+  return wrapContainers(client, (c) => {
+    let code = 0;
+    return {
+      start: () => c.start(),
+      wait: async () => {
+        const status = (await c.wait()) as { StatusCode?: number };
+        code = status.StatusCode ?? -1;
+        return status;
+      },
+      logs: (o) => c.logs(o),
+      kill: () => c.kill(),
+      remove: (o) => (code === 0 ? c.remove(o) : Promise.resolve()),
+    };
+  });
+}
+
+/** The worker's secret passed into every container's environment (the kind copying the worker's SQUALL_SECRET). */
+export function secretIntoContainerEnv(secret: string): (id: string, client: DockerClient) => DockerClient {
+  return (_id, client) => wrapContainers(client, (c) => c, (o) => ({ ...o, Env: [...(o.Env ?? []), `SQUALL_SECRET=${secret}`] }));
+}
+
+/** The command's child is never signalled on abort (cancel, timeout): kill() does nothing, so it runs to its own end. */
+export function childNeverKilled(_id: string, spawn: SpawnCommand): SpawnCommand {
+  return (program, args, options): CommandChild => {
+    const child = spawn(program, args, options);
+    return { stdout: child.stdout, stderr: child.stderr, on: (e: 'error' & 'close', fn: never) => child.on(e, fn), kill: () => true };
+  };
+}
