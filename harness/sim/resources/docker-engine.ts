@@ -18,7 +18,7 @@ import { type AttemptRef, leakedSecrets, type ResourceSink } from './records.js'
 import { type ExitStatus, parseCommand, ScriptRun } from './script.js';
 
 /** Images every simulated engine has locally. */
-export const SIM_IMAGES: readonly string[] = ['busybox:1.36', 'alpine:3.20', 'squall/tool:1'];
+const SIM_IMAGES: readonly string[] = ['busybox:1.36', 'alpine:3.20', 'squall/tool:1'];
 /** Virtual ms an API call takes, request to answer. */
 const API_MS = 2;
 

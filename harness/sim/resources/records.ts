@@ -34,9 +34,6 @@ export interface ResourceRecord {
 /** Where records go (the run's HistoryRecorder as a `resources` note). */
 export type ResourceSink = (r: ResourceRecord) => void;
 
-/** Names of the worker environment's secret variables (the command kind's never-inherited pattern). */
-export const SECRET_VARS = ['SQUALL_SECRET', 'SQUALL_TOKEN'] as const;
-
 /** The entries of `env` whose value carries one of `secrets` (the names of the secret variables they carry). */
 export function leakedSecrets(env: Record<string, string>, secrets: Readonly<Record<string, string>>): string[] {
   const out = new Set<string>();
