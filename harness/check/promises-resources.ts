@@ -15,7 +15,11 @@
  * - a container never runs past its own `timeoutMs` (from its start);
  * - nothing is ever pulled (the kind promises never to);
  * - no child or container gets the worker's secret (SQUALL_SECRET,
- *   SQUALL_TOKEN values) in its environment.
+ *   SQUALL_TOKEN values) in its environment;
+ * - an ended execution carries what its final attempt's container or child
+ *   produced (the run's `kindResults` note, read at the end): a completion
+ *   {exitCode: 0, stdout, stderr} as printed, a failure an error naming the
+ *   exit code and carrying the stderr tail.
  *
  * An attempt whose worker died before it ended is not judged: a crash kills
  * the worker's children (the simulated process table does), and the
@@ -149,12 +153,47 @@ function judgeOps(view: HistoryView): Violation[] {
   return out;
 }
 
+/** The execution's ended result as read at the end, against its final attempt's container or child. */
+function judgeResult(id: string, read: { status?: unknown; result?: unknown; error?: { message?: unknown } }, m: Made, v: HistoryView): Violation[] {
+  const exit = firstOp(m, 'exit');
+  if (exit === undefined || typeof exit.value.code !== 'number') return [];
+  const { code, stdout, stderr } = exit.value as { code: number; stdout: string; stderr: string };
+  const where = { index: exit.index, executionId: id, workerId: m.host };
+  const said = (x: unknown): string => JSON.stringify(x)?.slice(0, 300) ?? 'nothing';
+  if (read.status === 'completed' && code === 0) {
+    const r = read.result as { exitCode?: unknown; stdout?: unknown; stderr?: unknown } | undefined;
+    if (r?.exitCode === 0 && r.stdout === stdout && r.stderr === stderr) return [];
+    return [violation(v.records, 'resources', `execution ${id} completed with result ${said(read.result)}, but its final ${name(m)} exited 0 printing stdout ${said(stdout)} and stderr ${said(stderr)}: a completion carries {exitCode: 0, stdout, stderr} as printed`, where)];
+  }
+  // A killed one (a timeout, an abort) fails with its own error, not its exit code.
+  if (read.status !== 'failed' || code === 0 || typeof exit.value.signal === 'string') return [];
+  const message = typeof read.error?.message === 'string' ? read.error.message : '';
+  const tail = stderr.trim().slice(-2000);
+  if (message.includes(`exited with code ${code}`) && message.includes(tail)) return [];
+  return [violation(v.records, 'resources', `execution ${id} failed with error ${said(read.error)}, but its final ${name(m)} exited with code ${code} printing stderr ${said(stderr)}: a failure names the exit code and carries the stderr tail`, where)];
+}
+
+/** Every ended container and command execution's result (the `kindResults` note) against its final attempt's resource. */
+function judgeResults(view: HistoryView, made: readonly Made[]): Violation[] {
+  const note = [...view.records].reverse().find((r) => r.f === 'note' && r.value.kindResults !== undefined);
+  const reads = (note?.value.kindResults ?? {}) as Record<string, { status?: unknown; result?: unknown; error?: { message?: unknown } }>;
+  const last = new Map<string, { workerId: string; attempt: number }>();
+  for (const { ev } of view.ofType('result_recorded')) last.set(ev.executionId, ev);
+  const byAttempt = new Map(made.map((m) => [`${m.host}|${m.execution}|${m.attempt}`, m]));
+  return Object.entries(reads).flatMap(([id, read]) => {
+    const final = last.get(id);
+    const m = final === undefined ? undefined : byAttempt.get(`${final.workerId}|${id}|${final.attempt}`);
+    return m === undefined ? [] : judgeResult(id, read, m, view);
+  });
+}
+
 /** 31. What a task kind creates ends with its attempt (see the file comment). */
 export function checkResources(view: HistoryView, ctx: CheckContext): Violation[] {
   const lives = attempts(view);
   const tasks = tasksById(view);
+  const made = resources(view);
   const out: Violation[] = [];
-  for (const m of resources(view)) {
+  for (const m of made) {
     const life = lives.get(`${m.host}|${m.execution}|${m.attempt}`);
     if (life === undefined) continue;
     const params = tasks.get(m.execution)?.params as { timeoutMs?: unknown } | undefined;
@@ -162,5 +201,5 @@ export function checkResources(view: HistoryView, ctx: CheckContext): Violation[
     if (m.resource === 'container') out.push(...judgeContainerEnd(m, life, ctx.toleranceMs, view));
     out.push(...judgeKill(m, life, ctx.toleranceMs, view, timeoutMs));
   }
-  return [...out, ...judgeOps(view)];
+  return [...out, ...judgeOps(view), ...judgeResults(view, made)];
 }

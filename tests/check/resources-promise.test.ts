@@ -132,3 +132,33 @@ describe('31 resources: child processes', () => {
     expect(messages(h.at(100).phase('end'))).toEqual([expect.stringMatching(/child 1000 \(\["env"\]\) on w1 got the worker's secret SQUALL_TOKEN in its environment/)]);
   });
 });
+
+describe('31 resources: what an ended execution carries', () => {
+  /** A child of e1's only attempt that printed and exited `code`; the coordinator recorded the attempt's result; the client read `read` at the end. */
+  function ended(code: number, outcome: 'completed' | 'failed', read: Record<string, unknown>): H {
+    const h = started(new H().connect('w1'), 10);
+    note(h, 11, 'process', 'spawn', { argv: ['sh', '-c', 'echo hi; echo oops >&2'], envNames: ['PATH'], leaked: [] });
+    note(h, 12, 'process', 'exit', { code, signal: null, stdout: 'hi\n', stderr: 'oops\n' });
+    finished(h, 12, outcome);
+    h.at(14).emit('coordinator', { type: 'result_recorded', ...lease, outcome });
+    h.at(100).rec.recordInfo({ kindResults: { e1: read } });
+    return h.phase('end');
+  }
+
+  it('passes a completion carrying what the child printed, and a failure naming its exit code and stderr', () => {
+    expect(messages(ended(0, 'completed', { status: 'completed', result: { exitCode: 0, stdout: 'hi\n', stderr: 'oops\n' } }))).toEqual([]);
+    expect(messages(ended(2, 'failed', { status: 'failed', error: { code: 'task_failed', message: 'command "sh" exited with code 2: oops' } }))).toEqual([]);
+  });
+
+  it('reports a completion whose stdout and stderr are swapped', () => {
+    expect(messages(ended(0, 'completed', { status: 'completed', result: { exitCode: 0, stdout: 'oops\n', stderr: 'hi\n' } }))).toEqual([
+      expect.stringMatching(/^execution e1 completed with result .*, but its final process 1000 .* exited 0 printing stdout "hi\\n" and stderr "oops\\n"/),
+    ]);
+  });
+
+  it('reports a failure that does not name the exit code', () => {
+    expect(messages(ended(2, 'failed', { status: 'failed', error: { code: 'task_failed', message: 'command failed' } }))).toEqual([
+      expect.stringMatching(/^execution e1 failed with error .*, but its final process 1000 .* exited with code 2 printing stderr "oops\\n"/),
+    ]);
+  });
+});

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { childNeverKilled, keepsFailedContainers, secretIntoContainerEnv } from './broken/resources-variants.js';
+import { childNeverKilled, keepsFailedContainers, secretIntoContainerEnv, swappedLogStreams } from './broken/resources-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 const scenario = () => loadScenario('scenarios/task-resources.yaml');
@@ -33,5 +33,11 @@ describe('31 resources: what the container and command kinds create ends with it
     const broken = await simVerdict(await scenario(), { resources: { docker: secretIntoContainerEnv('resources-secret-phrase') } });
     expect(broken.promises).toEqual(['resources']);
     expect(broken.text).toMatch(/container w\d-c\d+ \(busybox:1.36\) on w\d got the worker's secret SQUALL_SECRET in its environment/);
+  });
+
+  it('a container result with stdout and stderr swapped is reported', { timeout: 60_000 }, async () => {
+    const broken = await simVerdict(await scenario(), { resources: { docker: swappedLogStreams } });
+    expect(broken.promises).toEqual(['resources']);
+    expect(broken.text).toMatch(/execution \w+ completed with result \{"exitCode":0,"stdout":"note\\n","stderr":"built\\n"\}, but its final container w\d-c\d+ .* exited 0 printing stdout "built\\n" and stderr "note\\n"/);
   });
 });

@@ -45,3 +45,18 @@ export function childNeverKilled(_id: string, spawn: SpawnCommand): SpawnCommand
     return { stdout: child.stdout, stderr: child.stderr, on: (e: 'error' & 'close', fn: never) => child.on(e, fn), kill: () => true };
   };
 }
+
+/** The log stream read with stdout and stderr swapped (a demultiplexer reading the stream byte the wrong way round). */
+export function swappedLogStreams(_id: string, client: DockerClient): DockerClient {
+  return wrapContainers(client, (c) => ({
+    start: () => c.start(),
+    wait: () => c.wait(),
+    logs: async (o) => {
+      const buf = Buffer.from(await c.logs(o));
+      for (let i = 0; i + 8 <= buf.length; i += 8 + buf.readUInt32BE(i + 4)) buf[i] = buf[i] === 2 ? 1 : 2;
+      return buf;
+    },
+    kill: () => c.kill(),
+    remove: (o) => c.remove(o),
+  }));
+}
