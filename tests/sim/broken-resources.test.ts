@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { childNeverKilled, keepsFailedContainers, secretIntoContainerEnv, swappedLogStreams } from './broken/resources-variants.js';
+import { childNeverKilled, containerNeverKilled, keepsFailedContainers, killedContainersLogsSkipped, secretIntoContainerEnv, swappedLogStreams } from './broken/resources-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 const scenario = () => loadScenario('scenarios/task-resources.yaml');
@@ -39,5 +39,18 @@ describe('31 resources: what the container and command kinds create ends with it
     const broken = await simVerdict(await scenario(), { resources: { docker: swappedLogStreams } });
     expect(broken.promises).toEqual(['resources']);
     expect(broken.text).toMatch(/execution \w+ completed with result \{"exitCode":0,"stdout":"note\\n","stderr":"built\\n"\}, but its final container w\d-c\d+ .* exited 0 printing stdout "built\\n" and stderr "note\\n"/);
+  });
+
+  it('a container not killed on timeout or cancel is reported', { timeout: 60_000 }, async () => {
+    const broken = await simVerdict(await scenario(), { resources: { docker: containerNeverKilled } });
+    expect(broken.promises).toEqual(['resources']);
+    expect(broken.text).toMatch(/container w\d-c\d+ .* ran until t=\d+, but it started at t=\d+ with timeoutMs 300, after which the kind kills it/);
+    expect(broken.text).toMatch(/container w\d-c\d+ .* ran until t=\d+, but its attempt was aborted \(cancel\) at t=\d+, so it is killed at once/);
+  });
+
+  it('a killed container removed without its logs read is reported', { timeout: 60_000 }, async () => {
+    const broken = await simVerdict(await scenario(), { resources: { docker: killedContainersLogsSkipped } });
+    expect(broken.promises).toEqual(['resources']);
+    expect(broken.text).toMatch(/container w\d-c\d+ .* exited at t=\d+ \(code 137\) but its logs were never read before it was removed; its attempt ended (failed|timeout|cancelled)/);
   });
 });

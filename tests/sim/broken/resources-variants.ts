@@ -60,3 +60,22 @@ export function swappedLogStreams(_id: string, client: DockerClient): DockerClie
     remove: (o) => c.remove(o),
   }));
 }
+
+/** A container the kind killed (a timeout, a cancel) is removed without its logs being read. */
+export function killedContainersLogsSkipped(_id: string, client: DockerClient): DockerClient {
+  return wrapContainers(client, (c) => {
+    let killed = false;
+    return {
+      start: () => c.start(),
+      wait: () => c.wait(),
+      logs: (o) => (killed ? Promise.resolve(Buffer.alloc(0)) : c.logs(o)),
+      kill: () => ((killed = true), c.kill()),
+      remove: (o) => c.remove(o),
+    };
+  });
+}
+
+/** The kill on abort or timeout never reaches the engine: the container runs to its own end. */
+export function containerNeverKilled(_id: string, client: DockerClient): DockerClient {
+  return wrapContainers(client, (c) => ({ start: () => c.start(), wait: () => c.wait(), logs: (o) => c.logs(o), kill: () => Promise.resolve(), remove: (o) => c.remove(o) }));
+}
