@@ -2,11 +2,15 @@
  * Promise 31 (resources) against broken variants of the container and
  * command kinds' cleanup (./broken/resources-variants.ts), injected through
  * the simulated Docker client and spawn (SimWiring.resources) and reported
- * at seed 1 of task-resources, where the real kinds pass.
+ * at seed 1 of task-resources, where the real kinds pass: a failed attempt's
+ * container kept (set 13 #20), a child or a container never killed on
+ * timeout or cancel, a killed container's logs never read, the worker's
+ * secret in a container's environment, a pull, log streams swapped. Each is
+ * caught by promise 31 alone.
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { childNeverKilled, containerNeverKilled, keepsFailedContainers, killedContainersLogsSkipped, secretIntoContainerEnv, swappedLogStreams } from './broken/resources-variants.js';
+import { childNeverKilled, containerNeverKilled, keepsFailedContainers, killedContainersLogsSkipped, pullsBeforeCreate, secretIntoContainerEnv, swappedLogStreams } from './broken/resources-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 const scenario = () => loadScenario('scenarios/task-resources.yaml');
@@ -52,5 +56,11 @@ describe('31 resources: what the container and command kinds create ends with it
     const broken = await simVerdict(await scenario(), { resources: { docker: killedContainersLogsSkipped } });
     expect(broken.promises).toEqual(['resources']);
     expect(broken.text).toMatch(/container w\d-c\d+ .* exited at t=\d+ \(code 137\) but its logs were never read before it was removed; its attempt ended (failed|timeout|cancelled)/);
+  });
+
+  it('an image pulled though the kind never pulls is reported', { timeout: 60_000 }, async () => {
+    const broken = await simVerdict(await scenario(), { resources: { docker: pullsBeforeCreate } });
+    expect(broken.promises).toEqual(['resources']);
+    expect(broken.text).toMatch(/the engine on w\d was asked to pull busybox:1.36 at t=\d+ \(execution \w+\): the container kind never pulls/);
   });
 });

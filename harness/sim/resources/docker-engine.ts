@@ -63,12 +63,15 @@ export class SimDockerEngine {
   /** A client for one attempt of the worker's incarnation: what `docker()` gives the kind. */
   client(host: Host, ref: AttemptRef, secrets: Readonly<Record<string, string>>): DockerClient {
     const call = this.caller(host, host.incarnation);
-    return {
+    // pull and createImage are dockerode's, not DockerClient's: a kind that pulls anyway (through a cast) is recorded doing so.
+    const client: DockerClient & { pull(image: string): Promise<unknown>; createImage(o: { fromImage?: string }): Promise<unknown> } = {
       ping: () => call(() => 'OK'),
       getImage: (name) => ({ inspect: () => call(() => this.inspect(name)) }),
       createContainer: (o) => call(() => this.handle(call, this.create(ref, o.Image ?? '', o.Cmd, o.Env ?? [], o.Labels ?? {}, secrets))),
-      ...{ pull: (image: string) => call(() => this.pull(ref, image)), createImage: (o: { fromImage?: string }) => call(() => this.pull(ref, o.fromImage ?? '')) },
-    } as DockerClient;
+      pull: (image) => call(() => this.pull(ref, image)),
+      createImage: (o) => call(() => this.pull(ref, o.fromImage ?? '')),
+    };
+    return client;
   }
 
   /** Operations that reach the engine are done after API_MS; the answer goes to the incarnation that asked, if it still lives. */

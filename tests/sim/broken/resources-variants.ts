@@ -79,3 +79,9 @@ export function killedContainersLogsSkipped(_id: string, client: DockerClient): 
 export function containerNeverKilled(_id: string, client: DockerClient): DockerClient {
   return wrapContainers(client, (c) => ({ start: () => c.start(), wait: () => c.wait(), logs: (o) => c.logs(o), kill: () => Promise.resolve(), remove: (o) => c.remove(o) }));
 }
+
+/** The image pulled before every create (dockerode's pull, as a kind that "makes sure" it is there would). */
+export function pullsBeforeCreate(_id: string, client: DockerClient): DockerClient {
+  const pull = (client as unknown as { pull(image: string): Promise<unknown> }).pull;
+  return { ping: () => client.ping(), getImage: (n) => client.getImage(n), createContainer: async (o) => (await pull(o.Image ?? ''), client.createContainer(o)) };
+}
