@@ -110,7 +110,7 @@ export class Simulation {
     this.taskKinds = options.taskKinds ?? builtinTaskKinds();
     this.ownKinds = options.taskKinds !== undefined;
     this.wiring = options.wiring ?? {};
-    this.resources = new SimResources(this.time, this.wiring.resources);
+    this.resources = new SimResources(this.time, this.marks, this.wiring.resources);
     this.commits = options.commits;
     const odds = options.buggify === true ? undefined : options.buggify || undefined;
     this.buggify = options.buggify ? new SeededBuggify(this.random.fork('buggify'), odds) : null;

@@ -10,7 +10,7 @@
  * (records.ts); answers reach the worker through its host, so a killed
  * worker never hears them.
  */
-import type { TimerHandle } from '../../../system/core/index.js';
+import type { Marks, TimerHandle } from '../../../system/core/index.js';
 import { CONTAINER_LABEL, type DockerClient, type DockerContainer } from '../../../system/tasks/index.js';
 import type { Host } from '../host.js';
 import type { VirtualTime } from '../virtual-time.js';
@@ -58,7 +58,13 @@ export class SimDockerEngine {
     private readonly hostName: string,
     private readonly time: VirtualTime,
     private readonly sink: ResourceSink,
+    private readonly marks: Marks,
   ) {}
+
+  /** The worker died: its running containers carry on (Docker's, not the worker's). */
+  ownerCrashed(): void {
+    if ([...this.containers.values()].some((c) => c.state === 'running')) this.marks.hit('sim.container-outlived-worker');
+  }
 
   /** A client for one attempt of the worker's incarnation: what `docker()` gives the kind. */
   client(host: Host, ref: AttemptRef, secrets: Readonly<Record<string, string>>): DockerClient {
@@ -184,6 +190,7 @@ export class SimDockerEngine {
       throw apiError(409, `Container ${c.id} is not running`);
     }
     this.record('kill', c, { signal: 'SIGKILL' });
+    this.marks.hit('sim.container-killed');
     c.run?.signal('SIGKILL');
   }
 

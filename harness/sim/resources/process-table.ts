@@ -10,6 +10,7 @@
  * recorded with cause `owner-crash`. Every operation is recorded
  * (records.ts); output and exit reach the worker through its host.
  */
+import type { Marks } from '../../../system/core/index.js';
 import type { CommandChild, SpawnCommand } from '../../../system/tasks/index.js';
 import type { Host } from '../host.js';
 import type { VirtualTime } from '../virtual-time.js';
@@ -58,6 +59,7 @@ export class SimProcessTable {
     private readonly hostName: string,
     private readonly time: VirtualTime,
     private readonly sink: ResourceSink,
+    private readonly marks: Marks,
   ) {}
 
   /** The worker process died: its children die with it. */
@@ -79,6 +81,7 @@ export class SimProcessTable {
       const steps = parseCommand([program, ...args]);
       const child: SimChild = new SimChild((sig): boolean => {
         rec('signal', { signal: sig, running: child.run?.running === true });
+        if (sig === 'SIGKILL' && child.run?.running === true) this.marks.hit('sim.child-sigkilled');
         return sig === 'SIGTERM' || sig === 'SIGKILL' ? (child.run?.signal(sig) ?? false) : false;
       });
       const argv = [program, ...args];

@@ -20,6 +20,7 @@ import {
   type SpawnCommand,
   type TaskKind,
 } from '../../../system/tasks/index.js';
+import type { Marks } from '../../../system/core/index.js';
 import type { Host } from '../host.js';
 import type { VirtualTime } from '../virtual-time.js';
 import { SimDockerEngine } from './docker-engine.js';
@@ -47,6 +48,7 @@ export class SimResources {
 
   constructor(
     private readonly time: VirtualTime,
+    private readonly marks: Marks,
     private readonly wiring: ResourceWiring = {},
   ) {}
 
@@ -82,14 +84,18 @@ export class SimResources {
 
   private engineOf(host: Host): SimDockerEngine {
     let e = this.engines.get(host.name);
-    if (e === undefined) this.engines.set(host.name, (e = new SimDockerEngine(host.name, this.time, this.sink)));
+    if (e === undefined) {
+      const engine = (e = new SimDockerEngine(host.name, this.time, this.sink, this.marks));
+      this.engines.set(host.name, engine);
+      host.onKill(() => engine.ownerCrashed());
+    }
     return e;
   }
 
   private tableOf(host: Host): SimProcessTable {
     let t = this.tables.get(host.name);
     if (t === undefined) {
-      const table = (t = new SimProcessTable(host.name, this.time, this.sink));
+      const table = (t = new SimProcessTable(host.name, this.time, this.sink, this.marks));
       this.tables.set(host.name, table);
       host.onKill(() => table.ownerCrashed());
     }
