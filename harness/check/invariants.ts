@@ -66,6 +66,7 @@ import { checkAssignsActedOn } from './promises-assign-acted.js';
 import { checkSurfaceAuth } from './promises-surface.js';
 import { checkSecretsHidden } from './promises-secrets.js';
 import { checkCli } from './promises-cli.js';
+import { checkResources } from './promises-resources.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -107,6 +108,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   breaker: checkBreakers,
   // The CLI's client commands (scenario `cli`).
   cli: (v) => checkCli(v),
+  resources: checkResources,
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

@@ -28,7 +28,7 @@ export function submittedTasks(specs: readonly ExecutionSpec[]): TaskSubmitted[]
 }
 
 /** The submitted task of every acknowledged execution that recorded one. */
-function tasksById(view: HistoryView): Map<string, TaskSubmitted> {
+export function tasksById(view: HistoryView): Map<string, TaskSubmitted> {
   const out = new Map<string, TaskSubmitted>();
   for (const ack of view.acked.values()) {
     const tasks = ack.invoke?.value.tasks;

@@ -47,6 +47,8 @@ export const PROMISES = [
   { number: 30, name: 'retention', title: 'Terminal executions are forgotten only as the retention policy allows' },
   // The CLI's client commands driven in simulation (promises-cli.ts).
   { number: 31, name: 'cli', title: 'The CLI keeps its documented contract (exit codes, watch pacing and ending, what it prints)' },
+  // What the container and command kinds create (issue 10, promises-resources.ts).
+  { number: 32, name: 'resources', title: 'What a task kind creates ends with its attempt: containers removed, aborted work killed, nothing pulled, no secret passed on' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

@@ -226,6 +226,9 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
       // What each completed echo returned, as the client reads it: promise 16 holds it to the value sent.
       const echoes = records.filter((r) => r?.kind === 'echo' && r.status === 'completed').filter((r) => r !== undefined);
       if (echoes.length > 0) runRecorder.note({ echoResults: Object.fromEntries(echoes.map((r) => [r.executionId, r.result === undefined ? {} : { result: r.result }])) });
+      // What each ended container and command execution carries, as the client reads it: promise 32 holds it to what its resource produced.
+      const made = records.filter((r) => r !== undefined && (r.kind === 'container' || r.kind === 'command') && isTerminal(r.status)).filter((r) => r !== undefined);
+      if (made.length > 0) runRecorder.note({ kindResults: Object.fromEntries(made.map((r) => [r.executionId, { status: r.status, ...(r.result === undefined ? {} : { result: r.result }), ...(r.error === undefined ? {} : { error: r.error }) }])) });
       // How long the store's writes took to commit, and what still waits (promise 19, promises-commit-latency.ts).
       runRecorder.note({ storeCommits: recorder.commitLatency.summary(sim.simulatedMs) });
       return Object.fromEntries(ids.map((id, i) => [id, records[i]?.status ?? null]));
@@ -246,6 +249,8 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   now = () => sim.simulatedMs;
   // Each corrupted frame a live receiver reads, for promise 8's integrity rule (harness/check/promises-integrity.ts).
   sim.net.onCorruptDelivered = (c) => recorder.recordInfo({ corrupted: c.connection, from: c.from, to: c.to, frame: c.frame, field: c.field }, 'net');
+  // What the container and command kinds made on each worker's simulated engine and process table (promise 32, promises-resources.ts).
+  sim.resources.onRecord = (r) => recorder.recordInfo(r, 'resources');
   // A token administrator works on the file token store, as a coordinator with a data dir has it (sim-client.ts).
   const tokenDir = scenario.clientReads.some((r) => r.read === 'tokens') ? mkdtempSync(join(tmpdir(), 'squall-sim-tokens-')) : undefined;
   const client = new SimClient(sim.random.fork('sim-client'), tokenDir);

@@ -45,6 +45,7 @@ export class Host implements HostLike {
   private readonly listeners = new Map<number, ListenerEntry>();
   private nextPort = FIRST_EPHEMERAL_PORT;
   private transportCache: { incarnation: number; transport: Transport } | null = null;
+  private readonly killWatchers: (() => void)[] = [];
 
   constructor(
     readonly name: string,
@@ -70,11 +71,17 @@ export class Host implements HostLike {
     this.time.setTimeout(fn, ms);
   }
 
+  /** Calls fn at every kill of this host's process: what dies with it (its children, harness/sim/resources). */
+  onKill(fn: () => void): void {
+    this.killWatchers.push(fn);
+  }
+
   /** kill -9 of the current incarnation. Idempotent. */
   kill(): void {
     if (this.state === 'down') return;
     this.state = 'down';
     this.clock.kill();
+    for (const fn of this.killWatchers) fn();
     this.pausedQueue = [];
     this.listeners.clear();
     const endpoints = this.endpoints;

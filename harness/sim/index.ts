@@ -74,5 +74,6 @@ export { VirtualTime, SIM_EPOCH_MS } from './virtual-time.js';
 export { SimBudgetExceeded } from './step-budget.js';
 export type { TieBreak } from './event-queue.js';
 export { Trace, TraceKind, firstTraceDifference } from './trace.js';
-export { CoordinatorProcess, WorkerProcess, virtualCpu, type SimCoordinatorOptions, type SimWorkerOptions } from './processes.js';
+export { virtualCpu } from './virtual-cpu.js';
+export { CoordinatorProcess, WorkerProcess, type SimCoordinatorOptions, type SimWorkerOptions } from './processes.js';
 export type { CliWiring, SimWiring } from './wiring.js';

@@ -6,7 +6,7 @@
  * Kill = kill -9 (timers cancelled, sockets vanish, the store loses what was
  * not committed); restart = a new incarnation on the same address.
  */
-import { type Clock, type Cpu, type EventSink, type Buggify, type Logger, type Marks, type Random, type HttpHandler } from '../../system/core/index.js';
+import { type Clock, type EventSink, type Buggify, type Logger, type Marks, type Random, type HttpHandler } from '../../system/core/index.js';
 import {
   createCoordinator,
   startCoordinator,
@@ -22,41 +22,11 @@ import { type WorkerConfig, Worker, type WorkerDeps } from '../../system/worker/
 import { type CommitObserver, observeCommits } from './commit-observer.js';
 import { SimSqliteStore } from './sim-sqlite-store.js';
 import type { Host } from './host.js';
+import type { ResourceWiring } from './resources/sim-resources.js';
+import { virtualCpu } from './virtual-cpu.js';
 
 /** How long the simulated supervisor waits before starting a coordinator whose start failed. */
 export const RESTART_RETRY_MS = 1000;
-
-/** realCpu's slice: a busy loop looks at its abort signal only between slices. */
-const CPU_SLICE_MS = 5;
-
-/**
- * The `cpu` task kind burns virtual time (a busy loop would never end with
- * time stood still), and honours an abort as realCpu does: at the end of the
- * 5 ms slice it lands in, not at once, and not at all in the last slice
- * (the loop ends first). So an aborted cpu attempt settles a few ms late,
- * as a real CPU-bound task does, and what arrives meanwhile finds it still
- * running.
- */
-export function virtualCpu(clock: Clock): Cpu {
-  return {
-    burn: (ms, signal) =>
-      new Promise<void>((resolve, reject) => {
-        if (signal.aborted) return reject(signal.reason);
-        const t0 = clock.monotonic();
-        const done = clock.setTimeout(() => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        }, ms);
-        const onAbort = (): void => {
-          const sliceEnd = (Math.floor((clock.monotonic() - t0) / CPU_SLICE_MS) + 1) * CPU_SLICE_MS;
-          if (sliceEnd >= ms) return;
-          done.cancel();
-          clock.setTimeout(() => reject(signal.reason), t0 + sliceEnd - clock.monotonic());
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-      }),
-  };
-}
 
 /**
  * Test-only wiring: swaps one piece of the real system for a test double, so
@@ -86,6 +56,8 @@ export interface SimWiring {
   coordinatorPolicies?: Partial<CoordinatorPolicies>;
   /** Wraps the coordinator's HTTP handler (each incarnation): a route that answers with the wrong status. */
   wrapHttp?: (handle: HttpHandler) => HttpHandler;
+  /** Rewrites a worker's simulated Docker client or spawn (the container and command kinds' seams, harness/sim/resources). */
+  resources?: ResourceWiring;
 }
 
 /** What every simulated process gets from the simulation. */
@@ -94,6 +66,8 @@ export interface ProcessEnv {
   logger: Logger;
   events: EventSink;
   taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
+  /** A worker incarnation's own kinds (container and command on its host's simulated engine and process table); absent: taskKinds. */
+  workerKinds?: (host: Host, secret: string | undefined) => ReadonlyMap<string, TaskKind<unknown>>;
   wiring: SimWiring;
   /** Told when the coordinator's store operations are staged, committed, and lost to a crash. */
   commits?: CommitObserver;
@@ -274,7 +248,7 @@ export class WorkerProcess {
       logger: this.env.logger.child({ process: this.id, incarnation }),
       events: this.env.events,
       cpu: virtualCpu(clock),
-      taskKinds: this.env.taskKinds,
+      taskKinds: this.env.workerKinds?.(this.host, this.options.config?.secret) ?? this.env.taskKinds,
       marks: this.env.marks,
       traceRtt: true,
       ...(this.env.buggify === undefined ? {} : { buggify: this.env.buggify }),

@@ -10,8 +10,8 @@
  */
 import { type EventSink, type SystemEvent, IllegalStateError, InvalidArgumentError, NotFoundError, silentLogger, type Logger, seededRandom, type Random } from '../../system/core/index.js';
 import type { Coordinator } from '../../system/coordinator/index.js';
-import type { TaskKind } from '../../system/tasks/index.js';
-import { simTaskKinds } from './sim-command.js';
+import { builtinTaskKinds, type TaskKind } from '../../system/tasks/index.js';
+import { SimResources } from './resources/sim-resources.js';
 import type { Worker } from '../../system/worker/index.js';
 import { VirtualNetwork } from './network.js';
 import type { CommitObserver } from './commit-observer.js';
@@ -27,7 +27,7 @@ export interface SimulationOptions {
   logger?: Logger;
   /** Where SystemEvents go besides the trace (the history recorder). */
   events?: EventSink;
-  /** Task kinds for coordinator and workers (default: the built-in kinds, `command` simulated: sim-command.ts). */
+  /** Task kinds for coordinator and workers (default: the built-in kinds, a worker's `container` and `command` on its host's simulated engine and process table: SimResources). */
   taskKinds?: ReadonlyMap<string, TaskKind<unknown>>;
   /** Keep every trace line in memory (to diff two runs). Default false. */
   keepTrace?: boolean;
@@ -86,6 +86,9 @@ export class Simulation {
   readonly marks = new MarkCounter();
   /** The run's live Buggify, or null when off (the processes then get noBuggify). */
   readonly buggify: SeededBuggify | null;
+  /** Every worker host's simulated Docker engine and process table (set onRecord to hear what they do). */
+  readonly resources: SimResources;
+  private readonly ownKinds: boolean;
   private readonly taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
   private readonly wiring: SimWiring;
   private readonly commits: CommitObserver | undefined;
@@ -104,8 +107,10 @@ export class Simulation {
     this.random = seededRandom(options.seed);
     this.net = new VirtualNetwork(this.time, this.trace, this.random.fork('net'));
     this.logger = options.logger ?? silentLogger;
-    this.taskKinds = options.taskKinds ?? simTaskKinds();
+    this.taskKinds = options.taskKinds ?? builtinTaskKinds();
+    this.ownKinds = options.taskKinds !== undefined;
     this.wiring = options.wiring ?? {};
+    this.resources = new SimResources(this.time, this.marks, this.wiring.resources);
     this.commits = options.commits;
     const odds = options.buggify === true ? undefined : options.buggify || undefined;
     this.buggify = options.buggify ? new SeededBuggify(this.random.fork('buggify'), odds) : null;
@@ -146,15 +151,8 @@ export class Simulation {
       this.cpuSpanStart = null;
     }
     const simulatedMs = this.simulatedMs;
-    return {
-      simulatedMs,
-      wallMs: this.wall,
-      speedup: this.wall > 0 ? simulatedMs / this.wall : Infinity,
-      cpuMs: this.cpu,
-      timersFired: this.time.steps,
-      framesDelivered: this.trace.frames,
-      traceLines: this.trace.count,
-    };
+    const speedup = this.wall > 0 ? simulatedMs / this.wall : Infinity;
+    return { simulatedMs, wallMs: this.wall, speedup, cpuMs: this.cpu, timersFired: this.time.steps, framesDelivered: this.trace.frames, traceLines: this.trace.count };
   }
 
   /** Advances virtual time by ms, running everything that comes due. */
@@ -280,6 +278,7 @@ export class Simulation {
   private env(component: string): ProcessEnv {
     const env: ProcessEnv = { random: this.random.fork(component), logger: this.logger, events: this.events, taskKinds: this.taskKinds, wiring: this.wiring, marks: this.marks };
     if (this.buggify !== null) env.buggify = this.buggify;
+    if (!this.ownKinds) env.workerKinds = (host, secret) => this.resources.kindsFor(host, secret);
     if (this.commits !== undefined) env.commits = this.commits;
     return env;
   }

@@ -52,6 +52,10 @@ export const MARK_CATALOG = {
   'engine.lease-renewed-long': "a lease was renewed after its attempt had run longer than one lease period (kept alive only by its holder's traffic)",
   'worker.refused-at-capacity': 'the worker refused an assignment because its concurrency was full (the coordinator re-queues it)',
   'sim.crash-in-commit-window': 'the coordinator was killed with store operations issued but not yet committed',
+  // What the container and command kinds create, on the simulated engine and process table (harness/sim/resources).
+  'sim.container-killed': 'a running container was killed (its attempt timed out or was aborted)',
+  'sim.child-sigkilled': 'a child that ignored SIGTERM was killed by SIGKILL (the command kind\'s 2 s grace ran out)',
+  'sim.container-outlived-worker': 'a worker was killed or restarted while a container it started was running; Docker kept it',
   // Adversaries rejected (issue 10, harness/scenario/adversary-onpath.ts).
   'worker.impostor-rejected': 'the worker refused a coordinator that could not prove the secret (a `registered` whose proof was missing or wrong: an impostor) and closed 4403',
   'coordinator.registration-refused': 'the coordinator refused a registration whose MAC was missing or wrong (no secret, a replay, or a welcome edited in transit) with 4401',

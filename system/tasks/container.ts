@@ -20,16 +20,40 @@ interface ContainerResult {
 }
 
 export const ContainerParams = z.strictObject({
-  image: z.string().min(1).max(500).describe('Docker image to run (pulled if missing)'),
+  image: z.string().min(1).max(500).describe('Docker image to run; it must be present on the worker\'s host (never pulled)'),
   cmd: z.array(z.string().max(100_000)).min(1).max(10_000).describe('command and arguments inside the container'),
   env: z.record(z.string().min(1).max(1000), z.string().max(100_000)).optional().describe('environment variables of the container'),
   timeoutMs: z.number().int().positive().max(24 * 3600 * 1000).optional().describe('stop the container after this long, in ms (at most a day)'),
 });
 export type ContainerParams = z.infer<typeof ContainerParams>;
 
+/**
+ * The part of a Docker engine client this kind uses (dockerode's Docker
+ * satisfies it): the seam a simulated engine plugs into
+ * (harness/sim/resources), so the kind's cleanup is judged without Docker.
+ */
+export interface DockerClient {
+  ping(): Promise<unknown>;
+  getImage(name: string): { inspect(): Promise<unknown> };
+  createContainer(options: Docker.ContainerCreateOptions): Promise<DockerContainer>;
+}
+
+/** The part of a dockerode Container this kind uses. */
+export interface DockerContainer {
+  start(): Promise<unknown>;
+  wait(): Promise<unknown>;
+  logs(options: { stdout: true; stderr: true; follow: false }): Promise<Buffer>;
+  kill(): Promise<unknown>;
+  remove(options: { force: true }): Promise<unknown>;
+}
+
 export interface ContainerKindOptions {
-  /** Docker engine socket; default DOCKER_SOCKET env or /var/run/docker.sock. */
+  /** Docker engine socket; default DOCKER_SOCKET of `env` or /var/run/docker.sock. */
   socketPath?: string;
+  /** The Docker client (default: dockerode on socketPath, one per attempt). */
+  docker?: () => DockerClient;
+  /** The worker's environment (default process.env): where DOCKER_SOCKET is read. */
+  env?: NodeJS.ProcessEnv;
 }
 
 const TAIL_CHARS = 64 * 1024;
@@ -58,7 +82,7 @@ function causeOf(err: unknown): string {
 }
 
 /** The engine answers and has the image locally (squall never pulls); otherwise a clear error. */
-async function checkEngineAndImage(docker: Docker, socketPath: string, image: string): Promise<void> {
+async function checkEngineAndImage(docker: DockerClient, socketPath: string, image: string): Promise<void> {
   try {
     await docker.ping();
   } catch (err) {
@@ -74,7 +98,7 @@ async function checkEngineAndImage(docker: Docker, socketPath: string, image: st
   }
 }
 
-function createTaskContainer(docker: Docker, { image, cmd, env }: ContainerParams, ctx: TaskContext): Promise<Docker.Container> {
+function createTaskContainer(docker: DockerClient, { image, cmd, env }: ContainerParams, ctx: TaskContext): Promise<DockerContainer> {
   return docker.createContainer({
     Image: image,
     Cmd: cmd,
@@ -88,7 +112,7 @@ function createTaskContainer(docker: Docker, { image, cmd, env }: ContainerParam
 }
 
 /** Starts the container and waits for it, killing it on abort or after `timeoutMs`; always removes it. */
-async function runToExit(container: Docker.Container, { image, timeoutMs }: ContainerParams, ctx: TaskContext): Promise<ContainerResult> {
+async function runToExit(container: DockerContainer, { image, timeoutMs }: ContainerParams, ctx: TaskContext): Promise<ContainerResult> {
   let timedOut = false;
   const kill = (): void => {
     container.kill().catch(() => {});
@@ -127,13 +151,14 @@ async function runToExit(container: Docker.Container, { image, timeoutMs }: Cont
 
 /** The `container` kind bound to one Docker engine. */
 export function containerKind(opts: ContainerKindOptions = {}): TaskKind<ContainerParams> {
-  const socketPath = opts.socketPath ?? process.env.DOCKER_SOCKET ?? '/var/run/docker.sock';
+  const socketPath = opts.socketPath ?? (opts.env ?? process.env).DOCKER_SOCKET ?? '/var/run/docker.sock';
+  const client = opts.docker ?? ((): DockerClient => new Docker({ socketPath }));
   return defineTaskKind<ContainerParams>({
     name: 'container',
     description: 'Runs a Docker container on the worker\'s host (dangerous: a worker runs it only with --allow-kinds container).',
     params: ContainerParams,
     async run(params, ctx) {
-      const docker = new Docker({ socketPath });
+      const docker = client();
       await checkEngineAndImage(docker, socketPath, params.image);
       ctx.signal.throwIfAborted();
       const container = await createTaskContainer(docker, params, ctx);

@@ -1,0 +1,205 @@
+/**
+ * Promise 32 (resources): what the `container` and `command` kinds create
+ * ends with the attempt that created it, as their doc comments and
+ * docs/TASK-KINDS.md say (system/tasks/container.ts, command.ts). Read from
+ * the `resources` notes the simulated Docker engine and process table
+ * record (harness/sim/resources), against the worker's own task_started /
+ * task_aborted / task_finished:
+ *
+ * - every container an attempt created is removed by the time the attempt
+ *   reports its end (success, failure, timeout, cancel), and a container that
+ *   ran had its logs read after it exited (its result carries the log tails);
+ * - an aborted attempt (cancel, timeout, revoke, pause, shutdown) has its
+ *   container killed at once and its child killed within the command kind's
+ *   2 s SIGTERM grace, and no child of an attempt outlives the attempt's end;
+ * - a container never runs past its own `timeoutMs` (from its start);
+ * - nothing is ever pulled (the kind promises never to);
+ * - no child or container gets the worker's secret (SQUALL_SECRET,
+ *   SQUALL_TOKEN values) in its environment;
+ * - an ended execution carries what its final attempt's container or child
+ *   produced (the run's `kindResults` note, read at the end): a completion
+ *   {exitCode: 0, stdout, stderr} as printed, a failure an error naming the
+ *   exit code and carrying the stderr tail.
+ *
+ * An attempt whose worker died before it ended is not judged: a crash kills
+ * the worker's children (the simulated process table does), and the
+ * containers it leaves are Docker's, labelled `squall.execution`.
+ */
+import type { CheckContext } from './context.js';
+import type { HistoryRecord } from './history.js';
+import { tasksById } from './promises-tasks.js';
+import type { HistoryView } from './view.js';
+import { type Violation, violation } from './violation.js';
+
+/** The command kind's SIGTERM-to-SIGKILL grace (system/tasks/command.ts KILL_GRACE_MS). */
+const KILL_GRACE_MS = 2000;
+
+/** One container or child process and what happened to it. */
+interface Made {
+  resource: 'container' | 'process';
+  host: string;
+  id: string;
+  execution: string;
+  attempt: number;
+  first: HistoryRecord;
+  ops: HistoryRecord[];
+}
+
+/** An attempt as its worker traced it. */
+interface AttemptLife {
+  startedAt: number;
+  aborted?: { at: number; reason: string };
+  finished?: { at: number; outcome: string };
+}
+
+const op = (r: HistoryRecord): string => String(r.value.op);
+const isResourceNote = (r: HistoryRecord): boolean => r.process === 'resources' && r.f === 'note' && typeof r.value.op === 'string';
+
+/** Every container and child the history shows, by host and id, with its operations in order. */
+function resources(view: HistoryView): Made[] {
+  const out = new Map<string, Made>();
+  for (const r of view.records) {
+    if (!isResourceNote(r) || typeof r.value.id !== 'string') continue;
+    const v = r.value;
+    const key = `${String(v.resource)}|${String(v.host)}|${v.id as string}`;
+    const made = out.get(key);
+    if (made !== undefined) made.ops.push(r);
+    else out.set(key, { resource: v.resource === 'process' ? 'process' : 'container', host: String(v.host), id: v.id as string, execution: String(v.execution), attempt: Number(v.attempt), first: r, ops: [r] });
+  }
+  return [...out.values()];
+}
+
+/** Each worker's attempts (worker|execution|attempt) from its own trace. */
+function attempts(view: HistoryView): Map<string, AttemptLife> {
+  const out = new Map<string, AttemptLife>();
+  const key = (e: { workerId: string; executionId: string; attempt: number }): string => `${e.workerId}|${e.executionId}|${e.attempt}`;
+  for (const { rec, ev } of view.ofType('task_started')) out.set(key(ev), { startedAt: rec.time });
+  for (const { rec, ev } of view.ofType('task_aborted')) {
+    const a = out.get(key(ev));
+    if (a !== undefined && a.aborted === undefined) a.aborted = { at: rec.time, reason: ev.reason };
+  }
+  for (const { rec, ev } of view.ofType('task_finished')) {
+    const a = out.get(key(ev));
+    if (a !== undefined && a.finished === undefined) a.finished = { at: rec.time, outcome: ev.outcome };
+  }
+  return out;
+}
+
+const name = (m: Made): string => `${m.resource} ${m.id} (execution ${m.execution} attempt ${m.attempt} on ${m.host})`;
+const firstOp = (m: Made, o: string, after = -Infinity): HistoryRecord | undefined => m.ops.find((r) => op(r) === o && r.time >= after);
+
+/** A container of a finished attempt: removed by the attempt's end, its logs read once it exited. */
+function judgeContainerEnd(m: Made, life: AttemptLife, tol: number, v: HistoryView): Violation[] {
+  const end = life.finished;
+  if (end === undefined) return [];
+  const where = { index: m.first.index, executionId: m.execution, workerId: m.host };
+  const removed = firstOp(m, 'remove');
+  const out: Violation[] = [];
+  if (removed === undefined || removed.time > end.at + tol) {
+    const when = removed === undefined ? 'was never removed' : `was removed only at t=${removed.time}`;
+    out.push(violation(v.records, 'resources', `${name(m)} ${when}, but its attempt ended ${end.outcome} at t=${end.at}: the container kind removes every container it created after success, failure, timeout and cancel`, where));
+  }
+  const exited = firstOp(m, 'exit');
+  const logs = exited === undefined ? undefined : firstOp(m, 'logs', exited.time);
+  if (firstOp(m, 'start') !== undefined && exited !== undefined && (logs === undefined || (removed !== undefined && logs.index > removed.index))) {
+    out.push(violation(v.records, 'resources', `${name(m)} exited at t=${exited.time} (code ${String(exited.value.code)}) but its logs were never read before it was removed; its attempt ended ${end.outcome} at t=${end.at}: the kind reads every container's logs after it exits`, where));
+  }
+  return out;
+}
+
+/** When it must have ended by, and why: an aborted attempt's container at once, its child within the SIGTERM grace; a container within its own timeoutMs; anything by its attempt's end. */
+function killBounds(m: Made, life: AttemptLife, started: HistoryRecord, exitAt: number, tol: number, timeoutMs: number | undefined): { from: number; by: number; why: string }[] {
+  const bounds: { from: number; by: number; why: string }[] = [];
+  const aborted = life.aborted;
+  if (aborted !== undefined && aborted.at >= started.time && exitAt > aborted.at) {
+    const how = m.resource === 'process' ? 'by SIGTERM, then SIGKILL 2 s later' : 'at once';
+    bounds.push({ from: aborted.at, by: aborted.at + (m.resource === 'process' ? KILL_GRACE_MS : 0) + tol, why: `its attempt was aborted (${aborted.reason}) at t=${aborted.at}, so it is killed ${how}` });
+  }
+  if (m.resource === 'container' && timeoutMs !== undefined) {
+    bounds.push({ from: started.time, by: started.time + timeoutMs + tol, why: `it started at t=${started.time} with timeoutMs ${timeoutMs}, after which the kind kills it` });
+  }
+  const end = life.finished;
+  if (end !== undefined) bounds.push({ from: end.at, by: end.at + tol, why: `its attempt ended ${end.outcome} at t=${end.at}, and nothing an attempt started outlives it` });
+  return bounds;
+}
+
+/** Killed within its bound (killBounds), unless its worker was killed or restarted meanwhile (then Docker keeps the container; the child died with it) or the run ended first. */
+function judgeKill(m: Made, life: AttemptLife, tol: number, v: HistoryView, timeoutMs: number | undefined): Violation[] {
+  const started = firstOp(m, m.resource === 'container' ? 'start' : 'spawn');
+  if (started === undefined) return [];
+  const exited = firstOp(m, 'exit');
+  const exitAt = exited?.time ?? Infinity;
+  const broken = killBounds(m, life, started, exitAt, tol, timeoutMs).find((b) => exitAt > b.by && v.endAt >= b.by && !v.processFaultOn(m.host, b.from, b.by));
+  if (broken === undefined) return [];
+  const where = { index: (exited ?? started).index, executionId: m.execution, workerId: m.host };
+  const still = exited === undefined ? 'was still running at the end of the run' : `ran until t=${exited.time}`;
+  return [violation(v.records, 'resources', `${name(m)} ${still}, but ${broken.why} (bound t=${broken.by})`, where)];
+}
+
+/** Never a pull; never the worker's secret in a child's or container's environment. */
+function judgeOps(view: HistoryView): Violation[] {
+  const out: Violation[] = [];
+  for (const r of view.records) {
+    if (!isResourceNote(r)) continue;
+    const v = r.value;
+    const where = { index: r.index, ...(typeof v.execution === 'string' ? { executionId: v.execution } : {}), workerId: String(v.host) };
+    if (op(r) === 'pull') out.push(violation(view.records, 'resources', `the engine on ${String(v.host)} was asked to pull ${String(v.image)} at t=${r.time} (execution ${String(v.execution)}): the container kind never pulls; a missing image is an error`, where));
+    const leaked = Array.isArray(v.leaked) ? v.leaked : [];
+    if (leaked.length > 0) {
+      const what = v.resource === 'process' ? `child ${String(v.id)} (${JSON.stringify(v.argv)})` : `container ${String(v.id)} (${String(v.image)})`;
+      out.push(violation(view.records, 'resources', `${what} on ${String(v.host)} got the worker's secret ${leaked.join(', ')} in its environment at t=${r.time} (execution ${String(v.execution)}): a task's environment never carries the worker's secrets`, where));
+    }
+  }
+  return out;
+}
+
+/** The execution's ended result as read at the end, against its final attempt's container or child. */
+function judgeResult(id: string, read: { status?: unknown; result?: unknown; error?: { message?: unknown } }, m: Made, v: HistoryView): Violation[] {
+  const exit = firstOp(m, 'exit');
+  if (exit === undefined || typeof exit.value.code !== 'number') return [];
+  const { code, stdout, stderr } = exit.value as { code: number; stdout: string; stderr: string };
+  const where = { index: exit.index, executionId: id, workerId: m.host };
+  const said = (x: unknown): string => JSON.stringify(x)?.slice(0, 300) ?? 'nothing';
+  if (read.status === 'completed' && code === 0) {
+    const r = read.result as { exitCode?: unknown; stdout?: unknown; stderr?: unknown } | undefined;
+    if (r?.exitCode === 0 && r.stdout === stdout && r.stderr === stderr) return [];
+    return [violation(v.records, 'resources', `execution ${id} completed with result ${said(read.result)}, but its final ${name(m)} exited 0 printing stdout ${said(stdout)} and stderr ${said(stderr)}: a completion carries {exitCode: 0, stdout, stderr} as printed`, where)];
+  }
+  // A killed one (a timeout, an abort) fails with its own error, not its exit code.
+  if (read.status !== 'failed' || code === 0 || typeof exit.value.signal === 'string') return [];
+  const message = typeof read.error?.message === 'string' ? read.error.message : '';
+  const tail = stderr.trim().slice(-2000);
+  if (message.includes(`exited with code ${code}`) && message.includes(tail)) return [];
+  return [violation(v.records, 'resources', `execution ${id} failed with error ${said(read.error)}, but its final ${name(m)} exited with code ${code} printing stderr ${said(stderr)}: a failure names the exit code and carries the stderr tail`, where)];
+}
+
+/** Every ended container and command execution's result (the `kindResults` note) against its final attempt's resource. */
+function judgeResults(view: HistoryView, made: readonly Made[]): Violation[] {
+  const note = [...view.records].reverse().find((r) => r.f === 'note' && r.value.kindResults !== undefined);
+  const reads = (note?.value.kindResults ?? {}) as Record<string, { status?: unknown; result?: unknown; error?: { message?: unknown } }>;
+  const last = new Map<string, { workerId: string; attempt: number }>();
+  for (const { ev } of view.ofType('result_recorded')) last.set(ev.executionId, ev);
+  const byAttempt = new Map(made.map((m) => [`${m.host}|${m.execution}|${m.attempt}`, m]));
+  return Object.entries(reads).flatMap(([id, read]) => {
+    const final = last.get(id);
+    const m = final === undefined ? undefined : byAttempt.get(`${final.workerId}|${id}|${final.attempt}`);
+    return m === undefined ? [] : judgeResult(id, read, m, view);
+  });
+}
+
+/** 31. What a task kind creates ends with its attempt (see the file comment). */
+export function checkResources(view: HistoryView, ctx: CheckContext): Violation[] {
+  const lives = attempts(view);
+  const tasks = tasksById(view);
+  const made = resources(view);
+  const out: Violation[] = [];
+  for (const m of made) {
+    const life = lives.get(`${m.host}|${m.execution}|${m.attempt}`);
+    if (life === undefined) continue;
+    const params = tasks.get(m.execution)?.params as { timeoutMs?: unknown } | undefined;
+    const timeoutMs = typeof params?.timeoutMs === 'number' ? params.timeoutMs : undefined;
+    if (m.resource === 'container') out.push(...judgeContainerEnd(m, life, ctx.toleranceMs, view));
+    out.push(...judgeKill(m, life, ctx.toleranceMs, view, timeoutMs));
+  }
+  return [...out, ...judgeOps(view), ...judgeResults(view, made)];
+}

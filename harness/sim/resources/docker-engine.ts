@@ -1,0 +1,207 @@
+/**
+ * A Docker engine on one simulated worker host, on virtual time: the
+ * `container` kind's DockerClient seam (system/tasks/container.ts) talks to
+ * it as to dockerode. It knows a few preloaded images (SIM_IMAGES) and never
+ * fetches one by itself (a create of a missing image is refused 404, as the
+ * API does); containers run their cmd with the script interpreter
+ * (script.ts), keep their output for `logs`, and die by `kill` (exit 137).
+ * The engine is its own process: its containers outlive a worker crash,
+ * labelled `squall.execution`, as Docker's do. Every operation is recorded
+ * (records.ts); answers reach the worker through its host, so a killed
+ * worker never hears them.
+ */
+import type { Marks, TimerHandle } from '../../../system/core/index.js';
+import { CONTAINER_LABEL, type DockerClient, type DockerContainer } from '../../../system/tasks/index.js';
+import type { Host } from '../host.js';
+import type { VirtualTime } from '../virtual-time.js';
+import { type AttemptRef, leakedSecrets, type ResourceSink } from './records.js';
+import { type ExitStatus, parseCommand, ScriptRun } from './script.js';
+
+/** Images every simulated engine has locally. */
+const SIM_IMAGES: readonly string[] = ['busybox:1.36', 'alpine:3.20', 'squall/tool:1'];
+/** Virtual ms an API call takes, request to answer. */
+const API_MS = 2;
+
+type State = 'created' | 'running' | 'exited' | 'removed';
+
+interface SimContainer {
+  id: string;
+  ref: AttemptRef;
+  cmd: string[];
+  state: State;
+  run: ScriptRun | undefined;
+  out: Buffer[];
+  exit: ExitStatus | undefined;
+  waiters: (() => void)[];
+}
+
+/** An error as dockerode gives it: a message and the engine's HTTP status. */
+function apiError(statusCode: number, message: string): Error {
+  return Object.assign(new Error(`(HTTP code ${statusCode}) ${message}`), { statusCode });
+}
+
+/** One 8-byte-header frame of Docker's multiplexed log stream. */
+function frame(fd: 1 | 2, text: string): Buffer {
+  const payload = Buffer.from(text);
+  const header = Buffer.alloc(8);
+  header[0] = fd;
+  header.writeUInt32BE(payload.length, 4);
+  return Buffer.concat([header, payload]);
+}
+
+/** The simulated Docker engine of one host. */
+export class SimDockerEngine {
+  private readonly containers = new Map<string, SimContainer>();
+  private next = 1;
+
+  constructor(
+    private readonly hostName: string,
+    private readonly time: VirtualTime,
+    private readonly sink: ResourceSink,
+    private readonly marks: Marks,
+  ) {}
+
+  /** The worker died: its running containers carry on (Docker's, not the worker's). */
+  ownerCrashed(): void {
+    if ([...this.containers.values()].some((c) => c.state === 'running')) this.marks.hit('sim.container-outlived-worker');
+  }
+
+  /** A client for one attempt of the worker's incarnation: what `docker()` gives the kind. */
+  client(host: Host, ref: AttemptRef, secrets: Readonly<Record<string, string>>): DockerClient {
+    const call = this.caller(host, host.incarnation);
+    // pull and createImage are dockerode's, not DockerClient's: a kind that pulls anyway (through a cast) is recorded doing so.
+    const client: DockerClient & { pull(image: string): Promise<unknown>; createImage(o: { fromImage?: string }): Promise<unknown> } = {
+      ping: () => call(() => 'OK'),
+      getImage: (name) => ({ inspect: () => call(() => this.inspect(name)) }),
+      createContainer: (o) => call(() => this.handle(call, this.create(ref, o.Image ?? '', o.Cmd, o.Env ?? [], o.Labels ?? {}, secrets))),
+      pull: (image) => call(() => this.pull(ref, image)),
+      createImage: (o) => call(() => this.pull(ref, o.fromImage ?? '')),
+    };
+    return client;
+  }
+
+  /** Operations that reach the engine are done after API_MS; the answer goes to the incarnation that asked, if it still lives. */
+  private caller(host: Host, incarnation: number) {
+    return <T>(fn: () => T): Promise<T> =>
+      new Promise<T>((resolve, reject) => {
+        this.time.setTimeout(() => {
+          let answer: () => void;
+          try {
+            const v = fn();
+            answer = () => resolve(v);
+          } catch (err) {
+            answer = () => reject(err as Error);
+          }
+          host.deliver(incarnation, answer);
+        }, API_MS);
+      });
+  }
+
+  private record(op: string, on: SimContainer | AttemptRef, fields: Record<string, unknown> = {}): void {
+    const ref = 'ref' in on ? on.ref : on;
+    this.sink({ resource: 'container', op, host: this.hostName, ...('ref' in on ? { id: on.id } : {}), execution: ref.execution, attempt: ref.attempt, ...fields });
+  }
+
+  private inspect(name: string): { Id: string } {
+    if (!SIM_IMAGES.includes(name)) throw apiError(404, `No such image: ${name}`);
+    return { Id: `sha256:${name}` };
+  }
+
+  private pull(ref: AttemptRef, image: string): Record<string, never> {
+    this.record('pull', ref, { image });
+    return {};
+  }
+
+  private create(ref: AttemptRef, image: string, cmd: string[] | string | undefined, env: string[], labels: Record<string, string>, secrets: Readonly<Record<string, string>>): SimContainer {
+    if (!SIM_IMAGES.includes(image)) {
+      this.record('refused', ref, { why: 'create: no such image', image });
+      throw apiError(404, `No such image: ${image}`);
+    }
+    const id = `${this.hostName}-c${this.next++}`;
+    const c: SimContainer = { id, ref, cmd: typeof cmd === 'string' ? [cmd] : (cmd ?? []), state: 'created', run: undefined, out: [], exit: undefined, waiters: [] };
+    this.containers.set(id, c);
+    const vars = Object.fromEntries(env.map((e) => [e.slice(0, Math.max(0, e.indexOf('='))) || e, e.slice(e.indexOf('=') + 1)]));
+    this.record('create', c, { image, cmd: c.cmd, label: labels[CONTAINER_LABEL] ?? null, envNames: Object.keys(vars).sort(), leaked: leakedSecrets(vars, secrets) });
+    return c;
+  }
+
+  /** The handle the kind holds: each method an API call on this container. */
+  private handle(call: <T>(fn: () => T) => Promise<T>, c: SimContainer): DockerContainer {
+    return {
+      start: () => call(() => this.start(c)),
+      wait: () => this.waitFor(call, c),
+      logs: () => call(() => this.logs(c)),
+      kill: () => call(() => this.kill(c)),
+      remove: (o) => call(() => this.remove(c, o.force)),
+    };
+  }
+
+  private live(c: SimContainer, op: string): void {
+    if (c.state !== 'removed') return;
+    this.record('refused', c, { why: `${op}: no such container` });
+    throw apiError(404, `No such container: ${c.id}`);
+  }
+
+  private start(c: SimContainer): void {
+    this.live(c, 'start');
+    if (c.state !== 'created') return; // 304: already started
+    const steps = parseCommand(c.cmd);
+    if (steps === null) {
+      this.record('refused', c, { why: `start: executable file not found: ${c.cmd[0] ?? ''}` });
+      throw apiError(400, `failed to create task for container: exec: "${c.cmd[0] ?? ''}": executable file not found in $PATH`);
+    }
+    c.state = 'running';
+    this.record('start', c);
+    c.run = new ScriptRun(steps, {
+      setTimeout: (fn, ms): TimerHandle => this.time.setTimeout(fn, ms),
+      out: (fd, text) => c.out.push(frame(fd, text)),
+      exited: (status) => this.exited(c, status),
+    });
+    c.run.start();
+  }
+
+  private exited(c: SimContainer, status: ExitStatus): void {
+    c.state = 'exited';
+    c.exit = status;
+    const text = (fd: number): string => c.out.filter((b) => b[0] === fd).map((b) => b.subarray(8).toString()).join('');
+    this.record('exit', c, { code: status.code ?? 137, ...(status.signal === null ? {} : { signal: status.signal }), stdout: text(1), stderr: text(2) });
+    for (const w of c.waiters.splice(0)) w();
+  }
+
+  private waitFor(call: <T>(fn: () => T) => Promise<T>, c: SimContainer): Promise<unknown> {
+    const answer = (): { StatusCode: number } => {
+      this.live(c, 'wait');
+      return { StatusCode: c.exit?.code ?? 137 };
+    };
+    if (c.state !== 'running') return call(answer);
+    return new Promise((resolve, reject) => c.waiters.push(() => call(answer).then(resolve, reject)));
+  }
+
+  private logs(c: SimContainer): Buffer {
+    this.live(c, 'logs');
+    this.record('logs', c);
+    return Buffer.concat(c.out);
+  }
+
+  private kill(c: SimContainer): void {
+    this.live(c, 'kill');
+    if (c.state !== 'running') {
+      this.record('refused', c, { why: 'kill: container is not running' });
+      throw apiError(409, `Container ${c.id} is not running`);
+    }
+    this.record('kill', c, { signal: 'SIGKILL' });
+    this.marks.hit('sim.container-killed');
+    c.run?.signal('SIGKILL');
+  }
+
+  private remove(c: SimContainer, force: boolean): void {
+    this.live(c, 'remove');
+    if (c.state === 'running' && !force) {
+      this.record('refused', c, { why: 'remove: container is running' });
+      throw apiError(409, `You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove`);
+    }
+    if (c.state === 'running') c.run?.signal('SIGKILL');
+    c.state = 'removed';
+    this.record('remove', c);
+  }
+}

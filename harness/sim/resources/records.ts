@@ -1,0 +1,44 @@
+/**
+ * What the simulated Docker engine and process table record of every
+ * operation on what the `container` and `command` kinds create, with its
+ * attempt: the history's `resources` notes (harness/check/promises-resources.ts
+ * judges them). Environment values are never recorded: only the names, and
+ * which of them carry one of the worker's secrets.
+ */
+
+/** The attempt a container or process was made for (the task context's). */
+export interface AttemptRef {
+  execution: string;
+  attempt: number;
+}
+
+/** One operation, as the engine or the operating system saw it. */
+export interface ResourceRecord {
+  resource: 'container' | 'process';
+  /**
+   * container: pull, create, start, kill, exit, logs, remove, refused (an
+   * operation the engine refused: missing image, not running, unknown id);
+   * process: spawn, spawn-failed, signal, exit.
+   */
+  op: string;
+  /** The worker whose engine / operating system it is. */
+  host: string;
+  /** Container id or pid (absent for a pull or a refused create). */
+  id?: string;
+  execution?: string;
+  attempt?: number;
+  /** The rest: image, argv, envNames, leaked, code, signal, stdout, stderr, cause, why... */
+  [field: string]: unknown;
+}
+
+/** Where records go (the run's HistoryRecorder as a `resources` note). */
+export type ResourceSink = (r: ResourceRecord) => void;
+
+/** The entries of `env` whose value carries one of `secrets` (the names of the secret variables they carry). */
+export function leakedSecrets(env: Record<string, string>, secrets: Readonly<Record<string, string>>): string[] {
+  const out = new Set<string>();
+  for (const value of Object.values(env)) {
+    for (const [name, secret] of Object.entries(secrets)) if (secret.length >= 4 && value.includes(secret)) out.add(name);
+  }
+  return [...out].sort();
+}

@@ -1,0 +1,125 @@
+/**
+ * The tiny interpreter a simulated container or child process "runs" its
+ * command with, on virtual time: `echo WORDS` (`>&2` last: to stderr),
+ * `sleep SECONDS`, `exit N`, `true`, `false`, and `trap '' TERM` (ignore
+ * SIGTERM), alone or as `sh -c 'a; b; c'`. Anything else is not found:
+ * as a program it cannot be started, inside `sh -c` it exits 127 as a shell
+ * does. Enough to make a task succeed, fail, print, outlast its timeout or
+ * shrug off a polite kill, deterministically.
+ */
+import type { TimerHandle } from '../../../system/core/index.js';
+
+/** One statement of a script. */
+type Step = { do: 'echo'; text: string; fd: 1 | 2 } | { do: 'sleep'; ms: number } | { do: 'exit'; code: number } | { do: 'status'; code: number } | { do: 'trap-term' };
+
+/** How a run ended: an exit code, or the signal that ended it. */
+export type ExitStatus = { code: number; signal: null } | { code: null; signal: 'SIGTERM' | 'SIGKILL' };
+
+/** What a script needs from its host: a timer and where its output goes. */
+export interface ScriptHost {
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  out(fd: 1 | 2, text: string): void;
+  exited(status: ExitStatus): void;
+}
+
+/** Splits a statement on blanks, keeping '...' quoted words whole ('' is an empty word). */
+function words(statement: string): string[] {
+  return [...statement.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
+}
+
+/** One statement's step, or undefined when its program does not exist. */
+function stepOf([program, ...args]: string[]): Step | undefined {
+  switch (program) {
+    case 'echo':
+      return args.at(-1) === '>&2' ? { do: 'echo', text: `${args.slice(0, -1).join(' ')}\n`, fd: 2 } : { do: 'echo', text: `${args.join(' ')}\n`, fd: 1 };
+    case 'sleep': {
+      const s = Number(args[0]);
+      return Number.isFinite(s) && s >= 0 ? { do: 'sleep', ms: Math.round(s * 1000) } : { do: 'status', code: 1 };
+    }
+    case 'exit':
+      return { do: 'exit', code: Number.parseInt(args[0] ?? '0', 10) || 0 };
+    case 'true':
+      return { do: 'status', code: 0 };
+    case 'false':
+      return { do: 'status', code: 1 };
+    case 'trap':
+      return args[0] === '' && args[1] === 'TERM' ? { do: 'trap-term' } : { do: 'status', code: 2 };
+    default:
+      return undefined;
+  }
+}
+
+/** The steps argv runs, or null when argv[0] is no program the interpreter knows (ENOENT). */
+export function parseCommand(argv: readonly string[]): Step[] | null {
+  if (argv[0] === 'sh' && argv[1] === '-c') {
+    return (argv[2] ?? '').split(';').map((s) => words(s)).filter((w) => w.length > 0).flatMap((w): Step[] => {
+      const step = stepOf(w);
+      return step === undefined ? [{ do: 'echo', text: `sh: 1: ${w[0]}: not found\n`, fd: 2 }, { do: 'status', code: 127 }] : [step];
+    });
+  }
+  const step = stepOf([...argv]);
+  return step === undefined ? null : [step];
+}
+
+/** A script running on virtual time; signal() delivers a signal. */
+export class ScriptRun {
+  private pc = 0;
+  private status = 0;
+  private timer: TimerHandle | undefined;
+  private ignoresTerm = false;
+  private done = false;
+
+  constructor(
+    private readonly steps: readonly Step[],
+    private readonly host: ScriptHost,
+  ) {}
+
+  /** Runs until the first sleep (or the end). */
+  start(): void {
+    this.advance();
+  }
+
+  get running(): boolean {
+    return !this.done;
+  }
+
+  /** SIGKILL ends it; SIGTERM too unless it trapped TERM. Returns whether it was running. */
+  signal(sig: 'SIGTERM' | 'SIGKILL'): boolean {
+    if (this.done) return false;
+    if (sig === 'SIGTERM' && this.ignoresTerm) return true;
+    this.timer?.cancel();
+    this.finish({ code: null, signal: sig });
+    return true;
+  }
+
+  private advance(): void {
+    while (!this.done) {
+      const step = this.steps[this.pc++];
+      if (step === undefined) return this.finish({ code: this.status, signal: null });
+      switch (step.do) {
+        case 'echo':
+          this.host.out(step.fd, step.text);
+          this.status = 0;
+          break;
+        case 'sleep':
+          this.status = 0;
+          this.timer = this.host.setTimeout(() => this.advance(), step.ms);
+          return;
+        case 'exit':
+          return this.finish({ code: step.code, signal: null });
+        case 'status':
+          this.status = step.code;
+          break;
+        case 'trap-term':
+          this.ignoresTerm = true;
+          break;
+      }
+    }
+  }
+
+  private finish(status: ExitStatus): void {
+    if (this.done) return;
+    this.done = true;
+    this.host.exited(status);
+  }
+}

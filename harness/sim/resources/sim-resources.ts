@@ -1,0 +1,104 @@
+/**
+ * The resources the dangerous kinds create, simulated per worker host: a
+ * Docker engine (docker-engine.ts) and a process table (process-table.ts).
+ * The REAL `container` and `command` kinds run in the simulation with their
+ * IO seams bound to them (ContainerKindOptions.docker,
+ * CommandKindOptions.spawn and .env), one binding per attempt so every
+ * container and child is recorded with its attempt. The worker's own
+ * environment is simulated too: SQUALL_SECRET (the worker's secret, or a
+ * stand-in) and SQUALL_TOKEN sit in it, so a kind that lets them through
+ * to a child or a container is seen doing so.
+ */
+import {
+  builtinTaskKinds,
+  commandKindWith,
+  CommandParams,
+  containerKind,
+  ContainerParams,
+  defineTaskKind,
+  type DockerClient,
+  type SpawnCommand,
+  type TaskKind,
+} from '../../../system/tasks/index.js';
+import type { Marks } from '../../../system/core/index.js';
+import type { Host } from '../host.js';
+import type { VirtualTime } from '../virtual-time.js';
+import { SimDockerEngine } from './docker-engine.js';
+import { SimProcessTable } from './process-table.js';
+import type { ResourceRecord, ResourceSink } from './records.js';
+
+/** Test-only: a broken variant's rewrite of a worker's Docker client or spawn (SimWiring.resources). */
+export interface ResourceWiring {
+  docker?: (workerId: string, client: DockerClient) => DockerClient;
+  spawn?: (workerId: string, spawn: SpawnCommand) => SpawnCommand;
+}
+
+/** The simulated worker environment (what process.env would be for a worker started by a service manager). */
+function workerEnv(id: string, secret: string | undefined): Record<string, string> {
+  return { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/home/squall', LANG: 'C.UTF-8', SQUALL_SECRET: secret ?? `sim-secret-of-${id}`, SQUALL_TOKEN: `sim-token-of-${id}` };
+}
+
+/** Every worker host's engine and process table, and the kinds bound to them. */
+export class SimResources {
+  /** Where records go (the run's history); unset: nowhere. */
+  onRecord: ResourceSink | undefined;
+  private readonly engines = new Map<string, SimDockerEngine>();
+  private readonly tables = new Map<string, SimProcessTable>();
+  private readonly sink: ResourceSink = (r: ResourceRecord) => this.onRecord?.(r);
+
+  constructor(
+    private readonly time: VirtualTime,
+    private readonly marks: Marks,
+    private readonly wiring: ResourceWiring = {},
+  ) {}
+
+  /** The built-in kinds for one worker incarnation, `container` and `command` on its host's simulated engine and process table. */
+  kindsFor(host: Host, secret: string | undefined): Map<string, TaskKind<unknown>> {
+    const id = host.name;
+    const env = workerEnv(id, secret);
+    const secrets = { SQUALL_SECRET: env.SQUALL_SECRET ?? '', SQUALL_TOKEN: env.SQUALL_TOKEN ?? '' };
+    const engine = this.engineOf(host);
+    const table = this.tableOf(host);
+    const { docker, spawn } = this.wiring;
+    const kinds = builtinTaskKinds();
+    const container = defineTaskKind<ContainerParams>({
+      name: 'container',
+      params: ContainerParams,
+      run: (params, ctx) => {
+        const client = engine.client(host, { execution: ctx.executionId, attempt: ctx.attempt }, secrets);
+        return containerKind({ docker: () => docker?.(id, client) ?? client, env }).run(params, ctx);
+      },
+    });
+    const command = defineTaskKind<CommandParams>({
+      name: 'command',
+      params: CommandParams,
+      run: (params, ctx) => {
+        const s = table.spawnFor(host, { execution: ctx.executionId, attempt: ctx.attempt }, secrets);
+        return commandKindWith({ spawn: spawn?.(id, s) ?? s, env }).run(params, ctx);
+      },
+    });
+    kinds.set('container', container as TaskKind<unknown>);
+    kinds.set('command', command as TaskKind<unknown>);
+    return kinds;
+  }
+
+  private engineOf(host: Host): SimDockerEngine {
+    let e = this.engines.get(host.name);
+    if (e === undefined) {
+      const engine = (e = new SimDockerEngine(host.name, this.time, this.sink, this.marks));
+      this.engines.set(host.name, engine);
+      host.onKill(() => engine.ownerCrashed());
+    }
+    return e;
+  }
+
+  private tableOf(host: Host): SimProcessTable {
+    let t = this.tables.get(host.name);
+    if (t === undefined) {
+      const table = (t = new SimProcessTable(host.name, this.time, this.sink, this.marks));
+      this.tables.set(host.name, table);
+      host.onKill(() => table.ownerCrashed());
+    }
+    return t;
+  }
+}
