@@ -119,7 +119,7 @@ export class AssignmentLoop {
           return;
         }
         // Queues the assign, then any abort (cancel, pause) that came for this lease while it committed.
-        session.claimSettled(a.leaseToken, assignMessage(a));
+        if (session.claimSettled(a.leaseToken, assignMessage(a)) > 0) this.ctx.marks.hit('coordinator.abort-held-for-claim');
       },
       (err: unknown) => {
         session.claimSettled(a.leaseToken);

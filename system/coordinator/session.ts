@@ -123,18 +123,20 @@ export class Session {
    * behind that claim's assign instead (returns 0, see claimSettled).
    */
   sendReliable(msg: ReliableOutgoing): number {
-    if (msg.type === 'abort') {
-      const claim = this.claiming?.get(msg.leaseToken);
-      if (claim !== undefined) {
-        (claim.heldAborts ??= []).push(msg);
-        return 0;
-      }
-    }
+    if (msg.type === 'abort' && this.holdBehindClaim(msg)) return 0;
     this.outSeq += 1;
     (this.unacked ??= new Map()).set(this.outSeq, msg);
     this.traceSent(msg, this.outSeq);
     if (this.sink !== undefined) this.transmit(msg, this.outSeq);
     return this.outSeq;
+  }
+
+  /** Keeps an abort whose lease's claim is still committing, to go behind its assign; true if kept. */
+  protected holdBehindClaim(abort: Outgoing<Abort>): boolean {
+    const claim = this.claiming?.get(abort.leaseToken);
+    if (claim === undefined) return false;
+    (claim.heldAborts ??= []).push(abort);
+    return true;
   }
 
   /** Sends an unreliable message now if attached (dropped otherwise). */
@@ -163,14 +165,16 @@ export class Session {
    * The claim committed, and `assign` is its assignment to queue now; or it
    * did not (no assign: it failed, or the worker's session changed). Aborts
    * held for the lease go right behind its assign, or are dropped with it:
-   * the worker never heard of that lease.
+   * the worker never heard of that lease. Returns how many held aborts went.
    */
-  claimSettled(leaseToken: string, assign?: Outgoing<Assign>): void {
+  claimSettled(leaseToken: string, assign?: Outgoing<Assign>): number {
     const claim = this.claiming?.get(leaseToken);
     this.claiming?.delete(leaseToken);
-    if (assign === undefined) return;
+    if (assign === undefined) return 0;
     this.sendReliable(assign);
-    for (const abort of claim?.heldAborts ?? []) this.sendReliable(abort);
+    const held = claim?.heldAborts ?? [];
+    for (const abort of held) this.sendReliable(abort);
+    return held.length;
   }
 
   /** The worker acknowledged our messages up to ack (cumulative). */
