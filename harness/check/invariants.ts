@@ -62,7 +62,7 @@ import { checkStaleVerdicts } from './promises-stale-verdict.js';
 import { checkPongsOfTheirConnection } from './promises-rtt-connection.js';
 import { checkOutboxFlushes } from './promises-outbox-held.js';
 import { checkDepthProbes } from './promises-json-depth.js';
-import { checkAssignsActedOn } from './promises-assign-acted.js';
+import { checkAbortAfterAssign, checkAssignsActedOn } from './promises-assign-acted.js';
 import { checkSurfaceAuth } from './promises-surface.js';
 import { checkSecretsHidden } from './promises-secrets.js';
 import { checkCli } from './promises-cli.js';
@@ -89,7 +89,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'api-contract': (v, c) => [...checkApiContract(v, c), ...checkDepthProbes(v)],
   retention: checkRetention,
   'acked-committed': (v, c) => [...checkAckedCommitted(v, c), ...checkStaleVerdicts(v, c)],
-  delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkAttemptOrder(v), ...checkLatestProgress(v, c), ...checkStartsSeen(v), ...checkSyncPerSession(v, c), ...checkHeldReports(v, c), ...checkUnackedResultsReported(v, c), ...checkSessionResumed(v, c), ...checkAckProgress(v, c), ...checkOutboxFlushes(v, c), ...checkAssignsActedOn(v)],
+  delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkAttemptOrder(v), ...checkLatestProgress(v, c), ...checkStartsSeen(v), ...checkSyncPerSession(v, c), ...checkHeldReports(v, c), ...checkUnackedResultsReported(v, c), ...checkSessionResumed(v, c), ...checkAckProgress(v, c), ...checkOutboxFlushes(v, c), ...checkAssignsActedOn(v), ...checkAbortAfterAssign(v)],
   'acked-not-resent': (v, c) => [...checkAckedNotResent(v, c), ...checkHeldAfterAck(v, c)],
   'lease-expiry': (v, c) => [...checkLeaseExpiry(v, c), ...checkSyncInFlight(v, c), ...checkSyncVerdicts(v), ...checkTimeoutCeiling(v, c), ...checkRenewal(v, c)],
   'prompt-completion': checkPromptCompletion,

@@ -11,6 +11,14 @@
  * coordinator believes held and the worker never runs, which only its next
  * sync (or nothing) heals. A restarted worker forgets its leases, so an
  * assign is judged in the life it was delivered in.
+ *
+ * And an abort never precedes the assign of its lease (docs/PROTOCOL.md,
+ * "Leases, fencing, exactly-once"): judged on what the coordinator queued for
+ * a worker (its first sends, `msg_sent` with `resend: false`), so the
+ * ordering is caught whatever the worker then did. A worker ignores an abort
+ * for a lease it does not hold: an abort queued before its assign is lost,
+ * and the cancelled or paused attempt runs (cli-client seed 2 with BUGGIFY:
+ * a cancel landing while the claim of a resumed execution's lease committed).
  */
 import { parseTaskKey } from './promises-acked.js';
 import type { HistoryView } from './view.js';
@@ -37,6 +45,32 @@ export function checkAssignsActedOn(view: HistoryView): Violation[] {
     if (acted.has(id) || judged.has(id)) continue;
     judged.add(id);
     const msg = `${ev.workerId} was handed the assign of lease ${k.leaseToken} (${k.executionId}, seq ${ev.seq}) at t=${e.rec.time} and neither started it nor refused it with a result: an assign is run or refused, never dropped`;
+    out.push(violation(view.records, 'delivery', msg, { index: e.rec.index, executionId: k.executionId, workerId: ev.workerId }));
+  }
+  return out;
+}
+
+/** 11 (an abort never precedes its assign). See the file header. */
+export function checkAbortAfterAssign(view: HistoryView): Violation[] {
+  const assigned = new Set<string>();
+  /** Aborts queued for a lease not assigned to that worker yet, by worker|lease. */
+  const early = new Map<string, { seq: number; time: number; reason: string }>();
+  const out: Violation[] = [];
+  for (const e of view.ofType('msg_sent')) {
+    const { ev } = e;
+    if (ev.dir !== 'to_worker' || ev.resend) continue;
+    const k = parseTaskKey(ev.key);
+    if (k === undefined || (k.kind !== 'assign' && k.kind !== 'abort')) continue;
+    const id = `${ev.workerId}|${k.leaseToken}`;
+    if (k.kind === 'abort') {
+      if (!assigned.has(id) && !early.has(id)) early.set(id, { seq: ev.seq, time: e.rec.time, reason: k.detail });
+      continue;
+    }
+    assigned.add(id);
+    const abort = early.get(id);
+    if (abort === undefined) continue;
+    early.delete(id);
+    const msg = `the coordinator queued the abort "${abort.reason}" of lease ${k.leaseToken} (${k.executionId}) for ${ev.workerId} at t=${abort.time} (seq ${abort.seq}) before that lease's assign (seq ${ev.seq}, t=${e.rec.time}): an abort never precedes the assign of its lease (the worker ignores an abort for a lease it does not hold, then runs the attempt)`;
     out.push(violation(view.records, 'delivery', msg, { index: e.rec.index, executionId: k.executionId, workerId: ev.workerId }));
   }
   return out;

@@ -41,6 +41,8 @@ export type SuiteRunOne = (file: string, scenario: Scenario, seed: number, flags
 /** A planned unit that replays a pinned artifact. */
 interface RegressionUnit extends PlannedUnit {
   swarm: ScheduledFault[];
+  /** Pinned from a BUGGIFY run: replays with BUGGIFY on, whatever the suite's flag. */
+  buggify: boolean;
 }
 
 const out = (s: string): void => void process.stdout.write(`${s}\n`);
@@ -67,7 +69,7 @@ export async function planSuite(flags: Pick<SuiteFlags, 'dir' | 'seed' | 'seeds'
   const pinned = (await readdir(regDir).catch(() => [] as string[])).filter((f) => f.endsWith('.json')).sort();
   for (const f of pinned) {
     const a = await readArtifact(join(regDir, f));
-    const unit: RegressionUnit = { file: join(regDir, f), loaded: a.scenario, scenario: regressionUnitName(f), seed: a.seed, swarm: a.swarm };
+    const unit: RegressionUnit = { file: join(regDir, f), loaded: a.scenario, scenario: regressionUnitName(f), seed: a.seed, swarm: a.swarm, buggify: a.buggify === true };
     plan.push(unit);
   }
   return plan;
@@ -120,7 +122,7 @@ export async function suiteAction(flags: SuiteFlags, runOne: SuiteRunOne): Promi
         reportDir: flags.reportDir,
         ...('swarm' in u ? { swarm: (u as RegressionUnit).swarm } : {}),
         ...(flags.store === undefined ? {} : { store: flags.store }),
-        ...(flags.buggify === true ? { buggify: true } : {}),
+        ...(flags.buggify === true || (u as Partial<RegressionUnit>).buggify === true ? { buggify: true } : {}),
       }),
     'scenarios',
   );

@@ -10,6 +10,7 @@
  */
 import type { TimerHandle } from '../core/clock.js';
 import type { AssignmentSpec } from '../engine/contract.js';
+import type { Assign, Outgoing } from '../protocol/messages.js';
 import type { CoordinatorContext } from './context.js';
 import type { WorkerEntry } from './registry.js';
 import type { Session } from './session.js';
@@ -112,21 +113,13 @@ export class AssignmentLoop {
     session.claimStarted(a);
     committed.then(
       () => {
-        session.claimSettled(a.leaseToken);
         if (w.session !== session) {
+          session.claimSettled(a.leaseToken);
           this.ctx.logger.info({ workerId: w.workerId, executionId: a.executionId }, 'worker session changed before the assignment was sent; leaving the lease to expire');
           return;
         }
-        session.sendReliable({
-          type: 'assign',
-          executionId: a.executionId,
-          attempt: a.attempt,
-          leaseToken: a.leaseToken,
-          kind: a.kind,
-          params: (a.params ?? null) as never,
-          ...(a.timeoutMs === undefined ? {} : { timeoutMs: a.timeoutMs }),
-          ...(a.checkpoint === undefined ? {} : { checkpoint: { seq: a.checkpoint.seq, state: a.checkpoint.state as never } }),
-        });
+        // Queues the assign, then any abort (cancel, pause) that came for this lease while it committed.
+        if (session.claimSettled(a.leaseToken, assignMessage(a)) > 0) this.ctx.marks.hit('coordinator.abort-held-for-claim');
       },
       (err: unknown) => {
         session.claimSettled(a.leaseToken);
@@ -134,4 +127,18 @@ export class AssignmentLoop {
       },
     );
   }
+}
+
+/** The `assign` frame of a committed claim. */
+function assignMessage(a: AssignmentSpec): Outgoing<Assign> {
+  return {
+    type: 'assign',
+    executionId: a.executionId,
+    attempt: a.attempt,
+    leaseToken: a.leaseToken,
+    kind: a.kind,
+    params: (a.params ?? null) as never,
+    ...(a.timeoutMs === undefined ? {} : { timeoutMs: a.timeoutMs }),
+    ...(a.checkpoint === undefined ? {} : { checkpoint: { seq: a.checkpoint.seq, state: a.checkpoint.state as never } }),
+  };
 }

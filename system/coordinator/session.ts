@@ -10,6 +10,11 @@
  * when every message up to it has been committed by the engine, in seq order.
  * The ack rides on every outgoing message; when nothing is going out an
  * explicit `ack` is sent after ackDelayMs (at most one per interval).
+ *
+ * An abort never overtakes the assign of its lease: an abort for a lease whose
+ * claim is still committing (its assign not queued yet) is held with the
+ * claim and queued right behind the assign; if no assign goes (the claim
+ * failed, or the session changed), the abort is dropped with it.
  */
 import { type Buggify, noBuggify } from '../core/buggify.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
@@ -28,6 +33,14 @@ export type ReliableOutgoing = Outgoing<Assign> | Outgoing<Abort> | Outgoing<Syn
 /** Messages sent without a seq (dropped while detached). */
 export type UnreliableOutgoing = Exclude<Outgoing<ToWorker>, ReliableOutgoing>;
 
+/** A claim whose commit has not resolved: its lease, and aborts for it that must wait for its assign. */
+interface PendingClaim {
+  executionId: string;
+  attempt: number;
+  leaseToken: string;
+  heldAborts?: Outgoing<Abort>[];
+}
+
 /** Result of admitting an inbound reliable seq. */
 export type Admission = 'new' | 'duplicate';
 
@@ -43,8 +56,8 @@ export class Session {
   private lastAckSent = 0;
   private ackTimer: TimerHandle | undefined;
   private sink: FrameSink | undefined;
-  /** Claims made for this session whose commit has not resolved yet (assign not queued yet). */
-  private claiming: Map<string, { executionId: string; attempt: number; leaseToken: string }> | undefined;
+  /** Claims made for this session whose commit has not resolved yet (assign not queued yet), with the aborts held for them. */
+  private claiming: Map<string, PendingClaim> | undefined;
   /** Epoch ms of the last detach while no connection is attached; undefined while attached. */
   detachedAt: number | undefined;
 
@@ -104,13 +117,26 @@ export class Session {
     this.ackTimer = undefined;
   }
 
-  /** Queues a reliable message (sent at once if attached, else on resume). */
+  /**
+   * Queues a reliable message (sent at once if attached, else on resume) and
+   * returns its seq; an abort whose lease's claim is still committing is held
+   * behind that claim's assign instead (returns 0, see claimSettled).
+   */
   sendReliable(msg: ReliableOutgoing): number {
+    if (msg.type === 'abort' && this.holdBehindClaim(msg)) return 0;
     this.outSeq += 1;
     (this.unacked ??= new Map()).set(this.outSeq, msg);
     this.traceSent(msg, this.outSeq);
     if (this.sink !== undefined) this.transmit(msg, this.outSeq);
     return this.outSeq;
+  }
+
+  /** Keeps an abort whose lease's claim is still committing, to go behind its assign; true if kept. */
+  protected holdBehindClaim(abort: Outgoing<Abort>): boolean {
+    const claim = this.claiming?.get(abort.leaseToken);
+    if (claim === undefined) return false;
+    (claim.heldAborts ??= []).push(abort);
+    return true;
   }
 
   /** Sends an unreliable message now if attached (dropped otherwise). */
@@ -124,7 +150,8 @@ export class Session {
    * On resume they count as held: the worker receives them after its sync.
    */
   pendingAssignments(): { executionId: string; attempt: number; leaseToken: string }[] {
-    const out: { executionId: string; attempt: number; leaseToken: string }[] = [...(this.claiming?.values() ?? [])];
+    const out: { executionId: string; attempt: number; leaseToken: string }[] = [];
+    for (const c of this.claiming?.values() ?? []) out.push({ executionId: c.executionId, attempt: c.attempt, leaseToken: c.leaseToken });
     for (const m of this.unacked?.values() ?? []) if (m.type === 'assign') out.push({ executionId: m.executionId, attempt: m.attempt, leaseToken: m.leaseToken });
     return out;
   }
@@ -134,9 +161,20 @@ export class Session {
     (this.claiming ??= new Map()).set(a.leaseToken, { executionId: a.executionId, attempt: a.attempt, leaseToken: a.leaseToken });
   }
 
-  /** The claim committed (and its assign was queued) or failed. */
-  claimSettled(leaseToken: string): void {
+  /**
+   * The claim committed, and `assign` is its assignment to queue now; or it
+   * did not (no assign: it failed, or the worker's session changed). Aborts
+   * held for the lease go right behind its assign, or are dropped with it:
+   * the worker never heard of that lease. Returns how many held aborts went.
+   */
+  claimSettled(leaseToken: string, assign?: Outgoing<Assign>): number {
+    const claim = this.claiming?.get(leaseToken);
     this.claiming?.delete(leaseToken);
+    if (assign === undefined) return 0;
+    this.sendReliable(assign);
+    const held = claim?.heldAborts ?? [];
+    for (const abort of held) this.sendReliable(abort);
+    return held.length;
   }
 
   /** The worker acknowledged our messages up to ack (cumulative). */

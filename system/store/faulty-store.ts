@@ -20,6 +20,7 @@ import { ErrorCode, InvalidArgumentError, SquallError } from '../core/errors.js'
 import type { ExecutionId } from '../core/ids.js';
 import type { Random } from '../core/random.js';
 import type { CheckpointRecord, ExecutionRecord } from '../core/model.js';
+import { copyData } from './copy-data.js';
 import type { Store, StoreStats } from './store.js';
 
 /** The injected condition of the disk. */
@@ -76,31 +77,31 @@ export class FaultyStore implements Store {
   }
 
   submit(records: readonly ExecutionRecord[]): Promise<void> {
-    return this.write(() => this.inner.submit(records));
+    return this.write(records, (r) => this.inner.submit(r));
   }
 
   claim(record: ExecutionRecord): Promise<void> {
-    return this.write(() => this.inner.claim(record));
+    return this.write(record, (r) => this.inner.claim(r));
   }
 
   saveCheckpoint(executionId: ExecutionId, checkpoint: CheckpointRecord): Promise<void> {
-    return this.write(() => this.inner.saveCheckpoint(executionId, checkpoint));
+    return this.write(checkpoint, (c) => this.inner.saveCheckpoint(executionId, c));
   }
 
   complete(record: ExecutionRecord): Promise<void> {
-    return this.write(() => this.inner.complete(record));
+    return this.write(record, (r) => this.inner.complete(r));
   }
 
   update(records: readonly ExecutionRecord[]): Promise<void> {
-    return this.write(() => this.inner.update(records));
+    return this.write(records, (r) => this.inner.update(r));
   }
 
   prune(completedBefore: number): Promise<number> {
-    return this.write(() => this.inner.prune(completedBefore));
+    return this.write(completedBefore, (t) => this.inner.prune(t));
   }
 
   probe(): Promise<void> {
-    return this.write(() => (this.inner.probe === undefined ? this.inner.update([]) : this.inner.probe()));
+    return this.write(undefined, () => (this.inner.probe === undefined ? this.inner.update([]) : this.inner.probe()));
   }
 
   stats(): StoreStats {
@@ -111,8 +112,16 @@ export class FaultyStore implements Store {
     return this.inner.close();
   }
 
-  /** Applies the current mode to one write: fail it, delay it (in order), or pass it through. */
-  private write<T>(issue: () => Promise<T>): Promise<T> {
+  /**
+   * Applies the current mode to one write: fail it, delay it (in order), or
+   * pass it through. A delayed write is issued with a copy of its data taken
+   * now: the caller handed the store this state, as a real disk's stall
+   * comes after the transaction's data were given to it. (Issuing the
+   * caller's live objects wrote whatever they held later: a claim the engine
+   * cancelled meanwhile reached the store as a cancelled record and was
+   * refused as a misuse, marking the store failing.)
+   */
+  private write<A, T>(data: A, issue: (data: A) => Promise<T>): Promise<T> {
     const mode = this.currentMode;
     const failure = this.failureOf(mode);
     if (failure !== undefined) {
@@ -124,10 +133,11 @@ export class FaultyStore implements Store {
     // A write is issued no earlier than the one before it: order is what the Store promises.
     const at = Math.max(now + delay, this.lastIssueAt);
     this.lastIssueAt = at;
-    if (at <= now) return issue();
+    if (at <= now) return issue(data);
     this.faultStats.delayed++;
+    const snapshot = copyData(data);
     return new Promise<T>((resolve, reject) => {
-      this.clock.setTimeout(() => issue().then(resolve, reject), at - now);
+      this.clock.setTimeout(() => issue(snapshot).then(resolve, reject), at - now);
     });
   }
 

@@ -4,7 +4,8 @@
  * twice, is reported; once is not. A checkpoint sent before its attempt's
  * start is reported (promises-outbox.ts checkAttemptOrder, blind set 12 #23);
  * so is an assign handed to the worker's logic that it neither started nor
- * refused (promises-assign-acted.ts, blind set 12 #22).
+ * refused (promises-assign-acted.ts, blind set 12 #22), and an abort the
+ * coordinator queued before the assign of its lease (same file).
  * (The other half, a start the coordinator never saw, is shown on a real run
  * with a broken decoder: tests/sim/broken-started.test.ts.)
  */
@@ -68,6 +69,24 @@ describe('11 delivery: an assign is run or refused', () => {
     const dropped = started(delivered(new H().connect('w1').at(10), 'ls2'), 'ls1');
     expect(checkHistory(dropped.history(), ['delivery'], baseContext).map((v) => v.message)).toEqual([
       expect.stringMatching(/w1 was handed the assign of lease ls2 \(e1, seq 1\) at t=10 and neither started it nor refused it with a result/),
+    ]);
+  });
+});
+
+describe('11 delivery: an abort never precedes the assign of its lease', () => {
+  /** The coordinator queues `key` for w1 (first send) with this seq. */
+  const queued = (h: H, seq: number, key: string, resend = false): H =>
+    h.emit('coordinator', { type: 'msg_sent', workerId: 'w1', sessionId: 's-w1', dir: 'to_worker', seq, msgType: key.slice(0, key.indexOf(':')), key, resend });
+
+  it('reports an abort queued before its assign, not one queued after it, nor an abort of a lease never assigned', () => {
+    const inOrder = new H().connect('w1').at(10);
+    queued(queued(queued(inOrder, 1, 'assign:e1/ls1'), 2, 'abort:e1/ls1/cancel'), 3, 'abort:e2/ls9/revoked');
+    expect(checkHistory(inOrder.history(), ['delivery'], baseContext)).toEqual([]);
+    const early = new H().connect('w1').at(10);
+    queued(early, 6, 'abort:e1/ls1/cancel').at(40);
+    queued(queued(early, 7, 'assign:e1/ls1'), 6, 'abort:e1/ls1/cancel', true);
+    expect(checkHistory(early.history(), ['delivery'], baseContext).map((v) => v.message)).toEqual([
+      expect.stringMatching(/queued the abort "cancel" of lease ls1 \(e1\) for w1 at t=10 \(seq 6\) before that lease's assign \(seq 7, t=40\): an abort never precedes the assign of its lease/),
     ]);
   });
 });

@@ -129,6 +129,20 @@ describe('engine over a failing store: commit or no trace', () => {
     expect(engine.storeHealth().ok).toBe(true);
   });
 
+  it('a slow disk writes what it was handed: a claim cancelled while its write stalls commits as the claim, then the cancel', async () => {
+    const { engine, disk, time, memory } = await faulty();
+    const rec = await engine.scheduleTask({ kind: 'sleep', params: { durationMs: 1000 } });
+    disk.setMode({ type: 'slow_disk', minMs: 200, maxMs: 200 });
+    const c = engine.claimNext(W1, ALL);
+    if (c === undefined) throw new Error('nothing to claim');
+    const claim = statusOf(c.committed);
+    const cancel = statusOf(engine.cancelExecution(rec.executionId));
+    await time.tickAsync(1000);
+    expect([await claim, await cancel]).toEqual(['ok', 'ok']);
+    expect(engine.storeHealth().ok).toBe(true);
+    expect(memory.durable.records.get(rec.executionId)?.status).toBe('cancelled');
+  });
+
   it('reusing an idempotency key with a different spec is a conflict naming the field', async () => {
     const { engine } = await startEngine();
     const first = await engine.scheduleTask({ kind: 'echo', params: { value: 1 }, idempotencyKey: 'k' });

@@ -4,7 +4,8 @@
  * simulation and must pass now. The trace hash is not compared: it changes
  * with any change to the system's code; the verdict is what is pinned.
  * To pin a new failure: copy its artifact (artifacts/<name>-seed-<n>.json)
- * here as seed-<n>-<what>.json, with a "note" saying what it found.
+ * here as seed-<n>-<what>.json, with a "note" saying what it found. An
+ * artifact of a BUGGIFY run (`buggify: true`) replays with BUGGIFY on.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +24,8 @@ describe('pinned regression seeds', () => {
   for (const file of files) {
     it(`${file} passes every promise`, { timeout: 180_000 }, async () => {
       const artifact = await readArtifact(join(dir, file));
-      const run = await runChecked(artifact.scenario, { seed: artifact.seed, swarm: artifact.swarm });
+      // A failure found under BUGGIFY replays under BUGGIFY: its injected delays are part of the schedule.
+      const run = await runChecked(artifact.scenario, { seed: artifact.seed, swarm: artifact.swarm, ...(artifact.buggify === true ? { buggify: true } : {}) });
       expect(run.violations.map(formatViolation)).toEqual([]);
       expect(run.slo.passed).toBe(true);
       expect(run.outcome.seed).toBe(artifact.seed);

@@ -68,6 +68,20 @@ class SyncIgnoringInFlight extends Session {
   }
 }
 
+/**
+ * Sends an abort at once even while its lease's claim still commits (the
+ * defect found in cli-client with BUGGIFY, seed 2): the abort goes out before
+ * the lease's assign, the worker ignores it and runs the attempt.
+ */
+class AbortAheadOfAssign extends Session {
+  protected override holdBehindClaim(): boolean {
+    return false;
+  }
+}
+
+/** Sessions that let an abort overtake the assign of its committing claim. */
+export const abortAheadOfAssign = sessionOf(AbortAheadOfAssign);
+
 const BROKEN = { 'until-committed': AdmitUntilCommitted, 'last-committed': AdmitLastCommitted, 'done-ahead': AdmitDoneAhead, 'resend-before-last-seq': ResendBeforeLastSeq } as const;
 
 /** Sessions admitting with the given mistake (default: re-sends of uncommitted seqs). */
