@@ -15,11 +15,13 @@
  * - a container never runs past its own `timeoutMs` (from its start);
  * - nothing is ever pulled (the kind promises never to);
  * - no child or container gets the worker's secret (SQUALL_SECRET,
- *   SQUALL_TOKEN values) in its environment;
+ *   SQUALL_TOKEN values) in its environment; a child's environment ends with
+ *   the task's own `env` (its values win), a container's is that `env` only;
  * - an ended execution carries what its final attempt's container or child
  *   produced (the run's `kindResults` note, read at the end): a completion
  *   {exitCode: 0, stdout, stderr} as printed, a failure an error naming the
- *   exit code and carrying the stderr tail.
+ *   exit code and carrying the stderr tail, and a container killed at its own
+ *   timeoutMs an error with code `timeout`.
  *
  * An attempt whose worker died before it ended is not judged: a crash kills
  * the worker's children (the simulated process table does), and the
@@ -153,13 +155,28 @@ function judgeOps(view: HistoryView): Violation[] {
   return out;
 }
 
+type KindRead = { status?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown } };
+const said = (x: unknown): string => JSON.stringify(x)?.slice(0, 300) ?? 'nothing';
+
+/** The kill that stopped a container at its own timeoutMs (counted from its start), not for an abort of its attempt. */
+function ownTimeoutKill(m: Made, life: AttemptLife | undefined, timeoutMs: number | undefined): HistoryRecord | undefined {
+  const started = firstOp(m, 'start');
+  const kill = started === undefined ? undefined : firstOp(m, 'kill', started.time);
+  if (m.resource !== 'container' || timeoutMs === undefined || started === undefined || kill === undefined) return undefined;
+  if (life?.aborted !== undefined && life.aborted.at <= kill.time) return undefined;
+  return kill.time >= started.time + timeoutMs ? kill : undefined;
+}
+
 /** The execution's ended result as read at the end, against its final attempt's container or child. */
-function judgeResult(id: string, read: { status?: unknown; result?: unknown; error?: { message?: unknown } }, m: Made, v: HistoryView): Violation[] {
+function judgeResult(id: string, read: KindRead, m: Made, v: HistoryView, timedOut: HistoryRecord | undefined): Violation[] {
   const exit = firstOp(m, 'exit');
   if (exit === undefined || typeof exit.value.code !== 'number') return [];
   const { code, stdout, stderr } = exit.value as { code: number; stdout: string; stderr: string };
   const where = { index: exit.index, executionId: id, workerId: m.host };
-  const said = (x: unknown): string => JSON.stringify(x)?.slice(0, 300) ?? 'nothing';
+  if (timedOut !== undefined) {
+    if (read.status !== 'completed' && read.error?.code === 'timeout') return [];
+    return [violation(v.records, 'resources', `execution ${id} ended ${String(read.status)} with ${said(read.error ?? read.result)}, but its final ${name(m)} was killed at t=${timedOut.time} for outliving its own timeoutMs: a container stopped at its timeoutMs fails with code timeout, not its exit code`, where)];
+  }
   if (read.status === 'completed' && code === 0) {
     const r = read.result as { exitCode?: unknown; stdout?: unknown; stderr?: unknown } | undefined;
     if (r?.exitCode === 0 && r.stdout === stdout && r.stderr === stderr) return [];
@@ -173,33 +190,51 @@ function judgeResult(id: string, read: { status?: unknown; result?: unknown; err
   return [violation(v.records, 'resources', `execution ${id} failed with error ${said(read.error)}, but its final ${name(m)} exited with code ${code} printing stderr ${said(stderr)}: a failure names the exit code and carries the stderr tail`, where)];
 }
 
+/** A container's own timeoutMs (its params), if it has one. */
+function containerTimeoutMs(tasks: ReturnType<typeof tasksById>, execution: string): number | undefined {
+  const params = tasks.get(execution)?.params as { timeoutMs?: unknown } | undefined;
+  return typeof params?.timeoutMs === 'number' ? params.timeoutMs : undefined;
+}
+
 /** Every ended container and command execution's result (the `kindResults` note) against its final attempt's resource. */
-function judgeResults(view: HistoryView, made: readonly Made[]): Violation[] {
+function judgeResults(view: HistoryView, made: readonly Made[], lives: Map<string, AttemptLife>, tasks: ReturnType<typeof tasksById>): Violation[] {
   const note = [...view.records].reverse().find((r) => r.f === 'note' && r.value.kindResults !== undefined);
-  const reads = (note?.value.kindResults ?? {}) as Record<string, { status?: unknown; result?: unknown; error?: { message?: unknown } }>;
+  const reads = (note?.value.kindResults ?? {}) as Record<string, KindRead>;
   const last = new Map<string, { workerId: string; attempt: number }>();
   for (const { ev } of view.ofType('result_recorded')) last.set(ev.executionId, ev);
   const byAttempt = new Map(made.map((m) => [`${m.host}|${m.execution}|${m.attempt}`, m]));
   return Object.entries(reads).flatMap(([id, read]) => {
     const final = last.get(id);
-    const m = final === undefined ? undefined : byAttempt.get(`${final.workerId}|${id}|${final.attempt}`);
-    return m === undefined ? [] : judgeResult(id, read, m, view);
+    const key = final === undefined ? '' : `${final.workerId}|${id}|${final.attempt}`;
+    const m = byAttempt.get(key);
+    return m === undefined ? [] : judgeResult(id, read, m, view, ownTimeoutKill(m, lives.get(key), containerTimeoutMs(tasks, id)));
   });
 }
 
-/** 31. What a task kind creates ends with its attempt (see the file comment). */
+/** A child's environment ends with the task's own `env` (its values win over the base), a container's is the task's `env` only. */
+function judgeEnv(m: Made, v: HistoryView): Violation[] {
+  const made = m.first;
+  const ignored = Array.isArray(made.value.taskEnvIgnored) ? (made.value.taskEnvIgnored as string[]) : [];
+  const extra = Array.isArray(made.value.extraEnv) ? (made.value.extraEnv as string[]) : [];
+  const where = { index: made.index, executionId: m.execution, workerId: m.host };
+  const out: Violation[] = [];
+  if (ignored.length > 0) out.push(violation(v.records, 'resources', `${name(m)} got ${ignored.join(', ')} other than the task's env gave: the task's own env comes last and wins`, where));
+  if (extra.length > 0) out.push(violation(v.records, 'resources', `${name(m)} got ${extra.join(', ')}, which the task's env does not name: a container's environment is the task's env only`, where));
+  return out;
+}
+
+/** 32. What a task kind creates ends with its attempt (see the file comment). */
 export function checkResources(view: HistoryView, ctx: CheckContext): Violation[] {
   const lives = attempts(view);
   const tasks = tasksById(view);
   const made = resources(view);
   const out: Violation[] = [];
   for (const m of made) {
+    out.push(...judgeEnv(m, view));
     const life = lives.get(`${m.host}|${m.execution}|${m.attempt}`);
     if (life === undefined) continue;
-    const params = tasks.get(m.execution)?.params as { timeoutMs?: unknown } | undefined;
-    const timeoutMs = typeof params?.timeoutMs === 'number' ? params.timeoutMs : undefined;
     if (m.resource === 'container') out.push(...judgeContainerEnd(m, life, ctx.toleranceMs, view));
-    out.push(...judgeKill(m, life, ctx.toleranceMs, view, timeoutMs));
+    out.push(...judgeKill(m, life, ctx.toleranceMs, view, m.resource === 'container' ? containerTimeoutMs(tasks, m.execution) : undefined));
   }
-  return [...out, ...judgeOps(view), ...judgeResults(view, made)];
+  return [...out, ...judgeOps(view), ...judgeResults(view, made, lives, tasks)];
 }

@@ -1,5 +1,5 @@
 /**
- * Synthetic histories for promise 31 (harness/check/promises-resources.ts):
+ * Synthetic histories for promise 32 (harness/check/promises-resources.ts):
  * what the container and command kinds create ends with its attempt. Each
  * case is a good history that passes and its one-change violation.
  */
@@ -36,7 +36,7 @@ function failedContainer(opts: { remove?: number | null; logs?: boolean; env?: s
 
 const messages = (h: H): string[] => checkHistory(h.history(), ['resources'], ctx).map((v) => v.message);
 
-describe('31 resources: containers', () => {
+describe('32 resources: containers', () => {
   it('passes a failed attempt whose container was removed and its logs read', () => {
     expect(messages(failedContainer().at(5000).phase('end'))).toEqual([]);
   });
@@ -97,7 +97,7 @@ describe('31 resources: containers', () => {
   });
 });
 
-describe('31 resources: child processes', () => {
+describe('32 resources: child processes', () => {
   /** A `sleep 5` child of an attempt that timed out at 300; it exits at `exitAt` (null: never). */
   function timedOutChild(exitAt: number | null, crashAt?: number): H {
     const h = new H().connect('w1');
@@ -133,7 +133,7 @@ describe('31 resources: child processes', () => {
   });
 });
 
-describe('31 resources: what an ended execution carries', () => {
+describe('32 resources: what an ended execution carries', () => {
   /** A child of e1's only attempt that printed and exited `code`; the coordinator recorded the attempt's result; the client read `read` at the end. */
   function ended(code: number, outcome: 'completed' | 'failed', read: Record<string, unknown>): H {
     const h = started(new H().connect('w1'), 10);
@@ -159,6 +159,56 @@ describe('31 resources: what an ended execution carries', () => {
   it('reports a failure that does not name the exit code', () => {
     expect(messages(ended(2, 'failed', { status: 'failed', error: { code: 'task_failed', message: 'command failed' } }))).toEqual([
       expect.stringMatching(/^execution e1 failed with error .*, but its final process 1000 .* exited with code 2 printing stderr "oops\\n"/),
+    ]);
+  });
+});
+
+describe('32 resources: the task env and a container\'s own timeout (set 14)', () => {
+  it('reports a child given another value than the task\'s env, and a container given a name the task did not (set 14 #16)', () => {
+    const h = started(new H().connect('w1'), 10);
+    note(h, 11, 'process', 'spawn', { argv: ['env'], envNames: ['LANG', 'PATH'], leaked: [] });
+    note(h, 12, 'process', 'exit', { code: 0, signal: null });
+    finished(h, 20, 'completed');
+    expect(messages(h.at(100).phase('end'))).toEqual([]);
+    const bad = started(new H().connect('w1'), 10);
+    note(bad, 11, 'process', 'spawn', { argv: ['env'], envNames: ['LANG', 'PATH'], leaked: [], taskEnvIgnored: ['LANG'] });
+    note(bad, 12, 'process', 'exit', { code: 0, signal: null });
+    note(bad, 13, 'container', 'create', { image: 'busybox:1.36', envNames: ['HOME'], leaked: [], extraEnv: ['HOME'] });
+    note(bad, 14, 'container', 'remove');
+    finished(bad, 20, 'completed');
+    expect(messages(bad.at(100).phase('end'))).toEqual([
+      expect.stringMatching(/^process 1000 \(execution e1 attempt 1 on w1\) got LANG other than the task's env gave/),
+      expect.stringMatching(/^container w1-c1 .* got HOME, which the task's env does not name/),
+    ]);
+  });
+
+  /** A container with timeoutMs 300 killed at `killAt` (and aborted first when `abortAt`), whose execution the client read as `read`. */
+  function killed(killAt: number, read: Record<string, unknown>, abortAt?: number): H {
+    const h = new H().connect('w1');
+    const i = h.rec.recordInvoke({ ref: 'r', kind: 'container', tasks: [{ kind: 'container', params: { image: 'alpine:3.20', cmd: ['sleep', '5'], timeoutMs: 300 } }] });
+    h.rec.recordOk(i, { executionIds: ['e1'] });
+    started(h, 10);
+    note(h, 12, 'container', 'create', { image: 'alpine:3.20', envNames: [], leaked: [] });
+    note(h, 14, 'container', 'start');
+    if (abortAt !== undefined) aborted(h, abortAt, 'cancel');
+    note(h, killAt, 'container', 'kill', { signal: 'SIGKILL' });
+    note(h, killAt, 'container', 'exit', { code: 137, signal: 'SIGKILL', stdout: '', stderr: '' });
+    note(h, killAt + 2, 'container', 'logs');
+    note(h, killAt + 4, 'container', 'remove');
+    finished(h, killAt + 5, abortAt === undefined ? 'failed' : 'cancelled');
+    h.at(killAt + 6).emit('coordinator', { type: 'result_recorded', ...lease, outcome: 'failed' });
+    h.at(1000).rec.recordInfo({ kindResults: { e1: read } });
+    return h.phase('end');
+  }
+
+  it('passes a container killed at its own timeoutMs that fails as timeout, and one killed for a cancel', () => {
+    expect(messages(killed(314, { status: 'failed', error: { code: 'timeout', message: 'container alpine:3.20 exceeded its timeoutMs 300 and was killed' } }))).toEqual([]);
+    expect(messages(killed(100, { status: 'cancelled', error: { code: 'cancelled', message: 'cancelled' } }, 99))).toEqual([]);
+  });
+
+  it('reports a container killed at its own timeoutMs that fails by its exit code (set 14 #17)', () => {
+    expect(messages(killed(314, { status: 'failed', error: { code: 'task_failed', message: 'container alpine:3.20 exited with code 137: ' } }))).toEqual([
+      expect.stringMatching(/^execution e1 ended failed with .*task_failed.*, but its final container w1-c1 .* was killed at t=314 for outliving its own timeoutMs: a container stopped at its timeoutMs fails with code timeout/),
     ]);
   });
 });

@@ -15,7 +15,7 @@ import { simVerdict } from './broken/verdict.js';
 
 const scenario = () => loadScenario('scenarios/task-resources.yaml');
 
-describe('31 resources: what the container and command kinds create ends with its attempt', () => {
+describe('32 resources: what the container and command kinds create ends with its attempt', () => {
   it('the real kinds pass task-resources', { timeout: 60_000 }, async () => {
     expect((await simVerdict(await scenario())).text).toBe('');
   });

@@ -14,7 +14,7 @@ import type { Marks, TimerHandle } from '../../../system/core/index.js';
 import { CONTAINER_LABEL, type DockerClient, type DockerContainer } from '../../../system/tasks/index.js';
 import type { Host } from '../host.js';
 import type { VirtualTime } from '../virtual-time.js';
-import { type AttemptRef, leakedSecrets, type ResourceSink } from './records.js';
+import { type AttemptRef, envAgainstTask, leakedSecrets, type ResourceSink } from './records.js';
 import { type ExitStatus, parseCommand, ScriptRun } from './script.js';
 
 /** Images every simulated engine has locally. */
@@ -67,13 +67,13 @@ export class SimDockerEngine {
   }
 
   /** A client for one attempt of the worker's incarnation: what `docker()` gives the kind. */
-  client(host: Host, ref: AttemptRef, secrets: Readonly<Record<string, string>>): DockerClient {
+  client(host: Host, ref: AttemptRef, secrets: Readonly<Record<string, string>>, taskEnv?: Readonly<Record<string, string>>): DockerClient {
     const call = this.caller(host, host.incarnation);
     // pull and createImage are dockerode's, not DockerClient's: a kind that pulls anyway (through a cast) is recorded doing so.
     const client: DockerClient & { pull(image: string): Promise<unknown>; createImage(o: { fromImage?: string }): Promise<unknown> } = {
       ping: () => call(() => 'OK'),
       getImage: (name) => ({ inspect: () => call(() => this.inspect(name)) }),
-      createContainer: (o) => call(() => this.handle(call, this.create(ref, o.Image ?? '', o.Cmd, o.Env ?? [], o.Labels ?? {}, secrets))),
+      createContainer: (o) => call(() => this.handle(call, this.create(ref, o.Image ?? '', o.Cmd, o.Env ?? [], o.Labels ?? {}, secrets, taskEnv))),
       pull: (image) => call(() => this.pull(ref, image)),
       createImage: (o) => call(() => this.pull(ref, o.fromImage ?? '')),
     };
@@ -112,7 +112,7 @@ export class SimDockerEngine {
     return {};
   }
 
-  private create(ref: AttemptRef, image: string, cmd: string[] | string | undefined, env: string[], labels: Record<string, string>, secrets: Readonly<Record<string, string>>): SimContainer {
+  private create(ref: AttemptRef, image: string, cmd: string[] | string | undefined, env: string[], labels: Record<string, string>, secrets: Readonly<Record<string, string>>, taskEnv?: Readonly<Record<string, string>>): SimContainer {
     if (!SIM_IMAGES.includes(image)) {
       this.record('refused', ref, { why: 'create: no such image', image });
       throw apiError(404, `No such image: ${image}`);
@@ -121,7 +121,7 @@ export class SimDockerEngine {
     const c: SimContainer = { id, ref, cmd: typeof cmd === 'string' ? [cmd] : (cmd ?? []), state: 'created', run: undefined, out: [], exit: undefined, waiters: [] };
     this.containers.set(id, c);
     const vars = Object.fromEntries(env.map((e) => [e.slice(0, Math.max(0, e.indexOf('='))) || e, e.slice(e.indexOf('=') + 1)]));
-    this.record('create', c, { image, cmd: c.cmd, label: labels[CONTAINER_LABEL] ?? null, envNames: Object.keys(vars).sort(), leaked: leakedSecrets(vars, secrets) });
+    this.record('create', c, { image, cmd: c.cmd, label: labels[CONTAINER_LABEL] ?? null, envNames: Object.keys(vars).sort(), leaked: leakedSecrets(vars, secrets), ...envAgainstTask(vars, taskEnv, true) });
     return c;
   }
 

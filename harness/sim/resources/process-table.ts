@@ -14,7 +14,7 @@ import type { Marks } from '../../../system/core/index.js';
 import type { CommandChild, SpawnCommand } from '../../../system/tasks/index.js';
 import type { Host } from '../host.js';
 import type { VirtualTime } from '../virtual-time.js';
-import { type AttemptRef, leakedSecrets, type ResourceSink } from './records.js';
+import { type AttemptRef, envAgainstTask, leakedSecrets, type ResourceSink } from './records.js';
 import { type ExitStatus, parseCommand, ScriptRun } from './script.js';
 
 /** Virtual ms from spawn() to the program running (exec). */
@@ -71,7 +71,7 @@ export class SimProcessTable {
   }
 
   /** The spawn one attempt of the worker's current incarnation uses. */
-  spawnFor(host: Host, ref: AttemptRef, secrets: Readonly<Record<string, string>>): SpawnCommand {
+  spawnFor(host: Host, ref: AttemptRef, secrets: Readonly<Record<string, string>>, taskEnv?: Readonly<Record<string, string>>): SpawnCommand {
     const incarnation = host.incarnation;
     return (program, args, { env, cwd }) => {
       const pid = this.nextPid++;
@@ -90,7 +90,7 @@ export class SimProcessTable {
         this.time.setTimeout(() => deliver(() => child.emit('error', Object.assign(new Error(`spawn ${program} ENOENT`), { code: 'ENOENT' }))), EXEC_MS);
         return child;
       }
-      rec('spawn', { argv, ...(cwd === undefined ? {} : { cwd }), envNames: Object.keys(env).sort(), leaked: leakedSecrets(env, secrets) });
+      rec('spawn', { argv, ...(cwd === undefined ? {} : { cwd }), envNames: Object.keys(env).sort(), leaked: leakedSecrets(env, secrets), ...envAgainstTask(env, taskEnv, false) });
       const out: string[][] = [[], [], []];
       const entry = { run: undefined as unknown as ScriptRun, cause: undefined as string | undefined };
       child.run = entry.run = new ScriptRun(steps, {

@@ -42,3 +42,16 @@ export function leakedSecrets(env: Record<string, string>, secrets: Readonly<Rec
   }
   return [...out].sort();
 }
+
+/**
+ * How an environment stands against the task's own `env`: the names whose
+ * value is not the task's (taskEnvIgnored), and with `only` (a container's
+ * environment is the task's env only) the names the task did not give
+ * (extraEnv). Empty lists are left out of the record.
+ */
+export function envAgainstTask(env: Readonly<Record<string, string>>, task: Readonly<Record<string, string>> | undefined, only: boolean): Record<string, string[]> {
+  const given = task ?? {};
+  const ignored = Object.keys(given).filter((k) => env[k] !== given[k]).sort();
+  const extra = only ? Object.keys(env).filter((k) => !(k in given)).sort() : [];
+  return { ...(ignored.length === 0 ? {} : { taskEnvIgnored: ignored }), ...(extra.length === 0 ? {} : { extraEnv: extra }) };
+}

@@ -65,7 +65,7 @@ export class SimResources {
       name: 'container',
       params: ContainerParams,
       run: (params, ctx) => {
-        const client = engine.client(host, { execution: ctx.executionId, attempt: ctx.attempt }, secrets);
+        const client = engine.client(host, { execution: ctx.executionId, attempt: ctx.attempt }, secrets, params.env);
         return containerKind({ docker: () => docker?.(id, client) ?? client, env }).run(params, ctx);
       },
     });
@@ -73,7 +73,7 @@ export class SimResources {
       name: 'command',
       params: CommandParams,
       run: (params, ctx) => {
-        const s = table.spawnFor(host, { execution: ctx.executionId, attempt: ctx.attempt }, secrets);
+        const s = table.spawnFor(host, { execution: ctx.executionId, attempt: ctx.attempt }, secrets, params.env);
         return commandKindWith({ spawn: spawn?.(id, s) ?? s, env }).run(params, ctx);
       },
     });

@@ -85,3 +85,8 @@ export function pullsBeforeCreate(_id: string, client: DockerClient): DockerClie
   const pull = (client as unknown as { pull(image: string): Promise<unknown> }).pull;
   return { ping: () => client.ping(), getImage: (n) => client.getImage(n), createContainer: async (o) => (await pull(o.Image ?? ''), client.createContainer(o)) };
 }
+
+/** Set 14 #16: the child's base environment (PATH, LANG...) spread after the task's `env`, so the task can no longer override it. */
+export function baseEnvOverTaskEnv(_id: string, spawn: SpawnCommand): SpawnCommand {
+  return (program, args, opts) => spawn(program, args, { ...opts, env: { ...opts.env, PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8' } });
+}
