@@ -3,7 +3,7 @@
  * mutable part only (the submitted doc stays as it was), fields that become
  * undefined read back as undefined, checkpoints land in whichever JSON holds
  * the live state, and a schema-v1 data directory (whole record in doc) opens,
- * migrates and keeps working.
+ * migrates and keeps working; the v3 rebuild keeps row order and key uniqueness.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -124,5 +124,28 @@ describe('SqliteStore compact rows (schema v2)', () => {
     await store.close();
     expect(withDb((db) => db.pragma('user_version', { simple: true }))).toBe(SQLITE_SCHEMA_VERSION);
     expect(await reopened()).toStrictEqual([done]);
+  });
+
+  it('keeps the order of the rows and the uniqueness of keys through the v3 rebuild of the table', async () => {
+    const [a, b, c] = [makeExecutionRecord({ idempotencyKey: 'ka' }), makeExecutionRecord(), makeExecutionRecord({ idempotencyKey: 'kc' })];
+    withDb((db) => {
+      db.exec(`CREATE TABLE executions (id TEXT PRIMARY KEY, status TEXT NOT NULL, task_id TEXT NOT NULL,
+        idempotency_key TEXT UNIQUE, created_at INTEGER NOT NULL, completed_at INTEGER, doc TEXT NOT NULL, state TEXT);
+        CREATE INDEX executions_task_id ON executions(task_id);
+        CREATE INDEX executions_completed_at ON executions(completed_at);`);
+      // Inserted with rowids out of id order: loadAll's order is the rowid's.
+      const insert = db.prepare('INSERT INTO executions (rowid, id, status, task_id, idempotency_key, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      for (const [rowid, r] of [[7, c], [9, a], [12, b]] as const) {
+        insert.run(rowid, r.executionId, r.status, r.taskId, r.idempotencyKey ?? null, r.createdAt, JSON.stringify(r));
+      }
+      db.pragma('user_version = 2');
+    });
+    const store = SqliteStore.open(file);
+    expect((await store.loadAll()).map((r) => r.executionId)).toEqual([c, a, b].map((r) => r.executionId));
+    await expect(store.submit([makeExecutionRecord({ idempotencyKey: 'ka' })])).rejects.toMatchObject({ code: 'conflict' });
+    await expect(store.update([{ ...b, idempotencyKey: 'kc' }])).rejects.toMatchObject({ code: 'conflict' });
+    await store.close();
+    const indexes = withDb((db) => db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").pluck().all());
+    expect(indexes.sort()).toEqual(['executions_completed_at', 'executions_key']);
   });
 });

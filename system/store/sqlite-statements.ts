@@ -1,5 +1,5 @@
 /**
- * The prepared statements of SqliteStore (schema version 2, the row layout of
+ * The prepared statements of SqliteStore (schema version 3, the row layout of
  * sqlite-rows.ts). Each comment says which indexes a statement touches: the
  * store picks the statement that rewrites the fewest.
  */
