@@ -23,8 +23,15 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const raw = (id: string): { doc: string; state: string | null; status: string } =>
-  withDb((db) => db.prepare<[string], { doc: string; state: string | null; status: string }>('SELECT doc, state, status FROM executions WHERE id = ?').get(id)!);
+interface RawRow {
+  doc: string;
+  state: string | null;
+  status: string;
+  hist: string | null;
+  hist_n: number | null;
+}
+const raw = (id: string): RawRow =>
+  withDb((db) => db.prepare<[string], RawRow>('SELECT doc, state, status, hist, hist_n FROM executions WHERE id = ?').get(id)!);
 
 function withDb<T>(fn: (db: Database.Database) => T): T {
   const db = new Database(file);
@@ -46,7 +53,7 @@ async function reopened(): Promise<ExecutionRecord[]> {
   }
 }
 
-describe('SqliteStore compact rows (schema v2)', () => {
+describe('SqliteStore compact rows (schema v3)', () => {
   it('a status change rewrites the mutable part only; the submitted doc is left as written', async () => {
     const store = SqliteStore.open(file);
     const r = makeExecutionRecord({ params: { big: 'x'.repeat(500) }, metadata: { team: 'a' } });
@@ -60,6 +67,52 @@ describe('SqliteStore compact rows (schema v2)', () => {
     expect(row.state).not.toContain('x'.repeat(500));
     expect(JSON.parse(row.state!)).toMatchObject({ status: 'preparing', attempts: 1, lease: { token: 'ls_7' } });
     await store.close();
+    expect(await reopened()).toStrictEqual([claimed]);
+  });
+
+  it('a status change appends its new history entries; the state holds no history', async () => {
+    const store = SqliteStore.open(file);
+    const r = makeExecutionRecord();
+    await store.submit([r]);
+    expect(raw(r.executionId)).toMatchObject({ hist: JSON.stringify(r.statusHistory).slice(1, -1), hist_n: 1 });
+    // The engine's way: the same record object, changed in place.
+    r.status = 'preparing';
+    r.attempts = 1;
+    r.lease = lease(3);
+    r.statusHistory.push({ status: 'preparing', at: 2, previous: 'scheduled', attempt: 1 });
+    await store.claim(r);
+    const claimedRow = raw(r.executionId);
+    expect(claimedRow.hist_n).toBe(2);
+    expect(JSON.parse(`[${claimedRow.hist ?? ''}]`)).toStrictEqual(r.statusHistory);
+    expect(claimedRow.state).not.toContain('statusHistory');
+    // Marks the entries on disk: a write that rewrote the whole history would wipe the mark.
+    withDb((db) => db.prepare("UPDATE executions SET hist = replace(hist, '\"at\":2,', '\"at\":2,\"mark\":1,') WHERE id = ?").run(r.executionId));
+    r.status = 'completed';
+    r.lease = undefined;
+    r.result = 'ok';
+    r.completedAt = 4;
+    r.statusHistory.push({ status: 'running', at: 3, previous: 'preparing', attempt: 1 }, { status: 'completed', at: 4, previous: 'running', attempt: 1 });
+    await store.complete(r);
+    await store.close();
+    const row = raw(r.executionId);
+    expect(row.hist_n).toBe(4);
+    expect(row.hist).toContain('"mark":1');
+    const [back] = await reopened();
+    expect(back?.statusHistory).toStrictEqual(r.statusHistory.map((e) => (e.at === 2 ? { ...e, mark: 1 } : e)));
+    expect({ ...back, statusHistory: r.statusHistory }).toStrictEqual(r);
+  });
+
+  it('a row that does not hold the history count a write follows fails that write as unavailable; the next one writes the whole history', async () => {
+    const store = SqliteStore.open(file);
+    const r = makeExecutionRecord();
+    await store.submit([r]);
+    // The disk lost an entry the store counted on (as when an earlier write failed unseen).
+    withDb((db) => db.prepare('UPDATE executions SET hist_n = 0 WHERE id = ?').run(r.executionId));
+    const claimed: ExecutionRecord = { ...r, status: 'preparing', attempts: 1, lease: lease(5), statusHistory: [...r.statusHistory, { status: 'preparing', at: 2, previous: 'scheduled', attempt: 1 }] };
+    await expect(store.claim(claimed)).rejects.toMatchObject({ code: 'unavailable' });
+    await store.claim(claimed);
+    await store.close();
+    expect(raw(r.executionId).hist_n).toBe(2);
     expect(await reopened()).toStrictEqual([claimed]);
   });
 

@@ -59,7 +59,8 @@ const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
       ALTER TABLE executions ADD COLUMN state TEXT;
       DROP INDEX executions_status;
     `),
-  // v3: an insert and a completion write the fewest index pages. No index on task_id (no
+  // v3: the status history in its own column, appended to (sqlite-rows.ts; NULL in the rows
+  // of v1 and v2); an insert and a completion write the fewest index pages. No index on task_id (no
   // statement reads by it; every insert wrote a page of it at a random place). The key and
   // completed_at indexes are partial: an execution without a key, or not completed, has no
   // entry (the table is rebuilt, as SQLite cannot make a UNIQUE column constraint partial;
@@ -74,7 +75,9 @@ const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
         created_at INTEGER NOT NULL,
         completed_at INTEGER,
         doc TEXT NOT NULL,
-        state TEXT
+        state TEXT,
+        hist TEXT,
+        hist_n INTEGER
       );
       INSERT INTO executions_v3 (rowid, id, status, task_id, idempotency_key, created_at, completed_at, doc, state)
         SELECT rowid, id, status, task_id, idempotency_key, created_at, completed_at, doc, state FROM executions ORDER BY rowid;
