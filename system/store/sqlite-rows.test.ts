@@ -106,14 +106,17 @@ describe('SqliteStore compact rows (schema v3)', () => {
     const store = SqliteStore.open(file);
     const r = makeExecutionRecord();
     await store.submit([r]);
-    // The disk lost an entry the store counted on (as when an earlier write failed unseen).
-    withDb((db) => db.prepare('UPDATE executions SET hist_n = 0 WHERE id = ?').run(r.executionId));
     const claimed: ExecutionRecord = { ...r, status: 'preparing', attempts: 1, lease: lease(5), statusHistory: [...r.statusHistory, { status: 'preparing', at: 2, previous: 'scheduled', attempt: 1 }] };
-    await expect(store.claim(claimed)).rejects.toMatchObject({ code: 'unavailable' });
     await store.claim(claimed);
+    // The disk lost an entry the store counted on (as when an earlier write failed unseen).
+    withDb((db) => db.prepare('UPDATE executions SET hist_n = 1 WHERE id = ?').run(r.executionId));
+    const running: ExecutionRecord = { ...claimed, status: 'running', startedAt: 3, statusHistory: [...claimed.statusHistory, { status: 'running', at: 3, previous: 'preparing', attempt: 1 }] };
+    await expect(store.update([running])).rejects.toMatchObject({ code: 'unavailable' });
+    expect(raw(r.executionId)).toMatchObject({ status: 'preparing', hist_n: 1 });
+    await store.update([running]);
     await store.close();
-    expect(raw(r.executionId).hist_n).toBe(2);
-    expect(await reopened()).toStrictEqual([claimed]);
+    expect(raw(r.executionId).hist_n).toBe(3);
+    expect(await reopened()).toStrictEqual([running]);
   });
 
   it('fields that were set and are cleared again read back as undefined', async () => {

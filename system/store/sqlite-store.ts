@@ -83,8 +83,10 @@ interface Queued {
  * How many status history entries each execution's row holds once what this
  * store issued commits, so that a write sends only the entries after them
  * (sqlite-rows.ts). Set when a write is queued, in issue order, which is the
- * order the rows are written in. Forgotten when the execution completes
- * (nothing appends to it any more) and entirely when any write fails (the
+ * order the rows are written in. Counted from an execution's first write
+ * after submit (its claim, which writes the whole history: two entries) to
+ * its completion, so the map holds the executions under way, not every
+ * pending one; forgotten entirely when any write fails (the
  * disk may then hold fewer entries): a write of an execution with no count
  * writes its whole history. A count that is wrong all the same (a write
  * queued before a failure was known) is caught by the statement, which
@@ -221,8 +223,9 @@ export class SqliteStore implements Store {
     } catch (err) {
       return Promise.reject(err);
     }
-    // Counted before it is queued: a full queue flushes (and in this thread commits) at once.
-    for (const r of records) this.history.set(r.executionId, r.statusHistory.length, isTerminal(r.status));
+    // Counted before it is queued (a full queue flushes, and in this thread commits, at once);
+    // not at submit, so only executions under way are counted: a claim writes the whole history.
+    if (how !== 'insert') for (const r of records) this.history.set(r.executionId, r.statusHistory.length, isTerminal(r.status));
     return this.enqueue({ kind: 'write', op, how, rows });
   }
 
