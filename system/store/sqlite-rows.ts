@@ -14,11 +14,15 @@
  * written once, and a claim or completion writes about a hundred bytes of
  * state plus one or two history entries.
  *
+ * An insert leaves `hist` NULL: the history is the doc's until the first
+ * write after submit (the claim), which writes the whole history (two
+ * entries) and its count; later writes append.
+ *
  * loadAll() rebuilds the record as doc overlaid with state, its history from
- * `hist`. Rows of schema versions 1 and 2 have `hist` NULL: their history
- * is in `state` (v2) or in the doc (v1, `state` NULL too, the doc being the
- * whole record), so old data directories read unchanged; their first write
- * by this version writes the whole history.
+ * `hist` when set. Rows of schema versions 1 and 2 have `hist` NULL too:
+ * their history is in `state` (v2) or in the doc (v1, `state` NULL too, the
+ * doc being the whole record), so old data directories read unchanged;
+ * their first write by this version writes the whole history.
  */
 import { InvalidArgumentError } from '../core/errors.js';
 import type { CheckpointRecord, ExecutionRecord, StatusEntry } from '../core/model.js';
@@ -56,7 +60,7 @@ export type Row = [
   doc: string,
   /** MUTABLE_FIELDS (updates only; '' for an insert). */
   state: string,
-  /** History entries: all of them (insert, full write), or the ones after `histFrom` to append ('' when none, led by a comma when the row holds some). */
+  /** History entries: all of them (full write), or the ones after `histFrom` to append ('' when none, led by a comma when the row holds some); '' for an insert. */
   hist: string,
   /** How many entries the row holds before this write (append), or -1: `hist` is the whole history. */
   histFrom: number,
@@ -104,7 +108,7 @@ function entriesJson(history: readonly StatusEntry[], from: number, id: string):
 }
 
 /**
- * The row for an insert ('doc': the whole record and history) or an update
+ * The row for an insert ('doc': the whole record, its history included) or an update
  * of the mutable part ('state'), appending the history entries after the
  * `stored` ones the row holds, or writing the whole history when that count
  * is not known (undefined) or larger than the record's.
@@ -121,7 +125,7 @@ export function toRow(r: ExecutionRecord, part: 'doc' | 'state', stored?: number
     r.completedAt ?? null,
     part === 'doc' ? serialize(r, `execution ${id}`) : '',
     part === 'state' ? stateJson(r) : '',
-    entriesJson(r.statusHistory, from < 0 ? 0 : from, id),
+    part === 'state' ? entriesJson(r.statusHistory, from < 0 ? 0 : from, id) : '',
     from,
     n,
     id,

@@ -25,9 +25,10 @@ export interface StoredRow {
 export function prepareStatements(db: Db) {
   return {
     all: db.prepare<[], StoredRow>('SELECT doc, state, hist FROM executions ORDER BY rowid'),
+    // hist and hist_n stay NULL: the history is the doc's until the first write after submit.
     insert: db.prepare<unknown[]>(
-      `INSERT INTO executions (id, status, task_id, idempotency_key, created_at, completed_at, doc, hist, hist_n)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO executions (id, status, task_id, idempotency_key, created_at, completed_at, doc)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     // The general update, writing the whole history (the store does not know what the row
     // holds). Every column an update may change (task_id and created_at are fixed at submit,
@@ -80,7 +81,7 @@ export function runWrite(stmt: Statements, how: WriteStatement, r: Row): number 
   const [status, taskId, key, createdAt, completedAt, doc, state, hist, histFrom, histN, id] = r;
   switch (how) {
     case 'insert':
-      return stmt.insert.run(id, status, taskId, key, createdAt, completedAt, doc, hist, histN).changes;
+      return stmt.insert.run(id, status, taskId, key, createdAt, completedAt, doc).changes;
     case 'update':
       return stmt.update.run(status, key, completedAt, state, hist, histN, id).changes;
     case 'append':
