@@ -60,6 +60,7 @@ import type { SqliteStoreOptions } from './sqlite-schema.js';
 import { createExecutor, type GroupResult, inProcessBackend, type OpDescriptor, openStoreDb, type SqliteBackend, type SqliteExecutor, type WriteHow } from './sqlite-exec.js';
 import { SqliteThread } from './sqlite-thread-client.js';
 import { claimMisuse, completeMisuse } from './store-common.js';
+import { HistoryCounts } from './sqlite-history.js';
 import { fromRow, type Row, serialize, toRow } from './sqlite-rows.js';
 import type { Store, StoreStats } from './store.js';
 
@@ -77,37 +78,6 @@ interface Queued {
   op: OpDescriptor;
   resolve(value: unknown): void;
   reject(err: unknown): void;
-}
-
-/**
- * How many status history entries each execution's row holds once what this
- * store issued commits, so that a write sends only the entries after them
- * (sqlite-rows.ts). Set when a write is queued, in issue order, which is the
- * order the rows are written in. Counted from an execution's first write
- * after submit (its claim, which writes the whole history: two entries) to
- * its completion, so the map holds the executions under way, not every
- * pending one; forgotten entirely when any write fails (the
- * disk may then hold fewer entries): a write of an execution with no count
- * writes its whole history. A count that is wrong all the same (a write
- * queued before a failure was known) is caught by the statement, which
- * checks the row's count, and fails that write.
- */
-class HistoryCounts {
-  private readonly counts = new Map<string, number>();
-
-  get(id: string): number | undefined {
-    return this.counts.get(id);
-  }
-
-  /** The rows will hold `n` entries once queued writes commit; `done` forgets the execution. */
-  set(id: string, n: number, done: boolean): void {
-    if (done) this.counts.delete(id);
-    else this.counts.set(id, n);
-  }
-
-  clear(): void {
-    this.counts.clear();
-  }
 }
 
 /** The SQLite Store; see the file header for group commit, threads and durability. */
