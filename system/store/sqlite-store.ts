@@ -45,7 +45,7 @@
  * index (a completion also sets `completed_at`); only a change of the
  * idempotency key or of completedAt outside complete() takes the general
  * statement. Which entries are new the store knows from its own writes
- * (HistoryCounts below). JSON drops `undefined`, so loadAll() restores
+ * (HistoryCounts, sqlite-history.ts). JSON drops `undefined`, so loadAll() restores
  * absent optional fields as `undefined` to give back the shape that was
  * stored.
  */
