@@ -32,6 +32,7 @@ import { argFlag, argNumber, argString } from './lib/args.js';
 import {
   childCpuMs,
   freePort,
+  mainThreadCpuMs,
   processCpuMs,
   removeDir,
   spawnCoordinator,
@@ -117,11 +118,12 @@ function describeTopology(topology: 'split' | 'single'): string {
     : `coordinator, embedding-API client and ${config.workers} workers (concurrency ${config.concurrency}) in one process`;
 }
 
-/** CPU time of the max run, per process and per task. */
-function cpuSummary(topology: 'split' | 'single', cpuMax: number, wcpuMax: number): Record<string, number | string> {
+/** CPU time of the max run, per process and per task; the main process's main thread apart (without the store's thread, GC and libuv threads). */
+function cpuSummary(topology: 'split' | 'single', cpuMax: number, wcpuMax: number, mainThreadMax: number | undefined): Record<string, number | string> {
   return {
     mainProcessMs: cpuMax,
     mainProcessUsPerTask: Math.round((cpuMax * 1000) / config.tasks),
+    ...(mainThreadMax === undefined ? {} : { mainThreadUsPerTask: Math.round((mainThreadMax * 1000) / config.tasks) }),
     ...(topology === 'split' ? { workerProcessMs: wcpuMax, workerProcessUsPerTask: Math.round((wcpuMax * 1000) / config.tasks) } : {}),
     note: 'CPU time, unaffected by other load on the machine: 1e6 / usPerTask is what one dedicated core would sustain',
   };
@@ -143,10 +145,13 @@ async function runTopology(topology: 'split' | 'single'): Promise<TopologyResult
     await maxEmbedded(engine, setTracker, { tasks: config.warmupTasks, batchSize: config.batch, timeoutMs: config.timeoutMs, tag: `${topology}-warm` });
     const s0 = system.store.stats();
     const cpu0 = processCpuMs();
+    const thread0 = mainThreadCpuMs();
     const wcpu0 = await workers.cpuMs();
     const max = await maxEmbedded(engine, setTracker, { tasks: config.tasks, batchSize: config.batch, timeoutMs: config.timeoutMs, tag: `${topology}-max` });
     const s1 = system.store.stats();
     const cpuMax = processCpuMs() - cpu0;
+    const thread1 = mainThreadCpuMs();
+    const threadMax = thread0 === undefined || thread1 === undefined ? undefined : thread1 - thread0;
     const wcpuMax = (await workers.cpuMs()) - wcpu0;
     const paced = await pacedEmbedded(engine, setTracker, {
       rate: config.rate,
@@ -158,7 +163,7 @@ async function runTopology(topology: 'split' | 'single'): Promise<TopologyResult
     const commits = s1.commits - s0.commits;
     const operations = s1.operations - s0.operations;
     const store = { commits, operations, opsPerCommit: commits === 0 ? 0 : Math.round((operations / commits) * 10) / 10 };
-    return { topology, description: describeTopology(topology), max, paced, store, cpuDuringMax: cpuSummary(topology, cpuMax, wcpuMax) };
+    return { topology, description: describeTopology(topology), max, paced, store, cpuDuringMax: cpuSummary(topology, cpuMax, wcpuMax, threadMax) };
   } finally {
     await workers.stop().catch(() => {});
     await system.close();

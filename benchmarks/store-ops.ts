@@ -8,9 +8,14 @@
  * connection in the store's worker thread (SqliteStore option `thread`); the
  * main thread's share of the CPU is reported beside the process's.
  *
- *   npm run bench:store -- [--tasks 30000] [--per-tick 70] [--synchronous full|normal] [--thread on|off]
+ * `--ids random` gives the executions random ids as the engine does (`ex_` +
+ * 16 hex digits, taskId = executionId), so index inserts land at random
+ * places in their B-trees; the default `ex_test_N` ids arrive nearly in order.
+ *
+ *   npm run bench:store -- [--tasks 30000] [--per-tick 70] [--synchronous full|normal] [--thread on|off] [--ids random]
  */
-import { asLeaseToken, asWorkerId } from '../system/core/ids.js';
+import { randomBytes } from 'node:crypto';
+import { asExecutionId, asLeaseToken, asTaskId, asWorkerId } from '../system/core/ids.js';
 import type { ExecutionRecord, ExecutionStatus } from '../system/core/model.js';
 import { SqliteStore } from '../system/store/sqlite-store.js';
 import { makeExecutionRecord } from '../system/store/testing.js';
@@ -21,6 +26,14 @@ const tasks = argNumber('tasks', 30_000);
 const perTick = argNumber('per-tick', 70);
 const synchronous = argString('synchronous') === 'normal' ? 'normal' : 'full';
 const thread = argString('thread') === 'on';
+const randomIds = argString('ids') === 'random';
+
+/** A record as the benchmark submits it: random ids like the engine's with --ids random. */
+function record(i: number): ExecutionRecord {
+  if (!randomIds) return makeExecutionRecord({ params: { value: i } });
+  const id = `ex_${randomBytes(8).toString('hex')}`;
+  return makeExecutionRecord({ params: { value: i }, executionId: asExecutionId(id), taskId: asTaskId(id) });
+}
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 const cpuUs = (): number => {
   const u = process.cpuUsage();
@@ -57,7 +70,7 @@ async function main(): Promise<void> {
   const dir = tempDataDir('store-ops');
   const store = SqliteStore.open(`${dir}/squall.db`, { synchronous, thread });
   try {
-    const records = Array.from({ length: tasks }, (_, i) => makeExecutionRecord({ params: { value: i } }));
+    const records = Array.from({ length: tasks }, (_, i) => record(i));
     const t0 = cpuUs();
     for (let i = 0; i < tasks; i += 1000) {
       await store.submit(records.slice(i, i + 1000));
@@ -69,7 +82,7 @@ async function main(): Promise<void> {
     const t2 = cpuUs();
     const m2 = mainThreadCpuMs() ?? 0;
     const s = store.stats();
-    console.log(JSON.stringify({ benchmark: 'store-ops', tasks, perTick, synchronous, submitUsPerTask: Math.round((t1 - t0) / tasks * 10) / 10, lifecycleUsPerTask: Math.round((t2 - t1) / tasks * 10) / 10, lifecycleMainThreadUsPerTask: Math.round((m2 - m1) * 1000 / tasks * 10) / 10, thread, commits: s.commits }));
+    console.log(JSON.stringify({ benchmark: 'store-ops', tasks, perTick, synchronous, submitUsPerTask: Math.round((t1 - t0) / tasks * 10) / 10, lifecycleUsPerTask: Math.round((t2 - t1) / tasks * 10) / 10, lifecycleMainThreadUsPerTask: Math.round((m2 - m1) * 1000 / tasks * 10) / 10, thread, ids: randomIds ? 'random' : 'sequential', commits: s.commits }));
   } finally {
     await store.close();
     removeDir(dir);

@@ -12,10 +12,11 @@
  * group transaction below.
  */
 import { ErrorCode, NotFoundError, SquallError } from '../core/errors.js';
-import type { Row } from './sqlite-rows.js';
+import { COL, type Row } from './sqlite-rows.js';
 import { type Db, lockExclusively, migrate, openDatabase, SQLITE_SCHEMA_VERSION, type SqliteStoreOptions } from './sqlite-schema.js';
-import { prepareStatements, type Statements } from './sqlite-statements.js';
-import type { GroupOutcome } from './store-common.js';
+import { prepareStatements, runWrite, type Statements, type StoredRow, type WriteStatement } from './sqlite-statements.js';
+
+export type { StoredRow } from './sqlite-statements.js';
 
 /** How a write binds its rows: insert (submit), or a compact update falling back to the general one. */
 export type WriteHow = 'insert' | 'compact' | 'compactComplete';
@@ -31,14 +32,16 @@ export type OpDescriptor =
   /** Rewrites the schema version: a real, tiny write. */
   | { kind: 'probe' };
 
-/** A committed group's per-operation outcomes, or the failure of the whole transaction (nothing committed). */
-export type GroupResult = { ok: true; outcomes: GroupOutcome[] } | { ok: false; err: SquallError };
-
-/** A stored row as loadAll() reads it. */
-export interface StoredRow {
-  doc: string;
-  state: string | null;
-}
+/**
+ * A committed group's outcome, sparse: every operation succeeded with no
+ * value but those listed (by index in the group), or the failure of the
+ * whole transaction (nothing committed). Sparse because a group is a few
+ * hundred operations that nearly all succeed with nothing to say, and the
+ * answer crosses the thread boundary.
+ */
+export type GroupResult =
+  | { ok: true; failed: [index: number, err: Error][]; values: [index: number, value: unknown][] }
+  | { ok: false; err: SquallError };
 
 /** Opens the database at path for a store: lock (if exclusive), WAL, synchronous, busy timeout, migration. */
 export function openStoreDb(path: string, options: SqliteStoreOptions): Db {
@@ -62,36 +65,55 @@ function isSingle(d: OpDescriptor): boolean {
   return d.kind !== 'write' || d.rows.length === 1;
 }
 
-/** Inserts a row or runs the general update, translating constraint failures into SquallErrors. */
-function write(stmt: Statements, op: string, row: Row, how: 'insert' | 'update'): void {
-  let changes: number;
+/** Runs one write statement, translating constraint failures into SquallErrors; its changed-row count. */
+function run(stmt: Statements, how: WriteStatement, op: string, row: Row): number {
   try {
-    changes = stmt[how].run(row).changes;
+    return runWrite(stmt, how, row);
   } catch (err) {
     const code = (err as { code?: unknown }).code;
+    const id = row[COL.id];
+    const key = row[COL.key];
     if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-      throw new SquallError(ErrorCode.Conflict, `${op}: execution ${row.id} already exists`);
+      throw new SquallError(ErrorCode.Conflict, `${op}: execution ${id} already exists`);
     }
-    if (code === 'SQLITE_CONSTRAINT_UNIQUE' && row.key !== null) {
-      const holder = stmt.keyHolder.get(row.key)?.id ?? 'another execution';
-      throw new SquallError(
-        ErrorCode.Conflict,
-        `idempotencyKey ${JSON.stringify(row.key)} of execution ${row.id} is already held by execution ${holder}`,
-      );
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE' && key !== null) {
+      const holder = stmt.keyHolder.get(key)?.id ?? 'another execution';
+      throw new SquallError(ErrorCode.Conflict, `idempotencyKey ${JSON.stringify(key)} of execution ${id} is already held by execution ${holder}`);
     }
     throw err;
   }
-  if (changes === 0) throw new NotFoundError(`${op}: no execution ${row.id}`);
+}
+
+/**
+ * Writes one row: an insert, the whole history (histFrom -1), or the compact
+ * statement with the general append as its fallback. A row that is not there
+ * is not found; one whose history count is not the one the write follows
+ * (an earlier write of it failed, so memory is ahead of the disk) fails the
+ * operation as unavailable, which makes the engine reload from the store.
+ */
+function writeRow(stmt: Statements, op: string, how: WriteHow, row: Row): void {
+  if (how === 'insert') {
+    run(stmt, 'insert', op, row);
+    return;
+  }
+  if (row[COL.histFrom] < 0) {
+    if (run(stmt, 'update', op, row) === 0) throw new NotFoundError(`${op}: no execution ${row[COL.id]}`);
+    return;
+  }
+  if (runWrite(stmt, how, row) > 0 || run(stmt, 'append', op, row) > 0) return;
+  const id = row[COL.id];
+  if (stmt.exists.get(id) === undefined) throw new NotFoundError(`${op}: no execution ${id}`);
+  throw new SquallError(
+    ErrorCode.Unavailable,
+    `${op}: execution ${id} on disk does not hold the ${row[COL.histFrom]} status history entries this write follows (an earlier write of it failed); reload from the store`,
+  );
 }
 
 /** Runs one operation's statements (no transaction of its own). */
 function runOp(db: Db, stmt: Statements, d: OpDescriptor): unknown {
   switch (d.kind) {
     case 'write':
-      for (const row of d.rows) {
-        if (d.how === 'insert') write(stmt, d.op, row, 'insert');
-        else if (stmt[d.how].run(row).changes === 0) write(stmt, d.op, row, 'update');
-      }
+      for (const row of d.rows) writeRow(stmt, d.op, d.how, row);
       return undefined;
     case 'checkpoint': {
       const { changes } = stmt.checkpoint.run({ id: d.id, seq: d.seq, cp: d.cp });
@@ -118,20 +140,23 @@ export interface SqliteExecutor {
 export function createExecutor(db: Db): SqliteExecutor {
   const stmt = prepareStatements(db);
   const runOne = db.transaction((d: OpDescriptor) => runOp(db, stmt, d));
-  const group = db.transaction((ops: readonly OpDescriptor[]): GroupOutcome[] =>
-    ops.map((d) => {
+  const group = db.transaction((ops: readonly OpDescriptor[]): Extract<GroupResult, { ok: true }> => {
+    const out: Extract<GroupResult, { ok: true }> = { ok: true, failed: [], values: [] };
+    ops.forEach((d, i) => {
       try {
-        return { ok: true, value: isSingle(d) ? runOp(db, stmt, d) : runOne(d) };
+        const value = isSingle(d) ? runOp(db, stmt, d) : runOne(d);
+        if (value !== undefined) out.values.push([i, value]);
       } catch (err) {
-        if (err instanceof SquallError) return { ok: false, err };
-        throw err;
+        if (!(err instanceof SquallError)) throw err;
+        out.failed.push([i, err]);
       }
-    }),
-  );
+    });
+    return out;
+  });
   return {
     runGroup(ops) {
       try {
-        return { ok: true, outcomes: group(ops) };
+        return group(ops);
       } catch (err) {
         return { ok: false, err: new SquallError(ErrorCode.Unavailable, `store commit failed: ${String(err)}`, { cause: err }) };
       }

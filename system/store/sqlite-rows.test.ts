@@ -3,7 +3,7 @@
  * mutable part only (the submitted doc stays as it was), fields that become
  * undefined read back as undefined, checkpoints land in whichever JSON holds
  * the live state, and a schema-v1 data directory (whole record in doc) opens,
- * migrates and keeps working.
+ * migrates and keeps working; the v3 rebuild keeps row order and key uniqueness.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,8 +23,15 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const raw = (id: string): { doc: string; state: string | null; status: string } =>
-  withDb((db) => db.prepare<[string], { doc: string; state: string | null; status: string }>('SELECT doc, state, status FROM executions WHERE id = ?').get(id)!);
+interface RawRow {
+  doc: string;
+  state: string | null;
+  status: string;
+  hist: string | null;
+  hist_n: number | null;
+}
+const raw = (id: string): RawRow =>
+  withDb((db) => db.prepare<[string], RawRow>('SELECT doc, state, status, hist, hist_n FROM executions WHERE id = ?').get(id)!);
 
 function withDb<T>(fn: (db: Database.Database) => T): T {
   const db = new Database(file);
@@ -46,7 +53,7 @@ async function reopened(): Promise<ExecutionRecord[]> {
   }
 }
 
-describe('SqliteStore compact rows (schema v2)', () => {
+describe('SqliteStore compact rows (schema v3)', () => {
   it('a status change rewrites the mutable part only; the submitted doc is left as written', async () => {
     const store = SqliteStore.open(file);
     const r = makeExecutionRecord({ params: { big: 'x'.repeat(500) }, metadata: { team: 'a' } });
@@ -61,6 +68,56 @@ describe('SqliteStore compact rows (schema v2)', () => {
     expect(JSON.parse(row.state!)).toMatchObject({ status: 'preparing', attempts: 1, lease: { token: 'ls_7' } });
     await store.close();
     expect(await reopened()).toStrictEqual([claimed]);
+  });
+
+  it('a status change appends its new history entries; the state holds no history', async () => {
+    const store = SqliteStore.open(file);
+    const r = makeExecutionRecord();
+    await store.submit([r]);
+    // Submitted: the history is the doc's.
+    expect(raw(r.executionId)).toMatchObject({ hist: null, hist_n: null });
+    // The engine's way: the same record object, changed in place.
+    r.status = 'preparing';
+    r.attempts = 1;
+    r.lease = lease(3);
+    r.statusHistory.push({ status: 'preparing', at: 2, previous: 'scheduled', attempt: 1 });
+    await store.claim(r);
+    const claimedRow = raw(r.executionId);
+    expect(claimedRow.hist_n).toBe(2);
+    expect(JSON.parse(`[${claimedRow.hist ?? ''}]`)).toStrictEqual(r.statusHistory);
+    expect(claimedRow.state).not.toContain('statusHistory');
+    // Marks the entries on disk: a write that rewrote the whole history would wipe the mark.
+    withDb((db) => db.prepare("UPDATE executions SET hist = replace(hist, '\"at\":2,', '\"at\":2,\"mark\":1,') WHERE id = ?").run(r.executionId));
+    r.status = 'completed';
+    r.lease = undefined;
+    r.result = 'ok';
+    r.completedAt = 4;
+    r.statusHistory.push({ status: 'running', at: 3, previous: 'preparing', attempt: 1 }, { status: 'completed', at: 4, previous: 'running', attempt: 1 });
+    await store.complete(r);
+    await store.close();
+    const row = raw(r.executionId);
+    expect(row.hist_n).toBe(4);
+    expect(row.hist).toContain('"mark":1');
+    const [back] = await reopened();
+    expect(back?.statusHistory).toStrictEqual(r.statusHistory.map((e) => (e.at === 2 ? { ...e, mark: 1 } : e)));
+    expect({ ...back, statusHistory: r.statusHistory }).toStrictEqual(r);
+  });
+
+  it('a row that does not hold the history count a write follows fails that write as unavailable; the next one writes the whole history', async () => {
+    const store = SqliteStore.open(file);
+    const r = makeExecutionRecord();
+    await store.submit([r]);
+    const claimed: ExecutionRecord = { ...r, status: 'preparing', attempts: 1, lease: lease(5), statusHistory: [...r.statusHistory, { status: 'preparing', at: 2, previous: 'scheduled', attempt: 1 }] };
+    await store.claim(claimed);
+    // The disk lost an entry the store counted on (as when an earlier write failed unseen).
+    withDb((db) => db.prepare('UPDATE executions SET hist_n = 1 WHERE id = ?').run(r.executionId));
+    const running: ExecutionRecord = { ...claimed, status: 'running', startedAt: 3, statusHistory: [...claimed.statusHistory, { status: 'running', at: 3, previous: 'preparing', attempt: 1 }] };
+    await expect(store.update([running])).rejects.toMatchObject({ code: 'unavailable' });
+    expect(raw(r.executionId)).toMatchObject({ status: 'preparing', hist_n: 1 });
+    await store.update([running]);
+    await store.close();
+    expect(raw(r.executionId).hist_n).toBe(3);
+    expect(await reopened()).toStrictEqual([running]);
   });
 
   it('fields that were set and are cleared again read back as undefined', async () => {
@@ -124,5 +181,28 @@ describe('SqliteStore compact rows (schema v2)', () => {
     await store.close();
     expect(withDb((db) => db.pragma('user_version', { simple: true }))).toBe(SQLITE_SCHEMA_VERSION);
     expect(await reopened()).toStrictEqual([done]);
+  });
+
+  it('keeps the order of the rows and the uniqueness of keys through the v3 rebuild of the table', async () => {
+    const [a, b, c] = [makeExecutionRecord({ idempotencyKey: 'ka' }), makeExecutionRecord(), makeExecutionRecord({ idempotencyKey: 'kc' })];
+    withDb((db) => {
+      db.exec(`CREATE TABLE executions (id TEXT PRIMARY KEY, status TEXT NOT NULL, task_id TEXT NOT NULL,
+        idempotency_key TEXT UNIQUE, created_at INTEGER NOT NULL, completed_at INTEGER, doc TEXT NOT NULL, state TEXT);
+        CREATE INDEX executions_task_id ON executions(task_id);
+        CREATE INDEX executions_completed_at ON executions(completed_at);`);
+      // Inserted with rowids out of id order: loadAll's order is the rowid's.
+      const insert = db.prepare('INSERT INTO executions (rowid, id, status, task_id, idempotency_key, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      for (const [rowid, r] of [[7, c], [9, a], [12, b]] as const) {
+        insert.run(rowid, r.executionId, r.status, r.taskId, r.idempotencyKey ?? null, r.createdAt, JSON.stringify(r));
+      }
+      db.pragma('user_version = 2');
+    });
+    const store = SqliteStore.open(file);
+    expect((await store.loadAll()).map((r) => r.executionId)).toEqual([c, a, b].map((r) => r.executionId));
+    await expect(store.submit([makeExecutionRecord({ idempotencyKey: 'ka' })])).rejects.toMatchObject({ code: 'conflict' });
+    await expect(store.update([{ ...b, idempotencyKey: 'kc' }])).rejects.toMatchObject({ code: 'conflict' });
+    await store.close();
+    const indexes = withDb((db) => db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").pluck().all());
+    expect(indexes.sort()).toEqual(['executions_completed_at', 'executions_key']);
   });
 });

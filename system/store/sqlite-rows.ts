@@ -1,28 +1,40 @@
 /**
- * How SqliteStore lays an ExecutionRecord out in a row (schema version 2).
+ * How SqliteStore lays an ExecutionRecord out in a row (schema version 3).
  *
  * A row holds the record as submitted in `doc` (JSON, written once by
- * submit) and, once the execution changed, its mutable part in `state`
- * (JSON of MUTABLE_FIELDS only, rewritten by every later operation). The
- * fields fixed at submission (params, metadata, retry policy, dependencies,
- * ...) are therefore serialized and written once instead of on every status
- * change: a claim, start or completion writes a few hundred bytes and no
- * index but the ones whose column really changed (see sqlite-store.ts).
+ * submit), once the execution changed its mutable part in `state` (JSON of
+ * MUTABLE_FIELDS but the history, rewritten by every later operation), and
+ * the status history in `hist`: its entries as JSON joined by commas, with
+ * their count in `hist_n`. A status change appends its new entries to
+ * `hist` instead of writing the whole history again: the store knows how
+ * many entries a row holds from its own earlier writes (sqlite-store.ts,
+ * HistoryCounts), sends those after them and the statement checks `hist_n`
+ * (sqlite-statements.ts). The fields fixed at submission (params,
+ * metadata, retry policy, dependencies, ...) are therefore serialized and
+ * written once, and a claim or completion writes about a hundred bytes of
+ * state plus one or two history entries.
  *
- * loadAll() rebuilds the record as doc overlaid with state. A row written by
- * schema version 1 (or by a full replace, see the store) has `state` NULL
- * and its doc is the whole record, so old data directories read unchanged.
+ * An insert leaves `hist` NULL: the history is the doc's until the first
+ * write after submit (the claim), which writes the whole history (two
+ * entries) and its count; later writes append.
+ *
+ * loadAll() rebuilds the record as doc overlaid with state, its history from
+ * `hist` when set. Rows of schema versions 1 and 2 have `hist` NULL too:
+ * their history is in `state` (v2) or in the doc (v1, `state` NULL too, the
+ * doc being the whole record), so old data directories read unchanged;
+ * their first write by this version writes the whole history.
  */
 import { InvalidArgumentError } from '../core/errors.js';
-import type { CheckpointRecord, ExecutionRecord } from '../core/model.js';
+import type { CheckpointRecord, ExecutionRecord, StatusEntry } from '../core/model.js';
 
 /**
  * The fields an operation after submit may change. Everything else is fixed
  * at submission (the Store contract, store.ts); idempotencyKey is here
  * because a holder may release or change its key through update().
+ * statusHistory lives in its own column (see the file header).
  */
 const MUTABLE_FIELDS = [
-  'status', 'attempts', 'result', 'error', 'statusHistory', 'lease', 'checkpoint',
+  'status', 'attempts', 'result', 'error', 'lease', 'checkpoint',
   'nextRunAt', 'startedAt', 'completedAt', 'idempotencyKey',
 ] as const satisfies ReadonlyArray<keyof ExecutionRecord>;
 
@@ -32,19 +44,33 @@ const OPTIONAL_FIELDS = [
   'lease', 'checkpoint', 'nextRunAt', 'startedAt', 'completedAt',
 ] as const satisfies ReadonlyArray<keyof ExecutionRecord>;
 
-/** A record as bound to the statements: the indexed columns plus the JSON document(s). */
-export interface Row {
-  id: string;
-  status: string;
-  taskId: string;
-  key: string | null;
-  createdAt: number;
-  completedAt: number | null;
-  /** The whole record (insert and full replace). */
-  doc: string;
-  /** MUTABLE_FIELDS only (the compact update). */
-  state: string;
-}
+/**
+ * A record as bound to the statements (sqlite-statements.ts runWrite): an
+ * array built once on the calling thread and posted to the store's thread
+ * as it is (an array of scalars clones for less than an object with named
+ * fields, and binds without a lookup by name).
+ */
+export type Row = [
+  status: string,
+  taskId: string,
+  key: string | null,
+  createdAt: number,
+  completedAt: number | null,
+  /** The whole record (insert only; '' otherwise). */
+  doc: string,
+  /** MUTABLE_FIELDS (updates only; '' for an insert). */
+  state: string,
+  /** History entries: all of them (full write), or the ones after `histFrom` to append ('' when none, led by a comma when the row holds some); '' for an insert. */
+  hist: string,
+  /** How many entries the row holds before this write (append), or -1: `hist` is the whole history. */
+  histFrom: number,
+  /** How many entries the row holds after it. */
+  histN: number,
+  id: string,
+];
+
+/** Where each field sits in a Row. */
+export const COL = { status: 0, taskId: 1, key: 2, createdAt: 3, completedAt: 4, doc: 5, state: 6, hist: 7, histFrom: 8, histN: 9, id: 10 } as const;
 
 /** JSON.stringify that reports what could not be serialized. */
 export function serialize(value: unknown, what: string): string {
@@ -63,7 +89,6 @@ function stateJson(r: ExecutionRecord): string {
       attempts: r.attempts,
       result: r.result,
       error: r.error,
-      statusHistory: r.statusHistory,
       lease: r.lease,
       checkpoint: r.checkpoint,
       nextRunAt: r.nextRunAt,
@@ -75,18 +100,36 @@ function stateJson(r: ExecutionRecord): string {
   );
 }
 
-/** The row for an insert ('doc') or an update of the mutable part ('state'): only that JSON is built. */
-export function toRow(r: ExecutionRecord, part: 'doc' | 'state'): Row {
-  return {
-    id: r.executionId,
-    status: r.status,
-    taskId: r.taskId,
-    key: r.idempotencyKey ?? null,
-    createdAt: r.createdAt,
-    completedAt: r.completedAt ?? null,
-    doc: part === 'doc' ? serialize(r, `execution ${r.executionId}`) : '',
-    state: part === 'state' ? stateJson(r) : '',
-  };
+/** History entries from index `from` on, as JSON joined by commas ('' for none), led by a comma after `from` > 0 entries. */
+function entriesJson(history: readonly StatusEntry[], from: number, id: string): string {
+  if (from >= history.length) return '';
+  const json = serialize(from === 0 ? history : history.slice(from), `the status history of execution ${id}`);
+  return from === 0 ? json.slice(1, -1) : `,${json.slice(1, -1)}`;
+}
+
+/**
+ * The row for an insert ('doc': the whole record, its history included) or an update
+ * of the mutable part ('state'), appending the history entries after the
+ * `stored` ones the row holds, or writing the whole history when that count
+ * is not known (undefined) or larger than the record's.
+ */
+export function toRow(r: ExecutionRecord, part: 'doc' | 'state', stored?: number): Row {
+  const id = r.executionId;
+  const n = r.statusHistory.length;
+  const from = part === 'state' && stored !== undefined && stored <= n ? stored : -1;
+  return [
+    r.status,
+    r.taskId,
+    r.idempotencyKey ?? null,
+    r.createdAt,
+    r.completedAt ?? null,
+    part === 'doc' ? serialize(r, `execution ${id}`) : '',
+    part === 'state' ? stateJson(r) : '',
+    part === 'state' ? entriesJson(r.statusHistory, from < 0 ? 0 : from, id) : '',
+    from,
+    n,
+    id,
+  ];
 }
 
 /** Sets `to[key]` to `from[key]` (typed per key: no loose record view). */
@@ -95,13 +138,16 @@ function copyField<K extends keyof ExecutionRecord>(to: ExecutionRecord, from: E
 }
 
 /** Rebuilds a record from its row, restoring absent optional fields as undefined. */
-export function fromRow(doc: string, state: string | null): ExecutionRecord {
+export function fromRow(doc: string, state: string | null, hist: string | null): ExecutionRecord {
   const r = JSON.parse(doc) as ExecutionRecord;
   if (state !== null) {
-    // The state JSON holds MUTABLE_FIELDS only; a field JSON dropped (undefined) must clear the doc's value.
+    // The state JSON holds MUTABLE_FIELDS; a field JSON dropped (undefined) must clear the doc's value.
     const s = JSON.parse(state) as ExecutionRecord;
     for (const f of MUTABLE_FIELDS) copyField(r, s, f);
+    // Schema v2 kept the history in the state.
+    if (s.statusHistory !== undefined) r.statusHistory = s.statusHistory;
   }
+  if (hist !== null) r.statusHistory = JSON.parse(`[${hist}]`) as StatusEntry[];
   for (const f of OPTIONAL_FIELDS) if (!(f in r)) r[f] = undefined;
   const cp = r.checkpoint as Partial<CheckpointRecord> | undefined;
   if (cp !== undefined && !('state' in cp)) cp.state = undefined;

@@ -59,6 +59,33 @@ const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
       ALTER TABLE executions ADD COLUMN state TEXT;
       DROP INDEX executions_status;
     `),
+  // v3: the status history in its own column, appended to (sqlite-rows.ts; NULL in the rows
+  // of v1 and v2); an insert and a completion write the fewest index pages. No index on task_id (no
+  // statement reads by it; every insert wrote a page of it at a random place). The key and
+  // completed_at indexes are partial: an execution without a key, or not completed, has no
+  // entry (the table is rebuilt, as SQLite cannot make a UNIQUE column constraint partial;
+  // rowids are kept, so loadAll's order is unchanged).
+  (db) =>
+    db.exec(`
+      CREATE TABLE executions_v3 (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        task_id TEXT NOT NULL,
+        idempotency_key TEXT,
+        created_at INTEGER NOT NULL,
+        completed_at INTEGER,
+        doc TEXT NOT NULL,
+        state TEXT,
+        hist TEXT,
+        hist_n INTEGER
+      );
+      INSERT INTO executions_v3 (rowid, id, status, task_id, idempotency_key, created_at, completed_at, doc, state)
+        SELECT rowid, id, status, task_id, idempotency_key, created_at, completed_at, doc, state FROM executions ORDER BY rowid;
+      DROP TABLE executions;
+      ALTER TABLE executions_v3 RENAME TO executions;
+      CREATE UNIQUE INDEX executions_key ON executions(idempotency_key) WHERE idempotency_key IS NOT NULL;
+      CREATE INDEX executions_completed_at ON executions(completed_at) WHERE completed_at IS NOT NULL;
+    `),
 ];
 
 /** The schema version this build writes (PRAGMA user_version). */

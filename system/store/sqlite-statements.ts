@@ -1,5 +1,5 @@
 /**
- * The prepared statements of SqliteStore (schema version 2, the row layout of
+ * The prepared statements of SqliteStore (schema version 3, the row layout of
  * sqlite-rows.ts). Each comment says which indexes a statement touches: the
  * store picks the statement that rewrites the fewest.
  */
@@ -7,31 +7,52 @@ import { TERMINAL_STATUSES } from '../core/model.js';
 import type { Db } from './sqlite-schema.js';
 import type { Row } from './sqlite-rows.js';
 
-/** Prepares every statement the store runs, once per open database. */
+/** A stored row as loadAll() reads it (sqlite-rows.ts fromRow). */
+export interface StoredRow {
+  doc: string;
+  state: string | null;
+  hist: string | null;
+}
+
+/**
+ * Prepares every statement the store runs, once per open database. The
+ * write statements take anonymous parameters, bound from a Row
+ * (sqlite-rows.ts) by runWrite below in the order they appear. The history
+ * is appended as `hist || ?` (the row's new entries, with their leading
+ * comma when the row holds some) under the check that the row holds the
+ * count the write follows (`hist_n = ?`).
+ */
 export function prepareStatements(db: Db) {
   return {
-    all: db.prepare<[], { doc: string; state: string | null }>('SELECT doc, state FROM executions ORDER BY rowid'),
-    insert: db.prepare<Row>(
+    all: db.prepare<[], StoredRow>('SELECT doc, state, hist FROM executions ORDER BY rowid'),
+    // hist and hist_n stay NULL: the history is the doc's until the first write after submit.
+    insert: db.prepare<unknown[]>(
       `INSERT INTO executions (id, status, task_id, idempotency_key, created_at, completed_at, doc)
-       VALUES (@id, @status, @taskId, @key, @createdAt, @completedAt, @doc)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
-    // The general update: every column an update may change (task_id and created_at are
-    // fixed at submit, and leaving them out spares their index rewrite). SQLite rewrites an
-    // index whenever its column is in the SET list, so the common case takes `compact`.
-    update: db.prepare<Row>(
-      `UPDATE executions SET status = @status, idempotency_key = @key, completed_at = @completedAt, state = @state
-       WHERE id = @id`,
+    // The general update, writing the whole history (the store does not know what the row
+    // holds). Every column an update may change (task_id and created_at are fixed at submit,
+    // and leaving them out spares their index rewrite).
+    update: db.prepare<unknown[]>(
+      'UPDATE executions SET status = ?, idempotency_key = ?, completed_at = ?, state = ?, hist = ?, hist_n = ? WHERE id = ?',
+    ),
+    // The general update appending the new history entries. Zero rows changed: no such row,
+    // or the row does not hold the count the write follows (an earlier write of it failed;
+    // sqlite-exec.ts tells the two apart).
+    append: db.prepare<unknown[]>(
+      `UPDATE executions SET status = ?, idempotency_key = ?, completed_at = ?, state = ?, hist = hist || ?, hist_n = ?
+       WHERE id = ? AND hist_n = ?`,
     ),
     // A status change that leaves key and completed_at as they are: no index is touched.
-    // Zero rows changed (key or completed_at differ, or no such row) -> the general update.
-    compact: db.prepare<Row>(
-      `UPDATE executions SET status = @status, state = @state
-       WHERE id = @id AND idempotency_key IS @key AND completed_at IS @completedAt`,
+    // Zero rows changed (key or completed_at differ, or no such row) -> `append`.
+    compact: db.prepare<unknown[]>(
+      `UPDATE executions SET status = ?, state = ?, hist = hist || ?, hist_n = ?
+       WHERE id = ? AND hist_n = ? AND idempotency_key IS ? AND completed_at IS ?`,
     ),
     // A completion: completed_at (indexed, for prune) is set once, the key index is left alone.
-    compactComplete: db.prepare<Row>(
-      `UPDATE executions SET status = @status, completed_at = @completedAt, state = @state
-       WHERE id = @id AND idempotency_key IS @key`,
+    compactComplete: db.prepare<unknown[]>(
+      `UPDATE executions SET status = ?, completed_at = ?, state = ?, hist = hist || ?, hist_n = ?
+       WHERE id = ? AND hist_n = ? AND idempotency_key IS ?`,
     ),
     // The checkpoint lives in `state` once the row has one, else in the doc (SET expressions
     // all see the row as it was before this UPDATE).
@@ -51,3 +72,23 @@ export function prepareStatements(db: Db) {
 }
 
 export type Statements = ReturnType<typeof prepareStatements>;
+
+/** The write statements (a Row each). */
+export type WriteStatement = 'insert' | 'update' | 'append' | 'compact' | 'compactComplete';
+
+/** Runs a write statement with the Row's fields in its parameters' order; the number of rows it changed. */
+export function runWrite(stmt: Statements, how: WriteStatement, r: Row): number {
+  const [status, taskId, key, createdAt, completedAt, doc, state, hist, histFrom, histN, id] = r;
+  switch (how) {
+    case 'insert':
+      return stmt.insert.run(id, status, taskId, key, createdAt, completedAt, doc).changes;
+    case 'update':
+      return stmt.update.run(status, key, completedAt, state, hist, histN, id).changes;
+    case 'append':
+      return stmt.append.run(status, key, completedAt, state, hist, histN, id, histFrom).changes;
+    case 'compact':
+      return stmt.compact.run(status, state, hist, histN, id, histFrom, key, completedAt).changes;
+    case 'compactComplete':
+      return stmt.compactComplete.run(status, completedAt, state, hist, histN, id, histFrom, key).changes;
+  }
+}

@@ -43,8 +43,9 @@ describe.each([{ thread: false }, { thread: true }])('SqliteStore (thread: $thre
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
       const indexes = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'index'").pluck().all();
-      expect(indexes).toEqual(expect.arrayContaining(['executions_task_id', 'executions_completed_at']));
+      expect(indexes).toEqual(expect.arrayContaining(['executions_key', 'executions_completed_at']));
       expect(indexes).not.toContain('executions_status');
+      expect(indexes).not.toContain('executions_task_id');
     });
   });
 

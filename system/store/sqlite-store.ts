@@ -39,12 +39,15 @@
  * a backend that answers each group later, and the clock that defers a flush.
  *
  * Rows (sqlite-rows.ts): the record as submitted in `doc`, its mutable part
- * in `state` once it changed; beside them the indexed columns. A status
- * change is ONE compact UPDATE that rewrites `status` and `state` and no
- * index (a completion also `completed_at`); only a change of the
+ * in `state` once it changed, its status history in `hist`; beside them the
+ * indexed columns. A status change is ONE compact UPDATE that rewrites
+ * `status` and `state`, appends the new history entries and touches no
+ * index (a completion also sets `completed_at`); only a change of the
  * idempotency key or of completedAt outside complete() takes the general
- * statement. JSON drops `undefined`, so loadAll() restores absent optional
- * fields as `undefined` to give back the shape that was stored.
+ * statement. Which entries are new the store knows from its own writes
+ * (HistoryCounts, sqlite-history.ts). JSON drops `undefined`, so loadAll() restores
+ * absent optional fields as `undefined` to give back the shape that was
+ * stored.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -56,7 +59,8 @@ import { checkDatabaseFile } from './integrity.js';
 import type { SqliteStoreOptions } from './sqlite-schema.js';
 import { createExecutor, type GroupResult, inProcessBackend, type OpDescriptor, openStoreDb, type SqliteBackend, type SqliteExecutor, type WriteHow } from './sqlite-exec.js';
 import { SqliteThread } from './sqlite-thread-client.js';
-import { claimMisuse, completeMisuse, settleGroup } from './store-common.js';
+import { claimMisuse, completeMisuse } from './store-common.js';
+import { HistoryCounts } from './sqlite-history.js';
 import { fromRow, type Row, serialize, toRow } from './sqlite-rows.js';
 import type { Store, StoreStats } from './store.js';
 
@@ -86,6 +90,7 @@ export class SqliteStore implements Store {
   private closed = false;
   private closing: Promise<void> | undefined;
   private readonly counters: StoreStats = { commits: 0, operations: 0 };
+  private readonly history = new HistoryCounts();
 
   /** Opens (creating directory, file and schema if needed) the database at path; synchronous in both modes. */
   static open(path: string, options: SqliteStoreOptions = {}, seams: SqliteStoreSeams = {}): SqliteStore {
@@ -113,7 +118,7 @@ export class SqliteStore implements Store {
 
   async loadAll(): Promise<ExecutionRecord[]> {
     this.assertOpen('loadAll');
-    return (await this.backend.loadAll()).map((row) => fromRow(row.doc, row.state));
+    return (await this.backend.loadAll()).map((row) => fromRow(row.doc, row.state, row.hist));
   }
 
   submit(records: readonly ExecutionRecord[]): Promise<void> {
@@ -184,10 +189,13 @@ export class SqliteStore implements Store {
   private writeAll<T>(op: string, records: readonly ExecutionRecord[], how: WriteHow): Promise<T> {
     let rows: Row[];
     try {
-      rows = records.map((r) => toRow(r, how === 'insert' ? 'doc' : 'state'));
+      rows = records.map((r) => (how === 'insert' ? toRow(r, 'doc') : toRow(r, 'state', this.history.get(r.executionId))));
     } catch (err) {
       return Promise.reject(err);
     }
+    // Counted before it is queued (a full queue flushes, and in this thread commits, at once);
+    // not at submit, so only executions under way are counted: a claim writes the whole history.
+    if (how !== 'insert') for (const r of records) this.history.set(r.executionId, r.statusHistory.length, isTerminal(r.status));
     return this.enqueue({ kind: 'write', op, how, rows });
   }
 
@@ -229,14 +237,26 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** Settles each operation's promise with the group's sparse result (every one resolves but those listed). */
   private settle(group: Queued[], result: GroupResult): void {
     if (!result.ok) {
+      this.history.clear();
       for (const q of group) q.reject(result.err);
       return;
     }
     this.counters.commits++;
     this.counters.operations += group.length;
-    settleGroup(group, result.outcomes);
+    if (result.failed.length === 0 && result.values.length === 0) {
+      for (const q of group) q.resolve(undefined);
+      return;
+    }
+    if (result.failed.length > 0) this.history.clear();
+    const failed = new Map<number, unknown>(result.failed);
+    const values = new Map<number, unknown>(result.values);
+    group.forEach((q, i) => {
+      if (failed.has(i)) q.reject(failed.get(i));
+      else q.resolve(values.get(i));
+    });
   }
 
   private assertOpen(op: string): void {

@@ -22,7 +22,7 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import { ErrorCode, SquallError } from '../core/errors.js';
 import type { GroupResult, OpDescriptor, SqliteBackend, StoredRow } from './sqlite-exec.js';
 import type { SqliteStoreOptions } from './sqlite-schema.js';
-import { decodeError, decodeGroup, packOps, type OpenAnswer, type ThreadAnswer, type ThreadInit, type ThreadRequest } from './sqlite-wire.js';
+import { decodeError, decodeGroup, type OpenAnswer, type ThreadAnswer, type ThreadInit, type ThreadRequest } from './sqlite-wire.js';
 
 /** How long open() waits for the thread to start and open the database (tsx compiling it on a loaded machine included). */
 const OPEN_TIMEOUT_MS = 60_000;
@@ -93,7 +93,7 @@ export class SqliteThread implements SqliteBackend {
 
   async run(ops: OpDescriptor[]): Promise<GroupResult> {
     try {
-      const a = await this.request({ type: 'group', ops: packOps(ops) });
+      const a = await this.request({ type: 'group', ops });
       if (a.type === 'group') return decodeGroup(a);
       throw new Error(`unexpected answer ${a.type} to a group`);
     } catch (err) {

@@ -11,7 +11,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SqliteExecutor } from './sqlite-exec.js';
-import { encodeError, encodeGroup, type ThreadAnswer, type ThreadInit, type ThreadRequest, unpackOps } from './sqlite-wire.js';
+import { encodeError, encodeGroup, type ThreadAnswer, type ThreadInit, type ThreadRequest } from './sqlite-wire.js';
 
 const init = workerData as ThreadInit;
 
@@ -36,7 +36,7 @@ async function open(): Promise<SqliteExecutor | undefined> {
 function answer(executor: SqliteExecutor, req: ThreadRequest): ThreadAnswer {
   switch (req.type) {
     case 'group':
-      return encodeGroup(executor.runGroup(unpackOps(req.ops)));
+      return encodeGroup(executor.runGroup(req.ops));
     case 'load':
       return { type: 'load', rows: executor.loadAll() };
     case 'close':

@@ -9,7 +9,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import { ErrorCode, InvalidArgumentError, NotFoundError, SquallError } from '../core/errors.js';
 import type { GroupResult, OpDescriptor, StoredRow } from './sqlite-exec.js';
-import type { Row } from './sqlite-rows.js';
 import type { SqliteStoreOptions } from './sqlite-schema.js';
 
 /** An error as it crosses the thread boundary. */
@@ -34,49 +33,22 @@ export interface ThreadInit {
 /** The open answer (read synchronously with receiveMessageOnPort). */
 export type OpenAnswer = { ok: true } | { ok: false; err: WireError };
 
-/**
- * A write's rows as flat tuples in Row's field order: structured clone copies
- * an array of scalars for less than an object with named fields (the
- * postMessage of a group is on the main thread's profile).
- */
-type PackedRow = [string, string, string, string | null, number, number | null, string, string];
-
-/** An operation as posted: a write's rows packed, anything else as it is. */
-export type PackedOp = Exclude<OpDescriptor, { kind: 'write' }> | (Omit<Extract<OpDescriptor, { kind: 'write' }>, 'rows'> & { rows: PackedRow[] });
-
 /** A request to the thread. */
 export type ThreadRequest =
-  | { type: 'group'; ops: PackedOp[] }
+  | { type: 'group'; ops: OpDescriptor[] }
   | { type: 'load' }
   | { type: 'close' };
 
-/** One operation's outcome on the wire. */
-type WireOutcome = { ok: true; value: unknown } | { ok: false; err: WireError };
 
 /** The thread's answer to one request, in request order. */
 export type ThreadAnswer =
-  | { type: 'group'; ok: true; outcomes: WireOutcome[] }
+  /** Sparse like GroupResult: the operations that failed alone, and those that returned a value. */
+  | { type: 'group'; ok: true; failed: [number, WireError][]; values: [number, unknown][] }
   | { type: 'group'; ok: false; err: WireError }
   | { type: 'load'; rows: StoredRow[] }
   | { type: 'close' }
   /** A load or close that threw. */
   | { type: 'failed'; err: WireError };
-
-/** The group as posted (main thread). */
-export function packOps(ops: readonly OpDescriptor[]): PackedOp[] {
-  return ops.map((d) =>
-    d.kind !== 'write' ? d : { ...d, rows: d.rows.map((r): PackedRow => [r.id, r.status, r.taskId, r.key, r.createdAt, r.completedAt, r.doc, r.state]) },
-  );
-}
-
-/** The group as the executor runs it (SQLite thread). */
-export function unpackOps(ops: readonly PackedOp[]): OpDescriptor[] {
-  return ops.map((d) =>
-    d.kind !== 'write'
-      ? d
-      : { ...d, rows: d.rows.map(([id, status, taskId, key, createdAt, completedAt, doc, state]): Row => ({ id, status, taskId, key, createdAt, completedAt, doc, state })) },
-  );
-}
 
 /** Anything thrown, as data. */
 export function encodeError(err: unknown): WireError {
@@ -107,11 +79,11 @@ export function decodeError(w: WireError): Error {
 /** A group's result for the wire. */
 export function encodeGroup(r: GroupResult): ThreadAnswer {
   if (!r.ok) return { type: 'group', ok: false, err: encodeError(r.err) };
-  return { type: 'group', ok: true, outcomes: r.outcomes.map((o) => (o.ok ? o : { ok: false, err: encodeError(o.err) })) };
+  return { type: 'group', ok: true, failed: r.failed.map(([i, err]) => [i, encodeError(err)]), values: r.values };
 }
 
 /** A group's result from the wire. */
 export function decodeGroup(a: Extract<ThreadAnswer, { type: 'group' }>): GroupResult {
   if (!a.ok) return { ok: false, err: new SquallError(ErrorCode.Unavailable, a.err.message) };
-  return { ok: true, outcomes: a.outcomes.map((o) => (o.ok ? o : { ok: false, err: decodeError(o.err) })) };
+  return { ok: true, failed: a.failed.map(([i, err]) => [i, decodeError(err)]), values: a.values };
 }

@@ -56,7 +56,7 @@ function runAndKill(dataDir: string, wanted: number, thread: boolean): Promise<{
 }
 
 describe.each([{ thread: false }, { thread: true }])('SqliteStore (thread: $thread)', ({ thread }) => {
-  it('loses no acknowledged submit or checkpoint when the process is killed with SIGKILL', async () => {
+  it('loses no acknowledged submit, checkpoint or status change when the process is killed with SIGKILL', async () => {
     dir = mkdtempSync(join(tmpdir(), 'squall-kill-'));
     const { lines } = await runAndKill(dir, 200, thread);
     const acked = lines.filter((l) => l.startsWith('sub ')).map((l) => l.slice(4));
@@ -68,6 +68,13 @@ describe.each([{ thread: false }, { thread: true }])('SqliteStore (thread: $thre
       const records = new Map((await store.loadAll()).map((r) => [r.executionId as string, r]));
       expect(acked.filter((id) => !records.has(id))).toEqual([]);
       expect(ackedCheckpoints.filter((id) => records.get(id ?? '')?.checkpoint?.seq !== 1)).toEqual([]);
+      // Acknowledged status changes: their appended history entries included.
+      const history = (id: string): string[] | undefined => records.get(id)?.statusHistory.map((e) => e.status);
+      const claimed = lines.filter((l) => l.startsWith('claim ')).map((l) => l.slice(6));
+      const done = lines.filter((l) => l.startsWith('done ')).map((l) => l.slice(5));
+      expect(done.length).toBeGreaterThan(0);
+      expect(claimed.filter((id) => history(id)?.[1] !== 'preparing')).toEqual([]);
+      expect(done.filter((id) => records.get(id)?.status !== 'completed' || history(id)?.join() !== 'scheduled,preparing,running,completed')).toEqual([]);
     } finally {
       await store.close();
     }

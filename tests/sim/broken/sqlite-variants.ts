@@ -43,12 +43,14 @@ export function statusWriteDropsCheckpoint(): (inner: Store) => Store {
 export async function withCompletionTimeUnset<T>(body: () => Promise<T>): Promise<T> {
   const proto = Database.prototype;
   const original = proto.prepare;
-  const compactComplete = /^UPDATE executions SET status = @status, completed_at = @completedAt, state = @state\s+WHERE id = @id AND idempotency_key IS @key$/;
+  const compactComplete = /^UPDATE executions SET status = \?, completed_at = \?, (state = .*)$/s;
   let planted = 0;
   proto.prepare = function (this: Database.Database, source: string) {
-    if (!compactComplete.test(source)) return original.call(this, source);
+    const m = compactComplete.exec(source);
+    if (m === null) return original.call(this, source);
     planted++;
-    return original.call(this, 'UPDATE executions SET status = @status, state = @state WHERE id = @id AND idempotency_key IS @key');
+    // The same statement and parameters, but completed_at keeps its value (NULL).
+    return original.call(this, `UPDATE executions SET status = ?, completed_at = CASE WHEN ? IS NULL THEN completed_at ELSE completed_at END, ${m[1] ?? ''}`);
   } as typeof original;
   try {
     const out = await body();
