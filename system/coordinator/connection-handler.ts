@@ -17,6 +17,7 @@ import { refuseConnection } from './admission.js';
 import { authenticate, proveToWorker } from './auth.js';
 import type { CoordinatorContext, LiveConnection } from './context.js';
 import type { MarkName } from '../core/marks.js';
+import { warnLimited } from '../core/log-limiter.js';
 import { ConnectionScope, handleWorkerMessage, type ScopeOwner } from './inbound.js';
 import type { FrameSink } from './session.js';
 import { LinkTiming } from './link-timing.js';
@@ -264,9 +265,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     this.ctx.marks.hit(mark);
     this.ctx.metrics.authFailures.inc();
     this.ctx.emit({ type: 'auth_failed', workerId, connectionId: this.conn.id, reason });
-    const rejection = 'auth_failed';
-    const gate = this.ctx.rejectLog?.allow(rejection) ?? { log: true, suppressed: 0 };
-    if (gate.log) this.ctx.logger.warn({ rejection, workerId, connectionId: this.conn.id, reason, suppressed: gate.suppressed }, 'authentication failed');
+    warnLimited(this.ctx.rejectLog, this.ctx.logger, 'auth_failed', { workerId, connectionId: this.conn.id, reason }, 'authentication failed');
   }
 
   /** Tells the peer what was wrong, closes with the given code, ignores everything after. */
@@ -277,9 +276,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     this.endAdmission(false);
     this.ctx.metrics.protocolErrors.inc({ code });
     this.ctx.emit({ type: 'protocol_error', connectionId: this.conn.id, code, message, closeCode });
-    const rejection = `protocol_error:${code}`;
-    const gate = this.ctx.rejectLog?.allow(rejection) ?? { log: true, suppressed: 0 };
-    if (gate.log) this.ctx.logger.warn({ rejection, connectionId: this.conn.id, workerId: this.scope?.workerId, code, closeCode, path, suppressed: gate.suppressed }, message);
+    warnLimited(this.ctx.rejectLog, this.ctx.logger, `protocol_error:${code}`, { connectionId: this.conn.id, workerId: this.scope?.workerId, code, closeCode, path }, message);
     this.sendError(code, message, path);
     this.conn.close(closeCode, message);
     // Detach at once (onClose is idempotent): the close event comes later, and a pass in between must not claim for this worker.

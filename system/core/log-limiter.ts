@@ -5,6 +5,7 @@
  * connections costs a few log lines, not ~320 bytes each.
  */
 import type { Clock } from './clock.js';
+import type { Logger } from './logger.js';
 
 /** Per-key token window; see the file comment. */
 export class LogLimiter {
@@ -37,4 +38,13 @@ export class LogLimiter {
     w.suppressed++;
     return { log: false, suppressed: 0 };
   }
+}
+
+/**
+ * A warning through `limiter` (none: every line): the line carries its key as
+ * `rejection` (what to filter on) and how many like it were suppressed.
+ */
+export function warnLimited(limiter: LogLimiter | undefined, logger: Logger, rejection: string, fields: object, msg: string): void {
+  const gate = limiter?.allow(rejection) ?? { log: true, suppressed: 0 };
+  if (gate.log) logger.warn({ rejection, ...fields, suppressed: gate.suppressed }, msg);
 }
