@@ -110,7 +110,7 @@ function paging(run: CliRun): string | undefined {
     const prev = pages[i - 1] as CliRequest;
     const page = pages[i] as CliRequest;
     if (!all) return `read ${pages.length} pages without --all: it reads one page and prints its nextCursor`;
-    if (cursorOf(page) !== prev.nextCursor) return `read page ${i + 1} at t=${page.at} with cursor ${cursorOf(page) ?? 'none'}, but the page before answered nextCursor ${prev.nextCursor ?? 'null'}: --all continues from each page's nextCursor`;
+    if (prev.nextCursor !== undefined && cursorOf(page) !== prev.nextCursor) return `read page ${i + 1} at t=${page.at} with cursor ${cursorOf(page) ?? 'none'}, but the page before answered nextCursor ${prev.nextCursor ?? 'null'}: --all continues from each page's nextCursor`;
   }
   const last = pages.at(-1) as CliRequest;
   if (all && last.nextCursor !== null && last.nextCursor !== undefined) return `stopped (--all) after a page answered nextCursor ${last.nextCursor}: --all follows every page`;
