@@ -9,13 +9,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
+import type * as Options from '../../system/cli/options.js';
 import { utf16ContentLength, waitExitsOnlyIfAllFailed } from './broken/cli-edge-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 /** #05: --token-file read without trimming (the file's newline kept), switched on per test. */
 const untrimmed = vi.hoisted(() => ({ on: false }));
 vi.mock('../../system/cli/options.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../system/cli/options.js')>();
+  const real = await importOriginal<typeof Options>();
   return { ...real, resolveToken: (flag: string | undefined, file: string | undefined) => (untrimmed.on && file !== undefined ? readFileSync(file, 'utf8') : real.resolveToken(flag, file)) };
 });
 
