@@ -26,6 +26,14 @@ export interface CliRequest {
   seen?: [string, string][];
   /** An execution read's statusHistory: [status, at]. */
   history?: [string, number][];
+  /** The content-length header it carried, as sent; absent when none. */
+  contentLength?: string;
+  /** Its body's size in bytes (UTF-8, as sent), absent when it had none. */
+  bodyBytes?: number;
+  /** Headers whose value node's HTTP client refuses to send (a CR, LF or other control character): the request never left. */
+  refusedHeaders?: string[];
+  /** A list page's nextCursor (null: the last page). */
+  nextCursor?: string | null;
 }
 
 /** One command as run. */

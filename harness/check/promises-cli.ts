@@ -20,10 +20,13 @@
  *   `pause`, `resume` the execution as the control answered it; `submit
  *   --wait` each execution as its last read answered it.
  *
- * The watch's pacing and ending are in promises-cli-watch.ts.
+ * The watch's pacing and ending are in promises-cli-watch.ts; the wire
+ * (header characters, content-length), valid tokens, JSON times and list
+ * paging in promises-cli-wire.ts.
  */
 import { type CliRequest, type CliRun, cliCommand, cliRunsOf, ENDED, ownRequests, readsOf, statusRead } from './cli-runs.js';
 import { checkCliWatches } from './promises-cli-watch.js';
+import { checkCliWire } from './promises-cli-wire.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -63,7 +66,7 @@ export function waitedIds(run: CliRun): string[] {
   return (created?.seen ?? []).map(([id]) => id);
 }
 
-/** 31. Every CLI command's exit code and print, judged (see the file comment), plus the watches (promises-cli-watch.ts). */
+/** 31. Every CLI command's exit code and print, judged (see the file comment), plus the watches (promises-cli-watch.ts) and the wire (promises-cli-wire.ts). */
 export function checkCli(view: HistoryView): Violation[] {
   const out: Violation[] = [];
   for (const { rec, run } of cliRunsOf(view)) {
@@ -75,7 +78,7 @@ export function checkCli(view: HistoryView): Violation[] {
     const printed = printMismatch(run);
     if (printed !== undefined) out.push(v(printed));
   }
-  return [...out, ...checkCliWatches(view)];
+  return [...out, ...checkCliWatches(view), ...checkCliWire(view)];
 }
 
 type Pairs = [string, string][];

@@ -18,6 +18,7 @@ import type { HttpStreamSink } from '../../system/core/index.js';
 import type { CliRequest } from '../check/cli-runs.js';
 import type { Simulation } from '../sim/index.js';
 import type { CliObserver } from './cli-ops.js';
+import { BAD_REQUEST, invalidCharError, refusedHeaders, serverHeaders, wireBody } from './cli-wire.js';
 import { lowerHeaders } from './http-client.js';
 
 /** One-way latency between the CLI and the coordinator (virtual ms). */
@@ -29,7 +30,7 @@ function socketError(code: string): Error {
 }
 
 /** What an answer showed: [id, status] pairs (an execution, a page of them, a submission, the workers), and an execution's statusHistory. */
-function seenIn(body: string): Pick<CliRequest, 'seen' | 'history'> {
+function seenIn(body: string): Pick<CliRequest, 'seen' | 'history' | 'nextCursor'> {
   let b: unknown;
   try {
     b = JSON.parse(body) as unknown;
@@ -37,13 +38,13 @@ function seenIn(body: string): Pick<CliRequest, 'seen' | 'history'> {
     return {};
   }
   if (b === null || typeof b !== 'object') return {};
-  const o = b as { executionId?: unknown; status?: unknown; statusHistory?: unknown; executions?: unknown; workers?: unknown };
+  const o = b as { executionId?: unknown; status?: unknown; statusHistory?: unknown; executions?: unknown; nextCursor?: unknown; workers?: unknown };
   const pair = (x: { executionId?: unknown; id?: unknown; status?: unknown; state?: unknown }): [string, string] => [String(x.executionId ?? x.id), String(x.status ?? x.state)];
   if (typeof o.executionId === 'string') {
     const history = Array.isArray(o.statusHistory) ? (o.statusHistory as { status?: unknown; at?: unknown }[]).map((h): [string, number] => [String(h.status), Number(h.at)]) : undefined;
     return { seen: [pair(o)], ...(history === undefined ? {} : { history }) };
   }
-  if (Array.isArray(o.executions)) return { seen: (o.executions as object[]).map(pair) };
+  if (Array.isArray(o.executions)) return { seen: (o.executions as object[]).map(pair), ...(o.nextCursor === undefined ? {} : { nextCursor: o.nextCursor === null ? null : String(o.nextCursor) }) };
   if (Array.isArray(o.workers)) return { seen: (o.workers as object[]).map(pair) };
   return {};
 }
@@ -60,9 +61,13 @@ export class SimCliHttp implements CliHttp {
   ) {}
 
   request(r: CliHttpRequest): Promise<CliHttpAnswer> {
-    const rec: CliRequest = { method: r.method, path: r.url.pathname + r.url.search, at: this.sim.simulatedMs };
+    const rec: CliRequest = { method: r.method, path: r.url.pathname + r.url.search, at: this.sim.simulatedMs, ...framing(r) };
     this.requests.push(rec);
-    const observed = this.observe?.(r.method, rec.path, r.body === undefined ? '' : r.body.toString('utf8'));
+    const refused = refusedHeaders(r.headers)[0];
+    // node's http.request throws before anything is sent (the Promise executor of cli-http.ts turns it into a rejection).
+    if (refused !== undefined) return ((rec.error = 'ERR_INVALID_CHAR'), (rec.answeredAt = rec.at), Promise.reject(invalidCharError(refused)));
+    const wire = wireBody(r);
+    const observed = wire.kind === 'whole' ? this.observe?.(r.method, rec.path, wire.body) : undefined;
     return new Promise((resolve, reject) => {
       let open = true;
       const settle = (fn: () => void): void => {
@@ -77,8 +82,10 @@ export class SimCliHttp implements CliHttp {
         if (c === null) return fail('ECONNREFUSED');
         const off = this.sim.coordinator.onDeath(() => fail('ECONNRESET'));
         const timer = this.sim.time.setTimeout(() => (off(), fail('ETIMEDOUT')), r.timeoutMs ?? 30_000);
-        void this.handle(c, r).then((res) => {
+        if (wire.kind === 'stalled') return;
+        void this.handle(c, r, wire.body).then((handled) => {
           if (!open) return;
+          const res = wire.kind === 'cut' ? { ...BAD_REQUEST, headers: {} } : handled;
           this.sim.time.setTimeout(() => {
             off();
             timer.cancel();
@@ -94,14 +101,16 @@ export class SimCliHttp implements CliHttp {
   }
 
   stream(r: CliHttpRequest, sink: CliStreamSink): Promise<void> {
-    const rec: CliRequest = { method: r.method, path: r.url.pathname, at: this.sim.simulatedMs, stream: true };
+    const rec: CliRequest = { method: r.method, path: r.url.pathname, at: this.sim.simulatedMs, stream: true, ...framing(r) };
     this.requests.push(rec);
+    const refused = refusedHeaders(r.headers)[0];
+    if (refused !== undefined) return ((rec.error = 'ERR_INVALID_CHAR'), (rec.answeredAt = rec.at), Promise.reject(invalidCharError(refused)));
     return new Promise((resolve, reject) => {
       this.sim.time.setTimeout(() => {
         const c = this.sim.coordinator.instance;
         rec.answeredAt = this.sim.simulatedMs;
         if (c === null) return void ((rec.error = 'ECONNREFUSED'), r.signal?.aborted === true ? resolve() : reject(socketError('ECONNREFUSED')));
-        void this.handle(c, r).then((res) => {
+        void this.handle(c, r, '').then((res) => {
           rec.status = res.status;
           if (!sink.open(res.status) || res.stream === undefined || r.signal?.aborted === true) return resolve();
           res.stream.start(this.streamSink(sink, r.signal, resolve));
@@ -140,16 +149,28 @@ export class SimCliHttp implements CliHttp {
     };
   }
 
-  private handle(c: Coordinator, r: CliHttpRequest): ReturnType<Coordinator['handleHttp']> {
+  /** The coordinator's handler, given the request as node's server hands it on (header values trimmed, the body it read). */
+  private handle(c: Coordinator, r: CliHttpRequest, body: string): ReturnType<Coordinator['handleHttp']> {
     return c.handleHttp({
       method: r.method,
       path: r.url.pathname,
       query: r.url.searchParams,
-      headers: { host: 'coordinator', ...r.headers },
-      body: r.body === undefined ? '' : r.body.toString('utf8'),
+      headers: { host: 'coordinator', ...serverHeaders(r.headers) },
+      body,
       remoteAddress: 'client',
     });
   }
+}
+
+/** What the request's framing was: its declared content-length, its body's UTF-8 bytes, the headers node's client refuses. */
+function framing(r: CliHttpRequest): Pick<CliRequest, 'contentLength' | 'bodyBytes' | 'refusedHeaders'> {
+  const declared = Object.entries(r.headers).find(([k]) => k.toLowerCase() === 'content-length')?.[1];
+  const refused = refusedHeaders(r.headers);
+  return {
+    ...(declared === undefined ? {} : { contentLength: declared }),
+    ...(r.body === undefined ? {} : { bodyBytes: r.body.length }),
+    ...(refused.length === 0 ? {} : { refusedHeaders: refused }),
+  };
 }
 
 /** The execution ids an `update` push's events name, or undefined for a chunk that is not one. */

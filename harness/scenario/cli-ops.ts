@@ -48,22 +48,55 @@ export function cliOps(recorder: HistoryRecorder, acked: (executionId: string) =
   let n = 0;
   return (method, path, body) => {
     if (method !== 'POST') return undefined;
-    if (path === '/api/v1/executions') return submitOp(recorder, `cli-${++n}`, parse(body), acked);
+    if (path === '/api/v1/executions') return submitOp(recorder, `cli-${++n}`, { kind: String(parse(body).kind), specs: [parse(body)] }, acked);
+    if (path === '/api/v1/executions/batch' || path === '/api/v1/graphs') return submitOp(recorder, `cli-${++n}`, manyOf(path, body), acked);
     const m = /^\/api\/v1\/executions\/([^/?]+)\/(cancel|pause|resume)$/.exec(path);
     return m === null ? undefined : controlOp(recorder, decodeURIComponent(m[1] as string), m[2] as string, parse(body).reason);
   };
 }
 
-function submitOp(recorder: HistoryRecorder, ref: string, spec: Spec, acked: (executionId: string) => void): (a: CliAnswer) => void {
-  const kind = String(spec.kind);
-  const task: TaskSubmitted = { kind, ...(spec.params === undefined ? {} : { params: spec.params }), ...(spec.timeoutMs === undefined ? {} : { timeoutMs: spec.timeoutMs }) };
-  const intent = { priority: spec.priority ?? 'medium', ...(spec.timeoutMs === undefined ? {} : { timeoutMs: spec.timeoutMs }), ...(spec.idempotencyKey === undefined ? {} : { idempotencyKey: spec.idempotencyKey }) };
-  const key = recorder.recordInvoke({ ref, kind, tasks: [task], intent: [intent], ...(spec.retry === undefined ? {} : { retry: spec.retry }) });
+/** A submission as sent: its kind (one execution's, `batch` or `graph`), its specs in the answer's order, a graph's dependencies as positions. */
+interface Sent {
+  kind: string;
+  specs: Spec[];
+  dependsOn?: number[][];
+}
+
+/** A batch ({executions: [...]}, or a bare array) or a graph ({tasks: {name: spec}}) as the CLI sent it. */
+function manyOf(path: string, body: string): Sent {
+  const v = parse(body) as { executions?: unknown; tasks?: unknown };
+  if (path === '/api/v1/graphs') {
+    const tasks = (v.tasks ?? {}) as Record<string, Spec & { dependsOn?: string[] }>;
+    const names = Object.keys(tasks);
+    return { kind: 'graph', specs: names.map((n) => tasks[n] as Spec), dependsOn: names.map((n) => (tasks[n]?.dependsOn ?? []).map((d) => names.indexOf(d))) };
+  }
+  const list = Array.isArray(v) ? (v as Spec[]) : Array.isArray(v.executions) ? (v.executions as Spec[]) : [];
+  return { kind: 'batch', specs: list };
+}
+
+/** The ids an answer acknowledged: one execution's, or a batch's or graph's `executions`. */
+function idsOf(a: CliAnswer): string[] | undefined {
+  if ('error' in a || a.status >= 300) return undefined;
+  const b = parse(a.body) as { executionId?: unknown; executions?: { executionId?: unknown }[] };
+  const ids = typeof b.executionId === 'string' ? [b.executionId] : Array.isArray(b.executions) ? b.executions.map((e) => e.executionId) : [];
+  return ids.length > 0 && ids.every((id) => typeof id === 'string') ? (ids as string[]) : undefined;
+}
+
+function submitOp(recorder: HistoryRecorder, ref: string, sent: Sent, acked: (executionId: string) => void): (a: CliAnswer) => void {
+  const tasks = sent.specs.map((spec): TaskSubmitted => ({ kind: String(spec.kind), ...(spec.params === undefined ? {} : { params: spec.params }), ...(spec.timeoutMs === undefined ? {} : { timeoutMs: spec.timeoutMs }) }));
+  const intent = sent.specs.map((spec) => ({
+    priority: spec.priority ?? 'medium',
+    ...(spec.timeoutMs === undefined ? {} : { timeoutMs: spec.timeoutMs }),
+    ...(spec.idempotencyKey === undefined ? {} : { idempotencyKey: spec.idempotencyKey }),
+    ...(spec.retry === undefined ? {} : { retry: spec.retry }),
+  }));
+  const one = sent.specs.length === 1 && sent.kind !== 'batch' && sent.kind !== 'graph' ? sent.specs[0] : undefined;
+  const key = recorder.recordInvoke({ ref, kind: sent.kind, tasks, intent, ...(one?.retry === undefined ? {} : { retry: one.retry }), ...(sent.dependsOn === undefined ? {} : { graph: 'cli', dependsOn: sent.dependsOn }) });
   return (a) => {
-    const id = 'error' in a || a.status >= 300 ? undefined : parse(a.body).executionId;
-    if (typeof id === 'string' && !('error' in a)) {
-      recorder.recordOk(key, { executionIds: [id], status: a.status });
-      return acked(id);
+    const ids = idsOf(a);
+    if (ids !== undefined && !('error' in a)) {
+      recorder.recordOk(key, { executionIds: ids, status: a.status });
+      return ids.forEach(acked);
     }
     const r = refusal(a);
     // Refused before anything was created: a 4xx, the coordinator unreachable, or a store that refused the commit whole.

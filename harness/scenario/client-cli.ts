@@ -30,6 +30,9 @@ import type { SimClient } from './sim-client.js';
 /** The id `$unknown` stands for: no execution has it. */
 const UNKNOWN_ID = 'ex_no_such_execution';
 
+/** How a token file ends, by turns: echo's newline, a Windows editor's CRLF, printf's nothing. */
+const LINE_ENDS = ['\n', '\r\n', ''] as const;
+
 /** Stdout kept per command (a longer print is cut and not judged). */
 const MAX_OUT = 64_000;
 
@@ -97,7 +100,7 @@ export class CliClient {
   }
 
   private start(sim: Simulation, client: SimClient, step: CliStep): void {
-    const args = step.args.map((a) => this.resolve(sim, a));
+    const args = step.args.map((a) => (a === '$file' ? this.specFile(step) : this.resolve(sim, a)));
     const http = new SimCliHttp(sim, this.ops);
     this.exchanges.push(http);
     const stop = new AbortController();
@@ -145,17 +148,38 @@ export class CliClient {
     this.recorder.recordInfo({ cliRun: run.out.length >= MAX_OUT ? { ...run, outCut: true } : run }, 'cli');
   }
 
-  /** --token-file with the step's token written in it (the submit token is read at each command: a revoke_token fault replaces it). */
+  /**
+   * --token-file with the step's token written in it as shells and editors
+   * write files, by turns: `echo tok > f` (a newline), a Windows editor
+   * (CRLF), `printf tok > f` (none); the CLI trims it (README: tokens from
+   * --token-file). The submit token is read at each command: a
+   * revoke_token fault replaces it.
+   */
   private tokenArgs(client: SimClient, token: CliStep['token']): string[] {
     if (token === 'none') return [];
-    this.tokenDir ??= mkdtempSync(join(tmpdir(), 'squall-sim-cli-'));
-    const file = join(this.tokenDir, `${token}.token`);
-    writeFileSync(file, token === 'submit' ? client.token : token === 'read' ? client.probe.read : client.probe.forged);
+    const n = this.exchanges.length;
+    const file = join(this.scratch(), `${n}-${token}.token`);
+    writeFileSync(file, (token === 'submit' ? client.token : token === 'read' ? client.probe.read : client.probe.forged) + (LINE_ENDS[n % LINE_ENDS.length] as string));
     return ['--token-file', file];
+  }
+
+  /** The temp dir of token and spec files, made at the first command that needs one. */
+  private scratch(): string {
+    this.tokenDir ??= mkdtempSync(join(tmpdir(), 'squall-sim-cli-'));
+    return this.tokenDir;
+  }
+
+  /** The step's `file` written as JSON (UTF-8) for --file / --graph. */
+  private specFile(step: CliStep): string {
+    const file = join(this.scratch(), `${this.exchanges.length}-spec.json`);
+    writeFileSync(file, `${JSON.stringify(step.file ?? null, null, 2)}\n`);
+    return file;
   }
 
   /** A placeholder's id at this instant (schema-cli.ts). */
   private resolve(sim: Simulation, arg: string): string {
+    const nth = /^\$last#(\d+)$/.exec(arg)?.[1];
+    if (nth !== undefined) return this.lastSubmitted(Number(nth) - 1) ?? this.acked.at(-1) ?? UNKNOWN_ID;
     const acked = this.acked.at(-1) ?? UNKNOWN_ID;
     const ended = (id: string): boolean | undefined => {
       const s = sim.coordinator.instance?.engine.getExecution(id)?.status;
@@ -172,15 +196,24 @@ export class CliClient {
         return this.acked.find((id) => ended(id) === true) ?? acked;
       case '$last':
         return this.lastSubmitted() ?? acked;
+      case '$cursor':
+        return this.lastCursor() ?? '';
       default:
         return arg;
     }
   }
 
-  /** The execution the CLI's latest answered submission created. */
-  private lastSubmitted(): string | undefined {
+  /** The nextCursor the CLI's latest listing answered (not null). */
+  private lastCursor(): string | undefined {
+    for (const http of [...this.exchanges].reverse()) for (const r of [...http.requests].reverse()) if (typeof r.nextCursor === 'string') return r.nextCursor;
+    return undefined;
+  }
+
+  /** The i-th execution (0: the first) the CLI's latest answered submission (one, a batch, a graph) created. */
+  private lastSubmitted(i = 0): string | undefined {
+    const submit = (p: string): boolean => p === '/api/v1/executions' || p === '/api/v1/executions/batch' || p === '/api/v1/graphs';
     for (const http of [...this.exchanges].reverse()) {
-      for (const r of [...http.requests].reverse()) if (r.method === 'POST' && r.path === '/api/v1/executions' && r.status !== undefined && r.status < 300 && r.seen?.[0] !== undefined) return r.seen[0][0];
+      for (const r of [...http.requests].reverse()) if (r.method === 'POST' && submit(r.path) && r.status !== undefined && r.status < 300 && r.seen?.[i] !== undefined) return r.seen[i][0];
     }
     return undefined;
   }

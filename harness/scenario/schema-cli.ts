@@ -5,14 +5,18 @@
  * times every everyMs from `at`; harness/check/promises-cli.ts judges what
  * each did against the README and --help (promise 31).
  *
- *   cli  [{at, args, token?, everyMs?, count?}]
+ *   cli  [{at, args, token?, everyMs?, count?, file?}]
  *
  * `args` is the command line after `squall`, without --url and the token
  * (the client adds them). Placeholders: `$last` the execution the CLI's
  * latest submit created (else as `$acked`), `$acked` the newest execution
  * the workload got acknowledged, `$live` the oldest acknowledged one still
  * unfinished (else as `$acked`), `$ended` the oldest acknowledged one that
- * ended (else as `$acked`), `$unknown` an id no execution has.
+ * ended (else as `$acked`), `$unknown` an id no execution has, `$last#N`
+ * the N-th execution (from 1) of the CLI's latest batch or graph, `$cursor`
+ * the nextCursor its latest `executions list` answered, `$file`
+ * the path of a file holding the step's `file` as JSON. Token files are
+ * written as shells write them (client-cli.ts: a newline, CRLF or none).
  */
 import { z } from 'zod';
 import { Ms, PosInt } from './faults.js';
@@ -27,5 +31,7 @@ export const CliStep = z.strictObject({
   token: z.enum(CLI_TOKENS).default('submit'),
   everyMs: PosInt.default(1000),
   count: PosInt.max(200).default(1),
+  /** JSON written to a file (UTF-8) whose path replaces `$file` in args: a --file spec or batch, a --graph. */
+  file: z.unknown().optional(),
 });
 export type CliStep = z.output<typeof CliStep>;

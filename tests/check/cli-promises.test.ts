@@ -33,7 +33,7 @@ describe('31 cli: exit codes as the README documents them (promises-cli.ts)', ()
       run(['submit', '--kind', 'x'], [post(400)], { exitCode: 2 }),
       run(['executions', 'get', 'ex_1'], [{ ...read(100, H1), status: undefined, error: 'ECONNREFUSED' }], { exitCode: 3 }),
       run(['executions', 'get', 'ex_1'], [{ ...read(100, H1), status: 404, seen: undefined }], { exitCode: 4 }),
-      run(['submit', '--kind', 'echo'], [post(401)], { exitCode: 5 }),
+      run(['submit', '--kind', 'echo'], [post(401)], { exitCode: 5, token: 'forged' }),
       run(['submit', '--kind', 'echo'], [post(403)], { exitCode: 5 }),
       run(['executions', 'cancel', 'ex_1'], [{ method: 'POST', path: `${X}/cancel`, at: 100, status: 409 }], { exitCode: 6 }),
       run(['submit', '--kind', 'echo'], [post(429)], { exitCode: 7 }),

@@ -1,0 +1,125 @@
+/**
+ * Part of 31: what the CLI puts on the wire and prints is what a real
+ * coordinator and a script can use (README, "Operating it from the command
+ * line"; the commands' --help). Judged on each command of the simulated CLI
+ * client (cli-runs.ts), whose exchange treats the bytes as node's HTTP
+ * client and server do (harness/scenario/cli-wire.ts):
+ *
+ * - every request is one node carries as meant: no header node's client
+ *   refuses (a CR, LF or control character: `ERR_INVALID_CHAR`, nothing
+ *   sent; a token file ends with a newline as `echo tok > file` writes it,
+ *   and --token-file takes the token, not the line), and a content-length
+ *   equal to the body's UTF-8 bytes (node's server reads that many: more
+ *   bytes are cut and refused 400, fewer leave it waiting);
+ * - a token the command was given from a valid file (submit or read scope)
+ *   is never refused 401 while no revoke_token fault runs or ran;
+ * - JSON output carries times as ISO-8601 strings, never epoch ms ("Times
+ *   print ... as ISO-8601 in JSON, never as epoch milliseconds"): each
+ *   `...At` or `at` field is a string of that shape or null;
+ * - `executions list` pages as --help says: `--cursor C` starts at C;
+ *   without `--all` it reads one page and prints that page's nextCursor;
+ *   with `--all` each next read continues from the previous page's
+ *   nextCursor until one answers none, and it prints nextCursor null.
+ */
+import { type CliRequest, type CliRun, cliCommand, cliRunsOf, ownRequests } from './cli-runs.js';
+import type { HistoryView } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+/** An ISO-8601 UTC time as the CLI prints it (format.ts: Date#toISOString). */
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+
+/** 31. The wire, the token, JSON times and list paging of every CLI command (see the file comment). */
+export function checkCliWire(view: HistoryView): Violation[] {
+  const out: Violation[] = [];
+  const revokes = view.faults.filter((f) => f.details.action === 'revoke_token').map((f) => f.start.time);
+  for (const { rec, run } of cliRunsOf(view)) {
+    const v = (m: string): Violation => violation(view.records, 'cli', `squall ${run.args.join(' ')} (t=${run.startedAt}): ${m}`, { index: rec.index });
+    const wire = run.requests.map(framingFault).find((m) => m !== undefined);
+    if (wire !== undefined) out.push(v(wire));
+    const refused = run.token === 'submit' || run.token === 'read' ? ownRequests(run).find((r) => r.status === 401 && !revokes.some((t) => t <= r.at)) : undefined;
+    if (refused !== undefined) out.push(v(`${refused.method} ${refused.path} at t=${refused.at} was refused 401 though the command was given a valid ${run.token} token in --token-file (no revoke_token fault before it): the CLI sends the token the file holds`));
+    if (run.exitCode !== 0 && run.exitCode !== 1) continue;
+    for (const m of [epochTime(run), paging(run)]) if (m !== undefined) out.push(v(m));
+  }
+  return out;
+}
+
+/** Why node would not carry this request as the CLI meant it, if it would not. */
+function framingFault(r: CliRequest): string | undefined {
+  const what = `${r.method} ${r.path} at t=${r.at}`;
+  if (r.refusedHeaders !== undefined && r.refusedHeaders.length > 0) {
+    return `built ${what} with a header (${r.refusedHeaders.join(', ')}) holding a CR, LF or control character: node's HTTP client throws ERR_INVALID_CHAR and sends nothing (a token file ending in a newline, as \`echo tok > file\` writes it, must still work)`;
+  }
+  if (r.contentLength === undefined) return undefined;
+  const bytes = r.bodyBytes ?? 0;
+  if (r.contentLength.trim() === String(bytes)) return undefined;
+  return `sent ${what} with content-length ${r.contentLength} for a ${bytes}-byte body (UTF-8): node's server reads content-length bytes, so the body is cut and refused 400 (or the server waits for bytes that never come); the length counts the body's bytes`;
+}
+
+/** A JSON time printed as a number (or a string that is not ISO-8601), if any: path and value. */
+function epochTime(run: CliRun): string | undefined {
+  if ((run as { outCut?: boolean }).outCut === true) return undefined;
+  for (const doc of jsonDocs(run.out)) {
+    const bad = badTime(doc, '');
+    if (bad !== undefined) return `printed ${bad[0]} = ${JSON.stringify(bad[1])} in its JSON: times print as ISO-8601 in JSON, never as epoch milliseconds`;
+  }
+  return undefined;
+}
+
+/** The JSON documents a command printed: one pretty-printed value, or one per line (watch). */
+function jsonDocs(out: string): unknown[] {
+  try {
+    return out.trim() === '' ? [] : [JSON.parse(out) as unknown];
+  } catch {
+    const docs: unknown[] = [];
+    for (const line of out.split('\n')) {
+      try {
+        docs.push(JSON.parse(line) as unknown);
+      } catch {
+        // Not JSON: promises-cli-watch.ts judges a watch's lines; other prints are judged by their ids.
+      }
+    }
+    return docs;
+  }
+}
+
+function badTime(x: unknown, path: string): [string, unknown] | undefined {
+  if (x === null || typeof x !== 'object') return undefined;
+  for (const [k, v] of Object.entries(x as Record<string, unknown>)) {
+    const p = Array.isArray(x) ? `${path}[${k}]` : path === '' ? k : `${path}.${k}`;
+    if ((k === 'at' || /[a-z]At$/.test(k)) && v !== null && (typeof v !== 'string' || !ISO.test(v))) return [p, v];
+    const inner = badTime(v, p);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
+}
+
+/** `executions list` paging against --cursor, --all and the pages' nextCursor. */
+function paging(run: CliRun): string | undefined {
+  const cmd = cliCommand(run.args);
+  if (cmd.name !== 'executions list') return undefined;
+  const pages = ownRequests(run).filter((r) => r.method === 'GET' && r.status !== undefined && r.status < 300);
+  const cursorOf = (r: CliRequest): string | null => new URLSearchParams(r.path.split('?')[1] ?? '').get('cursor');
+  const given = run.args[run.args.indexOf('--cursor') + 1];
+  const first = pages[0];
+  if (first === undefined) return undefined;
+  if (run.args.includes('--cursor') && cursorOf(first) !== given) return `read its first page with cursor ${cursorOf(first) ?? 'none'}: --cursor ${given} continues from that page`;
+  const all = run.args.includes('--all');
+  for (let i = 1; i < pages.length; i++) {
+    const prev = pages[i - 1] as CliRequest;
+    const page = pages[i] as CliRequest;
+    if (!all) return `read ${pages.length} pages without --all: it reads one page and prints its nextCursor`;
+    if (prev.nextCursor !== undefined && cursorOf(page) !== prev.nextCursor) return `read page ${i + 1} at t=${page.at} with cursor ${cursorOf(page) ?? 'none'}, but the page before answered nextCursor ${prev.nextCursor ?? 'null'}: --all continues from each page's nextCursor`;
+  }
+  const last = pages.at(-1) as CliRequest;
+  if (all && last.nextCursor !== null && last.nextCursor !== undefined) return `stopped (--all) after a page answered nextCursor ${last.nextCursor}: --all follows every page`;
+  let printed: unknown;
+  try {
+    printed = (JSON.parse(run.out) as { nextCursor?: unknown }).nextCursor;
+  } catch {
+    return undefined;
+  }
+  const want = last.nextCursor ?? null;
+  return printed === want ? undefined : `printed nextCursor ${JSON.stringify(printed)}, but its last page answered ${JSON.stringify(want)}: the printed cursor continues the listing (--cursor)`;
+}
