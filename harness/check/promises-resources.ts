@@ -153,11 +153,21 @@ function judgeOps(view: HistoryView): Violation[] {
   return out;
 }
 
+/** A printed text as a worker passes it on: every occurrence of each secret of 4 characters or more (as it reads inside a JSON string) replaced by "[redacted]". */
+function redacted(text: string, secrets: readonly string[]): string {
+  let json = JSON.stringify(text);
+  for (const s of secrets) if (s.length >= 4) json = json.split(JSON.stringify(s).slice(1, -1)).join('[redacted]');
+  return JSON.parse(json) as string;
+}
+
 /** The execution's ended result as read at the end, against its final attempt's container or child. */
-function judgeResult(id: string, read: { status?: unknown; result?: unknown; error?: { message?: unknown } }, m: Made, v: HistoryView): Violation[] {
+function judgeResult(id: string, read: { status?: unknown; result?: unknown; error?: { message?: unknown } }, m: Made, v: HistoryView, secrets: readonly string[]): Violation[] {
   const exit = firstOp(m, 'exit');
   if (exit === undefined || typeof exit.value.code !== 'number') return [];
-  const { code, stdout, stderr } = exit.value as { code: number; stdout: string; stderr: string };
+  const printed = exit.value as { code: number; stdout: string; stderr: string };
+  const { code } = printed;
+  // As printed, with every occurrence of a worker secret (4 characters or more) as "[redacted]" (promise 8, promises-secrets.ts).
+  const [stdout, stderr] = [redacted(printed.stdout, secrets), redacted(printed.stderr, secrets)];
   const where = { index: exit.index, executionId: id, workerId: m.host };
   const said = (x: unknown): string => JSON.stringify(x)?.slice(0, 300) ?? 'nothing';
   if (read.status === 'completed' && code === 0) {
@@ -174,7 +184,7 @@ function judgeResult(id: string, read: { status?: unknown; result?: unknown; err
 }
 
 /** Every ended container and command execution's result (the `kindResults` note) against its final attempt's resource. */
-function judgeResults(view: HistoryView, made: readonly Made[]): Violation[] {
+function judgeResults(view: HistoryView, made: readonly Made[], secrets: readonly string[]): Violation[] {
   const note = [...view.records].reverse().find((r) => r.f === 'note' && r.value.kindResults !== undefined);
   const reads = (note?.value.kindResults ?? {}) as Record<string, { status?: unknown; result?: unknown; error?: { message?: unknown } }>;
   const last = new Map<string, { workerId: string; attempt: number }>();
@@ -183,7 +193,7 @@ function judgeResults(view: HistoryView, made: readonly Made[]): Violation[] {
   return Object.entries(reads).flatMap(([id, read]) => {
     const final = last.get(id);
     const m = final === undefined ? undefined : byAttempt.get(`${final.workerId}|${id}|${final.attempt}`);
-    return m === undefined ? [] : judgeResult(id, read, m, view);
+    return m === undefined ? [] : judgeResult(id, read, m, view, secrets);
   });
 }
 
@@ -201,5 +211,5 @@ export function checkResources(view: HistoryView, ctx: CheckContext): Violation[
     if (m.resource === 'container') out.push(...judgeContainerEnd(m, life, ctx.toleranceMs, view));
     out.push(...judgeKill(m, life, ctx.toleranceMs, view, timeoutMs));
   }
-  return [...out, ...judgeOps(view), ...judgeResults(view, made)];
+  return [...out, ...judgeOps(view), ...judgeResults(view, made, ctx.secrets ?? [])];
 }
