@@ -23,7 +23,7 @@ import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
 /** The documented defaults, restated (system/engine/config.ts, spec.ts): the checker does not import the system's. */
-export const DOCUMENTED_DEFAULTS = { priority: 'medium', metadata: {}, timeoutMs: null, idempotencyKey: null, retry: { strategy: 'exponential', maxRetries: 3, delayMs: 1000, maxDelayMs: 60_000 } } as const;
+const DOCUMENTED_DEFAULTS = { priority: 'medium', metadata: {}, timeoutMs: null, idempotencyKey: null, retry: { strategy: 'exponential', maxRetries: 3, delayMs: 1000, maxDelayMs: 60_000 } } as const;
 
 interface Intent {
   omitted?: string[];
@@ -32,7 +32,7 @@ interface Intent {
 }
 
 /** What each left-out field of one execution must read, by field name. */
-export function expectedDefaults(id: string, intent: Intent): Record<string, unknown> {
+function expectedDefaults(id: string, intent: Intent): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const omitted = new Set(intent.omitted ?? []);
   const d = DOCUMENTED_DEFAULTS;

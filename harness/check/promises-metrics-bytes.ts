@@ -48,8 +48,8 @@ export function checkMessageBytes(view: HistoryView): Violation[] {
   return out;
 }
 
-/** The violations of one read (exported for the synthetic tests). */
-export function bytesViolations(read: BytesRead): string[] {
+/** The violations of one read. */
+function bytesViolations(read: BytesRead): string[] {
   if (read.frames === undefined) return [];
   const messages = read.gauges.squall_messages_total ?? {};
   const bytes = read.gauges.squall_message_bytes_total ?? {};
