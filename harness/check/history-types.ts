@@ -24,7 +24,7 @@ export interface SubmitInvoke {
   /** Retry policy as submitted (partial; the engine fills defaults). */
   retry?: Record<string, unknown>;
   /** Per execution (ok's executionIds order): priority, timeoutMs, idempotencyKey as the client asked (promises-engine.ts). */
-  intent?: { priority: string; timeoutMs?: number; idempotencyKey?: string }[];
+  intent?: { priority: string; timeoutMs?: number; idempotencyKey?: string; retry?: Record<string, unknown>; omitted?: string[]; node?: string }[];
   /** What each execution runs, aligned with the ok's executionIds (task contracts, timeouts: promises 16, 17). */
   tasks?: TaskSubmitted[];
   /** Future-dated: scheduledAt = the instant it was sent + startAfterMs (documented boundaries, promises-api-echoes.ts). */

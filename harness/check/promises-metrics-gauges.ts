@@ -25,6 +25,7 @@
  *   the scrape's time since the start (blind set 13 #05: observed in ms,
  *   1000x).
  */
+import type { FrameBand } from './promises-metrics-bytes.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -40,6 +41,8 @@ export interface GaugeRead {
   /** The coordinator's clock at the read, and each worker listed connected with its lastSeenAt (promises-api-echoes.ts). */
   now?: number;
   seen?: [string, number | null][];
+  /** The frames the network carried to and from the coordinator by `type|direction` (promises-metrics-bytes.ts). */
+  frames?: Record<string, FrameBand>;
 }
 
 const isRead = (v: unknown): v is GaugeRead => typeof v === 'object' && v !== null && 'gauges' in v && 'workers' in v;

@@ -10,7 +10,8 @@
  * - each kind's successRate is completed / (completed + failed) of the same
  *   stats (null before either);
  * - the duration percentiles (p50, p95: nearest rank over completedAt -
- *   startedAt of recent completions) are those of the listed completed
+ *   startedAt of recent completions, by the checker's own nearest rank,
+ *   nearest-rank.ts) are those of the listed completed
  *   executions, when they sampled exactly those: nothing pruned, no
  *   coordinator restart or store reload (a reload samples again), and as
  *   many samples as listed completions;
@@ -30,8 +31,8 @@
  * - a listed completed execution carries no `error`: the error of an earlier
  *   failed or timed-out attempt ends with the completion (blind set 11 #02).
  */
-import { percentileOfSorted } from '../../system/core/index.js';
 import type { HistoryRecord } from './history.js';
+import { nearestRank } from './nearest-rank.js';
 import type { ApiStats, ListedExecution } from './promises-reads.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
@@ -74,10 +75,9 @@ export function derivedStatsViolations(view: HistoryView, rec: HistoryRecord, it
   const ms = items.flatMap(([, status, , , , m]) => (status === 'completed' && typeof m === 'number' ? [m] : []));
   const resampled = view.ofType('pruned').length > 0 || view.ofType('store_recovered').length > 0 || view.lifeOf('coordinator', view.records.length) > 0;
   if (d === undefined || resampled || d.samples !== ms.length) return out;
-  const sorted = ms.sort((a, b) => a - b);
   for (const [name, p] of [['p50', 50], ['p95', 95]] as const) {
-    const want = percentileOfSorted(sorted, p);
-    if (d[name] !== want) out.push(v(`gives durationsMs.${name} ${d[name]}, but the ${sorted.length} listed completions (completedAt - startedAt) give ${want}`));
+    const want = nearestRank(ms, p);
+    if (d[name] !== want) out.push(v(`gives durationsMs.${name} ${d[name]}, but the ${ms.length} listed completions (completedAt - startedAt) give ${want} by nearest rank (the sample of rank ceil(${p}% of ${ms.length}))`));
   }
   return out;
 }

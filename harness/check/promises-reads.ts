@@ -49,7 +49,18 @@ export type ListedExecution = [
   error?: string | null,
   /** Its completedAt (null: none): promises-reads-ended.ts. */
   completedAt?: number | null,
+  /** The spec fields with a documented default, as listed (promises-api-defaults.ts). */
+  spec?: ListedSpec,
 ];
+/** What a listed execution says of the spec fields with a documented default. */
+export interface ListedSpec {
+  priority?: unknown;
+  taskId?: unknown;
+  retry?: unknown;
+  timeoutMs?: unknown;
+  metadata?: unknown;
+  idempotencyKey?: unknown;
+}
 /** The part of GET /api/v1/stats the checker judges. */
 export interface ApiStats {
   total: number;

@@ -167,11 +167,21 @@ function ownTimeoutKill(m: Made, life: AttemptLife | undefined, timeoutMs: numbe
   return kill.time >= started.time + timeoutMs ? kill : undefined;
 }
 
+/** A printed text as a worker passes it on: every occurrence of each secret of 4 characters or more (as it reads inside a JSON string) replaced by "[redacted]". */
+function redacted(text: string, secrets: readonly string[]): string {
+  let json = JSON.stringify(text);
+  for (const s of secrets) if (s.length >= 4) json = json.split(JSON.stringify(s).slice(1, -1)).join('[redacted]');
+  return JSON.parse(json) as string;
+}
+
 /** The execution's ended result as read at the end, against its final attempt's container or child. */
-function judgeResult(id: string, read: KindRead, m: Made, v: HistoryView, timedOut: HistoryRecord | undefined): Violation[] {
+function judgeResult(id: string, read: KindRead, m: Made, v: HistoryView, timedOut: HistoryRecord | undefined, secrets: readonly string[]): Violation[] {
   const exit = firstOp(m, 'exit');
   if (exit === undefined || typeof exit.value.code !== 'number') return [];
-  const { code, stdout, stderr } = exit.value as { code: number; stdout: string; stderr: string };
+  const printed = exit.value as { code: number; stdout: string; stderr: string };
+  const { code } = printed;
+  // As printed, with every occurrence of a worker secret (4 characters or more) as "[redacted]" (promise 8, promises-secrets.ts).
+  const [stdout, stderr] = [redacted(printed.stdout, secrets), redacted(printed.stderr, secrets)];
   const where = { index: exit.index, executionId: id, workerId: m.host };
   if (timedOut !== undefined) {
     if (read.status !== 'completed' && read.error?.code === 'timeout') return [];
@@ -197,7 +207,7 @@ function containerTimeoutMs(tasks: ReturnType<typeof tasksById>, execution: stri
 }
 
 /** Every ended container and command execution's result (the `kindResults` note) against its final attempt's resource. */
-function judgeResults(view: HistoryView, made: readonly Made[], lives: Map<string, AttemptLife>, tasks: ReturnType<typeof tasksById>): Violation[] {
+function judgeResults(view: HistoryView, made: readonly Made[], lives: Map<string, AttemptLife>, tasks: ReturnType<typeof tasksById>, secrets: readonly string[]): Violation[] {
   const note = [...view.records].reverse().find((r) => r.f === 'note' && r.value.kindResults !== undefined);
   const reads = (note?.value.kindResults ?? {}) as Record<string, KindRead>;
   const last = new Map<string, { workerId: string; attempt: number }>();
@@ -207,7 +217,7 @@ function judgeResults(view: HistoryView, made: readonly Made[], lives: Map<strin
     const final = last.get(id);
     const key = final === undefined ? '' : `${final.workerId}|${id}|${final.attempt}`;
     const m = byAttempt.get(key);
-    return m === undefined ? [] : judgeResult(id, read, m, view, ownTimeoutKill(m, lives.get(key), containerTimeoutMs(tasks, id)));
+    return m === undefined ? [] : judgeResult(id, read, m, view, ownTimeoutKill(m, lives.get(key), containerTimeoutMs(tasks, id)), secrets);
   });
 }
 
@@ -236,5 +246,5 @@ export function checkResources(view: HistoryView, ctx: CheckContext): Violation[
     if (m.resource === 'container') out.push(...judgeContainerEnd(m, life, ctx.toleranceMs, view));
     out.push(...judgeKill(m, life, ctx.toleranceMs, view, m.resource === 'container' ? containerTimeoutMs(tasks, m.execution) : undefined));
   }
-  return [...out, ...judgeOps(view), ...judgeResults(view, made, lives, tasks)];
+  return [...out, ...judgeOps(view), ...judgeResults(view, made, lives, tasks, ctx.secrets ?? [])];
 }

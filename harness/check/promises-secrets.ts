@@ -7,17 +7,21 @@
  * system/worker/redact.ts), so a task whose error text carries the secret
  * (scenario `secret-redaction.yaml`: the secret is a phrase the `fail` kind's
  * error contains) must show up as "[redacted]" in every listing, execution
- * read and event. Every record of the history is judged: the client's reads
+ * read and event. Commands print the secret in any position and count
+ * (twice, at the start and end of a text, inside a JSON text carried as an
+ * escaped string): every occurrence must be gone (blind set 14 #20, only the
+ * first replaced). Every record of the history is judged: the client's reads
  * are notes, the system's events are records of their own; only the
- * harness's own processes (the adversary, the deployment probes) are left out.
+ * harness's own processes (the adversary, the deployment probes, the
+ * simulated process table's record of what a command printed) are left out.
  */
 import type { CheckContext } from './context.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
-/** Processes whose notes are the harness's own, not something the system showed. */
-const HARNESS_PROCESSES = new Set(['adversary', 'deploy-probe']);
+/** Processes whose notes are the harness's own, not something the system showed (`resources`: what a simulated command or container printed, before the worker redacted it). */
+const HARNESS_PROCESSES = new Set(['adversary', 'deploy-probe', 'resources']);
 /** A secret shorter than this is not judged (the worker redacts only secrets of 4 characters or more). */
 const MIN_SECRET = 4;
 

@@ -12,7 +12,7 @@
  * (harness/check/promises-reads.ts, promise 29) holds the listing to the
  * final read and the stats to the listing.
  */
-import type { ApiReads, ApiStats, ListedExecution } from '../check/promises-reads.js';
+import type { ApiReads, ApiStats, ListedExecution, ListedSpec } from '../check/promises-reads.js';
 import type { HttpCall } from './http-client.js';
 
 /** The smallest page: small enough that a run of a hundred executions crosses a dozen page boundaries. */
@@ -25,7 +25,7 @@ const FILTER_STATUS = 'completed';
 const OPEN_FILTERS = 'status=&taskId=';
 
 interface PageBody {
-  executions?: { executionId?: unknown; status?: unknown; kind?: unknown; statusHistory?: { status?: unknown; previous?: unknown }[]; startedAt?: unknown; completedAt?: unknown; error?: unknown }[];
+  executions?: ({ executionId?: unknown; status?: unknown; kind?: unknown; statusHistory?: { status?: unknown; previous?: unknown }[]; startedAt?: unknown; completedAt?: unknown; error?: unknown } & ListedSpec)[];
   nextCursor?: unknown;
 }
 
@@ -47,7 +47,8 @@ async function listAll(call: HttpCall, auth: Record<string, string>, limit: numb
       const ms = e.status === 'completed' && typeof e.startedAt === 'number' && typeof e.completedAt === 'number' ? e.completedAt - e.startedAt : null;
       const error = e.error === undefined || e.error === null ? null : JSON.stringify(e.error);
       const completedAt = typeof e.completedAt === 'number' ? e.completedAt : null;
-      items.push([String(e.executionId), String(e.status), retried ? 1 : 0, String(e.kind), chain, ms, error, completedAt]);
+      const spec: ListedSpec = { priority: e.priority, taskId: e.taskId, retry: e.retry, timeoutMs: e.timeoutMs, metadata: e.metadata, idempotencyKey: e.idempotencyKey };
+      items.push([String(e.executionId), String(e.status), retried ? 1 : 0, String(e.kind), chain, ms, error, completedAt, spec]);
     }
     if (typeof b?.nextCursor !== 'string') return { items, unended: false };
     cursor = b.nextCursor;

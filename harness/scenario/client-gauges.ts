@@ -13,7 +13,7 @@ import { COORDINATOR_HOST, type Simulation } from '../sim/index.js';
 import type { SimClient } from './sim-client.js';
 
 /** The gauge families read, by name: each sample keyed by its label values (`state=connected`; '' without labels). */
-const GAUGES = ['squall_connections', 'squall_heartbeat_timeout_seconds', 'squall_workers', 'squall_executions', 'squall_handshakes_pending', 'squall_outbox_depth', 'squall_reconnect_duration_seconds_sum', 'squall_reconnect_duration_seconds_count'] as const;
+const GAUGES = ['squall_connections', 'squall_heartbeat_timeout_seconds', 'squall_workers', 'squall_executions', 'squall_handshakes_pending', 'squall_outbox_depth', 'squall_reconnect_duration_seconds_sum', 'squall_reconnect_duration_seconds_count', 'squall_messages_total', 'squall_message_bytes_total'] as const;
 
 /** The samples of the gauge families in a Prometheus text exposition. */
 function gaugeSamples(text: string): Record<string, Record<string, number>> {
@@ -33,6 +33,7 @@ export async function readGauges(sim: Simulation, client: SimClient, recorder: H
   const auth = { authorization: `Bearer ${client.probe.read}` };
   const m = await client.call(sim, { method: 'GET', path: '/metrics', headers: auth });
   const live = sim.host(COORDINATOR_HOST).liveConnections(); // right after the scrape
+  const frames = sim.net.frameSizes?.snapshot(); // every frame the scrape counted was sent before it
   const w = await client.call(sim, { method: 'GET', path: '/api/v1/workers', headers: auth });
   const s = await client.call(sim, { method: 'GET', path: '/api/v1/stats', headers: auth });
   if (m.status !== 200 || typeof m.body !== 'string' || w.status !== 200 || s.status !== 200) return void recorder.recordInfo({ gaugeRead: { error: [m.status, w.status, s.status] } });
@@ -42,6 +43,6 @@ export async function readGauges(sim: Simulation, client: SimClient, recorder: H
   // Each connected worker's lastSeenAt, with the coordinator's clock at the read (promises-api-echoes.ts).
   const seen = listed.filter((x) => x.state === 'connected').map((x): [string, number | null] => [String(x.id), typeof x.lastSeenAt === 'number' ? x.lastSeenAt : null]);
   const byStatus = ((s.body as { byStatus?: Record<string, number> } | null)?.byStatus ?? {});
-  const read: GaugeRead = { at: sim.simulatedMs, gauges: gaugeSamples(m.body), workers, byStatus, live, now: sim.now(), seen };
+  const read: GaugeRead = { at: sim.simulatedMs, gauges: gaugeSamples(m.body), workers, byStatus, live, now: sim.now(), seen, ...(frames === undefined ? {} : { frames }) };
   recorder.recordInfo({ gaugeRead: read });
 }

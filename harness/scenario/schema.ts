@@ -184,7 +184,7 @@ export const WorkloadItem = z.strictObject({
   failTimes: z.union([PosInt, z.literal('always')]).default('always'),
   retry: Retry.optional(),
   timeoutMs: PosInt.optional(),
-  priority: z.enum(['low', 'medium', 'high', 'critical']).default('medium'),
+  priority: z.enum(['low', 'medium', 'high', 'critical']).optional(), // absent: none submitted (its default read back, promises-api-defaults.ts)
   graph: Graph.prefault({}),
   // Engine-feature block (issue 10, schema-engine.ts): idempotency, control.
   ...ENGINE_ITEM_FIELDS,

@@ -45,15 +45,31 @@ export interface Intent {
   idempotencyKey?: string;
   /** The retry fields the client gave (the engine fills in the rest). */
   retry?: NonNullable<ExecutionSpec['retry']>;
+  /** The documented-default fields the client left out (harness/check/promises-api-defaults.ts reads each back). */
+  omitted?: string[];
+  /** A graph task's name (its taskId when the client gives none). */
+  node?: string;
+}
+
+/** The spec fields with a documented default the checker reads back when the client leaves them out. */
+const DEFAULTED = ['priority', 'timeoutMs', 'taskId', 'metadata', 'idempotencyKey'] as const;
+const RETRY_FIELDS = ['strategy', 'maxRetries', 'delayMs', 'maxDelayMs'] as const;
+
+/** Which of them one spec leaves out (a retry field as `retry.<field>`). */
+function omittedOf(spec: ExecutionSpec): string[] {
+  return [...DEFAULTED.filter((f) => spec[f] === undefined), ...RETRY_FIELDS.filter((f) => spec.retry?.[f] === undefined).map((f) => `retry.${f}`)];
 }
 
 /** Per execution of a submission (a graph's nodes in Object.keys order). */
 export function intentOf(s: Submission): Intent[] {
-  return specsOf(s).map((spec) => ({
+  const names = s.type === 'graph' ? Object.keys(s.graph) : [];
+  return specsOf(s).map((spec, i) => ({
     priority: spec.priority ?? 'medium',
     ...(spec.timeoutMs === undefined ? {} : { timeoutMs: spec.timeoutMs }),
     ...(spec.idempotencyKey === undefined ? {} : { idempotencyKey: spec.idempotencyKey }),
     ...(spec.retry === undefined ? {} : { retry: spec.retry }),
+    omitted: omittedOf(spec),
+    ...(names[i] === undefined ? {} : { node: names[i] }),
   }));
 }
 
@@ -62,7 +78,8 @@ function specOf(item: WorkloadItem, random: Random): ExecutionSpec {
   const spec: ExecutionSpec = fails
     ? { kind: 'fail', params: { times: item.failTimes === 'always' ? ALWAYS_FAIL_TIMES : item.failTimes } }
     : { kind: item.kind, params: { ...item.params, ...(item.valueBytes === undefined ? {} : { value: 'x'.repeat(item.valueBytes) }) } };
-  spec.priority = item.priority;
+  // An item without a priority submits none: the engine's documented default (medium) is read back (promises-api-defaults.ts).
+  if (item.priority !== undefined) spec.priority = item.priority;
   if (item.retry !== undefined) spec.retry = { ...item.retry };
   if (item.timeoutMs !== undefined) spec.timeoutMs = item.timeoutMs;
   return spec;

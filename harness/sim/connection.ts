@@ -28,6 +28,8 @@ export interface NetEnv {
   readonly trace: Trace;
   /** Told of each corrupted frame a live receiver is about to read (the history recorder, as a note). */
   readonly corrupted?: (c: CorruptDelivery) => void;
+  /** Told of each data frame an endpoint hands to the network (the frame-size tally, frame-sizes.ts). */
+  readonly sent?: (from: string, to: string, text: string, bytes: number) => void;
 }
 
 /** Lifecycle of one endpoint. */
@@ -81,7 +83,9 @@ export class Endpoint implements Connection {
 
   send(frame: string): boolean {
     if (this.state !== 'open') return false;
-    this.out.push({ kind: 'data', text: frame, bytes: Buffer.byteLength(frame) });
+    const bytes = Buffer.byteLength(frame);
+    this.env.sent?.(this.host.name, this.peer.host.name, frame, bytes);
+    this.out.push({ kind: 'data', text: frame, bytes });
     return true;
   }
 

@@ -65,6 +65,7 @@
  * receives nothing (arrivals queue) until resumed.
  */
 export { Simulation, COORDINATOR_HOST, type SimulationOptions, type SimulationStats } from './simulation.js';
+export { FrameSizes, type SizeBand } from './frame-sizes.js';
 export { VirtualNetwork, type PartitionOptions } from './network.js';
 export { LinkState, type LinkDir } from './link.js';
 export { validateRule, describeRule, corruptFrame, type FaultRule, type FaultRuleType, type FaultHandle } from './faults.js';

@@ -6,6 +6,7 @@
  */
 import { type HttpRequest, type HttpResponse, type Connection, type ConnectOptions, InvalidArgumentError, SquallError, type Random } from '../../system/core/index.js';
 import type { FaultHandle, FaultRule } from './faults.js';
+import type { FrameSizes } from './frame-sizes.js';
 import { type Dialer, handshake } from './handshake.js';
 import { Host, type Connector } from './host.js';
 import { LinkDir, LinkState } from './link.js';
@@ -39,6 +40,8 @@ export class VirtualNetwork implements Connector {
   private readonly redirects = new Map<string, string>();
   /** Told of every corrupted frame a live receiver reads (the scenario runner records it in the history). */
   onCorruptDelivered: ((c: CorruptDelivery) => void) | undefined;
+  /** The sizes of the frames carried to and from the coordinator, when the runner keeps them (frame-sizes.ts). */
+  frameSizes: FrameSizes | undefined;
 
   /** Its own stream, so late FINs never shift the links' draws. */
   private readonly finRandom: Random;
@@ -58,6 +61,7 @@ export class VirtualNetwork implements Connector {
       link: (from, to) => this.link(from, to),
       nextConnectionId: () => `c${this.nextConnId++}`,
       corrupted: (c) => this.onCorruptDelivered?.(c),
+      sent: (f, t, x, b) => this.frameSizes?.sent(f, t, x, b),
     };
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { engineConfigWithDefaults } from './config.js';
-import { normalizeBatch, normalizeGraph, normalizeSpec } from './spec.js';
+import { normalizeBatch, normalizeGraph, normalizeSpec, specSchema } from './spec.js';
 import { testTaskKinds } from './testing.js';
 
 const ctx = { taskKinds: testTaskKinds(), defaultRetry: engineConfigWithDefaults({ taskKinds: testTaskKinds() }).defaultRetry };
@@ -20,6 +20,19 @@ describe('spec validation', () => {
     expect(s).toMatchObject({ kind: 'echo', priority: 'medium', params: {}, dependencies: [], metadata: {} });
     expect(s.retry).toEqual({ strategy: 'exponential', maxRetries: 3, delayMs: 1000, maxDelayMs: 60_000 });
     expect(normalizeSpec({ kind: 'echo', retry: { strategy: 'none', maxRetries: 5 } }, ctx).retry.maxRetries).toBe(0);
+  });
+
+  it('documents the defaults it applies: each "(default X" of the spec schema is what a spec without the field gets', () => {
+    const doc = (shape: Record<string, unknown>, key: string): string => String((shape[key] as { description?: string }).description);
+    const retryShape = (specSchema.shape.retry.unwrap() as unknown as { shape: Record<string, unknown> }).shape;
+    const documented = (text: string): string | undefined => /\(default:? ([\w ]+?)[;),]/.exec(text)?.[1];
+    const s = normalizeSpec({ kind: 'echo' }, ctx);
+    expect(documented(doc(specSchema.shape, 'priority'))).toBe(s.priority);
+    expect(documented(doc(retryShape, 'strategy'))).toBe(s.retry.strategy);
+    expect(Number(documented(doc(retryShape, 'maxRetries')))).toBe(s.retry.maxRetries);
+    expect(Number(documented(doc(retryShape, 'delayMs')))).toBe(s.retry.delayMs);
+    expect(Number(documented(doc(retryShape, 'maxDelayMs')))).toBe(s.retry.maxDelayMs);
+    expect(documented(doc(specSchema.shape, 'taskId'))).toBe('the execution id');
   });
 
   it('names the path of a bad field', () => {

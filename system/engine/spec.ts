@@ -56,10 +56,10 @@ const atMost = (max: number, what: string) => ({ error: `must be at most ${max} 
 
 const retrySchema = z.strictObject(
   {
-    strategy: z.enum(RETRY_STRATEGIES, { error: `must be one of ${RETRY_STRATEGIES.join(', ')}` }).optional().describe('delay between attempts (default fixed; none = no retry)'),
-    maxRetries: intAtLeast(0).max(1000, { error: 'must be an integer <= 1000' }).optional().describe('retries after the first attempt (at most 1 + maxRetries attempts)'),
-    delayMs: intAtLeast(0).max(SPEC_LIMITS.maxRetryDelayMs, atMost(SPEC_LIMITS.maxRetryDelayMs, '30 days')).optional().describe('base delay before a retry, in ms'),
-    maxDelayMs: intAtLeast(0).max(SPEC_LIMITS.maxRetryDelayMs, atMost(SPEC_LIMITS.maxRetryDelayMs, '30 days')).optional().describe('cap on a growing delay (exponential, fibonacci), in ms'),
+    strategy: z.enum(RETRY_STRATEGIES, { error: `must be one of ${RETRY_STRATEGIES.join(', ')}` }).optional().describe('delay between attempts (default exponential; none = no retry)'),
+    maxRetries: intAtLeast(0).max(1000, { error: 'must be an integer <= 1000' }).optional().describe('retries after the first attempt, at most 1 + maxRetries attempts (default 3; 0 with strategy none)'),
+    delayMs: intAtLeast(0).max(SPEC_LIMITS.maxRetryDelayMs, atMost(SPEC_LIMITS.maxRetryDelayMs, '30 days')).optional().describe('base delay before a retry, in ms (default 1000)'),
+    maxDelayMs: intAtLeast(0).max(SPEC_LIMITS.maxRetryDelayMs, atMost(SPEC_LIMITS.maxRetryDelayMs, '30 days')).optional().describe('cap on a growing delay (exponential, fibonacci), in ms (default 60000, or delayMs if larger)'),
   },
   { error: 'must be an object' },
 );
@@ -67,7 +67,7 @@ const retrySchema = z.strictObject(
 const specShape = {
   kind: text(100).describe('task kind (see the kinds below)'),
   params: z.unknown().optional().describe("the kind's params (checked against the kind's schema at submission)"),
-  taskId: text(256).optional().describe('your name for it (default: the execution id); list by it with ?taskId='),
+  taskId: text(256).optional().describe("your name for it (default: the execution id; a graph task's: its name in the graph); list by it with ?taskId="),
   priority: z.enum(['low', 'medium', 'high', 'critical'], { error: 'must be one of low, medium, high, critical' }).optional().describe('higher runs first among ready work of a kind (default medium)'),
   retry: retrySchema.optional().describe('retry policy of failed attempts'),
   timeoutMs: intAtLeast(1).max(SPEC_LIMITS.maxTimeoutMs, atMost(SPEC_LIMITS.maxTimeoutMs, '30 days')).optional().describe('per-attempt timeout in ms (the worker stops the attempt; it ends timeout)'),
