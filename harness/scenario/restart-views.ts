@@ -20,12 +20,18 @@ export interface RestartViews {
   views: Record<string, string>;
 }
 
+/** What a kill now would lose: the commit window, and on SQLite the groups its thread has not committed. */
+function uncommitted(store: Simulation['coordinator']['store']): number {
+  if (store === null) return 0;
+  return 'uncommittedCount' in store ? store.uncommittedCount : store.stagedCount;
+}
+
 /** Notes the live coordinator's views (see the file comment); nothing when it is down or, before a kill, when a commit is pending. */
 export function noteRestartViews(sim: Simulation, note: RunRecorder['note'] | undefined, phase: RestartViews['phase']): void {
   const p = sim.coordinator;
   const c = p.instance;
   if (note === undefined || c === null) return;
-  if (phase === 'before' && (p.store?.stagedCount ?? 0) > 0) return;
+  if (phase === 'before' && uncommitted(p.store) > 0) return;
   const views: Record<string, string> = {};
   let cursor: string | undefined;
   do {
