@@ -12,15 +12,19 @@
  * - set 14 #14: the SQLite row's reader overlays only the mutable fields the
  *   state JSON holds, so a field cleared since submit (JSON drops undefined)
  *   reads the submitted doc's value again: a future-dated execution, claimed
- *   and completed, shows its old nextRunAt after the restart.
+ *   and completed, shows its old nextRunAt after the restart;
+ * - set 14 #13: the SQLite checkpoint UPDATE matches no row without a
+ *   checkpoint yet (`coalesce(..., 0)`): a first attempt's checkpoints are
+ *   never stored, and a sleep running at the kill reads without one after.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type * as CopyData from '../../system/store/copy-data.js';
 import type * as SqliteRows from '../../system/store/sqlite-rows.js';
+import type * as SqliteStatements from '../../system/store/sqlite-statements.js';
 import { simVerdict } from './broken/verdict.js';
 
-const state = vi.hoisted(() => ({ broken: 'none' as 'none' | 'proto-assigned' | 'cleared-kept' }));
+const state = vi.hoisted(() => ({ broken: 'none' as 'none' | 'proto-assigned' | 'cleared-kept' | 'first-checkpoint-dropped' }));
 
 /** Set 14 #12's walk: every member assigned, `__proto__` included. */
 function assigningCopy(v: unknown): unknown {
@@ -53,6 +57,23 @@ vi.mock('../../system/store/sqlite-rows.js', async (importOriginal) => {
   return { ...real, fromRow };
 });
 
+vi.mock('../../system/store/sqlite-statements.js', async (importOriginal) => {
+  const real = await importOriginal<typeof SqliteStatements>();
+  // Set 14 #13: coalesce(..., 0): a checkpoint UPDATE matches no row that has no checkpoint yet.
+  const prepareStatements: typeof real.prepareStatements = (db) => {
+    const s = real.prepareStatements(db);
+    if (state.broken !== 'first-checkpoint-dropped') return s;
+    const checkpoint = db.prepare<{ id: string; seq: number; cp: string }>(
+      `UPDATE executions SET
+         state = CASE WHEN state IS NULL THEN NULL ELSE json_set(state, '$.checkpoint', json(@cp)) END,
+         doc = CASE WHEN state IS NULL THEN json_set(doc, '$.checkpoint', json(@cp)) ELSE doc END
+       WHERE id = @id AND coalesce(json_extract(coalesce(state, doc), '$.checkpoint.seq') < @seq, 0)`,
+    );
+    return { ...s, checkpoint };
+  };
+  return { ...real, prepareStatements };
+});
+
 async function verdict(file: string, broken: typeof state.broken): Promise<Awaited<ReturnType<typeof simVerdict>>> {
   state.broken = broken;
   try {
@@ -77,5 +98,12 @@ describe('blind set 14: data survives copies and reloads (reload)', () => {
     expect(broken.passed).toBe(false);
     expect(broken.promises).toContain('reload');
     expect(broken.text).toMatch(/read differently after the coordinator restarted .*: nextRunAt null → \d+/);
+  });
+
+  it('awkward-data-sqlite: a checkpoint UPDATE that never stores a row\'s first checkpoint (set 14 #13)', { timeout: 60_000 }, async () => {
+    const broken = await verdict('scenarios/awkward-data-sqlite.yaml', 'first-checkpoint-dropped');
+    expect(broken.passed).toBe(false);
+    expect(broken.promises).toContain('reload');
+    expect(broken.text).toMatch(/read differently after the coordinator restarted \(incarnation 3, t=3400\) than just before it \(t=3000, .*\): checkpoint \{"at":\d+,"attempt":1,"seq":\d+\} → null/);
   });
 });
