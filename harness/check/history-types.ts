@@ -35,6 +35,8 @@ export interface SubmitInvoke {
 export interface TaskSubmitted {
   kind: string;
   params?: unknown;
+  /** The metadata it was submitted with, when any (promise 33). */
+  metadata?: unknown;
   timeoutMs?: number;
 }
 /** What a submit ok says: the acknowledged execution ids (one, or a graph's). */

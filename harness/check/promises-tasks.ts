@@ -22,6 +22,7 @@ export function submittedTasks(specs: readonly ExecutionSpec[]): TaskSubmitted[]
   const one = (spec: ExecutionSpec): TaskSubmitted => ({
     kind: spec.kind,
     params: spec.params,
+    ...(spec.metadata === undefined ? {} : { metadata: spec.metadata }),
     ...(spec.timeoutMs === undefined ? {} : { timeoutMs: spec.timeoutMs }),
   });
   return specs.map(one);

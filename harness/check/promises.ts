@@ -49,6 +49,8 @@ export const PROMISES = [
   { number: 31, name: 'cli', title: 'The CLI keeps its documented contract (exit codes, watch pacing and ending, what it prints)' },
   // What the container and command kinds create (issue 10, promises-resources.ts).
   { number: 32, name: 'resources', title: 'What a task kind creates ends with its attempt: containers removed, aborted work killed, nothing pulled, no secret passed on' },
+  // What a client reads back across restarts and store reloads (promises-reload.ts).
+  { number: 33, name: 'reload', title: 'What a client reads back (params, metadata, results, every field a life keeps) survives restarts and reloads unchanged' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

@@ -13,6 +13,7 @@ import type { FaultAction, Scenario } from './schema.js';
 import { kbpsToRate } from './faults.js';
 import type { ScheduledFault } from './swarm.js';
 import type { RunRecorder } from './driver.js';
+import { noteRestartViews } from './restart-views.js';
 import { recordReadyz } from './sim-client.js';
 import { type NodeSet, resolvePartition, resolveTarget } from './targets.js';
 
@@ -84,10 +85,10 @@ export async function applySimFault(sim: Simulation, scenario: Scenario, fault: 
       return applyPartition(sim, scenario, action);
     case 'restart':
       if (action.graceful === true) await beginShutdown(sim, processTargets(scenario, fault.target), client?.note);
-      return applyProcessFault(sim, action.type, processTargets(scenario, fault.target));
+      return applyProcessFault(sim, action.type, processTargets(scenario, fault.target), client?.note);
     case 'pause':
     case 'kill':
-      return applyProcessFault(sim, action.type, processTargets(scenario, fault.target));
+      return applyProcessFault(sim, action.type, processTargets(scenario, fault.target), client?.note);
     case 'clock_skew': {
       const hosts = hostsOf(processTargets(scenario, fault.target));
       for (const h of hosts) sim.setClockSkew(h, action.ms);
@@ -126,8 +127,12 @@ async function beginShutdown(sim: Simulation, t: ReturnType<typeof processTarget
   if (note !== undefined) await recordReadyz(c, note, 'shutdown');
 }
 
-/** pause (undo: resume), kill (undo: start again) or restart (at once; nothing to undo) of the targets. */
-async function applyProcessFault(sim: Simulation, type: 'pause' | 'kill' | 'restart', t: ReturnType<typeof processTargets>): Promise<Undo> {
+/**
+ * pause (undo: resume), kill (undo: start again) or restart (at once; nothing
+ * to undo) of the targets. A coordinator kill or restart notes the API views
+ * on both sides (restart-views.ts; `note` is the timeline's, absent for triggers).
+ */
+async function applyProcessFault(sim: Simulation, type: 'pause' | 'kill' | 'restart', t: ReturnType<typeof processTargets>, note?: RunRecorder['note']): Promise<Undo> {
   if (type === 'pause') {
     if (t.coordinator) sim.host(COORDINATOR_HOST).pause();
     for (const w of t.workers) sim.pauseWorker(w);
@@ -136,23 +141,30 @@ async function applyProcessFault(sim: Simulation, type: 'pause' | 'kill' | 'rest
       for (const w of t.workers) sim.resumeWorker(w);
     };
   }
+  if (t.coordinator) noteRestartViews(sim, note, 'before');
   if (type === 'kill') {
     if (t.coordinator) sim.killCoordinator();
     for (const w of t.workers) sim.killWorker(w);
     return async () => {
-      if (t.coordinator) await sim.restartCoordinator();
+      if (t.coordinator) await restarted(sim, note);
       for (const w of t.workers) sim.restartWorker(w);
     };
   }
   if (t.coordinator) {
     sim.killCoordinator();
-    await sim.restartCoordinator();
+    await restarted(sim, note);
   }
   for (const w of t.workers) {
     sim.killWorker(w);
     sim.restartWorker(w);
   }
   return () => {};
+}
+
+/** Starts the coordinator again and notes what it loaded. */
+async function restarted(sim: Simulation, note: RunRecorder['note'] | undefined): Promise<void> {
+  await sim.restartCoordinator();
+  noteRestartViews(sim, note, 'after');
 }
 
 /** A network rule (latency, loss, down, bandwidth, ...) on the targets' links, per stream. */

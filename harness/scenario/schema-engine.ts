@@ -96,6 +96,8 @@ export const ENGINE_ITEM_FIELDS = {
   batch: z.boolean().default(false),
   /** Future-dated work: each execution's scheduledAt is its submission time plus this (every node of a graph). */
   startAfterMs: PosInt.optional(),
+  /** metadata (and an echo's params.value) hold hostile and awkward JSON: harness/scenario/awkward-json.ts (promise 33). */
+  awkwardJson: z.boolean().default(false),
   dependsOn: ItemDependencies.optional(),
 };
 

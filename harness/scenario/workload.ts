@@ -12,6 +12,7 @@ import type { ExecutionSpec, GraphSpec } from '../../system/engine/index.js';
 import type { Random } from '../../system/core/index.js';
 import type { WorkloadItem, Scenario } from './schema.js';
 import type { ControlOp, ItemDependency } from './schema-engine.js';
+import { awkwardJson } from './awkward-json.js';
 
 /** The fail kind's bound on `times`: effectively "always". */
 const ALWAYS_FAIL_TIMES = 1000;
@@ -78,6 +79,10 @@ function specOf(item: WorkloadItem, random: Random): ExecutionSpec {
   const spec: ExecutionSpec = fails
     ? { kind: 'fail', params: { times: item.failTimes === 'always' ? ALWAYS_FAIL_TIMES : item.failTimes } }
     : { kind: item.kind, params: { ...item.params, ...(item.valueBytes === undefined ? {} : { value: 'x'.repeat(item.valueBytes) }) } };
+  if (item.awkwardJson) {
+    spec.metadata = awkwardJson();
+    if (spec.kind === 'echo') spec.params = { ...(spec.params as Record<string, unknown>), value: awkwardJson(2048) };
+  }
   // An item without a priority submits none: the engine's documented default (medium) is read back (promises-api-defaults.ts).
   if (item.priority !== undefined) spec.priority = item.priority;
   if (item.retry !== undefined) spec.retry = { ...item.retry };

@@ -55,6 +55,8 @@ export class SimSqliteStore implements Store {
   private staged: Staged[] = [];
   private timer: TimerHandle | undefined;
   private state: 'open' | 'crashed' | 'closed' = 'open';
+  /** Operations handed to SQLite (its simulated thread) and not settled yet. */
+  private sent = 0;
 
   private constructor(
     private readonly dir: string,
@@ -65,6 +67,11 @@ export class SimSqliteStore implements Store {
   /** Operations waiting in the commit window (a crash now would lose them). */
   get stagedCount(): number {
     return this.staged.length;
+  }
+
+  /** Operations not committed yet: in the window or in a group the simulated thread has not committed (a crash loses both). */
+  get uncommittedCount(): number {
+    return this.staged.length + this.sent;
   }
 
   /** A new database file in a fresh temp directory. */
@@ -85,6 +92,7 @@ export class SimSqliteStore implements Store {
     this.state = 'crashed';
     this.timer?.cancel();
     this.staged = [];
+    this.sent = 0;
     this.sqlite.abandon();
   }
 
@@ -140,6 +148,13 @@ export class SimSqliteStore implements Store {
   private flush(): void {
     const group = this.staged;
     this.staged = [];
-    for (const op of group) op.run(this.sqlite).then(op.resolve, op.reject);
+    for (const op of group) {
+      this.sent++;
+      const settled = (): void => void this.sent--;
+      op.run(this.sqlite).then(
+        (v) => (settled(), op.resolve(v)),
+        (e: unknown) => (settled(), op.reject(e)),
+      );
+    }
   }
 }

@@ -126,7 +126,8 @@ export function publicHistory(history: ExecutionRecord['statusHistory']): Histor
   return out;
 }
 
-function view(r: ExecutionRecord): Record<string, unknown> {
+/** An execution as the HTTP API shows it (GET by id, the listing, a submit's answer); the harness compares these across restarts. */
+export function executionView(r: ExecutionRecord): Record<string, unknown> {
   return {
     executionId: r.executionId,
     taskId: r.taskId,
@@ -167,7 +168,7 @@ function submitRoutes(d: HttpApiDeps): Route[] {
       handle: async (req) => {
         const spec = parseSpecBody(parseJson(req.body, true), d.taskKinds);
         const { execution, created } = await counted(d.quota, clientOf(req), 1, () => e.submitTask(spec), (r) => [r.execution.executionId]);
-        return json(created ? 201 : 200, view(execution));
+        return json(created ? 201 : 200, executionView(execution));
       },
     },
     {
@@ -176,7 +177,7 @@ function submitRoutes(d: HttpApiDeps): Route[] {
       handle: async (req) => {
         const checked = parseBatchBody(parseJson(req.body, true), d.taskKinds);
         const records = await counted(d.quota, clientOf(req), checked.length, () => e.scheduleTaskBatch(checked), (rs) => rs.map((r) => r.executionId));
-        return json(201, { executions: records.map(view) });
+        return json(201, { executions: records.map(executionView) });
       },
     },
     {
@@ -199,7 +200,7 @@ function executionRoutes(e: EngineApi): Route[] {
       path: '/api/v1/executions',
       handle: (req) => {
         const page = e.listExecutions(parseListQuery(req.query));
-        return json(200, { executions: page.executions.map(view), nextCursor: page.nextCursor });
+        return json(200, { executions: page.executions.map(executionView), nextCursor: page.nextCursor });
       },
     },
     {
@@ -207,7 +208,7 @@ function executionRoutes(e: EngineApi): Route[] {
       path: '/api/v1/executions/:id',
       handle: (_req, p) => {
         const r = e.getExecution(p.id ?? '');
-        return r === undefined ? errorBody(404, ErrorCode.NotFound, `no execution with id "${(p.id ?? '').slice(0, 200)}"`) : json(200, view(r));
+        return r === undefined ? errorBody(404, ErrorCode.NotFound, `no execution with id "${(p.id ?? '').slice(0, 200)}"`) : json(200, executionView(r));
       },
     },
     ...(['cancel', 'pause', 'resume'] as const).map(
@@ -219,8 +220,8 @@ function executionRoutes(e: EngineApi): Route[] {
           const { reason } = parseWith(controlBodySchema, parseJson(req.body, false));
           const r = action === 'cancel' ? await e.cancelExecution(id, reason) : action === 'pause' ? await e.pauseExecution(id) : await e.resumeExecution(id);
           // A running attempt is paused by its worker (checkpoint, stop, report): accepted, not done yet; the status says what is true now.
-          if (action === 'pause' && r.status !== 'paused') return json(202, { ...view(r), requested: 'pause' });
-          return json(200, view(r));
+          if (action === 'pause' && r.status !== 'paused') return json(202, { ...executionView(r), requested: 'pause' });
+          return json(200, executionView(r));
         },
       }),
     ),

@@ -28,7 +28,7 @@ export { startCoordinator, type Coordinator, type CoordinatorDeps, type EngineFa
 export { resolveCoordinatorConfig, COORDINATOR_DEFAULTS, type CoordinatorConfig, type ResolvedCoordinatorConfig } from './config.js';
 export type { CoordinatorEngine } from './context.js';
 export type { WorkerView, WorkerState } from './registry.js';
-export { createHttpApi, type HttpApiDeps } from './http-api.js';
+export { createHttpApi, executionView, type HttpApiDeps } from './http-api.js';
 export { authorize, requiredScope, checkRequestSource, gateHttp, isLoopbackHost, type Authorization, type HttpGateOptions } from './http-auth.js';
 export { DEFAULT_POLICIES, type CoordinatorPolicies } from './policies.js';
 export { createToken, verifyToken, memoryTokenStore, scopeCovers, parseScope, TOKEN_SCOPES, type TokenRecord, type TokenStore, type TokenScope, type Principal } from './tokens.js';

@@ -35,6 +35,15 @@ describe('spec validation', () => {
     expect(documented(doc(specSchema.shape, 'taskId'))).toBe('the execution id');
   });
 
+  it('keeps __proto__ members of params and metadata as submitted (zod leaves them out; promise 33)', () => {
+    const body = JSON.parse('{"kind": "echo", "params": {"value": {"__proto__": {"x": 1}, "k": [{"__proto__": null}]}}, "metadata": {"a": 1, "__proto__": "m"}}') as Record<string, unknown>;
+    const s = normalizeSpec(body, ctx);
+    expect(JSON.stringify(s.params)).toBe(JSON.stringify(body.params));
+    expect(JSON.stringify(s.metadata)).toBe(JSON.stringify(body.metadata));
+    const [node] = normalizeGraph({ a: body }, ctx);
+    expect(JSON.stringify(node?.spec.metadata)).toBe(JSON.stringify(body.metadata));
+  });
+
   it('names the path of a bad field', () => {
     expect(errorOf(() => normalizeSpec({ kind: 'echo', retry: { maxRetries: -1 } }, ctx))).toMatchObject({
       code: 'invalid_argument',

@@ -12,6 +12,7 @@ import { checkJsonLimits } from '../core/json-limits.js';
 import type { TaskKind } from '../tasks/kind.js';
 import { findCycle, topologicalOrder } from './graph.js';
 import { type Priority, RETRY_STRATEGIES, type RetryPolicy } from '../core/model.js';
+import { keepProtoMembers } from '../core/own-keys.js';
 
 /** A validated spec with defaults applied (dependencies are still caller-given ids). */
 export interface NormalizedSpec {
@@ -140,7 +141,8 @@ function finish(raw: z.infer<typeof specSchema>, ctx: SpecContext, prefix: strin
   if (retry.strategy === 'none') retry.maxRetries = 0;
   return {
     kind: raw.kind,
-    params: parsed.data,
+    // The client's data as sent: zod's output leaves out `__proto__` members (own-keys.ts).
+    params: keepProtoMembers(parsed.data, raw.params ?? {}),
     taskId: raw.taskId,
     priority: raw.priority ?? 'medium',
     retry,
@@ -158,7 +160,7 @@ export function normalizeSpec(input: unknown, ctx: SpecContext, prefix = ''): No
   const copy = plainCopy(input, prefix);
   const parsed = specSchema.safeParse(copy);
   if (!parsed.success) fail(prefix, parsed.error);
-  return finish(parsed.data, ctx, prefix);
+  return finish(keepProtoMembers(parsed.data, copy), ctx, prefix);
 }
 
 /** Validates a batch (a non-empty array of specs, at most 10000). */
@@ -193,7 +195,7 @@ export function normalizeGraph(input: unknown, ctx: SpecContext): GraphNode[] {
   for (const name of names) {
     const parsed = graphNodeSchema.safeParse(copy[name]);
     if (!parsed.success) fail(name, parsed.error);
-    const { dependsOn = [], ...rest } = parsed.data;
+    const { dependsOn = [], ...rest } = keepProtoMembers(parsed.data, copy[name]);
     dependsOn.forEach((dep, i) => {
       if (!Object.hasOwn(copy, dep)) {
         throw new InvalidArgumentError(

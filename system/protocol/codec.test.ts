@@ -25,6 +25,13 @@ describe('codec', () => {
     expect(d).toMatchObject({ ok: true, msg: result });
   });
 
+  it('a result keeps a __proto__ member of its data (zod leaves it out; promise 33)', () => {
+    const data = JSON.parse('{"a": 1, "__proto__": {"b": [{"__proto__": 2}]}, "c": {}}') as unknown;
+    const d = decodeToCoordinator(encode({ ...result, result: data } as ToCoordinator));
+    expect(d.ok).toBe(true);
+    expect(JSON.stringify(d.ok ? (d.msg as { result?: unknown }).result : undefined)).toBe(JSON.stringify(data));
+  });
+
   it('never throws on arbitrary strings, and rejects them with a close code', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 300 }), (s) => {

@@ -9,6 +9,7 @@ import { hmacHex, safeEqualHex } from '../core/crypto.js';
 import { CloseCode } from './close-codes.js';
 import { baseEnvelope, isNonNegativeInt, taskFastPath } from './fast-decode.js';
 import { flowFastPath } from './fast-decode-flow.js';
+import { keepProtoMembers } from '../core/own-keys.js';
 import {
   PROTOCOL_VERSION,
   SUPPORTED_VERSIONS,
@@ -114,7 +115,8 @@ function decodeWith<T>(
     const path = issue ? zodPath(issue) : '';
     return fail('malformed', CloseCode.Malformed, `invalid "${String(obj.type)}" message: ${issue?.message ?? 'schema mismatch'} at "${path}"`, path);
   }
-  return { ok: true, msg: checked.data };
+  // Params, results and checkpoint state are the client's data: zod's output leaves out `__proto__` members (own-keys.ts).
+  return { ok: true, msg: keepProtoMembers(checked.data, obj) };
 }
 
 /** The frame as a JSON object, within the size limit. */

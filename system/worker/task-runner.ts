@@ -20,6 +20,7 @@ import { frameBytes, toJson } from './frame-bytes.js';
 import type { Run, TaskRunnerDeps } from './task-runner-deps.js';
 import { PendingStarts } from './pending-starts.js';
 import { attemptContext } from './attempt-context.js';
+import { keepProtoMembers } from '../core/own-keys.js';
 
 export { frameBytes } from './frame-bytes.js';
 export type { TaskRunnerDeps } from './task-runner-deps.js';
@@ -125,7 +126,8 @@ export class TaskRunner {
       const path = ['params', ...(issue?.path ?? []).map(String)].join('.');
       return this.reject(a, 'failed', ErrorCode.InvalidArgument, `invalid params for "${a.kind}": ${issue?.message ?? 'schema mismatch'} at ${path}`);
     }
-    this.start(a, kind, parsed.data);
+    // The task gets its params as submitted: zod's output leaves out `__proto__` members (own-keys.ts).
+    this.start(a, kind, keepProtoMembers(parsed.data, a.params));
   }
 
   /** Aborts the attempt holding this lease (any lease if leaseToken is undefined). Returns whether one was aborted. */

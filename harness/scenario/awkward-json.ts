@@ -1,0 +1,31 @@
+/**
+ * Hostile and awkward JSON for a workload item's `awkwardJson` (promise 33,
+ * harness/check/promises-reload.ts): keys that are JavaScript object
+ * machinery (`__proto__`, `constructor`, `toString`, `hasOwnProperty`), the
+ * empty key, unicode keys, numbers at the edges of a double, nested empty
+ * objects and arrays, escapes and a long string. Built with JSON.parse, so
+ * `__proto__` is an own member as a client's JSON body makes it (an object
+ * literal would set the prototype instead).
+ */
+const TEXT = `{
+  "__proto__": { "polluted": true, "__proto__": [1, { "__proto__": null }] },
+  "constructor": { "prototype": { "x": 1 }, "name": "Object" },
+  "toString": "not a function",
+  "hasOwnProperty": 0,
+  "valueOf": [],
+  "": "the empty key",
+  "ключ": "значение",
+  "🔑": "emoji 🎉 and 𝄞",
+  "e\\u0301": "combining accent",
+  "nums": [0, -1, 1.5, 9007199254740991, -9007199254740991, 1e308, -1.7976931348623157e308, 5e-324, 2.2250738585072014e-308, 123456789012345680000],
+  "empties": { "o": {}, "a": [], "nested": [[], [{}], { "x": {}, "y": [[]] }], "s": "" },
+  "flags": { "n": null, "t": true, "f": false },
+  "escapes": "\\"\\\\/\\b\\f\\n\\r\\t\\u0000\\u001f\\u2028\\u2029"
+}`;
+
+/** A fresh copy of the awkward value, with a long string of `longBytes` characters. */
+export function awkwardJson(longBytes = 4096): Record<string, unknown> {
+  const v = JSON.parse(TEXT) as Record<string, unknown>;
+  v.long = 'ab€'.repeat(Math.ceil(longBytes / 3)).slice(0, longBytes);
+  return v;
+}
