@@ -67,6 +67,7 @@ import { checkSurfaceAuth } from './promises-surface.js';
 import { checkSecretsHidden } from './promises-secrets.js';
 import { checkCli } from './promises-cli.js';
 import { checkResources } from './promises-resources.js';
+import { checkIdentifiers } from './promises-ids.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -109,6 +110,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   // The CLI's client commands (scenario `cli`).
   cli: (v) => checkCli(v),
   resources: checkResources,
+  identifiers: checkIdentifiers,
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

@@ -49,6 +49,8 @@ export const PROMISES = [
   { number: 31, name: 'cli', title: 'The CLI keeps its documented contract (exit codes, watch pacing and ending, what it prints)' },
   // What the container and command kinds create (issue 10, promises-resources.ts).
   { number: 32, name: 'resources', title: 'What a task kind creates ends with its attempt: containers removed, aborted work killed, nothing pulled, no secret passed on' },
+  // Ids, nonces and tokens drawn from the Random seam's pool (promises-ids.ts).
+  { number: 33, name: 'identifiers', title: 'Identifiers, nonces and tokens have their documented form and are never minted twice' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

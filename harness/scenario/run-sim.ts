@@ -237,6 +237,23 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
   };
 }
 
+/** The hosts whose frames are not the system's (adversaries). */
+const FOREIGN_HOSTS: ReadonlySet<string> = new Set(['adversary']);
+
+/** Records the nonce of a welcome or register a system host sent, as a `net` note {nonce, host, field}. */
+function recordNonce(recorder: HistoryRecorder, host: string, frame: string): void {
+  if (FOREIGN_HOSTS.has(host) || !(frame.includes('"nonce":') || frame.includes('"clientNonce":'))) return;
+  let msg: unknown;
+  try {
+    msg = JSON.parse(frame);
+  } catch {
+    return;
+  }
+  const m = msg as { type?: unknown; nonce?: unknown; clientNonce?: unknown };
+  if (m.type === 'welcome') recorder.recordInfo({ nonce: m.nonce, host, field: 'nonce' }, 'net');
+  else if (m.type === 'register') recorder.recordInfo({ nonce: m.clientNonce, host, field: 'clientNonce' }, 'net');
+}
+
 /** Runs the scenario; the outcome's history goes to the checker (run.ts). */
 export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {}): Promise<SimRunOutcome> {
   const seed = opts.seed ?? scenario.seed;
@@ -249,6 +266,8 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   now = () => sim.simulatedMs;
   // Each corrupted frame a live receiver reads, for promise 8's integrity rule (harness/check/promises-integrity.ts).
   sim.net.onCorruptDelivered = (c) => recorder.recordInfo({ corrupted: c.connection, from: c.from, to: c.to, frame: c.frame, field: c.field }, 'net');
+  // Handshake nonces as the coordinator and the fleet sent them (promise 33, promises-ids.ts); an adversary's host is not the system's.
+  sim.net.onSent = (host, frame) => recordNonce(recorder, host, frame);
   // What the container and command kinds made on each worker's simulated engine and process table (promise 32, promises-resources.ts).
   sim.resources.onRecord = (r) => recorder.recordInfo(r, 'resources');
   // A token administrator works on the file token store, as a coordinator with a data dir has it (sim-client.ts).

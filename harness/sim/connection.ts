@@ -28,6 +28,8 @@ export interface NetEnv {
   readonly trace: Trace;
   /** Told of each corrupted frame a live receiver is about to read (the history recorder, as a note). */
   readonly corrupted?: (c: CorruptDelivery) => void;
+  /** Told of each data frame a process sends, as it sent it (before any fault or tamper), with its host's name. */
+  readonly sent?: (host: string, frame: string) => void;
 }
 
 /** Lifecycle of one endpoint. */
@@ -81,6 +83,7 @@ export class Endpoint implements Connection {
 
   send(frame: string): boolean {
     if (this.state !== 'open') return false;
+    this.env.sent?.(this.host.name, frame);
     this.out.push({ kind: 'data', text: frame, bytes: Buffer.byteLength(frame) });
     return true;
   }

@@ -23,6 +23,8 @@ export interface Dialer {
   nextConnectionId(): string;
   /** Told of corrupted frames a live receiver reads (see NetEnv.corrupted). */
   corrupted(c: CorruptDelivery): void;
+  /** Told of each data frame a process sends (see NetEnv.sent). */
+  sent(host: string, frame: string): void;
 }
 
 /** Where the client dials and the promise to settle. */
@@ -134,7 +136,7 @@ class Handshake {
     const listener = server.listenerAt(port);
     if (listener === null || !client.isAlive(incarnation)) return;
     const id = this.net.nextConnectionId();
-    const conn = new VirtualConnection(id, { time: this.net.time, trace: this.net.trace, corrupted: (c) => this.net.corrupted(c) }, {
+    const conn = new VirtualConnection(id, { time: this.net.time, trace: this.net.trace, corrupted: (c) => this.net.corrupted(c), sent: (h, f) => this.net.sent(h, f) }, {
       clientHost: client,
       serverHost: server,
       serverAddress: `${this.serverName}:${port}`,

@@ -39,6 +39,8 @@ export class VirtualNetwork implements Connector {
   private readonly redirects = new Map<string, string>();
   /** Told of every corrupted frame a live receiver reads (the scenario runner records it in the history). */
   onCorruptDelivered: ((c: CorruptDelivery) => void) | undefined;
+  /** Told of every data frame a process sends, as sent, with the sending host's name (the scenario runner records handshake nonces). */
+  onSent: ((host: string, frame: string) => void) | undefined;
 
   /** Its own stream, so late FINs never shift the links' draws. */
   private readonly finRandom: Random;
@@ -58,6 +60,7 @@ export class VirtualNetwork implements Connector {
       link: (from, to) => this.link(from, to),
       nextConnectionId: () => `c${this.nextConnId++}`,
       corrupted: (c) => this.onCorruptDelivered?.(c),
+      sent: (host, frame) => this.onSent?.(host, frame),
     };
   }
 
