@@ -97,15 +97,15 @@ function takeable(j: Judge, r: Replay, w: string, t: number): [string, number] |
 }
 
 /** The violation of a slot left idle at `t` (a release, or the end of a pass), unless a claim came within the bound. */
-function judgeAt(j: Judge, r: Replay, e: Ev, w: string, t: number, what: string): Violation | undefined {
+function judgeAt(j: Judge, r: Replay, e: Ev, w: string, t: number, what: string, released: boolean): Violation | undefined {
   const waiting = takeable(j, r, w, t);
   if (waiting === undefined || j.claims.some((c) => c > t - (e.ev.type === 'claimed' ? 0 : 1) && c <= t + DISPATCH_BOUND_MS)) return undefined;
   const next = j.claims.find((c) => c > t);
-  const held = r.workers.get(w)?.held.size ?? 0;
+  const held = `${r.workers.get(w)?.held.size ?? 0} of ${j.limit} slots held`;
   return violation(
     j.view.records,
     'capacity',
-    `${what} at t=${t}, leaving ${w} with ${held} of ${j.limit} slots held, while ${waiting[0]} was ready (since t=${waiting[1]}); the next claim came ${next === undefined ? 'never' : `only at t=${next}`}: a free slot is offered to the ready work within ${DISPATCH_BOUND_MS} ms`,
+    `${what} at t=${t}, leaving ${released ? held : `${w} with ${held}`}, while ${waiting[0]} was ready (since t=${waiting[1]}); the next claim came ${next === undefined ? 'never' : `only at t=${next}`}: a ${released ? 'freed' : 'free'} slot is offered to the ready work within ${DISPATCH_BOUND_MS} ms`,
     { index: e.rec.index, executionId: waiting[0], workerId: w },
   );
 }
@@ -132,7 +132,7 @@ export function checkDispatchAtRelease(view: HistoryView, ctx: CheckContext): Vi
     if (e.ev.type === 'claimed') lastClaim = { e, token: e.ev.leaseToken };
     const t = (e.ev.at as number) + offset;
     if (e.ev.type === 'lease_released' && !r.storeFailed) {
-      const v = judgeAt(j, r, e, e.ev.workerId, t, `${e.ev.workerId} released lease ${e.ev.leaseToken} (${e.ev.reason})`);
+      const v = judgeAt(j, r, e, e.ev.workerId, t, `${e.ev.workerId} released lease ${e.ev.leaseToken} (${e.ev.reason})`, true);
       if (v !== undefined) out.push(v);
     }
     if (ordered[i + 1]?.ev.at === e.ev.at || lastClaim === undefined) continue;
@@ -150,7 +150,7 @@ export function checkDispatchAtRelease(view: HistoryView, ctx: CheckContext): Vi
 /** The first worker left with a free slot and takeable work after the pass that ended with `claim`. */
 function firstIdle(j: Judge, r: Replay, claim: { e: Ev; token: string }, t: number): Violation | undefined {
   for (const w of r.workers.keys()) {
-    const v = judgeAt(j, r, claim.e, w, t, `the assignment pass ended with claim ${claim.token}`);
+    const v = judgeAt(j, r, claim.e, w, t, `the assignment pass ended with claim ${claim.token}`, false);
     if (v !== undefined) return v;
   }
   return undefined;

@@ -41,8 +41,16 @@ export function randomId(random: Random, prefix = ''): string {
   return prefix + hex(random.bytes(8));
 }
 
-/** Pool size: one source call per ~128 ids (the CSPRNG call was ~5% of the coordinator's CPU per task in bench:dispatch). */
-const POOL_BYTES = 4096;
+/**
+ * Pool size: one source call per ~128 ids (the CSPRNG call was ~5% of the
+ * coordinator's CPU per task in bench:dispatch). 1023 words, on purpose not a
+ * multiple of any draw's size (an id takes 32 bytes, a nonce 64, a float 8):
+ * draws straddle the refill all the time, so that path runs in every long
+ * stream, simulated ones included (their draws are otherwise aligned: each
+ * component's stream draws one size). The size never changes what a stream
+ * draws, only when the source is called.
+ */
+const POOL_BYTES = 4092;
 
 /**
  * Randomness served from a pool refilled POOL_BYTES at a time. Every draw
@@ -56,8 +64,8 @@ const POOL_BYTES = 4096;
  * Every pooled byte is handed out once, in order.
  */
 export class PooledRandom implements Random {
-  private readonly pool = Buffer.alloc(POOL_BYTES);
-  private offset = POOL_BYTES;
+  protected readonly pool = Buffer.alloc(POOL_BYTES);
+  protected offset = POOL_BYTES;
   /** The pool read as a pure-rand generator (one word per next()). */
   private readonly words: RandomGenerator;
 
@@ -95,8 +103,8 @@ export class PooledRandom implements Random {
     const out = Buffer.allocUnsafe(n);
     let filled = 0;
     while (filled < n) {
-      if (this.offset >= POOL_BYTES) this.refill();
-      const k = Math.min(n - filled, POOL_BYTES - this.offset);
+      if (this.offset >= this.pool.length) this.refill();
+      const k = Math.min(n - filled, this.pool.length - this.offset);
       this.pool.copy(out, filled, this.offset, this.offset + k);
       this.offset += k;
       filled += k;
