@@ -20,7 +20,7 @@ import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
 /** The documented forms. */
-export const ID_FORMS = {
+const ID_FORMS = {
   executionId: /^ex_[0-9a-f]{16}$/,
   leaseToken: /^ls_[0-9a-f]{16}$/,
   sessionId: /^ss_[0-9a-f]{16}$/,

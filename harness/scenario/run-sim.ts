@@ -21,6 +21,7 @@ import { probeTruncatedStore } from './store-probe.js';
 import type { TokenStore } from '../../system/coordinator/index.js';
 import { isTerminal, seededRandom } from '../../system/core/index.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
+import { recordNonce } from './record-nonces.js';
 import { Simulation, type SimWiring } from '../sim/index.js';
 import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault, type RunRecorder, runSwarm } from './driver.js';
 import { applySimFault, type Undo } from './faults-sim.js';
@@ -235,23 +236,6 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
     },
     ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
   };
-}
-
-/** The hosts whose frames are not the system's (adversaries). */
-const FOREIGN_HOSTS: ReadonlySet<string> = new Set(['adversary']);
-
-/** Records the nonce of a welcome or register a system host sent, as a `net` note {nonce, host, field}. */
-function recordNonce(recorder: HistoryRecorder, host: string, frame: string): void {
-  if (FOREIGN_HOSTS.has(host) || !(frame.includes('"nonce":') || frame.includes('"clientNonce":'))) return;
-  let msg: unknown;
-  try {
-    msg = JSON.parse(frame);
-  } catch {
-    return;
-  }
-  const m = msg as { type?: unknown; nonce?: unknown; clientNonce?: unknown };
-  if (m.type === 'welcome') recorder.recordInfo({ nonce: m.nonce, host, field: 'nonce' }, 'net');
-  else if (m.type === 'register') recorder.recordInfo({ nonce: m.clientNonce, host, field: 'clientNonce' }, 'net');
 }
 
 /** Runs the scenario; the outcome's history goes to the checker (run.ts). */
