@@ -68,6 +68,7 @@ import { checkSecretsHidden } from './promises-secrets.js';
 import { checkCli } from './promises-cli.js';
 import { checkResources } from './promises-resources.js';
 import { checkReload } from './promises-reload.js';
+import { checkIdentifiers } from './promises-ids.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -111,6 +112,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   cli: (v) => checkCli(v),
   resources: checkResources,
   reload: (v) => checkReload(v),
+  identifiers: checkIdentifiers,
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

@@ -75,6 +75,41 @@ function apply(view: HistoryView, r: Replay, e: Ev, offset: number): void {
   } else if (ev.type === 'lease_released' || ev.type === 'lease_expired' || ev.type === 'result_recorded') s.held.delete(ev.leaseToken);
 }
 
+/** What one judgement needs besides the replay: the claim times, the breaker holds, the kinds the fleet runs. */
+interface Judge {
+  view: HistoryView;
+  limit: number;
+  claims: number[];
+  holds: Map<string, { from: number; to: number }[]>;
+  runs: (kind: string) => boolean;
+}
+
+/** A ready execution worker `w` could take at `t` (due, of a kind it runs, its breaker not holding), if `w` has a free slot and no fault but latency. */
+function takeable(j: Judge, r: Replay, w: string, t: number): [string, number] | undefined {
+  const s = r.workers.get(w);
+  if (s === undefined || !s.registered || s.draining || s.held.size >= j.limit) return undefined;
+  if (j.view.anyFaultOn(w, t - DISPATCH_BOUND_MS, t + DISPATCH_BOUND_MS, ['latency', 'clock_skew'])) return undefined;
+  return [...r.ready].find(([id, from]) => {
+    const kind = j.view.submitted.get(id)?.ev.kind ?? '?';
+    const held = (j.holds.get(kind) ?? []).some((b) => b.from <= t + DISPATCH_BOUND_MS && b.to >= t);
+    return from <= t && j.runs(kind) && !held;
+  });
+}
+
+/** The violation of a slot left idle at `t` (a release, or the end of a pass), unless a claim came within the bound. */
+function judgeAt(j: Judge, r: Replay, e: Ev, w: string, t: number, what: string, released: boolean): Violation | undefined {
+  const waiting = takeable(j, r, w, t);
+  if (waiting === undefined || j.claims.some((c) => c > t - (e.ev.type === 'claimed' ? 0 : 1) && c <= t + DISPATCH_BOUND_MS)) return undefined;
+  const next = j.claims.find((c) => c > t);
+  const held = `${r.workers.get(w)?.held.size ?? 0} of ${j.limit} slots held`;
+  return violation(
+    j.view.records,
+    'capacity',
+    `${what} at t=${t}, leaving ${released ? held : `${w} with ${held}`}, while ${waiting[0]} was ready (since t=${waiting[1]}); the next claim came ${next === undefined ? 'never' : `only at t=${next}`}: a ${released ? 'freed' : 'free'} slot is offered to the ready work within ${DISPATCH_BOUND_MS} ms`,
+    { index: e.rec.index, executionId: waiting[0], workerId: w },
+  );
+}
+
 /** 26, work-conserving dispatch (see the file header). */
 export function checkDispatchAtRelease(view: HistoryView, ctx: CheckContext): Violation[] {
   const limit = ctx.workerConcurrency;
@@ -87,31 +122,36 @@ export function checkDispatchAtRelease(view: HistoryView, ctx: CheckContext): Vi
   const claims = ordered.filter((e) => e.ev.type === 'claimed').map((e) => (e.ev.at as number) + offset);
   const holds = breakerHolds(view, ctx, offset) ?? breakerSpans(view, ctx, offset);
   const runs = (kind: string): boolean => (ctx.workerKinds === undefined ? !DANGEROUS_KINDS.has(kind) : ctx.workerKinds.includes(kind));
+  const j: Judge = { view, limit, claims, holds, runs };
   const r: Replay = { workers: new Map(), ready: new Map(), storeFailed: false };
   const out: Violation[] = [];
-  for (const e of ordered) {
+  let lastClaim: { e: Ev; token: string } | undefined;
+  for (let i = 0; i < ordered.length; i++) {
+    const e = ordered[i] as Ev;
     apply(view, r, e, offset);
-    if (e.ev.type !== 'lease_released' || r.storeFailed) continue;
-    const w = e.ev.workerId;
-    const s = r.workers.get(w);
-    const t = e.ev.at + offset;
-    if (s === undefined || !s.registered || s.draining || s.held.size >= limit) continue;
-    if (view.anyFaultOn(w, t - DISPATCH_BOUND_MS, t + DISPATCH_BOUND_MS, ['latency', 'clock_skew'])) continue;
-    const waiting = [...r.ready].find(([id, from]) => {
-      const kind = view.submitted.get(id)?.ev.kind ?? '?';
-      const held = (holds.get(kind) ?? []).some((b) => b.from <= t + DISPATCH_BOUND_MS && b.to >= t);
-      return from <= t && runs(kind) && !held;
-    });
-    if (waiting === undefined || claims.some((c) => c >= t && c <= t + DISPATCH_BOUND_MS)) continue;
-    const next = claims.find((c) => c > t);
-    out.push(
-      violation(
-        view.records,
-        'capacity',
-        `${w} released lease ${e.ev.leaseToken} (${e.ev.reason}) at t=${t}, leaving ${s.held.size} of ${limit} slots held, while ${waiting[0]} was ready (since t=${waiting[1]}); the next claim came ${next === undefined ? 'never' : `only at t=${next}`}: a freed slot is offered to the ready work within ${DISPATCH_BOUND_MS} ms`,
-        { index: e.rec.index, executionId: waiting[0], workerId: w },
-      ),
-    );
+    if (e.ev.type === 'claimed') lastClaim = { e, token: e.ev.leaseToken };
+    const t = (e.ev.at as number) + offset;
+    if (e.ev.type === 'lease_released' && !r.storeFailed) {
+      const v = judgeAt(j, r, e, e.ev.workerId, t, `${e.ev.workerId} released lease ${e.ev.leaseToken} (${e.ev.reason})`, true);
+      if (v !== undefined) out.push(v);
+    }
+    if (ordered[i + 1]?.ev.at === e.ev.at || lastClaim === undefined) continue;
+    // The end of an instant with claims: the pass (and any it woke in that instant) is over; a free slot left with ready work must be offered it.
+    const claim = lastClaim;
+    lastClaim = undefined;
+    if (!r.storeFailed) {
+      const v = firstIdle(j, r, claim, t);
+      if (v !== undefined) out.push(v);
+    }
   }
   return out;
+}
+
+/** The first worker left with a free slot and takeable work after the pass that ended with `claim`. */
+function firstIdle(j: Judge, r: Replay, claim: { e: Ev; token: string }, t: number): Violation | undefined {
+  for (const w of r.workers.keys()) {
+    const v = judgeAt(j, r, claim.e, w, t, `the assignment pass ended with claim ${claim.token}`, false);
+    if (v !== undefined) return v;
+  }
+  return undefined;
 }

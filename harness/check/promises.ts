@@ -51,6 +51,8 @@ export const PROMISES = [
   { number: 32, name: 'resources', title: 'What a task kind creates ends with its attempt: containers removed, aborted work killed, nothing pulled, no secret passed on' },
   // What a client reads back across restarts and store reloads (promises-reload.ts).
   { number: 33, name: 'reload', title: 'What a client reads back (params, metadata, results, every field a life keeps) survives restarts and reloads unchanged' },
+  // Ids, nonces and tokens drawn from the Random seam's pool (promises-ids.ts).
+  { number: 34, name: 'identifiers', title: 'Identifiers, nonces and tokens have their documented form and are never minted twice' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

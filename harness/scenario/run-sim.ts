@@ -21,6 +21,7 @@ import { probeTruncatedStore } from './store-probe.js';
 import type { TokenStore } from '../../system/coordinator/index.js';
 import { isTerminal, seededRandom } from '../../system/core/index.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
+import { recordNonce } from './record-nonces.js';
 import { COORDINATOR_HOST, FrameSizes, Simulation, type SimWiring } from '../sim/index.js';
 import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault, type RunRecorder, runSwarm } from './driver.js';
 import { applySimFault, type Undo } from './faults-sim.js';
@@ -249,6 +250,8 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   now = () => sim.simulatedMs;
   // Each corrupted frame a live receiver reads, for promise 8's integrity rule (harness/check/promises-integrity.ts).
   sim.net.onCorruptDelivered = (c) => recorder.recordInfo({ corrupted: c.connection, from: c.from, to: c.to, frame: c.frame, field: c.field }, 'net');
+  // Handshake nonces as the coordinator and the fleet sent them (promise 34, promises-ids.ts); an adversary's host is not the system's.
+  sim.net.onSent = (host, frame) => recordNonce(recorder, host, frame);
   // What the container and command kinds made on each worker's simulated engine and process table (promise 32, promises-resources.ts).
   sim.resources.onRecord = (r) => recorder.recordInfo(r, 'resources');
   // The sizes of the frames to and from the coordinator, which its bytes counters are judged by (gauge reads, promises-metrics-bytes.ts).

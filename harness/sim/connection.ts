@@ -28,7 +28,7 @@ export interface NetEnv {
   readonly trace: Trace;
   /** Told of each corrupted frame a live receiver is about to read (the history recorder, as a note). */
   readonly corrupted?: (c: CorruptDelivery) => void;
-  /** Told of each data frame an endpoint hands to the network (the frame-size tally, frame-sizes.ts). */
+  /** Told of each data frame an endpoint hands to the network (the frame-size tally, frame-sizes.ts; the handshake nonces the runner records), as sent, before any fault or tamper. */
   readonly sent?: (from: string, to: string, text: string, bytes: number) => void;
 }
 

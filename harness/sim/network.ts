@@ -42,6 +42,8 @@ export class VirtualNetwork implements Connector {
   onCorruptDelivered: ((c: CorruptDelivery) => void) | undefined;
   /** The sizes of the frames carried to and from the coordinator, when the runner keeps them (frame-sizes.ts). */
   frameSizes: FrameSizes | undefined;
+  /** Told of every data frame a process sends, as sent, with the sending host's name (the scenario runner records handshake nonces). */
+  onSent: ((host: string, frame: string) => void) | undefined;
 
   /** Its own stream, so late FINs never shift the links' draws. */
   private readonly finRandom: Random;
@@ -61,7 +63,10 @@ export class VirtualNetwork implements Connector {
       link: (from, to) => this.link(from, to),
       nextConnectionId: () => `c${this.nextConnId++}`,
       corrupted: (c) => this.onCorruptDelivered?.(c),
-      sent: (f, t, x, b) => this.frameSizes?.sent(f, t, x, b),
+      sent: (f, t, x, b) => {
+        this.frameSizes?.sent(f, t, x, b);
+        this.onSent?.(f, x);
+      },
     };
   }
 

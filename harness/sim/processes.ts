@@ -35,6 +35,8 @@ export const RESTART_RETRY_MS = 1000;
  * every member is optional and absent means the production piece.
  */
 export interface SimWiring {
+  /** The run's root Random in place of seededRandom(seed) (a broken pool: tests/sim/broken-rand14.test.ts). */
+  random?: (seed: number) => Random;
   /** Builds the coordinator's engine instead of createCoordinator's real Engine. */
   engineFactory?: EngineFactory;
   /**

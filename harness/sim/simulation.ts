@@ -104,7 +104,7 @@ export class Simulation {
     this.seed = options.seed;
     this.time = new VirtualTime(options.startMs ?? SIM_EPOCH_MS, { tieBreak: options.tieBreak ?? 'fifo', seed: options.seed, ...(options.maxSteps === undefined ? {} : { maxSteps: options.maxSteps }) });
     this.trace = new Trace(() => this.time.elapsed(), options.keepTrace ?? false);
-    this.random = seededRandom(options.seed);
+    this.random = options.wiring?.random?.(options.seed) ?? seededRandom(options.seed);
     this.net = new VirtualNetwork(this.time, this.trace, this.random.fork('net'));
     this.logger = options.logger ?? silentLogger;
     this.taskKinds = options.taskKinds ?? builtinTaskKinds();

@@ -89,6 +89,7 @@ export class AssignmentLoop {
       }
       active = next;
       if (claims >= MAX_CLAIMS_PER_PASS) {
+        this.ctx.marks.hit('coordinator.pass-limit');
         this.wake();
         break;
       }

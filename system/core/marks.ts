@@ -32,6 +32,7 @@ export const MARK_CATALOG = {
   'coordinator.duplicate-dropped': 'the coordinator received a reliable message it had already admitted and only re-acknowledged it',
   'coordinator.sync-holds-pending-assign': 'a worker synced while an assignment to it was still unacknowledged (or its claim committing); the sync counted the lease as held',
   'coordinator.abort-held-for-claim': "an abort (cancel, pause) came for a lease whose claim was still committing; it was held and sent right behind the lease's assign",
+  'coordinator.pass-limit': 'an assignment pass stopped at its claim limit with work still ready and woke itself for the rest',
   'coordinator.duplicate-in-commit': "a resumed worker re-sent a reliable message whose first copy was still committing; the re-send was dropped, not admitted again",
   'engine.stale-result-fenced': 'a result under a superseded lease token was refused (fencing)',
   'engine.duplicate-result-ignored': 'a second result for an already recorded lease was acknowledged and ignored',

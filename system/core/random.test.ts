@@ -1,5 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { cryptoRandom, hashString, seededRandom } from './random.js';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { cryptoRandom, hashString, PooledRandom, type Random, seededRandom } from './random.js';
+
+/** Draws of mixed sizes, as ids (8), nonces (16), tokens (32), floats and ints interleave, over several pool refills. */
+function mixedDraws(r: Random, rounds: number): { lengths: number[]; ids: string[] } {
+  const lengths: number[] = [];
+  const ids: string[] = [];
+  for (let i = 0; i < rounds; i++) {
+    for (const n of [8, 16, 32, 3]) {
+      const b = r.bytes(n);
+      lengths.push(b.length - n);
+      ids.push(Buffer.from(b).toString('hex'));
+    }
+    r.float();
+    r.int(0, 9);
+  }
+  return { lengths, ids };
+}
 
 describe('Random', () => {
   for (const [name, make] of [
@@ -42,6 +61,48 @@ describe('Random', () => {
     const copy = Uint8Array.from(a);
     cryptoRandom.bytes(16);
     expect(a).toEqual(copy);
+  });
+
+  it('seeded: the pool hands out exactly what the generator gives (values as before the pool, so trace hashes hold)', () => {
+    const r = seededRandom(99);
+    const rng = xoroshiro128plus(99);
+    const want: number[] = [];
+    const got: number[] = [];
+    for (let i = 0; i < 3000; i++) {
+      got.push(r.float(), r.int(-5, 1e9), ...r.bytes(i % 17));
+      want.push(uniformFloat64(rng), uniformInt(rng, -5, 1e9), ...Array.from({ length: i % 17 }, () => uniformInt(rng, 0, 255)));
+    }
+    expect(got).toEqual(want);
+    const f = seededRandom(99).fork('x');
+    const g = xoroshiro128plus(hashString('x', 99));
+    expect([f.float(), f.int(0, 7)]).toEqual([uniformFloat64(g), uniformInt(g, 0, 7)]);
+  });
+
+  for (const [name, make] of [
+    ['cryptoRandom', () => cryptoRandom],
+    ['seededRandom', () => seededRandom(5)],
+  ] as const) {
+    it(`${name}: draws of every size across pool refills are whole and never repeat (one straddles each refill)`, () => {
+      const { lengths, ids } = mixedDraws(make(), 400);
+      expect(lengths.every((d) => d === 0)).toBe(true);
+      const long = ids.filter((id) => id.length >= 16);
+      expect(new Set(long).size).toBe(long.length);
+      expect(make().bytes(5000)).toHaveLength(5000);
+    });
+  }
+
+  it('a pool that cuts a draw short at its end is visible in the bytes handed out', () => {
+    class ShortAtEnd extends PooledRandom {
+      private left = 0;
+      protected override take(n: number): Buffer {
+        if (this.left <= 0) this.left = 4096;
+        const k = Math.min(n, this.left);
+        this.left -= k;
+        return super.take(n).subarray(0, k);
+      }
+    }
+    const { lengths } = mixedDraws(new ShortAtEnd({ fill: (b) => b.fill(1) }), 400);
+    expect(lengths.some((d) => d < 0)).toBe(true);
   });
 
   it('hashString is stable', () => {

@@ -1,11 +1,14 @@
 /**
  * Random seam. Ids, nonces, jitter and toxicity rolls come from a Random, never
  * from Math.random or crypto.randomUUID, so a seed replays a run exactly.
- * Production binds cryptoRandom; simulation binds seededRandom (pure-rand),
+ * Production and simulation run the same code (PooledRandom: the pool, and
+ * floats, ints and bytes derived from it); only the byte source differs:
+ * node:crypto in production, a seeded pure-rand xoroshiro128+ in simulation,
  * with one derived stream per component so adding a component elsewhere does
  * not shift another's draws.
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
+import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
@@ -21,6 +24,14 @@ export interface Random {
   fork(name: string): Random;
 }
 
+/** Where a PooledRandom's bytes come from: the only part production and simulation do not share. */
+export interface ByteSource {
+  /** Fills `buf` (its length a multiple of 4) with random bytes. */
+  fill(buf: Buffer): void;
+  /** An independent source for a named component; absent: every fork shares this source (and its pool). */
+  fork?(name: string): ByteSource;
+}
+
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
 }
@@ -31,32 +42,85 @@ export function randomId(random: Random, prefix = ''): string {
 }
 
 /**
- * Small draws (ids, nonces, jitter) are served from a pool refilled 4 KiB at a
- * time: one CSPRNG call per ~500 ids instead of one each (it was ~5% of the
- * coordinator's CPU per task in bench:dispatch). Every pooled byte is handed
- * out once; large draws bypass the pool.
+ * Pool size: one source call per ~128 ids (the CSPRNG call was ~5% of the
+ * coordinator's CPU per task in bench:dispatch). 1023 words, on purpose not a
+ * multiple of any draw's size (an id takes 32 bytes, a nonce 64, a float 8):
+ * draws straddle the refill all the time, so that path runs in every long
+ * stream, simulated ones included (their draws are otherwise aligned: each
+ * component's stream draws one size). The size never changes what a stream
+ * draws, only when the source is called.
  */
-const POOL_BYTES = 4096;
-let pool: Buffer = Buffer.alloc(0);
-let poolOffset = 0;
-function cryptoBytes(n: number): Buffer {
-  if (n > 256) return randomBytes(n);
-  if (poolOffset + n > pool.length) {
-    pool = randomBytes(POOL_BYTES);
-    poolOffset = 0;
+const POOL_BYTES = 4092;
+
+/**
+ * Randomness served from a pool refilled POOL_BYTES at a time. Every draw
+ * reads 32-bit words from the pool in order: floats (53 bits, two words) and
+ * ints (rejection sampling) through pure-rand's distributions, bytes as the
+ * low byte of one word each (what pure-rand's uniformInt(0, 255) gives). A
+ * seeded source writes its generator's words into the pool, so a seeded
+ * stream draws exactly what the generator itself would give: the pool, its
+ * refills and the derivations run in every simulated run, and a pool that
+ * skips, repeats or cuts short a draw changes what the simulation sees.
+ * Every pooled byte is handed out once, in order.
+ */
+export class PooledRandom implements Random {
+  protected readonly pool = Buffer.alloc(POOL_BYTES);
+  protected offset = POOL_BYTES;
+  /** The pool read as a pure-rand generator (one word per next()). */
+  private readonly words: RandomGenerator;
+
+  constructor(private readonly source: ByteSource) {
+    this.words = { next: () => this.take(4).readInt32LE(0), clone: () => this.words, getState: () => [] };
   }
-  const out = Buffer.from(pool.subarray(poolOffset, poolOffset + n));
-  poolOffset += n;
-  return out;
+
+  float(): number {
+    return uniformFloat64(this.words);
+  }
+
+  int(min: number, max: number): number {
+    return uniformInt(this.words, min, max);
+  }
+
+  bytes(n: number): Uint8Array {
+    const words = this.take(4 * n);
+    const out = new Uint8Array(words.length >>> 2);
+    for (let i = 0; i < out.length; i++) out[i] = words[4 * i] as number;
+    return out;
+  }
+
+  fork(name: string): Random {
+    const forked = this.source.fork?.(name);
+    return forked === undefined ? this : this.withSource(forked);
+  }
+
+  /** A PooledRandom of the same class over another source (forks keep a subclass's behaviour). */
+  protected withSource(source: ByteSource): PooledRandom {
+    return new PooledRandom(source);
+  }
+
+  /** The next n bytes of the stream: what is left of the pool, then refills. */
+  protected take(n: number): Buffer {
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      if (this.offset >= this.pool.length) this.refill();
+      const k = Math.min(n - filled, this.pool.length - this.offset);
+      this.pool.copy(out, filled, this.offset, this.offset + k);
+      this.offset += k;
+      filled += k;
+    }
+    return out;
+  }
+
+  /** Fills the pool again from the source and reads it from its start. */
+  protected refill(): void {
+    this.source.fill(this.pool);
+    this.offset = 0;
+  }
 }
 
-/** Production randomness from node:crypto. */
-export const cryptoRandom: Random = {
-  float: () => cryptoBytes(6).readUIntBE(0, 6) / 2 ** 48,
-  int: (min, max) => randomInt(min, max + 1),
-  bytes: (n) => new Uint8Array(cryptoBytes(n)),
-  fork: () => cryptoRandom,
-};
+/** Production randomness: the pool filled from node:crypto (one pool for the process; fork returns it). */
+export const cryptoRandom: Random = new PooledRandom({ fill: (buf) => randomFillSync(buf) });
 
 /** FNV-1a 32-bit, used to derive stream seeds from names. */
 export function hashString(s: string, seed = 0x811c9dc5): number {
@@ -68,19 +132,18 @@ export function hashString(s: string, seed = 0x811c9dc5): number {
   return h >>> 0;
 }
 
-/** Deterministic randomness from a seed (pure-rand xoroshiro128+). */
-export function seededRandom(seed: number): Random {
+/** A seeded byte source: pure-rand xoroshiro128+ words, little-endian; a fork is seeded from its name. */
+export function seededSource(seed: number): ByteSource {
   const rng = xoroshiro128plus(seed | 0);
-  const int = (min: number, max: number): number => uniformInt(rng, min, max);
-  const self: Random = {
-    float: () => uniformFloat64(rng),
-    int,
-    bytes(n) {
-      const out = new Uint8Array(n);
-      for (let i = 0; i < n; i++) out[i] = int(0, 255);
-      return out;
+  return {
+    fill(buf) {
+      for (let i = 0; i + 4 <= buf.length; i += 4) buf.writeInt32LE(rng.next(), i);
     },
-    fork: (name) => seededRandom(hashString(name, seed >>> 0)),
+    fork: (name) => seededSource(hashString(name, seed >>> 0)),
   };
-  return self;
+}
+
+/** Deterministic randomness from a seed: the production pool over a seeded source. */
+export function seededRandom(seed: number): Random {
+  return new PooledRandom(seededSource(seed));
 }

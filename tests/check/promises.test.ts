@@ -5,13 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../../harness/check/invariants.js';
+import { PROMISE_NAMES } from '../../harness/check/promises.js';
 import { formatViolation } from '../../harness/check/violation.js';
 import { H, baseContext } from './builder.js';
 import { check, clean } from './clean-run.js';
 
 describe('checkHistory on a clean run', () => {
   it('finds no violation of any promise', () => {
-    const v = checkHistory(clean().history(), 'all', baseContext);
+    // Synthetic histories name executions and leases 'a', 't1': promise 34 (their minted form) is tested in identifiers-promise.test.ts.
+    const v = checkHistory(clean().history(), PROMISE_NAMES.filter((p) => p !== 'identifiers'), baseContext);
     expect(v.map(formatViolation)).toEqual([]);
   });
 });
