@@ -67,6 +67,8 @@ import { checkSurfaceAuth } from './promises-surface.js';
 import { checkSecretsHidden } from './promises-secrets.js';
 import { checkCli } from './promises-cli.js';
 import { checkResources } from './promises-resources.js';
+import { checkHygiene } from './promises-hygiene.js';
+import { checkPingPace } from './promises-ping-pace.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -83,7 +85,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   durability: (v, c) => [...checkDurability(v, c), ...checkStoreProbe(v)],
   auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkHonestFramesAccepted(v), ...checkOnPathAttacks(v, c), ...checkSurfaceAuth(v), ...checkSecretsHidden(v, c), ...checkRefusedClosed(v), ...checkLogLimiter(v)],
   backoff: (v, c) => [...checkBackoff(v, c), ...checkHandshakeDeadlines(v, c), ...checkReconnectDuration(v, c)],
-  liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkRttTrace(v, c), ...checkNoClaimAfterRefusal(v), ...checkPongsOfTheirConnection(v, c)],
+  liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkRttTrace(v, c), ...checkNoClaimAfterRefusal(v), ...checkPongsOfTheirConnection(v, c), ...checkPingPace(v, c)],
   'no-phantom': checkNoPhantom,
   'store-health': (v, c) => [...checkStoreHealth(v, c), ...checkNoClaimWhileFailing(v), ...checkProbeCadence(v, c), ...checkCommitLatency(v, c)],
   'api-contract': (v, c) => [...checkApiContract(v, c), ...checkDepthProbes(v)],
@@ -109,6 +111,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   // The CLI's client commands (scenario `cli`).
   cli: (v) => checkCli(v),
   resources: checkResources,
+  hygiene: (v) => checkHygiene(v),
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

@@ -49,6 +49,8 @@ export const PROMISES = [
   { number: 31, name: 'cli', title: 'The CLI keeps its documented contract (exit codes, watch pacing and ending, what it prints)' },
   // What the container and command kinds create (issue 10, promises-resources.ts).
   { number: 32, name: 'resources', title: 'What a task kind creates ends with its attempt: containers removed, aborted work killed, nothing pulled, no secret passed on' },
+  // Runtime hygiene: leaks seen as process warnings and idle gauges (promises-hygiene.ts).
+  { number: 33, name: 'hygiene', title: 'The system leaks nothing at run time: no process warning, and idle resources back to their baseline' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

@@ -24,6 +24,7 @@ import { SimSqliteStore } from './sim-sqlite-store.js';
 import type { Host } from './host.js';
 import type { ResourceWiring } from './resources/sim-resources.js';
 import { virtualCpu } from './virtual-cpu.js';
+import { StreamCounter } from './idle-gauges.js';
 
 /** How long the simulated supervisor waits before starting a coordinator whose start failed. */
 export const RESTART_RETRY_MS = 1000;
@@ -104,6 +105,10 @@ export class CoordinatorProcess {
   /** Called once when the running incarnation dies (onDeath). */
   private readonly deathWatchers = new Set<() => void>();
   readonly port: number;
+  /** Intervals the current incarnation had armed when it started listening. */
+  bootIntervals = 0;
+  /** Streaming responses the current incarnation's clients hold open. */
+  streams = new StreamCounter();
 
   constructor(
     readonly host: Host,
@@ -149,7 +154,11 @@ export class CoordinatorProcess {
     const config = { insecure: true, host: this.host.name, ...this.options.config, port: this.port };
     const coordinator = await (engineFactory === undefined ? createCoordinator(deps, config) : startCoordinator(deps, config, engineFactory));
     const wrapHttp = this.env.wiring.wrapHttp;
-    const wired = wrapHttp === undefined ? coordinator : { ...coordinator, handleHttp: wrapHttp(coordinator.handleHttp) };
+    // Promise 33's idle baseline (idle-gauges.ts): the intervals armed once listening, and the streams clients hold open.
+    this.bootIntervals = clock.liveIntervals;
+    this.streams = new StreamCounter();
+    const handleHttp = this.streams.wrap(wrapHttp === undefined ? coordinator.handleHttp : wrapHttp(coordinator.handleHttp));
+    const wired = { ...coordinator, handleHttp };
     if (this.host.isAlive(incarnation)) this.instance = wired;
     return wired;
   }
