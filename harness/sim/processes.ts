@@ -25,6 +25,7 @@ import type { Host } from './host.js';
 import type { ResourceWiring } from './resources/sim-resources.js';
 import { virtualCpu } from './virtual-cpu.js';
 import { StreamCounter } from './idle-gauges.js';
+import { viaServerPlumbing } from './http-plumbing.js';
 
 /** How long the simulated supervisor waits before starting a coordinator whose start failed. */
 export const RESTART_RETRY_MS = 1000;
@@ -157,7 +158,9 @@ export class CoordinatorProcess {
     // Promise 33's idle baseline (idle-gauges.ts): the intervals armed once listening, and the streams clients hold open.
     this.bootIntervals = clock.liveIntervals;
     this.streams = new StreamCounter();
-    const handleHttp = this.streams.wrap(wrapHttp === undefined ? coordinator.handleHttp : wrapHttp(coordinator.handleHttp));
+    // Bodies and streams through the real server's plumbing (http-plumbing.ts), outside any broken variant's wrapper.
+    const plumbed = viaServerPlumbing(wrapHttp === undefined ? coordinator.handleHttp : wrapHttp(coordinator.handleHttp), this.env.random.fork(`http-bytes-${incarnation}`));
+    const handleHttp = this.streams.wrap(plumbed);
     const wired = { ...coordinator, handleHttp };
     if (this.host.isAlive(incarnation)) this.instance = wired;
     return wired;
