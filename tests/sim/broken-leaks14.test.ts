@@ -11,17 +11,57 @@
  *   interval over the live one: the earlier one stays armed after every
  *   client is gone (promise 33, the idle interval count);
  * - #21: after a stall the worker's ping schedule is not moved to "now": it
- *   fires the pings it missed back to back (promise 10, ping pace).
+ *   fires the pings it missed back to back (promise 10, ping pace);
+ * - #18: request bodies decoded chunk by chunk (ws-server.ts readBody, on the
+ *   simulation's path through harness/sim/http-plumbing.ts): a multi-byte
+ *   character cut between chunks comes back as U+FFFD in an echo's value
+ *   (promise 16, task-contract);
+ * - #19: a stream's closers not run when its client disconnects
+ *   (ws-server.ts startStream): every closed dashboard stays in the event
+ *   hub, with its keep-alive interval (promise 33).
  */
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type * as ClockModule from '../../system/core/clock.js';
 import type * as HubModule from '../../system/coordinator/ui/event-hub.js';
 import type * as HeartbeatModule from '../../system/worker/heartbeat.js';
+import type * as ServerModule from '../../system/transport/ws-server.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { simVerdict } from './broken/verdict.js';
 
-const broken = vi.hoisted(() => ({ sleep: false, hub: false, heartbeat: false }));
+const broken = vi.hoisted(() => ({ sleep: false, hub: false, heartbeat: false, body: false, closers: false }));
+
+vi.mock('../../system/transport/ws-server.js', async (importOriginal) => {
+  const real = await importOriginal<typeof ServerModule>();
+  /** #18: each chunk decoded on its own. */
+  function readBody(req: ServerModule.BodySource, limit: number): Promise<string | 'too_large'> {
+    if (!broken.body) return real.readBody(req, limit);
+    return new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c) => void chunks.push(c));
+      req.on('end', () => resolve(chunks.map((c) => c.toString('utf8')).join('')));
+    });
+  }
+  /** #19: the response's 'close' never reaches the closers. */
+  function startStream(response: Parameters<typeof real.startStream>[0], res: ServerModule.StreamTarget): void {
+    if (!broken.closers) return real.startStream(response, res);
+    const deaf: ServerModule.StreamTarget = {
+      get writableEnded() {
+        return res.writableEnded;
+      },
+      get destroyed() {
+        return res.destroyed;
+      },
+      on: () => deaf,
+      writeHead: (status, headers) => res.writeHead(status, headers),
+      flushHeaders: () => res.flushHeaders(),
+      write: (chunk) => res.write(chunk),
+      end: () => res.end(),
+    };
+    real.startStream(response, deaf);
+  }
+  return { ...real, readBody, startStream };
+});
 
 vi.mock('../../system/core/clock.js', async (importOriginal) => {
   const real = await importOriginal<typeof ClockModule>();
@@ -77,6 +117,20 @@ vi.mock('../../system/worker/heartbeat.js', async (importOriginal) => {
 const scenario = () => loadScenario(join(import.meta.dirname, '..', '..', 'scenarios', 'idle-leaks.yaml'));
 
 describe('hygiene and ping pace: set 14 leaks at idle-leaks@1', () => {
+  it('#18 a body decoded chunk by chunk is reported by the echo values read back (task-contract)', { timeout: 60_000 }, async () => {
+    broken.body = true;
+    const v = await simVerdict(await scenario()).finally(() => (broken.body = false));
+    expect(v.promises).toEqual(['task-contract']);
+    expect(v.text).toMatch(/echo \{"value":"tidy ✓ é 𝄞 ünïcödé 日本"\}: completed with "[^"]*\uFFFD[^"]*", but echo returns its value unchanged/);
+  });
+
+  it('#19 streams whose closers never run on disconnect are reported at idle (hygiene)', { timeout: 60_000 }, async () => {
+    broken.closers = true;
+    const v = await simVerdict(await scenario()).finally(() => (broken.closers = false));
+    expect(v.promises).toEqual(['hygiene']);
+    expect(v.text).toMatch(/the coordinator's event hub holds 3 dashboard stream\(s\), but its clients hold 0 open/);
+  });
+
   it('the real system passes', { timeout: 60_000 }, async () => {
     expect((await simVerdict(await scenario())).text).toBe('');
   });
