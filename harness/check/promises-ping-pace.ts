@@ -20,7 +20,7 @@ import type { HistoryView } from './view.js';
 import { violation, type Violation } from './violation.js';
 
 /** Closest two consecutive pings may be, as a fraction of the interval. */
-export const MIN_PING_GAP_RATIO = 0.5;
+const MIN_PING_GAP_RATIO = 0.5;
 
 /** 10. Consecutive worker pings on one connection are at least MIN_PING_GAP_RATIO × the interval apart. */
 export function checkPingPace(view: HistoryView, ctx: CheckContext): Violation[] {

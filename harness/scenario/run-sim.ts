@@ -265,7 +265,8 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   await spawnFleet(sim, scenario, opts.store ?? scenario.coordinator.store, extras, client.tokens);
   const swarm = runSwarm(scenario, seed, opts.swarm);
   const drive = (): ReturnType<typeof driveScenario> => driveScenario(scenario, simMode(sim, scenario, recorder, extras, opts, client), { seed, swarm });
-  const { d, stop } = await driveWithinBudget(drive, { scenario, swarm, history: () => recorder.history() }).finally(() => {
+  const { d, stop } = await driveWithinBudget(drive, { scenario, swarm, history: () => recorder.history() }).finally(async () => {
+    await warnings.stop();
     sim.coordinator.dispose();
     if (tokenDir !== undefined) rmSync(tokenDir, { recursive: true, force: true });
   });
