@@ -69,6 +69,8 @@ import { checkCli } from './promises-cli.js';
 import { checkResources } from './promises-resources.js';
 import { checkReload } from './promises-reload.js';
 import { checkIdentifiers } from './promises-ids.js';
+import { checkHygiene } from './promises-hygiene.js';
+import { checkPingPace } from './promises-ping-pace.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -85,7 +87,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   durability: (v, c) => [...checkDurability(v, c), ...checkStoreProbe(v)],
   auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkHonestFramesAccepted(v), ...checkOnPathAttacks(v, c), ...checkSurfaceAuth(v), ...checkSecretsHidden(v, c), ...checkRefusedClosed(v), ...checkLogLimiter(v)],
   backoff: (v, c) => [...checkBackoff(v, c), ...checkHandshakeDeadlines(v, c), ...checkReconnectDuration(v, c)],
-  liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkRttTrace(v, c), ...checkNoClaimAfterRefusal(v), ...checkPongsOfTheirConnection(v, c)],
+  liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkRttTrace(v, c), ...checkNoClaimAfterRefusal(v), ...checkPongsOfTheirConnection(v, c), ...checkPingPace(v, c)],
   'no-phantom': checkNoPhantom,
   'store-health': (v, c) => [...checkStoreHealth(v, c), ...checkNoClaimWhileFailing(v), ...checkProbeCadence(v, c), ...checkCommitLatency(v, c)],
   'api-contract': (v, c) => [...checkApiContract(v, c), ...checkDepthProbes(v)],
@@ -113,6 +115,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   resources: checkResources,
   reload: (v) => checkReload(v),
   identifiers: checkIdentifiers,
+  hygiene: (v) => checkHygiene(v),
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

@@ -53,6 +53,8 @@ export const PROMISES = [
   { number: 33, name: 'reload', title: 'What a client reads back (params, metadata, results, every field a life keeps) survives restarts and reloads unchanged' },
   // Ids, nonces and tokens drawn from the Random seam's pool (promises-ids.ts).
   { number: 34, name: 'identifiers', title: 'Identifiers, nonces and tokens have their documented form and are never minted twice' },
+  // Runtime hygiene: leaks seen as process warnings and idle gauges (promises-hygiene.ts).
+  { number: 35, name: 'hygiene', title: 'The system leaks nothing at run time: no process warning, and idle resources back to their baseline' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

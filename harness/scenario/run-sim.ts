@@ -33,6 +33,7 @@ import { floodEnd, scheduleFlood } from './sim-flood.js';
 import { handlerCall, recordReadyz, SimClient, simSubmit } from './sim-client.js';
 import { readListingAndStats } from './api-reads.js';
 import { readUiGraphs } from './ui-graphs.js';
+import { idleGauges, watchWarnings } from './hygiene-watch.js';
 
 import type { BuggifyOdds } from '../sim/buggify.js';
 import type { TieBreak } from '../sim/event-queue.js';
@@ -230,6 +231,9 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
       // What each ended container and command execution carries, as the client reads it: promise 32 holds it to what its resource produced.
       const made = records.filter((r) => r !== undefined && (r.kind === 'container' || r.kind === 'command') && isTerminal(r.status)).filter((r) => r !== undefined);
       if (made.length > 0) runRecorder.note({ kindResults: Object.fromEntries(made.map((r) => [r.executionId, { status: r.status, ...(r.result === undefined ? {} : { result: r.result }), ...(r.error === undefined ? {} : { error: r.error }) }])) });
+      // Promise 35's idle baseline: every workload execution ended, the clients' streams closed or counted (hygiene-watch.ts).
+      const idle = idleGauges(sim);
+      if (idle !== undefined) runRecorder.note({ idleCoordinator: idle });
       // How long the store's writes took to commit, and what still waits (promise 19, promises-commit-latency.ts).
       runRecorder.note({ storeCommits: recorder.commitLatency.summary(sim.simulatedMs) });
       return Object.fromEntries(ids.map((id, i) => [id, records[i]?.status ?? null]));
@@ -262,10 +266,12 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   extras.attach(sim, client);
   // On the SQLite store: the coordinator's start-up check must refuse a truncated database of 64 KiB pages (store-probe.ts).
   if ((opts.store ?? scenario.coordinator.store) === 'sqlite') probeTruncatedStore(recorder);
+  const warnings = watchWarnings(recorder);
   await spawnFleet(sim, scenario, opts.store ?? scenario.coordinator.store, extras, client.tokens);
   const swarm = runSwarm(scenario, seed, opts.swarm);
   const drive = (): ReturnType<typeof driveScenario> => driveScenario(scenario, simMode(sim, scenario, recorder, extras, opts, client), { seed, swarm });
-  const { d, stop } = await driveWithinBudget(drive, { scenario, swarm, history: () => recorder.history() }).finally(() => {
+  const { d, stop } = await driveWithinBudget(drive, { scenario, swarm, history: () => recorder.history() }).finally(async () => {
+    await warnings.stop();
     sim.coordinator.dispose();
     if (tokenDir !== undefined) rmSync(tokenDir, { recursive: true, force: true });
   });

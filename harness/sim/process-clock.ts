@@ -51,6 +51,8 @@ export class ProcessClock implements Clock {
   private paused = false;
   private dead = false;
   private skewMs = 0;
+  /** Intervals armed and not cancelled (a leaked one keeps the count up: promise 35, idle baseline). */
+  private intervals = 0;
   /** This incarnation's event source (same-instant tie-break, see event-queue.ts). */
   private readonly source: number;
 
@@ -96,8 +98,10 @@ export class ProcessClock implements Clock {
       fn();
     };
     current = this.setTimeout(tick, period);
+    if (!this.dead) this.intervals += 1;
     return {
       cancel: () => {
+        if (!cancelled && !this.dead) this.intervals -= 1;
         cancelled = true;
         current.cancel();
       },
@@ -124,6 +128,11 @@ export class ProcessClock implements Clock {
   /** Timers armed or deferred and not yet fired or cancelled. */
   get pendingTimers(): number {
     return this.timers.size;
+  }
+
+  /** Intervals armed by this incarnation and not cancelled yet. */
+  get liveIntervals(): number {
+    return this.intervals;
   }
 
   /** SIGSTOP: due timers wait until resume(). Idempotent. */
@@ -153,6 +162,7 @@ export class ProcessClock implements Clock {
   kill(): void {
     this.dead = true;
     this.paused = false;
+    this.intervals = 0;
     for (const t of this.timers) {
       t.state = 'done';
       if (t.inner !== null) this.time.clear(t.inner);

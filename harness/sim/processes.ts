@@ -24,6 +24,8 @@ import { SimSqliteStore } from './sim-sqlite-store.js';
 import type { Host } from './host.js';
 import type { ResourceWiring } from './resources/sim-resources.js';
 import { virtualCpu } from './virtual-cpu.js';
+import { StreamCounter } from './idle-gauges.js';
+import { viaServerPlumbing } from './http-plumbing.js';
 
 /** How long the simulated supervisor waits before starting a coordinator whose start failed. */
 export const RESTART_RETRY_MS = 1000;
@@ -106,6 +108,10 @@ export class CoordinatorProcess {
   /** Called once when the running incarnation dies (onDeath). */
   private readonly deathWatchers = new Set<() => void>();
   readonly port: number;
+  /** Intervals the current incarnation had armed when it started listening. */
+  bootIntervals = 0;
+  /** Streaming responses the current incarnation's clients hold open. */
+  streams = new StreamCounter();
 
   constructor(
     readonly host: Host,
@@ -151,7 +157,13 @@ export class CoordinatorProcess {
     const config = { insecure: true, host: this.host.name, ...this.options.config, port: this.port };
     const coordinator = await (engineFactory === undefined ? createCoordinator(deps, config) : startCoordinator(deps, config, engineFactory));
     const wrapHttp = this.env.wiring.wrapHttp;
-    const wired = wrapHttp === undefined ? coordinator : { ...coordinator, handleHttp: wrapHttp(coordinator.handleHttp) };
+    // Promise 35's idle baseline (idle-gauges.ts): the intervals armed once listening, and the streams clients hold open.
+    this.bootIntervals = clock.liveIntervals;
+    this.streams = new StreamCounter();
+    // Bodies and streams through the real server's plumbing (http-plumbing.ts), outside any broken variant's wrapper.
+    const plumbed = viaServerPlumbing(wrapHttp === undefined ? coordinator.handleHttp : wrapHttp(coordinator.handleHttp), this.env.random.fork(`http-bytes-${incarnation}`));
+    const handleHttp = this.streams.wrap(plumbed);
+    const wired = { ...coordinator, handleHttp };
     if (this.host.isAlive(incarnation)) this.instance = wired;
     return wired;
   }

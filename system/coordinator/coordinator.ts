@@ -69,6 +69,8 @@ export interface Coordinator {
   readonly metrics: CoordinatorMetrics;
   readonly config: ResolvedCoordinatorConfig;
   workers(): WorkerView[];
+  /** Dashboard streams (GET /ui/events) subscribed in the event hub now: equals the open ones unless a closed stream leaked. */
+  uiStreams(): number;
   /** Stops the loops and closes every connection (1001) and the port. Does not close the store. */
   close(): Promise<void>;
 }
@@ -120,7 +122,7 @@ export async function startCoordinator(deps: CoordinatorDeps, configIn: Coordina
     listening = false;
   };
   const close = (): Promise<void> => (closing ??= closeAll(stopLoops, listener, engine));
-  return { url: listener.url, httpUrl: listener.url.replace(/^ws/, 'http'), port: listener.port, engine, handleHttp, metrics, config, workers, close };
+  return { url: listener.url, httpUrl: listener.url.replace(/^ws/, 'http'), port: listener.port, engine, handleHttp, metrics, config, workers, uiStreams: () => ui.hub.size, close };
 }
 
 /** What every part of the coordinator shares (CoordinatorContext), and the assignment loop its `wake` runs. */

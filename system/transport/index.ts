@@ -12,5 +12,5 @@ export function wsTransport(): Transport {
 }
 
 export { connectWs } from './ws-client.js';
-export { listenWs, MAX_HTTP_BODY_BYTES } from './ws-server.js';
+export { listenWs, MAX_HTTP_BODY_BYTES, readBody, startStream, type BodySource, type StreamTarget } from './ws-server.js';
 export { trimCloseReason } from './ws-connection.js';

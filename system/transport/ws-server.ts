@@ -21,7 +21,15 @@ function jsonResponse(status: number, code: string, message: string): HttpRespon
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { code, message, path: '' } }) };
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string | 'too_large'> {
+/** What readBody reads: an IncomingMessage, or (simulation) a request handed over in chunks. */
+export interface BodySource {
+  on(event: 'data', fn: (chunk: Buffer) => void): unknown;
+  on(event: 'end', fn: () => void): unknown;
+  on(event: 'error', fn: (err: Error) => void): unknown;
+}
+
+/** The request body as one string, decoded once all its bytes are in ('too_large' past limit). Exported for the simulation's HTTP path. */
+export function readBody(req: BodySource, limit: number): Promise<string | 'too_large'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -66,8 +74,23 @@ async function serveHttp(onHttp: HttpHandler | undefined, req: IncomingMessage, 
   res.end(body);
 }
 
-/** A streaming response (server-sent events): headers now, chunks as the producer writes them. */
-function startStream(response: HttpResponse, res: ServerResponse): void {
+/** What startStream writes to: a ServerResponse, or (simulation) a client's stream sink behind one. */
+export interface StreamTarget {
+  readonly writableEnded: boolean;
+  readonly destroyed: boolean;
+  on(event: 'close', fn: () => void): unknown;
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  flushHeaders(): void;
+  write(chunk: string): unknown;
+  end(): unknown;
+}
+
+/**
+ * A streaming response (server-sent events): headers now, chunks as the
+ * producer writes them; the producer's closers run when the client goes.
+ * Exported for the simulation's HTTP path.
+ */
+export function startStream(response: HttpResponse, res: StreamTarget): void {
   const closers: (() => void)[] = [];
   let closed = false;
   const close = (): void => {

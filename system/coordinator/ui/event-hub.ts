@@ -47,9 +47,13 @@ function feedEvent(e: SystemEvent): FeedEvent {
 
 /** Fans coalesced coordinator events out to SSE clients. */
 export class EventHub {
-  private readonly clients = new Set<HttpStreamSink>();
+  /** Each open stream, with the number of the first event it may be sent (the events emitted before it attached are its snapshot's). */
+  private readonly clients = new Map<HttpStreamSink, number>();
   private pending: FeedEvent[] = [];
   private dropped = 0;
+  /** Events counted while a stream was open, and the number of the first one of the window being coalesced. */
+  private emitted = 0;
+  private windowStart = 0;
   private timer: TimerHandle | undefined;
   private keepAlive: TimerHandle | undefined;
   private seq = 0;
@@ -59,6 +63,7 @@ export class EventHub {
   /** An EventSink-compatible entry point: called for every coordinator event. */
   notify(e: SystemEvent): void {
     if (this.clients.size === 0) return;
+    this.emitted += 1;
     this.pending.push(feedEvent(e));
     const max = this.opts.maxEvents ?? 200;
     if (this.pending.length > max) {
@@ -70,7 +75,8 @@ export class EventHub {
 
   /** Adds a client: it gets a snapshot at once, then every coalesced push. */
   attach(sink: HttpStreamSink): void {
-    this.clients.add(sink);
+    if (this.clients.size === 0) this.windowStart = this.emitted;
+    this.clients.set(sink, this.emitted);
     sink.onClose(() => {
       this.clients.delete(sink);
       if (this.clients.size === 0) this.stopTimers();
@@ -78,7 +84,7 @@ export class EventHub {
     sink.write(`retry: 2000\n\n`);
     this.send(sink, { ...this.opts.snapshot(), events: [], dropped: 0 });
     this.keepAlive ??= this.opts.clock.setInterval(() => {
-      for (const c of this.clients) c.write(': keep-alive\n\n');
+      for (const c of this.clients.keys()) c.write(': keep-alive\n\n');
     }, this.opts.keepAliveMs ?? 15_000);
   }
 
@@ -89,7 +95,7 @@ export class EventHub {
 
   /** Ends every stream (coordinator shutdown). */
   close(): void {
-    for (const c of [...this.clients]) c.end();
+    for (const c of [...this.clients.keys()]) c.end();
     this.clients.clear();
     this.stopTimers();
   }
@@ -97,10 +103,18 @@ export class EventHub {
   private flush(): void {
     this.timer = undefined;
     if (this.clients.size === 0) return;
-    const data = { ...this.opts.snapshot(), events: this.pending, dropped: this.dropped };
+    const snapshot = this.opts.snapshot();
+    const data = { ...snapshot, events: this.pending, dropped: this.dropped };
+    for (const [c, first] of this.clients) this.send(c, first <= this.windowStart ? data : { ...snapshot, ...this.since(first) });
     this.pending = [];
     this.dropped = 0;
-    for (const c of this.clients) this.send(c, data);
+    this.windowStart = this.emitted;
+  }
+
+  /** The window's events (and dropped count) from event number `first` on: a stream that attached mid-window gets only what came after. */
+  private since(first: number): { events: FeedEvent[]; dropped: number } {
+    const keptFrom = this.windowStart + this.dropped;
+    return { events: this.pending.slice(Math.max(0, first - keptFrom)), dropped: Math.max(0, keptFrom - Math.max(first, this.windowStart)) };
   }
 
   private send(sink: HttpStreamSink, data: Record<string, unknown>): void {

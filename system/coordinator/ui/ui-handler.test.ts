@@ -3,6 +3,7 @@ import type { SystemEvent } from '../../core/events.js';
 import type { HttpRequest, HttpResponse, HttpStreamSink } from '../../core/transport.js';
 import { fakeClock } from '../../engine/testing.js';
 import type { ExecutionRecord } from '../../core/model.js';
+import { EventHub } from './event-hub.js';
 import { createUiHandler, executionGraph, type UiDeps } from './ui-handler.js';
 
 const req = (path: string, headers: Record<string, string> = {}, method = 'GET'): HttpRequest => ({ method, path, query: new URLSearchParams(), headers, body: '' });
@@ -70,5 +71,21 @@ describe('dashboard routes', () => {
     ui.notify(ev('late'));
     await t.tickAsync(1000);
     expect(pushes()).toHaveLength(2);
+  });
+
+  it('sends a stream that attached mid-window only the events that came after it (its snapshot covers the rest)', async () => {
+    const hub = new EventHub({ clock: t.clock, snapshot: () => ({}), flushMs: 250, maxEvents: 4 });
+    const a = sink();
+    const b = sink();
+    hub.attach(a);
+    for (let i = 0; i < 3; i++) hub.notify(ev(`before${i}`));
+    hub.attach(b);
+    for (let i = 0; i < 3; i++) hub.notify(ev(`after${i}`));
+    await t.tickAsync(250);
+    const last = (s: { chunks: string[] }): { events: { workerId: string }[]; dropped: number } => JSON.parse(s.chunks.filter((c) => c.includes('event: update')).at(-1)?.split('data: ')[1] ?? '{}') as { events: { workerId: string }[]; dropped: number };
+    expect(last(a)).toMatchObject({ dropped: 2, events: [{ workerId: 'before2' }, { workerId: 'after0' }, { workerId: 'after1' }, { workerId: 'after2' }] });
+    expect(last(b)).toMatchObject({ dropped: 0, events: [{ workerId: 'after0' }, { workerId: 'after1' }, { workerId: 'after2' }] });
+    a.close();
+    b.close();
   });
 });
