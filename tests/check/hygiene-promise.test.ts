@@ -54,18 +54,18 @@ describe('10 liveness: ping pace after a stall', () => {
     h.at(Math.max(h.now, t + 5)).emit('w1', { type: 'rtt_sampled', side: 'worker', workerId: 'w1', connectionId: 'c1', sampleMs: 5, rttvarMs: 2, timeoutMs: 2000, pingId: id, pingT: t });
   const liveness = (h: H): string[] => checkHistory(h.history(), ['liveness'], baseContext).map((v) => v.message).filter((m) => /pings/.test(m));
 
-  it('passes pings an interval apart, and one ping then an interval after a stall', () => {
+  it('passes pings an interval apart, one ping then an interval after a stall, and a late ping closely followed by the next on schedule', () => {
     const h = new H();
-    for (const [id, t] of [[0, 500], [1, 1000], [2, 3200], [3, 3700]] as const) ping(h, id, t);
+    for (const [id, t] of [[0, 500], [1, 1000], [2, 3200], [3, 3700], [4, 4180], [5, 4200], [6, 4700]] as const) ping(h, id, t);
     expect(liveness(h)).toEqual([]);
   });
 
-  it('reports catch-up pings back to back after a stall', () => {
+  it('reports catch-up pings back to back after a stall (three within an interval)', () => {
     const h = new H();
-    for (const [id, t] of [[0, 500], [1, 1000], [2, 3200], [3, 3200], [4, 3400]] as const) ping(h, id, t);
+    for (const [id, t] of [[0, 500], [1, 1000], [2, 3200], [3, 3200], [4, 3200], [5, 3500]] as const) ping(h, id, t);
     expect(liveness(h)).toEqual([
-      expect.stringMatching(/w1 sent pings 2 and 3 on connection c1 0 ms apart .*closer than half its heartbeat interval of 500 ms/),
-      expect.stringMatching(/w1 sent pings 3 and 4 on connection c1 200 ms apart/),
+      expect.stringMatching(/w1 sent pings 2 and 4 on connection c1 0 ms apart .*three pings within its heartbeat interval of 500 ms/),
+      expect.stringMatching(/w1 sent pings 3 and 5 on connection c1 300 ms apart/),
     ]);
   });
 });
