@@ -21,8 +21,8 @@ import { probeTruncatedStore } from './store-probe.js';
 import type { TokenStore } from '../../system/coordinator/index.js';
 import { isTerminal, seededRandom } from '../../system/core/index.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
-import { recordNonce } from './record-nonces.js';
-import { COORDINATOR_HOST, FrameSizes, Simulation, type SimWiring } from '../sim/index.js';
+import { recordNetwork } from './record-network.js';
+import { Simulation, type SimWiring } from '../sim/index.js';
 import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault, type RunRecorder, runSwarm } from './driver.js';
 import { applySimFault, type Undo } from './faults-sim.js';
 import { type Scenario, workerIds } from './schema.js';
@@ -252,14 +252,7 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   const maxSteps = opts.maxSteps ?? defaultStepBudget(scenario);
   const sim = new Simulation({ seed, events: extras.sink, commits: recorder, buggify, maxSteps, logger: rejectionLogRecorder(recorder), ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }), ...(opts.tieBreak === undefined ? {} : { tieBreak: opts.tieBreak }) });
   now = () => sim.simulatedMs;
-  // Each corrupted frame a live receiver reads, for promise 8's integrity rule (harness/check/promises-integrity.ts).
-  sim.net.onCorruptDelivered = (c) => recorder.recordInfo({ corrupted: c.connection, from: c.from, to: c.to, frame: c.frame, field: c.field }, 'net');
-  // Handshake nonces as the coordinator and the fleet sent them (promise 34, promises-ids.ts); an adversary's host is not the system's.
-  sim.net.onSent = (host, frame) => recordNonce(recorder, host, frame);
-  // What the container and command kinds made on each worker's simulated engine and process table (promise 32, promises-resources.ts).
-  sim.resources.onRecord = (r) => recorder.recordInfo(r, 'resources');
-  // The sizes of the frames to and from the coordinator, which its bytes counters are judged by (gauge reads, promises-metrics-bytes.ts).
-  if (scenario.clientReads.some((r) => r.read === 'gauges')) sim.net.frameSizes = new FrameSizes(COORDINATOR_HOST);
+  recordNetwork(sim, scenario, recorder);
   // A token administrator works on the file token store, as a coordinator with a data dir has it (sim-client.ts).
   const tokenDir = scenario.clientReads.some((r) => r.read === 'tokens') ? mkdtempSync(join(tmpdir(), 'squall-sim-tokens-')) : undefined;
   const client = new SimClient(sim.random.fork('sim-client'), tokenDir);
