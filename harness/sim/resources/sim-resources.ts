@@ -83,22 +83,21 @@ export class SimResources {
   }
 
   private engineOf(host: Host): SimDockerEngine {
-    let e = this.engines.get(host.name);
-    if (e === undefined) {
-      const engine = (e = new SimDockerEngine(host.name, this.time, this.sink, this.marks));
-      this.engines.set(host.name, engine);
-      host.onKill(() => engine.ownerCrashed());
-    }
-    return e;
+    return this.perHost(this.engines, host, SimDockerEngine);
   }
 
   private tableOf(host: Host): SimProcessTable {
-    let t = this.tables.get(host.name);
-    if (t === undefined) {
-      const table = (t = new SimProcessTable(host.name, this.time, this.sink, this.marks));
-      this.tables.set(host.name, table);
-      host.onKill(() => table.ownerCrashed());
+    return this.perHost(this.tables, host, SimProcessTable);
+  }
+
+  /** The host's engine or process table, made on first use; it hears of each kill of the host's worker. */
+  private perHost<T extends { ownerCrashed(): void }>(made: Map<string, T>, host: Host, Make: new (hostName: string, time: VirtualTime, sink: ResourceSink, marks: Marks) => T): T {
+    let x = made.get(host.name);
+    if (x === undefined) {
+      const fresh = (x = new Make(host.name, this.time, this.sink, this.marks));
+      made.set(host.name, fresh);
+      host.onKill(() => fresh.ownerCrashed());
     }
-    return t;
+    return x;
   }
 }
