@@ -70,7 +70,7 @@ export class PooledRandom implements Random {
   private readonly words: RandomGenerator;
 
   constructor(private readonly source: ByteSource) {
-    this.words = { next: () => this.take(4).readInt32LE(0), clone: () => this.words, getState: () => [] };
+    this.words = { next: () => this.word(), clone: () => this.words, getState: () => [] };
   }
 
   float(): number {
@@ -96,6 +96,18 @@ export class PooledRandom implements Random {
   /** A PooledRandom of the same class over another source (forks keep a subclass's behaviour). */
   protected withSource(source: ByteSource): PooledRandom {
     return new PooledRandom(source);
+  }
+
+  /**
+   * The next 32-bit word of the stream, read in place: every draw takes whole
+   * words and the pool holds whole words, so a word never straddles a refill
+   * (no Buffer per word on the hot path of ids and nonces).
+   */
+  private word(): number {
+    if (this.offset >= this.pool.length) this.refill();
+    const w = this.pool.readInt32LE(this.offset);
+    this.offset += 4;
+    return w;
   }
 
   /** The next n bytes of the stream: what is left of the pool, then refills. */
