@@ -13,7 +13,7 @@ import { EXECUTION_STATUSES } from '../core/model.js';
 import type { ExecutionSpec, GraphSpec, ListQuery } from '../engine/contract.js';
 import { graphNodeSchema, specSchema } from '../engine/spec.js';
 import type { TaskKind } from '../tasks/kind.js';
-import { keepProtoMembers } from '../core/own-keys.js';
+import { safeParseKeeping } from '../core/own-keys.js';
 
 /** POST /api/v1/executions/batch: {"executions": [spec, ...]} ("tasks" is accepted as an alias), or a bare array. */
 const batchBodySchema = z.union([
@@ -45,9 +45,9 @@ function joinPath(prefix: string, path: readonly PropertyKey[]): string {
 
 /** Parses `value` with `schema`; on failure throws InvalidArgumentError naming the deepest field path. */
 export function parseWith<T>(schema: z.ZodType<T>, value: unknown, prefix = ''): T {
-  const r = schema.safeParse(value);
-  // Bodies carry the client's data (params, metadata): zod's output leaves out `__proto__` members (own-keys.ts).
-  if (r.success) return keepProtoMembers(r.data, value);
+  // Bodies carry the client's data (params, metadata): kept as sent, `__proto__` members included (own-keys.ts).
+  const r = safeParseKeeping(schema, value);
+  if (r.success) return r.data;
   throw issueError(r.error.issues, prefix);
 }
 

@@ -7,16 +7,19 @@
  * client's data: they must read back as they were sent. keepProtoMembers
  * puts every `__proto__` member the input had back into the parsed output,
  * as an own data property in its place among the members, at any depth the
- * output mirrors the input.
+ * output mirrors the input. safeParseKeeping is the one way system/ parses
+ * client data with zod: the parse and the restore in one call.
  */
+import type { z } from 'zod';
 
 /** Deeper than any JSON the system accepts (json-limits.ts); a guard against cycles only. */
 const MAX_DEPTH = 256;
 
-/** `parsed` (zod's output for `input`) with the input's `__proto__` members restored in place; returns `parsed`. */
-export function keepProtoMembers<T>(parsed: T, input: unknown): T {
-  restore(parsed, input, 0);
-  return parsed;
+/** `schema.safeParse(input)`, with the input's `__proto__` members restored in place in a success's data. */
+export function safeParseKeeping<T>(schema: z.ZodType<T>, input: unknown): z.ZodSafeParseResult<T> {
+  const r = schema.safeParse(input);
+  if (r.success) restore(r.data, input, 0);
+  return r;
 }
 
 function restore(out: unknown, input: unknown, depth: number): void {

@@ -12,7 +12,7 @@ import { checkJsonLimits } from '../core/json-limits.js';
 import type { TaskKind } from '../tasks/kind.js';
 import { findCycle, topologicalOrder } from './graph.js';
 import { type Priority, RETRY_STRATEGIES, type RetryPolicy } from '../core/model.js';
-import { keepProtoMembers } from '../core/own-keys.js';
+import { safeParseKeeping } from '../core/own-keys.js';
 
 /** A validated spec with defaults applied (dependencies are still caller-given ids). */
 export interface NormalizedSpec {
@@ -125,7 +125,8 @@ function finish(raw: z.infer<typeof specSchema>, ctx: SpecContext, prefix: strin
       path: joinPath(prefix, ['kind']),
     });
   }
-  const parsed = kind.params.safeParse(raw.params ?? {});
+  // The client's data as sent, `__proto__` members included (own-keys.ts).
+  const parsed = safeParseKeeping(kind.params, raw.params ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = joinPath(prefix, ['params', ...(issue?.path ?? [])]);
@@ -141,8 +142,7 @@ function finish(raw: z.infer<typeof specSchema>, ctx: SpecContext, prefix: strin
   if (retry.strategy === 'none') retry.maxRetries = 0;
   return {
     kind: raw.kind,
-    // The client's data as sent: zod's output leaves out `__proto__` members (own-keys.ts).
-    params: keepProtoMembers(parsed.data, raw.params ?? {}),
+    params: parsed.data,
     taskId: raw.taskId,
     priority: raw.priority ?? 'medium',
     retry,
@@ -158,9 +158,9 @@ function finish(raw: z.infer<typeof specSchema>, ctx: SpecContext, prefix: strin
 export function normalizeSpec(input: unknown, ctx: SpecContext, prefix = ''): NormalizedSpec {
   checkJsonLimits(input, prefix);
   const copy = plainCopy(input, prefix);
-  const parsed = specSchema.safeParse(copy);
+  const parsed = safeParseKeeping(specSchema, copy);
   if (!parsed.success) fail(prefix, parsed.error);
-  return finish(keepProtoMembers(parsed.data, copy), ctx, prefix);
+  return finish(parsed.data, ctx, prefix);
 }
 
 /** Validates a batch (a non-empty array of specs, at most 10000). */
@@ -193,9 +193,9 @@ export function normalizeGraph(input: unknown, ctx: SpecContext): GraphNode[] {
   if (names.length > 10_000) throw new InvalidArgumentError(`graph has ${names.length} tasks; at most 10000 are allowed`, '');
   const nodes = new Map<string, GraphNode>();
   for (const name of names) {
-    const parsed = graphNodeSchema.safeParse(copy[name]);
+    const parsed = safeParseKeeping(graphNodeSchema, copy[name]);
     if (!parsed.success) fail(name, parsed.error);
-    const { dependsOn = [], ...rest } = keepProtoMembers(parsed.data, copy[name]);
+    const { dependsOn = [], ...rest } = parsed.data;
     dependsOn.forEach((dep, i) => {
       if (!Object.hasOwn(copy, dep)) {
         throw new InvalidArgumentError(

@@ -9,7 +9,7 @@ import { hmacHex, safeEqualHex } from '../core/crypto.js';
 import { CloseCode } from './close-codes.js';
 import { baseEnvelope, isNonNegativeInt, taskFastPath } from './fast-decode.js';
 import { flowFastPath } from './fast-decode-flow.js';
-import { keepProtoMembers } from '../core/own-keys.js';
+import { safeParseKeeping } from '../core/own-keys.js';
 import {
   PROTOCOL_VERSION,
   SUPPORTED_VERSIONS,
@@ -109,14 +109,14 @@ function decodeWith<T>(
   }
   const fast = heartbeatFastPath(obj) ?? taskFastPath(obj, frame) ?? flowFastPath(obj);
   if (fast !== undefined) return { ok: true, msg: fast as T };
-  const checked = schema.safeParse(obj);
+  // Params, results and checkpoint state are the client's data: kept as sent, `__proto__` members included (own-keys.ts).
+  const checked = safeParseKeeping(schema, obj);
   if (!checked.success) {
     const issue = checked.error.issues[0];
     const path = issue ? zodPath(issue) : '';
     return fail('malformed', CloseCode.Malformed, `invalid "${String(obj.type)}" message: ${issue?.message ?? 'schema mismatch'} at "${path}"`, path);
   }
-  // Params, results and checkpoint state are the client's data: zod's output leaves out `__proto__` members (own-keys.ts).
-  return { ok: true, msg: keepProtoMembers(checked.data, obj) };
+  return { ok: true, msg: checked.data };
 }
 
 /** The frame as a JSON object, within the size limit. */

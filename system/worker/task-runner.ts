@@ -20,7 +20,7 @@ import { frameBytes, toJson } from './frame-bytes.js';
 import type { Run, TaskRunnerDeps } from './task-runner-deps.js';
 import { PendingStarts } from './pending-starts.js';
 import { attemptContext } from './attempt-context.js';
-import { keepProtoMembers } from '../core/own-keys.js';
+import { safeParseKeeping } from '../core/own-keys.js';
 
 export { frameBytes } from './frame-bytes.js';
 export type { TaskRunnerDeps } from './task-runner-deps.js';
@@ -120,14 +120,14 @@ export class TaskRunner {
       const known = [...deps.taskKinds.keys()].join(', ');
       return this.reject(a, 'failed', ErrorCode.UnknownTaskKind, `unknown task kind "${a.kind}"; this worker runs: ${known}`);
     }
-    const parsed = kind.params.safeParse(a.params);
+    // The task gets its params as submitted, `__proto__` members included (own-keys.ts).
+    const parsed = safeParseKeeping(kind.params, a.params);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const path = ['params', ...(issue?.path ?? []).map(String)].join('.');
       return this.reject(a, 'failed', ErrorCode.InvalidArgument, `invalid params for "${a.kind}": ${issue?.message ?? 'schema mismatch'} at ${path}`);
     }
-    // The task gets its params as submitted: zod's output leaves out `__proto__` members (own-keys.ts).
-    this.start(a, kind, keepProtoMembers(parsed.data, a.params));
+    this.start(a, kind, parsed.data);
   }
 
   /** Aborts the attempt holding this lease (any lease if leaseToken is undefined). Returns whether one was aborted. */
