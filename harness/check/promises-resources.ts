@@ -25,10 +25,13 @@
  *
  * An attempt whose worker died before it ended is not judged: a crash kills
  * the worker's children (the simulated process table does), and the
- * containers it leaves are Docker's, labelled `squall.execution`.
+ * containers it leaves are Docker's, labelled `squall.execution` and
+ * `squall.worker`; the worker's next process removes them at its start
+ * (promises-resources-orphans.ts).
  */
 import type { CheckContext } from './context.js';
 import type { HistoryRecord } from './history.js';
+import { judgeOrphans } from './promises-resources-orphans.js';
 import { tasksById } from './promises-tasks.js';
 import type { HistoryView } from './view.js';
 import { type Violation, violation } from './violation.js';
@@ -246,5 +249,5 @@ export function checkResources(view: HistoryView, ctx: CheckContext): Violation[
     if (m.resource === 'container') out.push(...judgeContainerEnd(m, life, ctx.toleranceMs, view));
     out.push(...judgeKill(m, life, ctx.toleranceMs, view, m.resource === 'container' ? containerTimeoutMs(tasks, m.execution) : undefined));
   }
-  return [...out, ...judgeOps(view), ...judgeResults(view, made, lives, tasks, ctx.secrets ?? [])];
+  return [...out, ...judgeOps(view), ...judgeResults(view, made, lives, tasks, ctx.secrets ?? []), ...judgeOrphans(made, view, ctx)];
 }

@@ -16,6 +16,7 @@ import type { TaskContext } from './kind.js';
 
 const ctx = (): TaskContext => ({
   executionId: 'ex1',
+  workerId: 'w1',
   attempt: 1,
   signal: new AbortController().signal,
   clock: systemClock,
@@ -59,6 +60,13 @@ async function fakeDocker(images: string[]): Promise<{ socketPath: string; reque
       res.writeHead(known ? 200 : 404, { 'content-type': 'application/json' });
       return res.end(JSON.stringify(known ? { Id: 'sha256:abc' } : { message: `No such image: ${image}` }));
     }
+    if (req.method === 'GET' && url.startsWith('/containers/json')) {
+      // What an earlier process of worker w1 left: one container, found only by its worker label.
+      const filters = JSON.parse(new URL(url, 'http://x').searchParams.get('filters') ?? '{}') as { label?: string[] };
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify(filters.label?.includes('squall.worker=w1') === true ? [{ Id: 'old1' }] : []));
+    }
+    if (req.method === 'DELETE' && url.startsWith('/containers/old1')) return res.writeHead(204).end();
     if (req.method === 'POST' && url.startsWith('/containers/create')) {
       res.writeHead(201, { 'content-type': 'application/json' });
       return res.end(JSON.stringify({ Id: 'c1', Warnings: [] }));
@@ -95,6 +103,34 @@ describe('container task kind', () => {
     );
     expect(requests.some((r) => r.startsWith('DELETE /containers/c1'))).toBe(true);
     expect(requests.some((r) => r.includes('/images/create'))).toBe(false);
+  });
+
+  it('labels its containers with the execution and the worker', async () => {
+    const { socketPath } = await fakeDocker(['squall/tool:1']);
+    let labels: unknown;
+    server?.prependListener('request', (req) => {
+      if (req.url?.includes('/containers/create') === true) req.on('data', (b: Buffer) => (labels = (JSON.parse(b.toString()) as { Labels: unknown }).Labels));
+    });
+    await containerKind({ socketPath }).run({ image: 'squall/tool:1', cmd: ['run'] }, ctx()).catch(() => {});
+    expect(labels).toEqual({ 'squall.execution': 'ex1', 'squall.worker': 'w1' });
+  });
+
+  it('removes, when its worker starts, what an earlier process of that worker left, before creating anything', async () => {
+    const { socketPath, requests } = await fakeDocker(['squall/tool:1']);
+    const kind = containerKind({ socketPath });
+    kind.onWorkerStart?.({ workerId: 'w1', logger: silentLogger });
+    await expect(kind.run({ image: 'squall/tool:1', cmd: ['run'] }, ctx())).rejects.toThrow(/exited with code 3/);
+    const list = requests.findIndex((r) => r.startsWith('GET /containers/json'));
+    const removed = requests.findIndex((r) => r.startsWith('DELETE /containers/old1?force=true'));
+    expect(list).toBeGreaterThanOrEqual(0);
+    expect(removed).toBeGreaterThan(list);
+    expect(removed).toBeLessThan(requests.findIndex((r) => r.startsWith('POST /containers/create')));
+  });
+
+  it('a sweep that cannot reach the engine does not hold its worker\'s attempts back', async () => {
+    const kind = containerKind({ socketPath: '/nonexistent/docker.sock' });
+    kind.onWorkerStart?.({ workerId: 'w1', logger: silentLogger });
+    await expect(kind.run({ image: 'a', cmd: ['b'] }, ctx())).rejects.toThrow(/^Docker engine not reachable at /);
   });
 
   it('says clearly when the engine is unreachable', async () => {

@@ -3,14 +3,18 @@
  * container through dockerode and returns its exit code and log tails.
  * It NEVER pulls: the image must already be present locally, and a missing
  * image or an unreachable engine are reported as clear errors. The container
- * is removed afterwards, and killed on abort or timeout.
+ * is removed afterwards, and killed on abort or timeout. A worker's crash
+ * leaves its containers running (they are the engine's), so when a worker
+ * starts, the kind removes every container labelled with its id: the ones
+ * an earlier process of that worker left behind (the attempts they ran are
+ * reassigned by the coordinator; left running, they would run twice).
  * An adapter (real IO, real time), so it may use raw timers.
  */
 import type { TimerHandle } from '../core/clock.js';
 import Docker from 'dockerode';
 import { z } from 'zod';
 import { ErrorCode, SquallError } from '../core/errors.js';
-import { defineTaskKind, type TaskContext, type TaskKind } from './kind.js';
+import { defineTaskKind, type TaskContext, type TaskKind, type WorkerStart } from './kind.js';
 
 /** What a container task returns. */
 interface ContainerResult {
@@ -36,6 +40,8 @@ export interface DockerClient {
   ping(): Promise<unknown>;
   getImage(name: string): { inspect(): Promise<unknown> };
   createContainer(options: Docker.ContainerCreateOptions): Promise<DockerContainer>;
+  listContainers(options: { all: true; filters: { label: string[] } }): Promise<readonly { Id: string }[]>;
+  getContainer(id: string): Pick<DockerContainer, 'remove'>;
 }
 
 /** The part of a dockerode Container this kind uses. */
@@ -50,8 +56,8 @@ export interface DockerContainer {
 export interface ContainerKindOptions {
   /** Docker engine socket; default DOCKER_SOCKET of `env` or /var/run/docker.sock. */
   socketPath?: string;
-  /** The Docker client (default: dockerode on socketPath, one per attempt). */
-  docker?: () => DockerClient;
+  /** The Docker client (default: dockerode on socketPath): one per attempt (`attempt` given) and one for a worker's start-up sweep. */
+  docker?: (attempt?: { ctx: TaskContext; params: ContainerParams }) => DockerClient;
   /** The worker's environment (default process.env): where DOCKER_SOCKET is read. */
   env?: NodeJS.ProcessEnv;
 }
@@ -60,6 +66,8 @@ const TAIL_CHARS = 64 * 1024;
 
 /** Label on every container this kind creates; its value is the execution id. */
 export const CONTAINER_LABEL = 'squall.execution';
+/** Label on every container this kind creates; its value is the worker id (what the start-up sweep removes). */
+export const CONTAINER_WORKER_LABEL = 'squall.worker';
 
 /** Splits Docker's multiplexed (non-TTY) log stream into stdout and stderr. */
 export function demuxDockerLogs(buf: Buffer): { stdout: string; stderr: string } {
@@ -107,7 +115,7 @@ function createTaskContainer(docker: DockerClient, { image, cmd, env }: Containe
     AttachStdout: false,
     AttachStderr: false,
     // So an operator (and the opt-in Docker suite) can find what squall made.
-    Labels: { [CONTAINER_LABEL]: ctx.executionId },
+    Labels: { [CONTAINER_LABEL]: ctx.executionId, [CONTAINER_WORKER_LABEL]: ctx.workerId },
   });
 }
 
@@ -149,16 +157,40 @@ async function runToExit(container: DockerContainer, { image, timeoutMs }: Conta
   }
 }
 
+/**
+ * Removes (force: killed first if running) every container labelled with
+ * `worker`'s id: at a worker's start none of them is its own. An engine
+ * that cannot be reached is logged and skipped (the attempts that need it
+ * report it).
+ */
+async function sweepOrphans(docker: DockerClient, { workerId, logger }: WorkerStart): Promise<void> {
+  let orphans: readonly { Id: string }[];
+  try {
+    orphans = await docker.listContainers({ all: true, filters: { label: [`${CONTAINER_WORKER_LABEL}=${workerId}`] } });
+  } catch (err) {
+    logger.warn({ err: causeOf(err) }, `cannot list the containers an earlier process of worker ${workerId} may have left: ${causeOf(err)}`);
+    return;
+  }
+  if (orphans.length > 0) logger.warn({ containers: orphans.map((c) => c.Id) }, `removing ${orphans.length} container(s) an earlier process of worker ${workerId} left running`);
+  await Promise.all(orphans.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch((err: unknown) => logger.warn({ container: c.Id, err: causeOf(err) }, `cannot remove container ${c.Id}: ${causeOf(err)}`))));
+}
+
 /** The `container` kind bound to one Docker engine. */
 export function containerKind(opts: ContainerKindOptions = {}): TaskKind<ContainerParams> {
   const socketPath = opts.socketPath ?? (opts.env ?? process.env).DOCKER_SOCKET ?? '/var/run/docker.sock';
   const client = opts.docker ?? ((): DockerClient => new Docker({ socketPath }));
+  /** Each started worker's sweep (one kind may serve several workers in one process): its attempts create nothing before it ends. */
+  const sweeps = new Map<string, Promise<void>>();
   return defineTaskKind<ContainerParams>({
     name: 'container',
     description: 'Runs a Docker container on the worker\'s host (dangerous: a worker runs it only with --allow-kinds container).',
     params: ContainerParams,
+    onWorkerStart(worker) {
+      sweeps.set(worker.workerId, sweepOrphans(client(), worker));
+    },
     async run(params, ctx) {
-      const docker = client();
+      await sweeps.get(ctx.workerId);
+      const docker = client({ ctx, params });
       await checkEngineAndImage(docker, socketPath, params.image);
       ctx.signal.throwIfAborted();
       const container = await createTaskContainer(docker, params, ctx);

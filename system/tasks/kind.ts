@@ -12,6 +12,8 @@ import type { Random } from '../core/random.js';
 
 export interface TaskContext {
   executionId: string;
+  /** The worker running the attempt (its configured id, the same across its restarts). */
+  workerId: string;
   attempt: number;
   /** Aborted on cancel, timeout, pause, revoke or shutdown; reason says which. */
   signal: AbortSignal;
@@ -36,6 +38,20 @@ export interface TaskKind<P = unknown> {
   readonly description?: string;
   readonly params: z.ZodType<P>;
   run(params: P, ctx: TaskContext): Promise<unknown>;
+  /**
+   * Called once when a worker that may run this kind starts, before it
+   * connects: a kind that makes things outliving a crashed process (the
+   * container kind's containers) cleans up what an earlier process of the
+   * same worker id left behind. Returns at once; the kind's run() waits
+   * for whatever cleanup it needs.
+   */
+  onWorkerStart?(worker: WorkerStart): void;
+}
+
+/** What a kind learns when a worker starts (TaskKind.onWorkerStart). */
+export interface WorkerStart {
+  workerId: string;
+  logger: Logger;
 }
 
 /** Identity helper that keeps the params type of a kind definition. */

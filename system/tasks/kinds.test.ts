@@ -17,6 +17,7 @@ function ctx(clock: Clock, o: { attempt?: number; resumeFrom?: unknown } = {}) {
   const progress: number[] = [];
   const c: TaskContext = {
     executionId: 'ex1',
+    workerId: 'w1',
     attempt: o.attempt ?? 1,
     signal: controller.signal,
     clock,

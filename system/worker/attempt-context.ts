@@ -65,6 +65,7 @@ export function attemptContext(env: AttemptEnv, run: Run, a: Assign): TaskContex
   };
   return {
     executionId: a.executionId,
+    workerId: deps.workerId,
     attempt: a.attempt,
     get signal() {
       return signalOf(run);

@@ -78,6 +78,11 @@ export class TaskRunner {
     return this.deps.taskKinds.has(kind) && (!DANGEROUS_KINDS.has(kind) || this.deps.allowedKinds.has(kind));
   }
 
+  /** Tells each kind this worker may run that the worker starts (TaskKind.onWorkerStart). */
+  announceStart(): void {
+    for (const name of this.advertisedKinds()) this.deps.taskKinds.get(name)?.onWorkerStart?.({ workerId: this.deps.workerId, logger: this.deps.logger });
+  }
+
   /** The kinds advertised in register: the coordinator assigns nothing else to this worker. */
   advertisedKinds(): string[] {
     return [...this.deps.taskKinds.keys()].filter((k) => this.runs(k));

@@ -38,6 +38,7 @@ export class Worker extends WorkerSession {
 
   /** Connects and keeps reconnecting until stop() or a fatal close. */
   start(): void {
+    this.runner.announceStart();
     this.lostAt = this.deps.clock.monotonic();
     this.connect();
   }

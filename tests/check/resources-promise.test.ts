@@ -212,3 +212,32 @@ describe('32 resources: the task env and a container\'s own timeout (set 14)', (
     ]);
   });
 });
+
+describe('32 resources: containers a crashed worker left', () => {
+  /** w1 runs a long container for attempt 1, restarts at 100 and connects again at 150; the container ends (sweep or its own exit) at `goneAt`. */
+  const orphan = (goneAt: number, extraFault?: number): string[] => {
+    const h = started(new H().connect('w1'), 10);
+    note(h, 12, 'container', 'create', { image: 'alpine:3.20', envNames: [], leaked: [], worker: 'w1' });
+    note(h, 14, 'container', 'start');
+    h.at(100).fault('start', { id: 'r1', action: 'restart', target: 'w1', workers: ['w1'], coordinator: false, params: {} });
+    h.at(150).emit('w1', { type: 'connecting', workerId: 'w1', attempt: 1 });
+    if (extraFault !== undefined) h.at(extraFault).fault('start', { id: 'r2', action: 'restart', target: 'w1', workers: ['w1'], coordinator: false, params: {} });
+    note(h, goneAt, 'container', 'exit', { code: 137, signal: 'SIGKILL', stdout: '', stderr: '' });
+    note(h, goneAt, 'container', 'remove');
+    return messages(h.at(5000).phase('end'));
+  };
+
+  it('passes a container removed as its worker starts again', () => {
+    expect(orphan(154)).toEqual([]);
+  });
+
+  it('reports a container that outlived its worker and kept running after the worker started again', () => {
+    expect(orphan(4000)).toEqual([
+      expect.stringMatching(/^container w1-c1 \(execution e1 attempt 1 on w1\) outlived the worker process that created it and ran until t=4000, but w1 started again at t=150: a starting worker removes every container labelled with its id.*\(bound t=250\)/),
+    ]);
+  });
+
+  it('does not judge a start cut short by another crash of the same worker', () => {
+    expect(orphan(4000, 200)).toEqual([]);
+  });
+});

@@ -35,6 +35,7 @@ const kind = containerKind({ socketPath: SOCKET });
 function ctx(signal: AbortSignal = new AbortController().signal): TaskContext {
   return {
     executionId: `dockertest-${randomId(cryptoRandom)}`,
+    workerId: 'dockertest-worker',
     attempt: 1,
     signal,
     clock: systemClock,

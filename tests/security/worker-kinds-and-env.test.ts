@@ -83,7 +83,7 @@ describe('command runs with a clean environment', () => {
     process.env.BUILD_FLAVOUR = 'debug';
     const kind = commandKindWith({ envAllow: ['BUILD_FLAVOUR'] });
     const ac = new AbortController();
-    const ctx = { executionId: 'ex', attempt: 1, signal: ac.signal, clock: systemClock, random: seededRandom(1), cpu: { burn: async () => {} }, logger: silentLogger, resumeFrom: undefined, checkpoint: async () => {}, progress: () => {} };
+    const ctx = { executionId: 'ex', workerId: 'w1', attempt: 1, signal: ac.signal, clock: systemClock, random: seededRandom(1), cpu: { burn: async () => {} }, logger: silentLogger, resumeFrom: undefined, checkpoint: async () => {}, progress: () => {} };
     const out = (await kind.run({ argv: ['env'], env: { TASK_VAR: 'mine' } }, ctx)) as { stdout: string };
     const vars = new Map(out.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
     expect(out.stdout).not.toContain(SECRET);

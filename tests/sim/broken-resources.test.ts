@@ -3,14 +3,15 @@
  * command kinds' cleanup (./broken/resources-variants.ts), injected through
  * the simulated Docker client and spawn (SimWiring.resources) and reported
  * at seed 1 of task-resources, where the real kinds pass: a failed attempt's
- * container kept (set 13 #20), a child or a container never killed on
+ * container kept (set 13 #20), a crashed worker's containers left running
+ * after it starts again, a child or a container never killed on
  * timeout or cancel, a killed container's logs never read, the worker's
  * secret in a container's environment, a pull, log streams swapped. Each is
  * caught by promise 32 alone.
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { childNeverKilled, containerNeverKilled, keepsFailedContainers, killedContainersLogsSkipped, pullsBeforeCreate, secretIntoContainerEnv, swappedLogStreams } from './broken/resources-variants.js';
+import { childNeverKilled, containerNeverKilled, forgetsOrphans, keepsFailedContainers, killedContainersLogsSkipped, pullsBeforeCreate, secretIntoContainerEnv, swappedLogStreams } from './broken/resources-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 const scenario = () => loadScenario('scenarios/task-resources.yaml');
@@ -24,6 +25,12 @@ describe('32 resources: what the container and command kinds create ends with it
     const broken = await simVerdict(await scenario(), { resources: { docker: keepsFailedContainers } });
     expect(broken.promises).toEqual(['resources']);
     expect(broken.text).toMatch(/container w\d-c\d+ \(execution \w+ attempt \d+ on w\d\) was never removed, but its attempt ended failed at t=\d+/);
+  });
+
+  it('containers a crashed worker left running after it started again are reported', { timeout: 60_000 }, async () => {
+    const broken = await simVerdict(await scenario(), { resources: { docker: forgetsOrphans } });
+    expect(broken.promises).toEqual(['resources']);
+    expect(broken.text).toMatch(/container w2-c\d+ \(execution \w+ attempt \d+ on w2\) outlived the worker process that created it and ran until t=\d+, but w2 started again at t=1000/);
   });
 
   it('a command child not killed on timeout or cancel is reported', { timeout: 60_000 }, async () => {

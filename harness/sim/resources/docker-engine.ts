@@ -11,7 +11,8 @@
  * worker never hears them.
  */
 import type { Marks, TimerHandle } from '../../../system/core/index.js';
-import { CONTAINER_LABEL, type DockerClient, type DockerContainer } from '../../../system/tasks/index.js';
+import type Docker from 'dockerode';
+import { CONTAINER_LABEL, CONTAINER_WORKER_LABEL, type DockerClient, type DockerContainer } from '../../../system/tasks/index.js';
 import type { Host } from '../host.js';
 import type { VirtualTime } from '../virtual-time.js';
 import { type AttemptRef, envAgainstTask, leakedSecrets, type ResourceSink } from './records.js';
@@ -29,6 +30,7 @@ interface SimContainer {
   ref: AttemptRef;
   cmd: string[];
   state: State;
+  labels: Readonly<Record<string, string>>;
   run: ScriptRun | undefined;
   out: Buffer[];
   exit: ExitStatus | undefined;
@@ -66,16 +68,22 @@ export class SimDockerEngine {
     if ([...this.containers.values()].some((c) => c.state === 'running')) this.marks.hit('sim.container-outlived-worker');
   }
 
-  /** A client for one attempt of the worker's incarnation: what `docker()` gives the kind. */
-  client(host: Host, ref: AttemptRef, secrets: Readonly<Record<string, string>>, taskEnv?: Readonly<Record<string, string>>): DockerClient {
+  /** A client for one attempt of the worker's incarnation (`ref`), or for its start-up sweep (no `ref`: it creates nothing): what `docker()` gives the kind. */
+  client(host: Host, ref: AttemptRef | undefined, secrets: Readonly<Record<string, string>>, taskEnv?: Readonly<Record<string, string>>): DockerClient {
     const call = this.caller(host, host.incarnation);
+    const create = (o: Docker.ContainerCreateOptions): SimContainer => {
+      if (ref === undefined) throw new Error('the sweep client creates no container');
+      return this.create(ref, o.Image ?? '', o.Cmd, o.Env ?? [], o.Labels ?? {}, secrets, taskEnv);
+    };
     // pull and createImage are dockerode's, not DockerClient's: a kind that pulls anyway (through a cast) is recorded doing so.
     const client: DockerClient & { pull(image: string): Promise<unknown>; createImage(o: { fromImage?: string }): Promise<unknown> } = {
       ping: () => call(() => 'OK'),
       getImage: (name) => ({ inspect: () => call(() => this.inspect(name)) }),
-      createContainer: (o) => call(() => this.handle(call, this.create(ref, o.Image ?? '', o.Cmd, o.Env ?? [], o.Labels ?? {}, secrets, taskEnv))),
-      pull: (image) => call(() => this.pull(ref, image)),
-      createImage: (o) => call(() => this.pull(ref, o.fromImage ?? '')),
+      createContainer: (o) => call(() => this.handle(call, create(o))),
+      listContainers: (o) => call(() => this.list(o.filters.label)),
+      getContainer: (id) => ({ remove: (o) => call(() => this.remove(this.byId(id), o.force)) }),
+      pull: (image) => call(() => this.pull(ref ?? { execution: '', attempt: 0 }, image)),
+      createImage: (o) => call(() => this.pull(ref ?? { execution: '', attempt: 0 }, o.fromImage ?? '')),
     };
     return client;
   }
@@ -102,6 +110,18 @@ export class SimDockerEngine {
     this.sink({ resource: 'container', op, host: this.hostName, ...('ref' in on ? { id: on.id } : {}), execution: ref.execution, attempt: ref.attempt, ...fields });
   }
 
+  /** Containers (any state but removed) carrying every `key=value` label given, as `docker ps -a --filter label=...`. */
+  private list(labels: readonly string[]): { Id: string }[] {
+    const has = (c: SimContainer): boolean => labels.every((l) => c.labels[l.slice(0, l.indexOf('='))] === l.slice(l.indexOf('=') + 1));
+    return [...this.containers.values()].filter((c) => c.state !== 'removed' && has(c)).map((c) => ({ Id: c.id }));
+  }
+
+  private byId(id: string): SimContainer {
+    const c = this.containers.get(id);
+    if (c === undefined) throw apiError(404, `No such container: ${id}`);
+    return c;
+  }
+
   private inspect(name: string): { Id: string } {
     if (!SIM_IMAGES.includes(name)) throw apiError(404, `No such image: ${name}`);
     return { Id: `sha256:${name}` };
@@ -118,10 +138,10 @@ export class SimDockerEngine {
       throw apiError(404, `No such image: ${image}`);
     }
     const id = `${this.hostName}-c${this.next++}`;
-    const c: SimContainer = { id, ref, cmd: typeof cmd === 'string' ? [cmd] : (cmd ?? []), state: 'created', run: undefined, out: [], exit: undefined, waiters: [] };
+    const c: SimContainer = { id, ref, cmd: typeof cmd === 'string' ? [cmd] : (cmd ?? []), state: 'created', labels: { ...labels }, run: undefined, out: [], exit: undefined, waiters: [] };
     this.containers.set(id, c);
     const vars = Object.fromEntries(env.map((e) => [e.slice(0, Math.max(0, e.indexOf('='))) || e, e.slice(e.indexOf('=') + 1)]));
-    this.record('create', c, { image, cmd: c.cmd, label: labels[CONTAINER_LABEL] ?? null, envNames: Object.keys(vars).sort(), leaked: leakedSecrets(vars, secrets), ...envAgainstTask(vars, taskEnv, true) });
+    this.record('create', c, { image, cmd: c.cmd, label: labels[CONTAINER_LABEL] ?? null, worker: labels[CONTAINER_WORKER_LABEL] ?? null, envNames: Object.keys(vars).sort(), leaked: leakedSecrets(vars, secrets), ...envAgainstTask(vars, taskEnv, true) });
     return c;
   }
 

@@ -23,6 +23,7 @@ function world(secret?: string) {
   const controller = new AbortController();
   const ctx: TaskContext = {
     executionId: 'e1',
+    workerId: 'w1',
     attempt: 1,
     signal: controller.signal,
     clock: host.clock,

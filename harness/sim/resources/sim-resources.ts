@@ -14,7 +14,6 @@ import {
   commandKindWith,
   CommandParams,
   containerKind,
-  ContainerParams,
   defineTaskKind,
   type DockerClient,
   type SpawnCommand,
@@ -61,13 +60,13 @@ export class SimResources {
     const table = this.tableOf(host);
     const { docker, spawn } = this.wiring;
     const kinds = builtinTaskKinds();
-    const container = defineTaskKind<ContainerParams>({
-      name: 'container',
-      params: ContainerParams,
-      run: (params, ctx) => {
-        const client = engine.client(host, { execution: ctx.executionId, attempt: ctx.attempt }, secrets, params.env);
-        return containerKind({ docker: () => docker?.(id, client) ?? client, env }).run(params, ctx);
+    // One kind per incarnation (its start-up sweep and its attempts share it); a client per attempt records what it makes with its attempt.
+    const container = containerKind({
+      docker: (a) => {
+        const client = engine.client(host, a === undefined ? undefined : { execution: a.ctx.executionId, attempt: a.ctx.attempt }, secrets, a?.params.env);
+        return docker?.(id, client) ?? client;
       },
+      env,
     });
     const command = defineTaskKind<CommandParams>({
       name: 'command',

@@ -6,13 +6,25 @@
  */
 import type { CommandChild, DockerClient, DockerContainer, SpawnCommand } from '../../../system/tasks/index.js';
 
-/** A Docker client whose containers are rewritten by `wrap` (each container the kind creates). */
-function wrapContainers(client: DockerClient, wrap: (c: DockerContainer) => DockerContainer, create: (o: Parameters<DockerClient['createContainer']>[0]) => typeof o = (o) => o): DockerClient {
+/** Every call passed on to `client`. */
+function passThrough(client: DockerClient): DockerClient {
   return {
     ping: () => client.ping(),
     getImage: (name) => client.getImage(name),
-    createContainer: async (o) => wrap(await client.createContainer(create(o))),
+    createContainer: (o) => client.createContainer(o),
+    listContainers: (o) => client.listContainers(o),
+    getContainer: (id) => client.getContainer(id),
   };
+}
+
+/** A Docker client whose containers are rewritten by `wrap` (each container the kind creates). */
+function wrapContainers(client: DockerClient, wrap: (c: DockerContainer) => DockerContainer, create: (o: Parameters<DockerClient['createContainer']>[0]) => typeof o = (o) => o): DockerClient {
+  return { ...passThrough(client), createContainer: async (o) => wrap(await client.createContainer(create(o))) };
+}
+
+/** A worker's start-up sweep that finds nothing (a label filter that matches no container): what a crashed process left runs on beside its reassigned attempt. */
+export function forgetsOrphans(_id: string, client: DockerClient): DockerClient {
+  return { ...passThrough(client), listContainers: () => Promise.resolve([]) };
 }
 
 /** Set 13 #20: the container is removed only after a successful run; a failed attempt's container is left behind. */
@@ -83,7 +95,7 @@ export function containerNeverKilled(_id: string, client: DockerClient): DockerC
 /** The image pulled before every create (dockerode's pull, as a kind that "makes sure" it is there would). */
 export function pullsBeforeCreate(_id: string, client: DockerClient): DockerClient {
   const pull = (client as unknown as { pull(image: string): Promise<unknown> }).pull;
-  return { ping: () => client.ping(), getImage: (n) => client.getImage(n), createContainer: async (o) => (await pull(o.Image ?? ''), client.createContainer(o)) };
+  return { ...passThrough(client), createContainer: async (o) => (await pull(o.Image ?? ''), client.createContainer(o)) };
 }
 
 /** Set 14 #16: the child's base environment (PATH, LANG...) spread after the task's `env`, so the task can no longer override it. */
