@@ -52,7 +52,7 @@ interface Asked {
 }
 
 /** A submit command line's options (undefined: an option outside the table, or a value missing). */
-export function submitOptions(args: readonly string[]): Map<string, string | true> | undefined {
+function submitOptions(args: readonly string[]): Map<string, string | true> | undefined {
   const opts = new Map<string, string | true>();
   for (let i = args[0] === 'submit' ? 1 : 0; i < args.length; i++) {
     const a = args[i] as string;
