@@ -36,19 +36,22 @@ export interface CliRequest {
   nextCursor?: string | null;
   /** A POST's body as sent, parsed (absent: none, or not JSON). */
   sent?: unknown;
-  /** A submission's answer: each execution it created (or found by its idempotency key), as the API showed it. */
+  /** A submission's answer: each execution it created (or found by its idempotency key), as the API showed it; an execution read: that execution. */
   created?: CreatedView[];
 }
 
 /** The fields of a created execution that a submit option sets (README, HTTP API: the execution view). */
 export interface CreatedView {
   executionId: string;
+  taskId?: unknown;
   kind: unknown;
   params: unknown;
   priority: unknown;
   timeoutMs: unknown;
   retry: unknown;
   idempotencyKey: unknown;
+  /** The execution ids it depends on (absent in a graph's answer, which shows ids only). */
+  dependencies?: unknown;
 }
 
 /** One command as run. */

@@ -15,7 +15,9 @@
  *
  * and the executions the answer created carry it: the kind and params
  * sent, the priority asked for (medium when none), the timeoutMs and
- * idempotency key asked for (null when none), every retry field given.
+ * idempotency key asked for (null when none), every retry field given; a
+ * graph's, as the command read them back (--wait), also depend on exactly
+ * the executions of the tasks their dependsOn names.
  * An option outside the table, or a --params/--retry that is not JSON, is
  * not judged here (nothing is sent: the exit-code rule judges it).
  */
@@ -126,7 +128,31 @@ function submitMismatch(run: CliRun, asked: Asked): string | undefined {
   if (post.sent !== undefined && canonical(post.sent) !== canonical(asked.body)) {
     return `sent POST ${post.path} at t=${post.at} with ${canonical(post.sent)}, but its command line asks for ${canonical(asked.body)}: every submit option given reaches the request`;
   }
-  return createdOf(post, asked);
+  return asked.path === '/api/v1/graphs' ? graphMismatch(run, post, asked.body) : createdOf(post, asked);
+}
+
+/** The last view of an execution the command read (GET /api/v1/executions/<id>). */
+function lastRead(run: CliRun, id: string): CreatedView | undefined {
+  const path = `/api/v1/executions/${encodeURIComponent(id)}`;
+  return ownRequests(run).filter((r) => r.method === 'GET' && r.path === path && r.created !== undefined).at(-1)?.created?.[0];
+}
+
+/** A graph's executions as the command read them: each task's options, and its dependencies the executions of the tasks it names. */
+function graphMismatch(run: CliRun, post: CliRequest, graph: unknown): string | undefined {
+  const tasks = ((graph as { tasks?: unknown } | null)?.tasks ?? {}) as Record<string, Record<string, unknown>>;
+  const names = Object.keys(tasks);
+  const answered = post.created ?? [];
+  if (answered.length !== names.length) return `its graph of ${names.length} tasks was answered ${answered.length} executions (POST ${post.path} at t=${post.at})`;
+  const idOf = new Map(names.map((n, i) => [n, (answered[i] as CreatedView).executionId]));
+  for (const name of names) {
+    const spec = tasks[name] as Record<string, unknown>;
+    const view = lastRead(run, idOf.get(name) as string);
+    if (view === undefined) continue;
+    const deps = Array.isArray(spec.dependsOn) ? (spec.dependsOn as string[]).map((d) => idOf.get(d) ?? d).sort() : [];
+    const m = createdMismatch(spec, view) ?? (canonical(deps) === canonical([...((view.dependencies as string[] | undefined) ?? [])].sort()) ? undefined : `${view.executionId} depends on ${canonical(view.dependencies)} where its task ${name} names ${canonical(spec.dependsOn ?? [])} (${canonical(deps)})`);
+    if (m !== undefined) return `graph task ${name}, as read back: ${m}`;
+  }
+  return undefined;
 }
 
 function createdOf(post: CliRequest, asked: Asked): string | undefined {

@@ -58,12 +58,13 @@ function parsed(text: string): unknown {
   }
 }
 
-/** A submission's answer (one execution, a batch's or graph's `executions`): the created executions' option fields. */
+/** A submission's answer (one execution, a batch's or graph's `executions`) or an execution read: the option fields of the executions it shows. */
 function createdIn(path: string, status: number, body: string): Pick<CliRequest, 'created'> {
-  if (status >= 300 || !['/api/v1/executions', '/api/v1/executions/batch', '/api/v1/graphs'].includes(path)) return {};
+  const read = /^\/api\/v1\/executions\/[^/?]+$/.test(path) && path !== '/api/v1/executions/batch';
+  if (status >= 300 || !(read || ['/api/v1/executions', '/api/v1/executions/batch', '/api/v1/graphs'].includes(path))) return {};
   const b = parsed(body) as { executionId?: unknown; executions?: unknown } | undefined;
   const list = typeof b?.executionId === 'string' ? [b] : Array.isArray(b?.executions) ? (b.executions as Record<string, unknown>[]) : [];
-  const pick = (x: Record<string, unknown>): CreatedView => ({ executionId: String(x.executionId), kind: x.kind, params: x.params, priority: x.priority, timeoutMs: x.timeoutMs, retry: x.retry, idempotencyKey: x.idempotencyKey });
+  const pick = (x: Record<string, unknown>): CreatedView => ({ executionId: String(x.executionId), taskId: x.taskId, kind: x.kind, params: x.params, priority: x.priority, timeoutMs: x.timeoutMs, retry: x.retry, idempotencyKey: x.idempotencyKey, dependencies: x.dependencies });
   return { created: (list as Record<string, unknown>[]).map(pick) };
 }
 

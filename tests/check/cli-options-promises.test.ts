@@ -59,6 +59,17 @@ describe('31 cli: every submit option reaches the request and the execution (pro
     expect(messages(batch({ sent: { executions: [{ kind: 'echo', params: { value: 'a' } }] } }))).toEqual([expect.stringMatching(/every submit option given reaches the request/)]);
   });
 
+  it('reports a graph task read back without the dependency its dependsOn names; passes the right one', () => {
+    const graph = { tasks: { a: { kind: 'echo', params: { value: 'a' } }, b: { kind: 'sleep', params: { durationMs: 10 }, priority: 'high', dependsOn: ['a'] } } };
+    const view = (id: string, over: Partial<CreatedView>): CreatedView => ({ ...VIEW, executionId: id, timeoutMs: null, idempotencyKey: null, ...over });
+    const read = (id: string, v: CreatedView): CliRequest => ({ method: 'GET', path: `/api/v1/executions/${id}`, at: 150, answeredAt: 152, status: 200, seen: [[id, 'completed']], created: [v] });
+    const answer = post({ path: '/api/v1/graphs', sent: graph, seen: [['ex_a', 'undefined'], ['ex_b', 'undefined']], created: [{ executionId: 'ex_a', taskId: 'a' } as CreatedView, { executionId: 'ex_b', taskId: 'b' } as CreatedView] });
+    const b = (deps: string[]): CreatedView => view('ex_b', { kind: 'sleep', params: { durationMs: 10 }, priority: 'high', dependencies: deps });
+    const graphRun = (deps: string[]): CliRun => run(['submit', '--graph', '/tmp/g.json', '--wait'], [answer, read('ex_a', view('ex_a', { params: { value: 'a' }, priority: 'medium', dependencies: [] })), read('ex_b', b(deps))], { files: { '/tmp/g.json': graph }, out: JSON.stringify([{ executionId: 'ex_a', status: 'completed' }, { executionId: 'ex_b', status: 'completed' }]) });
+    expect(messages(graphRun(['ex_a']))).toEqual([]);
+    expect(messages(graphRun([]))).toEqual([expect.stringMatching(/graph task b, as read back: ex_b depends on \[\] where its task b names \["a"\] \(\["ex_a"\]\)/)]);
+  });
+
   it('reads the command line itself: an option outside the documented table, or a --params that is not JSON, is not judged here', () => {
     expect(askedOf({ args: ['submit', '--kind', 'echo', '--no-such'] })).toBeUndefined();
     expect(askedOf({ args: ['submit', '--kind', 'echo', '--params', '{'] })).toBeUndefined();
