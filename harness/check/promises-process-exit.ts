@@ -14,7 +14,8 @@
  *   worker's runs its drain;
  * - a coordinator sent SIGTERM exits before it is started again (its stop
  *   has nothing to wait for; a stop that hangs is a process that never
- *   ends), unless something else killed it first.
+ *   ends), unless something else killed it first (timeline and swarm
+ *   faults; a trigger's coordinator kill is always a crash).
  */
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
@@ -69,7 +70,8 @@ function unexited(view: HistoryView, exits: readonly ProcessExit[]): Violation[]
   const out: Violation[] = [];
   const downs = view.faults.filter((f) => ['kill', 'restart'].includes(String(f.details.action)) && f.details.coordinator === true);
   for (const f of downs) {
-    if (f.details.params?.graceful !== true || f.details.action !== 'kill' || f.stop === undefined) continue;
+    // A trigger's coordinator kill is a crash whatever its attributes (faults-trigger.ts crashCoordinator).
+    if (f.details.params?.graceful !== true || f.details.action !== 'kill' || f.details.origin === 'trigger' || f.stop === undefined) continue;
     if (exits.some((e) => e.process === 'coordinator' && e.signalledAt === f.start.time)) continue;
     if (downs.some((g) => g !== f && g.start.time >= f.start.time && g.start.time <= (f.stop?.time ?? Infinity))) continue;
     out.push(violation(view.records, 'process-exit', `squall coordinator, sent SIGTERM at t=${f.start.time} (graceful kill), had not exited when it was started again at t=${f.stop.time}: its stop has nothing to wait for, so a stop that does not end is a process that never exits`, { index: f.stop.index }));
