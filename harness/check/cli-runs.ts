@@ -34,6 +34,24 @@ export interface CliRequest {
   refusedHeaders?: string[];
   /** A list page's nextCursor (null: the last page). */
   nextCursor?: string | null;
+  /** A POST's body as sent, parsed (absent: none, or not JSON). */
+  sent?: unknown;
+  /** A submission's answer: each execution it created (or found by its idempotency key), as the API showed it; an execution read: that execution. */
+  created?: CreatedView[];
+}
+
+/** The fields of a created execution that a submit option sets (README, HTTP API: the execution view). */
+export interface CreatedView {
+  executionId: string;
+  taskId?: unknown;
+  kind: unknown;
+  params: unknown;
+  priority: unknown;
+  timeoutMs: unknown;
+  retry: unknown;
+  idempotencyKey: unknown;
+  /** The execution ids it depends on (absent in a graph's answer, which shows ids only). */
+  dependencies?: unknown;
 }
 
 /** One command as run. */
@@ -53,6 +71,8 @@ export interface CliRun {
   requests: CliRequest[];
   /** Event-stream pushes it received: [time, execution ids the push's events name]. */
   pushes: [number, string[]][];
+  /** The spec files it was given (--file, --graph): path -> the JSON written there. */
+  files?: Record<string, unknown>;
 }
 
 /** Statuses after which nothing changes (README, HTTP API). */

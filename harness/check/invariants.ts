@@ -70,6 +70,7 @@ import { checkResources } from './promises-resources.js';
 import { checkReload } from './promises-reload.js';
 import { checkIdentifiers } from './promises-ids.js';
 import { checkHygiene } from './promises-hygiene.js';
+import { checkProcessExits } from './promises-process-exit.js';
 import { checkPingPace } from './promises-ping-pace.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
@@ -116,6 +117,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   reload: (v) => checkReload(v),
   identifiers: checkIdentifiers,
   hygiene: (v) => checkHygiene(v),
+  'process-exit': (v) => checkProcessExits(v),
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

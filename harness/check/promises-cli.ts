@@ -22,9 +22,11 @@
  *
  * The watch's pacing and ending are in promises-cli-watch.ts; the wire
  * (header characters, content-length), valid tokens, JSON times and list
- * paging in promises-cli-wire.ts.
+ * paging in promises-cli-wire.ts; every submit option on the wire and in
+ * the created execution in promises-cli-options.ts.
  */
 import { type CliRequest, type CliRun, cliCommand, cliRunsOf, ENDED, ownRequests, readsOf, statusRead } from './cli-runs.js';
+import { checkCliOptions } from './promises-cli-options.js';
 import { checkCliWatches } from './promises-cli-watch.js';
 import { checkCliWire } from './promises-cli-wire.js';
 import type { HistoryView } from './view.js';
@@ -78,7 +80,7 @@ export function checkCli(view: HistoryView): Violation[] {
     const printed = printMismatch(run);
     if (printed !== undefined) out.push(v(printed));
   }
-  return [...out, ...checkCliWatches(view), ...checkCliWire(view)];
+  return [...out, ...checkCliWatches(view), ...checkCliWire(view), ...checkCliOptions(view)];
 }
 
 type Pairs = [string, string][];

@@ -55,6 +55,8 @@ export const PROMISES = [
   { number: 34, name: 'identifiers', title: 'Identifiers, nonces and tokens have their documented form and are never minted twice' },
   // Runtime hygiene: leaks seen as process warnings and idle gauges (promises-hygiene.ts).
   { number: 35, name: 'hygiene', title: 'The system leaks nothing at run time: no process warning, and idle resources back to their baseline' },
+  // The long-running commands' stop on SIGTERM, run through their own signal handling (promises-process-exit.ts).
+  { number: 36, name: 'process-exit', title: 'squall coordinator and squall worker stop as documented on SIGTERM: every step of the stop, exit 0 when it ended cleanly, 1 when it failed' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

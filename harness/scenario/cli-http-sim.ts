@@ -15,7 +15,7 @@
 import type { Coordinator } from '../../system/coordinator/index.js';
 import type { CliHttp, CliHttpAnswer, CliHttpRequest, CliStreamSink } from '../../system/cli/index.js';
 import type { HttpStreamSink } from '../../system/core/index.js';
-import type { CliRequest } from '../check/cli-runs.js';
+import type { CliRequest, CreatedView } from '../check/cli-runs.js';
 import type { Simulation } from '../sim/index.js';
 import type { CliObserver } from './cli-ops.js';
 import { BAD_REQUEST, invalidCharError, refusedHeaders, serverHeaders, wireBody } from './cli-wire.js';
@@ -49,6 +49,25 @@ function seenIn(body: string): Pick<CliRequest, 'seen' | 'history' | 'nextCursor
   return {};
 }
 
+/** A JSON text parsed, or undefined. */
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A submission's answer (one execution, a batch's or graph's `executions`) or an execution read: the option fields of the executions it shows. */
+function createdIn(path: string, status: number, body: string): Pick<CliRequest, 'created'> {
+  const read = /^\/api\/v1\/executions\/[^/?]+$/.test(path) && path !== '/api/v1/executions/batch';
+  if (status >= 300 || !(read || ['/api/v1/executions', '/api/v1/executions/batch', '/api/v1/graphs'].includes(path))) return {};
+  const b = parsed(body) as { executionId?: unknown; executions?: unknown } | undefined;
+  const list = typeof b?.executionId === 'string' ? [b] : Array.isArray(b?.executions) ? (b.executions as Record<string, unknown>[]) : [];
+  const pick = (x: Record<string, unknown>): CreatedView => ({ executionId: String(x.executionId), taskId: x.taskId, kind: x.kind, params: x.params, priority: x.priority, timeoutMs: x.timeoutMs, retry: x.retry, idempotencyKey: x.idempotencyKey, dependencies: x.dependencies });
+  return { created: (list as Record<string, unknown>[]).map(pick) };
+}
+
 /** The exchange of one CLI command; `requests` and `pushes` fill as it runs. */
 export class SimCliHttp implements CliHttp {
   readonly requests: CliRequest[] = [];
@@ -62,6 +81,8 @@ export class SimCliHttp implements CliHttp {
 
   request(r: CliHttpRequest): Promise<CliHttpAnswer> {
     const rec: CliRequest = { method: r.method, path: r.url.pathname + r.url.search, at: this.sim.simulatedMs, ...framing(r) };
+    const sent = r.method === 'POST' && r.body !== undefined ? parsed(r.body.toString('utf8')) : undefined;
+    if (sent !== undefined) rec.sent = sent;
     this.requests.push(rec);
     const refused = refusedHeaders(r.headers)[0];
     // node's http.request throws before anything is sent (the Promise executor of cli-http.ts turns it into a rejection).
@@ -90,7 +111,7 @@ export class SimCliHttp implements CliHttp {
             off();
             timer.cancel();
             settle(() => {
-              Object.assign(rec, { status: res.status }, seenIn(res.body));
+              Object.assign(rec, { status: res.status }, seenIn(res.body), createdIn(rec.path, res.status, res.body));
               observed?.({ status: res.status, body: res.body, headers: lowerHeaders(res.headers) });
               resolve({ status: res.status, body: res.body });
             });

@@ -101,10 +101,11 @@ export class CliClient {
 
   private start(sim: Simulation, client: SimClient, step: CliStep): void {
     const args = step.args.map((a) => (a === '$file' ? this.specFile(step) : this.resolve(sim, a)));
+    const files = step.args.includes('$file') ? { files: Object.fromEntries(args.filter((a, i) => step.args[i] === '$file').map((a) => [a, step.file ?? null])) } : {};
     const http = new SimCliHttp(sim, this.ops);
     this.exchanges.push(http);
     const stop = new AbortController();
-    const run: CliRun = { args, token: step.token, startedAt: sim.simulatedMs, out: '', requests: [], pushes: [] };
+    const run: CliRun = { args, token: step.token, startedAt: sim.simulatedMs, out: '', requests: [], pushes: [], ...files };
     let code = 0;
     const base: CliIo = {
       out: (t) => void (run.out.length < MAX_OUT ? (run.out += t) : undefined),

@@ -14,6 +14,7 @@ import { kbpsToRate } from './faults.js';
 import type { ScheduledFault } from './swarm.js';
 import type { RunRecorder } from './driver.js';
 import { noteRestartViews } from './restart-views.js';
+import { sigtermCoordinator, sigtermWorker } from './process-stop.js';
 import { recordReadyz } from './sim-client.js';
 import { type NodeSet, resolvePartition, resolveTarget } from './targets.js';
 
@@ -86,8 +87,10 @@ export async function applySimFault(sim: Simulation, scenario: Scenario, fault: 
     case 'restart':
       if (action.graceful === true) await beginShutdown(sim, processTargets(scenario, fault.target), client?.note);
       return applyProcessFault(sim, action.type, processTargets(scenario, fault.target), client?.note);
-    case 'pause':
     case 'kill':
+      if (action.graceful === true) return gracefulKill(sim, processTargets(scenario, fault.target), client?.note);
+      return applyProcessFault(sim, action.type, processTargets(scenario, fault.target), client?.note);
+    case 'pause':
       return applyProcessFault(sim, action.type, processTargets(scenario, fault.target), client?.note);
     case 'clock_skew': {
       const hosts = hostsOf(processTargets(scenario, fault.target));
@@ -95,7 +98,7 @@ export async function applySimFault(sim: Simulation, scenario: Scenario, fault: 
       return () => hosts.forEach((h) => sim.setClockSkew(h, 0));
     }
     case 'drain':
-      return applyDrain(sim, processTargets(scenario, fault.target).workers, action.timeoutMs);
+      return applyDrain(sim, processTargets(scenario, fault.target).workers, action.timeoutMs, client?.note);
     case 'disk_full':
     case 'disk_error':
     case 'slow_disk':
@@ -161,6 +164,21 @@ async function applyProcessFault(sim: Simulation, type: 'pause' | 'kill' | 'rest
   return () => {};
 }
 
+/**
+ * kill with `graceful`: SIGTERM to the coordinator (process-stop.ts: its own stop, then its exit is
+ * its death, its views noted just before a clean one's); workers in the target are killed -9.
+ * The undo starts them again.
+ */
+function gracefulKill(sim: Simulation, t: ReturnType<typeof processTargets>, note: RunRecorder['note'] | undefined): Undo {
+  // Views before the exit only after a clean stop: a failed one (a disk that refused writes) leaves the engine ahead of its store until a reload.
+  if (t.coordinator) sigtermCoordinator(sim, note, (clean) => clean && noteRestartViews(sim, note, 'before'));
+  for (const w of t.workers) sim.killWorker(w);
+  return async () => {
+    if (t.coordinator) await restarted(sim, note);
+    for (const w of t.workers) sim.restartWorker(w);
+  };
+}
+
 /** Starts the coordinator again and notes what it loaded. */
 async function restarted(sim: Simulation, note: RunRecorder['note'] | undefined): Promise<void> {
   await sim.restartCoordinator();
@@ -189,12 +207,12 @@ function applyStorageFault(sim: Simulation, action: Extract<FaultAction, { type:
 }
 
 /**
- * Graceful stop of workers (what SIGTERM does to `squall worker`): stop({drain}) tells the coordinator,
- * finishes what the worker holds and exits; the undo starts a new process (a drain still under way is
- * cut short by that restart, as a second signal would).
+ * Graceful stop of workers (SIGTERM to `squall worker`, its own stop: process-stop.ts): stop({drain})
+ * tells the coordinator, finishes what the worker holds and exits; the undo starts a new process (a
+ * drain still under way is cut short by that restart, as a second signal would).
  */
-function applyDrain(sim: Simulation, workers: readonly string[], timeoutMs: number): Undo {
-  for (const w of workers) void sim.worker(w).instance?.stop({ drain: true, timeoutMs });
+function applyDrain(sim: Simulation, workers: readonly string[], timeoutMs: number, note: RunRecorder['note'] | undefined): Undo {
+  for (const w of workers) sigtermWorker(sim, w, timeoutMs, note);
   return () => {
     for (const w of workers) sim.restartWorker(w);
   };

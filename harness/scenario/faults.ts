@@ -92,8 +92,14 @@ const actionOptions = [
   z.strictObject({ type: z.literal('partition'), groups: z.array(Side).min(2), oneWay: z.boolean().default(false) }),
   /** Extension: SIGSTOP for the fault's duration, then SIGCONT. */
   z.strictObject({ type: z.literal('pause') }),
-  /** Extension: kill -9; restarted after `for` (or at heal when `for` is absent). */
-  z.strictObject({ type: z.literal('kill') }),
+  /**
+   * Extension: kill -9; restarted after `for` (or at heal when `for` is absent).
+   * `graceful` (coordinator, simulation only): SIGTERM instead: `squall coordinator`'s own stop
+   * (close, then the store's last commits and close; harness/scenario/process-stop.ts) runs and the
+   * process exits with the code it chooses (promise 36); it is down from its exit until restarted.
+   * Workers in the target are still killed -9 (their SIGTERM is `drain`).
+   */
+  z.strictObject({ type: z.literal('kill'), graceful: z.boolean().optional() }),
   /**
    * Extension: kill -9 and start again at once (same data dir / store).
    * `graceful` (coordinator, simulation only): told to stop first (SIGTERM:
@@ -105,7 +111,8 @@ const actionOptions = [
   /**
    * Extension (workers only; simulation only for now): a graceful stop, as SIGTERM does: the worker
    * tells the coordinator it drains, finishes what it holds (or gives up after timeoutMs), exits;
-   * started again after `for` (or at heal).
+   * started again after `for` (or at heal). Run through `squall worker`'s own stop and signal
+   * handling (timeoutMs is its --drain-timeout-ms), its exit code judged (promise 36).
    */
   z.strictObject({ type: z.literal('drain'), timeoutMs: PosInt.default(30_000) }),
   /** Storage: every store write fails with ENOSPC (nothing is written) until the fault ends. */

@@ -108,7 +108,7 @@ export function refuseSimOnlyFields(scenario: Scenario, mode: string): void {
     scenario.adversaries.length > 0 ? 'adversaries' : undefined,
     scenario.clientReads.length > 0 ? 'clientReads' : undefined,
     scenario.cli.length > 0 ? 'cli' : undefined,
-    scenario.faults.some((f) => f.action.type === 'restart' && f.action.graceful === true) ? 'faults[].action.graceful' : undefined,
+    scenario.faults.some((f) => (f.action.type === 'restart' || f.action.type === 'kill') && f.action.graceful === true) ? 'faults[].action.graceful' : undefined,
     scenario.workload.items.some((i) => i.control.length > 0) ? 'workload.items[].control' : undefined,
     scenario.coordinator.commitDelayMs !== undefined ? 'coordinator.commitDelayMs' : undefined,
     scenario.coordinator.sessionTtlMs !== undefined ? 'coordinator.sessionTtlMs' : undefined,

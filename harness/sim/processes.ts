@@ -102,6 +102,8 @@ export class CoordinatorProcess {
   instance: Coordinator | null = null;
   /** The store of the current incarnation; its durable state survives kills. */
   store: MemoryStore | SimSqliteStore | null = null;
+  /** The store as the current incarnation was given it (the disk, observed, any wiring): what its stop closes. */
+  handedStore: Store | null = null;
   /** The disk's condition: outlives incarnations (a full disk is still full after a restart). */
   private diskMode: StoreFaultMode = { type: 'ok' };
   private disk: FaultyStore | null = null;
@@ -138,13 +140,14 @@ export class CoordinatorProcess {
     const disk = this.wrapDisk(this.store, clock, incarnation);
     // Outside the disk: writes a storage fault refuses are seen failing (harness/check/write-keys.ts).
     const observed = this.env.commits === undefined ? disk : observeCommits(disk, this.env.commits);
+    this.handedStore = wrapStore === undefined ? observed : wrapStore(observed, clock);
     const deps = {
       transport: this.host.transport,
       clock,
       random: this.env.random.fork(`incarnation-${incarnation}`),
       logger: this.env.logger.child({ process: this.host.name, incarnation }),
       events: this.env.events,
-      store: wrapStore === undefined ? observed : wrapStore(observed, clock),
+      store: this.handedStore,
       taskKinds: this.env.taskKinds,
       marks: this.env.marks,
       // Every RTT sample traced (rtt_sampled): promise 10 recomputes each side's estimator from them (promises-rtt.ts).

@@ -15,6 +15,7 @@ import { fileEventSink } from './event-file.js';
 import { createLogger } from './logger.js';
 import { addSecurityOptions, securityConfig, type SecurityFlags } from './coordinator-security.js';
 import { intOption } from './options.js';
+import { coordinatorShutdown } from './shutdown.js';
 import { onShutdownSignal } from './signals.js';
 
 interface CoordinatorFlags extends SecurityFlags {
@@ -106,11 +107,7 @@ async function runCoordinator(flags: CoordinatorFlags): Promise<void> {
     { url: coordinator.url, http: coordinator.httpUrl, ui: `${coordinator.httpUrl}/ui`, store: flags.store ?? 'sqlite', workerAuth: security.secret !== undefined, apiAuth: flags.apiAuth, tls: security.config.tls !== undefined },
     'coordinator listening',
   );
-  onShutdownSignal(logger, async () => {
-    await coordinator.close();
-    await store.close();
-    await eventFile?.close();
-  });
+  onShutdownSignal(logger, coordinatorShutdown({ coordinator, store, ...(eventFile === undefined ? {} : { eventFile }) }));
 }
 
 /** The coordinator options the flags ask for, over the security options. */

@@ -23,6 +23,9 @@ export { CliError, EXIT, exitCodeOf } from './exit-codes.js';
 export { registerExecutionsCommand, registerSubmitCommand, registerWorkersCommand };
 export type { CliIo } from './cli-io.js';
 export type { CliHttp, CliHttpAnswer, CliHttpRequest, CliStreamSink } from './cli-http.js';
+// The long-running commands' stop and process seam, for running their shutdown path on simulated processes (harness/scenario/process-stop.ts).
+export { coordinatorShutdown, workerShutdown } from './shutdown.js';
+export { onShutdownSignal, type ProcessControl } from './signals.js';
 
 /** Adds every system command to a commander program. */
 export function registerSystemCommands(program: Command): void {

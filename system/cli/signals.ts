@@ -1,15 +1,31 @@
 /**
- * Clean shutdown on SIGINT/SIGTERM: run the close function once, exit 0;
- * a second signal forces exit 130.
+ * Clean shutdown on SIGINT/SIGTERM: run the close function once, exit 0
+ * when it ends, 1 when it fails (README: a failed stop, e.g. the store's
+ * last commit or close, is not a clean one); a second signal forces exit 130.
+ * What it asks of the process (signal handlers, the exit) goes through
+ * ProcessControl: the real process by default, the simulation's own
+ * (harness/scenario/process-stop.ts) to run the same path on virtual time.
  */
 import type { Logger } from '../core/logger.js';
 
-export function onShutdownSignal(logger: Logger, close: () => Promise<void>): void {
+/** What the long-running commands (`squall coordinator`, `squall worker`) do with their process. */
+export interface ProcessControl {
+  /** Calls `handler` on each delivery of the signal. */
+  on(signal: 'SIGINT' | 'SIGTERM', handler: (signal: NodeJS.Signals) => void): unknown;
+  /** Ends the process with this code. */
+  exit(code: number): void;
+}
+
+const nodeProcess: ProcessControl = process;
+
+/** Installs the handlers: the first signal runs `close` and exits 0 or 1 by its outcome, a second exits 130. */
+export function onShutdownSignal(logger: Logger, close: () => Promise<void>, process: ProcessControl = nodeProcess): void {
   let closing = false;
   const handler = (signal: NodeJS.Signals): void => {
     if (closing) {
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(130);
+      return;
     }
     closing = true;
     logger.info({ signal }, 'shutting down (a second Ctrl-C or SIGTERM exits now)');

@@ -15,6 +15,7 @@ import type { WorkerConfig } from '../worker/config.js';
 import { Worker } from '../worker/worker.js';
 import { createLogger } from './logger.js';
 import { choiceOption, intOption, listOption, readPemFile, resolveSecret } from './options.js';
+import { workerShutdown } from './shutdown.js';
 import { onShutdownSignal } from './signals.js';
 
 const STRATEGIES = ['none', 'full-jitter', 'equal-jitter', 'decorrelated-jitter'] as const;
@@ -88,10 +89,7 @@ function runWorker(flags: WorkerFlags): void {
     workerConfig(flags, secret, tlsCa),
   );
   worker.start();
-  onShutdownSignal(logger, async () => {
-    await worker.stop({ drain: true, timeoutMs: flags.drainTimeoutMs });
-    await eventFile?.close();
-  });
+  onShutdownSignal(logger, workerShutdown({ worker, drainTimeoutMs: flags.drainTimeoutMs, ...(eventFile === undefined ? {} : { eventFile }) }));
 }
 
 /** The worker options the flags ask for. */

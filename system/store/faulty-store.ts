@@ -10,7 +10,7 @@
  *   before it is issued to the inner store (issue order is kept: a write
  *   never overtakes an earlier one).
  *
- * Reads (loadAll) always work, as on a full disk. The simulation drives the
+ * Closing fails as a write does (its last commits cannot be written). Reads (loadAll) always work, as on a full disk. The simulation drives the
  * mode from the scenario fault vocabulary (harness/scenario/faults-sim.ts);
  * a live coordinator gets it from a control file (fault-control.ts,
  * SQUALL_STORE_FAULTS). Nothing in production constructs one otherwise.
@@ -108,8 +108,17 @@ export class FaultyStore implements Store {
     return this.inner.stats();
   }
 
+  /**
+   * Closing writes the store's last commits: on a failing disk it fails as a
+   * write does (disk_full always, disk_error with its probability), without
+   * reaching the inner store, which stays open for the kill or exit that
+   * follows; a slow disk does not hold it back.
+   */
   close(): Promise<void> {
-    return this.inner.close();
+    const failure = this.failureOf(this.currentMode);
+    if (failure === undefined) return this.inner.close();
+    this.faultStats.failed++;
+    return Promise.reject(failure);
   }
 
   /**
