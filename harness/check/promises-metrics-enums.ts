@@ -30,7 +30,7 @@ interface EnumGauge {
 }
 
 /** The documented encodings (the help text is the documentation a dashboard author reads). */
-export const ENUM_GAUGES: Readonly<Record<string, EnumGauge>> = {
+const ENUM_GAUGES: Readonly<Record<string, EnumGauge>> = {
   squall_breaker_state: { label: 'kind', states: { 0: 'closed', 1: 'half-open', 2: 'open' }, help: 'Circuit breaker state per task kind: 0 closed, 1 half-open, 2 open.' },
 };
 

@@ -19,13 +19,14 @@
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
+import type * as Limits from '../../system/transport/http-limits.js';
 import { statusOf } from './broken/api-variants.js';
 import { breakerStatesSwapped, namesOnly } from './broken/http15-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 const limits = vi.hoisted(() => ({ namesOnly: false }));
 vi.mock('../../system/transport/http-limits.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../system/transport/http-limits.js')>();
+  const real = await importOriginal<typeof Limits>();
   return { ...real, checkRequestLimits: (req: Parameters<typeof real.checkRequestLimits>[0]) => real.checkRequestLimits(limits.namesOnly ? namesOnly(req) : req) };
 });
 
