@@ -11,9 +11,10 @@
  *   limit is not refused for it (blind set 15 #26: only header names
  *   counted, so 64 KiB of values passed). The harness counts the bytes it
  *   sent itself;
- * - state-changing calls on an execution that cannot take them: a cancel,
- *   pause or resume of a finished execution is 409 `conflict`, of an unknown
- *   id 404 `not_found`;
+ * - calls the API cannot take: a cancel, pause or resume of a finished
+ *   execution is 409 `conflict`, of an unknown id 404 `not_found`; a method
+ *   a route does not serve 405 `method_not_allowed` with Allow; a path no
+ *   route has 404 `not_found`;
  * - the shutdown window (shutdown-probe.ts): a state-changing request that
  *   reaches a coordinator told to stop is refused 503 with `Retry-After`
  *   (not now, retry), whatever its code, and never acknowledged (blind set
@@ -39,15 +40,25 @@ export interface LimitProbe {
   code?: string;
 }
 
-/** A state-changing call on an execution in a given state ('finished' or 'unknown'), and its answer. */
+/**
+ * A call the API cannot take, and its answer: a control (op) of a finished
+ * execution or of an unknown id, a method a route does not serve
+ * (`wrong-method`, with the Allow header it got), a path no route has.
+ */
 export interface EdgeProbe {
   op: string;
-  on: 'finished' | 'unknown';
+  on: 'finished' | 'unknown' | 'wrong-method' | 'unknown-route';
   status: number;
   code?: string;
+  allow?: string;
 }
 
-const EDGE_ANSWER = { finished: { status: 409, code: 'conflict' }, unknown: { status: 404, code: 'not_found' } } as const;
+const EDGE_ANSWER = {
+  finished: { status: 409, code: 'conflict', what: 'a finished execution' },
+  unknown: { status: 404, code: 'not_found', what: 'an id no execution has' },
+  'wrong-method': { status: 405, code: 'method_not_allowed', what: 'a route that does not serve that method' },
+  'unknown-route': { status: 404, code: 'not_found', what: 'a path no route has' },
+} as const;
 
 const answer = (p: { status: number; code?: string }): string => `${p.status}${p.code === undefined ? '' : ` ${p.code}`}`;
 
@@ -76,9 +87,10 @@ function limitMismatch(view: HistoryView, rec: HistoryRecord, p: LimitProbe): Vi
 
 function edgeMismatch(view: HistoryView, rec: HistoryRecord, p: EdgeProbe): Violation[] {
   const want = EDGE_ANSWER[p.on];
-  if (p.status === want.status && p.code === want.code) return [];
-  const what = p.on === 'finished' ? 'a finished execution' : 'an id no execution has';
-  return [violation(view.records, 'api-contract', `a ${p.op} of ${what} was answered ${answer(p)} at t=${rec.time}: the contract says ${want.status} ${want.code}`, { index: rec.index })];
+  const allowed = p.on !== 'wrong-method' || (p.allow ?? '') !== '';
+  if (p.status === want.status && p.code === want.code && allowed) return [];
+  const why = allowed ? `the contract says ${want.status} ${want.code}` : 'a 405 names the methods the route serves (Allow)';
+  return [violation(view.records, 'api-contract', `a ${p.op} of ${want.what} was answered ${answer(p)} at t=${rec.time}: ${why}`, { index: rec.index })];
 }
 
 function shutdownMismatch(view: HistoryView, rec: HistoryRecord, p: { route: string; status: number; code?: string; retryAfter?: string }): Violation[] {

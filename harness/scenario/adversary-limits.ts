@@ -6,7 +6,9 @@
  * values (one huge cookie, then a token and many cookies) and far over (60
  * KiB, still under what the parser takes), and the state-changing calls on
  * executions that cannot take them: cancel, pause and resume of a finished
- * execution (409 conflict) and of an id nothing has (404 not_found). They
+ * execution (409 conflict) and of an id nothing has (404 not_found), a
+ * method a route does not serve (405 with Allow) and a path no route has
+ * (404). They
  * go through the coordinator's handler behind the real server's plumbing
  * (harness/sim/http-plumbing.ts, which applies the server's request limits
  * and body reader), and the harness counts the bytes it sent itself. Noted
@@ -90,4 +92,8 @@ async function probeEdges(sim: Simulation, client: SimClient, note: (p: EdgeProb
       note({ op, on, status: res.status, ...optional(codeOf(res.body)) });
     }
   }
+  const wrong = await call({ method: 'DELETE', path: '/api/v1/executions', headers: { authorization: `Bearer ${client.probe.submit}`, 'content-type': 'application/json' }, body: '{}' });
+  note({ op: 'DELETE /api/v1/executions', on: 'wrong-method', status: wrong.status, ...optional(codeOf(wrong.body)), ...(wrong.headers.allow === undefined ? {} : { allow: wrong.headers.allow }) });
+  const nowhere = await call({ method: 'GET', path: '/api/v1/no-such-route', headers: { authorization: `Bearer ${client.probe.read}` } });
+  note({ op: 'GET /api/v1/no-such-route', on: 'unknown-route', status: nowhere.status, ...optional(codeOf(nowhere.body)) });
 }

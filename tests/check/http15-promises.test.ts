@@ -55,6 +55,18 @@ describe('29 api-contract: controls on finished and unknown executions (promises
     expect(messages(edge(edge(new H().at(50), 'finished', 409, 'conflict'), 'unknown', 404, 'not_found'))).toEqual([]);
   });
 
+  it('passes 405 with Allow for a method a route does not serve and 404 for a path no route has; reports a 405 without Allow and a 401', () => {
+    const probe = (h: H, on: string, status: number, code: string, allow?: string): H => {
+      h.rec.recordInfo({ httpEdge: { op: 'DELETE /api/v1/executions', on, status, code, ...(allow === undefined ? {} : { allow }) } }, 'http-adversary');
+      return h;
+    };
+    expect(messages(probe(probe(new H().at(5), 'wrong-method', 405, 'method_not_allowed', 'POST, GET'), 'unknown-route', 404, 'not_found'))).toEqual([]);
+    expect(messages(probe(probe(new H().at(5), 'wrong-method', 405, 'method_not_allowed'), 'unknown-route', 401, 'unauthenticated'))).toEqual([
+      expect.stringMatching(/a DELETE \/api\/v1\/executions of a route that does not serve that method was answered 405 method_not_allowed at t=5: a 405 names the methods the route serves \(Allow\)/),
+      expect.stringMatching(/of a path no route has was answered 401 unauthenticated at t=5: the contract says 404 not_found/),
+    ]);
+  });
+
   it('reports a finished execution answered 400 and an unknown id answered 409', () => {
     expect(messages(edge(edge(new H().at(50), 'finished', 400, 'illegal_state'), 'unknown', 409, 'conflict'))).toEqual([
       expect.stringMatching(/a resume of a finished execution was answered 400 illegal_state at t=50: the contract says 409 conflict/),
