@@ -2,9 +2,9 @@
  * 29. API contract: every refusal the client got over HTTP (submissions and
  * cancel/pause/resume requests) carries the status
  * its error code has in the documented contract (README, "HTTP API"): 400
- * for bad input, 401/403 for auth, 404, 409 for conflicts and illegal
- * states, 413, 429 with its quota, 503 while the coordinator or its store
- * cannot serve (so clients and load balancers retry), 504 for a timeout; a
+ * for bad input, 401/403 for auth, 404, 409 for conflicts with an
+ * execution's state, 413, 429 with its quota, 503 while the coordinator or its store
+ * cannot serve (`illegal_state`: it is stopping) (so clients and load balancers retry), 504 for a timeout; a
  * 500 (`internal`) is always a violation: a mapping gap or a bug. Written
  * from the documentation, not read from the system's own table, so a wrong
  * entry there shows here. Judged for refusals that carry a status (the
@@ -35,6 +35,8 @@ import { checkMessageBytes } from './promises-metrics-bytes.js';
 import { checkApiDefaults } from './promises-api-defaults.js';
 import { checkDashboardFeeds } from './promises-dashboard.js';
 import { checkApiEchoes } from './promises-api-echoes.js';
+import { checkApiLimits } from './promises-api-limits.js';
+import { checkEnumGauges } from './promises-metrics-enums.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -44,13 +46,13 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   invalid_argument: 400, malformed: 400, unknown_task_kind: 400, cycle: 400, unknown_type: 400, unsupported_version: 400,
   unauthenticated: 401, invalid_token: 401, token_revoked: 401,
   insufficient_scope: 403, origin_not_allowed: 403, host_not_allowed: 403,
-  not_found: 404, conflict: 409, illegal_state: 409, too_large: 413, unsupported_media_type: 415, rate_limited: 429,
-  unavailable: 503, store_unavailable: 503, timeout: 504,
+  not_found: 404, conflict: 409, too_large: 413, unsupported_media_type: 415, rate_limited: 429,
+  unavailable: 503, store_unavailable: 503, illegal_state: 503, timeout: 504,
 };
 
 /** 29. Each HTTP refusal's status is the one its code has in the contract; nothing is accepted with a revoked token; scopes and the client quota hold. */
 export function checkApiContract(view: HistoryView, ctx: CheckContext): Violation[] {
-  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...originMismatches(view), ...bodyMismatches(view), ...checkClientQuota(view, ctx), ...createdMismatches(view), ...controlAnswerMismatches(view), ...checkApiReads(view, ctx.toleranceMs), ...checkListingPasses(view), ...checkMetricsScrapes(view), ...checkRefusalHeaders(view), ...checkTokenSteps(view), ...checkGaugeReads(view), ...checkMessageBytes(view), ...checkDashboardFeeds(view), ...checkApiEchoes(view, ctx), ...checkApiDefaults(view)];
+  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...originMismatches(view), ...bodyMismatches(view), ...checkClientQuota(view, ctx), ...createdMismatches(view), ...controlAnswerMismatches(view), ...checkApiReads(view, ctx.toleranceMs), ...checkListingPasses(view), ...checkMetricsScrapes(view), ...checkRefusalHeaders(view), ...checkTokenSteps(view), ...checkGaugeReads(view), ...checkMessageBytes(view), ...checkDashboardFeeds(view), ...checkApiEchoes(view, ctx), ...checkApiDefaults(view), ...checkApiLimits(view), ...checkEnumGauges(view, ctx)];
 }
 
 /**

@@ -73,8 +73,8 @@ function onResult(b: Breaker, ev: Ev<'result_recorded'>['ev'], c: Config): void 
 interface BreakerVisitor {
   /** A claim, before it is added as a trial (b refreshed to the claim's time). */
   claim?: (e: Ev<'claimed'>, b: Breaker, kind: string) => void;
-  /** After any event that may have changed b (opened it, ended a trial, added one). */
-  changed?: (kind: string, b: Breaker, at: number) => void;
+  /** After any event that may have changed b (opened it, ended a trial, added one); `index` is the event's record. */
+  changed?: (kind: string, b: Breaker, at: number, index: number) => void;
 }
 
 function configOf(ctx: CheckContext): Config | undefined {
@@ -110,7 +110,7 @@ function walkBreakers(view: HistoryView, c: Config, visit: BreakerVisitor): Map<
       visit.claim?.(e as Ev<'claimed'>, b, kind);
       if (b.state === 'half-open') b.trials.add(ev.executionId);
     }
-    visit.changed?.(kind, b, ev.at);
+    visit.changed?.(kind, b, ev.at, e.rec.index);
   }
   return breakers;
 }
@@ -163,6 +163,30 @@ export function breakerHolds(view: HistoryView, ctx: CheckContext, offset: numbe
   walkBreakers(view, c, { changed });
   for (const [kind, t] of track) if (t.fullSince !== undefined) push(kind, t.fullSince, Infinity);
   return out;
+}
+
+/**
+ * Each kind's breaker state as the replay above has it at a record (before
+ * it) and a coordinator time: what a read of the breaker then must show
+ * (GET /metrics, promises-metrics-enums.ts). Kinds the replay never saw since
+ * the last coordinator crash are closed (absent). Undefined when the
+ * scenario does not configure the breaker.
+ */
+export function breakerStatesAt(view: HistoryView, ctx: CheckContext): ((index: number, at: number) => Map<string, Breaker['state']>) | undefined {
+  const c = configOf(ctx);
+  if (c === undefined) return undefined;
+  const steps: { index: number; kind: string; state: Breaker['state']; openedAt: number }[] = [];
+  walkBreakers(view, c, { changed: (kind, b, _at, index) => steps.push({ index, kind, state: b.state, openedAt: b.openedAt }) });
+  const crashes = coordinatorCrashes(view).map((x) => x.index);
+  return (index, at) => {
+    const since = Math.max(-1, ...crashes.filter((i) => i < index));
+    const out = new Map<string, Breaker['state']>();
+    for (const s of steps) {
+      if (s.index <= since || s.index >= index) continue;
+      out.set(s.kind, s.state === 'open' && at >= s.openedAt + c.resetMs ? 'half-open' : s.state);
+    }
+    return out;
+  };
 }
 
 /** Statuses of an execution that waits for a claim (once a retry's delay passed). */

@@ -43,6 +43,9 @@ export interface GaugeRead {
   seen?: [string, number | null][];
   /** The frames the network carried to and from the coordinator by `type|direction` (promises-metrics-bytes.ts). */
   frames?: Record<string, FrameBand>;
+  /** GET /api/v1/stats' breakers (state by kind) and the HELP text of each enum gauge (promises-metrics-enums.ts). */
+  breakers?: Record<string, string>;
+  help?: Record<string, string>;
 }
 
 const isRead = (v: unknown): v is GaugeRead => typeof v === 'object' && v !== null && 'gauges' in v && 'workers' in v;

@@ -16,6 +16,7 @@ import { apiRoutes, HTTP_ADVERSARY } from '../check/api-scopes.js';
 import type { Simulation } from '../sim/index.js';
 import { handlerCall, type SimClient } from './sim-client.js';
 import { probeDepth } from './adversary-depth.js';
+import { probeLimits } from './adversary-limits.js';
 import { probeSurface, type GateSetting } from './adversary-surface.js';
 
 /** What the adversary presents: no token, garbage, a forged token, or a real token of a lower scope. */
@@ -49,6 +50,7 @@ export async function probeHttpScopes(sim: Simulation, client: SimClient, record
   await probeOrigins(sim, client, recorder);
   await probeBodies(sim, client, recorder);
   await probeDepth(sim, client, recorder);
+  await probeLimits(sim, client, recorder);
   await probeSurface(sim, client, recorder, gate);
 }
 

@@ -13,7 +13,17 @@ import { COORDINATOR_HOST, type Simulation } from '../sim/index.js';
 import type { SimClient } from './sim-client.js';
 
 /** The gauge families read, by name: each sample keyed by its label values (`state=connected`; '' without labels). */
-const GAUGES = ['squall_connections', 'squall_heartbeat_timeout_seconds', 'squall_workers', 'squall_executions', 'squall_handshakes_pending', 'squall_outbox_depth', 'squall_reconnect_duration_seconds_sum', 'squall_reconnect_duration_seconds_count', 'squall_messages_total', 'squall_message_bytes_total'] as const;
+const GAUGES = ['squall_connections', 'squall_heartbeat_timeout_seconds', 'squall_workers', 'squall_executions', 'squall_handshakes_pending', 'squall_outbox_depth', 'squall_reconnect_duration_seconds_sum', 'squall_reconnect_duration_seconds_count', 'squall_messages_total', 'squall_message_bytes_total', 'squall_breaker_state'] as const;
+
+/** The gauges whose value encodes a state: their HELP text is noted too (promises-metrics-enums.ts). */
+const ENUM_FAMILIES = ['squall_breaker_state'] as const;
+
+/** The HELP text of each enum family in a Prometheus text exposition. */
+function helpTexts(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(/^# HELP (\w+) (.*)$/gm)) if ((ENUM_FAMILIES as readonly string[]).includes(m[1] ?? '')) out[m[1] ?? ''] = m[2] ?? '';
+  return out;
+}
 
 /** The samples of the gauge families in a Prometheus text exposition. */
 function gaugeSamples(text: string): Record<string, Record<string, number>> {
@@ -42,7 +52,9 @@ export async function readGauges(sim: Simulation, client: SimClient, recorder: H
   for (const x of listed) workers[String(x.state)] = (workers[String(x.state)] ?? 0) + 1;
   // Each connected worker's lastSeenAt, with the coordinator's clock at the read (promises-api-echoes.ts).
   const seen = listed.filter((x) => x.state === 'connected').map((x): [string, number | null] => [String(x.id), typeof x.lastSeenAt === 'number' ? x.lastSeenAt : null]);
-  const byStatus = ((s.body as { byStatus?: Record<string, number> } | null)?.byStatus ?? {});
-  const read: GaugeRead = { at: sim.simulatedMs, gauges: gaugeSamples(m.body), workers, byStatus, live, now: sim.now(), seen, ...(frames === undefined ? {} : { frames }) };
+  const stats = s.body as { byStatus?: Record<string, number>; breakers?: Record<string, string> } | null;
+  const byStatus = stats?.byStatus ?? {};
+  const breakers = stats?.breakers === undefined ? {} : { breakers: stats.breakers };
+  const read: GaugeRead = { at: sim.simulatedMs, gauges: gaugeSamples(m.body), workers, byStatus, live, now: sim.now(), seen, ...(frames === undefined ? {} : { frames }), ...breakers, help: helpTexts(m.body) };
   recorder.recordInfo({ gaugeRead: read });
 }

@@ -6,6 +6,7 @@
  * applied fault returns an undo function; the runner calls it when the fault's
  * `for` ends or at heal.
  */
+import type { Coordinator } from '../../system/coordinator/index.js';
 import { assertNever, IllegalStateError } from '../../system/core/index.js';
 import type { FaultHandle, FaultRule, Simulation } from '../sim/index.js';
 import { COORDINATOR_HOST } from '../sim/index.js';
@@ -75,8 +76,15 @@ function processTargets(scenario: Scenario, target: string): NodeSet {
   return { coordinator: t.a.coordinator || t.b.coordinator, workers: [...t.a.workers, ...t.b.workers] };
 }
 
+/** What the timeline's faults reach of the simulated client: its token, its notes, its requests in a graceful stop's window (shutdown-probe.ts). */
+export interface FaultClient {
+  revokeToken(): Promise<Undo>;
+  note?: RunRecorder['note'];
+  probeShutdown?: (c: Coordinator) => Promise<void>;
+}
+
 /** Applies one fault to the simulation; returns its undo. */
-export async function applySimFault(sim: Simulation, scenario: Scenario, fault: ScheduledFault, client?: { revokeToken(): Promise<Undo>; note?: RunRecorder['note'] }): Promise<Undo> {
+export async function applySimFault(sim: Simulation, scenario: Scenario, fault: ScheduledFault, client?: FaultClient): Promise<Undo> {
   const action = fault.action;
   switch (action.type) {
     case 'revoke_token':
@@ -85,7 +93,7 @@ export async function applySimFault(sim: Simulation, scenario: Scenario, fault: 
     case 'partition':
       return applyPartition(sim, scenario, action);
     case 'restart':
-      if (action.graceful === true) await beginShutdown(sim, processTargets(scenario, fault.target), client?.note);
+      if (action.graceful === true) await beginShutdown(sim, processTargets(scenario, fault.target), client);
       return applyProcessFault(sim, action.type, processTargets(scenario, fault.target), client?.note);
     case 'kill':
       if (action.graceful === true) return gracefulKill(sim, processTargets(scenario, fault.target), client?.note);
@@ -120,14 +128,16 @@ function applyPartition(sim: Simulation, scenario: Scenario, action: Extract<Fau
 /**
  * A graceful restart's first half (SIGTERM): the coordinator starts to close
  * (its listener stops accepting) and a client, on a connection it already
- * had, reads /readyz then, which must say not ready (promise 19); then the
- * restart kills it and starts it again.
+ * had, reads /readyz then, which must say not ready (promise 19), and sends
+ * state-changing requests, which must be refused 503 with Retry-After
+ * (promise 29, shutdown-probe.ts); then the restart kills it and starts it again.
  */
-async function beginShutdown(sim: Simulation, t: ReturnType<typeof processTargets>, note: RunRecorder['note'] | undefined): Promise<void> {
+async function beginShutdown(sim: Simulation, t: ReturnType<typeof processTargets>, client: FaultClient | undefined): Promise<void> {
   const c = sim.coordinator.instance;
   if (!t.coordinator || c === null) return;
   c.close().catch(() => {}); // not awaited: the kill follows at once
-  if (note !== undefined) await recordReadyz(c, note, 'shutdown');
+  if (client?.note !== undefined) await recordReadyz(c, client.note, 'shutdown');
+  await client?.probeShutdown?.(c);
 }
 
 /**

@@ -41,6 +41,7 @@ import type { MarkCounts } from '../sim/marks.js';
 import { plannedExecutions } from './run-guards.js';
 import { EngineExtras } from './run-extras.js';
 import { type BudgetStop, defaultStepBudget, driveWithinBudget } from './run-budget.js';
+import { probeShutdown } from './shutdown-probe.js';
 
 /** Refusals that mean the coordinator created nothing (the client knows the outcome). */
 
@@ -211,7 +212,7 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
       for (const x of extras.steps()) at(x.at, x.run);
     },
     restoreAll: () => extras.heal(),
-    applyFault: (fault) => readAfterRestart(sim, recorder, () => applySimFault(sim, scenario, fault, { revokeToken: () => client.revokeToken(sim), note: runRecorder.note })),
+    applyFault: (fault) => readAfterRestart(sim, recorder, () => applySimFault(sim, scenario, fault, { revokeToken: () => client.revokeToken(sim), note: runRecorder.note, probeShutdown: (c) => probeShutdown(c, client, runRecorder.note) })),
     // The CLI's own submissions (scenario `cli`) are waited for and read at the end as the workload's are.
     awaitConvergence: (acked, until) => simConvergence(sim, scenario, new Map([...acked, ...extras.cliSubmitted.map((id): [string, AckedExecution] => [id, { ref: 'cli', expect: 'terminal' }])]), until),
     finalStatuses: async (workloadIds) => {

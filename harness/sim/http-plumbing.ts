@@ -13,11 +13,16 @@
  * The cuts are seeded: one inside a multi-byte UTF-8 character (the offset
  * rotating over all of them from request to request), and two at random byte
  * offsets. Bodies of ASCII only, and requests to paths that never stream,
- * pass straight through (see MULTI_BYTE, STREAM_PATHS).
+ * pass straight through (see MULTI_BYTE, STREAM_PATHS), unless they are
+ * large (LARGE_BODY): those go through readBody for its size limit (413).
+ * And every request first passes the real server's request limits
+ * (checkRequestLimits: target 414, header names and values 431) on its
+ * target and headers as sent, so an over-limit request is refused as the
+ * real server refuses it (the limit probes, adversary-limits.ts).
  */
 import { EventEmitter } from 'node:events';
 import type { HttpHandler, HttpResponse, HttpStreamSink, Random } from '../../system/core/index.js';
-import { MAX_HTTP_BODY_BYTES, readBody, startStream, type BodySource, type StreamTarget } from '../../system/transport/index.js';
+import { checkRequestLimits, MAX_HTTP_BODY_BYTES, readBody, startStream, type BodySource, type StreamTarget } from '../../system/transport/index.js';
 
 /**
  * Where the coordinator serves streams (the dashboard's event stream). A
@@ -37,6 +42,18 @@ export const STREAM_PATHS: ReadonlySet<string> = new Set(['/ui/events']);
  * admission-leak makes at one instant).
  */
 const MULTI_BYTE = /[^\t\n\r\u0020-\u007e]/;
+
+/** A body this long (UTF-16 units) or longer is read through readBody, which refuses one over MAX_HTTP_BODY_BYTES (413). */
+const LARGE_BODY = 64 * 1024;
+
+/** The refusal the real server gives a request over its target or header limits (http-limits.ts), if any. */
+function overLimits(req: Parameters<HttpHandler>[0]): HttpResponse | undefined {
+  const query = req.query.toString();
+  const rawHeaders = Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [k, v]));
+  const over = checkRequestLimits({ url: query === '' ? req.path : `${req.path}?${query}`, rawHeaders });
+  if (over === undefined) return undefined;
+  return { status: over.status, headers: { 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify({ error: { code: over.code, message: over.message, path: '' } }) };
+}
 
 /** Byte offsets where `bytes` is cut: inside a multi-byte character when there is one (rotating by `n`), plus two seeded ones. */
 function cuts(bytes: Buffer, random: Random, n: number): number[] {
@@ -99,9 +116,13 @@ class SinkResponse extends EventEmitter implements StreamTarget {
 /** Wraps the coordinator's handler so requests and streams pass through the real server's plumbing. */
 export function viaServerPlumbing(handle: HttpHandler, random: Random): HttpHandler {
   let n = 0;
-  return (req) => (STREAM_PATHS.has(req.path) || MULTI_BYTE.test(req.body) ? plumbed(req) : handle(req));
+  return (req) => {
+    const over = overLimits(req);
+    if (over !== undefined) return Promise.resolve(over);
+    return STREAM_PATHS.has(req.path) || MULTI_BYTE.test(req.body) || req.body.length >= LARGE_BODY ? plumbed(req) : handle(req);
+  };
   async function plumbed(req: Parameters<HttpHandler>[0]): ReturnType<HttpHandler> {
-    const body = MULTI_BYTE.test(req.body) ? await viaBodyReader(req.body, random, n++) : req.body;
+    const body = MULTI_BYTE.test(req.body) || req.body.length >= LARGE_BODY ? await viaBodyReader(req.body, random, n++) : req.body;
     if (body === 'too_large') return { status: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { code: 'too_large', message: `request body exceeds ${MAX_HTTP_BODY_BYTES} bytes`, path: '' } }) };
     const res = await handle({ ...req, body });
     if (res.stream === undefined) return res;

@@ -141,11 +141,17 @@ function coordinatorContext(
   return { ctx: { ...base, wake: () => loop.wake() }, loop, logger };
 }
 
-/** Stops the loops and connections, then closes the port and the engine. */
+/**
+ * Stops the loops, connections and the engine, then closes the port. The
+ * engine first: a request still reaching the handler while the port closes
+ * (a keep-alive connection, one in flight) acts on nothing and is answered
+ * 503 illegal_state with Retry-After, never half-done or acted on unanswered.
+ */
 async function closeAll(stopLoops: () => void, listener: Listener, engine: CoordinatorEngine): Promise<void> {
   stopLoops();
+  const closed = engine.close();
   await listener.close();
-  await engine.close();
+  await closed;
 }
 
 /** Sinks made after the engine (which needs the event sink first): the event sink reaches them once set. */

@@ -120,6 +120,18 @@ describe('HTTP API', () => {
     expect((ok.body.executions as unknown[]).length).toBe(1);
   });
 
+  it('answers a closed engine (a request during shutdown) 503 illegal_state with Retry-After, not 409: not now, retry', async () => {
+    const engine = new FakeEngine();
+    engine.submitTask = async () => {
+      throw new SquallError(ErrorCode.IllegalState, 'Engine.scheduleTask: the engine is closed');
+    };
+    const handler = createHttpApi({ engine, taskKinds: kinds, clock: systemClock, workers: () => [], metrics: async () => ({ contentType: 'text/plain', body: '' }) });
+    const res = await handler({ method: 'POST', path: '/api/v1/executions', query: new URLSearchParams(), headers: {}, body: JSON.stringify({ kind: 'sleep', params: { durationMs: 1 } }) });
+    expect(res.status).toBe(503);
+    expect(res.headers?.['retry-after']).toBe('1');
+    expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'illegal_state' } });
+  });
+
   it('maps engine errors to status codes (400 cycle, 404, 409), never 500 for bad input', async () => {
     const engine = new FakeEngine();
     engine.scheduleTaskGraph = async () => {

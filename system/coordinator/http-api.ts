@@ -63,19 +63,23 @@ export const STATUS_BY_CODE: StatusByCode = {
   [ErrorCode.TooLarge]: 413,
   [ErrorCode.NotFound]: 404,
   [ErrorCode.Conflict]: 409,
-  [ErrorCode.IllegalState]: 409,
+  // Only the service's own lifecycle is in an illegal state over HTTP (its engine closed at a shutdown, or its store): not now, retry.
+  [ErrorCode.IllegalState]: 503,
   [ErrorCode.Unavailable]: 503,
   [ErrorCode.Timeout]: 504,
   [ErrorCode.StoreUnavailable]: 503,
   [ErrorCode.RateLimited]: 429,
 };
 
+/** Codes that mean "not now": answered with Retry-After: 1 (a store probe or a restart is that soon). */
+const RETRY_SOON: ReadonlySet<string> = new Set([ErrorCode.StoreUnavailable, ErrorCode.IllegalState]);
+
 /** Maps a thrown error to a response: SquallErrors by code, anything else 500. */
 function errorResponse(err: unknown, statusByCode: StatusByCode): HttpResponse {
   if (err instanceof SquallError) {
     const res = errorBody(statusByCode[err.code] ?? 500, err.code, err.message, err.path ?? '');
-    // Tell clients when to come back: a failing store is probed within seconds; quotas say their own wait.
-    const retryAfter = (err as { retryAfterSec?: number }).retryAfterSec ?? (err.code === ErrorCode.StoreUnavailable ? 1 : undefined);
+    // Tell clients when to come back: a failing store is probed within seconds, a restart takes about one; quotas say their own wait.
+    const retryAfter = (err as { retryAfterSec?: number }).retryAfterSec ?? (RETRY_SOON.has(err.code) ? 1 : undefined);
     return retryAfter === undefined ? res : { ...res, headers: { ...res.headers, 'retry-after': String(retryAfter) } };
   }
   return errorBody(500, ErrorCode.Internal, `internal error: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,6 +1,7 @@
 /**
  * Control operations of Engine (engine.ts): cancel, pause and resume of one
- * execution, each committed before it returns.
+ * execution, each committed before it returns. A closed (or not yet
+ * recovered) engine acts on none: IllegalStateError, as for submissions.
  */
 import { ErrorCode, SquallError } from '../core/errors.js';
 import { type ExecutionRecord, isTerminal } from '../core/model.js';
@@ -10,6 +11,7 @@ import { EngineAttempts } from './engine-attempts.js';
 /** cancel/pause/resume on top of EngineAttempts; extended by Engine. */
 export abstract class EngineControl extends EngineAttempts {
   async cancelExecution(executionId: string, reason = 'cancelled by request'): Promise<ExecutionRecord> {
+    this.assertRunning('cancelExecution');
     const rec = this.mustGet(executionId);
     this.assertWritable('cancel');
     if (isTerminal(rec.status)) {
@@ -22,6 +24,7 @@ export abstract class EngineControl extends EngineAttempts {
   }
 
   async pauseExecution(executionId: string): Promise<ExecutionRecord> {
+    this.assertRunning('pauseExecution');
     const rec = this.mustGet(executionId);
     this.assertWritable('pause');
     if (isTerminal(rec.status)) {
@@ -41,6 +44,7 @@ export abstract class EngineControl extends EngineAttempts {
   }
 
   async resumeExecution(executionId: string): Promise<ExecutionRecord> {
+    this.assertRunning('resumeExecution');
     const rec = this.mustGet(executionId);
     this.assertWritable('resume');
     if (rec.status !== 'paused') {

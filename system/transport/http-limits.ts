@@ -25,8 +25,11 @@ export interface LimitAnswer {
   headers?: Record<string, string>;
 }
 
-/** The answer for a parsed request over a limit, or undefined when it is within them. */
-export function checkRequestLimits(req: IncomingMessage): LimitAnswer | undefined {
+/** What the limits read of a request: its target and its headers as sent (name, value, name, value, ...). */
+type LimitedRequest = Pick<IncomingMessage, 'url' | 'rawHeaders'>;
+
+/** The answer for a parsed request over a limit, or undefined when it is within them. Exported for the simulation's HTTP path. */
+export function checkRequestLimits(req: LimitedRequest): LimitAnswer | undefined {
   const url = req.url ?? '/';
   if (Buffer.byteLength(url) > MAX_URL_BYTES) {
     return { status: 414, code: 'uri_too_long', message: `request URL is ${Buffer.byteLength(url)} bytes; at most ${MAX_URL_BYTES} are accepted` };

@@ -14,3 +14,4 @@ export function wsTransport(): Transport {
 export { connectWs } from './ws-client.js';
 export { listenWs, MAX_HTTP_BODY_BYTES, readBody, startStream, type BodySource, type StreamTarget } from './ws-server.js';
 export { trimCloseReason } from './ws-connection.js';
+export { checkRequestLimits } from './http-limits.js';

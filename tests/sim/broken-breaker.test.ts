@@ -32,7 +32,9 @@ describe('breaker: open holds claims, half-open lets one trial through', () => {
 
   it('reopens-when-open: a late failure restarts the reset period; the retry it holds back is late (retries, with the replayed breaker)', async () => {
     const v = await simVerdict(await loadScenario(FILE), { engineFactory: brokenBreakers('reopens-when-open') });
-    expect(v.promises).toEqual(['retries']);
+    // And the gauge reads (promise 29) show the breaker open while the replay of its decisions has it half-open.
+    expect(v.promises).toEqual(['api-contract', 'retries']);
     expect(v.text).toMatch(/\(the sleep breaker held it until t=\d+\).* was idle at t=\d+: the retry came too late/);
+    expect(v.text).toMatch(/squall_breaker_state\{kind="sleep"\} is 2 \(open by its help text\), but the coordinator's decisions so far leave the sleep breaker half-open/);
   });
 });

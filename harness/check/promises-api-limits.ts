@@ -1,0 +1,100 @@
+/**
+ * Part of 29, api-contract: the answers the README documents for a request
+ * over a limit and for a request the coordinator cannot serve now, from the
+ * checker's own copy of that table (README, "HTTP API" and "Operations",
+ * Limits), never read from the system:
+ *
+ * - limit probes (adversary attack `http-limits`, adversary-limits.ts): a
+ *   request whose header names and values add up to more than 16 KiB is
+ *   refused 431 `headers_too_large`, a request target over 8 KiB 414
+ *   `uri_too_long`, a body over 1 MiB 413 `too_large`; one at or under the
+ *   limit is not refused for it (blind set 15 #26: only header names
+ *   counted, so 64 KiB of values passed). The harness counts the bytes it
+ *   sent itself;
+ * - calls the API cannot take: a cancel, pause or resume of a finished
+ *   execution is 409 `conflict`, of an unknown id 404 `not_found`; a method
+ *   a route does not serve 405 `method_not_allowed` with Allow; a path no
+ *   route has 404 `not_found`;
+ * - the shutdown window (shutdown-probe.ts): a state-changing request that
+ *   reaches a coordinator told to stop is refused 503 with `Retry-After`
+ *   (not now, retry), whatever its code, and never acknowledged (blind set
+ *   15 #14: `illegal_state` answered 400, a client error a client does not retry).
+ */
+import type { HistoryRecord } from './history.js';
+import type { HistoryView } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+/** The documented limits: the most bytes accepted, and the refusal above it. */
+export const DOCUMENTED_LIMITS: Readonly<Record<string, { max: number; status: number; code: string; what: string }>> = {
+  headers: { max: 16 * 1024, status: 431, code: 'headers_too_large', what: 'header names and values' },
+  url: { max: 8 * 1024, status: 414, code: 'uri_too_long', what: 'request target' },
+  body: { max: 1024 * 1024, status: 413, code: 'too_large', what: 'body' },
+};
+
+/** A limit probe as noted: which limit, the bytes the harness counted, the answer. */
+export interface LimitProbe {
+  limit: string;
+  bytes: number;
+  status: number;
+  code?: string;
+}
+
+/**
+ * A call the API cannot take, and its answer: a control (op) of a finished
+ * execution or of an unknown id, a method a route does not serve
+ * (`wrong-method`, with the Allow header it got), a path no route has.
+ */
+export interface EdgeProbe {
+  op: string;
+  on: 'finished' | 'unknown' | 'wrong-method' | 'unknown-route';
+  status: number;
+  code?: string;
+  allow?: string;
+}
+
+const EDGE_ANSWER = {
+  finished: { status: 409, code: 'conflict', what: 'a finished execution' },
+  unknown: { status: 404, code: 'not_found', what: 'an id no execution has' },
+  'wrong-method': { status: 405, code: 'method_not_allowed', what: 'a route that does not serve that method' },
+  'unknown-route': { status: 404, code: 'not_found', what: 'a path no route has' },
+} as const;
+
+const answer = (p: { status: number; code?: string }): string => `${p.status}${p.code === undefined ? '' : ` ${p.code}`}`;
+
+/** The three rules of the file comment. */
+export function checkApiLimits(view: HistoryView): Violation[] {
+  const out: Violation[] = [];
+  for (const rec of view.records) {
+    if (rec.f !== 'note') continue;
+    const v = rec.value;
+    if (v.httpLimit !== undefined) out.push(...limitMismatch(view, rec, v.httpLimit as LimitProbe));
+    if (v.httpEdge !== undefined) out.push(...edgeMismatch(view, rec, v.httpEdge as EdgeProbe));
+    if (v.shutdownProbe !== undefined) out.push(...shutdownMismatch(view, rec, v.shutdownProbe as { route: string; status: number; code?: string; retryAfter?: string }));
+  }
+  return out;
+}
+
+function limitMismatch(view: HistoryView, rec: HistoryRecord, p: LimitProbe): Violation[] {
+  const limit = DOCUMENTED_LIMITS[p.limit];
+  if (limit === undefined) return [];
+  const over = p.bytes > limit.max;
+  const refused = p.status === limit.status && p.code === limit.code;
+  if (over ? refused : p.status !== limit.status) return [];
+  const why = over ? `the README allows at most ${limit.max}: it must be refused ${limit.status} ${limit.code}` : `the README allows up to ${limit.max}: it must not be refused ${limit.status}`;
+  return [violation(view.records, 'api-contract', `a request whose ${limit.what} are ${p.bytes} bytes was answered ${answer(p)} at t=${rec.time}: ${why}`, { index: rec.index })];
+}
+
+function edgeMismatch(view: HistoryView, rec: HistoryRecord, p: EdgeProbe): Violation[] {
+  const want = EDGE_ANSWER[p.on];
+  const allowed = p.on !== 'wrong-method' || (p.allow ?? '') !== '';
+  if (p.status === want.status && p.code === want.code && allowed) return [];
+  const why = allowed ? `the contract says ${want.status} ${want.code}` : 'a 405 names the methods the route serves (Allow)';
+  return [violation(view.records, 'api-contract', `a ${p.op} of ${want.what} was answered ${answer(p)} at t=${rec.time}: ${why}`, { index: rec.index })];
+}
+
+function shutdownMismatch(view: HistoryView, rec: HistoryRecord, p: { route: string; status: number; code?: string; retryAfter?: string }): Violation[] {
+  if (p.status === 503 && p.retryAfter !== undefined && Number(p.retryAfter) >= 0) return [];
+  const why = p.status === 503 ? 'without Retry-After: the client must be told when to come back' : p.status < 300 ? 'it was acted on by a coordinator that is stopping' : 'a coordinator that is stopping answers 503 with Retry-After (not now, retry), not a refusal of the request itself';
+  return [violation(view.records, 'api-contract', `POST ${p.route}, sent after the coordinator was told to stop (t=${rec.time}), was answered ${answer(p)}: ${why}`, { index: rec.index })];
+}
