@@ -1,0 +1,41 @@
+/**
+ * Blind set 15's "fields nobody reads" misses (#25, #29) and their class,
+ * each broken variant injected through a seam (./broken/feed15-variants.ts)
+ * and reported at seed 1 of the scenario that exercises it, where the real
+ * system passes:
+ *
+ * - lone-worker and engine-features complete cpu tasks, read back at the
+ *   end: a tookMs taken from two clocks (promises-task-numbers.ts);
+ * - checkpoint-heavy completes sleeps resumed from checkpoints: an
+ *   elapsedMs of the last attempt only (promises-task-numbers.ts);
+ * - dashboard-burst opens and closes dashboards inside coalescing windows
+ *   that a burst overflowed: a late stream sliced from the window's start
+ *   (promises-dashboard-events.ts).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../harness/scenario/loader.js';
+import { cpuTookFromTwoClocks, sleepElapsedOfAttempt, withHubSlicingFromWindowStart } from './broken/feed15-variants.js';
+import { simVerdict } from './broken/verdict.js';
+
+const scenario = (name: string) => loadScenario(join(import.meta.dirname, '..', '..', 'scenarios', `${name}.yaml`));
+
+describe('task-contract: the numbers a task kind reports (set 15 #29)', () => {
+  it('a cpu tookMs of now() minus a monotonic start is reported (lone-worker, engine-features); the real kind passes', { timeout: 60_000 }, async () => {
+    for (const name of ['lone-worker', 'engine-features']) {
+      const s = await scenario(name);
+      expect((await simVerdict(s)).text).toBe('');
+      const broken = await simVerdict(s, { workerDeps: cpuTookFromTwoClocks });
+      expect(broken.promises).toEqual(['task-contract']);
+      expect(broken.text).toMatch(/cpu \{"ms":\d+\} read back at the end: its result says tookMs 18\d{11}, but the burn of \d+ ms ran in an attempt of \d+ ms/);
+    }
+  });
+
+  it('a resumed sleep reporting only its last attempt as elapsed is reported (checkpoint-heavy); the real kind passes', { timeout: 60_000 }, async () => {
+    const s = await scenario('checkpoint-heavy');
+    expect((await simVerdict(s)).text).toBe('');
+    const broken = await simVerdict(s, { workerDeps: sleepElapsedOfAttempt });
+    expect(broken.promises).toEqual(['task-contract']);
+    expect(broken.text).toMatch(/sleep \{"durationMs":\d+,"checkpointEveryMs":\d+\} read back at the end: its result says \{"sleptMs":\d+,"elapsedMs":\d+,"resumedFromMs":[1-9]\d*\}, but a completed sleep has elapsed its whole \d+ ms/);
+  });
+});
