@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../../harness/check/invariants.js';
+import type { DashboardFeed, PushedEvent } from '../../harness/check/promises-dashboard.js';
 import type { PromiseName } from '../../harness/check/promises.js';
 import { H, baseContext } from './builder.js';
 
@@ -49,5 +50,64 @@ describe('16 task-contract: the numbers in a completed cpu or sleep result are w
       expect.stringMatching(/its attempt ran 200 ms \(t=20\.\.220 on w1\): it cannot have slept 500 ms/),
     ]);
     expect(check(readBack('sleep', { durationMs: 500 }, 520, { paused: true }), 'task-contract')).toEqual([expect.stringMatching(/a completed sleep reports sleptMs, elapsedMs and resumedFromMs as numbers/)]);
+  });
+});
+
+/** Coordinator events worker_lost w<from>..w<to-1>, emitted at the current time. */
+function lose(h: H, from: number, to: number): H {
+  for (let i = from; i < to; i++) h.emit('coordinator', { type: 'worker_lost', workerId: `w${i}` });
+  return h;
+}
+const lost = (i: number, at: number): PushedEvent => ['worker_lost', at, `w${i}`];
+
+/** A stream's note: opened when `attached` records were recorded, its pushes and what each carried (the snapshot first). */
+function stream(h: H, attached: number, pushes: [at: number, dropped: number, records: number, carried: PushedEvent[]][]): H {
+  const feed: DashboardFeed = {
+    openedAt: 0,
+    status: 200,
+    attached,
+    pushes: [[0, 0, 0, attached], ...pushes.map(([at, dropped, records, carried]): DashboardFeed['pushes'][number] => [at, carried.length, dropped, records, carried.at(-1)])],
+    carried: [[], ...pushes.map((p) => p[3])],
+    closedAt: h.now,
+  };
+  h.rec.recordInfo({ dashboardFeed: feed });
+  return h;
+}
+
+describe('29 api-contract: each dashboard stream is sent the events published since it attached, minus the announced drops', () => {
+  /**
+   * A hub keeping 3 events a push: A attached before w0..w9 (one window,
+   * 7 dropped), B after w7 (mid-window, past the drops): B is owed w8, w9.
+   * Then w10 in the next window. `b` is what B's first push carried.
+   */
+  function burst(b: { dropped: number; carried: PushedEvent[] }, second: PushedEvent[] = [lost(10, 300)]): string[] {
+    const h = new H().at(100);
+    const attachedA = h.rec.length;
+    lose(h, 0, 8);
+    const attachedB = h.rec.length;
+    lose(h, 8, 10);
+    const first = h.rec.length;
+    lose(h.at(300), 10, 11);
+    const next = h.rec.length;
+    h.at(600);
+    stream(h, attachedA, [[350, 7, first, [lost(7, 100), lost(8, 100), lost(9, 100)]], [550, 0, next, [lost(10, 300)]]]);
+    stream(h, attachedB, [[350, b.dropped, first, b.carried], [550, 0, next, second]]);
+    return checkHistory(h.history(), ['api-contract'], baseContext).map((v) => v.message);
+  }
+
+  it('passes streams sent exactly what was published since their attach, the oldest dropped', () => {
+    expect(burst({ dropped: 0, carried: [lost(8, 100), lost(9, 100)] })).toEqual([]);
+  });
+
+  it('reports a late stream sliced from the window start (sent nothing), sent the wrong events, or sent one twice', () => {
+    expect(burst({ dropped: 0, carried: [] })).toEqual([
+      'dashboard feed (GET /ui/events, opened t=0): the push at t=350 accounts for 0 dropped + 0 carried events, but the coordinator published 2 since the stream attached: each push accounts for every event since the last, none twice',
+    ]);
+    expect(burst({ dropped: 0, carried: [lost(7, 100), lost(9, 100)] })).toEqual([
+      'dashboard feed (GET /ui/events, opened t=0): the push at t=350 (0 dropped, 2 carried) is not the events published since the stream attached minus the 0 oldest: its event 1 is worker_lost w7 (at 100), but the coordinator\'s event there was worker_lost w8 (at 100)',
+    ]);
+    expect(burst({ dropped: 0, carried: [lost(8, 100), lost(9, 100)] }, [lost(9, 100), lost(10, 300)])).toEqual([
+      expect.stringMatching(/the push at t=550 accounts for 0 dropped \+ 2 carried events, but the coordinator published 1 since the previous push/),
+    ]);
   });
 });
