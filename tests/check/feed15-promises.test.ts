@@ -1,14 +1,16 @@
 /**
  * Synthetic histories for blind set 15's "fields nobody reads" class: the
  * numbers a task kind reports in its result (16, promises-task-numbers.ts)
- * and the dashboard feed's events, push by push (29,
- * promises-dashboard-events.ts). Each rule passes the history the real
+ * the dashboard feed's events, push by push (29,
+ * promises-dashboard-events.ts), and the counts the listing and the stats
+ * report (29, promises-reads-counts.ts). Each rule passes the history the real
  * system leaves and reports the defect's.
  */
 import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../../harness/check/invariants.js';
 import type { DashboardFeed, PushedEvent } from '../../harness/check/promises-dashboard.js';
 import type { PromiseName } from '../../harness/check/promises.js';
+import type { ApiStats, ListedExecution } from '../../harness/check/promises-reads.js';
 import { H, baseContext } from './builder.js';
 
 const check = (h: H, p: PromiseName): string[] => checkHistory(h.history(), [p], baseContext).map((v) => `${v.promise.name}: ${v.message}`);
@@ -108,6 +110,36 @@ describe('29 api-contract: each dashboard stream is sent the events published si
     ]);
     expect(burst({ dropped: 0, carried: [lost(8, 100), lost(9, 100)] }, [lost(9, 100), lost(10, 300)])).toEqual([
       expect.stringMatching(/the push at t=550 accounts for 0 dropped \+ 2 carried events, but the coordinator published 1 since the previous push/),
+    ]);
+  });
+});
+
+describe('29 api-contract: the attempts, timedOut, running and inFlight the API reports', () => {
+  /** a runs once; b times out once, is retried and completes; then the end-of-run reads say `attempts` and `stats`. */
+  function reads(attempts: [unknown, unknown], stats: Partial<ApiStats>): string[] {
+    const h = new H().connect('w1').submit('a').submit('b', { maxAttempts: 2 });
+    h.at(10).run('a', 'w1', 1, 'la').claim('b', 'w1', 1, 'lb1').start('b', 'w1', 1, 'lb1');
+    h.at(500).status('b', 'running', 'timeout', 1).status('b', 'timeout', 'retrying', 1);
+    h.at(900).claim('b', 'w1', 2, 'lb2', undefined, 'retrying').start('b', 'w1', 2, 'lb2').at(1000).finish('b', 'w1', 2, 'lb2');
+    h.at(1100).rec.recordRead({ a: 'completed', b: 'completed' });
+    const item = (id: string, n: unknown): ListedExecution => [id, 'completed', id === 'b' ? 1 : 0, 'sleep', [], null, null, null, {}, n];
+    const all: ApiStats = { total: 2, retried: 1, byStatus: { completed: 2 }, byKind: { sleep: { completed: 2, failed: 0, cancelled: 0 } }, timedOut: 1, running: 0, inFlight: 0, ...stats };
+    h.rec.recordInfo({ apiReads: { limit: 7, all: { items: [item('a', attempts[0]), item('b', attempts[1])], unended: false }, filtered: { error: 503 }, stats: all } });
+    return checkHistory(h.history(), ['api-contract'], baseContext)
+      .map((v) => v.message)
+      .filter((m) => /attempts|timedOut|running|inFlight/.test(m));
+  }
+
+  it('passes the attempts claimed and the counts that match', () => {
+    expect(reads([1, 2], {})).toEqual([]);
+  });
+
+  it('reports attempts other than those claimed, and timedOut, running or inFlight that do not match', () => {
+    expect(reads([1, 1], { timedOut: 0, running: 1, inFlight: 2 })).toEqual([
+      'listed b says attempts 1, but the engine claimed 2 attempt(s) of it before the read: attempts counts the attempts claimed',
+      'GET /api/v1/stats says running 1, but its byStatus counts 0 running',
+      'GET /api/v1/stats says inFlight 2, but its byStatus counts 0 preparing and 0 running: the leases held',
+      'GET /api/v1/stats says timedOut 0, but 1 attempt(s) timed out (status changes to timeout) and none was pruned',
     ]);
   });
 });

@@ -1,11 +1,14 @@
 /**
  * Blind set 15's "fields nobody reads" class as broken variants
  * (tests/sim/broken-feed15.test.ts), each injected through a seam: task
- * kinds whose result numbers are wrong (a worker's deps), and an event hub
+ * kinds whose result numbers are wrong (a worker's deps), an event hub
  * that slices a late stream's events from the wrong place (its prototype,
- * for one run).
+ * for one run), stats and a listing that count the wrong thing (the
+ * engine factory, the HTTP handler).
  */
 import { EventHub, type FeedEvent } from '../../../system/coordinator/ui/event-hub.js';
+import type { HttpHandler } from '../../../system/core/index.js';
+import { Engine } from '../../../system/engine/engine.js';
 import type { TaskKind } from '../../../system/tasks/kind.js';
 import type { WorkerDeps } from '../../../system/worker/worker-types.js';
 
@@ -59,4 +62,24 @@ export async function withHubSlicingFromWindowStart<T>(body: () => Promise<T>): 
   } finally {
     proto.since = original;
   }
+}
+
+/** The stats' timedOut counts timed-out executions, not timed-out attempts (a retried timeout is lost). */
+export class TimedOutExecutionsEngine extends Engine {
+  override getExecutionStats(): Record<string, unknown> {
+    let timedOut = 0;
+    for (const r of this.records.values()) if (r.status === 'timeout') timedOut += 1;
+    return { ...super.getExecutionStats(), timedOut };
+  }
+}
+
+/** The listing's attempts counts the retries (retrying entries of the status history), one short of the attempts. */
+export function attemptsAsRetries(handle: HttpHandler): HttpHandler {
+  return async (req) => {
+    const res = await handle(req);
+    if (req.method !== 'GET' || req.path !== '/api/v1/executions' || res.status !== 200) return res;
+    const body = JSON.parse(res.body) as { executions?: { attempts?: number; statusHistory?: { status?: string }[] }[] };
+    for (const e of body.executions ?? []) e.attempts = (e.statusHistory ?? []).filter((h) => h.status === 'retrying').length;
+    return { ...res, body: JSON.stringify(body) };
+  };
 }
