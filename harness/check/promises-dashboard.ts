@@ -40,11 +40,17 @@ export interface DashboardFeed {
   status: number;
   pushes: [at: number, events: number, dropped: number, records?: number, newest?: PushedEvent][];
   closedAt?: number;
+  /** History records when the stream attached: the coordinator events from there on are what it may be sent. */
+  attached?: number;
+  /** Every event each push carried, in order (aligned with pushes). */
+  carried?: PushedEvent[][];
 }
 
-const OPS: ReadonlySet<string> = new Set(HARNESS_OPS);
+/** Records that are the harness's own, not system events. */
+export const OPS: ReadonlySet<string> = new Set(HARNESS_OPS);
 
-function feedsOf(view: HistoryView): { rec: HistoryRecord; feed: DashboardFeed }[] {
+/** Every dashboard feed the client noted, with its note record. */
+export function feedsOf(view: HistoryView): { rec: HistoryRecord; feed: DashboardFeed }[] {
   const out: { rec: HistoryRecord; feed: DashboardFeed }[] = [];
   for (const rec of view.records) if (rec.f === 'note' && typeof rec.value.dashboardFeed === 'object' && rec.value.dashboardFeed !== null) out.push({ rec, feed: rec.value.dashboardFeed as DashboardFeed });
   return out;

@@ -20,14 +20,16 @@
  *   `byKind` counts the listed ended executions of each kind (failed
  *   includes timeout), unless a prune ran (both keep pruned executions, a
  *   restart rebuilds them without: not exact then). `timedOut` (timed-out
- *   attempts, folded out of the API's statusHistory) and the queue gauges
- *   are not judged. Judged only when the listing itself held.
+ *   attempts, folded out of the API's statusHistory), `running`,
+ *   `inFlight` and each listed `attempts` are judged in
+ *   promises-reads-counts.ts. Judged only when the listing itself held.
  * - each listed ended execution carries the time it ended (completedAt, at
  *   its final terminal status change), and no other does
  *   (promises-reads-ended.ts).
  */
 import type { HistoryRecord } from './history.js';
 import { completedErrorViolations, derivedStatsViolations, durationViolations, historyChainViolations, queueNoteViolations } from './promises-reads-derived.js';
+import { attemptCountViolations, statCountViolations } from './promises-reads-counts.js';
 import { endedAtViolations } from './promises-reads-ended.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
@@ -51,6 +53,8 @@ export type ListedExecution = [
   completedAt?: number | null,
   /** The spec fields with a documented default, as listed (promises-api-defaults.ts). */
   spec?: ListedSpec,
+  /** Its `attempts` as listed (promises-reads-counts.ts). */
+  attempts?: unknown,
 ];
 /** What a listed execution says of the spec fields with a documented default. */
 export interface ListedSpec {
@@ -71,6 +75,10 @@ export interface ApiStats {
   /** Executions in the ready queue (may start now) and in the delay queue (waiting for a due time). */
   queueLength?: number;
   delayed?: number;
+  /** Timed-out attempts, running executions, leases held (promises-reads-counts.ts). */
+  timedOut?: unknown;
+  running?: unknown;
+  inFlight?: unknown;
 }
 type Listing = { items: ListedExecution[]; unended: boolean } | { error: number };
 
@@ -119,7 +127,8 @@ export function checkApiReads(view: HistoryView, toleranceMs = 0): Violation[] {
   const listing = [...listingViolations(view, rec, reads.limit, reads.all), ...filteredViolations(view, rec, reads)];
   out.push(...listing);
   out.push(...historyChainViolations(view, rec, reads.all.items), ...durationViolations(view, rec, reads.all.items), ...completedErrorViolations(view, rec, reads.all.items), ...endedAtViolations(view, rec, reads.all.items, toleranceMs));
-  if (listing.length === 0 && !('error' in reads.stats)) out.push(...statsViolations(view, rec, reads.all.items, reads.stats), ...derivedStatsViolations(view, rec, reads.all.items, reads.stats));
+  out.push(...attemptCountViolations(view, rec, reads.all.items));
+  if (listing.length === 0 && !('error' in reads.stats)) out.push(...statsViolations(view, rec, reads.all.items, reads.stats), ...derivedStatsViolations(view, rec, reads.all.items, reads.stats), ...statCountViolations(view, rec, reads.stats));
   return out;
 }
 

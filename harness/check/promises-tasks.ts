@@ -16,6 +16,7 @@ import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 import { checkEchoResults, echoFit, judgeEchoTooLarge, judgeTooLarge } from './promises-frames.js';
 import { checkSleepResume } from './promises-sleep.js';
+import { checkTaskNumbers } from './promises-task-numbers.js';
 
 /** What a submit invoke records per execution (aligned with the ok's executionIds), for promises 16 and 17. */
 export function submittedTasks(specs: readonly ExecutionSpec[]): TaskSubmitted[] {
@@ -70,7 +71,7 @@ export function checkTaskContract(view: HistoryView, ctx: CheckContext): Violati
     }
     if (echoFit(task, ctx) === 'too-large') out.push(...judgeTooLarge(view, ctx, id, task));
   }
-  return [...out, ...checkEchoResults(view, tasks), ...checkSleepResume(view, ctx, tasks)];
+  return [...out, ...checkEchoResults(view, tasks), ...checkSleepResume(view, ctx, tasks), ...checkTaskNumbers(view, ctx, tasks)];
 }
 
 function judgeOutcome(task: TaskSubmitted, f: Ev<'task_finished'>, firstStart: number | undefined, ctx: CheckContext, v: (m: string) => void): void {

@@ -25,7 +25,7 @@ const FILTER_STATUS = 'completed';
 const OPEN_FILTERS = 'status=&taskId=';
 
 interface PageBody {
-  executions?: ({ executionId?: unknown; status?: unknown; kind?: unknown; statusHistory?: { status?: unknown; previous?: unknown }[]; startedAt?: unknown; completedAt?: unknown; error?: unknown } & ListedSpec)[];
+  executions?: ({ executionId?: unknown; status?: unknown; kind?: unknown; statusHistory?: { status?: unknown; previous?: unknown }[]; startedAt?: unknown; completedAt?: unknown; error?: unknown; attempts?: unknown } & ListedSpec)[];
   nextCursor?: unknown;
 }
 
@@ -48,7 +48,7 @@ async function listAll(call: HttpCall, auth: Record<string, string>, limit: numb
       const error = e.error === undefined || e.error === null ? null : JSON.stringify(e.error);
       const completedAt = typeof e.completedAt === 'number' ? e.completedAt : null;
       const spec: ListedSpec = { priority: e.priority, taskId: e.taskId, retry: e.retry, timeoutMs: e.timeoutMs, metadata: e.metadata, idempotencyKey: e.idempotencyKey };
-      items.push([String(e.executionId), String(e.status), retried ? 1 : 0, String(e.kind), chain, ms, error, completedAt, spec]);
+      items.push([String(e.executionId), String(e.status), retried ? 1 : 0, String(e.kind), chain, ms, error, completedAt, spec, e.attempts]);
     }
     if (typeof b?.nextCursor !== 'string') return { items, unended: false };
     cursor = b.nextCursor;
@@ -69,12 +69,12 @@ export async function readListingAndStats(call: HttpCall, token: string | undefi
   const all = await listAll(call, auth, limit, maxPages);
   const filtered = await listAll(call, auth, limit, maxPages, FILTER_STATUS);
   const s = await call({ method: 'GET', path: '/api/v1/stats', headers: auth });
-  const b = s.body as { total?: unknown; byStatus?: unknown; retried?: unknown; byKind?: unknown; durationsMs?: unknown; queueLength?: unknown; delayed?: unknown } | null;
+  const b = s.body as { total?: unknown; byStatus?: unknown; retried?: unknown; byKind?: unknown; durationsMs?: unknown; queueLength?: unknown; delayed?: unknown; timedOut?: unknown; running?: unknown; inFlight?: unknown } | null;
   const durations = isObject(b?.durationsMs) ? { durationsMs: b.durationsMs as NonNullable<ApiStats['durationsMs']> } : {};
   const queues = typeof b?.queueLength === 'number' && typeof b.delayed === 'number' ? { queueLength: b.queueLength, delayed: b.delayed } : {};
   const stats =
     s.status === 200 && typeof b?.total === 'number' && typeof b.retried === 'number' && isObject(b.byStatus) && isObject(b.byKind)
-      ? { total: b.total, retried: b.retried, byStatus: b.byStatus as Record<string, number>, byKind: b.byKind as ApiStats['byKind'], ...durations, ...queues }
+      ? { total: b.total, retried: b.retried, byStatus: b.byStatus as Record<string, number>, byKind: b.byKind as ApiStats['byKind'], ...durations, ...queues, timedOut: b.timedOut, running: b.running, inFlight: b.inFlight }
       : { error: s.status };
   return { limit, all, filtered: 'error' in filtered ? filtered : { status: FILTER_STATUS, ...filtered }, stats };
 }

@@ -6,7 +6,9 @@
  * its own, as the live transport would on a socket; each push (`event:
  * update`) is kept with the simulated time it came, how many events it
  * carried, the `dropped` count it reported, how many history records there
- * were when it came and its last (newest) event. The last step (count ×
+ * were when it came and its last (newest) event, and every event it carried
+ * (`carried`); the feed also notes how many history records there were when
+ * the stream attached (`attached`). The last step (count ×
  * everyMs later) closes the stream and notes it (`dashboardFeed`); a
  * stream the coordinator ended (restart) is noted when it ends.
  * harness/check/promises-dashboard.ts judges each feed.
@@ -25,6 +27,9 @@ interface FeedEventBody {
   executionId?: unknown;
   workerId?: unknown;
 }
+
+/** An event as the checker compares it: type, time, execution or worker id. */
+const pushedEvent = (e: FeedEventBody): PushedEvent => [String(e.type), Number(e.at), String(e.executionId ?? e.workerId ?? '')];
 
 interface Open {
   coordinator: Coordinator;
@@ -66,6 +71,8 @@ export class DashboardReader {
       this.open = undefined;
       for (const fn of closers.splice(0)) fn();
     };
+    feed.attached = this.recorder.length;
+    feed.carried = [];
     stream.start({
       write: (chunk) => {
         if (ended) return false;
@@ -73,10 +80,11 @@ export class DashboardReader {
         if (data !== undefined) {
           const d = JSON.parse(data) as { events?: FeedEventBody[]; dropped?: unknown };
           const last = Array.isArray(d.events) ? d.events.at(-1) : undefined;
-          const newest: PushedEvent | undefined = last === undefined ? undefined : [String(last.type), Number(last.at), String(last.executionId ?? last.workerId ?? '')];
+          const newest: PushedEvent | undefined = last === undefined ? undefined : pushedEvent(last);
           const push: DashboardFeed['pushes'][number] = [sim.simulatedMs, Array.isArray(d.events) ? d.events.length : -1, typeof d.dropped === 'number' ? d.dropped : -1, this.recorder.length];
           if (newest !== undefined) push.push(newest);
           feed.pushes.push(push);
+          feed.carried?.push(Array.isArray(d.events) ? d.events.map(pushedEvent) : []);
         }
         return true;
       },

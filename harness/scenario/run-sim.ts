@@ -229,6 +229,9 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
       // What each completed echo returned, as the client reads it: promise 16 holds it to the value sent.
       const echoes = records.filter((r) => r?.kind === 'echo' && r.status === 'completed').filter((r) => r !== undefined);
       if (echoes.length > 0) runRecorder.note({ echoResults: Object.fromEntries(echoes.map((r) => [r.executionId, r.result === undefined ? {} : { result: r.result }])) });
+      // The numbers each completed cpu and sleep reported, as the client reads them: promise 16 holds them to the history's time.
+      const timed = records.filter((r) => r !== undefined && (r.kind === 'cpu' || r.kind === 'sleep') && r.status === 'completed').filter((r) => r !== undefined);
+      if (timed.length > 0) runRecorder.note({ taskNumbers: Object.fromEntries(timed.map((r) => [r.executionId, r.result === undefined ? {} : { result: r.result }])) });
       // What each ended container and command execution carries, as the client reads it: promise 32 holds it to what its resource produced.
       const made = records.filter((r) => r !== undefined && (r.kind === 'container' || r.kind === 'command') && isTerminal(r.status)).filter((r) => r !== undefined);
       if (made.length > 0) runRecorder.note({ kindResults: Object.fromEntries(made.map((r) => [r.executionId, { status: r.status, ...(r.result === undefined ? {} : { result: r.result }), ...(r.error === undefined ? {} : { error: r.error }) }])) });

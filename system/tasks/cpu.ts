@@ -7,7 +7,7 @@ export type CpuParams = z.infer<typeof CpuParams>;
 
 export const cpuKind = defineTaskKind<CpuParams>({
   name: 'cpu',
-  description: 'Keeps a CPU busy for `ms` (cooperatively: aborts are honoured). Never fails on its own.',
+  description: 'Keeps a CPU busy for `ms` (cooperatively: aborts are honoured) and completes with {ms, tookMs}, tookMs the time the burn took. Never fails on its own.',
   params: CpuParams,
   async run({ ms }, ctx) {
     const t0 = ctx.clock.monotonic();

@@ -22,7 +22,7 @@ const SleepCheckpoint = z.object({ elapsedMs: z.number().min(0) });
 
 export const sleepKind = defineTaskKind<SleepParams>({
   name: 'sleep',
-  description: 'Waits durationMs (honouring cancel, pause and timeouts), optionally checkpointing its progress; resumes from the latest checkpoint. Never fails on its own.',
+  description: 'Waits durationMs (honouring cancel, pause and timeouts), optionally checkpointing its progress; resumes from the latest checkpoint. Completes with {sleptMs, elapsedMs, resumedFromMs}: slept by this attempt, in all (durationMs), and by earlier ones (from the checkpoint). Never fails on its own.',
   params: SleepParams,
   async run({ durationMs, checkpointEveryMs }, ctx) {
     const resumed = SleepCheckpoint.safeParse(ctx.resumeFrom);
