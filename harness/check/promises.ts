@@ -55,6 +55,8 @@ export const PROMISES = [
   { number: 34, name: 'identifiers', title: 'Identifiers, nonces and tokens have their documented form and are never minted twice' },
   // Runtime hygiene: leaks seen as process warnings and idle gauges (promises-hygiene.ts).
   { number: 35, name: 'hygiene', title: 'The system leaks nothing at run time: no process warning, and idle resources back to their baseline' },
+  // The Store seam's contract under failure and graceful stops, on the run's kind of store (promises-store-contract.ts).
+  { number: 36, name: 'store-contract', title: 'The store commits a batch all or nothing, a failed commit leaves no trace, close() settles every write, and a reopened store holds what was acknowledged' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];
