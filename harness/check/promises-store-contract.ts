@@ -35,8 +35,8 @@ function problems(n: Note): string[] {
   const out: string[] = [];
   if (n.error !== null) out.push(`the probe could not run its steps: ${n.error}`);
   for (const b of n.batches) {
-    if (!b.refused) out.push(`a ${b.op} batch whose last record ${b.op === 'update' ? 'the store does not hold' : 'it already holds'} was accepted`);
-    if (b.changed.length > 0) out.push(`a ${b.op} batch refused part-way left its earlier records written (${b.changed.join('; ')}): a batch commits all or nothing`);
+    if (!b.refused) out.push(`${b.op === 'update' ? 'an update' : 'a submit'} batch whose last record ${b.op === 'update' ? 'the store does not hold' : 'it already holds'} was accepted`);
+    if (b.changed.length > 0) out.push(`${b.op === 'update' ? 'an update' : 'a submit'} batch refused part-way left its earlier records written (${b.changed.join('; ')}): a batch commits all or nothing`);
   }
   const f = n.failedCommit;
   if (f !== null) {
