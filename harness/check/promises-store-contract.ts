@@ -14,6 +14,10 @@
  * - the reopened store holds each execution as the last write acknowledged
  *   for it, its status history included;
  * - and the probe ran to its end (a setup write that fails breaks the contract too).
+ *
+ * And the simulated coordinator's own graceful stops (`gracefulStop` notes,
+ * harness/scenario/graceful-stop.ts): each completes within its bound,
+ * without error, and leaves no write the store was handed unsettled.
  */
 import type { HistoryRecord } from './history.js';
 import type { HistoryView } from './view.js';
@@ -56,13 +60,33 @@ function asNote(r: HistoryRecord): Note | undefined {
   return v as unknown as Note;
 }
 
-/** 36. Every store-contract note's findings, one violation each. */
+/** A `gracefulStop` note as graceful-stop.ts writes it (GracefulStopNote). */
+interface StopNote {
+  incarnation: number;
+  completed: boolean;
+  error: string | null;
+  unsettled: number;
+  ms: number;
+}
+
+/** What is wrong with one graceful stop of the coordinator. */
+function stopProblem(s: StopNote): string | undefined {
+  const who = `the graceful stop of coordinator incarnation ${s.incarnation}`;
+  if (!s.completed) return `${who} did not complete within ${s.ms} ms (Coordinator.close(), then the store's close()): a stop must not hang`;
+  if (s.error !== null) return `${who} failed: ${s.error}`;
+  if (s.unsettled > 0) return `${who} completed (in ${s.ms} ms) with ${s.unsettled} write(s) the store was handed still unsettled: a graceful stop commits (or refuses) every queued write before the process exits`;
+  return undefined;
+}
+
+/** 36. Every store-contract note's findings, and every graceful stop's, one violation each. */
 export function checkStoreContract(view: HistoryView): Violation[] {
   const out: Violation[] = [];
   for (const r of view.records) {
     const n = asNote(r);
-    if (n === undefined) continue;
-    for (const p of problems(n)) out.push(violation(view.records, 'store-contract', `store contract (${n.store} store): ${p}`, { index: r.index }));
+    if (n !== undefined) for (const p of problems(n)) out.push(violation(view.records, 'store-contract', `store contract (${n.store} store): ${p}`, { index: r.index }));
+    const stop = r.f === 'note' ? (r.value.gracefulStop as StopNote | undefined) : undefined;
+    const p = stop === undefined ? undefined : stopProblem(stop);
+    if (p !== undefined) out.push(violation(view.records, 'store-contract', p, { index: r.index }));
   }
   return out;
 }

@@ -71,4 +71,16 @@ describe('36 store-contract: the store contract probe', () => {
     n.error = 'submitting three executions failed: boom';
     expect(messages(n)).toEqual([expect.stringMatching(/the probe could not run its steps: submitting three executions failed: boom/)]);
   });
+
+  it('reports a graceful stop of the coordinator that hung, failed or left writes unsettled; passes a clean one', () => {
+    const stop = (v: Record<string, unknown>): string[] => {
+      const h = new H();
+      h.rec.recordInfo({ gracefulStop: { incarnation: 1, completed: true, error: null, unsettled: 0, ms: 3, ...v } });
+      return checkHistory(h.history(), ['store-contract'], baseContext).map((x) => x.message);
+    };
+    expect(stop({})).toEqual([]);
+    expect(stop({ unsettled: 5 })).toEqual([expect.stringMatching(/graceful stop of coordinator incarnation 1 completed \(in 3 ms\) with 5 write\(s\) the store was handed still unsettled/)]);
+    expect(stop({ completed: false, ms: 10000 })).toEqual([expect.stringMatching(/did not complete within 10000 ms/)]);
+    expect(stop({ error: 'SqliteStore: the store is closed' })).toEqual([expect.stringMatching(/graceful stop of coordinator incarnation 1 failed: SqliteStore: the store is closed/)]);
+  });
 });

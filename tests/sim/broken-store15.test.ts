@@ -9,7 +9,9 @@
  *   written (scenarios/lone-worker.yaml, memory store);
  * - set 15 #10: SqliteStore.close() marks the store closed before its flush,
  *   so the writes queued at a graceful stop never commit and their promises
- *   never settle (scenarios/awkward-data-sqlite.yaml);
+ *   never settle (scenarios/awkward-data-sqlite.yaml: the probe; and
+ *   sqlite-graceful-stop.yaml: the simulated coordinator's own graceful stops
+ *   under load, the store's thread simulated);
  * - set 15 #11's class: the store's per-execution history counts survive a
  *   failed group commit, so the next write of a rolled-back execution follows
  *   entries the disk does not hold and is refused on a healthy disk.
@@ -112,6 +114,14 @@ describe('blind set 15: the store contract under failure and shutdown (store-con
     expect(broken.passed).toBe(false);
     expect(broken.promises).toContain('store-contract');
     expect(broken.text).toMatch(/store contract \(sqlite-thread store\): 2 of 3 writes issued just before close\(\) never settled/);
+  });
+
+  it('sqlite-graceful-stop: the coordinator graceful stops leave queued writes unsettled under the same close() (set 15 #10)', { timeout: 60_000 }, async () => {
+    expect((await verdict('scenarios/sqlite-graceful-stop.yaml')).text).toBe('');
+    const broken = await withCloseBeforeFlush(() => verdict('scenarios/sqlite-graceful-stop.yaml'));
+    expect(broken.passed).toBe(false);
+    expect(broken.promises).toContain('store-contract');
+    expect(broken.text).toMatch(/the graceful stop of coordinator incarnation 1 completed \(in \d+ ms\) with \d+ write\(s\) the store was handed still unsettled/);
   });
 
   it('awkward-data-sqlite: history counts kept across a failed commit refuse the next write on a healthy disk (set 15 #11)', { timeout: 60_000 }, async () => {
