@@ -13,6 +13,11 @@
  * WAL) is what the next incarnation recovers. The SQLite I/O itself is
  * synchronous, so runs stay deterministic.
  *
+ * Storage faults (disk_full, disk_error) act below the store, on the
+ * database's disk (`disk`): the group being committed fails, as its
+ * transaction would, and the production store's handling of a failed commit
+ * runs (slow_disk stays in front of the store, harness/sim/processes.ts).
+ *
  * With `thread` (scenario `coordinator.sqliteThreadMs`), the store runs as
  * the production coordinator runs it (`thread: true`): group commit with the
  * default maxBatch, each group committed by a simulated thread after a seeded
@@ -23,24 +28,51 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Clock, type TimerHandle, IllegalStateError, type ExecutionRecord, type Random } from '../../system/core/index.js';
-import { SqliteStore, type SqliteStoreSeams, type Store, type StoreStats } from '../../system/store/index.js';
+import { type CheckpointRecord, type Clock, ErrorCode, type ExecutionId, type TimerHandle, IllegalStateError, type ExecutionRecord, type Random, SquallError } from '../../system/core/index.js';
+import { copyData } from '../../system/store/copy-data.js';
+import { type GroupResult, type OpDescriptor, type SqliteBackend, type SqliteExecutor, SqliteStore, type SqliteStoreSeams, type Store, type StoreFaultMode, type StoreStats } from '../../system/store/index.js';
 import { simThreadBackend } from './sim-sqlite-thread.js';
 
-/** How an incarnation opens the store: its clock, the commit window, and the simulated thread if any. */
+/** How an incarnation opens the store: its clock, the commit window, the simulated thread if any, and the disk's condition. */
 export interface SimSqliteOptions {
   clock: Clock;
   commitDelayMs: number;
   /** The store's thread, simulated: each group commits 1..maxCommitMs ms after it is sent (seeded by `random`). */
   thread?: { random: Random; maxCommitMs: number };
+  /** The disk under the database: read as each group commits; disk_full / disk_error fail the group's transaction (seeded by `random`). */
+  disk?: { mode: () => StoreFaultMode; random: Random };
 }
 
-/** The production store over the file, synchronous (maxBatch 1) or with its simulated thread. */
+/**
+ * The executor on a disk that fails: a group committed while the disk is full
+ * (or, with its probability, broken) fails as a whole, nothing of it written,
+ * as better-sqlite3 reports SQLITE_FULL / SQLITE_IOERR from the transaction
+ * (sqlite-exec.ts turns that into the group's failure). Below the store, so
+ * SqliteStore's own handling of a failed commit runs.
+ */
+function onDisk(executor: SqliteExecutor, disk: SimSqliteOptions['disk']): SqliteExecutor {
+  if (disk === undefined) return executor;
+  const failure = (code: string, text: string): GroupResult => ({ ok: false, err: new SquallError(ErrorCode.Unavailable, `store commit failed: SqliteError: ${text} (${code}, injected storage fault)`) });
+  const runGroup = (ops: readonly OpDescriptor[]): GroupResult => {
+    const mode = disk.mode();
+    if (mode.type === 'disk_full') return failure('SQLITE_FULL', 'database or disk is full');
+    if (mode.type === 'disk_error' && disk.random.float() < mode.probability) return failure('SQLITE_IOERR', 'disk I/O error');
+    return executor.runGroup(ops);
+  };
+  return { ...executor, runGroup };
+}
+
+/** The production store over the file, synchronous (maxBatch 1) or with its simulated thread, on the simulated disk. */
 function openSqlite(file: string, options: SimSqliteOptions): SqliteStore {
-  const thread = options.thread;
-  if (thread === undefined) return SqliteStore.open(file, { maxBatch: 1 });
-  const { clock } = options;
-  const seams: SqliteStoreSeams = { clock, backend: (executor) => simThreadBackend(executor, { clock, ...thread }) };
+  const { clock, thread, disk } = options;
+  if (thread === undefined) {
+    const backend = (executor: SqliteExecutor): SqliteBackend => {
+      const e = onDisk(executor, disk);
+      return { run: (ops) => e.runGroup(ops), loadAll: () => e.loadAll(), close: () => e.close(), abandon: () => e.close() };
+    };
+    return SqliteStore.open(file, { maxBatch: 1 }, { backend });
+  }
+  const seams: SqliteStoreSeams = { clock, backend: (executor) => simThreadBackend(onDisk(executor, disk), { clock, ...thread }) };
   return SqliteStore.open(file, {}, seams);
 }
 
@@ -105,20 +137,28 @@ export class SimSqliteStore implements Store {
   loadAll(): Promise<ExecutionRecord[]> {
     return this.sqlite.loadAll();
   }
+  // Each write takes a copy of its data now, as SqliteStore serializes its rows when called: the caller
+  // (the engine) goes on changing its records, and a write waiting in the window must not commit a later
+  // state (a completion the disk refused reached SQLite inside the status write staged before it).
   submit(records: readonly ExecutionRecord[]): Promise<void> {
-    return this.stage((s) => s.submit(records));
+    const copy = copyData(records);
+    return this.stage((s) => s.submit(copy));
   }
   claim(record: ExecutionRecord): Promise<void> {
-    return this.stage((s) => s.claim(record));
+    const copy = copyData(record);
+    return this.stage((s) => s.claim(copy));
   }
-  saveCheckpoint(...args: Parameters<Store['saveCheckpoint']>): Promise<void> {
-    return this.stage((s) => s.saveCheckpoint(...args));
+  saveCheckpoint(executionId: ExecutionId, checkpoint: CheckpointRecord): Promise<void> {
+    const copy = copyData(checkpoint);
+    return this.stage((s) => s.saveCheckpoint(executionId, copy));
   }
   complete(record: ExecutionRecord): Promise<void> {
-    return this.stage((s) => s.complete(record));
+    const copy = copyData(record);
+    return this.stage((s) => s.complete(copy));
   }
   update(records: readonly ExecutionRecord[]): Promise<void> {
-    return this.stage((s) => s.update(records));
+    const copy = copyData(records);
+    return this.stage((s) => s.update(copy));
   }
   prune(completedBefore: number): Promise<number> {
     return this.stage((s) => s.prune(completedBefore));
