@@ -20,10 +20,10 @@ import { uncommitted } from './restart-views.js';
 import { recordReadyz } from './sim-client.js';
 
 /** How long a graceful stop may take on virtual time (the CLI has no bound; a stop this long is a hung one). */
-export const GRACEFUL_STOP_MS = 10_000;
+const GRACEFUL_STOP_MS = 10_000;
 
 /** A note `gracefulStop`: the incarnation stopped, whether the stop completed (and its error), writes left unsettled, virtual ms taken. */
-export interface GracefulStopNote {
+interface GracefulStopNote {
   incarnation: number;
   completed: boolean;
   error: string | null;
