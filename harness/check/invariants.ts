@@ -45,6 +45,7 @@ import { checkLatestProgress } from './promises-progress.js';
 import { checkProbeCadence } from './promises-probe.js';
 import { checkDrain } from './promises-drain.js';
 import { checkRefusedClosed } from './promises-close-reason.js';
+import { checkStoreContract } from './promises-store-contract.js';
 import { checkStoreProbe } from './promises-store-probe.js';
 import { checkLogLimiter } from './promises-log-limiter.js';
 import { checkDrainStopBound } from './promises-drain-stop.js';
@@ -118,6 +119,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   identifiers: checkIdentifiers,
   hygiene: (v) => checkHygiene(v),
   'process-exit': (v) => checkProcessExits(v),
+  'store-contract': (v) => checkStoreContract(v),
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

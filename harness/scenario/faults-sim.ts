@@ -14,9 +14,9 @@ import type { FaultAction, Scenario } from './schema.js';
 import { kbpsToRate } from './faults.js';
 import type { ScheduledFault } from './swarm.js';
 import type { RunRecorder } from './driver.js';
+import { gracefulStop } from './graceful-stop.js';
 import { noteRestartViews } from './restart-views.js';
 import { sigtermCoordinator, sigtermWorker } from './process-stop.js';
-import { recordReadyz } from './sim-client.js';
 import { type NodeSet, resolvePartition, resolveTarget } from './targets.js';
 
 /** Undoes an applied fault (idempotent). */
@@ -126,18 +126,16 @@ function applyPartition(sim: Simulation, scenario: Scenario, action: Extract<Fau
 }
 
 /**
- * A graceful restart's first half (SIGTERM): the coordinator starts to close
- * (its listener stops accepting) and a client, on a connection it already
- * had, reads /readyz then, which must say not ready (promise 19), and sends
- * state-changing requests, which must be refused 503 with Retry-After
- * (promise 29, shutdown-probe.ts); then the restart kills it and starts it again.
+/**
+ * A graceful restart's first half (SIGTERM): the coordinator stops as the
+ * CLI stops it, store closed included (graceful-stop.ts); as the stop
+ * begins, a client on a connection it already had reads /readyz, which must
+ * say not ready (promise 19), and sends state-changing requests, which must
+ * be refused 503 with Retry-After (promise 29, shutdown-probe.ts); then the
+ * restart kills what is left and starts it again.
  */
 async function beginShutdown(sim: Simulation, t: ReturnType<typeof processTargets>, client: FaultClient | undefined): Promise<void> {
-  const c = sim.coordinator.instance;
-  if (!t.coordinator || c === null) return;
-  c.close().catch(() => {}); // not awaited: the kill follows at once
-  if (client?.note !== undefined) await recordReadyz(c, client.note, 'shutdown');
-  await client?.probeShutdown?.(c);
+  if (t.coordinator) await gracefulStop(sim, client?.note, (c) => client?.probeShutdown?.(c) ?? Promise.resolve());
 }
 
 /**

@@ -21,7 +21,7 @@ export interface RestartViews {
 }
 
 /** What a kill now would lose: the commit window, and on SQLite the groups its thread has not committed. */
-function uncommitted(store: Simulation['coordinator']['store']): number {
+export function uncommitted(store: Simulation['coordinator']['store']): number {
   if (store === null) return 0;
   return 'uncommittedCount' in store ? store.uncommittedCount : store.stagedCount;
 }

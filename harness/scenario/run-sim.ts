@@ -17,6 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rejectionLogRecorder } from './log-record.js';
+import { probeStoreContract } from './store-contract.js';
 import { probeTruncatedStore } from './store-probe.js';
 import type { TokenStore } from '../../system/coordinator/index.js';
 import { isTerminal, seededRandom } from '../../system/core/index.js';
@@ -263,6 +264,8 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   extras.attach(sim, client);
   // On the SQLite store: the coordinator's start-up check must refuse a truncated database of 64 KiB pages (store-probe.ts).
   if ((opts.store ?? scenario.coordinator.store) === 'sqlite') probeTruncatedStore(recorder);
+  // The run's kind of store through the contract the engine's traffic rarely reaches (store-contract.ts, promise 37).
+  await probeStoreContract(recorder, opts.store ?? scenario.coordinator.store, seed);
   const warnings = watchWarnings(recorder);
   await spawnFleet(sim, scenario, opts.store ?? scenario.coordinator.store, extras, client.tokens);
   const swarm = runSwarm(scenario, seed, opts.swarm);

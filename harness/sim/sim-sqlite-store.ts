@@ -1,29 +1,33 @@
 /**
  * The production SQLite store (system/store/sqlite-store.ts) under the
- * simulation: a file in a temp directory, and a group-commit window on the
- * coordinator's virtual clock in front of it, so a crash can land between
- * an operation and its commit exactly as with the MemoryStore.
+ * simulation: a file in a temp directory, and SqliteStore's own group-commit
+ * queue as the commit window, deferred `commitDelayMs` on the coordinator's
+ * virtual clock (its clock seam), so a crash can land between an operation
+ * and its commit exactly as with the MemoryStore.
  *
- * Operations wait in the window for `commitDelayMs` of virtual time, then go
- * to SQLite in staging order (maxBatch 1: each one commits in its own
- * transaction, synchronously, before its promise settles). crash() is kill -9
- * of the process: what waits in the window is lost (its promises never
- * settle, like a dead process's), the database handle is dropped without a
- * flush, and reopen() opens the same file again: what SQLite committed (its
- * WAL) is what the next incarnation recovers. The SQLite I/O itself is
- * synchronous, so runs stay deterministic.
+ * Every call goes to SqliteStore at once, which serializes its rows then (as
+ * in production: what the engine changes in its records afterwards never
+ * leaks into a write already issued), queues it, and commits the queue as one
+ * transaction when the window ends. crash() is kill -9 of the process: what
+ * is queued is lost (its promises never settle, like a dead process's), the
+ * database handle is dropped without a flush (SqliteStore.abandon), and
+ * reopen() opens the same file again: what SQLite committed (its WAL) is what
+ * the next incarnation recovers. The SQLite I/O itself is synchronous, so
+ * runs stay deterministic.
+ *
+ * Storage faults act in front of the store (FaultyStore, processes.ts): a
+ * refused write never reaches SQLite.
  *
  * With `thread` (scenario `coordinator.sqliteThreadMs`), the store runs as
- * the production coordinator runs it (`thread: true`): group commit with the
- * default maxBatch, each group committed by a simulated thread after a seeded
- * delay (sim-sqlite-thread.ts) while what is issued meanwhile queues behind
- * it, and flushes deferred on the process clock. A crash then also loses the
+ * the production coordinator runs it (`thread: true`): each group committed
+ * by a simulated thread after a seeded delay (sim-sqlite-thread.ts) while
+ * what is issued meanwhile queues behind it. A crash then also loses the
  * groups in flight.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Clock, type TimerHandle, IllegalStateError, type ExecutionRecord, type Random } from '../../system/core/index.js';
+import { type Clock, IllegalStateError, type ExecutionRecord, type Random } from '../../system/core/index.js';
 import { SqliteStore, type SqliteStoreSeams, type Store, type StoreStats } from '../../system/store/index.js';
 import { simThreadBackend } from './sim-sqlite-thread.js';
 
@@ -35,64 +39,62 @@ export interface SimSqliteOptions {
   thread?: { random: Random; maxCommitMs: number };
 }
 
-/** The production store over the file, synchronous (maxBatch 1) or with its simulated thread. */
-function openSqlite(file: string, options: SimSqliteOptions): SqliteStore {
-  const thread = options.thread;
-  if (thread === undefined) return SqliteStore.open(file, { maxBatch: 1 });
-  const { clock } = options;
-  const seams: SqliteStoreSeams = { clock, backend: (executor) => simThreadBackend(executor, { clock, ...thread }) };
-  return SqliteStore.open(file, {}, seams);
+/** The clock whose zero-delay timer ends SqliteStore's commit window: `commitDelayMs` later on the virtual clock. */
+function windowClock(clock: Clock, commitDelayMs: number): Clock {
+  return {
+    now: () => clock.now(),
+    monotonic: () => clock.monotonic(),
+    setTimeout: (fn, ms) => clock.setTimeout(fn, Math.max(0, ms) + commitDelayMs),
+    setInterval: (fn, ms) => clock.setInterval(fn, ms),
+  };
 }
 
-interface Staged {
-  run: (s: SqliteStore) => Promise<unknown>;
-  resolve: (v: unknown) => void;
-  reject: (e: unknown) => void;
+/** The production store over the file, committing in this thread or on its simulated thread. */
+function openSqlite(file: string, options: SimSqliteOptions): SqliteStore {
+  const { clock, thread } = options;
+  const window = windowClock(clock, options.commitDelayMs);
+  const seams: SqliteStoreSeams = thread === undefined ? { clock: window } : { clock: window, backend: (executor) => simThreadBackend(executor, { clock, ...thread }) };
+  return SqliteStore.open(file, {}, seams);
 }
 
 /** A SQLite-backed store with the MemoryStore's crash/reopen surface (see the file comment). */
 export class SimSqliteStore implements Store {
-  private staged: Staged[] = [];
-  private timer: TimerHandle | undefined;
   private state: 'open' | 'crashed' | 'closed' = 'open';
-  /** Operations handed to SQLite (its simulated thread) and not settled yet. */
-  private sent = 0;
+  /** Operations issued and not settled: queued in the window or in a group not committed yet (a crash loses them). */
+  private pending = 0;
 
   private constructor(
     private readonly dir: string,
     private readonly sqlite: SqliteStore,
-    private readonly options: SimSqliteOptions,
   ) {}
 
-  /** Operations waiting in the commit window (a crash now would lose them). */
+  /** Operations not committed yet (a crash now would lose them). */
   get stagedCount(): number {
-    return this.staged.length;
+    return this.pending;
   }
 
-  /** Operations not committed yet: in the window or in a group the simulated thread has not committed (a crash loses both). */
+  /** The same count, under the name restart-views.ts reads for SQLite: queued and in flight alike. */
   get uncommittedCount(): number {
-    return this.staged.length + this.sent;
+    return this.pending;
   }
 
   /** A new database file in a fresh temp directory. */
   static create(options: SimSqliteOptions): SimSqliteStore {
     const dir = mkdtempSync(join(tmpdir(), 'squall-sim-sqlite-'));
-    return new SimSqliteStore(dir, openSqlite(join(dir, 'squall.db'), options), options);
+    return new SimSqliteStore(dir, openSqlite(join(dir, 'squall.db'), options));
   }
 
   /** The same file, opened by the next incarnation (after crash() or close()). */
   reopen(options: SimSqliteOptions): SimSqliteStore {
     if (this.state === 'open') throw new IllegalStateError('SimSqliteStore.reopen() needs a crashed or closed store, but this one is open');
-    return new SimSqliteStore(this.dir, openSqlite(join(this.dir, 'squall.db'), options), options);
+    return new SimSqliteStore(this.dir, openSqlite(join(this.dir, 'squall.db'), options));
   }
 
-  /** kill -9: the window's operations are lost, the handle dropped without a flush. */
+  /** kill -9: what is queued or in flight is lost, the handle dropped without a flush. */
   crash(): void {
     if (this.state !== 'open') return;
     this.state = 'crashed';
-    this.timer?.cancel();
-    this.staged = [];
-    this.sent = 0;
+    this.pending = 0;
     this.sqlite.abandon();
   }
 
@@ -106,55 +108,45 @@ export class SimSqliteStore implements Store {
     return this.sqlite.loadAll();
   }
   submit(records: readonly ExecutionRecord[]): Promise<void> {
-    return this.stage((s) => s.submit(records));
+    return this.issue((s) => s.submit(records));
   }
   claim(record: ExecutionRecord): Promise<void> {
-    return this.stage((s) => s.claim(record));
+    return this.issue((s) => s.claim(record));
   }
   saveCheckpoint(...args: Parameters<Store['saveCheckpoint']>): Promise<void> {
-    return this.stage((s) => s.saveCheckpoint(...args));
+    return this.issue((s) => s.saveCheckpoint(...args));
   }
   complete(record: ExecutionRecord): Promise<void> {
-    return this.stage((s) => s.complete(record));
+    return this.issue((s) => s.complete(record));
   }
   update(records: readonly ExecutionRecord[]): Promise<void> {
-    return this.stage((s) => s.update(records));
+    return this.issue((s) => s.update(records));
   }
   prune(completedBefore: number): Promise<number> {
-    return this.stage((s) => s.prune(completedBefore));
+    return this.issue((s) => s.prune(completedBefore));
+  }
+  probe(): Promise<void> {
+    return this.issue((s) => s.probe());
   }
   stats(): StoreStats {
     return this.sqlite.stats();
   }
+  /** A graceful stop: SqliteStore commits what is queued, waits for its thread, closes the database. */
   async close(): Promise<void> {
     if (this.state !== 'open') return;
-    this.flush();
     this.state = 'closed';
     await this.sqlite.close();
   }
 
-  private stage<T>(run: (s: SqliteStore) => Promise<T>): Promise<T> {
+  /** Hands the call to SqliteStore now (it serializes and queues it), counting it until it settles. */
+  private issue<T>(call: (s: SqliteStore) => Promise<T>): Promise<T> {
     if (this.state !== 'open') return Promise.reject(new IllegalStateError(`SimSqliteStore: the store is ${this.state}`));
-    return new Promise<T>((resolve, reject) => {
-      this.staged.push({ run, resolve: resolve as (v: unknown) => void, reject });
-      this.timer ??= this.options.clock.setTimeout(() => {
-        this.timer = undefined;
-        this.flush();
-      }, this.options.commitDelayMs);
-    });
-  }
-
-  /** Hands the window to SQLite in order; each operation commits before the next starts. */
-  private flush(): void {
-    const group = this.staged;
-    this.staged = [];
-    for (const op of group) {
-      this.sent++;
-      const settled = (): void => void this.sent--;
-      op.run(this.sqlite).then(
-        (v) => (settled(), op.resolve(v)),
-        (e: unknown) => (settled(), op.reject(e)),
-      );
-    }
+    this.pending++;
+    const out = call(this.sqlite);
+    const settled = (): void => {
+      if (this.state !== 'crashed') this.pending--;
+    };
+    out.then(settled, settled);
+    return out;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The simulation on the production SQLite store (SimSqliteStore: a temp file
- * behind a group-commit window on virtual time; a crash loses the window and
+ * whose group-commit queue waits on virtual time; a crash loses the queue and
  * drops the handle unflushed; the restart reopens the file). Runs stay
  * deterministic, every promise is checked as on the MemoryStore, and a store
  * that acknowledges before commit is caught here too.
