@@ -9,7 +9,7 @@ import { VirtualConnection } from './connection.js';
 import type { Host } from './host.js';
 import { type LinkDir, LinkState } from './link.js';
 import { TraceKind, type Trace } from './trace.js';
-import type { CorruptDelivery } from './types.js';
+import type { CloseDelivery, ConnectionOpened, CorruptDelivery } from './types.js';
 import type { VirtualTime } from './virtual-time.js';
 
 /** What a handshake borrows from the network that runs it (network.ts). */
@@ -25,6 +25,10 @@ export interface Dialer {
   corrupted(c: CorruptDelivery): void;
   /** Told of each data frame sent (see NetEnv.sent). */
   sent(from: string, to: string, text: string, bytes: number): void;
+  /** Told of each close frame a live process receives (see NetEnv.closeDelivered). */
+  closeDelivered(c: CloseDelivery): void;
+  /** Told of each connection the server accepted, with the client process that holds its other end. */
+  opened(c: ConnectionOpened): void;
 }
 
 /** Where the client dials and the promise to settle. */
@@ -136,7 +140,9 @@ class Handshake {
     const listener = server.listenerAt(port);
     if (listener === null || !client.isAlive(incarnation)) return;
     const id = this.net.nextConnectionId();
-    const conn = new VirtualConnection(id, { time: this.net.time, trace: this.net.trace, corrupted: (c) => this.net.corrupted(c), sent: (f, t, x, b) => this.net.sent(f, t, x, b) }, {
+    const net = this.net;
+    const env = { time: net.time, trace: net.trace, corrupted: (c: CorruptDelivery) => net.corrupted(c), sent: (f: string, t: string, x: string, b: number) => net.sent(f, t, x, b), closeDelivered: (c: CloseDelivery) => net.closeDelivered(c) };
+    const conn = new VirtualConnection(id, env, {
       clientHost: client,
       serverHost: server,
       serverAddress: `${this.serverName}:${port}`,
@@ -156,6 +162,7 @@ class Handshake {
     listener.accepted.add(conn.server);
     if (listener.accepted.size % 64 === 0) for (const ep of listener.accepted) if (ep.state === 'closed') listener.accepted.delete(ep);
     this.net.trace.record(TraceKind.Connect, id, client.name, url);
+    this.net.opened({ connection: id, client: client.name, incarnation, server: this.serverName });
     conn.server.out.push({ kind: 'open', bytes: 0 });
     listener.opts.onConnection(conn.server, { remoteAddress: client.name, url: parsed.pathname + parsed.search });
   }
