@@ -55,6 +55,8 @@ export const PROMISES = [
   { number: 34, name: 'identifiers', title: 'Identifiers, nonces and tokens have their documented form and are never minted twice' },
   // Runtime hygiene: leaks seen as process warnings and idle gauges (promises-hygiene.ts).
   { number: 35, name: 'hygiene', title: 'The system leaks nothing at run time: no process warning, and idle resources back to their baseline' },
+  // What the wire carries of a close, and what the peer does with it (promises-wire.ts).
+  { number: 36, name: 'wire', title: 'A close reaches the peer as sent, and the peer acts on it as the protocol says (fatal codes stop the worker, 4503 delays it by the hint)' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

@@ -28,6 +28,7 @@ import { applySimFault, type Undo } from './faults-sim.js';
 import { type Scenario, workerIds } from './schema.js';
 import { workerBackoffs } from './targets.js';
 import type { ScheduledFault } from './swarm.js';
+import { SimTwins } from './twins-sim.js';
 import { expandWorkload } from './workload.js';
 import { floodEnd, scheduleFlood } from './sim-flood.js';
 import { handlerCall, recordReadyz, SimClient, simSubmit } from './sim-client.js';
@@ -150,7 +151,7 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
 }
 
 /** Heal: run until every accepted execution is terminal and every worker is ready again. */
-async function simConvergence(sim: Simulation, scenario: Scenario, acked: ReadonlyMap<string, AckedExecution>, until: number): Promise<boolean> {
+async function simConvergence(sim: Simulation, scenario: Scenario, twins: SimTwins, acked: ReadonlyMap<string, AckedExecution>, until: number): Promise<boolean> {
   const done = new Set<string>();
   let lastCheck = -Infinity;
   const converged = (): boolean => {
@@ -168,7 +169,7 @@ async function simConvergence(sim: Simulation, scenario: Scenario, acked: Readon
     }
     // Both ends: a worker 'ready' on a half-open connection to a dead coordinator is not back (as live-run.ts).
     const registered = new Set(coordinator.workers().filter((w) => w.state === 'connected').map((w) => w.id));
-    return workerIds(scenario.fleet).every((id) => sim.worker(id).instance?.state === 'ready' && registered.has(id));
+    return workerIds(scenario.fleet).every((id) => twins.ready(id) && registered.has(id));
   };
   return sim.runUntil(converged, { maxMs: Math.max(0, until - sim.simulatedMs) });
 }
@@ -197,6 +198,7 @@ async function readAfterRestart(sim: Simulation, recorder: HistoryRecorder, appl
 /** The simulation's ModeAdapter (see driver.ts). */
 function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder, extras: EngineExtras, opts: SimRunOptions, client: SimClient): ModeAdapter {
   const runRecorder = simRecorder(recorder);
+  const twins = new SimTwins(sim, scenario, runRecorder);
   return {
     recorder: runRecorder,
     faultSteps: 'inline',
@@ -209,11 +211,12 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
     scheduleExtras: (at, faultsMs) => {
       scheduleFlood(sim, scenario, at, faultsMs, runRecorder.note);
       for (const x of extras.steps()) at(x.at, x.run);
+      twins.schedule(at);
     },
     restoreAll: () => extras.heal(),
     applyFault: (fault) => readAfterRestart(sim, recorder, () => applySimFault(sim, scenario, fault, { revokeToken: () => client.revokeToken(sim), note: runRecorder.note })),
     // The CLI's own submissions (scenario `cli`) are waited for and read at the end as the workload's are.
-    awaitConvergence: (acked, until) => simConvergence(sim, scenario, new Map([...acked, ...extras.cliSubmitted.map((id): [string, AckedExecution] => [id, { ref: 'cli', expect: 'terminal' }])]), until),
+    awaitConvergence: (acked, until) => simConvergence(sim, scenario, twins, new Map([...acked, ...extras.cliSubmitted.map((id): [string, AckedExecution] => [id, { ref: 'cli', expect: 'terminal' }])]), until),
     finalStatuses: async (workloadIds) => {
       const ids = [...workloadIds, ...extras.cliSubmitted.filter((id) => !workloadIds.includes(id))];
       if (scenario.workload.flood !== undefined) floodEnd(sim, scenario, runRecorder.note);
