@@ -13,4 +13,4 @@ export function wsTransport(): Transport {
 
 export { connectWs } from './ws-client.js';
 export { listenWs, MAX_HTTP_BODY_BYTES, readBody, startStream, type BodySource, type StreamTarget } from './ws-server.js';
-export { isSendableCloseCode, MAX_CLOSE_REASON_BYTES, TOO_BIG_CLOSE, trimCloseReason, wireCloseCode } from './wire-policy.js';
+export { TOO_BIG_CLOSE, trimCloseReason, wireCloseCode } from './wire-policy.js';

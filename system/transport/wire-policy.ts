@@ -11,7 +11,7 @@
 export const MAX_CLOSE_REASON_BYTES = 123;
 
 /** RFC 6455 1011: what an unsendable close code is replaced by (internal error). */
-export const FALLBACK_CLOSE_CODE = 1011;
+const FALLBACK_CLOSE_CODE = 1011;
 
 /** RFC 6455 1009 and ws's reason: a frame above maxPayload closes the connection (sent by the receiving transport). */
 export const TOO_BIG_CLOSE = { code: 1009, reason: 'Max payload size exceeded' } as const;
