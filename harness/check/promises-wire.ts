@@ -99,6 +99,14 @@ function backoffAt(view: HistoryView, d: Delivered): HistoryRecord | undefined {
   return undefined;
 }
 
+/** Whether a backoff follows a retry-after hint: says it, and its delay lies in [hint, 1.5 × hint] within the cap (docs/PROTOCOL.md; [cap / 1.5, cap] for a hint past it). */
+function honours(backoff: HistoryRecord, hint: number, maxMs: number): boolean {
+  const delay = Number(backoff.value.delayMs);
+  const floor = Math.min(hint, maxMs / 1.5);
+  const cap = Math.min(maxMs, Math.max(floor, hint * 1.5));
+  return backoff.value.retryAfterMs === hint && delay >= floor - 1 && delay <= cap + 1;
+}
+
 /** 36. A worker obeys the coordinator's close: fatal codes stop that process, 4503 delays its next try by the hint. */
 export function checkClosesObeyed(view: HistoryView, ctx: CheckContext): Violation[] {
   const workers = new Set(ctx.workerIds ?? []);
@@ -128,9 +136,9 @@ export function checkClosesObeyed(view: HistoryView, ctx: CheckContext): Violati
     const hint = d.askedCode === OVERLOADED ? /retry-after=(\d+)/.exec(d.askedReason)?.[1] : undefined;
     if (hint === undefined || !workers.has(d.to)) continue;
     const backoff = backoffAt(view, d);
-    if (backoff === undefined || backoff.value.retryAfterMs === Number(hint)) continue;
+    if (backoff === undefined || honours(backoff, Number(hint), ctx.backoffByWorker?.[d.to]?.maxMs ?? ctx.backoff.maxMs)) continue;
     out.push(
-      violation(view.records, 'wire', `${d.to} was refused with 4503 retry-after=${hint} at t=${d.rec.time}${d.code === d.askedCode ? '' : ` (received as ${d.code})`}, but its next backoff (${String(backoff.value.delayMs)} ms) ${backoff.value.retryAfterMs === undefined ? 'ignores the hint' : `honours ${String(backoff.value.retryAfterMs)}`}: a refused worker comes back after the hint`, {
+      violation(view.records, 'wire', `${d.to} was refused with 4503 retry-after=${hint} at t=${d.rec.time}${d.code === d.askedCode ? '' : ` (received as ${d.code})`}, but its next backoff (${String(backoff.value.delayMs)} ms) ${backoff.value.retryAfterMs === undefined ? 'ignores the hint' : `honours ${String(backoff.value.retryAfterMs)}`}: a refused worker comes back in [hint, 1.5 × hint], within its backoff cap (docs/PROTOCOL.md, admission control)`, {
         index: backoff.index,
         workerId: d.to,
       }),

@@ -86,4 +86,15 @@ describe('36 wire: the peer acts on the close', () => {
     bad.emit('w1', { type: 'backoff', workerId: 'w1', attempt: 1, delayMs: 20, strategy: 'full-jitter', capMs: 100, floorMs: 0 });
     expect(wire(bad)).toEqual([expect.stringMatching(/^w1 was refused with 4503 retry-after=50 at t=5, but its next backoff \(20 ms\) ignores the hint/)]);
   });
+
+  it('reports a backoff that names the hint but comes back sooner than it (a window bounded by initialMs, not the cap)', () => {
+    const early = new H();
+    closeNote(early.at(5), 'w1', { code: 4503, reason: 'retry-after=900' });
+    early.emit('w1', { type: 'backoff', workerId: 'w1', attempt: 1, delayMs: 90, strategy: 'full-jitter', capMs: 100, floorMs: 66, retryAfterMs: 900 });
+    expect(wire(early)).toEqual([expect.stringMatching(/^w1 was refused with 4503 retry-after=900 at t=5, but its next backoff \(90 ms\) honours 900/)]);
+    const capped = new H();
+    closeNote(capped.at(5), 'w1', { code: 4503, reason: 'retry-after=5000' });
+    capped.emit('w1', { type: 'backoff', workerId: 'w1', attempt: 1, delayMs: 1800, strategy: 'full-jitter', capMs: 2000, floorMs: 1333, retryAfterMs: 5000 });
+    expect(wire(capped)).toEqual([]);
+  });
 });
