@@ -60,6 +60,8 @@ export class Endpoint implements Connection {
   private handler: ConnectionHandler | null = null;
   private early: ((h: ConnectionHandler) => void)[] = [];
   private notified = false;
+  /** Client side: when the upgrade response arrived (virtual ms since the start). */
+  private openedAt: number | null = null;
 
   /** The process was told of this endpoint's close (or died with it): its handler no longer counts it as open. */
   get closeNotified(): boolean {
@@ -132,6 +134,7 @@ export class Endpoint implements Connection {
       case 'open': {
         if (this.state !== 'connecting') return;
         this.state = 'open';
+        this.openedAt = this.env.time.elapsed();
         const onOpen = this.onOpen;
         this.onOpen = null;
         onOpen?.();
@@ -155,7 +158,7 @@ export class Endpoint implements Connection {
         this.state = 'closed';
         this.closeTimer?.cancel();
         if (!wasClosing) this.out.push({ kind: 'close', code: item.code, reason: item.reason, bytes: item.bytes });
-        if (item.asked !== undefined) this.env.closeDelivered?.({ connection: this.id, from: this.peer.host.name, to: this.host.name, incarnation: this.incarnation, asked: item.asked, code: item.code, reason: item.reason });
+        if (item.asked !== undefined) this.env.closeDelivered?.({ connection: this.id, from: this.peer.host.name, to: this.host.name, incarnation: this.incarnation, asked: item.asked, code: item.code, reason: item.reason, unattended: this.unattended() });
         this.notify(item.code, item.reason);
         return;
       }
@@ -199,6 +202,11 @@ export class Endpoint implements Connection {
       return;
     }
     this.host.deliver(this.incarnation, () => this.notify(ABNORMAL, ''));
+  }
+
+  /** A client end its process never took up (no handler) since an earlier instant than now: its connect was given up on, yet the socket stayed. */
+  unattended(): boolean {
+    return this.handler === null && this.openedAt !== null && this.openedAt < this.env.time.elapsed();
   }
 
   /** Ends this side now (terminate, close timeout): 1006 locally, FIN to the peer. */

@@ -4,7 +4,8 @@
  * the server's listener accepts, and the upgrade response opens the client's
  * end. It settles once: open, refused, reset, handshake timeout or abort.
  */
-import { type Connection, type ConnectOptions, SquallError, type TimerHandle } from '../../system/core/index.js';
+import { type Connection, type ConnectOptions, SquallError } from '../../system/core/index.js';
+import { type AttemptCarrier, type ConnectAttempt, watchConnect } from '../../system/transport/index.js';
 import { VirtualConnection } from './connection.js';
 import type { Host } from './host.js';
 import { type LinkDir, LinkState } from './link.js';
@@ -49,10 +50,15 @@ export function handshake(net: Dialer, client: Host, incarnation: number, url: s
   });
 }
 
+/** The bookkeeping every attempt runs: the production one, system/transport/connect-attempt.ts (a test seam: tests/sim/broken/wire15-variants.ts plants a broken one). */
+export const attemptSeam: { watch: typeof watchConnect } = { watch: watchConnect };
+
 class Handshake {
-  private settled = false;
-  private readonly timer: TimerHandle;
-  private readonly onAbort = (): void => this.settle(() => this.d.reject(this.d.opts.signal?.reason));
+  /** The production connect bookkeeping (system/transport/connect-attempt.ts): settles once, ends a failed attempt. */
+  private readonly attempt: ConnectAttempt;
+  /** The attempt failed and ended its socket: a connection that opens later is dropped at once (ws.terminate()). */
+  private abandoned = false;
+  private conn: VirtualConnection | undefined;
   private server!: Host;
   private up!: LinkDir;
   private down!: LinkDir;
@@ -65,19 +71,24 @@ class Handshake {
   ) {
     this.serverName = d.parsed.hostname;
     this.port = Number(d.parsed.port === '' ? 80 : d.parsed.port);
-    this.timer = d.client.clock.setTimeout(
-      () => this.settle(() => d.reject(new SquallError('timeout', `connect ${d.url}: no handshake within ${d.opts.handshakeTimeoutMs} ms`))),
-      d.opts.handshakeTimeoutMs,
-    );
+    const carrier: AttemptCarrier = {
+      arm: (ms, onTimeout) => {
+        const timer = d.client.clock.setTimeout(onTimeout, ms);
+        return () => timer.cancel();
+      },
+      detach: () => {},
+      end: () => (this.abandoned = true),
+    };
+    const errors = { timeout: () => new SquallError('timeout', `connect ${d.url}: no handshake within ${d.opts.handshakeTimeoutMs} ms`), aborted: () => d.opts.signal?.reason };
+    this.attempt = attemptSeam.watch(d.opts, carrier, errors, (failure) => (failure === undefined ? d.resolve((this.conn as VirtualConnection).client) : d.reject(failure.err)));
   }
 
   start(): void {
     const signal = this.d.opts.signal;
     if (signal?.aborted === true) {
-      this.settle(() => this.d.reject(signal.reason));
+      this.attempt.failed(signal.reason);
       return;
     }
-    signal?.addEventListener('abort', this.onAbort, { once: true });
     const server = this.net.existingHost(this.serverName);
     if (server === undefined) {
       this.fail(new SquallError('unavailable', `connect ${this.d.url}: unknown host ${this.serverName} (ENOTFOUND)`), 0);
@@ -89,18 +100,10 @@ class Handshake {
     this.syn();
   }
 
-  private settle(fn: () => void): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.timer.cancel();
-    this.d.opts.signal?.removeEventListener('abort', this.onAbort);
-    fn();
-  }
-
   private fail(err: Error, afterMs: number): void {
-    const { client, incarnation, url, reject } = this.d;
+    const { client, incarnation, url } = this.d;
     this.net.trace.record(TraceKind.Refused, client.name, url, err.message);
-    this.net.time.setTimeout(() => client.deliver(incarnation, () => this.settle(() => reject(err))), afterMs);
+    this.net.time.setTimeout(() => client.deliver(incarnation, () => this.attempt.failed(err)), afterMs);
   }
 
   private refused(): Error {
@@ -110,7 +113,7 @@ class Handshake {
   /** The SYN tries to cross the client→server link. */
   private syn(): void {
     const { up, down } = this;
-    if (this.settled || !this.d.client.isAlive(this.d.incarnation)) return;
+    if (this.attempt.settled || !this.d.client.isAlive(this.d.incarnation)) return;
     if (up.isDown() || down.isDown()) return this.fail(this.refused(), 0);
     if (up.state === LinkState.Hold) return up.waitForRelease(() => this.syn());
     if (up.state === LinkState.Partition) return; // SYN lost: the client times out
@@ -124,7 +127,7 @@ class Handshake {
 
   /** The SYN reached the server host: refused without a listener, else handed to the server process. */
   private arrive(): void {
-    if (this.settled || !this.d.client.isAlive(this.d.incarnation)) return;
+    if (this.attempt.settled || !this.d.client.isAlive(this.d.incarnation)) return;
     const listener = this.server.listenerAt(this.port);
     if (listener === null) {
       if (this.down.state === LinkState.Healthy) this.fail(this.refused(), this.down.handshakeDelay());
@@ -151,12 +154,12 @@ class Handshake {
       clientMaxPayload: opts.maxPayloadBytes,
       serverMaxPayload: listener.opts.maxPayloadBytes,
     });
+    this.conn = conn;
     conn.client.onOpen = () => {
-      if (this.settled) conn.client.vanish();
-      else this.settle(() => this.d.resolve(conn.client));
+      if (this.abandoned) conn.client.vanish();
+      else this.attempt.opened();
     };
-    conn.failOpen = () =>
-      client.deliver(incarnation, () => this.settle(() => this.d.reject(new SquallError('unavailable', `connect ${url}: reset during handshake (1006)`))));
+    conn.failOpen = () => client.deliver(incarnation, () => this.attempt.failed(new SquallError('unavailable', `connect ${url}: reset during handshake (1006)`)));
     client.adopt(conn.client);
     server.adopt(conn.server);
     listener.accepted.add(conn.server);

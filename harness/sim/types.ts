@@ -91,6 +91,8 @@ export interface CloseDelivery {
   asked: { code: number; reason: string };
   code: number;
   reason: string;
+  /** The receiver is a client end its process never took up, open since an earlier instant (a connect given up on, its socket left open). */
+  unattended: boolean;
 }
 
 /** A connection the network opened: the client's host and incarnation (which process holds the client end). */
