@@ -71,7 +71,7 @@ import { checkReload } from './promises-reload.js';
 import { checkIdentifiers } from './promises-ids.js';
 import { checkHygiene } from './promises-hygiene.js';
 import { checkPingPace } from './promises-ping-pace.js';
-import { checkClosesAsSent, checkClosesObeyed } from './promises-wire.js';
+import { checkClosesAsSent, checkClosesObeyed, checkNoUnattended } from './promises-wire.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -117,7 +117,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   reload: (v) => checkReload(v),
   identifiers: checkIdentifiers,
   hygiene: (v) => checkHygiene(v),
-  wire: (v, c) => [...checkClosesAsSent(v), ...checkClosesObeyed(v, c)],
+  wire: (v, c) => [...checkClosesAsSent(v), ...checkClosesObeyed(v, c), ...checkNoUnattended(v, c)],
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

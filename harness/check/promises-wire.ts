@@ -16,7 +16,11 @@
  *    version) never connects again in that incarnation: with two live
  *    processes of one id (scenario `fleet.twins`), one that reconnected would
  *    replace the other back, forever (blind set 15 #23). A worker told 4503
- *    with `retry-after=<ms>` backs off by that hint.
+ *    with `retry-after=<ms>` backs off by that hint. A worker never leaves a
+ *    connection it opened but gave up on (blind set 14 #30: a failed connect
+ *    not terminated; the simulated handshake runs the production
+ *    bookkeeping, system/transport/connect-attempt.ts): no close reaches a
+ *    client end its process never took up.
  */
 import type { HistoryRecord } from './history.js';
 import type { CheckContext } from './context.js';
@@ -42,6 +46,7 @@ interface Delivered {
   askedReason: string;
   code: number;
   reason: string;
+  unattended: boolean;
 }
 
 function deliveredCloses(view: HistoryView): Delivered[] {
@@ -49,7 +54,7 @@ function deliveredCloses(view: HistoryView): Delivered[] {
   for (const rec of view.records) {
     if (rec.f !== 'note' || rec.process !== 'net' || typeof rec.value.closeDelivered !== 'string') continue;
     const v = rec.value;
-    out.push({ rec, from: String(v.from), to: String(v.to), incarnation: Number(v.incarnation), askedCode: Number(v.askedCode), askedReason: String(v.askedReason), code: Number(v.code), reason: String(v.reason) });
+    out.push({ rec, from: String(v.from), to: String(v.to), incarnation: Number(v.incarnation), askedCode: Number(v.askedCode), askedReason: String(v.askedReason), code: Number(v.code), reason: String(v.reason), unattended: v.unattended === true });
   }
   return out;
 }
@@ -80,6 +85,18 @@ export function checkClosesAsSent(view: HistoryView): Violation[] {
     out.push(violation(view.records, 'wire', `${d.to} received a close frame at t=${d.rec.time} with ${what}: the peer must get the close it was sent, or it cannot act on it (docs/PROTOCOL.md, close codes)`, { index: d.rec.index, workerId: d.to }));
   }
   return out;
+}
+
+/** 36. At the end of the run no worker holds a connection it opened but never took up (the network's `unattendedConnections` note). */
+export function checkNoUnattended(view: HistoryView, ctx: CheckContext): Violation[] {
+  const hosts = new Set([...(ctx.workerIds ?? []), ...(ctx.workerHosts ?? [])]);
+  const note = view.records.findLast((r) => r.f === 'note' && typeof r.value.unattendedConnections === 'object' && r.value.unattendedConnections !== null);
+  if (note === undefined) return [];
+  return Object.entries(note.value.unattendedConnections as Record<string, string[]>)
+    .filter(([host]) => hosts.has(host))
+    .map(([host, ids]) =>
+      violation(view.records, 'wire', `at the end of the run ${host} still held ${ids.length} open connection(s) it never took up (${ids.slice(0, 5).join(', ')}): a connect given up on (timed out, aborted) must end its socket, or it completes later as a connection nobody uses`, { index: note.index, workerId: host }),
+    );
 }
 
 /** Per client process (`host#incarnation`), the last connection it opened. */
@@ -116,6 +133,15 @@ export function checkClosesObeyed(view: HistoryView, ctx: CheckContext): Violati
   const last = delivered.length === 0 ? new Map<string, HistoryRecord>() : lastOpened(view);
   const judged = new Set<string>();
   for (const d of delivered) {
+    if (d.unattended) {
+      out.push(
+        violation(view.records, 'wire', `${d.to} never took up a connection it had opened, which stayed open until ${d.from} closed it with ${d.askedCode} (${JSON.stringify(d.askedReason.slice(0, 60))}) at t=${d.rec.time}: a connect given up on (timed out, aborted) must end its socket, not leave it holding a handshake slot`, {
+          index: d.rec.index,
+          workerId: d.to,
+        }),
+      );
+      continue;
+    }
     const fatal = FATAL_CODES.get(d.askedCode);
     if (fatal !== undefined) {
       // Once per process: a flapping pair would repeat the story at every round.

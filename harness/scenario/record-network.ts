@@ -19,7 +19,7 @@ export function recordNetwork(sim: Simulation, scenario: Scenario, recorder: His
   // Each close frame a live process received, with the code and reason its peer asked for, and each
   // connection the network opened, with the client process at its other end (promise 36, promises-wire.ts).
   sim.net.onCloseDelivered = (c) =>
-    recorder.recordInfo({ closeDelivered: c.connection, from: c.from, to: c.to, incarnation: c.incarnation, askedCode: c.asked.code, askedReason: c.asked.reason, code: c.code, reason: c.reason }, 'net');
+    recorder.recordInfo({ closeDelivered: c.connection, from: c.from, to: c.to, incarnation: c.incarnation, askedCode: c.asked.code, askedReason: c.asked.reason, code: c.code, reason: c.reason, ...(c.unattended ? { unattended: true } : {}) }, 'net');
   sim.net.onOpened = (c) => recorder.recordInfo({ opened: c.connection, client: c.client, incarnation: c.incarnation, server: c.server }, 'net');
   // What the container and command kinds made on each worker's simulated engine and process table (promise 32, promises-resources.ts).
   sim.resources.onRecord = (r) => recorder.recordInfo(r, 'resources');
@@ -27,3 +27,12 @@ export function recordNetwork(sim: Simulation, scenario: Scenario, recorder: His
   if (scenario.clientReads.some((r) => r.read === 'gauges')) sim.net.frameSizes = new FrameSizes(COORDINATOR_HOST);
 }
 
+
+/** At the final read: each host's open connections its process never took up (a connect given up on whose socket stayed; promise 36). */
+export function noteUnattended(sim: Simulation, note: (v: Record<string, unknown>) => void): void {
+  const byHost = sim.net.hostNames().flatMap((h) => {
+    const ids = sim.net.host(h).unattendedConnections();
+    return ids.length === 0 ? [] : [[h, ids] as const];
+  });
+  if (byHost.length > 0) note({ unattendedConnections: Object.fromEntries(byHost) });
+}

@@ -21,7 +21,7 @@ import { probeTruncatedStore } from './store-probe.js';
 import type { TokenStore } from '../../system/coordinator/index.js';
 import { isTerminal, seededRandom } from '../../system/core/index.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
-import { recordNetwork } from './record-network.js';
+import { noteUnattended, recordNetwork } from './record-network.js';
 import { Simulation, type SimWiring } from '../sim/index.js';
 import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault, type RunRecorder, runSwarm } from './driver.js';
 import { applySimFault, type Undo } from './faults-sim.js';
@@ -235,6 +235,7 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
       const made = records.filter((r) => r !== undefined && (r.kind === 'container' || r.kind === 'command') && isTerminal(r.status)).filter((r) => r !== undefined);
       if (made.length > 0) runRecorder.note({ kindResults: Object.fromEntries(made.map((r) => [r.executionId, { status: r.status, ...(r.result === undefined ? {} : { result: r.result }), ...(r.error === undefined ? {} : { error: r.error }) }])) });
       // Promise 35's idle baseline: every workload execution ended, the clients' streams closed or counted (hygiene-watch.ts).
+      noteUnattended(sim, runRecorder.note);
       const idle = idleGauges(sim);
       if (idle !== undefined) runRecorder.note({ idleCoordinator: idle });
       // How long the store's writes took to commit, and what still waits (promise 19, promises-commit-latency.ts).

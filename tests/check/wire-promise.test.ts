@@ -98,3 +98,18 @@ describe('36 wire: the peer acts on the close', () => {
     expect(wire(capped)).toEqual([]);
   });
 });
+
+describe('36 wire: a connect given up on ends its socket', () => {
+  it('reports a close reaching a client end its process never took up, and one still held at the end', () => {
+    const h = new H();
+    h.at(4000).rec.recordInfo({ closeDelivered: 'c9', from: 'coordinator', to: 'w1', incarnation: 2, askedCode: 4429, askedReason: 'no register within 5000 ms', code: 4429, reason: 'no register within 5000 ms', unattended: true }, 'net');
+    h.at(9000).rec.recordInfo({ unattendedConnections: { w2: ['c12'], adversary: ['c3'] } });
+    expect(wire(h)).toEqual([expect.stringMatching(/^w1 never took up a connection it had opened, which stayed open until coordinator closed it with 4429/), expect.stringMatching(/^at the end of the run w2 still held 1 open connection\(s\) it never took up \(c12\)/)]);
+  });
+
+  it('passes a run whose workers took up every connection they kept', () => {
+    const h = new H();
+    closeNote(h.at(4000), 'w1', { code: 4429, reason: 'no register within 5000 ms' });
+    expect(wire(h)).toEqual([]);
+  });
+});

@@ -5,6 +5,7 @@
 import { FATAL_CLOSE_CODES, CloseCode } from '../../../system/protocol/index.js';
 import { wireCloseCode } from '../../../system/transport/index.js';
 import { Endpoint } from '../../../harness/sim/connection.js';
+import { attemptSeam } from '../../../harness/sim/handshake.js';
 
 /** Set 15 #19: the transport treats 4000-4999 as unsendable and sends 1011 instead (through the simulated endpoint's wire-policy seam). */
 export async function withApplicationCodesAsInternal<T>(body: () => Promise<T>): Promise<T> {
@@ -25,5 +26,16 @@ export async function withReplacedNotFatal<T>(body: () => Promise<T>): Promise<T
     return await body();
   } finally {
     codes.add(CloseCode.Replaced);
+  }
+}
+
+/** Set 14 #30: a failed connect does not end its socket (through the simulated handshake's seam on the production bookkeeping). */
+export async function withFailedConnectsLeftOpen<T>(body: () => Promise<T>): Promise<T> {
+  const original = attemptSeam.watch;
+  attemptSeam.watch = (opts, carrier, errors, done) => original(opts, { ...carrier, end: () => {} }, errors, done);
+  try {
+    return await body();
+  } finally {
+    attemptSeam.watch = original;
   }
 }
