@@ -49,6 +49,8 @@ export interface CheckContext {
   minCapSpread: number;
   /** The fleet's worker ids; each must register at some point (identity collisions). */
   workerIds?: readonly string[];
+  /** Hosts of the fleet's worker processes besides workerIds' own (a twin's, scenario fleet.twins): promise 38 judges what they do with a close. */
+  workerHosts?: readonly string[];
   /** When heal began, overriding the history's 'heal' phase record. */
   healAt?: number;
   /**

@@ -8,6 +8,7 @@ import type { CheckContext } from './context.js';
 import type { Ev, HistoryView } from './view.js';
 import { type CapDraw, lockstepViolations } from './lockstep.js';
 import type { Violation } from './violation.js';
+import { FATAL_CODES } from './promises-wire.js';
 import { violation } from './violation.js';
 
 /** p-quantile (0..1) of sorted numbers: the exact nearest rank of system/core/stats.ts. */
@@ -131,7 +132,9 @@ function passEvent(p: WorkerPass, i: number): void {
   } else if (ev.type === 'disconnected') {
     p.up = undefined;
     p.closedBy = { code: ev.code, reason: ev.reason };
-    if (stalled(p, i, ['backoff', 'connecting'], e.rec.time + tol).stalled) {
+    // A documented fatal close (4409 replaced, 4426 version) stops the worker: no reconnect is due (promise 38 judges that it stops).
+    const fatal = FATAL_CODES.has(ev.code) && ev.reason.startsWith('fatal:');
+    if (!fatal && stalled(p, i, ['backoff', 'connecting'], e.rec.time + tol).stalled) {
       const why = ev.reason === '' ? '' : ` (code ${ev.code}: ${ev.reason.length > 120 ? `${ev.reason.slice(0, 120)}…` : ev.reason})`;
       p.v(e, `disconnected at t=${e.rec.time}${why} and did not schedule a reconnect within ${tol} ms: a worker must keep retrying while faults last`);
     }

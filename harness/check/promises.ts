@@ -59,6 +59,8 @@ export const PROMISES = [
   { number: 36, name: 'process-exit', title: 'squall coordinator and squall worker stop as documented on SIGTERM: every step of the stop, exit 0 when it ended cleanly, 1 when it failed' },
   // The Store seam's contract under failure and graceful stops, on the run's kind of store (promises-store-contract.ts).
   { number: 37, name: 'store-contract', title: 'The store commits a batch all or nothing, a failed commit leaves no trace, close() settles every write, and a reopened store holds what was acknowledged' },
+  // What the wire carries of a close, and what the peer does with it (promises-wire.ts).
+  { number: 38, name: 'wire', title: 'A close reaches the peer as sent, and the peer acts on it as the protocol says (fatal codes stop the worker, 4503 delays it by the hint)' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

@@ -131,7 +131,8 @@ export class HistoryView {
     let deaths = this.deaths.get(process);
     if (deaths === undefined) {
       const on = (f: FaultSpan): boolean => (process === 'coordinator' ? affectsCoordinator(f.details) : affectsWorker(f.details, process));
-      const killed = this.faults.filter((f) => (f.details.action === 'kill' || f.details.action === 'restart') && on(f)).map((f) => f.start.index);
+      // A twin (a second process with the worker's id, scenario fleet.twins) starts a new life of the id, as a restart does.
+      const killed = this.faults.filter((f) => (f.details.action === 'kill' || f.details.action === 'restart' || f.details.action === 'twin') && on(f)).map((f) => f.start.index);
       const drained = this.faults.filter((f) => f.details.action === 'drain' && on(f)).map((f) => f.stop?.index ?? Infinity);
       deaths = [...killed, ...drained].sort((a, b) => a - b);
       this.deaths.set(process, deaths);
@@ -155,11 +156,11 @@ export class HistoryView {
     );
   }
 
-  /** Whether a process fault (pause, kill, restart, drain) on this worker (or 'coordinator') overlaps [from, to]. */
+  /** Whether a process fault (pause, kill, restart, drain, a twin's start) on this worker (or 'coordinator') overlaps [from, to]. */
   processFaultOn(workerId: string, from: number, to: number): boolean {
     return this.faults.some(
       (f) =>
-        (f.details.action === 'pause' || f.details.action === 'kill' || f.details.action === 'restart' || f.details.action === 'drain') &&
+        (f.details.action === 'pause' || f.details.action === 'kill' || f.details.action === 'restart' || f.details.action === 'drain' || f.details.action === 'twin') &&
         (workerId === 'coordinator' ? affectsCoordinator(f.details) : affectsWorker(f.details, workerId)) &&
         f.start.time <= to &&
         (f.details.action === 'restart' ? f.start.time : this.faultEnd(f)) >= from,

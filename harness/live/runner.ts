@@ -172,7 +172,9 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
   const faults = faultLines(o);
   const violations = dedupe([...refusalViolations(faults.refused, o.proxy.url), ...essentialViolations(o).map((v) => ({ ...v, source: 'http' })), ...checked]);
   const slo = checkSlo(history, scenario.slo, healAt);
-  const problems = liveGuardProblems(o, history);
+  // A twin (fleet.twins) is started by the simulation only: a live run that ignored it would pass without it.
+  const twins = scenario.fleet.twins.map((t) => `fleet.twins (${t.of} at ${t.at} ms) is simulation only: a live run starts no second process with a worker's id`);
+  const problems = [...liveGuardProblems(o, history), ...twins];
   const passed = violations.length === 0 && slo.passed && problems.length === 0;
   const result = liveResult({ scenario, o, history, startedAt, healAt, toleranceMs, violations, slo, passed, version: opts.version, reportDir: opts.reportDir });
   const report = opts.reportDir === null ? null : await writeReport(result, { dir: opts.reportDir ?? 'reports' });

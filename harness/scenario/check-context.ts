@@ -7,6 +7,7 @@ import { COORDINATOR_DEFAULTS } from '../../system/coordinator/index.js';
 import type { CheckContext } from '../check/context.js';
 import { workerIds, type Scenario } from './schema.js';
 import { workerBackoffs } from './targets.js';
+import { twinHost } from '../sim/index.js';
 
 /** The simulated store's commit window when the scenario sets none (harness/sim/processes.ts). */
 const SIM_COMMIT_WINDOW_MS = 2;
@@ -38,6 +39,7 @@ export function contextFromScenario(s: Scenario): CheckContext {
   const f = s.fleet.backoff;
   const own = [...workerBackoffs(s.fleet).byWorker].filter(([, b]) => b.strategy !== f.strategy || b.initialMs !== f.initialMs || b.maxMs !== f.maxMs || b.multiplier !== f.multiplier);
   if (own.length > 0) ctx.backoffByWorker = Object.fromEntries(own.map(([id, b]) => [id, { ...b }]));
+  if (s.fleet.twins.length > 0) ctx.workerHosts = s.fleet.twins.map((t) => twinHost(t.of));
   if (s.fleet.heartbeatTimeoutMs !== undefined) ctx.workerHeartbeatTimeoutMs = s.fleet.heartbeatTimeoutMs;
   if (s.fleet.heartbeatMs !== undefined) ctx.workerHeartbeatMs = s.fleet.heartbeatMs;
   if (s.checks.maxReconnectBoundMs !== undefined) ctx.maxReconnectBoundMs = s.checks.maxReconnectBoundMs;

@@ -1,7 +1,8 @@
 /**
  * What a simulated run's network and hosts tell its history, wired once per
  * run: corrupted frames a receiver reads (promise 8), handshake nonces as
- * sent (promise 34), what the container and command kinds made (promise 32),
+ * sent (promise 34), close frames as asked and as received and the
+ * connections opened (promise 38), what the container and command kinds made (promise 32),
  * and the sizes of the coordinator's frames when its gauges are read.
  */
 import type { HistoryRecorder } from '../check/history.js';
@@ -15,9 +16,23 @@ export function recordNetwork(sim: Simulation, scenario: Scenario, recorder: His
   sim.net.onCorruptDelivered = (c) => recorder.recordInfo({ corrupted: c.connection, from: c.from, to: c.to, frame: c.frame, field: c.field }, 'net');
   // Handshake nonces as the coordinator and the fleet sent them (promise 34, promises-ids.ts); an adversary's host is not the system's.
   sim.net.onSent = (host, frame) => recordNonce(recorder, host, frame);
+  // Each close frame a live process received, with the code and reason its peer asked for, and each
+  // connection the network opened, with the client process at its other end (promise 38, promises-wire.ts).
+  sim.net.onCloseDelivered = (c) =>
+    recorder.recordInfo({ closeDelivered: c.connection, from: c.from, to: c.to, incarnation: c.incarnation, askedCode: c.asked.code, askedReason: c.asked.reason, code: c.code, reason: c.reason, ...(c.unattended ? { unattended: true } : {}) }, 'net');
+  sim.net.onOpened = (c) => recorder.recordInfo({ opened: c.connection, client: c.client, incarnation: c.incarnation, server: c.server }, 'net');
   // What the container and command kinds made on each worker's simulated engine and process table (promise 32, promises-resources.ts).
   sim.resources.onRecord = (r) => recorder.recordInfo(r, 'resources');
   // The sizes of the frames to and from the coordinator, which its bytes counters are judged by (gauge reads, promises-metrics-bytes.ts).
   if (scenario.clientReads.some((r) => r.read === 'gauges')) sim.net.frameSizes = new FrameSizes(COORDINATOR_HOST);
 }
 
+
+/** At the final read: each host's open connections its process never took up (a connect given up on whose socket stayed; promise 38). */
+export function noteUnattended(sim: Simulation, note: (v: Record<string, unknown>) => void): void {
+  const byHost = sim.net.hostNames().flatMap((h) => {
+    const ids = sim.net.host(h).unattendedConnections();
+    return ids.length === 0 ? [] : [[h, ids] as const];
+  });
+  if (byHost.length > 0) note({ unattendedConnections: Object.fromEntries(byHost) });
+}

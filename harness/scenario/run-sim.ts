@@ -22,13 +22,14 @@ import { probeTruncatedStore } from './store-probe.js';
 import type { TokenStore } from '../../system/coordinator/index.js';
 import { isTerminal, seededRandom } from '../../system/core/index.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
-import { recordNetwork } from './record-network.js';
+import { noteUnattended, recordNetwork } from './record-network.js';
 import { Simulation, type SimWiring } from '../sim/index.js';
 import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault, type RunRecorder, runSwarm } from './driver.js';
 import { applySimFault, type Undo } from './faults-sim.js';
 import { type Scenario, workerIds } from './schema.js';
 import { workerBackoffs } from './targets.js';
 import type { ScheduledFault } from './swarm.js';
+import { SimTwins } from './twins-sim.js';
 import { expandWorkload } from './workload.js';
 import { floodEnd, scheduleFlood } from './sim-flood.js';
 import { handlerCall, recordReadyz, SimClient, simSubmit } from './sim-client.js';
@@ -152,7 +153,7 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
 }
 
 /** Heal: run until every accepted execution is terminal and every worker is ready again. */
-async function simConvergence(sim: Simulation, scenario: Scenario, acked: ReadonlyMap<string, AckedExecution>, until: number): Promise<boolean> {
+async function simConvergence(sim: Simulation, scenario: Scenario, twins: SimTwins, acked: ReadonlyMap<string, AckedExecution>, until: number): Promise<boolean> {
   const done = new Set<string>();
   let lastCheck = -Infinity;
   const converged = (): boolean => {
@@ -170,7 +171,7 @@ async function simConvergence(sim: Simulation, scenario: Scenario, acked: Readon
     }
     // Both ends: a worker 'ready' on a half-open connection to a dead coordinator is not back (as live-run.ts).
     const registered = new Set(coordinator.workers().filter((w) => w.state === 'connected').map((w) => w.id));
-    return workerIds(scenario.fleet).every((id) => sim.worker(id).instance?.state === 'ready' && registered.has(id));
+    return workerIds(scenario.fleet).every((id) => twins.ready(id) && registered.has(id));
   };
   return sim.runUntil(converged, { maxMs: Math.max(0, until - sim.simulatedMs) });
 }
@@ -199,6 +200,7 @@ async function readAfterRestart(sim: Simulation, recorder: HistoryRecorder, appl
 /** The simulation's ModeAdapter (see driver.ts). */
 function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder, extras: EngineExtras, opts: SimRunOptions, client: SimClient): ModeAdapter {
   const runRecorder = simRecorder(recorder);
+  const twins = new SimTwins(sim, scenario, runRecorder);
   return {
     recorder: runRecorder,
     faultSteps: 'inline',
@@ -211,11 +213,12 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
     scheduleExtras: (at, faultsMs) => {
       scheduleFlood(sim, scenario, at, faultsMs, runRecorder.note);
       for (const x of extras.steps()) at(x.at, x.run);
+      twins.schedule(at);
     },
     restoreAll: () => extras.heal(),
     applyFault: (fault) => readAfterRestart(sim, recorder, () => applySimFault(sim, scenario, fault, { revokeToken: () => client.revokeToken(sim), note: runRecorder.note, probeShutdown: (c) => probeShutdown(c, client, runRecorder.note) })),
     // The CLI's own submissions (scenario `cli`) are waited for and read at the end as the workload's are.
-    awaitConvergence: (acked, until) => simConvergence(sim, scenario, new Map([...acked, ...extras.cliSubmitted.map((id): [string, AckedExecution] => [id, { ref: 'cli', expect: 'terminal' }])]), until),
+    awaitConvergence: (acked, until) => simConvergence(sim, scenario, twins, new Map([...acked, ...extras.cliSubmitted.map((id): [string, AckedExecution] => [id, { ref: 'cli', expect: 'terminal' }])]), until),
     finalStatuses: async (workloadIds) => {
       const ids = [...workloadIds, ...extras.cliSubmitted.filter((id) => !workloadIds.includes(id))];
       if (scenario.workload.flood !== undefined) floodEnd(sim, scenario, runRecorder.note);
@@ -237,6 +240,7 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
       const made = records.filter((r) => r !== undefined && (r.kind === 'container' || r.kind === 'command') && isTerminal(r.status)).filter((r) => r !== undefined);
       if (made.length > 0) runRecorder.note({ kindResults: Object.fromEntries(made.map((r) => [r.executionId, { status: r.status, ...(r.result === undefined ? {} : { result: r.result }), ...(r.error === undefined ? {} : { error: r.error }) }])) });
       // Promise 35's idle baseline: every workload execution ended, the clients' streams closed or counted (hygiene-watch.ts).
+      noteUnattended(sim, runRecorder.note);
       const idle = idleGauges(sim);
       if (idle !== undefined) runRecorder.note({ idleCoordinator: idle });
       // How long the store's writes took to commit, and what still waits (promise 19, promises-commit-latency.ts).

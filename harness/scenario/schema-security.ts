@@ -5,13 +5,23 @@
  * only change what its HTTP gate accepts as a Host, so the HTTP adversary's
  * Host probes (adversary-surface.ts) can judge the DNS-rebinding guard on a
  * wildcard listen address with allowed hosts (README, "Cross-site requests
- * are refused").
+ * are refused"). And a fleet's twins: two live workers with one id.
  */
 import { z } from 'zod';
+import { Ms } from './faults.js';
 
 export const SECURITY_COORDINATOR_FIELDS = {
   /** The listen address the coordinator is given (e.g. 0.0.0.0); default its host name `coordinator`. */
   listen: z.string().min(1).optional(),
   /** Host names (or host:port) the API may be addressed as (--allowed-hosts); default none. */
   allowedHosts: z.array(z.string().min(1)).optional(),
+};
+
+export const FLEET_TWIN_FIELDS = {
+  /**
+   * An operator's mistake (simulation only): at `at` ms into the fault phase a second live process starts
+   * with worker `of`'s id and config, on its own host `<of>.twin`. The protocol says the newer connection
+   * wins and the replaced process stops (close 4409, fatal): no flapping (promise 38, promises-wire.ts).
+   */
+  twins: z.array(z.strictObject({ of: z.string().min(1), at: Ms })).default([]),
 };

@@ -2,12 +2,13 @@
  * Cross-field rules for the worker features a scenario exercises (issue 10):
  * a large echo value (`valueBytes`), the flood's message size against the
  * frame limit, `drain`, which acts on workers only, and the handshake
- * deadline's ceiling (not below the first deadline). Each problem is
+ * deadline's ceiling (not below the first deadline), twins of fleet
+ * workers within the fault phase. Each problem is
  * reported at the path of the offending field.
  */
 import type { z } from 'zod';
 import { COORDINATOR_DEFAULTS } from '../../system/coordinator/index.js';
-import type { Scenario } from './schema.js';
+import { type Scenario, workerIds } from './schema.js';
 import { groupsOf, resolveEndpoint } from './targets.js';
 
 /** What a data message adds to its payload on the wire: its JSON (`{"type":"data","payload":""}`) and the envelope room the worker reserves. */
@@ -28,6 +29,11 @@ export function validateWorkerFeatures(s: Scenario, ctx: z.RefinementCtx): void 
   }
   const { handshakeTimeoutMs: base = 5000, handshakeTimeoutMaxMs: max } = s.fleet;
   if (max !== undefined && max < base) problem(['fleet', 'handshakeTimeoutMaxMs'], `the handshake deadline's ceiling must be >= fleet.handshakeTimeoutMs (${base}); got ${max}`);
+  const ids = new Set(workerIds(s.fleet));
+  s.fleet.twins.forEach((t, i) => {
+    if (!ids.has(t.of)) problem(['fleet', 'twins', i, 'of'], `a twin takes a fleet worker's id; "${t.of}" is none of ${[...ids].slice(0, 5).join(', ')}${ids.size > 5 ? ', ...' : ''}`);
+    if (t.at >= s.phases.faultsMs) problem(['fleet', 'twins', i, 'at'], `a twin starts within the fault phase (phases.faultsMs ${s.phases.faultsMs}); got ${t.at}`);
+  });
   const groups = groupsOf(s.fleet).groups;
   s.faults.forEach((f, i) => {
     if (f.action.type !== 'drain') return;

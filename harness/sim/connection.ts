@@ -8,19 +8,23 @@
  * while it is paused, dropped if it died), like a kernel socket buffer.
  */
 import type { TimerHandle, Connection, ConnectionHandler } from '../../system/core/index.js';
-import { trimCloseReason } from '../../system/transport/index.js';
+import { TOO_BIG_CLOSE, trimCloseReason, wireCloseCode } from '../../system/transport/index.js';
 import type { LinkDir } from './link.js';
 import { Pipe } from './pipe.js';
 import { TraceKind, type Trace } from './trace.js';
-import type { CorruptDelivery, HostLike, WireItem } from './types.js';
+import type { CloseDelivery, CorruptDelivery, HostLike, WireItem } from './types.js';
 import type { VirtualTime } from './virtual-time.js';
 
 /** ws's default close handshake timeout: after it the closer gives up with 1006. */
 const CLOSE_TIMEOUT_MS = 30_000;
 const ABNORMAL = 1006;
-/** The longest close reason a WebSocket close frame carries (RFC 6455 §5.5: 125-byte payload minus the code). */
+/** The longest close reason ws lets into a close frame (RFC 6455 §5.5: 125-byte payload minus the code): ws's own limit, not the policy's. */
 const MAX_CLOSE_REASON_BYTES = 123;
-const TOO_BIG = 1009;
+
+/** ws's check of a close code it is asked to send (ws/lib/validation.js isValidStatusCode): anything else throws. */
+function wsAcceptsCloseCode(code: number): boolean {
+  return (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999);
+}
 
 /** What connections and pipes share: the virtual clock and the trace. */
 export interface NetEnv {
@@ -30,6 +34,8 @@ export interface NetEnv {
   readonly corrupted?: (c: CorruptDelivery) => void;
   /** Told of each data frame an endpoint hands to the network (the frame-size tally, frame-sizes.ts; the handshake nonces the runner records), as sent, before any fault or tamper. */
   readonly sent?: (from: string, to: string, text: string, bytes: number) => void;
+  /** Told of each close frame a live process receives from its peer's close(), with what the peer asked for (the history recorder, as a note). */
+  readonly closeDelivered?: (c: CloseDelivery) => void;
 }
 
 /** Lifecycle of one endpoint. */
@@ -45,6 +51,8 @@ type EndpointState =
 export class Endpoint implements Connection {
   /** How a close reason is trimmed for the wire: the production rule (a test seam: tests/sim/broken/set13-variants.ts plants a broken one). */
   static closeReason: (reason: string) => string = trimCloseReason;
+  /** Which close code goes on the wire for the one asked: the production rule, system/transport/wire-policy.ts (a test seam: tests/sim/broken-wire15.test.ts plants a broken one). */
+  static closeCode: (code: number) => number = wireCloseCode;
   state: EndpointState;
   out!: Pipe;
   /** Client side: called when the upgrade response arrives (connect resolves). */
@@ -52,6 +60,8 @@ export class Endpoint implements Connection {
   private handler: ConnectionHandler | null = null;
   private early: ((h: ConnectionHandler) => void)[] = [];
   private notified = false;
+  /** Client side: when the upgrade response arrived (virtual ms since the start). */
+  private openedAt: number | null = null;
 
   /** The process was told of this endpoint's close (or died with it): its handler no longer counts it as open. */
   get closeNotified(): boolean {
@@ -91,11 +101,13 @@ export class Endpoint implements Connection {
 
   close(code: number, reason: string): void {
     if (this.state === 'closing' || this.state === 'closed') return;
-    // As the production transport: the reason trimmed by its rule, then ws's limit (RFC 6455 §5.5: 123 bytes), which throws.
+    // As the production transport: code and reason by its wire policy, then ws's own checks, which throw.
+    const wireCode = Endpoint.closeCode(code);
     const wire = Endpoint.closeReason(reason);
+    if (!wsAcceptsCloseCode(wireCode)) throw new TypeError('First argument must be a valid error code number');
     if (Buffer.byteLength(wire, 'utf8') > MAX_CLOSE_REASON_BYTES) throw new RangeError('The message must not be greater than 123 bytes');
     this.state = 'closing';
-    this.out.push({ kind: 'close', code, reason: wire, bytes: 2 + Buffer.byteLength(wire) });
+    this.out.push({ kind: 'close', code: wireCode, reason: wire, bytes: 2 + Buffer.byteLength(wire), asked: { code, reason } });
     this.closeTimer = this.env.time.setTimeout(() => {
       this.closeTimer = null;
       if (this.state !== 'closing') return;
@@ -122,6 +134,7 @@ export class Endpoint implements Connection {
       case 'open': {
         if (this.state !== 'connecting') return;
         this.state = 'open';
+        this.openedAt = this.env.time.elapsed();
         const onOpen = this.onOpen;
         this.onOpen = null;
         onOpen?.();
@@ -129,7 +142,7 @@ export class Endpoint implements Connection {
       }
       case 'data': {
         if (item.bytes > this.maxPayloadBytes) {
-          this.close(TOO_BIG, 'Max payload size exceeded');
+          this.close(TOO_BIG_CLOSE.code, TOO_BIG_CLOSE.reason);
           return;
         }
         if (this.handler !== null) {
@@ -145,6 +158,7 @@ export class Endpoint implements Connection {
         this.state = 'closed';
         this.closeTimer?.cancel();
         if (!wasClosing) this.out.push({ kind: 'close', code: item.code, reason: item.reason, bytes: item.bytes });
+        if (item.asked !== undefined) this.env.closeDelivered?.({ connection: this.id, from: this.peer.host.name, to: this.host.name, incarnation: this.incarnation, asked: item.asked, code: item.code, reason: item.reason, unattended: this.unattended() });
         this.notify(item.code, item.reason);
         return;
       }
@@ -188,6 +202,11 @@ export class Endpoint implements Connection {
       return;
     }
     this.host.deliver(this.incarnation, () => this.notify(ABNORMAL, ''));
+  }
+
+  /** A client end its process never took up (no handler) since an earlier instant than now: its connect was given up on, yet the socket stayed. */
+  unattended(): boolean {
+    return this.handler === null && this.openedAt !== null && this.openedAt < this.env.time.elapsed();
   }
 
   /** Ends this side now (terminate, close timeout): 1006 locally, FIN to the peer. */

@@ -4,12 +4,13 @@
  * the server's listener accepts, and the upgrade response opens the client's
  * end. It settles once: open, refused, reset, handshake timeout or abort.
  */
-import { type Connection, type ConnectOptions, SquallError, type TimerHandle } from '../../system/core/index.js';
+import { type Connection, type ConnectOptions, SquallError } from '../../system/core/index.js';
+import { type AttemptCarrier, type ConnectAttempt, watchConnect } from '../../system/transport/index.js';
 import { VirtualConnection } from './connection.js';
 import type { Host } from './host.js';
 import { type LinkDir, LinkState } from './link.js';
 import { TraceKind, type Trace } from './trace.js';
-import type { CorruptDelivery } from './types.js';
+import type { CloseDelivery, ConnectionOpened, CorruptDelivery } from './types.js';
 import type { VirtualTime } from './virtual-time.js';
 
 /** What a handshake borrows from the network that runs it (network.ts). */
@@ -25,6 +26,10 @@ export interface Dialer {
   corrupted(c: CorruptDelivery): void;
   /** Told of each data frame sent (see NetEnv.sent). */
   sent(from: string, to: string, text: string, bytes: number): void;
+  /** Told of each close frame a live process receives (see NetEnv.closeDelivered). */
+  closeDelivered(c: CloseDelivery): void;
+  /** Told of each connection the server accepted, with the client process that holds its other end. */
+  opened(c: ConnectionOpened): void;
 }
 
 /** Where the client dials and the promise to settle. */
@@ -45,10 +50,15 @@ export function handshake(net: Dialer, client: Host, incarnation: number, url: s
   });
 }
 
+/** The bookkeeping every attempt runs: the production one, system/transport/connect-attempt.ts (a test seam: tests/sim/broken/wire15-variants.ts plants a broken one). */
+export const attemptSeam: { watch: typeof watchConnect } = { watch: watchConnect };
+
 class Handshake {
-  private settled = false;
-  private readonly timer: TimerHandle;
-  private readonly onAbort = (): void => this.settle(() => this.d.reject(this.d.opts.signal?.reason));
+  /** The production connect bookkeeping (system/transport/connect-attempt.ts): settles once, ends a failed attempt. */
+  private readonly attempt: ConnectAttempt;
+  /** The attempt failed and ended its socket: a connection that opens later is dropped at once (ws.terminate()). */
+  private abandoned = false;
+  private conn: VirtualConnection | undefined;
   private server!: Host;
   private up!: LinkDir;
   private down!: LinkDir;
@@ -61,19 +71,24 @@ class Handshake {
   ) {
     this.serverName = d.parsed.hostname;
     this.port = Number(d.parsed.port === '' ? 80 : d.parsed.port);
-    this.timer = d.client.clock.setTimeout(
-      () => this.settle(() => d.reject(new SquallError('timeout', `connect ${d.url}: no handshake within ${d.opts.handshakeTimeoutMs} ms`))),
-      d.opts.handshakeTimeoutMs,
-    );
+    const carrier: AttemptCarrier = {
+      arm: (ms, onTimeout) => {
+        const timer = d.client.clock.setTimeout(onTimeout, ms);
+        return () => timer.cancel();
+      },
+      detach: () => {},
+      end: () => (this.abandoned = true),
+    };
+    const errors = { timeout: () => new SquallError('timeout', `connect ${d.url}: no handshake within ${d.opts.handshakeTimeoutMs} ms`), aborted: () => d.opts.signal?.reason };
+    this.attempt = attemptSeam.watch(d.opts, carrier, errors, (failure) => (failure === undefined ? d.resolve((this.conn as VirtualConnection).client) : d.reject(failure.err)));
   }
 
   start(): void {
     const signal = this.d.opts.signal;
     if (signal?.aborted === true) {
-      this.settle(() => this.d.reject(signal.reason));
+      this.attempt.failed(signal.reason);
       return;
     }
-    signal?.addEventListener('abort', this.onAbort, { once: true });
     const server = this.net.existingHost(this.serverName);
     if (server === undefined) {
       this.fail(new SquallError('unavailable', `connect ${this.d.url}: unknown host ${this.serverName} (ENOTFOUND)`), 0);
@@ -85,18 +100,10 @@ class Handshake {
     this.syn();
   }
 
-  private settle(fn: () => void): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.timer.cancel();
-    this.d.opts.signal?.removeEventListener('abort', this.onAbort);
-    fn();
-  }
-
   private fail(err: Error, afterMs: number): void {
-    const { client, incarnation, url, reject } = this.d;
+    const { client, incarnation, url } = this.d;
     this.net.trace.record(TraceKind.Refused, client.name, url, err.message);
-    this.net.time.setTimeout(() => client.deliver(incarnation, () => this.settle(() => reject(err))), afterMs);
+    this.net.time.setTimeout(() => client.deliver(incarnation, () => this.attempt.failed(err)), afterMs);
   }
 
   private refused(): Error {
@@ -106,7 +113,7 @@ class Handshake {
   /** The SYN tries to cross the client→server link. */
   private syn(): void {
     const { up, down } = this;
-    if (this.settled || !this.d.client.isAlive(this.d.incarnation)) return;
+    if (this.attempt.settled || !this.d.client.isAlive(this.d.incarnation)) return;
     if (up.isDown() || down.isDown()) return this.fail(this.refused(), 0);
     if (up.state === LinkState.Hold) return up.waitForRelease(() => this.syn());
     if (up.state === LinkState.Partition) return; // SYN lost: the client times out
@@ -120,7 +127,7 @@ class Handshake {
 
   /** The SYN reached the server host: refused without a listener, else handed to the server process. */
   private arrive(): void {
-    if (this.settled || !this.d.client.isAlive(this.d.incarnation)) return;
+    if (this.attempt.settled || !this.d.client.isAlive(this.d.incarnation)) return;
     const listener = this.server.listenerAt(this.port);
     if (listener === null) {
       if (this.down.state === LinkState.Healthy) this.fail(this.refused(), this.down.handshakeDelay());
@@ -136,7 +143,9 @@ class Handshake {
     const listener = server.listenerAt(port);
     if (listener === null || !client.isAlive(incarnation)) return;
     const id = this.net.nextConnectionId();
-    const conn = new VirtualConnection(id, { time: this.net.time, trace: this.net.trace, corrupted: (c) => this.net.corrupted(c), sent: (f, t, x, b) => this.net.sent(f, t, x, b) }, {
+    const net = this.net;
+    const env = { time: net.time, trace: net.trace, corrupted: (c: CorruptDelivery) => net.corrupted(c), sent: (f: string, t: string, x: string, b: number) => net.sent(f, t, x, b), closeDelivered: (c: CloseDelivery) => net.closeDelivered(c) };
+    const conn = new VirtualConnection(id, env, {
       clientHost: client,
       serverHost: server,
       serverAddress: `${this.serverName}:${port}`,
@@ -145,17 +154,18 @@ class Handshake {
       clientMaxPayload: opts.maxPayloadBytes,
       serverMaxPayload: listener.opts.maxPayloadBytes,
     });
+    this.conn = conn;
     conn.client.onOpen = () => {
-      if (this.settled) conn.client.vanish();
-      else this.settle(() => this.d.resolve(conn.client));
+      if (this.abandoned) conn.client.vanish();
+      else this.attempt.opened();
     };
-    conn.failOpen = () =>
-      client.deliver(incarnation, () => this.settle(() => this.d.reject(new SquallError('unavailable', `connect ${url}: reset during handshake (1006)`))));
+    conn.failOpen = () => client.deliver(incarnation, () => this.attempt.failed(new SquallError('unavailable', `connect ${url}: reset during handshake (1006)`)));
     client.adopt(conn.client);
     server.adopt(conn.server);
     listener.accepted.add(conn.server);
     if (listener.accepted.size % 64 === 0) for (const ep of listener.accepted) if (ep.state === 'closed') listener.accepted.delete(ep);
     this.net.trace.record(TraceKind.Connect, id, client.name, url);
+    this.net.opened({ connection: id, client: client.name, incarnation, server: this.serverName });
     conn.server.out.push({ kind: 'open', bytes: 0 });
     listener.opts.onConnection(conn.server, { remoteAddress: client.name, url: parsed.pathname + parsed.search });
   }

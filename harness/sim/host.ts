@@ -178,6 +178,11 @@ export class Host implements HostLike {
     return newest;
   }
 
+  /** Ids of the current incarnation's open client ends its process never took up (Endpoint.unattended). */
+  unattendedConnections(): string[] {
+    return [...this.endpoints].filter((e) => e.state === 'open' && e.unattended()).map((e) => e.id);
+  }
+
   /** Open endpoints of the current incarnation (for tests and reports). */
   openConnections(): number {
     let n = 0;

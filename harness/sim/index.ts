@@ -76,5 +76,5 @@ export { SimBudgetExceeded } from './step-budget.js';
 export type { TieBreak } from './event-queue.js';
 export { Trace, TraceKind, firstTraceDifference } from './trace.js';
 export { virtualCpu } from './virtual-cpu.js';
-export { CoordinatorProcess, WorkerProcess, type SimCoordinatorOptions, type SimWorkerOptions } from './processes.js';
+export { CoordinatorProcess, WorkerProcess, twinHost, type SimCoordinatorOptions, type SimWorkerOptions } from './processes.js';
 export type { CliWiring, SimWiring } from './wiring.js';

@@ -11,7 +11,7 @@ import { type Dialer, handshake } from './handshake.js';
 import { Host, type Connector } from './host.js';
 import { LinkDir, LinkState } from './link.js';
 import { TraceKind, type Trace } from './trace.js';
-import type { CorruptDelivery } from './types.js';
+import type { CloseDelivery, ConnectionOpened, CorruptDelivery } from './types.js';
 import type { VirtualTime } from './virtual-time.js';
 
 /** Options of a group partition. */
@@ -44,6 +44,10 @@ export class VirtualNetwork implements Connector {
   frameSizes: FrameSizes | undefined;
   /** Told of every data frame a process sends, as sent, with the sending host's name (the scenario runner records handshake nonces). */
   onSent: ((host: string, frame: string) => void) | undefined;
+  /** Told of every close frame a live process receives from its peer's close(), with what the peer asked for (the scenario runner records it). */
+  onCloseDelivered: ((c: CloseDelivery) => void) | undefined;
+  /** Told of every connection a server accepts, with the client process holding its other end (the scenario runner records it). */
+  onOpened: ((c: ConnectionOpened) => void) | undefined;
 
   /** Its own stream, so late FINs never shift the links' draws. */
   private readonly finRandom: Random;
@@ -67,6 +71,8 @@ export class VirtualNetwork implements Connector {
         this.frameSizes?.sent(f, t, x, b);
         this.onSent?.(f, x);
       },
+      closeDelivered: (c) => this.onCloseDelivered?.(c),
+      opened: (c) => this.onOpened?.(c),
     };
   }
 

@@ -240,17 +240,24 @@ export interface SimWorkerOptions {
   config?: Omit<WorkerConfig, 'id' | 'coordinatorUrl'>;
 }
 
+/** The host of worker `id`'s twin (a second live process with its id, Simulation.spawnTwin). */
+export function twinHost(id: string): string {
+  return `${id}.twin`;
+}
+
 /** One worker process across incarnations. */
 export class WorkerProcess {
   /** The live worker (null while down). */
   instance: Worker | null = null;
 
+  /** `workerId`: the id it registers with; by default its host's name `id` (a twin's is another process's, simulation.ts spawnTwin). */
   constructor(
     readonly id: string,
     readonly host: Host,
     private readonly env: ProcessEnv,
-    private readonly coordinatorUrl: string,
+    readonly coordinatorUrl: string,
     readonly options: SimWorkerOptions,
+    readonly workerId: string = id,
   ) {}
 
   /** Boots a new incarnation and starts connecting. */
@@ -272,12 +279,12 @@ export class WorkerProcess {
     };
     const { workerDeps, workerConfig, onWorker } = this.env.wiring;
     // Virtual network (see the coordinator above): a secret-less worker may talk to the host "coordinator".
-    const config: WorkerConfig = { insecure: true, ...this.options.config, id: this.id, coordinatorUrl: this.coordinatorUrl };
+    const config: WorkerConfig = { insecure: true, ...this.options.config, id: this.workerId, coordinatorUrl: this.coordinatorUrl };
     const worker = new Worker(
-      workerDeps === undefined ? deps : workerDeps(this.id, deps),
-      workerConfig === undefined ? config : workerConfig(this.id, config),
+      workerDeps === undefined ? deps : workerDeps(this.workerId, deps),
+      workerConfig === undefined ? config : workerConfig(this.workerId, config),
     );
-    onWorker?.(this.id, worker);
+    onWorker?.(this.workerId, worker);
     this.instance = worker;
     worker.start();
     return worker;

@@ -15,7 +15,7 @@ import { SimResources } from './resources/sim-resources.js';
 import type { Worker } from '../../system/worker/index.js';
 import { VirtualNetwork } from './network.js';
 import type { CommitObserver } from './commit-observer.js';
-import { CoordinatorProcess, WorkerProcess, type ProcessEnv, type SimCoordinatorOptions, type SimWiring, type SimWorkerOptions } from './processes.js';
+import { CoordinatorProcess, WorkerProcess, twinHost, type ProcessEnv, type SimCoordinatorOptions, type SimWiring, type SimWorkerOptions } from './processes.js';
 import { type BuggifyOdds, SeededBuggify } from './buggify.js';
 import { MarkCounter } from './marks.js';
 import { Trace, TraceKind } from './trace.js';
@@ -56,13 +56,7 @@ export interface SimulationStats {
   wallMs: number;
   /** simulatedMs / wallMs (time spent inside runFor/runUntil only). */
   speedup: number;
-  /**
-   * CPU ms (user + system) of this process from the first runFor/runUntil/
-   * settle after the previous stats() call to this one: the simulation and
-   * the harness code driving it between steps (one reading per span, not
-   * two per call). On a loaded machine wall time includes waiting for a
-   * core; simulatedMs / cpuMs is the speed with a core to itself.
-   */
+  /** CPU ms (user + system) of the simulation and the harness driving it since the previous stats(); simulatedMs / cpuMs is the speed with a core to itself. */
   cpuMs: number;
   timersFired: number;
   framesDelivered: number;
@@ -230,6 +224,14 @@ export class Simulation {
     const p = new WorkerProcess(id, this.net.host(id), this.env(`worker:${id}`), url, options);
     this.workerProcesses.set(id, p);
     return p.start();
+  }
+
+  /** A second live process with worker `id`'s id and options, on host twinHost(id) (an operator's mistake): the coordinator replaces the older connection (4409). */
+  spawnTwin(id: string): WorkerProcess {
+    const { coordinatorUrl, options } = this.worker(id);
+    const p = new WorkerProcess(twinHost(id), this.net.host(twinHost(id)), this.env(`worker:${twinHost(id)}`), coordinatorUrl, options, id);
+    p.start();
+    return p;
   }
 
   /** The worker process with this id. */

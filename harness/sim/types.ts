@@ -12,7 +12,8 @@ import type { TimerHandle } from '../../system/core/index.js';
  */
 export type WireItem =
   | { kind: 'data'; text: string; bytes: number; corrupted?: true; field?: string }
-  | { kind: 'close'; code: number; reason: string; bytes: number }
+  /** asked: what the closing process passed to close() (absent on the echo of a received close), before the wire policy. */
+  | { kind: 'close'; code: number; reason: string; bytes: number; asked?: { code: number; reason: string } }
   | { kind: 'fin'; bytes: 0 }
   | { kind: 'open'; bytes: 0 };
 
@@ -73,4 +74,31 @@ export interface CorruptDelivery {
   frame: number;
   /** Top-level member of the frame the flipped bit was in ('' if none), harness/sim/corrupt.ts. */
   field: string;
+}
+
+/**
+ * A close frame a live process received from its peer's close(): the code
+ * and reason the peer asked for, and what the wire carried after the
+ * production transport's policy (system/transport/wire-policy.ts). The
+ * checker requires them to agree (harness/check/promises-wire.ts).
+ */
+export interface CloseDelivery {
+  connection: string;
+  from: string;
+  to: string;
+  /** The receiving host's incarnation. */
+  incarnation: number;
+  asked: { code: number; reason: string };
+  code: number;
+  reason: string;
+  /** The receiver is a client end its process never took up, open since an earlier instant (a connect given up on, its socket left open). */
+  unattended: boolean;
+}
+
+/** A connection the network opened: the client's host and incarnation (which process holds the client end). */
+export interface ConnectionOpened {
+  connection: string;
+  client: string;
+  incarnation: number;
+  server: string;
 }

@@ -13,5 +13,6 @@ export function wsTransport(): Transport {
 
 export { connectWs } from './ws-client.js';
 export { listenWs, MAX_HTTP_BODY_BYTES, readBody, startStream, type BodySource, type StreamTarget } from './ws-server.js';
-export { trimCloseReason } from './ws-connection.js';
 export { checkRequestLimits } from './http-limits.js';
+export { type AttemptCarrier, type ConnectAttempt, watchConnect } from './connect-attempt.js';
+export { TOO_BIG_CLOSE, trimCloseReason, wireCloseCode } from './wire-policy.js';

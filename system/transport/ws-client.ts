@@ -9,7 +9,7 @@ import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { WebSocket } from 'ws';
 import type { ConnectOptions, Connection } from '../core/transport.js';
 import { ErrorCode, SquallError } from '../core/errors.js';
-import { MAX_TIMER_MS } from '../core/long-timer.js';
+import { type AttemptCarrier, watchConnect } from './connect-attempt.js';
 import { type Corkable, WsConnection, newConnectionId } from './ws-connection.js';
 
 /** Connects to a ws:// or wss:// URL (certificate verified against the system roots, or opts.ca). */
@@ -84,28 +84,29 @@ function handshakeError(url: string, opts: ConnectOptions, err: Error & { code?:
 /**
  * Calls `done` once: with nothing when the socket opens, with the error when
  * the handshake fails, is refused, closes or is aborted (the socket is then
- * terminated). Every listener is removed when it settles, so none keeps the
+ * terminated: connect-attempt.ts, the bookkeeping the simulated transport
+ * runs too). Every listener is removed when it settles, so none keeps the
  * options (signal, CA) alive for the connection's lifetime.
  */
 function watchHandshake(ws: WebSocket, url: string, opts: ConnectOptions, done: (err: Error | undefined) => void): void {
-  let settled = false;
-  const onAbort = (): void => settle(new SquallError(ErrorCode.Aborted, `connect to ${url} aborted`, { cause: opts.signal?.reason }));
-  const onOpen = (): void => settle(undefined);
+  const onOpen = (): void => attempt.opened();
   const onResponse = (_req: unknown, res: { statusCode?: number }): void =>
-    settle(new SquallError(ErrorCode.Unavailable, `connect to ${url} failed: server answered HTTP ${res.statusCode ?? '?'} instead of upgrading`));
-  const onError = (err: Error & { code?: string }): void => settle(handshakeError(url, opts, err));
-  const onClose = (code: number): void => settle(new SquallError(ErrorCode.Unavailable, `connect to ${url} failed: closed with ${code} during handshake`));
-  const timer = setTimeout(() => settle(new SquallError(ErrorCode.Timeout, `connect to ${url} timed out after ${opts.handshakeTimeoutMs} ms`)), Math.min(opts.handshakeTimeoutMs, MAX_TIMER_MS));
-  const settle = (err: Error | undefined): void => {
-    if (settled) return;
-    settled = true;
-    clearTimeout(timer);
-    opts.signal?.removeEventListener('abort', onAbort);
-    ws.off('open', onOpen).off('unexpected-response', onResponse).off('error', onError).off('close', onClose);
-    if (err !== undefined) ws.terminate();
-    done(err);
+    attempt.failed(new SquallError(ErrorCode.Unavailable, `connect to ${url} failed: server answered HTTP ${res.statusCode ?? '?'} instead of upgrading`));
+  const onError = (err: Error & { code?: string }): void => attempt.failed(handshakeError(url, opts, err));
+  const onClose = (code: number): void => attempt.failed(new SquallError(ErrorCode.Unavailable, `connect to ${url} failed: closed with ${code} during handshake`));
+  const carrier: AttemptCarrier = {
+    arm: (ms, onTimeout) => {
+      const timer = setTimeout(onTimeout, ms);
+      return () => clearTimeout(timer);
+    },
+    detach: () => ws.off('open', onOpen).off('unexpected-response', onResponse).off('error', onError).off('close', onClose),
+    end: () => ws.terminate(),
   };
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const errors = {
+    timeout: () => new SquallError(ErrorCode.Timeout, `connect to ${url} timed out after ${opts.handshakeTimeoutMs} ms`),
+    aborted: () => new SquallError(ErrorCode.Aborted, `connect to ${url} aborted`, { cause: opts.signal?.reason }),
+  };
+  const attempt = watchConnect(opts, carrier, errors, (failure) => done(failure === undefined ? undefined : (failure.err as Error)));
   ws.once('open', onOpen);
   ws.once('unexpected-response', onResponse);
   ws.once('error', onError);

@@ -3,10 +3,12 @@
  * binary frame is never delivered: the connection is closed 1003, unsupported
  * data, as RFC 6455 prescribes for a data type the endpoint cannot accept),
  * frames buffered until attach(), onClose reported exactly once whoever closed.
- * No protocol logic lives here.
+ * No protocol logic lives here; what it does to close codes and reasons is
+ * wire-policy.ts, shared with the simulated transport.
  */
 import type { WebSocket } from 'ws';
 import type { Connection, ConnectionHandler } from '../core/transport.js';
+import { trimCloseReason, wireCloseCode } from './wire-policy.js';
 
 /** RFC 6455 1003 (CloseCode.UnsupportedData; the transport does not import the protocol). */
 const UNSUPPORTED_DATA = 1003;
@@ -20,24 +22,6 @@ const ignoreError = (): void => {};
 export function newConnectionId(prefix: string): string {
   nextConnectionNumber += 1;
   return `${prefix}-${nextConnectionNumber}`;
-}
-
-/**
- * The close reason as it goes on the wire: WebSocket close reasons are
- * limited to 123 bytes; trims without splitting a character. The simulated
- * transport sends the same, so a reason this lets through too long fails
- * there as it does in ws (a RangeError inside close()).
- */
-export function trimCloseReason(reason: string): string {
-  if (Buffer.byteLength(reason, 'utf8') <= 123) return reason;
-  let out = reason.slice(0, 123);
-  while (Buffer.byteLength(out, 'utf8') > 123) out = out.slice(0, -1);
-  return out;
-}
-
-/** Close codes an application may put in a close frame (RFC 6455 §7.4). */
-function isSendableCloseCode(code: number): boolean {
-  return code === 1000 || (code >= 1001 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999);
 }
 
 /** The underlying socket's write batching (net.Socket, tls.TLSSocket). */
@@ -108,8 +92,8 @@ export class WsConnection implements Connection {
 
   close(code: number, reason: string): void {
     if (this.ws.readyState === this.ws.CLOSING || this.ws.readyState === this.ws.CLOSED) return;
-    const safeCode = isSendableCloseCode(code) ? code : 1011;
-    this.ws.close(safeCode, trimCloseReason(reason));
+    // The wire policy (wire-policy.ts), which the simulated transport runs too.
+    this.ws.close(wireCloseCode(code), trimCloseReason(reason));
   }
 
   terminate(): void {

@@ -86,12 +86,13 @@ export interface StopOptions {
  * with backoff and logs the likely misconfiguration (authFailureHint).
  */
 export function fatalReason(code: number, reason: string, workerId: string, lastError: string | undefined): string | undefined {
+  // FATAL_CLOSE_CODES alone decides (one list, the one docs/PROTOCOL.md documents); the words below only explain.
+  if (!FATAL_CLOSE_CODES.has(code)) return undefined;
   const said = [reason, lastError].filter((s) => s).join('; ');
   const detail = said ? ` (coordinator said: ${said})` : '';
   if (code === CloseCode.UnsupportedVersion) return `unsupported protocol version: this worker speaks version ${PROTOCOL_VERSION}, the coordinator does not${detail}`;
   if (code === CloseCode.Replaced) return `replaced: another process registered with the same worker id "${workerId}"; worker ids must be unique${detail}`;
-  if (FATAL_CLOSE_CODES.has(code)) return `fatal close code ${code}${detail}`;
-  return undefined;
+  return `fatal close code ${code}${detail}`;
 }
 
 

@@ -186,9 +186,10 @@ phases: { faultsMs: 2000, healMs: 4000 }
 `,
     broken: { workerConfig: (_id, config) => ({ ...config, id: 'w1' }) },
     // The coordinator closes the older connection with 4409 (replaced), a fatal code: the
-    // displaced workers stop for good, which the backoff promise reports (they never retry).
+    // displaced workers stop for good, as they must; the backoff promise reports the fleet's
+    // other ids, which never register.
     caught: ['backoff'],
-    says: /same worker id/,
+    says: /w[234] never registered during the run \(a worker identity collision/,
   },
   {
     name: 'a task queued twice runs twice: two workers hold leases on one execution',
