@@ -15,6 +15,7 @@
  * it did (a graceful stop commits or refuses every write: none is left
  * hanging, as the MemoryStore's and SimSqliteStore's counts tell).
  */
+import { coordinatorShutdown } from '../../system/cli/index.js';
 import type { Coordinator } from '../../system/coordinator/index.js';
 import type { Simulation } from '../sim/index.js';
 import type { RunRecorder } from './driver.js';
@@ -42,9 +43,8 @@ export async function gracefulStop(sim: Simulation, note: RunRecorder['note'] | 
   const started = sim.simulatedMs;
   let done = false;
   let error: string | null = null;
-  const stopping = c
-    .close()
-    .then(() => p.store?.close())
+  // The CLI's own stop sequence (system/cli/shutdown.ts), on the store itself: a storage fault's refusals are judged elsewhere.
+  const stopping = coordinatorShutdown({ coordinator: c, store: { close: () => p.store?.close() ?? Promise.resolve() } })()
     .catch((err: unknown) => void (error = err instanceof Error ? err.message : String(err)))
     .finally(() => void (done = true));
   if (note !== undefined) await recordReadyz(c, note, 'shutdown');
