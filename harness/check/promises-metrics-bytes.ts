@@ -17,9 +17,9 @@
  * A type the network never carried that way (a frame refused before it
  * decoded is counted `invalid`) is not judged by the first rule.
  */
+import { judgeGaugeReads } from './promises-metrics-gauges.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
-import { violation } from './violation.js';
 
 /** The frames of one type and direction the network carried: how many, the fewest and the most bytes of one. */
 export interface FrameBand {
@@ -35,17 +35,9 @@ interface BytesRead {
   frames?: Record<string, FrameBand>;
 }
 
-const isRead = (v: unknown): v is BytesRead => typeof v === 'object' && v !== null && 'gauges' in v && 'at' in v;
-
 /** Each gauge read's bytes counters judged (see the file comment). */
 export function checkMessageBytes(view: HistoryView): Violation[] {
-  const out: Violation[] = [];
-  for (const rec of view.records) {
-    if (rec.f !== 'note' || !isRead(rec.value.gaugeRead)) continue;
-    const read = rec.value.gaugeRead;
-    for (const m of bytesViolations(read)) out.push(violation(view.records, 'api-contract', `GET /metrics at t=${read.at}: ${m}`, { index: rec.index }));
-  }
-  return out;
+  return judgeGaugeReads(view, bytesViolations);
 }
 
 /** The violations of one read. */

@@ -17,10 +17,9 @@
  */
 import type { CheckContext } from './context.js';
 import { breakerStatesAt } from './promises-breaker.js';
-import type { GaugeRead } from './promises-metrics-gauges.js';
+import { type GaugeRead, judgeGaugeReads } from './promises-metrics-gauges.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
-import { violation } from './violation.js';
 
 /** An enum gauge: its label, its value -> state table, and the help text that documents it. */
 interface EnumGauge {
@@ -34,20 +33,13 @@ const ENUM_GAUGES: Readonly<Record<string, EnumGauge>> = {
   squall_breaker_state: { label: 'kind', states: { 0: 'closed', 1: 'half-open', 2: 'open' }, help: 'Circuit breaker state per task kind: 0 closed, 1 half-open, 2 open.' },
 };
 
-const isRead = (v: unknown): v is GaugeRead => typeof v === 'object' && v !== null && 'gauges' in v && 'workers' in v;
-
 /** Each gauge read's enum gauges judged (see the file comment). */
 export function checkEnumGauges(view: HistoryView, ctx: CheckContext): Violation[] {
-  const out: Violation[] = [];
   const replay = breakerStatesAt(view, ctx);
-  for (const rec of view.records) {
-    if (rec.f !== 'note' || !isRead(rec.value.gaugeRead)) continue;
-    const read = rec.value.gaugeRead;
+  return judgeGaugeReads(view, (read, rec) => {
     const replayed = replay === undefined || read.now === undefined ? undefined : replay(rec.index, read.now);
-    const messages = [...helpMismatches(read), ...breakerMismatches(read, replayed)];
-    out.push(...messages.map((m) => violation(view.records, 'api-contract', `GET /metrics at t=${read.at}: ${m}`, { index: rec.index })));
-  }
-  return out;
+    return [...helpMismatches(read), ...breakerMismatches(read, replayed)];
+  });
 }
 
 function helpMismatches(read: GaugeRead): string[] {

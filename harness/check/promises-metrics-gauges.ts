@@ -26,6 +26,7 @@
  *   1000x).
  */
 import type { FrameBand } from './promises-metrics-bytes.js';
+import type { HistoryRecord } from './history.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -50,15 +51,20 @@ export interface GaugeRead {
 
 const isRead = (v: unknown): v is GaugeRead => typeof v === 'object' && v !== null && 'gauges' in v && 'workers' in v;
 
-/** Each gauge read judged (see the file comment). */
-export function checkGaugeReads(view: HistoryView): Violation[] {
+/** Every gauge read note given to `judge`; each message it returns is an api-contract violation at that read (the one loop the gauge rules share). */
+export function judgeGaugeReads(view: HistoryView, judge: (read: GaugeRead, rec: HistoryRecord) => string[]): Violation[] {
   const out: Violation[] = [];
   for (const rec of view.records) {
     if (rec.f !== 'note' || !isRead(rec.value.gaugeRead)) continue;
     const read = rec.value.gaugeRead;
-    out.push(...readViolations(read).map((m) => violation(view.records, 'api-contract', `GET /metrics at t=${read.at}: ${m}`, { index: rec.index })));
+    out.push(...judge(read, rec).map((m) => violation(view.records, 'api-contract', `GET /metrics at t=${read.at}: ${m}`, { index: rec.index })));
   }
   return out;
+}
+
+/** Each gauge read judged (see the file comment). */
+export function checkGaugeReads(view: HistoryView): Violation[] {
+  return judgeGaugeReads(view, readViolations);
 }
 
 function readViolations(read: GaugeRead): string[] {
