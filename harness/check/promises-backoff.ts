@@ -3,7 +3,7 @@
  * never stops while faults last, returns within a bound after heal, keeps one
  * connection at a time and never runs in lockstep at the cap.
  */
-import { percentileOfSorted } from '../../system/core/index.js';
+import { nearestRank } from './nearest-rank.js';
 import type { CheckContext } from './context.js';
 import type { Ev, HistoryView } from './view.js';
 import { type CapDraw, lockstepViolations } from './lockstep.js';
@@ -11,8 +11,8 @@ import type { Violation } from './violation.js';
 import { FATAL_CODES } from './promises-wire.js';
 import { violation } from './violation.js';
 
-/** p-quantile (0..1) of sorted numbers: the exact nearest rank of system/core/stats.ts. */
-const quantile = (sorted: readonly number[], p: number): number => percentileOfSorted(sorted, p * 100) ?? NaN;
+/** p-quantile (0..1): the checker's own nearest rank (nearest-rank.ts), never the system's percentile it may be judging. */
+const quantile = (sorted: readonly number[], p: number): number => nearestRank(sorted, p * 100) ?? NaN;
 
 const EPS = 0.001;
 
