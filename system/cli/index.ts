@@ -28,7 +28,7 @@ export { coordinatorShutdown, workerShutdown } from './shutdown.js';
 export { onShutdownSignal, type ProcessControl } from './signals.js';
 // The coordinator command's flags-to-config path, for the deployment probes (harness/scenario/deploy-probe-cli.ts).
 export { addSecurityOptions, securityConfig } from './coordinator-security.js';
-export { openCoordinatorStore } from './coordinator-store.js';
+export { openCoordinatorStore, sqliteStoreOptions } from './coordinator-store.js';
 
 /** Adds every system command to a commander program. */
 export function registerSystemCommands(program: Command): void {
