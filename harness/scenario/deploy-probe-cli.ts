@@ -18,7 +18,8 @@
  *   process" while the first keeps writing, and the dir is free again once
  *   the first stops;
  * - a worker with maxAttempts N against an unreachable coordinator gives up
- *   after exactly N consecutive failed connection attempts.
+ *   after exactly N consecutive failed connection attempts;
+ * - the commands' other defaults (deploy-probe-defaults.ts).
  *
  * The expected outcomes are written from the README, not from the code.
  */
@@ -32,6 +33,7 @@ import { nullSink, realCpu, seededRandom, silentLogger, type Transport } from '.
 import type { Store } from '../../system/store/index.js';
 import { builtinTaskKinds } from '../../system/tasks/index.js';
 import { Worker } from '../../system/worker/index.js';
+import { cliDefaultResults } from './deploy-probe-defaults.js';
 import { ProbeClock, submitted } from './store-contract-kit.js';
 
 /** One probe's result: what the README documents and what the process did. */
@@ -152,7 +154,7 @@ export async function cliDeployResults(): Promise<CliDeployResult[]> {
   const secretFile = join(dir, 'secret');
   writeFileSync(secretFile, 'deploy-probe-secret\n', { mode: 0o600 });
   try {
-    return [...securityDefaults(secretFile), ...secretFileModes(join(dir, 'files'), secretFile), ...(await oneCoordinatorPerDataDir(join(dir, 'data'))), ...(await workerGivesUp())];
+    return [...securityDefaults(secretFile), ...cliDefaultResults(secretFile), ...secretFileModes(join(dir, 'files'), secretFile), ...(await oneCoordinatorPerDataDir(join(dir, 'data'))), ...(await workerGivesUp())];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

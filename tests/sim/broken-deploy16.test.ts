@@ -9,13 +9,14 @@
 import { chmodSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
+import type * as CoordinatorCommand from '../../system/cli/coordinator.js';
 import type * as CoordinatorSecurity from '../../system/cli/coordinator-security.js';
 import type * as TokenFile from '../../system/coordinator/token-file.js';
 import type * as SqliteSchema from '../../system/store/sqlite-schema.js';
 import type * as WorkerConfig from '../../system/worker/config.js';
 import { simVerdict } from './broken/verdict.js';
 
-const broken = vi.hoisted(() => ({ unsignedByDefault: false, worldReadableTokens: false, lockReleased: false, oneMoreAttempt: false }));
+const broken = vi.hoisted(() => ({ unsignedByDefault: false, worldReadableTokens: false, lockReleased: false, oneMoreAttempt: false, timeoutTwiceHeartbeat: false }));
 
 // #06: --sign-messages defaults to off even with a secret.
 vi.mock('../../system/cli/coordinator-security.js', async (importOriginal) => {
@@ -67,7 +68,19 @@ vi.mock('../../system/worker/config.js', async (importOriginal) => {
   };
 });
 
-afterEach(() => Object.assign(broken, { unsignedByDefault: false, worldReadableTokens: false, lockReleased: false, oneMoreAttempt: false }));
+// A CLI default drifting from its --help: the heartbeat timeout defaults to 2x the heartbeat instead of 3x.
+vi.mock('../../system/cli/coordinator.js', async (importOriginal) => {
+  const real = await importOriginal<typeof CoordinatorCommand>();
+  return {
+    ...real,
+    coordinatorConfig: (...args: Parameters<typeof real.coordinatorConfig>) => {
+      const out = real.coordinatorConfig(...args);
+      return broken.timeoutTwiceHeartbeat && args[0].heartbeatTimeoutMs === undefined ? { ...out, heartbeatTimeoutMs: args[0].heartbeatMs * 2 } : out;
+    },
+  };
+});
+
+afterEach(() => Object.assign(broken, { unsignedByDefault: false, worldReadableTokens: false, lockReleased: false, oneMoreAttempt: false, timeoutTwiceHeartbeat: false }));
 
 async function caught(variant: keyof typeof broken): Promise<string> {
   const scenario = await loadScenario('scenarios/adversarial-clients.yaml');
@@ -97,5 +110,9 @@ describe('blind set 16: processes as the CLI configures them (auth)', () => {
 
   it('#23 a worker with maxAttempts 3 tries 4 times', { timeout: 60_000 }, async () => {
     expect(await caught('oneMoreAttempt')).toMatch(/worker "maxAttempts 3, coordinator refusing every connection": 4 attempts, gave up, but the README documents 3 attempts, gave up/);
+  });
+
+  it('a coordinator default drifting from its --help (heartbeat timeout 2x heartbeat)', { timeout: 60_000 }, async () => {
+    expect(await caught('timeoutTwiceHeartbeat')).toMatch(/coordinator-defaults "heartbeat timeout ms \(3x heartbeat\)": 2000, but the README documents 3000/);
   });
 });
