@@ -18,19 +18,22 @@
  *   process" while the first keeps writing, and the dir is free again once
  *   the first stops;
  * - a worker with maxAttempts N against an unreachable coordinator gives up
- *   after exactly N consecutive failed connection attempts;
+ *   after exactly N consecutive failed connection attempts, refused or
+ *   dropped before registration;
+ * - an empty squall.db is refused without --init (it may be a lost
+ *   database) and taken as a new store with it;
  * - the commands' other defaults (deploy-probe-defaults.ts).
  *
  * The expected outcomes are written from the README, not from the code.
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { addSecurityOptions, openCoordinatorStore, securityConfig } from '../../system/cli/index.js';
 import { resolveCoordinatorConfig } from '../../system/coordinator/index.js';
-import { nullSink, realCpu, seededRandom, silentLogger, type Transport } from '../../system/core/index.js';
-import type { Store } from '../../system/store/index.js';
+import { type Connection, type ConnectionHandler, nullSink, realCpu, seededRandom, silentLogger, type Transport } from '../../system/core/index.js';
+import { SQLITE_FILE_NAME, type Store } from '../../system/store/index.js';
 import { builtinTaskKinds } from '../../system/tasks/index.js';
 import { Worker } from '../../system/worker/index.js';
 import { cliDefaultResults } from './deploy-probe-defaults.js';
@@ -79,21 +82,41 @@ function secretFileModes(dir: string, secretFile: string): CliDeployResult[] {
   const bootstrap = join(dir, 'admin.token');
   const { tokens } = coordinatorSecurity(['--secret-file', secretFile, '--bootstrap-token-file', bootstrap], dir);
   const tokenFile = tokens !== undefined && 'path' in tokens ? String(tokens.path) : join(dir, 'tokens.json');
+  const created = modeOf(tokenFile);
+  // `squall tokens revoke` rewrites the file through the same store.
+  for (const t of tokens?.list() ?? []) tokens?.revoke(t.id, 1);
   return [
-    { role: 'coordinator-files', what: 'tokens.json (token hashes) mode', expect: '0600', outcome: modeOf(tokenFile) },
+    { role: 'coordinator-files', what: 'tokens.json (token hashes) mode', expect: '0600', outcome: created },
+    { role: 'coordinator-files', what: 'tokens.json mode after a revoke', expect: '0600', outcome: modeOf(tokenFile) },
     { role: 'coordinator-files', what: '--bootstrap-token-file mode', expect: '0600', outcome: modeOf(bootstrap) },
   ];
 }
 
 /** Opens the store as `squall coordinator --data-dir dir` does: 'started', or refused with the README's reason. */
-function openAs(dir: string): { store?: Store; outcome: string; why?: string } {
+function openAs(dir: string, reason = /in use by another process/, init = false): { store?: Store; outcome: string; why?: string } {
   try {
-    return { store: openCoordinatorStore({ dataDir: dir, storeThread: false }, silentLogger, {}).store, outcome: 'started' };
+    return { store: openCoordinatorStore({ dataDir: dir, storeThread: false, init }, silentLogger, {}).store, outcome: 'started' };
   } catch (err) {
     // The temp dir's name is random: left out so the history is the same at every run of a seed.
     const why = (err as Error).message.replaceAll(dir, '<data-dir>').slice(0, 160);
-    return { outcome: /in use by another process/.test(why) ? 'refused' : 'failed otherwise', why };
+    return { outcome: reason.test(why) ? 'refused' : 'failed otherwise', why };
   }
+}
+
+/** An empty (0-byte) squall.db is refused as a possibly lost database, and accepted as a new store with --init. */
+async function emptyDatabase(dir: string): Promise<CliDeployResult[]> {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, SQLITE_FILE_NAME), '');
+  const plain = openAs(dir, /empty/);
+  await plain.store?.close();
+  const init = openAs(dir, /empty/, true);
+  await init.store?.close();
+  const role = 'coordinator-data-dir';
+  const why = (o: { why?: string }): { why?: string } => (o.why === undefined ? {} : { why: o.why });
+  return [
+    { role, what: 'an empty (0-byte) squall.db without --init', expect: 'refused', outcome: plain.outcome, ...why(plain) },
+    { role, what: 'an empty (0-byte) squall.db with --init', expect: 'started', outcome: init.outcome, ...why(init) },
+  ];
 }
 
 /** One coordinator per --data-dir: a second start is refused while the first runs on, and the dir is free after it stops. */
@@ -122,14 +145,14 @@ async function oneCoordinatorPerDataDir(dir: string): Promise<CliDeployResult[]>
 }
 
 /** Connection attempts a worker with `maxAttempts` makes against a coordinator that refuses every connection (capped at 4N). */
-async function attemptsUntilGiveUp(maxAttempts: number): Promise<string> {
+async function attemptsUntilGiveUp(maxAttempts: number, how: 'refused' | 'dropped'): Promise<string> {
   const clock = new ProbeClock();
   let tries = 0;
   const transport: Transport = {
     listen: () => Promise.reject(new Error('not used')),
     connect: () => {
       tries += 1;
-      return Promise.reject(new Error('connect ECONNREFUSED (deploy probe)'));
+      return how === 'refused' ? Promise.reject(new Error('connect ECONNREFUSED (deploy probe)')) : Promise.resolve(droppedConnection(clock, tries));
     },
   };
   const deps = { transport, clock, random: seededRandom(1), logger: silentLogger, events: nullSink, cpu: realCpu, taskKinds: builtinTaskKinds() };
@@ -141,10 +164,26 @@ async function attemptsUntilGiveUp(maxAttempts: number): Promise<string> {
   return `${tries} attempt${tries === 1 ? '' : 's'}${stopped ? ', gave up' : ', still trying'}`;
 }
 
+/** A connection that opens and is dropped (1006) 5 ms later, before any welcome: a try that never registered. */
+function droppedConnection(clock: ProbeClock, n: number): Connection {
+  let handler: ConnectionHandler | undefined;
+  let open = true;
+  const drop = (): void => {
+    if (!open) return;
+    open = false;
+    handler?.onClose(1006, '');
+  };
+  clock.setTimeout(drop, 5);
+  return { id: `deploy-probe-${n}`, remoteAddress: '127.0.0.1', bufferedAmount: 0, send: () => open, close: drop, terminate: drop, attach: (h) => void (handler = h) };
+}
+
 /** README: maxAttempts is how many consecutive failed connection attempts a worker makes before it gives up. */
 async function workerGivesUp(): Promise<CliDeployResult[]> {
   const out: CliDeployResult[] = [];
-  for (const n of [1, 3]) out.push({ role: 'worker', what: `maxAttempts ${n}, coordinator refusing every connection`, expect: `${n} attempt${n === 1 ? '' : 's'}, gave up`, outcome: await attemptsUntilGiveUp(n) });
+  for (const [n, how] of [[1, 'refused'], [3, 'refused'], [2, 'dropped']] as const) {
+    const what = how === 'refused' ? 'coordinator refusing every connection' : 'every connection dropped before its welcome';
+    out.push({ role: 'worker', what: `maxAttempts ${n}, ${what}`, expect: `${n} attempt${n === 1 ? '' : 's'}, gave up`, outcome: await attemptsUntilGiveUp(n, how) });
+  }
   return out;
 }
 
@@ -154,7 +193,7 @@ export async function cliDeployResults(): Promise<CliDeployResult[]> {
   const secretFile = join(dir, 'secret');
   writeFileSync(secretFile, 'deploy-probe-secret\n', { mode: 0o600 });
   try {
-    return [...securityDefaults(secretFile), ...cliDefaultResults(secretFile), ...secretFileModes(join(dir, 'files'), secretFile), ...(await oneCoordinatorPerDataDir(join(dir, 'data'))), ...(await workerGivesUp())];
+    return [...securityDefaults(secretFile), ...cliDefaultResults(secretFile), ...secretFileModes(join(dir, 'files'), secretFile), ...(await oneCoordinatorPerDataDir(join(dir, 'data'))), ...(await emptyDatabase(join(dir, 'empty'))), ...(await workerGivesUp())];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
