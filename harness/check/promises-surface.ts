@@ -17,7 +17,13 @@
  *   configuration the README forbids (a worker without a secret dialling a
  *   non-loopback name or allowing a dangerous kind, a coordinator without
  *   auth on a non-loopback address, a worker secret variable allow-listed
- *   for commands) was refused at start, and each safe neighbour started.
+ *   for commands) was refused at start, and each safe neighbour started;
+ *   and the processes as the CLI configures them (deploy-probe-cli.ts) did
+ *   what the README documents: a coordinator with a secret signs frames
+ *   after registration unless --no-sign-messages, token auth is the default,
+ *   tokens.json and the bootstrap token file are 0600, a second coordinator
+ *   on the same --data-dir is refused while the first runs on, and a worker
+ *   gives up after exactly maxAttempts failed connection attempts.
  */
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
@@ -82,6 +88,12 @@ function deployMismatches(view: HistoryView): Violation[] {
   for (const rec of view.records) {
     const p = rec.f === 'note' ? (rec.value.deployProbe as { role: string; what: string; expect: string; outcome: string; why?: string } | undefined) : undefined;
     if (p === undefined || p.expect === p.outcome) continue;
+    if (p.expect !== 'refused' && p.expect !== 'started') {
+      // A process-level guarantee of the CLI's configuration (deploy-probe-cli.ts): the README documents the outcome itself.
+      const why = p.why === undefined ? '' : ` (${p.why})`;
+      out.push(violation(view.records, 'auth', `${p.role} "${p.what}": ${p.outcome}${why}, but the README documents ${p.expect}`, { index: rec.index }));
+      continue;
+    }
     const msg = p.expect === 'refused' ? 'the README forbids it, so it must be refused at start' : `the README allows it (${p.why ?? ''})`;
     out.push(violation(view.records, 'auth', `${p.role} configuration "${p.what}" ${p.outcome === 'refused' ? 'was refused' : 'started'}: ${msg}`, { index: rec.index }));
   }

@@ -20,6 +20,7 @@ import { checkListenSecurity, memoryTokenStore, resolveCoordinatorConfig } from 
 import { builtinTaskKinds } from '../../system/tasks/index.js';
 import { workerConfigWithDefaults } from '../../system/worker/index.js';
 import type { HistoryRecorder } from '../check/history.js';
+import { cliDeployResults } from './deploy-probe-cli.js';
 
 /** The process name of the probes' notes. */
 const DEPLOY_PROBE = 'deploy-probe';
@@ -71,8 +72,8 @@ function deployCases(): DeployCase[] {
   return cases;
 }
 
-/** One round: every case, each recorded with its outcome. */
-export function probeDeployment(recorder: HistoryRecorder): Promise<void> {
+/** One round: every case, each recorded with its outcome; then the processes as the CLI configures them (deploy-probe-cli.ts). */
+export async function probeDeployment(recorder: HistoryRecorder): Promise<void> {
   for (const c of deployCases()) {
     let refused: string | undefined;
     try {
@@ -82,5 +83,5 @@ export function probeDeployment(recorder: HistoryRecorder): Promise<void> {
     }
     recorder.recordInfo({ deployProbe: { role: c.role, what: c.what, expect: c.expect, ...(refused === undefined ? { outcome: 'started' } : { outcome: 'refused', why: refused }) } }, DEPLOY_PROBE);
   }
-  return Promise.resolve();
+  for (const r of await cliDeployResults()) recorder.recordInfo({ deployProbe: r }, DEPLOY_PROBE);
 }

@@ -15,6 +15,11 @@
  * the next incarnation recovers. The SQLite I/O itself is synchronous, so
  * runs stay deterministic.
  *
+ * The file is opened with the options `squall coordinator` uses
+ * (sqliteStoreOptions: the exclusive lock held for the store's life), so a
+ * restart that opened the file while the old incarnation still held it
+ * would fail here as it fails in production.
+ *
  * Storage faults act in front of the store (FaultyStore, processes.ts): a
  * refused write never reaches SQLite.
  *
@@ -29,6 +34,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Clock, IllegalStateError, type ExecutionRecord, type Random } from '../../system/core/index.js';
 import { SqliteStore, type SqliteStoreSeams, type Store, type StoreStats } from '../../system/store/index.js';
+import { sqliteStoreOptions } from '../../system/cli/index.js';
 import { simThreadBackend } from './sim-sqlite-thread.js';
 
 /** How an incarnation opens the store: its clock, the commit window, and the simulated thread if any. */
@@ -54,7 +60,8 @@ function openSqlite(file: string, options: SimSqliteOptions): SqliteStore {
   const { clock, thread } = options;
   const window = windowClock(clock, options.commitDelayMs);
   const seams: SqliteStoreSeams = thread === undefined ? { clock: window } : { clock: window, backend: (executor) => simThreadBackend(executor, { clock, ...thread }) };
-  return SqliteStore.open(file, {}, seams);
+  // As `squall coordinator` opens it (the exclusive lock: one coordinator per data dir), its thread simulated or absent.
+  return SqliteStore.open(file, { ...sqliteStoreOptions({}), thread: false }, seams);
 }
 
 /** A SQLite-backed store with the MemoryStore's crash/reopen surface (see the file comment). */

@@ -14,7 +14,7 @@ import type { Logger } from '../core/logger.js';
 import { cryptoRandom } from '../core/random.js';
 import { fileFaultSource, STORE_FAULTS_ENV } from '../store/fault-control.js';
 import { FaultyStore } from '../store/faulty-store.js';
-import { openStore, SQLITE_FILE_NAME, SqliteStore, type Store } from '../store/index.js';
+import { openStore, SQLITE_FILE_NAME, SqliteStore, type SqliteStoreOptions, type Store } from '../store/index.js';
 
 /** The flags this reads. */
 export interface StoreFlags {
@@ -23,6 +23,15 @@ export interface StoreFlags {
   init?: boolean;
   /** false (--no-store-thread): SQLite in the event loop's thread. Default: its own worker thread. */
   storeThread?: boolean;
+}
+
+/**
+ * The options `squall coordinator` opens SQLite with: the exclusive lock (one
+ * coordinator per data dir), --init, the store's thread. The simulation opens
+ * its SQLite store with them too (harness/sim/sim-sqlite-store.ts).
+ */
+export function sqliteStoreOptions(flags: StoreFlags): SqliteStoreOptions {
+  return { exclusive: true, init: flags.init === true, thread: flags.storeThread !== false };
 }
 
 /** Opens the store the flags select; throws a SquallError naming the file when it must not be used. */
@@ -37,7 +46,7 @@ export function openCoordinatorStore(flags: StoreFlags, logger: Logger, env: Nod
   let store =
     flags.store === 'memory'
       ? openStore({ kind: 'memory' })
-      : openStore({ kind: 'sqlite', dataDir: flags.dataDir ?? '.squall-data', exclusive: true, init: flags.init === true, thread: flags.storeThread !== false });
+      : openStore({ kind: 'sqlite', dataDir: flags.dataDir ?? '.squall-data', ...sqliteStoreOptions(flags) });
   const thread = store instanceof SqliteStore ? store.threaded : undefined;
   const control = env[STORE_FAULTS_ENV];
   if (control !== undefined && control !== '') {

@@ -18,7 +18,8 @@ import { intOption } from './options.js';
 import { coordinatorShutdown } from './shutdown.js';
 import { onShutdownSignal } from './signals.js';
 
-interface CoordinatorFlags extends SecurityFlags {
+/** The parsed coordinator flags. */
+export interface CoordinatorFlags extends SecurityFlags {
   host: string;
   port: number;
   dataDir?: string;
@@ -54,7 +55,7 @@ export function registerCoordinatorCommand(program: Command): void {
 }
 
 /** The coordinator's own flags (the security flags are coordinator-security.ts'). */
-function addCoordinatorOptions(cmd: Command): Command {
+export function addCoordinatorOptions(cmd: Command): Command {
   return cmd
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 = any free port)', intOption('--port', 0, 65535), 7070)
@@ -111,7 +112,7 @@ async function runCoordinator(flags: CoordinatorFlags): Promise<void> {
 }
 
 /** The coordinator options the flags ask for, over the security options. */
-function coordinatorConfig(flags: CoordinatorFlags, securityOptions: CoordinatorConfig): CoordinatorConfig {
+export function coordinatorConfig(flags: CoordinatorFlags, securityOptions: CoordinatorConfig): CoordinatorConfig {
   return {
     ...securityOptions,
     runtimeMetrics: true,

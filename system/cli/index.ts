@@ -26,6 +26,11 @@ export type { CliHttp, CliHttpAnswer, CliHttpRequest, CliStreamSink } from './cl
 // The long-running commands' stop and process seam, for running their shutdown path on simulated processes (harness/scenario/process-stop.ts).
 export { coordinatorShutdown, workerShutdown } from './shutdown.js';
 export { onShutdownSignal, type ProcessControl } from './signals.js';
+// The coordinator command's flags-to-config path, for the deployment probes (harness/scenario/deploy-probe-cli.ts).
+export { addSecurityOptions, securityConfig } from './coordinator-security.js';
+export { openCoordinatorStore, sqliteStoreOptions } from './coordinator-store.js';
+export { addCoordinatorOptions, coordinatorConfig, type CoordinatorFlags } from './coordinator.js';
+export { addWorkerOptions, workerConfig, type WorkerFlags } from './worker.js';
 
 /** Adds every system command to a commander program. */
 export function registerSystemCommands(program: Command): void {

@@ -20,7 +20,8 @@ import { onShutdownSignal } from './signals.js';
 
 const STRATEGIES = ['none', 'full-jitter', 'equal-jitter', 'decorrelated-jitter'] as const;
 
-interface WorkerFlags {
+/** The parsed worker flags. */
+export interface WorkerFlags {
   coordinator: string;
   id: string;
   concurrency: number;
@@ -50,7 +51,8 @@ export function registerWorkerCommand(program: Command): void {
   addWorkerOptions(cmd).action(runWorker);
 }
 
-function addWorkerOptions(cmd: Command): Command {
+/** The worker command's flags. */
+export function addWorkerOptions(cmd: Command): Command {
   return cmd
     .requiredOption('--coordinator <url>', 'coordinator WebSocket URL, e.g. ws://127.0.0.1:7070')
     .requiredOption('--id <id>', 'unique worker id')
@@ -93,7 +95,7 @@ function runWorker(flags: WorkerFlags): void {
 }
 
 /** The worker options the flags ask for. */
-function workerConfig(flags: WorkerFlags, secret: string | undefined, tlsCa: string | undefined): WorkerConfig {
+export function workerConfig(flags: WorkerFlags, secret: string | undefined, tlsCa: string | undefined): WorkerConfig {
   return {
     id: flags.id,
     coordinatorUrl: flags.coordinator,
