@@ -10,7 +10,8 @@
  * limit probes' counts stay exact. All of them come from one address
  * (CLIENT_ADDRESS, as node reports an IPv4 peer on a dual-stack socket):
  * one client for the quota, which the README keys by address
- * (promises-quota.ts); the scope probes judge the scheme spellings
+ * (promises-quota.ts; the CLI's requests, cli-http-sim.ts, come from it
+ * too, in the CLI's own spelling); the scope probes judge the scheme spellings
  * (api-scopes: a valid token refused 401 is a violation).
  */
 import type { WirePeer } from '../sim/http-wire.js';
@@ -50,7 +51,7 @@ class ClientWire {
   /** The next request's headers in its shape, and the connection it goes on. */
   next(headers: Readonly<Record<string, string>>): { headers: Record<string, string>; peer: WirePeer } {
     const shape = SHAPES[this.n++ % SHAPES.length] as Shape;
-    if (!shape.keepAlive || this.connections === 0) this.connections++;
+    const peer = this.peer(shape.keepAlive);
     const out: Record<string, string> = {};
     for (const [name, value] of Object.entries(headers)) {
       const lower = name.toLowerCase();
@@ -59,7 +60,13 @@ class ClientWire {
       if (lower === 'content-type' && value === 'application/json') v = shape.json;
       out[shape.canonicalNames ? canonical(lower) : lower] = v;
     }
-    return { headers: out, peer: { address: CLIENT_ADDRESS, port: FIRST_PORT + ((this.connections - 1) % (65536 - FIRST_PORT)) } };
+    return { headers: out, peer };
+  }
+
+  /** The connection a request goes on: the previous one (keep-alive), or a new one with a port of its own. */
+  peer(keepAlive: boolean): WirePeer {
+    if (!keepAlive || this.connections === 0) this.connections++;
+    return { address: CLIENT_ADDRESS, port: FIRST_PORT + ((this.connections - 1) % (65536 - FIRST_PORT)) };
   }
 }
 
