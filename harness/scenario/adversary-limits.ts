@@ -4,7 +4,9 @@
  * limit (README, Operations, Limits: headers 16 KiB, names and values, 431;
  * request target 8 KiB, 414; body 1 MiB, 413), the header bytes in big
  * values (one huge cookie, then a token and many cookies) and far over (60
- * KiB, still under what the parser takes), and the state-changing calls on
+ * KiB, still under what the parser takes; 65 KiB, past node's own parser
+ * cap, refused by node and answered by the server's parser-error mapping,
+ * harness/sim/http-wire.ts), a method node does not know (405), and the state-changing calls on
  * executions that cannot take them: cancel, pause and resume of a finished
  * execution (409 conflict) and of an id nothing has (404 not_found), a
  * method a route does not serve (405 with Allow) and a path no route has
@@ -22,6 +24,9 @@ import type { Simulation } from '../sim/index.js';
 import { handlerCall, type SimClient } from './sim-client.js';
 
 const limitOf = (name: string): number => DOCUMENTED_LIMITS[name]?.max ?? 0;
+
+/** node's own header cap on the real server (maxHeaderSize): headers past it are refused by node's parser, not by the limits. */
+const PARSER_CAP = 64 * 1024;
 
 function codeOf(body: unknown): string | undefined {
   const code = (body as { error?: { code?: unknown } } | null)?.error?.code;
@@ -52,7 +57,7 @@ export async function probeLimits(sim: Simulation, client: SimClient, recorder: 
   const note = (p: LimitProbe | EdgeProbe, key: 'httpLimit' | 'httpEdge'): void => recorder.recordInfo({ [key]: p }, HTTP_ADVERSARY);
   const read = { host: 'coordinator', authorization: `Bearer ${client.probe.read}` };
   const maxHeaders = limitOf('headers');
-  for (const [total, spread] of [[maxHeaders, false], [maxHeaders + 1, false], [maxHeaders, true], [maxHeaders + 1, true], [60 * 1024, true]] as const) {
+  for (const [total, spread] of [[maxHeaders, false], [maxHeaders + 1, false], [maxHeaders, true], [maxHeaders + 1, true], [60 * 1024, true], [PARSER_CAP + 1024, true]] as const) {
     const headers = paddedHeaders(read, total, spread);
     const res = await call({ method: 'GET', path: '/api/v1/stats', headers });
     note({ limit: 'headers', bytes: headerBytes(headers), status: res.status, ...optional(codeOf(res.body)) }, 'httpLimit');
@@ -94,6 +99,9 @@ async function probeEdges(sim: Simulation, client: SimClient, note: (p: EdgeProb
   }
   const wrong = await call({ method: 'DELETE', path: '/api/v1/executions', headers: { authorization: `Bearer ${client.probe.submit}`, 'content-type': 'application/json' }, body: '{}' });
   note({ op: 'DELETE /api/v1/executions', on: 'wrong-method', status: wrong.status, ...optional(codeOf(wrong.body)), ...(wrong.headers.allow === undefined ? {} : { allow: wrong.headers.allow }) });
+  // A method node's parser does not know never reaches a route: the real server's parser-error answer.
+  const unknown = await call({ method: 'FROB', path: '/api/v1/executions', headers: { authorization: `Bearer ${client.probe.read}` } });
+  note({ op: 'FROB /api/v1/executions', on: 'wrong-method', status: unknown.status, ...optional(codeOf(unknown.body)), ...(unknown.headers.allow === undefined ? {} : { allow: unknown.headers.allow }) });
   const nowhere = await call({ method: 'GET', path: '/api/v1/no-such-route', headers: { authorization: `Bearer ${client.probe.read}` } });
   note({ op: 'GET /api/v1/no-such-route', on: 'unknown-route', status: nowhere.status, ...optional(codeOf(nowhere.body)) });
 }

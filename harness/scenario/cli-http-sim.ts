@@ -17,6 +17,8 @@ import type { CliHttp, CliHttpAnswer, CliHttpRequest, CliStreamSink } from '../.
 import type { HttpStreamSink } from '../../system/core/index.js';
 import type { CliRequest, CreatedView } from '../check/cli-runs.js';
 import type { Simulation } from '../sim/index.js';
+import type { WireRequest } from '../sim/http-wire.js';
+import { wireTo } from './client-shapes.js';
 import type { CliObserver } from './cli-ops.js';
 import { BAD_REQUEST, invalidCharError, refusedHeaders, serverHeaders, wireBody } from './cli-wire.js';
 import { lowerHeaders } from './http-client.js';
@@ -172,14 +174,16 @@ export class SimCliHttp implements CliHttp {
 
   /** The coordinator's handler, given the request as node's server hands it on (header values trimmed, the body it read). */
   private handle(c: Coordinator, r: CliHttpRequest, body: string): ReturnType<Coordinator['handleHttp']> {
-    return c.handleHttp({
+    // From the simulated clients' host, on a connection of its own (client-shapes.ts): the same client for the quota.
+    const request: WireRequest = {
       method: r.method,
       path: r.url.pathname,
       query: r.url.searchParams,
       headers: { host: 'coordinator', ...serverHeaders(r.headers) },
       body,
-      remoteAddress: 'client',
-    });
+      peer: wireTo(c).peer(false),
+    };
+    return c.handleHttp(request);
   }
 }
 

@@ -10,6 +10,8 @@ import { createToken, fileTokenStore, memoryTokenStore, type TokenStore } from '
 import type { Random } from '../../system/core/index.js';
 import { CoordinatorHttp, type HttpAnswer, type HttpCall, lowerHeaders, parseBody, submitBody } from './http-client.js';
 import type { Simulation } from '../sim/index.js';
+import type { WireRequest } from '../sim/http-wire.js';
+import { wireTo } from './client-shapes.js';
 import type { RunRecorder, SubmitHandlers } from './driver.js';
 import { datedAt, type Submission } from './workload.js';
 
@@ -93,18 +95,25 @@ export class SimClient {
   }
 }
 
-/** An HTTP exchange answered by the coordinator's handler in the same process (no socket). */
+/**
+ * An HTTP exchange answered by the coordinator's handler in the same process
+ * (no socket), in the shape of a real client's request (client-shapes.ts:
+ * its connection, header spellings and scheme case).
+ */
 export function handlerCall(c: Coordinator): HttpCall {
+  const wire = wireTo(c);
   return async (req) => {
     const q = req.path.indexOf('?');
-    const res = await c.handleHttp({
+    const { headers, peer } = wire.next({ host: 'coordinator', ...req.headers });
+    const request: WireRequest = {
       method: req.method,
       path: q < 0 ? req.path : req.path.slice(0, q),
       query: new URLSearchParams(q < 0 ? '' : req.path.slice(q + 1)),
-      headers: { host: 'coordinator', ...req.headers },
+      headers,
       body: req.body ?? '',
-      remoteAddress: 'client',
-    });
+      peer,
+    };
+    const res = await c.handleHttp(request);
     return { status: res.status, body: parseBody(res.body), headers: lowerHeaders(res.headers) };
   };
 }

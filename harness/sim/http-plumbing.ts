@@ -18,11 +18,18 @@
  * And every request first passes the real server's request limits
  * (checkRequestLimits: target 414, header names and values 431) on its
  * target and headers as sent, so an over-limit request is refused as the
- * real server refuses it (the limit probes, adversary-limits.ts).
+ * real server refuses it (the limit probes, adversary-limits.ts). Before
+ * that, node's own parser (http-wire.ts): an unknown method and a request
+ * past its header cap get the real server's parser-error answers; then the
+ * request the coordinator is given is made by the real server's
+ * httpRequestOf from what node would hand it (names lower-cased, the
+ * connection's address and port), so a client identity taken from the
+ * wrong part of the socket is seen (the quota, promise 29).
  */
 import { EventEmitter } from 'node:events';
 import type { HttpHandler, HttpResponse, HttpStreamSink, Random } from '../../system/core/index.js';
-import { checkRequestLimits, MAX_HTTP_BODY_BYTES, readBody, startStream, type BodySource, type StreamTarget } from '../../system/transport/index.js';
+import { checkRequestLimits, httpRequestOf, MAX_HTTP_BODY_BYTES, readBody, startStream, type BodySource, type StreamTarget } from '../../system/transport/index.js';
+import { asParsed, parserError, parserRefusal, targetOf, type WireRequest } from './http-wire.js';
 
 /**
  * Where the coordinator serves streams (the dashboard's event stream). A
@@ -48,9 +55,8 @@ const LARGE_BODY = 64 * 1024;
 
 /** The refusal the real server gives a request over its target or header limits (http-limits.ts), if any. */
 function overLimits(req: Parameters<HttpHandler>[0]): HttpResponse | undefined {
-  const query = req.query.toString();
   const rawHeaders = Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [k, v]));
-  const over = checkRequestLimits({ url: query === '' ? req.path : `${req.path}?${query}`, rawHeaders });
+  const over = checkRequestLimits({ url: targetOf(req), rawHeaders });
   if (over === undefined) return undefined;
   return { status: over.status, headers: { 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify({ error: { code: over.code, message: over.message, path: '' } }) };
 }
@@ -116,9 +122,12 @@ class SinkResponse extends EventEmitter implements StreamTarget {
 /** Wraps the coordinator's handler so requests and streams pass through the real server's plumbing. */
 export function viaServerPlumbing(handle: HttpHandler, random: Random): HttpHandler {
   let n = 0;
-  return (req) => {
-    const over = overLimits(req);
+  return (wire: WireRequest) => {
+    const refused = parserError(wire);
+    if (refused !== undefined) return Promise.resolve(parserRefusal(refused));
+    const over = overLimits(wire);
     if (over !== undefined) return Promise.resolve(over);
+    const req = httpRequestOf(asParsed(wire), wire.body);
     return STREAM_PATHS.has(req.path) || MULTI_BYTE.test(req.body) || req.body.length >= LARGE_BODY ? plumbed(req) : handle(req);
   };
   async function plumbed(req: Parameters<HttpHandler>[0]): ReturnType<HttpHandler> {

@@ -55,13 +55,18 @@ export function parserErrorAnswer(code: string | undefined): LimitAnswer {
   return { status: 400, code: 'malformed', message: `malformed HTTP request (${code ?? 'parse error'})` };
 }
 
+/** A limit answer's JSON body (the API's error shape). Exported for the simulation's HTTP path. */
+export function limitBody(a: LimitAnswer): string {
+  return JSON.stringify({ error: { code: a.code, message: a.message, path: '' } });
+}
+
 /** Writes a raw HTTP/1.1 answer on a socket the parser gave up on, then closes it. */
 export function answerRaw(socket: Duplex, a: LimitAnswer): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
-  const body = JSON.stringify({ error: { code: a.code, message: a.message, path: '' } });
+  const body = limitBody(a);
   const extra = Object.entries(a.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`).join('');
   socket.end(
     `HTTP/1.1 ${a.status} ${REASONS[a.status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`,

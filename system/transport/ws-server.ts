@@ -10,7 +10,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { HttpHandler, HttpResponse, Listener, ListenOptions } from '../core/transport.js';
+import type { HttpHandler, HttpRequest, HttpResponse, Listener, ListenOptions } from '../core/transport.js';
 import { answerRaw, checkRequestLimits, PARSER_MAX_HEADER_BYTES, parserErrorAnswer } from './http-limits.js';
 import { WsConnection, newConnectionId } from './ws-connection.js';
 
@@ -44,22 +44,34 @@ export function readBody(req: BodySource, limit: number): Promise<string | 'too_
   });
 }
 
+/** What the handler's request is made of besides its body: node's IncomingMessage, or (simulation) a stand-in of one. */
+export type ParsedRequest = Pick<IncomingMessage, 'method' | 'url' | 'headers'> & { readonly socket: { readonly remoteAddress?: string | undefined; readonly remotePort?: number | undefined } };
+
+/**
+ * The request the handler is given: path and query from the target, repeated
+ * headers joined, and the peer's address without its port (a client's
+ * identity for the quota: each connection has a port of its own).
+ * Exported for the simulation's HTTP path.
+ */
+export function httpRequestOf(req: ParsedRequest, body: string): HttpRequest {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const headers: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  const remoteAddress = req.socket.remoteAddress;
+  return { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body, ...(remoteAddress === undefined ? {} : { remoteAddress }) };
+}
+
 async function serveHttp(onHttp: HttpHandler | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
   let response: HttpResponse;
   const over = checkRequestLimits(req);
   try {
     if (over !== undefined) throw Object.assign(new Error(over.message), { answer: over });
-    const url = new URL(req.url ?? '/', 'http://localhost');
     const body = await readBody(req, MAX_HTTP_BODY_BYTES);
     if (body === 'too_large') {
       response = jsonResponse(413, 'too_large', `request body exceeds ${MAX_HTTP_BODY_BYTES} bytes`);
-    } else if (onHttp === undefined) {
-      response = jsonResponse(404, 'not_found', `no HTTP handler on this port for ${url.pathname}`);
     } else {
-      const headers: Record<string, string | undefined> = {};
-      for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      const remoteAddress = req.socket.remoteAddress;
-      response = await onHttp({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body, ...(remoteAddress === undefined ? {} : { remoteAddress }) });
+      const request = httpRequestOf(req, body);
+      response = onHttp === undefined ? jsonResponse(404, 'not_found', `no HTTP handler on this port for ${request.path}`) : await onHttp(request);
     }
   } catch (err) {
     response =
