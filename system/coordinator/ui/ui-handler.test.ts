@@ -38,7 +38,10 @@ describe('dashboard routes', () => {
     expect((await ui.handle(req('/ui/events')))?.status).toBe(401);
     expect((await ui.handle(req('/ui/graph/b', { authorization: 'Bearer good' })))?.status).toBe(200);
     expect((await ui.handle(req('/ui/events', { authorization: 'Bearer good' })))?.stream).toBeDefined();
-    expect((await ui.handle(req('/ui', {}, 'POST')))?.status).toBe(405);
+    const post = await ui.handle(req('/ui', {}, 'POST'));
+    expect(post?.status).toBe(405);
+    // A 405 is a JSON error body typed as one, with Allow and the dashboard's security headers.
+    expect(post?.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', allow: 'GET', 'x-content-type-options': 'nosniff' });
     expect(ui.handle(req('/api/v1/stats'))).toBeUndefined();
     // No cookie is ever set.
     for (const p of ['/ui', '/ui/assets/app.js', '/ui/graph/b']) expect(JSON.stringify((await ui.handle(req(p, { authorization: 'Bearer good' })))?.headers ?? {})).not.toMatch(/set-cookie/i);
