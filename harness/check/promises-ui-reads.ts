@@ -78,7 +78,7 @@ const few = (xs: readonly string[], sep = ', '): string => (xs.length <= 6 ? xs.
 const tokens = (v: string): string => v.trim().split(/\s+/).sort().join(' ');
 
 /** What is wrong with an answer's security headers (empty: as documented). */
-export function uiHeaderProblems(headers: Record<string, string>): string[] {
+function uiHeaderProblems(headers: Record<string, string>): string[] {
   const out: string[] = [];
   const csp = headers['content-security-policy'];
   if (csp === undefined) out.push(`no Content-Security-Policy (documented: ${Object.entries(CSP).map(([k, v]) => `${k} ${v}`).join('; ')})`);
