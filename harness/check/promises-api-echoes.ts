@@ -38,6 +38,8 @@ export interface UiGraphRead {
   status: number;
   nodes: string[];
   edges: [string, string][];
+  /** Each node's status as the graph shows it (parallel to nodes; promises-ui-reads.ts). */
+  statuses?: string[];
 }
 
 const notes = (view: HistoryView, key: string): { rec: HistoryRecord; value: unknown }[] =>

@@ -34,7 +34,7 @@ import { expandWorkload } from './workload.js';
 import { floodEnd, scheduleFlood } from './sim-flood.js';
 import { handlerCall, recordReadyz, SimClient, simSubmit } from './sim-client.js';
 import { readListingAndStats } from './api-reads.js';
-import { readUiGraphs } from './ui-graphs.js';
+import { readDashboard } from './ui-browser.js';
 import { idleGauges, watchWarnings } from './hygiene-watch.js';
 
 import type { BuggifyOdds } from '../sim/buggify.js';
@@ -227,8 +227,10 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
       if (instance !== null) await recordReadyz(instance, runRecorder.note, 'end');
       // The listing and stats as a client pages and reads them, at the final read's instant (promise 29).
       if (instance !== null) runRecorder.note({ apiReads: await readListingAndStats(handlerCall(instance), client.probe.read, ids.length) });
-      const graphs = instance === null ? [] : await readUiGraphs(instance, client.probe.read, ids);
-      if (graphs.length > 0) runRecorder.note({ uiGraphs: graphs });
+      // A browser on the dashboard at the same instant: its pages' headers and statuses, the graphs next to the listing (promise 29).
+      const ui = instance === null ? undefined : await readDashboard(instance, client.probe.read, ids);
+      if (ui !== undefined) runRecorder.note({ uiPages: ui.pages });
+      if (ui !== undefined && ui.graphs.length > 0) runRecorder.note({ uiGraphs: ui.graphs, uiListed: ui.listed });
       const records = ids.map((id) => instance?.engine.getExecution(id));
       // What each completed echo returned, as the client reads it: promise 16 holds it to the value sent.
       const echoes = records.filter((r) => r?.kind === 'echo' && r.status === 'completed').filter((r) => r !== undefined);

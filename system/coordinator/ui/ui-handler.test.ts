@@ -33,12 +33,21 @@ describe('dashboard routes', () => {
     expect(page?.body).toMatch(/<script type="module" src="\/ui\/assets\/app.js">/);
     expect(page?.headers?.['content-security-policy']).toMatch(/default-src 'none'/);
     expect((await ui.handle(req('/ui/assets/client.js')))?.status).toBe(200);
+    // The page and every asset carry the security headers: never framed, never sniffed, never cached.
+    for (const p of ['/ui', '/ui/assets/app.js', '/ui/assets/style.css']) {
+      const h = (await ui.handle(req(p)))?.headers ?? {};
+      expect(h['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+      expect(h).toMatchObject({ 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' });
+    }
     expect((await ui.handle(req('/ui/assets/../ui-handler.ts')))?.status).toBe(404);
     expect((await ui.handle(req('/ui/graph/b')))?.status).toBe(401);
     expect((await ui.handle(req('/ui/events')))?.status).toBe(401);
     expect((await ui.handle(req('/ui/graph/b', { authorization: 'Bearer good' })))?.status).toBe(200);
     expect((await ui.handle(req('/ui/events', { authorization: 'Bearer good' })))?.stream).toBeDefined();
-    expect((await ui.handle(req('/ui', {}, 'POST')))?.status).toBe(405);
+    const post = await ui.handle(req('/ui', {}, 'POST'));
+    expect(post?.status).toBe(405);
+    // A 405 is a JSON error body typed as one, with Allow and the dashboard's security headers.
+    expect(post?.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', allow: 'GET', 'x-content-type-options': 'nosniff' });
     expect(ui.handle(req('/api/v1/stats'))).toBeUndefined();
     // No cookie is ever set.
     for (const p of ['/ui', '/ui/assets/app.js', '/ui/graph/b']) expect(JSON.stringify((await ui.handle(req(p, { authorization: 'Bearer good' })))?.headers ?? {})).not.toMatch(/set-cookie/i);
@@ -48,6 +57,12 @@ describe('dashboard routes', () => {
     const g = executionGraph(engine([rec('a'), rec('b', ['a']), rec('c', ['a']), rec('d', ['b', 'c']), rec('x')]), 'b');
     expect(g?.nodes.map((n) => n.id).sort()).toEqual(['a', 'b', 'c', 'd']);
     expect(g?.edges.sort()).toEqual([['a', 'b'], ['a', 'c'], ['b', 'd'], ['c', 'd']]);
+  });
+
+  it('draws a join that also waits on an execution outside the graph, with its dependents, but not that execution', () => {
+    const g = executionGraph(engine([rec('a'), rec('z'), rec('j', ['a', 'z']), rec('k', ['j']), rec('y')]), 'a');
+    expect(g?.nodes.map((n) => n.id).sort()).toEqual(['a', 'j', 'k']);
+    expect(g?.edges.sort()).toEqual([['a', 'j'], ['j', 'k']]);
   });
 
   it('coalesces a burst of events into one push per window and stops when the last client leaves', async () => {
