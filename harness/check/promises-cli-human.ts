@@ -166,8 +166,9 @@ function eventLines(run: CliRun): [string, number, string, string | undefined][]
 function eventDetails(view: HistoryView, run: CliRun): string | undefined {
   const byKey = new Map<string, HistoryRecord[]>();
   for (const r of view.records) {
-    if (r.process !== 'coordinator' || typeof r.value.at !== 'number') continue;
-    const key = `${r.f}|${r.value.at}|${String(r.value.executionId ?? r.value.workerId ?? '')}`;
+    if (r.process !== 'coordinator') continue;
+    // The emitter's `at` (its clock) when recorded, else the record's time (as promises-dashboard-events.ts reads it).
+    const key = `${r.f}|${typeof r.value.at === 'number' ? r.value.at : r.time}|${String(r.value.executionId ?? r.value.workerId ?? '')}`;
     byKey.set(key, [...(byKey.get(key) ?? []), r]);
   }
   for (const [type, at, id, detail] of eventLines(run)) {
