@@ -4,7 +4,8 @@
  * system/cli/format.ts: a time prints as `2026-12-02T08:30:12.914Z (3s
  * ago)` (or `(in 1h30m)` for one ahead), and an age or a span in its two
  * largest units, each truncated: under a minute whole seconds (`0s`, `42s`),
- * then `2m5s`, `1h30m`, `2d5h`. A table cell that has no time is `-`.
+ * then `2m5s`, `1h30m`, `2d5h`. A table cell that has no time is `-`. How
+ * long an execution ran: `950ms`, `1.5s` (under 10 s), then as a span.
  */
 
 /** [unit ms, unit name, next unit ms, next unit name], largest first. */
@@ -22,6 +23,14 @@ export function humanSpan(ms: number): string {
     return `${whole}${bu}${Math.floor((ms - whole * big) / small)}${su}`;
   }
   return `${Math.floor(ms / 1000)}s`;
+}
+
+/** Whether `shown` is how long `ms` ran, as the README shows it: `950ms`, `1.5s` (tenths, rounded either way, under 10 s), then as a span (`42s`, `1h30m`). */
+export function isRunLength(shown: string, ms: number): boolean {
+  if (ms < 1000) return shown === `${Math.round(ms)}ms`;
+  const tenths = /^(\d+\.\d)s$/.exec(shown)?.[1];
+  if (ms < 10_000) return tenths !== undefined && Math.abs(Number(tenths) * 1000 - ms) <= 50;
+  return shown === humanSpan(ms);
 }
 
 /** `3s ago` / `in 1h30m` for a time seen at `now`; `-` for none. */

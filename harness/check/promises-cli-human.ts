@@ -11,8 +11,11 @@
  *   sign of life, and a footer counting them and the connected ones;
  * - `executions list`: a row per execution answered, in order, with its
  *   status, created and last-changed ages, and a footer counting them;
- * - `executions get`: its status, its created / finished / next-run times,
- *   and its status history (status and time of each entry, in order);
+ * - `executions get`: its status, how long it ran, its created / finished /
+ *   next-run times, and its status history (status and time of each entry,
+ *   in order);
+ * - `submit` (no --wait): `submitted <ids>` of what its answer created;
+ *   `cancel`, `pause`, `resume`: the execution and the status answered;
  * - `executions watch <id>`: the status history of its latest read, each
  *   entry once, in order, then `<id> <status>` once it ended;
  * - `executions watch` (every event), JSON or not: each event line's
@@ -22,7 +25,7 @@
  */
 import { type CliRequest, type CliRun, cliCommand, cliRunsOf, ENDED, ownRequests, readsOf } from './cli-runs.js';
 import type { HistoryRecord } from './history.js';
-import { humanAge, tableRows, timesShown } from './human-format.js';
+import { humanAge, isRunLength, tableRows, timesShown } from './human-format.js';
 import type { HistoryView } from './view.js';
 import { violation, type Violation } from './violation.js';
 
@@ -45,6 +48,8 @@ export function checkCliHuman(view: HistoryView): Violation[] {
       if (cmd.name === 'workers') found.push(workersPrint(run));
       if (cmd.name === 'executions list') found.push(listPrint(run));
       if (cmd.name === 'executions get') found.push(getPrint(run));
+      if (cmd.name === 'submit' && !cmd.waits) found.push(submitPrint(run));
+      if (['executions cancel', 'executions pause', 'executions resume'].includes(cmd.name) && !cmd.waits) found.push(controlPrint(run));
       if (cmd.name === 'executions watch' && cmd.id !== undefined) found.push(watchPrint(run, cmd.id));
     }
     for (const m of found) if (m !== undefined) out.push(violation(view.records, 'cli', `squall ${run.args.join(' ')} (t=${run.startedAt}, on a terminal: ${run.tty === true}): ${m}`, { index: rec.index }));
@@ -111,12 +116,32 @@ function getPrint(run: CliRun): string | undefined {
   const status = /^status +(\S+)/m.exec(text)?.[1];
   if (status !== seen[1]) return `printed status ${status ?? 'none'}, but the API answered ${seen[1]}`;
   const t = read.times?.[0]?.[1] ?? {};
+  const ran = /^status .*\(ran (\S+)\)/m.exec(text)?.[1];
+  const took = t.startedAt !== null && t.startedAt !== undefined && t.completedAt !== null && t.completedAt !== undefined ? t.completedAt - t.startedAt : undefined;
+  if ((ran === undefined) !== (took === undefined) || (ran !== undefined && took !== undefined && !isRunLength(ran, took))) return `printed ${ran === undefined ? 'no run length' : `ran ${ran}`}, but the API answered startedAt ${t.startedAt ?? null} and completedAt ${t.completedAt ?? null}${took === undefined ? '' : ` (${took} ms)`}`;
   for (const [label, key] of [['created', 'createdAt'], ['finished', 'completedAt'], ['next run', 'nextRunAt']] as const) {
     const shown = new RegExp(`^${label} +(\\S+Z)`, 'm').exec(text)?.[1];
     const want = t[key] ?? null;
     if ((shown === undefined ? null : Date.parse(shown)) !== want) return `printed ${label} ${shown ?? '(none)'}, but the API answered ${key} ${want === null ? 'null' : new Date(want).toISOString()}`;
   }
   return historyMismatch(text.slice(text.indexOf('\nhistory')), read.history ?? []);
+}
+
+/** `submitted <ids>`: the executions its answer created, in order. */
+function submitPrint(run: CliRun): string | undefined {
+  const post = lastAnswered(ownRequests(run).filter((r) => r.method === 'POST'));
+  if (post?.seen === undefined) return undefined;
+  const want = `submitted ${post.seen.map(([id]) => id).join(', ')}`;
+  return run.out.split('\n')[0]?.startsWith(want) === true ? undefined : `printed ${JSON.stringify(run.out.split('\n')[0])}, but the API created ${post.seen.map(([id]) => id).join(', ')}: it prints "${want}"`;
+}
+
+/** A control's line names the execution and the status the API answered. */
+function controlPrint(run: CliRun): string | undefined {
+  const answer = lastAnswered(ownRequests(run));
+  const seen = answer?.seen?.[0];
+  if (seen === undefined) return undefined;
+  const [id, status] = seen;
+  return new RegExp(`${id} is (now )?${status}\\b`).test(run.out) ? undefined : `printed ${JSON.stringify(run.out.trim().slice(0, 120))}, but the API answered ${id} ${status}`;
 }
 
 /** The status-history lines of a text (`<ISO> (<age>)  <status>  attempt N ...`) against the API's [status, at] entries. */

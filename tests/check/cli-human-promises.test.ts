@@ -42,6 +42,22 @@ describe('31 cli: terminal output (promises-cli-human.ts)', () => {
     expect(messages([get('in 1h29m', [['scheduled', T0 - 5], ['retrying', T0]])])).toEqual([expect.stringMatching(/printed the status history retrying@1893456000000, but the API answered scheduled@1893455999995 retrying@1893456000000/)]);
   });
 
+  it('reports a run length, a submitted id and a control status not as answered; passes them as answered', () => {
+    const times = { createdAt: T0, changedAt: T0 + 1150, nextRunAt: null, startedAt: T0, completedAt: T0 + 1150 };
+    const done: CliRequest = { method: 'GET', path: '/api/v1/executions/ex_1', at: 100, answeredAt: 101, status: 200, seen: [['ex_1', 'completed']], history: [], times: [['ex_1', times]] };
+    const text = (ran: string): string => `status     completed  attempts 1 (ran ${ran})\ncreated    ${iso(T0)} (1s ago)\nfinished   ${iso(T0 + 1150)} (0s ago)\n\nhistory\n`;
+    const get = (ran: string): CliRun => tty(['executions', 'get', 'ex_1'], [done], [[T0 + 1150, text(ran)]]);
+    const post: CliRequest = { method: 'POST', path: '/api/v1/executions', at: 100, answeredAt: 101, status: 201, seen: [['ex_2', 'scheduled']] };
+    const submit = (out: string): CliRun => tty(['submit', '--kind', 'echo'], [post], [[T0, out]]);
+    const cancel = (out: string): CliRun => tty(['executions', 'cancel', 'ex_1'], [{ ...post, path: '/api/v1/executions/ex_1/cancel', seen: [['ex_1', 'cancelled']] }], [[T0, out]]);
+    expect(messages([get('1.1s'), get('1.2s'), submit('submitted ex_2\nfollow with: squall executions watch ex_2\n'), cancel('ex_1 is now cancelled\n')])).toEqual([]);
+    expect(messages([get('1.0s'), submit('submitted ex_1\n'), cancel('ex_1 is now running\n')])).toEqual([
+      expect.stringMatching(/printed ran 1.0s, but the API answered startedAt 1893456000000 and completedAt 1893456001150 \(1150 ms\)/),
+      expect.stringMatching(/printed "submitted ex_1", but the API created ex_2/),
+      expect.stringMatching(/printed "ex_1 is now running", but the API answered ex_1 cancelled/),
+    ]);
+  });
+
   it('reports a workers row whose age is not the API\'s; passes the documented table', () => {
     const answer: CliRequest = { method: 'GET', path: '/api/v1/workers', at: 100, answeredAt: 101, status: 200, seen: [['w1', 'connected']], times: [['w1', { connectedAt: T0 - 5_430_000, disconnectedAt: null, lastSeenAt: T0 - 2000 }]] };
     const table = (connected: string): string => `worker  state      running  rtt  reconnects  connected  last seen  kinds\n------  ---------  -------  ---  ----------  ---------  ---------  -----\nw1      connected      0/2    -           0  ${connected}  2s ago     sleep\n1 worker(s), 1 connected\n`;
