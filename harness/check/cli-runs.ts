@@ -34,6 +34,8 @@ export interface CliRequest {
   refusedHeaders?: string[];
   /** A list page's nextCursor (null: the last page). */
   nextCursor?: string | null;
+  /** The times (epoch ms, null: none) of each execution or worker the answer showed, in its order: executions createdAt, changedAt (their latest status-history entry), nextRunAt, startedAt, completedAt; workers connectedAt, disconnectedAt, lastSeenAt. */
+  times?: [string, Record<string, number | null>][];
   /** A POST's body as sent, parsed (absent: none, or not JSON). */
   sent?: unknown;
   /** A submission's answer: each execution it created (or found by its idempotency key), as the API showed it; an execution read: that execution. */
@@ -66,8 +68,14 @@ export interface CliRun {
   exitCode?: number;
   /** The error line it ended with. */
   error?: string;
-  /** What it printed on stdout (JSON: the client's stdout is not a terminal). */
+  /** What it printed on stdout (JSON unless `tty`). */
   out: string;
+  /** It ran as on a terminal (scenario `cli[].tty`): tables and human times instead of JSON. */
+  tty?: true;
+  /** With `tty`: each write to stdout with the time the command's clock read as it wrote (epoch ms, the coordinator's clock). */
+  printed?: [number, string][];
+  /** `squall tokens ...`: the tokens in the data dir's token file when it started (id, revoked). */
+  tokensBefore?: [string, boolean][];
   requests: CliRequest[];
   /** Event-stream pushes it received: [time, execution ids the push's events name]. */
   pushes: [number, string[]][];

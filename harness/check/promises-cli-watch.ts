@@ -48,7 +48,7 @@ export function checkCliWatches(view: HistoryView): Violation[] {
     for (const id of waitedIds(run)) {
       const reads = readsOf(run, id);
       for (const m of [pacing(run, id, reads, cmd.pollMs, stopAt), ending(run, id, reads, stopAt, printsAfter)]) if (m !== undefined) out.push(v(m, id));
-      if (cmd.name === 'executions watch') {
+      if (cmd.name === 'executions watch' && run.tty !== true) {
         const m = printedHistory(run, reads);
         if (m !== undefined) out.push(v(m, id));
       }

@@ -23,10 +23,14 @@
  * The watch's pacing and ending are in promises-cli-watch.ts; the wire
  * (header characters, content-length), valid tokens, JSON times and list
  * paging in promises-cli-wire.ts; every submit option on the wire and in
- * the created execution in promises-cli-options.ts.
+ * the created execution in promises-cli-options.ts; what a terminal shows
+ * (tables, ages, durations) and the event lines of `watch` in
+ * promises-cli-human.ts; `squall tokens` in promises-cli-tokens.ts.
  */
 import { type CliRequest, type CliRun, cliCommand, cliRunsOf, ENDED, ownRequests, readsOf, statusRead } from './cli-runs.js';
+import { checkCliHuman } from './promises-cli-human.js';
 import { checkCliOptions } from './promises-cli-options.js';
+import { checkCliTokens } from './promises-cli-tokens.js';
 import { checkCliWatches } from './promises-cli-watch.js';
 import { checkCliWire } from './promises-cli-wire.js';
 import type { HistoryView } from './view.js';
@@ -73,14 +77,16 @@ export function checkCli(view: HistoryView): Violation[] {
   const out: Violation[] = [];
   for (const { rec, run } of cliRunsOf(view)) {
     const v = (m: string): Violation => violation(view.records, 'cli', `squall ${run.args.join(' ')} (t=${run.startedAt}): ${m}`, { index: rec.index });
-    if (run.endedAt === undefined || run.exitCode === undefined) continue;
+    // `squall tokens` works on the token file, not over HTTP: promises-cli-tokens.ts judges it.
+    if (run.endedAt === undefined || run.exitCode === undefined || run.args[0] === 'tokens') continue;
     const want = expectedExit(run);
     if (run.exitCode !== want.code) out.push(v(`exited ${run.exitCode} after ${want.why}; the README documents exit ${want.code} for that`));
-    if (run.exitCode !== 0 && run.exitCode !== 1) continue;
+    // On a terminal it prints tables, not JSON: promises-cli-human.ts judges those.
+    if ((run.exitCode !== 0 && run.exitCode !== 1) || run.tty === true) continue;
     const printed = printMismatch(run);
     if (printed !== undefined) out.push(v(printed));
   }
-  return [...out, ...checkCliWatches(view), ...checkCliWire(view), ...checkCliOptions(view)];
+  return [...out, ...checkCliWatches(view), ...checkCliWire(view), ...checkCliOptions(view), ...checkCliHuman(view), ...checkCliTokens(view)];
 }
 
 type Pairs = [string, string][];

@@ -51,6 +51,20 @@ function seenIn(body: string): Pick<CliRequest, 'seen' | 'history' | 'nextCursor
   return {};
 }
 
+/** The times of each execution or worker an answer showed (CliRequest.times). */
+function timesIn(body: string): Pick<CliRequest, 'times'> {
+  const b = parsed(body) as { executionId?: unknown; executions?: unknown; workers?: unknown } | undefined;
+  const t = (x: unknown): number | null => (typeof x === 'number' ? x : null);
+  const ex = (x: Record<string, unknown>): [string, Record<string, number | null>] => {
+    const h = Array.isArray(x.statusHistory) ? (x.statusHistory as { at?: unknown }[]).at(-1)?.at : undefined;
+    return [String(x.executionId), { createdAt: t(x.createdAt), changedAt: t(h), nextRunAt: t(x.nextRunAt), startedAt: t(x.startedAt), completedAt: t(x.completedAt) }];
+  };
+  if (typeof b?.executionId === 'string') return { times: [ex(b as Record<string, unknown>)] };
+  if (Array.isArray(b?.executions)) return { times: (b.executions as Record<string, unknown>[]).map(ex) };
+  if (Array.isArray(b?.workers)) return { times: (b.workers as Record<string, unknown>[]).map((w) => [String(w.id), { connectedAt: t(w.connectedAt), disconnectedAt: t(w.disconnectedAt), lastSeenAt: t(w.lastSeenAt) }]) };
+  return {};
+}
+
 /** A JSON text parsed, or undefined. */
 function parsed(text: string): unknown {
   try {
@@ -113,7 +127,7 @@ export class SimCliHttp implements CliHttp {
             off();
             timer.cancel();
             settle(() => {
-              Object.assign(rec, { status: res.status }, seenIn(res.body), createdIn(rec.path, res.status, res.body));
+              Object.assign(rec, { status: res.status }, seenIn(res.body), createdIn(rec.path, res.status, res.body), res.status < 300 ? timesIn(res.body) : {});
               observed?.({ status: res.status, body: res.body, headers: lowerHeaders(res.headers) });
               resolve({ status: res.status, body: res.body });
             });

@@ -17,8 +17,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { type CliIo, exitCodeOf, registerExecutionsCommand, registerSubmitCommand, registerWorkersCommand } from '../../system/cli/index.js';
-import { isTerminal } from '../../system/core/index.js';
+import { type CliIo, exitCodeOf, registerExecutionsCommand, registerSubmitCommand, registerTokensCommand, registerWorkersCommand } from '../../system/cli/index.js';
+import { isTerminal, type Random } from '../../system/core/index.js';
 import type { CliRun } from '../check/cli-runs.js';
 import type { HistoryRecorder } from '../check/history.js';
 import type { CliWiring, Simulation } from '../sim/index.js';
@@ -29,6 +29,9 @@ import type { SimClient } from './sim-client.js';
 
 /** The id `$unknown` stands for: no execution has it. */
 const UNKNOWN_ID = 'ex_no_such_execution';
+
+/** The token id `$unknown-token` stands for: no token has it (ids are 16 hex digits). */
+const UNKNOWN_TOKEN = '0000000000000000';
 
 /** How a token file ends, by turns: echo's newline, a Windows editor's CRLF, printf's nothing. */
 const LINE_ENDS = ['\n', '\r\n', ''] as const;
@@ -65,6 +68,10 @@ export class CliClient {
   private readonly exchanges: SimCliHttp[] = [];
   /** Records the CLI's submissions and controls as client operations. */
   private readonly ops: CliObserver;
+  /** The ids of the tokens the CLI's `tokens create` made, in order (for `$token`). */
+  private readonly madeTokens: string[] = [];
+  /** The token bytes of `tokens create`: one stream of its own for the run, so the run's draws are untouched. */
+  private tokenRandom: Random | undefined;
   /** Where the tokens are handed over (--token-file, as the README recommends), made at the first command. */
   private tokenDir: string | undefined;
 
@@ -105,13 +112,18 @@ export class CliClient {
     const http = new SimCliHttp(sim, this.ops);
     this.exchanges.push(http);
     const stop = new AbortController();
-    const run: CliRun = { args, token: step.token, startedAt: sim.simulatedMs, out: '', requests: [], pushes: [], ...files };
+    const tokens = args[0] === 'tokens' ? this.tokensOf(client) : undefined;
+    const run: CliRun = { args, token: step.token, startedAt: sim.simulatedMs, out: '', requests: [], pushes: [], ...files, ...(step.tty ? { tty: true, printed: [] } : {}), ...(tokens === undefined ? {} : { tokensBefore: tokens }) };
     let code = 0;
     const base: CliIo = {
-      out: (t) => void (run.out.length < MAX_OUT ? (run.out += t) : undefined),
+      out: (t) => {
+        if (run.out.length >= MAX_OUT) return;
+        run.out += t;
+        run.printed?.push([sim.time.now(), t]);
+      },
       err: () => {},
       now: () => sim.time.now(),
-      isTTY: false,
+      isTTY: step.tty,
       setExitCode: (c) => void (code = c),
       interrupted: () => stop.signal,
       http,
@@ -122,10 +134,12 @@ export class CliClient {
     registerSubmitCommand(program, io);
     registerExecutionsCommand(program, io);
     registerWorkersCommand(program, io);
+    registerTokensCommand(program, io, (this.tokenRandom ??= sim.random.fork('cli-tokens')));
     this.wiring?.program?.(program, io);
     const entry: Running = { run, http, stop };
     this.running.add(entry);
-    const argv = [...args, '--url', 'http://coordinator', ...this.tokenArgs(client, step.token)];
+    // `squall tokens` works on the token file of the coordinator's data dir (SimClient.tokenDir), not over HTTP.
+    const argv = tokens !== undefined ? [...args, '--data-dir', client.tokenDir ?? this.scratch()] : [...args, '--url', 'http://coordinator', ...this.tokenArgs(client, step.token)];
     void program.parseAsync(argv, { from: 'user' }).then(
       () => this.ended(sim, entry, code),
       (err: unknown) => this.ended(sim, entry, ...this.exitOf(err)),
@@ -142,6 +156,8 @@ export class CliClient {
 
   private ended(sim: Simulation, entry: Running, exitCode: number, error?: string): void {
     if (!this.running.delete(entry)) return;
+    const made = entry.run.args[0] === 'tokens' && entry.run.args[1] === 'create' ? /^sqt_([0-9a-f]{16})_/.exec(entry.run.out)?.[1] : undefined;
+    if (made !== undefined) this.madeTokens.push(made);
     this.note({ ...entry.run, endedAt: sim.simulatedMs, exitCode, ...(error === undefined ? {} : { error }), requests: entry.http.requests, pushes: entry.http.pushes });
   }
 
@@ -177,6 +193,16 @@ export class CliClient {
     return file;
   }
 
+  /** The tokens in the coordinator's token file now: [id, revoked]. */
+  private tokensOf(client: SimClient): [string, boolean][] {
+    return client.tokens.list().map((t): [string, boolean] => [t.id, t.revokedAt !== undefined]);
+  }
+
+  /** The id of the token the CLI's latest `tokens create` printed. */
+  private lastToken(): string | undefined {
+    return this.madeTokens.at(-1);
+  }
+
   /** A placeholder's id at this instant (schema-cli.ts). */
   private resolve(sim: Simulation, arg: string): string {
     const nth = /^\$last#(\d+)$/.exec(arg)?.[1];
@@ -199,6 +225,10 @@ export class CliClient {
         return this.lastSubmitted() ?? acked;
       case '$cursor':
         return this.lastCursor() ?? '';
+      case '$token':
+        return this.lastToken() ?? UNKNOWN_TOKEN;
+      case '$unknown-token':
+        return UNKNOWN_TOKEN;
       default:
         return arg;
     }

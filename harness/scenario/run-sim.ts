@@ -265,7 +265,7 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   now = () => sim.simulatedMs;
   recordNetwork(sim, scenario, recorder);
   // A token administrator works on the file token store, as a coordinator with a data dir has it (sim-client.ts).
-  const tokenDir = scenario.clientReads.some((r) => r.read === 'tokens') ? mkdtempSync(join(tmpdir(), 'squall-sim-tokens-')) : undefined;
+  const tokenDir = scenario.clientReads.some((r) => r.read === 'tokens') || scenario.cli.some((s) => s.args[0] === 'tokens') ? mkdtempSync(join(tmpdir(), 'squall-sim-tokens-')) : undefined;
   const client = new SimClient(sim.random.fork('sim-client'), tokenDir);
   extras.attach(sim, client);
   // On the SQLite store: the coordinator's start-up check must refuse a truncated database of 64 KiB pages (store-probe.ts).

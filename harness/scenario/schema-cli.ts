@@ -5,7 +5,7 @@
  * times every everyMs from `at`; harness/check/promises-cli.ts judges what
  * each did against the README and --help (promise 31).
  *
- *   cli  [{at, args, token?, everyMs?, count?, file?}]
+ *   cli  [{at, args, token?, everyMs?, count?, file?, tty?}]
  *
  * `args` is the command line after `squall`, without --url and the token
  * (the client adds them). Placeholders: `$last` the execution the CLI's
@@ -14,9 +14,14 @@
  * unfinished (else as `$acked`), `$ended` the oldest acknowledged one that
  * ended (else as `$acked`), `$unknown` an id no execution has, `$last#N`
  * the N-th execution (from 1) of the CLI's latest batch or graph, `$cursor`
- * the nextCursor its latest `executions list` answered, `$file`
+ * the nextCursor its latest `executions list` answered, `$token` the id of
+ * the token its latest `tokens create` made, `$unknown-token` an id no token
+ * has, `$file`
  * the path of a file holding the step's `file` as JSON. Token files are
  * written as shells write them (client-cli.ts: a newline, CRLF or none).
+ * `tokens create|list|revoke` run on the coordinator's token file (its data
+ * dir), not over HTTP. `tty: true` runs the command as on a terminal
+ * (tables and human times, judged by promises-cli-human.ts).
  */
 import { z } from 'zod';
 import { Ms, PosInt } from './faults.js';
@@ -33,5 +38,7 @@ export const CliStep = z.strictObject({
   count: PosInt.max(200).default(1),
   /** JSON written to a file (UTF-8) whose path replaces `$file` in args: a --file spec or batch, a --graph. */
   file: z.unknown().optional(),
+  /** Run as on a terminal: stdout is a TTY, so tables and "3s ago" times instead of JSON. */
+  tty: z.boolean().default(false),
 });
 export type CliStep = z.output<typeof CliStep>;

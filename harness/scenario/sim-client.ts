@@ -38,7 +38,11 @@ export class SimClient {
   private http: { coordinator: Coordinator; api: CoordinatorHttp } | undefined;
 
   /** `random`: a stream of the client's own, forked from the run's (Simulation.random.fork('sim-client')). */
-  constructor(random: Random, tokenDir?: string) {
+  constructor(
+    random: Random,
+    /** The data dir whose tokens.json is the store (absent: an in-memory store); `squall tokens` works on it too (client-cli.ts). */
+    readonly tokenDir?: string,
+  ) {
     const admin = createToken(random, 'sim-admin', 'admin', 0);
     const submit = createToken(random, 'sim-client', 'submit', 0);
     // Drawn after the client's own two, so those stay what they were.

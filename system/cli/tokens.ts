@@ -3,22 +3,27 @@
  * (`<data-dir>/tokens.json`, hashes only). Works whether the coordinator runs
  * or not: a running coordinator re-reads the file, so a revoke applies at its
  * next request. `create` prints the token once, on stdout, and nothing else
- * there (so `squall tokens create ... > ci.token` works).
+ * there (so `squall tokens create ... > ci.token` works). Exit codes are the
+ * client commands' (exit-codes.ts): a revoke of an id no token has is 4 (not
+ * found), bad flags 2. The process by default; the simulation passes its own
+ * CliIo and seeded Random (harness/scenario/client-cli.ts).
  */
 import type { Command } from 'commander';
-import { systemClock } from '../core/clock.js';
-import { cryptoRandom } from '../core/random.js';
+import { cryptoRandom, type Random } from '../core/random.js';
 import { createToken, parseScope, TOKEN_SCOPES } from '../coordinator/tokens.js';
 import { publicToken } from '../coordinator/tokens-api.js';
 import { fileTokenStore } from '../coordinator/token-file.js';
+import { type CliIo, processIo } from './cli-io.js';
+import { EXIT } from './exit-codes.js';
+import { iso } from './format.js';
 import { choiceOption } from './options.js';
 
 interface TokenFlags {
   dataDir: string;
 }
 
-/** Registers `squall tokens ...`. */
-export function registerTokensCommand(program: Command): void {
+/** Registers `squall tokens ...` (io: where it prints and the time; random: the token's bytes). */
+export function registerTokensCommand(program: Command, io: CliIo = processIo, random: Random = cryptoRandom): void {
   const tokens = program.command('tokens').description('create, list and revoke HTTP API tokens (stored hashed in the data dir)');
   tokens
     .command('create')
@@ -28,10 +33,10 @@ export function registerTokensCommand(program: Command): void {
     .option('--data-dir <dir>', "the coordinator's data dir", '.squall-data')
     .action((flags: TokenFlags & { name: string; scope: string }) => {
       const store = fileTokenStore(flags.dataDir);
-      const { token, record } = createToken(cryptoRandom, flags.name, parseScope(flags.scope, '--scope'), systemClock.now());
+      const { token, record } = createToken(random, flags.name, parseScope(flags.scope, '--scope'), io.now());
       store.add(record);
-      process.stderr.write(`created token ${record.id} "${record.name}" (scope ${record.scope}) in ${store.path}; it is shown once:\n`);
-      process.stdout.write(`${token}\n`);
+      io.err(`created token ${record.id} "${record.name}" (scope ${record.scope}) in ${store.path}; it is shown once:\n`);
+      io.out(`${token}\n`);
     });
   tokens
     .command('list')
@@ -41,26 +46,28 @@ export function registerTokensCommand(program: Command): void {
     .action((flags: TokenFlags & { json?: boolean }) => {
       const list = fileTokenStore(flags.dataDir).list();
       if (flags.json === true) {
-        process.stdout.write(`${JSON.stringify(list.map(publicToken), null, 2)}\n`);
+        // Times as ISO-8601, never epoch ms (README), like every client command's JSON.
+        const views = list.map((t) => ({ ...publicToken(t), createdAt: iso(t.createdAt), revokedAt: t.revokedAt === undefined ? null : iso(t.revokedAt) }));
+        io.out(`${JSON.stringify(views, null, 2)}\n`);
         return;
       }
-      const rows = list.map((t) => [t.id, t.name, t.scope, new Date(t.createdAt).toISOString(), t.revokedAt === undefined ? 'active' : `revoked ${new Date(t.revokedAt).toISOString()}`]);
+      const rows = list.map((t) => [t.id, t.name, t.scope, iso(t.createdAt), t.revokedAt === undefined ? 'active' : `revoked ${iso(t.revokedAt)}`]);
       const table = [['ID', 'NAME', 'SCOPE', 'CREATED', 'STATE'], ...rows];
       const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-      for (const r of table) process.stdout.write(`${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}\n`);
+      for (const r of table) io.out(`${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}\n`);
     });
   tokens
     .command('revoke')
-    .description('revoke a token by id (a running coordinator refuses it from its next request)')
+    .description('revoke a token by id (a running coordinator refuses it from its next request); exit 4 when no token has that id')
     .argument('<id>', 'token id, as `squall tokens list` shows it')
     .option('--data-dir <dir>', "the coordinator's data dir", '.squall-data')
     .action((id: string, flags: TokenFlags) => {
       const store = fileTokenStore(flags.dataDir);
-      if (!store.revoke(id, systemClock.now())) {
-        process.stderr.write(`no token with id "${id}" in ${store.path} (see squall tokens list)\n`);
-        process.exitCode = 1;
+      if (!store.revoke(id, io.now())) {
+        io.err(`no token with id "${id}" in ${store.path} (see squall tokens list)\n`);
+        io.setExitCode(EXIT.notFound);
         return;
       }
-      process.stderr.write(`revoked token ${id}\n`);
+      io.err(`revoked token ${id}\n`);
     });
 }
