@@ -25,6 +25,32 @@ describe('8 auth: a rate-limited log says how many refusals it dropped', () => {
 
   it('reports a flood whose next line says 0 were suppressed', () => {
     const v = checkHistory(flood(15, 10, 0).history(), ['auth'], baseContext).map((x) => x.message);
-    expect(v).toEqual([expect.stringMatching(/accounts for 11 of 16 auth_failed refusals by t=20000 \(11 lines logged, 0 reported suppressed\)/)]);
+    expect(v).toEqual([
+      expect.stringMatching(/accounts for 11 of 16 auth_failed refusals by t=20000 \(11 lines logged, 0 reported suppressed\)/),
+      "the coordinator's auth_failed line at t=20000 reports 0 suppressed; at most 10 lines per key per 10 s, the refusals of the window before it left 5 unlogged",
+    ]);
+  });
+});
+
+describe('8 auth: the rejection log limit is counted exactly (blind set 16 #25)', () => {
+  const check = (h: H): string[] => checkHistory(h.history(), ['auth'], baseContext).map((x) => x.message);
+
+  it('reports an 11th line in a window (the next counting one short), though the accounting adds up', () => {
+    expect(check(flood(15, 11, 4))).toEqual([
+      'the coordinator logged a auth_failed refusal at t=110 that its limit (at most 10 lines per key per 10 s) suppresses: more lines than the limit in that window',
+    ]);
+  });
+
+  it('reports a refusal the limit lets through that was not logged', () => {
+    expect(check(flood(15, 9, 6))).toEqual([
+      'the coordinator did not log the auth_failed refusal at t=109, which its limit (at most 10 lines per key per 10 s) lets through',
+    ]);
+  });
+
+  it('counts a new window from the first refusal after the last one closed (a line with 0 suppressed)', () => {
+    const h = flood(3, 3, 0);
+    h.at(30_005).emit('coordinator', { type: 'auth_failed', workerId: 'w1', connectionId: 'later', reason: 'bad mac' });
+    h.rec.recordInfo({ key: 'auth_failed', suppressed: 0, incarnation: 1 }, 'log');
+    expect(check(h)).toEqual([]);
   });
 });
