@@ -3,12 +3,37 @@
  * broken variant (tests/sim/broken/set16-edges-variants.ts) is caught under
  * the promise named, while the real system passes at the same seed.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
+import type * as Recovery from '../../system/engine/recovery.js';
 import { withLimiterOneOver } from './broken/set16-edges-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
+const state = vi.hoisted(() => ({ broken: 'none' as 'none' | 'first-claim' }));
+
+vi.mock('../../system/engine/recovery.js', async (importOriginal) => {
+  const real = await importOriginal<typeof Recovery>();
+  // Set 16 #27: a reloaded attempt not yet running counts its timeout from the FIRST `preparing` entry (attempt 1's claim).
+  const attemptSince: typeof real.attemptSince = (rec) =>
+    state.broken === 'first-claim' && !(rec.status === 'running' && rec.startedAt !== undefined) ? rec.statusHistory.find((s) => s.status === 'preparing')?.at : real.attemptSince(rec);
+  return { ...real, attemptSince };
+});
+
 describe('blind set 16 edges', () => {
+  it("restart-retried: a reloaded attempt 2's timeout counted from attempt 1's claim (timeouts)", { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/restart-retried.yaml');
+    expect((await simVerdict(scenario)).text).toBe('');
+    state.broken = 'first-claim';
+    try {
+      const broken = await simVerdict(scenario);
+      expect(broken.passed).toBe(false);
+      expect(broken.promises).toContain('timeouts');
+      expect(broken.text).toMatch(/lease \S+ \(attempt 2, w1\) was timed out by the coordinator at t=\d+, \d+ ms after its claim \(t=\d+\), never started: its timeoutMs \+ grace \(2300 ms\) count from this attempt's own claim/);
+    } finally {
+      state.broken = 'none';
+    }
+  });
+
   it('adversarial-clients: a log limiter letting perWindow + 1 lines through per window (auth)', { timeout: 60_000 }, async () => {
     const scenario = await loadScenario('scenarios/adversarial-clients.yaml');
     expect((await simVerdict(scenario)).text).toBe('');
