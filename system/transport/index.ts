@@ -15,4 +15,5 @@ export { connectWs } from './ws-client.js';
 export { listenWs, MAX_HTTP_BODY_BYTES, readBody, startStream, type BodySource, type StreamTarget } from './ws-server.js';
 export { checkRequestLimits } from './http-limits.js';
 export { type AttemptCarrier, type ConnectAttempt, watchConnect } from './connect-attempt.js';
+export { EarlyFrames } from './early-frames.js';
 export { TOO_BIG_CLOSE, trimCloseReason, wireCloseCode } from './wire-policy.js';

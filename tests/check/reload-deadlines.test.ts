@@ -106,7 +106,7 @@ describe("the coordinator timeout of a retried attempt across a restart counts f
   /** e1 (timeoutMs 600 + grace 2000, one retry): attempt 1 claimed at 100 fails at 200; attempt 2 claimed at 1800 never starts; a restart 2000..2300; the coordinator times L2 out at `endAt`. */
   function retriedThenTimedOut(endAt: number): string[] {
     const h = new H().at(0).connect('w1');
-    const i = h.rec.recordInvoke({ ref: 'ref-e1', kind: 'sleep', tasks: [{ kind: 'sleep', params: { durationMs: 5000 }, timeoutMs: 600, retry: { strategy: 'fixed', maxRetries: 1, delayMs: 1500 } }] });
+    const i = h.rec.recordInvoke({ ref: 'ref-e1', kind: 'sleep', tasks: [{ kind: 'sleep', params: { durationMs: 5000 }, timeoutMs: 600 }] });
     h.emit('coordinator', { type: 'submitted', executionId: 'e1', kind: 'sleep', dependencies: [], maxAttempts: 2, priority: 'medium' }).status('e1', null, 'scheduled', 0);
     h.rec.recordOk(i, { executionIds: ['e1'] });
     h.at(100).claim('e1', 'w1', 1, 'L1').start('e1', 'w1', 1, 'L1');
