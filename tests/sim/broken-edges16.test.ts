@@ -6,10 +6,24 @@
 import { describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type * as Recovery from '../../system/engine/recovery.js';
+import type * as Early from '../../system/transport/early-frames.js';
 import { withLimiterOneOver } from './broken/set16-edges-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
-const state = vi.hoisted(() => ({ broken: 'none' as 'none' | 'first-claim' }));
+const state = vi.hoisted(() => ({ broken: 'none' as 'none' | 'first-claim' | 'drop-early' }));
+
+vi.mock('../../system/transport/early-frames.js', async (importOriginal) => {
+  const real = await importOriginal<typeof Early>();
+  // Set 16 #28: frames that arrive before attach() are lost (the buffer cleared before it is replayed), in
+  // the production connection and the simulated one alike, since both run early-frames.ts.
+  class DroppingEarlyFrames extends real.EarlyFrames {
+    override frame(frame: string): void {
+      if (state.broken === 'drop-early' && !this.attached) return;
+      super.frame(frame);
+    }
+  }
+  return { ...real, EarlyFrames: DroppingEarlyFrames };
+});
 
 vi.mock('../../system/engine/recovery.js', async (importOriginal) => {
   const real = await importOriginal<typeof Recovery>();
@@ -29,6 +43,21 @@ describe('blind set 16 edges', () => {
       expect(broken.passed).toBe(false);
       expect(broken.promises).toContain('timeouts');
       expect(broken.text).toMatch(/lease \S+ \(attempt 2, w1\) was timed out by the coordinator at t=\d+, \d+ ms after its claim \(t=\d+\), never started: its timeoutMs \+ grace \(2300 ms\) count from this attempt's own claim/);
+    } finally {
+      state.broken = 'none';
+    }
+  });
+
+  it("lone-worker: frames before attach dropped: the worker's welcome is lost and it never registers (no-lost-work, liveness)", { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/lone-worker.yaml');
+    expect((await simVerdict(scenario)).text).toBe('');
+    state.broken = 'drop-early';
+    try {
+      const broken = await simVerdict(scenario);
+      expect(broken.passed).toBe(false);
+      expect(broken.promises).toContain('no-lost-work');
+      expect(broken.promises).toContain('liveness');
+      expect(broken.text).toMatch(/acknowledged at t=\d+ but never reached a terminal state/);
     } finally {
       state.broken = 'none';
     }
