@@ -63,12 +63,21 @@ describe('blind set 16 edges', () => {
     }
   });
 
+  it("backoff-cap: a worker's connect-failure log letting 6 lines through per 30 s instead of 5 (auth)", { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/backoff-cap.yaml');
+    expect((await simVerdict(scenario)).text).toBe('');
+    const broken = await withLimiterOneOver(() => simVerdict(scenario), 5);
+    expect(broken.passed).toBe(false);
+    expect(broken.promises).toContain('auth');
+    expect(broken.text).toMatch(/w\d+ logged a connect line at t=\d+ that its limit \(at most 5 lines per key per 30 s\) suppresses/);
+  });
+
   it('adversarial-clients: a log limiter letting perWindow + 1 lines through per window (auth)', { timeout: 60_000 }, async () => {
     const scenario = await loadScenario('scenarios/adversarial-clients.yaml');
     expect((await simVerdict(scenario)).text).toBe('');
     const broken = await withLimiterOneOver(() => simVerdict(scenario));
     expect(broken.passed).toBe(false);
     expect(broken.promises).toContain('auth');
-    expect(broken.text).toMatch(/the coordinator logged a auth_failed refusal at t=\d+ that its limit \(at most 10 lines per key per 10 s\) suppresses/);
+    expect(broken.text).toMatch(/the coordinator logged a auth_failed line at t=\d+ that its limit \(at most 10 lines per key per 10 s\) suppresses/);
   });
 });

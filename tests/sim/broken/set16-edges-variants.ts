@@ -12,13 +12,17 @@ interface LimiterInternals {
   windowMs: number;
 }
 
-/** Set 16 #25: the limiter lets perWindow + 1 lines per key per window through (`<=`), for one run. */
-export async function withLimiterOneOver<T>(body: () => Promise<T>): Promise<T> {
+/**
+ * Set 16 #25: the limiter lets perWindow + 1 lines per key per window through (`<=`), for one run; with
+ * `onlyPerWindow`, only the limiters of that size (5: a worker's connect-failure log).
+ */
+export async function withLimiterOneOver<T>(body: () => Promise<T>, onlyPerWindow?: number): Promise<T> {
   const original = LogLimiter.prototype.allow;
   LogLimiter.prototype.allow = function (this: LogLimiter, key: string) {
     const self = this as unknown as LimiterInternals;
     const w = self.windows?.get(key);
-    if (w === undefined || self.clock.monotonic() - w.start >= self.windowMs || w.count !== self.perWindow) return original.call(this, key);
+    const mine = onlyPerWindow === undefined || self.perWindow === onlyPerWindow;
+    if (!mine || w === undefined || self.clock.monotonic() - w.start >= self.windowMs || w.count !== self.perWindow) return original.call(this, key);
     w.count++;
     return { log: true, suppressed: 0 };
   };
