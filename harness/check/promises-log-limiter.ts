@@ -9,17 +9,14 @@
  * (`auth_failed` / `protocol_error` events) so far: none dropped unreported.
  * Counting restarts at each coordinator crash or restart (a new process, a
  * new limiter). Without `log` notes nothing is judged.
+ *
+ * And the limit is counted exactly: promises-log-limiter-exact.ts.
  */
+import { checkLimitExact, keyOf } from './promises-log-limiter-exact.js';
 import { coordinatorCrashes } from './promises-state.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
-
-/** The limiter key of a refusal event, if it is one. */
-function keyOf(type: string, value: Record<string, unknown>): string | undefined {
-  if (type === 'auth_failed') return 'auth_failed';
-  return type === 'protocol_error' ? `protocol_error:${String(value.code)}` : undefined;
-}
 
 /** 8. Every refusal is either logged or counted in a later line's `suppressed`. */
 export function checkLogLimiter(view: HistoryView): Violation[] {
@@ -29,7 +26,7 @@ export function checkLogLimiter(view: HistoryView): Violation[] {
   const out: Violation[] = [];
   for (const r of view.records) {
     if (resets.has(r.index)) counts.clear();
-    const isLog = r.process === 'log' && r.f === 'note' && typeof r.value.key === 'string';
+    const isLog = r.process === 'log' && r.f === 'note' && typeof r.value.key === 'string' && r.value.worker === undefined;
     const key = isLog ? String(r.value.key) : r.process === 'coordinator' ? keyOf(r.f, r.value) : undefined;
     if (key === undefined) continue;
     const c = counts.get(key) ?? { events: 0, lines: 0, suppressed: 0 };
@@ -48,5 +45,5 @@ export function checkLogLimiter(view: HistoryView): Violation[] {
       }),
     );
   }
-  return out;
+  return [...out, ...checkLimitExact(view)];
 }

@@ -154,7 +154,7 @@ export function checkTimeouts(view: HistoryView, ctx: CheckContext): Violation[]
           (x) => x.rec.index > e.rec.index && x.ev.source === 'coordinator' && (x.ev.type === 'lease_released' || x.ev.type === 'lease_expired' || x.ev.type === 'result_recorded') && x.ev.leaseToken === ev.leaseToken,
         );
         const t = end?.rec.time ?? view.endAt;
-        if (end !== undefined && running !== undefined) out.push(...timedOutEarly(view, events, e as Ev<'claimed'>, end, from, limit + grace, ctx));
+        if (end !== undefined) out.push(...timedOutEarly(view, events, e as Ev<'claimed'>, end, running === undefined ? undefined : from, limit + grace, ctx));
         const deadline = coordinatorDeadline(view, from, limit + grace + ctx.toleranceMs, ctx.toleranceMs);
         if (t > deadline) {
           const restarted = deadline > from + limit + grace + ctx.toleranceMs ? `, or by t=${deadline - ctx.toleranceMs} after the coordinator came back (a recovered lease's timeout is re-armed) or its store recovered (a reload keeps the deadline)` : '';
@@ -207,20 +207,22 @@ function checkTimeoutOutcomes(view: HistoryView, ctx: CheckContext): Violation[]
 
 /**
  * The coordinator's own timeout of a lease (no result from the worker yet)
- * counts from the start it recorded, not from the claim: it may not end the
- * lease before timeoutMs + grace (`budget`) after `from`.
+ * counts from the attempt's own start (`started`), or from its own claim
+ * while it never started: it may not end the lease before timeoutMs + grace
+ * (`budget`) after that. A coordinator restart re-arms it from the same
+ * point, never from an earlier attempt's claim (blind set 16 #27).
  */
-function timedOutEarly(view: HistoryView, events: readonly Ev[], claim: Ev<'claimed'>, end: Ev, from: number, budget: number, ctx: CheckContext): Violation[] {
+function timedOutEarly(view: HistoryView, events: readonly Ev[], claim: Ev<'claimed'>, end: Ev, started: number | undefined, budget: number, ctx: CheckContext): Violation[] {
   const { leaseToken, attempt, workerId, executionId } = claim.ev;
   const reported = events.some((x) => x.ev.type === 'task_finished' && x.ev.leaseToken === leaseToken && x.rec.index < end.rec.index);
   const t = end.rec.time;
+  const from = started ?? claim.rec.time;
   if (!endedAsTimeout(end.ev) || reported || t + ctx.toleranceMs >= from + budget) return [];
-  return [
-    violation(view.records, 'timeouts', `lease ${leaseToken} (attempt ${attempt}, ${workerId}) was timed out by the coordinator at t=${t}, ${t - from} ms after it started (t=${from}): its timeoutMs + grace (${budget} ms) count from the start, not the claim`, {
-      index: end.rec.index,
-      executionId,
-    }),
-  ];
+  const what =
+    started === undefined
+      ? `${t - from} ms after its claim (t=${from}), never started: its timeoutMs + grace (${budget} ms) count from this attempt's own claim`
+      : `${t - from} ms after it started (t=${from}): its timeoutMs + grace (${budget} ms) count from the start, not the claim`;
+  return [violation(view.records, 'timeouts', `lease ${leaseToken} (attempt ${attempt}, ${workerId}) was timed out by the coordinator at t=${t}, ${what}`, { index: end.rec.index, executionId })];
 }
 
 /** Whether a lease's end says it timed out (a recorded `timeout` result, or a release for that reason). */

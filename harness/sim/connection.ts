@@ -6,9 +6,13 @@
  * the head of its in-flight queue, so frames due at the same instant are
  * delivered as a batch. Arrivals run inside the receiving process (queued
  * while it is paused, dropped if it died), like a kernel socket buffer.
+ * What arrives before the process attaches its handler (a welcome in the
+ * same batch as the upgrade response: the worker attaches once its connect
+ * promise resolves) is kept and replayed by the production rule,
+ * system/transport/early-frames.ts.
  */
 import type { TimerHandle, Connection, ConnectionHandler } from '../../system/core/index.js';
-import { TOO_BIG_CLOSE, trimCloseReason, wireCloseCode } from '../../system/transport/index.js';
+import { EarlyFrames, TOO_BIG_CLOSE, trimCloseReason, wireCloseCode } from '../../system/transport/index.js';
 import type { LinkDir } from './link.js';
 import { Pipe } from './pipe.js';
 import { TraceKind, type Trace } from './trace.js';
@@ -57,8 +61,8 @@ export class Endpoint implements Connection {
   out!: Pipe;
   /** Client side: called when the upgrade response arrives (connect resolves). */
   onOpen: (() => void) | null = null;
-  private handler: ConnectionHandler | null = null;
-  private early: ((h: ConnectionHandler) => void)[] = [];
+  /** Frames and the close until and after attach(): the production connection's rule (early-frames.ts). */
+  private readonly inbound: EarlyFrames;
   private notified = false;
   /** Client side: when the upgrade response arrived (virtual ms since the start). */
   private openedAt: number | null = null;
@@ -80,6 +84,7 @@ export class Endpoint implements Connection {
     initial: EndpointState,
   ) {
     this.state = initial;
+    this.inbound = new EarlyFrames(id);
   }
 
   get bufferedAmount(): number {
@@ -121,10 +126,7 @@ export class Endpoint implements Connection {
   }
 
   attach(handler: ConnectionHandler): void {
-    this.handler = handler;
-    const early = this.early;
-    this.early = [];
-    for (const deliver of early) deliver(handler);
+    this.inbound.attach(handler);
   }
 
   /** An item arrived from the peer (runs inside this endpoint's process). */
@@ -145,12 +147,7 @@ export class Endpoint implements Connection {
           this.close(TOO_BIG_CLOSE.code, TOO_BIG_CLOSE.reason);
           return;
         }
-        if (this.handler !== null) {
-          this.handler.onMessage(item.text);
-          return;
-        }
-        const text = item.text;
-        this.dispatch((h) => h.onMessage(text));
+        this.inbound.frame(item.text);
         return;
       }
       case 'close': {
@@ -206,7 +203,7 @@ export class Endpoint implements Connection {
 
   /** A client end its process never took up (no handler) since an earlier instant than now: its connect was given up on, yet the socket stayed. */
   unattended(): boolean {
-    return this.handler === null && this.openedAt !== null && this.openedAt < this.env.time.elapsed();
+    return !this.inbound.attached && this.openedAt !== null && this.openedAt < this.env.time.elapsed();
   }
 
   /** Ends this side now (terminate, close timeout): 1006 locally, FIN to the peer. */
@@ -220,15 +217,10 @@ export class Endpoint implements Connection {
     this.conn.maybeRetire();
   }
 
-  private dispatch(deliver: (h: ConnectionHandler) => void): void {
-    if (this.handler === null) this.early.push(deliver);
-    else deliver(this.handler);
-  }
-
   private notify(code: number, reason: string): void {
     if (this.notified) return;
     this.notified = true;
-    this.dispatch((h) => h.onClose(code, reason));
+    this.inbound.close(code, reason);
     this.conn.maybeRetire();
   }
 }

@@ -15,4 +15,5 @@ export { connectWs } from './ws-client.js';
 export { httpRequestOf, listenWs, MAX_HTTP_BODY_BYTES, readBody, startStream, type BodySource, type ParsedRequest, type StreamTarget } from './ws-server.js';
 export { checkRequestLimits, limitBody, PARSER_MAX_HEADER_BYTES, parserErrorAnswer } from './http-limits.js';
 export { type AttemptCarrier, type ConnectAttempt, watchConnect } from './connect-attempt.js';
+export { EarlyFrames } from './early-frames.js';
 export { TOO_BIG_CLOSE, trimCloseReason, wireCloseCode } from './wire-policy.js';

@@ -2,12 +2,14 @@
  * Adapts one `ws` WebSocket to the Connection seam: text frames only (a
  * binary frame is never delivered: the connection is closed 1003, unsupported
  * data, as RFC 6455 prescribes for a data type the endpoint cannot accept),
- * frames buffered until attach(), onClose reported exactly once whoever closed.
- * No protocol logic lives here; what it does to close codes and reasons is
- * wire-policy.ts, shared with the simulated transport.
+ * frames buffered until attach(), onClose reported exactly once whoever closed
+ * (early-frames.ts). No protocol logic lives here; what it does to close
+ * codes and reasons (wire-policy.ts) and to frames before attach()
+ * (early-frames.ts) is shared with the simulated transport.
  */
 import type { WebSocket } from 'ws';
 import type { Connection, ConnectionHandler } from '../core/transport.js';
+import { EarlyFrames } from './early-frames.js';
 import { trimCloseReason, wireCloseCode } from './wire-policy.js';
 
 /** RFC 6455 1003 (CloseCode.UnsupportedData; the transport does not import the protocol). */
@@ -34,11 +36,8 @@ export interface Corkable {
 export class WsConnection implements Connection {
   readonly id: string;
   readonly remoteAddress: string;
-  private handler: ConnectionHandler | undefined;
-  /** Frames that arrived before attach() (made by the first such frame). */
-  private pending: string[] | undefined;
-  private closed: { code: number; reason: string } | undefined;
-  private closeReported = false;
+  /** Frames and the close until and after attach() (the rule the simulated connection runs too). */
+  private readonly inbound: EarlyFrames;
   private corked = false;
 
   /** `socket`: the TCP/TLS socket under the WebSocket (server: the upgraded one; client: set by useSocket on upgrade). */
@@ -50,6 +49,7 @@ export class WsConnection implements Connection {
   ) {
     this.id = id;
     this.remoteAddress = remoteAddress;
+    this.inbound = new EarlyFrames(id);
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     ws.on('close', (code, reason) => this.onWsClose(code, reason.toString('utf8')));
     // Errors (protocol violations, resets, 1009 on maxPayload) are followed by 'close'.
@@ -101,12 +101,7 @@ export class WsConnection implements Connection {
   }
 
   attach(handler: ConnectionHandler): void {
-    if (this.handler !== undefined) throw new Error(`connection ${this.id} already has a handler; attach() once`);
-    this.handler = handler;
-    const pending = this.pending;
-    this.pending = undefined;
-    for (const frame of pending ?? []) handler.onMessage(frame);
-    if (this.closed !== undefined) this.reportClose();
+    this.inbound.attach(handler);
   }
 
   private onFrame(data: unknown, isBinary: boolean): void {
@@ -114,21 +109,11 @@ export class WsConnection implements Connection {
       if (this.ws.readyState === this.ws.OPEN) this.ws.close(UNSUPPORTED_DATA, 'binary frames are not accepted: send text frames, one JSON object each');
       return;
     }
-    const frame = toText(data);
-    if (this.handler === undefined) (this.pending ??= []).push(frame);
-    else this.handler.onMessage(frame);
+    this.inbound.frame(toText(data));
   }
 
   private onWsClose(code: number, reason: string): void {
-    if (this.closed !== undefined) return;
-    this.closed = { code, reason };
-    if (this.handler !== undefined) this.reportClose();
-  }
-
-  private reportClose(): void {
-    if (this.closeReported || this.closed === undefined || this.handler === undefined) return;
-    this.closeReported = true;
-    this.handler.onClose(this.closed.code, this.closed.reason);
+    this.inbound.close(code, reason);
   }
 }
 

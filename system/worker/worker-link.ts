@@ -243,7 +243,7 @@ export abstract class WorkerLink {
     const say = failure === undefined ? undefined : (this.connectLog ??= new LogLimiter(this.deps.clock, 5, 30_000)).allow('connect');
     if (say?.log === true) {
       const suppressed = say.suppressed > 0 ? ` (${say.suppressed} more failed attempt(s) not logged)` : '';
-      this.log.warn({ url: this.config.coordinatorUrl, attempt: this.attempt, delayMs: Math.round(delayMs) }, `cannot connect to ${this.config.coordinatorUrl}: ${failure ?? ''}; retrying in ${Math.round(delayMs)} ms${suppressed}`);
+      this.log.warn({ url: this.config.coordinatorUrl, attempt: this.attempt, delayMs: Math.round(delayMs), rejection: 'connect', suppressed: say.suppressed }, `cannot connect to ${this.config.coordinatorUrl}: ${failure ?? ''}; retrying in ${Math.round(delayMs)} ms${suppressed}`);
     }
     if (backoff.strategy !== 'none' && bounds.capMs >= backoff.maxMs) this.marks.hit('worker.backoff-cap');
     this.sm.transition('backoff');

@@ -102,6 +102,31 @@ describe('the coordinator timeout across a store failure (promise 17)', () => {
   });
 });
 
+describe("the coordinator timeout of a retried attempt across a restart counts from ITS claim (promise 17, blind set 16 #27)", () => {
+  /** e1 (timeoutMs 600 + grace 2000, one retry): attempt 1 claimed at 100 fails at 200; attempt 2 claimed at 1800 never starts; a restart 2000..2300; the coordinator times L2 out at `endAt`. */
+  function retriedThenTimedOut(endAt: number): string[] {
+    const h = new H().at(0).connect('w1');
+    const i = h.rec.recordInvoke({ ref: 'ref-e1', kind: 'sleep', tasks: [{ kind: 'sleep', params: { durationMs: 5000 }, timeoutMs: 600 }] });
+    h.emit('coordinator', { type: 'submitted', executionId: 'e1', kind: 'sleep', dependencies: [], maxAttempts: 2, priority: 'medium' }).status('e1', null, 'scheduled', 0);
+    h.rec.recordOk(i, { executionIds: ['e1'] });
+    h.at(100).claim('e1', 'w1', 1, 'L1').start('e1', 'w1', 1, 'L1');
+    h.at(200).finish('e1', 'w1', 1, 'L1', 'failed', 'retrying');
+    h.at(1800).claim('e1', 'w1', 2, 'L2', undefined, 'retrying');
+    h.at(2000).fault('start', { id: 'k1', action: 'kill', target: 'coordinator', coordinator: true });
+    h.at(2300).fault('stop', { id: 'k1', action: 'kill', target: 'coordinator', coordinator: true });
+    h.at(endAt).emit('coordinator', { type: 'lease_released', executionId: 'e1', workerId: 'w1', attempt: 2, leaseToken: 'L2', reason: 'timeout' });
+    return checkHistory(h.history(), ['timeouts'], baseContext).map((v) => v.message);
+  }
+  it("flags a claimed-not-started attempt timed out at the recovery, its timeout counted from attempt 1's claim", () => {
+    expect(retriedThenTimedOut(2300)).toEqual([
+      "lease L2 (attempt 2, w1) was timed out by the coordinator at t=2300, 500 ms after its claim (t=1800), never started: its timeoutMs + grace (2600 ms) count from this attempt's own claim",
+    ]);
+  });
+  it('passes the same attempt timed out timeoutMs + grace after its own claim', () => {
+    expect(retriedThenTimedOut(4400)).toEqual([]);
+  });
+});
+
 describe('a retry delay across a store failure (promise 5)', () => {
   /** e1 (fixed 1500 ms retry) fails on w1 at 200 (due 1700); the store fails 1000..`upAt`; w2 idle; the retry is claimed at `claimAt`. */
   function retried(upAt: number, claimAt: number): string[] {
