@@ -22,6 +22,7 @@ import {
 import type { Marks } from '../../../system/core/index.js';
 import type { Host } from '../host.js';
 import type { VirtualTime } from '../virtual-time.js';
+import { withSimKinds } from '../probe-kind.js';
 import { SimDockerEngine } from './docker-engine.js';
 import { SimProcessTable } from './process-table.js';
 import type { ResourceRecord, ResourceSink } from './records.js';
@@ -59,7 +60,7 @@ export class SimResources {
     const engine = this.engineOf(host);
     const table = this.tableOf(host);
     const { docker, spawn } = this.wiring;
-    const kinds = builtinTaskKinds();
+    const kinds = withSimKinds(builtinTaskKinds());
     // One kind per incarnation (its start-up sweep and its attempts share it); a client per attempt records what it makes with its attempt.
     const container = containerKind({
       docker: (a) => {
