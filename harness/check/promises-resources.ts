@@ -45,7 +45,7 @@ const KILL_GRACE_MS = 2000;
 const OUTPUT_TAIL_BYTES = 64 * 1024;
 
 /** The last 64 KiB of a printed text (decoded as the kinds decode a cut: a character cut in two becomes U+FFFD). */
-export function outputTail(printed: string): string {
+function outputTail(printed: string): string {
   const bytes = Buffer.from(printed, 'utf8');
   return bytes.length <= OUTPUT_TAIL_BYTES ? printed : bytes.subarray(bytes.length - OUTPUT_TAIL_BYTES).toString('utf8');
 }

@@ -20,13 +20,13 @@ import { defineTaskKind, type TaskContext, type TaskKind } from '../../system/ta
 
 const Fraction = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]);
 
-export const ProbeParams = z.strictObject({
+const ProbeParams = z.strictObject({
   progress: z.array(Fraction).max(1000).default([]).describe('fractions reported with ctx.progress, one per step ("NaN", "Infinity", "-Infinity" for the non-finite)'),
   messageChars: z.number().int().min(0).max(1_000_000).optional().describe('each progress report carries a message of this many characters'),
   checkpointBytes: z.array(z.number().int().min(0).max(4_194_304)).max(100).default([]).describe('checkpoints whose state is a string of these many bytes, one per step after the progress'),
   stepMs: z.number().int().min(0).max(60_000).default(20).describe('virtual ms between steps'),
 });
-export type ProbeParams = z.infer<typeof ProbeParams>;
+type ProbeParams = z.infer<typeof ProbeParams>;
 
 const NON_FINITE: Readonly<Record<string, number>> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY };
 
@@ -76,7 +76,7 @@ async function runProbe(p: ProbeParams, ctx: TaskContext): Promise<{ progress: n
 }
 
 /** The probe kind (see the file comment). */
-export const probeKind: TaskKind<ProbeParams> = defineTaskKind<ProbeParams>({
+const probeKind: TaskKind<ProbeParams> = defineTaskKind<ProbeParams>({
   name: 'probe',
   description: 'Simulation only: calls the TaskContext API with what its params say (progress fractions and messages, checkpoint sizes), then completes.',
   params: ProbeParams,

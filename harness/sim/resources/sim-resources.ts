@@ -38,6 +38,11 @@ function workerEnv(id: string, secret: string | undefined): Record<string, strin
   return { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/home/squall', LANG: 'C.UTF-8', SQUALL_SECRET: secret ?? `sim-secret-of-${id}`, SQUALL_TOKEN: `sim-token-of-${id}` };
 }
 
+/** The built-in kinds and the simulation-only ones (harness/sim/probe-kind.ts): what simulated processes run by default. */
+export function simTaskKinds(): Map<string, TaskKind<unknown>> {
+  return withSimKinds(builtinTaskKinds());
+}
+
 /** Every worker host's engine and process table, and the kinds bound to them. */
 export class SimResources {
   /** Where records go (the run's history); unset: nowhere. */
@@ -60,7 +65,7 @@ export class SimResources {
     const engine = this.engineOf(host);
     const table = this.tableOf(host);
     const { docker, spawn } = this.wiring;
-    const kinds = withSimKinds(builtinTaskKinds());
+    const kinds = simTaskKinds();
     // One kind per incarnation (its start-up sweep and its attempts share it); a client per attempt records what it makes with its attempt.
     const container = containerKind({
       docker: (a) => {
