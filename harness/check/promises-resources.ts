@@ -206,7 +206,8 @@ function judgeResult(id: string, read: KindRead, m: Made, v: HistoryView, timedO
   if (read.status === 'completed' && code === 0) {
     const r = read.result as { exitCode?: unknown; stdout?: unknown; stderr?: unknown } | undefined;
     if (r?.exitCode === 0 && r.stdout === stdout && r.stderr === stderr) return [];
-    const got = r === undefined ? said(read.result) : `exitCode ${said(r.exitCode)}, stdout ${saidEnd(r.stdout)}, stderr ${saidEnd(r.stderr)}`;
+    const long = (x: unknown): boolean => typeof x === 'string' && x.length > 300;
+    const got = r === undefined || !(long(r.stdout) || long(r.stderr)) ? said(read.result) : `exitCode ${said(r.exitCode)}, stdout ${saidEnd(r.stdout)}, stderr ${saidEnd(r.stderr)}`;
     return [violation(v.records, 'resources', `execution ${id} completed with result ${got}, but its final ${name(m)} exited 0 printing stdout ${saidEnd(stdout)} and stderr ${saidEnd(stderr)}: a completion carries {exitCode: 0, stdout, stderr} as printed (the last 64 KiB of each)`, where)];
   }
   // A killed one (a timeout, an abort) fails with its own error, not its exit code.
