@@ -21,7 +21,10 @@
  *   produced (the run's `kindResults` note, read at the end): a completion
  *   {exitCode: 0, stdout, stderr} as printed, a failure an error naming the
  *   exit code and carrying the stderr tail, and a container killed at its own
- *   timeoutMs an error with code `timeout`.
+ *   timeoutMs an error with code `timeout`. Output past 64 KiB is cut to its
+ *   tail: the LAST 64 KiB of what was printed (docs/TASK-KINDS.md), so the
+ *   final lines, where a failing program says why, are always kept (blind
+ *   set 16 #11 kept the first 64 KiB).
  *
  * An attempt whose worker died before it ended is not judged: a crash kills
  * the worker's children (the simulated process table does), and the
@@ -38,6 +41,14 @@ import { type Violation, violation } from './violation.js';
 
 /** The command kind's SIGTERM-to-SIGKILL grace (system/tasks/command.ts KILL_GRACE_MS). */
 const KILL_GRACE_MS = 2000;
+/** How much of each output a result keeps: its last 64 KiB (docs/TASK-KINDS.md). */
+const OUTPUT_TAIL_BYTES = 64 * 1024;
+
+/** The last 64 KiB of a printed text (decoded as the kinds decode a cut: a character cut in two becomes U+FFFD). */
+function outputTail(printed: string): string {
+  const bytes = Buffer.from(printed, 'utf8');
+  return bytes.length <= OUTPUT_TAIL_BYTES ? printed : bytes.subarray(bytes.length - OUTPUT_TAIL_BYTES).toString('utf8');
+}
 
 /** One container or child process and what happened to it. */
 interface Made {
@@ -160,6 +171,8 @@ function judgeOps(view: HistoryView): Violation[] {
 
 type KindRead = { status?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown } };
 const said = (x: unknown): string => JSON.stringify(x)?.slice(0, 300) ?? 'nothing';
+/** A long text shown by its size and its end (where a tail differs). */
+const saidEnd = (x: unknown): string => (typeof x === 'string' && x.length > 300 ? `${Buffer.byteLength(x)} bytes ending ${JSON.stringify(x.slice(-120))}` : said(x));
 
 /** The kill that stopped a container at its own timeoutMs (counted from its start), not for an abort of its attempt. */
 function ownTimeoutKill(m: Made, life: AttemptLife | undefined, timeoutMs: number | undefined): HistoryRecord | undefined {
@@ -183,8 +196,8 @@ function judgeResult(id: string, read: KindRead, m: Made, v: HistoryView, timedO
   if (exit === undefined || typeof exit.value.code !== 'number') return [];
   const printed = exit.value as { code: number; stdout: string; stderr: string };
   const { code } = printed;
-  // As printed, with every occurrence of a worker secret (4 characters or more) as "[redacted]" (promise 8, promises-secrets.ts).
-  const [stdout, stderr] = [redacted(printed.stdout, secrets), redacted(printed.stderr, secrets)];
+  // As printed (its last 64 KiB), with every occurrence of a worker secret (4 characters or more) as "[redacted]" (promise 8, promises-secrets.ts).
+  const [stdout, stderr] = [redacted(outputTail(printed.stdout), secrets), redacted(outputTail(printed.stderr), secrets)];
   const where = { index: exit.index, executionId: id, workerId: m.host };
   if (timedOut !== undefined) {
     if (read.status !== 'completed' && read.error?.code === 'timeout') return [];
@@ -193,14 +206,16 @@ function judgeResult(id: string, read: KindRead, m: Made, v: HistoryView, timedO
   if (read.status === 'completed' && code === 0) {
     const r = read.result as { exitCode?: unknown; stdout?: unknown; stderr?: unknown } | undefined;
     if (r?.exitCode === 0 && r.stdout === stdout && r.stderr === stderr) return [];
-    return [violation(v.records, 'resources', `execution ${id} completed with result ${said(read.result)}, but its final ${name(m)} exited 0 printing stdout ${said(stdout)} and stderr ${said(stderr)}: a completion carries {exitCode: 0, stdout, stderr} as printed`, where)];
+    const long = (x: unknown): boolean => typeof x === 'string' && x.length > 300;
+    const got = r === undefined || !(long(r.stdout) || long(r.stderr)) ? said(read.result) : `exitCode ${said(r.exitCode)}, stdout ${saidEnd(r.stdout)}, stderr ${saidEnd(r.stderr)}`;
+    return [violation(v.records, 'resources', `execution ${id} completed with result ${got}, but its final ${name(m)} exited 0 printing stdout ${saidEnd(stdout)} and stderr ${saidEnd(stderr)}: a completion carries {exitCode: 0, stdout, stderr} as printed (the last 64 KiB of each)`, where)];
   }
   // A killed one (a timeout, an abort) fails with its own error, not its exit code.
   if (read.status !== 'failed' || code === 0 || typeof exit.value.signal === 'string') return [];
   const message = typeof read.error?.message === 'string' ? read.error.message : '';
   const tail = stderr.trim().slice(-2000);
   if (message.includes(`exited with code ${code}`) && message.includes(tail)) return [];
-  return [violation(v.records, 'resources', `execution ${id} failed with error ${said(read.error)}, but its final ${name(m)} exited with code ${code} printing stderr ${said(stderr)}: a failure names the exit code and carries the stderr tail`, where)];
+  return [violation(v.records, 'resources', `execution ${id} failed with error ${said(read.error)}, but its final ${name(m)} exited with code ${code} printing stderr ${saidEnd(stderr)}: a failure names the exit code and carries the stderr tail (its final lines)`, where)];
 }
 
 /** A container's own timeoutMs (its params), if it has one. */

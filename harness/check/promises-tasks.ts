@@ -69,7 +69,7 @@ export function checkTaskContract(view: HistoryView, ctx: CheckContext): Violati
       if (!started.has(`${ev.workerId}/${ev.leaseToken}`)) v(`${ev.workerId} reported ${ev.outcome} for lease ${ev.leaseToken} without having started it`);
       judgeOutcome(task, f, firstStart, ctx, v);
     }
-    if (echoFit(task, ctx) === 'too-large') out.push(...judgeTooLarge(view, ctx, id, task));
+    if (echoFit(task, ctx) !== 'fits') out.push(...judgeTooLarge(view, ctx, id, task));
   }
   return [...out, ...checkEchoResults(view, tasks), ...checkSleepResume(view, ctx, tasks), ...checkTaskNumbers(view, ctx, tasks)];
 }

@@ -28,6 +28,7 @@ import { crashedLiveJson, liveGuardProblems } from './live-guards.js';
 import { type LiveRunOptions, type LiveRunOutcome, runScenarioLive } from './live-run.js';
 import { FaultsRefusedError, ProxyUnreachableError } from './preflight.js';
 import { liveResult } from './live-result.js';
+import { SIM_ONLY_KINDS } from '../sim/probe-kind.js';
 
 export interface RunLiveOptions extends LiveRunOptions {
   /** Parent dir of reports; default `reports`. null: write no report. */
@@ -174,7 +175,9 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
   const slo = checkSlo(history, scenario.slo, healAt);
   // A twin (fleet.twins) is started by the simulation only: a live run that ignored it would pass without it.
   const twins = scenario.fleet.twins.map((t) => `fleet.twins (${t.of} at ${t.at} ms) is simulation only: a live run starts no second process with a worker's id`);
-  const problems = [...liveGuardProblems(o, history), ...twins];
+  // The probe kind (harness/sim/probe-kind.ts) is registered by the simulation only: live workers refuse it.
+  const simKinds = scenario.workload.items.filter((i) => SIM_ONLY_KINDS.includes(i.kind)).map((i) => `workload item ${i.name ?? i.kind} uses kind ${i.kind}, which is simulation only: live workers do not have it`);
+  const problems = [...liveGuardProblems(o, history), ...twins, ...simKinds];
   const passed = violations.length === 0 && slo.passed && problems.length === 0;
   const result = liveResult({ scenario, o, history, startedAt, healAt, toleranceMs, violations, slo, passed, version: opts.version, reportDir: opts.reportDir });
   const report = opts.reportDir === null ? null : await writeReport(result, { dir: opts.reportDir ?? 'reports' });

@@ -31,6 +31,7 @@ export const FIELD_LIMITS: readonly FieldLimit[] = [
   { path: 'workload.items[].ratePerSec', max: 10_000, why: 'submissions per second of one item' },
   { path: 'workload.items[].graph.size', max: 1_000, why: 'nodes per submitted graph' },
   { path: 'workload.items[].valueBytes', max: 4_194_304, why: 'one echo value, held in every assign and result (4 MiB: above the 1 MiB default frame limit)' },
+  { path: 'workload.items[].valueStepBytes', max: 65_536, why: 'the step between an item\'s echo values (a sweep across the frame limit)' },
   { path: 'workload.flood.messagesPerSec', max: 10_000, why: 'data messages per second per worker' },
   { path: 'workload.flood.bytes', max: 1_048_576, why: 'one data message (the default maxFrameBytes is 1 MiB)' },
   { path: 'coordinator.sqliteThreadMs', max: 60_000, why: "one group's commit on the simulated SQLite thread" },

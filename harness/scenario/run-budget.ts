@@ -6,7 +6,10 @@
  * Default: 100 events per process (workers + coordinator) per simulated
  * second of the planned run (faultsMs + healMs + 5 s for the settling tail
  * and final read), plus 100 per planned execution (assign, start,
- * checkpoints, result, acks, retries) and 4 per flood message. Every
+ * checkpoints, result, acks, retries), 4 per flood message and 1 per ms of
+ * planned `cpu` work (a burn runs production's 5 ms slices on virtual time,
+ * two events each: harness/sim/virtual-cpu.ts; the rest for attempts run
+ * again after a reassignment). Every
  * scenario in scenarios/ fires at most a seventh of its budget (measured at
  * seed 1: message-flood 14%, the others 1-11%); a refusal loop (an assign refused
  * and re-assigned every round trip: thousands of events per simulated
@@ -26,6 +29,8 @@ const EVENTS_PER_PROCESS_SECOND = 100;
 const EVENTS_PER_EXECUTION = 100;
 /** Events per data message of a flood. */
 const EVENTS_PER_FLOOD_MESSAGE = 4;
+/** Events per ms of planned cpu burning (2 per 5 ms slice, and room for attempts burnt again). */
+const EVENTS_PER_CPU_MS = 1;
 /** Simulated ms past faultsMs + healMs the budget allows for (tail, final read). */
 const TAIL_MS = 5_000;
 
@@ -37,7 +42,15 @@ export function defaultStepBudget(scenario: Scenario): number {
   const flood = scenario.workload.flood;
   const floodSeconds = flood === undefined ? 0 : (flood.during === 'faults' ? scenario.phases.faultsMs : scenario.phases.faultsMs + scenario.phases.healMs) / 1000;
   const floodMessages = flood === undefined ? 0 : flood.messagesPerSec * scenario.fleet.workers * floodSeconds;
-  return Math.ceil(EVENTS_PER_PROCESS_SECOND * processes * seconds + EVENTS_PER_EXECUTION * executions + EVENTS_PER_FLOOD_MESSAGE * floodMessages);
+  return Math.ceil(EVENTS_PER_PROCESS_SECOND * processes * seconds + EVENTS_PER_EXECUTION * executions + EVENTS_PER_FLOOD_MESSAGE * floodMessages + EVENTS_PER_CPU_MS * cpuMs(scenario));
+}
+
+/** Planned ms of `cpu` burning: each cpu item's params.ms times its executions. */
+function cpuMs(scenario: Scenario): number {
+  return scenario.workload.items.reduce((n, item) => {
+    const ms = item.kind === 'cpu' ? (item.params as { ms?: unknown }).ms : undefined;
+    return n + (typeof ms === 'number' ? ms * executionCount(item) : 0);
+  }, 0);
 }
 
 /** Where a run stopped when it fired its whole step budget. */

@@ -191,6 +191,8 @@ export const WorkloadItem = z.strictObject({
   ...ENGINE_ITEM_FIELDS,
   /** echo only: params.value is a string of this many bytes (a result near or above the frame limit; validate-worker.ts). */
   valueBytes: PosInt.optional(),
+  /** echo with valueBytes: the n-th execution's value is valueBytes + n × valueStepBytes bytes (a sweep across the frame limit, with and without the envelope). */
+  valueStepBytes: PosInt.optional(),
 });
 export type WorkloadItem = z.output<typeof WorkloadItem>;
 

@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod';
 import { builtinTaskKinds, DANGEROUS_KINDS } from '../../system/tasks/index.js';
+import { SIM_ONLY_KINDS } from '../sim/probe-kind.js';
 import { isNetworkAction } from './faults.js';
 import { checkLimits } from './limits.js';
 import type { Scenario } from './schema.js';
@@ -107,7 +108,7 @@ let knownKinds: string[] | undefined;
 
 /** Every workload kind and fleet.kinds entry is a built-in task kind, and some worker accepts each workload kind. */
 function checkKinds(ctx: Ctx, s: Scenario): void {
-  knownKinds ??= [...builtinTaskKinds().keys()];
+  knownKinds ??= [...builtinTaskKinds().keys(), ...SIM_ONLY_KINDS];
   const known = knownKinds;
   const unknown = (kind: string): string => `unknown task kind "${kind}"${didYouMean(kind, known)}; known kinds: ${known.join(', ')}`;
   s.fleet.kinds?.forEach((kind, i) => {

@@ -74,11 +74,16 @@ export function intentOf(s: Submission): Intent[] {
   }));
 }
 
-function specOf(item: WorkloadItem, random: Random): ExecutionSpec {
+/** The n-th echo value of an item with valueBytes: valueBytes + n × valueStepBytes bytes (a sweep across the frame limit). */
+function echoValue(item: WorkloadItem, n: number): string {
+  return 'x'.repeat((item.valueBytes ?? 0) + n * (item.valueStepBytes ?? 0));
+}
+
+function specOf(item: WorkloadItem, random: Random, n = 0): ExecutionSpec {
   const fails = item.failureRate > 0 && random.float() < item.failureRate;
   const spec: ExecutionSpec = fails
     ? { kind: 'fail', params: { times: item.failTimes === 'always' ? ALWAYS_FAIL_TIMES : item.failTimes } }
-    : { kind: item.kind, params: { ...item.params, ...(item.valueBytes === undefined ? {} : { value: 'x'.repeat(item.valueBytes) }) } };
+    : { kind: item.kind, params: { ...item.params, ...(item.valueBytes === undefined ? {} : { value: echoValue(item, n) }) } };
   if (item.awkwardJson) {
     spec.metadata = awkwardJson();
     if (spec.kind === 'echo') spec.params = { ...(spec.params as Record<string, unknown>), value: awkwardJson(2048) };
@@ -170,7 +175,7 @@ function keyedRoot(graph: GraphSpec, key: string | undefined): GraphSpec {
 function batchOf(item: WorkloadItem, name: string, random: Random): Submission {
   const specs: ExecutionSpec[] = [];
   for (let n = 0; n < item.count; n++) {
-    const spec = specOf(item, random);
+    const spec = specOf(item, random, n);
     const key = keyOf(item, name, n);
     if (key !== undefined) spec.idempotencyKey = key;
     specs.push(spec);
@@ -229,7 +234,7 @@ export function expandWorkload(scenario: Scenario, random: Random): Submission[]
       const extra = { control: item.control, ...(item.startAfterMs === undefined ? {} : { startAfterMs: item.startAfterMs }) };
       const after = item.dependsOn === undefined ? {} : { after: afterOf(item.dependsOn, items, names, n) };
       if (item.graph.shape === 'none') {
-        const spec = specOf(item, random);
+        const spec = specOf(item, random, n);
         const key = keyOf(item, name, n);
         if (key !== undefined) spec.idempotencyKey = key;
         out.push({ at, ref, item: name, type: 'task', spec, ...extra, ...after });

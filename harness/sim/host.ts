@@ -46,6 +46,10 @@ export class Host implements HostLike {
   private nextPort = FIRST_EPHEMERAL_PORT;
   private transportCache: { incarnation: number; transport: Transport } | null = null;
   private readonly killWatchers: (() => void)[] = [];
+  /** SIGSTOPped (a pause fault), as opposed to held by a busy event loop. */
+  private stopped = false;
+  /** Virtual time until which the event loop is busy (busy()). */
+  private busyUntil = -Infinity;
 
   constructor(
     readonly name: string,
@@ -80,6 +84,8 @@ export class Host implements HostLike {
   kill(): void {
     if (this.state === 'down') return;
     this.state = 'down';
+    this.stopped = false;
+    this.busyUntil = -Infinity;
     this.clock.kill();
     for (const fn of this.killWatchers) fn();
     this.pausedQueue = [];
@@ -92,17 +98,50 @@ export class Host implements HostLike {
 
   /** SIGSTOP. */
   pause(): void {
+    if (this.state !== 'running' && !(this.state === 'paused' && !this.stopped)) return;
+    this.stopped = true;
+    this.freeze('pause');
+  }
+
+  /** SIGCONT: what arrived while paused is handled in arrival order, then due timers fire (not before a busy event loop is free again). */
+  resume(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    if (this.busyUntil > this.time.now()) return;
+    this.thaw('resume');
+  }
+
+  /**
+   * The process's event loop is busy for ms (a CPU-bound slice, harness/sim/virtual-cpu.ts):
+   * as under SIGSTOP, nothing it receives is read and none of its timers fires until the
+   * slice ends; then what arrived meanwhile is handled, then due timers fire. A longer
+   * hold extends the current one.
+   */
+  busy(ms: number): void {
+    if (this.state === 'down' || ms <= 0) return;
+    const until = this.time.now() + ms;
+    if (until <= this.busyUntil) return;
+    this.busyUntil = until;
+    if (this.state === 'running') this.freeze('busy');
+    const incarnation = this.incarnation;
+    this.time.setTimeout(() => {
+      if (incarnation !== this.incarnation || this.busyUntil !== until) return;
+      this.busyUntil = -Infinity;
+      if (!this.stopped) this.thaw('free');
+    }, ms);
+  }
+
+  private freeze(why: string): void {
     if (this.state !== 'running') return;
     this.state = 'paused';
     this.clock.pause();
-    this.trace.record(TraceKind.Process, this.name, 'pause', this.incarnation);
+    this.trace.record(TraceKind.Process, this.name, why, this.incarnation);
   }
 
-  /** SIGCONT: what arrived while paused is handled in arrival order, then due timers fire. */
-  resume(): void {
+  private thaw(why: string): void {
     if (this.state !== 'paused') return;
     this.state = 'running';
-    this.trace.record(TraceKind.Process, this.name, 'resume', this.incarnation);
+    this.trace.record(TraceKind.Process, this.name, why, this.incarnation);
     while (this.pausedQueue.length > 0 && this.state === 'running') {
       const queue = this.pausedQueue;
       this.pausedQueue = [];

@@ -271,7 +271,7 @@ export class WorkerProcess {
       random: this.env.random.fork(`incarnation-${incarnation}`),
       logger: this.env.logger.child({ process: this.id, incarnation }),
       events: this.env.events,
-      cpu: virtualCpu(clock),
+      cpu: virtualCpu(clock, this.host),
       taskKinds: this.env.workerKinds?.(this.host, this.options.config?.secret) ?? this.env.taskKinds,
       marks: this.env.marks,
       traceRtt: true,

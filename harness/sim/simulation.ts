@@ -10,8 +10,8 @@
  */
 import { type EventSink, type SystemEvent, IllegalStateError, InvalidArgumentError, NotFoundError, silentLogger, type Logger, seededRandom, type Random } from '../../system/core/index.js';
 import type { Coordinator } from '../../system/coordinator/index.js';
-import { builtinTaskKinds, type TaskKind } from '../../system/tasks/index.js';
-import { SimResources } from './resources/sim-resources.js';
+import type { TaskKind } from '../../system/tasks/index.js';
+import { SimResources, simTaskKinds } from './resources/sim-resources.js';
 import type { Worker } from '../../system/worker/index.js';
 import { VirtualNetwork } from './network.js';
 import type { CommitObserver } from './commit-observer.js';
@@ -101,7 +101,7 @@ export class Simulation {
     this.random = options.wiring?.random?.(options.seed) ?? seededRandom(options.seed);
     this.net = new VirtualNetwork(this.time, this.trace, this.random.fork('net'));
     this.logger = options.logger ?? silentLogger;
-    this.taskKinds = options.taskKinds ?? builtinTaskKinds();
+    this.taskKinds = options.taskKinds ?? simTaskKinds();
     this.ownKinds = options.taskKinds !== undefined;
     this.wiring = options.wiring ?? {};
     this.resources = new SimResources(this.time, this.marks, this.wiring.resources);

@@ -135,10 +135,10 @@ describe('32 resources: child processes', () => {
 
 describe('32 resources: what an ended execution carries', () => {
   /** A child of e1's only attempt that printed and exited `code`; the coordinator recorded the attempt's result; the client read `read` at the end. */
-  function ended(code: number, outcome: 'completed' | 'failed', read: Record<string, unknown>): H {
+  function ended(code: number, outcome: 'completed' | 'failed', read: Record<string, unknown>, printed = { stdout: 'hi\n', stderr: 'oops\n' }): H {
     const h = started(new H().connect('w1'), 10);
     note(h, 11, 'process', 'spawn', { argv: ['sh', '-c', 'echo hi; echo oops >&2'], envNames: ['PATH'], leaked: [] });
-    note(h, 12, 'process', 'exit', { code, signal: null, stdout: 'hi\n', stderr: 'oops\n' });
+    note(h, 12, 'process', 'exit', { code, signal: null, ...printed });
     finished(h, 12, outcome);
     h.at(14).emit('coordinator', { type: 'result_recorded', ...lease, outcome });
     h.at(100).rec.recordInfo({ kindResults: { e1: read } });
@@ -153,6 +153,25 @@ describe('32 resources: what an ended execution carries', () => {
   it('reports a completion whose stdout and stderr are swapped', () => {
     expect(messages(ended(0, 'completed', { status: 'completed', result: { exitCode: 0, stdout: 'oops\n', stderr: 'hi\n' } }))).toEqual([
       expect.stringMatching(/^execution e1 completed with result .*, but its final process 1000 .* exited 0 printing stdout "hi\\n" and stderr "oops\\n"/),
+    ]);
+  });
+
+  // Blind set 16 #11: the tail kept the FIRST 64 KiB of a chatty command's output, losing its final lines.
+  it('passes outputs past 64 KiB cut to their last 64 KiB; reports their first 64 KiB, in a completion and in a failure', () => {
+    const lines = (from: number, to: number): string => Array.from({ length: to - from + 1 }, (_, i) => `${from + i}\n`).join('');
+    const out = `${lines(1, 30_000)}last line\n`;
+    const err = `${lines(1, 20_000)}fatal: the actual error\n`;
+    const last = (t: string): string => Buffer.from(t).subarray(-65_536).toString();
+    const first = (t: string): string => Buffer.from(t).subarray(0, 65_536).toString();
+    const printed = { stdout: out, stderr: err };
+    const failed = (tail: string): Record<string, unknown> => ({ status: 'failed', error: { code: 'task_failed', message: `command "sh" exited with code 5: ${tail.trim().slice(-2000)}` } });
+    expect(messages(ended(0, 'completed', { status: 'completed', result: { exitCode: 0, stdout: last(out), stderr: last(err) } }, printed))).toEqual([]);
+    expect(messages(ended(5, 'failed', failed(last(err)), printed))).toEqual([]);
+    expect(messages(ended(0, 'completed', { status: 'completed', result: { exitCode: 0, stdout: first(out), stderr: first(err) } }, printed))).toEqual([
+      expect.stringMatching(/^execution e1 completed with result exitCode 0, stdout 65536 bytes ending ".*", .* exited 0 printing stdout 65536 bytes ending ".*last line\\n" .*the last 64 KiB of each/),
+    ]);
+    expect(messages(ended(5, 'failed', failed(first(err)), printed))).toEqual([
+      expect.stringMatching(/^execution e1 failed with error .*, but its final process 1000 .* exited with code 5 printing stderr 65536 bytes ending ".*fatal: the actual error\\n": a failure names the exit code and carries the stderr tail/),
     ]);
   });
 

@@ -119,6 +119,27 @@ describe('16 task-contract: echo at the frame limit', () => {
     );
     expect(msgs).toHaveLength(5);
   });
+
+  // Blind set 16 #17: sized without the envelope, a result that fits the limit alone is sent and refused (4413), again at every reconnect.
+  it('passes values near the limit completed or failed too_large on the first attempt; reports one whose holder lost its link and never had a result recorded', () => {
+    const good = new H().connect('w1');
+    submitEcho(good, 'near-a', 16_100).claim('near-a', 'w1', 1, 'a1').start('near-a', 'w1', 1, 'a1');
+    finish(good.at(10), 'near-a', 'a1', 'completed');
+    submitEcho(good, 'near-b', 16_300).claim('near-b', 'w1', 1, 'b1').start('near-b', 'w1', 1, 'b1');
+    finish(good.at(20), 'near-b', 'b1', 'failed', 'too_large');
+    good.at(9_000).phase('end');
+    expect(check(good, 'task-contract')).toEqual([]);
+
+    const bad = new H().connect('w1');
+    submitEcho(bad, 'near', 16_300).claim('near', 'w1', 1, 'n1').start('near', 'w1', 1, 'n1');
+    bad.at(10).emit('w1', { type: 'task_finished', executionId: 'near', workerId: 'w1', attempt: 1, leaseToken: 'n1', outcome: 'completed' });
+    bad.at(12).emit('w1', { type: 'disconnected', workerId: 'w1', code: 4413, reason: 'frame of 16398 bytes exceeds the limit of 16384 bytes' });
+    bad.at(9_000).phase('end');
+    const msgs = check(bad, 'task-contract');
+    expect(msgs).toEqual([
+      expect.stringMatching(/echo of 16302 bytes \(maxFrameBytes 16384\): attempt 1 \(w1\) never had its result recorded: a value near the frame limit is sent if it fits with its envelope, else it ends failed with too_large/),
+    ]);
+  });
 });
 
 describe('25 drain', () => {

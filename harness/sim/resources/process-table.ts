@@ -19,6 +19,16 @@ import { type ExitStatus, parseCommand, ScriptRun } from './script.js';
 
 /** Virtual ms from spawn() to the program running (exec). */
 const EXEC_MS = 1;
+/** What one read of a child's pipe hands the worker at most: a long output arrives as many `data` events, as from a real pipe. */
+const PIPE_READ_BYTES = 4096;
+
+/** `text` cut into pipe reads of at most PIPE_READ_BYTES (cuts may fall inside a multi-byte character, as real reads do). */
+function pipeReads(text: string): Buffer[] {
+  const all = Buffer.from(text);
+  const out: Buffer[] = [];
+  for (let i = 0; i < all.length; i += PIPE_READ_BYTES) out.push(all.subarray(i, i + PIPE_READ_BYTES));
+  return out;
+}
 
 type Listener = (...args: never[]) => void;
 
@@ -97,7 +107,7 @@ export class SimProcessTable {
         setTimeout: (fn, ms) => this.time.setTimeout(fn, ms),
         out: (fd, text) => {
           out[fd]?.push(text);
-          deliver(() => child.emit(fd === 1 ? 'out' : 'err', Buffer.from(text)));
+          for (const read of pipeReads(text)) deliver(() => child.emit(fd === 1 ? 'out' : 'err', read));
         },
         exited: (status: ExitStatus) => {
           this.running.delete(pid);

@@ -54,6 +54,12 @@ describe('script interpreter', () => {
     expect(parseCommand(['nope'])).toBeNull();
     expect(parseCommand(['sh', '-c', 'nope'])).toEqual([{ do: 'echo', text: 'sh: 1: nope: not found\n', fd: 2 }, { do: 'status', code: 127 }]);
   });
+
+  it('prints seq [FIRST] LAST a number a line, to stderr after >&2, and refuses bad arguments', () => {
+    expect(parseCommand(['seq', '3'])).toEqual([{ do: 'echo', text: '1\n2\n3\n', fd: 1 }]);
+    expect(parseCommand(['sh', '-c', 'seq 9 11 >&2; seq 2 1'])).toEqual([{ do: 'echo', text: '9\n10\n11\n', fd: 2 }, { do: 'echo', text: '', fd: 1 }]);
+    expect(parseCommand(['seq', 'x'])).toEqual([{ do: 'status', code: 1 }]);
+  });
 });
 
 describe('simulated Docker engine', () => {

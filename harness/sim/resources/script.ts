@@ -1,6 +1,8 @@
 /**
  * The tiny interpreter a simulated container or child process "runs" its
  * command with, on virtual time: `echo WORDS` (`>&2` last: to stderr),
+ * `seq [FIRST] LAST` (one number a line: megabytes of output for nothing,
+ * past the kinds' 64 KiB output tails; `>&2` last: to stderr),
  * `sleep SECONDS`, `exit N`, `true`, `false`, and `trap '' TERM` (ignore
  * SIGTERM), alone or as `sh -c 'a; b; c'`. Anything else is not found:
  * as a program it cannot be started, inside `sh -c` it exits 127 as a shell
@@ -27,11 +29,30 @@ function words(statement: string): string[] {
   return [...statement.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
 }
 
+/** At most this many lines from one `seq` (4 MiB of output or so). */
+const SEQ_MAX_LINES = 500_000;
+
+/** `seq [FIRST] LAST`'s output (empty when LAST < FIRST), or undefined for arguments seq refuses. */
+function seqText(args: readonly string[]): string | undefined {
+  const [first, last] = args.length === 1 ? [1, Number(args[0])] : [Number(args[0]), Number(args[1])];
+  if (args.length < 1 || args.length > 2 || !Number.isSafeInteger(first) || !Number.isSafeInteger(last) || last - first >= SEQ_MAX_LINES) return undefined;
+  const lines: string[] = [];
+  for (let n = first; n <= last; n++) lines.push(`${n}\n`);
+  return lines.join('');
+}
+
 /** One statement's step, or undefined when its program does not exist. */
-function stepOf([program, ...args]: string[]): Step | undefined {
+function stepOf([program, ...words]: string[]): Step | undefined {
+  const toErr = words.at(-1) === '>&2';
+  const args = toErr ? words.slice(0, -1) : words;
+  const fd = toErr ? 2 : 1;
   switch (program) {
     case 'echo':
-      return args.at(-1) === '>&2' ? { do: 'echo', text: `${args.slice(0, -1).join(' ')}\n`, fd: 2 } : { do: 'echo', text: `${args.join(' ')}\n`, fd: 1 };
+      return { do: 'echo', text: `${args.join(' ')}\n`, fd };
+    case 'seq': {
+      const text = seqText(args);
+      return text === undefined ? { do: 'status', code: 1 } : { do: 'echo', text, fd };
+    }
     case 'sleep': {
       const s = Number(args[0]);
       return Number.isFinite(s) && s >= 0 ? { do: 'sleep', ms: Math.round(s * 1000) } : { do: 'status', code: 1 };

@@ -22,6 +22,7 @@ import {
 import type { Marks } from '../../../system/core/index.js';
 import type { Host } from '../host.js';
 import type { VirtualTime } from '../virtual-time.js';
+import { withSimKinds } from '../probe-kind.js';
 import { SimDockerEngine } from './docker-engine.js';
 import { SimProcessTable } from './process-table.js';
 import type { ResourceRecord, ResourceSink } from './records.js';
@@ -35,6 +36,11 @@ export interface ResourceWiring {
 /** The simulated worker environment (what process.env would be for a worker started by a service manager). */
 function workerEnv(id: string, secret: string | undefined): Record<string, string> {
   return { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/home/squall', LANG: 'C.UTF-8', SQUALL_SECRET: secret ?? `sim-secret-of-${id}`, SQUALL_TOKEN: `sim-token-of-${id}` };
+}
+
+/** The built-in kinds and the simulation-only ones (harness/sim/probe-kind.ts): what simulated processes run by default. */
+export function simTaskKinds(): Map<string, TaskKind<unknown>> {
+  return withSimKinds(builtinTaskKinds());
 }
 
 /** Every worker host's engine and process table, and the kinds bound to them. */
@@ -59,7 +65,7 @@ export class SimResources {
     const engine = this.engineOf(host);
     const table = this.tableOf(host);
     const { docker, spawn } = this.wiring;
-    const kinds = builtinTaskKinds();
+    const kinds = simTaskKinds();
     // One kind per incarnation (its start-up sweep and its attempts share it); a client per attempt records what it makes with its attempt.
     const container = containerKind({
       docker: (a) => {

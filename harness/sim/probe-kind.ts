@@ -1,0 +1,93 @@
+/**
+ * `probe`: a task kind the simulation registers beside the built-in ones
+ * (coordinator and workers), simulation only. It does what a scenario asks
+ * of it through the real TaskContext (system/worker/attempt-context.ts), at
+ * the edges of the task API: progress fractions out of range or odd (1.2,
+ * -0.1, NaN, ±Infinity, as the strings "NaN", "Infinity", "-Infinity" since
+ * JSON has no such numbers), progress messages of any length, checkpoints of
+ * given sizes around the frame limit. What the worker does with them is the
+ * system's: it clamps a fraction to 0..1 (a non-finite one to 0), cuts a
+ * message to 1000 characters, and refuses a checkpoint that cannot fit a
+ * frame with its envelope (too_large) instead of sending it. The probe
+ * completes with what its checkpoints did: `{progress, checkpoints}`, each
+ * checkpoint `saved` or the error code it was refused with. The checker
+ * sees the wire: a frame the coordinator refuses from an honest worker is a
+ * violation (promises 8 honest frames, 10 liveness), whatever the task asked.
+ */
+import { z } from 'zod';
+import { SquallError } from '../../system/core/index.js';
+import { defineTaskKind, type TaskContext, type TaskKind } from '../../system/tasks/index.js';
+
+const Fraction = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]);
+
+const ProbeParams = z.strictObject({
+  progress: z.array(Fraction).max(1000).default([]).describe('fractions reported with ctx.progress, one per step ("NaN", "Infinity", "-Infinity" for the non-finite)'),
+  messageChars: z.number().int().min(0).max(1_000_000).optional().describe('each progress report carries a message of this many characters'),
+  checkpointBytes: z.array(z.number().int().min(0).max(4_194_304)).max(100).default([]).describe('checkpoints whose state is a string of these many bytes, one per step after the progress'),
+  stepMs: z.number().int().min(0).max(60_000).default(20).describe('virtual ms between steps'),
+});
+type ProbeParams = z.infer<typeof ProbeParams>;
+
+const NON_FINITE: Readonly<Record<string, number>> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY };
+
+/** A fraction as the task code hands it to ctx.progress. */
+function fractionOf(f: z.infer<typeof Fraction>): number {
+  return typeof f === 'number' ? f : (NON_FINITE[f] ?? Number.NaN);
+}
+
+function pause(ctx: TaskContext, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = ctx.clock.setTimeout(() => {
+      ctx.signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      t.cancel();
+      reject(ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('aborted'));
+    };
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Saves one checkpoint of `bytes` bytes of state; its outcome: saved, or the code it was refused with. */
+async function checkpointOf(ctx: TaskContext, bytes: number): Promise<string> {
+  try {
+    await ctx.checkpoint('c'.repeat(bytes));
+    return 'saved';
+  } catch (err) {
+    return err instanceof SquallError ? err.code : 'error';
+  }
+}
+
+async function runProbe(p: ProbeParams, ctx: TaskContext): Promise<{ progress: number; checkpoints: string[] }> {
+  const message = p.messageChars === undefined ? undefined : 'm'.repeat(p.messageChars);
+  for (const f of p.progress) {
+    ctx.signal.throwIfAborted();
+    ctx.progress(fractionOf(f), message);
+    await pause(ctx, p.stepMs);
+  }
+  const checkpoints: string[] = [];
+  for (const bytes of p.checkpointBytes) {
+    ctx.signal.throwIfAborted();
+    checkpoints.push(await checkpointOf(ctx, bytes));
+    await pause(ctx, p.stepMs);
+  }
+  return { progress: p.progress.length, checkpoints };
+}
+
+/** The probe kind (see the file comment). */
+const probeKind: TaskKind<ProbeParams> = defineTaskKind<ProbeParams>({
+  name: 'probe',
+  description: 'Simulation only: calls the TaskContext API with what its params say (progress fractions and messages, checkpoint sizes), then completes.',
+  params: ProbeParams,
+  run: runProbe,
+});
+
+/** Names of the kinds only the simulation registers (a live run refuses a scenario using one). */
+export const SIM_ONLY_KINDS: readonly string[] = ['probe'];
+
+/** `kinds` with the simulation-only kinds added. */
+export function withSimKinds(kinds: Map<string, TaskKind<unknown>>): Map<string, TaskKind<unknown>> {
+  kinds.set('probe', probeKind as TaskKind<unknown>);
+  return kinds;
+}
