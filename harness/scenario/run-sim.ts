@@ -22,7 +22,7 @@ import { probeTruncatedStore } from './store-probe.js';
 import type { TokenStore } from '../../system/coordinator/index.js';
 import { isTerminal, seededRandom } from '../../system/core/index.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
-import { noteUnattended, recordNetwork } from './record-network.js';
+import { recordNetwork } from './record-network.js';
 import { Simulation, type SimWiring } from '../sim/index.js';
 import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault, type RunRecorder, runSwarm } from './driver.js';
 import { applySimFault, type Undo } from './faults-sim.js';
@@ -31,11 +31,10 @@ import { workerBackoffs } from './targets.js';
 import type { ScheduledFault } from './swarm.js';
 import { SimTwins } from './twins-sim.js';
 import { expandWorkload } from './workload.js';
-import { floodEnd, scheduleFlood } from './sim-flood.js';
-import { handlerCall, recordReadyz, SimClient, simSubmit } from './sim-client.js';
-import { readListingAndStats } from './api-reads.js';
-import { readDashboard } from './ui-browser.js';
-import { idleGauges, watchWarnings } from './hygiene-watch.js';
+import { scheduleFlood } from './sim-flood.js';
+import { SimClient, simSubmit } from './sim-client.js';
+import { finalReads } from './final-reads.js';
+import { watchWarnings } from './hygiene-watch.js';
 
 import type { BuggifyOdds } from '../sim/buggify.js';
 import type { TieBreak } from '../sim/event-queue.js';
@@ -219,36 +218,7 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
     applyFault: (fault) => readAfterRestart(sim, recorder, () => applySimFault(sim, scenario, fault, { revokeToken: () => client.revokeToken(sim), note: runRecorder.note, probeShutdown: (c) => probeShutdown(c, client, runRecorder.note) })),
     // The CLI's own submissions (scenario `cli`) are waited for and read at the end as the workload's are.
     awaitConvergence: (acked, until) => simConvergence(sim, scenario, twins, new Map([...acked, ...extras.cliSubmitted.map((id): [string, AckedExecution] => [id, { ref: 'cli', expect: 'terminal' }])]), until),
-    finalStatuses: async (workloadIds) => {
-      const ids = [...workloadIds, ...extras.cliSubmitted.filter((id) => !workloadIds.includes(id))];
-      if (scenario.workload.flood !== undefined) floodEnd(sim, scenario, runRecorder.note);
-      extras.finishCli();
-      const instance = sim.coordinator.instance;
-      if (instance !== null) await recordReadyz(instance, runRecorder.note, 'end');
-      // The listing and stats as a client pages and reads them, at the final read's instant (promise 29).
-      if (instance !== null) runRecorder.note({ apiReads: await readListingAndStats(handlerCall(instance), client.probe.read, ids.length) });
-      // A browser on the dashboard at the same instant: its pages' headers and statuses, the graphs next to the listing (promise 29).
-      const ui = instance === null ? undefined : await readDashboard(instance, client.probe.read, ids);
-      if (ui !== undefined) runRecorder.note({ uiPages: ui.pages });
-      if (ui !== undefined && ui.graphs.length > 0) runRecorder.note({ uiGraphs: ui.graphs, uiListed: ui.listed });
-      const records = ids.map((id) => instance?.engine.getExecution(id));
-      // What each completed echo returned, as the client reads it: promise 16 holds it to the value sent.
-      const echoes = records.filter((r) => r?.kind === 'echo' && r.status === 'completed').filter((r) => r !== undefined);
-      if (echoes.length > 0) runRecorder.note({ echoResults: Object.fromEntries(echoes.map((r) => [r.executionId, r.result === undefined ? {} : { result: r.result }])) });
-      // The numbers each completed cpu and sleep reported, as the client reads them: promise 16 holds them to the history's time.
-      const timed = records.filter((r) => r !== undefined && (r.kind === 'cpu' || r.kind === 'sleep') && r.status === 'completed').filter((r) => r !== undefined);
-      if (timed.length > 0) runRecorder.note({ taskNumbers: Object.fromEntries(timed.map((r) => [r.executionId, r.result === undefined ? {} : { result: r.result }])) });
-      // What each ended container and command execution carries, as the client reads it: promise 32 holds it to what its resource produced.
-      const made = records.filter((r) => r !== undefined && (r.kind === 'container' || r.kind === 'command') && isTerminal(r.status)).filter((r) => r !== undefined);
-      if (made.length > 0) runRecorder.note({ kindResults: Object.fromEntries(made.map((r) => [r.executionId, { status: r.status, ...(r.result === undefined ? {} : { result: r.result }), ...(r.error === undefined ? {} : { error: r.error }) }])) });
-      // Promise 35's idle baseline: every workload execution ended, the clients' streams closed or counted (hygiene-watch.ts).
-      noteUnattended(sim, runRecorder.note);
-      const idle = idleGauges(sim);
-      if (idle !== undefined) runRecorder.note({ idleCoordinator: idle });
-      // How long the store's writes took to commit, and what still waits (promise 19, promises-commit-latency.ts).
-      runRecorder.note({ storeCommits: recorder.commitLatency.summary(sim.simulatedMs) });
-      return Object.fromEntries(ids.map((id, i) => [id, records[i]?.status ?? null]));
-    },
+    finalStatuses: (workloadIds) => finalReads(sim, scenario, recorder, runRecorder.note, extras, client, [...workloadIds, ...extras.cliSubmitted.filter((id) => !workloadIds.includes(id))]),
     ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
   };
 }

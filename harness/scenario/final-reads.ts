@@ -1,0 +1,65 @@
+/**
+ * The simulation's reads at the end of a run (ModeAdapter.finalStatuses,
+ * run-sim.ts): what a client, a browser and the operator would read once
+ * the run converged, each noted for the promise that judges it, and every
+ * execution's final status for the driver.
+ */
+import type { ExecutionRecord } from '../../system/core/index.js';
+import { isTerminal } from '../../system/core/index.js';
+import type { HistoryRecorder } from '../check/history.js';
+import type { Simulation } from '../sim/index.js';
+import { readListingAndStats } from './api-reads.js';
+import type { RunRecorder } from './driver.js';
+import { idleGauges } from './hygiene-watch.js';
+import { noteUnattended } from './record-network.js';
+import type { EngineExtras } from './run-extras.js';
+import type { Scenario } from './schema.js';
+import { handlerCall, recordReadyz, type SimClient } from './sim-client.js';
+import { floodEnd } from './sim-flood.js';
+import { readDashboard } from './ui-browser.js';
+
+type Note = RunRecorder['note'];
+
+/** The executions of `kinds` in a state `keep` accepts, as the client reads them: id → what `pick` takes of each. */
+function byKind(records: readonly (ExecutionRecord | undefined)[], kinds: readonly string[], keep: (r: ExecutionRecord) => boolean, pick: (r: ExecutionRecord) => object): Record<string, object> | undefined {
+  const chosen = records.filter((r): r is ExecutionRecord => r !== undefined && kinds.includes(r.kind) && keep(r));
+  return chosen.length === 0 ? undefined : Object.fromEntries(chosen.map((r) => [r.executionId, pick(r)]));
+}
+
+const resultOf = (r: ExecutionRecord): object => (r.result === undefined ? {} : { result: r.result });
+const completed = (r: ExecutionRecord): boolean => r.status === 'completed';
+
+/** What the tasks returned, as the client reads them: echo values and cpu/sleep numbers (promise 16), container/command outcomes (promise 32). */
+function noteResults(records: readonly (ExecutionRecord | undefined)[], note: Note): void {
+  const echoes = byKind(records, ['echo'], completed, resultOf);
+  if (echoes !== undefined) note({ echoResults: echoes });
+  const timed = byKind(records, ['cpu', 'sleep'], completed, resultOf);
+  if (timed !== undefined) note({ taskNumbers: timed });
+  const made = byKind(records, ['container', 'command'], (r) => isTerminal(r.status), (r) => ({ status: r.status, ...resultOf(r), ...(r.error === undefined ? {} : { error: r.error }) }));
+  if (made !== undefined) note({ kindResults: made });
+}
+
+/** The end-of-run reads (see the file comment); returns each execution's final status. */
+export async function finalReads(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder, note: Note, extras: EngineExtras, client: SimClient, ids: readonly string[]): Promise<Record<string, string | null>> {
+  if (scenario.workload.flood !== undefined) floodEnd(sim, scenario, note);
+  extras.finishCli();
+  const instance = sim.coordinator.instance;
+  if (instance !== null) {
+    await recordReadyz(instance, note, 'end');
+    // The listing and stats as a client pages and reads them, at the final read's instant (promise 29).
+    note({ apiReads: await readListingAndStats(handlerCall(instance), client.probe.read, ids.length) });
+    // A browser on the dashboard at the same instant: its pages' headers and statuses, the graphs next to the listing (promise 29).
+    const ui = await readDashboard(instance, client.probe.read, [...ids]);
+    note({ uiPages: ui.pages });
+    if (ui.graphs.length > 0) note({ uiGraphs: ui.graphs, uiListed: ui.listed });
+  }
+  const records = ids.map((id) => instance?.engine.getExecution(id));
+  noteResults(records, note);
+  // Promise 35's idle baseline: every workload execution ended, the clients' streams closed or counted (hygiene-watch.ts).
+  noteUnattended(sim, note);
+  const idle = idleGauges(sim);
+  if (idle !== undefined) note({ idleCoordinator: idle });
+  // How long the store's writes took to commit, and what still waits (promise 19, promises-commit-latency.ts).
+  note({ storeCommits: recorder.commitLatency.summary(sim.simulatedMs) });
+  return Object.fromEntries(ids.map((id, i) => [id, records[i]?.status ?? null]));
+}
