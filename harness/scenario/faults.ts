@@ -273,3 +273,14 @@ export function toToxic(action: FaultAction): ToxicSpec | undefined {
       return assertNever(action, 'fault action');
   }
 }
+
+/** Timeline entries with `repeat` expanded, sorted by `at` (stable). */
+export function faultTimeline(faults: readonly Fault[]): Omit<Fault, 'repeat'>[] {
+  const out: Omit<Fault, 'repeat'>[] = [];
+  for (const f of faults) {
+    const { repeat, ...one } = f;
+    const n = repeat?.count ?? 1;
+    for (let i = 0; i < n; i++) out.push({ ...one, at: one.at + i * (repeat?.everyMs ?? 0) });
+  }
+  return out.map((f, i) => ({ f, i })).sort((a, b) => a.f.at - b.f.at || a.i - b.i).map((x) => x.f);
+}

@@ -40,8 +40,7 @@ import { Fault, Ms, PosInt, Swarm } from './faults.js';
 import { ENGINE_COORDINATOR_FIELDS, ENGINE_ITEM_FIELDS, ENGINE_SCENARIO_FIELDS, STORE_COORDINATOR_FIELDS } from './schema-engine.js';
 import { FLEET_TWIN_FIELDS, SECURITY_COORDINATOR_FIELDS } from './schema-security.js';
 
-export { Fault, FaultAction, Swarm } from './faults.js';
-
+export { Fault, FaultAction, faultTimeline, Swarm } from './faults.js';
 const BACKOFF_STRATEGIES = ['none', 'full-jitter', 'equal-jitter', 'decorrelated-jitter'] as const;
 
 /** Worker reconnect backoff; the cap is applied before jitter. */
@@ -289,15 +288,4 @@ export function executionCount(item: WorkloadItem): number {
 export function enabledPromises(checks: Checks): (typeof PROMISE_NAMES)[number][] {
   const wanted = checks.promises === 'all' ? PROMISE_NAMES : checks.promises;
   return PROMISE_NAMES.filter((p) => wanted.includes(p) && !checks.skip.includes(p));
-}
-
-/** Timeline entries with `repeat` expanded, sorted by `at` (stable). */
-export function faultTimeline(faults: readonly Fault[]): Omit<Fault, 'repeat'>[] {
-  const out: Omit<Fault, 'repeat'>[] = [];
-  for (const f of faults) {
-    const { repeat, ...one } = f;
-    const n = repeat?.count ?? 1;
-    for (let i = 0; i < n; i++) out.push({ ...one, at: one.at + i * (repeat?.everyMs ?? 0) });
-  }
-  return out.map((f, i) => ({ f, i })).sort((a, b) => a.f.at - b.f.at || a.i - b.i).map((x) => x.f);
 }
