@@ -9,20 +9,9 @@
  * process fault on that worker overlaps the window.
  */
 import type { CheckContext } from './context.js';
-import type { HistoryRecord } from './history.js';
+import type { Made } from './promises-resources.js';
 import type { HistoryView } from './view.js';
 import { type Violation, violation } from './violation.js';
-
-/** What promises-resources.ts knows of one container or child. */
-interface MadeLike {
-  resource: 'container' | 'process';
-  host: string;
-  id: string;
-  execution: string;
-  attempt: number;
-  first: HistoryRecord;
-  ops: HistoryRecord[];
-}
 
 /** The time each later life of `worker` started (its first `connecting`), by life number. */
 function lifeStarts(view: HistoryView, worker: string): Map<number, number> {
@@ -36,7 +25,7 @@ function lifeStarts(view: HistoryView, worker: string): Map<number, number> {
 }
 
 /** A container running when a later life of its creator started: gone within `tol` of that start. */
-function judgeOne(m: MadeLike, starts: Map<number, number>, view: HistoryView, tol: number): Violation[] {
+function judgeOne(m: Made, starts: Map<number, number>, view: HistoryView, tol: number): Violation[] {
   const started = m.ops.find((r) => r.value.op === 'start');
   if (started === undefined) return [];
   const gone = m.ops.find((r) => r.value.op === 'exit' || r.value.op === 'remove');
@@ -53,7 +42,7 @@ function judgeOne(m: MadeLike, starts: Map<number, number>, view: HistoryView, t
 }
 
 /** Every container that outlived its creator's process, against the creator's next start. */
-export function judgeOrphans(made: readonly MadeLike[], view: HistoryView, ctx: CheckContext): Violation[] {
+export function judgeOrphans(made: readonly Made[], view: HistoryView, ctx: CheckContext): Violation[] {
   const starts = new Map<string, Map<number, number>>();
   return made.flatMap((m) => {
     if (m.resource !== 'container') return [];

@@ -51,7 +51,7 @@ function outputTail(printed: string): string {
 }
 
 /** One container or child process and what happened to it. */
-interface Made {
+export interface Made {
   resource: 'container' | 'process';
   host: string;
   id: string;
