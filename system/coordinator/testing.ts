@@ -189,6 +189,9 @@ export class FakeEngine implements CoordinatorEngine {
   listExecutions(): { executions: ExecutionRecord[]; nextCursor: string | null } {
     return { executions: [...this.records.values()], nextCursor: null };
   }
+  dependentsOf(executionId: string): ExecutionId[] {
+    return [...this.records.values()].filter((r) => r.dependencies.includes(executionId as ExecutionId)).map((r) => r.executionId);
+  }
   getExecutionStats(): Record<string, unknown> {
     return { total: this.records.size, byStatus: { scheduled: this.ready.length }, breakers: { sleep: 'open' } };
   }

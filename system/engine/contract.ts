@@ -156,6 +156,8 @@ export interface EngineApi {
   resumeExecution(executionId: string): Promise<ExecutionRecord>;
   getExecution(executionId: string): ExecutionRecord | undefined;
   listExecutions(query?: ListQuery): { executions: ExecutionRecord[]; nextCursor: string | null };
+  /** The executions that depend on this one, in submission order (committed ones, as the listing shows them). */
+  dependentsOf(executionId: string): ExecutionId[];
   /** Counts per status, retried, timed out, queue length, running, per-kind success rate, p50/p95 durations, breakers. */
   getExecutionStats(): Record<string, unknown>;
   addPreExecutionHook(hook: ExecutionHook): void;

@@ -154,6 +154,10 @@ export class Engine extends EngineControl implements EngineForCoordinator, Engin
     return rec === undefined || this.pendingSubmits.has(rec.executionId) ? undefined : snapshot(rec);
   }
 
+  dependentsOf(executionId: string): ExecutionId[] {
+    return (this.dependents.get(asExecutionId(executionId)) ?? []).filter((id) => !this.pendingSubmits.has(id));
+  }
+
   listExecutions(query: ListQuery = {}): { executions: ExecutionRecord[]; nextCursor: string | null } {
     const page = this.listing.page(parseQuery(query));
     // Commit-or-no-trace: a submission whose store commit is in flight is indexed (an idempotent repeat finds it) but not shown.

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SystemEvent } from '../../core/events.js';
 import type { HttpRequest, HttpResponse, HttpStreamSink } from '../../core/transport.js';
-import { fakeClock } from '../../engine/testing.js';
+import { fakeClock, startEngine } from '../../engine/testing.js';
+import type { ExecutionId } from '../../core/ids.js';
 import type { ExecutionRecord } from '../../core/model.js';
 import { EventHub } from './event-hub.js';
 import { createUiHandler, executionGraph, type UiDeps } from './ui-handler.js';
@@ -13,7 +14,8 @@ function rec(id: string, dependencies: string[] = []): ExecutionRecord {
 }
 function engine(records: ExecutionRecord[]): UiDeps['engine'] {
   const byId = new Map<string, ExecutionRecord>(records.map((r) => [r.executionId as string, r]));
-  return { getExecution: (id: string) => byId.get(id), listExecutions: () => ({ executions: records, nextCursor: null }), getExecutionStats: () => ({ total: records.length }) };
+  const dependentsOf = (id: string): ExecutionId[] => records.filter((r) => (r.dependencies as string[]).includes(id)).map((r) => r.executionId);
+  return { getExecution: (id: string) => byId.get(id), dependentsOf, getExecutionStats: () => ({ total: records.length }) };
 }
 function sink(): HttpStreamSink & { chunks: string[]; close(): void } {
   const closers: (() => void)[] = [];
@@ -63,6 +65,25 @@ describe('dashboard routes', () => {
     const g = executionGraph(engine([rec('a'), rec('z'), rec('j', ['a', 'z']), rec('k', ['j']), rec('y')]), 'a');
     expect(g?.nodes.map((n) => n.id).sort()).toEqual(['a', 'j', 'k']);
     expect(g?.edges.sort()).toEqual([['a', 'j'], ['j', 'k']]);
+  });
+
+  it('draws a dependent submitted after a thousand others (the engine\'s own index, not the listing\'s first page)', async () => {
+    const { engine: real, time } = await startEngine();
+    const [a] = await real.scheduleTaskBatch([{ kind: 'echo' }]);
+    await time.tickAsync(1);
+    await real.scheduleTaskBatch(Array.from({ length: 1100 }, () => ({ kind: 'echo' })));
+    await time.tickAsync(1);
+    // Submitted last: the listing's first page (oldest first) does not reach it.
+    const late = await real.scheduleTask({ kind: 'echo', dependencies: [a?.executionId ?? ''] });
+    expect(real.listExecutions({ limit: 1000 }).executions.some((r) => r.executionId === late.executionId)).toBe(false);
+    const g = executionGraph(real, a?.executionId ?? '');
+    expect(g?.nodes.map((n) => n.id)).toEqual([a?.executionId, late.executionId]);
+    expect(g?.edges).toEqual([[a?.executionId, late.executionId]]);
+  });
+
+  it('stops at the node limit', () => {
+    const fan = Array.from({ length: 300 }, (_, i) => rec(`d${i}`, ['a']));
+    expect(executionGraph(engine([rec('a'), ...fan]), 'a')?.nodes).toHaveLength(200);
   });
 
   it('coalesces a burst of events into one push per window and stops when the last client leaves', async () => {

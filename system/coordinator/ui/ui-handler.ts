@@ -19,7 +19,7 @@ type Authorize = (req: HttpRequest) => HttpResponse | undefined | Promise<HttpRe
 
 export interface UiDeps {
   clock: Clock;
-  engine: Pick<EngineApi, 'getExecution' | 'listExecutions' | 'getExecutionStats'>;
+  engine: Pick<EngineApi, 'getExecution' | 'dependentsOf' | 'getExecutionStats'>;
   workers(): unknown[];
   /** The HTTP API's auth check; absent = open (as the API is without auth). */
   authorize?: Authorize;
@@ -88,13 +88,14 @@ export function executionGraph(engine: UiDeps['engine'], id: string, limit = 200
       }
     }
   }
-  const recent = engine.listExecutions({ limit: 1000 }).executions;
-  for (let grew = true; grew && nodes.size < limit; ) {
-    grew = false;
-    for (const r of recent) {
-      if (nodes.has(r.executionId) || !r.dependencies.some((d) => nodes.has(d))) continue;
-      nodes.set(r.executionId, r);
-      grew = true;
+  // Then every execution that depends on a node shown, transitively, from the engine's own index (not a page of the listing).
+  const shown = [...nodes.values()];
+  for (let i = 0; i < shown.length && nodes.size < limit; i++) {
+    for (const d of engine.dependentsOf((shown[i] as ExecutionRecord).executionId)) {
+      const r = nodes.has(d) ? undefined : engine.getExecution(d);
+      if (r === undefined || nodes.size >= limit) continue;
+      nodes.set(d, r);
+      shown.push(r);
     }
   }
   const edges: [string, string][] = [];
