@@ -15,6 +15,7 @@ import { spawn } from 'node:child_process';
 import { z } from 'zod';
 import { ErrorCode, SquallError } from '../core/errors.js';
 import { defineTaskKind, type TaskContext, type TaskKind } from './kind.js';
+import { TAIL_BYTES, utf8Tail } from './tail.js';
 
 export const CommandParams = z.strictObject({
   argv: z.array(z.string().max(100_000)).min(1).max(10_000).describe('program and arguments, run without a shell; exit 0 completes with {exitCode, stdout, stderr}, anything else fails'),
@@ -74,7 +75,6 @@ export interface CommandKindOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-const TAIL_BYTES = 64 * 1024;
 const KILL_GRACE_MS = 2000;
 
 /** Keeps the last `limit` bytes written to it. */
@@ -90,8 +90,7 @@ class Tail {
     }
   }
   text(): string {
-    const all = Buffer.concat(this.chunks);
-    return all.subarray(Math.max(0, all.length - this.limit)).toString('utf8');
+    return utf8Tail(Buffer.concat(this.chunks), this.limit);
   }
 }
 

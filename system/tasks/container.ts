@@ -15,6 +15,7 @@ import Docker from 'dockerode';
 import { z } from 'zod';
 import { ErrorCode, SquallError } from '../core/errors.js';
 import { defineTaskKind, type TaskContext, type TaskKind, type WorkerStart } from './kind.js';
+import { utf8Tail } from './tail.js';
 
 /** What a container task returns. */
 interface ContainerResult {
@@ -62,7 +63,6 @@ export interface ContainerKindOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-const TAIL_CHARS = 64 * 1024;
 
 /** Label on every container this kind creates; its value is the execution id. */
 export const CONTAINER_LABEL = 'squall.execution';
@@ -81,7 +81,7 @@ export function demuxDockerLogs(buf: Buffer): { stdout: string; stderr: string }
     (stream === 2 ? err : out).push(payload);
     i += 8 + size;
   }
-  const tail = (b: Buffer[]): string => Buffer.concat(b).toString('utf8').slice(-TAIL_CHARS);
+  const tail = (b: Buffer[]): string => utf8Tail(Buffer.concat(b));
   return { stdout: tail(out), stderr: tail(err) };
 }
 
