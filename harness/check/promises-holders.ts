@@ -158,7 +158,8 @@ function judgeExpiries(view: HistoryView, ctx: CheckContext): Violation[] {
 /**
  * Whether the expired lease's holder, by its own trace, was running the
  * attempt when the coordinator decided the expiry (its `at`): started it and
- * had not finished or aborted it before (the abort the expiry sent comes after).
+ * had not finished or aborted it before (the abort the expiry sent comes after),
+ * in the life it still lived then (a restart ends every attempt it ran).
  */
 function runningAtDecision(view: HistoryView, offsets: CoordinatorOffsets, e: Ev<'lease_expired'>): boolean {
   const { workerId: w, leaseToken } = e.ev;
@@ -166,13 +167,18 @@ function runningAtDecision(view: HistoryView, offsets: CoordinatorOffsets, e: Ev
   if (offset === undefined) return false;
   const decided = e.ev.at + offset;
   let running = false;
+  let started = -1;
+  let last = -1;
   for (const x of view.byWorker.get(w) ?? []) {
     if (x.rec.index >= e.rec.index || x.rec.time >= decided) break;
+    last = x.rec.index;
     if (x.ev.source !== w || !('leaseToken' in x.ev) || x.ev.leaseToken !== leaseToken) continue;
     if (x.ev.type === 'task_started') running = true;
     else if (x.ev.type === 'task_finished' || x.ev.type === 'task_aborted') running = false;
+    if (x.ev.type === 'task_started') started = x.rec.index;
   }
-  return running;
+  // A restart since the start ended the attempt with the process that ran it (no task_finished is written).
+  return running && view.lifeOf(w, started) === view.lifeOf(w, last);
 }
 
 /**

@@ -6,8 +6,9 @@
  * /api/v1/executions/:id renders it: executionView), at the instant of the
  * kill and at the instant the restarted coordinator listens, before any
  * worker reconnected. A `before` is noted only when the store holds nothing
- * uncommitted (a kill then loses nothing, so what the next life loads must
- * read the same); each view is its JSON text, as a client would receive it.
+ * uncommitted and commits (a kill then loses nothing, so what the next life
+ * loads must read the same; while commits fail, memory holds changes the
+ * store refused); each view is its JSON text, as a client would receive it.
  */
 import { executionView } from '../../system/coordinator/index.js';
 import type { Simulation } from '../sim/index.js';
@@ -31,7 +32,8 @@ export function noteRestartViews(sim: Simulation, note: RunRecorder['note'] | un
   const p = sim.coordinator;
   const c = p.instance;
   if (note === undefined || c === null) return;
-  if (phase === 'before' && uncommitted(p.store) > 0) return;
+  // A failed commit leaves memory ahead of the store until the reload after recovery rolls it back.
+  if (phase === 'before' && (uncommitted(p.store) > 0 || !c.engine.storeHealth().ok)) return;
   const views: Record<string, string> = {};
   let cursor: string | undefined;
   do {

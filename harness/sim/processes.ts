@@ -190,19 +190,20 @@ export class CoordinatorProcess {
   /** Sets the disk's condition (storage faults); applies to this and later incarnations. */
   setDiskMode(mode: StoreFaultMode): void {
     this.diskMode = mode;
-    this.disk?.setMode(mode);
+    // On SQLite the database's own disk fails whole commits (sim-sqlite-store.ts): in front of it only slow_disk applies.
+    this.disk?.setMode(this.store instanceof SimSqliteStore && mode.type !== 'slow_disk' ? { type: 'ok' } : mode);
   }
 
   private wrapDisk(store: Store, clock: Clock, incarnation: number): Store {
     this.disk = new FaultyStore(store, clock, this.env.random.fork(`disk-${incarnation}`));
-    this.disk.setMode(this.diskMode);
+    this.setDiskMode(this.diskMode);
     return this.disk;
   }
 
   private openStore(clock: Clock, commitDelayMs: number, buggify: { buggify?: Buggify }): MemoryStore | SimSqliteStore {
     if (this.store instanceof MemoryStore) return this.store.reopen({ clock, commitDelayMs, ...buggify });
-    const ms = this.options.sqliteThreadMs;
-    const sqlite = { clock, commitDelayMs, ...(ms === undefined ? {} : { thread: { random: this.env.random.fork(`sqlite-thread-${this.host.incarnation}`), maxCommitMs: ms } }) };
+    const [ms, n, random] = [this.options.sqliteThreadMs, this.host.incarnation, this.env.random];
+    const sqlite = { clock, commitDelayMs, disk: { mode: () => this.diskMode, random: random.fork(`sqlite-disk-${n}`) }, ...(ms === undefined ? {} : { thread: { random: random.fork(`sqlite-thread-${n}`), maxCommitMs: ms } }) };
     return this.store !== null ? this.store.reopen(sqlite) : this.options.store === 'sqlite' ? SimSqliteStore.create(sqlite) : new MemoryStore({ clock, commitDelayMs, ...buggify });
   }
 

@@ -5,7 +5,8 @@
  * and a close commits what is queued before the next life opens the file.
  */
 import { describe, expect, it } from 'vitest';
-import { moved, ProbeClock, submitted, track } from '../scenario/store-contract-kit.js';
+import type { StoreFaultMode } from '../../system/store/index.js';
+import { moved, probeRandom, ProbeClock, submitted, track } from '../scenario/store-contract-kit.js';
 import { SimSqliteStore } from './sim-sqlite-store.js';
 
 async function opened(): Promise<{ clock: ProbeClock; store: SimSqliteStore }> {
@@ -50,5 +51,28 @@ describe('SimSqliteStore', () => {
     expect((await third.loadAll())[0]?.status).toBe('preparing');
     await third.close();
     third.dispose();
+  });
+
+  it('on a full or failing disk fails the whole group a write was committed in, as SQLite does, and commits again once the disk heals', async () => {
+    let mode: StoreFaultMode = { type: 'ok' };
+    const clock = new ProbeClock();
+    const store = SimSqliteStore.create({ clock, commitDelayMs: 2, disk: { mode: () => mode, random: probeRandom(1) } });
+    const first = track(store.submit([submitted(1)]));
+    await clock.run(10, () => first.settled);
+    mode = { type: 'disk_full' };
+    const group = [track(store.claim(moved(submitted(1), 'preparing'))), track(store.submit([submitted(2)]))];
+    await clock.run(10, () => group.every((t) => t.settled));
+    expect(group.map((t) => t.error)).toEqual([expect.stringMatching(/store commit failed: SqliteError: database or disk is full/), expect.stringMatching(/SqliteError: database or disk is full/)]);
+    mode = { type: 'disk_error', probability: 1 };
+    const io = track(store.submit([submitted(3)]));
+    await clock.run(10, () => io.settled);
+    expect(io.error).toMatch(/SqliteError: disk I\/O error/);
+    mode = { type: 'ok' };
+    const healed = track(store.submit([submitted(4)]));
+    await clock.run(10, () => healed.settled);
+    expect(healed).toEqual({ settled: true, error: null });
+    expect((await store.loadAll()).map((r) => [r.executionId, r.status])).toEqual([[submitted(1).executionId, 'scheduled'], [submitted(4).executionId, 'scheduled']]);
+    await store.close();
+    store.dispose();
   });
 });

@@ -32,8 +32,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Clock, IllegalStateError, type ExecutionRecord, type Random } from '../../system/core/index.js';
-import { SqliteStore, type SqliteStoreSeams, type Store, type StoreStats } from '../../system/store/index.js';
+import { type Clock, ErrorCode, IllegalStateError, type ExecutionRecord, type Random, SquallError } from '../../system/core/index.js';
+import { type GroupResult, inProcessBackend, type OpDescriptor, type SqliteBackend, type SqliteExecutor, SqliteStore, type SqliteStoreSeams, type Store, type StoreFaultMode, type StoreStats } from '../../system/store/index.js';
 import { sqliteStoreOptions } from '../../system/cli/index.js';
 import { simThreadBackend } from './sim-sqlite-thread.js';
 
@@ -43,6 +43,29 @@ export interface SimSqliteOptions {
   commitDelayMs: number;
   /** The store's thread, simulated: each group commits 1..maxCommitMs ms after it is sent (seeded by `random`). */
   thread?: { random: Random; maxCommitMs: number };
+  /** The disk under the file (storage faults): a full or failing disk fails the whole group its commit was, as SQLite does. */
+  disk?: { mode: () => StoreFaultMode; random: Random };
+}
+
+/** The error better-sqlite3 throws for a failed write, as the executor's transaction sees it. */
+function sqliteError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { name: 'SqliteError', code });
+}
+
+/** The executor on a disk that may fail: a group fails whole, with the message the executor gives a throwing transaction. */
+function onDisk(executor: SqliteExecutor, disk: SimSqliteOptions['disk']): SqliteExecutor {
+  if (disk === undefined) return executor;
+  const fault = (): Error | undefined => {
+    const mode = disk.mode();
+    if (mode.type === 'disk_full') return sqliteError('SQLITE_FULL', 'database or disk is full');
+    if (mode.type === 'disk_error' && disk.random.float() < mode.probability) return sqliteError('SQLITE_IOERR', 'disk I/O error');
+    return undefined;
+  };
+  const runGroup = (ops: readonly OpDescriptor[]): GroupResult => {
+    const err = fault();
+    return err === undefined ? executor.runGroup(ops) : { ok: false, err: new SquallError(ErrorCode.Unavailable, `store commit failed: ${String(err)}`, { cause: err }) };
+  };
+  return { ...executor, runGroup };
 }
 
 /** The clock whose zero-delay timer ends SqliteStore's commit window: `commitDelayMs` later on the virtual clock. */
@@ -57,10 +80,11 @@ function windowClock(clock: Clock, commitDelayMs: number): Clock {
 
 /** The production store over the file, committing in this thread or on its simulated thread. */
 function openSqlite(file: string, options: SimSqliteOptions): SqliteStore {
-  const { clock, thread } = options;
+  const { clock, thread, disk } = options;
   const window = windowClock(clock, options.commitDelayMs);
-  const seams: SqliteStoreSeams = thread === undefined ? { clock: window } : { clock: window, backend: (executor) => simThreadBackend(executor, { clock, ...thread }) };
+  const backend = (executor: SqliteExecutor): SqliteBackend => (thread === undefined ? inProcessBackend(onDisk(executor, disk)) : simThreadBackend(onDisk(executor, disk), { clock, ...thread }));
   // As `squall coordinator` opens it (the exclusive lock: one coordinator per data dir), its thread simulated or absent.
+  const seams: SqliteStoreSeams = { clock: window, backend };
   return SqliteStore.open(file, { ...sqliteStoreOptions({}), thread: false }, seams);
 }
 

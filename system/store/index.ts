@@ -12,6 +12,7 @@ export type { Store, StoreStats } from './store.js';
 export { MemoryDurableState, MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { migrate, SQLITE_SCHEMA_VERSION, SqliteStore, type SqliteStoreOptions, type SqliteStoreSeams } from './sqlite-store.js';
 export type { GroupResult, OpDescriptor, SqliteBackend, SqliteExecutor, StoredRow } from './sqlite-exec.js';
+export { inProcessBackend } from './sqlite-exec.js';
 
 /** Where openStore() puts the database inside a data directory. */
 export const SQLITE_FILE_NAME = 'squall.db';

@@ -184,6 +184,23 @@ describe('13 lease-expiry and 14 prompt-completion', () => {
     h.at(1000).fault('stop', cut).phase('heal').at(3000).connect('w1');
     expect(check(expireLater(h, 3000 + baseContext.toleranceMs - 1), 'prompt-completion')).toEqual([]);
   });
+  /** w1 runs x from t=10; the disk fails from 100 to 7500; with `restartAt`, w1 restarts then (its new life reports nothing); x expires at 8000. */
+  const outage = (restartAt?: number): H => {
+    const disk = { id: 'd1', action: 'disk_error', target: 'coordinator', workers: [], coordinator: true };
+    const h = new H().connect('w1').submit('x').at(10).claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1').at(100).fault('start', disk);
+    if (restartAt !== undefined) {
+      const restart = { id: 'r1', action: 'restart', target: 'w1', workers: ['w1'], coordinator: false };
+      h.at(restartAt).fault('start', restart).emit('coordinator', { type: 'worker_disconnected', workerId: 'w1', connectionId: 'c-w1-0', code: 1006, reason: '' });
+      h.connect('w1').fault('stop', restart);
+    }
+    return expireLater(h.at(7500).fault('stop', disk), 8000);
+  };
+  it('a storage fault alone does not excuse the expiry of a lease its registered holder still ran (blind set 9 #08)', () => {
+    expect(check(outage(), 'lease-expiry')).toEqual([expect.stringMatching(/while its holder w1 was running the attempt .* a store outage does not stop heartbeats/)]);
+  });
+  it('a holder that restarted during the outage no longer runs the attempt: the expiry is owed (disk-fault-restart on SQLite, seed 2)', () => {
+    expect(check(outage(300), 'lease-expiry')).toEqual([]);
+  });
 });
 
 describe('15 result-recorded', () => {
