@@ -32,7 +32,7 @@ const CLI_LATENCY_MS = 1;
  * loops without end reaches it in seconds of virtual time, is stopped there
  * (its next request is never answered) and recorded as hung.
  */
-export const MAX_CLI_REQUESTS = 1000;
+const MAX_CLI_REQUESTS = 1000;
 
 /**
  * The same request (method, path, body) sent this many times in a row with
