@@ -34,6 +34,8 @@ export interface CliRequest {
   refusedHeaders?: string[];
   /** A list page's nextCursor (null: the last page). */
   nextCursor?: string | null;
+  /** A workers answer: the ids of the workers it showed draining. */
+  draining?: string[];
   /** The times (epoch ms, null: none) of each execution or worker the answer showed, in its order: executions createdAt, changedAt (their latest status-history entry), nextRunAt, startedAt, completedAt; workers connectedAt, disconnectedAt, lastSeenAt. */
   times?: [string, Record<string, number | null>][];
   /** A POST's body as sent, parsed (absent: none, or not JSON). */
@@ -63,8 +65,12 @@ export interface CliRun {
   /** The token it presented (scenario `cli[].token`). */
   token: string;
   startedAt: number;
-  /** Absent: still running when the run ended (it was interrupted there). */
+  /** Absent: still running when the run ended (it was interrupted there), or stopped at the request cap (`capped`). */
   endedAt?: number;
+  /** The virtual-time budget the scenario stated for it (scenario `cli[].budgetMs`): it returns within this long after it started. */
+  budgetMs?: number;
+  /** Stopped by the simulated client without returning (a hang): it had made `made` requests, the cap per command, or was sending `same` again and again with no sleep between. */
+  capped?: { made: number; same?: string };
   exitCode?: number;
   /** The error line it ended with. */
   error?: string;

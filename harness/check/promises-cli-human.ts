@@ -82,8 +82,11 @@ function workersPrint(run: CliRun): string | undefined {
     const row = rows.find((r) => r[0] === id);
     const t = times.get(id) ?? ({} as Times);
     const want = [state === 'connected' ? humanAge(t.connectedAt, at) : `down ${humanAge(t.disconnectedAt, at)}`, humanAge(t.lastSeenAt, at)];
-    if (row === undefined || !(row[1] ?? '').startsWith(state) || row[5] !== want[0] || row[6] !== want[1]) {
-      return `printed the row ${JSON.stringify(row?.join(' | ') ?? 'none')} for ${id}, but the API answered it ${state}, connected ${want[0]}, last seen ${want[1]} at the time it printed`;
+    // A draining worker's state reads `connected (draining)` (README); older records did not keep draining.
+    const shown = answer.draining === undefined ? (row?.[1] ?? '').split(' ')[0] : row?.[1];
+    const stateWant = answer.draining?.includes(id) === true ? `${state} (draining)` : state;
+    if (row === undefined || shown !== stateWant || row[5] !== want[0] || row[6] !== want[1]) {
+      return `printed the row ${JSON.stringify(row?.join(' | ') ?? 'none')} for ${id}, but the API answered it ${stateWant}, connected ${want[0]}, last seen ${want[1]} at the time it printed`;
     }
   }
   const connected = answer.seen.filter(([, s]) => s === 'connected').length;

@@ -15,13 +15,11 @@
  *   is never refused 401 while no revoke_token fault runs or ran;
  * - JSON output carries times as ISO-8601 strings, never epoch ms ("Times
  *   print ... as ISO-8601 in JSON, never as epoch milliseconds"): each
- *   `...At` or `at` field is a string of that shape or null;
- * - `executions list` pages as --help says: `--cursor C` starts at C;
- *   without `--all` it reads one page and prints that page's nextCursor;
- *   with `--all` each next read continues from the previous page's
- *   nextCursor until one answers none, and it prints nextCursor null.
+ *   `...At` or `at` field is a string of that shape or null.
+ *
+ * `executions list` paging is in promises-cli-pages.ts.
  */
-import { type CliRequest, type CliRun, cliCommand, cliRunsOf, ownRequests } from './cli-runs.js';
+import { type CliRequest, type CliRun, cliRunsOf, ownRequests } from './cli-runs.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -29,7 +27,7 @@ import { violation } from './violation.js';
 /** An ISO-8601 UTC time as the CLI prints it (format.ts: Date#toISOString). */
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
-/** 31. The wire, the token, JSON times and list paging of every CLI command (see the file comment). */
+/** 31. The wire, the token and JSON times of every CLI command (see the file comment). */
 export function checkCliWire(view: HistoryView): Violation[] {
   const out: Violation[] = [];
   const revokes = view.faults.filter((f) => f.details.action === 'revoke_token').map((f) => f.start.time);
@@ -40,7 +38,8 @@ export function checkCliWire(view: HistoryView): Violation[] {
     const refused = run.token === 'submit' || run.token === 'read' ? ownRequests(run).find((r) => r.status === 401 && !revokes.some((t) => t <= r.at)) : undefined;
     if (refused !== undefined) out.push(v(`${refused.method} ${refused.path} at t=${refused.at} was refused 401 though the command was given a valid ${run.token} token in --token-file (no revoke_token fault before it): the CLI sends the token the file holds`));
     if (run.exitCode !== 0 && run.exitCode !== 1) continue;
-    for (const m of [epochTime(run), paging(run)]) if (m !== undefined) out.push(v(m));
+    const m = epochTime(run);
+    if (m !== undefined) out.push(v(m));
   }
   return out;
 }
@@ -93,33 +92,4 @@ function badTime(x: unknown, path: string): [string, unknown] | undefined {
     if (inner !== undefined) return inner;
   }
   return undefined;
-}
-
-/** `executions list` paging against --cursor, --all and the pages' nextCursor. */
-function paging(run: CliRun): string | undefined {
-  const cmd = cliCommand(run.args);
-  if (cmd.name !== 'executions list') return undefined;
-  const pages = ownRequests(run).filter((r) => r.method === 'GET' && r.status !== undefined && r.status < 300);
-  const cursorOf = (r: CliRequest): string | null => new URLSearchParams(r.path.split('?')[1] ?? '').get('cursor');
-  const given = run.args[run.args.indexOf('--cursor') + 1];
-  const first = pages[0];
-  if (first === undefined) return undefined;
-  if (run.args.includes('--cursor') && cursorOf(first) !== given) return `read its first page with cursor ${cursorOf(first) ?? 'none'}: --cursor ${given} continues from that page`;
-  const all = run.args.includes('--all');
-  for (let i = 1; i < pages.length; i++) {
-    const prev = pages[i - 1] as CliRequest;
-    const page = pages[i] as CliRequest;
-    if (!all) return `read ${pages.length} pages without --all: it reads one page and prints its nextCursor`;
-    if (prev.nextCursor !== undefined && cursorOf(page) !== prev.nextCursor) return `read page ${i + 1} at t=${page.at} with cursor ${cursorOf(page) ?? 'none'}, but the page before answered nextCursor ${prev.nextCursor ?? 'null'}: --all continues from each page's nextCursor`;
-  }
-  const last = pages.at(-1) as CliRequest;
-  if (all && last.nextCursor !== null && last.nextCursor !== undefined) return `stopped (--all) after a page answered nextCursor ${last.nextCursor}: --all follows every page`;
-  let printed: unknown;
-  try {
-    printed = (JSON.parse(run.out) as { nextCursor?: unknown }).nextCursor;
-  } catch {
-    return undefined;
-  }
-  const want = last.nextCursor ?? null;
-  return printed === want ? undefined : `printed nextCursor ${JSON.stringify(printed)}, but its last page answered ${JSON.stringify(want)}: the printed cursor continues the listing (--cursor)`;
 }

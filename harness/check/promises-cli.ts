@@ -20,16 +20,20 @@
  *   `pause`, `resume` the execution as the control answered it; `submit
  *   --wait` each execution as its last read answered it.
  *
- * The watch's pacing and ending are in promises-cli-watch.ts; the wire
- * (header characters, content-length), valid tokens, JSON times and list
- * paging in promises-cli-wire.ts; every submit option on the wire and in
+ * That every command returns (no hang) is in promises-cli-hang.ts; the
+ * pages a listing reads and prints in promises-cli-pages.ts. The watch's
+ * pacing and ending are in promises-cli-watch.ts; the wire (header
+ * characters, content-length), valid tokens and JSON times in
+ * promises-cli-wire.ts; every submit option on the wire and in
  * the created execution in promises-cli-options.ts; what a terminal shows
  * (tables, ages, durations) and the event lines of `watch` in
  * promises-cli-human.ts; `squall tokens` in promises-cli-tokens.ts.
  */
 import { type CliRequest, type CliRun, cliCommand, cliRunsOf, ENDED, ownRequests, readsOf, statusRead } from './cli-runs.js';
+import { checkCliHangs } from './promises-cli-hang.js';
 import { checkCliHuman } from './promises-cli-human.js';
 import { checkCliOptions } from './promises-cli-options.js';
+import { checkCliPages } from './promises-cli-pages.js';
 import { checkCliTokens } from './promises-cli-tokens.js';
 import { checkCliWatches } from './promises-cli-watch.js';
 import { checkCliWire } from './promises-cli-wire.js';
@@ -86,7 +90,7 @@ export function checkCli(view: HistoryView): Violation[] {
     const printed = printMismatch(run);
     if (printed !== undefined) out.push(v(printed));
   }
-  return [...out, ...checkCliWatches(view), ...checkCliWire(view), ...checkCliOptions(view), ...checkCliHuman(view), ...checkCliTokens(view)];
+  return [...out, ...checkCliHangs(view), ...checkCliPages(view), ...checkCliWatches(view), ...checkCliWire(view), ...checkCliOptions(view), ...checkCliHuman(view), ...checkCliTokens(view)];
 }
 
 type Pairs = [string, string][];
@@ -117,7 +121,8 @@ function printMismatch(run: CliRun): string | undefined {
   const body = parseOut(run) as Record<string, unknown> | undefined;
   if (['executions get', 'executions cancel', 'executions pause', 'executions resume'].includes(cmd.name) || (cmd.name === 'submit' && !cmd.waits)) {
     want = own.filter(answered).at(-1)?.seen;
-    got = body === undefined ? [] : pairsOf(body, 'executionId', 'status');
+    // A batch's answer (--file with an array) is `{executions: [...]}`, as the API answered it.
+    got = body === undefined ? [] : pairsOf(cmd.name === 'submit' && Array.isArray(body.executions) ? body.executions : body, 'executionId', 'status');
   } else if (cmd.name === 'executions list') {
     want = own.filter(answered).flatMap((r) => r.seen ?? []);
     got = Array.isArray(body?.executions) ? pairsOf(body.executions, 'executionId', 'status') : [];

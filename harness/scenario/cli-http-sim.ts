@@ -26,13 +26,29 @@ import { lowerHeaders } from './http-client.js';
 /** One-way latency between the CLI and the coordinator (virtual ms). */
 const CLI_LATENCY_MS = 1;
 
+/**
+ * The requests (its event stream aside) one command may make: a watch
+ * polling every 100 ms for over a minute stays under it; a command that
+ * loops without end reaches it in seconds of virtual time, is stopped there
+ * (its next request is never answered) and recorded as hung.
+ */
+const MAX_CLI_REQUESTS = 1000;
+
+/**
+ * The same request (method, path, body) sent this many times in a row with
+ * no sleep between (CliIo.sleep: a watch's poll): a loop that does not move
+ * on (a listing re-reading one page), stopped and recorded as hung within
+ * tens of virtual ms, before it can fill the run's event budget.
+ */
+const MAX_SAME_IN_A_ROW = 50;
+
 /** A socket-level failure, as node:http reports it. */
 function socketError(code: string): Error {
   return Object.assign(new Error(`${code.toLowerCase()} (simulated)`), { code });
 }
 
 /** What an answer showed: [id, status] pairs (an execution, a page of them, a submission, the workers), and an execution's statusHistory. */
-function seenIn(body: string): Pick<CliRequest, 'seen' | 'history' | 'nextCursor'> {
+function seenIn(body: string): Pick<CliRequest, 'seen' | 'history' | 'nextCursor' | 'draining'> {
   let b: unknown;
   try {
     b = JSON.parse(body) as unknown;
@@ -40,14 +56,14 @@ function seenIn(body: string): Pick<CliRequest, 'seen' | 'history' | 'nextCursor
     return {};
   }
   if (b === null || typeof b !== 'object') return {};
-  const o = b as { executionId?: unknown; status?: unknown; statusHistory?: unknown; executions?: unknown; nextCursor?: unknown; workers?: unknown };
+  const o = b as { executionId?: unknown; status?: unknown; statusHistory?: unknown; executions?: unknown; nextCursor?: unknown; workers?: { draining?: unknown }[] };
   const pair = (x: { executionId?: unknown; id?: unknown; status?: unknown; state?: unknown }): [string, string] => [String(x.executionId ?? x.id), String(x.status ?? x.state)];
   if (typeof o.executionId === 'string') {
     const history = Array.isArray(o.statusHistory) ? (o.statusHistory as { status?: unknown; at?: unknown }[]).map((h): [string, number] => [String(h.status), Number(h.at)]) : undefined;
     return { seen: [pair(o)], ...(history === undefined ? {} : { history }) };
   }
   if (Array.isArray(o.executions)) return { seen: (o.executions as object[]).map(pair), ...(o.nextCursor === undefined ? {} : { nextCursor: o.nextCursor === null ? null : String(o.nextCursor) }) };
-  if (Array.isArray(o.workers)) return { seen: (o.workers as object[]).map(pair) };
+  if (Array.isArray(o.workers)) return { seen: (o.workers as object[]).map(pair), draining: o.workers.filter((w) => w?.draining === true).map((w) => String((w as { id?: unknown }).id)) };
   return {};
 }
 
@@ -90,12 +106,33 @@ export class SimCliHttp implements CliHttp {
   /** Pushes of the event stream the command received: [time, execution ids its events name]. */
   readonly pushes: [number, string[]][] = [];
 
+  /** Its own requests so far (the event stream aside). */
+  private made = 0;
+  /** The latest request (method, path, body) and how many times in a row it was sent with no sleep between. */
+  private last = { key: '', times: 0 };
+  private stopped = false;
+
   constructor(
     private readonly sim: Simulation,
     private readonly observe?: CliObserver,
+    /** Called once, when the command asks for a request over MAX_CLI_REQUESTS or one more of the same in a row (`same`): that request is never answered. */
+    private readonly onCap?: (made: number, same?: string) => void,
   ) {}
 
+  /** The command slept (a poll's wait): the same request again afterwards is a poll, not a loop. */
+  slept(): void {
+    this.last = { key: '', times: 0 };
+  }
+
   request(r: CliHttpRequest): Promise<CliHttpAnswer> {
+    const key = `${r.method} ${r.url.pathname}${r.url.search}${r.body === undefined ? '' : ` ${r.body.toString('utf8')}`}`;
+    this.last = { key, times: this.last.key === key ? this.last.times + 1 : 1 };
+    if (this.stopped || this.made + 1 > MAX_CLI_REQUESTS || this.last.times > MAX_SAME_IN_A_ROW) {
+      if (!this.stopped) this.onCap?.(this.made, this.last.times > MAX_SAME_IN_A_ROW ? `${r.method} ${r.url.pathname}${r.url.search}` : undefined);
+      this.stopped = true;
+      return new Promise(() => {});
+    }
+    this.made++;
     const rec: CliRequest = { method: r.method, path: r.url.pathname + r.url.search, at: this.sim.simulatedMs, ...framing(r) };
     const sent = r.method === 'POST' && r.body !== undefined ? parsed(r.body.toString('utf8')) : undefined;
     if (sent !== undefined) rec.sent = sent;

@@ -11,7 +11,11 @@
  * record is noted (`cliRun`: arguments, each request with its times and
  * answer, the event-stream pushes it received, what it printed, its exit
  * code); one still running when the run ends is interrupted and noted
- * without an exit code. harness/check/promises-cli.ts judges them.
+ * without an exit code, and one that asks for more requests than a command
+ * may make, or the same request over and over with no sleep between
+ * (cli-http-sim.ts), is stopped there and noted
+ * `capped`, so a looping command is a hang, never a run that spins
+ * forever. harness/check/promises-cli.ts judges them.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,11 +101,7 @@ export class CliClient {
 
   /** The run is ending: every command still running is noted unended, then interrupted. */
   finish(): void {
-    for (const r of [...this.running]) {
-      this.running.delete(r);
-      this.note({ ...r.run, requests: structuredClone(r.http.requests), pushes: structuredClone(r.http.pushes) });
-      r.stop.abort();
-    }
+    for (const r of [...this.running]) this.interrupt(r);
     if (this.tokenDir !== undefined) rmSync(this.tokenDir, { recursive: true, force: true });
     this.tokenDir = undefined;
   }
@@ -109,11 +109,12 @@ export class CliClient {
   private start(sim: Simulation, client: SimClient, step: CliStep): void {
     const args = step.args.map((a) => (a === '$file' ? this.specFile(step) : this.resolve(sim, a)));
     const files = step.args.includes('$file') ? { files: Object.fromEntries(args.filter((a, i) => step.args[i] === '$file').map((a) => [a, step.file ?? null])) } : {};
-    const http = new SimCliHttp(sim, this.ops);
-    this.exchanges.push(http);
     const stop = new AbortController();
+    // At the request cap the command is recorded as hung and never answered again: it cannot spin the run.
+    const http = new SimCliHttp(sim, this.ops, (made, same) => this.interrupt(entry, { made, ...(same === undefined ? {} : { same }) }));
+    this.exchanges.push(http);
     const tokens = args[0] === 'tokens' ? this.tokensOf(client) : undefined;
-    const run: CliRun = { args, token: step.token, startedAt: sim.simulatedMs, out: '', requests: [], pushes: [], ...files, ...(step.tty ? { tty: true, printed: [] } : {}), ...(tokens === undefined ? {} : { tokensBefore: tokens }) };
+    const run: CliRun = { args, token: step.token, startedAt: sim.simulatedMs, out: '', requests: [], pushes: [], ...files, ...(step.tty ? { tty: true, printed: [] } : {}), ...(tokens === undefined ? {} : { tokensBefore: tokens }), ...(step.budgetMs === undefined ? {} : { budgetMs: step.budgetMs }) };
     let code = 0;
     const base: CliIo = {
       out: (t) => {
@@ -127,7 +128,7 @@ export class CliClient {
       setExitCode: (c) => void (code = c),
       interrupted: () => stop.signal,
       http,
-      sleep: (ms, signal) => simSleep(sim, ms, signal),
+      sleep: (ms, signal) => (http.slept(), simSleep(sim, ms, signal)),
     };
     const io = this.wiring?.io?.(base) ?? base;
     const program = new Command().exitOverride().configureOutput({ writeOut: (t) => io.out(t), writeErr: () => {} });
@@ -144,6 +145,13 @@ export class CliClient {
       () => this.ended(sim, entry, code),
       (err: unknown) => this.ended(sim, entry, ...this.exitOf(err)),
     );
+  }
+
+  /** Notes a command unended (`capped`: stopped at the request cap) and interrupts it. */
+  private interrupt(r: Running, capped?: CliRun['capped']): void {
+    if (!this.running.delete(r)) return;
+    this.note({ ...r.run, ...(capped === undefined ? {} : { capped }), requests: structuredClone(r.http.requests), pushes: structuredClone(r.http.pushes) });
+    r.stop.abort();
   }
 
   /** The exit code and error line of a command's failure, as `squall` (system/cli/run-cli.ts) ends it. */

@@ -5,7 +5,7 @@
  * times every everyMs from `at`; harness/check/promises-cli.ts judges what
  * each did against the README and --help (promise 31).
  *
- *   cli  [{at, args, token?, everyMs?, count?, file?, tty?}]
+ *   cli  [{at, args, token?, everyMs?, count?, file?, tty?, budgetMs?}]
  *
  * `args` is the command line after `squall`, without --url and the token
  * (the client adds them). Placeholders: `$last` the execution the CLI's
@@ -21,7 +21,11 @@
  * written as shells write them (client-cli.ts: a newline, CRLF or none).
  * `tokens create|list|revoke` run on the coordinator's token file (its data
  * dir), not over HTTP. `tty: true` runs the command as on a terminal
- * (tables and human times, judged by promises-cli-human.ts).
+ * (tables and human times, judged by promises-cli-human.ts). `budgetMs`
+ * states how long (virtual ms) the command may take before it is reported
+ * hung (promises-cli-hang.ts); without it, a command that does not wait is
+ * hung when it runs past the CLI's request timeout or makes more requests
+ * than the client allows one command (client-cli.ts).
  */
 import { z } from 'zod';
 import { Ms, PosInt } from './faults.js';
@@ -40,5 +44,7 @@ export const CliStep = z.strictObject({
   file: z.unknown().optional(),
   /** Run as on a terminal: stdout is a TTY, so tables and "3s ago" times instead of JSON. */
   tty: z.boolean().default(false),
+  /** Virtual ms within which the command returns after it starts (promise 31 reports it hung otherwise). */
+  budgetMs: PosInt.optional(),
 });
 export type CliStep = z.output<typeof CliStep>;

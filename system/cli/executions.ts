@@ -68,7 +68,7 @@ async function control(t: ApiTarget, action: 'cancel' | 'pause' | 'resume', id: 
 /** Registers `squall executions` and its subcommands. */
 export function registerExecutionsCommand(program: Command, io: CliIo = processIo): void {
   const cmd = program.command('executions').description('list, inspect, cancel, pause, resume and watch executions on a running coordinator');
-  addClientOptions(cmd.command('list').description('list executions, newest first'))
+  addClientOptions(cmd.command('list').description('list executions, oldest first (as the API pages them: createdAt, then id)'))
     .option('--status <status>', 'only this status (pending, scheduled, preparing, running, retrying, paused, completed, failed, cancelled, timeout)')
     .option('--task-id <id>', 'only executions of this task id')
     .option('--limit <n>', 'page size (1-1000)', intOption('--limit', 1, 1000), 50)

@@ -69,8 +69,8 @@ describe('31 cli: what get, list and submit print is what the API answered (prom
     const page = (at: number, seen: [string, string][]): CliRequest => ({ method: 'GET', path: `/api/v1/executions?limit=2&t=${at}`, at, status: 200, seen });
     const reqs = [page(100, [['a', 'running'], ['b', 'completed']]), page(110, [['c', 'failed']])];
     const out = (ids: [string, string][]): string => JSON.stringify({ executions: ids.map(([executionId, status]) => ({ executionId, status })), nextCursor: null });
-    expect(messages(run(['executions', 'list', '--all'], reqs, { out: out([['a', 'running'], ['b', 'completed'], ['c', 'failed']]) }))).toEqual([]);
-    expect(messages(run(['executions', 'list', '--all'], reqs, { out: out([['a', 'running'], ['b', 'completed']]) }))).toEqual([expect.stringMatching(/printed a running, b completed, but the API answered a running, b completed, c failed/)]);
+    expect(messages(run(['executions', 'list', '--limit', '2', '--all'], reqs, { out: out([['a', 'running'], ['b', 'completed'], ['c', 'failed']]) }))).toEqual([]);
+    expect(messages(run(['executions', 'list', '--limit', '2', '--all'], reqs, { out: out([['a', 'running'], ['b', 'completed']]) }))).toEqual([expect.stringMatching(/printed a running, b completed, but the API answered a running, b completed, c failed/)]);
   });
 });
 

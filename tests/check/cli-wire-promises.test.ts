@@ -3,7 +3,7 @@
  * node would not carry as meant (a CR/LF header, a content-length that is
  * not the body's UTF-8 bytes), a valid token refused 401, a JSON time
  * printed as epoch ms, and `executions list` paging that does not follow
- * --cursor, --all and nextCursor are each reported; their good neighbours
+ * --cursor, --all and nextCursor (promises-cli-pages.ts) are each reported; their good neighbours
  * pass. The simulation shows each caught against a broken CLI
  * (tests/sim/broken-cli-edges.test.ts).
  */
@@ -44,7 +44,7 @@ describe('31 cli: requests framed as node carries them (promises-cli-wire.ts)', 
   });
 });
 
-describe('31 cli: JSON times and list paging (promises-cli-wire.ts)', () => {
+describe('31 cli: JSON times (promises-cli-wire.ts) and list paging (promises-cli-pages.ts)', () => {
   it('reports a time printed as epoch ms; passes ISO-8601 and null', () => {
     const get = (out: unknown): CliRun => run(['executions', 'get', 'ex_1'], [{ method: 'GET', path: '/api/v1/executions/ex_1', at: 100, answeredAt: 102, status: 200, seen: [['ex_1', 'running']] }], { out: printed(out) });
     expect(messages(get({ executionId: 'ex_1', status: 'running', createdAt: T, completedAt: null, statusHistory: [{ status: 'running', at: T }] }))).toEqual([]);
@@ -71,6 +71,7 @@ describe('31 cli: JSON times and list paging (promises-cli-wire.ts)', () => {
       expect.stringMatching(/read its first page with cursor none: --cursor c1 continues from that page/),
       expect.stringMatching(/stopped \(--all\) after a page answered nextCursor c1: --all follows every page/),
       expect.stringMatching(/read page 2 at t=110 with cursor none, but the page before answered nextCursor c1: --all continues from each page's nextCursor/),
+      expect.stringMatching(/read ex_1 on page 1 and again on page 2 \(t=110\): a listing holds each execution once/),
     ]);
   });
 });
