@@ -34,7 +34,7 @@ function objectOf(entries: [string, JsonText][]): JsonText {
 }
 
 /** Any JSON value up to `depth` containers deep, with at most 4 members per container, keys drawn from KEYS (machinery ones often). */
-export function jsonArbitrary(depth: number): fc.Arbitrary<JsonText> {
+function jsonArbitrary(depth: number): fc.Arbitrary<JsonText> {
   const { value } = fc.letrec<{ value: JsonText }>((tie) => ({
     value: fc.oneof(
       { depthSize: 'small', maxDepth: depth, depthIdentifier: 'json' },
