@@ -10,7 +10,9 @@
  *   `uri_too_long`, a body over 1 MiB 413 `too_large`; one at or under the
  *   limit is not refused for it (blind set 15 #26: only header names
  *   counted, so 64 KiB of values passed). The harness counts the bytes it
- *   sent itself;
+ *   sent itself. A body streamed far past the limit is answered 413 with
+ *   the chunk that passed it, and the server never holds more than the
+ *   limit of it (blind set 17 #28: the rest buffered until the end);
  * - calls the API cannot take: a cancel, pause or resume of a finished
  *   execution is 409 `conflict`, of an unknown id 404 `not_found`; a method
  *   a route does not serve 405 `method_not_allowed` with Allow; a path no
@@ -32,12 +34,13 @@ export const DOCUMENTED_LIMITS: Readonly<Record<string, { max: number; status: n
   body: { max: 1024 * 1024, status: 413, code: 'too_large', what: 'body' },
 };
 
-/** A limit probe as noted: which limit, the bytes the harness counted, the answer. */
+/** A limit probe as noted: which limit, the bytes the harness counted, the answer; for a streamed body, when the answer came and the most the server held. */
 export interface LimitProbe {
   limit: string;
   bytes: number;
   status: number;
   code?: string;
+  streamed?: { chunkBytes: number; answeredAfterBytes: number; heldPeakBytes: number };
 }
 
 /**
@@ -80,9 +83,27 @@ function limitMismatch(view: HistoryView, rec: HistoryRecord, p: LimitProbe): Vi
   if (limit === undefined) return [];
   const over = p.bytes > limit.max;
   const refused = p.status === limit.status && p.code === limit.code;
+  if (p.streamed !== undefined && refused) return streamMismatch(view, rec, p, limit.max, p.streamed);
   if (over ? refused : p.status !== limit.status) return [];
   const why = over ? `the README allows at most ${limit.max}: it must be refused ${limit.status} ${limit.code}` : `the README allows up to ${limit.max}: it must not be refused ${limit.status}`;
   return [violation(view.records, 'api-contract', `a request whose ${limit.what} are ${p.bytes} bytes was answered ${answer(p)} at t=${rec.time}: ${why}`, { index: rec.index })];
+}
+
+/**
+ * A body streamed far past the limit, refused: the answer must come with the
+ * chunk that passed the limit (not at the body's end), and the server must
+ * never have held more than the limit (what it reads past it is dropped).
+ */
+function streamMismatch(view: HistoryView, rec: HistoryRecord, p: LimitProbe, max: number, s: NonNullable<LimitProbe['streamed']>): Violation[] {
+  const out: Violation[] = [];
+  const sent = `a body streamed in chunks of ${s.chunkBytes} bytes to ${p.bytes} bytes (the limit is ${max}) at t=${rec.time}`;
+  if (s.answeredAfterBytes > max + s.chunkBytes) {
+    out.push(violation(view.records, 'api-contract', `${sent} was answered 413 only once ${s.answeredAfterBytes} bytes were sent: the refusal is due when the body passes the limit, not at its end (a client streaming gigabytes waits for it all)`, { index: rec.index }));
+  }
+  if (s.heldPeakBytes > max) {
+    out.push(violation(view.records, 'api-contract', `${sent}: the server held ${s.heldPeakBytes} bytes of it at once: a body past the limit is dropped, never kept (the limit bounds the memory one request takes)`, { index: rec.index }));
+  }
+  return out;
 }
 
 function edgeMismatch(view: HistoryView, rec: HistoryRecord, p: EdgeProbe): Violation[] {

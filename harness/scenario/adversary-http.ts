@@ -16,6 +16,7 @@ import { apiRoutes, HTTP_ADVERSARY } from '../check/api-scopes.js';
 import type { Simulation } from '../sim/index.js';
 import { handlerCall, type SimClient } from './sim-client.js';
 import { probeDepth } from './adversary-depth.js';
+import { probeValueCounts } from './adversary-json-values.js';
 import { probeLimits } from './adversary-limits.js';
 import { probeSurface, type GateSetting } from './adversary-surface.js';
 
@@ -50,6 +51,7 @@ export async function probeHttpScopes(sim: Simulation, client: SimClient, record
   await probeOrigins(sim, client, recorder);
   await probeBodies(sim, client, recorder);
   await probeDepth(sim, client, recorder);
+  await probeValueCounts(sim, client, recorder);
   await probeLimits(sim, client, recorder);
   await probeSurface(sim, client, recorder, gate);
 }

@@ -6,7 +6,9 @@
  * values (one huge cookie, then a token and many cookies) and far over (60
  * KiB, still under what the parser takes; 65 KiB, past node's own parser
  * cap, refused by node and answered by the server's parser-error mapping,
- * harness/sim/http-wire.ts), a method node does not know (405), and the state-changing calls on
+ * harness/sim/http-wire.ts), a submission streaming a body 32 times the
+ * limit in 64 KiB chunks (answered 413 at the limit, nothing past it held:
+ * the reader's buffer is measured), a method node does not know (405), and the state-changing calls on
  * executions that cannot take them: cancel, pause and resume of a finished
  * execution (409 conflict) and of an id nothing has (404 not_found), a
  * method a route does not serve (405 with Allow) and a path no route has
@@ -21,6 +23,7 @@ import type { HistoryRecorder } from '../check/history.js';
 import { DOCUMENTED_LIMITS, type EdgeProbe, type LimitProbe } from '../check/promises-api-limits.js';
 import { HTTP_ADVERSARY } from '../check/api-scopes.js';
 import type { Simulation } from '../sim/index.js';
+import type { BodyRead, WireRequest } from '../sim/http-wire.js';
 import { handlerCall, type SimClient } from './sim-client.js';
 
 const limitOf = (name: string): number => DOCUMENTED_LIMITS[name]?.max ?? 0;
@@ -75,7 +78,40 @@ export async function probeLimits(sim: Simulation, client: SimClient, recorder: 
     const res = await call({ method: 'POST', path: '/api/v1/executions/probe-unknown-id/cancel', headers: submit, body });
     note({ limit: 'body', bytes: Buffer.byteLength(body), status: res.status, ...optional(codeOf(res.body)) }, 'httpLimit');
   }
+  const streamed = await streamOversizedBody(sim, submit);
+  if (streamed !== undefined) note(streamed, 'httpLimit');
   await probeEdges(sim, client, (p) => note(p, 'httpEdge'));
+}
+
+/** The oversized upload: 32 times the body limit, streamed in chunks of 64 KiB. */
+const UPLOAD = { chunkBytes: 64 * 1024, times: 32 };
+
+/**
+ * A submission whose body is far past the limit, streamed in chunks through
+ * the real server's reader (http-plumbing.ts `streamed`): noted with the
+ * bytes sent, when the answer came and the most the server held.
+ */
+async function streamOversizedBody(sim: Simulation, headers: Record<string, string>): Promise<LimitProbe | undefined> {
+  const c = sim.coordinator.instance;
+  if (c === null) return undefined;
+  let read: BodyRead | undefined;
+  const request: WireRequest = {
+    method: 'POST',
+    path: '/api/v1/executions',
+    query: new URLSearchParams(),
+    headers: { host: 'coordinator', ...headers },
+    body: '',
+    streamed: { chunkBytes: UPLOAD.chunkBytes, totalBytes: UPLOAD.times * limitOf('body'), observe: (r) => (read = r) },
+  };
+  const res = await c.handleHttp(request);
+  if (read === undefined) return undefined;
+  let parsed: unknown = null;
+  try {
+    parsed = JSON.parse(res.body) as unknown;
+  } catch {
+    parsed = null;
+  }
+  return { limit: 'body', bytes: read.sentBytes, status: res.status, ...optional(codeOf(parsed)), streamed: { chunkBytes: UPLOAD.chunkBytes, answeredAfterBytes: read.answeredAfterBytes, heldPeakBytes: read.heldPeakBytes } };
 }
 
 const optional = (code: string | undefined): { code?: string } => (code === undefined ? {} : { code });

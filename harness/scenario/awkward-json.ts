@@ -5,8 +5,15 @@
  * empty key, unicode keys, numbers at the edges of a double, nested empty
  * objects and arrays, escapes and a long string. Built with JSON.parse, so
  * `__proto__` is an own member as a client's JSON body makes it (an object
- * literal would set the prototype instead).
+ * literal would set the prototype instead). Besides the fixed part, two
+ * generated ones (json-shapes.ts): `placed`, every machinery key as a member
+ * of objects inside arrays, arrays of arrays and objects in arrays in
+ * objects (blind set 17 #17: `__proto__` members dropped inside arrays), and
+ * `generated`, JSON values fast-check draws from a fixed seed per value
+ * (scalars, empty and nested containers, machinery keys at any depth).
  */
+import { machineryPlacements, sampleJson } from './json-shapes.js';
+
 const TEXT = `{
   "__proto__": { "polluted": true, "__proto__": [1, { "__proto__": null }] },
   "constructor": { "prototype": { "x": 1 }, "name": "Object" },
@@ -23,9 +30,28 @@ const TEXT = `{
   "escapes": "\\"\\\\/\\b\\f\\n\\r\\t\\u0000\\u001f\\u2028\\u2029"
 }`;
 
-/** A fresh copy of the awkward value, with a long string of `longBytes` characters. */
-export function awkwardJson(longBytes = 4096): Record<string, unknown> {
+/** Seeds of the generated part: `seed` picks one of these many draws (a handful of values each), so values differ between executions. */
+const DRAWS = 16;
+const drawn = new Map<number, string>();
+
+/** The generated part for `seed`, as JSON text (drawn once per process). */
+function generatedText(seed: number): string {
+  const key = seed % DRAWS;
+  let text = drawn.get(key);
+  if (text === undefined) {
+    text = `[${sampleJson(4, 17_000 + key, 12).map((v) => v.text).join(',')}]`;
+    drawn.set(key, text);
+  }
+  return text;
+}
+
+const PLACED = `[${machineryPlacements().map((v) => v.text).join(',')}]`;
+
+/** A fresh copy of the awkward value, with a long string of `longBytes` characters, and the generated values of draw `seed`. */
+export function awkwardJson(longBytes = 4096, seed = 0): Record<string, unknown> {
   const v = JSON.parse(TEXT) as Record<string, unknown>;
   v.long = 'ab€'.repeat(Math.ceil(longBytes / 3)).slice(0, longBytes);
+  v.placed = JSON.parse(PLACED) as unknown;
+  v.generated = JSON.parse(generatedText(seed)) as unknown;
   return v;
 }

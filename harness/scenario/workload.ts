@@ -85,8 +85,8 @@ function specOf(item: WorkloadItem, random: Random, n = 0): ExecutionSpec {
     ? { kind: 'fail', params: { times: item.failTimes === 'always' ? ALWAYS_FAIL_TIMES : item.failTimes } }
     : { kind: item.kind, params: { ...item.params, ...(item.valueBytes === undefined ? {} : { value: echoValue(item, n) }) } };
   if (item.awkwardJson) {
-    spec.metadata = awkwardJson();
-    if (spec.kind === 'echo') spec.params = { ...(spec.params as Record<string, unknown>), value: awkwardJson(2048) };
+    spec.metadata = awkwardJson(4096, 2 * n);
+    if (spec.kind === 'echo') spec.params = { ...(spec.params as Record<string, unknown>), value: awkwardJson(2048, 2 * n + 1) };
   }
   // An item without a priority submits none: the engine's documented default (medium) is read back (promises-api-defaults.ts).
   if (item.priority !== undefined) spec.priority = item.priority;

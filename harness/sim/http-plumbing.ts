@@ -15,6 +15,11 @@
  * offsets. Bodies of ASCII only, and requests to paths that never stream,
  * pass straight through (see MULTI_BYTE, STREAM_PATHS), unless they are
  * large (LARGE_BODY): those go through readBody for its size limit (413).
+ * A request may instead stream its body (`streamed`: chunks of a given size
+ * up to a total, far past the limit, never built whole): it goes through
+ * readBody chunk by chunk with the reader's buffer measured, and the client
+ * is told how much it had sent when the answer came and the most the reader
+ * held (the body-stream probe, adversary-limits.ts, promise 29).
  * And every request first passes the real server's request limits
  * (checkRequestLimits: target 414, header names and values 431) on its
  * target and headers as sent, so an over-limit request is refused as the
@@ -29,7 +34,7 @@
 import { EventEmitter } from 'node:events';
 import type { HttpHandler, HttpResponse, HttpStreamSink, Random } from '../../system/core/index.js';
 import { checkRequestLimits, httpRequestOf, MAX_HTTP_BODY_BYTES, readBody, startStream, type BodySource, type StreamTarget } from '../../system/transport/index.js';
-import { asParsed, parserError, parserRefusal, targetOf, type WireRequest } from './http-wire.js';
+import { asParsed, parserError, parserRefusal, targetOf, type StreamedBody, type WireRequest } from './http-wire.js';
 
 /**
  * Where the coordinator serves streams (the dashboard's event stream). A
@@ -68,6 +73,40 @@ function cuts(bytes: Buffer, random: Random, n: number): number[] {
   const at = new Set<number>([random.int(1, Math.max(1, bytes.length - 1)), random.int(1, Math.max(1, bytes.length - 1))]);
   if (inside.length > 0) at.add(inside[n % inside.length] ?? 1);
   return [...at].filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b);
+}
+
+const heldBytes = (chunks: Buffer[]): number => chunks.reduce((n, c) => n + c.length, 0);
+
+/**
+ * A streamed body through the real reader, chunk by chunk, with the reader's
+ * own buffer handed in (readBody's `chunks`) so what it holds is measured
+ * after every chunk, and the client noting how much it had sent when the
+ * answer came (a few microtask turns after each chunk, as a socket's reads
+ * are apart). The client sends the whole body: a server that reads past the
+ * limit must drop what it reads.
+ */
+async function viaStreamedReader(s: StreamedBody): Promise<string | 'too_large'> {
+  const source = new EventEmitter();
+  const held: Buffer[] = [];
+  let answered = false;
+  const read = readBody(source as BodySource, MAX_HTTP_BODY_BYTES, held);
+  read.then(() => (answered = true), () => (answered = true));
+  const chunk = Buffer.alloc(s.chunkBytes, 0x78);
+  let sent = 0;
+  let peak = 0;
+  let answeredAfter: number | undefined;
+  while (sent < s.totalBytes) {
+    const piece = chunk.subarray(0, Math.min(chunk.length, s.totalBytes - sent));
+    source.emit('data', piece);
+    sent += piece.length;
+    peak = Math.max(peak, heldBytes(held));
+    for (let i = 0; i < 3; i++) await Promise.resolve();
+    if (answered && answeredAfter === undefined) answeredAfter = sent;
+  }
+  source.emit('end');
+  const body = await read;
+  s.observe({ sentBytes: sent, answeredAfterBytes: answeredAfter ?? sent, heldPeakBytes: peak });
+  return body;
 }
 
 /** The body as the real server reads it: its bytes emitted in chunks to readBody. */
@@ -128,10 +167,11 @@ export function viaServerPlumbing(handle: HttpHandler, random: Random): HttpHand
     const over = overLimits(wire);
     if (over !== undefined) return Promise.resolve(over);
     const req = httpRequestOf(asParsed(wire), wire.body);
+    if (wire.streamed !== undefined) return plumbed(req, wire.streamed);
     return STREAM_PATHS.has(req.path) || MULTI_BYTE.test(req.body) || req.body.length >= LARGE_BODY ? plumbed(req) : handle(req);
   };
-  async function plumbed(req: Parameters<HttpHandler>[0]): ReturnType<HttpHandler> {
-    const body = MULTI_BYTE.test(req.body) || req.body.length >= LARGE_BODY ? await viaBodyReader(req.body, random, n++) : req.body;
+  async function plumbed(req: Parameters<HttpHandler>[0], streamed?: StreamedBody): ReturnType<HttpHandler> {
+    const body = streamed !== undefined ? await viaStreamedReader(streamed) : MULTI_BYTE.test(req.body) || req.body.length >= LARGE_BODY ? await viaBodyReader(req.body, random, n++) : req.body;
     if (body === 'too_large') return { status: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { code: 'too_large', message: `request body exceeds ${MAX_HTTP_BODY_BYTES} bytes`, path: '' } }) };
     const res = await handle({ ...req, body });
     if (res.stream === undefined) return res;

@@ -28,8 +28,23 @@ export interface WirePeer {
   port: number;
 }
 
-/** A request as a simulated client sends it: header names in its own spelling, and the connection it came on. */
-export type WireRequest = HttpRequest & { peer?: WirePeer };
+/** A body a simulated client streams in chunks of `chunkBytes` (the HTTP adversary's oversized upload), never built whole. */
+export interface StreamedBody {
+  chunkBytes: number;
+  totalBytes: number;
+  /** Told, once the body was sent, what the server's reader did with it. */
+  observe(read: BodyRead): void;
+}
+
+/** What readBody did with a streamed body: bytes the client sent, sent when the answer came, and the most it held at once. */
+export interface BodyRead {
+  sentBytes: number;
+  answeredAfterBytes: number;
+  heldPeakBytes: number;
+}
+
+/** A request as a simulated client sends it: header names in its own spelling, the connection it came on, and a body it streams instead of `body` (http-plumbing.ts). */
+export type WireRequest = HttpRequest & { peer?: WirePeer; streamed?: StreamedBody };
 
 /** The request target as sent: path and query. */
 export function targetOf(req: HttpRequest): string {

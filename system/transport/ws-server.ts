@@ -28,10 +28,17 @@ export interface BodySource {
   on(event: 'error', fn: (err: Error) => void): unknown;
 }
 
-/** The request body as one string, decoded once all its bytes are in ('too_large' past limit). Exported for the simulation's HTTP path. */
-export function readBody(req: BodySource, limit: number): Promise<string | 'too_large'> {
+/**
+ * The request body as one string, decoded once all its bytes are in. Past
+ * `limit` bytes it is 'too_large' at once, at the chunk that crossed it (the
+ * 413 goes out while the client still sends), and nothing more is kept: the
+ * rest of the body is read and dropped, so one request never holds more than
+ * `limit` bytes, however large it is. `chunks` is where the body's bytes are
+ * kept until its end (the simulation passes its own, to see how much was
+ * held). Exported for the simulation's HTTP path.
+ */
+export function readBody(req: BodySource, limit: number, chunks: Buffer[] = []): Promise<string | 'too_large'> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
     req.on('data', (chunk: Buffer) => {
@@ -41,6 +48,10 @@ export function readBody(req: BodySource, limit: number): Promise<string | 'too_
     });
     req.on('end', () => resolve(over ? 'too_large' : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
+    // The answer to a body past the limit is due when it passes it, not at its end (which may be gigabytes later).
+    req.on('data', () => {
+      if (over) resolve('too_large');
+    });
   });
 }
 

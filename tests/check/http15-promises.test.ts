@@ -134,3 +134,26 @@ describe('29 api-contract: an enum gauge decoded by its help text (promises-metr
     ]);
   });
 });
+
+describe('29 api-contract: a body streamed past the limit is answered at it and never held (set 17 #28)', () => {
+  const streamed = (answeredAfterBytes: number, heldPeakBytes: number): H => {
+    const h = new H().at(100);
+    h.rec.recordInfo({ httpLimit: { limit: 'body', bytes: 33554432, status: 413, code: 'too_large', streamed: { chunkBytes: 65536, answeredAfterBytes, heldPeakBytes } } }, 'http-adversary');
+    return h;
+  };
+
+  it('passes a 413 at the chunk that passed the limit with at most the limit held', () => {
+    expect(messages(streamed(1048576 + 65536, 1048576))).toEqual([]);
+  });
+
+  it('reports a 413 only at the end of the body, and a body kept past the limit', () => {
+    expect(messages(streamed(33554432, 1048576))).toEqual([expect.stringMatching(/^a body streamed in chunks of 65536 bytes to 33554432 bytes \(the limit is 1048576\) at t=100 was answered 413 only once 33554432 bytes were sent: the refusal is due when the body passes the limit/)]);
+    expect(messages(streamed(1048576 + 65536, 1048576 + 65536))).toEqual([expect.stringMatching(/the server held 1114112 bytes of it at once: a body past the limit is dropped, never kept/)]);
+  });
+
+  it('still requires the 413 itself', () => {
+    const h = new H().at(100);
+    h.rec.recordInfo({ httpLimit: { limit: 'body', bytes: 33554432, status: 201, streamed: { chunkBytes: 65536, answeredAfterBytes: 33554432, heldPeakBytes: 33554432 } } }, 'http-adversary');
+    expect(messages(h)).toEqual([expect.stringMatching(/a request whose body are 33554432 bytes was answered 201 .* it must be refused 413 too_large/)]);
+  });
+});

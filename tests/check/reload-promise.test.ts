@@ -94,6 +94,22 @@ describe('33 reload: what a client reads back is what it submitted', () => {
     ]);
   });
 
+  it('reports a __proto__ member lost inside an array (set 17 #17), and passes it kept', () => {
+    const inArray = '{"list": [{"__proto__": {"a": 1}, "b": 2}], "deep": [[{"constructor": [{"__proto__": null}]}]]}';
+    const h = new H();
+    const i = h.rec.recordInvoke({ ref: 'ref-c', kind: 'echo', tasks: [{ kind: 'echo', params: { value: JSON.parse(inArray) as unknown }, metadata: {} }] });
+    h.rec.recordOk(i, { executionIds: ['c'] });
+    const kept = JSON.parse(inArray) as unknown;
+    views(h.at(10), 'before', 1, { c: view('c', { params: { value: kept }, result: kept, metadata: {} }) });
+    expect(messages(h)).toEqual([]);
+    const lost = JSON.parse(inArray.replace('{"__proto__": null}', '{}')) as unknown;
+    views(h.at(20), 'after', 2, { c: view('c', { params: { value: lost }, result: lost, metadata: {} }) });
+    expect(messages(h)).toEqual([
+      expect.stringMatching(/^c read differently after .*: result\.deep\[0\]\[0\]\.constructor\[0\] \{"__proto__":null\} → \{\}/),
+      expect.stringMatching(/^c reads after a coordinator restart .*submitted → read: params\.value\.deep\[0\]\[0\]\.constructor\[0\] \{"__proto__":null\} → \{\}; result\.deep/),
+    ]);
+  });
+
   it('passes an unfinished echo without a result, and executions the history never saw submitted', () => {
     const h = new H();
     submitted(h, 'a');

@@ -34,8 +34,8 @@ const broken = vi.hoisted(() => ({ sleep: false, hub: false, heartbeat: false, b
 vi.mock('../../system/transport/ws-server.js', async (importOriginal) => {
   const real = await importOriginal<typeof ServerModule>();
   /** #18: each chunk decoded on its own. */
-  function readBody(req: ServerModule.BodySource, limit: number): Promise<string | 'too_large'> {
-    if (!broken.body) return real.readBody(req, limit);
+  function readBody(req: ServerModule.BodySource, limit: number, held?: Buffer[]): Promise<string | 'too_large'> {
+    if (!broken.body) return real.readBody(req, limit, held);
     return new Promise((resolve) => {
       const chunks: Buffer[] = [];
       req.on('data', (c) => void chunks.push(c));
