@@ -1,0 +1,54 @@
+/**
+ * Blind set 17's wire defects (#15, #21, #23) as broken variants
+ * (./broken/wire17-variants.ts; #21 by vi.mock below): scenario wire-frames
+ * passes on the real system and fails under promise 38 (wire) with the
+ * defect planted. Their rules: tests/check/wire-frames-promise.test.ts.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import type * as WorkerTypes from '../../system/worker/worker-types.js';
+import { loadScenario } from '../../harness/scenario/loader.js';
+import { withBinaryReadAsText, withCaTrustingAnything } from './broken/wire17-variants.js';
+import { simVerdict } from './broken/verdict.js';
+
+const state = vi.hoisted(() => ({ threeDigitHints: false }));
+
+// Set 17 #21: the hint's digits read at most three at a time (2500 → 250, 12000 → 120).
+vi.mock('../../system/worker/worker-types.js', async (importOriginal) => {
+  const real = await importOriginal<typeof WorkerTypes>();
+  const parseRetryAfter: typeof real.parseRetryAfter = (reason) => real.parseRetryAfter(state.threeDigitHints ? reason.replace(/retry-after=(\d{1,3})\d*/, 'retry-after=$1') : reason);
+  return { ...real, parseRetryAfter };
+});
+
+describe('blind set 17: the wire\'s frame types, hints and TLS trust', () => {
+  it('wire-frames: binary frames read as UTF-8 text on both sides instead of refused with 1003 (wire; set 17 #15)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/wire-frames.yaml');
+    expect((await simVerdict(scenario)).text).toBe('');
+    const broken = await withBinaryReadAsText(() => simVerdict(scenario));
+    expect(broken.passed).toBe(false);
+    expect(broken.promises).toContain('wire');
+    expect(broken.text).toMatch(/coordinator received a binary frame from adversary on c\d+ at t=\d+ and handed it to its logic as text/);
+    expect(broken.text).toMatch(/w1 received a binary frame from adversary on c\d+ at t=\d+ and (handed it to its logic as text|did not close the connection)/);
+  });
+
+  it('wire-frames: a 4503 hint read to three digits, so 2500 and 12000 send the worker back at once (wire; set 17 #21)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/wire-frames.yaml');
+    state.threeDigitHints = true;
+    try {
+      const broken = await simVerdict(scenario);
+      expect(broken.passed).toBe(false);
+      expect(broken.promises).toContain('wire');
+      expect(broken.text).toMatch(/w1 was refused with 4503 retry-after=2500 at t=\d+ but tried to connect again \d+ ms later \(t=\d+\): a refused worker waits at least 2500 ms/);
+      expect(broken.text).toMatch(/w1 was refused with 4503 retry-after=12000 at t=\d+ but tried to connect again \d+ ms later \(t=\d+\): a refused worker waits at least 5333\.3 ms/);
+    } finally {
+      state.threeDigitHints = false;
+    }
+  });
+
+  it('wire-frames: a connect given a CA (--tls-ca) accepts any certificate (wire; set 17 #23)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/wire-frames.yaml');
+    const broken = await withCaTrustingAnything(() => simVerdict(scenario));
+    expect(broken.passed).toBe(false);
+    expect(broken.promises).toContain('wire');
+    expect(broken.text).toMatch(/w\d's connect to wss:\/\/coordinator:7000\/ws at t=0 \(given a CA, --tls-ca\) sets rejectUnauthorized: false/);
+  });
+});
