@@ -21,7 +21,8 @@
  *    no connect's options accept an unverified certificate
  *    (rejectUnauthorized: false) or replace the host-name check, and a connect
  *    given a CA trusts exactly that CA (blind set 17 #23: a CA given also
- *    turned verification off). Fleet field `tlsCa`.
+ *    turned verification off). Fleet field `tlsCa`: and every connect of a
+ *    worker given a CA passes it on.
  */
 import type { CheckContext } from './context.js';
 import type { HistoryRecord } from './history.js';
@@ -103,6 +104,24 @@ export function checkConnectTrust(view: HistoryView): Violation[] {
     if (v.caKept !== true) wrong.push(v.caGiven === true ? 'does not trust exactly the CA it was given' : 'trusts a CA it was not given');
     if (wrong.length === 0) continue;
     out.push(violation(view.records, 'wire', `${at} ${wrong.join('; ')}: wss:// verifies the server's certificate, --tls-ca only replaces the trusted roots, and there is no opt-out (README, TLS)`, { index: r.index, workerId: client }));
+  }
+  return out;
+}
+
+/** A worker process's id from its host: a twin's host is `<id>.twin` (scenario fleet.twins), its events carry the id. */
+const workerOfHost = (host: string): string => host.replace(/\.twin$/, '');
+
+/** 38. A worker given a CA passes it on at every connect attempt (the `connecting` event and the connect are one instant); reported once per worker. */
+export function checkCaPassedOn(view: HistoryView, ctx: CheckContext): Violation[] {
+  if (ctx.workersTlsCa !== true) return [];
+  const workers = new Set(ctx.workerIds ?? []);
+  const given = new Set(netNotes(view, 'connectTls').flatMap((r) => (r.value.caGiven === true ? [`${workerOfHost(String(r.value.client))}@${r.time}`] : [])));
+  const reported = new Set<string>();
+  const out: Violation[] = [];
+  for (const r of view.records) {
+    if (r.f !== 'connecting' || !workers.has(r.process) || reported.has(r.process) || given.has(`${r.process}@${r.time}`)) continue;
+    reported.add(r.process);
+    out.push(violation(view.records, 'wire', `${r.process} was given a CA (--tls-ca) but connected at t=${r.time} without it: the connect trusts the system roots instead of the CA the operator gave (README, TLS)`, { index: r.index, workerId: r.process }));
   }
   return out;
 }

@@ -79,6 +79,19 @@ describe('38 wire: a connect keeps verifying the certificate', () => {
     expect(wire(tls(new H().at(0), { rejectUnauthorized: true }))).toEqual([]);
   });
 
+  it('passes workers given a CA that pass it on at every connect (a twin too); reports one that connects without it, once', () => {
+    const tlsCtx = { ...ctx, workersTlsCa: true };
+    const h = connecting(new H().at(0), 'w1');
+    tls(h);
+    connecting(h.at(10), 'w2');
+    tls(h, { client: 'w2.twin' });
+    expect(checkHistory(h.history(), ['wire'], tlsCtx)).toEqual([]);
+    connecting(h.at(20), 'w1');
+    tls(h, { caGiven: false, caKept: true, rejectUnauthorized: null });
+    connecting(h.at(30), 'w1');
+    expect(checkHistory(h.history(), ['wire'], tlsCtx).map((v) => v.message)).toEqual([expect.stringMatching(/^w1 was given a CA \(--tls-ca\) but connected at t=20 without it/)]);
+  });
+
   it('reports verification turned off, the host-name check replaced, and the CA given not kept', () => {
     const h = tls(new H().at(0), { rejectUnauthorized: false });
     tls(h.at(10), { identityCheckReplaced: true });

@@ -5,18 +5,26 @@
  * defect planted. Their rules: tests/check/wire-frames-promise.test.ts.
  */
 import { describe, expect, it, vi } from 'vitest';
+import type * as WorkerConfig from '../../system/worker/config.js';
 import type * as WorkerTypes from '../../system/worker/worker-types.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { withBinaryReadAsText, withCaTrustingAnything } from './broken/wire17-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
-const state = vi.hoisted(() => ({ threeDigitHints: false }));
+const state = vi.hoisted(() => ({ threeDigitHints: false, caDropped: false }));
 
 // Set 17 #21: the hint's digits read at most three at a time (2500 → 250, 12000 → 120).
 vi.mock('../../system/worker/worker-types.js', async (importOriginal) => {
   const real = await importOriginal<typeof WorkerTypes>();
   const parseRetryAfter: typeof real.parseRetryAfter = (reason) => real.parseRetryAfter(state.threeDigitHints ? reason.replace(/retry-after=(\d{1,3})\d*/, 'retry-after=$1') : reason);
   return { ...real, parseRetryAfter };
+});
+
+// The worker's --tls-ca lost between its flags and its connects (the resolved config without it).
+vi.mock('../../system/worker/config.js', async (importOriginal) => {
+  const real = await importOriginal<typeof WorkerConfig>();
+  const workerConfigWithDefaults: typeof real.workerConfigWithDefaults = (o) => ({ ...real.workerConfigWithDefaults(o), ...(state.caDropped ? { tlsCa: undefined } : {}) });
+  return { ...real, workerConfigWithDefaults };
 });
 
 describe('blind set 17: the wire\'s frame types, hints and TLS trust', () => {
@@ -50,5 +58,18 @@ describe('blind set 17: the wire\'s frame types, hints and TLS trust', () => {
     expect(broken.passed).toBe(false);
     expect(broken.promises).toContain('wire');
     expect(broken.text).toMatch(/w\d's connect to wss:\/\/coordinator:7000\/ws at t=0 \(given a CA, --tls-ca\) sets rejectUnauthorized: false/);
+  });
+
+  it('wire-frames: a worker\'s --tls-ca never reaches its connects, which trust the system roots instead (wire)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/wire-frames.yaml');
+    state.caDropped = true;
+    try {
+      const broken = await simVerdict(scenario);
+      expect(broken.passed).toBe(false);
+      expect(broken.promises).toContain('wire');
+      expect(broken.text).toMatch(/w1 was given a CA \(--tls-ca\) but connected at t=0 without it/);
+    } finally {
+      state.caDropped = false;
+    }
   });
 });
