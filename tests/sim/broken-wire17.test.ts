@@ -52,6 +52,20 @@ describe('blind set 17: the wire\'s frame types, hints and TLS trust', () => {
     }
   });
 
+  it('overload-hints: the coordinator\'s own 4-digit hints read to three digits, so its herd comes back 10x sooner (wire; set 17 #21)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/overload-hints.yaml');
+    expect((await simVerdict(scenario)).text).toBe('');
+    state.threeDigitHints = true;
+    try {
+      const broken = await simVerdict(scenario);
+      expect(broken.passed).toBe(false);
+      expect(broken.promises).toContain('wire');
+      expect(broken.text).toMatch(/w\d+ was refused with 4503 retry-after=\d{4,5} at t=\d+ but tried to connect again \d+ ms later \(t=\d+\): a refused worker waits at least \d+/);
+    } finally {
+      state.threeDigitHints = false;
+    }
+  });
+
   it('wire-frames: a connect given a CA (--tls-ca) accepts any certificate (wire; set 17 #23)', { timeout: 60_000 }, async () => {
     const scenario = await loadScenario('scenarios/wire-frames.yaml');
     const broken = await withCaTrustingAnything(() => simVerdict(scenario));
