@@ -5,13 +5,14 @@
  * defect planted. Their rules: tests/check/wire-frames-promise.test.ts.
  */
 import { describe, expect, it, vi } from 'vitest';
+import type * as WorkerCommand from '../../system/cli/worker.js';
 import type * as WorkerConfig from '../../system/worker/config.js';
 import type * as WorkerTypes from '../../system/worker/worker-types.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { withBinaryReadAsText, withCaTrustingAnything } from './broken/wire17-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
-const state = vi.hoisted(() => ({ threeDigitHints: false, caDropped: false }));
+const state = vi.hoisted(() => ({ threeDigitHints: false, caDropped: false, cliCaDropped: false }));
 
 // Set 17 #21: the hint's digits read at most three at a time (2500 → 250, 12000 → 120).
 vi.mock('../../system/worker/worker-types.js', async (importOriginal) => {
@@ -25,6 +26,18 @@ vi.mock('../../system/worker/config.js', async (importOriginal) => {
   const real = await importOriginal<typeof WorkerConfig>();
   const workerConfigWithDefaults: typeof real.workerConfigWithDefaults = (o) => ({ ...real.workerConfigWithDefaults(o), ...(state.caDropped ? { tlsCa: undefined } : {}) });
   return { ...real, workerConfigWithDefaults };
+});
+
+// `squall worker --tls-ca` read but never put in the worker's config (the command's own flags-to-config step).
+vi.mock('../../system/cli/worker.js', async (importOriginal) => {
+  const real = await importOriginal<typeof WorkerCommand>();
+  const workerConfigFromFlags: typeof real.workerConfigFromFlags = (flags) => {
+    const config = real.workerConfigFromFlags(flags);
+    if (!state.cliCaDropped) return config;
+    const { tlsCa: _dropped, ...rest } = config;
+    return rest;
+  };
+  return { ...real, workerConfigFromFlags };
 });
 
 describe('blind set 17: the wire\'s frame types, hints and TLS trust', () => {
@@ -72,6 +85,20 @@ describe('blind set 17: the wire\'s frame types, hints and TLS trust', () => {
     expect(broken.passed).toBe(false);
     expect(broken.promises).toContain('wire');
     expect(broken.text).toMatch(/w\d's connect to wss:\/\/coordinator:7000\/ws at t=0 \(given a CA, --tls-ca\) sets rejectUnauthorized: false/);
+  });
+
+  it('adversarial-clients: `squall worker --tls-ca` never reaches the connect, which trusts the system roots (auth: the deployment probe)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/adversarial-clients.yaml');
+    expect((await simVerdict(scenario)).text).toBe('');
+    state.cliCaDropped = true;
+    try {
+      const broken = await simVerdict(scenario);
+      expect(broken.passed).toBe(false);
+      expect(broken.promises).toContain('auth');
+      expect(broken.text).toMatch(/worker-tls "wss:\/\/coordinator\.example:7443 with --tls-ca ca\.pem: scheme, trusted roots, certificate, host name": \["wss:","system roots","verified","host name checked"\], but the README documents \["wss:","the --tls-ca file"/);
+    } finally {
+      state.cliCaDropped = false;
+    }
   });
 
   it('wire-frames: a worker\'s --tls-ca never reaches its connects, which trust the system roots instead (wire)', { timeout: 60_000 }, async () => {
