@@ -51,6 +51,8 @@ export interface CheckContext {
   workerIds?: readonly string[];
   /** Hosts of the fleet's worker processes besides workerIds' own (a twin's, scenario fleet.twins): promise 38 judges what they do with a close. */
   workerHosts?: readonly string[];
+  /** The fleet's workers were given a private CA (--tls-ca; scenario fleet.tlsCa): promise 38 requires every connect of theirs to pass it on. */
+  workersTlsCa?: boolean;
   /** When heal began, overriding the history's 'heal' phase record. */
   healAt?: number;
   /**

@@ -74,6 +74,7 @@ import { checkHygiene } from './promises-hygiene.js';
 import { checkProcessExits } from './promises-process-exit.js';
 import { checkPingPace } from './promises-ping-pace.js';
 import { checkClosesAsSent, checkClosesObeyed, checkNoUnattended } from './promises-wire.js';
+import { checkBinaryRefused, checkCaPassedOn, checkConnectTrust, checkHintsWaited } from './promises-wire-frames.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -121,7 +122,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   hygiene: (v) => checkHygiene(v),
   'process-exit': (v) => checkProcessExits(v),
   'store-contract': (v) => checkStoreContract(v),
-  wire: (v, c) => [...checkClosesAsSent(v), ...checkClosesObeyed(v, c), ...checkNoUnattended(v, c)],
+  wire: (v, c) => [...checkClosesAsSent(v), ...checkClosesObeyed(v, c), ...checkNoUnattended(v, c), ...checkBinaryRefused(v), ...checkHintsWaited(v, c), ...checkConnectTrust(v), ...checkCaPassedOn(v, c)],
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

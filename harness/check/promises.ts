@@ -60,7 +60,7 @@ export const PROMISES = [
   // The Store seam's contract under failure and graceful stops, on the run's kind of store (promises-store-contract.ts).
   { number: 37, name: 'store-contract', title: 'The store commits a batch all or nothing, a failed commit leaves no trace, close() settles every write, and a reopened store holds what was acknowledged' },
   // What the wire carries of a close, and what the peer does with it (promises-wire.ts).
-  { number: 38, name: 'wire', title: 'A close reaches the peer as sent, and the peer acts on it as the protocol says (fatal codes stop the worker, 4503 delays it by the hint)' },
+  { number: 38, name: 'wire', title: 'A close reaches the peer as sent, and the peer acts on it as the protocol says (fatal codes stop the worker, 4503 delays it by the hint); binary frames are refused with 1003; connects verify the certificate' },
 ] as const;
 
 export type PromiseName = (typeof PROMISES)[number]['name'];

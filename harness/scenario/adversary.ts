@@ -22,6 +22,8 @@
  *   stale-start     a registered worker of its own sends `started` for leases that just ended: harness/scenario/adversary-stale-start.ts
  *   deployment      the documented unsafe configurations, given to the system's start-up validation: harness/scenario/deploy-probe.ts
  *   wide-close-reason a frame of an unknown type in multi-byte text, echoed in the close reason: harness/scenario/adversary-close-reason.ts
+ *   binary-frame, binary-coordinator, refusal-hints
+ *                   binary frames both ways, a hostile coordinator's 4503 hints: harness/scenario/adversary-wire.ts
  * What a wire-sniffing attacker would have learnt (nonces of its own earlier
  * connections, the victim's session id and lease tokens) the harness reads
  * from the simulation. Each attempt is recorded as an `adversary` note
@@ -38,10 +40,13 @@ import { probeDeployment } from './deploy-probe.js';
 import { StaleStartAdversary } from './adversary-stale-start.js';
 import { OnPathAdversary, victimLease, type OnPathAttack } from './adversary-onpath.js';
 import { RegisterEditor } from './adversary-register.js';
+import { WireAdversary, type WireAttack } from './adversary-wire.js';
 import type { Adversary, Attack } from './schema-engine.js';
 
 const ON_PATH: ReadonlySet<string> = new Set<OnPathAttack>(['injected-crc', 'injected-ack', 'replayed-frame', 'edited-welcome', 'impostor-coordinator']);
 const isOnPath = (a: Attack): a is Attack & OnPathAttack => ON_PATH.has(a);
+const WIRE: ReadonlySet<string> = new Set<WireAttack>(['binary-frame', 'binary-coordinator', 'refusal-hints']);
+const isWire = (a: Attack): a is Attack & WireAttack => WIRE.has(a);
 
 /** The forged checkpoint seq: far beyond anything an honest worker reaches in a run. */
 const FORGED_CHECKPOINT_SEQ = 1_000_000;
@@ -76,6 +81,7 @@ export class AdversaryClient {
   private readonly onPath: OnPathAdversary;
   private readonly staleStart: StaleStartAdversary;
   private readonly registerEditor: RegisterEditor;
+  private readonly wire: WireAdversary;
 
   constructor(
     private readonly sim: Simulation,
@@ -87,6 +93,7 @@ export class AdversaryClient {
     this.onPath = new OnPathAdversary(sim, recorder, () => this.welcomeTemplate());
     this.staleStart = new StaleStartAdversary(sim, recorder, secret, (onFrame) => this.connect(onFrame));
     this.registerEditor = new RegisterEditor(sim, recorder);
+    this.wire = new WireAdversary(sim, recorder, () => this.connect(), () => this.welcomeTemplate());
   }
 
   /** One round: every attack of the entry, one connection each, in order. */
@@ -105,6 +112,7 @@ export class AdversaryClient {
     if (attack === 'injected-sig') return this.inject(victim);
     if (attack === 'edited-register') return this.registerEditor.attack(victim);
     if (isOnPath(attack)) return this.onPath.attack(attack, victim);
+    if (isWire(attack)) return this.wire.attack(attack, victim);
     const conn = await this.connect();
     if (conn === undefined) return;
     const { c, welcome, closed } = conn;

@@ -39,6 +39,7 @@ export function contextFromScenario(s: Scenario): CheckContext {
   const f = s.fleet.backoff;
   const own = [...workerBackoffs(s.fleet).byWorker].filter(([, b]) => b.strategy !== f.strategy || b.initialMs !== f.initialMs || b.maxMs !== f.maxMs || b.multiplier !== f.multiplier);
   if (own.length > 0) ctx.backoffByWorker = Object.fromEntries(own.map(([id, b]) => [id, { ...b }]));
+  if (s.fleet.tlsCa) ctx.workersTlsCa = true;
   if (s.fleet.twins.length > 0) ctx.workerHosts = s.fleet.twins.map((t) => twinHost(t.of));
   if (s.fleet.heartbeatTimeoutMs !== undefined) ctx.workerHeartbeatTimeoutMs = s.fleet.heartbeatTimeoutMs;
   if (s.fleet.heartbeatMs !== undefined) ctx.workerHeartbeatMs = s.fleet.heartbeatMs;

@@ -22,7 +22,8 @@
  *   dropped before registration;
  * - an empty squall.db is refused without --init (it may be a lost
  *   database) and taken as a new store with it;
- * - the commands' other defaults (deploy-probe-defaults.ts).
+ * - the commands' other defaults (deploy-probe-defaults.ts);
+ * - a worker's TLS trust from its flags (deploy-probe-tls.ts).
  *
  * The expected outcomes are written from the README, not from the code.
  */
@@ -37,6 +38,7 @@ import { SQLITE_FILE_NAME, type Store } from '../../system/store/index.js';
 import { builtinTaskKinds } from '../../system/tasks/index.js';
 import { Worker } from '../../system/worker/index.js';
 import { cliDefaultResults } from './deploy-probe-defaults.js';
+import { workerTlsResults } from './deploy-probe-tls.js';
 import { ProbeClock, submitted } from './store-contract-kit.js';
 
 /** One probe's result: what the README documents and what the process did. */
@@ -193,7 +195,7 @@ export async function cliDeployResults(): Promise<CliDeployResult[]> {
   const secretFile = join(dir, 'secret');
   writeFileSync(secretFile, 'deploy-probe-secret\n', { mode: 0o600 });
   try {
-    return [...securityDefaults(secretFile), ...cliDefaultResults(secretFile), ...secretFileModes(join(dir, 'files'), secretFile), ...(await oneCoordinatorPerDataDir(join(dir, 'data'))), ...(await emptyDatabase(join(dir, 'empty'))), ...(await workerGivesUp())];
+    return [...securityDefaults(secretFile), ...cliDefaultResults(secretFile), ...secretFileModes(join(dir, 'files'), secretFile), ...(await oneCoordinatorPerDataDir(join(dir, 'data'))), ...(await emptyDatabase(join(dir, 'empty'))), ...(await workerGivesUp()), ...(await workerTlsResults(dir, secretFile))];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -27,6 +27,7 @@ import { Simulation, type SimWiring } from '../sim/index.js';
 import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault, type RunRecorder, runSwarm } from './driver.js';
 import { applySimFault, type Undo } from './faults-sim.js';
 import { type Scenario, workerIds } from './schema.js';
+import { SIM_TLS_CA_PEM } from './schema-security.js';
 import { workerBackoffs } from './targets.js';
 import type { ScheduledFault } from './swarm.js';
 import { SimTwins } from './twins-sim.js';
@@ -146,6 +147,7 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
         ...(f.outboxLimit === undefined ? {} : { outboxCapacity: f.outboxLimit }),
         ...(f.kinds === undefined ? {} : { kinds: f.kinds }),
         ...(f.allowKinds?.[id] === undefined ? {} : { allowKinds: f.allowKinds[id] }),
+        ...(f.tlsCa ? { tlsCa: SIM_TLS_CA_PEM } : {}),
       },
     });
   }

@@ -227,8 +227,11 @@ const WIRE_ATTACKS = [
  * start-up validation, each of which must be refused (promise 8).
  * wide-close-reason (harness/scenario/adversary-close-reason.ts), an unknown type in multi-byte text, which the
  * coordinator echoes in its close reason: it must still close with the code it promised (promise 8).
+ * binary-frame, binary-coordinator and refusal-hints (harness/scenario/adversary-wire.ts): binary frames to the
+ * coordinator and, from a hostile coordinator, to the victim (each refused with 1003), and 4503 refusals with small,
+ * 4- and 5-digit retry-after hints, each honoured by the victim (promise 38).
  */
-const ATTACKS = [...WIRE_ATTACKS, 'http-scopes', 'oversized-frame', 'stale-start', 'deployment', 'wide-close-reason'] as const;
+const ATTACKS = [...WIRE_ATTACKS, 'http-scopes', 'oversized-frame', 'stale-start', 'deployment', 'wide-close-reason', 'binary-frame', 'binary-coordinator', 'refusal-hints'] as const;
 export type Attack = (typeof ATTACKS)[number];
 
 /**

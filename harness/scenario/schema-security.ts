@@ -5,7 +5,8 @@
  * only change what its HTTP gate accepts as a Host, so the HTTP adversary's
  * Host probes (adversary-surface.ts) can judge the DNS-rebinding guard on a
  * wildcard listen address with allowed hosts (README, "Cross-site requests
- * are refused"). And a fleet's twins: two live workers with one id.
+ * are refused"). And a fleet's twins: two live workers with one id, and its
+ * private CA (`tlsCa`).
  */
 import { z } from 'zod';
 import { Ms } from './faults.js';
@@ -17,7 +18,15 @@ export const SECURITY_COORDINATOR_FIELDS = {
   allowedHosts: z.array(z.string().min(1)).optional(),
 };
 
-export const FLEET_TWIN_FIELDS = {
+/** A CA certificate (PEM, not a real one: the virtual network has no TLS) the fleet's workers are given with `fleet.tlsCa`. */
+export const SIM_TLS_CA_PEM = '-----BEGIN CERTIFICATE-----\nc3F1YWxsLXNpbXVsYXRlZC1wcml2YXRlLWNh\n-----END CERTIFICATE-----\n';
+
+export const FLEET_SECURITY_FIELDS = {
+  /**
+   * Every worker is given a private CA (--tls-ca; SIM_TLS_CA_PEM) and dials wss:// (simulation only): the TLS
+   * options each connect builds with the production builder are recorded and judged (promise 38, promises-wire-frames.ts).
+   */
+  tlsCa: z.boolean().default(false),
   /**
    * An operator's mistake (simulation only): at `at` ms into the fault phase a second live process starts
    * with worker `of`'s id and config, on its own host `<of>.twin`. The protocol says the newer connection

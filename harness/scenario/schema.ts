@@ -38,7 +38,7 @@ import { RETRY_STRATEGIES } from '../../system/core/index.js';
 import { PROMISE_NAMES } from '../check/promises.js';
 import { Fault, Ms, PosInt, Swarm } from './faults.js';
 import { ENGINE_COORDINATOR_FIELDS, ENGINE_ITEM_FIELDS, ENGINE_SCENARIO_FIELDS, STORE_COORDINATOR_FIELDS } from './schema-engine.js';
-import { FLEET_TWIN_FIELDS, SECURITY_COORDINATOR_FIELDS } from './schema-security.js';
+import { FLEET_SECURITY_FIELDS, SECURITY_COORDINATOR_FIELDS } from './schema-security.js';
 
 export { Fault, FaultAction, faultTimeline, Swarm } from './faults.js';
 const BACKOFF_STRATEGIES = ['none', 'full-jitter', 'equal-jitter', 'decorrelated-jitter'] as const;
@@ -90,7 +90,7 @@ export const Fleet = z.strictObject({
   kinds: z.array(z.string().min(1)).optional(),
   /** Dangerous kinds (command, container) each named worker is started with (allowKinds, --allow-kinds); the others allow none. */
   allowKinds: z.record(z.string().min(1), z.array(z.enum(['command', 'container']))).optional(),
-  ...FLEET_TWIN_FIELDS,
+  ...FLEET_SECURITY_FIELDS,
 });
 export type Fleet = z.output<typeof Fleet>;
 

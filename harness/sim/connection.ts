@@ -6,18 +6,19 @@
  * the head of its in-flight queue, so frames due at the same instant are
  * delivered as a batch. Arrivals run inside the receiving process (queued
  * while it is paused, dropped if it died), like a kernel socket buffer.
- * What arrives before the process attaches its handler (a welcome in the
- * same batch as the upgrade response: the worker attaches once its connect
- * promise resolves) is kept and replayed by the production rule,
- * system/transport/early-frames.ts.
+ * What arrives is read through the production connection (ws-inbound.ts):
+ * a frame before the process attaches its handler (a welcome in the same
+ * batch as the upgrade response) is kept and replayed, a binary frame is
+ * refused with 1003, as system/transport/ws-connection.ts does.
  */
 import type { TimerHandle, Connection, ConnectionHandler } from '../../system/core/index.js';
-import { EarlyFrames, TOO_BIG_CLOSE, trimCloseReason, wireCloseCode } from '../../system/transport/index.js';
+import { TOO_BIG_CLOSE, trimCloseReason, wireCloseCode } from '../../system/transport/index.js';
 import type { LinkDir } from './link.js';
 import { Pipe } from './pipe.js';
 import { TraceKind, type Trace } from './trace.js';
-import type { CloseDelivery, CorruptDelivery, HostLike, WireItem } from './types.js';
+import type { BinaryDelivery, CloseDelivery, CorruptDelivery, HostLike, WireItem } from './types.js';
 import type { VirtualTime } from './virtual-time.js';
+import { Inbound } from './ws-inbound.js';
 
 /** ws's default close handshake timeout: after it the closer gives up with 1006. */
 const CLOSE_TIMEOUT_MS = 30_000;
@@ -40,6 +41,8 @@ export interface NetEnv {
   readonly sent?: (from: string, to: string, text: string, bytes: number) => void;
   /** Told of each close frame a live process receives from its peer's close(), with what the peer asked for (the history recorder, as a note). */
   readonly closeDelivered?: (c: CloseDelivery) => void;
+  /** Told of each binary frame a live process receives, with what its transport did about it (the history recorder, as a note). */
+  readonly binaryDelivered?: (b: BinaryDelivery) => void;
 }
 
 /** Lifecycle of one endpoint. */
@@ -61,8 +64,10 @@ export class Endpoint implements Connection {
   out!: Pipe;
   /** Client side: called when the upgrade response arrives (connect resolves). */
   onOpen: (() => void) | null = null;
-  /** Frames and the close until and after attach(): the production connection's rule (early-frames.ts). */
-  private readonly inbound: EarlyFrames;
+  /** Frames and the close, read through the production connection (ws-inbound.ts). */
+  private readonly inbound: Inbound;
+  /** The code this end last asked close() for (what a binary frame's handling asked, see receive()). */
+  private askedClose: number | null = null;
   private notified = false;
   /** Client side: when the upgrade response arrived (virtual ms since the start). */
   private openedAt: number | null = null;
@@ -84,7 +89,7 @@ export class Endpoint implements Connection {
     initial: EndpointState,
   ) {
     this.state = initial;
-    this.inbound = new EarlyFrames(id);
+    this.inbound = new Inbound(id, remoteAddress, this);
   }
 
   get bufferedAmount(): number {
@@ -104,6 +109,11 @@ export class Endpoint implements Connection {
     return true;
   }
 
+  /** Sends `text` as a binary frame (not on the Connection seam: no squall process sends one; adversaries do). */
+  sendBinary(text: string): void {
+    if (this.state === 'open') this.out.push({ kind: 'data', text, bytes: Buffer.byteLength(text), binary: true });
+  }
+
   close(code: number, reason: string): void {
     if (this.state === 'closing' || this.state === 'closed') return;
     // As the production transport: code and reason by its wire policy, then ws's own checks, which throw.
@@ -112,6 +122,7 @@ export class Endpoint implements Connection {
     if (!wsAcceptsCloseCode(wireCode)) throw new TypeError('First argument must be a valid error code number');
     if (Buffer.byteLength(wire, 'utf8') > MAX_CLOSE_REASON_BYTES) throw new RangeError('The message must not be greater than 123 bytes');
     this.state = 'closing';
+    this.askedClose = code;
     this.out.push({ kind: 'close', code: wireCode, reason: wire, bytes: 2 + Buffer.byteLength(wire), asked: { code, reason } });
     this.closeTimer = this.env.time.setTimeout(() => {
       this.closeTimer = null;
@@ -147,7 +158,8 @@ export class Endpoint implements Connection {
           this.close(TOO_BIG_CLOSE.code, TOO_BIG_CLOSE.reason);
           return;
         }
-        this.inbound.frame(item.text);
+        if (item.binary === true) this.receiveBinary(item.text);
+        else this.inbound.frame(item.text, false);
         return;
       }
       case 'close': {
@@ -199,6 +211,15 @@ export class Endpoint implements Connection {
       return;
     }
     this.host.deliver(this.incarnation, () => this.notify(ABNORMAL, ''));
+  }
+
+  /** A binary frame, read as production reads it; what the connection did is told to the recorder. */
+  private receiveBinary(text: string): void {
+    const open = this.state === 'open';
+    const handed = this.inbound.handed;
+    this.askedClose = null;
+    this.inbound.frame(text, true);
+    this.env.binaryDelivered?.({ connection: this.id, from: this.peer.host.name, to: this.host.name, incarnation: this.incarnation, open, closedWith: this.askedClose, handed: this.inbound.handed > handed });
   }
 
   /** A client end its process never took up (no handler) since an earlier instant than now: its connect was given up on, yet the socket stayed. */

@@ -5,12 +5,12 @@
  * end. It settles once: open, refused, reset, handshake timeout or abort.
  */
 import { type Connection, type ConnectOptions, SquallError } from '../../system/core/index.js';
-import { type AttemptCarrier, type ConnectAttempt, watchConnect } from '../../system/transport/index.js';
+import { type AttemptCarrier, type ConnectAttempt, watchConnect, wsClientOptions } from '../../system/transport/index.js';
 import { VirtualConnection } from './connection.js';
 import type { Host } from './host.js';
 import { type LinkDir, LinkState } from './link.js';
 import { TraceKind, type Trace } from './trace.js';
-import type { CloseDelivery, ConnectionOpened, CorruptDelivery } from './types.js';
+import type { BinaryDelivery, CloseDelivery, ConnectionOpened, ConnectTls, CorruptDelivery } from './types.js';
 import type { VirtualTime } from './virtual-time.js';
 
 /** What a handshake borrows from the network that runs it (network.ts). */
@@ -30,6 +30,10 @@ export interface Dialer {
   closeDelivered(c: CloseDelivery): void;
   /** Told of each connection the server accepted, with the client process that holds its other end. */
   opened(c: ConnectionOpened): void;
+  /** Told of each binary frame a live process receives (see NetEnv.binaryDelivered). */
+  binaryDelivered(b: BinaryDelivery): void;
+  /** Told of the TLS trust of each attempt given a CA or any trust option (see tlsOf). */
+  connectTls(t: ConnectTls): void;
 }
 
 /** Where the client dials and the promise to settle. */
@@ -52,6 +56,17 @@ export function handshake(net: Dialer, client: Host, incarnation: number, url: s
 
 /** The bookkeeping every attempt runs: the production one, system/transport/connect-attempt.ts (a test seam: tests/sim/broken/wire15-variants.ts plants a broken one). */
 export const attemptSeam: { watch: typeof watchConnect } = { watch: watchConnect };
+
+/** The options a connect gives ws: the production builder, system/transport/ws-client.ts (a test seam: tests/sim/broken/wire17-variants.ts plants a broken one). */
+export const tlsSeam: { options: typeof wsClientOptions } = { options: wsClientOptions };
+
+/** The trust the production transport would grant this attempt; undefined when it neither got a CA nor sets any trust option (the system roots, verified). */
+function tlsOf(d: Dial): ConnectTls | undefined {
+  const o = tlsSeam.options(d.url, d.opts, () => {});
+  const caGiven = d.opts.ca !== undefined;
+  if (!caGiven && o.ca === undefined && o.rejectUnauthorized === undefined && o.checkServerIdentity === undefined) return undefined;
+  return { client: d.client.name, incarnation: d.incarnation, url: d.url, caGiven, caKept: o.ca === d.opts.ca, rejectUnauthorized: o.rejectUnauthorized ?? null, identityCheckReplaced: o.checkServerIdentity !== undefined };
+}
 
 class Handshake {
   /** The production connect bookkeeping (system/transport/connect-attempt.ts): settles once, ends a failed attempt. */
@@ -84,6 +99,8 @@ class Handshake {
   }
 
   start(): void {
+    const tls = tlsOf(this.d);
+    if (tls !== undefined) this.net.connectTls(tls);
     const signal = this.d.opts.signal;
     if (signal?.aborted === true) {
       this.attempt.failed(signal.reason);
@@ -144,7 +161,7 @@ class Handshake {
     if (listener === null || !client.isAlive(incarnation)) return;
     const id = this.net.nextConnectionId();
     const net = this.net;
-    const env = { time: net.time, trace: net.trace, corrupted: (c: CorruptDelivery) => net.corrupted(c), sent: (f: string, t: string, x: string, b: number) => net.sent(f, t, x, b), closeDelivered: (c: CloseDelivery) => net.closeDelivered(c) };
+    const env = { time: net.time, trace: net.trace, corrupted: (c: CorruptDelivery) => net.corrupted(c), sent: (f: string, t: string, x: string, b: number) => net.sent(f, t, x, b), closeDelivered: (c: CloseDelivery) => net.closeDelivered(c), binaryDelivered: (b: BinaryDelivery) => net.binaryDelivered(b) };
     const conn = new VirtualConnection(id, env, {
       clientHost: client,
       serverHost: server,

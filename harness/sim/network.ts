@@ -11,7 +11,7 @@ import { type Dialer, handshake } from './handshake.js';
 import { Host, type Connector } from './host.js';
 import { LinkDir, LinkState } from './link.js';
 import { TraceKind, type Trace } from './trace.js';
-import type { CloseDelivery, ConnectionOpened, CorruptDelivery } from './types.js';
+import type { BinaryDelivery, CloseDelivery, ConnectionOpened, ConnectTls, CorruptDelivery } from './types.js';
 import type { VirtualTime } from './virtual-time.js';
 
 /** Options of a group partition. */
@@ -48,6 +48,10 @@ export class VirtualNetwork implements Connector {
   onCloseDelivered: ((c: CloseDelivery) => void) | undefined;
   /** Told of every connection a server accepts, with the client process holding its other end (the scenario runner records it). */
   onOpened: ((c: ConnectionOpened) => void) | undefined;
+  /** Told of every binary frame a live process receives and what its transport did (the scenario runner records it). */
+  onBinaryDelivered: ((b: BinaryDelivery) => void) | undefined;
+  /** Told of the TLS trust of every connect given a CA or any trust option (the scenario runner records it). */
+  onConnectTls: ((t: ConnectTls) => void) | undefined;
 
   /** Its own stream, so late FINs never shift the links' draws. */
   private readonly finRandom: Random;
@@ -73,6 +77,8 @@ export class VirtualNetwork implements Connector {
       },
       closeDelivered: (c) => this.onCloseDelivered?.(c),
       opened: (c) => this.onOpened?.(c),
+      binaryDelivered: (b) => this.onBinaryDelivered?.(b),
+      connectTls: (t) => this.onConnectTls?.(t),
     };
   }
 

@@ -11,7 +11,8 @@ import type { TimerHandle } from '../../system/core/index.js';
  * 1006): process killed, terminate(), aborted handshake.
  */
 export type WireItem =
-  | { kind: 'data'; text: string; bytes: number; corrupted?: true; field?: string }
+  /** binary: sent as a binary frame (the production transport refuses one with 1003; an adversary sends them). */
+  | { kind: 'data'; text: string; bytes: number; corrupted?: true; field?: string; binary?: true }
   /** asked: what the closing process passed to close() (absent on the echo of a received close), before the wire policy. */
   | { kind: 'close'; code: number; reason: string; bytes: number; asked?: { code: number; reason: string } }
   | { kind: 'fin'; bytes: 0 }
@@ -101,4 +102,41 @@ export interface ConnectionOpened {
   client: string;
   incarnation: number;
   server: string;
+}
+
+/**
+ * A binary frame a live process received (its bytes are `text` as UTF-8):
+ * whether its endpoint was open, the close code it asked for while handling
+ * the frame (none: null) and whether the frame reached the process's
+ * handler. The checker requires 1003 and nothing handed (promises-wire.ts).
+ */
+export interface BinaryDelivery {
+  connection: string;
+  from: string;
+  to: string;
+  incarnation: number;
+  open: boolean;
+  closedWith: number | null;
+  handed: boolean;
+}
+
+/**
+ * The TLS trust of one connect attempt of a client given a CA or granted any
+ * trust option, as the production transport builds its options
+ * (system/transport/ws-client.ts wsClientOptions): whether a CA was given
+ * and kept as the only roots, and whether certificate or host-name checks
+ * were turned off. The checker judges them (promises-wire.ts).
+ */
+export interface ConnectTls {
+  client: string;
+  incarnation: number;
+  url: string;
+  /** The connect was given a CA (--tls-ca). */
+  caGiven: boolean;
+  /** The built options trust exactly the CA given (none given: no `ca` key, the system roots). */
+  caKept: boolean;
+  /** The built options' rejectUnauthorized (absent: null; false accepts any certificate). */
+  rejectUnauthorized: boolean | null;
+  /** The built options replace the host-name check (checkServerIdentity). */
+  identityCheckReplaced: boolean;
 }

@@ -30,7 +30,7 @@ export { onShutdownSignal, type ProcessControl } from './signals.js';
 export { addSecurityOptions, securityConfig } from './coordinator-security.js';
 export { openCoordinatorStore, sqliteStoreOptions } from './coordinator-store.js';
 export { addCoordinatorOptions, coordinatorConfig, type CoordinatorFlags } from './coordinator.js';
-export { addWorkerOptions, workerConfig, type WorkerFlags } from './worker.js';
+export { addWorkerOptions, workerConfig, workerConfigFromFlags, type WorkerFlags } from './worker.js';
 
 /** Adds every system command to a commander program. */
 export function registerSystemCommands(program: Command): void {

@@ -81,17 +81,23 @@ export function addWorkerOptions(cmd: Command): Command {
 /** Runs a worker until SIGINT/SIGTERM (which drain it). */
 function runWorker(flags: WorkerFlags): void {
   const logger = createLogger({ name: `worker:${flags.id}`, level: flags.logLevel });
-  const secret = resolveSecret(flags.secret, flags.secretFile);
-  const tlsCa = flags.tlsCa === undefined ? undefined : readPemFile(flags.tlsCa, '--tls-ca');
+  const config = workerConfigFromFlags(flags);
   // Read once; nothing this process starts inherits them.
   for (const name of ['SQUALL_SECRET', 'SQUALL_SECRET_FILE', 'SQUALL_TOKEN', 'SQUALL_TOKEN_FILE']) delete process.env[name];
   const eventFile = flags.eventsFile === undefined ? undefined : fileEventSink(flags.eventsFile);
   const worker = new Worker(
     { transport: wsTransport(), clock: systemClock, random: cryptoRandom, logger, events: eventFile ?? nullSink, cpu: realCpu, taskKinds: builtinTaskKinds({ command: { envAllow: flags.commandEnvAllow ?? [] } }) },
-    workerConfig(flags, secret, tlsCa),
+    config,
   );
   worker.start();
   onShutdownSignal(logger, workerShutdown({ worker, drainTimeoutMs: flags.drainTimeoutMs, ...(eventFile === undefined ? {} : { eventFile }) }));
+}
+
+/** The worker options the flags ask for, with the secret and the CA read from where they point (what the command starts; the harness's deployment probe builds it too). */
+export function workerConfigFromFlags(flags: WorkerFlags): WorkerConfig {
+  const secret = resolveSecret(flags.secret, flags.secretFile);
+  const tlsCa = flags.tlsCa === undefined ? undefined : readPemFile(flags.tlsCa, '--tls-ca');
+  return workerConfig(flags, secret, tlsCa);
 }
 
 /** The worker options the flags ask for. */

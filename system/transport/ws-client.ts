@@ -6,7 +6,7 @@
  */
 import { connect as netConnect, isIP, type NetConnectOpts, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
-import { WebSocket } from 'ws';
+import { type ClientOptions, WebSocket } from 'ws';
 import type { ConnectOptions, Connection } from '../core/transport.js';
 import { ErrorCode, SquallError } from '../core/errors.js';
 import { type AttemptCarrier, watchConnect } from './connect-attempt.js';
@@ -40,7 +40,18 @@ export function connectWs(url: string, opts: ConnectOptions): Promise<Connection
  * handshake instead, with a timer it clears.
  */
 function openSocket(url: string, opts: ConnectOptions, onSocket: (socket: Corkable) => void): WebSocket {
-  return new WebSocket(url, {
+  return new WebSocket(url, wsClientOptions(url, opts, onSocket));
+}
+
+/**
+ * The options a connect gives ws (and ws passes on to tls.connect for
+ * wss://): payload limit, compression and the TLS trust. Exported so the
+ * simulated network records them per connect attempt
+ * (harness/sim/handshake.ts) and the checker judges the trust they grant.
+ */
+export function wsClientOptions(url: string, opts: ConnectOptions, onSocket: (socket: Corkable) => void): Readonly<ClientOptions> {
+  // Frozen: what is recorded (or handed to ws) is what was built; nothing tweaks the trust afterwards.
+  return Object.freeze({
     createConnection: socketMaker(/^(wss|https):/i.test(url), onSocket),
     maxPayload: opts.maxPayloadBytes,
     perMessageDeflate: opts.perMessageDeflate === false ? false : { threshold: opts.perMessageDeflate.thresholdBytes },

@@ -1,0 +1,69 @@
+/**
+ * Deployment probe of the worker's TLS trust (beside deploy-probe-cli.ts,
+ * adversary attack `deployment`): `squall worker --coordinator wss://...`
+ * with and without `--tls-ca ca.pem`, its flags parsed by the command's own
+ * options (addWorkerOptions) and read as the command reads them
+ * (workerConfigFromFlags: the secret file, the PEM file), run by a Worker
+ * whose transport records its first connect's options, which the production
+ * builder (wsClientOptions, system/transport/ws-client.ts) turns into what
+ * ws and tls.connect are given. Expected from the README ("TLS": wss:// with
+ * `--tls-ca` for a private CA or a pinned certificate) and docs/PROTOCOL.md
+ * (TLS adds server identity): the scheme kept, exactly the file's CA (or the
+ * system roots without the flag), the certificate verified, the host-name
+ * check left as it is; there is no opt-out. Recorded as `deployProbe`
+ * notes, which promise 8 judges (blind set 17 #23: a CA given also turned
+ * verification off).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { addWorkerOptions, workerConfigFromFlags, type WorkerFlags } from '../../system/cli/index.js';
+import { type ConnectOptions, nullSink, realCpu, seededRandom, silentLogger, type Transport } from '../../system/core/index.js';
+import { builtinTaskKinds } from '../../system/tasks/index.js';
+import { wsClientOptions } from '../../system/transport/index.js';
+import { Worker } from '../../system/worker/index.js';
+import type { CliDeployResult } from './deploy-probe-cli.js';
+import { ProbeClock } from './store-contract-kit.js';
+
+/** A CA file's contents (a PEM the probe writes; nothing verifies against it here). */
+const PROBE_CA = '-----BEGIN CERTIFICATE-----\nc3F1YWxsLWRlcGxveS1wcm9iZS1jYQ==\n-----END CERTIFICATE-----\n';
+const URL_GIVEN = 'wss://coordinator.example:7443';
+
+/** The first connect of `squall worker argv`: the URL and options its transport was given. */
+async function firstConnect(argv: string[], secretFile: string): Promise<{ url: string; opts: ConnectOptions } | undefined> {
+  const cmd = addWorkerOptions(new Command('worker').exitOverride());
+  cmd.parse(['--coordinator', URL_GIVEN, '--id', 'tls-probe', '--secret-file', secretFile, ...argv], { from: 'user' });
+  const clock = new ProbeClock();
+  let first: { url: string; opts: ConnectOptions } | undefined;
+  const transport: Transport = {
+    listen: () => Promise.reject(new Error('not used')),
+    connect: (url, opts) => {
+      first ??= { url, opts };
+      return Promise.reject(new Error('connect ECONNREFUSED (deploy probe)'));
+    },
+  };
+  const worker = new Worker({ transport, clock, random: seededRandom(1), logger: silentLogger, events: nullSink, cpu: realCpu, taskKinds: builtinTaskKinds() }, workerConfigFromFlags(cmd.opts<WorkerFlags>()));
+  worker.start();
+  await clock.run(1000, () => first !== undefined);
+  await worker.stop();
+  return first;
+}
+
+/** What the connect's options trust, in the README's terms. */
+function trustOf(c: { url: string; opts: ConnectOptions } | undefined): string {
+  if (c === undefined) return JSON.stringify('no connect');
+  const o = wsClientOptions(c.url, c.opts, () => {});
+  const roots = o.ca === undefined ? 'system roots' : o.ca === PROBE_CA ? 'the --tls-ca file' : 'another CA';
+  return JSON.stringify([new URL(c.url).protocol, roots, o.rejectUnauthorized === false ? 'any certificate' : 'verified', o.checkServerIdentity === undefined ? 'host name checked' : 'host-name check replaced']);
+}
+
+/** The worker's first connect with and without --tls-ca, judged against the README. */
+export async function workerTlsResults(dir: string, secretFile: string): Promise<CliDeployResult[]> {
+  const caFile = join(dir, 'ca.pem');
+  writeFileSync(caFile, PROBE_CA);
+  const role = 'worker-tls';
+  return [
+    { role, what: `${URL_GIVEN} with --tls-ca ca.pem: scheme, trusted roots, certificate, host name`, expect: JSON.stringify(['wss:', 'the --tls-ca file', 'verified', 'host name checked']), outcome: trustOf(await firstConnect(['--tls-ca', caFile], secretFile)) },
+    { role, what: `${URL_GIVEN} without --tls-ca: scheme, trusted roots, certificate, host name`, expect: JSON.stringify(['wss:', 'system roots', 'verified', 'host name checked']), outcome: trustOf(await firstConnect([], secretFile)) },
+  ];
+}
