@@ -122,6 +122,12 @@ const actionOptions = [
   /** Storage: each store write stalls a seeded delay in [minMs, maxMs] (order kept). */
   z.strictObject({ type: z.literal('slow_disk'), minMs: Ms.default(50), maxMs: Ms.default(300) }),
   /**
+   * Storage (simulation only; needs `coordinator.store: sqlite` with `sqliteThreadMs`): the store's
+   * SQLite thread dies while the process lives (an uncaught error in it, its resource limits), with
+   * whatever it had outstanding; it stays dead until the coordinator is started again (`for` is ignored).
+   */
+  z.strictObject({ type: z.literal('store_thread_death') }),
+  /**
    * Credentials (simulation only for now): an admin revokes the API token the client submits with
    * (POST /api/v1/tokens/{id}/revoke); the client keeps sending it, so every submission until the
    * fault ends must be refused 401 token_revoked; at the end the client is given a new token.
@@ -267,6 +273,7 @@ export function toToxic(action: FaultAction): ToxicSpec | undefined {
     case 'disk_full':
     case 'disk_error':
     case 'slow_disk':
+    case 'store_thread_death':
     case 'revoke_token':
       return undefined;
     default:

@@ -7,7 +7,10 @@
  * kill and at the instant the restarted coordinator listens, before any
  * worker reconnected. A `before` is noted only when the store holds nothing
  * uncommitted (a kill then loses nothing, so what the next life loads must
- * read the same); each view is its JSON text, as a client would receive it.
+ * read the same) and does not fail: while it fails, the engine's memory
+ * holds the changes whose writes failed until the reload after its recovery
+ * (a store whose SQLite thread died never recovers: fault
+ * `store_thread_death`); each view is its JSON text, as a client would receive it.
  */
 import { executionView } from '../../system/coordinator/index.js';
 import type { Simulation } from '../sim/index.js';
@@ -31,7 +34,7 @@ export function noteRestartViews(sim: Simulation, note: RunRecorder['note'] | un
   const p = sim.coordinator;
   const c = p.instance;
   if (note === undefined || c === null) return;
-  if (phase === 'before' && uncommitted(p.store) > 0) return;
+  if (phase === 'before' && (uncommitted(p.store) > 0 || !c.engine.storeHealth().ok)) return;
   const views: Record<string, string> = {};
   let cursor: string | undefined;
   do {
