@@ -9,9 +9,11 @@
  * process table's `exit` record (harness/sim/resources), and on the final
  * read (`kindResults`) of an execution whose final attempt's child died so.
  *
- * Not judged: an attempt aborted before its child ended (its own SIGTERM or
- * SIGKILL ends it; the abort decides the outcome) and a child killed with
- * its worker (cause `owner-crash`: the attempt never reports).
+ * The simulated programs die so by themselves (`kill -SEGV $$`) or by the
+ * host's OOM killer (fault `oom_kill`, cause `oom-killer`). Not judged: an
+ * attempt aborted before its child ended (its own SIGTERM or SIGKILL ends
+ * it; the abort decides the outcome) and a child killed with its worker
+ * (cause `owner-crash`: the attempt never reports).
  */
 import type { HistoryRecord } from './history.js';
 import type { Made } from './promises-resources.js';
@@ -27,7 +29,7 @@ export interface AttemptEnd {
 /** A child's end as the process table recorded it, unless the attempt or the worker's death explains it. */
 function ownEnd(m: Made, life: AttemptEnd): { exit: HistoryRecord; code: number | null; signal: string | null } | undefined {
   const exit = m.ops.find((r) => r.value.op === 'exit');
-  if (m.resource !== 'process' || exit === undefined || exit.value.cause !== undefined) return undefined;
+  if (m.resource !== 'process' || exit === undefined || exit.value.cause === 'owner-crash') return undefined;
   if (life.aborted !== undefined && life.aborted.at <= exit.time) return undefined;
   const code = typeof exit.value.code === 'number' ? exit.value.code : null;
   const signal = typeof exit.value.signal === 'string' ? exit.value.signal : null;

@@ -23,7 +23,7 @@ import { type NodeSet, resolvePartition, resolveTarget } from './targets.js';
 /** Undoes an applied fault (idempotent). */
 export type Undo = () => void | Promise<void>;
 
-type NetAction = Exclude<FaultAction, { type: 'partition' | 'pause' | 'kill' | 'restart' | 'clock_skew' | 'drain' | 'disk_full' | 'disk_error' | 'slow_disk' | 'store_thread_death' | 'revoke_token' }>;
+type NetAction = Exclude<FaultAction, { type: 'partition' | 'pause' | 'kill' | 'restart' | 'clock_skew' | 'drain' | 'oom_kill' | 'disk_full' | 'disk_error' | 'slow_disk' | 'store_thread_death' | 'revoke_token' }>;
 
 /** The Toxiproxy-vocabulary rule for a network action. */
 export function ruleOf(action: NetAction): FaultRule {
@@ -114,6 +114,8 @@ export async function applySimFault(sim: Simulation, scenario: Scenario, fault: 
       return applyStorageFault(sim, action);
     case 'store_thread_death':
       return killStoreThread(sim);
+    case 'oom_kill':
+      return oomKill(sim, processTargets(scenario, fault.target));
     default:
       return applyLinkRule(sim, scenario, fault.target, action);
   }
@@ -215,6 +217,13 @@ function applyStorageFault(sim: Simulation, action: Extract<FaultAction, { type:
   else if (action.type === 'disk_error') p.setDiskMode({ type: 'disk_error', probability: action.probability });
   else p.setDiskMode({ type: 'slow_disk', minMs: action.minMs, maxMs: Math.max(action.minMs, action.maxMs) });
   return () => p.setDiskMode({ type: 'ok' });
+}
+
+/** The OOM killer on each target worker's host (fault `oom_kill`): one running child (the latest started) dies by SIGKILL. Nothing to undo. */
+function oomKill(sim: Simulation, t: ReturnType<typeof processTargets>): Undo {
+  if (t.coordinator) throw new Error('oom_kill acts on the child processes of workers, not on the coordinator');
+  for (const w of t.workers) sim.resources.oomKill(w);
+  return () => {};
 }
 
 /** The store's SQLite thread dies (fault `store_thread_death`); refused when the store has no (simulated) thread. Nothing to undo: it stays dead until a restart. */

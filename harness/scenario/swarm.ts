@@ -15,7 +15,7 @@ export type ScheduledFault = Omit<Fault, 'repeat'>;
 
 type ActionName = Swarm['actions'][number];
 
-const PROCESS_ONLY: ReadonlySet<ActionName> = new Set(['pause', 'kill', 'restart', 'clock_skew', 'drain', 'disk_full', 'disk_error', 'slow_disk', 'store_thread_death', 'revoke_token']);
+const PROCESS_ONLY: ReadonlySet<ActionName> = new Set(['pause', 'kill', 'restart', 'clock_skew', 'drain', 'oom_kill', 'disk_full', 'disk_error', 'slow_disk', 'store_thread_death', 'revoke_token']);
 
 function actionArb(name: ActionName, swarm: Swarm, sides: fc.Arbitrary<string[][]>): fc.Arbitrary<FaultAction> {
   const net = { stream: 'both' as const, toxicity: 1 };
@@ -64,6 +64,8 @@ function actionArb(name: ActionName, swarm: Swarm, sides: fc.Arbitrary<string[][
       return fc.integer({ min: 10, max: 400 }).map((maxMs) => ({ type: 'slow_disk', minMs: Math.floor(maxMs / 4), maxMs }));
     case 'store_thread_death':
       return fc.constant({ type: 'store_thread_death' });
+    case 'oom_kill':
+      return fc.constant({ type: 'oom_kill' });
     case 'revoke_token':
       return fc.constant({ type: 'revoke_token' });
   }
