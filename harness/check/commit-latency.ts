@@ -15,12 +15,15 @@ export interface CommitLatencySummary {
   slowest?: { op: string; stagedAt: number; ms: number };
   /** The oldest write still uncommitted at the summary (neither failed nor lost to a crash). */
   waiting?: { op: string; stagedAt: number; ms: number };
+  /** Of the writes a coordinator crash cut off (neither committed nor failed by then), the one that had waited longest, and until when. */
+  cutOff?: { op: string; stagedAt: number; ms: number; crashedAt: number };
 }
 
 /** Staged writes by token, and the slowest commit so far. */
 export class CommitLatency {
   private readonly pending = new Map<number, { op: string; time: number }>();
   private slowest: CommitLatencySummary['slowest'];
+  private cutOff: CommitLatencySummary['cutOff'];
   private commits = 0;
 
   staged(token: number, op: string, time: number): void {
@@ -41,8 +44,10 @@ export class CommitLatency {
     this.pending.delete(token);
   }
 
-  /** The coordinator died: what it had staged is gone, not waiting. */
-  crashed(): void {
+  /** The coordinator died at `time`: what it had staged is gone, not waiting; the longest it had left a write waiting is kept. */
+  crashed(time: number): void {
+    const oldest = this.pending.values().next().value;
+    if (oldest !== undefined && (this.cutOff === undefined || time - oldest.time > this.cutOff.ms)) this.cutOff = { op: oldest.op, stagedAt: oldest.time, ms: time - oldest.time, crashedAt: time };
     this.pending.clear();
   }
 
@@ -51,6 +56,7 @@ export class CommitLatency {
     return {
       commits: this.commits,
       ...(this.slowest === undefined ? {} : { slowest: { ...this.slowest } }),
+      ...(this.cutOff === undefined ? {} : { cutOff: { ...this.cutOff } }),
       ...(oldest === undefined ? {} : { waiting: { op: oldest.op, stagedAt: oldest.time, ms: now - oldest.time } }),
     };
   }

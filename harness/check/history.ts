@@ -145,7 +145,7 @@ export class HistoryRecorder implements EventSink {
     this.uncommitted.clear();
     this.lastOp = undefined;
     this.failedWrites.crashed();
-    this.commitLatency.crashed();
+    this.commitLatency.crashed(this.clock.now());
     if (lost.length > 0) this.discard(lost.sort((a, b) => a - b), 'coordinator crashed before its store committed them');
   }
 

@@ -223,6 +223,7 @@ function checkSpuriousDisconnects(view: HistoryView, ctx: CheckContext): Violati
     const t = e.rec.time;
     if (DELIBERATE_CLOSES.has(ev.code) || timedOut.has(`${w}@${t}`) || view.anyFaultOn(w, t - window, t, ['clock_skew'])) continue;
     if (ev.code === ADMISSION_CLOSE && admissionRefusalNear(view, ctx, t, window)) continue;
+    if (ev.type === 'disconnected' && lateFinOfKilledCoordinator(view, w, t, ctx.toleranceMs)) continue;
     const side = ev.type === 'disconnected' ? 'worker' : 'coordinator';
     out.push(
       violation(
@@ -234,6 +235,21 @@ function checkSpuriousDisconnects(view: HistoryView, ctx: CheckContext): Violati
     );
   }
   return out;
+}
+
+/** How late a killed process's FIN may arrive in the simulation (harness/sim/network.ts finDelayMs). */
+const LATE_FIN_MAX_MS = 5000;
+
+/**
+ * The worker's close at `t` is the late FIN of a coordinator killed while the
+ * worker was still on a connection to it (opening it, or in its handshake,
+ * where no heartbeat runs yet): the worker has not connected since the
+ * coordinator's kill or restart began, no more than the late-FIN bound before.
+ */
+function lateFinOfKilledCoordinator(view: HistoryView, w: string, t: number, tol: number): boolean {
+  const kill = view.faults.filter((f) => affectsCoordinator(f.details) && (f.details.action === 'kill' || f.details.action === 'restart') && f.start.time <= t && t - f.start.time <= LATE_FIN_MAX_MS + tol).at(-1);
+  if (kill === undefined) return false;
+  return !view.events.some((e) => e.ev.source === w && (e.ev.type === 'connected' || e.ev.type === 'connecting') && e.rec.time > kill.start.time && e.rec.time <= t);
 }
 
 /** When the side's view of the worker's connection came up, if it was up at the end of `before`. */

@@ -25,6 +25,10 @@
  *   tail: the LAST 64 KiB of what was printed (docs/TASK-KINDS.md), so the
  *   final lines, where a failing program says why, are always kept (blind
  *   set 16 #11 kept the first 64 KiB).
+ * - exit 0 alone completes a command attempt: a child that exited non-zero
+ *   or died by a signal it was not sent by its attempt (OOM killer, segfault)
+ *   fails it, the error naming the signal (promises-resources-exits.ts;
+ *   blind set 17 #27 completed such attempts with exit code 0).
  *
  * An attempt whose worker died before it ended is not judged: a crash kills
  * the worker's children (the simulated process table does), and the
@@ -34,6 +38,7 @@
  */
 import type { CheckContext } from './context.js';
 import type { HistoryRecord } from './history.js';
+import { judgeExits } from './promises-resources-exits.js';
 import { judgeOrphans } from './promises-resources-orphans.js';
 import { tasksById } from './promises-tasks.js';
 import type { HistoryView } from './view.js';
@@ -231,12 +236,14 @@ function judgeResults(view: HistoryView, made: readonly Made[], lives: Map<strin
   const last = new Map<string, { workerId: string; attempt: number }>();
   for (const { ev } of view.ofType('result_recorded')) last.set(ev.executionId, ev);
   const byAttempt = new Map(made.map((m) => [`${m.host}|${m.execution}|${m.attempt}`, m]));
-  return Object.entries(reads).flatMap(([id, read]) => {
+  const results = Object.entries(reads).flatMap(([id, read]) => {
     const final = last.get(id);
     const key = final === undefined ? '' : `${final.workerId}|${id}|${final.attempt}`;
     const m = byAttempt.get(key);
     return m === undefined ? [] : judgeResult(id, read, m, view, ownTimeoutKill(m, lives.get(key), containerTimeoutMs(tasks, id)), secrets);
   });
+  // Each command attempt's outcome against its child's end: exit 0 alone completes (promises-resources-exits.ts).
+  return [...results, ...judgeExits(made, lives, reads, last, view)];
 }
 
 /** A child's environment ends with the task's own `env` (its values win over the base), a container's is the task's `env` only. */

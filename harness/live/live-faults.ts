@@ -251,6 +251,16 @@ export const LIVE_APPLIERS: Readonly<Record<ActionName, LiveApplier>> = {
   disk_full: storageApplier,
   disk_error: storageApplier,
   slow_disk: storageApplier,
+  oom_kill: {
+    unsupported: 'oom_kill is not wired live yet (it would SIGKILL the children of a live worker); run it in simulation',
+    needs: () => ({}),
+    apply: () => Promise.reject(new Error('oom_kill is not supported live')),
+  },
+  store_thread_death: {
+    unsupported: 'store_thread_death kills the simulated SQLite thread of the store; a live one would need a debug hook in the coordinator; run it in simulation',
+    needs: () => ({}),
+    apply: () => Promise.reject(new Error('store_thread_death is not supported live')),
+  },
   revoke_token: {
     unsupported: 'revoke_token is not wired live yet (the live client submits with the admin token); run it in simulation',
     needs: () => ({}),

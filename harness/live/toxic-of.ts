@@ -11,7 +11,7 @@ export function perBitProbability(perFrame: number): number {
 }
 
 /** The actions that become a toxic (not down, partition, process or storage faults). */
-export type NetAction = Exclude<FaultAction, { type: 'down' | 'partition' | 'pause' | 'kill' | 'restart' | 'clock_skew' | 'drain' | 'disk_full' | 'disk_error' | 'slow_disk' | 'revoke_token' }>;
+export type NetAction = Exclude<FaultAction, { type: 'down' | 'partition' | 'pause' | 'kill' | 'restart' | 'clock_skew' | 'drain' | 'oom_kill' | 'disk_full' | 'disk_error' | 'slow_disk' | 'store_thread_death' | 'revoke_token' }>;
 
 /** The toxic type and attributes of a network action (Toxiproxy names). */
 export function toxicOf(a: NetAction): { type: string; attributes: Record<string, number> } {

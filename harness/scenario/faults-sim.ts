@@ -10,6 +10,7 @@ import type { Coordinator } from '../../system/coordinator/index.js';
 import { assertNever, IllegalStateError } from '../../system/core/index.js';
 import type { FaultHandle, FaultRule, Simulation } from '../sim/index.js';
 import { COORDINATOR_HOST } from '../sim/index.js';
+import { SimSqliteStore } from '../sim/sim-sqlite-store.js';
 import type { FaultAction, Scenario } from './schema.js';
 import { kbpsToRate } from './faults.js';
 import type { ScheduledFault } from './swarm.js';
@@ -22,7 +23,7 @@ import { type NodeSet, resolvePartition, resolveTarget } from './targets.js';
 /** Undoes an applied fault (idempotent). */
 export type Undo = () => void | Promise<void>;
 
-type NetAction = Exclude<FaultAction, { type: 'partition' | 'pause' | 'kill' | 'restart' | 'clock_skew' | 'drain' | 'disk_full' | 'disk_error' | 'slow_disk' | 'revoke_token' }>;
+type NetAction = Exclude<FaultAction, { type: 'partition' | 'pause' | 'kill' | 'restart' | 'clock_skew' | 'drain' | 'oom_kill' | 'disk_full' | 'disk_error' | 'slow_disk' | 'store_thread_death' | 'revoke_token' }>;
 
 /** The Toxiproxy-vocabulary rule for a network action. */
 export function ruleOf(action: NetAction): FaultRule {
@@ -111,6 +112,10 @@ export async function applySimFault(sim: Simulation, scenario: Scenario, fault: 
     case 'disk_error':
     case 'slow_disk':
       return applyStorageFault(sim, action);
+    case 'store_thread_death':
+      return killStoreThread(sim);
+    case 'oom_kill':
+      return oomKill(sim, processTargets(scenario, fault.target));
     default:
       return applyLinkRule(sim, scenario, fault.target, action);
   }
@@ -212,6 +217,22 @@ function applyStorageFault(sim: Simulation, action: Extract<FaultAction, { type:
   else if (action.type === 'disk_error') p.setDiskMode({ type: 'disk_error', probability: action.probability });
   else p.setDiskMode({ type: 'slow_disk', minMs: action.minMs, maxMs: Math.max(action.minMs, action.maxMs) });
   return () => p.setDiskMode({ type: 'ok' });
+}
+
+/** The OOM killer on each target worker's host (fault `oom_kill`): one running child (the latest started) dies by SIGKILL. Nothing to undo. */
+function oomKill(sim: Simulation, t: ReturnType<typeof processTargets>): Undo {
+  if (t.coordinator) throw new Error('oom_kill acts on the child processes of workers, not on the coordinator');
+  for (const w of t.workers) sim.resources.oomKill(w);
+  return () => {};
+}
+
+/** The store's SQLite thread dies (fault `store_thread_death`); refused when the store has no (simulated) thread. Nothing to undo: it stays dead until a restart. */
+function killStoreThread(sim: Simulation): Undo {
+  const s = sim.coordinator.store;
+  if (!(s instanceof SimSqliteStore) || !s.killThread('killed by fault store_thread_death')) {
+    throw new Error('store_thread_death needs a running coordinator on coordinator.store sqlite with sqliteThreadMs (the store\'s thread, simulated)');
+  }
+  return () => {};
 }
 
 /**

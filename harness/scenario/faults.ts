@@ -42,7 +42,7 @@ const NETWORK_ACTIONS = [
   'partition',
 ] as const;
 /** Process actions: they act on nodes (the coordinator or workers). */
-const PROCESS_ACTIONS = ['pause', 'kill', 'restart', 'clock_skew', 'drain'] as const;
+const PROCESS_ACTIONS = ['pause', 'kill', 'restart', 'clock_skew', 'drain', 'oom_kill'] as const;
 /** Credential actions: they act on the client's API token; target `coordinator` (which holds the tokens). */
 const CREDENTIAL_ACTIONS = ['revoke_token'] as const;
 export const ACTION_NAMES = [...NETWORK_ACTIONS, ...PROCESS_ACTIONS, ...STORAGE_ACTIONS, ...CREDENTIAL_ACTIONS] as const;
@@ -115,12 +115,24 @@ const actionOptions = [
    * handling (timeoutMs is its --drain-timeout-ms), its exit code judged (promise 36).
    */
   z.strictObject({ type: z.literal('drain'), timeoutMs: PosInt.default(30_000) }),
+  /**
+   * Extension (workers only; simulation only for now): each target worker's host's OOM killer
+   * SIGKILLs one child process its `command` attempts run (the one started last); the worker lives
+   * on. That attempt must fail "was killed by SIGKILL" and be retried by its policy (promise 32).
+   */
+  z.strictObject({ type: z.literal('oom_kill') }),
   /** Storage: every store write fails with ENOSPC (nothing is written) until the fault ends. */
   z.strictObject({ type: z.literal('disk_full') }),
   /** Storage: each store write fails with EIO with this probability (seeded). */
   z.strictObject({ type: z.literal('disk_error'), probability: Probability.default(1) }),
   /** Storage: each store write stalls a seeded delay in [minMs, maxMs] (order kept). */
   z.strictObject({ type: z.literal('slow_disk'), minMs: Ms.default(50), maxMs: Ms.default(300) }),
+  /**
+   * Storage (simulation only; needs `coordinator.store: sqlite` with `sqliteThreadMs`): the store's
+   * SQLite thread dies while the process lives (an uncaught error in it, its resource limits), with
+   * whatever it had outstanding; it stays dead until the coordinator is started again (`for` is ignored).
+   */
+  z.strictObject({ type: z.literal('store_thread_death') }),
   /**
    * Credentials (simulation only for now): an admin revokes the API token the client submits with
    * (POST /api/v1/tokens/{id}/revoke); the client keeps sending it, so every submission until the
@@ -264,9 +276,11 @@ export function toToxic(action: FaultAction): ToxicSpec | undefined {
     case 'restart':
     case 'clock_skew':
     case 'drain':
+    case 'oom_kill':
     case 'disk_full':
     case 'disk_error':
     case 'slow_disk':
+    case 'store_thread_death':
     case 'revoke_token':
       return undefined;
     default:

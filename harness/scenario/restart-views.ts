@@ -6,9 +6,11 @@
  * /api/v1/executions/:id renders it: executionView), at the instant of the
  * kill and at the instant the restarted coordinator listens, before any
  * worker reconnected. A `before` is noted only when the store holds nothing
- * uncommitted and commits (a kill then loses nothing, so what the next life
- * loads must read the same; while commits fail, memory holds changes the
- * store refused); each view is its JSON text, as a client would receive it.
+ * uncommitted (a kill then loses nothing, so what the next life loads must
+ * read the same) and does not fail: while it fails, the engine's memory
+ * holds the changes whose writes failed until the reload after its recovery
+ * (a store whose SQLite thread died never recovers: fault
+ * `store_thread_death`); each view is its JSON text, as a client would receive it.
  */
 import { executionView } from '../../system/coordinator/index.js';
 import type { Simulation } from '../sim/index.js';

@@ -77,7 +77,8 @@ function sqliteSubject(threaded: boolean, clock: ProbeClock, random: Random): Su
       // Nothing of the group reaches the database: the transaction rolled back.
       return threaded ? new Promise((resolve) => clock.setTimeout(() => resolve(injectedFailure()), 1)) : injectedFailure();
     };
-    return { ...inner, run };
+    // Methods bound, not spread: the threaded backend is a class instance (the production client).
+    return { run, loadAll: () => inner.loadAll(), close: () => inner.close(), abandon: () => inner.abandon() };
   };
   const store = SqliteStore.open(file, {}, { clock, backend });
   return {

@@ -15,7 +15,7 @@ export type ScheduledFault = Omit<Fault, 'repeat'>;
 
 type ActionName = Swarm['actions'][number];
 
-const PROCESS_ONLY: ReadonlySet<ActionName> = new Set(['pause', 'kill', 'restart', 'clock_skew', 'drain', 'disk_full', 'disk_error', 'slow_disk', 'revoke_token']);
+const PROCESS_ONLY: ReadonlySet<ActionName> = new Set(['pause', 'kill', 'restart', 'clock_skew', 'drain', 'oom_kill', 'disk_full', 'disk_error', 'slow_disk', 'store_thread_death', 'revoke_token']);
 
 function actionArb(name: ActionName, swarm: Swarm, sides: fc.Arbitrary<string[][]>): fc.Arbitrary<FaultAction> {
   const net = { stream: 'both' as const, toxicity: 1 };
@@ -62,6 +62,10 @@ function actionArb(name: ActionName, swarm: Swarm, sides: fc.Arbitrary<string[][
       return fc.double({ min: 0.05, max: 1, noNaN: true }).map((p) => ({ type: 'disk_error', probability: Math.round(p * 100) / 100 }));
     case 'slow_disk':
       return fc.integer({ min: 10, max: 400 }).map((maxMs) => ({ type: 'slow_disk', minMs: Math.floor(maxMs / 4), maxMs }));
+    case 'store_thread_death':
+      return fc.constant({ type: 'store_thread_death' });
+    case 'oom_kill':
+      return fc.constant({ type: 'oom_kill' });
     case 'revoke_token':
       return fc.constant({ type: 'revoke_token' });
   }

@@ -27,7 +27,9 @@
  * the production coordinator runs it (`thread: true`): each group committed
  * by a simulated thread after a seeded delay (sim-sqlite-thread.ts) while
  * what is issued meanwhile queues behind it. A crash then also loses the
- * groups in flight.
+ * groups in flight. killThread() is the thread's death while the process
+ * lives (fault `store_thread_death`): the production client
+ * (SqliteThread) must fail what it had outstanding.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,7 +37,7 @@ import { join } from 'node:path';
 import { type Clock, ErrorCode, IllegalStateError, type ExecutionRecord, type Random, SquallError } from '../../system/core/index.js';
 import { type GroupResult, inProcessBackend, type OpDescriptor, type SqliteBackend, type SqliteExecutor, SqliteStore, type SqliteStoreSeams, type Store, type StoreFaultMode, type StoreStats } from '../../system/store/index.js';
 import { sqliteStoreOptions } from '../../system/cli/index.js';
-import { simThreadBackend } from './sim-sqlite-thread.js';
+import { simThreadBackend, type SimStoreThread } from './sim-sqlite-thread.js';
 
 /** How an incarnation opens the store: its clock, the commit window, and the simulated thread if any. */
 export interface SimSqliteOptions {
@@ -78,11 +80,11 @@ function windowClock(clock: Clock, commitDelayMs: number): Clock {
   };
 }
 
-/** The production store over the file, committing in this thread or on its simulated thread. */
-function openSqlite(file: string, options: SimSqliteOptions): SqliteStore {
+/** The production store over the file, committing in this thread or on its simulated thread (handed to `onThread`). */
+function openSqlite(file: string, options: SimSqliteOptions, onThread: (t: SimStoreThread) => void): SqliteStore {
   const { clock, thread, disk } = options;
   const window = windowClock(clock, options.commitDelayMs);
-  const backend = (executor: SqliteExecutor): SqliteBackend => (thread === undefined ? inProcessBackend(onDisk(executor, disk)) : simThreadBackend(onDisk(executor, disk), { clock, ...thread }));
+  const backend = (executor: SqliteExecutor): SqliteBackend => (thread === undefined ? inProcessBackend(onDisk(executor, disk)) : simThreadBackend(onDisk(executor, disk), { clock, ...thread }, onThread));
   // As `squall coordinator` opens it (the exclusive lock: one coordinator per data dir), its thread simulated or absent.
   const seams: SqliteStoreSeams = { clock: window, backend };
   return SqliteStore.open(file, { ...sqliteStoreOptions({}), thread: false }, seams);
@@ -93,11 +95,23 @@ export class SimSqliteStore implements Store {
   private state: 'open' | 'crashed' | 'closed' = 'open';
   /** Operations issued and not settled: queued in the window or in a group not committed yet (a crash loses them). */
   private pending = 0;
+  private readonly sqlite: SqliteStore;
+  /** The store's simulated SQLite thread (with `thread`): what fault `store_thread_death` kills. */
+  private thread: SimStoreThread | undefined;
 
   private constructor(
     private readonly dir: string,
-    private readonly sqlite: SqliteStore,
-  ) {}
+    options: SimSqliteOptions,
+  ) {
+    this.sqlite = openSqlite(join(dir, 'squall.db'), options, (t) => (this.thread = t));
+  }
+
+  /** The store's SQLite thread dies while the process lives (fault `store_thread_death`); false when it runs without one. */
+  killThread(why: string): boolean {
+    if (this.thread === undefined || this.state !== 'open') return false;
+    this.thread.die(why);
+    return true;
+  }
 
   /** Operations not committed yet (a crash now would lose them). */
   get stagedCount(): number {
@@ -112,13 +126,13 @@ export class SimSqliteStore implements Store {
   /** A new database file in a fresh temp directory. */
   static create(options: SimSqliteOptions): SimSqliteStore {
     const dir = mkdtempSync(join(tmpdir(), 'squall-sim-sqlite-'));
-    return new SimSqliteStore(dir, openSqlite(join(dir, 'squall.db'), options));
+    return new SimSqliteStore(dir, options);
   }
 
   /** The same file, opened by the next incarnation (after crash() or close()). */
   reopen(options: SimSqliteOptions): SimSqliteStore {
     if (this.state === 'open') throw new IllegalStateError('SimSqliteStore.reopen() needs a crashed or closed store, but this one is open');
-    return new SimSqliteStore(this.dir, openSqlite(join(this.dir, 'squall.db'), options));
+    return new SimSqliteStore(this.dir, options);
   }
 
   /** kill -9: what is queued or in flight is lost, the handle dropped without a flush. */

@@ -56,6 +56,23 @@ function tsxEsmApi(): string {
   return pathToFileURL(join(dirname(manifest), exported?.import.default ?? 'dist/esm/api/index.mjs')).href;
 }
 
+/**
+ * The store's thread as this client uses it: node's Worker satisfies it, and
+ * so does the simulation's thread on virtual time (harness/sim/sim-sqlite-thread.ts),
+ * whose death a fault can choose: the client's handling of a dying thread is
+ * then on every simulated run's path.
+ */
+export interface StoreThread {
+  postMessage(req: ThreadRequest): void;
+  on(event: 'message', fn: (a: ThreadAnswer) => void): unknown;
+  on(event: 'error', fn: (err: Error) => void): unknown;
+  on(event: 'exit', fn: (code: number) => void): unknown;
+  removeAllListeners(event: 'message'): unknown;
+  ref(): void;
+  unref(): void;
+  terminate(): Promise<unknown>;
+}
+
 interface Pending {
   resolve(a: ThreadAnswer): void;
   reject(err: unknown): void;
@@ -84,7 +101,12 @@ export class SqliteThread implements SqliteBackend {
     return new SqliteThread(worker);
   }
 
-  private constructor(private readonly worker: Worker) {
+  /** The client of a thread started elsewhere that has opened the database (the simulation's thread). */
+  static over(thread: StoreThread): SqliteThread {
+    return new SqliteThread(thread);
+  }
+
+  private constructor(private readonly worker: StoreThread) {
     worker.on('message', (a: ThreadAnswer) => this.onAnswer(a));
     worker.on('error', (err) => this.fail(err));
     worker.on('exit', (code) => this.fail(new Error(`the store's SQLite thread exited (code ${code})`)));

@@ -16,7 +16,7 @@ import { CONTAINER_LABEL, CONTAINER_WORKER_LABEL, type DockerClient, type Docker
 import type { Host } from '../host.js';
 import type { VirtualTime } from '../virtual-time.js';
 import { type AttemptRef, envAgainstTask, leakedSecrets, type ResourceSink } from './records.js';
-import { type ExitStatus, parseCommand, ScriptRun } from './script.js';
+import { type ExitStatus, parseCommand, ScriptRun, SIGNAL_NUMBERS } from './script.js';
 
 /** Images every simulated engine has locally. */
 const SIM_IMAGES: readonly string[] = ['busybox:1.36', 'alpine:3.20', 'squall/tool:1'];
@@ -184,14 +184,14 @@ export class SimDockerEngine {
     c.state = 'exited';
     c.exit = status;
     const text = (fd: number): string => c.out.filter((b) => b[0] === fd).map((b) => b.subarray(8).toString()).join('');
-    this.record('exit', c, { code: status.code ?? 137, ...(status.signal === null ? {} : { signal: status.signal }), stdout: text(1), stderr: text(2) });
+    this.record('exit', c, { code: status.code ?? 128 + SIGNAL_NUMBERS[status.signal], ...(status.signal === null ? {} : { signal: status.signal }), stdout: text(1), stderr: text(2) });
     for (const w of c.waiters.splice(0)) w();
   }
 
   private waitFor(call: <T>(fn: () => T) => Promise<T>, c: SimContainer): Promise<unknown> {
     const answer = (): { StatusCode: number } => {
       this.live(c, 'wait');
-      return { StatusCode: c.exit?.code ?? 137 };
+      return { StatusCode: c.exit === undefined ? 137 : (c.exit.code ?? 128 + SIGNAL_NUMBERS[c.exit.signal]) };
     };
     if (c.state !== 'running') return call(answer);
     return new Promise((resolve, reject) => c.waiters.push(() => call(answer).then(resolve, reject)));

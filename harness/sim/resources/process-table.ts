@@ -7,7 +7,8 @@
  * does not know cannot be started (ENOENT). A worker crash takes its
  * children with it, as a service manager's kill of the worker's control
  * group does (systemd, a container's PID namespace): each dies by SIGKILL,
- * recorded with cause `owner-crash`. Every operation is recorded
+ * recorded with cause `owner-crash`. The OOM killer (fault `oom_kill`)
+ * kills one running child alone, cause `oom-killer`. Every operation is recorded
  * (records.ts); output and exit reach the worker through its host.
  */
 import type { Marks } from '../../../system/core/index.js';
@@ -71,6 +72,19 @@ export class SimProcessTable {
     private readonly sink: ResourceSink,
     private readonly marks: Marks,
   ) {}
+
+  /**
+   * The host's OOM killer (fault `oom_kill`): as Linux's, it kills one process, the one with the
+   * highest score; the simulated programs hold no memory, so the child started last stands for
+   * it. It dies by SIGKILL, its worker lives on. Returns its pid (undefined: no child ran).
+   */
+  oomKill(): number | undefined {
+    const [pid, victim] = [...this.running.entries()].at(-1) ?? [];
+    if (victim === undefined) return undefined;
+    victim.cause = 'oom-killer';
+    victim.run.signal('SIGKILL');
+    return pid;
+  }
 
   /** The worker process died: its children die with it. */
   ownerCrashed(): void {

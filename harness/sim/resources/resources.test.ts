@@ -118,6 +118,16 @@ describe('simulated process table', () => {
     expect(String(await world().run('command', { argv: ['no-such-program'] }))).toMatch(/could not start "no-such-program": spawn no-such-program ENOENT/);
   });
 
+  it('a child that dies by its own signal fails the command, the error naming the signal (kill -SEGV $$, kill -9 $$)', async () => {
+    const w = world();
+    expect(String(await w.run('command', { argv: ['sh', '-c', 'echo partial; echo core dumped >&2; kill -SEGV $$; echo never'] }))).toMatch(/command "sh" was killed by SIGSEGV: core dumped/);
+    expect(w.records.at(-1)).toMatchObject({ op: 'exit', code: null, signal: 'SIGSEGV', stdout: 'partial\n' });
+    expect(String(await w.run('command', { argv: ['sh', '-c', 'kill -9 $$'] }))).toMatch(/was killed by SIGKILL/);
+    expect(parseCommand(['sh', '-c', 'kill -HUP $$; kill -9 1'])).toEqual([{ do: 'status', code: 1 }, { do: 'status', code: 1 }]);
+    const c = await w.run('container', { image: 'busybox:1.36', cmd: ['sh', '-c', 'kill -SEGV $$'] });
+    expect(String(c)).toMatch(/exited with code 139/);
+  });
+
   it('a worker crash kills its children', async () => {
     const w = world();
     void w.start('command', { argv: ['sleep', '5'] });

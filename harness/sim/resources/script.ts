@@ -3,8 +3,10 @@
  * command with, on virtual time: `echo WORDS` (`>&2` last: to stderr),
  * `seq [FIRST] LAST` (one number a line: megabytes of output for nothing,
  * past the kinds' 64 KiB output tails; `>&2` last: to stderr),
- * `sleep SECONDS`, `exit N`, `true`, `false`, and `trap '' TERM` (ignore
- * SIGTERM), alone or as `sh -c 'a; b; c'`. Anything else is not found:
+ * `sleep SECONDS`, `exit N`, `true`, `false`, `trap '' TERM` (ignore
+ * SIGTERM) and `kill -SIG $$` (the program dies by that signal: SIGKILL as
+ * from the OOM killer, SIGSEGV, SIGABRT; the close a real child gives:
+ * code null and the signal), alone or as `sh -c 'a; b; c'`. Anything else is not found:
  * as a program it cannot be started, inside `sh -c` it exits 127 as a shell
  * does. Enough to make a task succeed, fail, print, outlast its timeout or
  * shrug off a polite kill, deterministically.
@@ -12,10 +14,15 @@
 import type { TimerHandle } from '../../../system/core/index.js';
 
 /** One statement of a script. */
-type Step = { do: 'echo'; text: string; fd: 1 | 2 } | { do: 'sleep'; ms: number } | { do: 'exit'; code: number } | { do: 'status'; code: number } | { do: 'trap-term' };
+type Step = { do: 'echo'; text: string; fd: 1 | 2 } | { do: 'sleep'; ms: number } | { do: 'exit'; code: number } | { do: 'status'; code: number } | { do: 'trap-term' } | { do: 'die'; signal: DeathSignal };
+
+/** The signals a program can die by here (`kill -SIG $$`, a kill from outside). */
+export type DeathSignal = 'SIGTERM' | 'SIGKILL' | 'SIGSEGV' | 'SIGABRT';
+/** Their numbers (a container's exit code is 128 + the number, as Docker reports it). */
+export const SIGNAL_NUMBERS: Readonly<Record<DeathSignal, number>> = { SIGTERM: 15, SIGKILL: 9, SIGSEGV: 11, SIGABRT: 6 };
 
 /** How a run ended: an exit code, or the signal that ended it. */
-export type ExitStatus = { code: number; signal: null } | { code: null; signal: 'SIGTERM' | 'SIGKILL' };
+export type ExitStatus = { code: number; signal: null } | { code: null; signal: DeathSignal };
 
 /** What a script needs from its host: a timer and where its output goes. */
 export interface ScriptHost {
@@ -65,9 +72,18 @@ function stepOf([program, ...words]: string[]): Step | undefined {
       return { do: 'status', code: 1 };
     case 'trap':
       return args[0] === '' && args[1] === 'TERM' ? { do: 'trap-term' } : { do: 'status', code: 2 };
+    case 'kill':
+      return killSelf(args);
     default:
       return undefined;
   }
+}
+
+/** `kill -SIG $$` (or `kill -N $$`): the program's own death by that signal; anything else kill refuses (status 1). */
+function killSelf(args: readonly string[]): Step {
+  const sig = (args[0] ?? '').replace(/^-/, '');
+  const named = (Object.keys(SIGNAL_NUMBERS) as DeathSignal[]).find((s) => s === sig || s === `SIG${sig}` || String(SIGNAL_NUMBERS[s]) === sig);
+  return named !== undefined && args[1] === '$$' && args.length === 2 ? { do: 'die', signal: named } : { do: 'status', code: 1 };
 }
 
 /** The steps argv runs, or null when argv[0] is no program the interpreter knows (ENOENT). */
@@ -134,6 +150,8 @@ export class ScriptRun {
         case 'trap-term':
           this.ignoresTerm = true;
           break;
+        case 'die':
+          return this.finish({ code: null, signal: step.signal });
       }
     }
   }

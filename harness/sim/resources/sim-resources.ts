@@ -87,6 +87,11 @@ export class SimResources {
     return kinds;
   }
 
+  /** The OOM killer on `hostName` (fault `oom_kill`): the child started last dies by SIGKILL; returns its pid, if any ran. */
+  oomKill(hostName: string): number | undefined {
+    return this.tables.get(hostName)?.oomKill();
+  }
+
   private engineOf(host: Host): SimDockerEngine {
     return this.perHost(this.engines, host, SimDockerEngine);
   }
