@@ -8,6 +8,8 @@
  *    worker that was not started with it: it must wait for one that was (a
  *    worker offered a kind it does not run refuses it `kind_not_allowed`, and
  *    the execution fails or burns a retry instead).
+ * Against the kinds of the worker's latest registration (a worker restarted
+ * with another --allow-kinds: worker-capabilities.ts, blind set 17 #13).
  * Without workerAllowKinds nothing is judged.
  */
 import { DANGEROUS_KINDS } from '../../system/tasks/index.js';
@@ -15,18 +17,20 @@ import type { CheckContext } from './context.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
+import { WorkerCapabilities } from './worker-capabilities.js';
 
 /** 26. Dangerous kinds go only to workers started with them allowed. */
 export function checkAllowedKinds(view: HistoryView, ctx: CheckContext): Violation[] {
-  const allow = ctx.workerAllowKinds;
-  if (allow === undefined) return [];
+  if (ctx.workerAllowKinds === undefined) return [];
+  // The kinds of the worker's latest registration before the claim (a restart with another --allow-kinds: worker-capabilities.ts).
+  const caps = new WorkerCapabilities(view, ctx);
   const out: Violation[] = [];
   for (const e of view.events) {
     const ev = e.ev;
     if (ev.type === 'claimed' && ev.source === 'coordinator') {
       const kind = view.submitted.get(ev.executionId)?.ev.kind;
-      if (kind === undefined || !DANGEROUS_KINDS.has(kind) || (allow[ev.workerId] ?? []).includes(kind)) continue;
-      const mine = allow[ev.workerId] ?? [];
+      const mine = caps.atCoordinator(ev.workerId, e.rec.index).allowKinds ?? [];
+      if (kind === undefined || !DANGEROUS_KINDS.has(kind) || mine.includes(kind)) continue;
       out.push(violation(view.records, 'capacity', `${ev.executionId} (kind ${kind}) was claimed for ${ev.workerId}, which was started allowing [${mine.join(', ')}]: a worker is given only the dangerous kinds it allowed (and advertised); this work must wait for a worker that allows ${kind}`, { index: e.rec.index, executionId: ev.executionId, workerId: ev.workerId }));
     }
   }

@@ -44,18 +44,19 @@ export function checkRetentionOwed(view: HistoryView, ctx: CheckContext): Violat
   const policy = ctx.retention;
   if (policy === undefined || (policy.maxAgeMs === undefined && policy.maxCount === undefined)) return [];
   if (view.faults.some((f) => f.details.action === 'clock_skew' && affectsCoordinator(f.details))) return [];
-  const done = completions(view);
+  // Completions in the history's time (the coordinator's decision `at` plus the history's origin), as faults and reads are.
+  const offset = clockOffset(view);
+  const done = new Map([...completions(view)].map(([id, t]) => [id, t + offset]));
   const owed = owedTimes(view, done, policy);
   const sweepMs = policy.sweepMs ?? DEFAULT_SWEEP_MS;
   const gaps = sweepGaps(view);
-  const offset = clockOffset(view);
   const out: Violation[] = [];
   for (const read of [...view.restartReads, ...(view.finalRead === undefined ? [] : [view.finalRead])]) {
-    const readAt = read.rec.time - offset;
+    const readAt = read.rec.time;
     for (const [id, status] of Object.entries(read.executions)) {
       const o = owed.get(id);
       if (status === null || o === undefined || o.at >= readAt) continue;
-      const deadline = deadlineOf(o.at + offset, sweepMs + ctx.toleranceMs, gaps) - offset;
+      const deadline = deadlineOf(o.at, sweepMs + ctx.toleranceMs, gaps);
       if (readAt <= deadline) continue;
       out.push(
         violation(
@@ -71,7 +72,7 @@ export function checkRetentionOwed(view: HistoryView, ctx: CheckContext): Violat
   return out;
 }
 
-/** When each terminal execution became owed (coordinator clock), with why; an execution a dependent never released is absent. */
+/** When each terminal execution became owed (history time), with why; an execution a dependent never released is absent. */
 function owedTimes(view: HistoryView, done: Map<string, number>, policy: NonNullable<CheckContext['retention']>): Map<string, { at: number; why: string }> {
   const sorted = [...done.values()].sort((a, b) => a - b);
   const dependents = new Map<string, string[]>();
