@@ -22,9 +22,9 @@ import type { CoordinatorConfig } from '../../system/coordinator/index.js';
 import type { WorkerConfig } from '../../system/worker/index.js';
 
 /** `squall coordinator` flags a scenario may give, each with the value it takes. */
-export const COORDINATOR_ARG_FLAGS = ['--retain-count', '--retain-age', '--retain-sweep', '--max-pending', '--max-pending-per-client', '--max-concurrent', '--max-pending-handshakes'] as const;
+const COORDINATOR_ARG_FLAGS = ['--retain-count', '--retain-age', '--retain-sweep', '--max-pending', '--max-pending-per-client', '--max-concurrent', '--max-pending-handshakes'] as const;
 /** `squall worker` flags a scenario may give (fleet.args, a restart's args). */
-export const WORKER_ARG_FLAGS = ['--concurrency', '--allow-kinds'] as const;
+const WORKER_ARG_FLAGS = ['--concurrency', '--allow-kinds'] as const;
 
 /** The coordinator fields the scenario keeps, as the operator asked for them. */
 export interface CoordinatorIntent {
@@ -42,7 +42,7 @@ export interface WorkerIntent {
 }
 
 /** Flag → value pairs of `args` (each supported flag takes one value), or the first problem. */
-export function argPairs(args: readonly string[], supported: readonly string[]): Map<string, string> | string {
+function argPairs(args: readonly string[], supported: readonly string[]): Map<string, string> | string {
   const out = new Map<string, string>();
   for (let i = 0; i < args.length; i += 2) {
     const [flag, value] = [args[i] as string, args[i + 1]];

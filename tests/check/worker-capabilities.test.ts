@@ -55,4 +55,16 @@ describe('26 capacity: a worker restarted with other flags is judged by its late
     h.emit('w1', { type: 'task_started', executionId: 'b', workerId: 'w1', attempt: 1, leaseToken: 'tb' });
     expect(messages(h)).toContainEqual(expect.stringMatching(/w1 started lease tb at t=200 while 1 of its attempts were live \(ta\), its whole concurrency 1/));
   });
+
+  it('GET /api/v1/workers must list the latest registration\'s concurrency and dangerous kinds', () => {
+    const listed = (h: H, capabilities: [string, unknown, unknown][]): H => {
+      h.rec.recordInfo({ gaugeRead: { at: h.now, gauges: {}, workers: { connected: 1 }, byStatus: {}, capabilities } });
+      return h;
+    };
+    const before = listed(restarted([]).at(150), [['w1', 3, ['command']]]);
+    expect(messages(before)).toEqual([]);
+    const after = listed(restarted([]).at(200).connect('w1').at(250), [['w1', 3, ['command']]]);
+    expect(messages(after)).toEqual([expect.stringMatching(/GET \/api\/v1\/workers at t=250 lists w1 with concurrency 3 and dangerous kinds \["command"\], but its latest registration came from a process started with concurrency 1 allowing \[\]/)]);
+    expect(messages(listed(restarted([]).at(200).connect('w1').at(250), [['w1', 1, []]]))).toEqual([]);
+  });
 });

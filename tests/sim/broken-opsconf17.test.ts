@@ -109,5 +109,6 @@ describe('blind set 17: a worker restarted with another command line', () => {
     expect(v.promises).toContain('capacity');
     expect(v.text).toMatch(/claimed for w1 at t=\d+ while it already held \d+ live lease\(s\), its whole concurrency 1/);
     expect(v.text).toMatch(/\(kind command\) was claimed for w[12], which was started allowing \[\]/);
+    expect(v.text).toMatch(/GET \/api\/v1\/workers at t=\d+ lists w1 with concurrency 3 and dangerous kinds \["command"\], but its latest registration came from a process started with concurrency 1 allowing \[\]/);
   });
 });
