@@ -84,8 +84,8 @@ export interface CheckContext {
   workerConcurrency?: number;
   /** The engine's global limit of executions in flight (coordinator.maxConcurrency); promise 26 judges claims against it. */
   maxConcurrency?: number;
-  /** The engine's retention policy (coordinator.retention); promise 30 judges each prune against it. Undefined: nothing may be pruned. */
-  retention?: { maxCount?: number; maxAgeMs?: number };
+  /** The engine's retention policy (coordinator.retention); promise 30 judges each prune against it, and that what it lets go is gone by the next sweep (sweepMs, default 10000). Undefined: nothing may be pruned. */
+  retention?: { maxCount?: number; maxAgeMs?: number; sweepMs?: number };
   /** Longest a store write may take to commit (the commit window plus three groups of the simulated SQLite thread); promise 19. Undefined: not judged. */
   storeCommitBoundMs?: number;
   /** Secrets the harness gave the system (the workers' shared secret): no read or event may show them (promise 8, promises-secrets.ts). */

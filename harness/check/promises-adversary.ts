@@ -67,6 +67,9 @@ function checkResultsHaveSenders(view: HistoryView): Violation[] {
   for (const e of view.events) {
     const ev = e.ev;
     if (ev.type === 'task_finished' && ev.source !== 'coordinator') sent.add(ev.leaseToken);
+    // An assignment the worker refused without starting it (a kind it does not allow, bad params) is answered by a result it sent all the same.
+    const refused = ev.type === 'msg_sent' && ev.source === ev.workerId && ev.dir === 'to_coordinator' ? /^result:[^/]*\/([^/]+)\/[a-z_]+$/.exec(ev.key ?? '')?.[1] : undefined;
+    if (refused !== undefined) sent.add(refused);
     if (ev.type !== 'result_recorded' || ev.outcome === 'timeout' || ev.outcome === 'revoked' || sent.has(ev.leaseToken)) continue;
     out.push(
       violation(view.records, 'auth', `a ${ev.outcome} result was recorded for ${ev.workerId}'s lease (attempt ${ev.attempt}) that its holder never sent: a forged or replayed result was acted on`, {

@@ -9,19 +9,28 @@
  *  - the coordinator claims a lease for a worker that already holds its
  *    concurrency in live leases (free capacity counted without the leases
  *    it holds).
- * Needs CheckContext.workerConcurrency (the fleet's); without it nothing is judged.
+ * Needs CheckContext.workerConcurrency (the fleet's); without it nothing is judged. A
+ * worker restarted with another --concurrency is judged by its new one
+ * (worker-capabilities.ts): its process by its own, the coordinator by its
+ * latest registration's (blind set 17 #13).
  */
 import type { CheckContext } from './context.js';
 import type { Ev, HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
+import { WorkerCapabilities } from './worker-capabilities.js';
 
-/** 26. Refusals below capacity and claims beyond it. */
+/** A worker's concurrency at a record index: its process's (the worker's own view) or its latest registration's (the coordinator's). */
+type Limit = (w: string, index: number) => number | undefined;
+
+/** 26. Refusals below capacity and claims beyond it, each against the concurrency in force then (worker-capabilities.ts). */
 export function checkCapacity(view: HistoryView, ctx: CheckContext): Violation[] {
-  const limit = ctx.workerConcurrency;
-  const fleet = ctx.maxConcurrency === undefined ? [] : claimsBeyondCapacity(view, ctx.maxConcurrency, 'fleet');
-  if (limit === undefined) return fleet;
-  return [...refusalsBelowCapacity(view, limit), ...attemptsBeyondConcurrency(view, limit), ...claimsBeyondCapacity(view, limit, 'worker'), ...fleet];
+  const caps = new WorkerCapabilities(view, ctx);
+  const fleet = ctx.maxConcurrency === undefined ? [] : claimsBeyondCapacity(view, () => ctx.maxConcurrency, 'fleet');
+  if (ctx.workerConcurrency === undefined && !caps.any) return fleet;
+  const own: Limit = (w, i) => caps.ofProcess(w, i).concurrency;
+  const registered: Limit = (w, i) => caps.atCoordinator(w, i).concurrency;
+  return [...refusalsBelowCapacity(view, own), ...attemptsBeyondConcurrency(view, own), ...claimsBeyondCapacity(view, registered, 'worker'), ...fleet];
 }
 
 /**
@@ -33,7 +42,7 @@ export function checkCapacity(view: HistoryView, ctx: CheckContext): Violation[]
  * assignment can reach it first (scenario zombie-checkpoint; set 10 #20, a
  * runner that admits at running == concurrency, runs concurrency + 1).
  */
-function attemptsBeyondConcurrency(view: HistoryView, limit: number): Violation[] {
+function attemptsBeyondConcurrency(view: HistoryView, limitOf: Limit): Violation[] {
   const out: Violation[] = [];
   for (const [w, all] of view.byWorker) {
     /** Live attempts by lease: their execution, and whether they were aborted (settling). */
@@ -54,7 +63,8 @@ function attemptsBeyondConcurrency(view: HistoryView, limit: number): Violation[
       for (const [t, r] of live) if (r.aborted && r.executionId === ev.executionId) live.delete(t);
       const others = [...live.keys()];
       live.set(ev.leaseToken, { executionId: ev.executionId, aborted: false });
-      if (others.length < limit) continue;
+      const limit = limitOf(w, e.rec.index);
+      if (limit === undefined || others.length < limit) continue;
       out.push(
         violation(
           view.records,
@@ -75,7 +85,7 @@ function refusedLease(key: string | undefined): string | undefined {
 }
 
 /** Worker side: a fresh assignment refused while the worker's live attempts were below its concurrency. */
-function refusalsBelowCapacity(view: HistoryView, limit: number): Violation[] {
+function refusalsBelowCapacity(view: HistoryView, limitOf: Limit): Violation[] {
   const out: Violation[] = [];
   for (const [w, all] of view.byWorker) {
     const mine = all.filter((e) => e.ev.source === w);
@@ -90,7 +100,8 @@ function refusalsBelowCapacity(view: HistoryView, limit: number): Violation[] {
       // The worker decided when the assignment was handed to its logic (else: when it answered).
       const decided = mine.find((x) => x.ev.type === 'msg_delivered' && x.ev.dir === 'to_worker' && x.ev.key?.endsWith(`/${lease}`) === true) ?? e;
       const live = liveAttempts(view, w, mine, decided.rec.index);
-      if (live >= limit) continue;
+      const limit = limitOf(w, decided.rec.index);
+      if (limit === undefined || live >= limit) continue;
       out.push(
         violation(
           view.records,
@@ -137,7 +148,7 @@ interface LeaseStep {
  * roll leases back without events) starts the count afresh. Per worker
  * (its concurrency) or for the whole fleet (the engine's maxConcurrency).
  */
-function claimsBeyondCapacity(view: HistoryView, limit: number, per: 'worker' | 'fleet'): Violation[] {
+function claimsBeyondCapacity(view: HistoryView, limitOf: Limit, per: 'worker' | 'fleet'): Violation[] {
   const out: Violation[] = [];
   const steps = new Map<string, LeaseStep[]>();
   const ended = new Set<string>();
@@ -170,7 +181,8 @@ function claimsBeyondCapacity(view: HistoryView, limit: number, per: 'worker' | 
         continue;
       }
       held.add(ev.leaseToken);
-      if (held.size <= limit) continue;
+      const limit = limitOf(ev.workerId, s.e.rec.index);
+      if (limit === undefined || held.size <= limit) continue;
       const says =
         per === 'fleet'
           ? `lease ${ev.leaseToken} claimed for ${ev.workerId} at t=${s.at} while ${held.size - 1} execution(s) were already in flight, the engine's maxConcurrency ${limit}`

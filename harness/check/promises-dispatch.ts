@@ -29,6 +29,7 @@ import { coordinatorCrashes } from './promises-state.js';
 import { clockOffset, type Ev, type HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
+import { WorkerCapabilities } from './worker-capabilities.js';
 
 /** How soon after a release the loop must have claimed: its wake is a timer of 0 ms, so a claim lands in the same virtual millisecond; 5 ms of slack. */
 const DISPATCH_BOUND_MS = 5;
@@ -39,6 +40,8 @@ interface WorkerState {
   draining: boolean;
   session: string;
   held: Set<string>;
+  /** Its concurrency as its latest registration gave it (worker-capabilities.ts). */
+  limit?: number;
 }
 
 /** What the replay knows at one release. */
@@ -50,7 +53,7 @@ interface Replay {
 }
 
 /** Applies one coordinator event to the replay (worker states, ready set, store health). */
-function apply(view: HistoryView, r: Replay, e: Ev, offset: number): void {
+function apply(view: HistoryView, r: Replay, e: Ev, offset: number, caps: WorkerCapabilities): void {
   const ev = e.ev;
   if (ev.type === 'store_failed') r.storeFailed = true;
   else if (ev.type === 'store_recovered') r.storeFailed = false;
@@ -67,6 +70,7 @@ function apply(view: HistoryView, r: Replay, e: Ev, offset: number): void {
     if (ev.sessionId !== s.session) s.draining = false;
     s.registered = true;
     s.session = ev.sessionId;
+    s.limit = caps.atCoordinator(ev.workerId, e.rec.index + 1).concurrency;
   } else if (ev.type === 'worker_disconnected' || ev.type === 'worker_lost') s.registered = false;
   else if (ev.type === 'msg_delivered' && ev.msgType === 'drain') s.draining = true;
   else if (ev.type === 'claimed') {
@@ -87,7 +91,7 @@ interface Judge {
 /** A ready execution worker `w` could take at `t` (due, of a kind it runs, its breaker not holding), if `w` has a free slot and no fault but latency. */
 function takeable(j: Judge, r: Replay, w: string, t: number): [string, number] | undefined {
   const s = r.workers.get(w);
-  if (s === undefined || !s.registered || s.draining || s.held.size >= j.limit) return undefined;
+  if (s === undefined || !s.registered || s.draining || s.held.size >= (s.limit ?? j.limit)) return undefined;
   if (j.view.anyFaultOn(w, t - DISPATCH_BOUND_MS, t + DISPATCH_BOUND_MS, ['latency', 'clock_skew'])) return undefined;
   return [...r.ready].find(([id, from]) => {
     const kind = j.view.submitted.get(id)?.ev.kind ?? '?';
@@ -101,7 +105,8 @@ function judgeAt(j: Judge, r: Replay, e: Ev, w: string, t: number, what: string,
   const waiting = takeable(j, r, w, t);
   if (waiting === undefined || j.claims.some((c) => c > t - (e.ev.type === 'claimed' ? 0 : 1) && c <= t + DISPATCH_BOUND_MS)) return undefined;
   const next = j.claims.find((c) => c > t);
-  const held = `${r.workers.get(w)?.held.size ?? 0} of ${j.limit} slots held`;
+  const s = r.workers.get(w);
+  const held = `${s?.held.size ?? 0} of ${s?.limit ?? j.limit} slots held`;
   return violation(
     j.view.records,
     'capacity',
@@ -123,12 +128,13 @@ export function checkDispatchAtRelease(view: HistoryView, ctx: CheckContext): Vi
   const holds = breakerHolds(view, ctx, offset) ?? breakerSpans(view, ctx, offset);
   const runs = (kind: string): boolean => (ctx.workerKinds === undefined ? !DANGEROUS_KINDS.has(kind) : ctx.workerKinds.includes(kind));
   const j: Judge = { view, limit, claims, holds, runs };
+  const caps = new WorkerCapabilities(view, ctx);
   const r: Replay = { workers: new Map(), ready: new Map(), storeFailed: false };
   const out: Violation[] = [];
   let lastClaim: { e: Ev; token: string } | undefined;
   for (let i = 0; i < ordered.length; i++) {
     const e = ordered[i] as Ev;
-    apply(view, r, e, offset);
+    apply(view, r, e, offset, caps);
     if (e.ev.type === 'claimed') lastClaim = { e, token: e.ev.leaseToken };
     const t = (e.ev.at as number) + offset;
     if (e.ev.type === 'lease_released' && !r.storeFailed) {

@@ -21,6 +21,7 @@ import { coordinatorCrashes } from './promises-state.js';
 import { clockOffset, push, type HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
+import { WorkerCapabilities } from './worker-capabilities.js';
 
 /** One stretch during which an execution was ready, by decision time; `index`: the record that ended it. */
 interface Waiting {
@@ -36,6 +37,8 @@ interface Free {
   from: number;
   to: number;
   held: number;
+  /** The worker's concurrency then. */
+  limit: number;
 }
 
 /** Up to the first coordinator crash or restart (the end of what this rule judges). */
@@ -67,16 +70,17 @@ function waiting(view: HistoryView, end: { time: number; index: number }, offset
 }
 
 /** Per worker, the stretches with free capacity (registered, not draining, fewer leases than `limit`), up to `end`. */
-function freeCapacity(view: HistoryView, limit: number, end: { time: number; index: number }, offset: number): Map<string, Free[]> {
-  type State = { registered: boolean; draining: boolean; session: string; held: Set<string>; since?: number };
+function freeCapacity(view: HistoryView, caps: WorkerCapabilities, end: { time: number; index: number }, offset: number): Map<string, Free[]> {
+  // limit: the worker's concurrency as its latest registration gave it (worker-capabilities.ts).
+  type State = { registered: boolean; draining: boolean; session: string; held: Set<string>; since?: number; limit: number };
   const states = new Map<string, State>();
   const out = new Map<string, Free[]>();
-  const isFree = (s: State): boolean => s.registered && !s.draining && s.held.size < limit;
+  const isFree = (s: State): boolean => s.registered && !s.draining && s.held.size < s.limit;
   const update = (w: string, s: State, at: number, change: () => void): void => {
     const before = isFree(s);
-    const heldBefore = s.held.size;
+    const [heldBefore, limitBefore] = [s.held.size, s.limit];
     change();
-    if (before && !isFree(s) && s.since !== undefined) push(out, w, { from: s.since, to: at, held: heldBefore });
+    if (before && !isFree(s) && s.since !== undefined) push(out, w, { from: s.since, to: at, held: heldBefore, limit: limitBefore });
     if (!before && isFree(s)) s.since = at;
   };
   for (const { rec, ev } of view.events) {
@@ -85,19 +89,20 @@ function freeCapacity(view: HistoryView, limit: number, end: { time: number; ind
     const w = ev.workerId;
     const at = ev.at + offset;
     let s = states.get(w);
-    if (s === undefined) states.set(w, (s = { registered: false, draining: false, session: '', held: new Set() }));
+    if (s === undefined) states.set(w, (s = { registered: false, draining: false, session: '', held: new Set(), limit: 0 }));
     if (ev.type === 'worker_registered') {
       update(w, s, at, () => {
         if (ev.sessionId !== s.session) s.draining = false;
         s.registered = true;
         s.session = ev.sessionId;
+        s.limit = caps.atCoordinator(w, rec.index + 1).concurrency ?? 0;
       });
     } else if (ev.type === 'worker_disconnected' || ev.type === 'worker_lost') update(w, s, at, () => (s.registered = false));
     else if (ev.type === 'msg_delivered' && ev.msgType === 'drain') update(w, s, at, () => (s.draining = true));
     else if (ev.type === 'claimed') update(w, s, at, () => s.held.add(ev.leaseToken));
     else if (ev.type === 'lease_released' || ev.type === 'lease_expired' || ev.type === 'result_recorded') update(w, s, at, () => s.held.delete(ev.leaseToken));
   }
-  for (const [w, s] of states) if (isFree(s) && s.since !== undefined) push(out, w, { from: s.since, to: end.time, held: s.held.size });
+  for (const [w, s] of states) if (isFree(s) && s.since !== undefined) push(out, w, { from: s.since, to: end.time, held: s.held.size, limit: s.limit });
   return out;
 }
 
@@ -165,13 +170,12 @@ export function checkDueTime(view: HistoryView, _ctx: CheckContext): Violation[]
 export function checkIdleCapacity(view: HistoryView, ctx: CheckContext): Violation[] {
   // Under a global cap (maxConcurrency) free worker slots are not idle capacity: not judged.
   if (ctx.maxConcurrency !== undefined) return [];
-  const limit = ctx.workerConcurrency;
-  if (limit === undefined) return [];
+  if (ctx.workerConcurrency === undefined) return [];
   const end = firstCrash(view);
   const offset = clockOffset(view);
   const long = waiting(view, end, offset).filter((x) => x.to - x.from > ctx.toleranceMs);
   if (long.length === 0) return [];
-  const free = freeCapacity(view, limit, end, offset);
+  const free = freeCapacity(view, new WorkerCapabilities(view, ctx), end, offset);
   const exact = breakerHolds(view, ctx, offset);
   const breakers = exact ?? breakerSpans(view, ctx, offset);
   const runs = (kind: string): boolean => (ctx.workerKinds === undefined ? !DANGEROUS_KINDS.has(kind) : ctx.workerKinds.includes(kind));
@@ -184,7 +188,7 @@ export function checkIdleCapacity(view: HistoryView, ctx: CheckContext): Violati
       violation(
         view.records,
         'capacity',
-        `${x.id} (kind ${x.kind}) was ready from t=${found.from} to t=${found.to} while ${found.w} was registered with free capacity (${found.held} of ${limit} leases), not draining, no fault: ready work must be given to an idle worker`,
+        `${x.id} (kind ${x.kind}) was ready from t=${found.from} to t=${found.to} while ${found.w} was registered with free capacity (${found.held} of ${found.limit} leases), not draining, no fault: ready work must be given to an idle worker`,
         { index: x.index === Infinity ? undefined : x.index, executionId: x.id, workerId: found.w },
       ),
     );
@@ -216,7 +220,7 @@ function longestUncovered(from: number, to: number, spans: readonly Span[]): Spa
 }
 
 /** A worker idle for more than the tolerance while `x` waited, with no fault and the kind's breaker closed. */
-function idleWorker(view: HistoryView, ctx: CheckContext, free: Map<string, Free[]>, x: Waiting, breaker: BreakerHolds): { w: string; from: number; to: number; held: number } | undefined {
+function idleWorker(view: HistoryView, ctx: CheckContext, free: Map<string, Free[]>, x: Waiting, breaker: BreakerHolds): { w: string; from: number; to: number; held: number; limit: number } | undefined {
   for (const [w, list] of free) {
     for (const f of list) {
       const from = Math.max(x.from, f.from);
@@ -224,7 +228,7 @@ function idleWorker(view: HistoryView, ctx: CheckContext, free: Map<string, Free
       if (to - from <= ctx.toleranceMs || view.anyFaultOn(w, from, to)) continue;
       const free = breaker.exact ? longestUncovered(from, to, breaker.spans) : breaker.spans.some((b) => b.from <= to && b.to >= from) ? undefined : { from, to };
       if (free === undefined || free.to - free.from <= ctx.toleranceMs) continue;
-      return { w, from: free.from, to: free.to, held: f.held };
+      return { w, from: free.from, to: free.to, held: f.held, limit: f.limit };
     }
   }
   return undefined;

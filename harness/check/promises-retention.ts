@@ -8,25 +8,16 @@
  * together, so a few more may go, never fewer). Without a policy nothing is
  * pruned. And the policy is applied: a prune forgets everything it lets go
  * at that decision (one that keeps more than maxCount, or what is older than
- * maxAgeMs, applies only part of it). The final read (promise 3) excuses an execution only when a prune
+ * maxAgeMs, applies only part of it), and in time: an execution it lets go
+ * is gone from reads once the next sweep is past (promises-retention-owed.ts). The final read (promise 3) excuses an execution only when a prune
  * covered its completion. Terminal: the final `completed`, `failed`,
  * `cancelled` or `timeout` of an execution (the decision time of that status).
  */
 import type { CheckContext } from './context.js';
+import { checkRetentionOwed, completions } from './promises-retention-owed.js';
 import type { Ev, HistoryView } from './view.js';
-import { finalTerminals } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
-
-/** Completion decision time of every execution that ended, by id. */
-function completions(view: HistoryView): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const [id, events] of view.byExecution) {
-    const end = finalTerminals(events.filter((e) => e.ev.source === 'coordinator'))[0];
-    if (end !== undefined) out.set(id, end.ev.at);
-  }
-  return out;
-}
 
 /** Whether a prune (recorded before index `before`) covered this completion (a read may then not know the execution). */
 export function prunedAway(view: HistoryView, completedAt: number | undefined, before = Infinity): boolean {
@@ -68,7 +59,8 @@ export function checkRetention(view: HistoryView, ctx: CheckContext): Violation[
     if (cut < due && due > forgotten) out.push(keptViolation(view, p, sorted.slice(Math.max(cut, forgotten), due), ctx));
     forgotten = Math.max(forgotten, cut);
   }
-  return out;
+  // And in time: what the policy lets go is gone by the next sweep (promises-retention-owed.ts).
+  return [...out, ...checkRetentionOwed(view, ctx)];
 }
 
 /** Index of the oldest completion the policy keeps among those completed by `now` (indices below `hi`); 0 without a policy. */

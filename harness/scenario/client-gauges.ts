@@ -7,6 +7,7 @@
  * whose close the coordinator was not told of yet). Noted as `gaugeRead`;
  * harness/check/promises-metrics-gauges.ts judges it.
  */
+import { DANGEROUS_KINDS } from '../../system/tasks/index.js';
 import type { HistoryRecorder } from '../check/history.js';
 import type { GaugeRead } from '../check/promises-metrics-gauges.js';
 import { COORDINATOR_HOST, type Simulation } from '../sim/index.js';
@@ -48,13 +49,15 @@ export async function readGauges(sim: Simulation, client: SimClient, recorder: H
   const s = await client.call(sim, { method: 'GET', path: '/api/v1/stats', headers: auth });
   if (m.status !== 200 || typeof m.body !== 'string' || w.status !== 200 || s.status !== 200) return void recorder.recordInfo({ gaugeRead: { error: [m.status, w.status, s.status] } });
   const workers: Record<string, number> = {};
-  const listed = (w.body as { workers?: { id?: unknown; state?: unknown; lastSeenAt?: unknown }[] } | null)?.workers ?? [];
+  const listed = (w.body as { workers?: { id?: unknown; state?: unknown; lastSeenAt?: unknown; concurrency?: unknown; kinds?: unknown }[] } | null)?.workers ?? [];
   for (const x of listed) workers[String(x.state)] = (workers[String(x.state)] ?? 0) + 1;
   // Each connected worker's lastSeenAt, with the coordinator's clock at the read (promises-api-echoes.ts).
   const seen = listed.filter((x) => x.state === 'connected').map((x): [string, number | null] => [String(x.id), typeof x.lastSeenAt === 'number' ? x.lastSeenAt : null]);
+  // Each connected worker's capabilities as listed: its concurrency and the dangerous kinds among its kinds (promise 26, promises-allowed-kinds.ts).
+  const capabilities = listed.filter((x) => x.state === 'connected').map((x): [string, unknown, unknown] => [String(x.id), x.concurrency, Array.isArray(x.kinds) ? x.kinds.filter((k) => DANGEROUS_KINDS.has(String(k))).sort() : x.kinds]);
   const stats = s.body as { byStatus?: Record<string, number>; breakers?: Record<string, string> } | null;
   const byStatus = stats?.byStatus ?? {};
   const breakers = stats?.breakers === undefined ? {} : { breakers: stats.breakers };
-  const read: GaugeRead = { at: sim.simulatedMs, gauges: gaugeSamples(m.body), workers, byStatus, live, now: sim.now(), seen, ...(frames === undefined ? {} : { frames }), ...breakers, help: helpTexts(m.body) };
+  const read: GaugeRead = { at: sim.simulatedMs, gauges: gaugeSamples(m.body), workers, byStatus, live, now: sim.now(), seen, capabilities, ...(frames === undefined ? {} : { frames }), ...breakers, help: helpTexts(m.body) };
   recorder.recordInfo({ gaugeRead: read });
 }

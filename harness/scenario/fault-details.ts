@@ -10,6 +10,7 @@ import { isNetworkAction } from './faults.js';
 import type { Fleet } from './schema.js';
 import { workerIds } from './schema.js';
 import { resolvePartition, resolveTarget } from './targets.js';
+import { workerIntent } from './operator-args.js';
 import type { FaultDetails } from '../check/history.js';
 
 /** FaultDetails for one (expanded) timeline or swarm fault. */
@@ -21,6 +22,9 @@ export function describeFault(
 ): FaultDetails {
   const { type, ...attributes } = fault.action;
   const params: Record<string, unknown> = { ...attributes };
+  // A restart with other `squall worker` flags: the capabilities they ask for, for the checker (promise 26, operator-args.ts).
+  const asked = fault.action.type === 'restart' && fault.action.args !== undefined ? workerIntent(fault.action.args) : undefined;
+  if (asked !== undefined && typeof asked !== 'string') params.capabilities = asked;
   let workers: string[];
   let coordinator: boolean;
   if (fault.action.type === 'partition') {

@@ -17,6 +17,7 @@ import type { ScheduledFault } from './swarm.js';
 import type { RunRecorder } from './driver.js';
 import { gracefulStop } from './graceful-stop.js';
 import { noteRestartViews } from './restart-views.js';
+import { workerArgsConfig } from './operator-args.js';
 import { sigtermCoordinator, sigtermWorker } from './process-stop.js';
 import { type NodeSet, resolvePartition, resolveTarget } from './targets.js';
 
@@ -95,7 +96,7 @@ export async function applySimFault(sim: Simulation, scenario: Scenario, fault: 
       return applyPartition(sim, scenario, action);
     case 'restart':
       if (action.graceful === true) await beginShutdown(sim, processTargets(scenario, fault.target), client);
-      return applyProcessFault(sim, action.type, processTargets(scenario, fault.target), client?.note);
+      return applyProcessFault(sim, action.type, processTargets(scenario, fault.target), client?.note, action.args);
     case 'kill':
       if (action.graceful === true) return gracefulKill(sim, processTargets(scenario, fault.target), client?.note);
       return applyProcessFault(sim, action.type, processTargets(scenario, fault.target), client?.note);
@@ -148,7 +149,7 @@ async function beginShutdown(sim: Simulation, t: ReturnType<typeof processTarget
  * to undo) of the targets. A coordinator kill or restart notes the API views
  * on both sides (restart-views.ts; `note` is the timeline's, absent for triggers).
  */
-async function applyProcessFault(sim: Simulation, type: 'pause' | 'kill' | 'restart', t: ReturnType<typeof processTargets>, note?: RunRecorder['note']): Promise<Undo> {
+async function applyProcessFault(sim: Simulation, type: 'pause' | 'kill' | 'restart', t: ReturnType<typeof processTargets>, note?: RunRecorder['note'], args?: readonly string[]): Promise<Undo> {
   if (type === 'pause') {
     if (t.coordinator) sim.host(COORDINATOR_HOST).pause();
     for (const w of t.workers) sim.pauseWorker(w);
@@ -172,6 +173,9 @@ async function applyProcessFault(sim: Simulation, type: 'pause' | 'kill' | 'rest
   }
   for (const w of t.workers) {
     sim.killWorker(w);
+    // Restarted with other `squall worker` flags (the restart's args): the new process's capabilities as the command builds them.
+    const p = sim.worker(w);
+    if (args !== undefined) p.options = { config: { ...p.options.config, ...workerArgsConfig(w, args) } };
     sim.restartWorker(w);
   }
   return () => {};

@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { assertNever } from '../../system/core/index.js';
 import { isStorageAction, STORAGE_ACTIONS } from '../check/storage-actions.js';
+import { OPERATOR_RESTART_FIELDS } from './schema-operator.js';
 import { didYouMean } from './suggest.js';
 
 /** Non-negative whole milliseconds. */
@@ -104,8 +105,10 @@ const actionOptions = [
    * Extension: kill -9 and start again at once (same data dir / store).
    * `graceful` (coordinator, simulation only): told to stop first (SIGTERM:
    * its listener closes, /readyz is read then), then killed and started.
+   * `args` (workers, simulation only): the new process runs with these `squall worker` flags
+   * (--concurrency, --allow-kinds; schema-operator.ts), and so do its later restarts.
    */
-  z.strictObject({ type: z.literal('restart'), graceful: z.boolean().optional() }),
+  z.strictObject({ type: z.literal('restart'), graceful: z.boolean().optional(), ...OPERATOR_RESTART_FIELDS }),
   /** Extension: the target's clock runs `ms` ahead (negative: behind). */
   z.strictObject({ type: z.literal('clock_skew'), ms: z.number().int() }),
   /**

@@ -19,7 +19,8 @@ import { join } from 'node:path';
 import { rejectionLogRecorder } from './log-record.js';
 import { probeStoreContract } from './store-contract.js';
 import { probeTruncatedStore } from './store-probe.js';
-import type { TokenStore } from '../../system/coordinator/index.js';
+import type { CoordinatorConfig, TokenStore } from '../../system/coordinator/index.js';
+import { coordinatorArgsConfig, workerArgsConfig } from './operator-args.js';
 import { isTerminal, seededRandom } from '../../system/core/index.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
 import { recordNetwork } from './record-network.js';
@@ -125,10 +126,8 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
       ...(c.secret === undefined ? {} : { secret: c.secret }),
       signMessages: c.signMessages,
       ...(c.maxFrameBytes === undefined ? {} : { maxFrameBytes: c.maxFrameBytes }),
-      ...(c.maxPendingHandshakes === undefined ? {} : { maxPendingHandshakes: c.maxPendingHandshakes }),
-      ...(c.maxPendingPerClient === undefined ? {} : { maxPendingPerClient: c.maxPendingPerClient }),
       ...(c.sessionTtlMs === undefined ? {} : { sessionTtlMs: c.sessionTtlMs }),
-      engine: { breaker: c.breaker, ...(c.maxConcurrency === undefined ? {} : { maxConcurrentExecutions: c.maxConcurrency }), ...(c.retention === undefined ? {} : { retention: c.retention }), ...(c.maxPending === undefined ? {} : { maxPending: c.maxPending }) },
+      ...admissionConfig(c),
     },
   });
   const f = scenario.fleet;
@@ -148,9 +147,29 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
         ...(f.kinds === undefined ? {} : { kinds: f.kinds }),
         ...(f.allowKinds?.[id] === undefined ? {} : { allowKinds: f.allowKinds[id] }),
         ...(f.tlsCa ? { tlsCa: SIM_TLS_CA_PEM } : {}),
+        // `squall worker ARGS` (fleet.args): its capabilities as the command builds them (operator-args.ts).
+        ...(f.args === undefined ? {} : workerArgsConfig(id, f.args)),
       },
     });
   }
+}
+
+/**
+ * The engine's limits and retention and the admission limits: from the
+ * scenario's fields, or, when it gives `squall coordinator` flags
+ * (coordinator.args), as the command builds them from those flags (its own
+ * addCoordinatorOptions and coordinatorConfig; operator-args.ts).
+ */
+function admissionConfig(c: Scenario['coordinator']): Pick<CoordinatorConfig, 'maxPendingHandshakes' | 'maxPendingPerClient' | 'engine'> {
+  if (c.args !== undefined) {
+    const cli = coordinatorArgsConfig(c.args);
+    return { ...cli, engine: { breaker: c.breaker, ...cli.engine } };
+  }
+  return {
+    ...(c.maxPendingHandshakes === undefined ? {} : { maxPendingHandshakes: c.maxPendingHandshakes }),
+    ...(c.maxPendingPerClient === undefined ? {} : { maxPendingPerClient: c.maxPendingPerClient }),
+    engine: { breaker: c.breaker, ...(c.maxConcurrency === undefined ? {} : { maxConcurrentExecutions: c.maxConcurrency }), ...(c.retention === undefined ? {} : { retention: c.retention }), ...(c.maxPending === undefined ? {} : { maxPending: c.maxPending }) },
+  };
 }
 
 /** Heal: run until every accepted execution is terminal and every worker is ready again. */

@@ -38,6 +38,7 @@ import { RETRY_STRATEGIES } from '../../system/core/index.js';
 import { PROMISE_NAMES } from '../check/promises.js';
 import { Fault, Ms, PosInt, Swarm } from './faults.js';
 import { ENGINE_COORDINATOR_FIELDS, ENGINE_ITEM_FIELDS, ENGINE_SCENARIO_FIELDS, STORE_COORDINATOR_FIELDS } from './schema-engine.js';
+import { OPERATOR_COORDINATOR_FIELDS, OPERATOR_FLEET_FIELDS } from './schema-operator.js';
 import { FLEET_SECURITY_FIELDS, SECURITY_COORDINATOR_FIELDS } from './schema-security.js';
 
 export { Fault, FaultAction, faultTimeline, Swarm } from './faults.js';
@@ -91,6 +92,7 @@ export const Fleet = z.strictObject({
   /** Dangerous kinds (command, container) each named worker is started with (allowKinds, --allow-kinds); the others allow none. */
   allowKinds: z.record(z.string().min(1), z.array(z.enum(['command', 'container']))).optional(),
   ...FLEET_SECURITY_FIELDS,
+  ...OPERATOR_FLEET_FIELDS,
 });
 export type Fleet = z.output<typeof Fleet>;
 
@@ -142,6 +144,8 @@ const Coordinator = z.strictObject({
   ...ENGINE_COORDINATOR_FIELDS,
   // HTTP exposure (schema-security.ts): listen, allowedHosts.
   ...SECURITY_COORDINATOR_FIELDS,
+  // Operator command line (schema-operator.ts): args.
+  ...OPERATOR_COORDINATOR_FIELDS,
 });
 type Coordinator = z.output<typeof Coordinator>;
 

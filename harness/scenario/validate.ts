@@ -14,6 +14,7 @@ import type { Scenario } from './schema.js';
 import { ScenarioObject, workerIds } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { validateEngineFields } from './validate-engine.js';
+import { applyOperatorArgs, validateOperatorArgs } from './validate-operator.js';
 import { validateWorkerFeatures } from './validate-worker.js';
 import { LINK_SEPARATOR, endpointNames, groupsOf, resolveEndpoint, workerBackoffs } from './targets.js';
 
@@ -143,5 +144,5 @@ function validateScenario(s: Scenario, ctx: Ctx): void {
   checkKinds(ctx, s);
 }
 
-/** The full scenario schema: structure (schema.ts) plus the cross-field rules. */
-export const ScenarioSchema = ScenarioObject.superRefine(validateScenario);
+/** The full scenario schema: structure (schema.ts), the operator's flags checked and filled into its fields (validate-operator.ts), then the cross-field rules. */
+export const ScenarioSchema = ScenarioObject.superRefine(validateOperatorArgs).transform(applyOperatorArgs).superRefine(validateScenario);

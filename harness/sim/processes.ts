@@ -257,7 +257,8 @@ export class WorkerProcess {
     readonly host: Host,
     private readonly env: ProcessEnv,
     readonly coordinatorUrl: string,
-    readonly options: SimWorkerOptions,
+    /** Replaced by a restart with other flags (a restart fault's args, faults-sim.ts). */
+    public options: SimWorkerOptions,
     readonly workerId: string = id,
   ) {}
 

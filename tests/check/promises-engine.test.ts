@@ -180,6 +180,13 @@ describe('8 against adversaries', () => {
     submit(honest, 'x', {});
     honest.at(10).run('x', 'w1', 1, 't1');
     expect(messages(honest, 'auth')).toEqual([]);
+    // A worker that refuses an assignment it does not run (kind_not_allowed) sends its failed result without starting it.
+    const refused = new H().phase('faults').connect('w1');
+    submit(refused, 'x', {});
+    refused.at(10).claim('x', 'w1', 1, 't1');
+    refused.emit('w1', { type: 'msg_sent', workerId: 'w1', sessionId: 's-w1', dir: 'to_coordinator', seq: 3, msgType: 'result', key: 'result:x/t1/failed', resend: false });
+    refused.emit('coordinator', { type: 'result_recorded', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 't1', outcome: 'failed' });
+    expect(messages(refused, 'auth')).toEqual([]);
   });
 });
 

@@ -1,0 +1,111 @@
+/**
+ * Operator command lines in scenarios (blind set 17 #11, #13): what an
+ * operator configures is what the system does. A scenario may configure the
+ * coordinator (`coordinator.args`), every worker (`fleet.args`) and a
+ * worker's new process at a restart (`restart` fault `args`) with the flags
+ * of `squall coordinator` / `squall worker`, and the simulation turns them
+ * into config through the commands' own option builders (addCoordinatorOptions
+ * + coordinatorConfig, addWorkerOptions + workerConfig), so a flag dropped or
+ * misread on the way is run, not bypassed. The I/O flags (listen address,
+ * data dir, store, files, TLS) are left out: a flag outside the supported
+ * lists is refused at load.
+ *
+ * What the operator asked for is read here a second time, from the flags'
+ * documented meaning (README, --help), not from the code under test: the
+ * scenario's own fields (coordinator.retention, maxPending, ...; fleet
+ * concurrency, allowKinds) are filled from it, so the checker judges the
+ * system against the command line.
+ */
+import { Command } from 'commander';
+import { addCoordinatorOptions, addWorkerOptions, coordinatorConfig, type CoordinatorFlags, workerConfig, type WorkerFlags } from '../../system/cli/index.js';
+import type { CoordinatorConfig } from '../../system/coordinator/index.js';
+import type { WorkerConfig } from '../../system/worker/index.js';
+
+/** `squall coordinator` flags a scenario may give, each with the value it takes. */
+const COORDINATOR_ARG_FLAGS = ['--retain-count', '--retain-age', '--retain-sweep', '--max-pending', '--max-pending-per-client', '--max-concurrent', '--max-pending-handshakes'] as const;
+/** `squall worker` flags a scenario may give (fleet.args, a restart's args). */
+const WORKER_ARG_FLAGS = ['--concurrency', '--allow-kinds'] as const;
+
+/** The coordinator fields the scenario keeps, as the operator asked for them. */
+export interface CoordinatorIntent {
+  retention?: { maxCount?: number; maxAgeMs?: number; sweepMs?: number };
+  maxPending?: number;
+  maxPendingPerClient?: number;
+  maxConcurrency?: number;
+  maxPendingHandshakes?: number;
+}
+
+/** A worker's capabilities as the operator asked for them: a whole command line, so a flag not given takes the command's default (--help: concurrency 1, no dangerous kinds). */
+export interface WorkerIntent {
+  concurrency: number;
+  allowKinds: ('command' | 'container')[];
+}
+
+/** Flag → value pairs of `args` (each supported flag takes one value), or the first problem. */
+function argPairs(args: readonly string[], supported: readonly string[]): Map<string, string> | string {
+  const out = new Map<string, string>();
+  for (let i = 0; i < args.length; i += 2) {
+    const [flag, value] = [args[i] as string, args[i + 1]];
+    if (!supported.includes(flag)) return `"${flag}" is not a flag a scenario may give here (supported: ${supported.join(', ')}; the I/O flags are the harness's)`;
+    if (value === undefined || value.startsWith('--')) return `${flag} needs a value`;
+    if (out.has(flag)) return `${flag} is given twice`;
+    out.set(flag, value);
+  }
+  return out;
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A duration as the README documents it: a positive integer with an optional unit (ms, s, m, h, d; none: ms). */
+function durationMs(v: string): number {
+  const m = /^(\d+)(ms|s|m|h|d)?$/.exec(v);
+  return m === null ? NaN : Number(m[1]) * (UNIT_MS[m[2] ?? 'ms'] as number);
+}
+
+/** The coordinator fields `args` ask for (see the file comment), or a problem. */
+export function coordinatorIntent(args: readonly string[]): CoordinatorIntent | string {
+  const p = argPairs(args, COORDINATOR_ARG_FLAGS);
+  if (typeof p === 'string') return p;
+  const num = (flag: string, read: (v: string) => number = Number): number | undefined => (p.has(flag) ? read(p.get(flag) as string) : undefined);
+  const retention = { maxCount: num('--retain-count'), maxAgeMs: num('--retain-age', durationMs), sweepMs: num('--retain-sweep', durationMs) };
+  const out: CoordinatorIntent = {};
+  // Either limit alone is a policy (README, Retention); a sweep period alone is not.
+  if (retention.maxCount !== undefined || retention.maxAgeMs !== undefined) out.retention = defined(retention);
+  Object.assign(out, defined({ maxPending: num('--max-pending'), maxPendingPerClient: num('--max-pending-per-client'), maxConcurrency: num('--max-concurrent'), maxPendingHandshakes: num('--max-pending-handshakes') }));
+  const bad = [...Object.values(out.retention ?? {}), out.maxPending, out.maxPendingPerClient, out.maxConcurrency, out.maxPendingHandshakes].some((v) => v !== undefined && !(Number.isSafeInteger(v) && v > 0));
+  return bad ? `every value of ${args.join(' ')} must be a positive integer (durations: 500ms, 3s, ...)` : out;
+}
+
+/** A worker's capabilities `args` ask for (the command's defaults for what they leave out), or a problem. */
+export function workerIntent(args: readonly string[]): WorkerIntent | string {
+  const p = argPairs(args, WORKER_ARG_FLAGS);
+  if (typeof p === 'string') return p;
+  const c = p.get('--concurrency') ?? '1';
+  const concurrency = Number(c);
+  if (!(Number.isSafeInteger(concurrency) && concurrency > 0)) return `--concurrency must be a positive integer, got ${c}`;
+  const kinds = (p.get('--allow-kinds') ?? '').split(',').map((k) => k.trim()).filter((k) => k !== '');
+  if (kinds.some((k) => k !== 'command' && k !== 'container')) return `--allow-kinds takes command and container, got ${kinds.join(',')}`;
+  return { concurrency, allowKinds: kinds as WorkerIntent['allowKinds'] };
+}
+
+/** The config `squall coordinator ARGS` builds (its own options and coordinatorConfig), the parts the simulation takes: the engine's (but breakers) and admission. */
+export function coordinatorArgsConfig(args: readonly string[]): Pick<CoordinatorConfig, 'maxPendingPerClient' | 'maxPendingHandshakes'> & { engine: Omit<NonNullable<CoordinatorConfig['engine']>, 'breaker'> } {
+  const cmd = addCoordinatorOptions(new Command('coordinator').exitOverride());
+  cmd.parse([...args], { from: 'user' });
+  const c = coordinatorConfig(cmd.opts<CoordinatorFlags>(), {});
+  const { breaker: _breaker, ...engine } = c.engine ?? {};
+  return { engine, ...defined({ maxPendingPerClient: c.maxPendingPerClient, maxPendingHandshakes: c.maxPendingHandshakes }) };
+}
+
+/** The capabilities `squall worker --id ID ARGS` builds (its own options and workerConfig). */
+export function workerArgsConfig(id: string, args: readonly string[]): Pick<WorkerConfig, 'concurrency' | 'allowKinds'> {
+  const cmd = addWorkerOptions(new Command('worker').exitOverride());
+  cmd.parse(['--coordinator', 'ws://coordinator:7000', '--id', id, ...args], { from: 'user' });
+  const c = workerConfig(cmd.opts<WorkerFlags>(), undefined, undefined);
+  return { concurrency: c.concurrency, ...(c.allowKinds === undefined ? {} : { allowKinds: c.allowKinds }) };
+}
+
+/** `o` without its undefined fields. */
+function defined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}

@@ -1,0 +1,29 @@
+/**
+ * Operator command lines in a scenario (operator-args.ts; blind set 17 #11,
+ * #13): the coordinator's and the workers' flags, turned into config by the
+ * commands' own option builders in simulation; the scenario's own fields
+ * (retention, maxPending, concurrency, allowKinds, ...) are filled from what
+ * the flags ask for, so the checker judges the system against them.
+ */
+import { z } from 'zod';
+
+const Args = z.array(z.string().min(1)).min(1);
+
+export const OPERATOR_COORDINATOR_FIELDS = {
+  /**
+   * `squall coordinator` flags (operator-args.ts COORDINATOR_ARG_FLAGS: --retain-count, --retain-age,
+   * --retain-sweep, --max-pending, --max-pending-per-client, --max-concurrent, --max-pending-handshakes),
+   * turned into the coordinator's config by the command's own addCoordinatorOptions and coordinatorConfig.
+   */
+  args: Args.optional(),
+};
+
+export const OPERATOR_FLEET_FIELDS = {
+  /** `squall worker` flags of every worker (operator-args.ts WORKER_ARG_FLAGS: --concurrency, --allow-kinds), through the command's own addWorkerOptions and workerConfig. */
+  args: Args.optional(),
+};
+
+/** A restart's new process started with other `squall worker` flags (workers only; simulation only), kept by its later restarts. */
+export const OPERATOR_RESTART_FIELDS = {
+  args: Args.optional(),
+};

@@ -1,0 +1,49 @@
+/**
+ * Operator command lines in a scenario (operator-args.ts): the flags are
+ * checked at load (supported, well-formed, not contradicting a field the
+ * scenario also sets), and the scenario's own fields are filled from what
+ * they ask for (applyOperatorArgs, ScenarioSchema's transform), so every
+ * consumer (the checker's context, the live runner's flags) sees the
+ * operator's intent; the simulation builds the config from the flags
+ * through the commands' own functions (run-sim.ts).
+ */
+import type { z } from 'zod';
+import { coordinatorIntent, workerIntent } from './operator-args.js';
+import { type Scenario, workerIds } from './schema.js';
+import { resolveTarget } from './targets.js';
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** Problems of coordinator.args, fleet.args and restart args, each at its path. */
+export function validateOperatorArgs(s: Scenario, ctx: z.RefinementCtx): void {
+  const problem = (path: (string | number)[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
+  const c = s.coordinator.args === undefined ? undefined : coordinatorIntent(s.coordinator.args);
+  if (typeof c === 'string') problem(['coordinator', 'args'], c);
+  else if (c !== undefined) {
+    for (const [k, v] of Object.entries(c)) {
+      const field = s.coordinator[k as keyof typeof c];
+      if (field !== undefined && !same(field, v)) problem(['coordinator', k], `coordinator.${k} ${JSON.stringify(field)} contradicts coordinator.args, which ask for ${JSON.stringify(v)}: say it once`);
+    }
+  }
+  const f = s.fleet.args === undefined ? undefined : workerIntent(s.fleet.args);
+  if (typeof f === 'string') problem(['fleet', 'args'], f);
+  else if (f !== undefined && s.fleet.allowKinds !== undefined && Object.values(s.fleet.allowKinds).some((k) => !same(k, f.allowKinds))) {
+    problem(['fleet', 'allowKinds'], `fleet.allowKinds contradicts fleet.args, which allow [${f.allowKinds.join(', ')}] on every worker (none without --allow-kinds): say it once`);
+  }
+  s.faults.forEach((fault, i) => {
+    if (fault.action.type !== 'restart' || fault.action.args === undefined) return;
+    const w = workerIntent(fault.action.args);
+    if (typeof w === 'string') problem(['faults', i, 'action', 'args'], w);
+    const t = resolveTarget(s.fleet, fault.target);
+    if (t.kind !== 'nodes' || t.nodes.coordinator) problem(['faults', i, 'target'], `a restart with args restarts workers with other \`squall worker\` flags; its target must be workers, not ${fault.target}`);
+  });
+}
+
+/** The scenario with its fields filled from the flags (see the file comment); flags that failed validation never get here. */
+export function applyOperatorArgs(s: Scenario): Scenario {
+  const c = s.coordinator.args === undefined ? {} : coordinatorIntent(s.coordinator.args);
+  const f = s.fleet.args === undefined ? undefined : workerIntent(s.fleet.args);
+  if (typeof c === 'string' || typeof f === 'string') return s;
+  const fleet = f === undefined ? s.fleet : { ...s.fleet, concurrency: f.concurrency, allowKinds: Object.fromEntries(workerIds(s.fleet).map((id) => [id, [...f.allowKinds]])) };
+  return { ...s, coordinator: { ...s.coordinator, ...c }, fleet };
+}
