@@ -51,6 +51,7 @@ import { checkStoreProbe } from './promises-store-probe.js';
 import { checkLogLimiter } from './promises-log-limiter.js';
 import { checkDrainStopBound } from './promises-drain-stop.js';
 import { checkCapacity } from './promises-capacity.js';
+import { checkReofferWhileFull } from './promises-capacity-reoffer.js';
 import { checkReconnectDuration } from './promises-reconnect.js';
 import { checkSessionResumed } from './promises-session.js';
 import { checkLeaseRunOnce, checkLiveAttempts } from './promises-attempts.js';
@@ -112,7 +113,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'client-control': (v, c) => [...checkControls(v, c), ...checkAbortReasons(v, c)],
   // Worker features (issue 10).
   drain: (v, c) => [...checkDrain(v, c), ...checkDrainStopBound(v, c)],
-  capacity: (v, c) => [...checkCapacity(v, c), ...checkIdleCapacity(v, c), ...checkDispatchAtRelease(v, c), ...checkAllowedKinds(v, c)],
+  capacity: (v, c) => [...checkCapacity(v, c), ...checkReofferWhileFull(v), ...checkIdleCapacity(v, c), ...checkDispatchAtRelease(v, c), ...checkAllowedKinds(v, c)],
   'due-time': checkDueTime,
   breaker: checkBreakers,
   // The CLI's client commands (scenario `cli`).

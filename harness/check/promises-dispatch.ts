@@ -25,6 +25,7 @@ import { breakerHolds } from './promises-breaker.js';
 import { breakerSpans } from './promises-idle.js';
 import { DANGEROUS_KINDS } from '../../system/tasks/index.js';
 import type { CheckContext } from './context.js';
+import { type FullSpan, fullSpans } from './promises-capacity-reoffer.js';
 import { coordinatorCrashes } from './promises-state.js';
 import { clockOffset, type Ev, type HistoryView } from './view.js';
 import type { Violation } from './violation.js';
@@ -86,12 +87,15 @@ interface Judge {
   claims: number[];
   holds: Map<string, { from: number; to: number }[]>;
   runs: (kind: string) => boolean;
+  /** When each worker had said it is full (a refusal at its limit): no free slot then. */
+  full: Map<string, FullSpan[]>;
 }
 
 /** A ready execution worker `w` could take at `t` (due, of a kind it runs, its breaker not holding), if `w` has a free slot and no fault but latency. */
 function takeable(j: Judge, r: Replay, w: string, t: number): [string, number] | undefined {
   const s = r.workers.get(w);
   if (s === undefined || !s.registered || s.draining || s.held.size >= (s.limit ?? j.limit)) return undefined;
+  if ((j.full.get(w) ?? []).some((f) => f.from <= t + DISPATCH_BOUND_MS && t < f.to)) return undefined;
   if (j.view.anyFaultOn(w, t - DISPATCH_BOUND_MS, t + DISPATCH_BOUND_MS, ['latency', 'clock_skew'])) return undefined;
   return [...r.ready].find(([id, from]) => {
     const kind = j.view.submitted.get(id)?.ev.kind ?? '?';
@@ -127,7 +131,7 @@ export function checkDispatchAtRelease(view: HistoryView, ctx: CheckContext): Vi
   const claims = ordered.filter((e) => e.ev.type === 'claimed').map((e) => (e.ev.at as number) + offset);
   const holds = breakerHolds(view, ctx, offset) ?? breakerSpans(view, ctx, offset);
   const runs = (kind: string): boolean => (ctx.workerKinds === undefined ? !DANGEROUS_KINDS.has(kind) : ctx.workerKinds.includes(kind));
-  const j: Judge = { view, limit, claims, holds, runs };
+  const j: Judge = { view, limit, claims, holds, runs, full: fullSpans(view) };
   const caps = new WorkerCapabilities(view, ctx);
   const r: Replay = { workers: new Map(), ready: new Map(), storeFailed: false };
   const out: Violation[] = [];

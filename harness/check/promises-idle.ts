@@ -17,6 +17,7 @@
 import { breakerHolds } from './promises-breaker.js';
 import { DANGEROUS_KINDS } from '../../system/tasks/index.js';
 import type { CheckContext } from './context.js';
+import { type FullSpan, fullSpans } from './promises-capacity-reoffer.js';
 import { coordinatorCrashes } from './promises-state.js';
 import { clockOffset, push, type HistoryView } from './view.js';
 import type { Violation } from './violation.js';
@@ -176,13 +177,14 @@ export function checkIdleCapacity(view: HistoryView, ctx: CheckContext): Violati
   const long = waiting(view, end, offset).filter((x) => x.to - x.from > ctx.toleranceMs);
   if (long.length === 0) return [];
   const free = freeCapacity(view, new WorkerCapabilities(view, ctx), end, offset);
+  const full = fullSpans(view);
   const exact = breakerHolds(view, ctx, offset);
   const breakers = exact ?? breakerSpans(view, ctx, offset);
   const runs = (kind: string): boolean => (ctx.workerKinds === undefined ? !DANGEROUS_KINDS.has(kind) : ctx.workerKinds.includes(kind));
   const out: Violation[] = [];
   for (const x of long) {
     if (!runs(x.kind)) continue;
-    const found = idleWorker(view, ctx, free, x, { exact: exact !== undefined, spans: breakers.get(x.kind) ?? [] });
+    const found = idleWorker(view, ctx, { free, full }, x, { exact: exact !== undefined, spans: breakers.get(x.kind) ?? [] });
     if (found === undefined) continue;
     out.push(
       violation(
@@ -219,12 +221,17 @@ function longestUncovered(from: number, to: number, spans: readonly Span[]): Spa
   return best;
 }
 
-/** A worker idle for more than the tolerance while `x` waited, with no fault and the kind's breaker closed. */
-function idleWorker(view: HistoryView, ctx: CheckContext, free: Map<string, Free[]>, x: Waiting, breaker: BreakerHolds): { w: string; from: number; to: number; held: number; limit: number } | undefined {
-  for (const [w, list] of free) {
+/**
+ * A worker idle for more than the tolerance while `x` waited, with no fault
+ * and the kind's breaker closed; not while it had said it is full (a refusal
+ * at its concurrency limit, promises-capacity-reoffer.ts).
+ */
+function idleWorker(view: HistoryView, ctx: CheckContext, workers: { free: Map<string, Free[]>; full: Map<string, FullSpan[]> }, x: Waiting, breaker: BreakerHolds): { w: string; from: number; to: number; held: number; limit: number } | undefined {
+  for (const [w, list] of workers.free) {
     for (const f of list) {
-      const from = Math.max(x.from, f.from);
-      const to = Math.min(x.to, f.to);
+      const uncovered = longestUncovered(Math.max(x.from, f.from), Math.min(x.to, f.to), workers.full.get(w) ?? []);
+      if (uncovered === undefined) continue;
+      const { from, to } = uncovered;
       if (to - from <= ctx.toleranceMs || view.anyFaultOn(w, from, to)) continue;
       const free = breaker.exact ? longestUncovered(from, to, breaker.spans) : breaker.spans.some((b) => b.from <= to && b.to >= from) ? undefined : { from, to };
       if (free === undefined || free.to - free.from <= ctx.toleranceMs) continue;

@@ -69,7 +69,7 @@ export class AssignmentLoop {
     let drained = false;
     const given = new Map<WorkerEntry, number>();
     const capacity = (w: WorkerEntry): number =>
-      Math.min(w.concurrency - engine.leasesOf(w.workerId), w.concurrency - (given.get(w) ?? 0));
+      Math.min(w.concurrency - engine.leasesOf(w.workerId) - w.heldBack, w.concurrency - (given.get(w) ?? 0));
     let claims = 0;
     while (active.length > 0 && !drained) {
       const next: WorkerEntry[] = [];

@@ -43,6 +43,7 @@ export function bindSession(
     prev?.dispose();
     session = ctx.policies.session(newSessionId(ctx.random), workerId, ctx.clock, ctx.config.ackDelayMs, ctx.emit, ctx.buggify);
     entry.draining = false;
+    entry.heldBack = 0;
   }
 
   if (known) {

@@ -5,10 +5,11 @@
  * ack, error) are handled at once. Every message's `ack` releases our
  * buffered outbound messages.
  */
-import { assertNever } from '../core/errors.js';
+import { assertNever, ErrorCode } from '../core/errors.js';
 import { asExecutionId, asLeaseToken, type WorkerId } from '../core/ids.js';
 import { messageKey } from '../protocol/message-key.js';
 import type { Sync, ToCoordinator } from '../protocol/messages.js';
+import type { ResultVerdict } from '../engine/contract.js';
 import type { CoordinatorContext } from './context.js';
 import type { LinkTiming } from './link-timing.js';
 import { noMarks } from '../core/marks.js';
@@ -149,6 +150,26 @@ export function handleWorkerMessage(scope: InboundScope, msg: ToCoordinator): vo
   }
 }
 
+/** A `result` refusing an assignment at the worker's concurrency limit (`revoked`, never started, unavailable). */
+function refusedAtLimit(msg: Extract<ToCoordinator, { type: 'result' }>): boolean {
+  return msg.outcome === 'revoked' && msg.started !== true && msg.error?.code === ErrorCode.Unavailable;
+}
+
+/**
+ * A refusal at the concurrency limit means slots the coordinator counts free
+ * are busy: attempts it aborted are still ending on the worker. They are held
+ * back (the assignment loop would otherwise re-claim for the worker every few
+ * ms, a claim and a release committed each time) from the moment the refusal
+ * arrives (the refused lease, still live, is about to be released: counted
+ * free already) until a stale result says one of them ended.
+ */
+function countHeldBack(scope: InboundScope, msg: Extract<ToCoordinator, { type: 'result' }>, verdict?: ResultVerdict): void {
+  const { entry, ctx, workerId } = scope;
+  const free = entry.concurrency - ctx.engine.leasesOf(workerId);
+  if (refusedAtLimit(msg)) entry.heldBack = Math.min(entry.concurrency, Math.max(0, verdict === undefined ? free + 1 : free));
+  else if (verdict === 'stale' && entry.heldBack > 0) entry.heldBack -= 1;
+}
+
 type ReliableMessage = Extract<ToCoordinator, { type: 'started' | 'checkpoint' | 'result' | 'data' | 'drain' }>;
 
 /** What an admitted reliable message does (once per seq: reliably() dedups). */
@@ -171,8 +192,12 @@ function applyReliable(scope: InboundScope, msg: ReliableMessage): Promise<unkno
         durationMs: msg.durationMs,
         started: msg.started === true,
       };
+      countHeldBack(scope, msg);
       // Any verdict (recorded, duplicate, stale) is acknowledged: the worker is done with it.
-      return engine.onResult(report).then(() => ctx.wake());
+      return engine.onResult(report).then((verdict) => {
+        countHeldBack(scope, msg, verdict);
+        ctx.wake();
+      });
     }
     case 'data':
       ctx.metrics.dataBytes.inc(Buffer.byteLength(msg.payload, 'utf8'));

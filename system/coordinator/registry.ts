@@ -35,6 +35,13 @@ export interface WorkerEntry {
   kinds: ReadonlySet<string>;
   draining: boolean;
   rttMs: number | undefined;
+  /**
+   * Slots the worker said were busy beyond its live leases: it refused an
+   * assignment at its concurrency limit while aborted attempts (a child in
+   * its SIGTERM grace) were still ending. Each stale result (an aborted
+   * attempt ending) frees one; a new session clears them.
+   */
+  heldBack: number;
 }
 
 /** A worker as the HTTP API lists it. */
@@ -81,6 +88,7 @@ export class WorkerRegistry {
       kinds: NO_KINDS,
       draining: false,
       rttMs: undefined,
+      heldBack: 0,
     };
     this.entries.set(workerId, entry);
     return { entry, known: false };
