@@ -29,6 +29,7 @@ export { onShutdownSignal, type ProcessControl } from './signals.js';
 // The coordinator command's flags-to-config path, for the deployment probes (harness/scenario/deploy-probe-cli.ts).
 export { addSecurityOptions, securityConfig } from './coordinator-security.js';
 export { openCoordinatorStore, sqliteStoreOptions } from './coordinator-store.js';
+export { fileEventSink } from './event-file.js';
 export { addCoordinatorOptions, coordinatorConfig, type CoordinatorFlags } from './coordinator.js';
 export { addWorkerOptions, workerConfig, workerConfigFromFlags, type WorkerFlags } from './worker.js';
 
