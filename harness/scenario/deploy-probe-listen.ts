@@ -17,8 +17,7 @@
  * 18 #06: one safeguard missing (a secret but no token auth, or the
  * reverse) started silently.
  */
-import { DEFAULT_POLICIES, checkListenSecurity, memoryTokenStore, resolveCoordinatorConfig } from '../../system/coordinator/index.js';
-import { securedHttp } from '../../system/coordinator/security.js';
+import { DEFAULT_POLICIES, checkListenSecurity, memoryTokenStore, resolveCoordinatorConfig, securedHttp } from '../../system/coordinator/index.js';
 import { type Logger, seededRandom, silentLogger } from '../../system/core/index.js';
 import type { CliDeployResult } from './deploy-probe-cli.js';
 import { ProbeClock } from './store-contract-kit.js';

@@ -34,7 +34,7 @@ describe('31 cli: JSON on a pipe or a file', () => {
   });
 
   it('reports a table printed to a pipe or a file', () => {
-    expect(messages('cli', [run(TABLE, { stdout: 'pipe' })])).toEqual([expect.stringMatching(/squall workers \(t=100, stdout a pipe\) printed "worker  state      running"\.\.\.: not JSON; the README prints a table on a terminal and JSON when piped/)]);
+    expect(messages('cli', [run(TABLE, { stdout: 'pipe' })])).toEqual([expect.stringMatching(/squall workers \(t=100, stdout a pipe\) printed "worker {2}state {6}running"\.\.\.: not JSON; the README prints a table on a terminal and JSON when piped/)]);
     expect(notJson([run(TABLE, { stdout: 'file' })])).toEqual([expect.stringMatching(/stdout a file\) printed .*not JSON/)]);
   });
 });
