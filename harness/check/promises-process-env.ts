@@ -1,7 +1,8 @@
 /**
  * 39. What a real process sees of its host (`processEnvProbe` notes,
  * harness/scenario/deploy-probe-files.ts, adversary attack `deployment`):
- * the files a process writes across its lives keep what the README says
+ * logs are JSON unless stderr is a terminal (a pipe or a file: node leaves
+ * `isTTY` absent), the files a process writes across its lives keep what the README says
  * they keep (`--events-file` appends: a restarted process and two processes
  * on one file leave every event, each line whole), and control files apply
  * at their documented cadence (`SQUALL_STORE_FAULTS`, re-read every 50 ms:

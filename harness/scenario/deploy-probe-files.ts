@@ -16,13 +16,18 @@
  *   fails, apply to writes within 50 ms (+ the probe's 5 ms step) (blind
  *   set 18 #16: cached 50 s).
  *
+ * - the log format as `squall coordinator` chooses it (logsPretty over its
+ *   stderr): pretty on a terminal, JSON on a pipe or a file, where node
+ *   leaves `isTTY` absent ("Logs are pretty on a terminal and JSON
+ *   otherwise").
+ *
  * Recorded as `processEnvProbe` notes with what the README documents;
  * promise 39 (process-env, harness/check/promises-process-env.ts) judges
  * expect against outcome. The expectations are written from the README.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileEventSink, openCoordinatorStore } from '../../system/cli/index.js';
+import { fileEventSink, logsPretty, openCoordinatorStore } from '../../system/cli/index.js';
 import { type SystemEvent, silentLogger } from '../../system/core/index.js';
 import type { Store } from '../../system/store/index.js';
 import type { CliDeployResult } from './deploy-probe-cli.js';
@@ -141,7 +146,17 @@ async function faultControlResults(dir: string): Promise<CliDeployResult[]> {
   ];
 }
 
+/** README: "Logs are pretty on a terminal and JSON otherwise" (stderr as node gives it: `isTTY` true, or absent on a pipe or a file). */
+function logFormatResults(): CliDeployResult[] {
+  const role = 'logs';
+  const format = (stderr: { isTTY?: boolean }): string => (logsPretty({}, stderr) ? 'pretty' : 'JSON');
+  return [
+    { role, what: 'squall coordinator, stderr a terminal', expect: 'pretty', outcome: format({ isTTY: true }) },
+    { role, what: 'squall coordinator, stderr a pipe or a file (| tee, 2> log: isTTY absent)', expect: 'JSON', outcome: format({}) },
+  ];
+}
+
 /** Every probe above, in `dir` (the caller's temp directory). */
 export async function processFileResults(dir: string): Promise<CliDeployResult[]> {
-  return [...(await eventsFileResults(dir)), ...(await faultControlResults(dir))];
+  return [...logFormatResults(), ...(await eventsFileResults(dir)), ...(await faultControlResults(dir))];
 }

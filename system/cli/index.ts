@@ -30,6 +30,7 @@ export { onShutdownSignal, type ProcessControl } from './signals.js';
 export { addSecurityOptions, securityConfig } from './coordinator-security.js';
 export { openCoordinatorStore, sqliteStoreOptions } from './coordinator-store.js';
 export { fileEventSink } from './event-file.js';
+export { logsPretty } from './logger.js';
 export { addCoordinatorOptions, coordinatorConfig, type CoordinatorFlags } from './coordinator.js';
 export { addWorkerOptions, workerConfig, workerConfigFromFlags, type WorkerFlags } from './worker.js';
 

@@ -71,6 +71,11 @@ describe('39 process-env: files across lives and control files', () => {
     expect(messages('process-env', [probe('events-file', 'restarted', LIVES, LIVES), probe('store-faults-file', 'disk_full written', 'applies within 50 ms', 'applies within 50 ms')])).toEqual([]);
   });
 
+  it('reports logs pretty on a pipe', () => {
+    expect(messages('process-env', [probe('logs', 'stderr a pipe or a file', 'JSON', 'JSON')])).toEqual([]);
+    expect(messages('process-env', [probe('logs', 'stderr a pipe or a file', 'JSON', 'pretty')])).toEqual([expect.stringMatching(/logs "stderr a pipe or a file": pretty, but the README documents JSON/)]);
+  });
+
   it('reports a restart that wiped the file and a control file applied late', () => {
     expect(messages('process-env', [probe('events-file', 'restarted', LIVES, JSON.stringify(['life2.1'])), probe('store-faults-file', 'disk_full written', 'applies within 50 ms', 'not applied within 2000 ms')])).toEqual([
       expect.stringMatching(/events-file "restarted": \["life2.1"\], but the README documents \["life1.1","life2.1"\]/),

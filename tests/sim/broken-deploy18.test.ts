@@ -15,12 +15,13 @@ import type { PromiseName } from '../../harness/check/promises.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type * as CliIo from '../../system/cli/cli-io.js';
 import type * as EventFile from '../../system/cli/event-file.js';
+import type * as CliLogger from '../../system/cli/logger.js';
 import type * as Security from '../../system/coordinator/security.js';
 import { isLoopbackHost } from '../../system/core/loopback.js';
 import type * as FaultControl from '../../system/store/fault-control.js';
 import { simVerdict } from './broken/verdict.js';
 
-const broken = vi.hoisted(() => ({ absentIsTerminal: false, oneGapListens: false, cachedInSeconds: false, truncatingEventsFile: false }));
+const broken = vi.hoisted(() => ({ absentIsTerminal: false, oneGapListens: false, cachedInSeconds: false, truncatingEventsFile: false, absentStderrIsTerminal: false }));
 
 // #04: an absent isTTY (a pipe, a file) taken for a terminal.
 vi.mock('../../system/cli/cli-io.js', async (importOriginal) => {
@@ -68,7 +69,16 @@ vi.mock('../../system/cli/event-file.js', async (importOriginal) => {
   };
 });
 
-afterEach(() => Object.assign(broken, { absentIsTerminal: false, oneGapListens: false, cachedInSeconds: false, truncatingEventsFile: false }));
+// #04's class on stderr: an absent isTTY taken for a terminal, so logs piped to a shipper are pretty text.
+vi.mock('../../system/cli/logger.js', async (importOriginal) => {
+  const real = await importOriginal<typeof CliLogger>();
+  return {
+    ...real,
+    logsPretty: (opts: { pretty?: boolean }, stderr: { readonly isTTY?: boolean } = process.stderr) => (broken.absentStderrIsTerminal ? (opts.pretty ?? stderr.isTTY !== false) : real.logsPretty(opts, stderr)),
+  };
+});
+
+afterEach(() => Object.assign(broken, { absentIsTerminal: false, oneGapListens: false, cachedInSeconds: false, truncatingEventsFile: false, absentStderrIsTerminal: false }));
 
 async function caught(variant: keyof typeof broken, file: string, promise: PromiseName): Promise<string> {
   const scenario = await loadScenario(file);
@@ -99,5 +109,9 @@ describe('blind set 18: the process environment of a real deployment', () => {
 
   it('#23 --events-file truncated at a restart (process-env)', { timeout: 60_000 }, async () => {
     expect(await caught('truncatingEventsFile', 'scenarios/adversarial-clients.yaml', 'process-env')).toMatch(/events-file "a process started twice on one --events-file \(3 events, then 2\): the lines, in order": \["life2.1","life2.2"\], but the README documents/);
+  });
+
+  it('#04 on stderr: logs piped to a shipper come out pretty (process-env)', { timeout: 60_000 }, async () => {
+    expect(await caught('absentStderrIsTerminal', 'scenarios/adversarial-clients.yaml', 'process-env')).toMatch(/logs "squall coordinator, stderr a pipe or a file \(\| tee, 2> log: isTTY absent\)": pretty, but the README documents JSON/);
   });
 });
