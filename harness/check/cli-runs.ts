@@ -78,6 +78,8 @@ export interface CliRun {
   out: string;
   /** It ran as on a terminal (scenario `cli[].tty`): tables and human times instead of JSON. */
   tty?: true;
+  /** Otherwise what its stdout was: a pipe or a file (node leaves `isTTY` undefined on both). */
+  stdout?: 'pipe' | 'file';
   /** With `tty`: each write to stdout with the time the command's clock read as it wrote (epoch ms, the coordinator's clock). */
   printed?: [number, string][];
   /** `squall tokens ...`: the tokens in the data dir's token file when it started (id, revoked). */

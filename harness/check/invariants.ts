@@ -74,6 +74,7 @@ import { checkReload } from './promises-reload.js';
 import { checkIdentifiers } from './promises-ids.js';
 import { checkHygiene } from './promises-hygiene.js';
 import { checkProcessExits } from './promises-process-exit.js';
+import { checkProcessEnv } from './promises-process-env.js';
 import { checkPingPace } from './promises-ping-pace.js';
 import { checkClosesAsSent, checkClosesObeyed, checkNoUnattended } from './promises-wire.js';
 import { checkBinaryRefused, checkCaPassedOn, checkConnectTrust, checkHintsWaited } from './promises-wire-frames.js';
@@ -123,6 +124,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   identifiers: checkIdentifiers,
   hygiene: (v) => checkHygiene(v),
   'process-exit': (v) => checkProcessExits(v),
+  'process-env': (v) => checkProcessEnv(v),
   'store-contract': (v) => checkStoreContract(v),
   wire: (v, c) => [...checkClosesAsSent(v), ...checkClosesObeyed(v, c), ...checkNoUnattended(v, c), ...checkBinaryRefused(v), ...checkHintsWaited(v, c), ...checkConnectTrust(v), ...checkCaPassedOn(v, c)],
 };

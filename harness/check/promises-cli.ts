@@ -29,6 +29,7 @@
  * (tables, ages, durations) and the event lines of `watch` in
  * promises-cli-human.ts; `squall tokens` in promises-cli-tokens.ts.
  */
+import { checkCliStdout } from './promises-cli-stdout.js';
 import { type CliRequest, type CliRun, cliCommand, cliRunsOf, ENDED, ownRequests, readsOf, statusRead } from './cli-runs.js';
 import { checkCliHangs } from './promises-cli-hang.js';
 import { checkCliHuman } from './promises-cli-human.js';
@@ -90,7 +91,7 @@ export function checkCli(view: HistoryView): Violation[] {
     const printed = printMismatch(run);
     if (printed !== undefined) out.push(v(printed));
   }
-  return [...out, ...checkCliHangs(view), ...checkCliPages(view), ...checkCliWatches(view), ...checkCliWire(view), ...checkCliOptions(view), ...checkCliHuman(view), ...checkCliTokens(view)];
+  return [...out, ...checkCliHangs(view), ...checkCliPages(view), ...checkCliWatches(view), ...checkCliWire(view), ...checkCliOptions(view), ...checkCliHuman(view), ...checkCliTokens(view), ...checkCliStdout(view)];
 }
 
 type Pairs = [string, string][];

@@ -21,7 +21,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { type CliIo, exitCodeOf, registerExecutionsCommand, registerSubmitCommand, registerTokensCommand, registerWorkersCommand } from '../../system/cli/index.js';
+import { type CliIo, exitCodeOf, processIoOf, type ProcessLike, registerExecutionsCommand, registerSubmitCommand, registerTokensCommand, registerWorkersCommand } from '../../system/cli/index.js';
 import { isTerminal, type Random } from '../../system/core/index.js';
 import type { CliRun } from '../check/cli-runs.js';
 import type { HistoryRecorder } from '../check/history.js';
@@ -39,6 +39,9 @@ const UNKNOWN_TOKEN = '0000000000000000';
 
 /** How a token file ends, by turns: echo's newline, a Windows editor's CRLF, printf's nothing. */
 const LINE_ENDS = ['\n', '\r\n', ''] as const;
+
+/** A non-terminal stdout, by turns: `squall ... | jq` and `squall ... > out.json`. */
+const STDOUTS = ['pipe', 'file'] as const;
 
 /** Stdout kept per command (a longer print is cut and not judged). */
 const MAX_OUT = 64_000;
@@ -114,22 +117,10 @@ export class CliClient {
     const http = new SimCliHttp(sim, this.ops, (made, same) => this.interrupt(entry, { made, ...(same === undefined ? {} : { same }) }));
     this.exchanges.push(http);
     const tokens = args[0] === 'tokens' ? this.tokensOf(client) : undefined;
-    const run: CliRun = { args, token: step.token, startedAt: sim.simulatedMs, out: '', requests: [], pushes: [], ...files, ...(step.tty ? { tty: true, printed: [] } : {}), ...(tokens === undefined ? {} : { tokensBefore: tokens }), ...(step.budgetMs === undefined ? {} : { budgetMs: step.budgetMs }) };
-    let code = 0;
-    const base: CliIo = {
-      out: (t) => {
-        if (run.out.length >= MAX_OUT) return;
-        run.out += t;
-        run.printed?.push([sim.time.now(), t]);
-      },
-      err: () => {},
-      now: () => sim.time.now(),
-      isTTY: step.tty,
-      setExitCode: (c) => void (code = c),
-      interrupted: () => stop.signal,
-      http,
-      sleep: (ms, signal) => (http.slept(), simSleep(sim, ms, signal)),
-    };
+    const run: CliRun = { args, token: step.token, startedAt: sim.simulatedMs, out: '', requests: [], pushes: [], ...files, ...(step.tty ? { tty: true, printed: [] } : { stdout: STDOUTS[this.exchanges.length % STDOUTS.length] as 'pipe' | 'file' }), ...(tokens === undefined ? {} : { tokensBefore: tokens }), ...(step.budgetMs === undefined ? {} : { budgetMs: step.budgetMs }) };
+    const proc = this.process(sim, run, step.tty, stop.signal);
+    // The command's io is the production one (processIoOf) over the simulated process, with the simulation's clock, HTTP and sleep.
+    const base: CliIo = { ...processIoOf(proc), now: () => sim.time.now(), http, sleep: (ms, signal) => (http.slept(), simSleep(sim, ms, signal)) };
     const io = this.wiring?.io?.(base) ?? base;
     const program = new Command().exitOverride().configureOutput({ writeOut: (t) => io.out(t), writeErr: () => {} });
     registerSubmitCommand(program, io);
@@ -142,9 +133,30 @@ export class CliClient {
     // `squall tokens` works on the token file of the coordinator's data dir (SimClient.tokenDir), not over HTTP.
     const argv = tokens !== undefined ? [...args, '--data-dir', client.tokenDir ?? this.scratch()] : [...args, '--url', 'http://coordinator', ...this.tokenArgs(client, step.token)];
     void program.parseAsync(argv, { from: 'user' }).then(
-      () => this.ended(sim, entry, code),
+      () => this.ended(sim, entry, Number(proc.exitCode ?? 0)),
       (err: unknown) => this.ended(sim, entry, ...this.exitOf(err)),
     );
+  }
+
+  /**
+   * The process a command runs in, as node gives it: stdout a terminal
+   * (`isTTY` true) or, by turns, a pipe or a file (`isTTY` absent, as node
+   * leaves it: never false), writing to the run's record; SIGINT is the
+   * run's interruption; the exit code is read when the command ends.
+   */
+  private process(sim: Simulation, run: CliRun, tty: boolean, interrupted: AbortSignal): ProcessLike {
+    const write = (t: string): boolean => {
+      if (run.out.length >= MAX_OUT) return true;
+      run.out += t;
+      run.printed?.push([sim.time.now(), t]);
+      return true;
+    };
+    return {
+      stdout: tty ? { isTTY: true, write } : { write },
+      stderr: { write: () => true },
+      exitCode: undefined,
+      once: (_event, listener) => (interrupted.aborted ? queueMicrotask(listener) : interrupted.addEventListener('abort', listener, { once: true })),
+    };
   }
 
   /** Notes a command unended (`capped`: stopped at the request cap) and interrupts it. */

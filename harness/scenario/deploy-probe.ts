@@ -15,12 +15,17 @@
  * 127.example.com) are not loopback: a worker without a secret must not
  * obey them, nor may a coordinator listen there without auth.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { silentLogger } from '../../system/core/index.js';
 import { checkListenSecurity, memoryTokenStore, resolveCoordinatorConfig } from '../../system/coordinator/index.js';
 import { builtinTaskKinds } from '../../system/tasks/index.js';
 import { workerConfigWithDefaults } from '../../system/worker/index.js';
 import type { HistoryRecorder } from '../check/history.js';
 import { cliDeployResults } from './deploy-probe-cli.js';
+import { processFileResults } from './deploy-probe-files.js';
+import { listenMatrixResults } from './deploy-probe-listen.js';
 
 /** The process name of the probes' notes. */
 const DEPLOY_PROBE = 'deploy-probe';
@@ -72,7 +77,12 @@ function deployCases(): DeployCase[] {
   return cases;
 }
 
-/** One round: every case, each recorded with its outcome; then the processes as the CLI configures them (deploy-probe-cli.ts). */
+/**
+ * One round: every case, each recorded with its outcome; the listen check
+ * over every combination (deploy-probe-listen.ts); the processes as the CLI
+ * configures them (deploy-probe-cli.ts); and the files they keep across
+ * lives and the control files they obey (deploy-probe-files.ts, promise 39).
+ */
 export async function probeDeployment(recorder: HistoryRecorder): Promise<void> {
   for (const c of deployCases()) {
     let refused: string | undefined;
@@ -83,5 +93,12 @@ export async function probeDeployment(recorder: HistoryRecorder): Promise<void> 
     }
     recorder.recordInfo({ deployProbe: { role: c.role, what: c.what, expect: c.expect, ...(refused === undefined ? { outcome: 'started' } : { outcome: 'refused', why: refused }) } }, DEPLOY_PROBE);
   }
+  for (const r of await listenMatrixResults()) recorder.recordInfo({ deployProbe: r }, DEPLOY_PROBE);
   for (const r of await cliDeployResults()) recorder.recordInfo({ deployProbe: r }, DEPLOY_PROBE);
+  const dir = mkdtempSync(join(tmpdir(), 'squall-process-env-'));
+  try {
+    for (const r of await processFileResults(dir)) recorder.recordInfo({ processEnvProbe: r }, DEPLOY_PROBE);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

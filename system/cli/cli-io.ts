@@ -24,8 +24,21 @@ export interface CliIo {
   sleep?(ms: number, signal: AbortSignal): Promise<void>;
 }
 
-/** The real process. */
-export const processIo: CliIo = {
+/**
+ * What a client command uses of its process: node's `process` has it. As
+ * node leaves them, stdout's `isTTY` is true on a terminal and absent
+ * (undefined, not false) on a pipe or a file; the simulation gives its
+ * commands such a process (harness/scenario/client-cli.ts).
+ */
+export interface ProcessLike {
+  readonly stdout: { readonly isTTY?: boolean; write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+  exitCode?: number | string | undefined;
+  once(event: 'SIGINT', listener: () => void): unknown;
+}
+
+/** The CliIo of a process: what it prints goes to its stdout, JSON unless that is a terminal. */
+export const processIoOf = (process: ProcessLike): CliIo => ({
   out: (t) => void process.stdout.write(t),
   err: (t) => void process.stderr.write(t),
   now: () => Date.now(),
@@ -40,7 +53,10 @@ export const processIo: CliIo = {
     process.once('SIGINT', () => ac.abort());
     return ac.signal;
   },
-};
+});
+
+/** The real process. */
+export const processIo: CliIo = processIoOf(process);
 
 /** Waits ms, or less if the signal aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -9,7 +9,7 @@
  */
 import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { systemClock } from '../core/clock.js';
+import { type Clock, systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { cryptoRandom } from '../core/random.js';
 import { fileFaultSource, STORE_FAULTS_ENV } from '../store/fault-control.js';
@@ -34,8 +34,12 @@ export function sqliteStoreOptions(flags: StoreFlags): SqliteStoreOptions {
   return { exclusive: true, init: flags.init === true, thread: flags.storeThread !== false };
 }
 
-/** Opens the store the flags select; throws a SquallError naming the file when it must not be used. */
-export function openCoordinatorStore(flags: StoreFlags, logger: Logger, env: NodeJS.ProcessEnv = process.env): { store: Store; where: string } {
+/**
+ * Opens the store the flags select; throws a SquallError naming the file when
+ * it must not be used. `clock` times the control file's re-reads (the
+ * deployment probes give theirs, harness/scenario/deploy-probe-files.ts).
+ */
+export function openCoordinatorStore(flags: StoreFlags, logger: Logger, env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock): { store: Store; where: string } {
   if (flags.store !== undefined && flags.store !== 'memory' && flags.store !== 'sqlite') {
     throw new Error(`--store must be "sqlite" or "memory", got "${flags.store}"`);
   }
@@ -51,7 +55,7 @@ export function openCoordinatorStore(flags: StoreFlags, logger: Logger, env: Nod
   const control = env[STORE_FAULTS_ENV];
   if (control !== undefined && control !== '') {
     logger.warn({ control }, `${STORE_FAULTS_ENV} is set: store writes follow the injected fault mode in that file (testing only)`);
-    store = new FaultyStore(store, systemClock, cryptoRandom, fileFaultSource(control, systemClock));
+    store = new FaultyStore(store, clock, cryptoRandom, fileFaultSource(control, clock));
   }
   logger.info({ store: where, thread }, 'store opened');
   return { store, where };

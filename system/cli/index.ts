@@ -21,7 +21,7 @@ export { renderTable } from './format.js';
 export { CliError, EXIT, exitCodeOf } from './exit-codes.js';
 // The client commands (and tokens) and their seams, for running them in-process (harness/scenario/client-cli.ts).
 export { registerExecutionsCommand, registerSubmitCommand, registerTokensCommand, registerWorkersCommand };
-export type { CliIo } from './cli-io.js';
+export { type CliIo, processIoOf, type ProcessLike } from './cli-io.js';
 export type { CliHttp, CliHttpAnswer, CliHttpRequest, CliStreamSink } from './cli-http.js';
 // The long-running commands' stop and process seam, for running their shutdown path on simulated processes (harness/scenario/process-stop.ts).
 export { coordinatorShutdown, workerShutdown } from './shutdown.js';
@@ -29,6 +29,8 @@ export { onShutdownSignal, type ProcessControl } from './signals.js';
 // The coordinator command's flags-to-config path, for the deployment probes (harness/scenario/deploy-probe-cli.ts).
 export { addSecurityOptions, securityConfig } from './coordinator-security.js';
 export { openCoordinatorStore, sqliteStoreOptions } from './coordinator-store.js';
+export { fileEventSink } from './event-file.js';
+export { logsPretty } from './logger.js';
 export { addCoordinatorOptions, coordinatorConfig, type CoordinatorFlags } from './coordinator.js';
 export { addWorkerOptions, workerConfig, workerConfigFromFlags, type WorkerFlags } from './worker.js';
 

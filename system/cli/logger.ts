@@ -5,10 +5,14 @@
 import { pino } from 'pino';
 import type { Logger } from '../core/logger.js';
 
+/** Whether logs are pretty: on a terminal only (node leaves `isTTY` absent on a pipe or a file: JSON there). */
+export function logsPretty(opts: { pretty?: boolean }, stderr: { readonly isTTY?: boolean } = process.stderr): boolean {
+  return opts.pretty ?? stderr.isTTY === true;
+}
+
 export function createLogger(opts: { name: string; level?: string; pretty?: boolean }): Logger {
   const level = opts.level ?? process.env.SQUALL_LOG_LEVEL ?? 'info';
-  const pretty = opts.pretty ?? process.stderr.isTTY;
-  if (pretty) {
+  if (logsPretty(opts)) {
     return pino({
       name: opts.name,
       level,

@@ -34,5 +34,5 @@ export { DEFAULT_POLICIES, type CoordinatorPolicies } from './policies.js';
 export { createToken, verifyToken, memoryTokenStore, scopeCovers, parseScope, TOKEN_SCOPES, type TokenRecord, type TokenStore, type TokenScope, type Principal } from './tokens.js';
 export { publicToken } from './tokens-api.js';
 export { fileTokenStore } from './token-file.js';
-export { securityGaps, checkListenSecurity } from './security.js';
+export { securityGaps, checkListenSecurity, securedHttp } from './security.js';
 export { serveAsset, UI_ASSET_DIR, UI_HEADERS } from './ui/ui-handler.js';
