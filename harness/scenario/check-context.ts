@@ -43,6 +43,7 @@ export function contextFromScenario(s: Scenario): CheckContext {
   if (s.fleet.twins.length > 0) ctx.workerHosts = s.fleet.twins.map((t) => twinHost(t.of));
   if (s.fleet.heartbeatTimeoutMs !== undefined) ctx.workerHeartbeatTimeoutMs = s.fleet.heartbeatTimeoutMs;
   if (s.fleet.heartbeatMs !== undefined) ctx.workerHeartbeatMs = s.fleet.heartbeatMs;
+  if (s.fleet.adaptiveHeartbeat !== undefined) ctx.workerAdaptiveHeartbeat = s.fleet.adaptiveHeartbeat;
   if (s.checks.maxReconnectBoundMs !== undefined) ctx.maxReconnectBoundMs = s.checks.maxReconnectBoundMs;
   if (s.fleet.handshakeTimeoutMs !== undefined) ctx.handshakeTimeoutMs = s.fleet.handshakeTimeoutMs;
   if (s.fleet.handshakeTimeoutMaxMs !== undefined) ctx.handshakeTimeoutMaxMs = s.fleet.handshakeTimeoutMaxMs;
