@@ -138,7 +138,7 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
         concurrency: f.concurrency,
         ...(c.secret === undefined ? {} : { secret: c.secret }),
         backoff: { ...(backoffs.get(id) ?? f.backoff) },
-        adaptiveHeartbeat: c.adaptiveHeartbeat,
+        adaptiveHeartbeat: f.adaptiveHeartbeat ?? c.adaptiveHeartbeat,
         ...(f.heartbeatMs === undefined ? {} : { heartbeatMs: f.heartbeatMs }),
         ...(f.heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs: f.heartbeatTimeoutMs }),
         ...(f.handshakeTimeoutMs === undefined ? {} : { handshakeTimeoutMs: f.handshakeTimeoutMs }),
@@ -160,8 +160,9 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
  * (coordinator.args), as the command builds them from those flags (its own
  * addCoordinatorOptions and coordinatorConfig; operator-args.ts).
  */
-function admissionConfig(c: Scenario['coordinator']): Pick<CoordinatorConfig, 'maxPendingHandshakes' | 'maxPendingPerClient' | 'engine'> {
+function admissionConfig(c: Scenario['coordinator']): Pick<CoordinatorConfig, 'maxPendingHandshakes' | 'maxPendingPerClient' | 'engine' | 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'leaseMs'> {
   if (c.args !== undefined) {
+    // The heartbeat, lease and breaker settings too when the flags give them (operator-args.ts coordinatorArgsConfig).
     const cli = coordinatorArgsConfig(c.args);
     return { ...cli, engine: { breaker: c.breaker, ...cli.engine } };
   }
