@@ -35,12 +35,12 @@ const DEFAULT_TIMEOUT_MAX_MS = 60_000;
 const WORKER_DEFAULT_HEARTBEAT_MS = 1000;
 
 /** Floor and ceiling of one side's adaptive timeout, from the run's configuration (and the interval it adds to the RTT term). */
-export function adaptiveTimeoutBounds(ctx: CheckContext, side: 'coordinator' | 'worker'): { floorMs: number; ceilingMs: number; intervalMs: number } {
-  const maxMs = ctx.heartbeatTimeoutMaxMs ?? DEFAULT_TIMEOUT_MAX_MS;
+export function adaptiveTimeoutBounds(ctx: CheckContext, side: 'coordinator' | 'worker'): { floorMs: number; ceilingMs: number; intervalMs: number; maxMs: number } {
+  const maxMs = (side === 'worker' ? ctx.workerHeartbeatTimeoutMaxMs : undefined) ?? ctx.heartbeatTimeoutMaxMs ?? DEFAULT_TIMEOUT_MAX_MS;
   // The worker beats at the faster of its own interval and the coordinator's (welcome).
   const intervalMs = side === 'coordinator' ? ctx.heartbeatMs : Math.min(ctx.workerHeartbeatMs ?? WORKER_DEFAULT_HEARTBEAT_MS, ctx.heartbeatMs);
   const floorMs = side === 'coordinator' ? ctx.heartbeatTimeoutMs : (ctx.workerHeartbeatTimeoutMs ?? ctx.heartbeatTimeoutMs);
-  return { floorMs, ceilingMs: Math.max(floorMs, Math.min(maxMs, ctx.leaseMs - intervalMs)), intervalMs };
+  return { floorMs, ceilingMs: Math.max(floorMs, Math.min(maxMs, ctx.leaseMs - intervalMs)), intervalMs, maxMs };
 }
 
 /** Whether a side's heartbeat timeout adapts to the RTT (README: --no-adaptive-heartbeat keeps it fixed); each side has its own flag. */
@@ -64,14 +64,14 @@ function judgeAdaptedTimeouts(view: HistoryView, ctx: CheckContext, promise: 'le
   const bounds = { coordinator: adaptiveTimeoutBounds(ctx, 'coordinator'), worker: adaptiveTimeoutBounds(ctx, 'worker') };
   for (const e of view.ofType('heartbeat_adapted')) {
     const { side, workerId, timeoutMs } = e.ev;
-    const { floorMs, ceilingMs, intervalMs } = bounds[side];
+    const { floorMs, ceilingMs, intervalMs, maxMs } = bounds[side];
     const where = { index: e.rec.index, workerId };
     if (promise === 'lease-expiry' && (!Number.isFinite(timeoutMs) || timeoutMs > ceilingMs)) {
       out.push(
         violation(
           view.records,
           'lease-expiry',
-          `${side} heartbeat timeout for ${workerId} adapted to ${timeoutMs} ms at t=${e.rec.time} (srtt ${e.ev.srttMs} ms), above its ceiling ${ceilingMs} ms = max(floor ${floorMs}, min(${ctx.heartbeatTimeoutMaxMs ?? DEFAULT_TIMEOUT_MAX_MS}, leaseMs ${ctx.leaseMs} - heartbeat ${intervalMs})): a holder silent that long has lost its leases while it still counts as connected`,
+          `${side} heartbeat timeout for ${workerId} adapted to ${timeoutMs} ms at t=${e.rec.time} (srtt ${e.ev.srttMs} ms), above its ceiling ${ceilingMs} ms = max(floor ${floorMs}, min(${maxMs}, leaseMs ${ctx.leaseMs} - heartbeat ${intervalMs})): a holder silent that long has lost its leases while it still counts as connected`,
           where,
         ),
       );

@@ -121,7 +121,7 @@ function estimateMismatch(e: Sampled, est: Estimate): string | undefined {
 function timeoutMismatch(e: Sampled, ctx: CheckContext): string | undefined {
   const { srttMs, rttvarMs, timeoutMs, side } = e.ev;
   const { floorMs, ceilingMs, intervalMs } = adaptiveTimeoutBounds(ctx, side);
-  const k = ctx.rttFactor ?? DEFAULT_RTT_FACTOR;
+  const k = (side === 'worker' ? ctx.workerRttFactor : undefined) ?? ctx.rttFactor ?? DEFAULT_RTT_FACTOR;
   const adaptive = adapts(ctx, side) && srttMs !== undefined;
   const want = adaptive ? Math.min(ceilingMs, Math.max(floorMs, Math.ceil(intervalMs + k * (srttMs + 4 * rttvarMs)))) : floorMs;
   if (Math.abs(timeoutMs - want) < TICK_MS) return undefined;

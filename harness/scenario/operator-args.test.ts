@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { contextFromScenario } from './check-context.js';
 import { parseScenario } from './loader.js';
 import { coordinatorArgsConfig, coordinatorIntent, workerArgsConfig, workerIntent } from './operator-args.js';
 
@@ -57,4 +58,13 @@ describe('operator command lines in scenarios', () => {
     expect(c.coordinator.leaseMs).toBe(8000);
     expect(() => parseScenario(scenario("faults: [{ at: 100, target: w1, action: { type: restart, args: [--no-adaptive-heartbeat] } }]"), 't.yaml')).toThrow(/read fleet-wide by the checker/);
   });
+
+  it('gives each side its own ceiling and k of the adaptive timeout: the workers keep their defaults unless fleet.args give theirs', () => {
+    const s = parseScenario(scenario("coordinator: { args: [--rtt-factor, '1', --heartbeat-timeout-max-ms, '9000'] }"), 't.yaml');
+    expect(contextFromScenario(s)).toMatchObject({ rttFactor: 1, workerRttFactor: 2, heartbeatTimeoutMaxMs: 9000, workerHeartbeatTimeoutMaxMs: 60_000 });
+    const both = parseScenario(scenario("coordinator: { args: [--rtt-factor, '1'] }").replace('fleet: { workers: 2 }\n', "fleet: { workers: 2, args: [--rtt-factor, '3'] }\n"), 't.yaml');
+    expect(contextFromScenario(both)).toMatchObject({ rttFactor: 1, workerRttFactor: 3 });
+    expect(coordinatorIntent(['--rtt-factor', '0'])).toMatch(/must be a positive integer/);
+  });
 });
+

@@ -24,14 +24,14 @@ import type { WorkerConfig } from '../../system/worker/index.js';
 /** `squall coordinator` flags a scenario may give, each with the value it takes (but the BOOLEAN_FLAGS). */
 const COORDINATOR_ARG_FLAGS = [
   '--retain-count', '--retain-age', '--retain-sweep', '--max-pending', '--max-pending-per-client', '--max-concurrent', '--max-pending-handshakes',
-  '--heartbeat-ms', '--heartbeat-timeout-ms', '--no-adaptive-heartbeat', '--lease-ms', '--breaker-threshold', '--breaker-reset-ms', '--no-breaker',
+  '--heartbeat-ms', '--heartbeat-timeout-ms', '--heartbeat-timeout-max-ms', '--no-adaptive-heartbeat', '--rtt-factor', '--lease-ms', '--breaker-threshold', '--breaker-reset-ms', '--no-breaker',
 ] as const;
 /** `squall worker` flags a scenario may give (fleet.args; a restart's args: not the heartbeat ones, which the checker reads fleet-wide). */
-const WORKER_ARG_FLAGS = ['--concurrency', '--allow-kinds', '--heartbeat-ms', '--heartbeat-timeout-ms', '--no-adaptive-heartbeat'] as const;
+const WORKER_ARG_FLAGS = ['--concurrency', '--allow-kinds', '--heartbeat-ms', '--heartbeat-timeout-ms', '--heartbeat-timeout-max-ms', '--no-adaptive-heartbeat', '--rtt-factor'] as const;
 /** Flags that take no value. */
 const BOOLEAN_FLAGS: readonly string[] = ['--no-adaptive-heartbeat', '--no-breaker'];
 /** The worker's heartbeat flags (refused in a restart's args). */
-export const WORKER_HEARTBEAT_FLAGS: readonly string[] = ['--heartbeat-ms', '--heartbeat-timeout-ms', '--no-adaptive-heartbeat'];
+export const WORKER_HEARTBEAT_FLAGS: readonly string[] = ['--heartbeat-ms', '--heartbeat-timeout-ms', '--heartbeat-timeout-max-ms', '--no-adaptive-heartbeat', '--rtt-factor'];
 
 /**
  * The command's documented defaults (README, --help) of the flag families a
@@ -51,6 +51,8 @@ export interface CoordinatorIntent {
   heartbeatMs?: number;
   heartbeatTimeoutMs?: number;
   adaptiveHeartbeat?: boolean;
+  heartbeatTimeoutMaxMs?: number;
+  rttFactor?: number;
   leaseMs?: number;
   breaker?: false | { failureThreshold: number; resetTimeoutMs: number; halfOpenMaxCalls: number };
 }
@@ -62,6 +64,8 @@ export interface WorkerIntent {
   heartbeatMs?: number;
   heartbeatTimeoutMs?: number;
   adaptiveHeartbeat?: boolean;
+  heartbeatTimeoutMaxMs?: number;
+  rttFactor?: number;
 }
 
 /** Flag → value pairs of `args` (each supported flag takes one value), or the first problem. */
@@ -107,8 +111,8 @@ export function coordinatorIntent(args: readonly string[]): CoordinatorIntent | 
     out.breaker = { failureThreshold: num('--breaker-threshold') ?? CLI_DEFAULTS.breakerThreshold, resetTimeoutMs: num('--breaker-reset-ms') ?? CLI_DEFAULTS.breakerResetMs, halfOpenMaxCalls: 1 };
   }
   const breaker = out.breaker === false || out.breaker === undefined ? [] : [out.breaker.failureThreshold, out.breaker.resetTimeoutMs];
-  const values = [...Object.values(out.retention ?? {}), out.maxPending, out.maxPendingPerClient, out.maxConcurrency, out.maxPendingHandshakes, out.heartbeatMs, out.heartbeatTimeoutMs, out.leaseMs, ...breaker];
-  const bad = values.some((v) => v !== undefined && !(Number.isSafeInteger(v) && v > 0));
+  const values = [...Object.values(out.retention ?? {}), out.maxPending, out.maxPendingPerClient, out.maxConcurrency, out.maxPendingHandshakes, out.heartbeatMs, out.heartbeatTimeoutMs, out.heartbeatTimeoutMaxMs, out.leaseMs, ...breaker];
+  const bad = values.some((v) => v !== undefined && !(Number.isSafeInteger(v) && v > 0)) || !positiveFactor(out.rttFactor);
   return bad ? `every value of ${args.join(' ')} must be a positive integer (durations: 500ms, 3s, ...)` : out;
 }
 
@@ -118,12 +122,13 @@ export function coordinatorIntent(args: readonly string[]): CoordinatorIntent | 
  * worker's: the coordinator's, left undefined) and adaptation (on unless
  * --no-adaptive-heartbeat).
  */
-function heartbeatIntent(p: Map<string, string>, coordinator: boolean): Pick<CoordinatorIntent, 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat'> {
+function heartbeatIntent(p: Map<string, string>, coordinator: boolean): Pick<CoordinatorIntent, 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor'> {
   if (!WORKER_HEARTBEAT_FLAGS.some((f) => p.has(f))) return {};
   const heartbeatMs = p.has('--heartbeat-ms') ? Number(p.get('--heartbeat-ms')) : CLI_DEFAULTS.heartbeatMs;
   const given = p.has('--heartbeat-timeout-ms') ? Number(p.get('--heartbeat-timeout-ms')) : undefined;
   const heartbeatTimeoutMs = given ?? (coordinator ? heartbeatMs * CLI_DEFAULTS.timeoutPerInterval : undefined);
-  return { heartbeatMs, ...(heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs }), adaptiveHeartbeat: !p.has('--no-adaptive-heartbeat') };
+  const shape = defined({ heartbeatTimeoutMaxMs: p.has('--heartbeat-timeout-max-ms') ? Number(p.get('--heartbeat-timeout-max-ms')) : undefined, rttFactor: p.has('--rtt-factor') ? Number(p.get('--rtt-factor')) : undefined });
+  return { heartbeatMs, ...(heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs }), adaptiveHeartbeat: !p.has('--no-adaptive-heartbeat'), ...shape };
 }
 
 /** A worker's capabilities `args` ask for (the command's defaults for what they leave out), or a problem. */
@@ -136,12 +141,12 @@ export function workerIntent(args: readonly string[]): WorkerIntent | string {
   const kinds = (p.get('--allow-kinds') ?? '').split(',').map((k) => k.trim()).filter((k) => k !== '');
   if (kinds.some((k) => k !== 'command' && k !== 'container')) return `--allow-kinds takes command and container, got ${kinds.join(',')}`;
   const hb = heartbeatIntent(p, false);
-  if ([hb.heartbeatMs, hb.heartbeatTimeoutMs].some((v) => v !== undefined && !(Number.isSafeInteger(v) && v > 0))) return `the heartbeat values of ${args.join(' ')} must be positive integers`;
+  if ([hb.heartbeatMs, hb.heartbeatTimeoutMs, hb.heartbeatTimeoutMaxMs].some((v) => v !== undefined && !(Number.isSafeInteger(v) && v > 0)) || !positiveFactor(hb.rttFactor)) return `the heartbeat values of ${args.join(' ')} must be positive integers`;
   return { concurrency, allowKinds: kinds as WorkerIntent['allowKinds'], ...hb };
 }
 
 /** What the simulation takes of the config `squall coordinator ARGS` builds: the engine's and admission always; the heartbeat, lease and breaker families when the args touch them. */
-type CoordinatorArgsConfig = Pick<CoordinatorConfig, 'maxPendingPerClient' | 'maxPendingHandshakes' | 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'leaseMs'> & { engine: NonNullable<CoordinatorConfig['engine']> };
+type CoordinatorArgsConfig = Pick<CoordinatorConfig, 'maxPendingPerClient' | 'maxPendingHandshakes' | 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor' | 'leaseMs'> & { engine: NonNullable<CoordinatorConfig['engine']> };
 
 /** The config `squall coordinator ARGS` builds (its own options and coordinatorConfig), the parts the simulation takes (see CoordinatorArgsConfig). */
 export function coordinatorArgsConfig(args: readonly string[]): CoordinatorArgsConfig {
@@ -153,21 +158,29 @@ export function coordinatorArgsConfig(args: readonly string[]): CoordinatorArgsC
   return {
     engine: touched(['--breaker-threshold', '--breaker-reset-ms', '--no-breaker']) ? { ...engine, ...(breaker === undefined ? {} : { breaker }) } : engine,
     ...defined({ maxPendingPerClient: c.maxPendingPerClient, maxPendingHandshakes: c.maxPendingHandshakes }),
-    ...(touched(WORKER_HEARTBEAT_FLAGS) ? defined({ heartbeatMs: c.heartbeatMs, heartbeatTimeoutMs: c.heartbeatTimeoutMs, adaptiveHeartbeat: c.adaptiveHeartbeat }) : {}),
+    ...(touched(WORKER_HEARTBEAT_FLAGS) ? heartbeatConfig(c) : {}),
     ...(touched(['--lease-ms']) ? defined({ leaseMs: c.leaseMs }) : {}),
   };
 }
 
 /** The capabilities (and, when the args touch them, the heartbeat settings) `squall worker --id ID ARGS` builds (its own options and workerConfig). */
-export function workerArgsConfig(id: string, args: readonly string[]): Pick<WorkerConfig, 'concurrency' | 'allowKinds' | 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat'> {
+export function workerArgsConfig(id: string, args: readonly string[]): Pick<WorkerConfig, 'concurrency' | 'allowKinds' | 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor'> {
   const cmd = addWorkerOptions(new Command('worker').exitOverride());
   cmd.parse(['--coordinator', 'ws://coordinator:7000', '--id', id, ...args], { from: 'user' });
   const c = workerConfig(cmd.opts<WorkerFlags>(), undefined, undefined);
-  const heartbeat = args.some((a) => WORKER_HEARTBEAT_FLAGS.includes(a)) ? defined({ heartbeatMs: c.heartbeatMs, heartbeatTimeoutMs: c.heartbeatTimeoutMs, adaptiveHeartbeat: c.adaptiveHeartbeat }) : {};
+  const heartbeat = args.some((a) => WORKER_HEARTBEAT_FLAGS.includes(a)) ? heartbeatConfig(c) : {};
   return { concurrency: c.concurrency, ...(c.allowKinds === undefined ? {} : { allowKinds: c.allowKinds }), ...heartbeat };
 }
 
+/** A command's heartbeat settings (the family's fields of its config). */
+function heartbeatConfig(c: Pick<CoordinatorConfig, 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor'>): Pick<CoordinatorConfig, 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor'> {
+  return defined({ heartbeatMs: c.heartbeatMs, heartbeatTimeoutMs: c.heartbeatTimeoutMs, adaptiveHeartbeat: c.adaptiveHeartbeat, heartbeatTimeoutMaxMs: c.heartbeatTimeoutMaxMs, rttFactor: c.rttFactor });
+}
+
+/** An --rtt-factor is a finite number above 0 (or not given). */
+const positiveFactor = (k: number | undefined): boolean => k === undefined || (Number.isFinite(k) && k > 0);
+
 /** `o` without its undefined fields. */
-function defined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+export function defined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }

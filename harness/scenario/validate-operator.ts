@@ -15,7 +15,7 @@ import { resolveTarget } from './targets.js';
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** Fields with a scenario default: the flags of their family replace them (a contradiction cannot be told from the default). */
-const FAMILY_FIELDS: readonly string[] = ['heartbeatMs', 'heartbeatTimeoutMs', 'adaptiveHeartbeat', 'leaseMs', 'breaker'];
+const FAMILY_FIELDS: readonly string[] = ['heartbeatMs', 'heartbeatTimeoutMs', 'adaptiveHeartbeat', 'heartbeatTimeoutMaxMs', 'rttFactor', 'leaseMs', 'breaker'];
 
 /** Problems of coordinator.args, fleet.args and restart args, each at its path. */
 export function validateOperatorArgs(s: Scenario, ctx: z.RefinementCtx): void {
@@ -55,7 +55,7 @@ export function applyOperatorArgs(s: Scenario): Scenario {
 }
 
 /** The fleet's heartbeat fields fleet.args ask for (none when they leave the family alone). */
-function fleetHeartbeat(f: Exclude<ReturnType<typeof workerIntent>, string>): Partial<Pick<Scenario['fleet'], 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat'>> {
-  const { heartbeatMs, heartbeatTimeoutMs, adaptiveHeartbeat } = f;
-  return Object.fromEntries(Object.entries({ heartbeatMs, heartbeatTimeoutMs, adaptiveHeartbeat }).filter(([, v]) => v !== undefined));
+function fleetHeartbeat(f: Exclude<ReturnType<typeof workerIntent>, string>): Partial<Pick<Scenario['fleet'], 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor'>> {
+  const { heartbeatMs, heartbeatTimeoutMs, adaptiveHeartbeat, heartbeatTimeoutMaxMs, rttFactor } = f;
+  return Object.fromEntries(Object.entries({ heartbeatMs, heartbeatTimeoutMs, adaptiveHeartbeat, heartbeatTimeoutMaxMs, rttFactor }).filter(([, v]) => v !== undefined));
 }

@@ -77,4 +77,13 @@ describe('10 liveness: --no-adaptive-heartbeat keeps the timeout in force at the
     expect(liveness(adapted('coordinator', 2400), workersOff)).toEqual([]);
     expect(liveness(adapted('worker', 2400), workersOff)).toHaveLength(1);
   });
+
+  it('judges each side\'s timeout in force with its own k (--rtt-factor)', () => {
+    // srtt 500, rttvar 250, interval 500: k 2 gives 500 + 2 × 1500 = 3500, k 1 gives 2000 (a long lease keeps the ceiling above both).
+    const ctx = { ...baseContext, leaseMs: 60_000, rttFactor: 1, workerRttFactor: 2 };
+    expect(liveness(sampled('coordinator', 2000), ctx)).toEqual([]);
+    expect(liveness(sampled('worker', 3500), ctx)).toEqual([]);
+    expect(liveness(sampled('worker', 2000), ctx)).toEqual([expect.stringMatching(/left the heartbeat timeout in force at 2000 ms; its own estimate gives clamp\(500 \+ 2 × /)]);
+  });
 });
+
