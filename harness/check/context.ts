@@ -17,6 +17,11 @@ export interface CheckContext {
   leaseMs: number;
   /** Whether heartbeat timeouts adapt to the RTT on both sides (default true); false: the floor always. */
   adaptiveHeartbeat?: boolean;
+  /** The workers' own ceiling and k (their --heartbeat-timeout-max-ms, --rtt-factor); undefined: as heartbeatTimeoutMaxMs, rttFactor. */
+  workerHeartbeatTimeoutMaxMs?: number;
+  workerRttFactor?: number;
+  /** The workers' own (their --no-adaptive-heartbeat); undefined: as adaptiveHeartbeat. */
+  workerAdaptiveHeartbeat?: boolean;
   /** k in the timeout in force, interval + k × (srtt + 4 × rttvar) (both sides' default 2). */
   rttFactor?: number;
   /** How long the coordinator keeps a detached session resumable (coordinator.sessionTtlMs, default 60000); undefined: not judged. */

@@ -73,6 +73,7 @@ import { checkResources } from './promises-resources.js';
 import { checkReload } from './promises-reload.js';
 import { checkIdentifiers } from './promises-ids.js';
 import { checkHygiene } from './promises-hygiene.js';
+import { checkIntervalPace } from './promises-interval-pace.js';
 import { checkProcessExits } from './promises-process-exit.js';
 import { checkProcessEnv } from './promises-process-env.js';
 import { checkPingPace } from './promises-ping-pace.js';
@@ -122,7 +123,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   resources: checkResources,
   reload: (v) => checkReload(v),
   identifiers: checkIdentifiers,
-  hygiene: (v) => checkHygiene(v),
+  hygiene: (v, c) => [...checkHygiene(v), ...checkIntervalPace(v, c)],
   'process-exit': (v) => checkProcessExits(v),
   'process-env': (v) => checkProcessEnv(v),
   'store-contract': (v) => checkStoreContract(v),

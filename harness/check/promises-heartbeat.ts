@@ -11,6 +11,9 @@
  * reports under promise 13 (lease-expiry); a timeout below the floor declares
  * healthy links dead sooner than configured, promise 10 (liveness). Only links slow enough to drive the
  * timeout to its ceiling show a wrong one (scenarios/high-latency.yaml).
+ * A side run with --no-adaptive-heartbeat (coordinator.adaptiveHeartbeat
+ * false, fleet.args) keeps its timeout at the floor: any other timeout it
+ * reports is a liveness violation (scenarios/operator-flags-max.yaml).
  *
  * The timeout in force is also honoured (promise 10): a `heartbeat_timeout`
  * declares a connection dead only after at least the silence that side last
@@ -32,12 +35,17 @@ const DEFAULT_TIMEOUT_MAX_MS = 60_000;
 const WORKER_DEFAULT_HEARTBEAT_MS = 1000;
 
 /** Floor and ceiling of one side's adaptive timeout, from the run's configuration (and the interval it adds to the RTT term). */
-export function adaptiveTimeoutBounds(ctx: CheckContext, side: 'coordinator' | 'worker'): { floorMs: number; ceilingMs: number; intervalMs: number } {
-  const maxMs = ctx.heartbeatTimeoutMaxMs ?? DEFAULT_TIMEOUT_MAX_MS;
+export function adaptiveTimeoutBounds(ctx: CheckContext, side: 'coordinator' | 'worker'): { floorMs: number; ceilingMs: number; intervalMs: number; maxMs: number } {
+  const maxMs = (side === 'worker' ? ctx.workerHeartbeatTimeoutMaxMs : undefined) ?? ctx.heartbeatTimeoutMaxMs ?? DEFAULT_TIMEOUT_MAX_MS;
   // The worker beats at the faster of its own interval and the coordinator's (welcome).
   const intervalMs = side === 'coordinator' ? ctx.heartbeatMs : Math.min(ctx.workerHeartbeatMs ?? WORKER_DEFAULT_HEARTBEAT_MS, ctx.heartbeatMs);
   const floorMs = side === 'coordinator' ? ctx.heartbeatTimeoutMs : (ctx.workerHeartbeatTimeoutMs ?? ctx.heartbeatTimeoutMs);
-  return { floorMs, ceilingMs: Math.max(floorMs, Math.min(maxMs, ctx.leaseMs - intervalMs)), intervalMs };
+  return { floorMs, ceilingMs: Math.max(floorMs, Math.min(maxMs, ctx.leaseMs - intervalMs)), intervalMs, maxMs };
+}
+
+/** Whether a side's heartbeat timeout adapts to the RTT (README: --no-adaptive-heartbeat keeps it fixed); each side has its own flag. */
+export function adapts(ctx: CheckContext, side: 'coordinator' | 'worker'): boolean {
+  return (side === 'worker' ? (ctx.workerAdaptiveHeartbeat ?? ctx.adaptiveHeartbeat) : ctx.adaptiveHeartbeat) !== false;
 }
 
 /** 13: no adapted heartbeat timeout exceeds its side's ceiling. */
@@ -56,14 +64,23 @@ function judgeAdaptedTimeouts(view: HistoryView, ctx: CheckContext, promise: 'le
   const bounds = { coordinator: adaptiveTimeoutBounds(ctx, 'coordinator'), worker: adaptiveTimeoutBounds(ctx, 'worker') };
   for (const e of view.ofType('heartbeat_adapted')) {
     const { side, workerId, timeoutMs } = e.ev;
-    const { floorMs, ceilingMs, intervalMs } = bounds[side];
+    const { floorMs, ceilingMs, intervalMs, maxMs } = bounds[side];
     const where = { index: e.rec.index, workerId };
     if (promise === 'lease-expiry' && (!Number.isFinite(timeoutMs) || timeoutMs > ceilingMs)) {
       out.push(
         violation(
           view.records,
           'lease-expiry',
-          `${side} heartbeat timeout for ${workerId} adapted to ${timeoutMs} ms at t=${e.rec.time} (srtt ${e.ev.srttMs} ms), above its ceiling ${ceilingMs} ms = max(floor ${floorMs}, min(${ctx.heartbeatTimeoutMaxMs ?? DEFAULT_TIMEOUT_MAX_MS}, leaseMs ${ctx.leaseMs} - heartbeat ${intervalMs})): a holder silent that long has lost its leases while it still counts as connected`,
+          `${side} heartbeat timeout for ${workerId} adapted to ${timeoutMs} ms at t=${e.rec.time} (srtt ${e.ev.srttMs} ms), above its ceiling ${ceilingMs} ms = max(floor ${floorMs}, min(${maxMs}, leaseMs ${ctx.leaseMs} - heartbeat ${intervalMs})): a holder silent that long has lost its leases while it still counts as connected`,
+          where,
+        ),
+      );
+    } else if (promise === 'liveness' && !adapts(ctx, side) && timeoutMs !== floorMs) {
+      out.push(
+        violation(
+          view.records,
+          'liveness',
+          `${side} heartbeat timeout for ${workerId} adapted to ${timeoutMs} ms at t=${e.rec.time} (srtt ${e.ev.srttMs} ms), but its side runs with --no-adaptive-heartbeat: the timeout stays fixed at --heartbeat-timeout-ms ${floorMs} ms (README), a half-open link on a slow path is otherwise detected late`,
           where,
         ),
       );

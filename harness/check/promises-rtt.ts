@@ -29,7 +29,7 @@
  * (live runs, whose processes do not trace either).
  */
 import type { CheckContext } from './context.js';
-import { adaptiveTimeoutBounds } from './promises-heartbeat.js';
+import { adaptiveTimeoutBounds, adapts } from './promises-heartbeat.js';
 import type { Ev, HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -121,10 +121,10 @@ function estimateMismatch(e: Sampled, est: Estimate): string | undefined {
 function timeoutMismatch(e: Sampled, ctx: CheckContext): string | undefined {
   const { srttMs, rttvarMs, timeoutMs, side } = e.ev;
   const { floorMs, ceilingMs, intervalMs } = adaptiveTimeoutBounds(ctx, side);
-  const k = ctx.rttFactor ?? DEFAULT_RTT_FACTOR;
-  const adaptive = ctx.adaptiveHeartbeat !== false && srttMs !== undefined;
+  const k = (side === 'worker' ? ctx.workerRttFactor : undefined) ?? ctx.rttFactor ?? DEFAULT_RTT_FACTOR;
+  const adaptive = adapts(ctx, side) && srttMs !== undefined;
   const want = adaptive ? Math.min(ceilingMs, Math.max(floorMs, Math.ceil(intervalMs + k * (srttMs + 4 * rttvarMs)))) : floorMs;
   if (Math.abs(timeoutMs - want) < TICK_MS) return undefined;
-  const formula = adaptive ? `clamp(${intervalMs} + ${k} × (${srttMs} + 4 × ${rttvarMs}), floor ${floorMs}, ceiling ${ceilingMs})` : `its floor (${ctx.adaptiveHeartbeat === false ? 'not adaptive' : 'no estimate yet'})`;
+  const formula = adaptive ? `clamp(${intervalMs} + ${k} × (${srttMs} + 4 × ${rttvarMs}), floor ${floorMs}, ceiling ${ceilingMs})` : `its floor (${!adapts(ctx, side) ? 'not adaptive: --no-adaptive-heartbeat keeps it at --heartbeat-timeout-ms' : 'no estimate yet'})`;
   return `${whose(e)} left the heartbeat timeout in force at ${timeoutMs} ms; its own estimate gives ${formula} = ${want} ms: the timeout in force follows every sample, not only the changes it reports`;
 }

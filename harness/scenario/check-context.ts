@@ -43,6 +43,8 @@ export function contextFromScenario(s: Scenario): CheckContext {
   if (s.fleet.twins.length > 0) ctx.workerHosts = s.fleet.twins.map((t) => twinHost(t.of));
   if (s.fleet.heartbeatTimeoutMs !== undefined) ctx.workerHeartbeatTimeoutMs = s.fleet.heartbeatTimeoutMs;
   if (s.fleet.heartbeatMs !== undefined) ctx.workerHeartbeatMs = s.fleet.heartbeatMs;
+  if (s.fleet.adaptiveHeartbeat !== undefined) ctx.workerAdaptiveHeartbeat = s.fleet.adaptiveHeartbeat;
+  Object.assign(ctx, adaptiveShape(s));
   if (s.checks.maxReconnectBoundMs !== undefined) ctx.maxReconnectBoundMs = s.checks.maxReconnectBoundMs;
   if (s.fleet.handshakeTimeoutMs !== undefined) ctx.handshakeTimeoutMs = s.fleet.handshakeTimeoutMs;
   if (s.fleet.handshakeTimeoutMaxMs !== undefined) ctx.handshakeTimeoutMaxMs = s.fleet.handshakeTimeoutMaxMs;
@@ -57,4 +59,23 @@ export function contextFromScenario(s: Scenario): CheckContext {
   const thread = s.coordinator.store === 'sqlite' ? s.coordinator.sqliteThreadMs : undefined;
   if (thread !== undefined) ctx.storeCommitBoundMs = (s.coordinator.commitDelayMs ?? SIM_COMMIT_WINDOW_MS) + 3 * thread;
   return ctx;
+}
+
+/** The workers' defaults for the adaptive timeout's ceiling and k (system/worker/config.ts): their own, not the coordinator's. */
+const WORKER_TIMEOUT_MAX_MS = 60_000;
+const WORKER_RTT_FACTOR = 2;
+
+/** Each side's ceiling and k of the adaptive timeout: the coordinator's (coordinator fields) and the workers' own (fleet fields, else their defaults). */
+function adaptiveShape(s: Scenario): Pick<CheckContext, 'heartbeatTimeoutMaxMs' | 'rttFactor' | 'workerHeartbeatTimeoutMaxMs' | 'workerRttFactor'> {
+  const { heartbeatTimeoutMaxMs, rttFactor } = s.coordinator;
+  const out: Pick<CheckContext, 'heartbeatTimeoutMaxMs' | 'rttFactor' | 'workerHeartbeatTimeoutMaxMs' | 'workerRttFactor'> = {};
+  if (heartbeatTimeoutMaxMs !== undefined || s.fleet.heartbeatTimeoutMaxMs !== undefined) {
+    if (heartbeatTimeoutMaxMs !== undefined) out.heartbeatTimeoutMaxMs = heartbeatTimeoutMaxMs;
+    out.workerHeartbeatTimeoutMaxMs = s.fleet.heartbeatTimeoutMaxMs ?? WORKER_TIMEOUT_MAX_MS;
+  }
+  if (rttFactor !== undefined || s.fleet.rttFactor !== undefined) {
+    if (rttFactor !== undefined) out.rttFactor = rttFactor;
+    out.workerRttFactor = s.fleet.rttFactor ?? WORKER_RTT_FACTOR;
+  }
+  return out;
 }

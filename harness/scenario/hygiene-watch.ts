@@ -4,7 +4,8 @@
  * an abort listener never removed, a leaked EventEmitter listener, a
  * deprecation...), and, at the final read, the coordinator's idle gauges
  * (harness/sim/idle-gauges.ts): the intervals its process has armed against
- * those it had when it started listening, and the dashboard streams its
+ * those it had when it started listening (and each interval's pace:
+ * harness/check/promises-interval-pace.ts), and the dashboard streams its
  * event hub holds against those its clients hold open.
  * harness/check/promises-hygiene.ts judges both.
  */
@@ -30,5 +31,5 @@ export function watchWarnings(recorder: HistoryRecorder): { stop(): Promise<void
 export function idleGauges(sim: Simulation): Record<string, unknown> | undefined {
   const c = sim.coordinator;
   if (c.instance === null) return undefined;
-  return { intervals: c.host.clock.liveIntervals, bootIntervals: c.bootIntervals, hubStreams: c.instance.uiStreams(), openStreams: c.streams.open };
+  return { intervals: c.host.clock.liveIntervals, bootIntervals: c.bootIntervals, hubStreams: c.instance.uiStreams(), openStreams: c.streams.open, intervalPaces: c.host.clock.intervalPaces() };
 }

@@ -25,7 +25,7 @@ const PHASE_MAX_MS = 40 * DAY_MS;
 /** Per-field maxima (also in scenarios/schema.json). */
 export const FIELD_LIMITS: readonly FieldLimit[] = [
   { path: 'fleet.workers', max: 2_000, why: 'each worker is a simulated process with its own timers and outbox (the largest shipped scenario has 500)' },
-  { path: 'fleet.concurrency', max: 1_000, why: 'tasks per worker' },
+  { path: 'fleet.concurrency', max: 10_000, why: 'tasks per worker (squall worker --concurrency accepts up to 10000)' },
   { path: 'fleet.outboxLimit', max: 1_000_000, why: 'messages held in memory per worker' },
   { path: 'workload.items[].count', max: 100_000, why: 'submissions of one item are planned up front' },
   { path: 'workload.items[].ratePerSec', max: 10_000, why: 'submissions per second of one item' },

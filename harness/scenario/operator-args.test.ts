@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { contextFromScenario } from './check-context.js';
 import { parseScenario } from './loader.js';
 import { coordinatorArgsConfig, coordinatorIntent, workerArgsConfig, workerIntent } from './operator-args.js';
 
@@ -30,4 +31,40 @@ describe('operator command lines in scenarios', () => {
     expect(() => parseScenario(scenario('coordinator: { args: [--data-dir, x] }'), 't.yaml')).toThrow(/"--data-dir" is not a flag a scenario may give here/);
     expect(() => parseScenario(scenario("faults: [{ at: 100, target: coordinator, action: { type: restart, args: [--concurrency, '2'] } }]"), 't.yaml')).toThrow(/its target must be workers/);
   });
+
+  it('reads the heartbeat, lease and breaker families with the command\'s defaults for the flags not given; boolean flags take no value', () => {
+    expect(coordinatorIntent(['--no-adaptive-heartbeat'])).toEqual({ heartbeatMs: 1000, heartbeatTimeoutMs: 3000, adaptiveHeartbeat: false });
+    expect(coordinatorIntent(['--heartbeat-ms', '500', '--lease-ms', '4000'])).toEqual({ heartbeatMs: 500, heartbeatTimeoutMs: 1500, adaptiveHeartbeat: true, leaseMs: 4000 });
+    expect(coordinatorIntent(['--no-breaker', '--retain-count', '3'])).toEqual({ breaker: false, retention: { maxCount: 3 } });
+    expect(coordinatorIntent(['--breaker-threshold', '2'])).toEqual({ breaker: { failureThreshold: 2, resetTimeoutMs: 30_000, halfOpenMaxCalls: 1 } });
+    expect(coordinatorIntent(['--no-breaker', '--no-breaker'])).toMatch(/given twice/);
+    expect(workerIntent(['--concurrency', '10000', '--no-adaptive-heartbeat'])).toEqual({ concurrency: 10_000, allowKinds: [], heartbeatMs: 1000, adaptiveHeartbeat: false });
+    expect(workerIntent(['--heartbeat-timeout-ms', '0'])).toMatch(/positive integers/);
+  });
+
+  it('builds the families through the commands\' own functions, and leaves a family the flags do not touch to the scenario', () => {
+    expect(coordinatorArgsConfig(['--no-adaptive-heartbeat', '--lease-ms', '4000'])).toMatchObject({ heartbeatMs: 1000, heartbeatTimeoutMs: 3000, adaptiveHeartbeat: false, leaseMs: 4000 });
+    expect(coordinatorArgsConfig(['--retain-count', '5'])).not.toHaveProperty('leaseMs');
+    expect(coordinatorArgsConfig(['--retain-count', '5']).engine).not.toHaveProperty('breaker');
+    expect(coordinatorArgsConfig(['--no-breaker']).engine.breaker).toBe(false);
+    expect(coordinatorArgsConfig(['--breaker-reset-ms', '1']).engine.breaker).toEqual({ resetTimeoutMs: 1 });
+    expect(workerArgsConfig('w1', ['--concurrency', '10000', '--no-adaptive-heartbeat'])).toEqual({ concurrency: 10_000, allowKinds: [], heartbeatMs: 1000, adaptiveHeartbeat: false });
+  });
+
+  it('fills the fleet\'s heartbeat fields from fleet.args, and refuses the heartbeat flags in a restart\'s args', () => {
+    const f = parseScenario(scenario("fleet: { workers: 2, args: [--no-adaptive-heartbeat, --heartbeat-timeout-ms, '2500'] }").replace('fleet: { workers: 2 }\n', ''), 't.yaml');
+    expect([f.fleet.adaptiveHeartbeat, f.fleet.heartbeatTimeoutMs, f.fleet.heartbeatMs]).toEqual([false, 2500, 1000]);
+    const c = parseScenario(scenario("coordinator: { leaseMs: 5000, args: [--lease-ms, '8000'] }"), 't.yaml');
+    expect(c.coordinator.leaseMs).toBe(8000);
+    expect(() => parseScenario(scenario("faults: [{ at: 100, target: w1, action: { type: restart, args: [--no-adaptive-heartbeat] } }]"), 't.yaml')).toThrow(/read fleet-wide by the checker/);
+  });
+
+  it('gives each side its own ceiling and k of the adaptive timeout: the workers keep their defaults unless fleet.args give theirs', () => {
+    const s = parseScenario(scenario("coordinator: { args: [--rtt-factor, '1', --heartbeat-timeout-max-ms, '9000'] }"), 't.yaml');
+    expect(contextFromScenario(s)).toMatchObject({ rttFactor: 1, workerRttFactor: 2, heartbeatTimeoutMaxMs: 9000, workerHeartbeatTimeoutMaxMs: 60_000 });
+    const both = parseScenario(scenario("coordinator: { args: [--rtt-factor, '1'] }").replace('fleet: { workers: 2 }\n', "fleet: { workers: 2, args: [--rtt-factor, '3'] }\n"), 't.yaml');
+    expect(contextFromScenario(both)).toMatchObject({ rttFactor: 1, workerRttFactor: 3 });
+    expect(coordinatorIntent(['--rtt-factor', '0'])).toMatch(/must be a positive integer/);
+  });
 });
+

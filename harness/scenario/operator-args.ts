@@ -21,10 +21,25 @@ import { addCoordinatorOptions, addWorkerOptions, coordinatorConfig, type Coordi
 import type { CoordinatorConfig } from '../../system/coordinator/index.js';
 import type { WorkerConfig } from '../../system/worker/index.js';
 
-/** `squall coordinator` flags a scenario may give, each with the value it takes. */
-const COORDINATOR_ARG_FLAGS = ['--retain-count', '--retain-age', '--retain-sweep', '--max-pending', '--max-pending-per-client', '--max-concurrent', '--max-pending-handshakes'] as const;
-/** `squall worker` flags a scenario may give (fleet.args, a restart's args). */
-const WORKER_ARG_FLAGS = ['--concurrency', '--allow-kinds'] as const;
+/** `squall coordinator` flags a scenario may give, each with the value it takes (but the BOOLEAN_FLAGS). */
+const COORDINATOR_ARG_FLAGS = [
+  '--retain-count', '--retain-age', '--retain-sweep', '--max-pending', '--max-pending-per-client', '--max-concurrent', '--max-pending-handshakes',
+  '--heartbeat-ms', '--heartbeat-timeout-ms', '--heartbeat-timeout-max-ms', '--no-adaptive-heartbeat', '--rtt-factor', '--lease-ms', '--breaker-threshold', '--breaker-reset-ms', '--no-breaker',
+] as const;
+/** `squall worker` flags a scenario may give (fleet.args; a restart's args: not the heartbeat ones, which the checker reads fleet-wide). */
+const WORKER_ARG_FLAGS = ['--concurrency', '--allow-kinds', '--heartbeat-ms', '--heartbeat-timeout-ms', '--heartbeat-timeout-max-ms', '--no-adaptive-heartbeat', '--rtt-factor'] as const;
+/** Flags that take no value. */
+const BOOLEAN_FLAGS: readonly string[] = ['--no-adaptive-heartbeat', '--no-breaker'];
+/** The worker's heartbeat flags (refused in a restart's args). */
+export const WORKER_HEARTBEAT_FLAGS: readonly string[] = ['--heartbeat-ms', '--heartbeat-timeout-ms', '--heartbeat-timeout-max-ms', '--no-adaptive-heartbeat', '--rtt-factor'];
+
+/**
+ * The command's documented defaults (README, --help) of the flag families a
+ * scenario field also sets: a family the args touch takes the command's
+ * defaults for its flags not given; a family they leave alone keeps the
+ * scenario's fields (as the harness's I/O flags).
+ */
+const CLI_DEFAULTS = { heartbeatMs: 1000, timeoutPerInterval: 3, leaseMs: 15_000, breakerThreshold: 5, breakerResetMs: 30_000 };
 
 /** The coordinator fields the scenario keeps, as the operator asked for them. */
 export interface CoordinatorIntent {
@@ -33,12 +48,24 @@ export interface CoordinatorIntent {
   maxPendingPerClient?: number;
   maxConcurrency?: number;
   maxPendingHandshakes?: number;
+  heartbeatMs?: number;
+  heartbeatTimeoutMs?: number;
+  adaptiveHeartbeat?: boolean;
+  heartbeatTimeoutMaxMs?: number;
+  rttFactor?: number;
+  leaseMs?: number;
+  breaker?: false | { failureThreshold: number; resetTimeoutMs: number; halfOpenMaxCalls: number };
 }
 
-/** A worker's capabilities as the operator asked for them: a whole command line, so a flag not given takes the command's default (--help: concurrency 1, no dangerous kinds). */
+/** A worker's capabilities as the operator asked for them: a whole command line, so a flag not given takes the command's default (--help: concurrency 1, no dangerous kinds); the heartbeat family only when given. */
 export interface WorkerIntent {
   concurrency: number;
   allowKinds: ('command' | 'container')[];
+  heartbeatMs?: number;
+  heartbeatTimeoutMs?: number;
+  adaptiveHeartbeat?: boolean;
+  heartbeatTimeoutMaxMs?: number;
+  rttFactor?: number;
 }
 
 /** Flag → value pairs of `args` (each supported flag takes one value), or the first problem. */
@@ -46,6 +73,12 @@ function argPairs(args: readonly string[], supported: readonly string[]): Map<st
   const out = new Map<string, string>();
   for (let i = 0; i < args.length; i += 2) {
     const [flag, value] = [args[i] as string, args[i + 1]];
+    if (BOOLEAN_FLAGS.includes(flag) && supported.includes(flag)) {
+      if (out.has(flag)) return `${flag} is given twice`;
+      out.set(flag, 'true');
+      i -= 1;
+      continue;
+    }
     if (!supported.includes(flag)) return `"${flag}" is not a flag a scenario may give here (supported: ${supported.join(', ')}; the I/O flags are the harness's)`;
     if (value === undefined || value.startsWith('--')) return `${flag} needs a value`;
     if (out.has(flag)) return `${flag} is given twice`;
@@ -72,8 +105,30 @@ export function coordinatorIntent(args: readonly string[]): CoordinatorIntent | 
   // Either limit alone is a policy (README, Retention); a sweep period alone is not.
   if (retention.maxCount !== undefined || retention.maxAgeMs !== undefined) out.retention = defined(retention);
   Object.assign(out, defined({ maxPending: num('--max-pending'), maxPendingPerClient: num('--max-pending-per-client'), maxConcurrency: num('--max-concurrent'), maxPendingHandshakes: num('--max-pending-handshakes') }));
-  const bad = [...Object.values(out.retention ?? {}), out.maxPending, out.maxPendingPerClient, out.maxConcurrency, out.maxPendingHandshakes].some((v) => v !== undefined && !(Number.isSafeInteger(v) && v > 0));
+  Object.assign(out, heartbeatIntent(p, true), defined({ leaseMs: num('--lease-ms') }));
+  if (p.has('--no-breaker')) out.breaker = false;
+  else if (p.has('--breaker-threshold') || p.has('--breaker-reset-ms')) {
+    out.breaker = { failureThreshold: num('--breaker-threshold') ?? CLI_DEFAULTS.breakerThreshold, resetTimeoutMs: num('--breaker-reset-ms') ?? CLI_DEFAULTS.breakerResetMs, halfOpenMaxCalls: 1 };
+  }
+  const breaker = out.breaker === false || out.breaker === undefined ? [] : [out.breaker.failureThreshold, out.breaker.resetTimeoutMs];
+  const values = [...Object.values(out.retention ?? {}), out.maxPending, out.maxPendingPerClient, out.maxConcurrency, out.maxPendingHandshakes, out.heartbeatMs, out.heartbeatTimeoutMs, out.heartbeatTimeoutMaxMs, out.leaseMs, ...breaker];
+  const bad = values.some((v) => v !== undefined && !(Number.isSafeInteger(v) && v > 0)) || !positiveFactor(out.rttFactor);
   return bad ? `every value of ${args.join(' ')} must be a positive integer (durations: 500ms, 3s, ...)` : out;
+}
+
+/**
+ * The heartbeat family's fields when the args touch it: the interval (default
+ * 1000), the timeout (the coordinator's default: 3 × its interval; the
+ * worker's: the coordinator's, left undefined) and adaptation (on unless
+ * --no-adaptive-heartbeat).
+ */
+function heartbeatIntent(p: Map<string, string>, coordinator: boolean): Pick<CoordinatorIntent, 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor'> {
+  if (!WORKER_HEARTBEAT_FLAGS.some((f) => p.has(f))) return {};
+  const heartbeatMs = p.has('--heartbeat-ms') ? Number(p.get('--heartbeat-ms')) : CLI_DEFAULTS.heartbeatMs;
+  const given = p.has('--heartbeat-timeout-ms') ? Number(p.get('--heartbeat-timeout-ms')) : undefined;
+  const heartbeatTimeoutMs = given ?? (coordinator ? heartbeatMs * CLI_DEFAULTS.timeoutPerInterval : undefined);
+  const shape = defined({ heartbeatTimeoutMaxMs: p.has('--heartbeat-timeout-max-ms') ? Number(p.get('--heartbeat-timeout-max-ms')) : undefined, rttFactor: p.has('--rtt-factor') ? Number(p.get('--rtt-factor')) : undefined });
+  return { heartbeatMs, ...(heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs }), adaptiveHeartbeat: !p.has('--no-adaptive-heartbeat'), ...shape };
 }
 
 /** A worker's capabilities `args` ask for (the command's defaults for what they leave out), or a problem. */
@@ -85,27 +140,47 @@ export function workerIntent(args: readonly string[]): WorkerIntent | string {
   if (!(Number.isSafeInteger(concurrency) && concurrency > 0)) return `--concurrency must be a positive integer, got ${c}`;
   const kinds = (p.get('--allow-kinds') ?? '').split(',').map((k) => k.trim()).filter((k) => k !== '');
   if (kinds.some((k) => k !== 'command' && k !== 'container')) return `--allow-kinds takes command and container, got ${kinds.join(',')}`;
-  return { concurrency, allowKinds: kinds as WorkerIntent['allowKinds'] };
+  const hb = heartbeatIntent(p, false);
+  if ([hb.heartbeatMs, hb.heartbeatTimeoutMs, hb.heartbeatTimeoutMaxMs].some((v) => v !== undefined && !(Number.isSafeInteger(v) && v > 0)) || !positiveFactor(hb.rttFactor)) return `the heartbeat values of ${args.join(' ')} must be positive integers`;
+  return { concurrency, allowKinds: kinds as WorkerIntent['allowKinds'], ...hb };
 }
 
-/** The config `squall coordinator ARGS` builds (its own options and coordinatorConfig), the parts the simulation takes: the engine's (but breakers) and admission. */
-export function coordinatorArgsConfig(args: readonly string[]): Pick<CoordinatorConfig, 'maxPendingPerClient' | 'maxPendingHandshakes'> & { engine: Omit<NonNullable<CoordinatorConfig['engine']>, 'breaker'> } {
+/** What the simulation takes of the config `squall coordinator ARGS` builds: the engine's and admission always; the heartbeat, lease and breaker families when the args touch them. */
+type CoordinatorArgsConfig = Pick<CoordinatorConfig, 'maxPendingPerClient' | 'maxPendingHandshakes' | 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor' | 'leaseMs'> & { engine: NonNullable<CoordinatorConfig['engine']> };
+
+/** The config `squall coordinator ARGS` builds (its own options and coordinatorConfig), the parts the simulation takes (see CoordinatorArgsConfig). */
+export function coordinatorArgsConfig(args: readonly string[]): CoordinatorArgsConfig {
   const cmd = addCoordinatorOptions(new Command('coordinator').exitOverride());
   cmd.parse([...args], { from: 'user' });
   const c = coordinatorConfig(cmd.opts<CoordinatorFlags>(), {});
-  const { breaker: _breaker, ...engine } = c.engine ?? {};
-  return { engine, ...defined({ maxPendingPerClient: c.maxPendingPerClient, maxPendingHandshakes: c.maxPendingHandshakes }) };
+  const touched = (flags: readonly string[]): boolean => args.some((a) => flags.includes(a));
+  const { breaker, ...engine } = c.engine ?? {};
+  return {
+    engine: touched(['--breaker-threshold', '--breaker-reset-ms', '--no-breaker']) ? { ...engine, ...(breaker === undefined ? {} : { breaker }) } : engine,
+    ...defined({ maxPendingPerClient: c.maxPendingPerClient, maxPendingHandshakes: c.maxPendingHandshakes }),
+    ...(touched(WORKER_HEARTBEAT_FLAGS) ? heartbeatConfig(c) : {}),
+    ...(touched(['--lease-ms']) ? defined({ leaseMs: c.leaseMs }) : {}),
+  };
 }
 
-/** The capabilities `squall worker --id ID ARGS` builds (its own options and workerConfig). */
-export function workerArgsConfig(id: string, args: readonly string[]): Pick<WorkerConfig, 'concurrency' | 'allowKinds'> {
+/** The capabilities (and, when the args touch them, the heartbeat settings) `squall worker --id ID ARGS` builds (its own options and workerConfig). */
+export function workerArgsConfig(id: string, args: readonly string[]): Pick<WorkerConfig, 'concurrency' | 'allowKinds' | 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor'> {
   const cmd = addWorkerOptions(new Command('worker').exitOverride());
   cmd.parse(['--coordinator', 'ws://coordinator:7000', '--id', id, ...args], { from: 'user' });
   const c = workerConfig(cmd.opts<WorkerFlags>(), undefined, undefined);
-  return { concurrency: c.concurrency, ...(c.allowKinds === undefined ? {} : { allowKinds: c.allowKinds }) };
+  const heartbeat = args.some((a) => WORKER_HEARTBEAT_FLAGS.includes(a)) ? heartbeatConfig(c) : {};
+  return { concurrency: c.concurrency, ...(c.allowKinds === undefined ? {} : { allowKinds: c.allowKinds }), ...heartbeat };
 }
 
+/** A command's heartbeat settings (the family's fields of its config). */
+function heartbeatConfig(c: Pick<CoordinatorConfig, 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor'>): Pick<CoordinatorConfig, 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor'> {
+  return defined({ heartbeatMs: c.heartbeatMs, heartbeatTimeoutMs: c.heartbeatTimeoutMs, adaptiveHeartbeat: c.adaptiveHeartbeat, heartbeatTimeoutMaxMs: c.heartbeatTimeoutMaxMs, rttFactor: c.rttFactor });
+}
+
+/** An --rtt-factor is a finite number above 0 (or not given). */
+const positiveFactor = (k: number | undefined): boolean => k === undefined || (Number.isFinite(k) && k > 0);
+
 /** `o` without its undefined fields. */
-function defined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+export function defined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }

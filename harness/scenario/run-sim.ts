@@ -20,7 +20,7 @@ import { rejectionLogRecorder } from './log-record.js';
 import { probeStoreContract } from './store-contract.js';
 import { probeTruncatedStore } from './store-probe.js';
 import type { CoordinatorConfig, TokenStore } from '../../system/coordinator/index.js';
-import { coordinatorArgsConfig, workerArgsConfig } from './operator-args.js';
+import { coordinatorArgsConfig, defined, workerArgsConfig } from './operator-args.js';
 import { isTerminal, seededRandom } from '../../system/core/index.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
 import { recordNetwork } from './record-network.js';
@@ -122,6 +122,7 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
       heartbeatMs: c.heartbeatMs,
       heartbeatTimeoutMs: c.heartbeatTimeoutMs,
       adaptiveHeartbeat: c.adaptiveHeartbeat,
+      ...defined({ heartbeatTimeoutMaxMs: c.heartbeatTimeoutMaxMs, rttFactor: c.rttFactor }),
       leaseMs: c.leaseMs,
       ...(c.secret === undefined ? {} : { secret: c.secret }),
       signMessages: c.signMessages,
@@ -138,9 +139,10 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
         concurrency: f.concurrency,
         ...(c.secret === undefined ? {} : { secret: c.secret }),
         backoff: { ...(backoffs.get(id) ?? f.backoff) },
-        adaptiveHeartbeat: c.adaptiveHeartbeat,
+        adaptiveHeartbeat: f.adaptiveHeartbeat ?? c.adaptiveHeartbeat,
         ...(f.heartbeatMs === undefined ? {} : { heartbeatMs: f.heartbeatMs }),
         ...(f.heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs: f.heartbeatTimeoutMs }),
+        ...defined({ heartbeatTimeoutMaxMs: f.heartbeatTimeoutMaxMs, rttFactor: f.rttFactor }),
         ...(f.handshakeTimeoutMs === undefined ? {} : { handshakeTimeoutMs: f.handshakeTimeoutMs }),
         ...(f.handshakeTimeoutMaxMs === undefined ? {} : { handshakeTimeoutMaxMs: f.handshakeTimeoutMaxMs }),
         ...(f.outboxLimit === undefined ? {} : { outboxCapacity: f.outboxLimit }),
@@ -160,8 +162,9 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
  * (coordinator.args), as the command builds them from those flags (its own
  * addCoordinatorOptions and coordinatorConfig; operator-args.ts).
  */
-function admissionConfig(c: Scenario['coordinator']): Pick<CoordinatorConfig, 'maxPendingHandshakes' | 'maxPendingPerClient' | 'engine'> {
+function admissionConfig(c: Scenario['coordinator']): Pick<CoordinatorConfig, 'maxPendingHandshakes' | 'maxPendingPerClient' | 'engine' | 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor' | 'leaseMs'> {
   if (c.args !== undefined) {
+    // The heartbeat, lease and breaker settings too when the flags give them (operator-args.ts coordinatorArgsConfig).
     const cli = coordinatorArgsConfig(c.args);
     return { ...cli, engine: { breaker: c.breaker, ...cli.engine } };
   }

@@ -12,15 +12,28 @@ const Args = z.array(z.string().min(1)).min(1);
 export const OPERATOR_COORDINATOR_FIELDS = {
   /**
    * `squall coordinator` flags (operator-args.ts COORDINATOR_ARG_FLAGS: --retain-count, --retain-age,
-   * --retain-sweep, --max-pending, --max-pending-per-client, --max-concurrent, --max-pending-handshakes),
-   * turned into the coordinator's config by the command's own addCoordinatorOptions and coordinatorConfig.
+   * --retain-sweep, --max-pending, --max-pending-per-client, --max-concurrent, --max-pending-handshakes,
+   * --heartbeat-ms, --heartbeat-timeout-ms, --heartbeat-timeout-max-ms, --no-adaptive-heartbeat, --rtt-factor,
+   * --lease-ms, --breaker-threshold,
+   * --breaker-reset-ms, --no-breaker), turned into the coordinator's config by the command's own
+   * addCoordinatorOptions and coordinatorConfig. A family the flags touch (heartbeat, lease, breaker)
+   * takes the command's defaults for its flags not given and replaces the scenario's fields.
    */
   args: Args.optional(),
+  /** Ceiling of the coordinator's adaptive heartbeat timeout (--heartbeat-timeout-max-ms; default 60000). */
+  heartbeatTimeoutMaxMs: z.int().positive().optional(),
+  /** k of the coordinator's adaptive timeout, interval + k × (srtt + 4 × rttvar) (--rtt-factor; default 2). */
+  rttFactor: z.number().positive().optional(),
 };
 
 export const OPERATOR_FLEET_FIELDS = {
-  /** `squall worker` flags of every worker (operator-args.ts WORKER_ARG_FLAGS: --concurrency, --allow-kinds), through the command's own addWorkerOptions and workerConfig. */
+  /** `squall worker` flags of every worker (operator-args.ts WORKER_ARG_FLAGS: --concurrency, --allow-kinds, --heartbeat-ms, --heartbeat-timeout-ms, --heartbeat-timeout-max-ms, --no-adaptive-heartbeat, --rtt-factor), through the command's own addWorkerOptions and workerConfig. */
   args: Args.optional(),
+  /** Whether the workers' heartbeat timeouts adapt to the RTT; undefined: as the coordinator's (coordinator.adaptiveHeartbeat). Filled from fleet.args' --no-adaptive-heartbeat. */
+  adaptiveHeartbeat: z.boolean().optional(),
+  /** The workers' own ceiling and k of the adaptive timeout (--heartbeat-timeout-max-ms, --rtt-factor; defaults 60000 and 2, not the coordinator's). */
+  heartbeatTimeoutMaxMs: z.int().positive().optional(),
+  rttFactor: z.number().positive().optional(),
 };
 
 /** A restart's new process started with other `squall worker` flags (workers only; simulation only), kept by its later restarts. */

@@ -8,11 +8,14 @@
  * through the commands' own functions (run-sim.ts).
  */
 import type { z } from 'zod';
-import { coordinatorIntent, workerIntent } from './operator-args.js';
+import { coordinatorIntent, WORKER_HEARTBEAT_FLAGS, workerIntent } from './operator-args.js';
 import { type Scenario, workerIds } from './schema.js';
 import { resolveTarget } from './targets.js';
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** Fields with a scenario default: the flags of their family replace them (a contradiction cannot be told from the default). */
+const FAMILY_FIELDS: readonly string[] = ['heartbeatMs', 'heartbeatTimeoutMs', 'adaptiveHeartbeat', 'heartbeatTimeoutMaxMs', 'rttFactor', 'leaseMs', 'breaker'];
 
 /** Problems of coordinator.args, fleet.args and restart args, each at its path. */
 export function validateOperatorArgs(s: Scenario, ctx: z.RefinementCtx): void {
@@ -21,6 +24,7 @@ export function validateOperatorArgs(s: Scenario, ctx: z.RefinementCtx): void {
   if (typeof c === 'string') problem(['coordinator', 'args'], c);
   else if (c !== undefined) {
     for (const [k, v] of Object.entries(c)) {
+      if (FAMILY_FIELDS.includes(k)) continue;
       const field = s.coordinator[k as keyof typeof c];
       if (field !== undefined && !same(field, v)) problem(['coordinator', k], `coordinator.${k} ${JSON.stringify(field)} contradicts coordinator.args, which ask for ${JSON.stringify(v)}: say it once`);
     }
@@ -34,6 +38,8 @@ export function validateOperatorArgs(s: Scenario, ctx: z.RefinementCtx): void {
     if (fault.action.type !== 'restart' || fault.action.args === undefined) return;
     const w = workerIntent(fault.action.args);
     if (typeof w === 'string') problem(['faults', i, 'action', 'args'], w);
+    const hb = fault.action.args.find((a) => WORKER_HEARTBEAT_FLAGS.includes(a));
+    if (hb !== undefined) problem(['faults', i, 'action', 'args'], `${hb} is read fleet-wide by the checker: give it in fleet.args, not in a restart's args`);
     const t = resolveTarget(s.fleet, fault.target);
     if (t.kind !== 'nodes' || t.nodes.coordinator) problem(['faults', i, 'target'], `a restart with args restarts workers with other \`squall worker\` flags; its target must be workers, not ${fault.target}`);
   });
@@ -44,6 +50,12 @@ export function applyOperatorArgs(s: Scenario): Scenario {
   const c = s.coordinator.args === undefined ? {} : coordinatorIntent(s.coordinator.args);
   const f = s.fleet.args === undefined ? undefined : workerIntent(s.fleet.args);
   if (typeof c === 'string' || typeof f === 'string') return s;
-  const fleet = f === undefined ? s.fleet : { ...s.fleet, concurrency: f.concurrency, allowKinds: Object.fromEntries(workerIds(s.fleet).map((id) => [id, [...f.allowKinds]])) };
+  const fleet = f === undefined ? s.fleet : { ...s.fleet, concurrency: f.concurrency, allowKinds: Object.fromEntries(workerIds(s.fleet).map((id) => [id, [...f.allowKinds]])), ...fleetHeartbeat(f) };
   return { ...s, coordinator: { ...s.coordinator, ...c }, fleet };
+}
+
+/** The fleet's heartbeat fields fleet.args ask for (none when they leave the family alone). */
+function fleetHeartbeat(f: Exclude<ReturnType<typeof workerIntent>, string>): Partial<Pick<Scenario['fleet'], 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor'>> {
+  const { heartbeatMs, heartbeatTimeoutMs, adaptiveHeartbeat, heartbeatTimeoutMaxMs, rttFactor } = f;
+  return Object.fromEntries(Object.entries({ heartbeatMs, heartbeatTimeoutMs, adaptiveHeartbeat, heartbeatTimeoutMaxMs, rttFactor }).filter(([, v]) => v !== undefined));
 }

@@ -13,8 +13,10 @@
  *   (system/core/clock.ts systemClock): VirtualTime clamps such a delay to
  *   1 ms as Node does, so without it a 30-day timer fired at once here while
  *   it waits 30 days in production (and a broken chain went unseen).
+ *   Intervals take the system's clampInterval as the production clock does
+ *   (Node turns a longer period into 1 ms, and so does VirtualTime).
  */
-import { chainTimeout, MAX_TIMER_MS, type Clock, type TimerHandle } from '../../system/core/index.js';
+import { chainTimeout, clampInterval, MAX_TIMER_MS, type Clock, type TimerHandle } from '../../system/core/index.js';
 import type { QueuedEvent } from './event-queue.js';
 import type { VirtualTime } from './virtual-time.js';
 
@@ -44,6 +46,18 @@ function fireTracked(t: Tracked): void {
 
 const NOOP_HANDLE: TimerHandle = { cancel: () => {} };
 
+/** One interval as asked (its period before any clamp), since when, and how often it fired. */
+interface IntervalPace {
+  periodMs: number;
+  armedAt: number;
+  fires: number;
+}
+
+/** Firings an interval may have had by `now`: one per period (capped at MAX_TIMER_MS, as the system caps it). */
+function allowedFires(p: IntervalPace, now: number): number {
+  return Math.floor((now - p.armedAt) / Math.max(1, Math.min(MAX_TIMER_MS, p.periodMs))) + 1;
+}
+
 /** Clock for one incarnation of one simulated process. */
 export class ProcessClock implements Clock {
   private readonly timers = new Set<Tracked>();
@@ -53,6 +67,9 @@ export class ProcessClock implements Clock {
   private skewMs = 0;
   /** Intervals armed and not cancelled (a leaked one keeps the count up: promise 35, idle baseline). */
   private intervals = 0;
+  /** Live intervals' pace (setInterval). */
+  private readonly paces = new Set<IntervalPace>();
+  private overrun: (IntervalPace & { cancelledAt: number }) | undefined;
   /** This incarnation's event source (same-instant tie-break, see event-queue.ts). */
   private readonly source: number;
 
@@ -88,24 +105,49 @@ export class ProcessClock implements Clock {
     return t;
   }
 
+  /**
+   * As the production clock (systemClock): the period the system's own
+   * clampInterval gives, then Node's rule for what it is given (above
+   * MAX_TIMER_MS: 1 ms, which VirtualTime applies), so a period the system
+   * fails to cap spins a 1 ms loop here too. Each interval's firings are
+   * counted (intervalPaces) so the checker can tell one that fires far more
+   * often than it was asked to.
+   */
   setInterval(fn: () => void, ms: number): TimerHandle {
-    const period = Math.max(1, ms);
+    const period = clampInterval(ms);
+    const pace: IntervalPace = { periodMs: ms, armedAt: this.time.elapsed(), fires: 0 };
     let cancelled = false;
     let current: TimerHandle = NOOP_HANDLE;
     const tick = (): void => {
       if (cancelled) return;
-      current = this.setTimeout(tick, period);
+      current = this.rawTimeout(tick, period);
+      pace.fires += 1;
       fn();
     };
-    current = this.setTimeout(tick, period);
-    if (!this.dead) this.intervals += 1;
+    current = this.rawTimeout(tick, period);
+    if (!this.dead) {
+      this.intervals += 1;
+      this.paces.add(pace);
+    }
     return {
       cancel: () => {
         if (!cancelled && !this.dead) this.intervals -= 1;
+        if (!cancelled) this.retirePace(pace);
         cancelled = true;
         current.cancel();
       },
     };
+  }
+
+  /** A cancelled interval leaves the live set; the first that fired too often is kept (the checker's evidence). */
+  private retirePace(pace: IntervalPace): void {
+    this.paces.delete(pace);
+    if (this.overrun === undefined && pace.fires > allowedFires(pace, this.time.elapsed())) this.overrun = { ...pace, cancelledAt: this.time.elapsed() };
+  }
+
+  /** Every live interval's asked period, when it was armed and how often it fired, and the first cancelled one that fired too often. */
+  intervalPaces(): { periodMs: number; armedAt: number; fires: number; cancelledAt?: number }[] {
+    return [...this.paces, ...(this.overrun === undefined ? [] : [this.overrun])].map((p) => ({ ...p }));
   }
 
   /** Clock skew of this host in ms (positive: the host's wall clock runs ahead). */

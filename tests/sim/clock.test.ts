@@ -92,4 +92,19 @@ describe('process clock', () => {
     expect(never).toBe(false);
     expect(sim.simulatedMs).toBe(150);
   });
+
+  it('an interval past 2^31-1 ms is capped as the system caps it (not Node\'s 1 ms), and each interval\'s firings are counted', async () => {
+    const { sim, host } = world();
+    const fired: string[] = [];
+    const clock = host.clock;
+    clock.setInterval(() => fired.push('month'), 30 * 86_400_000);
+    const short = clock.setInterval(() => fired.push('i'), 25);
+    await sim.runFor(110);
+    short.cancel();
+    await sim.runFor(1_000);
+    expect(fired).toEqual(['i', 'i', 'i', 'i']);
+    // The cancelled one fired at its pace: only the live month-long one is listed.
+    expect(clock.intervalPaces()).toEqual([{ periodMs: 30 * 86_400_000, armedAt: 0, fires: 0 }]);
+  });
 });
+
