@@ -81,7 +81,8 @@ export function executionGraph(engine: UiDeps['engine'], id: string, limit = 200
   const queue = [root];
   while (queue.length > 0 && nodes.size < limit) {
     for (const d of (queue.shift() as ExecutionRecord).dependencies) {
-      const r = engine.getExecution(d);
+      // The limit holds inside one node's dependencies too: a join may wait on up to 10,000 executions.
+      const r = nodes.size >= limit ? undefined : engine.getExecution(d);
       if (r !== undefined && !nodes.has(d)) {
         nodes.set(d, r);
         queue.push(r);
