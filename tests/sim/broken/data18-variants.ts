@@ -1,0 +1,34 @@
+/**
+ * Broken variants for blind set 18's data-shape misses (#08, #09, #18),
+ * injected through seams (the coordinator's HTTP handler, the workers'
+ * task kinds, the engine), never a patch: tests/sim/broken-data18.test.ts.
+ */
+import type { HttpHandler, HttpRequest } from '../../../system/core/index.js';
+
+/**
+ * #09: GET /ui/graph/:id with no node limit: the answer is the execution's
+ * whole graph (its dependencies transitively, then every execution depending
+ * on a shown node, transitively), however many nodes, computed from the
+ * listing read through the same handler with the request's token.
+ */
+export function graphUnbounded(handle: HttpHandler): HttpHandler {
+  return async (req) => {
+    const res = await handle(req);
+    if (!req.path.startsWith('/ui/graph/') || res.status !== 200) return res;
+    const listed = await handle({ ...req, path: '/api/v1/executions', query: new URLSearchParams({ limit: '1000' }) } satisfies HttpRequest);
+    const all = (JSON.parse(listed.body) as { executions: { executionId: string; kind: string; status: string; taskId: string; dependencies: string[] }[] }).executions;
+    const byId = new Map(all.map((e) => [e.executionId, e]));
+    const root = decodeURIComponent(req.path.slice('/ui/graph/'.length));
+    const nodes = new Set([root]);
+    for (const queue = [root]; queue.length > 0; ) {
+      for (const d of byId.get(queue.shift()!)?.dependencies ?? []) if (byId.has(d) && !nodes.has(d)) nodes.add(d) && queue.push(d);
+    }
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const e of all) if (!nodes.has(e.executionId) && e.dependencies.some((d) => nodes.has(d))) grew = nodes.add(e.executionId).size > 0;
+    }
+    const shown = [...nodes].map((id) => byId.get(id)!).filter((e) => e !== undefined);
+    const edges = shown.flatMap((e) => e.dependencies.filter((d) => nodes.has(d)).map((d) => [d, e.executionId]));
+    return { ...res, body: JSON.stringify({ nodes: shown.map((e) => ({ id: e.executionId, kind: e.kind, status: e.status, taskId: e.taskId })), edges }) };
+  };
+}
