@@ -6,13 +6,34 @@
  *
  * - #09 a graph past the 200-node limit answered whole: the simulated
  *   browser reads the widest fan-out's and the widest join's graphs
- *   (promise 29, harness/check/promises-ui-reads.ts).
+ *   (promise 29, harness/check/promises-ui-reads.ts);
+ * - #18 task code throwing a plain Error or TypeError failing with the class
+ *   name as its code: the probe kind throws Error, TypeError, RangeError,
+ *   SyntaxError, a string and an object, and GET shows each execution's
+ *   error and retry reasons (promise 16, harness/check/promises-thrown.ts).
  */
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
+import type * as Errors from '../../system/core/errors.js';
 import { graphUnbounded } from './broken/data18-variants.js';
 import { simVerdict } from './broken/verdict.js';
+
+const state = vi.hoisted(() => ({ errorNames: false }));
+
+// #18: toErrorInfo gives a plain thrown Error its class name as code ("Error", "TypeError") instead of task_failed.
+vi.mock('../../system/core/errors.js', async (importOriginal) => {
+  const real = await importOriginal<typeof Errors>();
+  const toErrorInfo: typeof real.toErrorInfo = (err) => {
+    const info = real.toErrorInfo(err);
+    return state.errorNames && err instanceof Error && !(err instanceof real.SquallError) && typeof (err as { code?: unknown }).code !== 'string' ? { ...info, code: err.name } : info;
+  };
+  return { ...real, toErrorInfo };
+});
+
+afterEach(() => {
+  state.errorNames = false;
+});
 
 const scenario = () => loadScenario(join(import.meta.dirname, '..', '..', 'scenarios', 'data-shapes.yaml'));
 
@@ -25,5 +46,14 @@ describe('data-shapes: requests and task data at the README\'s edges', () => {
     const v = await simVerdict(await scenario(), { wrapHttp: graphUnbounded });
     expect(v.promises).toEqual(['api-contract']);
     expect(v.text).toMatch(/GET \/ui\/graph\/\w+ \(t=\d+\) answered 2[0-9]{2} nodes: a graph shows at most 200 nodes, each once/);
+  });
+
+  it('#18: a thrown Error failing with its class name as code is reported under task-contract', { timeout: 60_000 }, async () => {
+    state.errorNames = true;
+    const v = await simVerdict(await scenario());
+    expect(v.promises).toEqual(['task-contract']);
+    expect(v.text).toMatch(/a probe throwing Error ended failed with error.code "Error": task code that throws anything but a SquallError fails with task_failed/);
+    expect(v.text).toMatch(/a probe throwing TypeError was retried with the reason "attempt failed: TypeError; retry 1 of 1 in 100ms"/);
+    expect(v.text).not.toMatch(/a probe throwing (string|object)/);
   });
 });

@@ -21,13 +21,21 @@ export function graphUnbounded(handle: HttpHandler): HttpHandler {
     const root = decodeURIComponent(req.path.slice('/ui/graph/'.length));
     const nodes = new Set([root]);
     for (const queue = [root]; queue.length > 0; ) {
-      for (const d of byId.get(queue.shift()!)?.dependencies ?? []) if (byId.has(d) && !nodes.has(d)) nodes.add(d) && queue.push(d);
+      for (const d of byId.get(queue.shift()!)?.dependencies ?? []) {
+        if (!byId.has(d) || nodes.has(d)) continue;
+        nodes.add(d);
+        queue.push(d);
+      }
     }
     for (let grew = true; grew; ) {
       grew = false;
-      for (const e of all) if (!nodes.has(e.executionId) && e.dependencies.some((d) => nodes.has(d))) grew = nodes.add(e.executionId).size > 0;
+      for (const e of all) {
+        if (nodes.has(e.executionId) || !e.dependencies.some((d) => nodes.has(d))) continue;
+        nodes.add(e.executionId);
+        grew = true;
+      }
     }
-    const shown = [...nodes].map((id) => byId.get(id)!).filter((e) => e !== undefined);
+    const shown = [...nodes].flatMap((id) => byId.get(id) ?? []);
     const edges = shown.flatMap((e) => e.dependencies.filter((d) => nodes.has(d)).map((d) => [d, e.executionId]));
     return { ...res, body: JSON.stringify({ nodes: shown.map((e) => ({ id: e.executionId, kind: e.kind, status: e.status, taskId: e.taskId })), edges }) };
   };
