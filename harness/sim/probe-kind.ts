@@ -21,7 +21,7 @@ import { SquallError } from '../../system/core/index.js';
 import { defineTaskKind, type TaskContext, type TaskKind } from '../../system/tasks/index.js';
 
 /** What a probe may throw (`throws`): none of them is a SquallError, so each must fail the attempt with task_failed (README, HTTP API). */
-export const THROWN = ['Error', 'TypeError', 'RangeError', 'SyntaxError', 'string', 'object'] as const;
+const THROWN = ['Error', 'TypeError', 'RangeError', 'SyntaxError', 'string', 'object'] as const;
 
 /** The value thrown for `what`, as task code or a library would throw it. */
 function thrown(what: (typeof THROWN)[number]): unknown {
