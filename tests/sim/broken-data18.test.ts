@@ -4,6 +4,9 @@
  * sends requests and task data in the shapes the README allows, at its
  * edges; the real system passes at the same seed.
  *
+ * - #08 an idempotent repeat whose params or metadata differ only deep inside
+ *   accepted as the key's execution: generated repeats, reordered or deeply
+ *   changed (promise 22, harness/check/promises-engine.ts);
  * - #09 a graph past the 200-node limit answered whole: the simulated
  *   browser reads the widest fan-out's and the widest join's graphs
  *   (promise 29, harness/check/promises-ui-reads.ts);
@@ -16,7 +19,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type * as Errors from '../../system/core/errors.js';
-import { graphUnbounded } from './broken/data18-variants.js';
+import { KeyOrderStrictEngine, ShallowKeyCompareEngine, graphUnbounded } from './broken/data18-variants.js';
+import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 const state = vi.hoisted(() => ({ errorNames: false }));
@@ -55,5 +59,17 @@ describe('data-shapes: requests and task data at the README\'s edges', () => {
     expect(v.text).toMatch(/a probe throwing Error ended failed with error.code "Error": task code that throws anything but a SquallError fails with task_failed/);
     expect(v.text).toMatch(/a probe throwing TypeError was retried with the reason "attempt failed: TypeError; retry 1 of 1 in 100ms"/);
     expect(v.text).not.toMatch(/a probe throwing (string|object)/);
+  });
+
+  it('#08: a repeat changed deep inside params or metadata, accepted as the same execution, is reported under idempotency', { timeout: 60_000 }, async () => {
+    const v = await simVerdict(await scenario(), { engineFactory: engineFactoryOf(ShallowKeyCompareEngine) });
+    expect(v.promises).toEqual(['idempotency']);
+    expect(v.text).toMatch(/idempotency key "idem-deep-k\d" of \w+ was reused for another task \(task\.(params\.value|metadata)\.[^ ]+ .* → .*\) and accepted at t=\d+ as the same execution/);
+  });
+
+  it('#08\'s neighbour: a repeat with its members in another order, refused as a conflict, is reported under idempotency', { timeout: 60_000 }, async () => {
+    const v = await simVerdict(await scenario(), { engineFactory: engineFactoryOf(KeyOrderStrictEngine) });
+    expect(v.promises).toEqual(['idempotency']);
+    expect(v.text).toMatch(/a repeat of the acknowledged submission with idempotency key "idem-deep-k\d" \(the same task\) was refused as a conflict/);
   });
 });
