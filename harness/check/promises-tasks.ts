@@ -16,6 +16,7 @@ import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 import { checkEchoResults, echoFit, judgeEchoTooLarge, judgeTooLarge } from './promises-frames.js';
 import { checkThrown } from './promises-thrown.js';
+import { checkLiteralArgv } from './promises-argv.js';
 import { checkSleepResume } from './promises-sleep.js';
 import { checkTaskNumbers } from './promises-task-numbers.js';
 
@@ -79,7 +80,7 @@ export function checkTaskContract(view: HistoryView, ctx: CheckContext): Violati
     }
     if (echoFit(task, ctx) !== 'fits') out.push(...judgeTooLarge(view, ctx, id, task));
   }
-  return [...out, ...checkEchoResults(view, tasks), ...checkSleepResume(view, ctx, tasks), ...checkTaskNumbers(view, ctx, tasks), ...checkThrown(view, tasks)];
+  return [...out, ...checkEchoResults(view, tasks), ...checkSleepResume(view, ctx, tasks), ...checkTaskNumbers(view, ctx, tasks), ...checkThrown(view, tasks), ...checkLiteralArgv(view, tasks)];
 }
 
 function judgeOutcome(task: TaskSubmitted, f: Ev<'task_finished'>, firstStart: number | undefined, ctx: CheckContext, v: (m: string) => void): void {

@@ -7,6 +7,10 @@
  * - #08 an idempotent repeat whose params or metadata differ only deep inside
  *   accepted as the key's execution: generated repeats, reordered or deeply
  *   changed (promise 22, harness/check/promises-engine.ts);
+ * - #12 the command kind's child started with a shell: argv holding blanks,
+ *   a glob, quotes, $NAME and `;` (promise 16, harness/check/promises-argv.ts;
+ *   the simulated process table honours the spawn options production
+ *   passes);
  * - #09 a graph past the 200-node limit answered whole: the simulated
  *   browser reads the widest fan-out's and the widest join's graphs
  *   (promise 29, harness/check/promises-ui-reads.ts);
@@ -19,11 +23,19 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type * as Errors from '../../system/core/errors.js';
+import type * as ChildSpawn from '../../system/tasks/child-spawn.js';
 import { KeyOrderStrictEngine, ShallowKeyCompareEngine, graphUnbounded } from './broken/data18-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
 
-const state = vi.hoisted(() => ({ errorNames: false }));
+const state = vi.hoisted(() => ({ errorNames: false, shell: false }));
+
+// #12: the command kind's child started with `shell: true` (node joins argv and hands it to /bin/sh).
+vi.mock('../../system/tasks/child-spawn.js', async (importOriginal) => {
+  const real = await importOriginal<typeof ChildSpawn>();
+  const spawn = ((program: string, args: readonly string[], options: object) => real.spawn(program, args, state.shell ? { ...options, shell: true } : options)) as unknown as typeof real.spawn;
+  return { ...real, spawn };
+});
 
 // #18: toErrorInfo gives a plain thrown Error its class name as code ("Error", "TypeError") instead of task_failed.
 vi.mock('../../system/core/errors.js', async (importOriginal) => {
@@ -37,6 +49,7 @@ vi.mock('../../system/core/errors.js', async (importOriginal) => {
 
 afterEach(() => {
   state.errorNames = false;
+  state.shell = false;
 });
 
 const scenario = () => loadScenario(join(import.meta.dirname, '..', '..', 'scenarios', 'data-shapes.yaml'));
@@ -71,5 +84,13 @@ describe('data-shapes: requests and task data at the README\'s edges', () => {
     const v = await simVerdict(await scenario(), { engineFactory: engineFactoryOf(KeyOrderStrictEngine) });
     expect(v.promises).toEqual(['idempotency']);
     expect(v.text).toMatch(/a repeat of the acknowledged submission with idempotency key "idem-deep-k\d" \(the same task\) was refused as a conflict/);
+  });
+
+  it('#12: argv run through a shell is reported under task-contract', { timeout: 60_000 }, async () => {
+    state.shell = true;
+    const v = await simVerdict(await scenario());
+    expect(v.promises).toEqual(['task-contract']);
+    expect(v.text).toMatch(/command \["echo","two {2}spaces","\*","\$HOME\/x","\$\{PATH\}"\] completed printing "two spaces \* \/home\/[^"]*": argv runs without a shell/);
+    expect(v.text).toMatch(/command \["echo","a; exit 3","\$\(id\)"\] failed: command "echo" exited with code 3/);
   });
 });
