@@ -15,6 +15,7 @@ import { prunedAway } from './promises-retention.js';
 import { replayReadySet } from './ready-set.js';
 import { type Ev, finalTerminals, type HistoryView } from './view.js';
 import type { Violation } from './violation.js';
+import { canonicalJson, firstDifference } from './promises-reload.js';
 import { violation } from './violation.js';
 
 /** What the client asked of one execution (SubmitInvoke.intent). */
@@ -218,12 +219,12 @@ export function checkTimeouts(view: HistoryView, ctx: CheckContext): Violation[]
   return out;
 }
 
-/** The key of a single-task submit invoke and its task, as the client sent them. */
+/** The key of each keyed task of a submit invoke and the task as the client sent it, as JSON with every object's keys sorted (a repeat with its members in another order is the same task). */
 function keyedTasks(rec: { value: Record<string, unknown> } | undefined): { key: string; task: string; at: number }[] {
   const intent = rec?.value.intent;
   const tasks = rec?.value.tasks;
   if (!Array.isArray(intent) || !Array.isArray(tasks) || intent.length !== tasks.length) return [];
-  return intent.flatMap((it: IntentOf | undefined, i) => (it?.idempotencyKey === undefined ? [] : [{ key: it.idempotencyKey, task: JSON.stringify({ ...(tasks[i] as object), priority: it.priority }), at: i }]));
+  return intent.flatMap((it: IntentOf | undefined, i) => (it?.idempotencyKey === undefined ? [] : [{ key: it.idempotencyKey, task: canonicalJson({ ...(tasks[i] as object), priority: it.priority }), at: i }]));
 }
 
 /**
@@ -265,7 +266,8 @@ function acceptedClashes(view: HistoryView, ok: HistoryRecord, keyed: readonly {
     const held = acked.get(k.key);
     const id = String(ids[k.at] ?? '');
     if (held !== undefined && held.task !== k.task && id === held.id) {
-      out.push(violation(view.records, 'idempotency', `idempotency key "${k.key}" of ${held.id} (${held.task}) was reused for ${k.task} and accepted at t=${ok.time} as the same execution: a reuse with another spec must be refused 409 conflict`, { index: ok.index, executionId: id }));
+      const where = firstDifference(JSON.parse(held.task), JSON.parse(k.task), 'task') ?? '';
+      out.push(violation(view.records, 'idempotency', `idempotency key "${k.key}" of ${held.id} was reused for another task (${where}) and accepted at t=${ok.time} as the same execution: a reuse with another spec must be refused 409 conflict`, { index: ok.index, executionId: id }));
     }
     acked.set(k.key, { task: k.task, id });
   }

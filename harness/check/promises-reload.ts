@@ -40,7 +40,7 @@ interface ViewsNote {
 const KEPT_BY_RECOVERY = ['executionId', 'taskId', 'kind', 'params', 'metadata', 'priority', 'retry', 'timeoutMs', 'scheduledAt', 'dependencies', 'createdAt', 'result', 'checkpoint'] as const;
 
 /** JSON text with every object's own keys sorted (a `__proto__` own key included). */
-function canonicalJson(v: unknown): string {
+export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v !== null && typeof v === 'object') {
     const o = v as Record<string, unknown>;
@@ -54,7 +54,7 @@ function canonicalJson(v: unknown): string {
 }
 
 /** Where two JSON values first differ: the path and both sides (`absent` for a missing member), shortened. */
-function firstDifference(a: unknown, b: unknown, path: string): string | undefined {
+export function firstDifference(a: unknown, b: unknown, path: string): string | undefined {
   if (canonicalJson(a) === canonicalJson(b)) return undefined;
   const both = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object';
   if (both(a) && both(b) && Array.isArray(a) === Array.isArray(b)) {

@@ -15,6 +15,8 @@ import { storeSpans } from './store-spans.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 import { checkEchoResults, echoFit, judgeEchoTooLarge, judgeTooLarge } from './promises-frames.js';
+import { checkThrown } from './promises-thrown.js';
+import { checkLiteralArgv } from './promises-argv.js';
 import { checkSleepResume } from './promises-sleep.js';
 import { checkTaskNumbers } from './promises-task-numbers.js';
 
@@ -29,15 +31,22 @@ export function submittedTasks(specs: readonly ExecutionSpec[]): TaskSubmitted[]
   return specs.map(one);
 }
 
-/** The submitted task of every acknowledged execution that recorded one. */
+/**
+ * The submitted task of every acknowledged execution that recorded one: the task of the
+ * first acknowledgement naming it, the one that created it (an idempotent repeat may send
+ * the same request with its members in another order).
+ */
 export function tasksById(view: HistoryView): Map<string, TaskSubmitted> {
   const out = new Map<string, TaskSubmitted>();
-  for (const ack of view.acked.values()) {
-    const tasks = ack.invoke?.value.tasks;
-    const ids = ack.ok.value.executionIds;
+  for (const ok of view.records) {
+    if (ok.f !== 'submit' || ok.type !== 'ok' || typeof ok.value.invoke !== 'number') continue;
+    const tasks = view.records[ok.value.invoke]?.value.tasks;
+    const ids = ok.value.executionIds;
     if (!Array.isArray(tasks) || !Array.isArray(ids)) continue;
-    const t: unknown = tasks[ids.indexOf(ack.executionId)];
-    if (t !== null && typeof t === 'object' && typeof (t as TaskSubmitted).kind === 'string') out.set(ack.executionId, t as TaskSubmitted);
+    ids.forEach((id: unknown, i) => {
+      const t: unknown = tasks[i];
+      if (typeof id === 'string' && !out.has(id) && t !== null && typeof t === 'object' && typeof (t as TaskSubmitted).kind === 'string') out.set(id, t as TaskSubmitted);
+    });
   }
   return out;
 }
@@ -71,7 +80,7 @@ export function checkTaskContract(view: HistoryView, ctx: CheckContext): Violati
     }
     if (echoFit(task, ctx) !== 'fits') out.push(...judgeTooLarge(view, ctx, id, task));
   }
-  return [...out, ...checkEchoResults(view, tasks), ...checkSleepResume(view, ctx, tasks), ...checkTaskNumbers(view, ctx, tasks)];
+  return [...out, ...checkEchoResults(view, tasks), ...checkSleepResume(view, ctx, tasks), ...checkTaskNumbers(view, ctx, tasks), ...checkThrown(view, tasks), ...checkLiteralArgv(view, tasks)];
 }
 
 function judgeOutcome(task: TaskSubmitted, f: Ev<'task_finished'>, firstStart: number | undefined, ctx: CheckContext, v: (m: string) => void): void {

@@ -16,6 +16,7 @@ import type { EngineExtras } from './run-extras.js';
 import type { Scenario } from './schema.js';
 import { handlerCall, recordReadyz, type SimClient } from './sim-client.js';
 import { floodEnd } from './sim-flood.js';
+import { readThrown } from './thrown-reads.js';
 import { readDashboard } from './ui-browser.js';
 
 type Note = RunRecorder['note'];
@@ -55,6 +56,9 @@ export async function finalReads(sim: Simulation, scenario: Scenario, recorder: 
   }
   const records = ids.map((id) => instance?.engine.getExecution(id));
   noteResults(records, note);
+  // What a client reads of work whose task code threw a plain Error, a TypeError... (promise 16, promises-thrown.ts).
+  const thrown = instance === null ? undefined : await readThrown(instance, client.probe.read, records);
+  if (thrown !== undefined) note({ thrownReads: thrown });
   // Promise 35's idle baseline: every workload execution ended, the clients' streams closed or counted (hygiene-watch.ts).
   noteUnattended(sim, note);
   const idle = idleGauges(sim);

@@ -9,6 +9,7 @@
  *   workload.items[].idempotency  {keys, concurrent?}: submission n carries key `<item>-k<(n mod keys)+1>`;
  *                                 concurrent: repeats go in the same tick as the key's first submission;
  *                                 shareWith: the keys of an earlier item (a reuse with another spec: 409);
+ *                                 vary: repeats generated from the key's first, reordered (200) or deeply changed (409);
  *                                 on a graph item the root node n0 carries the key (a repeat's other nodes depend on it)
  *   workload.items[].control      [{op: cancel|pause|resume, afterMs, node?}] per submission
  *   workload.items[].startAfterMs scheduledAt = submission time + startAfterMs
@@ -43,6 +44,8 @@ const Idempotency = z.strictObject({
   concurrent: z.boolean().default(false),
   /** Use the keys of this earlier item (`<that item>-kN`): a reuse with another spec, which the system must refuse 409 conflict (promise 22). */
   shareWith: z.string().min(1).optional(),
+  /** Repeats generated from the key's first (harness/scenario/idem-variants.ts): members reordered (the same request) or one changed deep inside params or metadata (409). */
+  vary: z.boolean().default(false),
 });
 type Idempotency = z.output<typeof Idempotency>;
 

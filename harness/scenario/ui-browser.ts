@@ -9,7 +9,8 @@
  *   to judge), with a read token as the page sends it. Each answer's status,
  *   error code and headers are noted (`uiPages`).
  * - GET /ui/graph/<id> for the run's executions that have dependencies or
- *   dependents (at most MAX_READS, spread over them), each answer's nodes,
+ *   dependents (at most MAX_READS, spread over them, and the widest fan-out
+ *   and join besides), each answer's nodes,
  *   their statuses and the edges noted (`uiGraphs`), next to the executions
  *   and their dependencies as GET /api/v1/executions?limit=1000 lists them
  *   at the same instant (`uiListed`).
@@ -92,17 +93,30 @@ async function readListed(call: HttpCall, token: string): Promise<UiListed> {
   return { items, more: typeof b.nextCursor === 'string' };
 }
 
-/** The ids whose graphs are read: those with dependencies or dependents, spread evenly over at most MAX_READS. */
+/**
+ * The ids whose graphs are read: those with dependencies or dependents, spread evenly over at most
+ * MAX_READS, and first the widest fan-out (most dependents) and the widest join (most dependencies):
+ * the graphs that reach the documented 200-node limit inside one node's neighbours.
+ */
 function graphIds(c: Coordinator, ids: readonly string[]): string[] {
   const linked = new Set<string>();
+  const dependents = new Map<string, number>();
+  let join: [string, number] | undefined;
   for (const id of ids) {
     const deps = c.engine.getExecution(id)?.dependencies ?? [];
     if (deps.length > 0) linked.add(id);
-    for (const d of deps) linked.add(d);
+    if (deps.length > (join?.[1] ?? 1)) join = [id, deps.length];
+    for (const d of deps) {
+      linked.add(d);
+      dependents.set(d, (dependents.get(d) ?? 0) + 1);
+    }
   }
-  const all = ids.filter((id) => linked.has(id));
-  if (all.length <= MAX_READS) return all;
-  return Array.from({ length: MAX_READS }, (_, i) => all[Math.floor((i * all.length) / MAX_READS)]!);
+  let fan: [string, number] | undefined;
+  for (const [id, n] of dependents) if (n > (fan?.[1] ?? 1)) fan = [id, n];
+  const widest = [fan?.[0], join?.[0]].filter((id): id is string => id !== undefined);
+  const all = ids.filter((id) => linked.has(id) && !widest.includes(id));
+  const spread = all.length <= MAX_READS ? all : Array.from({ length: MAX_READS }, (_, i) => all[Math.floor((i * all.length) / MAX_READS)]!);
+  return [...widest, ...spread];
 }
 
 async function readGraph(call: HttpCall, token: string, id: string): Promise<UiGraphRead> {

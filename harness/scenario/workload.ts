@@ -13,6 +13,7 @@ import type { Random } from '../../system/core/index.js';
 import type { WorkloadItem, Scenario } from './schema.js';
 import type { ControlOp, ItemDependency } from './schema-engine.js';
 import { awkwardJson } from './awkward-json.js';
+import { variedPayload, type VariedPayload } from './idem-variants.js';
 
 /** The fail kind's bound on `times`: effectively "always". */
 const ALWAYS_FAIL_TIMES = 1000;
@@ -220,6 +221,7 @@ export function expandWorkload(scenario: Scenario, random: Random): Submission[]
   const out: Submission[] = [];
   const items = scenario.workload.items;
   const names = items.map((item, i) => item.name ?? `item${i + 1}`);
+  const firsts = new Map<string, VariedPayload>();
   items.forEach((item, itemIndex) => {
     const name = names[itemIndex] ?? `item${itemIndex + 1}`;
     if (item.batch) {
@@ -237,6 +239,7 @@ export function expandWorkload(scenario: Scenario, random: Random): Submission[]
         const spec = specOf(item, random, n);
         const key = keyOf(item, name, n);
         if (key !== undefined) spec.idempotencyKey = key;
+        if (key !== undefined && item.idempotency?.vary === true) Object.assign(spec, variedPayload(firsts, key, spec.params as Record<string, unknown>, spec.kind === 'echo', random));
         out.push({ at, ref, item: name, type: 'task', spec, ...extra, ...after });
       } else out.push({ at, ref, item: name, type: 'graph', shape: item.graph.shape, graph: keyedRoot(graphOf(item, random), keyOf(item, name, n)), ...extra, ...after });
     }

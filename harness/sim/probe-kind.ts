@@ -10,13 +10,26 @@
  * message to 1000 characters, and refuses a checkpoint that cannot fit a
  * frame with its envelope (too_large) instead of sending it. The probe
  * completes with what its checkpoints did: `{progress, checkpoints}`, each
- * checkpoint `saved` or the error code it was refused with. The checker
+ * checkpoint `saved` or the error code it was refused with, or (`throws`)
+ * ends the attempt by throwing a plain Error, a TypeError, a string...,
+ * which must fail it with the documented task_failed. The checker
  * sees the wire: a frame the coordinator refuses from an honest worker is a
  * violation (promises 8 honest frames, 10 liveness), whatever the task asked.
  */
 import { z } from 'zod';
 import { SquallError } from '../../system/core/index.js';
 import { defineTaskKind, type TaskContext, type TaskKind } from '../../system/tasks/index.js';
+
+/** What a probe may throw (`throws`): none of them is a SquallError, so each must fail the attempt with task_failed (README, HTTP API). */
+const THROWN = ['Error', 'TypeError', 'RangeError', 'SyntaxError', 'string', 'object'] as const;
+
+/** The value thrown for `what`, as task code or a library would throw it. */
+function thrown(what: (typeof THROWN)[number]): unknown {
+  const message = `probe threw ${what} on purpose`;
+  if (what === 'string') return message;
+  if (what === 'object') return { message };
+  return new { Error, TypeError, RangeError, SyntaxError }[what](message);
+}
 
 const Fraction = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]);
 
@@ -25,6 +38,7 @@ const ProbeParams = z.strictObject({
   messageChars: z.number().int().min(0).max(1_000_000).optional().describe('each progress report carries a message of this many characters'),
   checkpointBytes: z.array(z.number().int().min(0).max(4_194_304)).max(100).default([]).describe('checkpoints whose state is a string of these many bytes, one per step after the progress'),
   stepMs: z.number().int().min(0).max(60_000).default(20).describe('virtual ms between steps'),
+  throws: z.enum(THROWN).optional().describe('after its steps the attempt throws this instead of completing: a plain Error or a built-in subclass (as libraries such as dockerode throw), a string or a plain object'),
 });
 type ProbeParams = z.infer<typeof ProbeParams>;
 
@@ -72,6 +86,7 @@ async function runProbe(p: ProbeParams, ctx: TaskContext): Promise<{ progress: n
     checkpoints.push(await checkpointOf(ctx, bytes));
     await pause(ctx, p.stepMs);
   }
+  if (p.throws !== undefined) throw thrown(p.throws);
   return { progress: p.progress.length, checkpoints };
 }
 

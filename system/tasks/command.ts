@@ -11,7 +11,7 @@
  * (SQUALL_SECRET, SQUALL_TOKEN, ...) can never be allow-listed.
  */
 import type { TimerHandle } from '../core/clock.js';
-import { spawn } from 'node:child_process';
+import { spawn } from './child-spawn.js';
 import { z } from 'zod';
 import { ErrorCode, SquallError } from '../core/errors.js';
 import { defineTaskKind, type TaskContext, type TaskKind } from './kind.js';
@@ -74,6 +74,9 @@ export interface CommandKindOptions {
   /** The worker's environment the child's is built from (default process.env). */
   env?: NodeJS.ProcessEnv;
 }
+
+/** Production's start of a child (node's spawn with the options above), for a simulation that routes the raw start to its process table (child-spawn.ts). */
+export const productionSpawn: SpawnCommand = nodeSpawn;
 
 const KILL_GRACE_MS = 2000;
 

@@ -61,6 +61,31 @@ describe('22 idempotency', () => {
     expect(messages(other, 'idempotency')).toEqual([]);
   });
 
+  it('compares keyed tasks member by member at every depth, whatever the order members were sent in', () => {
+    const keyed = (h: H, params: unknown, metadata: unknown): number =>
+      h.rec.recordInvoke({ ref: 'r', kind: 'echo', tasks: [{ kind: 'echo', params, metadata }], intent: [{ priority: 'medium', idempotencyKey: 'k1' }] });
+    const first = { value: { a: { x: 1, y: [1, { p: 'q', r: 2 }] }, b: 2 } };
+    const reordered = { value: { b: 2, a: { y: [1, { r: 2, p: 'q' }], x: 1 } } };
+    // The same request with its members in another order: 200 with the key's execution, never a conflict.
+    const same = new H().phase('faults');
+    same.rec.recordOk(keyed(same, first, { m: { n: 1, o: 2 } }), { executionIds: ['a'] });
+    same.rec.recordOk(keyed(same, reordered, { m: { o: 2, n: 1 } }), { executionIds: ['a'] });
+    expect(messages(same, 'idempotency')).toEqual([]);
+    const refused = new H().phase('faults');
+    refused.rec.recordOk(keyed(refused, first, {}), { executionIds: ['a'] });
+    refused.rec.recordFail(keyed(refused, reordered, {}), { code: 'conflict', message: 'different params' });
+    expect(messages(refused, 'idempotency')).toEqual([expect.stringMatching(/repeat of the acknowledged submission with idempotency key "k1" \(the same task\) was refused as a conflict/)]);
+    // Another request only deep inside params, or metadata: accepted as the key's execution, it is reported with where it differs.
+    const deep = new H().phase('faults');
+    deep.rec.recordOk(keyed(deep, first, { m: { n: 1 } }), { executionIds: ['a'] });
+    deep.rec.recordOk(keyed(deep, { value: { a: { x: 1, y: [1, { p: 'q', r: 3 }] }, b: 2 } }, { m: { n: 1 } }), { executionIds: ['a'] });
+    deep.rec.recordOk(keyed(deep, first, { m: { n: 1, extra: true } }), { executionIds: ['a'] });
+    expect(messages(deep, 'idempotency')).toEqual([
+      expect.stringMatching(/key "k1" of a was reused for another task \(task\.params\.value\.a\.y\[1\]\.r 2 → 3\) and accepted at t=\d+ as the same execution/),
+      expect.stringMatching(/key "k1" of a was reused for another task \(task\.metadata\.m\.extra absent → true\) and accepted/),
+    ]);
+  });
+
   it('accepts a new execution for a key only once a prune covered the previous one (the key is forgotten with it)', () => {
     const history = (completedBefore: number): H => {
       const h = new H().phase('faults').connect('w1');

@@ -135,4 +135,21 @@ describe('29 api-contract: /ui/graph/:id holds what the listed dependencies give
     read(more.at(1), [graphOf('a1', ['j'])], { ...(LISTED as { items: [string, string, string[]][] }), more: true });
     expect(messages(more)).toEqual([]);
   });
+
+  it('reports a graph past 200 nodes or with a node twice, whatever the listing; 200 distinct nodes pass', () => {
+    const fan = (n: number): [string, string, string[]][] => [['r', 'failed', []], ...Array.from({ length: n }, (_, i): [string, string, string[]] => [`x${i}`, 'failed', ['r']])];
+    const answer = (ids: string[]): UiGraphRead => ({ id: 'r', status: 200, nodes: ids, edges: ids.slice(1).map((x): [string, string] => ['r', x]), statuses: ids.map(() => 'failed') });
+    const ids = (n: number): string[] => fan(n).map(([id]) => id);
+    const good = new H();
+    read(good.at(1), [answer(ids(199))], { items: fan(300), more: false });
+    expect(messages(good)).toEqual([]);
+    for (const more of [false, true]) {
+      const h = new H();
+      read(h.at(1), [answer(ids(300)), { ...answer([...ids(20), 'x3']), id: 'x0' }], { items: fan(300), more });
+      expect(messages(h)).toEqual([
+        expect.stringMatching(/^GET \/ui\/graph\/r \(t=1\) answered 301 nodes: a graph shows at most 200 nodes, each once/),
+        expect.stringMatching(/^GET \/ui\/graph\/x0 \(t=1\) answered 22 nodes, 1 of them repeated: a graph shows at most 200 nodes, each once/),
+      ]);
+    }
+  });
 });

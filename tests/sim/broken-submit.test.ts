@@ -49,7 +49,7 @@ describe('future-dated and batched work', () => {
 
 describe('what the engine stores against what the client asked (engine-features)', () => {
   it.each([
-    ['a key reused with another priority is accepted as the same request', PriorityBlindKeysEngine, ['idempotency'], /was reused for .*"priority":"high".* and accepted at t=\d+ as the same execution: a reuse with another spec must be refused 409 conflict/],
+    ['a key reused with another priority is accepted as the same request', PriorityBlindKeysEngine, ['idempotency'], /was reused for another task \(task.priority "medium" → "high"\) and accepted at t=\d+ as the same execution: a reuse with another spec must be refused 409 conflict/],
     // api-contract too: a submission without maxDelayMs reads back another default than the documented one (promises-api-defaults.ts).
     ['an unset maxDelayMs caps a long delay at the default', DefaultCapBelowDelayEngine, ['retries', 'api-contract'], /the engine stored retry .* for a submission that asked .*: maxDelayMs is not what was asked/],
   ] as const)('%s: caught', async (_name, cls, promises, says) => {

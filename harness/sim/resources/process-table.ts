@@ -10,13 +10,24 @@
  * recorded with cause `owner-crash`. The OOM killer (fault `oom_kill`)
  * kills one running child alone, cause `oom-killer`. Every operation is recorded
  * (records.ts); output and exit reach the worker through its host.
+ *
+ * The options a start is given are honoured as node's spawn honours them
+ * (the simulation routes production's own spawn call here:
+ * child-spawn.ts): without `shell`, each argv element is one literal
+ * argument; with `shell`, node joins argv with spaces and /bin/sh (or the
+ * shell named) interprets the line: `;` separates statements, blanks split
+ * words, `$NAME` expands from the child's environment, an unbalanced quote
+ * is a syntax error (script.ts `shellLine`).
  */
 import type { Marks } from '../../../system/core/index.js';
-import type { CommandChild, SpawnCommand } from '../../../system/tasks/index.js';
+import type { CommandChild } from '../../../system/tasks/index.js';
 import type { Host } from '../host.js';
 import type { VirtualTime } from '../virtual-time.js';
 import { type AttemptRef, envAgainstTask, leakedSecrets, type ResourceSink } from './records.js';
-import { type ExitStatus, parseCommand, ScriptRun } from './script.js';
+import { type ExitStatus, parseCommand, ScriptRun, shellLine } from './script.js';
+
+/** A start as the table takes it: node's spawn arguments, the options node's spawn honours among them. */
+export type TableSpawn = (program: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string | URL; shell?: boolean | string }) => CommandChild;
 
 /** Virtual ms from spawn() to the program running (exec). */
 const EXEC_MS = 1;
@@ -95,14 +106,19 @@ export class SimProcessTable {
   }
 
   /** The spawn one attempt of the worker's current incarnation uses. */
-  spawnFor(host: Host, ref: AttemptRef, secrets: Readonly<Record<string, string>>, taskEnv?: Readonly<Record<string, string>>): SpawnCommand {
+  spawnFor(host: Host, ref: AttemptRef, secrets: Readonly<Record<string, string>>, taskEnv?: Readonly<Record<string, string>>): TableSpawn {
     const incarnation = host.incarnation;
-    return (program, args, { env, cwd }) => {
+    return (file, fileArgs, options) => {
+      const env = (options.env ?? {}) as Record<string, string>;
+      const cwd = options.cwd === undefined ? undefined : String(options.cwd);
+      const shell = options.shell === undefined || options.shell === false ? undefined : typeof options.shell === 'string' ? options.shell : '/bin/sh';
+      // node's spawn with a shell: the argv joined with spaces, run as `<shell> -c <line>`.
+      const [program, ...args] = shell === undefined ? [file, ...fileArgs] : [shell, '-c', [file, ...fileArgs].join(' ')];
       const pid = this.nextPid++;
       const rec = (op: string, fields: Record<string, unknown> = {}): void =>
         this.sink({ resource: 'process', op, host: this.hostName, id: String(pid), execution: ref.execution, attempt: ref.attempt, ...fields });
       const deliver = (fn: () => void): void => host.deliver(incarnation, fn);
-      const steps = parseCommand([program, ...args]);
+      const steps = shell === undefined ? parseCommand([program, ...args]) : shellLine(args[1] ?? '', env);
       const child: SimChild = new SimChild((sig): boolean => {
         rec('signal', { signal: sig, running: child.run?.running === true });
         if (sig === 'SIGKILL' && child.run?.running === true) this.marks.hit('sim.child-sigkilled');
@@ -114,7 +130,7 @@ export class SimProcessTable {
         this.time.setTimeout(() => deliver(() => child.emit('error', Object.assign(new Error(`spawn ${program} ENOENT`), { code: 'ENOENT' }))), EXEC_MS);
         return child;
       }
-      rec('spawn', { argv, ...(cwd === undefined ? {} : { cwd }), envNames: Object.keys(env).sort(), leaked: leakedSecrets(env, secrets), ...envAgainstTask(env, taskEnv, false) });
+      rec('spawn', { argv, ...(shell === undefined ? {} : { shell }), ...(cwd === undefined ? {} : { cwd }), envNames: Object.keys(env).sort(), leaked: leakedSecrets(env, secrets), ...envAgainstTask(env, taskEnv, false) });
       const out: string[][] = [[], [], []];
       const entry = { run: undefined as unknown as ScriptRun, cause: undefined as string | undefined };
       child.run = entry.run = new ScriptRun(steps, {

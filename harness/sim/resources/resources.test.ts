@@ -10,7 +10,7 @@ import { TaskAbortedError, type TaskContext } from '../../../system/tasks/index.
 import { Simulation } from '../simulation.js';
 import { virtualCpu } from '../virtual-cpu.js';
 import type { ResourceRecord } from './records.js';
-import { parseCommand } from './script.js';
+import { parseCommand, shellLine } from './script.js';
 
 /** A simulation with one worker host and its kinds, recording what its engine and process table do. */
 function world(secret?: string) {
@@ -103,6 +103,21 @@ describe('simulated process table', () => {
     const leak = await w.run('command', { argv: ['true'], env: { COPY: 'has the-worker-secret in it' } });
     expect(leak).toMatchObject({ exitCode: 0 });
     expect(w.records.at(-2)).toMatchObject({ op: 'spawn', leaked: ['SQUALL_SECRET'] });
+  });
+
+  it('runs argv literally without a shell, the production spawn\'s options reaching the table; with shell: true, as /bin/sh reads the joined line', async () => {
+    const w = world();
+    const argv = ['echo', 'two  spaces', '*', '$HOME/x', 'a; exit 3'];
+    await expect(w.run('command', { argv })).resolves.toEqual({ exitCode: 0, stdout: 'two  spaces * $HOME/x a; exit 3\n', stderr: '' });
+    expect(w.records[0]).toMatchObject({ op: 'spawn', argv });
+    expect(w.records[0]).not.toHaveProperty('shell');
+    // The table on its own, given node's shell option: the line joined, split, expanded, and what follows `;` run.
+    const raw = w.sim.resources['tableOf'](w.host).spawnFor(w.host, { execution: 'e2', attempt: 1 }, {});
+    const child = raw('echo', argv.slice(1), { env: { HOME: '/home/u' }, shell: true });
+    await w.sim.settle(new Promise((resolve) => child.on('close', resolve)));
+    expect(w.records.at(-1)).toMatchObject({ op: 'exit', code: 3, stdout: 'two spaces * /home/u/x a\n' });
+    expect(w.records.find((r) => r.op === 'spawn' && r.execution === 'e2')).toMatchObject({ argv: ['/bin/sh', '-c', 'echo two  spaces * $HOME/x a; exit 3'], shell: '/bin/sh' });
+    expect(shellLine("echo it's", {})).toEqual([{ do: 'echo', text: 'sh: 1: Syntax error: Unterminated quoted string\n', fd: 2 }, { do: 'exit', code: 2 }]);
   });
 
   it('a child that ignores SIGTERM is killed 2 s after an abort; one that cannot start fails', async () => {

@@ -98,6 +98,21 @@ export function parseCommand(argv: readonly string[]): Step[] | null {
   return step === undefined ? null : [step];
 }
 
+/**
+ * A shell's reading of one command line (`sh -c LINE`, as node's spawn with
+ * `shell` runs a joined argv): `$NAME` and `${NAME}` expand from `env`
+ * (unset: empty), then statements split on `;` and words on blanks as
+ * `sh -c` does here; an unbalanced single or double quote is sh's syntax
+ * error (exit 2).
+ */
+export function shellLine(line: string, env: Readonly<Record<string, string>>): Step[] {
+  if ((line.match(/'/g) ?? []).length % 2 === 1 || (line.match(/"/g) ?? []).length % 2 === 1) {
+    return [{ do: 'echo', text: 'sh: 1: Syntax error: Unterminated quoted string\n', fd: 2 }, { do: 'exit', code: 2 }];
+  }
+  const expanded = line.replace(/\$\{(\w+)\}|\$([A-Za-z_]\w*)/g, (_m, a?: string, b?: string) => env[a ?? b ?? ''] ?? '');
+  return parseCommand(['sh', '-c', expanded.replace(/"/g, "'")]) ?? [];
+}
+
 /** A script running on virtual time; signal() delivers a signal. */
 export class ScriptRun {
   private pc = 0;

@@ -16,6 +16,8 @@ import {
   containerKind,
   defineTaskKind,
   type DockerClient,
+  productionSpawn,
+  routeSpawn,
   type SpawnCommand,
   type TaskKind,
 } from '../../../system/tasks/index.js';
@@ -78,7 +80,9 @@ export class SimResources {
       name: 'command',
       params: CommandParams,
       run: (params, ctx) => {
-        const s = table.spawnFor(host, { execution: ctx.executionId, attempt: ctx.attempt }, secrets, params.env);
+        const raw = table.spawnFor(host, { execution: ctx.executionId, attempt: ctx.attempt }, secrets, params.env);
+        // Production's own spawn call, its raw start routed to the table: the options it builds (shell...) reach the table as built.
+        const s: SpawnCommand = (program, args, options) => routeSpawn(raw, () => productionSpawn(program, args, options));
         return commandKindWith({ spawn: spawn?.(id, s) ?? s, env }).run(params, ctx);
       },
     });

@@ -86,6 +86,13 @@ describe('dashboard routes', () => {
     expect(executionGraph(engine([rec('a'), ...fan]), 'a')?.nodes).toHaveLength(200);
   });
 
+  it('stops at the node limit upstream too: a join waiting on 300 executions', () => {
+    const deps = Array.from({ length: 300 }, (_, i) => rec(`u${i}`));
+    const g = executionGraph(engine([...deps, rec('j', deps.map((d) => d.executionId))]), 'j');
+    expect(g?.nodes).toHaveLength(200);
+    expect(g?.nodes[0]?.id).toBe('j');
+  });
+
   it('coalesces a burst of events into one push per window and stops when the last client leaves', async () => {
     const ui = createUiHandler({ clock: t.clock, engine: engine([]), workers: () => [{ id: 'w1' }], flushMs: 250 });
     const res = await ui.handle(req('/ui/events'));

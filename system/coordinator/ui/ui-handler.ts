@@ -73,6 +73,15 @@ export function serveAsset(dir: URL, name: string): HttpResponse | undefined {
 
 const json = (status: number, body: unknown): HttpResponse => ({ status, headers: { ...UI_HEADERS, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) });
 
+/**
+ * Of one node's dependencies, those not shown yet that the engine still holds, at most as many as
+ * the node limit leaves room for: the limit holds inside one node's dependencies too (a join may
+ * wait on up to 10,000 executions).
+ */
+function unshown(engine: UiDeps['engine'], deps: readonly string[], nodes: ReadonlyMap<string, ExecutionRecord>, limit: number): string[] {
+  return deps.filter((d) => !nodes.has(d) && engine.getExecution(d) !== undefined).slice(0, Math.max(0, limit - nodes.size));
+}
+
 /** Upstream (dependencies, transitively) and downstream (dependents among recent executions) of one execution. */
 export function executionGraph(engine: UiDeps['engine'], id: string, limit = 200): { nodes: { id: string; kind: string; status: string; taskId: string }[]; edges: [string, string][] } | undefined {
   const root = engine.getExecution(id);
@@ -80,7 +89,7 @@ export function executionGraph(engine: UiDeps['engine'], id: string, limit = 200
   const nodes = new Map<string, ExecutionRecord>([[root.executionId, root]]);
   const queue = [root];
   while (queue.length > 0 && nodes.size < limit) {
-    for (const d of (queue.shift() as ExecutionRecord).dependencies) {
+    for (const d of unshown(engine, (queue.shift() as ExecutionRecord).dependencies, nodes, limit)) {
       const r = engine.getExecution(d);
       if (r !== undefined && !nodes.has(d)) {
         nodes.set(d, r);
