@@ -15,7 +15,7 @@
  * (recovery re-queues and restores leases without events).
  */
 import { breakerHolds } from './promises-breaker.js';
-import { DANGEROUS_KINDS } from '../../system/tasks/index.js';
+import { DANGEROUS_KINDS } from './spec-tables.js';
 import type { CheckContext } from './context.js';
 import { coordinatorCrashes } from './promises-state.js';
 import { clockOffset, push, type HistoryView } from './view.js';
