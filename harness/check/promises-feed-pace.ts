@@ -17,10 +17,10 @@ import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
 /** README, "Dashboard": at most this many pushes a second per stream. */
-export const FEED_PUSHES_PER_SECOND = 4;
+const FEED_PUSHES_PER_SECOND = 4;
 
 /** The first window of more than FEED_PUSHES_PER_SECOND coalesced pushes within less than a second, as [first, last] times. */
-export function tooFast(times: readonly number[]): [number, number] | undefined {
+function tooFast(times: readonly number[]): [number, number] | undefined {
   const n = FEED_PUSHES_PER_SECOND;
   for (let i = 0; i + n < times.length; i++) {
     const first = times[i] as number;

@@ -6,7 +6,9 @@
  * turn:
  *
  * two lone claims (each the only claim of its decision instant, so each is
- * its own pass) in a row, with no coordinator event between them that
+ * its own pass, and each of the only execution then waiting: nothing else
+ * scheduled or retrying, whose due time or refusal would make passes no
+ * event shows) in a row, with no coordinator event between them that
  * wakes the loop other than the second execution's own submission (a
  * result, a released lease, a registration, a sync, a loss, another
  * execution made ready: each may run a pass of its own, which moves the
@@ -17,7 +19,8 @@
  * it. Blind set 18 #11: a rotation that no longer advanced filled the
  * first worker to its concurrency while the others sat idle.
  *
- * Needs the fleet's concurrency (ctx.workerConcurrency) and a fleet whose
+ * Needs the fleet's concurrency and ids (ctx.workerConcurrency, workerIds;
+ * another connected worker, an adversary, makes a pass not judged) and a fleet whose
  * capabilities never change (no restart with other flags); else not judged.
  */
 import type { CheckContext } from './context.js';
@@ -45,9 +48,16 @@ class Fleet {
   readonly connected = new Set<string>();
   readonly draining = new Set<string>();
   readonly leases = new Map<string, Set<string>>();
+  /** Executions waiting for a worker (scheduled or retrying: ready now, or due later on a timer no event shows). */
+  readonly waiting = new Set<string>();
 
   apply(rec: HistoryRecord): void {
     const w = String(rec.value.workerId ?? '');
+    if (rec.f === 'status') {
+      const id = String(rec.value.executionId);
+      if (rec.value.to === 'scheduled' || rec.value.to === 'retrying') this.waiting.add(id);
+      else this.waiting.delete(id);
+    }
     if (rec.f === 'worker_registered') {
       this.connected.add(w);
       this.draining.delete(w);
@@ -64,9 +74,9 @@ class Fleet {
   }
 
   /** Connected workers that could take work of `kind` now. */
-  able(kind: string | undefined, concurrency: number, runs: (kind: string) => boolean): string[] {
+  able(kind: string | undefined, concurrency: number, runs: (kind: string) => boolean, fleet: ReadonlySet<string>): string[] {
     if (kind === undefined || !runs(kind)) return [];
-    return [...this.connected].filter((w) => !this.draining.has(w) && this.held(w).size < concurrency);
+    return [...this.connected].filter((w) => fleet.has(w) && !this.draining.has(w) && this.held(w).size < concurrency);
   }
 }
 
@@ -83,7 +93,9 @@ function quiet(rec: HistoryRecord, second: Claim, first: Claim): boolean {
 /** Every pair of consecutive lone claims judged (see the file comment). */
 export function checkSpread(view: HistoryView, ctx: CheckContext): Violation[] {
   const concurrency = ctx.workerConcurrency;
-  if (concurrency === undefined || view.records.some((r) => r.f === 'fault' && r.value.capabilities !== undefined)) return [];
+  // Only the scenario's own fleet is known (an adversary registering under another id runs what it says).
+  const known = new Set(ctx.workerIds ?? []);
+  if (concurrency === undefined || known.size === 0 || view.records.some((r) => r.f === 'fault' && r.value.capabilities !== undefined)) return [];
   const runs = (kind: string): boolean => (ctx.workerKinds === undefined ? !DANGEROUS_KINDS.has(kind) : ctx.workerKinds.includes(kind));
   const coord = view.records.filter((r) => r.process === 'coordinator' && !view.discarded.has(r.index));
   const claims: Claim[] = [];
@@ -101,7 +113,9 @@ export function checkSpread(view: HistoryView, ctx: CheckContext): Violation[] {
     const c = claims[i] as Claim;
     // The fleet just before this claim's record (its own lease not yet counted).
     while (next < c.pos) fleet.apply(coord[next++] as HistoryRecord);
-    const able = fleet.able(c.kind, concurrency, runs);
+    // Anything else waiting may make passes of its own (a due retry, work no worker may take yet): not judged.
+    const alone = fleet.waiting.size === (fleet.waiting.has(c.executionId) ? 1 : 0);
+    const able = alone ? fleet.able(c.kind, concurrency, runs, known) : [];
     const prev = claims[i - 1];
     const others = able.filter((w) => w !== c.workerId);
     // The previous pass began with its worker only when every connected worker could take its claim.

@@ -81,3 +81,47 @@ describe('29 api-contract: the live feed is coalesced, at most four pushes a sec
     expect(check(feed([10, 260, 510, 760, 1009]), 'api-contract')).toEqual([expect.stringMatching(/5 pushes from t=10 to t=1009 \(999 ms\)/)]);
   });
 });
+
+const spreadCtx = { ...baseContext, workerConcurrency: 2, workerIds: ['w1', 'w2', 'w3', 'w4'] };
+const spread = (h: H): string[] => checkHistory(h.history(), ['priority'], spreadCtx).map((v) => `${v.promise.name}: ${v.message}`);
+
+/** Three idle workers of two slots; long sleeps a, b, c... submitted one at a time, each claimed by the worker `to` names. */
+function trickle(to: string[], between?: (h: H, i: number) => void): H {
+  const h = new H().phase('faults').connect('w1').connect('w2').connect('w3');
+  to.forEach((w, i) => {
+    const id = `x${i}`;
+    h.at(100 * (i + 1)).submit(id);
+    between?.(h, i);
+    h.at(100 * (i + 1) + 2).claim(id, w, 1, `t-${id}`).start(id, w, 1, `t-${id}`);
+  });
+  return h;
+}
+
+describe('21 priority: work is spread round-robin over idle workers', () => {
+  it('passes lone claims going round the fleet', () => {
+    expect(spread(trickle(['w2', 'w3', 'w1', 'w2', 'w3', 'w1']))).toEqual([]);
+  });
+
+  it('reports the same worker given two lone claims in a row while others sat free (blind set 18 #11)', () => {
+    expect(spread(trickle(['w1', 'w1', 'w2']))).toEqual([
+      expect.stringMatching(/^priority: w1 was given x1 \(kind sleep\) at t=202 right after x0 at t=102, with nothing in between to move the round-robin turn, while w2, w3 \(connected, with a free slot of 2, running sleep\) could take it/),
+    ]);
+  });
+
+  it('does not judge a pair with a wake between (a result, a registration), nor one where a worker was full at the first claim', () => {
+    // A result in between runs an idle pass of its own: the turn moved twice.
+    const withResult = (h: H, i: number): void => {
+      if (i === 0) h.at(101).submit('r').claim('r', 'w3', 1, 't-r').start('r', 'w3', 1, 't-r');
+      if (i === 1) h.at(201).finish('r', 'w3', 1, 't-r');
+    };
+    expect(spread(trickle(['w1', 'w1'], withResult))).toEqual([]);
+    expect(spread(trickle(['w1', 'w1'], (h, i) => i === 1 && h.at(201).connect('w4')))).toEqual([]);
+    // w3 full (two leases) when x0 was claimed: x0's pass may have begun at w3, and the next one at w1.
+    const fill = new H().phase('faults').connect('w1').connect('w2').connect('w3');
+    fill.at(10).submit('f1').submit('f2').claim('f1', 'w3', 1, 't-f1').claim('f2', 'w3', 1, 't-f2');
+    fill.at(100).submit('x0').at(102).claim('x0', 'w1', 1, 't-x0').at(200).submit('x1').at(202).claim('x1', 'w1', 1, 't-x1');
+    expect(spread(fill)).toEqual([]);
+    // Without the fleet's concurrency the rule is not judged.
+    expect(checkHistory(trickle(['w1', 'w1']).history(), ['priority'], baseContext)).toEqual([]);
+  });
+});
