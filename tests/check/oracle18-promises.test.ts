@@ -76,6 +76,18 @@ describe('29 api-contract: the live feed is coalesced, at most four pushes a sec
     expect(check(feed([1, 2000, 2250]), 'api-contract')).toEqual([]);
   });
 
+  it("judges each event stream a CLI command followed, its snapshot left out (a reconnect's new stream starts again)", () => {
+    const watch = (pushes: number[]): H => {
+      const h = new H().connect('w1').at(5000);
+      const requests = [0, 2000].map((at) => ({ method: 'GET', path: '/ui/events', at, stream: true as const }));
+      h.rec.recordInfo({ cliRun: { args: ['executions', 'watch'], token: 't', startedAt: 0, endedAt: 5000, exitCode: 0, out: '', requests, pushes: pushes.map((t) => [t, []]) } });
+      return h;
+    };
+    // Snapshots at 5 and 2005 next to coalesced pushes: four a second on each stream.
+    expect(check(watch([5, 10, 260, 510, 760, 1010, 2005, 2010, 2260, 2510, 2760]), 'api-contract')).toEqual([]);
+    expect(check(watch([5, 10, 35, 60, 85, 110]), 'api-contract')).toEqual([expect.stringMatching(/squall executions watch \(its event stream\): 5 pushes from t=10 to t=110 \(100 ms\)/)]);
+  });
+
   it('reports five pushes within a second (a 25 ms window: blind set 18 #27), and a window one ms short', () => {
     expect(check(feed([10, 35, 60, 85, 110]), 'api-contract')).toEqual([expect.stringMatching(/dashboard feed \(GET \/ui\/events, opened t=0\): 5 pushes from t=10 to t=110 \(100 ms\), after its snapshot: .* at most 4 pushes a second per stream/)]);
     expect(check(feed([10, 260, 510, 760, 1009]), 'api-contract')).toEqual([expect.stringMatching(/5 pushes from t=10 to t=1009 \(999 ms\)/)]);
