@@ -35,5 +35,15 @@ export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['completed', 'fai
 /** The close code of an admission refusal (docs/PROTOCOL.md, "Admission control (close 4503, retry-after)"). */
 export const ADMISSION_CLOSE_CODE = 4503;
 
-/** The coordinator's default register timeout: how long a handshake may hold an admission slot (coordinator config default). */
+/** The coordinator's default register timeout (docs/PROTOCOL.md, handshake step 2: default 5 s): how long a handshake may hold an admission slot. */
 export const REGISTER_TIMEOUT_MS = 5000;
+
+/**
+ * The coordinator's documented defaults the check context falls back on
+ * when a scenario leaves them out (docs/PROTOCOL.md: `maxPendingHandshakes`
+ * default 256, "Admission control"; `maxFrameBytes` default 1 MiB, close
+ * 4413; `sessionTtlMs` default 60 s, handshake step 3), not
+ * COORDINATOR_DEFAULTS: a changed default would otherwise move the yardstick
+ * with it.
+ */
+export const COORDINATOR_DOC_DEFAULTS = { maxPendingHandshakes: 256, maxFrameBytes: 1024 * 1024, sessionTtlMs: 60_000 } as const;
