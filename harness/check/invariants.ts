@@ -25,6 +25,7 @@ import { checkCommitLatency } from './promises-commit-latency.js';
 import { checkApiContract } from './promises-api.js';
 import { checkAnswered } from './promises-api-answers.js';
 import { checkFifo } from './promises-fifo.js';
+import { checkSpread } from './promises-spread.js';
 import { checkRetention } from './promises-retention.js';
 import { checkRenewal } from './promises-renewal.js';
 import { checkTaskContract, checkTimeouts } from './promises-tasks.js';
@@ -109,7 +110,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'task-contract': checkTaskContract,
   timeouts: checkTimeouts,
   // Engine features (issue 10).
-  priority: (view, ctx) => [...checkPriority(view, ctx), ...checkFifo(view, ctx)],
+  priority: (view, ctx) => [...checkPriority(view, ctx), ...checkFifo(view, ctx), ...checkSpread(view, ctx)],
   idempotency: checkIdempotency,
   'worker-timeouts': checkWorkerTimeouts,
   'client-control': (v, c) => [...checkControls(v, c), ...checkAbortReasons(v, c)],

@@ -5,15 +5,14 @@
  * while the limit is really reached. A refusal below the limit turns workers
  * away from a coordinator that could take them.
  */
-import { COORDINATOR_DEFAULTS } from '../../system/coordinator/index.js';
-import { CloseCode } from '../../system/protocol/index.js';
+import { ADMISSION_CLOSE_CODE, REGISTER_TIMEOUT_MS } from './spec-tables.js';
 import type { CheckContext } from './context.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
 /** The WebSocket close code of an admission refusal. */
-export const ADMISSION_CLOSE: number = CloseCode.Overloaded;
+export const ADMISSION_CLOSE: number = ADMISSION_CLOSE_CODE;
 
 /** Each refusal while fewer handshakes than the limit were in progress (by the coordinator's count, or by the workers': checkAdmissionCount). */
 export function checkAdmission(view: HistoryView, ctx: CheckContext): Violation[] {
@@ -111,7 +110,7 @@ function checkAdmissionCeiling(view: HistoryView, limit: number): Violation[] {
 function checkAdmissionCount(view: HistoryView, ctx: CheckContext): Violation[] {
   const limit = ctx.maxPendingHandshakes;
   if (limit === undefined) return [];
-  const slack = COORDINATOR_DEFAULTS.registerTimeoutMs + ctx.toleranceMs;
+  const slack = REGISTER_TIMEOUT_MS + ctx.toleranceMs;
   const spans: { from: number; to: number }[] = [];
   const open = new Map<string, { from: number }>();
   // A handshake that registered (connected) or was refused (4503) holds no slot after it ended.
@@ -138,7 +137,7 @@ function checkAdmissionCount(view: HistoryView, ctx: CheckContext): Violation[] 
         violation(
           view.records,
           'liveness',
-          `the coordinator refused connection ${ev.connectionId} at t=${t} claiming ${ev.pending} handshakes in progress (its limit ${limit}), but at most ${Math.max(0, count - 1)} other worker handshakes could have been open then (started, not ended more than the ${COORDINATOR_DEFAULTS.registerTimeoutMs} ms register timeout before): admission slots leaked`,
+          `the coordinator refused connection ${ev.connectionId} at t=${t} claiming ${ev.pending} handshakes in progress (its limit ${limit}), but at most ${Math.max(0, count - 1)} other worker handshakes could have been open then (started, not ended more than the ${REGISTER_TIMEOUT_MS} ms register timeout before): admission slots leaked`,
           { index: e.rec.index },
         ),
       );

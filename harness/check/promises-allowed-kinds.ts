@@ -14,7 +14,7 @@
  * with another --allow-kinds: worker-capabilities.ts, blind set 17 #13).
  * Without workerAllowKinds nothing is judged.
  */
-import { DANGEROUS_KINDS } from '../../system/tasks/index.js';
+import { DANGEROUS_KINDS } from './spec-tables.js';
 import type { CheckContext } from './context.js';
 import type { GaugeRead } from './promises-metrics-gauges.js';
 import type { HistoryView } from './view.js';

@@ -5,14 +5,13 @@
  * submit invoke's `intent`, harness/scenario/workload.ts), so a system that
  * drops a field it was given cannot pass by reporting it never got it.
  */
-import { Priority } from '../../system/core/index.js';
 import type { CheckContext } from './context.js';
 import { CoordinatorOffsets } from './coordinator-offsets.js';
 import type { HistoryRecord } from './history.js';
-import { DANGEROUS_KINDS } from '../../system/tasks/index.js';
 import { breakerMayHold } from './promises-retries.js';
 import { prunedAway } from './promises-retention.js';
 import { replayReadySet } from './ready-set.js';
+import { DANGEROUS_KINDS, priorityName, priorityRank } from './spec-tables.js';
 import { type Ev, finalTerminals, type HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { canonicalJson, firstDifference } from './promises-reload.js';
@@ -40,7 +39,8 @@ export function intents(view: HistoryView): Map<string, IntentOf> {
   return out;
 }
 
-export const rank = (p: string | undefined): number => (p !== undefined && p in Priority ? Priority[p as keyof typeof Priority] : Priority.medium);
+/** The checker's own rank of a priority name (harness/check/spec-tables.ts, from the README). */
+export const rank = priorityRank;
 
 /**
  * 21. Priority: when a worker claims an execution, no execution with a higher
@@ -122,7 +122,7 @@ export function exitedBy(list: { index: number; at: number }[] | undefined, inde
 }
 
 function rankName(r: number): string {
-  return Object.entries(Priority).find(([, v]) => v === r)?.[0] ?? String(r);
+  return priorityName(r);
 }
 
 /**

@@ -15,7 +15,7 @@
  * (recovery re-queues and restores leases without events).
  */
 import { breakerHolds } from './promises-breaker.js';
-import { DANGEROUS_KINDS } from '../../system/tasks/index.js';
+import { DANGEROUS_KINDS } from './spec-tables.js';
 import type { CheckContext } from './context.js';
 import { type FullSpan, fullSpans } from './promises-capacity-reoffer.js';
 import { coordinatorCrashes } from './promises-state.js';

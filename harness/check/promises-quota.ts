@@ -40,7 +40,8 @@
  * failed, cancelled or timed out: a limit that counts timed-out executions
  * as unfinished refuses work it has room for (scenario dependency-states.yaml).
  */
-import { type ExecutionStatus, TERMINAL_STATUSES } from '../../system/core/index.js';
+import type { ExecutionStatus } from '../../system/core/index.js';
+import { TERMINAL_STATUSES } from './spec-tables.js';
 import type { CheckContext } from './context.js';
 import { coordinatorCrashes } from './promises-state.js';
 import { clockOffset, type HistoryView } from './view.js';

@@ -4,7 +4,8 @@
  * events of one execution in history order. Retries (5) are in
  * promises-retries.ts.
  */
-import { type ExecutionStatus, TERMINAL_STATUSES } from '../../system/core/index.js';
+import type { ExecutionStatus } from '../../system/core/index.js';
+import { TERMINAL_STATUSES } from './spec-tables.js';
 import type { CheckContext } from './context.js';
 import type { Ev, HistoryView } from './view.js';
 import { finalTerminals, interimStatuses, isStatus } from './view.js';

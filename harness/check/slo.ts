@@ -5,7 +5,7 @@
  * many completions were lost or duplicated. Returns the measured values and a
  * pass/fail per configured limit, for reports and the CLI's JSON.
  */
-import { percentile } from '../../system/core/index.js';
+import { nearestRank as percentile } from './nearest-rank.js';
 import type { HistoryRecord } from './history.js';
 import { HistoryView, affectsCoordinator, affectsWorker, finalTerminals } from './view.js';
 

@@ -3,7 +3,8 @@
  * execution and by worker, acknowledged submissions, fault spans and phase
  * times. Built once per check; every checker reads it, none mutates it.
  */
-import { type SystemEvent, type SystemEventType, TERMINAL_STATUSES } from '../../system/core/index.js';
+import type { SystemEvent, SystemEventType } from '../../system/core/index.js';
+import { TERMINAL_STATUSES } from './spec-tables.js';
 import type { FaultDetails, HistoryRecord } from './history.js';
 import { eventOf } from './history.js';
 

@@ -3,8 +3,8 @@
  * (not in harness/check) so the checkers never import the scenario language:
  * harness/check sits below harness/scenario.
  */
-import { COORDINATOR_DEFAULTS } from '../../system/coordinator/index.js';
 import type { CheckContext } from '../check/context.js';
+import { COORDINATOR_DOC_DEFAULTS } from '../check/spec-tables.js';
 import { workerIds, type Scenario } from './schema.js';
 import { workerBackoffs } from './targets.js';
 import { twinHost } from '../sim/index.js';
@@ -19,7 +19,7 @@ export function contextFromScenario(s: Scenario): CheckContext {
     heartbeatTimeoutMs: s.coordinator.heartbeatTimeoutMs,
     leaseMs: s.coordinator.leaseMs,
     adaptiveHeartbeat: s.coordinator.adaptiveHeartbeat,
-    sessionTtlMs: s.coordinator.sessionTtlMs ?? COORDINATOR_DEFAULTS.sessionTtlMs,
+    sessionTtlMs: s.coordinator.sessionTtlMs ?? COORDINATOR_DOC_DEFAULTS.sessionTtlMs,
     healMs: s.phases.healMs,
     backoff: { ...s.fleet.backoff },
     backoffIsFleetWide: true,
@@ -28,8 +28,8 @@ export function contextFromScenario(s: Scenario): CheckContext {
     workerIds: workerIds(s.fleet),
     workerConcurrency: s.fleet.concurrency,
     breaker: s.coordinator.breaker !== false,
-    maxPendingHandshakes: s.coordinator.maxPendingHandshakes ?? COORDINATOR_DEFAULTS.maxPendingHandshakes,
-    maxFrameBytes: s.coordinator.maxFrameBytes ?? COORDINATOR_DEFAULTS.maxFrameBytes,
+    maxPendingHandshakes: s.coordinator.maxPendingHandshakes ?? COORDINATOR_DOC_DEFAULTS.maxPendingHandshakes,
+    maxFrameBytes: s.coordinator.maxFrameBytes ?? COORDINATOR_DOC_DEFAULTS.maxFrameBytes,
   };
   if (s.coordinator.breaker !== false) {
     ctx.breakerFailureThreshold = s.coordinator.breaker.failureThreshold;

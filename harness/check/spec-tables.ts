@@ -1,0 +1,49 @@
+/**
+ * The checker's own copies of the tables and constants that define the
+ * behaviour its rules judge, written from the README and docs, never
+ * imported from system/. A rule that took them from the system would judge
+ * the system by its own yardstick: blind set 18 #17 swapped the ranks of
+ * high and critical in system/core/model.ts, and promise 21, which read
+ * that table, agreed with every claim the swapped queue made.
+ */
+
+/**
+ * Priority ranks (docs/TASK-KINDS.md, spec field `priority`: "low" |
+ * "medium" | "high" | "critical", higher runs first; default medium).
+ */
+export const PRIORITY_RANK: Readonly<Record<string, number>> = { low: 0, medium: 1, high: 2, critical: 3 };
+
+/** The rank of a priority name; no name, or one the README does not list, is medium (the default). */
+export function priorityRank(p: string | undefined): number {
+  return p !== undefined && Object.hasOwn(PRIORITY_RANK, p) ? (PRIORITY_RANK[p] ?? 1) : 1;
+}
+
+/** The name of a rank, for messages. */
+export function priorityName(rank: number): string {
+  return Object.entries(PRIORITY_RANK).find(([, v]) => v === rank)?.[0] ?? String(rank);
+}
+
+/**
+ * Kinds a worker runs only when told to (README, worker flags: default every
+ * kind but `command` and `container`; `--allow-kinds` adds them).
+ */
+export const DANGEROUS_KINDS: ReadonlySet<string> = new Set(['command', 'container']);
+
+/** Statuses an execution ends in (README, "Executions": completed, failed, cancelled, timeout). */
+export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled', 'timeout']);
+
+/** The close code of an admission refusal (docs/PROTOCOL.md, "Admission control (close 4503, retry-after)"). */
+export const ADMISSION_CLOSE_CODE = 4503;
+
+/** The coordinator's default register timeout (docs/PROTOCOL.md, handshake step 2: default 5 s): how long a handshake may hold an admission slot. */
+export const REGISTER_TIMEOUT_MS = 5000;
+
+/**
+ * The coordinator's documented defaults the check context falls back on
+ * when a scenario leaves them out (docs/PROTOCOL.md: `maxPendingHandshakes`
+ * default 256, "Admission control"; `maxFrameBytes` default 1 MiB, close
+ * 4413; `sessionTtlMs` default 60 s, handshake step 3), not
+ * COORDINATOR_DEFAULTS: a changed default would otherwise move the yardstick
+ * with it.
+ */
+export const COORDINATOR_DOC_DEFAULTS = { maxPendingHandshakes: 256, maxFrameBytes: 1024 * 1024, sessionTtlMs: 60_000 } as const;
