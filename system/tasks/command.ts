@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import { z } from 'zod';
 import { ErrorCode, SquallError } from '../core/errors.js';
 import { defineTaskKind, type TaskContext, type TaskKind } from './kind.js';
-import { TAIL_BYTES, utf8Tail } from './tail.js';
+import { OutputTail } from './tail.js';
 
 export const CommandParams = z.strictObject({
   argv: z.array(z.string().max(100_000)).min(1).max(10_000).describe('program and arguments, run without a shell; exit 0 completes with {exitCode, stdout, stderr}, anything else fails'),
@@ -77,23 +77,6 @@ export interface CommandKindOptions {
 
 const KILL_GRACE_MS = 2000;
 
-/** Keeps the last `limit` bytes written to it. */
-class Tail {
-  private chunks: Buffer[] = [];
-  private size = 0;
-  constructor(private readonly limit: number) {}
-  push(b: Buffer): void {
-    this.chunks.push(b);
-    this.size += b.length;
-    while (this.size - (this.chunks[0]?.length ?? 0) >= this.limit && this.chunks.length > 1) {
-      this.size -= this.chunks.shift()?.length ?? 0;
-    }
-  }
-  text(): string {
-    return utf8Tail(Buffer.concat(this.chunks), this.limit);
-  }
-}
-
 class CommandFailedError extends SquallError {
   constructor(
     message: string,
@@ -112,7 +95,7 @@ interface CommandResult {
 }
 
 /** A closed child's result, or the error saying how it failed (with its stderr tail). */
-function closeOutcome(program: string, code: number | null, signal: NodeJS.Signals | null, stdout: Tail, stderr: Tail): CommandResult | CommandFailedError {
+function closeOutcome(program: string, code: number | null, signal: NodeJS.Signals | null, stdout: OutputTail, stderr: OutputTail): CommandResult | CommandFailedError {
   const err = stderr.text();
   if (code === 0) return { exitCode: 0, stdout: stdout.text(), stderr: err };
   const how = code === null ? `was killed by ${signal ?? 'a signal'}` : `exited with code ${code}`;
@@ -126,8 +109,8 @@ function runCommand({ argv, env, cwd }: CommandParams, ctx: TaskContext, allow: 
     ctx.signal.throwIfAborted();
     const [program, ...args] = argv as [string, ...string[]];
     const child = host.spawn(program, args, { env: commandEnv(host.env, allow, env), ...(cwd === undefined ? {} : { cwd }) });
-    const stdout = new Tail(TAIL_BYTES);
-    const stderr = new Tail(TAIL_BYTES);
+    const stdout = new OutputTail();
+    const stderr = new OutputTail();
     child.stdout.on('data', (b: Buffer) => stdout.push(b));
     child.stderr.on('data', (b: Buffer) => stderr.push(b));
     let killTimer: TimerHandle | undefined;
