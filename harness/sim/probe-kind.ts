@@ -17,6 +17,7 @@
 import { z } from 'zod';
 import { SquallError } from '../../system/core/index.js';
 import { defineTaskKind, type TaskContext, type TaskKind } from '../../system/tasks/index.js';
+import { utf8Text } from './utf8-text.js';
 
 const Fraction = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]);
 
@@ -24,6 +25,7 @@ const ProbeParams = z.strictObject({
   progress: z.array(Fraction).max(1000).default([]).describe('fractions reported with ctx.progress, one per step ("NaN", "Infinity", "-Infinity" for the non-finite)'),
   messageChars: z.number().int().min(0).max(1_000_000).optional().describe('each progress report carries a message of this many characters'),
   checkpointBytes: z.array(z.number().int().min(0).max(4_194_304)).max(100).default([]).describe('checkpoints whose state is a string of these many bytes, one per step after the progress'),
+  checkpointText: z.enum(['ascii', 'utf8']).default('ascii').describe('what a checkpoint state is made of: "c"s, or seeded text of 1-4 byte UTF-8 characters (utf8-text.ts) of the same byte length'),
   stepMs: z.number().int().min(0).max(60_000).default(20).describe('virtual ms between steps'),
 });
 type ProbeParams = z.infer<typeof ProbeParams>;
@@ -49,10 +51,10 @@ function pause(ctx: TaskContext, ms: number): Promise<void> {
   });
 }
 
-/** Saves one checkpoint of `bytes` bytes of state; its outcome: saved, or the code it was refused with. */
-async function checkpointOf(ctx: TaskContext, bytes: number): Promise<string> {
+/** Saves one checkpoint of `bytes` UTF-8 bytes of state; its outcome: saved, or the code it was refused with. */
+async function checkpointOf(ctx: TaskContext, bytes: number, text: ProbeParams['checkpointText']): Promise<string> {
   try {
-    await ctx.checkpoint('c'.repeat(bytes));
+    await ctx.checkpoint(text === 'utf8' ? utf8Text(bytes, bytes) : 'c'.repeat(bytes));
     return 'saved';
   } catch (err) {
     return err instanceof SquallError ? err.code : 'error';
@@ -69,7 +71,7 @@ async function runProbe(p: ProbeParams, ctx: TaskContext): Promise<{ progress: n
   const checkpoints: string[] = [];
   for (const bytes of p.checkpointBytes) {
     ctx.signal.throwIfAborted();
-    checkpoints.push(await checkpointOf(ctx, bytes));
+    checkpoints.push(await checkpointOf(ctx, bytes, p.checkpointText));
     await pause(ctx, p.stepMs);
   }
   return { progress: p.progress.length, checkpoints };
