@@ -84,7 +84,7 @@ export function wireFaults(coordinator: object): readonly string[] {
 function fault(coordinator: object, message: string): void {
   const list = faults.get(coordinator);
   if (list === undefined) faults.set(coordinator, [message]);
-  else if (list.length < 20) list.push(message);
+  else if (list.length < 20 && !list.includes(message)) list.push(message);
 }
 
 function clientError(coordinator: object, code: string, message: string): HttpWireError {
