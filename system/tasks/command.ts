@@ -15,7 +15,8 @@ import { spawn } from 'node:child_process';
 import { z } from 'zod';
 import { ErrorCode, SquallError } from '../core/errors.js';
 import { defineTaskKind, type TaskContext, type TaskKind } from './kind.js';
-import { OutputTail } from './tail.js';
+// The output tail keeps the last 64 KiB of each stream, from a whole character on (tail.ts).
+import { OutputTail as Tail, TAIL_BYTES } from './tail.js';
 
 export const CommandParams = z.strictObject({
   argv: z.array(z.string().max(100_000)).min(1).max(10_000).describe('program and arguments, run without a shell; exit 0 completes with {exitCode, stdout, stderr}, anything else fails'),
@@ -95,7 +96,7 @@ interface CommandResult {
 }
 
 /** A closed child's result, or the error saying how it failed (with its stderr tail). */
-function closeOutcome(program: string, code: number | null, signal: NodeJS.Signals | null, stdout: OutputTail, stderr: OutputTail): CommandResult | CommandFailedError {
+function closeOutcome(program: string, code: number | null, signal: NodeJS.Signals | null, stdout: Tail, stderr: Tail): CommandResult | CommandFailedError {
   const err = stderr.text();
   if (code === 0) return { exitCode: 0, stdout: stdout.text(), stderr: err };
   const how = code === null ? `was killed by ${signal ?? 'a signal'}` : `exited with code ${code}`;
@@ -109,8 +110,8 @@ function runCommand({ argv, env, cwd }: CommandParams, ctx: TaskContext, allow: 
     ctx.signal.throwIfAborted();
     const [program, ...args] = argv as [string, ...string[]];
     const child = host.spawn(program, args, { env: commandEnv(host.env, allow, env), ...(cwd === undefined ? {} : { cwd }) });
-    const stdout = new OutputTail();
-    const stderr = new OutputTail();
+    const stdout = new Tail(TAIL_BYTES);
+    const stderr = new Tail(TAIL_BYTES);
     child.stdout.on('data', (b: Buffer) => stdout.push(b));
     child.stderr.on('data', (b: Buffer) => stderr.push(b));
     let killTimer: TimerHandle | undefined;
