@@ -49,3 +49,20 @@ export function checkAnswered(view: HistoryView, ctx: CheckContext): Violation[]
   }
   return out;
 }
+
+/**
+ * Answers as clients read them off the wire (harness/sim/http-answer.ts):
+ * an answer's content-length is its body's length in UTF-8 bytes, so no
+ * client reads one cut, and none finds another answer's bytes before its
+ * own on a kept-alive connection (blind set 18 #07 declared the body's
+ * UTF-16 length: non-ASCII answers cut, the next one on the connection
+ * refused by the client's parser). The simulation notes every such fault
+ * at the end (`httpWire`).
+ */
+export function checkWireFraming(view: HistoryView): Violation[] {
+  const note = view.records.findLast((r) => r.f === 'note' && Array.isArray(r.value.httpWire));
+  if (note === undefined) return [];
+  return (note.value.httpWire as string[]).map((m) =>
+    violation(view.records, 'api-contract', `${m}: an HTTP answer's content-length is its body's length in UTF-8 bytes, so a client reads it whole and the next answer on a kept-alive connection starts where it ends`, { index: note.index }),
+  );
+}

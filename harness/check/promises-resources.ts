@@ -49,10 +49,19 @@ const KILL_GRACE_MS = 2000;
 /** How much of each output a result keeps: its last 64 KiB (docs/TASK-KINDS.md). */
 const OUTPUT_TAIL_BYTES = 64 * 1024;
 
-/** The last 64 KiB of a printed text (decoded as the kinds decode a cut: a character cut in two becomes U+FFFD). */
-function outputTail(printed: string): string {
+/**
+ * The last 64 KiB of a printed text, from its first whole character on
+ * (docs/TASK-KINDS.md: a character cut in two at the start is dropped, not
+ * shown as U+FFFD): all of it when it is no longer than 64 KiB in UTF-8
+ * bytes, whatever its length in UTF-16 units (blind set 18 #13 kept the last
+ * 2 x size - 64 KiB bytes of outputs between 32 and 64 KiB).
+ */
+export function outputTail(printed: string): string {
   const bytes = Buffer.from(printed, 'utf8');
-  return bytes.length <= OUTPUT_TAIL_BYTES ? printed : bytes.subarray(bytes.length - OUTPUT_TAIL_BYTES).toString('utf8');
+  if (bytes.length <= OUTPUT_TAIL_BYTES) return printed;
+  let start = bytes.length - OUTPUT_TAIL_BYTES;
+  while (start < bytes.length && ((bytes[start] ?? 0) & 0xc0) === 0x80) start++;
+  return bytes.subarray(start).toString('utf8');
 }
 
 /** One container or child process and what happened to it. */

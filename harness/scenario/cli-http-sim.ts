@@ -14,10 +14,11 @@
  */
 import type { Coordinator } from '../../system/coordinator/index.js';
 import type { CliHttp, CliHttpAnswer, CliHttpRequest, CliStreamSink } from '../../system/cli/index.js';
-import type { HttpStreamSink } from '../../system/core/index.js';
+import type { HttpResponse, HttpStreamSink } from '../../system/core/index.js';
 import type { CliRequest, CreatedView } from '../check/cli-runs.js';
 import type { Simulation } from '../sim/index.js';
-import type { WireRequest } from '../sim/http-wire.js';
+import type { WirePeer, WireRequest } from '../sim/http-wire.js';
+import { HttpWireError, readOffWire } from '../sim/http-answer.js';
 import { wireTo } from './client-shapes.js';
 import type { CliObserver } from './cli-ops.js';
 import { BAD_REQUEST, invalidCharError, refusedHeaders, serverHeaders, wireBody } from './cli-wire.js';
@@ -157,9 +158,19 @@ export class SimCliHttp implements CliHttp {
         const off = this.sim.coordinator.onDeath(() => fail('ECONNRESET'));
         const timer = this.sim.time.setTimeout(() => (off(), fail('ETIMEDOUT')), r.timeoutMs ?? 30_000);
         if (wire.kind === 'stalled') return;
-        void this.handle(c, r, wire.body).then((handled) => {
+        // From the simulated clients' host, on a connection of its own (client-shapes.ts): the same client for the quota.
+        const peer = wireTo(c).peer(false);
+        void this.handle(c, r, wire.body, peer).then((handled) => {
           if (!open) return;
-          const res = wire.kind === 'cut' ? { ...BAD_REQUEST, headers: {} } : handled;
+          let res: Pick<HttpResponse, 'status' | 'body' | 'headers'>;
+          try {
+            // As node's client reads it off the wire: the body by its content-length (harness/sim/http-answer.ts).
+            res = wire.kind === 'cut' ? { ...BAD_REQUEST, headers: {} } : readOffWire(c, peer, handled, r.method);
+          } catch (err) {
+            off();
+            timer.cancel();
+            return fail(err instanceof HttpWireError ? err.code : 'ECONNRESET');
+          }
           this.sim.time.setTimeout(() => {
             off();
             timer.cancel();
@@ -184,7 +195,7 @@ export class SimCliHttp implements CliHttp {
         const c = this.sim.coordinator.instance;
         rec.answeredAt = this.sim.simulatedMs;
         if (c === null) return void ((rec.error = 'ECONNREFUSED'), r.signal?.aborted === true ? resolve() : reject(socketError('ECONNREFUSED')));
-        void this.handle(c, r, '').then((res) => {
+        void this.handle(c, r, '', wireTo(c).peer(false)).then((res) => {
           rec.status = res.status;
           if (!sink.open(res.status) || res.stream === undefined || r.signal?.aborted === true) return resolve();
           res.stream.start(this.streamSink(sink, r.signal, resolve));
@@ -224,15 +235,14 @@ export class SimCliHttp implements CliHttp {
   }
 
   /** The coordinator's handler, given the request as node's server hands it on (header values trimmed, the body it read). */
-  private handle(c: Coordinator, r: CliHttpRequest, body: string): ReturnType<Coordinator['handleHttp']> {
-    // From the simulated clients' host, on a connection of its own (client-shapes.ts): the same client for the quota.
+  private handle(c: Coordinator, r: CliHttpRequest, body: string, peer: WirePeer): ReturnType<Coordinator['handleHttp']> {
     const request: WireRequest = {
       method: r.method,
       path: r.url.pathname,
       query: r.url.searchParams,
       headers: { host: 'coordinator', ...serverHeaders(r.headers) },
       body,
-      peer: wireTo(c).peer(false),
+      peer,
     };
     return c.handleHttp(request);
   }

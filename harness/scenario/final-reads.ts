@@ -8,6 +8,7 @@ import type { ExecutionRecord } from '../../system/core/index.js';
 import { isTerminal } from '../../system/core/index.js';
 import type { HistoryRecorder } from '../check/history.js';
 import type { Simulation } from '../sim/index.js';
+import { HttpWireError, wireFaults } from '../sim/http-answer.js';
 import { readListingAndStats } from './api-reads.js';
 import type { RunRecorder } from './driver.js';
 import { idleGauges } from './hygiene-watch.js';
@@ -40,19 +41,31 @@ function noteResults(records: readonly (ExecutionRecord | undefined)[], note: No
   if (made !== undefined) note({ kindResults: made });
 }
 
+/** The reads through the HTTP API: readiness, listing and stats, the dashboard (promise 29). */
+async function httpReads(instance: NonNullable<Simulation['coordinator']['instance']>, note: Note, client: SimClient, ids: readonly string[]): Promise<void> {
+  await recordReadyz(instance, note, 'end');
+  // The listing and stats as a client pages and reads them, at the final read's instant (promise 29).
+  note({ apiReads: await readListingAndStats(handlerCall(instance), client.probe.read, ids.length) });
+  // A browser on the dashboard at the same instant: its pages' headers and statuses, the graphs next to the listing (promise 29).
+  const ui = await readDashboard(instance, client.probe.read, [...ids]);
+  note({ uiPages: ui.pages });
+  if (ui.graphs.length > 0) note({ uiGraphs: ui.graphs, uiListed: ui.listed });
+}
+
 /** The end-of-run reads (see the file comment); returns each execution's final status. */
 export async function finalReads(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder, note: Note, extras: EngineExtras, client: SimClient, ids: readonly string[]): Promise<Record<string, string | null>> {
   if (scenario.workload.flood !== undefined) floodEnd(sim, scenario, note);
   extras.finishCli();
   const instance = sim.coordinator.instance;
   if (instance !== null) {
-    await recordReadyz(instance, note, 'end');
-    // The listing and stats as a client pages and reads them, at the final read's instant (promise 29).
-    note({ apiReads: await readListingAndStats(handlerCall(instance), client.probe.read, ids.length) });
-    // A browser on the dashboard at the same instant: its pages' headers and statuses, the graphs next to the listing (promise 29).
-    const ui = await readDashboard(instance, client.probe.read, [...ids]);
-    note({ uiPages: ui.pages });
-    if (ui.graphs.length > 0) note({ uiGraphs: ui.graphs, uiListed: ui.listed });
+    try {
+      await httpReads(instance, note, client, ids);
+    } catch (err) {
+      // An answer a client could not read (http-answer.ts): noted below for promise 29, the other reads skipped.
+      if (!(err instanceof HttpWireError)) throw err;
+    }
+    const wire = wireFaults(instance);
+    if (wire.length > 0) note({ httpWire: [...wire] });
   }
   const records = ids.map((id) => instance?.engine.getExecution(id));
   noteResults(records, note);

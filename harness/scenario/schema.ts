@@ -196,6 +196,8 @@ export const WorkloadItem = z.strictObject({
   valueBytes: PosInt.optional(),
   /** echo with valueBytes: the n-th execution's value is valueBytes + n × valueStepBytes bytes (a sweep across the frame limit, with and without the envelope). */
   valueStepBytes: PosInt.optional(),
+  /** echo with valueBytes: `utf8` makes each value seeded text of 1-4 byte characters (harness/sim/utf8-text.ts), still valueBytes (+ n × step) UTF-8 bytes; `ascii` (the default) is 'x's. */
+  valueText: z.enum(['ascii', 'utf8']).optional(),
 });
 export type WorkloadItem = z.output<typeof WorkloadItem>;
 

@@ -11,6 +11,7 @@ import type { Random } from '../../system/core/index.js';
 import { CoordinatorHttp, type HttpAnswer, type HttpCall, lowerHeaders, parseBody, submitBody } from './http-client.js';
 import type { Simulation } from '../sim/index.js';
 import type { WireRequest } from '../sim/http-wire.js';
+import { readOffWire } from '../sim/http-answer.js';
 import { wireTo } from './client-shapes.js';
 import type { RunRecorder, SubmitHandlers } from './driver.js';
 import { datedAt, type Submission } from './workload.js';
@@ -117,7 +118,8 @@ export function handlerCall(c: Coordinator): HttpCall {
       body: req.body ?? '',
       peer,
     };
-    const res = await c.handleHttp(request);
+    // As the client reads it off the wire: the body by its content-length, bytes past it before the next answer (http-answer.ts).
+    const res = readOffWire(c, peer, await c.handleHttp(request), request.method);
     return { status: res.status, body: parseBody(res.body), headers: lowerHeaders(res.headers) };
   };
 }

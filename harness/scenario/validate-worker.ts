@@ -19,6 +19,7 @@ export function validateWorkerFeatures(s: Scenario, ctx: z.RefinementCtx): void 
   const problem = (path: (string | number)[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
   s.workload.items.forEach((item, i) => {
     if (item.valueStepBytes !== undefined && item.valueBytes === undefined) problem(['workload', 'items', i, 'valueStepBytes'], 'valueStepBytes steps an echo value of valueBytes; give valueBytes too');
+    if (item.valueText !== undefined && item.valueBytes === undefined) problem(['workload', 'items', i, 'valueText'], 'valueText says what an echo value of valueBytes is made of; give valueBytes too');
     if (item.valueBytes === undefined) return;
     if (item.kind !== 'echo') problem(['workload', 'items', i, 'valueBytes'], `valueBytes sets an echo value; this item's kind is "${item.kind}" (use kind: echo, or drop valueBytes)`);
     if (item.params.value !== undefined) problem(['workload', 'items', i, 'params', 'value'], 'give either params.value or valueBytes, not both');

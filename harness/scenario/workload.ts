@@ -14,6 +14,7 @@ import type { WorkloadItem, Scenario } from './schema.js';
 import type { ControlOp, ItemDependency } from './schema-engine.js';
 import { awkwardJson } from './awkward-json.js';
 import { variedPayload, type VariedPayload } from './idem-variants.js';
+import { utf8Text } from '../sim/utf8-text.js';
 
 /** The fail kind's bound on `times`: effectively "always". */
 const ALWAYS_FAIL_TIMES = 1000;
@@ -75,9 +76,10 @@ export function intentOf(s: Submission): Intent[] {
   }));
 }
 
-/** The n-th echo value of an item with valueBytes: valueBytes + n × valueStepBytes bytes (a sweep across the frame limit). */
+/** The n-th echo value of an item with valueBytes: valueBytes + n × valueStepBytes UTF-8 bytes (a sweep across the frame limit), 'x's or (valueText utf8) seeded multi-byte text. */
 function echoValue(item: WorkloadItem, n: number): string {
-  return 'x'.repeat((item.valueBytes ?? 0) + n * (item.valueStepBytes ?? 0));
+  const bytes = (item.valueBytes ?? 0) + n * (item.valueStepBytes ?? 0);
+  return item.valueText === 'utf8' ? utf8Text(bytes, bytes + n) : 'x'.repeat(bytes);
 }
 
 function specOf(item: WorkloadItem, random: Random, n = 0): ExecutionSpec {

@@ -19,6 +19,7 @@
 import { z } from 'zod';
 import { SquallError } from '../../system/core/index.js';
 import { defineTaskKind, type TaskContext, type TaskKind } from '../../system/tasks/index.js';
+import { utf8Text } from './utf8-text.js';
 
 /** What a probe may throw (`throws`): none of them is a SquallError, so each must fail the attempt with task_failed (README, HTTP API). */
 const THROWN = ['Error', 'TypeError', 'RangeError', 'SyntaxError', 'string', 'object'] as const;
@@ -37,6 +38,7 @@ const ProbeParams = z.strictObject({
   progress: z.array(Fraction).max(1000).default([]).describe('fractions reported with ctx.progress, one per step ("NaN", "Infinity", "-Infinity" for the non-finite)'),
   messageChars: z.number().int().min(0).max(1_000_000).optional().describe('each progress report carries a message of this many characters'),
   checkpointBytes: z.array(z.number().int().min(0).max(4_194_304)).max(100).default([]).describe('checkpoints whose state is a string of these many bytes, one per step after the progress'),
+  checkpointText: z.enum(['ascii', 'utf8']).default('ascii').describe('what a checkpoint state is made of: "c"s, or seeded text of 1-4 byte UTF-8 characters (utf8-text.ts) of the same byte length'),
   stepMs: z.number().int().min(0).max(60_000).default(20).describe('virtual ms between steps'),
   throws: z.enum(THROWN).optional().describe('after its steps the attempt throws this instead of completing: a plain Error or a built-in subclass (as libraries such as dockerode throw), a string or a plain object'),
 });
@@ -63,10 +65,10 @@ function pause(ctx: TaskContext, ms: number): Promise<void> {
   });
 }
 
-/** Saves one checkpoint of `bytes` bytes of state; its outcome: saved, or the code it was refused with. */
-async function checkpointOf(ctx: TaskContext, bytes: number): Promise<string> {
+/** Saves one checkpoint of `bytes` UTF-8 bytes of state; its outcome: saved, or the code it was refused with. */
+async function checkpointOf(ctx: TaskContext, bytes: number, text: ProbeParams['checkpointText']): Promise<string> {
   try {
-    await ctx.checkpoint('c'.repeat(bytes));
+    await ctx.checkpoint(text === 'utf8' ? utf8Text(bytes, bytes) : 'c'.repeat(bytes));
     return 'saved';
   } catch (err) {
     return err instanceof SquallError ? err.code : 'error';
@@ -83,7 +85,7 @@ async function runProbe(p: ProbeParams, ctx: TaskContext): Promise<{ progress: n
   const checkpoints: string[] = [];
   for (const bytes of p.checkpointBytes) {
     ctx.signal.throwIfAborted();
-    checkpoints.push(await checkpointOf(ctx, bytes));
+    checkpoints.push(await checkpointOf(ctx, bytes, p.checkpointText));
     await pause(ctx, p.stepMs);
   }
   if (p.throws !== undefined) throw thrown(p.throws);

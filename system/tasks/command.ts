@@ -15,7 +15,8 @@ import { spawn } from './child-spawn.js';
 import { z } from 'zod';
 import { ErrorCode, SquallError } from '../core/errors.js';
 import { defineTaskKind, type TaskContext, type TaskKind } from './kind.js';
-import { TAIL_BYTES, utf8Tail } from './tail.js';
+// The output tail keeps the last 64 KiB of each stream, from a whole character on (tail.ts).
+import { OutputTail as Tail, TAIL_BYTES } from './tail.js';
 
 export const CommandParams = z.strictObject({
   argv: z.array(z.string().max(100_000)).min(1).max(10_000).describe('program and arguments, run without a shell; exit 0 completes with {exitCode, stdout, stderr}, anything else fails'),
@@ -79,23 +80,6 @@ export interface CommandKindOptions {
 export const productionSpawn: SpawnCommand = nodeSpawn;
 
 const KILL_GRACE_MS = 2000;
-
-/** Keeps the last `limit` bytes written to it. */
-class Tail {
-  private chunks: Buffer[] = [];
-  private size = 0;
-  constructor(private readonly limit: number) {}
-  push(b: Buffer): void {
-    this.chunks.push(b);
-    this.size += b.length;
-    while (this.size - (this.chunks[0]?.length ?? 0) >= this.limit && this.chunks.length > 1) {
-      this.size -= this.chunks.shift()?.length ?? 0;
-    }
-  }
-  text(): string {
-    return utf8Tail(Buffer.concat(this.chunks), this.limit);
-  }
-}
 
 class CommandFailedError extends SquallError {
   constructor(

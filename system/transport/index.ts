@@ -13,7 +13,7 @@ export function wsTransport(): Transport {
 
 export { connectWs, wsClientOptions } from './ws-client.js';
 export { WsConnection } from './ws-connection.js';
-export { httpRequestOf, listenWs, MAX_HTTP_BODY_BYTES, readBody, startStream, type BodySource, type ParsedRequest, type StreamTarget } from './ws-server.js';
+export { httpRequestOf, listenWs, MAX_HTTP_BODY_BYTES, readBody, startStream, writeAnswer, type AnswerTarget, type BodySource, type ParsedRequest, type StreamTarget } from './ws-server.js';
 export { checkRequestLimits, limitBody, PARSER_MAX_HEADER_BYTES, parserErrorAnswer } from './http-limits.js';
 export { type AttemptCarrier, type ConnectAttempt, watchConnect } from './connect-attempt.js';
 export { EarlyFrames } from './early-frames.js';

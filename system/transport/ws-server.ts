@@ -90,6 +90,21 @@ async function serveHttp(onHttp: HttpHandler | undefined, req: IncomingMessage, 
         ? { ...jsonResponse(over.status, over.code, over.message), headers: { 'content-type': 'application/json', connection: 'close' } }
         : jsonResponse(500, 'internal', `internal error: ${(err as Error).message}`);
   }
+  writeAnswer(response, res);
+}
+
+/** What writeAnswer writes to: a ServerResponse, or (simulation) a stand-in that hands its bytes to a simulated client. */
+export interface AnswerTarget extends StreamTarget {
+  end(body?: Buffer): unknown;
+}
+
+/**
+ * An answer onto the response: a stream through startStream, else the head
+ * with the body's content-length in UTF-8 bytes (what a client reads, and
+ * where a kept-alive connection's next answer starts), then the body.
+ * Exported for the simulation's HTTP path, whose clients read these bytes.
+ */
+export function writeAnswer(response: HttpResponse, res: AnswerTarget): void {
   if (res.writableEnded || res.destroyed) return;
   if (response.stream !== undefined) return startStream(response, res);
   const body = Buffer.from(response.body, 'utf8');

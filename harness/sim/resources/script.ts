@@ -3,6 +3,9 @@
  * command with, on virtual time: `echo WORDS` (`>&2` last: to stderr),
  * `seq [FIRST] LAST` (one number a line: megabytes of output for nothing,
  * past the kinds' 64 KiB output tails; `>&2` last: to stderr),
+ * `utf8text BYTES SEED` (simulation only: exactly BYTES bytes of text in
+ * 1-4 byte UTF-8 characters drawn from SEED, no line end, harness/sim/
+ * utf8-text.ts: output tails judged in bytes at a character boundary),
  * `sleep SECONDS`, `exit N`, `true`, `false`, `trap '' TERM` (ignore
  * SIGTERM) and `kill -SIG $$` (the program dies by that signal: SIGKILL as
  * from the OOM killer, SIGSEGV, SIGABRT; the close a real child gives:
@@ -12,6 +15,7 @@
  * shrug off a polite kill, deterministically.
  */
 import type { TimerHandle } from '../../../system/core/index.js';
+import { utf8Text } from '../utf8-text.js';
 
 /** One statement of a script. */
 type Step = { do: 'echo'; text: string; fd: 1 | 2 } | { do: 'sleep'; ms: number } | { do: 'exit'; code: number } | { do: 'status'; code: number } | { do: 'trap-term' } | { do: 'die'; signal: DeathSignal };
@@ -36,6 +40,9 @@ function words(statement: string): string[] {
   return [...statement.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
 }
 
+/** At most this many bytes from one `utf8text`. */
+const UTF8TEXT_MAX_BYTES = 4 * 1024 * 1024;
+
 /** At most this many lines from one `seq` (4 MiB of output or so). */
 const SEQ_MAX_LINES = 500_000;
 
@@ -56,6 +63,10 @@ function stepOf([program, ...words]: string[]): Step | undefined {
   switch (program) {
     case 'echo':
       return { do: 'echo', text: `${args.join(' ')}\n`, fd };
+    case 'utf8text': {
+      const [bytes, seed] = args.map(Number);
+      return args.length === 2 && Number.isSafeInteger(bytes) && Number.isSafeInteger(seed) && (bytes ?? 0) >= 0 && (bytes ?? 0) <= UTF8TEXT_MAX_BYTES ? { do: 'echo', text: utf8Text(bytes ?? 0, seed ?? 0), fd } : { do: 'status', code: 1 };
+    }
     case 'seq': {
       const text = seqText(args);
       return text === undefined ? { do: 'status', code: 1 } : { do: 'echo', text, fd };
