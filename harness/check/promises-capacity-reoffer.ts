@@ -4,8 +4,9 @@
  * never started, not draining), slots the coordinator counts free are busy
  * on the worker (attempts it aborted still ending: a child in its SIGTERM
  * grace). The coordinator must not offer that worker work again until one of
- * its attempts ended (`task_finished` in its trace) or it came back in a new
- * session: a claim in between is refused again, and the loop of claims and
+ * its attempts ended (`task_finished` in its trace), it came back in a new
+ * session, or the coordinator released another of its leases (a cancel, a
+ * timeout: its own view gained a slot): a claim in between is refused again, and the loop of claims and
  * refusals (a claim and a release committed each time, every few ms) runs
  * until the aborted attempt ends (seen in task-resources: 751 refusals in
  * one run). Judged from the coordinator's record of the refusal (its
@@ -58,7 +59,9 @@ export function fullSpans(view: HistoryView): Map<string, FullSpan[]> {
       if (ev.source === w && ev.type === 'task_finished') lastEnded = e.rec.index;
       const life = view.lifeOf(w, e.rec.index);
       const coordinatorLife = view.lifeOf('coordinator', e.rec.index);
-      const ended = ev.source === w && (ev.type === 'task_finished' || ev.type === 'connected');
+      // A slot freed since: an attempt ended on the worker, a new session, or the coordinator released another of its leases (its view gained a slot).
+      const released = ev.source === 'coordinator' && ev.type === 'lease_released' && full !== undefined && ev.leaseToken !== full.lease;
+      const ended = released || (ev.source === w && (ev.type === 'task_finished' || ev.type === 'connected'));
       if (full !== undefined && (ended || full.life !== life || full.coordinatorLife !== coordinatorLife)) [full.span.to, full] = [e.rec.time, undefined];
       if (ev.source !== 'coordinator') continue;
       if (ev.type === 'result_recorded' && ev.outcome === 'revoked' && !started.has(ev.leaseToken) && !draining.has(life) && lastEnded < (refusedAt.get(ev.leaseToken) ?? -1)) {

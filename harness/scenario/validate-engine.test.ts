@@ -115,7 +115,7 @@ describe('engine-feature scenario fields', () => {
     expectRefused(items('idme'), /idempotency\.shareWith: unknown item "idme" \(did you mean "idem"\?\)/);
     expectRefused(items('idem', ', startAfterMs: 100'), /shareWith links plain single tasks/);
     expectRefused(items('idem', ', retry: { maxRetries: 1 }'), /item "idem" has another retry policy/);
-    expect(parse(items('idem')).workload.items[1]?.idempotency).toEqual({ keys: 1, concurrent: false, shareWith: 'idem' });
+    expect(parse(items('idem')).workload.items[1]?.idempotency).toEqual({ keys: 1, concurrent: false, shareWith: 'idem', vary: false });
   });
 
   it('refuses a live run of fields only the simulation runs, and passes plain scenarios', () => {

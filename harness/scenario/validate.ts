@@ -144,5 +144,13 @@ function validateScenario(s: Scenario, ctx: Ctx): void {
   checkKinds(ctx, s);
 }
 
-/** The full scenario schema: structure (schema.ts), the operator's flags checked and filled into its fields (validate-operator.ts), then the cross-field rules. */
-export const ScenarioSchema = ScenarioObject.superRefine(validateOperatorArgs).transform(applyOperatorArgs).superRefine(validateScenario);
+/**
+ * The full scenario schema: structure (schema.ts), the operator's flags checked and filled into its fields
+ * (validate-operator.ts), and the cross-field rules on the filled scenario. One refinement for both, before the
+ * transform: a refinement after a transform never runs once a field is refused, and a file with a typo in one
+ * field must still hear about every other problem.
+ */
+export const ScenarioSchema = ScenarioObject.superRefine((s, ctx) => {
+  validateOperatorArgs(s, ctx);
+  validateScenario(applyOperatorArgs(s), ctx);
+}).transform(applyOperatorArgs);

@@ -16,9 +16,12 @@
  *    (promise 11) nor stops it on a revoke (promise 3), on
  *    scenarios/lone-worker.yaml, whose own work comes back to its only
  *    worker while the revoked attempts are still settling;
- *  - a refusal loop: the run fires its whole step budget
- *    (harness/scenario/run-budget.ts) and ends, failed, in seconds of wall
- *    time instead of running for minutes.
+ *  - ghost attempts filling the worker: it refuses at a limit it has not
+ *    reached (promise 26) and the work never ends (promise 1), in seconds of
+ *    wall time. This was a refusal loop that only the step budget
+ *    (harness/scenario/run-budget.ts, tested in harness/sim/step-budget.test.ts)
+ *    ended, until the coordinator learnt to hold back a worker that refused
+ *    at its limit.
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenario } from '../../harness/scenario/loader.js';
@@ -65,7 +68,7 @@ describe('attempts that outlive their lease, hand-backs and refusal loops are ca
     expect(broken.text).toMatch(/w1's held-task report built at t=\d+ left out attempt 2 of \S+ \(lease \S+\), which it had started at t=\d+ and still ran/);
   });
 
-  it('a refusal loop (ghost attempts fill the worker, the coordinator re-assigns at once) ends at the step budget, in seconds', async () => {
+  it('ghost attempts filling the worker: caught as a capacity leak and stuck work, in seconds (no refusal loop: the coordinator holds a worker that refused at its limit back)', async () => {
     const scenario = parseScenario(
       `name: refusal-loop
 description: one worker runs short sleeps one at a time
@@ -84,7 +87,7 @@ phases: { faultsMs: 1000, healMs: 3000 }
     const broken = await simVerdict(scenario, { onWorker: ghostsFillCapacity });
     expect(performance.now() - started).toBeLessThan(20_000);
     expect(broken.passed).toBe(false);
-    expect(broken.promises, broken.text).toContain('liveness');
-    expect(broken.text).toMatch(/the simulation did not finish: \d+ events by t=\d+ ms \(budget \d+\); livelock\? \(seed 1\)/);
+    expect(broken.promises, broken.text).toEqual(['capacity', 'no-lost-work']);
+    expect(broken.text).toMatch(/w1 refused lease \S+ \(revoked without starting it\) at t=\d+ with 0 live attempt\(s\) below its concurrency 1, not draining: a capacity leak/);
   });
 });
