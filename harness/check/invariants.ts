@@ -71,6 +71,7 @@ import { checkCli } from './promises-cli.js';
 import { checkResources } from './promises-resources.js';
 import { checkReload } from './promises-reload.js';
 import { checkIdentifiers } from './promises-ids.js';
+import { checkHeldMemory } from './promises-held.js';
 import { checkHygiene } from './promises-hygiene.js';
 import { checkProcessExits } from './promises-process-exit.js';
 import { checkPingPace } from './promises-ping-pace.js';
@@ -120,7 +121,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   resources: checkResources,
   reload: (v) => checkReload(v),
   identifiers: checkIdentifiers,
-  hygiene: (v) => checkHygiene(v),
+  hygiene: (v) => [...checkHygiene(v), ...checkHeldMemory(v)],
   'process-exit': (v) => checkProcessExits(v),
   'store-contract': (v) => checkStoreContract(v),
   wire: (v, c) => [...checkClosesAsSent(v), ...checkClosesObeyed(v, c), ...checkNoUnattended(v, c), ...checkBinaryRefused(v), ...checkHintsWaited(v, c), ...checkConnectTrust(v), ...checkCaPassedOn(v, c)],

@@ -7,13 +7,38 @@
  *   vi.mock of system/coordinator/health.ts): disk-full's health reads
  *   after the store recovered (harness/scenario/health-poll.ts) catch it
  *   under store-health.
+ * - the SQLite store's history counts kept for ended executions (set 18
+ *   #15's class, vi.mock of system/store/sqlite-history.ts: a count is
+ *   never forgotten) and the engine's dependents lists keeping a pruned
+ *   dependent (the leak promise 35 found, a subclass): memory-held-sqlite's
+ *   final read (harness/check/promises-held.ts) catches both under hygiene.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type * as Health from '../../system/coordinator/health.js';
+import type { ExecutionRecord } from '../../system/core/model.js';
+import { Engine } from '../../system/engine/engine.js';
+import type * as History from '../../system/store/sqlite-history.js';
+import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
 
-const state = vi.hoisted(() => ({ broken: '' as '' | 'liveness-since-start' }));
+const state = vi.hoisted(() => ({ broken: '' as '' | 'liveness-since-start' | 'counts-kept' }));
+
+vi.mock('../../system/store/sqlite-history.js', async (importOriginal) => {
+  const real = await importOriginal<typeof History>();
+  // Set 18 #15's class: the store keeps an execution's history count after it ended (here: whatever its status).
+  class KeptCounts extends real.HistoryCounts {
+    override set(id: string, n: number, done: boolean): void {
+      super.set(id, n, done && state.broken !== 'counts-kept');
+    }
+  }
+  return { ...real, HistoryCounts: KeptCounts };
+});
+
+/** Pruning leaves a dependent in its dependencies' lists (the engine before this branch's fix). */
+class KeepsPrunedDependents extends Engine {
+  protected override forgetDependent(_rec: ExecutionRecord): void {}
+}
 
 vi.mock('../../system/coordinator/health.js', async (importOriginal) => {
   const real = await importOriginal<typeof Health>();
@@ -39,5 +64,27 @@ describe('blind set 18: health, TLS names and memory judged over the whole life'
     } finally {
       state.broken = '';
     }
+  });
+
+  it('memory-held-sqlite: the SQLite store keeps the history count of an ended execution (hygiene)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/memory-held-sqlite.yaml');
+    expect((await simVerdict(scenario)).text).toBe('');
+    state.broken = 'counts-kept';
+    try {
+      const broken = await simVerdict(scenario);
+      expect(broken.passed).toBe(false);
+      expect(broken.promises).toContain('hygiene');
+      expect(broken.text).toMatch(/store\.historyCounts \(\d+ entries\) still holds ex_\w+, an execution (that ended (failed|cancelled|timeout|completed)|the engine no longer knows)/);
+    } finally {
+      state.broken = '';
+    }
+  });
+
+  it('memory-held-sqlite: pruning leaves a dependent listed under its dependency (hygiene)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/memory-held-sqlite.yaml');
+    const broken = await simVerdict(scenario, { engineFactory: engineFactoryOf(KeepsPrunedDependents) });
+    expect(broken.passed).toBe(false);
+    expect(broken.promises).toContain('hygiene');
+    expect(broken.text).toMatch(/engine\.dependents \(\d+ entries\) still holds ex_\w+, an execution the engine no longer knows/);
   });
 });
