@@ -12,6 +12,10 @@
  *   never forgotten) and the engine's dependents lists keeping a pruned
  *   dependent (the leak promise 35 found, a subclass): memory-held-sqlite's
  *   final read (harness/check/promises-held.ts) catches both under hygiene.
+ * - the wss:// socket maker's SNI choice inverted (set 18 #24, vi.mock of
+ *   system/transport/ws-client.ts wrapping the production maker): the
+ *   deployment probe's connects to a host name and to IPv4/IPv6 addresses
+ *   (harness/scenario/deploy-probe-tls.ts) catch it under auth.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
@@ -19,10 +23,28 @@ import type * as Health from '../../system/coordinator/health.js';
 import type { ExecutionRecord } from '../../system/core/model.js';
 import { Engine } from '../../system/engine/engine.js';
 import type * as History from '../../system/store/sqlite-history.js';
+import type * as WsClient from '../../system/transport/ws-client.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
 
-const state = vi.hoisted(() => ({ broken: '' as '' | 'liveness-since-start' | 'counts-kept' }));
+const state = vi.hoisted(() => ({ broken: '' as '' | 'liveness-since-start' | 'counts-kept' | 'sni-inverted' }));
+
+vi.mock('../../system/transport/ws-client.js', async (importOriginal) => {
+  const real = await importOriginal<typeof WsClient>();
+  const { isIP } = await import('node:net');
+  // Set 18 #24: the server name decided the wrong way round (an address sent as SNI, a host name not).
+  const wsClientOptions: typeof real.wsClientOptions = (url, opts, onSocket) => {
+    const o = real.wsClientOptions(url, opts, onSocket);
+    const make = o.createConnection;
+    if (state.broken !== 'sni-inverted' || make === undefined) return o;
+    const inverted = ((options: { host?: string; servername?: string }, cb?: () => void) => {
+      if (!options.servername && options.servername !== '') options.servername = isIP(options.host ?? '') ? options.host : '';
+      return (make as (o: unknown, c?: () => void) => unknown)(options, cb);
+    }) as unknown as typeof make;
+    return Object.freeze({ ...o, createConnection: inverted });
+  };
+  return { ...real, wsClientOptions };
+});
 
 vi.mock('../../system/store/sqlite-history.js', async (importOriginal) => {
   const real = await importOriginal<typeof History>();
@@ -86,5 +108,20 @@ describe('blind set 18: health, TLS names and memory judged over the whole life'
     expect(broken.passed).toBe(false);
     expect(broken.promises).toContain('hygiene');
     expect(broken.text).toMatch(/engine\.dependents \(\d+ entries\) still holds ex_\w+, an execution the engine no longer knows/);
+  });
+
+  it('adversarial-clients: the wss:// socket maker sends an address as SNI and a host name none (auth: the deployment probe)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/adversarial-clients.yaml');
+    expect((await simVerdict(scenario)).text).toBe('');
+    state.broken = 'sni-inverted';
+    try {
+      const broken = await simVerdict(scenario);
+      expect(broken.passed).toBe(false);
+      expect(broken.promises).toContain('auth');
+      expect(broken.text).toMatch(/worker-tls "wss:\/\/coordinator\.example:7443: the server name \(SNI\) its TLS handshake sends": "no SNI", but the README documents "SNI coordinator\.example"/);
+      expect(broken.text).toMatch(/worker-tls "wss:\/\/192\.0\.2\.10:7443: the server name \(SNI\) its TLS handshake sends": "SNI 192\.0\.2\.10", but the README documents "no SNI"/);
+    } finally {
+      state.broken = '';
+    }
   });
 });
