@@ -28,6 +28,7 @@ import { type ConnectOptions, nullSink, realCpu, seededRandom, silentLogger, typ
 import { builtinTaskKinds } from '../../system/tasks/index.js';
 import { wsClientOptions } from '../../system/transport/index.js';
 import { Worker } from '../../system/worker/index.js';
+import { serverNameOf } from '../sim/tls-name.js';
 import type { CliDeployResult } from './deploy-probe-cli.js';
 import { ProbeClock } from './store-contract-kit.js';
 
@@ -63,22 +64,11 @@ function trustOf(c: { url: string; opts: ConnectOptions } | undefined): string {
   return JSON.stringify([new URL(c.url).protocol, roots, o.rejectUnauthorized === false ? 'any certificate' : 'verified', o.checkServerIdentity === undefined ? 'host name checked' : 'host-name check replaced']);
 }
 
-/**
- * The server name the connect's socket maker gives tls.connect, called as ws calls it (the URL's host,
- * IPv6 brackets off, no servername given); tls.connect is handed an invalid minDHSize, refused before
- * any socket exists, so only the options it was given are read.
- */
+/** The server name (SNI) the connect's socket maker gives tls.connect (harness/sim/tls-name.ts), in the README's terms. */
 function sniOf(c: { url: string; opts: ConnectOptions } | undefined): string {
   if (c === undefined) return JSON.stringify('no connect');
-  const o = wsClientOptions(c.url, c.opts, () => {});
-  const given: Record<string, unknown> = { host: new URL(c.url).hostname.replace(/^\[(.*)\]$/, '$1'), port: 7443, minDHSize: 0 };
-  try {
-    (o.createConnection?.(given as never, () => {}) as { destroy?: () => void } | undefined)?.destroy?.();
-  } catch {
-    // Refused by tls.connect's option check: nothing was opened.
-  }
-  const name = given.servername;
-  return JSON.stringify(name === undefined ? 'server name left to tls.connect' : name === '' ? 'no SNI' : `SNI ${String(name)}`);
+  const name = serverNameOf(c.url, wsClientOptions(c.url, c.opts, () => {}));
+  return JSON.stringify(name === null ? 'server name left to tls.connect' : name === '' ? 'no SNI' : `SNI ${name}`);
 }
 
 /** Coordinators named by host name and by address, and the SNI each must get. */

@@ -124,4 +124,18 @@ describe('blind set 18: health, TLS names and memory judged over the whole life'
       state.broken = '';
     }
   });
+
+  it('wire-frames: the same inversion on every simulated wss:// connect to the coordinator by host name (wire)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/wire-frames.yaml');
+    expect((await simVerdict(scenario)).text).toBe('');
+    state.broken = 'sni-inverted';
+    try {
+      const broken = await simVerdict(scenario);
+      expect(broken.passed).toBe(false);
+      expect(broken.promises).toContain('wire');
+      expect(broken.text).toMatch(/w1's connect to wss:\/\/coordinator:7000\/ws at t=\d+ \(given a CA, --tls-ca\) sends no SNI where the host name coordinator must be sent/);
+    } finally {
+      state.broken = '';
+    }
+  });
 });
