@@ -73,6 +73,7 @@ import { checkCli } from './promises-cli.js';
 import { checkResources } from './promises-resources.js';
 import { checkReload } from './promises-reload.js';
 import { checkIdentifiers } from './promises-ids.js';
+import { checkHeldMemory } from './promises-held.js';
 import { checkHygiene } from './promises-hygiene.js';
 import { checkIntervalPace } from './promises-interval-pace.js';
 import { checkProcessExits } from './promises-process-exit.js';
@@ -124,7 +125,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   resources: checkResources,
   reload: (v) => checkReload(v),
   identifiers: checkIdentifiers,
-  hygiene: (v, c) => [...checkHygiene(v), ...checkIntervalPace(v, c)],
+  hygiene: (v, c) => [...checkHygiene(v), ...checkIntervalPace(v, c), ...checkHeldMemory(v)],
   'process-exit': (v) => checkProcessExits(v),
   'process-env': (v) => checkProcessEnv(v),
   'store-contract': (v) => checkStoreContract(v),

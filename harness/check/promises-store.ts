@@ -20,6 +20,7 @@
  *     recovery once the reload is done), by the coordinator's own clock.
  */
 import type { CheckContext } from './context.js';
+import type { HistoryRecord } from './history.js';
 import { writeFailedEvents } from './promises-acked.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
@@ -78,11 +79,27 @@ export function checkStoreHealth(view: HistoryView, _ctx: CheckContext): Violati
     if (rec.value.after === 'shutdown' && status === 200) {
       out.push(violation(view.records, 'store-health', `/readyz answered 200 (ready) while the coordinator was shutting down, its listener closed: readiness must fail whenever the listener does not accept connections`, { index: rec.index }));
     }
+    out.push(...livenessViolations(view, rec));
     if (rec.value.after === 'end' && status !== 200) {
       out.push(violation(view.records, 'store-health', `at the end of the run, after every fault healed, /readyz answered ${String(status)}: the coordinator stayed unable to commit (stuck)`, { index: rec.index }));
     }
   }
   return out;
+}
+
+/**
+ * 12. Liveness judged at one instant, at every read (before, during and after an outage, across restarts):
+ * /healthz is 503 exactly while the store cannot commit (the store check /readyz names at the same instant),
+ * 200 otherwise: not while the listener is closed (that is readiness), not for a failure the store recovered
+ * from (set 18 #10: judged by failures since start, a liveness probe restarts a healthy coordinator).
+ */
+function livenessViolations(view: HistoryView, rec: HistoryRecord): Violation[] {
+  const { healthz, storeCheck, after } = rec.value;
+  if (typeof healthz !== 'number' || (storeCheck !== 'ok' && storeCheck !== 'failing')) return [];
+  const failing = storeCheck === 'failing';
+  if (failing === (healthz === 503) && (healthz === 200 || healthz === 503)) return [];
+  const why = failing ? 'the store could not commit, so liveness must fail (503)' : 'the store could commit (/readyz names its check ok), so the process is alive and /healthz must answer 200: a failure the store recovered from, or a closed listener, is no liveness failure';
+  return [violation(view.records, 'store-health', `/healthz answered ${healthz} on the read after ${String(after)} (t=${rec.time}) while ${why}`, { index: rec.index })];
 }
 
 /** Per coordinator life, the spans [failed at, recovered at) of its store, on its clock (an unended one lasts the life). */

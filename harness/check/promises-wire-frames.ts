@@ -24,6 +24,7 @@
  *    turned verification off). Fleet field `tlsCa`: and every connect of a
  *    worker given a CA passes it on.
  */
+import { isIP } from 'node:net';
 import type { CheckContext } from './context.js';
 import type { HistoryRecord } from './history.js';
 import type { HistoryView } from './view.js';
@@ -102,10 +103,22 @@ export function checkConnectTrust(view: HistoryView): Violation[] {
     if (v.rejectUnauthorized === false) wrong.push('sets rejectUnauthorized: false, accepting any certificate (a man in the middle can pose as the coordinator)');
     if (v.identityCheckReplaced === true) wrong.push("replaces the certificate's host-name check");
     if (v.caKept !== true) wrong.push(v.caGiven === true ? 'does not trust exactly the CA it was given' : 'trusts a CA it was not given');
+    const sni = sniWrong(String(v.connectTls), v.serverName);
+    if (sni !== undefined) wrong.push(sni);
     if (wrong.length === 0) continue;
     out.push(violation(view.records, 'wire', `${at} ${wrong.join('; ')}: wss:// verifies the server's certificate, --tls-ca only replaces the trusted roots, and there is no opt-out (README, TLS)`, { index: r.index, workerId: client }));
   }
   return out;
+}
+
+/** What is wrong with a wss:// connect's server name (SNI): a host name is sent as is, an IP address not at all (RFC 6066, node's tls.connect; set 18 #24). */
+function sniWrong(url: string, serverName: unknown): string | undefined {
+  if (serverName === undefined || !/^(wss|https):/i.test(url)) return undefined;
+  const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
+  const want = isIP(host) === 0 ? host : '';
+  if (serverName === want) return undefined;
+  const sent = serverName === null ? 'leaves the server name to tls.connect' : serverName === '' ? 'sends no SNI' : `sends SNI ${String(serverName)}`;
+  return `${sent} where ${want === '' ? 'an IP address must be sent none' : `the host name ${want} must be sent (an ingress or TLS proxy routes by it)`}`;
 }
 
 /** A worker process's id from its host: a twin's host is `<id>.twin` (scenario fleet.twins), its events carry the id. */

@@ -16,6 +16,7 @@ import { kbpsToRate } from './faults.js';
 import type { ScheduledFault } from './swarm.js';
 import type { RunRecorder } from './driver.js';
 import { gracefulStop } from './graceful-stop.js';
+import { pollHealth } from './health-poll.js';
 import { noteRestartViews } from './restart-views.js';
 import { workerArgsConfig } from './operator-args.js';
 import { sigtermCoordinator, sigtermWorker } from './process-stop.js';
@@ -112,7 +113,7 @@ export async function applySimFault(sim: Simulation, scenario: Scenario, fault: 
     case 'disk_full':
     case 'disk_error':
     case 'slow_disk':
-      return applyStorageFault(sim, action);
+      return applyStorageFault(sim, action, client?.note);
     case 'store_thread_death':
       return killStoreThread(sim);
     case 'oom_kill':
@@ -215,12 +216,17 @@ function applyLinkRule(sim: Simulation, scenario: Scenario, target: string, acti
 }
 
 /** Storage faults act on the coordinator's disk (whatever the target): set the mode, undo restores a healthy disk. */
-function applyStorageFault(sim: Simulation, action: Extract<FaultAction, { type: 'disk_full' | 'disk_error' | 'slow_disk' }>): Undo {
+function applyStorageFault(sim: Simulation, action: Extract<FaultAction, { type: 'disk_full' | 'disk_error' | 'slow_disk' }>, note?: RunRecorder['note']): Undo {
   const p = sim.coordinator;
+  // /readyz and /healthz read through the outage and its recovery (promise 19, health-poll.ts).
+  const healed = note === undefined ? () => {} : pollHealth(sim, note);
   if (action.type === 'disk_full') p.setDiskMode({ type: 'disk_full' });
   else if (action.type === 'disk_error') p.setDiskMode({ type: 'disk_error', probability: action.probability });
   else p.setDiskMode({ type: 'slow_disk', minMs: action.minMs, maxMs: Math.max(action.minMs, action.maxMs) });
-  return () => p.setDiskMode({ type: 'ok' });
+  return () => {
+    p.setDiskMode({ type: 'ok' });
+    healed();
+  };
 }
 
 /** The OOM killer on each target worker's host (fault `oom_kill`): one running child (the latest started) dies by SIGKILL. Nothing to undo. */

@@ -11,7 +11,7 @@ import type { Simulation } from '../sim/index.js';
 import { HttpWireError, wireFaults } from '../sim/http-answer.js';
 import { readListingAndStats } from './api-reads.js';
 import type { RunRecorder } from './driver.js';
-import { idleGauges } from './hygiene-watch.js';
+import { heldMemory, idleGauges } from './hygiene-watch.js';
 import { noteUnattended } from './record-network.js';
 import type { EngineExtras } from './run-extras.js';
 import type { Scenario } from './schema.js';
@@ -76,6 +76,8 @@ export async function finalReads(sim: Simulation, scenario: Scenario, recorder: 
   noteUnattended(sim, note);
   const idle = idleGauges(sim);
   if (idle !== undefined) note({ idleCoordinator: idle });
+  const held = heldMemory(sim);
+  if (held !== undefined) note({ heldMemory: held });
   // How long the store's writes took to commit, and what still waits (promise 19, promises-commit-latency.ts).
   note({ storeCommits: recorder.commitLatency.summary(sim.simulatedMs) });
   return Object.fromEntries(ids.map((id, i) => [id, records[i]?.status ?? null]));

@@ -10,6 +10,7 @@
  * harness/check/promises-hygiene.ts judges both.
  */
 import type { HistoryRecorder } from '../check/history.js';
+import { isTerminal } from '../../system/core/index.js';
 import type { Simulation } from '../sim/index.js';
 
 /** Listens for process warnings until stop() (which first lets warnings already queued on nextTick arrive). */
@@ -32,4 +33,46 @@ export function idleGauges(sim: Simulation): Record<string, unknown> | undefined
   const c = sim.coordinator;
   if (c.instance === null) return undefined;
   return { intervals: c.host.clock.liveIntervals, bootIntervals: c.bootIntervals, hubStreams: c.instance.uiStreams(), openStreams: c.streams.open, intervalPaces: c.host.clock.intervalPaces() };
+}
+
+/** One per-execution map entry the checker judges (promises-held.ts): which map, whether it is work or an index, the execution and its status now (null: unknown, pruned). */
+interface HeldEntry {
+  map: string;
+  role: 'work' | 'index';
+  id: string;
+  status: string | null;
+}
+
+/** What a coordinator's engine or store exposes of its per-execution memory (Engine.heldExecutions, SqliteStore.heldExecutions). */
+interface HeldSeams {
+  heldExecutions?: () => { work: Record<string, string[]>; index: Record<string, string[]> } | Record<string, string[]>;
+}
+
+/** Largest number of entries noted (the counts say the rest). */
+const MAX_ENTRIES = 40;
+
+/**
+ * The coordinator's per-execution memory now, as a note: every map's size and, for the checker, the
+ * entries of ended (work maps) or unknown (every map) executions. Nothing while the coordinator is down.
+ */
+export function heldMemory(sim: Simulation): Record<string, unknown> | undefined {
+  const c = sim.coordinator.instance;
+  if (c === null) return undefined;
+  const engine = (c.engine as HeldSeams).heldExecutions?.() as { work: Record<string, string[]>; index: Record<string, string[]> } | undefined;
+  const store = (sim.coordinator.store as HeldSeams | null)?.heldExecutions?.() as Record<string, string[]> | undefined;
+  const maps: [string, 'work' | 'index', string[]][] = [
+    ...Object.entries(engine?.work ?? {}).map(([k, ids]): [string, 'work', string[]] => [`engine.${k}`, 'work', ids]),
+    ...Object.entries(engine?.index ?? {}).map(([k, ids]): [string, 'index', string[]] => [`engine.${k}`, 'index', ids]),
+    ...Object.entries(store ?? {}).map(([k, ids]): [string, 'work', string[]] => [`store.${k}`, 'work', ids]),
+  ];
+  const counts: Record<string, number> = {};
+  const entries: HeldEntry[] = [];
+  for (const [map, role, ids] of maps) {
+    counts[map] = ids.length;
+    for (const id of ids) {
+      const status = c.engine.getExecution(id)?.status ?? null;
+      if ((status === null || (role === 'work' && isTerminal(status))) && entries.length < MAX_ENTRIES) entries.push({ map, role, id, status });
+    }
+  }
+  return { counts, entries };
 }

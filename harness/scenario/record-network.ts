@@ -23,7 +23,7 @@ export function recordNetwork(sim: Simulation, scenario: Scenario, recorder: His
   sim.net.onOpened = (c) => recorder.recordInfo({ opened: c.connection, client: c.client, incarnation: c.incarnation, server: c.server }, 'net');
   // Each binary frame a live process received and what its transport did; the TLS trust of each connect given a CA (promise 38).
   sim.net.onBinaryDelivered = (b) => recorder.recordInfo({ binaryFrame: b.connection, from: b.from, to: b.to, incarnation: b.incarnation, open: b.open, closedWith: b.closedWith, handed: b.handed }, 'net');
-  sim.net.onConnectTls = (t) => recorder.recordInfo({ connectTls: t.url, client: t.client, incarnation: t.incarnation, caGiven: t.caGiven, caKept: t.caKept, rejectUnauthorized: t.rejectUnauthorized, identityCheckReplaced: t.identityCheckReplaced }, 'net');
+  sim.net.onConnectTls = (t) => recorder.recordInfo({ connectTls: t.url, client: t.client, incarnation: t.incarnation, caGiven: t.caGiven, caKept: t.caKept, rejectUnauthorized: t.rejectUnauthorized, identityCheckReplaced: t.identityCheckReplaced, serverName: t.serverName }, 'net');
   // What the container and command kinds made on each worker's simulated engine and process table (promise 32, promises-resources.ts).
   sim.resources.onRecord = (r) => recorder.recordInfo(r, 'resources');
   // The sizes of the frames to and from the coordinator, which its bytes counters are judged by (gauge reads, promises-metrics-bytes.ts).

@@ -161,8 +161,23 @@ export function simSubmit(sim: Simulation, sub: Submission, h: SubmitHandlers, n
   });
 }
 
-/** Reads /readyz through the coordinator's HTTP handler (as every client request, handlerCall) and records it (the store-health promise). */
+/**
+ * Reads /readyz and /healthz at the same instant through the coordinator's HTTP handler (as every client
+ * request, handlerCall) and records both, with the store check /readyz named (the store-health promise:
+ * liveness fails exactly while the store cannot commit, judged at every read, before, during and after outages).
+ */
 export async function recordReadyz(c: Coordinator, note: RunRecorder['note'], after: string): Promise<void> {
-  const res = await handlerCall(c)({ method: 'GET', path: '/readyz', headers: {} });
-  note({ readyz: res.status, after });
+  const call = handlerCall(c);
+  const [ready, live] = await Promise.all([call({ method: 'GET', path: '/readyz', headers: {} }), call({ method: 'GET', path: '/healthz', headers: {} })]);
+  note({ readyz: ready.status, healthz: live.status, storeCheck: storeCheckOf(ready.body), after });
+}
+
+/** The store check a /readyz body names ('ok', 'failing', 'unknown'), or null when the body says none. */
+function storeCheckOf(body: unknown): string | null {
+  try {
+    const parsed = (typeof body === 'string' ? JSON.parse(body) : body) as { checks?: { store?: unknown } } | null;
+    return typeof parsed?.checks?.store === 'string' ? parsed.checks.store : null;
+  } catch {
+    return null;
+  }
 }

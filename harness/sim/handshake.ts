@@ -7,6 +7,7 @@
 import { type Connection, type ConnectOptions, SquallError } from '../../system/core/index.js';
 import { type AttemptCarrier, type ConnectAttempt, watchConnect, wsClientOptions } from '../../system/transport/index.js';
 import { VirtualConnection } from './connection.js';
+import { serverNameOf } from './tls-name.js';
 import type { Host } from './host.js';
 import { type LinkDir, LinkState } from './link.js';
 import { TraceKind, type Trace } from './trace.js';
@@ -65,7 +66,7 @@ function tlsOf(d: Dial): ConnectTls | undefined {
   const o = tlsSeam.options(d.url, d.opts, () => {});
   const caGiven = d.opts.ca !== undefined;
   if (!caGiven && o.ca === undefined && o.rejectUnauthorized === undefined && o.checkServerIdentity === undefined) return undefined;
-  return { client: d.client.name, incarnation: d.incarnation, url: d.url, caGiven, caKept: o.ca === d.opts.ca, rejectUnauthorized: o.rejectUnauthorized ?? null, identityCheckReplaced: o.checkServerIdentity !== undefined };
+  return { client: d.client.name, incarnation: d.incarnation, url: d.url, caGiven, caKept: o.ca === d.opts.ca, rejectUnauthorized: o.rejectUnauthorized ?? null, identityCheckReplaced: o.checkServerIdentity !== undefined, serverName: serverNameOf(d.url, o) };
 }
 
 class Handshake {

@@ -173,6 +173,11 @@ export class SimSqliteStore implements Store {
   probe(): Promise<void> {
     return this.issue((s) => s.probe());
   }
+  /** The production store's per-execution memory (SqliteStore.heldExecutions; promise 35). */
+  heldExecutions(): Record<string, string[]> {
+    return this.sqlite.heldExecutions();
+  }
+
   stats(): StoreStats {
     return this.sqlite.stats();
   }

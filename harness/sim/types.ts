@@ -139,4 +139,6 @@ export interface ConnectTls {
   rejectUnauthorized: boolean | null;
   /** The built options replace the host-name check (checkServerIdentity). */
   identityCheckReplaced: boolean;
+  /** The server name (SNI) their socket maker gives tls.connect ('' none; null: not set, or not TLS) (tls-name.ts). */
+  serverName: string | null;
 }

@@ -140,15 +140,20 @@ export abstract class CommittedCore extends EngineCore {
       this.seqOf.delete(id);
       this.stats.onForgotten(rec);
       if (rec.idempotencyKey !== undefined && this.byKey.get(rec.idempotencyKey) === id) this.byKey.delete(rec.idempotencyKey);
-      for (const dep of rec.dependencies) {
-        const list = this.dependents.get(dep);
-        if (list === undefined) continue;
-        const kept = list.filter((d) => d !== id);
-        if (kept.length === 0) this.dependents.delete(dep);
-        else this.dependents.set(dep, kept);
-      }
+      this.forgetDependent(rec);
     }
     this.listing.removeWhere((r) => gone.has(r.executionId));
+  }
+
+  /** Removes `rec` from the dependents lists of its dependencies (a list left empty goes): it was unindexed or pruned. */
+  protected forgetDependent(rec: ExecutionRecord): void {
+    for (const dep of rec.dependencies) {
+      const list = this.dependents.get(dep);
+      if (list === undefined) continue;
+      const kept = list.filter((d) => d !== rec.executionId);
+      if (kept.length === 0) this.dependents.delete(dep);
+      else this.dependents.set(dep, kept);
+    }
   }
 
   /** Loads the committed state into empty indexes and puts it back in motion (recovery.ts). */

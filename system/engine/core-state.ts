@@ -113,9 +113,9 @@ export abstract class EngineState {
    * commit (interim statuses, claims, lease releases, expiries): emitted just
    * before that transition's status event, dropped if it fails (rolled back).
    */
-  private readonly deferredEvents = new Map<ExecutionId, SystemEvent[]>();
+  protected readonly deferredEvents = new Map<ExecutionId, SystemEvent[]>();
   /** The latest persisted transition of each execution still in its commit window (see committedState). */
-  private readonly pendingCommits = new Map<ExecutionId, Promise<void>>();
+  protected readonly pendingCommits = new Map<ExecutionId, Promise<void>>();
 
   constructor(deps: EngineDeps, config: EngineConfig) {
     this.config = engineConfigWithDefaults(config);

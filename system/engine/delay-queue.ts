@@ -34,6 +34,11 @@ export class DelayQueue {
     return this.live.size;
   }
 
+  /** The executions waiting for their due time (what the engine holds in memory for them: Engine.heldExecutions). */
+  ids(): ExecutionId[] {
+    return [...this.live.keys()];
+  }
+
   has(id: ExecutionId): boolean {
     return this.live.has(id);
   }

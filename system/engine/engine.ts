@@ -205,6 +205,18 @@ export class Engine extends EngineControl implements EngineForCoordinator, Engin
   }
 
   /** Can the store commit? What /readyz reports; while not ok, writes get 503 store_unavailable. */
+  /**
+   * What the engine holds in memory per execution, map by map: `work` holds only executions under way (an
+   * ended one leaves them), `index` only executions the engine still knows (a pruned one leaves them).
+   * Read by the harness's memory-hygiene rule (promise 35, harness/check/promises-held.ts).
+   */
+  heldExecutions(): { work: Record<string, string[]>; index: Record<string, string[]> } {
+    const keys = (m: { keys(): Iterable<string> }): string[] => [...m.keys()];
+    const work = { leased: keys(this.leased), timeouts: keys(this.timeouts), pauseRequested: keys(this.pauseRequested), pendingSubmits: keys(this.pendingSubmits), ready: this.ready.ids(), delayed: this.delayed.ids(), byWorker: [...this.byWorker.values()].flatMap((s) => [...s]) };
+    const index = { seqOf: keys(this.seqOf), byKey: [...this.byKey.values()], dependents: [...this.dependents].flatMap(([id, ds]) => [id, ...ds]), deferredEvents: keys(this.deferredEvents), pendingCommits: keys(this.pendingCommits) };
+    return { work, index };
+  }
+
   storeHealth(): StoreHealthStatus {
     return this.health.status();
   }
@@ -241,6 +253,8 @@ export class Engine extends EngineControl implements EngineForCoordinator, Engin
       this.stats.onForgotten(rec);
       this.seqOf.delete(id);
       this.dependents.delete(id);
+      // Also out of its dependencies' lists: one kept (still running), or never loaded (pruned before a restart), would list it for good.
+      this.forgetDependent(rec);
       if (rec.idempotencyKey !== undefined && this.byKey.get(rec.idempotencyKey) === id) this.byKey.delete(rec.idempotencyKey);
     }
     if (gone.size > 0) this.listing.removeWhere((r) => gone.has(r.executionId));

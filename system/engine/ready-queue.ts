@@ -34,6 +34,11 @@ export class ReadyQueue {
     return this.live.size;
   }
 
+  /** The executions queued (what the engine holds in memory for them: Engine.heldExecutions). */
+  ids(): ExecutionId[] {
+    return [...this.live.keys()];
+  }
+
   has(id: ExecutionId): boolean {
     return this.live.has(id);
   }

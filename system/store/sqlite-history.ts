@@ -29,6 +29,11 @@ export class HistoryCounts {
     else this.counts.set(id, n);
   }
 
+  /** The executions counted (Store memory a test reads: SqliteStore.heldExecutions). */
+  ids(): string[] {
+    return [...this.counts.keys()];
+  }
+
   clear(): void {
     this.counts.clear();
   }

@@ -163,6 +163,11 @@ export class SqliteStore implements Store {
     return this.backend instanceof SqliteThread;
   }
 
+  /** What this store holds in memory per execution (history counts: executions under way only); read by the harness's memory-hygiene rule. */
+  heldExecutions(): Record<string, string[]> {
+    return { historyCounts: this.history.ids() };
+  }
+
   stats(): StoreStats {
     return { ...this.counters };
   }

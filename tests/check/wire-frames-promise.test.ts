@@ -104,4 +104,19 @@ describe('38 wire: a connect keeps verifying the certificate', () => {
       expect.stringMatching(/at t=30 trusts a CA it was not given/),
     ]);
   });
+
+  it('passes SNI by host name and none for an address, and reports the choice inverted or left unset (set 18 #24)', () => {
+    const good = tls(new H().at(0), { serverName: 'coordinator' });
+    tls(good.at(5), { connectTls: 'wss://10.0.0.7:7000/ws', serverName: '' });
+    tls(good.at(6), { connectTls: 'wss://[fd00::7]:7000/ws', serverName: '' });
+    expect(wire(good)).toEqual([]);
+    const h = tls(new H().at(0), { serverName: '' });
+    tls(h.at(10), { connectTls: 'wss://10.0.0.7:7000/ws', serverName: '10.0.0.7' });
+    tls(h.at(20), { serverName: null });
+    expect(wire(h)).toEqual([
+      expect.stringMatching(/^w1's connect to wss:\/\/coordinator:7000\/ws at t=0 \(given a CA, --tls-ca\) sends no SNI where the host name coordinator must be sent/),
+      expect.stringMatching(/^w1's connect to wss:\/\/10\.0\.0\.7:7000\/ws at t=10 .* sends SNI 10\.0\.0\.7 where an IP address must be sent none/),
+      expect.stringMatching(/at t=20 .* leaves the server name to tls.connect where the host name coordinator must be sent/),
+    ]);
+  });
 });

@@ -1,0 +1,49 @@
+/**
+ * Promise 35 (hygiene), per-execution memory: what the coordinator's engine
+ * and store keep in memory for an execution is bounded by its life. At the
+ * final read (harness/scenario/hygiene-watch.ts heldMemory, through the
+ * seams Engine.heldExecutions and SqliteStore.heldExecutions):
+ *
+ * - a work map (leases, timeout timers, queues, pause requests, submits in
+ *   flight, the SQLite store's history counts) holds no execution that
+ *   ended, whatever its terminal status (failed, cancelled, timeout, as well
+ *   as completed: set 18 #15, the store forgot only completed ones);
+ * - no map at all (indexes too: sequence numbers, idempotency keys,
+ *   dependents, deferred events, commits in their window) holds an
+ *   execution the engine no longer knows (pruned by retention): memory
+ *   growing with the work done is a leak however slowly it grows.
+ */
+import type { HistoryRecord } from './history.js';
+import type { HistoryView } from './view.js';
+import { violation, type Violation } from './violation.js';
+
+/** One offending entry as noted (hygiene-watch.ts HeldEntry). */
+interface HeldEntry {
+  map: string;
+  role: 'work' | 'index';
+  id: string;
+  status: string | null;
+}
+
+function entryViolation(records: readonly HistoryRecord[], r: HistoryRecord, e: HeldEntry, size: number | undefined): Violation {
+  const what = e.status === null ? 'an execution the engine no longer knows (pruned by retention, or never known)' : `an execution that ended ${e.status}`;
+  const rule = e.status === null ? 'every map forgets an execution when it is pruned' : 'memory for work under way is released when the work ends, whatever its terminal status';
+  return violation(records, 'hygiene', `at the final read (t=${r.time}) ${e.map} (${size ?? '?'} entries) still holds ${e.id}, ${what}: ${rule}, else it grows with the work done`, { index: r.index, executionId: e.id });
+}
+
+/** 35. At the final read, no per-execution map holds an ended execution (work maps) or an unknown one (any map); one violation per map. */
+export function checkHeldMemory(view: HistoryView): Violation[] {
+  const out: Violation[] = [];
+  for (const r of view.records) {
+    const held = r.f === 'note' ? (r.value.heldMemory as { counts: Record<string, number>; entries: HeldEntry[] } | undefined) : undefined;
+    if (held === undefined) continue;
+    const seen = new Set<string>();
+    for (const e of held.entries) {
+      const bad = e.status === null || e.role === 'work';
+      if (!bad || seen.has(e.map)) continue;
+      seen.add(e.map);
+      out.push(entryViolation(view.records, r, e, held.counts[e.map]));
+    }
+  }
+  return out;
+}
