@@ -7,11 +7,9 @@
 import type { ExecutionStatus } from '../../system/core/index.js';
 import { TERMINAL_STATUSES } from './spec-tables.js';
 import type { CheckContext } from './context.js';
-import type { Ev, HistoryView } from './view.js';
-import { finalTerminals, interimStatuses, isStatus } from './view.js';
+import { type Ev, finalTerminals, type HistoryView, interimStatuses, isStatus } from './view.js';
 import { checkStuckLeases } from './promises-leases.js';
-import type { Violation } from './violation.js';
-import { violation } from './violation.js';
+import { type Violation, violation } from './violation.js';
 
 const isTerminal = (s: ExecutionStatus): boolean => TERMINAL_STATUSES.has(s);
 /** Statuses in which an execution holds a lease. */

@@ -152,6 +152,17 @@ function historyViolations(scenario: Scenario, history: readonly HistoryRecord[]
   });
 }
 
+/** What the file asks that only the simulation does: a live run that ignored it would pass without it. */
+function simulationOnly(scenario: Scenario): string[] {
+  // A twin (fleet.twins) is started by the simulation only.
+  const twins = scenario.fleet.twins.map((t) => `fleet.twins (${t.of} at ${t.at} ms) is simulation only: a live run starts no second process with a worker's id`);
+  // The probe kind (harness/sim/probe-kind.ts) is registered by the simulation only: live workers refuse it.
+  const simKinds = scenario.workload.items.filter((i) => SIM_ONLY_KINDS.includes(i.kind)).map((i) => `workload item ${i.name ?? i.kind} uses kind ${i.kind}, which is simulation only: live workers do not have it`);
+  // A restart with other worker flags (a restart's args) is simulation only: a live restart keeps the process's command line.
+  const reflagged = scenario.faults.filter((f) => f.action.type === 'restart' && f.action.args !== undefined).map((f) => `the restart of ${f.target} at ${f.at} ms with args is simulation only: a live restart keeps the worker's command line`);
+  return [...twins, ...simKinds, ...reflagged];
+}
+
 /** Runs, checks, reports. A run the proxy cannot serve is not started and fails (json.error says why). */
 export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Promise<{ json: LiveJson; result: RunResultInput | null }> {
   const startedAt = new Date();
@@ -173,13 +184,7 @@ export async function runLive(scenario: Scenario, opts: RunLiveOptions = {}): Pr
   const faults = faultLines(o);
   const violations = dedupe([...refusalViolations(faults.refused, o.proxy.url), ...essentialViolations(o).map((v) => ({ ...v, source: 'http' })), ...checked]);
   const slo = checkSlo(history, scenario.slo, healAt);
-  // A twin (fleet.twins) is started by the simulation only: a live run that ignored it would pass without it.
-  const twins = scenario.fleet.twins.map((t) => `fleet.twins (${t.of} at ${t.at} ms) is simulation only: a live run starts no second process with a worker's id`);
-  // The probe kind (harness/sim/probe-kind.ts) is registered by the simulation only: live workers refuse it.
-  const simKinds = scenario.workload.items.filter((i) => SIM_ONLY_KINDS.includes(i.kind)).map((i) => `workload item ${i.name ?? i.kind} uses kind ${i.kind}, which is simulation only: live workers do not have it`);
-  // A restart with other worker flags (a restart's args) is simulation only: a live restart keeps the process's command line.
-  const reflagged = scenario.faults.filter((f) => f.action.type === 'restart' && f.action.args !== undefined).map((f) => `the restart of ${f.target} at ${f.at} ms with args is simulation only: a live restart keeps the worker's command line`);
-  const problems = [...liveGuardProblems(o, history), ...twins, ...simKinds, ...reflagged];
+  const problems = [...liveGuardProblems(o, history), ...simulationOnly(scenario)];
   const passed = violations.length === 0 && slo.passed && problems.length === 0;
   const result = liveResult({ scenario, o, history, startedAt, healAt, toleranceMs, violations, slo, passed, version: opts.version, reportDir: opts.reportDir });
   const report = opts.reportDir === null ? null : await writeReport(result, { dir: opts.reportDir ?? 'reports' });

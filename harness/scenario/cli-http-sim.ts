@@ -24,6 +24,13 @@ import type { CliObserver } from './cli-ops.js';
 import { BAD_REQUEST, invalidCharError, refusedHeaders, serverHeaders, wireBody } from './cli-wire.js';
 import { lowerHeaders } from './http-client.js';
 
+/** One request in flight: its record, its body as the wire carries it, and who observes its answer. */
+interface Exchange {
+  rec: CliRequest;
+  wire: ReturnType<typeof wireBody>;
+  observed: ReturnType<CliObserver> | undefined;
+}
+
 /** One-way latency between the CLI and the coordinator (virtual ms). */
 const CLI_LATENCY_MS = 1;
 
@@ -126,13 +133,7 @@ export class SimCliHttp implements CliHttp {
   }
 
   request(r: CliHttpRequest): Promise<CliHttpAnswer> {
-    const key = `${r.method} ${r.url.pathname}${r.url.search}${r.body === undefined ? '' : ` ${r.body.toString('utf8')}`}`;
-    this.last = { key, times: this.last.key === key ? this.last.times + 1 : 1 };
-    if (this.stopped || this.made + 1 > MAX_CLI_REQUESTS || this.last.times > MAX_SAME_IN_A_ROW) {
-      if (!this.stopped) this.onCap?.(this.made, this.last.times > MAX_SAME_IN_A_ROW ? `${r.method} ${r.url.pathname}${r.url.search}` : undefined);
-      this.stopped = true;
-      return new Promise(() => {});
-    }
+    if (this.capped(r)) return new Promise(() => {});
     this.made++;
     const rec: CliRequest = { method: r.method, path: r.url.pathname + r.url.search, at: this.sim.simulatedMs, ...framing(r) };
     const sent = r.method === 'POST' && r.body !== undefined ? parsed(r.body.toString('utf8')) : undefined;
@@ -143,46 +144,59 @@ export class SimCliHttp implements CliHttp {
     if (refused !== undefined) return ((rec.error = 'ERR_INVALID_CHAR'), (rec.answeredAt = rec.at), Promise.reject(invalidCharError(refused)));
     const wire = wireBody(r);
     const observed = wire.kind === 'whole' ? this.observe?.(r.method, rec.path, wire.body) : undefined;
-    return new Promise((resolve, reject) => {
-      let open = true;
-      const settle = (fn: () => void): void => {
+    return new Promise((resolve, reject) => this.exchange(r, { rec, wire, observed }, resolve, reject));
+  }
+
+  /** Past the cap (1000 requests, or the same one too many times in a row): the command is stopped, its request never answered. */
+  private capped(r: CliHttpRequest): boolean {
+    const key = `${r.method} ${r.url.pathname}${r.url.search}${r.body === undefined ? '' : ` ${r.body.toString('utf8')}`}`;
+    this.last = { key, times: this.last.key === key ? this.last.times + 1 : 1 };
+    if (!this.stopped && this.made + 1 <= MAX_CLI_REQUESTS && this.last.times <= MAX_SAME_IN_A_ROW) return false;
+    if (!this.stopped) this.onCap?.(this.made, this.last.times > MAX_SAME_IN_A_ROW ? `${r.method} ${r.url.pathname}${r.url.search}` : undefined);
+    this.stopped = true;
+    return true;
+  }
+
+  /** One request over the simulated network to the coordinator's handler and back, recorded in `rec`. */
+  private exchange(r: CliHttpRequest, x: Exchange, resolve: (a: CliHttpAnswer) => void, reject: (e: Error) => void): void {
+    const { rec, wire, observed } = x;
+    let open = true;
+    const settle = (fn: () => void): void => {
+      if (!open) return;
+      open = false;
+      rec.answeredAt = this.sim.simulatedMs;
+      fn();
+    };
+    const fail = (code: string): void => settle(() => ((rec.error = code), observed?.({ error: code }), reject(socketError(code))));
+    this.sim.time.setTimeout(() => {
+      const c = this.sim.coordinator.instance;
+      if (c === null) return fail('ECONNREFUSED');
+      const off = this.sim.coordinator.onDeath(() => fail('ECONNRESET'));
+      const timer = this.sim.time.setTimeout(() => (off(), fail('ETIMEDOUT')), r.timeoutMs ?? 30_000);
+      const done = (): void => (off(), timer.cancel());
+      if (wire.kind === 'stalled') return;
+      // From the simulated clients' host, on a connection of its own (client-shapes.ts): the same client for the quota.
+      const peer = wireTo(c).peer(false);
+      void this.handle(c, r, wire.body, peer).then((handled) => {
         if (!open) return;
-        open = false;
-        rec.answeredAt = this.sim.simulatedMs;
-        fn();
-      };
-      const fail = (code: string): void => settle(() => ((rec.error = code), observed?.({ error: code }), reject(socketError(code))));
-      this.sim.time.setTimeout(() => {
-        const c = this.sim.coordinator.instance;
-        if (c === null) return fail('ECONNREFUSED');
-        const off = this.sim.coordinator.onDeath(() => fail('ECONNRESET'));
-        const timer = this.sim.time.setTimeout(() => (off(), fail('ETIMEDOUT')), r.timeoutMs ?? 30_000);
-        if (wire.kind === 'stalled') return;
-        // From the simulated clients' host, on a connection of its own (client-shapes.ts): the same client for the quota.
-        const peer = wireTo(c).peer(false);
-        void this.handle(c, r, wire.body, peer).then((handled) => {
-          if (!open) return;
-          let res: Pick<HttpResponse, 'status' | 'body' | 'headers'>;
-          try {
-            // As node's client reads it off the wire: the body by its content-length (harness/sim/http-answer.ts).
-            res = wire.kind === 'cut' ? { ...BAD_REQUEST, headers: {} } : readOffWire(c, peer, handled, r.method);
-          } catch (err) {
-            off();
-            timer.cancel();
-            return fail(err instanceof HttpWireError ? err.code : 'ECONNRESET');
-          }
-          this.sim.time.setTimeout(() => {
-            off();
-            timer.cancel();
-            settle(() => {
-              Object.assign(rec, { status: res.status }, seenIn(res.body), createdIn(rec.path, res.status, res.body), res.status < 300 ? timesIn(res.body) : {});
-              observed?.({ status: res.status, body: res.body, headers: lowerHeaders(res.headers) });
-              resolve({ status: res.status, body: res.body });
-            });
-          }, CLI_LATENCY_MS);
-        });
-      }, CLI_LATENCY_MS);
-    });
+        let res: Pick<HttpResponse, 'status' | 'body' | 'headers'>;
+        try {
+          // As node's client reads it off the wire: the body by its content-length (harness/sim/http-answer.ts).
+          res = wire.kind === 'cut' ? { ...BAD_REQUEST, headers: {} } : readOffWire(c, peer, handled, r.method);
+        } catch (err) {
+          done();
+          return fail(err instanceof HttpWireError ? err.code : 'ECONNRESET');
+        }
+        this.sim.time.setTimeout(() => {
+          done();
+          settle(() => {
+            Object.assign(rec, { status: res.status }, seenIn(res.body), createdIn(rec.path, res.status, res.body), res.status < 300 ? timesIn(res.body) : {});
+            observed?.({ status: res.status, body: res.body, headers: lowerHeaders(res.headers) });
+            resolve({ status: res.status, body: res.body });
+          });
+        }, CLI_LATENCY_MS);
+      });
+    }, CLI_LATENCY_MS);
   }
 
   stream(r: CliHttpRequest, sink: CliStreamSink): Promise<void> {

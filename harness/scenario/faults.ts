@@ -11,7 +11,6 @@
  * "the link is bad", not "one direction is bad".
  */
 import { z } from 'zod';
-import { assertNever } from '../../system/core/index.js';
 import { isStorageAction, STORAGE_ACTIONS } from '../check/storage-actions.js';
 import { OPERATOR_RESTART_FIELDS } from './schema-operator.js';
 import { didYouMean } from './suggest.js';
@@ -224,14 +223,6 @@ export function swarmFaultCount(swarm: Swarm, faultsMs: number): number {
   return 10;
 }
 
-/** A network action in Toxiproxy's terms (attribute names and units as its HTTP API takes them). */
-export interface ToxicSpec {
-  type: 'latency' | 'bandwidth' | 'timeout' | 'reset_peer' | 'slow_close' | 'slicer' | 'limit_data' | 'corrupt';
-  attributes: Record<string, number>;
-  stream: 'both' | 'upstream' | 'downstream';
-  toxicity: number;
-}
-
 /**
  * Scenario bandwidth (kilobits per second) as Toxiproxy's `rate` (kilobytes
  * per second, 1 KB = 1000 B): kbps / 8. A 16 kbps link moves 2000 bytes a
@@ -242,53 +233,6 @@ export interface ToxicSpec {
  */
 export function kbpsToRate(kbps: number): number {
   return Math.max(1, Math.round(kbps / 8));
-}
-
-/**
- * The Toxiproxy toxic for a link action; undefined for `down` (proxy
- * `enabled: false`), `partition` and process actions, which are not toxics.
- */
-export function toToxic(action: FaultAction): ToxicSpec | undefined {
-  const t = (type: ToxicSpec['type'], attributes: Record<string, number>, a: { stream: ToxicSpec['stream']; toxicity: number }): ToxicSpec => ({
-    type,
-    attributes,
-    stream: a.stream,
-    toxicity: a.toxicity,
-  });
-  switch (action.type) {
-    case 'latency':
-      return t('latency', { latency: action.ms, jitter: action.jitterMs }, action);
-    case 'bandwidth':
-      return t('bandwidth', { rate: kbpsToRate(action.kbps) }, action);
-    case 'timeout':
-      return t('timeout', { timeout: action.timeoutMs }, action);
-    case 'reset_peer':
-      return t('reset_peer', { timeout: action.timeoutMs }, action);
-    case 'slow_close':
-      return t('slow_close', { delay: action.delayMs }, action);
-    case 'slicer':
-      return t('slicer', { average_size: action.averageSize, size_variation: action.sizeVariation, delay: action.delayUs }, action);
-    case 'limit_data':
-      return t('limit_data', { bytes: action.bytes }, action);
-    case 'corrupt':
-      return t('corrupt', { probability: action.probability }, action);
-    case 'down':
-    case 'partition':
-    case 'pause':
-    case 'kill':
-    case 'restart':
-    case 'clock_skew':
-    case 'drain':
-    case 'oom_kill':
-    case 'disk_full':
-    case 'disk_error':
-    case 'slow_disk':
-    case 'store_thread_death':
-    case 'revoke_token':
-      return undefined;
-    default:
-      return assertNever(action, 'fault action');
-  }
 }
 
 /** Timeline entries with `repeat` expanded, sorted by `at` (stable). */

@@ -17,57 +17,55 @@ type ActionName = Swarm['actions'][number];
 
 const PROCESS_ONLY: ReadonlySet<ActionName> = new Set(['pause', 'kill', 'restart', 'clock_skew', 'drain', 'oom_kill', 'disk_full', 'disk_error', 'slow_disk', 'store_thread_death', 'revoke_token']);
 
+const NET = { stream: 'both' as const, toxicity: 1 };
+
+/** Actions a swarm draws with no parameter of their own. */
+const FIXED = {
+  timeout: { type: 'timeout', timeoutMs: 0, ...NET },
+  down: { type: 'down' },
+  pause: { type: 'pause' },
+  kill: { type: 'kill' },
+  restart: { type: 'restart' },
+  disk_full: { type: 'disk_full' },
+  store_thread_death: { type: 'store_thread_death' },
+  oom_kill: { type: 'oom_kill' },
+  revoke_token: { type: 'revoke_token' },
+} as const satisfies Partial<Record<ActionName, FaultAction>>;
+
 function actionArb(name: ActionName, swarm: Swarm, sides: fc.Arbitrary<string[][]>): fc.Arbitrary<FaultAction> {
-  const net = { stream: 'both' as const, toxicity: 1 };
   switch (name) {
     case 'latency':
       return fc
         .record({ ms: fc.integer({ min: 1, max: swarm.maxLatencyMs }), jitterMs: fc.integer({ min: 0, max: Math.floor(swarm.maxLatencyMs / 2) }) })
-        .map((a) => ({ type: 'latency', ...a, ...net }));
+        .map((a) => ({ type: 'latency', ...a, ...NET }));
     case 'bandwidth':
-      return fc.integer({ min: 1, max: 1000 }).map((kbps) => ({ type: 'bandwidth', kbps, ...net }));
-    case 'timeout':
-      return fc.constant({ type: 'timeout', timeoutMs: 0, ...net });
+      return fc.integer({ min: 1, max: 1000 }).map((kbps) => ({ type: 'bandwidth', kbps, ...NET }));
     case 'reset_peer':
-      return fc.integer({ min: 0, max: 1000 }).map((timeoutMs) => ({ type: 'reset_peer', timeoutMs, ...net }));
+      return fc.integer({ min: 0, max: 1000 }).map((timeoutMs) => ({ type: 'reset_peer', timeoutMs, ...NET }));
     case 'slow_close':
-      return fc.integer({ min: 1, max: 2000 }).map((delayMs) => ({ type: 'slow_close', delayMs, ...net }));
+      return fc.integer({ min: 1, max: 2000 }).map((delayMs) => ({ type: 'slow_close', delayMs, ...NET }));
     case 'slicer':
       return fc
         .record({ averageSize: fc.integer({ min: 1, max: 2048 }), sizeVariation: fc.constant(0), delayUs: fc.integer({ min: 0, max: 1000 }) })
-        .map((a) => ({ type: 'slicer', ...a, ...net }));
+        .map((a) => ({ type: 'slicer', ...a, ...NET }));
     case 'limit_data':
-      return fc.integer({ min: 64, max: 1 << 20 }).map((bytes) => ({ type: 'limit_data', bytes, ...net }));
-    case 'down':
-      return fc.constant({ type: 'down' });
+      return fc.integer({ min: 64, max: 1 << 20 }).map((bytes) => ({ type: 'limit_data', bytes, ...NET }));
     case 'corrupt':
       return fc
         .double({ min: 0.001, max: swarm.maxCorruptProbability, noNaN: true })
-        .map((p) => ({ type: 'corrupt', probability: Math.round(p * 1000) / 1000, ...net }));
+        .map((p) => ({ type: 'corrupt', probability: Math.round(p * 1000) / 1000, ...NET }));
     case 'partition':
       return fc.tuple(sides, fc.boolean()).map(([groups, oneWay]) => ({ type: 'partition', groups, oneWay }));
-    case 'pause':
-      return fc.constant({ type: 'pause' });
-    case 'kill':
-      return fc.constant({ type: 'kill' });
-    case 'restart':
-      return fc.constant({ type: 'restart' });
     case 'clock_skew':
       return fc.integer({ min: -swarm.maxSkewMs, max: swarm.maxSkewMs }).map((ms) => ({ type: 'clock_skew', ms }));
     case 'drain':
       return fc.integer({ min: 500, max: 30_000 }).map((timeoutMs) => ({ type: 'drain', timeoutMs }));
-    case 'disk_full':
-      return fc.constant({ type: 'disk_full' });
     case 'disk_error':
       return fc.double({ min: 0.05, max: 1, noNaN: true }).map((p) => ({ type: 'disk_error', probability: Math.round(p * 100) / 100 }));
     case 'slow_disk':
       return fc.integer({ min: 10, max: 400 }).map((maxMs) => ({ type: 'slow_disk', minMs: Math.floor(maxMs / 4), maxMs }));
-    case 'store_thread_death':
-      return fc.constant({ type: 'store_thread_death' });
-    case 'oom_kill':
-      return fc.constant({ type: 'oom_kill' });
-    case 'revoke_token':
-      return fc.constant({ type: 'revoke_token' });
+    default:
+      return fc.constant<FaultAction>(FIXED[name]);
   }
 }
 

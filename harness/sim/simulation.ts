@@ -11,8 +11,8 @@
 import { type EventSink, type SystemEvent, IllegalStateError, InvalidArgumentError, NotFoundError, silentLogger, type Logger, seededRandom, type Random } from '../../system/core/index.js';
 import type { Coordinator } from '../../system/coordinator/index.js';
 import type { TaskKind } from '../../system/tasks/index.js';
-import { SimResources, simTaskKinds } from './resources/sim-resources.js';
 import type { Worker } from '../../system/worker/index.js';
+import { SimResources, simTaskKinds } from './resources/sim-resources.js';
 import { VirtualNetwork } from './network.js';
 import type { CommitObserver } from './commit-observer.js';
 import { CoordinatorProcess, WorkerProcess, twinHost, type ProcessEnv, type SimCoordinatorOptions, type SimWiring, type SimWorkerOptions } from './processes.js';
@@ -40,10 +40,9 @@ export interface SimulationOptions {
   /** Seeded window-widening in the seams (BUGGIFY, harness/sim/buggify.ts). Default off. */
   buggify?: boolean | BuggifyOdds;
   /**
-   * Order of same-instant events of different sources (harness/sim/event-queue.ts):
-   * 'fifo' (default) is scheduling order, the order every earlier trace hash
-   * was made with; 'seeded' lets the seed pick it, so one seed also explores
-   * an interleaving of simultaneous deliveries and timers.
+   * Order of same-instant events of different sources (harness/sim/event-queue.ts): 'fifo' (default) is
+   * scheduling order, the order every earlier trace hash was made with; 'seeded' lets the seed pick it, so
+   * one seed also explores an interleaving of simultaneous deliveries and timers.
    */
   tieBreak?: TieBreak;
   /** Most events the run may fire (harness/sim/step-budget.ts); past it runFor/runUntil reject with SimBudgetExceeded. Default: no cap. */

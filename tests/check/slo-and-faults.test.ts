@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { describeFault } from '../../harness/scenario/fault-details.js';
 import { checkSlo, measureSlo } from '../../harness/check/slo.js';
 import { percentile } from '../../system/core/stats.js';
-import { toToxic } from '../../harness/scenario/faults.js';
+import type { FaultAction } from '../../harness/scenario/faults.js';
+import { type NetAction, toxicOf } from '../../harness/live/toxic-of.js';
 import { ruleOf } from '../../harness/scenario/faults-sim.js';
 import { netWorld } from '../sim/net-world.js';
 import { parseScenario } from '../../harness/scenario/loader.js';
@@ -58,7 +59,7 @@ describe('SLO checks', () => {
   });
 });
 
-describe('describeFault and toToxic', () => {
+describe('describeFault and toxicOf', () => {
   const s = parseScenario(
     `name: t\ndescription: d\nfleet:\n  workers: 4\n  groups: [{ name: a, count: 2 }]\nfaults:\n  - { at: 0, target: a, action: { type: latency, ms: 30, jitterMs: 5 } }\n  - { at: 0, target: coordinator, action: { type: timeout } }\n  - { at: 0, action: { type: partition, groups: [coordinator, a], oneWay: true } }\n  - { at: 0, target: coordinator, action: kill }\n`,
     't.yaml',
@@ -71,16 +72,16 @@ describe('describeFault and toToxic', () => {
     expect(kill).toMatchObject({ action: 'kill', workers: [], coordinator: true });
   });
   it('maps link actions to Toxiproxy toxics with Toxiproxy attribute names', () => {
-    expect(toToxic(s.faults[0]!.action)).toEqual({ type: 'latency', attributes: { latency: 30, jitter: 5 }, stream: 'both', toxicity: 1 });
-    expect(toToxic(s.faults[1]!.action)).toEqual({ type: 'timeout', attributes: { timeout: 0 }, stream: 'both', toxicity: 1 });
-    expect(toToxic(s.faults[3]!.action)).toBeUndefined();
+    const net = (a: FaultAction): NetAction => a as NetAction;
+    expect(toxicOf(net(s.faults[0]!.action))).toEqual({ type: 'latency', attributes: { latency: 30, jitter: 5 } });
+    expect(toxicOf(net(s.faults[1]!.action))).toEqual({ type: 'timeout', attributes: { timeout: 0 } });
   });
 });
 
 describe('bandwidth units: kbps means kilobits per second', () => {
   const action = { type: 'bandwidth' as const, kbps: 16, stream: 'both' as const, toxicity: 1 };
   it('becomes Toxiproxy\'s rate in KB/s (kbps / 8) for the proxy and the simulator alike', () => {
-    expect(toToxic(action)).toMatchObject({ type: 'bandwidth', attributes: { rate: 2 } });
+    expect(toxicOf(action)).toEqual({ type: 'bandwidth', attributes: { rate: 2 } });
     expect(ruleOf(action)).toEqual({ type: 'bandwidth', rate: 2, toxicity: 1 });
   });
   it('a 16 kbps link takes a second for 2000 bytes in simulation', async () => {
