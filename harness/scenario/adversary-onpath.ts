@@ -32,12 +32,12 @@ import { hmacHex, type Connection, type MsgDir } from '../../system/core/index.j
 import { decodeToCoordinator, decodeToWorker, encode, PROTOCOL_VERSION, type AnyMessage, type Welcome } from '../../system/protocol/index.js';
 import type { HistoryRecorder } from '../check/history.js';
 import type { Simulation } from '../sim/index.js';
+import { listenAsCoordinator } from './impostor-listener.js';
 import type { Endpoint } from '../sim/connection.js';
 import { editedValue } from './adversary-register.js';
 
 /** Welcome parameters the edited-welcome attack changes, one per attempt, in this order. */
 const EDITED_WELCOME_FIELDS = ['signMessages', 'compression', 'heartbeatMs', 'heartbeatTimeoutMs', 'maxFrameBytes', 'nonce', 'serverVersion', 'authRequired'] as const;
-const HOST = 'adversary';
 /** How long (simulated) an injection waits for the coordinator's answer. */
 const ANSWER_WAIT_MS = 500;
 /** How long the replay waits for the victim to send a reliable frame. */
@@ -223,21 +223,13 @@ export class OnPathAdversary {
     if (!this.reconnects(victim)) return;
     const template = await this.welcomeTemplate();
     if (template === undefined) return;
-    const port = Number(new URL(this.sim.coordinator.url).port);
     let answered = false;
-    const route = this.sim.net.redirect(victim, 'coordinator', HOST);
-    const listener = await this.sim.host(HOST).transport.listen({
-      host: HOST,
-      port,
-      maxPayloadBytes: 1 << 20,
-      perMessageDeflate: false,
-      onConnection: (c) => {
-        if (answered) return c.terminate();
-        this.answer(c, template, victim, () => {
-          answered = true;
-          route.remove(); // the victim's next reconnect reaches the real coordinator
-        });
-      },
+    const impostor = await listenAsCoordinator(this.sim, victim, (c) => {
+      if (answered) return c.terminate();
+      this.answer(c, template, victim, () => {
+        answered = true;
+        impostor.stopRouting(); // the victim's next reconnect reaches the real coordinator
+      });
     });
     try {
       await this.asFault('impostor-coordinator', victim, async () => {
@@ -245,8 +237,7 @@ export class OnPathAdversary {
         await this.sim.runUntil(() => answered && this.victimState(victim) !== 'handshaking', { maxMs: RECONNECT_WAIT_MS });
       });
     } finally {
-      route.remove();
-      await listener.close();
+      await impostor.close();
     }
   }
 

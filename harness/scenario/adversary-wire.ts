@@ -20,10 +20,10 @@ import { encode, PROTOCOL_VERSION, type AnyMessage, type Welcome } from '../../s
 import type { HistoryRecorder } from '../check/history.js';
 import type { Endpoint } from '../sim/connection.js';
 import type { Simulation } from '../sim/index.js';
+import { listenAsCoordinator } from './impostor-listener.js';
 
 export type WireAttack = 'binary-frame' | 'binary-coordinator' | 'refusal-hints';
 
-const HOST = 'adversary';
 /** The hints refusal-hints sends, one per reconnect: 2 digits, 4 digits (a 3-digit parse reads 250), 5 digits (above a cap of 8 s). */
 const REFUSAL_HINTS_MS: readonly number[] = [75, 2500, 12_000];
 /** How long a hostile-coordinator attack waits for the victim's reconnects (the longest hint within a 10 s cap, and then some). */
@@ -102,20 +102,12 @@ export class WireAdversary {
   private async hostile(attack: WireAttack, victim: string, answers: number, answer: (c: Connection) => void): Promise<void> {
     const state = (): string | undefined => this.sim.worker(victim).instance?.state;
     if (state() === undefined || state() === 'stopped' || state() === 'idle') return;
-    const port = Number(new URL(this.sim.coordinator.url).port);
     let answered = 0;
-    const route = this.sim.net.redirect(victim, 'coordinator', HOST);
-    const listener = await this.sim.host(HOST).transport.listen({
-      host: HOST,
-      port,
-      maxPayloadBytes: 1 << 20,
-      perMessageDeflate: false,
-      onConnection: (c) => {
-        if (answered >= answers) return c.terminate();
-        answered += 1;
-        if (answered === answers) route.remove(); // the victim's next reconnect reaches the real coordinator
-        answer(c);
-      },
+    const impostor = await listenAsCoordinator(this.sim, victim, (c) => {
+      if (answered >= answers) return c.terminate();
+      answered += 1;
+      if (answered === answers) impostor.stopRouting(); // the victim's next reconnect reaches the real coordinator
+      answer(c);
     });
     const fault = { id: `adversary-wire-${++this.faults}`, action: 'inject', target: victim, workers: [victim], coordinator: false, params: { attack }, origin: 'adversary' };
     this.recorder.recordFault('start', fault);
@@ -123,8 +115,7 @@ export class WireAdversary {
       this.sim.host(victim).newestOpenEndpoint()?.out.abort('adversary');
       await this.sim.runUntil(() => answered >= answers && ['syncing', 'ready'].includes(state() ?? ''), { maxMs: RECONNECT_WAIT_MS });
     } finally {
-      route.remove();
-      await listener.close();
+      await impostor.close();
       this.recorder.recordFault('stop', fault);
     }
   }

@@ -7,6 +7,7 @@
  * Never a lone surrogate, a control character, a quote or a backslash: the
  * text is the same in JSON, in a shell word and on the wire.
  */
+import { seededRandom } from '../../system/core/index.js';
 
 /** The code point ranges each width draws from (all printable, none a surrogate). */
 const RANGES: Readonly<Record<1 | 2 | 3 | 4, readonly [number, number]>> = {
@@ -16,21 +17,11 @@ const RANGES: Readonly<Record<1 | 2 | 3 | 4, readonly [number, number]>> = {
   4: [0x1f300, 0x1f5ff], // pictographs (a surrogate pair in UTF-16)
 };
 
-/** A small seeded generator (mulberry32): the same seed, the same text. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A string of exactly `bytes` UTF-8 bytes, characters of 1-4 bytes drawn from `seed` (the last ones as wide as the room left allows). */
 export function utf8Text(bytes: number, seed: number): string {
-  const next = generator(seed);
+  // The project's one seeded source (system/core/random.ts): the same seed, the same text.
+  const random = seededRandom(seed);
+  const next = (): number => random.float();
   const chars: string[] = [];
   let left = bytes;
   while (left > 0) {
