@@ -8,7 +8,7 @@ import type { Connection } from '../../system/core/index.js';
 import type { Simulation } from '../sim/index.js';
 
 /** The host the adversaries run on. */
-export const ADVERSARY_HOST = 'adversary';
+const ADVERSARY_HOST = 'adversary';
 
 export interface ImpostorListener {
   stopRouting(): void;
