@@ -28,10 +28,12 @@ import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
 /** The documented limits: the most bytes accepted, and the refusal above it. */
-export const DOCUMENTED_LIMITS: Readonly<Record<string, { max: number; status: number; code: string; what: string }>> = {
+export const DOCUMENTED_LIMITS: Readonly<Record<string, { max: number; status: number; code: string; what: string; unit?: string }>> = {
   headers: { max: 16 * 1024, status: 431, code: 'headers_too_large', what: 'header names and values' },
   url: { max: 8 * 1024, status: 414, code: 'uri_too_long', what: 'request target' },
   body: { max: 1024 * 1024, status: 413, code: 'too_large', what: 'body' },
+  // GET /api/v1/executions?limit= (README, HTTP API): 1 to 1000 executions a page (blind set 18 #02 refused 1000).
+  page: { max: 1000, status: 400, code: 'invalid_argument', what: 'listing page size (`limit`)', unit: 'executions' },
 };
 
 /** A limit probe as noted: which limit, the bytes the harness counted, the answer; for a streamed body, when the answer came and the most the server held. */
@@ -86,7 +88,8 @@ function limitMismatch(view: HistoryView, rec: HistoryRecord, p: LimitProbe): Vi
   if (p.streamed !== undefined && refused) return streamMismatch(view, rec, p, limit.max, p.streamed);
   if (over ? refused : p.status !== limit.status) return [];
   const why = over ? `the README allows at most ${limit.max}: it must be refused ${limit.status} ${limit.code}` : `the README allows up to ${limit.max}: it must not be refused ${limit.status}`;
-  return [violation(view.records, 'api-contract', `a request whose ${limit.what} are ${p.bytes} bytes was answered ${answer(p)} at t=${rec.time}: ${why}`, { index: rec.index })];
+  const size = limit.unit === undefined ? `are ${p.bytes} bytes` : `is ${p.bytes} ${limit.unit}`;
+  return [violation(view.records, 'api-contract', `a request whose ${limit.what} ${size} was answered ${answer(p)} at t=${rec.time}: ${why}`, { index: rec.index })];
 }
 
 /**

@@ -2,7 +2,8 @@
  * The HTTP adversary's limit and edge probes (part of attack `http-scopes`,
  * adversary-http.ts): requests at and just over each documented request
  * limit (README, Operations, Limits: headers 16 KiB, names and values, 431;
- * request target 8 KiB, 414; body 1 MiB, 413), the header bytes in big
+ * request target 8 KiB, 414; body 1 MiB, 413; a listing page of 1000
+ * executions, 400 past it), the header bytes in big
  * values (one huge cookie, then a token and many cookies) and far over (60
  * KiB, still under what the parser takes; 65 KiB, past node's own parser
  * cap, refused by node and answered by the server's parser-error mapping,
@@ -70,6 +71,11 @@ export async function probeLimits(sim: Simulation, client: SimClient, recorder: 
     const path = prefix + 'q'.repeat(limitOf('url') - prefix.length + extra);
     const res = await call({ method: 'GET', path, headers: read });
     note({ limit: 'url', bytes: Buffer.byteLength(path), status: res.status, ...optional(codeOf(res.body)) }, 'httpLimit');
+  }
+  for (const extra of [0, 1]) {
+    const size = limitOf('page') + extra;
+    const res = await call({ method: 'GET', path: `/api/v1/executions?limit=${size}`, headers: read });
+    note({ limit: 'page', bytes: size, status: res.status, ...optional(codeOf(res.body)) }, 'httpLimit');
   }
   const submit = { authorization: `Bearer ${client.probe.submit}`, 'content-type': 'application/json' };
   for (const extra of [0, 1]) {

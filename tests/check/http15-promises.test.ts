@@ -29,7 +29,19 @@ describe('29 api-contract: the documented request limits (promises-api-limits.ts
     limit(h, 'url', 8193, 414, 'uri_too_long');
     limit(h, 'body', 1048576, 404, 'not_found');
     limit(h, 'body', 1048577, 413, 'too_large');
+    limit(h, 'page', 1000, 200);
+    limit(h, 'page', 1001, 400, 'invalid_argument');
     expect(messages(h)).toEqual([]);
+  });
+
+  it('reports the documented page size refused (blind set 18 #02) and one past it served', () => {
+    const h = new H().at(100);
+    limit(h, 'page', 1000, 400, 'invalid_argument');
+    limit(h, 'page', 1001, 200);
+    expect(messages(h)).toEqual([
+      expect.stringMatching(/listing page size \(`limit`\) is 1000 executions was answered 400 invalid_argument at t=100: the README allows up to 1000: it must not be refused 400/),
+      expect.stringMatching(/listing page size \(`limit`\) is 1001 executions was answered 200 at t=100: the README allows at most 1000: it must be refused 400 invalid_argument/),
+    ]);
   });
 
   it('reports a request over a limit let through, and one at the limit refused for it', () => {
