@@ -33,6 +33,7 @@ import { decodeToCoordinator, decodeToWorker, encode, PROTOCOL_VERSION, type Any
 import type { HistoryRecorder } from '../check/history.js';
 import type { Simulation } from '../sim/index.js';
 import { listenAsCoordinator } from './impostor-listener.js';
+import { everyExecution } from './engine-reads.js';
 import type { Endpoint } from '../sim/connection.js';
 import { editedValue } from './adversary-register.js';
 
@@ -282,7 +283,7 @@ export function victimLease(sim: Simulation, victim: string): { executionId: str
   const engine = sim.coordinator.instance?.engine;
   if (engine === undefined) return undefined;
   for (const status of ['running', 'preparing']) {
-    for (const e of engine.listExecutions({ status, limit: 1000 }).executions) {
+    for (const e of everyExecution(engine, status)) {
       if (e.lease?.workerId === victim) return { executionId: e.executionId, attempt: e.lease.attempt, leaseToken: e.lease.token };
     }
   }

@@ -15,6 +15,7 @@
 import { executionView } from '../../system/coordinator/index.js';
 import type { Simulation } from '../sim/index.js';
 import type { RunRecorder } from './driver.js';
+import { everyExecution } from './engine-reads.js';
 
 /** A note `restartViews`: which side of a restart, the coordinator's incarnation, each execution's view as JSON. */
 export interface RestartViews {
@@ -37,12 +38,7 @@ export function noteRestartViews(sim: Simulation, note: RunRecorder['note'] | un
   // A failed commit leaves memory ahead of the store until the reload after recovery rolls it back.
   if (phase === 'before' && (uncommitted(p.store) > 0 || !c.engine.storeHealth().ok)) return;
   const views: Record<string, string> = {};
-  let cursor: string | undefined;
-  do {
-    const page = c.engine.listExecutions({ limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
-    for (const r of page.executions) views[r.executionId] = JSON.stringify(executionView(r));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
+  for (const r of everyExecution(c.engine)) views[r.executionId] = JSON.stringify(executionView(r));
   const value: RestartViews = { phase, incarnation: p.host.incarnation, views };
   note({ restartViews: value });
 }
