@@ -231,6 +231,12 @@ const toxicApplier: LiveApplier = {
   apply: applyNetwork,
 };
 const processApplier: LiveApplier = { needs: () => ({}), apply: applyProcess };
+/** A fault only the simulation can apply: refused before a live run starts, with why. */
+const simulationOnly = (name: string, unsupported: string): LiveApplier => ({
+  unsupported,
+  needs: () => ({}),
+  apply: () => Promise.reject(new Error(`${name} is not supported live`)),
+});
 const storageApplier: LiveApplier = { needs: () => ({}), apply: (ctx, fault) => applyStorage(ctx, fault.action) };
 
 /** Fault kinds → appliers (see the file comment). */
@@ -251,31 +257,11 @@ export const LIVE_APPLIERS: Readonly<Record<ActionName, LiveApplier>> = {
   disk_full: storageApplier,
   disk_error: storageApplier,
   slow_disk: storageApplier,
-  oom_kill: {
-    unsupported: 'oom_kill is not wired live yet (it would SIGKILL the children of a live worker); run it in simulation',
-    needs: () => ({}),
-    apply: () => Promise.reject(new Error('oom_kill is not supported live')),
-  },
-  store_thread_death: {
-    unsupported: 'store_thread_death kills the simulated SQLite thread of the store; a live one would need a debug hook in the coordinator; run it in simulation',
-    needs: () => ({}),
-    apply: () => Promise.reject(new Error('store_thread_death is not supported live')),
-  },
-  revoke_token: {
-    unsupported: 'revoke_token is not wired live yet (the live client submits with the admin token); run it in simulation',
-    needs: () => ({}),
-    apply: () => Promise.reject(new Error('revoke_token is not supported live')),
-  },
-  drain: {
-    unsupported: 'drain is not wired live yet (a live drain would be SIGTERM to the worker, then a new process); run it in simulation',
-    needs: () => ({}),
-    apply: () => Promise.reject(new Error('drain is not supported live')),
-  },
-  clock_skew: {
-    unsupported: 'clock_skew cannot be applied to real processes (their clocks are the host\'s; only the simulation can skew a clock)',
-    needs: () => ({}),
-    apply: () => Promise.reject(new Error('clock_skew is not supported live')),
-  },
+  oom_kill: simulationOnly('oom_kill', 'oom_kill is not wired live yet (it would SIGKILL the children of a live worker); run it in simulation'),
+  store_thread_death: simulationOnly('store_thread_death', 'store_thread_death kills the simulated SQLite thread of the store; a live one would need a debug hook in the coordinator; run it in simulation'),
+  revoke_token: simulationOnly('revoke_token', 'revoke_token is not wired live yet (the live client submits with the admin token); run it in simulation'),
+  drain: simulationOnly('drain', 'drain is not wired live yet (a live drain would be SIGTERM to the worker, then a new process); run it in simulation'),
+  clock_skew: simulationOnly('clock_skew', 'clock_skew cannot be applied to real processes (their clocks are the host\'s; only the simulation can skew a clock)'),
 };
 
 /** Applies one fault; resolves to its undo. Throws (with the proxy's answer) when it cannot be applied. */

@@ -21,8 +21,7 @@ import type * as FrameBytes from '../../system/worker/frame-bytes.js';
 import type * as Tail from '../../system/tasks/tail.js';
 import type * as WsServer from '../../system/transport/ws-server.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import type { Scenario } from '../../harness/scenario/schema.js';
-import { simVerdict } from './broken/verdict.js';
+import { flagOn, onlyItems, simVerdict, withPlanted } from './broken/verdict.js';
 
 const plant = vi.hoisted(() => ({ utf16Length: false, unclampedTail: false, unitsFrame: false }));
 
@@ -67,46 +66,32 @@ vi.mock('../../system/worker/frame-bytes.js', async (importOriginal) => {
   return { ...real, frameBytes: (msg: Parameters<typeof real.frameBytes>[0]) => (plant.unitsFrame ? JSON.stringify(msg).length + 256 : real.frameBytes(msg)) };
 });
 
-/** The scenario with only the named workload items. */
-function only(s: Scenario, names: readonly string[]): Scenario {
-  return { ...s, workload: { ...s.workload, items: s.workload.items.filter((i) => names.includes(i.name ?? '')) } };
-}
-
-async function planted<T>(flag: keyof typeof plant, body: () => Promise<T>): Promise<T> {
-  plant[flag] = true;
-  try {
-    return await body();
-  } finally {
-    plant[flag] = false;
-  }
-}
-
 describe('blind set 18: byte lengths of multi-byte data at every boundary', () => {
   it('#07 answers whose content-length counts UTF-16 units are reported: clients read them cut (29)', { timeout: 60_000 }, async () => {
-    const s = only(await loadScenario('scenarios/task-edges.yaml'), ['frame-edge-utf8']);
+    const s = onlyItems(await loadScenario('scenarios/task-edges.yaml'), ['frame-edge-utf8']);
     expect((await simVerdict(s)).text).toBe('');
-    const broken = await planted('utf16Length', () => simVerdict(s));
+    const broken = await withPlanted(flagOn(plant, 'utf16Length'), () => simVerdict(s));
     expect(broken.promises).toContain('api-contract');
     expect(broken.text).toMatch(/a 20\d answer declared content-length \d+ but its body is \d+ UTF-8 byte\(s\) \(\d+ UTF-16 units\): the client read it cut/);
   });
 
   it('#13 output tails whose start is not clamped at 0 are reported: 32-64 KiB outputs come back cut (32)', { timeout: 60_000 }, async () => {
-    const s = only(await loadScenario('scenarios/task-resources.yaml'), ['x-utf8-half', 'x-utf8-under', 'x-utf8-fail', 'c-utf8']);
+    const s = onlyItems(await loadScenario('scenarios/task-resources.yaml'), ['x-utf8-half', 'x-utf8-under', 'x-utf8-fail', 'c-utf8']);
     expect((await simVerdict(s)).text).toBe('');
-    const broken = await planted('unclampedTail', () => simVerdict(s));
+    const broken = await withPlanted(flagOn(plant, 'unclampedTail'), () => simVerdict(s));
     expect(broken.promises).toEqual(['resources']);
     expect(broken.text).toMatch(/completed with result exitCode 0, stdout \d+ bytes ending .* exited 0 printing stdout 32769 bytes/);
   });
 
   it('#21 results and checkpoints sized in UTF-16 units are reported: echoes (16) and checkpoints (10)', { timeout: 60_000 }, async () => {
-    const echoes = only(await loadScenario('scenarios/task-edges.yaml'), ['frame-edge-utf8', 'wide-utf8']);
-    const checkpoints = only(await loadScenario('scenarios/task-edges.yaml'), ['edge-checkpoints-utf8']);
+    const echoes = onlyItems(await loadScenario('scenarios/task-edges.yaml'), ['frame-edge-utf8', 'wide-utf8']);
+    const checkpoints = onlyItems(await loadScenario('scenarios/task-edges.yaml'), ['edge-checkpoints-utf8']);
     expect((await simVerdict(echoes)).text).toBe('');
     expect((await simVerdict(checkpoints)).text).toBe('');
-    const brokenEchoes = await planted('unitsFrame', () => simVerdict(echoes));
+    const brokenEchoes = await withPlanted(flagOn(plant, 'unitsFrame'), () => simVerdict(echoes));
     expect(brokenEchoes.promises).toContain('task-contract');
     expect(brokenEchoes.text).toMatch(/echo of \d+ bytes \(maxFrameBytes 16384\): attempt 1 \(w\d\) never had its result recorded/);
-    const brokenCheckpoints = await planted('unitsFrame', () => simVerdict(checkpoints));
+    const brokenCheckpoints = await withPlanted(flagOn(plant, 'unitsFrame'), () => simVerdict(checkpoints));
     expect(brokenCheckpoints.promises).toContain('liveness');
     expect(brokenCheckpoints.text).toMatch(/dropped w\d's connection at t=\d+ \(code 4413: frame of \d+ bytes exceeds the limit of 16384 bytes\)/);
   });

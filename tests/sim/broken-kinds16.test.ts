@@ -21,8 +21,7 @@ import type * as AttemptContext from '../../system/worker/attempt-context.js';
 import type * as FrameBytes from '../../system/worker/frame-bytes.js';
 import type { CommandChild, SpawnCommand } from '../../system/tasks/index.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import type { Scenario } from '../../harness/scenario/schema.js';
-import { simVerdict } from './broken/verdict.js';
+import { flagOn, onlyItems, simVerdict, withPlanted } from './broken/verdict.js';
 
 const plant = vi.hoisted(() => ({ unclampedProgress: false, noEnvelope: false, noYield: false }));
 
@@ -76,27 +75,13 @@ function firstTailOnly(_id: string, spawn: SpawnCommand): SpawnCommand {
   };
 }
 
-/** The scenario with only the named workload items. */
-function only(s: Scenario, names: readonly string[]): Scenario {
-  return { ...s, workload: { ...s.workload, items: s.workload.items.filter((i) => names.includes(i.name ?? '')) } };
-}
-
-async function planted<T>(flag: keyof typeof plant, body: () => Promise<T>): Promise<T> {
-  plant[flag] = true;
-  try {
-    return await body();
-  } finally {
-    plant[flag] = false;
-  }
-}
-
 describe('blind set 16: the task API and the kinds at their edges', () => {
   it('the real system passes task-edges', { timeout: 60_000 }, async () => {
     expect((await simVerdict(await loadScenario('scenarios/task-edges.yaml'))).text).toBe('');
   });
 
   it('#11 a command result keeping the first 64 KiB of its output is reported (32); the real kind passes', { timeout: 60_000 }, async () => {
-    const s = only(await loadScenario('scenarios/task-resources.yaml'), ['x-chatty', 'x-chatty-fail', 'x-ok']);
+    const s = onlyItems(await loadScenario('scenarios/task-resources.yaml'), ['x-chatty', 'x-chatty-fail', 'x-ok']);
     expect((await simVerdict(s)).text).toBe('');
     const broken = await simVerdict(s, { resources: { spawn: firstTailOnly } });
     expect(broken.promises).toEqual(['resources']);
@@ -105,30 +90,30 @@ describe('blind set 16: the task API and the kinds at their edges', () => {
   });
 
   it('#16 progress sent unclamped (1.2, -0.1) is reported: the coordinator refuses it and drops the link (10)', { timeout: 60_000 }, async () => {
-    const s = only(await loadScenario('scenarios/task-edges.yaml'), ['odd-progress']);
+    const s = onlyItems(await loadScenario('scenarios/task-edges.yaml'), ['odd-progress']);
     expect((await simVerdict(s)).text).toBe('');
-    const broken = await planted('unclampedProgress', () => simVerdict(s));
+    const broken = await withPlanted(flagOn(plant, 'unclampedProgress'), () => simVerdict(s));
     expect(broken.promises).toContain('liveness');
     expect(broken.text).toMatch(/the coordinator side dropped w\d's connection at t=\d+ \(code 4400: invalid "progress" message: Too (big|small)/);
   });
 
   it('#17 results and checkpoints sized without the envelope are reported: echoes (16) and checkpoints (10)', { timeout: 60_000 }, async () => {
-    const echoes = only(await loadScenario('scenarios/task-edges.yaml'), ['frame-edge']);
-    const checkpoints = only(await loadScenario('scenarios/task-edges.yaml'), ['edge-checkpoints']);
+    const echoes = onlyItems(await loadScenario('scenarios/task-edges.yaml'), ['frame-edge']);
+    const checkpoints = onlyItems(await loadScenario('scenarios/task-edges.yaml'), ['edge-checkpoints']);
     expect((await simVerdict(echoes)).text).toBe('');
     expect((await simVerdict(checkpoints)).text).toBe('');
-    const brokenEchoes = await planted('noEnvelope', () => simVerdict(echoes));
+    const brokenEchoes = await withPlanted(flagOn(plant, 'noEnvelope'), () => simVerdict(echoes));
     expect(brokenEchoes.promises).toContain('task-contract');
     expect(brokenEchoes.text).toMatch(/echo of \d+ bytes \(maxFrameBytes 16384\): attempt 1 \(w\d\) never had its result recorded: a value near the frame limit is sent if it fits with its envelope/);
-    const brokenCheckpoints = await planted('noEnvelope', () => simVerdict(checkpoints));
+    const brokenCheckpoints = await withPlanted(flagOn(plant, 'noEnvelope'), () => simVerdict(checkpoints));
     expect(brokenCheckpoints.promises).toContain('liveness');
     expect(brokenCheckpoints.text).toMatch(/dropped w\d's connection at t=\d+ \(code 4413: frame of \d+ bytes exceeds the limit of 16384 bytes\)/);
   });
 
   it('#18 a cpu burn that never yields is reported: the worker sends no ping for a whole burn (10)', { timeout: 60_000 }, async () => {
-    const s = only(await loadScenario('scenarios/task-edges.yaml'), ['long-burn', 'burn-cancelled']);
+    const s = onlyItems(await loadScenario('scenarios/task-edges.yaml'), ['long-burn', 'burn-cancelled']);
     expect((await simVerdict(s)).text).toBe('');
-    const broken = await planted('noYield', () => simVerdict(s));
+    const broken = await withPlanted(flagOn(plant, 'noYield'), () => simVerdict(s));
     expect(broken.promises).toContain('liveness');
     expect(broken.text).toMatch(/the coordinator side declared w\d's connection dead at t=\d+ though no fault touched it/);
   });

@@ -6,18 +6,18 @@
  * registry's prototype for one run.
  */
 import { WorkerRegistry } from '../../../system/coordinator/registry.js';
+import { withPlanted } from './verdict.js';
 
-export async function withHeldBackForgotten<T>(body: () => Promise<T>): Promise<T> {
+export function withHeldBackForgotten<T>(body: () => Promise<T>): Promise<T> {
   const proto = WorkerRegistry.prototype;
   const real = proto.getOrCreate;
-  proto.getOrCreate = function (this: WorkerRegistry, ...args: Parameters<typeof real>) {
-    const got = real.apply(this, args);
-    Object.defineProperty(got.entry, 'heldBack', { get: () => 0, set: () => {}, configurable: true });
-    return got;
+  const plant = (): (() => void) => {
+    proto.getOrCreate = function (this: WorkerRegistry, ...args: Parameters<typeof real>) {
+      const got = real.apply(this, args);
+      Object.defineProperty(got.entry, 'heldBack', { get: () => 0, set: () => {}, configurable: true });
+      return got;
+    };
+    return () => void (proto.getOrCreate = real);
   };
-  try {
-    return await body();
-  } finally {
-    proto.getOrCreate = real;
-  }
+  return withPlanted(plant, body);
 }

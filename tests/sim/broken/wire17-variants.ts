@@ -3,6 +3,7 @@
  * each planted for one run and undone after it. The third, #21 (a 3-digit
  * retry-after parse), is a vi.mock in the test file itself.
  */
+import { withPlanted } from './verdict.js';
 import type { WebSocket } from 'ws';
 import { WsConnection } from '../../../system/transport/index.js';
 import { tlsSeam } from '../../../harness/sim/handshake.js';
@@ -13,18 +14,9 @@ interface Listenable {
   on(event: string, fn: (...args: unknown[]) => void): unknown;
 }
 
-async function planted<T>(plant: () => () => void, body: () => Promise<T>): Promise<T> {
-  const undo = plant();
-  try {
-    return await body();
-  } finally {
-    undo();
-  }
-}
-
 /** Set 17 #15: the connection ignores the frame's kind, so a binary frame is read as UTF-8 text (the production WsConnection, told every frame is text). */
 export function withBinaryReadAsText<T>(body: () => Promise<T>): Promise<T> {
-  return planted(() => {
+  return withPlanted(() => {
     const original = inboundSeam.connection;
     inboundSeam.connection = (ws, id, remoteAddress) => {
       const shim = ws as unknown as Listenable;
@@ -38,7 +30,7 @@ export function withBinaryReadAsText<T>(body: () => Promise<T>): Promise<T> {
 
 /** Set 17 #23: a connect given a CA also sets rejectUnauthorized: false (the production builder, with the line the defect adds). */
 export function withCaTrustingAnything<T>(body: () => Promise<T>): Promise<T> {
-  return planted(() => {
+  return withPlanted(() => {
     const original = tlsSeam.options;
     tlsSeam.options = (url, opts, onSocket) => ({ ...original(url, opts, onSocket), ...(opts.ca === undefined ? {} : { rejectUnauthorized: false }) });
     return () => (tlsSeam.options = original);
