@@ -18,6 +18,7 @@ import { DelayQueue } from './delay-queue.js';
 import { ListingIndex } from './listing.js';
 import { type ExecutionRecord, type ExecutionStatus, isTerminal } from '../core/model.js';
 import { ReadyQueue } from './ready-queue.js';
+import { historyEntry } from './records.js';
 import { StatsCollector } from './stats.js';
 import { isStoreFailure, StoreHealth, storeUnavailable } from './store-health.js';
 import { Submitter } from './submit.js';
@@ -221,8 +222,7 @@ export abstract class EngineState {
   protected transition(rec: ExecutionRecord, to: ExecutionStatus, reason: string | undefined, mode: 'persist' | 'interim' = 'persist'): Promise<void> {
     const from = rec.status;
     rec.status = to;
-    const entry = { status: to, at: this.clock.now(), previous: from, attempt: rec.attempts };
-    rec.statusHistory.push(reason === undefined ? entry : { ...entry, reason });
+    rec.statusHistory.push(historyEntry(to, this.clock.now(), from, rec.attempts, reason));
     this.stats.onTransition(rec, from, to, mode === 'persist' && isTerminal(to));
     const event = this.stamp({ type: 'status', executionId: rec.executionId, from, to, attempt: rec.attempts, reason });
     const id = rec.executionId;
