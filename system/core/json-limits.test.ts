@@ -13,6 +13,12 @@ describe('checkJsonLimits', () => {
     expect(() => checkJsonLimits(nested(5), 'params', 4)).toThrow(/params\.a\.a\.a\.a nests deeper than 4 levels/);
   });
 
+  it('names the path through arrays and objects, built only for the message', () => {
+    const value = { list: [1, { x: [nested(3)] }] };
+    expect(() => checkJsonLimits(value, 'params', 5)).toThrow(/^params\.list\[1\]\.x\[0\]\.a nests deeper than 5 levels/);
+    expect(() => checkJsonLimits([[nested(2)]], '', 3)).toThrow(/^\[0\]\[0\]\.a nests deeper than 3 levels/);
+  });
+
   it('handles 100,000 levels without a stack overflow', () => {
     expect(() => checkJsonLimits(nested(100_000), 'metadata')).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
   });
