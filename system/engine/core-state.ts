@@ -231,9 +231,10 @@ export abstract class EngineState {
       return Promise.resolve();
     }
     // The deferred events (this map owns its arrays) go out with this transition's status event.
-    const events = this.deferredEvents.get(id) ?? [];
-    events.push(event);
+    const deferred = this.deferredEvents.get(id);
     this.deferredEvents.delete(id);
+    const events = deferred ?? [event]; // a literal: `[]` then push grows to 17 slots per transition
+    if (deferred !== undefined) deferred.push(event);
     const op = to === 'preparing' ? this.store.claim(rec) : isTerminal(to) ? this.store.complete(rec) : this.store.update([rec]);
     // Listeners (history, metrics) hear of a change only once it committed.
     const committed = this.persist(op).then(() => {
@@ -257,7 +258,6 @@ export abstract class EngineState {
   protected committedState(id: ExecutionId): Promise<void> {
     return this.pendingCommits.get(id) ?? Promise.resolve();
   }
-
 
   protected emit(event: DistributiveOmit<SystemEvent, 'at' | 'source'>): void {
     this.send(this.stamp(event));
