@@ -6,14 +6,30 @@
  *   own probes -> promise 29: the probes record what they got (probeCall,
  *   harness/scenario/sim-client.ts: status 0 and the client's error) and
  *   the run goes on to be judged; before, the first probe's HttpWireError
- *   crashed the run (adversarial-clients at seed 1), the only signal.
+ *   crashed the run (adversarial-clients at seed 1), the only signal;
+ * - set 17 #12, the adaptive ceiling's 60 s default not raised to a larger
+ *   heartbeat timeout the operator gave (resolveCoordinatorConfig wrapped)
+ *   -> promise 8: the deployment probes give `squall coordinator` slow
+ *   heartbeats with no ceiling flag (deploy-probe-defaults.ts); before, only
+ *   month-long-drain's coordinator refusing to start (a crash) showed it.
  */
 import { describe, expect, it, vi } from 'vitest';
+import type * as CoordinatorConfig from '../../system/coordinator/config.js';
 import type * as WsServer from '../../system/transport/ws-server.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { flagOn, simVerdict, withPlanted } from './broken/verdict.js';
 
-const plant = vi.hoisted(() => ({ utf16Length: false }));
+const plant = vi.hoisted(() => ({ utf16Length: false, fixedCeiling: false }));
+
+vi.mock('../../system/coordinator/config.js', async (importOriginal) => {
+  const real = await importOriginal<typeof CoordinatorConfig>();
+  return {
+    ...real,
+    // Broken (set 17 #12): the ceiling's default stays 60 s whatever heartbeat timeout the operator gave.
+    resolveCoordinatorConfig: (config: Parameters<typeof real.resolveCoordinatorConfig>[0] = {}) =>
+      real.resolveCoordinatorConfig(plant.fixedCeiling ? { ...config, heartbeatTimeoutMaxMs: config.heartbeatTimeoutMaxMs ?? 60_000 } : config),
+  };
+});
 
 vi.mock('../../system/transport/ws-server.js', async (importOriginal) => {
   const real = await importOriginal<typeof WsServer>();
@@ -37,5 +53,12 @@ describe('session 33: harness gaps', () => {
     // The probes' own records: the dashboard browser's page read got no answer (status 0, the parser's code).
     expect(broken.text).toMatch(/GET \/ui\/\S* \(dashboard, t=\d+\) was answered 0 HPE_INVALID_CONSTANT/);
     expect(broken.text).toMatch(/HTTPParserError: Response does not match the HTTP\/1\.1 protocol/);
+  });
+
+  it('slow heartbeats refused over a ceiling the operator never gave are judged by promise 8 (set 17 #12)', { timeout: 120_000 }, async () => {
+    const s = await loadScenario('scenarios/adversarial-clients.yaml');
+    const broken = await withPlanted(flagOn(plant, 'fixedCeiling'), () => simVerdict(s));
+    expect(broken.promises).toContain('auth');
+    expect(broken.text).toMatch(/coordinator-flags "squall coordinator --heartbeat-ms 30000 --heartbeat-timeout-ms 90000": "refused: heartbeatTimeoutMaxMs \(60000\) must be >= heartbeatTimeoutMs \(90000\)"/);
   });
 });
