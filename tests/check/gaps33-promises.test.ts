@@ -2,7 +2,10 @@
  * Synthetic histories for session 33's harness gaps:
  * - 8 auth: the heartbeat flags given alone past the adaptive ceiling's
  *   default start, the timeout their floor and the ceiling not below it
- *   (deploy-probe-defaults.ts slowHeartbeats; blind set 17 #12 refused them).
+ *   (deploy-probe-defaults.ts slowHeartbeats; blind set 17 #12 refused them);
+ * - 35 hygiene: the engine's maps keyed by lease token (lost and unconfirmed
+ *   leases), each token resolved to its execution, hold no lease of an
+ *   ended execution nor a token no event names (promises-held.ts).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +46,31 @@ describe('8 auth: slow heartbeats with no ceiling flag start (set 17 #12)', () =
     expect(messages(probed(rows))).toEqual([
       expect.stringMatching(/^coordinator-flags "squall coordinator --heartbeat-ms 30000 --heartbeat-timeout-ms 90000": "refused: heartbeatTimeoutMaxMs \(60000\) must be >= heartbeatTimeoutMs \(90000\)", but the README documents/),
       expect.stringMatching(/^worker-flags .*"ceilingAtLeastFloor":false}, but the README documents .*"ceilingAtLeastFloor":true}/),
+    ]);
+  });
+});
+
+describe('35 hygiene: memory kept per lease is bounded by its execution\'s life', () => {
+  const held = (entries: object[], counts: Record<string, number>): H => {
+    const h = new H();
+    h.at(5000).rec.recordInfo({ heldMemory: { counts: { 'engine.lostLeases': 0, 'engine.unconfirmed': 0, ...counts }, entries } });
+    return h;
+  };
+  const hygiene = (h: H): string[] => checkHistory(h.history(), ['hygiene'], baseContext).map((v) => v.message);
+
+  it('passes lease maps holding only leases of work under way (none noted)', () => {
+    expect(hygiene(held([], { 'engine.unconfirmed': 1 }))).toEqual([]);
+  });
+
+  it('reports a lost lease kept after its execution completed, and a token no event names, once per map', () => {
+    const entries = [
+      { map: 'engine.lostLeases', role: 'work', id: 'ex_a', status: 'completed', token: 'lt_1' },
+      { map: 'engine.lostLeases', role: 'work', id: 'ex_b', status: 'failed', token: 'lt_2' },
+      { map: 'engine.unconfirmed', role: 'work', id: 'lt_9', status: null, token: 'lt_9' },
+    ];
+    expect(hygiene(held(entries, { 'engine.lostLeases': 2, 'engine.unconfirmed': 1 }))).toEqual([
+      'at the final read (t=5000) engine.lostLeases (2 entries) still holds lease lt_1 of ex_a, an execution that ended completed: memory for work under way is released when the work ends, whatever its terminal status, else it grows with the work done',
+      expect.stringMatching(/^at the final read \(t=5000\) engine\.unconfirmed \(1 entries\) still holds lease lt_9 of no execution the history names, an execution the engine no longer knows/),
     ]);
   });
 });

@@ -11,12 +11,19 @@
  *   heartbeat timeout the operator gave (resolveCoordinatorConfig wrapped)
  *   -> promise 8: the deployment probes give `squall coordinator` slow
  *   heartbeats with no ceiling flag (deploy-probe-defaults.ts); before, only
- *   month-long-drain's coordinator refusing to start (a crash) showed it.
+ *   month-long-drain's coordinator refusing to start (a crash) showed it;
+ * - the engine's lost leases never forgotten (a subclass whose set never
+ *   deletes) -> promise 35: the maps keyed by lease token are resolved to
+ *   their executions and held to the execution's life (promises-held.ts);
+ *   before, the per-execution memory rule did not read them.
  */
 import { describe, expect, it, vi } from 'vitest';
 import type * as CoordinatorConfig from '../../system/coordinator/config.js';
 import type * as WsServer from '../../system/transport/ws-server.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
+import type { LeaseToken } from '../../system/core/index.js';
+import { Engine } from '../../system/engine/engine.js';
+import { engineFactoryOf } from './broken/variants.js';
 import { flagOn, simVerdict, withPlanted } from './broken/verdict.js';
 
 const plant = vi.hoisted(() => ({ utf16Length: false, fixedCeiling: false }));
@@ -44,6 +51,18 @@ vi.mock('../../system/transport/ws-server.js', async (importOriginal) => {
   };
 });
 
+/** A set that never deletes: memory kept per lease for ever. */
+class NeverForgets extends Set<LeaseToken> {
+  override delete(): boolean {
+    return false;
+  }
+}
+
+/** Broken: the lost leases' tokens are never forgotten, their loss committed or not. */
+class KeepsLostLeases extends Engine {
+  protected override readonly lostLeases = new NeverForgets();
+}
+
 describe('session 33: harness gaps', () => {
   it('an answer the adversary\'s probes cannot read is judged by promise 29, not a crash of the run', { timeout: 120_000 }, async () => {
     const s = await loadScenario('scenarios/adversarial-clients.yaml');
@@ -60,5 +79,13 @@ describe('session 33: harness gaps', () => {
     const broken = await withPlanted(flagOn(plant, 'fixedCeiling'), () => simVerdict(s));
     expect(broken.promises).toContain('auth');
     expect(broken.text).toMatch(/coordinator-flags "squall coordinator --heartbeat-ms 30000 --heartbeat-timeout-ms 90000": "refused: heartbeatTimeoutMaxMs \(60000\) must be >= heartbeatTimeoutMs \(90000\)"/);
+  });
+
+  it('lost leases kept after their execution ended are judged by promise 35 (hygiene)', { timeout: 120_000 }, async () => {
+    const s = await loadScenario('scenarios/worker-crash.yaml');
+    expect((await simVerdict(s)).text).toBe('');
+    const broken = await simVerdict(s, { engineFactory: engineFactoryOf(KeepsLostLeases) });
+    expect(broken.promises).toContain('hygiene');
+    expect(broken.text).toMatch(/engine\.lostLeases \(\d+ entries\) still holds lease \S+ of ex_\w+, an execution that ended completed/);
   });
 });
