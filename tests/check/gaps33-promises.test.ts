@@ -5,7 +5,9 @@
  *   (deploy-probe-defaults.ts slowHeartbeats; blind set 17 #12 refused them);
  * - 35 hygiene: the engine's maps keyed by lease token (lost and unconfirmed
  *   leases), each token resolved to its execution, hold no lease of an
- *   ended execution nor a token no event names (promises-held.ts).
+ *   ended execution nor a token no event names (promises-held.ts);
+ * - 29 api-contract: a 409 idempotency conflict names a field in which the
+ *   key's two tasks differ (promises-conflict-field.ts).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,6 +73,35 @@ describe('35 hygiene: memory kept per lease is bounded by its execution\'s life'
     expect(hygiene(held(entries, { 'engine.lostLeases': 2, 'engine.unconfirmed': 1 }))).toEqual([
       'at the final read (t=5000) engine.lostLeases (2 entries) still holds lease lt_1 of ex_a, an execution that ended completed: memory for work under way is released when the work ends, whatever its terminal status, else it grows with the work done',
       expect.stringMatching(/^at the final read \(t=5000\) engine\.unconfirmed \(1 entries\) still holds lease lt_9 of no execution the history names, an execution the engine no longer knows/),
+    ]);
+  });
+});
+
+describe('29 api-contract: the 409 conflict names the differing field', () => {
+  const keyed = (h: H, task: Record<string, unknown>, key = 'k-params-1'): number =>
+    h.rec.recordInvoke({ ref: 'r', kind: 'echo', tasks: [{ kind: 'echo', ...task }], intent: [{ priority: 'medium', idempotencyKey: key }] });
+  const conflict = (field: string, key = 'k-params-1'): { code: string; message: string } => ({
+    code: 'conflict',
+    message: `idempotencyKey ${JSON.stringify(key)} is already used by execution a with a different ${field}; use a new key for a different spec`,
+  });
+  const contract = (h: H): string[] => checkHistory(h.history(), ['api-contract'], baseContext).map((v) => v.message).filter((m) => m.includes('409 conflict'));
+
+  it('passes a conflict naming the field that differs (a key holding a field name does not count)', () => {
+    const h = new H().phase('faults');
+    h.rec.recordOk(keyed(h, { params: { value: { a: 1 } } }), { executionIds: ['a'] });
+    h.rec.recordFail(keyed(h, { params: { value: { a: 2 } } }), conflict('params'));
+    h.rec.recordFail(keyed(h, { params: { value: { a: 1 } }, timeoutMs: 500 }), conflict('timeoutMs'));
+    expect(contract(h)).toEqual([]);
+  });
+
+  it('reports a conflict naming a field in which the tasks agree, or none', () => {
+    const h = new H().phase('faults');
+    h.rec.recordOk(keyed(h, { params: { value: { a: 1 } } }, 'k-1'), { executionIds: ['a'] });
+    h.rec.recordFail(keyed(h, { params: { value: { a: 2 } } }, 'k-1'), conflict('priority', 'k-1'));
+    h.rec.recordFail(keyed(h, { params: { value: { a: 3 } } }, 'k-1'), { code: 'conflict', message: 'idempotency key reused' });
+    expect(contract(h)).toEqual([
+      expect.stringMatching(/^the 409 conflict at t=\d+ for idempotency key "k-1" names priority, in which the two agree .*\(here: params\)$/),
+      expect.stringMatching(/^the 409 conflict at t=\d+ for idempotency key "k-1" names no field of the spec/),
     ]);
   });
 });

@@ -15,10 +15,14 @@
  * - the engine's lost leases never forgotten (a subclass whose set never
  *   deletes) -> promise 35: the maps keyed by lease token are resolved to
  *   their executions and held to the execution's life (promises-held.ts);
- *   before, the per-execution memory rule did not read them.
+ *   before, the per-execution memory rule did not read them;
+ * - a 409 idempotency conflict naming the field after the first differing
+ *   one (wrapHttp) -> promise 29: the refusal's recorded message is held to
+ *   the fields in which the key's two tasks differ (promises-conflict-field.ts).
  */
 import { describe, expect, it, vi } from 'vitest';
 import type * as CoordinatorConfig from '../../system/coordinator/config.js';
+import type { HttpHandler } from '../../system/core/index.js';
 import type * as WsServer from '../../system/transport/ws-server.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type { LeaseToken } from '../../system/core/index.js';
@@ -63,6 +67,21 @@ class KeepsLostLeases extends Engine {
   protected override readonly lostLeases = new NeverForgets();
 }
 
+/** The system's order of the spec's fields (system/engine/submit.ts specDifference). */
+const FIELD_ORDER = ['kind', 'params', 'priority', 'retry', 'timeoutMs', 'scheduledAt', 'metadata', 'taskId', 'dependencies'];
+
+/** Broken: a 409 conflict names the field after the one that differs. */
+function wrongConflictField(handle: HttpHandler): HttpHandler {
+  return async (req) => {
+    const res = await handle(req);
+    if (res.status !== 409) return res;
+    const body = JSON.parse(res.body) as { error?: { code?: string; message?: string } };
+    if (body.error?.code !== 'conflict' || body.error.message === undefined) return res;
+    body.error.message = body.error.message.replace(/with a different (\w+)/, (_m, f: string) => `with a different ${FIELD_ORDER[(FIELD_ORDER.indexOf(f) + 1) % FIELD_ORDER.length] ?? f}`);
+    return { ...res, body: JSON.stringify(body) };
+  };
+}
+
 describe('session 33: harness gaps', () => {
   it('an answer the adversary\'s probes cannot read is judged by promise 29, not a crash of the run', { timeout: 120_000 }, async () => {
     const s = await loadScenario('scenarios/adversarial-clients.yaml');
@@ -87,5 +106,13 @@ describe('session 33: harness gaps', () => {
     const broken = await simVerdict(s, { engineFactory: engineFactoryOf(KeepsLostLeases) });
     expect(broken.promises).toContain('hygiene');
     expect(broken.text).toMatch(/engine\.lostLeases \(\d+ entries\) still holds lease \S+ of ex_\w+, an execution that ended completed/);
+  });
+
+  it('a 409 conflict naming a field in which the two tasks agree is judged by promise 29', { timeout: 120_000 }, async () => {
+    const s = await loadScenario('scenarios/data-shapes.yaml');
+    expect((await simVerdict(s)).text).toBe('');
+    const broken = await simVerdict(s, { wrapHttp: wrongConflictField });
+    expect(broken.promises).toEqual(['api-contract']);
+    expect(broken.text).toMatch(/the 409 conflict at t=\d+ for idempotency key "[^"]+" names priority, in which the two agree .*\(here: params\)/);
   });
 });
