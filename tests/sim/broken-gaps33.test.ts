@@ -18,9 +18,13 @@
  *   before, the per-execution memory rule did not read them;
  * - a 409 idempotency conflict naming the field after the first differing
  *   one (wrapHttp) -> promise 29: the refusal's recorded message is held to
- *   the fields in which the key's two tasks differ (promises-conflict-field.ts).
+ *   the fields in which the key's two tasks differ (promises-conflict-field.ts);
+ * - `squall worker`'s own builder dropping --backoff-max-ms, or
+ *   --hand-back-grace-ms (workerConfig wrapped) -> promises 9 and 25 on
+ *   operator-flags-link, whose fleet.args give both (operator-args.ts).
  */
 import { describe, expect, it, vi } from 'vitest';
+import type * as WorkerCli from '../../system/cli/worker.js';
 import type * as CoordinatorConfig from '../../system/coordinator/config.js';
 import type { HttpHandler } from '../../system/core/index.js';
 import type * as WsServer from '../../system/transport/ws-server.js';
@@ -30,7 +34,23 @@ import { Engine } from '../../system/engine/engine.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { flagOn, simVerdict, withPlanted } from './broken/verdict.js';
 
-const plant = vi.hoisted(() => ({ utf16Length: false, fixedCeiling: false }));
+const plant = vi.hoisted(() => ({ utf16Length: false, fixedCeiling: false, dropsBackoffCap: false, dropsGrace: false }));
+
+vi.mock('../../system/cli/worker.js', async (importOriginal) => {
+  const real = await importOriginal<typeof WorkerCli>();
+  return {
+    ...real,
+    // Broken: the command's builder drops a flag it parsed (the backoff cap, the hand-back grace): the documented default runs.
+    workerConfig: (...a: Parameters<typeof real.workerConfig>) => {
+      const c = real.workerConfig(...a);
+      return {
+        ...c,
+        ...(plant.dropsBackoffCap && c.backoff !== undefined ? { backoff: { ...c.backoff, maxMs: 10_000 } } : {}),
+        ...(plant.dropsGrace ? { handBackGraceMs: 2000 } : {}),
+      };
+    },
+  };
+});
 
 vi.mock('../../system/coordinator/config.js', async (importOriginal) => {
   const real = await importOriginal<typeof CoordinatorConfig>();
@@ -114,5 +134,15 @@ describe('session 33: harness gaps', () => {
     const broken = await simVerdict(s, { wrapHttp: wrongConflictField });
     expect(broken.promises).toEqual(['api-contract']);
     expect(broken.text).toMatch(/the 409 conflict at t=\d+ for idempotency key "[^"]+" names priority, in which the two agree .*\(here: params\)/);
+  });
+
+  it('the worker command dropping --backoff-max-ms or --hand-back-grace-ms is judged by promises 9 and 25 (operator-flags-link)', { timeout: 120_000 }, async () => {
+    const s = await loadScenario('scenarios/operator-flags-link.yaml');
+    expect((await simVerdict(s)).text).toBe('');
+    const cap = await withPlanted(flagOn(plant, 'dropsBackoffCap'), () => simVerdict(s));
+    expect(cap.promises).toContain('backoff');
+    const grace = await withPlanted(flagOn(plant, 'dropsGrace'), () => simVerdict(s));
+    expect(grace.promises).toEqual(['drain']);
+    expect(grace.text).toMatch(/min\(timeoutMs, handBackGraceMs 300\) = 300 ms/);
   });
 });
