@@ -7,7 +7,9 @@
  *   leases), each token resolved to its execution, hold no lease of an
  *   ended execution nor a token no event names (promises-held.ts);
  * - 29 api-contract: a 409 idempotency conflict names a field in which the
- *   key's two tasks differ (promises-conflict-field.ts).
+ *   key's two tasks differ (promises-conflict-field.ts); a dashboard read
+ *   the browser could not read (status 0, probeCall) is one violation, not
+ *   a crash and not a list of missing headers (promises-ui-reads.ts).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,5 +105,14 @@ describe('29 api-contract: the 409 conflict names the differing field', () => {
       expect.stringMatching(/^the 409 conflict at t=\d+ for idempotency key "k-1" names priority, in which the two agree .*\(here: params\)$/),
       expect.stringMatching(/^the 409 conflict at t=\d+ for idempotency key "k-1" names no field of the spec/),
     ]);
+  });
+});
+
+describe('29 api-contract: a dashboard answer the browser could not read', () => {
+  it('is one violation naming the client error, with no header noise', () => {
+    const h = new H().at(100);
+    h.rec.recordInfo({ uiPages: [{ method: 'GET', path: '/ui/assets/client.js', expect: 'js', status: 0, code: 'HPE_INVALID_CONSTANT', headers: {} }] });
+    const ui = checkHistory(h.at(200).phase('end').history(), ['api-contract'], baseContext).map((v) => v.message).filter((m) => m.includes('(dashboard,'));
+    expect(ui).toEqual(['GET /ui/assets/client.js (dashboard, t=100) got no answer the browser could read (HPE_INVALID_CONSTANT), documented 200']);
   });
 });
