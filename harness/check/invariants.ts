@@ -81,6 +81,7 @@ import { checkProcessEnv } from './promises-process-env.js';
 import { checkPingPace } from './promises-ping-pace.js';
 import { checkClosesAsSent, checkClosesObeyed, checkNoUnattended } from './promises-wire.js';
 import { checkBinaryRefused, checkCaPassedOn, checkConnectTrust, checkHintsWaited } from './promises-wire-frames.js';
+import { checkConflictField } from './promises-conflict-field.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -100,7 +101,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkRttTrace(v, c), ...checkNoClaimAfterRefusal(v), ...checkPongsOfTheirConnection(v, c), ...checkPingPace(v, c)],
   'no-phantom': checkNoPhantom,
   'store-health': (v, c) => [...checkStoreHealth(v, c), ...checkNoClaimWhileFailing(v), ...checkProbeCadence(v, c), ...checkCommitLatency(v, c)],
-  'api-contract': (v, c) => [...checkApiContract(v, c), ...checkDepthProbes(v), ...checkAnswered(v, c), ...checkWireFraming(v)],
+  'api-contract': (v, c) => [...checkApiContract(v, c), ...checkDepthProbes(v), ...checkAnswered(v, c), ...checkWireFraming(v), ...checkConflictField(v)],
   retention: checkRetention,
   'acked-committed': (v, c) => [...checkAckedCommitted(v, c), ...checkStaleVerdicts(v, c)],
   delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkAttemptOrder(v), ...checkLatestProgress(v, c), ...checkStartsSeen(v), ...checkSyncPerSession(v, c), ...checkHeldReports(v, c), ...checkUnackedResultsReported(v, c), ...checkSessionResumed(v, c), ...checkAckProgress(v, c), ...checkOutboxFlushes(v, c), ...checkAssignsActedOn(v), ...checkAbortAfterAssign(v)],

@@ -12,6 +12,9 @@
  *   dependents, deferred events, commits in their window) holds an
  *   execution the engine no longer knows (pruned by retention): memory
  *   growing with the work done is a leak however slowly it grows.
+ * - the maps keyed by lease token (the engine's lost and unconfirmed
+ *   leases) are work maps of the tokens' executions (resolved through the
+ *   history's events): a lease lives within its execution's life.
  */
 import type { HistoryRecord } from './history.js';
 import type { HistoryView } from './view.js';
@@ -23,12 +26,15 @@ interface HeldEntry {
   role: 'work' | 'index';
   id: string;
   status: string | null;
+  /** For a map keyed by lease token: the token (id is its execution, or the token when no event names it). */
+  token?: string;
 }
 
 function entryViolation(records: readonly HistoryRecord[], r: HistoryRecord, e: HeldEntry, size: number | undefined): Violation {
   const what = e.status === null ? 'an execution the engine no longer knows (pruned by retention, or never known)' : `an execution that ended ${e.status}`;
   const rule = e.status === null ? 'every map forgets an execution when it is pruned' : 'memory for work under way is released when the work ends, whatever its terminal status';
-  return violation(records, 'hygiene', `at the final read (t=${r.time}) ${e.map} (${size ?? '?'} entries) still holds ${e.id}, ${what}: ${rule}, else it grows with the work done`, { index: r.index, executionId: e.id });
+  const held = e.token === undefined ? e.id : `lease ${e.token} of ${e.id === e.token ? 'no execution the history names' : e.id}`;
+  return violation(records, 'hygiene', `at the final read (t=${r.time}) ${e.map} (${size ?? '?'} entries) still holds ${held}, ${what}: ${rule}, else it grows with the work done`, { index: r.index, executionId: e.id });
 }
 
 /** 35. At the final read, no per-execution map holds an ended execution (work maps) or an unknown one (any map); one violation per map. */

@@ -90,6 +90,22 @@ function quiet(rec: HistoryRecord, second: Claim, first: Claim): boolean {
   return false;
 }
 
+/** How far back before a claim's record its decision may lie (a claim is recorded once its commit settles). */
+const DECIDED_BACK = 200;
+
+/**
+ * The coordinator's records after the first claim's decision and before the
+ * second claim's record: those after the first claim's record, and those
+ * recorded before it whose own instant is past its decision (a claim is
+ * recorded at its commit: a sync answered meanwhile ran a pass of its own,
+ * `--no-early-sync`'s operator-flags-link).
+ */
+function between(coord: readonly HistoryRecord[], first: Claim, second: Claim): HistoryRecord[] {
+  const atOf = (r: HistoryRecord): number => (typeof r.value.at === 'number' ? r.value.at : r.time);
+  const early = coord.slice(Math.max(0, first.pos - DECIDED_BACK), first.pos).filter((r) => atOf(r) > first.at);
+  return [...early, ...coord.slice(first.pos + 1, second.pos)];
+}
+
 /** Every pair of consecutive lone claims judged (see the file comment). */
 export function checkSpread(view: HistoryView, ctx: CheckContext): Violation[] {
   const concurrency = ctx.workerConcurrency;
@@ -120,7 +136,7 @@ export function checkSpread(view: HistoryView, ctx: CheckContext): Violation[] {
     const others = able.filter((w) => w !== c.workerId);
     // The previous pass began with its worker only when every connected worker could take its claim.
     const firstBegan = prev !== undefined && before !== undefined && before.able.length === before.connected && before.able.includes(prev.workerId);
-    if (firstBegan && prev.workerId === c.workerId && others.length > 0 && lone(i) && lone(i - 1) && coord.slice(prev.pos + 1, c.pos).every((r) => quiet(r, c, prev))) {
+    if (firstBegan && prev.workerId === c.workerId && others.length > 0 && lone(i) && lone(i - 1) && between(coord, prev, c).every((r) => quiet(r, c, prev))) {
       const msg = `${c.workerId} was given ${c.executionId} (kind ${c.kind ?? '?'}) at t=${c.rec.time} right after ${prev.executionId} at t=${prev.rec.time}, with nothing in between to move the round-robin turn, while ${others.join(', ')} (connected, with a free slot of ${concurrency}, running ${c.kind ?? '?'}) could take it: each assignment pass starts one worker further along, so work is spread over the fleet`;
       out.push(violation(view.records, 'priority', msg, { index: c.rec.index, executionId: c.executionId, workerId: c.workerId }));
     }

@@ -98,6 +98,8 @@ function uiHeaderProblems(headers: Record<string, string>): string[] {
 
 function pageViolations(view: HistoryView, rec: HistoryRecord, p: UiPageRead): Violation[] {
   const v = (m: string): Violation => violation(view.records, 'api-contract', `${p.method} ${p.path} (dashboard, t=${rec.time}) ${m}`, { index: rec.index });
+  // Status 0: no answer the browser could read (probeCall, sim-client.ts): that alone is the violation, there are no headers to judge.
+  if (p.status === 0) return [v(`got no answer the browser could read (${p.code ?? 'a client error'}), documented ${p.expect === 'not_found' ? '404 not_found' : p.expect === 'method' ? '405 method_not_allowed' : '200'}`)];
   const out = uiHeaderProblems(p.headers).map((m) => v(`was answered with ${m}: every /ui answer carries the documented security headers`));
   const type = p.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
   if (p.status < 300 || p.expect === 'not_found' || p.expect === 'method') {

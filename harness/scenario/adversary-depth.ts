@@ -18,7 +18,7 @@ import type { HistoryRecorder } from '../check/history.js';
 import { HTTP_ADVERSARY } from '../check/api-scopes.js';
 import { MAX_JSON_DEPTH } from '../../system/core/index.js';
 import type { Simulation } from '../sim/index.js';
-import { handlerCall, type SimClient } from './sim-client.js';
+import { probeCall, type SimClient } from './sim-client.js';
 
 /** How the probes nest: objects in objects, arrays in arrays, or objects and arrays in turn. */
 const DEPTH_SHAPES = ['objects', 'arrays', 'alternating'] as const;
@@ -49,7 +49,7 @@ export async function probeDepth(sim: Simulation, client: SimClient, recorder: H
       const c = sim.coordinator.instance;
       if (c === null) return;
       const headers = { authorization: `Bearer ${client.probe.submit}`, 'content-type': 'application/json' };
-      const res = await handlerCall(c)({ method: 'POST', path: '/api/v1/executions/probe-unknown-id/cancel', headers, body: nestedJson(levels, shape) });
+      const res = await probeCall(c)({ method: 'POST', path: '/api/v1/executions/probe-unknown-id/cancel', headers, body: nestedJson(levels, shape) });
       recorder.recordInfo({ httpDepth: { shape, levels, limit: MAX_JSON_DEPTH, status: res.status, ...errorOf(res.body) } }, HTTP_ADVERSARY);
     }
   }

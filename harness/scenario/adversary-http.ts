@@ -14,7 +14,7 @@
 import type { HistoryRecorder } from '../check/history.js';
 import { apiRoutes, HTTP_ADVERSARY } from '../check/api-scopes.js';
 import type { Simulation } from '../sim/index.js';
-import { handlerCall, type SimClient } from './sim-client.js';
+import { probeCall, type SimClient } from './sim-client.js';
 import { probeDepth } from './adversary-depth.js';
 import { probeValueCounts } from './adversary-json-values.js';
 import { probeLimits } from './adversary-limits.js';
@@ -43,7 +43,7 @@ export async function probeHttpScopes(sim: Simulation, client: SimClient, record
       if (c === null) return;
       const token = held === 'none' ? undefined : held === 'garbage' ? 'not-a-squall-token' : client.probe[held];
       const headers: Record<string, string> = { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...(route.method === 'POST' ? { 'content-type': 'application/json' } : {}) };
-      const res = await handlerCall(c)({ method: route.method, path: concrete(route.path), headers, body: '' });
+      const res = await probeCall(c)({ method: route.method, path: concrete(route.path), headers, body: '' });
       const code = errorCode(res.body);
       recorder.recordInfo({ httpProbe: { method: route.method, route: route.path, held, status: res.status, ...(code === undefined ? {} : { code }) } }, HTTP_ADVERSARY);
     }
@@ -70,7 +70,7 @@ async function probeOrigins(sim: Simulation, client: SimClient, recorder: Histor
   for (const [from, origin] of Object.entries(ORIGINS)) {
     const c = sim.coordinator.instance;
     if (c === null) return;
-    const res = await handlerCall(c)({ method: 'GET', path: '/api/v1/stats', headers: { host: PROBE_HOST, origin, authorization: `Bearer ${client.probe.read}` } });
+    const res = await probeCall(c)({ method: 'GET', path: '/api/v1/stats', headers: { host: PROBE_HOST, origin, authorization: `Bearer ${client.probe.read}` } });
     const code = errorCode(res.body);
     recorder.recordInfo({ httpOrigin: { from, origin, status: res.status, ...(code === undefined ? {} : { code }) } }, HTTP_ADVERSARY);
   }
@@ -96,7 +96,7 @@ async function probeBodies(sim: Simulation, client: SimClient, recorder: History
     const c = sim.coordinator.instance;
     if (c === null) return;
     const headers: Record<string, string> = { authorization: `Bearer ${client.probe.submit}`, ...(p.type === undefined ? {} : { 'content-type': p.type }) };
-    const res = await handlerCall(c)({ method: 'POST', path: `/api/v1/executions/${concrete('{id}')}/cancel`, headers, body: p.body });
+    const res = await probeCall(c)({ method: 'POST', path: `/api/v1/executions/${concrete('{id}')}/cancel`, headers, body: p.body });
     const code = errorCode(res.body);
     recorder.recordInfo({ httpBody: { ...(p.type === undefined ? {} : { type: p.type }), empty: p.body === '', status: res.status, ...(code === undefined ? {} : { code }) } }, HTTP_ADVERSARY);
   }

@@ -20,7 +20,7 @@ import { MAX_JSON_NODES } from '../../system/core/index.js';
 import type { Simulation } from '../sim/index.js';
 import { errorOf } from './adversary-depth.js';
 import { arrayOfValues, VALUE_SHAPES, type ValueShape } from './json-shapes.js';
-import { handlerCall, type SimClient } from './sim-client.js';
+import { probeCall, type SimClient } from './sim-client.js';
 
 /** A cancel body holding exactly `values` values: the body object, its `reason` array and what the array holds. */
 export function bodyOfValues(shape: ValueShape, values: number, seed: number): string {
@@ -38,7 +38,7 @@ export async function probeValueCounts(sim: Simulation, client: SimClient, recor
       const c = sim.coordinator.instance;
       if (c === null) return;
       const headers = { authorization: `Bearer ${client.probe.submit}`, 'content-type': 'application/json' };
-      const res = await handlerCall(c)({ method: 'POST', path: '/api/v1/executions/probe-unknown-id/cancel', headers, body: bodyOfValues(shape, values, sim.seed) });
+      const res = await probeCall(c)({ method: 'POST', path: '/api/v1/executions/probe-unknown-id/cancel', headers, body: bodyOfValues(shape, values, sim.seed) });
       recorder.recordInfo({ httpValues: { shape, values, limit: MAX_JSON_NODES, status: res.status, ...errorOf(res.body) } }, HTTP_ADVERSARY);
     }
   }

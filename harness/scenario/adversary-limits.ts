@@ -25,7 +25,7 @@ import { DOCUMENTED_LIMITS, type EdgeProbe, type LimitProbe } from '../check/pro
 import { HTTP_ADVERSARY } from '../check/api-scopes.js';
 import type { Simulation } from '../sim/index.js';
 import type { BodyRead, WireRequest } from '../sim/http-wire.js';
-import { handlerCall, type SimClient } from './sim-client.js';
+import { probeCall, type SimClient } from './sim-client.js';
 
 const limitOf = (name: string): number => DOCUMENTED_LIMITS[name]?.max ?? 0;
 
@@ -57,7 +57,7 @@ function paddedHeaders(base: Record<string, string>, total: number, spread: bool
 export async function probeLimits(sim: Simulation, client: SimClient, recorder: HistoryRecorder): Promise<void> {
   const c = sim.coordinator.instance;
   if (c === null) return;
-  const call = handlerCall(c);
+  const call = probeCall(c);
   const note = (p: LimitProbe | EdgeProbe, key: 'httpLimit' | 'httpEdge'): void => recorder.recordInfo({ [key]: p }, HTTP_ADVERSARY);
   const read = { host: 'coordinator', authorization: `Bearer ${client.probe.read}` };
   const maxHeaders = limitOf('headers');
@@ -126,7 +126,7 @@ const optional = (code: string | undefined): { code?: string } => (code === unde
 async function probeEdges(sim: Simulation, client: SimClient, note: (p: EdgeProbe) => void): Promise<void> {
   const c = sim.coordinator.instance;
   if (c === null) return;
-  const call = handlerCall(c);
+  const call = probeCall(c);
   const ids: [EdgeProbe['on'], string][] = [['unknown', 'probe-unknown-id']];
   for (const status of ['completed', 'failed', 'cancelled']) {
     const res = await call({ method: 'GET', path: `/api/v1/executions?status=${status}&limit=1`, headers: { authorization: `Bearer ${client.probe.read}` } });

@@ -20,7 +20,7 @@
 import type { HistoryRecorder } from '../check/history.js';
 import { HTTP_ADVERSARY } from '../check/api-scopes.js';
 import type { Simulation } from '../sim/index.js';
-import { handlerCall, type SimClient } from './sim-client.js';
+import { probeCall, type SimClient } from './sim-client.js';
 
 /** What a route needs, as the README gives it: nothing, a read token, or (undocumented path) a token at all. */
 type SurfaceNeed = 'open' | 'read' | 'token';
@@ -65,7 +65,7 @@ export async function probeSurface(sim: Simulation, client: SimClient, recorder:
       const c = sim.coordinator.instance;
       if (c === null) return;
       const token = held === 'none' ? undefined : held === 'garbage' ? 'not-a-squall-token' : client.probe[held];
-      const res = await handlerCall(c)({ method: 'GET', path: route.path, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+      const res = await probeCall(c)({ method: 'GET', path: route.path, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
       const code = errorCode(res.body);
       recorder.recordInfo({ httpSurface: { method: 'GET', path: route.path, needs: route.needs, held, status: res.status, ...(code === undefined ? {} : { code }) } }, HTTP_ADVERSARY);
     }
@@ -73,7 +73,7 @@ export async function probeSurface(sim: Simulation, client: SimClient, recorder:
   for (const host of HOSTS) {
     const c = sim.coordinator.instance;
     if (c === null) return;
-    const res = await handlerCall(c)({ method: 'GET', path: '/api/v1/stats', headers: { host, authorization: `Bearer ${client.probe.read}` } });
+    const res = await probeCall(c)({ method: 'GET', path: '/api/v1/stats', headers: { host, authorization: `Bearer ${client.probe.read}` } });
     const code = errorCode(res.body);
     recorder.recordInfo({ httpHost: { host, listen: gate.listen, allowedHosts: [...gate.allowedHosts], status: res.status, ...(code === undefined ? {} : { code }) } }, HTTP_ADVERSARY);
   }

@@ -6,6 +6,7 @@
 import type { CheckContext } from '../check/context.js';
 import { COORDINATOR_DOC_DEFAULTS } from '../check/spec-tables.js';
 import { workerIds, type Scenario } from './schema.js';
+import { workerIntent } from './operator-args.js';
 import { workerBackoffs } from './targets.js';
 import { twinHost } from '../sim/index.js';
 
@@ -49,6 +50,9 @@ export function contextFromScenario(s: Scenario): CheckContext {
   if (s.fleet.handshakeTimeoutMs !== undefined) ctx.handshakeTimeoutMs = s.fleet.handshakeTimeoutMs;
   if (s.fleet.handshakeTimeoutMaxMs !== undefined) ctx.handshakeTimeoutMaxMs = s.fleet.handshakeTimeoutMaxMs;
   if (s.fleet.kinds !== undefined) ctx.workerKinds = [...s.fleet.kinds];
+  // `squall worker --hand-back-grace-ms` (fleet.args; operator-args.ts): promise 25's grace.
+  const grace = s.fleet.args === undefined ? undefined : workerIntent(s.fleet.args);
+  if (typeof grace === 'object' && grace.handBackGraceMs !== undefined) ctx.handBackGraceMs = grace.handBackGraceMs;
   ctx.workerAllowKinds = Object.fromEntries(Object.entries(s.fleet.allowKinds ?? {}).map(([id, k]) => [id, [...k]]));
   if (s.coordinator.maxConcurrency !== undefined) ctx.maxConcurrency = s.coordinator.maxConcurrency;
   if (s.coordinator.maxPendingPerClient !== undefined) ctx.maxPendingPerClient = s.coordinator.maxPendingPerClient;

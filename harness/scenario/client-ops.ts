@@ -14,7 +14,7 @@ import type { HistoryRecorder } from '../check/history.js';
 import type { Simulation } from '../sim/index.js';
 import type { ControlOp } from './schema-engine.js';
 import type { Submission } from './workload.js';
-import { handlerCall, type SimClient, simControl } from './sim-client.js';
+import { probeCall, type SimClient, simControl } from './sim-client.js';
 import { CANCEL_REASON } from './http-client.js';
 
 /** Schedules a submission's control requests once its execution ids are known. */
@@ -41,7 +41,7 @@ function control(sim: Simulation, client: SimClient, recorder: HistoryRecorder, 
 async function noteQueueStats(sim: Simulation, client: SimClient, recorder: HistoryRecorder, after: string): Promise<void> {
   const c = sim.coordinator.instance;
   if (c === null) return;
-  const r = await handlerCall(c)({ method: 'GET', path: '/api/v1/stats', headers: { authorization: `Bearer ${client.probe.read}` } });
+  const r = await probeCall(c)({ method: 'GET', path: '/api/v1/stats', headers: { authorization: `Bearer ${client.probe.read}` } });
   const b = r.body as { queueLength?: unknown; delayed?: unknown; byStatus?: Record<string, unknown> } | null;
   if (r.status !== 200 || typeof b?.queueLength !== 'number' || typeof b.delayed !== 'number') return;
   const count = (s: string): number => (typeof b.byStatus?.[s] === 'number' ? b.byStatus[s] : 0);

@@ -26,7 +26,7 @@ import type { ClientRead } from './schema-engine.js';
 import { DashboardReader } from './client-dashboard.js';
 import { readGauges } from './client-gauges.js';
 import { TokenAdmin } from './client-tokens.js';
-import { handlerCall, type SimClient } from './sim-client.js';
+import { probeCall, type SimClient } from './sim-client.js';
 
 interface Pass {
   coordinator: Coordinator;
@@ -89,7 +89,7 @@ export class ClientReads {
       pass ??= { coordinator: c, startedAt: sim.simulatedMs, cursor: null, items: [], openFilters: (this.passCount = (this.passCount + 1) % 2) === 0 };
       this.passes.set(r, pass);
       const q = `limit=${r.limit}${pass.openFilters ? '&status=&taskId=' : ''}${pass.cursor === null ? '' : `&cursor=${encodeURIComponent(pass.cursor)}`}`;
-      const res = await handlerCall(c)({ method: 'GET', path: `/api/v1/executions?${q}`, headers: { authorization: `Bearer ${client.probe.read}` } });
+      const res = await probeCall(c)({ method: 'GET', path: `/api/v1/executions?${q}`, headers: { authorization: `Bearer ${client.probe.read}` } });
       if (res.status !== 200) return void this.close(r, pass, sim, false, `a page (?${q}) was answered HTTP ${res.status}`, res.status);
       const b = res.body as PageBody;
       const listedAt = sim.simulatedMs;
@@ -142,7 +142,7 @@ export class ClientReads {
 
 /** The squall_messages_total samples of one GET /metrics, by `direction:type`; the HTTP status if refused. */
 async function messageCounters(c: Coordinator, client: SimClient): Promise<Record<string, number> | number> {
-  const res = await handlerCall(c)({ method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${client.probe.read}` } });
+  const res = await probeCall(c)({ method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${client.probe.read}` } });
   if (res.status !== 200 || typeof res.body !== 'string') return res.status;
   const messages: Record<string, number> = {};
   for (const m of res.body.matchAll(/^squall_messages_total\{([^}]*)\} (\S+)$/gm)) {

@@ -69,7 +69,45 @@ function workerDefaults(): CliDeployResult[] {
   ];
 }
 
-/** Every default above; `secretFile` holds a secret (the defaults of a secured deployment). */
+/** `resolve()` as a start runs it: what it gives, or `refused: <why>` (a start that throws). */
+function startOf<T>(resolve: () => T): T | string {
+  try {
+    return resolve();
+  } catch (err) {
+    return `refused: ${err instanceof Error ? err.message.slice(0, 120) : String(err)}`;
+  }
+}
+
+/** Slow heartbeats the flags allow alone, with no ceiling flag: [interval, timeout, lease]. */
+const SLOW_HEARTBEATS: readonly (readonly [number, number, number | undefined])[] = [
+  [30_000, 90_000, undefined],
+  [60_000, 180_000, 600_000],
+];
+
+/**
+ * The heartbeat flags given alone, past the adaptive ceiling's default:
+ * `--heartbeat-timeout-ms` above 60000 without `--heartbeat-timeout-max-ms`.
+ * `--help` gives each flag alone (the ceiling's 60000 is a default, not a
+ * bound on the timeout) and docs/PROTOCOL.md ("Adaptive timeout") clamps
+ * the adaptive timeout between the floor and a ceiling never below it: each
+ * must start, its timeout in force on a fast link the floor the operator
+ * gave. Blind set 17 #12 refused them (the default ceiling not raised), an
+ * option the user never gave; month-long-drain's coordinator among them.
+ */
+function slowHeartbeats(secretFile: string): CliDeployResult[] {
+  const out: CliDeployResult[] = [];
+  for (const [interval, timeout, lease] of SLOW_HEARTBEATS) {
+    const argv = ['--heartbeat-ms', String(interval), '--heartbeat-timeout-ms', String(timeout), ...(lease === undefined ? [] : ['--lease-ms', String(lease)])];
+    const expect = { starts: true, floor: timeout, ceilingAtLeastFloor: true };
+    const c = startOf(() => coordinatorFrom(argv, secretFile));
+    out.push(probe('coordinator-flags', `squall coordinator ${argv.join(' ')}`, expect, typeof c === 'string' ? c : { starts: true, floor: c.heartbeatTimeoutMs, ceilingAtLeastFloor: c.heartbeatTimeoutMaxMs >= c.heartbeatTimeoutMs }));
+    const w = startOf(() => workerFrom(argv.slice(0, 4)).config);
+    out.push(probe('worker-flags', `squall worker ${argv.slice(0, 4).join(' ')}`, expect, typeof w === 'string' ? w : { starts: true, floor: w.heartbeatTimeoutMs, ceilingAtLeastFloor: w.heartbeatTimeoutMaxMs >= (w.heartbeatTimeoutMs ?? 0) }));
+  }
+  return out;
+}
+
+/** Every default above and the slow heartbeats; `secretFile` holds a secret (the defaults of a secured deployment). */
 export function cliDefaultResults(secretFile: string): CliDeployResult[] {
-  return [...coordinatorDefaults(secretFile), ...workerDefaults()];
+  return [...coordinatorDefaults(secretFile), ...workerDefaults(), ...slowHeartbeats(secretFile)];
 }

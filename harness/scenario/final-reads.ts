@@ -15,7 +15,7 @@ import { heldMemory, idleGauges } from './hygiene-watch.js';
 import { noteUnattended } from './record-network.js';
 import type { EngineExtras } from './run-extras.js';
 import type { Scenario } from './schema.js';
-import { handlerCall, recordReadyz, type SimClient } from './sim-client.js';
+import { probeCall, recordReadyz, type SimClient } from './sim-client.js';
 import { floodEnd } from './sim-flood.js';
 import { readThrown } from './thrown-reads.js';
 import { readDashboard } from './ui-browser.js';
@@ -45,7 +45,7 @@ function noteResults(records: readonly (ExecutionRecord | undefined)[], note: No
 async function httpReads(instance: NonNullable<Simulation['coordinator']['instance']>, note: Note, client: SimClient, ids: readonly string[]): Promise<void> {
   await recordReadyz(instance, note, 'end');
   // The listing and stats as a client pages and reads them, at the final read's instant (promise 29).
-  note({ apiReads: await readListingAndStats(handlerCall(instance), client.probe.read, ids.length) });
+  note({ apiReads: await readListingAndStats(probeCall(instance), client.probe.read, ids.length) });
   // A browser on the dashboard at the same instant: its pages' headers and statuses, the graphs next to the listing (promise 29).
   const ui = await readDashboard(instance, client.probe.read, [...ids]);
   note({ uiPages: ui.pages });
@@ -64,9 +64,10 @@ export async function finalReads(sim: Simulation, scenario: Scenario, recorder: 
       // An answer a client could not read (http-answer.ts): noted below for promise 29, the other reads skipped.
       if (!(err instanceof HttpWireError)) throw err;
     }
-    const wire = wireFaults(instance);
-    if (wire.length > 0) note({ httpWire: [...wire] });
   }
+  // Every incarnation's, a killed one's too (http-answer.ts keys them by the process).
+  const wire = wireFaults(sim.coordinator);
+  if (wire.length > 0) note({ httpWire: [...wire] });
   const records = ids.map((id) => instance?.engine.getExecution(id));
   noteResults(records, note);
   // What a client reads of work whose task code threw a plain Error, a TypeError... (promise 16, promises-thrown.ts).
@@ -76,7 +77,7 @@ export async function finalReads(sim: Simulation, scenario: Scenario, recorder: 
   noteUnattended(sim, note);
   const idle = idleGauges(sim);
   if (idle !== undefined) note({ idleCoordinator: idle });
-  const held = heldMemory(sim);
+  const held = heldMemory(sim, recorder.history());
   if (held !== undefined) note({ heldMemory: held });
   // How long the store's writes took to commit, and what still waits (promise 19, promises-commit-latency.ts).
   note({ storeCommits: recorder.commitLatency.summary(sim.simulatedMs) });

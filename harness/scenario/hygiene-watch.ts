@@ -9,7 +9,7 @@
  * event hub holds against those its clients hold open.
  * harness/check/promises-hygiene.ts judges both.
  */
-import type { HistoryRecorder } from '../check/history.js';
+import type { HistoryRecord, HistoryRecorder } from '../check/history.js';
 import { isTerminal } from '../../system/core/index.js';
 import type { Simulation } from '../sim/index.js';
 
@@ -35,43 +35,69 @@ export function idleGauges(sim: Simulation): Record<string, unknown> | undefined
   return { intervals: c.host.clock.liveIntervals, bootIntervals: c.bootIntervals, hubStreams: c.instance.uiStreams(), openStreams: c.streams.open, intervalPaces: c.host.clock.intervalPaces() };
 }
 
-/** One per-execution map entry the checker judges (promises-held.ts): which map, whether it is work or an index, the execution and its status now (null: unknown, pruned). */
+/**
+ * One per-execution map entry the checker judges (promises-held.ts): which map, whether it is work or an
+ * index, the execution and its status now (null: unknown, pruned); for a map keyed by lease token, the token.
+ */
 interface HeldEntry {
   map: string;
   role: 'work' | 'index';
   id: string;
   status: string | null;
+  token?: string;
 }
 
 /** What a coordinator's engine or store exposes of its per-execution memory (Engine.heldExecutions, SqliteStore.heldExecutions). */
 interface HeldSeams {
-  heldExecutions?: () => { work: Record<string, string[]>; index: Record<string, string[]> } | Record<string, string[]>;
+  heldExecutions?: () => { work: Record<string, string[]>; index: Record<string, string[]>; leases?: Record<string, string[]> } | Record<string, string[]>;
 }
+
+type EngineHeld = { work: Record<string, string[]>; index: Record<string, string[]>; leases?: Record<string, string[]> };
 
 /** Largest number of entries noted (the counts say the rest). */
 const MAX_ENTRIES = 40;
 
+/** Each lease token the history names, with its execution (claims, releases, expiries, results: any event carrying both). */
+function leaseOwners(history: readonly HistoryRecord[]): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const r of history) {
+    const { leaseToken, executionId } = r.value as { leaseToken?: unknown; executionId?: unknown };
+    if (typeof leaseToken === 'string' && typeof executionId === 'string') owners.set(leaseToken, executionId);
+  }
+  return owners;
+}
+
+/** Every map as [name, role, execution ids, the lease tokens they came from (token-keyed maps)]. */
+function heldMaps(engine: EngineHeld | undefined, store: Record<string, string[]> | undefined, owners: ReadonlyMap<string, string>): [string, 'work' | 'index', string[], (string | undefined)[]][] {
+  const plain = (ids: string[]): (string | undefined)[] => ids.map(() => undefined);
+  return [
+    ...Object.entries(engine?.work ?? {}).map(([k, ids]): [string, 'work', string[], (string | undefined)[]] => [`engine.${k}`, 'work', ids, plain(ids)]),
+    ...Object.entries(engine?.index ?? {}).map(([k, ids]): [string, 'index', string[], (string | undefined)[]] => [`engine.${k}`, 'index', ids, plain(ids)]),
+    // Keyed by lease: a lease lives within its execution's life, so these are work maps of the tokens' executions.
+    ...Object.entries(engine?.leases ?? {}).map(([k, tokens]): [string, 'work', string[], (string | undefined)[]] => [`engine.${k}`, 'work', tokens.map((t) => owners.get(t) ?? t), tokens]),
+    ...Object.entries(store ?? {}).map(([k, ids]): [string, 'work', string[], (string | undefined)[]] => [`store.${k}`, 'work', ids, plain(ids)]),
+  ];
+}
+
 /**
  * The coordinator's per-execution memory now, as a note: every map's size and, for the checker, the
- * entries of ended (work maps) or unknown (every map) executions. Nothing while the coordinator is down.
+ * entries of ended (work maps) or unknown (every map) executions. Maps keyed by lease token are
+ * resolved to their executions through `history` (a token no event names reads as unknown).
+ * Nothing while the coordinator is down.
  */
-export function heldMemory(sim: Simulation): Record<string, unknown> | undefined {
+export function heldMemory(sim: Simulation, history: readonly HistoryRecord[]): Record<string, unknown> | undefined {
   const c = sim.coordinator.instance;
   if (c === null) return undefined;
-  const engine = (c.engine as HeldSeams).heldExecutions?.() as { work: Record<string, string[]>; index: Record<string, string[]> } | undefined;
+  const engine = (c.engine as HeldSeams).heldExecutions?.() as EngineHeld | undefined;
   const store = (sim.coordinator.store as HeldSeams | null)?.heldExecutions?.() as Record<string, string[]> | undefined;
-  const maps: [string, 'work' | 'index', string[]][] = [
-    ...Object.entries(engine?.work ?? {}).map(([k, ids]): [string, 'work', string[]] => [`engine.${k}`, 'work', ids]),
-    ...Object.entries(engine?.index ?? {}).map(([k, ids]): [string, 'index', string[]] => [`engine.${k}`, 'index', ids]),
-    ...Object.entries(store ?? {}).map(([k, ids]): [string, 'work', string[]] => [`store.${k}`, 'work', ids]),
-  ];
   const counts: Record<string, number> = {};
   const entries: HeldEntry[] = [];
-  for (const [map, role, ids] of maps) {
+  for (const [map, role, ids, tokens] of heldMaps(engine, store, leaseOwners(history))) {
     counts[map] = ids.length;
-    for (const id of ids) {
+    for (const [i, id] of ids.entries()) {
       const status = c.engine.getExecution(id)?.status ?? null;
-      if ((status === null || (role === 'work' && isTerminal(status))) && entries.length < MAX_ENTRIES) entries.push({ map, role, id, status });
+      const token = tokens[i];
+      if ((status === null || (role === 'work' && isTerminal(status))) && entries.length < MAX_ENTRIES) entries.push({ map, role, id, status, ...(token === undefined ? {} : { token }) });
     }
   }
   return { counts, entries };

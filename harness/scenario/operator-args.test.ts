@@ -66,5 +66,20 @@ describe('operator command lines in scenarios', () => {
     expect(contextFromScenario(both)).toMatchObject({ rttFactor: 1, workerRttFactor: 3 });
     expect(coordinatorIntent(['--rtt-factor', '0'])).toMatch(/must be a positive integer/);
   });
-});
 
+  it('takes the early-sync, store-thread, backoff and hand-back flags through the commands\' builders, and refuses the others with why', () => {
+    expect(coordinatorArgsConfig(['--no-early-sync'])).toMatchObject({ earlySync: false });
+    expect(coordinatorArgsConfig(['--retain-count', '5'])).not.toHaveProperty('earlySync');
+    expect(workerIntent(['--backoff', 'equal-jitter', '--backoff-max-ms', '800'])).toEqual({ concurrency: 1, allowKinds: [], backoff: { strategy: 'equal-jitter', initialMs: 100, maxMs: 800, multiplier: 2 } });
+    expect(workerIntent(['--hand-back-grace-ms', '0'])).toEqual({ concurrency: 1, allowKinds: [], handBackGraceMs: 0 });
+    expect(workerIntent(['--backoff', 'linear'])).toMatch(/--backoff takes none, full-jitter/);
+    expect(workerArgsConfig('w1', ['--backoff-initial-ms', '50', '--hand-back-grace-ms', '300'])).toEqual({ concurrency: 1, allowKinds: [], backoff: { strategy: 'full-jitter', initialMs: 50, maxMs: 10_000, multiplier: 2 }, handBackGraceMs: 300 });
+    expect(coordinatorIntent(['--no-compression'])).toMatch(/cannot be given to the simulation: the simulated network carries each frame as sent/);
+    expect(coordinatorIntent(['--api-auth', 'none'])).toMatch(/cannot be given to the simulation: the simulation's secret, signing, API tokens/);
+    expect(workerIntent(['--drain-timeout-ms', '100'])).toMatch(/the `drain` fault, whose timeoutMs/);
+    const f = parseScenario(scenario("fleet: { workers: 2, args: [--backoff-max-ms, '800', --hand-back-grace-ms, '300'] }").replace('fleet: { workers: 2 }\n', ''), 't.yaml');
+    expect([f.fleet.backoff.maxMs, contextFromScenario(f).handBackGraceMs]).toEqual([800, 300]);
+    expect(() => parseScenario(scenario('coordinator: { args: [--no-store-thread] }'), 't.yaml')).toThrow(/--no-store-thread .* needs coordinator\.store: sqlite/);
+    expect(() => parseScenario(scenario("faults: [{ at: 100, target: w1, action: { type: restart, args: [--backoff-max-ms, '5'] } }]"), 't.yaml')).toThrow(/read fleet-wide by the checker/);
+  });
+});

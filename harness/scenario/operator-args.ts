@@ -8,7 +8,8 @@
  * + coordinatorConfig, addWorkerOptions + workerConfig), so a flag dropped or
  * misread on the way is run, not bypassed. The I/O flags (listen address,
  * data dir, store, files, TLS) are left out: a flag outside the supported
- * lists is refused at load.
+ * lists is refused at load, those the simulation cannot honour with the
+ * reason (REFUSED_FLAGS: compression, security, the drain timeout).
  *
  * What the operator asked for is read here a second time, from the flags'
  * documented meaning (README, --help), not from the code under test: the
@@ -25,11 +26,27 @@ import type { WorkerConfig } from '../../system/worker/index.js';
 const COORDINATOR_ARG_FLAGS = [
   '--retain-count', '--retain-age', '--retain-sweep', '--max-pending', '--max-pending-per-client', '--max-concurrent', '--max-pending-handshakes',
   '--heartbeat-ms', '--heartbeat-timeout-ms', '--heartbeat-timeout-max-ms', '--no-adaptive-heartbeat', '--rtt-factor', '--lease-ms', '--breaker-threshold', '--breaker-reset-ms', '--no-breaker',
+  '--no-early-sync', '--no-store-thread',
 ] as const;
 /** `squall worker` flags a scenario may give (fleet.args; a restart's args: not the heartbeat ones, which the checker reads fleet-wide). */
-const WORKER_ARG_FLAGS = ['--concurrency', '--allow-kinds', '--heartbeat-ms', '--heartbeat-timeout-ms', '--heartbeat-timeout-max-ms', '--no-adaptive-heartbeat', '--rtt-factor'] as const;
+const WORKER_ARG_FLAGS = [
+  '--concurrency', '--allow-kinds', '--heartbeat-ms', '--heartbeat-timeout-ms', '--heartbeat-timeout-max-ms', '--no-adaptive-heartbeat', '--rtt-factor',
+  '--backoff', '--backoff-initial-ms', '--backoff-max-ms', '--backoff-multiplier', '--hand-back-grace-ms',
+] as const;
 /** Flags that take no value. */
-const BOOLEAN_FLAGS: readonly string[] = ['--no-adaptive-heartbeat', '--no-breaker'];
+const BOOLEAN_FLAGS: readonly string[] = ['--no-adaptive-heartbeat', '--no-breaker', '--no-early-sync', '--no-store-thread'];
+/** The worker's backoff flags (read fleet-wide by the checker: refused in a restart's args, and beside a group's own backoff). */
+export const WORKER_BACKOFF_FLAGS: readonly string[] = ['--backoff', '--backoff-initial-ms', '--backoff-max-ms', '--backoff-multiplier'];
+
+const SECURITY_WHY = "the simulation's secret, signing, API tokens, TLS and Host/Origin gates are the scenario's own fields (coordinator.secret, signMessages, allowedHosts, listen; fleet.tlsCa), and the deployment adversary runs these flags through the commands' own builders at start (promise 8)";
+/** Flags of the commands the simulation cannot honour, each with why (the rest of the unsupported ones are the harness's I/O). */
+const REFUSED_FLAGS: Readonly<Record<string, string>> = {
+  '--compression-threshold': 'the simulated network carries each frame as sent: permessage-deflate is the ws adapter\'s, live runs only',
+  '--no-compression': 'the simulated network carries each frame as sent: permessage-deflate is the ws adapter\'s, live runs only',
+  '--drain-timeout-ms': "a graceful stop is the `drain` fault, whose timeoutMs is the worker's --drain-timeout-ms: give it there",
+  '--command-env-allow': "the command kind's environment is the simulated host's; the deployment adversary probes the flag (promise 8)",
+  ...Object.fromEntries(['--secret', '--secret-file', '--sign-messages', '--no-sign-messages', '--api-auth', '--metrics-auth', '--bootstrap-token-file', '--tls-cert', '--tls-key', '--tls-ca', '--allowed-origins', '--allowed-hosts', '--insecure'].map((f) => [f, SECURITY_WHY])),
+};
 /** The worker's heartbeat flags (refused in a restart's args). */
 export const WORKER_HEARTBEAT_FLAGS: readonly string[] = ['--heartbeat-ms', '--heartbeat-timeout-ms', '--heartbeat-timeout-max-ms', '--no-adaptive-heartbeat', '--rtt-factor'];
 
@@ -57,10 +74,12 @@ export interface CoordinatorIntent {
   breaker?: false | { failureThreshold: number; resetTimeoutMs: number; halfOpenMaxCalls: number };
 }
 
-/** A worker's capabilities as the operator asked for them: a whole command line, so a flag not given takes the command's default (--help: concurrency 1, no dangerous kinds); the heartbeat family only when given. */
+/** A worker's capabilities as the operator asked for them: a whole command line, so a flag not given takes the command's default (--help: concurrency 1, no dangerous kinds); the heartbeat and backoff families and the hand-back grace only when given. */
 export interface WorkerIntent {
   concurrency: number;
   allowKinds: ('command' | 'container')[];
+  backoff?: { strategy: 'none' | 'full-jitter' | 'equal-jitter' | 'decorrelated-jitter'; initialMs: number; maxMs: number; multiplier: number };
+  handBackGraceMs?: number;
   heartbeatMs?: number;
   heartbeatTimeoutMs?: number;
   adaptiveHeartbeat?: boolean;
@@ -79,6 +98,8 @@ function argPairs(args: readonly string[], supported: readonly string[]): Map<st
       i -= 1;
       continue;
     }
+    const why = REFUSED_FLAGS[flag];
+    if (!supported.includes(flag) && why !== undefined) return `"${flag}" cannot be given to the simulation: ${why}`;
     if (!supported.includes(flag)) return `"${flag}" is not a flag a scenario may give here (supported: ${supported.join(', ')}; the I/O flags are the harness's)`;
     if (value === undefined || value.startsWith('--')) return `${flag} needs a value`;
     if (out.has(flag)) return `${flag} is given twice`;
@@ -142,11 +163,28 @@ export function workerIntent(args: readonly string[]): WorkerIntent | string {
   if (kinds.some((k) => k !== 'command' && k !== 'container')) return `--allow-kinds takes command and container, got ${kinds.join(',')}`;
   const hb = heartbeatIntent(p, false);
   if ([hb.heartbeatMs, hb.heartbeatTimeoutMs, hb.heartbeatTimeoutMaxMs].some((v) => v !== undefined && !(Number.isSafeInteger(v) && v > 0)) || !positiveFactor(hb.rttFactor)) return `the heartbeat values of ${args.join(' ')} must be positive integers`;
-  return { concurrency, allowKinds: kinds as WorkerIntent['allowKinds'], ...hb };
+  const backoff = backoffIntent(p);
+  if (typeof backoff === 'string') return backoff;
+  const grace = p.has('--hand-back-grace-ms') ? Number(p.get('--hand-back-grace-ms')) : undefined;
+  if (grace !== undefined && !(Number.isSafeInteger(grace) && grace >= 0)) return `--hand-back-grace-ms must be an integer >= 0, got ${p.get('--hand-back-grace-ms')}`;
+  return { concurrency, allowKinds: kinds as WorkerIntent['allowKinds'], ...hb, ...(backoff === undefined ? {} : { backoff }), ...(grace === undefined ? {} : { handBackGraceMs: grace }) };
 }
 
-/** What the simulation takes of the config `squall coordinator ARGS` builds: the engine's and admission always; the heartbeat, lease and breaker families when the args touch them. */
-type CoordinatorArgsConfig = Pick<CoordinatorConfig, 'maxPendingPerClient' | 'maxPendingHandshakes' | 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor' | 'leaseMs'> & { engine: NonNullable<CoordinatorConfig['engine']> };
+const STRATEGIES: readonly string[] = ['none', 'full-jitter', 'equal-jitter', 'decorrelated-jitter'];
+
+/** The backoff family when the args touch it, the flags not given at `squall worker --help`'s defaults (full-jitter, 100, 10000, 2), or a problem. */
+function backoffIntent(p: Map<string, string>): WorkerIntent['backoff'] | string | undefined {
+  if (!WORKER_BACKOFF_FLAGS.some((f) => p.has(f))) return undefined;
+  const strategy = p.get('--backoff') ?? 'full-jitter';
+  if (!STRATEGIES.includes(strategy)) return `--backoff takes ${STRATEGIES.join(', ')}, got ${strategy}`;
+  const [initialMs, maxMs, multiplier] = [Number(p.get('--backoff-initial-ms') ?? 100), Number(p.get('--backoff-max-ms') ?? 10_000), Number(p.get('--backoff-multiplier') ?? 2)];
+  if (!Number.isSafeInteger(initialMs) || initialMs < 0 || !Number.isSafeInteger(maxMs) || maxMs < 1) return `--backoff-initial-ms must be an integer >= 0 and --backoff-max-ms one >= 1`;
+  if (!(Number.isFinite(multiplier) && multiplier >= 1)) return `--backoff-multiplier must be a number >= 1, got ${p.get('--backoff-multiplier')}`;
+  return { strategy: strategy as NonNullable<WorkerIntent['backoff']>['strategy'], initialMs, maxMs, multiplier };
+}
+
+/** What the simulation takes of the config `squall coordinator ARGS` builds: the engine's and admission always; the heartbeat, lease and breaker families and the early sync when the args touch them. */
+type CoordinatorArgsConfig = Pick<CoordinatorConfig, 'maxPendingPerClient' | 'maxPendingHandshakes' | 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor' | 'leaseMs' | 'earlySync'> & { engine: NonNullable<CoordinatorConfig['engine']> };
 
 /** The config `squall coordinator ARGS` builds (its own options and coordinatorConfig), the parts the simulation takes (see CoordinatorArgsConfig). */
 export function coordinatorArgsConfig(args: readonly string[]): CoordinatorArgsConfig {
@@ -160,16 +198,21 @@ export function coordinatorArgsConfig(args: readonly string[]): CoordinatorArgsC
     ...defined({ maxPendingPerClient: c.maxPendingPerClient, maxPendingHandshakes: c.maxPendingHandshakes }),
     ...(touched(WORKER_HEARTBEAT_FLAGS) ? heartbeatConfig(c) : {}),
     ...(touched(['--lease-ms']) ? defined({ leaseMs: c.leaseMs }) : {}),
+    // --no-store-thread: the SQLite store commits in the event loop's thread, as the simulation's does without coordinator.sqliteThreadMs (validate-operator.ts).
+    ...(touched(['--no-early-sync']) ? defined({ earlySync: c.earlySync }) : {}),
   };
 }
 
-/** The capabilities (and, when the args touch them, the heartbeat settings) `squall worker --id ID ARGS` builds (its own options and workerConfig). */
-export function workerArgsConfig(id: string, args: readonly string[]): Pick<WorkerConfig, 'concurrency' | 'allowKinds' | 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor'> {
+/** The capabilities (and, when the args touch them, the heartbeat and backoff settings and the hand-back grace) `squall worker --id ID ARGS` builds (its own options and workerConfig). */
+export function workerArgsConfig(id: string, args: readonly string[]): Pick<WorkerConfig, 'concurrency' | 'allowKinds' | 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor' | 'backoff' | 'handBackGraceMs'> {
   const cmd = addWorkerOptions(new Command('worker').exitOverride());
   cmd.parse(['--coordinator', 'ws://coordinator:7000', '--id', id, ...args], { from: 'user' });
   const c = workerConfig(cmd.opts<WorkerFlags>(), undefined, undefined);
-  const heartbeat = args.some((a) => WORKER_HEARTBEAT_FLAGS.includes(a)) ? heartbeatConfig(c) : {};
-  return { concurrency: c.concurrency, ...(c.allowKinds === undefined ? {} : { allowKinds: c.allowKinds }), ...heartbeat };
+  const touched = (flags: readonly string[]): boolean => args.some((a) => flags.includes(a));
+  const heartbeat = touched(WORKER_HEARTBEAT_FLAGS) ? heartbeatConfig(c) : {};
+  const backoff = touched(WORKER_BACKOFF_FLAGS) && c.backoff !== undefined ? { backoff: c.backoff } : {};
+  const grace = touched(['--hand-back-grace-ms']) ? defined({ handBackGraceMs: c.handBackGraceMs }) : {};
+  return { concurrency: c.concurrency, ...(c.allowKinds === undefined ? {} : { allowKinds: c.allowKinds }), ...heartbeat, ...backoff, ...grace };
 }
 
 /** A command's heartbeat settings (the family's fields of its config). */

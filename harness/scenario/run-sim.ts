@@ -162,7 +162,7 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
  * (coordinator.args), as the command builds them from those flags (its own
  * addCoordinatorOptions and coordinatorConfig; operator-args.ts).
  */
-function admissionConfig(c: Scenario['coordinator']): Pick<CoordinatorConfig, 'maxPendingHandshakes' | 'maxPendingPerClient' | 'engine' | 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor' | 'leaseMs'> {
+function admissionConfig(c: Scenario['coordinator']): Pick<CoordinatorConfig, 'maxPendingHandshakes' | 'maxPendingPerClient' | 'engine' | 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor' | 'leaseMs' | 'earlySync'> {
   if (c.args !== undefined) {
     // The heartbeat, lease and breaker settings too when the flags give them (operator-args.ts coordinatorArgsConfig).
     const cli = coordinatorArgsConfig(c.args);

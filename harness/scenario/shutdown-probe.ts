@@ -13,7 +13,7 @@
  */
 import type { Coordinator } from '../../system/coordinator/index.js';
 import type { RunRecorder } from './driver.js';
-import { handlerCall, type SimClient } from './sim-client.js';
+import { probeCall, type SimClient } from './sim-client.js';
 
 interface Listed {
   executionId: string;
@@ -23,7 +23,7 @@ interface Listed {
 
 /** The first execution the listing shows with `status` (the probe's read token), if any. */
 async function firstWith(c: Coordinator, client: SimClient, status: string): Promise<Listed | undefined> {
-  const res = await handlerCall(c)({ method: 'GET', path: `/api/v1/executions?status=${status}&limit=1`, headers: { authorization: `Bearer ${client.probe.read}` } });
+  const res = await probeCall(c)({ method: 'GET', path: `/api/v1/executions?status=${status}&limit=1`, headers: { authorization: `Bearer ${client.probe.read}` } });
   return (res.body as { executions?: Listed[] } | null)?.executions?.[0];
 }
 
@@ -45,7 +45,7 @@ async function requests(c: Coordinator, client: SimClient): Promise<{ route: str
 export async function probeShutdown(c: Coordinator, client: SimClient, note: RunRecorder['note']): Promise<void> {
   for (const r of await requests(c, client)) {
     const headers = { authorization: `Bearer ${client.token}`, 'content-type': 'application/json' };
-    const res = await handlerCall(c)({ method: 'POST', path: r.path, headers, body: r.body });
+    const res = await probeCall(c)({ method: 'POST', path: r.path, headers, body: r.body });
     const code = (res.body as { error?: { code?: unknown } } | null)?.error?.code;
     const retryAfter = res.headers['retry-after'];
     note({ shutdownProbe: { method: 'POST', route: r.route, status: res.status, ...(typeof code === 'string' ? { code } : {}), ...(retryAfter === undefined ? {} : { retryAfter }) } });

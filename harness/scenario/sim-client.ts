@@ -11,7 +11,7 @@ import type { Random } from '../../system/core/index.js';
 import { CoordinatorHttp, type HttpAnswer, type HttpCall, lowerHeaders, parseBody, submitBody } from './http-client.js';
 import type { Simulation } from '../sim/index.js';
 import type { WireRequest } from '../sim/http-wire.js';
-import { readOffWire } from '../sim/http-answer.js';
+import { HttpWireError, readOffWire } from '../sim/http-answer.js';
 import { wireTo } from './client-shapes.js';
 import type { RunRecorder, SubmitHandlers } from './driver.js';
 import { datedAt, type Submission } from './workload.js';
@@ -96,7 +96,7 @@ export class SimClient {
   call(sim: Simulation, req: Parameters<HttpCall>[0]): Promise<HttpAnswer> {
     const c = sim.coordinator.instance;
     if (c === null) return Promise.reject(new Error(`${req.method} ${req.path}: the coordinator is down`));
-    return handlerCall(c)(req);
+    return probeCall(c)(req);
   }
 }
 
@@ -105,7 +105,7 @@ export class SimClient {
  * (no socket), in the shape of a real client's request (client-shapes.ts:
  * its connection, header spellings and scheme case).
  */
-export function handlerCall(c: Coordinator): HttpCall {
+function handlerCall(c: Coordinator): HttpCall {
   const wire = wireTo(c);
   return async (req) => {
     const q = req.path.indexOf('?');
@@ -122,6 +122,26 @@ export function handlerCall(c: Coordinator): HttpCall {
     const res = readOffWire(c, peer, await c.handleHttp(request), request.method);
     return { status: res.status, body: parseBody(res.body), headers: lowerHeaders(res.headers) };
   };
+}
+
+/** The status a probe records for an answer its client could not read (probeCall): no HTTP status at all. */
+const WIRE_FAILED = 0;
+
+/**
+ * handlerCall for the harness's probes (adversaries, client reads, the
+ * dashboard browser): an answer a client could not read off the wire
+ * (HttpWireError, http-answer.ts) is what the probe got, status 0 with the
+ * client's error code and message as the body's error, recorded and judged
+ * by the promise that reads the probe's record (and the fault itself by
+ * promise 29's httpWire note), never a crash of the run.
+ */
+export function probeCall(c: Coordinator): HttpCall {
+  const call = handlerCall(c);
+  return (req) =>
+    call(req).catch((err: unknown) => {
+      if (!(err instanceof HttpWireError)) throw err;
+      return { status: WIRE_FAILED, headers: {}, body: { error: { code: err.code, message: err.message } } };
+    });
 }
 
 /** A control request (cancel, pause, resume) through the coordinator's HTTP API. */
@@ -167,7 +187,7 @@ export function simSubmit(sim: Simulation, sub: Submission, h: SubmitHandlers, n
  * liveness fails exactly while the store cannot commit, judged at every read, before, during and after outages).
  */
 export async function recordReadyz(c: Coordinator, note: RunRecorder['note'], after: string): Promise<void> {
-  const call = handlerCall(c);
+  const call = probeCall(c);
   const [ready, live] = await Promise.all([call({ method: 'GET', path: '/readyz', headers: {} }), call({ method: 'GET', path: '/healthz', headers: {} })]);
   note({ readyz: ready.status, healthz: live.status, storeCheck: storeCheckOf(ready.body), after });
 }

@@ -10,7 +10,7 @@ import type { Coordinator } from '../../system/coordinator/index.js';
 import type { ExecutionRecord } from '../../system/core/index.js';
 import { isTerminal } from '../../system/core/index.js';
 import type { ThrownRead } from '../check/promises-thrown.js';
-import { handlerCall } from './sim-client.js';
+import { probeCall } from './sim-client.js';
 
 /** What the probe threw, if its params say it throws. */
 const throwsOf = (r: ExecutionRecord): string | undefined => {
@@ -20,7 +20,7 @@ const throwsOf = (r: ExecutionRecord): string | undefined => {
 
 /** The reads (see the file comment) of the ended executions among `records` whose task throws; undefined when there is none. */
 export async function readThrown(c: Coordinator, token: string, records: readonly (ExecutionRecord | undefined)[]): Promise<Record<string, ThrownRead> | undefined> {
-  const call = handlerCall(c);
+  const call = probeCall(c);
   const out: Record<string, ThrownRead> = {};
   for (const r of records) {
     const throws = r === undefined || !isTerminal(r.status) ? undefined : throwsOf(r);

@@ -22,7 +22,7 @@ import type { Coordinator } from '../../system/coordinator/index.js';
 import type { UiGraphRead } from '../check/promises-api-echoes.js';
 import type { UiListed, UiPageRead } from '../check/promises-ui-reads.js';
 import type { HttpAnswer, HttpCall } from './http-client.js';
-import { handlerCall } from './sim-client.js';
+import { probeCall } from './sim-client.js';
 
 /** Enough graphs to see every shape of a run, few enough to stay cheap. */
 const MAX_READS = 24;
@@ -129,7 +129,7 @@ async function readGraph(call: HttpCall, token: string, id: string): Promise<UiG
 
 /** The browser's reads (see the file comment), with the read token `token`, for the run's executions `ids`. */
 export async function readDashboard(c: Coordinator, token: string, ids: readonly string[]): Promise<DashboardReads> {
-  const call = handlerCall(c);
+  const call = probeCall(c);
   const listed = await readListed(call, token);
   const graphs: UiGraphRead[] = [];
   for (const id of graphIds(c, ids)) graphs.push(await readGraph(call, token, id));

@@ -8,7 +8,7 @@
  * through the commands' own functions (run-sim.ts).
  */
 import type { z } from 'zod';
-import { coordinatorIntent, WORKER_HEARTBEAT_FLAGS, workerIntent } from './operator-args.js';
+import { coordinatorIntent, WORKER_BACKOFF_FLAGS, WORKER_HEARTBEAT_FLAGS, workerIntent } from './operator-args.js';
 import { type Scenario, workerIds } from './schema.js';
 import { resolveTarget } from './targets.js';
 
@@ -29,16 +29,22 @@ export function validateOperatorArgs(s: Scenario, ctx: z.RefinementCtx): void {
       if (field !== undefined && !same(field, v)) problem(['coordinator', k], `coordinator.${k} ${JSON.stringify(field)} contradicts coordinator.args, which ask for ${JSON.stringify(v)}: say it once`);
     }
   }
+  if (s.coordinator.args?.includes('--no-store-thread') === true && (s.coordinator.store !== 'sqlite' || s.coordinator.sqliteThreadMs !== undefined)) {
+    problem(['coordinator', 'args'], '--no-store-thread commits SQLite in the event loop\'s thread: it needs coordinator.store: sqlite, and no coordinator.sqliteThreadMs (the simulated store thread it turns off)');
+  }
   const f = s.fleet.args === undefined ? undefined : workerIntent(s.fleet.args);
   if (typeof f === 'string') problem(['fleet', 'args'], f);
   else if (f !== undefined && s.fleet.allowKinds !== undefined && Object.values(s.fleet.allowKinds).some((k) => !same(k, f.allowKinds))) {
     problem(['fleet', 'allowKinds'], `fleet.allowKinds contradicts fleet.args, which allow [${f.allowKinds.join(', ')}] on every worker (none without --allow-kinds): say it once`);
   }
+  if (typeof f === 'object' && f.backoff !== undefined && s.fleet.groups.some((g) => g.backoff !== undefined)) {
+    problem(['fleet', 'args'], 'the backoff flags of fleet.args set every worker\'s backoff, so a group\'s own backoff would be overridden: say it once (fleet.groups[].backoff, or the flags)');
+  }
   s.faults.forEach((fault, i) => {
     if (fault.action.type !== 'restart' || fault.action.args === undefined) return;
     const w = workerIntent(fault.action.args);
     if (typeof w === 'string') problem(['faults', i, 'action', 'args'], w);
-    const hb = fault.action.args.find((a) => WORKER_HEARTBEAT_FLAGS.includes(a));
+    const hb = fault.action.args.find((a) => [...WORKER_HEARTBEAT_FLAGS, ...WORKER_BACKOFF_FLAGS, '--hand-back-grace-ms'].includes(a));
     if (hb !== undefined) problem(['faults', i, 'action', 'args'], `${hb} is read fleet-wide by the checker: give it in fleet.args, not in a restart's args`);
     const t = resolveTarget(s.fleet, fault.target);
     if (t.kind !== 'nodes' || t.nodes.coordinator) problem(['faults', i, 'target'], `a restart with args restarts workers with other \`squall worker\` flags; its target must be workers, not ${fault.target}`);
@@ -50,7 +56,7 @@ export function applyOperatorArgs(s: Scenario): Scenario {
   const c = s.coordinator.args === undefined ? {} : coordinatorIntent(s.coordinator.args);
   const f = s.fleet.args === undefined ? undefined : workerIntent(s.fleet.args);
   if (typeof c === 'string' || typeof f === 'string') return s;
-  const fleet = f === undefined ? s.fleet : { ...s.fleet, concurrency: f.concurrency, allowKinds: Object.fromEntries(workerIds(s.fleet).map((id) => [id, [...f.allowKinds]])), ...fleetHeartbeat(f) };
+  const fleet = f === undefined ? s.fleet : { ...s.fleet, concurrency: f.concurrency, allowKinds: Object.fromEntries(workerIds(s.fleet).map((id) => [id, [...f.allowKinds]])), ...fleetHeartbeat(f), ...(f.backoff === undefined ? {} : { backoff: { ...f.backoff } }) };
   return { ...s, coordinator: { ...s.coordinator, ...c }, fleet };
 }
 

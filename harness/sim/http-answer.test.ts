@@ -27,4 +27,14 @@ describe('readOffWire: an answer as a client reads it off the wire', () => {
     expect(readOffWire(c, peer, answer('{}')).body).toBe('{}');
     expect(readOffWire({}, peer, answer('{"big":1}'), 'HEAD').body).toBe('');
   });
+
+  it('keeps the faults met on every incarnation under its process (wireLine), so a killed one\'s are still noted', () => {
+    const line = {};
+    const first = { wireLine: line };
+    const second = { wireLine: line };
+    expect(readOffWire(first, peer, answer('ж', { 'content-length': '1' })).body).toBe('\ufffd');
+    expect(() => readOffWire(second, { ...peer, port: 1 }, answer('{}', { 'content-length': '9' }))).toThrow(HttpWireError);
+    expect(wireFaults(line)).toEqual([expect.stringMatching(/declared content-length 1 but its body is 2 UTF-8 byte/), expect.stringMatching(/other side closed/)]);
+    expect(wireFaults(first)).toBe(wireFaults(line));
+  });
 });

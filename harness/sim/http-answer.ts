@@ -73,17 +73,32 @@ export class HttpWireError extends Error {
 
 /** Bytes left on each kept-alive client connection (by peer address and port) of one coordinator incarnation. */
 const leftovers = new WeakMap<object, Map<string, Buffer>>();
-/** Each coordinator incarnation's answers whose framing was wrong, as clients met them (noted at the run's end: promise 29). */
+/**
+ * The answers whose framing was wrong, as clients met them, by coordinator
+ * process (every incarnation's together; noted at the run's end: promise 29).
+ */
 const faults = new WeakMap<object, string[]>();
 
-/** The framing faults clients met on `coordinator`'s answers so far (see readOffWire). */
+/**
+ * The process a coordinator incarnation belongs to: the simulation's wired
+ * incarnation carries it as `wireLine` (harness/sim/processes.ts), so the
+ * faults a client met on an incarnation killed since are still noted at the
+ * end; any other coordinator object is its own line.
+ */
+function lineOf(coordinator: object): object {
+  const line = (coordinator as { wireLine?: unknown }).wireLine;
+  return typeof line === 'object' && line !== null ? line : coordinator;
+}
+
+/** The framing faults clients met on the answers of `coordinator` (an incarnation, or its process) so far (see readOffWire). */
 export function wireFaults(coordinator: object): readonly string[] {
-  return faults.get(coordinator) ?? [];
+  return faults.get(lineOf(coordinator)) ?? [];
 }
 
 function fault(coordinator: object, message: string): void {
-  const list = faults.get(coordinator);
-  if (list === undefined) faults.set(coordinator, [message]);
+  const line = lineOf(coordinator);
+  const list = faults.get(line);
+  if (list === undefined) faults.set(line, [message]);
   else if (list.length < 20 && !list.includes(message)) list.push(message);
 }
 

@@ -166,7 +166,7 @@ export class CoordinatorProcess {
     // Bodies and streams through the real server's plumbing (http-plumbing.ts), outside any broken variant's wrapper.
     const plumbed = viaServerPlumbing(wrapHttp === undefined ? coordinator.handleHttp : wrapHttp(coordinator.handleHttp), this.env.random.fork(`http-bytes-${incarnation}`));
     const handleHttp = this.streams.wrap(plumbed);
-    const wired = { ...coordinator, handleHttp };
+    const wired = { ...coordinator, handleHttp, wireLine: this }; // wireLine: the process (http-answer.ts)
     if (this.host.isAlive(incarnation)) this.instance = wired;
     return wired;
   }

@@ -37,6 +37,11 @@ export class CircuitBreakers {
     private readonly onReopenable: () => void = () => {},
   ) {}
 
+  /** The executions held as half-open trials, every kind's (read by the harness's memory rule, Engine.heldExecutions). */
+  trialIds(): ExecutionId[] {
+    return [...this.kinds.values()].flatMap((b) => [...b.trials]);
+  }
+
   /** Current state of one kind (an open breaker past its reset time reads half-open). */
   state(kind: string): BreakerState {
     const b = this.kinds.get(kind);

@@ -95,6 +95,8 @@ export abstract class EngineLeases extends EngineState {
     this.timeouts.delete(id);
     this.breakers.onRelease(rec.kind, id);
     this.pauseRequested.delete(id);
+    // An unconfirmed mark is read only while its lease lives (a rollback's reload marks it again).
+    this.unconfirmed.delete(lease.token);
     this.defer({ type: 'lease_released', ...fields, reason });
     this.requestWake();
   }

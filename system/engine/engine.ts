@@ -207,14 +207,16 @@ export class Engine extends EngineControl implements EngineForCoordinator, Engin
   /** Can the store commit? What /readyz reports; while not ok, writes get 503 store_unavailable. */
   /**
    * What the engine holds in memory per execution, map by map: `work` holds only executions under way (an
-   * ended one leaves them), `index` only executions the engine still knows (a pruned one leaves them).
+   * ended one leaves them), `index` only executions the engine still knows (a pruned one leaves them),
+   * `leases` the maps keyed by lease token (lost leases whose loss has not committed, leases a reload
+   * left unconfirmed), whose tokens the harness resolves to their executions: work too.
    * Read by the harness's memory-hygiene rule (promise 35, harness/check/promises-held.ts).
    */
-  heldExecutions(): { work: Record<string, string[]>; index: Record<string, string[]> } {
+  heldExecutions(): { work: Record<string, string[]>; index: Record<string, string[]>; leases: Record<string, string[]> } {
     const keys = (m: { keys(): Iterable<string> }): string[] => [...m.keys()];
-    const work = { leased: keys(this.leased), timeouts: keys(this.timeouts), pauseRequested: keys(this.pauseRequested), pendingSubmits: keys(this.pendingSubmits), ready: this.ready.ids(), delayed: this.delayed.ids(), byWorker: [...this.byWorker.values()].flatMap((s) => [...s]) };
+    const work = { leased: keys(this.leased), timeouts: keys(this.timeouts), pauseRequested: keys(this.pauseRequested), pendingSubmits: keys(this.pendingSubmits), ready: this.ready.ids(), delayed: this.delayed.ids(), byWorker: [...this.byWorker.values()].flatMap((s) => [...s]), breakerTrials: this.breakers.trialIds() };
     const index = { seqOf: keys(this.seqOf), byKey: [...this.byKey.values()], dependents: [...this.dependents].flatMap(([id, ds]) => [id, ...ds]), deferredEvents: keys(this.deferredEvents), pendingCommits: keys(this.pendingCommits) };
-    return { work, index };
+    return { work, index, leases: { lostLeases: keys(this.lostLeases), unconfirmed: keys(this.unconfirmed) } };
   }
 
   storeHealth(): StoreHealthStatus {
