@@ -12,7 +12,7 @@
  * Used by tests/cli/flag-agreement.property.test.ts (the real commands) and
  * tests/sim/broken-flags33.test.ts (a rule dropped: caught).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
@@ -28,10 +28,10 @@ import { builtinTaskKinds } from '../../system/tasks/index.js';
 import { Worker } from '../../system/worker/index.js';
 
 /** Files the generated flags point at: a secret, a PEM certificate and key (never read by a socket: the transport is inert). */
-function fixtureFiles(): { secret: string; cert: string; key: string; dataDir: string } {
+function fixtureFiles(): { dir: string; secret: string; cert: string; key: string; dataDir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'squall-flag-agreement-'));
   const put = (name: string, text: string): string => (writeFileSync(join(dir, name), text, { mode: 0o600 }), join(dir, name));
-  return { secret: put('secret', 'flag-agreement-secret\n'), cert: put('cert.pem', '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n'), key: put('key.pem', '-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n'), dataDir: join(dir, 'data') };
+  return { dir, secret: put('secret', 'flag-agreement-secret\n'), cert: put('cert.pem', '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n'), key: put('key.pem', '-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n'), dataDir: join(dir, 'data') };
 }
 
 /** A transport that listens nowhere and never connects: what is judged is the start, not the network. */
@@ -166,7 +166,7 @@ export async function flagDisagreement(command: 'coordinator' | 'worker', seed: 
     command === 'coordinator'
       ? fc.asyncProperty(coordinatorArgv(files), async (argv) => judge('coordinator', argv, await parse<CoordinatorFlags>(coordinatorCommand, 'coordinator', argv), startCoordinator, tally))
       : fc.asyncProperty(workerArgv(files), async (argv) => judge('worker', argv, await parse<WorkerFlags>(workerCommand, 'worker', argv), startWorker, tally));
-  const out = await fc.check(property, { seed, numRuns });
+  const out = await fc.check(property, { seed, numRuns }).finally(() => rmSync(files.dir, { recursive: true, force: true }));
   if (!out.failed) return tally;
   return { ...tally, found: out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance) };
 }
