@@ -111,6 +111,22 @@ export default tseslint.config(
       'no-restricted-imports': ['error', rawImports],
     },
   },
+  {
+    // system/: no mutable module-level binding (session 33: child-spawn.ts's routed spawn hook, set by the
+    // harness around one call). State a process owns goes through its deps, as Clock and Random do: a module
+    // is shared by every process a simulation runs and by every run in one test process.
+    files: ['system/**/*.ts'],
+    ignores: ['system/**/*.test.ts', 'system/**/testing.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['Program > VariableDeclaration', 'Program > ExportNamedDeclaration > VariableDeclaration'].map((at) => ({
+          selector: `${at}[kind!='const']`,
+          message: 'No mutable module-level binding in system/: a module is shared by every simulated process. Pass it through the deps (a seam, as Clock, Random and spawn are).',
+        })),
+      ],
+    },
+  },
   ...harnessBlocks,
   {
     // harness/ root files (version.ts) and scripts/: system/ only through its index files.

@@ -22,7 +22,7 @@ import { type WorkerConfig, Worker, type WorkerDeps } from '../../system/worker/
 import { type CommitObserver, observeCommits } from './commit-observer.js';
 import { SimSqliteStore } from './sim-sqlite-store.js';
 import type { Host } from './host.js';
-import type { ResourceWiring } from './resources/sim-resources.js';
+import { noRealProcess, type ResourceWiring } from './resources/sim-resources.js';
 import { virtualCpu } from './virtual-cpu.js';
 import { StreamCounter } from './idle-gauges.js';
 import { viaServerPlumbing } from './http-plumbing.js';
@@ -274,6 +274,7 @@ export class WorkerProcess {
       logger: this.env.logger.child({ process: this.id, incarnation }),
       events: this.env.events,
       cpu: virtualCpu(clock, this.host),
+      spawn: noRealProcess,
       taskKinds: this.env.workerKinds?.(this.host, this.options.config?.secret) ?? this.env.taskKinds,
       marks: this.env.marks,
       traceRtt: true,

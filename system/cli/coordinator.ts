@@ -14,7 +14,8 @@ import { durationOption, openCoordinatorStore, recoveredSummary } from './coordi
 import { fileEventSink } from './event-file.js';
 import { createLogger } from './logger.js';
 import { addSecurityOptions, securityConfig, type SecurityFlags } from './coordinator-security.js';
-import { intOption } from './options.js';
+import { coordinatorFlagConflict, MAX_DURATION_MS, refuseConflictingFlags } from './flag-rules.js';
+import { choiceOption, intOption, numberOption, textOption } from './options.js';
 import { coordinatorShutdown } from './shutdown.js';
 import { onShutdownSignal } from './signals.js';
 
@@ -50,25 +51,29 @@ export interface CoordinatorFlags extends SecurityFlags {
 }
 
 export function registerCoordinatorCommand(program: Command): void {
-  const cmd = program.command('coordinator').description('run a coordinator: WebSocket for workers and the HTTP API on one port');
-  addSecurityOptions(addCoordinatorOptions(cmd)).action(runCoordinator);
+  coordinatorCommand(program.command('coordinator').description('run a coordinator: WebSocket for workers and the HTTP API on one port'), runCoordinator);
+}
+
+/** Every flag of `squall coordinator`, the combinations it refuses before `action` runs, and the action. */
+export function coordinatorCommand(cmd: Command, action: (flags: CoordinatorFlags) => void | Promise<void>): Command {
+  return refuseConflictingFlags(addSecurityOptions(addCoordinatorOptions(cmd)), coordinatorFlagConflict).action(action);
 }
 
 /** The coordinator's own flags (the security flags are coordinator-security.ts'). */
 export function addCoordinatorOptions(cmd: Command): Command {
   return cmd
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--host <host>', 'address to listen on', textOption('--host', 253), '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 = any free port)', intOption('--port', 0, 65535), 7070)
     .option('--data-dir <dir>', 'directory of the SQLite store (default .squall-data)')
-    .option('--store <kind>', 'store kind: sqlite (default, durable) or memory (lost on exit)')
-    .option('--heartbeat-ms <ms>', 'heartbeat interval', intOption('--heartbeat-ms', 10), 1000)
-    .option('--heartbeat-timeout-ms <ms>', 'silence after which a connection is dead (default 3x heartbeat)', intOption('--heartbeat-timeout-ms', 10))
-    .option('--heartbeat-timeout-max-ms <ms>', 'ceiling of the adaptive heartbeat timeout (default 60000)', intOption('--heartbeat-timeout-max-ms', 10))
+    .option('--store <kind>', 'store kind: sqlite (default, durable) or memory (lost on exit)', choiceOption('--store', ['sqlite', 'memory'] as const))
+    .option('--heartbeat-ms <ms>', 'heartbeat interval', intOption('--heartbeat-ms', 10, MAX_DURATION_MS), 1000)
+    .option('--heartbeat-timeout-ms <ms>', 'silence after which a connection is dead (default 3x heartbeat)', intOption('--heartbeat-timeout-ms', 10, MAX_DURATION_MS))
+    .option('--heartbeat-timeout-max-ms <ms>', 'ceiling of the adaptive heartbeat timeout (default 60000)', intOption('--heartbeat-timeout-max-ms', 10, MAX_DURATION_MS))
     .option('--no-adaptive-heartbeat', 'keep the heartbeat timeout fixed at --heartbeat-timeout-ms instead of adapting it to the measured RTT')
-    .option('--rtt-factor <k>', 'adaptive timeout = clamp(heartbeat + k * (srtt + 4 * rttvar), timeout, max); default 2', Number)
+    .option('--rtt-factor <k>', 'adaptive timeout = clamp(heartbeat + k * (srtt + 4 * rttvar), timeout, max); default 2', numberOption('--rtt-factor', 1, 100))
     .option('--max-pending-handshakes <n>', 'handshakes admitted at once; more are closed 4503 with a retry-after hint (default 256)', intOption('--max-pending-handshakes', 1))
     .option('--no-early-sync', "do not offer the early sync (workers then send their held-task report after 'registered': one more round trip)")
-    .option('--lease-ms <ms>', 'lease duration; renewed by worker heartbeats', intOption('--lease-ms', 100), 15000)
+    .option('--lease-ms <ms>', 'lease duration; renewed by worker heartbeats', intOption('--lease-ms', 100, MAX_DURATION_MS), 15000)
     .option('--compression-threshold <bytes>', 'permessage-deflate for frames at least this long', intOption('--compression-threshold', 0))
     .option('--no-compression', 'disable permessage-deflate')
     .option('--max-concurrent <n>', 'global limit of executions running at once', intOption('--max-concurrent', 1))

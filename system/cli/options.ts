@@ -4,6 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
+import { DANGEROUS_KINDS } from '../tasks/kind.js';
+import { checkEnvAllowList } from '../tasks/command.js';
 
 export function intOption(name: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -102,4 +104,52 @@ export function readPemFile(path: string, flag: string): string {
   }
   if (!text.includes('-----BEGIN ')) throw new InvalidArgumentError(`${flag} ${path} is not a PEM file (no "-----BEGIN" line)`);
   return text;
+}
+
+/** Commander parser for a finite number flag within [min, max]. */
+export function numberOption(name: string, min: number, max = Infinity) {
+  const range = max === Infinity ? `a number >= ${min}` : `a number between ${min} and ${max}`;
+  return (value: string): number => {
+    const n = value.trim() === '' ? NaN : Number(value);
+    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be ${range}, got "${value}"`);
+    return n;
+  };
+}
+
+/** Commander parser for a non-empty text flag of at most `max` characters. */
+export function textOption(name: string, max: number) {
+  return (value: string): string => {
+    if (value === '' || value.length > max) throw new InvalidArgumentError(`${name} must be 1 to ${max} characters, got ${value.length}`);
+    return value;
+  };
+}
+
+/** Commander parser for a coordinator URL: ws:// or wss:// (worker/config.ts refuses any other). */
+export function wsUrlOption(name: string) {
+  return (value: string): string => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new InvalidArgumentError(`${name} must be a URL like ws://127.0.0.1:7070, got "${value}"`);
+    }
+    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new InvalidArgumentError(`${name} must use ws:// or wss://, got "${value}"`);
+    return value;
+  };
+}
+
+/** Commander parser for --allow-kinds: a list of the kinds that need opting in (DANGEROUS_KINDS). */
+export function allowKindsOption(value: string): string[] {
+  const kinds = listOption(value);
+  for (const k of kinds) if (!DANGEROUS_KINDS.has(k)) throw new InvalidArgumentError(`--allow-kinds takes ${[...DANGEROUS_KINDS].join(', ')} (the kinds that need opting in), got "${k}"`);
+  return kinds;
+}
+
+/** Commander parser for --command-env-allow: variable names, never a worker secret (tasks/command.ts). */
+export function envAllowOption(value: string): string[] {
+  try {
+    return checkEnvAllowList(listOption(value));
+  } catch (err) {
+    throw new InvalidArgumentError(`--command-env-allow: ${(err as Error).message}`);
+  }
 }

@@ -14,7 +14,8 @@ import { wsTransport } from '../transport/index.js';
 import type { WorkerConfig } from '../worker/config.js';
 import { Worker } from '../worker/worker.js';
 import { createLogger } from './logger.js';
-import { choiceOption, intOption, listOption, readPemFile, resolveSecret } from './options.js';
+import { refuseConflictingFlags, workerFlagConflict } from './flag-rules.js';
+import { allowKindsOption, choiceOption, envAllowOption, intOption, numberOption, readPemFile, resolveSecret, textOption, wsUrlOption } from './options.js';
 import { workerShutdown } from './shutdown.js';
 import { onShutdownSignal } from './signals.js';
 
@@ -48,30 +49,35 @@ export interface WorkerFlags {
 
 export function registerWorkerCommand(program: Command): void {
   const cmd = program.command('worker').description('run a worker that takes tasks from a coordinator and reconnects through any network weather');
-  addWorkerOptions(cmd).action(runWorker);
+  workerCommand(cmd, runWorker);
+}
+
+/** Every flag of `squall worker`, the combinations it refuses before `action` runs, and the action. */
+export function workerCommand(cmd: Command, action: (flags: WorkerFlags) => void | Promise<void>): Command {
+  return refuseConflictingFlags(addWorkerOptions(cmd), workerFlagConflict).action(action);
 }
 
 /** The worker command's flags. */
 export function addWorkerOptions(cmd: Command): Command {
   return cmd
-    .requiredOption('--coordinator <url>', 'coordinator WebSocket URL, e.g. ws://127.0.0.1:7070')
-    .requiredOption('--id <id>', 'unique worker id')
+    .requiredOption('--coordinator <url>', 'coordinator WebSocket URL, e.g. ws://127.0.0.1:7070', wsUrlOption('--coordinator'))
+    .requiredOption('--id <id>', 'unique worker id', textOption('--id', 200))
     .option('--concurrency <n>', 'tasks run at once', intOption('--concurrency', 1, 10000), 1)
     .option('--secret-file <path>', 'file holding the shared secret (or $SQUALL_SECRET_FILE / $SQUALL_SECRET)')
     .option('--secret <secret>', 'shared secret (visible in ps: prefer --secret-file or $SQUALL_SECRET)')
-    .option('--allow-kinds <list>', 'dangerous task kinds this worker may run: command,container (default: none)', listOption)
-    .option('--command-env-allow <list>', 'worker environment variables passed to command tasks (comma-separated; never SQUALL_SECRET/SQUALL_TOKEN)', listOption)
+    .option('--allow-kinds <list>', 'dangerous task kinds this worker may run: command,container (default: none)', allowKindsOption)
+    .option('--command-env-allow <list>', 'worker environment variables passed to command tasks (comma-separated; never SQUALL_SECRET/SQUALL_TOKEN)', envAllowOption)
     .option('--tls-ca <pem>', 'CA certificate to trust for a wss:// coordinator (a private CA, or its own certificate)')
     .option('--insecure', 'run without a secret against a non-loopback coordinator (it cannot be told from an impostor)')
     .option('--backoff <strategy>', `reconnect backoff: ${STRATEGIES.join(' | ')}`, choiceOption('--backoff', STRATEGIES), 'full-jitter')
     .option('--backoff-initial-ms <ms>', 'first reconnect delay', intOption('--backoff-initial-ms', 0), 100)
     .option('--backoff-max-ms <ms>', 'cap on the reconnect delay (applied before jitter)', intOption('--backoff-max-ms', 0), 10000)
-    .option('--backoff-multiplier <x>', 'growth factor per attempt', Number, 2)
+    .option('--backoff-multiplier <x>', 'growth factor per attempt', numberOption('--backoff-multiplier', 1), 2)
     .option('--heartbeat-ms <ms>', 'heartbeat interval', intOption('--heartbeat-ms', 10), 1000)
     .option('--heartbeat-timeout-ms <ms>', "silence after which the link is dead; with adaptive timeouts the floor (default: the coordinator's)", intOption('--heartbeat-timeout-ms', 10))
     .option('--heartbeat-timeout-max-ms <ms>', 'ceiling of the adaptive heartbeat timeout (default 60000)', intOption('--heartbeat-timeout-max-ms', 10))
     .option('--no-adaptive-heartbeat', 'keep the heartbeat timeout fixed instead of adapting it to the measured RTT')
-    .option('--rtt-factor <k>', 'adaptive timeout = clamp(heartbeat + k * (srtt + 4 * rttvar), timeout, max); default 2', Number)
+    .option('--rtt-factor <k>', 'adaptive timeout = clamp(heartbeat + k * (srtt + 4 * rttvar), timeout, max); default 2', numberOption('--rtt-factor', 1, 100))
     .option('--drain-timeout-ms <ms>', 'how long a graceful stop waits for held tasks', intOption('--drain-timeout-ms', 0), 30000)
     .option('--hand-back-grace-ms <ms>', 'after the drain timeout, how long the link stays open for the aborted tasks to be handed back', intOption('--hand-back-grace-ms', 0), 2000)
     .option('--log-level <level>', 'trace|debug|info|warn|error')

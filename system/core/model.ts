@@ -83,7 +83,11 @@ export interface ExecutionRecord {
   metadata: Record<string, unknown>;
   idempotencyKey: string | undefined;
   status: ExecutionStatus;
-  /** Attempts started so far. */
+  /**
+   * Attempts so far: every claim, but one its holder handed back without
+   * starting it (a refusal at capacity, a pause or cancel before the start),
+   * whose number the next claim takes again with a new lease token.
+   */
   attempts: number;
   result: unknown;
   error: { code: string; message: string } | undefined;

@@ -12,6 +12,9 @@ import type {
 import { CommittedCore } from './committed.js';
 import { type CheckpointRecord, type ExecutionRecord, isTerminal } from '../core/model.js';
 
+/** Outcomes by which a holder hands an attempt back without having run it, when it never started it. */
+const UNSTARTED_HANDBACKS: ReadonlySet<string> = new Set(['revoked', 'paused', 'cancelled']);
+
 /** The coordinator seam (EngineForCoordinator) on top of CommittedCore; extended by EngineControl and Engine. */
 export abstract class EngineAttempts extends CommittedCore {
   /** Checkpoint writes in their commit window, by execution: a copy re-sent meanwhile waits for the verdict. */
@@ -144,6 +147,9 @@ export abstract class EngineAttempts extends CommittedCore {
       void this.transition(rec, 'running', undefined, 'interim');
       this.marks.hit('engine.started-folded');
     }
+    // A hand-back of an attempt its holder never started (a refusal at capacity, a pause or cancel
+    // before the start) ran nothing: its number is given back to the next claim (its lease token stays spent).
+    if (rec.status === 'preparing' && UNSTARTED_HANDBACKS.has(report.outcome)) rec.attempts -= 1;
     const p = this.recordOutcome(rec, report.outcome, report.result, report.error);
     this.flushWake();
     await p;

@@ -103,6 +103,41 @@ describe('Engine: outcomes a worker reports besides completed and failed', () =>
     expect(engine.getExecution(rec.executionId)?.status).toBe('completed');
   });
 
+  it('a hand-back of an attempt never started (a refusal at capacity) gives its attempt number back; a started one keeps it', async () => {
+    const { engine, store } = await startEngine();
+    const rec = await engine.scheduleTask({ kind: 'echo' });
+    const refused = claim(engine);
+    expect(refused.attempt).toBe(1);
+    await engine.onResult(report(refused, 'revoked'));
+    expect(engine.getExecution(rec.executionId)?.attempts).toBe(0);
+    expect((await store.loadAll()).find((r) => r.executionId === rec.executionId)?.attempts).toBe(0);
+    const again = claim(engine, W2);
+    expect(again).toMatchObject({ attempt: 1 });
+    expect(again.leaseToken).not.toBe(refused.leaseToken);
+    expect(await engine.onResult(report(refused, 'completed'))).toBe('duplicate');
+    await engine.onStarted(again.executionId, again.attempt, again.leaseToken);
+    await engine.onResult(report(again, 'revoked'));
+    expect(engine.getExecution(rec.executionId)?.attempts).toBe(1);
+    const third = claim(engine);
+    expect(third.attempt).toBe(2);
+    await engine.onResult(report(third, 'completed', { started: true }));
+    expect(engine.getExecution(rec.executionId)).toMatchObject({ status: 'completed', attempts: 2 });
+  });
+
+  it('a pause or cancel handed back before the start does not count the attempt', async () => {
+    const { engine } = await startEngine();
+    const p = await engine.scheduleTask({ kind: 'echo' });
+    const a = claim(engine);
+    await engine.pauseExecution(p.executionId);
+    await engine.onResult(report(a, 'paused'));
+    expect(engine.getExecution(p.executionId)).toMatchObject({ status: 'paused', attempts: 0 });
+    const c = await engine.scheduleTask({ kind: 'echo' });
+    const b = claim(engine);
+    expect(b.executionId).toBe(c.executionId);
+    await engine.onResult(report(b, 'cancelled'));
+    expect(engine.getExecution(c.executionId)).toMatchObject({ status: 'cancelled', attempts: 0 });
+  });
+
   it('revoked while a pause was requested: paused, not queued', async () => {
     const { engine } = await startEngine();
     const rec = await engine.scheduleTask({ kind: 'echo' });

@@ -1,28 +1,15 @@
 /**
- * The raw process start the command kind's node adapter calls
- * (command.ts `nodeSpawn`): node's child_process.spawn, unless a simulation
- * routes one call to its process table (`routeSpawn`), so the options
- * production passes (shell, stdio, env, cwd) reach the simulated table as
- * production built them. An adapter: its one module-level hook is set only
- * for the span of one synchronous call and restored after it.
+ * The production binding of the task context's `spawn` seam (kind.ts
+ * `RawSpawn`): node's child_process.spawn, called as node's spawn is. A
+ * worker hands it to every attempt (TaskContext.spawn) unless its deps give
+ * another (WorkerDeps.spawn: the simulation gives each attempt its host's
+ * simulated process table, through the same seam), so the options the
+ * command kind builds (shell, stdio, env, cwd) reach whichever table runs
+ * the child as production built them. An adapter: the only module of
+ * system/ that starts processes.
  */
-import { spawn as childSpawn, type SpawnOptions } from 'node:child_process';
+import { spawn as childSpawn } from 'node:child_process';
+import type { CommandChild, RawSpawn } from './kind.js';
 
-/** A process start as node's spawn is called: program, arguments, options. */
-export type RawSpawn = (program: string, args: readonly string[], options: SpawnOptions) => unknown;
-
-let routed: RawSpawn | undefined;
-
-/** node's spawn, or the routed start while `routeSpawn` runs. */
-export const spawn = ((program: string, args: readonly string[], options: SpawnOptions): unknown => (routed ?? childSpawn)(program, args, options)) as unknown as typeof childSpawn;
-
-/** Runs `fn` with every raw start inside it (synchronously) going to `raw` instead of node's spawn. */
-export function routeSpawn<T>(raw: RawSpawn, fn: () => T): T {
-  const before = routed;
-  routed = raw;
-  try {
-    return fn();
-  } finally {
-    routed = before;
-  }
-}
+/** node's spawn (a ChildProcess with piped stdout and stderr satisfies CommandChild). */
+export const nodeSpawn: RawSpawn = (program, args, options) => childSpawn(program, [...args], options) as unknown as CommandChild;

@@ -11,10 +11,9 @@
  * (SQUALL_SECRET, SQUALL_TOKEN, ...) can never be allow-listed.
  */
 import type { TimerHandle } from '../core/clock.js';
-import { spawn } from './child-spawn.js';
 import { z } from 'zod';
 import { ErrorCode, SquallError } from '../core/errors.js';
-import { defineTaskKind, type TaskContext, type TaskKind } from './kind.js';
+import { type CommandChild, defineTaskKind, type RawSpawn, type TaskContext, type TaskKind } from './kind.js';
 // The output tail keeps the last 64 KiB of each stream, from a whole character on (tail.ts).
 import { OutputTail as Tail, TAIL_BYTES } from './tail.js';
 
@@ -50,34 +49,25 @@ export function commandEnv(from: NodeJS.ProcessEnv, allow: readonly string[], ta
   return { ...out, ...task };
 }
 
-/** A spawned child as the command kind uses it (node's ChildProcess with piped stdout and stderr satisfies it). */
-export interface CommandChild {
-  readonly stdout: { on(event: 'data', fn: (b: Buffer) => void): unknown };
-  readonly stderr: { on(event: 'data', fn: (b: Buffer) => void): unknown };
-  on(event: 'error', fn: (err: Error) => void): unknown;
-  on(event: 'close', fn: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
-  kill(signal: NodeJS.Signals): boolean;
-}
+export type { CommandChild } from './kind.js';
 
 /** How the command kind starts a program: the seam a simulated process table plugs into (harness/sim/resources). */
 export type SpawnCommand = (program: string, args: string[], options: { env: Record<string, string>; cwd?: string }) => CommandChild;
 
-/** node's spawn: no shell, stdin closed, stdout and stderr piped. */
-const nodeSpawn: SpawnCommand = (program, args, { env, cwd }) =>
-  spawn(program, args, { shell: false, stdio: ['ignore', 'pipe', 'pipe'], env, ...(cwd === undefined ? {} : { cwd }) });
+/** Production's start of a child through the attempt's raw start (TaskContext.spawn): no shell, stdin closed, stdout and stderr piped. */
+export function productionSpawn(raw: RawSpawn): SpawnCommand {
+  return (program, args, { env, cwd }) => raw(program, args, { shell: false, stdio: ['ignore', 'pipe', 'pipe'], env, ...(cwd === undefined ? {} : { cwd }) });
+}
 
 /** Options of the command kind (the worker's --command-env-allow). */
 export interface CommandKindOptions {
   /** Names of worker environment variables passed through to commands. */
   envAllow?: readonly string[];
-  /** How children are started (default: node's spawn). */
+  /** How children are started (default: productionSpawn over the attempt's TaskContext.spawn). */
   spawn?: SpawnCommand;
   /** The worker's environment the child's is built from (default process.env). */
   env?: NodeJS.ProcessEnv;
 }
-
-/** Production's start of a child (node's spawn with the options above), for a simulation that routes the raw start to its process table (child-spawn.ts). */
-export const productionSpawn: SpawnCommand = nodeSpawn;
 
 const KILL_GRACE_MS = 2000;
 
@@ -108,11 +98,11 @@ function closeOutcome(program: string, code: number | null, signal: NodeJS.Signa
 }
 
 /** Spawns argv (no shell, clean env), keeps the output tails, SIGTERM then SIGKILL on abort. */
-function runCommand({ argv, env, cwd }: CommandParams, ctx: TaskContext, allow: readonly string[], host: Required<Pick<CommandKindOptions, 'spawn' | 'env'>>): Promise<CommandResult> {
+function runCommand({ argv, env, cwd }: CommandParams, ctx: TaskContext, allow: readonly string[], host: Pick<CommandKindOptions, 'spawn'> & Required<Pick<CommandKindOptions, 'env'>>): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     ctx.signal.throwIfAborted();
     const [program, ...args] = argv as [string, ...string[]];
-    const child = host.spawn(program, args, { env: commandEnv(host.env, allow, env), ...(cwd === undefined ? {} : { cwd }) });
+    const child = (host.spawn ?? productionSpawn(ctx.spawn))(program, args, { env: commandEnv(host.env, allow, env), ...(cwd === undefined ? {} : { cwd }) });
     const stdout = new Tail(TAIL_BYTES);
     const stderr = new Tail(TAIL_BYTES);
     child.stdout.on('data', (b: Buffer) => stdout.push(b));
@@ -150,7 +140,7 @@ function runCommand({ argv, env, cwd }: CommandParams, ctx: TaskContext, allow: 
 /** The command kind passing the allow-listed variables through (see the file comment). */
 export function commandKindWith(opts: CommandKindOptions = {}): TaskKind<CommandParams> {
   const allow = checkEnvAllowList(opts.envAllow ?? []);
-  const host = { spawn: opts.spawn ?? nodeSpawn, env: opts.env ?? process.env };
+  const host = { ...(opts.spawn === undefined ? {} : { spawn: opts.spawn }), env: opts.env ?? process.env };
   return defineTaskKind<CommandParams>({
     name: 'command',
     description: 'Runs a program on the worker\'s host (dangerous: a worker runs it only with --allow-kinds command). Clean environment; never the worker\'s secrets.',

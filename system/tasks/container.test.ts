@@ -22,6 +22,9 @@ const ctx = (): TaskContext => ({
   clock: systemClock,
   random: seededRandom(1),
   cpu: realCpu,
+  spawn: () => {
+    throw new Error('the container kind starts no process');
+  },
   logger: silentLogger,
   resumeFrom: undefined,
   checkpoint: () => Promise.resolve(),

@@ -4,11 +4,24 @@
  * or bad params is rejected at the edge with the field named) and a run
  * function that honours ctx.signal (cancel, timeout, pause, revoke).
  */
+import type { SpawnOptions } from 'node:child_process';
 import type { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import type { Cpu } from '../core/cpu.js';
 import type { Logger } from '../core/logger.js';
 import type { Random } from '../core/random.js';
+
+/** A spawned child as the command kind uses it (node's ChildProcess with piped stdout and stderr satisfies it). */
+export interface CommandChild {
+  readonly stdout: { on(event: 'data', fn: (b: Buffer) => void): unknown };
+  readonly stderr: { on(event: 'data', fn: (b: Buffer) => void): unknown };
+  on(event: 'error', fn: (err: Error) => void): unknown;
+  on(event: 'close', fn: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
+  kill(signal: NodeJS.Signals): boolean;
+}
+
+/** A raw process start, called as node's child_process.spawn is: program, arguments, options. */
+export type RawSpawn = (program: string, args: readonly string[], options: SpawnOptions) => CommandChild;
 
 export interface TaskContext {
   executionId: string;
@@ -20,6 +33,12 @@ export interface TaskContext {
   clock: Clock;
   random: Random;
   cpu: Cpu;
+  /**
+   * How the attempt starts a process (the command kind): node's spawn in
+   * production (child-spawn.ts), the host's simulated process table in
+   * simulation; the worker's deps give it (WorkerDeps.spawn), as clock and random.
+   */
+  spawn: RawSpawn;
   logger: Logger;
   /** State of the latest acknowledged checkpoint, if this attempt resumes one. */
   resumeFrom: unknown;

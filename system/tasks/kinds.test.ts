@@ -8,6 +8,7 @@ import { realCpu } from '../core/cpu.js';
 import { silentLogger } from '../core/logger.js';
 import { seededRandom } from '../core/random.js';
 import { TaskAbortedError } from './abort.js';
+import { nodeSpawn } from './child-spawn.js';
 import type { TaskContext } from './kind.js';
 import { builtinTaskKinds } from './registry.js';
 
@@ -23,6 +24,7 @@ function ctx(clock: Clock, o: { attempt?: number; resumeFrom?: unknown } = {}) {
     clock,
     random: seededRandom(1),
     cpu: realCpu,
+    spawn: nodeSpawn,
     logger: silentLogger,
     resumeFrom: o.resumeFrom,
     checkpoint: (s) => {

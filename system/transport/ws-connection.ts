@@ -15,6 +15,8 @@ import { trimCloseReason, wireCloseCode } from './wire-policy.js';
 /** RFC 6455 1003 (CloseCode.UnsupportedData; the transport does not import the protocol). */
 const UNSUPPORTED_DATA = 1003;
 
+// Process-unique on purpose (ids in one process's logs): only the production ws adapters draw from it; the simulation names its own connections.
+// eslint-disable-next-line no-restricted-syntax
 let nextConnectionNumber = 0;
 
 /** Swallows ws 'error' events (each is followed by 'close'): one function for every connection, not a closure each. */

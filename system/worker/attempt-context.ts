@@ -10,6 +10,7 @@ import { ErrorCode, SquallError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Assign } from '../protocol/messages.js';
 import { TaskAbortedError } from '../tasks/abort.js';
+import { nodeSpawn } from '../tasks/child-spawn.js';
 import type { TaskContext } from '../tasks/kind.js';
 import { frameBytes, toJson } from './frame-bytes.js';
 import type { OutMessage } from './outbox.js';
@@ -73,6 +74,7 @@ export function attemptContext(env: AttemptEnv, run: Run, a: Assign): TaskContex
     clock: deps.clock,
     random: deps.random.fork(`task:${a.executionId}:${a.attempt}`),
     cpu: deps.cpu,
+    spawn: deps.spawn ?? nodeSpawn,
     logger,
     resumeFrom: a.checkpoint?.state,
     checkpoint,

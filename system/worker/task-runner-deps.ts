@@ -6,7 +6,7 @@ import type { Logger } from '../core/logger.js';
 import type { Marks } from '../core/marks.js';
 import type { Random } from '../core/random.js';
 import type { AbortReason } from '../tasks/abort.js';
-import type { TaskKind } from '../tasks/kind.js';
+import type { RawSpawn, TaskKind } from '../tasks/kind.js';
 import type { OutMessage } from './outbox.js';
 
 /** What TaskRunner is built on: seams, limits and its outlets to the worker. */
@@ -15,6 +15,8 @@ export interface TaskRunnerDeps {
   clock: Clock;
   random: Random;
   cpu: Cpu;
+  /** How the attempts start processes (TaskContext.spawn); default node's spawn. */
+  spawn?: RawSpawn;
   logger: Logger;
   events: EventSink;
   taskKinds: ReadonlyMap<string, TaskKind<unknown>>;

@@ -11,7 +11,7 @@ import type { EventSink } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
 import type { Marks } from '../core/marks.js';
 import type { Random } from '../core/random.js';
-import type { TaskKind } from '../tasks/kind.js';
+import type { RawSpawn, TaskKind } from '../tasks/kind.js';
 import type { ResolvedWorkerConfig } from './config.js';
 import type { OutMessage } from './outbox.js';
 import type { RunnerOutlet, TaskRunnerDeps } from './task-runner-deps.js';
@@ -42,6 +42,9 @@ export abstract class WorkerRunnerDeps implements TaskRunnerDeps, RunnerOutlet {
   }
   get cpu(): Cpu {
     return this.workerDeps.cpu;
+  }
+  get spawn(): RawSpawn | undefined {
+    return this.workerDeps.spawn;
   }
   get events(): EventSink {
     return this.workerDeps.events;

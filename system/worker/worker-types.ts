@@ -12,7 +12,7 @@ import type { Random } from '../core/random.js';
 import type { Transport } from '../core/transport.js';
 import { CloseCode, FATAL_CLOSE_CODES } from '../protocol/close-codes.js';
 import { PROTOCOL_VERSION } from '../protocol/messages.js';
-import type { TaskKind } from '../tasks/kind.js';
+import type { RawSpawn, TaskKind } from '../tasks/kind.js';
 import type { backoffDelay } from './backoff.js';
 import type { WorkerState } from './state.js';
 
@@ -24,6 +24,8 @@ export interface WorkerDeps {
   logger: Logger;
   events: EventSink;
   cpu: Cpu;
+  /** How tasks start processes (TaskContext.spawn; default node's spawn, system/tasks/child-spawn.ts; the simulation's process table). */
+  spawn?: RawSpawn;
   taskKinds: ReadonlyMap<string, TaskKind<unknown>>;
   /** Coverage marks (default noMarks; the simulation counts them). */
   marks?: Marks;

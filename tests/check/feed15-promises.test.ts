@@ -130,13 +130,43 @@ describe('29 api-contract: the attempts, timedOut, running and inFlight the API 
       .filter((m) => /attempts|timedOut|running|inFlight/.test(m));
   }
 
+  /** x refused at capacity by w1 (a `revoked` result, never started), then run by w2 under a new lease with the same attempt number; read as `attempts`. */
+  function refusedThenRun(attempts: number, opts: { startedBeforeHandBack?: boolean } = {}): string[] {
+    const h = new H().connect('w1').connect('w2').submit('x');
+    h.at(10).claim('x', 'w1', 1, 'l1');
+    if (opts.startedBeforeHandBack === true) h.start('x', 'w1', 1, 'l1');
+    h.at(12).emit('coordinator', { type: 'result_recorded', executionId: 'x', workerId: 'w1', attempt: 1, leaseToken: 'l1', outcome: 'revoked' });
+    h.status('x', opts.startedBeforeHandBack === true ? 'running' : 'preparing', 'scheduled', opts.startedBeforeHandBack === true ? 1 : 0, 'revoked');
+    const next = opts.startedBeforeHandBack === true ? 2 : 1;
+    h.at(20).run('x', 'w2', next, 'l2');
+    h.at(100).rec.recordRead({ x: 'completed' });
+    const item: ListedExecution = ['x', 'completed', 0, 'sleep', [], null, null, null, {}, attempts];
+    const all: ApiStats = { total: 1, retried: 0, byStatus: { completed: 1 }, byKind: { sleep: { completed: 1, failed: 0, cancelled: 0 } }, timedOut: 0, running: 0, inFlight: 0 };
+    h.rec.recordInfo({ apiReads: { limit: 7, all: { items: [item], unended: false }, filtered: { error: 503 }, stats: all } });
+    return checkHistory(h.history(), ['api-contract'], baseContext)
+      .map((v) => v.message)
+      .filter((m) => /attempts/.test(m));
+  }
+
+  it('a refusal at capacity (a hand-back of a lease never started) is no attempt: one run reads attempts 1', () => {
+    expect(refusedThenRun(1)).toEqual([]);
+    expect(refusedThenRun(2)).toEqual([
+      'listed x says attempts 2, but 1 attempt(s) ran or may have run before the read (2 claimed, 1 of them handed back by their holder without a start (a refusal at capacity, a pause or cancel before the start: no attempt ran)): attempts counts the attempts that ran',
+    ]);
+  });
+
+  it('a hand-back of an attempt that started counts it', () => {
+    expect(refusedThenRun(2, { startedBeforeHandBack: true })).toEqual([]);
+    expect(refusedThenRun(1, { startedBeforeHandBack: true })).toEqual([expect.stringMatching(/listed x says attempts 1, but 2 attempt\(s\) ran or may have run before the read \(2 claimed\)/)]);
+  });
+
   it('passes the attempts claimed and the counts that match', () => {
     expect(reads([1, 2], {})).toEqual([]);
   });
 
   it('reports attempts other than those claimed, and timedOut, running or inFlight that do not match', () => {
     expect(reads([1, 1], { timedOut: 0, running: 1, inFlight: 2 })).toEqual([
-      'listed b says attempts 1, but the engine claimed 2 attempt(s) of it before the read: attempts counts the attempts claimed',
+      'listed b says attempts 1, but 2 attempt(s) ran or may have run before the read (2 claimed): attempts counts the attempts that ran',
       'GET /api/v1/stats says running 1, but its byStatus counts 0 running',
       'GET /api/v1/stats says inFlight 2, but its byStatus counts 0 preparing and 0 running: the leases held',
       'GET /api/v1/stats says timedOut 0, but 1 attempt(s) timed out (status changes to timeout) and none was pruned',

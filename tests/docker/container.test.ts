@@ -41,6 +41,9 @@ function ctx(signal: AbortSignal = new AbortController().signal): TaskContext {
     clock: systemClock,
     random: cryptoRandom,
     cpu: realCpu,
+    spawn: () => {
+      throw new Error('the container kind starts no process');
+    },
     logger: silentLogger,
     resumeFrom: undefined,
     checkpoint: () => Promise.resolve(),

@@ -15,6 +15,7 @@ import type { Cpu } from '../../system/core/cpu.js';
 import type { SystemEvent } from '../../system/core/events.js';
 import { silentLogger } from '../../system/core/logger.js';
 import { seededRandom } from '../../system/core/random.js';
+import { nodeSpawn } from '../../system/tasks/child-spawn.js';
 import { checkEnvAllowList, commandEnv, commandKindWith } from '../../system/tasks/command.js';
 import { builtinTaskKinds } from '../../system/tasks/registry.js';
 import { Worker } from '../../system/worker/worker.js';
@@ -83,7 +84,7 @@ describe('command runs with a clean environment', () => {
     process.env.BUILD_FLAVOUR = 'debug';
     const kind = commandKindWith({ envAllow: ['BUILD_FLAVOUR'] });
     const ac = new AbortController();
-    const ctx = { executionId: 'ex', workerId: 'w1', attempt: 1, signal: ac.signal, clock: systemClock, random: seededRandom(1), cpu: { burn: async () => {} }, logger: silentLogger, resumeFrom: undefined, checkpoint: async () => {}, progress: () => {} };
+    const ctx = { executionId: 'ex', workerId: 'w1', attempt: 1, signal: ac.signal, clock: systemClock, random: seededRandom(1), cpu: { burn: async () => {} }, spawn: nodeSpawn, logger: silentLogger, resumeFrom: undefined, checkpoint: async () => {}, progress: () => {} };
     const out = (await kind.run({ argv: ['env'], env: { TASK_VAR: 'mine' } }, ctx)) as { stdout: string };
     const vars = new Map(out.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
     expect(out.stdout).not.toContain(SECRET);

@@ -23,18 +23,24 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type * as Errors from '../../system/core/errors.js';
-import type * as ChildSpawn from '../../system/tasks/child-spawn.js';
+import type * as Command from '../../system/tasks/command.js';
+import type { TaskContext } from '../../system/tasks/kind.js';
 import { KeyOrderStrictEngine, ShallowKeyCompareEngine, graphUnbounded } from './broken/data18-variants.js';
 import { engineFactoryOf } from './broken/variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 const state = vi.hoisted(() => ({ errorNames: false, shell: false }));
 
-// #12: the command kind's child started with `shell: true` (node joins argv and hands it to /bin/sh).
-vi.mock('../../system/tasks/child-spawn.js', async (importOriginal) => {
-  const real = await importOriginal<typeof ChildSpawn>();
-  const spawn = ((program: string, args: readonly string[], options: object) => real.spawn(program, args, state.shell ? { ...options, shell: true } : options)) as unknown as typeof real.spawn;
-  return { ...real, spawn };
+// #12: the command kind's child started with `shell: true` (node joins argv and hands it to /bin/sh), at the raw start (TaskContext.spawn).
+vi.mock('../../system/tasks/command.js', async (importOriginal) => {
+  const real = await importOriginal<typeof Command>();
+  const commandKindWith: typeof real.commandKindWith = (opts) => {
+    const kind = real.commandKindWith(opts);
+    const shellSpawn = (ctx: TaskContext): TaskContext['spawn'] => (program, args, options) => ctx.spawn(program, args, { ...options, shell: true });
+    const withShell = (ctx: TaskContext): TaskContext => Object.create(ctx, { spawn: { value: shellSpawn(ctx) } }) as TaskContext;
+    return { ...kind, run: (params, ctx) => kind.run(params, state.shell ? withShell(ctx) : ctx) };
+  };
+  return { ...real, commandKindWith };
 });
 
 // #18: toErrorInfo gives a plain thrown Error its class name as code ("Error", "TypeError") instead of task_failed.

@@ -10,6 +10,7 @@ import { TaskAbortedError, type TaskContext } from '../../../system/tasks/index.
 import { Simulation } from '../simulation.js';
 import { virtualCpu } from '../virtual-cpu.js';
 import type { ResourceRecord } from './records.js';
+import { noRealProcess } from './sim-resources.js';
 import { parseCommand, shellLine } from './script.js';
 
 /** A simulation with one worker host and its kinds, recording what its engine and process table do. */
@@ -29,6 +30,7 @@ function world(secret?: string) {
     clock: host.clock,
     random: sim.random.fork('t'),
     cpu: virtualCpu(host.clock),
+    spawn: noRealProcess,
     logger: silentLogger,
     resumeFrom: undefined,
     checkpoint: () => Promise.resolve(),

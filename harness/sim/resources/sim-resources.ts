@@ -17,8 +17,9 @@ import {
   defineTaskKind,
   type DockerClient,
   productionSpawn,
-  routeSpawn,
+  type RawSpawn,
   type SpawnCommand,
+  type TaskContext,
   type TaskKind,
 } from '../../../system/tasks/index.js';
 import type { Marks } from '../../../system/core/index.js';
@@ -39,6 +40,20 @@ export interface ResourceWiring {
 function workerEnv(id: string, secret: string | undefined): Record<string, string> {
   return { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/home/squall', LANG: 'C.UTF-8', SQUALL_SECRET: secret ?? `sim-secret-of-${id}`, SQUALL_TOKEN: `sim-token-of-${id}` };
 }
+
+/** The attempt's context with its `spawn` seam bound to `raw` (its other fields, the lazy abort signal included, read through). */
+function withSpawn(ctx: TaskContext, raw: RawSpawn): TaskContext {
+  return Object.create(ctx, { spawn: { value: raw, enumerable: true } }) as TaskContext;
+}
+
+/**
+ * A simulated worker's own `spawn` (WorkerDeps.spawn): no real process is
+ * ever started in a simulation; the command kind's attempts get their host's
+ * process table (kindsFor), anything else that would start one fails here.
+ */
+export const noRealProcess: RawSpawn = (program) => {
+  throw new Error(`a simulated worker may start no real process (${program}): only the command kind's attempts start children, on their host's process table`);
+};
 
 /** The built-in kinds and the simulation-only ones (harness/sim/probe-kind.ts): what simulated processes run by default. */
 export function simTaskKinds(): Map<string, TaskKind<unknown>> {
@@ -80,10 +95,11 @@ export class SimResources {
       name: 'command',
       params: CommandParams,
       run: (params, ctx) => {
-        const raw = table.spawnFor(host, { execution: ctx.executionId, attempt: ctx.attempt }, secrets, params.env);
-        // Production's own spawn call, its raw start routed to the table: the options it builds (shell...) reach the table as built.
-        const s: SpawnCommand = (program, args, options) => routeSpawn(raw, () => productionSpawn(program, args, options));
-        return commandKindWith({ spawn: spawn?.(id, s) ?? s, env }).run(params, ctx);
+        // The host's process table, recording with this attempt, handed to the production kind through the attempt's
+        // own spawn seam (TaskContext.spawn): production's start (productionSpawn: no shell, pipes...) reaches it as built.
+        const raw: RawSpawn = table.spawnFor(host, { execution: ctx.executionId, attempt: ctx.attempt }, secrets, params.env);
+        const broken = spawn?.(id, productionSpawn(raw));
+        return commandKindWith({ env, ...(broken === undefined ? {} : { spawn: broken }) }).run(params, withSpawn(ctx, raw));
       },
     });
     kinds.set('container', container as TaskKind<unknown>);
