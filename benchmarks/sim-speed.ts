@@ -17,8 +17,14 @@
  * simulated / wall ms. checkMs is the checker afterwards (wall). One JSON
  * line per case on stdout; a table on stderr.
  *
+ * `--warmup N` runs each case N times at other seeds (seed+1, ...) before the
+ * measured run, unmeasured: the figure of a warm process, as the seeds after
+ * the first of a sweep get (a cold process spends a third or more of a herd's
+ * CPU compiling and in unoptimised code). The default, 0, measures a fresh
+ * process.
+ *
  *   npm run bench:sim -- [--seed 1] [--only mixed-chaos|thundering-herd|thundering-herd-2000|sweep]
- *                        [--sweep-seeds 5] [--herd-workers 2000]
+ *                        [--sweep-seeds 5] [--herd-workers 2000] [--warmup 0]
  */
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +41,7 @@ const seed = argNumber('seed', 1);
 const only = argString('only');
 const sweepSeeds = argNumber('sweep-seeds', 5);
 const herdWorkers = argNumber('herd-workers', 2000);
+const warmup = argNumber('warmup', 0);
 if (only !== undefined && !(CASES as readonly string[]).includes(only)) throw new Error(`--only must be one of ${CASES.join(', ')}, got ${JSON.stringify(only)}`);
 const cases = CASES.filter((c) => only === undefined || c === only);
 
@@ -80,12 +87,13 @@ interface Row {
 }
 
 async function one(name: string, scenario: Scenario): Promise<Row> {
+  for (let k = 1; k <= warmup; k++) await runChecked(scenario, { seed: seed + k });
   const started = performance.now();
   const run = await runChecked(scenario, { seed });
   const totalMs = performance.now() - started;
   const s = run.outcome.stats;
   return {
-    case: name,
+    case: warmup > 0 ? `${name} (after ${warmup} warm-up run${warmup > 1 ? 's' : ''})` : name,
     seed,
     simulatedMs: s.simulatedMs,
     wallMs: Math.round(s.wallMs),

@@ -5,10 +5,12 @@
 //   file under system/; a stale build is skipped, saying so, so an edit is
 //   never silently ignored.
 // - Everything else (sim, suite, run, report, replay, ... and --help) runs the
-//   TypeScript CLI (harness/cli/main.ts) through tsx's ESM loader.
+//   TypeScript CLI (harness/cli/main.ts) through tsx's ESM loader (with
+//   bin/plain-names.mjs after it).
 // - Where only dist/ is present (no sources, or no tsx: a system-only
 //   install), the system CLI answers everything.
 import { existsSync } from 'node:fs';
+import { register as registerHooks } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { distFreshness } from './dist-fresh.js';
 
@@ -28,6 +30,8 @@ async function runDist(command) {
 async function runSources() {
   const { register } = await import('tsx/esm/api');
   register();
+  // After tsx's hooks, so it sees their output: tsx's name helper made an identity (a tenth of a simulation's CPU).
+  if (process.env.SQUALL_KEEP_NAMES !== '1') registerHooks('./plain-names.mjs', import.meta.url);
   await import(harnessMain.href);
 }
 

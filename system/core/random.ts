@@ -53,6 +53,17 @@ export function randomId(random: Random, prefix = ''): string {
 const POOL_BYTES = 4092;
 
 /**
+ * The first fill of a pool: 31 words, likewise a multiple of no draw's size.
+ * A simulated run forks thousands of streams (one per worker, link and task
+ * attempt) and most draw a few words only: filling 1023 words for each was
+ * ~3% of a 500-worker herd's CPU. The pool grows to POOL_BYTES at its
+ * second refill; the bytes handed out are the same whatever the sizes.
+ */
+const FIRST_POOL_BYTES = 124;
+
+const EMPTY_POOL = Buffer.alloc(0);
+
+/**
  * Randomness served from a pool refilled POOL_BYTES at a time. Every draw
  * reads 32-bit words from the pool in order: floats (53 bits, two words) and
  * ints (rejection sampling) through pure-rand's distributions, bytes as the
@@ -64,8 +75,9 @@ const POOL_BYTES = 4092;
  * Every pooled byte is handed out once, in order.
  */
 export class PooledRandom implements Random {
-  protected readonly pool = Buffer.alloc(POOL_BYTES);
-  protected offset = POOL_BYTES;
+  /** Empty until the first draw; FIRST_POOL_BYTES, then POOL_BYTES from the second refill on. */
+  protected pool: Buffer = EMPTY_POOL;
+  protected offset = 0;
   /** The pool read as a pure-rand generator (one word per next()). */
   private readonly words: RandomGenerator;
 
@@ -126,6 +138,7 @@ export class PooledRandom implements Random {
 
   /** Fills the pool again from the source and reads it from its start. */
   protected refill(): void {
+    if (this.pool.length < POOL_BYTES) this.pool = Buffer.alloc(this.pool.length === 0 ? FIRST_POOL_BYTES : POOL_BYTES);
     this.source.fill(this.pool);
     this.offset = 0;
   }

@@ -21,7 +21,7 @@ afterAll(() => {
 function tree(opts: { sources: boolean }): { root: string; setAge: (what: 'dist' | 'system', secondsAgo: number) => void } {
   const root = mkdtempSync(join(tmpdir(), 'squall-bin-'));
   dirs.push(root);
-  for (const f of ['squall.js', 'dist-fresh.js']) cpSync(join(ROOT, 'bin', f), join(root, 'bin', f));
+  for (const f of ['squall.js', 'dist-fresh.js', 'plain-names.mjs']) cpSync(join(ROOT, 'bin', f), join(root, 'bin', f));
   symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
   writeFileSync(join(root, 'package.json'), '{"type":"module"}\n');
   mkdirSync(join(root, 'dist/system/cli'), { recursive: true });
@@ -61,6 +61,17 @@ describe('bin/squall.js', () => {
     const r = squall(root, 'coordinator');
     expect(r.stdout).toBe('SOURCES coordinator\n');
     expect(r.stderr).toMatch(/dist\/ is older than system\/ \(npm run build\); running the sources/);
+  });
+
+  it("runs the sources without tsx's name helper (bin/plain-names.mjs) unless SQUALL_KEEP_NAMES=1: no defineProperty of a name", () => {
+    const { root } = tree({ sources: true });
+    // Counts name definitions from before the module under test runs (its helper binds Object.defineProperty on its first line).
+    writeFileSync(join(root, 'harness/cli/spy.ts'), "const define = Object.defineProperty;\nlet n = 0;\nObject.defineProperty = ((o: object, k: PropertyKey, d: PropertyDescriptor) => (k === 'name' && (n += 1), define(o, k, d))) as typeof Object.defineProperty;\nexport const nameDefs = (): number => n;\n");
+    writeFileSync(join(root, 'harness/cli/main.ts'), "import { nameDefs } from './spy.js';\nfunction f(): number { return 1; }\nconst g = (): number => f();\nclass C {}\nprocess.stdout.write(`${nameDefs()} ${f.name} ${g.name} ${C.name} ${g()}\\n`);\n");
+    // A closure esbuild wrapped loses its name (bin/plain-names.mjs says why that is the price); SQUALL_KEEP_NAMES=1 keeps tsx's helper.
+    expect(squall(root, 'sim').stdout).toBe('0 f  C 1\n');
+    const kept = spawnSync(process.execPath, [join(root, 'bin/squall.js'), 'sim'], { encoding: 'utf8', cwd: root, env: { ...process.env, SQUALL_KEEP_NAMES: '1' } });
+    expect(kept.stdout).toMatch(/^[1-9]\d* f g C 1\n$/);
   });
 
   it('lets dist/ answer everything where there are no sources (a system-only install)', () => {
