@@ -28,7 +28,7 @@ import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
 /** The checker's copy of the feed's documented length (README "Dashboard": the newest 300 events, newest first). */
-export const FEED_MAX = 300;
+const FEED_MAX = 300;
 /** Slack, in px, between an arrow's end and the box it touches. */
 const SLACK = 4;
 

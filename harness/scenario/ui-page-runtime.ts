@@ -29,12 +29,12 @@ import { probeCall } from './sim-client.js';
 export const pageAssets: { rewrite: ((path: string, text: string) => string) | undefined } = { rewrite: undefined };
 
 /** One request the page made: path (with query), the Authorization header it sent, the status it got (0: a network error). */
-export type PageRequest = [path: string, authorization: string, status: number];
+type PageRequest = [path: string, authorization: string, status: number];
 
 /** What the page's event stream carried, as the page's fetch handed it over: each event's type and execution or worker id. */
-export type CarriedEvent = [type: string, id: string];
+type CarriedEvent = [type: string, id: string];
 
-export interface PageTap {
+interface PageTap {
   requests: PageRequest[];
   /** Every event the pushes carried, oldest first. */
   carried: CarriedEvent[];
@@ -49,7 +49,7 @@ export interface PageTap {
 const GLOBALS = ['window', 'document', 'sessionStorage', 'localStorage', 'location', 'Node', 'fetch', 'setTimeout', 'clearTimeout', 'Date', 'console'] as const;
 
 /** An ES module's text as a function body: imports of sibling modules become `__import(name)`, exports a returned object. */
-export function moduleBody(src: string): { body: string; imports: string[] } {
+function moduleBody(src: string): { body: string; imports: string[] } {
   const imports: string[] = [];
   const exports: string[] = [];
   let body = src.replace(/^import\s*\{([^}]*)\}\s*from\s*['"]\.\/([^'"]+)['"];?/gm, (_m, names: string, from: string) => {

@@ -83,7 +83,7 @@ function echoValue(item: WorkloadItem, n: number): string {
 }
 
 /** A taskId a browser would turn into elements if it parsed it as HTML (ui-page.ts looks for `data-injected`). */
-export const markupTaskId = (name: string, n: number): string => `<img src=x onerror=alert(${n}) data-injected> <b data-injected>${name}</b> &amp; &lt;${n}`;
+const markupTaskId = (name: string, n: number): string => `<img src=x onerror=alert(${n}) data-injected> <b data-injected>${name}</b> &amp; &lt;${n}`;
 
 function specOf(item: WorkloadItem, random: Random, n = 0): ExecutionSpec {
   const fails = item.failureRate > 0 && random.float() < item.failureRate;
