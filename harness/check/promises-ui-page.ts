@@ -18,6 +18,10 @@
  * - live feed: the newest FEED_MAX events the page's stream carried, newest
  *   first, one line each naming the event's type and its execution or worker
  *   (set 19 #18: the list trimmed from its newest end froze on old events);
+ * - tables: the workers table shows each worker of the page's last push
+ *   with its state and reconnects, and nothing else; the executions table,
+ *   unfiltered and with the status filter, shows the executions the API
+ *   lists at that instant, in its order, each with its listed status;
  * - graph: drawn left to right, each dependency's box wholly left of its
  *   dependents' boxes, and each edge an arrow from the dependency's box to
  *   the dependent's (set 19 #10: layers by dependents, drawn backwards).
@@ -49,6 +53,10 @@ export interface UiPageSession {
   /** Each graph opened: the page's /ui/graph edges, each node's box [id, x, y, w, h], each arrow [x1, y1, x2, y2, has arrowhead]. */
   graphs: { id: string; edges: [string, string][]; nodes: [string, number, number, number, number][]; arrows: [number, number, number, number, boolean][] }[];
   warnings?: string[];
+  /** The workers table: the last push's workers [id, state, reconnects] and the rows shown [worker, state, reconnects]. */
+  workers?: { pushed: [string, string, number][]; shown: string[][] };
+  /** The executions table with the status filter at `status` ('' any): rows [id, status] and the API's listing at that instant. */
+  executions?: { status: string; shown: [string, string][]; listed: [string, string][] }[];
 }
 
 type V = (m: string) => Violation;
@@ -105,6 +113,22 @@ function graphViolations(s: UiPageSession, v: V): Violation[] {
   return out;
 }
 
+function tableViolations(s: UiPageSession, v: V): Violation[] {
+  const out: Violation[] = [];
+  if (s.workers !== undefined) {
+    const shown = new Map(s.workers.shown.map(([id, state, reconnects]) => [id, `${state} ${reconnects}`]));
+    const wrong = s.workers.pushed.filter(([id, state, r]) => shown.get(id) !== `${state} ${r}`).map(([id, state, r]) => `${id} (${state}, ${r} reconnects) as ${shown.has(id) ? shown.get(id) : 'nothing'}`);
+    if (wrong.length > 0 || shown.size !== s.workers.pushed.length) out.push(v(`shows ${s.workers.shown.length} worker row(s) where its last push listed ${s.workers.pushed.length}: ${wrong.slice(0, 3).join('; ') || 'rows no push listed'} (README: workers with their state and reconnects)`));
+  }
+  for (const t of s.executions ?? []) {
+    const filter = t.status === '' ? 'no status filter' : `the status filter at ${t.status}`;
+    if (t.listed.length > 0 && t.shown.length === 0) out.push(v(`shows no execution with ${filter}, where the API lists ${t.listed.length}`));
+    const i = t.shown.findIndex(([id, st], k) => t.listed[k]?.[0] !== id || t.listed[k]?.[1] !== st);
+    if (i >= 0) out.push(v(`shows ${t.shown[i]!.join(' ')} as row ${i + 1} of the executions with ${filter}, where the API lists ${t.listed[i]?.join(' ') ?? 'nothing'} there at the same instant`));
+  }
+  return out;
+}
+
 /** Every rule of this file, on each `uiPage` note. */
 export function checkUiPage(view: HistoryView): Violation[] {
   const out: Violation[] = [];
@@ -112,7 +136,7 @@ export function checkUiPage(view: HistoryView): Violation[] {
     if (rec.f !== 'note' || rec.value.uiPage === undefined) continue;
     const s = rec.value.uiPage as UiPageSession;
     const v: V = (m) => violation(view.records, 'api-contract', `the dashboard page opened at t=${s.openedAt} ${m}`, { index: rec.index });
-    out.push(...tokenViolations(s, v), ...textViolations(s, v), ...feedViolations(s, v), ...graphViolations(s, v));
+    out.push(...tokenViolations(s, v), ...textViolations(s, v), ...feedViolations(s, v), ...graphViolations(s, v), ...tableViolations(s, v));
   }
   return out;
 }

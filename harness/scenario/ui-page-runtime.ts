@@ -38,6 +38,8 @@ interface PageTap {
   requests: PageRequest[];
   /** Every event the pushes carried, oldest first. */
   carried: CarriedEvent[];
+  /** The workers of the last push: [id, state, reconnects]. */
+  workers: [string, string, number][];
   /** Each /ui/graph answer the page read: id → edges. */
   graphs: Map<string, [string, string][]>;
   warnings: string[];
@@ -133,8 +135,9 @@ async function streamResponse(c: Coordinator, path: string, headers: Record<stri
 function tapPush(chunk: string, tap: PageTap): void {
   const data = /^event: update\ndata: (.*)$/m.exec(chunk)?.[1];
   if (data === undefined) return;
-  const events = (JSON.parse(data) as { events?: { type?: unknown; executionId?: unknown; workerId?: unknown }[] }).events ?? [];
-  for (const e of events) tap.carried.push([String(e.type), String(e.executionId ?? e.workerId ?? '')]);
+  const d = JSON.parse(data) as { events?: { type?: unknown; executionId?: unknown; workerId?: unknown }[]; workers?: { id?: unknown; state?: unknown; reconnects?: unknown }[] };
+  if (Array.isArray(d.workers)) tap.workers = d.workers.map((w) => [String(w.id), String(w.state), Number(w.reconnects)]);
+  for (const e of d.events ?? []) tap.carried.push([String(e.type), String(e.executionId ?? e.workerId ?? '')]);
 }
 
 /** Date whose now() and no-argument construction read the simulation's clock. */
@@ -207,7 +210,7 @@ export interface OpenPage {
 export async function openPage(sim: Simulation, hash = ''): Promise<OpenPage> {
   const { Window } = await import('happy-dom');
   const window = new Window({ url: `http://coordinator/ui${hash}`, settings: { disableJavaScriptEvaluation: true, disableJavaScriptFileLoading: true, disableCSSFileLoading: true, disableComputedStyleRendering: true } });
-  const tap: PageTap = { requests: [], carried: [], graphs: new Map(), warnings: [], closers: new Set() };
+  const tap: PageTap = { requests: [], carried: [], workers: [], graphs: new Map(), warnings: [], closers: new Set() };
   const html = await assetText(sim, '/ui');
   window.document.write(html);
   const globals = globalsOf(sim, window, tap);

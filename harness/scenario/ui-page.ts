@@ -24,6 +24,7 @@ import type { HistoryRecorder } from '../check/history.js';
 import type { UiPageSession } from '../check/promises-ui-page.js';
 import type { Simulation } from '../sim/index.js';
 import { CANCEL_REASON } from './http-client.js';
+import { probeCall } from './sim-client.js';
 import { closePage, openPage, type OpenPage } from './ui-page-runtime.js';
 
 /** The page the user holds open in a run, for the end-of-run reads. */
@@ -38,6 +39,27 @@ async function settle(turns = 30): Promise<void> {
 }
 
 const FEED_NOTED = 301;
+
+/** The cells of a rendered table under `root`, by the header names `names` (the page's own labels). */
+function columns(page: OpenPage, root: string, names: readonly string[]): string[][] {
+  const table = page.window.document.querySelector(`${root} table`);
+  if (table === null) return [];
+  const heads = [...table.querySelectorAll('thead th')].map((th) => (th.textContent ?? '').trim());
+  const at = names.map((n) => heads.indexOf(n));
+  return [...table.querySelectorAll('tbody tr')].map((tr) => {
+    const cells = [...tr.querySelectorAll(':scope > td')].map((td) => (td.textContent ?? '').trim());
+    return at.map((i) => (i < 0 ? '' : (cells[i] ?? '')));
+  });
+}
+
+/** The executions as the API lists them at this instant (one page of 1000): [id, status]. */
+async function listed(sim: Simulation, token: string, status: string): Promise<[string, string][]> {
+  const c = sim.coordinator.instance;
+  if (c === null) return [];
+  const r = await probeCall(c)({ method: 'GET', path: `/api/v1/executions?limit=1000${status === '' ? '' : `&status=${status}`}`, headers: { authorization: `Bearer ${token}` } });
+  const b = r.body as { executions?: { executionId?: unknown; status?: unknown }[] } | null;
+  return (b?.executions ?? []).map((e) => [String(e.executionId), String(e.status)]);
+}
 
 export class PageUser {
   private page: OpenPage | undefined;
@@ -104,6 +126,7 @@ export class PageUser {
     this.injected(page, 'the live feed');
     if (markup !== undefined) await this.lookAtMarkup(page, markup);
     for (const id of graphIds) await this.openGraph(page, id);
+    await this.lookAtTables(sim, page);
     const signedIn = page.tap.requests.slice();
     page.window.document.getElementById('signout')?.dispatchEvent(new page.window.Event('click'));
     await settle();
@@ -131,6 +154,21 @@ export class PageUser {
     filter.value = '';
     doc.getElementById('f-task')?.dispatchEvent(new page.window.Event('input'));
     await settle();
+  }
+
+  /** The workers table next to the last push, the executions table (unfiltered, then by status) next to the listing. */
+  private async lookAtTables(sim: Simulation, page: OpenPage): Promise<void> {
+    this.session.workers = { pushed: page.tap.workers, shown: columns(page, '#workers-table', ['worker', 'state', 'reconnects']) };
+    const select = page.window.document.getElementById('f-status') as unknown as { value: string; dispatchEvent(e: unknown): boolean } | null;
+    this.session.executions = [];
+    for (const status of ['', 'completed']) {
+      if (select === null) break;
+      select.value = status;
+      select.dispatchEvent(new page.window.Event('change'));
+      await settle();
+      const shown = columns(page, '#exec-table', ['execution', 'status']).map(([id, st]): [string, string] => [id ?? '', st ?? '']);
+      this.session.executions.push({ status, shown, listed: await listed(sim, this.token, status) });
+    }
   }
 
   /** Opens an execution's detail by its row and notes its graph as drawn. */

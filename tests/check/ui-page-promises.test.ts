@@ -23,6 +23,11 @@ function good(): UiPageSession {
     injected: [['the live feed', 0, ''], ['the detail of a', 0, '']],
     texts: [['the detail of a', '<b data-injected>x</b> &amp;', true]],
     graphs: [{ id: 'a', edges: [['a', 'b']], nodes: [['a', 12, 12, 168, 46], ['b', 244, 12, 168, 46]], arrows: [[180, 35, 242, 35, true]] }],
+    workers: { pushed: [['w1', 'connected', 0], ['w2', 'disconnected', 2]], shown: [['w1', 'connected', '0'], ['w2', 'disconnected', '2']] },
+    executions: [
+      { status: '', shown: [['a', 'completed'], ['b', 'failed']], listed: [['a', 'completed'], ['b', 'failed'], ['c', 'completed']] },
+      { status: 'completed', shown: [['a', 'completed'], ['c', 'completed']], listed: [['a', 'completed'], ['c', 'completed']] },
+    ],
   };
 }
 
@@ -74,6 +79,22 @@ describe('29 api-contract: the dashboard page as its user sees it', () => {
     const s = good();
     s.graphs = [{ id: 'a', edges: [['a', 'b']], nodes: [['a', 244, 12, 168, 46], ['b', 12, 12, 168, 46]], arrows: [[412, 35, 10, 35, true]] }];
     expect(check(s)).toEqual([expect.stringMatching(/draws a at x=244 and its dependent b at x=12 in the graph of a: a dependency is drawn left of its dependents/)]);
+  });
+
+  it('reports a workers table that is not the last push: a state shown stale, a worker missing', () => {
+    const s = good();
+    s.workers = { pushed: s.workers!.pushed, shown: [['w1', 'connected', '0'], ['w2', 'connected', '2']] };
+    expect(check(s)).toEqual([expect.stringMatching(/shows 2 worker row\(s\) where its last push listed 2: w2 \(disconnected, 2 reconnects\) as connected 2/)]);
+    s.workers = { pushed: s.workers.pushed, shown: [['w1', 'connected', '0']] };
+    expect(check(s)).toEqual([expect.stringMatching(/w2 \(disconnected, 2 reconnects\) as nothing/)]);
+  });
+
+  it('reports an executions table that is not the listing: a status filter the page does not apply', () => {
+    const s = good();
+    s.executions![1]!.shown = [['a', 'completed'], ['b', 'failed']];
+    expect(check(s)).toEqual([expect.stringMatching(/shows b failed as row 2 of the executions with the status filter at completed, where the API lists c completed there at the same instant/)]);
+    s.executions![1]!.shown = [];
+    expect(check(s)).toEqual([expect.stringMatching(/shows no execution with the status filter at completed, where the API lists 2/)]);
   });
 
   it('reports an edge drawn without its arrow, or pointing from the dependent', () => {
