@@ -22,6 +22,8 @@
  *   with its state and reconnects, and nothing else; the executions table,
  *   unfiltered and with the status filter, shows the executions the API
  *   lists at that instant, in its order, each with its listed status;
+ * - live: at the end the page follows the running coordinator (a stream open
+ *   on it, its indicator "live"), a restart or a drop since included;
  * - graph: drawn left to right, each dependency's box wholly left of its
  *   dependents' boxes, and each edge an arrow from the dependency's box to
  *   the dependent's (set 19 #10: layers by dependents, drawn backwards).
@@ -53,6 +55,8 @@ export interface UiPageSession {
   /** Each graph opened: the page's /ui/graph edges, each node's box [id, x, y, w, h], each arrow [x1, y1, x2, y2, has arrowhead]. */
   graphs: { id: string; edges: [string, string][]; nodes: [string, number, number, number, number][]; arrows: [number, number, number, number, boolean][] }[];
   warnings?: string[];
+  /** At the end: the connection indicator's text, and whether the page held a stream open on the coordinator then running. */
+  live?: { conn: string; open: boolean };
   /** The workers table: the last push's workers [id, state, reconnects] and the rows shown [worker, state, reconnects]. */
   workers?: { pushed: [string, string, number][]; shown: string[][] };
   /** The executions table with the status filter at `status` ('' any): rows [id, status] and the API's listing at that instant. */
@@ -113,6 +117,11 @@ function graphViolations(s: UiPageSession, v: V): Violation[] {
   return out;
 }
 
+function liveViolations(s: UiPageSession, v: V): Violation[] {
+  if (s.live === undefined || (s.live.open && s.live.conn === 'live')) return [];
+  return [v(`is not following the coordinator at the end (${s.live.open ? 'its stream is open' : 'no stream open on the running coordinator'}, indicator "${s.live.conn}"): it updates by server-sent events, reconnecting after the stream drops`)];
+}
+
 function tableViolations(s: UiPageSession, v: V): Violation[] {
   const out: Violation[] = [];
   if (s.workers !== undefined) {
@@ -136,7 +145,7 @@ export function checkUiPage(view: HistoryView): Violation[] {
     if (rec.f !== 'note' || rec.value.uiPage === undefined) continue;
     const s = rec.value.uiPage as UiPageSession;
     const v: V = (m) => violation(view.records, 'api-contract', `the dashboard page opened at t=${s.openedAt} ${m}`, { index: rec.index });
-    out.push(...tokenViolations(s, v), ...textViolations(s, v), ...feedViolations(s, v), ...graphViolations(s, v), ...tableViolations(s, v));
+    out.push(...tokenViolations(s, v), ...textViolations(s, v), ...feedViolations(s, v), ...graphViolations(s, v), ...tableViolations(s, v), ...liveViolations(s, v));
   }
   return out;
 }

@@ -43,6 +43,8 @@ interface PageTap {
   /** Each /ui/graph answer the page read: id → edges. */
   graphs: Map<string, [string, string][]>;
   warnings: string[];
+  /** The coordinators the page holds a stream open on. */
+  open: Set<Coordinator>;
   /** Ends what the page still holds open: its streams and timers (the tab closed). */
   closers: Set<() => void>;
 }
@@ -88,7 +90,7 @@ function pageFetch(sim: Simulation, tap: PageTap): (path: string, init?: { heade
       note(0);
       throw err;
     }
-    if (path.split('?')[0] === '/ui/events') return streamResponse(target.c, path, headers, init.signal, tap, note);
+    if (path.split('?')[0] === '/ui/events') return streamResponse(sim, target.c, headers, init.signal, tap, note);
     const r = await target.call({ method: 'GET', path, headers });
     note(r.status);
     if (r.status === 0) throw new TypeError('fetch failed');
@@ -98,36 +100,54 @@ function pageFetch(sim: Simulation, tap: PageTap): (path: string, init?: { heade
   };
 }
 
-/** The event stream as a fetch Response: the real stream started on a sink feeding the body; each push's events tapped. */
-async function streamResponse(c: Coordinator, path: string, headers: Record<string, string>, signal: AbortSignal | undefined, tap: PageTap, note: (s: number) => void): Promise<Response> {
+/** How often an open stream looks whether its coordinator still lives (a killed one resets the connection). */
+const RESET_CHECK_MS = 250;
+
+/**
+ * The event stream as a fetch Response: the real stream started on a sink feeding the body; each push's events tapped.
+ * A coordinator killed since errors the body, as a reset connection does in a browser.
+ */
+async function streamResponse(sim: Simulation, c: Coordinator, headers: Record<string, string>, signal: AbortSignal | undefined, tap: PageTap, note: (s: number) => void): Promise<Response> {
   const res = await c.handleHttp({ method: 'GET', path: '/ui/events', query: new URLSearchParams(), headers: { host: 'coordinator', ...headers }, body: '', remoteAddress: 'dashboard-page' });
   note(res.status);
   const stream = res.stream;
   if (stream === undefined) return new Response(res.body, { status: res.status });
   const closers: (() => void)[] = [];
   let ended = false;
+  const finish = (): void => {
+    ended = true;
+    tap.open.delete(c);
+    for (const fn of closers.splice(0)) fn();
+  };
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     start(ctrl) {
-      const end = (): void => {
+      const end = (reset?: boolean): void => {
         if (ended) return;
-        ended = true;
-        for (const fn of closers.splice(0)) fn();
+        finish();
         try {
-          ctrl.close();
+          if (reset === true) ctrl.error(new TypeError('network error: connection reset'));
+          else ctrl.close();
         } catch {
           // already closed by the reader's cancel
         }
       };
-      signal?.addEventListener('abort', end, { once: true });
-      tap.closers.add(end);
-      const sink: HttpStreamSink = { write: (chunk) => !ended && (tapPush(chunk, tap), ctrl.enqueue(encoder.encode(chunk)), true), end, onClose: (fn) => void closers.push(fn) };
+      const look = (): void => {
+        if (ended) return;
+        if (sim.coordinator.instance !== c) return end(true);
+        watch = sim.time.setTimeout(look, RESET_CHECK_MS);
+      };
+      let watch = sim.time.setTimeout(look, RESET_CHECK_MS);
+      signal?.addEventListener('abort', () => end(), { once: true });
+      tap.closers.add(() => {
+        watch.cancel();
+        end();
+      });
+      tap.open.add(c);
+      const sink: HttpStreamSink = { write: (chunk) => !ended && (tapPush(chunk, tap), ctrl.enqueue(encoder.encode(chunk)), true), end: () => end(), onClose: (fn) => void closers.push(fn) };
       stream.start(sink);
     },
-    cancel() {
-      ended = true;
-      for (const fn of closers.splice(0)) fn();
-    },
+    cancel: finish,
   });
   return new Response(body, { status: res.status, headers: { 'content-type': 'text/event-stream' } });
 }
@@ -210,7 +230,7 @@ export interface OpenPage {
 export async function openPage(sim: Simulation, hash = ''): Promise<OpenPage> {
   const { Window } = await import('happy-dom');
   const window = new Window({ url: `http://coordinator/ui${hash}`, settings: { disableJavaScriptEvaluation: true, disableJavaScriptFileLoading: true, disableCSSFileLoading: true, disableComputedStyleRendering: true } });
-  const tap: PageTap = { requests: [], carried: [], workers: [], graphs: new Map(), warnings: [], closers: new Set() };
+  const tap: PageTap = { requests: [], carried: [], workers: [], graphs: new Map(), warnings: [], closers: new Set(), open: new Set() };
   const html = await assetText(sim, '/ui');
   window.document.write(html);
   const globals = globalsOf(sim, window, tap);

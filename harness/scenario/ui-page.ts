@@ -122,6 +122,7 @@ export class PageUser {
     openPages.delete(sim);
     if (page === undefined) return;
     await settle();
+    this.session.live = { conn: page.window.document.getElementById('conn')?.textContent ?? '', open: sim.coordinator.instance !== null && page.tap.open.has(sim.coordinator.instance) };
     this.session.feed = { carried: page.tap.carried.length, tail: page.tap.carried.slice(-FEED_NOTED), shown: [...page.window.document.querySelectorAll('#event-list > li')].map((li) => li.textContent ?? '') };
     this.injected(page, 'the live feed');
     if (markup !== undefined) await this.lookAtMarkup(page, markup);

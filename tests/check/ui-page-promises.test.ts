@@ -23,6 +23,7 @@ function good(): UiPageSession {
     injected: [['the live feed', 0, ''], ['the detail of a', 0, '']],
     texts: [['the detail of a', '<b data-injected>x</b> &amp;', true]],
     graphs: [{ id: 'a', edges: [['a', 'b']], nodes: [['a', 12, 12, 168, 46], ['b', 244, 12, 168, 46]], arrows: [[180, 35, 242, 35, true]] }],
+    live: { conn: 'live', open: true },
     workers: { pushed: [['w1', 'connected', 0], ['w2', 'disconnected', 2]], shown: [['w1', 'connected', '0'], ['w2', 'disconnected', '2']] },
     executions: [
       { status: '', shown: [['a', 'completed'], ['b', 'failed']], listed: [['a', 'completed'], ['b', 'failed'], ['c', 'completed']] },
@@ -95,6 +96,12 @@ describe('29 api-contract: the dashboard page as its user sees it', () => {
     expect(check(s)).toEqual([expect.stringMatching(/shows b failed as row 2 of the executions with the status filter at completed, where the API lists c completed there at the same instant/)]);
     s.executions![1]!.shown = [];
     expect(check(s)).toEqual([expect.stringMatching(/shows no execution with the status filter at completed, where the API lists 2/)]);
+  });
+
+  it('reports a page no longer following the coordinator at the end', () => {
+    const s = good();
+    s.live = { conn: 'reconnecting…', open: false };
+    expect(check(s)).toEqual([expect.stringMatching(/is not following the coordinator at the end \(no stream open on the running coordinator, indicator "reconnecting…"\)/)]);
   });
 
   it('reports an edge drawn without its arrow, or pointing from the dependent', () => {

@@ -11,7 +11,11 @@
  * - #10: graph.js layers nodes by their dependents: graphs drawn backwards;
  * - #18: app.js trims its 300-line feed from the newest end: it freezes;
  * - and a status filter the page sends under another name (the API ignores
- *   it): the filtered table lists failed and cancelled executions.
+ *   it): the filtered table lists failed and cancelled executions; the
+ *   workers table's round-trip and reconnects cells swapped under their
+ *   headers (checkpoint-heavy: workers killed and reconnected); an event
+ *   stream that gives up after a drop (coordinator-crash-restart: the page
+ *   no longer follows the restarted coordinator).
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
@@ -71,5 +75,17 @@ describe('blind set 19: the dashboard as its user sees it (29)', () => {
   it('a status filter the page does not apply is reported: the table is not the filtered listing', { timeout: 60_000 }, async () => {
     const text = await caught('scenarios/dashboard-graphs.yaml', 'app.js', "q.set('status', $('f-status').value)", "q.set('state', $('f-status').value)");
     expect(text).toMatch(/shows ex_\w+ (failed|cancelled) as row \d+ of the executions with the status filter at completed, where the API lists/);
+  });
+
+  it('a workers table whose cells do not match its headers is reported', { timeout: 60_000 }, async () => {
+    expect((await simVerdict(await loadScenario('scenarios/checkpoint-heavy.yaml'))).text).toBe('');
+    const text = await caught('scenarios/checkpoint-heavy.yaml', 'app.js', 'td(fmtMs(w.rttMs), true), td(w.reconnects, true)', 'td(w.reconnects, true), td(fmtMs(w.rttMs), true)');
+    expect(text).toMatch(/shows 12 worker row\(s\) where its last push listed 12: w\d+ \(connected, \d reconnects\) as connected [\d.]+ (ms|µs)/);
+  });
+
+  it('an event stream that gives up after a drop is reported: the page stops following the restarted coordinator', { timeout: 60_000 }, async () => {
+    expect((await simVerdict(await loadScenario('scenarios/coordinator-crash-restart.yaml'))).text).toBe('');
+    const text = await caught('scenarios/coordinator-crash-restart.yaml', 'client.js', '} catch {\n        if (stopped) return;\n      }', '} catch {\n        return;\n      }');
+    expect(text).toMatch(/is not following the coordinator at the end \(no stream open on the running coordinator, indicator "live"\)/);
   });
 });
