@@ -155,9 +155,14 @@ async function streamResponse(sim: Simulation, c: Coordinator, headers: Record<s
 function tapPush(chunk: string, tap: PageTap): void {
   const data = /^event: update\ndata: (.*)$/m.exec(chunk)?.[1];
   if (data === undefined) return;
-  const d = JSON.parse(data) as { events?: { type?: unknown; executionId?: unknown; workerId?: unknown }[]; workers?: { id?: unknown; state?: unknown; reconnects?: unknown }[] };
-  if (Array.isArray(d.workers)) tap.workers = d.workers.map((w) => [String(w.id), String(w.state), Number(w.reconnects)]);
-  for (const e of d.events ?? []) tap.carried.push([String(e.type), String(e.executionId ?? e.workerId ?? '')]);
+  let d: { events?: { type?: unknown; executionId?: unknown; workerId?: unknown }[]; workers?: { id?: unknown; state?: unknown; reconnects?: unknown }[] };
+  try {
+    d = JSON.parse(data) as typeof d;
+  } catch {
+    return; // the page's own parser meets it too (client.js warns): judged by what the page then shows
+  }
+  if (Array.isArray(d?.workers)) tap.workers = d.workers.map((w) => [String(w.id), String(w.state), Number(w.reconnects)]);
+  for (const e of Array.isArray(d?.events) ? d.events : []) tap.carried.push([String(e.type), String(e.executionId ?? e.workerId ?? '')]);
 }
 
 /** Date whose now() and no-argument construction read the simulation's clock. */
