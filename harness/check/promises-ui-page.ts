@@ -55,6 +55,8 @@ export interface UiPageSession {
   /** Each graph opened: the page's /ui/graph edges, each node's box [id, x, y, w, h], each arrow [x1, y1, x2, y2, has arrowhead]. */
   graphs: { id: string; edges: [string, string][]; nodes: [string, number, number, number, number][]; arrows: [number, number, number, number, boolean][] }[];
   warnings?: string[];
+  /** The page's scripts could not run at all (the error thrown). */
+  error?: string;
   /** At the end: the connection indicator's text, and whether the page held a stream open on the coordinator then running. */
   live?: { conn: string; open: boolean };
   /** The workers table: the last push's workers [id, state, reconnects] and the rows shown [worker, state, reconnects]. */
@@ -145,6 +147,10 @@ export function checkUiPage(view: HistoryView): Violation[] {
     if (rec.f !== 'note' || rec.value.uiPage === undefined) continue;
     const s = rec.value.uiPage as UiPageSession;
     const v: V = (m) => violation(view.records, 'api-contract', `the dashboard page opened at t=${s.openedAt} ${m}`, { index: rec.index });
+    if (s.error !== undefined) {
+      out.push(v(`could not run its scripts: ${s.error}`));
+      continue;
+    }
     out.push(...tokenViolations(s, v), ...textViolations(s, v), ...feedViolations(s, v), ...graphViolations(s, v), ...tableViolations(s, v), ...liveViolations(s, v));
   }
   return out;

@@ -186,7 +186,16 @@ function globalsOf(sim: Simulation, window: HappyWindow, tap: PageTap): unknown[
   let next = 1;
   const setTimer = (fn: () => void, ms = 0): number => {
     const id = next++;
-    timers.set(id, sim.time.setTimeout(() => (timers.delete(id), fn()), Math.max(0, ms), source));
+    const fire = (): void => {
+      timers.delete(id);
+      try {
+        fn();
+      } catch (err) {
+        // As a browser: an uncaught error in a timer is reported on the console, the page goes on.
+        tap.warnings.push(`uncaught in a timer: ${String(err)}`);
+      }
+    };
+    timers.set(id, sim.time.setTimeout(fire, Math.max(0, ms), source));
     return id;
   };
   const clearTimer = (id: number | undefined): void => {

@@ -78,8 +78,14 @@ export class PageUser {
   async step(sim: Simulation): Promise<void> {
     this.steps += 1;
     if (this.steps === 1) {
+      if (sim.coordinator.instance === null) return; // nothing to open: no page, nothing judged
       openPages.set(sim, this);
-      this.page = await openPage(sim);
+      try {
+        this.page = await openPage(sim);
+      } catch (err) {
+        // A script that does not even run (a syntax error, an asset cut short): the page is judged broken.
+        this.session.error = String(err).slice(0, 300);
+      }
       return;
     }
     if (this.steps === 2 && this.page !== undefined) await this.signIn(sim, this.page);
@@ -120,7 +126,7 @@ export class PageUser {
   async finish(sim: Simulation, markup: { id: string; taskId: string; cancelled: boolean } | undefined, graphIds: readonly string[]): Promise<void> {
     const page = this.page;
     openPages.delete(sim);
-    if (page === undefined) return;
+    if (page === undefined) return void (this.session.error === undefined ? undefined : this.recorder.recordInfo({ uiPage: this.session }));
     await settle();
     this.session.live = { conn: page.window.document.getElementById('conn')?.textContent ?? '', open: sim.coordinator.instance !== null && page.tap.open.has(sim.coordinator.instance) };
     this.session.feed = { carried: page.tap.carried.length, tail: page.tap.carried.slice(-FEED_NOTED), shown: [...page.window.document.querySelectorAll('#event-list > li')].map((li) => li.textContent ?? '') };

@@ -98,6 +98,10 @@ describe('29 api-contract: the dashboard page as its user sees it', () => {
     expect(check(s)).toEqual([expect.stringMatching(/shows no execution with the status filter at completed, where the API lists 2/)]);
   });
 
+  it('reports a page whose scripts could not run', () => {
+    expect(check({ openedAt: 100, injected: [], texts: [], graphs: [], error: 'SyntaxError: Unexpected end of input' })).toEqual([expect.stringMatching(/could not run its scripts: SyntaxError: Unexpected end of input/)]);
+  });
+
   it('reports a page no longer following the coordinator at the end', () => {
     const s = good();
     s.live = { conn: 'reconnecting…', open: false };
