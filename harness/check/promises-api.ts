@@ -37,6 +37,7 @@ import { checkDashboardFeeds } from './promises-dashboard.js';
 import { checkDashboardEvents } from './promises-dashboard-events.js';
 import { checkFeedPace } from './promises-feed-pace.js';
 import { checkApiEchoes } from './promises-api-echoes.js';
+import { checkUiPage } from './promises-ui-page.js';
 import { checkUiReads } from './promises-ui-reads.js';
 import { checkApiLimits } from './promises-api-limits.js';
 import { checkEnumGauges } from './promises-metrics-enums.js';
@@ -55,7 +56,7 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
 
 /** 29. Each HTTP refusal's status is the one its code has in the contract; nothing is accepted with a revoked token; scopes and the client quota hold. */
 export function checkApiContract(view: HistoryView, ctx: CheckContext): Violation[] {
-  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...originMismatches(view), ...bodyMismatches(view), ...checkClientQuota(view, ctx), ...createdMismatches(view), ...controlAnswerMismatches(view), ...checkApiReads(view, ctx.toleranceMs), ...checkListingPasses(view), ...checkMetricsScrapes(view), ...checkRefusalHeaders(view), ...checkTokenSteps(view), ...checkGaugeReads(view), ...checkMessageBytes(view), ...checkDashboardFeeds(view), ...checkDashboardEvents(view), ...checkFeedPace(view), ...checkApiEchoes(view, ctx), ...checkUiReads(view), ...checkApiDefaults(view), ...checkApiLimits(view), ...checkEnumGauges(view, ctx)];
+  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...originMismatches(view), ...bodyMismatches(view), ...checkClientQuota(view, ctx), ...createdMismatches(view), ...controlAnswerMismatches(view), ...checkApiReads(view, ctx.toleranceMs), ...checkListingPasses(view), ...checkMetricsScrapes(view), ...checkRefusalHeaders(view), ...checkTokenSteps(view), ...checkGaugeReads(view), ...checkMessageBytes(view), ...checkDashboardFeeds(view), ...checkDashboardEvents(view), ...checkFeedPace(view), ...checkApiEchoes(view, ctx), ...checkUiReads(view), ...checkUiPage(view), ...checkApiDefaults(view), ...checkApiLimits(view), ...checkEnumGauges(view, ctx)];
 }
 
 /**

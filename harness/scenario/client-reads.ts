@@ -27,6 +27,7 @@ import { DashboardReader } from './client-dashboard.js';
 import { readGauges } from './client-gauges.js';
 import { TokenAdmin } from './client-tokens.js';
 import { probeCall, type SimClient } from './sim-client.js';
+import { PageUser } from './ui-page.js';
 
 interface Pass {
   coordinator: Coordinator;
@@ -69,6 +70,10 @@ export class ClientReads {
       return () => admin.step(sim, client);
     }
     if (r.read === 'gauges') return () => readGauges(sim, client, this.recorder);
+    if (r.read === 'page') {
+      const user = new PageUser(this.recorder, client.probe.read, r.at);
+      return () => user.step(sim);
+    }
     if (r.read === 'dashboard') {
       const feed = new DashboardReader(this.recorder, r.count);
       return () => feed.step(sim, client);

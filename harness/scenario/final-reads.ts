@@ -18,7 +18,8 @@ import type { Scenario } from './schema.js';
 import { probeCall, recordReadyz, type SimClient } from './sim-client.js';
 import { floodEnd } from './sim-flood.js';
 import { readThrown } from './thrown-reads.js';
-import { readDashboard } from './ui-browser.js';
+import { graphIds, readDashboard } from './ui-browser.js';
+import { pageUserOf } from './ui-page.js';
 
 type Note = RunRecorder['note'];
 
@@ -41,6 +42,16 @@ function noteResults(records: readonly (ExecutionRecord | undefined)[], note: No
   if (made !== undefined) note({ kindResults: made });
 }
 
+/** How many graphs the page user opens at the end. */
+const PAGE_GRAPHS = 3;
+
+/** An execution whose taskId the workload gave markup (markupTaskId), a cancelled one first (its reason is shown too). */
+function markupOf(c: NonNullable<Simulation['coordinator']['instance']>, ids: readonly string[]): { id: string; taskId: string; cancelled: boolean } | undefined {
+  const marked = ids.map((id) => c.engine.getExecution(id)).filter((r): r is ExecutionRecord => r?.taskId?.includes('data-injected') === true);
+  const pick = marked.find((r) => r.status === 'cancelled') ?? marked[0];
+  return pick === undefined ? undefined : { id: pick.executionId, taskId: pick.taskId, cancelled: pick.status === 'cancelled' };
+}
+
 /** The reads through the HTTP API: readiness, listing and stats, the dashboard (promise 29). */
 async function httpReads(instance: NonNullable<Simulation['coordinator']['instance']>, note: Note, client: SimClient, ids: readonly string[]): Promise<void> {
   await recordReadyz(instance, note, 'end');
@@ -48,6 +59,7 @@ async function httpReads(instance: NonNullable<Simulation['coordinator']['instan
   note({ apiReads: await readListingAndStats(probeCall(instance), client.probe.read, ids.length) });
   // A browser on the dashboard at the same instant: its pages' headers and statuses, the graphs next to the listing (promise 29).
   const ui = await readDashboard(instance, client.probe.read, [...ids]);
+
   note({ uiPages: ui.pages });
   if (ui.graphs.length > 0) note({ uiGraphs: ui.graphs, uiListed: ui.listed });
 }
@@ -60,6 +72,8 @@ export async function finalReads(sim: Simulation, scenario: Scenario, recorder: 
   if (instance !== null) {
     try {
       await httpReads(instance, note, client, ids);
+      // The user on the dashboard page, if a `page` read opened one: feed, markup, graphs, sign-out (promise 29, ui-page.ts).
+      await pageUserOf(sim)?.finish(sim, markupOf(instance, ids), graphIds(instance, ids).slice(0, PAGE_GRAPHS));
     } catch (err) {
       // An answer a client could not read (http-answer.ts): noted below for promise 29, the other reads skipped.
       if (!(err instanceof HttpWireError)) throw err;

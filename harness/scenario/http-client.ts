@@ -102,7 +102,8 @@ export function fetchCall(base: () => string): HttpCall {
 
 /** Client of one coordinator's HTTP API, sending its bearer token if it has one. */
 /** The reason the client's cancels give (recorded in the execution's status history and error). */
-export const CANCEL_REASON = 'cancelled by the workload';
+/** It holds markup, which the dashboard must show as text (ui-page.ts). */
+export const CANCEL_REASON = 'cancelled by the workload <b data-injected>&amp;</b>';
 
 export class CoordinatorHttp {
   constructor(

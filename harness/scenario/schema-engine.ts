@@ -101,6 +101,8 @@ export const ENGINE_ITEM_FIELDS = {
   startAfterMs: PosInt.optional(),
   /** metadata (and an echo's params.value) hold hostile and awkward JSON: harness/scenario/awkward-json.ts (promise 33). */
   awkwardJson: z.boolean().default(false),
+  /** Each execution's taskId holds markup (`<img onerror>`, `<b>`, `&amp;`): the dashboard must show it as text (harness/scenario/ui-page.ts, promise 29). */
+  markupTaskId: z.boolean().default(false),
   dependsOn: ItemDependencies.optional(),
 };
 
@@ -272,11 +274,14 @@ export type Adversary = z.output<typeof Adversary>;
  * one, list: client-tokens.ts); `gauges` scrapes the /metrics gauges next to
  * GET /api/v1/workers at one instant (client-gauges.ts); `dashboard` opens
  * the dashboard's event stream (/ui/events) at `at` and reads it until
- * count × everyMs later (client-dashboard.ts).
+ * count × everyMs later (client-dashboard.ts); `page` opens the dashboard
+ * page itself in a simulated browser that runs its scripts (ui-page.ts): at
+ * `at` the page loads, everyMs later the user types the read token into the
+ * sign-in form, and the page stays open until the end-of-run reads judge it.
  */
 export const ClientRead = z.strictObject({
   at: Ms,
-  read: z.enum(['listing', 'metrics', 'tokens', 'gauges', 'dashboard']),
+  read: z.enum(['listing', 'metrics', 'tokens', 'gauges', 'dashboard', 'page']),
   everyMs: PosInt.default(100),
   count: PosInt.max(2000).default(1),
   limit: PosInt.max(1000).default(3),

@@ -98,7 +98,7 @@ async function readListed(call: HttpCall, token: string): Promise<UiListed> {
  * MAX_READS, and first the widest fan-out (most dependents) and the widest join (most dependencies):
  * the graphs that reach the documented 200-node limit inside one node's neighbours.
  */
-function graphIds(c: Coordinator, ids: readonly string[]): string[] {
+export function graphIds(c: Coordinator, ids: readonly string[]): string[] {
   const linked = new Set<string>();
   const dependents = new Map<string, number>();
   let join: [string, number] | undefined;

@@ -82,6 +82,9 @@ function echoValue(item: WorkloadItem, n: number): string {
   return item.valueText === 'utf8' ? utf8Text(bytes, bytes + n) : 'x'.repeat(bytes);
 }
 
+/** A taskId a browser would turn into elements if it parsed it as HTML (ui-page.ts looks for `data-injected`). */
+const markupTaskId = (name: string, n: number): string => `<img src=x onerror=alert(${n}) data-injected> <b data-injected>${name}</b> &amp; &lt;${n}`;
+
 function specOf(item: WorkloadItem, random: Random, n = 0): ExecutionSpec {
   const fails = item.failureRate > 0 && random.float() < item.failureRate;
   const spec: ExecutionSpec = fails
@@ -93,6 +96,7 @@ function specOf(item: WorkloadItem, random: Random, n = 0): ExecutionSpec {
   }
   // An item without a priority submits none: the engine's documented default (medium) is read back (promises-api-defaults.ts).
   if (item.priority !== undefined) spec.priority = item.priority;
+  if (item.markupTaskId) spec.taskId = markupTaskId(item.name ?? item.kind, n);
   if (item.retry !== undefined) spec.retry = { ...item.retry };
   if (item.timeoutMs !== undefined) spec.timeoutMs = item.timeoutMs;
   return spec;

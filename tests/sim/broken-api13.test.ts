@@ -42,7 +42,7 @@ describe('api-contract: lastSeenAt, unknown revokes, the schedule horizon, cance
     expect(horizon.text).toMatch(/submission far-dated#1 \(scheduledAt within the documented limit.*\) was refused 400 invalid_argument/);
     const reason = await simVerdict(s, { wrapHttp: cancelReasonDropped });
     expect(reason.promises).toEqual(['api-contract']);
-    expect(reason.text).toMatch(/cancelled by the client at t=\d+ with reason "cancelled by the workload", reads at the end with error \{"code":"cancelled","message":"cancelled by request"\}/);
+    expect(reason.text).toMatch(/cancelled by the client at t=\d+ with reason "cancelled by the workload <b data-injected>&amp;<\/b>", reads at the end with error \{"code":"cancelled","message":"cancelled by request"\}/);
     const edges = await simVerdict(s, { wrapHttp: graphEdgesReversed });
     expect(edges.promises).toEqual(['api-contract']);
     expect(edges.text).toMatch(/GET \/ui\/graph\/\w+: edge \[\w+, \w+\] is not a submitted dependency/);

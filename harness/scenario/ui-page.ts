@@ -1,0 +1,203 @@
+/**
+ * A user on the dashboard page while the run goes on (scenario `clientReads`
+ * read `page`), in a simulated browser that runs the page's own scripts
+ * (ui-page-runtime.ts):
+ *
+ * - at `at` the page loads; the API asks for a token, so it should ask the
+ *   user for one; everyMs later the user types the read token into the
+ *   sign-in form and submits it; where the token then sits (sessionStorage,
+ *   localStorage) is noted;
+ * - the page stays open, following the live feed, until the end-of-run
+ *   reads (final-reads.ts): then the user looks at the feed (each line's
+ *   text, next to the events the page's stream carried), types a taskId the
+ *   client submitted with markup into the task-id filter and opens that
+ *   execution, opens the graphs of a few executions with dependencies (each
+ *   node's box and each arrow's ends as drawn), counts the elements the
+ *   system's text made (`[data-injected]`, `img`), and signs out (where the
+ *   token sits after). Every data request the page made is noted with the
+ *   Authorization header it carried.
+ *
+ * All of it is noted as `uiPage`; harness/check/promises-ui-page.ts judges
+ * it by the README's "Dashboard" alone.
+ */
+import type { HistoryRecorder } from '../check/history.js';
+import type { UiPageSession } from '../check/promises-ui-page.js';
+import type { Simulation } from '../sim/index.js';
+import { CANCEL_REASON } from './http-client.js';
+import { probeCall } from './sim-client.js';
+import { closePage, openPage, type OpenPage } from './ui-page-runtime.js';
+
+/** The page the user holds open in a run, for the end-of-run reads. */
+const openPages = new WeakMap<Simulation, PageUser>();
+
+/** The user on the page of `sim`, if a `page` read opened one. */
+export const pageUserOf = (sim: Simulation): PageUser | undefined => openPages.get(sim);
+
+/** Lets the page's promise chains run (the page's fetches are answered without virtual time passing). */
+async function settle(turns = 30): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((r) => setImmediate(r));
+}
+
+const FEED_NOTED = 301;
+
+/** The cells of a rendered table under `root`, by the header names `names` (the page's own labels). */
+function columns(page: OpenPage, root: string, names: readonly string[]): string[][] {
+  const table = page.window.document.querySelector(`${root} table`);
+  if (table === null) return [];
+  const heads = [...table.querySelectorAll('thead th')].map((th) => (th.textContent ?? '').trim());
+  const at = names.map((n) => heads.indexOf(n));
+  return [...table.querySelectorAll('tbody tr')].map((tr) => {
+    const cells = [...tr.querySelectorAll(':scope > td')].map((td) => (td.textContent ?? '').trim());
+    return at.map((i) => (i < 0 ? '' : (cells[i] ?? '')));
+  });
+}
+
+/** The executions as the API lists them at this instant (one page of 1000): [id, status]. */
+async function listed(sim: Simulation, token: string, status: string): Promise<[string, string][]> {
+  const c = sim.coordinator.instance;
+  if (c === null) return [];
+  const r = await probeCall(c)({ method: 'GET', path: `/api/v1/executions?limit=1000${status === '' ? '' : `&status=${status}`}`, headers: { authorization: `Bearer ${token}` } });
+  const b = r.body as { executions?: { executionId?: unknown; status?: unknown }[] } | null;
+  return (b?.executions ?? []).map((e) => [String(e.executionId), String(e.status)]);
+}
+
+export class PageUser {
+  private page: OpenPage | undefined;
+  private steps = 0;
+  private readonly session: UiPageSession;
+
+  constructor(
+    private readonly recorder: HistoryRecorder,
+    private readonly token: string,
+    openedAt: number,
+  ) {
+    this.session = { openedAt, injected: [], texts: [], graphs: [] };
+  }
+
+  /** Step 1 opens the page; step 2 signs in. */
+  async step(sim: Simulation): Promise<void> {
+    this.steps += 1;
+    if (this.steps === 1) {
+      if (sim.coordinator.instance === null) return; // nothing to open: no page, nothing judged
+      openPages.set(sim, this);
+      try {
+        this.page = await openPage(sim);
+      } catch (err) {
+        // A script that does not even run (a syntax error, an asset cut short): the page is judged broken.
+        this.session.error = String(err).slice(0, 300);
+      }
+      return;
+    }
+    if (this.steps === 2 && this.page !== undefined) await this.signIn(sim, this.page);
+  }
+
+  private storage(page: OpenPage): { session: boolean; local: boolean } {
+    const holds = (s: OpenPage['window']['localStorage']): boolean => Array.from({ length: s.length }, (_, i) => s.getItem(s.key(i) ?? '')).some((v) => v !== null && v.includes(this.token));
+    return { session: holds(page.window.sessionStorage), local: holds(page.window.localStorage) };
+  }
+
+  private loginShown(page: OpenPage): boolean {
+    return (page.window.document.getElementById('login') as { hidden?: boolean } | null)?.hidden === false;
+  }
+
+  private async signIn(sim: Simulation, page: OpenPage): Promise<void> {
+    const doc = page.window.document;
+    const asked = this.loginShown(page);
+    const input = doc.getElementById('token') as unknown as { value: string } | null;
+    if (input !== null) input.value = this.token;
+    page.tap.requests.length = 0;
+    doc.getElementById('login-form')?.dispatchEvent(new page.window.Event('submit', { cancelable: true }));
+    await settle();
+    this.session.signIn = { at: sim.simulatedMs, asked, ...this.storage(page) };
+  }
+
+  /** The markup the page must show as text and count no element of: every `data-injected` or `img` element. */
+  private injected(page: OpenPage, where: string): void {
+    const found = [...page.window.document.querySelectorAll('[data-injected], img, body script')];
+    this.session.injected.push([where, found.length, [...new Set(found.map((e) => e.tagName.toLowerCase()))].join(',')]);
+  }
+
+  private shows(page: OpenPage, where: string, selector: string, text: string): void {
+    const el = page.window.document.querySelector(selector);
+    this.session.texts.push([where, text, el !== null && (el.textContent ?? '').includes(text)]);
+  }
+
+  /** The end-of-run look (see the file comment): notes `uiPage` and closes the tab. */
+  async finish(sim: Simulation, markup: { id: string; taskId: string; cancelled: boolean } | undefined, graphIds: readonly string[]): Promise<void> {
+    const page = this.page;
+    openPages.delete(sim);
+    if (page === undefined) return void (this.session.error === undefined ? undefined : this.recorder.recordInfo({ uiPage: this.session }));
+    await settle();
+    this.session.live = { conn: page.window.document.getElementById('conn')?.textContent ?? '', open: sim.coordinator.instance !== null && page.tap.open.has(sim.coordinator.instance) };
+    this.session.feed = { carried: page.tap.carried.length, tail: page.tap.carried.slice(-FEED_NOTED), shown: [...page.window.document.querySelectorAll('#event-list > li')].map((li) => li.textContent ?? '') };
+    this.injected(page, 'the live feed');
+    if (markup !== undefined) await this.lookAtMarkup(page, markup);
+    for (const id of graphIds) await this.openGraph(page, id);
+    await this.lookAtTables(sim, page);
+    const signedIn = page.tap.requests.slice();
+    page.window.document.getElementById('signout')?.dispatchEvent(new page.window.Event('click'));
+    await settle();
+    this.session.signOut = { ...this.storage(page), asked: this.loginShown(page) };
+    this.session.requests = signedIn.filter(([path]) => /^\/(api|ui\/events|ui\/graph)/.test(path)).map(([path, auth, status]) => [path, auth === `Bearer ${this.token}` ? 'token' : auth === '' ? 'none' : 'other', status]);
+    this.session.warnings = page.tap.warnings.slice(0, 5);
+    await closePage(page);
+    this.recorder.recordInfo({ uiPage: this.session });
+  }
+
+  private async lookAtMarkup(page: OpenPage, m: { id: string; taskId: string; cancelled: boolean }): Promise<void> {
+    const doc = page.window.document;
+    const filter = doc.getElementById('f-task') as unknown as { value: string } | null;
+    if (filter === null) return;
+    filter.value = m.taskId;
+    doc.getElementById('f-task')?.dispatchEvent(new page.window.Event('input'));
+    await settle();
+    this.shows(page, `the executions filtered by task id`, '#exec-table', m.taskId);
+    this.injected(page, 'the executions filtered by a task id with markup');
+    doc.querySelector(`tr[data-exec="${m.id}"]`)?.dispatchEvent(new page.window.Event('click'));
+    await settle();
+    this.shows(page, `the detail of ${m.id}`, '#detail', m.taskId);
+    if (m.cancelled) this.shows(page, `the status history of ${m.id}`, '#detail', CANCEL_REASON);
+    this.injected(page, `the detail of ${m.id}`);
+    filter.value = '';
+    doc.getElementById('f-task')?.dispatchEvent(new page.window.Event('input'));
+    await settle();
+  }
+
+  /** The workers table next to the last push, the executions table (unfiltered, then by status) next to the listing. */
+  private async lookAtTables(sim: Simulation, page: OpenPage): Promise<void> {
+    this.session.workers = { pushed: page.tap.workers, shown: columns(page, '#workers-table', ['worker', 'state', 'reconnects']) };
+    const select = page.window.document.getElementById('f-status') as unknown as { value: string; dispatchEvent(e: unknown): boolean } | null;
+    this.session.executions = [];
+    for (const status of ['', 'completed']) {
+      if (select === null) break;
+      select.value = status;
+      select.dispatchEvent(new page.window.Event('change'));
+      await settle();
+      const shown = columns(page, '#exec-table', ['execution', 'status']).map(([id, st]): [string, string] => [id ?? '', st ?? '']);
+      this.session.executions.push({ status, shown, listed: await listed(sim, this.token, status) });
+    }
+  }
+
+  /** Opens an execution's detail by its row and notes its graph as drawn. */
+  private async openGraph(page: OpenPage, id: string): Promise<void> {
+    const doc = page.window.document;
+    const row = doc.querySelector(`tr[data-exec="${id}"]`);
+    if (row === null) return;
+    row.dispatchEvent(new page.window.Event('click'));
+    await settle();
+    const edges = page.tap.graphs.get(id);
+    if (edges === undefined) return;
+    const num = (v: string | null): number => Number(v ?? NaN);
+    const nodes = [...doc.querySelectorAll('#detail svg g.node[data-id]')].map((g): [string, number, number, number, number] => {
+      const t = /translate\(([-\d.]+),\s*([-\d.]+)\)/.exec(g.getAttribute('transform') ?? '');
+      const rect = g.querySelector('rect');
+      return [g.getAttribute('data-id') ?? '', num(t?.[1] ?? null), num(t?.[2] ?? null), num(rect?.getAttribute('width') ?? null), num(rect?.getAttribute('height') ?? null)];
+    });
+    const arrows = [...doc.querySelectorAll('#detail svg path.edge')].map((p): [number, number, number, number, boolean] => {
+      const n = (p.getAttribute('d') ?? '').match(/-?\d+(?:\.\d+)?/g)?.map(Number) ?? [];
+      return [n[0] ?? NaN, n[1] ?? NaN, n.at(-2) ?? NaN, n.at(-1) ?? NaN, (p.getAttribute('marker-end') ?? '') !== ''];
+    });
+    this.session.graphs.push({ id, edges, nodes, arrows });
+    this.injected(page, `the graph of ${id}`);
+  }
+}
