@@ -120,6 +120,12 @@ const Coordinator = z.strictObject({
    * would create fits.
    */
   maxPending: PosInt.optional(),
+  /**
+   * How many recent completed-execution durations feed GET /api/v1/stats' p50/p95 (the engine's
+   * durationSamples, default 4096; no flag sets it). A run with more completions than this judges the
+   * window rolling (promise 29, harness/check/promises-reads-window.ts). Simulation only.
+   */
+  durationSamples: PosInt.optional(),
   // The store and its simulated thread (schema-engine.ts): store, sqliteThreadMs.
   ...STORE_COORDINATOR_FIELDS,
   /** HMAC secret for registration; undefined: no authentication. */
