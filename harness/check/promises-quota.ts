@@ -112,7 +112,10 @@ function clientOf(view: HistoryView, rec: HistoryView['records'][number]): strin
 }
 
 /** A client for messages. */
-const named = (client: string): string => (client === '' ? 'the client sending no x-squall-client (its address)' : `client ${JSON.stringify(client)} (x-squall-client)`);
+const named = (client: string): string => (client === '' ? 'the client' : `client ${JSON.stringify(client)} (x-squall-client)`);
+
+/** Every client at once, for messages about the engine's limit: one client unless some submission named itself. */
+const everyone = (view: HistoryView): string => (view.records.some((r) => r.f === 'submit' && r.type === 'invoke' && typeof r.value.client === 'string') ? 'the clients' : 'the client');
 
 /** Acknowledgements (before index `end`) after which a client (`perClient`; else all of them) held more unfinished executions than the limit. */
 function quotaExceeded(view: HistoryView, limit: Limit, end: number, perClient: boolean): Violation[] {
@@ -134,7 +137,7 @@ function quotaExceeded(view: HistoryView, limit: Limit, end: number, perClient: 
       violation(
         view.records,
         'api-contract',
-        `${what} acknowledged at t=${rec.time} left ${perClient ? named(client) : 'the clients'} with ${unfinished.length} unfinished executions, past ${limit.what}: it must have been refused 429 rate_limited`,
+        `${what} acknowledged at t=${rec.time} left ${perClient ? named(client) : everyone(view)} with ${unfinished.length} unfinished executions, past ${limit.what}: it must have been refused 429 rate_limited`,
         { index: rec.index },
       ),
     );
@@ -226,12 +229,12 @@ function refusedWithinQuota(view: HistoryView, ctx: CheckContext, firstCrash: nu
     const held = limits.map(({ limit, perClient }) => ({ limit, perClient, held: heldAt(view, perClient ? mine : submits, asked, refusal.index) }));
     if (held.some((h) => h.held + n > h.limit.max)) continue;
     const { limit, held: h, perClient } = held[0] as (typeof held)[number];
-    const whose = perClient ? `${named(client)} held at most ${h} unfinished or pending executions` : `the clients held at most ${h} unfinished or pending executions`;
+    const whose = perClient ? `${named(client)} held at most ${h} unfinished or pending executions` : `${everyone(view)} held at most ${h} unfinished or pending executions`;
     out.push(
       violation(
         view.records,
         'api-contract',
-        `a submission of ${n} execution(s) was refused 429 rate_limited at t=${refusal.time} though ${whose} when it asked (t=${asked.time}): ${h} + ${n} is within ${limit.what}, so ${limit.counter} counted slots it should have given back${perClient ? ' (or counted another client\'s work against it)' : ''}`,
+        `a submission of ${n} execution(s) was refused 429 rate_limited at t=${refusal.time} though ${whose} when it asked (t=${asked.time}): ${h} + ${n} is within ${limit.what}, so ${limit.counter} counted slots it should have given back${perClient && client !== '' ? ' (or counted another client\'s work against it)' : ''}`,
         { index: refusal.index },
       ),
     );
