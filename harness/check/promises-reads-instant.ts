@@ -40,7 +40,7 @@ export function checkInstantReads(view: HistoryView, ctx: CheckContext): Violati
 }
 
 /** The stats' counts against its own byStatus and the listing read at the same instant. */
-export function statViolations(read: GaugeRead): string[] {
+function statViolations(read: GaugeRead): string[] {
   const s = read.stats;
   if (s === undefined) return [];
   const out: string[] = [];

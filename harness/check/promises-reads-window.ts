@@ -24,7 +24,7 @@ import type { HistoryView } from './view.js';
 import { violation, type Violation } from './violation.js';
 
 /** The engine's default window (system/engine/config.ts durationSamples). */
-export const DEFAULT_DURATION_SAMPLES = 4096;
+const DEFAULT_DURATION_SAMPLES = 4096;
 
 /** The final read's percentiles against the last `window` completions' listed durations. */
 export function windowViolations(view: HistoryView, rec: HistoryRecord, items: readonly ListedExecution[], stats: ApiStats, window = DEFAULT_DURATION_SAMPLES): Violation[] {
