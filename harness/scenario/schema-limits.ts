@@ -9,7 +9,8 @@ export const LIMIT_COORDINATOR_FIELDS = {
   /**
    * Unfinished executions one client may have (the coordinator's --max-pending-per-client; a batch or
    * graph counts each execution); beyond it a submission is refused 429 rate_limited. Promise 29 judges
-   * that the client's acknowledged unfinished executions never exceed it. Simulation only.
+   * that each client's acknowledged unfinished executions never exceed it (a client: a workload item's
+   * `client`, sent as x-squall-client, else the one address). Simulation only.
    */
   maxPendingPerClient: PosInt.optional(),
   /**

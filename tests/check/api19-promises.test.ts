@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckContext } from '../../harness/check/context.js';
 import { checkHistory } from '../../harness/check/invariants.js';
+import type { CliRequest, CliRun } from '../../harness/check/cli-runs.js';
 import type { GaugeRead } from '../../harness/check/promises-metrics-gauges.js';
 import type { ApiReads, ListedExecution } from '../../harness/check/promises-reads.js';
 import { H, baseContext } from './builder.js';
@@ -101,5 +102,22 @@ describe('29 api-contract: the stats duration window rolls (promises-reads-windo
       expect.stringMatching(/durationsMs.p95 10, but the last 2 of 5 completions/),
     ]);
     expect(run({ p50: 10, p95: 100, samples: 5 }, 2)).toEqual([expect.stringMatching(/durationsMs.samples 5, but 5 executions completed and the window holds the last 2/)]);
+  });
+});
+
+describe('31 cli: `squall workers` shows the API\'s rttMs in ms (promises-cli-human.ts)', () => {
+  const T0 = 1_893_456_000_000;
+  const answer = (rttMs: number | null): CliRequest => ({ method: 'GET', path: '/api/v1/workers', at: 100, answeredAt: 101, status: 200, seen: [['w1', 'connected']], times: [['w1', { connectedAt: T0 - 5000, disconnectedAt: null, lastSeenAt: T0 - 2000, rttMs }]] });
+  const table = (rtt: string): string => `worker  state      running  rtt  reconnects  connected  last seen  kinds\n------  ---------  -------  ---  ----------  ---------  ---------  -----\nw1      connected      0/2  ${rtt}  0  5s ago  2s ago     sleep\n1 worker(s), 1 connected\n`;
+  const run = (rttMs: number | null, rtt: string): string[] => {
+    const cli: CliRun = { args: ['workers'], token: 'read', startedAt: 100, endedAt: 200, exitCode: 0, out: table(rtt), requests: [answer(rttMs)], pushes: [], tty: true, printed: [[T0, table(rtt)]] };
+    const h = new H().at(200);
+    h.rec.recordInfo({ cliRun: cli }, 'cli');
+    return checkHistory(h.history(), ['cli'], baseContext).map((v) => v.message);
+  };
+
+  it('passes the round trip to 0.1 ms and "-" for none; reports one in seconds', () => {
+    expect([...run(240.25, '240.3ms'), ...run(null, '-')]).toEqual([]);
+    expect(run(240.25, '0.2ms')).toEqual([expect.stringMatching(/printed w1's round trip as "0.2ms", but the API answered rttMs 240.25 \(milliseconds; "-" for none\)/)]);
   });
 });
