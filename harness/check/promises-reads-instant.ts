@@ -9,7 +9,10 @@
  *   preparing + running (the leases held), `total` the sum of its byStatus,
  *   and GET /api/v1/executions?status=preparing|running lists as many
  *   executions as byStatus counts in that status (work claimed but not
- *   started, on a slow link, is preparing, never running);
+ *   started, on a slow link, is preparing, never running); and the workers'
+ *   `running` (the leases each holds, GET /api/v1/workers) add up to the
+ *   stats' `inFlight` (the leases held), in the coordinator's first life (a
+ *   restarted coordinator recovers leases of workers it has not met yet);
  * - each worker's `rttMs` is the round trip the coordinator last measured
  *   for it in this coordinator life: the latest pong sample it traced
  *   (`rtt_sampled` with a ping, promises-rtt.ts holds that sample to the
@@ -36,7 +39,18 @@ const MAX_SAMPLE_MS = 3_600_000;
 /** Each gauge read's stats counts, listing counts, rttMs and RTT histogram (see the file comment). */
 export function checkInstantReads(view: HistoryView, ctx: CheckContext): Violation[] {
   const samples = pongSamples(view);
-  return judgeGaugeReads(view, (read, rec) => [...statViolations(read), ...(ctx.receivedTimes === true ? [] : rttViolations(view, read, rec, samples))]);
+  return judgeGaugeReads(view, (read, rec) => [...statViolations(read), ...loadViolations(view, read, rec), ...(ctx.receivedTimes === true ? [] : rttViolations(view, read, rec, samples))]);
+}
+
+/** The workers' leases as listed against the stats' inFlight of the same instant (the coordinator's first life). */
+function loadViolations(view: HistoryView, read: GaugeRead, rec: HistoryRecord): string[] {
+  const inFlight = read.stats?.inFlight;
+  if (read.load === undefined || typeof inFlight !== 'number' || view.lifeOf('coordinator', rec.index) > 0) return [];
+  const bad = read.load.find(([, n]) => typeof n !== 'number' || !Number.isInteger(n) || n < 0);
+  if (bad !== undefined) return [`GET /api/v1/workers lists ${bad[0]} running ${JSON.stringify(bad[1])}: a count of the leases it holds`];
+  const sum = read.load.reduce((a, [, n]) => a + (n as number), 0);
+  if (sum === inFlight) return [];
+  return [`GET /api/v1/workers lists ${sum} execution(s) running on its workers (${read.load.map(([id, n]) => `${id} ${String(n)}`).join(', ')}), but GET /api/v1/stats counts ${inFlight} leases held (inFlight) at the same instant`];
 }
 
 /** The stats' counts against its own byStatus and the listing read at the same instant. */

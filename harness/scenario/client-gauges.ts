@@ -60,7 +60,8 @@ export async function readGauges(sim: Simulation, client: SimClient, recorder: H
   const breakers = stats?.breakers === undefined ? {} : { breakers: stats.breakers };
   // Each worker's rttMs as listed, and the stats' own counts next to the listing by status, at the same instant (promises-reads-instant.ts).
   const rtt = listed.map((x): [string, unknown] => [String(x.id), (x as { rttMs?: unknown }).rttMs]);
-  const instant = { rtt, stats: statCounts(s.body), listed: await listedByStatus(sim, client, auth) };
+  const load = listed.map((x): [string, unknown] => [String(x.id), (x as { running?: unknown }).running]);
+  const instant = { rtt, load, stats: statCounts(s.body), listed: await listedByStatus(sim, client, auth) };
   const read: GaugeRead = { at: sim.simulatedMs, gauges: gaugeSamples(m.body), workers, byStatus, live, now: sim.now(), seen, capabilities, ...(frames === undefined ? {} : { frames }), ...breakers, help: helpTexts(m.body), ...instant };
   recorder.recordInfo({ gaugeRead: read });
 }

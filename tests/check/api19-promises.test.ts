@@ -60,8 +60,14 @@ describe('29 api-contract: the numbers of a mid-run read (promises-reads-instant
   it('passes stats and listings that agree with byStatus, and rttMs and the histogram from the samples', () => {
     const h = pong(pong(new H().at(100), 'w1', 240), 'w2', 2.5);
     const rtt = { ...executions, squall_heartbeat_rtt_seconds_count: { '': 2 }, squall_heartbeat_rtt_seconds_sum: { '': 0.2425 } };
-    gauges(h.at(200), { byStatus, stats: { running: 1, inFlight: 3, total: 6 }, listed: { preparing: 2, running: 1 }, rtt: [['w1', 240], ['w2', 2.5], ['w3', null]], gauges: rtt });
+    gauges(h.at(200), { byStatus, stats: { running: 1, inFlight: 3, total: 6 }, listed: { preparing: 2, running: 1 }, rtt: [['w1', 240], ['w2', 2.5], ['w3', null]], load: [['w1', 2], ['w2', 1], ['w3', 0]], gauges: rtt });
     expect(messages(h)).toEqual([]);
+  });
+
+  it("reports workers' running that do not add up to the leases held, but not after a coordinator restart", () => {
+    const read = (h: H): H => gauges(h.at(200), { byStatus, stats: { running: 1, inFlight: 3, total: 6 }, load: [['w1', 1], ['w2', 0]], gauges: executions });
+    expect(messages(read(new H()))).toEqual([expect.stringMatching(/GET \/api\/v1\/workers lists 1 execution\(s\) running on its workers \(w1 1, w2 0\), but GET \/api\/v1\/stats counts 3 leases held \(inFlight\) at the same instant/)]);
+    expect(messages(read(new H().at(100).fault('start', { id: 'f1', action: 'restart', target: 'coordinator', coordinator: true })))).toEqual([]);
   });
 
   it('reports running counting the preparing, a listing that disagrees, rttMs in seconds and a histogram in ms', () => {

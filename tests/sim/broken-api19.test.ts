@@ -15,7 +15,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { clientHeaderUnseen, frozenWindow, rttInSeconds, runningCountsLeases } from './broken/api19-variants.js';
+import { clientHeaderUnseen, frozenWindow, rttInSeconds, runningCountsLeases, workerLoadCached } from './broken/api19-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 const scenario = (name: string) => loadScenario(join(import.meta.dirname, '..', '..', 'scenarios', `${name}.yaml`));
@@ -38,6 +38,9 @@ describe('api-contract: the numbers and identities the API reports (set 19)', ()
     const running = await simVerdict(s, { engineFactory: runningCountsLeases });
     expect(running.promises).toEqual(['api-contract']);
     expect(running.text).toMatch(/GET \/api\/v1\/stats says running \d+, but its byStatus counts \d+ running \(and [1-9]\d* preparing/);
+    const load = await simVerdict(s, { wrapHttp: workerLoadCached });
+    expect(load.promises).toEqual(['api-contract']);
+    expect(load.text).toMatch(/GET \/api\/v1\/workers lists \d+ execution\(s\) running on its workers \(w1 \d+, w2 \d+, w3 \d+\), but GET \/api\/v1\/stats counts \d+ leases held \(inFlight\)/);
     const frozen = await simVerdict(s, { engineFactory: frozenWindow });
     expect(frozen.promises).toEqual(['api-contract']);
     expect(frozen.text).toMatch(/durationsMs\.p50 \d+, but the last 8 of 40 completions \(the window of recent work\) give \d+/);

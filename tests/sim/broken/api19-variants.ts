@@ -71,5 +71,24 @@ class RunningCountsLeasesEngine extends Engine {
   }
 }
 
+/**
+ * The #14 class on GET /api/v1/workers: each worker's `running` from a load figure cached between reads
+ * (the previous answer's), so the listing's leases lag the engine's (a view that stopped following the work).
+ */
+export function workerLoadCached(handle: HttpHandler): HttpHandler {
+  const last = new Map<string, number>();
+  return async (req) => {
+    const res = await handle(req);
+    if (req.method !== 'GET' || req.path !== '/api/v1/workers' || res.status !== 200) return res;
+    const body = JSON.parse(res.body) as { workers: { id: string; running: number }[] };
+    for (const w of body.workers) {
+      const now = w.running;
+      w.running = last.get(w.id) ?? 0;
+      last.set(w.id, now);
+    }
+    return { ...res, body: JSON.stringify(body) };
+  };
+}
+
 export const frozenWindow = engineFactoryOf(FrozenWindowEngine);
 export const runningCountsLeases = engineFactoryOf(RunningCountsLeasesEngine);
