@@ -36,7 +36,7 @@ export interface CliRequest {
   nextCursor?: string | null;
   /** A workers answer: the ids of the workers it showed draining. */
   draining?: string[];
-  /** The times (epoch ms, null: none) of each execution or worker the answer showed, in its order: executions createdAt, changedAt (their latest status-history entry), nextRunAt, startedAt, completedAt; workers connectedAt, disconnectedAt, lastSeenAt. */
+  /** The times (epoch ms, null: none) of each execution or worker the answer showed, in its order: executions createdAt, changedAt (their latest status-history entry), nextRunAt, startedAt, completedAt; workers connectedAt, disconnectedAt, lastSeenAt and rttMs (ms, not a time). */
   times?: [string, Record<string, number | null>][];
   /** A POST's body as sent, parsed (absent: none, or not JSON). */
   sent?: unknown;

@@ -74,6 +74,8 @@ export interface CheckContext {
   maxPendingPerClient?: number;
   /** The engine's limit of unfinished executions in all (coordinator.maxPending); promise 29 judges it. */
   maxPending?: number;
+  /** How many recent completions feed the stats' p50/p95 (coordinator.durationSamples; engine default 4096): promises-reads-window.ts. */
+  durationSamples?: number;
   /** Whether per-kind circuit breakers may hold claims back (then a late retry is excused while its kind's breaker could be open). */
   breaker?: boolean;
   /** Consecutive failures of a kind that open its breaker (engine default 5); below it the breaker is closed and late retries are judged. */

@@ -29,6 +29,8 @@ export interface SubmitInvoke {
   tasks?: TaskSubmitted[];
   /** Future-dated: scheduledAt = the instant it was sent + startAfterMs (documented boundaries, promises-api-echoes.ts). */
   startAfterMs?: number;
+  /** The x-squall-client header it sent (absent: none; the address is its client for the quota, promises-quota.ts). */
+  client?: string;
 }
 
 /** One submitted execution's kind, params and timeout, as the client asked. */

@@ -8,7 +8,9 @@
  *   printed it (`3s ago`, `in 1h30m`, two largest units, truncated);
  * - `workers`: a row per worker the API answered, with its state, the age
  *   of its connection (`down <age>` when not connected) and of its last
- *   sign of life, and a footer counting them and the connected ones;
+ *   sign of life, its round trip (`-` for none, else the API's rttMs in ms,
+ *   to the 0.1 ms it shows: blind set 19 #07's class), and a footer
+ *   counting them and the connected ones;
  * - `executions list`: a row per execution answered, in order, with its
  *   status, created and last-changed ages, and a footer counting them;
  * - `executions get`: its status, how long it ran, its created / finished /
@@ -89,9 +91,25 @@ function workersPrint(run: CliRun): string | undefined {
       return `printed the row ${JSON.stringify(row?.join(' | ') ?? 'none')} for ${id}, but the API answered it ${stateWant}, connected ${want[0]}, last seen ${want[1]} at the time it printed`;
     }
   }
+  const rtt = rttShown(rows, times);
+  if (rtt !== undefined) return rtt;
   const connected = answer.seen.filter(([, s]) => s === 'connected').length;
   const footer = `${answer.seen.length} worker(s), ${connected} connected`;
   return text.includes(footer) ? undefined : `did not print "${footer}" under its table`;
+}
+
+/** The rtt column of each row against the API's rttMs (an older record without it: not judged). */
+function rttShown(rows: readonly string[][], times: ReadonlyMap<string, Times>): string | undefined {
+  for (const row of rows) {
+    const t = times.get(row[0] ?? '');
+    if (t === undefined || !('rttMs' in t)) continue;
+    const want = t.rttMs;
+    const shown = row[3] ?? '';
+    const ms = /^(\d+(?:\.\d+)?)ms$/.exec(shown)?.[1];
+    const ok = want === null ? shown === '-' : ms !== undefined && Math.abs(Number(ms) - want) <= 0.05 + 1e-9;
+    if (!ok) return `printed ${row[0]}'s round trip as ${JSON.stringify(shown)}, but the API answered rttMs ${JSON.stringify(want)} (milliseconds; "-" for none)`;
+  }
+  return undefined;
 }
 
 function listPrint(run: CliRun): string | undefined {

@@ -49,6 +49,12 @@ export interface GaugeRead {
   /** GET /api/v1/stats' breakers (state by kind) and the HELP text of each enum gauge (promises-metrics-enums.ts). */
   breakers?: Record<string, string>;
   help?: Record<string, string>;
+  /** GET /api/v1/workers: each worker's rttMs as listed; GET /api/v1/stats' running, inFlight and total; the listing's count per leased status (null: not read whole) (promises-reads-instant.ts). */
+  rtt?: [string, unknown][];
+  /** GET /api/v1/workers: each worker's `running` (the leases it holds) as listed (promises-reads-instant.ts). */
+  load?: [string, unknown][];
+  stats?: Record<string, unknown>;
+  listed?: Record<string, number | null>;
 }
 
 const isRead = (v: unknown): v is GaugeRead => typeof v === 'object' && v !== null && 'gauges' in v && 'workers' in v;

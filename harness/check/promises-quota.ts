@@ -3,9 +3,14 @@
  * "Quotas"), a submission that would take a client past that many unfinished
  * executions is refused 429 rate_limited, and a batch or graph counts each
  * execution it creates. So the client's acknowledged executions that are not
- * yet terminal never exceed the quota: judged at each acknowledgement (the
- * simulated client is one client: it sends no x-squall-client header, and
- * every request comes from one address). An execution counts from its
+ * yet terminal never exceed the quota: judged at each acknowledgement, per
+ * client as the README keys it: the `x-squall-client` header, else the
+ * remote address. Every simulated request comes from one address, so the
+ * submissions of workload items that name no `client` are one client, and
+ * each `client` named (sent as that header, in the header spellings real
+ * clients use: client-shapes.ts) is a client of its own (blind set 19 #05: a
+ * quota blind to the header makes them all share the address's count, and
+ * refuses one client for another's work). An execution counts from its
  * submission's acknowledgement until a terminal status was decided (the
  * status event's decision time, as the coordinator's own count sees it).
  * Judged up to the first coordinator crash or restart: the quota's counts
@@ -93,30 +98,46 @@ export function checkClientQuota(view: HistoryView, ctx: CheckContext): Violatio
   const engine = engineWide(ctx);
   const firstCrash = coordinatorCrashes(view)[0]?.index ?? Infinity;
   return [
-    ...(client === undefined ? [] : quotaExceeded(view, client, firstCrash)),
-    ...(engine === undefined ? [] : quotaExceeded(view, engine, Infinity)),
+    ...(client === undefined ? [] : quotaExceeded(view, client, firstCrash, true)),
+    ...(engine === undefined ? [] : quotaExceeded(view, engine, Infinity, false)),
     ...refusedWithinQuota(view, ctx, firstCrash),
   ];
 }
 
-/** Acknowledgements (before index `end`) after which the client held more unfinished executions than the limit. */
-function quotaExceeded(view: HistoryView, limit: Limit, end: number): Violation[] {
+/** Who a submit record (invoke or answer) counted against: the x-squall-client its invoke sent, '' for none (the address). */
+function clientOf(view: HistoryView, rec: HistoryView['records'][number]): string {
+  const invoke = rec.type === 'invoke' ? rec : view.records[rec.value.invoke as number];
+  const client = invoke?.value.client;
+  return typeof client === 'string' ? client : '';
+}
+
+/** A client for messages. */
+const named = (client: string): string => (client === '' ? 'the client' : `client ${JSON.stringify(client)} (x-squall-client)`);
+
+/** Every client at once, for messages about the engine's limit: one client unless some submission named itself. */
+const everyone = (view: HistoryView): string => (view.records.some((r) => r.f === 'submit' && r.type === 'invoke' && typeof r.value.client === 'string') ? 'the clients' : 'the client');
+
+/** Acknowledgements (before index `end`) after which a client (`perClient`; else all of them) held more unfinished executions than the limit. */
+function quotaExceeded(view: HistoryView, limit: Limit, end: number, perClient: boolean): Violation[] {
   const changes = statusChanges(view);
-  const acked = new Set<string>();
+  const acked = new Map<string, Set<string>>();
   const out: Violation[] = [];
   for (const rec of view.records) {
     if (rec.index >= end) break;
     if (rec.f !== 'submit' || rec.type !== 'ok' || !Array.isArray(rec.value.executionIds)) continue;
     const ids = rec.value.executionIds.filter((x): x is string => typeof x === 'string');
-    for (const id of ids) acked.add(id);
-    const unfinished = [...acked].filter((id) => !finishedBy(changes.get(id), rec.time));
+    const client = perClient ? clientOf(view, rec) : '';
+    const mine = acked.get(client) ?? new Set<string>();
+    acked.set(client, mine);
+    for (const id of ids) mine.add(id);
+    const unfinished = [...mine].filter((id) => !finishedBy(changes.get(id), rec.time));
     if (unfinished.length <= limit.max) continue;
     const what = ids.length === 1 ? 'a submission of 1 execution' : `a submission of ${ids.length} executions (a batch or graph counts each)`;
     out.push(
       violation(
         view.records,
         'api-contract',
-        `${what} acknowledged at t=${rec.time} left the client with ${unfinished.length} unfinished executions, past ${limit.what}: it must have been refused 429 rate_limited`,
+        `${what} acknowledged at t=${rec.time} left ${perClient ? named(client) : everyone(view)} with ${unfinished.length} unfinished executions, past ${limit.what}: it must have been refused 429 rate_limited`,
         { index: rec.index },
       ),
     );
@@ -160,12 +181,12 @@ function newAt(view: HistoryView, submits: Submits, asked: HistoryView['records'
   return n;
 }
 
-/** The tightest limit a refusal at `index` is judged against; undefined: not judged (none set, or the engine's after a crash, which could explain it). */
-function limitAt(ctx: CheckContext, index: number, firstCrash: number): Limit | undefined {
+/** The limits a refusal at `index` is judged against, each with whether it counts per client; none: not judged (none set, or the engine's after a crash, which could explain it). */
+function limitsAt(ctx: CheckContext, index: number, firstCrash: number): { limit: Limit; perClient: boolean }[] {
   const engine = engineWide(ctx);
-  if (engine !== undefined && index >= firstCrash) return undefined;
-  const limits = [perClient(ctx), engine].filter((l): l is Limit => l !== undefined);
-  return limits.reduce<Limit | undefined>((a, b) => (a === undefined || b.max < a.max ? b : a), undefined);
+  if (engine !== undefined && index >= firstCrash) return [];
+  const client = perClient(ctx);
+  return [...(client === undefined ? [] : [{ limit: client, perClient: true }]), ...(engine === undefined ? [] : [{ limit: engine, perClient: false }])];
 }
 
 /** The run's submit records, each invoke's answer, and the status changes they are judged against. */
@@ -199,17 +220,21 @@ function refusedWithinQuota(view: HistoryView, ctx: CheckContext, firstCrash: nu
   for (const refusal of all) {
     const error = refusal.value.error as { code?: string } | undefined;
     if (refusal.type !== 'fail' || error?.code !== 'rate_limited') continue;
-    const limit = limitAt(ctx, refusal.index, firstCrash);
+    const limits = limitsAt(ctx, refusal.index, firstCrash);
     const asked = view.records[refusal.value.invoke as number];
-    if (limit === undefined || asked === undefined) continue;
-    const held = heldAt(view, submits, asked, refusal.index);
+    if (limits.length === 0 || asked === undefined) continue;
+    const client = clientOf(view, asked);
+    const mine: Submits = { ...submits, all: all.filter((r) => clientOf(view, r) === client) };
     const n = newAt(view, submits, asked);
-    if (held + n > limit.max) continue;
+    const held = limits.map(({ limit, perClient }) => ({ limit, perClient, held: heldAt(view, perClient ? mine : submits, asked, refusal.index) }));
+    if (held.some((h) => h.held + n > h.limit.max)) continue;
+    const { limit, held: h, perClient } = held[0] as (typeof held)[number];
+    const whose = perClient ? `${named(client)} held at most ${h} unfinished or pending executions` : `${everyone(view)} held at most ${h} unfinished or pending executions`;
     out.push(
       violation(
         view.records,
         'api-contract',
-        `a submission of ${n} execution(s) was refused 429 rate_limited at t=${refusal.time} though the client held at most ${held} unfinished or pending executions when it asked (t=${asked.time}): ${held} + ${n} is within ${limit.what}, so ${limit.counter} counted slots it should have given back`,
+        `a submission of ${n} execution(s) was refused 429 rate_limited at t=${refusal.time} though ${whose} when it asked (t=${asked.time}): ${h} + ${n} is within ${limit.what}, so ${limit.counter} counted slots it should have given back${perClient && client !== '' ? ' (or counted another client\'s work against it)' : ''}`,
         { index: refusal.index },
       ),
     );

@@ -31,6 +31,7 @@ import type { HistoryRecord } from './history.js';
 import { completedErrorViolations, derivedStatsViolations, durationViolations, historyChainViolations, queueNoteViolations } from './promises-reads-derived.js';
 import { attemptCountViolations, statCountViolations } from './promises-reads-counts.js';
 import { endedAtViolations } from './promises-reads-ended.js';
+import { windowViolations } from './promises-reads-window.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -118,7 +119,7 @@ function refused(view: HistoryView, rec: HistoryRecord, what: string, r: object)
 }
 
 /** The listing and stats reads judged against the final read (see the file comment). */
-export function checkApiReads(view: HistoryView, toleranceMs = 0): Violation[] {
+export function checkApiReads(view: HistoryView, toleranceMs = 0, durationSamples?: number): Violation[] {
   const found = readsOf(view);
   if (found === undefined) return queueNoteViolations(view);
   const { rec, reads } = found;
@@ -128,7 +129,7 @@ export function checkApiReads(view: HistoryView, toleranceMs = 0): Violation[] {
   out.push(...listing);
   out.push(...historyChainViolations(view, rec, reads.all.items), ...durationViolations(view, rec, reads.all.items), ...completedErrorViolations(view, rec, reads.all.items), ...endedAtViolations(view, rec, reads.all.items, toleranceMs));
   out.push(...attemptCountViolations(view, rec, reads.all.items));
-  if (listing.length === 0 && !('error' in reads.stats)) out.push(...statsViolations(view, rec, reads.all.items, reads.stats), ...derivedStatsViolations(view, rec, reads.all.items, reads.stats), ...statCountViolations(view, rec, reads.stats));
+  if (listing.length === 0 && !('error' in reads.stats)) out.push(...statsViolations(view, rec, reads.all.items, reads.stats), ...derivedStatsViolations(view, rec, reads.all.items, reads.stats), ...windowViolations(view, rec, reads.all.items, reads.stats, durationSamples), ...statCountViolations(view, rec, reads.stats));
   return out;
 }
 

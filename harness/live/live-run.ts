@@ -132,7 +132,7 @@ class SubmitQueue {
     // The coordinator runs on this machine's clock (live runs are local).
     const s = datedAt(sub, Date.now());
     const graph = s.type === 'graph';
-    const p = this.http.submit(this.rewrite(submitBody(s), graph), s.type).then((r) => {
+    const p = this.http.submit(this.rewrite(submitBody(s), graph), s.type, s.client).then((r) => {
       if (r.ok) h.ok(r.executionIds);
       else h.fail({ code: r.code, message: r.message, ...(r.status === undefined ? {} : { status: r.status }) }, r.indeterminate);
     });

@@ -57,6 +57,7 @@ export function contextFromScenario(s: Scenario): CheckContext {
   if (s.coordinator.maxConcurrency !== undefined) ctx.maxConcurrency = s.coordinator.maxConcurrency;
   if (s.coordinator.maxPendingPerClient !== undefined) ctx.maxPendingPerClient = s.coordinator.maxPendingPerClient;
   if (s.coordinator.maxPending !== undefined) ctx.maxPending = s.coordinator.maxPending;
+  if (s.coordinator.durationSamples !== undefined) ctx.durationSamples = s.coordinator.durationSamples;
   if (s.coordinator.retention !== undefined) ctx.retention = { ...s.coordinator.retention };
   if (s.coordinator.secret !== undefined) ctx.secrets = [s.coordinator.secret];
   // The simulated SQLite thread: a write waits for the group in flight and its own (a third: a maxBatch flush), after the commit window.

@@ -85,7 +85,7 @@ function timesIn(body: string): Pick<CliRequest, 'times'> {
   };
   if (typeof b?.executionId === 'string') return { times: [ex(b as Record<string, unknown>)] };
   if (Array.isArray(b?.executions)) return { times: (b.executions as Record<string, unknown>[]).map(ex) };
-  if (Array.isArray(b?.workers)) return { times: (b.workers as Record<string, unknown>[]).map((w) => [String(w.id), { connectedAt: t(w.connectedAt), disconnectedAt: t(w.disconnectedAt), lastSeenAt: t(w.lastSeenAt) }]) };
+  if (Array.isArray(b?.workers)) return { times: (b.workers as Record<string, unknown>[]).map((w) => [String(w.id), { connectedAt: t(w.connectedAt), disconnectedAt: t(w.disconnectedAt), lastSeenAt: t(w.lastSeenAt), rttMs: t(w.rttMs) }]) };
   return {};
 }
 

@@ -14,7 +14,7 @@ import { COORDINATOR_HOST, type Simulation } from '../sim/index.js';
 import type { SimClient } from './sim-client.js';
 
 /** The gauge families read, by name: each sample keyed by its label values (`state=connected`; '' without labels). */
-const GAUGES = ['squall_connections', 'squall_heartbeat_timeout_seconds', 'squall_workers', 'squall_executions', 'squall_handshakes_pending', 'squall_outbox_depth', 'squall_reconnect_duration_seconds_sum', 'squall_reconnect_duration_seconds_count', 'squall_messages_total', 'squall_message_bytes_total', 'squall_breaker_state'] as const;
+const GAUGES = ['squall_connections', 'squall_heartbeat_timeout_seconds', 'squall_workers', 'squall_executions', 'squall_handshakes_pending', 'squall_outbox_depth', 'squall_reconnect_duration_seconds_sum', 'squall_reconnect_duration_seconds_count', 'squall_messages_total', 'squall_message_bytes_total', 'squall_breaker_state', 'squall_heartbeat_rtt_seconds_sum', 'squall_heartbeat_rtt_seconds_count'] as const;
 
 /** The gauges whose value encodes a state: their HELP text is noted too (promises-metrics-enums.ts). */
 const ENUM_FAMILIES = ['squall_breaker_state'] as const;
@@ -58,6 +58,32 @@ export async function readGauges(sim: Simulation, client: SimClient, recorder: H
   const stats = s.body as { byStatus?: Record<string, number>; breakers?: Record<string, string> } | null;
   const byStatus = stats?.byStatus ?? {};
   const breakers = stats?.breakers === undefined ? {} : { breakers: stats.breakers };
-  const read: GaugeRead = { at: sim.simulatedMs, gauges: gaugeSamples(m.body), workers, byStatus, live, now: sim.now(), seen, capabilities, ...(frames === undefined ? {} : { frames }), ...breakers, help: helpTexts(m.body) };
+  // Each worker's rttMs as listed, and the stats' own counts next to the listing by status, at the same instant (promises-reads-instant.ts).
+  const rtt = listed.map((x): [string, unknown] => [String(x.id), (x as { rttMs?: unknown }).rttMs]);
+  const load = listed.map((x): [string, unknown] => [String(x.id), (x as { running?: unknown }).running]);
+  const instant = { rtt, load, stats: statCounts(s.body), listed: await listedByStatus(sim, client, auth) };
+  const read: GaugeRead = { at: sim.simulatedMs, gauges: gaugeSamples(m.body), workers, byStatus, live, now: sim.now(), seen, capabilities, ...(frames === undefined ? {} : { frames }), ...breakers, help: helpTexts(m.body), ...instant };
   recorder.recordInfo({ gaugeRead: read });
+}
+
+/** The counts GET /api/v1/stats reports besides byStatus (promises-reads-instant.ts). */
+function statCounts(body: unknown): Record<string, unknown> {
+  const b = (body ?? {}) as Record<string, unknown>;
+  return { running: b.running, inFlight: b.inFlight, total: b.total };
+}
+
+/** The statuses whose listing a gauge read counts (work that holds a lease): each status's count, or null past one page. */
+const LISTED_STATUSES = ['preparing', 'running'] as const;
+const PAGE = 1000;
+
+/** How many executions GET /api/v1/executions?status=S lists, for each leased status, at the read's instant. */
+async function listedByStatus(sim: Simulation, client: SimClient, auth: Record<string, string>): Promise<Record<string, number | null>> {
+  const out: Record<string, number | null> = {};
+  for (const status of LISTED_STATUSES) {
+    const r = await client.call(sim, { method: 'GET', path: `/api/v1/executions?status=${status}&limit=${PAGE}`, headers: auth });
+    const body = r.body as { executions?: unknown[]; nextCursor?: unknown } | null;
+    const items = body?.executions;
+    out[status] = r.status !== 200 || !Array.isArray(items) || (body?.nextCursor !== undefined && body.nextCursor !== null) ? null : items.length;
+  }
+  return out;
 }

@@ -172,7 +172,7 @@ function scheduleWorkload(d: Drive, seed: number): void {
             kind: s.type === 'task' ? s.spec.kind : s.type,
             ...(s.type === 'graph' ? { graph: s.shape, dependsOn: graphDependsOn(s.graph) } : {}),
             ...(after.length === 0 ? {} : { after }),
-            ...(s.startAfterMs === undefined ? {} : { startAfterMs: s.startAfterMs }),
+            ...(s.startAfterMs === undefined ? {} : { startAfterMs: s.startAfterMs }), ...(s.client === undefined ? {} : { client: s.client }),
             tasks: submittedTasks(specsOf(s)),
             intent: intentOf(s),
           });

@@ -117,14 +117,14 @@ export class CoordinatorHttp {
     return t === undefined ? {} : { authorization: `Bearer ${t}` };
   }
 
-  /** POST a spec (or a graph); a network error or 5xx is indeterminate, a 4xx a definite refusal. */
-  async submit(body: unknown, route: 'task' | 'graph' | 'batch' = 'task'): Promise<SubmitOutcome> {
+  /** POST a spec (or a graph), with `x-squall-client: client` if given; a network error or 5xx is indeterminate, a 4xx a definite refusal. */
+  async submit(body: unknown, route: 'task' | 'graph' | 'batch' = 'task', client?: string): Promise<SubmitOutcome> {
     let r: HttpAnswer;
     try {
       r = await this.call({
         path: SUBMIT_PATHS[route],
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...this.auth() },
+        headers: { 'content-type': 'application/json', ...this.auth(), ...(client === undefined ? {} : { 'x-squall-client': client }) },
         body: JSON.stringify(body),
         timeoutMs: 30_000,
       });

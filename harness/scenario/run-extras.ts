@@ -114,6 +114,8 @@ export function refuseSimOnlyFields(scenario: Scenario, mode: string): void {
     scenario.coordinator.sessionTtlMs !== undefined ? 'coordinator.sessionTtlMs' : undefined,
     // The live client's requests count against its address, shared with everything else on the host.
     scenario.coordinator.maxPendingPerClient !== undefined ? 'coordinator.maxPendingPerClient' : undefined,
+    // No flag sets the engine's duration window.
+    scenario.coordinator.durationSamples !== undefined ? 'coordinator.durationSamples' : undefined,
   ].filter((x) => x !== undefined);
   if (used.length === 0) return;
   throw new SquallError(

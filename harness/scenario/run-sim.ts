@@ -171,7 +171,7 @@ function admissionConfig(c: Scenario['coordinator']): Pick<CoordinatorConfig, 'm
   return {
     ...(c.maxPendingHandshakes === undefined ? {} : { maxPendingHandshakes: c.maxPendingHandshakes }),
     ...(c.maxPendingPerClient === undefined ? {} : { maxPendingPerClient: c.maxPendingPerClient }),
-    engine: { breaker: c.breaker, ...(c.maxConcurrency === undefined ? {} : { maxConcurrentExecutions: c.maxConcurrency }), ...(c.retention === undefined ? {} : { retention: c.retention }), ...(c.maxPending === undefined ? {} : { maxPending: c.maxPending }) },
+    engine: { breaker: c.breaker, ...(c.maxConcurrency === undefined ? {} : { maxConcurrentExecutions: c.maxConcurrency }), ...(c.retention === undefined ? {} : { retention: c.retention }), ...(c.maxPending === undefined ? {} : { maxPending: c.maxPending }), ...(c.durationSamples === undefined ? {} : { durationSamples: c.durationSamples }) },
   };
 }
 

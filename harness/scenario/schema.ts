@@ -39,6 +39,7 @@ import { PROMISE_NAMES } from '../check/promises.js';
 import { Fault, Ms, PosInt, Swarm } from './faults.js';
 import { ENGINE_COORDINATOR_FIELDS, ENGINE_ITEM_FIELDS, ENGINE_SCENARIO_FIELDS, STORE_COORDINATOR_FIELDS } from './schema-engine.js';
 import { OPERATOR_COORDINATOR_FIELDS, OPERATOR_FLEET_FIELDS } from './schema-operator.js';
+import { LIMIT_COORDINATOR_FIELDS } from './schema-limits.js';
 import { FLEET_SECURITY_FIELDS, SECURITY_COORDINATOR_FIELDS } from './schema-security.js';
 
 export { Fault, FaultAction, faultTimeline, Swarm } from './faults.js';
@@ -107,19 +108,8 @@ const Coordinator = z.strictObject({
   leaseMs: PosInt.default(5_000),
   /** Handshakes the coordinator admits at once (admission control, close 4503 with retry-after beyond); default 256. */
   maxPendingHandshakes: PosInt.optional(),
-  /**
-   * Unfinished executions one client may have (the coordinator's --max-pending-per-client; a batch or
-   * graph counts each execution); beyond it a submission is refused 429 rate_limited. Promise 29 judges
-   * that the client's acknowledged unfinished executions never exceed it. Simulation only.
-   */
-  maxPendingPerClient: PosInt.optional(),
-  /**
-   * Unfinished executions the engine admits in all (the coordinator's --max-pending, the engine's
-   * maxPending); beyond it a submission is refused 429 rate_limited. Promise 29 judges both sides:
-   * no acknowledgement beyond it, no refusal while the unfinished work plus what the submission
-   * would create fits.
-   */
-  maxPending: PosInt.optional(),
+  // The quotas and the stats' window (schema-limits.ts): maxPendingPerClient, maxPending, durationSamples.
+  ...LIMIT_COORDINATOR_FIELDS,
   // The store and its simulated thread (schema-engine.ts): store, sqliteThreadMs.
   ...STORE_COORDINATOR_FIELDS,
   /** HMAC secret for registration; undefined: no authentication. */
@@ -192,6 +182,8 @@ export const WorkloadItem = z.strictObject({
   graph: Graph.prefault({}),
   // Engine-feature block (issue 10, schema-engine.ts): idempotency, control.
   ...ENGINE_ITEM_FIELDS,
+  /** The item's requests send `x-squall-client: <client>` (the quota's client, README "Quotas"); absent: no header, the address is the client. */
+  client: z.string().min(1).max(200).optional(),
   /** echo only: params.value is a string of this many bytes (a result near or above the frame limit; validate-worker.ts). */
   valueBytes: PosInt.optional(),
   /** echo with valueBytes: the n-th execution's value is valueBytes + n × valueStepBytes bytes (a sweep across the frame limit, with and without the envelope). */

@@ -169,7 +169,7 @@ export function simSubmit(sim: Simulation, sub: Submission, h: SubmitHandlers, n
   };
   const died = (): void => once(() => h.fail({ code: 'unavailable', message: 'coordinator died before answering' }, true));
   const off = sim.coordinator.onDeath(died);
-  void client.httpFor(coordinator).submit(submitBody(s), s.type).then((r) => {
+  void client.httpFor(coordinator).submit(submitBody(s), s.type, s.client).then((r) => {
     // Answered in the tick the coordinator was killed: the client never got the answer.
     if (sim.coordinator.instance !== coordinator) return died();
     if (r.ok) return once(() => h.ok(r.executionIds, r.status));

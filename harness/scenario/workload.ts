@@ -25,7 +25,14 @@ const ALWAYS_FAIL_TIMES = 1000;
  * submissions (ref) whose execution at `node` it depends on, every one
  * (workload dependsOn; the driver names each by its acknowledged id).
  */
-type Controls = { control: ControlOp[]; startAfterMs?: number; after?: { ref: string; node: number }[] };
+type Controls = { control: ControlOp[]; startAfterMs?: number; after?: { ref: string; node: number }[]; client?: string };
+
+/** The fields every submission of an item carries besides its specs (controls, future dating, the x-squall-client it sends). */
+const extrasOf = (item: WorkloadItem): Pick<Controls, 'control' | 'startAfterMs' | 'client'> => ({
+  control: item.control,
+  ...(item.startAfterMs === undefined ? {} : { startAfterMs: item.startAfterMs }),
+  ...(item.client === undefined ? {} : { client: item.client }),
+});
 
 export type Submission =
   | ({ at: number; ref: string; item: string; type: 'task'; spec: ExecutionSpec } & Controls)
@@ -187,7 +194,7 @@ function batchOf(item: WorkloadItem, name: string, random: Random): Submission {
     if (key !== undefined) spec.idempotencyKey = key;
     specs.push(spec);
   }
-  return { at: item.at, ref: `${name}#1`, item: name, type: 'batch', specs, control: item.control, ...(item.startAfterMs === undefined ? {} : { startAfterMs: item.startAfterMs }) };
+  return { at: item.at, ref: `${name}#1`, item: name, type: 'batch', specs, ...extrasOf(item) };
 }
 
 /**
@@ -239,7 +246,7 @@ export function expandWorkload(scenario: Scenario, random: Random): Submission[]
       const slot = item.idempotency?.concurrent === true ? n % item.idempotency.keys : n;
       const at = Math.round(item.at + (item.ratePerSec === undefined ? 0 : (slot * 1000) / item.ratePerSec));
       const ref = `${name}#${n + 1}`;
-      const extra = { control: item.control, ...(item.startAfterMs === undefined ? {} : { startAfterMs: item.startAfterMs }) };
+      const extra = extrasOf(item);
       const after = item.dependsOn === undefined ? {} : { after: afterOf(item.dependsOn, items, names, n) };
       if (item.graph.shape === 'none') {
         const spec = specOf(item, random, n);
