@@ -1,0 +1,73 @@
+/**
+ * Blind set 19's CLI classes as broken variants: each scenario passes on
+ * the real commands at seed 1 and fails naming the promise with the defect
+ * planted through a `vi.mock` of the module it lives in.
+ * Promise 36 (process-exit), scenario process-stop: a worker stop that does
+ * not drain (set 19 #02), a second signal ignored, a SIGINT not handled.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { loadScenario } from '../../harness/scenario/loader.js';
+import type * as Shutdown from '../../system/cli/shutdown.js';
+import type * as Signals from '../../system/cli/signals.js';
+import { simVerdict } from './broken/verdict.js';
+
+/** The stop's planted defects, one at a time. */
+const stop = vi.hoisted(() => ({ defect: undefined as 'no-drain' | 'second-ignored' | 'sigterm-only' | undefined }));
+vi.mock('../../system/cli/shutdown.js', async (importOriginal) => {
+  const real = await importOriginal<typeof Shutdown>();
+  const workerShutdown: typeof real.workerShutdown = (parts) => {
+    // #02: stopped at once, its running tasks aborted and handed back.
+    if (stop.defect === 'no-drain') return real.workerShutdown({ ...parts, worker: { stop: (opts) => parts.worker.stop({ ...opts, drain: false }) } });
+    return real.workerShutdown(parts);
+  };
+  return { ...real, workerShutdown };
+});
+vi.mock('../../system/cli/signals.js', async (importOriginal) => {
+  const real = await importOriginal<typeof Signals>();
+  const onShutdownSignal: typeof real.onShutdownSignal = (logger, close, proc) => {
+    if (proc === undefined || stop.defect === undefined || stop.defect === 'no-drain') return real.onShutdownSignal(logger, close, proc);
+    if (stop.defect === 'sigterm-only') return real.onShutdownSignal(logger, close, { on: (s, h) => (s === 'SIGTERM' ? proc.on(s, h) : undefined), exit: (code) => proc.exit(code) });
+    // A second signal is not heard: the drain goes on and the process exits 0 after it.
+    let heard = false;
+    const once = (h: (s: NodeJS.Signals) => void) => (s: NodeJS.Signals) => {
+      if (heard) return;
+      heard = true;
+      h(s);
+    };
+    return real.onShutdownSignal(logger, close, { on: (s, h) => proc.on(s, once(h)), exit: (code) => proc.exit(code) });
+  };
+  return { ...real, onShutdownSignal };
+});
+
+describe('36 process-exit: SIGINT, SIGTERM and a second signal to squall worker (set 19 #02)', () => {
+  const planted = async (defect: NonNullable<typeof stop.defect>) => {
+    stop.defect = defect;
+    try {
+      return await simVerdict(await loadScenario('scenarios/process-stop.yaml'));
+    } finally {
+      stop.defect = undefined;
+    }
+  };
+
+  it('process-stop passes on the real commands at seed 1', { timeout: 60_000 }, async () => {
+    expect((await simVerdict(await loadScenario('scenarios/process-stop.yaml'))).text).toBe('');
+  });
+
+  it('a worker stop that hands its running work back at once instead of draining is reported (#02)', { timeout: 60_000 }, async () => {
+    const v = await planted('no-drain');
+    expect(v.promises).toContain('process-exit');
+    expect(v.text).toMatch(/squall worker --id w1, sent SIGTERM at t=500 \(--drain-timeout-ms 2000\), handed back its attempt of lease \S+ \(revoked at t=500\) before its drain timeout/);
+  });
+
+  it('a second signal that does not exit 130 at once is reported', { timeout: 60_000 }, async () => {
+    const v = await planted('second-ignored');
+    expect(v.promises).toContain('process-exit');
+    expect(v.text).toMatch(/squall worker --id w1, sent SIGTERM at t=3100, was sent a second SIGTERM at t=3160 while its stop ran, and exited 0 at t=\d+: the README documents exit 130/);
+  });
+
+  it('a worker that does not stop on SIGINT (Ctrl-C) is reported', { timeout: 60_000 }, async () => {
+    const v = await planted('sigterm-only');
+    expect(v.promises).toContain('process-exit');
+    expect(v.text).toMatch(/squall worker --id w2, sent SIGINT at t=1900, neither began its stop \(its stop not run, no drain sent, not stopped\) nor exited by t=2300/);
+  });
+});
