@@ -20,6 +20,7 @@
 import { Command } from 'commander';
 import { addCoordinatorOptions, addWorkerOptions, coordinatorConfig, type CoordinatorFlags, workerConfig, type WorkerFlags } from '../../system/cli/index.js';
 import type { CoordinatorConfig } from '../../system/coordinator/index.js';
+import type { FlagSpelling } from '../check/promises-flag-spellings.js';
 import type { WorkerConfig } from '../../system/worker/index.js';
 
 /** `squall coordinator` flags a scenario may give, each with the value it takes (but the BOOLEAN_FLAGS). */
@@ -226,4 +227,37 @@ const positiveFactor = (k: number | undefined): boolean => k === undefined || (N
 /** `o` without its undefined fields. */
 export function defined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
+
+/** The duration flags of `squall coordinator` (their values: 500ms, 30s, 15m, 12h, 7d or plain milliseconds) and the retention field each sets. */
+const DURATION_FLAGS: Readonly<Record<string, 'maxAgeMs' | 'sweepMs'>> = { '--retain-age': 'maxAgeMs', '--retain-sweep': 'sweepMs' };
+
+/**
+ * Each duration flag `args` give, spelled every documented way of the same
+ * duration (plain ms, `Nms`, and each larger unit dividing it), each turned
+ * into config by the command's own builders (coordinatorArgsConfig): what a
+ * checker compares with its own reading of the spelling (promise 30, blind
+ * set 19 #01: a plain number read as seconds).
+ */
+export function durationSpellings(args: readonly string[]): FlagSpelling[] {
+  const out: FlagSpelling[] = [];
+  // A sweep period alone is no policy (README, Retention): nothing to compare.
+  if (!args.includes('--retain-age') && !args.includes('--retain-count')) return out;
+  for (const [i, flag] of args.entries()) {
+    const field = DURATION_FLAGS[flag];
+    const ms = durationMs(args[i + 1] ?? '');
+    if (field === undefined || !(ms > 0)) continue;
+    const units = Object.entries(UNIT_MS).filter(([u, n]) => u !== 'ms' && ms % n === 0).map(([u, n]) => `${ms / n}${u}`);
+    for (const spelling of [String(ms), `${ms}ms`, ...units]) {
+      const with_ = args.map((a, j) => (j === i + 1 ? spelling : a));
+      let configMs: number | null;
+      try {
+        configMs = (coordinatorArgsConfig(with_).engine.retention as Partial<Record<typeof field, number>> | undefined)?.[field] ?? null;
+      } catch {
+        configMs = null;
+      }
+      out.push({ flag, spelling, configMs });
+    }
+  }
+  return out;
 }

@@ -4,9 +4,12 @@
  * planted through a `vi.mock` of the module it lives in.
  * Promise 36 (process-exit), scenario process-stop: a worker stop that does
  * not drain (set 19 #02), a second signal ignored, a SIGINT not handled.
+ * Promise 30 (retention), scenario retention-age-flag: a duration flag's
+ * plain number read as seconds (set 19 #01), caught by the spellings probe.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
+import type * as CoordinatorStore from '../../system/cli/coordinator-store.js';
 import type * as Shutdown from '../../system/cli/shutdown.js';
 import type * as Signals from '../../system/cli/signals.js';
 import { simVerdict } from './broken/verdict.js';
@@ -37,6 +40,36 @@ vi.mock('../../system/cli/signals.js', async (importOriginal) => {
     return real.onShutdownSignal(logger, close, { on: (s, h) => proc.on(s, once(h)), exit: (code) => proc.exit(code) });
   };
   return { ...real, onShutdownSignal };
+});
+
+/** #01: a duration without a unit read as seconds, switched on per test. */
+const seconds = vi.hoisted(() => ({ on: false }));
+vi.mock('../../system/cli/coordinator-store.js', async (importOriginal) => {
+  const real = await importOriginal<typeof CoordinatorStore>();
+  const durationOption: typeof real.durationOption = (name) => {
+    const parse = real.durationOption(name);
+    return (value) => (seconds.on && /^\d+$/.test(value.trim()) ? parse(`${value.trim()}s`) : parse(value));
+  };
+  return { ...real, durationOption };
+});
+
+describe('30 retention: a duration flag in every spelling (set 19 #01)', () => {
+  const scenario = () => loadScenario('scenarios/retention-age-flag.yaml');
+
+  it('retention-age-flag passes on the real command at seed 1', { timeout: 60_000 }, async () => {
+    expect((await simVerdict(await scenario())).text).toBe('');
+  });
+
+  it('a plain number read as seconds is reported', { timeout: 60_000 }, async () => {
+    seconds.on = true;
+    try {
+      const v = await simVerdict(await scenario());
+      expect(v.promises).toEqual(['retention']);
+      expect(v.text).toMatch(/squall coordinator --retain-age 1000 configured 1000000 ms, but the README reads 1000 as 1000 ms/);
+    } finally {
+      seconds.on = false;
+    }
+  });
 });
 
 describe('36 process-exit: SIGINT, SIGTERM and a second signal to squall worker (set 19 #02)', () => {
