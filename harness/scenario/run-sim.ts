@@ -222,8 +222,7 @@ async function readAfterRestart(sim: Simulation, recorder: HistoryRecorder, appl
 
 /** The simulation's ModeAdapter (see driver.ts). */
 function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder, extras: EngineExtras, opts: SimRunOptions, client: SimClient): ModeAdapter {
-  const runRecorder = simRecorder(recorder);
-  // Every documented spelling of the coordinator's duration flags, through the command's own builders (promise 30).
+  const runRecorder = simRecorder(recorder); // then each duration flag's spellings through the command's builders (promise 30)
   if (scenario.coordinator.args !== undefined) runRecorder.note({ flagSpellings: durationSpellings(scenario.coordinator.args) });
   const twins = new SimTwins(sim, scenario, runRecorder);
   return {
