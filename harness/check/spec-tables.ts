@@ -61,3 +61,17 @@ export function readDuration(v: string): number {
   const m = /^(\d+)(ms|s|m|h|d)?$/.exec(v);
   return m === null ? NaN : Number(m[1]) * (DURATION_UNIT_MS[m[2] ?? 'ms'] ?? NaN);
 }
+
+/**
+ * The task kinds and their params, each required or optional (README, "Task
+ * kinds"; docs/TASK-KINDS.md): what `squall kinds` must show, with `?` on
+ * the optional ones, and `--json-schema` must require.
+ */
+export const KIND_PARAMS: Readonly<Record<string, Readonly<Record<string, 'required' | 'optional'>>>> = {
+  sleep: { durationMs: 'required', checkpointEveryMs: 'optional' },
+  echo: { value: 'required' },
+  fail: { times: 'required', messageChars: 'optional' },
+  cpu: { ms: 'required' },
+  command: { argv: 'required', env: 'optional', cwd: 'optional' },
+  container: { image: 'required', cmd: 'required', env: 'optional', timeoutMs: 'optional' },
+};

@@ -6,10 +6,13 @@
  * not drain (set 19 #02), a second signal ignored, a SIGINT not handled.
  * Promise 30 (retention), scenario retention-age-flag: a duration flag's
  * plain number read as seconds (set 19 #01), caught by the spellings probe.
+ * Promise 31 (cli), scenario cli-human: `squall kinds` with its required
+ * and optional params swapped (set 19 #03).
  */
 import { describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type * as CoordinatorStore from '../../system/cli/coordinator-store.js';
+import type * as KindsDoc from '../../system/cli/kinds-doc.js';
 import type * as Shutdown from '../../system/cli/shutdown.js';
 import type * as Signals from '../../system/cli/signals.js';
 import { simVerdict } from './broken/verdict.js';
@@ -51,6 +54,38 @@ vi.mock('../../system/cli/coordinator-store.js', async (importOriginal) => {
     return (value) => (seconds.on && /^\d+$/.test(value.trim()) ? parse(`${value.trim()}s`) : parse(value));
   };
   return { ...real, durationOption };
+});
+
+/** #03: each kind's schema as the command reads it, its required list the complement of the real one. */
+const swapped = vi.hoisted(() => ({ on: false }));
+vi.mock('../../system/cli/kinds-doc.js', async (importOriginal) => {
+  const real = await importOriginal<typeof KindsDoc>();
+  const jsonSchemaOf: typeof real.jsonSchemaOf = (schema) => {
+    const s = real.jsonSchemaOf(schema);
+    if (!swapped.on) return s;
+    const required = new Set((s.required ?? []) as string[]);
+    return { ...s, required: Object.keys((s.properties ?? {}) as object).filter((p) => !required.has(p)) };
+  };
+  return { ...real, jsonSchemaOf };
+});
+
+describe('31 cli: squall kinds shows required and optional params as documented (set 19 #03)', () => {
+  const scenario = () => loadScenario('scenarios/cli-human.yaml');
+
+  it('cli-human passes on the real commands at seed 1', { timeout: 60_000 }, async () => {
+    expect((await simVerdict(await scenario())).text).toBe('');
+  });
+
+  it('required params shown as optional and the other way round are reported', { timeout: 60_000 }, async () => {
+    swapped.on = true;
+    try {
+      const v = await simVerdict(await scenario());
+      expect(v.promises).toEqual(['cli']);
+      expect(v.text).toMatch(/squall kinds \(t=2900\): showed sleep's params as "durationMs\?, checkpointEveryMs"; documented: durationMs, checkpointEveryMs\?/);
+    } finally {
+      swapped.on = false;
+    }
+  });
 });
 
 describe('30 retention: a duration flag in every spelling (set 19 #01)', () => {
