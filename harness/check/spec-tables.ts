@@ -54,7 +54,7 @@ export const COORDINATOR_DOC_DEFAULTS = { maxPendingHandshakes: 256, maxFrameByt
  * 15m, 12h or 7d, or plain milliseconds"): a positive integer and an
  * optional unit, none meaning milliseconds.
  */
-export const DURATION_UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION_UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** A duration flag's value in ms as the README reads it (NaN: not a duration). */
 export function readDuration(v: string): number {
