@@ -5,7 +5,9 @@
  * Promise 36 (process-exit), scenario process-stop: a worker stop that does
  * not drain (set 19 #02), a second signal ignored, a SIGINT not handled.
  * Promise 30 (retention), scenario retention-age-flag: a duration flag's
- * plain number read as seconds (set 19 #01), caught by the spellings probe.
+ * plain number read as seconds (set 19 #01), caught by the spellings probe;
+ * promise 31 (cli), scenario operator-flags-link: `squall worker
+ * --backoff-max-ms` taken as seconds by the command's config.
  * Promise 31 (cli), scenario cli-human: `squall kinds` with its required
  * and optional params swapped (set 19 #03).
  */
@@ -13,6 +15,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type * as CoordinatorStore from '../../system/cli/coordinator-store.js';
 import type * as KindsDoc from '../../system/cli/kinds-doc.js';
+import type * as WorkerCli from '../../system/cli/worker.js';
 import type * as Shutdown from '../../system/cli/shutdown.js';
 import type * as Signals from '../../system/cli/signals.js';
 import { simVerdict } from './broken/verdict.js';
@@ -100,9 +103,39 @@ describe('30 retention: a duration flag in every spelling (set 19 #01)', () => {
     try {
       const v = await simVerdict(await scenario());
       expect(v.promises).toEqual(['retention']);
-      expect(v.text).toMatch(/squall coordinator --retain-age 1000 configured 1000000 ms, but the README reads 1000 as 1000 ms/);
+      expect(v.text).toMatch(/squall coordinator --retain-age 1000 configured 1000000, but the README reads 1000 as 1000 ms/);
     } finally {
       seconds.on = false;
+    }
+  });
+});
+
+/** The worker command's config taking --backoff-max-ms as seconds, switched on per test. */
+const backoffSeconds = vi.hoisted(() => ({ on: false }));
+vi.mock('../../system/cli/worker.js', async (importOriginal) => {
+  const real = await importOriginal<typeof WorkerCli>();
+  const workerConfig: typeof real.workerConfig = (...a) => {
+    const c = real.workerConfig(...a);
+    return backoffSeconds.on && c.backoff !== undefined ? { ...c, backoff: { ...c.backoff, maxMs: (c.backoff.maxMs ?? 0) * 1000 } } : c;
+  };
+  return { ...real, workerConfig };
+});
+
+describe('31 cli: squall worker flags configure what --help says', () => {
+  const scenario = () => loadScenario('scenarios/operator-flags-link.yaml');
+
+  it('operator-flags-link passes on the real command at seed 1', { timeout: 60_000 }, async () => {
+    expect((await simVerdict(await scenario())).text).toBe('');
+  });
+
+  it('--backoff-max-ms taken as seconds is reported', { timeout: 60_000 }, async () => {
+    backoffSeconds.on = true;
+    try {
+      const v = await simVerdict(await scenario());
+      expect(v.promises).toContain('cli');
+      expect(v.text).toMatch(/squall worker --backoff-max-ms 800 configured 800000, but the README reads 800 as 800: the flag sets what its --help says/);
+    } finally {
+      backoffSeconds.on = false;
     }
   });
 });
