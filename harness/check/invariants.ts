@@ -26,6 +26,7 @@ import { checkApiContract } from './promises-api.js';
 import { checkAnswered, checkWireFraming } from './promises-api-answers.js';
 import { checkFifo } from './promises-fifo.js';
 import { checkSpread } from './promises-spread.js';
+import { checkFlagSpellings } from './promises-flag-spellings.js';
 import { checkRetention } from './promises-retention.js';
 import { checkRenewal } from './promises-renewal.js';
 import { checkTaskContract, checkTimeouts } from './promises-tasks.js';
@@ -102,7 +103,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'no-phantom': checkNoPhantom,
   'store-health': (v, c) => [...checkStoreHealth(v, c), ...checkNoClaimWhileFailing(v), ...checkProbeCadence(v, c), ...checkCommitLatency(v, c)],
   'api-contract': (v, c) => [...checkApiContract(v, c), ...checkDepthProbes(v), ...checkAnswered(v, c), ...checkWireFraming(v), ...checkConflictField(v)],
-  retention: checkRetention,
+  retention: (v, c) => [...checkRetention(v, c), ...checkFlagSpellings(v, 'retention')],
   'acked-committed': (v, c) => [...checkAckedCommitted(v, c), ...checkStaleVerdicts(v, c)],
   delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkAttemptOrder(v), ...checkLatestProgress(v, c), ...checkStartsSeen(v), ...checkSyncPerSession(v, c), ...checkHeldReports(v, c), ...checkUnackedResultsReported(v, c), ...checkSessionResumed(v, c), ...checkAckProgress(v, c), ...checkOutboxFlushes(v, c), ...checkAssignsActedOn(v), ...checkAbortAfterAssign(v)],
   'acked-not-resent': (v, c) => [...checkAckedNotResent(v, c), ...checkHeldAfterAck(v, c)],
@@ -122,7 +123,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'due-time': checkDueTime,
   breaker: checkBreakers,
   // The CLI's client commands (scenario `cli`).
-  cli: (v) => checkCli(v),
+  cli: (v) => [...checkCli(v), ...checkFlagSpellings(v, 'cli')],
   resources: checkResources,
   reload: (v) => checkReload(v),
   identifiers: checkIdentifiers,

@@ -7,7 +7,7 @@
  * document, or one per line (`executions watch`). Blind set 18 #04: the
  * CLI took an absent isTTY for a terminal and printed its tables to pipes.
  * `squall tokens` prints its token for a human or a script alike and is
- * judged by promises-cli-tokens.ts.
+ * judged by promises-cli-tokens.ts; `squall kinds` prints its table either way (JSON: --json-schema), judged by promises-cli-kinds.ts.
  */
 import { cliRunsOf } from './cli-runs.js';
 import type { HistoryView } from './view.js';
@@ -33,7 +33,7 @@ function printsJson(out: string): boolean {
 export function checkCliStdout(view: HistoryView): Violation[] {
   const out: Violation[] = [];
   for (const { rec, run } of cliRunsOf(view)) {
-    if (run.tty === true || run.args[0] === 'tokens' || (run.exitCode !== 0 && run.exitCode !== 1)) continue;
+    if (run.tty === true || run.args[0] === 'tokens' || run.args[0] === 'kinds' || (run.exitCode !== 0 && run.exitCode !== 1)) continue;
     if ((run as { outCut?: boolean }).outCut === true || run.out.trim() === '' || printsJson(run.out)) continue;
     const where = run.stdout ?? 'not a terminal';
     const head = run.out.trim().split('\n')[0]?.slice(0, 80) ?? '';

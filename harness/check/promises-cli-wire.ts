@@ -14,8 +14,12 @@
  * - a token the command was given from a valid file (submit or read scope)
  *   is never refused 401 while no revoke_token fault runs or ran;
  * - JSON output carries times as ISO-8601 strings, never epoch ms ("Times
- *   print ... as ISO-8601 in JSON, never as epoch milliseconds"): each
- *   `...At` or `at` field is a string of that shape or null.
+ *   print ... as ISO-8601 in JSON, never as epoch milliseconds"), at every
+ *   depth (status histories, leases, checkpoints, listings): each `...At`
+ *   or `at` field is a string of that shape or null, and no other field
+ *   holds a 13-digit epoch-ms number (a time under another name), but in
+ *   the client's and the tasks' own data (params, metadata, result,
+ *   checkpoint data, echo values) and durations or sizes (`...Ms`, `...Bytes`).
  *
  * `executions list` paging is in promises-cli-pages.ts.
  */
@@ -83,11 +87,19 @@ function jsonDocs(out: string): unknown[] {
   }
 }
 
+/** Epoch milliseconds of 2001 to 2096 (13 digits): a time, whatever the field is called. */
+const EPOCH_MS = { min: 1e12, max: 4e12 };
+/** Fields whose values are the client's or a task's own data, printed as given: not judged. */
+const USER_DATA: ReadonlySet<string> = new Set(['params', 'metadata', 'result', 'data', 'value']);
+
 function badTime(x: unknown, path: string): [string, unknown] | undefined {
   if (x === null || typeof x !== 'object') return undefined;
   for (const [k, v] of Object.entries(x as Record<string, unknown>)) {
     const p = Array.isArray(x) ? `${path}[${k}]` : path === '' ? k : `${path}.${k}`;
     if ((k === 'at' || /[a-z]At$/.test(k)) && v !== null && (typeof v !== 'string' || !ISO.test(v))) return [p, v];
+    // A time under another name (lastSeen, expires, ...) printed as epoch ms; durations (...Ms) and sizes are far smaller.
+    if (typeof v === 'number' && Number.isInteger(v) && v >= EPOCH_MS.min && v < EPOCH_MS.max && !/Ms$|Bytes$/.test(k)) return [p, v];
+    if (!Array.isArray(x) && USER_DATA.has(k)) continue;
     const inner = badTime(v, p);
     if (inner !== undefined) return inner;
   }

@@ -31,6 +31,7 @@
  */
 import { checkCliStdout } from './promises-cli-stdout.js';
 import { type CliRequest, type CliRun, cliCommand, cliRunsOf, ENDED, ownRequests, readsOf, statusRead } from './cli-runs.js';
+import { checkCliKinds } from './promises-cli-kinds.js';
 import { checkCliHangs } from './promises-cli-hang.js';
 import { checkCliHuman } from './promises-cli-human.js';
 import { checkCliOptions } from './promises-cli-options.js';
@@ -83,7 +84,8 @@ export function checkCli(view: HistoryView): Violation[] {
   for (const { rec, run } of cliRunsOf(view)) {
     const v = (m: string): Violation => violation(view.records, 'cli', `squall ${run.args.join(' ')} (t=${run.startedAt}): ${m}`, { index: rec.index });
     // `squall tokens` works on the token file, not over HTTP: promises-cli-tokens.ts judges it.
-    if (run.endedAt === undefined || run.exitCode === undefined || run.args[0] === 'tokens') continue;
+    // `squall kinds` reads no coordinator: promises-cli-kinds.ts judges it.
+    if (run.endedAt === undefined || run.exitCode === undefined || run.args[0] === 'tokens' || run.args[0] === 'kinds') continue;
     const want = expectedExit(run);
     if (run.exitCode !== want.code) out.push(v(`exited ${run.exitCode} after ${want.why}; the README documents exit ${want.code} for that`));
     // On a terminal it prints tables, not JSON: promises-cli-human.ts judges those.
@@ -91,7 +93,7 @@ export function checkCli(view: HistoryView): Violation[] {
     const printed = printMismatch(run);
     if (printed !== undefined) out.push(v(printed));
   }
-  return [...out, ...checkCliHangs(view), ...checkCliPages(view), ...checkCliWatches(view), ...checkCliWire(view), ...checkCliOptions(view), ...checkCliHuman(view), ...checkCliTokens(view), ...checkCliStdout(view)];
+  return [...out, ...checkCliHangs(view), ...checkCliPages(view), ...checkCliWatches(view), ...checkCliWire(view), ...checkCliOptions(view), ...checkCliHuman(view), ...checkCliTokens(view), ...checkCliStdout(view), ...checkCliKinds(view)];
 }
 
 type Pairs = [string, string][];

@@ -85,12 +85,14 @@ function itemOf(r: HistoryRecord, open: Map<string, boolean>): Item | undefined 
   return undefined;
 }
 
-/** Where each process's limiter starts again: the coordinator's crashes, each worker's kill or restart. */
-function resetsOf(view: HistoryView): Map<number, string> {
-  const at = new Map<number, string>(coordinatorCrashes(view).map((c) => [c.index, 'coordinator']));
+/** Where each process's limiter starts again: the coordinator's crashes, each worker's kill or restart, and the end of its drain (a drained worker exits; the drain's undo starts a new process). */
+function resetsOf(view: HistoryView): Map<number, string[]> {
+  const at = new Map<number, string[]>(coordinatorCrashes(view).map((c) => [c.index, ['coordinator']]));
+  const add = (index: number, w: string): void => void at.set(index, [...(at.get(index) ?? []), w]);
   for (const f of view.faults) {
+    if (f.details.action === 'drain' && f.stop !== undefined) for (const w of f.details.workers ?? []) add(f.stop.index, w);
     if (f.details.action !== 'kill' && f.details.action !== 'restart' && f.details.action !== 'twin') continue;
-    for (const w of f.details.workers ?? []) at.set(f.start.index, w);
+    for (const w of f.details.workers ?? []) add(f.start.index, w);
   }
   return at;
 }
@@ -164,7 +166,7 @@ export function checkLimitExact(view: HistoryView): Violation[] {
   const open = new Map<string, boolean>();
   for (const r of view.records) {
     const restarted = resets.get(r.index);
-    if (restarted !== undefined) replay.restart(restarted);
+    for (const who of restarted ?? []) replay.restart(who);
     const item = itemOf(r, open);
     if (item !== undefined) replay.take(r, item);
   }

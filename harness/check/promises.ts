@@ -56,7 +56,7 @@ export const PROMISES = [
   // Runtime hygiene: leaks seen as process warnings and idle gauges (promises-hygiene.ts).
   { number: 35, name: 'hygiene', title: 'The system leaks nothing at run time: no process warning, and idle resources back to their baseline' },
   // The long-running commands' stop on SIGTERM, run through their own signal handling (promises-process-exit.ts).
-  { number: 36, name: 'process-exit', title: 'squall coordinator and squall worker stop as documented on SIGTERM: every step of the stop, exit 0 when it ended cleanly, 1 when it failed' },
+  { number: 36, name: 'process-exit', title: 'squall coordinator and squall worker stop as documented on SIGINT/SIGTERM: every step of the stop, exit 0 when it ended cleanly, 1 when it failed, 130 at a second signal; a worker drains what it runs' },
   // The Store seam's contract under failure and graceful stops, on the run's kind of store (promises-store-contract.ts).
   { number: 37, name: 'store-contract', title: 'The store commits a batch all or nothing, a failed commit leaves no trace, close() settles every write, and a reopened store holds what was acknowledged' },
   // What the wire carries of a close, and what the peer does with it (promises-wire.ts).

@@ -47,3 +47,31 @@ export const REGISTER_TIMEOUT_MS = 5000;
  * with it.
  */
 export const COORDINATOR_DOC_DEFAULTS = { maxPendingHandshakes: 256, maxFrameBytes: 1024 * 1024, sessionTtlMs: 60_000 } as const;
+
+/**
+ * The units of a duration flag (`squall coordinator --retain-age`,
+ * `--retain-sweep`; README "Retention", the flags' --help: "500ms, 30s,
+ * 15m, 12h or 7d, or plain milliseconds"): a positive integer and an
+ * optional unit, none meaning milliseconds.
+ */
+const DURATION_UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A duration flag's value in ms as the README reads it (NaN: not a duration). */
+export function readDuration(v: string): number {
+  const m = /^(\d+)(ms|s|m|h|d)?$/.exec(v);
+  return m === null ? NaN : Number(m[1]) * (DURATION_UNIT_MS[m[2] ?? 'ms'] ?? NaN);
+}
+
+/**
+ * The task kinds and their params, each required or optional (README, "Task
+ * kinds"; docs/TASK-KINDS.md): what `squall kinds` must show, with `?` on
+ * the optional ones, and `--json-schema` must require.
+ */
+export const KIND_PARAMS: Readonly<Record<string, Readonly<Record<string, 'required' | 'optional'>>>> = {
+  sleep: { durationMs: 'required', checkpointEveryMs: 'optional' },
+  echo: { value: 'required' },
+  fail: { times: 'required', messageChars: 'optional' },
+  cpu: { ms: 'required' },
+  command: { argv: 'required', env: 'optional', cwd: 'optional' },
+  container: { image: 'required', cmd: 'required', env: 'optional', timeoutMs: 'optional' },
+};

@@ -21,7 +21,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { type CliIo, exitCodeOf, processIoOf, type ProcessLike, registerExecutionsCommand, registerSubmitCommand, registerTokensCommand, registerWorkersCommand } from '../../system/cli/index.js';
+import { type CliIo, exitCodeOf, processIoOf, type ProcessLike, registerExecutionsCommand, registerKindsCommand, registerSubmitCommand, registerTokensCommand, registerWorkersCommand } from '../../system/cli/index.js';
 import { isTerminal, type Random } from '../../system/core/index.js';
 import type { CliRun } from '../check/cli-runs.js';
 import type { HistoryRecorder } from '../check/history.js';
@@ -127,11 +127,13 @@ export class CliClient {
     registerExecutionsCommand(program, io);
     registerWorkersCommand(program, io);
     registerTokensCommand(program, io, (this.tokenRandom ??= sim.random.fork('cli-tokens')));
+    registerKindsCommand(program, io);
     this.wiring?.program?.(program, io);
     const entry: Running = { run, http, stop };
     this.running.add(entry);
     // `squall tokens` works on the token file of the coordinator's data dir (SimClient.tokenDir), not over HTTP.
-    const argv = tokens !== undefined ? [...args, '--data-dir', client.tokenDir ?? this.scratch()] : [...args, '--url', 'http://coordinator', ...this.tokenArgs(client, step.token)];
+    // `squall kinds` reads no coordinator: no --url, no token.
+    const argv = tokens !== undefined ? [...args, '--data-dir', client.tokenDir ?? this.scratch()] : args[0] === 'kinds' ? args : [...args, '--url', 'http://coordinator', ...this.tokenArgs(client, step.token)];
     void program.parseAsync(argv, { from: 'user' }).then(
       () => this.ended(sim, entry, Number(proc.exitCode ?? 0)),
       (err: unknown) => this.ended(sim, entry, ...this.exitOf(err)),

@@ -19,7 +19,7 @@ import { gracefulStop } from './graceful-stop.js';
 import { pollHealth } from './health-poll.js';
 import { noteRestartViews } from './restart-views.js';
 import { workerArgsConfig } from './operator-args.js';
-import { sigtermCoordinator, sigtermWorker } from './process-stop.js';
+import { type Signals, sigtermCoordinator, sigtermWorker } from './process-stop.js';
 import { type NodeSet, resolvePartition, resolveTarget } from './targets.js';
 
 /** Undoes an applied fault (idempotent). */
@@ -99,7 +99,7 @@ export async function applySimFault(sim: Simulation, scenario: Scenario, fault: 
       if (action.graceful === true) await beginShutdown(sim, processTargets(scenario, fault.target), client);
       return applyProcessFault(sim, action.type, processTargets(scenario, fault.target), client?.note, action.args);
     case 'kill':
-      if (action.graceful === true) return gracefulKill(sim, processTargets(scenario, fault.target), client?.note);
+      if (action.graceful === true) return gracefulKill(sim, processTargets(scenario, fault.target), client?.note, signalsOf(action));
       return applyProcessFault(sim, action.type, processTargets(scenario, fault.target), client?.note);
     case 'pause':
       return applyProcessFault(sim, action.type, processTargets(scenario, fault.target), client?.note);
@@ -109,7 +109,7 @@ export async function applySimFault(sim: Simulation, scenario: Scenario, fault: 
       return () => hosts.forEach((h) => sim.setClockSkew(h, 0));
     }
     case 'drain':
-      return applyDrain(sim, processTargets(scenario, fault.target).workers, action.timeoutMs, client?.note);
+      return applyDrain(sim, processTargets(scenario, fault.target).workers, action.timeoutMs, client?.note, signalsOf(action));
     case 'disk_full':
     case 'disk_error':
     case 'slow_disk':
@@ -187,9 +187,9 @@ async function applyProcessFault(sim: Simulation, type: 'pause' | 'kill' | 'rest
  * its death, its views noted just before a clean one's); workers in the target are killed -9.
  * The undo starts them again.
  */
-function gracefulKill(sim: Simulation, t: ReturnType<typeof processTargets>, note: RunRecorder['note'] | undefined): Undo {
+function gracefulKill(sim: Simulation, t: ReturnType<typeof processTargets>, note: RunRecorder['note'] | undefined, signals: Signals): Undo {
   // Views before the exit only after a clean stop: a failed one (a disk that refused writes) leaves the engine ahead of its store until a reload.
-  if (t.coordinator) sigtermCoordinator(sim, note, (clean) => clean && noteRestartViews(sim, note, 'before'));
+  if (t.coordinator) sigtermCoordinator(sim, note, (clean) => clean && noteRestartViews(sim, note, 'before'), signals);
   for (const w of t.workers) sim.killWorker(w);
   return async () => {
     if (t.coordinator) await restarted(sim, note);
@@ -250,9 +250,14 @@ function killStoreThread(sim: Simulation): Undo {
  * tells the coordinator, finishes what the worker holds and exits; the undo starts a new process (a
  * drain still under way is cut short by that restart, as a second signal would).
  */
-function applyDrain(sim: Simulation, workers: readonly string[], timeoutMs: number, note: RunRecorder['note'] | undefined): Undo {
-  for (const w of workers) sigtermWorker(sim, w, timeoutMs, note);
+function applyDrain(sim: Simulation, workers: readonly string[], timeoutMs: number, note: RunRecorder['note'] | undefined, signals: Signals): Undo {
+  for (const w of workers) sigtermWorker(sim, w, timeoutMs, note, signals);
   return () => {
     for (const w of workers) sim.restartWorker(w);
   };
+}
+
+/** A graceful stop's signals as the fault asks for them (default: one SIGTERM). */
+function signalsOf(action: { signal?: 'SIGTERM' | 'SIGINT'; secondSignalMs?: number }): Signals {
+  return { signal: action.signal ?? 'SIGTERM', ...(action.secondSignalMs === undefined ? {} : { secondMs: action.secondSignalMs }) };
 }

@@ -42,6 +42,18 @@ const NETWORK_ACTIONS = [
   'partition',
 ] as const;
 /** Process actions: they act on nodes (the coordinator or workers). */
+/**
+ * The signals of a graceful stop (a coordinator `kill` with `graceful`, a
+ * worker `drain`; simulation only): `signal` SIGTERM (default) or SIGINT
+ * (Ctrl-C), and `secondSignalMs`: the same signal again that many ms later
+ * if the process still runs (README: "a second signal during the stop:
+ * exited at once", exit 130).
+ */
+const STOP_SIGNAL_FIELDS = {
+  signal: z.enum(['SIGTERM', 'SIGINT']).optional(),
+  secondSignalMs: PosInt.optional(),
+};
+
 const PROCESS_ACTIONS = ['pause', 'kill', 'restart', 'clock_skew', 'drain', 'oom_kill'] as const;
 /** Credential actions: they act on the client's API token; target `coordinator` (which holds the tokens). */
 const CREDENTIAL_ACTIONS = ['revoke_token'] as const;
@@ -99,7 +111,7 @@ const actionOptions = [
    * process exits with the code it chooses (promise 36); it is down from its exit until restarted.
    * Workers in the target are still killed -9 (their SIGTERM is `drain`).
    */
-  z.strictObject({ type: z.literal('kill'), graceful: z.boolean().optional() }),
+  z.strictObject({ type: z.literal('kill'), graceful: z.boolean().optional(), ...STOP_SIGNAL_FIELDS }),
   /**
    * Extension: kill -9 and start again at once (same data dir / store).
    * `graceful` (coordinator, simulation only): told to stop first (SIGTERM:
@@ -115,8 +127,9 @@ const actionOptions = [
    * tells the coordinator it drains, finishes what it holds (or gives up after timeoutMs), exits;
    * started again after `for` (or at heal). Run through `squall worker`'s own stop and signal
    * handling (timeoutMs is its --drain-timeout-ms), its exit code judged (promise 36).
+   * `signal` (default SIGTERM) and `secondSignalMs` as for a graceful kill.
    */
-  z.strictObject({ type: z.literal('drain'), timeoutMs: PosInt.default(30_000) }),
+  z.strictObject({ type: z.literal('drain'), timeoutMs: PosInt.default(30_000), ...STOP_SIGNAL_FIELDS }),
   /**
    * Extension (workers only; simulation only for now): each target worker's host's OOM killer
    * SIGKILLs one child process its `command` attempts run (the one started last); the worker lives

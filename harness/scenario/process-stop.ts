@@ -14,29 +14,52 @@
  * judges it against the README's table).
  */
 import { coordinatorShutdown, onShutdownSignal, type ProcessControl, workerShutdown } from '../../system/cli/index.js';
-import type { ProcessExit } from '../check/promises-process-exit.js';
+import type { ProcessExit, ProcessSignal } from '../check/promises-process-exit.js';
 import type { Simulation } from '../sim/index.js';
 import type { RunRecorder } from './driver.js';
 
 type Note = RunRecorder['note'] | undefined;
 
-/** A process as the command sees it: handlers the harness signals, and an exit it observes. */
+/** The signals the harness delivers: the first one, and a second one `secondMs` later if the process has not exited by then. */
+export interface Signals {
+  signal: 'SIGINT' | 'SIGTERM';
+  secondMs?: number;
+}
+
+/** A process as the command sees it: handlers the harness signals, and an exit it observes (its first only: a process ends once). */
 class SimProcess implements ProcessControl {
   private readonly handlers = new Map<string, ((signal: NodeJS.Signals) => void)[]>();
+  exited = false;
 
-  constructor(private readonly exited: (code: number) => void) {}
+  constructor(private readonly onExit: (code: number) => void) {}
 
   on(signal: 'SIGINT' | 'SIGTERM', handler: (signal: NodeJS.Signals) => void): void {
     this.handlers.set(signal, [...(this.handlers.get(signal) ?? []), handler]);
   }
 
   exit(code: number): void {
-    this.exited(code);
+    if (this.exited) return;
+    this.exited = true;
+    this.onExit(code);
   }
 
   signal(signal: 'SIGINT' | 'SIGTERM'): void {
     for (const h of this.handlers.get(signal) ?? []) h(signal);
   }
+}
+
+/** Delivers the first signal now and the second (if asked) `secondMs` later while the process still runs in this incarnation; returns when the second was sent, for the exit's note. */
+function deliver(sim: Simulation, proc: SimProcess, signals: Signals, alive: () => boolean): { secondAt?: number } {
+  const sent: { secondAt?: number } = {};
+  proc.signal(signals.signal);
+  if (signals.secondMs !== undefined) {
+    sim.time.setTimeout(() => {
+      if (proc.exited || !alive()) return;
+      sent.secondAt = sim.simulatedMs;
+      proc.signal(signals.signal);
+    }, signals.secondMs);
+  }
+  return sent;
 }
 
 /** A step of the stop, observed: its outcome ('ok' or the error's message) is appended to `steps` when it ends. */
@@ -59,7 +82,7 @@ function observed(steps: ProcessExit['steps'], name: string, run: () => Promise<
  * of the stop ended (then the store committed all it was given). Returns at
  * once; nothing happens when it is down.
  */
-export function sigtermCoordinator(sim: Simulation, note: Note, beforeExit: (clean: boolean) => void): void {
+export function sigtermCoordinator(sim: Simulation, note: Note, beforeExit: (clean: boolean) => void, signals: Signals = { signal: 'SIGTERM' }): void {
   const p = sim.coordinator;
   const c = p.instance;
   const store = p.handedStore;
@@ -67,30 +90,44 @@ export function sigtermCoordinator(sim: Simulation, note: Note, beforeExit: (cle
   const incarnation = p.host.incarnation;
   const signalledAt = sim.simulatedMs;
   const steps: ProcessExit['steps'] = [];
+  let sent: { secondAt?: number } = {};
   const proc = new SimProcess((code) => {
     if (!p.host.isAlive(incarnation)) return; // killed meanwhile: no exit of its own
-    const exit: ProcessExit = { process: 'coordinator', signal: 'SIGTERM', signalledAt, at: sim.simulatedMs, code, steps };
+    const exit: ProcessExit = { process: 'coordinator', signal: signals.signal, signalledAt, at: sim.simulatedMs, code, steps, ...secondOf(sent) };
     note?.({ processExit: exit });
-    beforeExit(steps.every(([, how]) => how === 'ok'));
+    beforeExit(sent.secondAt === undefined && steps.every(([, how]) => how === 'ok'));
     sim.killCoordinator();
   });
   const stop = coordinatorShutdown({ coordinator: observed(steps, 'coordinator.close', () => c.close()), store: observed(steps, 'store.close', () => store.close()) });
   onShutdownSignal(sim.logger.child({ process: 'coordinator', incarnation }), stop, proc);
-  proc.signal('SIGTERM');
+  sent = deliver(sim, proc, signals, () => p.host.isAlive(incarnation));
 }
 
-/** SIGTERM to a running worker: `squall worker`'s stop (drain up to timeoutMs), then its exit is noted. */
-export function sigtermWorker(sim: Simulation, id: string, drainTimeoutMs: number, note: Note): void {
+/** The second signal's time for the exit's note, when one was sent. */
+const secondOf = (sent: { secondAt?: number }): Pick<ProcessExit, 'secondSignalAt'> => (sent.secondAt === undefined ? {} : { secondSignalAt: sent.secondAt });
+
+/**
+ * SIGTERM (or SIGINT) to a running worker: `squall worker`'s stop (drain up
+ * to timeoutMs), then its exit is noted; an exit before the stop ended (a
+ * second signal: 130) ends the process there, as a real exit does.
+ */
+export function sigtermWorker(sim: Simulation, id: string, drainTimeoutMs: number, note: Note, signals: Signals = { signal: 'SIGTERM' }): void {
   const p = sim.worker(id);
   const worker = p.instance;
   if (worker === null) return;
   const incarnation = p.host.incarnation;
   const signalledAt = sim.simulatedMs;
   const steps: ProcessExit['steps'] = [];
+  let sent: { secondAt?: number } = {};
+  let stopped = false;
   const proc = new SimProcess((code) => {
-    if (p.host.isAlive(incarnation)) note?.({ processExit: { process: id, signal: 'SIGTERM', signalledAt, at: sim.simulatedMs, code, steps } satisfies ProcessExit });
+    if (!p.host.isAlive(incarnation)) return;
+    note?.({ processExit: { process: id, signal: signals.signal, signalledAt, at: sim.simulatedMs, code, steps, drainTimeoutMs, ...secondOf(sent) } satisfies ProcessExit });
+    if (!stopped) sim.killWorker(id); // exited mid-stop: the process is gone
   });
-  const stop = workerShutdown({ worker: { stop: (opts) => observed(steps, 'worker.stop', () => worker.stop(opts)).close() }, drainTimeoutMs });
+  const begin = (): void => note?.({ processStop: { process: id, at: sim.simulatedMs } });
+  const stop = workerShutdown({ worker: { stop: (opts) => (begin(), observed(steps, 'worker.stop', () => worker.stop(opts).then(() => void (stopped = true))).close()) }, drainTimeoutMs });
   onShutdownSignal(sim.logger.child({ process: id, incarnation }), stop, proc);
-  proc.signal('SIGTERM');
+  note?.({ processSignal: { process: id, signal: signals.signal, at: signalledAt } satisfies ProcessSignal });
+  sent = deliver(sim, proc, signals, () => p.host.isAlive(incarnation));
 }

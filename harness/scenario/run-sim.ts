@@ -20,7 +20,7 @@ import { rejectionLogRecorder } from './log-record.js';
 import { probeStoreContract } from './store-contract.js';
 import { probeTruncatedStore } from './store-probe.js';
 import type { CoordinatorConfig, TokenStore } from '../../system/coordinator/index.js';
-import { coordinatorArgsConfig, defined, workerArgsConfig } from './operator-args.js';
+import { coordinatorArgsConfig, defined, flagSpellings, workerArgsConfig } from './operator-args.js';
 import { isTerminal, seededRandom } from '../../system/core/index.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
 import { recordNetwork } from './record-network.js';
@@ -222,7 +222,8 @@ async function readAfterRestart(sim: Simulation, recorder: HistoryRecorder, appl
 
 /** The simulation's ModeAdapter (see driver.ts). */
 function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder, extras: EngineExtras, opts: SimRunOptions, client: SimClient): ModeAdapter {
-  const runRecorder = simRecorder(recorder);
+  const runRecorder = simRecorder(recorder); // then each value flag's spellings through the commands' builders (promises 30, 31)
+  runRecorder.note({ flagSpellings: [...flagSpellings('coordinator', scenario.coordinator.args ?? []), ...flagSpellings('worker', scenario.fleet.args ?? [])] });
   const twins = new SimTwins(sim, scenario, runRecorder);
   return {
     recorder: runRecorder,

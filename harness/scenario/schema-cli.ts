@@ -20,7 +20,8 @@
  * the path of a file holding the step's `file` as JSON. Token files are
  * written as shells write them (client-cli.ts: a newline, CRLF or none).
  * `tokens create|list|revoke` run on the coordinator's token file (its data
- * dir), not over HTTP. `tty: true` runs the command as on a terminal
+ * dir), not over HTTP; `kinds` needs no coordinator (judged against the
+ * checker's own table of kinds, promises-cli-kinds.ts). `tty: true` runs the command as on a terminal
  * (tables and human times, judged by promises-cli-human.ts). `budgetMs`
  * states how long (virtual ms) the command may take before it is reported
  * hung (promises-cli-hang.ts); without it, a command that does not wait is
@@ -46,5 +47,5 @@ export const CliStep = z.strictObject({
   tty: z.boolean().default(false),
   /** Virtual ms within which the command returns after it starts (promise 31 reports it hung otherwise). */
   budgetMs: PosInt.optional(),
-});
+}).refine((s) => !(s.args[0] === 'kinds' && s.args.includes('--write')), { message: '`kinds --write` rewrites a docs file: not a step a scenario runs (kinds, kinds --json-schema and kinds --markdown are)', path: ['args'] });
 export type CliStep = z.output<typeof CliStep>;

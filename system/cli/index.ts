@@ -20,7 +20,7 @@ export { choiceOption, intOption } from './options.js';
 export { renderTable } from './format.js';
 export { CliError, EXIT, exitCodeOf } from './exit-codes.js';
 // The client commands (and tokens) and their seams, for running them in-process (harness/scenario/client-cli.ts).
-export { registerExecutionsCommand, registerSubmitCommand, registerTokensCommand, registerWorkersCommand };
+export { registerExecutionsCommand, registerKindsCommand, registerSubmitCommand, registerTokensCommand, registerWorkersCommand };
 export { type CliIo, processIoOf, type ProcessLike } from './cli-io.js';
 export type { CliHttp, CliHttpAnswer, CliHttpRequest, CliStreamSink } from './cli-http.js';
 // The long-running commands' stop and process seam, for running their shutdown path on simulated processes (harness/scenario/process-stop.ts).

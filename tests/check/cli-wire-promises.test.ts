@@ -53,6 +53,14 @@ describe('31 cli: JSON times (promises-cli-wire.ts) and list paging (promises-cl
     ]);
   });
 
+  it('reports a nested time under another name as epoch ms at any depth; passes durations, sizes and the client\'s own data', () => {
+    const get = (out: unknown): CliRun => run(['executions', 'get', 'ex_1'], [{ method: 'GET', path: '/api/v1/executions/ex_1', at: 100, answeredAt: 102, status: 200, seen: [['ex_1', 'running']] }], { out: printed(out) });
+    const base = { executionId: 'ex_1', status: 'running', createdAt: T };
+    expect(messages(get({ ...base, params: { notBefore: 1_893_456_000_000 }, metadata: { ts: 1_893_456_000_000 }, lease: { expiresAt: T, leaseMs: 3000 }, checkpoint: { at: T, data: { startedOn: 1_893_456_000_000 } } }))).toEqual([]);
+    expect(messages(get({ ...base, lease: { workerId: 'w1', expires: 1_893_456_003_000 } }))).toEqual([expect.stringMatching(/printed lease\.expires = 1893456003000 in its JSON/)]);
+    expect(messages(get({ ...base, attempts: [{ lease: { expiresAt: 1_893_456_003_000 } }] }))).toEqual([expect.stringMatching(/printed attempts\[0\]\.lease\.expiresAt = 1893456003000 in its JSON/)]);
+  });
+
   it('reports --all stopping early, a page read from the wrong cursor and a printed cursor that is not the page\'s; passes one page, --cursor and --all', () => {
     const page = (at: number, cursor: string | null, next: string | null, id: string): CliRequest => ({ method: 'GET', path: `/api/v1/executions?limit=1${cursor === null ? '' : `&cursor=${cursor}`}`, at, answeredAt: at + 2, status: 200, seen: [[id, 'completed']], nextCursor: next });
     const out = (ids: string[], next: string | null): string => printed({ executions: ids.map((executionId) => ({ executionId, status: 'completed' })), nextCursor: next });
