@@ -72,4 +72,22 @@ describe('Worker drain', () => {
     await t.tick(1);
     expect(stopped).toBe(true);
   });
+
+  it('an assign riding on the frame that acknowledges its drain is handed back before the worker stops, not dropped', async () => {
+    const t = await connected();
+    t.coord.autoAck = false; // the drain is committed, its ack rides on the next frame
+    let stopped = false;
+    void t.worker.stop({ drain: true }).then(() => (stopped = true));
+    await t.flush();
+    expect(t.coord.of('drain')).toHaveLength(1);
+    // An assign decided just before the drain arrived: its frame also acknowledges the drain.
+    t.coord.assign({ executionId: 'ex1', kind: 'sleep', params: { durationMs: 100 } });
+    await t.flush();
+    expect(t.of('task_started')).toHaveLength(0);
+    expect(t.coord.of('result')).toMatchObject([{ executionId: 'ex1', outcome: 'revoked' }]);
+    expect(stopped).toBe(false);
+    t.coord.ackAll();
+    await t.flush();
+    expect(stopped).toBe(true);
+  });
 });
