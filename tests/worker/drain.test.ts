@@ -90,4 +90,19 @@ describe('Worker drain', () => {
     await t.flush();
     expect(stopped).toBe(true);
   });
+
+  it('a draining worker registered in a new session (the coordinator restarted) tells it of the drain again', async () => {
+    const t = await connected();
+    t.coord.assign({ executionId: 'ex1', kind: 'sleep', params: { durationMs: 5000 } });
+    await t.tick(10);
+    void t.worker.stop({ drain: true });
+    await t.flush();
+    expect(t.coord.of('drain')).toHaveLength(1); // acknowledged in the first session
+    t.coord.forgetSessions = true;
+    t.coord.current.terminate();
+    await t.tick(200);
+    expect(t.of('connected').at(-1)).toMatchObject({ resumed: false });
+    const conn = t.coord.current.id;
+    expect(t.coord.received.filter((r) => r.conn === conn && r.msg.type === 'drain')).toHaveLength(1);
+  });
 });
