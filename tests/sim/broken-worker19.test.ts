@@ -1,0 +1,28 @@
+/**
+ * Blind set 19's workers stopped the ways users do, each as a broken variant
+ * (./broken/worker19-variants.ts): drain-points passes on the real system and
+ * fails naming promise 25 with the defect planted.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../harness/scenario/loader.js';
+import { dropsQueuedDrain, noDrainWhileSyncing } from './broken/worker19-variants.js';
+import { simVerdict } from './broken/verdict.js';
+
+describe('blind set 19: drains at every point of a connection life', () => {
+  it('drain-points: a drain queued while cut off, dropped at the reconnect, never reaches the coordinator (drain)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/drain-points.yaml');
+    expect((await simVerdict(scenario)).text).toBe('');
+    const broken = await simVerdict(scenario, { onWorker: dropsQueuedDrain });
+    expect(broken.passed).toBe(false);
+    expect(broken.promises).toContain('drain');
+    expect(broken.text).toMatch(/w1 was told to stop at t=1900, registered in session \S+ at t=\d+, .* the coordinator never got its drain in that session/);
+  });
+
+  it('drain-points: a drain while syncing throws at the sync_result, the worker drops its link again and again (drain)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/drain-points.yaml');
+    const broken = await simVerdict(scenario, { onWorker: noDrainWhileSyncing });
+    expect(broken.passed).toBe(false);
+    expect(broken.promises).toContain('drain');
+    expect(broken.text).toMatch(/w[23] dropped its link at t=\d+ for its own internal error \(internal error handling "sync_result"\)/);
+  });
+});

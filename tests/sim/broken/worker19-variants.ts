@@ -1,0 +1,37 @@
+/**
+ * Deliberately broken variants for blind set 19's workers configured and
+ * stopped the ways users do (tests/sim/broken-worker19.test.ts). Test
+ * doubles only: wired in through SimWiring's onWorker hook.
+ */
+import { IllegalStateError } from '../../../system/core/errors.js';
+import { OutPriority, type Outbox, type OutMessage } from '../../../system/worker/outbox.js';
+import type { Worker } from '../../../system/worker/worker.js';
+
+/** The worker internals the variants below reach into. */
+interface Internals {
+  sm: { state: string; transition(to: string): void };
+  outbox: Outbox;
+}
+
+/** Set 19 #17: the state table forgets syncing → draining, so a drain that lands while syncing throws at the sync_result. */
+export function noDrainWhileSyncing(_id: string, w: Worker): void {
+  const sm = (w as unknown as Internals).sm;
+  const original = sm.transition.bind(sm);
+  sm.transition = (to: string): void => {
+    if (sm.state === 'syncing' && to === 'draining') throw new IllegalStateError('illegal worker transition syncing -> draining');
+    original(to);
+  };
+}
+
+/** Set 19 #28: a disconnect also discards a queued drain with the stale heartbeats. */
+export function dropsQueuedDrain(_id: string, w: Worker): void {
+  const outbox = (w as unknown as Internals).outbox;
+  const original = outbox.onDisconnect.bind(outbox);
+  outbox.onDisconnect = (): void => {
+    original();
+    const queues = (outbox as unknown as { queues: Array<OutMessage[] | undefined> | undefined }).queues;
+    const q = queues?.[OutPriority.control];
+    if (q === undefined) return;
+    for (let i = q.length - 1; i >= 0; i--) if (q[i]?.type === 'drain') q.splice(i, 1);
+  };
+}
