@@ -29,7 +29,7 @@ import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault
 import { applySimFault, type Undo } from './faults-sim.js';
 import { type Scenario, workerIds } from './schema.js';
 import { SIM_TLS_CA_PEM } from './schema-security.js';
-import { workerBackoffs } from './targets.js';
+import { givenBackoffs, workerBackoffs } from './targets.js';
 import type { ScheduledFault } from './swarm.js';
 import { SimTwins } from './twins-sim.js';
 import { expandWorkload } from './workload.js';
@@ -133,12 +133,14 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
   });
   const f = scenario.fleet;
   const backoffs = workerBackoffs(f).byWorker;
+  // Workers built in code (a group's asGiven): exactly the fields given, the worker fills in the rest.
+  const given = givenBackoffs(f);
   for (const id of workerIds(f)) {
     sim.spawnWorker(id, {
       config: {
         concurrency: f.concurrency,
         ...(c.secret === undefined ? {} : { secret: c.secret }),
-        backoff: { ...(backoffs.get(id) ?? f.backoff) },
+        backoff: given.get(id) ?? { ...(backoffs.get(id) ?? f.backoff) },
         adaptiveHeartbeat: f.adaptiveHeartbeat ?? c.adaptiveHeartbeat,
         ...(f.heartbeatMs === undefined ? {} : { heartbeatMs: f.heartbeatMs }),
         ...(f.heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs: f.heartbeatTimeoutMs }),

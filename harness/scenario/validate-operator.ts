@@ -37,7 +37,7 @@ export function validateOperatorArgs(s: Scenario, ctx: z.RefinementCtx): void {
   else if (f !== undefined && s.fleet.allowKinds !== undefined && Object.values(s.fleet.allowKinds).some((k) => !same(k, f.allowKinds))) {
     problem(['fleet', 'allowKinds'], `fleet.allowKinds contradicts fleet.args, which allow [${f.allowKinds.join(', ')}] on every worker (none without --allow-kinds): say it once`);
   }
-  if (typeof f === 'object' && f.backoff !== undefined && s.fleet.groups.some((g) => g.backoff !== undefined)) {
+  if (typeof f === 'object' && f.backoff !== undefined && s.fleet.groups.some((g) => g.backoff !== undefined || g.asGiven === true)) {
     problem(['fleet', 'args'], 'the backoff flags of fleet.args set every worker\'s backoff, so a group\'s own backoff would be overridden: say it once (fleet.groups[].backoff, or the flags)');
   }
   s.faults.forEach((fault, i) => {

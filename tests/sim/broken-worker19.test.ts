@@ -1,11 +1,11 @@
 /**
  * Blind set 19's workers stopped the ways users do, each as a broken variant
- * (./broken/worker19-variants.ts): drain-points passes on the real system and
- * fails naming promise 25 with the defect planted.
+ * configured the ways users do (./broken/worker19-variants.ts): each scenario
+ * passes on the real system and fails naming the promise with the defect planted.
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { dropsQueuedDrain, noDrainWhileSyncing } from './broken/worker19-variants.js';
+import { capsAtInitialDelay, dropsQueuedDrain, noDrainWhileSyncing } from './broken/worker19-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 describe('blind set 19: drains at every point of a connection life', () => {
@@ -24,5 +24,16 @@ describe('blind set 19: drains at every point of a connection life', () => {
     expect(broken.passed).toBe(false);
     expect(broken.promises).toContain('drain');
     expect(broken.text).toMatch(/w[23] dropped its link at t=\d+ for its own internal error \(internal error handling "sync_result"\)/);
+  });
+});
+
+describe('blind set 19: workers built in code with partial configs', () => {
+  it('worker-entry-points: a worker given only initialMs 500 caps every delay at 500 ms instead of the documented 10 s (backoff)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/worker-entry-points.yaml');
+    expect((await simVerdict(scenario)).text).toBe('');
+    const broken = await simVerdict(scenario, { onWorker: capsAtInitialDelay });
+    expect(broken.passed).toBe(false);
+    expect(broken.promises).toContain('backoff');
+    expect(broken.text).toMatch(/w[12].*attempt 2 drew from \[0, 500\] ms; full-jitter with initialMs 500, multiplier 2, maxMs 10000 asks for \[0, 1000\]/s);
   });
 });

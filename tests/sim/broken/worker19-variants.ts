@@ -35,3 +35,11 @@ export function dropsQueuedDrain(_id: string, w: Worker): void {
     for (let i = q.length - 1; i >= 0; i--) if (q[i]?.type === 'drain') q.splice(i, 1);
   };
 }
+
+/** Set 19 #15: the default backoff cap lowered to initialMs instead of raised: a worker given no maxMs never grows its delay. */
+export function capsAtInitialDelay(_id: string, w: Worker): void {
+  const inner = w as unknown as { config: { backoff: { initialMs: number; maxMs: number } } };
+  const b = inner.config.backoff;
+  // The documented default cap (10 000 ms) stands for "no maxMs given".
+  if (b.maxMs === 10_000 && b.initialMs < b.maxMs) inner.config = { ...inner.config, backoff: { ...b, maxMs: b.initialMs } };
+}
