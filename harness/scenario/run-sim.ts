@@ -132,11 +132,15 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
     },
   });
   const f = scenario.fleet;
+  // An ingress in front of the coordinator's port, serving it under a path prefix (coordinator.proxy).
+  const served = new URL(sim.coordinator.url);
+  if (c.proxy !== undefined) sim.net.addProxyRoute(served.hostname, { ...c.proxy, to: Number(served.port) });
   const backoffs = workerBackoffs(f).byWorker;
   // Workers built in code (a group's asGiven): exactly the fields given, the worker fills in the rest.
   const given = givenBackoffs(f);
-  for (const id of workerIds(f)) {
+  workerIds(f).forEach((id, i) => {
     sim.spawnWorker(id, {
+      ...(f.coordinatorUrls === undefined ? {} : { coordinatorUrl: f.coordinatorUrls[i % f.coordinatorUrls.length] }),
       config: {
         concurrency: f.concurrency,
         ...(c.secret === undefined ? {} : { secret: c.secret }),
@@ -155,7 +159,7 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
         ...(f.args === undefined ? {} : workerArgsConfig(id, f.args)),
       },
     });
-  }
+  });
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { capsAtInitialDelay, dropsQueuedDrain, noDrainWhileSyncing } from './broken/worker19-variants.js';
+import { capsAtInitialDelay, dropsQueuedDrain, noDrainWhileSyncing, replacesUrlPath } from './broken/worker19-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 describe('blind set 19: drains at every point of a connection life', () => {
@@ -35,5 +35,13 @@ describe('blind set 19: workers built in code with partial configs', () => {
     expect(broken.passed).toBe(false);
     expect(broken.promises).toContain('backoff');
     expect(broken.text).toMatch(/w[12].*attempt 2 drew from \[0, 500\] ms; full-jitter with initialMs 500, multiplier 2, maxMs 10000 asks for \[0, 1000\]/s);
+  });
+
+  it('worker-entry-points: a worker that replaces its URL\'s path with /ws never reaches a coordinator behind a reverse proxy at /squall/ws (backoff)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/worker-entry-points.yaml');
+    const broken = await simVerdict(scenario, { onWorker: replacesUrlPath });
+    expect(broken.passed).toBe(false);
+    expect(broken.promises).toContain('backoff');
+    expect(broken.text).toMatch(/w1 never registered during the run/);
   });
 });

@@ -43,3 +43,11 @@ export function capsAtInitialDelay(_id: string, w: Worker): void {
   // The documented default cap (10 000 ms) stands for "no maxMs given".
   if (b.maxMs === 10_000 && b.initialMs < b.maxMs) inner.config = { ...inner.config, backoff: { ...b, maxMs: b.initialMs } };
 }
+
+/** Set 19 #16: the worker replaces any path of its coordinator URL with /ws (a reverse proxy's /squall/ws is dialled at /ws). */
+export function replacesUrlPath(_id: string, w: Worker): void {
+  const inner = w as unknown as { config: { coordinatorUrl: string } };
+  const url = new URL(inner.config.coordinatorUrl);
+  url.pathname = '/ws';
+  inner.config = { ...inner.config, coordinatorUrl: url.toString() };
+}
