@@ -20,7 +20,7 @@ import { rejectionLogRecorder } from './log-record.js';
 import { probeStoreContract } from './store-contract.js';
 import { probeTruncatedStore } from './store-probe.js';
 import type { CoordinatorConfig, TokenStore } from '../../system/coordinator/index.js';
-import { coordinatorArgsConfig, defined, workerArgsConfig } from './operator-args.js';
+import { coordinatorArgsConfig, defined, fleetCoordinatorUrl, workerArgsConfig } from './operator-args.js';
 import { isTerminal, seededRandom } from '../../system/core/index.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
 import { recordNetwork } from './record-network.js';
@@ -132,15 +132,13 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
     },
   });
   const f = scenario.fleet;
-  // An ingress in front of the coordinator's port, serving it under a path prefix (coordinator.proxy).
-  const served = new URL(sim.coordinator.url);
+  const served = new URL(sim.coordinator.url); // coordinator.proxy: an ingress serving it under a path prefix
   if (c.proxy !== undefined) sim.net.addProxyRoute(served.hostname, { ...c.proxy, to: Number(served.port) });
   const backoffs = workerBackoffs(f).byWorker;
-  // Workers built in code (a group's asGiven): exactly the fields given, the worker fills in the rest.
-  const given = givenBackoffs(f);
+  const given = givenBackoffs(f); // asGiven groups: exactly the fields given (a WorkerConfig built in code)
   workerIds(f).forEach((id, i) => {
     sim.spawnWorker(id, {
-      ...(f.coordinatorUrls === undefined ? {} : { coordinatorUrl: f.coordinatorUrls[i % f.coordinatorUrls.length] }),
+      ...fleetCoordinatorUrl(f, id, i),
       config: {
         concurrency: f.concurrency,
         ...(c.secret === undefined ? {} : { secret: c.secret }),
