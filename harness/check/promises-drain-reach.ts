@@ -13,12 +13,17 @@
  *    (`heartbeatTimeoutMs + toleranceMs` after the registration). A resumed
  *    session that already got the drain keeps it; a new one (a coordinator
  *    restart, an expired session) must get it again.
+ *  - GET /api/v1/workers (the gauge reads, harness/scenario/client-gauges.ts)
+ *    lists a connected worker `draining: true` exactly when the coordinator
+ *    has its drain in the worker's current session (reads within
+ *    `toleranceMs` of that drain or of the registration are not judged);
  *  - a worker never drops its own link for an internal error (its
  *    `disconnected` with 4500 "internal error handling ...", system/worker/
  *    worker.ts: "a bug on our side"): a message the protocol allows in a
  *    state (a `sync_result` while syncing, with a drain under way) is handled.
  */
 import type { CheckContext } from './context.js';
+import type { GaugeRead } from './promises-metrics-gauges.js';
 import type { Ev, FaultSpan, HistoryView } from './view.js';
 import { affectsCoordinator, affectsWorker } from './view.js';
 import type { Violation } from './violation.js';
@@ -115,7 +120,30 @@ function internalErrors(view: HistoryView): Violation[] {
     );
 }
 
+/** Each gauge read's `draining` list against the drains the coordinator had in each listed worker's current session. */
+function drainingListed(view: HistoryView, ctx: CheckContext): Violation[] {
+  const out: Violation[] = [];
+  const tol = ctx.toleranceMs;
+  for (const rec of view.records) {
+    const read = rec.f === 'note' ? (rec.value.gaugeRead as GaugeRead | undefined) : undefined;
+    if (read?.draining === undefined || read.seen === undefined) continue;
+    for (const [w] of read.seen) {
+      const reg = (view.byWorker.get(w) ?? []).findLast((e) => e.rec.index < rec.index && e.ev.type === 'worker_registered' && e.ev.source === 'coordinator');
+      if (reg === undefined || reg.ev.type !== 'worker_registered' || reg.rec.time > rec.time - tol) continue;
+      const session = reg.ev.sessionId;
+      const drain = view.ofType('msg_delivered').find((d) => d.rec.index < rec.index && d.ev.source === 'coordinator' && d.ev.workerId === w && d.ev.sessionId === session && d.ev.msgType === 'drain');
+      const listed = read.draining.includes(w);
+      if (drain !== undefined && !listed && drain.rec.time <= rec.time - tol) {
+        out.push(violation(view.records, 'drain', `GET /api/v1/workers at t=${read.at} lists ${w} connected and not draining, though its drain reached the coordinator in its session ${session} at t=${drain.rec.time}`, { index: rec.index, workerId: w }));
+      } else if (drain === undefined && listed) {
+        out.push(violation(view.records, 'drain', `GET /api/v1/workers at t=${read.at} lists ${w} draining, though no drain of its session ${session} (registered t=${reg.rec.time}) reached the coordinator`, { index: rec.index, workerId: w }));
+      }
+    }
+  }
+  return out;
+}
+
 /** The rules of this file (see the file comment). */
 export function checkDrainReach(view: HistoryView, ctx: CheckContext): Violation[] {
-  return [...drainsUndelivered(view, ctx), ...internalErrors(view)];
+  return [...drainsUndelivered(view, ctx), ...drainingListed(view, ctx), ...internalErrors(view)];
 }

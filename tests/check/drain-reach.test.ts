@@ -64,6 +64,26 @@ describe('25 drain: the drain reaches the coordinator in every session the worke
   });
 });
 
+describe('25 drain: GET /api/v1/workers lists a worker draining exactly when its session has its drain', () => {
+  /** w1 registered (session s-w1), its drain delivered at 1000 (or not), a workers read at 2000 listing `draining`. */
+  function read(delivered: boolean, draining: string[]): H {
+    const h = new H().connect('w1');
+    if (delivered) h.at(1000).emit('coordinator', { type: 'msg_delivered', workerId: 'w1', sessionId: 's-w1', connectionId: 'c1', dir: 'to_coordinator', seq: 1, msgType: 'drain', key: 'drain' });
+    h.at(2000).rec.recordInfo({ gaugeRead: { at: 2000, gauges: {}, workers: { connected: 1 }, byStatus: {}, seen: [['w1', 2000]], draining } });
+    return h;
+  }
+
+  it('passes a read that agrees with the drains delivered', () => {
+    expect(checkHistory(read(true, ['w1']).history(), ['drain'], baseContext)).toEqual([]);
+    expect(checkHistory(read(false, []).history(), ['drain'], baseContext)).toEqual([]);
+  });
+
+  it('reports a drained worker listed not draining, and one listed draining with no drain', () => {
+    expect(checkHistory(read(true, []).history(), ['drain'], baseContext).map((x) => x.message)).toEqual([expect.stringMatching(/lists w1 connected and not draining, though its drain reached the coordinator in its session s-w1 at t=1000/)]);
+    expect(checkHistory(read(false, ['w1']).history(), ['drain'], baseContext).map((x) => x.message)).toEqual([expect.stringMatching(/lists w1 draining, though no drain of its session s-w1/)]);
+  });
+});
+
 describe('25 drain: a worker never drops its link for its own internal error', () => {
   it('reports a 4500 close the worker gave itself (set 19 #17: sync_result while syncing with a drain under way)', () => {
     const h = new H().connect('w1');

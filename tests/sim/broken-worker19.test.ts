@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { capsAtInitialDelay, dropsQueuedDrain, noDrainWhileSyncing, replacesUrlPath } from './broken/worker19-variants.js';
+import { capsAtInitialDelay, dropsQueuedDrain, noDrainWhileSyncing, replacesUrlPath, workersNeverDraining } from './broken/worker19-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 describe('blind set 19: drains at every point of a connection life', () => {
@@ -24,6 +24,14 @@ describe('blind set 19: drains at every point of a connection life', () => {
     expect(broken.passed).toBe(false);
     expect(broken.promises).toContain('drain');
     expect(broken.text).toMatch(/w[23] dropped its link at t=\d+ for its own internal error \(internal error handling "sync_result"\)/);
+  });
+
+  it('drain-points: GET /api/v1/workers never lists a worker draining (drain)', { timeout: 60_000 }, async () => {
+    const scenario = await loadScenario('scenarios/drain-points.yaml');
+    const broken = await simVerdict(scenario, { wrapHttp: workersNeverDraining });
+    expect(broken.passed).toBe(false);
+    expect(broken.promises).toContain('drain');
+    expect(broken.text).toMatch(/GET \/api\/v1\/workers at t=\d+ lists w\d connected and not draining, though its drain reached the coordinator in its session \S+ at t=\d+/);
   });
 });
 

@@ -4,6 +4,7 @@
  * doubles only: wired in through SimWiring's onWorker hook.
  */
 import { IllegalStateError } from '../../../system/core/errors.js';
+import type { HttpHandler } from '../../../system/core/index.js';
 import { OutPriority, type Outbox, type OutMessage } from '../../../system/worker/outbox.js';
 import type { Worker } from '../../../system/worker/worker.js';
 
@@ -50,4 +51,14 @@ export function replacesUrlPath(_id: string, w: Worker): void {
   const url = new URL(inner.config.coordinatorUrl);
   url.pathname = '/ws';
   inner.config = { ...inner.config, coordinatorUrl: url.toString() };
+}
+
+/** GET /api/v1/workers never lists a worker draining (the registry's view forgets the flag the assignment loop reads). Wired in through SimWiring.wrapHttp. */
+export function workersNeverDraining(handle: HttpHandler): HttpHandler {
+  return async (req) => {
+    const res = await handle(req);
+    if (req.method !== 'GET' || req.path !== '/api/v1/workers' || res.status !== 200) return res;
+    const body = JSON.parse(res.body) as { workers?: Record<string, unknown>[] };
+    return { ...res, body: JSON.stringify({ ...body, workers: (body.workers ?? []).map((w) => ({ ...w, draining: false })) }) };
+  };
 }
