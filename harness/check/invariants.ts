@@ -52,6 +52,7 @@ import { checkStoreContract } from './promises-store-contract.js';
 import { checkStoreProbe } from './promises-store-probe.js';
 import { checkLogLimiter } from './promises-log-limiter.js';
 import { checkDrainStopBound } from './promises-drain-stop.js';
+import { checkDrainReach } from './promises-drain-reach.js';
 import { checkCapacity } from './promises-capacity.js';
 import { checkReofferWhileFull } from './promises-capacity-reoffer.js';
 import { checkReconnectDuration } from './promises-reconnect.js';
@@ -118,7 +119,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'worker-timeouts': checkWorkerTimeouts,
   'client-control': (v, c) => [...checkControls(v, c), ...checkAbortReasons(v, c)],
   // Worker features (issue 10).
-  drain: (v, c) => [...checkDrain(v, c), ...checkDrainStopBound(v, c)],
+  drain: (v, c) => [...checkDrain(v, c), ...checkDrainStopBound(v, c), ...checkDrainReach(v, c)],
   capacity: (v, c) => [...checkCapacity(v, c), ...checkReofferWhileFull(v), ...checkIdleCapacity(v, c), ...checkDispatchAtRelease(v, c), ...checkAllowedKinds(v, c)],
   'due-time': checkDueTime,
   breaker: checkBreakers,

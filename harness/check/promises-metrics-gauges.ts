@@ -44,6 +44,8 @@ export interface GaugeRead {
   seen?: [string, number | null][];
   /** GET /api/v1/workers: each worker listed connected with its concurrency and the dangerous kinds it lists (promises-allowed-kinds.ts). */
   capabilities?: [string, unknown, unknown][];
+  /** GET /api/v1/workers: the workers listed connected and `draining: true` (promises-drain-reach.ts). */
+  draining?: string[];
   /** The frames the network carried to and from the coordinator by `type|direction` (promises-metrics-bytes.ts). */
   frames?: Record<string, FrameBand>;
   /** GET /api/v1/stats' breakers (state by kind) and the HELP text of each enum gauge (promises-metrics-enums.ts). */

@@ -66,7 +66,7 @@ function checkSessions(view: HistoryView): Violation[] {
   const out: Violation[] = [];
   const firstSent = new Map<string, number>();
   for (const e of view.ofType('msg_sent')) {
-    const k = e.ev.key === undefined ? undefined : `${e.ev.dir}|${e.ev.workerId}|${view.lifeOf(senderOf(e.ev.dir, e.ev.workerId), e.rec.index)}|${e.ev.key}`;
+    const k = e.ev.key === undefined ? undefined : ackedKey(`${e.ev.dir}|${e.ev.workerId}|${view.lifeOf(senderOf(e.ev.dir, e.ev.workerId), e.rec.index)}`, e.ev);
     if (k !== undefined && !firstSent.has(k)) firstSent.set(k, e.rec.index);
   }
   const sessions = new Map<string, { seq: number; delivered: Map<number, number>; keys: Map<string, Delivered>; lastOrder: number; last?: Delivered }>();
@@ -100,7 +100,7 @@ function checkSessions(view: HistoryView): Violation[] {
     const dup = s.keys.get(e.ev.key);
     if (dup !== undefined && !retried(w, dup.ev.sessionId, dup.ev.seq, dup.rec.index, e.rec.index)) v(`${what(e)} handed over twice (seq ${dup.ev.seq} at t=${dup.rec.time}, seq ${seq} at t=${e.rec.time})`);
     s.keys.set(e.ev.key, e);
-    const order = firstSent.get(`${dir}|${w}|${view.lifeOf(senderOf(dir, w), e.rec.index)}|${e.ev.key}`);
+    const order = firstSent.get(ackedKey(`${dir}|${w}|${view.lifeOf(senderOf(dir, w), e.rec.index)}`, e.ev));
     if (order !== undefined && order < s.lastOrder && s.last !== undefined && !retried(w, sessionId, seq, s.last.rec.index, e.rec.index)) {
       v(`${what(e)} handed over after ${what(s.last)}, though it was sent first: order not kept`);
     }
@@ -228,6 +228,14 @@ export function release(p: Pending, upTo: number): Sent[] {
 }
 
 /**
+ * The identity of a sent message across sessions: its key, but a drain is state of the session it
+ * was sent in (a new session, after a coordinator restart, must be told again: promise 25).
+ */
+function ackedKey(link: string, ev: { key?: string | undefined; msgType: string; sessionId: string }): string {
+  return ev.msgType === 'drain' ? `${link}|drain|${ev.sessionId}` : `${link}|${ev.key}`;
+}
+
+/**
  * 12. Once the sender saw the peer acknowledge a message (msg_acked covering
  * its seq in its session), it never sends it again: not on resume (a seq at
  * or below the peer's ack) and not renumbered into a new session (where the
@@ -249,14 +257,14 @@ export function checkAckedNotResent(view: HistoryView, _ctx: CheckContext): Viol
     const sk = `${link}|${ev.sessionId}`;
     if (ev.type === 'msg_acked') {
       ackTop.set(sk, Math.max(ackTop.get(sk) ?? 0, ev.upTo));
-      for (const s of release(pendingOf(sends, sk), ev.upTo)) if (s.ev.key !== undefined && !ackedAt.has(`${link}|${s.ev.key}`)) ackedAt.set(`${link}|${s.ev.key}`, e.rec.time);
+      for (const s of release(pendingOf(sends, sk), ev.upTo)) if (s.ev.key !== undefined && !ackedAt.has(ackedKey(link, s.ev))) ackedAt.set(ackedKey(link, s.ev), e.rec.time);
       continue;
     }
     const s = e as Sent;
     const v = (message: string): void => {
       out.push(violation(view.records, 'acked-not-resent', `${ev.workerId} (${ev.dir}): ${message}`, { index: e.rec.index, workerId: ev.workerId }));
     };
-    const when = ev.key === undefined ? undefined : ackedAt.get(`${link}|${ev.key}`);
+    const when = ev.key === undefined ? undefined : ackedAt.get(ackedKey(link, ev));
     const reported = ev.peerLastSeq ?? 0;
     if (when !== undefined) v(`${what(s)} sent again as seq ${ev.seq} in session ${ev.sessionId}, though the peer acknowledged it at t=${when}`);
     else if (ev.resend && ev.seq <= reported) v(`seq ${ev.seq} (${what(s)}) re-sent at a resume though the peer reported having up to seq ${reported} (its lastSeq): the reported lastSeq must trim the re-send`);

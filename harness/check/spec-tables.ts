@@ -75,3 +75,14 @@ export const KIND_PARAMS: Readonly<Record<string, Readonly<Record<string, 'requi
   command: { argv: 'required', env: 'optional', cwd: 'optional' },
   container: { image: 'required', cmd: 'required', env: 'optional', timeoutMs: 'optional' },
 };
+
+/**
+ * A worker's documented backoff defaults (docs/PROTOCOL.md "Backoff", README "Configuration"),
+ * the checker's own copy for workers built in code with a partial backoff: full-jitter, initialMs
+ * 100 ms, multiplier 2, maxMs 10 000 ms or initialMs when that is larger (a larger first delay
+ * raises the default cap, it is never refused for a maxMs nobody gave).
+ */
+export function workerBackoffDocDefaults(given: { strategy?: string; initialMs?: number; maxMs?: number; multiplier?: number }): { strategy: string; initialMs: number; maxMs: number; multiplier: number } {
+  const initialMs = given.initialMs ?? 100;
+  return { strategy: given.strategy ?? 'full-jitter', initialMs, maxMs: given.maxMs ?? Math.max(10_000, initialMs), multiplier: given.multiplier ?? 2 };
+}

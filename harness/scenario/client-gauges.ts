@@ -49,7 +49,7 @@ export async function readGauges(sim: Simulation, client: SimClient, recorder: H
   const s = await client.call(sim, { method: 'GET', path: '/api/v1/stats', headers: auth });
   if (m.status !== 200 || typeof m.body !== 'string' || w.status !== 200 || s.status !== 200) return void recorder.recordInfo({ gaugeRead: { error: [m.status, w.status, s.status] } });
   const workers: Record<string, number> = {};
-  const listed = (w.body as { workers?: { id?: unknown; state?: unknown; lastSeenAt?: unknown; concurrency?: unknown; kinds?: unknown }[] } | null)?.workers ?? [];
+  const listed = (w.body as { workers?: { id?: unknown; state?: unknown; lastSeenAt?: unknown; concurrency?: unknown; kinds?: unknown; draining?: unknown }[] } | null)?.workers ?? [];
   for (const x of listed) workers[String(x.state)] = (workers[String(x.state)] ?? 0) + 1;
   // Each connected worker's lastSeenAt, with the coordinator's clock at the read (promises-api-echoes.ts).
   const seen = listed.filter((x) => x.state === 'connected').map((x): [string, number | null] => [String(x.id), typeof x.lastSeenAt === 'number' ? x.lastSeenAt : null]);
@@ -62,7 +62,8 @@ export async function readGauges(sim: Simulation, client: SimClient, recorder: H
   const rtt = listed.map((x): [string, unknown] => [String(x.id), (x as { rttMs?: unknown }).rttMs]);
   const load = listed.map((x): [string, unknown] => [String(x.id), (x as { running?: unknown }).running]);
   const instant = { rtt, load, stats: statCounts(s.body), listed: await listedByStatus(sim, client, auth) };
-  const read: GaugeRead = { at: sim.simulatedMs, gauges: gaugeSamples(m.body), workers, byStatus, live, now: sim.now(), seen, capabilities, ...(frames === undefined ? {} : { frames }), ...breakers, help: helpTexts(m.body), ...instant };
+  const draining = listed.filter((x) => x.state === 'connected' && x.draining === true).map((x) => String(x.id)); // promise 25
+  const read: GaugeRead = { at: sim.simulatedMs, gauges: gaugeSamples(m.body), workers, byStatus, live, now: sim.now(), seen, capabilities, draining, ...(frames === undefined ? {} : { frames }), ...breakers, help: helpTexts(m.body), ...instant };
   recorder.recordInfo({ gaugeRead: read });
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contextFromScenario } from './check-context.js';
 import { parseScenario } from './loader.js';
-import { coordinatorArgsConfig, coordinatorIntent, workerArgsConfig, workerIntent } from './operator-args.js';
+import { coordinatorArgsConfig, coordinatorIntent, fleetCoordinatorUrl, workerArgsConfig, workerIntent } from './operator-args.js';
 
 const scenario = (extra: string): string => `name: t\ndescription: d\nfleet: { workers: 2 }\n${extra}\n`;
 
@@ -81,5 +81,12 @@ describe('operator command lines in scenarios', () => {
     expect([f.fleet.backoff.maxMs, contextFromScenario(f).handBackGraceMs]).toEqual([800, 300]);
     expect(() => parseScenario(scenario('coordinator: { args: [--no-store-thread] }'), 't.yaml')).toThrow(/--no-store-thread .* needs coordinator\.store: sqlite/);
     expect(() => parseScenario(scenario("faults: [{ at: 100, target: w1, action: { type: restart, args: [--backoff-max-ms, '5'] } }]"), 't.yaml')).toThrow(/read fleet-wide by the checker/);
+  });
+
+  it('gives each worker its coordinator URL, cycled, through `squall worker --coordinator` when the fleet runs with flags', () => {
+    const f = { coordinatorUrls: ['ws://coordinator:8080/squall/ws', 'ws://coordinator:7000/'] };
+    expect([0, 1, 2].map((i) => fleetCoordinatorUrl(f, `w${i + 1}`, i).coordinatorUrl)).toEqual(['ws://coordinator:8080/squall/ws', 'ws://coordinator:7000/', 'ws://coordinator:8080/squall/ws']);
+    expect(fleetCoordinatorUrl({ ...f, args: ['--concurrency', '2'] }, 'w1', 0)).toEqual({ coordinatorUrl: 'ws://coordinator:8080/squall/ws' });
+    expect(fleetCoordinatorUrl({}, 'w1', 0)).toEqual({});
   });
 });

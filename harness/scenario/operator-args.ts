@@ -216,6 +216,20 @@ export function workerArgsConfig(id: string, args: readonly string[]): Pick<Work
   return { concurrency: c.concurrency, ...(c.allowKinds === undefined ? {} : { allowKinds: c.allowKinds }), ...heartbeat, ...backoff, ...grace };
 }
 
+/** The coordinator URL `squall worker --coordinator URL --id ID ARGS` hands its WorkerConfig (the command's own parse and workerConfig). */
+function workerArgsUrl(id: string, url: string, args: readonly string[]): string {
+  const cmd = addWorkerOptions(new Command('worker').exitOverride());
+  cmd.parse(['--coordinator', url, '--id', id, ...args], { from: 'user' });
+  return workerConfig(cmd.opts<WorkerFlags>(), undefined, undefined).coordinatorUrl;
+}
+
+/** The URL fleet worker `id` (index i) dials: fleet.coordinatorUrls' (cycled), through `squall worker --coordinator`'s own parse when the fleet is started with flags. */
+export function fleetCoordinatorUrl(f: { coordinatorUrls?: readonly string[] | undefined; args?: readonly string[] | undefined }, id: string, i: number): { coordinatorUrl?: string } {
+  const url = f.coordinatorUrls?.[i % f.coordinatorUrls.length];
+  if (url === undefined) return {};
+  return { coordinatorUrl: f.args === undefined ? url : workerArgsUrl(id, url, f.args) };
+}
+
 /** A command's heartbeat settings (the family's fields of its config). */
 function heartbeatConfig(c: Pick<CoordinatorConfig, 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor'>): Pick<CoordinatorConfig, 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor'> {
   return defined({ heartbeatMs: c.heartbeatMs, heartbeatTimeoutMs: c.heartbeatTimeoutMs, adaptiveHeartbeat: c.adaptiveHeartbeat, heartbeatTimeoutMaxMs: c.heartbeatTimeoutMaxMs, rttFactor: c.rttFactor });

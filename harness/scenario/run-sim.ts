@@ -20,7 +20,7 @@ import { rejectionLogRecorder } from './log-record.js';
 import { probeStoreContract } from './store-contract.js';
 import { probeTruncatedStore } from './store-probe.js';
 import type { CoordinatorConfig, TokenStore } from '../../system/coordinator/index.js';
-import { coordinatorArgsConfig, defined, flagSpellings, workerArgsConfig } from './operator-args.js';
+import { coordinatorArgsConfig, defined, flagSpellings, fleetCoordinatorUrl, workerArgsConfig } from './operator-args.js';
 import { isTerminal, seededRandom } from '../../system/core/index.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
 import { recordNetwork } from './record-network.js';
@@ -29,7 +29,7 @@ import { type AckedExecution, driveScenario, type ModeAdapter, type RefusedFault
 import { applySimFault, type Undo } from './faults-sim.js';
 import { type Scenario, workerIds } from './schema.js';
 import { SIM_TLS_CA_PEM } from './schema-security.js';
-import { workerBackoffs } from './targets.js';
+import { givenBackoffs, workerBackoffs } from './targets.js';
 import type { ScheduledFault } from './swarm.js';
 import { SimTwins } from './twins-sim.js';
 import { expandWorkload } from './workload.js';
@@ -132,13 +132,17 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
     },
   });
   const f = scenario.fleet;
+  const served = new URL(sim.coordinator.url); // coordinator.proxy: an ingress serving it under a path prefix
+  if (c.proxy !== undefined) sim.net.addProxyRoute(served.hostname, { ...c.proxy, to: Number(served.port) });
   const backoffs = workerBackoffs(f).byWorker;
-  for (const id of workerIds(f)) {
+  const given = givenBackoffs(f); // asGiven groups: exactly the fields given (a WorkerConfig built in code)
+  workerIds(f).forEach((id, i) => {
     sim.spawnWorker(id, {
+      ...fleetCoordinatorUrl(f, id, i),
       config: {
         concurrency: f.concurrency,
         ...(c.secret === undefined ? {} : { secret: c.secret }),
-        backoff: { ...(backoffs.get(id) ?? f.backoff) },
+        backoff: given.get(id) ?? { ...(backoffs.get(id) ?? f.backoff) },
         adaptiveHeartbeat: f.adaptiveHeartbeat ?? c.adaptiveHeartbeat,
         ...(f.heartbeatMs === undefined ? {} : { heartbeatMs: f.heartbeatMs }),
         ...(f.heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs: f.heartbeatTimeoutMs }),
@@ -153,7 +157,7 @@ async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOpti
         ...(f.args === undefined ? {} : workerArgsConfig(id, f.args)),
       },
     });
-  }
+  });
 }
 
 /**

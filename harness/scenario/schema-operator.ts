@@ -24,6 +24,16 @@ export const OPERATOR_COORDINATOR_FIELDS = {
   heartbeatTimeoutMaxMs: z.int().positive().optional(),
   /** k of the coordinator's adaptive timeout, interval + k × (srtt + 4 × rttvar) (--rtt-factor; default 2). */
   rttFactor: z.number().positive().optional(),
+  /**
+   * A reverse proxy (an ingress) in front of the coordinator (simulation only): port `port` of its
+   * host serves it under `prefix`, so `ws://coordinator:8080/squall/ws` reaches its /ws; any other
+   * path there is refused 404, as the coordinator's own port refuses any path but /ws
+   * (harness/sim/upgrade-route.ts).
+   */
+  proxy: z.strictObject({
+    prefix: z.string().regex(/^(\/[A-Za-z0-9._~-]+)+$/, { error: 'a path prefix like /squall (no trailing slash)' }),
+    port: z.int().positive().max(65_535).default(8080),
+  }).optional(),
 };
 
 export const OPERATOR_FLEET_FIELDS = {
@@ -34,6 +44,12 @@ export const OPERATOR_FLEET_FIELDS = {
   /** The workers' own ceiling and k of the adaptive timeout (--heartbeat-timeout-max-ms, --rtt-factor; defaults 60000 and 2, not the coordinator's). */
   heartbeatTimeoutMaxMs: z.int().positive().optional(),
   rttFactor: z.number().positive().optional(),
+  /**
+   * The coordinator URLs the workers are given (`--coordinator`, WorkerConfig.coordinatorUrl), one per
+   * worker in fleet order, cycled (simulation only; default ws://coordinator:7000): every documented
+   * shape, no path (/ws appended), `/`, `/ws`, a reverse proxy's `/prefix/ws` (coordinator.proxy).
+   */
+  coordinatorUrls: z.array(z.string().min(1)).min(1).optional(),
 };
 
 /** A restart's new process started with other `squall worker` flags (workers only; simulation only), kept by its later restarts. */

@@ -61,7 +61,18 @@ const GroupBackoff = z.strictObject({
   maxMs: PosInt.optional(),
   multiplier: z.number().min(1).optional(),
 });
-const GroupBase = { name: z.string().min(1), backoff: GroupBackoff.optional() };
+const GroupBase = {
+  name: z.string().min(1),
+  backoff: GroupBackoff.optional(),
+  /**
+   * The group's workers are built in code (WorkerConfig, the embedding API) with exactly the fields
+   * its `backoff` gives (none: no backoff at all), not the fleet's: the worker fills the rest with its
+   * own defaults, and the checker judges it against its own copy of the documented ones
+   * (harness/check/spec-tables.ts WORKER_BACKOFF_DOC_DEFAULTS). Simulation only: a live worker is
+   * started with the resolved values as flags.
+   */
+  asGiven: z.boolean().optional(),
+};
 
 /** A named set of workers: the first `count` not yet grouped, an id range, or explicit ids; optionally with its own backoff. */
 const WorkerGroup = z.union([

@@ -8,6 +8,7 @@ import { InvalidArgumentError } from '../../system/core/index.js';
 import type { FaultAction } from './faults.js';
 import type { Backoff, Fleet } from './schema.js';
 import { workerIds } from './schema.js';
+import { workerBackoffDocDefaults } from '../check/spec-tables.js';
 
 /** A set of nodes: possibly the coordinator, and some workers (ids in fleet order). */
 export interface NodeSet {
@@ -65,7 +66,8 @@ export function groupsOf(fleet: FleetLike): { groups: Map<string, string[]>; pro
 
 /**
  * Each worker's reconnect backoff: the fleet's, with the fields a group's own
- * `backoff` sets replacing it for that group's workers; plus what was wrong
+ * `backoff` sets replacing it for that group's workers (a group built `asGiven`:
+ * its fields over the worker's documented defaults); plus what was wrong
  * (a worker in two groups that both set one, a group whose initialMs is above
  * its maxMs; paths relative to fleet.groups).
  */
@@ -75,8 +77,9 @@ export function workerBackoffs(fleet: FleetLike & Pick<Fleet, 'backoff'>): { byW
   const problems: { path: (string | number)[]; message: string }[] = [];
   const setBy = new Map<string, string>();
   fleet.groups.forEach((g, i) => {
-    if (g.backoff === undefined) return;
-    const own: Backoff = { ...fleet.backoff, ...g.backoff };
+    if (g.backoff === undefined && g.asGiven !== true) return;
+    // Built in code with only the fields given: the rest are the worker's documented defaults, not the fleet's.
+    const own: Backoff = g.asGiven === true ? (workerBackoffDocDefaults(g.backoff ?? {}) as Backoff) : { ...fleet.backoff, ...g.backoff };
     if (own.initialMs > own.maxMs) problems.push({ path: [i, 'backoff', 'initialMs'], message: `must be <= the group's maxMs (${own.maxMs})` });
     for (const id of groups.get(g.name) ?? []) {
       const other = setBy.get(id);
@@ -86,6 +89,14 @@ export function workerBackoffs(fleet: FleetLike & Pick<Fleet, 'backoff'>): { byW
     }
   });
   return { byWorker, problems };
+}
+
+/** The workers of `asGiven` groups, each with exactly the backoff fields its group gives (what a WorkerConfig built in code holds). */
+export function givenBackoffs(fleet: FleetLike): Map<string, Partial<Backoff>> {
+  const { groups } = groupsOf(fleet);
+  const out = new Map<string, Partial<Backoff>>();
+  for (const g of fleet.groups) if (g.asGiven === true) for (const id of groups.get(g.name) ?? []) out.set(id, { ...g.backoff });
+  return out;
 }
 
 /** Every name a target may use (for validation and suggestions). */

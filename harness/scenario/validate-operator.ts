@@ -32,12 +32,16 @@ export function validateOperatorArgs(s: Scenario, ctx: z.RefinementCtx): void {
   if (s.coordinator.args?.includes('--no-store-thread') === true && (s.coordinator.store !== 'sqlite' || s.coordinator.sqliteThreadMs !== undefined)) {
     problem(['coordinator', 'args'], '--no-store-thread commits SQLite in the event loop\'s thread: it needs coordinator.store: sqlite, and no coordinator.sqliteThreadMs (the simulated store thread it turns off)');
   }
+  (s.fleet.coordinatorUrls ?? []).forEach((u, i) => {
+    const why = coordinatorUrlProblem(u, s.coordinator.proxy?.port);
+    if (why !== undefined) problem(['fleet', 'coordinatorUrls', i], why);
+  });
   const f = s.fleet.args === undefined ? undefined : workerIntent(s.fleet.args);
   if (typeof f === 'string') problem(['fleet', 'args'], f);
   else if (f !== undefined && s.fleet.allowKinds !== undefined && Object.values(s.fleet.allowKinds).some((k) => !same(k, f.allowKinds))) {
     problem(['fleet', 'allowKinds'], `fleet.allowKinds contradicts fleet.args, which allow [${f.allowKinds.join(', ')}] on every worker (none without --allow-kinds): say it once`);
   }
-  if (typeof f === 'object' && f.backoff !== undefined && s.fleet.groups.some((g) => g.backoff !== undefined)) {
+  if (typeof f === 'object' && f.backoff !== undefined && s.fleet.groups.some((g) => g.backoff !== undefined || g.asGiven === true)) {
     problem(['fleet', 'args'], 'the backoff flags of fleet.args set every worker\'s backoff, so a group\'s own backoff would be overridden: say it once (fleet.groups[].backoff, or the flags)');
   }
   s.faults.forEach((fault, i) => {
@@ -64,4 +68,19 @@ export function applyOperatorArgs(s: Scenario): Scenario {
 function fleetHeartbeat(f: Exclude<ReturnType<typeof workerIntent>, string>): Partial<Pick<Scenario['fleet'], 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor'>> {
   const { heartbeatMs, heartbeatTimeoutMs, adaptiveHeartbeat, heartbeatTimeoutMaxMs, rttFactor } = f;
   return Object.fromEntries(Object.entries({ heartbeatMs, heartbeatTimeoutMs, adaptiveHeartbeat, heartbeatTimeoutMaxMs, rttFactor }).filter(([, v]) => v !== undefined));
+}
+
+/** What is wrong with a worker's coordinator URL in a scenario: it must name the simulated coordinator's port (7000) or its proxy's. */
+function coordinatorUrlProblem(raw: string, proxyPort: number | undefined): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return `not a URL: ${JSON.stringify(raw)}`;
+  }
+  const ports = ['7000', ...(proxyPort === undefined ? [] : [String(proxyPort)])];
+  if ((url.protocol !== 'ws:' && url.protocol !== 'wss:') || url.hostname !== 'coordinator' || !ports.includes(url.port)) {
+    return `a coordinator URL is ws://coordinator:PORT[/path] with PORT ${ports.join(' or ')} (the coordinator's port, or coordinator.proxy's); got ${raw}`;
+  }
+  return undefined;
 }

@@ -13,6 +13,7 @@ import { type LinkDir, LinkState } from './link.js';
 import { TraceKind, type Trace } from './trace.js';
 import type { BinaryDelivery, CloseDelivery, ConnectionOpened, ConnectTls, CorruptDelivery } from './types.js';
 import type { VirtualTime } from './virtual-time.js';
+import { type ProxyRoute, type UpgradeTarget, upgradeTarget } from './upgrade-route.js';
 
 /** What a handshake borrows from the network that runs it (network.ts). */
 export interface Dialer {
@@ -35,6 +36,8 @@ export interface Dialer {
   binaryDelivered(b: BinaryDelivery): void;
   /** Told of the TLS trust of each attempt given a CA or any trust option (see tlsOf). */
   connectTls(t: ConnectTls): void;
+  /** The reverse proxy on a host's port, if one was set up (upgrade-route.ts). */
+  proxyRoute(host: string, port: number): ProxyRoute | undefined;
 }
 
 /** Where the client dials and the promise to settle. */
@@ -143,23 +146,35 @@ class Handshake {
     this.net.time.setTimeout(() => this.arrive(), up.handshakeDelay());
   }
 
-  /** The SYN reached the server host: refused without a listener, else handed to the server process. */
+  /** The SYN reached the server host: refused without a listener, 404 at a path it does not serve, else handed to the server process. */
   private arrive(): void {
     if (this.attempt.settled || !this.d.client.isAlive(this.d.incarnation)) return;
-    const listener = this.server.listenerAt(this.port);
-    if (listener === null) {
+    const target = this.target();
+    if (target === null) {
       if (this.down.state === LinkState.Healthy) this.fail(this.refused(), this.down.handshakeDelay());
       return;
     }
-    this.server.deliver(listener.incarnation, () => this.accept());
+    if ('status' in target) {
+      const err = new SquallError('unavailable', `connect to ${this.d.url} failed: server answered HTTP ${target.status} instead of upgrading`);
+      if (this.down.state === LinkState.Healthy) this.fail(err, this.down.handshakeDelay());
+      return;
+    }
+    this.server.deliver(target.listener.incarnation, () => this.accept());
+  }
+
+  /** Where this upgrade lands by port and path (upgrade-route.ts). */
+  private target(): UpgradeTarget {
+    const { parsed } = this.d;
+    return upgradeTarget((p) => this.server.listenerAt(p), this.net.proxyRoute(this.serverName, this.port), this.port, parsed.pathname, parsed.search);
   }
 
   /** The server process accepts: both ends exist, the upgrade response starts back to the client. */
   private accept(): void {
-    const { client, incarnation, url, parsed, opts } = this.d;
+    const { client, incarnation, url, opts } = this.d;
     const { server, port } = this;
-    const listener = server.listenerAt(port);
-    if (listener === null || !client.isAlive(incarnation)) return;
+    const target = this.target();
+    if (target === null || 'status' in target || !client.isAlive(incarnation)) return;
+    const { listener } = target;
     const id = this.net.nextConnectionId();
     const net = this.net;
     const env = { time: net.time, trace: net.trace, corrupted: (c: CorruptDelivery) => net.corrupted(c), sent: (f: string, t: string, x: string, b: number) => net.sent(f, t, x, b), closeDelivered: (c: CloseDelivery) => net.closeDelivered(c), binaryDelivered: (b: BinaryDelivery) => net.binaryDelivered(b) };
@@ -185,6 +200,6 @@ class Handshake {
     this.net.trace.record(TraceKind.Connect, id, client.name, url);
     this.net.opened({ connection: id, client: client.name, incarnation, server: this.serverName });
     conn.server.out.push({ kind: 'open', bytes: 0 });
-    listener.opts.onConnection(conn.server, { remoteAddress: client.name, url: parsed.pathname + parsed.search });
+    listener.opts.onConnection(conn.server, { remoteAddress: client.name, url: target.path });
   }
 }

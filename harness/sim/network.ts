@@ -13,6 +13,7 @@ import { LinkDir, LinkState } from './link.js';
 import { TraceKind, type Trace } from './trace.js';
 import type { BinaryDelivery, CloseDelivery, ConnectionOpened, ConnectTls, CorruptDelivery } from './types.js';
 import type { VirtualTime } from './virtual-time.js';
+import type { ProxyRoute } from './upgrade-route.js';
 
 /** Options of a group partition. */
 export interface PartitionOptions {
@@ -36,6 +37,8 @@ export class VirtualNetwork implements Connector {
   private nextPartitionId = 1;
   /** What connect() handshakes borrow from this network. */
   private readonly dialer: Dialer;
+  /** `host:port` → the reverse proxy serving another port of that host under a path prefix (upgrade-route.ts). */
+  private readonly proxyRoutes = new Map<string, ProxyRoute>();
   /** `client>hostname` → the host that answers instead (redirect). */
   private readonly redirects = new Map<string, string>();
   /** Told of every corrupted frame a live receiver reads (the scenario runner records it in the history). */
@@ -79,6 +82,7 @@ export class VirtualNetwork implements Connector {
       opened: (c) => this.onOpened?.(c),
       binaryDelivered: (b) => this.onBinaryDelivered?.(b),
       connectTls: (t) => this.onConnectTls?.(t),
+      proxyRoute: (host, port) => this.proxyRoutes.get(`${host}:${port}`),
     };
   }
 
@@ -91,6 +95,11 @@ export class VirtualNetwork implements Connector {
   finDelayMs(): number {
     if (this.lateFinProbability <= 0 || this.finRandom.float() >= this.lateFinProbability) return 0;
     return this.finRandom.int(500, 5_000);
+  }
+
+  /** Puts a reverse proxy on `host`'s `route.port`: upgrades at `route.prefix + path` reach its port `route.to` at `path`, others are refused 404. */
+  addProxyRoute(host: string, route: ProxyRoute): void {
+    this.proxyRoutes.set(`${host}:${route.port}`, route);
   }
 
   /** The host with this name, created (not booted) on first use. */

@@ -239,6 +239,8 @@ export class CoordinatorProcess {
 export interface SimWorkerOptions {
   /** Worker config apart from id and coordinatorUrl (filled in by the simulation). */
   config?: Omit<WorkerConfig, 'id' | 'coordinatorUrl'>;
+  /** The URL the worker dials instead of the coordinator's own (a path, a reverse proxy's port). */
+  coordinatorUrl?: string;
 }
 
 /** The host of worker `id`'s twin (a second live process with its id, Simulation.spawnTwin). */

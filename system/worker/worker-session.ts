@@ -127,6 +127,10 @@ export abstract class WorkerSession extends WorkerLink {
     } else {
       this.channel.inSeq = 0;
       resend = this.outbox.renumber();
+      // A new session (a coordinator restart, an expired session) knows nothing of a drain an older one
+      // acknowledged: without telling it again, it keeps assigning to a worker that is going away.
+      const told = resend.some((s) => s.msg.type === 'drain') || this.outbox.queued().some((m) => m.type === 'drain');
+      if (this.draining !== undefined && !told) this.channel.enqueue({ type: 'drain' });
     }
     if (resend.length > 0) this.marks.hit(msg.resumed ? 'worker.resume-resend' : 'worker.session-renumbered');
     this.sessionId = msg.sessionId;

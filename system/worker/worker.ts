@@ -147,6 +147,9 @@ export class Worker extends WorkerSession {
     }
     try {
       this.handle(gen, d.msg);
+      // A drain ends once the whole frame was handled: an assign riding on the frame that acknowledges
+      // the last message is handed back first (a stop on the ack alone dropped it with the process).
+      if (gen === this.gen) this.checkDrained();
     } catch (err) {
       // A bug on our side: drop this link (what was not acked is re-sent) rather than crash the process.
       this.log.error({ err, type: d.msg.type }, 'handling a coordinator message failed; reconnecting');
@@ -228,6 +231,5 @@ export class Worker extends WorkerSession {
     if (acked.length === 0) return;
     this.traceAck(n);
     this.released(acked);
-    this.checkDrained();
   }
 }

@@ -12,6 +12,8 @@ const drain = { id: 'f1', action: 'drain', target: 'w1', workers: ['w1'], params
 function stoppedAt(t: number): H {
   const h = new H().connect('w1');
   h.at(1000).fault('start', drain);
+  // The coordinator has the drain (promise 25: the session in force when the worker was told to stop gets it).
+  h.emit('coordinator', { type: 'msg_delivered', workerId: 'w1', sessionId: 's-w1', connectionId: 'c1', dir: 'to_coordinator', seq: 1, msgType: 'drain', key: 'drain' });
   return h.at(t).emit('w1', { type: 'stopped', workerId: 'w1', reason: 'drain timed out' });
 }
 

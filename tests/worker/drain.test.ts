@@ -72,4 +72,37 @@ describe('Worker drain', () => {
     await t.tick(1);
     expect(stopped).toBe(true);
   });
+
+  it('an assign riding on the frame that acknowledges its drain is handed back before the worker stops, not dropped', async () => {
+    const t = await connected();
+    t.coord.autoAck = false; // the drain is committed, its ack rides on the next frame
+    let stopped = false;
+    void t.worker.stop({ drain: true }).then(() => (stopped = true));
+    await t.flush();
+    expect(t.coord.of('drain')).toHaveLength(1);
+    // An assign decided just before the drain arrived: its frame also acknowledges the drain.
+    t.coord.assign({ executionId: 'ex1', kind: 'sleep', params: { durationMs: 100 } });
+    await t.flush();
+    expect(t.of('task_started')).toHaveLength(0);
+    expect(t.coord.of('result')).toMatchObject([{ executionId: 'ex1', outcome: 'revoked' }]);
+    expect(stopped).toBe(false);
+    t.coord.ackAll();
+    await t.flush();
+    expect(stopped).toBe(true);
+  });
+
+  it('a draining worker registered in a new session (the coordinator restarted) tells it of the drain again', async () => {
+    const t = await connected();
+    t.coord.assign({ executionId: 'ex1', kind: 'sleep', params: { durationMs: 5000 } });
+    await t.tick(10);
+    void t.worker.stop({ drain: true });
+    await t.flush();
+    expect(t.coord.of('drain')).toHaveLength(1); // acknowledged in the first session
+    t.coord.forgetSessions = true;
+    t.coord.current.terminate();
+    await t.tick(200);
+    expect(t.of('connected').at(-1)).toMatchObject({ resumed: false });
+    const conn = t.coord.current.id;
+    expect(t.coord.received.filter((r) => r.conn === conn && r.msg.type === 'drain')).toHaveLength(1);
+  });
 });
