@@ -11,7 +11,11 @@
  * objects (blind set 17 #17: `__proto__` members dropped inside arrays), and
  * `generated`, JSON values fast-check draws from a fixed seed per value
  * (scalars, empty and nested containers, machinery keys at any depth).
+ * And `envelope` (envelope-json.ts): members named like the frame's own
+ * fields and trailers (`crc`, `sig`, `v`, `seq`, `ack`, `type`) at every
+ * depth and position (blind set 19 #20).
  */
+import { envelopeText } from './envelope-json.js';
 import { machineryPlacements, sampleJson } from './json-shapes.js';
 
 const TEXT = `{
@@ -46,6 +50,7 @@ function generatedText(seed: number): string {
 }
 
 const PLACED = `[${machineryPlacements().map((v) => v.text).join(',')}]`;
+const ENVELOPE = envelopeText();
 
 /** A fresh copy of the awkward value, with a long string of `longBytes` characters, and the generated values of draw `seed`. */
 export function awkwardJson(longBytes = 4096, seed = 0): Record<string, unknown> {
@@ -53,5 +58,6 @@ export function awkwardJson(longBytes = 4096, seed = 0): Record<string, unknown>
   v.long = 'ab€'.repeat(Math.ceil(longBytes / 3)).slice(0, longBytes);
   v.placed = JSON.parse(PLACED) as unknown;
   v.generated = JSON.parse(generatedText(seed)) as unknown;
+  v.envelope = JSON.parse(ENVELOPE) as unknown;
   return v;
 }

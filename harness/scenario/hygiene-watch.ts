@@ -81,23 +81,28 @@ function heldMaps(engine: EngineHeld | undefined, store: Record<string, string[]
 
 /**
  * The coordinator's per-execution memory now, as a note: every map's size and, for the checker, the
- * entries of ended (work maps) or unknown (every map) executions. Maps keyed by lease token are
- * resolved to their executions through `history` (a token no event names reads as unknown).
- * Nothing while the coordinator is down.
+ * entries of ended (work maps) or unknown (every map) executions (`unknownOnly`: unknown ones only,
+ * the mid-run sample of refusal-watch.ts). Maps keyed by lease token are resolved to their
+ * executions through `history` (a token no event names reads as unknown). Nothing while the
+ * coordinator is down.
  */
-export function heldMemory(sim: Simulation, history: readonly HistoryRecord[]): Record<string, unknown> | undefined {
+export function heldMemory(sim: Simulation, history: readonly HistoryRecord[], opts: { unknownOnly?: boolean } = {}): Record<string, unknown> | undefined {
   const c = sim.coordinator.instance;
   if (c === null) return undefined;
   const engine = (c.engine as HeldSeams).heldExecutions?.() as EngineHeld | undefined;
   const store = (sim.coordinator.store as HeldSeams | null)?.heldExecutions?.() as Record<string, string[]> | undefined;
+  // A submission whose commit is in flight is known (indexed, not yet shown: getExecution answers nothing for it).
+  const submitting = new Set(engine?.work.pendingSubmits ?? []);
   const counts: Record<string, number> = {};
   const entries: HeldEntry[] = [];
   for (const [map, role, ids, tokens] of heldMaps(engine, store, leaseOwners(history))) {
     counts[map] = ids.length;
     for (const [i, id] of ids.entries()) {
-      const status = c.engine.getExecution(id)?.status ?? null;
+      const known = c.engine.getExecution(id)?.status;
+      const status = known ?? (submitting.has(id) ? 'submitting' : null);
       const token = tokens[i];
-      if ((status === null || (role === 'work' && isTerminal(status))) && entries.length < MAX_ENTRIES) entries.push({ map, role, id, status, ...(token === undefined ? {} : { token }) });
+      const bad = status === null || (opts.unknownOnly !== true && role === 'work' && known !== undefined && isTerminal(known));
+      if (bad && entries.length < MAX_ENTRIES) entries.push({ map, role, id, status, ...(token === undefined ? {} : { token }) });
     }
   }
   return { counts, entries };

@@ -37,7 +37,7 @@ import { scheduleFlood } from './sim-flood.js';
 import { SimClient, simSubmit } from './sim-client.js';
 import { finalReads } from './final-reads.js';
 import { watchWarnings } from './hygiene-watch.js';
-
+import { refusalWatch } from './refusal-watch.js';
 import type { BuggifyOdds } from '../sim/buggify.js';
 import type { TieBreak } from '../sim/event-queue.js';
 import type { MarkCounts } from '../sim/marks.js';
@@ -260,7 +260,8 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   const extras = new EngineExtras(scenario, recorder, opts.wiring?.cli);
   const buggify = opts.buggify ?? scenario.buggify ?? false;
   const maxSteps = opts.maxSteps ?? defaultStepBudget(scenario);
-  const sim = new Simulation({ seed, events: extras.sink, commits: recorder, buggify, maxSteps, logger: rejectionLogRecorder(recorder), ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }), ...(opts.tieBreak === undefined ? {} : { tieBreak: opts.tieBreak }) });
+  // Each refused submission's rollback is read 1 ms later (refusal-watch.ts, promise 35): the sim is there by then.
+  const sim: Simulation = new Simulation({ seed, events: extras.sink, commits: refusalWatch(recorder, () => sim), buggify, maxSteps, logger: rejectionLogRecorder(recorder), ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }), ...(opts.tieBreak === undefined ? {} : { tieBreak: opts.tieBreak }) });
   now = () => sim.simulatedMs;
   recordNetwork(sim, scenario, recorder);
   // A token administrator works on the file token store, as a coordinator with a data dir has it (sim-client.ts).

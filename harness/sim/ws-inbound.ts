@@ -2,7 +2,7 @@
  * The receiving half of a simulated endpoint is the production connection's
  * own: a WsConnection (system/transport/ws-connection.ts) over a ws-shaped
  * shim, so the simulation runs what production does with each frame as it
- * arrives (a text frame decoded and handed on, a binary one refused with
+ * arrives (a text frame's bytes decoded as UTF-8 and handed on, a binary one refused with
  * 1003, frames kept until attach() by early-frames.ts, the close reported
  * once) instead of a copy of it. Sending stays with the endpoint (its pipe);
  * the shim's close() is the endpoint's close(), which applies the wire policy.
@@ -83,9 +83,14 @@ export class Inbound {
     });
   }
 
-  /** A data frame arrived: as ws emits it (text as a string here, which the connection reads the same; binary as bytes). */
+  /**
+   * A data frame arrived: exactly as ws 8 emits it, a Buffer of the frame's
+   * bytes with isBinary telling text from binary, so the connection's own
+   * decoding of text frames runs here as in production (blind set 19 #19:
+   * text frames decoded as Latin-1; handing over a string skipped it).
+   */
   frame(text: string, binary: boolean): void {
-    this.shim.onMessage?.(binary ? Buffer.from(text, 'utf8') : text, binary);
+    this.shim.onMessage?.(Buffer.from(text, 'utf8'), binary);
   }
 
   /** The connection closed (close frame or 1006). */

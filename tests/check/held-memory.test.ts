@@ -45,3 +45,22 @@ describe('35 hygiene: per-execution memory at the final read', () => {
     ]);
   });
 });
+
+describe('35 hygiene: nothing of a refused submission stays in an index (set 19 #12)', () => {
+  function afterRefusal(entries: Entry[], counts: Record<string, number> = {}): H {
+    const h = new H();
+    h.at(1200).rec.recordInfo({ heldAfterRefusal: { counts: { 'engine.dependents': 2, 'engine.seqOf': 4, ...counts }, entries, refusedAt: 1199 } });
+    return h;
+  }
+
+  it('passes a sample with no unknown execution in any map', () => {
+    expect(messages(afterRefusal([]))).toEqual([]);
+  });
+
+  it('reports the rolled-back execution left in its dependency\'s dependents list, once per map', () => {
+    const left = (map: string, id: string): Entry => ({ map, role: 'index', id, status: null });
+    expect(messages(afterRefusal([left('engine.dependents', 'ex_r'), left('engine.dependents', 'ex_s')]))).toEqual([
+      'right after a submission was refused at t=1199 (its store commit failed), engine.dependents (2 entries) still holds ex_r, an execution the engine does not know (t=1200): a rolled-back submission leaves no trace in any index, else each failed commit leaks an entry',
+    ]);
+  });
+});
