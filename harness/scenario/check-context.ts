@@ -54,15 +54,23 @@ export function contextFromScenario(s: Scenario): CheckContext {
   const grace = s.fleet.args === undefined ? undefined : workerIntent(s.fleet.args);
   if (typeof grace === 'object' && grace.handBackGraceMs !== undefined) ctx.handBackGraceMs = grace.handBackGraceMs;
   ctx.workerAllowKinds = Object.fromEntries(Object.entries(s.fleet.allowKinds ?? {}).map(([id, k]) => [id, [...k]]));
-  if (s.coordinator.maxConcurrency !== undefined) ctx.maxConcurrency = s.coordinator.maxConcurrency;
-  if (s.coordinator.maxPendingPerClient !== undefined) ctx.maxPendingPerClient = s.coordinator.maxPendingPerClient;
-  if (s.coordinator.maxPending !== undefined) ctx.maxPending = s.coordinator.maxPending;
-  if (s.coordinator.durationSamples !== undefined) ctx.durationSamples = s.coordinator.durationSamples;
-  if (s.coordinator.retention !== undefined) ctx.retention = { ...s.coordinator.retention };
-  if (s.coordinator.secret !== undefined) ctx.secrets = [s.coordinator.secret];
+  Object.assign(ctx, coordinatorLimits(s));
+  return ctx;
+}
+
+/** The coordinator's limits, retention, secret and store bound, as far as the scenario sets them. */
+function coordinatorLimits(s: Scenario): Partial<CheckContext> {
+  const c = s.coordinator;
+  const ctx: Partial<CheckContext> = {};
+  if (c.maxConcurrency !== undefined) ctx.maxConcurrency = c.maxConcurrency;
+  if (c.maxPendingPerClient !== undefined) ctx.maxPendingPerClient = c.maxPendingPerClient;
+  if (c.maxPending !== undefined) ctx.maxPending = c.maxPending;
+  if (c.durationSamples !== undefined) ctx.durationSamples = c.durationSamples;
+  if (c.retention !== undefined) ctx.retention = { ...c.retention };
+  if (c.secret !== undefined) ctx.secrets = [c.secret];
   // The simulated SQLite thread: a write waits for the group in flight and its own (a third: a maxBatch flush), after the commit window.
-  const thread = s.coordinator.store === 'sqlite' ? s.coordinator.sqliteThreadMs : undefined;
-  if (thread !== undefined) ctx.storeCommitBoundMs = (s.coordinator.commitDelayMs ?? SIM_COMMIT_WINDOW_MS) + 3 * thread;
+  const thread = c.store === 'sqlite' ? c.sqliteThreadMs : undefined;
+  if (thread !== undefined) ctx.storeCommitBoundMs = (c.commitDelayMs ?? SIM_COMMIT_WINDOW_MS) + 3 * thread;
   return ctx;
 }
 

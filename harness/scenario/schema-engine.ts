@@ -51,11 +51,7 @@ type Idempotency = z.output<typeof Idempotency>;
 
 const CONTROL_OPS = ['cancel', 'pause', 'resume'] as const;
 
-/**
- * A client request on each submission of the item, `afterMs` after the
- * coordinator acknowledged it: cancel, pause or resume the execution (for a
- * graph, node `node`, default 0: the root).
- */
+/** A client request `afterMs` after each submission of the item was acknowledged: cancel, pause or resume it (a graph's node `node`, default 0: the root). */
 export const ControlOp = z.strictObject({
   op: z.enum(CONTROL_OPS),
   afterMs: Ms,
@@ -274,10 +270,9 @@ export type Adversary = z.output<typeof Adversary>;
  * one, list: client-tokens.ts); `gauges` scrapes the /metrics gauges next to
  * GET /api/v1/workers at one instant (client-gauges.ts); `dashboard` opens
  * the dashboard's event stream (/ui/events) at `at` and reads it until
- * count × everyMs later (client-dashboard.ts); `page` opens the dashboard
- * page itself in a simulated browser that runs its scripts (ui-page.ts): at
- * `at` the page loads, everyMs later the user types the read token into the
- * sign-in form, and the page stays open until the end-of-run reads judge it.
+ * count × everyMs later (client-dashboard.ts); `page` loads the dashboard in
+ * a browser running its scripts (ui-page.ts), signs in everyMs later, and
+ * stays open until the end-of-run reads judge it.
  */
 export const ClientRead = z.strictObject({
   at: Ms,

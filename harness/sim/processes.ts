@@ -41,10 +41,7 @@ export interface SimWiring {
   random?: (seed: number) => Random;
   /** Builds the coordinator's engine instead of createCoordinator's real Engine. */
   engineFactory?: EngineFactory;
-  /**
-   * Wraps the coordinator's store: the simulated disk (a FaultyStore over the
-   * MemoryStore, which keeps the crash semantics); clock is the coordinator's.
-   */
+  /** Wraps the coordinator's store: the simulated disk (a FaultyStore over the MemoryStore); clock is the coordinator's. */
   wrapStore?: (store: Store, clock: Clock) => Store;
   /** Rewrites a worker's deps (task kinds, transport, backoff...) before each incarnation starts. */
   workerDeps?: (id: string, deps: WorkerDeps) => WorkerDeps;
@@ -212,10 +209,7 @@ export class CoordinatorProcess {
     if (this.store instanceof SimSqliteStore) this.store.dispose();
   }
 
-  /**
-   * Calls `fn` when the running incarnation dies (kill -9): a client waiting
-   * on it then knows its request will never be answered. Returns the cancel.
-   */
+  /** Calls `fn` when the running incarnation dies (kill -9): its clients' requests go unanswered. Returns the cancel. */
   onDeath(fn: () => void): () => void {
     this.deathWatchers.add(fn);
     return () => void this.deathWatchers.delete(fn);

@@ -38,7 +38,6 @@ export abstract class WorkerLink {
   protected readonly log: Logger;
   protected readonly marks: Marks;
   protected readonly buggify: Buggify;
-
   protected gen = 0;
   protected connectAbort: AbortController | undefined;
   protected heartbeat: Heartbeat | undefined;
@@ -164,8 +163,7 @@ export abstract class WorkerLink {
       .then(
         (conn) => this.onOpen(gen, conn),
         (err: unknown) => {
-          // The attempt is over: nothing to abort when this connection is torn down (an abort builds a DOMException with a stack; a herd's refused connects made thousands).
-          if (this.connectAbort === ac) this.connectAbort = undefined;
+          if (this.connectAbort === ac) this.connectAbort = undefined; // settled: no abort at teardown (each builds a DOMException with a stack)
           if (gen === this.gen && err instanceof SquallError && err.code === ErrorCode.Timeout) this.handshakeTimeouts += 1;
           this.lost(gen, 1006, `connect failed: ${err instanceof Error ? err.message : String(err)}`);
         },

@@ -118,20 +118,7 @@ export abstract class WorkerSession extends WorkerLink {
     if (this.welcome !== undefined) this.runner.maxFrameBytes = Math.min(this.config.maxFrameBytes, this.welcome.maxFrameBytes);
     this.handshakeTimer?.cancel();
     this.handshakeTimer = undefined;
-    let resend: SentMessage[];
-    if (msg.resumed) {
-      const r = this.outbox.resume(msg.lastSeq);
-      if (r.acked.length > 0) this.traceAck(msg.lastSeq, msg.sessionId);
-      this.released(r.acked);
-      resend = r.resend;
-    } else {
-      this.channel.inSeq = 0;
-      resend = this.outbox.renumber();
-      // A new session (a coordinator restart, an expired session) knows nothing of a drain an older one
-      // acknowledged: without telling it again, it keeps assigning to a worker that is going away.
-      const told = resend.some((s) => s.msg.type === 'drain') || this.outbox.queued().some((m) => m.type === 'drain');
-      if (this.draining !== undefined && !told) this.channel.enqueue({ type: 'drain' });
-    }
+    const resend = this.toResend(msg);
     if (resend.length > 0) this.marks.hit(msg.resumed ? 'worker.resume-resend' : 'worker.session-renumbered');
     this.sessionId = msg.sessionId;
     const afterMs = clock.monotonic() - this.lostAt;
@@ -161,6 +148,23 @@ export abstract class WorkerSession extends WorkerLink {
     // Both MACs are checked and the heartbeat has its parameters: nothing per connection needs these any more.
     this.welcome = undefined;
     this.clientNonce = '';
+  }
+
+  /** What goes out again in this session: the unacknowledged tail of a resumed one, or the whole outbox renumbered. */
+  private toResend(msg: Extract<ToWorker, { type: 'registered' }>): SentMessage[] {
+    if (msg.resumed) {
+      const r = this.outbox.resume(msg.lastSeq);
+      if (r.acked.length > 0) this.traceAck(msg.lastSeq, msg.sessionId);
+      this.released(r.acked);
+      return r.resend;
+    }
+    this.channel.inSeq = 0;
+    const resend = this.outbox.renumber();
+    // A new session (a coordinator restart, an expired session) knows nothing of a drain an older one
+    // acknowledged: without telling it again, it keeps assigning to a worker that is going away.
+    const told = resend.some((s) => s.msg.type === 'drain') || this.outbox.queued().some((m) => m.type === 'drain');
+    if (this.draining !== undefined && !told) this.channel.enqueue({ type: 'drain' });
+    return resend;
   }
 
   /** The held-task report for a sync, remembered for the `synced` event that answers it. */
