@@ -62,17 +62,10 @@ vi.mock('../../system/coordinator/config.js', async (importOriginal) => {
   };
 });
 
+// Broken (set 18 #07): content-length is the body's UTF-16 length.
 vi.mock('../../system/transport/ws-server.js', async (importOriginal) => {
-  const real = await importOriginal<typeof WsServer>();
-  return {
-    ...real,
-    writeAnswer: (response: Parameters<typeof real.writeAnswer>[0], res: Parameters<typeof real.writeAnswer>[1]): void => {
-      if (!plant.utf16Length || response.stream !== undefined) return real.writeAnswer(response, res);
-      // Broken (set 18 #07): content-length is the body's UTF-16 length.
-      res.writeHead(response.status, { 'content-length': String(response.body.length), ...response.headers });
-      res.end(Buffer.from(response.body, 'utf8'));
-    },
-  };
+  const { utf16LengthServer } = await import('./broken/utf16-length.js');
+  return utf16LengthServer(await importOriginal<typeof WsServer>(), () => plant.utf16Length);
 });
 
 /** A set that never deletes: memory kept per lease for ever. */
