@@ -27,8 +27,11 @@ import type { HistoryRecord } from './history.js';
 import type { HistoryView } from './view.js';
 import { violation, type Violation } from './violation.js';
 
-/** One offending entry as noted (hygiene-watch.ts HeldEntry). */
-interface HeldEntry {
+/**
+ * One per-execution map entry as noted (harness/scenario/hygiene-watch.ts): which map, whether it is work or
+ * an index, the execution and its status then (null: unknown, pruned).
+ */
+export interface HeldEntry {
   map: string;
   role: 'work' | 'index';
   id: string;

@@ -10,6 +10,7 @@
  * harness/check/promises-hygiene.ts judges both.
  */
 import type { HistoryRecord, HistoryRecorder } from '../check/history.js';
+import type { HeldEntry } from '../check/promises-held.js';
 import { isTerminal } from '../../system/core/index.js';
 import type { Simulation } from '../sim/index.js';
 
@@ -33,18 +34,6 @@ export function idleGauges(sim: Simulation): Record<string, unknown> | undefined
   const c = sim.coordinator;
   if (c.instance === null) return undefined;
   return { intervals: c.host.clock.liveIntervals, bootIntervals: c.bootIntervals, hubStreams: c.instance.uiStreams(), openStreams: c.streams.open, intervalPaces: c.host.clock.intervalPaces() };
-}
-
-/**
- * One per-execution map entry the checker judges (promises-held.ts): which map, whether it is work or an
- * index, the execution and its status now (null: unknown, pruned); for a map keyed by lease token, the token.
- */
-interface HeldEntry {
-  map: string;
-  role: 'work' | 'index';
-  id: string;
-  status: string | null;
-  token?: string;
 }
 
 /** What a coordinator's engine or store exposes of its per-execution memory (Engine.heldExecutions, SqliteStore.heldExecutions). */

@@ -14,7 +14,8 @@ import { durationOption, openCoordinatorStore, recoveredSummary } from './coordi
 import { fileEventSink } from './event-file.js';
 import { createLogger } from './logger.js';
 import { addSecurityOptions, securityConfig, type SecurityFlags } from './coordinator-security.js';
-import { coordinatorFlagConflict, MAX_DURATION_MS, refuseConflictingFlags } from './flag-rules.js';
+import { coordinatorFlagConflict, refuseConflictingFlags } from './flag-rules.js';
+import { MAX_DURATION_MS } from '../coordinator/config.js';
 import { choiceOption, intOption, numberOption, textOption } from './options.js';
 import { coordinatorShutdown } from './shutdown.js';
 import { onShutdownSignal } from './signals.js';

@@ -10,9 +10,8 @@
  */
 import type { Command } from 'commander';
 import { isLoopbackHost } from '../core/loopback.js';
+import { MAX_DURATION_MS } from '../coordinator/config.js';
 
-/** The longest heartbeat, timeout or lease a coordinator accepts (coordinator/config.ts): 1 day. */
-export const MAX_DURATION_MS = 24 * 3600 * 1000;
 
 /** The flags the rules read: a secret's sources, the heartbeat trio, the rest per command. */
 interface SecretFlags {

@@ -129,7 +129,7 @@ export const COORDINATOR_DEFAULTS: ResolvedCoordinatorConfig = {
 };
 
 /** The longest heartbeat, lease, register timeout or session TTL accepted: 1 day. */
-const MAX_DURATION_MS = 24 * 3600 * 1000;
+export const MAX_DURATION_MS = 24 * 3600 * 1000;
 
 function positiveInt(name: string, v: number): number {
   if (!Number.isInteger(v) || v <= 0) throw new InvalidArgumentError(`coordinator option ${name} must be a positive integer (got ${String(v)})`, name);
