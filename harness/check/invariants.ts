@@ -19,6 +19,7 @@ import { checkAckedNotResent, checkDelivery } from './promises-protocol.js';
 import { checkAckedCommitted } from './promises-acked.js';
 import { checkHeldReports, checkUnackedResultsReported } from './promises-held-report.js';
 import { checkSyncPerSession } from './promises-sync.js';
+import { checkEarlySync } from './promises-early-sync.js';
 import { checkCheckpoints, checkDurability } from './promises-state.js';
 import { checkNoClaimWhileFailing, checkNoPhantom, checkStoreHealth } from './promises-store.js';
 import { checkCommitLatency } from './promises-commit-latency.js';
@@ -106,7 +107,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'api-contract': (v, c) => [...checkApiContract(v, c), ...checkDepthProbes(v), ...checkAnswered(v, c), ...checkWireFraming(v), ...checkConflictField(v)],
   retention: (v, c) => [...checkRetention(v, c), ...checkFlagSpellings(v, 'retention')],
   'acked-committed': (v, c) => [...checkAckedCommitted(v, c), ...checkStaleVerdicts(v, c)],
-  delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkAttemptOrder(v), ...checkLatestProgress(v, c), ...checkStartsSeen(v), ...checkSyncPerSession(v, c), ...checkHeldReports(v, c), ...checkUnackedResultsReported(v, c), ...checkSessionResumed(v, c), ...checkAckProgress(v, c), ...checkOutboxFlushes(v, c), ...checkAssignsActedOn(v), ...checkAbortAfterAssign(v)],
+  delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkAttemptOrder(v), ...checkLatestProgress(v, c), ...checkStartsSeen(v), ...checkSyncPerSession(v, c), ...checkEarlySync(v, c), ...checkHeldReports(v, c), ...checkUnackedResultsReported(v, c), ...checkSessionResumed(v, c), ...checkAckProgress(v, c), ...checkOutboxFlushes(v, c), ...checkAssignsActedOn(v), ...checkAbortAfterAssign(v)],
   'acked-not-resent': (v, c) => [...checkAckedNotResent(v, c), ...checkHeldAfterAck(v, c)],
   'lease-expiry': (v, c) => [...checkLeaseExpiry(v, c), ...checkSyncInFlight(v, c), ...checkSyncVerdicts(v), ...checkTimeoutCeiling(v, c), ...checkRenewal(v, c)],
   'prompt-completion': checkPromptCompletion,
