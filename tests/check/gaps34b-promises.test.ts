@@ -4,10 +4,16 @@
  *   coordinator is configured to, and a worker sends the seq-less sync only
  *   after a welcome that offered it (promises-early-sync.ts), read from the
  *   handshake notes the simulated network leaves (record-nonces.ts, fed the
- *   frames as the system encodes them).
+ *   frames as the system encodes them);
+ * - 29 api-contract: a worker id with markup (fleet.markupWorker) in the
+ *   dashboard's workers table and live feed, each region looked at on its
+ *   own (ui-page.ts lookAtRegions): elements made of it, or the id not read
+ *   as text, are reported naming the region.
  */
 import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../../harness/check/invariants.js';
+import type { UiPageSession } from '../../harness/check/promises-ui-page.js';
+import { MARKUP_WORKER_ID } from '../../harness/scenario/schema-security.js';
 import { recordHandshake } from '../../harness/scenario/record-nonces.js';
 import { encode } from '../../system/protocol/codec.js';
 import type { AnyMessage } from '../../system/protocol/messages.js';
@@ -66,5 +72,39 @@ describe('11 delivery: the early sync is offered as configured and used only whe
     const h = new H();
     recordHandshake(h.rec, 'adversary', welcome(true), 'w1');
     expect(h.history()).toEqual([]);
+  });
+});
+
+describe('29 api-contract: a worker id with markup shows as text in each region that shows it', () => {
+  /** A page where the markup worker's id showed as given (ok) or made elements in the workers table (broken). */
+  function page(broken: boolean): UiPageSession {
+    const regions: [string, number, string][] = ['the workers table', 'the live feed', "the engine's kinds and breakers", 'the overview'].map((w) => [w, broken && w === 'the workers table' ? 2 : 0, broken && w === 'the workers table' ? 'img,b' : '']);
+    return {
+      openedAt: 100,
+      signIn: { at: 150, asked: true, session: true, local: false },
+      requests: [['/ui/events', 'token', 200]],
+      injected: [['the page', broken ? 2 : 0, broken ? 'img,b' : ''], ...regions],
+      texts: [['the workers table', MARKUP_WORKER_ID, !broken], ['the live feed', MARKUP_WORKER_ID, true]],
+      graphs: [],
+      workers: { pushed: [[MARKUP_WORKER_ID, 'connected', 0]], shown: [[broken ? 'worker & <1' : MARKUP_WORKER_ID, 'connected', '0']] },
+    };
+  }
+  const check = (s: UiPageSession): string[] => {
+    const h = new H().at(5_000);
+    h.rec.recordInfo({ uiPage: s });
+    return checkHistory(h.phase('end').history(), ['api-contract'], baseContext).map((v) => v.message);
+  };
+
+  it('passes the id shown as text everywhere', () => {
+    expect(check(page(false))).toEqual([]);
+  });
+
+  it('reports the elements in the page and in the workers table, the id not read as text, and the row that does not match the push', () => {
+    expect(check(page(true))).toEqual([
+      expect.stringMatching(/shows 2 element\(s\) \(img,b\) made from the system's text in the page:/),
+      expect.stringMatching(/shows 2 element\(s\) \(img,b\) made from the system's text in the workers table:/),
+      expect.stringMatching(/does not show "<img src=x onerror=alert\(1\) data-injected><b data-injected>worker<\/b> &amp; &lt;1" as text in the workers table$/),
+      expect.stringMatching(/shows 1 worker row\(s\) where its last push listed 1: <img .* \(connected, 0 reconnects\) as nothing/),
+    ]);
   });
 });
