@@ -19,6 +19,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { renderTable } from '../harness/report/table.js';
 
 /** One run line printed by defect-suite.ts. */
@@ -81,11 +82,20 @@ function describe(patch: string): string {
  */
 const SUITE_COPY = join('scripts', 'defect-suite.measure.ts');
 
+/**
+ * The name hook `squall sim` runs with (bin/plain-names.mjs after tsx's
+ * loader: tsx's name helper made an identity, about a tenth of a herd
+ * simulation's CPU), this tool's own copy, so a measured branch without it
+ * runs as fast; SQUALL_KEEP_NAMES=1 leaves it out, as it does for `squall`.
+ */
+const NAME_HOOK = fileURLToPath(new URL('../bin/plain-names-register.mjs', import.meta.url));
+
 /** Runs the simulation suite in dir; resolves with its run lines and the wall time, killing it at the budget. */
 function runSuite(dir: string, budgetMs: number, extra: string[] = []): Promise<{ lines: RunLine[]; wallMs: number; stderr: string }> {
   const t0 = performance.now();
   writeFileSync(join(dir, SUITE_COPY), readFileSync(new URL('./defect-suite.ts', import.meta.url)));
-  const args = ['--import', 'tsx', SUITE_COPY, '--budget-ms', String(budgetMs), ...extra];
+  const hook = process.env.SQUALL_KEEP_NAMES === '1' ? [] : ['--import', NAME_HOOK];
+  const args = ['--import', 'tsx', ...hook, SUITE_COPY, '--budget-ms', String(budgetMs), ...extra];
   const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const lines: RunLine[] = [];
   let out = '';

@@ -24,6 +24,8 @@ export interface CheckContext {
   workerAdaptiveHeartbeat?: boolean;
   /** k in the timeout in force, interval + k × (srtt + 4 × rttvar) (both sides' default 2). */
   rttFactor?: number;
+  /** Whether the coordinator offers the early sync (default true; --no-early-sync: false); undefined: the welcomes' offer is not judged (promises-early-sync.ts). */
+  earlySync?: boolean;
   /** How long the coordinator keeps a detached session resumable (coordinator.sessionTtlMs, default 60000); undefined: not judged. */
   sessionTtlMs?: number;
   /** Convergence bound after heal (phases.healMs). */

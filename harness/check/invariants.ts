@@ -19,6 +19,7 @@ import { checkAckedNotResent, checkDelivery } from './promises-protocol.js';
 import { checkAckedCommitted } from './promises-acked.js';
 import { checkHeldReports, checkUnackedResultsReported } from './promises-held-report.js';
 import { checkSyncPerSession } from './promises-sync.js';
+import { checkEarlySync } from './promises-early-sync.js';
 import { checkCheckpoints, checkDurability } from './promises-state.js';
 import { checkNoClaimWhileFailing, checkNoPhantom, checkStoreHealth } from './promises-store.js';
 import { checkCommitLatency } from './promises-commit-latency.js';
@@ -84,6 +85,7 @@ import { checkPingPace } from './promises-ping-pace.js';
 import { checkClosesAsSent, checkClosesObeyed, checkNoUnattended } from './promises-wire.js';
 import { checkBinaryRefused, checkCaPassedOn, checkConnectTrust, checkHintsWaited } from './promises-wire-frames.js';
 import { checkConflictField } from './promises-conflict-field.js';
+import { checkLiveProbes } from './promises-live-probes.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -97,16 +99,16 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   order: (v, c) => [...checkOrder(v, c), ...checkDurableOrder(v, c)],
   retries: (v, c) => [...checkRetries(v, c), ...checkStoredRetry(v, c)],
   checkpoints: (v, c) => [...checkCheckpoints(v, c), ...checkResumedCheckpoints(v, c), ...checkSentCheckpoints(v, c)],
-  durability: (v, c) => [...checkDurability(v, c), ...checkStoreProbe(v)],
+  durability: (v, c) => [...checkDurability(v, c), ...checkStoreProbe(v), ...checkLiveProbes(v, 'durability')],
   auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkHonestFramesAccepted(v), ...checkOnPathAttacks(v, c), ...checkSurfaceAuth(v), ...checkSecretsHidden(v, c), ...checkRefusedClosed(v), ...checkLogLimiter(v)],
   backoff: (v, c) => [...checkBackoff(v, c), ...checkHandshakeDeadlines(v, c), ...checkReconnectDuration(v, c)],
-  liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkRttTrace(v, c), ...checkNoClaimAfterRefusal(v), ...checkPongsOfTheirConnection(v, c), ...checkPingPace(v, c)],
+  liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkRttTrace(v, c), ...checkNoClaimAfterRefusal(v), ...checkPongsOfTheirConnection(v, c), ...checkPingPace(v, c), ...checkLiveProbes(v, 'liveness')],
   'no-phantom': checkNoPhantom,
   'store-health': (v, c) => [...checkStoreHealth(v, c), ...checkNoClaimWhileFailing(v), ...checkProbeCadence(v, c), ...checkCommitLatency(v, c)],
-  'api-contract': (v, c) => [...checkApiContract(v, c), ...checkDepthProbes(v), ...checkAnswered(v, c), ...checkWireFraming(v), ...checkConflictField(v)],
+  'api-contract': (v, c) => [...checkApiContract(v, c), ...checkDepthProbes(v), ...checkAnswered(v, c), ...checkWireFraming(v), ...checkConflictField(v), ...checkLiveProbes(v, 'api-contract')],
   retention: (v, c) => [...checkRetention(v, c), ...checkFlagSpellings(v, 'retention')],
   'acked-committed': (v, c) => [...checkAckedCommitted(v, c), ...checkStaleVerdicts(v, c)],
-  delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkAttemptOrder(v), ...checkLatestProgress(v, c), ...checkStartsSeen(v), ...checkSyncPerSession(v, c), ...checkHeldReports(v, c), ...checkUnackedResultsReported(v, c), ...checkSessionResumed(v, c), ...checkAckProgress(v, c), ...checkOutboxFlushes(v, c), ...checkAssignsActedOn(v), ...checkAbortAfterAssign(v)],
+  delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkAttemptOrder(v), ...checkLatestProgress(v, c), ...checkStartsSeen(v), ...checkSyncPerSession(v, c), ...checkEarlySync(v, c), ...checkHeldReports(v, c), ...checkUnackedResultsReported(v, c), ...checkSessionResumed(v, c), ...checkAckProgress(v, c), ...checkOutboxFlushes(v, c), ...checkAssignsActedOn(v), ...checkAbortAfterAssign(v)],
   'acked-not-resent': (v, c) => [...checkAckedNotResent(v, c), ...checkHeldAfterAck(v, c)],
   'lease-expiry': (v, c) => [...checkLeaseExpiry(v, c), ...checkSyncInFlight(v, c), ...checkSyncVerdicts(v), ...checkTimeoutCeiling(v, c), ...checkRenewal(v, c)],
   'prompt-completion': checkPromptCompletion,

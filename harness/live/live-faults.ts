@@ -27,6 +27,7 @@ import type { CoordinatorProcess } from './coordinator-process.js';
 import type { SwarmHostProcess } from './swarm-host-process.js';
 import { type Topology, unitsFor } from './topology.js';
 import { type NetAction, toxicOf } from './toxic-of.js';
+import { probed } from './live-probe.js';
 
 export type Undo = () => Promise<void>;
 
@@ -137,13 +138,14 @@ async function coordinatorProcessFault(ctx: LiveFaultContext, type: ActionName):
     c.pause();
     return once(async () => c.resume());
   }
+  // A coordinator that does not come back healthy over its data dir fails promise 7 (a liveProbe note), not the run (live-probe.ts).
   if (type === 'kill') {
     await c.kill9();
     return once(async () => {
-      if (!c.running) await c.start();
+      if (!c.running) await probed(ctx.note, 'coordinator-restart', 'durability', 'the coordinator did not come back after its kill -9', () => c.start());
     });
   }
-  if (type === 'restart') await c.restart();
+  if (type === 'restart') await probed(ctx.note, 'coordinator-restart', 'durability', 'the coordinator did not come back after a restart (kill -9, start)', () => c.restart());
   return undefined;
 }
 

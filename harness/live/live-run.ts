@@ -24,6 +24,7 @@ import type { Scenario } from '../scenario/schema.js';
 import type { ScheduledFault } from '../scenario/swarm.js';
 import type { Submission } from '../scenario/workload.js';
 import { readSettled } from './live-reads.js';
+import { noteProbeFailure } from './live-probe.js';
 import { CoordinatorHttp, fetchCall, type ExecutionView, type HttpCall, submitBody, TERMINAL, type WorkerView } from '../scenario/http-client.js';
 import { applyLiveFault, type LiveFaultContext } from './live-faults.js';
 import { LiveSystem } from './live-system.js';
@@ -171,14 +172,15 @@ interface LiveState {
  * The final read: every execution's status, the workers, and promise 29's
  * listing and stats reads, kept only if nothing moved meanwhile.
  */
-async function liveFinalStatuses(sys: LiveSystem, http: CoordinatorHttp, call: HttpCall, st: LiveState, ids: string[]): Promise<Record<string, string | null>> {
+export async function liveFinalStatuses(sys: LiveSystem, http: CoordinatorHttp, call: HttpCall, st: LiveState, ids: string[]): Promise<Record<string, string | null>> {
   try {
     const settled = await readSettled(() => http.listExecutions(), call, sys.coordinator.token, ids.length);
     st.executions = settled.executions;
     sys.buffer.note(monoNow(), settled.reads === null ? { apiReadsSkipped: `the executions kept changing over ${settled.tries} tries` } : { apiReads: settled.reads });
     st.workers = await http.workers();
   } catch (err) {
-    sys.buffer.note(monoNow(), { end: `final HTTP read failed: ${String(err)}` });
+    // No answer the client could read fails promise 29 (a liveProbe note), not silently (live-probe.ts).
+    noteProbeFailure((v) => sys.buffer.note(monoNow(), v), { probe: 'final-read', promise: 'api-contract', message: `the end-of-run HTTP reads (listing, stats, workers) failed: ${String(err)}` });
   }
   sys.pollEvents();
   const byId = new Map(st.executions.map((e) => [e.executionId, e.status]));

@@ -22,6 +22,7 @@ import { delay, JsonLinesTail, monoNow } from '../proc/index.js';
 import { SwarmHostProcess } from './swarm-host-process.js';
 import type { HostedWorkerConfig } from './swarm-host.js';
 import { TimelineBuffer, type TimelineEntry } from './timeline-buffer.js';
+import { awaitSynced, probed } from './live-probe.js';
 import type { Topology } from './topology.js';
 
 type ProbeLine = { mono: number; lagMs: number[]; cpuUserUs: number; cpuSystemUs: number };
@@ -156,12 +157,13 @@ export class LiveSystem {
     await Promise.all([0, 1].map(async () => {
       for (let h = queue.shift(); h !== undefined; h = queue.shift()) await this.respawnWorkers(h.name, h.workers);
     }));
+    // Workers that never sync fail promise 10 (a liveProbe note), not the run: it goes on without them (live-probe.ts).
     const deadline = monoNow() + 30_000 + this.ids.length * 100;
-    while (!this.allReady()) {
-      if (monoNow() > deadline) throw new Error(`fleet not ready: ${this.ids.filter((id) => this.ready.get(id) !== true).length} of ${this.ids.length} workers never synced`);
-      await delay(50);
-    }
+    await awaitSynced(() => this.ids.filter((id) => this.ready.get(id) !== true), this.ids.length, deadline, monoNow, delay, this.note);
   }
+
+  /** A note in the run's history, stamped now. */
+  private readonly note = (value: Record<string, unknown>): void => this.buffer.note(monoNow(), value);
 
   allReady(): boolean {
     return this.ids.every((id) => this.ready.get(id) === true);
@@ -170,7 +172,8 @@ export class LiveSystem {
   /** Nothing stays paused or down: the coordinator resumed or restarted, dead hosts respawned. */
   async restoreProcesses(): Promise<void> {
     this.coordinator.resume();
-    if (!this.coordinator.running) await this.coordinator.start();
+    // A coordinator that does not come back healthy over its data dir fails promise 7, not the run (live-probe.ts).
+    if (!this.coordinator.running) await probed(this.note, 'coordinator-restart', 'durability', 'the coordinator did not come back at heal', () => this.coordinator.start());
     for (const h of this.topology.hosts) {
       const host = this.hosts.get(h.name);
       host?.resume();

@@ -160,7 +160,9 @@ function simulationOnly(scenario: Scenario): string[] {
   const simKinds = scenario.workload.items.filter((i) => SIM_ONLY_KINDS.includes(i.kind)).map((i) => `workload item ${i.name ?? i.kind} uses kind ${i.kind}, which is simulation only: live workers do not have it`);
   // A restart with other worker flags (a restart's args) is simulation only: a live restart keeps the process's command line.
   const reflagged = scenario.faults.filter((f) => f.action.type === 'restart' && f.action.args !== undefined).map((f) => `the restart of ${f.target} at ${f.at} ms with args is simulation only: a live restart keeps the worker's command line`);
-  return [...twins, ...simKinds, ...reflagged];
+  // The worker whose id carries markup (fleet.markupWorker) is started by the simulation only.
+  const markup = scenario.fleet.markupWorker ? ['fleet.markupWorker is simulation only: a live run starts no worker whose id carries markup'] : [];
+  return [...twins, ...simKinds, ...reflagged, ...markup];
 }
 
 /** Runs, checks, reports. A run the proxy cannot serve is not started and fails (json.error says why). */

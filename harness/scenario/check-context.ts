@@ -6,7 +6,7 @@
 import type { CheckContext } from '../check/context.js';
 import { COORDINATOR_DOC_DEFAULTS } from '../check/spec-tables.js';
 import { workerIds, type Scenario } from './schema.js';
-import { workerIntent } from './operator-args.js';
+import { coordinatorArgsConfig, workerIntent } from './operator-args.js';
 import { workerBackoffs } from './targets.js';
 import { twinHost } from '../sim/index.js';
 
@@ -31,6 +31,8 @@ export function contextFromScenario(s: Scenario): CheckContext {
     breaker: s.coordinator.breaker !== false,
     maxPendingHandshakes: s.coordinator.maxPendingHandshakes ?? COORDINATOR_DOC_DEFAULTS.maxPendingHandshakes,
     maxFrameBytes: s.coordinator.maxFrameBytes ?? COORDINATOR_DOC_DEFAULTS.maxFrameBytes,
+    // The early sync is offered unless `squall coordinator --no-early-sync` (coordinator.args) turns it off (promises-early-sync.ts).
+    earlySync: s.coordinator.args === undefined ? true : coordinatorArgsConfig(s.coordinator.args).earlySync ?? true,
   };
   if (s.coordinator.breaker !== false) {
     ctx.breakerFailureThreshold = s.coordinator.breaker.failureThreshold;

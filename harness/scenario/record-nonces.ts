@@ -1,24 +1,31 @@
 /**
- * The handshake nonces of a simulated run, for promise 34 (harness/check/promises-ids.ts):
- * the simulated network reports every frame a process sends (VirtualNetwork.onSent),
- * and the nonce of each welcome the coordinator sent and each register a fleet
- * worker sent becomes a `net` note {nonce, host, field}.
+ * What the handshakes of a simulated run say, as sent: the simulated network
+ * reports every frame a process sends (VirtualNetwork.onSent), and
+ *  - the nonce of each welcome the coordinator sent and each register a fleet
+ *    worker sent becomes a `net` note {nonce, host, field, to} (promise 34,
+ *    harness/check/promises-ids.ts); a welcome's note also says whether it
+ *    offered the early sync (`earlySync`, docs/PROTOCOL.md "Early sync");
+ *  - each seq-less `sync` a worker sent (the early sync) becomes a `net` note
+ *    {earlySync: 'sent', host, to} (promise 11, harness/check/promises-early-sync.ts).
  */
 import type { HistoryRecorder } from '../check/history.js';
 
 /** The hosts whose frames are not the system's (adversaries). */
 const FOREIGN_HOSTS: ReadonlySet<string> = new Set(['adversary']);
 
-/** Records the nonce of a welcome or register a system host sent, as a `net` note {nonce, host, field}. */
-export function recordNonce(recorder: HistoryRecorder, host: string, frame: string): void {
-  if (FOREIGN_HOSTS.has(host) || !(frame.includes('"nonce":') || frame.includes('"clientNonce":'))) return;
+/** Records what a handshake frame a system host sent says (see the file header). */
+export function recordHandshake(recorder: HistoryRecorder, host: string, frame: string, to: string): void {
+  if (FOREIGN_HOSTS.has(host)) return;
+  const handshake = frame.includes('"nonce":') || frame.includes('"clientNonce":');
+  if (!handshake && !frame.includes('"type":"sync"')) return;
   let msg: unknown;
   try {
     msg = JSON.parse(frame);
   } catch {
     return;
   }
-  const m = msg as { type?: unknown; nonce?: unknown; clientNonce?: unknown };
-  if (m.type === 'welcome') recorder.recordInfo({ nonce: m.nonce, host, field: 'nonce' }, 'net');
-  else if (m.type === 'register') recorder.recordInfo({ nonce: m.clientNonce, host, field: 'clientNonce' }, 'net');
+  const m = msg as { type?: unknown; nonce?: unknown; clientNonce?: unknown; earlySync?: unknown; seq?: unknown };
+  if (m.type === 'welcome') recorder.recordInfo({ nonce: m.nonce, host, field: 'nonce', to, earlySync: m.earlySync === true }, 'net');
+  else if (m.type === 'register') recorder.recordInfo({ nonce: m.clientNonce, host, field: 'clientNonce', to }, 'net');
+  else if (m.type === 'sync' && m.seq === undefined) recorder.recordInfo({ earlySync: 'sent', host, to }, 'net');
 }

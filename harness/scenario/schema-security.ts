@@ -5,8 +5,8 @@
  * only change what its HTTP gate accepts as a Host, so the HTTP adversary's
  * Host probes (adversary-surface.ts) can judge the DNS-rebinding guard on a
  * wildcard listen address with allowed hosts (README, "Cross-site requests
- * are refused"). And a fleet's twins: two live workers with one id, and its
- * private CA (`tlsCa`).
+ * are refused"). And a fleet's twins: two live workers with one id, its
+ * private CA (`tlsCa`), and a worker whose id carries markup (`markupWorker`).
  */
 import { z } from 'zod';
 import { Ms } from './faults.js';
@@ -33,4 +33,14 @@ export const FLEET_SECURITY_FIELDS = {
    * wins and the replaced process stops (close 4409, fatal): no flapping (promise 38, promises-wire.ts).
    */
   twins: z.array(z.strictObject({ of: z.string().min(1), at: Ms })).default([]),
+  /**
+   * One more worker (simulation only), on host `markup`, registering with an id that carries markup
+   * (MARKUP_WORKER_ID): the dashboard must show it as text wherever it shows a worker id (promise 29,
+   * harness/scenario/ui-page.ts). Not one of the fleet's ids: no fault or group names it.
+   */
+  markupWorker: z.boolean().default(false),
 };
+
+/** The host and the registered id of `fleet.markupWorker`. */
+export const MARKUP_WORKER_HOST = 'markup';
+export const MARKUP_WORKER_ID = '<img src=x onerror=alert(1) data-injected><b data-injected>worker</b> &amp; &lt;1';

@@ -4,12 +4,12 @@
  * the command's own builders) and each worker's.
  */
 import type { CoordinatorConfig, TokenStore } from '../../system/coordinator/index.js';
-import type { Simulation } from '../sim/index.js';
+import type { SimWorkerOptions, Simulation } from '../sim/index.js';
 import { coordinatorArgsConfig, defined, fleetCoordinatorUrl, workerArgsConfig } from './operator-args.js';
 import type { EngineExtras } from './run-extras.js';
 import type { SimRunOptions } from './run-sim.js';
 import { type Scenario, workerIds } from './schema.js';
-import { SIM_TLS_CA_PEM } from './schema-security.js';
+import { MARKUP_WORKER_HOST, MARKUP_WORKER_ID, SIM_TLS_CA_PEM } from './schema-security.js';
 import { givenBackoffs, workerBackoffs } from './targets.js';
 
 export async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOptions['store'], extras: EngineExtras, tokens: TokenStore): Promise<void> {
@@ -47,7 +47,7 @@ function spawnWorkers(sim: Simulation, scenario: Scenario): void {
   const backoffs = workerBackoffs(f).byWorker;
   const given = givenBackoffs(f); // asGiven groups: exactly the fields given (a WorkerConfig built in code)
   workerIds(f).forEach((id, i) => {
-    sim.spawnWorker(id, {
+    const options: SimWorkerOptions = {
       ...fleetCoordinatorUrl(f, id, i),
       config: {
         concurrency: f.concurrency,
@@ -66,7 +66,10 @@ function spawnWorkers(sim: Simulation, scenario: Scenario): void {
         // `squall worker ARGS` (fleet.args): its capabilities as the command builds them (operator-args.ts).
         ...(f.args === undefined ? {} : workerArgsConfig(id, f.args)),
       },
-    });
+    };
+    sim.spawnWorker(id, options);
+    // fleet.markupWorker: one more, like the first, registering with an id that carries markup (the dashboard shows it as text).
+    if (i === 0 && f.markupWorker) sim.spawnWorker(MARKUP_WORKER_HOST, options, MARKUP_WORKER_ID);
   });
 }
 

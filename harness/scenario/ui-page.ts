@@ -13,7 +13,10 @@
  *   client submitted with markup into the task-id filter and opens that
  *   execution, opens the graphs of a few executions with dependencies (each
  *   node's box and each arrow's ends as drawn), counts the elements the
- *   system's text made (`[data-injected]`, `img`), and signs out (where the
+ *   system's text made (`[data-injected]`, `img`), in the whole page and in
+ *   each region that shows it (workers table, feed, kinds and breakers,
+ *   overview), reads each worker id with markup (`fleet.markupWorker`) as
+ *   text where it is shown, and signs out (where the
  *   token sits after). Every data request the page made is noted with the
  *   Authorization header it carried.
  *
@@ -39,6 +42,14 @@ async function settle(turns = 30): Promise<void> {
 }
 
 const FEED_NOTED = 301;
+
+/** The page's regions that show the system's text: [where, selector] (index.html). */
+const REGIONS: readonly [string, string][] = [
+  ['the workers table', '#workers-table'],
+  ['the live feed', '#event-list'],
+  ["the engine's kinds and breakers", '#kinds, #breakers'],
+  ['the overview', '#overview'],
+];
 
 /** The cells of a rendered table under `root`, by the header names `names` (the page's own labels). */
 function columns(page: OpenPage, root: string, names: readonly string[]): string[][] {
@@ -111,10 +122,27 @@ export class PageUser {
     this.session.signIn = { at: sim.simulatedMs, asked, ...this.storage(page) };
   }
 
-  /** The markup the page must show as text and count no element of: every `data-injected` or `img` element. */
-  private injected(page: OpenPage, where: string): void {
-    const found = [...page.window.document.querySelectorAll('[data-injected], img, body script')];
+  /** The markup the page must show as text and count no element of: every `data-injected` or `img` element (under `root`, default the whole page). */
+  private injected(page: OpenPage, where: string, root?: string): void {
+    const doc = page.window.document;
+    const found = root === undefined ? [...doc.querySelectorAll('[data-injected], img, body script')] : [...doc.querySelectorAll(root)].flatMap((r) => [...r.querySelectorAll('[data-injected], img, script')]);
     this.session.injected.push([where, found.length, [...new Set(found.map((e) => e.tagName.toLowerCase()))].join(',')]);
+  }
+
+  /**
+   * Each region that shows the system's text, looked at on its own (README "Dashboard"): the workers
+   * table (worker ids, kinds, sessions), the live feed (event types, worker and execution ids, details),
+   * the engine's kinds and breakers, the overview; and each worker id with markup (fleet.markupWorker)
+   * read as text in the workers table and, when the feed carried an event of it, in the feed.
+   */
+  private lookAtRegions(page: OpenPage): void {
+    for (const [where, root] of REGIONS) this.injected(page, where, root);
+    const carried = new Set(page.tap.carried.map(([, id]) => id));
+    for (const [id] of page.tap.workers) {
+      if (!/[<&]/.test(id)) continue;
+      this.shows(page, 'the workers table', '#workers-table', id);
+      if (carried.has(id)) this.shows(page, 'the live feed', '#event-list', id);
+    }
   }
 
   private shows(page: OpenPage, where: string, selector: string, text: string): void {
@@ -130,7 +158,8 @@ export class PageUser {
     await settle();
     this.session.live = { conn: page.window.document.getElementById('conn')?.textContent ?? '', open: sim.coordinator.instance !== null && page.tap.open.has(sim.coordinator.instance) };
     this.session.feed = { carried: page.tap.carried.length, tail: page.tap.carried.slice(-FEED_NOTED), shown: [...page.window.document.querySelectorAll('#event-list > li')].map((li) => li.textContent ?? '') };
-    this.injected(page, 'the live feed');
+    this.injected(page, 'the page');
+    this.lookAtRegions(page);
     if (markup !== undefined) await this.lookAtMarkup(page, markup);
     for (const id of graphIds) await this.openGraph(page, id);
     await this.lookAtTables(sim, page);

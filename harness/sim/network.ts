@@ -45,8 +45,8 @@ export class VirtualNetwork implements Connector {
   onCorruptDelivered: ((c: CorruptDelivery) => void) | undefined;
   /** The sizes of the frames carried to and from the coordinator, when the runner keeps them (frame-sizes.ts). */
   frameSizes: FrameSizes | undefined;
-  /** Told of every data frame a process sends, as sent, with the sending host's name (the scenario runner records handshake nonces). */
-  onSent: ((host: string, frame: string) => void) | undefined;
+  /** Told of every data frame a process sends, as sent, with the sending host's name and its peer's (the scenario runner records the handshakes' nonces and early-sync offers). */
+  onSent: ((host: string, frame: string, to: string) => void) | undefined;
   /** Told of every close frame a live process receives from its peer's close(), with what the peer asked for (the scenario runner records it). */
   onCloseDelivered: ((c: CloseDelivery) => void) | undefined;
   /** Told of every connection a server accepts, with the client process holding its other end (the scenario runner records it). */
@@ -76,7 +76,7 @@ export class VirtualNetwork implements Connector {
       corrupted: (c) => this.onCorruptDelivered?.(c),
       sent: (f, t, x, b) => {
         this.frameSizes?.sent(f, t, x, b);
-        this.onSent?.(f, x);
+        this.onSent?.(f, x, t);
       },
       closeDelivered: (c) => this.onCloseDelivered?.(c),
       opened: (c) => this.onOpened?.(c),

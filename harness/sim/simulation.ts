@@ -215,14 +215,14 @@ export class Simulation {
 
   // ---- workers -----------------------------------------------------------
 
-  /** Starts a worker process (host named by its id) connecting to the coordinator. */
-  spawnWorker(id: string, options: SimWorkerOptions = {}): Worker {
+  /** Starts a worker process (host named by its id; `workerId`: the id it registers with, default the same) connecting to the coordinator. */
+  spawnWorker(id: string, options: SimWorkerOptions = {}, workerId = id): Worker {
     if (this.workerProcesses.has(id)) throw new IllegalStateError(`worker ${id} already spawned; use restartWorker()`);
     if (id === COORDINATOR_HOST) throw new InvalidArgumentError(`worker id '${id}' is the coordinator's host name`, 'id');
     const plain = options.coordinatorUrl ?? this.coordinatorProcess?.url ?? `ws://${COORDINATOR_HOST}:7000`;
     // A worker given a CA dials wss:// as a deployment would (the virtual network carries both alike; its connect options are recorded).
     const url = options.config?.tlsCa === undefined ? plain : plain.replace(/^ws:/, 'wss:');
-    const p = new WorkerProcess(id, this.net.host(id), this.env(`worker:${id}`), url, options);
+    const p = new WorkerProcess(id, this.net.host(id), this.env(`worker:${id}`), url, options, workerId);
     this.workerProcesses.set(id, p);
     return p.start();
   }
