@@ -16,6 +16,7 @@ import { createLogger } from './logger.js';
 import { addSecurityOptions, securityConfig, securityOptions, type SecurityFlags } from './coordinator-security.js';
 import { COORDINATOR_FIELD_FLAGS, resolverConflict } from './config-flags.js';
 import { coordinatorFlagConflict, refuseConflictingFlags, secretGiven } from './flag-rules.js';
+import { coordinatorInertFlag } from './inert-flags.js';
 import { MAX_DURATION_MS } from '../coordinator/config.js';
 import { choiceOption, intOption, numberOption, textOption } from './options.js';
 import { coordinatorShutdown } from './shutdown.js';
@@ -63,14 +64,15 @@ export function coordinatorCommand(cmd: Command, action: (flags: CoordinatorFlag
 
 /**
  * Why the coordinator would refuse to start with these flags, in flags: the
- * command's own rules (flag-rules.ts), then the coordinator's and engine's
+ * command's own rules (flag-rules.ts), a flag that would do nothing
+ * (inert-flags.ts), then the coordinator's and engine's
  * resolvers on the config the flags build (the secret and TLS files stood in
  * for: they are read only when it runs). `given(key)`: on the command line.
  */
 export function coordinatorStartConflict(flags: CoordinatorFlags, given: (key: string) => boolean = () => true): string | undefined {
   const secret = secretGiven(flags, process.env) ? 'stand-in' : undefined;
   const tls = flags.tlsCert === undefined || flags.tlsKey === undefined ? undefined : { cert: 'stand-in', key: 'stand-in' };
-  return coordinatorFlagConflict(flags) ?? resolverConflict(() => checkCoordinatorConfig(coordinatorConfig(flags, securityOptions(flags, secret, tls))), COORDINATOR_FIELD_FLAGS, given);
+  return coordinatorFlagConflict(flags) ?? coordinatorInertFlag(flags, given) ?? resolverConflict(() => checkCoordinatorConfig(coordinatorConfig(flags, securityOptions(flags, secret, tls))), COORDINATOR_FIELD_FLAGS, given);
 }
 
 /** The coordinator's own flags (the security flags are coordinator-security.ts'). */
