@@ -36,7 +36,7 @@ describe('squall coordinator refuses flag pairs its process would refuse, before
     expect((await parse(coordinatorCommand, ['--heartbeat-ms', '2000', '--heartbeat-timeout-ms', '2000'])).err).toMatch(/--heartbeat-timeout-ms \(2000\) must be greater than --heartbeat-ms \(2000\)/);
     expect((await parse(coordinatorCommand, ['--heartbeat-ms', '40000000'])).err).toMatch(/--heartbeat-timeout-ms must be at most 86400000 ms \(1 day\), got 120000000 \(--heartbeat-timeout-ms not given: its default is 3x --heartbeat-ms; give --heartbeat-timeout-ms or change --heartbeat-ms\)/);
     expect((await parse(coordinatorCommand, ['--lease-ms', '86400001'])).err).toMatch(/--lease-ms must be an integer between 100 and 86400000/);
-    expect((await parse(coordinatorCommand, ['--rtt-factor', 'abc'])).err).toMatch(/--rtt-factor must be a number between 1 and 100, got "abc"/);
+    expect((await parse(coordinatorCommand, ['--rtt-factor', 'abc'])).err).toMatch(/--rtt-factor takes a plain decimal number like 2 or 2.5 \(a number between 1 and 100\), got "abc"/);
     expect((await parse(coordinatorCommand, ['--host', ''])).err).toMatch(/--host must be 1 to 253 characters/);
   });
 
