@@ -35,7 +35,7 @@ import { engineConfigWithDefaults } from '../../system/engine/config.js';
 import { workerConfigWithDefaults } from '../../system/worker/config.js';
 
 /** Flags that may change nothing, each with the README's reason. */
-export const NEUTRAL: Readonly<Record<string, string>> = {
+const NEUTRAL: Readonly<Record<string, string>> = {
   '--sign-messages': 'README "Secure by default": signing is the default when a secret is set; the flag says so explicitly',
   '--insecure': 'README "Secure by default": accepting the risk changes nothing where there is none (loopback, a secret and token auth)',
 };

@@ -29,7 +29,7 @@ const GRAMMAR: Readonly<Record<string, RegExp>> = {
 };
 
 /** Every numeric option of the system's commands, with its command path and grammar. */
-export function numericOptions(): { where: string; option: Option; grammar: RegExp }[] {
+function numericOptions(): { where: string; option: Option; grammar: RegExp }[] {
   const program = new Command('squall');
   registerSystemCommands(program);
   const out: { where: string; option: Option; grammar: RegExp }[] = [];
