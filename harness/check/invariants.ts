@@ -13,6 +13,7 @@ import { checkAuth, checkLiveness } from './promises-conn.js';
 import { checkBackoff } from './promises-backoff.js';
 import { checkHandshakeDeadlines } from './promises-handshake.js';
 import { checkTimeoutCeiling, checkTimeoutFloor, checkTimeoutHonoured } from './promises-heartbeat.js';
+import { checkCeilingRaised } from './promises-heartbeat-ceiling.js';
 import { checkRttTrace } from './promises-rtt.js';
 import { checkLeaseExpiry, checkPromptCompletion, checkResultRecorded } from './promises-holders.js';
 import { checkAckedNotResent, checkDelivery } from './promises-protocol.js';
@@ -102,7 +103,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   durability: (v, c) => [...checkDurability(v, c), ...checkStoreProbe(v), ...checkLiveProbes(v, 'durability')],
   auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkHonestFramesAccepted(v), ...checkOnPathAttacks(v, c), ...checkSurfaceAuth(v), ...checkSecretsHidden(v, c), ...checkRefusedClosed(v), ...checkLogLimiter(v)],
   backoff: (v, c) => [...checkBackoff(v, c), ...checkHandshakeDeadlines(v, c), ...checkReconnectDuration(v, c)],
-  liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkRttTrace(v, c), ...checkNoClaimAfterRefusal(v), ...checkPongsOfTheirConnection(v, c), ...checkPingPace(v, c), ...checkLiveProbes(v, 'liveness')],
+  liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkRttTrace(v, c), ...checkNoClaimAfterRefusal(v), ...checkPongsOfTheirConnection(v, c), ...checkPingPace(v, c), ...checkLiveProbes(v, 'liveness'), ...checkCeilingRaised(v, c)],
   'no-phantom': checkNoPhantom,
   'store-health': (v, c) => [...checkStoreHealth(v, c), ...checkNoClaimWhileFailing(v), ...checkProbeCadence(v, c), ...checkCommitLatency(v, c)],
   'api-contract': (v, c) => [...checkApiContract(v, c), ...checkDepthProbes(v), ...checkAnswered(v, c), ...checkWireFraming(v), ...checkConflictField(v), ...checkLiveProbes(v, 'api-contract')],

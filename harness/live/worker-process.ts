@@ -21,8 +21,10 @@ export interface WorkerProcessOptions {
   heartbeatMs?: number;
 }
 
+/** The backoff flags; with `none` only the delay (`squall worker` refuses the cap and multiplier there: no effect). */
 function backoffArgs(b: WorkerProcessOptions['backoff']): string[] {
   if (b === undefined) return [];
+  if (b.strategy === 'none') return ['--backoff', 'none', '--backoff-initial-ms', String(Math.min(b.initialMs, b.maxMs))];
   return [
     '--backoff', b.strategy, '--backoff-initial-ms', String(b.initialMs), '--backoff-max-ms', String(b.maxMs),
     ...(b.multiplier === undefined ? [] : ['--backoff-multiplier', String(b.multiplier)]),

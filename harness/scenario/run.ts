@@ -15,6 +15,7 @@ import { RUN_RESULT_SCHEMA_VERSION } from '../report/model.js';
 import { makeRunId } from '../report/write.js';
 import { SQUALL_VERSION } from '../version.js';
 import { guardRun, type RunCrash } from './crash-guard.js';
+import { ConfigRefused, configRefusedViolation } from './config-refused.js';
 import { type MarkCounts, sumMarks } from '../sim/marks.js';
 import { runGuardProblems } from './run-guards.js';
 import type { RefusedFault } from './driver.js';
@@ -89,7 +90,11 @@ export async function runChecked(scenario: Scenario, opts: SimRunOptions = {}): 
   return { outcome, violations, slo, problems, passed: violations.length === 0 && slo.passed && problems.length === 0 && outcome.refused.length === 0 };
 }
 
-/** The failed run a crash leaves: seed, scenario and fault schedule (enough to replay it), no history. */
+/**
+ * The failed run a crash leaves: seed, scenario and fault schedule (enough to
+ * replay it), no history. A process that refused its own documented config at
+ * start (config-refused.ts) is no crash: the run fails promise 8 with the reason.
+ */
 function crashedRun(scenario: Scenario, opts: SimRunOptions, crash: RunCrash, wallMs: number): CheckedSimRun {
   const seed = opts.seed ?? scenario.seed;
   const swarm = opts.swarm ?? sampleSwarm(scenario, seed);
@@ -112,6 +117,8 @@ function crashedRun(scenario: Scenario, opts: SimRunOptions, crash: RunCrash, wa
     buggify: null,
     stats,
   };
+  const refused = crash.cause instanceof ConfigRefused ? crash.cause : undefined;
+  if (refused !== undefined) return { outcome, violations: [configRefusedViolation(refused, scenario.name)], slo: checkSlo([], scenario.slo), problems: [], passed: false };
   return { outcome, violations: [], slo: checkSlo([], scenario.slo), problems: [], passed: false, crash };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The simulated coordinator and the fleet a scenario describes: the
  * coordinator's config (its fields, or `squall coordinator` flags built by
- * the command's own builders) and each worker's.
+ * the command's own builders) and each worker's. A config either process
+ * refuses at start fails the run (promise 8), not crashes it (config-refused.ts).
  */
 import type { CoordinatorConfig, TokenStore } from '../../system/coordinator/index.js';
 import type { SimWorkerOptions, Simulation } from '../sim/index.js';
@@ -11,10 +12,11 @@ import type { SimRunOptions } from './run-sim.js';
 import { type Scenario, workerIds } from './schema.js';
 import { MARKUP_WORKER_HOST, MARKUP_WORKER_ID, SIM_TLS_CA_PEM } from './schema-security.js';
 import { givenBackoffs, workerBackoffs } from './targets.js';
+import { startOrRefused, startOrRefusedAsync } from './config-refused.js';
 
 export async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOptions['store'], extras: EngineExtras, tokens: TokenStore): Promise<void> {
   const c = scenario.coordinator;
-  await sim.spawnCoordinator({
+  await startOrRefusedAsync('coordinator', () => sim.spawnCoordinator({
     ...extras.coordinatorOptions(),
     ...(store === undefined ? {} : { store }),
     ...(store === 'sqlite' && c.sqliteThreadMs !== undefined ? { sqliteThreadMs: c.sqliteThreadMs } : {}),
@@ -34,7 +36,7 @@ export async function spawnFleet(sim: Simulation, scenario: Scenario, store: Sim
       ...(c.sessionTtlMs === undefined ? {} : { sessionTtlMs: c.sessionTtlMs }),
       ...admissionConfig(c),
     },
-  });
+  }));
   const served = new URL(sim.coordinator.url); // coordinator.proxy: an ingress serving it under a path prefix
   if (c.proxy !== undefined) sim.net.addProxyRoute(served.hostname, { ...c.proxy, to: Number(served.port) });
   spawnWorkers(sim, scenario);
@@ -67,9 +69,9 @@ function spawnWorkers(sim: Simulation, scenario: Scenario): void {
         ...(f.args === undefined ? {} : workerArgsConfig(id, f.args)),
       },
     };
-    sim.spawnWorker(id, options);
+    startOrRefused(`worker ${id}`, () => sim.spawnWorker(id, options));
     // fleet.markupWorker: one more, like the first, registering with an id that carries markup (the dashboard shows it as text).
-    if (i === 0 && f.markupWorker) sim.spawnWorker(MARKUP_WORKER_HOST, options, MARKUP_WORKER_ID);
+    if (i === 0 && f.markupWorker) startOrRefused(`worker ${MARKUP_WORKER_ID}`, () => sim.spawnWorker(MARKUP_WORKER_HOST, options, MARKUP_WORKER_ID));
   });
 }
 

@@ -7,7 +7,9 @@
  * operator's intent; the simulation builds the config from the flags
  * through the commands' own functions (run-sim.ts).
  */
+import { Command, CommanderError } from 'commander';
 import type { z } from 'zod';
+import { coordinatorCommand, workerCommand } from '../../system/cli/index.js';
 import { coordinatorIntent, WORKER_BACKOFF_FLAGS, WORKER_HEARTBEAT_FLAGS, workerIntent } from './operator-args.js';
 import { type Scenario, workerIds } from './schema.js';
 import { resolveTarget } from './targets.js';
@@ -21,7 +23,9 @@ const FAMILY_FIELDS: readonly string[] = ['heartbeatMs', 'heartbeatTimeoutMs', '
 export function validateOperatorArgs(s: Scenario, ctx: z.RefinementCtx): void {
   const problem = (path: (string | number)[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
   const c = s.coordinator.args === undefined ? undefined : coordinatorIntent(s.coordinator.args);
+  const cRefused = s.coordinator.args === undefined ? undefined : commandRefusal('coordinator', s.coordinator.args);
   if (typeof c === 'string') problem(['coordinator', 'args'], c);
+  else if (cRefused !== undefined) problem(['coordinator', 'args'], cRefused);
   else if (c !== undefined) {
     for (const [k, v] of Object.entries(c)) {
       if (FAMILY_FIELDS.includes(k)) continue;
@@ -37,7 +41,9 @@ export function validateOperatorArgs(s: Scenario, ctx: z.RefinementCtx): void {
     if (why !== undefined) problem(['fleet', 'coordinatorUrls', i], why);
   });
   const f = s.fleet.args === undefined ? undefined : workerIntent(s.fleet.args);
+  const fRefused = s.fleet.args === undefined ? undefined : commandRefusal('worker', s.fleet.args);
   if (typeof f === 'string') problem(['fleet', 'args'], f);
+  else if (fRefused !== undefined) problem(['fleet', 'args'], fRefused);
   else if (f !== undefined && s.fleet.allowKinds !== undefined && Object.values(s.fleet.allowKinds).some((k) => !same(k, f.allowKinds))) {
     problem(['fleet', 'allowKinds'], `fleet.allowKinds contradicts fleet.args, which allow [${f.allowKinds.join(', ')}] on every worker (none without --allow-kinds): say it once`);
   }
@@ -53,6 +59,26 @@ export function validateOperatorArgs(s: Scenario, ctx: z.RefinementCtx): void {
     const t = resolveTarget(s.fleet, fault.target);
     if (t.kind !== 'nodes' || t.nodes.coordinator) problem(['faults', i, 'target'], `a restart with args restarts workers with other \`squall worker\` flags; its target must be workers, not ${fault.target}`);
   });
+}
+
+/**
+ * Why the real command would refuse these flags as it parses (its own flag
+ * rules, a flag with no effect, the process's config resolvers), or
+ * undefined: a scenario runs no command line `squall` would refuse. The
+ * listen address, store and URL are the simulation's (loopback; --insecure
+ * for the worker: its security is the scenario's own fields).
+ */
+function commandRefusal(command: 'coordinator' | 'worker', args: readonly string[]): string | undefined {
+  let err = '';
+  const cmd = new Command(command).exitOverride().configureOutput({ writeErr: (x) => void (err += x), writeOut: () => {} });
+  const argv = command === 'coordinator' ? [...args] : ['--coordinator', 'ws://127.0.0.1:7000', '--id', 'w-args', '--insecure', ...args];
+  try {
+    (command === 'coordinator' ? coordinatorCommand(cmd, () => {}) : workerCommand(cmd, () => {})).parse(argv, { from: 'user' });
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    return `squall ${command} refuses these flags: ${(err.split('\n')[0] ?? e.message).replace(/^error: /, '')}`;
+  }
+  return undefined;
 }
 
 /** The scenario with its fields filled from the flags (see the file comment); flags that failed validation never get here. */

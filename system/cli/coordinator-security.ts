@@ -85,7 +85,12 @@ export function securityConfig(flags: SecurityFlags, dataDir: string | undefined
       logger.warn({}, 'token auth with --store memory and no --bootstrap-token-file: no token can exist, every API call will be refused');
     }
   }
-  const config: CoordinatorConfig = {
+  return { config: securityOptions(flags, secret, tls), tokens, secret };
+}
+
+/** The coordinator options the security flags set, given the secret and TLS pair they point at (also what the parse-time check resolves, with stand-ins). */
+export function securityOptions(flags: SecurityFlags, secret: string | undefined, tls: { cert: string; key: string } | undefined): CoordinatorConfig {
+  return {
     ...(secret === undefined ? {} : { secret }),
     signMessages: flags.signMessages ?? secret !== undefined,
     apiAuth: flags.apiAuth,
@@ -95,5 +100,4 @@ export function securityConfig(flags: SecurityFlags, dataDir: string | undefined
     insecure: flags.insecure === true,
     ...(tls === undefined ? {} : { tls }),
   };
-  return { config, tokens, secret };
 }

@@ -68,10 +68,13 @@ export function recoveredSummary(byStatus: Record<string, number>): Record<strin
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
+/** A duration flag's grammar: plain decimal digits, then optionally one unit (no blanks, sign, exponent or fraction). */
+const DURATION_GRAMMAR = /^([0-9]+)(ms|s|m|h|d)?$/;
+
 /** Commander parser for a duration flag: "500ms", "30s", "15m", "12h", "7d" or plain milliseconds. */
 export function durationOption(name: string) {
   return (value: string): number => {
-    const m = /^(\d+)(ms|s|m|h|d)?$/.exec(value.trim());
+    const m = DURATION_GRAMMAR.exec(value);
     const n = m === null ? NaN : Number(m[1]) * (UNITS[m[2] ?? 'ms'] ?? NaN);
     if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive duration like 500ms, 30s, 15m, 12h or 7d, got "${value}"`);
     return n;

@@ -7,14 +7,16 @@ import type { Command } from 'commander';
 import { systemClock } from '../core/clock.js';
 import { type EventSink, nullSink } from '../core/events.js';
 import { cryptoRandom } from '../core/random.js';
-import { type CoordinatorConfig, createCoordinator } from '../coordinator/index.js';
+import { type CoordinatorConfig, checkCoordinatorConfig, createCoordinator } from '../coordinator/index.js';
 import { builtinTaskKinds } from '../tasks/registry.js';
 import { wsTransport } from '../transport/index.js';
 import { durationOption, openCoordinatorStore, recoveredSummary } from './coordinator-store.js';
 import { fileEventSink } from './event-file.js';
 import { createLogger } from './logger.js';
-import { addSecurityOptions, securityConfig, type SecurityFlags } from './coordinator-security.js';
-import { coordinatorFlagConflict, refuseConflictingFlags } from './flag-rules.js';
+import { addSecurityOptions, securityConfig, securityOptions, type SecurityFlags } from './coordinator-security.js';
+import { COORDINATOR_FIELD_FLAGS, resolverConflict } from './config-flags.js';
+import { coordinatorFlagConflict, refuseConflictingFlags, secretGiven } from './flag-rules.js';
+import { coordinatorInertFlag } from './inert-flags.js';
 import { MAX_DURATION_MS } from '../coordinator/config.js';
 import { choiceOption, intOption, numberOption, textOption } from './options.js';
 import { coordinatorShutdown } from './shutdown.js';
@@ -57,7 +59,20 @@ export function registerCoordinatorCommand(program: Command): void {
 
 /** Every flag of `squall coordinator`, the combinations it refuses before `action` runs, and the action. */
 export function coordinatorCommand(cmd: Command, action: (flags: CoordinatorFlags) => void | Promise<void>): Command {
-  return refuseConflictingFlags(addSecurityOptions(addCoordinatorOptions(cmd)), coordinatorFlagConflict).action(action);
+  return refuseConflictingFlags(addSecurityOptions(addCoordinatorOptions(cmd)), coordinatorStartConflict).action(action);
+}
+
+/**
+ * Why the coordinator would refuse to start with these flags, in flags: the
+ * command's own rules (flag-rules.ts), a flag that would do nothing
+ * (inert-flags.ts), then the coordinator's and engine's
+ * resolvers on the config the flags build (the secret and TLS files stood in
+ * for: they are read only when it runs). `given(key)`: on the command line.
+ */
+export function coordinatorStartConflict(flags: CoordinatorFlags, given: (key: string) => boolean = () => true): string | undefined {
+  const secret = secretGiven(flags, process.env) ? 'stand-in' : undefined;
+  const tls = flags.tlsCert === undefined || flags.tlsKey === undefined ? undefined : { cert: 'stand-in', key: 'stand-in' };
+  return coordinatorFlagConflict(flags) ?? coordinatorInertFlag(flags, given) ?? resolverConflict(() => checkCoordinatorConfig(coordinatorConfig(flags, securityOptions(flags, secret, tls))), COORDINATOR_FIELD_FLAGS, given);
 }
 
 /** The coordinator's own flags (the security flags are coordinator-security.ts'). */

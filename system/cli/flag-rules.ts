@@ -1,29 +1,27 @@
 /**
  * The flag combinations `squall coordinator` and `squall worker` refuse as
  * they parse, before anything is opened or written (a data dir, tokens.json,
- * a bootstrap token, a socket): every pair the processes' own start-up checks
- * would refuse (coordinator/config.ts, coordinator/security.ts,
- * worker/config.ts, worker/backoff.ts), each named by its flags, as a bad
- * flag value is (exit 2, `error: ...`, the command's usage). A combination
- * these rules let through must start: tests/cli/flag-agreement.property.test.ts
+ * a bootstrap token, a socket), each named by its flags, as a bad flag value
+ * is (exit 2, `error: ...`, the command's usage). Two sources, in order:
+ * - the rules here, about what only the command line knows: where the secret
+ *   comes from (flags or environment), TLS files, the data dir;
+ * - the processes' own config resolvers run on the config the flags build
+ *   (config-flags.ts: coordinatorStartConflict, workerStartConflict), so the
+ *   numeric pairs (heartbeat timeout and ceiling, backoff cap, durations,
+ *   limits, retention) are refused exactly when the process would refuse them.
+ * A combination let through must start: tests/cli/flag-agreement.property.test.ts
  * holds the two to each other over generated flag values.
  */
 import type { Command } from 'commander';
 import { isLoopbackHost } from '../core/loopback.js';
-import { MAX_DURATION_MS } from '../coordinator/config.js';
 
 
-/** The flags the rules read: a secret's sources, the heartbeat trio, the rest per command. */
+/** The flags the rules read: a secret's sources, the rest per command. */
 interface SecretFlags {
   secret?: string;
   secretFile?: string;
 }
-interface HeartbeatFlags {
-  heartbeatMs: number;
-  heartbeatTimeoutMs?: number;
-  heartbeatTimeoutMaxMs?: number;
-}
-export interface CoordinatorRuleFlags extends SecretFlags, HeartbeatFlags {
+export interface CoordinatorRuleFlags extends SecretFlags {
   host: string;
   store?: string;
   dataDir?: string;
@@ -33,12 +31,10 @@ export interface CoordinatorRuleFlags extends SecretFlags, HeartbeatFlags {
   tlsCert?: string;
   tlsKey?: string;
 }
-export interface WorkerRuleFlags extends SecretFlags, HeartbeatFlags {
+export interface WorkerRuleFlags extends SecretFlags {
   coordinator: string;
   insecure?: boolean;
   allowKinds?: string[];
-  backoffInitialMs: number;
-  backoffMaxMs: number;
 }
 
 /** A rule: the reason a combination is refused, or undefined. */
@@ -47,29 +43,11 @@ type Rule<F> = (f: F, env: NodeJS.ProcessEnv) => string | undefined;
 const SECRET_SOURCES = 'a worker secret (--secret-file, --secret, $SQUALL_SECRET_FILE or $SQUALL_SECRET)';
 
 /** Whether any source of the shared secret is given (options.ts resolveSecret reads them in this order). */
-function secretGiven(f: SecretFlags, env: NodeJS.ProcessEnv): boolean {
+export function secretGiven(f: SecretFlags, env: NodeJS.ProcessEnv): boolean {
   return f.secretFile !== undefined || (f.secret ?? '') !== '' || (env.SQUALL_SECRET_FILE ?? '') !== '' || (env.SQUALL_SECRET ?? '') !== '';
 }
 
-/** The timeout must exceed the interval, and its adaptive ceiling must not be below it (both processes). */
-function heartbeatRules<F extends HeartbeatFlags>(defaultTimeout: (f: F) => number | undefined, defaultNote: string): Rule<F>[] {
-  return [
-    (f) => (f.heartbeatTimeoutMs !== undefined && f.heartbeatTimeoutMs <= f.heartbeatMs ? `--heartbeat-timeout-ms (${f.heartbeatTimeoutMs}) must be greater than --heartbeat-ms (${f.heartbeatMs})` : undefined),
-    (f) => {
-      const timeout = f.heartbeatTimeoutMs ?? defaultTimeout(f);
-      if (f.heartbeatTimeoutMaxMs === undefined || timeout === undefined || f.heartbeatTimeoutMaxMs >= timeout) return undefined;
-      const which = f.heartbeatTimeoutMs === undefined ? `the default --heartbeat-timeout-ms (${defaultNote}: ${timeout})` : `--heartbeat-timeout-ms (${timeout})`;
-      return `--heartbeat-timeout-max-ms (${f.heartbeatTimeoutMaxMs}) must be at least ${which}`;
-    },
-  ];
-}
-
 const coordinatorRules: Rule<CoordinatorRuleFlags>[] = [
-  ...heartbeatRules<CoordinatorRuleFlags>((f) => 3 * f.heartbeatMs, '3x --heartbeat-ms'),
-  (f) =>
-    f.heartbeatTimeoutMs === undefined && 3 * f.heartbeatMs > MAX_DURATION_MS
-      ? `--heartbeat-ms (${f.heartbeatMs}) makes the default --heartbeat-timeout-ms (3x: ${3 * f.heartbeatMs}) longer than ${MAX_DURATION_MS} ms (1 day); give --heartbeat-timeout-ms`
-      : undefined,
   (f) => (f.store === 'memory' && f.dataDir !== undefined ? '--data-dir and --store memory exclude each other: the memory store keeps no files' : undefined),
   (f) => ((f.tlsCert === undefined) !== (f.tlsKey === undefined) ? '--tls-cert and --tls-key go together: give both or neither' : undefined),
   (f, env) => (f.signMessages === true && !secretGiven(f, env) ? `--sign-messages needs ${SECRET_SOURCES}` : undefined),
@@ -81,8 +59,6 @@ const coordinatorRules: Rule<CoordinatorRuleFlags>[] = [
 ];
 
 const workerRules: Rule<WorkerRuleFlags>[] = [
-  ...heartbeatRules<WorkerRuleFlags>(() => undefined, ''),
-  (f) => (f.backoffMaxMs < f.backoffInitialMs ? `--backoff-max-ms (${f.backoffMaxMs}${f.backoffMaxMs === 10_000 ? ', its default' : ''}) must be at least --backoff-initial-ms (${f.backoffInitialMs})` : undefined),
   (f, env) => {
     if (secretGiven(f, env) || f.insecure === true) return undefined;
     const host = new URL(f.coordinator).hostname;
@@ -110,10 +86,10 @@ export function workerFlagConflict(flags: WorkerRuleFlags, env: NodeJS.ProcessEn
   return undefined;
 }
 
-/** Refuses, before the command's action runs, the flag combinations `conflict` names: exit 2 and the usage, as a bad value. */
-export function refuseConflictingFlags<F>(cmd: Command, conflict: (flags: F) => string | undefined): Command {
+/** Refuses, before the command's action runs, the flag combinations `conflict` names: exit 2 and the usage, as a bad value. `given(key)`: the option was on the command line. */
+export function refuseConflictingFlags<F>(cmd: Command, conflict: (flags: F, given: (key: string) => boolean) => string | undefined): Command {
   return cmd.hook('preAction', (self) => {
-    const why = conflict(self.opts() as F);
+    const why = conflict(self.opts() as F, (key) => self.getOptionValueSource(key) === 'cli');
     if (why !== undefined) self.error(`error: ${why}`, { exitCode: 2, code: 'squall.conflictingFlags' });
   });
 }

@@ -31,8 +31,8 @@ export { addSecurityOptions, securityConfig } from './coordinator-security.js';
 export { openCoordinatorStore, sqliteStoreOptions } from './coordinator-store.js';
 export { fileEventSink } from './event-file.js';
 export { logsPretty } from './logger.js';
-export { addCoordinatorOptions, coordinatorConfig, type CoordinatorFlags } from './coordinator.js';
-export { addWorkerOptions, workerConfig, workerConfigFromFlags, type WorkerFlags } from './worker.js';
+export { addCoordinatorOptions, coordinatorCommand, coordinatorConfig, type CoordinatorFlags } from './coordinator.js';
+export { addWorkerOptions, workerCommand, workerConfig, workerConfigFromFlags, type WorkerFlags } from './worker.js';
 
 /** Adds every system command to a commander program. */
 export function registerSystemCommands(program: Command): void {

@@ -7,10 +7,21 @@ import { InvalidArgumentError } from 'commander';
 import { DANGEROUS_KINDS } from '../tasks/kind.js';
 import { checkEnvAllowList } from '../tasks/command.js';
 
+/**
+ * The numeric flags' grammar (README "Operating it from the command line"):
+ * plain decimal digits, no sign, exponent, hex, blanks or fraction; a
+ * multiplier may have a decimal fraction. `1e3`, `0x10` and ` 5` are
+ * refused, not read as 1000, 16 and 5.
+ */
+const INTEGER_GRAMMAR = /^[0-9]+$/;
+const DECIMAL_GRAMMAR = /^[0-9]+(\.[0-9]+)?$/;
+
+/** Commander parser for an integer flag within [min, max], written in plain decimal digits. */
 export function intOption(name: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
+    if (!INTEGER_GRAMMAR.test(value)) throw new InvalidArgumentError(`${name} takes plain decimal digits (an integer between ${min} and ${max}), got "${value}"`);
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) {
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
       throw new InvalidArgumentError(`${name} must be an integer between ${min} and ${max}, got "${value}"`);
     }
     return n;
@@ -106,11 +117,12 @@ export function readPemFile(path: string, flag: string): string {
   return text;
 }
 
-/** Commander parser for a finite number flag within [min, max]. */
+/** Commander parser for a number flag within [min, max], written as decimal digits with an optional fraction (2, 2.5). */
 export function numberOption(name: string, min: number, max = Infinity) {
   const range = max === Infinity ? `a number >= ${min}` : `a number between ${min} and ${max}`;
   return (value: string): number => {
-    const n = value.trim() === '' ? NaN : Number(value);
+    if (!DECIMAL_GRAMMAR.test(value)) throw new InvalidArgumentError(`${name} takes a plain decimal number like 2 or 2.5 (${range}), got "${value}"`);
+    const n = Number(value);
     if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be ${range}, got "${value}"`);
     return n;
   };

@@ -15,10 +15,13 @@ import { addClientOptions, type ClientFlags, clientTarget, wantsJson } from './c
 import { executionDetail, TERMINAL, type ExecutionView } from './execution-view.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { isoTimes } from './format.js';
+import { refuseConflictingFlags } from './flag-rules.js';
+import { submitInertFlag } from './inert-flags.js';
 import { intOption, jsonOption } from './options.js';
 import { watchExecution } from './watch.js';
 
-interface SubmitFlags extends ClientFlags {
+/** The parsed submit flags. */
+export interface SubmitFlags extends ClientFlags {
   kind?: string;
   params?: unknown;
   file?: string;
@@ -28,6 +31,7 @@ interface SubmitFlags extends ClientFlags {
   retry?: unknown;
   idempotencyKey?: string;
   wait?: boolean;
+  pollMs: number;
 }
 
 function readJsonFile(path: string, flag: string): unknown {
@@ -44,21 +48,30 @@ function readJsonFile(path: string, flag: string): unknown {
   }
 }
 
-function submission(flags: SubmitFlags, t: ApiTarget): Promise<{ status: number; json: unknown }> {
-  if (flags.graph !== undefined) return apiJson(t, 'POST', '/api/v1/graphs', 'submit', readJsonFile(flags.graph, '--graph'));
+/** The request `squall submit` sends for these flags (path and body), the files they name read: --graph, else --file (an array: a batch), else --kind and its fields. */
+export function submissionRequest(flags: SubmitFlags): { path: string; body: unknown } {
+  if (flags.graph !== undefined) return { path: '/api/v1/graphs', body: readJsonFile(flags.graph, '--graph') };
   if (flags.file !== undefined) {
     const spec = readJsonFile(flags.file, '--file');
-    return Array.isArray(spec) ? apiJson(t, 'POST', '/api/v1/executions/batch', 'submit', { executions: spec }) : apiJson(t, 'POST', '/api/v1/executions', 'submit', spec);
+    return Array.isArray(spec) ? { path: '/api/v1/executions/batch', body: { executions: spec } } : { path: '/api/v1/executions', body: spec };
   }
   if (flags.kind === undefined) throw new CliError(ErrorCode.InvalidArgument, 'give --kind (with --params), --file or --graph (task kinds and their params: squall kinds)', EXIT.usage);
-  return apiJson(t, 'POST', '/api/v1/executions', 'submit', {
-    kind: flags.kind,
-    params: flags.params ?? {},
-    ...(flags.priority === undefined ? {} : { priority: flags.priority }),
-    ...(flags.timeoutMs === undefined ? {} : { timeoutMs: flags.timeoutMs }),
-    ...(flags.retry === undefined ? {} : { retry: flags.retry }),
-    ...(flags.idempotencyKey === undefined ? {} : { idempotencyKey: flags.idempotencyKey }),
-  });
+  return {
+    path: '/api/v1/executions',
+    body: {
+      kind: flags.kind,
+      params: flags.params ?? {},
+      ...(flags.priority === undefined ? {} : { priority: flags.priority }),
+      ...(flags.timeoutMs === undefined ? {} : { timeoutMs: flags.timeoutMs }),
+      ...(flags.retry === undefined ? {} : { retry: flags.retry }),
+      ...(flags.idempotencyKey === undefined ? {} : { idempotencyKey: flags.idempotencyKey }),
+    },
+  };
+}
+
+function submission(flags: SubmitFlags, t: ApiTarget): Promise<{ status: number; json: unknown }> {
+  const { path, body } = submissionRequest(flags);
+  return apiJson(t, 'POST', path, 'submit', body);
 }
 
 async function waitAll(t: ApiTarget, ids: readonly string[], flags: SubmitFlags, io: CliIo): Promise<ExecutionView[]> {
@@ -89,7 +102,16 @@ async function run(flags: SubmitFlags, io: CliIo): Promise<void> {
 
 /** Registers `squall submit`. */
 export function registerSubmitCommand(program: Command, io: CliIo = processIo): void {
-  addClientOptions(program.command('submit').description('submit work to a coordinator over its HTTP API (task kinds and params: squall kinds)'), 'submit')
+  submitCommand(program.command('submit'), io);
+}
+
+/** `squall submit`'s flags on `cmd`, a flag that would do nothing refused before the action (exit 2), and the action. */
+export function submitCommand(cmd: Command, io: CliIo = processIo): Command {
+  return refuseConflictingFlags(addSubmitOptions(cmd), submitInertFlag).action((flags: SubmitFlags) => run(flags, io));
+}
+
+function addSubmitOptions(cmd: Command): Command {
+  return addClientOptions(cmd.description('submit work to a coordinator over its HTTP API (task kinds and params: squall kinds)'), 'submit')
     .option('--kind <kind>', 'task kind: sleep, echo, fail, cpu, command, container')
     .option('--params <json>', 'task params as JSON', jsonOption('--params'))
     .option('--priority <p>', 'low | medium | high | critical')
@@ -99,6 +121,5 @@ export function registerSubmitCommand(program: Command, io: CliIo = processIo): 
     .option('--file <path>', 'a JSON execution spec, or an array of them (batch)')
     .option('--graph <path>', 'a JSON graph: {"tasks": {"a": {...}, "b": {"dependsOn": ["a"], ...}}}')
     .option('--wait', 'wait until every submitted execution ends and print them (exit 1 unless all completed)')
-    .option('--poll-ms <ms>', 'with --wait: re-read at least this often (the event stream usually says sooner)', intOption('--poll-ms', 100, 60000), 2000)
-    .action((flags: SubmitFlags) => run(flags, io));
+    .option('--poll-ms <ms>', 'with --wait: re-read at least this often (the event stream usually says sooner)', intOption('--poll-ms', 100, 60000), 2000);
 }

@@ -11,10 +11,12 @@ import { fileEventSink } from './event-file.js';
 import { cryptoRandom } from '../core/random.js';
 import { builtinTaskKinds } from '../tasks/registry.js';
 import { wsTransport } from '../transport/index.js';
-import type { WorkerConfig } from '../worker/config.js';
+import { type WorkerConfig, workerConfigWithDefaults } from '../worker/config.js';
 import { Worker } from '../worker/worker.js';
 import { createLogger } from './logger.js';
-import { refuseConflictingFlags, workerFlagConflict } from './flag-rules.js';
+import { resolverConflict, WORKER_FIELD_FLAGS } from './config-flags.js';
+import { refuseConflictingFlags, secretGiven, workerFlagConflict } from './flag-rules.js';
+import { workerInertFlag } from './inert-flags.js';
 import { allowKindsOption, choiceOption, envAllowOption, intOption, numberOption, readPemFile, resolveSecret, textOption, wsUrlOption } from './options.js';
 import { workerShutdown } from './shutdown.js';
 import { onShutdownSignal } from './signals.js';
@@ -54,7 +56,13 @@ export function registerWorkerCommand(program: Command): void {
 
 /** Every flag of `squall worker`, the combinations it refuses before `action` runs, and the action. */
 export function workerCommand(cmd: Command, action: (flags: WorkerFlags) => void | Promise<void>): Command {
-  return refuseConflictingFlags(addWorkerOptions(cmd), workerFlagConflict).action(action);
+  return refuseConflictingFlags(addWorkerOptions(cmd), workerStartConflict).action(action);
+}
+
+/** Why the worker would refuse to start with these flags, in flags: the command's rules, a flag that would do nothing (inert-flags.ts), then worker/config.ts's resolver on the config they build (secret and CA stood in for). */
+export function workerStartConflict(flags: WorkerFlags, given: (key: string) => boolean = () => true): string | undefined {
+  const secret = secretGiven(flags, process.env) ? 'stand-in' : undefined;
+  return workerFlagConflict(flags) ?? workerInertFlag(flags, given) ?? resolverConflict(() => workerConfigWithDefaults(workerConfig(flags, secret, flags.tlsCa === undefined ? undefined : 'stand-in')), WORKER_FIELD_FLAGS, given);
 }
 
 /** The worker command's flags. */

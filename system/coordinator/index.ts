@@ -3,9 +3,22 @@
  * HTTP API on one port. `createCoordinator` builds the engine over the given
  * store (recovering its state first) and starts listening.
  */
+import { engineConfigWithDefaults } from '../engine/config.js';
 import { Engine } from '../engine/engine.js';
 import { startCoordinator, type Coordinator, type CoordinatorDeps, type EngineFactory } from './coordinator.js';
-import type { CoordinatorConfig } from './config.js';
+import { type CoordinatorConfig, type ResolvedCoordinatorConfig, resolveCoordinatorConfig } from './config.js';
+
+/**
+ * Every check a coordinator makes of its config at start, without starting
+ * one: the coordinator's resolver, then the engine's over the engine options
+ * it passes on (leaseMs and `engine`, as engineFactory does). Throws the
+ * resolvers' own InvalidArgumentError; `squall coordinator` runs it as it parses.
+ */
+export function checkCoordinatorConfig(config: CoordinatorConfig): ResolvedCoordinatorConfig {
+  const c = resolveCoordinatorConfig(config);
+  engineConfigWithDefaults({ leaseMs: c.leaseMs, ...c.engine, taskKinds: new Map() });
+  return c;
+}
 
 /** The engine factory of createCoordinator: builds `EngineClass` (the production Engine unless a subclass is given) over deps.store and recovers it. */
 export function engineFactory(EngineClass: new (...args: ConstructorParameters<typeof Engine>) => Engine = Engine): EngineFactory {

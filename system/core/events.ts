@@ -41,6 +41,9 @@ export type SystemEvent =
   | E<'heartbeat_timeout', { side: 'coordinator' | 'worker'; workerId: string; connectionId: string; silentForMs: number }>
   // Either side: the heartbeat timeout in force changed (>= 10%) with the RTT estimate (core/rtt.ts).
   | E<'heartbeat_adapted', { side: 'coordinator' | 'worker'; workerId: string; connectionId: string; srttMs: number; rttvarMs: number; timeoutMs: number }>
+  // Worker: its configured adaptive ceiling (--heartbeat-timeout-max-ms) is below the floor in force on this
+  // connection (the coordinator's timeout from its welcome): the ceiling is raised to the floor (README "Configuration").
+  | E<'heartbeat_ceiling_raised', { side: 'worker'; workerId: string; connectionId: string; configuredMaxMs: number; floorMs: number; ceilingMs: number }>
   // Fine-grained trace, only from a process built with `traceRtt` (the simulation; production never builds these):
   // one round-trip sample as that side took it, then its estimator and the timeout in force after it (core/rtt.ts).
   // pingId/pingT: the ping a pong answered, as the pong echoed them (absent: the handshake's sample); srttMs absent: no sample taken yet.

@@ -19,6 +19,8 @@ import { WorkerLink } from './worker-link.js';
 export abstract class WorkerSession extends WorkerLink {
   /** The current connection's hooks (made at open; its heartbeat reports through them too). */
   private link: InstanceType<typeof WorkerSession.Hooks> | undefined;
+  /** The last ceiling/floor pair warned about (heartbeat_ceiling_raised), so a reconnect does not repeat it. */
+  private ceilingWarned = '';
 
   /**
    * One object per connection: its frames and close (ConnectionHandler) and
@@ -29,7 +31,7 @@ export abstract class WorkerSession extends WorkerLink {
     constructor(
       private readonly w: WorkerSession,
       private readonly gen: number,
-      private readonly connectionId: string,
+      readonly connectionId: string,
     ) {}
     onMessage(frame: string): void {
       this.w.onFrame(this.gen, frame);
@@ -174,6 +176,23 @@ export abstract class WorkerSession extends WorkerLink {
     return tasks;
   }
 
+  /**
+   * A ceiling configured below the floor in force (the coordinator's timeout,
+   * known only from its welcome) cannot hold: the floor wins, and the worker
+   * says so, in an event on every connection and a warning once per pair.
+   */
+  private ceilingRaised(connectionId: string, configuredMaxMs: number, floorMs: number, ceilingMs: number): void {
+    const key = `${configuredMaxMs}<${floorMs}`;
+    if (this.ceilingWarned !== key) {
+      this.ceilingWarned = key;
+      this.log.warn(
+        { configuredMaxMs, floorMs, ceilingMs },
+        `--heartbeat-timeout-max-ms (heartbeatTimeoutMaxMs ${configuredMaxMs}) is below the coordinator's heartbeat timeout (${floorMs} ms): the adaptive ceiling is raised to ${ceilingMs} ms; give at least ${floorMs}`,
+      );
+    }
+    this.emit({ type: 'heartbeat_ceiling_raised', ...this.base(), side: 'worker', connectionId, configuredMaxMs, floorMs, ceilingMs });
+  }
+
   private startHeartbeat(leaseMs: number): void {
     const w = this.welcome;
     const { heartbeatMs, adaptiveHeartbeat: adaptive, heartbeatTimeoutMaxMs, rttFactor: factor } = this.config;
@@ -181,7 +200,9 @@ export abstract class WorkerSession extends WorkerLink {
     const minMs = this.config.heartbeatTimeoutMs ?? w?.heartbeatTimeoutMs ?? intervalMs * 3;
     assert(this.link, 'a registered connection has its hooks (made at open)');
     // Below the lease, like the coordinator's: past it the held leases are gone anyway.
-    const policy = sharedPolicy({ adaptive, intervalMs, minMs, maxMs: Math.max(minMs, Math.min(heartbeatTimeoutMaxMs, leaseMs - intervalMs)), factor });
+    const maxMs = Math.max(minMs, Math.min(heartbeatTimeoutMaxMs, leaseMs - intervalMs));
+    if (adaptive && heartbeatTimeoutMaxMs < minMs) this.ceilingRaised(this.link.connectionId, heartbeatTimeoutMaxMs, minMs, maxMs);
+    const policy = sharedPolicy({ adaptive, intervalMs, minMs, maxMs, factor });
     this.heartbeat = new Heartbeat(this.deps.clock, policy, this.link);
     this.heartbeat.start();
   }

@@ -19,14 +19,14 @@ describe('the commands refuse as they parse every flag combination their process
   });
 
   it('squall coordinator', { timeout: 120_000 }, async () => {
-    const r = await flagDisagreement('coordinator', 33, 400);
+    const r = await flagDisagreement('coordinator', 33, 600);
     expect(r.found).toBeUndefined();
     expect(r.started).toBeGreaterThan(40);
     expect(r.refused).toBeGreaterThan(40);
   });
 
   it('squall worker', { timeout: 120_000 }, async () => {
-    const r = await flagDisagreement('worker', 33, 400);
+    const r = await flagDisagreement('worker', 33, 600);
     expect(r.found).toBeUndefined();
     expect(r.started).toBeGreaterThan(40);
     expect(r.refused).toBeGreaterThan(40);

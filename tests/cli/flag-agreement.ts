@@ -42,13 +42,16 @@ const inertTransport: Transport = {
 
 /** `[flag, value]` a third of the time, else nothing (so that most command lines have only a few flags). */
 const maybe = (flag: string, values: fc.Arbitrary<string>): fc.Arbitrary<string[]> => fc.oneof({ weight: 2, arbitrary: fc.constant<string[]>([]) }, { weight: 1, arbitrary: values.map((v) => [flag, v]) });
-const maybeSwitch = (flag: string): fc.Arbitrary<string[]> => fc.boolean().map((b) => (b ? [flag] : []));
+/** A switch one time in five (the --no-* switches make other flags moot: refused as having no effect). */
+const maybeSwitch = (flag: string): fc.Arbitrary<string[]> => fc.integer({ min: 0, max: 4 }).map((n) => (n === 0 ? [flag] : []));
 /** Mostly good values, a bad one in ten. */
 const mostly = (good: fc.Arbitrary<string>, bad: readonly string[]): fc.Arbitrary<string> => fc.oneof({ weight: 9, arbitrary: good }, { weight: 1, arbitrary: fc.constantFrom(...bad) });
 const ms = mostly(fc.oneof(fc.constantFrom('10', '100', '1000', '3000', '60000', '86399999', '86400000'), fc.integer({ min: 10, max: 200_000 }).map(String)), ['0', '9', '86400001', '100000000000', 'abc', '1.5', '-5']);
 const count = mostly(fc.constantFrom('1', '5', '1000', '10000', '9007199254740991'), ['0', '10001', '9007199254740992', 'x']);
 const factor = mostly(fc.constantFrom('1', '2', '2.5', '100'), ['0.5', '101', 'abc', '', 'Infinity', 'NaN']);
-const heartbeat = (): fc.Arbitrary<string[]>[] => [maybe('--heartbeat-ms', ms), maybe('--heartbeat-timeout-ms', ms), maybe('--heartbeat-timeout-max-ms', ms), maybe('--rtt-factor', factor), maybeSwitch('--no-adaptive-heartbeat')];
+/** Ceilings mostly within the default lease less a heartbeat (above it the flag has no effect: refused). */
+const ceiling = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 10, max: 14_000 }).map(String) }, { weight: 1, arbitrary: ms });
+const heartbeat = (): fc.Arbitrary<string[]>[] => [maybe('--heartbeat-ms', ms), maybe('--heartbeat-timeout-ms', ms), maybe('--heartbeat-timeout-max-ms', ceiling), maybe('--rtt-factor', factor), maybeSwitch('--no-adaptive-heartbeat')];
 const argvOf = (parts: fc.Arbitrary<string[]>[]): fc.Arbitrary<string[]> => fc.tuple(...parts).map((xs) => xs.flat());
 
 /** `squall coordinator` command lines (always --store memory: no file is opened). */
@@ -61,6 +64,9 @@ function coordinatorArgv(f: ReturnType<typeof fixtureFiles>): fc.Arbitrary<strin
     ...['--max-pending-handshakes', '--max-concurrent', '--breaker-threshold', '--breaker-reset-ms', '--retain-count', '--max-pending', '--max-pending-per-client', '--compression-threshold'].map((x) => maybe(x, count)),
     ...['--retain-age', '--retain-sweep'].map((x) => maybe(x, mostly(fc.constantFrom('1ms', '10s', '7d', '30d', '1000'), ['0', 'abc', '106751991167d']))),
     ...['--no-early-sync', '--no-compression', '--no-breaker', '--insecure'].map(maybeSwitch),
+    maybe('--metrics-auth', fc.constantFrom('token', 'none')),
+    maybe('--bootstrap-token-file', fc.constant(join(f.dir, 'bootstrap-token'))),
+    maybe('--secret', fc.constantFrom('a-flag-secret', '')),
     fc.constantFrom([], ['--sign-messages'], ['--no-sign-messages']),
     maybe('--api-auth', fc.constantFrom('token', 'none')),
     maybe('--secret-file', fc.constant(f.secret)),
@@ -76,6 +82,7 @@ function workerArgv(f: ReturnType<typeof fixtureFiles>): fc.Arbitrary<string[]> 
     mostly(fc.constantFrom('w1', 'x'.repeat(200)), ['', 'x'.repeat(201)]).map((id) => ['--id', id]),
     maybe('--concurrency', count),
     maybe('--secret-file', fc.constant(f.secret)),
+    maybe('--tls-ca', fc.constant(f.cert)),
     maybeSwitch('--insecure'),
     maybe('--allow-kinds', mostly(fc.constantFrom('command', 'command,container'), ['shell'])),
     maybe('--command-env-allow', mostly(fc.constantFrom('PATH', 'PATH,HOME'), ['SQUALL_SECRET', '1BAD'])),

@@ -2,7 +2,8 @@
  * Session 33's flag pairs the CLI accepted and the process then refused
  * (after opening its data dir): the class rule (tests/cli/flag-agreement.ts,
  * fast-check at a fixed seed) catches a command whose pre-action flag rules
- * (system/cli/flag-rules.ts, mocked) lose one pair, while the real commands
+ * (since session 34 the processes' own resolvers, run as the command parses
+ * through system/cli/config-flags.ts, mocked) lose one pair, while the real commands
  * pass at the same seed:
  * - the coordinator's heartbeat ceiling: `--heartbeat-timeout-max-ms` below
  *   the timeout in force passes the parse, then the coordinator refuses;
@@ -11,24 +12,30 @@
  *   passes the parse, then the worker refuses.
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type * as FlagRules from '../../system/cli/flag-rules.js';
+import type * as ConfigFlags from '../../system/cli/config-flags.js';
+import { SquallError } from '../../system/core/errors.js';
 import { flagDisagreement } from '../cli/flag-agreement.js';
 
 const plant = vi.hoisted(() => ({ noCeilingRule: false, noBackoffCapRule: false }));
 
-vi.mock('../../system/cli/flag-rules.js', async (importOriginal) => {
-  const real = await importOriginal<typeof FlagRules>();
+vi.mock('../../system/cli/config-flags.js', async (importOriginal) => {
+  const real = await importOriginal<typeof ConfigFlags>();
+  /** The resolver run as the CLI parses, blind to refusals of `path` (the other fields still refused). */
+  const blindTo = (path: string, resolve: () => unknown) => () => {
+    try {
+      return resolve();
+    } catch (err) {
+      if (err instanceof SquallError && err.path === path) return undefined;
+      throw err;
+    }
+  };
   return {
     ...real,
-    // Broken: the coordinator's --heartbeat-timeout-max-ms rule is missing (the other rules still apply).
-    coordinatorFlagConflict: (f: FlagRules.CoordinatorRuleFlags, env?: NodeJS.ProcessEnv) => {
-      const why = real.coordinatorFlagConflict(f, env);
-      return plant.noCeilingRule && why?.startsWith('--heartbeat-timeout-max-ms') === true ? real.coordinatorFlagConflict({ ...f, heartbeatTimeoutMaxMs: undefined }, env) : why;
-    },
-    // Broken: the worker's --backoff-max-ms >= --backoff-initial-ms rule is missing.
-    workerFlagConflict: (f: FlagRules.WorkerRuleFlags, env?: NodeJS.ProcessEnv) => {
-      const why = real.workerFlagConflict(f, env);
-      return plant.noBackoffCapRule && why?.startsWith('--backoff-max-ms') === true ? real.workerFlagConflict({ ...f, backoffMaxMs: Math.max(f.backoffMaxMs, f.backoffInitialMs) }, env) : why;
+    // Broken: the coordinator's heartbeatTimeoutMaxMs refusal is not checked as the command parses;
+    // broken: the worker's backoff.maxMs >= backoff.initialMs refusal is not.
+    resolverConflict: (resolve: () => unknown, table: Readonly<Record<string, ConfigFlags.FieldFlag>>, given: (key: string) => boolean) => {
+      const blind = plant.noCeilingRule ? blindTo('heartbeatTimeoutMaxMs', resolve) : plant.noBackoffCapRule ? blindTo('backoff.maxMs', resolve) : resolve;
+      return real.resolverConflict(blind, table, given);
     },
   };
 });
