@@ -11,7 +11,8 @@ const FOREIGN_HOSTS: ReadonlySet<string> = new Set(['adversary']);
 
 /** Records the nonce of a welcome or register a system host sent, as a `net` note {nonce, host, field}. */
 export function recordNonce(recorder: HistoryRecorder, host: string, frame: string): void {
-  if (FOREIGN_HOSTS.has(host) || !(frame.includes('"nonce":') || frame.includes('"clientNonce":'))) return;
+  // Every frame sent passes here: one scan rules out both keys ("nonce": and "clientNonce":) for nearly all of them.
+  if (FOREIGN_HOSTS.has(host) || !frame.includes('once":') || !(frame.includes('"nonce":') || frame.includes('"clientNonce":'))) return;
   let msg: unknown;
   try {
     msg = JSON.parse(frame);
