@@ -1,7 +1,7 @@
 /**
  * The handshake fast path (fast-decode-handshake.ts) against zod, the
  * schema's single source: on random valid welcome, registered, sync_result,
- * register and sync frames and on mutated ones (a field dropped or replaced
+ * register, sync and error frames and on mutated ones (a field dropped or replaced
  * by a value near a boundary or of the wrong type, an extra key, nested
  * objects and array items broken the same way, `__proto__` members), the
  * fast path may only accept what zod accepts, must return exactly zod's value
@@ -61,6 +61,7 @@ const register = fc.record(
   { requiredKeys: ['v', 'type', 'protocolVersion', 'workerId', 'capabilities', 'clientNonce'] },
 );
 const held = fc.record({ executionId: id, attempt: posInt, leaseToken: id, state: fc.constantFrom('running', 'finished') });
+const error = fc.record({ ...envelopeKeys, type: fc.constant('error'), code: fc.string({ maxLength: 20 }), message: fc.string({ maxLength: 50 }), path: fc.string({ maxLength: 20 }) }, { requiredKeys: ['v', 'type', 'code', 'message'] });
 const sync = fc.record({ ...envelopeKeys, seq: posInt, type: fc.constant('sync'), tasks: fc.array(held, { maxLength: 3 }) }, { requiredKeys: ['v', 'type', 'tasks'] });
 
 /** Raw JSON text spliced in for a field: what JSON.stringify cannot produce (overflow, `__proto__`). */
@@ -83,7 +84,7 @@ const FIELDS = [
   ...['v', 'ack', 'sig', 'crc', 'seq', 'type', 'extra', '__proto__'],
   ...['serverVersion', 'protocolVersions', 'nonce', 'authRequired', 'signMessages', 'heartbeatMs', 'heartbeatTimeoutMs', 'maxFrameBytes', 'compression', 'earlySync'],
   ...['workerId', 'sessionId', 'resumed', 'lastSeq', 'leaseMs', 'proof', 'confirm', 'revoke'],
-  ...['protocolVersion', 'capabilities', 'clientNonce', 'auth', 'resume', 'tasks'],
+  ...['protocolVersion', 'capabilities', 'clientNonce', 'auth', 'resume', 'tasks', 'code', 'message', 'path'],
 ];
 const nearMiss = fc.constantFrom('Welcome', 'sync ', 'register\u0000', 'ping', 1, 3);
 const mutation = fc.array(fc.tuple(fc.constantFrom(...FIELDS), fc.option(fc.oneof(odd, nearMiss), { nil: undefined })), { maxLength: 3 });
@@ -109,6 +110,7 @@ const FULL_FRAMES: Record<string, unknown>[] = [
   { v: 2, seq: 1, type: 'sync_result', confirm: ['e'], revoke: [{ executionId: 'e', reason: '' }] },
   { v: 2, type: 'register', protocolVersion: 2, workerId: 'w', capabilities: { kinds: ['k'], concurrency: 1 }, clientNonce: 'c'.repeat(32), auth: { mac: hex64 }, resume: { sessionId: 's', lastSeq: 0 } },
   { v: 2, seq: 1, type: 'sync', tasks: [{ executionId: 'e', attempt: 1, leaseToken: 'l', state: 'finished' }] },
+  { v: 2, ack: 3, type: 'error', code: 'overloaded', message: 'm', path: 'p' },
 ];
 
 /** Every member path of a frame, into nested objects and the first item of arrays, plus an unknown key at each level. */
@@ -135,7 +137,7 @@ describe('handshake fast path', () => {
   it('accepts only what zod accepts and returns exactly what zod returns (random and mutated frames)', () => {
     let fastTaken = 0;
     fc.assert(
-      fc.property(fc.oneof(welcome, registered, syncResult, register, sync), mutation, (base, changes) => {
+      fc.property(fc.oneof(welcome, registered, syncResult, register, sync, error), mutation, (base, changes) => {
         const frame = mutatedText(base, changes);
         const msg = JSON.parse(frame) as Record<string, unknown>;
         const z = TO_WORKER.has(msg.type) ? ToWorker.safeParse(msg) : ToCoordinator.safeParse(msg);

@@ -1,9 +1,10 @@
 /**
  * Hand-written validation of the handshake frames: `welcome`, `registered`
  * and `sync_result` (to the worker), `register` and `sync` (to the
- * coordinator). One of each per connection, so they are most of what a herd
- * of reconnecting workers decodes besides heartbeats (issue 14: zod on them
- * was 2-4% of a thundering-herd simulation). Same contract as fast-decode.ts:
+ * coordinator), and `error` (both ways; admission control refuses a herd's
+ * surplus connects with one). One of each per connection, so they are most of
+ * what a herd of reconnecting workers decodes besides heartbeats (issue 14:
+ * zod on them was 2-4% of a thundering-herd simulation). Same contract as fast-decode.ts:
  * zod (messages.ts) stays the single source of the schema; this checks
  * exactly what the schemas require and shapes the value as zod returns it
  * (known keys only, in schema order, nested objects and arrays copied);
@@ -125,8 +126,17 @@ function sync(obj: Obj): AnyMessage | undefined {
   return out as AnyMessage;
 }
 
+function error(obj: Obj): AnyMessage | undefined {
+  const out = baseEnvelope(obj);
+  const { code, message, path } = obj;
+  if (out === undefined || typeof code !== 'string' || typeof message !== 'string' || (path !== undefined && typeof path !== 'string')) return undefined;
+  Object.assign(out, { type: 'error', code, message });
+  if (path !== undefined) out.path = path;
+  return out as AnyMessage;
+}
+
 /**
- * `welcome`, `registered`, `sync_result`, `register` or `sync` validated by
+ * `welcome`, `registered`, `sync_result`, `register`, `sync` or `error` validated by
  * hand; undefined = let zod decide (other types, or anything doubtful). The
  * caller checked that the type belongs to the receiving side.
  */
@@ -143,6 +153,8 @@ export function handshakeFastPath(obj: Obj): AnyMessage | undefined {
       return register(obj);
     case 'sync':
       return sync(obj);
+    case 'error':
+      return error(obj);
     default:
       return undefined;
   }
