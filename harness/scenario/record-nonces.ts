@@ -16,7 +16,8 @@ const FOREIGN_HOSTS: ReadonlySet<string> = new Set(['adversary']);
 /** Records what a handshake frame a system host sent says (see the file header). */
 export function recordHandshake(recorder: HistoryRecorder, host: string, frame: string, to: string): void {
   if (FOREIGN_HOSTS.has(host)) return;
-  const handshake = frame.includes('"nonce":') || frame.includes('"clientNonce":');
+  // Every frame sent passes here: one short scan ("once":) rules out both nonce keys for nearly all of them.
+  const handshake = frame.includes('once":') && (frame.includes('"nonce":') || frame.includes('"clientNonce":'));
   if (!handshake && !frame.includes('"type":"sync"')) return;
   let msg: unknown;
   try {

@@ -72,6 +72,23 @@ function tlsOf(d: Dial): ConnectTls | undefined {
   return { client: d.client.name, incarnation: d.incarnation, url: d.url, caGiven, caKept: o.ca === d.opts.ca, rejectUnauthorized: o.rejectUnauthorized ?? null, identityCheckReplaced: o.checkServerIdentity !== undefined, serverName: serverNameOf(d.url, o) };
 }
 
+/**
+ * A connect failure of the simulated network, built without a stack trace:
+ * a herd that loses the network retries thousands of times per run (issue 14:
+ * one ECONNREFUSED per attempt, ~10 µs each to capture the stack through the
+ * async chain), and the stack would name only the simulator's own frames.
+ * Code and message are what the production transport's error says.
+ */
+function netError(code: 'unavailable' | 'timeout', message: string): SquallError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new SquallError(code, message);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 class Handshake {
   /** The production connect bookkeeping (system/transport/connect-attempt.ts): settles once, ends a failed attempt. */
   private readonly attempt: ConnectAttempt;
@@ -98,7 +115,7 @@ class Handshake {
       detach: () => {},
       end: () => (this.abandoned = true),
     };
-    const errors = { timeout: () => new SquallError('timeout', `connect ${d.url}: no handshake within ${d.opts.handshakeTimeoutMs} ms`), aborted: () => d.opts.signal?.reason };
+    const errors = { timeout: () => netError('timeout', `connect ${d.url}: no handshake within ${d.opts.handshakeTimeoutMs} ms`), aborted: () => d.opts.signal?.reason };
     this.attempt = attemptSeam.watch(d.opts, carrier, errors, (failure) => (failure === undefined ? d.resolve((this.conn as VirtualConnection).client) : d.reject(failure.err)));
   }
 
@@ -112,7 +129,7 @@ class Handshake {
     }
     const server = this.net.existingHost(this.serverName);
     if (server === undefined) {
-      this.fail(new SquallError('unavailable', `connect ${this.d.url}: unknown host ${this.serverName} (ENOTFOUND)`), 0);
+      this.fail(netError('unavailable', `connect ${this.d.url}: unknown host ${this.serverName} (ENOTFOUND)`), 0);
       return;
     }
     this.server = server;
@@ -128,7 +145,7 @@ class Handshake {
   }
 
   private refused(): Error {
-    return new SquallError('unavailable', `connect ${this.d.url}: connection refused (ECONNREFUSED)`);
+    return netError('unavailable', `connect ${this.d.url}: connection refused (ECONNREFUSED)`);
   }
 
   /** The SYN tries to cross the client→server link. */
@@ -140,7 +157,7 @@ class Handshake {
     if (up.state === LinkState.Partition) return; // SYN lost: the client times out
     const hole = up.blackhole() ?? down.blackhole();
     if (hole !== null) {
-      if (hole.type === 'timeout' && hole.timeout > 0) this.fail(new SquallError('unavailable', `connect ${this.d.url}: closed before open (1006)`), hole.timeout);
+      if (hole.type === 'timeout' && hole.timeout > 0) this.fail(netError('unavailable', `connect ${this.d.url}: closed before open (1006)`), hole.timeout);
       return;
     }
     this.net.time.setTimeout(() => this.arrive(), up.handshakeDelay());
@@ -155,7 +172,7 @@ class Handshake {
       return;
     }
     if ('status' in target) {
-      const err = new SquallError('unavailable', `connect to ${this.d.url} failed: server answered HTTP ${target.status} instead of upgrading`);
+      const err = netError('unavailable', `connect to ${this.d.url} failed: server answered HTTP ${target.status} instead of upgrading`);
       if (this.down.state === LinkState.Healthy) this.fail(err, this.down.handshakeDelay());
       return;
     }
@@ -192,7 +209,7 @@ class Handshake {
       if (this.abandoned) conn.client.vanish();
       else this.attempt.opened();
     };
-    conn.failOpen = () => client.deliver(incarnation, () => this.attempt.failed(new SquallError('unavailable', `connect ${url}: reset during handshake (1006)`)));
+    conn.failOpen = () => client.deliver(incarnation, () => this.attempt.failed(netError('unavailable', `connect ${url}: reset during handshake (1006)`)));
     client.adopt(conn.client);
     server.adopt(conn.server);
     listener.accepted.add(conn.server);

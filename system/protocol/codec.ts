@@ -9,6 +9,7 @@ import { hmacHex, safeEqualHex } from '../core/crypto.js';
 import { CloseCode } from './close-codes.js';
 import { baseEnvelope, isNonNegativeInt, taskFastPath } from './fast-decode.js';
 import { flowFastPath } from './fast-decode-flow.js';
+import { handshakeFastPath } from './fast-decode-handshake.js';
 import { safeParseKeeping } from '../core/own-keys.js';
 import {
   PROTOCOL_VERSION,
@@ -107,7 +108,7 @@ function decodeWith<T>(
       ? fail('bad_signature', CloseCode.BadSignature, `message signature missing on "${type}": "sig" must be its last member`, 'sig')
       : fail('malformed', CloseCode.Malformed, `"${type}" frame has no integrity check: "crc" must be its last member`, 'crc');
   }
-  const fast = heartbeatFastPath(obj) ?? taskFastPath(obj, frame) ?? flowFastPath(obj);
+  const fast = heartbeatFastPath(obj) ?? taskFastPath(obj, frame) ?? flowFastPath(obj) ?? handshakeFastPath(obj);
   if (fast !== undefined) return { ok: true, msg: fast as T };
   // Params, results and checkpoint state are the client's data: kept as sent, `__proto__` members included (own-keys.ts).
   const checked = safeParseKeeping(schema, obj);

@@ -1,6 +1,6 @@
 /**
  * Test helper for the hand-written fast paths (fast-decode.ts,
- * fast-decode-flow.ts): both must agree with zod, the single schema source.
+ * fast-decode-flow.ts, fast-decode-handshake.ts): both must agree with zod, the single schema source.
  */
 import { expect } from 'vitest';
 

@@ -13,14 +13,17 @@
  *   35: `--retain-sweep 30d` fires a thousand times a second
  *   (promises-interval-pace.ts);
  * - #29: the register schema caps concurrency at 1000 while `squall worker
- *   --concurrency` accepts 10000 (messages.ts mocked) -> promises 1, 8, 9:
- *   every register of an honest worker refused as malformed, the worker
- *   never registers.
+ *   --concurrency` accepts 10000 (messages.ts mocked; the hand-written
+ *   register check of fast-decode-handshake.ts, which mirrors the schema,
+ *   leaves register frames to it while planted) -> promises 1, 8, 9: every
+ *   register of an honest worker refused as malformed, the worker never
+ *   registers.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type * as LongTimer from '../../system/core/long-timer.js';
 import type * as Messages from '../../system/protocol/messages.js';
+import type * as FastHandshake from '../../system/protocol/fast-decode-handshake.js';
 import type * as Rtt from '../../system/core/rtt.js';
 import { simVerdict } from './broken/verdict.js';
 
@@ -52,6 +55,13 @@ vi.mock('../../system/protocol/messages.js', async (importOriginal) => {
   });
   const members = real.ToCoordinator.options.filter((o) => o !== real.Register);
   return { ...real, ToCoordinator: z.union([capped, ...members]) };
+});
+
+// The fast path mirrors the real schema: with the cap planted in zod's Register, register frames are left to zod.
+vi.mock('../../system/protocol/fast-decode-handshake.js', async (importOriginal) => {
+  const real = await importOriginal<typeof FastHandshake>();
+  const handshakeFastPath: typeof real.handshakeFastPath = (obj) => (plant.registerCap1000 && obj.type === 'register' ? undefined : real.handshakeFastPath(obj));
+  return { ...real, handshakeFastPath };
 });
 
 afterEach(() => Object.assign(plant, { alwaysAdapt: false, uncappedInterval: false, registerCap1000: false }));
