@@ -63,6 +63,8 @@ export function registerLiveCommands(program: Command, deps: { runSim?: RunSim }
 /** `squall run <file>`: a simulation (through deps.runSim) or a live run, with its exit code. */
 async function runAction(file: string, flags: RunFlags, deps: { runSim?: RunSim }): Promise<void> {
   if (flags.mode !== 'sim' && flags.mode !== 'live') throw new InvalidArgumentError(`--mode must be sim or live, got "${flags.mode}"`);
+  const inert = inertUiFlag(flags);
+  if (inert !== undefined) throw new InvalidArgumentError(inert);
   const scenario = await loadScenario(file);
   if (flags.mode === 'sim') {
     if (deps.runSim === undefined) throw new Error('simulation mode is not wired into this CLI; use --mode live');
@@ -87,6 +89,14 @@ async function runAction(file: string, flags: RunFlags, deps: { runSim?: RunSim 
   // 2: the proxy could not be reached (environment); 1: the run failed, refused faults included
   if (json.error?.code === 'unavailable') process.exitCode = 2;
   else if (!json.passed) process.exitCode = 1;
+}
+
+/** Why a --ui flag of `squall run` would have no effect, or undefined: the page watches a live run. */
+function inertUiFlag(flags: RunFlags): string | undefined {
+  if (flags.ui === true) return flags.mode === 'live' ? undefined : '--ui has no effect with --mode sim (the page watches a live run)';
+  if (flags.uiPort !== undefined) return '--ui-port has no effect without --ui';
+  if (flags.uiKeep === true) return '--ui-keep has no effect without --ui';
+  return undefined;
 }
 
 /** `squall proxy`: the fault proxy standalone. */

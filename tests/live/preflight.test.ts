@@ -113,4 +113,13 @@ describe('squall run (CLI)', () => {
     expect(some.code).toBe(0);
     expect(readdirSync(dir).length).toBe(1);
   });
+
+  it('a bad --mode and --ui flags that would have no effect are refused with a message, exit 2 (thrown by the action)', async () => {
+    const bad = await squall(['run', 'scenarios/lone-worker.yaml', '--mode', 'bogus']);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('squall: --mode must be sim or live, got "bogus"')]);
+    const port = await squall(['run', 'scenarios/lone-worker.yaml', '--ui-port', '5000']);
+    expect([port.code, port.stderr]).toEqual([2, expect.stringContaining('squall: --ui-port has no effect without --ui')]);
+    const sim = await squall(['run', 'scenarios/lone-worker.yaml', '--ui']);
+    expect([sim.code, sim.stderr]).toEqual([2, expect.stringContaining('--ui has no effect with --mode sim')]);
+  });
 });
