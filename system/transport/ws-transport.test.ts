@@ -191,7 +191,7 @@ describe('wsTransport', () => {
 
   it('what onConnection sends at once (the welcome) leaves in the same write as the 101 answer', async () => {
     const { l } = await listen({ perMessageDeflate: false, onConnection: (c) => void c.send('{"type":"welcome"}') });
-    const writes = vi.spyOn(Socket.prototype, '_writeGeneric' as never);
+    const writes = vi.spyOn(Socket.prototype as unknown as { _writeGeneric(...args: unknown[]): unknown }, '_writeGeneric');
     const port = Number(new URL(l.url).port);
     const sock = new Socket();
     const first = new Promise<string>((resolve) => sock.once('data', (d: Buffer) => resolve(d.toString('latin1'))));
