@@ -21,4 +21,10 @@ describe('systemClock.setTimeout', () => {
     await nextImmediate();
     expect(ran).toBe(false);
   });
+
+  it('rounds a fractional delay up to whole milliseconds (never early; no timer list or boxed number of its own in Node)', () => {
+    const h = systemClock.setTimeout(() => undefined, 3.2);
+    expect((h as unknown as { t: { _idleTimeout: number } }).t._idleTimeout).toBe(4);
+    h.cancel();
+  });
 });

@@ -49,7 +49,9 @@ export const systemClock: Clock = {
   monotonic: () => performance.now(),
   setTimeout(fn, ms) {
     if (ms <= 0) return new NodeImmediate(setImmediate(fn));
-    if (Number.isFinite(ms) && ms <= MAX_TIMER_MS) return nodeTimeout(fn, Math.max(0, ms));
+    // Whole milliseconds, rounded up (Node's timer resolution; never early): a fractional delay would
+    // be a timer list of its own in Node and a boxed number in every Timeout for the timer's life.
+    if (Number.isFinite(ms) && ms <= MAX_TIMER_MS) return nodeTimeout(fn, Math.ceil(ms));
     // Chained past Node's 2^31-1 ms limit (long-timer.ts): a 30-day wait is 30 days, not 1 ms.
     return chainTimeout(nodeTimeout, fn, ms);
   },

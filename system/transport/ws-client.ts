@@ -10,7 +10,7 @@ import { type ClientOptions, WebSocket } from 'ws';
 import type { ConnectOptions, Connection } from '../core/transport.js';
 import { ErrorCode, SquallError } from '../core/errors.js';
 import { type AttemptCarrier, watchConnect } from './connect-attempt.js';
-import { type Corkable, WsConnection, newConnectionId } from './ws-connection.js';
+import { type Corkable, ignoreError, WsConnection, newConnectionId } from './ws-connection.js';
 
 /** Connects to a ws:// or wss:// URL (certificate verified against the system roots, or opts.ca). */
 export function connectWs(url: string, opts: ConnectOptions): Promise<Connection> {
@@ -27,9 +27,10 @@ export function connectWs(url: string, opts: ConnectOptions): Promise<Connection
       reject(new SquallError(ErrorCode.InvalidArgument, `cannot connect to ${JSON.stringify(url)}: ${(err as Error).message}`, { cause: err }));
       return;
     }
-    // Created before 'open' so no frame that arrives right after the handshake is missed.
-    const conn = new WsConnection(ws, newConnectionId('w'), url, socket);
-    watchHandshake(ws, url, opts, (err) => (err === undefined ? resolve(conn) : reject(err)));
+    // The connection is made inside 'open' (ws emits it before it reads any frame behind the upgrade
+    // response, so none is missed), once the handshake's listeners are gone: the WebSocket's listener
+    // table then holds the connection's three, not room for the seven it would have seen.
+    watchHandshake(ws, url, opts, (err) => (err === undefined ? resolve(new WsConnection(ws, newConnectionId('w'), url, socket)) : reject(err)));
   });
 }
 
@@ -111,7 +112,8 @@ function watchHandshake(ws: WebSocket, url: string, opts: ConnectOptions, done: 
       return () => clearTimeout(timer);
     },
     detach: () => ws.off('open', onOpen).off('unexpected-response', onResponse).off('error', onError).off('close', onClose),
-    end: () => ws.terminate(),
+    // Ended after detach: ws reports the abort as an 'error' (next tick), which must find a listener.
+    end: () => ws.on('error', ignoreError).terminate(),
   };
   const errors = {
     timeout: () => new SquallError(ErrorCode.Timeout, `connect to ${url} timed out after ${opts.handshakeTimeoutMs} ms`),

@@ -19,8 +19,11 @@ const UNSUPPORTED_DATA = 1003;
 // eslint-disable-next-line no-restricted-syntax
 let nextConnectionNumber = 0;
 
+/** The connection over each WebSocket (weak: a socket and its connection go together). */
+const connectionOf = new WeakMap<WebSocket, WsConnection>();
+
 /** Swallows ws 'error' events (each is followed by 'close'): one function for every connection, not a closure each. */
-const ignoreError = (): void => {};
+export const ignoreError = (): void => {};
 
 /** A process-unique connection id for logs and traces. */
 export function newConnectionId(prefix: string): string {
@@ -52,11 +55,24 @@ export class WsConnection implements Connection {
     this.id = id;
     this.remoteAddress = remoteAddress;
     this.inbound = new EarlyFrames(id);
-    ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
-    ws.on('close', (code, reason) => this.onWsClose(code, reason.toString('utf8')));
+    connectionOf.set(ws, this);
+    ws.on('message', WsConnection.onWsMessage);
+    ws.on('close', WsConnection.onWsClose);
     // Errors (protocol violations, resets, 1009 on maxPayload) are followed by 'close'.
     ws.on('error', ignoreError);
   }
+
+  /**
+   * ws calls its listeners with the WebSocket as `this`: two functions shared by every connection,
+   * finding theirs in connectionOf, instead of two closures and their context per connection.
+   */
+  private static readonly onWsMessage = function (this: WebSocket, data: unknown, isBinary: boolean): void {
+    connectionOf.get(this)?.onFrame(data, isBinary);
+  };
+
+  private static readonly onWsClose = function (this: WebSocket, code: number, reason: Buffer): void {
+    connectionOf.get(this)?.inbound.close(code, reason.toString('utf8'));
+  };
 
   /** The client's socket, known once the server answered the upgrade (before open). */
   useSocket(socket: Corkable): void {
@@ -114,9 +130,6 @@ export class WsConnection implements Connection {
     this.inbound.frame(toText(data));
   }
 
-  private onWsClose(code: number, reason: string): void {
-    this.inbound.close(code, reason);
-  }
 }
 
 function toText(data: unknown): string {

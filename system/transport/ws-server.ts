@@ -166,6 +166,10 @@ function upgradeHandler(wss: WebSocketServer, wsPath: string, onConnection: List
     // Joined, not concatenated: one flat string kept for the connection's life, not a rope of three.
     const remoteAddress = [req.socket.remoteAddress ?? '?', req.socket.remotePort ?? '?'].join(':');
     const url = req.url ?? wsPath;
+    // The 101 answer and what onConnection sends at once (the welcome) leave in one write, not two:
+    // ws writes the 101 and calls back synchronously; the socket is uncorked before any I/O callback.
+    socket.cork();
+    process.nextTick(() => socket.uncork());
     wss.handleUpgrade(req, socket, head, (ws) => adopt(ws, socket, remoteAddress, url));
   };
 }

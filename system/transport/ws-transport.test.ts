@@ -189,6 +189,28 @@ describe('wsTransport', () => {
     expect([s.frames, c.frames]).toEqual([['a', 'b', 'c'], ['x', 'y']]);
   });
 
+  it('what onConnection sends at once (the welcome) leaves in the same write as the 101 answer', async () => {
+    const { l } = await listen({ perMessageDeflate: false, onConnection: (c) => void c.send('{"type":"welcome"}') });
+    const writes = vi.spyOn(Socket.prototype as unknown as { _writeGeneric(...args: unknown[]): unknown }, '_writeGeneric');
+    const port = Number(new URL(l.url).port);
+    const sock = new Socket();
+    const first = new Promise<string>((resolve) => sock.once('data', (d: Buffer) => resolve(d.toString('latin1'))));
+    try {
+      sock.connect(port, '127.0.0.1', () => {
+        sock.write(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      });
+      const data = await first;
+      expect(data.startsWith('HTTP/1.1 101')).toBe(true);
+      expect(data.endsWith('{"type":"welcome"}')).toBe(true);
+      // The server's writes on its socket after the upgrade request: one (a writev), not the 101 and then the frame.
+      const serverWrites = writes.mock.contexts.filter((x) => x !== sock);
+      expect(serverWrites.length).toBe(1);
+    } finally {
+      writes.mockRestore();
+      sock.destroy();
+    }
+  });
+
   it('close() on the listener closes open connections with 1001', async () => {
     const { l, conns } = await listen();
     const client = await transport.connect(`${l.url}/ws`, { handshakeTimeoutMs: 2000, maxPayloadBytes: 1024, perMessageDeflate: false });

@@ -41,7 +41,7 @@ export class Heartbeat {
   /** Silence budget in force, ms. */
   timeoutMs: number;
   /** The timer's callback, made once (re-arming makes no closure). */
-  private readonly onTimer = (): void => this.fire();
+  private readonly onTimer = this.fire.bind(this);
 
   constructor(
     private readonly clock: Clock,

@@ -16,7 +16,7 @@ import type { Connection, ConnectionHandler } from '../core/transport.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import type { Random } from '../core/random.js';
 import { messageKey } from '../protocol/message-key.js';
-import { type HeldTask, type Welcome } from '../protocol/messages.js';
+import { type HeldTask } from '../protocol/messages.js';
 import { handshakeDeadline } from './backoff.js';
 import { Channel, type ChannelTracer } from './channel.js';
 import { type ResolvedWorkerConfig, type WorkerConfig, workerConfigWithDefaults } from './config.js';
@@ -26,7 +26,7 @@ import { StateMachine } from './state.js';
 import { TaskRunner } from './task-runner.js';
 import { WorkerRunnerDeps } from './worker-runner.js';
 import { reconnectDelay } from './reconnect-delay.js';
-import { authFailureHint, fatalReason, parseRetryAfter, type WorkerDeps } from './worker-types.js';
+import { authFailureHint, fatalReason, type Handshake, parseRetryAfter, type WorkerDeps } from './worker-types.js';
 
 /** Worker state and connection lifecycle; extended by WorkerSession and Worker. */
 export abstract class WorkerLink {
@@ -39,24 +39,17 @@ export abstract class WorkerLink {
   protected readonly marks: Marks;
   protected readonly buggify: Buggify;
   protected gen = 0;
-  protected connectAbort: AbortController | undefined;
+  /** The current connection attempt's handshake (made by connect(), dropped at registration or teardown). */
+  protected hs: Handshake | undefined;
   protected heartbeat: Heartbeat | undefined;
-  protected handshakeTimer: TimerHandle | undefined;
   protected backoffTimer: TimerHandle | undefined;
   protected drainTimer: TimerHandle | undefined;
-  protected welcome: Welcome | undefined;
-  /** This connection's own challenge, sent in register; the coordinator's proof must cover it. */
-  protected clientNonce = '';
   /** Own stream for nonces, so drawing them shifts no other component's draws (simulation replays). */
   protected readonly nonceRandom: Random;
   /** Session signing key once welcome asked for signatures: verifies inbound, signs outbound. */
   protected verifyKey: string | undefined;
   protected sessionId: string | undefined;
   protected lastError: string | undefined;
-  /** When register went out (monotonic): register → registered is this connection's first RTT sample. */
-  protected registerSentMono = 0;
-  /** The held-task report went out right behind register (early sync): no sync after registered. */
-  protected earlySynced = false;
   /** The last held-task report sent (the one a sync_result answers) and when it was built (clock.now()). */
   protected heldReport: { at: number; tasks: HeldTask[] } | undefined;
   /** Retry-after hint of the coordinator's last refusal (close 4503), ms; honoured by the next backoff. */
@@ -142,17 +135,14 @@ export abstract class WorkerLink {
   protected connect(): void {
     this.sm.transition('connecting');
     const gen = ++this.gen;
-    this.welcome = undefined;
-    this.clientNonce = '';
     this.verifyKey = undefined;
     this.lastError = undefined;
-    this.earlySynced = false;
     const deadlineMs = handshakeDeadline(this.config.handshakeTimeoutMs, this.config.handshakeTimeoutMaxMs, this.handshakeTimeouts);
     this.emit({ type: 'connecting', ...this.base(), attempt: Math.max(1, this.attempt), handshakeTimeoutMs: deadlineMs });
     const ac = new AbortController();
-    this.connectAbort = ac;
+    const hs: Handshake = (this.hs = { abort: ac, timer: undefined, welcome: undefined, clientNonce: '', registerSentMono: 0, earlySynced: false });
     // One deadline for connect + welcome + registered, whatever the transport does.
-    this.handshakeTimer = this.deps.clock.setTimeout(() => {
+    hs.timer = this.deps.clock.setTimeout(() => {
       this.log.warn({ state: this.sm.state }, `not registered within ${deadlineMs} ms; reconnecting`);
       this.handshakeTimeouts += 1;
       this.lost(gen, CloseCode.RegisterTimeout, 'handshake timed out', true);
@@ -163,7 +153,7 @@ export abstract class WorkerLink {
       .then(
         (conn) => this.onOpen(gen, conn),
         (err: unknown) => {
-          if (this.connectAbort === ac) this.connectAbort = undefined; // settled: no abort at teardown (each builds a DOMException with a stack)
+          if (hs.abort === ac) hs.abort = undefined; // settled: no abort at teardown (each builds a DOMException with a stack)
           if (gen === this.gen && err instanceof SquallError && err.code === ErrorCode.Timeout) this.handshakeTimeouts += 1;
           this.lost(gen, 1006, `connect failed: ${err instanceof Error ? err.message : String(err)}`);
         },
@@ -177,7 +167,7 @@ export abstract class WorkerLink {
       return;
     }
     this.channel.bind(conn);
-    this.connectAbort = undefined;
+    if (this.hs !== undefined) this.hs.abort = undefined;
     this.sm.transition('handshaking');
     conn.attach(this.connectionHooks(gen, conn));
   }
@@ -222,12 +212,11 @@ export abstract class WorkerLink {
 
   /** Stops everything tied to the current connection and returns it (for a close or terminate). */
   protected teardownConnection(): Connection | undefined {
-    this.connectAbort?.abort();
-    this.connectAbort = undefined;
+    this.hs?.abort?.abort();
+    this.hs?.timer?.cancel();
+    this.hs = undefined;
     this.heartbeat?.stop();
     this.heartbeat = undefined;
-    this.handshakeTimer?.cancel();
-    this.handshakeTimer = undefined;
     return this.channel.unbind();
   }
 

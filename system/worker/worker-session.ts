@@ -78,22 +78,24 @@ export abstract class WorkerSession extends WorkerLink {
       // A coordinator that knows the secret always requires it: this one cannot prove itself.
       return this.refuseCoordinator(gen, 'the coordinator does not require authentication, so it cannot prove it knows the secret this worker was given');
     }
-    this.welcome = msg;
-    this.clientNonce = Buffer.from(this.nonceRandom.bytes(16)).toString('hex');
+    const hs = this.hs;
+    assert(hs, 'a welcome is handled only while handshaking (a connection attempt is under way)');
+    hs.welcome = msg;
+    hs.clientNonce = Buffer.from(this.nonceRandom.bytes(16)).toString('hex');
     const kinds = this.runner.advertisedKinds().slice(0, 100);
     const resume = this.sessionId === undefined ? undefined : { sessionId: this.sessionId, lastSeq: this.channel.inSeq };
-    const reg = registerMessage({ secret, welcome: msg, workerId: id, clientNonce: this.clientNonce, kinds, concurrency: this.config.concurrency, resume });
+    const reg = registerMessage({ secret, welcome: msg, workerId: id, clientNonce: hs.clientNonce, kinds, concurrency: this.config.concurrency, resume });
     if (reg.signKey !== undefined) {
       this.verifyKey = reg.signKey;
       this.channel.setSignKey(reg.signKey);
     }
-    this.registerSentMono = this.deps.clock.monotonic();
+    hs.registerSentMono = this.deps.clock.monotonic();
     this.channel.sendNow(reg.msg);
     // Early sync: with nothing to re-send (which must precede the report), the held-task report goes
     // right behind register and the coordinator answers both at once: no extra round trip.
     // It tells nothing the worker acts on; sync_result is obeyed only after the proof in `registered`.
     if (msg.earlySync === true && this.outbox.unackedCount === 0) {
-      this.earlySynced = true;
+      hs.earlySynced = true;
       this.channel.sendNow({ type: 'sync', tasks: this.reportHeld() });
     }
   }
@@ -114,12 +116,14 @@ export abstract class WorkerSession extends WorkerLink {
 
   protected onRegistered(gen: number, msg: Extract<ToWorker, { type: 'registered' }>): void {
     const { clock } = this.deps;
-    const refused = this.welcome === undefined ? 'no welcome' : checkCoordinatorProof(this.config.secret, this.welcome, this.clientNonce, msg);
+    const hs = this.hs;
+    const welcome = hs?.welcome;
+    if (hs === undefined || welcome === undefined) return this.refuseCoordinator(gen, 'no welcome');
+    const refused = checkCoordinatorProof(this.config.secret, welcome, hs.clientNonce, msg);
     if (refused !== undefined) return this.refuseCoordinator(gen, refused);
     // Proven: what we send must also fit the frame limit its welcome announced (the proof covers the welcome).
-    if (this.welcome !== undefined) this.runner.maxFrameBytes = Math.min(this.config.maxFrameBytes, this.welcome.maxFrameBytes);
-    this.handshakeTimer?.cancel();
-    this.handshakeTimer = undefined;
+    this.runner.maxFrameBytes = Math.min(this.config.maxFrameBytes, welcome.maxFrameBytes);
+    hs.timer?.cancel();
     const resend = this.toResend(msg);
     if (resend.length > 0) this.marks.hit(msg.resumed ? 'worker.resume-resend' : 'worker.session-renumbered');
     this.sessionId = msg.sessionId;
@@ -142,14 +146,13 @@ export abstract class WorkerSession extends WorkerLink {
       this.traceMsg('msg_sent', 'to_coordinator', s.msg, s.seq, true, msg.resumed ? msg.lastSeq : undefined);
       this.channel.sendNow(s.msg, s.seq);
     }
-    if (this.earlySynced) this.marks.hit('worker.early-sync');
+    if (hs.earlySynced) this.marks.hit('worker.early-sync');
     else this.outbox.enqueue({ type: 'sync', tasks: this.reportHeld() });
     this.sm.transition('syncing');
-    this.startHeartbeat(msg.leaseMs);
-    this.heartbeat?.measured(clock.monotonic() - this.registerSentMono);
-    // Both MACs are checked and the heartbeat has its parameters: nothing per connection needs these any more.
-    this.welcome = undefined;
-    this.clientNonce = '';
+    this.startHeartbeat(msg.leaseMs, welcome);
+    this.heartbeat?.measured(clock.monotonic() - hs.registerSentMono);
+    // Both MACs are checked and the heartbeat has its parameters: nothing of the handshake is needed any more.
+    this.hs = undefined;
   }
 
   /** What goes out again in this session: the unacknowledged tail of a resumed one, or the whole outbox renumbered. */
@@ -193,11 +196,10 @@ export abstract class WorkerSession extends WorkerLink {
     this.emit({ type: 'heartbeat_ceiling_raised', ...this.base(), side: 'worker', connectionId, configuredMaxMs, floorMs, ceilingMs });
   }
 
-  private startHeartbeat(leaseMs: number): void {
-    const w = this.welcome;
+  private startHeartbeat(leaseMs: number, w: Welcome): void {
     const { heartbeatMs, adaptiveHeartbeat: adaptive, heartbeatTimeoutMaxMs, rttFactor: factor } = this.config;
-    const intervalMs = Math.min(heartbeatMs, w?.heartbeatMs ?? Infinity);
-    const minMs = this.config.heartbeatTimeoutMs ?? w?.heartbeatTimeoutMs ?? intervalMs * 3;
+    const intervalMs = Math.min(heartbeatMs, w.heartbeatMs);
+    const minMs = this.config.heartbeatTimeoutMs ?? w.heartbeatTimeoutMs;
     assert(this.link, 'a registered connection has its hooks (made at open)');
     // Below the lease, like the coordinator's: past it the held leases are gone anyway.
     const maxMs = Math.max(minMs, Math.min(heartbeatTimeoutMaxMs, leaseMs - intervalMs));

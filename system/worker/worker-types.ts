@@ -3,7 +3,7 @@
  * the fatal stops, kept apart so worker.ts stays about behaviour.
  */
 import type { Buggify } from '../core/buggify.js';
-import type { Clock } from '../core/clock.js';
+import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Cpu } from '../core/cpu.js';
 import type { EventSink } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
@@ -11,7 +11,7 @@ import type { Marks } from '../core/marks.js';
 import type { Random } from '../core/random.js';
 import type { Transport } from '../core/transport.js';
 import { CloseCode, FATAL_CLOSE_CODES } from '../protocol/close-codes.js';
-import { PROTOCOL_VERSION } from '../protocol/messages.js';
+import { PROTOCOL_VERSION, type Welcome } from '../protocol/messages.js';
 import type { RawSpawn, TaskKind } from '../tasks/kind.js';
 import type { backoffDelay } from './backoff.js';
 import type { WorkerState } from './state.js';
@@ -72,6 +72,25 @@ export interface WorkerStats {
   heartbeatTimeoutMs: number | null;
   /** Why the worker stopped on its own (bad secret, replaced, ...), else null. */
   fatalError: { code: number; message: string } | null;
+}
+
+/**
+ * What one connection attempt holds until it registers: made by connect(), dropped at
+ * registration or teardown, so an idle connected worker keeps none of it.
+ */
+export interface Handshake {
+  /** Aborts the transport's connect while it is in flight (undefined once it settled). */
+  abort: AbortController | undefined;
+  /** One deadline for connect + welcome + registered. */
+  timer: TimerHandle | undefined;
+  /** The welcome as received: both handshake MACs cover its parameters. */
+  welcome: Welcome | undefined;
+  /** This connection's own challenge, sent in register; the coordinator's proof must cover it. */
+  clientNonce: string;
+  /** When register went out (monotonic): register → registered is this connection's first RTT sample. */
+  registerSentMono: number;
+  /** The held-task report went out right behind register (early sync): no sync after registered. */
+  earlySynced: boolean;
 }
 
 export interface StopOptions {

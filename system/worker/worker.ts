@@ -133,7 +133,7 @@ export class Worker extends WorkerSession {
     if (gen !== this.gen) return;
     this.heartbeat?.received();
     const d = decodeToWorker(frame, this.config.maxFrameBytes, this.verifyKey);
-    if (!d.ok && d.code === 'unsupported_version' && this.sm.state === 'handshaking' && !this.welcome) {
+    if (!d.ok && d.code === 'unsupported_version' && this.sm.state === 'handshaking' && !this.hs?.welcome) {
       // The coordinator's first frame speaks another protocol version: upgrading one side is the only cure.
       return this.fail(CloseCode.UnsupportedVersion, `unsupported protocol version: ${d.message}; this worker speaks version ${PROTOCOL_VERSION}, upgrade the older side`);
     }
@@ -176,10 +176,10 @@ export class Worker extends WorkerSession {
     const state = this.sm.state;
     switch (msg.type) {
       case 'welcome':
-        if (state !== 'handshaking' || this.welcome) return this.unexpected(gen, msg.type);
+        if (state !== 'handshaking' || this.hs?.welcome) return this.unexpected(gen, msg.type);
         return this.onWelcome(gen, msg);
       case 'registered':
-        if (state !== 'handshaking' || !this.welcome) return this.unexpected(gen, msg.type);
+        if (state !== 'handshaking' || !this.hs?.welcome) return this.unexpected(gen, msg.type);
         return this.onRegistered(gen, msg);
       case 'sync_result':
         if (state === 'handshaking') return this.unexpected(gen, msg.type);

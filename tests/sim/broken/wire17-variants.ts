@@ -21,7 +21,8 @@ export function withBinaryReadAsText<T>(body: () => Promise<T>): Promise<T> {
     inboundSeam.connection = (ws, id, remoteAddress) => {
       const shim = ws as unknown as Listenable;
       const textOnly = Object.create(shim) as Listenable;
-      textOnly.on = (event, fn) => shim.on(event, event === 'message' ? (data) => fn(data, false) : fn);
+      // Listeners run with the socket as `this` (EventEmitter's contract, which WsConnection's shared listeners rely on): textOnly, the one it was given.
+      textOnly.on = (event, fn) => shim.on(event, event === 'message' ? (data) => fn.call(textOnly, data, false) : (...args: unknown[]) => fn.apply(textOnly, args));
       return new WsConnection(textOnly as unknown as WebSocket, id, remoteAddress);
     };
     return () => (inboundSeam.connection = original);

@@ -25,7 +25,8 @@ export function withLatin1Text<T>(body: () => Promise<T>): Promise<T> {
       const shim = ws as unknown as Listenable;
       const latin = Object.create(shim) as Listenable;
       const decode = (data: unknown, isBinary: unknown): unknown => (isBinary !== true && Buffer.isBuffer(data) ? data.toString('latin1') : data);
-      latin.on = (event, fn) => shim.on(event, event === 'message' ? (data, isBinary) => fn(decode(data, isBinary), isBinary) : fn);
+      // Listeners run with the socket as `this` (EventEmitter's contract, which WsConnection's shared listeners rely on): latin, the one it was given.
+      latin.on = (event, fn) => shim.on(event, event === 'message' ? (data, isBinary) => fn.call(latin, decode(data, isBinary), isBinary) : (...args: unknown[]) => fn.apply(latin, args));
       return new WsConnection(latin as unknown as WebSocket, id, remoteAddress);
     };
     return () => (inboundSeam.connection = original);
