@@ -1,4 +1,3 @@
-import { Command, CommanderError } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
 import { InvalidArgumentError } from '../core/errors.js';
 import type * as CoordinatorConfigModule from '../coordinator/config.js';
@@ -6,6 +5,7 @@ import type * as WorkerConfigModule from '../worker/config.js';
 import { COORDINATOR_FIELD_FLAGS, resolverConflict, WORKER_FIELD_FLAGS } from './config-flags.js';
 import { coordinatorCommand } from './coordinator.js';
 import { workerCommand } from './worker.js';
+import { parseCommand as parse } from './testing.js';
 
 // A rule the resolvers gain that the CLI never heard of: the command must refuse it too, by its flag.
 const plant = vi.hoisted(() => ({ on: false }));
@@ -30,18 +30,6 @@ vi.mock('../worker/config.js', async (importOriginal) => {
   };
 });
 
-async function parse(build: typeof coordinatorCommand | typeof workerCommand, argv: string[]): Promise<{ ran: boolean; exitCode?: number; err: string }> {
-  let err = '';
-  let ran = false;
-  const cmd = build(new Command('x').exitOverride().configureOutput({ writeErr: (s) => void (err += s), writeOut: () => {} }), () => void (ran = true));
-  try {
-    await cmd.parseAsync(argv, { from: 'user' });
-    return { ran, err };
-  } catch (e) {
-    if (!(e instanceof CommanderError)) throw e;
-    return { ran, exitCode: e.exitCode, err };
-  }
-}
 
 describe('the commands run the processes’ own config resolvers as they parse', () => {
   it('a rule only the coordinator resolver knows refuses the flag, exit 2; off, the same line runs', async () => {

@@ -1,21 +1,8 @@
-import { Command, CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { coordinatorCommand } from './coordinator.js';
 import { workerCommand } from './worker.js';
+import { parseCommand as parse } from './testing.js';
 
-/** Parses argv as the command does; the action only records that it ran. */
-async function parse(build: typeof coordinatorCommand | typeof workerCommand, argv: string[]): Promise<{ ran: boolean; exitCode?: number; err: string }> {
-  let err = '';
-  let ran = false;
-  const cmd = build(new Command('x').exitOverride().configureOutput({ writeErr: (s) => void (err += s), writeOut: () => {} }), () => void (ran = true));
-  try {
-    await cmd.parseAsync(argv, { from: 'user' });
-    return { ran, err };
-  } catch (e) {
-    if (!(e instanceof CommanderError)) throw e;
-    return { ran, exitCode: e.exitCode, err };
-  }
-}
 
 const noEnvSecret = (): void => {
   delete process.env.SQUALL_SECRET;

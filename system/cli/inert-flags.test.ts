@@ -1,25 +1,11 @@
-import { Command, CommanderError } from 'commander';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { coordinatorCommand } from './coordinator.js';
 import { submitCommand } from './submit.js';
 import { workerCommand } from './worker.js';
+import { type Build, parseCommand as parse } from './testing.js';
 
-type Build = (cmd: Command, action: () => void) => Command;
 const submitBuild: Build = (cmd, action) => submitCommand(cmd).action(action);
 
-/** Parses argv as the command does; the action only records that it ran. */
-async function parse(build: Build, argv: string[]): Promise<{ ran: boolean; exitCode?: number; err: string }> {
-  let err = '';
-  let ran = false;
-  const cmd = build(new Command('x').exitOverride().configureOutput({ writeErr: (s) => void (err += s), writeOut: () => {} }), () => void (ran = true));
-  try {
-    await cmd.parseAsync(argv, { from: 'user' });
-    return { ran, err };
-  } catch (e) {
-    if (!(e instanceof CommanderError)) throw e;
-    return { ran, exitCode: e.exitCode, err };
-  }
-}
 const coordinator = (argv: string[]) => parse(coordinatorCommand as Build, ['--store', 'memory', ...argv]);
 const worker = (argv: string[]) => parse(workerCommand as Build, ['--coordinator', 'ws://127.0.0.1:7070', '--id', 'w1', ...argv]);
 

@@ -11,7 +11,7 @@
 import { crc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectAgreesWithZod } from './testing.js';
+import { expectAgreesWithZod, mutatedText, Raw } from './testing.js';
 import { decodeToCoordinator, decodeToWorker, encode } from './codec.js';
 import { flowFastPath } from './fast-decode-flow.js';
 import { ToCoordinator, ToWorker } from './messages.js';
@@ -34,10 +34,6 @@ const checkpoint = fc.record(
   { requiredKeys: ['v', 'seq', 'type', 'executionId', 'attempt', 'leaseToken', 'checkpoint'] },
 );
 
-/** Raw JSON text spliced in for a field: what JSON.stringify cannot produce (overflow, `__proto__`). */
-class Raw {
-  constructor(readonly text: string) {}
-}
 // Values near every boundary the schemas draw (ints, signs, finiteness, string lengths, wrong types, json).
 const odd = fc.oneof(
   fc.constantFrom(0, -0, 1, -1, 0.5, 1.5, 2 ** 53 - 1, 2 ** 53, 1e308, null, true, '', '1', [], {}, 'assign'),
@@ -54,19 +50,6 @@ const FIELDS = ['v', 'ack', 'sig', 'crc', 'seq', 'type', 'executionId', 'attempt
 const nearMiss = fc.constantFrom('Assign', 'progress ', 'checkpoint\u0000', 'ping', 1, 3);
 const mutation = fc.array(fc.tuple(fc.constantFrom(...FIELDS), fc.option(fc.oneof(odd, nearMiss), { nil: undefined })), { maxLength: 3 });
 
-/** The frame's JSON text with `changes` applied (Raw values spliced in verbatim). */
-function mutatedText(msg: Record<string, unknown>, changes: ReadonlyArray<readonly [string, unknown]>): string {
-  const out: Record<string, unknown> = { ...msg };
-  const raws: string[] = [];
-  for (const [k, v] of changes) {
-    if (v === undefined) delete out[k];
-    else if (v instanceof Raw) {
-      out[k] = `@@raw${raws.length}@@`;
-      raws.push(v.text);
-    } else out[k] = v;
-  }
-  return raws.reduce((text, raw, i) => text.replace(`"@@raw${i}@@"`, raw), JSON.stringify(out));
-}
 
 describe('assign/progress/checkpoint fast path', () => {
   it('accepts only what zod accepts and returns exactly what zod returns (random and mutated frames)', () => {

@@ -11,7 +11,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectAgreesWithZod } from './testing.js';
+import { expectAgreesWithZod, mutatedText, Raw } from './testing.js';
 import { decodeToCoordinator, decodeToWorker, encode } from './codec.js';
 import { handshakeFastPath } from './fast-decode-handshake.js';
 import { ToCoordinator, ToWorker } from './messages.js';
@@ -64,10 +64,6 @@ const held = fc.record({ executionId: id, attempt: posInt, leaseToken: id, state
 const error = fc.record({ ...envelopeKeys, type: fc.constant('error'), code: fc.string({ maxLength: 20 }), message: fc.string({ maxLength: 50 }), path: fc.string({ maxLength: 20 }) }, { requiredKeys: ['v', 'type', 'code', 'message'] });
 const sync = fc.record({ ...envelopeKeys, seq: posInt, type: fc.constant('sync'), tasks: fc.array(held, { maxLength: 3 }) }, { requiredKeys: ['v', 'type', 'tasks'] });
 
-/** Raw JSON text spliced in for a field: what JSON.stringify cannot produce (overflow, `__proto__`). */
-class Raw {
-  constructor(readonly text: string) {}
-}
 // Values near every boundary the schemas draw (ints, signs, finiteness, string lengths, wrong types, nested shapes).
 const odd = fc.oneof(
   fc.constantFrom(0, -0, 1, -1, 0.5, 1.5, 2 ** 53 - 1, 2 ** 53, 1e308, 10_000, 10_001, null, true, false, '', '1', [], {}, 'running', 'register'),
@@ -89,19 +85,6 @@ const FIELDS = [
 const nearMiss = fc.constantFrom('Welcome', 'sync ', 'register\u0000', 'ping', 1, 3);
 const mutation = fc.array(fc.tuple(fc.constantFrom(...FIELDS), fc.option(fc.oneof(odd, nearMiss), { nil: undefined })), { maxLength: 3 });
 
-/** The frame's JSON text with `changes` applied (Raw values spliced in verbatim). */
-function mutatedText(msg: Record<string, unknown>, changes: ReadonlyArray<readonly [string, unknown]>): string {
-  const out: Record<string, unknown> = { ...msg };
-  const raws: string[] = [];
-  for (const [k, v] of changes) {
-    if (v === undefined) delete out[k];
-    else if (v instanceof Raw) {
-      out[k] = `@@raw${raws.length}@@`;
-      raws.push(v.text);
-    } else Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-  }
-  return raws.reduce((text, raw, i) => text.replace(`"@@raw${i}@@"`, raw), JSON.stringify(out));
-}
 
 const hex64 = 'ab'.repeat(32);
 const FULL_FRAMES: Record<string, unknown>[] = [
