@@ -13,8 +13,6 @@ import type { TaskKind } from '../tasks/kind.js';
 import { findCycle, topologicalOrder } from './graph.js';
 import { type Priority, RETRY_STRATEGIES, type RetryPolicy } from '../core/model.js';
 import { safeParseKeeping } from '../core/own-keys.js';
-import { fastSpec } from './spec-fast.js';
-import { SPEC_LIMITS } from './spec-limits.js';
 
 /** A validated spec with defaults applied (dependencies are still caller-given ids). */
 export interface NormalizedSpec {
@@ -44,8 +42,17 @@ const text = (max: number) => {
   return z.string({ error: msg }).min(1, { error: msg }).max(max, { error: msg });
 };
 
-export { SPEC_LIMITS } from './spec-limits.js';
-
+/** Documented maxima of every duration and date a spec accepts (README "Limits"); timers past 2^31-1 ms are chained. */
+export const SPEC_LIMITS = {
+  /** timeoutMs: 30 days. */
+  maxTimeoutMs: 30 * 24 * 3600 * 1000,
+  /** retry.delayMs and retry.maxDelayMs: 30 days. */
+  maxRetryDelayMs: 30 * 24 * 3600 * 1000,
+  /** scheduledAt: at most 366 days after submission. */
+  maxScheduleAheadMs: 366 * 24 * 3600 * 1000,
+  /** scheduledAt: an epoch-ms date JavaScript can represent. */
+  maxDateMs: 8.64e15,
+} as const;
 const atMost = (max: number, what: string) => ({ error: `must be at most ${max} (${what})` });
 
 const retrySchema = z.strictObject(
@@ -149,17 +156,11 @@ function finish(raw: z.infer<typeof specSchema>, ctx: SpecContext, prefix: strin
 
 /** Validates one spec; `prefix` is prepended to error paths (e.g. "[3]" in a batch). */
 export function normalizeSpec(input: unknown, ctx: SpecContext, prefix = ''): NormalizedSpec {
-  // The common well-formed spec without zod or structuredClone (spec-fast.ts); anything else, and every error, here.
-  return finish(fastSpec(input) ?? parseSpec(input, prefix), ctx, prefix);
-}
-
-/** The spec's JSON limits, copy and zod parse (normalizeSpec's slow path; its errors are the only ones callers see). */
-export function parseSpec(input: unknown, prefix = ''): z.infer<typeof specSchema> {
   checkJsonLimits(input, prefix);
   const copy = plainCopy(input, prefix);
   const parsed = safeParseKeeping(specSchema, copy);
   if (!parsed.success) fail(prefix, parsed.error);
-  return parsed.data;
+  return finish(parsed.data, ctx, prefix);
 }
 
 /** Validates a batch (a non-empty array of specs, at most 10000). */
