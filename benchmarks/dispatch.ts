@@ -43,6 +43,7 @@ import {
 } from './lib/cluster.js';
 import { SYSTEM_UNDER_TEST } from './lib/sut.js';
 import { type CompletionTracker, maxEmbedded, maxHttp, type MaxRun, pacedEmbedded, type PacedRun } from './lib/load.js';
+import { threadCpuMs, threadSplitMs } from './lib/thread-cpu.js';
 
 const quick = argFlag('quick');
 const config = {
@@ -119,11 +120,20 @@ function describeTopology(topology: 'split' | 'single'): string {
 }
 
 /** CPU time of the max run, per process and per task; the main process's main thread apart (without the store's thread, GC and libuv threads). */
-function cpuSummary(topology: 'split' | 'single', cpuMax: number, wcpuMax: number, mainThreadMax: number | undefined): Record<string, number | string> {
+function cpuSummary(
+  topology: 'split' | 'single',
+  cpuMax: number,
+  wcpuMax: number,
+  mainThreadMax: number | undefined,
+  threads: ReturnType<typeof threadSplitMs>,
+): Record<string, number | string> {
+  const perTask = (ms: number): number => Math.round((ms * 1000) / config.tasks);
   return {
     mainProcessMs: cpuMax,
-    mainProcessUsPerTask: Math.round((cpuMax * 1000) / config.tasks),
-    ...(mainThreadMax === undefined ? {} : { mainThreadUsPerTask: Math.round((mainThreadMax * 1000) / config.tasks) }),
+    mainProcessUsPerTask: perTask(cpuMax),
+    ...(mainThreadMax === undefined ? {} : { mainThreadUsPerTask: perTask(mainThreadMax) }),
+    // Threads started with the coordinator (the SQLite store's thread) and the ones before it (V8's GC and compiler threads).
+    ...(threads === undefined ? {} : { storeThreadUsPerTask: perTask(threads.newThreads), otherThreadsUsPerTask: perTask(threads.otherThreads) }),
     ...(topology === 'split' ? { workerProcessMs: wcpuMax, workerProcessUsPerTask: Math.round((wcpuMax * 1000) / config.tasks) } : {}),
     note: 'CPU time, unaffected by other load on the machine: 1e6 / usPerTask is what one dedicated core would sustain',
   };
@@ -135,6 +145,7 @@ async function runTopology(topology: 'split' | 'single'): Promise<TopologyResult
   const setTracker = (t: CompletionTracker): void => {
     tracker = t;
   };
+  const threadsBefore = threadCpuMs();
   const system = await startEmbedded(dataDir, (rec) => tracker?.onCommitted(rec), {}, storeKind);
   const url = system.coordinator.url;
   const workers =
@@ -146,11 +157,13 @@ async function runTopology(topology: 'split' | 'single'): Promise<TopologyResult
     const s0 = system.store.stats();
     const cpu0 = processCpuMs();
     const thread0 = mainThreadCpuMs();
+    const threads0 = threadCpuMs();
     const wcpu0 = await workers.cpuMs();
     const max = await maxEmbedded(engine, setTracker, { tasks: config.tasks, batchSize: config.batch, timeoutMs: config.timeoutMs, tag: `${topology}-max` });
     const s1 = system.store.stats();
     const cpuMax = processCpuMs() - cpu0;
     const thread1 = mainThreadCpuMs();
+    const threads = threadSplitMs(threadsBefore, threads0, threadCpuMs());
     const threadMax = thread0 === undefined || thread1 === undefined ? undefined : thread1 - thread0;
     const wcpuMax = (await workers.cpuMs()) - wcpu0;
     const paced = await pacedEmbedded(engine, setTracker, {
@@ -163,7 +176,7 @@ async function runTopology(topology: 'split' | 'single'): Promise<TopologyResult
     const commits = s1.commits - s0.commits;
     const operations = s1.operations - s0.operations;
     const store = { commits, operations, opsPerCommit: commits === 0 ? 0 : Math.round((operations / commits) * 10) / 10 };
-    return { topology, description: describeTopology(topology), max, paced, store, cpuDuringMax: cpuSummary(topology, cpuMax, wcpuMax, threadMax) };
+    return { topology, description: describeTopology(topology), max, paced, store, cpuDuringMax: cpuSummary(topology, cpuMax, wcpuMax, threadMax, threads) };
   } finally {
     await workers.stop().catch(() => {});
     await system.close();

@@ -11,7 +11,7 @@
  * endings and the dependency cascade, hooks).
  */
 import { ErrorCode, IllegalStateError, NotFoundError, SquallError } from '../core/errors.js';
-import { asExecutionId, type LeaseToken } from '../core/ids.js';
+import { asExecutionId, type ExecutionId, type LeaseToken } from '../core/ids.js';
 import type { ExecutionHook, ResultOutcome } from './contract.js';
 import { type ExecutionRecord, isTerminal } from '../core/model.js';
 import { failedAttempts, snapshot } from './records.js';
@@ -24,6 +24,7 @@ export type { EngineDeps, ErrorInfo, FinishWork, TerminalStatus } from './core-s
 
 const noop = (): void => {};
 const RECORDED_TOKENS_KEPT = 200_000;
+const NO_IDS: readonly ExecutionId[] = [];
 
 /** The full state machine: outcomes, retries and terminal endings with the dependency cascade, over EngineLeases. */
 export abstract class EngineCore extends EngineLeases {
@@ -122,12 +123,8 @@ export abstract class EngineCore extends EngineLeases {
       const committed = this.transition(r, w.to, w.reason);
       // Hooks see the ended execution once its ending committed.
       const view = this.postHooks.length === 0 ? undefined : snapshot(r);
-      commits.push(
-        committed.then(() => {
-          if (view !== undefined) this.runHooks(this.postHooks, view);
-        }),
-      );
-      for (const depId of this.dependents.get(r.executionId) ?? []) {
+      commits.push(view === undefined ? committed : committed.then(() => this.runHooks(this.postHooks, view)));
+      for (const depId of this.dependents.get(r.executionId) ?? NO_IDS) {
         const d = this.records.get(depId);
         if (d !== undefined && !isTerminal(d.status)) this.dependencyEnded(d, r, work, commits, committed);
       }
@@ -137,7 +134,8 @@ export abstract class EngineCore extends EngineLeases {
       if (r === rec && to === 'cancelled') this.marks.hit('engine.cancel-running');
       this.dispatcher.abort(lease.workerId, r.executionId, lease.token, 'cancel');
     }
-    return Promise.all(commits).then(noop);
+    // One ending (the common case): its own commit, without Promise.all's promises.
+    return commits.length === 1 ? (commits[0] as Promise<void>) : Promise.all(commits).then(noop);
   }
 
   /**

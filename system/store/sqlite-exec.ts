@@ -12,7 +12,7 @@
  * group transaction below.
  */
 import { ErrorCode, NotFoundError, SquallError } from '../core/errors.js';
-import { COL, type Row } from './sqlite-rows.js';
+import { COL, ROW_LENGTH, type RowField } from './sqlite-rows.js';
 import { type Db, lockExclusively, migrate, openDatabase, SQLITE_SCHEMA_VERSION, type SqliteStoreOptions } from './sqlite-schema.js';
 import { prepareStatements, runWrite, type Statements, type StoredRow, type WriteStatement } from './sqlite-statements.js';
 
@@ -21,16 +21,28 @@ export type { StoredRow } from './sqlite-statements.js';
 /** How a write binds its rows: insert (submit), or a compact update falling back to the general one. */
 export type WriteHow = 'insert' | 'compact' | 'compactComplete';
 
-/** One Store operation as data: what the executor runs inside a group commit. */
+/**
+ * One Store operation as data: what the executor runs inside a group
+ * commit. A flat array (its kind first), not an object: a group of a few
+ * hundred crosses to the store's thread structured-cloned, and an object
+ * per operation with an array of rows, each an array, cloned for about
+ * twice what one array of scalars does (docs/BENCHMARKS.md, round 8).
+ */
 export type OpDescriptor =
-  /** Writes every row atomically (submit, claim, update, complete); `op` names the Store call in errors. */
-  | { kind: 'write'; op: string; how: WriteHow; rows: Row[] }
+  /**
+   * Writes every row atomically (submit, claim, update, complete); `op` names the Store call in errors;
+   * then the rows' fields, ROW_LENGTH each (sqlite-rows.ts appendRow).
+   */
+  | [kind: 'write', op: string, how: WriteHow, ...rows: RowField[]]
   /** Stores the checkpoint JSON `cp` of execution `id` if `seq` is higher than the stored one. */
-  | { kind: 'checkpoint'; id: string; seq: number; cp: string }
+  | [kind: 'checkpoint', id: string, seq: number, cp: string]
   /** Deletes terminal executions completed before `before`; its value is how many. */
-  | { kind: 'prune'; before: number }
+  | [kind: 'prune', before: number]
   /** Rewrites the schema version: a real, tiny write. */
-  | { kind: 'probe' };
+  | [kind: 'probe'];
+
+/** Where a write's first row starts in its descriptor. */
+const ROWS_AT = 3;
 
 /**
  * A committed group's outcome, sparse: every operation succeeded with no
@@ -62,22 +74,22 @@ export function openStoreDb(path: string, options: SqliteStoreOptions): Db {
 /** Whether the operation writes with at most one effective statement (SQLite undoes a failed statement by itself: no savepoint needed). */
 function isSingle(d: OpDescriptor): boolean {
   // One record: one effective statement (a compact UPDATE that changed nothing undid nothing).
-  return d.kind !== 'write' || d.rows.length === 1;
+  return d[0] !== 'write' || d.length === ROWS_AT + ROW_LENGTH;
 }
 
 /** Runs one write statement, translating constraint failures into SquallErrors; its changed-row count. */
-function run(stmt: Statements, how: WriteStatement, op: string, row: Row): number {
+function run(stmt: Statements, how: WriteStatement, op: string, d: readonly RowField[], at: number): number {
   try {
-    return runWrite(stmt, how, row);
+    return runWrite(stmt, how, d, at);
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    const id = row[COL.id];
-    const key = row[COL.key];
+    const id = d[at + COL.id];
+    const key = d[at + COL.key];
     if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
       throw new SquallError(ErrorCode.Conflict, `${op}: execution ${id} already exists`);
     }
     if (code === 'SQLITE_CONSTRAINT_UNIQUE' && key !== null) {
-      const holder = stmt.keyHolder.get(key)?.id ?? 'another execution';
+      const holder = stmt.keyHolder.get(String(key))?.id ?? 'another execution';
       throw new SquallError(ErrorCode.Conflict, `idempotencyKey ${JSON.stringify(key)} of execution ${id} is already held by execution ${holder}`);
     }
     throw err;
@@ -91,37 +103,40 @@ function run(stmt: Statements, how: WriteStatement, op: string, row: Row): numbe
  * (an earlier write of it failed, so memory is ahead of the disk) fails the
  * operation as unavailable, which makes the engine reload from the store.
  */
-function writeRow(stmt: Statements, op: string, how: WriteHow, row: Row): void {
+function writeRow(stmt: Statements, op: string, how: WriteHow, d: readonly RowField[], at: number): void {
   if (how === 'insert') {
-    run(stmt, 'insert', op, row);
+    run(stmt, 'insert', op, d, at);
     return;
   }
-  if (row[COL.histFrom] < 0) {
-    if (run(stmt, 'update', op, row) === 0) throw new NotFoundError(`${op}: no execution ${row[COL.id]}`);
+  const id = String(d[at + COL.id]);
+  if ((d[at + COL.histFrom] as number) < 0) {
+    if (run(stmt, 'update', op, d, at) === 0) throw new NotFoundError(`${op}: no execution ${id}`);
     return;
   }
-  if (runWrite(stmt, how, row) > 0 || run(stmt, 'append', op, row) > 0) return;
-  const id = row[COL.id];
+  if (runWrite(stmt, how, d, at) > 0 || run(stmt, 'append', op, d, at) > 0) return;
   if (stmt.exists.get(id) === undefined) throw new NotFoundError(`${op}: no execution ${id}`);
   throw new SquallError(
     ErrorCode.Unavailable,
-    `${op}: execution ${id} on disk does not hold the ${row[COL.histFrom]} status history entries this write follows (an earlier write of it failed); reload from the store`,
+    `${op}: execution ${id} on disk does not hold the ${d[at + COL.histFrom]} status history entries this write follows (an earlier write of it failed); reload from the store`,
   );
 }
 
 /** Runs one operation's statements (no transaction of its own). */
 function runOp(db: Db, stmt: Statements, d: OpDescriptor): unknown {
-  switch (d.kind) {
-    case 'write':
-      for (const row of d.rows) writeRow(stmt, d.op, d.how, row);
+  switch (d[0]) {
+    case 'write': {
+      const [, op, how] = d;
+      for (let at = ROWS_AT; at < d.length; at += ROW_LENGTH) writeRow(stmt, op, how, d, at);
       return undefined;
+    }
     case 'checkpoint': {
-      const { changes } = stmt.checkpoint.run({ id: d.id, seq: d.seq, cp: d.cp });
-      if (changes === 0 && stmt.exists.get(d.id) === undefined) throw new NotFoundError(`saveCheckpoint: no execution ${d.id}`);
+      const [, id, seq, cp] = d;
+      const { changes } = stmt.checkpoint.run({ id, seq, cp });
+      if (changes === 0 && stmt.exists.get(id) === undefined) throw new NotFoundError(`saveCheckpoint: no execution ${id}`);
       return undefined;
     }
     case 'prune':
-      return stmt.prune.run(d.before).changes;
+      return stmt.prune.run(d[1]).changes;
     case 'probe':
       db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
       return undefined;

@@ -45,32 +45,30 @@ const OPTIONAL_FIELDS = [
 ] as const satisfies ReadonlyArray<keyof ExecutionRecord>;
 
 /**
- * A record as bound to the statements (sqlite-statements.ts runWrite): an
- * array built once on the calling thread and posted to the store's thread
- * as it is (an array of scalars clones for less than an object with named
- * fields, and binds without a lookup by name).
+ * A record as bound to the statements (sqlite-statements.ts runWrite): its
+ * fields in the order of COL, appended by appendRow to the operation that
+ * writes it (sqlite-exec.ts OpDescriptor) and posted to the store's thread
+ * as they are: one flat array of scalars per operation clones for about
+ * half of what objects with named fields (or an array per row) cost, and
+ * binds without a lookup by name. The fields:
+ *
+ * - status, taskId, key (or null), createdAt, completedAt (or null);
+ * - doc: the whole record (insert only; '' otherwise);
+ * - state: MUTABLE_FIELDS (updates only; '' for an insert);
+ * - hist: history entries: all of them (full write), or the ones after
+ *   histFrom to append ('' when none, led by a comma when the row holds
+ *   some); '' for an insert;
+ * - histFrom: how many entries the row holds before this write (append),
+ *   or -1: `hist` is the whole history;
+ * - histN: how many entries the row holds after it;
+ * - id.
  */
-export type Row = [
-  status: string,
-  taskId: string,
-  key: string | null,
-  createdAt: number,
-  completedAt: number | null,
-  /** The whole record (insert only; '' otherwise). */
-  doc: string,
-  /** MUTABLE_FIELDS (updates only; '' for an insert). */
-  state: string,
-  /** History entries: all of them (full write), or the ones after `histFrom` to append ('' when none, led by a comma when the row holds some); '' for an insert. */
-  hist: string,
-  /** How many entries the row holds before this write (append), or -1: `hist` is the whole history. */
-  histFrom: number,
-  /** How many entries the row holds after it. */
-  histN: number,
-  id: string,
-];
+export type RowField = string | number | null;
 
-/** Where each field sits in a Row. */
+/** Where each field sits in a row, from the row's first field. */
 export const COL = { status: 0, taskId: 1, key: 2, createdAt: 3, completedAt: 4, doc: 5, state: 6, hist: 7, histFrom: 8, histN: 9, id: 10 } as const;
+/** How many fields a row has. */
+export const ROW_LENGTH = 11;
 
 /** JSON.stringify that reports what could not be serialized. */
 export function serialize(value: unknown, what: string): string {
@@ -108,16 +106,16 @@ function entriesJson(history: readonly StatusEntry[], from: number, id: string):
 }
 
 /**
- * The row for an insert ('doc': the whole record, its history included) or an update
+ * Appends to `out` the row for an insert ('doc': the whole record, its history included) or an update
  * of the mutable part ('state'), appending the history entries after the
  * `stored` ones the row holds, or writing the whole history when that count
  * is not known (undefined) or larger than the record's.
  */
-export function toRow(r: ExecutionRecord, part: 'doc' | 'state', stored?: number): Row {
+export function appendRow(out: RowField[], r: ExecutionRecord, part: 'doc' | 'state', stored?: number): void {
   const id = r.executionId;
   const n = r.statusHistory.length;
   const from = part === 'state' && stored !== undefined && stored <= n ? stored : -1;
-  return [
+  out.push(
     r.status,
     r.taskId,
     r.idempotencyKey ?? null,
@@ -129,7 +127,7 @@ export function toRow(r: ExecutionRecord, part: 'doc' | 'state', stored?: number
     from,
     n,
     id,
-  ];
+  );
 }
 
 /** Sets `to[key]` to `from[key]` (typed per key: no loose record view). */

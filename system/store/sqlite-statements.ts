@@ -5,7 +5,7 @@
  */
 import { TERMINAL_STATUSES } from '../core/model.js';
 import type { Db } from './sqlite-schema.js';
-import type { Row } from './sqlite-rows.js';
+import type { RowField } from './sqlite-rows.js';
 
 /** A stored row as loadAll() reads it (sqlite-rows.ts fromRow). */
 export interface StoredRow {
@@ -16,7 +16,7 @@ export interface StoredRow {
 
 /**
  * Prepares every statement the store runs, once per open database. The
- * write statements take anonymous parameters, bound from a Row
+ * write statements take anonymous parameters, bound from a row
  * (sqlite-rows.ts) by runWrite below in the order they appear. The history
  * is appended as `hist || ?` (the row's new entries, with their leading
  * comma when the row holds some) under the check that the row holds the
@@ -73,15 +73,22 @@ export function prepareStatements(db: Db) {
 
 export type Statements = ReturnType<typeof prepareStatements>;
 
-/** The write statements (a Row each). */
+/** The write statements (a row each). */
 export type WriteStatement = 'insert' | 'update' | 'append' | 'compact' | 'compactComplete';
 
-/** Runs a write statement with the Row's fields in its parameters' order; the number of rows it changed. */
-export function runWrite(stmt: Statements, how: WriteStatement, r: Row): number {
-  const [status, taskId, key, createdAt, completedAt, doc, state, hist, histFrom, histN, id] = r;
+/** Runs a write statement with the fields of the row at `d[at]` in its parameters' order (sqlite-rows.ts COL); the number of rows it changed. */
+export function runWrite(stmt: Statements, how: WriteStatement, d: readonly RowField[], at: number): number {
+  const status = d[at];
+  const key = d[at + 2];
+  const completedAt = d[at + 4];
+  const state = d[at + 6];
+  const hist = d[at + 7];
+  const histFrom = d[at + 8];
+  const histN = d[at + 9];
+  const id = d[at + 10];
   switch (how) {
     case 'insert':
-      return stmt.insert.run(id, status, taskId, key, createdAt, completedAt, doc).changes;
+      return stmt.insert.run(id, status, d[at + 1], key, d[at + 3], completedAt, d[at + 5]).changes;
     case 'update':
       return stmt.update.run(status, key, completedAt, state, hist, histN, id).changes;
     case 'append':

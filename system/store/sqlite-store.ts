@@ -61,7 +61,7 @@ import { createExecutor, type GroupResult, inProcessBackend, type OpDescriptor, 
 import { SqliteThread } from './sqlite-thread-client.js';
 import { claimMisuse, completeMisuse } from './store-common.js';
 import { HistoryCounts } from './sqlite-history.js';
-import { fromRow, type Row, serialize, toRow } from './sqlite-rows.js';
+import { appendRow, fromRow, serialize } from './sqlite-rows.js';
 import type { Store, StoreStats } from './store.js';
 
 export { migrate, SQLITE_SCHEMA_VERSION, type SqliteStoreOptions } from './sqlite-schema.js';
@@ -137,7 +137,7 @@ export class SqliteStore implements Store {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.enqueue({ kind: 'checkpoint', id: executionId, seq: checkpoint.seq, cp });
+    return this.enqueue(['checkpoint', executionId, checkpoint.seq, cp]);
   }
 
   complete(record: ExecutionRecord): Promise<void> {
@@ -150,12 +150,12 @@ export class SqliteStore implements Store {
   }
 
   prune(completedBefore: number): Promise<number> {
-    return this.enqueue({ kind: 'prune', before: completedBefore });
+    return this.enqueue(['prune', completedBefore]);
   }
 
   /** Rewrites the schema version (page 1 of the file) in a transaction: a real write, so a full or read-only disk fails it. */
   probe(): Promise<void> {
-    return this.enqueue({ kind: 'probe' });
+    return this.enqueue(['probe']);
   }
 
   /** Whether the connection lives in the store's worker thread (option `thread`). */
@@ -192,16 +192,19 @@ export class SqliteStore implements Store {
 
   /** Queues one atomic operation writing every record (serialized now, so later mutation can't leak in). */
   private writeAll<T>(op: string, records: readonly ExecutionRecord[], how: WriteHow): Promise<T> {
-    let rows: Row[];
+    const d: OpDescriptor = ['write', op, how];
     try {
-      rows = records.map((r) => (how === 'insert' ? toRow(r, 'doc') : toRow(r, 'state', this.history.get(r.executionId))));
+      for (const r of records) {
+        if (how === 'insert') appendRow(d, r, 'doc');
+        else appendRow(d, r, 'state', this.history.get(r.executionId));
+      }
     } catch (err) {
       return Promise.reject(err);
     }
     // Counted before it is queued (a full queue flushes, and in this thread commits, at once);
     // not at submit, so only executions under way are counted: a claim writes the whole history.
     if (how !== 'insert') for (const r of records) this.history.set(r.executionId, r.statusHistory.length, isTerminal(r.status));
-    return this.enqueue({ kind: 'write', op, how, rows });
+    return this.enqueue(d);
   }
 
   private enqueue<T>(op: OpDescriptor): Promise<T> {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../core/errors.js';
 import { SqliteThread, type StoreThread } from './sqlite-thread-client.js';
 import type { ThreadAnswer, ThreadRequest } from './sqlite-wire.js';
+import type { OpDescriptor } from './sqlite-exec.js';
 
 /** A thread that records what it is sent and answers only when told. */
 class StandIn extends EventEmitter implements StoreThread {
@@ -26,7 +27,7 @@ class StandIn extends EventEmitter implements StoreThread {
   }
 }
 
-const group = { kind: 'probe' } as const;
+const group: OpDescriptor = ['probe'];
 
 describe('SqliteThread over its thread', () => {
   it('settles each request with its own answer, in order', async () => {
