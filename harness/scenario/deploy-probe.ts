@@ -39,7 +39,7 @@ const DEPLOY_PROBE = 'deploy-probe';
 
 /** One configuration and what the README gives it. */
 interface DeployCase {
-  role: 'worker' | 'coordinator' | 'command-env';
+  role: 'worker' | 'worker-cli' | 'coordinator' | 'command-env';
   what: string;
   expect: 'refused' | 'started';
   run(): void;
