@@ -30,6 +30,7 @@ import { checkListenSecurity, memoryTokenStore, resolveCoordinatorConfig } from 
 import { builtinTaskKinds } from '../../system/tasks/index.js';
 import { workerConfigWithDefaults } from '../../system/worker/index.js';
 import type { HistoryRecorder } from '../check/history.js';
+import { listenAddressResults } from './deploy-probe-address.js';
 import { cliDeployResults } from './deploy-probe-cli.js';
 import { processFileResults } from './deploy-probe-files.js';
 import { listenMatrixResults } from './deploy-probe-listen.js';
@@ -119,7 +120,8 @@ function deployCases(): DeployCase[] {
 /**
  * One round: every case, each recorded with its outcome; the listen check
  * over every combination (deploy-probe-listen.ts); the processes as the CLI
- * configures them (deploy-probe-cli.ts); and the files they keep across
+ * configures them (deploy-probe-cli.ts); the URLs a coordinator prints
+ * (deploy-probe-address.ts); and the files they keep across
  * lives and the control files they obey (deploy-probe-files.ts, promise 39).
  */
 export async function probeDeployment(recorder: HistoryRecorder): Promise<void> {
@@ -134,6 +136,7 @@ export async function probeDeployment(recorder: HistoryRecorder): Promise<void> 
   }
   for (const r of await listenMatrixResults()) recorder.recordInfo({ deployProbe: r }, DEPLOY_PROBE);
   for (const r of await cliDeployResults()) recorder.recordInfo({ deployProbe: r }, DEPLOY_PROBE);
+  for (const r of await listenAddressResults()) recorder.recordInfo({ deployProbe: r }, DEPLOY_PROBE);
   const dir = mkdtempSync(join(tmpdir(), 'squall-process-env-'));
   try {
     for (const r of await processFileResults(dir)) recorder.recordInfo({ processEnvProbe: r }, DEPLOY_PROBE);
