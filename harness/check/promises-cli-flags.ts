@@ -1,21 +1,19 @@
 /**
- * Part of 31: every documented option of `squall executions get | list |
- * cancel | pause | resume` reaches the request the coordinator receives
+ * Part of 31: every documented option of `squall executions get | cancel |
+ * pause | resume` reaches the request the coordinator receives
  * (README, "Operating it from the command line"; each command's --help),
  * beside promises-cli-options.ts (`squall submit`). The command line is
  * read with this file's own table of the documented options, never
  * system/cli's parser, and the command's first own request must be:
  *
  * - `get <id>`: GET /api/v1/executions/<id>;
- * - `list [--status S] [--task-id T] [--limit N] [--cursor C]`: GET
- *   /api/v1/executions with exactly the query limit=N (default 50),
- *   status=S, taskId=T and cursor=C of the options given;
  * - `cancel <id> [--reason R]`: POST /api/v1/executions/<id>/cancel with a
  *   body whose `reason` is R (default "cancelled from the CLI");
  * - `pause <id>` and `resume <id>`: POST /api/v1/executions/<id>/<action>.
  *
  * Blind set 20 #11: cancel posted `{}`, so --reason never reached the
- * coordinator. An option outside the table is not judged here.
+ * coordinator. An option outside the table is not judged here; `list`'s
+ * query, on every page, is promises-cli-pages.ts's.
  */
 import { type CliRequest, type CliRun, cliRunsOf, ownRequests } from './cli-runs.js';
 import type { HistoryView } from './view.js';
@@ -35,9 +33,7 @@ export const EXECUTIONS_OPTIONS: Readonly<Record<string, Readonly<Record<string,
 };
 
 /** The reason `cancel` sends when --reason is not given (--help). */
-export const DEFAULT_CANCEL_REASON = 'cancelled from the CLI';
-/** `list`'s page size when --limit is not given (--help). */
-const DEFAULT_LIMIT = '50';
+const DEFAULT_CANCEL_REASON = 'cancelled from the CLI';
 
 /** A command line's subcommand, its execution id and its options (undefined: outside the table, or a value missing). */
 function readLine(args: readonly string[]): { sub: string; id?: string; opts: Map<string, string | true> } | undefined {
@@ -59,42 +55,31 @@ function readLine(args: readonly string[]): { sub: string; id?: string; opts: Ma
   return { sub, ...(positional[0] === undefined ? {} : { id: positional[0] }), opts };
 }
 
-/** What a command line asks its first request to be: method, path, query (list), body reason (cancel). */
+/** What a command line asks its first request to be: method, path, body reason (cancel). */
 interface Asked {
   method: string;
   path: string;
-  query?: Record<string, string>;
   reason?: string;
 }
 
 /** The request an `executions` command line asks for first (undefined: not judged). */
-export function executionsAsked(args: readonly string[]): Asked | undefined {
+function executionsAsked(args: readonly string[]): Asked | undefined {
   const line = readLine(args);
   if (line === undefined) return undefined;
   const { sub, id, opts } = line;
-  const val = (flag: string): string | undefined => (typeof opts.get(flag) === 'string' ? (opts.get(flag) as string) : undefined);
-  if (sub === 'list') {
-    const q: Record<string, string> = { limit: val('--limit') ?? DEFAULT_LIMIT };
-    for (const [flag, key] of [['--status', 'status'], ['--task-id', 'taskId'], ['--cursor', 'cursor']] as const) if (val(flag) !== undefined) q[key] = val(flag) as string;
-    return { method: 'GET', path: '/api/v1/executions', query: q };
-  }
+  const reason = opts.get('--reason');
+  // list's query (--limit and its default, --status, --task-id, --cursor) on every page: promises-cli-pages.ts.
+  if (sub === 'list') return undefined;
   if (id === undefined) return undefined;
   const path = `/api/v1/executions/${encodeURIComponent(id)}`;
   if (sub === 'get') return { method: 'GET', path };
-  return { method: 'POST', path: `${path}/${sub}`, ...(sub === 'cancel' ? { reason: val('--reason') ?? DEFAULT_CANCEL_REASON } : {}) };
+  return { method: 'POST', path: `${path}/${sub}`, ...(sub === 'cancel' ? { reason: typeof reason === 'string' ? reason : DEFAULT_CANCEL_REASON } : {}) };
 }
-
-const sorted = (q: Record<string, string>): string => JSON.stringify(Object.fromEntries(Object.entries(q).sort(([a], [b]) => a.localeCompare(b))));
 
 /** How the first request differs from what the command line asks for. */
 function requestMismatch(r: CliRequest, asked: Asked): string | undefined {
-  const [path = '', search = ''] = r.path.split('?', 2);
   const what = `sent ${r.method} ${r.path} at t=${r.at}`;
-  if (r.method !== asked.method || path !== asked.path) return `${what}, but its command line asks for ${asked.method} ${asked.path}`;
-  if (asked.query !== undefined) {
-    const got = sorted(Object.fromEntries(new URLSearchParams(search)));
-    if (got !== sorted(asked.query)) return `${what} with the query ${got}, but its command line asks for ${sorted(asked.query)}: every list option given (and --limit's default 50) reaches the query`;
-  }
+  if (r.method !== asked.method || r.path !== asked.path) return `${what}, but its command line asks for ${asked.method} ${asked.path}`;
   if (asked.reason !== undefined) {
     const reason = (r.sent as { reason?: unknown } | undefined)?.reason;
     if (reason !== asked.reason) return `${what} with ${JSON.stringify(r.sent ?? null)}, but its command line asks for the reason ${JSON.stringify(asked.reason)}: --reason (default "${DEFAULT_CANCEL_REASON}") reaches the coordinator, which records it in the status history`;
@@ -102,7 +87,7 @@ function requestMismatch(r: CliRequest, asked: Asked): string | undefined {
   return undefined;
 }
 
-/** 31. Every `squall executions get|list|cancel|pause|resume` run: its first request is the one its options ask for (see the file comment). */
+/** 31. Every `squall executions get|cancel|pause|resume` run: its first request is the one its options ask for (see the file comment). */
 export function checkCliExecutionFlags(view: HistoryView): Violation[] {
   const out: Violation[] = [];
   for (const { rec, run } of cliRunsOf(view)) {

@@ -13,7 +13,7 @@
  * recorded as such, not judged.
  */
 import { connect } from 'node:net';
-import { nodeHttp } from '../../system/cli/cli-http.js';
+import { nodeHttp } from '../../system/cli/index.js';
 import { createCoordinator } from '../../system/coordinator/index.js';
 import { nullSink, seededRandom, silentLogger, systemClock } from '../../system/core/index.js';
 import { MemoryStore } from '../../system/store/index.js';

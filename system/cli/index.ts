@@ -23,7 +23,7 @@ export { CliError, EXIT, exitCodeOf } from './exit-codes.js';
 export { registerExecutionsCommand, registerKindsCommand, registerSubmitCommand, registerTokensCommand, registerWorkersCommand };
 export { type CliIo, processIoOf, type ProcessLike } from './cli-io.js';
 export type { CliHttp, CliHttpAnswer, CliHttpRequest, CliSend, CliStreamSink } from './cli-http.js';
-export { cliHttpOver } from './cli-http.js';
+export { cliHttpOver, nodeHttp } from './cli-http.js';
 // The long-running commands' stop and process seam, for running their shutdown path on simulated processes (harness/scenario/process-stop.ts).
 export { coordinatorShutdown, workerShutdown } from './shutdown.js';
 export { onShutdownSignal, type ProcessControl } from './signals.js';

@@ -1,8 +1,8 @@
 /**
  * Promise 31 (cli), promises-cli-flags.ts, on synthetic histories: an
  * `executions cancel` whose request lacks the --reason given (or its
- * documented default), and an `executions list` whose query lacks an
- * option given, are reported; their good neighbours pass. The checker's
+ * documented default), and a pause sent as another action, are reported;
+ * their good neighbours pass. The checker's
  * table is the commands' own (a new option must be judged). The simulation
  * shows it caught against a broken CLI (tests/sim/broken-cli20.test.ts).
  */
@@ -35,17 +35,6 @@ describe('31 cli: every executions option reaches the request (promises-cli-flag
       expect.stringMatching(/squall executions cancel ex_1 --reason annulé ✗ \(t=100\): sent POST \/api\/v1\/executions\/ex_1\/cancel at t=100 with \{\}, but its command line asks for the reason "annulé ✗"/),
     ]);
     expect(messages(run(['executions', 'cancel', 'ex_1'], [req({ sent: { reason: 'cancelled by request' } })]))).toEqual([expect.stringMatching(/asks for the reason "cancelled from the CLI"/)]);
-  });
-
-  it('reports a list whose query lacks --status or --limit, passes the query asked for', () => {
-    const page = `${JSON.stringify({ executions: [], nextCursor: null })}\n`;
-    const list = (path: string): CliRequest => ({ method: 'GET', path, at: 100, answeredAt: 102, status: 200, seen: [], nextCursor: null });
-    const args = ['executions', 'list', '--status', 'running', '--task-id', 't1', '--limit', '7'];
-    expect(messages(run(args, [list('/api/v1/executions?limit=7&status=running&taskId=t1')], page))).toEqual([]);
-    expect(messages(run(['executions', 'list'], [list('/api/v1/executions?limit=50')], page))).toEqual([]);
-    // promises-cli-pages.ts also names the missing filter.
-    expect(messages(run(args, [list('/api/v1/executions?limit=7&taskId=t1')], page))).toContainEqual(expect.stringMatching(/with the query \{"limit":"7","taskId":"t1"\}, but its command line asks for \{"limit":"7","status":"running","taskId":"t1"\}/));
-    expect(messages(run(['executions', 'list'], [list('/api/v1/executions')], page))).toEqual([expect.stringMatching(/asks for \{"limit":"50"\}/)]);
   });
 
   it('reports a pause sent to another execution or action', () => {
