@@ -38,6 +38,8 @@ export interface CliRequest {
   draining?: string[];
   /** The times (epoch ms, null: none) of each execution or worker the answer showed, in its order: executions createdAt, changedAt (their latest status-history entry), nextRunAt, startedAt, completedAt; workers connectedAt, disconnectedAt, lastSeenAt and rttMs (ms, not a time). */
   times?: [string, Record<string, number | null>][];
+  /** The CLI's HTTP client handed the command another text than the coordinator's answer (the body came in chunks cut inside characters, cli-http-chunks.ts): the first difference, with a few characters of each. */
+  garbled?: { at: number; sent: string; got: string };
   /** A POST's body as sent, parsed (absent: none, or not JSON). */
   sent?: unknown;
   /** A submission's answer: each execution it created (or found by its idempotency key), as the API showed it; an execution read: that execution. */

@@ -11,6 +11,10 @@
  *   and --token-file takes the token, not the line), and a content-length
  *   equal to the body's UTF-8 bytes (node's server reads that many: more
  *   bytes are cut and refused 400, fewer leave it waiting);
+ * - every answer reaches the command as the coordinator sent it, though the
+ *   simulated transport hands its body over in chunks cut inside multi-byte
+ *   characters (harness/scenario/cli-http-chunks.ts; blind set 20 #01: a
+ *   reader decoding each chunk on its own printed U+FFFD);
  * - a token the command was given from a valid file (submit or read scope)
  *   is never refused 401 while no revoke_token fault runs or ran;
  * - JSON output carries times as ISO-8601 strings, never epoch ms ("Times
@@ -39,6 +43,8 @@ export function checkCliWire(view: HistoryView): Violation[] {
     const v = (m: string): Violation => violation(view.records, 'cli', `squall ${run.args.join(' ')} (t=${run.startedAt}): ${m}`, { index: rec.index });
     const wire = run.requests.map(framingFault).find((m) => m !== undefined);
     if (wire !== undefined) out.push(v(wire));
+    const garbled = run.requests.find((r) => r.garbled !== undefined);
+    if (garbled?.garbled !== undefined) out.push(v(garbledFault(garbled, garbled.garbled)));
     const refused = run.token === 'submit' || run.token === 'read' ? ownRequests(run).find((r) => r.status === 401 && !revokes.some((t) => t <= r.at)) : undefined;
     if (refused !== undefined) out.push(v(`${refused.method} ${refused.path} at t=${refused.at} was refused 401 though the command was given a valid ${run.token} token in --token-file (no revoke_token fault before it): the CLI sends the token the file holds`));
     if (run.exitCode !== 0 && run.exitCode !== 1) continue;
@@ -46,6 +52,11 @@ export function checkCliWire(view: HistoryView): Violation[] {
     if (m !== undefined) out.push(v(m));
   }
   return out;
+}
+
+/** The CLI's client handed the command another text than the coordinator answered. */
+function garbledFault(r: CliRequest, g: NonNullable<CliRequest['garbled']>): string {
+  return `was handed the answer to ${r.method} ${r.path} at t=${r.at} changed from character ${g.at} on (${JSON.stringify(g.got)} where the coordinator sent ${JSON.stringify(g.sent)}), its body having come in chunks cut inside multi-byte characters: the client joins a body's bytes before decoding them, so what the CLI prints is what the coordinator said`;
 }
 
 /** Why node would not carry this request as the CLI meant it, if it would not. */

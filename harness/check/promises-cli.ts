@@ -25,7 +25,9 @@
  * pacing and ending are in promises-cli-watch.ts; the wire (header
  * characters, content-length), valid tokens and JSON times in
  * promises-cli-wire.ts; every submit option on the wire and in
- * the created execution in promises-cli-options.ts; what a terminal shows
+ * the created execution in promises-cli-options.ts; every option of
+ * `executions get|list|cancel|pause|resume` in its request in
+ * promises-cli-flags.ts; what a terminal shows
  * (tables, ages, durations) and the event lines of `watch` in
  * promises-cli-human.ts; `squall tokens` in promises-cli-tokens.ts.
  */
@@ -34,6 +36,7 @@ import { type CliRequest, type CliRun, cliCommand, cliRunsOf, ENDED, ownRequests
 import { checkCliKinds } from './promises-cli-kinds.js';
 import { checkCliHangs } from './promises-cli-hang.js';
 import { checkCliHuman } from './promises-cli-human.js';
+import { checkCliExecutionFlags } from './promises-cli-flags.js';
 import { checkCliOptions } from './promises-cli-options.js';
 import { checkCliPages } from './promises-cli-pages.js';
 import { checkCliTokens } from './promises-cli-tokens.js';
@@ -93,7 +96,7 @@ export function checkCli(view: HistoryView): Violation[] {
     const printed = printMismatch(run);
     if (printed !== undefined) out.push(v(printed));
   }
-  return [...out, ...checkCliHangs(view), ...checkCliPages(view), ...checkCliWatches(view), ...checkCliWire(view), ...checkCliOptions(view), ...checkCliHuman(view), ...checkCliTokens(view), ...checkCliStdout(view), ...checkCliKinds(view)];
+  return [...out, ...checkCliHangs(view), ...checkCliPages(view), ...checkCliWatches(view), ...checkCliWire(view), ...checkCliOptions(view), ...checkCliExecutionFlags(view), ...checkCliHuman(view), ...checkCliTokens(view), ...checkCliStdout(view), ...checkCliKinds(view)];
 }
 
 type Pairs = [string, string][];

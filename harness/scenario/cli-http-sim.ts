@@ -13,15 +13,16 @@
  * answer showed) for harness/check/promises-cli.ts.
  */
 import type { Coordinator } from '../../system/coordinator/index.js';
-import type { CliHttp, CliHttpAnswer, CliHttpRequest, CliStreamSink } from '../../system/cli/index.js';
+import { type CliHttp, type CliHttpAnswer, type CliHttpRequest, type CliStreamSink, cliHttpOver } from '../../system/cli/index.js';
 import type { HttpResponse, HttpStreamSink } from '../../system/core/index.js';
 import type { CliRequest, CreatedView } from '../check/cli-runs.js';
 import type { Simulation } from '../sim/index.js';
 import type { WirePeer, WireRequest } from '../sim/http-wire.js';
 import { HttpWireError, readOffWire } from '../sim/http-answer.js';
 import { wireTo } from './client-shapes.js';
+import { chunkedSend, garbledAt } from './cli-http-chunks.js';
 import type { CliObserver } from './cli-ops.js';
-import { BAD_REQUEST, invalidCharError, refusedHeaders, serverHeaders, wireBody } from './cli-wire.js';
+import { BAD_REQUEST, framing, invalidCharError, refusedHeaders, serverHeaders, wireBody } from './cli-wire.js';
 import { lowerHeaders } from './http-client.js';
 
 /** One request in flight: its record, its body as the wire carries it, and who observes its answer. */
@@ -134,17 +135,32 @@ export class SimCliHttp implements CliHttp {
 
   request(r: CliHttpRequest): Promise<CliHttpAnswer> {
     if (this.capped(r)) return new Promise(() => {});
+    // Read by the CLI's own reader, the body in chunks cut inside characters (cli-http-chunks.ts): what it hands up must be the answer.
+    const answered: { rec?: CliRequest; body?: string } = {};
+    const send = chunkedSend((answer, fail) => this.begin(r, answered, answer, fail));
+    return cliHttpOver(send)
+      .request(r)
+      .then((a) => {
+        const garbled = answered.body === undefined ? undefined : garbledAt(answered.body, a.body);
+        if (garbled !== undefined && answered.rec !== undefined) answered.rec.garbled = garbled;
+        return a;
+      });
+  }
+
+  /** Records the request and starts its exchange; throws (as node's client does) for a header node refuses. */
+  private begin(r: CliHttpRequest, answered: { rec?: CliRequest; body?: string }, answer: (a: CliHttpAnswer) => void, fail: (e: Error) => void): void {
     this.made++;
     const rec: CliRequest = { method: r.method, path: r.url.pathname + r.url.search, at: this.sim.simulatedMs, ...framing(r) };
     const sent = r.method === 'POST' && r.body !== undefined ? parsed(r.body.toString('utf8')) : undefined;
     if (sent !== undefined) rec.sent = sent;
     this.requests.push(rec);
+    answered.rec = rec;
     const refused = refusedHeaders(r.headers)[0];
     // node's http.request throws before anything is sent (the Promise executor of cli-http.ts turns it into a rejection).
-    if (refused !== undefined) return ((rec.error = 'ERR_INVALID_CHAR'), (rec.answeredAt = rec.at), Promise.reject(invalidCharError(refused)));
+    if (refused !== undefined) throw ((rec.error = 'ERR_INVALID_CHAR'), (rec.answeredAt = rec.at), invalidCharError(refused));
     const wire = wireBody(r);
     const observed = wire.kind === 'whole' ? this.observe?.(r.method, rec.path, wire.body) : undefined;
-    return new Promise((resolve, reject) => this.exchange(r, { rec, wire, observed }, resolve, reject));
+    this.exchange(r, { rec, wire, observed }, (a) => ((answered.body = a.body), answer(a)), fail);
   }
 
   /** Past the cap (1000 requests, or the same one too many times in a row): the command is stopped, its request never answered. */
@@ -260,17 +276,6 @@ export class SimCliHttp implements CliHttp {
     };
     return c.handleHttp(request);
   }
-}
-
-/** What the request's framing was: its declared content-length, its body's UTF-8 bytes, the headers node's client refuses. */
-function framing(r: CliHttpRequest): Pick<CliRequest, 'contentLength' | 'bodyBytes' | 'refusedHeaders'> {
-  const declared = Object.entries(r.headers).find(([k]) => k.toLowerCase() === 'content-length')?.[1];
-  const refused = refusedHeaders(r.headers);
-  return {
-    ...(declared === undefined ? {} : { contentLength: declared }),
-    ...(r.body === undefined ? {} : { bodyBytes: r.body.length }),
-    ...(refused.length === 0 ? {} : { refusedHeaders: refused }),
-  };
 }
 
 /** The execution ids an `update` push's events name, or undefined for a chunk that is not one. */

@@ -16,6 +16,7 @@
  *   timeout).
  */
 import type { CliHttpRequest } from '../../system/cli/index.js';
+import type { CliRequest } from '../check/cli-runs.js';
 
 /** A header value node's client refuses (validateHeaderValue). */
 const INVALID_HEADER_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
@@ -65,3 +66,14 @@ export function serverHeaders(headers: Readonly<Record<string, string>>): Record
 
 /** node's server's answer to the bytes that follow a cut body (its default clientError handler). */
 export const BAD_REQUEST = { status: 400, body: '' } as const;
+
+/** What the request's framing was: its declared content-length, its body's UTF-8 bytes, the headers node's client refuses. */
+export function framing(r: CliHttpRequest): Pick<CliRequest, 'contentLength' | 'bodyBytes' | 'refusedHeaders'> {
+  const declared = Object.entries(r.headers).find(([k]) => k.toLowerCase() === 'content-length')?.[1];
+  const refused = refusedHeaders(r.headers);
+  return {
+    ...(declared === undefined ? {} : { contentLength: declared }),
+    ...(r.body === undefined ? {} : { bodyBytes: r.body.length }),
+    ...(refused.length === 0 ? {} : { refusedHeaders: refused }),
+  };
+}

@@ -13,16 +13,24 @@
  *
  * Host names that only look local (127.0.0.1.attacker.example,
  * 127.example.com) are not loopback: a worker without a secret must not
- * obey them, nor may a coordinator listen there without auth.
+ * obey them, nor may a coordinator listen there without auth. Each worker
+ * configuration is given both to the worker's check and to `squall worker`
+ * as a command line (role `worker-cli`: its flag rules refuse at parse
+ * time), over every loopback name of 127/8 with and without a port (blind
+ * set 20 #02: the CLI's rule read the URL's host with its port, and refused
+ * the documented `--coordinator ws://127.0.0.1:7070`; #20: 127.0.1.1).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command } from 'commander';
+import { workerCommand } from '../../system/cli/index.js';
 import { silentLogger } from '../../system/core/index.js';
 import { checkListenSecurity, memoryTokenStore, resolveCoordinatorConfig } from '../../system/coordinator/index.js';
 import { builtinTaskKinds } from '../../system/tasks/index.js';
 import { workerConfigWithDefaults } from '../../system/worker/index.js';
 import type { HistoryRecorder } from '../check/history.js';
+import { listenAddressResults } from './deploy-probe-address.js';
 import { cliDeployResults } from './deploy-probe-cli.js';
 import { processFileResults } from './deploy-probe-files.js';
 import { listenMatrixResults } from './deploy-probe-listen.js';
@@ -32,17 +40,51 @@ const DEPLOY_PROBE = 'deploy-probe';
 
 /** One configuration and what the README gives it. */
 interface DeployCase {
-  role: 'worker' | 'coordinator' | 'command-env';
+  role: 'worker' | 'worker-cli' | 'coordinator' | 'command-env';
   what: string;
   expect: 'refused' | 'started';
   run(): void;
 }
 
 const LOOKALIKES = ['127.0.0.1.attacker.example', '127.example.com', '127.0.0.1.nip.io.evil.example'];
-const LOOPBACKS = ['127.0.0.1', 'localhost', '[::1]', '127.3.2.1'];
+const LOOPBACKS = ['127.0.0.1', 'localhost', '[::1]', '127.3.2.1', '127.0.1.1', '127.255.255.254'];
 
-function worker(url: string, extra: { secret?: string; allowKinds?: string[]; insecure?: boolean } = {}): () => void {
+/** A worker's security options, as a config and as flags. */
+interface WorkerExtra {
+  secret?: string;
+  allowKinds?: string[];
+  insecure?: boolean;
+}
+
+function worker(url: string, extra: WorkerExtra = {}): () => void {
   return () => void workerConfigWithDefaults({ id: 'probe', coordinatorUrl: url, ...extra });
+}
+
+/** `squall worker --coordinator URL --id probe ...` parsed by the command itself up to its action (its flag rules run first): throws when refused. */
+function workerCli(url: string, extra: WorkerExtra = {}): () => void {
+  const argv = ['--coordinator', url, '--id', 'probe', ...(extra.secret === undefined ? [] : ['--secret', extra.secret]), ...(extra.allowKinds ?? []).flatMap((k) => ['--allow-kinds', k]), ...(extra.insecure === true ? ['--insecure'] : [])];
+  return () => {
+    const cmd = workerCommand(new Command('worker').exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} }), () => {});
+    cmd.parse(argv, { from: 'user' });
+  };
+}
+
+/** One worker configuration, twice: the worker's own check (what `new Worker` runs) and the `squall worker` command line (its flag rules). */
+function workerBoth(what: string, expect: DeployCase['expect'], url: string, extra: WorkerExtra = {}): DeployCase[] {
+  return [
+    { role: 'worker', what, expect, run: worker(url, extra) },
+    { role: 'worker-cli', what, expect, run: workerCli(url, extra) },
+  ];
+}
+
+/**
+ * Loopback coordinator URLs a worker without a secret may dial: every name
+ * of 127/8 (Debian's 127.0.1.1, the range's ends), localhost and [::1],
+ * each with an explicit port, without one, and over wss.
+ */
+function loopbackUrls(): string[] {
+  const hosts = ['127.0.0.1', 'localhost', '[::1]', '127.3.2.1', '127.0.1.1', '127.255.255.254'];
+  return hosts.flatMap((h) => [`ws://${h}:7070`, `ws://${h}`, `wss://${h}:8443/ws`]);
 }
 
 function coordinator(host: string, extra: { secret?: string; apiAuth?: 'token'; insecure?: boolean } = {}): () => void {
@@ -53,20 +95,18 @@ function coordinator(host: string, extra: { secret?: string; apiAuth?: 'token'; 
 function deployCases(): DeployCase[] {
   const cases: DeployCase[] = [];
   for (const h of LOOKALIKES) {
-    cases.push({ role: 'worker', what: `no secret, coordinator ws://${h}:7070`, expect: 'refused', run: worker(`ws://${h}:7070`) });
+    cases.push(...workerBoth(`no secret, coordinator ws://${h}:7070`, 'refused', `ws://${h}:7070`));
     cases.push({ role: 'coordinator', what: `listen on ${h}, no secret, no token auth`, expect: 'refused', run: coordinator(h) });
   }
   for (const h of ['coordinator', '10.0.0.7', '0.0.0.0']) cases.push({ role: 'coordinator', what: `listen on ${h}, no secret, no token auth`, expect: 'refused', run: coordinator(h) });
-  cases.push({ role: 'worker', what: 'no secret, coordinator ws://coordinator:7070', expect: 'refused', run: worker('ws://coordinator:7070') });
-  for (const h of LOOPBACKS) {
-    cases.push({ role: 'worker', what: `no secret, coordinator ws://${h}:7070`, expect: 'started', run: worker(`ws://${h}:7070`) });
-    for (const kind of ['command', 'container']) {
-      cases.push({ role: 'worker', what: `no secret, coordinator ws://${h}:7070, --allow-kinds ${kind}`, expect: 'refused', run: worker(`ws://${h}:7070`, { allowKinds: [kind] }) });
-    }
-    cases.push({ role: 'coordinator', what: `listen on ${h}, no secret, no token auth`, expect: 'started', run: coordinator(h.replace(/^\[|\]$/g, '')) });
+  for (const url of ['ws://coordinator:7070', 'ws://10.0.0.7', 'wss://128.0.0.1:7070', 'ws://[::2]:7070']) cases.push(...workerBoth(`no secret, coordinator ${url}`, 'refused', url));
+  for (const url of loopbackUrls()) {
+    cases.push(...workerBoth(`no secret, coordinator ${url}`, 'started', url));
+    for (const kind of ['command', 'container']) cases.push(...workerBoth(`no secret, coordinator ${url}, --allow-kinds ${kind}`, 'refused', url, { allowKinds: [kind] }));
   }
-  cases.push({ role: 'worker', what: 'no secret, ws://127.0.0.1:7070, --allow-kinds command, --insecure', expect: 'started', run: worker('ws://127.0.0.1:7070', { allowKinds: ['command'], insecure: true }) });
-  cases.push({ role: 'worker', what: 'a secret, ws://coordinator:7070, --allow-kinds command', expect: 'started', run: worker('ws://coordinator:7070', { secret: 'probe-secret', allowKinds: ['command'] }) });
+  for (const h of LOOPBACKS) cases.push({ role: 'coordinator', what: `listen on ${h}, no secret, no token auth`, expect: 'started', run: coordinator(h.replace(/^\[|\]$/g, '')) });
+  cases.push(...workerBoth('no secret, ws://127.0.0.1:7070, --allow-kinds command, --insecure', 'started', 'ws://127.0.0.1:7070', { allowKinds: ['command'], insecure: true }));
+  cases.push(...workerBoth('a secret, ws://coordinator:7070, --allow-kinds command', 'started', 'ws://coordinator:7070', { secret: 'probe-secret', allowKinds: ['command'] }));
   cases.push({ role: 'coordinator', what: 'listen on 0.0.0.0 with a secret and token auth', expect: 'started', run: coordinator('0.0.0.0', { secret: 'probe-secret', apiAuth: 'token' }) });
   cases.push({ role: 'coordinator', what: 'listen on 0.0.0.0, --insecure', expect: 'started', run: coordinator('0.0.0.0', { insecure: true }) });
   // README: `command` gets a clean environment, "never the worker's secrets"; the worker reads them from these four.
@@ -80,7 +120,8 @@ function deployCases(): DeployCase[] {
 /**
  * One round: every case, each recorded with its outcome; the listen check
  * over every combination (deploy-probe-listen.ts); the processes as the CLI
- * configures them (deploy-probe-cli.ts); and the files they keep across
+ * configures them (deploy-probe-cli.ts); the URLs a coordinator prints
+ * (deploy-probe-address.ts); and the files they keep across
  * lives and the control files they obey (deploy-probe-files.ts, promise 39).
  */
 export async function probeDeployment(recorder: HistoryRecorder): Promise<void> {
@@ -95,6 +136,7 @@ export async function probeDeployment(recorder: HistoryRecorder): Promise<void> 
   }
   for (const r of await listenMatrixResults()) recorder.recordInfo({ deployProbe: r }, DEPLOY_PROBE);
   for (const r of await cliDeployResults()) recorder.recordInfo({ deployProbe: r }, DEPLOY_PROBE);
+  for (const r of await listenAddressResults()) recorder.recordInfo({ deployProbe: r }, DEPLOY_PROBE);
   const dir = mkdtempSync(join(tmpdir(), 'squall-process-env-'));
   try {
     for (const r of await processFileResults(dir)) recorder.recordInfo({ processEnvProbe: r }, DEPLOY_PROBE);

@@ -6,7 +6,7 @@
  * commands can run where no socket exists; the commands' behaviour is the
  * same either way, since everything above the exchange is shared.
  */
-import { request as httpRequest } from 'node:http';
+import { type ClientRequest, type IncomingMessage, type RequestOptions, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
 /** One request as the CLI makes it. */
@@ -43,11 +43,18 @@ export interface CliHttp {
   stream(req: CliHttpRequest, sink: CliStreamSink): Promise<void>;
 }
 
-const send = (url: URL): typeof httpRequest => (url.protocol === 'https:' ? httpsRequest : httpRequest);
+/**
+ * What the exchange asks of node's `http.request` for a URL (a seam: the
+ * harness passes one that answers from the simulated coordinator, handing
+ * the body over in several chunks, so the reading below runs in simulation).
+ */
+export type CliSend = (url: URL) => (url: URL, opts: RequestOptions, onAnswer: (res: IncomingMessage) => void) => ClientRequest;
+
+const nodeSend: CliSend = (url) => (url.protocol === 'https:' ? httpsRequest : httpRequest);
 const caOf = (r: CliHttpRequest): { ca?: string } => (r.url.protocol === 'https:' && r.ca !== undefined ? { ca: r.ca } : {});
 
-/** node:http and node:https: what the `squall` binary uses. */
-export const nodeHttp: CliHttp = {
+/** The exchange over `send`: node:http and node:https for the binary (nodeHttp), or a stand-in with their signature. */
+export const cliHttpOver = (send: CliSend): CliHttp => ({
   request: (r) =>
     new Promise((resolve, reject) => {
       const opts = { method: r.method, headers: r.headers, timeout: r.timeoutMs ?? 30_000, ...caOf(r) };
@@ -77,4 +84,7 @@ export const nodeHttp: CliHttp = {
       req.on('error', (err) => (r.signal?.aborted === true ? resolve() : reject(err)));
       req.end();
     }),
-};
+});
+
+/** node:http and node:https: what the `squall` binary uses. */
+export const nodeHttp: CliHttp = cliHttpOver(nodeSend);

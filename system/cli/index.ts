@@ -22,7 +22,8 @@ export { CliError, EXIT, exitCodeOf } from './exit-codes.js';
 // The client commands (and tokens) and their seams, for running them in-process (harness/scenario/client-cli.ts).
 export { registerExecutionsCommand, registerKindsCommand, registerSubmitCommand, registerTokensCommand, registerWorkersCommand };
 export { type CliIo, processIoOf, type ProcessLike } from './cli-io.js';
-export type { CliHttp, CliHttpAnswer, CliHttpRequest, CliStreamSink } from './cli-http.js';
+export type { CliHttp, CliHttpAnswer, CliHttpRequest, CliSend, CliStreamSink } from './cli-http.js';
+export { cliHttpOver, nodeHttp } from './cli-http.js';
 // The long-running commands' stop and process seam, for running their shutdown path on simulated processes (harness/scenario/process-stop.ts).
 export { coordinatorShutdown, workerShutdown } from './shutdown.js';
 export { onShutdownSignal, type ProcessControl } from './signals.js';
