@@ -12,7 +12,9 @@
  *  - a forged checkpoint seq is never saved;
  *  - a frame above maxFrameBytes in UTF-8 bytes is refused as too large, and
  *    one at or below it is not (the limit is the largest frame accepted) (oversizeViolations; the limit counts the bytes the
- *    wire carries, not a string's UTF-16 units: set 10 #28).
+ *    wire carries, not a string's UTF-16 units: set 10 #28); and the limit the welcome announces (the one
+ *    probed) is the one the coordinator was started with, the documented default 1 MiB (1,048,576 bytes,
+ *    the checker's copy in spec-tables.ts) without `maxFrameBytes` (blind set 20 #26: 1,000,000).
  */
 import type { CheckContext } from './context.js';
 import type { HistoryRecord } from './history.js';
@@ -30,7 +32,7 @@ function attacks(view: HistoryView): HistoryRecord[] {
 /** 8 (adversaries). See the file header. */
 export function checkAdversaries(view: HistoryView, ctx: CheckContext): Violation[] {
   const notes = attacks(view);
-  const out: Violation[] = [...checkResultsHaveSenders(view), ...oversizeViolations(view, notes)];
+  const out: Violation[] = [...checkResultsHaveSenders(view), ...oversizeViolations(view, notes, ctx.maxFrameBytes)];
   const window = ctx.heartbeatMs + ctx.toleranceMs;
   for (const n of notes) {
     const victim = String(n.value.victim);
@@ -87,10 +89,15 @@ function checkResultsHaveSenders(view: HistoryView): Violation[] {
  * `protocol_error` after its note and before the adversary's next note. A
  * frame above the limit must be refused too_large; one below it must not be.
  */
-function oversizeViolations(view: HistoryView, notes: readonly HistoryRecord[]): Violation[] {
+function oversizeViolations(view: HistoryView, notes: readonly HistoryRecord[], expected: number | undefined): Violation[] {
   const out: Violation[] = [];
+  let announced = false;
   notes.forEach((n, i) => {
     if (n.value.attack !== 'oversized-frame') return;
+    if (expected !== undefined && n.value.limit !== expected && !announced) {
+      announced = true;
+      out.push(violation(view.records, 'auth', `the coordinator's welcome announced maxFrameBytes ${String(n.value.limit)} (t=${n.time}), but it was started with ${expected} bytes (coordinator.maxFrameBytes, or the documented default 1 MiB = 1,048,576 bytes without it): frames between the two are refused or let through against the documented limit`, { index: n.index }));
+    }
     const until = notes[i + 1]?.index ?? Infinity;
     const answer = view.records.find((r) => r.index > n.index && r.index < until && r.process === 'coordinator' && r.f === 'protocol_error');
     const code = answer === undefined ? undefined : String(answer.value.code);
