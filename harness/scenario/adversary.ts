@@ -68,7 +68,7 @@ interface Seen {
  * (a MAC longer in UTF-8 than in characters made timingSafeEqual throw: blind set 20 #28); the others
  * are refused by the schema (4400). Promise 8 wants each closed with one of those codes.
  */
-export const MALFORMED_MACS: readonly { shape: string; mac: string; codes: readonly number[] }[] = [
+const MALFORMED_MACS: readonly { shape: string; mac: string; codes: readonly number[] }[] = [
   { shape: 'non-ascii-64', mac: 'é'.repeat(64), codes: [4401] },
   { shape: 'mixed-non-ascii-64', mac: `${'a'.repeat(62)}\u{1F511}`, codes: [4401] },
   { shape: 'non-hex-64', mac: 'z'.repeat(64), codes: [4401] },
