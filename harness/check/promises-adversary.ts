@@ -10,9 +10,15 @@
  *    (other than the coordinator's own timeout or revocation) with no
  *    task_finished of that lease before it was forged or replayed;
  *  - a forged checkpoint seq is never saved;
+ *  - a registration MAC of a malformed shape (non-ASCII, non-hex, upper-case, wrong length, empty:
+ *    MALFORMED_MACS in adversary.ts) is refused with the close code its shape gets, 4401 auth_failed
+ *    once it passes the schema (4400 before), never an internal error or no close at all (blind set
+ *    20 #28: a non-ASCII MAC made the comparison throw inside authenticate);
  *  - a frame above maxFrameBytes in UTF-8 bytes is refused as too large, and
  *    one at or below it is not (the limit is the largest frame accepted) (oversizeViolations; the limit counts the bytes the
- *    wire carries, not a string's UTF-16 units: set 10 #28).
+ *    wire carries, not a string's UTF-16 units: set 10 #28); and the limit the welcome announces (the one
+ *    probed) is the one the coordinator was started with, the documented default 1 MiB (1,048,576 bytes,
+ *    the checker's copy in spec-tables.ts) without `maxFrameBytes` (blind set 20 #26: 1,000,000).
  */
 import type { CheckContext } from './context.js';
 import type { HistoryRecord } from './history.js';
@@ -30,7 +36,7 @@ function attacks(view: HistoryView): HistoryRecord[] {
 /** 8 (adversaries). See the file header. */
 export function checkAdversaries(view: HistoryView, ctx: CheckContext): Violation[] {
   const notes = attacks(view);
-  const out: Violation[] = [...checkResultsHaveSenders(view), ...oversizeViolations(view, notes)];
+  const out: Violation[] = [...checkResultsHaveSenders(view), ...oversizeViolations(view, notes, ctx.maxFrameBytes), ...malformedMacAnswers(view, notes)];
   const window = ctx.heartbeatMs + ctx.toleranceMs;
   for (const n of notes) {
     const victim = String(n.value.victim);
@@ -87,10 +93,15 @@ function checkResultsHaveSenders(view: HistoryView): Violation[] {
  * `protocol_error` after its note and before the adversary's next note. A
  * frame above the limit must be refused too_large; one below it must not be.
  */
-function oversizeViolations(view: HistoryView, notes: readonly HistoryRecord[]): Violation[] {
+function oversizeViolations(view: HistoryView, notes: readonly HistoryRecord[], expected: number | undefined): Violation[] {
   const out: Violation[] = [];
+  let announced = false;
   notes.forEach((n, i) => {
     if (n.value.attack !== 'oversized-frame') return;
+    if (expected !== undefined && n.value.limit !== expected && !announced) {
+      announced = true;
+      out.push(violation(view.records, 'auth', `the coordinator's welcome announced maxFrameBytes ${String(n.value.limit)} (t=${n.time}), but it was started with ${expected} bytes (coordinator.maxFrameBytes, or the documented default 1 MiB = 1,048,576 bytes without it): frames between the two are refused or let through against the documented limit`, { index: n.index }));
+    }
     const until = notes[i + 1]?.index ?? Infinity;
     const answer = view.records.find((r) => r.index > n.index && r.index < until && r.process === 'coordinator' && r.f === 'protocol_error');
     const code = answer === undefined ? undefined : String(answer.value.code);
@@ -101,5 +112,20 @@ function oversizeViolations(view: HistoryView, notes: readonly HistoryRecord[]):
       out.push(violation(view.records, 'auth', `${size}, was refused as too_large though it fits the limit`, { index: answer.index }));
     }
   });
+  return out;
+}
+
+/** The close code each malformed-MAC registration got (its `malformed-mac-answer` note), against the codes its shape allows. */
+function malformedMacAnswers(view: HistoryView, notes: readonly HistoryRecord[]): Violation[] {
+  const out: Violation[] = [];
+  for (const n of notes) {
+    if (n.value.attack !== 'malformed-mac-answer' || !Array.isArray(n.value.codes)) continue;
+    const codes = n.value.codes as number[];
+    const got = n.value.closedWith;
+    if (typeof got === 'number' && codes.includes(got)) continue;
+    out.push(
+      violation(view.records, 'auth', `an adversary's registration as ${String(n.value.victim)} with a ${String(n.value.shape)} MAC (t=${n.time}) was ${got === null ? 'not closed' : `closed with ${String(got)}`}: a malformed MAC is refused with ${codes.join(' or ')} (auth_failed once it passes the schema), never an internal error`, { index: n.index }),
+    );
+  }
   return out;
 }

@@ -32,8 +32,10 @@ export interface TokenStep {
   revokes: { id: string; repeat: boolean; status: number; revokedAt: number | null }[];
   /** Revoked tokens presented on a read route, and what they got. */
   presented: { id: string; status: number; code?: string }[];
-  /** The token made at this step, when the API made one. */
+  /** The token made at this step, when the API made one (its answer showed it). */
   created?: string;
+  /** The status POST /api/v1/tokens was answered at this step. */
+  createStatus?: number;
   /** GET /api/v1/tokens's entries as they came (empty when refused: listingStatus). */
   listing: Record<string, unknown>[];
   listingStatus?: number;

@@ -17,8 +17,8 @@
  * valid token, 403 insufficient_scope below the route's scope, and neither
  * 401, 403 nor 500 at or above it. With a per-client quota, the client's
  * acknowledged unfinished executions never exceed it (promises-quota.ts).
- * And only one submission is answered 201 Created for an execution: an
- * idempotent repeat is answered 200; a pause is answered 200 only once the
+ * And every creation is answered 201 Created, only one per execution (an
+ * idempotent repeat is answered 200; promises-api-created.ts); a pause is answered 200 only once the
  * execution is paused, else 202. And the paged listing and the stats
  * agree with the final read (promises-reads.ts).
  */
@@ -30,6 +30,7 @@ import { checkListingPasses } from './promises-reads-walk.js';
 import { checkMetricsScrapes } from './promises-metrics.js';
 import { checkRefusalHeaders } from './promises-api-headers.js';
 import { checkTokenSteps } from './promises-api-tokens.js';
+import { checkCreationStatuses } from './promises-api-created.js';
 import { checkGaugeReads } from './promises-metrics-gauges.js';
 import { checkInstantReads } from './promises-reads-instant.js';
 import { checkMessageBytes } from './promises-metrics-bytes.js';
@@ -57,31 +58,7 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
 
 /** 29. Each HTTP refusal's status is the one its code has in the contract; nothing is accepted with a revoked token; scopes and the client quota hold. */
 export function checkApiContract(view: HistoryView, ctx: CheckContext): Violation[] {
-  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...originMismatches(view), ...bodyMismatches(view), ...checkClientQuota(view, ctx), ...createdMismatches(view), ...controlAnswerMismatches(view), ...checkApiReads(view, ctx.toleranceMs, ctx.durationSamples), ...checkListingPasses(view), ...checkMetricsScrapes(view), ...checkRefusalHeaders(view), ...checkTokenSteps(view), ...checkGaugeReads(view), ...checkInstantReads(view, ctx), ...checkMessageBytes(view), ...checkDashboardFeeds(view), ...checkDashboardEvents(view), ...checkFeedPace(view), ...checkApiEchoes(view, ctx), ...checkUiReads(view), ...checkUiPage(view), ...checkApiDefaults(view), ...checkApiLimits(view), ...checkEnumGauges(view, ctx)];
-}
-
-/**
- * Single submissions answered 201 Created for an execution that another
- * answer already created: only one submission creates an execution, every
- * idempotent repeat is answered 200 (repeats racing their original may be
- * answered first, so order is not judged).
- */
-function createdMismatches(view: HistoryView): Violation[] {
-  const created = new Map<string, number>();
-  const out: Violation[] = [];
-  for (const rec of view.records) {
-    if (rec.f !== 'submit' || rec.type !== 'ok' || rec.value.status !== 201 || !Array.isArray(rec.value.executionIds)) continue;
-    const kind = view.records[rec.value.invoke as number]?.value.kind;
-    const id = rec.value.executionIds[0];
-    if (kind === 'batch' || kind === 'graph' || rec.value.executionIds.length !== 1 || typeof id !== 'string') continue;
-    const first = created.get(id);
-    if (first === undefined) {
-      created.set(id, rec.time);
-      continue;
-    }
-    out.push(violation(view.records, 'api-contract', `a submission answered 201 Created at t=${rec.time} with ${id}, which an earlier answer (t=${first}) already created: an idempotent repeat is answered 200`, { index: rec.index, executionId: id }));
-  }
-  return out;
+  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...originMismatches(view), ...bodyMismatches(view), ...checkClientQuota(view, ctx), ...checkCreationStatuses(view), ...controlAnswerMismatches(view), ...checkApiReads(view, ctx.toleranceMs, ctx.durationSamples), ...checkListingPasses(view), ...checkMetricsScrapes(view), ...checkRefusalHeaders(view), ...checkTokenSteps(view), ...checkGaugeReads(view), ...checkInstantReads(view, ctx), ...checkMessageBytes(view), ...checkDashboardFeeds(view), ...checkDashboardEvents(view), ...checkFeedPace(view), ...checkApiEchoes(view, ctx), ...checkUiReads(view), ...checkUiPage(view), ...checkApiDefaults(view), ...checkApiLimits(view), ...checkEnumGauges(view, ctx)];
 }
 
 /**

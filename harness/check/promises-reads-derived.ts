@@ -44,6 +44,8 @@ function chainBreak(status: string, history: readonly [string, string | null][])
     const [s, previous] = history[i] as [string, string | null];
     const want = i === 0 ? null : (history[i - 1] as [string, string | null])[0];
     if (previous !== want) return `entry ${i + 1} (${s}) says previous ${previous ?? 'null'}, but ${want === null ? 'it is the first entry' : `the entry before it is ${want}`}`;
+    // A repeated control (a second pause, resume or cancel) is a no-op: it changes no status, so it records no entry (blind set 20 #15).
+    if (s === previous) return `entry ${i + 1} (${s}) repeats the status before it: a request that changes nothing (a repeated pause, resume or cancel) records no entry`;
   }
   const last = history.at(-1)?.[0];
   return last === undefined || last === status ? undefined : `its last entry is ${last}, but the execution is ${status}`;

@@ -20,7 +20,13 @@
  *   null when it measured none;
  * - `squall_heartbeat_rtt_seconds` (the same samples in seconds) counts
  *   every pong sample of this coordinator life and sums them / 1000, so
- *   /metrics and /api/v1/workers agree on the unit.
+ *   /metrics and /api/v1/workers agree on the unit;
+ * - `squall_rtt_estimate_seconds` and `squall_heartbeat_timeout_adapted_seconds`
+ *   are observed at each coordinator `heartbeat_adapted` of this life, the
+ *   event's srttMs and timeoutMs in seconds: each counts those events and
+ *   sums their values / 1000 (blind set 20 #03 observed the RTT estimate in
+ *   ms: a 40 ms round trip reported as 40 s). A `_seconds` family holds
+ *   seconds: every histogram the history can recompute is recomputed.
  *
  * Not judged where record times are receive times (live runs trace no
  * samples).
@@ -39,7 +45,7 @@ const MAX_SAMPLE_MS = 3_600_000;
 /** Each gauge read's stats counts, listing counts, rttMs and RTT histogram (see the file comment). */
 export function checkInstantReads(view: HistoryView, ctx: CheckContext): Violation[] {
   const samples = pongSamples(view);
-  return judgeGaugeReads(view, (read, rec) => [...statViolations(read), ...loadViolations(view, read, rec), ...(ctx.receivedTimes === true ? [] : rttViolations(view, read, rec, samples))]);
+  return judgeGaugeReads(view, (read, rec) => [...statViolations(read), ...loadViolations(view, read, rec), ...(ctx.receivedTimes === true ? [] : [...rttViolations(view, read, rec, samples), ...adaptedViolations(view, read, rec)])]);
 }
 
 /** The workers' leases as listed against the stats' inFlight of the same instant (the coordinator's first life). */
@@ -107,6 +113,29 @@ function rttViolations(view: HistoryView, read: GaugeRead, rec: HistoryRecord, s
   const total = mine.reduce((a, s) => a + s.ms, 0) / 1000;
   if (count !== mine.length || Math.abs(sum - total) > 1e-6 * Math.max(1, total) + 1e-9 * mine.length) {
     out.push(`squall_heartbeat_rtt_seconds counts ${count} sample(s) summing ${sum} s, but the coordinator took ${mine.length} pong sample(s) in this life summing ${total} s: the histogram observes every round trip, in seconds`);
+  }
+  return out;
+}
+
+/** The histograms observed at each coordinator heartbeat_adapted (its field in ms), in seconds. */
+const ADAPTED_HISTOGRAMS = [
+  { family: 'squall_rtt_estimate_seconds', field: 'srttMs', what: 'smoothed round-trip estimate' },
+  { family: 'squall_heartbeat_timeout_adapted_seconds', field: 'timeoutMs', what: 'heartbeat timeout adapted to' },
+] as const;
+
+/** Each heartbeat_adapted histogram against the coordinator's heartbeat_adapted events of this life before the read. */
+function adaptedViolations(view: HistoryView, read: GaugeRead, rec: HistoryRecord): string[] {
+  const life = view.lifeOf('coordinator', rec.index);
+  const mine = view.ofType('heartbeat_adapted').filter((e) => e.ev.side === 'coordinator' && e.rec.index < rec.index && view.lifeOf('coordinator', e.rec.index) === life);
+  const out: string[] = [];
+  for (const h of ADAPTED_HISTOGRAMS) {
+    const count = read.gauges[`${h.family}_count`]?.[''];
+    const sum = read.gauges[`${h.family}_sum`]?.[''];
+    if (count === undefined || sum === undefined) continue;
+    const total = mine.reduce((a, e) => a + e.ev[h.field], 0) / 1000;
+    // The events carry the value rounded to the microsecond: half a microsecond per observation, in seconds.
+    if (count === mine.length && Math.abs(sum - total) <= 1e-6 * Math.max(1, total) + 5e-7 * mine.length) continue;
+    out.push(`${h.family} counts ${count} observation(s) summing ${sum} s, but the coordinator reported ${mine.length} heartbeat adaptation(s) in this life whose ${h.what} sums ${total} s (${h.field} / 1000): a _seconds histogram observes seconds, once per adaptation`);
   }
   return out;
 }

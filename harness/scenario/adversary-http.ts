@@ -24,6 +24,25 @@ import { probeSurface, type GateSetting } from './adversary-surface.js';
 type HeldCredential = 'none' | 'garbage' | 'forged' | 'read' | 'submit';
 const HELD_CREDENTIALS: readonly HeldCredential[] = ['none', 'garbage', 'forged', 'read', 'submit'];
 
+/**
+ * Bearer tokens of every malformed shape, each sent once a round to one read route (GET /api/v1/stats) and
+ * judged as the garbage token is (401 invalid_token, never a 500 or a crash): non-ASCII in the id and in
+ * the secret (longer in UTF-8 than in characters), non-hex, upper-case hex, a secret one short and one
+ * long, a real token's id with a non-ASCII secret, a token cut at its separator.
+ */
+function malformedTokens(realId: string): Record<string, string> {
+  const hex = (n: number): string => '0123456789abcdef'.repeat(8).slice(0, n);
+  return {
+    'non-ascii': `sqt_${'é'.repeat(16)}_${'é'.repeat(64)}`,
+    'non-ascii-secret': `sqt_${realId}_${'é'.repeat(64)}`,
+    'non-hex': `sqt_${'z'.repeat(16)}_${'z'.repeat(64)}`,
+    'upper-hex': `sqt_${realId.toUpperCase()}_${hex(64).toUpperCase()}`,
+    'short-secret': `sqt_${realId}_${hex(63)}`,
+    'long-secret': `sqt_${realId}_${hex(65)}`,
+    'cut': `sqt_${realId}_`,
+  };
+}
+
 /** A route template with its placeholders filled by ids nothing has. */
 function concrete(template: string): string {
   return template.replaceAll('{id}', 'probe-unknown-id');
@@ -48,12 +67,25 @@ export async function probeHttpScopes(sim: Simulation, client: SimClient, record
       recorder.recordInfo({ httpProbe: { method: route.method, route: route.path, held, status: res.status, ...(code === undefined ? {} : { code }) } }, HTTP_ADVERSARY);
     }
   }
+  await probeMalformedTokens(sim, client, recorder);
   await probeOrigins(sim, client, recorder);
   await probeBodies(sim, client, recorder);
   await probeDepth(sim, client, recorder);
   await probeValueCounts(sim, client, recorder);
   await probeLimits(sim, client, recorder);
   await probeSurface(sim, client, recorder, gate);
+}
+
+/** malformedTokens on GET /api/v1/stats, recorded as httpProbe notes held `malformed:<shape>` (judged as garbage: 401 invalid_token). */
+async function probeMalformedTokens(sim: Simulation, client: SimClient, recorder: HistoryRecorder): Promise<void> {
+  const realId = /^sqt_([0-9a-f]{16})_/.exec(client.probe.forged)?.[1] ?? '0'.repeat(16);
+  for (const [shape, token] of Object.entries(malformedTokens(realId))) {
+    const c = sim.coordinator.instance;
+    if (c === null) return;
+    const res = await probeCall(c)({ method: 'GET', path: '/api/v1/stats', headers: { authorization: `Bearer ${token}` } });
+    const code = errorCode(res.body);
+    recorder.recordInfo({ httpProbe: { method: 'GET', route: '/api/v1/stats', held: `malformed:${shape}`, status: res.status, ...(code === undefined ? {} : { code }) } }, HTTP_ADVERSARY);
+  }
 }
 
 /** The Host the origin probes name, and the origins they send from it: the coordinator's own, another port, another host. */

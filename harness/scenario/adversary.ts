@@ -4,7 +4,9 @@
  * each attack, to be taken for the victim or to make the coordinator act on
  * frames it had no right to send:
  *   no-mac          register as the victim without a MAC
- *   forged-mac      register as the victim with a made-up MAC
+ *   forged-mac      register as the victim with a made-up MAC, then with a MAC of every malformed
+ *                   shape (MALFORMED_MACS: non-ASCII, non-hex, upper-case, one short, one long, empty),
+ *                   one connection each: each must be refused 4400 or 4401, never crash the handshake
  *   replayed-mac    register with a MAC captured on an earlier connection (another nonce)
  *   hijack-session  resume the victim's session id with a forged MAC (detach the victim)
  *   forged-result   a `completed` result for a lease the victim holds, outside any session
@@ -60,6 +62,22 @@ interface Seen {
   clientNonce: string;
 }
 
+/**
+ * Malformed registration MACs, each on a connection of its own (forged-mac): the ones of 64 characters
+ * pass the schema's length and reach authenticate, which must refuse them 4401 whatever their bytes
+ * (a MAC longer in UTF-8 than in characters made timingSafeEqual throw: blind set 20 #28); the others
+ * are refused by the schema (4400). Promise 8 wants each closed with one of those codes.
+ */
+const MALFORMED_MACS: readonly { shape: string; mac: string; codes: readonly number[] }[] = [
+  { shape: 'non-ascii-64', mac: 'é'.repeat(64), codes: [4401] },
+  { shape: 'mixed-non-ascii-64', mac: `${'a'.repeat(62)}\u{1F511}`, codes: [4401] },
+  { shape: 'non-hex-64', mac: 'z'.repeat(64), codes: [4401] },
+  { shape: 'upper-hex-64', mac: 'ABCDEF0123456789'.repeat(4), codes: [4401] },
+  { shape: 'short-63', mac: 'a'.repeat(63), codes: [4400, 4401] },
+  { shape: 'long-65', mac: 'a'.repeat(65), codes: [4400, 4401] },
+  { shape: 'empty', mac: '', codes: [4400, 4401] },
+];
+
 /** A register as `victim` would send it, with the given MAC (none: no auth) and resume. */
 function registerAs(victim: string, clientNonce: string, mac: string | undefined, resume?: { sessionId: string; lastSeq: number }): Register {
   return {
@@ -111,6 +129,7 @@ export class AdversaryClient {
     if (attack === 'stale-start') return this.staleStart.attack(victim);
     if (attack === 'injected-sig') return this.inject(victim);
     if (attack === 'edited-register') return this.registerEditor.attack(victim);
+    if (attack === 'forged-mac') await this.malformedMacs(victim);
     if (isOnPath(attack)) return this.onPath.attack(attack, victim);
     if (isWire(attack)) return this.wire.attack(attack, victim);
     const conn = await this.connect();
@@ -190,6 +209,20 @@ export class AdversaryClient {
     endpoint.send(encode(frame, sessionSigningKey(this.secret, captured.welcome.nonce, captured.clientNonce)));
     await this.sim.runUntil(() => false, { maxMs: ANSWER_WAIT_MS });
     this.recorder.recordFault('stop', fault);
+  }
+
+  /** forged-mac's malformed MACs (MALFORMED_MACS), one connection each; each note records the close code the coordinator answered with. */
+  private async malformedMacs(victim: string): Promise<void> {
+    for (const [i, m] of MALFORMED_MACS.entries()) {
+      const conn = await this.connect();
+      if (conn === undefined) return;
+      const clientNonce = hmacHex('adversary-malformed-nonce', `${this.seen.length}/${i}`);
+      this.recorder.recordInfo({ attack: 'forged-mac', victim, shape: m.shape, codes: [...m.codes] }, 'adversary');
+      conn.c.send(encode(registerAs(victim, clientNonce, m.mac)));
+      await this.sim.runUntil(conn.closed, { maxMs: ANSWER_WAIT_MS });
+      this.recorder.recordInfo({ attack: 'malformed-mac-answer', victim, shape: m.shape, codes: [...m.codes], closedWith: conn.closeCode() ?? null }, 'adversary');
+      conn.c.terminate();
+    }
   }
 
   /** Frames below, at and above the frame limit, one connection each (adversary-frames.ts). */

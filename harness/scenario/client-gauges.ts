@@ -14,7 +14,7 @@ import { COORDINATOR_HOST, type Simulation } from '../sim/index.js';
 import type { SimClient } from './sim-client.js';
 
 /** The gauge families read, by name: each sample keyed by its label values (`state=connected`; '' without labels). */
-const GAUGES = ['squall_connections', 'squall_heartbeat_timeout_seconds', 'squall_workers', 'squall_executions', 'squall_handshakes_pending', 'squall_outbox_depth', 'squall_reconnect_duration_seconds_sum', 'squall_reconnect_duration_seconds_count', 'squall_messages_total', 'squall_message_bytes_total', 'squall_breaker_state', 'squall_heartbeat_rtt_seconds_sum', 'squall_heartbeat_rtt_seconds_count'] as const;
+const GAUGES = ['squall_connections', 'squall_heartbeat_timeout_seconds', 'squall_workers', 'squall_executions', 'squall_handshakes_pending', 'squall_outbox_depth', 'squall_reconnect_duration_seconds_sum', 'squall_reconnect_duration_seconds_count', 'squall_messages_total', 'squall_message_bytes_total', 'squall_breaker_state', 'squall_heartbeat_rtt_seconds_sum', 'squall_heartbeat_rtt_seconds_count', 'squall_rtt_estimate_seconds_sum', 'squall_rtt_estimate_seconds_count', 'squall_heartbeat_timeout_adapted_seconds_sum', 'squall_heartbeat_timeout_adapted_seconds_count'] as const;
 
 /** The gauges whose value encodes a state: their HELP text is noted too (promises-metrics-enums.ts). */
 const ENUM_FAMILIES = ['squall_breaker_state'] as const;

@@ -58,7 +58,9 @@ export class TokenAdmin {
     }
     const n = await client.asAdmin(sim, 'POST', '/api/v1/tokens', JSON.stringify({ name: `probe-${this.made.length + 1}`, scope: 'read' }));
     const nb = n.body as { token?: unknown; id?: unknown } | null;
-    if (n.status === 201 && typeof nb?.token === 'string' && typeof nb.id === 'string') {
+    step.createStatus = n.status;
+    // Any answer that shows a token made one (promise 29 wants it answered 201: promises-api-created.ts).
+    if (n.status >= 200 && n.status < 300 && typeof nb?.token === 'string' && typeof nb.id === 'string') {
       this.made.push({ id: nb.id, token: nb.token, revoked: false });
       step.created = nb.id;
     }

@@ -263,4 +263,13 @@ describe('29 api-contract: the paged listing and the stats (promises-reads.ts)',
       expect.stringMatching(/gives durationsMs.p95 30, but the 3 listed completions .* give 200/),
     ]);
   });
+
+  it('reports a statusHistory entry that repeats the status before it (a repeated pause written again: blind set 20 #15)', () => {
+    const chain: [string, string | null][] = [['scheduled', null], ['running', 'scheduled'], ['completed', 'running']];
+    const paused: [string, string | null][] = [['scheduled', null], ['paused', 'scheduled'], ['scheduled', 'paused'], ['running', 'scheduled'], ['completed', 'running']];
+    const repeated: [string, string | null][] = [['scheduled', null], ['paused', 'scheduled'], ['paused', 'paused'], ['scheduled', 'paused'], ['running', 'scheduled'], ['completed', 'running']];
+    const listed = (e1: [string, string | null][]): Item[] => good.map(([id, st, r, k]): Item => [id, st, r, k, id === 'e1' ? e1 : chain]);
+    expect(run(listed(paused), good, stats(3, 3, 1))).toEqual([]);
+    expect(run(listed(repeated), good, stats(3, 3, 1))).toEqual([expect.stringMatching(/listed e1's statusHistory is not one chain: entry 3 \(paused\) repeats the status before it: a request that changes nothing/)]);
+  });
 });
