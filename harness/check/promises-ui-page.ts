@@ -29,6 +29,7 @@
  *   the dependent's (set 19 #10: layers by dependents, drawn backwards).
  */
 import type { HistoryRecord } from './history.js';
+import { lookViolations, type UiPageLook } from './promises-ui-numbers.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -61,6 +62,8 @@ export interface UiPageSession {
   live?: { conn: string; open: boolean };
   /** The workers table: the last push's workers [id, state, reconnects] and the rows shown [worker, state, reconnects]. */
   workers?: { pushed: [string, string, number][]; shown: string[][] };
+  /** The user's looks at the page's numbers (promises-ui-numbers.ts). */
+  looks?: UiPageLook[];
   /** The executions table with the status filter at `status` ('' any): rows [id, status] and the API's listing at that instant. */
   executions?: { status: string; shown: [string, string][]; listed: [string, string][] }[];
 }
@@ -151,7 +154,7 @@ export function checkUiPage(view: HistoryView): Violation[] {
       out.push(v(`could not run its scripts: ${s.error}`));
       continue;
     }
-    out.push(...tokenViolations(s, v), ...textViolations(s, v), ...feedViolations(s, v), ...graphViolations(s, v), ...tableViolations(s, v), ...liveViolations(s, v));
+    out.push(...tokenViolations(s, v), ...textViolations(s, v), ...feedViolations(s, v), ...graphViolations(s, v), ...tableViolations(s, v), ...liveViolations(s, v), ...(s.looks ?? []).flatMap((l) => lookViolations(l, v)));
   }
   return out;
 }
