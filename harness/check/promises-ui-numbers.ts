@@ -30,7 +30,7 @@ import type { Violation } from './violation.js';
 import { AGE, DURATION, misread, misreadRate } from './ui-formats.js';
 
 /** The page refetches its executions at most once a second after a push saying they changed (README "Dashboard"). */
-export const REFRESH_MS = 1000;
+const REFRESH_MS = 1000;
 /** Scheduling slack past REFRESH_MS. */
 const SLACK_MS = 250;
 /** Rows the page asks for (its newest page). */

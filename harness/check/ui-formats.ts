@@ -32,7 +32,7 @@ export const AGE: readonly Unit[] = [
 ];
 
 /** What the page shows for no value. */
-export const NONE = '–';
+const NONE = '–';
 
 const unitOf = (units: readonly Unit[], v: number): number => units.findIndex((u) => v < u.below);
 
