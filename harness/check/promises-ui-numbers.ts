@@ -8,7 +8,7 @@
  *   (µs below 1 ms, ms below 10 s, s beyond: blind set 20 #27 wrote 0.3 ms
  *   as "300 ms") and its "last seen" the push's `now` minus its
  *   `lastSeenAt` (s, min, h ago: set 20 #18 subtracted the other way round,
- *   every worker "0 s ago");
+ *   every worker "0 s ago"), its held tasks the push's running / concurrency;
  * - kinds table: each kind's completed, failed and cancelled are the
  *   push's, its success the percentage of completed among completed +
  *   failed, recomputed here (set 20 #16 showed a 95 % kind as "1 %");
@@ -39,8 +39,8 @@ const PAGE_ROWS = 200;
 /** The numbers of a push the page shows (ui-page-look.ts). */
 export interface PushedNumbers {
   now: number;
-  /** [id, state, rttMs, lastSeenAt]. */
-  workers: [string, string, number | null, number | null][];
+  /** [id, state, rttMs, lastSeenAt, running, concurrency]. */
+  workers: [string, string, number | null, number | null, number, number][];
   total: number;
   queueLength: number;
   byStatus: Record<string, number>;
@@ -60,7 +60,7 @@ export interface UiPageLook {
   execPushAt: number;
   nowAtFetch: number;
   pushed: PushedNumbers | undefined;
-  /** Rows as shown, under the page's own headers: workers [worker, round trip, last seen], kinds [kind, completed, failed, cancelled, success], executions [execution, status, created]. */
+  /** Rows as shown, under the page's own headers: workers [worker, round trip, last seen, held tasks], kinds [kind, completed, failed, cancelled, success], executions [execution, status, created]. */
   workers: string[][];
   kinds: string[][];
   executions: string[][];
@@ -76,8 +76,8 @@ type V = (m: string) => Violation;
 
 function workerNumbers(l: UiPageLook, p: PushedNumbers, v: V): Violation[] {
   const out: Violation[] = [];
-  const shown = new Map(l.workers.map(([id, rtt, seen]) => [id, [rtt ?? '', seen ?? '']]));
-  for (const [id, , rtt, seenAt] of p.workers) {
+  const shown = new Map(l.workers.map(([id, rtt, seen, held]) => [id, [rtt ?? '', seen ?? '', held ?? '']]));
+  for (const [id, , rtt, seenAt, running, concurrency] of p.workers) {
     const row = shown.get(id);
     if (row === undefined) continue; // the workers table rule reports a missing row
     const r = misread(row[0]!, rtt, rtt, DURATION);
@@ -85,6 +85,7 @@ function workerNumbers(l: UiPageLook, p: PushedNumbers, v: V): Violation[] {
     const age = seenAt === null ? null : Math.max(0, p.now - seenAt);
     const s = misread(row[1]!, age, age, AGE);
     if (s !== undefined) out.push(v(`${s} as when ${id} was last seen (the push's now minus its lastSeenAt)`));
+    if (row[2] !== `${running} / ${concurrency}`) out.push(v(`shows ${JSON.stringify(row[2])} as the held tasks of ${id}, where the push says ${running} running of ${concurrency}`));
   }
   return out;
 }

@@ -49,7 +49,7 @@ function pushedOf(last: Record<string, unknown> | undefined): PushedNumbers | un
   const byKind = Object.entries((stats.byKind ?? {}) as Record<string, Record<string, unknown>>);
   return {
     now: last.now,
-    workers: workers.map((w) => [String(w.id), String(w.state), numOrNull(w.rttMs), numOrNull(w.lastSeenAt)]),
+    workers: workers.map((w) => [String(w.id), String(w.state), numOrNull(w.rttMs), numOrNull(w.lastSeenAt), num(w.running), num(w.concurrency)]),
     total: num(stats.total), queueLength: num(stats.queueLength), byStatus: (stats.byStatus ?? {}) as Record<string, number>,
     retried: num(stats.retried), timedOut: num(stats.timedOut), p50: numOrNull(durations.p50), p95: numOrNull(durations.p95),
     byKind: byKind.map(([k, v]) => [k, num(v.completed), num(v.failed), num(v.cancelled)]),
@@ -79,7 +79,7 @@ export async function lookAtNumbers(sim: Simulation, page: OpenPage, token: stri
   const detail = detailOf(page);
   return {
     at: sim.now(), execPushAt: page.tap.execPushAt, nowAtFetch: page.tap.nowAtFetch, pushed: pushedOf(page.tap.last),
-    workers: columns(page, '#workers-table', ['worker', 'round trip', 'last seen']),
+    workers: columns(page, '#workers-table', ['worker', 'round trip', 'last seen', 'held tasks']),
     kinds: columns(page, '#kinds', ['kind', 'completed', 'failed', 'cancelled', 'success']),
     executions: columns(page, '#exec-table', ['execution', 'status', 'created']),
     tiles, ...(detail === undefined ? {} : { detail }), listed: await listed(sim, token, ''),

@@ -31,8 +31,8 @@ export const pageAssets: { rewrite: ((path: string, text: string) => string) | u
 /** One request the page made: path (with query), the Authorization header it sent, the status it got (0: a network error). */
 type PageRequest = [path: string, authorization: string, status: number];
 
-/** What the page's event stream carried, as the page's fetch handed it over: each event's type and execution or worker id. */
-type CarriedEvent = [type: string, id: string];
+/** What the page's event stream carried, as the page's fetch handed it over: each event's type, execution or worker id, and time. */
+type CarriedEvent = [type: string, id: string, at: number];
 
 interface PageTap {
   requests: PageRequest[];
@@ -163,7 +163,7 @@ async function streamResponse(sim: Simulation, c: Coordinator, headers: Record<s
 function tapPush(chunk: string, tap: PageTap, at: number, first: boolean): void {
   const data = /^event: update\ndata: (.*)$/m.exec(chunk)?.[1];
   if (data === undefined) return;
-  let d: { events?: { type?: unknown; executionId?: unknown; workerId?: unknown }[]; workers?: { id?: unknown; state?: unknown; reconnects?: unknown }[]; dropped?: unknown };
+  let d: { events?: { type?: unknown; executionId?: unknown; workerId?: unknown; at?: unknown }[]; workers?: { id?: unknown; state?: unknown; reconnects?: unknown }[]; dropped?: unknown };
   try {
     d = JSON.parse(data) as typeof d;
   } catch {
@@ -174,7 +174,7 @@ function tapPush(chunk: string, tap: PageTap, at: number, first: boolean): void 
   const events = Array.isArray(d.events) ? d.events : [];
   if (first || Number(d.dropped ?? 0) > 0 || events.some((e) => e?.executionId !== undefined)) tap.execPushAt = at;
   if (Array.isArray(d?.workers)) tap.workers = d.workers.map((w) => [String(w.id), String(w.state), Number(w.reconnects)]);
-  for (const e of Array.isArray(d?.events) ? d.events : []) tap.carried.push([String(e.type), String(e.executionId ?? e.workerId ?? '')]);
+  for (const e of Array.isArray(d?.events) ? d.events : []) tap.carried.push([String(e.type), String(e.executionId ?? e.workerId ?? ''), Number(e.at)]);
 }
 
 /** Date whose now() and no-argument construction read the simulation's clock. */

@@ -18,11 +18,11 @@ function good(): UiPageLook {
   return {
     at: NOW + 5_000, execPushAt: NOW - 2_000, nowAtFetch: NOW - 1_000,
     pushed: {
-      now: NOW, workers: [['w1', 'connected', 0.3, NOW - 400], ['w2', 'connected', 80, NOW - 125_000], ['w3', 'lost', null, NOW - 4_000_000]],
+      now: NOW, workers: [['w1', 'connected', 0.3, NOW - 400, 1, 4], ['w2', 'connected', 80, NOW - 125_000, 0, 4], ['w3', 'lost', null, NOW - 4_000_000, 0, 2]],
       total: 3, queueLength: 0, byStatus: { running: 0, completed: 2, failed: 1 }, retried: 1, timedOut: 0, p50: 0.3, p95: 12_000,
       byKind: [['echo', 19, 1, 0], ['fail', 0, 0, 2]], breakers: ['closed', 'open'],
     },
-    workers: [['w1', '300 µs', '0 s ago'], ['w2', '80.0 ms', '2 min ago'], ['w3', '–', '1 h ago']],
+    workers: [['w1', '300 µs', '0 s ago', '1 / 4'], ['w2', '80.0 ms', '2 min ago', '0 / 4'], ['w3', '–', '1 h ago', '0 / 2']],
     kinds: [['echo', '19', '1', '0', '95 %'], ['fail', '0', '0', '2', '–']],
     executions: [['a', 'completed', '1 h ago'], ['b', 'running', '12 s ago']],
     tiles: [['workers connected', '2 / 3'], ['executions', '3'], ['queued', '0'], ['running', '0'], ['completed', '2'], ['failed', '1'], ['retried', '1'], ['timed out', '0'], ['duration p50 / p95', '300 µs / 12.0 s'], ['open breakers', '1']],
@@ -83,6 +83,12 @@ describe("29 api-contract: the dashboard's numbers and freshness", () => {
     const m = check(l).join('\n');
     expect(m).toMatch(/shows "300 ms" for 0.3 ms: in µs at that value as the round trip of w1/);
     expect(m).toMatch(/shows "300 ms" for 0.3 ms: in µs at that value as the duration p50 in the overview/);
+  });
+
+  it("reports held tasks that are not the push's running / concurrency", () => {
+    const l = good();
+    l.workers[0]![3] = '4 / 1';
+    expect(check(l)).toEqual([expect.stringMatching(/shows "4 \/ 1" as the held tasks of w1, where the push says 1 running of 4/)]);
   });
 
   it('reports overview tiles that are not the push', () => {

@@ -10,7 +10,9 @@
  *   an execution's: pushes also carrying worker events leave the table and
  *   the open detail stale;
  * - #18: client.js's ago() subtracts the other way round: "0 s ago";
- * - #27: client.js's fmtMs writes sub-millisecond values as ms times 1000.
+ * - #27: client.js's fmtMs writes sub-millisecond values as ms times 1000;
+ * - and, of the same class, held tasks written concurrency / running, and
+ *   feed lines stamped to the second where README promises the millisecond.
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
@@ -64,5 +66,15 @@ describe("blind set 20: the dashboard's numbers and freshness as its user reads 
   it('#27 sub-millisecond values written in ms are reported', { timeout: 60_000 }, async () => {
     const text = await caught('client.js', 'if (v < 1) return `${Math.round(v * 1000)} µs`;', 'if (v < 1) return `${Math.round(v * 1000)} ms`;');
     expect(text).toMatch(/shows "0 ms" for 0 ms: in µs at that value as the duration p50 in the overview/);
+  });
+
+  it('held tasks written the other way round are reported', { timeout: 60_000 }, async () => {
+    const text = await caught('app.js', 'td(`${w.running} / ${w.concurrency}`, true)', 'td(`${w.concurrency} / ${w.running}`, true)');
+    expect(text).toMatch(/shows "4 \/ 0" as the held tasks of w\d, where the push says 0 running of 4/);
+  });
+
+  it('feed lines stamped to the second are reported', { timeout: 60_000 }, async () => {
+    const text = await caught('app.js', "el('span', { class: 't' }, new Date(e.at).toISOString().slice(11, 23))", "el('span', { class: 't' }, new Date(e.at).toISOString().slice(11, 19))");
+    expect(text).toMatch(/as line 1 of the live feed, whose event \(\w+ \w+\) is of \d\d:\d\d:\d\d\.\d{3} UTC: each line starts with its event's time/);
   });
 });
