@@ -22,7 +22,9 @@
  *   changed (an execution's event, dropped events, a new stream's first
  *   push), plus SLACK_MS, the executions table is the API's listing at the
  *   look's instant, in order, each with its status, and an open detail shows
- *   its execution's listed status (set 20 #17 refetched only on pushes whose
+ *   its execution's listed status, its attempts and each status change's
+ *   time (UTC, to the millisecond) and status the API's (set 20 #17
+ *   refetched only on pushes whose
  *   every event was an execution's: a push also carrying a worker's event
  *   left both stale).
  */
@@ -68,6 +70,8 @@ export interface UiPageLook {
   tiles: [string, string][];
   /** The open detail: its execution and the status it shows. */
   detail?: [string, string];
+  /** The open detail's attempts and status history rows [at, to] as shown, next to GET /api/v1/executions/{id} at the look's instant. */
+  history?: { attempts: string; rows: string[][]; api: { attempts: number; history: [number, string][] } };
   /** GET /api/v1/executions?limit=1000 at the look's instant: [id, status, createdAt]. */
   listed: [string, string, number][];
 }
@@ -150,7 +154,19 @@ function freshness(l: UiPageLook, v: V): Violation[] {
     const [id, shown] = l.detail;
     const listed = l.listed.find(([x]) => x === id)?.[1];
     if (listed !== undefined && listed !== shown) out.push(v(`shows ${id} as ${shown} in its open detail ${since}, where the API lists it ${listed}: an open detail is refreshed with the table`));
+    if (l.history !== undefined) out.push(...historyViolations(id, l.history, since, v));
   }
+  return out;
+}
+
+/** The open detail's attempts and status history: each change's time (UTC, to the millisecond) and status, as the API gives them. */
+function historyViolations(id: string, h: NonNullable<UiPageLook['history']>, since: string, v: V): Violation[] {
+  const out: Violation[] = [];
+  if (h.attempts !== String(h.api.attempts)) out.push(v(`shows ${JSON.stringify(h.attempts)} as the attempts of ${id} in its open detail ${since}, where the API gives ${h.api.attempts}`));
+  const want = h.api.history.map(([at, st]) => [new Date(at).toISOString().slice(11, 23), st]);
+  const i = want.findIndex(([at, st], k) => h.rows[k]?.[0] !== at || h.rows[k]?.[1] !== st);
+  if (i >= 0) out.push(v(`shows ${h.rows[i]?.join(' ') ?? 'nothing'} as change ${i + 1} of ${id}'s status history ${since}, where the API gives ${want[i]!.join(' ')} (UTC, to the millisecond)`));
+  else if (h.rows.length > want.length) out.push(v(`shows ${h.rows.length} changes in ${id}'s status history ${since}, where the API gives ${want.length}`));
   return out;
 }
 

@@ -57,13 +57,23 @@ function pushedOf(last: Record<string, unknown> | undefined): PushedNumbers | un
   };
 }
 
-/** The open detail: [execution, status shown], if one is open. */
-function detailOf(page: OpenPage): [string, string] | undefined {
+/** The open detail: [execution, status shown, attempts shown], if one is open. */
+function detailOf(page: OpenPage): [string, string, string] | undefined {
   const d = page.window.document.getElementById('detail') as unknown as { hidden: boolean; querySelector(s: string): { textContent: string | null } | null; querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> } | null;
   if (d === null || d.hidden) return undefined;
   const dts = [...Array.from(d.querySelectorAll('dl > dt'))].map((x) => (x.textContent ?? '').trim());
   const dds = [...Array.from(d.querySelectorAll('dl > dd'))].map((x) => (x.textContent ?? '').trim());
-  return [(d.querySelector('h3')?.textContent ?? '').trim(), dds[dts.indexOf('status')] ?? ''];
+  return [(d.querySelector('h3')?.textContent ?? '').trim(), dds[dts.indexOf('status')] ?? '', dds[dts.indexOf('attempts')] ?? ''];
+}
+
+/** The execution as GET /api/v1/executions/{id} gives it at this instant: attempts and status history [at, status]. */
+async function apiDetail(sim: Simulation, token: string, id: string): Promise<{ attempts: number; history: [number, string][] } | undefined> {
+  const c = sim.coordinator.instance;
+  if (c === null) return undefined;
+  const r = await probeCall(c)({ method: 'GET', path: `/api/v1/executions/${encodeURIComponent(id)}`, headers: { authorization: `Bearer ${token}` } });
+  const b = r.body as { attempts?: unknown; statusHistory?: { at?: unknown; status?: unknown }[] } | null;
+  if (r.status !== 200 || b === null) return undefined;
+  return { attempts: num(b.attempts), history: (b.statusHistory ?? []).map((h) => [num(h.at), String(h.status)]) };
 }
 
 /** One look (see the file comment); `open` opens the detail of an execution still under way first. */
@@ -77,11 +87,14 @@ export async function lookAtNumbers(sim: Simulation, page: OpenPage, token: stri
   }
   const tiles = [...doc.querySelectorAll('#overview .tile')].map((t): [string, string] => [(t.querySelector('.k')?.textContent ?? '').trim(), (t.querySelector('.v')?.textContent ?? '').trim()]);
   const detail = detailOf(page);
+  const api = detail === undefined ? undefined : await apiDetail(sim, token, detail[0]);
+  const history = detail === undefined ? [] : columns(page, '#detail', ['at', 'to']);
   return {
     at: sim.now(), execPushAt: page.tap.execPushAt, nowAtFetch: page.tap.nowAtFetch, pushed: pushedOf(page.tap.last),
     workers: columns(page, '#workers-table', ['worker', 'round trip', 'last seen', 'held tasks']),
     kinds: columns(page, '#kinds', ['kind', 'completed', 'failed', 'cancelled', 'success']),
     executions: columns(page, '#exec-table', ['execution', 'status', 'created']),
-    tiles, ...(detail === undefined ? {} : { detail }), listed: await listed(sim, token, ''),
+    tiles, ...(detail === undefined ? {} : { detail: [detail[0], detail[1]] }), listed: await listed(sim, token, ''),
+    ...(detail === undefined || api === undefined ? {} : { history: { attempts: detail[2], rows: history, api } }),
   };
 }

@@ -67,6 +67,18 @@ describe("29 api-contract: the dashboard's numbers and freshness", () => {
     expect(check(l)).toEqual([]);
   });
 
+  it("reports an open detail whose attempts or status history are not the API's", () => {
+    const l = good();
+    const hist: [number, string][] = [[NOW - 13_000, 'scheduled'], [NOW - 12_000, 'running']];
+    const rows = hist.map(([at, st]) => [new Date(at).toISOString().slice(11, 23), st]);
+    l.history = { attempts: '1', rows, api: { attempts: 1, history: hist } };
+    expect(check(l)).toEqual([]);
+    l.history = { attempts: '2', rows: rows.map(([at, st]) => [at!.slice(0, 8), st!]), api: { attempts: 1, history: hist } };
+    const m = check(l).join('\n');
+    expect(m).toMatch(/shows "2" as the attempts of b in its open detail 7000 ms after the last push saying executions changed, where the API gives 1/);
+    expect(m).toMatch(/shows 02:46:27 scheduled as change 1 of b's status history 7000 ms after .* where the API gives 02:46:27.000 scheduled/);
+  });
+
   it('reports ages subtracted the other way round: "0 s ago" (set 20 #18)', () => {
     const l = good();
     l.workers[2]![2] = '0 s ago';

@@ -12,7 +12,8 @@
  * - #18: client.js's ago() subtracts the other way round: "0 s ago";
  * - #27: client.js's fmtMs writes sub-millisecond values as ms times 1000;
  * - and, of the same class, held tasks written concurrency / running, and
- *   feed lines stamped to the second where README promises the millisecond.
+ *   feed lines and an open detail's status history stamped to the second
+ *   where the README promises the millisecond.
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
@@ -71,6 +72,11 @@ describe("blind set 20: the dashboard's numbers and freshness as its user reads 
   it('held tasks written the other way round are reported', { timeout: 60_000 }, async () => {
     const text = await caught('app.js', 'td(`${w.running} / ${w.concurrency}`, true)', 'td(`${w.concurrency} / ${w.running}`, true)');
     expect(text).toMatch(/shows "4 \/ 0" as the held tasks of w\d, where the push says 0 running of 4/);
+  });
+
+  it('status history times stamped to the second are reported in the open detail', { timeout: 60_000 }, async () => {
+    const text = await caught('app.js', 'td(new Date(h.at).toISOString().slice(11, 23))', 'td(new Date(h.at).toISOString().slice(11, 19))');
+    expect(text).toMatch(/shows \d\d:\d\d:\d\d scheduled as change 1 of ex_\w+'s status history \d+ ms after the last push saying executions changed, where the API gives \d\d:\d\d:\d\d\.\d{3} scheduled/);
   });
 
   it('feed lines stamped to the second are reported', { timeout: 60_000 }, async () => {
