@@ -16,7 +16,8 @@
  *   draws no image), and each text the user looked for reads as submitted,
  *   `&amp;` included (set 19 #09: text inserted as HTML);
  * - live feed: the newest FEED_MAX events the page's stream carried, newest
- *   first, one line each naming the event's type and its execution or worker
+ *   first, one line each starting with the event's time (UTC, HH:MM:SS.mmm)
+ *   and naming the event's type and its execution or worker
  *   (set 19 #18: the list trimmed from its newest end froze on old events);
  * - tables: the workers table shows each worker of the page's last push
  *   with its state and reconnects, and nothing else; the executions table,
@@ -29,6 +30,7 @@
  *   the dependent's (set 19 #10: layers by dependents, drawn backwards).
  */
 import type { HistoryRecord } from './history.js';
+import { lookViolations, type UiPageLook } from './promises-ui-numbers.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -47,7 +49,7 @@ export interface UiPageSession {
   requests?: [string, string, number][];
   signOut?: { asked: boolean; session: boolean; local: boolean };
   /** The feed: how many events the stream carried, the newest of them (oldest first) and each line's text, top to bottom. */
-  feed?: { carried: number; tail: [string, string][]; shown: string[] };
+  feed?: { carried: number; tail: [string, string, number?][]; shown: string[] };
   /** [where the user looked, elements made of the system's data, their tags]. */
   injected: [string, number, string][];
   /** [where, the text looked for, whether it read as such]. */
@@ -61,6 +63,8 @@ export interface UiPageSession {
   live?: { conn: string; open: boolean };
   /** The workers table: the last push's workers [id, state, reconnects] and the rows shown [worker, state, reconnects]. */
   workers?: { pushed: [string, string, number][]; shown: string[][] };
+  /** The user's looks at the page's numbers (promises-ui-numbers.ts). */
+  looks?: UiPageLook[];
   /** The executions table with the status filter at `status` ('' any): rows [id, status] and the API's listing at that instant. */
   executions?: { status: string; shown: [string, string][]; listed: [string, string][] }[];
 }
@@ -89,13 +93,21 @@ function textViolations(s: UiPageSession, v: V): Violation[] {
   return out;
 }
 
+/** Each feed line starts with its event's time, UTC to the millisecond (the checker's copy: HH:MM:SS.mmm). */
+function stampViolations(want: readonly [string, string, number?][], shown: readonly string[], v: V): Violation[] {
+  const stamp = (at: number): string => new Date(at).toISOString().slice(11, 23);
+  const i = want.findIndex(([, , at], k) => at !== undefined && Number.isFinite(at) && !shown[k]!.startsWith(stamp(at)));
+  if (i < 0) return [];
+  return [v(`shows ${JSON.stringify(shown[i]!.slice(0, 120))} as line ${i + 1} of the live feed, whose event (${want[i]![0]} ${want[i]![1]}) is of ${stamp(want[i]![2]!)} UTC: each line starts with its event's time`)];
+}
+
 function feedViolations(s: UiPageSession, v: V): Violation[] {
   if (s.feed === undefined) return [];
   const { carried, tail, shown } = s.feed;
   const want = tail.slice(-FEED_MAX).reverse();
   if (shown.length !== Math.min(FEED_MAX, carried)) return [v(`shows ${shown.length} line(s) in the live feed after its stream carried ${carried} event(s): it shows the newest ${FEED_MAX}`)];
   const i = want.findIndex(([type, id], k) => !shown[k]!.includes(type) || (id !== '' && !shown[k]!.includes(id)));
-  if (i < 0) return [];
+  if (i < 0) return stampViolations(want, shown, v);
   const [type, id] = want[i]!;
   return [v(`shows ${JSON.stringify(shown[i]!.slice(0, 120))} as line ${i + 1} of the live feed, where the ${i + 1}${i === 0 ? 'st (newest)' : 'th'} newest event the stream carried is ${type} ${id}: the feed shows the newest events, newest first`)];
 }
@@ -151,7 +163,7 @@ export function checkUiPage(view: HistoryView): Violation[] {
       out.push(v(`could not run its scripts: ${s.error}`));
       continue;
     }
-    out.push(...tokenViolations(s, v), ...textViolations(s, v), ...feedViolations(s, v), ...graphViolations(s, v), ...tableViolations(s, v), ...liveViolations(s, v));
+    out.push(...tokenViolations(s, v), ...textViolations(s, v), ...feedViolations(s, v), ...graphViolations(s, v), ...tableViolations(s, v), ...liveViolations(s, v), ...(s.looks ?? []).flatMap((l) => lookViolations(l, v)));
   }
   return out;
 }

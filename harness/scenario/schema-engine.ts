@@ -271,8 +271,9 @@ export type Adversary = z.output<typeof Adversary>;
  * GET /api/v1/workers at one instant (client-gauges.ts); `dashboard` opens
  * the dashboard's event stream (/ui/events) at `at` and reads it until
  * count × everyMs later (client-dashboard.ts); `page` loads the dashboard in
- * a browser running its scripts (ui-page.ts), signs in everyMs later, and
- * stays open until the end-of-run reads judge it.
+ * a browser running its scripts (ui-page.ts), signs in everyMs later, reads
+ * its numbers at every later step (ui-page-look.ts), and stays open until
+ * the end-of-run reads judge it.
  */
 export const ClientRead = z.strictObject({
   at: Ms,

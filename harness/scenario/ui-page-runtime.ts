@@ -31,8 +31,8 @@ export const pageAssets: { rewrite: ((path: string, text: string) => string) | u
 /** One request the page made: path (with query), the Authorization header it sent, the status it got (0: a network error). */
 type PageRequest = [path: string, authorization: string, status: number];
 
-/** What the page's event stream carried, as the page's fetch handed it over: each event's type and execution or worker id. */
-type CarriedEvent = [type: string, id: string];
+/** What the page's event stream carried, as the page's fetch handed it over: each event's type, execution or worker id, and time. */
+type CarriedEvent = [type: string, id: string, at: number];
 
 interface PageTap {
   requests: PageRequest[];
@@ -40,6 +40,12 @@ interface PageTap {
   carried: CarriedEvent[];
   /** The workers of the last push: [id, state, reconnects]. */
   workers: [string, string, number][];
+  /** The last push as the page got it (its `now`, workers and stats: ui-page-look.ts reads the numbers shown next to it). */
+  last: Record<string, unknown> | undefined;
+  /** Virtual time of the last push that should have the page refetch its executions: one carrying an execution's event or dropping events, or a stream's first. */
+  execPushAt: number;
+  /** The server's now the page held when it last requested its executions table (the last push's, or the clock at the page's load). */
+  nowAtFetch: number;
   /** Each /ui/graph answer the page read: id → edges. */
   graphs: Map<string, [string, string][]>;
   warnings: string[];
@@ -83,6 +89,7 @@ function pageFetch(sim: Simulation, tap: PageTap): (path: string, init?: { heade
   return async (path, init = {}) => {
     const headers = init.headers ?? {};
     const note = (status: number): void => void tap.requests.push([path, headers.authorization ?? '', status]);
+    if (path.startsWith('/api/v1/executions?')) tap.nowAtFetch = typeof tap.last?.now === 'number' ? tap.last.now : tap.nowAtFetch;
     let target: { c: Coordinator; call: Call };
     try {
       target = callOf(sim);
@@ -144,7 +151,8 @@ async function streamResponse(sim: Simulation, c: Coordinator, headers: Record<s
         end();
       });
       tap.open.add(c);
-      const sink: HttpStreamSink = { write: (chunk) => !ended && (tapPush(chunk, tap), ctrl.enqueue(encoder.encode(chunk)), true), end: () => end(), onClose: (fn) => void closers.push(fn) };
+      let first = true;
+      const sink: HttpStreamSink = { write: (chunk) => !ended && (tapPush(chunk, tap, sim.now(), first), (first = false), ctrl.enqueue(encoder.encode(chunk)), true), end: () => end(), onClose: (fn) => void closers.push(fn) };
       stream.start(sink);
     },
     cancel: finish,
@@ -152,17 +160,21 @@ async function streamResponse(sim: Simulation, c: Coordinator, headers: Record<s
   return new Response(body, { status: res.status, headers: { 'content-type': 'text/event-stream' } });
 }
 
-function tapPush(chunk: string, tap: PageTap): void {
+function tapPush(chunk: string, tap: PageTap, at: number, first: boolean): void {
   const data = /^event: update\ndata: (.*)$/m.exec(chunk)?.[1];
   if (data === undefined) return;
-  let d: { events?: { type?: unknown; executionId?: unknown; workerId?: unknown }[]; workers?: { id?: unknown; state?: unknown; reconnects?: unknown }[] };
+  let d: { events?: { type?: unknown; executionId?: unknown; workerId?: unknown; at?: unknown }[]; workers?: { id?: unknown; state?: unknown; reconnects?: unknown }[]; dropped?: unknown };
   try {
     d = JSON.parse(data) as typeof d;
   } catch {
     return; // the page's own parser meets it too (client.js warns): judged by what the page then shows
   }
+  if (d === null || typeof d !== 'object') return;
+  tap.last = d as Record<string, unknown>;
+  const events = Array.isArray(d.events) ? d.events : [];
+  if (first || Number(d.dropped ?? 0) > 0 || events.some((e) => e?.executionId !== undefined)) tap.execPushAt = at;
   if (Array.isArray(d?.workers)) tap.workers = d.workers.map((w) => [String(w.id), String(w.state), Number(w.reconnects)]);
-  for (const e of Array.isArray(d?.events) ? d.events : []) tap.carried.push([String(e.type), String(e.executionId ?? e.workerId ?? '')]);
+  for (const e of Array.isArray(d?.events) ? d.events : []) tap.carried.push([String(e.type), String(e.executionId ?? e.workerId ?? ''), Number(e.at)]);
 }
 
 /** Date whose now() and no-argument construction read the simulation's clock. */
@@ -244,7 +256,7 @@ export interface OpenPage {
 export async function openPage(sim: Simulation, hash = ''): Promise<OpenPage> {
   const { Window } = await import('happy-dom');
   const window = new Window({ url: `http://coordinator/ui${hash}`, settings: { disableJavaScriptEvaluation: true, disableJavaScriptFileLoading: true, disableCSSFileLoading: true, disableComputedStyleRendering: true } });
-  const tap: PageTap = { requests: [], carried: [], workers: [], graphs: new Map(), warnings: [], closers: new Set(), open: new Set() };
+  const tap: PageTap = { requests: [], carried: [], workers: [], last: undefined, execPushAt: sim.now(), nowAtFetch: sim.now(), graphs: new Map(), warnings: [], closers: new Set(), open: new Set() };
   const html = await assetText(sim, '/ui');
   window.document.write(html);
   const globals = globalsOf(sim, window, tap);

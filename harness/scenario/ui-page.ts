@@ -20,14 +20,19 @@
  *   token sits after). Every data request the page made is noted with the
  *   Authorization header it carried.
  *
+ * - at every step of the read after the sign-in, and first thing at the end,
+ *   the user reads the page's numbers and the executions table as they
+ *   stand (ui-page-look.ts), the first look opening a detail.
+ *
  * All of it is noted as `uiPage`; harness/check/promises-ui-page.ts judges
  * it by the README's "Dashboard" alone.
  */
 import type { HistoryRecorder } from '../check/history.js';
+import type { UiPageLook } from '../check/promises-ui-numbers.js';
 import type { UiPageSession } from '../check/promises-ui-page.js';
 import type { Simulation } from '../sim/index.js';
 import { CANCEL_REASON } from './http-client.js';
-import { probeCall } from './sim-client.js';
+import { columns, listed, lookAtNumbers } from './ui-page-look.js';
 import { closePage, openPage, type OpenPage } from './ui-page-runtime.js';
 
 /** The page the user holds open in a run, for the end-of-run reads. */
@@ -51,27 +56,6 @@ const REGIONS: readonly [string, string][] = [
   ['the overview', '#overview'],
 ];
 
-/** The cells of a rendered table under `root`, by the header names `names` (the page's own labels). */
-function columns(page: OpenPage, root: string, names: readonly string[]): string[][] {
-  const table = page.window.document.querySelector(`${root} table`);
-  if (table === null) return [];
-  const heads = [...table.querySelectorAll('thead th')].map((th) => (th.textContent ?? '').trim());
-  const at = names.map((n) => heads.indexOf(n));
-  return [...table.querySelectorAll('tbody tr')].map((tr) => {
-    const cells = [...tr.querySelectorAll(':scope > td')].map((td) => (td.textContent ?? '').trim());
-    return at.map((i) => (i < 0 ? '' : (cells[i] ?? '')));
-  });
-}
-
-/** The executions as the API lists them at this instant (one page of 1000): [id, status]. */
-async function listed(sim: Simulation, token: string, status: string): Promise<[string, string][]> {
-  const c = sim.coordinator.instance;
-  if (c === null) return [];
-  const r = await probeCall(c)({ method: 'GET', path: `/api/v1/executions?limit=1000${status === '' ? '' : `&status=${status}`}`, headers: { authorization: `Bearer ${token}` } });
-  const b = r.body as { executions?: { executionId?: unknown; status?: unknown }[] } | null;
-  return (b?.executions ?? []).map((e) => [String(e.executionId), String(e.status)]);
-}
-
 export class PageUser {
   private page: OpenPage | undefined;
   private steps = 0;
@@ -85,7 +69,7 @@ export class PageUser {
     this.session = { openedAt, injected: [], texts: [], graphs: [] };
   }
 
-  /** Step 1 opens the page; step 2 signs in. */
+  /** Step 1 opens the page; step 2 signs in; every later step looks at its numbers (ui-page-look.ts), the first opening a detail. */
   async step(sim: Simulation): Promise<void> {
     this.steps += 1;
     if (this.steps === 1) {
@@ -100,6 +84,11 @@ export class PageUser {
       return;
     }
     if (this.steps === 2 && this.page !== undefined) await this.signIn(sim, this.page);
+    else if (this.steps > 2 && this.page !== undefined) this.look(await lookAtNumbers(sim, this.page, this.token, this.steps === 3, () => settle()));
+  }
+
+  private look(l: UiPageLook): void {
+    (this.session.looks ??= []).push(l);
   }
 
   private storage(page: OpenPage): { session: boolean; local: boolean } {
@@ -157,6 +146,8 @@ export class PageUser {
     if (page === undefined) return void (this.session.error === undefined ? undefined : this.recorder.recordInfo({ uiPage: this.session }));
     await settle();
     this.session.live = { conn: page.window.document.getElementById('conn')?.textContent ?? '', open: sim.coordinator.instance !== null && page.tap.open.has(sim.coordinator.instance) };
+    // Its numbers and the executions table as they stand, before the user touches a filter (ui-page-look.ts).
+    this.look(await lookAtNumbers(sim, page, this.token, false, () => settle()));
     this.session.feed = { carried: page.tap.carried.length, tail: page.tap.carried.slice(-FEED_NOTED), shown: [...page.window.document.querySelectorAll('#event-list > li')].map((li) => li.textContent ?? '') };
     this.injected(page, 'the page');
     this.lookAtRegions(page);
@@ -203,7 +194,7 @@ export class PageUser {
       select.dispatchEvent(new page.window.Event('change'));
       await settle();
       const shown = columns(page, '#exec-table', ['execution', 'status']).map(([id, st]): [string, string] => [id ?? '', st ?? '']);
-      this.session.executions.push({ status, shown, listed: await listed(sim, this.token, status) });
+      this.session.executions.push({ status, shown, listed: (await listed(sim, this.token, status)).map(([id, st]): [string, string] => [id, st]) });
     }
   }
 

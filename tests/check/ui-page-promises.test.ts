@@ -70,6 +70,16 @@ describe('29 api-contract: the dashboard page as its user sees it', () => {
     expect(check(s)).toEqual([expect.stringMatching(/shows "00:00:01.000task_started ex_299" as line 1 of the live feed, where the 1st \(newest\) newest event the stream carried is task_started ex_319/)]);
   });
 
+  it("reports a feed line not stamped with its event's time (UTC, to the millisecond)", () => {
+    const s = good();
+    const timed = carried.map(([type, id], i): [string, string, number] => [type, id, 1000 + i]);
+    const stamped = timed.slice(-300).reverse().map(([type, id, at]) => `${new Date(at).toISOString().slice(11, 23)}${type} ${id}`);
+    s.feed = { carried: 320, tail: timed, shown: stamped };
+    expect(check(s)).toEqual([]);
+    s.feed = { carried: 320, tail: timed, shown: stamped.map((l) => l.replace(/^00:00:01\./, '00:00:00.')) };
+    expect(check(s)).toEqual([expect.stringMatching(/shows "00:00:00.319task_started ex_319" as line 1 of the live feed, whose event \(task_started ex_319\) is of 00:00:01.319 UTC: each line starts with its event's time/)]);
+  });
+
   it('reports a feed longer than its documented 300 lines', () => {
     const s = good();
     s.feed = { carried: 320, tail: carried, shown: [...feedOf(carried), 'x'] };
