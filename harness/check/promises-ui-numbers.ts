@@ -19,8 +19,10 @@
  *   the server's now the page held when it loaded the table (between that
  *   and the last push's);
  * - freshness: a second after the last push that told the page executions
- *   changed (an execution's event, dropped events, a new stream's first
- *   push), plus SLACK_MS, the executions table is the API's listing at the
+ *   changed (an execution's event, dropped events) or after its event
+ *   stream came live (at load, or back after a drop: what was published
+ *   while it was away never reaches it), plus SLACK_MS, the executions
+ *   table is the API's listing at the
  *   look's instant, in order, each with its status, and an open detail shows
  *   its execution's listed status, its attempts and each status change's
  *   time (UTC, to the millisecond) and status the API's (set 20 #17
@@ -61,6 +63,8 @@ export interface UiPageLook {
   at: number;
   execPushAt: number;
   nowAtFetch: number;
+  /** When the page's event stream last came live (its GET /ui/events answered with a stream) and how many times it has: more than once, it came back after a drop. */
+  live?: [at: number, times: number];
   pushed: PushedNumbers | undefined;
   /** Rows as shown, under the page's own headers: workers [worker, round trip, last seen, held tasks], kinds [kind, completed, failed, cancelled, success], executions [execution, status, created]. */
   workers: string[][];
@@ -142,13 +146,21 @@ function tableNumbers(l: UiPageLook, p: PushedNumbers | undefined, v: V): Violat
   return out;
 }
 
+/** Since when the page must be fresh: the later of the last push saying executions changed and its stream coming (back) live; how to say it. */
+function freshSince(l: UiPageLook): [number, string] {
+  const [liveAt, times] = l.live ?? [-Infinity, 0];
+  if (liveAt <= l.execPushAt) return [l.execPushAt, 'the last push saying executions changed'];
+  return [liveAt, times > 1 ? 'its event stream came back live after a drop (what was published while it was away never reaches it)' : 'its event stream came live'];
+}
+
 function freshness(l: UiPageLook, v: V): Violation[] {
-  if (l.at - l.execPushAt < REFRESH_MS + SLACK_MS) return [];
+  const [from, what] = freshSince(l);
+  if (l.at - from < REFRESH_MS + SLACK_MS) return [];
   const out: Violation[] = [];
-  const since = `${Math.round(l.at - l.execPushAt)} ms after the last push saying executions changed`;
+  const since = `${Math.round(l.at - from)} ms after ${what}`;
   const want = l.listed.slice(0, PAGE_ROWS);
   const i = want.findIndex(([id, st], k) => l.executions[k]?.[0] !== id || l.executions[k]?.[1] !== st);
-  if (i >= 0) out.push(v(`shows ${l.executions[i]?.slice(0, 2).join(' ') ?? 'nothing'} as row ${i + 1} of the executions table ${since}, where the API lists ${want[i]!.slice(0, 2).join(' ')} there: the table is refreshed within ${REFRESH_MS} ms of a push carrying an execution's event, whatever else it carries`));
+  if (i >= 0) out.push(v(`shows ${l.executions[i]?.slice(0, 2).join(' ') ?? 'nothing'} as row ${i + 1} of the executions table ${since}, where the API lists ${want[i]!.slice(0, 2).join(' ')} there: the table is refreshed within ${REFRESH_MS} ms of a push carrying an execution's event, whatever else it carries, and of its stream coming back live`));
   else if (l.executions.length > want.length) out.push(v(`shows ${l.executions.length} executions ${since}, where the API lists ${want.length}`));
   if (l.detail !== undefined) {
     const [id, shown] = l.detail;

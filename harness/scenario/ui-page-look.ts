@@ -91,6 +91,7 @@ export async function lookAtNumbers(sim: Simulation, page: OpenPage, token: stri
   const history = detail === undefined ? [] : columns(page, '#detail', ['at', 'to']);
   return {
     at: sim.now(), execPushAt: page.tap.execPushAt, nowAtFetch: page.tap.nowAtFetch, pushed: pushedOf(page.tap.last),
+    ...(page.tap.liveAt === undefined ? {} : { live: [page.tap.liveAt, page.tap.lives] as [number, number] }),
     workers: columns(page, '#workers-table', ['worker', 'round trip', 'last seen', 'held tasks']),
     kinds: columns(page, '#kinds', ['kind', 'completed', 'failed', 'cancelled', 'success']),
     executions: columns(page, '#exec-table', ['execution', 'status', 'created']),

@@ -42,8 +42,11 @@ interface PageTap {
   workers: [string, string, number][];
   /** The last push as the page got it (its `now`, workers and stats: ui-page-look.ts reads the numbers shown next to it). */
   last: Record<string, unknown> | undefined;
-  /** Virtual time of the last push that should have the page refetch its executions: one carrying an execution's event or dropping events, or a stream's first. */
+  /** Virtual time of the last push that should have the page refetch its executions: one carrying an execution's event or dropping events. */
   execPushAt: number;
+  /** Virtual time the page's event stream last came live (its GET /ui/events answered with a stream: at load, or back after a drop), and how many times it did. */
+  liveAt: number | undefined;
+  lives: number;
   /** The server's now the page held when it last requested its executions table (the last push's, or the clock at the page's load). */
   nowAtFetch: number;
   /** Each /ui/graph answer the page read: id → edges. */
@@ -119,6 +122,8 @@ async function streamResponse(sim: Simulation, c: Coordinator, headers: Record<s
   note(res.status);
   const stream = res.stream;
   if (stream === undefined) return new Response(res.body, { status: res.status });
+  tap.liveAt = sim.now();
+  tap.lives += 1;
   const closers: (() => void)[] = [];
   let ended = false;
   const finish = (): void => {
@@ -151,8 +156,7 @@ async function streamResponse(sim: Simulation, c: Coordinator, headers: Record<s
         end();
       });
       tap.open.add(c);
-      let first = true;
-      const sink: HttpStreamSink = { write: (chunk) => !ended && (tapPush(chunk, tap, sim.now(), first), (first = false), ctrl.enqueue(encoder.encode(chunk)), true), end: () => end(), onClose: (fn) => void closers.push(fn) };
+      const sink: HttpStreamSink = { write: (chunk) => !ended && (tapPush(chunk, tap, sim.now()), ctrl.enqueue(encoder.encode(chunk)), true), end: () => end(), onClose: (fn) => void closers.push(fn) };
       stream.start(sink);
     },
     cancel: finish,
@@ -160,7 +164,7 @@ async function streamResponse(sim: Simulation, c: Coordinator, headers: Record<s
   return new Response(body, { status: res.status, headers: { 'content-type': 'text/event-stream' } });
 }
 
-function tapPush(chunk: string, tap: PageTap, at: number, first: boolean): void {
+function tapPush(chunk: string, tap: PageTap, at: number): void {
   const data = /^event: update\ndata: (.*)$/m.exec(chunk)?.[1];
   if (data === undefined) return;
   let d: { events?: { type?: unknown; executionId?: unknown; workerId?: unknown; at?: unknown }[]; workers?: { id?: unknown; state?: unknown; reconnects?: unknown }[]; dropped?: unknown };
@@ -172,7 +176,7 @@ function tapPush(chunk: string, tap: PageTap, at: number, first: boolean): void 
   if (d === null || typeof d !== 'object') return;
   tap.last = d as Record<string, unknown>;
   const events = Array.isArray(d.events) ? d.events : [];
-  if (first || Number(d.dropped ?? 0) > 0 || events.some((e) => e?.executionId !== undefined)) tap.execPushAt = at;
+  if (Number(d.dropped ?? 0) > 0 || events.some((e) => e?.executionId !== undefined)) tap.execPushAt = at;
   if (Array.isArray(d?.workers)) tap.workers = d.workers.map((w) => [String(w.id), String(w.state), Number(w.reconnects)]);
   for (const e of Array.isArray(d?.events) ? d.events : []) tap.carried.push([String(e.type), String(e.executionId ?? e.workerId ?? ''), Number(e.at)]);
 }
@@ -256,7 +260,7 @@ export interface OpenPage {
 export async function openPage(sim: Simulation, hash = ''): Promise<OpenPage> {
   const { Window } = await import('happy-dom');
   const window = new Window({ url: `http://coordinator/ui${hash}`, settings: { disableJavaScriptEvaluation: true, disableJavaScriptFileLoading: true, disableCSSFileLoading: true, disableComputedStyleRendering: true } });
-  const tap: PageTap = { requests: [], carried: [], workers: [], last: undefined, execPushAt: sim.now(), nowAtFetch: sim.now(), graphs: new Map(), warnings: [], closers: new Set(), open: new Set() };
+  const tap: PageTap = { requests: [], carried: [], workers: [], last: undefined, execPushAt: sim.now(), liveAt: undefined, lives: 0, nowAtFetch: sim.now(), graphs: new Map(), warnings: [], closers: new Set(), open: new Set() };
   const html = await assetText(sim, '/ui');
   window.document.write(html);
   const globals = globalsOf(sim, window, tap);

@@ -3,7 +3,8 @@
  * (harness/check/promises-ui-numbers.ts, units in ui-formats.ts; blind set
  * 20 #16 #17 #18 #27): a good look passes, and each one-change neighbour is
  * reported: a success rate not multiplied by 100, a table and detail stale
- * a second after an execution's push, ages of "0 s ago", a sub-millisecond
+ * a second after an execution's push or after the page's stream came back
+ * live (a reconnect), ages of "0 s ago", a sub-millisecond
  * round trip in ms. And the units judge every branch of each formatter.
  */
 import { describe, expect, it } from 'vitest';
@@ -65,6 +66,25 @@ describe("29 api-contract: the dashboard's numbers and freshness", () => {
     // Within the second the page is given, the same table passes.
     l.execPushAt = l.at - 900;
     expect(check(l)).toEqual([]);
+  });
+
+  it('reports a table and an open detail stale a second after the stream came back live, with no push saying executions changed since', () => {
+    const l = good();
+    // The page last heard of executions 7 s before the look; its stream dropped and came back live 2 s before it.
+    l.live = [l.at - 2_000, 2];
+    expect(check(l)).toEqual([]);
+    l.executions[1]![1] = 'scheduled';
+    l.detail = ['b', 'scheduled'];
+    const m = check(l);
+    expect(m).toHaveLength(2);
+    expect(m[0]).toMatch(/shows b scheduled as row 2 of the executions table 2000 ms after its event stream came back live after a drop .* where the API lists b running there/);
+    expect(m[1]).toMatch(/shows b as scheduled in its open detail 2000 ms after its event stream came back live after a drop/);
+    // Within the second the page is given after the reconnect, the same stale table passes (the refetch may still be under way).
+    l.live = [l.at - 900, 2];
+    expect(check(l)).toEqual([]);
+    // The stream's first coming live (the page's load) is judged the same way.
+    l.live = [l.at - 1_500, 1];
+    expect(check(l)).toEqual([expect.stringMatching(/1500 ms after its event stream came live, where/), expect.stringMatching(/in its open detail 1500 ms after its event stream came live,/)]);
   });
 
   it("reports an open detail whose attempts or status history are not the API's", () => {

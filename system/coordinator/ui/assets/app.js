@@ -7,7 +7,7 @@ import { drawGraph } from './graph.js';
 
 const STATUSES = ['pending', 'scheduled', 'preparing', 'running', 'paused', 'retrying', 'completed', 'failed', 'cancelled', 'timeout'];
 const $ = (id) => document.getElementById(id);
-const state = { now: Date.now(), workers: [], stats: {}, selected: null, refetch: null, stop: null, seenWorkers: new Map() };
+const state = { now: Date.now(), workers: [], stats: {}, selected: null, refetch: null, stop: null, dropped: false, seenWorkers: new Map() };
 
 function table(head, rows, numeric = []) {
   if (rows.length === 0) return el('div', { class: 'empty' }, 'nothing yet');
@@ -102,14 +102,28 @@ function askToken(message) {
   $('login-error').textContent = message ?? '';
 }
 
+/** What the page loads itself rather than being pushed: the executions table and the open detail. */
+function reload() {
+  loadExecutions().catch(showError);
+  if (state.selected) select(state.selected).catch(showError);
+}
+
 function scheduleExecutions() {
   // At most one refetch per second, and only when something changed.
   if (state.refetch) return;
   state.refetch = setTimeout(() => {
     state.refetch = null;
-    loadExecutions().catch(showError);
-    if (state.selected) select(state.selected).catch(showError);
+    reload();
   }, 1000);
+}
+
+function onState(s, status) {
+  $('conn').className = `pill ${s}`;
+  $('conn').textContent = s === 'live' ? 'live' : s === 'denied' ? `denied (${status})` : 'reconnecting…';
+  if (s === 'denied') askToken(getToken() ? 'that token was refused' : undefined);
+  // Back live after a drop: what was published meanwhile never reaches this page, so reload what it loads itself.
+  if (s === 'live' && state.dropped) reload();
+  if (s === 'live' || s === 'reconnecting') state.dropped = s === 'reconnecting';
 }
 
 function onUpdate(data) {
@@ -128,11 +142,8 @@ function start() {
   $('login').hidden = true;
   document.body.classList.remove('signed-out');
   $('signout').hidden = !getToken();
-  state.stop = followEvents('/ui/events', (name, data) => name === 'update' && onUpdate(data), (s, status) => {
-    $('conn').className = `pill ${s}`;
-    $('conn').textContent = s === 'live' ? 'live' : s === 'denied' ? `denied (${status})` : 'reconnecting…';
-    if (s === 'denied') askToken(getToken() ? 'that token was refused' : undefined);
-  });
+  state.dropped = false;
+  state.stop = followEvents('/ui/events', (name, data) => name === 'update' && onUpdate(data), onState);
   loadExecutions().catch(showError);
   const m = /^#executions\/(.+)$/.exec(location.hash);
   if (m) select(decodeURIComponent(m[1])).catch(showError);
