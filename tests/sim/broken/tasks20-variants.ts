@@ -1,0 +1,25 @@
+/**
+ * Blind set 20's task-kind environment, secrets and randomness misses as
+ * broken variants (tests/sim/broken-tasks20.test.ts).
+ */
+import { PooledRandom, type ByteSource, seededSource } from '../../../system/core/random.js';
+import type { SimWiring } from '../../../harness/sim/index.js';
+
+/** #12: the pool is filled only when it is allocated (its first two refills); after that the same 1023 words come back. */
+class StalePool extends PooledRandom {
+  private filled = 0;
+
+  protected override refill(): void {
+    if (this.filled < 2) {
+      super.refill();
+      this.filled++;
+    } else this.offset = 0;
+  }
+
+  protected override withSource(source: ByteSource): PooledRandom {
+    return new StalePool(source);
+  }
+}
+
+/** The run's seeded streams, each over a pool that stops refilling after its second fill. */
+export const stalePool: SimWiring = { random: (seed) => new StalePool(seededSource(seed)) };
