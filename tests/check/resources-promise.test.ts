@@ -260,3 +260,21 @@ describe('32 resources: containers a crashed worker left', () => {
     expect(orphan(4000, 200)).toEqual([]);
   });
 });
+
+describe('32 resources: a child\'s clean environment against the worker\'s (set 20 #23)', () => {
+  it('reports a child lacking a documented base variable the worker has, or given another of the worker\'s variables; passes the clean base', () => {
+    const h = started(new H().connect('w1'), 10);
+    note(h, 11, 'process', 'spawn', { argv: ['env'], envNames: ['HOME', 'LANG', 'PATH'], leaked: [] });
+    note(h, 12, 'process', 'exit', { code: 0, signal: null });
+    finished(h, 20, 'completed');
+    expect(messages(h.at(100).phase('end'))).toEqual([]);
+    const bad = started(new H().connect('w1'), 10);
+    note(bad, 11, 'process', 'spawn', { argv: ['env'], envNames: ['LANG', 'PATH', 'SQUALL_COORDINATOR_URL'], leaked: [], baseMissing: ['HOME'], workerEnvLeaked: ['SQUALL_COORDINATOR_URL'] });
+    note(bad, 12, 'process', 'exit', { code: 0, signal: null });
+    finished(bad, 20, 'completed');
+    expect(messages(bad.at(100).phase('end'))).toEqual([
+      expect.stringMatching(/^child 1000 \(\["env"\]\) on w1 at t=11 \(execution e1\) lacks HOME of the worker's environment: a child's clean environment carries the documented base/),
+      expect.stringMatching(/^child 1000 .* got the worker's SQUALL_COORDINATOR_URL, which neither the documented base/),
+    ]);
+  });
+});

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { stalePool } from './broken/tasks20-variants.js';
+import { childWithoutHome, stalePool } from './broken/tasks20-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 describe('blind set 20: task kinds, secrets and randomness', () => {
@@ -17,5 +17,14 @@ describe('blind set 20: task kinds, secrets and randomness', () => {
     expect(broken.passed).toBe(false);
     expect(broken.promises).toContain('identifiers');
     expect(broken.text).toMatch(/has (executionId|leaseToken|sessionId|nonce) \S+, already minted for .*: an identifier is never minted twice/);
+  });
+
+  it('task-resources: the real system passes; a command kind whose clean environment lost HOME is seen at each spawn (resources)', { timeout: 120_000 }, async () => {
+    const scenario = await loadScenario('scenarios/task-resources.yaml');
+    expect((await simVerdict(scenario)).text).toBe('');
+    const broken = await simVerdict(scenario, childWithoutHome);
+    expect(broken.passed).toBe(false);
+    expect(broken.promises).toEqual(['resources']);
+    expect(broken.text).toMatch(/child \d+ \(.*\) on w\d+ at t=\d+ \(execution ex_[0-9a-f]{16}\) lacks HOME of the worker's environment/);
   });
 });

@@ -23,3 +23,13 @@ class StalePool extends PooledRandom {
 
 /** The run's seeded streams, each over a pool that stops refilling after its second fill. */
 export const stalePool: SimWiring = { random: (seed) => new StalePool(seededSource(seed)) };
+
+/** #23: the command kind's base environment loses HOME (every child started without it). */
+export const childWithoutHome: SimWiring = {
+  resources: {
+    spawn: (_worker, spawn) => (program, args, options) => {
+      const { HOME: _home, ...env } = options.env;
+      return spawn(program, args, { ...options, env });
+    },
+  },
+};
