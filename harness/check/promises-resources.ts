@@ -38,6 +38,7 @@
  */
 import type { CheckContext } from './context.js';
 import type { HistoryRecord } from './history.js';
+import { judgeEngineAnswers } from './promises-resources-answers.js';
 import { judgeExits } from './promises-resources-exits.js';
 import { judgeOrphans } from './promises-resources-orphans.js';
 import { tasksById } from './promises-tasks.js';
@@ -266,7 +267,7 @@ function judgeResults(view: HistoryView, made: readonly Made[], lives: Map<strin
     return m === undefined ? [] : judgeResult(id, read, m, view, ownTimeoutKill(m, lives.get(key), containerTimeoutMs(tasks, id)), secrets);
   });
   // Each command attempt's outcome against its child's end: exit 0 alone completes (promises-resources-exits.ts).
-  return [...results, ...judgeExits(made, lives, reads, last, view)];
+  return [...results, ...judgeExits(made, lives, reads, last, view), ...judgeEngineAnswers(view, reads, last)];
 }
 
 /** A child's environment ends with the task's own `env` (its values win over the base), a container's is the task's `env` only. */

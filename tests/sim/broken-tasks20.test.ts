@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { childWithoutHome, stalePool } from './broken/tasks20-variants.js';
+import { childWithoutHome, missingImageAsOutage, stalePool } from './broken/tasks20-variants.js';
 import { simVerdict } from './broken/verdict.js';
 
 describe('blind set 20: task kinds, secrets and randomness', () => {
@@ -26,5 +26,13 @@ describe('blind set 20: task kinds, secrets and randomness', () => {
     expect(broken.passed).toBe(false);
     expect(broken.promises).toEqual(['resources']);
     expect(broken.text).toMatch(/child \d+ \(.*\) on w\d+ at t=\d+ \(execution ex_[0-9a-f]{16}\) lacks HOME of the worker's environment/);
+  });
+
+  it('task-resources: an image inspect answered 404 reported as an unreachable engine is held to the documented not_found (resources)', { timeout: 120_000 }, async () => {
+    const scenario = await loadScenario('scenarios/task-resources.yaml');
+    const broken = await simVerdict(scenario, missingImageAsOutage);
+    expect(broken.passed).toBe(false);
+    expect(broken.promises).toEqual(['resources']);
+    expect(broken.text).toMatch(/execution ex_[0-9a-f]{16} failed with .*"code":"unavailable".*, but the Docker engine on w\d+ answered its inspect of squall\/absent:1 with 404 at t=\d+: documented is code not_found/);
   });
 });
