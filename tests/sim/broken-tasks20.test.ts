@@ -4,10 +4,20 @@
  * the real system passes each scenario at seed 1, each variant fails naming
  * its promise.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
+import type * as Redact from '../../system/worker/redact.js';
 import { childWithoutHome, missingImageAsOutage, stalePool } from './broken/tasks20-variants.js';
-import { simVerdict } from './broken/verdict.js';
+import { flagOn, simVerdict, withPlanted } from './broken/verdict.js';
+
+const planted = vi.hoisted(() => ({ checkpointUnredacted: false }));
+
+// #22: ctx.checkpoint() sends the state without redactSecrets (results and errors still redacted): the redaction skipped when attempt-context calls it.
+vi.mock('../../system/worker/redact.js', async (importOriginal) => {
+  const real = await importOriginal<typeof Redact>();
+  const redactSecrets: typeof real.redactSecrets = (value, secrets) => (planted.checkpointUnredacted && new Error().stack?.includes('attempt-context') === true ? value : real.redactSecrets(value, secrets));
+  return { ...real, redactSecrets };
+});
 
 describe('blind set 20: task kinds, secrets and randomness', () => {
   it('bulk-ids: the real system passes; a pool that stops refilling repeats ids and lease tokens (identifiers)', { timeout: 120_000 }, async () => {
@@ -34,5 +44,14 @@ describe('blind set 20: task kinds, secrets and randomness', () => {
     expect(broken.passed).toBe(false);
     expect(broken.promises).toEqual(['resources']);
     expect(broken.text).toMatch(/execution ex_[0-9a-f]{16} failed with .*"code":"unavailable".*, but the Docker engine on w\d+ answered its inspect of squall\/absent:1 with 404 at t=\d+: documented is code not_found/);
+  });
+
+  it('secret-redaction: the real system passes; a checkpoint sent without redaction shows the secret in the state the coordinator holds (auth)', { timeout: 120_000 }, async () => {
+    const scenario = await loadScenario('scenarios/secret-redaction.yaml');
+    expect((await simVerdict(scenario)).text).toBe('');
+    const broken = await withPlanted(flagOn(planted, 'checkpointUnredacted'), () => simVerdict(scenario));
+    expect(broken.passed).toBe(false);
+    expect(broken.promises).toContain('auth');
+    expect(broken.text).toMatch(/the workers' secret was shown at t=\d+ \(\S+ \w+\): .*failing on purpose/);
   });
 });
