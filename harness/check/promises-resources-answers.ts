@@ -21,7 +21,7 @@ interface Documented {
 }
 
 /** The documented error for `status` answered to `call`. */
-export function documentedAnswer(call: string, status: number): Documented {
+function documentedAnswer(call: string, status: number): Documented {
   if (call === 'inspect' && status === 404) return { code: 'not_found', says: 'not present locally; squall never pulls' };
   return { code: 'unavailable', says: 'Docker engine not reachable at' };
 }

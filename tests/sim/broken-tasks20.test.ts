@@ -7,16 +7,26 @@
 import { describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type * as Redact from '../../system/worker/redact.js';
+import type * as Sleep from '../../system/tasks/sleep.js';
 import { childWithoutHome, missingImageAsOutage, stalePool } from './broken/tasks20-variants.js';
 import { flagOn, simVerdict, withPlanted } from './broken/verdict.js';
 
-const planted = vi.hoisted(() => ({ checkpointUnredacted: false }));
+const planted = vi.hoisted(() => ({ checkpointUnredacted: false, sleepTakesZero: false }));
 
 // #22: ctx.checkpoint() sends the state without redactSecrets (results and errors still redacted): the redaction skipped when attempt-context calls it.
 vi.mock('../../system/worker/redact.js', async (importOriginal) => {
   const real = await importOriginal<typeof Redact>();
   const redactSecrets: typeof real.redactSecrets = (value, secrets) => (planted.checkpointUnredacted && new Error().stack?.includes('attempt-context') === true ? value : real.redactSecrets(value, secrets));
   return { ...real, redactSecrets };
+});
+
+// #25: the sleep kind's checkpointEveryMs takes 0 (documented >= 1): its params schema swapped while the switch is on.
+vi.mock('../../system/tasks/sleep.js', async (importOriginal) => {
+  const real = await importOriginal<typeof Sleep>();
+  const { z } = await import('zod');
+  const loose = real.SleepParams.extend({ checkpointEveryMs: z.number().int().min(0).max(7 * 24 * 3600 * 1000).optional() });
+  const sleepKind = { ...real.sleepKind, get params() { return planted.sleepTakesZero ? loose : real.SleepParams; } };
+  return { ...real, sleepKind };
 });
 
 describe('blind set 20: task kinds, secrets and randomness', () => {
@@ -53,5 +63,14 @@ describe('blind set 20: task kinds, secrets and randomness', () => {
     expect(broken.passed).toBe(false);
     expect(broken.promises).toContain('auth');
     expect(broken.text).toMatch(/the workers' secret was shown at t=\d+ \(\S+ \w+\): .*failing on purpose/);
+  });
+
+  it('adversarial-clients: the real system passes; a sleep kind taking checkpointEveryMs 0 fails the spec-bounds sweep (api-contract)', { timeout: 120_000 }, async () => {
+    const scenario = await loadScenario('scenarios/adversarial-clients.yaml');
+    expect((await simVerdict(scenario)).text).toBe('');
+    const broken = await withPlanted(flagOn(planted, 'sleepTakesZero'), () => simVerdict(scenario));
+    expect(broken.passed).toBe(false);
+    expect(broken.promises).toContain('api-contract');
+    expect(broken.text).toMatch(/a submission with the sleep kind's checkpointEveryMs 0 was answered 20\d: documented >= 1 \(docs\/TASK-KINDS.md\), so it must be refused 400 invalid_argument/);
   });
 });

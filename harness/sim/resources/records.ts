@@ -48,7 +48,7 @@ export function leakedSecrets(env: Record<string, string>, secrets: Readonly<Rec
  * environment"): what a child gets of the worker's own environment, each
  * variable the worker has, unless the task's env gives it another value.
  */
-export const COMMAND_BASE_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'LOGNAME', 'SHELL'] as const;
+const COMMAND_BASE_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'LOGNAME', 'SHELL'] as const;
 
 /**
  * How a child's environment stands against the worker's: the documented base
