@@ -17,12 +17,16 @@
  *   execution is 409 `conflict`, of an unknown id 404 `not_found`; a method
  *   a route does not serve 405 `method_not_allowed` with Allow; a path no
  *   route has 404 `not_found`;
+ * - spec bounds (adversary-spec-bounds.ts, spec-bounds.ts): a submission at
+ *   each documented bound of the spec and of each kind's params is accepted,
+ *   one a step past it refused 400 `invalid_argument` (blind set 20 #25);
  * - the shutdown window (shutdown-probe.ts): a state-changing request that
  *   reaches a coordinator told to stop is refused 503 with `Retry-After`
  *   (not now, retry), whatever its code, and never acknowledged (blind set
  *   15 #14: `illegal_state` answered 400, a client error a client does not retry).
  */
 import type { HistoryRecord } from './history.js';
+import { specBoundMismatch, type SpecBoundProbe } from './spec-bounds.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
@@ -75,6 +79,10 @@ export function checkApiLimits(view: HistoryView): Violation[] {
     const v = rec.value;
     if (v.httpLimit !== undefined) out.push(...limitMismatch(view, rec, v.httpLimit as LimitProbe));
     if (v.httpEdge !== undefined) out.push(...edgeMismatch(view, rec, v.httpEdge as EdgeProbe));
+    if (v.specBound !== undefined) {
+      const wrong = specBoundMismatch(v.specBound as SpecBoundProbe);
+      if (wrong !== undefined) out.push(violation(view.records, 'api-contract', `${wrong} (t=${rec.time})`, { index: rec.index }));
+    }
     if (v.shutdownProbe !== undefined) out.push(...shutdownMismatch(view, rec, v.shutdownProbe as { route: string; status: number; code?: string; retryAfter?: string }));
   }
   return out;

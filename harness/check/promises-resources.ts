@@ -38,6 +38,7 @@
  */
 import type { CheckContext } from './context.js';
 import type { HistoryRecord } from './history.js';
+import { judgeEngineAnswers } from './promises-resources-answers.js';
 import { judgeExits } from './promises-resources-exits.js';
 import { judgeOrphans } from './promises-resources-orphans.js';
 import { tasksById } from './promises-tasks.js';
@@ -166,13 +167,27 @@ function judgeKill(m: Made, life: AttemptLife, tol: number, v: HistoryView, time
   return [violation(v.records, 'resources', `${name(m)} ${still}, but ${broken.why} (bound t=${broken.by})`, where)];
 }
 
-/** Never a pull; never the worker's secret in a child's or container's environment. */
+/** A child's environment against the worker's: every documented base variable the worker has, none of its other variables unless named (blind set 20 #23). */
+function judgeChildEnv(r: HistoryRecord, where: Parameters<typeof violation>[3], view: HistoryView): Violation[] {
+  const v = r.value;
+  if (v.resource !== 'process' || op(r) !== 'spawn') return [];
+  const missing = Array.isArray(v.baseMissing) ? (v.baseMissing as string[]) : [];
+  const leaked = Array.isArray(v.workerEnvLeaked) ? (v.workerEnvLeaked as string[]) : [];
+  const what = `child ${String(v.id)} (${JSON.stringify(v.argv)}) on ${String(v.host)} at t=${r.time} (execution ${String(v.execution)})`;
+  const out: Violation[] = [];
+  if (missing.length > 0) out.push(violation(view.records, 'resources', `${what} lacks ${missing.join(', ')} of the worker's environment: a child's clean environment carries the documented base (PATH, HOME, LANG, LC_ALL, TZ, TMPDIR, USER, LOGNAME, SHELL) as the worker has it`, where));
+  if (leaked.length > 0) out.push(violation(view.records, 'resources', `${what} got the worker's ${leaked.join(', ')}, which neither the documented base, --command-env-allow nor the task's env names: a child's environment is clean`, where));
+  return out;
+}
+
+/** Never a pull; never the worker's secret in a child's or container's environment; a child's clean environment. */
 function judgeOps(view: HistoryView): Violation[] {
   const out: Violation[] = [];
   for (const r of view.records) {
     if (!isResourceNote(r)) continue;
     const v = r.value;
     const where = { index: r.index, ...(typeof v.execution === 'string' ? { executionId: v.execution } : {}), workerId: String(v.host) };
+    out.push(...judgeChildEnv(r, where, view));
     if (op(r) === 'pull') out.push(violation(view.records, 'resources', `the engine on ${String(v.host)} was asked to pull ${String(v.image)} at t=${r.time} (execution ${String(v.execution)}): the container kind never pulls; a missing image is an error`, where));
     const leaked = Array.isArray(v.leaked) ? v.leaked : [];
     if (leaked.length > 0) {
@@ -252,7 +267,7 @@ function judgeResults(view: HistoryView, made: readonly Made[], lives: Map<strin
     return m === undefined ? [] : judgeResult(id, read, m, view, ownTimeoutKill(m, lives.get(key), containerTimeoutMs(tasks, id)), secrets);
   });
   // Each command attempt's outcome against its child's end: exit 0 alone completes (promises-resources-exits.ts).
-  return [...results, ...judgeExits(made, lives, reads, last, view)];
+  return [...results, ...judgeExits(made, lives, reads, last, view), ...judgeEngineAnswers(view, reads, last)];
 }
 
 /** A child's environment ends with the task's own `env` (its values win over the base), a container's is the task's `env` only. */

@@ -18,6 +18,7 @@ import { probeCall, type SimClient } from './sim-client.js';
 import { probeDepth } from './adversary-depth.js';
 import { probeValueCounts } from './adversary-json-values.js';
 import { probeLimits } from './adversary-limits.js';
+import { probeSpecBounds } from './adversary-spec-bounds.js';
 import { probeSurface, type GateSetting } from './adversary-surface.js';
 
 /** What the adversary presents: no token, garbage, a forged token, or a real token of a lower scope. */
@@ -54,7 +55,7 @@ function errorCode(body: unknown): string | undefined {
 }
 
 /** One round: every credential against every documented route that needs a token. Skipped while the coordinator is down. */
-export async function probeHttpScopes(sim: Simulation, client: SimClient, recorder: HistoryRecorder, gate: GateSetting): Promise<void> {
+export async function probeHttpScopes(sim: Simulation, client: SimClient, recorder: HistoryRecorder, gate: GateSetting, acked: (executionId: string) => void = () => {}): Promise<void> {
   for (const route of apiRoutes()) {
     if (route.scope === null) continue;
     for (const held of HELD_CREDENTIALS) {
@@ -73,6 +74,7 @@ export async function probeHttpScopes(sim: Simulation, client: SimClient, record
   await probeDepth(sim, client, recorder);
   await probeValueCounts(sim, client, recorder);
   await probeLimits(sim, client, recorder);
+  probeSpecBounds(sim, client, recorder, acked);
   await probeSurface(sim, client, recorder, gate);
 }
 

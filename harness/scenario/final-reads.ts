@@ -18,6 +18,7 @@ import type { Scenario } from './schema.js';
 import { probeCall, recordReadyz, type SimClient } from './sim-client.js';
 import { floodEnd } from './sim-flood.js';
 import { readThrown } from './thrown-reads.js';
+import { checkpointsHeld } from './checkpoint-reads.js';
 import { graphIds, readDashboard } from './ui-browser.js';
 import { pageUserOf } from './ui-page.js';
 
@@ -87,6 +88,9 @@ export async function finalReads(sim: Simulation, scenario: Scenario, recorder: 
   // What a client reads of work whose task code threw a plain Error, a TypeError... (promise 16, promises-thrown.ts).
   const thrown = instance === null ? undefined : await readThrown(instance, client.probe.read, records);
   if (thrown !== undefined) note({ thrownReads: thrown });
+  // Every small checkpoint state the coordinator holds: promise 8 scans it for the workers' secret (checkpoint-reads.ts).
+  const states = checkpointsHeld(records);
+  if (states !== undefined) note({ checkpointsHeld: states });
   // Promise 35's idle baseline: every workload execution ended, the clients' streams closed or counted (hygiene-watch.ts).
   noteUnattended(sim, note);
   const idle = idleGauges(sim);

@@ -26,6 +26,8 @@ export class EngineExtras {
   private readonly triggers: TriggeredFaults;
   private readonly reads: ClientReads;
   private readonly cli: CliClient;
+  /** Executions the spec-bounds probe's accepted submissions created (adversary-spec-bounds.ts; each cancelled at once). */
+  private readonly probeSubmitted: string[] = [];
   private sim: Simulation | undefined;
   private client: SimClient | undefined;
 
@@ -68,16 +70,16 @@ export class EngineExtras {
     if (this.scenario.adversaries.length === 0) return reads;
     const c = this.scenario.coordinator;
     const gate = { listen: c.listen ?? sim.coordinator.host.name, allowedHosts: c.allowedHosts ?? [] };
-    const httpScopes = simClient === undefined ? undefined : (): Promise<void> => probeHttpScopes(sim, simClient, this.recorder, gate);
+    const httpScopes = simClient === undefined ? undefined : (): Promise<void> => probeHttpScopes(sim, simClient, this.recorder, gate, (id) => this.probeSubmitted.push(id));
     const client = new AdversaryClient(sim, this.recorder, this.scenario.coordinator.secret, httpScopes);
     return [...reads, ...this.scenario.adversaries.flatMap((a) =>
       Array.from({ length: a.count }, (_, i) => ({ at: a.at + i * a.everyMs, run: () => client.round(a) })),
     )];
   }
 
-  /** Executions the CLI's submissions created (acknowledged to it). */
+  /** Executions the CLI's submissions and the spec-bounds probe's created (acknowledged to them): waited for and read at the end. */
   get cliSubmitted(): readonly string[] {
-    return this.cli.submitted;
+    return this.probeSubmitted.length === 0 ? this.cli.submitted : [...this.cli.submitted, ...this.probeSubmitted];
   }
 
   /** The run is ending: CLI commands still running are noted and interrupted. */

@@ -10,7 +10,10 @@
  * message to 1000 characters, and refuses a checkpoint that cannot fit a
  * frame with its envelope (too_large) instead of sending it. The probe
  * completes with what its checkpoints did: `{progress, checkpoints}`, each
- * checkpoint `saved` or the error code it was refused with, or (`throws`)
+ * checkpoint `saved` or the error code it was refused with (and, with
+ * `checkpointWords`, one more checkpoint holding a text of the words it was
+ * given: with the workers' secret as the words, the worker must redact it
+ * from the state before it leaves; blind set 20 #22), or (`throws`)
  * ends the attempt by throwing a plain Error, a TypeError, a string...,
  * which must fail it with the documented task_failed. The checker
  * sees the wire: a frame the coordinator refuses from an honest worker is a
@@ -39,6 +42,7 @@ const ProbeParams = z.strictObject({
   messageChars: z.number().int().min(0).max(1_000_000).optional().describe('each progress report carries a message of this many characters'),
   checkpointBytes: z.array(z.number().int().min(0).max(4_194_304)).max(100).default([]).describe('checkpoints whose state is a string of these many bytes, one per step after the progress'),
   checkpointText: z.enum(['ascii', 'utf8']).default('ascii').describe('what a checkpoint state is made of: "c"s, or seeded text of 1-4 byte UTF-8 characters (utf8-text.ts) of the same byte length'),
+  checkpointWords: z.array(z.string().max(100)).max(20).optional().describe('then one more checkpoint whose state holds these words joined by single spaces (`{note}`), as a task checkpointing a command line or an env dump it read: with the workers\' secret as the words, it must leave the worker redacted'),
   stepMs: z.number().int().min(0).max(60_000).default(20).describe('virtual ms between steps'),
   throws: z.enum(THROWN).optional().describe('after its steps the attempt throws this instead of completing: a plain Error or a built-in subclass (as libraries such as dockerode throw), a string or a plain object'),
 });
@@ -86,6 +90,11 @@ async function runProbe(p: ProbeParams, ctx: TaskContext): Promise<{ progress: n
   for (const bytes of p.checkpointBytes) {
     ctx.signal.throwIfAborted();
     checkpoints.push(await checkpointOf(ctx, bytes, p.checkpointText));
+    await pause(ctx, p.stepMs);
+  }
+  if (p.checkpointWords !== undefined) {
+    ctx.signal.throwIfAborted();
+    await ctx.checkpoint({ note: p.checkpointWords.join(' ') });
     await pause(ctx, p.stepMs);
   }
   if (p.throws !== undefined) throw thrown(p.throws);

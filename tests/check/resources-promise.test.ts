@@ -260,3 +260,42 @@ describe('32 resources: containers a crashed worker left', () => {
     expect(orphan(4000, 200)).toEqual([]);
   });
 });
+
+describe('32 resources: a child\'s clean environment against the worker\'s (set 20 #23)', () => {
+  it('reports a child lacking a documented base variable the worker has, or given another of the worker\'s variables; passes the clean base', () => {
+    const h = started(new H().connect('w1'), 10);
+    note(h, 11, 'process', 'spawn', { argv: ['env'], envNames: ['HOME', 'LANG', 'PATH'], leaked: [] });
+    note(h, 12, 'process', 'exit', { code: 0, signal: null });
+    finished(h, 20, 'completed');
+    expect(messages(h.at(100).phase('end'))).toEqual([]);
+    const bad = started(new H().connect('w1'), 10);
+    note(bad, 11, 'process', 'spawn', { argv: ['env'], envNames: ['LANG', 'PATH', 'SQUALL_COORDINATOR_URL'], leaked: [], baseMissing: ['HOME'], workerEnvLeaked: ['SQUALL_COORDINATOR_URL'] });
+    note(bad, 12, 'process', 'exit', { code: 0, signal: null });
+    finished(bad, 20, 'completed');
+    expect(messages(bad.at(100).phase('end'))).toEqual([
+      expect.stringMatching(/^child 1000 \(\["env"\]\) on w1 at t=11 \(execution e1\) lacks HOME of the worker's environment: a child's clean environment carries the documented base/),
+      expect.stringMatching(/^child 1000 .* got the worker's SQUALL_COORDINATOR_URL, which neither the documented base/),
+    ]);
+  });
+});
+
+describe('32 resources: the container kind\'s errors for the engine\'s answers (set 20 #30)', () => {
+  /** Attempt 1 of e1, whose image inspect the engine answered 404, read back as `read`. */
+  function missingImage(read: Record<string, unknown>): H {
+    const h = started(new H().connect('w1'), 10);
+    h.at(12).rec.recordInfo({ resource: 'container', op: 'answered', host: 'w1', ...ref, call: 'inspect', status: 404, image: 'squall/absent:1' }, 'resources');
+    finished(h, 13, 'failed');
+    h.at(14).emit('coordinator', { type: 'result_recorded', ...lease, outcome: 'failed' });
+    h.at(100).rec.recordInfo({ kindResults: { e1: read } });
+    return h;
+  }
+
+  it('passes a 404 image failing not_found "not present locally"; reports it failing as an unreachable engine', () => {
+    const good = { status: 'failed', error: { code: 'not_found', message: 'image squall/absent:1 not present locally; squall never pulls — build or load it first' } };
+    expect(messages(missingImage(good).at(200).phase('end'))).toEqual([]);
+    const bad = { status: 'failed', error: { code: 'unavailable', message: 'Docker engine not reachable at /var/run/docker.sock: (HTTP code 404) No such image: squall/absent:1' } };
+    expect(messages(missingImage(bad).at(200).phase('end'))).toEqual([
+      expect.stringMatching(/^execution e1 failed with .*"code":"unavailable".*, but the Docker engine on w1 answered its inspect of squall\/absent:1 with 404 at t=12: documented is code not_found, "…not present locally; squall never pulls…"/),
+    ]);
+  });
+});

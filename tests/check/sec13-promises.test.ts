@@ -69,6 +69,15 @@ describe('8 auth: deployment probes and secrets', () => {
     expect(messages(h)).toEqual([expect.stringMatching(/"no secret, ws:\/\/127\.example\.com:1" started: the README forbids it/), expect.stringMatching(/"no secret, ws:\/\/127\.0\.0\.1:1" was refused: the README allows it/)]);
   });
 
+  it('reports a checkpoint state the coordinator holds showing the secret, and passes it redacted (set 20 #22)', () => {
+    const ctx = { ...baseContext, secrets: ['hush-hush'] };
+    const h = new H().at(10);
+    h.rec.recordInfo({ checkpointsHeld: { e1: { note: '[redacted]' } } });
+    expect(messages(h, ctx)).toEqual([]);
+    h.at(20).rec.recordInfo({ checkpointsHeld: { e1: { note: 'hush-hush' } } });
+    expect(messages(h, ctx)).toEqual([expect.stringMatching(/the workers' secret was shown at t=20 \(\S+ note\): .*"checkpointsHeld":\{"e1":\{"note":"hush-hush"/)]);
+  });
+
   it('reports the secret shown by a read once, and passes it redacted', () => {
     const ctx = { ...baseContext, secrets: ['hush-hush'] };
     const h = new H().at(10);

@@ -78,7 +78,7 @@ export class SimDockerEngine {
     // pull and createImage are dockerode's, not DockerClient's: a kind that pulls anyway (through a cast) is recorded doing so.
     const client: DockerClient & { pull(image: string): Promise<unknown>; createImage(o: { fromImage?: string }): Promise<unknown> } = {
       ping: () => call(() => 'OK'),
-      getImage: (name) => ({ inspect: () => call(() => this.inspect(name)) }),
+      getImage: (name) => ({ inspect: () => call(() => this.inspect(ref, name)) }),
       createContainer: (o) => call(() => this.handle(call, create(o))),
       listContainers: (o) => call(() => this.list(o.filters.label)),
       getContainer: (id) => ({ remove: (o) => call(() => this.remove(this.byId(id), o.force)) }),
@@ -122,8 +122,12 @@ export class SimDockerEngine {
     return c;
   }
 
-  private inspect(name: string): { Id: string } {
-    if (!SIM_IMAGES.includes(name)) throw apiError(404, `No such image: ${name}`);
+  /** An image inspect; a 404 for an attempt is recorded (`answered`), so its outcome can be held to the documented error (promise 32). */
+  private inspect(ref: AttemptRef | undefined, name: string): { Id: string } {
+    if (!SIM_IMAGES.includes(name)) {
+      if (ref !== undefined) this.record('answered', ref, { call: 'inspect', status: 404, image: name });
+      throw apiError(404, `No such image: ${name}`);
+    }
     return { Id: `sha256:${name}` };
   }
 

@@ -23,7 +23,7 @@ import type { Marks } from '../../../system/core/index.js';
 import type { CommandChild } from '../../../system/tasks/index.js';
 import type { Host } from '../host.js';
 import type { VirtualTime } from '../virtual-time.js';
-import { type AttemptRef, envAgainstTask, leakedSecrets, type ResourceSink } from './records.js';
+import { type AttemptRef, envAgainstTask, envAgainstWorker, leakedSecrets, type ResourceSink } from './records.js';
 import { type ExitStatus, parseCommand, ScriptRun, shellLine } from './script.js';
 
 /** A start as the table takes it: node's spawn arguments, the options node's spawn honours among them. */
@@ -106,7 +106,7 @@ export class SimProcessTable {
   }
 
   /** The spawn one attempt of the worker's current incarnation uses. */
-  spawnFor(host: Host, ref: AttemptRef, secrets: Readonly<Record<string, string>>, taskEnv?: Readonly<Record<string, string>>): TableSpawn {
+  spawnFor(host: Host, ref: AttemptRef, secrets: Readonly<Record<string, string>>, taskEnv?: Readonly<Record<string, string>>, workerEnv: Readonly<Record<string, string>> = {}): TableSpawn {
     const incarnation = host.incarnation;
     return (file, fileArgs, options) => {
       const env = (options.env ?? {}) as Record<string, string>;
@@ -130,7 +130,7 @@ export class SimProcessTable {
         this.time.setTimeout(() => deliver(() => child.emit('error', Object.assign(new Error(`spawn ${program} ENOENT`), { code: 'ENOENT' }))), EXEC_MS);
         return child;
       }
-      rec('spawn', { argv, ...(shell === undefined ? {} : { shell }), ...(cwd === undefined ? {} : { cwd }), envNames: Object.keys(env).sort(), leaked: leakedSecrets(env, secrets), ...envAgainstTask(env, taskEnv, false) });
+      rec('spawn', { argv, ...(shell === undefined ? {} : { shell }), ...(cwd === undefined ? {} : { cwd }), envNames: Object.keys(env).sort(), leaked: leakedSecrets(env, secrets), ...envAgainstTask(env, taskEnv, false), ...envAgainstWorker(env, workerEnv, taskEnv) });
       const out: string[][] = [[], [], []];
       const entry = { run: undefined as unknown as ScriptRun, cause: undefined as string | undefined };
       child.run = entry.run = new ScriptRun(steps, {

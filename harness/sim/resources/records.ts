@@ -44,6 +44,27 @@ export function leakedSecrets(env: Record<string, string>, secrets: Readonly<Rec
 }
 
 /**
+ * The command kind's documented clean base (docs/TASK-KINDS.md, "A child's
+ * environment"): what a child gets of the worker's own environment, each
+ * variable the worker has, unless the task's env gives it another value.
+ */
+const COMMAND_BASE_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'LOGNAME', 'SHELL'] as const;
+
+/**
+ * How a child's environment stands against the worker's: the documented base
+ * variables the worker has that the child lacks (baseMissing), and the
+ * worker's other variables the child got though neither the base, the task's
+ * env nor an allow-list named them (workerEnvLeaked). Empty lists are left out.
+ */
+export function envAgainstWorker(env: Readonly<Record<string, string>>, worker: Readonly<Record<string, string>>, task: Readonly<Record<string, string>> | undefined, allowed: readonly string[] = []): Record<string, string[]> {
+  const base = new Set<string>(COMMAND_BASE_ENV);
+  const given = task ?? {};
+  const missing = Object.keys(worker).filter((k) => base.has(k) && !(k in given) && env[k] !== worker[k]).sort();
+  const leaked = Object.keys(worker).filter((k) => !base.has(k) && !(k in given) && !allowed.includes(k) && k in env).sort();
+  return { ...(missing.length === 0 ? {} : { baseMissing: missing }), ...(leaked.length === 0 ? {} : { workerEnvLeaked: leaked }) };
+}
+
+/**
  * How an environment stands against the task's own `env`: the names whose
  * value is not the task's (taskEnvIgnored), and with `only` (a container's
  * environment is the task's env only) the names the task did not give

@@ -78,7 +78,9 @@ describe('simulated Docker engine', () => {
     const w = world();
     const err = await w.run('container', { image: 'squall/absent:1', cmd: ['true'] });
     expect(String(err)).toMatch(/image squall\/absent:1 not present locally; squall never pulls/);
-    expect(w.ops()).toEqual([]);
+    // The engine's 404 is recorded (promise 32 holds the failure to not_found); nothing pulled or created.
+    expect(w.ops()).toEqual(['container answered']);
+    expect(w.records[0]).toMatchObject({ call: 'inspect', status: 404, image: 'squall/absent:1' });
   });
 
   it('kills a container at once when its attempt is cancelled, and keeps a container whose worker crashed', async () => {
@@ -101,7 +103,10 @@ describe('simulated process table', () => {
   it('runs a child with a clean environment, never the worker\'s secrets', async () => {
     const w = world('the-worker-secret');
     await expect(w.run('command', { argv: ['sh', '-c', 'echo hi; exit 0'], env: { MINE: 'x' } })).resolves.toEqual({ exitCode: 0, stdout: 'hi\n', stderr: '' });
-    expect(w.records[0]).toMatchObject({ op: 'spawn', envNames: ['HOME', 'LANG', 'MINE', 'PATH'], leaked: [] });
+    expect(w.records[0]).toMatchObject({ op: 'spawn', envNames: ['HOME', 'LANG', 'MINE', 'PATH', 'TZ', 'USER'], leaked: [] });
+    // Every base variable the worker has, none of its others (SQUALL_COORDINATOR_URL): nothing to report.
+    expect(w.records[0]).not.toHaveProperty('baseMissing');
+    expect(w.records[0]).not.toHaveProperty('workerEnvLeaked');
     const leak = await w.run('command', { argv: ['true'], env: { COPY: 'has the-worker-secret in it' } });
     expect(leak).toMatchObject({ exitCode: 0 });
     expect(w.records.at(-2)).toMatchObject({ op: 'spawn', leaked: ['SQUALL_SECRET'] });

@@ -38,7 +38,17 @@ export interface ResourceWiring {
 
 /** The simulated worker environment (what process.env would be for a worker started by a service manager). */
 function workerEnv(id: string, secret: string | undefined): Record<string, string> {
-  return { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/home/squall', LANG: 'C.UTF-8', SQUALL_SECRET: secret ?? `sim-secret-of-${id}`, SQUALL_TOKEN: `sim-token-of-${id}` };
+  return {
+    PATH: '/usr/local/bin:/usr/bin:/bin',
+    HOME: '/home/squall',
+    LANG: 'C.UTF-8',
+    TZ: 'UTC',
+    USER: 'squall',
+    // Neither base nor secret: the operator's own, which a child gets only when allow-listed (docs/TASK-KINDS.md).
+    SQUALL_COORDINATOR_URL: 'wss://coordinator:7070',
+    SQUALL_SECRET: secret ?? `sim-secret-of-${id}`,
+    SQUALL_TOKEN: `sim-token-of-${id}`,
+  };
 }
 
 /** The attempt's context with its `spawn` seam bound to `raw` (its other fields, the lazy abort signal included, read through). */
@@ -97,7 +107,7 @@ export class SimResources {
       run: (params, ctx) => {
         // The host's process table, recording with this attempt, handed to the production kind through the attempt's
         // own spawn seam (TaskContext.spawn): production's start (productionSpawn: no shell, pipes...) reaches it as built.
-        const raw: RawSpawn = table.spawnFor(host, { execution: ctx.executionId, attempt: ctx.attempt }, secrets, params.env);
+        const raw: RawSpawn = table.spawnFor(host, { execution: ctx.executionId, attempt: ctx.attempt }, secrets, params.env, env);
         const broken = spawn?.(id, productionSpawn(raw));
         return commandKindWith({ env, ...(broken === undefined ? {} : { spawn: broken }) }).run(params, withSpawn(ctx, raw));
       },
