@@ -49,7 +49,7 @@ describe('31 cli: terminal output (promises-cli-human.ts)', () => {
     const get = (ran: string): CliRun => tty(['executions', 'get', 'ex_1'], [done], [[T0 + 1150, text(ran)]]);
     const post: CliRequest = { method: 'POST', path: '/api/v1/executions', at: 100, answeredAt: 101, status: 201, seen: [['ex_2', 'scheduled']] };
     const submit = (out: string): CliRun => tty(['submit', '--kind', 'echo'], [post], [[T0, out]]);
-    const cancel = (out: string): CliRun => tty(['executions', 'cancel', 'ex_1'], [{ ...post, path: '/api/v1/executions/ex_1/cancel', seen: [['ex_1', 'cancelled']] }], [[T0, out]]);
+    const cancel = (out: string): CliRun => tty(['executions', 'cancel', 'ex_1'], [{ ...post, path: '/api/v1/executions/ex_1/cancel', sent: { reason: 'cancelled from the CLI' }, seen: [['ex_1', 'cancelled']] }], [[T0, out]]);
     expect(messages([get('1.1s'), get('1.2s'), submit('submitted ex_2\nfollow with: squall executions watch ex_2\n'), cancel('ex_1 is now cancelled\n')])).toEqual([]);
     expect(messages([get('1.0s'), submit('submitted ex_1\n'), cancel('ex_1 is now running\n')])).toEqual([
       expect.stringMatching(/printed ran 1.0s, but the API answered startedAt 1893456000000 and completedAt 1893456001150 \(1150 ms\)/),

@@ -35,7 +35,7 @@ describe('31 cli: exit codes as the README documents them (promises-cli.ts)', ()
       run(['executions', 'get', 'ex_1'], [{ ...read(100, H1), status: 404, seen: undefined }], { exitCode: 4 }),
       run(['submit', '--kind', 'echo'], [post(401)], { exitCode: 5, token: 'forged' }),
       run(['submit', '--kind', 'echo'], [post(403)], { exitCode: 5 }),
-      run(['executions', 'cancel', 'ex_1'], [{ method: 'POST', path: `${X}/cancel`, at: 100, status: 409 }], { exitCode: 6 }),
+      run(['executions', 'cancel', 'ex_1'], [{ method: 'POST', path: `${X}/cancel`, at: 100, status: 409, sent: { reason: 'cancelled from the CLI' } }], { exitCode: 6 }),
       run(['submit', '--kind', 'echo'], [post(429)], { exitCode: 7 }),
       run(['submit', '--kind', 'echo'], [post(503)], { exitCode: 7 }),
       run(['executions', 'watch'], [{ method: 'GET', path: '/ui/events', at: 100, status: 200, stream: true }], { exitCode: 3 }),
