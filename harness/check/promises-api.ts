@@ -33,6 +33,7 @@ import { checkTokenSteps } from './promises-api-tokens.js';
 import { checkCreationStatuses } from './promises-api-created.js';
 import { checkGaugeReads } from './promises-metrics-gauges.js';
 import { checkInstantReads } from './promises-reads-instant.js';
+import { checkSecondsMetrics } from './promises-metrics-seconds.js';
 import { checkMessageBytes } from './promises-metrics-bytes.js';
 import { checkApiDefaults } from './promises-api-defaults.js';
 import { checkDashboardFeeds } from './promises-dashboard.js';
@@ -58,7 +59,7 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
 
 /** 29. Each HTTP refusal's status is the one its code has in the contract; nothing is accepted with a revoked token; scopes and the client quota hold. */
 export function checkApiContract(view: HistoryView, ctx: CheckContext): Violation[] {
-  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...originMismatches(view), ...bodyMismatches(view), ...checkClientQuota(view, ctx), ...checkCreationStatuses(view), ...controlAnswerMismatches(view), ...checkApiReads(view, ctx.toleranceMs, ctx.durationSamples), ...checkListingPasses(view), ...checkMetricsScrapes(view), ...checkRefusalHeaders(view), ...checkTokenSteps(view), ...checkGaugeReads(view), ...checkInstantReads(view, ctx), ...checkMessageBytes(view), ...checkDashboardFeeds(view), ...checkDashboardEvents(view), ...checkFeedPace(view), ...checkApiEchoes(view, ctx), ...checkUiReads(view), ...checkUiPage(view), ...checkApiDefaults(view), ...checkApiLimits(view), ...checkEnumGauges(view, ctx)];
+  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...originMismatches(view), ...bodyMismatches(view), ...checkClientQuota(view, ctx), ...checkCreationStatuses(view), ...controlAnswerMismatches(view), ...checkApiReads(view, ctx.toleranceMs, ctx.durationSamples), ...checkListingPasses(view), ...checkMetricsScrapes(view), ...checkRefusalHeaders(view), ...checkTokenSteps(view), ...checkGaugeReads(view), ...checkInstantReads(view, ctx), ...checkSecondsMetrics(view, ctx), ...checkMessageBytes(view), ...checkDashboardFeeds(view), ...checkDashboardEvents(view), ...checkFeedPace(view), ...checkApiEchoes(view, ctx), ...checkUiReads(view), ...checkUiPage(view), ...checkApiDefaults(view), ...checkApiLimits(view), ...checkEnumGauges(view, ctx)];
 }
 
 /**

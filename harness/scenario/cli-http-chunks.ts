@@ -10,8 +10,9 @@
  * judges it (promises-cli-wire.ts). Blind set 20 #01.
  */
 import { EventEmitter } from 'node:events';
+import { StringDecoder } from 'node:string_decoder';
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import type { CliHttpAnswer, CliSend } from '../../system/cli/index.js';
+import type { CliHttpAnswer, CliSend, CliStreamSink } from '../../system/cli/index.js';
 
 /** Cuts inside at most this many characters per body (each one more chunk), besides one every CHUNK_BYTES. */
 const MAX_CUTS = 32;
@@ -68,5 +69,69 @@ export function chunkedSend(start: (answer: (a: CliHttpAnswer) => void, fail: (e
       (err) => void req.emit('error', err),
     );
     return req as unknown as ClientRequest;
+  };
+}
+
+/** A stream's text in pieces: chunksOf's cuts inside characters, and each piece cut again in its middle (inside a line). */
+export function streamPieces(text: string): Buffer[] {
+  return chunksOf(text).flatMap((b) => (b.length < 2 ? [b] : [b.subarray(0, b.length >> 1), b.subarray(b.length >> 1)]));
+}
+
+/** The coordinator's end of a streamed answer, as the stand-in response plays it to the CLI's reader. */
+export interface ChunkedStream {
+  open(status: number): void;
+  /** One write of the coordinator's stream: handed over in streamPieces. */
+  write(text: string): void;
+  /** The stream ended (closed, aborted or its coordinator died): the response ends. */
+  end(): void;
+  /** No answer: the request fails with `err` (refused connection). */
+  fail(err: Error): void;
+}
+
+/**
+ * A CliSend for a streaming GET (cliHttpOver's `stream`): `start` plays the
+ * answer through a ChunkedStream; the response stand-in decodes as node's
+ * does once the reader asked for an encoding (setEncoding: a decoder that
+ * carries a cut character to the next chunk), else hands up the raw bytes.
+ */
+export function chunkedStreamSend(start: (s: ChunkedStream) => void): CliSend {
+  return () => (_url, _opts, onAnswer) => {
+    const req = Object.assign(new EventEmitter(), { end: () => {} });
+    let decoder: StringDecoder | undefined;
+    let res: (EventEmitter & { statusCode: number }) | undefined;
+    const emit = (b: Buffer): void => {
+      const data = decoder === undefined ? b : decoder.write(b);
+      if (data.length > 0) res?.emit('data', data);
+    };
+    start({
+      open: (status) => {
+        res = Object.assign(new EventEmitter(), { statusCode: status, setEncoding: (enc: BufferEncoding) => void (decoder = new StringDecoder(enc)), resume: () => {} });
+        onAnswer(res as unknown as IncomingMessage);
+      },
+      write: (text) => streamPieces(text).forEach(emit),
+      end: () => {
+        const rest = decoder?.end();
+        if (rest !== undefined && rest.length > 0) res?.emit('data', rest);
+        res?.emit('end');
+      },
+      fail: (err) => void req.emit('error', err),
+    });
+    return req as unknown as ClientRequest;
+  };
+}
+
+/** A stream reader's sink watched: the text it is handed against the text sent (`sent` after each write delivered); `onGarbled` once, at the first difference. */
+export function watchedSink(sink: CliStreamSink, onGarbled: (g: NonNullable<ReturnType<typeof garbledAt>>) => void): { sink: CliStreamSink; accepted(): boolean; sent(text: string): void } {
+  const seen = { sent: '', handed: '', accepted: false, reported: false };
+  return {
+    sink: { open: (status) => (seen.accepted = sink.open(status)), chunk: (text) => ((seen.handed += text), sink.chunk(text)) },
+    accepted: () => seen.accepted,
+    sent: (text) => {
+      seen.sent += text;
+      const g = seen.reported ? undefined : garbledAt(seen.sent, seen.handed);
+      if (g === undefined) return;
+      seen.reported = true;
+      onGarbled(g);
+    },
   };
 }

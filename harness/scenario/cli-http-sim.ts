@@ -20,7 +20,7 @@ import type { Simulation } from '../sim/index.js';
 import type { WirePeer, WireRequest } from '../sim/http-wire.js';
 import { HttpWireError, readOffWire } from '../sim/http-answer.js';
 import { wireTo } from './client-shapes.js';
-import { chunkedSend, garbledAt } from './cli-http-chunks.js';
+import { type ChunkedStream, chunkedSend, chunkedStreamSend, garbledAt, watchedSink } from './cli-http-chunks.js';
 import type { CliObserver } from './cli-ops.js';
 import { BAD_REQUEST, framing, invalidCharError, refusedHeaders, serverHeaders, wireBody } from './cli-wire.js';
 import { lowerHeaders } from './http-client.js';
@@ -220,22 +220,28 @@ export class SimCliHttp implements CliHttp {
     this.requests.push(rec);
     const refused = refusedHeaders(r.headers)[0];
     if (refused !== undefined) return ((rec.error = 'ERR_INVALID_CHAR'), (rec.answeredAt = rec.at), Promise.reject(invalidCharError(refused)));
-    return new Promise((resolve, reject) => {
-      this.sim.time.setTimeout(() => {
-        const c = this.sim.coordinator.instance;
-        rec.answeredAt = this.sim.simulatedMs;
-        if (c === null) return void ((rec.error = 'ECONNREFUSED'), r.signal?.aborted === true ? resolve() : reject(socketError('ECONNREFUSED')));
-        void this.handle(c, r, '', wireTo(c).peer(false)).then((res) => {
-          rec.status = res.status;
-          if (!sink.open(res.status) || res.stream === undefined || r.signal?.aborted === true) return resolve();
-          res.stream.start(this.streamSink(sink, r.signal, resolve));
-        });
-      }, CLI_LATENCY_MS);
-    });
+    // Read by the CLI's own stream reader, each write in pieces cut inside characters and lines (cli-http-chunks.ts): what it hands up must be what was sent.
+    const watched = watchedSink(sink, (g) => (rec.garbled = g));
+    return cliHttpOver(chunkedStreamSend((s) => this.play(r, rec, s, watched))).stream(r, watched.sink);
+  }
+
+  /** The stream's exchange after the latency: refused, answered without a stream, or the coordinator's stream played to the CLI. */
+  private play(r: CliHttpRequest, rec: CliRequest, s: ChunkedStream, watched: ReturnType<typeof watchedSink>): void {
+    this.sim.time.setTimeout(() => {
+      const c = this.sim.coordinator.instance;
+      rec.answeredAt = this.sim.simulatedMs;
+      if (c === null) return void ((rec.error = 'ECONNREFUSED'), s.fail(socketError('ECONNREFUSED')));
+      void this.handle(c, r, '', wireTo(c).peer(false)).then((res) => {
+        rec.status = res.status;
+        s.open(res.status);
+        if (!watched.accepted() || res.stream === undefined || r.signal?.aborted === true) return s.end();
+        res.stream.start(this.streamSink(s, watched.sent, r.signal));
+      });
+    }, CLI_LATENCY_MS);
   }
 
   /** The coordinator's end of a stream: chunks reach the CLI after the latency; it ends on abort or the coordinator's death. */
-  private streamSink(sink: CliStreamSink, signal: AbortSignal | undefined, done: () => void): HttpStreamSink {
+  private streamSink(s: ChunkedStream, sent: (text: string) => void, signal: AbortSignal | undefined): HttpStreamSink {
     const closers: (() => void)[] = [];
     let ended = false;
     const end = (): void => {
@@ -244,7 +250,7 @@ export class SimCliHttp implements CliHttp {
       off();
       signal?.removeEventListener('abort', end);
       for (const fn of closers.splice(0)) fn();
-      done();
+      s.end();
     };
     const off = this.sim.coordinator.onDeath(end);
     signal?.addEventListener('abort', end, { once: true });
@@ -255,7 +261,8 @@ export class SimCliHttp implements CliHttp {
           if (ended) return;
           const ids = mentioned(chunk);
           if (ids !== undefined) this.pushes.push([this.sim.simulatedMs, ids]);
-          sink.chunk(chunk);
+          s.write(chunk);
+          sent(chunk);
         }, CLI_LATENCY_MS);
         return true;
       },

@@ -12,13 +12,14 @@ import { ErrorCode, SquallError } from '../../system/core/index.js';
 import type { Violation } from '../check/violation.js';
 import { violation } from '../check/violation.js';
 
-/** The config `process` was given was refused by the system as it started. */
+/** The config `process` was given was refused by the system as it started (`when`: at start, or at a restart a fault made). */
 export class ConfigRefused extends Error {
   constructor(
     readonly process: string,
     readonly refusal: SquallError,
+    readonly when = 'at start',
   ) {
-    super(`${process} refused its config at start: ${refusal.message}`);
+    super(`${process} refused its config ${when}: ${refusal.message}`);
     this.name = 'ConfigRefused';
   }
 }
@@ -26,25 +27,34 @@ export class ConfigRefused extends Error {
 const isRefusal = (err: unknown): err is SquallError => err instanceof SquallError && err.code === ErrorCode.InvalidArgument;
 
 /** Starts `process` with `start`; a config refusal becomes a ConfigRefused (other errors pass as they are). */
-export function startOrRefused<T>(process: string, start: () => T): T {
+export function startOrRefused<T>(process: string, start: () => T, when?: string): T {
   try {
     return start();
   } catch (err) {
-    throw isRefusal(err) ? new ConfigRefused(process, err) : err;
+    throw isRefusal(err) ? new ConfigRefused(process, err, when) : err;
   }
 }
 
 /** The async form of startOrRefused (the coordinator starts asynchronously). */
-export async function startOrRefusedAsync<T>(process: string, start: () => Promise<T>): Promise<T> {
+export async function startOrRefusedAsync<T>(process: string, start: () => Promise<T>, when?: string): Promise<T> {
   try {
     return await start();
   } catch (err) {
-    throw isRefusal(err) ? new ConfigRefused(process, err) : err;
+    throw isRefusal(err) ? new ConfigRefused(process, err, when) : err;
   }
+}
+
+/**
+ * A fault step's error: a restart whose new process refused its config ends
+ * the run as a refusal at start does (promise 8, configRefusedViolation), the
+ * fault named (`fault`); any other error is left to the caller (a refused fault).
+ */
+export function rethrowRefusal(err: unknown, fault: string): void {
+  if (err instanceof ConfigRefused) throw new ConfigRefused(err.process, err.refusal, `${err.when} (${fault})`);
 }
 
 /** Promise 8's verdict on a run whose process refused its config. */
 export function configRefusedViolation(e: ConfigRefused, scenario: string): Violation {
   const field = e.refusal.path === undefined ? '' : ` (field ${e.refusal.path})`;
-  return violation([], 'auth', `the ${e.process} refused the config scenario ${scenario} gave it at start${field}: ${e.refusal.message}. A config the docs accept must start (the scenario schema accepts only documented values), so the run could not test anything`, e.process === 'coordinator' ? {} : { workerId: e.process });
+  return violation([], 'auth', `the ${e.process} refused the config scenario ${scenario} gave it ${e.when}${field}: ${e.refusal.message}. A config the docs accept must start (the scenario schema accepts only documented values), so the run could not test anything`, e.process === 'coordinator' ? {} : { workerId: e.process.replace(/^worker /, '') });
 }

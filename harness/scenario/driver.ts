@@ -11,6 +11,7 @@
  * the schedule stops at once (the run cannot mean what its file says), heal
  * runs, and the outcome lists applied and refused faults separately.
  */
+import { rethrowRefusal } from './config-refused.js';
 import { describeFault } from './fault-details.js';
 import type { FaultDetails, Phase, SubmitInvoke, SubmitRefusal } from '../check/history.js';
 import { seededRandom } from '../../system/core/index.js';
@@ -111,11 +112,7 @@ export function runSwarm(scenario: Scenario, seed: number, given?: ScheduledFaul
   return given ?? sampleSwarm(scenario, seed);
 }
 
-interface Step {
-  at: number;
-  seq: number;
-  run: () => void | Promise<void>;
-}
+interface Step { at: number; seq: number; run: () => void | Promise<void> }
 
 /** Mutable state of one drive. */
 class Drive {
@@ -212,6 +209,7 @@ function scheduleFaults(d: Drive): void {
           d.active.set(i, { undo: await mode.applyFault(fault, id), details });
           if (!d.out.applied.includes(id)) d.out.applied.push(id);
         } catch (err) {
+          rethrowRefusal(err, `fault ${id}: ${fault.action.type} at t=${fault.at} ms`);
           mode.recorder.fault('stop', details);
           d.refuse({ id, action: fault.action.type, target: fault.target, at: fault.at, reason: err instanceof Error ? err.message : String(err) });
         }
@@ -230,6 +228,7 @@ async function undoFault(d: Drive, i: number): Promise<void> {
   try {
     await a.undo();
   } catch (err) {
+    rethrowRefusal(err, `undoing fault ${a.details.id}: ${a.details.action}`);
     d.mode.recorder.note({ fault: a.details.id, undoFailed: err instanceof Error ? err.message : String(err) });
   }
   d.mode.recorder.fault('stop', a.details);

@@ -15,6 +15,7 @@ import type { FaultAction, Scenario } from './schema.js';
 import { kbpsToRate } from './faults.js';
 import type { ScheduledFault } from './swarm.js';
 import type { RunRecorder } from './driver.js';
+import { startOrRefused, startOrRefusedAsync } from './config-refused.js';
 import { gracefulStop } from './graceful-stop.js';
 import { pollHealth } from './health-poll.js';
 import { noteRestartViews } from './restart-views.js';
@@ -165,7 +166,7 @@ async function applyProcessFault(sim: Simulation, type: 'pause' | 'kill' | 'rest
     for (const w of t.workers) sim.killWorker(w);
     return async () => {
       if (t.coordinator) await restarted(sim, note);
-      for (const w of t.workers) sim.restartWorker(w);
+      for (const w of t.workers) restartWorker(sim, w);
     };
   }
   if (t.coordinator) {
@@ -177,7 +178,7 @@ async function applyProcessFault(sim: Simulation, type: 'pause' | 'kill' | 'rest
     // Restarted with other `squall worker` flags (the restart's args): the new process's capabilities as the command builds them.
     const p = sim.worker(w);
     if (args !== undefined) p.options = { config: { ...p.options.config, ...workerArgsConfig(w, args) } };
-    sim.restartWorker(w);
+    restartWorker(sim, w);
   }
   return () => {};
 }
@@ -193,13 +194,18 @@ function gracefulKill(sim: Simulation, t: ReturnType<typeof processTargets>, not
   for (const w of t.workers) sim.killWorker(w);
   return async () => {
     if (t.coordinator) await restarted(sim, note);
-    for (const w of t.workers) sim.restartWorker(w);
+    for (const w of t.workers) restartWorker(sim, w);
   };
 }
 
-/** Starts the coordinator again and notes what it loaded. */
+/** A worker's new life; one that refuses its config is a ConfigRefused (config-refused.ts: promise 8, not a refused fault). */
+function restartWorker(sim: Simulation, w: string): void {
+  startOrRefused(`worker ${w}`, () => sim.restartWorker(w), 'at its restart');
+}
+
+/** Starts the coordinator again (one refusing its config: a ConfigRefused) and notes what it loaded. */
 async function restarted(sim: Simulation, note: RunRecorder['note'] | undefined): Promise<void> {
-  await sim.restartCoordinator();
+  await startOrRefusedAsync('coordinator', () => sim.restartCoordinator(), 'at its restart');
   noteRestartViews(sim, note, 'after');
 }
 
@@ -253,7 +259,7 @@ function killStoreThread(sim: Simulation): Undo {
 function applyDrain(sim: Simulation, workers: readonly string[], timeoutMs: number, note: RunRecorder['note'] | undefined, signals: Signals): Undo {
   for (const w of workers) sigtermWorker(sim, w, timeoutMs, note, signals);
   return () => {
-    for (const w of workers) sim.restartWorker(w);
+    for (const w of workers) restartWorker(sim, w);
   };
 }
 

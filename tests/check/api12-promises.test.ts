@@ -92,15 +92,16 @@ const gauges = (h: H, g: Partial<GaugeRead>): H => {
 
 describe('29 api-contract: /metrics gauges against the API', () => {
   it('passes gauges that agree: no timeout samples without connections, states that emptied read 0 or are absent', () => {
-    const h = new H();
-    gauges(h.at(1), { gauges: { squall_connections: { '': 1 }, squall_heartbeat_timeout_seconds: { 'stat=min': 1, 'stat=max': 2 }, squall_workers: { 'state=connected': 1, 'state=lost': 0 } }, workers: { connected: 1 } });
+    // One connection at the floor (2 s), one adapted to 2.4 s by its latest sample (promises-metrics-seconds.ts).
+    const h = new H().emit('coordinator', { type: 'rtt_sampled', side: 'coordinator', workerId: 'w1', connectionId: 'c1', sampleMs: 100, srttMs: 100, rttvarMs: 50, timeoutMs: 2400 });
+    gauges(h.at(1), { gauges: { squall_connections: { '': 1 }, squall_heartbeat_timeout_seconds: { 'stat=min': 2, 'stat=max': 2.4 }, squall_workers: { 'state=connected': 1, 'state=lost': 0 } }, workers: { connected: 1 } });
     gauges(h.at(2), { gauges: { squall_connections: { '': 0 }, squall_heartbeat_timeout_seconds: {}, squall_executions: { 'status=completed': 3 } }, byStatus: { completed: 3, failed: 0 } });
     expect(messages(h)).toEqual([]);
   });
 
   it('reports timeout samples left without connections, none with connections, a workers gauge off the listing, a negative gauge', () => {
     const h = new H();
-    gauges(h.at(1), { gauges: { squall_connections: { '': 0 }, squall_heartbeat_timeout_seconds: { 'stat=min': 1, 'stat=max': 1 } } });
+    gauges(h.at(1), { gauges: { squall_connections: { '': 0 }, squall_heartbeat_timeout_seconds: { 'stat=min': 2, 'stat=max': 2 } } });
     gauges(h.at(2), { gauges: { squall_connections: { '': 2 }, squall_workers: { 'state=connected': 2 }, squall_outbox_depth: { '': -1 } }, workers: { connected: 1, lost: 1 } });
     expect(messages(h)).toEqual([
       expect.stringMatching(/t=1: squall_heartbeat_timeout_seconds reports .* with squall_connections 0/),

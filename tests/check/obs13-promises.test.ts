@@ -20,21 +20,23 @@ const gauges = (h: H, g: Partial<GaugeRead>): H => {
   h.rec.recordInfo({ gaugeRead: { at: h.now, gauges: {}, workers: {}, byStatus: {}, ...g } });
   return h;
 };
-const timeout = { 'stat=min': 1, 'stat=max': 1 };
+const timeout = { 'stat=min': 2, 'stat=max': 2 };
+/** The reconnect histogram's bound is what a live run (receive times) judges; the simulation's recompute is in seconds34-promises.test.ts. */
+const liveMessages = (h: H) => checkHistory(h.history(), ['api-contract'], { ...baseContext, receivedTimes: true }).map((v) => v.message);
 
 describe('29 api-contract: the connections gauge and the reconnect histogram (promises-metrics-gauges.ts)', () => {
   it('passes a gauge within the open connections, reconnects in seconds, and reads without the network count', () => {
     const h = new H();
     gauges(h.at(2000), { gauges: { squall_connections: { '': 2 }, squall_heartbeat_timeout_seconds: timeout, squall_reconnect_duration_seconds_sum: { '': 1.5 }, squall_reconnect_duration_seconds_count: { '': 3 } }, live: 3 });
     gauges(h.at(3000), { gauges: { squall_connections: { '': 9 }, squall_heartbeat_timeout_seconds: timeout } });
-    expect(messages(h)).toEqual([]);
+    expect(liveMessages(h)).toEqual([]);
   });
 
   it('reports a gauge above the open connections and reconnects longer than the run', () => {
     const h = new H();
     gauges(h.at(2000), { gauges: { squall_connections: { '': 5 }, squall_heartbeat_timeout_seconds: timeout }, live: 3 });
     gauges(h.at(4000), { gauges: { squall_reconnect_duration_seconds_sum: { '': 300 }, squall_reconnect_duration_seconds_count: { '': 1 } }, live: 0 });
-    expect(messages(h)).toEqual([
+    expect(liveMessages(h)).toEqual([
       expect.stringMatching(/t=2000: squall_connections is 5, but only 3 connection\(s\) are open on the coordinator's host/),
       expect.stringMatching(/t=4000: squall_reconnect_duration_seconds sums 300 s over 1 reconnect\(s\), but the run has lasted 4 s/),
     ]);

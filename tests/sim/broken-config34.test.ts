@@ -41,7 +41,7 @@ describe('a config the system refuses at start is a failed promise, not a crash'
     expect(() => startOrRefused('worker w1', () => { throw new InvalidArgumentError('heartbeatMs must be an integer between 1 and 9; got 0', 'heartbeatMs'); })).toThrow(ConfigRefused);
     expect(() => startOrRefused('worker w1', () => { throw new Error('socket'); })).toThrow(/^socket$/);
     const v = configRefusedViolation(new ConfigRefused('worker w1', new InvalidArgumentError('heartbeatMs must be > 0', 'heartbeatMs')), 's');
-    expect(v).toMatchObject({ promise: { number: 8 }, workerId: 'worker w1' });
+    expect(v).toMatchObject({ promise: { number: 8 }, workerId: 'w1' });
     expect(v.message).toMatch(/^the worker w1 refused the config scenario s gave it at start \(field heartbeatMs\): heartbeatMs must be > 0\. A config the docs accept must start/);
   });
 

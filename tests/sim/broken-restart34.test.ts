@@ -1,0 +1,82 @@
+/**
+ * Session 34 (gaps34c): a process restarted mid-run (a fault's restart, or
+ * the restart that undoes a kill) that refuses its config fails the run
+ * (promise 8) with the same message as a refusal at its first start, the
+ * fault named, instead of the fault being refused and the run stopped with
+ * unrelated liveness violations (harness/scenario/config-refused.ts
+ * rethrowRefusal, faults-sim.ts). Broken variants, each on its second life
+ * only, at seed 1 where the real system passes:
+ *
+ * - worker-reconfigured restarts w1 at t=1000 with other flags: a worker
+ *   whose config reads heartbeatMs 0 in its second life (the workerConfig
+ *   seam) is refused by the worker's own validation;
+ * - coordinator-crash-restart kills the coordinator at t=3000 and starts it
+ *   at t=5000 (the kill's undo): a coordinator resolver that refuses the
+ *   same config the second time it starts (planted in its resolver).
+ */
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type * as CoordinatorConfigModule from '../../system/coordinator/config.js';
+import { InvalidArgumentError } from '../../system/core/errors.js';
+import { formatViolation } from '../../harness/check/violation.js';
+import { ConfigRefused, rethrowRefusal } from '../../harness/scenario/config-refused.js';
+import { parseScenario } from '../../harness/scenario/loader.js';
+import { runChecked } from '../../harness/scenario/run.js';
+import type { SimWiring } from '../../harness/sim/index.js';
+
+const plant = vi.hoisted(() => ({ on: false }));
+vi.mock('../../system/coordinator/config.js', async (importOriginal) => {
+  const real = await importOriginal<typeof CoordinatorConfigModule>();
+  return {
+    ...real,
+    // Broken: a resolver that refuses on a later start what it accepted on the first.
+    resolveCoordinatorConfig: (c: CoordinatorConfigModule.CoordinatorConfig = {}) => {
+      if (plant.on) throw new InvalidArgumentError(`leaseMs (${c.leaseMs ?? 'default'}) must exceed heartbeatTimeoutMs`, 'leaseMs');
+      return real.resolveCoordinatorConfig(c);
+    },
+  };
+});
+afterEach(() => {
+  plant.on = false;
+});
+
+const run = (name: string, wiring?: SimWiring) => runChecked(parseScenario(readFileSync(`scenarios/${name}.yaml`, 'utf8'), `${name}.yaml`), { seed: 1, ...(wiring === undefined ? {} : { wiring }) });
+
+/** The worker config seam: `id`'s second life gets heartbeatMs 0 (the worker's own validation refuses it). */
+function refusesSecondLife(id: string): SimWiring {
+  let lives = 0;
+  return { workerConfig: (w, c) => (w === id && ++lives === 2 ? { ...c, heartbeatMs: 0 } : c) };
+}
+
+/** The coordinator's second and later lives resolve their config with the planted refusal (wrapStore runs before each start's resolve). */
+function coordinatorRefusesSecondLife(): SimWiring {
+  let lives = 0;
+  return { wrapStore: (s) => ((plant.on = ++lives >= 2), s) };
+}
+
+describe('a config refused at a restart is promise 8, as at the first start', () => {
+  it('rethrowRefusal names the fault on a ConfigRefused and leaves other errors', () => {
+    const e = new ConfigRefused('worker w1', new InvalidArgumentError('heartbeatMs must be > 0', 'heartbeatMs'), 'at its restart');
+    expect(() => rethrowRefusal(e, 'fault f1: restart at t=1000 ms')).toThrow(/^worker w1 refused its config at its restart \(fault f1: restart at t=1000 ms\): heartbeatMs must be > 0$/);
+    expect(() => rethrowRefusal(new Error('socket'), 'fault f1')).not.toThrow();
+  });
+
+  it('worker-reconfigured passes; a worker refusing its config on its second life fails promise 8, no crash', { timeout: 60_000 }, async () => {
+    expect((await run('worker-reconfigured')).violations.map(formatViolation)).toEqual([]);
+    const r = await run('worker-reconfigured', refusesSecondLife('w1'));
+    expect(r.crash).toBeUndefined();
+    expect(r.passed).toBe(false);
+    expect(r.violations.map(formatViolation)).toEqual([
+      expect.stringMatching(/^promise 8 \(Auth\) violated \[worker w1\]: the worker w1 refused the config scenario worker-reconfigured gave it at its restart \(fault f1: restart at t=1000 ms\) \(field heartbeatMs\): heartbeatMs must be .*A config the docs accept must start/),
+    ]);
+  });
+
+  it('coordinator-crash-restart passes; a coordinator refusing its config when the kill is undone fails promise 8, no crash', { timeout: 60_000 }, async () => {
+    expect((await run('coordinator-crash-restart')).violations.map(formatViolation)).toEqual([]);
+    const r = await run('coordinator-crash-restart', coordinatorRefusesSecondLife());
+    expect(r.crash).toBeUndefined();
+    expect(r.violations.map(formatViolation)).toEqual([
+      expect.stringMatching(/^promise 8 \(Auth\) violated: the coordinator refused the config scenario coordinator-crash-restart gave it at its restart \(undoing fault f1: kill\) \(field leaseMs\): leaseMs \(\d+\) must exceed heartbeatTimeoutMs\. A config the docs accept must start/),
+    ]);
+  });
+});
