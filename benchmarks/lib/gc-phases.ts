@@ -6,8 +6,7 @@
  * boundaries are also written to stdout (`# phase NAME`), so the trace's
  * lines can be attributed to a phase.
  */
-import { constants } from 'node:perf_hooks';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 
 /** GC counts and pause ms of one phase. */
