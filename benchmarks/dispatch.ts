@@ -26,6 +26,9 @@
  *   npm run bench:dispatch -- [--tasks 30000] [--batch 1000] [--rate 2000] [--paced-sec 10]
  *                             [--workers 4] [--concurrency 64] [--topology split|single|processes|both|all] [--quick]
  *                             [--store memory]   (diagnostic: what SQLite costs; not the headline figure)
+ *                             [--coordinator-node-flags "--max-semi-space-size=32 --trace-gc"]
+ *   (node/V8 flags for the coordinator's process, this one: applied by running
+ *   the script again under them; the worker process does not get them)
  */
 import { cpus, loadavg } from 'node:os';
 import { argFlag, argNumber, argString } from './lib/args.js';
@@ -44,6 +47,8 @@ import {
 import { SYSTEM_UNDER_TEST } from './lib/sut.js';
 import { type CompletionTracker, maxEmbedded, maxHttp, type MaxRun, pacedEmbedded, type PacedRun } from './lib/load.js';
 import { threadCpuMs, threadSplitMs } from './lib/thread-cpu.js';
+import { type GcCounts, gcPhases, heapFootprint } from './lib/gc-phases.js';
+import { coordinatorNodeFlags, reexecWithNodeFlags } from './lib/node-flags.js';
 
 const quick = argFlag('quick');
 const config = {
@@ -111,6 +116,8 @@ interface TopologyResult {
   paced: PacedRun;
   store: { commits: number; operations: number; opsPerCommit: number };
   cpuDuringMax: Record<string, number | string>;
+  gc: Record<string, GcCounts>;
+  heap: ReturnType<typeof heapFootprint>;
 }
 
 function describeTopology(topology: 'split' | 'single'): string {
@@ -146,6 +153,7 @@ async function runTopology(topology: 'split' | 'single'): Promise<TopologyResult
     tracker = t;
   };
   const threadsBefore = threadCpuMs();
+  const gc = gcPhases();
   const system = await startEmbedded(dataDir, (rec) => tracker?.onCommitted(rec), {}, storeKind);
   const url = system.coordinator.url;
   const workers =
@@ -154,6 +162,7 @@ async function runTopology(topology: 'split' | 'single'): Promise<TopologyResult
     await workers.ready;
     const engine = system.coordinator.engine;
     await maxEmbedded(engine, setTracker, { tasks: config.warmupTasks, batchSize: config.batch, timeoutMs: config.timeoutMs, tag: `${topology}-warm` });
+    gc.phase('max');
     const s0 = system.store.stats();
     const cpu0 = processCpuMs();
     const thread0 = mainThreadCpuMs();
@@ -166,6 +175,7 @@ async function runTopology(topology: 'split' | 'single'): Promise<TopologyResult
     const threads = threadSplitMs(threadsBefore, threads0, threadCpuMs());
     const threadMax = thread0 === undefined || thread1 === undefined ? undefined : thread1 - thread0;
     const wcpuMax = (await workers.cpuMs()) - wcpu0;
+    gc.phase('paced');
     const paced = await pacedEmbedded(engine, setTracker, {
       rate: config.rate,
       durationSec: config.pacedSec,
@@ -173,11 +183,14 @@ async function runTopology(topology: 'split' | 'single'): Promise<TopologyResult
       timeoutMs: config.timeoutMs,
       tag: `${topology}-paced`,
     });
+    gc.phase('close');
     const commits = s1.commits - s0.commits;
     const operations = s1.operations - s0.operations;
     const store = { commits, operations, opsPerCommit: commits === 0 ? 0 : Math.round((operations / commits) * 10) / 10 };
-    return { topology, description: describeTopology(topology), max, paced, store, cpuDuringMax: cpuSummary(topology, cpuMax, wcpuMax, threadMax, threads) };
+    const cpuDuringMax = cpuSummary(topology, cpuMax, wcpuMax, threadMax, threads);
+    return { topology, description: describeTopology(topology), max, paced, store, cpuDuringMax, gc: gc.result(), heap: heapFootprint() };
   } finally {
+    gc.stop();
     await workers.stop().catch(() => {});
     await system.close();
     removeDir(dataDir);
@@ -185,6 +198,7 @@ async function runTopology(topology: 'split' | 'single'): Promise<TopologyResult
 }
 
 async function main(): Promise<void> {
+  if (await reexecWithNodeFlags(coordinatorNodeFlags())) return;
   const target = argString('target');
   if (target !== undefined) {
     const max = await maxHttp(target, { tasks: config.tasks, batchSize: config.batch, inflight: 4, pollMs: 20, timeoutMs: config.timeoutMs, tag: 'http' });
@@ -204,6 +218,7 @@ async function main(): Promise<void> {
         benchmark: 'dispatch',
         date: new Date().toISOString(),
         machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg1m: Math.round((loadavg()[0] ?? 0) * 10) / 10, node: process.version },
+        coordinatorNodeFlags: process.execArgv.filter((a) => a.startsWith('--') && !a.startsWith('--import') && !a.startsWith('--require')),
         topology: primary.topology,
         system: SYSTEM_UNDER_TEST,
         tasksPerSec: primary.max.tasksPerSec,
@@ -223,7 +238,7 @@ async function main(): Promise<void> {
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (err: unknown) => {
     console.error(err);
     process.exit(1);
