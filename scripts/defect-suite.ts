@@ -57,7 +57,16 @@ async function main(): Promise<void> {
   const all = process.argv.includes('--all');
   const skip = new Set(arg('--skip', '').split(',').filter(Boolean));
   const t0 = performance.now();
-  for (const u of await units(arg('--dir', 'scenarios'))) {
+  let planned: Unit[];
+  try {
+    planned = await units(arg('--dir', 'scenarios'));
+  } catch (err) {
+    // A scenario the suite cannot load (e.g. the real command now refusing its documented flags) fails the suite as `squall suite` does: a crash, not a silence.
+    const message = `the suite could not load its scenarios: ${(err as Error).message.split('\n')[0] ?? ''}`;
+    process.stdout.write(`${JSON.stringify({ scenario: 'suite-load', seed: 1, passed: false, promises: [], problems: [], crash: message, first: null, wallMs: 0, elapsedMs: Math.round(performance.now() - t0) })}\n`);
+    return;
+  }
+  for (const u of planned) {
     if (performance.now() - t0 >= budgetMs) break;
     if (skip.has(`${u.scenario.name}@${u.seed}`)) continue;
     const s = performance.now();
