@@ -16,7 +16,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type * as CoordinatorConfig from '../../system/coordinator/config.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { pageAssets } from '../../harness/scenario/ui-page-runtime.js';
+import { servedAsset } from './broken/served-asset.js';
 import { flagOn, simVerdict, withPlanted } from './broken/verdict.js';
 
 const plant = vi.hoisted(() => ({ alwaysEarlySync: false }));
@@ -30,18 +30,6 @@ vi.mock('../../system/coordinator/config.js', async (importOriginal) => {
       real.resolveCoordinatorConfig(plant.alwaysEarlySync ? { ...config, earlySync: true } : config),
   };
 });
-
-/** Serves app.js with `from` replaced by `to` for the run; notes whether the page loaded it so. */
-function servedApp(from: string, to: string, seen: { applied: boolean }): () => () => void {
-  return () => {
-    pageAssets.rewrite = (path, text) => {
-      if (!path.endsWith('app.js') || !text.includes(from)) return text;
-      seen.applied = true;
-      return text.replace(from, to);
-    };
-    return () => void (pageAssets.rewrite = undefined);
-  };
-}
 
 /** The worker id dashboard-graphs' markup worker registers with (schema-security.ts MARKUP_WORKER_ID), as a pattern. */
 const MARKUP_ID = /"<img src=x onerror=alert\(1\) data-injected><b data-injected>worker<\/b> &amp; &lt;1"/;
@@ -61,13 +49,13 @@ describe('session 34 (gaps34b): harness gaps', () => {
     expect(s.fleet.markupWorker).toBe(true);
     expect((await simVerdict(s)).text).toBe('');
     const table = { applied: false };
-    const inTable = await withPlanted(servedApp("td(w.id), el('td', {}, pill(w.state))", "Object.assign(el('td'), { innerHTML: w.id }), el('td', {}, pill(w.state))", table), () => simVerdict(s));
+    const inTable = await withPlanted(servedAsset('app.js', "td(w.id), el('td', {}, pill(w.state))", "Object.assign(el('td'), { innerHTML: w.id }), el('td', {}, pill(w.state))", table), () => simVerdict(s));
     expect(table.applied).toBe(true);
     expect(inTable.promises).toEqual(['api-contract']);
     expect(inTable.text).toMatch(/shows 2 element\(s\) \(img,b\) made from the system's text in the workers table: text must show as text/);
     expect(inTable.text).toMatch(new RegExp(`does not show ${MARKUP_ID.source} as text in the workers table`));
     const feed = { applied: false };
-    const inFeed = await withPlanted(servedApp("e.workerId ? ` ${e.workerId}` : ''", "e.workerId ? Object.assign(el('span'), { innerHTML: ` ${e.workerId}` }) : ''", feed), () => simVerdict(s));
+    const inFeed = await withPlanted(servedAsset('app.js', "e.workerId ? ` ${e.workerId}` : ''", "e.workerId ? Object.assign(el('span'), { innerHTML: ` ${e.workerId}` }) : ''", feed), () => simVerdict(s));
     expect(feed.applied).toBe(true);
     expect(inFeed.promises).toEqual(['api-contract']);
     expect(inFeed.text).toMatch(/shows \d+ element\(s\) \(img,b\) made from the system's text in the live feed/);

@@ -19,25 +19,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { pageAssets } from '../../harness/scenario/ui-page-runtime.js';
+import { servedAsset } from './broken/served-asset.js';
 import { simVerdict, withPlanted } from './broken/verdict.js';
-
-/** Serves `asset` with `from` replaced by `to`; notes whether the page loaded it with the change. */
-function served(asset: string, from: string, to: string, seen: { applied: boolean }): () => () => void {
-  return () => {
-    pageAssets.rewrite = (path, text) => {
-      if (!path.endsWith(asset) || !text.includes(from)) return text;
-      seen.applied = true;
-      return text.replace(from, to);
-    };
-    return () => void (pageAssets.rewrite = undefined);
-  };
-}
 
 async function caught(scenario: string, asset: string, from: string, to: string): Promise<string> {
   const s = await loadScenario(scenario);
   const seen = { applied: false };
-  const broken = await withPlanted(served(asset, from, to, seen), () => simVerdict(s));
+  const broken = await withPlanted(servedAsset(asset, from, to, seen), () => simVerdict(s));
   expect(seen.applied).toBe(true);
   expect(broken.promises).toContain('api-contract');
   return broken.text;

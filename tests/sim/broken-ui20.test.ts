@@ -17,26 +17,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { pageAssets } from '../../harness/scenario/ui-page-runtime.js';
+import { servedAsset } from './broken/served-asset.js';
 import { simVerdict, withPlanted } from './broken/verdict.js';
 
 const SCENARIO = 'scenarios/dashboard-numbers.yaml';
 
-/** Serves `asset` with `from` replaced by `to`; notes whether the page loaded it with the change. */
-function served(asset: string, from: string, to: string, seen: { applied: boolean }): () => () => void {
-  return () => {
-    pageAssets.rewrite = (path, text) => {
-      if (!path.endsWith(asset) || !text.includes(from)) return text;
-      seen.applied = true;
-      return text.replace(from, to);
-    };
-    return () => void (pageAssets.rewrite = undefined);
-  };
-}
-
 async function caught(asset: string, from: string, to: string): Promise<string> {
   const seen = { applied: false };
-  const broken = await withPlanted(served(asset, from, to, seen), async () => simVerdict(await loadScenario(SCENARIO)));
+  const broken = await withPlanted(servedAsset(asset, from, to, seen), async () => simVerdict(await loadScenario(SCENARIO)));
   expect(seen.applied).toBe(true);
   expect(broken.promises).toContain('api-contract');
   return broken.text;

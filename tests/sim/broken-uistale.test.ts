@@ -16,27 +16,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { pageAssets } from '../../harness/scenario/ui-page-runtime.js';
+import { servedAsset } from './broken/served-asset.js';
 import { simVerdict, withPlanted } from './broken/verdict.js';
 
 const SCENARIO = 'scenarios/dashboard-reconnect.yaml';
 const RELOAD = "if (s === 'live' && state.dropped) reload();";
 
-/** Serves app.js with `from` replaced by `to`; notes whether the page loaded it with the change. */
-function served(from: string, to: string, seen: { applied: boolean }): () => () => void {
-  return () => {
-    pageAssets.rewrite = (path, text) => {
-      if (!path.endsWith('app.js') || !text.includes(from)) return text;
-      seen.applied = true;
-      return text.replace(from, to);
-    };
-    return () => void (pageAssets.rewrite = undefined);
-  };
-}
-
 async function caught(from: string, to: string): Promise<string> {
   const seen = { applied: false };
-  const broken = await withPlanted(served(from, to, seen), async () => simVerdict(await loadScenario(SCENARIO)));
+  const broken = await withPlanted(servedAsset('app.js', from, to, seen), async () => simVerdict(await loadScenario(SCENARIO)));
   expect(seen.applied).toBe(true);
   expect(broken.promises).toContain('api-contract');
   return broken.text;
