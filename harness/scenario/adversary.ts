@@ -4,18 +4,15 @@
  * each attack, to be taken for the victim or to make the coordinator act on
  * frames it had no right to send:
  *   no-mac          register as the victim without a MAC
- *   forged-mac      register as the victim with a made-up MAC, then with a MAC of every malformed
- *                   shape (MALFORMED_MACS: non-ASCII, non-hex, upper-case, one short, one long, empty),
- *                   one connection each: each must be refused 4400 or 4401, never crash the handshake
+ *   forged-mac      register as the victim with a made-up MAC, then one connection per malformed MAC
+ *                   (MALFORMED_MACS), each refused 4400 or 4401, never crashing the handshake
  *   replayed-mac    register with a MAC captured on an earlier connection (another nonce)
  *   hijack-session  resume the victim's session id with a forged MAC (detach the victim)
  *   forged-result   a `completed` result for a lease the victim holds, outside any session
  *   forged-checkpoint  a checkpoint (seq 1e6) for the victim's lease, outside any session
  *   forged-sig      a result signed with a key captured from an earlier connection
- *   injected-sig    on path: a result for the victim's lease injected into the victim's own live
- *                   connection, well formed and signed with a key captured from an earlier
- *                   connection, so it reaches the coordinator's signature check (not refused as
- *                   malformed or out of order first); an unverified signature lets it through
+ *   injected-sig    on path: a well-formed result for the victim's lease in the victim's live connection,
+ *                   signed with an earlier connection's key: only the signature check can refuse it
  *   injected-crc, injected-ack, edited-welcome, impostor-coordinator
  *                   on path, without the secret: harness/scenario/adversary-onpath.ts
  *   edited-register on path: one field of the victim's register edited in flight: harness/scenario/adversary-register.ts

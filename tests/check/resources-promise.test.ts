@@ -1,7 +1,6 @@
 /**
- * Synthetic histories for promise 32 (harness/check/promises-resources.ts):
- * what the container and command kinds create ends with its attempt. Each
- * case is a good history that passes and its one-change violation.
+ * Synthetic histories for promise 32 (harness/check/promises-resources.ts): what the container and
+ * command kinds create ends with its attempt; each case a passing history and its one-change violation.
  */
 import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../../harness/check/invariants.js';
