@@ -49,7 +49,7 @@ const ints = (name: string) => (v: string): number[] => v.split(',').map((x) => 
  * theirs (system/cli/inert-flags.ts): "X has no effect with/without Y".
  * `given(key)`: on the command line.
  */
-export function benchFlagConflict(f: Flags, given: (key: string) => boolean): string | undefined {
+function benchFlagConflict(f: Flags, given: (key: string) => boolean): string | undefined {
   const initialMs = f.initialMs ?? 50;
   const maxMs = f.maxMs ?? Math.max(1000, initialMs);
   if ((given('initialMs') || given('maxMs')) && maxMs < initialMs) return `--max-ms (${maxMs}) must be >= --initial-ms (${initialMs})`;
