@@ -9,7 +9,8 @@
  * load its scenarios" (defect set 20 #14: the coordinator's default heartbeat
  * timeout fixed at 3000 ms refused operator-flags-min's `--heartbeat-ms 10`).
  * Plants: `squall coordinator` refusing `--heartbeat-ms` as a flag with no
- * effect, `squall worker` refusing `--concurrency` the same way (in the
+ * effect, `squall worker` refusing `--concurrency` the same way (fleet.args),
+ * or only `--concurrency 4` (a restart's args, at w2's new life) (in the
  * commands' inert-flag rules, which only the parse runs: the config builders
  * the simulation uses would have let the scenario pass silently).
  */
@@ -21,7 +22,7 @@ import { planSuite, type UnloadableFile } from '../../harness/cli/suite-run.js';
 import { parseScenario } from '../../harness/scenario/loader.js';
 import { runChecked } from '../../harness/scenario/run.js';
 
-const plant = vi.hoisted(() => ({ coordinator: false, worker: false }));
+const plant = vi.hoisted(() => ({ coordinator: false, worker: false, workerFour: false }));
 vi.mock('../../system/cli/inert-flags.js', async (importOriginal) => {
   const real = await importOriginal<typeof Inert>();
   return {
@@ -29,10 +30,10 @@ vi.mock('../../system/cli/inert-flags.js', async (importOriginal) => {
     coordinatorInertFlag: (f: Inert.CoordinatorPairFlags, given: Inert.Given, env: NodeJS.ProcessEnv) =>
       plant.coordinator && given('heartbeatMs') ? '--heartbeat-ms has no effect (planted)' : real.coordinatorInertFlag(f, given, env),
     workerInertFlag: (f: Inert.WorkerPairFlags, given: Inert.Given, env: NodeJS.ProcessEnv) =>
-      plant.worker && given('concurrency') ? '--concurrency has no effect (planted)' : real.workerInertFlag(f, given, env),
+      (plant.worker && given('concurrency')) || (plant.workerFour && (f as { concurrency?: number }).concurrency === 4) ? '--concurrency has no effect (planted)' : real.workerInertFlag(f, given, env),
   };
 });
-afterEach(() => Object.assign(plant, { coordinator: false, worker: false }));
+afterEach(() => Object.assign(plant, { coordinator: false, worker: false, workerFour: false }));
 
 const load = (name: string) => parseScenario(readFileSync(`scenarios/${name}.yaml`, 'utf8'), `${name}.yaml`);
 
@@ -66,5 +67,14 @@ describe('a documented flag the running command refuses fails promise 8 in its r
     expect(r.violations).toHaveLength(1);
     expect(r.violations[0]).toMatchObject({ promise: { number: 8 }, workerId: 'w1' });
     expect(r.violations[0]?.message).toMatch(/squall worker refuses the flags --concurrency 3 --allow-kinds command, which the documentation accepts: --concurrency has no effect \(planted\)/);
+  });
+
+  it('a worker parser refusing --concurrency 4 only: w2 restarted with it fails promise 8 at its restart, the fault named, no crash', { timeout: 120_000 }, async () => {
+    plant.workerFour = true;
+    const r = await runChecked(load('worker-reconfigured'), { seed: 1 });
+    expect(r.crash).toBeUndefined();
+    expect(r.violations).toHaveLength(1);
+    expect(r.violations[0]).toMatchObject({ promise: { number: 8 }, workerId: 'w2' });
+    expect(r.violations[0]?.message).toMatch(/the worker w2 refused the config scenario worker-reconfigured gave it at its restart \(fault .*restart at t=2500 ms\): squall worker refuses the flags --concurrency 4, which the documentation accepts/);
   });
 });
