@@ -13,6 +13,8 @@
  * a major GC (from 200 ms before), the longest Store call. A stall with a
  * loop gap is the coordinator's main thread; one with a slow Store call but
  * no gap waited for the store's thread (a commit, a WAL checkpoint, fsync).
+ * The stalls and the raw series are cut to their 100 longest entries each
+ * (`slowTasks` counts them all).
  */
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 
@@ -78,9 +80,18 @@ export function startStallTrace(slowMs = 20, gapMs = 10): StallTrace {
     stop() {
       clearInterval(timer);
       observer.disconnect();
-      return { slowMs, slowTasks: tasks.length, stalls: groupStalls(tasks, gaps, gcs, ops), loopGaps: gaps, gcs, slowStoreOps: ops };
+      const stalls = groupStalls(tasks, gaps, gcs, ops);
+      return { slowMs, slowTasks: tasks.length, stalls: longest(stalls, (x) => x.maxMs), loopGaps: longest(gaps, (x) => x[1]), gcs, slowStoreOps: longest(ops, (x) => x[1]) };
     },
   };
+}
+
+/** At most KEEP entries, the longest by `ms`, in their order: a loaded machine yields thousands. */
+const KEEP = 100;
+function longest<T>(xs: T[], ms: (x: T) => number): T[] {
+  if (xs.length <= KEEP) return xs;
+  const floor = xs.map(ms).sort((a, b) => b - a)[KEEP - 1] as number;
+  return xs.filter((x) => ms(x) >= floor).slice(0, KEEP);
 }
 
 /** Whether [at, at + ms] overlaps [lo, hi]. */
