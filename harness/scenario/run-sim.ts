@@ -163,6 +163,8 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
     sleepUntil: async (t) => {
       const wait = t - sim.simulatedMs;
       if (wait > 0) await sim.runFor(wait);
+      // A process a trigger restarted refused its config: the run ends here, as at a timed fault's restart (promise 8).
+      extras.throwIfRefused();
     },
     submit: (s, h) => simSubmit(sim, s, { ...h, ok: (ids, status) => (h.ok(ids, status), extras.accepted(s, ids)) }, runRecorder.note, client),
     scheduleExtras: (at, faultsMs) => {
