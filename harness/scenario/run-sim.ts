@@ -173,7 +173,7 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
       twins.schedule(at);
     },
     restoreAll: () => extras.heal(),
-    applyFault: (fault) => readAfterRestart(sim, recorder, () => applySimFault(sim, scenario, fault, { revokeToken: () => client.revokeToken(sim), note: runRecorder.note, probeShutdown: (c) => probeShutdown(c, client, runRecorder.note) })),
+    applyFault: (fault) => readAfterRestart(sim, recorder, () => applySimFault(sim, scenario, fault, { revokeToken: () => client.revokeToken(sim, runRecorder.note), note: runRecorder.note, probeShutdown: (c) => probeShutdown(c, client, runRecorder.note) })),
     // The CLI's own submissions (scenario `cli`) are waited for and read at the end as the workload's are.
     awaitConvergence: (acked, until) => simConvergence(sim, scenario, twins, new Map([...acked, ...extras.cliSubmitted.map((id): [string, AckedExecution] => [id, { ref: 'cli', expect: 'terminal' }])]), until),
     finalStatuses: (workloadIds) => finalReads(sim, scenario, recorder, runRecorder.note, extras, client, [...workloadIds, ...extras.cliSubmitted.filter((id) => !workloadIds.includes(id))]),

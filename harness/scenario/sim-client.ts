@@ -75,15 +75,21 @@ export class SimClient {
    * The revoke_token fault: an admin revokes the client's token through the API
    * (the client keeps sending it); the undo gives the client a new one, also
    * through the API. Both need the coordinator up; the revoke is refused if not.
+   * The undo's create is noted (`revokeUndo`: status, the token id its answer
+   * showed, the error code): an answer other than 201 with a token is the
+   * API's failure, judged by promise 29 (promises-api-created.ts), not a
+   * crash of the fault; a token the answer showed is taken whatever the status.
    */
-  async revokeToken(sim: Simulation): Promise<() => Promise<void>> {
+  async revokeToken(sim: Simulation, note?: RunRecorder['note']): Promise<() => Promise<void>> {
     const r = await this.asAdmin(sim, 'POST', `/api/v1/tokens/${this.current.id}/revoke`, '');
     if (r.status !== 200) throw new Error(`revoke_token: POST /api/v1/tokens/${this.current.id}/revoke answered ${r.status}`);
     return async () => {
       const n = await this.asAdmin(sim, 'POST', '/api/v1/tokens', JSON.stringify({ name: 'sim-client', scope: 'submit' }));
-      const b = n.body as { token?: string; id?: string } | null;
-      if (n.status !== 201 || typeof b?.token !== 'string' || typeof b.id !== 'string') throw new Error(`revoke_token undo: POST /api/v1/tokens answered ${n.status}`);
-      this.current = { token: b.token, id: b.id };
+      const b = n.body as { token?: unknown; id?: unknown; error?: { code?: unknown } } | null;
+      const made = typeof b?.token === 'string' && typeof b.id === 'string' ? { token: b.token, id: b.id } : undefined;
+      const code = typeof b?.error?.code === 'string' ? { code: b.error.code } : {};
+      note?.({ revokeUndo: { status: n.status, ...(made === undefined ? {} : { created: made.id }), ...code } });
+      if (made !== undefined) this.current = made;
     };
   }
 
