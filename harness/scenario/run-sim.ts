@@ -195,7 +195,8 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   recordNetwork(sim, scenario, recorder);
   // A token administrator works on the file token store, as a coordinator with a data dir has it (sim-client.ts).
   const tokenDir = scenario.clientReads.some((r) => r.read === 'tokens') || scenario.cli.some((s) => s.args[0] === 'tokens') ? mkdtempSync(join(tmpdir(), 'squall-sim-tokens-')) : undefined;
-  const client = new SimClient(sim.random.fork('sim-client'), tokenDir);
+  // The token store's report of a malformed tokens.json entry, as the coordinator logs it (promise 8, promises-api-tokens.ts).
+  const client = new SimClient(sim.random.fork('sim-client'), tokenDir, (_path, bad) => recorder.recordInfo({ tokenFileBad: bad }, 'coordinator'));
   extras.attach(sim, client);
   // On the SQLite store: the coordinator's start-up check must refuse a truncated database of 64 KiB pages (store-probe.ts).
   if ((opts.store ?? scenario.coordinator.store) === 'sqlite') probeTruncatedStore(recorder);
