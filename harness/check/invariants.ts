@@ -53,6 +53,7 @@ import { checkRefusedClosed } from './promises-close-reason.js';
 import { checkStoreContract } from './promises-store-contract.js';
 import { checkStoreProbe } from './promises-store-probe.js';
 import { checkLogLimiter } from './promises-log-limiter.js';
+import { checkTokenFileProbes } from './promises-token-file.js';
 import { checkDrainStopBound } from './promises-drain-stop.js';
 import { checkDrainReach } from './promises-drain-reach.js';
 import { checkCapacity } from './promises-capacity.js';
@@ -101,7 +102,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   retries: (v, c) => [...checkRetries(v, c), ...checkStoredRetry(v, c)],
   checkpoints: (v, c) => [...checkCheckpoints(v, c), ...checkResumedCheckpoints(v, c), ...checkSentCheckpoints(v, c)],
   durability: (v, c) => [...checkDurability(v, c), ...checkStoreProbe(v), ...checkLiveProbes(v, 'durability')],
-  auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkHonestFramesAccepted(v), ...checkOnPathAttacks(v, c), ...checkSurfaceAuth(v), ...checkSecretsHidden(v, c), ...checkRefusedClosed(v), ...checkLogLimiter(v)],
+  auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkHonestFramesAccepted(v), ...checkOnPathAttacks(v, c), ...checkSurfaceAuth(v), ...checkSecretsHidden(v, c), ...checkRefusedClosed(v), ...checkLogLimiter(v), ...checkTokenFileProbes(v)],
   backoff: (v, c) => [...checkBackoff(v, c), ...checkHandshakeDeadlines(v, c), ...checkReconnectDuration(v, c)],
   liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkRttTrace(v, c), ...checkNoClaimAfterRefusal(v), ...checkPongsOfTheirConnection(v, c), ...checkPingPace(v, c), ...checkLiveProbes(v, 'liveness'), ...checkCeilingRaised(v, c)],
   'no-phantom': checkNoPhantom,

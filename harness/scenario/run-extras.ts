@@ -92,6 +92,11 @@ export class EngineExtras {
     return this.triggers.heal();
   }
 
+  /** Throws the config a triggered restart's process refused, if one did (the run ends with promise 8). */
+  throwIfRefused(): void {
+    this.triggers.throwIfRefused();
+  }
+
   /** The triggers that never fired (known after heal), as a reason the run fails. */
   get unfiredTriggers(): string | undefined {
     return this.triggers.unfired;

@@ -163,6 +163,8 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
     sleepUntil: async (t) => {
       const wait = t - sim.simulatedMs;
       if (wait > 0) await sim.runFor(wait);
+      // A process a trigger restarted refused its config: the run ends here, as at a timed fault's restart (promise 8).
+      extras.throwIfRefused();
     },
     submit: (s, h) => simSubmit(sim, s, { ...h, ok: (ids, status) => (h.ok(ids, status), extras.accepted(s, ids)) }, runRecorder.note, client),
     scheduleExtras: (at, faultsMs) => {
@@ -171,7 +173,7 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
       twins.schedule(at);
     },
     restoreAll: () => extras.heal(),
-    applyFault: (fault) => readAfterRestart(sim, recorder, () => applySimFault(sim, scenario, fault, { revokeToken: () => client.revokeToken(sim), note: runRecorder.note, probeShutdown: (c) => probeShutdown(c, client, runRecorder.note) })),
+    applyFault: (fault) => readAfterRestart(sim, recorder, () => applySimFault(sim, scenario, fault, { revokeToken: () => client.revokeToken(sim, runRecorder.note), note: runRecorder.note, probeShutdown: (c) => probeShutdown(c, client, runRecorder.note) })),
     // The CLI's own submissions (scenario `cli`) are waited for and read at the end as the workload's are.
     awaitConvergence: (acked, until) => simConvergence(sim, scenario, twins, new Map([...acked, ...extras.cliSubmitted.map((id): [string, AckedExecution] => [id, { ref: 'cli', expect: 'terminal' }])]), until),
     finalStatuses: (workloadIds) => finalReads(sim, scenario, recorder, runRecorder.note, extras, client, [...workloadIds, ...extras.cliSubmitted.filter((id) => !workloadIds.includes(id))]),
@@ -193,7 +195,8 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   recordNetwork(sim, scenario, recorder);
   // A token administrator works on the file token store, as a coordinator with a data dir has it (sim-client.ts).
   const tokenDir = scenario.clientReads.some((r) => r.read === 'tokens') || scenario.cli.some((s) => s.args[0] === 'tokens') ? mkdtempSync(join(tmpdir(), 'squall-sim-tokens-')) : undefined;
-  const client = new SimClient(sim.random.fork('sim-client'), tokenDir);
+  // The token store's report of a malformed tokens.json entry, as the coordinator logs it (promise 8, promises-api-tokens.ts).
+  const client = new SimClient(sim.random.fork('sim-client'), tokenDir, (_path, bad) => recorder.recordInfo({ tokenFileBad: bad }, 'coordinator'));
   extras.attach(sim, client);
   // On the SQLite store: the coordinator's start-up check must refuse a truncated database of 64 KiB pages (store-probe.ts).
   if ((opts.store ?? scenario.coordinator.store) === 'sqlite') probeTruncatedStore(recorder);
