@@ -1,0 +1,69 @@
+/**
+ * Session 35's harness gaps (gaps35c), each injected through a seam and
+ * caught by a promise, while the real system passes at the same seed:
+ * - a worker that sends its secret (or its connection's signing key) in a
+ *   frame field (registerMessage wrapped: `auth` carries it beside the MAC;
+ *   the coordinator ignores the unknown field and registers the worker) ->
+ *   promise 8: every frame either side sends is scanned for the workers'
+ *   secret and each connection's signing key (harness/scenario/secret-watch.ts,
+ *   checkSecretsOnWire); before, only records, reads and stored checkpoints
+ *   were, and the run passed;
+ * - a coordinator whose 403 `insufficient_scope` message quotes the bearer
+ *   token it refused (wrapHttp) -> promise 8: every HTTP answer's body is
+ *   scanned for the client's tokens (adversarial-clients' scope adversary
+ *   sends a read token to the submit routes); before, nothing read a
+ *   refusal's message for a token.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import type * as WorkerHandshake from '../../system/worker/handshake.js';
+import type { HttpHandler } from '../../system/core/index.js';
+import { loadScenario } from '../../harness/scenario/loader.js';
+import { simVerdict, withPlanted } from './broken/verdict.js';
+
+const plant = vi.hoisted(() => ({ leak: undefined as 'secret' | 'key' | undefined }));
+
+vi.mock('../../system/worker/handshake.js', async (importOriginal) => {
+  const real = await importOriginal<typeof WorkerHandshake>();
+  return {
+    ...real,
+    // Broken: register carries the secret (or the signing key) beside its MAC, "for debugging".
+    registerMessage: (i: WorkerHandshake.RegisterInput): ReturnType<typeof real.registerMessage> => {
+      const out = real.registerMessage(i);
+      const m = out.msg as { auth?: Record<string, unknown> };
+      if (plant.leak === undefined || m.auth === undefined) return out;
+      const extra = plant.leak === 'secret' ? { secret: i.secret } : { key: out.signKey };
+      return { ...out, msg: { ...out.msg, auth: { ...m.auth, ...extra } } as unknown as typeof out.msg };
+    },
+  };
+});
+
+/** A coordinator whose 403 refusals quote the token they refused. */
+const quotesToken = (handle: HttpHandler): HttpHandler => async (req) => {
+  const res = await handle(req);
+  if (res.status !== 403) return res;
+  const auth = Object.entries(req.headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1] ?? '';
+  const body = JSON.parse(res.body) as { error: { message: string } };
+  body.error.message += ` (token presented: ${auth.replace(/^bearer /i, '')})`;
+  return { ...res, body: JSON.stringify(body) };
+};
+
+describe('session 35 (gaps35c): harness gaps', () => {
+  it('a worker sending its secret or signing key in a frame is judged by promise 8', { timeout: 60_000 }, async () => {
+    const s = await loadScenario('scenarios/secret-redaction.yaml');
+    expect((await simVerdict(s)).text).toBe('');
+    const secret = await withPlanted(() => ((plant.leak = 'secret'), () => void (plant.leak = undefined)), () => simVerdict(s));
+    expect(secret.promises).toEqual(['auth']);
+    expect(secret.text).toMatch(/the workers' secret showed on the wire at t=\d+: a frame w\d sent to coordinator: …[0-9a-f]+","secret":"\[the workers' secret\]"\},"crc"/);
+    const key = await withPlanted(() => ((plant.leak = 'key'), () => void (plant.leak = undefined)), () => simVerdict(s));
+    expect(key.promises).toEqual(['auth']);
+    expect(key.text).toMatch(/the signing key of w\d's connection \(from nonces [0-9a-f]{8}…\/[0-9a-f]{8}…\) showed on the wire at t=\d+: a frame w\d sent to coordinator/);
+  });
+
+  it('a 403 quoting the bearer token it refused is judged by promise 8', { timeout: 60_000 }, async () => {
+    const s = await loadScenario('scenarios/adversarial-clients.yaml');
+    expect((await simVerdict(s)).text).toBe('');
+    const broken = await simVerdict(s, { wrapHttp: quotesToken });
+    expect(broken.promises).toEqual(['auth']);
+    expect(broken.text).toMatch(/bearer token sqt_[0-9a-f]{16}… \(sim-probe-read\) showed in an HTTP answer at t=\d+: the 403 answer to POST \/api\/v1\//);
+  });
+});
