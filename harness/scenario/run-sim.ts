@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rejectionLogRecorder } from './log-record.js';
 import { SecretWatch } from './secret-watch.js';
+import { WriteTally } from './control-store.js';
 import { probeStoreContract } from './store-contract.js';
 import { probeTruncatedStore } from './store-probe.js';
 import { flagSpellings } from './operator-args.js';
@@ -191,14 +192,16 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   // Each refused submission's rollback is read 1 ms later (refusal-watch.ts, promise 35): the sim is there by then.
   // What the system sends, logs and answers is scanned for its secrets (secret-watch.ts, promise 8).
   const watch = new SecretWatch(recorder, scenario.coordinator.secret);
-  const sim: Simulation = new Simulation({ seed, events: extras.sink, commits: refusalWatch(recorder, () => sim), buggify, maxSteps, logger: watch.logger(rejectionLogRecorder(recorder)), ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }), ...(opts.tieBreak === undefined ? {} : { tieBreak: opts.tieBreak }) });
+  // Store writes staged per execution: each client control's note says which it caused (control-store.ts, promise 29).
+  const writes = new WriteTally();
+  const sim: Simulation = new Simulation({ seed, events: extras.sink, commits: writes.observe(refusalWatch(recorder, () => sim)), buggify, maxSteps, logger: watch.logger(rejectionLogRecorder(recorder)), ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }), ...(opts.tieBreak === undefined ? {} : { tieBreak: opts.tieBreak }) });
   now = () => sim.simulatedMs;
   recordNetwork(sim, scenario, recorder, watch);
   // A token administrator works on the file token store, as a coordinator with a data dir has it (sim-client.ts).
   const tokenDir = scenario.clientReads.some((r) => r.read === 'tokens') || scenario.cli.some((s) => s.args[0] === 'tokens') ? mkdtempSync(join(tmpdir(), 'squall-sim-tokens-')) : undefined;
   const client = new SimClient(sim.random.fork('sim-client'), tokenDir);
   watch.addTokens(client.credentials());
-  extras.attach(sim, client);
+  extras.attach(sim, client, writes);
   // On the SQLite store: the coordinator's start-up check must refuse a truncated database of 64 KiB pages (store-probe.ts).
   if ((opts.store ?? scenario.coordinator.store) === 'sqlite') probeTruncatedStore(recorder);
   // The run's kind of store through the contract the engine's traffic rarely reaches (store-contract.ts, promise 37).

@@ -12,15 +12,39 @@
  *   token it refused (wrapHttp) -> promise 8: every HTTP answer's body is
  *   scanned for the client's tokens (adversarial-clients' scope adversary
  *   sends a read token to the submit routes); before, nothing read a
- *   refusal's message for a token.
+ *   refusal's message for a token;
+ * - a repeated pause that rewrites the paused row (EngineControl wrapped:
+ *   a store update, no history entry), and a pause whose entry the engine
+ *   records but whose store write is dropped (wrapStore) -> promise 29:
+ *   each control's store row and staged writes are noted beside its answer
+ *   (harness/scenario/control-store.ts, promises-control-store.ts) on
+ *   control-races, which pauses a paused execution twice; before, only
+ *   statusHistory as the API showed it was judged, and both passed.
  */
 import { describe, expect, it, vi } from 'vitest';
 import type * as WorkerHandshake from '../../system/worker/handshake.js';
+import type * as EngineControlModule from '../../system/engine/engine-control.js';
+import type { ExecutionRecord } from '../../system/core/index.js';
+import type { Store } from '../../system/store/index.js';
 import type { HttpHandler } from '../../system/core/index.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { simVerdict, withPlanted } from './broken/verdict.js';
 
-const plant = vi.hoisted(() => ({ leak: undefined as 'secret' | 'key' | undefined }));
+const plant = vi.hoisted(() => ({ leak: undefined as 'secret' | 'key' | undefined, rewritePaused: false }));
+
+vi.mock('../../system/engine/engine-control.js', async (importOriginal) => {
+  const real = await importOriginal<typeof EngineControlModule>();
+  abstract class RewritingControl extends real.EngineControl {
+    // Broken: pausing a paused execution "saves" it again: the row is rewritten, no history entry is added.
+    override async pauseExecution(executionId: string): Promise<ExecutionRecord> {
+      const wasPaused = plant.rewritePaused && this.mustGet(executionId).status === 'paused';
+      const out = await super.pauseExecution(executionId);
+      if (wasPaused) await this.store.update([out]);
+      return out;
+    }
+  }
+  return { ...real, EngineControl: RewritingControl };
+});
 
 vi.mock('../../system/worker/handshake.js', async (importOriginal) => {
   const real = await importOriginal<typeof WorkerHandshake>();
@@ -47,6 +71,19 @@ const quotesToken = (handle: HttpHandler): HttpHandler => async (req) => {
   return { ...res, body: JSON.stringify(body) };
 };
 
+/** A store that drops every update putting an execution in `paused` (the engine's memory and the API still show it). */
+const dropsPauses = (store: Store): Store =>
+  new Proxy(store, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (prop !== 'update' || typeof value !== 'function') return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      return (records: readonly ExecutionRecord[]) => {
+        const kept = records.filter((r) => r.status !== 'paused');
+        return kept.length === records.length ? target.update(records) : kept.length === 0 ? Promise.resolve() : target.update(kept);
+      };
+    },
+  });
+
 describe('session 35 (gaps35c): harness gaps', () => {
   it('a worker sending its secret or signing key in a frame is judged by promise 8', { timeout: 60_000 }, async () => {
     const s = await loadScenario('scenarios/secret-redaction.yaml');
@@ -65,5 +102,16 @@ describe('session 35 (gaps35c): harness gaps', () => {
     const broken = await simVerdict(s, { wrapHttp: quotesToken });
     expect(broken.promises).toEqual(['auth']);
     expect(broken.text).toMatch(/bearer token sqt_[0-9a-f]{16}… \(sim-probe-read\) showed in an HTTP answer at t=\d+: the 403 answer to POST \/api\/v1\//);
+  });
+
+  it('a repeated pause rewriting the row, or a pause the store never got, is judged by promise 29', { timeout: 60_000 }, async () => {
+    const s = await loadScenario('scenarios/control-races.yaml');
+    expect((await simVerdict(s)).text).toBe('');
+    const rewrite = await withPlanted(() => ((plant.rewritePaused = true), () => void (plant.rewritePaused = false)), () => simVerdict(s));
+    expect(rewrite.promises).toEqual(['api-contract']);
+    expect(rewrite.text).toMatch(/pause of ex_[0-9a-f]{16} \(answered 200\) staged 1 store write\(s\) of the execution, but its row's statusHistory did not grow \(paused with statusHistory \[scheduled, paused\]\): a control that changes nothing/);
+    const dropped = await simVerdict(s, { wrapStore: dropsPauses });
+    expect(dropped.promises).toContain('api-contract');
+    expect(dropped.text).toMatch(/pause of ex_[0-9a-f]{16} \(answered 200\): the API answered paused with statusHistory \[scheduled, paused\], but the store's committed row is scheduled with statusHistory \[scheduled\] as the API shows it, with nothing left to commit/);
   });
 });
