@@ -19,18 +19,41 @@
  *   each control's store row and staged writes are noted beside its answer
  *   (harness/scenario/control-store.ts, promises-control-store.ts) on
  *   control-races, which pauses a paused execution twice; before, only
- *   statusHistory as the API showed it was judged, and both passed.
+ *   statusHistory as the API showed it was judged, and both passed;
+ * - lease tokens minted from the draw of the newest execution id
+ *   (newLeaseToken wrapped: `ls_` + the id's 16 hex, each once) -> promise
+ *   34: identifiers are compared across kinds by their random part
+ *   (promises-ids.ts crossKind); before, only within each kind, and every
+ *   lease token was still unique among lease tokens.
  */
 import { describe, expect, it, vi } from 'vitest';
 import type * as WorkerHandshake from '../../system/worker/handshake.js';
 import type * as EngineControlModule from '../../system/engine/engine-control.js';
+import type * as Ids from '../../system/core/ids.js';
 import type { ExecutionRecord } from '../../system/core/index.js';
 import type { Store } from '../../system/store/index.js';
 import type { HttpHandler } from '../../system/core/index.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { simVerdict, withPlanted } from './broken/verdict.js';
 
-const plant = vi.hoisted(() => ({ leak: undefined as 'secret' | 'key' | undefined, rewritePaused: false }));
+const plant = vi.hoisted(() => ({ leak: undefined as 'secret' | 'key' | undefined, rewritePaused: false, sharedDraw: false, drawn: [] as string[] }));
+
+vi.mock('../../system/core/ids.js', async (importOriginal) => {
+  const real = await importOriginal<typeof Ids>();
+  return {
+    ...real,
+    // Broken: a lease token reuses the draw of the newest execution id not yet reused ("it is random already").
+    newExecutionId: (r: Parameters<typeof real.newExecutionId>[0]) => {
+      const id = real.newExecutionId(r);
+      if (plant.sharedDraw) plant.drawn.push(id.slice(3));
+      return id;
+    },
+    newLeaseToken: (r: Parameters<typeof real.newLeaseToken>[0]) => {
+      const body = plant.sharedDraw ? plant.drawn.pop() : undefined;
+      return body === undefined ? real.newLeaseToken(r) : real.asLeaseToken(`ls_${body}`);
+    },
+  };
+});
 
 vi.mock('../../system/engine/engine-control.js', async (importOriginal) => {
   const real = await importOriginal<typeof EngineControlModule>();
@@ -113,5 +136,13 @@ describe('session 35 (gaps35c): harness gaps', () => {
     const dropped = await simVerdict(s, { wrapStore: dropsPauses });
     expect(dropped.promises).toContain('api-contract');
     expect(dropped.text).toMatch(/pause of ex_[0-9a-f]{16} \(answered 200\): the API answered paused with statusHistory \[scheduled, paused\], but the store's committed row is scheduled with statusHistory \[scheduled\] as the API shows it, with nothing left to commit/);
+  });
+
+  it('a lease token sharing an execution id\'s draw is judged by promise 34', { timeout: 60_000 }, async () => {
+    const s = await loadScenario('scenarios/lone-worker.yaml');
+    expect((await simVerdict(s)).text).toBe('');
+    const shared = await withPlanted(() => ((plant.sharedDraw = true), () => ((plant.sharedDraw = false), (plant.drawn.length = 0))), () => simVerdict(s));
+    expect(shared.promises).toEqual(['identifiers']);
+    expect(shared.text).toMatch(/a claim of (ex_[0-9a-f]{16}) at t=\d+ has leaseToken ls_([0-9a-f]{16}), whose random part shares all 16 hex \(\2\) with executionId ex_\2 of a submitted execution at t=\d+: identifiers of every kind are drawn anew/);
   });
 });
