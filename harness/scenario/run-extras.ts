@@ -122,6 +122,8 @@ export function refuseSimOnlyFields(scenario: Scenario, mode: string): void {
     scenario.coordinator.maxPendingPerClient !== undefined ? 'coordinator.maxPendingPerClient' : undefined,
     // No flag sets the engine's duration window.
     scenario.coordinator.durationSamples !== undefined ? 'coordinator.durationSamples' : undefined,
+    // The real network has a latency of its own (schema-network.ts).
+    scenario.network !== undefined ? 'network.latencyMs' : undefined,
   ].filter((x) => x !== undefined);
   if (used.length === 0) return;
   throw new SquallError(

@@ -196,6 +196,8 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   const writes = new WriteTally();
   const sim: Simulation = new Simulation({ seed, events: extras.sink, commits: writes.observe(refusalWatch(recorder, () => sim)), buggify, maxSteps, logger: watch.logger(rejectionLogRecorder(recorder)), ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }), ...(opts.tieBreak === undefined ? {} : { tieBreak: opts.tieBreak }) });
   now = () => sim.simulatedMs;
+  // network.latencyMs: every link's fractional one-way latency (schema-network.ts).
+  if (scenario.network !== undefined) sim.net.baseLatencyMs = scenario.network.latencyMs;
   recordNetwork(sim, scenario, recorder, watch);
   // A token administrator works on the file token store, as a coordinator with a data dir has it (sim-client.ts).
   const tokenDir = scenario.clientReads.some((r) => r.read === 'tokens') || scenario.cli.some((s) => s.args[0] === 'tokens') ? mkdtempSync(join(tmpdir(), 'squall-sim-tokens-')) : undefined;

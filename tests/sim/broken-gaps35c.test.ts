@@ -24,7 +24,13 @@
  *   (newLeaseToken wrapped: `ls_` + the id's 16 hex, each once) -> promise
  *   34: identifiers are compared across kinds by their random part
  *   (promises-ids.ts crossKind); before, only within each kind, and every
- *   lease token was still unique among lease tokens.
+ *   lease token was still unique among lease tokens;
+ * - the dashboard's µs branch counting tenths of a millisecond as µs
+ *   (client.js fmtMs served modified) -> promise 29: dashboard-numbers now
+ *   runs its links with a fractional one-way latency (network.latencyMs:
+ *   0.35, schema-network.ts), so w1's round trip is 0.7 ms, shown in µs;
+ *   before, every simulated round trip was whole ms or 0, and "0 µs" reads
+ *   the same either way.
  */
 import { describe, expect, it, vi } from 'vitest';
 import type * as WorkerHandshake from '../../system/worker/handshake.js';
@@ -35,6 +41,7 @@ import type { Store } from '../../system/store/index.js';
 import type { HttpHandler } from '../../system/core/index.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { simVerdict, withPlanted } from './broken/verdict.js';
+import { servedAsset } from './broken/served-asset.js';
 
 const plant = vi.hoisted(() => ({ leak: undefined as 'secret' | 'key' | undefined, rewritePaused: false, sharedDraw: false, drawn: [] as string[] }));
 
@@ -144,5 +151,19 @@ describe('session 35 (gaps35c): harness gaps', () => {
     const shared = await withPlanted(() => ((plant.sharedDraw = true), () => ((plant.sharedDraw = false), (plant.drawn.length = 0))), () => simVerdict(s));
     expect(shared.promises).toEqual(['identifiers']);
     expect(shared.text).toMatch(/a claim of (ex_[0-9a-f]{16}) at t=\d+ has leaseToken ls_([0-9a-f]{16}), whose random part shares all 16 hex \(\2\) with executionId ex_\2 of a submitted execution at t=\d+: identifiers of every kind are drawn anew/);
+  });
+
+  it('the dashboard mis-scaling µs is judged by promise 29 on real sub-millisecond round trips', { timeout: 120_000 }, async () => {
+    const s = await loadScenario('scenarios/dashboard-numbers.yaml');
+    expect(s.network?.latencyMs).toBe(0.35);
+    expect((await simVerdict(s)).text).toBe('');
+    const seen = { applied: false };
+    const broken = await withPlanted(servedAsset('client.js', 'Math.round(v * 1000)} µs', 'Math.round(v * 100)} µs', seen), () => simVerdict(s));
+    expect(seen.applied).toBe(true);
+    expect(broken.promises).toEqual(['api-contract']);
+    expect(broken.text).toMatch(/70 µs/);
+    // Without the fractional latency every round trip reads "0 µs" either way: the defect passed.
+    const whole = await withPlanted(servedAsset('client.js', 'Math.round(v * 1000)} µs', 'Math.round(v * 100)} µs', { applied: false }), () => simVerdict({ ...s, network: undefined }));
+    expect(whole.passed).toBe(true);
   });
 });
