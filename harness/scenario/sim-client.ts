@@ -59,7 +59,17 @@ export class SimClient {
     this.probe = { read: read.token, submit: probeSubmit.token, forged: `sqt_${admin.record.id}_${'0'.repeat(64)}` };
   }
 
-  get token(): string {
+  /** Every token the client was made with, by name (promise 8's secret watch: none may show in an answer, frame or log). */
+  credentials(): { token: string; name: string }[] {
+    return [
+      { token: this.admin, name: 'sim-admin' },
+      { token: this.current.token, name: 'sim-client' },
+      { token: this.probe.read, name: 'sim-probe-read' },
+      { token: this.probe.submit, name: 'sim-probe-submit' },
+    ];
+  }
+
+    get token(): string {
     return this.current.token;
   }
 
