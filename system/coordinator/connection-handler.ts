@@ -22,6 +22,7 @@ import { ConnectionScope, handleWorkerMessage, type ScopeOwner } from './inbound
 import type { FrameSink } from './session.js';
 import { LinkTiming } from './link-timing.js';
 import { bindSession } from './bind-session.js';
+import { welcomeFor } from './welcome.js';
 
 type State = 'awaiting_register' | 'registered' | 'closed';
 /** Heartbeats between the coordinator's own pings on a busy link (RTT samples; idle fleets pay for them). */
@@ -80,20 +81,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     this.admitted = true;
     this.ctx.connections.set(this.conn.id, this);
     this.ctx.metrics.connections.inc();
-    this.welcome = {
-      v: PROTOCOL_VERSION,
-      type: 'welcome',
-      serverVersion: c.serverVersion,
-      protocolVersions: [...SUPPORTED_VERSIONS],
-      nonce,
-      authRequired: c.secret !== undefined,
-      signMessages: c.signMessages,
-      heartbeatMs: c.heartbeatMs,
-      heartbeatTimeoutMs: c.heartbeatTimeoutMs,
-      maxFrameBytes: c.maxFrameBytes,
-      compression: c.compression !== false,
-      ...(c.earlySync ? { earlySync: true } : {}),
-    };
+    this.welcome = welcomeFor(c, nonce);
     this.welcomeSentMono = this.ctx.clock.monotonic();
     this.send(this.welcome);
     this.registerTimer = this.ctx.clock.setTimeout(() => {
