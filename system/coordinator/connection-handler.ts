@@ -119,6 +119,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     this.state = 'closed';
     this.registerTimer?.cancel();
     this.endAdmission(false);
+    this.ctx.sendBacklog.closed(this);
     if (this.ctx.connections.get(this.conn.id) === this) {
       this.ctx.connections.delete(this.conn.id);
       this.ctx.metrics.connections.dec();
@@ -276,12 +277,15 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     const frame = encode(msg);
     this.ctx.metrics.countMessage('out', 'error', Buffer.byteLength(frame, 'utf8'));
     this.conn.send(frame);
+    this.ctx.sendBacklog.sent(this);
   }
 
   /** FrameSink: the welcome and the session's frames go out on this connection (signed once the session signs). */
   send(msg: ToWorker): boolean {
     const frame = encode(msg, msg.type === 'welcome' ? undefined : this.signKey);
     this.ctx.metrics.countMessage('out', msg.type, Buffer.byteLength(frame, 'utf8'));
-    return this.conn.send(frame);
+    const sent = this.conn.send(frame);
+    this.ctx.sendBacklog.sent(this);
+    return sent;
   }
 }
