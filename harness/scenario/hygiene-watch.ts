@@ -51,8 +51,9 @@ const ownersByRecorder = new WeakMap<HistoryRecorder, { scanned: number; owners:
 
 /**
  * Each lease token the history names, with its execution (claims, releases, expiries, results: any
- * event carrying both; a later record wins). The history only grows, so each call scans only the
- * records since the previous one (the refusal watch's samples used to copy and scan all of it).
+ * event carrying both; a later record wins). Scanned only when a lease-keyed map holds a token (at
+ * most final reads none does, and nothing is scanned). The history only grows, so each call scans only the records
+ * since the previous one (the refusal watch's samples used to copy and scan all of it).
  */
 function leaseOwners(recorder: HistoryRecorder): ReadonlyMap<string, string> {
   let seen = ownersByRecorder.get(recorder);
@@ -65,13 +66,13 @@ function leaseOwners(recorder: HistoryRecorder): ReadonlyMap<string, string> {
 }
 
 /** Every map as [name, role, execution ids, the lease tokens they came from (token-keyed maps)]. */
-function heldMaps(engine: EngineHeld | undefined, store: Record<string, string[]> | undefined, owners: ReadonlyMap<string, string>): [string, 'work' | 'index', string[], (string | undefined)[]][] {
+function heldMaps(engine: EngineHeld | undefined, store: Record<string, string[]> | undefined, recorder: HistoryRecorder): [string, 'work' | 'index', string[], (string | undefined)[]][] {
   const plain = (ids: string[]): (string | undefined)[] => ids.map(() => undefined);
   return [
     ...Object.entries(engine?.work ?? {}).map(([k, ids]): [string, 'work', string[], (string | undefined)[]] => [`engine.${k}`, 'work', ids, plain(ids)]),
     ...Object.entries(engine?.index ?? {}).map(([k, ids]): [string, 'index', string[], (string | undefined)[]] => [`engine.${k}`, 'index', ids, plain(ids)]),
     // Keyed by lease: a lease lives within its execution's life, so these are work maps of the tokens' executions.
-    ...Object.entries(engine?.leases ?? {}).map(([k, tokens]): [string, 'work', string[], (string | undefined)[]] => [`engine.${k}`, 'work', tokens.map((t) => owners.get(t) ?? t), tokens]),
+    ...Object.entries(engine?.leases ?? {}).map(([k, tokens]): [string, 'work', string[], (string | undefined)[]] => [`engine.${k}`, 'work', tokens.map((t) => leaseOwners(recorder).get(t) ?? t), tokens]),
     ...Object.entries(store ?? {}).map(([k, ids]): [string, 'work', string[], (string | undefined)[]] => [`store.${k}`, 'work', ids, plain(ids)]),
   ];
 }
@@ -92,7 +93,7 @@ export function heldMemory(sim: Simulation, recorder: HistoryRecorder, opts: { u
   const submitting = new Set(engine?.work.pendingSubmits ?? []);
   const counts: Record<string, number> = {};
   const entries: HeldEntry[] = [];
-  for (const [map, role, ids, tokens] of heldMaps(engine, store, leaseOwners(recorder))) {
+  for (const [map, role, ids, tokens] of heldMaps(engine, store, recorder)) {
     counts[map] = ids.length;
     for (const [i, id] of ids.entries()) {
       const known = c.engine.getExecution(id)?.status;
