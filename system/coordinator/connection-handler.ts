@@ -22,6 +22,7 @@ import { ConnectionScope, handleWorkerMessage, type ScopeOwner } from './inbound
 import type { FrameSink } from './session.js';
 import { LinkTiming } from './link-timing.js';
 import { bindSession } from './bind-session.js';
+import { welcomeFor } from './welcome.js';
 
 type State = 'awaiting_register' | 'registered' | 'closed';
 /** Heartbeats between the coordinator's own pings on a busy link (RTT samples; idle fleets pay for them). */
@@ -80,20 +81,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     this.admitted = true;
     this.ctx.connections.set(this.conn.id, this);
     this.ctx.metrics.connections.inc();
-    this.welcome = {
-      v: PROTOCOL_VERSION,
-      type: 'welcome',
-      serverVersion: c.serverVersion,
-      protocolVersions: [...SUPPORTED_VERSIONS],
-      nonce,
-      authRequired: c.secret !== undefined,
-      signMessages: c.signMessages,
-      heartbeatMs: c.heartbeatMs,
-      heartbeatTimeoutMs: c.heartbeatTimeoutMs,
-      maxFrameBytes: c.maxFrameBytes,
-      compression: c.compression !== false,
-      ...(c.earlySync ? { earlySync: true } : {}),
-    };
+    this.welcome = welcomeFor(c, nonce);
     this.welcomeSentMono = this.ctx.clock.monotonic();
     this.send(this.welcome);
     this.registerTimer = this.ctx.clock.setTimeout(() => {
@@ -131,6 +119,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     this.state = 'closed';
     this.registerTimer?.cancel();
     this.endAdmission(false);
+    this.ctx.sendBacklog.closed(this);
     if (this.ctx.connections.get(this.conn.id) === this) {
       this.ctx.connections.delete(this.conn.id);
       this.ctx.metrics.connections.dec();
@@ -288,12 +277,15 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     const frame = encode(msg);
     this.ctx.metrics.countMessage('out', 'error', Buffer.byteLength(frame, 'utf8'));
     this.conn.send(frame);
+    this.ctx.sendBacklog.sent(this);
   }
 
   /** FrameSink: the welcome and the session's frames go out on this connection (signed once the session signs). */
   send(msg: ToWorker): boolean {
     const frame = encode(msg, msg.type === 'welcome' ? undefined : this.signKey);
     this.ctx.metrics.countMessage('out', msg.type, Buffer.byteLength(frame, 'utf8'));
-    return this.conn.send(frame);
+    const sent = this.conn.send(frame);
+    this.ctx.sendBacklog.sent(this);
+    return sent;
   }
 }
