@@ -22,6 +22,7 @@ import { checkHeldReports, checkUnackedResultsReported } from './promises-held-r
 import { checkSyncPerSession } from './promises-sync.js';
 import { checkEarlySync } from './promises-early-sync.js';
 import { checkCheckpoints, checkDurability } from './promises-state.js';
+import { checkPauseCheckpoints } from './promises-abort-progress.js';
 import { checkNoClaimWhileFailing, checkNoPhantom, checkStoreHealth } from './promises-store.js';
 import { checkCommitLatency } from './promises-commit-latency.js';
 import { checkApiContract } from './promises-api.js';
@@ -101,7 +102,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'no-double-ownership': (v, c) => [...checkNoDoubleOwnership(v, c), ...checkLiveAttempts(v, c), ...checkLeaseRunOnce(v)],
   order: (v, c) => [...checkOrder(v, c), ...checkDurableOrder(v, c)],
   retries: (v, c) => [...checkRetries(v, c), ...checkStoredRetry(v, c)],
-  checkpoints: (v, c) => [...checkCheckpoints(v, c), ...checkResumedCheckpoints(v, c), ...checkSentCheckpoints(v, c)],
+  checkpoints: (v, c) => [...checkCheckpoints(v, c), ...checkResumedCheckpoints(v, c), ...checkSentCheckpoints(v, c), ...checkPauseCheckpoints(v, c)],
   durability: (v, c) => [...checkDurability(v, c), ...checkStoreProbe(v), ...checkLiveProbes(v, 'durability')],
   auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkHonestFramesAccepted(v), ...checkOnPathAttacks(v, c), ...checkSurfaceAuth(v), ...checkSecretsHidden(v, c), ...checkSecretsOnWire(v), ...checkRefusedClosed(v), ...checkLogLimiter(v), ...checkTokenFileProbes(v)],
   backoff: (v, c) => [...checkBackoff(v, c), ...checkHandshakeDeadlines(v, c), ...checkReconnectDuration(v, c)],
