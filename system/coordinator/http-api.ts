@@ -278,11 +278,12 @@ export function createHttpApi(deps: HttpApiDeps): HttpHandler {
     const path = req.path.length > 1 && req.path.endsWith('/') ? req.path.slice(0, -1) : req.path;
     const matching = table.map((r) => ({ r, params: match(r.path, path) })).filter((m) => m.params !== undefined);
     if (matching.length === 0) return errorBody(404, ErrorCode.NotFound, `no route ${req.method} ${path.slice(0, 200)}`);
+    // A literal path (/executions/batch) is its own resource: another method on it is 405, never a read of an execution named "batch".
     const literal = matching.filter((m) => !m.r.path.includes(':'));
-    const candidates = literal.length > 0 && !literal.every((m) => m.r.method !== req.method) ? literal : matching;
+    const candidates = literal.length > 0 ? literal : matching;
     const hit = candidates.find((m) => m.r.method === req.method);
     if (hit === undefined) {
-      const allow = [...new Set(matching.map((m) => m.r.method))].join(', ');
+      const allow = [...new Set(candidates.map((m) => m.r.method))].join(', ');
       return { ...errorBody(405, 'method_not_allowed', `${req.method} is not allowed on ${path}; allowed: ${allow}`), headers: { ...JSON_HEADERS, allow } };
     }
     try {
