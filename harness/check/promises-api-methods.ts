@@ -91,7 +91,9 @@ function methodMismatches(p: MethodProbe): string[] {
   else {
     const allow = (p.allow ?? '').split(',').map((m) => m.trim().toUpperCase()).filter((m) => m !== '');
     const missing = p.documented.filter((m) => !allow.includes(m));
-    if (missing.length > 0 || allow.includes(p.method)) out.push(`${sent} was answered 405 with Allow ${JSON.stringify(p.allow ?? null)}: a 405 names the methods the route serves (${p.documented.join(', ')}), not the one refused`);
+    // HEAD may join a documented GET (RFC 9110 9.3.2); any other extra method tells a client the route serves what it refuses.
+    const extra = allow.filter((m) => !p.documented.includes(m) && !(m === 'HEAD' && p.documented.includes('GET')));
+    if (missing.length > 0 || extra.length > 0) out.push(`${sent} was answered 405 with Allow ${JSON.stringify(p.allow ?? null)}: a 405 names exactly the methods the route serves (${p.documented.join(', ')})`);
   }
   if (p.before !== p.after) out.push(`${sent} changed what the adversary reads: before ${p.before}, after ${p.after}: a request refused for its method has no effect`);
   return out;

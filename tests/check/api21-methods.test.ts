@@ -53,11 +53,13 @@ describe('29 api-contract: the method matrix', () => {
     const h = method(new H().at(10), { method: 'GET', status: 200, after: 'token revokedAt 10 answering 401; execution scheduled after 1 changes' });
     method(h, { method: 'DELETE', status: 405, code: 'method_not_allowed' });
     method(h, { route: '/api/v1/executions/batch', documented: ['POST'], method: 'GET', status: 404, code: 'not_found' });
+    method(h, { route: '/api/v1/executions/batch', documented: ['POST'], method: 'PUT', status: 405, code: 'method_not_allowed', allow: 'POST, GET' });
     expect(messages(h)).toEqual([
       'GET /api/v1/tokens/{id}/revoke (the README documents POST) was answered 200: a method the route does not serve must be refused 405 method_not_allowed (t=10)',
       `GET /api/v1/tokens/{id}/revoke (the README documents POST) changed what the adversary reads: before ${STATE}, after token revokedAt 10 answering 401; execution scheduled after 1 changes: a request refused for its method has no effect (t=10)`,
-      'DELETE /api/v1/tokens/{id}/revoke (the README documents POST) was answered 405 with Allow null: a 405 names the methods the route serves (POST), not the one refused (t=10)',
+      'DELETE /api/v1/tokens/{id}/revoke (the README documents POST) was answered 405 with Allow null: a 405 names exactly the methods the route serves (POST) (t=10)',
       'GET /api/v1/executions/batch (the README documents POST) was answered 404 not_found: a method the route does not serve must be refused 405 method_not_allowed (t=10)',
+      'PUT /api/v1/executions/batch (the README documents POST) was answered 405 with Allow "POST, GET": a 405 names exactly the methods the route serves (POST) (t=10)',
     ]);
   });
 
