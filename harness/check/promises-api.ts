@@ -25,6 +25,7 @@
 import { documentedRoute, HTTP_ADVERSARY, scopeAtLeast, type ApiScope } from './api-scopes.js';
 import type { CheckContext } from './context.js';
 import { checkClientQuota } from './promises-quota.js';
+import { checkMediaAndMethods } from './promises-api-methods.js';
 import { checkApiReads } from './promises-reads.js';
 import { checkListingPasses } from './promises-reads-walk.js';
 import { checkMetricsScrapes } from './promises-metrics.js';
@@ -59,7 +60,7 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
 
 /** 29. Each HTTP refusal's status is the one its code has in the contract; nothing is accepted with a revoked token; scopes and the client quota hold. */
 export function checkApiContract(view: HistoryView, ctx: CheckContext): Violation[] {
-  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...originMismatches(view), ...bodyMismatches(view), ...checkClientQuota(view, ctx), ...checkCreationStatuses(view), ...controlAnswerMismatches(view), ...checkApiReads(view, ctx.toleranceMs, ctx.durationSamples), ...checkListingPasses(view), ...checkMetricsScrapes(view), ...checkRefusalHeaders(view), ...checkTokenSteps(view), ...checkGaugeReads(view), ...checkInstantReads(view, ctx), ...checkSecondsMetrics(view, ctx), ...checkMessageBytes(view), ...checkDashboardFeeds(view), ...checkDashboardEvents(view), ...checkFeedPace(view), ...checkApiEchoes(view, ctx), ...checkUiReads(view), ...checkUiPage(view), ...checkApiDefaults(view), ...checkApiLimits(view), ...checkEnumGauges(view, ctx)];
+  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...originMismatches(view), ...bodyMismatches(view), ...checkClientQuota(view, ctx), ...checkCreationStatuses(view), ...controlAnswerMismatches(view), ...checkApiReads(view, ctx.toleranceMs, ctx.durationSamples), ...checkListingPasses(view), ...checkMetricsScrapes(view), ...checkRefusalHeaders(view), ...checkTokenSteps(view), ...checkGaugeReads(view), ...checkInstantReads(view, ctx), ...checkSecondsMetrics(view, ctx), ...checkMessageBytes(view), ...checkDashboardFeeds(view), ...checkDashboardEvents(view), ...checkFeedPace(view), ...checkApiEchoes(view, ctx), ...checkUiReads(view), ...checkUiPage(view), ...checkApiDefaults(view), ...checkApiLimits(view), ...checkMediaAndMethods(view), ...checkEnumGauges(view, ctx)];
 }
 
 /**

@@ -18,6 +18,7 @@ import { probeCall, type SimClient } from './sim-client.js';
 import { probeDepth } from './adversary-depth.js';
 import { probeValueCounts } from './adversary-json-values.js';
 import { probeLimits } from './adversary-limits.js';
+import { probeMediaTypes, probeMethodMatrix } from './adversary-methods.js';
 import { probeSpecBounds } from './adversary-spec-bounds.js';
 import { probeSurface, type GateSetting } from './adversary-surface.js';
 
@@ -76,6 +77,8 @@ export async function probeHttpScopes(sim: Simulation, client: SimClient, record
   await probeLimits(sim, client, recorder);
   probeSpecBounds(sim, client, recorder, acked);
   await probeSurface(sim, client, recorder, gate);
+  await probeMediaTypes(sim, client, recorder);
+  probeMethodMatrix(sim, client, recorder, acked);
 }
 
 /** malformedTokens on GET /api/v1/stats, recorded as httpProbe notes held `malformed:<shape>` (judged as garbage: 401 invalid_token). */

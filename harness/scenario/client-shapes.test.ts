@@ -6,16 +6,26 @@ const bytes = (h: Record<string, string>): number => Object.entries(h).reduce((n
 describe('client shapes: the requests real HTTP clients send', () => {
   it('rotates the Bearer scheme case and header name spelling, keeping every byte count, from one address', () => {
     const wire = wireTo({});
-    const sent = { host: 'coordinator', authorization: 'Bearer sqt_a_b', 'content-type': 'application/json', 'x-other': 'text/plain' };
+    const sent = { host: 'coordinator', authorization: 'Bearer sqt_a_b', 'x-other': 'text/plain' };
     const shapes = Array.from({ length: 10 }, () => wire.next(sent));
     const schemes = new Set(shapes.map((s) => (s.headers.authorization ?? s.headers.Authorization ?? '').split(' ')[0]));
     expect([...schemes].sort()).toEqual(['BEARER', 'Bearer', 'bEaReR', 'bearer']);
-    expect(shapes.some((s) => s.headers.Authorization !== undefined && s.headers['Content-Type'] !== undefined)).toBe(true);
+    expect(shapes.some((s) => s.headers.Authorization !== undefined && s.headers.Host !== undefined)).toBe(true);
     for (const s of shapes) {
       expect(bytes(s.headers)).toBe(bytes(sent));
       expect(Object.values(s.headers)).toContain('text/plain');
       expect(s.peer.address).toBe('::ffff:10.0.0.2');
     }
+  });
+
+  it('spells JSON as clients do: parameters, case, a quoted charset, whitespace around the `;` (RFC 9110; blind set 21 #14)', () => {
+    const wire = wireTo({});
+    const types = Array.from({ length: 5 }, () => {
+      const h = wire.next({ 'content-type': 'application/json' }).headers;
+      return h['content-type'] ?? h['Content-Type'];
+    });
+    expect(types).toEqual(['application/json', 'application/json; charset=utf-8', 'Application/JSON', 'application/json;charset="UTF-8"', 'application/JSON ; charset=utf-8']);
+    expect(Object.values(wire.next({ 'content-type': 'text/plain' }).headers)).toEqual(['text/plain']);
   });
 
   it('opens a connection (new source port) per request, except keep-alive requests, which reuse the previous one', () => {

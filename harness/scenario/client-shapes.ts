@@ -5,9 +5,12 @@
  * names `Authorization`, `Content-Type`; browsers and HTTP libraries keep a
  * connection alive across requests and send names lower-cased; and the
  * Authorization scheme comes in any case (RFC 7235: `bearer`, `BEARER`).
+ * The JSON media type comes as clients spell it (`application/json;
+ * charset=utf-8` from most libraries and fetch, other cases, a quoted
+ * charset, whitespace around the `;`: blind set 21 #14 refused those 415).
  * The shapes rotate request by request, per coordinator incarnation (a
- * counter, no random draw), and keep every header's byte count, so the
- * limit probes' counts stay exact. All of them come from one address
+ * counter, no random draw), and keep every other header's byte count, so the
+ * limit probes' counts stay exact (their header probes send no Content-Type). All of them come from one address
  * (CLIENT_ADDRESS, as node reports an IPv4 peer on a dual-stack socket):
  * one client for the quota, which the README keys by address
  * (promises-quota.ts; the CLI's requests, cli-http-sim.ts, come from it
@@ -26,16 +29,16 @@ interface Shape {
   canonicalNames: boolean;
   /** Whether the request goes on the previous request's connection. */
   keepAlive: boolean;
-  /** How `application/json` is spelled (media types are case-insensitive). */
+  /** How `application/json` is spelled (RFC 9110: case-insensitive, with or without a charset parameter, quoted or not, whitespace around `;`). */
   json: string;
 }
 
 const SHAPES: readonly Shape[] = [
   { scheme: 'Bearer', canonicalNames: true, keepAlive: false, json: 'application/json' },
-  { scheme: 'bearer', canonicalNames: false, keepAlive: true, json: 'application/json' },
+  { scheme: 'bearer', canonicalNames: false, keepAlive: true, json: 'application/json; charset=utf-8' },
   { scheme: 'BEARER', canonicalNames: true, keepAlive: false, json: 'Application/JSON' },
-  { scheme: 'Bearer', canonicalNames: false, keepAlive: true, json: 'application/json' },
-  { scheme: 'bEaReR', canonicalNames: true, keepAlive: false, json: 'application/JSON' },
+  { scheme: 'Bearer', canonicalNames: false, keepAlive: true, json: 'application/json;charset="UTF-8"' },
+  { scheme: 'bEaReR', canonicalNames: true, keepAlive: false, json: 'application/JSON ; charset=utf-8' },
 ];
 
 /** First ephemeral port (IANA range 49152-65535). */

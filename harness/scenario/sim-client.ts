@@ -33,8 +33,8 @@ export class SimClient {
   readonly tokens: TokenStore;
   private readonly admin: string;
   private current: { token: string; id: string };
-  /** The scope adversary's credentials: a read and a submit token, and the admin token's id with a made-up secret. */
-  readonly probe: { read: string; submit: string; forged: string };
+  /** The scope adversary's credentials: a read and a submit token, the admin token's id with a made-up secret, and the operator's admin token (media-type and method probes). */
+  readonly probe: { read: string; submit: string; forged: string; admin: string };
   /** The API client of the running coordinator incarnation (made anew for the next one). */
   private http: { coordinator: Coordinator; api: CoordinatorHttp } | undefined;
 
@@ -56,7 +56,7 @@ export class SimClient {
     if (tokenDir !== undefined) for (const r of records) this.tokens.add(r);
     this.admin = admin.token;
     this.current = { token: submit.token, id: submit.record.id };
-    this.probe = { read: read.token, submit: probeSubmit.token, forged: `sqt_${admin.record.id}_${'0'.repeat(64)}` };
+    this.probe = { read: read.token, submit: probeSubmit.token, forged: `sqt_${admin.record.id}_${'0'.repeat(64)}`, admin: admin.token };
   }
 
   /** Every token the client was made with, by name (promise 8's secret watch: none may show in an answer, frame or log). */

@@ -161,7 +161,8 @@ describe('HTTP API', () => {
     expect((await call('GET', '/api/v1/executions/ex_404')).status).toBe(404);
     expect((await call('DELETE', '/api/v1/executions')).status).toBe(405);
     expect((await call('GET', '/api/v1/graphs')).status).toBe(405);
-    expect((await call('GET', '/api/v1/executions/batch')).status).toBe(404);
+    // /executions/batch is a resource of its own (POST): GET is 405, not a read of an execution named "batch".
+    expect((await call('GET', '/api/v1/executions/batch')).status).toBe(405);
     const lim = await call('GET', '/api/v1/executions?limit=0');
     expect(lim.status).toBe(400);
     expect(lim.body.error?.path).toBe('limit');
@@ -191,5 +192,14 @@ describe('publicHistory', () => {
     expect(h.map((x) => x.status)).toEqual(['running', 'retrying', 'retrying', 'failed']);
     expect(h[1]).toMatchObject({ previous: 'running', reason: 'attempt failed: task_failed; retry 1 of 2 in 10ms' });
     expect(h[2]).toMatchObject({ previous: 'running', reason: 'attempt timed out: timeout; retry 2 of 2 in 10ms' });
+  });
+
+  it('a literal route refuses another method 405 with its own Allow (not the parameterised route behind it)', async () => {
+    const handler = createHttpApi({ engine: new FakeEngine(), taskKinds: kinds, clock: systemClock, workers: () => [], metrics: async () => ({ contentType: 'text/plain', body: '' }) });
+    for (const method of ['GET', 'DELETE', 'PUT']) {
+      const res = await handler({ method, path: '/api/v1/executions/batch', query: new URLSearchParams(), headers: {}, body: '' });
+      expect([method, res.status, res.headers?.allow]).toEqual([method, 405, 'POST']);
+      expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'method_not_allowed' } });
+    }
   });
 });

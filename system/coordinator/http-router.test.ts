@@ -1,6 +1,7 @@
 /**
  * The compiled route table resolves exactly as the per-request matcher it
- * replaced (the reference below: every pattern split for every request), on
+ * replaced (the reference below: every pattern split for every request; a
+ * literal path is its own resource, so another method on it is its 405), on
  * random paths built from the routes' own segments, parameters, encodings
  * and empty segments. Fixed seed.
  */
@@ -45,9 +46,9 @@ function reference(method: string, path: string): Resolved {
   const matching = table.map((r) => ({ r, params: refMatch(r.path, path) })).filter((m) => m.params !== undefined);
   if (matching.length === 0) return { kind: 'none' };
   const literal = matching.filter((m) => !m.r.path.includes(':'));
-  const candidates = literal.length > 0 && !literal.every((m) => m.r.method !== method) ? literal : matching;
+  const candidates = literal.length > 0 ? literal : matching;
   const hit = candidates.find((m) => m.r.method === method);
-  if (hit === undefined) return { kind: 'method', allow: [...new Set(matching.map((m) => m.r.method))].join(', ') };
+  if (hit === undefined) return { kind: 'method', allow: [...new Set(candidates.map((m) => m.r.method))].join(', ') };
   return { kind: 'hit', route: hit.r, params: hit.params ?? {} };
 }
 
@@ -68,9 +69,10 @@ describe('http router', () => {
   it('literal before parameterised, 405 names the methods, bad escapes are no match', () => {
     const resolve = router(routes);
     expect(resolve('POST', '/api/v1/executions/batch')).toMatchObject({ kind: 'hit', route: { path: '/api/v1/executions/batch' }, params: {} });
-    expect(resolve('GET', '/api/v1/executions/batch')).toMatchObject({ kind: 'hit', route: { path: '/api/v1/executions/:id' }, params: { id: 'batch' } });
+    expect(resolve('GET', '/api/v1/executions/batch')).toEqual({ kind: 'method', allow: 'POST' });
+    expect(resolve('GET', '/api/v1/executions/ex_1')).toMatchObject({ kind: 'hit', route: { path: '/api/v1/executions/:id' }, params: { id: 'ex_1' } });
     expect(resolve('PUT', '/api/v1/executions')).toEqual({ kind: 'method', allow: 'POST, GET' });
-    expect(resolve('PUT', '/api/v1/executions/batch')).toEqual({ kind: 'method', allow: 'POST, GET' });
+    expect(resolve('PUT', '/api/v1/executions/batch')).toEqual({ kind: 'method', allow: 'POST' });
     expect(resolve('GET', '/api/v1/executions/%E0%A4%A')).toEqual({ kind: 'none' });
     expect(resolve('GET', '/api/v1/executions/')).toEqual({ kind: 'none' });
     expect(resolve('GET', '/api/v1/graphs/g%201/nodes/n')).toMatchObject({ kind: 'hit', params: { graph: 'g 1', node: 'n' } });

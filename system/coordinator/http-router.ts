@@ -2,7 +2,8 @@
  * The HTTP API's route table: patterns such as `/api/v1/executions/:id` are
  * split once, when the table is built (every request used to split every
  * pattern again), and a request's path once. Literal routes win over
- * parameterised ones (batch before :id); an unknown route is a 404, a known
+ * parameterised ones (batch before :id; another method on a literal path is its 405,
+ * not a parameterised route's hit); an unknown route is a 404, a known
  * path with the wrong method a 405 naming the allowed methods.
  */
 import type { HttpRequest, HttpResponse } from '../core/transport.js';
@@ -60,9 +61,10 @@ export function router(routes: Route[]): (method: string, path: string) => Resol
     }
     if (matching.length === 0) return { kind: 'none' };
     const literal = matching.filter((m) => m.c.literal);
-    const candidates = literal.length > 0 && !literal.every((m) => m.c.r.method !== method) ? literal : matching;
+    // A literal path (/executions/batch) is its own resource: another method on it is 405, never a read of an execution named "batch".
+    const candidates = literal.length > 0 ? literal : matching;
     const hit = candidates.find((m) => m.c.r.method === method);
-    if (hit === undefined) return { kind: 'method', allow: [...new Set(matching.map((m) => m.c.r.method))].join(', ') };
+    if (hit === undefined) return { kind: 'method', allow: [...new Set(candidates.map((m) => m.c.r.method))].join(', ') };
     return { kind: 'hit', route: hit.c.r, params: hit.params };
   };
 }

@@ -56,7 +56,7 @@ export function tokensApi(next: HttpHandler, deps: { tokens: TokenStore; random:
     }
     const m = /^\/api\/v1\/tokens\/([^/]+)\/revoke$/.exec(path);
     if (m !== null) {
-      if (req.method !== 'POST') return fail(405, 'method_not_allowed', `${req.method} is not allowed on ${path}; allowed: POST`);
+      if (req.method !== 'POST') return { ...fail(405, 'method_not_allowed', `${req.method} is not allowed on ${path}; allowed: POST`), headers: { 'content-type': 'application/json; charset=utf-8', allow: 'POST' } };
       const id = m[1] as string;
       const at = deps.clock.now();
       if (!deps.tokens.revoke(id, at)) return fail(404, 'not_found', `no token with id "${id.slice(0, 50)}"`);

@@ -1,0 +1,78 @@
+/**
+ * Promise 29 (harness/check/promises-api-methods.ts) on synthetic histories:
+ * the HTTP adversary's media-type probes judged by RFC 9110's reading of
+ * Content-Type (blind set 21 #14), and its method matrix judged by the
+ * README's route table: 405 method_not_allowed with Allow, and no effect
+ * (blind set 21 #16).
+ */
+import { describe, expect, it } from 'vitest';
+import { HTTP_ADVERSARY } from '../../harness/check/api-scopes.js';
+import { checkHistory } from '../../harness/check/invariants.js';
+import { declaresJson, type MediaProbe, type MethodProbe } from '../../harness/check/promises-api-methods.js';
+import { H, baseContext } from './builder.js';
+
+const media = (h: H, p: MediaProbe): H => {
+  h.rec.recordInfo({ httpMedia: p }, HTTP_ADVERSARY);
+  return h;
+};
+const STATE = 'token revokedAt null answering 200; execution scheduled after 1 changes';
+const method = (h: H, p: Partial<MethodProbe> & Pick<MethodProbe, 'method' | 'status'>): H => {
+  h.rec.recordInfo({ httpMethod: { route: '/api/v1/tokens/{id}/revoke', documented: ['POST'], before: STATE, after: STATE, ...p } }, HTTP_ADVERSARY);
+  return h;
+};
+const messages = (h: H): string[] => checkHistory(h.history(), ['api-contract'], baseContext).map((v) => v.message);
+
+describe('29 api-contract: media types as RFC 9110 reads them', () => {
+  it('reads JSON with parameters, any case and whitespace as JSON; look-alikes are not', () => {
+    for (const t of ['application/json', 'application/json; charset=utf-8', 'Application/JSON', ' application/json ; charset="UTF-8"', 'APPLICATION/JSON;CHARSET=utf-8']) expect([t, declaresJson(t)]).toEqual([t, true]);
+    for (const t of ['application/jsonx', 'text/json', 'application/json-patch+json', 'application/x-json', '', undefined]) expect([t, declaresJson(t)]).toEqual([t, false]);
+  });
+
+  it('reports JSON with a charset refused 415, and a look-alike or a typeless body taken (blind set 21 #14)', () => {
+    const h = media(new H().at(10), { route: '/api/v1/executions', type: 'application/json; charset=utf-8', empty: false, status: 415, code: 'unsupported_media_type' });
+    media(h, { route: '/api/v1/tokens', type: 'text/json', empty: false, status: 400, code: 'invalid_argument' });
+    media(h, { route: '/api/v1/graphs', empty: false, status: 400, code: 'invalid_argument' });
+    expect(messages(h)).toEqual([
+      'POST /api/v1/executions with Content-Type "application/json; charset=utf-8" and a body was answered 415 unsupported_media_type: its media type is application/json (RFC 9110: case-insensitive, parameters such as charset and whitespace around them allowed): it must not be refused 415 (t=10)',
+      'POST /api/v1/tokens with Content-Type "text/json" and a body was answered 400 invalid_argument: its media type is not application/json: it must be refused 415 unsupported_media_type (t=10)',
+      'POST /api/v1/graphs with no Content-Type and a body was answered 400 invalid_argument: its media type is not application/json: it must be refused 415 unsupported_media_type (t=10)',
+    ]);
+  });
+
+  it('passes JSON in every spelling taken and the rest refused 415', () => {
+    const h = media(new H().at(10), { route: '/api/v1/executions', type: 'Application/JSON; charset="UTF-8"', empty: false, status: 400, code: 'invalid_argument' });
+    media(h, { route: '/api/v1/executions/{id}/cancel', type: 'application/json ; charset=utf-8', empty: false, status: 404, code: 'not_found' });
+    media(h, { route: '/api/v1/tokens', type: 'application/json-patch+json', empty: false, status: 415, code: 'unsupported_media_type' });
+    media(h, { route: '/api/v1/graphs', empty: false, status: 415, code: 'unsupported_media_type' });
+    expect(messages(h)).toEqual([]);
+  });
+});
+
+describe('29 api-contract: the method matrix', () => {
+  it('reports an undocumented method served with an effect, a 405 without Allow, and a 404 for a known route (blind set 21 #16)', () => {
+    const h = method(new H().at(10), { method: 'GET', status: 200, after: 'token revokedAt 10 answering 401; execution scheduled after 1 changes' });
+    method(h, { method: 'DELETE', status: 405, code: 'method_not_allowed' });
+    method(h, { route: '/api/v1/executions/batch', documented: ['POST'], method: 'GET', status: 404, code: 'not_found' });
+    method(h, { route: '/api/v1/executions/batch', documented: ['POST'], method: 'PUT', status: 405, code: 'method_not_allowed', allow: 'POST, GET' });
+    expect(messages(h)).toEqual([
+      'GET /api/v1/tokens/{id}/revoke (the README documents POST) was answered 200: a method the route does not serve must be refused 405 method_not_allowed (t=10)',
+      `GET /api/v1/tokens/{id}/revoke (the README documents POST) changed what the adversary reads: before ${STATE}, after token revokedAt 10 answering 401; execution scheduled after 1 changes: a request refused for its method has no effect (t=10)`,
+      'DELETE /api/v1/tokens/{id}/revoke (the README documents POST) was answered 405 with Allow null: a 405 names exactly the methods the route serves (POST) (t=10)',
+      'GET /api/v1/executions/batch (the README documents POST) was answered 404 not_found: a method the route does not serve must be refused 405 method_not_allowed (t=10)',
+      'PUT /api/v1/executions/batch (the README documents POST) was answered 405 with Allow "POST, GET": a 405 names exactly the methods the route serves (POST) (t=10)',
+    ]);
+  });
+
+  it('reports a 405 that had an effect anyway', () => {
+    const h = method(new H().at(10), { route: '/api/v1/executions/{id}/cancel', method: 'PUT', status: 405, code: 'method_not_allowed', allow: 'POST', after: 'token revokedAt null answering 200; execution cancelled after 2 changes' });
+    expect(messages(h)).toHaveLength(1);
+  });
+
+  it('passes 405 method_not_allowed with an Allow naming the documented methods and no effect (a HEAD answer has no body)', () => {
+    const h = method(new H().at(10), { method: 'GET', status: 405, code: 'method_not_allowed', allow: 'POST' });
+    method(h, { method: 'HEAD', status: 405, allow: 'POST' });
+    method(h, { route: '/api/v1/tokens', documented: ['GET', 'POST'], method: 'DELETE', status: 405, code: 'method_not_allowed', allow: 'GET, POST' });
+    method(h, { route: '/ui', documented: ['GET'], method: 'POST', status: 405, code: 'method_not_allowed', allow: 'GET, HEAD' });
+    expect(messages(h)).toEqual([]);
+  });
+});
