@@ -30,7 +30,8 @@ describe('api-contract: lastSeenAt, unknown revokes, the schedule horizon, cance
 
   it('a revoke of an unknown token id answered 200 is reported (adversarial-clients: tokens)', { timeout: 60_000 }, async () => {
     const broken = await simVerdict(await scenario('adversarial-clients'), { wrapHttp: unknownRevokeOk });
-    expect(broken.promises).toEqual(['api-contract']);
+    // Its made-up answer echoes the id asked for, a whole bearer token when the probe revokes by token: promise 8's scan of answers sees that too.
+    expect(broken.promises).toEqual(['api-contract', 'auth']);
     expect(broken.text).toMatch(/an id no token has, was answered 200: a revoke of an unknown id is answered 404 not_found/);
   });
 
