@@ -29,7 +29,7 @@ type ProbeConn = Opened & { closeCode: () => number | undefined };
 
 let cached: WireProbe[] | undefined;
 /** The probes toward the coordinator (the same for every run: derived from the schema alone). */
-export function coordinatorProbes(): WireProbe[] {
+function coordinatorProbes(): WireProbe[] {
   cached ??= wireProbes(ToCoordinator);
   return cached;
 }
