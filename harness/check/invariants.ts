@@ -88,6 +88,7 @@ import { checkProcessEnv } from './promises-process-env.js';
 import { checkPingPace } from './promises-ping-pace.js';
 import { checkClosesAsSent, checkClosesObeyed, checkNoUnattended } from './promises-wire.js';
 import { checkBinaryRefused, checkCaPassedOn, checkConnectTrust, checkHintsWaited } from './promises-wire-frames.js';
+import { checkWireBounds } from './promises-wire-bounds.js';
 import { checkConflictField } from './promises-conflict-field.js';
 import { checkLiveProbes } from './promises-live-probes.js';
 import { HistoryView } from './view.js';
@@ -138,7 +139,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'process-exit': (v) => checkProcessExits(v),
   'process-env': (v) => checkProcessEnv(v),
   'store-contract': (v) => checkStoreContract(v),
-  wire: (v, c) => [...checkClosesAsSent(v), ...checkClosesObeyed(v, c), ...checkNoUnattended(v, c), ...checkBinaryRefused(v), ...checkHintsWaited(v, c), ...checkConnectTrust(v), ...checkCaPassedOn(v, c)],
+  wire: (v, c) => [...checkClosesAsSent(v), ...checkClosesObeyed(v, c), ...checkNoUnattended(v, c), ...checkBinaryRefused(v), ...checkHintsWaited(v, c), ...checkConnectTrust(v), ...checkCaPassedOn(v, c), ...checkWireBounds(v)],
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

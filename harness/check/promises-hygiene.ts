@@ -12,7 +12,13 @@
  *   hold open (a stream whose client went away must unsubscribe), and its
  *   process has no more intervals armed than it had when it started
  *   listening, plus the one keep-alive while a stream is open (an interval
- *   per client, re-armed over a live one, is a leak).
+ *   per client, re-armed over a live one, is a leak);
+ * - a long-lived client's stop signal holds no listener of a connect that
+ *   settled: the adversary passes one signal to every connect it makes and
+ *   notes its abort listeners after each round (`connectSignal`), when all
+ *   have settled (system/transport/connect-attempt.ts, run by the simulated
+ *   handshake; blind set 21 #02 left one per attempt, a
+ *   MaxListenersExceededWarning after ten).
  */
 import type { HistoryRecord } from './history.js';
 import type { HistoryView } from './view.js';
@@ -55,6 +61,8 @@ export function checkHygiene(view: HistoryView): Violation[] {
   for (const r of view.records) {
     if (r.type !== 'info') continue;
     if (r.process === 'node' && typeof r.value.warning === 'string' && !NOT_JUDGED.has(r.value.warning)) out.push(warningViolation(view.records, r));
+    const sig = r.value.connectSignal as { listeners: number; connects: number } | undefined;
+    if (sig !== undefined && sig.listeners > 0) out.push(violation(view.records, 'hygiene', `after ${sig.connects} settled connect(s) with one stop signal (t=${r.time}), ${sig.listeners} abort listener(s) remain on it: a settled connect must remove its listener from the caller's signal`, { index: r.index }));
     const idle = r.value.idleCoordinator as IdleGauges | undefined;
     if (idle !== undefined) out.push(...idleViolations(view.records, r, idle));
   }

@@ -60,7 +60,7 @@ export const PROMISES = [
   // The Store seam's contract under failure and graceful stops, on the run's kind of store (promises-store-contract.ts).
   { number: 37, name: 'store-contract', title: 'The store commits a batch all or nothing, a failed commit leaves no trace, close() settles every write, and a reopened store holds what was acknowledged' },
   // What the wire carries of a close, and what the peer does with it (promises-wire.ts).
-  { number: 38, name: 'wire', title: 'A close reaches the peer as sent, and the peer acts on it as the protocol says (fatal codes stop the worker, 4503 delays it by the hint); binary frames are refused with 1003; connects verify the certificate' },
+  { number: 38, name: 'wire', title: 'A close reaches the peer as sent, and the peer acts on it as the protocol says (fatal codes stop the worker, 4503 delays it by the hint); binary frames are refused with 1003; connects verify the certificate; a frame at or past a bound of its schema is judged as the schema judges it' },
   // What a real process sees of its host: its stderr, its files across lives, its control files' cadence (promises-process-env.ts).
   { number: 39, name: 'process-env', title: 'A process reads its host as documented: logs JSON unless stderr is a terminal, --events-file appends across restarts, SQUALL_STORE_FAULTS applies within 50 ms' },
 ] as const;

@@ -29,12 +29,15 @@
  * ({attack, victim, executionId?, leaseToken?, forgedSeq?}) before it is
  * sent, for promise 8's adversary check (harness/check/promises-adversary.ts).
  */
+import { getEventListeners } from 'node:events';
 import { hmacHex, type Connection } from '../../system/core/index.js';
 import { decodeToWorker, encode, registrationMac, sessionSigningKey, PROTOCOL_VERSION, type AnyMessage, type Register, type Welcome } from '../../system/protocol/index.js';
 import type { HistoryRecorder } from '../check/history.js';
 import type { Simulation } from '../sim/index.js';
 import { wideTypeFrame } from './adversary-close-reason.js';
 import { oversizeProbes } from './adversary-frames.js';
+import { MALFORMED_MACS } from './adversary-macs.js';
+import { probeWireBounds } from './adversary-bounds.js';
 import { probeDeployment } from './deploy-probe.js';
 import { StaleStartAdversary } from './adversary-stale-start.js';
 import { OnPathAdversary, victimLease, type OnPathAttack } from './adversary-onpath.js';
@@ -59,22 +62,6 @@ interface Seen {
   clientNonce: string;
 }
 
-/**
- * Malformed registration MACs, each on a connection of its own (forged-mac): the ones of 64 characters
- * pass the schema's length and reach authenticate, which must refuse them 4401 whatever their bytes
- * (a MAC longer in UTF-8 than in characters made timingSafeEqual throw: blind set 20 #28); the others
- * are refused by the schema (4400). Promise 8 wants each closed with one of those codes.
- */
-const MALFORMED_MACS: readonly { shape: string; mac: string; codes: readonly number[] }[] = [
-  { shape: 'non-ascii-64', mac: 'é'.repeat(64), codes: [4401] },
-  { shape: 'mixed-non-ascii-64', mac: `${'a'.repeat(62)}\u{1F511}`, codes: [4401] },
-  { shape: 'non-hex-64', mac: 'z'.repeat(64), codes: [4401] },
-  { shape: 'upper-hex-64', mac: 'ABCDEF0123456789'.repeat(4), codes: [4401] },
-  { shape: 'short-63', mac: 'a'.repeat(63), codes: [4400, 4401] },
-  { shape: 'long-65', mac: 'a'.repeat(65), codes: [4400, 4401] },
-  { shape: 'empty', mac: '', codes: [4400, 4401] },
-];
-
 /** A register as `victim` would send it, with the given MAC (none: no auth) and resume. */
 function registerAs(victim: string, clientNonce: string, mac: string | undefined, resume?: { sessionId: string; lastSeq: number }): Register {
   return {
@@ -93,10 +80,16 @@ function registerAs(victim: string, clientNonce: string, mac: string | undefined
 export class AdversaryClient {
   private readonly seen: Seen[] = [];
   private injections = 0;
+  private connects = 0;
   private readonly onPath: OnPathAdversary;
   private readonly staleStart: StaleStartAdversary;
   private readonly registerEditor: RegisterEditor;
   private readonly wire: WireAdversary;
+  /**
+   * One stop signal for every connect this client makes, as a long-lived client of the Transport holds
+   * (the worker makes one per attempt): a settled connect must leave no listener on it (promise 35).
+   */
+  private readonly stop = new AbortController();
 
   constructor(
     private readonly sim: Simulation,
@@ -116,12 +109,15 @@ export class AdversaryClient {
     const host = this.sim.host(HOST);
     if (host.state === 'down') host.boot();
     for (const attack of a.attacks) await this.attack(attack, a.victim);
+    // Every connect of the round has settled: none may still listen on the stop signal (harness/check/promises-hygiene.ts).
+    this.recorder.recordInfo({ connectSignal: { listeners: getEventListeners(this.stop.signal, 'abort').length, connects: this.connects } }, 'adversary');
   }
 
   private async attack(attack: Attack, victim: string): Promise<void> {
     if (attack === 'http-scopes') return this.httpScopes();
     if (attack === 'deployment') return probeDeployment(this.recorder);
     if (attack === 'oversized-frame') return this.oversize(victim);
+    if (attack === 'wire-bounds') return probeWireBounds(this.sim, this.recorder, victim, () => this.connect());
     if (attack === 'wide-close-reason') return this.wideCloseReason(victim);
     if (attack === 'stale-start') return this.staleStart.attack(victim);
     if (attack === 'injected-sig') return this.inject(victim);
@@ -250,7 +246,8 @@ export class AdversaryClient {
   /** Opens a connection and waits for the welcome (later frames go to onFrame); undefined if the coordinator is unreachable. */
   private async connect(onFrame?: (frame: string) => void): Promise<{ c: Connection; welcome: Welcome; closed: () => boolean; closeCode: () => number | undefined } | undefined> {
     const url = `${this.sim.coordinator.url}/ws`;
-    const opts = { handshakeTimeoutMs: 2000, maxPayloadBytes: 1 << 20, perMessageDeflate: false as const };
+    const opts = { handshakeTimeoutMs: 2000, maxPayloadBytes: 1 << 20, perMessageDeflate: false as const, signal: this.stop.signal };
+    this.connects += 1;
     const pending = this.sim.host(HOST).transport.connect(url, opts);
     let c: Connection;
     try {

@@ -23,6 +23,20 @@ describe('onShutdownSignal: the exit codes of squall coordinator / worker after 
     expect([closes, proc.exits]).toEqual([1, [0]]);
   });
 
+  it('logs "closed" once the stop ended, and only then (a process that exits before its stop ends never says it)', async () => {
+    const proc = fakeProcess();
+    const lines: string[] = [];
+    const logger = { ...quiet, info: (_o: object, msg?: string) => void lines.push(msg ?? '') };
+    let finish = (): void => {};
+    onShutdownSignal(logger, () => new Promise<void>((r) => (finish = r)), proc);
+    proc.send('SIGTERM');
+    await settle();
+    expect(lines.filter((l) => l.startsWith('closed'))).toEqual([]);
+    finish();
+    await settle();
+    expect([lines.filter((l) => l.startsWith('closed')), proc.exits]).toEqual([['closed: every step of the stop ended; exiting 0'], [0]]);
+  });
+
   it('exits 1 when the stop fails (a store whose last commit or close fails)', async () => {
     const proc = fakeProcess();
     const closed: string[] = [];
