@@ -19,9 +19,13 @@ import { EngineCore } from './core.js';
 import { isTerminal, type ExecutionRecord } from '../core/model.js';
 import { retentionCutoff } from './retention.js';
 import { maxFailedAttempts } from './retry.js';
+import { SharedValues } from './shared-values.js';
 import type { SubmitItem } from './submit.js';
 
 export abstract class CommittedCore extends EngineCore {
+  /** Values most records hold equal copies of, kept once; a record is compacted before it is indexed (submit, load). */
+  protected readonly shared = new SharedValues(this.config.defaultRetry, this.config.taskKinds.keys());
+
   /** Creates planned executions; resolves with them once committed, or rolls them back and rejects. */
   protected async submit(items: SubmitItem[]): Promise<ExecutionRecord[]> {
     this.assertWritable('submit');
@@ -37,6 +41,7 @@ export abstract class CommittedCore extends EngineCore {
         if (inFlight !== undefined) waits.push(inFlight);
         continue;
       }
+      this.shared.compact(item.record);
       this.index(item.record);
       this.stats.onCreated(item.record.status);
       created.push(item.record);
@@ -161,6 +166,7 @@ export abstract class CommittedCore extends EngineCore {
     const loaded = await this.store.loadAll();
     loaded.sort((a, b) => (a.createdAt !== b.createdAt ? a.createdAt - b.createdAt : a.executionId < b.executionId ? -1 : 1));
     for (const rec of loaded) {
+      this.shared.compact(rec);
       this.index(rec);
       this.stats.onRecovered(rec);
     }

@@ -20,7 +20,6 @@ import { ListingIndex } from './listing.js';
 import { type ExecutionRecord, type ExecutionStatus, isTerminal } from '../core/model.js';
 import { ReadyQueue } from './ready-queue.js';
 import { historyEntry } from './records.js';
-import { SharedValues } from './shared-values.js';
 import { StatsCollector } from './stats.js';
 import { isStoreFailure, StoreHealth, storeUnavailable } from './store-health.js';
 import { Submitter } from './submit.js';
@@ -44,7 +43,6 @@ export abstract class EngineState {
 
   protected readonly records = new Map<ExecutionId, ExecutionRecord>();
   protected readonly listing = new ListingIndex();
-  /** Submission order of the executions that have not ended (the ready queue's tie-break); an ending drops its entry. */
   protected readonly seqOf = new Map<ExecutionId, number>();
   protected nextSeq = 0;
   protected readonly byKey = new Map<string, ExecutionId>();
@@ -84,8 +82,6 @@ export abstract class EngineState {
   protected readonly breakers: CircuitBreakers;
   protected readonly stats: StatsCollector;
   protected readonly submitter: Submitter;
-  /** Values most records hold equal copies of, kept once (shared-values.ts). */
-  protected readonly shared: SharedValues;
   protected readonly preHooks: ExecutionHook[] = [];
   protected readonly postHooks: ExecutionHook[] = [];
   protected sweepTimer: TimerHandle | undefined;
@@ -116,7 +112,6 @@ export abstract class EngineState {
     this.delayed = this.createDelayQueue((id) => this.onDue(id));
     this.breakers = this.createBreakers(this.config.breaker, () => this.dispatcher.wake());
     this.stats = this.createStats(this.config.durationSamples);
-    this.shared = new SharedValues(this.config.defaultRetry, this.config.taskKinds.keys());
     this.submitter = new Submitter(
       this.config,
       this.random,
@@ -188,10 +183,10 @@ export abstract class EngineState {
   }
 
   protected index(rec: ExecutionRecord): void {
-    this.shared.compact(rec);
     this.records.set(rec.executionId, rec);
     this.listing.add(rec);
-    this.seqOf.set(rec.executionId, this.nextSeq++);
+    const seq = this.nextSeq++;
+    if (!isTerminal(rec.status)) this.seqOf.set(rec.executionId, seq); // an ended one is never queued (a reload loads it ended)
     if (rec.idempotencyKey !== undefined) this.byKey.set(rec.idempotencyKey, rec.executionId);
     for (const dep of rec.dependencies) {
       const list = this.dependents.get(dep);
@@ -212,10 +207,8 @@ export abstract class EngineState {
     rec.status = to;
     rec.statusHistory.push(historyEntry(to, this.clock.now(), from, rec.attempts, reason));
     if (mode === 'persist' && isTerminal(to)) {
-      // An ended record is kept as long as the engine knows it: the exact-size copy of its history (a push
-      // grew the array to 17 slots) is ~100 B less, and its queue order is never read again (enqueue).
-      rec.statusHistory = rec.statusHistory.slice();
-      this.seqOf.delete(rec.executionId);
+      rec.statusHistory = rec.statusHistory.slice(); // kept while known: exact size, not the 17 slots a push grew
+      this.seqOf.delete(rec.executionId); // its queue order (the ready queue's tie-break) is never read again
     }
     this.stats.onTransition(rec, from, to, mode === 'persist' && isTerminal(to));
     const event = this.stamp({ type: 'status', executionId: rec.executionId, from, to, attempt: rec.attempts, reason });

@@ -10,6 +10,7 @@ import { engineConfigWithDefaults } from './config.js';
 import { newRecord } from './records.js';
 import { SharedValues } from './shared-values.js';
 import { normalizeSpec } from './spec.js';
+import { MemoryStore } from '../store/memory-store.js';
 import { claimFor, fakeClock, reportFor, startEngine, testTaskKinds } from './testing.js';
 
 const config = engineConfigWithDefaults({ taskKinds: testTaskKinds() });
@@ -59,9 +60,10 @@ describe('SharedValues.compact', () => {
 });
 
 describe('an ended execution in the engine', () => {
-  it('leaves the queue order map and keeps its history, read back unchanged', async () => {
+  it('leaves the queue order map, also when loaded after a restart, and keeps its history, read back unchanged', async () => {
     const time = fakeClock();
-    const { engine } = await startEngine({ time });
+    const store = new MemoryStore();
+    const { engine } = await startEngine({ time, store });
     const done = await engine.scheduleTask({ kind: 'echo' });
     await engine.scheduleTask({ kind: 'echo', scheduledAt: time.clock.now() + 60_000 });
     await engine.onResult(reportFor(claimFor(engine, asWorkerId('w1')), 'completed'));
@@ -73,5 +75,10 @@ describe('an ended execution in the engine', () => {
     ]);
     expect(engine.heldExecutions().index.seqOf).toHaveLength(1);
     expect(engine.heldExecutions().index.seqOf).not.toContain(done.executionId);
+    engine.close();
+    const { engine: again } = await startEngine({ time, store });
+    expect(again.getExecution(done.executionId)).toEqual(rec);
+    expect(again.heldExecutions().index.seqOf).toHaveLength(1);
+    expect(again.heldExecutions().index.seqOf).not.toContain(done.executionId);
   });
 });
