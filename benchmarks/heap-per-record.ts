@@ -10,7 +10,8 @@
  * the heap after forced GCs, then --tasks more echo tasks submitted in
  * batches of 1,000 and run to their committed completion, then the heap
  * again. Heap = `v8.getHeapStatistics().used_heap_size` after two forced
- * GCs; bytes per record = (after - before) / --tasks. Prints one JSON object.
+ * GCs; bytes per record = (after - before) / --tasks; fullGcMs = one forced
+ * full GC then (wall ms, load-dependent). Prints one JSON object.
  *
  *   npm run bench:heap-per-record -- [--tasks 20000] [--warmup 2000] [--snapshot FILE]
  *
@@ -39,6 +40,20 @@ async function liveHeap(): Promise<number> {
   return v8.getHeapStatistics().used_heap_size;
 }
 
+/**
+ * Wall time of one forced full GC of the heap as it is (median of 5): mostly marking, which grows with
+ * the live objects. Unlike the bytes, it moves with the machine's load.
+ */
+function timeFullGc(): number {
+  const ms: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    gc?.();
+    ms.push(performance.now() - t0);
+  }
+  return Math.round((ms.sort((a, b) => a - b)[2] ?? 0) * 10) / 10;
+}
+
 const dataDir = tempDataDir('heap-per-record');
 let tracker: CompletionTracker | undefined;
 const system = await startEmbedded(dataDir, (rec) => tracker?.onCommitted(rec));
@@ -51,6 +66,7 @@ try {
   const before = await liveHeap();
   const measured = await run(tasks, 'kept');
   const after = await liveHeap();
+  const fullGcMs = timeFullGc();
   if (snapshotFile !== undefined) v8.writeHeapSnapshot(snapshotFile);
   const kept = engine.snapshotCounts().total;
   process.stdout.write(
@@ -65,6 +81,7 @@ try {
         heapBeforeBytes: before,
         heapAfterBytes: after,
         bytesPerRecord: Math.round((after - before) / tasks),
+        fullGcMs,
         ...(snapshotFile === undefined ? {} : { snapshot: snapshotFile }),
       },
       null,
