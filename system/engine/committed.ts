@@ -21,6 +21,7 @@ import { retentionCutoff } from './retention.js';
 import { maxFailedAttempts } from './retry.js';
 import { SharedValues } from './shared-values.js';
 import type { SubmitItem } from './submit.js';
+import { withoutKey } from './young-maps.js';
 
 export abstract class CommittedCore extends EngineCore {
   /** Values most records hold equal copies of, kept once; a record is compacted before it is indexed (submit, load). */
@@ -77,7 +78,7 @@ export abstract class CommittedCore extends EngineCore {
   }
 
   private forgetPending(created: readonly ExecutionRecord[], done: Promise<void>): void {
-    for (const rec of created) if (this.pendingSubmits.get(rec.executionId) === done) this.pendingSubmits.delete(rec.executionId);
+    for (const rec of created) if (this.pendingSubmits.get(rec.executionId) === done) this.pendingSubmits = withoutKey(this.pendingSubmits, rec.executionId);
   }
 
   /** A committed submission: its events, then the queues (or its dependency failure). */

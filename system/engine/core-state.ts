@@ -79,7 +79,7 @@ export abstract class EngineState {
    */
   protected readonly unconfirmed = new Set<LeaseToken>();
   /** Commits of submissions still in flight (an idempotent repeat waits for them). */
-  protected readonly pendingSubmits = new Map<ExecutionId, Promise<void>>();
+  protected pendingSubmits = new Map<ExecutionId, Promise<void>>();
   protected readonly breakers: CircuitBreakers;
   protected readonly stats: StatsCollector;
   protected readonly submitter: Submitter;

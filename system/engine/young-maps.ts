@@ -1,5 +1,5 @@
 /**
- * Maps the engine empties often (per claim, per ending), kept out of the old
+ * Maps the engine empties often (per claim, per ending, per submission), kept out of the old
  * generation's garbage (issue 12, what survives the scavenges). V8 allocates
  * the resized table of a Map whose table is in the old generation there too
  * (OrderedHashTable::Rehash), and deleting a Map's last entry shrinks (and so
