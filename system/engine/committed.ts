@@ -19,9 +19,14 @@ import { EngineCore } from './core.js';
 import { isTerminal, type ExecutionRecord } from '../core/model.js';
 import { retentionCutoff } from './retention.js';
 import { maxFailedAttempts } from './retry.js';
+import { SharedValues } from './shared-values.js';
 import type { SubmitItem } from './submit.js';
+import { withoutKey } from './young-maps.js';
 
 export abstract class CommittedCore extends EngineCore {
+  /** Values most records hold equal copies of, kept once; a record is compacted before it is indexed (submit, load). */
+  protected readonly shared = new SharedValues(this.config.defaultRetry, this.config.taskKinds.keys());
+
   /** Creates planned executions; resolves with them once committed, or rolls them back and rejects. */
   protected async submit(items: SubmitItem[]): Promise<ExecutionRecord[]> {
     this.assertWritable('submit');
@@ -37,6 +42,7 @@ export abstract class CommittedCore extends EngineCore {
         if (inFlight !== undefined) waits.push(inFlight);
         continue;
       }
+      this.shared.compact(item.record);
       this.index(item.record);
       this.stats.onCreated(item.record.status);
       created.push(item.record);
@@ -72,7 +78,7 @@ export abstract class CommittedCore extends EngineCore {
   }
 
   private forgetPending(created: readonly ExecutionRecord[], done: Promise<void>): void {
-    for (const rec of created) if (this.pendingSubmits.get(rec.executionId) === done) this.pendingSubmits.delete(rec.executionId);
+    for (const rec of created) if (this.pendingSubmits.get(rec.executionId) === done) this.pendingSubmits = withoutKey(this.pendingSubmits, rec.executionId);
   }
 
   /** A committed submission: its events, then the queues (or its dependency failure). */
@@ -161,6 +167,7 @@ export abstract class CommittedCore extends EngineCore {
     const loaded = await this.store.loadAll();
     loaded.sort((a, b) => (a.createdAt !== b.createdAt ? a.createdAt - b.createdAt : a.executionId < b.executionId ? -1 : 1));
     for (const rec of loaded) {
+      this.shared.compact(rec);
       this.index(rec);
       this.stats.onRecovered(rec);
     }

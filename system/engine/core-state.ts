@@ -23,6 +23,7 @@ import { historyEntry } from './records.js';
 import { StatsCollector } from './stats.js';
 import { isStoreFailure, StoreHealth, storeUnavailable } from './store-health.js';
 import { Submitter } from './submit.js';
+import { withoutKey } from './young-maps.js';
 
 export type { EngineDeps, ErrorInfo, FinishWork, TerminalStatus } from './core-types.js';
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -78,7 +79,7 @@ export abstract class EngineState {
    */
   protected readonly unconfirmed = new Set<LeaseToken>();
   /** Commits of submissions still in flight (an idempotent repeat waits for them). */
-  protected readonly pendingSubmits = new Map<ExecutionId, Promise<void>>();
+  protected pendingSubmits = new Map<ExecutionId, Promise<void>>();
   protected readonly breakers: CircuitBreakers;
   protected readonly stats: StatsCollector;
   protected readonly submitter: Submitter;
@@ -96,9 +97,9 @@ export abstract class EngineState {
    * commit (interim statuses, claims, lease releases, expiries): emitted just
    * before that transition's status event, dropped if it fails (rolled back).
    */
-  protected readonly deferredEvents = new Map<ExecutionId, SystemEvent[]>();
+  protected deferredEvents = new Map<ExecutionId, SystemEvent[]>();
   /** The latest persisted transition of each execution still in its commit window (see committedState). */
-  protected readonly pendingCommits = new Map<ExecutionId, Promise<void>>();
+  protected pendingCommits = new Map<ExecutionId, Promise<void>>();
 
   constructor(deps: EngineDeps, config: EngineConfig) {
     this.config = engineConfigWithDefaults(config);
@@ -185,7 +186,8 @@ export abstract class EngineState {
   protected index(rec: ExecutionRecord): void {
     this.records.set(rec.executionId, rec);
     this.listing.add(rec);
-    this.seqOf.set(rec.executionId, this.nextSeq++);
+    const seq = this.nextSeq++;
+    if (!isTerminal(rec.status)) this.seqOf.set(rec.executionId, seq); // an ended one is never queued (a reload loads it ended)
     if (rec.idempotencyKey !== undefined) this.byKey.set(rec.idempotencyKey, rec.executionId);
     for (const dep of rec.dependencies) {
       const list = this.dependents.get(dep);
@@ -205,6 +207,10 @@ export abstract class EngineState {
     const from = rec.status;
     rec.status = to;
     rec.statusHistory.push(historyEntry(to, this.clock.now(), from, rec.attempts, reason));
+    if (mode === 'persist' && isTerminal(to)) {
+      rec.statusHistory = rec.statusHistory.slice(); // kept while known: exact size, not the 17 slots a push grew
+      this.seqOf.delete(rec.executionId); // its queue order (the ready queue's tie-break) is never read again
+    }
     this.stats.onTransition(rec, from, to, mode === 'persist' && isTerminal(to));
     const event = this.stamp({ type: 'status', executionId: rec.executionId, from, to, attempt: rec.attempts, reason });
     const id = rec.executionId;
@@ -214,7 +220,7 @@ export abstract class EngineState {
     }
     // The deferred events (this map owns its arrays) go out with this transition's status event.
     const deferred = this.deferredEvents.get(id);
-    this.deferredEvents.delete(id);
+    this.deferredEvents = withoutKey(this.deferredEvents, id);
     const events = deferred ?? [event]; // a literal: `[]` then push grows to 17 slots per transition
     if (deferred !== undefined) deferred.push(event);
     const op = to === 'preparing' ? this.store.claim(rec) : isTerminal(to) ? this.store.complete(rec) : this.store.update([rec]);
@@ -237,7 +243,7 @@ export abstract class EngineState {
 
   /** Ends an execution's commit window (committedState) if `committed` is still its latest change. */
   private closeWindow(id: ExecutionId, committed: Promise<void>): void {
-    if (this.pendingCommits.get(id) === committed) this.pendingCommits.delete(id);
+    if (this.pendingCommits.get(id) === committed) this.pendingCommits = withoutKey(this.pendingCommits, id);
   }
 
   /**

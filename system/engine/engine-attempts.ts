@@ -45,7 +45,7 @@ export abstract class EngineAttempts extends CommittedCore {
     const claimed = { type: 'claimed' as const, ...this.leaseFields(rec) };
     this.defer(rec.checkpoint === undefined ? claimed : { ...claimed, checkpointSeq: rec.checkpoint.seq });
     if (rec.checkpoint !== undefined) this.marks.hit('engine.checkpoint-handed-over');
-    const committed = this.transition(rec, 'preparing', `claimed by ${workerId}`);
+    const committed = this.transition(rec, 'preparing', this.shared.claimedBy(workerId));
     this.armTimeout(rec);
     this.runHooks(this.preHooks, rec);
     const assignment: AssignmentSpec = {

@@ -1,0 +1,95 @@
+/**
+ * `npm run bench:heap-per-record`: the coordinator's live heap per kept
+ * execution record, a figure the machine's load does not move (issue 12:
+ * the paced-phase stall is a mark-compact whose marking time scales with the
+ * live objects, and without retention every record stays in memory).
+ *
+ * What runs: an embedded coordinator (SQLite store in a temp dir, the
+ * compiled system as bench:dispatch runs it) with 4 workers × 50 in one child
+ * process; --warmup echo tasks first (code compiled, buffers grown), then
+ * the heap after forced GCs, then --tasks more echo tasks submitted in
+ * batches of 1,000 and run to their committed completion, then the heap
+ * again. Heap = `v8.getHeapStatistics().used_heap_size` after two forced
+ * GCs; bytes per record = (after - before) / --tasks; fullGcMs = one forced
+ * full GC then (wall ms, load-dependent). Prints one JSON object.
+ *
+ *   npm run bench:heap-per-record -- [--tasks 20000] [--warmup 2000] [--snapshot FILE]
+ *
+ * --snapshot writes a V8 heap snapshot at the end (for Chrome DevTools).
+ * Needs --expose-gc: the script re-runs itself with it when missing.
+ */
+import v8 from 'node:v8';
+import { argNumber, argString } from './lib/args.js';
+import { removeDir, spawnWorkerHost, startEmbedded, tempDataDir } from './lib/cluster.js';
+import { type CompletionTracker, maxEmbedded } from './lib/load.js';
+import { reexecWithNodeFlags } from './lib/node-flags.js';
+import { SYSTEM_UNDER_TEST } from './lib/sut.js';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined && (await reexecWithNodeFlags(['--expose-gc']))) process.exit();
+
+const tasks = argNumber('tasks', 20_000);
+const warmup = argNumber('warmup', 2000);
+const snapshotFile = argString('snapshot');
+
+/** Live heap bytes after two full GCs (the second collects what the first's finalizers freed). */
+async function liveHeap(): Promise<number> {
+  await new Promise((r) => setTimeout(r, 100));
+  gc?.();
+  gc?.();
+  return v8.getHeapStatistics().used_heap_size;
+}
+
+/**
+ * Wall time of one forced full GC of the heap as it is (median of 5): mostly marking, which grows with
+ * the live objects. Unlike the bytes, it moves with the machine's load.
+ */
+function timeFullGc(): number {
+  const ms: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    gc?.();
+    ms.push(performance.now() - t0);
+  }
+  return Math.round((ms.sort((a, b) => a - b)[2] ?? 0) * 10) / 10;
+}
+
+const dataDir = tempDataDir('heap-per-record');
+let tracker: CompletionTracker | undefined;
+const system = await startEmbedded(dataDir, (rec) => tracker?.onCommitted(rec));
+const workers = spawnWorkerHost(system.coordinator.url, 4, 50);
+try {
+  await workers.ready;
+  const engine = system.coordinator.engine;
+  const run = (n: number, tag: string) => maxEmbedded(engine, (t) => (tracker = t), { tasks: n, batchSize: 1000, timeoutMs: 600_000, tag });
+  const warm = await run(warmup, 'warm');
+  const before = await liveHeap();
+  const measured = await run(tasks, 'kept');
+  const after = await liveHeap();
+  const fullGcMs = timeFullGc();
+  if (snapshotFile !== undefined) v8.writeHeapSnapshot(snapshotFile);
+  const kept = engine.snapshotCounts().total;
+  process.stdout.write(
+    `${JSON.stringify(
+      {
+        system: SYSTEM_UNDER_TEST,
+        node: process.version,
+        tasks,
+        warmup,
+        completed: warm.completed + measured.completed,
+        recordsKept: kept,
+        heapBeforeBytes: before,
+        heapAfterBytes: after,
+        bytesPerRecord: Math.round((after - before) / tasks),
+        fullGcMs,
+        ...(snapshotFile === undefined ? {} : { snapshot: snapshotFile }),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+} finally {
+  await workers.stop();
+  await system.close();
+  removeDir(dataDir);
+}
