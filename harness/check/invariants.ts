@@ -89,6 +89,7 @@ import { checkClosesAsSent, checkClosesObeyed, checkNoUnattended } from './promi
 import { checkBinaryRefused, checkCaPassedOn, checkConnectTrust, checkHintsWaited } from './promises-wire-frames.js';
 import { checkConflictField } from './promises-conflict-field.js';
 import { checkLiveProbes } from './promises-live-probes.js';
+import { checkCliRefusals } from './promises-cli-refusals.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -129,7 +130,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'due-time': checkDueTime,
   breaker: checkBreakers,
   // The CLI's client commands (scenario `cli`).
-  cli: (v) => [...checkCli(v), ...checkFlagSpellings(v, 'cli')],
+  cli: (v) => [...checkCli(v), ...checkFlagSpellings(v, 'cli'), ...checkCliRefusals(v)],
   resources: checkResources,
   reload: (v) => checkReload(v),
   identifiers: checkIdentifiers,

@@ -1,0 +1,51 @@
+/**
+ * Blind set 21's CLI rules on synthetic histories (promise 31): a refusal
+ * names the flag given wrong and no other (`flagRefusal`,
+ * promises-cli-refusals.ts, #10); a setting given each documented way has
+ * one outcome (`settingWays`, #12); `squall kinds --markdown` agrees with
+ * the schemas it is generated from and with docs/TASK-KINDS.md
+ * (promises-cli-kinds.ts, #11). Each reports a violating record and passes
+ * its good neighbour; tests/sim/broken-cli21.test.ts shows them caught in
+ * the simulation.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkHistory } from '../../harness/check/invariants.js';
+import { H, baseContext } from './builder.js';
+
+function messages(notes: Record<string, unknown>[]): string[] {
+  const h = new H().at(10);
+  for (const n of notes) h.rec.recordInfo(n, 'cliRun' in n ? 'cli' : 'deploy-probe');
+  return checkHistory(h.history(), ['cli'], baseContext).map((v) => v.message);
+}
+
+const refusal = (layer: 'parse' | 'resolver', flag: string, value: string, said: string | null) => ({ flagRefusal: { command: 'coordinator', layer, flag, args: [flag, value], refusal: said } });
+
+describe('31 cli: a refusal names the flag given wrong', () => {
+  it('passes a refusal naming the flag alone, and a resolver that accepts', () => {
+    expect(messages([refusal('parse', '--breaker-reset-ms', '0', "option '--breaker-reset-ms <ms>' argument '0' is invalid. --breaker-reset-ms must be an integer between 1 and 9007199254740991"), refusal('resolver', '--drain-timeout-ms', '-1', null)])).toEqual([]);
+  });
+
+  it('reports a refusal blaming another flag, one naming another beside it, and a value accepted', () => {
+    expect(messages([refusal('resolver', '--breaker-reset-ms', '0', '--breaker-threshold must be an integer > 0, got 0')])).toEqual([
+      expect.stringMatching(/squall coordinator --breaker-reset-ms 0 \(its value check lifted.*\) was refused "--breaker-threshold must be .*": it names --breaker-threshold instead of --breaker-reset-ms; a refusal names the flag the user gave wrong/),
+    ]);
+    expect(messages([refusal('parse', '--lease-ms', '99', '--lease-ms must be at least 100 (see --heartbeat-ms)')])).toEqual([expect.stringMatching(/it also names --heartbeat-ms; a refusal names the flag/)]);
+    expect(messages([refusal('parse', '--lease-ms', '99', null)])).toEqual([expect.stringMatching(/squall coordinator --lease-ms 99 was accepted: --lease-ms 99 is outside its documented grammar or range/)]);
+  });
+});
+
+describe('31 cli: every way of giving the secret is the same setting', () => {
+  const ways = (outcomes: Record<string, string>) => ({ settingWays: { command: 'coordinator', setting: 'the worker secret', args: ['--no-sign-messages'], outcomes } });
+  const started = 'started (worker secret, CRC only)';
+
+  it('passes one outcome every way (a refusal\'s reason may be worded apart)', () => {
+    expect(messages([ways({ '--secret-file': started, $SQUALL_SECRET: started }), ways({ '--secret-file': 'refused: a', $SQUALL_SECRET: 'refused: b' })])).toEqual([]);
+  });
+
+  it('reports a configuration refused one way and started another, or signing apart', () => {
+    expect(messages([ways({ '--secret-file': started, $SQUALL_SECRET: 'refused: --no-sign-messages has no effect without a worker secret' })])).toEqual([
+      expect.stringMatching(/squall coordinator --no-sign-messages with the worker secret given as --secret-file: started .*; given as \$SQUALL_SECRET: refused: .*; every documented way/),
+    ]);
+    expect(messages([ways({ '--secret-file': started, $SQUALL_SECRET_FILE: 'started (worker secret, frames signed)' })])).toHaveLength(1);
+  });
+});
