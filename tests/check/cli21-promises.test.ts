@@ -49,3 +49,30 @@ describe('31 cli: every way of giving the secret is the same setting', () => {
     expect(messages([ways({ '--secret-file': started, $SQUALL_SECRET_FILE: 'started (worker secret, frames signed)' })])).toHaveLength(1);
   });
 });
+
+describe('31 cli: `squall kinds --markdown` agrees with its schemas and the docs', () => {
+  const md = (limits: string, required = 'yes') =>
+    ['### Execution spec (`POST /api/v1/executions`)', '', '| field | type | required | limits | meaning |', '|---|---|---|---|---|', `| \`kind\` | string | ${required} | ${limits} | task kind |`, '| `priority` | "low" \\| "high" | no |  | higher first |', '', '### `cpu`', '', '| field | type | required | limits | meaning |', '|---|---|---|---|---|', '| `ms` | integer | yes | >= 0, <= 3600000 | busy |', ''].join('\n');
+  const good = md('length >= 1, length <= 100');
+  const kindsTruth = {
+    sections: {
+      spec: { kind: { required: true, bounds: { minLength: 1, maxLength: 100 } }, priority: { required: false, bounds: {}, enum: ['low', 'high'] } },
+      cpu: { ms: { required: true, bounds: { minimum: 0, maximum: 3_600_000 } } },
+    },
+    docs: good.trim(),
+  };
+  const run = (out: string, docs = kindsTruth.docs) => ({ cliRun: { args: ['kinds', '--markdown'], token: 'read', startedAt: 100, endedAt: 101, exitCode: 0, out, requests: [], pushes: [], kindsTruth: { ...kindsTruth, docs } } });
+
+  it('passes a reference whose rows are the schemas and which the docs hold', () => {
+    expect(messages([run(good)])).toEqual([]);
+  });
+
+  it('reports a wrong bound, a missing one, a required mark, and a reference the docs do not hold', () => {
+    expect(messages([run(md('length >= 1, length <= 1'))])).toEqual([expect.stringMatching(/squall kinds --markdown \(t=100\): spec `kind` shows the limits "length >= 1, length <= 1" .*; its schema's bounds are \{"maxLength":100,"minLength":1\}/)]);
+    expect(messages([run(md('length >= 1, length <= undefined'))])).toEqual([expect.stringMatching(/spec `kind` shows the limits "length >= 1, length <= undefined"/)]);
+    expect(messages([run(md('length >= 1'))])).toHaveLength(1);
+    expect(messages([run(md('length >= 1, length <= 100', 'no'))])).toEqual([expect.stringMatching(/spec `kind` says required "no"; its schema makes it required/)]);
+    expect(messages([run(good, good.replace('<= 3600000', '<= 60000').trim())])).toEqual([expect.stringMatching(/not the generated section of docs\/TASK-KINDS\.md/)]);
+    expect(messages([run(good.replace('"low" \\| "high"', '"low" \\| "medium"'))])).toEqual([expect.stringMatching(/spec `priority` shows the type ""low" \| "medium""; its schema takes one of "low" \| "high"/)]);
+  });
+});
