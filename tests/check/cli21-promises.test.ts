@@ -4,7 +4,8 @@
  * promises-cli-refusals.ts, #10); a setting given each documented way has
  * one outcome (`settingWays`, #12); `squall kinds --markdown` agrees with
  * the schemas it is generated from and with docs/TASK-KINDS.md
- * (promises-cli-kinds.ts, #11). Each reports a violating record and passes
+ * (promises-cli-kinds.ts, #11); a watch's event stream takes the token the
+ * API takes (promises-cli-stream.ts, #08). Each reports a violating record and passes
  * its good neighbour; tests/sim/broken-cli21.test.ts shows them caught in
  * the simulation.
  */
@@ -74,5 +75,21 @@ describe('31 cli: `squall kinds --markdown` agrees with its schemas and the docs
     expect(messages([run(md('length >= 1, length <= 100', 'no'))])).toEqual([expect.stringMatching(/spec `kind` says required "no"; its schema makes it required/)]);
     expect(messages([run(good, good.replace('<= 3600000', '<= 60000').trim())])).toEqual([expect.stringMatching(/not the generated section of docs\/TASK-KINDS\.md/)]);
     expect(messages([run(good.replace('"low" \\| "high"', '"low" \\| "medium"'))])).toEqual([expect.stringMatching(/spec `priority` shows the type ""low" \| "medium""; its schema takes one of "low" \| "high"/)]);
+  });
+});
+
+describe('31 cli: the event stream takes the token the API takes', () => {
+  const stream = (status: number) => ({ method: 'GET', path: '/ui/events', at: 100, answeredAt: 102, status, stream: true as const });
+  const read = (at: number, status: number) => ({ method: 'GET', path: '/api/v1/executions/ex_1', at, answeredAt: at + 2, status, seen: [['ex_1', 'completed']] });
+  const watch = (requests: Record<string, unknown>[]) => ({ cliRun: { args: ['executions', 'watch', 'ex_1'], token: 'submit', startedAt: 100, endedAt: 500, exitCode: 0, out: '', requests, pushes: [] } });
+  const tokenRule = (ms: string[]): string[] => ms.filter((m) => m.includes('presents its token'));
+
+  it('passes a stream refused with a token the API refuses too, and one accepted', () => {
+    expect(tokenRule(messages([watch([read(90, 200), stream(401), read(300, 401)]), watch([stream(200), read(300, 200)])]))).toEqual([]);
+  });
+
+  it('reports a stream refused 401 or 403 while a later read with the same token passed', () => {
+    expect(tokenRule(messages([watch([stream(401), read(300, 200)])]))).toEqual([expect.stringMatching(/squall executions watch ex_1 \(t=100\): the event stream \(GET \/ui\/events at t=100\) was refused 401, and the same token was accepted for GET \/api\/v1\/executions\/ex_1 at t=300 \(200\)/)]);
+    expect(tokenRule(messages([watch([stream(403), read(300, 200)])]))).toHaveLength(1);
   });
 });

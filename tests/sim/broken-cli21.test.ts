@@ -13,16 +13,20 @@
  *   secret given each documented way (deploy-probe-ways.ts);
  * - #11's class, the generated reference printing a bound it does not have
  *   (system/cli/kinds-doc.ts): `kinds --markdown` in cli-human against the
- *   zod schemas and docs/TASK-KINDS.md.
+ *   zod schemas and docs/TASK-KINDS.md;
+ * - #08's class, the event stream not given the token the API takes
+ *   (system/cli/sse.ts): a watch's stream refused 401 while its later reads
+ *   with the same token pass (promises-cli-stream.ts).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type * as ConfigFlags from '../../system/cli/config-flags.js';
 import type * as Inert from '../../system/cli/inert-flags.js';
 import type * as KindsDoc from '../../system/cli/kinds-doc.js';
+import type * as Sse from '../../system/cli/sse.js';
 import { simVerdict } from './broken/verdict.js';
 
-const broken = vi.hoisted(() => ({ resetAsThreshold: false, workerTimeoutAsInterval: false, inertBlindToEnv: false, maxLengthFromMin: false }));
+const broken = vi.hoisted(() => ({ resetAsThreshold: false, workerTimeoutAsInterval: false, inertBlindToEnv: false, maxLengthFromMin: false, streamWithoutToken: false }));
 
 // #10: a field mapped to the flag of the line above (copy-paste).
 vi.mock('../../system/cli/config-flags.js', async (importOriginal) => {
@@ -47,7 +51,13 @@ vi.mock('../../system/cli/kinds-doc.js', async (importOriginal) => {
   return { ...real, kindsMarkdown: (...a: Parameters<typeof real.kindsMarkdown>) => (broken.maxLengthFromMin ? real.kindsMarkdown(...a).replace(/length >= (\d+), length <= \d+/g, 'length >= $1, length <= $1') : real.kindsMarkdown(...a)) };
 });
 
-afterEach(() => Object.assign(broken, { resetAsThreshold: false, workerTimeoutAsInterval: false, inertBlindToEnv: false, maxLengthFromMin: false }));
+// #08's class: the event-feed follower not presenting the token as the API requests do (no Authorization at all).
+vi.mock('../../system/cli/sse.js', async (importOriginal) => {
+  const real = await importOriginal<typeof Sse>();
+  return { ...real, followFeed: (t: Parameters<typeof real.followFeed>[0], ...rest: [Parameters<typeof real.followFeed>[1], AbortSignal]) => real.followFeed(broken.streamWithoutToken ? { ...t, token: undefined } : t, ...rest) };
+});
+
+afterEach(() => Object.assign(broken, { resetAsThreshold: false, workerTimeoutAsInterval: false, inertBlindToEnv: false, maxLengthFromMin: false, streamWithoutToken: false }));
 
 async function caught(variant: keyof typeof broken, file: string): Promise<string> {
   const scenario = await loadScenario(file);
@@ -74,6 +84,10 @@ describe('blind set 21: the CLI tells refusals in the flag given, takes a settin
 
   it('#12 --no-sign-messages refused when the secret comes from the environment (cli)', { timeout: 60_000 }, async () => {
     expect(await caught('inertBlindToEnv', 'scenarios/adversarial-clients.yaml')).toMatch(/squall coordinator --no-sign-messages with the worker secret given as --secret-file: started \(worker secret, CRC only\); given as \$SQUALL_SECRET_FILE: refused: --no-sign-messages has no effect without a worker secret/);
+  });
+
+  it('#08 the event stream opened without the token the API takes: every watch silently polls (cli)', { timeout: 60_000 }, async () => {
+    expect(await caught('streamWithoutToken', 'scenarios/cli-human.yaml')).toMatch(/squall executions watch \S+ --poll-ms \d+ \(t=\d+\): the event stream \(GET \/ui\/events at t=\d+\) was refused 401, and the same token was accepted for GET \/api\/v1\/executions\/\S+ at t=\d+ \(200\)/);
   });
 
   it('#11 kinds --markdown printing a max length from minLength (cli)', { timeout: 60_000 }, async () => {
