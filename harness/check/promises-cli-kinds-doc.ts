@@ -20,7 +20,7 @@ interface Row {
 }
 
 /** Each section's rows (`spec`: "### Execution spec ..."; else "### `kind`"), parsed back from the Markdown. */
-export function readReference(md: string): Map<string, Map<string, Row>> {
+function readReference(md: string): Map<string, Map<string, Row>> {
   const out = new Map<string, Map<string, Row>>();
   let section: Map<string, Row> | undefined;
   for (const line of md.split('\n')) {

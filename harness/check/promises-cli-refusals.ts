@@ -38,7 +38,7 @@ interface SettingWaysNote {
 }
 
 /** The flags a message names (`--word`), each once. */
-export function flagsNamed(message: string): string[] {
+function flagsNamed(message: string): string[] {
   return [...new Set(message.match(/(?<![\w-])--[a-z][a-z0-9-]*/g) ?? [])];
 }
 

@@ -15,7 +15,7 @@
 /** A day in ms: the longest duration a coordinator takes (README "Flag combinations": a default timeout longer than a day). */
 const DAY_MS = 86_400_000;
 
-export type Grammar = 'int' | 'decimal' | 'duration';
+type Grammar = 'int' | 'decimal' | 'duration';
 /** A value flag's documented grammar and range (`--help`). */
 export interface Bound {
   grammar: Grammar;

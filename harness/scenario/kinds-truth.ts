@@ -11,7 +11,7 @@
  * run's note (client-cli.ts); promises-cli-kinds.ts compares.
  */
 import { readFileSync } from 'node:fs';
-import { graphNodeSchema } from '../../system/engine/spec.js';
+import { graphNodeSchema } from '../../system/engine/index.js';
 import { builtinTaskKinds } from '../../system/tasks/index.js';
 import type { KindsTruth, SchemaField } from '../check/cli-runs.js';
 
