@@ -39,8 +39,8 @@ const MORE_WORKER: Readonly<Record<string, Bound>> = { '--drain-timeout-ms': { g
 
 /** The choice flags (--help: "one of"), each given a value that is none of them. */
 const CHOICES: Readonly<Record<FlagRefusal['command'], readonly string[]>> = {
-  coordinator: ['--store', '--api-auth', '--metrics-auth'],
-  worker: ['--backoff', '--allow-kinds'],
+  coordinator: ['--store', '--api-auth', '--metrics-auth', '--log-level'],
+  worker: ['--backoff', '--allow-kinds', '--log-level'],
 };
 
 /** Flags a flag needs beside it to mean anything (README "Flags with no effect are refused"): given valid, so only the flag under probe is wrong. */
