@@ -12,7 +12,9 @@
  *   `--breaker-reset-ms`);
  * - `settingWays`: a configuration started with the same setting given each
  *   documented way (the worker secret: --secret-file, --secret,
- *   $SQUALL_SECRET_FILE, $SQUALL_SECRET) has the same outcome every way
+ *   $SQUALL_SECRET_FILE, $SQUALL_SECRET; a client's API token: --token-file
+ *   as shells and editors write it, --token, $SQUALL_TOKEN_FILE,
+ *   $SQUALL_TOKEN) has the same outcome every way
  *   (blind set 21 #12: `--no-sign-messages` refused as inert when the secret
  *   came from the environment).
  */
@@ -58,11 +60,12 @@ function refusalProblem(n: FlagRefusalNote): string | undefined {
 /** What is wrong with one configuration started each way, or undefined. */
 function waysProblem(n: SettingWaysNote): string | undefined {
   const ways = Object.entries(n.outcomes);
-  const verdict = (o: string): string => o.replace(/:.*$/, '');
+  // A refusal's reason may be worded apart (it names the way); what started is compared whole.
+  const verdict = (o: string): string => (o.startsWith('refused') ? o.replace(/:[\s\S]*$/, '') : o);
   const first = ways[0];
   const other = ways.find(([, o]) => verdict(o) !== verdict(first?.[1] ?? ''));
   if (first === undefined || other === undefined) return undefined;
-  return `squall ${n.command} ${n.args.join(' ')} with ${n.setting} given as ${first[0]}: ${first[1]}; given as ${other[0]}: ${other[1]}; every documented way of giving ${n.setting} is the same setting, so the outcome is the same`;
+  return `squall ${[...(n.command === 'client' ? [] : [n.command]), ...n.args].join(' ')} with ${n.setting} given as ${first[0]}: ${first[1]}; given as ${other[0]}: ${other[1]}; every documented way of giving ${n.setting} is the same setting, so the outcome is the same`;
 }
 
 /** 31. The refusal and setting-way probes (see the file comment). */

@@ -145,7 +145,7 @@ export async function probeDeployment(recorder: HistoryRecorder): Promise<void> 
   for (const r of flagRefusalResults()) recorder.recordInfo({ flagRefusal: r }, DEPLOY_PROBE);
   const dir = mkdtempSync(join(tmpdir(), 'squall-process-env-'));
   try {
-    for (const r of settingWaysResults(dir)) recorder.recordInfo({ settingWays: r }, DEPLOY_PROBE);
+    for (const r of await settingWaysResults(dir)) recorder.recordInfo({ settingWays: r }, DEPLOY_PROBE);
     for (const r of await processFileResults(dir)) recorder.recordInfo({ processEnvProbe: r }, DEPLOY_PROBE);
   } finally {
     rmSync(dir, { recursive: true, force: true });

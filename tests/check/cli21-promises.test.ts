@@ -48,6 +48,11 @@ describe('31 cli: every way of giving the secret is the same setting', () => {
       expect.stringMatching(/squall coordinator --no-sign-messages with the worker secret given as --secret-file: started .*; given as \$SQUALL_SECRET: refused: .*; every documented way/),
     ]);
     expect(messages([ways({ '--secret-file': started, $SQUALL_SECRET_FILE: 'started (worker secret, frames signed)' })])).toHaveLength(1);
+    const token = (outcomes: Record<string, string>) => ({ settingWays: { command: 'client', setting: 'the API token', args: ['workers'], outcomes } });
+    expect(messages([token({ '--token-file': 'exit 0, sent Authorization: Bearer TOKEN', $SQUALL_TOKEN: 'exit 0, sent Authorization: Bearer TOKEN' })])).toEqual([]);
+    expect(messages([token({ '--token-file': 'exit 0, sent Authorization: Bearer TOKEN', $SQUALL_TOKEN_FILE: 'exit 0, sent Authorization: none' })])).toEqual([
+      expect.stringMatching(/squall workers with the API token given as --token-file: exit 0, sent Authorization: Bearer TOKEN; given as \$SQUALL_TOKEN_FILE: exit 0, sent Authorization: none/),
+    ]);
   });
 });
 

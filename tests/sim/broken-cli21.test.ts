@@ -9,8 +9,9 @@
  *   probes' refusals past the parse (deploy-probe-refusals.ts,
  *   adversarial-clients);
  * - #12's class, a rule that reads the secret from the flags only
- *   (system/cli/inert-flags.ts judged without the environment): the
- *   secret given each documented way (deploy-probe-ways.ts);
+ *   (system/cli/inert-flags.ts judged without the environment), or a
+ *   client that does not read $SQUALL_TOKEN_FILE (system/cli/options.ts):
+ *   the secret and the token given each documented way (deploy-probe-ways.ts);
  * - #11's class, the generated reference printing a bound it does not have
  *   (system/cli/kinds-doc.ts): `kinds --markdown` in cli-human against the
  *   zod schemas and docs/TASK-KINDS.md;
@@ -23,10 +24,11 @@ import { loadScenario } from '../../harness/scenario/loader.js';
 import type * as ConfigFlags from '../../system/cli/config-flags.js';
 import type * as Inert from '../../system/cli/inert-flags.js';
 import type * as KindsDoc from '../../system/cli/kinds-doc.js';
+import type * as Options from '../../system/cli/options.js';
 import type * as Sse from '../../system/cli/sse.js';
 import { simVerdict } from './broken/verdict.js';
 
-const broken = vi.hoisted(() => ({ resetAsThreshold: false, workerTimeoutAsInterval: false, inertBlindToEnv: false, maxLengthFromMin: false, streamWithoutToken: false }));
+const broken = vi.hoisted(() => ({ resetAsThreshold: false, workerTimeoutAsInterval: false, inertBlindToEnv: false, maxLengthFromMin: false, streamWithoutToken: false, tokenEnvFileIgnored: false }));
 
 // #10: a field mapped to the flag of the line above (copy-paste).
 vi.mock('../../system/cli/config-flags.js', async (importOriginal) => {
@@ -57,7 +59,22 @@ vi.mock('../../system/cli/sse.js', async (importOriginal) => {
   return { ...real, followFeed: (t: Parameters<typeof real.followFeed>[0], ...rest: [Parameters<typeof real.followFeed>[1], AbortSignal]) => real.followFeed(broken.streamWithoutToken ? { ...t, token: undefined } : t, ...rest) };
 });
 
-afterEach(() => Object.assign(broken, { resetAsThreshold: false, workerTimeoutAsInterval: false, inertBlindToEnv: false, maxLengthFromMin: false, streamWithoutToken: false }));
+// #12's class on the client: $SQUALL_TOKEN_FILE not read (the other ways still are).
+vi.mock('../../system/cli/options.js', async (importOriginal) => {
+  const real = await importOriginal<typeof Options>();
+  const resolveToken = (flag: string | undefined, file: string | undefined): string | undefined => {
+    const saved = process.env.SQUALL_TOKEN_FILE;
+    if (broken.tokenEnvFileIgnored) delete process.env.SQUALL_TOKEN_FILE;
+    try {
+      return real.resolveToken(flag, file);
+    } finally {
+      if (saved !== undefined) process.env.SQUALL_TOKEN_FILE = saved;
+    }
+  };
+  return { ...real, resolveToken };
+});
+
+afterEach(() => Object.assign(broken, { resetAsThreshold: false, workerTimeoutAsInterval: false, inertBlindToEnv: false, maxLengthFromMin: false, streamWithoutToken: false, tokenEnvFileIgnored: false }));
 
 async function caught(variant: keyof typeof broken, file: string): Promise<string> {
   const scenario = await loadScenario(file);
@@ -84,6 +101,10 @@ describe('blind set 21: the CLI tells refusals in the flag given, takes a settin
 
   it('#12 --no-sign-messages refused when the secret comes from the environment (cli)', { timeout: 60_000 }, async () => {
     expect(await caught('inertBlindToEnv', 'scenarios/adversarial-clients.yaml')).toMatch(/squall coordinator --no-sign-messages with the worker secret given as --secret-file: started \(worker secret, CRC only\); given as \$SQUALL_SECRET_FILE: refused: --no-sign-messages has no effect without a worker secret/);
+  });
+
+  it("#12's class on a client: $SQUALL_TOKEN_FILE not read (cli)", { timeout: 60_000 }, async () => {
+    expect(await caught('tokenEnvFileIgnored', 'scenarios/adversarial-clients.yaml')).toMatch(/squall workers with the API token given as --token-file \(echo: a newline\): exit 0, sent Authorization: Bearer TOKEN; given as \$SQUALL_TOKEN_FILE: exit 0, sent Authorization: none/);
   });
 
   it('#08 the event stream opened without the token the API takes: every watch silently polls (cli)', { timeout: 60_000 }, async () => {
