@@ -46,7 +46,7 @@ function flagsNamed(message: string): string[] {
 
 /** What is wrong with one refusal probe, or undefined. */
 function refusalProblem(n: FlagRefusalNote): string | undefined {
-  const line = `squall ${n.command} ${n.args.join(' ')}`;
+  const line = `squall ${[...(n.command === 'client' ? [] : [n.command]), ...n.args].join(' ')}`;
   if (n.refusal === null) return n.layer === 'parse' ? `${line} was accepted: ${n.flag} ${n.args.at(-1)} is outside its documented grammar or range, so the command refuses it at start, naming ${n.flag}` : undefined;
   const named = flagsNamed(n.refusal);
   const others = named.filter((f) => f !== n.flag);

@@ -34,7 +34,7 @@ import { listenAddressResults } from './deploy-probe-address.js';
 import { cliDeployResults } from './deploy-probe-cli.js';
 import { processFileResults } from './deploy-probe-files.js';
 import { listenMatrixResults } from './deploy-probe-listen.js';
-import { flagRefusalResults } from './deploy-probe-refusals.js';
+import { clientRefusalResults, flagRefusalResults } from './deploy-probe-refusals.js';
 import { settingWaysResults } from './deploy-probe-ways.js';
 
 /** The process name of the probes' notes. */
@@ -146,6 +146,7 @@ export async function probeDeployment(recorder: HistoryRecorder): Promise<void> 
   const dir = mkdtempSync(join(tmpdir(), 'squall-process-env-'));
   try {
     for (const r of await settingWaysResults(dir)) recorder.recordInfo({ settingWays: r }, DEPLOY_PROBE);
+    for (const r of await clientRefusalResults(dir)) recorder.recordInfo({ flagRefusal: r }, DEPLOY_PROBE);
     for (const r of await processFileResults(dir)) recorder.recordInfo({ processEnvProbe: r }, DEPLOY_PROBE);
   } finally {
     rmSync(dir, { recursive: true, force: true });

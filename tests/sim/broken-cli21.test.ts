@@ -7,7 +7,8 @@
  *   `breaker.resetTimeoutMs`, or the worker's `heartbeatTimeoutMs`, spelled
  *   as a neighbour's flag (system/cli/config-flags.ts): the deployment
  *   probes' refusals past the parse (deploy-probe-refusals.ts,
- *   adversarial-clients);
+ *   adversarial-clients); and a client command's range refused in another
+ *   flag's name (system/cli/options.ts);
  * - #12's class, a rule that reads the secret from the flags only
  *   (system/cli/inert-flags.ts judged without the environment), or a
  *   client that does not read $SQUALL_TOKEN_FILE (system/cli/options.ts):
@@ -28,7 +29,7 @@ import type * as Options from '../../system/cli/options.js';
 import type * as Sse from '../../system/cli/sse.js';
 import { simVerdict } from './broken/verdict.js';
 
-const broken = vi.hoisted(() => ({ resetAsThreshold: false, workerTimeoutAsInterval: false, inertBlindToEnv: false, maxLengthFromMin: false, streamWithoutToken: false, tokenEnvFileIgnored: false }));
+const broken = vi.hoisted(() => ({ resetAsThreshold: false, workerTimeoutAsInterval: false, inertBlindToEnv: false, maxLengthFromMin: false, streamWithoutToken: false, tokenEnvFileIgnored: false, pollAsLimit: false }));
 
 // #10: a field mapped to the flag of the line above (copy-paste).
 vi.mock('../../system/cli/config-flags.js', async (importOriginal) => {
@@ -71,10 +72,12 @@ vi.mock('../../system/cli/options.js', async (importOriginal) => {
       if (saved !== undefined) process.env.SQUALL_TOKEN_FILE = saved;
     }
   };
-  return { ...real, resolveToken };
+  // #10's class on a client command: --poll-ms's range refused in the name of --limit (copy-paste).
+  const intOption = (name: string, min?: number, max?: number) => real.intOption(broken.pollAsLimit && name === '--poll-ms' ? '--limit' : name, min, max);
+  return { ...real, resolveToken, intOption };
 });
 
-afterEach(() => Object.assign(broken, { resetAsThreshold: false, workerTimeoutAsInterval: false, inertBlindToEnv: false, maxLengthFromMin: false, streamWithoutToken: false, tokenEnvFileIgnored: false }));
+afterEach(() => Object.assign(broken, { resetAsThreshold: false, workerTimeoutAsInterval: false, inertBlindToEnv: false, maxLengthFromMin: false, streamWithoutToken: false, tokenEnvFileIgnored: false, pollAsLimit: false }));
 
 async function caught(variant: keyof typeof broken, file: string): Promise<string> {
   const scenario = await loadScenario(file);
@@ -97,6 +100,10 @@ describe('blind set 21: the CLI tells refusals in the flag given, takes a settin
 
   it("#10's class on the worker: its heartbeat timeout refused as --heartbeat-ms (cli)", { timeout: 60_000 }, async () => {
     expect(await caught('workerTimeoutAsInterval', 'scenarios/adversarial-clients.yaml')).toMatch(/squall worker --heartbeat-timeout-ms 0 \(its value check lifted.*\) was refused "--heartbeat-ms must be .*": it names --heartbeat-ms instead of --heartbeat-timeout-ms/);
+  });
+
+  it("#10's class on a client command: --poll-ms refused as --limit (cli)", { timeout: 60_000 }, async () => {
+    expect(await caught('pollAsLimit', 'scenarios/adversarial-clients.yaml')).toMatch(/squall executions watch ex_0000000000000000 --poll-ms 99 was refused "option '--poll-ms <ms>' argument '99' is invalid\. --limit must be .*": it also names --limit/);
   });
 
   it('#12 --no-sign-messages refused when the secret comes from the environment (cli)', { timeout: 60_000 }, async () => {
