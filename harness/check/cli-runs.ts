@@ -105,6 +105,23 @@ export interface CliRun {
   streamed?: [number, PushedEvent[]][];
   /** The spec files it was given (--file, --graph): path -> the JSON written there. */
   files?: Record<string, unknown>;
+  /** `kinds --markdown`: what the reference is generated from, read apart from the command (harness/scenario/kinds-truth.ts). */
+  kindsTruth?: KindsTruth;
+}
+
+/** One field of a submission's schema as its zod definition states it. */
+export interface SchemaField {
+  required: boolean;
+  /** minimum, exclusiveMinimum, maximum, exclusiveMaximum, minLength, maxLength, minItems, maxItems: those it has. */
+  bounds: Record<string, number>;
+  /** An enum's values. */
+  enum?: string[];
+}
+
+/** The execution spec's and each kind's fields (`spec`, then by kind name), and docs/TASK-KINDS.md's generated section. */
+export interface KindsTruth {
+  sections: Record<string, Record<string, SchemaField>>;
+  docs: string;
 }
 
 /** Statuses after which nothing changes (README, HTTP API). */

@@ -91,6 +91,7 @@ import { checkBinaryRefused, checkCaPassedOn, checkConnectTrust, checkHintsWaite
 import { checkWireBounds } from './promises-wire-bounds.js';
 import { checkConflictField } from './promises-conflict-field.js';
 import { checkLiveProbes } from './promises-live-probes.js';
+import { checkCliRefusals } from './promises-cli-refusals.js';
 import { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 
@@ -131,7 +132,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'due-time': checkDueTime,
   breaker: checkBreakers,
   // The CLI's client commands (scenario `cli`).
-  cli: (v) => [...checkCli(v), ...checkFlagSpellings(v, 'cli')],
+  cli: (v) => [...checkCli(v), ...checkFlagSpellings(v, 'cli'), ...checkCliRefusals(v)],
   resources: checkResources,
   reload: (v) => checkReload(v),
   identifiers: checkIdentifiers,

@@ -12,10 +12,13 @@
  *   dangerous column says `opt-in` for command and container only;
  * - `squall kinds --json-schema` exits 0 and prints, per kind, a schema
  *   whose properties are the kind's params and whose `required` lists
- *   exactly the required ones.
+ *   exactly the required ones;
+ * - `squall kinds --markdown` exits 0 and prints the reference as its
+ *   schemas and docs/TASK-KINDS.md have it (promises-cli-kinds-doc.ts).
  */
 import type { CliRun } from './cli-runs.js';
 import { cliRunsOf } from './cli-runs.js';
+import { referenceMismatch } from './promises-cli-kinds-doc.js';
 import { DANGEROUS_KINDS, KIND_PARAMS } from './spec-tables.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
@@ -28,7 +31,7 @@ export function checkCliKinds(view: HistoryView): Violation[] {
   const out: Violation[] = [];
   for (const { rec, run } of cliRunsOf(view)) {
     if (run.args[0] !== 'kinds' || run.exitCode === undefined || (run as { outCut?: boolean }).outCut === true) continue;
-    const m = run.exitCode !== 0 ? `exited ${run.exitCode}: it reads no coordinator and takes no input, so it exits 0` : run.args.includes('--json-schema') ? schemaMismatch(run) : run.args.length === 1 ? tableMismatch(run) : undefined;
+    const m = run.exitCode !== 0 ? `exited ${run.exitCode}: it reads no coordinator and takes no input, so it exits 0` : run.args.includes('--json-schema') ? schemaMismatch(run) : run.args.includes('--markdown') ? referenceMismatch(run) : run.args.length === 1 ? tableMismatch(run) : undefined;
     if (m !== undefined) out.push(violation(view.records, 'cli', `squall ${run.args.join(' ')} (t=${run.startedAt}): ${m}`, { index: rec.index }));
   }
   return out;

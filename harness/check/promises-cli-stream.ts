@@ -20,7 +20,11 @@
  *   in flight when it came), unless that read saw it ended or the command
  *   ended first;
  * - `watch` (every event, JSON lines): it prints exactly the pushed events,
- *   in order: type, time, worker, execution and detail of each.
+ *   in order: type, time, worker, execution and detail of each;
+ * - its token opens the stream as it opens the API: a stream refused 401 or
+ *   403 while a request the command sent after that refusal, with the same
+ *   token, was accepted is a stream the CLI presented its token to wrongly
+ *   (blind set 21 #08: no "Bearer", so every watch silently polled).
  */
 import { type CliRequest, type CliRun, cliCommand, cliRunsOf, ENDED, readsOf, statusRead } from './cli-runs.js';
 import type { HistoryView } from './view.js';
@@ -35,7 +39,7 @@ export function checkCliStreams(view: HistoryView): Violation[] {
   for (const { rec, run } of cliRunsOf(view)) {
     const cmd = cliCommand(run.args);
     if (cmd.name !== 'executions watch' || run.capped !== undefined) continue;
-    const found = cmd.id === undefined ? [printedEvents(run)] : [opened(run, cmd.id), kept(run, cmd.id), nudged(run, cmd.id)];
+    const found = [tokenRefused(run), ...(cmd.id === undefined ? [printedEvents(run)] : [opened(run, cmd.id), kept(run, cmd.id), nudged(run, cmd.id)])];
     for (const m of found) if (m !== undefined) out.push(violation(view.records, 'cli', `squall ${run.args.join(' ')} (t=${run.startedAt}): ${m}`, { index: rec.index, ...(cmd.id === undefined ? {} : { executionId: cmd.id }) }));
   }
   return out;
@@ -47,6 +51,15 @@ function opened(run: CliRun, id: string): string | undefined {
   const reads = readsOf(run, id);
   if (streamOf(run) !== undefined || reads.length === 0) return undefined;
   return `read ${id} ${reads.length} time(s) and never asked for the event stream (GET /ui/events): it follows the stream and polls only as a safety net`;
+}
+
+/** The stream refused the token (401/403) that the API took after it: a token is revocable, never restorable, so the token was good when the stream refused it. */
+function tokenRefused(run: CliRun): string | undefined {
+  const s = streamOf(run);
+  if (s === undefined || (s.status !== 401 && s.status !== 403) || s.answeredAt === undefined) return undefined;
+  const later = run.requests.find((r) => r.stream !== true && r.at >= (s.answeredAt as number) && r.status !== undefined && r.status !== 401 && r.status !== 403);
+  if (later === undefined) return undefined;
+  return `the event stream (GET /ui/events at t=${s.at}) was refused ${s.status}, and the same token was accepted for ${later.method} ${later.path} at t=${later.at} (${later.status}): the CLI presents its token to the event stream as to the API (README: Authorization: Bearer <token>; /ui/events takes a read token)`;
 }
 
 function kept(run: CliRun, id: string): string | undefined {

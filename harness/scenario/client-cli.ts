@@ -28,6 +28,7 @@ import type { HistoryRecorder } from '../check/history.js';
 import type { CliWiring, Simulation } from '../sim/index.js';
 import { SimCliHttp } from './cli-http-sim.js';
 import { type CliObserver, cliOps } from './cli-ops.js';
+import { kindsTruth } from './kinds-truth.js';
 import type { CliStep } from './schema-cli.js';
 import type { SimClient } from './sim-client.js';
 
@@ -190,6 +191,7 @@ export class CliClient {
   }
 
   private note(run: CliRun): void {
+    if (run.args[0] === 'kinds' && run.args.includes('--markdown')) run = { ...run, kindsTruth: kindsTruth() };
     this.recorder.recordInfo({ cliRun: run.out.length >= MAX_OUT ? { ...run, outCut: true } : run }, 'cli');
   }
 

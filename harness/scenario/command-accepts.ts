@@ -9,9 +9,17 @@
  * "could not load its scenarios").
  */
 import { Command, CommanderError } from 'commander';
-import { coordinatorCommand, workerCommand } from '../../system/cli/index.js';
+import { coordinatorCommand, type CoordinatorFlags, workerCommand, type WorkerFlags } from '../../system/cli/index.js';
 import { InvalidArgumentError } from '../../system/core/index.js';
 import { ConfigRefused } from './config-refused.js';
+
+/** How a probe runs the command: the environment its secret is read from ({} by default), a value flag whose own check is lifted, the worker's base flags, the action run when it accepts. */
+export interface CommandProbe {
+  env?: NodeJS.ProcessEnv;
+  lift?: string;
+  base?: readonly string[];
+  action?: (flags: CoordinatorFlags & WorkerFlags) => void;
+}
 
 /**
  * Why the real command refuses these flags as it parses (its own flag rules,
@@ -20,12 +28,17 @@ import { ConfigRefused } from './config-refused.js';
  * for the worker: its security is the scenario's own fields); the secret's
  * environment is empty (the harness's own must not change the verdict).
  */
-export function commandRefusal(command: 'coordinator' | 'worker', args: readonly string[]): string | undefined {
+export function commandRefusal(command: 'coordinator' | 'worker', args: readonly string[], o: CommandProbe = {}): string | undefined {
   let err = '';
   const cmd = new Command(command).exitOverride().configureOutput({ writeErr: (x) => void (err += x), writeOut: () => {} });
-  const argv = command === 'coordinator' ? [...args] : ['--coordinator', 'ws://127.0.0.1:7000', '--id', 'w-args', '--insecure', ...args];
+  const base = o.base ?? ['--coordinator', 'ws://127.0.0.1:7000', '--id', 'w-args', '--insecure'];
+  const argv = command === 'coordinator' ? [...args] : [...base, ...args];
+  const c = command === 'coordinator' ? coordinatorCommand(cmd, (f) => o.action?.(f as CoordinatorFlags & WorkerFlags), o.env ?? {}) : workerCommand(cmd, (f) => o.action?.(f as CoordinatorFlags & WorkerFlags), o.env ?? {});
+  const lifted = o.lift === undefined ? undefined : c.options.find((opt) => opt.long === o.lift);
+  // The command's own value check lifted: the value, read as a number, reaches the processes' resolvers the command runs next.
+  if (lifted !== undefined) lifted.argParser((v: string) => Number(v));
   try {
-    (command === 'coordinator' ? coordinatorCommand(cmd, () => {}, {}) : workerCommand(cmd, () => {}, {})).parse(argv, { from: 'user' });
+    c.parse(argv, { from: 'user' });
   } catch (e) {
     if (!(e instanceof CommanderError)) throw e;
     return (err.split('\n')[0] ?? e.message).replace(/^error: /, '');

@@ -34,6 +34,8 @@ import { listenAddressResults } from './deploy-probe-address.js';
 import { cliDeployResults } from './deploy-probe-cli.js';
 import { processFileResults } from './deploy-probe-files.js';
 import { listenMatrixResults } from './deploy-probe-listen.js';
+import { clientRefusalResults, flagRefusalResults } from './deploy-probe-refusals.js';
+import { settingWaysResults } from './deploy-probe-ways.js';
 
 /** The process name of the probes' notes. */
 const DEPLOY_PROBE = 'deploy-probe';
@@ -123,7 +125,9 @@ function deployCases(): DeployCase[] {
  * over every combination (deploy-probe-listen.ts); the processes as the CLI
  * configures them (deploy-probe-cli.ts); the URLs a coordinator prints
  * (deploy-probe-address.ts); and the files they keep across
- * lives and the control files they obey (deploy-probe-files.ts, promise 39).
+ * lives and the control files they obey (deploy-probe-files.ts, promise 39);
+ * how the commands refuse a value and take the secret each documented way
+ * (deploy-probe-refusals.ts, deploy-probe-ways.ts, promise 31).
  */
 export async function probeDeployment(recorder: HistoryRecorder): Promise<void> {
   for (const c of deployCases()) {
@@ -138,8 +142,11 @@ export async function probeDeployment(recorder: HistoryRecorder): Promise<void> 
   for (const r of await listenMatrixResults()) recorder.recordInfo({ deployProbe: r }, DEPLOY_PROBE);
   for (const r of await cliDeployResults()) recorder.recordInfo({ deployProbe: r }, DEPLOY_PROBE);
   for (const r of await listenAddressResults()) recorder.recordInfo({ deployProbe: r }, DEPLOY_PROBE);
+  for (const r of flagRefusalResults()) recorder.recordInfo({ flagRefusal: r }, DEPLOY_PROBE);
   const dir = mkdtempSync(join(tmpdir(), 'squall-process-env-'));
   try {
+    for (const r of await settingWaysResults(dir)) recorder.recordInfo({ settingWays: r }, DEPLOY_PROBE);
+    for (const r of await clientRefusalResults(dir)) recorder.recordInfo({ flagRefusal: r }, DEPLOY_PROBE);
     for (const r of await processFileResults(dir)) recorder.recordInfo({ processEnvProbe: r }, DEPLOY_PROBE);
   } finally {
     rmSync(dir, { recursive: true, force: true });

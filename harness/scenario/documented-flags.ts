@@ -17,13 +17,13 @@ const DAY_MS = 86_400_000;
 
 type Grammar = 'int' | 'decimal' | 'duration';
 /** A value flag's documented grammar and range (`--help`). */
-interface Bound {
+export interface Bound {
   grammar: Grammar;
   min: number;
   max?: number;
 }
 
-const COORDINATOR_BOUNDS: Readonly<Record<string, Bound>> = {
+export const COORDINATOR_BOUNDS: Readonly<Record<string, Bound>> = {
   '--heartbeat-ms': { grammar: 'int', min: 10, max: DAY_MS },
   '--heartbeat-timeout-ms': { grammar: 'int', min: 10, max: DAY_MS },
   '--heartbeat-timeout-max-ms': { grammar: 'int', min: 10, max: DAY_MS },
@@ -40,7 +40,7 @@ const COORDINATOR_BOUNDS: Readonly<Record<string, Bound>> = {
   '--retain-sweep': { grammar: 'duration', min: 1 },
 };
 
-const WORKER_BOUNDS: Readonly<Record<string, Bound>> = {
+export const WORKER_BOUNDS: Readonly<Record<string, Bound>> = {
   '--concurrency': { grammar: 'int', min: 1, max: 10_000 },
   '--heartbeat-ms': { grammar: 'int', min: 10 },
   '--heartbeat-timeout-ms': { grammar: 'int', min: 10 },

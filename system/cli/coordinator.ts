@@ -12,7 +12,7 @@ import { builtinTaskKinds } from '../tasks/registry.js';
 import { wsTransport } from '../transport/index.js';
 import { durationOption, openCoordinatorStore, recoveredSummary } from './coordinator-store.js';
 import { fileEventSink } from './event-file.js';
-import { createLogger } from './logger.js';
+import { createLogger, LOG_LEVELS } from './logger.js';
 import { addSecurityOptions, securityConfig, securityOptions, type SecurityFlags } from './coordinator-security.js';
 import { COORDINATOR_FIELD_FLAGS, resolverConflict } from './config-flags.js';
 import { coordinatorFlagConflict, refuseConflictingFlags, secretGiven } from './flag-rules.js';
@@ -96,7 +96,7 @@ export function addCoordinatorOptions(cmd: Command): Command {
     .option('--breaker-threshold <n>', 'consecutive failures of a task kind that open its circuit breaker (default 5)', intOption('--breaker-threshold', 1))
     .option('--breaker-reset-ms <ms>', 'how long an open breaker holds work of its kind back (default 30000)', intOption('--breaker-reset-ms', 1))
     .option('--no-breaker', 'disable the per-kind circuit breakers')
-    .option('--log-level <level>', 'trace|debug|info|warn|error')
+    .option('--log-level <level>', `${LOG_LEVELS.join('|')} (default info, or $SQUALL_LOG_LEVEL)`, choiceOption('--log-level', LOG_LEVELS))
     .option('--events-file <path>', 'append every coordinator event as a JSON line (for the live harness)')
     .option('--init', 'accept an empty (0-byte) squall.db as a new store (refused otherwise: it may be a lost database)')
     .option('--no-store-thread', "commit SQLite in the event loop's thread instead of the store's worker thread (a single-core host: saves the crossing's CPU)")

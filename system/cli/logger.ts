@@ -3,7 +3,11 @@
  * log shippers). Level from --log-level or SQUALL_LOG_LEVEL (default info).
  */
 import { pino } from 'pino';
+import { InvalidArgumentError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+
+/** The levels --log-level and SQUALL_LOG_LEVEL take (pino's). */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 /** Whether logs are pretty: on a terminal only (node leaves `isTTY` absent on a pipe or a file: JSON there). */
 export function logsPretty(opts: { pretty?: boolean }, stderr: { readonly isTTY?: boolean } = process.stderr): boolean {
@@ -12,6 +16,8 @@ export function logsPretty(opts: { pretty?: boolean }, stderr: { readonly isTTY?
 
 export function createLogger(opts: { name: string; level?: string; pretty?: boolean }): Logger {
   const level = opts.level ?? process.env.SQUALL_LOG_LEVEL ?? 'info';
+  // Refused naming where it came from: pino's own refusal ("default level:x must be included in custom levels") names neither.
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new InvalidArgumentError(`${opts.level === undefined ? '$SQUALL_LOG_LEVEL' : '--log-level'} must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
   if (logsPretty(opts)) {
     return pino({
       name: opts.name,

@@ -13,7 +13,7 @@ import { builtinTaskKinds } from '../tasks/registry.js';
 import { wsTransport } from '../transport/index.js';
 import { type WorkerConfig, workerConfigWithDefaults } from '../worker/config.js';
 import { Worker } from '../worker/worker.js';
-import { createLogger } from './logger.js';
+import { createLogger, LOG_LEVELS } from './logger.js';
 import { resolverConflict, WORKER_FIELD_FLAGS } from './config-flags.js';
 import { refuseConflictingFlags, secretGiven, workerFlagConflict } from './flag-rules.js';
 import { workerInertFlag } from './inert-flags.js';
@@ -92,7 +92,7 @@ export function addWorkerOptions(cmd: Command): Command {
     .option('--rtt-factor <k>', 'adaptive timeout = clamp(heartbeat + k * (srtt + 4 * rttvar), timeout, max); default 2', numberOption('--rtt-factor', 1, 100))
     .option('--drain-timeout-ms <ms>', 'how long a graceful stop waits for held tasks', intOption('--drain-timeout-ms', 0), 30000)
     .option('--hand-back-grace-ms <ms>', 'after the drain timeout, how long the link stays open for the aborted tasks to be handed back', intOption('--hand-back-grace-ms', 0), 2000)
-    .option('--log-level <level>', 'trace|debug|info|warn|error')
+    .option('--log-level <level>', `${LOG_LEVELS.join('|')} (default info, or $SQUALL_LOG_LEVEL)`, choiceOption('--log-level', LOG_LEVELS))
     .option('--events-file <path>', 'append every worker event as a JSON line (for the live harness)');
 }
 

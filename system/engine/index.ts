@@ -19,5 +19,5 @@ export type { BreakerConfig, BreakerState } from './circuit-breaker.js';
 export type * from './contract.js';
 export * from '../core/model.js';
 export { maxFailedAttempts, retryDelayMs, shouldRetry } from './retry.js';
-export { normalizeBatch, normalizeGraph, normalizeSpec, type NormalizedSpec } from './spec.js';
+export { graphNodeSchema, normalizeBatch, normalizeGraph, normalizeSpec, type NormalizedSpec } from './spec.js';
 export { findCycle, topologicalOrder } from './graph.js';

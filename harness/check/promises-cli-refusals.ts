@@ -1,0 +1,82 @@
+/**
+ * Part of 31: how `squall coordinator` and `squall worker` take a setting,
+ * judged on the deployment probes' notes (harness/scenario/deploy-probe-refusals.ts,
+ * deploy-probe-ways.ts):
+ *
+ * - `flagRefusal`: a value outside a flag's documented grammar, range or
+ *   choices, given alone, is refused at start (README "Operating it from the
+ *   command line": a wrong value is refused naming its flag), and every
+ *   refusal, the command's own or its processes' resolvers' (layer
+ *   `resolver`), names that flag and no other: the user is told to fix the
+ *   flag they gave (blind set 21 #10 blamed `--breaker-threshold` for a bad
+ *   `--breaker-reset-ms`);
+ * - `settingWays`: a configuration started with the same setting given each
+ *   documented way (the worker secret: --secret-file, --secret,
+ *   $SQUALL_SECRET_FILE, $SQUALL_SECRET; a client's API token: --token-file
+ *   as shells and editors write it, --token, $SQUALL_TOKEN_FILE,
+ *   $SQUALL_TOKEN) has the same outcome every way
+ *   (blind set 21 #12: `--no-sign-messages` refused as inert when the secret
+ *   came from the environment).
+ */
+import type { HistoryView } from './view.js';
+import type { Violation } from './violation.js';
+import { violation } from './violation.js';
+
+/** A `flagRefusal` note (deploy-probe-refusals.ts FlagRefusal). */
+interface FlagRefusalNote {
+  command: string;
+  layer: 'parse' | 'resolver';
+  flag: string;
+  args: string[];
+  refusal: string | null;
+}
+
+/** A `settingWays` note (deploy-probe-ways.ts SettingWays). */
+interface SettingWaysNote {
+  command: string;
+  setting: string;
+  args: string[];
+  outcomes: Record<string, string>;
+}
+
+/** The flags a message names (`--word`), each once. */
+function flagsNamed(message: string): string[] {
+  return [...new Set(message.match(/(?<![\w-])--[a-z][a-z0-9-]*/g) ?? [])];
+}
+
+/** What is wrong with one refusal probe, or undefined. */
+function refusalProblem(n: FlagRefusalNote): string | undefined {
+  const line = `squall ${[...(n.command === 'client' ? [] : [n.command]), ...n.args].join(' ')}`;
+  if (n.refusal === null) return n.layer === 'parse' ? `${line} was accepted: ${n.flag} ${n.args.at(-1)} is outside its documented grammar or range, so the command refuses it at start, naming ${n.flag}` : undefined;
+  const named = flagsNamed(n.refusal);
+  const others = named.filter((f) => f !== n.flag);
+  const where = n.layer === 'resolver' ? ' (its value check lifted, the processes\' resolvers refusing)' : '';
+  if (!named.includes(n.flag) || others.length > 0) {
+    return `${line}${where} was refused "${n.refusal}": ${named.includes(n.flag) ? 'it also names' : 'it names'} ${others.join(', ') || 'no flag'}${named.includes(n.flag) ? '' : ` instead of ${n.flag}`}; a refusal names the flag the user gave wrong, and no other`;
+  }
+  return undefined;
+}
+
+/** What is wrong with one configuration started each way, or undefined. */
+function waysProblem(n: SettingWaysNote): string | undefined {
+  const ways = Object.entries(n.outcomes);
+  // A refusal's reason may be worded apart (it names the way); what started is compared whole.
+  const verdict = (o: string): string => (o.startsWith('refused') ? o.replace(/:[\s\S]*$/, '') : o);
+  const first = ways[0];
+  const other = ways.find(([, o]) => verdict(o) !== verdict(first?.[1] ?? ''));
+  if (first === undefined || other === undefined) return undefined;
+  return `squall ${[...(n.command === 'client' ? [] : [n.command]), ...n.args].join(' ')} with ${n.setting} given as ${first[0]}: ${first[1]}; given as ${other[0]}: ${other[1]}; every documented way of giving ${n.setting} is the same setting, so the outcome is the same`;
+}
+
+/** 31. The refusal and setting-way probes (see the file comment). */
+export function checkCliRefusals(view: HistoryView): Violation[] {
+  const out: Violation[] = [];
+  for (const rec of view.records) {
+    if (rec.f !== 'note') continue;
+    const r = rec.value.flagRefusal as FlagRefusalNote | undefined;
+    const w = rec.value.settingWays as SettingWaysNote | undefined;
+    const m = (r === undefined ? undefined : refusalProblem(r)) ?? (w === undefined ? undefined : waysProblem(w));
+    if (m !== undefined) out.push(violation(view.records, 'cli', m, { index: rec.index }));
+  }
+  return out;
+}
