@@ -5,6 +5,7 @@
  * end. It settles once: open, refused, reset, handshake timeout or abort.
  */
 import { type Connection, type ConnectOptions, SquallError } from '../../system/core/index.js';
+import { helloOfHeaders } from '../../system/protocol/index.js';
 import { type AttemptCarrier, type ConnectAttempt, watchConnect, wsClientOptions } from '../../system/transport/index.js';
 import { VirtualConnection } from './connection.js';
 import { serverNameOf } from './tls-name.js';
@@ -217,6 +218,8 @@ class Handshake {
     this.net.trace.record(TraceKind.Connect, id, client.name, url);
     this.net.opened({ connection: id, client: client.name, incarnation, server: this.serverName });
     conn.server.out.push({ kind: 'open', bytes: 0 });
-    listener.opts.onConnection(conn.server, { remoteAddress: client.name, url: target.path });
+    // The upgrade request's headers as the production client builds them: the 0-RTT register rides there.
+    const hello = helloOfHeaders(tlsSeam.options(url, opts, () => {}).headers);
+    listener.opts.onConnection(conn.server, { remoteAddress: client.name, url: target.path, ...(hello === undefined ? {} : { hello }) });
   }
 }

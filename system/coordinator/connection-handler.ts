@@ -22,6 +22,7 @@ import { ConnectionScope, handleWorkerMessage, type ScopeOwner } from './inbound
 import type { FrameSink } from './session.js';
 import { LinkTiming } from './link-timing.js';
 import { bindSession } from './bind-session.js';
+import { acceptedHello, welcomeOf } from './hello.js';
 
 type State = 'awaiting_register' | 'registered' | 'closed';
 /** Heartbeats between the coordinator's own pings on a busy link (RTT samples; idle fleets pay for them). */
@@ -67,8 +68,11 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     return this.conn.bufferedAmount;
   }
 
-  /** Sends welcome (or, beyond the admission limit, a retry-after refusal), starts the registration timer, attaches. */
-  start(): void {
+  /**
+   * Sends welcome (or, beyond the admission limit, a retry-after refusal), starts the registration timer, attaches.
+   * `hello`: the upgrade request's 0-RTT register (hello.ts): when taken, its frames follow the welcome as if received.
+   */
+  start(hello?: string): void {
     const c = this.ctx.config;
     const nonce = newNonce(this.ctx.random); // drawn before admission, as when it was a field: same random stream; kept only in the welcome
     if (!this.ctx.admission.admit()) {
@@ -80,27 +84,18 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     this.admitted = true;
     this.ctx.connections.set(this.conn.id, this);
     this.ctx.metrics.connections.inc();
-    this.welcome = {
-      v: PROTOCOL_VERSION,
-      type: 'welcome',
-      serverVersion: c.serverVersion,
-      protocolVersions: [...SUPPORTED_VERSIONS],
-      nonce,
-      authRequired: c.secret !== undefined,
-      signMessages: c.signMessages,
-      heartbeatMs: c.heartbeatMs,
-      heartbeatTimeoutMs: c.heartbeatTimeoutMs,
-      maxFrameBytes: c.maxFrameBytes,
-      compression: c.compression !== false,
-      ...(c.earlySync ? { earlySync: true } : {}),
-    };
-    this.welcomeSentMono = this.ctx.clock.monotonic();
+    const early = acceptedHello(c, hello);
+    this.welcome = welcomeOf(c, nonce, early !== undefined);
+    // No register → registered round trip to sample with a 0-RTT register: NaN marks it (register() skips it).
+    this.welcomeSentMono = early === undefined ? this.ctx.clock.monotonic() : Number.NaN;
     this.send(this.welcome);
     this.registerTimer = this.ctx.clock.setTimeout(() => {
       if (this.state === 'awaiting_register') {
         this.fail('register_timeout', `no register message within ${c.registerTimeoutMs} ms`, CloseCode.RegisterTimeout);
       }
     }, c.registerTimeoutMs);
+    if (early !== undefined) this.ctx.marks.hit('coordinator.hello-register');
+    for (const frame of early ?? []) this.onMessage(frame);
     this.conn.attach(this);
   }
 
@@ -232,7 +227,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     this.state = 'registered';
     this.endAdmission(true);
     this.earlySyncOpen = c.earlySync;
-    this.timing.measured(mono - this.welcomeSentMono, workerId);
+    if (!Number.isNaN(this.welcomeSentMono)) this.timing.measured(mono - this.welcomeSentMono, workerId);
     this.scope = new ConnectionScope(this.ctx, workerId, session, this.conn.id, entry, this);
     session.attach(this);
     const binding = { workerId, sessionId: session.id, resumed: resumable, lastSeq: session.committed, leaseMs: c.leaseMs };
