@@ -8,15 +8,14 @@
  * `error` message and the DecodeError's close code. A handler that throws closes only this connection (4500).
  */
 import type { TimerHandle } from '../core/clock.js';
-import { asWorkerId, newNonce, type WorkerId } from '../core/ids.js';
+import { asWorkerId, newNonce } from '../core/ids.js';
 import type { Connection, ConnectionHandler } from '../core/transport.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import { decodeToCoordinator, encode } from '../protocol/codec.js';
 import { PROTOCOL_VERSION, SUPPORTED_VERSIONS, type Register, type ToCoordinator, type ToWorker, type Welcome } from '../protocol/messages.js';
 import { refuseConnection } from './admission.js';
-import { authenticate, proveToWorker } from './auth.js';
+import { authenticate, authFailed, proveToWorker } from './auth.js';
 import type { CoordinatorContext, LiveConnection } from './context.js';
-import type { MarkName } from '../core/marks.js';
 import { warnLimited } from '../core/log-limiter.js';
 import { ConnectionScope, handleWorkerMessage, type ScopeOwner } from './inbound.js';
 import type { FrameSink } from './session.js';
@@ -43,6 +42,8 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
   /** Counted in ctx.admission until registered or closed. */
   private admitted = false;
   private welcomeSentMono = 0;
+  /** A 0-RTT registration's `registered` went out then (monotonic); the worker's first answer is the first RTT sample. */
+  private firstAnswerDue: number | undefined;
   /** Right after register: a seq-less (early) sync may follow, once. */
   private earlySyncOpen = false;
   readonly timing: LinkTiming;
@@ -86,7 +87,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     this.ctx.metrics.connections.inc();
     const early = acceptedHello(c, hello);
     this.welcome = welcomeOf(c, nonce, early !== undefined);
-    // No register → registered round trip to sample with a 0-RTT register: NaN marks it (register() skips it).
+    // A 0-RTT register has no welcome → register round trip: NaN marks it, the first answer gives the sample.
     this.welcomeSentMono = early === undefined ? this.ctx.clock.monotonic() : Number.NaN;
     this.send(this.welcome);
     this.registerTimer = this.ctx.clock.setTimeout(() => {
@@ -96,19 +97,21 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     }, c.registerTimeoutMs);
     if (early !== undefined) this.ctx.marks.hit('coordinator.hello-register');
     for (const frame of early ?? []) this.onMessage(frame);
+    if (early !== undefined && this.state === 'registered') this.firstAnswerDue = this.ctx.clock.monotonic();
     this.conn.attach(this);
   }
 
   onMessage(frame: string): void {
     if (this.state === 'closed') return;
     this.lastReceivedMono = this.ctx.clock.monotonic();
+    if (this.firstAnswerDue !== undefined) this.firstAnswered();
     try {
       const decoded = decodeToCoordinator(frame, this.ctx.config.maxFrameBytes, this.signKey);
       const bytes = Buffer.byteLength(frame, 'utf8');
       if (!decoded.ok) {
         this.ctx.marks.hit('coordinator.frame-rejected');
         this.ctx.metrics.countMessage('in', 'invalid', bytes);
-        if (decoded.code === 'bad_signature') this.authFailed(this.scope?.workerId ?? '', decoded.message, 'coordinator.signature-refused');
+        if (decoded.code === 'bad_signature') authFailed(this.ctx, this.conn.id, this.scope?.workerId ?? '', decoded.message, 'coordinator.signature-refused');
         this.fail(decoded.code, decoded.message, decoded.closeCode, decoded.path);
         return;
       }
@@ -142,7 +145,9 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     // Before registration the register timer (4429) is the only deadline.
     if (this.state !== 'registered') return;
     const c = this.ctx.config;
-    if (judgeSilence && mono - this.lastReceivedMono > this.timing.timeoutMs) {
+    // Until a 0-RTT registration's first answer gives an RTT sample, the register timeout bounds the silence.
+    const limit = this.firstAnswerDue === undefined ? this.timing.timeoutMs : Math.max(this.timing.timeoutMs, c.registerTimeoutMs);
+    if (judgeSilence && mono - this.lastReceivedMono > limit) {
       this.ctx.metrics.heartbeatTimeouts.inc();
       this.ctx.marks.hit('coordinator.heartbeat-timeout');
       this.ctx.emit({ type: 'heartbeat_timeout', side: 'coordinator', workerId: this.scope?.workerId ?? '', connectionId: this.conn.id, silentForMs: mono - this.lastReceivedMono });
@@ -215,7 +220,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     if (welcome === undefined) return;
     const auth = authenticate(c.secret, welcome, msg);
     if (!auth.ok) {
-      this.authFailed(msg.workerId, auth.reason, 'coordinator.registration-refused');
+      authFailed(this.ctx, this.conn.id, msg.workerId, auth.reason, 'coordinator.registration-refused');
       this.fail('auth_failed', auth.reason, CloseCode.AuthFailed, 'auth');
       return;
     }
@@ -242,6 +247,13 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     this.ctx.wake();
   }
 
+  /** The worker's first frame after a 0-RTT registration: registered → it is this link's first RTT sample. */
+  private firstAnswered(): void {
+    const workerId = this.scope?.workerId;
+    if (workerId !== undefined) this.timing.measured(this.lastReceivedMono - (this.firstAnswerDue ?? 0), workerId);
+    this.firstAnswerDue = undefined;
+  }
+
   failInternal(message: string): void {
     this.fail('internal', message, CloseCode.Internal);
   }
@@ -254,13 +266,6 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     if (!this.admitted) return;
     this.admitted = false;
     this.ctx.admission.done(registered);
-  }
-
-  private authFailed(workerId: WorkerId | string, reason: string, mark: MarkName): void {
-    this.ctx.marks.hit(mark);
-    this.ctx.metrics.authFailures.inc();
-    this.ctx.emit({ type: 'auth_failed', workerId, connectionId: this.conn.id, reason });
-    warnLimited(this.ctx.rejectLog, this.ctx.logger, 'auth_failed', { workerId, connectionId: this.conn.id, reason }, 'authentication failed');
   }
 
   /** Tells the peer what was wrong, closes with the given code, ignores everything after. */

@@ -126,7 +126,9 @@ export abstract class WorkerSession extends WorkerLink {
     const register = this.channel.frameOf(registerBody(this.registerFields(hs.clientNonce)));
     const early = this.outbox.unackedCount === 0 ? encodeHello([register, this.channel.frameOf({ type: 'sync', tasks: this.reportHeld() })]) : undefined;
     const hello = early ?? encodeHello([register]);
-    if (hello !== undefined) hs.hello = { earlySync: early !== undefined, accepted: false };
+    if (hello === undefined) return undefined;
+    hs.hello = { earlySync: early !== undefined, accepted: false };
+    hs.registerSentMono = this.deps.clock.monotonic(); // the register leaves now (re-stamped if it goes as a frame after all)
     return hello;
   }
 
@@ -180,8 +182,9 @@ export abstract class WorkerSession extends WorkerLink {
     else this.outbox.enqueue({ type: 'sync', tasks: this.reportHeld() });
     this.sm.transition('syncing');
     this.startHeartbeat(msg.leaseMs, welcome);
-    // A 0-RTT register has no register → registered round trip to sample (the upgrade's time is not one).
-    if (hs.hello?.accepted !== true) this.heartbeat?.measured(clock.monotonic() - hs.registerSentMono);
+    // First RTT sample: register → registered, or with a 0-RTT register connect → registered (TCP and
+    // upgrade included: high rather than low, which only widens the first timeout; pongs refine it).
+    this.heartbeat?.measured(clock.monotonic() - hs.registerSentMono);
     // Both MACs are checked and the heartbeat has its parameters: nothing of the handshake is needed any more.
     this.hs = undefined;
   }
