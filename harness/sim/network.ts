@@ -45,8 +45,8 @@ export class VirtualNetwork implements Connector {
   onCorruptDelivered: ((c: CorruptDelivery) => void) | undefined;
   /** The sizes of the frames carried to and from the coordinator, when the runner keeps them (frame-sizes.ts). */
   frameSizes: FrameSizes | undefined;
-  /** Told of every data frame a process sends, as sent, with the sending host's name and its peer's (the scenario runner records the handshakes' nonces and early-sync offers). */
-  onSent: ((host: string, frame: string, to: string) => void) | undefined;
+  /** Told of every data frame a process sends, as sent, with the sending host's name and its peer's (the scenario runner records the handshakes' nonces and early-sync offers); `inUpgrade`: a 0-RTT register's frame, carried in the upgrade request. */
+  onSent: ((host: string, frame: string, to: string, inUpgrade?: true) => void) | undefined;
   /** Told of every close frame a live process receives from its peer's close(), with what the peer asked for (the scenario runner records it). */
   onCloseDelivered: ((c: CloseDelivery) => void) | undefined;
   /** Told of every connection a server accepts, with the client process holding its other end (the scenario runner records it). */
@@ -74,9 +74,9 @@ export class VirtualNetwork implements Connector {
       link: (from, to) => this.link(from, to),
       nextConnectionId: () => `c${this.nextConnId++}`,
       corrupted: (c) => this.onCorruptDelivered?.(c),
-      sent: (f, t, x, b) => {
+      sent: (f, t, x, b, u) => {
         this.frameSizes?.sent(f, t, x, b);
-        this.onSent?.(f, x, t);
+        this.onSent?.(f, x, t, u);
       },
       closeDelivered: (c) => this.onCloseDelivered?.(c),
       opened: (c) => this.onOpened?.(c),
