@@ -27,6 +27,7 @@
  *                             [--workers 4] [--concurrency 64] [--topology split|single|processes|both|all] [--quick]
  *                             [--store memory]   (diagnostic: what SQLite costs; not the headline figure)
  *                             [--coordinator-node-flags "--max-semi-space-size=32 --trace-gc"]
+ *                             [--stall-trace]   (the paced phase's slow tasks and what they waited for: lib/stall-trace.ts)
  *   (node/V8 flags for the coordinator's process, this one: applied by running
  *   the script again under them; the worker process does not get them)
  */
@@ -49,6 +50,7 @@ import { type CompletionTracker, maxEmbedded, maxHttp, type MaxRun, pacedEmbedde
 import { threadCpuMs, threadSplitMs } from './lib/thread-cpu.js';
 import { type GcCounts, gcPhases, heapFootprint } from './lib/gc-phases.js';
 import { coordinatorNodeFlags, reexecWithNodeFlags } from './lib/node-flags.js';
+import { startStallTrace, type StallReport } from './lib/stall-trace.js';
 
 const quick = argFlag('quick');
 const config = {
@@ -62,6 +64,7 @@ const config = {
   timeoutMs: argNumber('timeout-ms', 120_000),
   store: argString('store') === 'memory' ? 'memory (diagnostic: no durability)' : 'sqlite (WAL, synchronous=normal, group commit)',
 };
+const stallTraceOn = argFlag('stall-trace');
 const storeKind = argString('store') === 'memory' ? 'memory' : 'sqlite';
 const topologyArg = argString('topology') ?? 'all';
 if (!['split', 'single', 'processes', 'both', 'all'].includes(topologyArg)) {
@@ -118,6 +121,7 @@ interface TopologyResult {
   cpuDuringMax: Record<string, number | string>;
   gc: Record<string, GcCounts>;
   heap: ReturnType<typeof heapFootprint>;
+  stallTrace?: StallReport;
 }
 
 function describeTopology(topology: 'split' | 'single'): string {
@@ -176,7 +180,10 @@ async function runTopology(topology: 'split' | 'single'): Promise<TopologyResult
     const threadMax = thread0 === undefined || thread1 === undefined ? undefined : thread1 - thread0;
     const wcpuMax = (await workers.cpuMs()) - wcpu0;
     gc.phase('paced');
+    const trace = stallTraceOn ? startStallTrace() : undefined;
+    system.store.opProbe = trace?.storeOp;
     const paced = await pacedEmbedded(engine, setTracker, {
+      onLatency: trace?.task,
       rate: config.rate,
       durationSec: config.pacedSec,
       warmupSec: 1,
@@ -184,11 +191,13 @@ async function runTopology(topology: 'split' | 'single'): Promise<TopologyResult
       tag: `${topology}-paced`,
     });
     gc.phase('close');
+    system.store.opProbe = undefined;
+    const stallTrace = trace?.stop();
     const commits = s1.commits - s0.commits;
     const operations = s1.operations - s0.operations;
     const store = { commits, operations, opsPerCommit: commits === 0 ? 0 : Math.round((operations / commits) * 10) / 10 };
     const cpuDuringMax = cpuSummary(topology, cpuMax, wcpuMax, threadMax, threads);
-    return { topology, description: describeTopology(topology), max, paced, store, cpuDuringMax, gc: gc.result(), heap: heapFootprint() };
+    return { topology, description: describeTopology(topology), max, paced, store, cpuDuringMax, gc: gc.result(), heap: heapFootprint(), ...(stallTrace === undefined ? {} : { stallTrace }) };
   } finally {
     gc.stop();
     await workers.stop().catch(() => {});

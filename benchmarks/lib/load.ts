@@ -36,6 +36,7 @@ export class CompletionTracker {
     private readonly prefix: string,
     private readonly histogram?: hdr.Histogram,
     private readonly recordFromMs = 0,
+    private readonly onLatency?: (submittedAt: number, ms: number) => void,
   ) {}
 
   /** Remembers when task `taskId` was handed to the engine. */
@@ -50,7 +51,10 @@ export class CompletionTracker {
     const t0 = this.submittedAt.get(rec.taskId);
     this.submittedAt.delete(rec.taskId);
     if (rec.status !== 'completed') this.failed++;
-    if (t0 !== undefined && this.histogram !== undefined && t0 >= this.recordFromMs) recordMs(this.histogram, t - t0);
+    if (t0 !== undefined && this.histogram !== undefined && t0 >= this.recordFromMs) {
+      recordMs(this.histogram, t - t0);
+      this.onLatency?.(t0, t - t0);
+    }
     this.done++;
     this.lastAt = t;
     if (this.done >= this.target) this.wake?.();
@@ -151,12 +155,12 @@ export interface PacedRun {
 export async function pacedEmbedded(
   engine: Submitter,
   setTracker: (t: CompletionTracker) => void,
-  opts: { rate: number; durationSec: number; warmupSec: number; timeoutMs: number; tag: string },
+  opts: { rate: number; durationSec: number; warmupSec: number; timeoutMs: number; tag: string; onLatency?: (submittedAt: number, ms: number) => void },
 ): Promise<PacedRun> {
   const prefix = `${opts.tag}-`;
   const histogram = microsHistogram();
   const t0 = now();
-  const tracker = new CompletionTracker(prefix, histogram, t0 + opts.warmupSec * 1000);
+  const tracker = new CompletionTracker(prefix, histogram, t0 + opts.warmupSec * 1000, opts.onLatency);
   setTracker(tracker);
   const total = Math.round(opts.rate * opts.durationSec);
   let sent = 0;

@@ -22,6 +22,9 @@ export interface CliRequest {
   error?: string;
   /** The event stream (GET /ui/events): followed on the side, never the command's outcome. */
   stream?: true;
+  /** A stream's end: when, and who ended it (the CLI closed it, or the coordinator ended it or died). */
+  endedAt?: number;
+  endedBy?: 'cli' | 'coordinator';
   /** What the answer showed: [execution or worker id, status or state], in the body's order. */
   seen?: [string, string][];
   /** An execution read's statusHistory: [status, at]. */
@@ -44,6 +47,15 @@ export interface CliRequest {
   sent?: unknown;
   /** A submission's answer: each execution it created (or found by its idempotency key), as the API showed it; an execution read: that execution. */
   created?: CreatedView[];
+}
+
+/** An event of an event-stream push, as the coordinator sent it (the fields `executions watch` prints, README). */
+export interface PushedEvent {
+  type: string;
+  at: number;
+  workerId?: string;
+  executionId?: string;
+  detail?: string;
 }
 
 /** The fields of a created execution that a submit option sets (README, HTTP API: the execution view). */
@@ -89,6 +101,8 @@ export interface CliRun {
   requests: CliRequest[];
   /** Event-stream pushes it received: [time, execution ids the push's events name]. */
   pushes: [number, string[]][];
+  /** `executions watch` (every event): each push's events as the coordinator sent them: [time received, events]. */
+  streamed?: [number, PushedEvent[]][];
   /** The spec files it was given (--file, --graph): path -> the JSON written there. */
   files?: Record<string, unknown>;
 }

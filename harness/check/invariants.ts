@@ -53,6 +53,7 @@ import { checkRefusedClosed } from './promises-close-reason.js';
 import { checkStoreContract } from './promises-store-contract.js';
 import { checkStoreProbe } from './promises-store-probe.js';
 import { checkLogLimiter } from './promises-log-limiter.js';
+import { checkTokenFileProbes } from './promises-token-file.js';
 import { checkDrainStopBound } from './promises-drain-stop.js';
 import { checkDrainReach } from './promises-drain-reach.js';
 import { checkCapacity } from './promises-capacity.js';
@@ -72,7 +73,8 @@ import { checkOutboxFlushes } from './promises-outbox-held.js';
 import { checkDepthProbes } from './promises-json-depth.js';
 import { checkAbortAfterAssign, checkAssignsActedOn } from './promises-assign-acted.js';
 import { checkSurfaceAuth } from './promises-surface.js';
-import { checkSecretsHidden } from './promises-secrets.js';
+import { checkSecretsHidden, checkSecretsOnWire } from './promises-secrets.js';
+import { checkControlStore } from './promises-control-store.js';
 import { checkCli } from './promises-cli.js';
 import { checkResources } from './promises-resources.js';
 import { checkReload } from './promises-reload.js';
@@ -101,12 +103,12 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   retries: (v, c) => [...checkRetries(v, c), ...checkStoredRetry(v, c)],
   checkpoints: (v, c) => [...checkCheckpoints(v, c), ...checkResumedCheckpoints(v, c), ...checkSentCheckpoints(v, c)],
   durability: (v, c) => [...checkDurability(v, c), ...checkStoreProbe(v), ...checkLiveProbes(v, 'durability')],
-  auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkHonestFramesAccepted(v), ...checkOnPathAttacks(v, c), ...checkSurfaceAuth(v), ...checkSecretsHidden(v, c), ...checkRefusedClosed(v), ...checkLogLimiter(v)],
+  auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkHonestFramesAccepted(v), ...checkOnPathAttacks(v, c), ...checkSurfaceAuth(v), ...checkSecretsHidden(v, c), ...checkSecretsOnWire(v), ...checkRefusedClosed(v), ...checkLogLimiter(v), ...checkTokenFileProbes(v)],
   backoff: (v, c) => [...checkBackoff(v, c), ...checkHandshakeDeadlines(v, c), ...checkReconnectDuration(v, c)],
   liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkRttTrace(v, c), ...checkNoClaimAfterRefusal(v), ...checkPongsOfTheirConnection(v, c), ...checkPingPace(v, c), ...checkLiveProbes(v, 'liveness'), ...checkCeilingRaised(v, c)],
   'no-phantom': checkNoPhantom,
   'store-health': (v, c) => [...checkStoreHealth(v, c), ...checkNoClaimWhileFailing(v), ...checkProbeCadence(v, c), ...checkCommitLatency(v, c)],
-  'api-contract': (v, c) => [...checkApiContract(v, c), ...checkDepthProbes(v), ...checkAnswered(v, c), ...checkWireFraming(v), ...checkConflictField(v), ...checkLiveProbes(v, 'api-contract')],
+  'api-contract': (v, c) => [...checkApiContract(v, c), ...checkControlStore(v), ...checkDepthProbes(v), ...checkAnswered(v, c), ...checkWireFraming(v), ...checkConflictField(v), ...checkLiveProbes(v, 'api-contract')],
   retention: (v, c) => [...checkRetention(v, c), ...checkFlagSpellings(v, 'retention')],
   'acked-committed': (v, c) => [...checkAckedCommitted(v, c), ...checkStaleVerdicts(v, c)],
   delivery: (v, c) => [...checkDelivery(v, c), ...checkOutbox(v, c), ...checkAttemptOrder(v), ...checkLatestProgress(v, c), ...checkStartsSeen(v), ...checkSyncPerSession(v, c), ...checkEarlySync(v, c), ...checkHeldReports(v, c), ...checkUnackedResultsReported(v, c), ...checkSessionResumed(v, c), ...checkAckProgress(v, c), ...checkOutboxFlushes(v, c), ...checkAssignsActedOn(v), ...checkAbortAfterAssign(v)],

@@ -16,6 +16,12 @@
  *   #13 answered 200, so a client checking for 201 took a new token for a
  *   failure).
  *
+ * - the revoke_token fault's undo (an admin makes the simulated client a
+ *   new submit token, harness/scenario/sim-client.ts, note `revokeUndo`):
+ *   answered 201 with the token; another status, or an answer without a
+ *   token, is reported with the status seen (it used to throw in the fault,
+ *   noted as a failed undo while the run passed).
+ *
  * A 200 for a creation tells a client that nothing new exists; no other 2xx
  * is documented for a creation at all.
  */
@@ -40,7 +46,7 @@ export function creatingRoutes(routes: readonly ApiRoute[] = apiRoutes()): strin
 
 /** 29 (creations). See the file comment. */
 export function checkCreationStatuses(view: HistoryView): Violation[] {
-  return [...submissionStatuses(view), ...createdMismatches(view), ...tokenCreations(view)];
+  return [...submissionStatuses(view), ...createdMismatches(view), ...tokenCreations(view), ...revokeUndos(view)];
 }
 
 type Intent = { idempotencyKey?: string };
@@ -97,6 +103,18 @@ function tokenCreations(view: HistoryView): Violation[] {
     const step = rec.value.tokenStep as TokenStep;
     if (step.created === undefined || step.createStatus === undefined || step.createStatus === 201) continue;
     out.push(violation(view.records, 'api-contract', `POST ${JUDGED_CREATIONS.token} made token ${step.created} (the answer shows it) and was answered ${step.createStatus} at t=${step.at}: a creation is answered 201 Created`, { index: rec.index }));
+  }
+  return out;
+}
+
+/** The revoke_token undo's create of the client's new submit token: 201 with the token. */
+function revokeUndos(view: HistoryView): Violation[] {
+  const out: Violation[] = [];
+  for (const rec of view.records) {
+    const u = rec.f === 'note' ? (rec.value.revokeUndo as { status: number; created?: string; code?: string } | undefined) : undefined;
+    if (u === undefined || (u.status === 201 && u.created !== undefined)) continue;
+    const what = u.created === undefined ? `showed no token (${u.code ?? 'no error code'}), so the client kept its revoked one` : `made token ${u.created}`;
+    out.push(violation(view.records, 'api-contract', `POST ${JUDGED_CREATIONS.token} (the revoke_token undo: an admin makes the client a new submit token) was answered ${u.status} at t=${rec.time} and ${what}: a creation with a valid admin token is answered 201 Created with the token`, { index: rec.index }));
   }
   return out;
 }

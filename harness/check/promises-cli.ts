@@ -22,7 +22,9 @@
  *
  * That every command returns (no hang) is in promises-cli-hang.ts; the
  * pages a listing reads and prints in promises-cli-pages.ts. The watch's
- * pacing and ending are in promises-cli-watch.ts; the wire (header
+ * pacing and ending are in promises-cli-watch.ts, that it follows its
+ * event stream (no fallback to polling on a healthy stream) in
+ * promises-cli-stream.ts; the wire (header
  * characters, content-length), valid tokens and JSON times in
  * promises-cli-wire.ts; every submit option on the wire and in
  * the created execution in promises-cli-options.ts; every option of
@@ -39,6 +41,7 @@ import { checkCliHuman } from './promises-cli-human.js';
 import { checkCliExecutionFlags } from './promises-cli-flags.js';
 import { checkCliOptions } from './promises-cli-options.js';
 import { checkCliPages } from './promises-cli-pages.js';
+import { checkCliStreams } from './promises-cli-stream.js';
 import { checkCliTokens } from './promises-cli-tokens.js';
 import { checkCliWatches } from './promises-cli-watch.js';
 import { checkCliWire } from './promises-cli-wire.js';
@@ -96,7 +99,7 @@ export function checkCli(view: HistoryView): Violation[] {
     const printed = printMismatch(run);
     if (printed !== undefined) out.push(v(printed));
   }
-  return [...out, ...checkCliHangs(view), ...checkCliPages(view), ...checkCliWatches(view), ...checkCliWire(view), ...checkCliOptions(view), ...checkCliExecutionFlags(view), ...checkCliHuman(view), ...checkCliTokens(view), ...checkCliStdout(view), ...checkCliKinds(view)];
+  return [...out, ...checkCliHangs(view), ...checkCliPages(view), ...checkCliWatches(view), ...checkCliStreams(view), ...checkCliWire(view), ...checkCliOptions(view), ...checkCliExecutionFlags(view), ...checkCliHuman(view), ...checkCliTokens(view), ...checkCliStdout(view), ...checkCliKinds(view)];
 }
 
 type Pairs = [string, string][];

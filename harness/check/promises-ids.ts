@@ -12,6 +12,16 @@
  * simulation runs with a seeded source (system/core/random.ts): a pool that
  * hands out a draw short, twice or skewed shows here as a short or repeated
  * id (blind set 14 #02), though the run around it heals.
+ *
+ * Never minted twice holds across kinds too (docs/PROTOCOL.md, Identifiers:
+ * each is drawn from the pool): the prefix names the kind, the random part
+ * is the identifier, so a lease token whose 16 hex are an execution id's, a
+ * session id reusing a lease token's, or a nonce or token secret holding
+ * any of them is a draw handed out twice, to two consumers (session 35).
+ * The 16-hex parts of execution ids, lease tokens, session ids and token
+ * ids are compared with each other, and with every 16-hex stretch of the
+ * nonces and token secrets; the nonces with every 32-hex stretch of the
+ * secrets. By chance two 64-bit draws meet once in 2^64 pairs.
  */
 import type { HistoryRecord } from './history.js';
 import type { CheckContext } from './context.js';
@@ -69,11 +79,60 @@ function minted(view: HistoryView): Minted[] {
   return out;
 }
 
+/** The kinds whose random part is 16 hex (after their prefix), and the prefix each carries. */
+const SHORT_KINDS: Partial<Record<IdKind, string>> = { executionId: 'ex_', leaseToken: 'ls_', sessionId: 'ss_', tokenId: '' };
+
+/** The random part of a well-formed identifier. */
+const body = (m: Minted): string => m.value.slice((SHORT_KINDS[m.kind] ?? '').length);
+
+/** Every `width`-hex stretch of `hex`. */
+function* stretches(hex: string, width: number): Generator<string> {
+  for (let i = 0; i + width <= hex.length; i++) yield hex.slice(i, i + width);
+}
+
+/** Identifiers of different kinds sharing random bits (see the file header); each pair once. */
+function crossKind(view: HistoryView, all: readonly Minted[]): Violation[] {
+  const out: Violation[] = [];
+  const well = all.filter((m) => ID_FORMS[m.kind].test(m.value));
+  const short = new Map<string, Minted>();
+  const nonces = new Map<string, Minted>();
+  const reported = new Set<string>();
+  const report = (m: Minted, first: Minted, shared: string): void => {
+    const key = `${first.kind}:${first.value}|${m.kind}:${m.value}`;
+    if (m.kind === first.kind || reported.has(key)) return;
+    reported.add(key);
+    out.push(violation(view.records, 'identifiers', `${m.what} at t=${m.rec.time} has ${m.kind} ${m.value}, whose random part shares ${shared} with ${first.kind} ${first.value} of ${first.what} at t=${first.rec.time}: identifiers of every kind are drawn anew, never one draw for two`, { index: m.rec.index }));
+  };
+  for (const m of well) {
+    if (SHORT_KINDS[m.kind] === undefined) continue;
+    const first = short.get(body(m));
+    if (first === undefined) short.set(body(m), m);
+    else report(m, first, `all 16 hex (${body(m)})`);
+  }
+  for (const m of well) {
+    if (SHORT_KINDS[m.kind] !== undefined) continue;
+    for (const s of stretches(m.value, 16)) {
+      const first = short.get(s);
+      if (first !== undefined) report(m, first, `16 hex (${s})`);
+    }
+    if (m.kind === 'nonce') nonces.set(m.value, nonces.get(m.value) ?? m);
+  }
+  for (const m of well) {
+    if (m.kind !== 'tokenSecret') continue;
+    for (const s of stretches(m.value, 32)) {
+      const first = nonces.get(s);
+      if (first !== undefined) report(m, first, `32 hex (${s})`);
+    }
+  }
+  return out;
+}
+
 /** 33. See the file header. */
 export function checkIdentifiers(view: HistoryView, _ctx: CheckContext): Violation[] {
+  const all = minted(view);
   const out: Violation[] = [];
   const seen = new Map<string, Minted>();
-  for (const m of minted(view)) {
+  for (const m of all) {
     if (!ID_FORMS[m.kind].test(m.value)) {
       out.push(violation(view.records, 'identifiers', `${m.what} at t=${m.rec.time} has ${m.kind} ${JSON.stringify(m.value)} (${m.value.length} characters): the documented form is ${DESCRIBED[m.kind]}`, { index: m.rec.index }));
     }
@@ -82,5 +141,5 @@ export function checkIdentifiers(view: HistoryView, _ctx: CheckContext): Violati
     if (first === undefined) seen.set(key, m);
     else out.push(violation(view.records, 'identifiers', `${m.what} at t=${m.rec.time} has ${m.kind} ${m.value}, already minted for ${first.what} at t=${first.rec.time}: an identifier is never minted twice`, { index: m.rec.index }));
   }
-  return out;
+  return [...out, ...crossKind(view, all)];
 }

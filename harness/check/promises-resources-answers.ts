@@ -6,9 +6,12 @@
  * it must fail with the documented code and message: an image inspect
  * answered 404 is `not_found` "image … not present locally; squall never
  * pulls", any other failed call before the container exists is `unavailable`
- * "Docker engine not reachable at …" (blind set 20 #30: a 404 reported as an
- * unreachable engine sends users after a Docker outage instead of loading
- * the image).
+ * "Docker engine not reachable at …: <the engine's error>" (blind set 20
+ * #30: a 404 reported as an unreachable engine sends users after a Docker
+ * outage instead of loading the image). The simulated engine also fails
+ * whole attempts as unreachable (ECONNREFUSED: not listening; ENOENT: no
+ * socket) and answers an inspect 500 (docker-engine.ts, WEATHER), both
+ * `unavailable` naming the cause (`answered` with `error` or `status`).
  */
 import type { HistoryRecord } from './history.js';
 import type { HistoryView } from './view.js';
@@ -41,10 +44,13 @@ export function judgeEngineAnswers(view: HistoryView, reads: Readonly<Record<str
     if (judged.has(id) || read === undefined || last === undefined || last.workerId !== String(v.host) || last.attempt !== Number(v.attempt)) continue;
     judged.add(id);
     const want = documentedAnswer(String(v.call), Number(v.status));
+    // "Docker engine not reachable at <socket>: <cause>": the engine's own words (recorded as `cause`) follow.
+    const cause = want.code === 'unavailable' && typeof v.cause === 'string' ? v.cause : '';
     const message = typeof read.error?.message === 'string' ? read.error.message : '';
-    if (read.status === 'failed' && read.error?.code === want.code && message.includes(want.says)) continue;
+    if (read.status === 'failed' && read.error?.code === want.code && message.includes(want.says) && message.includes(cause)) continue;
     const got = read.status === 'failed' ? `failed with ${JSON.stringify(read.error)?.slice(0, 300) ?? 'no error'}` : `ended ${String(read.status)}`;
-    out.push(violation(view.records, 'resources', `execution ${id} ${got}, but the Docker engine on ${String(v.host)} answered its ${String(v.call)} of ${String(v.image)} with ${String(v.status)} at t=${r.time}: documented is code ${want.code}, "…${want.says}…"`, { index: r.index, executionId: id, workerId: String(v.host) }));
+    const answered = v.status === undefined ? `failed its ${String(v.call)} (${String(v.image)}) with ${String(v.error)}` : `answered its ${String(v.call)} of ${String(v.image)} with ${String(v.status)}`;
+    out.push(violation(view.records, 'resources', `execution ${id} ${got}, but the Docker engine on ${String(v.host)} ${answered} at t=${r.time}: documented is code ${want.code}, "…${want.says}…${cause}"`, { index: r.index, executionId: id, workerId: String(v.host) }));
   }
   return out;
 }

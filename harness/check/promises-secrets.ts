@@ -14,6 +14,15 @@
  * are notes, the system's events are records of their own; only the
  * harness's own processes (the adversary, the deployment probes, the
  * simulated process table's record of what a command printed) are left out.
+ *
+ * On the wire and in the logs (session 35): in simulation every frame either
+ * side sends, every line the system logs and every HTTP answer's body
+ * (`/metrics` text included) is scanned as it passes for the workers'
+ * secret, each connection's signing key (docs/PROTOCOL.md: HMAC(secret,
+ * Ns | Nw), never sent) and the bearer tokens (shown only in the 201 answer
+ * that created them; the Authorization header of a request carrying one is
+ * not scanned) by harness/scenario/secret-watch.ts, which notes each leak
+ * as a `secrets` note, the secret masked; each is a violation.
  */
 import type { CheckContext } from './context.js';
 import type { HistoryView } from './view.js';
@@ -21,7 +30,7 @@ import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 
 /** Processes whose notes are the harness's own, not something the system showed (`resources`: what a simulated command or container printed, before the worker redacted it). */
-const HARNESS_PROCESSES = new Set(['adversary', 'deploy-probe', 'resources']);
+const HARNESS_PROCESSES = new Set(['adversary', 'deploy-probe', 'resources', 'secrets']);
 /** A secret shorter than this is not judged (the worker redacts only secrets of 4 characters or more). */
 const MIN_SECRET = 4;
 
@@ -42,6 +51,21 @@ export function checkSecretsHidden(view: HistoryView, ctx: CheckContext): Violat
       out.push(violation(view.records, 'auth', `the workers' secret was shown at t=${rec.time} (${rec.process} ${rec.f}): …${shown}…; a worker redacts its secrets from every result, error and checkpoint before they leave it`, { index: rec.index }));
     }
     if (found.size === secrets.length) break;
+  }
+  return out;
+}
+
+/** Where a leak note says the secret showed (secret-watch.ts). */
+const CHANNELS: Readonly<Record<string, string>> = { frame: 'on the wire', log: 'in a log line', http: 'in an HTTP answer' };
+
+/** 8. No frame, log line or HTTP answer the watch scanned showed a secret (secret-watch.ts notes each leak). */
+export function checkSecretsOnWire(view: HistoryView): Violation[] {
+  const out: Violation[] = [];
+  for (const rec of view.records) {
+    if (rec.process !== 'secrets' || rec.f !== 'note' || typeof rec.value.secretShown !== 'string') continue;
+    const v = rec.value;
+    const channel = CHANNELS[v.secretShown as string] ?? String(v.secretShown);
+    out.push(violation(view.records, 'auth', `${String(v.what)} showed ${channel} at t=${rec.time}: ${String(v.where)}: …${String(v.excerpt)}…; secrets, signing keys and bearer tokens never leave their holder (a token shows only in the answer that created it)`, { index: rec.index }));
   }
   return out;
 }

@@ -15,7 +15,7 @@ import { toSimJson, type CheckedSimRun } from '../scenario/run.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { ScheduledFault } from '../scenario/swarm.js';
 import { marksSummary, renderUnreachedMarks } from './marks-report.js';
-import { parseShard, shardLabel } from './shard.js';
+import { parseShard, shardLabel, shardSlice } from './shard.js';
 import { type PlannedUnit, runPlan, type SweepOutcome } from './sweep-run.js';
 import { renderTable } from '../report/table.js';
 
@@ -53,13 +53,29 @@ function regressionUnitName(file: string): string {
   return `regressions/${basename(file).replace(/\.json$/, '')}`;
 }
 
-/** Every (scenario, seed) the suite means to run, in a fixed order: scenario files by name, then pinned regressions. */
-export async function planSuite(flags: Pick<SuiteFlags, 'dir' | 'seed' | 'seeds' | 'only' | 'regressions'>): Promise<PlannedUnit[]> {
+/** A scenario file the suite could not load: one failed row, the rest of the suite runs. */
+export interface UnloadableFile {
+  file: string;
+  reason: string;
+}
+
+/**
+ * Every (scenario, seed) the suite means to run, in a fixed order: scenario
+ * files by name, then pinned regressions. A file that does not load goes to
+ * `unloadable` when given (the suite fails it and runs the rest), else throws.
+ */
+export async function planSuite(flags: Pick<SuiteFlags, 'dir' | 'seed' | 'seeds' | 'only' | 'regressions'>, unloadable?: UnloadableFile[]): Promise<PlannedUnit[]> {
   const only = flags.only?.split(',').map((s) => s.trim());
   const files = (await readdir(flags.dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
   const plan: PlannedUnit[] = [];
   for (const f of files) {
-    const s = await loadScenario(join(flags.dir, f));
+    const s = await loadScenario(join(flags.dir, f)).catch((err: unknown) => {
+      if (unloadable === undefined) throw err;
+      // Its name is unknown: --only matches it by file name.
+      if (only === undefined || only.includes(basename(f).replace(/\.ya?ml$/, ''))) unloadable.push({ file: join(flags.dir, f), reason: err instanceof Error ? err.message : String(err) });
+      return undefined;
+    });
+    if (s === undefined) continue;
     if (only !== undefined && !only.includes(s.name) && !only.includes(basename(f).replace(/\.ya?ml$/, ''))) continue;
     const first = flags.seed ?? s.seed;
     for (let k = 0; k < (flags.seeds ?? 1); k++) plan.push({ file: join(flags.dir, f), loaded: s, scenario: s.name, seed: first + k });
@@ -84,11 +100,12 @@ export async function writeSweepOutputs(result: RunResultInput, flags: { report?
   }
 }
 
-/** The suite's human table: one row per run. */
-function suiteTable(runs: SweepOutcome['runs']): string {
+/** The suite's human table: one row per run, then one per file that did not load. */
+function suiteTable(runs: SweepOutcome['runs'], unloadable: readonly UnloadableFile[]): string {
+  const notLoaded = unloadable.map((u) => [basename(u.file), '-', 'FAIL (load)', '-', '-', '-', '-', '-', '-', '-', '-']);
   return renderTable(
     ['scenario', 'seed', 'verdict', 'workers', 'faults', 'accepted', 'violations', 'converged', 'simulated', 'wall', 'speed'],
-    runs.map(({ unit, run }) => {
+    [...runs.map(({ unit, run }) => {
       const j = toSimJson(run);
       return [
         unit.scenario,
@@ -103,15 +120,23 @@ function suiteTable(runs: SweepOutcome['runs']): string {
         secs(j.wallMs),
         j.wallMs > 0 ? `${Math.round(j.simulatedMs / j.wallMs)}x` : '-',
       ];
-    }),
+    }), ...notLoaded],
     ['l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
 }
 
-/** The suite command. */
+/** One line per file the suite could not load: the file and why. */
+function unloadableLines(files: readonly UnloadableFile[]): string[] {
+  return files.map((u) => `FAIL ${u.file}: the scenario could not be loaded, so none of its runs ran: ${u.reason.split('\n').join(' | ')}`);
+}
+
+/** The suite command. A scenario file that does not load is one failed row (file and reason); the others still run. */
 export async function suiteAction(flags: SuiteFlags, runOne: SuiteRunOne): Promise<void> {
   const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
-  const plan = await planSuite(flags);
+  const unloadable: UnloadableFile[] = [];
+  const plan = await planSuite(flags, unloadable);
+  // Each unloadable file fails in one shard only, as a unit would run in one.
+  const mine = shardSlice(unloadable, shard);
   const perRunReports = flags.report === true && (flags.seeds ?? 1) === 1;
   const { runs, result } = await runPlan(
     plan,
@@ -126,16 +151,18 @@ export async function suiteAction(flags: SuiteFlags, runOne: SuiteRunOne): Promi
       }),
     'scenarios',
   );
-  await writeSweepOutputs(result, flags);
-  const failed = runs.filter((r) => !r.run.passed).length;
+  await writeSweepOutputs(mine.length === 0 ? result : { ...result, passed: false, description: `${result.description}; ${mine.length} scenario file(s) could not be loaded: ${mine.map((u) => u.file).join(', ')}` }, flags);
+  const failed = runs.filter((r) => !r.run.passed).length + mine.length;
+  const total = runs.length + mine.length;
   const jsons = runs.map((r) => ({ ...toSimJson(r.run), unit: r.unit.scenario }));
   const marks = marksSummary(jsons);
-  if (flags.json === true) out(JSON.stringify({ runs: jsons, summary: { scenarios: runs.length, failed, planned: plan.length, shard: shard ?? null }, marks }));
+  if (flags.json === true) out(JSON.stringify({ runs: jsons, unloadable: mine, summary: { scenarios: total, failed, planned: plan.length + mine.length, shard: shard ?? null }, marks }));
   else {
     out(renderUnreachedMarks(marks, runs.length));
-    out(suiteTable(runs));
+    out(suiteTable(runs, mine));
+    for (const line of unloadableLines(mine)) out(line);
     const of = shard === undefined ? '' : ` (shard ${shardLabel(shard)}: ${runs.length} of ${plan.length} planned runs)`;
-    out(failed === 0 ? `all ${runs.length} runs passed every promise${of}` : `${failed} of ${runs.length} runs FAILED${of} (artifacts in artifacts/)`);
+    out(failed === 0 ? `all ${total} runs passed every promise${of}` : `${failed} of ${total} runs FAILED${of} (artifacts in artifacts/)`);
   }
   if (failed > 0) process.exitCode = 1;
 }

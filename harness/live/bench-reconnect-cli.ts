@@ -8,6 +8,7 @@
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import { choiceOption, intOption, numberOption, refuseConflictingFlags } from '../../system/cli/index.js';
 import { BENCH_STRATEGIES, type BenchStrategy, CONDITION_NAMES, type ConditionName, OUTAGE_KINDS, type OutageKind } from './bench-cell.js';
 import { type BenchOptions, runReconnectBench } from './bench-reconnect.js';
 import { exitOnSignals } from '../proc/index.js';
@@ -31,24 +32,40 @@ interface Flags {
   maxPendingHandshakes?: number;
 }
 
-const int = (name: string, min = 0) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got "${v}"`);
-  return n;
-};
+/** Integers as every command reads them (README "Operating it from the command line": plain decimal digits; `1e3`, ` 5` or an empty value refused). */
+const int = (name: string, min = 0) => intOption(name, min);
 const list = <T extends string>(name: string, allowed: readonly T[]) => (v: string): T[] => {
   const items = v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  if (items.length === 0) throw new InvalidArgumentError(`${name} takes at least one of ${allowed.join(', ')}, got "${v}"`);
   for (const x of items) if (!allowed.includes(x as T)) throw new InvalidArgumentError(`${name}: "${x}" is not one of ${allowed.join(', ')}`);
   return items as T[];
 };
-const ints = (name: string) => (v: string): number[] => v.split(',').map((x) => int(name, 1)(x.trim()));
+const ints = (name: string) => (v: string): number[] => v.split(',').map((x) => int(name, 1)(x));
+
+/**
+ * What `bench reconnect` refuses before it starts anything (exit 2, as the
+ * system's commands): a backoff cap below its initial delay, and a flag that
+ * would change nothing, as `squall coordinator` and `squall worker` refuse
+ * theirs (system/cli/inert-flags.ts): "X has no effect with/without Y".
+ * `given(key)`: on the command line.
+ */
+function benchFlagConflict(f: Flags, given: (key: string) => boolean): string | undefined {
+  const initialMs = f.initialMs ?? 50;
+  const maxMs = f.maxMs ?? Math.max(1000, initialMs);
+  if ((given('initialMs') || given('maxMs')) && maxMs < initialMs) return `--max-ms (${maxMs}) must be >= --initial-ms (${initialMs})`;
+  if (given('reportDir') && !f.report) return '--report-dir has no effect with --no-report (no report is written)';
+  const idle = [['maxMs', '--max-ms'], ['multiplier', '--multiplier']].filter(([k]) => given(k as string)).map(([, flag]) => flag);
+  if (idle.length > 0 && f.strategies !== undefined && f.strategies.every((s) => s === 'none')) return `${idle.join(' and ')} ${idle.length === 1 ? 'has' : 'have'} no effect with --strategies none (every delay is --initial-ms)`;
+  const flapping = (f.conditions ?? []).filter((c) => c === 'flapping');
+  if (flapping.length > 0 && f.outage === 'restart') return '--conditions flapping has no effect with --outage restart (the link flaps only while the proxy cuts it: the cell would run clean)';
+  return undefined;
+}
 
 /** Flags → runReconnectBench options (only what was given; the rest keeps the matrix defaults). */
 function benchOptionsFromFlags(f: Flags): BenchOptions {
   const backoff = f.initialMs !== undefined || f.maxMs !== undefined || f.multiplier !== undefined
     ? { initialMs: f.initialMs ?? 50, maxMs: f.maxMs ?? Math.max(1000, f.initialMs ?? 0), multiplier: f.multiplier ?? 2 }
     : undefined;
-  if (backoff !== undefined && backoff.maxMs < backoff.initialMs) throw new InvalidArgumentError(`--max-ms (${backoff.maxMs}) must be >= --initial-ms (${backoff.initialMs})`);
   const coordinatorArgs = [...(f.earlySync ? [] : ['--no-early-sync']), ...(f.maxPendingHandshakes === undefined ? [] : ['--max-pending-handshakes', String(f.maxPendingHandshakes)])];
   return {
     quick: f.quick === true,
@@ -86,8 +103,18 @@ function printTable(json: Record<string, unknown>): void {
 
 /** Registers `bench reconnect` under `bench`. */
 export function registerBenchReconnect(bench: Command): void {
-  bench
-    .command('reconnect')
+  benchReconnectCommand(bench.command('reconnect'), async (flags) => {
+    exitOnSignals();
+    const log = (l: string): void => void process.stderr.write(`${l}\n`);
+    const { json } = await runReconnectBench({ ...benchOptionsFromFlags(flags), reportDir: flags.report ? (flags.reportDir ?? 'reports') : null, log });
+    if (flags.json === true) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    else printTable(json);
+  });
+}
+
+/** Every flag of `bench reconnect` (numbers read strictly, as every command's), what it refuses before `action` runs (benchFlagConflict), and the action. */
+export function benchReconnectCommand(cmd: Command, action: (flags: Flags) => void | Promise<void>): Command {
+  const withOptions = cmd
     .description('reconnection time per network condition x backoff strategy x fleet size, beside the bare ws handshake floor')
     .option('--quick', 'a subset that finishes in about a minute')
     .option('--strategies <list>', `backoff strategies: ${BENCH_STRATEGIES.join(',')}`, list('--strategies', BENCH_STRATEGIES))
@@ -95,8 +122,8 @@ export function registerBenchReconnect(bench: Command): void {
     .option('--fleets <list>', 'fleet sizes, e.g. 1,50,500', ints('--fleets'))
     .option('--initial-ms <ms>', 'backoff initial delay (default 50)', int('--initial-ms'))
     .option('--max-ms <ms>', 'backoff cap (default 1000)', int('--max-ms'))
-    .option('--multiplier <x>', 'backoff growth per attempt (default 2)', Number)
-    .option('--outage <kind>', `what takes the workers down: ${OUTAGE_KINDS.join(' | ')} (default cut)`, (v: string) => list('--outage', OUTAGE_KINDS)(v)[0])
+    .option('--multiplier <x>', 'backoff growth per attempt (default 2)', numberOption('--multiplier', 1))
+    .option('--outage <kind>', `what takes the workers down: ${OUTAGE_KINDS.join(' | ')} (default cut)`, choiceOption('--outage', OUTAGE_KINDS))
     .option('--down-ms <ms>', 'how long each outage lasts', int('--down-ms'))
     .option('--cuts <n>', 'outages per cell', int('--cuts', 1))
     .option('--tasks-per-worker <n>', 'tasks put in flight across the outages (default 1)', int('--tasks-per-worker'))
@@ -104,12 +131,6 @@ export function registerBenchReconnect(bench: Command): void {
     .option('--max-pending-handshakes <n>', "coordinator's admission limit (default 256)", int('--max-pending-handshakes', 1))
     .option('--json', 'print the figures as JSON on stdout')
     .option('--report-dir <dir>', 'parent directory of reports', 'reports')
-    .option('--no-report', 'write no report')
-    .action(async (flags: Flags) => {
-      exitOnSignals();
-      const log = (l: string): void => void process.stderr.write(`${l}\n`);
-      const { json } = await runReconnectBench({ ...benchOptionsFromFlags(flags), reportDir: flags.report ? (flags.reportDir ?? 'reports') : null, log });
-      if (flags.json === true) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-      else printTable(json);
-    });
+    .option('--no-report', 'write no report');
+  return refuseConflictingFlags<Flags>(withOptions, benchFlagConflict).action(action);
 }

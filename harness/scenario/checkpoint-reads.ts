@@ -20,9 +20,13 @@ const MAX_HELD = 500;
 /** The held states (see the file comment) of the executions among `records` with a small checkpoint; undefined when there is none. */
 export function checkpointsHeld(records: readonly (ExecutionRecord | undefined)[]): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};
+  let held = 0; // Object.keys(out).length, kept (it was an array per record)
   for (const r of records) {
-    if (r?.checkpoint === undefined || Object.keys(out).length >= MAX_HELD) continue;
-    if ((JSON.stringify(r.checkpoint.state)?.length ?? 0) <= MAX_STATE_CHARS) out[r.executionId] = r.checkpoint.state;
+    if (r?.checkpoint === undefined || held >= MAX_HELD) continue;
+    if ((JSON.stringify(r.checkpoint.state)?.length ?? 0) <= MAX_STATE_CHARS) {
+      if (!Object.hasOwn(out, r.executionId)) held++;
+      out[r.executionId] = r.checkpoint.state;
+    }
   }
-  return Object.keys(out).length === 0 ? undefined : out;
+  return held === 0 ? undefined : out;
 }

@@ -13,6 +13,7 @@ import { EventEmitter } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { CliHttpAnswer, CliSend, CliStreamSink } from '../../system/cli/index.js';
+import { lineCuts } from './cli-sse-weather.js';
 
 /** Cuts inside at most this many characters per body (each one more chunk), besides one every CHUNK_BYTES. */
 const MAX_CUTS = 32;
@@ -72,9 +73,18 @@ export function chunkedSend(start: (answer: (a: CliHttpAnswer) => void, fail: (e
   };
 }
 
-/** A stream's text in pieces: chunksOf's cuts inside characters, and each piece cut again in its middle (inside a line). */
+/** A stream's text in pieces: chunksOf's cuts inside characters, each piece cut again in its middle (inside a line), and every piece cut again inside each CRLF and after each line end (cli-sse-weather.ts). */
 export function streamPieces(text: string): Buffer[] {
-  return chunksOf(text).flatMap((b) => (b.length < 2 ? [b] : [b.subarray(0, b.length >> 1), b.subarray(b.length >> 1)]));
+  const halves = chunksOf(text).flatMap((b) => (b.length < 2 ? [b] : [b.subarray(0, b.length >> 1), b.subarray(b.length >> 1)]));
+  return halves.flatMap((b) => {
+    const out: Buffer[] = [];
+    let from = 0;
+    for (const c of [...lineCuts(b), b.length]) {
+      if (c > from) out.push(b.subarray(from, c));
+      from = c;
+    }
+    return out;
+  });
 }
 
 /** The coordinator's end of a streamed answer, as the stand-in response plays it to the CLI's reader. */

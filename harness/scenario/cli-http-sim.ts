@@ -15,12 +15,13 @@
 import type { Coordinator } from '../../system/coordinator/index.js';
 import { type CliHttp, type CliHttpAnswer, type CliHttpRequest, type CliStreamSink, cliHttpOver } from '../../system/cli/index.js';
 import type { HttpResponse, HttpStreamSink } from '../../system/core/index.js';
-import type { CliRequest, CreatedView } from '../check/cli-runs.js';
+import type { CliRequest, CreatedView, PushedEvent } from '../check/cli-runs.js';
 import type { Simulation } from '../sim/index.js';
 import type { WirePeer, WireRequest } from '../sim/http-wire.js';
 import { HttpWireError, readOffWire } from '../sim/http-answer.js';
 import { wireTo } from './client-shapes.js';
 import { type ChunkedStream, chunkedSend, chunkedStreamSend, garbledAt, watchedSink } from './cli-http-chunks.js';
+import { pushedEvents, reencoded } from './cli-sse-weather.js';
 import type { CliObserver } from './cli-ops.js';
 import { BAD_REQUEST, framing, invalidCharError, refusedHeaders, serverHeaders, wireBody } from './cli-wire.js';
 import { lowerHeaders } from './http-client.js';
@@ -114,6 +115,8 @@ export class SimCliHttp implements CliHttp {
   readonly requests: CliRequest[] = [];
   /** Pushes of the event stream the command received: [time, execution ids its events name]. */
   readonly pushes: [number, string[]][] = [];
+  /** The events of each push, as sent: [time, events] (for `executions watch`, every event). */
+  readonly streamed: [number, PushedEvent[]][] = [];
 
   /** Its own requests so far (the event stream aside). */
   private made = 0;
@@ -235,38 +238,46 @@ export class SimCliHttp implements CliHttp {
         rec.status = res.status;
         s.open(res.status);
         if (!watched.accepted() || res.stream === undefined || r.signal?.aborted === true) return s.end();
-        res.stream.start(this.streamSink(s, watched.sent, r.signal));
+        res.stream.start(this.streamSink(s, rec, watched.sent, r.signal));
       });
     }, CLI_LATENCY_MS);
   }
 
   /** The coordinator's end of a stream: chunks reach the CLI after the latency; it ends on abort or the coordinator's death. */
-  private streamSink(s: ChunkedStream, sent: (text: string) => void, signal: AbortSignal | undefined): HttpStreamSink {
+  private streamSink(s: ChunkedStream, rec: CliRequest, sent: (text: string) => void, signal: AbortSignal | undefined): HttpStreamSink {
     const closers: (() => void)[] = [];
     let ended = false;
-    const end = (): void => {
+    let writes = 0;
+    const end = (by: NonNullable<CliRequest['endedBy']>): void => {
       if (ended) return;
       ended = true;
+      Object.assign(rec, { endedAt: this.sim.simulatedMs, endedBy: by });
       off();
-      signal?.removeEventListener('abort', end);
+      signal?.removeEventListener('abort', closed);
       for (const fn of closers.splice(0)) fn();
       s.end();
     };
-    const off = this.sim.coordinator.onDeath(end);
-    signal?.addEventListener('abort', end, { once: true });
+    const closed = (): void => end('cli');
+    const off = this.sim.coordinator.onDeath(() => end('coordinator'));
+    signal?.addEventListener('abort', closed, { once: true });
     return {
       write: (chunk) => {
         if (ended) return false;
         this.sim.time.setTimeout(() => {
           if (ended) return;
-          const ids = mentioned(chunk);
-          if (ids !== undefined) this.pushes.push([this.sim.simulatedMs, ids]);
-          s.write(chunk);
-          sent(chunk);
+          const events = pushedEvents(chunk);
+          if (events !== undefined) {
+            this.pushes.push([this.sim.simulatedMs, events.flatMap((e) => (e.executionId === undefined ? [] : [e.executionId]))]);
+            this.streamed.push([this.sim.simulatedMs, events]);
+          }
+          // The same events in another encoding of the format, by turns (cli-sse-weather.ts).
+          const text = reencoded(chunk, writes++);
+          s.write(text);
+          sent(text);
         }, CLI_LATENCY_MS);
         return true;
       },
-      end,
+      end: () => end('coordinator'),
       onClose: (fn) => void closers.push(fn),
     };
   }
@@ -282,17 +293,5 @@ export class SimCliHttp implements CliHttp {
       peer,
     };
     return c.handleHttp(request);
-  }
-}
-
-/** The execution ids an `update` push's events name, or undefined for a chunk that is not one. */
-function mentioned(chunk: string): string[] | undefined {
-  const data = /^event: update\ndata: (.*)$/m.exec(chunk)?.[1];
-  if (data === undefined) return undefined;
-  try {
-    const d = JSON.parse(data) as { events?: { executionId?: unknown }[] };
-    return (d.events ?? []).flatMap((e) => (typeof e.executionId === 'string' ? [e.executionId] : []));
-  } catch {
-    return undefined;
   }
 }

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { type CliIo, exitCodeOf, processIoOf, type ProcessLike, registerExecutionsCommand, registerKindsCommand, registerSubmitCommand, registerTokensCommand, registerWorkersCommand } from '../../system/cli/index.js';
 import { isTerminal, type Random } from '../../system/core/index.js';
-import type { CliRun } from '../check/cli-runs.js';
+import { type CliRun, cliCommand } from '../check/cli-runs.js';
 import type { HistoryRecorder } from '../check/history.js';
 import type { CliWiring, Simulation } from '../sim/index.js';
 import { SimCliHttp } from './cli-http-sim.js';
@@ -50,6 +50,12 @@ interface Running {
   run: CliRun;
   http: SimCliHttp;
   stop: AbortController;
+}
+
+/** `executions watch` (every event) prints each pushed event: the events it was pushed, to judge its lines by (CliRun.streamed). */
+function streamedOf(r: Running): Pick<CliRun, 'streamed'> {
+  const cmd = cliCommand(r.run.args);
+  return cmd.name === 'executions watch' && cmd.id === undefined ? { streamed: structuredClone(r.http.streamed) } : {};
 }
 
 /** A virtual-time sleep: ms on the simulation's clock, or less if the signal aborts. */
@@ -164,7 +170,7 @@ export class CliClient {
   /** Notes a command unended (`capped`: stopped at the request cap) and interrupts it. */
   private interrupt(r: Running, capped?: CliRun['capped']): void {
     if (!this.running.delete(r)) return;
-    this.note({ ...r.run, ...(capped === undefined ? {} : { capped }), requests: structuredClone(r.http.requests), pushes: structuredClone(r.http.pushes) });
+    this.note({ ...r.run, ...(capped === undefined ? {} : { capped }), requests: structuredClone(r.http.requests), pushes: structuredClone(r.http.pushes), ...streamedOf(r) });
     r.stop.abort();
   }
 
@@ -180,7 +186,7 @@ export class CliClient {
     if (!this.running.delete(entry)) return;
     const made = entry.run.args[0] === 'tokens' && entry.run.args[1] === 'create' ? /^sqt_([0-9a-f]{16})_/.exec(entry.run.out)?.[1] : undefined;
     if (made !== undefined) this.madeTokens.push(made);
-    this.note({ ...entry.run, endedAt: sim.simulatedMs, exitCode, ...(error === undefined ? {} : { error }), requests: entry.http.requests, pushes: entry.http.pushes });
+    this.note({ ...entry.run, endedAt: sim.simulatedMs, exitCode, ...(error === undefined ? {} : { error }), requests: entry.http.requests, pushes: entry.http.pushes, ...streamedOf(entry) });
   }
 
   private note(run: CliRun): void {

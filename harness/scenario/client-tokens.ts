@@ -26,6 +26,7 @@ import type { HistoryRecorder } from '../check/history.js';
 import type { TokenStep } from '../check/promises-api-tokens.js';
 import type { Simulation } from '../sim/index.js';
 import type { SimClient } from './sim-client.js';
+import { probeTokenFile } from './token-file-probe.js';
 
 /** A token this administrator made: its id and the secret string the API showed once. */
 interface Made {
@@ -42,9 +43,15 @@ export class TokenAdmin {
 
   constructor(private readonly recorder: HistoryRecorder) {}
 
-  /** One step (see the file comment); nothing while the coordinator is down. */
+  private probed = false;
+
+  /** One step (see the file comment); nothing while the coordinator is down. The first also probes a token file with malformed entries (token-file-probe.ts). */
   async step(sim: Simulation, client: SimClient): Promise<void> {
     if (sim.coordinator.instance === null) return;
+    if (!this.probed) {
+      this.probed = true;
+      await probeTokenFile(sim, client, this.recorder);
+    }
     const step: TokenStep = { at: sim.simulatedMs, revokes: [], presented: [], listing: [], held: [] };
     for (const m of this.made) {
       const r = await client.asAdmin(sim, 'POST', `/api/v1/tokens/${m.id}/revoke`, '');

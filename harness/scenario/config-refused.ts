@@ -50,7 +50,18 @@ export async function startOrRefusedAsync<T>(process: string, start: () => Promi
  * fault named (`fault`); any other error is left to the caller (a refused fault).
  */
 export function rethrowRefusal(err: unknown, fault: string): void {
-  if (err instanceof ConfigRefused) throw new ConfigRefused(err.process, err.refusal, `${err.when} (${fault})`);
+  const named = namedRefusal(err, fault);
+  if (named !== undefined) throw named;
+}
+
+/** A ConfigRefused with the fault that caused it named (`fault`), or undefined for any other error. */
+export function namedRefusal(err: unknown, fault: string): ConfigRefused | undefined {
+  return err instanceof ConfigRefused ? new ConfigRefused(err.process, err.refusal, `${err.when} (${fault})`) : undefined;
+}
+
+/** A start's error as a ConfigRefused of `process` when it is a config refusal (a supervised start hands its raw error), else undefined. */
+export function asRefusal(process: string, err: unknown, when: string): ConfigRefused | undefined {
+  return err instanceof ConfigRefused ? err : isRefusal(err) ? new ConfigRefused(process, err, when) : undefined;
 }
 
 /** Promise 8's verdict on a run whose process refused its config. */

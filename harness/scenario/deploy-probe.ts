@@ -64,18 +64,11 @@ function worker(url: string, extra: WorkerExtra = {}): () => void {
 function workerCli(url: string, extra: WorkerExtra = {}): () => void {
   const argv = ['--coordinator', url, '--id', 'probe', ...(extra.secret === undefined ? [] : ['--secret', extra.secret]), ...(extra.allowKinds ?? []).flatMap((k) => ['--allow-kinds', k]), ...(extra.insecure === true ? ['--insecure'] : [])];
   return () => {
-    const cmd = workerCommand(new Command('worker').exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} }), () => {});
-    // The command also reads its secret from the environment: the suite's own must not make a "refused" case start.
-    const saved = SECRET_ENV.map((name) => [name, process.env[name]] as const);
-    for (const name of SECRET_ENV) delete process.env[name];
-    try {
-      cmd.parse(argv, { from: 'user' });
-    } finally {
-      for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
-    }
+    // The command reads its secret's environment sources from the env it is given: none here, so the suite's own environment cannot make a "refused" case start.
+    const cmd = workerCommand(new Command('worker').exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} }), () => {}, {});
+    cmd.parse(argv, { from: 'user' });
   };
 }
-const SECRET_ENV = ['SQUALL_SECRET', 'SQUALL_SECRET_FILE'] as const;
 
 /** One worker configuration, twice: the worker's own check (what `new Worker` runs) and the `squall worker` command line (its flag rules). */
 function workerBoth(what: string, expect: DeployCase['expect'], url: string, extra: WorkerExtra = {}): DeployCase[] {

@@ -20,6 +20,7 @@ import { gracefulStop } from './graceful-stop.js';
 import { pollHealth } from './health-poll.js';
 import { noteRestartViews } from './restart-views.js';
 import { workerArgsConfig } from './operator-args.js';
+import { refuseUnlessCommandAccepts } from './command-accepts.js';
 import { type Signals, sigtermCoordinator, sigtermWorker } from './process-stop.js';
 import { type NodeSet, resolvePartition, resolveTarget } from './targets.js';
 
@@ -177,7 +178,10 @@ async function applyProcessFault(sim: Simulation, type: 'pause' | 'kill' | 'rest
     sim.killWorker(w);
     // Restarted with other `squall worker` flags (the restart's args): the new process's capabilities as the command builds them.
     const p = sim.worker(w);
-    if (args !== undefined) p.options = { config: { ...p.options.config, ...workerArgsConfig(w, args) } };
+    if (args !== undefined) {
+      refuseUnlessCommandAccepts(`worker ${w}`, 'worker', args, 'at its restart');
+      p.options = { config: { ...p.options.config, ...workerArgsConfig(w, args) } };
+    }
     restartWorker(sim, w);
   }
   return () => {};

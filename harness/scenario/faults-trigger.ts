@@ -10,12 +10,18 @@
  * Applying runs inside a simulated timer, so nothing here may run the
  * simulation itself: a coordinator brought back is started and left to boot
  * as simulated time goes on (the runner's heal settles whatever is left).
+ * A process a trigger restarts (restart, or the undo of a kill, in its
+ * timer or at heal) that refuses its config ends the run at the runner's
+ * next step (throwIfRefused) with promise 8 (config-refused.ts), the
+ * trigger named, as a timed fault's restart does; it is not left as a note
+ * while the run goes on.
  */
 import type { EventSink, SystemEvent } from '../../system/core/index.js';
 import { describeFault } from './fault-details.js';
 import type { FaultDetails, HistoryRecorder } from '../check/history.js';
 import type { Simulation } from '../sim/index.js';
 import { RESTART_RETRY_MS } from '../sim/processes.js';
+import { asRefusal, type ConfigRefused, namedRefusal, startOrRefusedAsync } from './config-refused.js';
 import { applySimFault, type Undo } from './faults-sim.js';
 import type { Scenario } from './schema.js';
 import { type Trigger, triggerEvent } from './schema-engine.js';
@@ -55,6 +61,8 @@ export class TriggeredFaults implements EventSink {
   private unfiredReason: string | undefined;
   /** For trigger event result-acked (trigger-acks.ts). */
   private readonly resultAcks = new ResultAcks();
+  /** The first config a triggered restart's process refused (thrown at heal: promise 8). */
+  private refusal: ConfigRefused | undefined;
 
   constructor(
     private readonly scenario: Scenario,
@@ -94,15 +102,25 @@ export class TriggeredFaults implements EventSink {
    */
   async heal(): Promise<void> {
     this.open = false;
+    if (this.refusal !== undefined) throw this.refusal;
     for (const [id, a] of [...this.active.entries()].reverse()) {
       this.active.delete(id);
-      await a.undo();
+      try {
+        await a.undo();
+      } catch (err) {
+        throw this.refused(err, a.details, 'undoing ') ?? err;
+      }
       this.recorder.recordFault('stop', a.details);
     }
     const unfired = this.armed.map((a, i) => ({ a, id: `t${i + 1}` })).filter((x) => !x.a.fired);
     if (unfired.length === 0) return;
     const what = unfired.map(({ a, id }) => `${id} (triggers[${Number(id.slice(1)) - 1}]: ${a.trigger.on.event}${a.trigger.on.worker === undefined ? '' : ` of ${a.trigger.on.worker}`} #${a.trigger.on.nth}, seen ${a.seen} time(s))`);
     this.unfiredReason = `trigger ${what.join(', ')} never fired during the fault phase: the run never reached that protocol moment, so its fault was not applied; lower on.nth, widen the workload or lengthen phases.faultsMs`;
+  }
+
+  /** Ends the run (promise 8, config-refused.ts) once a triggered restart's process refused its config: the runner calls it between its steps. */
+  throwIfRefused(): void {
+    if (this.refusal !== undefined) throw this.refusal;
   }
 
   /** Why the run did not apply every trigger (set at heal), or undefined when all fired. */
@@ -124,27 +142,50 @@ export class TriggeredFaults implements EventSink {
     }
     applySimFault(sim, this.scenario, { at: sim.simulatedMs, target: trigger.target, action: trigger.action }).then(
       (undo) => this.keep(sim, trigger, id, details, undo),
-      (err: unknown) => this.recorder.recordInfo({ trigger: id, error: String(err) }, 'nemesis'),
+      (err: unknown) => void (this.refused(err, details) ?? this.recorder.recordInfo({ trigger: id, error: String(err) }, 'nemesis')),
     );
+  }
+
+  /** A triggered restart's config refusal, named by its trigger (`undoing `: its undo), kept for heal; undefined for any other error. */
+  private refused(err: unknown, details: FaultDetails, undoing = ''): ConfigRefused | undefined {
+    const on = (details.params as { on?: Trigger['on'] } | undefined)?.on;
+    const named = namedRefusal(err, `${undoing}trigger ${details.id}: ${details.action}${on === undefined ? '' : ` on ${on.event} #${on.nth}`}`);
+    if (named !== undefined) {
+      this.refusal ??= named;
+      this.recorder.recordInfo({ trigger: details.id, configRefused: named.message }, 'nemesis');
+    }
+    return named;
   }
 
   /** kill/restart of the coordinator from inside a timer: the new incarnation boots on simulated time. */
   private crashCoordinator(sim: Simulation, trigger: Trigger, id: string, details: FaultDetails): void {
     sim.killCoordinator();
-    const boot = (): void => {
-      sim.coordinator.startSupervised((err: unknown) => this.recorder.recordInfo({ trigger: id, error: String(err), restartInMs: RESTART_RETRY_MS }, 'nemesis'));
+    const boot = (undoing = ''): void => {
+      // The supervised start hands the system's own error: a config refusal is the coordinator's (config-refused.ts).
+      sim.coordinator.startSupervised((err: unknown) => void (this.refused(asRefusal('coordinator', err, 'at its restart'), details, undoing) ?? this.recorder.recordInfo({ trigger: id, error: String(err), restartInMs: RESTART_RETRY_MS }, 'nemesis')));
     };
     if (trigger.action.type === 'restart') {
       boot();
       return;
     }
     const undo: Undo = async () => {
-      if (sim.coordinator.host.state === 'down') await sim.restartCoordinator();
+      if (sim.coordinator.host.state === 'down') await startOrRefusedAsync('coordinator', () => sim.restartCoordinator(), 'at its restart');
     };
-    this.keep(sim, trigger, id, details, undo, boot);
+    this.keep(sim, trigger, id, details, undo, () => boot('undoing '));
   }
 
-  private keep(sim: Simulation, trigger: Trigger, id: string, details: FaultDetails, undo: Undo, undoInTimer: () => void = () => void undo()): void {
+  /** A triggered fault undone in its own timer: a config its restarted process refused is kept for heal (promise 8), another failure noted. */
+  private undoInTimer(undo: Undo, details: FaultDetails): void {
+    const failed = (err: unknown): void => void (this.refused(err, details, 'undoing ') ?? this.recorder.recordInfo({ trigger: details.id, undoFailed: String(err) }, 'nemesis'));
+    try {
+      const done = undo();
+      if (done instanceof Promise) done.catch(failed);
+    } catch (err) {
+      failed(err);
+    }
+  }
+
+  private keep(sim: Simulation, trigger: Trigger, id: string, details: FaultDetails, undo: Undo, undoInTimer: () => void = () => this.undoInTimer(undo, details)): void {
     if (trigger.for === undefined) {
       this.active.set(id, { undo, details });
       return;

@@ -95,7 +95,7 @@ export async function finalReads(sim: Simulation, scenario: Scenario, recorder: 
   noteUnattended(sim, note);
   const idle = idleGauges(sim);
   if (idle !== undefined) note({ idleCoordinator: idle });
-  const held = heldMemory(sim, recorder.history());
+  const held = heldMemory(sim, recorder);
   if (held !== undefined) note({ heldMemory: held });
   // How long the store's writes took to commit, and what still waits (promise 19, promises-commit-latency.ts).
   note({ storeCommits: recorder.commitLatency.summary(sim.simulatedMs) });

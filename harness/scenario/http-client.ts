@@ -142,7 +142,7 @@ export class CoordinatorHttp {
   }
 
   /** POST /api/v1/executions/{id}/cancel|pause|resume (a cancel with {reason: CANCEL_REASON}): the execution's status after it and the HTTP status (200, or 202 for a pause in progress). */
-  async control(op: 'cancel' | 'pause' | 'resume', executionId: string): Promise<{ ok: true; status: string; httpStatus: number } | { ok: false; code: string; message: string; status?: number }> {
+  async control(op: 'cancel' | 'pause' | 'resume', executionId: string): Promise<{ ok: true; status: string; httpStatus: number; history: string[] } | { ok: false; code: string; message: string; status?: number }> {
     let r: HttpAnswer;
     try {
       const body = op === 'cancel' ? JSON.stringify({ reason: CANCEL_REASON }) : '';
@@ -150,8 +150,9 @@ export class CoordinatorHttp {
     } catch (err) {
       return { ok: false, code: 'unavailable', message: err instanceof Error ? err.message : String(err) };
     }
-    const b = r.body as { status?: string; error?: { code?: string; message?: string } } | null;
-    if (r.status === 200 || r.status === 202) return { ok: true, status: b?.status ?? '', httpStatus: r.status };
+    const b = r.body as { status?: string; statusHistory?: { status?: unknown }[]; error?: { code?: string; message?: string } } | null;
+    // The answer's statusHistory, as statuses (promise 29 compares it with the store's row: control-store.ts).
+    if (r.status === 200 || r.status === 202) return { ok: true, status: b?.status ?? '', httpStatus: r.status, history: (Array.isArray(b?.statusHistory) ? b.statusHistory : []).map((e) => String(e.status)) };
     return { ok: false, code: b?.error?.code ?? `http_${r.status}`, message: b?.error?.message ?? `HTTP ${r.status}`, status: r.status };
   }
 

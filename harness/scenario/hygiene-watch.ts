@@ -46,24 +46,33 @@ type EngineHeld = { work: Record<string, string[]>; index: Record<string, string
 /** Largest number of entries noted (the counts say the rest). */
 const MAX_ENTRIES = 40;
 
-/** Each lease token the history names, with its execution (claims, releases, expiries, results: any event carrying both). */
-function leaseOwners(history: readonly HistoryRecord[]): Map<string, string> {
-  const owners = new Map<string, string>();
-  for (const r of history) {
-    const { leaseToken, executionId } = r.value as { leaseToken?: unknown; executionId?: unknown };
-    if (typeof leaseToken === 'string' && typeof executionId === 'string') owners.set(leaseToken, executionId);
+/** Each lease token the history names, with its execution, per recorder: the records scanned so far and what they named. */
+const ownersByRecorder = new WeakMap<HistoryRecorder, { scanned: number; owners: Map<string, string> }>();
+
+/**
+ * Each lease token the history names, with its execution (claims, releases, expiries, results: any
+ * event carrying both; a later record wins). Scanned only when a lease-keyed map holds a token (at
+ * most final reads none does, and nothing is scanned). The history only grows, so each call scans only the records
+ * since the previous one (the refusal watch's samples used to copy and scan all of it).
+ */
+function leaseOwners(recorder: HistoryRecorder): ReadonlyMap<string, string> {
+  let seen = ownersByRecorder.get(recorder);
+  if (seen === undefined) ownersByRecorder.set(recorder, (seen = { scanned: 0, owners: new Map() }));
+  for (; seen.scanned < recorder.length; seen.scanned++) {
+    const { leaseToken, executionId } = (recorder.recordAt(seen.scanned) as HistoryRecord).value as { leaseToken?: unknown; executionId?: unknown };
+    if (typeof leaseToken === 'string' && typeof executionId === 'string') seen.owners.set(leaseToken, executionId);
   }
-  return owners;
+  return seen.owners;
 }
 
 /** Every map as [name, role, execution ids, the lease tokens they came from (token-keyed maps)]. */
-function heldMaps(engine: EngineHeld | undefined, store: Record<string, string[]> | undefined, owners: ReadonlyMap<string, string>): [string, 'work' | 'index', string[], (string | undefined)[]][] {
+function heldMaps(engine: EngineHeld | undefined, store: Record<string, string[]> | undefined, recorder: HistoryRecorder): [string, 'work' | 'index', string[], (string | undefined)[]][] {
   const plain = (ids: string[]): (string | undefined)[] => ids.map(() => undefined);
   return [
     ...Object.entries(engine?.work ?? {}).map(([k, ids]): [string, 'work', string[], (string | undefined)[]] => [`engine.${k}`, 'work', ids, plain(ids)]),
     ...Object.entries(engine?.index ?? {}).map(([k, ids]): [string, 'index', string[], (string | undefined)[]] => [`engine.${k}`, 'index', ids, plain(ids)]),
     // Keyed by lease: a lease lives within its execution's life, so these are work maps of the tokens' executions.
-    ...Object.entries(engine?.leases ?? {}).map(([k, tokens]): [string, 'work', string[], (string | undefined)[]] => [`engine.${k}`, 'work', tokens.map((t) => owners.get(t) ?? t), tokens]),
+    ...Object.entries(engine?.leases ?? {}).map(([k, tokens]): [string, 'work', string[], (string | undefined)[]] => [`engine.${k}`, 'work', tokens.map((t) => leaseOwners(recorder).get(t) ?? t), tokens]),
     ...Object.entries(store ?? {}).map(([k, ids]): [string, 'work', string[], (string | undefined)[]] => [`store.${k}`, 'work', ids, plain(ids)]),
   ];
 }
@@ -72,10 +81,10 @@ function heldMaps(engine: EngineHeld | undefined, store: Record<string, string[]
  * The coordinator's per-execution memory now, as a note: every map's size and, for the checker, the
  * entries of ended (work maps) or unknown (every map) executions (`unknownOnly`: unknown ones only,
  * the mid-run sample of refusal-watch.ts). Maps keyed by lease token are resolved to their
- * executions through `history` (a token no event names reads as unknown). Nothing while the
+ * executions through the recorder's history (a token no event names reads as unknown). Nothing while the
  * coordinator is down.
  */
-export function heldMemory(sim: Simulation, history: readonly HistoryRecord[], opts: { unknownOnly?: boolean } = {}): Record<string, unknown> | undefined {
+export function heldMemory(sim: Simulation, recorder: HistoryRecorder, opts: { unknownOnly?: boolean } = {}): Record<string, unknown> | undefined {
   const c = sim.coordinator.instance;
   if (c === null) return undefined;
   const engine = (c.engine as HeldSeams).heldExecutions?.() as EngineHeld | undefined;
@@ -84,7 +93,7 @@ export function heldMemory(sim: Simulation, history: readonly HistoryRecord[], o
   const submitting = new Set(engine?.work.pendingSubmits ?? []);
   const counts: Record<string, number> = {};
   const entries: HeldEntry[] = [];
-  for (const [map, role, ids, tokens] of heldMaps(engine, store, leaseOwners(history))) {
+  for (const [map, role, ids, tokens] of heldMaps(engine, store, recorder)) {
     counts[map] = ids.length;
     for (const [i, id] of ids.entries()) {
       const known = c.engine.getExecution(id)?.status;

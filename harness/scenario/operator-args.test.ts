@@ -83,10 +83,10 @@ describe('operator command lines in scenarios', () => {
     expect(() => parseScenario(scenario("faults: [{ at: 100, target: w1, action: { type: restart, args: [--backoff-max-ms, '5'] } }]"), 't.yaml')).toThrow(/read fleet-wide by the checker/);
   });
 
-  it('refuses at load a command line the real command would refuse as it parses (session 34)', () => {
-    expect(() => parseScenario(scenario("coordinator: { args: [--retain-sweep, '250'] }"), 't.yaml')).toThrow(/squall coordinator refuses these flags: --retain-sweep has no effect without --retain-count or --retain-age/);
-    expect(() => parseScenario(scenario("coordinator: { args: [--heartbeat-ms, '2000', --heartbeat-timeout-ms, '2000'] }"), 't.yaml')).toThrow(/squall coordinator refuses these flags: --heartbeat-timeout-ms \(2000\) must be greater than --heartbeat-ms \(2000\)/);
-    expect(() => parseScenario(scenario("fleet: { workers: 2, args: [--no-adaptive-heartbeat, --rtt-factor, '3'] }").replace('fleet: { workers: 2 }\n', ''), 't.yaml')).toThrow(/squall worker refuses these flags: --rtt-factor has no effect with --no-adaptive-heartbeat/);
+  it('refuses at load a command line the documentation refuses (session 35: documented-flags.ts, not the system\'s parser)', () => {
+    expect(() => parseScenario(scenario("coordinator: { args: [--retain-sweep, '250'] }"), 't.yaml')).toThrow(/squall coordinator refuses these flags, as documented: --retain-sweep has no effect without --retain-count or --retain-age/);
+    expect(() => parseScenario(scenario("coordinator: { args: [--heartbeat-ms, '2000', --heartbeat-timeout-ms, '2000'] }"), 't.yaml')).toThrow(/squall coordinator refuses these flags, as documented: the heartbeat timeout \(2000\) must be greater than --heartbeat-ms \(2000\)/);
+    expect(() => parseScenario(scenario("fleet: { workers: 2, args: [--no-adaptive-heartbeat, --rtt-factor, '3'] }").replace('fleet: { workers: 2 }\n', ''), 't.yaml')).toThrow(/squall worker refuses these flags, as documented: --rtt-factor has no effect with --no-adaptive-heartbeat/);
     expect(parseScenario(scenario("coordinator: { args: [--retain-count, '5', --retain-sweep, '250'] }"), 't.yaml').coordinator.retention).toMatchObject({ maxCount: 5, sweepMs: 250 });
   });
 

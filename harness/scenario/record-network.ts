@@ -2,21 +2,24 @@
  * What a simulated run's network and hosts tell its history, wired once per
  * run: corrupted frames a receiver reads (promise 8), handshake nonces as
  * sent (promise 34), the welcomes' early-sync offers and the early syncs (promise 11), close frames as asked and as received and the
- * connections opened (promise 38), what the container and command kinds made (promise 32),
+ * connections opened (promise 38), every frame and HTTP answer to the secret watch (promise 8), what the container and command kinds made (promise 32),
  * and the sizes of the coordinator's frames when its gauges are read.
  */
 import type { HistoryRecorder } from '../check/history.js';
 import { COORDINATOR_HOST, FrameSizes, type Simulation } from '../sim/index.js';
 import { recordHandshake } from './record-nonces.js';
 import type { Scenario } from './schema.js';
+import type { SecretWatch } from './secret-watch.js';
 
 /** What the simulated network and hosts tell the history (corrupted frames, nonces, resources, frame sizes). */
-export function recordNetwork(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder): void {
+export function recordNetwork(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder, watch: SecretWatch): void {
   // Each corrupted frame a live receiver reads, for promise 8's integrity rule (harness/check/promises-integrity.ts).
   sim.net.onCorruptDelivered = (c) => recorder.recordInfo({ corrupted: c.connection, from: c.from, to: c.to, frame: c.frame, field: c.field }, 'net');
   // Handshake nonces as the coordinator and the fleet sent them (promise 34, promises-ids.ts), each welcome's early-sync
   // offer and each early sync a worker sent (promise 11, promises-early-sync.ts); an adversary's host is not the system's.
-  sim.net.onSent = (host, frame, to, inUpgrade) => recordHandshake(recorder, host, frame, to, inUpgrade === true);
+  sim.net.onSent = (host, frame, to, inUpgrade) => (recordHandshake(recorder, host, frame, to, inUpgrade === true), watch.frame(host, frame, to));
+  // Every frame above and every HTTP answer's body, scanned for the secret, the signing keys and the tokens (promise 8, secret-watch.ts).
+  sim.net.onHttpAnswer = (req, res) => watch.answer(req, res);
   // Each close frame a live process received, with the code and reason its peer asked for, and each
   // connection the network opened, with the client process at its other end (promise 38, promises-wire.ts).
   sim.net.onCloseDelivered = (c) =>

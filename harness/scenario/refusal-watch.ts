@@ -53,7 +53,7 @@ function sampleAfterRefusal(sim: Simulation, recorder: HistoryRecorder): () => v
     sim.time.setTimeout(() => {
       armed = false;
       taken += 1;
-      const held = heldMemory(sim, recorder.history(), { unknownOnly: true });
+      const held = heldMemory(sim, recorder, { unknownOnly: true });
       if (held !== undefined) recorder.recordInfo({ heldAfterRefusal: { ...held, refusedAt } });
     }, 1);
   };

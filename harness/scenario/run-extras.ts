@@ -12,6 +12,7 @@ import type { CliWiring, SimCoordinatorOptions, Simulation } from '../sim/index.
 import { AdversaryClient } from './adversary.js';
 import { probeHttpScopes } from './adversary-http.js';
 import { scheduleControls } from './client-ops.js';
+import type { WriteTally } from './control-store.js';
 import { CliClient } from './client-cli.js';
 import { ClientReads } from './client-reads.js';
 import type { SimClient } from './sim-client.js';
@@ -30,6 +31,7 @@ export class EngineExtras {
   private readonly probeSubmitted: string[] = [];
   private sim: Simulation | undefined;
   private client: SimClient | undefined;
+  private writes: WriteTally | undefined;
 
   constructor(
     private readonly scenario: Scenario,
@@ -42,9 +44,11 @@ export class EngineExtras {
     this.sink = scenario.triggers.length === 0 ? recorder : teeSink(recorder, this.triggers);
   }
 
-  attach(sim: Simulation, client: SimClient): void {
+  /** `writes`: the store writes staged per execution (control-store.ts), for the controls' notes. */
+  attach(sim: Simulation, client: SimClient, writes?: WriteTally): void {
     this.sim = sim;
     this.client = client;
+    this.writes = writes;
     this.triggers.attach(sim);
   }
 
@@ -58,7 +62,7 @@ export class EngineExtras {
   accepted(s: Submission, executionIds: readonly string[]): void {
     this.cli.accepted(executionIds);
     if (this.sim !== undefined) this.reads.accepted(executionIds, this.sim.simulatedMs);
-    if (this.sim !== undefined && this.client !== undefined && s.control.length > 0) scheduleControls(this.sim, this.client, this.recorder, s, executionIds);
+    if (this.sim !== undefined && this.client !== undefined && s.control.length > 0) scheduleControls(this.sim, this.client, this.recorder, s, executionIds, this.writes);
   }
 
   /** Timed steps for the runner's schedule: every round of every adversarial client, every client read, every CLI command. */
@@ -92,6 +96,11 @@ export class EngineExtras {
     return this.triggers.heal();
   }
 
+  /** Throws the config a triggered restart's process refused, if one did (the run ends with promise 8). */
+  throwIfRefused(): void {
+    this.triggers.throwIfRefused();
+  }
+
   /** The triggers that never fired (known after heal), as a reason the run fails. */
   get unfiredTriggers(): string | undefined {
     return this.triggers.unfired;
@@ -118,6 +127,8 @@ export function refuseSimOnlyFields(scenario: Scenario, mode: string): void {
     scenario.coordinator.maxPendingPerClient !== undefined ? 'coordinator.maxPendingPerClient' : undefined,
     // No flag sets the engine's duration window.
     scenario.coordinator.durationSamples !== undefined ? 'coordinator.durationSamples' : undefined,
+    // The real network has a latency of its own (schema-network.ts).
+    scenario.network !== undefined ? 'network.latencyMs' : undefined,
   ].filter((x) => x !== undefined);
   if (used.length === 0) return;
   throw new SquallError(

@@ -17,6 +17,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rejectionLogRecorder } from './log-record.js';
+import { SecretWatch } from './secret-watch.js';
+import { WriteTally } from './control-store.js';
 import { probeStoreContract } from './store-contract.js';
 import { probeTruncatedStore } from './store-probe.js';
 import { flagSpellings } from './operator-args.js';
@@ -163,6 +165,8 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
     sleepUntil: async (t) => {
       const wait = t - sim.simulatedMs;
       if (wait > 0) await sim.runFor(wait);
+      // A process a trigger restarted refused its config: the run ends here, as at a timed fault's restart (promise 8).
+      extras.throwIfRefused();
     },
     submit: (s, h) => simSubmit(sim, s, { ...h, ok: (ids, status) => (h.ok(ids, status), extras.accepted(s, ids)) }, runRecorder.note, client),
     scheduleExtras: (at, faultsMs) => {
@@ -171,7 +175,7 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
       twins.schedule(at);
     },
     restoreAll: () => extras.heal(),
-    applyFault: (fault) => readAfterRestart(sim, recorder, () => applySimFault(sim, scenario, fault, { revokeToken: () => client.revokeToken(sim), note: runRecorder.note, probeShutdown: (c) => probeShutdown(c, client, runRecorder.note) })),
+    applyFault: (fault) => readAfterRestart(sim, recorder, () => applySimFault(sim, scenario, fault, { revokeToken: () => client.revokeToken(sim, runRecorder.note), note: runRecorder.note, probeShutdown: (c) => probeShutdown(c, client, runRecorder.note) })),
     // The CLI's own submissions (scenario `cli`) are waited for and read at the end as the workload's are.
     awaitConvergence: (acked, until) => simConvergence(sim, scenario, twins, new Map([...acked, ...extras.cliSubmitted.map((id): [string, AckedExecution] => [id, { ref: 'cli', expect: 'terminal' }])]), until),
     finalStatuses: (workloadIds) => finalReads(sim, scenario, recorder, runRecorder.note, extras, client, [...workloadIds, ...extras.cliSubmitted.filter((id) => !workloadIds.includes(id))]),
@@ -188,13 +192,21 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   const buggify = opts.buggify ?? scenario.buggify ?? false;
   const maxSteps = opts.maxSteps ?? defaultStepBudget(scenario);
   // Each refused submission's rollback is read 1 ms later (refusal-watch.ts, promise 35): the sim is there by then.
-  const sim: Simulation = new Simulation({ seed, events: extras.sink, commits: refusalWatch(recorder, () => sim), buggify, maxSteps, logger: rejectionLogRecorder(recorder), ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }), ...(opts.tieBreak === undefined ? {} : { tieBreak: opts.tieBreak }) });
+  // What the system sends, logs and answers is scanned for its secrets (secret-watch.ts, promise 8).
+  const watch = new SecretWatch(recorder, scenario.coordinator.secret);
+  // Store writes staged per execution: each client control's note says which it caused (control-store.ts, promise 29).
+  const writes = new WriteTally();
+  const sim: Simulation = new Simulation({ seed, events: extras.sink, commits: writes.observe(refusalWatch(recorder, () => sim)), buggify, maxSteps, logger: watch.logger(rejectionLogRecorder(recorder)), ...(opts.wiring === undefined ? {} : { wiring: opts.wiring }), ...(opts.tieBreak === undefined ? {} : { tieBreak: opts.tieBreak }) });
   now = () => sim.simulatedMs;
-  recordNetwork(sim, scenario, recorder);
+  // network.latencyMs: every link's fractional one-way latency (schema-network.ts).
+  if (scenario.network !== undefined) sim.net.baseLatencyMs = scenario.network.latencyMs;
+  recordNetwork(sim, scenario, recorder, watch);
   // A token administrator works on the file token store, as a coordinator with a data dir has it (sim-client.ts).
   const tokenDir = scenario.clientReads.some((r) => r.read === 'tokens') || scenario.cli.some((s) => s.args[0] === 'tokens') ? mkdtempSync(join(tmpdir(), 'squall-sim-tokens-')) : undefined;
-  const client = new SimClient(sim.random.fork('sim-client'), tokenDir);
-  extras.attach(sim, client);
+  // The token store's report of a malformed tokens.json entry, as the coordinator logs it (promise 8, promises-api-tokens.ts).
+  const client = new SimClient(sim.random.fork('sim-client'), tokenDir, (_path, bad) => recorder.recordInfo({ tokenFileBad: bad }, 'coordinator'));
+  watch.addTokens(client.credentials());
+  extras.attach(sim, client, writes);
   // On the SQLite store: the coordinator's start-up check must refuse a truncated database of 64 KiB pages (store-probe.ts).
   if ((opts.store ?? scenario.coordinator.store) === 'sqlite') probeTruncatedStore(recorder);
   // The run's kind of store through the contract the engine's traffic rarely reaches (store-contract.ts, promise 37).

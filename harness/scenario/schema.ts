@@ -40,6 +40,7 @@ import { Fault, Ms, PosInt, Swarm } from './faults.js';
 import { ENGINE_COORDINATOR_FIELDS, ENGINE_ITEM_FIELDS, ENGINE_SCENARIO_FIELDS, STORE_COORDINATOR_FIELDS } from './schema-engine.js';
 import { OPERATOR_COORDINATOR_FIELDS, OPERATOR_FLEET_FIELDS } from './schema-operator.js';
 import { LIMIT_COORDINATOR_FIELDS } from './schema-limits.js';
+import { NETWORK_SCENARIO_FIELDS } from './schema-network.js';
 import { FLEET_SECURITY_FIELDS, SECURITY_COORDINATOR_FIELDS } from './schema-security.js';
 
 export { Fault, FaultAction, faultTimeline, Swarm } from './faults.js';
@@ -259,8 +260,7 @@ type Slo = z.output<typeof Slo>;
  * `ScenarioSchema` in validate.ts; load files with loader.ts.
  */
 export const ScenarioObject = z.strictObject({
-  /** JSON Schema reference for editors; ignored. */
-  $schema: z.string().optional(),
+  $schema: z.string().optional(), // JSON Schema reference for editors; ignored
   name: z
     .string()
     .min(1)
@@ -275,8 +275,8 @@ export const ScenarioObject = z.strictObject({
   phases: Phases.prefault({}),
   checks: Checks.prefault({}),
   slo: Slo.prefault({}),
-  // Engine-feature block (issue 10, schema-engine.ts): triggers, adversaries.
-  ...ENGINE_SCENARIO_FIELDS,
+  ...ENGINE_SCENARIO_FIELDS, // engine-feature block (issue 10, schema-engine.ts): triggers, adversaries
+  ...NETWORK_SCENARIO_FIELDS, // network.latencyMs (schema-network.ts): fractional-ms links in simulation
   /** BUGGIFY (issue 10, seeded stress in the seams): widen rare windows at seeded points in simulation (harness/sim/buggify.ts); ignored live. */
   buggify: z.boolean().default(false),
 });

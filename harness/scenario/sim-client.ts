@@ -6,7 +6,7 @@
  * and the mapping of errors to status codes. Only the socket is skipped.
  */
 import type { Coordinator } from '../../system/coordinator/index.js';
-import { createToken, fileTokenStore, memoryTokenStore, type TokenStore } from '../../system/coordinator/index.js';
+import { type BadTokenEntry, createToken, fileTokenStore, memoryTokenStore, type TokenStore } from '../../system/coordinator/index.js';
 import type { Random } from '../../system/core/index.js';
 import { CoordinatorHttp, type HttpAnswer, type HttpCall, lowerHeaders, parseBody, submitBody } from './http-client.js';
 import type { Simulation } from '../sim/index.js';
@@ -43,6 +43,8 @@ export class SimClient {
     random: Random,
     /** The data dir whose tokens.json is the store (absent: an in-memory store); `squall tokens` works on it too (client-cli.ts). */
     readonly tokenDir?: string,
+    /** The store's report of a malformed entry at a load (fileTokenStore's onBadEntry: the coordinator's log line). */
+    onBadEntry?: (path: string, bad: BadTokenEntry) => void,
   ) {
     const admin = createToken(random, 'sim-admin', 'admin', 0);
     const submit = createToken(random, 'sim-client', 'submit', 0);
@@ -50,14 +52,24 @@ export class SimClient {
     const read = createToken(random, 'sim-probe-read', 'read', 0);
     const probeSubmit = createToken(random, 'sim-probe-submit', 'submit', 0);
     const records = [admin.record, submit.record, read.record, probeSubmit.record];
-    this.tokens = tokenDir === undefined ? memoryTokenStore(records) : fileTokenStore(tokenDir);
+    this.tokens = tokenDir === undefined ? memoryTokenStore(records) : fileTokenStore(tokenDir, onBadEntry);
     if (tokenDir !== undefined) for (const r of records) this.tokens.add(r);
     this.admin = admin.token;
     this.current = { token: submit.token, id: submit.record.id };
     this.probe = { read: read.token, submit: probeSubmit.token, forged: `sqt_${admin.record.id}_${'0'.repeat(64)}` };
   }
 
-  get token(): string {
+  /** Every token the client was made with, by name (promise 8's secret watch: none may show in an answer, frame or log). */
+  credentials(): { token: string; name: string }[] {
+    return [
+      { token: this.admin, name: 'sim-admin' },
+      { token: this.current.token, name: 'sim-client' },
+      { token: this.probe.read, name: 'sim-probe-read' },
+      { token: this.probe.submit, name: 'sim-probe-submit' },
+    ];
+  }
+
+    get token(): string {
     return this.current.token;
   }
 
@@ -75,15 +87,21 @@ export class SimClient {
    * The revoke_token fault: an admin revokes the client's token through the API
    * (the client keeps sending it); the undo gives the client a new one, also
    * through the API. Both need the coordinator up; the revoke is refused if not.
+   * The undo's create is noted (`revokeUndo`: status, the token id its answer
+   * showed, the error code): an answer other than 201 with a token is the
+   * API's failure, judged by promise 29 (promises-api-created.ts), not a
+   * crash of the fault; a token the answer showed is taken whatever the status.
    */
-  async revokeToken(sim: Simulation): Promise<() => Promise<void>> {
+  async revokeToken(sim: Simulation, note?: RunRecorder['note']): Promise<() => Promise<void>> {
     const r = await this.asAdmin(sim, 'POST', `/api/v1/tokens/${this.current.id}/revoke`, '');
     if (r.status !== 200) throw new Error(`revoke_token: POST /api/v1/tokens/${this.current.id}/revoke answered ${r.status}`);
     return async () => {
       const n = await this.asAdmin(sim, 'POST', '/api/v1/tokens', JSON.stringify({ name: 'sim-client', scope: 'submit' }));
-      const b = n.body as { token?: string; id?: string } | null;
-      if (n.status !== 201 || typeof b?.token !== 'string' || typeof b.id !== 'string') throw new Error(`revoke_token undo: POST /api/v1/tokens answered ${n.status}`);
-      this.current = { token: b.token, id: b.id };
+      const b = n.body as { token?: unknown; id?: unknown; error?: { code?: unknown } } | null;
+      const made = typeof b?.token === 'string' && typeof b.id === 'string' ? { token: b.token, id: b.id } : undefined;
+      const code = typeof b?.error?.code === 'string' ? { code: b.error.code } : {};
+      note?.({ revokeUndo: { status: n.status, ...(made === undefined ? {} : { created: made.id }), ...code } });
+      if (made !== undefined) this.current = made;
     };
   }
 
@@ -118,8 +136,10 @@ function handlerCall(c: Coordinator): HttpCall {
       body: req.body ?? '',
       peer,
     };
+    // A handler that throws is answered as the real server answers it (system/transport/ws-server.ts): 500 internal, not a crash of the run.
+    const answer = await c.handleHttp(request).catch((err: unknown) => ({ status: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { code: 'internal', message: `internal error: ${err instanceof Error ? err.message : String(err)}` } }) }));
     // As the client reads it off the wire: the body by its content-length, bytes past it before the next answer (http-answer.ts).
-    const res = readOffWire(c, peer, await c.handleHttp(request), request.method);
+    const res = readOffWire(c, peer, answer, request.method);
     return { status: res.status, body: parseBody(res.body), headers: lowerHeaders(res.headers) };
   };
 }

@@ -13,9 +13,12 @@ import { type Scenario, workerIds } from './schema.js';
 import { MARKUP_WORKER_HOST, MARKUP_WORKER_ID, SIM_TLS_CA_PEM } from './schema-security.js';
 import { givenBackoffs, workerBackoffs } from './targets.js';
 import { startOrRefused, startOrRefusedAsync } from './config-refused.js';
+import { refuseUnlessCommandAccepts } from './command-accepts.js';
 
 export async function spawnFleet(sim: Simulation, scenario: Scenario, store: SimRunOptions['store'], extras: EngineExtras, tokens: TokenStore): Promise<void> {
   const c = scenario.coordinator;
+  // The docs accept these flags (the loader checked): the running command must too, or promise 8 fails (command-accepts.ts).
+  refuseUnlessCommandAccepts('coordinator', 'coordinator', c.args);
   await startOrRefusedAsync('coordinator', () => sim.spawnCoordinator({
     ...extras.coordinatorOptions(),
     ...(store === undefined ? {} : { store }),
@@ -49,6 +52,7 @@ function spawnWorkers(sim: Simulation, scenario: Scenario): void {
   const f = scenario.fleet;
   const backoffs = workerBackoffs(f).byWorker;
   const given = givenBackoffs(f); // asGiven groups: exactly the fields given (a WorkerConfig built in code)
+  refuseUnlessCommandAccepts(`worker ${workerIds(f)[0] ?? 'w1'}`, 'worker', f.args);
   workerIds(f).forEach((id, i) => {
     const options: SimWorkerOptions = {
       ...fleetCoordinatorUrl(f, id, i),

@@ -1,15 +1,16 @@
 /**
  * Operator command lines in a scenario (operator-args.ts): the flags are
- * checked at load (supported, well-formed, not contradicting a field the
+ * checked at load (supported, well-formed, not refused by the documentation
+ * (documented-flags.ts: what the running command refuses beyond that fails
+ * promise 8 in the run, command-accepts.ts), not contradicting a field the
  * scenario also sets), and the scenario's own fields are filled from what
  * they ask for (applyOperatorArgs, ScenarioSchema's transform), so every
  * consumer (the checker's context, the live runner's flags) sees the
  * operator's intent; the simulation builds the config from the flags
  * through the commands' own functions (run-sim.ts).
  */
-import { Command, CommanderError } from 'commander';
 import type { z } from 'zod';
-import { coordinatorCommand, workerCommand } from '../../system/cli/index.js';
+import { documentedCoordinatorRefusal, documentedWorkerRefusal } from './documented-flags.js';
 import { coordinatorIntent, WORKER_BACKOFF_FLAGS, WORKER_HEARTBEAT_FLAGS, workerIntent } from './operator-args.js';
 import { type Scenario, workerIds } from './schema.js';
 import { resolveTarget } from './targets.js';
@@ -23,7 +24,7 @@ const FAMILY_FIELDS: readonly string[] = ['heartbeatMs', 'heartbeatTimeoutMs', '
 export function validateOperatorArgs(s: Scenario, ctx: z.RefinementCtx): void {
   const problem = (path: (string | number)[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
   const c = s.coordinator.args === undefined ? undefined : coordinatorIntent(s.coordinator.args);
-  const cRefused = s.coordinator.args === undefined ? undefined : commandRefusal('coordinator', s.coordinator.args);
+  const cRefused = s.coordinator.args === undefined || typeof c === 'string' ? undefined : documentedRefusal('coordinator', s.coordinator.args);
   if (typeof c === 'string') problem(['coordinator', 'args'], c);
   else if (cRefused !== undefined) problem(['coordinator', 'args'], cRefused);
   else if (c !== undefined) {
@@ -41,7 +42,7 @@ export function validateOperatorArgs(s: Scenario, ctx: z.RefinementCtx): void {
     if (why !== undefined) problem(['fleet', 'coordinatorUrls', i], why);
   });
   const f = s.fleet.args === undefined ? undefined : workerIntent(s.fleet.args);
-  const fRefused = s.fleet.args === undefined ? undefined : commandRefusal('worker', s.fleet.args);
+  const fRefused = s.fleet.args === undefined || typeof f === 'string' ? undefined : documentedRefusal('worker', s.fleet.args);
   if (typeof f === 'string') problem(['fleet', 'args'], f);
   else if (fRefused !== undefined) problem(['fleet', 'args'], fRefused);
   else if (f !== undefined && s.fleet.allowKinds !== undefined && Object.values(s.fleet.allowKinds).some((k) => !same(k, f.allowKinds))) {
@@ -53,7 +54,8 @@ export function validateOperatorArgs(s: Scenario, ctx: z.RefinementCtx): void {
   s.faults.forEach((fault, i) => {
     if (fault.action.type !== 'restart' || fault.action.args === undefined) return;
     const w = workerIntent(fault.action.args);
-    if (typeof w === 'string') problem(['faults', i, 'action', 'args'], w);
+    const wRefused = typeof w === 'string' ? w : documentedRefusal('worker', fault.action.args);
+    if (wRefused !== undefined) problem(['faults', i, 'action', 'args'], wRefused);
     const hb = fault.action.args.find((a) => [...WORKER_HEARTBEAT_FLAGS, ...WORKER_BACKOFF_FLAGS, '--hand-back-grace-ms'].includes(a));
     if (hb !== undefined) problem(['faults', i, 'action', 'args'], `${hb} is read fleet-wide by the checker: give it in fleet.args, not in a restart's args`);
     const t = resolveTarget(s.fleet, fault.target);
@@ -61,24 +63,10 @@ export function validateOperatorArgs(s: Scenario, ctx: z.RefinementCtx): void {
   });
 }
 
-/**
- * Why the real command would refuse these flags as it parses (its own flag
- * rules, a flag with no effect, the process's config resolvers), or
- * undefined: a scenario runs no command line `squall` would refuse. The
- * listen address, store and URL are the simulation's (loopback; --insecure
- * for the worker: its security is the scenario's own fields).
- */
-function commandRefusal(command: 'coordinator' | 'worker', args: readonly string[]): string | undefined {
-  let err = '';
-  const cmd = new Command(command).exitOverride().configureOutput({ writeErr: (x) => void (err += x), writeOut: () => {} });
-  const argv = command === 'coordinator' ? [...args] : ['--coordinator', 'ws://127.0.0.1:7000', '--id', 'w-args', '--insecure', ...args];
-  try {
-    (command === 'coordinator' ? coordinatorCommand(cmd, () => {}) : workerCommand(cmd, () => {})).parse(argv, { from: 'user' });
-  } catch (e) {
-    if (!(e instanceof CommanderError)) throw e;
-    return `squall ${command} refuses these flags: ${(err.split('\n')[0] ?? e.message).replace(/^error: /, '')}`;
-  }
-  return undefined;
+/** Why the documentation refuses these flags (documented-flags.ts; what the running command refuses beyond it fails promise 8 in the run, command-accepts.ts). */
+function documentedRefusal(command: 'coordinator' | 'worker', args: readonly string[]): string | undefined {
+  const why = command === 'coordinator' ? documentedCoordinatorRefusal(args) : documentedWorkerRefusal(args);
+  return why === undefined ? undefined : `squall ${command} refuses these flags, as documented: ${why}`;
 }
 
 /** The scenario with its fields filled from the flags (see the file comment); flags that failed validation never get here. */

@@ -35,6 +35,8 @@ function wsAcceptsCloseCode(code: number): boolean {
 export interface NetEnv {
   readonly time: VirtualTime;
   readonly trace: Trace;
+  /** One-way latency of every frame, ms with a fraction (scenario `network.latencyMs`); undefined: frames take the next whole ms. */
+  readonly latencyMs?: () => number | undefined;
   /** Told of each corrupted frame a live receiver is about to read (the history recorder, as a note). */
   readonly corrupted?: (c: CorruptDelivery) => void;
   /** Told of each data frame an endpoint hands to the network (the frame-size tally, frame-sizes.ts; the handshake nonces the runner records), as sent, before any fault or tamper. */

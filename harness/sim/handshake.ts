@@ -25,6 +25,8 @@ export interface Dialer {
   link(from: string, to: string): LinkDir;
   /** A fresh connection id (c1, c2, …). */
   nextConnectionId(): string;
+  /** The links' fractional one-way latency, if the scenario sets one (NetEnv.latencyMs). */
+  latencyMs(): number | undefined;
   /** Told of corrupted frames a live receiver reads (see NetEnv.corrupted). */
   corrupted(c: CorruptDelivery): void;
   /** Told of each data frame sent (see NetEnv.sent); `inUpgrade`: carried in the upgrade request (the 0-RTT register). */
@@ -195,7 +197,7 @@ class Handshake {
     const { listener } = target;
     const id = this.net.nextConnectionId();
     const net = this.net;
-    const env = { time: net.time, trace: net.trace, corrupted: (c: CorruptDelivery) => net.corrupted(c), sent: (f: string, t: string, x: string, b: number) => net.sent(f, t, x, b), closeDelivered: (c: CloseDelivery) => net.closeDelivered(c), binaryDelivered: (b: BinaryDelivery) => net.binaryDelivered(b) };
+    const env = { time: net.time, trace: net.trace, latencyMs: () => net.latencyMs(), corrupted: (c: CorruptDelivery) => net.corrupted(c), sent: (f: string, t: string, x: string, b: number) => net.sent(f, t, x, b), closeDelivered: (c: CloseDelivery) => net.closeDelivered(c), binaryDelivered: (b: BinaryDelivery) => net.binaryDelivered(b) };
     const conn = new VirtualConnection(id, env, {
       clientHost: client,
       serverHost: server,

@@ -6,17 +6,24 @@
  * intervals its process had armed when it started listening (a leaked
  * interval per client keeps the count above it once every client is gone).
  */
-import type { HttpHandler, HttpStreamSink } from '../../system/core/index.js';
+import type { HttpHandler, HttpRequest, HttpResponse, HttpStreamSink } from '../../system/core/index.js';
 import { STREAM_PATHS } from './http-plumbing.js';
 
 /** Open streaming responses of one coordinator incarnation, as its clients see them. */
 export class StreamCounter {
   open = 0;
 
-  /** Wraps the handler: each stream counts from start() until its client closes it or the coordinator ends it. */
-  wrap(handle: HttpHandler): HttpHandler {
+  /**
+   * Wraps the handler: each stream counts from start() until its client closes it or the coordinator ends it;
+   * `answered` hears each answer beside the caller (the answer's own promise is handed on: no extra hop).
+   */
+  wrap(handle: HttpHandler, answered?: (req: HttpRequest, res: HttpResponse) => void): HttpHandler {
     // Only where streams are served: elsewhere no extra microtask hop (http-plumbing.ts STREAM_PATHS).
-    return (req) => (STREAM_PATHS.has(req.path) ? this.counted(handle, req) : handle(req));
+    return (req) => {
+      const p = STREAM_PATHS.has(req.path) ? this.counted(handle, req) : handle(req);
+      if (answered !== undefined) void p.then((res) => answered(req, res), () => undefined);
+      return p;
+    };
   }
 
   private async counted(handle: HttpHandler, req: Parameters<HttpHandler>[0]): ReturnType<HttpHandler> {

@@ -47,6 +47,10 @@ export class VirtualNetwork implements Connector {
   frameSizes: FrameSizes | undefined;
   /** Told of every data frame a process sends, as sent, with the sending host's name and its peer's (the scenario runner records the handshakes' nonces and early-sync offers); `inUpgrade`: a 0-RTT register's frame, carried in the upgrade request. */
   onSent: ((host: string, frame: string, to: string, inUpgrade?: true) => void) | undefined;
+  /** One-way latency every frame of every link takes, ms with a fraction (scenario `network.latencyMs`); undefined: the next whole ms. */
+  baseLatencyMs: number | undefined;
+  /** Told of every HTTP answer (not a stream's events) the coordinator's handler gives, with its request (promise 8's secret watch). */
+  onHttpAnswer: ((req: HttpRequest, res: HttpResponse) => void) | undefined;
   /** Told of every close frame a live process receives from its peer's close(), with what the peer asked for (the scenario runner records it). */
   onCloseDelivered: ((c: CloseDelivery) => void) | undefined;
   /** Told of every connection a server accepts, with the client process holding its other end (the scenario runner records it). */
@@ -73,6 +77,7 @@ export class VirtualNetwork implements Connector {
       existingHost: (name) => this.hosts.get(name),
       link: (from, to) => this.link(from, to),
       nextConnectionId: () => `c${this.nextConnId++}`,
+      latencyMs: () => this.baseLatencyMs,
       corrupted: (c) => this.onCorruptDelivered?.(c),
       sent: (f, t, x, b, u) => {
         this.frameSizes?.sent(f, t, x, b);

@@ -65,7 +65,9 @@ export class Pipe implements PipeLike {
         }
         return;
       }
-      const at = Math.max(Math.ceil(this.env.time.now() + verdict.delayMs), this.lastAt);
+      // A fractional base latency keeps the fraction (schema-network.ts); else the next whole ms, as always.
+      const base = this.env.latencyMs?.();
+      const at = Math.max(base === undefined ? Math.ceil(this.env.time.now() + verdict.delayMs) : this.env.time.now() + base + verdict.delayMs, this.lastAt);
       this.lastAt = at;
       this.inflight.push({ at, item: verdict.item });
       this.bufferedBytes += verdict.item.bytes - item.bytes;
@@ -102,7 +104,7 @@ export class Pipe implements PipeLike {
     if (this.timer !== null) return;
     const head = this.inflight[this.inflightHead];
     if (head === undefined) return;
-    this.timer = this.env.time.schedule(deliverDue, head.at - this.env.time.now(), this, this.source);
+    this.timer = this.env.latencyMs?.() === undefined ? this.env.time.schedule(deliverDue, head.at - this.env.time.now(), this, this.source) : this.env.time.scheduleAt(deliverDue, head.at, this, this.source);
   }
 
   /** The head's event fired: delivers every item due now, in order (called by deliverDue). */

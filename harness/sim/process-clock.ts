@@ -83,8 +83,9 @@ export class ProcessClock implements Clock {
     this.source = time.allocSource();
   }
 
+  /** Whole milliseconds, as Date.now: virtual time holds fractions only with a fractional link latency (monotonic() keeps them). */
   now(): number {
-    return this.time.now() + this.skewMs;
+    return Math.floor(this.time.now()) + this.skewMs;
   }
 
   monotonic(): number {

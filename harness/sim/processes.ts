@@ -6,7 +6,7 @@
  * Kill = kill -9 (timers cancelled, sockets vanish, the store loses what was
  * not committed); restart = a new incarnation on the same address.
  */
-import { type Clock, type EventSink, type Buggify, type Logger, type Marks, type Random, type HttpHandler } from '../../system/core/index.js';
+import { type Clock, type EventSink, type Buggify, type Logger, type Marks, type Random, type HttpHandler, type HttpRequest, type HttpResponse } from '../../system/core/index.js';
 import {
   createCoordinator,
   startCoordinator,
@@ -76,6 +76,8 @@ export interface ProcessEnv {
   marks: Marks;
   /** The run's live Buggify (absent: off, the processes get noBuggify). */
   buggify?: Buggify;
+  /** Hears every HTTP answer the coordinator gives (VirtualNetwork.onHttpAnswer). */
+  answered?: (req: HttpRequest, res: HttpResponse) => void;
 }
 
 /** Coordinator options in the simulation. */
@@ -162,7 +164,7 @@ export class CoordinatorProcess {
     this.streams = new StreamCounter();
     // Bodies and streams through the real server's plumbing (http-plumbing.ts), outside any broken variant's wrapper.
     const plumbed = viaServerPlumbing(wrapHttp === undefined ? coordinator.handleHttp : wrapHttp(coordinator.handleHttp), this.env.random.fork(`http-bytes-${incarnation}`));
-    const handleHttp = this.streams.wrap(plumbed);
+    const handleHttp = this.streams.wrap(plumbed, this.env.answered);
     const wired = { ...coordinator, handleHttp, wireLine: this }; // wireLine: the process (http-answer.ts)
     if (this.host.isAlive(incarnation)) this.instance = wired;
     return wired;

@@ -123,6 +123,15 @@ export class VirtualTime {
     return this.queue.push(this.dueAt(ms), source, fn, arg);
   }
 
+  /**
+   * schedule() at an absolute time that may hold a fraction of a millisecond
+   * (a link's fractional latency, harness/scenario/schema-network.ts): the
+   * one way time leaves whole milliseconds. Never before now.
+   */
+  scheduleAt<A>(fn: (arg: A) => void, at: number, arg: A, source = NETWORK_SOURCE): QueuedEvent {
+    return this.queue.push(Math.max(at, this.current), source, fn, arg);
+  }
+
   /** Cancels an event from schedule(); fired or cancelled events are ignored. */
   clear(event: QueuedEvent): void {
     this.queue.cancel(event);

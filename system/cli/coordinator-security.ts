@@ -77,7 +77,8 @@ export function securityConfig(flags: SecurityFlags, dataDir: string | undefined
   const tls = flags.tlsCert === undefined || flags.tlsKey === undefined ? undefined : { cert: readPemFile(flags.tlsCert, '--tls-cert'), key: readPemFile(flags.tlsKey, '--tls-key') };
   let tokens: TokenStore | undefined;
   if (flags.apiAuth === 'token') {
-    tokens = dataDir === undefined ? memoryTokenStore() : fileTokenStore(dataDir);
+    // A malformed entry is left out (its token refused 401) and named at each load that finds it.
+    tokens = dataDir === undefined ? memoryTokenStore() : fileTokenStore(dataDir, (file, bad) => logger.warn({ file, entry: bad.index, ...(bad.id === undefined ? {} : { tokenId: bad.id }), problem: bad.problem }, 'token file entry malformed: left out, its token is refused'));
     if (flags.bootstrapTokenFile !== undefined) {
       const b = ensureBootstrapToken(flags.bootstrapTokenFile, tokens);
       logger.info({ tokenId: b.id, file: flags.bootstrapTokenFile }, b.created ? 'bootstrap admin token written' : 'bootstrap admin token loaded');

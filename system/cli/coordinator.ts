@@ -57,9 +57,9 @@ export function registerCoordinatorCommand(program: Command): void {
   coordinatorCommand(program.command('coordinator').description('run a coordinator: WebSocket for workers and the HTTP API on one port'), runCoordinator);
 }
 
-/** Every flag of `squall coordinator`, the combinations it refuses before `action` runs, and the action. */
-export function coordinatorCommand(cmd: Command, action: (flags: CoordinatorFlags) => void | Promise<void>): Command {
-  return refuseConflictingFlags(addSecurityOptions(addCoordinatorOptions(cmd)), coordinatorStartConflict).action(action);
+/** Every flag of `squall coordinator`, the combinations it refuses before `action` runs, and the action; `env`: where the secret's environment sources are read (the process's own by default). */
+export function coordinatorCommand(cmd: Command, action: (flags: CoordinatorFlags) => void | Promise<void>, env: NodeJS.ProcessEnv = process.env): Command {
+  return refuseConflictingFlags<CoordinatorFlags>(addSecurityOptions(addCoordinatorOptions(cmd)), (flags, given) => coordinatorStartConflict(flags, given, env)).action(action);
 }
 
 /**
@@ -69,10 +69,10 @@ export function coordinatorCommand(cmd: Command, action: (flags: CoordinatorFlag
  * resolvers on the config the flags build (the secret and TLS files stood in
  * for: they are read only when it runs). `given(key)`: on the command line.
  */
-export function coordinatorStartConflict(flags: CoordinatorFlags, given: (key: string) => boolean = () => true): string | undefined {
-  const secret = secretGiven(flags, process.env) ? 'stand-in' : undefined;
+export function coordinatorStartConflict(flags: CoordinatorFlags, given: (key: string) => boolean, env: NodeJS.ProcessEnv): string | undefined {
+  const secret = secretGiven(flags, env) ? 'stand-in' : undefined;
   const tls = flags.tlsCert === undefined || flags.tlsKey === undefined ? undefined : { cert: 'stand-in', key: 'stand-in' };
-  return coordinatorFlagConflict(flags) ?? coordinatorInertFlag(flags, given) ?? resolverConflict(() => checkCoordinatorConfig(coordinatorConfig(flags, securityOptions(flags, secret, tls))), COORDINATOR_FIELD_FLAGS, given);
+  return coordinatorFlagConflict(flags, env) ?? coordinatorInertFlag(flags, given, env) ?? resolverConflict(() => checkCoordinatorConfig(coordinatorConfig(flags, securityOptions(flags, secret, tls))), COORDINATOR_FIELD_FLAGS, given);
 }
 
 /** The coordinator's own flags (the security flags are coordinator-security.ts'). */

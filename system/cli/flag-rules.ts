@@ -68,8 +68,8 @@ const workerRules: Rule<WorkerRuleFlags>[] = [
   },
 ];
 
-/** The first reason `flags` are refused, or undefined (exported for the unit tests). */
-export function coordinatorFlagConflict(flags: CoordinatorRuleFlags, env: NodeJS.ProcessEnv = process.env): string | undefined {
+/** The first reason `flags` are refused, or undefined (exported for the unit tests); `env`: the environment the secret is read from (the caller's, never process.env behind its back). */
+export function coordinatorFlagConflict(flags: CoordinatorRuleFlags, env: NodeJS.ProcessEnv): string | undefined {
   for (const rule of coordinatorRules) {
     const why = rule(flags, env);
     if (why !== undefined) return why;
@@ -78,7 +78,7 @@ export function coordinatorFlagConflict(flags: CoordinatorRuleFlags, env: NodeJS
 }
 
 /** The first reason worker `flags` are refused, or undefined. */
-export function workerFlagConflict(flags: WorkerRuleFlags, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function workerFlagConflict(flags: WorkerRuleFlags, env: NodeJS.ProcessEnv): string | undefined {
   for (const rule of workerRules) {
     const why = rule(flags, env);
     if (why !== undefined) return why;

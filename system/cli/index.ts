@@ -15,7 +15,8 @@ import { registerWorkerCommand } from './worker.js';
 import { registerWorkersCommand } from './workers.js';
 
 export { runCli } from './run-cli.js';
-export { choiceOption, intOption } from './options.js';
+export { choiceOption, intOption, numberOption } from './options.js';
+export { refuseConflictingFlags } from './flag-rules.js';
 
 export { renderTable } from './format.js';
 export { CliError, EXIT, exitCodeOf } from './exit-codes.js';

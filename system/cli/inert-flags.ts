@@ -67,7 +67,7 @@ const COORDINATOR_PAIRINGS: readonly Pairing<CoordinatorPairFlags>[] = [
 ];
 
 /** Why `squall coordinator` refuses a flag that would do nothing, or undefined. */
-export function coordinatorInertFlag(f: CoordinatorPairFlags, given: Given, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function coordinatorInertFlag(f: CoordinatorPairFlags, given: Given, env: NodeJS.ProcessEnv): string | undefined {
   return firstInert(COORDINATOR_PAIRINGS, f, env, given);
 }
 
@@ -89,7 +89,7 @@ const WORKER_PAIRINGS: readonly Pairing<WorkerPairFlags>[] = [
 ];
 
 /** Why `squall worker` refuses a flag that would do nothing, or undefined. */
-export function workerInertFlag(f: WorkerPairFlags, given: Given, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function workerInertFlag(f: WorkerPairFlags, given: Given, env: NodeJS.ProcessEnv): string | undefined {
   return firstInert(WORKER_PAIRINGS, f, env, given);
 }
 

@@ -7,6 +7,7 @@
  */
 import { apiError, type ApiTarget, unreachable } from './api-client.js';
 import { nodeHttp } from './cli-http.js';
+import { SseReader } from './sse-parse.js';
 
 /** Streams the feed; resolves when it ends (server closed it, or signal aborted). */
 export async function followFeed(t: ApiTarget, onUpdate: (data: unknown) => void, signal: AbortSignal): Promise<void> {
@@ -14,22 +15,16 @@ export async function followFeed(t: ApiTarget, onUpdate: (data: unknown) => void
   const headers: Record<string, string> = { accept: 'text/event-stream' };
   if (t.token !== undefined) headers.authorization = `Bearer ${t.token}`;
   let refused: number | undefined;
-  let buf = '';
+  const reader = new SseReader((e) => {
+    const data = e.type === 'update' ? jsonOf(e.data) : undefined;
+    if (data !== undefined) onUpdate(data);
+  });
   const sink = {
     open: (status: number): boolean => {
       if (status >= 300) refused = status;
       return refused === undefined;
     },
-    chunk: (chunk: string): void => {
-      buf += chunk;
-      let end: number;
-      while ((end = buf.indexOf('\n\n')) >= 0) {
-        const block = buf.slice(0, end);
-        buf = buf.slice(end + 2);
-        const data = parseBlock(block);
-        if (data !== undefined) onUpdate(data);
-      }
-    },
+    chunk: (chunk: string): void => reader.push(chunk),
   };
   try {
     await (t.http ?? nodeHttp).stream({ url, method: 'GET', headers, signal, ...(t.ca === undefined ? {} : { ca: t.ca }) }, sink);
@@ -40,17 +35,10 @@ export async function followFeed(t: ApiTarget, onUpdate: (data: unknown) => void
   if (refused !== undefined) throw apiError(t, 'following events', { status: refused, json: '' });
 }
 
-/** The JSON of an `update` event block, or undefined for comments, retry hints and other events. */
-function parseBlock(block: string): unknown {
-  let event = 'message';
-  const data: string[] = [];
-  for (const line of block.split('\n')) {
-    if (line.startsWith('event:')) event = line.slice(6).trim();
-    else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
-  }
-  if (event !== 'update' || data.length === 0) return undefined;
+/** An `update` event's data as JSON, or undefined when it is not JSON. */
+function jsonOf(data: string): unknown {
   try {
-    return JSON.parse(data.join('\n')) as unknown;
+    return JSON.parse(data) as unknown;
   } catch {
     return undefined;
   }

@@ -54,15 +54,19 @@ export function registerWorkerCommand(program: Command): void {
   workerCommand(cmd, runWorker);
 }
 
-/** Every flag of `squall worker`, the combinations it refuses before `action` runs, and the action. */
-export function workerCommand(cmd: Command, action: (flags: WorkerFlags) => void | Promise<void>): Command {
-  return refuseConflictingFlags(addWorkerOptions(cmd), workerStartConflict).action(action);
+/**
+ * Every flag of `squall worker`, the combinations it refuses before `action`
+ * runs, and the action. `env`: where the secret's environment sources are
+ * read (the process's own; a probe passes the environment it means).
+ */
+export function workerCommand(cmd: Command, action: (flags: WorkerFlags) => void | Promise<void>, env: NodeJS.ProcessEnv = process.env): Command {
+  return refuseConflictingFlags<WorkerFlags>(addWorkerOptions(cmd), (flags, given) => workerStartConflict(flags, given, env)).action(action);
 }
 
-/** Why the worker would refuse to start with these flags, in flags: the command's rules, a flag that would do nothing (inert-flags.ts), then worker/config.ts's resolver on the config they build (secret and CA stood in for). */
-export function workerStartConflict(flags: WorkerFlags, given: (key: string) => boolean = () => true): string | undefined {
-  const secret = secretGiven(flags, process.env) ? 'stand-in' : undefined;
-  return workerFlagConflict(flags) ?? workerInertFlag(flags, given) ?? resolverConflict(() => workerConfigWithDefaults(workerConfig(flags, secret, flags.tlsCa === undefined ? undefined : 'stand-in')), WORKER_FIELD_FLAGS, given);
+/** Why the worker would refuse to start with these flags, in flags: the command's rules, a flag that would do nothing (inert-flags.ts), then worker/config.ts's resolver on the config they build (secret and CA stood in for). Reads the secret's environment sources from `env` only. */
+export function workerStartConflict(flags: WorkerFlags, given: (key: string) => boolean, env: NodeJS.ProcessEnv): string | undefined {
+  const secret = secretGiven(flags, env) ? 'stand-in' : undefined;
+  return workerFlagConflict(flags, env) ?? workerInertFlag(flags, given, env) ?? resolverConflict(() => workerConfigWithDefaults(workerConfig(flags, secret, flags.tlsCa === undefined ? undefined : 'stand-in')), WORKER_FIELD_FLAGS, given);
 }
 
 /** The worker command's flags. */

@@ -26,6 +26,7 @@ function world() {
     session.attach({ send: (m) => (out.push(m), true) });
     const conn = { connectionId: `c_${id}`, bufferedAmount, timeoutMs: 1000, tick: () => {}, replaceBy: () => {}, shutdown: () => {} };
     connections.set(conn.connectionId, conn);
+    ctx.sendBacklog.sent(conn); // as the connection handler reports each send: its queue grew by one
     Object.assign(entry, { state: 'connected', session, connectionId: conn.connectionId, concurrency, kinds: new Set(['sleep']) });
     return { session, conn };
   };

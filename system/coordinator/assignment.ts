@@ -14,11 +14,10 @@ import type { Assign, Outgoing } from '../protocol/messages.js';
 import type { CoordinatorContext } from './context.js';
 import type { WorkerEntry } from './registry.js';
 import type { Session } from './session.js';
+import { ASSIGN_HIGH_WATER_BYTES } from './send-backlog.js';
 
 /** Claims per pass before yielding the event loop (the loop re-wakes itself). */
 const MAX_CLAIMS_PER_PASS = 2000;
-/** A worker whose socket has more than this queued gets no new work until it drains. */
-const ASSIGN_HIGH_WATER_BYTES = 4 * 1024 * 1024;
 /** How soon a pass that skipped a backlogged worker looks again. */
 const BACKLOG_RETRY_MS = 10;
 
@@ -55,16 +54,21 @@ export class AssignmentLoop {
     // workers, one submission used to cost a round of 500 calls). Same claims, same order.
     const readyLeft = (): number => engine.snapshotCounts().queueLength;
     if (readyLeft() === 0) {
-      // Nothing to claim: only the round-robin turn and the backlog retry of a full pass remain.
-      if (registry.idleTurn((w) => this.backlogged(w))) this.armBacklogRetry();
+      // Nothing to claim: only the round-robin turn and the backlog retry of a full pass remain,
+      // both O(1) unless some socket may be past the high-water mark (send-backlog.ts).
+      registry.idleTurn();
+      if (this.ctx.sendBacklog.possible() && registry.anyAssignable((w) => this.backlogged(w))) this.armBacklogRetry();
       return 0;
     }
     // Backlogged workers are dropped in place (assignable() returns a fresh array).
     let active = registry.assignable();
     const candidates = active.length;
-    let kept = 0;
-    for (const w of active) if (!this.backlogged(w)) active[kept++] = w;
-    active.length = kept;
+    let kept = candidates;
+    if (this.ctx.sendBacklog.possible()) {
+      kept = 0;
+      for (const w of active) if (!this.backlogged(w)) active[kept++] = w;
+      active.length = kept;
+    }
     if (kept < candidates) this.armBacklogRetry();
     let drained = false;
     const given = new Map<WorkerEntry, number>();

@@ -21,7 +21,8 @@ import { ConnectionScope, handleWorkerMessage, type ScopeOwner } from './inbound
 import type { FrameSink } from './session.js';
 import { LinkTiming } from './link-timing.js';
 import { bindSession } from './bind-session.js';
-import { acceptedHello, welcomeOf } from './hello.js';
+import { acceptedHello } from './hello.js';
+import { welcomeFor } from './welcome.js';
 
 type State = 'awaiting_register' | 'registered' | 'closed';
 /** Heartbeats between the coordinator's own pings on a busy link (RTT samples; idle fleets pay for them). */
@@ -86,7 +87,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     this.ctx.connections.set(this.conn.id, this);
     this.ctx.metrics.connections.inc();
     const early = acceptedHello(c, hello);
-    this.welcome = welcomeOf(c, nonce, early !== undefined);
+    this.welcome = welcomeFor(c, nonce, early !== undefined);
     // A 0-RTT register has no welcome → register round trip: NaN marks it, the first answer gives the sample.
     this.welcomeSentMono = early === undefined ? this.ctx.clock.monotonic() : Number.NaN;
     this.send(this.welcome);
@@ -129,6 +130,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     this.state = 'closed';
     this.registerTimer?.cancel();
     this.endAdmission(false);
+    this.ctx.sendBacklog.closed(this);
     if (this.ctx.connections.get(this.conn.id) === this) {
       this.ctx.connections.delete(this.conn.id);
       this.ctx.metrics.connections.dec();
@@ -288,12 +290,15 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     const frame = encode(msg);
     this.ctx.metrics.countMessage('out', 'error', Buffer.byteLength(frame, 'utf8'));
     this.conn.send(frame);
+    this.ctx.sendBacklog.sent(this);
   }
 
   /** FrameSink: the welcome and the session's frames go out on this connection (signed once the session signs). */
   send(msg: ToWorker): boolean {
     const frame = encode(msg, msg.type === 'welcome' ? undefined : this.signKey);
     this.ctx.metrics.countMessage('out', msg.type, Buffer.byteLength(frame, 'utf8'));
-    return this.conn.send(frame);
+    const sent = this.conn.send(frame);
+    this.ctx.sendBacklog.sent(this);
+    return sent;
   }
 }

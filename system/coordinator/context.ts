@@ -16,6 +16,7 @@ import type { ResolvedCoordinatorConfig } from './config.js';
 import type { CoordinatorMetrics } from './metrics.js';
 import type { CoordinatorPolicies } from './policies.js';
 import type { WorkerRegistry } from './registry.js';
+import type { SendBacklog } from './send-backlog.js';
 
 /** The engine as the coordinator needs it: dispatch side plus the embedding API. */
 export type CoordinatorEngine = EngineForCoordinator & EngineApi;
@@ -55,6 +56,8 @@ export interface CoordinatorContext {
   readonly registry: WorkerRegistry;
   readonly metrics: CoordinatorMetrics;
   readonly connections: Map<string, LiveConnection>;
+  /** The connections that may be past the assignment high-water mark (send-backlog.ts); each send is reported. */
+  readonly sendBacklog: SendBacklog;
   /** Handshakes in flight and the retry-after hint beyond the limit (admission.ts). */
   readonly admission: Admission;
   /** Emits an event stamped with at = clock.now() and source = "coordinator". */

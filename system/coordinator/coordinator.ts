@@ -31,6 +31,7 @@ import type { TokenStore } from './tokens.js';
 import { CoordinatorMetrics } from './metrics.js';
 import { resolvePolicies, type CoordinatorPolicies } from './policies.js';
 import { WorkerRegistry, type WorkerView } from './registry.js';
+import { SendBacklog } from './send-backlog.js';
 import { createUiHandler, type UiHandler } from './ui/ui-handler.js';
 
 /** The seams a coordinator runs on (production: ws, real clock, crypto, SQLite; simulation: virtual ones). */
@@ -136,7 +137,7 @@ function coordinatorContext(
   const seams = { marks: deps.marks ?? noMarks, buggify: deps.buggify ?? noBuggify, traceRtt: deps.traceRtt === true };
   const rejectLog = new LogLimiter(deps.clock);
   const policies = resolvePolicies(deps.policies);
-  const base = { config, clock: deps.clock, random: deps.random, logger, ...seams, ...shared, emit: eventEmitter(events, deps.clock, logger), rejectLog, policies };
+  const base = { config, clock: deps.clock, random: deps.random, logger, ...seams, ...shared, sendBacklog: new SendBacklog(), emit: eventEmitter(events, deps.clock, logger), rejectLog, policies };
   const loop = new AssignmentLoop(base);
   return { ctx: { ...base, wake: () => loop.wake() }, loop, logger };
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { encode } from '../protocol/codec.js';
 import { encodeHello } from '../protocol/hello.js';
 import { COORDINATOR_DEFAULTS } from './config.js';
-import { acceptedHello, welcomeOf } from './hello.js';
+import { acceptedHello } from './hello.js';
+import { welcomeFor } from './welcome.js';
 
 const register = (over: Record<string, unknown> = {}): string =>
   encode({ v: 2, type: 'register', protocolVersion: 2, workerId: 'w1', clientNonce: 'c'.repeat(32), capabilities: { kinds: ['echo'], concurrency: 1 }, ...over } as never);
@@ -33,7 +34,7 @@ describe('which hello the coordinator takes', () => {
   });
 
   it('says so in the welcome only when taken', () => {
-    expect(welcomeOf(COORDINATOR_DEFAULTS, 'n'.repeat(32), true).helloAccepted).toBe(true);
-    expect('helloAccepted' in welcomeOf(COORDINATOR_DEFAULTS, 'n'.repeat(32), false)).toBe(false);
+    expect(welcomeFor(COORDINATOR_DEFAULTS, 'n'.repeat(32), true).helloAccepted).toBe(true);
+    expect('helloAccepted' in welcomeFor(COORDINATOR_DEFAULTS, 'n'.repeat(32), false)).toBe(false);
   });
 });

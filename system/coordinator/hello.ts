@@ -12,27 +12,7 @@
  */
 import { decodeToCoordinator } from '../protocol/codec.js';
 import { decodeHello } from '../protocol/hello.js';
-import { PROTOCOL_VERSION, SUPPORTED_VERSIONS, type Welcome } from '../protocol/messages.js';
 import type { ResolvedCoordinatorConfig } from './config.js';
-
-/** The welcome a connection opens with (its nonce drawn by the caller); `helloAccepted`: the 0-RTT register was taken. */
-export function welcomeOf(c: ResolvedCoordinatorConfig, nonce: string, helloAccepted: boolean): Welcome {
-  return {
-    v: PROTOCOL_VERSION,
-    type: 'welcome',
-    serverVersion: c.serverVersion,
-    protocolVersions: [...SUPPORTED_VERSIONS],
-    nonce,
-    authRequired: c.secret !== undefined,
-    signMessages: c.signMessages,
-    heartbeatMs: c.heartbeatMs,
-    heartbeatTimeoutMs: c.heartbeatTimeoutMs,
-    maxFrameBytes: c.maxFrameBytes,
-    compression: c.compression !== false,
-    ...(c.earlySync ? { earlySync: true } : {}),
-    ...(helloAccepted ? { helloAccepted: true as const } : {}),
-  };
-}
 
 /** The frames to feed behind the welcome (register, then the early sync if taken), or undefined: no 0-RTT. */
 export function acceptedHello(config: Pick<ResolvedCoordinatorConfig, 'secret' | 'zeroRtt' | 'earlySync' | 'maxFrameBytes'>, hello: string | undefined): string[] | undefined {

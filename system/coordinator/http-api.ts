@@ -8,7 +8,7 @@
 import type { Clock } from '../core/clock.js';
 import { ErrorCode, SquallError } from '../core/errors.js';
 import { checkJsonLimits } from '../core/json-limits.js';
-import type { HttpHandler, HttpRequest, HttpResponse } from '../core/transport.js';
+import type { HttpHandler, HttpResponse } from '../core/transport.js';
 import type { EngineApi } from '../engine/contract.js';
 import type { ExecutionRecord } from '../core/model.js';
 import type { TaskKind } from '../tasks/kind.js';
@@ -16,6 +16,7 @@ import { type ClientQuota, clientOf, counted } from './client-quota.js';
 import { type HealthSource, liveness, readiness } from './health.js';
 import { controlBodySchema, parseBatchBody, parseGraphBody, parseListQuery, parseSpecBody, parseWith } from './http-schemas.js';
 import type { WorkerView } from './registry.js';
+import { router, type Route } from './http-router.js';
 
 /** What the HTTP layer reads: the engine's embedding API, task kinds, workers, metrics. */
 export interface HttpApiDeps {
@@ -32,12 +33,6 @@ export interface HttpApiDeps {
   statusByCode?: StatusByCode;
 }
 
-type Params = Record<string, string>;
-interface Route {
-  method: 'GET' | 'POST';
-  path: string;
-  handle(req: HttpRequest, params: Params): Promise<HttpResponse> | HttpResponse;
-}
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
@@ -250,43 +245,20 @@ function serviceRoutes(d: HttpApiDeps): Route[] {
   ];
 }
 
-function match(pattern: string, path: string): Params | undefined {
-  const ps = pattern.split('/');
-  const xs = path.split('/');
-  if (ps.length !== xs.length) return undefined;
-  const params: Params = {};
-  for (let i = 0; i < ps.length; i++) {
-    const p = ps[i] as string;
-    const x = xs[i] as string;
-    if (p.startsWith(':')) {
-      if (x === '') return undefined;
-      try {
-        params[p.slice(1)] = decodeURIComponent(x);
-      } catch {
-        return undefined;
-      }
-    } else if (p !== x) return undefined;
-  }
-  return params;
-}
-
 /** Builds the handler. Literal routes win over parameterised ones (batch before :id). */
 export function createHttpApi(deps: HttpApiDeps): HttpHandler {
-  const table = routes(deps).sort((a, b) => Number(a.path.includes(':')) - Number(b.path.includes(':')));
+  const resolve = router(routes(deps));
   const statusByCode = deps.statusByCode ?? STATUS_BY_CODE;
   return async (req) => {
     const path = req.path.length > 1 && req.path.endsWith('/') ? req.path.slice(0, -1) : req.path;
-    const matching = table.map((r) => ({ r, params: match(r.path, path) })).filter((m) => m.params !== undefined);
-    if (matching.length === 0) return errorBody(404, ErrorCode.NotFound, `no route ${req.method} ${path.slice(0, 200)}`);
-    const literal = matching.filter((m) => !m.r.path.includes(':'));
-    const candidates = literal.length > 0 && !literal.every((m) => m.r.method !== req.method) ? literal : matching;
-    const hit = candidates.find((m) => m.r.method === req.method);
-    if (hit === undefined) {
-      const allow = [...new Set(matching.map((m) => m.r.method))].join(', ');
+    const hit = resolve(req.method, path);
+    if (hit.kind === 'none') return errorBody(404, ErrorCode.NotFound, `no route ${req.method} ${path.slice(0, 200)}`);
+    if (hit.kind === 'method') {
+      const allow = hit.allow;
       return { ...errorBody(405, 'method_not_allowed', `${req.method} is not allowed on ${path}; allowed: ${allow}`), headers: { ...JSON_HEADERS, allow } };
     }
     try {
-      return await hit.r.handle(req, hit.params ?? {});
+      return await hit.route.handle(req, hit.params);
     } catch (err) {
       return errorResponse(err, statusByCode);
     }

@@ -46,6 +46,6 @@ export { authorize, requiredScope, checkRequestSource, gateHttp, isLoopbackHost,
 export { DEFAULT_POLICIES, type CoordinatorPolicies } from './policies.js';
 export { createToken, verifyToken, memoryTokenStore, scopeCovers, parseScope, TOKEN_SCOPES, type TokenRecord, type TokenStore, type TokenScope, type Principal } from './tokens.js';
 export { publicToken } from './tokens-api.js';
-export { fileTokenStore } from './token-file.js';
+export { type BadTokenEntry, fileTokenStore } from './token-file.js';
 export { securityGaps, checkListenSecurity, securedHttp } from './security.js';
 export { serveAsset, UI_ASSET_DIR, UI_HEADERS } from './ui/ui-handler.js';

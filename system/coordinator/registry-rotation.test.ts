@@ -2,7 +2,8 @@
  * The round-robin of WorkerRegistry.assignable() is built in place (no
  * intermediate copies). It must give exactly the list and rotation of the
  * plain definition (filter, then rotate by one per call), interleaved with
- * idleTurn() and with workers connecting, draining and leaving, or the
+ * idleTurn() (which counts nothing: the entries keep the count as they
+ * change) and with workers connecting, draining and leaving, or the
  * simulation's schedules (and trace hashes) would move. Fixed seed.
  */
 import fc from 'fast-check';
@@ -23,6 +24,9 @@ class Reference {
     this.rotation = (this.rotation + 1) % list.length;
     return [...list.slice(this.rotation), ...list.slice(0, this.rotation)].map((e) => e.workerId);
   }
+  count(all: WorkerEntry[]): number {
+    return this.eligible(all).length;
+  }
   idleTurn(all: WorkerEntry[]): void {
     const n = this.eligible(all).length;
     if (n > 0) this.rotation = (this.rotation + 1) % n;
@@ -31,9 +35,14 @@ class Reference {
 
 const session = {} as Session;
 const op = fc.oneof(
-  fc.record({ kind: fc.constant('set' as const), worker: fc.nat(11), state: fc.constantFrom('connected' as const, 'disconnected' as const, 'lost' as const), draining: fc.boolean(), session: fc.boolean() }),
+  fc.record({ kind: fc.constant('set' as const), worker: fc.nat(4), state: fc.constantFrom('connected' as const, 'disconnected' as const, 'lost' as const), draining: fc.boolean(), session: fc.boolean() }),
+  // One field alone: each setter must keep the count by itself.
+  fc.record({ kind: fc.constant('state' as const), worker: fc.nat(4), state: fc.constantFrom('connected' as const, 'disconnected' as const, 'lost' as const) }),
+  fc.record({ kind: fc.constant('draining' as const), worker: fc.nat(4), draining: fc.boolean() }),
+  fc.record({ kind: fc.constant('session' as const), worker: fc.nat(4), session: fc.boolean() }),
   fc.constant({ kind: 'assignable' as const }),
   fc.constant({ kind: 'idle' as const }),
+  fc.record({ kind: fc.constant('any' as const), worker: fc.nat(4) }),
 );
 
 describe('WorkerRegistry round-robin', () => {
@@ -48,13 +57,23 @@ describe('WorkerRegistry round-robin', () => {
             entry.state = o.state;
             entry.draining = o.draining;
             entry.session = o.session ? session : undefined;
+          } else if (o.kind === 'state') {
+            registry.getOrCreate(`w${o.worker}` as WorkerId).entry.state = o.state;
+          } else if (o.kind === 'draining') {
+            registry.getOrCreate(`w${o.worker}` as WorkerId).entry.draining = o.draining;
+          } else if (o.kind === 'session') {
+            registry.getOrCreate(`w${o.worker}` as WorkerId).entry.session = o.session ? session : undefined;
+          } else if (o.kind === 'any') {
+            const test = (e: WorkerEntry): boolean => e.workerId === `w${o.worker}`;
+            expect(registry.anyAssignable(test)).toBe(registry.all().some((e) => e.state === 'connected' && !e.draining && e.session !== undefined && test(e)));
           } else if (o.kind === 'idle') {
-            registry.idleTurn(() => false);
+            registry.idleTurn();
             ref.idleTurn(registry.all());
           } else {
             const expected = ref.assignable(registry.all());
             expect(registry.assignable().map((e) => e.workerId)).toEqual(expected);
           }
+          expect(registry.assignableCount).toBe(ref.count(registry.all()));
         }
       }),
       { numRuns: 2000, seed: 14 },

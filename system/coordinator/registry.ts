@@ -65,6 +65,8 @@ export class WorkerRegistry {
   private readonly entries = new Map<WorkerId, WorkerEntry>();
   /** Round-robin start for the assignment loop. */
   private rotation = 0;
+  /** How many entries are assignable, kept as their state, draining and session change (Entry). */
+  private readonly counter = { assignable: 0 };
 
   get(workerId: WorkerId): WorkerEntry | undefined {
     return this.entries.get(workerId);
@@ -74,22 +76,7 @@ export class WorkerRegistry {
   getOrCreate(workerId: WorkerId): { entry: WorkerEntry; known: boolean } {
     const existing = this.entries.get(workerId);
     if (existing !== undefined) return { entry: existing, known: true };
-    const entry: WorkerEntry = {
-      workerId,
-      state: 'disconnected',
-      connectionId: undefined,
-      session: undefined,
-      reconnects: 0,
-      connectedAt: undefined,
-      disconnectedAt: undefined,
-      disconnectedMono: undefined,
-      lastSeenAt: undefined,
-      concurrency: 0,
-      kinds: NO_KINDS,
-      draining: false,
-      rttMs: undefined,
-      heldBack: 0,
-    };
+    const entry = new Entry(workerId, this.counter);
     this.entries.set(workerId, entry);
     return { entry, known: false };
   }
@@ -115,30 +102,33 @@ export class WorkerRegistry {
 
   /**
    * The round-robin turn of a pass that can claim nothing (empty ready
-   * queue): advances the rotation exactly as assignable() would, without
-   * building the list (with thousands of workers, every wake used to copy it
-   * three times). Returns whether any assignable worker matches `test`.
+   * queue): advances the rotation exactly as assignable() would, in O(1)
+   * (the assignable entries are counted as they change).
    */
-  idleTurn(test: (e: WorkerEntry) => boolean): boolean {
-    let n = 0;
-    let matched = false;
-    for (const e of this.entries.values()) {
-      if (!isAssignable(e)) continue;
-      n++;
-      if (!matched && test(e)) matched = true;
-    }
+  idleTurn(): void {
+    const n = this.assignableCount;
     if (n > 0) this.rotation = (this.rotation + 1) % n;
-    return matched;
+  }
+
+  /** How many entries are assignable (connected, registered, not draining), in O(1). */
+  get assignableCount(): number {
+    return this.counter.assignable;
+  }
+
+  /** Whether any assignable entry matches `test` (a scan; the loop asks only when a send backlog is possible). */
+  anyAssignable(test: (e: WorkerEntry) => boolean): boolean {
+    for (const e of this.entries.values()) if (isAssignable(e) && test(e)) return true;
+    return false;
   }
 
   /**
    * Connected, non-draining workers, rotated by one on every call
    * (round-robin). Built in place (one array, no intermediate copies: a
-   * pass used to copy thousands of entries four times).
+   * pass used to copy thousands of entries four times), sized by the kept
+   * count instead of a counting loop.
    */
   assignable(): WorkerEntry[] {
-    let n = 0;
-    for (const e of this.entries.values()) if (isAssignable(e)) n++;
+    const n = this.assignableCount;
     const list = new Array<WorkerEntry>(n);
     if (n === 0) return list;
     this.rotation = (this.rotation + 1) % n;
@@ -179,4 +169,61 @@ export class WorkerRegistry {
 /** Whether the assignment loop may give this worker work (connected, registered, not draining). */
 function isAssignable(e: WorkerEntry): boolean {
   return e.state === 'connected' && !e.draining && e.session !== undefined;
+}
+
+/**
+ * A registry entry: state, draining and session are accessors, so that every
+ * change (bind-session, detach, drain, the heartbeat monitor's lost and
+ * session expiry, tests) keeps the registry's count of assignable entries.
+ */
+class Entry implements WorkerEntry {
+  connectionId: string | undefined = undefined;
+  reconnects = 0;
+  connectedAt: number | undefined = undefined;
+  disconnectedAt: number | undefined = undefined;
+  disconnectedMono: number | undefined = undefined;
+  lastSeenAt: number | undefined = undefined;
+  concurrency = 0;
+  kinds: ReadonlySet<string> = NO_KINDS;
+  rttMs: number | undefined = undefined;
+  heldBack = 0;
+  private st: WorkerState = 'disconnected';
+  private drn = false;
+  private sess: Session | undefined = undefined;
+  /** Whether this entry is in counter.assignable. */
+  private counted = false;
+
+  constructor(
+    readonly workerId: WorkerId,
+    private readonly counter: { assignable: number },
+  ) {}
+
+  get state(): WorkerState {
+    return this.st;
+  }
+  set state(v: WorkerState) {
+    this.st = v;
+    this.recount();
+  }
+  get draining(): boolean {
+    return this.drn;
+  }
+  set draining(v: boolean) {
+    this.drn = v;
+    this.recount();
+  }
+  get session(): Session | undefined {
+    return this.sess;
+  }
+  set session(v: Session | undefined) {
+    this.sess = v;
+    this.recount();
+  }
+
+  private recount(): void {
+    const now = isAssignable(this);
+    if (now === this.counted) return;
+    this.counted = now;
+    this.counter.assignable += now ? 1 : -1;
+  }
 }

@@ -20,6 +20,7 @@ import type { CoordinatorContext, CoordinatorEngine, EventBody, LiveConnection }
 import { CoordinatorMetrics } from './metrics.js';
 import { DEFAULT_POLICIES } from './policies.js';
 import { WorkerRegistry } from './registry.js';
+import { SendBacklog } from './send-backlog.js';
 import { Session } from './session.js';
 
 /** A promise with its resolver exposed. */
@@ -263,6 +264,7 @@ export function testContext(engine: FakeEngine = new FakeEngine()) {
     registry,
     metrics,
     connections,
+    sendBacklog: new SendBacklog(),
     admission: new Admission(clock, 10),
     emit: (e) => events.push(e),
     wake: () => void (counter.wakes += 1),

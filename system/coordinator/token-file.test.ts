@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,11 +20,25 @@ describe('token file', () => {
     expect(b.revoke('0000000000000000', 3)).toBe(false);
   });
 
-  it('a damaged file is an error naming the file and the field, never "no tokens"', () => {
+  it('a damaged file is an error naming the file, never "no tokens"; a damaged entry is left out, named at each load, kept on a rewrite', () => {
     const dir = mkdtempSync(join(tmpdir(), 'squall-tokfile-'));
-    writeFileSync(join(dir, TOKEN_FILE_NAME), '{"version":1,"tokens":[{"id":"zz"}]}');
-    expect(() => fileTokenStore(dir).list()).toThrow(/tokens\.json is malformed: .* at "tokens\.0\.id"/);
+    writeFileSync(join(dir, TOKEN_FILE_NAME), '{"version":1,"tokens":{}}');
+    expect(() => fileTokenStore(dir).list()).toThrow(/tokens\.json is malformed: .* at "tokens"/);
     writeFileSync(join(dir, TOKEN_FILE_NAME), '{not json');
     expect(() => fileTokenStore(dir).find('x')).toThrow(/not valid JSON/);
+    const good = createToken(seededRandom(4), 'ci', 'read', 1);
+    const bad = createToken(seededRandom(5), 'old', 'admin', 1);
+    const entries = [good.record, { ...bad.record, hash: bad.record.hash.slice(0, 40) }, { id: 'zz' }];
+    writeFileSync(join(dir, TOKEN_FILE_NAME), JSON.stringify({ version: 1, tokens: entries }));
+    const reports: unknown[] = [];
+    const store = fileTokenStore(dir, (_path, b) => reports.push(b));
+    expect(verifyToken(store, good.token).ok).toBe(true);
+    expect(verifyToken(store, bad.token)).toMatchObject({ ok: false, code: 'invalid_token' });
+    expect(reports).toEqual([
+      { index: 1, id: bad.record.id, problem: 'hash: a SHA-256 hash is 64 lowercase hex digits' },
+      { index: 2, id: 'zz', problem: expect.stringMatching(/^id: /) as unknown },
+    ]);
+    expect(store.revoke(good.record.id, 2)).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, TOKEN_FILE_NAME), 'utf8'))).toMatchObject({ tokens: [{ id: good.record.id, revokedAt: 2 }, entries[1], entries[2]] });
   });
 });

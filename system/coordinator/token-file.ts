@@ -15,19 +15,30 @@ import { TOKEN_SCOPES, type TokenRecord, type TokenStore } from './tokens.js';
 /** The token file's name inside a data dir. */
 export const TOKEN_FILE_NAME = 'tokens.json';
 
-const FileSchema = z.object({
-  version: z.literal(1),
-  tokens: z.array(
-    z.object({
-      id: z.string().regex(/^[0-9a-f]{16}$/),
-      name: z.string().min(1).max(100),
-      scope: z.enum(TOKEN_SCOPES),
-      hash: z.string().regex(/^[0-9a-f]{64}$/),
-      createdAt: z.number(),
-      revokedAt: z.number().optional(),
-    }),
-  ),
+const EntrySchema = z.object({
+  id: z.string().regex(/^[0-9a-f]{16}$/),
+  name: z.string().min(1).max(100),
+  scope: z.enum(TOKEN_SCOPES),
+  hash: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 hash is 64 lowercase hex digits'),
+  createdAt: z.number(),
+  revokedAt: z.number().optional(),
 });
+
+/** The file's frame; its entries are checked one by one (a bad entry is left out and reported, the others keep working). */
+const FileSchema = z.object({ version: z.literal(1), tokens: z.array(z.unknown()) });
+
+/** A malformed entry of the token file: its position, its id when it has a readable one, and what is wrong with it. */
+export interface BadTokenEntry {
+  index: number;
+  id?: string;
+  problem: string;
+}
+
+/** What a load found: the usable records, and the entries left out (kept as they were, so a rewrite does not lose them). */
+interface Loaded {
+  tokens: TokenRecord[];
+  bad: { raw: unknown; report: BadTokenEntry }[];
+}
 
 function stamp(path: string): string | undefined {
   try {
@@ -39,12 +50,12 @@ function stamp(path: string): string | undefined {
   }
 }
 
-function load(path: string): TokenRecord[] {
+function load(path: string): Loaded {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { tokens: [], bad: [] };
     throw err;
   }
   let raw: unknown;
@@ -58,10 +69,19 @@ function load(path: string): TokenRecord[] {
     const issue = parsed.error.issues[0];
     throw new SquallError(ErrorCode.Malformed, `token file ${path} is malformed: ${issue?.message ?? 'schema mismatch'} at "${issue?.path.join('.') ?? ''}"`);
   }
-  return parsed.data.tokens;
+  const out: Loaded = { tokens: [], bad: [] };
+  parsed.data.tokens.forEach((raw, index) => {
+    const entry = EntrySchema.safeParse(raw);
+    if (entry.success) return void out.tokens.push(entry.data);
+    const issue = entry.error.issues[0];
+    const id = (raw as { id?: unknown } | null)?.id;
+    const problem = `${issue?.path.join('.') || 'entry'}: ${issue?.message ?? 'schema mismatch'}`;
+    out.bad.push({ raw, report: { index, ...(typeof id === 'string' ? { id: id.slice(0, 40) } : {}), problem } });
+  });
+  return out;
 }
 
-function save(path: string, tokens: TokenRecord[]): void {
+function save(path: string, tokens: readonly unknown[]): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify({ version: 1, tokens }, null, 2)}\n`, { mode: 0o600 });
@@ -69,24 +89,31 @@ function save(path: string, tokens: TokenRecord[]): void {
   renameSync(tmp, path);
 }
 
-/** A TokenStore over `<dataDir>/tokens.json` (see the file comment). */
-export function fileTokenStore(dataDir: string): TokenStore & { readonly path: string } {
+/**
+ * A TokenStore over `<dataDir>/tokens.json` (see the file comment). An entry
+ * that is not a valid record (a hash that is not 64 hex digits, a bad id,
+ * ...) is left out, so its token is refused like an unknown one (401), and
+ * reported through `onBadEntry` at each load that finds it; a rewrite keeps
+ * it in the file as it was (the operator's to fix).
+ */
+export function fileTokenStore(dataDir: string, onBadEntry?: (path: string, bad: BadTokenEntry) => void): TokenStore & { readonly path: string } {
   const path = join(dataDir, TOKEN_FILE_NAME);
   let seen: string | undefined | null = null;
-  let tokens: TokenRecord[] = [];
+  let loaded: Loaded = { tokens: [], bad: [] };
   const fresh = (): TokenRecord[] => {
     const now = stamp(path);
     if (now !== seen) {
-      tokens = load(path);
+      loaded = load(path);
       seen = now;
+      for (const b of loaded.bad) onBadEntry?.(path, b.report);
     }
-    return tokens;
+    return loaded.tokens;
   };
   const update = (fn: (all: TokenRecord[]) => boolean): boolean => {
     seen = null; // re-read right before changing: another process may have written meanwhile
     const all = fresh().map((t) => ({ ...t }));
     const changed = fn(all);
-    if (changed) save(path, all);
+    if (changed) save(path, [...all, ...loaded.bad.map((b) => b.raw)]);
     seen = null;
     return changed;
   };

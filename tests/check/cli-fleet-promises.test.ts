@@ -53,7 +53,8 @@ describe('31 cli: every command returns (promises-cli-hang.ts)', () => {
   it('reports a command that does not wait still running long after its last answer, or on a request past the timeout; passes a watch and a command waiting on its answer', () => {
     const idle = unended(run(['workers'], [workers]));
     const waiting = unended(run(['executions', 'get', 'ex_1'], [{ method: 'GET', path: '/api/v1/executions/ex_1', at: 4900 }]));
-    const watch = unended(run(['executions', 'watch', 'ex_1'], [{ ...workers, path: '/api/v1/executions/ex_1', seen: [['ex_1', 'running']] }]));
+    const stream: CliRequest = { method: 'GET', path: '/ui/events', at: 100, answeredAt: 101, status: 200, stream: true };
+    const watch = unended(run(['executions', 'watch', 'ex_1'], [stream, { ...workers, path: '/api/v1/executions/ex_1', seen: [['ex_1', 'running']] }]));
     expect(messages([waiting, watch], new H(), 5000)).toEqual([]);
     expect(messages([idle], new H(), 1000)).toEqual([]);
     expect(messages([idle], new H(), 5000)).toEqual([expect.stringMatching(/squall workers \(t=100\): had not returned 4898 ms after its last answer when the run ended \(t=5000\), and it does not wait for anything: it hung; 1 request\(s\)/)]);

@@ -17,16 +17,16 @@ const messages = (h: H): string[] => checkHistory(h.history(), ['identifiers'], 
 /** w1 registers in session `session`, two executions are submitted and claimed with the given ids. */
 function run(ids: { a?: string; b?: string; la?: string; lb?: string; session?: string } = {}): H {
   const h = new H();
-  h.emit('coordinator', { type: 'worker_registered', workerId: 'w1', sessionId: ids.session ?? `ss_${hex(16, '1')}`, resumed: false, connectionId: 'c1' });
+  h.emit('coordinator', { type: 'worker_registered', workerId: 'w1', sessionId: ids.session ?? `ss_${hex(16, '9')}`, resumed: false, connectionId: 'c1' });
   h.submit(ids.a ?? ex('1')).submit(ids.b ?? ex('2'));
-  h.at(10).claim(ids.a ?? ex('1'), 'w1', 1, ids.la ?? ls('1')).claim(ids.b ?? ex('2'), 'w1', 1, ids.lb ?? ls('2'));
+  h.at(10).claim(ids.a ?? ex('1'), 'w1', 1, ids.la ?? ls('7')).claim(ids.b ?? ex('2'), 'w1', 1, ids.lb ?? ls('8'));
   return h;
 }
 
 describe('34 identifiers', () => {
   it('passes ids of their documented form, each minted once (a resumed session repeats its id)', () => {
     const h = run();
-    h.at(20).emit('coordinator', { type: 'worker_registered', workerId: 'w1', sessionId: `ss_${hex(16, '1')}`, resumed: true, connectionId: 'c2' });
+    h.at(20).emit('coordinator', { type: 'worker_registered', workerId: 'w1', sessionId: `ss_${hex(16, '9')}`, resumed: true, connectionId: 'c2' });
     expect(messages(h)).toEqual([]);
   });
 
@@ -36,10 +36,10 @@ describe('34 identifiers', () => {
   });
 
   it('reports a lease token and a new session id minted twice', () => {
-    expect(messages(run({ lb: ls('1') }))).toEqual([expect.stringMatching(/^a claim of ex_2{16} at t=10 has leaseToken ls_1{16}, already minted for a claim of ex_1{16} at t=10: an identifier is never minted twice/)]);
+    expect(messages(run({ lb: ls('7') }))).toEqual([expect.stringMatching(/^a claim of ex_2{16} at t=10 has leaseToken ls_7{16}, already minted for a claim of ex_1{16} at t=10: an identifier is never minted twice/)]);
     const h = run();
-    h.at(20).emit('coordinator', { type: 'worker_registered', workerId: 'w2', sessionId: `ss_${hex(16, '1')}`, resumed: false, connectionId: 'c3' });
-    expect(messages(h)).toEqual([expect.stringMatching(/^w2's new session at t=20 has sessionId ss_1{16}, already minted for w1's new session at t=0/)]);
+    h.at(20).emit('coordinator', { type: 'worker_registered', workerId: 'w2', sessionId: `ss_${hex(16, '9')}`, resumed: false, connectionId: 'c3' });
+    expect(messages(h)).toEqual([expect.stringMatching(/^w2's new session at t=20 has sessionId ss_9{16}, already minted for w1's new session at t=0/)]);
   });
 
   it('judges handshake nonces and API tokens from the notes the simulation records', () => {
@@ -56,6 +56,32 @@ describe('34 identifiers', () => {
       expect.stringMatching(/^a handshake nonce coordinator sent \(nonce\) at t=10 has nonce b{32}, already minted for a handshake nonce coordinator sent \(nonce\) at t=10/),
       expect.stringMatching(/^a handshake nonce w1 sent \(clientNonce\) at t=10 has nonce "f{16}" \(16 characters\): the documented form is 32 lower-case hex/),
       expect.stringMatching(/^token 0{16}'s secret at t=10 has tokenSecret "aa_a{61}" \(64 characters\): the documented form is 64 lower-case hex/),
+    ]);
+  });
+});
+
+describe('34 identifiers across kinds (session 35)', () => {
+  it('reports a lease token and a session id whose random part is an execution id\'s or a lease token\'s', () => {
+    expect(messages(run({ lb: `ls_${hex(16, '2')}` }))).toEqual([
+      expect.stringMatching(/^a claim of ex_2{16} at t=10 has leaseToken ls_2{16}, whose random part shares all 16 hex \(2{16}\) with executionId ex_2{16} of a submitted execution at t=0: identifiers of every kind are drawn anew, never one draw for two/),
+    ]);
+    const h = run();
+    h.at(20).emit('coordinator', { type: 'worker_registered', workerId: 'w2', sessionId: `ss_${hex(16, '7')}`, resumed: false, connectionId: 'c3' });
+    expect(messages(h)).toEqual([expect.stringMatching(/^w2's new session at t=20 has sessionId ss_7{16}, whose random part shares all 16 hex \(7{16}\) with leaseToken ls_7{16} of a claim of ex_1{16} at t=10/)]);
+  });
+
+  it('reports a nonce holding an execution id\'s draw and a token secret holding a nonce, and passes unrelated ones', () => {
+    const h = run();
+    h.rec.recordInfo({ nonce: `${hex(16, 'b')}${hex(16, 'c')}`, host: 'coordinator', field: 'nonce' }, 'net');
+    const token = { id: hex(16, 'd'), hash: 'x', secret: hex(64, 'e') };
+    h.rec.recordInfo({ tokenStep: { at: 10, revokes: [], presented: [], listing: [], created: token.id, held: [token] } });
+    expect(messages(h)).toEqual([]);
+    h.at(30).rec.recordInfo({ nonce: `${hex(4, 'c')}${hex(16, '1')}${hex(12, 'c')}`, host: 'w1', field: 'clientNonce' }, 'net');
+    const leaky = { id: hex(16, '4'), hash: 'y', secret: `${hex(16, 'f')}${hex(16, 'b')}${hex(16, 'c')}${hex(16, 'f')}` };
+    h.rec.recordInfo({ tokenStep: { at: 30, revokes: [], presented: [], listing: [], created: leaky.id, held: [token, leaky] } });
+    expect(messages(h)).toEqual([
+      expect.stringMatching(/^a handshake nonce w1 sent \(clientNonce\) at t=30 has nonce c{4}1{16}c{12}, whose random part shares 16 hex \(1{16}\) with executionId ex_1{16} of a submitted execution at t=0/),
+      expect.stringMatching(/^token 4{16}'s secret at t=30 has tokenSecret f{16}b{16}c{16}f{16}, whose random part shares 32 hex \(b{16}c{16}\) with nonce b{16}c{16} of a handshake nonce coordinator sent \(nonce\) at t=10/),
     ]);
   });
 });

@@ -61,7 +61,7 @@ vi.mock('../../system/cli/api-client.js', async (importOriginal) => {
 vi.mock('../../system/cli/flag-rules.js', async (importOriginal) => {
   const real = await importOriginal<typeof FlagRules>();
   // Broken (#02): the loopback test reads `host` (with the port) instead of `hostname`.
-  const workerFlagConflict: typeof real.workerFlagConflict = (f, env = process.env) => {
+  const workerFlagConflict: typeof real.workerFlagConflict = (f, env) => {
     if (plant.hostWithPort && !real.secretGiven(f, env) && f.insecure !== true && !isLoopbackHost(new URL(f.coordinator).host)) return `--coordinator ${f.coordinator} is not a loopback address`;
     return real.workerFlagConflict(f, env);
   };

@@ -35,8 +35,8 @@ vi.mock('../../system/coordinator/token-file.js', async (importOriginal) => {
   const real = await importOriginal<typeof TokenFile>();
   return {
     ...real,
-    fileTokenStore: (dataDir: string) => {
-      const store = real.fileTokenStore(dataDir);
+    fileTokenStore: (dataDir: string, onBadEntry?: Parameters<typeof real.fileTokenStore>[1]) => {
+      const store = real.fileTokenStore(dataDir, onBadEntry);
       const add = store.add.bind(store);
       return { ...store, path: store.path, add: (r: Parameters<typeof add>[0]) => (add(r), broken.worldReadableTokens ? chmodSync(store.path, 0o644) : undefined) };
     },

@@ -43,8 +43,8 @@ vi.mock('../../system/cli/inert-flags.js', async (importOriginal) => {
   const blind = (given: Inert.Given, on: boolean, key: string): Inert.Given => (k) => !(on && k === key) && given(k);
   return {
     ...real,
-    coordinatorInertFlag: (f: Inert.CoordinatorPairFlags, given: Inert.Given) => real.coordinatorInertFlag(f, blind(given, plant.sweep, 'retainSweep')),
-    workerInertFlag: (f: Inert.WorkerPairFlags, given: Inert.Given) => real.workerInertFlag(f, blind(given, plant.envAllow, 'commandEnvAllow')),
+    coordinatorInertFlag: (f: Inert.CoordinatorPairFlags, given: Inert.Given, env: NodeJS.ProcessEnv) => real.coordinatorInertFlag(f, blind(given, plant.sweep, 'retainSweep'), env),
+    workerInertFlag: (f: Inert.WorkerPairFlags, given: Inert.Given, env: NodeJS.ProcessEnv) => real.workerInertFlag(f, blind(given, plant.envAllow, 'commandEnvAllow'), env),
     submitInertFlag: (f: Inert.SubmitPairFlags, given: Inert.Given) => real.submitInertFlag(f, blind(given, plant.poll, 'pollMs')),
   };
 });

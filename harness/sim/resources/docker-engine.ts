@@ -20,6 +20,17 @@ import { type ExitStatus, parseCommand, ScriptRun, SIGNAL_NUMBERS } from './scri
 
 /** Images every simulated engine has locally. */
 const SIM_IMAGES: readonly string[] = ['busybox:1.36', 'alpine:3.20', 'squall/tool:1'];
+
+/**
+ * Engine weather an attempt meets, by the image it asks for (a scenario
+ * names one to face it; docs/TASK-KINDS.md gives each its error): the engine
+ * not listening on its socket (every call refused, ECONNREFUSED), its socket
+ * missing (ENOENT, Docker not installed or not started), or the engine up but
+ * failing the image inspect with a 500.
+ */
+const WEATHER: Readonly<Record<string, 'refused' | 'no-socket' | 'error-500'>> = { 'sim/engine-refused:1': 'refused', 'sim/engine-no-socket:1': 'no-socket', 'sim/engine-500:1': 'error-500' };
+/** Where dockerode dials by default (the kind's default socketPath). */
+const SOCKET = '/var/run/docker.sock';
 /** Virtual ms an API call takes, request to answer. */
 const API_MS = 2;
 
@@ -40,6 +51,11 @@ interface SimContainer {
 /** An error as dockerode gives it: a message and the engine's HTTP status. */
 function apiError(statusCode: number, message: string): Error {
   return Object.assign(new Error(`(HTTP code ${statusCode}) ${message}`), { statusCode });
+}
+
+/** A failed dial of the engine's unix socket, as node's net module gives it to dockerode. */
+function dialError(code: 'ECONNREFUSED' | 'ENOENT'): Error {
+  return Object.assign(new Error(`connect ${code} ${SOCKET}`), { code, errno: code === 'ENOENT' ? -2 : -111, syscall: 'connect', address: SOCKET });
 }
 
 /** One 8-byte-header frame of Docker's multiplexed log stream. */
@@ -69,7 +85,9 @@ export class SimDockerEngine {
   }
 
   /** A client for one attempt of the worker's incarnation (`ref`), or for its start-up sweep (no `ref`: it creates nothing): what `docker()` gives the kind. */
-  client(host: Host, ref: AttemptRef | undefined, secrets: Readonly<Record<string, string>>, taskEnv?: Readonly<Record<string, string>>): DockerClient {
+  client(host: Host, ref: AttemptRef | undefined, secrets: Readonly<Record<string, string>>, taskEnv?: Readonly<Record<string, string>>, image?: string): DockerClient {
+    const weather = ref === undefined || image === undefined ? undefined : WEATHER[image];
+    if (weather === 'refused' || weather === 'no-socket') return this.unreachable(host, ref as AttemptRef, image as string, weather === 'refused' ? 'ECONNREFUSED' : 'ENOENT');
     const call = this.caller(host, host.incarnation);
     const create = (o: Docker.ContainerCreateOptions): SimContainer => {
       if (ref === undefined) throw new Error('the sweep client creates no container');
@@ -78,7 +96,7 @@ export class SimDockerEngine {
     // pull and createImage are dockerode's, not DockerClient's: a kind that pulls anyway (through a cast) is recorded doing so.
     const client: DockerClient & { pull(image: string): Promise<unknown>; createImage(o: { fromImage?: string }): Promise<unknown> } = {
       ping: () => call(() => 'OK'),
-      getImage: (name) => ({ inspect: () => call(() => this.inspect(ref, name)) }),
+      getImage: (name) => ({ inspect: () => call(() => (weather === 'error-500' ? this.failed500(ref as AttemptRef, name) : this.inspect(ref, name))) }),
       createContainer: (o) => call(() => this.handle(call, create(o))),
       listContainers: (o) => call(() => this.list(o.filters.label)),
       getContainer: (id) => ({ remove: (o) => call(() => this.remove(this.byId(id), o.force)) }),
@@ -86,6 +104,31 @@ export class SimDockerEngine {
       createImage: (o) => call(() => this.pull(ref ?? { execution: '', attempt: 0 }, o.fromImage ?? '')),
     };
     return client;
+  }
+
+  /** A client whose every call fails to dial the engine (`code`); the first failure an attempt sees is recorded (`answered`: promise 32 holds the outcome to it). */
+  private unreachable(host: Host, ref: AttemptRef, image: string, code: 'ECONNREFUSED' | 'ENOENT'): DockerClient {
+    const call = this.caller(host, host.incarnation);
+    let told = false;
+    const refuse = (what: string) => (): never => {
+      if (!told) this.record('answered', ref, { call: what, error: code, cause: dialError(code).message, image });
+      told = true;
+      throw dialError(code);
+    };
+    return {
+      ping: () => call(refuse('ping')),
+      getImage: () => ({ inspect: () => call(refuse('inspect')) }),
+      createContainer: () => call(refuse('create')),
+      listContainers: () => call(refuse('list')),
+      getContainer: () => ({ remove: () => call(refuse('remove')) }),
+    };
+  }
+
+  /** An image inspect the engine fails with a 500 (recorded `answered`, as a 404 is). */
+  private failed500(ref: AttemptRef, name: string): never {
+    const err = apiError(500, `server error - failed to inspect image ${name}: input/output error`);
+    this.record('answered', ref, { call: 'inspect', status: 500, cause: err.message, image: name });
+    throw err;
   }
 
   /** Operations that reach the engine are done after API_MS; the answer goes to the incarnation that asked, if it still lives. */

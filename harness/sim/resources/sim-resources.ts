@@ -96,7 +96,7 @@ export class SimResources {
     // One kind per incarnation (its start-up sweep and its attempts share it); a client per attempt records what it makes with its attempt.
     const container = containerKind({
       docker: (a) => {
-        const client = engine.client(host, a === undefined ? undefined : { execution: a.ctx.executionId, attempt: a.ctx.attempt }, secrets, a?.params.env);
+        const client = engine.client(host, a === undefined ? undefined : { execution: a.ctx.executionId, attempt: a.ctx.attempt }, secrets, a?.params.env, a?.params.image);
         return docker?.(id, client) ?? client;
       },
       env,
