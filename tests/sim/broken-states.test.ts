@@ -62,6 +62,8 @@ describe('a zombie holder flushing checkpoints after a long partition (class 34)
     expect(r.outcome.marks['engine.stale-checkpoint-fenced']).toBeGreaterThan(0);
     // Back in a new session with both old attempts still running, w1 is offered more than its concurrency and refuses it (set 10 #20).
     expect(r.outcome.marks['worker.refused-at-capacity']).toBeGreaterThan(0);
+    // On the 0-RTT register (the default): every reconnect registered through the upgrade's hello.
+    expect(r.outcome.marks['coordinator.hello-register']).toBeGreaterThan(0);
   });
 
   it('checkpoints: an engine accepting a checkpoint when any lease is live files the zombie\'s as the new attempt\'s', { timeout: 60_000 }, async () => {
