@@ -19,9 +19,9 @@ import type { CoordinatorContext, LiveConnection } from './context.js';
 import { warnLimited } from '../core/log-limiter.js';
 import { ConnectionScope, handleWorkerMessage, type ScopeOwner } from './inbound.js';
 import type { FrameSink } from './session.js';
-import { LinkTiming } from './link-timing.js';
+import { dropSilent, LinkTiming } from './link-timing.js';
 import { bindSession } from './bind-session.js';
-import { acceptedHello } from './hello.js';
+import { takenHello } from './hello.js';
 import { welcomeFor } from './welcome.js';
 
 type State = 'awaiting_register' | 'registered' | 'closed';
@@ -70,10 +70,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     return this.conn.bufferedAmount;
   }
 
-  /**
-   * Sends welcome (or, beyond the admission limit, a retry-after refusal), starts the registration timer, attaches.
-   * `hello`: the upgrade request's 0-RTT register (hello.ts): when taken, its frames follow the welcome as if received.
-   */
+  /** Sends welcome (or, beyond the admission limit, a retry-after refusal), starts the registration timer, attaches; `hello`: the upgrade's 0-RTT register (hello.ts), whose frames, when taken, follow the welcome as if received. */
   start(hello?: string): void {
     const c = this.ctx.config;
     const nonce = newNonce(this.ctx.random); // drawn before admission, as when it was a field: same random stream; kept only in the welcome
@@ -86,7 +83,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     this.admitted = true;
     this.ctx.connections.set(this.conn.id, this);
     this.ctx.metrics.connections.inc();
-    const early = acceptedHello(c, hello);
+    const early = takenHello(this.ctx, hello);
     this.welcome = welcomeFor(c, nonce, early !== undefined);
     // A 0-RTT register has no welcome → register round trip: NaN marks it, the first answer gives the sample.
     this.welcomeSentMono = early === undefined ? this.ctx.clock.monotonic() : Number.NaN;
@@ -96,7 +93,6 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
         this.fail('register_timeout', `no register message within ${c.registerTimeoutMs} ms`, CloseCode.RegisterTimeout);
       }
     }, c.registerTimeoutMs);
-    if (early !== undefined) this.ctx.marks.hit('coordinator.hello-register');
     for (const frame of early ?? []) this.onMessage(frame);
     if (early !== undefined && this.state === 'registered') this.firstAnswerDue = this.ctx.clock.monotonic();
     this.conn.attach(this);
@@ -126,7 +122,8 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
 
   onClose(code: number, reason: string): void {
     const wasRegistered = this.state === 'registered';
-    if (this.state === 'awaiting_register' && this.admitted) this.ctx.marks.hit('coordinator.handshake-closed-before-register');
+    // Still admitted: between welcome and register, or a 0-RTT registration before the worker's first answer.
+    if (this.state !== 'closed' && this.admitted) this.ctx.marks.hit('coordinator.handshake-closed-before-register');
     this.state = 'closed';
     this.registerTimer?.cancel();
     this.endAdmission(false);
@@ -149,14 +146,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     const c = this.ctx.config;
     // Until a 0-RTT registration's first answer gives an RTT sample, the register timeout bounds the silence.
     const limit = this.firstAnswerDue === undefined ? this.timing.timeoutMs : Math.max(this.timing.timeoutMs, c.registerTimeoutMs);
-    if (judgeSilence && mono - this.lastReceivedMono > limit) {
-      this.ctx.metrics.heartbeatTimeouts.inc();
-      this.ctx.marks.hit('coordinator.heartbeat-timeout');
-      this.ctx.emit({ type: 'heartbeat_timeout', side: 'coordinator', workerId: this.scope?.workerId ?? '', connectionId: this.conn.id, silentForMs: mono - this.lastReceivedMono });
-      this.ctx.logger.warn({ connectionId: this.conn.id, workerId: this.scope?.workerId, silentMs: mono - this.lastReceivedMono }, 'heartbeat timeout; dropping connection');
-      this.conn.terminate();
-      return;
-    }
+    if (judgeSilence && mono - this.lastReceivedMono > limit) return dropSilent(this.ctx, this.conn, this.scope?.workerId, mono - this.lastReceivedMono);
     // Workers ping every heartbeat and we answer (both silence clocks fed); ours goes out on a quiet link or every RTT_SAMPLE_EVERY (RTT).
     const due = mono - this.lastPingMono;
     if (due >= c.heartbeatMs && (mono - this.lastReceivedMono >= c.heartbeatMs || due >= RTT_SAMPLE_EVERY * c.heartbeatMs)) {
@@ -232,9 +222,13 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     const mono = this.ctx.clock.monotonic();
     const { entry, session, resumable } = bindSession(this.ctx, this.conn.id, workerId, msg, now, mono);
     this.state = 'registered';
-    this.endAdmission(true);
+    // A 0-RTT registration (welcomeSentMono NaN) keeps its admission slot until the worker's first answer (firstAnswered).
+    if (Number.isNaN(this.welcomeSentMono)) this.ctx.admission.registered(1);
+    else {
+      this.endAdmission(true);
+      this.timing.measured(mono - this.welcomeSentMono, workerId);
+    }
     this.earlySyncOpen = c.earlySync;
-    if (!Number.isNaN(this.welcomeSentMono)) this.timing.measured(mono - this.welcomeSentMono, workerId);
     this.scope = new ConnectionScope(this.ctx, workerId, session, this.conn.id, entry, this);
     session.attach(this);
     const binding = { workerId, sessionId: session.id, resumed: resumable, lastSeq: session.committed, leaseMs: c.leaseMs };
@@ -249,8 +243,9 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     this.ctx.wake();
   }
 
-  /** The worker's first frame after a 0-RTT registration: registered → it is this link's first RTT sample. */
+  /** The worker's first frame after a 0-RTT registration: registered → it is this link's first RTT sample, and the handshake's admission slot ends. */
   private firstAnswered(): void {
+    this.endAdmission(false); // its registration fed the rate already
     const workerId = this.scope?.workerId;
     if (workerId !== undefined) this.timing.measured(this.lastReceivedMono - (this.firstAnswerDue ?? 0), workerId);
     this.firstAnswerDue = undefined;

@@ -13,6 +13,7 @@
 import { decodeToCoordinator } from '../protocol/codec.js';
 import { decodeHello } from '../protocol/hello.js';
 import type { ResolvedCoordinatorConfig } from './config.js';
+import type { CoordinatorContext } from './context.js';
 
 /** The frames to feed behind the welcome (register, then the early sync if taken), or undefined: no 0-RTT. */
 export function acceptedHello(config: Pick<ResolvedCoordinatorConfig, 'secret' | 'zeroRtt' | 'earlySync' | 'maxFrameBytes'>, hello: string | undefined): string[] | undefined {
@@ -26,4 +27,21 @@ export function acceptedHello(config: Pick<ResolvedCoordinatorConfig, 'secret' |
   // The early sync is taken where a frame would be: right behind register, seq-less, when offered.
   const s = decodeToCoordinator(sync, config.maxFrameBytes);
   return s.ok && s.msg.type === 'sync' && s.msg.seq === undefined ? [register, sync] : [register];
+}
+
+/**
+ * The frames an admitted connection takes from its hello, or undefined (a plain
+ * welcome): counted against admission like a frame register, a hello beyond
+ * the admission's room for it (Admission.helloRoom) falls back to the 2-RTT
+ * path, where the connection waits in admission until its register frame.
+ */
+export function takenHello(ctx: Pick<CoordinatorContext, 'config' | 'admission' | 'marks'>, hello: string | undefined): string[] | undefined {
+  const frames = acceptedHello(ctx.config, hello);
+  if (frames === undefined) return undefined;
+  if (!ctx.admission.helloRoom()) {
+    ctx.marks.hit('coordinator.hello-deferred');
+    return undefined;
+  }
+  ctx.marks.hit('coordinator.hello-register');
+  return frames;
 }

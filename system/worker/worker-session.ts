@@ -171,7 +171,7 @@ export abstract class WorkerSession extends WorkerLink {
     this.prevDelay = undefined;
     this.connectedSince = clock.now();
     this.log.info({ sessionId: msg.sessionId, resumed: msg.resumed, afterMs, resend: resend.length }, 'registered');
-    this.emit({ type: 'connected', ...this.base(), sessionId: msg.sessionId, resumed: msg.resumed, afterMs });
+    this.emit({ type: 'connected', ...this.base(), sessionId: msg.sessionId, resumed: msg.resumed, afterMs, ...(hs.hello?.accepted === true ? { zeroRtt: true as const } : {}) });
     // Order on the wire: what the coordinator has not acknowledged (original order), then the
     // held-task report, then (once synced) everything queued meanwhile, by priority.
     for (const s of resend) {
