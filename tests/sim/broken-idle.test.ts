@@ -16,6 +16,6 @@ describe('idle capacity while work waits', () => {
     const broken = await withStickyDrain(() => simVerdict(scenario));
     expect(broken.passed).toBe(false);
     expect(broken.promises).toContain('capacity');
-    expect(broken.text).toMatch(/w2 was registered with free capacity .* not draining, no fault: ready work must be given to an idle worker/);
+    expect(broken.text).toMatch(/w\d was registered with free capacity .* not draining, no fault: ready work must be given to an idle worker/);
   });
 });

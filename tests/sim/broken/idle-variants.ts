@@ -12,11 +12,14 @@ export async function withStickyDrain<T>(body: () => Promise<T>): Promise<T> {
   WorkerRegistry.prototype.getOrCreate = function (this: WorkerRegistry, workerId) {
     const r = original.call(this, workerId);
     if (!r.known) {
+      // Through the entry's own accessor, so the registry's count of assignable entries follows the sticky flag.
+      const own = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(r.entry), 'draining');
       let drained = false;
       Object.defineProperty(r.entry, 'draining', {
-        get: () => drained,
+        get: () => own?.get?.call(r.entry) as boolean,
         set: (v: boolean) => {
           drained ||= v;
+          own?.set?.call(r.entry, drained);
         },
         enumerable: true,
         configurable: true,
