@@ -47,7 +47,7 @@ describe('31 cli: exit codes as the README documents them (promises-cli.ts)', ()
     const got = messages(
       run(['submit', '--kind', 'echo'], [{ method: 'POST', path: '/api/v1/executions', at: 100, status: 429 }], { exitCode: 2 }),
       run(['executions', 'get', 'ex_1'], [{ ...read(100, H1), status: 404, seen: undefined }], { exitCode: 3 }),
-      run(['executions', 'watch', 'ex_1', '--poll-ms', '300'], [{ method: 'GET', path: '/ui/events', at: 100, answeredAt: 101, status: 403, stream: true }, read(100, H1), read(400, H3f)], { exitCode: 0, out: line('scheduled', 10) + line('running', 50) + line('failed', 900) }),
+      run(['executions', 'watch', 'ex_1', '--poll-ms', '300'], [{ method: 'GET', path: '/ui/events', at: 100, answeredAt: 101, status: 404, stream: true }, read(100, H1), read(400, H3f)], { exitCode: 0, out: line('scheduled', 10) + line('running', 50) + line('failed', 900) }),
     );
     expect(got).toEqual([
       expect.stringMatching(/squall submit --kind echo \(t=100\): exited 2 after POST \/api\/v1\/executions at t=100 was answered HTTP 429; the README documents exit 7 for that/),
@@ -75,8 +75,8 @@ describe('31 cli: what get, list and submit print is what the API answered (prom
 });
 
 describe('31 cli: watch paces its reads, ends at the terminal status, prints each entry once (promises-cli-watch.ts)', () => {
-  // Its event stream refused (promises-cli-stream.ts judges a watch on a healthy stream): polling is all it has.
-  const refused: CliRequest = { method: 'GET', path: '/ui/events', at: 100, answeredAt: 101, status: 403, stream: true };
+  // Its event stream absent, 404 (promises-cli-stream.ts judges a watch on a healthy stream, and a 401/403 stream beside an accepted API read): polling is all it has.
+  const refused: CliRequest = { method: 'GET', path: '/ui/events', at: 100, answeredAt: 101, status: 404, stream: true };
   const watch = (requests: CliRequest[], rest: Partial<CliRun> = {}): CliRun => run(['executions', 'watch', 'ex_1', '--poll-ms', '300'], [refused, ...requests], { out: line('scheduled', 10) + line('running', 50) + line('completed', 900), ...rest });
 
   it('passes reads a poll interval apart, or nudged by a push naming the execution', () => {
