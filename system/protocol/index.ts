@@ -3,4 +3,3 @@ export * from './messages.js';
 export * from './codec.js';
 export * from './close-codes.js';
 export * from './handshake.js';
-export * from './hello.js';

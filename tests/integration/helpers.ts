@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { systemClock } from '../../system/core/clock.js';
 import { realCpu } from '../../system/core/cpu.js';
 import type { SystemEvent } from '../../system/core/events.js';
-import type { Transport } from '../../system/core/transport.js';
 import { silentLogger } from '../../system/core/logger.js';
 import { cryptoRandom } from '../../system/core/random.js';
 import { createCoordinator, type Coordinator, type CoordinatorConfig } from '../../system/coordinator/index.js';
@@ -39,10 +38,10 @@ export class Fixture {
     return store;
   }
 
-  async coordinator(config: CoordinatorConfig = {}, store: Store = this.openStore(), transport: Transport = wsTransport()): Promise<Coordinator> {
+  async coordinator(config: CoordinatorConfig = {}, store: Store = this.openStore()): Promise<Coordinator> {
     const c = await createCoordinator(
       {
-        transport,
+        transport: wsTransport(),
         clock: systemClock,
         random: cryptoRandom,
         logger: silentLogger,
@@ -56,10 +55,10 @@ export class Fixture {
     return c;
   }
 
-  worker(coordinatorUrl: string, id: string, config: Partial<WorkerConfig> = {}, transport: Transport = wsTransport()): Worker {
+  worker(coordinatorUrl: string, id: string, config: Partial<WorkerConfig> = {}): Worker {
     const w = new Worker(
       {
-        transport,
+        transport: wsTransport(),
         clock: systemClock,
         random: cryptoRandom,
         logger: silentLogger,
