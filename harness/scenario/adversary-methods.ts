@@ -10,8 +10,8 @@
  *   like it, and with no type at all; noted as `httpMedia`;
  * - once a run, the method matrix: every route of the table, and the
  *   dashboard's, gets every method the README does not document for it
- *   (HEAD aside where GET is documented: RFC 9110 lets a GET resource
- *   serve HEAD), aimed at real things the adversary made for the purpose
+ *   (HEAD aside where GET is documented: it is probed as GET without
+ *   the body, below), aimed at real things the adversary made for the purpose
  *   (a read token of its own, a far-dated execution of its own, cancelled
  *   at the end) with a body that would create something findable (taskId
  *   and token name `method-probe`); the state those make is read before
