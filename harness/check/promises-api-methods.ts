@@ -19,7 +19,15 @@
  *   and has no effect: the state the adversary read before it (its own
  *   token still valid, its own parked execution unchanged, nothing made
  *   from the body it sent) is the state it reads after (blind set 21 #16:
- *   GET /api/v1/tokens/{id}/revoke revoked the token and answered 200).
+ *   GET /api/v1/tokens/{id}/revoke revoked the token and answered 200);
+ *   the Allow names HEAD beside a documented GET (the README: every GET
+ *   route serves HEAD);
+ * - HEAD is GET without the body (`httpHead` notes, probeHeadMatrix; RFC
+ *   9110 9.3.2 and the README's note under the API table): on every route
+ *   documented GET, a HEAD between two GETs is answered the GET's status
+ *   and headers, no body, and a Content-Length of the GET body's UTF-8
+ *   bytes; judged against the GETs only when the two agree (a read of
+ *   something that changed between them says nothing of the HEAD).
  */
 import { HTTP_ADVERSARY } from './api-scopes.js';
 import type { HistoryView } from './view.js';
@@ -47,6 +55,21 @@ export interface MethodProbe {
   after: string;
 }
 
+/** One answer as the head probe saw it: status, headers (lower-case names; a HEAD's content-length kept), UTF-8 bytes of the body read. */
+export interface SeenAnswer {
+  status: number;
+  headers: Record<string, string>;
+  bytes: number;
+}
+
+/** A head probe as noted: the route template, a GET, the HEAD, a GET again. */
+export interface HeadProbe {
+  route: string;
+  get: SeenAnswer;
+  head: SeenAnswer;
+  again: SeenAnswer;
+}
+
 /** Whether a Content-Type header declares JSON (RFC 9110 8.3.1: type/subtype case-insensitive, parameters after `;`, OWS around). */
 export function declaresJson(contentType: string | undefined): boolean {
   if (contentType === undefined) return false;
@@ -66,6 +89,8 @@ export function checkMediaAndMethods(view: HistoryView): Violation[] {
     if (wrong !== undefined) out.push(violation(view.records, 'api-contract', `${wrong} (t=${rec.time})`, { index: rec.index }));
     const method = rec.value.httpMethod as MethodProbe | undefined;
     for (const w of method === undefined ? [] : methodMismatches(method)) out.push(violation(view.records, 'api-contract', `${w} (t=${rec.time})`, { index: rec.index }));
+    const head = rec.value.httpHead as HeadProbe | undefined;
+    for (const w of head === undefined ? [] : headMismatches(head)) out.push(violation(view.records, 'api-contract', `${w} (t=${rec.time})`, { index: rec.index }));
   }
   return out;
 }
@@ -90,11 +115,34 @@ function methodMismatches(p: MethodProbe): string[] {
   if (p.status !== 405 || (p.method !== 'HEAD' && p.code !== 'method_not_allowed')) out.push(`${sent} was answered ${answer(p)}: a method the route does not serve must be refused 405 method_not_allowed`);
   else {
     const allow = (p.allow ?? '').split(',').map((m) => m.trim().toUpperCase()).filter((m) => m !== '');
-    const missing = p.documented.filter((m) => !allow.includes(m));
-    // HEAD may join a documented GET (RFC 9110 9.3.2); any other extra method tells a client the route serves what it refuses.
-    const extra = allow.filter((m) => !p.documented.includes(m) && !(m === 'HEAD' && p.documented.includes('GET')));
-    if (missing.length > 0 || extra.length > 0) out.push(`${sent} was answered 405 with Allow ${JSON.stringify(p.allow ?? null)}: a 405 names exactly the methods the route serves (${p.documented.join(', ')})`);
+    // Every GET route serves HEAD too (README, under the API table; RFC 9110 9.3.2).
+    const serves = p.documented.includes('GET') && !p.documented.includes('HEAD') ? [...p.documented, 'HEAD'] : p.documented;
+    const missing = serves.filter((m) => !allow.includes(m));
+    const extra = allow.filter((m) => !serves.includes(m));
+    if (missing.length > 0 || extra.length > 0) out.push(`${sent} was answered 405 with Allow ${JSON.stringify(p.allow ?? null)}: a 405 names exactly the methods the route serves (${serves.join(', ')})`);
   }
   if (p.before !== p.after) out.push(`${sent} changed what the adversary reads: before ${p.before}, after ${p.after}: a request refused for its method has no effect`);
+  return out;
+}
+
+const without = (h: Record<string, string>, name: string): string => JSON.stringify(Object.entries(h).filter(([k]) => k !== name).sort(([a], [b]) => (a < b ? -1 : 1)));
+
+function headMismatches(p: HeadProbe): string[] {
+  const { get, head, again } = p;
+  if (get.status === 0 || head.status === 0 || again.status === 0) return [];
+  const sent = `HEAD ${p.route} (the README documents GET, so HEAD too)`;
+  const out: string[] = [];
+  if (head.bytes > 0) out.push(`${sent} was answered with a ${head.bytes}-byte body: a HEAD answer has none`);
+  const stable = get.status === again.status && without(get.headers, 'content-length') === without(again.headers, 'content-length');
+  if (!stable) return out;
+  if (head.status !== get.status) out.push(`${sent} was answered ${head.status}, the GET around it ${get.status}: HEAD is answered the status GET is`);
+  else if (without(head.headers, 'content-length') !== without(get.headers, 'content-length')) {
+    out.push(`${sent} was answered headers ${without(head.headers, 'content-length')}, the GET around it ${without(get.headers, 'content-length')}: HEAD carries the headers GET does`);
+  }
+  const length = head.headers['content-length'];
+  // A stream (server-sent events) has no length to give: its GET reads nothing here and its HEAD names none.
+  if (head.status === get.status && get.bytes === again.bytes && !(length === undefined && get.bytes === 0) && length !== String(get.bytes)) {
+    out.push(`${sent} was answered Content-Length ${JSON.stringify(length ?? null)}, the GET around it read ${get.bytes} bytes: a HEAD's Content-Length is the GET body's`);
+  }
   return out;
 }

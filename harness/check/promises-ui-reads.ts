@@ -107,7 +107,8 @@ function pageViolations(view: HistoryView, rec: HistoryRecord, p: UiPageRead): V
   }
   const want = p.expect === 'not_found' ? [404, 'not_found'] : p.expect === 'method' ? [405, 'method_not_allowed'] : [200, undefined];
   if (p.status !== want[0] || (want[1] !== undefined && p.code !== want[1])) out.push(v(`was answered ${p.status}${p.code === undefined ? '' : ` ${p.code}`}, documented ${want.join(' ')}`));
-  if (p.expect === 'method' && p.headers.allow?.trim() !== 'GET') out.push(v(`carried Allow ${JSON.stringify(p.headers.allow ?? null)}: a 405 names the methods the dashboard serves (GET)`));
+  const allow = (p.headers.allow ?? '').split(',').map((m) => m.trim().toUpperCase()).sort().join(', ');
+  if (p.expect === 'method' && allow !== 'GET, HEAD') out.push(v(`carried Allow ${JSON.stringify(p.headers.allow ?? null)}: a 405 names the methods the dashboard serves (GET, HEAD)`));
   return out;
 }
 

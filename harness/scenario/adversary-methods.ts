@@ -10,16 +10,20 @@
  *   like it, and with no type at all; noted as `httpMedia`;
  * - once a run, the method matrix: every route of the table, and the
  *   dashboard's, gets every method the README does not document for it
- *   (HEAD aside where GET is documented: RFC 9110 lets a GET resource
- *   serve HEAD), aimed at real things the adversary made for the purpose
+ *   (HEAD aside where GET is documented: it is probed as GET without
+ *   the body, below), aimed at real things the adversary made for the purpose
  *   (a read token of its own, a far-dated execution of its own, cancelled
  *   at the end) with a body that would create something findable (taskId
  *   and token name `method-probe`); the state those make is read before
- *   and after each request. Noted as `httpMethod`.
+ *   and after each request. Noted as `httpMethod`. And on every route
+ *   documented GET (the README: HEAD too), a GET, a HEAD and a GET again
+ *   with the same token: status, headers (the HEAD's content-length kept by
+ *   the wire reader, harness/sim/http-answer.ts) and body bytes of each,
+ *   noted as `httpHead`.
  */
 import type { HistoryRecorder } from '../check/history.js';
 import { apiRoutes, HTTP_ADVERSARY } from '../check/api-scopes.js';
-import type { MediaProbe, MethodProbe } from '../check/promises-api-methods.js';
+import type { HeadProbe, MediaProbe, MethodProbe, SeenAnswer } from '../check/promises-api-methods.js';
 import type { Simulation } from '../sim/index.js';
 import { probeCall, type SimClient } from './sim-client.js';
 
@@ -117,6 +121,7 @@ async function sweep(sim: Simulation, client: SimClient, recorder: HistoryRecord
   if (targets === undefined) return;
   for (const [route, documented] of documentedMethods()) {
     const path = route.replaceAll('{id}', route.startsWith('/api/v1/tokens') ? targets.tokenId : targets.executionId);
+    if (documented.includes('GET') && !(await probeHead(sim, route, path, admin.authorization, recorder))) return;
     for (const method of METHODS) {
       if (documented.includes(method) || (method === 'HEAD' && documented.includes('GET'))) continue;
       const c = sim.coordinator.instance;
@@ -131,6 +136,25 @@ async function sweep(sim: Simulation, client: SimClient, recorder: HistoryRecord
     }
   }
   await cancelParked(sim, admin, recorder, targets.executionId);
+}
+
+/** The UTF-8 bytes of a body as probeCall parsed it (JSON the system wrote with JSON.stringify, which reads back to the same text). */
+function bytesOf(body: unknown): number {
+  return body === null || body === undefined ? 0 : Buffer.byteLength(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
+}
+
+/** GET, HEAD, GET on one route (file comment); false once the coordinator is down. */
+async function probeHead(sim: Simulation, route: string, path: string, authorization: string, recorder: HistoryRecorder): Promise<boolean> {
+  const c = sim.coordinator.instance;
+  if (c === null) return false;
+  const call = probeCall(c);
+  const seen = async (method: string): Promise<SeenAnswer> => {
+    const res = await call({ method, path, headers: { authorization } });
+    return { status: res.status, headers: res.headers, bytes: bytesOf(res.body) };
+  };
+  const note: HeadProbe = { route, get: await seen('GET'), head: await seen('HEAD'), again: await seen('GET') };
+  recorder.recordInfo({ httpHead: note }, HTTP_ADVERSARY);
+  return true;
 }
 
 /** A read token and a far-dated execution of the adversary's own, recorded as a client's submission is. */

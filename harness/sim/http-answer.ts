@@ -133,6 +133,7 @@ export function readOffWire(coordinator: object, peer: WirePeer | undefined, res
   const surplus = wire.body.subarray(Math.min(declared, wire.body.length));
   if (surplus.length > 0) fault(coordinator, `a ${wire.status} answer declared content-length ${declared} but its body is ${wire.body.length} UTF-8 byte(s) (${res.body.length} UTF-16 units): the client read it cut to ${JSON.stringify(wire.body.subarray(0, declared).toString('utf8').slice(-40))}`);
   if (surplus.length > 0 && header(wire.headers, 'connection')?.toLowerCase() !== 'close') connections.set(key, surplus);
-  const headers = Object.fromEntries(Object.entries(wire.headers).filter(([k]) => k.toLowerCase() !== 'content-length'));
+  // A HEAD answer's content-length is all it says of the body (the length a GET would read): kept for the reader (adversary-methods.ts).
+  const headers = Object.fromEntries(Object.entries(wire.headers).filter(([k]) => method === 'HEAD' || k.toLowerCase() !== 'content-length'));
   return { status: wire.status, headers, body: wire.body.subarray(0, declared).toString('utf8') };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -37,5 +37,30 @@ describe('squall tokens', () => {
     await tokens(dir, 'create', '--name', 'ci');
     const [t] = JSON.parse((await tokens(dir, 'list', '--json')).out) as { createdAt: unknown; revokedAt: unknown }[];
     expect(t).toMatchObject({ createdAt: '2026-12-04T00:00:00.000Z', revokedAt: null });
+  });
+
+  it('list shows the malformed entries the coordinator leaves out, marked invalid with the reason; exit 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'squall-tokens-'));
+    dirs.push(dir);
+    await tokens(dir, 'create', '--name', 'ci');
+    const file = join(dir, 'tokens.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { tokens: Record<string, unknown>[] };
+    doc.tokens.push({ ...doc.tokens[0], id: 'feedfacefeedface', name: 'pasted', hash: 'ABC' }, { name: 'no id' });
+    writeFileSync(file, JSON.stringify(doc));
+    const table = await tokens(dir, 'list');
+    expect(table.code).toBe(0);
+    expect(table.err).toContain('2 malformed entries');
+    const lines = table.out.trimEnd().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toMatch(/ ci +read .* active$/);
+    expect(lines[2]).toMatch(/^feedfacefeedface +- +- +- +invalid \(entry 1\): hash: a SHA-256 hash is 64 lowercase hex digits$/);
+    expect(lines[3]).toMatch(/^\(entry 2\) +- +- +- +invalid \(entry 2\): id: /);
+    const json = await tokens(dir, 'list', '--json');
+    const views = JSON.parse(json.out) as Record<string, unknown>[];
+    expect([json.code, views.length, views[0]?.name]).toEqual([0, 3, 'ci']);
+    expect(views.slice(1)).toEqual([
+      { id: 'feedfacefeedface', entry: 1, invalid: 'hash: a SHA-256 hash is 64 lowercase hex digits' },
+      { id: null, entry: 2, invalid: expect.stringMatching(/^id: /) },
+    ]);
   });
 });

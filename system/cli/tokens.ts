@@ -5,14 +5,15 @@
  * next request. `create` prints the token once, on stdout, and nothing else
  * there (so `squall tokens create ... > ci.token` works). Exit codes are the
  * client commands' (exit-codes.ts): a revoke of an id no token has is 4 (not
- * found), bad flags 2. The process by default; the simulation passes its own
+ * found), bad flags 2. `list` shows the file's malformed entries too,
+ * marked invalid with the reason (exit 0: the listing worked). The process by default; the simulation passes its own
  * CliIo and seeded Random (harness/scenario/client-cli.ts).
  */
 import type { Command } from 'commander';
 import { cryptoRandom, type Random } from '../core/random.js';
 import { createToken, parseScope, TOKEN_SCOPES } from '../coordinator/tokens.js';
 import { publicToken } from '../coordinator/tokens-api.js';
-import { fileTokenStore } from '../coordinator/token-file.js';
+import { type BadTokenEntry, fileTokenStore } from '../coordinator/token-file.js';
 import { type CliIo, processIo } from './cli-io.js';
 import { EXIT } from './exit-codes.js';
 import { iso } from './format.js';
@@ -44,14 +45,20 @@ export function registerTokensCommand(program: Command, io: CliIo = processIo, r
     .option('--data-dir <dir>', "the coordinator's data dir", '.squall-data')
     .option('--json', 'print JSON instead of a table')
     .action((flags: TokenFlags & { json?: boolean }) => {
-      const list = fileTokenStore(flags.dataDir).list();
+      // Entries the coordinator leaves out (a malformed hash, id, ...) are listed too, marked invalid with the reason: the operator's to fix.
+      const bad: BadTokenEntry[] = [];
+      const store = fileTokenStore(flags.dataDir, (_file, b) => void bad.push(b));
+      const list = store.list();
+      if (bad.length > 0) io.err(`${bad.length} malformed entr${bad.length === 1 ? 'y' : 'ies'} in ${store.path}, listed as invalid: their tokens are refused (401) until fixed\n`);
       if (flags.json === true) {
         // Times as ISO-8601, never epoch ms (README), like every client command's JSON.
         const views = list.map((t) => ({ ...publicToken(t), createdAt: iso(t.createdAt), revokedAt: t.revokedAt === undefined ? null : iso(t.revokedAt) }));
-        io.out(`${JSON.stringify(views, null, 2)}\n`);
+        const invalid = bad.map((b) => ({ id: b.id ?? null, entry: b.index, invalid: b.problem }));
+        io.out(`${JSON.stringify([...views, ...invalid], null, 2)}\n`);
         return;
       }
       const rows = list.map((t) => [t.id, t.name, t.scope, iso(t.createdAt), t.revokedAt === undefined ? 'active' : `revoked ${iso(t.revokedAt)}`]);
+      for (const b of bad) rows.push([b.id ?? `(entry ${b.index})`, '-', '-', '-', `invalid (entry ${b.index}): ${b.problem}`]);
       const table = [['ID', 'NAME', 'SCOPE', 'CREATED', 'STATE'], ...rows];
       const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
       for (const r of table) io.out(`${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}\n`);

@@ -16,6 +16,7 @@ import { type ClientQuota, clientOf, counted } from './client-quota.js';
 import { type HealthSource, liveness, readiness } from './health.js';
 import { controlBodySchema, parseBatchBody, parseGraphBody, parseListQuery, parseSpecBody, parseWith } from './http-schemas.js';
 import type { WorkerView } from './registry.js';
+import { serveHead } from './http-head.js';
 import { router, type Route } from './http-router.js';
 
 /** What the HTTP layer reads: the engine's embedding API, task kinds, workers, metrics. */
@@ -245,11 +246,11 @@ function serviceRoutes(d: HttpApiDeps): Route[] {
   ];
 }
 
-/** Builds the handler. Literal routes win over parameterised ones (batch before :id). */
+/** Builds the handler. Literal routes win over parameterised ones (batch before :id); HEAD is GET without the body. */
 export function createHttpApi(deps: HttpApiDeps): HttpHandler {
   const resolve = router(routes(deps));
   const statusByCode = deps.statusByCode ?? STATUS_BY_CODE;
-  return async (req) => {
+  return serveHead(async (req) => {
     const path = req.path.length > 1 && req.path.endsWith('/') ? req.path.slice(0, -1) : req.path;
     const hit = resolve(req.method, path);
     if (hit.kind === 'none') return errorBody(404, ErrorCode.NotFound, `no route ${req.method} ${path.slice(0, 200)}`);
@@ -262,5 +263,5 @@ export function createHttpApi(deps: HttpApiDeps): HttpHandler {
     } catch (err) {
       return errorResponse(err, statusByCode);
     }
-  };
+  });
 }

@@ -48,7 +48,7 @@ function reference(method: string, path: string): Resolved {
   const literal = matching.filter((m) => !m.r.path.includes(':'));
   const candidates = literal.length > 0 ? literal : matching;
   const hit = candidates.find((m) => m.r.method === method);
-  if (hit === undefined) return { kind: 'method', allow: [...new Set(candidates.map((m) => m.r.method))].join(', ') };
+  if (hit === undefined) return { kind: 'method', allow: [...new Set(candidates.flatMap((m) => (m.r.method === 'GET' ? ['GET', 'HEAD'] : [m.r.method])))].join(', ') };
   return { kind: 'hit', route: hit.r, params: hit.params ?? {} };
 }
 
@@ -71,7 +71,7 @@ describe('http router', () => {
     expect(resolve('POST', '/api/v1/executions/batch')).toMatchObject({ kind: 'hit', route: { path: '/api/v1/executions/batch' }, params: {} });
     expect(resolve('GET', '/api/v1/executions/batch')).toEqual({ kind: 'method', allow: 'POST' });
     expect(resolve('GET', '/api/v1/executions/ex_1')).toMatchObject({ kind: 'hit', route: { path: '/api/v1/executions/:id' }, params: { id: 'ex_1' } });
-    expect(resolve('PUT', '/api/v1/executions')).toEqual({ kind: 'method', allow: 'POST, GET' });
+    expect(resolve('PUT', '/api/v1/executions')).toEqual({ kind: 'method', allow: 'POST, GET, HEAD' });
     expect(resolve('PUT', '/api/v1/executions/batch')).toEqual({ kind: 'method', allow: 'POST' });
     expect(resolve('GET', '/api/v1/executions/%E0%A4%A')).toEqual({ kind: 'none' });
     expect(resolve('GET', '/api/v1/executions/')).toEqual({ kind: 'none' });

@@ -4,9 +4,11 @@
  * pattern again), and a request's path once. Literal routes win over
  * parameterised ones (batch before :id; another method on a literal path is its 405,
  * not a parameterised route's hit); an unknown route is a 404, a known
- * path with the wrong method a 405 naming the allowed methods.
+ * path with the wrong method a 405 naming the allowed methods (HEAD beside
+ * GET: the API answers HEAD through its GET routes, http-head.ts).
  */
 import type { HttpRequest, HttpResponse } from '../core/transport.js';
+import { withHead } from './http-head.js';
 
 export type Params = Record<string, string>;
 export interface Route {
@@ -64,7 +66,7 @@ export function router(routes: Route[]): (method: string, path: string) => Resol
     // A literal path (/executions/batch) is its own resource: another method on it is 405, never a read of an execution named "batch".
     const candidates = literal.length > 0 ? literal : matching;
     const hit = candidates.find((m) => m.c.r.method === method);
-    if (hit === undefined) return { kind: 'method', allow: [...new Set(candidates.map((m) => m.c.r.method))].join(', ') };
+    if (hit === undefined) return { kind: 'method', allow: withHead(candidates.map((m) => m.c.r.method)) };
     return { kind: 'hit', route: hit.c.r, params: hit.params };
   };
 }

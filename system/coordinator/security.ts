@@ -13,6 +13,7 @@ import type { HttpHandler, HttpResponse } from '../core/transport.js';
 import type { ResolvedCoordinatorConfig } from './config.js';
 import { isLoopbackHost } from '../core/loopback.js';
 import { gateHttp } from './http-auth.js';
+import { serveHead } from './http-head.js';
 import { tokensApi } from './tokens-api.js';
 import type { TokenStore } from './tokens.js';
 import type { CoordinatorPolicies } from './policies.js';
@@ -73,7 +74,7 @@ function withHealthSecurity(handler: HttpHandler, report: () => Record<string, u
   };
 }
 
-/** The API behind the gate, with the token admin routes and the /healthz security report. */
+/** The API behind the gate, with the token admin routes and the /healthz security report; HEAD wherever GET. */
 export function securedHttp(
   api: HttpHandler,
   config: ResolvedCoordinatorConfig,
@@ -91,5 +92,6 @@ export function securedHttp(
     sameOrigin: deps.policies.sameOrigin,
     acceptsBody: deps.policies.acceptsBody,
   });
-  return withHealthSecurity(gated, () => securityReport(config, deps.tokens));
+  // Outermost: a HEAD is the GET of everything inside (gate, token routes, dashboard, /healthz's security block) minus its body.
+  return serveHead(withHealthSecurity(gated, () => securityReport(config, deps.tokens)));
 }

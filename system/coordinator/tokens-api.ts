@@ -52,7 +52,7 @@ export function tokensApi(next: HttpHandler, deps: { tokens: TokenStore; random:
     if (path === '/api/v1/tokens') {
       if (req.method === 'GET') return json(200, { tokens: deps.tokens.list().map(publicToken) });
       if (req.method === 'POST') return create(req.body, deps);
-      return { ...fail(405, 'method_not_allowed', `${req.method} is not allowed on ${path}; allowed: GET, POST`), headers: { 'content-type': 'application/json; charset=utf-8', allow: 'GET, POST' } };
+      return { ...fail(405, 'method_not_allowed', `${req.method} is not allowed on ${path}; allowed: GET, HEAD, POST`), headers: { 'content-type': 'application/json; charset=utf-8', allow: 'GET, HEAD, POST' } };
     }
     const m = /^\/api\/v1\/tokens\/([^/]+)\/revoke$/.exec(path);
     if (m !== null) {

@@ -3,12 +3,13 @@
  * the HTTP adversary's media-type probes judged by RFC 9110's reading of
  * Content-Type (blind set 21 #14), and its method matrix judged by the
  * README's route table: 405 method_not_allowed with Allow, and no effect
- * (blind set 21 #16).
+ * (blind set 21 #16); HEAD as GET without the body on every GET route
+ * (session 36).
  */
 import { describe, expect, it } from 'vitest';
 import { HTTP_ADVERSARY } from '../../harness/check/api-scopes.js';
 import { checkHistory } from '../../harness/check/invariants.js';
-import { declaresJson, type MediaProbe, type MethodProbe } from '../../harness/check/promises-api-methods.js';
+import { declaresJson, type HeadProbe, type MediaProbe, type MethodProbe, type SeenAnswer } from '../../harness/check/promises-api-methods.js';
 import { H, baseContext } from './builder.js';
 
 const media = (h: H, p: MediaProbe): H => {
@@ -71,8 +72,42 @@ describe('29 api-contract: the method matrix', () => {
   it('passes 405 method_not_allowed with an Allow naming the documented methods and no effect (a HEAD answer has no body)', () => {
     const h = method(new H().at(10), { method: 'GET', status: 405, code: 'method_not_allowed', allow: 'POST' });
     method(h, { method: 'HEAD', status: 405, allow: 'POST' });
-    method(h, { route: '/api/v1/tokens', documented: ['GET', 'POST'], method: 'DELETE', status: 405, code: 'method_not_allowed', allow: 'GET, POST' });
+    method(h, { route: '/api/v1/tokens', documented: ['GET', 'POST'], method: 'DELETE', status: 405, code: 'method_not_allowed', allow: 'GET, HEAD, POST' });
     method(h, { route: '/ui', documented: ['GET'], method: 'POST', status: 405, code: 'method_not_allowed', allow: 'GET, HEAD' });
+    expect(messages(h)).toEqual([]);
+  });
+});
+
+const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
+const seen = (status: number, bytes: number, headers: Record<string, string> = JSON_TYPE): SeenAnswer => ({ status, headers, bytes });
+const head = (h: H, p: Partial<HeadProbe>): H => {
+  h.rec.recordInfo({ httpHead: { route: '/api/v1/stats', get: seen(200, 120), head: seen(200, 0, { ...JSON_TYPE, 'content-length': '120' }), again: seen(200, 120), ...p } }, HTTP_ADVERSARY);
+  return h;
+};
+
+describe('29 api-contract: HEAD is GET without the body', () => {
+  it('reports HEAD refused where GET is served, a wrong Content-Length, other headers, a body, and a 405 leaving HEAD out', () => {
+    const h = head(new H().at(10), { head: seen(405, 0, { ...JSON_TYPE, allow: 'GET', 'content-length': '90' }) });
+    head(h, { head: seen(200, 0, { ...JSON_TYPE, 'content-length': '0' }) });
+    head(h, { route: '/metrics', head: seen(200, 0, { 'content-type': 'application/json', 'content-length': '120' }) });
+    head(h, { head: seen(200, 120, { ...JSON_TYPE, 'content-length': '120' }) });
+    method(h, { route: '/api/v1/stats', documented: ['GET'], method: 'PUT', status: 405, code: 'method_not_allowed', allow: 'GET' });
+    expect(messages(h)).toEqual([
+      'HEAD /api/v1/stats (the README documents GET, so HEAD too) was answered 405, the GET around it 200: HEAD is answered the status GET is (t=10)',
+      'HEAD /api/v1/stats (the README documents GET, so HEAD too) was answered Content-Length "0", the GET around it read 120 bytes: a HEAD\'s Content-Length is the GET body\'s (t=10)',
+      'HEAD /metrics (the README documents GET, so HEAD too) was answered headers [["content-type","application/json"]], the GET around it [["content-type","application/json; charset=utf-8"]]: HEAD carries the headers GET does (t=10)',
+      'HEAD /api/v1/stats (the README documents GET, so HEAD too) was answered with a 120-byte body: a HEAD answer has none (t=10)',
+      'PUT /api/v1/stats (the README documents GET) was answered 405 with Allow "GET": a 405 names exactly the methods the route serves (GET, HEAD) (t=10)',
+    ]);
+  });
+
+  it('passes HEAD as GET minus the body, a stream without a length, and GETs that disagree (the read changed between them)', () => {
+    const h = head(new H().at(10), {});
+    const sse = { 'content-type': 'text/event-stream; charset=utf-8' };
+    head(h, { route: '/ui/events', get: seen(200, 0, sse), head: seen(200, 0, sse), again: seen(200, 0, sse) });
+    head(h, { route: '/metrics', get: seen(200, 300), head: seen(200, 0, { ...JSON_TYPE, 'content-length': '310' }), again: seen(200, 320) });
+    head(h, { route: '/readyz', get: seen(200, 20), head: seen(503, 0, { ...JSON_TYPE, 'content-length': '30' }), again: seen(503, 30) });
+    method(h, { route: '/api/v1/stats', documented: ['GET'], method: 'PUT', status: 405, code: 'method_not_allowed', allow: 'GET, HEAD' });
     expect(messages(h)).toEqual([]);
   });
 });

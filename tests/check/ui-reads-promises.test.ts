@@ -32,7 +32,7 @@ const GOOD_PAGES: UiPageRead[] = [
   page('/ui/assets/app.js', 'js', 200, 'text/javascript; charset=utf-8'),
   page('/ui/assets/style.css', 'css', 200, 'text/css; charset=utf-8'),
   page('/ui/graph/nope', 'not_found', 404, 'application/json; charset=utf-8', {}, 'not_found'),
-  page('/ui', 'method', 405, 'application/json; charset=utf-8', { allow: 'GET' }, 'method_not_allowed'),
+  page('/ui', 'method', 405, 'application/json; charset=utf-8', { allow: 'GET, HEAD' }, 'method_not_allowed'),
   page('/ui/events', 'events', 200, 'text/event-stream; charset=utf-8'),
 ];
 
@@ -58,7 +58,7 @@ describe('29 api-contract: the dashboard answers with its documented headers and
       expect.stringMatching(/^GET \/ui \(dashboard, t=1\) was answered with a Content-Security-Policy without frame-ancestors \(documented: frame-ancestors 'none'\)/),
       expect.stringMatching(/^GET \/ui\/assets\/style.css .* was typed "text\/plain": documented text\/css/),
       expect.stringMatching(/^GET \/ui\/graph\/nope .* was answered 200, documented 404 not_found/),
-      expect.stringMatching(/^POST \/ui .* carried Allow null: a 405 names the methods the dashboard serves \(GET\)/),
+      expect.stringMatching(/^POST \/ui .* carried Allow null: a 405 names the methods the dashboard serves \(GET, HEAD\)/),
     ]);
   });
 });

@@ -49,7 +49,7 @@ describe('dashboard routes', () => {
     const post = await ui.handle(req('/ui', {}, 'POST'));
     expect(post?.status).toBe(405);
     // A 405 is a JSON error body typed as one, with Allow and the dashboard's security headers.
-    expect(post?.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', allow: 'GET', 'x-content-type-options': 'nosniff' });
+    expect(post?.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', allow: 'GET, HEAD', 'x-content-type-options': 'nosniff' });
     expect(ui.handle(req('/api/v1/stats'))).toBeUndefined();
     // No cookie is ever set.
     for (const p of ['/ui', '/ui/assets/app.js', '/ui/graph/b']) expect(JSON.stringify((await ui.handle(req(p, { authorization: 'Bearer good' })))?.headers ?? {})).not.toMatch(/set-cookie/i);

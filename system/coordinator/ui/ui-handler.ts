@@ -127,8 +127,8 @@ export function createUiHandler(deps: UiDeps): UiHandler {
     const path = req.path;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       // The error body is JSON and says so: Allow joins json()'s headers, it does not replace them.
-      const refused = json(405, { error: { code: 'method_not_allowed', message: `${req.method} is not allowed on ${path}; allowed: GET`, path: '' } });
-      return Promise.resolve({ ...refused, headers: { ...refused.headers, allow: 'GET' } });
+      const refused = json(405, { error: { code: 'method_not_allowed', message: `${req.method} is not allowed on ${path}; allowed: GET, HEAD`, path: '' } });
+      return Promise.resolve({ ...refused, headers: { ...refused.headers, allow: 'GET, HEAD' } });
     }
     if (path === '/ui' || path === '/ui/') return Promise.resolve(serveAsset(UI_ASSET_DIR, 'index.html') as HttpResponse);
     if (path.startsWith('/ui/assets/')) {
