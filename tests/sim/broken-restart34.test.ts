@@ -14,15 +14,12 @@
  *   at t=5000 (the kill's undo): a coordinator resolver that refuses the
  *   same config the second time it starts (planted in its resolver).
  */
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type * as CoordinatorConfigModule from '../../system/coordinator/config.js';
 import { InvalidArgumentError } from '../../system/core/errors.js';
 import { formatViolation } from '../../harness/check/violation.js';
 import { ConfigRefused, rethrowRefusal } from '../../harness/scenario/config-refused.js';
-import { parseScenario } from '../../harness/scenario/loader.js';
-import { runChecked } from '../../harness/scenario/run.js';
-import type { SimWiring } from '../../harness/sim/index.js';
+import { coordinatorRefusesSecondLife, refusesSecondLife, runSeed1 } from './broken/second-life.js';
 
 const plant = vi.hoisted(() => ({ on: false }));
 vi.mock('../../system/coordinator/config.js', async (importOriginal) => {
@@ -40,19 +37,7 @@ afterEach(() => {
   plant.on = false;
 });
 
-const run = (name: string, wiring?: SimWiring) => runChecked(parseScenario(readFileSync(`scenarios/${name}.yaml`, 'utf8'), `${name}.yaml`), { seed: 1, ...(wiring === undefined ? {} : { wiring }) });
-
-/** The worker config seam: `id`'s second life gets heartbeatMs 0 (the worker's own validation refuses it). */
-function refusesSecondLife(id: string): SimWiring {
-  let lives = 0;
-  return { workerConfig: (w, c) => (w === id && ++lives === 2 ? { ...c, heartbeatMs: 0 } : c) };
-}
-
-/** The coordinator's second and later lives resolve their config with the planted refusal (wrapStore runs before each start's resolve). */
-function coordinatorRefusesSecondLife(): SimWiring {
-  let lives = 0;
-  return { wrapStore: (s) => ((plant.on = ++lives >= 2), s) };
-}
+const run = runSeed1;
 
 describe('a config refused at a restart is promise 8, as at the first start', () => {
   it('rethrowRefusal names the fault on a ConfigRefused and leaves other errors', () => {
@@ -73,7 +58,7 @@ describe('a config refused at a restart is promise 8, as at the first start', ()
 
   it('coordinator-crash-restart passes; a coordinator refusing its config when the kill is undone fails promise 8, no crash', { timeout: 60_000 }, async () => {
     expect((await run('coordinator-crash-restart')).violations.map(formatViolation)).toEqual([]);
-    const r = await run('coordinator-crash-restart', coordinatorRefusesSecondLife());
+    const r = await run('coordinator-crash-restart', coordinatorRefusesSecondLife(plant));
     expect(r.crash).toBeUndefined();
     expect(r.violations.map(formatViolation)).toEqual([
       expect.stringMatching(/^promise 8 \(Auth\) violated: the coordinator refused the config scenario coordinator-crash-restart gave it at its restart \(undoing fault f1: kill\) \(field leaseMs\): leaseMs \(\d+\) must exceed heartbeatTimeoutMs\. A config the docs accept must start/),

@@ -16,15 +16,13 @@
  *   and restarts it on later events: a coordinator resolver that refuses on
  *   a later start what it accepted on the first.
  */
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type * as CoordinatorConfigModule from '../../system/coordinator/config.js';
 import { InvalidArgumentError } from '../../system/core/errors.js';
 import { formatViolation } from '../../harness/check/violation.js';
 import { asRefusal, ConfigRefused, namedRefusal } from '../../harness/scenario/config-refused.js';
-import { parseScenario } from '../../harness/scenario/loader.js';
-import { runChecked } from '../../harness/scenario/run.js';
 import type { SimWiring } from '../../harness/sim/index.js';
+import { coordinatorRefusesSecondLife, refusesSecondLife, runSeed1 } from './broken/second-life.js';
 
 const plant = vi.hoisted(() => ({ on: false }));
 vi.mock('../../system/coordinator/config.js', async (importOriginal) => {
@@ -42,19 +40,7 @@ afterEach(() => {
   plant.on = false;
 });
 
-const run = (name: string, wiring?: SimWiring) => runChecked(parseScenario(readFileSync(`scenarios/${name}.yaml`, 'utf8'), `${name}.yaml`), { seed: 1, ...(wiring === undefined ? {} : { wiring }) });
-
-/** The worker config seam: `id`'s second life gets heartbeatMs 0 (the worker's own validation refuses it). */
-function refusesSecondLife(id: string): SimWiring {
-  let lives = 0;
-  return { workerConfig: (w, c) => (w === id && ++lives === 2 ? { ...c, heartbeatMs: 0 } : c) };
-}
-
-/** The coordinator's second and later lives resolve their config with the planted refusal (wrapStore runs before each start's resolve). */
-function coordinatorRefusesSecondLife(): SimWiring {
-  let lives = 0;
-  return { wrapStore: (s) => ((plant.on = ++lives >= 2), s) };
-}
+const run = runSeed1;
 
 const verdict = async (name: string, wiring?: SimWiring) => {
   const r = await run(name, wiring);
@@ -86,7 +72,7 @@ describe('a config refused at a restart a trigger made is promise 8, as at a tim
 
   it('commit-window-crash passes; a coordinator refusing its config when a trigger brings it back fails promise 8', { timeout: 60_000 }, async () => {
     expect((await verdict('commit-window-crash')).lines).toEqual([]);
-    const broken = await verdict('commit-window-crash', coordinatorRefusesSecondLife());
+    const broken = await verdict('commit-window-crash', coordinatorRefusesSecondLife(plant));
     expect(broken.lines).toEqual([expect.stringMatching(/^promise 8 \(Auth\) violated: the coordinator refused the config scenario commit-window-crash gave it at its restart \(undoing trigger t1: kill on claim #8\) \(field leaseMs\): leaseMs \(\d+\) must exceed heartbeatTimeoutMs\. A config the docs accept must start/)]);
   });
 });
