@@ -22,6 +22,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import type * as ContainerModule from '../../system/tasks/container.js';
+import { inspectErrorsMapped } from './broken/tasks20-variants.js';
 import { flagOn, simVerdict, withPlanted } from './broken/verdict.js';
 
 const plant = vi.hoisted(() => ({ rawDial: false }));
@@ -44,22 +45,9 @@ vi.mock('../../system/tasks/container.js', async (importOriginal) => {
 });
 
 /** The kind takes an inspect's 500 for a missing image: the answer reaches it as a 404 (the Docker client seam). */
-const serverErrorAsMissing: SimWiring = {
-  resources: {
-    docker: (_worker, client) => ({
-      ...client,
-      getImage: (name) => ({
-        inspect: () =>
-          client
-            .getImage(name)
-            .inspect()
-            .catch((err: unknown) => {
-              throw (err as { statusCode?: number }).statusCode === 500 ? Object.assign(new Error(`(HTTP code 404) No such image: ${name}`), { statusCode: 404 }) : err;
-            }),
-      }),
-    }),
-  },
-};
+const serverErrorAsMissing: SimWiring = inspectErrorsMapped((name) => (err) =>
+  (err as { statusCode?: number }).statusCode === 500 ? Object.assign(new Error(`(HTTP code 404) No such image: ${name}`), { statusCode: 404 }) : err,
+);
 
 describe('32 resources: an unreachable or failing Docker engine is `unavailable`, naming the cause', () => {
   it('task-resources passes; an inspect 500 reported as a missing image, and a failed dial escaping unwrapped, fail promise 32', { timeout: 120_000 }, async () => {

@@ -38,19 +38,24 @@ export const childWithoutHome: SimWiring = {
  * #30: the kind no longer tells an image inspect's 404 from an unreachable engine: planted at the Docker client seam,
  * an inspect error reaches the kind without its statusCode, so it reports "Docker engine not reachable" (unavailable).
  */
-export const missingImageAsOutage: SimWiring = {
-  resources: {
-    docker: (_worker, client) => ({
-      ...client,
-      getImage: (name) => ({
-        inspect: () =>
-          client
-            .getImage(name)
-            .inspect()
-            .catch((err: unknown) => {
-              throw new Error(err instanceof Error ? err.message : String(err));
-            }),
+export const missingImageAsOutage: SimWiring = inspectErrorsMapped(() => (err) => new Error(err instanceof Error ? err.message : String(err)));
+
+/** A wiring whose Docker client passes every image inspect's error through `map` (made per image name) before the kind sees it. */
+export function inspectErrorsMapped(mapFor: (name: string) => (err: unknown) => unknown): SimWiring {
+  return {
+    resources: {
+      docker: (_worker, client) => ({
+        ...client,
+        getImage: (name) => ({
+          inspect: () =>
+            client
+              .getImage(name)
+              .inspect()
+              .catch((err: unknown) => {
+                throw mapFor(name)(err);
+              }),
+        }),
       }),
-    }),
-  },
-};
+    },
+  };
+}
