@@ -183,6 +183,21 @@ function simMode(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder,
   };
 }
 
+/** The run's client; a token administrator works on the file token store, as a coordinator with a data dir has it (sim-client.ts). */
+function simClient(sim: Simulation, scenario: Scenario, recorder: HistoryRecorder, watch: SecretWatch): { client: SimClient; tokenDir: string | undefined } {
+  const tokenDir = scenario.clientReads.some((r) => r.read === 'tokens') || scenario.cli.some((s) => s.args[0] === 'tokens') ? mkdtempSync(join(tmpdir(), 'squall-sim-tokens-')) : undefined;
+  // The token store's report of a malformed tokens.json entry, as the coordinator logs it (promise 8, promises-api-tokens.ts).
+  const client = new SimClient(sim.random.fork('sim-client'), tokenDir, (_path, bad) => recorder.recordInfo({ tokenFileBad: bad }, 'coordinator'));
+  watch.addTokens(client.credentials());
+  return { client, tokenDir };
+}
+
+/** The store probes before the run: on SQLite the start-up check must refuse a truncated database of 64 KiB pages (store-probe.ts); the run's kind of store through the contract the engine's traffic rarely reaches (store-contract.ts, promise 37). */
+async function probeStores(recorder: HistoryRecorder, store: 'memory' | 'sqlite', seed: number): Promise<void> {
+  if (store === 'sqlite') probeTruncatedStore(recorder);
+  await probeStoreContract(recorder, store, seed);
+}
+
 /** Runs the scenario; the outcome's history goes to the checker (run.ts). */
 export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {}): Promise<SimRunOutcome> {
   const seed = opts.seed ?? scenario.seed;
@@ -201,16 +216,9 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   // network.latencyMs: every link's fractional one-way latency (schema-network.ts).
   if (scenario.network !== undefined) sim.net.baseLatencyMs = scenario.network.latencyMs;
   recordNetwork(sim, scenario, recorder, watch);
-  // A token administrator works on the file token store, as a coordinator with a data dir has it (sim-client.ts).
-  const tokenDir = scenario.clientReads.some((r) => r.read === 'tokens') || scenario.cli.some((s) => s.args[0] === 'tokens') ? mkdtempSync(join(tmpdir(), 'squall-sim-tokens-')) : undefined;
-  // The token store's report of a malformed tokens.json entry, as the coordinator logs it (promise 8, promises-api-tokens.ts).
-  const client = new SimClient(sim.random.fork('sim-client'), tokenDir, (_path, bad) => recorder.recordInfo({ tokenFileBad: bad }, 'coordinator'));
-  watch.addTokens(client.credentials());
+  const { client, tokenDir } = simClient(sim, scenario, recorder, watch);
   extras.attach(sim, client, writes);
-  // On the SQLite store: the coordinator's start-up check must refuse a truncated database of 64 KiB pages (store-probe.ts).
-  if ((opts.store ?? scenario.coordinator.store) === 'sqlite') probeTruncatedStore(recorder);
-  // The run's kind of store through the contract the engine's traffic rarely reaches (store-contract.ts, promise 37).
-  await probeStoreContract(recorder, opts.store ?? scenario.coordinator.store, seed);
+  await probeStores(recorder, opts.store ?? scenario.coordinator.store, seed);
   const warnings = watchWarnings(recorder);
   await spawnFleet(sim, scenario, opts.store ?? scenario.coordinator.store, extras, client.tokens);
   const swarm = runSwarm(scenario, seed, opts.swarm);
