@@ -9,7 +9,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type * as CoordinatorConfigModule from '../../system/coordinator/config.js';
 import { InvalidArgumentError } from '../../system/core/errors.js';
 import { formatViolation } from '../../harness/check/violation.js';
 import { ConfigRefused, configRefusedViolation, startOrRefused } from '../../harness/scenario/config-refused.js';
@@ -18,17 +17,10 @@ import { runChecked } from '../../harness/scenario/run.js';
 
 const plant = vi.hoisted(() => ({ on: false }));
 vi.mock('../../system/coordinator/config.js', async (importOriginal) => {
-  const real = await importOriginal<typeof CoordinatorConfigModule>();
-  return {
-    ...real,
+  const { refusingConfig } = await import('./broken/refusing-config.js');
+  return refusingConfig(await importOriginal(), plant, (c) =>
     // Broken (blind set 17 #12): a timeout above the default ceiling, with no ceiling given, refused.
-    resolveCoordinatorConfig: (c: CoordinatorConfigModule.CoordinatorConfig = {}) => {
-      if (plant.on && c.heartbeatTimeoutMaxMs === undefined && (c.heartbeatTimeoutMs ?? 0) > 60_000) {
-        throw new InvalidArgumentError(`heartbeatTimeoutMaxMs (60000) must be >= heartbeatTimeoutMs (${c.heartbeatTimeoutMs})`, 'heartbeatTimeoutMaxMs');
-      }
-      return real.resolveCoordinatorConfig(c);
-    },
-  };
+    c.heartbeatTimeoutMaxMs === undefined && (c.heartbeatTimeoutMs ?? 0) > 60_000 ? [`heartbeatTimeoutMaxMs (60000) must be >= heartbeatTimeoutMs (${c.heartbeatTimeoutMs})`, 'heartbeatTimeoutMaxMs'] : undefined);
 });
 afterEach(() => {
   plant.on = false;

@@ -15,7 +15,6 @@
  *   same config the second time it starts (planted in its resolver).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type * as CoordinatorConfigModule from '../../system/coordinator/config.js';
 import { InvalidArgumentError } from '../../system/core/errors.js';
 import { formatViolation } from '../../harness/check/violation.js';
 import { ConfigRefused, rethrowRefusal } from '../../harness/scenario/config-refused.js';
@@ -23,15 +22,8 @@ import { coordinatorRefusesSecondLife, refusesSecondLife, runSeed1 } from './bro
 
 const plant = vi.hoisted(() => ({ on: false }));
 vi.mock('../../system/coordinator/config.js', async (importOriginal) => {
-  const real = await importOriginal<typeof CoordinatorConfigModule>();
-  return {
-    ...real,
-    // Broken: a resolver that refuses on a later start what it accepted on the first.
-    resolveCoordinatorConfig: (c: CoordinatorConfigModule.CoordinatorConfig = {}) => {
-      if (plant.on) throw new InvalidArgumentError(`leaseMs (${c.leaseMs ?? 'default'}) must exceed heartbeatTimeoutMs`, 'leaseMs');
-      return real.resolveCoordinatorConfig(c);
-    },
-  };
+  const { refusingConfig, leaseRefused } = await import('./broken/refusing-config.js');
+  return refusingConfig(await importOriginal(), plant, leaseRefused);
 });
 afterEach(() => {
   plant.on = false;
