@@ -103,7 +103,7 @@ function checkAdmissionCeiling(view: HistoryView, limit: number): Violation[] {
  * connection is refused "at the limit" forever). Judged from the workers'
  * side instead: a worker has one handshake at a time, from its `connecting`
  * to its `connected`, `disconnected` or next `connecting`; unless it
- * registered or was refused (4503), the coordinator may still count it for up
+ * registered with a frame or was refused (4503), the coordinator may still count it for up
  * to its register timeout after the worker gave up (a close it never saw). A refusal claiming `pending` handshakes while fewer
  * could have been in progress is reported under promise 10.
  */
@@ -113,7 +113,8 @@ function checkAdmissionCount(view: HistoryView, ctx: CheckContext): Violation[] 
   const slack = REGISTER_TIMEOUT_MS + ctx.toleranceMs;
   const spans: { from: number; to: number }[] = [];
   const open = new Map<string, { from: number }>();
-  // A handshake that registered (connected) or was refused (4503) holds no slot after it ended.
+  // A handshake that registered (connected) or was refused (4503) holds no slot after it ended; one registered by its
+  // 0-RTT register (connected.zeroRtt) holds it until its first answer reaches the coordinator (Admission.helloRoom).
   const end = (w: string, t: number, slot = true): void => {
     const o = open.get(w);
     if (o !== undefined && slot) spans.push({ from: o.from, to: t });
@@ -125,7 +126,7 @@ function checkAdmissionCount(view: HistoryView, ctx: CheckContext): Violation[] 
     if (ev.type === 'connecting') {
       end(ev.workerId, e.rec.time);
       open.set(ev.workerId, { from: e.rec.time });
-    } else if (ev.type === 'connected') end(ev.workerId, e.rec.time, false);
+    } else if (ev.type === 'connected') end(ev.workerId, e.rec.time, ev.zeroRtt === true);
     else if (ev.type === 'disconnected') end(ev.workerId, e.rec.time, ev.code !== ADMISSION_CLOSE);
     else if (ev.type === 'admission_refused' && ev.pending >= limit) {
       const t = e.rec.time;

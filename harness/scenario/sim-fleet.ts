@@ -37,6 +37,7 @@ export async function spawnFleet(sim: Simulation, scenario: Scenario, store: Sim
       signMessages: c.signMessages,
       ...(c.maxFrameBytes === undefined ? {} : { maxFrameBytes: c.maxFrameBytes }),
       ...(c.sessionTtlMs === undefined ? {} : { sessionTtlMs: c.sessionTtlMs }),
+      ...defined({ zeroRtt: c.zeroRtt }),
       ...admissionConfig(c),
     },
   }));
@@ -69,6 +70,7 @@ function spawnWorkers(sim: Simulation, scenario: Scenario): void {
         ...(f.kinds === undefined ? {} : { kinds: f.kinds }),
         ...(f.allowKinds?.[id] === undefined ? {} : { allowKinds: f.allowKinds[id] }),
         ...(f.tlsCa ? { tlsCa: SIM_TLS_CA_PEM } : {}),
+        ...defined({ zeroRtt: f.zeroRtt }),
         // `squall worker ARGS` (fleet.args): its capabilities as the command builds them (operator-args.ts).
         ...(f.args === undefined ? {} : workerArgsConfig(id, f.args)),
       },
