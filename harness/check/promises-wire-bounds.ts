@@ -9,7 +9,9 @@
  * decoders (system/protocol/fast-decode*.ts) decide first and must agree with
  * the schema at every bound: blind set 21 #28 dropped register's
  * `concurrency <= 10000` from the fast path, so a register of concurrency
- * 10,001 (or a million) got past the decoder.
+ * 10,001 (or a million) got past the decoder. The worker's direction
+ * (`wire-bounds-worker`, adversary-bounds-worker.ts: a hostile coordinator's
+ * first frame on each of the victim's reconnects) is judged the same way.
  */
 import type { HistoryView } from './view.js';
 import { violation, type Violation } from './violation.js';
@@ -25,7 +27,8 @@ export function checkWireBounds(view: HistoryView): Violation[] {
     const refused = v.closedWith === MALFORMED;
     const accepts = v.schemaAccepts === true;
     if (refused !== accepts) continue;
-    const probe = `a "${String(v.type)}" frame with ${String(v.field)} ${v.probe === 'at' ? 'at' : 'one step past'} its bound (${String(v.bound)}), sent to the coordinator at t=${r.time} (${String(v.sample)})`;
+    const to = v.to === 'worker' ? `to worker ${String(v.victim)} by a hostile coordinator` : 'to the coordinator';
+    const probe = `a "${String(v.type)}" frame with ${String(v.field)} ${v.probe === 'at' ? 'at' : 'one step past'} its bound (${String(v.bound)}), sent ${to} at t=${r.time} (${String(v.sample)})`;
     const got = v.closedWith === null ? 'not closed' : `closed ${String(v.closedWith)}`;
     const msg = accepts
       ? `${probe}, which the protocol's schema accepts, was refused as malformed (4400): the decoder is stricter than the schema`

@@ -38,6 +38,7 @@ import { wideTypeFrame } from './adversary-close-reason.js';
 import { oversizeProbes } from './adversary-frames.js';
 import { MALFORMED_MACS } from './adversary-macs.js';
 import { probeWireBounds } from './adversary-bounds.js';
+import { probeWorkerWireBounds } from './adversary-bounds-worker.js';
 import { probeDeployment } from './deploy-probe.js';
 import { StaleStartAdversary } from './adversary-stale-start.js';
 import { OnPathAdversary, victimLease, type OnPathAttack } from './adversary-onpath.js';
@@ -118,6 +119,7 @@ export class AdversaryClient {
     if (attack === 'deployment') return probeDeployment(this.recorder);
     if (attack === 'oversized-frame') return this.oversize(victim);
     if (attack === 'wire-bounds') return probeWireBounds(this.sim, this.recorder, victim, () => this.connect());
+    if (attack === 'wire-bounds-worker') return probeWorkerWireBounds(this.sim, this.recorder, victim);
     if (attack === 'wide-close-reason') return this.wideCloseReason(victim);
     if (attack === 'stale-start') return this.staleStart.attack(victim);
     if (attack === 'injected-sig') return this.inject(victim);

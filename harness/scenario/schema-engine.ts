@@ -232,7 +232,7 @@ const WIRE_ATTACKS = [
  * coordinator and, from a hostile coordinator, to the victim (each refused with 1003), and 4503 refusals with small,
  * 4- and 5-digit retry-after hints, each honoured by the victim (promise 38); wire-bounds (adversary-bounds.ts), each frame type at and past its schema's bounds.
  */
-const ATTACKS = [...WIRE_ATTACKS, 'http-scopes', 'oversized-frame', 'stale-start', 'deployment', 'wide-close-reason', 'binary-frame', 'binary-coordinator', 'refusal-hints', 'wire-bounds'] as const;
+const ATTACKS = [...WIRE_ATTACKS, 'http-scopes', 'oversized-frame', 'stale-start', 'deployment', 'wide-close-reason', 'binary-frame', 'binary-coordinator', 'refusal-hints', 'wire-bounds', 'wire-bounds-worker'] as const;
 export type Attack = (typeof ATTACKS)[number];
 
 /**

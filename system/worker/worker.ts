@@ -25,6 +25,9 @@ export type { WorkerState } from './state.js';
 
 export type { StopOptions, WorkerDeps, WorkerStats } from './worker-types.js';
 
+/** The frames of a bound session: refused before `registered` (4405), before their seq or ack is taken. */
+const SESSION_TYPES: ReadonlySet<string> = new Set(['sync_result', 'assign', 'abort']);
+
 /** The reconnecting worker: public API and inbound message handling, over WorkerSession. */
 export class Worker extends WorkerSession {
   get state(): WorkerState {
@@ -166,8 +169,11 @@ export class Worker extends WorkerSession {
   }
 
   private handle(gen: number, msg: ToWorker): void {
+    // Before `registered` no frame is the session's: an ack or a seq there would ack the outbox or admit into the
+    // last session what the coordinator never bound (a hostile first frame lost completions: wire-bounds-worker.yaml).
+    if (this.sm.state === 'handshaking' && SESSION_TYPES.has(msg.type)) return this.unexpected(gen, msg.type);
     // Acks on welcome/registered could refer to a previous session; registered.lastSeq carries that instead.
-    if (msg.ack !== undefined && msg.type !== 'welcome' && msg.type !== 'registered') this.onAck(msg.ack);
+    if (msg.ack !== undefined && msg.type !== 'welcome' && msg.type !== 'registered' && this.sm.state !== 'handshaking') this.onAck(msg.ack);
     // A duplicate was handled already; admit() re-acks it so the coordinator stops re-sending.
     if (RELIABLE_TYPES.has(msg.type) && 'seq' in msg) {
       if (this.channel.admit(msg.seq) === 'duplicate') return this.marks.hit('worker.duplicate-dropped');

@@ -7,12 +7,34 @@
  *   10 on thundering-herd-open.yaml, the herd without a secret: the first
  *   herd's hellos are all taken at once, more than half the limit of 4
  *   (promises-admission.ts checkHelloRoom). thundering-herd.yaml has a
- *   secret, so its workers send no hello and the same defect passes there.
+ *   secret, so its workers send no hello and the same defect passes there;
+ * - a worker whose welcome fast decoder skips the nonce's 128-character
+ *   bound (vi.mock of fast-decode-handshake.ts) -> promise 38 on
+ *   wire-bounds-worker.yaml: the hostile coordinator's welcome with a
+ *   129-character nonce, which the schema refuses, is not closed 4400 (the
+ *   worker registers on it); before, the worker's direction was held to the
+ *   schema only by harness/check/wire-bounds.test.ts, never in a run.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type * as Handshake from '../../system/protocol/fast-decode-handshake.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { Admission } from '../../system/coordinator/admission.js';
-import { simVerdict, withPlanted } from './broken/verdict.js';
+import { flagOn, simVerdict, withPlanted } from './broken/verdict.js';
+
+const plant = vi.hoisted(() => ({ longNonce: false }));
+
+// Broken: the welcome's fast path takes a nonce of any length (the schema: 16 to 128 characters).
+vi.mock('../../system/protocol/fast-decode-handshake.js', async (importOriginal) => {
+  const real = await importOriginal<typeof Handshake>();
+  const handshakeFastPath: typeof real.handshakeFastPath = (obj) => {
+    const nonce = obj.nonce;
+    if (!plant.longNonce || obj.type !== 'welcome' || typeof nonce !== 'string' || nonce.length <= 128) return real.handshakeFastPath(obj);
+    const msg = real.handshakeFastPath({ ...obj, nonce: nonce.slice(0, 128) }) as { nonce: string } | undefined;
+    if (msg !== undefined) msg.nonce = nonce;
+    return msg as ReturnType<typeof real.handshakeFastPath>;
+  };
+  return { ...real, handshakeFastPath };
+});
 
 /** Broken: a 0-RTT registration's slot is given back when it registers (the old "hellos never pend"). */
 function helloSlotReleasedAtRegister(): () => void {
@@ -35,5 +57,13 @@ describe('broken variants for the 0-RTT herd (gaps36a)', () => {
     const secretHerd = await loadScenario('scenarios/thundering-herd.yaml');
     const secret = await withPlanted(helloSlotReleasedAtRegister, () => simVerdict(secretHerd));
     expect(secret.text).not.toMatch(/0-RTT hello/);
+  });
+
+  it('a worker whose welcome fast decoder skips the nonce\'s length bound: caught on wire-bounds-worker (38), the real worker passes', { timeout: 120_000 }, async () => {
+    const s = await loadScenario('scenarios/wire-bounds-worker.yaml');
+    expect((await simVerdict(s)).text).toBe('');
+    const broken = await withPlanted(flagOn(plant, 'longNonce'), () => simVerdict(s));
+    expect(broken.promises).toContain('wire');
+    expect(broken.text).toMatch(/a "welcome" frame with nonce one step past its bound \(max_length 128\), sent to worker w1 by a hostile coordinator .*which the protocol's schema refuses, was (not closed|closed \d+) instead of 4400/);
   });
 });
