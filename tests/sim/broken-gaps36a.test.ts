@@ -13,12 +13,19 @@
  *   wire-bounds-worker.yaml: the hostile coordinator's welcome with a
  *   129-character nonce, which the schema refuses, is not closed 4400 (the
  *   worker registers on it); before, the worker's direction was held to the
- *   schema only by harness/check/wire-bounds.test.ts, never in a run.
+ *   schema only by harness/check/wire-bounds.test.ts, never in a run;
+ * - the worker as it was: a frame before `registered` has its ack and seq
+ *   taken before the state check refuses it (Worker.handle wrapped) ->
+ *   promise 1 (no lost work) on wire-bounds-worker.yaml: the
+ *   hostile first frames' acks drop the outbox's unacknowledged completions
+ *   and a seq of 2^53-1 makes every later assign a duplicate.
  */
 import { describe, expect, it, vi } from 'vitest';
 import type * as Handshake from '../../system/protocol/fast-decode-handshake.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { Admission } from '../../system/coordinator/admission.js';
+import { RELIABLE_TYPES, type ToWorker } from '../../system/protocol/messages.js';
+import { Worker } from '../../system/worker/worker.js';
 import { flagOn, simVerdict, withPlanted } from './broken/verdict.js';
 
 const plant = vi.hoisted(() => ({ longNonce: false }));
@@ -46,6 +53,21 @@ function helloSlotReleasedAtRegister(): () => void {
   return () => void (Admission.prototype.registered = registered);
 }
 
+/** Broken (the worker before session 36): while handshaking, a frame's ack and seq are taken before its state is judged. */
+function handshakeFramesTakenFirst(): () => void {
+  type Inner = { sm: { state: string }; onAck(n: number): void; channel: { admit(seq: number): string }; handle(gen: number, msg: ToWorker): void };
+  const proto = Worker.prototype as unknown as Inner;
+  const handle = proto.handle;
+  proto.handle = function takenFirst(this: Inner, gen: number, msg: ToWorker): void {
+    if (this.sm.state === 'handshaking' && msg.type !== 'welcome' && msg.type !== 'registered') {
+      if (msg.ack !== undefined) this.onAck(msg.ack);
+      if (RELIABLE_TYPES.has(msg.type) && 'seq' in msg) this.channel.admit(msg.seq);
+    }
+    handle.call(this, gen, msg);
+  };
+  return () => void (proto.handle = handle);
+}
+
 describe('broken variants for the 0-RTT herd (gaps36a)', () => {
   it('a hello path that does not hold its admission slot until the first answer: caught on the open herd, not the secret one', { timeout: 180_000 }, async () => {
     const open = await loadScenario('scenarios/thundering-herd-open.yaml');
@@ -65,5 +87,11 @@ describe('broken variants for the 0-RTT herd (gaps36a)', () => {
     const broken = await withPlanted(flagOn(plant, 'longNonce'), () => simVerdict(s));
     expect(broken.promises).toContain('wire');
     expect(broken.text).toMatch(/a "welcome" frame with nonce one step past its bound \(max_length 128\), sent to worker w1 by a hostile coordinator .*which the protocol's schema refuses, was (not closed|closed \d+) instead of 4400/);
+  });
+
+  it('a worker that takes a frame\'s ack and seq before registered: caught on wire-bounds-worker (1: completions lost)', { timeout: 120_000 }, async () => {
+    const broken = await withPlanted(handshakeFramesTakenFirst, async () => simVerdict(await loadScenario('scenarios/wire-bounds-worker.yaml')));
+    expect(broken.passed).toBe(false);
+    expect(broken.promises).toContain('no-lost-work');
   });
 });
