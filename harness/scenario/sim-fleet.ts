@@ -87,7 +87,7 @@ function spawnWorkers(sim: Simulation, scenario: Scenario): void {
  * (coordinator.args), as the command builds them from those flags (its own
  * addCoordinatorOptions and coordinatorConfig; operator-args.ts).
  */
-function admissionConfig(c: Scenario['coordinator']): Pick<CoordinatorConfig, 'maxPendingHandshakes' | 'maxPendingPerClient' | 'engine' | 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor' | 'leaseMs' | 'earlySync'> {
+function admissionConfig(c: Scenario['coordinator']): Pick<CoordinatorConfig, 'maxPendingHandshakes' | 'maxPendingPerClient' | 'engine' | 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor' | 'leaseMs' | 'earlySync' | 'zeroRtt'> {
   if (c.args !== undefined) {
     // The heartbeat, lease and breaker settings too when the flags give them (operator-args.ts coordinatorArgsConfig).
     const cli = coordinatorArgsConfig(c.args);

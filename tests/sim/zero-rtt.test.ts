@@ -50,6 +50,10 @@ describe('0-RTT register in simulation (flapping-link)', () => {
   it.each([
     ['an older coordinator (ignores the header)', (s: Scenario) => ({ ...s, coordinator: { ...s.coordinator, zeroRtt: false } })],
     ['older workers (send none)', (s: Scenario) => ({ ...s, fleet: { ...s.fleet, zeroRtt: false } })],
+    // The operator's flags, built by the commands' own builders (harness/scenario/operator-args.ts).
+    ['`squall coordinator --no-zero-rtt` (coordinator.args)', (s: Scenario) => ({ ...s, coordinator: { ...s.coordinator, args: ['--no-zero-rtt'] } })],
+    // fleet.args is a whole command line (its --concurrency defaults to 1): the scenario's concurrency is given too.
+    ['`squall worker --no-zero-rtt` (fleet.args)', (s: Scenario) => ({ ...s, fleet: { ...s.fleet, args: ['--no-zero-rtt', '--concurrency', String(s.fleet.concurrency)] } })],
   ])('%s: the 2-RTT handshake, every promise kept', async (_what, edit) => {
     const r = await run(edit(await loadScenario('scenarios/flapping-link.yaml')));
     expect(r.violations.map(formatViolation)).toEqual([]);
