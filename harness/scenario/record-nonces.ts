@@ -8,9 +8,8 @@
  *  - each seq-less `sync` a worker sent (the early sync) becomes a `net` note
  *    {earlySync: 'sent', host, to} (promise 11, harness/check/promises-early-sync.ts).
  * A 0-RTT register's frames (carried in the upgrade request, `inUpgrade`) count
- * as sent before the welcome: its register's nonce is noted like any other
- * (with `inUpgrade: true`); its early sync is not (the coordinator takes it
- * only where it offers the early sync, and says so in the welcome it sends).
+ * as sent before the welcome, and are noted as the same frames sent after it
+ * would be, with `inUpgrade: true`: its register's nonce, and its early sync.
  */
 import type { HistoryRecorder } from '../check/history.js';
 
@@ -32,5 +31,5 @@ export function recordHandshake(recorder: HistoryRecorder, host: string, frame: 
   const m = msg as { type?: unknown; nonce?: unknown; clientNonce?: unknown; earlySync?: unknown; seq?: unknown };
   if (m.type === 'welcome') recorder.recordInfo({ nonce: m.nonce, host, field: 'nonce', to, earlySync: m.earlySync === true }, 'net');
   else if (m.type === 'register') recorder.recordInfo({ nonce: m.clientNonce, host, field: 'clientNonce', to, ...(inUpgrade ? { inUpgrade: true } : {}) }, 'net');
-  else if (m.type === 'sync' && m.seq === undefined && !inUpgrade) recorder.recordInfo({ earlySync: 'sent', host, to }, 'net');
+  else if (m.type === 'sync' && m.seq === undefined) recorder.recordInfo({ earlySync: 'sent', host, to, ...(inUpgrade ? { inUpgrade: true } : {}) }, 'net');
 }
