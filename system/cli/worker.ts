@@ -137,6 +137,7 @@ export function workerConfig(flags: WorkerFlags, secret: string | undefined, tls
     heartbeatMs: flags.heartbeatMs,
     adaptiveHeartbeat: flags.adaptiveHeartbeat,
     handBackGraceMs: flags.handBackGraceMs,
+    drainTimeoutMs: flags.drainTimeoutMs,
     ...(flags.heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs: flags.heartbeatTimeoutMs }),
     ...(flags.heartbeatTimeoutMaxMs === undefined ? {} : { heartbeatTimeoutMaxMs: flags.heartbeatTimeoutMaxMs }),
     ...(flags.rttFactor === undefined ? {} : { rttFactor: flags.rttFactor }),

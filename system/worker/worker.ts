@@ -48,7 +48,7 @@ export class Worker extends WorkerSession {
 
   /**
    * Stops. With drain (default): tells the coordinator, finishes held tasks,
-   * waits until every result is acknowledged (or timeoutMs), then closes 1001.
+   * waits until every result is acknowledged (or timeoutMs, default config.drainTimeoutMs), then closes 1001.
    */
   stop(opts: StopOptions = {}): Promise<void> {
     if (this.sm.state === 'stopped') return Promise.resolve();
@@ -68,7 +68,7 @@ export class Worker extends WorkerSession {
       return done;
     }
     if (!this.draining) {
-      const timeoutMs = opts.timeoutMs ?? 30_000;
+      const timeoutMs = opts.timeoutMs ?? this.config.drainTimeoutMs;
       const waitingFor = this.runner.runningCount + this.runner.unackedResults === 0 ? "the coordinator's acknowledgement of the drain" : 'running tasks and unacknowledged results';
       this.log.info({ running: this.runner.runningCount, unackedResults: this.runner.unackedResults, connected, timeoutMs }, `draining: waiting up to ${timeoutMs} ms for ${waitingFor}`);
       this.draining = 'drained';
