@@ -7,12 +7,27 @@
  *   (wrapStore) -> promise 29: each control's committed row is now read on
  *   SQLite too (SimSqliteStore.committedRecord, through the production
  *   store's executor and row decoding); before, the rule read only the
- *   MemoryStore, so on SQLite both passed.
+ *   MemoryStore, so on SQLite both passed;
+ * - commit-window-crash with a coordinator whose start, in each life after
+ *   the first until it refuses once, recovers for 9 s of virtual time and
+ *   then refuses its config (engineFactory): the trigger restart's refusal
+ *   lands after heal (faultsMs 8000), and the supervisor's next start
+ *   succeeds -> promise 8, the trigger named (run-sim.ts throws the
+ *   refusal when the drive ends); before, it was a nemesis note and the
+ *   run passed;
+ * - the revoke_token fault's revoke answered 404 (wrapHttp) on
+ *   adversarial-clients -> promise 29 with the status (sim-client.ts notes
+ *   `revokeStep`, promises-api-created.ts); before, the fault threw, was
+ *   refused, and the schedule stopped as a harness failure.
  */
 import { describe, expect, it, vi } from 'vitest';
 import type * as EngineControlModule from '../../system/engine/engine-control.js';
 import type { ExecutionRecord } from '../../system/core/index.js';
 import type { Store } from '../../system/store/index.js';
+import { engineFactory } from '../../system/coordinator/index.js';
+import { InvalidArgumentError } from '../../system/core/errors.js';
+import type { HttpHandler } from '../../system/core/index.js';
+import type { SimWiring } from '../../harness/sim/index.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type { Scenario } from '../../harness/scenario/schema.js';
 import { flagOn, simVerdict, withPlanted } from './broken/verdict.js';
@@ -46,6 +61,33 @@ const dropsPauses = (store: Store): Store =>
     },
   });
 
+/** Broken: a coordinator checking part of its config only after recovering, which takes 9 s in a life after the first, until it has refused once. */
+function slowRefusal(): SimWiring {
+  const real = engineFactory();
+  let lives = 0;
+  let refused = false;
+  return {
+    engineFactory: async (d, c) => {
+      if (++lives >= 2 && !refused) {
+        await new Promise<void>((resolve) => d.clock.setTimeout(resolve, 9_000));
+        refused = true;
+        throw new InvalidArgumentError(`leaseMs (${c.leaseMs}) must exceed heartbeatTimeoutMs`, 'leaseMs');
+      }
+      return real(d, c);
+    },
+  };
+}
+
+/** Broken: the first revoke that succeeds (the revoke_token fault's, at ~4 s) answers 404 not_found, as for a token it does not hold. */
+function revoke404(): (handle: HttpHandler) => HttpHandler {
+  let revoked = 0;
+  return (handle) => async (req) => {
+    const res = await handle(req);
+    if (req.method !== 'POST' || !/^\/api\/v1\/tokens\/[^/]+\/revoke$/.test(req.path) || res.status !== 200 || revoked++ > 0) return res;
+    return { ...res, status: 404, body: JSON.stringify({ error: { code: 'not_found', message: 'no such token' } }) };
+  };
+}
+
 const onSqlite = (s: Scenario): Scenario => ({ ...s, coordinator: { ...s.coordinator, store: 'sqlite' } });
 
 describe('session 37 (gaps37): harness gaps', () => {
@@ -58,5 +100,24 @@ describe('session 37 (gaps37): harness gaps', () => {
     const dropped = await simVerdict(s, { wrapStore: dropsPauses });
     expect(dropped.promises).toContain('api-contract');
     expect(dropped.text).toMatch(/pause of ex_[0-9a-f]{16} \(answered 200\): the API answered paused with statusHistory \[scheduled, paused\], but the store's committed row is scheduled with statusHistory \[scheduled\] as the API shows it, with nothing left to commit/);
+  });
+
+  it('a coordinator restart a trigger started, refused after heal, fails promise 8 naming the trigger', { timeout: 120_000 }, async () => {
+    // Without its timed restart (f1 at 6550 ms), whose start the fault awaits: only the triggers restart the coordinator.
+    const s0 = await loadScenario('scenarios/commit-window-crash.yaml');
+    const s = { ...s0, faults: [] };
+    expect((await simVerdict(s)).text).toBe('');
+    const late = await simVerdict(s, slowRefusal());
+    expect(late.promises).toEqual(['auth']);
+    expect(late.text).toMatch(/^promise 8 \(Auth\) violated: the coordinator refused the config scenario commit-window-crash gave it at its restart \(undoing trigger t1: kill on claim #8\) \(field leaseMs\): leaseMs \(\d+\) must exceed heartbeatTimeoutMs/);
+  });
+
+  it('the revoke_token fault\'s revoke answered 404 is judged by promise 29, not a refused fault', { timeout: 120_000 }, async () => {
+    const s = await loadScenario('scenarios/adversarial-clients.yaml');
+    expect((await simVerdict(s)).text).toBe('');
+    const broken = await simVerdict(s, { wrapHttp: revoke404() });
+    expect(broken.promises).toEqual(['api-contract']);
+    const lines = broken.text.split('\n').filter((l) => l.startsWith('promise'));
+    expect(lines).toEqual([expect.stringMatching(/POST \/api\/v1\/tokens\/[0-9a-f]{16}\/revoke \(the revoke_token fault: an admin revokes the client's token\) was answered 404 not_found at t=\d+: a token the API created and nobody revoked is revoked with 200/)]);
   });
 });
