@@ -69,7 +69,10 @@ export class AssignmentLoop {
       for (const w of active) if (!this.backlogged(w)) active[kept++] = w;
       active.length = kept;
     }
-    if (kept < candidates) this.armBacklogRetry();
+    if (kept < candidates) {
+      this.ctx.marks.hit('coordinator.assign-backlogged');
+      this.armBacklogRetry();
+    }
     let drained = false;
     const given = new Map<WorkerEntry, number>();
     const capacity = (w: WorkerEntry): number =>

@@ -18,10 +18,19 @@
  * - the revoke_token fault's revoke answered 404 (wrapHttp) on
  *   adversarial-clients -> promise 29 with the status (sim-client.ts notes
  *   `revokeStep`, promises-api-created.ts); before, the fault threw, was
- *   refused, and the schedule stopped as a harness failure.
+ *   refused, and the schedule stopped as a harness failure;
+ * - send-backlog (a worker's downstream capped under 400 kB assigns, its
+ *   send queue past the 2 MB watch and the 4 MB mark: marks
+ *   coordinator.send-backlog-watched and coordinator.assign-backlogged)
+ *   with a connection that silently drops the reliable frames it is handed
+ *   while its queue is past the watch line ("load shedding",
+ *   CoordinatorConnection.send wrapped) -> caught by the protocol and
+ *   no-lost-work promises; before this scenario, no run reached the watch
+ *   (only send-backlog.test.ts did), so the same defect passed every run.
  */
 import { describe, expect, it, vi } from 'vitest';
 import type * as EngineControlModule from '../../system/engine/engine-control.js';
+import type * as ConnectionHandlerModule from '../../system/coordinator/connection-handler.js';
 import type { ExecutionRecord } from '../../system/core/index.js';
 import type { Store } from '../../system/store/index.js';
 import { engineFactory } from '../../system/coordinator/index.js';
@@ -31,8 +40,22 @@ import type { SimWiring } from '../../harness/sim/index.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type { Scenario } from '../../harness/scenario/schema.js';
 import { flagOn, simVerdict, withPlanted } from './broken/verdict.js';
+import { runChecked } from '../../harness/scenario/run.js';
+import { formatViolation } from '../../harness/check/violation.js';
 
-const plant = vi.hoisted(() => ({ rewritePaused: false }));
+const plant = vi.hoisted(() => ({ rewritePaused: false, shedPastWatch: false }));
+
+vi.mock('../../system/coordinator/connection-handler.js', async (importOriginal) => {
+  const real = await importOriginal<typeof ConnectionHandlerModule>();
+  class SheddingConnection extends real.CoordinatorConnection {
+    // Broken: past the send backlog's watch line (2 MB queued), reliable frames are dropped to "shed load" and reported sent.
+    override send(msg: Parameters<ConnectionHandlerModule.CoordinatorConnection['send']>[0]): boolean {
+      if (plant.shedPastWatch && this.bufferedAmount > 2 * 1024 * 1024 && 'seq' in msg) return true;
+      return super.send(msg);
+    }
+  }
+  return { ...real, CoordinatorConnection: SheddingConnection };
+});
 
 vi.mock('../../system/engine/engine-control.js', async (importOriginal) => {
   const real = await importOriginal<typeof EngineControlModule>();
@@ -119,5 +142,16 @@ describe('session 37 (gaps37): harness gaps', () => {
     expect(broken.promises).toEqual(['api-contract']);
     const lines = broken.text.split('\n').filter((l) => l.startsWith('promise'));
     expect(lines).toEqual([expect.stringMatching(/POST \/api\/v1\/tokens\/[0-9a-f]{16}\/revoke \(the revoke_token fault: an admin revokes the client's token\) was answered 404 not_found at t=\d+: a token the API created and nobody revoked is revoked with 200/)]);
+  });
+
+  it('send-backlog reaches the 2 MB watch and the 4 MB mark; a connection shedding frames past the watch is caught', { timeout: 120_000 }, async () => {
+    const s = await loadScenario('scenarios/send-backlog.yaml');
+    const real = await runChecked(s, { seed: 1 });
+    expect(real.violations.map((v) => formatViolation(v))).toEqual([]);
+    expect(real.outcome.marks['coordinator.send-backlog-watched']).toBeGreaterThan(0);
+    expect(real.outcome.marks['coordinator.assign-backlogged']).toBeGreaterThan(0);
+    const shed = await withPlanted(flagOn(plant, 'shedPastWatch'), () => simVerdict(s));
+    expect(shed.promises).toEqual(expect.arrayContaining(['no-lost-work', 'delivery']));
+    expect(shed.text).toMatch(/promise 1 \(No lost work\) violated \[execution ex_[0-9a-f]{16}\]: acknowledged at t=\d+ but never reached a terminal state \(last status preparing/);
   });
 });
