@@ -26,7 +26,13 @@
  *   while its queue is past the watch line ("load shedding",
  *   CoordinatorConnection.send wrapped) -> caught by the protocol and
  *   no-lost-work promises; before this scenario, no run reached the watch
- *   (only send-backlog.test.ts did), so the same defect passed every run.
+ *   (only send-backlog.test.ts did), so the same defect passed every run;
+ * - a HEAD answered from a cache of the route's last successful GET, keyed
+ *   by path and not by credentials (wrapHttp) -> promise 29: the head probe
+ *   now runs with every token role (admin, submit, read, forged, none) and
+ *   a read or missing token's HEAD is answered 200 where its GET is refused
+ *   401/403; before, it ran with the admin token only, whose GET the cache
+ *   matched, and the run passed.
  */
 import { describe, expect, it, vi } from 'vitest';
 import type * as EngineControlModule from '../../system/engine/engine-control.js';
@@ -35,7 +41,8 @@ import type { ExecutionRecord } from '../../system/core/index.js';
 import type { Store } from '../../system/store/index.js';
 import { engineFactory } from '../../system/coordinator/index.js';
 import { InvalidArgumentError } from '../../system/core/errors.js';
-import type { HttpHandler } from '../../system/core/index.js';
+import type { HttpHandler, HttpResponse } from '../../system/core/index.js';
+import { headOf } from '../../system/coordinator/http-head.js';
 import type { SimWiring } from '../../harness/sim/index.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import type { Scenario } from '../../harness/scenario/schema.js';
@@ -111,6 +118,18 @@ function revoke404(): (handle: HttpHandler) => HttpHandler {
   };
 }
 
+/** Broken: HEAD answered from the last 2xx GET of the same path, whoever asks (a cache keyed by path, not by credentials). */
+function cachedHead(): (handle: HttpHandler) => HttpHandler {
+  const cache = new Map<string, HttpResponse>();
+  return (handle) => async (req) => {
+    const hit = req.method === 'HEAD' ? cache.get(req.path) : undefined;
+    if (hit !== undefined) return headOf(hit);
+    const res = await handle(req);
+    if (req.method === 'GET' && res.status < 300 && res.stream === undefined) cache.set(req.path, res);
+    return res;
+  };
+}
+
 const onSqlite = (s: Scenario): Scenario => ({ ...s, coordinator: { ...s.coordinator, store: 'sqlite' } });
 
 describe('session 37 (gaps37): harness gaps', () => {
@@ -153,5 +172,15 @@ describe('session 37 (gaps37): harness gaps', () => {
     const shed = await withPlanted(flagOn(plant, 'shedPastWatch'), () => simVerdict(s));
     expect(shed.promises).toEqual(expect.arrayContaining(['no-lost-work', 'delivery']));
     expect(shed.text).toMatch(/promise 1 \(No lost work\) violated \[execution ex_[0-9a-f]{16}\]: acknowledged at t=\d+ but never reached a terminal state \(last status preparing/);
+  });
+
+  it('a HEAD answered from a path-keyed cache of the last GET is caught by the head probe\'s other token roles (promise 29)', { timeout: 120_000 }, async () => {
+    const s = await loadScenario('scenarios/adversarial-clients.yaml');
+    expect((await simVerdict(s)).text).toBe('');
+    const broken = await simVerdict(s, { wrapHttp: cachedHead() });
+    expect(broken.promises).toEqual(['api-contract']);
+    expect(broken.text).toMatch(/HEAD \/api\/v1\/tokens with a read token \(the README documents GET, so HEAD too, through the same gate\) was answered 200, the GET around it 403/);
+    expect(broken.text).toMatch(/HEAD \/api\/v1\/stats with no token \(the README documents GET, so HEAD too, through the same gate\) was answered 200, the GET around it 401/);
+    expect(broken.text).not.toMatch(/with an admin token/);
   });
 });
