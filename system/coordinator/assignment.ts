@@ -73,7 +73,10 @@ export class AssignmentLoop {
       for (const w of active) if (!this.backlogged(w)) active[kept++] = w;
       active.length = kept;
     }
-    if (kept < candidates) this.armBacklogRetry();
+    if (kept < candidates) {
+      this.ctx.marks.hit('coordinator.assign-backlogged');
+      this.armBacklogRetry();
+    }
     return active;
   }
 
