@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     include: ['system/**/*.test.ts', 'harness/**/*.test.ts', 'tests/**/*.test.ts'],
     exclude: ['**/node_modules/**'],
+    // The caller's SQUALL_* settings cleared before each file (tests/squall-env.setup.ts says which are kept).
+    setupFiles: ['tests/squall-env.setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

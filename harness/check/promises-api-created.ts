@@ -22,6 +22,12 @@
  *   token, is reported with the status seen (it used to throw in the fault,
  *   noted as a failed undo while the run passed).
  *
+ * - the revoke_token fault's revoke itself (the admin revokes the token
+ *   the client holds, one the API created: note `revokeStep`): answered
+ *   200; another status (a 404 for the client's own token, a 500) is
+ *   reported with the status and code seen (it used to throw in the fault,
+ *   which stopped the schedule as a refused fault).
+ *
  * A 200 for a creation tells a client that nothing new exists; no other 2xx
  * is documented for a creation at all.
  */
@@ -46,7 +52,7 @@ export function creatingRoutes(routes: readonly ApiRoute[] = apiRoutes()): strin
 
 /** 29 (creations). See the file comment. */
 export function checkCreationStatuses(view: HistoryView): Violation[] {
-  return [...submissionStatuses(view), ...createdMismatches(view), ...tokenCreations(view), ...revokeUndos(view)];
+  return [...submissionStatuses(view), ...createdMismatches(view), ...tokenCreations(view), ...revokeSteps(view), ...revokeUndos(view)];
 }
 
 type Intent = { idempotencyKey?: string };
@@ -103,6 +109,17 @@ function tokenCreations(view: HistoryView): Violation[] {
     const step = rec.value.tokenStep as TokenStep;
     if (step.created === undefined || step.createStatus === undefined || step.createStatus === 201) continue;
     out.push(violation(view.records, 'api-contract', `POST ${JUDGED_CREATIONS.token} made token ${step.created} (the answer shows it) and was answered ${step.createStatus} at t=${step.at}: a creation is answered 201 Created`, { index: rec.index }));
+  }
+  return out;
+}
+
+/** The revoke_token fault's revoke of the client's token (one the API created and the client holds): 200. */
+function revokeSteps(view: HistoryView): Violation[] {
+  const out: Violation[] = [];
+  for (const rec of view.records) {
+    const r = rec.f === 'note' ? (rec.value.revokeStep as { status: number; tokenId: string; code?: string } | undefined) : undefined;
+    if (r === undefined || r.status === 200) continue;
+    out.push(violation(view.records, 'api-contract', `POST /api/v1/tokens/${r.tokenId}/revoke (the revoke_token fault: an admin revokes the client's token) was answered ${r.status}${r.code === undefined ? '' : ` ${r.code}`} at t=${rec.time}: a token the API created and nobody revoked is revoked with 200`, { index: rec.index }));
   }
   return out;
 }

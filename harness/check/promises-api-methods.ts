@@ -65,6 +65,8 @@ export interface SeenAnswer {
 /** A head probe as noted: the route template, a GET, the HEAD, a GET again. */
 export interface HeadProbe {
   route: string;
+  /** The token role the three requests carried (admin, submit, read, forged, none); absent in notes before session 37: admin. */
+  role?: string;
   get: SeenAnswer;
   head: SeenAnswer;
   again: SeenAnswer;
@@ -130,7 +132,7 @@ const without = (h: Record<string, string>, name: string): string => JSON.string
 function headMismatches(p: HeadProbe): string[] {
   const { get, head, again } = p;
   if (get.status === 0 || head.status === 0 || again.status === 0) return [];
-  const sent = `HEAD ${p.route} (the README documents GET, so HEAD too)`;
+  const sent = `HEAD ${p.route} ${p.role === 'none' ? 'with no token' : `with ${p.role === undefined || p.role === 'admin' ? 'an admin' : `a ${p.role}`} token`} (the README documents GET, so HEAD too, through the same gate)`;
   const out: string[] = [];
   if (head.bytes > 0) out.push(`${sent} was answered with a ${head.bytes}-byte body: a HEAD answer has none`);
   const stable = get.status === again.status && without(get.headers, 'content-length') === without(again.headers, 'content-length');

@@ -44,6 +44,10 @@ export interface CoordinatorProcessOptions {
   storeFaultsFile?: string;
   /** More `squall coordinator` flags (benchmarks: --no-early-sync, --max-pending-handshakes N, ...). */
   extraArgs?: readonly string[];
+  /** Test-only: a module node preloads (`--import`) into the coordinator, to plant a defect in the real process (tests/live). */
+  preload?: string;
+  /** Sees every chunk the coordinator prints, each start (the live secret scan). */
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
 }
 
 const flag = (name: string, v: number | undefined): string[] => (v === undefined ? [] : [name, String(v)]);
@@ -58,6 +62,7 @@ function breakerArgs(b: CoordinatorProcessOptions['breaker']): string[] {
 function coordinatorArgs(o: CoordinatorProcessOptions, host: string, port: number, tokenFile: string): string[] {
   return [
     ...(o.probeFile === undefined ? [] : ['--import', PROBE]),
+    ...(o.preload === undefined ? [] : ['--import', o.preload]),
     SQUALL_BIN,
     'coordinator',
     '--host', host,
@@ -143,8 +148,14 @@ export class CoordinatorProcess extends ChildHandle {
     const child = spawnChild(process.execPath, args, { cwd: REPO_ROOT, env: coordinatorEnv(this.opts), stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.starts += 1;
-    child.stdout?.on('data', (c: Buffer) => this.output.push(c));
-    child.stderr?.on('data', (c: Buffer) => this.output.push(c));
+    child.stdout?.on('data', (c: Buffer) => {
+      this.output.push(c);
+      this.opts.onOutput?.('stdout', c);
+    });
+    child.stderr?.on('data', (c: Buffer) => {
+      this.output.push(c);
+      this.opts.onOutput?.('stderr', c);
+    });
     await waitHealthy(`${this.httpUrl}/healthz`, this.opts.startTimeoutMs ?? 60_000, () => {
       const exited = child.exitCode !== null ? ` (exited with ${child.exitCode})` : '';
       return `${exited}; coordinator output:\n${this.output.text()}`;

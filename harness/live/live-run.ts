@@ -47,7 +47,11 @@ export interface LiveRunOptions {
   /** Fault proxy API URL; default TOXIPROXY_URL, else our proxy in a child process. */
   proxyUrl?: string;
   /** Test-only: rewrites a submission's HTTP body before it is sent (a broken client or system, tests/live). The history keeps what the scenario asked for. */
-  wiring?: { submitBody?: (body: unknown, graph: boolean) => unknown };
+  wiring?: {
+    submitBody?: (body: unknown, graph: boolean) => unknown;
+    /** Test-only: a module the coordinator process preloads (`node --import`), planting a defect in the real process (tests/live). */
+    coordinatorPreload?: string;
+  };
   /** Watches the run as it happens (the `--ui` page); never changes it. */
   observer?: LiveRunObserver;
 }
@@ -189,7 +193,7 @@ export async function liveFinalStatuses(sys: LiveSystem, http: CoordinatorHttp, 
 
 /** The live ModeAdapter (see driver.ts). */
 function liveMode(sys: LiveSystem, proxy: FaultProxy, st: LiveState, opts: LiveRunOptions): ModeAdapter {
-  const call = fetchCall(() => sys.coordinator.httpUrl);
+  const call = fetchCall(() => sys.coordinator.httpUrl, (method, path, status, body) => sys.secrets.answered(method, path, status, body));
   const http = new CoordinatorHttp(call, () => sys.coordinator.token);
   const queue = new SubmitQueue(http, opts.maxInflightSubmissions ?? 32, opts.wiring?.submitBody ?? ((b) => b));
   const ctx: LiveFaultContext = {
@@ -236,7 +240,7 @@ export async function runScenarioLive(scenario: Scenario, opts: LiveRunOptions =
   const swarm = runSwarm(scenario, seed, opts.swarm);
   const topology = planTopology(scenario, runTimeline(scenario, swarm));
   const proxyHost = await startRunProxy(seed, opts.proxyUrl);
-  const sys = new LiveSystem(scenario, topology, seed, started, (entry) => opts.observer?.onEntry?.(entry, started));
+  const sys = new LiveSystem(scenario, topology, seed, started, (entry) => opts.observer?.onEntry?.(entry, started), opts.wiring?.coordinatorPreload);
   opts.observer?.onBuffer?.(sys.buffer);
   let proxy: FaultProxy | undefined;
   try {

@@ -23,6 +23,7 @@ import { SwarmHostProcess } from './swarm-host-process.js';
 import type { HostedWorkerConfig } from './swarm-host.js';
 import { TimelineBuffer, type TimelineEntry } from './timeline-buffer.js';
 import { awaitSynced, probed } from './live-probe.js';
+import { LiveSecretScan } from './live-secrets.js';
 import type { Topology } from './topology.js';
 
 type ProbeLine = { mono: number; lagMs: number[]; cpuUserUs: number; cpuSystemUs: number };
@@ -101,6 +102,8 @@ export class LiveSystem {
   private coordTail: JsonLinesTail<SystemEvent & { mono: number }> | undefined;
   private probeTail: JsonLinesTail<ProbeLine> | undefined;
   private configs = new Map<string, HostedWorkerConfig>();
+  /** Promise 8's scan of what the processes print and the HTTP answers the harness reads (live-secrets.ts). */
+  readonly secrets: LiveSecretScan;
 
   constructor(
     readonly scenario: Scenario,
@@ -108,9 +111,18 @@ export class LiveSystem {
     private readonly seed: number,
     started: number,
     onEntry?: (entry: TimelineEntry) => void,
+    /** Test-only: a module the coordinator preloads (LiveRunOptions.wiring). */
+    private readonly coordinatorPreload?: string,
   ) {
     this.buffer = new TimelineBuffer(started, onEntry);
     this.ids = workerIds(scenario.fleet);
+    this.secrets = new LiveSecretScan(this.buffer, scenario.coordinator.secret);
+  }
+
+  /** A sink for `who`'s output chunks, scanned line by line. */
+  private printed(who: string): (stream: 'stdout' | 'stderr', chunk: Buffer) => void {
+    const sinks = { stdout: this.secrets.stream(`${who} (stdout)`), stderr: this.secrets.stream(`${who} (stderr)`) };
+    return (stream, chunk) => sinks[stream](chunk);
   }
 
   private onEvent(mono: number, e: SystemEvent): void {
@@ -123,13 +135,18 @@ export class LiveSystem {
   async startCoordinator(proxy: FaultProxy): Promise<void> {
     this.dir = await mkdtemp(join(tmpdir(), 'squall-live-'));
     await mkdir(join(this.dir, 'data'), { recursive: true });
-    this.coordinator = new CoordinatorProcess(coordinatorOptions(this.scenario, this.dir));
+    this.coordinator = new CoordinatorProcess({
+      ...coordinatorOptions(this.scenario, this.dir),
+      onOutput: this.printed('the coordinator'),
+      ...(this.coordinatorPreload === undefined ? {} : { preload: this.coordinatorPreload }),
+    });
     this.coordTail = new JsonLinesTail<SystemEvent & { mono: number }>(join(this.dir, 'coordinator-events.jsonl'), ({ mono, ...e }) => this.onEvent(mono, e as SystemEvent));
     this.probeTail = new JsonLinesTail<ProbeLine>(join(this.dir, 'probe.jsonl'), (p) => {
       this.lag.push(...p.lagMs);
       this.cpu.add(p);
     }, 250);
     await this.coordinator.start();
+    this.secrets.tokensKnown([{ token: this.coordinator.token, name: 'the bootstrap admin token' }]);
     this.coordTail.start();
     this.probeTail.start();
     const listen = new Map<string, string>();
@@ -142,7 +159,7 @@ export class LiveSystem {
     let host = this.hosts.get(hostName);
     for (const w of workers) this.ready.set(w, false);
     if (host === undefined || !host.running) {
-      host = new SwarmHostProcess(hostName, (e) => this.onEvent(e.mono, e.event));
+      host = new SwarmHostProcess(hostName, (e) => this.onEvent(e.mono, e.event), this.printed(`swarm host ${hostName}`));
       this.hosts.set(hostName, host);
       await host.start();
       workers = this.topology.hosts.find((h) => h.name === hostName)?.workers ?? workers;
@@ -192,6 +209,7 @@ export class LiveSystem {
     await this.coordinator?.stop().catch(() => undefined);
     this.coordTail?.stop();
     this.probeTail?.stop();
+    this.secrets.finish();
     if (this.dir !== '') await rm(this.dir, { recursive: true, force: true }).catch(() => undefined);
   }
 }

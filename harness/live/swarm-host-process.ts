@@ -32,6 +32,8 @@ export class SwarmHostProcess extends ChildHandle {
   constructor(
     readonly name: string,
     private readonly onEvent: (e: StampedEvent, host: string) => void,
+    /** Sees every chunk the host prints (the live secret scan). */
+    private readonly onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void,
   ) {
     super();
   }
@@ -45,7 +47,11 @@ export class SwarmHostProcess extends ChildHandle {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child = child;
-    child.stderr?.on('data', (c: Buffer) => this.output.push(c));
+    child.stderr?.on('data', (c: Buffer) => {
+      this.output.push(c);
+      this.onOutput?.('stderr', c);
+    });
+    child.stdout?.on('data', (c: Buffer) => this.onOutput?.('stdout', c));
     const ready = this.readyOrExit(child, timeoutMs);
     child.once('exit', () => {
       for (const w of this.waiting.values()) w.reject(new Error(`swarm host ${this.name} exited`));

@@ -17,7 +17,7 @@ type Entry =
   | { mono: number; seq: number; kind: 'fail'; key: number; error: { code: string; message: string }; indeterminate: boolean }
   | { mono: number; seq: number; kind: 'fault'; phase: 'start' | 'stop'; details: FaultDetails }
   | { mono: number; seq: number; kind: 'phase'; phase: Phase }
-  | { mono: number; seq: number; kind: 'note'; value: Record<string, unknown> }
+  | { mono: number; seq: number; kind: 'note'; value: Record<string, unknown>; process?: string }
   | { mono: number; seq: number; kind: 'read'; executions: Record<string, string | null> };
 
 type NoSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
@@ -64,8 +64,9 @@ export class TimelineBuffer {
   phase(mono: number, phase: Phase): void {
     this.push({ mono, kind: 'phase', phase });
   }
-  note(mono: number, value: Record<string, unknown>): void {
-    this.push({ mono, kind: 'note', value });
+  /** A note in the history; `process` names who noted it (default the harness's; `secrets`: the secret watch, live-secrets.ts). */
+  note(mono: number, value: Record<string, unknown>, process?: string): void {
+    this.push({ mono, kind: 'note', value, ...(process === undefined ? {} : { process }) });
   }
   /** The final read of every acknowledged execution's status (null: unknown to the coordinator). */
   read(mono: number, executions: Record<string, string | null>): void {
@@ -118,7 +119,7 @@ export class TimelineBuffer {
           rec.recordPhase(e.phase);
           break;
         case 'note':
-          rec.recordInfo(e.value);
+          rec.recordInfo(e.value, e.process);
           break;
         case 'read':
           rec.recordRead(e.executions);

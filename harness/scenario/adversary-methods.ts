@@ -17,7 +17,9 @@
  *   and token name `method-probe`); the state those make is read before
  *   and after each request. Noted as `httpMethod`. And on every route
  *   documented GET (the README: HEAD too), a GET, a HEAD and a GET again
- *   with the same token: status, headers (the HEAD's content-length kept by
+ *   with the same token, for every token role in turn (admin, submit, read,
+ *   a forged token, none: a HEAD the route's scope refuses is refused as its
+ *   GET is, 401 or 403): status, headers (the HEAD's content-length kept by
  *   the wire reader, harness/sim/http-answer.ts) and body bytes of each,
  *   noted as `httpHead`.
  */
@@ -121,7 +123,7 @@ async function sweep(sim: Simulation, client: SimClient, recorder: HistoryRecord
   if (targets === undefined) return;
   for (const [route, documented] of documentedMethods()) {
     const path = route.replaceAll('{id}', route.startsWith('/api/v1/tokens') ? targets.tokenId : targets.executionId);
-    if (documented.includes('GET') && !(await probeHead(sim, route, path, admin.authorization, recorder))) return;
+    for (const role of documented.includes('GET') ? headRoles(client) : []) if (!(await probeHead(sim, route, path, role, recorder))) return;
     for (const method of METHODS) {
       if (documented.includes(method) || (method === 'HEAD' && documented.includes('GET'))) continue;
       const c = sim.coordinator.instance;
@@ -143,16 +145,22 @@ function bytesOf(body: unknown): number {
   return body === null || body === undefined ? 0 : Buffer.byteLength(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
 }
 
-/** GET, HEAD, GET on one route (file comment); false once the coordinator is down. */
-async function probeHead(sim: Simulation, route: string, path: string, authorization: string, recorder: HistoryRecorder): Promise<boolean> {
+/** The token roles a HEAD is probed with, each with its Authorization header (none: no header): the admin's first. */
+function headRoles(client: SimClient): [string, string | undefined][] {
+  const p = client.probe;
+  return [['admin', `Bearer ${p.admin}`], ['submit', `Bearer ${p.submit}`], ['read', `Bearer ${p.read}`], ['forged', `Bearer ${p.forged}`], ['none', undefined]];
+}
+
+/** GET, HEAD, GET on one route with one role's token (file comment); false once the coordinator is down. */
+async function probeHead(sim: Simulation, route: string, path: string, [role, authorization]: [string, string | undefined], recorder: HistoryRecorder): Promise<boolean> {
   const c = sim.coordinator.instance;
   if (c === null) return false;
   const call = probeCall(c);
   const seen = async (method: string): Promise<SeenAnswer> => {
-    const res = await call({ method, path, headers: { authorization } });
+    const res = await call({ method, path, headers: authorization === undefined ? {} : { authorization } });
     return { status: res.status, headers: res.headers, bytes: bytesOf(res.body) };
   };
-  const note: HeadProbe = { route, get: await seen('GET'), head: await seen('HEAD'), again: await seen('GET') };
+  const note: HeadProbe = { route, role, get: await seen('GET'), head: await seen('HEAD'), again: await seen('GET') };
   recorder.recordInfo({ httpHead: note }, HTTP_ADVERSARY);
   return true;
 }

@@ -115,6 +115,16 @@ export class AdversaryClient {
   }
 
   private async attack(attack: Attack, victim: string): Promise<void> {
+    const own = this.ownProber(attack, victim);
+    if (own !== undefined) return own;
+    if (attack === 'forged-mac') await this.malformedMacs(victim);
+    if (isOnPath(attack)) return this.onPath.attack(attack, victim);
+    if (isWire(attack)) return this.wire.attack(attack, victim);
+    return this.onOwnConnection(attack, victim);
+  }
+
+  /** The attacks run by a prober of their own (their own module or method), or undefined for those over one connection of the adversary's. */
+  private ownProber(attack: Attack, victim: string): Promise<void> | undefined {
     if (attack === 'http-scopes') return this.httpScopes();
     if (attack === 'deployment') return probeDeployment(this.recorder);
     if (attack === 'oversized-frame') return this.oversize(victim);
@@ -124,9 +134,11 @@ export class AdversaryClient {
     if (attack === 'stale-start') return this.staleStart.attack(victim);
     if (attack === 'injected-sig') return this.inject(victim);
     if (attack === 'edited-register') return this.registerEditor.attack(victim);
-    if (attack === 'forged-mac') await this.malformedMacs(victim);
-    if (isOnPath(attack)) return this.onPath.attack(attack, victim);
-    if (isWire(attack)) return this.wire.attack(attack, victim);
+    return undefined;
+  }
+
+  /** A register or frame attack over a connection of the adversary's own: sent after the welcome, then the coordinator's answer awaited. */
+  private async onOwnConnection(attack: Attack, victim: string): Promise<void> {
     const conn = await this.connect();
     if (conn === undefined) return;
     const { c, welcome, closed } = conn;

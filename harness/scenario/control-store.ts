@@ -7,8 +7,9 @@
  * passed. For each control the client notes `controlStore`:
  *  - `before` / `after`: the store's committed row at the request and at
  *    the answer (status and the statusHistory's statuses), read
- *    straight from the simulated MemoryStore's durable state (null on the
- *    SQLite store, whose rows are not read synchronously);
+ *    straight from the simulated MemoryStore's durable state, or on SQLite
+ *    from what the database has committed, through the production store's
+ *    executor and row decoding (SimSqliteStore.committedRecord);
  *  - `writes`: the store writes staged for the execution between request and
  *    answer (less those a storage fault refused), counted from the commit
  *    observer's write keys (harness/check/write-keys.ts), on either store;
@@ -74,11 +75,10 @@ export class WriteTally {
   }
 }
 
-/** The store's committed row of `executionId` (null: not a MemoryStore, or no row). */
+/** The store's committed row of `executionId`, on either store (null: no row, or no store open). */
 function storeRow(sim: Simulation, executionId: string): ControlRow | null {
   const store = sim.coordinator.store;
-  if (!(store instanceof MemoryStore)) return null;
-  const r = store.durable.records.get(executionId as ExecutionId);
+  const r = store instanceof MemoryStore ? store.durable.records.get(executionId as ExecutionId) : store?.committedRecord(executionId);
   return r === undefined ? null : { status: r.status, history: r.statusHistory.map((e) => e.status) };
 }
 

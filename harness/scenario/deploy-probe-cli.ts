@@ -55,7 +55,7 @@ export interface CliDeployResult {
 function coordinatorSecurity(argv: string[], dataDir?: string): ReturnType<typeof securityConfig> {
   const cmd = addSecurityOptions(new Command('coordinator').exitOverride());
   cmd.parse(argv, { from: 'user' });
-  return securityConfig(cmd.opts(), dataDir, silentLogger);
+  return securityConfig(cmd.opts(), dataDir, silentLogger, {});
 }
 
 /** Signing and auth defaults of `squall coordinator` (the config the coordinator resolves from the flags). */

@@ -21,7 +21,7 @@ function coordinatorFrom(argv: string[], secretFile: string): ReturnType<typeof 
   const cmd = addSecurityOptions(addCoordinatorOptions(new Command('coordinator').exitOverride()));
   cmd.parse(['--secret-file', secretFile, ...argv], { from: 'user' });
   const flags = cmd.opts<CoordinatorFlags>();
-  return resolveCoordinatorConfig(coordinatorConfig(flags, securityConfig(flags, undefined, silentLogger).config));
+  return resolveCoordinatorConfig(coordinatorConfig(flags, securityConfig(flags, undefined, silentLogger, {}).config));
 }
 
 /** `squall worker argv` resolved as `new Worker` resolves it, and its drain timeout flag. */

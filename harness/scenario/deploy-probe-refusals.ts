@@ -91,7 +91,9 @@ const CLIENT_PROBES: readonly [string[], string, string[]][] = [
   [['submit', '--kind', 'echo'], '--timeout-ms', ['0', 'ten']],
   [['submit', '--kind', 'echo'], '--params', ['{not json']],
   [['submit', '--kind', 'echo'], '--retry', ['{not json']],
+  [['submit', '--kind', 'echo'], '--priority', ['urgent']],
   [['executions', 'list'], '--limit', ['0', '1001', 'ten']],
+  [['executions', 'list'], '--status', ['done']],
   [['executions', 'watch', 'ex_0000000000000000'], '--poll-ms', ['99', '60001', 'ten']],
   [['tokens', 'create', '--name', 'probe'], '--scope', ['bogus']],
 ];

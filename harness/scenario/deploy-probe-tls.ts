@@ -49,7 +49,7 @@ async function firstConnect(argv: string[], secretFile: string, url = URL_GIVEN)
       return Promise.reject(new Error('connect ECONNREFUSED (deploy probe)'));
     },
   };
-  const worker = new Worker({ transport, clock, random: seededRandom(1), logger: silentLogger, events: nullSink, cpu: realCpu, taskKinds: builtinTaskKinds() }, workerConfigFromFlags(cmd.opts<WorkerFlags>()));
+  const worker = new Worker({ transport, clock, random: seededRandom(1), logger: silentLogger, events: nullSink, cpu: realCpu, taskKinds: builtinTaskKinds() }, workerConfigFromFlags(cmd.opts<WorkerFlags>(), {}));
   worker.start();
   await clock.run(1000, () => first !== undefined);
   await worker.stop();

@@ -14,7 +14,9 @@
  * timer or at heal) that refuses its config ends the run at the runner's
  * next step (throwIfRefused) with promise 8 (config-refused.ts), the
  * trigger named, as a timed fault's restart does; it is not left as a note
- * while the run goes on.
+ * while the run goes on. A coordinator start a trigger began before heal
+ * that refuses after it (a slow recovery) is thrown when the drive ends
+ * (run-sim.ts), so it fails the run too.
  */
 import type { EventSink, SystemEvent } from '../../system/core/index.js';
 import { describeFault } from './fault-details.js';
@@ -61,7 +63,7 @@ export class TriggeredFaults implements EventSink {
   private unfiredReason: string | undefined;
   /** For trigger event result-acked (trigger-acks.ts). */
   private readonly resultAcks = new ResultAcks();
-  /** The first config a triggered restart's process refused (thrown at heal: promise 8). */
+  /** The first config a triggered restart's process refused (thrown at the runner's next step, at heal, or when the drive ends: promise 8). */
   private refusal: ConfigRefused | undefined;
 
   constructor(

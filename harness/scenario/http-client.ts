@@ -92,11 +92,13 @@ export function parseBody(text: string): unknown {
   }
 }
 
-/** The live exchange: fetch against `base()` (like http://127.0.0.1:7070), with a timeout (default 10 s). */
-export function fetchCall(base: () => string): HttpCall {
+/** The live exchange: fetch against `base()` (like http://127.0.0.1:7070), with a timeout (default 10 s); `onText` sees each answer's raw body (the live secret scan). */
+export function fetchCall(base: () => string, onText?: (method: string, path: string, status: number, body: string) => void): HttpCall {
   return async (req) => {
     const res = await fetch(`${base()}${req.path}`, { method: req.method, headers: req.headers, ...(req.body === undefined ? {} : { body: req.body }), signal: AbortSignal.timeout(req.timeoutMs ?? 10_000) });
-    return { status: res.status, body: parseBody(await res.text()), headers: lowerHeaders(Object.fromEntries(res.headers)) };
+    const text = await res.text();
+    onText?.(req.method, req.path, res.status, text);
+    return { status: res.status, body: parseBody(text), headers: lowerHeaders(Object.fromEntries(res.headers)) };
   };
 }
 

@@ -228,6 +228,8 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
     sim.coordinator.dispose();
     if (tokenDir !== undefined) rmSync(tokenDir, { recursive: true, force: true });
   });
+  // A restart a trigger started that refused its config after heal (its start settling during convergence): promise 8, the trigger named.
+  extras.throwIfRefused();
   const stats = sim.stats(); // first: closes the CPU span before the outcome is assembled
   return {
     scenario,

@@ -9,6 +9,9 @@
  *  - a line the system logs (the simulation's Logger seam, every level);
  *  - an HTTP answer's body (every answer the coordinator's handler gives,
  *    `/metrics` text included; a stream's events are not bodies).
+ * Live runs (harness/live/live-secrets.ts) feed it every line the
+ * coordinator and the swarm hosts print on stdout and stderr (`printed`)
+ * and the raw body of every answer the harness reads (`answered`).
  * A bearer token travels in the Authorization header of the requests that
  * carry it, which are not scanned, and in the body of the 201 answer that
  * created it (the only time it is shown, README "Tokens"): every other
@@ -74,8 +77,18 @@ export class SecretWatch {
   /** The HTTP answer the coordinator gave to `req` (streams excepted). */
   answer(req: HttpRequest, res: HttpResponse): void {
     if (res.stream !== undefined) return;
-    this.scan('http', res.body, `the ${res.status} answer to ${req.method} ${req.path}`);
-    if (req.method === 'POST' && req.path === TOKEN_ROUTE && res.status === 201) this.learnToken(res.body);
+    this.answered(req.method, req.path, res.status, res.body);
+  }
+
+  /** An answer's body as the client read it (live runs: the raw text fetch gave the harness). */
+  answered(method: string, path: string, status: number, body: string): void {
+    this.scan('http', body, `the ${status} answer to ${method} ${path}`);
+    if (method === 'POST' && path === TOKEN_ROUTE && status === 201) this.learnToken(body);
+  }
+
+  /** A line a live process printed on its stdout or stderr (`where` names the process and stream). */
+  printed(line: string, where: string): void {
+    this.scan('log', line, where);
   }
 
   /** `inner` with every line it is given scanned first. */

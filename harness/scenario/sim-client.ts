@@ -93,8 +93,11 @@ export class SimClient {
    * crash of the fault; a token the answer showed is taken whatever the status.
    */
   async revokeToken(sim: Simulation, note?: RunRecorder['note']): Promise<() => Promise<void>> {
-    const r = await this.asAdmin(sim, 'POST', `/api/v1/tokens/${this.current.id}/revoke`, '');
-    if (r.status !== 200) throw new Error(`revoke_token: POST /api/v1/tokens/${this.current.id}/revoke answered ${r.status}`);
+    const id = this.current.id;
+    const r = await this.asAdmin(sim, 'POST', `/api/v1/tokens/${id}/revoke`, '');
+    // The answer is the system's, judged by promise 29 (promises-api-created.ts): a fault that ran, not a harness failure.
+    const b = r.body as { error?: { code?: unknown } } | null;
+    note?.({ revokeStep: { status: r.status, tokenId: id, ...(typeof b?.error?.code === 'string' ? { code: b.error.code } : {}) } });
     return async () => {
       const n = await this.asAdmin(sim, 'POST', '/api/v1/tokens', JSON.stringify({ name: 'sim-client', scope: 'submit' }));
       const b = n.body as { token?: unknown; id?: unknown; error?: { code?: unknown } } | null;

@@ -35,6 +35,19 @@ describe('SimSqliteStore', () => {
     store.dispose();
   });
 
+  it('reads an execution as committed (committedRecord): a write waiting in the window is not there yet', async () => {
+    const { clock, store } = await opened();
+    const id = submitted(1).executionId;
+    const t = track(store.claim(moved(submitted(1), 'preparing')));
+    expect(store.committedRecord(id)?.status).toBe('scheduled');
+    await clock.run(10, () => t.settled);
+    expect(store.committedRecord(id)?.statusHistory.map((e) => e.status)).toEqual(['scheduled', 'preparing']);
+    expect(store.committedRecord('ex_unknown')).toBeUndefined();
+    store.crash();
+    expect(store.committedRecord(id)).toBeUndefined();
+    store.dispose();
+  });
+
   it('loses what is queued at a crash (its promise never settles) and commits what is queued at a close', async () => {
     const { clock, store } = await opened();
     const lost = track(store.claim(moved(submitted(1), 'preparing')));

@@ -35,7 +35,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Clock, ErrorCode, IllegalStateError, type ExecutionRecord, type Random, SquallError } from '../../system/core/index.js';
-import { type GroupResult, inProcessBackend, type OpDescriptor, type SqliteBackend, type SqliteExecutor, SqliteStore, type SqliteStoreSeams, type Store, type StoreFaultMode, type StoreStats } from '../../system/store/index.js';
+import { fromRow, type GroupResult, inProcessBackend, type OpDescriptor, type SqliteBackend, type SqliteExecutor, SqliteStore, type SqliteStoreSeams, type Store, type StoreFaultMode, type StoreStats } from '../../system/store/index.js';
 import { sqliteStoreOptions } from '../../system/cli/index.js';
 import { simThreadBackend, type SimStoreThread } from './sim-sqlite-thread.js';
 
@@ -80,11 +80,14 @@ function windowClock(clock: Clock, commitDelayMs: number): Clock {
   };
 }
 
-/** The production store over the file, committing in this thread or on its simulated thread (handed to `onThread`). */
-function openSqlite(file: string, options: SimSqliteOptions, onThread: (t: SimStoreThread) => void): SqliteStore {
+/** The production store over the file, committing in this thread or on its simulated thread (handed to `onThread`); `onExecutor` gets the database's executor (committed reads). */
+function openSqlite(file: string, options: SimSqliteOptions, onThread: (t: SimStoreThread) => void, onExecutor: (e: SqliteExecutor) => void): SqliteStore {
   const { clock, thread, disk } = options;
   const window = windowClock(clock, options.commitDelayMs);
-  const backend = (executor: SqliteExecutor): SqliteBackend => (thread === undefined ? inProcessBackend(onDisk(executor, disk)) : simThreadBackend(onDisk(executor, disk), { clock, ...thread }, onThread));
+  const backend = (executor: SqliteExecutor): SqliteBackend => {
+    onExecutor(executor);
+    return thread === undefined ? inProcessBackend(onDisk(executor, disk)) : simThreadBackend(onDisk(executor, disk), { clock, ...thread }, onThread);
+  };
   // As `squall coordinator` opens it (the exclusive lock: one coordinator per data dir), its thread simulated or absent.
   const seams: SqliteStoreSeams = { clock: window, backend };
   return SqliteStore.open(file, { ...sqliteStoreOptions({}), thread: false }, seams);
@@ -98,12 +101,32 @@ export class SimSqliteStore implements Store {
   private readonly sqlite: SqliteStore;
   /** The store's simulated SQLite thread (with `thread`): what fault `store_thread_death` kills. */
   private thread: SimStoreThread | undefined;
+  /** The database's executor, for committed reads (`committedRecord`). */
+  private executor: SqliteExecutor | undefined;
 
   private constructor(
     private readonly dir: string,
     options: SimSqliteOptions,
   ) {
-    this.sqlite = openSqlite(join(dir, 'squall.db'), options, (t) => (this.thread = t));
+    this.sqlite = openSqlite(join(dir, 'squall.db'), options, (t) => (this.thread = t), (e) => (this.executor = e));
+  }
+
+  /**
+   * One execution as SQLite has committed it, read now through the store's
+   * own executor and row decoding (loadAll's): operations queued in the
+   * commit window or in a group the thread has not committed are not in it.
+   * Undefined when there is no such row or the store is not open. The
+   * harness's view of the durable row (control-store.ts), as the
+   * MemoryStore's `durable` is.
+   */
+  committedRecord(executionId: string): ExecutionRecord | undefined {
+    if (this.state !== 'open' || this.executor === undefined) return undefined;
+    for (const row of this.executor.loadAll()) {
+      if (!row.doc.includes(executionId)) continue;
+      const r = fromRow(row.doc, row.state, row.hist);
+      if (r.executionId === executionId) return r;
+    }
+    return undefined;
   }
 
   /** The store's SQLite thread dies while the process lives (fault `store_thread_death`); false when it runs without one. */

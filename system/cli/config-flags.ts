@@ -52,6 +52,7 @@ export const WORKER_FIELD_FLAGS: Readonly<Record<string, FieldFlag>> = {
   heartbeatTimeoutMaxMs: { flag: '--heartbeat-timeout-max-ms', key: 'heartbeatTimeoutMaxMs' },
   rttFactor: { flag: '--rtt-factor', key: 'rttFactor' },
   handBackGraceMs: { flag: '--hand-back-grace-ms', key: 'handBackGraceMs' },
+  drainTimeoutMs: { flag: '--drain-timeout-ms', key: 'drainTimeoutMs' },
   zeroRtt: { flag: '--no-zero-rtt', key: 'zeroRtt' },
   'backoff.strategy': { flag: '--backoff', key: 'backoff' },
   'backoff.initialMs': { flag: '--backoff-initial-ms', key: 'backoffInitialMs' },

@@ -70,9 +70,9 @@ function ensureBootstrapToken(path: string, store: TokenStore): { id: string; cr
   return { id: record.id, created: true };
 }
 
-/** Turns the flags into coordinator config + token store; throws with the flag named on bad combinations. */
-export function securityConfig(flags: SecurityFlags, dataDir: string | undefined, logger: Logger): { config: CoordinatorConfig; tokens: TokenStore | undefined; secret: string | undefined } {
-  const secret = resolveSecret(flags.secret, flags.secretFile);
+/** Turns the flags into coordinator config + token store; throws with the flag named on bad combinations. The secret's environment sources are read from `env` (the process's; a probe passes its own). */
+export function securityConfig(flags: SecurityFlags, dataDir: string | undefined, logger: Logger, env: NodeJS.ProcessEnv = process.env): { config: CoordinatorConfig; tokens: TokenStore | undefined; secret: string | undefined } {
+  const secret = resolveSecret(flags.secret, flags.secretFile, env);
   if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) throw new InvalidArgumentError('--tls-cert and --tls-key go together: give both or neither');
   const tls = flags.tlsCert === undefined || flags.tlsKey === undefined ? undefined : { cert: readPemFile(flags.tlsCert, '--tls-cert'), key: readPemFile(flags.tlsKey, '--tls-key') };
   let tokens: TokenStore | undefined;

@@ -6,12 +6,13 @@
  * coordinator and the cause, with the exit codes of exit-codes.ts.
  */
 import type { Command } from 'commander';
+import { EXECUTION_STATUSES } from '../core/model.js';
 import { apiJson, type ApiTarget } from './api-client.js';
 import { type CliIo, processIo } from './cli-io.js';
 import { addClientOptions, type ClientFlags, clientTarget, wantsJson } from './client-options.js';
 import { executionDetail, executionsTable, type ExecutionView } from './execution-view.js';
 import { isoTimes } from './format.js';
-import { intOption } from './options.js';
+import { choiceOption, intOption } from './options.js';
 import { watchAll, watchExecution, type WatchFlags } from './watch.js';
 
 interface ListFlags extends ClientFlags {
@@ -69,7 +70,7 @@ async function control(t: ApiTarget, action: 'cancel' | 'pause' | 'resume', id: 
 export function registerExecutionsCommand(program: Command, io: CliIo = processIo): void {
   const cmd = program.command('executions').description('list, inspect, cancel, pause, resume and watch executions on a running coordinator');
   addClientOptions(cmd.command('list').description('list executions, oldest first (as the API pages them: createdAt, then id)'))
-    .option('--status <status>', 'only this status (pending, scheduled, preparing, running, retrying, paused, completed, failed, cancelled, timeout)')
+    .option('--status <status>', `only this status (${EXECUTION_STATUSES.join(', ')})`, choiceOption('--status', EXECUTION_STATUSES))
     .option('--task-id <id>', 'only executions of this task id')
     .option('--limit <n>', 'page size (1-1000)', intOption('--limit', 1, 1000), 50)
     .option('--cursor <cursor>', 'continue from a previous page (printed under the table)')

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { durationOption } from './coordinator-store.js';
-import { intOption, numberOption, resolveSecretFrom } from './options.js';
+import { securityConfig } from './coordinator-security.js';
+import { intOption, numberOption, resolveSecret, resolveSecretFrom } from './options.js';
+import { workerConfigFromFlags, type WorkerFlags } from './worker.js';
+import { silentLogger } from '../core/logger.js';
 
 const src = (o: { flag?: string; file?: string }) => ({ flag: o.flag, file: o.file, env: 'SQ_TEST_SECRET', envFile: 'SQ_TEST_SECRET_FILE', flagName: '--secret', fileFlagName: '--secret-file' });
 
@@ -30,6 +33,19 @@ describe('secret sources', () => {
     expect(resolveSecretFrom(src({}), warn)).toBe('from-env');
     delete process.env.SQ_TEST_SECRET;
     expect(resolveSecretFrom(src({}), warn)).toBeUndefined();
+  });
+
+  it("the secret's environment sources are read from the env given (a probe's own), never the process's behind it", () => {
+    process.env.SQUALL_SECRET_FILE = '/nonexistent/secret';
+    try {
+      expect(resolveSecret(undefined, undefined, { SQUALL_SECRET: 'from-given-env' })).toBe('from-given-env');
+      expect(resolveSecret(undefined, undefined, {})).toBeUndefined();
+      expect(securityConfig({ apiAuth: 'none', metricsAuth: 'none' } as Parameters<typeof securityConfig>[0], undefined, silentLogger, {}).secret).toBeUndefined();
+      expect(workerConfigFromFlags({ id: 'w', coordinator: 'ws://127.0.0.1:1' } as WorkerFlags, { SQUALL_SECRET: 's' }).secret).toBe('s');
+      expect(() => resolveSecret(undefined, undefined)).toThrow(/\$SQUALL_SECRET_FILE \/nonexistent\/secret: cannot read it/);
+    } finally {
+      delete process.env.SQUALL_SECRET_FILE;
+    }
   });
 
   it('an empty or missing file is an error naming the flag and the path', () => {

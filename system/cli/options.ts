@@ -78,21 +78,21 @@ export interface SecretSources {
  * stderr: the command line is visible to every user in ps), $ENV_FILE, $ENV.
  * Empty means none.
  */
-export function resolveSecretFrom(src: SecretSources, warn: (msg: string) => void = (m) => process.stderr.write(`warning: ${m}\n`)): string | undefined {
+export function resolveSecretFrom(src: SecretSources, warn: (msg: string) => void = (m) => process.stderr.write(`warning: ${m}\n`), env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (src.file !== undefined) return readSecretFile(src.file, src.fileFlagName);
   if (src.flag !== undefined && src.flag !== '') {
     warn(`${src.flagName} on the command line is visible to other users (ps, /proc); prefer ${src.fileFlagName} or $${src.env}`);
     return src.flag;
   }
-  const envFile = process.env[src.envFile];
+  const envFile = env[src.envFile];
   if (envFile !== undefined && envFile !== '') return readSecretFile(envFile, `$${src.envFile}`);
-  const v = process.env[src.env];
+  const v = env[src.env];
   return v === undefined || v === '' ? undefined : v;
 }
 
-/** The shared worker secret: --secret-file, --secret (warned), $SQUALL_SECRET_FILE, $SQUALL_SECRET. */
-export function resolveSecret(flag: string | undefined, file?: string): string | undefined {
-  return resolveSecretFrom({ flag, file, env: 'SQUALL_SECRET', envFile: 'SQUALL_SECRET_FILE', flagName: '--secret', fileFlagName: '--secret-file' });
+/** The shared worker secret: --secret-file, --secret (warned), $SQUALL_SECRET_FILE, $SQUALL_SECRET (of `env`: the process's, or a probe's own). */
+export function resolveSecret(flag: string | undefined, file?: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return resolveSecretFrom({ flag, file, env: 'SQUALL_SECRET', envFile: 'SQUALL_SECRET_FILE', flagName: '--secret', fileFlagName: '--secret-file' }, undefined, env);
 }
 
 /** The API token a client sends: --token-file, --token (warned), $SQUALL_TOKEN_FILE, $SQUALL_TOKEN. */

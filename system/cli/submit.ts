@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ErrorCode } from '../core/errors.js';
+import { Priority } from '../core/model.js';
 import { apiJson, type ApiTarget } from './api-client.js';
 import { type CliIo, processIo } from './cli-io.js';
 import { addClientOptions, type ClientFlags, clientTarget, wantsJson } from './client-options.js';
@@ -17,7 +18,7 @@ import { CliError, EXIT } from './exit-codes.js';
 import { isoTimes } from './format.js';
 import { refuseConflictingFlags } from './flag-rules.js';
 import { submitInertFlag } from './inert-flags.js';
-import { intOption, jsonOption } from './options.js';
+import { choiceOption, intOption, jsonOption } from './options.js';
 import { watchExecution } from './watch.js';
 
 /** The parsed submit flags. */
@@ -110,11 +111,14 @@ export function submitCommand(cmd: Command, io: CliIo = processIo): Command {
   return refuseConflictingFlags(addSubmitOptions(cmd), submitInertFlag).action((flags: SubmitFlags) => run(flags, io));
 }
 
+/** The spec's priorities, lowest first (core/model.ts), the only values --priority takes. */
+const PRIORITIES = Object.keys(Priority) as Priority[];
+
 function addSubmitOptions(cmd: Command): Command {
   return addClientOptions(cmd.description('submit work to a coordinator over its HTTP API (task kinds and params: squall kinds)'), 'submit')
     .option('--kind <kind>', 'task kind: sleep, echo, fail, cpu, command, container')
     .option('--params <json>', 'task params as JSON', jsonOption('--params'))
-    .option('--priority <p>', 'low | medium | high | critical')
+    .option('--priority <p>', `${PRIORITIES.join(' | ')} (default medium)`, choiceOption('--priority', PRIORITIES))
     .option('--timeout-ms <ms>', 'per-attempt timeout', intOption('--timeout-ms', 1))
     .option('--retry <json>', 'retry policy as JSON, e.g. {"strategy":"fixed","maxRetries":3,"delayMs":100}', jsonOption('--retry'))
     .option('--idempotency-key <key>', 'a repeat with the same key and spec returns the first execution')

@@ -23,6 +23,38 @@ interface TokenFlags {
   dataDir: string;
 }
 
+/** `squall tokens list`: the file's tokens, and its malformed entries marked invalid (a table, or JSON with --json). */
+function listTokens(flags: TokenFlags & { json?: boolean }, io: CliIo): void {
+  // Entries the coordinator leaves out (a malformed hash, id, ...) are listed too, marked invalid with the reason: the operator's to fix.
+  const bad: BadTokenEntry[] = [];
+  const store = fileTokenStore(flags.dataDir, (_file, b) => void bad.push(b));
+  const list = store.list();
+  if (bad.length > 0) io.err(`${bad.length} malformed entr${bad.length === 1 ? 'y' : 'ies'} in ${store.path}, listed as invalid: their tokens are refused (401) until fixed\n`);
+  if (flags.json === true) {
+    // Times as ISO-8601, never epoch ms (README), like every client command's JSON.
+    const views = list.map((t) => ({ ...publicToken(t), createdAt: iso(t.createdAt), revokedAt: t.revokedAt === undefined ? null : iso(t.revokedAt) }));
+    const invalid = bad.map((b) => ({ id: b.id ?? null, entry: b.index, invalid: b.problem }));
+    io.out(`${JSON.stringify([...views, ...invalid], null, 2)}\n`);
+    return;
+  }
+  const rows = list.map((t) => [t.id, t.name, t.scope, iso(t.createdAt), t.revokedAt === undefined ? 'active' : `revoked ${iso(t.revokedAt)}`]);
+  for (const b of bad) rows.push([b.id ?? `(entry ${b.index})`, '-', '-', '-', `invalid (entry ${b.index}): ${b.problem}`]);
+  const table = [['ID', 'NAME', 'SCOPE', 'CREATED', 'STATE'], ...rows];
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+  for (const r of table) io.out(`${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}\n`);
+}
+
+/** `squall tokens revoke <id>`: exit 4 when no token has that id. */
+function revokeToken(id: string, flags: TokenFlags, io: CliIo): void {
+  const store = fileTokenStore(flags.dataDir);
+  if (!store.revoke(id, io.now())) {
+    io.err(`no token with id "${id}" in ${store.path} (see squall tokens list)\n`);
+    io.setExitCode(EXIT.notFound);
+    return;
+  }
+  io.err(`revoked token ${id}\n`);
+}
+
 /** Registers `squall tokens ...` (io: where it prints and the time; random: the token's bytes). */
 export function registerTokensCommand(program: Command, io: CliIo = processIo, random: Random = cryptoRandom): void {
   const tokens = program.command('tokens').description('create, list and revoke HTTP API tokens (stored hashed in the data dir)');
@@ -44,37 +76,11 @@ export function registerTokensCommand(program: Command, io: CliIo = processIo, r
     .description('list tokens (ids, names, scopes; never the tokens)')
     .option('--data-dir <dir>', "the coordinator's data dir", '.squall-data')
     .option('--json', 'print JSON instead of a table')
-    .action((flags: TokenFlags & { json?: boolean }) => {
-      // Entries the coordinator leaves out (a malformed hash, id, ...) are listed too, marked invalid with the reason: the operator's to fix.
-      const bad: BadTokenEntry[] = [];
-      const store = fileTokenStore(flags.dataDir, (_file, b) => void bad.push(b));
-      const list = store.list();
-      if (bad.length > 0) io.err(`${bad.length} malformed entr${bad.length === 1 ? 'y' : 'ies'} in ${store.path}, listed as invalid: their tokens are refused (401) until fixed\n`);
-      if (flags.json === true) {
-        // Times as ISO-8601, never epoch ms (README), like every client command's JSON.
-        const views = list.map((t) => ({ ...publicToken(t), createdAt: iso(t.createdAt), revokedAt: t.revokedAt === undefined ? null : iso(t.revokedAt) }));
-        const invalid = bad.map((b) => ({ id: b.id ?? null, entry: b.index, invalid: b.problem }));
-        io.out(`${JSON.stringify([...views, ...invalid], null, 2)}\n`);
-        return;
-      }
-      const rows = list.map((t) => [t.id, t.name, t.scope, iso(t.createdAt), t.revokedAt === undefined ? 'active' : `revoked ${iso(t.revokedAt)}`]);
-      for (const b of bad) rows.push([b.id ?? `(entry ${b.index})`, '-', '-', '-', `invalid (entry ${b.index}): ${b.problem}`]);
-      const table = [['ID', 'NAME', 'SCOPE', 'CREATED', 'STATE'], ...rows];
-      const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-      for (const r of table) io.out(`${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}\n`);
-    });
+    .action((flags: TokenFlags & { json?: boolean }) => listTokens(flags, io));
   tokens
     .command('revoke')
     .description('revoke a token by id (a running coordinator refuses it from its next request); exit 4 when no token has that id')
     .argument('<id>', 'token id, as `squall tokens list` shows it')
     .option('--data-dir <dir>', "the coordinator's data dir", '.squall-data')
-    .action((id: string, flags: TokenFlags) => {
-      const store = fileTokenStore(flags.dataDir);
-      if (!store.revoke(id, io.now())) {
-        io.err(`no token with id "${id}" in ${store.path} (see squall tokens list)\n`);
-        io.setExitCode(EXIT.notFound);
-        return;
-      }
-      io.err(`revoked token ${id}\n`);
-    });
+    .action((id: string, flags: TokenFlags) => revokeToken(id, flags, io));
 }

@@ -114,8 +114,8 @@ function runWorker(flags: WorkerFlags): void {
 }
 
 /** The worker options the flags ask for, with the secret and the CA read from where they point (what the command starts; the harness's deployment probe builds it too). */
-export function workerConfigFromFlags(flags: WorkerFlags): WorkerConfig {
-  const secret = resolveSecret(flags.secret, flags.secretFile);
+export function workerConfigFromFlags(flags: WorkerFlags, env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const secret = resolveSecret(flags.secret, flags.secretFile, env);
   const tlsCa = flags.tlsCa === undefined ? undefined : readPemFile(flags.tlsCa, '--tls-ca');
   return workerConfig(flags, secret, tlsCa);
 }
@@ -140,6 +140,7 @@ export function workerConfig(flags: WorkerFlags, secret: string | undefined, tls
     adaptiveHeartbeat: flags.adaptiveHeartbeat,
     zeroRtt: flags.zeroRtt,
     handBackGraceMs: flags.handBackGraceMs,
+    drainTimeoutMs: flags.drainTimeoutMs,
     ...(flags.heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs: flags.heartbeatTimeoutMs }),
     ...(flags.heartbeatTimeoutMaxMs === undefined ? {} : { heartbeatTimeoutMaxMs: flags.heartbeatTimeoutMaxMs }),
     ...(flags.rttFactor === undefined ? {} : { rttFactor: flags.rttFactor }),

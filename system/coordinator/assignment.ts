@@ -60,8 +60,12 @@ export class AssignmentLoop {
       if (this.ctx.sendBacklog.possible() && registry.anyAssignable((w) => this.backlogged(w))) this.armBacklogRetry();
       return 0;
     }
-    // Backlogged workers are dropped in place (assignable() returns a fresh array).
-    let active = registry.assignable();
+    return this.claimRounds(this.assignableNow(), readyLeft);
+  }
+
+  /** The assignable workers but the backlogged ones (a retry is armed for those), dropped in place: assignable() returns a fresh array. */
+  private assignableNow(): WorkerEntry[] {
+    const active = this.ctx.registry.assignable();
     const candidates = active.length;
     let kept = candidates;
     if (this.ctx.sendBacklog.possible()) {
@@ -69,7 +73,17 @@ export class AssignmentLoop {
       for (const w of active) if (!this.backlogged(w)) active[kept++] = w;
       active.length = kept;
     }
-    if (kept < candidates) this.armBacklogRetry();
+    if (kept < candidates) {
+      this.ctx.marks.hit('coordinator.assign-backlogged');
+      this.armBacklogRetry();
+    }
+    return active;
+  }
+
+  /** Rounds of one claim per worker with room, until no worker has room, the ready queue is empty or the pass's limit is reached. Returns the claims made. */
+  private claimRounds(first: WorkerEntry[], readyLeft: () => number): number {
+    const { engine } = this.ctx;
+    let active = first;
     let drained = false;
     const given = new Map<WorkerEntry, number>();
     const capacity = (w: WorkerEntry): number =>

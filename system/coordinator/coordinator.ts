@@ -137,7 +137,7 @@ function coordinatorContext(
   const seams = { marks: deps.marks ?? noMarks, buggify: deps.buggify ?? noBuggify, traceRtt: deps.traceRtt === true };
   const rejectLog = new LogLimiter(deps.clock);
   const policies = resolvePolicies(deps.policies);
-  const base = { config, clock: deps.clock, random: deps.random, logger, ...seams, ...shared, sendBacklog: new SendBacklog(), emit: eventEmitter(events, deps.clock, logger), rejectLog, policies };
+  const base = { config, clock: deps.clock, random: deps.random, logger, ...seams, ...shared, sendBacklog: new SendBacklog(seams.marks), emit: eventEmitter(events, deps.clock, logger), rejectLog, policies };
   const loop = new AssignmentLoop(base);
   return { ctx: { ...base, wake: () => loop.wake() }, loop, logger };
 }

@@ -17,7 +17,7 @@ import { type HealthSource, liveness, readiness } from './health.js';
 import { controlBodySchema, parseBatchBody, parseGraphBody, parseListQuery, parseSpecBody, parseWith } from './http-schemas.js';
 import type { WorkerView } from './registry.js';
 import { serveHead } from './http-head.js';
-import { router, type Route } from './http-router.js';
+import { serveRoutes, type Route } from './http-router.js';
 
 /** What the HTTP layer reads: the engine's embedding API, task kinds, workers, metrics. */
 export interface HttpApiDeps {
@@ -248,20 +248,12 @@ function serviceRoutes(d: HttpApiDeps): Route[] {
 
 /** Builds the handler. Literal routes win over parameterised ones (batch before :id); HEAD is GET without the body. */
 export function createHttpApi(deps: HttpApiDeps): HttpHandler {
-  const resolve = router(routes(deps));
   const statusByCode = deps.statusByCode ?? STATUS_BY_CODE;
-  return serveHead(async (req) => {
-    const path = req.path.length > 1 && req.path.endsWith('/') ? req.path.slice(0, -1) : req.path;
-    const hit = resolve(req.method, path);
-    if (hit.kind === 'none') return errorBody(404, ErrorCode.NotFound, `no route ${req.method} ${path.slice(0, 200)}`);
-    if (hit.kind === 'method') {
-      const allow = hit.allow;
-      return { ...errorBody(405, 'method_not_allowed', `${req.method} is not allowed on ${path}; allowed: ${allow}`), headers: { ...JSON_HEADERS, allow } };
-    }
-    try {
-      return await hit.route.handle(req, hit.params);
-    } catch (err) {
-      return errorResponse(err, statusByCode);
-    }
-  });
+  return serveHead(
+    serveRoutes(routes(deps), {
+      normalize: (p) => (p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p),
+      none: (req, path) => errorBody(404, ErrorCode.NotFound, `no route ${req.method} ${path.slice(0, 200)}`),
+      error: (err) => errorResponse(err, statusByCode),
+    }),
+  );
 }

@@ -10,6 +10,7 @@ import { seededRandom } from '../core/random.js';
 import type { HttpHandler, HttpRequest, HttpResponse } from '../core/transport.js';
 import { createHttpApi } from './http-api.js';
 import { headOf, serveHead, withHead } from './http-head.js';
+import { methodNotAllowed } from './http-router.js';
 import { FakeEngine } from './testing.js';
 import { memoryTokenStore } from './tokens.js';
 import { tokensApi } from './tokens-api.js';
@@ -68,6 +69,24 @@ describe('HEAD is GET without the body', () => {
     expect([head.status, head.body, ended, head.headers?.['content-type']]).toEqual([200, '', true, 'text/event-stream; charset=utf-8']);
     expect(ui.hub.size).toBe(0);
     expect((await handler(req('POST', '/ui'))).headers?.allow).toBe('GET, HEAD');
+    ui.close();
+  });
+
+  it('every 405 (API, token routes, dashboard) is the one answer: JSON error naming method, path and allowed methods, Allow from the table', async () => {
+    const tokens = tokensApi(api, { tokens: memoryTokenStore([]), random: seededRandom(1), clock: systemClock });
+    const ui = createUiHandler({ clock: systemClock, engine: {} as never, workers: () => [] });
+    const cases: [HttpHandler, string, string, string][] = [
+      [api, 'PUT', '/api/v1/executions', 'POST, GET, HEAD'],
+      [tokens, 'DELETE', '/api/v1/tokens', 'GET, HEAD, POST'],
+      [tokens, 'GET', '/api/v1/tokens/tok_1/revoke', 'POST'],
+      [async (r) => (await ui.handle(r)) ?? { status: 404, body: '' }, 'POST', '/ui/graph/x', 'GET, HEAD'],
+    ];
+    for (const [handler, method, path, allow] of cases) {
+      const res = await handler(req(method, path));
+      expect([res.status, res.headers?.allow, res.headers?.['content-type']]).toEqual([405, allow, 'application/json; charset=utf-8']);
+      expect(JSON.parse(res.body)).toEqual({ error: { code: 'method_not_allowed', message: `${method} is not allowed on ${path}; allowed: ${allow}`, path: '' } });
+      expect(res.body).toBe(methodNotAllowed(method, path, allow).body);
+    }
     ui.close();
   });
 

@@ -5,9 +5,10 @@
  * parameterised ones (batch before :id; another method on a literal path is its 405,
  * not a parameterised route's hit); an unknown route is a 404, a known
  * path with the wrong method a 405 naming the allowed methods (HEAD beside
- * GET: the API answers HEAD through its GET routes, http-head.ts).
+ * GET: the API answers HEAD through its GET routes, http-head.ts). Every
+ * 405 of the coordinator (API, token routes, dashboard) is methodNotAllowed's.
  */
-import type { HttpRequest, HttpResponse } from '../core/transport.js';
+import type { HttpHandler, HttpRequest, HttpResponse } from '../core/transport.js';
 import { withHead } from './http-head.js';
 
 export type Params = Record<string, string>;
@@ -68,5 +69,35 @@ export function router(routes: Route[]): (method: string, path: string) => Resol
     const hit = candidates.find((m) => m.c.r.method === method);
     if (hit === undefined) return { kind: 'method', allow: withHead(candidates.map((m) => m.c.r.method)) };
     return { kind: 'hit', route: hit.c.r, params: hit.params };
+  };
+}
+
+/** The one 405 answer (API, token routes, dashboard): the JSON error body of every API error, naming the method refused, where, and what is allowed there; Allow lists the same. */
+export function methodNotAllowed(method: string, path: string, allow: string): HttpResponse {
+  const message = `${method} is not allowed on ${path.slice(0, 200)}; allowed: ${allow}`;
+  return { status: 405, headers: { 'content-type': 'application/json; charset=utf-8', allow }, body: JSON.stringify({ error: { code: 'method_not_allowed', message, path: '' } }) };
+}
+
+/** What a routed handler does besides its table: the path as the table reads it, the answer for a path no route has, and (optional) a thrown error's answer. */
+interface Dispatch {
+  normalize(path: string): string;
+  none(req: HttpRequest, path: string): Promise<HttpResponse> | HttpResponse;
+  error?(err: unknown): HttpResponse;
+}
+
+/** A handler over a route table: a hit is its route's answer, a known path with another method the 405 (Allow from the table), any other path `none`'s. */
+export function serveRoutes(routes: Route[], d: Dispatch): HttpHandler {
+  const resolve = router(routes);
+  return async (req) => {
+    const path = d.normalize(req.path);
+    const r = resolve(req.method, path);
+    if (r.kind === 'none') return d.none(req, path);
+    if (r.kind === 'method') return methodNotAllowed(req.method, path, r.allow);
+    if (d.error === undefined) return r.route.handle(req, r.params);
+    try {
+      return await r.route.handle(req, r.params);
+    } catch (err) {
+      return d.error(err);
+    }
   };
 }

@@ -12,6 +12,20 @@ function conn(id: string, bufferedAmount: number): LiveConnection & { bufferedAm
 }
 
 describe('SendBacklog', () => {
+  it('marks each time a connection starts being watched, not at every send while it is', () => {
+    const hits: string[] = [];
+    const b = new SendBacklog({ hit: (m) => void hits.push(m) });
+    const a = conn('a', ASSIGN_HIGH_WATER_BYTES / 2 + 1);
+    b.sent(a);
+    b.sent(a);
+    expect(hits).toEqual(['coordinator.send-backlog-watched']);
+    a.bufferedAmount = 0;
+    expect(b.possible()).toBe(false);
+    a.bufferedAmount = ASSIGN_HIGH_WATER_BYTES;
+    b.sent(a);
+    expect(hits).toHaveLength(2);
+  });
+
   it('watches from half the mark, forgets a connection seen back under it, and again on close', () => {
     const b = new SendBacklog();
     const half = ASSIGN_HIGH_WATER_BYTES / 2;

@@ -16,6 +16,7 @@
  * proves that no socket is past the mark, and the loop skips its per-worker
  * test; otherwise it makes the test exactly as before.
  */
+import { type Marks, noMarks } from '../core/marks.js';
 import type { LiveConnection } from './context.js';
 
 /** A worker whose socket has more than this queued gets no new work until it drains. */
@@ -27,9 +28,13 @@ const WATCH_FROM_BYTES = ASSIGN_HIGH_WATER_BYTES / 2;
 export class SendBacklog {
   private readonly watched = new Set<LiveConnection>();
 
+  constructor(private readonly marks: Marks = noMarks) {}
+
   /** After every frame sent on `conn` (its queue only grows by a send). */
   sent(conn: LiveConnection): void {
-    if (conn.bufferedAmount > WATCH_FROM_BYTES) this.watched.add(conn);
+    if (conn.bufferedAmount <= WATCH_FROM_BYTES || this.watched.has(conn)) return;
+    this.watched.add(conn);
+    this.marks.hit('coordinator.send-backlog-watched');
   }
 
   /** The connection closed: nothing will be assigned through it. */

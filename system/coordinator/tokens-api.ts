@@ -10,6 +10,7 @@ import type { Clock } from '../core/clock.js';
 import { SquallError } from '../core/errors.js';
 import type { Random } from '../core/random.js';
 import type { HttpHandler, HttpResponse } from '../core/transport.js';
+import { serveRoutes, type Route } from './http-router.js';
 import { createToken, parseScope, type TokenRecord, type TokenStore } from './tokens.js';
 
 function json(status: number, body: unknown): HttpResponse {
@@ -25,7 +26,9 @@ export function publicToken(t: TokenRecord): Record<string, unknown> {
   return { id: t.id, name: t.name, scope: t.scope, createdAt: t.createdAt, revokedAt: t.revokedAt ?? null };
 }
 
-function create(body: string, deps: { tokens: TokenStore; random: Random; clock: Clock }): HttpResponse {
+type TokensDeps = { tokens: TokenStore; random: Random; clock: Clock };
+
+function create(body: string, deps: TokensDeps): HttpResponse {
   let v: unknown;
   try {
     v = JSON.parse(body === '' ? '{}' : body) as unknown;
@@ -45,23 +48,25 @@ function create(body: string, deps: { tokens: TokenStore; random: Random; clock:
   }
 }
 
-/** Serves /api/v1/tokens in front of `next`. */
-export function tokensApi(next: HttpHandler, deps: { tokens: TokenStore; random: Random; clock: Clock }): HttpHandler {
-  return async (req) => {
-    const path = req.path.replace(/\/+$/, '');
-    if (path === '/api/v1/tokens') {
-      if (req.method === 'GET') return json(200, { tokens: deps.tokens.list().map(publicToken) });
-      if (req.method === 'POST') return create(req.body, deps);
-      return { ...fail(405, 'method_not_allowed', `${req.method} is not allowed on ${path}; allowed: GET, HEAD, POST`), headers: { 'content-type': 'application/json; charset=utf-8', allow: 'GET, HEAD, POST' } };
-    }
-    const m = /^\/api\/v1\/tokens\/([^/]+)\/revoke$/.exec(path);
-    if (m !== null) {
-      if (req.method !== 'POST') return { ...fail(405, 'method_not_allowed', `${req.method} is not allowed on ${path}; allowed: POST`), headers: { 'content-type': 'application/json; charset=utf-8', allow: 'POST' } };
-      const id = m[1] as string;
-      const at = deps.clock.now();
-      if (!deps.tokens.revoke(id, at)) return fail(404, 'not_found', `no token with id "${id.slice(0, 50)}"`);
-      return json(200, { id, revokedAt: deps.tokens.find(id)?.revokedAt ?? at });
-    }
-    return next(req);
-  };
+/** The token routes, resolved by the API's compiled router (its 405s and their Allow come from this table). */
+function tokenRoutes(deps: TokensDeps): Route[] {
+  return [
+    { method: 'GET', path: '/api/v1/tokens', handle: () => json(200, { tokens: deps.tokens.list().map(publicToken) }) },
+    { method: 'POST', path: '/api/v1/tokens', handle: (req) => create(req.body, deps) },
+    {
+      method: 'POST',
+      path: '/api/v1/tokens/:id/revoke',
+      handle: (_req, p) => {
+        const id = p.id ?? '';
+        const at = deps.clock.now();
+        if (!deps.tokens.revoke(id, at)) return fail(404, 'not_found', `no token with id "${id.slice(0, 50)}"`);
+        return json(200, { id, revokedAt: deps.tokens.find(id)?.revokedAt ?? at });
+      },
+    },
+  ];
+}
+
+/** Serves /api/v1/tokens in front of `next` (any path the token routes do not know). */
+export function tokensApi(next: HttpHandler, deps: TokensDeps): HttpHandler {
+  return serveRoutes(tokenRoutes(deps), { normalize: (path) => path.replace(/\/+$/, ''), none: (req) => next(req) });
 }

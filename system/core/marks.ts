@@ -36,6 +36,8 @@ export const MARK_CATALOG = {
   'coordinator.sync-holds-pending-assign': 'a worker synced while an assignment to it was still unacknowledged (or its claim committing); the sync counted the lease as held',
   'coordinator.abort-held-for-claim': "an abort (cancel, pause) came for a lease whose claim was still committing; it was held and sent right behind the lease's assign",
   'coordinator.pass-limit': 'an assignment pass stopped at its claim limit with work still ready and woke itself for the rest',
+  'coordinator.send-backlog-watched': "a worker's socket had more than 2 MB queued after a send (the send backlog's watch line): the assignment loop tests it until it drains",
+  'coordinator.assign-backlogged': 'the assignment loop gave a worker no new work because its socket had more than 4 MB queued (the high-water mark)',
   'coordinator.duplicate-in-commit': "a resumed worker re-sent a reliable message whose first copy was still committing; the re-send was dropped, not admitted again",
   'engine.stale-result-fenced': 'a result under a superseded lease token was refused (fencing)',
   'engine.duplicate-result-ignored': 'a second result for an already recorded lease was acknowledged and ignored',

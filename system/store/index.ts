@@ -13,6 +13,7 @@ export { MemoryDurableState, MemoryStore, type MemoryStoreOptions } from './memo
 export { migrate, SQLITE_SCHEMA_VERSION, SqliteStore, type SqliteStoreOptions, type SqliteStoreSeams } from './sqlite-store.js';
 export type { GroupResult, OpDescriptor, SqliteBackend, SqliteExecutor, StoredRow } from './sqlite-exec.js';
 export { inProcessBackend } from './sqlite-exec.js';
+export { fromRow } from './sqlite-rows.js';
 export { SqliteThread, type StoreThread } from './sqlite-thread-client.js';
 export { encodeError, encodeGroup, type ThreadAnswer, type ThreadRequest } from './sqlite-wire.js';
 

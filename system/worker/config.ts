@@ -54,6 +54,12 @@ export interface WorkerConfig {
    */
   handBackGraceMs?: number;
   /**
+   * How long a graceful stop waits for held tasks when `stop({drain: true})`
+   * names no timeout of its own (`squall worker --drain-timeout-ms`), in
+   * whole ms, 0 or more (any length: the clock chains long timers); default 30000.
+   */
+  drainTimeoutMs?: number;
+  /**
    * Dangerous kinds (DANGEROUS_KINDS: command, container) this worker may run;
    * default none. Others are neither advertised nor run.
    */
@@ -89,6 +95,7 @@ export interface ResolvedWorkerConfig {
   readonly zeroRtt: boolean;
   readonly ackDelayMs: number;
   readonly handBackGraceMs: number;
+  readonly drainTimeoutMs: number;
   readonly allowKinds: ReadonlySet<string>;
   readonly tlsCa: string | undefined;
 }
@@ -182,6 +189,12 @@ function heartbeatSettings(o: WorkerConfig): Pick<ResolvedWorkerConfig, 'heartbe
   return { heartbeatMs, heartbeatTimeoutMs, heartbeatTimeoutMaxMs, rttFactor };
 }
 
+/** A duration option in whole ms, 0 or more (the CLI's intOption bound: a safe integer); the drain's and the hand-back grace's. */
+function nonNegativeMs(v: number, path: string): number {
+  if (!Number.isSafeInteger(v) || v < 0) throw new InvalidArgumentError(`${path} must be an integer >= 0 (ms); got ${v}`, path);
+  return v;
+}
+
 /** Connection attempts, compression, the ack batching delay and the hand-back grace. */
 function linkSettings(o: WorkerConfig): Pick<ResolvedWorkerConfig, 'maxAttempts' | 'zeroRtt' | 'perMessageDeflate' | 'ackDelayMs' | 'handBackGraceMs'> {
   const maxAttempts = o.maxAttempts ?? Infinity;
@@ -194,11 +207,7 @@ function linkSettings(o: WorkerConfig): Pick<ResolvedWorkerConfig, 'maxAttempts'
   if (!Number.isFinite(ackDelayMs) || ackDelayMs < 0) {
     throw new InvalidArgumentError(`ackDelayMs must be a number >= 0; got ${ackDelayMs}`, 'ackDelayMs');
   }
-  const handBackGraceMs = o.handBackGraceMs ?? 2000;
-  if (!Number.isInteger(handBackGraceMs) || handBackGraceMs < 0) {
-    throw new InvalidArgumentError(`handBackGraceMs must be an integer >= 0 (ms); got ${handBackGraceMs}`, 'handBackGraceMs');
-  }
-  return { maxAttempts, zeroRtt: o.zeroRtt ?? true, perMessageDeflate: pmd, ackDelayMs, handBackGraceMs };
+  return { maxAttempts, zeroRtt: o.zeroRtt ?? true, perMessageDeflate: pmd, ackDelayMs, handBackGraceMs: nonNegativeMs(o.handBackGraceMs ?? 2000, 'handBackGraceMs') };
 }
 
 /** Only the kinds that need opting in may be listed. */
@@ -241,6 +250,7 @@ export function workerConfigWithDefaults(o: WorkerConfig): ResolvedWorkerConfig 
     perMessageDeflate: link.perMessageDeflate,
     ackDelayMs: link.ackDelayMs,
     handBackGraceMs: link.handBackGraceMs,
+    drainTimeoutMs: nonNegativeMs(o.drainTimeoutMs ?? 30_000, 'drainTimeoutMs'),
     allowKinds: o.allowKinds === undefined || o.allowKinds.length === 0 ? NO_KINDS : new Set(o.allowKinds),
     tlsCa: o.tlsCa,
   };

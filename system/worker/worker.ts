@@ -15,7 +15,7 @@ import { InvalidArgumentError } from '../core/errors.js';
 import type { HeldRef } from '../core/events.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import { decodeToWorker } from '../protocol/codec.js';
-import { PROTOCOL_VERSION, RELIABLE_TYPES, type ToWorker } from '../protocol/messages.js';
+import { PROTOCOL_VERSION, RELIABLE_TYPES, type SyncResult, type ToWorker } from '../protocol/messages.js';
 import { type WorkerState } from './state.js';
 import { frameBytes } from './task-runner.js';
 import { type StopOptions, type WorkerStats } from './worker-types.js';
@@ -48,7 +48,7 @@ export class Worker extends WorkerSession {
 
   /**
    * Stops. With drain (default): tells the coordinator, finishes held tasks,
-   * waits until every result is acknowledged (or timeoutMs), then closes 1001.
+   * waits until every result is acknowledged (or timeoutMs, default config.drainTimeoutMs), then closes 1001.
    */
   stop(opts: StopOptions = {}): Promise<void> {
     if (this.sm.state === 'stopped') return Promise.resolve();
@@ -68,7 +68,7 @@ export class Worker extends WorkerSession {
       return done;
     }
     if (!this.draining) {
-      const timeoutMs = opts.timeoutMs ?? 30_000;
+      const timeoutMs = opts.timeoutMs ?? this.config.drainTimeoutMs;
       const waitingFor = this.runner.runningCount + this.runner.unackedResults === 0 ? "the coordinator's acknowledgement of the drain" : 'running tasks and unacknowledged results';
       this.log.info({ running: this.runner.runningCount, unackedResults: this.runner.unackedResults, connected, timeoutMs }, `draining: waiting up to ${timeoutMs} ms for ${waitingFor}`);
       this.draining = 'drained';
@@ -189,14 +189,7 @@ export class Worker extends WorkerSession {
         return this.onRegistered(gen, msg);
       case 'sync_result':
         if (state === 'handshaking') return this.unexpected(gen, msg.type);
-        if (msg.revoke.length > 0) this.marks.hit('worker.task-revoked');
-        // A finished attempt stays held until its result is acknowledged, whatever the verdict: a revoke
-        // answered from a completion still committing is undone if that commit fails (the next sync decides again).
-        for (const r of msg.revoke) this.runner.abort(r.executionId, undefined, 'revoked');
-        this.emit({ type: 'synced', ...this.base(), confirmed: msg.confirm.length, revoked: msg.revoke.length, ...this.takeReportFields() });
-        if (state === 'syncing') this.sm.transition(this.draining ? 'draining' : 'ready');
-        this.checkDrained();
-        return;
+        return this.onSyncResult(msg, state);
       case 'assign':
         if (state === 'handshaking') return this.unexpected(gen, msg.type);
         if (msg.checkpoint !== undefined) this.marks.hit('worker.checkpoint-resumed');
@@ -219,6 +212,17 @@ export class Worker extends WorkerSession {
         this.log.warn({ code: msg.code, path: msg.path }, `coordinator reported an error: ${msg.message}`);
         return;
     }
+  }
+
+  /** The coordinator's verdict on what this worker held at its sync (`state`: the worker's as the frame arrived): revoked attempts aborted, then ready (or draining) again. */
+  private onSyncResult(msg: SyncResult, state: WorkerState): void {
+    if (msg.revoke.length > 0) this.marks.hit('worker.task-revoked');
+    // A finished attempt stays held until its result is acknowledged, whatever the verdict: a revoke
+    // answered from a completion still committing is undone if that commit fails (the next sync decides again).
+    for (const r of msg.revoke) this.runner.abort(r.executionId, undefined, 'revoked');
+    this.emit({ type: 'synced', ...this.base(), confirmed: msg.confirm.length, revoked: msg.revoke.length, ...this.takeReportFields() });
+    if (state === 'syncing') this.sm.transition(this.draining ? 'draining' : 'ready');
+    this.checkDrained();
   }
 
   /**

@@ -93,11 +93,22 @@ describe('29 api-contract: HEAD is GET without the body', () => {
     head(h, { head: seen(200, 120, { ...JSON_TYPE, 'content-length': '120' }) });
     method(h, { route: '/api/v1/stats', documented: ['GET'], method: 'PUT', status: 405, code: 'method_not_allowed', allow: 'GET' });
     expect(messages(h)).toEqual([
-      'HEAD /api/v1/stats (the README documents GET, so HEAD too) was answered 405, the GET around it 200: HEAD is answered the status GET is (t=10)',
-      'HEAD /api/v1/stats (the README documents GET, so HEAD too) was answered Content-Length "0", the GET around it read 120 bytes: a HEAD\'s Content-Length is the GET body\'s (t=10)',
-      'HEAD /metrics (the README documents GET, so HEAD too) was answered headers [["content-type","application/json"]], the GET around it [["content-type","application/json; charset=utf-8"]]: HEAD carries the headers GET does (t=10)',
-      'HEAD /api/v1/stats (the README documents GET, so HEAD too) was answered with a 120-byte body: a HEAD answer has none (t=10)',
+      'HEAD /api/v1/stats with an admin token (the README documents GET, so HEAD too, through the same gate) was answered 405, the GET around it 200: HEAD is answered the status GET is (t=10)',
+      'HEAD /api/v1/stats with an admin token (the README documents GET, so HEAD too, through the same gate) was answered Content-Length "0", the GET around it read 120 bytes: a HEAD\'s Content-Length is the GET body\'s (t=10)',
+      'HEAD /metrics with an admin token (the README documents GET, so HEAD too, through the same gate) was answered headers [["content-type","application/json"]], the GET around it [["content-type","application/json; charset=utf-8"]]: HEAD carries the headers GET does (t=10)',
+      'HEAD /api/v1/stats with an admin token (the README documents GET, so HEAD too, through the same gate) was answered with a 120-byte body: a HEAD answer has none (t=10)',
       'PUT /api/v1/stats (the README documents GET) was answered 405 with Allow "GET": a 405 names exactly the methods the route serves (GET, HEAD) (t=10)',
+    ]);
+  });
+
+  it('holds a HEAD with each token role to its GET: a read token\'s or no token\'s HEAD answered where the GET is refused is reported, naming the role', () => {
+    const refused = (status: number): SeenAnswer => seen(status, 80);
+    const h = head(new H().at(10), { route: '/api/v1/tokens', role: 'read', get: refused(403), head: seen(200, 0, { ...JSON_TYPE, 'content-length': '120' }), again: refused(403) });
+    head(h, { route: '/api/v1/stats', role: 'none', get: refused(401), head: seen(401, 0, { ...JSON_TYPE, 'content-length': '80' }), again: refused(401) });
+    head(h, { route: '/api/v1/stats', role: 'forged', get: refused(401), head: seen(200, 0, { ...JSON_TYPE, 'content-length': '120' }), again: refused(401) });
+    expect(messages(h)).toEqual([
+      'HEAD /api/v1/tokens with a read token (the README documents GET, so HEAD too, through the same gate) was answered 200, the GET around it 403: HEAD is answered the status GET is (t=10)',
+      'HEAD /api/v1/stats with a forged token (the README documents GET, so HEAD too, through the same gate) was answered 200, the GET around it 401: HEAD is answered the status GET is (t=10)',
     ]);
   });
 

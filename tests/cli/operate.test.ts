@@ -105,7 +105,8 @@ describe('squall executions / workers / submit against a running coordinator', (
     expect(missing.code).toBe(EXIT.notFound);
     const bad = await squall(['executions', 'list', ...url, '--status', 'bogus']);
     expect(bad.code).toBe(EXIT.usage);
-    expect(bad.err).toContain('(at status)');
+    // Refused as the flag is parsed (its choices), before any request.
+    expect(bad.err).toContain('--status must be one of pending, scheduled, preparing, running, paused, retrying, completed, failed, cancelled, timeout, got "bogus"');
   });
 
   it('workers: a table on a terminal, JSON otherwise', async () => {

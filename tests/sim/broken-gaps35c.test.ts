@@ -39,6 +39,7 @@ import type * as Ids from '../../system/core/ids.js';
 import type { ExecutionRecord } from '../../system/core/index.js';
 import type { Store } from '../../system/store/index.js';
 import type { HttpHandler } from '../../system/core/index.js';
+import { headOf } from '../../system/coordinator/http-head.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
 import { simVerdict, withPlanted } from './broken/verdict.js';
 import { servedAsset } from './broken/served-asset.js';
@@ -91,8 +92,12 @@ vi.mock('../../system/worker/handshake.js', async (importOriginal) => {
   };
 });
 
-/** A coordinator whose 403 refusals quote the token they refused. */
+/** A coordinator whose 403 refusals quote the token they refused (a HEAD's head is its quoting GET's, as the system's own HEAD is). */
 const quotesToken = (handle: HttpHandler): HttpHandler => async (req) => {
+  if (req.method === 'HEAD') {
+    const res = await handle(req);
+    return res.status === 403 ? headOf(await quotesToken(handle)({ ...req, method: 'GET' })) : res;
+  }
   const res = await handle(req);
   if (res.status !== 403) return res;
   const auth = Object.entries(req.headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1] ?? '';

@@ -31,12 +31,12 @@ describe('api-contract: HEAD wherever GET (session 36)', () => {
   it('HEAD refused 405 on a GET route is reported', { timeout: 60_000 }, async () => {
     const broken = await simVerdict(await scenario(), { wrapHttp: headRefused });
     expect(broken.promises).toEqual(['api-contract']);
-    expect(broken.text).toMatch(/HEAD \/api\/v1\/stats \(the README documents GET, so HEAD too\) was answered 405, the GET around it 200: HEAD is answered the status GET is/);
+    expect(broken.text).toMatch(/HEAD \/api\/v1\/stats with an admin token \(the README documents GET, so HEAD too, through the same gate\) was answered 405, the GET around it 200: HEAD is answered the status GET is/);
   });
 
   it('a HEAD naming Content-Length 0 for a GET body is reported', { timeout: 60_000 }, async () => {
     const broken = await simVerdict(await scenario(), { wrapHttp: headLengthOfNothing });
     expect(broken.promises).toEqual(['api-contract']);
-    expect(broken.text).toMatch(/HEAD \/api\/v1\/executions\/\{id\} \(the README documents GET, so HEAD too\) was answered Content-Length "0", the GET around it read \d+ bytes/);
+    expect(broken.text).toMatch(/HEAD \/api\/v1\/executions\/\{id\} with an admin token \(the README documents GET, so HEAD too, through the same gate\) was answered Content-Length "0", the GET around it read \d+ bytes/);
   });
 });

@@ -12,6 +12,8 @@ import type { Clock } from '../../core/clock.js';
 import type { HttpRequest, HttpResponse } from '../../core/transport.js';
 import type { EngineApi } from '../../engine/contract.js';
 import type { ExecutionRecord } from '../../core/model.js';
+import { withHead } from '../http-head.js';
+import { methodNotAllowed } from '../http-router.js';
 import { EventHub } from './event-hub.js';
 
 /** Answers a request that fails authentication (401/403), or undefined to let it through. */
@@ -126,9 +128,9 @@ export function createUiHandler(deps: UiDeps): UiHandler {
   const route = (req: HttpRequest): Promise<HttpResponse> => {
     const path = req.path;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      // The error body is JSON and says so: Allow joins json()'s headers, it does not replace them.
-      const refused = json(405, { error: { code: 'method_not_allowed', message: `${req.method} is not allowed on ${path}; allowed: GET, HEAD`, path: '' } });
-      return Promise.resolve({ ...refused, headers: { ...refused.headers, allow: 'GET, HEAD' } });
+      // The API's 405 (JSON error body, Allow) with the dashboard's security headers beside it.
+      const refused = methodNotAllowed(req.method, path, withHead(['GET']));
+      return Promise.resolve({ ...refused, headers: { ...UI_HEADERS, ...refused.headers } });
     }
     if (path === '/ui' || path === '/ui/') return Promise.resolve(serveAsset(UI_ASSET_DIR, 'index.html') as HttpResponse);
     if (path.startsWith('/ui/assets/')) {
