@@ -45,12 +45,15 @@ describe('CompactHistory', () => {
 
   it('keeps times exact that an offset from the first would not give back', () => {
     const odd: StatusEntry[] = [
-      { status: 'scheduled', at: 10000000000000002, previous: null, attempt: 0 },
-      { status: 'preparing', at: 10000000000000004, previous: 'scheduled', attempt: 1 },
-      { status: 'running', at: 666343174750216.9, previous: 'preparing', attempt: 1 }, // 10000000000000002 + (at - 10000000000000002) !== at
+      { status: 'scheduled', at: 2 ** 52, previous: null, attempt: 0 },
+      { status: 'preparing', at: 2 ** 52 + 2, previous: 'scheduled', attempt: 1 },
+      { status: 'running', at: 666343174750216.9, previous: 'preparing', attempt: 1 }, // 2^52 + (at - 2^52) !== at
       { status: 'completed', at: 7, previous: 'running', attempt: 1 },
+      { status: 'scheduled', at: 10000000000000002, previous: 'completed', attempt: 1 }, // not a safe integer
     ];
     expect(CompactHistory.from(odd).slice()).toStrictEqual(odd);
+    expect(CompactHistory.from(odd.slice(4)).slice()).toStrictEqual(odd.slice(4));
+    expect(CompactHistory.from([{ status: 'scheduled', at: -5.5, previous: null, attempt: 0 }]).at(0)?.at).toBe(-5.5);
   });
 
   it('refuses an entry that is not a status', () => {

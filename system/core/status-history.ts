@@ -30,6 +30,8 @@ export interface StatusHistory extends Iterable<StatusEntry> {
 
 /** Slots per entry in the flat array: code, at offset, reason. */
 const SLOTS = 3;
+/** baseHigh's unit: 2^24 ms, so both halves of an epoch ms are small integers for the next ~500,000 years. */
+const BASE_SPLIT = 2 ** 24;
 /** Code of a null `previous`. */
 const NO_PREVIOUS = 15;
 const STATUS_CODE = new Map<ExecutionStatus, number>(EXECUTION_STATUSES.map((s, i) => [s, i]));
@@ -48,19 +50,30 @@ export function historyEntry(status: ExecutionStatus, at: number, previous: Exec
 
 /** A status history as one flat array; see the file header. */
 export class CompactHistory implements StatusHistory {
-  /** `at` of the first entry, the base of every offset; 0 once an offset would not give `at` back exactly. */
-  private base: number;
+  /**
+   * The base of every offset, `at` of the first entry, as baseHigh * BASE_SPLIT + baseLow: two small
+   * integers for an epoch ms (a double field would be one boxed number per record). Both 0 (absolute
+   * offsets) when the first `at` is not a safe non-negative integer or an offset would not give `at`
+   * back exactly.
+   */
+  private baseHigh: number;
+  private baseLow: number;
   private flat: unknown[];
 
-  private constructor(base: number, flat: unknown[]) {
-    this.base = base;
+  private constructor(baseHigh: number, baseLow: number, flat: unknown[]) {
+    this.baseHigh = baseHigh;
+    this.baseLow = baseLow;
     this.flat = flat;
+  }
+
+  private get base(): number {
+    return this.baseHigh * BASE_SPLIT + this.baseLow;
   }
 
   /** A compact copy of `history` (exact size). */
   static from(history: Iterable<StatusEntry>): CompactHistory {
-    if (history instanceof CompactHistory) return new CompactHistory(history.base, history.flat.slice());
-    const h = new CompactHistory(Number.NaN, []);
+    if (history instanceof CompactHistory) return new CompactHistory(history.baseHigh, history.baseLow, history.flat.slice());
+    const h = new CompactHistory(0, 0, []);
     for (const e of history) h.append(e);
     h.flat = h.flat.slice(); // exact size: pushes grow the backing store by half again
     return h;
@@ -84,16 +97,22 @@ export class CompactHistory implements StatusHistory {
     const s = STATUS_CODE.get(status);
     const p = previous === null ? NO_PREVIOUS : STATUS_CODE.get(previous);
     if (s === undefined || p === undefined) throw new TypeError(`not a status history entry: ${JSON.stringify({ status, at, previous, attempt })}`);
-    if (Number.isNaN(this.base)) this.base = at;
-    if (this.base !== 0 && this.base + (at - this.base) !== at) this.rebase();
+    if (this.flat.length === 0 && Number.isSafeInteger(at) && at >= 0) {
+      this.baseHigh = Math.floor(at / BASE_SPLIT);
+      this.baseLow = at - this.baseHigh * BASE_SPLIT;
+    }
+    const base = this.base;
+    if (base !== 0 && base + (at - base) !== at) this.rebase();
     // attempt * 256 stays a small integer below 2^22 attempts and exact (a double) far beyond.
     this.flat.push(s + p * 16 + attempt * 256, at - this.base, reason);
   }
 
   /** The same history with absolute times (base 0): for an `at` the offset would not give back exactly. */
   private rebase(): void {
-    for (let i = 1; i < this.flat.length; i += SLOTS) this.flat[i] = (this.flat[i] as number) + this.base;
-    this.base = 0;
+    const base = this.base;
+    for (let i = 1; i < this.flat.length; i += SLOTS) this.flat[i] = (this.flat[i] as number) + base;
+    this.baseHigh = 0;
+    this.baseLow = 0;
   }
 
   at(index: number): StatusEntry | undefined {
