@@ -110,10 +110,12 @@ type HistoryView = { status: string; at: number; previous: string | null; attemp
  */
 export function publicHistory(history: ExecutionRecord['statusHistory']): HistoryView[] {
   const out: HistoryView[] = [];
-  history.forEach((h, i) => {
-    const next = history[i + 1];
+  // Indexed reads of a CompactHistory build entries: the whole history once, as an array.
+  const entries = history.slice();
+  entries.forEach((h, i) => {
+    const next = entries[i + 1];
     if ((h.status === 'failed' || h.status === 'timeout') && next?.status === 'retrying') return;
-    const prev = history[i - 1];
+    const prev = entries[i - 1];
     const folded = h.status === 'retrying' && prev !== undefined && (prev.status === 'failed' || prev.status === 'timeout');
     out.push({
       status: h.status,

@@ -3,6 +3,7 @@
  * Field names follow the HTTP API (docs/PROTOCOL.md, README).
  */
 import type { ExecutionId, LeaseToken, TaskId, WorkerId } from './ids.js';
+import type { StatusHistory } from './status-history.js';
 
 export const ExecutionStatus = {
   /** Accepted; waiting for dependencies to complete. */
@@ -91,7 +92,8 @@ export interface ExecutionRecord {
   attempts: number;
   result: unknown;
   error: { code: string; message: string } | undefined;
-  statusHistory: StatusEntry[];
+  /** Oldest first; a plain array or, in the engine's records, a CompactHistory (status-history.ts). */
+  statusHistory: StatusHistory;
   /** Current lease while preparing/running. */
   lease: Lease | undefined;
   /** Latest acknowledged (committed) checkpoint. */

@@ -93,7 +93,7 @@ export abstract class CommittedCore extends EngineCore {
       retry: { ...rec.retry },
       ...(rec.scheduledAt === undefined ? {} : { scheduledAt: rec.scheduledAt }),
     });
-    const first = rec.statusHistory[0];
+    const first = rec.statusHistory.at(0);
     this.emit({ type: 'status', executionId: rec.executionId, from: null, to: first?.status ?? rec.status, attempt: 0, reason: 'submitted' });
     if (isTerminal(rec.status)) return;
     const deps = this.dependencyStateOf(rec);

@@ -19,7 +19,7 @@ import { DelayQueue } from './delay-queue.js';
 import { ListingIndex } from './listing.js';
 import { type ExecutionRecord, type ExecutionStatus, isTerminal } from '../core/model.js';
 import { ReadyQueue } from './ready-queue.js';
-import { historyEntry } from './records.js';
+import { appendStatus, compactHistory } from '../core/status-history.js';
 import { StatsCollector } from './stats.js';
 import { isStoreFailure, StoreHealth, storeUnavailable } from './store-health.js';
 import { Submitter } from './submit.js';
@@ -206,9 +206,9 @@ export abstract class EngineState {
   protected transition(rec: ExecutionRecord, to: ExecutionStatus, reason: string | undefined, mode: 'persist' | 'interim' = 'persist'): Promise<void> {
     const from = rec.status;
     rec.status = to;
-    rec.statusHistory.push(historyEntry(to, this.clock.now(), from, rec.attempts, reason));
+    appendStatus(rec.statusHistory, to, this.clock.now(), from, rec.attempts, reason);
     if (mode === 'persist' && isTerminal(to)) {
-      rec.statusHistory = rec.statusHistory.slice(); // kept while known: exact size, not the 17 slots a push grew
+      rec.statusHistory = compactHistory(rec.statusHistory); // kept while known: exact size, not the slots a push grew
       this.seqOf.delete(rec.executionId); // its queue order (the ready queue's tie-break) is never read again
     }
     this.stats.onTransition(rec, from, to, mode === 'persist' && isTerminal(to));

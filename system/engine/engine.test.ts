@@ -31,7 +31,7 @@ describe('Engine: claim and result', () => {
     expect(done).toMatchObject({ status: 'completed', result: 42, attempts: 1, lease: undefined });
     expect(done?.completedAt).toBeTypeOf('number');
     expect(done?.statusHistory.map((e) => e.status)).toEqual(['scheduled', 'preparing', 'running', 'completed']);
-    expect(done?.statusHistory[3]).toMatchObject({ previous: 'running', attempt: 1 });
+    expect(done?.statusHistory.at(3)).toMatchObject({ previous: 'running', attempt: 1 });
     const stored = (await store.loadAll()).find((r) => r.executionId === rec.executionId);
     expect(stored?.status).toBe('completed');
     expect(sink.ofType('status').map((e) => e.to)).toEqual(['scheduled', 'preparing', 'running', 'completed']);

@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { historyEntry } from './records.js';
+import { historyEntry } from '../core/status-history.js';
 
 // V8's own check that two objects share a hidden class (natives syntax, enabled for the functions compiled after it).
 setFlagsFromString('--allow-natives-syntax');

@@ -5,7 +5,7 @@
  */
 import type { ExecutionId } from '../core/ids.js';
 import { asTaskId } from '../core/ids.js';
-import type { ExecutionRecord, ExecutionStatus, StatusEntry } from '../core/model.js';
+import type { ExecutionRecord, ExecutionStatus } from '../core/model.js';
 import type { NormalizedSpec } from './spec.js';
 
 /** A new record in `status`, with its first history entry. */
@@ -41,18 +41,6 @@ export function newRecord(
     startedAt: undefined,
     completedAt: undefined,
   };
-}
-
-/**
- * One status history entry, always from one of two object literals. Not
- * `{ ...entry, reason }`: on Node 20 an optimized spread followed by a new
- * property gives every object a hidden class of its own (a Map, a
- * DescriptorArray and a PropertyArray in the old generation, ~270 bytes per
- * entry, kept as long as the record): 68,000 of them in a 20,000-task
- * dispatch benchmark's heap (docs/BENCHMARKS.md, round 7).
- */
-export function historyEntry(status: ExecutionStatus, at: number, previous: ExecutionStatus | null, attempt: number, reason: string | undefined): StatusEntry {
-  return reason === undefined ? { status, at, previous, attempt } : { status, at, previous, attempt, reason };
 }
 
 /**

@@ -9,6 +9,7 @@
  */
 import type { WorkerId } from '../core/ids.js';
 import type { ExecutionRecord, RetryPolicy } from '../core/model.js';
+import { compactHistory } from '../core/status-history.js';
 
 /** Distinct "claimed by" reasons kept; past it the cache starts over (worker ids churn with restarts). */
 const CLAIM_REASONS_KEPT = 1024;
@@ -43,6 +44,7 @@ export class SharedValues {
     if (kind !== undefined) rec.kind = kind;
     if (isEmptyPlain(rec.metadata)) rec.metadata = EMPTY_METADATA;
     if (rec.dependencies.length === 0) rec.dependencies = NO_DEPENDENCIES;
+    rec.statusHistory = compactHistory(rec.statusHistory);
   }
 
   /** The status reason of a claim by `workerId`, one string per worker. */

@@ -4,11 +4,14 @@
  * plain data (JSON values, plus `undefined`), and for plain data a walk in
  * JavaScript is several times cheaper than structuredClone's serialise and
  * deserialise round trip (structuredClone was ~5% of a simulation's CPU).
- * Anything that is not plain data (a Date, a Map, a class instance, a
+ * A CompactHistory (an engine record's statusHistory) is copied as the
+ * array of entries it stands for. Anything else that is not plain data (a Date, a Map, a class instance, a
  * function, a cycle or a structure deeper than MAX_DEPTH) goes through
  * structuredClone as before, so the semantics, errors included, are
  * structuredClone's.
  */
+
+import { CompactHistory } from '../core/status-history.js';
 
 /** Nesting beyond which the walk hands the whole value to structuredClone (cycles end up here). */
 const MAX_DEPTH = 64;
@@ -33,6 +36,8 @@ function walk(v: unknown, depth: number): unknown {
     return v;
   }
   if (depth > MAX_DEPTH) throw NOT_PLAIN;
+  // An engine record's compact status history: copied as the plain entries it stands for (fresh objects).
+  if (v instanceof CompactHistory) return v.slice();
   if (Array.isArray(v)) {
     if (Object.getPrototypeOf(v) !== Array.prototype) throw NOT_PLAIN;
     const out = new Array<unknown>(v.length);

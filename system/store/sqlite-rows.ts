@@ -26,6 +26,7 @@
  */
 import { InvalidArgumentError } from '../core/errors.js';
 import type { CheckpointRecord, ExecutionRecord, StatusEntry } from '../core/model.js';
+import type { StatusHistory } from '../core/status-history.js';
 
 /**
  * The fields an operation after submit may change. Everything else is fixed
@@ -99,7 +100,7 @@ function stateJson(r: ExecutionRecord): string {
 }
 
 /** History entries from index `from` on, as JSON joined by commas ('' for none), led by a comma after `from` > 0 entries. */
-function entriesJson(history: readonly StatusEntry[], from: number, id: string): string {
+function entriesJson(history: StatusHistory, from: number, id: string): string {
   if (from >= history.length) return '';
   const json = serialize(from === 0 ? history : history.slice(from), `the status history of execution ${id}`);
   return from === 0 ? json.slice(1, -1) : `,${json.slice(1, -1)}`;

@@ -29,7 +29,7 @@ vi.mock('../../system/engine/recovery.js', async (importOriginal) => {
   const real = await importOriginal<typeof Recovery>();
   // Set 16 #27: a reloaded attempt not yet running counts its timeout from the FIRST `preparing` entry (attempt 1's claim).
   const attemptSince: typeof real.attemptSince = (rec) =>
-    state.broken === 'first-claim' && !(rec.status === 'running' && rec.startedAt !== undefined) ? rec.statusHistory.find((s) => s.status === 'preparing')?.at : real.attemptSince(rec);
+    state.broken === 'first-claim' && !(rec.status === 'running' && rec.startedAt !== undefined) ? rec.statusHistory.slice().find((s) => s.status === 'preparing')?.at : real.attemptSince(rec);
   return { ...real, attemptSince };
 });
 

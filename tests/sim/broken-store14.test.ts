@@ -19,6 +19,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
+import { CompactHistory } from '../../system/core/status-history.js';
 import type * as CopyData from '../../system/store/copy-data.js';
 import type * as SqliteRows from '../../system/store/sqlite-rows.js';
 import type * as SqliteStatements from '../../system/store/sqlite-statements.js';
@@ -26,8 +27,9 @@ import { simVerdict } from './broken/verdict.js';
 
 const state = vi.hoisted(() => ({ broken: 'none' as 'none' | 'proto-assigned' | 'cleared-kept' | 'first-checkpoint-dropped' }));
 
-/** Set 14 #12's walk: every member assigned, `__proto__` included. */
+/** Set 14 #12's walk: every member assigned, `__proto__` included (an engine record's compact history copied as its entries, as copyData does). */
 function assigningCopy(v: unknown): unknown {
+  if (v instanceof CompactHistory) return assigningCopy(v.slice());
   if (Array.isArray(v)) return v.map(assigningCopy);
   if (v === null || typeof v !== 'object') return v;
   const out: Record<string, unknown> = {};

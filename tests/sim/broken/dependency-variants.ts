@@ -50,8 +50,8 @@ export class AnyDependencyCompletedEngine extends Engine {
       const deps = record?.dependencies ?? [];
       if (record === undefined || record.status !== 'pending' || !deps.some((d) => this.records.get(d)?.status === 'completed')) continue;
       record.status = 'scheduled';
-      const first = record.statusHistory[0];
-      if (first !== undefined) first.status = 'scheduled';
+      const first = record.statusHistory.at(0);
+      if (first !== undefined) record.statusHistory = [{ ...first, status: 'scheduled' }];
     }
     return super.submit(items);
   }
@@ -88,8 +88,8 @@ export class DedupedNodeEdgeDroppedEngine extends Engine {
       record.dependencies = record.dependencies.filter((d) => !deduped.has(d));
       if (record.status !== 'pending' || !record.dependencies.every((d) => this.records.get(d)?.status === 'completed')) continue;
       record.status = 'scheduled';
-      const first = record.statusHistory[0];
-      if (first !== undefined) first.status = 'scheduled';
+      const first = record.statusHistory.at(0);
+      if (first !== undefined) record.statusHistory = [{ ...first, status: 'scheduled' }];
     }
     return super.submit(items);
   }

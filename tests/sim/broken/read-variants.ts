@@ -96,7 +96,7 @@ export class CancelledDecidedEngine extends Engine {
 export class UnfoldedRetryHistoryEngine extends Engine {
   override listExecutions(query: Parameters<Engine['listExecutions']>[0] = {}): ReturnType<Engine['listExecutions']> {
     const page = super.listExecutions(query);
-    const drop = (h: ExecutionRecord['statusHistory']): ExecutionRecord['statusHistory'] => h.filter((e, i) => !((e.status === 'failed' || e.status === 'timeout') && h[i + 1]?.status === 'retrying'));
+    const drop = (h: ExecutionRecord['statusHistory']): ExecutionRecord['statusHistory'] => h.filter((e, i) => !((e.status === 'failed' || e.status === 'timeout') && h.at(i + 1)?.status === 'retrying'));
     return { ...page, executions: page.executions.map((r) => ({ ...r, statusHistory: drop(r.statusHistory) })) };
   }
 }
