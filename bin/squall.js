@@ -6,7 +6,7 @@
 //   never silently ignored.
 // - Everything else (sim, suite, run, report, replay, ... and --help) runs the
 //   TypeScript CLI (harness/cli/main.ts) through tsx's ESM loader (with
-//   bin/plain-names.mjs after it).
+//   bin/plain-names.mjs after it), with bin/harness-v8.mjs's V8 tuning.
 // - Where only dist/ is present (no sources, or no tsx: a system-only
 //   install), the system CLI answers everything.
 import { existsSync } from 'node:fs';
@@ -28,6 +28,7 @@ async function runDist(command) {
 }
 
 async function runSources() {
+  await import('./harness-v8.mjs'); // before any module compiles: V8 tuning for a short simulation burst
   const { register } = await import('tsx/esm/api');
   register();
   // After tsx's hooks, so it sees their output: tsx's name helper made an identity (a tenth of a simulation's CPU).

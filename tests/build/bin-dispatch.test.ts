@@ -21,7 +21,7 @@ afterAll(() => {
 function tree(opts: { sources: boolean }): { root: string; setAge: (what: 'dist' | 'system', secondsAgo: number) => void } {
   const root = mkdtempSync(join(tmpdir(), 'squall-bin-'));
   dirs.push(root);
-  for (const f of ['squall.js', 'dist-fresh.js', 'plain-names.mjs']) cpSync(join(ROOT, 'bin', f), join(root, 'bin', f));
+  for (const f of ['squall.js', 'dist-fresh.js', 'plain-names.mjs', 'harness-v8.mjs']) cpSync(join(ROOT, 'bin', f), join(root, 'bin', f));
   symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
   writeFileSync(join(root, 'package.json'), '{"type":"module"}\n');
   mkdirSync(join(root, 'dist/system/cli'), { recursive: true });
