@@ -15,7 +15,11 @@
  *  - base64 and base64url of its UTF-8 bytes, at each of the three byte
  *    offsets it can start at inside a longer encoded text (only the
  *    characters its own bytes decide);
- *  - hex of its UTF-8 bytes, lower- and upper-case.
+ *  - hex of its UTF-8 bytes, lower- and upper-case;
+ * and each of those of the secret trimmed, when blanks or a line end
+ * surround it (a text trimmed before it is shown, as a failure's stderr
+ * tail, carries all of the secret but its line end; the worker redacts the
+ * trimmed secret too, system/worker/redact.ts).
  */
 
 /** A base64 core shorter than this is not looked for (too short to mean the secret). */
@@ -39,8 +43,19 @@ function base64Core(bytes: Buffer, offset: number): string {
   return text.slice(skip, end);
 }
 
-/** Every encoded form of `secret` a scan looks for (see the file header), distinct, the raw one first. */
+/** The texts a worker redacts for `secret`: itself, then itself trimmed when that differs and keeps 4 characters or more. */
+export function secretTexts(secret: string): string[] {
+  const trimmed = secret.trim();
+  return trimmed !== secret && trimmed.length >= 4 ? [secret, trimmed] : [secret];
+}
+
+/** Every encoded form of `secret` (and of it trimmed) a scan looks for (see the file header), distinct, the raw one first. */
 export function secretEncodings(secret: string): string[] {
+  return [...new Set(secretTexts(secret).flatMap(encodingsOf))];
+}
+
+/** Every encoded form of one text. */
+function encodingsOf(secret: string): string[] {
   const bytes = Buffer.from(secret, 'utf8');
   const url = encodeURIComponent(secret);
   const out = [secret, jsonEscaped(secret), jsonAsciiEscaped(secret), jsonEscaped(jsonEscaped(secret)), url, url.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()), url.replace(/%20/g, '+'), bytes.toString('hex'), bytes.toString('hex').toUpperCase()];
@@ -48,5 +63,5 @@ export function secretEncodings(secret: string): string[] {
     const core = base64Core(bytes, offset);
     if (core.length >= MIN_BASE64_CORE) out.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
   }
-  return [...new Set(out)];
+  return out;
 }
