@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../core/logger.js';
+import type { Assign } from '../protocol/messages.js';
+import { attemptContext } from './attempt-context.js';
+import type { OutMessage } from './outbox.js';
 import { redactSecrets, redactionList } from './redact.js';
+import type { Run, TaskRunnerDeps } from './task-runner-deps.js';
 
 const AWKWARD = 'tab\there "quoted" back\\slash ünï/%2B+= end\n';
 
@@ -33,5 +38,17 @@ describe('redactionList', () => {
     const message = `command "sh" exited with code 3: ${`printed ${secret}`.trim()}`;
     expect(redactSecrets({ message }, redactionList(secret))).toEqual({ message: 'command "sh" exited with code 3: printed [redacted]' });
     expect(redactSecrets({ message }, [secret])).toEqual({ message });
+  });
+});
+
+describe('a task context redacts what a task says', () => {
+  it('redacts the secret from a progress message before cutting it to 1000 characters', () => {
+    const sent: OutMessage[] = [];
+    const deps = { redact: redactionList('from-a-file\n'), outlet: { send: (m: OutMessage) => sent.push(m) }, workerId: 'w1', random: { fork: () => undefined } } as unknown as TaskRunnerDeps;
+    const run: Run = { executionId: 'ex_1', attempt: 1, leaseToken: 'ls_1', controller: undefined, startedAt: 0, timer: undefined, abortReason: undefined, done: false };
+    const ctx = attemptContext({ deps, logger: silentLogger, maxFrameBytes: () => 1 << 20, releaseStart: () => undefined }, run, { executionId: 'ex_1', attempt: 1 } as Assign);
+    ctx.progress(0.5, 'using from-a-file\n now');
+    ctx.progress(0.6, `${'m'.repeat(995)}from-a-file`);
+    expect(sent.map((m) => (m.type === 'progress' ? m.message : undefined))).toEqual(['using [redacted] now', `${'m'.repeat(995)}[reda`]);
   });
 });
