@@ -32,7 +32,7 @@ export function jsonEscaped(s: string): string {
 
 /** JSON-escaped with every non-ASCII UTF-16 unit as \uXXXX. */
 function jsonAsciiEscaped(s: string): string {
-  return jsonEscaped(s).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return jsonEscaped(s).replace(/[^ -~]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The base64 characters decided by `bytes` alone when they start `offset` bytes into a longer text (0..2). */

@@ -6,6 +6,7 @@
  * histories and traffic.
  */
 import { describe, expect, it } from 'vitest';
+import type { CheckContext } from '../../harness/check/context.js';
 import { checkHistory } from '../../harness/check/invariants.js';
 import { secretEncodings } from '../../harness/check/secret-encodings.js';
 import { SecretWatch } from '../../harness/scenario/secret-watch.js';
@@ -14,7 +15,7 @@ import { H, baseContext } from './builder.js';
 
 const AWKWARD = 'pa"ss\\wö%+/= x\ty\n';
 const ctx = { ...baseContext, secrets: [AWKWARD] };
-const messages = (h: H, c = ctx): string[] => checkHistory(h.history(), ['auth'], c).map((v) => v.message);
+const messages = (h: H, c: CheckContext = ctx): string[] => checkHistory(h.history(), ['auth'], c).map((v) => v.message);
 const utf8 = (s: string): Buffer => Buffer.from(s, 'utf8');
 const req = (method: string, path: string): HttpRequest => ({ method, path, query: new URLSearchParams(), headers: {}, body: '' });
 
