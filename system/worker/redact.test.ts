@@ -3,7 +3,7 @@ import { silentLogger } from '../core/logger.js';
 import type { Assign } from '../protocol/messages.js';
 import { attemptContext } from './attempt-context.js';
 import type { OutMessage } from './outbox.js';
-import { redactSecrets, redactionList } from './redact.js';
+import { redactSecrets } from './redact.js';
 import type { Run, TaskRunnerDeps } from './task-runner-deps.js';
 
 const AWKWARD = 'tab\there "quoted" back\\slash ünï/%2B+= end\n';
@@ -25,26 +25,22 @@ describe('redactSecrets', () => {
   });
 });
 
-describe('redactionList', () => {
-  it('is the secret, then the secret trimmed when blanks or a line end surround it', () => {
-    expect(redactionList(undefined)).toEqual([]);
-    expect(redactionList('plain-secret')).toEqual(['plain-secret']);
-    expect(redactionList('from-a-file\n')).toEqual(['from-a-file\n', 'from-a-file']);
-    expect(redactionList(' ab \n')).toEqual([' ab \n']);
+describe('redactSecrets of a secret with blanks or a line end around it', () => {
+  it('redacts the secret, then the secret trimmed (4 characters or more)', () => {
+    expect(redactSecrets({ a: 'x from-a-file\n y', b: 'x from-a-file' }, ['from-a-file\n'])).toEqual({ a: 'x [redacted] y', b: 'x [redacted]' });
+    expect(redactSecrets({ a: 'x ab y' }, [' ab \n'])).toEqual({ a: 'x ab y' });
   });
 
-  it('with redactSecrets, redacts a failure message whose stderr tail was trimmed of the line end', () => {
-    const secret = 'from-a-file\n';
-    const message = `command "sh" exited with code 3: ${`printed ${secret}`.trim()}`;
-    expect(redactSecrets({ message }, redactionList(secret))).toEqual({ message: 'command "sh" exited with code 3: printed [redacted]' });
-    expect(redactSecrets({ message }, [secret])).toEqual({ message });
+  it('redacts a failure message whose stderr tail was trimmed of the line end', () => {
+    const message = `command "sh" exited with code 3: ${'printed from-a-file\n'.trim()}`;
+    expect(redactSecrets({ message }, ['from-a-file\n'])).toEqual({ message: 'command "sh" exited with code 3: printed [redacted]' });
   });
 });
 
 describe('a task context redacts what a task says', () => {
   it('redacts the secret from a progress message before cutting it to 1000 characters', () => {
     const sent: OutMessage[] = [];
-    const deps = { redact: redactionList('from-a-file\n'), outlet: { send: (m: OutMessage) => sent.push(m) }, workerId: 'w1', random: { fork: () => undefined } } as unknown as TaskRunnerDeps;
+    const deps = { redact: ['from-a-file\n'], outlet: { send: (m: OutMessage) => sent.push(m) }, workerId: 'w1', random: { fork: () => undefined } } as unknown as TaskRunnerDeps;
     const run: Run = { executionId: 'ex_1', attempt: 1, leaseToken: 'ls_1', controller: undefined, startedAt: 0, timer: undefined, abortReason: undefined, done: false };
     const ctx = attemptContext({ deps, logger: silentLogger, maxFrameBytes: () => 1 << 20, releaseStart: () => undefined }, run, { executionId: 'ex_1', attempt: 1 } as Assign);
     ctx.progress(0.5, 'using from-a-file\n now');

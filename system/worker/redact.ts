@@ -6,11 +6,16 @@
  * A secret with blanks or a line end around it (a `$SQUALL_SECRET` filled
  * from a file that ends in a newline) is also redacted trimmed: a failure's
  * stderr tail is trimmed before it becomes the error message, and would
- * carry all of the secret but its line end (redactionList).
+ * carry all of the secret but its line end.
  */
 
-/** Replaces every occurrence of each secret (at least 4 chars) in a JSON-safe value with "[redacted]". */
+/** Replaces every occurrence of each secret (at least 4 chars), then of it trimmed (redactionList), in a JSON-safe value with "[redacted]". */
 export function redactSecrets<T>(value: T, secrets: readonly string[]): T {
+  return redactTexts(value, secrets.flatMap((s) => redactionList(s)));
+}
+
+/** redactSecrets of exactly these texts. */
+function redactTexts<T>(value: T, secrets: readonly string[]): T {
   if (value === undefined || secrets.length === 0) return value;
   let text = JSON.stringify(value);
   let changed = false;
@@ -48,9 +53,8 @@ function walked(v: unknown, secrets: readonly string[]): unknown {
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [inText(k), walked(x, secrets)]));
 }
 
-/** What a worker with `secret` redacts: the secret, then, when blanks or line ends surround it, the secret trimmed (4 characters or more). */
-export function redactionList(secret: string | undefined): readonly string[] {
-  if (secret === undefined) return [];
+/** What a worker redacts for `secret`: the secret, then, when blanks or line ends surround it, the secret trimmed (4 characters or more). */
+function redactionList(secret: string): string[] {
   const trimmed = secret.trim();
   return trimmed !== secret && trimmed.length >= 4 ? [secret, trimmed] : [secret];
 }

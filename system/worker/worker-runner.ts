@@ -16,7 +16,6 @@ import type { ResolvedWorkerConfig } from './config.js';
 import type { OutMessage } from './outbox.js';
 import type { RunnerOutlet, TaskRunnerDeps } from './task-runner-deps.js';
 import type { WorkerDeps } from './worker-types.js';
-import { redactionList } from './redact.js';
 
 /** No secret to redact: one shared empty list. */
 const NO_SECRETS: readonly string[] = [];
@@ -32,7 +31,7 @@ export abstract class WorkerRunnerDeps implements TaskRunnerDeps, RunnerOutlet {
     readonly marks: Marks,
   ) {
     this.random = workerDeps.random.fork('tasks');
-    this.redact = workerConfig.secret === undefined ? NO_SECRETS : redactionList(workerConfig.secret);
+    this.redact = workerConfig.secret === undefined ? NO_SECRETS : [workerConfig.secret];
   }
 
   get workerId(): string {

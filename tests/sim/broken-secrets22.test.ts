@@ -18,20 +18,22 @@ const planted = vi.hoisted(() => ({ rawInJson: false, untrimmed: false, progress
 
 vi.mock('../../system/worker/redact.js', async (importOriginal) => {
   const real = await importOriginal<typeof Redact>();
-  // #19: each secret looked for raw in the value's JSON text (never JSON-escaped first).
-  const rawInJson = <T>(value: T, secrets: readonly string[]): T => {
+  // Each secret looked for in the value's JSON text as `form` writes it (#19: raw, never JSON-escaped first).
+  const inJson = <T>(value: T, secrets: readonly string[], form: (s: string) => string): T => {
     if (value === undefined) return value;
     let text = JSON.stringify(value);
-    for (const s of secrets) if (s.length >= 4) text = text.split(s).join('[redacted]');
+    for (const s of secrets) if (s.length >= 4) text = text.split(form(s)).join('[redacted]');
     return JSON.parse(text) as T;
   };
   const redactSecrets: typeof real.redactSecrets = (value, secrets) => {
-    // A progress message sent as the task said it (the only string attempt-context redacts).
+    // A progress message sent as the task said it (a string attempt-context redacts; this scenario's checkpoints are objects).
     if (planted.progressAsSaid && typeof value === 'string' && new Error().stack?.includes('attempt-context') === true) return value;
-    return planted.rawInJson ? rawInJson(value, secrets) : real.redactSecrets(value, secrets);
+    if (planted.rawInJson) return inJson(value, secrets, (s) => s);
+    // The secret redacted only as given, JSON-escaped, never trimmed.
+    if (planted.untrimmed) return inJson(value, secrets, (s) => JSON.stringify(s).slice(1, -1));
+    return real.redactSecrets(value, secrets);
   };
-  const redactionList: typeof real.redactionList = (secret) => (planted.untrimmed && secret !== undefined ? [secret] : real.redactionList(secret));
-  return { ...real, redactSecrets, redactionList };
+  return { ...real, redactSecrets };
 });
 
 describe('blind set 22: awkward secrets (auth)', () => {
