@@ -26,7 +26,7 @@ describe('a documented variable set but empty or blank is as unset', () => {
 
   it('an empty $SQUALL_LOG_LEVEL logs at info (not refused as level "")', () => {
     process.env.SQUALL_LOG_LEVEL = '';
-    expect(createLogger({ name: 'env-test', pretty: false }).level).toBe('info');
+    expect((createLogger({ name: 'env-test', pretty: false }) as unknown as { level: string }).level).toBe('info');
   });
 
   it('a blank $SQUALL_STORE_FAULTS plants no fault file', async () => {

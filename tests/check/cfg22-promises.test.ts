@@ -8,8 +8,10 @@
  * outside the relation; each with its good neighbour.
  * tests/sim/broken-cfg22.test.ts shows them caught in the simulation.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../../harness/check/invariants.js';
+import { CLI_ENV } from '../../harness/scenario/deploy-probe-blank-env.js';
 import { H, baseContext } from './builder.js';
 
 function messages(notes: Record<string, unknown>[]): string[] {
@@ -46,5 +48,24 @@ describe('31 cli: a value at its documented bound starts, one step past is refus
       expect.stringMatching(/--heartbeat-timeout-ms 2001 was refused ".*": it is within the documented relation .*, so it starts/),
     ]);
     expect(messages([probe('parse', ['--heartbeat-ms', '2000', '--heartbeat-timeout-ms', '2000'], 'refused', '--heartbeat-timeout-ms must exceed --lease-ms', ['--heartbeat-ms'])])).toEqual([expect.stringMatching(/it also names --lease-ms; a refusal names the flag/)]);
+  });
+});
+
+describe('31 cli: a documented variable set but empty or blank is as unset', () => {
+  const ways = (outcomes: Record<string, string>) => ({ settingWays: { command: 'client', setting: '$SQUALL_URL (empty or blank: as unset)', args: ['workers'], outcomes } });
+  const asked = 'exit 0, GET http://127.0.0.1:7070/api/v1/workers (Authorization: none)';
+
+  it('passes the same outcome unset and set empty, and reports an empty value taken as one (#30)', () => {
+    expect(messages([ways({ unset: asked, 'set empty ("")': asked })])).toEqual([]);
+    expect(messages([ways({ unset: asked, 'set empty ("")': 'refused: --url must be an http:// or https:// URL (got "")' })])).toEqual([
+      expect.stringMatching(/squall workers with \$SQUALL_URL \(empty or blank: as unset\) given as unset: exit 0, GET .*; given as set empty \(""\): refused: --url must be/),
+    ]);
+  });
+
+  it("probes every SQUALL_ variable the README documents for the commands (not the simulation's or the build's)", () => {
+    const documented = new Set(readFileSync('README.md', 'utf8').match(/\bSQUALL_[A-Z_]+[A-Z]\b/g) ?? []);
+    for (const other of ['SQUALL_COORDINATOR_URL', 'SQUALL_KEEP_NAMES']) documented.delete(other);
+    expect(documented.size).toBeGreaterThanOrEqual(6);
+    expect([...documented].filter((v) => !CLI_ENV.some(([name]) => name === v))).toEqual([]);
   });
 });

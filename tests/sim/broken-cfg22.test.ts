@@ -9,16 +9,44 @@
  * - #12 the worker's resolver accepting ids of 201-256 characters though
  *   the protocol's register allows 200;
  * - #12's class on a relation: the worker's backoff cap refused AT the
- *   first delay (`<=` for `<`: the boundary value refused).
+ *   first delay (`<=` for `<`: the boundary value refused);
+ * - #30 an empty $SQUALL_URL taken as the URL (the client commands'
+ *   `--url` default read as `$SQUALL_URL ?? default`), and its class: the
+ *   variables the daemons read with an empty value taken as a value
+ *   (system/cli/env.ts as before blind set 22: $SQUALL_LOG_LEVEL "" refuses
+ *   the start), caught by the blank-variable probes
+ *   (harness/scenario/deploy-probe-blank-env.ts).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../../harness/scenario/loader.js';
+import type * as ClientOptions from '../../system/cli/client-options.js';
+import type * as Env from '../../system/cli/env.js';
 import type * as CoordinatorConfig from '../../system/coordinator/config.js';
 import type * as WorkerConfigModule from '../../system/worker/config.js';
 import { InvalidArgumentError } from '../../system/core/errors.js';
 import { simVerdict } from './broken/verdict.js';
 
-const broken = vi.hoisted(() => ({ timeoutEqual: false, longIds: false, capAtInitial: false }));
+const broken = vi.hoisted(() => ({ timeoutEqual: false, longIds: false, capAtInitial: false, emptyUrl: false, emptyIsValue: false }));
+
+vi.mock('../../system/cli/client-options.js', async (importOriginal) => {
+  const real = await importOriginal<typeof ClientOptions>();
+  return {
+    ...real,
+    // Broken (#30): the --url default is $SQUALL_URL whenever it is set, empty too.
+    addClientOptions: (...args: Parameters<typeof real.addClientOptions>) => {
+      const cmd = real.addClientOptions(...args);
+      const env = process.env.SQUALL_URL;
+      if (broken.emptyUrl && env !== undefined) cmd.setOptionValueWithSource('url', env, 'default');
+      return cmd;
+    },
+  };
+});
+
+vi.mock('../../system/cli/env.js', async (importOriginal) => {
+  const real = await importOriginal<typeof Env>();
+  // Broken: a variable set is a value, empty too (only a blank one is unset).
+  return { ...real, envSetting: (env: NodeJS.ProcessEnv, name: string) => (broken.emptyIsValue && env[name] === '' ? '' : real.envSetting(env, name)) };
+});
 
 vi.mock('../../system/coordinator/config.js', async (importOriginal) => {
   const real = await importOriginal<typeof CoordinatorConfig>();
@@ -46,7 +74,7 @@ vi.mock('../../system/worker/config.js', async (importOriginal) => {
   };
 });
 
-afterEach(() => Object.assign(broken, { timeoutEqual: false, longIds: false, capAtInitial: false }));
+afterEach(() => Object.assign(broken, { timeoutEqual: false, longIds: false, capAtInitial: false, emptyUrl: false, emptyIsValue: false }));
 
 async function caught(variant: keyof typeof broken): Promise<string> {
   const scenario = await loadScenario('scenarios/adversarial-clients.yaml');
@@ -72,5 +100,13 @@ describe('blind set 22: configuration bounds and relations probed at the boundar
 
   it('the backoff cap refused at its boundary, equal to the first delay (cli)', { timeout: 60_000 }, async () => {
     expect(await caught('capAtInitial')).toMatch(/squall worker --backoff-initial-ms 500 --backoff-max-ms 500 was refused ".*": it is within the documented relation of --backoff-max-ms with --backoff-initial-ms .*, so it starts/);
+  });
+
+  it('#30 an empty $SQUALL_URL taken as the URL (cli)', { timeout: 60_000 }, async () => {
+    expect(await caught('emptyUrl')).toMatch(/squall workers with \$SQUALL_URL \(empty or blank: as unset\) given as unset: exit 0, GET http:\/\/127\.0\.0\.1:7070\/api\/v1\/workers .*; given as set empty \(""\): refused: --url must be an http:\/\/ or https:\/\/ URL \(got ""\)/);
+  });
+
+  it("#30's class on the daemons: an empty variable taken as a value ($SQUALL_LOG_LEVEL refused) (cli)", { timeout: 60_000 }, async () => {
+    expect(await caught('emptyIsValue')).toMatch(/squall coordinator with \$SQUALL_LOG_LEVEL \(empty or blank: as unset\) given as unset: logs at info; given as set empty \(""\): refused: \$SQUALL_LOG_LEVEL must be one of/);
   });
 });
