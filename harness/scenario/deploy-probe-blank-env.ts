@@ -83,12 +83,10 @@ type Probe = (env: NodeJS.ProcessEnv) => string | Promise<string>;
 
 /**
  * Each documented variable of the CLI and what reads it: [variable, command
- * line shown, probe, the ways probed (default all)]. $SQUALL_URL set blank
- * is left out for now: the client refuses it naming --url (exit 2), its fix
- * waits for blind set 22's measurement (its #30 patches those lines).
+ * line shown, probe, the ways probed (default all)].
  */
 export const CLI_ENV: readonly [string, string[], Probe, (keyof typeof WAYS)[]?][] = [
-  ['SQUALL_URL', ['workers'], (env) => clientOutcome('SQUALL_URL', env, []), ['unset', 'set empty ("")']],
+  ['SQUALL_URL', ['workers'], (env) => clientOutcome('SQUALL_URL', env, [])],
   ['SQUALL_TOKEN', ['workers'], (env) => clientOutcome('SQUALL_TOKEN', env, ['--url', 'http://coordinator'])],
   ['SQUALL_TOKEN_FILE', ['workers'], (env) => clientOutcome('SQUALL_TOKEN_FILE', env, ['--url', 'http://coordinator'])],
   ['SQUALL_SECRET', ['coordinator', '--host', '0.0.0.0', '--api-auth', 'none', '--insecure'], (env) => daemonOutcome('coordinator', ['--host', '0.0.0.0', '--api-auth', 'none', '--insecure'], env)],

@@ -1,16 +1,20 @@
+import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../core/logger.js';
 import { FaultyStore } from '../store/faulty-store.js';
+import { addClientOptions } from './client-options.js';
 import { openCoordinatorStore } from './coordinator-store.js';
 import { envSetting } from './env.js';
 import { secretGiven } from './flag-rules.js';
 import { createLogger } from './logger.js';
 import { resolveSecret } from './options.js';
 
-const saved = process.env.SQUALL_LOG_LEVEL;
+const saved = { SQUALL_LOG_LEVEL: process.env.SQUALL_LOG_LEVEL, SQUALL_URL: process.env.SQUALL_URL };
 afterEach(() => {
-  if (saved === undefined) delete process.env.SQUALL_LOG_LEVEL;
-  else process.env.SQUALL_LOG_LEVEL = saved;
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
 });
 
 describe('a documented variable set but empty or blank is as unset', () => {
@@ -33,5 +37,13 @@ describe('a documented variable set but empty or blank is as unset', () => {
     const { store } = openCoordinatorStore({ store: 'memory' }, silentLogger, { SQUALL_STORE_FAULTS: '  ' });
     expect(store).not.toBeInstanceOf(FaultyStore);
     await store.close();
+  });
+
+  it('a blank $SQUALL_URL gives the default --url (not a URL of spaces refused in --url\'s name)', () => {
+    const urlOf = (v: string): unknown => {
+      process.env.SQUALL_URL = v;
+      return addClientOptions(new Command('x')).opts().url;
+    };
+    expect([urlOf(''), urlOf('  '), urlOf('http://h:1')]).toEqual(['http://127.0.0.1:7070', 'http://127.0.0.1:7070', 'http://h:1']);
   });
 });
