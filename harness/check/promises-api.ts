@@ -39,6 +39,7 @@ import { checkMessageBytes } from './promises-metrics-bytes.js';
 import { checkApiDefaults } from './promises-api-defaults.js';
 import { checkDashboardFeeds } from './promises-dashboard.js';
 import { checkDashboardEvents } from './promises-dashboard-events.js';
+import { checkEventProjection } from './promises-event-projection.js';
 import { checkFeedPace } from './promises-feed-pace.js';
 import { checkApiEchoes } from './promises-api-echoes.js';
 import { checkUiPage } from './promises-ui-page.js';
@@ -60,7 +61,7 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
 
 /** 29. Each HTTP refusal's status is the one its code has in the contract; nothing is accepted with a revoked token; scopes and the client quota hold. */
 export function checkApiContract(view: HistoryView, ctx: CheckContext): Violation[] {
-  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...originMismatches(view), ...bodyMismatches(view), ...checkClientQuota(view, ctx), ...checkCreationStatuses(view), ...controlAnswerMismatches(view), ...checkApiReads(view, ctx.toleranceMs, ctx.durationSamples), ...checkListingPasses(view), ...checkMetricsScrapes(view), ...checkRefusalHeaders(view), ...checkTokenSteps(view), ...checkGaugeReads(view), ...checkInstantReads(view, ctx), ...checkSecondsMetrics(view, ctx), ...checkMessageBytes(view), ...checkDashboardFeeds(view), ...checkDashboardEvents(view), ...checkFeedPace(view), ...checkApiEchoes(view, ctx), ...checkUiReads(view), ...checkUiPage(view), ...checkApiDefaults(view), ...checkApiLimits(view), ...checkMediaAndMethods(view), ...checkEnumGauges(view, ctx)];
+  return [...statusMismatches(view), ...acceptedWhileRevoked(view), ...scopeMismatches(view), ...originMismatches(view), ...bodyMismatches(view), ...checkClientQuota(view, ctx), ...checkCreationStatuses(view), ...controlAnswerMismatches(view), ...checkApiReads(view, ctx.toleranceMs, ctx.durationSamples), ...checkListingPasses(view), ...checkMetricsScrapes(view), ...checkRefusalHeaders(view), ...checkTokenSteps(view), ...checkGaugeReads(view), ...checkInstantReads(view, ctx), ...checkSecondsMetrics(view, ctx), ...checkMessageBytes(view), ...checkDashboardFeeds(view), ...checkDashboardEvents(view), ...checkEventProjection(view), ...checkFeedPace(view), ...checkApiEchoes(view, ctx), ...checkUiReads(view), ...checkUiPage(view), ...checkApiDefaults(view), ...checkApiLimits(view), ...checkMediaAndMethods(view), ...checkEnumGauges(view, ctx)];
 }
 
 /**

@@ -10,6 +10,12 @@
  *   `resolver`), names that flag and no other: the user is told to fix the
  *   flag they gave (blind set 21 #10 blamed `--breaker-threshold` for a bad
  *   `--breaker-reset-ms`);
+ * - at a documented bound (deploy-probe-bounds.ts: a flag at its least or
+ *   most value, a relation between two flags at its boundary, a protocol
+ *   field's bound): the value at the bound starts and the value one step
+ *   past is refused naming the flag (a relation's refusal may name its
+ *   other flags too): blind set 22 #02 (timeout equal to the interval
+ *   accepted), #12 (worker ids past the register's 200 characters);
  * - `settingWays`: a configuration started with the same setting given each
  *   documented way (the worker secret: --secret-file, --secret,
  *   $SQUALL_SECRET_FILE, $SQUALL_SECRET; a client's API token: --token-file
@@ -29,6 +35,9 @@ interface FlagRefusalNote {
   flag: string;
   args: string[];
   refusal: string | null;
+  expect?: 'refused' | 'started';
+  also?: string[];
+  bound?: string;
 }
 
 /** A `settingWays` note (deploy-probe-ways.ts SettingWays). */
@@ -44,15 +53,27 @@ function flagsNamed(message: string): string[] {
   return [...new Set(message.match(/(?<![\w-])--[a-z][a-z0-9-]*/g) ?? [])];
 }
 
+/** A command line as a person reads it (a long value as its length). */
+const shown = (n: FlagRefusalNote): string => `squall ${[...(n.command === 'client' ? [] : [n.command]), ...n.args.map((a) => (a.length > 40 ? `<${a.length} characters>` : a))].join(' ')}`;
+
+/** A probe at a documented bound (deploy-probe-bounds.ts) the command answered against the documentation, or undefined. */
+function boundProblem(n: FlagRefusalNote, line: string, where: string): string | undefined {
+  if (n.expect === 'started' && n.refusal !== null) return `${line}${where} was refused "${n.refusal.slice(0, 200)}": it is within ${n.bound ?? 'its documented bound'}, so it starts`;
+  if (n.expect === 'refused' && n.refusal === null) return `${line}${where} was accepted: it is one step past ${n.bound ?? 'its documented bound'}, so it is refused at start, naming ${n.flag}`;
+  return undefined;
+}
+
 /** What is wrong with one refusal probe, or undefined. */
 function refusalProblem(n: FlagRefusalNote): string | undefined {
-  const line = `squall ${[...(n.command === 'client' ? [] : [n.command]), ...n.args].join(' ')}`;
-  if (n.refusal === null) return n.layer === 'parse' ? `${line} was accepted: ${n.flag} ${n.args.at(-1)} is outside its documented grammar or range, so the command refuses it at start, naming ${n.flag}` : undefined;
+  const line = shown(n);
+  const where = n.layer === 'resolver' ? " (its value check lifted, the processes' resolvers refusing)" : '';
+  const off = boundProblem(n, line, where);
+  if (off !== undefined || n.expect === 'started') return off;
+  if (n.refusal === null) return n.layer === 'parse' && n.expect === undefined ? `${line} was accepted: ${n.flag} ${n.args.at(-1)} is outside its documented grammar or range, so the command refuses it at start, naming ${n.flag}` : undefined;
   const named = flagsNamed(n.refusal);
-  const others = named.filter((f) => f !== n.flag);
-  const where = n.layer === 'resolver' ? ' (its value check lifted, the processes\' resolvers refusing)' : '';
+  const others = named.filter((f) => f !== n.flag && !(n.also ?? []).includes(f));
   if (!named.includes(n.flag) || others.length > 0) {
-    return `${line}${where} was refused "${n.refusal}": ${named.includes(n.flag) ? 'it also names' : 'it names'} ${others.join(', ') || 'no flag'}${named.includes(n.flag) ? '' : ` instead of ${n.flag}`}; a refusal names the flag the user gave wrong, and no other`;
+    return `${line}${where} was refused "${n.refusal.slice(0, 200)}": ${named.includes(n.flag) ? 'it also names' : 'it names'} ${others.join(', ') || 'no flag'}${named.includes(n.flag) ? '' : ` instead of ${n.flag}`}; a refusal names the flag the user gave wrong, and no other`;
   }
   return undefined;
 }

@@ -42,6 +42,7 @@ import { judgeEngineAnswers } from './promises-resources-answers.js';
 import { judgeExits } from './promises-resources-exits.js';
 import { judgeOrphans } from './promises-resources-orphans.js';
 import { tasksById } from './promises-tasks.js';
+import { secretTexts } from './secret-encodings.js';
 import type { HistoryView } from './view.js';
 import { type Violation, violation } from './violation.js';
 
@@ -212,11 +213,9 @@ function ownTimeoutKill(m: Made, life: AttemptLife | undefined, timeoutMs: numbe
   return kill.time >= started.time + timeoutMs ? kill : undefined;
 }
 
-/** A printed text as a worker passes it on: every occurrence of each secret of 4 characters or more (as it reads inside a JSON string) replaced by "[redacted]". */
+/** A printed text as a worker passes it on: every occurrence of each secret of 4 characters or more (then of it trimmed, secret-encodings.ts) replaced by "[redacted]". */
 function redacted(text: string, secrets: readonly string[]): string {
-  let json = JSON.stringify(text);
-  for (const s of secrets) if (s.length >= 4) json = json.split(JSON.stringify(s).slice(1, -1)).join('[redacted]');
-  return JSON.parse(json) as string;
+  return secrets.filter((s) => s.length >= 4).flatMap(secretTexts).reduce((out, t) => out.split(t).join('[redacted]'), text);
 }
 
 /** The execution's ended result as read at the end, against its final attempt's container or child. */

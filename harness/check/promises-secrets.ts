@@ -23,34 +23,43 @@
  * that created them; the Authorization header of a request carrying one is
  * not scanned) by harness/scenario/secret-watch.ts, which notes each leak
  * as a `secrets` note, the secret masked; each is a violation.
+ *
+ * In every encoding (blind set 22 #19: a redaction looking for the raw
+ * secret in JSON text let one holding a quote, a backslash or a line end
+ * through): both scans look for the secret raw, JSON-escaped (once, twice,
+ * non-ASCII as \uXXXX), URL-encoded, base64 and hex (secret-encodings.ts);
+ * scenario `awkward-secret.yaml` gives the workers a secret with a quote, a
+ * backslash, a tab, a line end, non-ASCII and `% + / =`.
  */
 import type { CheckContext } from './context.js';
 import type { HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
+import { jsonEscaped, secretEncodings } from './secret-encodings.js';
 
 /** Processes whose notes are the harness's own, not something the system showed (`resources`: what a simulated command or container printed, before the worker redacted it). */
 const HARNESS_PROCESSES = new Set(['adversary', 'deploy-probe', 'resources', 'secrets']);
 /** A secret shorter than this is not judged (the worker redacts only secrets of 4 characters or more). */
 const MIN_SECRET = 4;
 
-/** 8. No record (read, event) shows a secret the harness gave the system; one violation per secret, at its first showing. */
+/** 8. No record (read, event) shows a secret the harness gave the system, in any encoding; one violation per secret, at its first showing. */
 export function checkSecretsHidden(view: HistoryView, ctx: CheckContext): Violation[] {
-  const secrets = (ctx.secrets ?? []).filter((s) => s.length >= MIN_SECRET).map((s) => JSON.stringify(s).slice(1, -1));
-  if (secrets.length === 0) return [];
+  const secrets = [...new Set(ctx.secrets ?? [])].filter((s) => s.length >= MIN_SECRET).map((s) => secretEncodings(s).map(jsonEscaped));
   const out: Violation[] = [];
-  const found = new Set<string>();
+  const found = new Set<number>();
   for (const rec of view.records) {
+    if (found.size === secrets.length) break;
     if (HARNESS_PROCESSES.has(rec.process)) continue;
     const text = JSON.stringify(rec.value);
-    for (const s of secrets) {
-      if (found.has(s) || !text.includes(s)) continue;
-      found.add(s);
+    secrets.forEach((forms, i) => {
+      const s = found.has(i) ? undefined : forms.find((f) => text.includes(f));
+      if (s === undefined) return;
+      found.add(i);
       const at = text.indexOf(s);
       const shown = text.slice(Math.max(0, at - 60), at + s.length + 60);
-      out.push(violation(view.records, 'auth', `the workers' secret was shown at t=${rec.time} (${rec.process} ${rec.f}): …${shown}…; a worker redacts its secrets from every result, error and checkpoint before they leave it`, { index: rec.index }));
-    }
-    if (found.size === secrets.length) break;
+      const form = s === forms[0] ? '' : ` (encoded: ${s})`;
+      out.push(violation(view.records, 'auth', `the workers' secret was shown at t=${rec.time} (${rec.process} ${rec.f})${form}: …${shown}…; a worker redacts its secrets from every result, error and checkpoint before they leave it`, { index: rec.index }));
+    });
   }
   return out;
 }

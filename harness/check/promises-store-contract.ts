@@ -13,6 +13,10 @@
  *   graceful stop commits what was queued, it never leaves a promise hanging;
  * - the reopened store holds each execution as the last write acknowledged
  *   for it, its status history included;
+ * - each documented option value of the SQLite store has its effect on the
+ *   store's own connection, read back by PRAGMA (synchronous, busy timeout,
+ *   WAL, the exclusive lock; harness/scenario/store-options.ts; blind set
+ *   22 #25 opened every database synchronous NORMAL);
  * - and the probe ran to its end (a setup write that fails breaks the contract too).
  *
  * And the simulated coordinator's own graceful stops (`gracefulStop` notes,
@@ -32,6 +36,8 @@ interface Note {
   close: { issued: number; unsettled: number; closed: boolean };
   reloaded: { id: string; acknowledged: string; stored: string }[];
   error: string | null;
+  /** SQLite: each documented option value opened and read back from the connection (store-options.ts). */
+  options?: { options: string; pragma: string; expected: string | number; read: string | number | null; error?: string }[];
 }
 
 /** What is wrong in one probe's note, each as one sentence. */
@@ -51,6 +57,10 @@ function problems(n: Note): string[] {
   if (!n.close.closed) out.push('close() did not resolve');
   if (n.close.unsettled > 0) out.push(`${n.close.unsettled} of ${n.close.issued} writes issued just before close() never settled: a graceful stop must commit (or refuse) what was queued`);
   for (const r of n.reloaded) out.push(`the reopened store holds ${r.id} as ${r.stored}, but the last write acknowledged for it was ${r.acknowledged}`);
+  for (const o of n.options ?? []) {
+    if (o.error !== undefined) out.push(`a store opened with the documented options ${o.options} was refused: ${o.error}`);
+    else if (o.read !== o.expected) out.push(`a store opened with ${o.options} reads PRAGMA ${o.pragma} = ${String(o.read)} on its connection, where the documented option gives ${o.expected}: the option has no effect`);
+  }
   return out;
 }
 

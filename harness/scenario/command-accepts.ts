@@ -13,10 +13,12 @@ import { coordinatorCommand, type CoordinatorFlags, workerCommand, type WorkerFl
 import { InvalidArgumentError } from '../../system/core/index.js';
 import { ConfigRefused } from './config-refused.js';
 
-/** How a probe runs the command: the environment its secret is read from ({} by default), a value flag whose own check is lifted, the worker's base flags, the action run when it accepts. */
+/** How a probe runs the command: the environment its secret is read from ({} by default), a value flag whose own check is lifted (its value read as a number, or kept as text), the worker's base flags, the action run when it accepts. */
 export interface CommandProbe {
   env?: NodeJS.ProcessEnv;
   lift?: string;
+  /** The lifted flag's value reaches the resolvers as the text given (a name, an id), not as a number. */
+  liftText?: boolean;
   base?: readonly string[];
   action?: (flags: CoordinatorFlags & WorkerFlags) => void;
 }
@@ -36,7 +38,7 @@ export function commandRefusal(command: 'coordinator' | 'worker', args: readonly
   const c = command === 'coordinator' ? coordinatorCommand(cmd, (f) => o.action?.(f as CoordinatorFlags & WorkerFlags), o.env ?? {}) : workerCommand(cmd, (f) => o.action?.(f as CoordinatorFlags & WorkerFlags), o.env ?? {});
   const lifted = o.lift === undefined ? undefined : c.options.find((opt) => opt.long === o.lift);
   // The command's own value check lifted: the value, read as a number, reaches the processes' resolvers the command runs next.
-  if (lifted !== undefined) lifted.argParser((v: string) => Number(v));
+  if (lifted !== undefined) lifted.argParser((v: string) => (o.liftText === true ? v : Number(v)));
   try {
     c.parse(argv, { from: 'user' });
   } catch (e) {

@@ -35,11 +35,17 @@ export interface FlagRefusal {
   flag: string;
   args: string[];
   refusal: string | null;
+  /** What the documentation gives this command line (deploy-probe-bounds.ts); absent: a parse-layer probe must be refused, a resolver-layer one may start. */
+  expect?: 'refused' | 'started';
+  /** The other flags a refusal may name beside `flag` (a relation's other side). */
+  also?: string[];
+  /** The bound or relation probed, as the documentation says it. */
+  bound?: string;
 }
 
 /** Value flags of the commands outside the scenarios' bounds table, from their --help. */
-const MORE_COORDINATOR: Readonly<Record<string, Bound>> = { '--port': { grammar: 'int', min: 0, max: 65_535 }, '--compression-threshold': { grammar: 'int', min: 0 } };
-const MORE_WORKER: Readonly<Record<string, Bound>> = { '--drain-timeout-ms': { grammar: 'int', min: 0 } };
+export const MORE_COORDINATOR: Readonly<Record<string, Bound>> = { '--port': { grammar: 'int', min: 0, max: 65_535 }, '--compression-threshold': { grammar: 'int', min: 0 } };
+export const MORE_WORKER: Readonly<Record<string, Bound>> = { '--drain-timeout-ms': { grammar: 'int', min: 0 } };
 
 /** The choice flags (--help: "one of"), each given a value that is none of them. */
 const CHOICES: Readonly<Record<'coordinator' | 'worker', readonly string[]>> = {
@@ -48,7 +54,7 @@ const CHOICES: Readonly<Record<'coordinator' | 'worker', readonly string[]>> = {
 };
 
 /** Flags a flag needs beside it to mean anything (README "Flags with no effect are refused"): given valid, so only the flag under probe is wrong. */
-const COMPANIONS: Readonly<Record<string, readonly string[]>> = { '--retain-sweep': ['--retain-count', '10'] };
+export const COMPANIONS: Readonly<Record<string, readonly string[]>> = { '--retain-sweep': ['--retain-count', '10'] };
 
 /** Values outside a flag's documented grammar or range. */
 function invalidValues(b: Bound): string[] {

@@ -56,7 +56,7 @@ const WORKER_SETTINGS: readonly string[][] = [['--coordinator', 'ws://coordinato
  * the process's own. Its stderr warning (`--secret` shows in ps) is kept
  * out of the run's output.
  */
-function withSecretEnv<T>(env: NodeJS.ProcessEnv, fn: () => T, keys: readonly string[] = SECRET_ENV): T {
+export function withSecretEnv<T>(env: NodeJS.ProcessEnv, fn: () => T, keys: readonly string[] = SECRET_ENV): T {
   const saved = keys.map((k) => [k, process.env[k]] as const);
   const write = process.stderr.write;
   for (const k of keys) {
@@ -76,7 +76,7 @@ function withSecretEnv<T>(env: NodeJS.ProcessEnv, fn: () => T, keys: readonly st
 }
 
 /** What the process is configured with as the command starts it (the coordinator's security config, the worker's config): a secret or none, frames signed or CRC only. */
-function startedOf(command: 'coordinator' | 'worker', flags: CoordinatorFlags & WorkerFlags, env: NodeJS.ProcessEnv): string {
+export function startedOf(command: 'coordinator' | 'worker', flags: CoordinatorFlags & WorkerFlags, env: NodeJS.ProcessEnv): string {
   try {
     if (command === 'worker') return `started (${withSecretEnv(env, () => workerConfigFromFlags(flags)).secret === undefined ? 'no worker secret' : 'worker secret'})`;
     const c = withSecretEnv(env, () => securityConfig(flags, undefined, silentLogger).config);

@@ -30,6 +30,8 @@ import { checkListenSecurity, memoryTokenStore, resolveCoordinatorConfig } from 
 import { builtinTaskKinds } from '../../system/tasks/index.js';
 import { workerConfigWithDefaults } from '../../system/worker/index.js';
 import type { HistoryRecorder } from '../check/history.js';
+import { blankEnvResults } from './deploy-probe-blank-env.js';
+import { boundaryResults } from './deploy-probe-bounds.js';
 import { listenAddressResults } from './deploy-probe-address.js';
 import { cliDeployResults } from './deploy-probe-cli.js';
 import { processFileResults } from './deploy-probe-files.js';
@@ -126,8 +128,11 @@ function deployCases(): DeployCase[] {
  * configures them (deploy-probe-cli.ts); the URLs a coordinator prints
  * (deploy-probe-address.ts); and the files they keep across
  * lives and the control files they obey (deploy-probe-files.ts, promise 39);
- * how the commands refuse a value and take the secret each documented way
- * (deploy-probe-refusals.ts, deploy-probe-ways.ts, promise 31).
+ * how the commands refuse a value, take a value at its documented bound and
+ * the secret each documented way (deploy-probe-refusals.ts,
+ * deploy-probe-bounds.ts, deploy-probe-ways.ts, promise 31) and read
+ * each documented variable set but empty or blank as unset
+ * (deploy-probe-blank-env.ts, promise 31).
  */
 export async function probeDeployment(recorder: HistoryRecorder): Promise<void> {
   for (const c of deployCases()) {
@@ -143,9 +148,11 @@ export async function probeDeployment(recorder: HistoryRecorder): Promise<void> 
   for (const r of await cliDeployResults()) recorder.recordInfo({ deployProbe: r }, DEPLOY_PROBE);
   for (const r of await listenAddressResults()) recorder.recordInfo({ deployProbe: r }, DEPLOY_PROBE);
   for (const r of flagRefusalResults()) recorder.recordInfo({ flagRefusal: r }, DEPLOY_PROBE);
+  for (const r of boundaryResults()) recorder.recordInfo({ flagRefusal: r }, DEPLOY_PROBE);
   const dir = mkdtempSync(join(tmpdir(), 'squall-process-env-'));
   try {
     for (const r of await settingWaysResults(dir)) recorder.recordInfo({ settingWays: r }, DEPLOY_PROBE);
+    for (const r of await blankEnvResults()) recorder.recordInfo({ settingWays: r }, DEPLOY_PROBE);
     for (const r of await clientRefusalResults(dir)) recorder.recordInfo({ flagRefusal: r }, DEPLOY_PROBE);
     for (const r of await processFileResults(dir)) recorder.recordInfo({ processEnvProbe: r }, DEPLOY_PROBE);
   } finally {

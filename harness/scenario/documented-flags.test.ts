@@ -2,7 +2,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commandRefusal } from './command-accepts.js';
-import { documentedCoordinatorRefusal, documentedWorkerRefusal } from './documented-flags.js';
+import { Register } from '../../system/protocol/index.js';
+import { documentedCoordinatorRefusal, documentedWorkerRefusal, RELATIONS, WORKER_BOUNDS, WORKER_PROTOCOL_BOUNDS } from './documented-flags.js';
 import { loadScenario } from './loader.js';
 
 const documented = (command: 'coordinator' | 'worker', args: readonly string[]): string | undefined => (command === 'coordinator' ? documentedCoordinatorRefusal(args) : documentedWorkerRefusal(args));
@@ -77,5 +78,24 @@ describe('the documented flag table (what the scenario loader refuses) and the r
       expect(documented(command, args), `${file}: ${command} ${args.join(' ')}`).toBeUndefined();
       expect(commandRefusal(command, args), `${file}: the real ${command} ${args.join(' ')}`).toBeUndefined();
     }
+  });
+
+  it('holds each relation at its boundary: the last value accepted, one step past refused (the table and the real command)', () => {
+    expect(RELATIONS.length).toBeGreaterThanOrEqual(8);
+    for (const r of RELATIONS) {
+      const at = [...r.fixed, r.moved, r.at];
+      const past = [...r.fixed, r.moved, r.past];
+      expect(documented(r.command, at), `${r.command} ${at.join(' ')}`).toBeUndefined();
+      expect(documented(r.command, past), `${r.command} ${past.join(' ')}`).toBeDefined();
+      expect(commandRefusal(r.command, at), `the real ${r.command} ${at.join(' ')}`).toBeUndefined();
+      expect(commandRefusal(r.command, past), `the real ${r.command} ${past.join(' ')}`).toMatch(new RegExp(r.moved));
+    }
+  });
+
+  it("takes the bounds of the flags that become protocol fields from the protocol's schema", () => {
+    expect(WORKER_PROTOCOL_BOUNDS['--id']).toMatchObject({ min: 1, max: Register.shape.workerId.maxLength });
+    expect(WORKER_BOUNDS['--concurrency']?.max).toBe(Register.shape.capabilities.shape.concurrency.maxValue);
+    expect(documentedWorkerRefusal(['--id', 'w'.repeat(200)])).toBeUndefined();
+    expect(documentedWorkerRefusal(['--id', 'w'.repeat(201)])).toMatch(/--id must be between 1 and 200/);
   });
 });

@@ -12,10 +12,13 @@
  * every scenario's command line and on each documented refusal.
  */
 
+import { Register } from '../../system/protocol/index.js';
+
 /** A day in ms: the longest duration a coordinator takes (README "Flag combinations": a default timeout longer than a day). */
 const DAY_MS = 86_400_000;
 
-type Grammar = 'int' | 'decimal' | 'duration';
+/** `text`: any characters, the bounds its length. */
+type Grammar = 'int' | 'decimal' | 'duration' | 'text';
 /** A value flag's documented grammar and range (`--help`). */
 export interface Bound {
   grammar: Grammar;
@@ -40,8 +43,26 @@ export const COORDINATOR_BOUNDS: Readonly<Record<string, Bound>> = {
   '--retain-sweep': { grammar: 'duration', min: 1 },
 };
 
+/** A bound the protocol schema sets (the register message: system/protocol/messages.ts), read from it, never typed here. */
+function schemaBound(n: number | null, what: string): number {
+  if (n === null) throw new Error(`the protocol schema gives ${what} no bound`);
+  return n;
+}
+const REGISTER = Register.shape;
+
+/**
+ * Worker flags whose value the worker puts in a protocol field: the
+ * register's workerId and capabilities.concurrency. A value the protocol
+ * refuses is refused at every registration (close 4400): the worker must
+ * refuse it at start instead (blind set 22 #12: ids of 201-256 characters).
+ */
+export const WORKER_PROTOCOL_BOUNDS: Readonly<Record<string, Bound & { field: string }>> = {
+  '--id': { grammar: 'text', min: schemaBound(REGISTER.workerId.minLength, 'workerId'), max: schemaBound(REGISTER.workerId.maxLength, 'workerId'), field: 'register.workerId' },
+  '--concurrency': { grammar: 'int', min: 1, max: schemaBound(REGISTER.capabilities.shape.concurrency.maxValue, 'concurrency'), field: 'register.capabilities.concurrency' },
+};
+
 export const WORKER_BOUNDS: Readonly<Record<string, Bound>> = {
-  '--concurrency': { grammar: 'int', min: 1, max: 10_000 },
+  '--concurrency': WORKER_PROTOCOL_BOUNDS['--concurrency'] as Bound,
   '--heartbeat-ms': { grammar: 'int', min: 10 },
   '--heartbeat-timeout-ms': { grammar: 'int', min: 10 },
   '--heartbeat-timeout-max-ms': { grammar: 'int', min: 10 },
@@ -52,11 +73,47 @@ export const WORKER_BOUNDS: Readonly<Record<string, Bound>> = {
   '--hand-back-grace-ms': { grammar: 'int', min: 0 },
 };
 
-const GRAMMAR: Readonly<Record<Grammar, RegExp>> = { int: /^[0-9]+$/, decimal: /^[0-9]+(\.[0-9]+)?$/, duration: /^[0-9]+(ms|s|m|h|d)?$/ };
+/**
+ * The documented relations between two flags (README "Flag combinations"),
+ * each probed at its boundary: `moved` given `at` beside `fixed` is the
+ * last value accepted, `past` the first refused (one step over). The
+ * deployment probes give both to the commands (deploy-probe-bounds.ts);
+ * documented-flags.test.ts holds this table to the refusals above.
+ */
+export interface Relation {
+  command: 'coordinator' | 'worker';
+  fixed: readonly string[];
+  moved: string;
+  at: string;
+  past: string;
+  /** Flags a refusal may name beside `moved` and `fixed`'s (the one whose default the relation binds). */
+  names?: readonly string[];
+}
+
+const third = String(DAY_MS / 3);
+export const RELATIONS: readonly Relation[] = [
+  // heartbeat timeout > heartbeat interval (blind set 22 #02 accepted them equal)
+  { command: 'coordinator', fixed: ['--heartbeat-ms', '2000'], moved: '--heartbeat-timeout-ms', at: '2001', past: '2000' },
+  { command: 'coordinator', fixed: ['--heartbeat-timeout-ms', '2001'], moved: '--heartbeat-ms', at: '2000', past: '2001' },
+  { command: 'worker', fixed: ['--heartbeat-ms', '2000'], moved: '--heartbeat-timeout-ms', at: '2001', past: '2000' },
+  { command: 'worker', fixed: ['--heartbeat-timeout-ms', '2001'], moved: '--heartbeat-ms', at: '2000', past: '2001' },
+  // the adaptive ceiling >= the timeout; the coordinator's <= its lease less one heartbeat
+  { command: 'coordinator', fixed: ['--heartbeat-timeout-ms', '5000'], moved: '--heartbeat-timeout-max-ms', at: '5000', past: '4999' },
+  { command: 'coordinator', fixed: ['--lease-ms', '20000', '--heartbeat-ms', '1000'], moved: '--heartbeat-timeout-max-ms', at: '19000', past: '19001' },
+  { command: 'worker', fixed: ['--heartbeat-timeout-ms', '5000'], moved: '--heartbeat-timeout-max-ms', at: '5000', past: '4999' },
+  // the coordinator's default timeout (3x --heartbeat-ms) at most a day
+  { command: 'coordinator', fixed: [], moved: '--heartbeat-ms', at: third, past: String(DAY_MS / 3 + 1), names: ['--heartbeat-timeout-ms'] },
+  // the worker's backoff cap >= its first delay
+  { command: 'worker', fixed: ['--backoff-initial-ms', '500'], moved: '--backoff-max-ms', at: '500', past: '499' },
+  { command: 'worker', fixed: ['--backoff-max-ms', '500'], moved: '--backoff-initial-ms', at: '500', past: '501' },
+];
+
+const GRAMMAR: Readonly<Record<Exclude<Grammar, 'text'>, RegExp>> = { int: /^[0-9]+$/, decimal: /^[0-9]+(\.[0-9]+)?$/, duration: /^[0-9]+(ms|s|m|h|d)?$/ };
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: DAY_MS };
 
 /** A value as its grammar reads it (a duration in ms), NaN when it does not parse. */
 function read(bound: Bound, v: string): number {
+  if (bound.grammar === 'text') return v.length;
   const m = GRAMMAR[bound.grammar].exec(v);
   if (m === null) return NaN;
   return bound.grammar === 'duration' ? Number(m[0].replace(/[a-z]+$/, '')) * (UNIT_MS[m[1] ?? 'ms'] as number) : Number(v);
@@ -120,7 +177,7 @@ export function documentedCoordinatorRefusal(args: readonly string[]): string | 
 export function documentedWorkerRefusal(args: readonly string[]): string | undefined {
   const p = pairs(args);
   const n = new Map<string, number>();
-  const bad = boundsProblem(p, WORKER_BOUNDS, n);
+  const bad = boundsProblem(p, { ...WORKER_BOUNDS, ...WORKER_PROTOCOL_BOUNDS }, n);
   if (bad !== undefined) return bad;
   const hb = n.get('--heartbeat-ms') ?? 1000;
   const timeout = n.get('--heartbeat-timeout-ms');

@@ -17,6 +17,7 @@ import type { EngineExtras } from './run-extras.js';
 import type { Scenario } from './schema.js';
 import { probeCall, recordReadyz, type SimClient } from './sim-client.js';
 import { floodEnd } from './sim-flood.js';
+import { storeHistories } from './status-projection.js';
 import { readThrown } from './thrown-reads.js';
 import { checkpointsHeld } from './checkpoint-reads.js';
 import { graphIds, readDashboard } from './ui-browser.js';
@@ -85,6 +86,8 @@ export async function finalReads(sim: Simulation, scenario: Scenario, recorder: 
   if (wire.length > 0) note({ httpWire: [...wire] });
   const records = ids.map((id) => instance?.engine.getExecution(id));
   noteResults(records, note);
+  // The store's statusHistory of each execution: its status events must be exactly these (promise 29, promises-event-projection.ts).
+  note({ eventProjection: { store: storeHistories(sim, ids) } });
   // What a client reads of work whose task code threw a plain Error, a TypeError... (promise 16, promises-thrown.ts).
   const thrown = instance === null ? undefined : await readThrown(instance, client.probe.read, records);
   if (thrown !== undefined) note({ thrownReads: thrown });

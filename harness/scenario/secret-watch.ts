@@ -19,11 +19,14 @@
  * what leaked and where, with the secret itself replaced, at its first
  * showing per channel and secret (harness/check/promises-secrets.ts judges
  * them); nothing is recorded while nothing leaks, so the trace and the
- * history of a clean run are untouched.
+ * history of a clean run are untouched. Each secret is looked for in every
+ * encoding a leak can take (harness/check/secret-encodings.ts: raw,
+ * JSON-escaped, URL-encoded, base64, hex; blind set 22 #19).
  */
 import type { HttpRequest, HttpResponse, Logger } from '../../system/core/index.js';
 import { sessionSigningKey } from '../../system/protocol/index.js';
 import type { HistoryRecorder } from '../check/history.js';
+import { secretEncodings } from '../check/secret-encodings.js';
 
 /** Hosts whose frames are the harness's own (adversary-*.ts). */
 const FOREIGN_HOSTS: ReadonlySet<string> = new Set(['adversary']);
@@ -41,7 +44,7 @@ type Channel = 'frame' | 'log' | 'http';
 
 /** The wire and log watch of one simulated run (see the file header). */
 export class SecretWatch {
-  /** Text secrets (the workers' secret, raw and JSON-escaped) → what they are. */
+  /** Text secrets (the workers' secret in each encoding, the tokens' secret parts encoded) → what they are. */
   private readonly texts = new Map<string, string>();
   /** 64-hex secrets (signing keys, tokens' secret parts) → what they are. */
   private readonly hex = new Map<string, string>();
@@ -55,15 +58,17 @@ export class SecretWatch {
     private readonly secret: string | undefined,
   ) {
     if (secret === undefined || secret.length < MIN_SECRET) return;
-    this.texts.set(secret, "the workers' secret");
-    this.texts.set(JSON.stringify(secret).slice(1, -1), "the workers' secret");
+    for (const form of secretEncodings(secret)) this.texts.set(form, "the workers' secret");
   }
 
   /** Bearer tokens the client holds (sqt_<id>_<64 hex>): their secret parts are watched. */
   addTokens(tokens: readonly { token: string; name: string }[]): void {
     for (const t of tokens) {
       const secretPart = t.token.slice(t.token.lastIndexOf('_') + 1);
-      if (/^[0-9a-f]{64}$/.test(secretPart)) this.hex.set(secretPart, `bearer token ${t.token.slice(0, 20)}… (${t.name})`);
+      if (!/^[0-9a-f]{64}$/.test(secretPart)) continue;
+      const what = `bearer token ${t.token.slice(0, 20)}… (${t.name})`;
+      this.hex.set(secretPart, what);
+      for (const form of secretEncodings(secretPart).slice(1)) this.texts.set(form, what);
     }
   }
 

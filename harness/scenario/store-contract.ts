@@ -19,7 +19,9 @@
  *    behind a group in flight, all settle by the time close() resolves;
  * 4. what was acknowledged is what the next life loads: reopened, the store
  *    holds each execution as the last write acknowledged for it, status
- *    history included.
+ *    history included;
+ * 5. (SQLite, once) the store's options have their documented effect on its
+ *    connection, read back by PRAGMA (store-options.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +30,7 @@ import { ErrorCode, type ExecutionRecord, type Random, SquallError } from '../..
 import { type GroupResult, MemoryStore, type OpDescriptor, type SqliteBackend, type SqliteExecutor, SqliteStore, type Store } from '../../system/store/index.js';
 import type { HistoryRecorder } from '../check/history.js';
 import { simThreadBackend } from '../sim/sim-sqlite-thread.js';
+import { type StoreOptionReadBack, storeOptionReadBacks } from './store-options.js';
 import { digest, moved, ProbeClock, probeRandom, submitted, track, type Tracked } from './store-contract-kit.js';
 
 /** A store under probe: its current life, the next one over the same disk, and (SQLite) a commit that fails on demand. */
@@ -53,6 +56,8 @@ export interface StoreContractNote {
   reloaded: { id: string; acknowledged: string; stored: string }[];
   /** The probe could not run its steps (a setup write failed): the message. */
   error: string | null;
+  /** Step 5 (the in-thread SQLite subject): each documented option value and what the connection reads back. */
+  options?: StoreOptionReadBack[];
 }
 
 const WAIT_MS = 1000;
@@ -188,6 +193,7 @@ async function probeOne(s: Subject, clock: ProbeClock): Promise<StoreContractNot
     note.failedCommit = await failedCommit(s, clock, acked);
     note.close = await closeFlushes(s, clock, acked);
     note.reloaded = await reloaded(s, acked);
+    if (s.name === 'sqlite') note.options = await storeOptionReadBacks();
   } catch (err) {
     note.error = err instanceof Error ? err.message : String(err);
   } finally {

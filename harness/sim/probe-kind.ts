@@ -13,7 +13,10 @@
  * checkpoint `saved` or the error code it was refused with (and, with
  * `checkpointWords`, one more checkpoint holding a text of the words it was
  * given: with the workers' secret as the words, the worker must redact it
- * from the state before it leaves; blind set 20 #22), or (`throws`)
+ * from the state before it leaves; blind set 20 #22; with `progressWords`,
+ * progress messages of those words; with `resultWords`,
+ * a `note` of those words in its result; with `errorWords`, it fails with an
+ * Error of those words instead: blind set 22 #19, an awkward secret), or (`throws`)
  * ends the attempt by throwing a plain Error, a TypeError, a string...,
  * which must fail it with the documented task_failed. The checker
  * sees the wire: a frame the coordinator refuses from an honest worker is a
@@ -43,6 +46,9 @@ const ProbeParams = z.strictObject({
   checkpointBytes: z.array(z.number().int().min(0).max(4_194_304)).max(100).default([]).describe('checkpoints whose state is a string of these many bytes, one per step after the progress'),
   checkpointText: z.enum(['ascii', 'utf8']).default('ascii').describe('what a checkpoint state is made of: "c"s, or seeded text of 1-4 byte UTF-8 characters (utf8-text.ts) of the same byte length'),
   checkpointWords: z.array(z.string().max(100)).max(20).optional().describe('then one more checkpoint whose state holds these words joined by single spaces (`{note}`), as a task checkpointing a command line or an env dump it read: with the workers\' secret as the words, it must leave the worker redacted'),
+  progressWords: z.array(z.string().max(100)).max(20).optional().describe('each progress report carries these words joined by single spaces as its message (instead of messageChars): with the workers\' secret as the words, it must leave the worker redacted'),
+  resultWords: z.array(z.string().max(100)).max(20).optional().describe('the result also carries these words joined by single spaces (`note`), as a task returning a text it read: with the workers\' secret as the words, it must leave the worker redacted'),
+  errorWords: z.array(z.string().max(100)).max(20).optional().describe('after its steps the attempt throws an Error whose message is these words joined by single spaces: with the workers\' secret as the words, the error must leave the worker redacted'),
   stepMs: z.number().int().min(0).max(60_000).default(20).describe('virtual ms between steps'),
   throws: z.enum(THROWN).optional().describe('after its steps the attempt throws this instead of completing: a plain Error or a built-in subclass (as libraries such as dockerode throw), a string or a plain object'),
 });
@@ -79,8 +85,8 @@ async function checkpointOf(ctx: TaskContext, bytes: number, text: ProbeParams['
   }
 }
 
-async function runProbe(p: ProbeParams, ctx: TaskContext): Promise<{ progress: number; checkpoints: string[] }> {
-  const message = p.messageChars === undefined ? undefined : 'm'.repeat(p.messageChars);
+async function runProbe(p: ProbeParams, ctx: TaskContext): Promise<{ progress: number; checkpoints: string[]; note?: string }> {
+  const message = p.progressWords?.join(' ') ?? (p.messageChars === undefined ? undefined : 'm'.repeat(p.messageChars));
   for (const f of p.progress) {
     ctx.signal.throwIfAborted();
     ctx.progress(fractionOf(f), message);
@@ -97,8 +103,9 @@ async function runProbe(p: ProbeParams, ctx: TaskContext): Promise<{ progress: n
     await ctx.checkpoint({ note: p.checkpointWords.join(' ') });
     await pause(ctx, p.stepMs);
   }
+  if (p.errorWords !== undefined) throw new Error(p.errorWords.join(' '));
   if (p.throws !== undefined) throw thrown(p.throws);
-  return { progress: p.progress.length, checkpoints };
+  return { progress: p.progress.length, checkpoints, ...(p.resultWords === undefined ? {} : { note: p.resultWords.join(' ') }) };
 }
 
 /** The probe kind (see the file comment). */

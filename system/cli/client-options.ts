@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import type { ApiTarget } from './api-client.js';
 import type { CliIo } from './cli-io.js';
+import { envSetting } from './env.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import { readPemFile, resolveToken } from './options.js';
 
@@ -18,10 +19,9 @@ export interface ClientFlags {
   json?: boolean;
 }
 
-/** The default coordinator URL: $SQUALL_URL, else the coordinator's default port on loopback. */
+/** The default coordinator URL: $SQUALL_URL (empty or blank is as unset), else the coordinator's default port on loopback. */
 function defaultUrl(): string {
-  const env = process.env.SQUALL_URL;
-  return env === undefined || env === '' ? 'http://127.0.0.1:7070' : env;
+  return envSetting(process.env, 'SQUALL_URL') ?? 'http://127.0.0.1:7070';
 }
 
 /** Adds the shared flags and the exit-code table to a client command's help. */

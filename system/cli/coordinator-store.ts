@@ -14,6 +14,7 @@ import type { Logger } from '../core/logger.js';
 import { cryptoRandom } from '../core/random.js';
 import { fileFaultSource, STORE_FAULTS_ENV } from '../store/fault-control.js';
 import { FaultyStore } from '../store/faulty-store.js';
+import { envSetting } from './env.js';
 import { openStore, SQLITE_FILE_NAME, SqliteStore, type SqliteStoreOptions, type Store } from '../store/index.js';
 
 /** The flags this reads. */
@@ -52,8 +53,8 @@ export function openCoordinatorStore(flags: StoreFlags, logger: Logger, env: Nod
       ? openStore({ kind: 'memory' })
       : openStore({ kind: 'sqlite', dataDir: flags.dataDir ?? '.squall-data', ...sqliteStoreOptions(flags) });
   const thread = store instanceof SqliteStore ? store.threaded : undefined;
-  const control = env[STORE_FAULTS_ENV];
-  if (control !== undefined && control !== '') {
+  const control = envSetting(env, STORE_FAULTS_ENV);
+  if (control !== undefined) {
     logger.warn({ control }, `${STORE_FAULTS_ENV} is set: store writes follow the injected fault mode in that file (testing only)`);
     store = new FaultyStore(store, clock, cryptoRandom, fileFaultSource(control, clock));
   }

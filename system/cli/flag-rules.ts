@@ -14,7 +14,7 @@
  */
 import type { Command } from 'commander';
 import { isLoopbackHost } from '../core/loopback.js';
-
+import { envSetting } from './env.js';
 
 /** The flags the rules read: a secret's sources, the rest per command. */
 interface SecretFlags {
@@ -44,7 +44,7 @@ const SECRET_SOURCES = 'a worker secret (--secret-file, --secret, $SQUALL_SECRET
 
 /** Whether any source of the shared secret is given (options.ts resolveSecret reads them in this order). */
 export function secretGiven(f: SecretFlags, env: NodeJS.ProcessEnv): boolean {
-  return f.secretFile !== undefined || (f.secret ?? '') !== '' || (env.SQUALL_SECRET_FILE ?? '') !== '' || (env.SQUALL_SECRET ?? '') !== '';
+  return f.secretFile !== undefined || (f.secret ?? '') !== '' || envSetting(env, 'SQUALL_SECRET_FILE') !== undefined || envSetting(env, 'SQUALL_SECRET') !== undefined;
 }
 
 const coordinatorRules: Rule<CoordinatorRuleFlags>[] = [

@@ -32,7 +32,7 @@ export { onShutdownSignal, type ProcessControl } from './signals.js';
 export { addSecurityOptions, securityConfig } from './coordinator-security.js';
 export { openCoordinatorStore, sqliteStoreOptions } from './coordinator-store.js';
 export { fileEventSink } from './event-file.js';
-export { logsPretty } from './logger.js';
+export { createLogger, logsPretty } from './logger.js';
 export { addCoordinatorOptions, coordinatorCommand, coordinatorConfig, type CoordinatorFlags } from './coordinator.js';
 export { addWorkerOptions, workerCommand, workerConfig, workerConfigFromFlags, type WorkerFlags } from './worker.js';
 

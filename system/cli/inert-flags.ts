@@ -7,6 +7,7 @@
  * bad flag). The class rule: tests/cli/flag-effect.property.test.ts (every
  * flag a command accepts changes what it runs, or is listed there as neutral).
  */
+import { envSetting } from './env.js';
 
 /** Whether an option (by its commander key) was on the command line. */
 export type Given = (key: string) => boolean;
@@ -28,7 +29,7 @@ function firstInert<F>(pairings: readonly Pairing<F>[], f: F, env: NodeJS.Proces
   return undefined;
 }
 
-const envSecret = (env: NodeJS.ProcessEnv): boolean => (env.SQUALL_SECRET_FILE ?? '') !== '' || (env.SQUALL_SECRET ?? '') !== '';
+const envSecret = (env: NodeJS.ProcessEnv): boolean => envSetting(env, 'SQUALL_SECRET_FILE') !== undefined || envSetting(env, 'SQUALL_SECRET') !== undefined;
 
 /** What the coordinator pairings read. */
 export interface CoordinatorPairFlags {

@@ -5,6 +5,7 @@
 import { pino } from 'pino';
 import { InvalidArgumentError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { envSetting } from './env.js';
 
 /** The levels --log-level and SQUALL_LOG_LEVEL take (pino's). */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -15,7 +16,7 @@ export function logsPretty(opts: { pretty?: boolean }, stderr: { readonly isTTY?
 }
 
 export function createLogger(opts: { name: string; level?: string; pretty?: boolean }): Logger {
-  const level = opts.level ?? process.env.SQUALL_LOG_LEVEL ?? 'info';
+  const level = opts.level ?? envSetting(process.env, 'SQUALL_LOG_LEVEL') ?? 'info';
   // Refused naming where it came from: pino's own refusal ("default level:x must be included in custom levels") names neither.
   if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new InvalidArgumentError(`${opts.level === undefined ? '$SQUALL_LOG_LEVEL' : '--log-level'} must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
   if (logsPretty(opts)) {

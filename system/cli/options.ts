@@ -3,6 +3,7 @@
  * naming the flag and what would be right.
  */
 import { readFileSync } from 'node:fs';
+import { envSetting } from './env.js';
 import { InvalidArgumentError } from 'commander';
 import { DANGEROUS_KINDS } from '../tasks/kind.js';
 import { checkEnvAllowList } from '../tasks/command.js';
@@ -76,7 +77,7 @@ export interface SecretSources {
 /**
  * A secret from the first source given: --x-file, --x (with a warning on
  * stderr: the command line is visible to every user in ps), $ENV_FILE, $ENV.
- * Empty means none.
+ * Empty means none (a variable empty or blank too: env.ts).
  */
 export function resolveSecretFrom(src: SecretSources, warn: (msg: string) => void = (m) => process.stderr.write(`warning: ${m}\n`), env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (src.file !== undefined) return readSecretFile(src.file, src.fileFlagName);
@@ -84,10 +85,9 @@ export function resolveSecretFrom(src: SecretSources, warn: (msg: string) => voi
     warn(`${src.flagName} on the command line is visible to other users (ps, /proc); prefer ${src.fileFlagName} or $${src.env}`);
     return src.flag;
   }
-  const envFile = env[src.envFile];
-  if (envFile !== undefined && envFile !== '') return readSecretFile(envFile, `$${src.envFile}`);
-  const v = env[src.env];
-  return v === undefined || v === '' ? undefined : v;
+  const envFile = envSetting(env, src.envFile);
+  if (envFile !== undefined) return readSecretFile(envFile, `$${src.envFile}`);
+  return envSetting(env, src.env);
 }
 
 /** The shared worker secret: --secret-file, --secret (warned), $SQUALL_SECRET_FILE, $SQUALL_SECRET (of `env`: the process's, or a probe's own). */

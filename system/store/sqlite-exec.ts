@@ -149,6 +149,8 @@ export interface SqliteExecutor {
   runGroup(ops: readonly OpDescriptor[]): GroupResult;
   loadAll(): StoredRow[];
   close(): void;
+  /** A setting of the connection (`PRAGMA name`, its value): how the store opened it, for the store contract probe. */
+  pragma(name: string): unknown;
 }
 
 /** Prepares the statements of an open database and returns its executor. */
@@ -178,6 +180,10 @@ export function createExecutor(db: Db): SqliteExecutor {
     },
     loadAll: () => stmt.all.all(),
     close: () => db.close(),
+    pragma: (name) => {
+      if (!/^[a-z_]+$/.test(name)) throw new Error(`not a PRAGMA name: ${name}`);
+      return db.pragma(name, { simple: true });
+    },
   };
 }
 

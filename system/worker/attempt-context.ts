@@ -62,7 +62,8 @@ export function attemptContext(env: AttemptEnv, run: Run, a: Assign): TaskContex
     if (run.done) return;
     const f = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
     env.releaseStart();
-    deps.outlet.send({ type: 'progress', executionId: run.executionId, leaseToken: run.leaseToken, fraction: f, ...(message === undefined ? {} : { message: message.slice(0, 1000) }) });
+    // Redacted before it is cut, so a cut never leaves the head of a secret.
+    deps.outlet.send({ type: 'progress', executionId: run.executionId, leaseToken: run.leaseToken, fraction: f, ...(message === undefined ? {} : { message: redactSecrets(message, deps.redact ?? []).slice(0, 1000) }) });
   };
   return {
     executionId: a.executionId,

@@ -83,4 +83,21 @@ describe('37 store-contract: the store contract probe', () => {
     expect(stop({ completed: false, ms: 10000 })).toEqual([expect.stringMatching(/did not complete within 10000 ms/)]);
     expect(stop({ error: 'SqliteStore: the store is closed' })).toEqual([expect.stringMatching(/graceful stop of coordinator incarnation 1 failed: SqliteStore: the store is closed/)]);
   });
+
+  it('passes SQLite options read back as documented, and reports one without effect or refused (set 22 #25)', () => {
+    const n = good('sqlite');
+    n.options = [
+      { options: '{"synchronous":"full"}', pragma: 'synchronous', expected: 2, read: 2 },
+      { options: '{"busyTimeoutMs":250}', pragma: 'busy_timeout', expected: 250, read: 250 },
+    ];
+    expect(messages(n)).toEqual([]);
+    n.options = [
+      { options: '{"synchronous":"full"}', pragma: 'synchronous', expected: 2, read: 1 },
+      { options: '{"exclusive":true}', pragma: 'locking_mode', expected: 'exclusive', read: null, error: 'database is locked' },
+    ];
+    expect(messages(n)).toEqual([
+      expect.stringMatching(/^store contract \(sqlite store\): a store opened with \{"synchronous":"full"\} reads PRAGMA synchronous = 1 on its connection, where the documented option gives 2: the option has no effect/),
+      expect.stringMatching(/a store opened with the documented options \{"exclusive":true\} was refused: database is locked/),
+    ]);
+  });
 });

@@ -62,6 +62,11 @@ describe('script interpreter', () => {
     expect(parseCommand(['sh', '-c', 'seq 9 11 >&2; seq 2 1'])).toEqual([{ do: 'echo', text: '9\n10\n11\n', fd: 2 }, { do: 'echo', text: '', fd: 1 }]);
     expect(parseCommand(['seq', 'x'])).toEqual([{ do: 'status', code: 1 }]);
   });
+
+  it('printf writes its format with escapes, each %s the next argument as given, to stderr after >&2', () => {
+    expect(parseCommand(['sh', '-c', "printf 'a\\t%s %s%%\\n' 'b \"c\"' 'd\\e' >&2"])).toEqual([{ do: 'echo', text: 'a\tb "c" d\\e%\n', fd: 2 }]);
+    expect(parseCommand(['printf', '%s|%s|%d', 'x'])).toEqual([{ do: 'echo', text: 'x||%d', fd: 1 }]);
+  });
 });
 
 describe('simulated Docker engine', () => {

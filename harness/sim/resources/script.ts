@@ -1,6 +1,9 @@
 /**
  * The tiny interpreter a simulated container or child process "runs" its
  * command with, on virtual time: `echo WORDS` (`>&2` last: to stderr),
+ * `printf FORMAT [ARGS...]` (escapes \n \t \\ \" \' and `%%` in FORMAT,
+ * each `%s` the next argument as given: a text with tabs, line ends, quotes
+ * and backslashes printed from pieces; `>&2` last: to stderr),
  * `seq [FIRST] LAST` (one number a line: megabytes of output for nothing,
  * past the kinds' 64 KiB output tails; `>&2` last: to stderr),
  * `utf8text BYTES SEED` (simulation only: exactly BYTES bytes of text in
@@ -55,6 +58,19 @@ function seqText(args: readonly string[]): string | undefined {
   return lines.join('');
 }
 
+/** FORMAT's escapes. */
+const PRINTF_ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', '\\': '\\', '"': '"', "'": "'" };
+
+/** What `printf FORMAT ARGS...` prints (FORMAT used once; a missing argument is empty). */
+function printfText([format = '', ...args]: readonly string[]): string {
+  let next = 0;
+  return format.replace(/\\(.)|%(.)/g, (m, esc?: string, conv?: string) => {
+    if (esc !== undefined) return PRINTF_ESCAPES[esc] ?? m;
+    if (conv === '%') return '%';
+    return conv === 's' ? (args[next++] ?? '') : m;
+  });
+}
+
 /** One statement's step, or undefined when its program does not exist. */
 function stepOf([program, ...words]: string[]): Step | undefined {
   const toErr = words.at(-1) === '>&2';
@@ -63,6 +79,8 @@ function stepOf([program, ...words]: string[]): Step | undefined {
   switch (program) {
     case 'echo':
       return { do: 'echo', text: `${args.join(' ')}\n`, fd };
+    case 'printf':
+      return { do: 'echo', text: printfText(args), fd };
     case 'utf8text': {
       const [bytes, seed] = args.map(Number);
       return args.length === 2 && Number.isSafeInteger(bytes) && Number.isSafeInteger(seed) && (bytes ?? 0) >= 0 && (bytes ?? 0) <= UTF8TEXT_MAX_BYTES ? { do: 'echo', text: utf8Text(bytes ?? 0, seed ?? 0), fd } : { do: 'status', code: 1 };
