@@ -13,7 +13,7 @@ import type { RetryPolicy } from '../../system/core/index.js';
 import type { HistoryView } from './view.js';
 
 /** The documented default retry policy (the checker's copy). */
-export const DOCUMENTED_RETRY = { strategy: 'exponential', maxRetries: 3, delayMs: 1000, maxDelayMs: 60_000 } as const;
+const DOCUMENTED_RETRY = { strategy: 'exponential', maxRetries: 3, delayMs: 1000, maxDelayMs: 60_000 } as const;
 
 const STRATEGIES: ReadonlySet<string> = new Set(['none', 'immediate', 'fixed', 'exponential', 'fibonacci']);
 
