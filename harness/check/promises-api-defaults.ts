@@ -13,6 +13,10 @@
  *   strategy exponential, maxRetries 3, delayMs 1000, and maxDelayMs 60000 or
  *   the given delayMs if larger; a strategy `none` stores maxRetries 0.
  *
+ * And a field the client gave reads back exactly as given (priority,
+ * timeoutMs, idempotencyKey, each retry field; blind set 22 #07: a policy
+ * one field off the default, delayMs, read back as the default).
+ *
  * An execution is judged by the first acknowledgement that named it (an
  * idempotent repeat answers with the execution the key already holds).
  */
@@ -26,6 +30,9 @@ import { violation } from './violation.js';
 const DOCUMENTED_DEFAULTS = { priority: 'medium', metadata: {}, timeoutMs: null, idempotencyKey: null, retry: { strategy: 'exponential', maxRetries: 3, delayMs: 1000, maxDelayMs: 60_000 } } as const;
 
 interface Intent {
+  priority?: string;
+  timeoutMs?: number;
+  idempotencyKey?: string;
   omitted?: string[];
   node?: string;
   retry?: Record<string, unknown>;
@@ -48,7 +55,35 @@ function expectedDefaults(id: string, intent: Intent): Record<string, unknown> {
   else if (omitted.has('retry.maxRetries')) out['retry.maxRetries'] = d.retry.maxRetries;
   if (omitted.has('retry.delayMs')) out['retry.delayMs'] = d.retry.delayMs;
   if (omitted.has('retry.maxDelayMs')) out['retry.maxDelayMs'] = Math.max(d.retry.maxDelayMs, typeof given.delayMs === 'number' ? given.delayMs : 0);
+  return { ...out, ...expectedGiven(intent, omitted) };
+}
+
+/** What each field the client gave must read: exactly what it gave (blind set 22 #07: a retry policy one field off the default read as the default). */
+function expectedGiven(intent: Intent, omitted: ReadonlySet<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!omitted.has('priority') && intent.priority !== undefined) out.priority = intent.priority;
+  if (!omitted.has('timeoutMs') && intent.timeoutMs !== undefined) out.timeoutMs = intent.timeoutMs;
+  if (!omitted.has('idempotencyKey') && intent.idempotencyKey !== undefined) out.idempotencyKey = intent.idempotencyKey;
+  const given = intent.retry ?? {};
+  for (const f of ['strategy', 'maxRetries', 'delayMs', 'maxDelayMs'] as const) {
+    if (omitted.has(`retry.${f}`) || given[f] === undefined || (f === 'maxRetries' && given.strategy === 'none')) continue;
+    out[`retry.${f}`] = given[f];
+  }
   return out;
+}
+
+/** The violation's text: fields left out that did not read as their default, fields given that did not read as given. */
+function misreadMessage(id: string, intent: Intent, spec: ListedSpec, wrong: readonly [string, unknown][]): string {
+  const omitted = new Set(intent.omitted ?? []);
+  const read = (name: string): string => JSON.stringify(field(spec, name)) ?? 'absent';
+  const left = wrong.filter(([n]) => omitted.has(n));
+  const gave = wrong.filter(([n]) => !omitted.has(n));
+  const what = (list: readonly [string, unknown][], why: string): string => list.map(([n, want]) => `${n} ${read(n)} (${why} ${JSON.stringify(want)})`).join(', ');
+  const parts = [
+    ...(left.length === 0 ? [] : [`, submitted without ${left.map(([n]) => n).join(', ')}, with ${what(left, 'documented default')}`]),
+    ...(gave.length === 0 ? [] : [`, reading ${what(gave, 'submitted')}`]),
+  ];
+  return `GET /api/v1/executions lists ${id}${parts.join('')}: a field left out reads back as its documented default, a field given as given`;
 }
 
 /** A listed spec's field by name (`retry.<field>` inside its retry). */
@@ -86,8 +121,7 @@ export function checkApiDefaults(view: HistoryView): Violation[] {
     if (spec === undefined || intent === undefined) continue;
     const wrong = Object.entries(expectedDefaults(id, intent)).filter(([name, want]) => JSON.stringify(field(spec, name)) !== JSON.stringify(want));
     if (wrong.length === 0) continue;
-    const what = wrong.map(([name, want]) => `${name} ${JSON.stringify(field(spec, name)) ?? 'absent'} (documented default ${JSON.stringify(want)})`).join(', ');
-    out.push(violation(view.records, 'api-contract', `GET /api/v1/executions lists ${id}, submitted without ${wrong.map(([n]) => n).join(', ')}, with ${what}: a field left out reads back as its documented default`, { index: last.rec.index, executionId: id }));
+    out.push(violation(view.records, 'api-contract', misreadMessage(id, intent, spec, wrong), { index: last.rec.index, executionId: id }));
   }
   return out;
 }

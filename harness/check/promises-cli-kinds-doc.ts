@@ -4,10 +4,10 @@
  * agrees with those schemas, read apart from the command
  * (harness/scenario/kinds-truth.ts, the run's `kindsTruth`): its tables,
  * parsed back, list exactly each section's fields (the execution spec's,
- * then one section per kind), each required or not as its schema says,
+ * the request bodies', then one section per kind), each required or not as its schema says,
  * an enum's values as its type, and its limits column exactly the schema's
  * bounds (>=, >, <=, <; length >= / <= for strings, items >= / <= for
- * arrays); and it is the generated section docs/TASK-KINDS.md holds (blind
+ * arrays, names length >= / <= for an object's names); and it is the generated section docs/TASK-KINDS.md holds (blind
  * set 21 #11 printed a string's maximum length from its minLength).
  */
 import type { CliRun, SchemaField } from './cli-runs.js';
@@ -19,13 +19,13 @@ interface Row {
   limits: string;
 }
 
-/** Each section's rows (`spec`: "### Execution spec ..."; else "### `kind`"), parsed back from the Markdown. */
+/** Each section's rows (`spec`: "### Execution spec ..."; a kind: "### `kind`"; a request body: its heading, "### Control body"), parsed back from the Markdown. */
 function readReference(md: string): Map<string, Map<string, Row>> {
   const out = new Map<string, Map<string, Row>>();
   let section: Map<string, Row> | undefined;
   for (const line of md.split('\n')) {
-    const head = /^### (?:`([^`]+)`|Execution spec)/.exec(line);
-    if (head !== null) out.set(head[1] ?? 'spec', (section = new Map()));
+    const head = /^### (?:`([^`]+)`|(Execution spec)|(.+))/.exec(line);
+    if (head !== null) out.set(head[1] ?? (head[2] === undefined ? (head[3] ?? '').trim() : 'spec'), (section = new Map()));
     if (section === undefined || !line.startsWith('| `')) continue;
     const cells = line.split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, '|'));
     section.set((cells[1] ?? '').replace(/`/g, ''), { type: cells[2] ?? '', required: cells[3] ?? '', limits: cells[4] ?? '' });
@@ -34,6 +34,8 @@ function readReference(md: string): Map<string, Map<string, Row>> {
 }
 
 const LIMIT_WORDS: readonly [RegExp, string][] = [
+  [/^names length >= (.*)$/, 'namesMinLength'],
+  [/^names length <= (.*)$/, 'namesMaxLength'],
   [/^length >= (.*)$/, 'minLength'],
   [/^length <= (.*)$/, 'maxLength'],
   [/^items >= (.*)$/, 'minItems'],

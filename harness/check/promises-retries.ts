@@ -1,6 +1,8 @@
 /**
  * Promise 5 (ARCHITECTURE.md): retries. Failed attempts stay within
- * 1 + maxRetries and each retry comes on the retry strategy's schedule.
+ * 1 + maxRetries and each retry comes on the retry strategy's schedule,
+ * the policy being the one the client asked for (harness/check/client-policy.ts;
+ * the engine's own copy only for executions the workload did not submit).
  */
 import { breakerHolds } from './promises-breaker.js';
 import type { RetryPolicy } from '../../system/core/index.js';
@@ -9,6 +11,7 @@ import { clockOffset, type Ev, type HistoryView } from './view.js';
 import type { Violation } from './violation.js';
 import { violation } from './violation.js';
 import { storeSpans } from './store-spans.js';
+import { allowedFailures, askedPolicies } from './client-policy.js';
 
 /** Storage faults on the coordinator: the store spans they cause (store_failed..store_recovered) are judged instead. */
 const STORE_FAULTS: readonly string[] = ['disk_full', 'disk_error'];
@@ -89,7 +92,9 @@ export function breakerMayHold(view: HistoryView, kind: string, from: number, cl
 export function checkRetries(view: HistoryView, ctx: CheckContext): Violation[] {
   const out: Violation[] = [];
   const holds = breakerHolds(view, ctx, clockOffset(view));
-  for (const [id, sub] of view.submitted) {
+  const asked = askedPolicies(view);
+  for (const [id, stored] of view.submitted) {
+    const sub = asAsked(stored, asked.get(id));
     const events = view.byExecution.get(id) ?? [];
     const failed = new Set<number>();
     let lastFailureAt: number | undefined;
@@ -118,6 +123,11 @@ export function checkRetries(view: HistoryView, ctx: CheckContext): Violation[] 
     }
   }
   return out;
+}
+
+/** The submitted event judged by the policy the client asked for, when the workload recorded it (client-policy.ts), not the one the engine says it stored. */
+function asAsked(sub: Ev<'submitted'>, policy: RetryPolicy | undefined): Ev<'submitted'> {
+  return policy === undefined ? sub : { ...sub, ev: { ...sub.ev, retry: policy, maxAttempts: allowedFailures(policy) } };
 }
 
 /** Judges one claim of a submitted execution: not past the attempt limit, not before nor (with a worker idle) after the retry delay. */

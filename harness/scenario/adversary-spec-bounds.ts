@@ -4,7 +4,9 @@
  * kind's params (docs/TASK-KINDS.md, harness/check/spec-bounds.ts) and one a
  * step past it, through the coordinator's HTTP handler with a submit token.
  * Each answer is noted as `specBound` ({owner, field, of, op, bound, probe:
- * at|past, value, status, code}); an accepted one is cancelled at once, so
+ * at|past, value, status, code, path: the field a refusal named}); the
+ * bodies around the spec (batch, graph, control) are probed the same way by
+ * adversary-body-bounds.ts. An accepted one is cancelled at once, so
  * nothing the sweep submits runs on (a week-long sleep, a command no worker
  * takes). Once per run: the bounds do not change with time. Promise 29
  * judges the answers (harness/check/promises-spec-bounds.ts).
@@ -12,6 +14,7 @@
 import type { HistoryRecorder } from '../check/history.js';
 import { HTTP_ADVERSARY } from '../check/api-scopes.js';
 import { boundProbes, documentedSpecBounds, type SpecBound } from '../check/spec-bounds.js';
+import { probeBodyBound } from './adversary-body-bounds.js';
 import type { Simulation } from '../sim/index.js';
 import { probeCall, type SimClient } from './sim-client.js';
 
@@ -25,9 +28,10 @@ const BASE: Readonly<Record<string, { kind: string; params: Record<string, unkno
   container: { kind: 'container', params: { image: 'busybox:1.36', cmd: ['true'] } },
 };
 
-/** The value of a bounded field of size `n`: the number, a text of n characters, a list of n items. */
+/** The value of a bounded field of size `n`: the number, a text of n characters, a list of n items, an object with one name of n characters. */
 function valueOf(b: SpecBound, n: number): unknown {
   if (b.of === 'length') return 'b'.repeat(Math.max(0, n));
+  if (b.of === 'names') return { ['b'.repeat(Math.max(0, n))]: 'b' };
   if (b.of === 'items') return Array.from({ length: Math.max(0, n) }, () => 'b');
   return n;
 }
@@ -64,6 +68,11 @@ export function probeSpecBounds(sim: Simulation, client: SimClient, recorder: Hi
 /** Each bound at and past it, one submission at a time; stops while the coordinator is down. */
 async function sweep(sim: Simulation, client: SimClient, recorder: HistoryRecorder, acked: (executionId: string) => void): Promise<void> {
   for (const b of documentedSpecBounds()) {
+    // The bodies around the spec (batch, graph, control): adversary-body-bounds.ts.
+    if (!(b.owner in BASE)) {
+      if (!(await probeBodyBound({ sim, client, recorder, acked }, b))) return;
+      continue;
+    }
     const sizes = boundProbes(b);
     for (const probe of ['at', 'past'] as const) {
       const c = sim.coordinator.instance;
@@ -74,9 +83,10 @@ async function sweep(sim: Simulation, client: SimClient, recorder: HistoryRecord
       // Recorded as a client's submission and cancel are, so the promises that account for every execution count these.
       const key = recorder.recordInvoke({ ref: `spec-bound-${b.owner}-${b.field}-${probe}`, kind: 'single', tasks: [{ kind: String(spec.kind), params: spec.params }] });
       const res = await call({ method: 'POST', path: '/api/v1/executions', headers, body: JSON.stringify(spec) });
-      const body = res.body as { executionId?: unknown; error?: { code?: unknown; message?: unknown } } | null;
+      const body = res.body as { executionId?: unknown; error?: { code?: unknown; message?: unknown; path?: unknown } } | null;
       const code = typeof body?.error?.code === 'string' ? body.error.code : undefined;
-      recorder.recordInfo({ specBound: { ...b, probe, value: sizes[probe], status: res.status, ...(code === undefined ? {} : { code }) } }, HTTP_ADVERSARY);
+      const path = typeof body?.error?.path === 'string' ? { path: body.error.path } : {};
+      recorder.recordInfo({ specBound: { ...b, probe, value: sizes[probe], status: res.status, ...(code === undefined ? {} : { code }), ...path } }, HTTP_ADVERSARY);
       const id = body?.executionId;
       if (typeof id !== 'string') {
         recorder.recordFail(key, { code: code ?? 'unknown', message: String(body?.error?.message ?? ''), status: res.status }, res.status >= 500 && code !== 'store_unavailable');

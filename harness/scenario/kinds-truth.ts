@@ -1,8 +1,9 @@
 /**
  * What `squall kinds --markdown` is generated from, read a second way for
  * the checker (blind set 21 #11: the tables printed a string's maximum
- * length from its minLength): each field of the execution spec and of each
- * task kind's params, straight from the zod schemas' own definitions (each
+ * length from its minLength): each field of the execution spec, of the
+ * request bodies around it (coordinator/http-schemas.ts REQUEST_BODIES) and
+ * of each task kind's params, straight from the zod schemas' own definitions (each
  * check's def: min_length, max_length, length_equals, greater_than,
  * less_than; enum entries; optional or not), never through the JSON Schema
  * conversion or the table rendering the command uses; and the generated
@@ -11,13 +12,14 @@
  * run's note (client-cli.ts); promises-cli-kinds.ts compares.
  */
 import { readFileSync } from 'node:fs';
+import { REQUEST_BODIES } from '../../system/coordinator/index.js';
 import { graphNodeSchema } from '../../system/engine/index.js';
 import { builtinTaskKinds } from '../../system/tasks/index.js';
 import type { KindsTruth, SchemaField } from '../check/cli-runs.js';
 
 /** The part of a zod schema this reads (zod 4's `_zod.def`). */
 interface ZodLike {
-  _zod: { def: { type: string; innerType?: ZodLike; in?: ZodLike; shape?: Record<string, ZodLike>; entries?: Record<string, unknown>; checks?: { _zod: { def: Record<string, unknown> } }[] }; optin?: string };
+  _zod: { def: { type: string; innerType?: ZodLike; in?: ZodLike; keyType?: ZodLike; shape?: Record<string, ZodLike>; entries?: Record<string, unknown>; checks?: { _zod: { def: Record<string, unknown> } }[] }; optin?: string };
 }
 
 /** The schema under optional / default / nullable / pipe wrappers. */
@@ -28,9 +30,11 @@ function inner(s: ZodLike): ZodLike {
   return s;
 }
 
-/** A field's bounds from its checks' definitions (a string's and an array's length named apart). */
+/** A field's bounds from its checks' definitions (a string's and an array's length named apart; a record's names' length as namesMinLength, namesMaxLength). */
 function boundsOf(s: ZodLike): Record<string, number> {
   const out: Record<string, number> = {};
+  const key = s._zod.def.type === 'record' ? s._zod.def.keyType : undefined;
+  if (key !== undefined) for (const [k, v] of Object.entries(boundsOf(inner(key)))) out[`names${k[0]?.toUpperCase() ?? ''}${k.slice(1)}`] = v;
   const len = s._zod.def.type === 'array' ? 'Items' : 'Length';
   for (const c of s._zod.def.checks ?? []) {
     const d = c._zod.def;
@@ -71,6 +75,7 @@ function docsSection(): string {
 /** Every section's fields (`spec`: the execution spec; else the kind's name) and the docs file's generated section. */
 export function kindsTruth(): KindsTruth {
   const sections: Record<string, Record<string, SchemaField>> = { spec: fieldsOf(graphNodeSchema as unknown as ZodLike) };
+  for (const b of REQUEST_BODIES) sections[b.title] = fieldsOf(b.schema as unknown as ZodLike);
   for (const k of builtinTaskKinds().values()) sections[k.name] = fieldsOf(k.params as unknown as ZodLike);
   return { sections, docs: docsSection() };
 }

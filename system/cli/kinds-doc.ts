@@ -1,12 +1,14 @@
 /**
  * The reference of what a submission may carry, generated from the zod
  * schemas the coordinator validates with (each task kind's params, the
- * execution spec of engine/spec.ts), so it cannot drift: `squall kinds`
+ * execution spec of engine/spec.ts, the request bodies around it of
+ * coordinator/http-schemas.ts), so it cannot drift: `squall kinds`
  * prints it, `squall kinds --json-schema` prints JSON Schema, and
  * docs/TASK-KINDS.md holds the Markdown between generated markers (a test
  * fails when it differs; `squall kinds --write docs/TASK-KINDS.md` refreshes it).
  */
 import { z } from 'zod';
+import { REQUEST_BODIES } from '../coordinator/http-schemas.js';
 import { graphNodeSchema } from '../engine/spec.js';
 import { DANGEROUS_KINDS, type TaskKind } from '../tasks/kind.js';
 
@@ -51,13 +53,19 @@ function limitsOf(s: Js): string {
   return out.join(', ');
 }
 
+/** A field's limits, and for an object of names (a graph's tasks, env) the bounds of its names ("names length <= 256"). */
+function fieldLimits(s: Js): string {
+  const names = typeof s.propertyNames === 'object' && s.propertyNames !== null ? limitsOf(s.propertyNames as Js) : '';
+  return [limitsOf(s), ...(names === '' ? [] : names.split(', ').map((l) => `names ${l}`))].filter((l) => l !== '').join(', ');
+}
+
 /** The fields of an object schema, nested objects flattened ("retry.maxRetries"). */
 function fieldsOf(schema: Js, prefix = ''): Field[] {
   const props = (schema.properties ?? {}) as Record<string, Js>;
   const required = new Set((schema.required ?? []) as string[]);
   return Object.entries(props).flatMap(([name, s]) => {
     const path = `${prefix}${name}`;
-    const own: Field = { path, type: typeOf(s), required: required.has(name), limits: limitsOf(s), description: typeof s.description === 'string' ? s.description : '' };
+    const own: Field = { path, type: typeOf(s), required: required.has(name), limits: fieldLimits(s), description: typeof s.description === 'string' ? s.description : '' };
     return s.type === 'object' && s.properties !== undefined ? [own, ...fieldsOf(s, `${path}.`)] : [own];
   });
 }
@@ -73,10 +81,11 @@ function fieldTable(schema: Js): string[] {
   ];
 }
 
-/** The generated Markdown: the execution spec's fields, then one section per task kind. */
+/** The generated Markdown: the execution spec's fields, the bodies around it, then one section per task kind. */
 export function kindsMarkdown(kinds: ReadonlyMap<string, TaskKind<unknown>>): string {
   const lines = ['### Execution spec (`POST /api/v1/executions`, each batch entry, each graph task)', '', ...fieldTable(jsonSchemaOf(graphNodeSchema)), ''];
   lines.push('`dependsOn` is for graph tasks only (`POST /api/v1/graphs`); any other field is refused with 400 naming it.', '');
+  for (const b of REQUEST_BODIES) lines.push(`### ${b.title}`, '', `${b.route}.`, '', ...fieldTable(jsonSchemaOf(b.schema)), '');
   for (const k of [...kinds.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     lines.push(`### \`${k.name}\``, '');
     if (k.description !== undefined) lines.push(k.description, '');

@@ -38,6 +38,17 @@ const listQuerySchema = z.strictObject({
   cursor: z.string().max(1000).optional(),
 });
 
+/**
+ * The bodies around the spec, for the generated reference (docs/TASK-KINDS.md,
+ * system/cli/kinds-doc.ts): each body-taking route's own fields and bounds
+ * (the batch's envelope as `{"executions": [...]}`; its aliases take the same).
+ */
+export const REQUEST_BODIES: readonly { title: string; route: string; schema: z.ZodType }[] = [
+  { title: 'Batch body', route: '`POST /api/v1/executions/batch` (`tasks` is an alias of `executions`; a bare array takes the same bounds)', schema: batchBodySchema.options[0] },
+  { title: 'Graph body', route: '`POST /api/v1/graphs` (each task a spec as above, with `dependsOn`)', schema: graphBodySchema },
+  { title: 'Control body', route: '`POST /api/v1/executions/{id}/cancel`, `/pause`, `/resume` (optional; cancel records the reason)', schema: controlBodySchema },
+];
+
 /** "executions" + [1, "retry"] -> "executions.1.retry" (the API's path style). */
 function joinPath(prefix: string, path: readonly PropertyKey[]): string {
   return [prefix, ...path.map(String)].filter((x) => x !== '').join('.');
