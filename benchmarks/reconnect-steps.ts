@@ -5,7 +5,8 @@
  * the fault proxy; one worker in this process over the production ws
  * transport, wrapped (through the Transport seam) to stamp each step:
  * connect called → socket open (TCP + HTTP upgrade through the proxy) →
- * welcome in → register out → registered in → sync_result in → `synced`,
+ * welcome in → register out → registered in → sync_result in → `synced`
+ * (with the 0-RTT register no register goes out: welcome and registered come in one read),
  * and how long the worker's own handling of welcome and registered takes.
  * Beside it, a bare `ws` connect through the same proxy after the same idle
  * gap (what the TCP + upgrade part costs when nothing of squall runs).
@@ -107,6 +108,7 @@ const steps: [string, string, string][] = [
   ['socket open → welcome in', 'open', 'in:welcome'],
   ['welcome in → register out (worker)', 'in:welcome', 'out:register'],
   ['register out → registered in (round trip + coordinator)', 'out:register', 'in:registered'],
+  ['welcome in → registered in (0-RTT register: the same read)', 'in:welcome', 'in:registered'],
   ['registered in → sync_result in (worker handles registered)', 'in:registered', 'in:sync_result'],
   ['sync_result in → synced', 'in:sync_result', 'synced'],
   ['worker: handling welcome', 'in:welcome', 'done:welcome'],

@@ -29,7 +29,7 @@ export function checkAdmission(view: HistoryView, ctx: CheckContext): Violation[
         { index: e.rec.index },
       ),
     );
-  return [...byCount, ...checkAdmissionCeiling(view, limit), ...checkAdmissionCount(view, ctx), ...checkHintRate(view, ctx)];
+  return [...byCount, ...checkAdmissionCeiling(view, limit), ...checkAdmissionCount(view, ctx), ...checkHintRate(view, ctx), ...checkHelloRoom(view, limit)];
 }
 
 /** The smallest hint (PROTOCOL.md, admission control: 50 ms <= hint <= 10 s): a hint at it says nothing of the rate. */
@@ -103,7 +103,7 @@ function checkAdmissionCeiling(view: HistoryView, limit: number): Violation[] {
  * connection is refused "at the limit" forever). Judged from the workers'
  * side instead: a worker has one handshake at a time, from its `connecting`
  * to its `connected`, `disconnected` or next `connecting`; unless it
- * registered or was refused (4503), the coordinator may still count it for up
+ * registered with a frame or was refused (4503), the coordinator may still count it for up
  * to its register timeout after the worker gave up (a close it never saw). A refusal claiming `pending` handshakes while fewer
  * could have been in progress is reported under promise 10.
  */
@@ -113,7 +113,8 @@ function checkAdmissionCount(view: HistoryView, ctx: CheckContext): Violation[] 
   const slack = REGISTER_TIMEOUT_MS + ctx.toleranceMs;
   const spans: { from: number; to: number }[] = [];
   const open = new Map<string, { from: number }>();
-  // A handshake that registered (connected) or was refused (4503) holds no slot after it ended.
+  // A handshake that registered (connected) or was refused (4503) holds no slot after it ended; one registered by its
+  // 0-RTT register (connected.zeroRtt) holds it until its first answer reaches the coordinator (Admission.helloRoom).
   const end = (w: string, t: number, slot = true): void => {
     const o = open.get(w);
     if (o !== undefined && slot) spans.push({ from: o.from, to: t });
@@ -125,7 +126,7 @@ function checkAdmissionCount(view: HistoryView, ctx: CheckContext): Violation[] 
     if (ev.type === 'connecting') {
       end(ev.workerId, e.rec.time);
       open.set(ev.workerId, { from: e.rec.time });
-    } else if (ev.type === 'connected') end(ev.workerId, e.rec.time, false);
+    } else if (ev.type === 'connected') end(ev.workerId, e.rec.time, ev.zeroRtt === true);
     else if (ev.type === 'disconnected') end(ev.workerId, e.rec.time, ev.code !== ADMISSION_CLOSE);
     else if (ev.type === 'admission_refused' && ev.pending >= limit) {
       const t = e.rec.time;
@@ -144,6 +145,48 @@ function checkAdmissionCount(view: HistoryView, ctx: CheckContext): Violation[] 
     }
   }
   return out;
+}
+
+/**
+ * A 0-RTT hello is taken only while at most half the limit is in use,
+ * counting it, and a taken hello keeps its slot until the worker's first
+ * answer reaches the coordinator (PROTOCOL.md "0-RTT register", admission).
+ * That answer is sent once the worker has its `registered` (its `connected`,
+ * marked zeroRtt), so a 0-RTT registration holds its slot at least from the
+ * coordinator's `worker_registered` until that `connected`, paired by worker
+ * and session. Each such registration sees the others still held in the same
+ * coordinator life; more than half the limit (at least 1), itself included,
+ * is a hello taken beyond its room: a herd of hellos past the admission bound
+ * (a hello path that gives its slot back at the registration).
+ */
+function checkHelloRoom(view: HistoryView, limit: number): Violation[] {
+  const room = Math.max(1, Math.floor(limit / 2));
+  const spans = helloSpans(view);
+  const out: Violation[] = [];
+  for (const s of spans) {
+    const others = spans.filter((h) => h !== s && h.life === s.life && h.index < s.index && h.to > s.from);
+    if (others.length + 1 <= room) continue;
+    const names = others.map((h) => `${h.workerId}@${h.from}`).join(', ');
+    const msg = `the coordinator took ${s.workerId}'s 0-RTT hello at t=${s.from} while ${others.length} other 0-RTT registrations still held their admission slots (${names}: none of their workers had its registered yet): ${others.length + 1} hellos at once, above half its limit of ${limit} (${room}): a hello taken beyond its room, or one that gave its slot back before the worker's first answer`;
+    out.push(violation(view.records, 'liveness', msg, { index: s.index }));
+  }
+  return out;
+}
+
+/** Each 0-RTT registration: from the coordinator's `worker_registered` to its worker's next `connected` (zeroRtt), paired by worker and session. */
+function helloSpans(view: HistoryView): { index: number; from: number; to: number; life: number; workerId: string }[] {
+  const open = new Map<string, { index: number; from: number }>();
+  const spans: { index: number; from: number; to: number; life: number; workerId: string }[] = [];
+  for (const { ev, rec } of view.events) {
+    if (ev.type === 'worker_registered') open.set(`${ev.workerId} ${ev.sessionId}`, { index: rec.index, from: rec.time });
+    if (ev.type !== 'connected') continue;
+    const key = `${ev.workerId} ${ev.sessionId}`;
+    const reg = open.get(key);
+    open.delete(key);
+    if (reg === undefined || ev.zeroRtt !== true) continue;
+    spans.push({ ...reg, to: rec.time, life: view.lifeOf('coordinator', reg.index), workerId: ev.workerId });
+  }
+  return spans;
 }
 
 /**

@@ -9,6 +9,10 @@
  * {field: 'nonce', host, to, earlySync: boolean} and each early sync a worker
  * sent {earlySync: 'sent', host, to}. A coordinator that ignores the flag
  * still works (the worker takes the offer), so only the welcome shows it.
+ * An early sync carried in a 0-RTT register's upgrade request (`inUpgrade`,
+ * docs/PROTOCOL.md "0-RTT register") goes before any welcome by design: the
+ * coordinator takes it only where it offers the early sync, so the welcome
+ * that answers it is judged (the offer rule above) and the sync is not.
  * No notes (a live run): nothing judged.
  */
 import type { CheckContext } from './context.js';
@@ -32,7 +36,7 @@ export function checkEarlySync(view: HistoryView, ctx: CheckContext): Violation[
         const why = ctx.earlySync ? 'configured to offer it (the default; no --no-early-sync)' : 'configured not to (--no-early-sync)';
         out.push(violation(view.records, 'delivery', `${host}'s welcome to ${to} at t=${rec.time} ${earlySync ? 'offered' : 'did not offer'} the early sync, but the coordinator was ${why}`, { index: rec.index, workerId: to }));
       }
-    } else if (earlySync === 'sent') {
+    } else if (earlySync === 'sent' && rec.value.inUpgrade !== true) {
       const w = lastWelcome.get(host);
       if (w?.offered === true) continue;
       const after = w === undefined ? 'before any welcome reached it' : `after ${String(w.rec.value.host)}'s welcome at t=${w.rec.time} did not offer it`;

@@ -75,7 +75,9 @@ export function checkLeaseExpiry(view: HistoryView, ctx: CheckContext): Violatio
  * 14, see checkLeaseExpiry; and a holder that restarted (its new life cannot
  * hold the lease) and registered again must see the lease end at its sync,
  * within two heartbeats and the tolerance, not be renewed by its heartbeats
- * forever.
+ * forever. A fault already over when it registered (its stop recorded
+ * before the registration, perhaps in the same ms: a worker restarted by a
+ * kill's end registers within it on the 0-RTT register) excuses nothing.
  */
 export function checkPromptCompletion(view: HistoryView, ctx: CheckContext): Violation[] {
   const out = judgeExpiries(view, ctx).filter((v) => v.promise.name === 'prompt-completion');
@@ -93,7 +95,7 @@ export function checkPromptCompletion(view: HistoryView, ctx: CheckContext): Vio
     const back = registrations.find(
       (r) => r.ev.workerId === w && r.rec.index > c.rec.index && view.lifeOf(w, r.rec.index) > view.lifeOf(w, c.rec.index) && view.lifeOf('coordinator', r.rec.index) === view.lifeOf('coordinator', c.rec.index),
     );
-    if (back === undefined || back.rec.time + bound >= Math.min(until, view.endAt) || view.anyFaultOn(w, back.rec.time, back.rec.time + bound)) continue;
+    if (back === undefined || back.rec.time + bound >= Math.min(until, view.endAt) || view.anyFaultOn(w, back.rec.time, back.rec.time + bound, [], back.rec.index)) continue;
     out.push(
       violation(
         view.records,

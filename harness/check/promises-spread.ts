@@ -102,7 +102,10 @@ const DECIDED_BACK = 200;
  */
 function between(coord: readonly HistoryRecord[], first: Claim, second: Claim): HistoryRecord[] {
   const atOf = (r: HistoryRecord): number => (typeof r.value.at === 'number' ? r.value.at : r.time);
-  const early = coord.slice(Math.max(0, first.pos - DECIDED_BACK), first.pos).filter((r) => atOf(r) > first.at);
+  // A registration of the decision's own instant may have followed it (admission-leak seed 2 on the 0-RTT register:
+  // two registrations in the claim's ms, recorded before its commit, grew the fleet the pass had rotated over).
+  const sameMsJoin = (r: HistoryRecord): boolean => atOf(r) === first.at && r.f === 'worker_registered';
+  const early = coord.slice(Math.max(0, first.pos - DECIDED_BACK), first.pos).filter((r) => atOf(r) > first.at || sameMsJoin(r));
   return [...early, ...coord.slice(first.pos + 1, second.pos)];
 }
 

@@ -146,11 +146,16 @@ export class HistoryView {
   /** Per process, the record indexes of its kills and restarts (lifeOf's cache). */
   private readonly deaths = new Map<string, number[]>();
 
-  /** Whether any fault (other than those listed) touching this worker or the coordinator overlaps [from, to]. */
-  anyFaultOn(workerId: string, from: number, to: number, except: readonly string[] = []): boolean {
+  /**
+   * Whether any fault (other than those listed) touching this worker or the coordinator overlaps [from, to].
+   * `sinceIndex`: a fault already over at that record (its stop, or a restart, recorded before it) does not
+   * count, even in the same ms (a worker that restarts and registers within one ms, as the 0-RTT register does).
+   */
+  anyFaultOn(workerId: string, from: number, to: number, except: readonly string[] = [], sinceIndex?: number): boolean {
     return this.faults.some(
       (f) =>
         !except.includes(f.details.action) &&
+        (sinceIndex === undefined || ((f.details.action === 'restart' ? f.start : f.stop)?.index ?? Infinity) > sinceIndex) &&
         (affectsWorker(f.details, workerId) || affectsCoordinator(f.details) || f.details.target === 'all') &&
         f.start.time <= to &&
         (f.details.action === 'restart' ? f.start.time : this.faultEnd(f)) >= from,

@@ -83,6 +83,21 @@ describe('operator command lines in scenarios', () => {
     expect(() => parseScenario(scenario("faults: [{ at: 100, target: w1, action: { type: restart, args: [--backoff-max-ms, '5'] } }]"), 't.yaml')).toThrow(/read fleet-wide by the checker/);
   });
 
+  it('takes --no-zero-rtt on either side through the commands\' builders into the scenario\'s zeroRtt, and refuses it with a secret, as documented', () => {
+    expect(coordinatorIntent(['--no-zero-rtt'])).toEqual({ zeroRtt: false });
+    expect(coordinatorArgsConfig(['--no-zero-rtt'])).toMatchObject({ zeroRtt: false });
+    expect(coordinatorArgsConfig(['--no-early-sync'])).not.toHaveProperty('zeroRtt');
+    expect(workerIntent(['--no-zero-rtt'])).toEqual({ concurrency: 1, allowKinds: [], zeroRtt: false });
+    expect(workerArgsConfig('w1', ['--no-zero-rtt'])).toMatchObject({ zeroRtt: false });
+    expect(workerArgsConfig('w1', ['--concurrency', '2'])).not.toHaveProperty('zeroRtt');
+    const both = parseScenario(scenario('coordinator: { args: [--no-zero-rtt] }').replace('fleet: { workers: 2 }', 'fleet: { workers: 2, args: [--no-zero-rtt] }'), 't.yaml');
+    expect([both.coordinator.zeroRtt, both.fleet.zeroRtt]).toEqual([false, false]);
+    expect(() => parseScenario(scenario('coordinator: { zeroRtt: true, args: [--no-zero-rtt] }'), 't.yaml')).toThrow(/contradicts coordinator\.args/);
+    expect(() => parseScenario(scenario('fleet: { workers: 2, zeroRtt: true, args: [--no-zero-rtt] }').replace('fleet: { workers: 2 }\n', ''), 't.yaml')).toThrow(/fleet\.zeroRtt true contradicts fleet\.args/);
+    expect(() => parseScenario(scenario('coordinator: { secret: s3cret, args: [--no-zero-rtt] }'), 't.yaml')).toThrow(/squall coordinator refuses these flags, as documented: --no-zero-rtt has no effect with a secret/);
+    expect(() => parseScenario(scenario('coordinator: { secret: s3cret }').replace('fleet: { workers: 2 }', 'fleet: { workers: 2, args: [--no-zero-rtt] }'), 't.yaml')).toThrow(/squall worker refuses these flags, as documented: --no-zero-rtt has no effect with a secret/);
+  });
+
   it('refuses at load a command line the documentation refuses (session 35: documented-flags.ts, not the system\'s parser)', () => {
     expect(() => parseScenario(scenario("coordinator: { args: [--retain-sweep, '250'] }"), 't.yaml')).toThrow(/squall coordinator refuses these flags, as documented: --retain-sweep has no effect without --retain-count or --retain-age/);
     expect(() => parseScenario(scenario("coordinator: { args: [--heartbeat-ms, '2000', --heartbeat-timeout-ms, '2000'] }"), 't.yaml')).toThrow(/squall coordinator refuses these flags, as documented: the heartbeat timeout \(2000\) must be greater than --heartbeat-ms \(2000\)/);

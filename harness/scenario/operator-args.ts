@@ -20,22 +20,21 @@
 import { Command } from 'commander';
 import { addCoordinatorOptions, addWorkerOptions, coordinatorConfig, type CoordinatorFlags, workerConfig, type WorkerFlags } from '../../system/cli/index.js';
 import type { CoordinatorConfig } from '../../system/coordinator/index.js';
-import type { FlagSpelling } from '../check/promises-flag-spellings.js';
 import type { WorkerConfig } from '../../system/worker/index.js';
 
 /** `squall coordinator` flags a scenario may give, each with the value it takes (but the BOOLEAN_FLAGS). */
 const COORDINATOR_ARG_FLAGS = [
   '--retain-count', '--retain-age', '--retain-sweep', '--max-pending', '--max-pending-per-client', '--max-concurrent', '--max-pending-handshakes',
   '--heartbeat-ms', '--heartbeat-timeout-ms', '--heartbeat-timeout-max-ms', '--no-adaptive-heartbeat', '--rtt-factor', '--lease-ms', '--breaker-threshold', '--breaker-reset-ms', '--no-breaker',
-  '--no-early-sync', '--no-store-thread',
+  '--no-early-sync', '--no-store-thread', '--no-zero-rtt',
 ] as const;
 /** `squall worker` flags a scenario may give (fleet.args; a restart's args: not the heartbeat ones, which the checker reads fleet-wide). */
 const WORKER_ARG_FLAGS = [
   '--concurrency', '--allow-kinds', '--heartbeat-ms', '--heartbeat-timeout-ms', '--heartbeat-timeout-max-ms', '--no-adaptive-heartbeat', '--rtt-factor',
-  '--backoff', '--backoff-initial-ms', '--backoff-max-ms', '--backoff-multiplier', '--hand-back-grace-ms',
+  '--backoff', '--backoff-initial-ms', '--backoff-max-ms', '--backoff-multiplier', '--hand-back-grace-ms', '--no-zero-rtt',
 ] as const;
 /** Flags that take no value. */
-const BOOLEAN_FLAGS: readonly string[] = ['--no-adaptive-heartbeat', '--no-breaker', '--no-early-sync', '--no-store-thread'];
+const BOOLEAN_FLAGS: readonly string[] = ['--no-adaptive-heartbeat', '--no-breaker', '--no-early-sync', '--no-store-thread', '--no-zero-rtt'];
 /** The worker's backoff flags (read fleet-wide by the checker: refused in a restart's args, and beside a group's own backoff). */
 export const WORKER_BACKOFF_FLAGS: readonly string[] = ['--backoff', '--backoff-initial-ms', '--backoff-max-ms', '--backoff-multiplier'];
 
@@ -73,6 +72,8 @@ export interface CoordinatorIntent {
   rttFactor?: number;
   leaseMs?: number;
   breaker?: false | { failureThreshold: number; resetTimeoutMs: number; halfOpenMaxCalls: number };
+  /** --no-zero-rtt: workers' 0-RTT hellos ignored (scenario coordinator.zeroRtt). */
+  zeroRtt?: false;
 }
 
 /** A worker's capabilities as the operator asked for them: a whole command line, so a flag not given takes the command's default (--help: concurrency 1, no dangerous kinds); the heartbeat and backoff families and the hand-back grace only when given. */
@@ -86,6 +87,8 @@ export interface WorkerIntent {
   adaptiveHeartbeat?: boolean;
   heartbeatTimeoutMaxMs?: number;
   rttFactor?: number;
+  /** --no-zero-rtt: registers after the welcome (scenario fleet.zeroRtt). */
+  zeroRtt?: false;
 }
 
 /** Flag → value pairs of `args` (each supported flag takes one value), or the first problem. */
@@ -109,10 +112,10 @@ function argPairs(args: readonly string[], supported: readonly string[]): Map<st
   return out;
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+export const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** A duration as the README documents it: a positive integer with an optional unit (ms, s, m, h, d; none: ms). */
-function durationMs(v: string): number {
+export function durationMs(v: string): number {
   const m = /^(\d+)(ms|s|m|h|d)?$/.exec(v);
   return m === null ? NaN : Number(m[1]) * (UNIT_MS[m[2] ?? 'ms'] as number);
 }
@@ -128,6 +131,7 @@ export function coordinatorIntent(args: readonly string[]): CoordinatorIntent | 
   if (retention.maxCount !== undefined || retention.maxAgeMs !== undefined) out.retention = defined(retention);
   Object.assign(out, defined({ maxPending: num('--max-pending'), maxPendingPerClient: num('--max-pending-per-client'), maxConcurrency: num('--max-concurrent'), maxPendingHandshakes: num('--max-pending-handshakes') }));
   Object.assign(out, heartbeatIntent(p, true), defined({ leaseMs: num('--lease-ms') }));
+  if (p.has('--no-zero-rtt')) out.zeroRtt = false;
   if (p.has('--no-breaker')) out.breaker = false;
   else if (p.has('--breaker-threshold') || p.has('--breaker-reset-ms')) {
     out.breaker = { failureThreshold: num('--breaker-threshold') ?? CLI_DEFAULTS.breakerThreshold, resetTimeoutMs: num('--breaker-reset-ms') ?? CLI_DEFAULTS.breakerResetMs, halfOpenMaxCalls: 1 };
@@ -168,7 +172,8 @@ export function workerIntent(args: readonly string[]): WorkerIntent | string {
   if (typeof backoff === 'string') return backoff;
   const grace = p.has('--hand-back-grace-ms') ? Number(p.get('--hand-back-grace-ms')) : undefined;
   if (grace !== undefined && !(Number.isSafeInteger(grace) && grace >= 0)) return `--hand-back-grace-ms must be an integer >= 0, got ${p.get('--hand-back-grace-ms')}`;
-  return { concurrency, allowKinds: kinds as WorkerIntent['allowKinds'], ...hb, ...(backoff === undefined ? {} : { backoff }), ...(grace === undefined ? {} : { handBackGraceMs: grace }) };
+  const zeroRtt = p.has('--no-zero-rtt') ? { zeroRtt: false as const } : {};
+  return { concurrency, allowKinds: kinds as WorkerIntent['allowKinds'], ...hb, ...(backoff === undefined ? {} : { backoff }), ...(grace === undefined ? {} : { handBackGraceMs: grace }), ...zeroRtt };
 }
 
 const STRATEGIES: readonly string[] = ['none', 'full-jitter', 'equal-jitter', 'decorrelated-jitter'];
@@ -185,7 +190,7 @@ function backoffIntent(p: Map<string, string>): WorkerIntent['backoff'] | string
 }
 
 /** What the simulation takes of the config `squall coordinator ARGS` builds: the engine's and admission always; the heartbeat, lease and breaker families and the early sync when the args touch them. */
-type CoordinatorArgsConfig = Pick<CoordinatorConfig, 'maxPendingPerClient' | 'maxPendingHandshakes' | 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor' | 'leaseMs' | 'earlySync'> & { engine: NonNullable<CoordinatorConfig['engine']> };
+type CoordinatorArgsConfig = Pick<CoordinatorConfig, 'maxPendingPerClient' | 'maxPendingHandshakes' | 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor' | 'leaseMs' | 'earlySync' | 'zeroRtt'> & { engine: NonNullable<CoordinatorConfig['engine']> };
 
 /** The config `squall coordinator ARGS` builds (its own options and coordinatorConfig), the parts the simulation takes (see CoordinatorArgsConfig). */
 export function coordinatorArgsConfig(args: readonly string[]): CoordinatorArgsConfig {
@@ -201,11 +206,12 @@ export function coordinatorArgsConfig(args: readonly string[]): CoordinatorArgsC
     ...(touched(['--lease-ms']) ? defined({ leaseMs: c.leaseMs }) : {}),
     // --no-store-thread: the SQLite store commits in the event loop's thread, as the simulation's does without coordinator.sqliteThreadMs (validate-operator.ts).
     ...(touched(['--no-early-sync']) ? defined({ earlySync: c.earlySync }) : {}),
+    ...(touched(['--no-zero-rtt']) ? defined({ zeroRtt: c.zeroRtt }) : {}),
   };
 }
 
 /** The capabilities (and, when the args touch them, the heartbeat and backoff settings and the hand-back grace) `squall worker --id ID ARGS` builds (its own options and workerConfig). */
-export function workerArgsConfig(id: string, args: readonly string[]): Pick<WorkerConfig, 'concurrency' | 'allowKinds' | 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor' | 'backoff' | 'handBackGraceMs'> {
+export function workerArgsConfig(id: string, args: readonly string[]): Pick<WorkerConfig, 'concurrency' | 'allowKinds' | 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor' | 'backoff' | 'handBackGraceMs' | 'zeroRtt'> {
   const cmd = addWorkerOptions(new Command('worker').exitOverride());
   cmd.parse(['--coordinator', 'ws://coordinator:7000', '--id', id, ...args], { from: 'user' });
   const c = workerConfig(cmd.opts<WorkerFlags>(), undefined, undefined);
@@ -213,7 +219,8 @@ export function workerArgsConfig(id: string, args: readonly string[]): Pick<Work
   const heartbeat = touched(WORKER_HEARTBEAT_FLAGS) ? heartbeatConfig(c) : {};
   const backoff = touched(WORKER_BACKOFF_FLAGS) && c.backoff !== undefined ? { backoff: c.backoff } : {};
   const grace = touched(['--hand-back-grace-ms']) ? defined({ handBackGraceMs: c.handBackGraceMs }) : {};
-  return { concurrency: c.concurrency, ...(c.allowKinds === undefined ? {} : { allowKinds: c.allowKinds }), ...heartbeat, ...backoff, ...grace };
+  const zeroRtt = touched(['--no-zero-rtt']) ? defined({ zeroRtt: c.zeroRtt }) : {};
+  return { concurrency: c.concurrency, ...(c.allowKinds === undefined ? {} : { allowKinds: c.allowKinds }), ...heartbeat, ...backoff, ...grace, ...zeroRtt };
 }
 
 /** The coordinator URL `squall worker --coordinator URL --id ID ARGS` hands its WorkerConfig (the command's own parse and workerConfig). */
@@ -241,60 +248,4 @@ const positiveFactor = (k: number | undefined): boolean => k === undefined || (N
 /** `o` without its undefined fields. */
 export function defined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
-}
-
-/** The duration flags of `squall coordinator` (their values: 500ms, 30s, 15m, 12h, 7d or plain milliseconds). */
-const DURATION_FLAGS: readonly string[] = ['--retain-age', '--retain-sweep'];
-
-/** Where each value flag lands in the config the commands' builders make (coordinatorArgsConfig, workerArgsConfig). */
-const CONFIG_PATHS: Readonly<Record<'coordinator' | 'worker', Readonly<Record<string, string>>>> = {
-  coordinator: {
-    '--retain-count': 'engine.retention.maxCount', '--retain-age': 'engine.retention.maxAgeMs', '--retain-sweep': 'engine.retention.sweepMs',
-    '--max-pending': 'engine.maxPending', '--max-concurrent': 'engine.maxConcurrentExecutions', '--max-pending-per-client': 'maxPendingPerClient', '--max-pending-handshakes': 'maxPendingHandshakes',
-    '--heartbeat-ms': 'heartbeatMs', '--heartbeat-timeout-ms': 'heartbeatTimeoutMs', '--heartbeat-timeout-max-ms': 'heartbeatTimeoutMaxMs', '--rtt-factor': 'rttFactor', '--lease-ms': 'leaseMs',
-    '--breaker-threshold': 'engine.breaker.failureThreshold', '--breaker-reset-ms': 'engine.breaker.resetTimeoutMs',
-  },
-  worker: {
-    '--concurrency': 'concurrency', '--heartbeat-ms': 'heartbeatMs', '--heartbeat-timeout-ms': 'heartbeatTimeoutMs', '--heartbeat-timeout-max-ms': 'heartbeatTimeoutMaxMs', '--rtt-factor': 'rttFactor',
-    '--backoff-initial-ms': 'backoff.initialMs', '--backoff-max-ms': 'backoff.maxMs', '--backoff-multiplier': 'backoff.multiplier', '--hand-back-grace-ms': 'handBackGraceMs',
-  },
-};
-
-/** The value at a dotted path of a config, if a number. */
-function at(config: unknown, path: string): number | null {
-  const v = path.split('.').reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), config);
-  return typeof v === 'number' ? v : null;
-}
-
-/**
- * Each value flag `args` give to `squall coordinator` or `squall worker`, and
- * the value the command's own builders (coordinatorArgsConfig,
- * workerArgsConfig) put in its config; a duration flag spelled every
- * documented way of the same duration (plain ms, `Nms`, each larger unit
- * dividing it): what a checker compares with its own reading of each
- * spelling (promises-flag-spellings.ts; blind set 19 #01: a plain number
- * read as seconds).
- */
-export function flagSpellings(command: 'coordinator' | 'worker', args: readonly string[]): FlagSpelling[] {
-  const out: FlagSpelling[] = [];
-  const build = (a: readonly string[]): unknown => (command === 'coordinator' ? coordinatorArgsConfig(a) : workerArgsConfig('w-probe', a));
-  // A sweep period alone is no policy (README, Retention): nothing to compare.
-  const policy = args.includes('--retain-age') || args.includes('--retain-count');
-  for (const [i, flag] of args.entries()) {
-    const path = CONFIG_PATHS[command][flag];
-    const value = args[i + 1];
-    if (path === undefined || value === undefined || (flag === '--retain-sweep' && !policy)) continue;
-    const ms = DURATION_FLAGS.includes(flag) ? durationMs(value) : NaN;
-    const units = Object.entries(UNIT_MS).filter(([u, n]) => u !== 'ms' && ms % n === 0).map(([u, n]) => `${ms / n}${u}`);
-    for (const spelling of ms > 0 ? [String(ms), `${ms}ms`, ...units] : [value]) {
-      let config: number | null;
-      try {
-        config = at(build(args.map((a, j) => (j === i + 1 ? spelling : a))), path);
-      } catch {
-        config = null;
-      }
-      out.push({ command, flag, spelling, config });
-    }
-  }
-  return out;
 }

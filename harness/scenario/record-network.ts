@@ -17,7 +17,7 @@ export function recordNetwork(sim: Simulation, scenario: Scenario, recorder: His
   sim.net.onCorruptDelivered = (c) => recorder.recordInfo({ corrupted: c.connection, from: c.from, to: c.to, frame: c.frame, field: c.field }, 'net');
   // Handshake nonces as the coordinator and the fleet sent them (promise 34, promises-ids.ts), each welcome's early-sync
   // offer and each early sync a worker sent (promise 11, promises-early-sync.ts); an adversary's host is not the system's.
-  sim.net.onSent = (host, frame, to) => (recordHandshake(recorder, host, frame, to), watch.frame(host, frame, to));
+  sim.net.onSent = (host, frame, to, inUpgrade) => (recordHandshake(recorder, host, frame, to, inUpgrade === true), watch.frame(host, frame, to));
   // Every frame above and every HTTP answer's body, scanned for the secret, the signing keys and the tokens (promise 8, secret-watch.ts).
   sim.net.onHttpAnswer = (req, res) => watch.answer(req, res);
   // Each close frame a live process received, with the code and reason its peer asked for, and each

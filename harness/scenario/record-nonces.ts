@@ -7,6 +7,9 @@
  *    offered the early sync (`earlySync`, docs/PROTOCOL.md "Early sync");
  *  - each seq-less `sync` a worker sent (the early sync) becomes a `net` note
  *    {earlySync: 'sent', host, to} (promise 11, harness/check/promises-early-sync.ts).
+ * A 0-RTT register's frames (carried in the upgrade request, `inUpgrade`) count
+ * as sent before the welcome, and are noted as the same frames sent after it
+ * would be, with `inUpgrade: true`: its register's nonce, and its early sync.
  */
 import type { HistoryRecorder } from '../check/history.js';
 
@@ -14,7 +17,7 @@ import type { HistoryRecorder } from '../check/history.js';
 const FOREIGN_HOSTS: ReadonlySet<string> = new Set(['adversary']);
 
 /** Records what a handshake frame a system host sent says (see the file header). */
-export function recordHandshake(recorder: HistoryRecorder, host: string, frame: string, to: string): void {
+export function recordHandshake(recorder: HistoryRecorder, host: string, frame: string, to: string, inUpgrade = false): void {
   if (FOREIGN_HOSTS.has(host)) return;
   // Every frame sent passes here: one short scan ("once":) rules out both nonce keys for nearly all of them.
   const handshake = frame.includes('once":') && (frame.includes('"nonce":') || frame.includes('"clientNonce":'));
@@ -27,6 +30,6 @@ export function recordHandshake(recorder: HistoryRecorder, host: string, frame: 
   }
   const m = msg as { type?: unknown; nonce?: unknown; clientNonce?: unknown; earlySync?: unknown; seq?: unknown };
   if (m.type === 'welcome') recorder.recordInfo({ nonce: m.nonce, host, field: 'nonce', to, earlySync: m.earlySync === true }, 'net');
-  else if (m.type === 'register') recorder.recordInfo({ nonce: m.clientNonce, host, field: 'clientNonce', to }, 'net');
-  else if (m.type === 'sync' && m.seq === undefined) recorder.recordInfo({ earlySync: 'sent', host, to }, 'net');
+  else if (m.type === 'register') recorder.recordInfo({ nonce: m.clientNonce, host, field: 'clientNonce', to, ...(inUpgrade ? { inUpgrade: true } : {}) }, 'net');
+  else if (m.type === 'sync' && m.seq === undefined) recorder.recordInfo({ earlySync: 'sent', host, to, ...(inUpgrade ? { inUpgrade: true } : {}) }, 'net');
 }

@@ -21,7 +21,7 @@ import { SecretWatch } from './secret-watch.js';
 import { WriteTally } from './control-store.js';
 import { probeStoreContract } from './store-contract.js';
 import { probeTruncatedStore } from './store-probe.js';
-import { flagSpellings } from './operator-args.js';
+import { flagSpellings } from './operator-arg-spellings.js';
 import { isTerminal, seededRandom } from '../../system/core/index.js';
 import { HistoryRecorder, type HistoryRecord } from '../check/history.js';
 import { recordNetwork } from './record-network.js';

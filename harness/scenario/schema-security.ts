@@ -7,6 +7,7 @@
  * wildcard listen address with allowed hosts (README, "Cross-site requests
  * are refused"). And a fleet's twins: two live workers with one id, its
  * private CA (`tlsCa`), and a worker whose id carries markup (`markupWorker`).
+ * Both sides' `zeroRtt` turn the 0-RTT register off (an older peer's side of the handshake).
  */
 import { z } from 'zod';
 import { Ms } from './faults.js';
@@ -16,6 +17,8 @@ export const SECURITY_COORDINATOR_FIELDS = {
   listen: z.string().min(1).optional(),
   /** Host names (or host:port) the API may be addressed as (--allowed-hosts); default none. */
   allowedHosts: z.array(z.string().min(1)).optional(),
+  /** Takes a register carried in the upgrade request (the 0-RTT register, protocol/hello.ts); false: ignores the header, as an older coordinator does. Default true. */
+  zeroRtt: z.boolean().optional(),
 };
 
 /** A CA certificate (PEM, not a real one: the virtual network has no TLS) the fleet's workers are given with `fleet.tlsCa`. */
@@ -39,6 +42,8 @@ export const FLEET_SECURITY_FIELDS = {
    * harness/scenario/ui-page.ts). Not one of the fleet's ids: no fault or group names it.
    */
   markupWorker: z.boolean().default(false),
+  /** The workers carry register in the upgrade request (the 0-RTT register; never with a secret); false: they register after the welcome, as older workers do. Default true. */
+  zeroRtt: z.boolean().optional(),
 };
 
 /** The host and the registered id of `fleet.markupWorker`. */

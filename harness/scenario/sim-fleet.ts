@@ -37,6 +37,7 @@ export async function spawnFleet(sim: Simulation, scenario: Scenario, store: Sim
       signMessages: c.signMessages,
       ...(c.maxFrameBytes === undefined ? {} : { maxFrameBytes: c.maxFrameBytes }),
       ...(c.sessionTtlMs === undefined ? {} : { sessionTtlMs: c.sessionTtlMs }),
+      ...defined({ zeroRtt: c.zeroRtt }),
       ...admissionConfig(c),
     },
   }));
@@ -69,6 +70,7 @@ function spawnWorkers(sim: Simulation, scenario: Scenario): void {
         ...(f.kinds === undefined ? {} : { kinds: f.kinds }),
         ...(f.allowKinds?.[id] === undefined ? {} : { allowKinds: f.allowKinds[id] }),
         ...(f.tlsCa ? { tlsCa: SIM_TLS_CA_PEM } : {}),
+        ...defined({ zeroRtt: f.zeroRtt }),
         // `squall worker ARGS` (fleet.args): its capabilities as the command builds them (operator-args.ts).
         ...(f.args === undefined ? {} : workerArgsConfig(id, f.args)),
       },
@@ -85,7 +87,7 @@ function spawnWorkers(sim: Simulation, scenario: Scenario): void {
  * (coordinator.args), as the command builds them from those flags (its own
  * addCoordinatorOptions and coordinatorConfig; operator-args.ts).
  */
-function admissionConfig(c: Scenario['coordinator']): Pick<CoordinatorConfig, 'maxPendingHandshakes' | 'maxPendingPerClient' | 'engine' | 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor' | 'leaseMs' | 'earlySync'> {
+function admissionConfig(c: Scenario['coordinator']): Pick<CoordinatorConfig, 'maxPendingHandshakes' | 'maxPendingPerClient' | 'engine' | 'heartbeatMs' | 'heartbeatTimeoutMs' | 'adaptiveHeartbeat' | 'heartbeatTimeoutMaxMs' | 'rttFactor' | 'leaseMs' | 'earlySync' | 'zeroRtt'> {
   if (c.args !== undefined) {
     // The heartbeat, lease and breaker settings too when the flags give them (operator-args.ts coordinatorArgsConfig).
     const cli = coordinatorArgsConfig(c.args);

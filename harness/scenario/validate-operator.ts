@@ -37,6 +37,10 @@ export function validateOperatorArgs(s: Scenario, ctx: z.RefinementCtx): void {
   if (s.coordinator.args?.includes('--no-store-thread') === true && (s.coordinator.store !== 'sqlite' || s.coordinator.sqliteThreadMs !== undefined)) {
     problem(['coordinator', 'args'], '--no-store-thread commits SQLite in the event loop\'s thread: it needs coordinator.store: sqlite, and no coordinator.sqliteThreadMs (the simulated store thread it turns off)');
   }
+  // README "Flags with no effect are refused": with a secret both sides stay on the 2-RTT handshake (the simulation's secret is coordinator.secret).
+  for (const side of ['coordinator', 'fleet'] as const) {
+    if (s[side].args?.includes('--no-zero-rtt') === true && s.coordinator.secret !== undefined) problem([side, 'args'], `squall ${side === 'fleet' ? 'worker' : 'coordinator'} refuses these flags, as documented: --no-zero-rtt has no effect with a secret (coordinator.secret)`);
+  }
   (s.fleet.coordinatorUrls ?? []).forEach((u, i) => {
     const why = coordinatorUrlProblem(u, s.coordinator.proxy?.port);
     if (why !== undefined) problem(['fleet', 'coordinatorUrls', i], why);
@@ -48,6 +52,7 @@ export function validateOperatorArgs(s: Scenario, ctx: z.RefinementCtx): void {
   else if (f !== undefined && s.fleet.allowKinds !== undefined && Object.values(s.fleet.allowKinds).some((k) => !same(k, f.allowKinds))) {
     problem(['fleet', 'allowKinds'], `fleet.allowKinds contradicts fleet.args, which allow [${f.allowKinds.join(', ')}] on every worker (none without --allow-kinds): say it once`);
   }
+  if (typeof f === 'object' && f.zeroRtt === false && s.fleet.zeroRtt === true) problem(['fleet', 'zeroRtt'], 'fleet.zeroRtt true contradicts fleet.args, which ask for --no-zero-rtt: say it once');
   if (typeof f === 'object' && f.backoff !== undefined && s.fleet.groups.some((g) => g.backoff !== undefined || g.asGiven === true)) {
     problem(['fleet', 'args'], 'the backoff flags of fleet.args set every worker\'s backoff, so a group\'s own backoff would be overridden: say it once (fleet.groups[].backoff, or the flags)');
   }
@@ -74,7 +79,7 @@ export function applyOperatorArgs(s: Scenario): Scenario {
   const c = s.coordinator.args === undefined ? {} : coordinatorIntent(s.coordinator.args);
   const f = s.fleet.args === undefined ? undefined : workerIntent(s.fleet.args);
   if (typeof c === 'string' || typeof f === 'string') return s;
-  const fleet = f === undefined ? s.fleet : { ...s.fleet, concurrency: f.concurrency, allowKinds: Object.fromEntries(workerIds(s.fleet).map((id) => [id, [...f.allowKinds]])), ...fleetHeartbeat(f), ...(f.backoff === undefined ? {} : { backoff: { ...f.backoff } }) };
+  const fleet = f === undefined ? s.fleet : { ...s.fleet, concurrency: f.concurrency, allowKinds: Object.fromEntries(workerIds(s.fleet).map((id) => [id, [...f.allowKinds]])), ...fleetHeartbeat(f), ...(f.backoff === undefined ? {} : { backoff: { ...f.backoff } }), ...(f.zeroRtt === undefined ? {} : { zeroRtt: f.zeroRtt }) };
   return { ...s, coordinator: { ...s.coordinator, ...c }, fleet };
 }
 

@@ -5,6 +5,7 @@
  * end. It settles once: open, refused, reset, handshake timeout or abort.
  */
 import { type Connection, type ConnectOptions, SquallError } from '../../system/core/index.js';
+import { decodeHello, helloOfHeaders } from '../../system/protocol/index.js';
 import { type AttemptCarrier, type ConnectAttempt, watchConnect, wsClientOptions } from '../../system/transport/index.js';
 import { VirtualConnection } from './connection.js';
 import { serverNameOf } from './tls-name.js';
@@ -28,8 +29,8 @@ export interface Dialer {
   latencyMs(): number | undefined;
   /** Told of corrupted frames a live receiver reads (see NetEnv.corrupted). */
   corrupted(c: CorruptDelivery): void;
-  /** Told of each data frame sent (see NetEnv.sent). */
-  sent(from: string, to: string, text: string, bytes: number): void;
+  /** Told of each data frame sent (see NetEnv.sent); `inUpgrade`: carried in the upgrade request (the 0-RTT register). */
+  sent(from: string, to: string, text: string, bytes: number, inUpgrade?: true): void;
   /** Told of each close frame a live process receives (see NetEnv.closeDelivered). */
   closeDelivered(c: CloseDelivery): void;
   /** Told of each connection the server accepted, with the client process that holds its other end. */
@@ -219,6 +220,10 @@ class Handshake {
     this.net.trace.record(TraceKind.Connect, id, client.name, url);
     this.net.opened({ connection: id, client: client.name, incarnation, server: this.serverName });
     conn.server.out.push({ kind: 'open', bytes: 0 });
-    listener.opts.onConnection(conn.server, { remoteAddress: client.name, url: target.path });
+    // The upgrade request's headers as the production client builds them: the 0-RTT register rides there.
+    const hello = helloOfHeaders(tlsSeam.options(url, opts, () => {}).headers);
+    // Its frames crossed with the upgrade: told as sent (the handshake notes, the coordinator's byte counters' bands).
+    for (const f of decodeHello(hello) ?? []) net.sent(client.name, this.serverName, f, Buffer.byteLength(f, 'utf8'), true);
+    listener.opts.onConnection(conn.server, { remoteAddress: client.name, url: target.path, ...(hello === undefined ? {} : { hello }) });
   }
 }

@@ -45,8 +45,8 @@ export class VirtualNetwork implements Connector {
   onCorruptDelivered: ((c: CorruptDelivery) => void) | undefined;
   /** The sizes of the frames carried to and from the coordinator, when the runner keeps them (frame-sizes.ts). */
   frameSizes: FrameSizes | undefined;
-  /** Told of every data frame a process sends, as sent, with the sending host's name and its peer's (the scenario runner records the handshakes' nonces and early-sync offers). */
-  onSent: ((host: string, frame: string, to: string) => void) | undefined;
+  /** Told of every data frame a process sends, as sent, with the sending host's name and its peer's (the scenario runner records the handshakes' nonces and early-sync offers); `inUpgrade`: a 0-RTT register's frame, carried in the upgrade request. */
+  onSent: ((host: string, frame: string, to: string, inUpgrade?: true) => void) | undefined;
   /** One-way latency every frame of every link takes, ms with a fraction (scenario `network.latencyMs`); undefined: the next whole ms. */
   baseLatencyMs: number | undefined;
   /** Told of every HTTP answer (not a stream's events) the coordinator's handler gives, with its request (promise 8's secret watch). */
@@ -79,9 +79,9 @@ export class VirtualNetwork implements Connector {
       nextConnectionId: () => `c${this.nextConnId++}`,
       latencyMs: () => this.baseLatencyMs,
       corrupted: (c) => this.onCorruptDelivered?.(c),
-      sent: (f, t, x, b) => {
+      sent: (f, t, x, b, u) => {
         this.frameSizes?.sent(f, t, x, b);
-        this.onSent?.(f, x, t);
+        this.onSent?.(f, x, t, u);
       },
       closeDelivered: (c) => this.onCloseDelivered?.(c),
       opened: (c) => this.onOpened?.(c),

@@ -35,6 +35,7 @@ export interface CoordinatorFlags extends SecurityFlags {
   rttFactor?: number;
   maxPendingHandshakes?: number;
   earlySync: boolean;
+  zeroRtt: boolean;
   leaseMs: number;
   compressionThreshold?: number;
   compression: boolean;
@@ -88,6 +89,7 @@ export function addCoordinatorOptions(cmd: Command): Command {
     .option('--no-adaptive-heartbeat', 'keep the heartbeat timeout fixed at --heartbeat-timeout-ms instead of adapting it to the measured RTT')
     .option('--rtt-factor <k>', 'adaptive timeout = clamp(heartbeat + k * (srtt + 4 * rttvar), timeout, max); default 2', numberOption('--rtt-factor', 1, 100))
     .option('--max-pending-handshakes <n>', 'handshakes admitted at once; more are closed 4503 with a retry-after hint (default 256)', intOption('--max-pending-handshakes', 1))
+    .option('--no-zero-rtt', "ignore workers' 0-RTT register (X-Squall-Hello): every worker registers after the welcome (only without a secret)")
     .option('--no-early-sync', "do not offer the early sync (workers then send their held-task report after 'registered': one more round trip)")
     .option('--lease-ms <ms>', 'lease duration; renewed by worker heartbeats', intOption('--lease-ms', 100, MAX_DURATION_MS), 15000)
     .option('--compression-threshold <bytes>', 'permessage-deflate for frames at least this long', intOption('--compression-threshold', 0))
@@ -143,6 +145,7 @@ export function coordinatorConfig(flags: CoordinatorFlags, securityOptions: Coor
     heartbeatTimeoutMs: flags.heartbeatTimeoutMs ?? flags.heartbeatMs * 3,
     adaptiveHeartbeat: flags.adaptiveHeartbeat,
     earlySync: flags.earlySync,
+    zeroRtt: flags.zeroRtt,
     ...(flags.heartbeatTimeoutMaxMs === undefined ? {} : { heartbeatTimeoutMaxMs: flags.heartbeatTimeoutMaxMs }),
     ...(flags.rttFactor === undefined ? {} : { rttFactor: flags.rttFactor }),
     ...(flags.maxPendingHandshakes === undefined ? {} : { maxPendingHandshakes: flags.maxPendingHandshakes }),

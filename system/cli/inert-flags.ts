@@ -49,6 +49,12 @@ export interface CoordinatorPairFlags {
 }
 
 const adaptiveOnly = [['rttFactor', '--rtt-factor'], ['heartbeatTimeoutMaxMs', '--heartbeat-timeout-max-ms']] as const;
+/** With a secret the handshake stays 2-RTT on both sides (the register MAC needs the welcome's nonce): --no-zero-rtt changes nothing. */
+const zeroRttMoot = {
+  flags: [['zeroRtt', '--no-zero-rtt']] as const,
+  moot: (f: { secret?: string; secretFile?: string }, env: NodeJS.ProcessEnv) => f.secretFile !== undefined || (f.secret ?? '') !== '' || envSecret(env),
+  why: 'with a secret (the 0-RTT register is used only without one)',
+};
 const secretFlagMoot = { flags: [['secret', '--secret']] as const, moot: (f: { secretFile?: string }) => f.secretFile !== undefined, why: 'with --secret-file (the file is read, the flag ignored)' };
 
 const COORDINATOR_PAIRINGS: readonly Pairing<CoordinatorPairFlags>[] = [
@@ -64,6 +70,7 @@ const COORDINATOR_PAIRINGS: readonly Pairing<CoordinatorPairFlags>[] = [
   { flags: [['init', '--init'], ['storeThread', '--no-store-thread']], moot: (f) => f.store === 'memory', why: 'with --store memory (they are about the SQLite file)' },
   { flags: [['bootstrapTokenFile', '--bootstrap-token-file'], ['metricsAuth', '--metrics-auth']], moot: (f) => f.apiAuth === 'none', why: 'with --api-auth none (no token is asked for)' },
   { flags: [['signMessages', '--no-sign-messages']], moot: (f, env) => f.signMessages === false && f.secretFile === undefined && (f.secret ?? '') === '' && !envSecret(env), why: 'without a worker secret (nothing is signed without one)' },
+  zeroRttMoot,
   secretFlagMoot,
 ];
 
@@ -75,6 +82,7 @@ export function coordinatorInertFlag(f: CoordinatorPairFlags, given: Given, env:
 /** What the worker pairings read. */
 export interface WorkerPairFlags {
   coordinator: string;
+  secret?: string;
   secretFile?: string;
   allowKinds?: string[];
   adaptiveHeartbeat: boolean;
@@ -86,6 +94,7 @@ const WORKER_PAIRINGS: readonly Pairing<WorkerPairFlags>[] = [
   { flags: [['commandEnvAllow', '--command-env-allow']], moot: (f) => !(f.allowKinds ?? []).includes('command'), why: 'without --allow-kinds command (this worker runs no command task)' },
   { flags: [['tlsCa', '--tls-ca']], moot: (f) => !f.coordinator.startsWith('wss:'), why: 'without a wss:// --coordinator (ws:// has no TLS)' },
   { flags: [['backoffMaxMs', '--backoff-max-ms'], ['backoffMultiplier', '--backoff-multiplier']], moot: (f) => f.backoff === 'none', why: 'with --backoff none (every delay is --backoff-initial-ms)' },
+  zeroRttMoot,
   secretFlagMoot,
 ];
 

@@ -43,6 +43,7 @@ export interface WorkerFlags {
   heartbeatTimeoutMaxMs?: number;
   adaptiveHeartbeat: boolean;
   rttFactor?: number;
+  zeroRtt: boolean;
   drainTimeoutMs: number;
   handBackGraceMs: number;
   logLevel?: string;
@@ -90,6 +91,7 @@ export function addWorkerOptions(cmd: Command): Command {
     .option('--heartbeat-timeout-max-ms <ms>', 'ceiling of the adaptive heartbeat timeout (default 60000)', intOption('--heartbeat-timeout-max-ms', 10))
     .option('--no-adaptive-heartbeat', 'keep the heartbeat timeout fixed instead of adapting it to the measured RTT')
     .option('--rtt-factor <k>', 'adaptive timeout = clamp(heartbeat + k * (srtt + 4 * rttvar), timeout, max); default 2', numberOption('--rtt-factor', 1, 100))
+    .option('--no-zero-rtt', 'register after the welcome (2-RTT) instead of in the upgrade request (the 0-RTT register; only without a secret)')
     .option('--drain-timeout-ms <ms>', 'how long a graceful stop waits for held tasks', intOption('--drain-timeout-ms', 0), 30000)
     .option('--hand-back-grace-ms <ms>', 'after the drain timeout, how long the link stays open for the aborted tasks to be handed back', intOption('--hand-back-grace-ms', 0), 2000)
     .option('--log-level <level>', `${LOG_LEVELS.join('|')} (default info, or $SQUALL_LOG_LEVEL)`, choiceOption('--log-level', LOG_LEVELS))
@@ -136,6 +138,7 @@ export function workerConfig(flags: WorkerFlags, secret: string | undefined, tls
     },
     heartbeatMs: flags.heartbeatMs,
     adaptiveHeartbeat: flags.adaptiveHeartbeat,
+    zeroRtt: flags.zeroRtt,
     handBackGraceMs: flags.handBackGraceMs,
     drainTimeoutMs: flags.drainTimeoutMs,
     ...(flags.heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs: flags.heartbeatTimeoutMs }),

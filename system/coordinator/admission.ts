@@ -44,13 +44,32 @@ export class Admission {
     return true;
   }
 
+  /**
+   * Whether an admitted connection's 0-RTT register may be taken now: while at
+   * most half the limit is in use (counting it). Beyond, the hello is deferred
+   * to the 2-RTT path (a plain welcome; the register comes one round trip
+   * later), so in a herd at most half the limit's register and sync work lands
+   * at the instant of arrival (docs/PROTOCOL.md "0-RTT register").
+   */
+  helloRoom(): boolean {
+    return this.pending <= Math.max(1, Math.floor(this.maxPending / 2));
+  }
+
   /** An admitted handshake ended; `registered` says it completed (feeds the rate). */
   done(registered: boolean): void {
     this.pending = Math.max(0, this.pending - 1);
-    if (!registered) return;
+    if (registered) this.registered(0);
+  }
+
+  /**
+   * A registration completed now: feeds the rate. `held`: slots still counted
+   * in `pending` for it (1 for a 0-RTT registration, which keeps its slot until
+   * the worker's first answer and then ends with done(false)).
+   */
+  registered(held: number): void {
     const now = this.clock.monotonic();
     // Only gaps while busy measure the rate; an idle gap says nothing about capacity.
-    if (this.lastDoneMono !== undefined && this.pending > 0) {
+    if (this.lastDoneMono !== undefined && this.pending - held > 0) {
       const gap = Math.max(0.01, now - this.lastDoneMono);
       this.intervalMs += GAIN * (gap - this.intervalMs);
     }

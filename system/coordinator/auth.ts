@@ -10,6 +10,9 @@
 import { safeEqualHex } from '../core/crypto.js';
 import { coordinatorProof, registrationMac, sessionSigningKey, type RegisteredBinding } from '../protocol/handshake.js';
 import type { Register, Welcome } from '../protocol/messages.js';
+import { warnLimited } from '../core/log-limiter.js';
+import type { MarkName } from '../core/marks.js';
+import type { CoordinatorContext } from './context.js';
 
 export type AuthVerdict = { ok: true; signKey: string | undefined } | { ok: false; reason: string };
 
@@ -30,4 +33,12 @@ export function authenticate(secret: string | undefined, welcome: Welcome, msg: 
 /** The `proof` field of `registered`: undefined without a secret (the worker then must not have one either). */
 export function proveToWorker(secret: string | undefined, welcome: Welcome, clientNonce: string, r: RegisteredBinding): string | undefined {
   return secret === undefined ? undefined : coordinatorProof(secret, welcome, clientNonce, r);
+}
+
+/** A refused registration or signature, told everywhere it shows: its mark, the metric, an `auth_failed` event, a rate-limited warning. */
+export function authFailed(ctx: CoordinatorContext, connectionId: string, workerId: string, reason: string, mark: MarkName): void {
+  ctx.marks.hit(mark);
+  ctx.metrics.authFailures.inc();
+  ctx.emit({ type: 'auth_failed', workerId, connectionId, reason });
+  warnLimited(ctx.rejectLog, ctx.logger, 'auth_failed', { workerId, connectionId, reason }, 'authentication failed');
 }

@@ -32,6 +32,8 @@ export interface CoordinatorConfig {
   maxPendingHandshakes?: number;
   /** Offer the early sync (a seq-less sync right behind register, answered at once); default true. */
   earlySync?: boolean;
+  /** Take a register carried in the upgrade request (protocol/hello.ts; never with a secret); default true. */
+  zeroRtt?: boolean;
   leaseMs?: number;
   registerTimeoutMs?: number;
   /** Frames above this get error too_large and close 4413. */
@@ -79,6 +81,7 @@ export interface ResolvedCoordinatorConfig {
   rttFactor: number;
   maxPendingHandshakes: number;
   earlySync: boolean;
+  zeroRtt: boolean;
   leaseMs: number;
   registerTimeoutMs: number;
   maxFrameBytes: number;
@@ -110,6 +113,7 @@ export const COORDINATOR_DEFAULTS: ResolvedCoordinatorConfig = {
   rttFactor: 2,
   maxPendingHandshakes: 256,
   earlySync: true,
+  zeroRtt: true,
   leaseMs: 15_000,
   registerTimeoutMs: 5000,
   maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,

@@ -8,20 +8,20 @@
  * `error` message and the DecodeError's close code. A handler that throws closes only this connection (4500).
  */
 import type { TimerHandle } from '../core/clock.js';
-import { asWorkerId, newNonce, type WorkerId } from '../core/ids.js';
+import { asWorkerId, newNonce } from '../core/ids.js';
 import type { Connection, ConnectionHandler } from '../core/transport.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import { decodeToCoordinator, encode } from '../protocol/codec.js';
 import { PROTOCOL_VERSION, SUPPORTED_VERSIONS, type Register, type ToCoordinator, type ToWorker, type Welcome } from '../protocol/messages.js';
 import { refuseConnection } from './admission.js';
-import { authenticate, proveToWorker } from './auth.js';
+import { authenticate, authFailed, proveToWorker } from './auth.js';
 import type { CoordinatorContext, LiveConnection } from './context.js';
-import type { MarkName } from '../core/marks.js';
 import { warnLimited } from '../core/log-limiter.js';
 import { ConnectionScope, handleWorkerMessage, type ScopeOwner } from './inbound.js';
 import type { FrameSink } from './session.js';
-import { LinkTiming } from './link-timing.js';
+import { dropSilent, LinkTiming } from './link-timing.js';
 import { bindSession } from './bind-session.js';
+import { takenHello } from './hello.js';
 import { welcomeFor } from './welcome.js';
 
 type State = 'awaiting_register' | 'registered' | 'closed';
@@ -43,6 +43,8 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
   /** Counted in ctx.admission until registered or closed. */
   private admitted = false;
   private welcomeSentMono = 0;
+  /** A 0-RTT registration's `registered` went out then (monotonic); the worker's first answer is the first RTT sample. */
+  private firstAnswerDue: number | undefined;
   /** Right after register: a seq-less (early) sync may follow, once. */
   private earlySyncOpen = false;
   readonly timing: LinkTiming;
@@ -68,8 +70,8 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     return this.conn.bufferedAmount;
   }
 
-  /** Sends welcome (or, beyond the admission limit, a retry-after refusal), starts the registration timer, attaches. */
-  start(): void {
+  /** Sends welcome (or, beyond the admission limit, a retry-after refusal), starts the registration timer, attaches; `hello`: the upgrade's 0-RTT register (hello.ts), whose frames, when taken, follow the welcome as if received. */
+  start(hello?: string): void {
     const c = this.ctx.config;
     const nonce = newNonce(this.ctx.random); // drawn before admission, as when it was a field: same random stream; kept only in the welcome
     if (!this.ctx.admission.admit()) {
@@ -81,27 +83,32 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     this.admitted = true;
     this.ctx.connections.set(this.conn.id, this);
     this.ctx.metrics.connections.inc();
-    this.welcome = welcomeFor(c, nonce);
-    this.welcomeSentMono = this.ctx.clock.monotonic();
+    const early = takenHello(this.ctx, hello);
+    this.welcome = welcomeFor(c, nonce, early !== undefined);
+    // A 0-RTT register has no welcome → register round trip: NaN marks it, the first answer gives the sample.
+    this.welcomeSentMono = early === undefined ? this.ctx.clock.monotonic() : Number.NaN;
     this.send(this.welcome);
     this.registerTimer = this.ctx.clock.setTimeout(() => {
       if (this.state === 'awaiting_register') {
         this.fail('register_timeout', `no register message within ${c.registerTimeoutMs} ms`, CloseCode.RegisterTimeout);
       }
     }, c.registerTimeoutMs);
+    for (const frame of early ?? []) this.onMessage(frame);
+    if (early !== undefined && this.state === 'registered') this.firstAnswerDue = this.ctx.clock.monotonic();
     this.conn.attach(this);
   }
 
   onMessage(frame: string): void {
     if (this.state === 'closed') return;
     this.lastReceivedMono = this.ctx.clock.monotonic();
+    if (this.firstAnswerDue !== undefined) this.firstAnswered();
     try {
       const decoded = decodeToCoordinator(frame, this.ctx.config.maxFrameBytes, this.signKey);
       const bytes = Buffer.byteLength(frame, 'utf8');
       if (!decoded.ok) {
         this.ctx.marks.hit('coordinator.frame-rejected');
         this.ctx.metrics.countMessage('in', 'invalid', bytes);
-        if (decoded.code === 'bad_signature') this.authFailed(this.scope?.workerId ?? '', decoded.message, 'coordinator.signature-refused');
+        if (decoded.code === 'bad_signature') authFailed(this.ctx, this.conn.id, this.scope?.workerId ?? '', decoded.message, 'coordinator.signature-refused');
         this.fail(decoded.code, decoded.message, decoded.closeCode, decoded.path);
         return;
       }
@@ -115,7 +122,8 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
 
   onClose(code: number, reason: string): void {
     const wasRegistered = this.state === 'registered';
-    if (this.state === 'awaiting_register' && this.admitted) this.ctx.marks.hit('coordinator.handshake-closed-before-register');
+    // Still admitted: between welcome and register, or a 0-RTT registration before the worker's first answer.
+    if (this.state !== 'closed' && this.admitted) this.ctx.marks.hit('coordinator.handshake-closed-before-register');
     this.state = 'closed';
     this.registerTimer?.cancel();
     this.endAdmission(false);
@@ -136,14 +144,9 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     // Before registration the register timer (4429) is the only deadline.
     if (this.state !== 'registered') return;
     const c = this.ctx.config;
-    if (judgeSilence && mono - this.lastReceivedMono > this.timing.timeoutMs) {
-      this.ctx.metrics.heartbeatTimeouts.inc();
-      this.ctx.marks.hit('coordinator.heartbeat-timeout');
-      this.ctx.emit({ type: 'heartbeat_timeout', side: 'coordinator', workerId: this.scope?.workerId ?? '', connectionId: this.conn.id, silentForMs: mono - this.lastReceivedMono });
-      this.ctx.logger.warn({ connectionId: this.conn.id, workerId: this.scope?.workerId, silentMs: mono - this.lastReceivedMono }, 'heartbeat timeout; dropping connection');
-      this.conn.terminate();
-      return;
-    }
+    // Until a 0-RTT registration's first answer gives an RTT sample, the register timeout bounds the silence.
+    const limit = this.firstAnswerDue === undefined ? this.timing.timeoutMs : Math.max(this.timing.timeoutMs, c.registerTimeoutMs);
+    if (judgeSilence && mono - this.lastReceivedMono > limit) return dropSilent(this.ctx, this.conn, this.scope?.workerId, mono - this.lastReceivedMono);
     // Workers ping every heartbeat and we answer (both silence clocks fed); ours goes out on a quiet link or every RTT_SAMPLE_EVERY (RTT).
     const due = mono - this.lastPingMono;
     if (due >= c.heartbeatMs && (mono - this.lastReceivedMono >= c.heartbeatMs || due >= RTT_SAMPLE_EVERY * c.heartbeatMs)) {
@@ -209,7 +212,7 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     if (welcome === undefined) return;
     const auth = authenticate(c.secret, welcome, msg);
     if (!auth.ok) {
-      this.authFailed(msg.workerId, auth.reason, 'coordinator.registration-refused');
+      authFailed(this.ctx, this.conn.id, msg.workerId, auth.reason, 'coordinator.registration-refused');
       this.fail('auth_failed', auth.reason, CloseCode.AuthFailed, 'auth');
       return;
     }
@@ -219,9 +222,13 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     const mono = this.ctx.clock.monotonic();
     const { entry, session, resumable } = bindSession(this.ctx, this.conn.id, workerId, msg, now, mono);
     this.state = 'registered';
-    this.endAdmission(true);
+    // A 0-RTT registration (welcomeSentMono NaN) keeps its admission slot until the worker's first answer (firstAnswered).
+    if (Number.isNaN(this.welcomeSentMono)) this.ctx.admission.registered(1);
+    else {
+      this.endAdmission(true);
+      this.timing.measured(mono - this.welcomeSentMono, workerId);
+    }
     this.earlySyncOpen = c.earlySync;
-    this.timing.measured(mono - this.welcomeSentMono, workerId);
     this.scope = new ConnectionScope(this.ctx, workerId, session, this.conn.id, entry, this);
     session.attach(this);
     const binding = { workerId, sessionId: session.id, resumed: resumable, lastSeq: session.committed, leaseMs: c.leaseMs };
@@ -236,6 +243,14 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     this.ctx.wake();
   }
 
+  /** The worker's first frame after a 0-RTT registration: registered → it is this link's first RTT sample, and the handshake's admission slot ends. */
+  private firstAnswered(): void {
+    this.endAdmission(false); // its registration fed the rate already
+    const workerId = this.scope?.workerId;
+    if (workerId !== undefined) this.timing.measured(this.lastReceivedMono - (this.firstAnswerDue ?? 0), workerId);
+    this.firstAnswerDue = undefined;
+  }
+
   failInternal(message: string): void {
     this.fail('internal', message, CloseCode.Internal);
   }
@@ -248,13 +263,6 @@ export class CoordinatorConnection implements ConnectionHandler, LiveConnection,
     if (!this.admitted) return;
     this.admitted = false;
     this.ctx.admission.done(registered);
-  }
-
-  private authFailed(workerId: WorkerId | string, reason: string, mark: MarkName): void {
-    this.ctx.marks.hit(mark);
-    this.ctx.metrics.authFailures.inc();
-    this.ctx.emit({ type: 'auth_failed', workerId, connectionId: this.conn.id, reason });
-    warnLimited(this.ctx.rejectLog, this.ctx.logger, 'auth_failed', { workerId, connectionId: this.conn.id, reason }, 'authentication failed');
   }
 
   /** Tells the peer what was wrong, closes with the given code, ignores everything after. */

@@ -233,7 +233,7 @@ function listen(transport: Transport, config: ResolvedCoordinatorConfig, ctx: Co
     wsPath: '/ws',
     maxPayloadBytes: Math.max(config.maxFrameBytes * 4, 64 * 1024),
     perMessageDeflate: config.compression,
-    onConnection: (conn) => new CoordinatorConnection(ctx, conn).start(),
+    onConnection: (conn, info) => new CoordinatorConnection(ctx, conn).start(info.hello),
     onHttp: handleHttp,
     ...(config.tls === undefined ? {} : { tls: config.tls }),
   });

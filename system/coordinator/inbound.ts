@@ -161,12 +161,18 @@ function refusedAtLimit(msg: Extract<ToCoordinator, { type: 'result' }>): boolea
  * back (the assignment loop would otherwise re-claim for the worker every few
  * ms, a claim and a release committed each time) from the moment the refusal
  * arrives (the refused lease, still live, is about to be released: counted
- * free already) until a stale result says one of them ended.
+ * free already) until a stale result says one of them ended. The verdicts
+ * come back out of order (a stale one needs no commit, a refusal's release
+ * does): the recount at a refusal's commit may lower the count, never raise
+ * it, else stale results counted meanwhile are undone and a free slot stays
+ * held back with work ready (zombie-checkpoint, 0-RTT schedule, latency >= 1.5 ms).
  */
 function countHeldBack(scope: InboundScope, msg: Extract<ToCoordinator, { type: 'result' }>, verdict?: ResultVerdict): void {
   const { entry, ctx, workerId } = scope;
   const free = entry.concurrency - ctx.engine.leasesOf(workerId);
-  if (refusedAtLimit(msg)) entry.heldBack = Math.min(entry.concurrency, Math.max(0, verdict === undefined ? free + 1 : free));
+  const count = Math.min(entry.concurrency, Math.max(0, verdict === undefined ? free + 1 : free));
+  // The commit's recount only lowers: stale results of the attempts that were ending may have been counted since the refusal.
+  if (refusedAtLimit(msg)) entry.heldBack = verdict === undefined ? count : Math.min(entry.heldBack, count);
   else if (verdict === 'stale' && entry.heldBack > 0) entry.heldBack -= 1;
 }
 

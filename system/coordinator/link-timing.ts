@@ -5,6 +5,7 @@
  * or more are reported as `heartbeat_adapted` events and in /metrics.
  */
 import { type HeartbeatTimeoutPolicy, type PingRef, RttEstimator, rttSampleFields, timeoutChanged } from '../core/rtt.js';
+import type { Connection } from '../core/transport.js';
 import type { CoordinatorContext } from './context.js';
 
 /**
@@ -74,4 +75,13 @@ export class LinkTiming {
     this.ctx.metrics.rttEstimate.observe((this.rtt.srttMs ?? 0) / 1000);
     this.ctx.emit({ type: 'heartbeat_adapted', side: 'coordinator', workerId, connectionId: this.connectionId, srttMs: round3(this.rtt.srttMs ?? 0), rttvarMs: round3(this.rtt.rttvarMs), timeoutMs: this.timeoutMs });
   }
+}
+
+/** A registered connection silent past its timeout: counted, reported, and terminated (connection-handler.ts tick). */
+export function dropSilent(ctx: CoordinatorContext, conn: Connection, workerId: string | undefined, silentMs: number): void {
+  ctx.metrics.heartbeatTimeouts.inc();
+  ctx.marks.hit('coordinator.heartbeat-timeout');
+  ctx.emit({ type: 'heartbeat_timeout', side: 'coordinator', workerId: workerId ?? '', connectionId: conn.id, silentForMs: silentMs });
+  ctx.logger.warn({ connectionId: conn.id, workerId, silentMs }, 'heartbeat timeout; dropping connection');
+  conn.terminate();
 }

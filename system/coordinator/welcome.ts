@@ -6,8 +6,8 @@
 import { PROTOCOL_VERSION, SUPPORTED_VERSIONS, type Welcome } from '../protocol/messages.js';
 import type { ResolvedCoordinatorConfig } from './config.js';
 
-/** The welcome for one connection, carrying its nonce (drawn by the caller). */
-export function welcomeFor(c: ResolvedCoordinatorConfig, nonce: string): Welcome {
+/** The welcome for one connection, carrying its nonce (drawn by the caller); `helloAccepted`: the 0-RTT register was taken (hello.ts). */
+export function welcomeFor(c: ResolvedCoordinatorConfig, nonce: string, helloAccepted = false): Welcome {
   return {
     v: PROTOCOL_VERSION,
     type: 'welcome',
@@ -21,5 +21,6 @@ export function welcomeFor(c: ResolvedCoordinatorConfig, nonce: string): Welcome
     maxFrameBytes: c.maxFrameBytes,
     compression: c.compression !== false,
     ...(c.earlySync ? { earlySync: true } : {}),
+    ...(helloAccepted ? { helloAccepted: true as const } : {}),
   };
 }

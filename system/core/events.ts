@@ -68,7 +68,7 @@ export type SystemEvent =
   // worker
   // handshakeTimeoutMs: this attempt's deadline (grows with consecutive handshake timeouts; worker/backoff.ts handshakeDeadline).
   | E<'connecting', { workerId: string; attempt: number; handshakeTimeoutMs?: number }>
-  | E<'connected', { workerId: string; sessionId: string; resumed: boolean; afterMs: number }>
+  | E<'connected', { workerId: string; sessionId: string; resumed: boolean; afterMs: number; /** Registered by the 0-RTT register its upgrade carried. */ zeroRtt?: true }>
   // reported/reportedAt (optional): the held-task report this sync_result answers, as the worker sent it, and
   // when it built it (its clock): lets the harness judge what the worker still held (an acknowledged result must be forgotten).
   | E<'synced', { workerId: string; confirmed: number; revoked: number; reported?: HeldRef[]; reportedAt?: number }>

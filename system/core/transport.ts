@@ -79,7 +79,8 @@ export interface ListenOptions {
   maxPayloadBytes: number;
   /** permessage-deflate for frames at least thresholdBytes long; false disables. */
   perMessageDeflate: false | { thresholdBytes: number };
-  onConnection(conn: Connection, info: { remoteAddress: string; url: string }): void;
+  /** `hello`: the worker's 0-RTT register as its upgrade request carried it (protocol/hello.ts), opaque here. */
+  onConnection(conn: Connection, info: { remoteAddress: string; url: string; hello?: string }): void;
   /** Plain HTTP requests on the same port (everything but the upgrade path). */
   onHttp?: HttpHandler;
   /** PEM certificate chain and key: serve TLS (https:// and wss://). */
@@ -103,6 +104,8 @@ export interface ConnectOptions {
   signal?: AbortSignal;
   /** PEM CA certificate(s) to trust for wss:// instead of the system's (a private CA, or the server's own certificate pinned). */
   ca?: string;
+  /** The 0-RTT register (protocol/hello.ts), carried in the upgrade request's header and handed to the server's onConnection. */
+  hello?: string;
 }
 
 export interface Transport {

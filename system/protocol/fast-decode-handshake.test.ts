@@ -34,6 +34,7 @@ const welcome = fc.record(
     maxFrameBytes: posInt,
     compression: fc.boolean(),
     earlySync: fc.boolean(),
+    helloAccepted: fc.constantFrom(true, false, 1),
   },
   { requiredKeys: ['v', 'type', 'serverVersion', 'protocolVersions', 'nonce', 'authRequired', 'signMessages', 'heartbeatMs', 'heartbeatTimeoutMs', 'maxFrameBytes', 'compression'] },
 );
@@ -78,7 +79,7 @@ const odd = fc.oneof(
 );
 const FIELDS = [
   ...['v', 'ack', 'sig', 'crc', 'seq', 'type', 'extra', '__proto__'],
-  ...['serverVersion', 'protocolVersions', 'nonce', 'authRequired', 'signMessages', 'heartbeatMs', 'heartbeatTimeoutMs', 'maxFrameBytes', 'compression', 'earlySync'],
+  ...['serverVersion', 'protocolVersions', 'nonce', 'authRequired', 'signMessages', 'heartbeatMs', 'heartbeatTimeoutMs', 'maxFrameBytes', 'compression', 'earlySync', 'helloAccepted'],
   ...['workerId', 'sessionId', 'resumed', 'lastSeq', 'leaseMs', 'proof', 'confirm', 'revoke'],
   ...['protocolVersion', 'capabilities', 'clientNonce', 'auth', 'resume', 'tasks', 'code', 'message', 'path'],
 ];
@@ -88,7 +89,7 @@ const mutation = fc.array(fc.tuple(fc.constantFrom(...FIELDS), fc.option(fc.oneo
 
 const hex64 = 'ab'.repeat(32);
 const FULL_FRAMES: Record<string, unknown>[] = [
-  { v: 2, ack: 1, sig: 's', crc: '01234567', type: 'welcome', serverVersion: '1', protocolVersions: [2], nonce: 'n'.repeat(16), authRequired: true, signMessages: false, heartbeatMs: 1, heartbeatTimeoutMs: 2, maxFrameBytes: 3, compression: false, earlySync: true },
+  { v: 2, ack: 1, sig: 's', crc: '01234567', type: 'welcome', serverVersion: '1', protocolVersions: [2], nonce: 'n'.repeat(16), authRequired: true, signMessages: false, heartbeatMs: 1, heartbeatTimeoutMs: 2, maxFrameBytes: 3, compression: false, earlySync: true, helloAccepted: true },
   { v: 2, ack: 0, type: 'registered', workerId: 'w', sessionId: 's', resumed: true, lastSeq: 0, leaseMs: 1, proof: hex64 },
   { v: 2, seq: 1, type: 'sync_result', confirm: ['e'], revoke: [{ executionId: 'e', reason: '' }] },
   { v: 2, type: 'register', protocolVersion: 2, workerId: 'w', capabilities: { kinds: ['k'], concurrency: 1 }, clientNonce: 'c'.repeat(32), auth: { mac: hex64 }, resume: { sessionId: 's', lastSeq: 0 } },

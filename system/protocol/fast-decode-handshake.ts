@@ -43,14 +43,16 @@ const kindItem = (x: unknown): string | undefined => (isString(x, 1, 100) ? x : 
 
 function welcome(obj: Obj): AnyMessage | undefined {
   const out = baseEnvelope(obj);
-  const { serverVersion, nonce, authRequired, signMessages, heartbeatMs, heartbeatTimeoutMs, maxFrameBytes, compression, earlySync } = obj;
+  const { serverVersion, nonce, authRequired, signMessages, heartbeatMs, heartbeatTimeoutMs, maxFrameBytes, compression, earlySync, helloAccepted } = obj;
   const protocolVersions = arrayOf(obj.protocolVersions, Infinity, intItem);
   if (out === undefined || typeof serverVersion !== 'string' || protocolVersions === undefined || !isString(nonce, 16, 128)) return undefined;
   if (typeof authRequired !== 'boolean' || typeof signMessages !== 'boolean' || typeof compression !== 'boolean') return undefined;
   if (!isPositiveInt(heartbeatMs) || !isPositiveInt(heartbeatTimeoutMs) || !isPositiveInt(maxFrameBytes)) return undefined;
   if (earlySync !== undefined && typeof earlySync !== 'boolean') return undefined;
+  if (helloAccepted !== undefined && helloAccepted !== true) return undefined;
   Object.assign(out, { type: 'welcome', serverVersion, protocolVersions, nonce, authRequired, signMessages, heartbeatMs, heartbeatTimeoutMs, maxFrameBytes, compression });
   if (earlySync !== undefined) out.earlySync = earlySync;
+  if (helloAccepted !== undefined) out.helloAccepted = helloAccepted;
   return out as AnyMessage;
 }
 

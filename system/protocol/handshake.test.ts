@@ -11,8 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { coordinatorProof, registrationMac, welcomeTranscript } from './handshake.js';
 import { Welcome, type Register } from './messages.js';
 
-/** Envelope and integrity members (not parameters), and earlySync, documented as outside the transcript (messages.ts). */
-const NOT_PARAMETERS = new Set(['type', 'ack', 'sig', 'crc', 'earlySync']);
+/** Envelope and integrity members (not parameters), and earlySync and helloAccepted, documented as outside the transcript (messages.ts). */
+const NOT_PARAMETERS = new Set(['type', 'ack', 'sig', 'crc', 'earlySync', 'helloAccepted']);
 
 const WELCOME: Welcome = {
   v: 2,

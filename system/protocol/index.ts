@@ -3,3 +3,4 @@ export * from './messages.js';
 export * from './codec.js';
 export * from './close-codes.js';
 export * from './handshake.js';
+export * from './hello.js';

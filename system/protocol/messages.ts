@@ -56,6 +56,14 @@ export const Welcome = z.object({
    * costs a round trip; older workers ignore it.
    */
   earlySync: z.boolean().optional(),
+  /**
+   * The coordinator took the register the upgrade request carried (protocol/hello.ts, the 0-RTT
+   * register): `registered` follows at once and the worker sends no register. Absent: register as
+   * usual (a coordinator that ignores the header never sets it; older workers never send one).
+   * Outside the MAC transcript: only a worker without a secret sends a hello (there is no MAC),
+   * and one that sent none ignores the field.
+   */
+  helloAccepted: z.literal(true).optional(),
 });
 
 export const Registered = z.object({

@@ -9,6 +9,7 @@ import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { type ClientOptions, WebSocket } from 'ws';
 import type { ConnectOptions, Connection } from '../core/transport.js';
 import { ErrorCode, SquallError } from '../core/errors.js';
+import { HELLO_HEADER } from '../protocol/hello.js';
 import { type AttemptCarrier, watchConnect } from './connect-attempt.js';
 import { type Corkable, ignoreError, WsConnection, newConnectionId } from './ws-connection.js';
 
@@ -46,7 +47,7 @@ function openSocket(url: string, opts: ConnectOptions, onSocket: (socket: Corkab
 
 /**
  * The options a connect gives ws (and ws passes on to tls.connect for
- * wss://): payload limit, compression and the TLS trust. Exported so the
+ * wss://): payload limit, compression, the TLS trust and the hello header. Exported so the
  * simulated network records them per connect attempt
  * (harness/sim/handshake.ts) and the checker judges the trust they grant.
  */
@@ -58,6 +59,8 @@ export function wsClientOptions(url: string, opts: ConnectOptions, onSocket: (so
     perMessageDeflate: opts.perMessageDeflate === false ? false : { threshold: opts.perMessageDeflate.thresholdBytes },
     // wss:// verifies the server's certificate (never disabled); `ca` replaces the trusted roots.
     ...(opts.ca === undefined ? {} : { ca: opts.ca }),
+    // The 0-RTT register rides in the upgrade request (the server reads it back with helloOfHeaders).
+    ...(opts.hello === undefined ? {} : { headers: { [HELLO_HEADER]: opts.hello } }),
   });
 }
 

@@ -11,6 +11,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { HttpHandler, HttpRequest, HttpResponse, Listener, ListenOptions } from '../core/transport.js';
+import { helloOfHeaders } from '../protocol/hello.js';
 import { answerRaw, checkRequestLimits, PARSER_MAX_HEADER_BYTES, parserErrorAnswer } from './http-limits.js';
 import { WsConnection, newConnectionId } from './ws-connection.js';
 
@@ -154,8 +155,8 @@ function upgradeHandler(wss: WebSocketServer, wsPath: string, onConnection: List
   // Created here, not in the upgrade handler's scope, whose closure would keep the request
   // (headers, upgrade head) alive for the connection's life. The server's own client set
   // (wss.clients) tracks open sockets for closeAll: no second set, no extra close listener.
-  const adopt = (ws: WebSocket, socket: Duplex, remoteAddress: string, url: string): void => {
-    onConnection(new WsConnection(ws, newConnectionId('c'), remoteAddress, socket), { remoteAddress, url });
+  const adopt = (ws: WebSocket, socket: Duplex, remoteAddress: string, url: string, hello: string | undefined): void => {
+    onConnection(new WsConnection(ws, newConnectionId('c'), remoteAddress, socket), { remoteAddress, url, ...(hello === undefined ? {} : { hello }) });
   };
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -166,11 +167,12 @@ function upgradeHandler(wss: WebSocketServer, wsPath: string, onConnection: List
     // Joined, not concatenated: one flat string kept for the connection's life, not a rope of three.
     const remoteAddress = [req.socket.remoteAddress ?? '?', req.socket.remotePort ?? '?'].join(':');
     const url = req.url ?? wsPath;
+    const hello = helloOfHeaders(req.headers);
     // The 101 answer and what onConnection sends at once (the welcome) leave in one write, not two:
     // ws writes the 101 and calls back synchronously; the socket is uncorked before any I/O callback.
     socket.cork();
     process.nextTick(() => socket.uncork());
-    wss.handleUpgrade(req, socket, head, (ws) => adopt(ws, socket, remoteAddress, url));
+    wss.handleUpgrade(req, socket, head, (ws) => adopt(ws, socket, remoteAddress, url, hello));
   };
 }
 

@@ -120,6 +120,12 @@ export class Channel {
   sendNow(msg: OutMessage, seq?: number): boolean {
     const conn = this.conn;
     if (!conn) return false;
+    this.framesSent++;
+    return conn.send(this.frameOf(msg, seq));
+  }
+
+  /** A message as sendNow puts it on the wire (also the 0-RTT register's frames, before there is a connection). */
+  frameOf(msg: OutMessage, seq?: number): string {
     const stamped: Record<string, unknown> = { v: PROTOCOL_VERSION, ...msg };
     if (seq !== undefined) stamped.seq = seq;
     if (msg.type !== 'register') {
@@ -127,8 +133,7 @@ export class Channel {
       this.ackPending = false;
     }
     const signKey = msg.type === 'register' || msg.type === 'error' ? undefined : this.signKey;
-    this.framesSent++;
-    return conn.send(encode(stamped as AnyMessage, signKey));
+    return encode(stamped as AnyMessage, signKey);
   }
 
   /** Sends queued messages the current state allows, while the transport is not backed up. */

@@ -43,6 +43,8 @@ export interface WorkerConfig {
   perMessageDeflate?: false | { thresholdBytes: number };
   /** Consecutive failed connection attempts before giving up (default Infinity). */
   maxAttempts?: number;
+  /** Carry register (and the early sync) in the upgrade request when no secret is set (protocol/hello.ts); default true. */
+  zeroRtt?: boolean;
   /** How long an explicit ack may be delayed waiting for a message to piggyback on. */
   ackDelayMs?: number;
   /**
@@ -90,6 +92,7 @@ export interface ResolvedWorkerConfig {
   readonly outboxCapacity: number;
   readonly perMessageDeflate: false | { thresholdBytes: number };
   readonly maxAttempts: number;
+  readonly zeroRtt: boolean;
   readonly ackDelayMs: number;
   readonly handBackGraceMs: number;
   readonly drainTimeoutMs: number;
@@ -193,7 +196,7 @@ function nonNegativeMs(v: number, path: string): number {
 }
 
 /** Connection attempts, compression, the ack batching delay and the hand-back grace. */
-function linkSettings(o: WorkerConfig): Pick<ResolvedWorkerConfig, 'maxAttempts' | 'perMessageDeflate' | 'ackDelayMs' | 'handBackGraceMs'> {
+function linkSettings(o: WorkerConfig): Pick<ResolvedWorkerConfig, 'maxAttempts' | 'zeroRtt' | 'perMessageDeflate' | 'ackDelayMs' | 'handBackGraceMs'> {
   const maxAttempts = o.maxAttempts ?? Infinity;
   if (maxAttempts !== Infinity) positiveInt(maxAttempts, 'maxAttempts');
   const pmd = o.perMessageDeflate ?? false;
@@ -204,7 +207,7 @@ function linkSettings(o: WorkerConfig): Pick<ResolvedWorkerConfig, 'maxAttempts'
   if (!Number.isFinite(ackDelayMs) || ackDelayMs < 0) {
     throw new InvalidArgumentError(`ackDelayMs must be a number >= 0; got ${ackDelayMs}`, 'ackDelayMs');
   }
-  return { maxAttempts, perMessageDeflate: pmd, ackDelayMs, handBackGraceMs: nonNegativeMs(o.handBackGraceMs ?? 2000, 'handBackGraceMs') };
+  return { maxAttempts, zeroRtt: o.zeroRtt ?? true, perMessageDeflate: pmd, ackDelayMs, handBackGraceMs: nonNegativeMs(o.handBackGraceMs ?? 2000, 'handBackGraceMs') };
 }
 
 /** Only the kinds that need opting in may be listed. */
@@ -243,6 +246,7 @@ export function workerConfigWithDefaults(o: WorkerConfig): ResolvedWorkerConfig 
     maxFrameBytes: positiveInt(o.maxFrameBytes ?? 1024 * 1024, 'maxFrameBytes'),
     outboxCapacity: positiveInt(o.outboxCapacity ?? 10_000, 'outboxCapacity'),
     maxAttempts: link.maxAttempts,
+    zeroRtt: link.zeroRtt,
     perMessageDeflate: link.perMessageDeflate,
     ackDelayMs: link.ackDelayMs,
     handBackGraceMs: link.handBackGraceMs,

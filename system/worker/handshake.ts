@@ -20,9 +20,9 @@ export interface RegisterInput {
   resume: { sessionId: string; lastSeq: number } | undefined;
 }
 
-/** The register message, and the session signing key when the coordinator signs. */
-export function registerMessage(i: RegisterInput): { msg: OutMessage; signKey: string | undefined } {
-  const body = {
+/** The register without its MAC: what the 0-RTT register carries (no secret), and what the MAC covers. */
+export function registerBody(i: Omit<RegisterInput, 'secret' | 'welcome'>) {
+  return {
     type: 'register' as const,
     protocolVersion: PROTOCOL_VERSION,
     workerId: i.workerId,
@@ -30,6 +30,11 @@ export function registerMessage(i: RegisterInput): { msg: OutMessage; signKey: s
     capabilities: { kinds: i.kinds, concurrency: i.concurrency },
     ...(i.resume === undefined ? {} : { resume: i.resume }),
   };
+}
+
+/** The register message, and the session signing key when the coordinator signs. */
+export function registerMessage(i: RegisterInput): { msg: OutMessage; signKey: string | undefined } {
+  const body = registerBody(i);
   if (i.secret === undefined) return { msg: body, signKey: undefined };
   const mac = registrationMac(i.secret, i.welcome, body);
   const signKey = i.welcome.signMessages ? sessionSigningKey(i.secret, i.welcome.nonce, i.clientNonce) : undefined;

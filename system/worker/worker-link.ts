@@ -117,6 +117,8 @@ export abstract class WorkerLink {
 
   /** One inbound frame of connection `gen` (worker.ts). */
   protected abstract onFrame(gen: number, frame: string): void;
+  /** The 0-RTT register for this attempt's upgrade request, or undefined (worker-session.ts). */
+  protected abstract helloFor(hs: Handshake): string | undefined;
   /** The handler of connection `gen`'s frames and close (worker-session.ts: one object per connection). */
   protected abstract connectionHooks(gen: number, conn: Connection): ConnectionHandler;
 
@@ -140,7 +142,7 @@ export abstract class WorkerLink {
     const deadlineMs = handshakeDeadline(this.config.handshakeTimeoutMs, this.config.handshakeTimeoutMaxMs, this.handshakeTimeouts);
     this.emit({ type: 'connecting', ...this.base(), attempt: Math.max(1, this.attempt), handshakeTimeoutMs: deadlineMs });
     const ac = new AbortController();
-    const hs: Handshake = (this.hs = { abort: ac, timer: undefined, welcome: undefined, clientNonce: '', registerSentMono: 0, earlySynced: false });
+    const hs: Handshake = (this.hs = { abort: ac, timer: undefined, welcome: undefined, clientNonce: '', registerSentMono: 0, earlySynced: false, hello: undefined });
     // One deadline for connect + welcome + registered, whatever the transport does.
     hs.timer = this.deps.clock.setTimeout(() => {
       this.log.warn({ state: this.sm.state }, `not registered within ${deadlineMs} ms; reconnecting`);
@@ -148,8 +150,10 @@ export abstract class WorkerLink {
       this.lost(gen, CloseCode.RegisterTimeout, 'handshake timed out', true);
     }, deadlineMs);
     const { maxFrameBytes, perMessageDeflate, tlsCa } = this.config;
+    const hello = this.helloFor(hs);
+    const extra = { ...(tlsCa === undefined ? {} : { ca: tlsCa }), ...(hello === undefined ? {} : { hello }) };
     void this.deps.transport
-      .connect(this.config.coordinatorUrl, { handshakeTimeoutMs: deadlineMs, maxPayloadBytes: maxFrameBytes, perMessageDeflate, signal: ac.signal, ...(tlsCa === undefined ? {} : { ca: tlsCa }) })
+      .connect(this.config.coordinatorUrl, { handshakeTimeoutMs: deadlineMs, maxPayloadBytes: maxFrameBytes, perMessageDeflate, signal: ac.signal, ...extra })
       .then(
         (conn) => this.onOpen(gen, conn),
         (err: unknown) => {

@@ -9,10 +9,11 @@ import { shareEqual } from '../core/share-equal.js';
 import type { Connection, ConnectionHandler } from '../core/transport.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import { type HeldTask, PROTOCOL_VERSION, type ToWorker, type Welcome } from '../protocol/messages.js';
-import { checkCoordinatorProof, registerMessage } from './handshake.js';
+import { encodeHello } from '../protocol/hello.js';
+import { checkCoordinatorProof, type RegisterInput, registerBody, registerMessage } from './handshake.js';
 import { Heartbeat, type HeartbeatHooks } from './heartbeat.js';
 import { type SentMessage } from './outbox.js';
-import { round3 } from './worker-types.js';
+import { type Handshake, round3 } from './worker-types.js';
 import { WorkerLink } from './worker-link.js';
 
 /** The handshake on top of WorkerLink; extended by Worker. */
@@ -81,10 +82,15 @@ export abstract class WorkerSession extends WorkerLink {
     const hs = this.hs;
     assert(hs, 'a welcome is handled only while handshaking (a connection attempt is under way)');
     hs.welcome = msg;
+    if (hs.hello !== undefined && msg.helloAccepted === true) {
+      // The coordinator took the register the upgrade request carried: `registered` (and the sync's answer) follow.
+      hs.hello.accepted = true;
+      hs.earlySynced = hs.hello.earlySync && msg.earlySync === true;
+      this.marks.hit('worker.hello-accepted');
+      return;
+    }
     hs.clientNonce = Buffer.from(this.nonceRandom.bytes(16)).toString('hex');
-    const kinds = this.runner.advertisedKinds().slice(0, 100);
-    const resume = this.sessionId === undefined ? undefined : { sessionId: this.sessionId, lastSeq: this.channel.inSeq };
-    const reg = registerMessage({ secret, welcome: msg, workerId: id, clientNonce: hs.clientNonce, kinds, concurrency: this.config.concurrency, resume });
+    const reg = registerMessage({ secret, welcome: msg, ...this.registerFields(hs.clientNonce) });
     if (reg.signKey !== undefined) {
       this.verifyKey = reg.signKey;
       this.channel.setSignKey(reg.signKey);
@@ -98,6 +104,32 @@ export abstract class WorkerSession extends WorkerLink {
       hs.earlySynced = true;
       this.channel.sendNow({ type: 'sync', tasks: this.reportHeld() });
     }
+  }
+
+  /** What a register says besides the MAC: identity, this connection's nonce, kinds, concurrency, the session to resume. */
+  private registerFields(clientNonce: string): Omit<RegisterInput, 'secret' | 'welcome'> {
+    const kinds = this.runner.advertisedKinds().slice(0, 100);
+    const resume = this.sessionId === undefined ? undefined : { sessionId: this.sessionId, lastSeq: this.channel.inSeq };
+    return { workerId: this.config.id, clientNonce, kinds, concurrency: this.config.concurrency, resume };
+  }
+
+  /**
+   * The 0-RTT register (protocol/hello.ts): without a secret, register (and the
+   * early sync, when nothing waits to be re-sent before it) ride in the upgrade
+   * request. The sync is dropped if both do not fit, the whole hello if the
+   * register alone does not (then it registers after the welcome, as always).
+   * With a secret the register's MAC needs the welcome's nonce: no hello.
+   */
+  protected helloFor(hs: Handshake): string | undefined {
+    if (!this.config.zeroRtt || this.config.secret !== undefined) return undefined;
+    hs.clientNonce = Buffer.from(this.nonceRandom.bytes(16)).toString('hex');
+    const register = this.channel.frameOf(registerBody(this.registerFields(hs.clientNonce)));
+    const early = this.outbox.unackedCount === 0 ? encodeHello([register, this.channel.frameOf({ type: 'sync', tasks: this.reportHeld() })]) : undefined;
+    const hello = early ?? encodeHello([register]);
+    if (hello === undefined) return undefined;
+    hs.hello = { earlySync: early !== undefined, accepted: false };
+    hs.registerSentMono = this.deps.clock.monotonic(); // the register leaves now (re-stamped if it goes as a frame after all)
+    return hello;
   }
 
   /**
@@ -139,7 +171,7 @@ export abstract class WorkerSession extends WorkerLink {
     this.prevDelay = undefined;
     this.connectedSince = clock.now();
     this.log.info({ sessionId: msg.sessionId, resumed: msg.resumed, afterMs, resend: resend.length }, 'registered');
-    this.emit({ type: 'connected', ...this.base(), sessionId: msg.sessionId, resumed: msg.resumed, afterMs });
+    this.emit({ type: 'connected', ...this.base(), sessionId: msg.sessionId, resumed: msg.resumed, afterMs, ...(hs.hello?.accepted === true ? { zeroRtt: true as const } : {}) });
     // Order on the wire: what the coordinator has not acknowledged (original order), then the
     // held-task report, then (once synced) everything queued meanwhile, by priority.
     for (const s of resend) {
@@ -150,6 +182,8 @@ export abstract class WorkerSession extends WorkerLink {
     else this.outbox.enqueue({ type: 'sync', tasks: this.reportHeld() });
     this.sm.transition('syncing');
     this.startHeartbeat(msg.leaseMs, welcome);
+    // First RTT sample: register → registered, or with a 0-RTT register connect → registered (TCP and
+    // upgrade included: high rather than low, which only widens the first timeout; pongs refine it).
     this.heartbeat?.measured(clock.monotonic() - hs.registerSentMono);
     // Both MACs are checked and the heartbeat has its parameters: nothing of the handshake is needed any more.
     this.hs = undefined;

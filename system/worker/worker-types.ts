@@ -91,6 +91,8 @@ export interface Handshake {
   registerSentMono: number;
   /** The held-task report went out right behind register (early sync): no sync after registered. */
   earlySynced: boolean;
+  /** The 0-RTT register this attempt's upgrade request carried (protocol/hello.ts): with the early sync or not, and whether the welcome said it was taken. */
+  hello: { earlySync: boolean; accepted: boolean } | undefined;
 }
 
 export interface StopOptions {

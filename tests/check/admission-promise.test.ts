@@ -52,4 +52,31 @@ describe('10 liveness: admission refusals', () => {
     expect(liveness(herd(1500, true))).toEqual([expect.stringMatching(/retry-after=1500 ms \(2 handshakes in progress, 1 refusals so far\): that hint implies registrations at least 499\.7 ms apart, yet no two registrations while busy were more than 200 ms apart/)]);
     expect(liveness(herd(600, false))).toEqual([expect.stringMatching(/retry-after=600 ms .* no two registrations while busy were more than 1 ms apart: the rate estimate took an idle gap/)]);
   });
+
+  it('holds a taken 0-RTT hello to half the limit until its worker has its registered (PROTOCOL.md "0-RTT register")', () => {
+    // Limit 4: at most 2 0-RTT registrations at once. `n` hellos registered at t=1, each worker told at `answeredAt`.
+    const hellos = (n: number, answeredAt: number, zeroRtt = true): H => {
+      const h = new H().at(0);
+      const ws = Array.from({ length: n }, (_, i) => `w${i + 1}`);
+      for (const w of ws) h.emit(w, { type: 'connecting', workerId: w, attempt: 1 });
+      for (const w of ws) h.at(1).emit('coordinator', { type: 'worker_registered', workerId: w, sessionId: `s-${w}`, resumed: false, connectionId: `c-${w}` });
+      for (const w of ws) h.at(answeredAt).emit(w, { type: 'connected', workerId: w, sessionId: `s-${w}`, resumed: false, afterMs: answeredAt, ...(zeroRtt ? { zeroRtt: true as const } : {}) });
+      return h;
+    };
+    const four = { ...ctx, maxPendingHandshakes: 4 };
+    expect(liveness(hellos(2, 6), four)).toEqual([]);
+    expect(liveness(hellos(3, 6, false), four)).toEqual([]); // 2-RTT registrations: their slot ended at the register
+    expect(liveness(hellos(3, 6), four)).toEqual([expect.stringMatching(/took w3's 0-RTT hello at t=1 while 2 other 0-RTT registrations still held their admission slots \(w1@1, w2@1.*3 hellos at once, above half its limit of 4 \(2\)/)]);
+    // Told in the same ms as the next one's registration: its answer may have reached the coordinator first.
+    const spread = new H().at(0);
+    const reg = (w: string, t: number): H => spread.at(t).emit('coordinator', { type: 'worker_registered', workerId: w, sessionId: `s-${w}`, resumed: false, connectionId: `c-${w}` });
+    const told = (w: string, t: number): H => spread.at(t).emit(w, { type: 'connected', workerId: w, sessionId: `s-${w}`, resumed: false, afterMs: 2, zeroRtt: true });
+    reg('w1', 1);
+    reg('w2', 2);
+    told('w1', 3);
+    reg('w3', 3);
+    told('w2', 4);
+    told('w3', 5);
+    expect(liveness(spread, four)).toEqual([]);
+  });
 });

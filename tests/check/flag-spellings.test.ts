@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../../harness/check/invariants.js';
 import type { FlagSpelling } from '../../harness/check/promises-flag-spellings.js';
-import { flagSpellings } from '../../harness/scenario/operator-args.js';
+import { flagSpellings } from '../../harness/scenario/operator-arg-spellings.js';
 import { H, baseContext } from './builder.js';
 
 const messages = (spellings: Omit<FlagSpelling, 'command'>[], promise: 'retention' | 'cli' = 'retention', command: FlagSpelling['command'] = 'coordinator'): string[] => {

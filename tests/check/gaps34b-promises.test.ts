@@ -68,6 +68,14 @@ describe('11 delivery: the early sync is offered as configured and used only whe
     expect(messages(h, true)).toEqual([expect.stringMatching(/^w2 sent a seq-less sync .* before any welcome reached it/)]);
   });
 
+  it('records a 0-RTT register\'s early sync as an early sync carried in the upgrade, not judged before the welcome it precedes by design', () => {
+    const h = new H().at(5);
+    recordHandshake(h.rec, 'w2', register, 'coordinator', true);
+    recordHandshake(h.rec, 'w2', earlySync, 'coordinator', true);
+    expect(h.history().map((r) => r.value)).toEqual([expect.objectContaining({ field: 'clientNonce', inUpgrade: true }), { earlySync: 'sent', host: 'w2', to: 'coordinator', inUpgrade: true }]);
+    expect(messages(h, true)).toEqual([]);
+  });
+
   it('records nothing of an adversary\'s frames', () => {
     const h = new H();
     recordHandshake(h.rec, 'adversary', welcome(true), 'w1');

@@ -201,6 +201,21 @@ describe('13 lease-expiry and 14 prompt-completion', () => {
   it('a holder that restarted during the outage no longer runs the attempt: the expiry is owed (disk-fault-restart on SQLite, seed 2)', () => {
     expect(check(outage(300), 'lease-expiry')).toEqual([]);
   });
+  /** w1 takes x, is killed at 500 and started again at 800, registering `registerAfterMs` later (its new life reports nothing); the lease is still held at the end. */
+  const killed = (registerAfterMs: number, faultAfter?: number): H => {
+    const kill = { id: 'k1', action: 'kill', target: 'w1', workers: ['w1'], coordinator: false };
+    const h = new H().connect('w1').submit('x').at(10).claim('x', 'w1', 1, 't1').start('x', 'w1', 1, 't1').at(500).fault('start', kill);
+    h.emit('coordinator', { type: 'worker_disconnected', workerId: 'w1', connectionId: 'c-w1-0', code: 1006, reason: '' });
+    h.at(800).fault('stop', kill).at(800 + registerAfterMs).connect('w1');
+    if (faultAfter !== undefined) h.at(800 + registerAfterMs + faultAfter).fault('start', cut);
+    return h.at(5000).phase('end');
+  };
+  it('a holder that restarted and registered again must see its lease end at its sync, also when it registers in the ms it restarted (the 0-RTT register)', () => {
+    for (const after of [1, 0]) expect(check(killed(after), 'prompt-completion')).toEqual([expect.stringMatching(/w1 restarted after taking lease t1 and registered again at t=80\d, yet the lease was still held/)]);
+  });
+  it('a fault on the holder after its registration still excuses a lease held on', () => {
+    expect(check(killed(0, 100), 'prompt-completion')).toEqual([]);
+  });
 });
 
 describe('15 result-recorded', () => {

@@ -44,6 +44,8 @@ const inertTransport: Transport = {
 const maybe = (flag: string, values: fc.Arbitrary<string>): fc.Arbitrary<string[]> => fc.oneof({ weight: 2, arbitrary: fc.constant<string[]>([]) }, { weight: 1, arbitrary: values.map((v) => [flag, v]) });
 /** A switch one time in five (the --no-* switches make other flags moot: refused as having no effect). */
 const maybeSwitch = (flag: string): fc.Arbitrary<string[]> => fc.integer({ min: 0, max: 4 }).map((n) => (n === 0 ? [flag] : []));
+/** A switch one time in ten (--no-zero-rtt: refused as having no effect beside a secret, which many lines carry). */
+const rareSwitch = (flag: string): fc.Arbitrary<string[]> => fc.integer({ min: 0, max: 9 }).map((n) => (n === 0 ? [flag] : []));
 /** Mostly good values, a bad one in ten. */
 const mostly = (good: fc.Arbitrary<string>, bad: readonly string[]): fc.Arbitrary<string> => fc.oneof({ weight: 9, arbitrary: good }, { weight: 1, arbitrary: fc.constantFrom(...bad) });
 const ms = mostly(fc.oneof(fc.constantFrom('10', '100', '1000', '3000', '60000', '86399999', '86400000'), fc.integer({ min: 10, max: 200_000 }).map(String)), ['0', '9', '86400001', '100000000000', 'abc', '1.5', '-5']);
@@ -72,6 +74,7 @@ function coordinatorArgv(f: ReturnType<typeof fixtureFiles>): fc.Arbitrary<strin
     maybe('--secret-file', fc.constant(f.secret)),
     fc.constantFrom([], [], [], [], ['--tls-cert', f.cert], ['--tls-key', f.key], ['--tls-cert', f.cert, '--tls-key', f.key]),
     fc.constantFrom([], [], [], [], [], [], ['--data-dir', f.dataDir]),
+    rareSwitch('--no-zero-rtt'),
   ]);
 }
 
@@ -93,6 +96,7 @@ function workerArgv(f: ReturnType<typeof fixtureFiles>): fc.Arbitrary<string[]> 
     ...heartbeat(),
     maybe('--drain-timeout-ms', mostly(fc.constantFrom('0', '500', '30000'), ['-1'])),
     maybe('--hand-back-grace-ms', mostly(fc.constantFrom('0', '500', '30000'), ['-1'])),
+    rareSwitch('--no-zero-rtt'),
   ]);
 }
 

@@ -72,6 +72,7 @@ function coordinatorArgv(f: ReturnType<typeof fixtureFiles>): fc.Arbitrary<strin
     some('--secret-file', f.secret), some('--secret', 'a-flag-secret'), fc.constantFrom([], ['--sign-messages'], ['--no-sign-messages']),
     some('--api-auth', 'none'), some('--metrics-auth', 'none'), some('--bootstrap-token-file', join(f.dir, 'boot')),
     fc.constantFrom([], [], ['--tls-cert', f.cert, '--tls-key', f.key]), some('--allowed-origins', 'https://a.example'), some('--allowed-hosts', 'c.example'), some('--insecure'),
+    some('--no-zero-rtt'),
   ]);
 }
 
@@ -82,6 +83,7 @@ function workerArgv(f: ReturnType<typeof fixtureFiles>): fc.Arbitrary<string[]> 
     some('--tls-ca', f.cert), some('--insecure'), some('--backoff', 'none', 'equal-jitter'), some('--backoff-initial-ms', '300'), some('--backoff-max-ms', '20000'), some('--backoff-multiplier', '3'),
     some('--heartbeat-ms', '500'), some('--heartbeat-timeout-ms', '5000'), some('--heartbeat-timeout-max-ms', '90000'), some('--no-adaptive-heartbeat'), some('--rtt-factor', '3'),
     some('--drain-timeout-ms', '500'), some('--hand-back-grace-ms', '100'), some('--log-level', 'debug'), some('--events-file', join(f.dir, 'events.jsonl')),
+    some('--no-zero-rtt'),
   ]);
 }
 

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { systemClock } from '../../system/core/clock.js';
 import { realCpu } from '../../system/core/cpu.js';
 import type { SystemEvent } from '../../system/core/events.js';
+import type { Transport } from '../../system/core/transport.js';
 import { silentLogger } from '../../system/core/logger.js';
 import { cryptoRandom } from '../../system/core/random.js';
 import { createCoordinator, type Coordinator, type CoordinatorConfig } from '../../system/coordinator/index.js';
@@ -38,10 +39,10 @@ export class Fixture {
     return store;
   }
 
-  async coordinator(config: CoordinatorConfig = {}, store: Store = this.openStore()): Promise<Coordinator> {
+  async coordinator(config: CoordinatorConfig = {}, store: Store = this.openStore(), transport: Transport = wsTransport()): Promise<Coordinator> {
     const c = await createCoordinator(
       {
-        transport: wsTransport(),
+        transport,
         clock: systemClock,
         random: cryptoRandom,
         logger: silentLogger,
@@ -55,10 +56,10 @@ export class Fixture {
     return c;
   }
 
-  worker(coordinatorUrl: string, id: string, config: Partial<WorkerConfig> = {}): Worker {
+  worker(coordinatorUrl: string, id: string, config: Partial<WorkerConfig> = {}, transport: Transport = wsTransport()): Worker {
     const w = new Worker(
       {
-        transport: wsTransport(),
+        transport,
         clock: systemClock,
         random: cryptoRandom,
         logger: silentLogger,

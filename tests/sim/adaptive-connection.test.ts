@@ -16,18 +16,25 @@ import { runChecked } from '../../harness/scenario/run.js';
 import { Simulation } from '../../harness/sim/index.js';
 import { LinkTiming } from '../../system/coordinator/link-timing.js';
 
-async function highLatency(adaptive: boolean): Promise<Awaited<ReturnType<typeof runChecked>>> {
+/** high-latency at seed 1; `zeroRtt` false: the workers register after the welcome (the 2-RTT handshake, whose register → registered is the first RTT sample). */
+async function highLatency(adaptive: boolean, zeroRtt = true): Promise<Awaited<ReturnType<typeof runChecked>>> {
   const scenario = parseScenario(readFileSync('scenarios/high-latency.yaml', 'utf8'), 'high-latency.yaml');
   scenario.coordinator.adaptiveHeartbeat = adaptive;
+  scenario.fleet.zeroRtt = zeroRtt;
   return runChecked(scenario, { seed: 1 });
 }
 
 describe('adaptive heartbeat timeouts on a 2 s-latency link', () => {
   it('fixed timeouts drop live links; adaptive ones drop none, and every promise holds', async () => {
-    const fixed = await highLatency(false);
+    const fixed = await highLatency(false, false);
     expect(fixed.outcome.history.filter((r) => r.f === 'heartbeat_timeout').length).toBeGreaterThan(0);
+    const twoRtt = await highLatency(true, false);
+    expect(twoRtt.outcome.history.filter((r) => r.f === 'heartbeat_timeout' || r.f === 'disconnected')).toEqual([]);
+    expect(twoRtt.violations.map(formatViolation)).toEqual([]);
+    // The 0-RTT register: connect → registered is the worker's first sample, the worker's first answer the coordinator's.
     const adaptive = await highLatency(true);
     const h = adaptive.outcome.history;
+    expect(adaptive.outcome.marks['coordinator.hello-register']).toBeGreaterThan(0);
     expect(h.filter((r) => r.f === 'heartbeat_timeout' || r.f === 'disconnected' || r.f === 'worker_disconnected')).toEqual([]);
     expect(adaptive.violations.map(formatViolation)).toEqual([]);
     expect(adaptive.passed).toBe(true);
@@ -47,11 +54,14 @@ describe('the timeout in force is honoured (promise 10)', () => {
       this.timeoutMs = 3000;
     };
     try {
-      const broken = await highLatency(true);
+      const broken = await highLatency(true, false);
       expect(broken.passed).toBe(false);
       expect(broken.violations.map(formatViolation).join('\n')).toMatch(
         /the coordinator side declared w\d's connection c\d+ dead at t=\d+ after \d+ ms of silence, though the timeout in force was at least \d+ ms \(floor 3000 ms, its last heartbeat_adapted said \d+ ms\)/,
       );
+      // With the 0-RTT register the first sample is the worker's first answer; the floor in force after it is caught too.
+      const zeroRtt = await highLatency(true);
+      expect(zeroRtt.violations.map(formatViolation).join('\n')).toMatch(/the coordinator's handshake sample on w\d's connection c\d+ at t=\d+ left the heartbeat timeout in force at 3000 ms/);
     } finally {
       LinkTiming.prototype.sample = sample;
     }
@@ -93,7 +103,8 @@ describe('admission control under a herd', () => {
     const ids = Array.from({ length: 40 }, (_, i) => `w${i + 1}`);
     for (const id of ids) {
       sim.net.addRuleBothWays(id, 'coordinator', { type: 'latency', latency: 50 });
-      sim.spawnWorker(id, { config: { backoff: { strategy: 'full-jitter', initialMs: 10, maxMs: 2000 } } });
+      // The 2-RTT handshake (as a worker with a secret or an older one): a 0-RTT register never leaves a handshake pending.
+      sim.spawnWorker(id, { config: { zeroRtt: false, backoff: { strategy: 'full-jitter', initialMs: 10, maxMs: 2000 } } });
     }
     await sim.runFor(15_000);
     const refused = events.filter((e) => e.type === 'admission_refused');

@@ -1,7 +1,13 @@
 /**
- * The worker's direction of the wire bounds in a run (gaps36a), each defect
- * injected through a seam and caught by a promise while the real system
- * passes at the same seed:
+ * Session 36's gaps on the 0-RTT path (gaps36a), injected through a seam and
+ * caught by a promise while the real system passes at the same seed:
+ * - a coordinator whose hello path gives its admission slot back at the
+ *   registration instead of at the worker's first answer
+ *   (Admission.registered releasing the slot it is told is held) -> promise
+ *   10 on thundering-herd-open.yaml, the herd without a secret: the first
+ *   herd's hellos are all taken at once, more than half the limit of 4
+ *   (promises-admission.ts checkHelloRoom). thundering-herd.yaml has a
+ *   secret, so its workers send no hello and the same defect passes there;
  * - a worker whose welcome fast decoder skips the nonce's 128-character
  *   bound (vi.mock of fast-decode-handshake.ts) -> promise 38 on
  *   wire-bounds-worker.yaml: the hostile coordinator's welcome with a
@@ -17,6 +23,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type * as Handshake from '../../system/protocol/fast-decode-handshake.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
+import { Admission } from '../../system/coordinator/admission.js';
 import { RELIABLE_TYPES, type ToWorker } from '../../system/protocol/messages.js';
 import { Worker } from '../../system/worker/worker.js';
 import { flagOn, simVerdict, withPlanted } from './broken/verdict.js';
@@ -36,6 +43,16 @@ vi.mock('../../system/protocol/fast-decode-handshake.js', async (importOriginal)
   return { ...real, handshakeFastPath };
 });
 
+/** Broken: a 0-RTT registration's slot is given back when it registers (the old "hellos never pend"). */
+function helloSlotReleasedAtRegister(): () => void {
+  const registered = Admission.prototype.registered;
+  Admission.prototype.registered = function releasedAtRegister(this: Admission, held: number): void {
+    registered.call(this, held);
+    this.pending = Math.max(0, this.pending - held);
+  };
+  return () => void (Admission.prototype.registered = registered);
+}
+
 /** Broken (the worker before session 36): while handshaking, a frame's ack and seq are taken before its state is judged. */
 function handshakeFramesTakenFirst(): () => void {
   type Inner = { sm: { state: string }; onAck(n: number): void; channel: { admit(seq: number): string }; handle(gen: number, msg: ToWorker): void };
@@ -51,7 +68,19 @@ function handshakeFramesTakenFirst(): () => void {
   return () => void (proto.handle = handle);
 }
 
-describe('the worker\'s direction of the wire bounds (gaps36a)', () => {
+describe('broken variants for the 0-RTT herd (gaps36a)', () => {
+  it('a hello path that does not hold its admission slot until the first answer: caught on the open herd, not the secret one', { timeout: 180_000 }, async () => {
+    const open = await loadScenario('scenarios/thundering-herd-open.yaml');
+    const real = await simVerdict(open);
+    expect(real.text).toBe('');
+    const broken = await withPlanted(helloSlotReleasedAtRegister, () => simVerdict(open));
+    expect(broken.promises).toContain('liveness');
+    expect(broken.text).toMatch(/0-RTT hello at t=\d+ while 2 other 0-RTT registrations still held their admission slots.*above half its limit of 4/);
+    const secretHerd = await loadScenario('scenarios/thundering-herd.yaml');
+    const secret = await withPlanted(helloSlotReleasedAtRegister, () => simVerdict(secretHerd));
+    expect(secret.text).not.toMatch(/0-RTT hello/);
+  });
+
   it('a worker whose welcome fast decoder skips the nonce\'s length bound: caught on wire-bounds-worker (38), the real worker passes', { timeout: 120_000 }, async () => {
     const s = await loadScenario('scenarios/wire-bounds-worker.yaml');
     expect((await simVerdict(s)).text).toBe('');

@@ -54,9 +54,10 @@ async function run(yaml: string): Promise<{ violations: string[]; syncedBeforeHe
   return { violations, syncedBeforeHeal: syncedIn(0, healAt), syncedAfterHeal: syncedIn(healAt, Infinity), hintsPastCap };
 }
 
+/** Both runs below use the 2-RTT handshake (fleet.zeroRtt false: a worker with a secret, or an older one): the 0-RTT register needs no admission slot and saves a round trip. */
 const slowHandshake = `name: slow-handshake
 description: 2 s latency each way from the start; the default 5 s first deadline is shorter than the handshake
-fleet: { workers: 4, concurrency: 1 }
+fleet: { workers: 4, concurrency: 1, zeroRtt: false }
 coordinator: { heartbeatMs: 1000, heartbeatTimeoutMs: 3000, leaseMs: 30000 }
 faults:
   - { at: 0, for: 30000, target: all-workers, action: { type: latency, ms: 2000 } }
@@ -72,6 +73,9 @@ describe('a handshake slower than the first deadline', () => {
     try {
       const broken = await run(slowHandshake);
       expect(broken.syncedBeforeHeal).toBe(0);
+      // The 0-RTT register (connect → registered, one round trip fewer: ~4 s) fits even the fixed 5 s deadline.
+      const zeroRtt = await run(slowHandshake.replace('zeroRtt: false', 'zeroRtt: true'));
+      expect(zeroRtt.syncedBeforeHeal).toBe(4);
     } finally {
       old.fixedDeadline = false;
     }
@@ -80,7 +84,7 @@ describe('a handshake slower than the first deadline', () => {
 
 const herd = `name: admission-herd
 description: 60 workers lose the network at once; the coordinator admits 4 handshakes at a time
-fleet: { workers: 60, concurrency: 1, backoff: { strategy: full-jitter, initialMs: 20, maxMs: 100, multiplier: 2 } }
+fleet: { workers: 60, concurrency: 1, zeroRtt: false, backoff: { strategy: full-jitter, initialMs: 20, maxMs: 100, multiplier: 2 } }
 coordinator: { heartbeatMs: 1000, heartbeatTimeoutMs: 3000, leaseMs: 5000, maxPendingHandshakes: 4 }
 faults:
   - { at: 2000, for: 2000, target: all-workers, action: down }

@@ -115,18 +115,18 @@ export async function withAdmissionOneBeyond<T>(body: () => Promise<T>): Promise
  * than its rate warrants. Planted on the prototype for one run.
  */
 export async function withIdleGapsInRate<T>(body: () => Promise<T>): Promise<T> {
-  const original = Admission.prototype.done;
-  Admission.prototype.done = function doneIdleGaps(this: Admission, registered: boolean): void {
+  const original = Admission.prototype.registered;
+  Admission.prototype.registered = function registeredIdleGaps(this: Admission, held: number): void {
     const pending = this.pending;
-    // The busy check reads `pending` after the decrement: keep one more in flight for it.
-    this.pending = Math.max(pending, 1) + 1;
-    original.call(this, registered);
-    this.pending = Math.max(0, pending - 1);
+    // The busy check reads `pending` less the slots still held for this registration: keep one more in flight for it.
+    this.pending = held + 1;
+    original.call(this, held);
+    this.pending = pending;
   };
   try {
     return await body();
   } finally {
-    Admission.prototype.done = original;
+    Admission.prototype.registered = original;
   }
 }
 
