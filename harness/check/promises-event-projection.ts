@@ -26,7 +26,10 @@
  * Judged for an execution whose events all lie in one coordinator life and,
  * if the coordinator died after its first event, that had ended (its last
  * status event terminal) before: a crash between a commit and its event
- * loses that event by design. An execution a storage fault touched (a
+ * loses that event by design. For the same reason an execution whose first
+ * event is not its creation (from null) is not judged once the coordinator
+ * has died before that event: its creation may have committed in the life
+ * that died. An execution a storage fault touched (a
  * `store_failed` inside its span) is not judged: the reload rolls back.
  */
 import type { HistoryRecord } from './history.js';
@@ -61,6 +64,8 @@ function judgedStatuses(view: HistoryView, id: string, stops: ReturnType<typeof 
   const last = statuses.at(-1);
   const end = (events.at(-1) as Ev).rec.index;
   if (stops.storeFailures.some((i) => i > first.rec.index && i <= end)) return undefined;
+  // Created in an earlier life whose death fell inside the creation's commit window: the row is there, its event never went out.
+  if (statuses[0]?.ev.from !== null && stops.deaths.some((i) => i < first.rec.index)) return undefined;
   const death = stops.deaths.find((i) => i > first.rec.index);
   if (death === undefined) return statuses;
   return end < death && last !== undefined && TERMINAL_STATUSES.has(last.ev.to) ? statuses : undefined;
