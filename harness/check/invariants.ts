@@ -22,6 +22,7 @@ import { checkHeldReports, checkUnackedResultsReported } from './promises-held-r
 import { checkSyncPerSession } from './promises-sync.js';
 import { checkEarlySync } from './promises-early-sync.js';
 import { checkWelcomeAnnounced } from './promises-welcome.js';
+import { checkSendBacklog } from './promises-send-backlog.js';
 import { checkCheckpoints, checkDurability } from './promises-state.js';
 import { checkPauseCheckpoints } from './promises-abort-progress.js';
 import { checkNoClaimWhileFailing, checkNoPhantom, checkStoreHealth } from './promises-store.js';
@@ -129,7 +130,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'client-control': (v, c) => [...checkControls(v, c), ...checkAbortReasons(v, c)],
   // Worker features (issue 10).
   drain: (v, c) => [...checkDrain(v, c), ...checkDrainStopBound(v, c), ...checkDrainReach(v, c)],
-  capacity: (v, c) => [...checkCapacity(v, c), ...checkReofferWhileFull(v), ...checkIdleCapacity(v, c), ...checkDispatchAtRelease(v, c), ...checkAllowedKinds(v, c)],
+  capacity: (v, c) => [...checkCapacity(v, c), ...checkSendBacklog(v), ...checkReofferWhileFull(v), ...checkIdleCapacity(v, c), ...checkDispatchAtRelease(v, c), ...checkAllowedKinds(v, c)],
   'due-time': checkDueTime,
   breaker: checkBreakers,
   // The CLI's client commands (scenario `cli`).

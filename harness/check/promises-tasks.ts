@@ -82,7 +82,7 @@ export function checkTaskContract(view: HistoryView, ctx: CheckContext): Violati
     }
     if (echoFit(task, ctx) !== 'fits') out.push(...judgeTooLarge(view, ctx, id, task));
   }
-  return [...out, ...checkEchoResults(view, tasks), ...checkSleepResume(view, ctx, tasks), ...checkPausedChains(view, ctx, tasks), ...checkAbortOutcomes(view), ...checkTaskNumbers(view, ctx, tasks), ...checkFailReads(view, tasks), ...checkThrown(view, tasks), ...checkLiteralArgv(view, tasks)];
+  return [...out, ...checkEchoResults(view, tasks), ...checkSleepResume(view, ctx, tasks), ...checkPausedChains(view, ctx, tasks), ...checkAbortOutcomes(view), ...checkTaskNumbers(view, ctx, tasks), ...checkFailReads(view, tasks, ctx.secrets), ...checkThrown(view, tasks), ...checkLiteralArgv(view, tasks)];
 }
 
 function judgeOutcome(task: TaskSubmitted, f: Ev<'task_finished'>, firstStart: number | undefined, ctx: CheckContext, v: (m: string) => void): void {

@@ -78,6 +78,8 @@ export interface ProcessEnv {
   buggify?: Buggify;
   /** Hears every HTTP answer the coordinator gives (VirtualNetwork.onHttpAnswer). */
   answered?: (req: HttpRequest, res: HttpResponse) => void;
+  /** Told of each claim at its instant (a pre-execution hook on each coordinator incarnation's engine): the worker and the execution. */
+  claimed?: (workerId: string, executionId: string) => void;
 }
 
 /** Coordinator options in the simulation. */
@@ -158,6 +160,8 @@ export class CoordinatorProcess {
     // The virtual network is reachable from nothing outside this process: the host name is not an exposure.
     const config = { insecure: true, host: this.host.name, ...this.options.config, port: this.port };
     const coordinator = await (engineFactory === undefined ? createCoordinator(deps, config) : startCoordinator(deps, config, engineFactory));
+    const claimed = this.env.claimed;
+    if (claimed !== undefined) coordinator.engine.addPreExecutionHook((x) => void (x.lease === undefined ? undefined : claimed(x.lease.workerId, x.executionId)));
     const wrapHttp = this.env.wiring.wrapHttp;
     // Promise 35's idle baseline (idle-gauges.ts): the intervals armed once listening, and the streams clients hold open.
     this.bootIntervals = clock.liveIntervals;

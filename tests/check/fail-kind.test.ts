@@ -36,6 +36,13 @@ describe('16 task-contract: an ended fail as its client reads it', () => {
     expect(judged(history(params, reads))).toEqual([]);
   });
 
+  it('reads the worker\'s secret in the message as "[redacted]" (secret-redaction.yaml\'s secret is "failing on purpose")', () => {
+    const h = history([{ times: 1000 }, { times: 1000 }], [failed('[redacted]: attempt 2 of the first 1000 that fail'), failed('failing on purpose: attempt 2 of the first 1000 that fail')]);
+    const withSecret = checkHistory(h.history(), ['task-contract'], { ...baseContext, secrets: ['failing on purpose'] }).map((v) => v.message);
+    expect(withSecret).toEqual([expect.stringMatching(/^fail \{"times":1000\}: ended failed with code "task_failed" and a message of 57 characters, but attempt 2's failure is task_failed with "\[redacted\]: attempt 2/)]);
+    expect(judged(h)).toEqual([expect.stringMatching(/a message of 49 characters, but attempt 2's failure is task_failed with "failing on purpose: attempt 2/)]);
+  });
+
   it('reports a message one character short, a wrong code, an attempt past times and a completion naming the wrong attempt', () => {
     const params = [{ times: 3, messageChars: 300 }, { times: 2 }, { times: 2 }, { times: 2 }];
     const reads = [failed(failMessage(1, 3, 299)), failed(failMessage(2, 2, undefined), 'failed'), failed(failMessage(3, 2, undefined)), { status: 'completed', result: { attempt: 2 } }];
