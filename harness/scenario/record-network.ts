@@ -31,7 +31,7 @@ export function recordNetwork(sim: Simulation, scenario: Scenario, recorder: His
   sim.net.onBinaryDelivered = (b) => recorder.recordInfo({ binaryFrame: b.connection, from: b.from, to: b.to, incarnation: b.incarnation, open: b.open, closedWith: b.closedWith, handed: b.handed }, 'net');
   sim.net.onConnectTls = (t) => recorder.recordInfo({ connectTls: t.url, client: t.client, incarnation: t.incarnation, caGiven: t.caGiven, caKept: t.caKept, rejectUnauthorized: t.rejectUnauthorized, identityCheckReplaced: t.identityCheckReplaced, serverName: t.serverName }, 'net');
   // Each claim made while the coordinator's send queue to its worker held more than the high-water mark (promise 26, promises-send-backlog.ts).
-  sim.onClaim = (workerId, executionId) => {
+  sim.net.onClaim = (workerId, executionId) => {
     const queued = sim.net.host(COORDINATOR_HOST).queuedTo(workerId);
     if (queued !== undefined && queued > SEND_HIGH_WATER_BYTES) recorder.recordInfo({ claimBacklogged: workerId, executionId, queuedBytes: queued }, 'net');
   };

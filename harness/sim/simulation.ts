@@ -74,8 +74,6 @@ export class Simulation {
   readonly net: VirtualNetwork;
   /** Sink the processes emit to: the trace plus options.events. */
   readonly events: EventSink;
-  /** Told of each claim a coordinator makes, at its instant (the harness's send-backlog watch, record-network.ts). */
-  onClaim: ((workerId: string, executionId: string) => void) | undefined;
   readonly logger: Logger;
   /** Coverage marks hit by every process of this run (system/core/marks.ts). */
   readonly marks = new MarkCounter();
@@ -281,7 +279,7 @@ export class Simulation {
   }
 
   private env(component: string): ProcessEnv {
-    const env: ProcessEnv = { random: this.random.fork(component), logger: this.logger, events: this.events, taskKinds: this.taskKinds, wiring: this.wiring, marks: this.marks, answered: (req, res) => this.net.onHttpAnswer?.(req, res), claimed: (w, id) => this.onClaim?.(w, id) };
+    const env: ProcessEnv = { random: this.random.fork(component), logger: this.logger, events: this.events, taskKinds: this.taskKinds, wiring: this.wiring, marks: this.marks, answered: (req, res) => this.net.onHttpAnswer?.(req, res), claimed: (w, id) => this.net.onClaim?.(w, id) };
     if (this.buggify !== null) env.buggify = this.buggify;
     if (!this.ownKinds) env.workerKinds = (host, secret) => this.resources.kindsFor(host, secret);
     if (this.commits !== undefined) env.commits = this.commits;
