@@ -4,6 +4,8 @@
  * from a scenario with contextFromScenario (harness/scenario/check-context.ts);
  * tests build it by hand.
  */
+import type { WelcomeField } from './promises-welcome.js';
+
 export interface CheckContext {
   /** Coordinator heartbeat interval and half-open timeout (ms). */
   heartbeatMs: number;
@@ -26,6 +28,8 @@ export interface CheckContext {
   rttFactor?: number;
   /** Whether the coordinator offers the early sync (default true; --no-early-sync: false); undefined: the welcomes' offer is not judged (promises-early-sync.ts). */
   earlySync?: boolean;
+  /** What each welcome the coordinator sends must announce, as configured (promises-welcome.ts); a field left out is not judged, undefined: none. */
+  welcome?: Partial<Record<WelcomeField, number | boolean>>;
   /** How long the coordinator keeps a detached session resumable (coordinator.sessionTtlMs, default 60000); undefined: not judged. */
   sessionTtlMs?: number;
   /** Convergence bound after heal (phases.healMs). */

@@ -21,6 +21,8 @@ import { checkAckedCommitted } from './promises-acked.js';
 import { checkHeldReports, checkUnackedResultsReported } from './promises-held-report.js';
 import { checkSyncPerSession } from './promises-sync.js';
 import { checkEarlySync } from './promises-early-sync.js';
+import { checkWelcomeAnnounced } from './promises-welcome.js';
+import { checkSendBacklog } from './promises-send-backlog.js';
 import { checkCheckpoints, checkDurability } from './promises-state.js';
 import { checkPauseCheckpoints } from './promises-abort-progress.js';
 import { checkNoClaimWhileFailing, checkNoPhantom, checkStoreHealth } from './promises-store.js';
@@ -106,9 +108,9 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   retries: (v, c) => [...checkRetries(v, c), ...checkStoredRetry(v, c)],
   checkpoints: (v, c) => [...checkCheckpoints(v, c), ...checkResumedCheckpoints(v, c), ...checkSentCheckpoints(v, c), ...checkPauseCheckpoints(v, c)],
   durability: (v, c) => [...checkDurability(v, c), ...checkStoreProbe(v), ...checkLiveProbes(v, 'durability')],
-  auth: (v, c) => [...checkAuth(v, c), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkHonestFramesAccepted(v), ...checkOnPathAttacks(v, c), ...checkSurfaceAuth(v), ...checkSecretsHidden(v, c), ...checkSecretsOnWire(v), ...checkRefusedClosed(v), ...checkLogLimiter(v), ...checkTokenFileProbes(v)],
+  auth: (v, c) => [...checkAuth(v, c), ...checkWelcomeAnnounced(v, c, 'auth'), ...checkAdversaries(v, c), ...checkCorruptedFramesRejected(v), ...checkHonestFramesAccepted(v), ...checkOnPathAttacks(v, c), ...checkSurfaceAuth(v), ...checkSecretsHidden(v, c), ...checkSecretsOnWire(v), ...checkRefusedClosed(v), ...checkLogLimiter(v), ...checkTokenFileProbes(v)],
   backoff: (v, c) => [...checkBackoff(v, c), ...checkHandshakeDeadlines(v, c), ...checkReconnectDuration(v, c)],
-  liveness: (v, c) => [...checkLiveness(v, c), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkRttTrace(v, c), ...checkNoClaimAfterRefusal(v), ...checkPongsOfTheirConnection(v, c), ...checkPingPace(v, c), ...checkLiveProbes(v, 'liveness'), ...checkCeilingRaised(v, c)],
+  liveness: (v, c) => [...checkLiveness(v, c), ...checkWelcomeAnnounced(v, c, 'liveness'), ...checkTimeoutFloor(v, c), ...checkTimeoutHonoured(v, c), ...checkRttTrace(v, c), ...checkNoClaimAfterRefusal(v), ...checkPongsOfTheirConnection(v, c), ...checkPingPace(v, c), ...checkLiveProbes(v, 'liveness'), ...checkCeilingRaised(v, c)],
   'no-phantom': checkNoPhantom,
   'store-health': (v, c) => [...checkStoreHealth(v, c), ...checkNoClaimWhileFailing(v), ...checkProbeCadence(v, c), ...checkCommitLatency(v, c)],
   'api-contract': (v, c) => [...checkApiContract(v, c), ...checkControlStore(v), ...checkDepthProbes(v), ...checkAnswered(v, c), ...checkWireFraming(v), ...checkConflictField(v), ...checkLiveProbes(v, 'api-contract')],
@@ -128,7 +130,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'client-control': (v, c) => [...checkControls(v, c), ...checkAbortReasons(v, c)],
   // Worker features (issue 10).
   drain: (v, c) => [...checkDrain(v, c), ...checkDrainStopBound(v, c), ...checkDrainReach(v, c)],
-  capacity: (v, c) => [...checkCapacity(v, c), ...checkReofferWhileFull(v), ...checkIdleCapacity(v, c), ...checkDispatchAtRelease(v, c), ...checkAllowedKinds(v, c)],
+  capacity: (v, c) => [...checkCapacity(v, c), ...checkSendBacklog(v), ...checkReofferWhileFull(v), ...checkIdleCapacity(v, c), ...checkDispatchAtRelease(v, c), ...checkAllowedKinds(v, c)],
   'due-time': checkDueTime,
   breaker: checkBreakers,
   // The CLI's client commands (scenario `cli`).
@@ -140,7 +142,7 @@ export const CHECKERS: Readonly<Record<PromiseName, Checker>> = {
   'process-exit': (v) => checkProcessExits(v),
   'process-env': (v) => checkProcessEnv(v),
   'store-contract': (v) => checkStoreContract(v),
-  wire: (v, c) => [...checkClosesAsSent(v), ...checkClosesObeyed(v, c), ...checkNoUnattended(v, c), ...checkBinaryRefused(v), ...checkHintsWaited(v, c), ...checkConnectTrust(v), ...checkCaPassedOn(v, c), ...checkWireBounds(v)],
+  wire: (v, c) => [...checkClosesAsSent(v), ...checkWelcomeAnnounced(v, c, 'wire'), ...checkClosesObeyed(v, c), ...checkNoUnattended(v, c), ...checkBinaryRefused(v), ...checkHintsWaited(v, c), ...checkConnectTrust(v), ...checkCaPassedOn(v, c), ...checkWireBounds(v)],
 };
 
 /** Which promises: 'all', a list, or a scenario's `checks` section (promises minus skip). */

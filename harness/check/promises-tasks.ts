@@ -20,6 +20,7 @@ import { checkLiteralArgv } from './promises-argv.js';
 import { checkSleepResume } from './promises-sleep.js';
 import { checkAbortOutcomes, checkPausedChains } from './promises-abort-progress.js';
 import { checkTaskNumbers } from './promises-task-numbers.js';
+import { checkFailReads } from './promises-fail-kind.js';
 
 /** What a submit invoke records per execution (aligned with the ok's executionIds), for promises 16 and 17. */
 export function submittedTasks(specs: readonly ExecutionSpec[]): TaskSubmitted[] {
@@ -81,7 +82,7 @@ export function checkTaskContract(view: HistoryView, ctx: CheckContext): Violati
     }
     if (echoFit(task, ctx) !== 'fits') out.push(...judgeTooLarge(view, ctx, id, task));
   }
-  return [...out, ...checkEchoResults(view, tasks), ...checkSleepResume(view, ctx, tasks), ...checkPausedChains(view, ctx, tasks), ...checkAbortOutcomes(view), ...checkTaskNumbers(view, ctx, tasks), ...checkThrown(view, tasks), ...checkLiteralArgv(view, tasks)];
+  return [...out, ...checkEchoResults(view, tasks), ...checkSleepResume(view, ctx, tasks), ...checkPausedChains(view, ctx, tasks), ...checkAbortOutcomes(view), ...checkTaskNumbers(view, ctx, tasks), ...checkFailReads(view, tasks, ctx.secrets), ...checkThrown(view, tasks), ...checkLiteralArgv(view, tasks)];
 }
 
 function judgeOutcome(task: TaskSubmitted, f: Ev<'task_finished'>, firstStart: number | undefined, ctx: CheckContext, v: (m: string) => void): void {

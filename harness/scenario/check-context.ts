@@ -33,6 +33,7 @@ export function contextFromScenario(s: Scenario): CheckContext {
     maxFrameBytes: s.coordinator.maxFrameBytes ?? COORDINATOR_DOC_DEFAULTS.maxFrameBytes,
     // The early sync is offered unless `squall coordinator --no-early-sync` (coordinator.args) turns it off (promises-early-sync.ts).
     earlySync: s.coordinator.args === undefined ? true : coordinatorArgsConfig(s.coordinator.args).earlySync ?? true,
+    welcome: welcomeOf(s),
   };
   if (s.coordinator.breaker !== false) {
     ctx.breakerFailureThreshold = s.coordinator.breaker.failureThreshold;
@@ -58,6 +59,18 @@ export function contextFromScenario(s: Scenario): CheckContext {
   ctx.workerAllowKinds = Object.fromEntries(Object.entries(s.fleet.allowKinds ?? {}).map(([id, k]) => [id, [...k]]));
   Object.assign(ctx, coordinatorLimits(s));
   return ctx;
+}
+
+/**
+ * What the simulated coordinator's welcomes announce (promises-welcome.ts):
+ * the scenario's secret, signing and frame bound (the simulation never turns
+ * compression off: --no-compression is a live-only flag), and its heartbeat
+ * unless `squall coordinator` flags (coordinator.args) may set that.
+ */
+function welcomeOf(s: Scenario): NonNullable<CheckContext['welcome']> {
+  const c = s.coordinator;
+  const heartbeat = c.args === undefined ? { heartbeatMs: c.heartbeatMs, heartbeatTimeoutMs: c.heartbeatTimeoutMs } : {};
+  return { authRequired: c.secret !== undefined, signMessages: c.signMessages, maxFrameBytes: c.maxFrameBytes ?? COORDINATOR_DOC_DEFAULTS.maxFrameBytes, compression: true, ...heartbeat };
 }
 
 /** The coordinator's limits, retention, secret and store bound, as far as the scenario sets them. */

@@ -34,12 +34,14 @@ function byKind(records: readonly (ExecutionRecord | undefined)[], kinds: readon
 const resultOf = (r: ExecutionRecord): object => (r.result === undefined ? {} : { result: r.result });
 const completed = (r: ExecutionRecord): boolean => r.status === 'completed';
 
-/** What the tasks returned, as the client reads them: echo values and cpu/sleep numbers (promise 16), container/command outcomes (promise 32). */
+/** What the tasks returned, as the client reads them: echo values, cpu/sleep numbers and ended fail executions (promise 16), container/command outcomes (promise 32). */
 function noteResults(records: readonly (ExecutionRecord | undefined)[], note: Note): void {
   const echoes = byKind(records, ['echo'], completed, resultOf);
   if (echoes !== undefined) note({ echoResults: echoes });
   const timed = byKind(records, ['cpu', 'sleep'], completed, resultOf);
   if (timed !== undefined) note({ taskNumbers: timed });
+  const failed = byKind(records, ['fail'], (r) => isTerminal(r.status), (r) => ({ status: r.status, ...resultOf(r), ...(r.error === undefined ? {} : { error: r.error }) }));
+  if (failed !== undefined) note({ failResults: failed });
   const made = byKind(records, ['container', 'command'], (r) => isTerminal(r.status), (r) => ({ status: r.status, ...resultOf(r), ...(r.error === undefined ? {} : { error: r.error }) }));
   if (made !== undefined) note({ kindResults: made });
 }

@@ -3,10 +3,12 @@
  * run: corrupted frames a receiver reads (promise 8), handshake nonces as
  * sent (promise 34), the welcomes' early-sync offers and the early syncs (promise 11), close frames as asked and as received and the
  * connections opened (promise 38), every frame and HTTP answer to the secret watch (promise 8), what the container and command kinds made (promise 32),
+ * the claims made for a worker whose send queue was past the high-water mark (promise 26),
  * and the sizes of the coordinator's frames when its gauges are read.
  */
 import type { HistoryRecorder } from '../check/history.js';
 import { COORDINATOR_HOST, FrameSizes, type Simulation } from '../sim/index.js';
+import { SEND_HIGH_WATER_BYTES } from '../check/promises-send-backlog.js';
 import { recordHandshake } from './record-nonces.js';
 import type { Scenario } from './schema.js';
 import type { SecretWatch } from './secret-watch.js';
@@ -28,6 +30,11 @@ export function recordNetwork(sim: Simulation, scenario: Scenario, recorder: His
   // Each binary frame a live process received and what its transport did; the TLS trust of each connect given a CA (promise 38).
   sim.net.onBinaryDelivered = (b) => recorder.recordInfo({ binaryFrame: b.connection, from: b.from, to: b.to, incarnation: b.incarnation, open: b.open, closedWith: b.closedWith, handed: b.handed }, 'net');
   sim.net.onConnectTls = (t) => recorder.recordInfo({ connectTls: t.url, client: t.client, incarnation: t.incarnation, caGiven: t.caGiven, caKept: t.caKept, rejectUnauthorized: t.rejectUnauthorized, identityCheckReplaced: t.identityCheckReplaced, serverName: t.serverName }, 'net');
+  // Each claim made while the coordinator's send queue to its worker held more than the high-water mark (promise 26, promises-send-backlog.ts).
+  sim.net.onClaim = (workerId, executionId) => {
+    const queued = sim.net.host(COORDINATOR_HOST).queuedTo(workerId);
+    if (queued !== undefined && queued > SEND_HIGH_WATER_BYTES) recorder.recordInfo({ claimBacklogged: workerId, executionId, queuedBytes: queued }, 'net');
+  };
   // What the container and command kinds made on each worker's simulated engine and process table (promise 32, promises-resources.ts).
   sim.resources.onRecord = (r) => recorder.recordInfo(r, 'resources');
   // The sizes of the frames to and from the coordinator, which its bytes counters are judged by (gauge reads, promises-metrics-bytes.ts).

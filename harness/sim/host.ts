@@ -217,6 +217,17 @@ export class Host implements HostLike {
     return newest;
   }
 
+  /**
+   * The fewest bytes queued to send on any open connection of this host to
+   * `peer` (undefined: none open): a lower bound of what the connection this
+   * host's process uses for that peer holds (promises-send-backlog.ts).
+   */
+  queuedTo(peer: string): number | undefined {
+    let least: number | undefined;
+    for (const e of this.endpoints) if (e.state === 'open' && e.peer.host.name === peer) least = Math.min(least ?? Infinity, e.bufferedAmount);
+    return least;
+  }
+
   /** Ids of the current incarnation's open client ends its process never took up (Endpoint.unattended). */
   unattendedConnections(): string[] {
     return [...this.endpoints].filter((e) => e.state === 'open' && e.unattended()).map((e) => e.id);

@@ -51,6 +51,8 @@ export class VirtualNetwork implements Connector {
   baseLatencyMs: number | undefined;
   /** Told of every HTTP answer (not a stream's events) the coordinator's handler gives, with its request (promise 8's secret watch). */
   onHttpAnswer: ((req: HttpRequest, res: HttpResponse) => void) | undefined;
+  /** Each claim a coordinator makes, at its instant: worker and execution (a pre-execution hook on its engine; promises-send-backlog.ts). */
+  onClaim: ((workerId: string, executionId: string) => void) | undefined;
   /** Told of every close frame a live process receives from its peer's close(), with what the peer asked for (the scenario runner records it). */
   onCloseDelivered: ((c: CloseDelivery) => void) | undefined;
   /** Told of every connection a server accepts, with the client process holding its other end (the scenario runner records it). */

@@ -76,8 +76,9 @@ export interface ProcessEnv {
   marks: Marks;
   /** The run's live Buggify (absent: off, the processes get noBuggify). */
   buggify?: Buggify;
-  /** Hears every HTTP answer the coordinator gives (VirtualNetwork.onHttpAnswer). */
+  /** Hear every HTTP answer the coordinator gives and each claim at its instant (VirtualNetwork.onHttpAnswer, onClaim). */
   answered?: (req: HttpRequest, res: HttpResponse) => void;
+  claimed?: (workerId: string, executionId: string) => void;
 }
 
 /** Coordinator options in the simulation. */
@@ -130,8 +131,7 @@ export class CoordinatorProcess {
   /** Boots a new incarnation over the committed state; resolves when it listens. */
   async start(): Promise<Coordinator> {
     this.host.boot();
-    const incarnation = this.host.incarnation;
-    const clock = this.host.clock;
+    const [incarnation, clock] = [this.host.incarnation, this.host.clock];
     const buggify = this.env.buggify === undefined ? {} : { buggify: this.env.buggify };
     const { engineFactory, wrapStore } = this.env.wiring;
     const commitDelayMs = this.env.wiring.commitDelayMs ?? this.options.commitDelayMs ?? 2;
@@ -158,6 +158,7 @@ export class CoordinatorProcess {
     // The virtual network is reachable from nothing outside this process: the host name is not an exposure.
     const config = { insecure: true, host: this.host.name, ...this.options.config, port: this.port };
     const coordinator = await (engineFactory === undefined ? createCoordinator(deps, config) : startCoordinator(deps, config, engineFactory));
+    if (this.env.claimed !== undefined) coordinator.engine.addPreExecutionHook((x) => void (x.lease === undefined ? undefined : this.env.claimed?.(x.lease.workerId, x.executionId)));
     const wrapHttp = this.env.wiring.wrapHttp;
     // Promise 35's idle baseline (idle-gauges.ts): the intervals armed once listening, and the streams clients hold open.
     this.bootIntervals = clock.liveIntervals;

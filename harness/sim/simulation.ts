@@ -279,7 +279,7 @@ export class Simulation {
   }
 
   private env(component: string): ProcessEnv {
-    const env: ProcessEnv = { random: this.random.fork(component), logger: this.logger, events: this.events, taskKinds: this.taskKinds, wiring: this.wiring, marks: this.marks, answered: (req, res) => this.net.onHttpAnswer?.(req, res) };
+    const env: ProcessEnv = { random: this.random.fork(component), logger: this.logger, events: this.events, taskKinds: this.taskKinds, wiring: this.wiring, marks: this.marks, answered: (req, res) => this.net.onHttpAnswer?.(req, res), claimed: (w, id) => this.net.onClaim?.(w, id) };
     if (this.buggify !== null) env.buggify = this.buggify;
     if (!this.ownKinds) env.workerKinds = (host, secret) => this.resources.kindsFor(host, secret);
     if (this.commits !== undefined) env.commits = this.commits;

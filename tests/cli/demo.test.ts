@@ -1,7 +1,10 @@
 /**
  * `squall demo` (npm run demo) finishes on its own and shows what it
  * promises: a graph completing in dependency order, a flaky task retried to
- * completion, a cancelled task, a refused submission, and the tables.
+ * completion, a long task paused and resumed from its checkpoint, a cancelled
+ * task, a refused submission, and the tables (each step its description and
+ * header name: a demo that silently skips the pause, cover37 #10, still ended
+ * with every task completed).
  */
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +24,10 @@ describe('squall demo', () => {
     expect(out.indexOf('graph:fetch      completed')).toBeLessThan(out.indexOf('graph:publish    scheduled'));
     expect(out).toMatch(/flaky\s+retrying\s+attempt failed: task_failed; retry 1 of 3/);
     expect(out).toMatch(/flaky\s+completed/);
+    expect(out).toMatch(/>> pausing pause-me \(its worker checkpoints and stops it\)/);
+    expect(out).toMatch(/pause-me\s+paused/);
+    expect(out).toMatch(/>> resuming pause-me from checkpoint [1-9]\d*/);
+    expect(out).toMatch(/>> cancelling cancel-me/);
     expect(out).toMatch(/cancel-me\s+cancelled/);
     expect(out).toMatch(/^execution\s+task\s+kind\s+status/m);
     expect(out).toMatch(/^worker\s+state\s+running/m);
