@@ -166,6 +166,9 @@ function claimsBeyondCapacity(view: HistoryView, limitOf: Limit, per: 'worker' |
   for (const [w, list] of steps) {
     list.sort((a, b) => a.at - b.at || a.delta - b.delta || a.e.rec.index - b.e.rec.index);
     const held = new Set<string>();
+    // A lease ended in the very instant it was claimed (a sync that did not report it yet): ends go first at one
+    // instant, so its end is met before its claim, and its claim holds nothing past that instant.
+    const endedFirst = new Set<string>();
     let life = 0;
     let reset = 0;
     for (const s of list) {
@@ -177,12 +180,14 @@ function claimsBeyondCapacity(view: HistoryView, limitOf: Limit, per: 'worker' |
       reset = r;
       const ev = s.e.ev as Ev<'claimed'>['ev'];
       if (s.delta === -1) {
-        held.delete(ev.leaseToken);
+        if (!held.delete(ev.leaseToken)) endedFirst.add(ev.leaseToken);
         continue;
       }
       held.add(ev.leaseToken);
       const limit = limitOf(ev.workerId, s.e.rec.index);
-      if (limit === undefined || held.size <= limit) continue;
+      const over = limit !== undefined && held.size > limit;
+      if (endedFirst.delete(ev.leaseToken)) held.delete(ev.leaseToken);
+      if (!over) continue;
       const says =
         per === 'fleet'
           ? `lease ${ev.leaseToken} claimed for ${ev.workerId} at t=${s.at} while ${held.size - 1} execution(s) were already in flight, the engine's maxConcurrency ${limit}`

@@ -17,7 +17,9 @@
  *     closed) /readyz says not ready (blind set 11 #17). And no
  *     claim is decided while the store fails or its state is still being
  *     reloaded: from store_failed to store_recovered (the engine announces
- *     recovery once the reload is done), by the coordinator's own clock.
+ *     recovery once the reload is done), by the coordinator's own clock, in
+ *     the same process (a start that failed ends its process: the next start
+ *     loads from the store afresh).
  */
 import type { CheckContext } from './context.js';
 import type { HistoryRecord } from './history.js';
@@ -102,35 +104,50 @@ function livenessViolations(view: HistoryView, rec: HistoryRecord): Violation[] 
   return [violation(view.records, 'store-health', `/healthz answered ${healthz} on the read after ${String(after)} (t=${rec.time}) while ${why}`, { index: rec.index })];
 }
 
-/** Per coordinator life, the spans [failed at, recovered at) of its store, on its clock (an unended one lasts the life). */
-function failingSpans(view: HistoryView): Map<number, { from: number; to: number }[]> {
-  const out = new Map<number, { from: number; to: number }[]>();
-  let open: { life: number; from: number } | undefined;
+/**
+ * The supervisor's note of a coordinator start that failed (its store could not commit while it loaded:
+ * faults-trigger.ts, restartInMs): that process ended, and the next try loads its state from the store
+ * afresh. A store_failed of the failed try is no outage of the process that starts after it.
+ */
+function isFailedStart(rec: HistoryRecord): boolean {
+  return rec.process === 'nemesis' && rec.f === 'note' && typeof rec.value.restartInMs === 'number';
+}
+
+/** Which coordinator process a record belongs to: its life (kills, restarts) and the failed starts before it in that life. */
+function processKey(view: HistoryView, failedStarts: readonly number[], index: number): string {
+  return `${view.lifeOf('coordinator', index)}/${failedStarts.filter((i) => i < index).length}`;
+}
+
+/** Per coordinator process, the spans [failed at, recovered at) of its store, on its clock (an unended one lasts the process). */
+function failingSpans(view: HistoryView, failedStarts: readonly number[]): Map<string, { from: number; to: number }[]> {
+  const out = new Map<string, { from: number; to: number }[]>();
+  let open: { key: string; from: number } | undefined;
   const close = (to: number): void => {
     if (open === undefined) return;
-    const list = out.get(open.life) ?? [];
+    const list = out.get(open.key) ?? [];
     list.push({ from: open.from, to });
-    out.set(open.life, list);
+    out.set(open.key, list);
     open = undefined;
   };
   for (const e of view.events) {
     if (e.ev.source !== 'coordinator' || (e.ev.type !== 'store_failed' && e.ev.type !== 'store_recovered')) continue;
-    const life = view.lifeOf('coordinator', e.rec.index);
-    if (open !== undefined && open.life !== life) close(Infinity);
-    if (e.ev.type === 'store_failed') open ??= { life, from: e.ev.at };
+    const key = processKey(view, failedStarts, e.rec.index);
+    if (open !== undefined && open.key !== key) close(Infinity);
+    if (e.ev.type === 'store_failed') open ??= { key, from: e.ev.at };
     else close(e.ev.at);
   }
   close(Infinity);
   return out;
 }
 
-/** 12. No claim decided while the store was failing or reloading (store_failed .. store_recovered, same coordinator life). */
+/** 12. No claim decided while the store was failing or reloading (store_failed .. store_recovered, same coordinator process). */
 export function checkNoClaimWhileFailing(view: HistoryView): Violation[] {
-  const spans = failingSpans(view);
+  const failedStarts = view.records.filter(isFailedStart).map((r) => r.index);
+  const spans = failingSpans(view, failedStarts);
   if (spans.size === 0) return [];
   const out: Violation[] = [];
   for (const c of view.ofType('claimed')) {
-    const span = spans.get(view.lifeOf('coordinator', c.rec.index))?.find((s) => c.ev.at > s.from && c.ev.at < s.to);
+    const span = spans.get(processKey(view, failedStarts, c.rec.index))?.find((s) => c.ev.at > s.from && c.ev.at < s.to);
     if (span === undefined) continue;
     const until = span.to === Infinity ? 'it never recovered in that life' : `recovered (state reloaded) ${span.to - c.ev.at} ms later`;
     out.push(
