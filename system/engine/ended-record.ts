@@ -138,7 +138,7 @@ export function unpackEnded(e: EndedRecord, shared: PackShared): ExecutionRecord
 }
 
 /** Would JSON.parse(JSON.stringify(v)) give back an equal value (plain data only, nothing undefined inside)? */
-export function exactJson(v: unknown, depth: number): boolean {
+function exactJson(v: unknown, depth: number): boolean {
   switch (typeof v) {
     case 'string':
     case 'boolean':
