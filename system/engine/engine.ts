@@ -161,12 +161,8 @@ export class Engine extends EngineControl implements EngineForCoordinator, Engin
   listExecutions(query: ListQuery = {}): { executions: ExecutionRecord[]; nextCursor: string | null } {
     const page = this.listing.page(parseQuery(query));
     // Commit-or-no-trace: a submission whose store commit is in flight is indexed (an idempotent repeat finds it) but not shown.
-    const executions: ExecutionRecord[] = [];
-    for (const r of page.executions) {
-      const rec = this.pendingSubmits.has(r.executionId) ? undefined : this.records.get(r.executionId);
-      if (rec !== undefined) executions.push(snapshot(rec));
-    }
-    return { executions, nextCursor: page.nextCursor };
+    const committed = page.executions.filter((r) => !this.pendingSubmits.has(r.executionId));
+    return { executions: committed.map((r) => snapshot(this.records.read(r))), nextCursor: page.nextCursor };
   }
 
   getExecutionStats(): Record<string, unknown> {

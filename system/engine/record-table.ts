@@ -35,6 +35,11 @@ export class RecordTable {
     return r instanceof EndedRecord ? unpackEnded(r, this.shared) : r;
   }
 
+  /** `view` as a record: a packed one decoded, a live one as it is (whether or not the table holds it). */
+  read(view: RecordView): ExecutionRecord {
+    return view instanceof EndedRecord ? unpackEnded(view, this.shared) : (view as ExecutionRecord);
+  }
+
   /** The record of `id` as its flat fields: no decoding. */
   view(id: ExecutionId): RecordView | undefined {
     return this.byId.get(id);
