@@ -18,7 +18,9 @@
  * out of memory could save; what prune leaves (the recorded lease tokens,
  * the stats) is bytesPerRecord minus that. Prints one JSON object.
  *
- *   npm run bench:heap-per-record -- [--tasks 20000] [--warmup 2000] [--snapshot FILE]
+ *   npm run bench:heap-per-record -- [--tasks 20000] [--warmup 2000] [--snapshot FILE] [--objects]
+ *
+ * --objects also counts heap objects before and after (heap snapshots' node counts): objectsPerRecord.
  *
  * --snapshot writes a V8 heap snapshot at the end (for Chrome DevTools).
  * Needs --expose-gc: the script re-runs itself with it when missing.
@@ -36,6 +38,7 @@ if (gc === undefined && (await reexecWithNodeFlags(['--expose-gc']))) process.ex
 const tasks = argNumber('tasks', 20_000);
 const warmup = argNumber('warmup', 2000);
 const snapshotFile = argString('snapshot');
+const countObjects = process.argv.includes('--objects');
 
 /** Live heap bytes after two full GCs (the second collects what the first's finalizers freed). */
 async function liveHeap(): Promise<number> {
@@ -43,6 +46,20 @@ async function liveHeap(): Promise<number> {
   gc?.();
   gc?.();
   return v8.getHeapStatistics().used_heap_size;
+}
+
+/**
+ * Heap objects (the nodes of a heap snapshot, which V8 takes after a full GC): what a mark-compact
+ * visits. Only with --objects (a snapshot of this heap takes seconds).
+ */
+async function heapObjects(): Promise<number | undefined> {
+  if (!countObjects) return undefined;
+  let head = '';
+  for await (const chunk of v8.getHeapSnapshot()) {
+    if (head.length < 4096) head += String(chunk);
+  }
+  const m = /"node_count":(\d+)/.exec(head);
+  return m === null ? undefined : Number(m[1]);
 }
 
 /**
@@ -69,8 +86,10 @@ try {
   const run = (n: number, tag: string) => maxEmbedded(engine, (t) => (tracker = t), { tasks: n, batchSize: 1000, timeoutMs: 600_000, tag });
   const warm = await run(warmup, 'warm');
   const before = await liveHeap();
+  const objectsBefore = await heapObjects();
   const measured = await run(tasks, 'kept');
   const after = await liveHeap();
+  const objectsAfter = await heapObjects();
   const fullGcMs = timeFullGc();
   if (snapshotFile !== undefined) v8.writeHeapSnapshot(snapshotFile);
   const kept = engine.snapshotCounts().total;
@@ -89,6 +108,9 @@ try {
         heapBeforeBytes: before,
         heapAfterBytes: after,
         bytesPerRecord: Math.round((after - before) / tasks),
+        ...(objectsBefore === undefined || objectsAfter === undefined
+          ? {}
+          : { heapObjectsBefore: objectsBefore, heapObjectsAfter: objectsAfter, objectsPerRecord: Math.round(((objectsAfter - objectsBefore) / tasks) * 10) / 10 }),
         fullGcMs,
         heapAfterPruneBytes: afterPrune,
         freedPerRecordByPrune: Math.round((after - afterPrune) / kept),

@@ -171,6 +171,24 @@ export class CompactHistory implements StatusHistory {
     return this.slice();
   }
 
+  /**
+   * The history as one array of numbers and strings (base halves, then the flat slots; an absent
+   * reason as null) for an ended record's compact value (system/engine/ended-record.ts).
+   */
+  pack(): unknown[] {
+    const out: unknown[] = [this.baseHigh, this.baseLow];
+    for (const v of this.flat) out.push(v === undefined ? null : v);
+    return out;
+  }
+
+  /** The history pack() gave; undefined when `packed` is not one. */
+  static unpack(packed: unknown): CompactHistory | undefined {
+    if (!Array.isArray(packed) || packed.length < 2 || (packed.length - 2) % SLOTS !== 0) return undefined;
+    const flat = packed.slice(2);
+    for (let i = 2; i < flat.length; i += SLOTS) if (flat[i] === null) flat[i] = undefined;
+    return new CompactHistory(packed[0] as number, packed[1] as number, flat);
+  }
+
   /** Trims the backing store to the entries (an ended record's history grows no more). */
   settle(): void {
     this.flat = this.flat.slice();

@@ -19,14 +19,10 @@ import { EngineCore } from './core.js';
 import { isTerminal, type ExecutionRecord } from '../core/model.js';
 import { retentionCutoff } from './retention.js';
 import { maxFailedAttempts } from './retry.js';
-import { SharedValues } from './shared-values.js';
 import type { SubmitItem } from './submit.js';
 import { withoutKey } from './young-maps.js';
 
 export abstract class CommittedCore extends EngineCore {
-  /** Values most records hold equal copies of, kept once; a record is compacted before it is indexed (submit, load). */
-  protected readonly shared = new SharedValues(this.config.defaultRetry, this.config.taskKinds.keys());
-
   /** Creates planned executions; resolves with them once committed, or rolls them back and rejects. */
   protected async submit(items: SubmitItem[]): Promise<ExecutionRecord[]> {
     this.assertWritable('submit');
@@ -108,6 +104,18 @@ export abstract class CommittedCore extends EngineCore {
     }
   }
 
+  /**
+   * Keeps an ended execution as one compact value (record-table.ts) once its ending committed and
+   * nothing in flight refers to it: no commit or deferred event pending, no lease, timer or submission.
+   */
+  protected packIfSettled(rec: ExecutionRecord): void {
+    const id = rec.executionId;
+    if (!isTerminal(rec.status) || this.pendingCommits.has(id) || this.deferredEvents.has(id) || this.pendingSubmits.has(id)) return;
+    if (this.leased.has(id) || this.timeouts.has(id) || this.pauseRequested.has(id)) return;
+    const packed = this.records.pack(rec) ? this.records.view(id) : undefined;
+    if (packed !== undefined) this.listing.replace(packed);
+  }
+
   /** Refuses (429 rate_limited) a submission that would take unfinished executions past maxPending. */
   private assertQuota(adding: number): void {
     const max = this.config.maxPending;
@@ -174,6 +182,7 @@ export abstract class CommittedCore extends EngineCore {
     const now = this.clock.now();
     const commits: Promise<void>[] = [];
     for (const rec of loaded) this.recoverOne(rec, now, commits);
+    for (const rec of loaded) if (isTerminal(rec.status)) this.packIfSettled(rec);
     await Promise.all(commits);
   }
 
@@ -185,7 +194,7 @@ export abstract class CommittedCore extends EngineCore {
     if (this.state !== 'running') return;
     this.epoch++;
     const before = new Map<ExecutionId, ExecutionRecord>();
-    for (const [id, rec] of this.records) before.set(id, rec);
+    for (const rec of this.records.records()) before.set(rec.executionId, rec);
     this.clearIndexes();
     await this.loadFromStore();
     let rolledBack = 0;
@@ -231,7 +240,7 @@ export abstract class CommittedCore extends EngineCore {
     for (const t of this.timeouts.values()) t.cancel();
     this.timeouts.clear();
     for (const rec of this.leased.values()) this.breakers.onRelease(rec.kind, rec.executionId);
-    for (const rec of this.records.values()) {
+    for (const rec of this.records.records()) {
       this.dequeue(rec);
       this.stats.onUnloaded(rec);
     }

@@ -102,6 +102,19 @@ export abstract class EngineLeases extends EngineState {
   }
 
   /**
+   * Resolves once the execution's latest status change committed (at once if
+   * none is pending); rejects if it failed. A verdict that refuses a worker's
+   * message against in-memory state (a started, checkpoint or result for a
+   * lease that just ended) waits for it: the coordinator acknowledges the
+   * message with the verdict, and a crash inside the commit window would
+   * otherwise leave an acknowledged message judged against a change the
+   * store never kept (the lease is live again after the restart).
+   */
+  protected committedState(id: ExecutionId): Promise<void> {
+    return this.pendingCommits.get(id) ?? Promise.resolve();
+  }
+
+  /**
    * Coordinator-side timeout: timeoutMs + grace after the attempt was claimed or started.
    * `since`: when that was, for a timer armed later (a store reload keeps the deadline the
    * attempt already had; one that passed while the store failed is due at once).

@@ -19,6 +19,8 @@ import { DelayQueue } from './delay-queue.js';
 import { ListingIndex } from './listing.js';
 import { type ExecutionRecord, type ExecutionStatus, isTerminal } from '../core/model.js';
 import { ReadyQueue } from './ready-queue.js';
+import { RecordTable } from './record-table.js';
+import { SharedValues } from './shared-values.js';
 import { appendStatus, compactHistory } from '../core/status-history.js';
 import { StatsCollector } from './stats.js';
 import { isStoreFailure, StoreHealth, storeUnavailable } from './store-health.js';
@@ -42,7 +44,10 @@ export abstract class EngineState {
   protected readonly marks: Marks;
   protected dispatcher: Dispatcher = nullDispatcher;
 
-  protected readonly records = new Map<ExecutionId, ExecutionRecord>();
+  /** Values most records hold equal copies of, kept once; a record is compacted before it is indexed (submit, load). */
+  protected readonly shared: SharedValues;
+  /** Every execution the engine knows; an ended one, once settled, as one compact value (record-table.ts). */
+  protected readonly records: RecordTable;
   protected readonly listing = new ListingIndex();
   protected readonly seqOf = new Map<ExecutionId, number>();
   protected nextSeq = 0;
@@ -98,7 +103,7 @@ export abstract class EngineState {
    * before that transition's status event, dropped if it fails (rolled back).
    */
   protected deferredEvents = new Map<ExecutionId, SystemEvent[]>();
-  /** The latest persisted transition of each execution still in its commit window (see committedState). */
+  /** The latest persisted transition of each execution still in its commit window (see committedState, core-leases.ts). */
   protected pendingCommits = new Map<ExecutionId, Promise<void>>();
 
   constructor(deps: EngineDeps, config: EngineConfig) {
@@ -109,6 +114,8 @@ export abstract class EngineState {
     this.logger = deps.logger;
     this.events = deps.events;
     this.marks = deps.marks ?? noMarks;
+    this.shared = new SharedValues(this.config.defaultRetry, this.config.taskKinds.keys());
+    this.records = new RecordTable(this.shared);
     this.ready = this.createReadyQueue();
     this.delayed = this.createDelayQueue((id) => this.onDue(id));
     this.breakers = this.createBreakers(this.config.breaker, () => this.dispatcher.wake());
@@ -135,6 +142,8 @@ export abstract class EngineState {
   /** Loses every lease past its expiry (core-leases.ts); also run as soon as the store is ok again. */
   protected abstract sweepLeases(): void;
 
+  /** Keeps a settled ended execution as one compact value (committed.ts). */
+  protected abstract packIfSettled(rec: ExecutionRecord): void;
   /** A delayed execution came due (core-leases.ts). */
   protected abstract onDue(id: ExecutionId): void;
 
@@ -207,11 +216,12 @@ export abstract class EngineState {
     const from = rec.status;
     rec.status = to;
     appendStatus(rec.statusHistory, to, this.clock.now(), from, rec.attempts, reason);
-    if (mode === 'persist' && isTerminal(to)) {
+    const ended = mode === 'persist' && isTerminal(to);
+    if (ended) {
       rec.statusHistory = compactHistory(rec.statusHistory); // kept while known: exact size, not the slots a push grew
       this.seqOf.delete(rec.executionId); // its queue order (the ready queue's tie-break) is never read again
     }
-    this.stats.onTransition(rec, from, to, mode === 'persist' && isTerminal(to));
+    this.stats.onTransition(rec, from, to, ended);
     const event = this.stamp({ type: 'status', executionId: rec.executionId, from, to, attempt: rec.attempts, reason });
     const id = rec.executionId;
     if (mode === 'interim') {
@@ -231,6 +241,7 @@ export abstract class EngineState {
       () => {
         for (const e of events) this.send(e);
         this.closeWindow(id, committed);
+        if (ended) this.packIfSettled(rec);
       },
       (err: unknown) => {
         this.closeWindow(id, committed);
@@ -241,22 +252,9 @@ export abstract class EngineState {
     return committed;
   }
 
-  /** Ends an execution's commit window (committedState) if `committed` is still its latest change. */
+  /** Ends an execution's commit window (committedState, core-leases.ts) if `committed` is still its latest change. */
   private closeWindow(id: ExecutionId, committed: Promise<void>): void {
     if (this.pendingCommits.get(id) === committed) this.pendingCommits = withoutKey(this.pendingCommits, id);
-  }
-
-  /**
-   * Resolves once the execution's latest status change committed (at once if
-   * none is pending); rejects if it failed. A verdict that refuses a worker's
-   * message against in-memory state (a started, checkpoint or result for a
-   * lease that just ended) waits for it: the coordinator acknowledges the
-   * message with the verdict, and a crash inside the commit window would
-   * otherwise leave an acknowledged message judged against a change the
-   * store never kept (the lease is live again after the restart).
-   */
-  protected committedState(id: ExecutionId): Promise<void> {
-    return this.pendingCommits.get(id) ?? Promise.resolve();
   }
 
   protected emit(event: DistributiveOmit<SystemEvent, 'at' | 'source'>): void {

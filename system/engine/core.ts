@@ -125,7 +125,7 @@ export abstract class EngineCore extends EngineLeases {
       const view = this.postHooks.length === 0 ? undefined : snapshot(r);
       commits.push(view === undefined ? committed : committed.then(() => this.runHooks(this.postHooks, view)));
       for (const depId of this.dependents.get(r.executionId) ?? NO_IDS) {
-        const d = this.records.get(depId);
+        const d = this.records.live(depId); // a packed one ended
         if (d !== undefined && !isTerminal(d.status)) this.dependencyEnded(d, r, work, commits, committed);
       }
     }
@@ -176,7 +176,7 @@ export abstract class EngineCore extends EngineLeases {
    * so a recovered dependent finds it gone): it counts as completed.
    */
   protected dependencyStateOf(rec: ExecutionRecord): DependencyState {
-    return dependencyState(rec, (id) => this.records.get(id));
+    return dependencyState(rec, (id) => this.records.view(id));
   }
 
   protected runHooks(hooks: readonly ExecutionHook[], rec: ExecutionRecord): void {

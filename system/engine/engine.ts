@@ -58,7 +58,7 @@ export class Engine extends EngineControl implements EngineForCoordinator, Engin
 
   /** Puts one loaded execution back in motion (see recovery.ts); never drops it. */
   protected recoverOne(rec: ExecutionRecord, now: number, commits: Promise<void>[]): void {
-    const action = recoveryAction(rec, (id) => this.records.get(id), (r) => this.dependencyStateOf(r));
+    const action = recoveryAction(rec, (id) => this.records.view(id), (r) => this.dependencyStateOf(r));
     switch (action.type) {
       case 'none':
       case 'wait':
@@ -162,7 +162,7 @@ export class Engine extends EngineControl implements EngineForCoordinator, Engin
     const page = this.listing.page(parseQuery(query));
     // Commit-or-no-trace: a submission whose store commit is in flight is indexed (an idempotent repeat finds it) but not shown.
     const committed = page.executions.filter((r) => !this.pendingSubmits.has(r.executionId));
-    return { executions: committed.map(snapshot), nextCursor: page.nextCursor };
+    return { executions: committed.map((r) => snapshot(this.records.read(r))), nextCursor: page.nextCursor };
   }
 
   getExecutionStats(): Record<string, unknown> {
@@ -244,7 +244,7 @@ export class Engine extends EngineControl implements EngineForCoordinator, Engin
     for (const rec of this.records.values()) {
       if (!isTerminal(rec.status) || rec.completedAt === undefined || rec.completedAt >= completedBefore) continue;
       const live = (this.dependents.get(rec.executionId) ?? []).some((d) => {
-        const dep = this.records.get(d);
+        const dep = this.records.view(d);
         return dep !== undefined && !isTerminal(dep.status);
       });
       if (!live) gone.add(rec.executionId);

@@ -4,9 +4,10 @@
  * ones arrive (they sort after existing ones unless the clock went back).
  */
 import { InvalidArgumentError } from '../core/errors.js';
-import { EXECUTION_STATUSES, type ExecutionRecord, type ExecutionStatus } from '../core/model.js';
+import { EXECUTION_STATUSES, type ExecutionStatus } from '../core/model.js';
+import type { RecordView } from './ended-record.js';
 
-const before = (a: ExecutionRecord, createdAt: number, id: string): boolean =>
+const before = (a: RecordView, createdAt: number, id: string): boolean =>
   a.createdAt !== createdAt ? a.createdAt < createdAt : a.executionId < id;
 
 export interface ParsedQuery {
@@ -16,7 +17,7 @@ export interface ParsedQuery {
   after: { createdAt: number; id: string } | undefined;
 }
 
-function encodeCursor(rec: ExecutionRecord): string {
+function encodeCursor(rec: RecordView): string {
   return Buffer.from(JSON.stringify([rec.createdAt, rec.executionId])).toString('base64url');
 }
 
@@ -48,13 +49,13 @@ export function parseQuery(q: { status?: string; taskId?: string; limit?: number
 }
 
 export class ListingIndex {
-  private readonly items: ExecutionRecord[] = [];
+  private readonly items: RecordView[] = [];
 
   get size(): number {
     return this.items.length;
   }
 
-  add(rec: ExecutionRecord): void {
+  add(rec: RecordView): void {
     const last = this.items[this.items.length - 1];
     if (last === undefined || before(last, rec.createdAt, rec.executionId)) {
       this.items.push(rec);
@@ -63,24 +64,30 @@ export class ListingIndex {
     this.items.splice(this.lowerBound(rec.createdAt, rec.executionId), 0, rec);
   }
 
+  /** Puts `rec` in the place of the item with its (createdAt, id): an ended record now kept compact. */
+  replace(rec: RecordView): void {
+    const i = this.lowerBound(rec.createdAt, rec.executionId);
+    if (this.items[i]?.executionId === rec.executionId) this.items[i] = rec;
+  }
+
   /** Drops records for which `gone` is true (one pass). */
-  removeWhere(gone: (rec: ExecutionRecord) => boolean): void {
+  removeWhere(gone: (rec: RecordView) => boolean): void {
     let j = 0;
     for (const rec of this.items) if (!gone(rec)) this.items[j++] = rec;
     this.items.length = j;
   }
 
   /** One page of matching records after the cursor, plus the next cursor (null at the end). */
-  page(q: ParsedQuery): { executions: ExecutionRecord[]; nextCursor: string | null } {
+  page(q: ParsedQuery): { executions: RecordView[]; nextCursor: string | null } {
     let i = q.after === undefined ? 0 : this.lowerBound(q.after.createdAt, q.after.id);
     const at = this.items[i];
     if (q.after !== undefined && at !== undefined && at.createdAt === q.after.createdAt && at.executionId === q.after.id) i++;
-    const out: ExecutionRecord[] = [];
+    const out: RecordView[] = [];
     for (; i < this.items.length; i++) {
-      const rec = this.items[i] as ExecutionRecord;
+      const rec = this.items[i] as RecordView;
       if (q.status !== undefined && rec.status !== q.status) continue;
       if (q.taskId !== undefined && rec.taskId !== q.taskId) continue;
-      if (out.length === q.limit) return { executions: out, nextCursor: encodeCursor(out[out.length - 1] as ExecutionRecord) };
+      if (out.length === q.limit) return { executions: out, nextCursor: encodeCursor(out[out.length - 1] as RecordView) };
       out.push(rec);
     }
     return { executions: out, nextCursor: null };
@@ -92,7 +99,7 @@ export class ListingIndex {
     let hi = this.items.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (before(this.items[mid] as ExecutionRecord, createdAt, id)) lo = mid + 1;
+      if (before(this.items[mid] as RecordView, createdAt, id)) lo = mid + 1;
       else hi = mid;
     }
     return lo;

@@ -13,6 +13,7 @@
  */
 import type { ExecutionId } from '../core/ids.js';
 import { type ExecutionRecord, type ExecutionStatus, isTerminal } from '../core/model.js';
+import type { RecordView } from './ended-record.js';
 
 export type DependencyState =
   | { state: 'done' }
@@ -28,7 +29,7 @@ export type DependencyState =
  */
 export function dependencyState(
   rec: ExecutionRecord,
-  lookup: (id: ExecutionId) => ExecutionRecord | undefined,
+  lookup: (id: ExecutionId) => RecordView | undefined,
 ): DependencyState {
   let waiting = false;
   for (const id of rec.dependencies) {
@@ -67,7 +68,7 @@ function scheduledDependent(deps: DependencyState): RecoveryAction {
 /** The action for one loaded record; `judge` rules on a pending one's dependencies (the engine passes its own seam). */
 export function recoveryAction(
   rec: ExecutionRecord,
-  lookup: (id: ExecutionId) => ExecutionRecord | undefined,
+  lookup: (id: ExecutionId) => RecordView | undefined,
   judge: (rec: ExecutionRecord) => DependencyState = (r) => dependencyState(r, lookup),
 ): RecoveryAction {
   switch (rec.status) {

@@ -10,6 +10,7 @@
 import type { WorkerId } from '../core/ids.js';
 import type { ExecutionRecord, RetryPolicy } from '../core/model.js';
 import { compactHistory } from '../core/status-history.js';
+import type { PackShared } from './ended-record.js';
 
 /** Distinct "claimed by" reasons kept; past it the cache starts over (worker ids churn with restarts). */
 const CLAIM_REASONS_KEPT = 1024;
@@ -21,9 +22,11 @@ const isEmptyPlain = (o: unknown): boolean =>
   typeof o === 'object' && o !== null && Object.getPrototypeOf(o) === Object.prototype && Reflect.ownKeys(o).length === 0;
 
 /** One engine's shared values; compact() swaps a record's fields for them. */
-export class SharedValues {
+export class SharedValues implements PackShared {
   /** The policy a spec without `retry` gets (spec.ts finish), frozen, keys in the same order. */
-  private readonly retry: RetryPolicy;
+  readonly retry: RetryPolicy;
+  /** The empty metadata object, frozen. */
+  readonly metadata = EMPTY_METADATA;
   private readonly kinds = new Map<string, string>();
   private readonly claimReasons = new Map<WorkerId, string>();
 

@@ -133,7 +133,7 @@ export class CompletedKeepsErrorEngine extends Engine {
   }
 }
 
-const keyBefore = (r: ExecutionRecord, createdAt: number, id: string): boolean => (r.createdAt !== createdAt ? r.createdAt < createdAt : r.executionId < id);
+const keyBefore = (r: Pick<ExecutionRecord, 'createdAt' | 'executionId'>, createdAt: number, id: string): boolean => (r.createdAt !== createdAt ? r.createdAt < createdAt : r.executionId < id);
 
 /**
  * A page after a cursor steps past the record found at the cursor's position
@@ -146,7 +146,7 @@ export class CursorTieSkipEngine extends Engine {
     const page = super.listExecutions(query);
     if (query.cursor === undefined || query.cursor === '') return page;
     const [createdAt, id] = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8')) as [number, string];
-    let at: ExecutionRecord | undefined;
+    let at: Pick<ExecutionRecord, 'createdAt' | 'executionId'> | undefined;
     for (const r of this.records.values()) if (!keyBefore(r, createdAt, id) && (at === undefined || keyBefore(r, at.createdAt, at.executionId))) at = r;
     if (at === undefined || at.executionId === id || at.createdAt !== createdAt) return page;
     const skipped = at.executionId;
