@@ -65,7 +65,7 @@ export interface SeenAnswer {
 /** A head probe as noted: the route template, a GET, the HEAD, a GET again. */
 export interface HeadProbe {
   route: string;
-  /** The token role the three requests carried (admin, submit, read, forged, none); absent in notes before session 37: admin. */
+  /** The token role the three requests carried (admin, submit, read, forged, none); absent in notes before session 36: admin. */
   role?: string;
   get: SeenAnswer;
   head: SeenAnswer;

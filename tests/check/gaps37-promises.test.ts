@@ -1,5 +1,5 @@
 /**
- * Session 37 (gaps37), synthetic histories: promise 29 holds the
+ * Session 36 (gaps37), synthetic histories: promise 29 holds the
  * revoke_token fault's revoke of the client's own token (note `revokeStep`,
  * harness/scenario/sim-client.ts) to 200 (promises-api-created.ts); any
  * other answer is reported with its status and code. The simulation shows it

@@ -1,5 +1,5 @@
 /**
- * Session 37's harness gaps (gaps37), each injected through a seam and
+ * Session 36's harness gaps (gaps37), each injected through a seam and
  * caught by a promise, while the real system passes at the same seed:
  * - on the SQLite store (control-races with `store: sqlite`), a repeated
  *   pause that rewrites the paused row (EngineControl wrapped: a store
@@ -123,7 +123,7 @@ function cachedHead(): (handle: HttpHandler) => HttpHandler {
 
 const onSqlite = (s: Scenario): Scenario => ({ ...s, coordinator: { ...s.coordinator, store: 'sqlite' } });
 
-describe('session 37 (gaps37): harness gaps', () => {
+describe('session 36 (gaps37): harness gaps', () => {
   it('on SQLite, a repeated pause rewriting the row, or a pause the store never got, is judged by promise 29', { timeout: 120_000 }, async () => {
     const s = onSqlite(await loadScenario('scenarios/control-races.yaml'));
     expect((await simVerdict(s)).text).toBe('');
