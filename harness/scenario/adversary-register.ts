@@ -11,7 +11,7 @@
  * sends. Recorded as an `adversary` note {attack, victim, field, from, to}
  * when the edit is made; promise 8 judges it (harness/check/promises-onpath.ts).
  */
-import { decodeToCoordinator, encode, type Register } from '../../system/protocol/index.js';
+import { decodeToCoordinator, encode, PROTOCOL_VERSION, type Register } from '../../system/protocol/index.js';
 import type { HistoryRecorder } from '../check/history.js';
 import type { Simulation } from '../sim/index.js';
 
@@ -79,4 +79,18 @@ export class RegisterEditor {
       this.recorder.recordFault('stop', fault);
     }
   }
+}
+
+/** A register as `victim` would send it, with the given MAC (none: no auth) and resume. */
+export function registerAs(victim: string, clientNonce: string, mac: string | undefined, resume?: { sessionId: string; lastSeq: number }): Register {
+  return {
+    v: PROTOCOL_VERSION,
+    type: 'register',
+    protocolVersion: PROTOCOL_VERSION,
+    workerId: victim,
+    clientNonce,
+    capabilities: { kinds: ['sleep', 'echo', 'fail', 'cpu'], concurrency: 4 },
+    ...(mac === undefined ? {} : { auth: { mac } }),
+    ...(resume === undefined ? {} : { resume }),
+  };
 }

@@ -42,7 +42,7 @@ import { probeWorkerWireBounds } from './adversary-bounds-worker.js';
 import { probeDeployment } from './deploy-probe.js';
 import { StaleStartAdversary } from './adversary-stale-start.js';
 import { OnPathAdversary, victimLease, type OnPathAttack } from './adversary-onpath.js';
-import { RegisterEditor } from './adversary-register.js';
+import { RegisterEditor, registerAs } from './adversary-register.js';
 import { WireAdversary, type WireAttack } from './adversary-wire.js';
 import type { Adversary, Attack } from './schema-engine.js';
 
@@ -61,20 +61,6 @@ const ANSWER_WAIT_MS = 500;
 interface Seen {
   welcome: Welcome;
   clientNonce: string;
-}
-
-/** A register as `victim` would send it, with the given MAC (none: no auth) and resume. */
-function registerAs(victim: string, clientNonce: string, mac: string | undefined, resume?: { sessionId: string; lastSeq: number }): Register {
-  return {
-    v: PROTOCOL_VERSION,
-    type: 'register',
-    protocolVersion: PROTOCOL_VERSION,
-    workerId: victim,
-    clientNonce,
-    capabilities: { kinds: ['sleep', 'echo', 'fail', 'cpu'], concurrency: 4 },
-    ...(mac === undefined ? {} : { auth: { mac } }),
-    ...(resume === undefined ? {} : { resume }),
-  };
 }
 
 /** One adversarial client across its attacks; remembers the welcomes it was offered. */
