@@ -230,6 +230,12 @@ export async function runScenarioSim(scenario: Scenario, opts: SimRunOptions = {
   });
   // A restart a trigger started that refused its config after heal (its start settling during convergence): promise 8, the trigger named.
   extras.throwIfRefused();
+  return simOutcome({ sim, scenario, seed, recorder, extras, swarm, d, stop });
+}
+
+/** What one simulated run gives back, assembled once its drive is over (its CPU span closed first). */
+function simOutcome(r: { sim: Simulation; scenario: Scenario; seed: number; recorder: HistoryRecorder; extras: EngineExtras; swarm: ReturnType<typeof runSwarm>; d: Awaited<ReturnType<typeof driveScenario>>; stop: Awaited<ReturnType<typeof driveWithinBudget>>['stop'] }): SimRunOutcome {
+  const { sim, scenario, seed, recorder, extras, swarm, d, stop } = r;
   const stats = sim.stats(); // first: closes the CPU span before the outcome is assembled
   return {
     scenario,

@@ -43,6 +43,7 @@ export type { CoordinatorEngine } from './context.js';
 export type { WorkerView, WorkerState } from './registry.js';
 export { createHttpApi, executionView, type HttpApiDeps } from './http-api.js';
 export { REQUEST_BODIES } from './http-schemas.js';
+export { methodNotAllowed } from './http-router.js';
 export { authorize, requiredScope, checkRequestSource, gateHttp, isLoopbackHost, type Authorization, type HttpGateOptions } from './http-auth.js';
 export { DEFAULT_POLICIES, type CoordinatorPolicies } from './policies.js';
 export { createToken, verifyToken, memoryTokenStore, scopeCovers, parseScope, TOKEN_SCOPES, type TokenRecord, type TokenStore, type TokenScope, type Principal } from './tokens.js';

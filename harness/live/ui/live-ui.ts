@@ -7,7 +7,7 @@
  * Optional bearer token (SQUALL_UI_TOKEN), sent by the page as a header.
  */
 import type { HttpRequest, HttpResponse, HttpStreamSink, Listener } from '../../../system/core/index.js';
-import { serveAsset, UI_ASSET_DIR, UI_HEADERS } from '../../../system/coordinator/index.js';
+import { methodNotAllowed, serveAsset, UI_ASSET_DIR, UI_HEADERS } from '../../../system/coordinator/index.js';
 import { wsTransport } from '../../../system/transport/index.js';
 import type { LiveRunObserver } from '../live-run.js';
 import type { TimelineBuffer } from '../timeline-buffer.js';
@@ -49,7 +49,10 @@ function uiRoutes(model: LiveUiModel, clients: Set<HttpStreamSink>, token: strin
   const denied = (req: HttpRequest): HttpResponse | undefined =>
     token === undefined || req.headers.authorization === `Bearer ${token}` ? undefined : json(401, { error: { code: 'auth_failed', message: 'this page needs the token given to squall run --ui (SQUALL_UI_TOKEN)', path: 'authorization' } });
   const handle = (req: HttpRequest): HttpResponse => {
-    if (req.method !== 'GET') return json(405, { error: { code: 'method_not_allowed', message: `${req.method} is not allowed; allowed: GET`, path: '' } });
+    if (req.method !== 'GET') {
+      const refused = methodNotAllowed(req.method, req.path, 'GET');
+      return { ...refused, headers: { ...UI_HEADERS, ...refused.headers } };
+    }
     if (req.path === '/' || req.path === '/ui' || req.path === '/ui/') return serveAsset(LIVE_ASSETS, 'live.html') as HttpResponse;
     if (req.path.startsWith('/ui/assets/')) {
       const name = req.path.slice('/ui/assets/'.length);
