@@ -34,10 +34,9 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type * as WorkerHandshake from '../../system/worker/handshake.js';
+import { dropsPauses } from './broken/rewriting-control.js';
 import type * as EngineControlModule from '../../system/engine/engine-control.js';
 import type * as Ids from '../../system/core/ids.js';
-import type { ExecutionRecord } from '../../system/core/index.js';
-import type { Store } from '../../system/store/index.js';
 import type { HttpHandler } from '../../system/core/index.js';
 import { headOf } from '../../system/coordinator/http-head.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
@@ -96,19 +95,6 @@ const quotesToken = (handle: HttpHandler): HttpHandler => async (req) => {
   body.error.message += ` (token presented: ${auth.replace(/^bearer /i, '')})`;
   return { ...res, body: JSON.stringify(body) };
 };
-
-/** A store that drops every update putting an execution in `paused` (the engine's memory and the API still show it). */
-const dropsPauses = (store: Store): Store =>
-  new Proxy(store, {
-    get(target, prop, receiver) {
-      const value: unknown = Reflect.get(target, prop, receiver);
-      if (prop !== 'update' || typeof value !== 'function') return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      return (records: readonly ExecutionRecord[]) => {
-        const kept = records.filter((r) => r.status !== 'paused');
-        return kept.length === records.length ? target.update(records) : kept.length === 0 ? Promise.resolve() : target.update(kept);
-      };
-    },
-  });
 
 describe('session 35 (gaps35c): harness gaps', () => {
   it('a worker sending its secret or signing key in a frame is judged by promise 8', { timeout: 60_000 }, async () => {

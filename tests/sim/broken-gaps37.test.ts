@@ -35,10 +35,9 @@
  *   matched, and the run passed.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { dropsPauses } from './broken/rewriting-control.js';
 import type * as EngineControlModule from '../../system/engine/engine-control.js';
 import type * as ConnectionHandlerModule from '../../system/coordinator/connection-handler.js';
-import type { ExecutionRecord } from '../../system/core/index.js';
-import type { Store } from '../../system/store/index.js';
 import { engineFactory } from '../../system/coordinator/index.js';
 import { InvalidArgumentError } from '../../system/core/errors.js';
 import type { HttpHandler, HttpResponse } from '../../system/core/index.js';
@@ -68,19 +67,6 @@ vi.mock('../../system/engine/engine-control.js', async (importOriginal) => {
   const { rewritingControl } = await import('./broken/rewriting-control.js');
   return rewritingControl(await importOriginal<typeof EngineControlModule>(), plant);
 });
-
-/** A store that drops every update putting an execution in `paused` (the engine's memory and the API still show it). */
-const dropsPauses = (store: Store): Store =>
-  new Proxy(store, {
-    get(target, prop, receiver) {
-      const value: unknown = Reflect.get(target, prop, receiver);
-      if (prop !== 'update' || typeof value !== 'function') return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      return (records: readonly ExecutionRecord[]) => {
-        const kept = records.filter((r) => r.status !== 'paused');
-        return kept.length === records.length ? target.update(records) : kept.length === 0 ? Promise.resolve() : target.update(kept);
-      };
-    },
-  });
 
 /** Broken: a coordinator checking part of its config only after recovering, which takes 9 s in a life after the first, until it has refused once. */
 function slowRefusal(): SimWiring {
