@@ -9,7 +9,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type * as Backlog from '../../system/coordinator/send-backlog.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { simVerdict } from './broken/verdict.js';
+import { simVerdict, withPlanted } from './broken/verdict.js';
 
 const state = vi.hoisted(() => ({ broken: 'none' as 'none' | 'never-possible' | 'watch-above-mark' }));
 
@@ -30,14 +30,9 @@ vi.mock('../../system/coordinator/send-backlog.js', async (importOriginal) => {
   return { ...real, SendBacklog: BrokenBacklog };
 });
 
-async function verdict(broken: typeof state.broken): Promise<Awaited<ReturnType<typeof simVerdict>>> {
-  state.broken = broken;
-  try {
-    return await simVerdict(await loadScenario('scenarios/send-backlog.yaml'));
-  } finally {
-    state.broken = 'none';
-  }
-}
+/** The scenario's verdict with `broken` planted for the run. */
+const verdict = (broken: typeof state.broken): ReturnType<typeof simVerdict> =>
+  withPlanted(() => ((state.broken = broken), () => void (state.broken = 'none')), async () => simVerdict(await loadScenario('scenarios/send-backlog.yaml')));
 
 describe('no new work for a worker past the send high-water mark (cover37)', () => {
   it('send-backlog passes on the real coordinator', { timeout: 60_000 }, async () => {

@@ -10,7 +10,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type * as FailModule from '../../system/tasks/fail.js';
 import { ErrorCode, SquallError } from '../../system/core/errors.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { simVerdict } from './broken/verdict.js';
+import { simVerdict, withPlanted } from './broken/verdict.js';
 
 const state = vi.hoisted(() => ({ broken: 'none' as 'none' | 'short-pad' | 'unpadded' }));
 
@@ -28,14 +28,9 @@ vi.mock('../../system/tasks/fail.js', async (importOriginal) => {
   return { ...real, failKind: { ...real.failKind, run } };
 });
 
-async function verdict(broken: typeof state.broken): Promise<Awaited<ReturnType<typeof simVerdict>>> {
-  state.broken = broken;
-  try {
-    return await simVerdict(await loadScenario('scenarios/task-edges.yaml'));
-  } finally {
-    state.broken = 'none';
-  }
-}
+/** The scenario's verdict with `broken` planted for the run. */
+const verdict = (broken: typeof state.broken): ReturnType<typeof simVerdict> =>
+  withPlanted(() => ((state.broken = broken), () => void (state.broken = 'none')), async () => simVerdict(await loadScenario('scenarios/task-edges.yaml')));
 
 describe('an ended fail as its client reads it (cover37)', () => {
   it('task-edges passes on the real fail kind', { timeout: 60_000 }, async () => {

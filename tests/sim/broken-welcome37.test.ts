@@ -12,7 +12,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type * as WelcomeModule from '../../system/coordinator/welcome.js';
 import { loadScenario } from '../../harness/scenario/loader.js';
-import { simVerdict } from './broken/verdict.js';
+import { simVerdict, withPlanted } from './broken/verdict.js';
 
 const state = vi.hoisted(() => ({ broken: 'none' as 'none' | 'compression-explicit' | 'timeout-as-interval' | 'unsigned' }));
 
@@ -31,14 +31,9 @@ vi.mock('../../system/coordinator/welcome.js', async (importOriginal) => {
   return { ...real, welcomeFor };
 });
 
-async function verdict(broken: typeof state.broken): Promise<Awaited<ReturnType<typeof simVerdict>>> {
-  state.broken = broken;
-  try {
-    return await simVerdict(await loadScenario('scenarios/adversarial-clients.yaml'));
-  } finally {
-    state.broken = 'none';
-  }
-}
+/** The scenario's verdict with `broken` planted for the run. */
+const verdict = (broken: typeof state.broken): ReturnType<typeof simVerdict> =>
+  withPlanted(() => ((state.broken = broken), () => void (state.broken = 'none')), async () => simVerdict(await loadScenario('scenarios/adversarial-clients.yaml')));
 
 describe('a welcome announces the configuration the coordinator runs with (cover37)', () => {
   it('adversarial-clients passes on the real coordinator', { timeout: 60_000 }, async () => {
