@@ -83,9 +83,9 @@ type Probe = (env: NodeJS.ProcessEnv) => string | Promise<string>;
 
 /**
  * Each documented variable of the CLI and what reads it: [variable, command
- * line shown, probe, the ways probed (default all)].
+ * line shown, probe].
  */
-export const CLI_ENV: readonly [string, string[], Probe, (keyof typeof WAYS)[]?][] = [
+export const CLI_ENV: readonly [string, string[], Probe][] = [
   ['SQUALL_URL', ['workers'], (env) => clientOutcome('SQUALL_URL', env, [])],
   ['SQUALL_TOKEN', ['workers'], (env) => clientOutcome('SQUALL_TOKEN', env, ['--url', 'http://coordinator'])],
   ['SQUALL_TOKEN_FILE', ['workers'], (env) => clientOutcome('SQUALL_TOKEN_FILE', env, ['--url', 'http://coordinator'])],
@@ -99,9 +99,9 @@ export const CLI_ENV: readonly [string, string[], Probe, (keyof typeof WAYS)[]?]
 /** Every variable above, each way. */
 export async function blankEnvResults(): Promise<SettingWays[]> {
   const out: SettingWays[] = [];
-  for (const [name, shown, probe, ways] of CLI_ENV) {
+  for (const [name, shown, probe] of CLI_ENV) {
     const outcomes: Record<string, string> = {};
-    for (const [way, v] of Object.entries(WAYS).filter(([w]) => ways === undefined || ways.includes(w as keyof typeof WAYS))) outcomes[way] = await probe(v === undefined ? {} : { [name]: v });
+    for (const [way, v] of Object.entries(WAYS)) outcomes[way] = await probe(v === undefined ? {} : { [name]: v });
     const [command, ...args] = shown;
     out.push({ command: command === 'coordinator' || command === 'worker' ? command : 'client', setting: `$${name} (empty or blank: as unset)`, args: command === 'coordinator' || command === 'worker' ? args : shown, outcomes });
   }
