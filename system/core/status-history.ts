@@ -30,8 +30,17 @@ export interface StatusHistory extends Iterable<StatusEntry> {
 
 /** Slots per entry in the flat array: code, at offset, reason. */
 const SLOTS = 3;
-/** baseHigh's unit: 2^24 ms, so both halves of an epoch ms are small integers for the next ~500,000 years. */
+/** The high half's unit: 2^24 ms, so both halves of an epoch ms are small integers for the next ~500,000 years. */
 const BASE_SPLIT = 2 ** 24;
+
+/** An epoch ms (a safe non-negative integer) as two small integers [high, low]: a field holding either is never a boxed number. */
+export function splitTime(t: number): [number, number] {
+  const high = Math.floor(t / BASE_SPLIT);
+  return [high, t - high * BASE_SPLIT];
+}
+
+/** The epoch ms splitTime gave [high, low] for. */
+export const joinTime = (high: number, low: number): number => high * BASE_SPLIT + low;
 /** Code of a null `previous`. */
 const NO_PREVIOUS = 15;
 const STATUS_CODE = new Map<ExecutionStatus, number>(EXECUTION_STATUSES.map((s, i) => [s, i]));
@@ -67,7 +76,7 @@ export class CompactHistory implements StatusHistory {
   }
 
   private get base(): number {
-    return this.baseHigh * BASE_SPLIT + this.baseLow;
+    return joinTime(this.baseHigh, this.baseLow);
   }
 
   /** A compact copy of `history` (exact size). */
@@ -98,8 +107,7 @@ export class CompactHistory implements StatusHistory {
     const p = previous === null ? NO_PREVIOUS : STATUS_CODE.get(previous);
     if (s === undefined || p === undefined) throw new TypeError(`not a status history entry: ${JSON.stringify({ status, at, previous, attempt })}`);
     if (this.flat.length === 0 && Number.isSafeInteger(at) && at >= 0) {
-      this.baseHigh = Math.floor(at / BASE_SPLIT);
-      this.baseLow = at - this.baseHigh * BASE_SPLIT;
+      [this.baseHigh, this.baseLow] = splitTime(at);
     }
     const base = this.base;
     if (base !== 0 && base + (at - base) !== at) this.rebase();

@@ -16,7 +16,7 @@
  */
 import type { ExecutionId, TaskId } from '../core/ids.js';
 import type { ExecutionRecord, ExecutionStatus, RetryPolicy } from '../core/model.js';
-import { CompactHistory } from '../core/status-history.js';
+import { CompactHistory, joinTime, splitTime } from '../core/status-history.js';
 
 /** The fields hot paths read without decoding: an ExecutionRecord and an EndedRecord both have them. */
 export interface RecordView {
@@ -30,8 +30,6 @@ export interface RecordView {
   readonly completedAt: number | undefined;
 }
 
-/** A time's unit of its high half: both halves of an epoch ms are small integers (no boxed number). */
-const SPLIT = 2 ** 24;
 /** Nesting past this is not packed (JSON would manage, the check's recursion need not). */
 const MAX_DEPTH = 64;
 
@@ -54,11 +52,11 @@ export class EndedRecord implements RecordView {
   ) {}
 
   get createdAt(): number {
-    return this.createdHigh * SPLIT + this.createdLow;
+    return joinTime(this.createdHigh, this.createdLow);
   }
 
   get completedAt(): number | undefined {
-    return this.completedHigh < 0 ? undefined : this.completedHigh * SPLIT + this.completedLow;
+    return this.completedHigh < 0 ? undefined : joinTime(this.completedHigh, this.completedLow);
   }
 }
 
@@ -69,7 +67,6 @@ export interface PackShared {
 }
 
 const splittable = (t: number | undefined): boolean => t === undefined || (Number.isSafeInteger(t) && t >= 0);
-const high = (t: number): number => Math.floor(t / SPLIT);
 
 /** `rec` as an EndedRecord, or undefined when some content would not come back exactly from JSON. */
 export function packEnded(rec: ExecutionRecord, shared: PackShared): EndedRecord | undefined {
@@ -88,7 +85,8 @@ export function packEnded(rec: ExecutionRecord, shared: PackShared): EndedRecord
   // JSON.stringify answers a rope (a tree of cons strings over its parts, ~5 heap objects): copied
   // through a Buffer it is one flat string, a single leaf for the marker.
   const packed = Buffer.from(JSON.stringify([mask, ...fields, rec.statusHistory.pack()]), 'utf8').toString('utf8');
-  const c = rec.completedAt;
+  const [createdHigh, createdLow] = splitTime(rec.createdAt);
+  const [completedHigh, completedLow] = rec.completedAt === undefined ? [-1, 0] : splitTime(rec.completedAt);
   return new EndedRecord(
     rec.executionId,
     rec.taskId,
@@ -96,10 +94,10 @@ export function packEnded(rec: ExecutionRecord, shared: PackShared): EndedRecord
     rec.status,
     rec.idempotencyKey,
     rec.dependencies,
-    high(rec.createdAt),
-    rec.createdAt - high(rec.createdAt) * SPLIT,
-    c === undefined ? -1 : high(c),
-    c === undefined ? 0 : c - high(c) * SPLIT,
+    createdHigh,
+    createdLow,
+    completedHigh,
+    completedLow,
     packed,
   );
 }
